@@ -1,0 +1,20 @@
+// Package data holds instruments, calendars and the columnar Panel that the
+// engine replays, with the validation every reader applies before a bar is
+// accepted.
+//
+// Conventions:
+//   - Time is UTC Unix nanoseconds. A daily bar is stamped with its date at
+//     00:00 UTC (crypto: the UTC day the candle opened; equities: the
+//     exchange session date). A daily bar becomes visible at its close.
+//   - Prices, quantities and volumes are float64. A missing volume (index
+//     levels have none) is NaN, never zero: zero would read as "nothing
+//     traded".
+//   - Columns are plain []float64 slices, one set per instrument, all of the
+//     same length as the instrument's Time column. They are shared
+//     read-only between runs; nothing in this module writes to a loaded
+//     Panel.
+//
+// Readers that need cgo (DuckDB, Arrow IPC through DuckDB) live in
+// data/duckdb so that this package, the engine and the strategies build and
+// test without a C compiler.
+package data

@@ -1,0 +1,116 @@
+package data
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Class is an instrument's asset class. It decides the instrument's calendar
+// and, in the engine, which cost and margin models apply.
+type Class uint8
+
+const (
+	// Equity trades on exchange sessions (weekdays without holidays).
+	Equity Class = iota + 1
+	// Crypto trades every calendar day, 24/7.
+	Crypto
+)
+
+// String returns "equity" or "crypto".
+func (c Class) String() string {
+	switch c {
+	case Equity:
+		return "equity"
+	case Crypto:
+		return "crypto"
+	}
+	return fmt.Sprintf("class(%d)", uint8(c))
+}
+
+// ParseClass parses "equity" or "crypto" (case-insensitive).
+func ParseClass(s string) (Class, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "equity", "equities", "stock":
+		return Equity, nil
+	case "crypto":
+		return Crypto, nil
+	}
+	return 0, fmt.Errorf("data: unknown asset class %q (want equity or crypto)", s)
+}
+
+// Calendar returns the trading calendar of the class.
+func (c Class) Calendar() Calendar {
+	if c == Crypto {
+		return Continuous
+	}
+	return Sessions
+}
+
+// GuessClass guesses an instrument's class from its symbol: Yahoo-style
+// crypto pairs (BTC-USD, TAO-USDT), Binance pairs (BTCUSDT) and a list of
+// well-known tokens are crypto; everything else is equity. Importers use it
+// only when the user gives no --class.
+func GuessClass(symbol string) Class {
+	s := strings.ToUpper(symbol)
+	for _, suf := range []string{"-USD", "-USDT", "-USDC", "USDT", "-PERP"} {
+		if strings.HasSuffix(s, suf) && len(s) > len(suf) {
+			return Crypto
+		}
+	}
+	switch s {
+	case "BTC", "ETH", "SOL", "XRP", "TAO", "RENDER", "RNDR", "FET", "NEAR", "ICP",
+		"GRT", "WLD", "AGIX", "OCEAN", "AR", "AKT", "DOGE", "ADA", "BNB":
+		return Crypto
+	}
+	return Equity
+}
+
+// CanonicalSymbol strips a quote-currency suffix from a crypto pair so that
+// "TAO-USD", "TAO-USDT" and "TAOUSDT" all name the instrument "TAO".
+// Equity symbols are returned upper-cased and otherwise unchanged
+// ("9984.T", "^NDX").
+func CanonicalSymbol(symbol string) string {
+	s := strings.ToUpper(strings.TrimSpace(symbol))
+	for _, suf := range []string{"-USDT", "-USDC", "-USD", "-PERP", "USDT"} {
+		if strings.HasSuffix(s, suf) && len(s) > len(suf) {
+			return strings.TrimSuffix(s, suf)
+		}
+	}
+	return s
+}
+
+// Instrument describes one tradable series.
+type Instrument struct {
+	Symbol string // canonical symbol, e.g. "NVDA", "TAO"
+	Class  Class
+	Source string // where the bars came from: a file path, "catalog:…" or "synthetic"
+	// LotSize, when > 0, rounds order quantities down to whole lots.
+	LotSize float64
+}
+
+// Calendar describes when an instrument trades.
+type Calendar uint8
+
+const (
+	// Sessions: exchange sessions, about 252 a year.
+	Sessions Calendar = iota + 1
+	// Continuous: every calendar day, 365 a year.
+	Continuous
+)
+
+// PeriodsPerYear is the number of daily bars a year on the calendar:
+// 252 exchange sessions or 365 calendar days.
+func (c Calendar) PeriodsPerYear() float64 {
+	if c == Continuous {
+		return 365
+	}
+	return 252
+}
+
+// String returns "sessions" or "24/7".
+func (c Calendar) String() string {
+	if c == Continuous {
+		return "24/7"
+	}
+	return "sessions"
+}

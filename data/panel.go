@@ -1,0 +1,262 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+)
+
+// Series is one instrument's bars, column by column. All columns have the
+// length of Time. Time is strictly increasing.
+type Series struct {
+	Instrument
+	Time                           []int64 // UTC Unix nanoseconds, 00:00 of the bar's date
+	Open, High, Low, Close, Volume []float64
+	// AdjClose is the source's adjusted close; a copy of Close where the
+	// source has none.
+	AdjClose []float64
+	// Rows maps a bar to the place it came from (a CSV line, a Parquet row),
+	// for error messages; nil when the bars were generated.
+	Rows []int
+}
+
+// Len is the number of bars.
+func (s *Series) Len() int { return len(s.Time) }
+
+// Panel is the columnar market a run replays: one Series per instrument,
+// in a fixed order (the order instruments were requested in). A Panel is
+// read-only once built; runs share it.
+type Panel struct {
+	Series []Series
+	// Synthetic is true when any series was generated rather than read:
+	// every output built on such a panel says "synthetic".
+	Synthetic bool
+	// Description says where the panel came from, for manifests and captions.
+	Description string
+}
+
+// Index returns the position of symbol in the panel, or -1.
+func (p *Panel) Index(symbol string) int {
+	for i := range p.Series {
+		if p.Series[i].Symbol == symbol {
+			return i
+		}
+	}
+	return -1
+}
+
+// Symbols lists the panel's symbols in panel order.
+func (p *Panel) Symbols() []string {
+	out := make([]string, len(p.Series))
+	for i := range p.Series {
+		out[i] = p.Series[i].Symbol
+	}
+	return out
+}
+
+// Select returns a panel holding only the named symbols, in the order given.
+// Columns are shared, not copied. An unknown symbol is an error naming it and
+// listing what the panel has.
+func (p *Panel) Select(symbols []string) (*Panel, error) {
+	out := &Panel{Synthetic: p.Synthetic, Description: p.Description}
+	seen := map[string]bool{}
+	for _, s := range symbols {
+		if seen[s] {
+			continue
+		}
+		seen[s] = true
+		i := p.Index(s)
+		if i < 0 {
+			return nil, fmt.Errorf("data: unknown symbol %q (have %v)", s, p.Symbols())
+		}
+		out.Series = append(out.Series, p.Series[i])
+	}
+	return out, nil
+}
+
+// Window returns the panel restricted to bars with from <= t < to (either
+// bound 0 means open). Columns are sub-slices of the original, not copies.
+func (p *Panel) Window(from, to int64) *Panel {
+	out := &Panel{Synthetic: p.Synthetic, Description: p.Description, Series: make([]Series, len(p.Series))}
+	for i, s := range p.Series {
+		lo, hi := 0, len(s.Time)
+		if from != 0 {
+			lo = sort.Search(len(s.Time), func(k int) bool { return s.Time[k] >= from })
+		}
+		if to != 0 {
+			hi = sort.Search(len(s.Time), func(k int) bool { return s.Time[k] >= to })
+		}
+		if hi < lo {
+			hi = lo
+		}
+		w := s
+		w.Time = s.Time[lo:hi]
+		w.Open, w.High, w.Low, w.Close = s.Open[lo:hi], s.High[lo:hi], s.Low[lo:hi], s.Close[lo:hi]
+		w.Volume, w.AdjClose = s.Volume[lo:hi], s.AdjClose[lo:hi]
+		if s.Rows != nil {
+			w.Rows = s.Rows[lo:hi]
+		}
+		out.Series[i] = w
+	}
+	return out
+}
+
+// Adjusted returns a copy of the series whose open, high, low and close are
+// scaled by AdjClose/Close on each bar, so that splits and dividends do not
+// show up as price jumps (the yfinance "auto-adjust" convention). Volume is
+// left as it is. Where AdjClose equals Close the columns are shared.
+func (s *Series) Adjusted() Series {
+	same := true
+	for k := range s.Close {
+		if s.AdjClose[k] != s.Close[k] {
+			same = false
+			break
+		}
+	}
+	if same {
+		return *s
+	}
+	out := *s
+	n := len(s.Close)
+	out.Open, out.High, out.Low, out.Close = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for k := 0; k < n; k++ {
+		f := s.AdjClose[k] / s.Close[k]
+		out.Open[k] = s.Open[k] * f
+		out.High[k] = s.High[k] * f
+		out.Low[k] = s.Low[k] * f
+		out.Close[k] = s.AdjClose[k]
+	}
+	out.AdjClose = out.Close
+	return out
+}
+
+// Adjusted returns the panel with every series adjusted (see Series.Adjusted).
+func (p *Panel) Adjusted() *Panel {
+	out := &Panel{Synthetic: p.Synthetic, Description: p.Description, Series: make([]Series, len(p.Series))}
+	for i := range p.Series {
+		out.Series[i] = p.Series[i].Adjusted()
+	}
+	return out
+}
+
+// ErrInvalid is wrapped by every validation error.
+var ErrInvalid = errors.New("data: invalid bar")
+
+// RowError is a validation error that names the file, the row and what is
+// wrong with it: "prices/TAO-USD.csv:812: close is NaN".
+type RowError struct {
+	File string
+	Row  int // 1-based line (CSV) or row (Parquet, Arrow); 0 when unknown
+	Msg  string
+}
+
+func (e *RowError) Error() string {
+	if e.Row > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Row, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *RowError) Unwrap() error { return ErrInvalid }
+
+// Validate checks every bar of the series and returns the first problem, as
+// a *RowError naming file and row: a NaN or infinite price, a price that is
+// not positive, high < low, open or close outside [low, high], a negative or
+// infinite volume, and dates that are duplicated or out of order.
+// A NaN volume means "unknown" and is accepted.
+func (s *Series) Validate(file string) error {
+	row := func(k int) int {
+		if s.Rows != nil && k < len(s.Rows) {
+			return s.Rows[k]
+		}
+		return k + 1
+	}
+	n := len(s.Time)
+	if n == 0 {
+		return &RowError{File: file, Msg: "no bars"}
+	}
+	for _, c := range [][]float64{s.Open, s.High, s.Low, s.Close, s.AdjClose, s.Volume} {
+		if len(c) != n {
+			return &RowError{File: file, Msg: fmt.Sprintf("column lengths differ (%d times, %d values)", n, len(c))}
+		}
+	}
+	day := func(t int64) string { return time.Unix(0, t).UTC().Format("2006-01-02") }
+	for k := 0; k < n; k++ {
+		fields := [...]struct {
+			name string
+			v    float64
+		}{{"open", s.Open[k]}, {"high", s.High[k]}, {"low", s.Low[k]}, {"close", s.Close[k]}, {"adj_close", s.AdjClose[k]}}
+		for _, f := range fields {
+			switch {
+			case math.IsNaN(f.v):
+				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s %s is NaN or empty", day(s.Time[k]), f.name)}
+			case math.IsInf(f.v, 0):
+				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s %s is infinite", day(s.Time[k]), f.name)}
+			case f.v <= 0:
+				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s %s = %g is not positive", day(s.Time[k]), f.name, f.v)}
+			}
+		}
+		o, h, l, c := s.Open[k], s.High[k], s.Low[k], s.Close[k]
+		if h < l {
+			return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s high %g < low %g", day(s.Time[k]), h, l)}
+		}
+		if c < l || c > h {
+			return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s close %g outside [low %g, high %g]", day(s.Time[k]), c, l, h)}
+		}
+		if o < l || o > h {
+			return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s open %g outside [low %g, high %g]", day(s.Time[k]), o, l, h)}
+		}
+		if v := s.Volume[k]; v < 0 || math.IsInf(v, 0) {
+			return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s volume %g is negative or infinite", day(s.Time[k]), v)}
+		}
+		if k > 0 {
+			switch {
+			case s.Time[k] == s.Time[k-1]:
+				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("duplicate date %s (also at row %d)", day(s.Time[k]), row(k-1))}
+			case s.Time[k] < s.Time[k-1]:
+				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("date %s is before the previous row's %s (dates must be sorted ascending)", day(s.Time[k]), day(s.Time[k-1]))}
+			}
+		}
+	}
+	return nil
+}
+
+// Validate checks every series of the panel and that symbols are unique.
+func (p *Panel) Validate() error {
+	seen := map[string]bool{}
+	for i := range p.Series {
+		s := &p.Series[i]
+		if seen[s.Symbol] {
+			return fmt.Errorf("data: symbol %q appears twice in the panel", s.Symbol)
+		}
+		seen[s.Symbol] = true
+		src := s.Source
+		if src == "" {
+			src = s.Symbol
+		}
+		if err := s.Validate(src); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Day returns the UTC midnight of a calendar date as Unix nanoseconds.
+func Day(year int, month time.Month, day int) int64 {
+	return time.Date(year, month, day, 0, 0, 0, 0, time.UTC).UnixNano()
+}
+
+// FormatDay formats Unix nanoseconds as YYYY-MM-DD (UTC).
+func FormatDay(t int64) string { return time.Unix(0, t).UTC().Format("2006-01-02") }
+
+// ParseDay parses YYYY-MM-DD as UTC midnight, in Unix nanoseconds.
+func ParseDay(s string) (int64, error) {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return 0, fmt.Errorf("data: date %q is not YYYY-MM-DD", s)
+	}
+	return t.UnixNano(), nil
+}
