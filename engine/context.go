@@ -1,0 +1,408 @@
+package engine
+
+import (
+	"fmt"
+	"hash/fnv"
+	"math"
+	"math/rand/v2"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// Field names a bar column for history windows.
+type Field uint8
+
+const (
+	Open Field = iota
+	High
+	Low
+	Close
+	Volume
+)
+
+// Bar is one instrument's bar at the current slice.
+type Bar struct {
+	Time                           int64
+	Open, High, Low, Close, Volume float64
+}
+
+// Context is what a strategy sees and acts through. It exposes the past and
+// present only: prices up to the current slice's closes, history windows
+// that end at the current bar, the portfolio, and order entry. It holds no
+// reference to the panel a strategy could index into the future with.
+//
+// A Context belongs to one run and is not safe for concurrent use.
+type Context struct {
+	series []data.Series // the panel's columns, read only up to cursor
+	tl     *Timeline
+	cfg    Config
+	step   int
+	now    int64
+
+	cursor []int     // last row seen per instrument, −1 before its first bar
+	last   []int     // step at which each instrument last had a bar, −1 never
+	price  []float64 // last close per instrument (NaN before its first bar)
+	mark   []float64 // scratch: prices used to size orders at a fill moment
+	delta  []float64 // scratch: target-order deltas per instrument
+	batch  []int     // scratch: indices into pending of a target batch
+
+	pf      Portfolio
+	pending []Order
+	nextID  OrderID
+	fills   []Fill
+	rng     *rand.Rand
+}
+
+func newContext(p *data.Panel, tl *Timeline, cfg Config) *Context {
+	n := len(p.Series)
+	c := &Context{
+		series:  p.Series,
+		tl:      tl,
+		cfg:     cfg,
+		step:    -1,
+		cursor:  make([]int, n),
+		last:    make([]int, n),
+		price:   make([]float64, n),
+		mark:    make([]float64, n),
+		delta:   make([]float64, n),
+		batch:   make([]int, 0, n),
+		pf:      NewPortfolio(n, cfg.Cash),
+		pending: make([]Order, 0, 2*n+8),
+		fills:   make([]Fill, 0, 64),
+		rng:     rand.New(rand.NewPCG(cfg.Seed, 0x6469766572676e63)), // "divergnc"
+	}
+	for i := range c.cursor {
+		c.cursor[i] = -1
+		c.last[i] = -1
+		c.price[i] = math.NaN()
+	}
+	return c
+}
+
+// SeedFor derives a run's seed from an experiment seed and the run's key by
+// a stable hash (FNV-1a), so a run's randomness does not depend on which
+// worker ran it or in what order.
+func SeedFor(root uint64, key string) uint64 {
+	h := fnv.New64a()
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(root >> (8 * i))
+	}
+	h.Write(b[:])
+	h.Write([]byte(key))
+	return h.Sum64()
+}
+
+// advance makes step k current: instruments with a bar at k move their
+// cursor onto it.
+func (c *Context) advance(k int) {
+	c.step = k
+	c.now = c.tl.Times[k]
+	inst, row := c.tl.Active(k)
+	for j, i := range inst {
+		c.cursor[i] = int(row[j])
+		c.last[i] = k
+	}
+}
+
+// markClose marks every fresh instrument to its close at step k.
+func (c *Context) markClose(k int) {
+	inst, row := c.tl.Active(k)
+	for j, i := range inst {
+		c.price[i] = c.series[i].Close[row[j]]
+	}
+}
+
+// fillAtOpen fills market orders submitted before step k whose instrument
+// has a bar at k, at that bar's open.
+func (c *Context) fillAtOpen(k int) {
+	if len(c.pending) == 0 {
+		return
+	}
+	copy(c.mark, c.price)
+	inst, row := c.tl.Active(k)
+	for j, i := range inst {
+		c.mark[i] = c.series[i].Open[row[j]]
+	}
+	c.execute(k, Market)
+}
+
+// fillAtClose fills market-on-close orders whose instrument has a bar at
+// step k, at its close.
+func (c *Context) fillAtClose(k int) {
+	if len(c.pending) == 0 {
+		return
+	}
+	copy(c.mark, c.price)
+	c.execute(k, MarketOnClose)
+}
+
+// due reports whether pending order o fills now, at a fill moment of the
+// given kind in step k.
+func (c *Context) due(o *Order, k int, kind OrderKind) bool {
+	if o.Kind != kind || c.last[o.Instrument] != k {
+		return false
+	}
+	// A market order never fills in the step it was submitted in: its
+	// price would be one the strategy has already seen.
+	return kind != Market || o.step < k
+}
+
+// execute fills the pending orders due now, at c.mark prices: quantity
+// orders first in submission order, then the target orders as one batch,
+// sized jointly against equity net of the batch's own commission, sells
+// before buys. Filled orders leave the pending list.
+func (c *Context) execute(k int, kind OrderKind) {
+	fee := c.cfg.Commission.Fraction()
+	c.batch = c.batch[:0]
+	for j := range c.pending {
+		o := &c.pending[j]
+		if !c.due(o, k, kind) {
+			continue
+		}
+		if o.Sizing == Quantity {
+			c.fill(o, o.Amount, c.mark[o.Instrument], fee)
+			continue
+		}
+		c.batch = append(c.batch, j)
+	}
+	if len(c.batch) > 0 {
+		c.sizeTargets(fee)
+		// Sells first, so their proceeds are cash before the buys.
+		for pass := 0; pass < 2; pass++ {
+			for _, j := range c.batch {
+				o := &c.pending[j]
+				d := c.delta[o.Instrument]
+				if d == 0 || (pass == 0) != (d < 0) {
+					continue
+				}
+				c.fill(o, d, c.mark[o.Instrument], fee)
+			}
+		}
+	}
+	// Drop the orders that were due (all of them filled or were sized to
+	// nothing).
+	n := 0
+	for j := range c.pending {
+		if !c.due(&c.pending[j], k, kind) {
+			c.pending[n] = c.pending[j]
+			n++
+		}
+	}
+	c.pending = c.pending[:n]
+}
+
+// sizeTargets turns the batch's target orders into quantity deltas at the
+// mark prices. With E the equity at those prices and K the commission the
+// batch will pay, a weight target w wants a position worth w × (E − K);
+// K depends on the deltas, so it is found by fixed-point iteration, which
+// contracts because K' ≤ fee × Σ|w| < 1 for any sane leverage. With
+// Σ w ≤ 1 the cash left after the batch is (E − K)(1 − Σ w) ≥ 0.
+func (c *Context) sizeTargets(fee float64) {
+	E := c.pf.Equity(c.mark)
+	K := 0.0
+	for iter := 0; iter < 64; iter++ {
+		next := 0.0
+		for _, j := range c.batch {
+			o := &c.pending[j]
+			i := o.Instrument
+			p := c.mark[i]
+			v := o.Amount
+			if o.Sizing == TargetWeight {
+				v = o.Amount * (E - K)
+			}
+			d := v/p - c.pf.Qty[i]
+			if lot := c.series[i].LotSize; lot > 0 {
+				d = math.Trunc(d/lot) * lot
+			}
+			c.delta[i] = d
+			next += math.Abs(d) * p * fee
+		}
+		if math.Abs(next-K) <= 1e-15*math.Abs(E) || fee == 0 {
+			break
+		}
+		K = next
+	}
+}
+
+// fill books qty of the order's instrument at price.
+func (c *Context) fill(o *Order, qty, price, fee float64) {
+	if qty == 0 || math.IsNaN(price) {
+		return
+	}
+	i := o.Instrument
+	com := math.Abs(qty*price) * fee
+	c.pf.apply(i, qty, price, com)
+	c.fills = append(c.fills, Fill{
+		Time: c.now, Instrument: i, Symbol: c.series[i].Symbol,
+		Qty: qty, Price: price, Commission: com, Kind: o.Kind, Tag: o.Tag,
+	})
+}
+
+// Submit queues an order. Market orders fill at the instrument's next open;
+// market-on-close orders at the current close (when submitted from OnBar
+// and the instrument has a bar now). A new target order replaces a pending
+// target order of the same kind for the same instrument. Submit returns an
+// error only for an order that cannot mean anything (unknown instrument,
+// NaN amount, unknown kind or sizing).
+func (c *Context) Submit(o Order) (OrderID, error) {
+	if o.Instrument < 0 || o.Instrument >= len(c.series) {
+		return 0, fmt.Errorf("engine: order for instrument %d, have %d", o.Instrument, len(c.series))
+	}
+	if math.IsNaN(o.Amount) || math.IsInf(o.Amount, 0) {
+		return 0, fmt.Errorf("engine: order for %s: amount %g is not finite", c.series[o.Instrument].Symbol, o.Amount)
+	}
+	if o.Kind != Market && o.Kind != MarketOnClose {
+		return 0, fmt.Errorf("engine: order for %s: unknown kind %d", c.series[o.Instrument].Symbol, o.Kind)
+	}
+	if o.Sizing > TargetValue {
+		return 0, fmt.Errorf("engine: order for %s: unknown sizing %d", c.series[o.Instrument].Symbol, o.Sizing)
+	}
+	if o.Sizing == Quantity && o.Amount == 0 {
+		return 0, nil
+	}
+	c.nextID++
+	o.id = c.nextID
+	o.step = c.step
+	if o.Sizing != Quantity {
+		for j := range c.pending {
+			p := &c.pending[j]
+			if p.Instrument == o.Instrument && p.Kind == o.Kind && p.Sizing != Quantity {
+				c.pending[j] = o
+				return o.id, nil
+			}
+		}
+	}
+	c.pending = append(c.pending, o)
+	return o.id, nil
+}
+
+// Cancel removes a pending order; it reports whether the order was pending.
+func (c *Context) Cancel(id OrderID) bool {
+	for j := range c.pending {
+		if c.pending[j].id == id {
+			c.pending = append(c.pending[:j], c.pending[j+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+// Pending returns the number of orders waiting to fill.
+func (c *Context) Pending() int { return len(c.pending) }
+
+// Buy submits a market order for qty (> 0) of instrument i.
+func (c *Context) Buy(i int, qty float64) (OrderID, error) {
+	return c.Submit(Order{Instrument: i, Kind: Market, Amount: qty})
+}
+
+// Sell submits a market order selling qty (> 0) of instrument i (a short
+// sale if the position is smaller).
+func (c *Context) Sell(i int, qty float64) (OrderID, error) {
+	return c.Submit(Order{Instrument: i, Kind: Market, Amount: -qty})
+}
+
+// TargetWeight submits an order bringing instrument i to weight w of equity
+// (see TargetWeight sizing), filling as kind (Market or MarketOnClose).
+func (c *Context) TargetWeight(i int, w float64, kind OrderKind, tag string) (OrderID, error) {
+	return c.Submit(Order{Instrument: i, Kind: kind, Sizing: TargetWeight, Amount: w, Tag: tag})
+}
+
+// TargetValue submits an order bringing instrument i to market value v.
+func (c *Context) TargetValue(i int, v float64, kind OrderKind, tag string) (OrderID, error) {
+	return c.Submit(Order{Instrument: i, Kind: kind, Sizing: TargetValue, Amount: v, Tag: tag})
+}
+
+// Time is the current slice's time (UTC ns).
+func (c *Context) Time() int64 { return c.now }
+
+// Step is the current step of the merged timeline.
+func (c *Context) Step() int { return c.step }
+
+// NumInstruments is the number of instruments in the panel.
+func (c *Context) NumInstruments() int { return len(c.series) }
+
+// Symbol returns instrument i's symbol.
+func (c *Context) Symbol(i int) string { return c.series[i].Symbol }
+
+// Class returns instrument i's asset class.
+func (c *Context) Class(i int) data.Class { return c.series[i].Class }
+
+// Lookup returns the index of symbol, or −1.
+func (c *Context) Lookup(symbol string) int {
+	for i := range c.series {
+		if c.series[i].Symbol == symbol {
+			return i
+		}
+	}
+	return -1
+}
+
+// Price is instrument i's last close seen (NaN before its first bar).
+func (c *Context) Price(i int) float64 { return c.price[i] }
+
+// Stale reports whether instrument i has no bar at the current slice (its
+// price is carried from an earlier close). True before its first bar.
+func (c *Context) Stale(i int) bool { return c.last[i] != c.step }
+
+// Bar returns instrument i's bar at the current slice; ok is false when the
+// instrument is stale.
+func (c *Context) Bar(i int) (b Bar, ok bool) {
+	if c.last[i] != c.step {
+		return Bar{}, false
+	}
+	s := &c.series[i]
+	r := c.cursor[i]
+	return Bar{Time: s.Time[r], Open: s.Open[r], High: s.High[r], Low: s.Low[r], Close: s.Close[r], Volume: s.Volume[r]}, true
+}
+
+// History returns up to n of instrument i's most recent values of field f,
+// oldest first, ending with the current (or last) bar. The slice aliases
+// the panel: read it, never write it, do not keep it past OnBar. It never
+// reaches past the current slice.
+func (c *Context) History(i int, f Field, n int) []float64 {
+	r := c.cursor[i]
+	if r < 0 || n <= 0 {
+		return nil
+	}
+	lo := r + 1 - n
+	if lo < 0 {
+		lo = 0
+	}
+	s := &c.series[i]
+	var col []float64
+	switch f {
+	case Open:
+		col = s.Open
+	case High:
+		col = s.High
+	case Low:
+		col = s.Low
+	case Close:
+		col = s.Close
+	case Volume:
+		col = s.Volume
+	}
+	return col[lo : r+1 : r+1]
+}
+
+// Bars is the number of bars instrument i has had so far.
+func (c *Context) Bars(i int) int { return c.cursor[i] + 1 }
+
+// Position is instrument i's signed quantity.
+func (c *Context) Position(i int) float64 { return c.pf.Qty[i] }
+
+// AvgCost is the average entry price of instrument i's open position.
+func (c *Context) AvgCost(i int) float64 { return c.pf.AvgCost[i] }
+
+// Cash is the cash balance (negative when borrowing).
+func (c *Context) Cash() float64 { return c.pf.Cash }
+
+// Equity is cash + Σ quantity × last price.
+func (c *Context) Equity() float64 { return c.pf.Equity(c.price) }
+
+// Exposure returns gross and net exposure at the last prices.
+func (c *Context) Exposure() (gross, net float64) { return c.pf.Exposure(c.price) }
+
+// Rand is the run's seeded random source.
+func (c *Context) Rand() *rand.Rand { return c.rng }

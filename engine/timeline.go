@@ -1,0 +1,77 @@
+package engine
+
+import (
+	"sort"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// Timeline is the merged timeline of a panel: the sorted union of every
+// instrument's bar times, and for each step the instruments that have a bar
+// at that time (with the bar's row in the instrument's columns). Nothing is
+// dropped: a Saturday with only crypto bars is a step of its own, at which
+// equities are stale.
+//
+// A Timeline is built once per panel and shared read-only by every run on
+// that panel.
+type Timeline struct {
+	Times []int64 // strictly increasing, UTC Unix nanoseconds
+	// step k's active instruments are inst[off[k]:off[k+1]] (ascending
+	// instrument index), their rows row[off[k]:off[k+1]].
+	off  []int32
+	inst []int32
+	row  []int32
+	n    int // instruments
+}
+
+// NewTimeline merges the panel's calendars. It walks the series with one
+// cursor each (a k-way merge), O(total bars × instruments) at worst.
+func NewTimeline(p *data.Panel) *Timeline {
+	n := len(p.Series)
+	total := 0
+	for i := range p.Series {
+		total += len(p.Series[i].Time)
+	}
+	tl := &Timeline{n: n, inst: make([]int32, 0, total), row: make([]int32, 0, total)}
+	cur := make([]int, n)
+	tl.off = append(tl.off, 0)
+	for {
+		// The next time is the smallest head among the cursors.
+		next, ok := int64(0), false
+		for i := range p.Series {
+			ts := p.Series[i].Time
+			if cur[i] < len(ts) && (!ok || ts[cur[i]] < next) {
+				next, ok = ts[cur[i]], true
+			}
+		}
+		if !ok {
+			break
+		}
+		for i := range p.Series {
+			ts := p.Series[i].Time
+			if cur[i] < len(ts) && ts[cur[i]] == next {
+				tl.inst = append(tl.inst, int32(i))
+				tl.row = append(tl.row, int32(cur[i]))
+				cur[i]++
+			}
+		}
+		tl.Times = append(tl.Times, next)
+		tl.off = append(tl.off, int32(len(tl.inst)))
+	}
+	return tl
+}
+
+// Len is the number of steps.
+func (tl *Timeline) Len() int { return len(tl.Times) }
+
+// Active returns the instruments with a bar at step k and those bars' rows.
+// The slices alias the timeline: read them, never write.
+func (tl *Timeline) Active(k int) (inst, row []int32) {
+	a, b := tl.off[k], tl.off[k+1]
+	return tl.inst[a:b], tl.row[a:b]
+}
+
+// StepAt returns the first step whose time is >= t (Len() if none).
+func (tl *Timeline) StepAt(t int64) int {
+	return sort.Search(len(tl.Times), func(k int) bool { return tl.Times[k] >= t })
+}

@@ -1,0 +1,117 @@
+// Package strategies holds the built-in strategies and the registry that
+// builds them from an experiment file's parameters.
+//
+// A strategy is an engine.Strategy (OnBar) that may also be an
+// engine.Initializer (Init). Each built-in lives in a file of its own with
+// a params struct whose field comments give default, unit and meaning, a
+// Validate method whose errors name the key, and a constructor. The
+// registry is one explicit map, wired in Builtins: no init() side effects.
+package strategies
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/divergence-research/divergence/engine"
+)
+
+// Params are a strategy's parameters as read from TOML (a table), before
+// they are decoded into the strategy's typed params struct.
+type Params map[string]any
+
+// Factory builds a strategy from its parameters.
+type Factory struct {
+	Name string
+	Doc  string // one line for --help and listings
+	New  func(p Params) (engine.Strategy, error)
+}
+
+// Registry maps a strategy type name to its factory.
+type Registry map[string]Factory
+
+// Builtins returns the registry of built-in strategies.
+func Builtins() Registry {
+	r := Registry{}
+	for _, f := range []Factory{
+		{Name: "buy-and-hold", Doc: "fixed weights over a basket, bought once (optionally rebalanced): the benchmark", New: NewBuyAndHold},
+		{Name: "pair-hedge", Doc: "long one basket, short another, equal weights in each leg, dollar-neutral at a gross leverage, rebalanced every N days", New: NewPairHedge},
+		{Name: "sma-cross", Doc: "long-only SMA(fast)/SMA(slow) crossover on one instrument: the reference strategy", New: NewSMACross},
+	} {
+		r[f.Name] = f
+	}
+	return r
+}
+
+// Names lists the registered strategy types, sorted.
+func (r Registry) Names() []string {
+	out := make([]string, 0, len(r))
+	for n := range r {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// New builds the strategy of the given type.
+func (r Registry) New(typ string, p Params) (engine.Strategy, error) {
+	f, ok := r[typ]
+	if !ok {
+		return nil, fmt.Errorf("strategies: unknown strategy type %q (known: %s)", typ, strings.Join(r.Names(), ", "))
+	}
+	s, err := f.New(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", typ, err)
+	}
+	return s, nil
+}
+
+// Decode decodes params into dst, a pointer to a params struct holding the
+// defaults, strictly: a key the struct does not have is an error naming it
+// and the keys that exist; a value of the wrong type names its key too.
+func Decode(p Params, dst any) error {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(map[string]any(p)); err != nil {
+		return fmt.Errorf("params: %w", err)
+	}
+	md, err := toml.Decode(buf.String(), dst)
+	if err != nil {
+		return fmt.Errorf("params: %w", err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return fmt.Errorf("params: unknown key %s (known: %s)", strings.Join(keys, ", "), strings.Join(knownKeys(dst), ", "))
+	}
+	return nil
+}
+
+// resolve maps symbols to instrument indices, naming any the panel lacks.
+func resolve(ctx *engine.Context, key string, symbols []string) ([]int, error) {
+	out := make([]int, len(symbols))
+	for j, s := range symbols {
+		i := ctx.Lookup(s)
+		if i < 0 {
+			return nil, fmt.Errorf("%s: unknown symbol %q (the experiment's data has no such instrument)", key, s)
+		}
+		out[j] = i
+	}
+	return out, nil
+}
+
+// pricedAll reports whether every instrument has had a bar.
+func pricedAll(ctx *engine.Context, idx []int) bool {
+	for _, i := range idx {
+		if ctx.Bars(i) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+const nsPerDay = int64(24 * 3600 * 1e9)
