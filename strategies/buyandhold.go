@@ -94,3 +94,6 @@ func (s *BuyAndHold) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	}
 	return nil
 }
+
+// Symbols is the basket.
+func (s *BuyAndHold) Symbols() []string { return s.p.Symbols }

@@ -102,3 +102,8 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	}
 	return nil
 }
+
+// Symbols is the long leg, then the short leg.
+func (s *PairHedge) Symbols() []string {
+	return append(append([]string{}, s.p.Long...), s.p.Short...)
+}

@@ -115,3 +115,9 @@ func pricedAll(ctx *engine.Context, idx []int) bool {
 }
 
 const nsPerDay = int64(24 * 3600 * 1e9)
+
+// Universe is implemented by strategies that know which instruments they
+// trade; the experiment runner loads the union of their symbols.
+type Universe interface {
+	Symbols() []string
+}

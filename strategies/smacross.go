@@ -100,3 +100,6 @@ func (s *SMACross) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	_, err := ctx.TargetWeight(s.i, w, engine.Market, "cross")
 	return err
 }
+
+// Symbols is the one instrument.
+func (s *SMACross) Symbols() []string { return []string{s.p.Symbol} }

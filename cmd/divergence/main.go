@@ -1,0 +1,101 @@
+// Command divergence runs backtests and scenario stress tests of hedges
+// between AI equities and AI crypto tokens. It only parses flags and calls
+// the packages; see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+// version is the program version written into every manifest.
+const version = "0.1.0"
+
+const usage = `divergence — backtests and scenario stress tests for AI-equity / AI-token hedges
+
+Usage:
+  divergence run EXPERIMENT.toml [--out DIR] [--workers N]   run an experiment
+  divergence data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]
+  divergence data list [--catalog PATH]                      instruments in the catalog
+  divergence data synth [--seed N] [--out DIR]               write the synthetic market as CSV
+  divergence strategies                                      the built-in strategies
+  divergence version
+
+Run 'divergence COMMAND --help' for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "divergence:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "run":
+		return cmdRun(ctx, args[1:], stdout, stderr)
+	case "data":
+		return cmdData(ctx, args[1:], stdout, stderr)
+	case "strategies":
+		return cmdStrategies(stdout)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "divergence", version)
+		return nil
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// parse parses flags that may stand before, between or after the
+// positional arguments, and returns the positionals.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: divergence %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func defaultCatalog() string {
+	if c := os.Getenv("DIVERGENCE_CATALOG"); c != "" {
+		return c
+	}
+	return "divergence.duckdb"
+}
+
