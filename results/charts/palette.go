@@ -1,0 +1,94 @@
+package charts
+
+import (
+	"image/color"
+	"slices"
+
+	"gonum.org/v1/plot/vg"
+)
+
+// palette is Tableau 10 (matplotlib's "tab10"): ten hues that stay distinct
+// on white, in print and for most colour-vision deficiencies when paired with
+// the dash patterns below, and familiar to readers of matplotlib charts.
+var palette = [...]color.RGBA{
+	{0x1f, 0x77, 0xb4, 0xff}, // blue
+	{0xff, 0x7f, 0x0e, 0xff}, // orange
+	{0x2c, 0xa0, 0x2c, 0xff}, // green
+	{0xd6, 0x27, 0x28, 0xff}, // red
+	{0x94, 0x67, 0xbd, 0xff}, // purple
+	{0x8c, 0x56, 0x4b, 0xff}, // brown
+	{0xe3, 0x77, 0xc2, 0xff}, // pink
+	{0x7f, 0x7f, 0x7f, 0xff}, // grey
+	{0xbc, 0xbd, 0x22, 0xff}, // olive
+	{0x17, 0xbe, 0xcf, 0xff}, // cyan
+}
+
+// dashes are the line patterns of successive rounds of the palette: runs 0–9
+// are solid, 10–19 dashed, and so on, so that two runs never share both
+// colour and pattern until the 40th.
+var dashes = [...][]vg.Length{
+	nil,
+	{vg.Points(6), vg.Points(3)},
+	{vg.Points(1.5), vg.Points(2)},
+	{vg.Points(8), vg.Points(3), vg.Points(1.5), vg.Points(3)},
+}
+
+// NumColors is the number of distinct colours [Color] cycles through.
+const NumColors = len(palette)
+
+// Color returns the i-th colour of the palette, cycling after [NumColors].
+// A negative i is treated as its absolute value.
+func Color(i int) color.Color {
+	if i < 0 {
+		i = -i
+	}
+	return palette[i%len(palette)]
+}
+
+// Dashes returns the line dash pattern of the i-th style (a fresh slice):
+// solid (nil) for the first round of colours, then dashed, dotted and
+// dash-dotted.
+func Dashes(i int) []vg.Length {
+	if i < 0 {
+		i = -i
+	}
+	return slices.Clone(dashes[(i/len(palette))%len(dashes)])
+}
+
+// Palette assigns every run a fixed style (colour and dash pattern), so that
+// the same run looks the same in every chart of an experiment: build one
+// Palette from all the experiment's run names and pass it to every chart.
+//
+// The style of a run is that of its index in the sorted, de-duplicated list
+// of names: it depends only on the set of names, not on the order in which
+// they were given or on which runs a given chart shows.
+type Palette struct {
+	names []string // sorted, unique
+}
+
+// NewPalette returns the palette of the given run names.
+func NewPalette(names []string) *Palette {
+	s := slices.Clone(names)
+	slices.Sort(s)
+	return &Palette{names: slices.Compact(s)}
+}
+
+// Index returns the style index of a run name, or -1 if the palette does not
+// hold it.
+func (p *Palette) Index(name string) int {
+	i, ok := slices.BinarySearch(p.names, name)
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// Color returns the colour of a run name, or black if the palette does not
+// hold it.
+func (p *Palette) Color(name string) color.Color {
+	i := p.Index(name)
+	if i < 0 {
+		return color.Black
+	}
+	return Color(i)
+}

@@ -1,0 +1,64 @@
+package results
+
+import "io"
+
+// Synthetic is the SHA-256 placeholder of an input that was generated rather
+// than read from a file.
+const Synthetic = "synthetic"
+
+// Manifest records what an experiment's outputs were made from, so that a
+// result can be traced to its inputs and re-run. It is written as JSON with
+// snake_case keys by [WriteManifest].
+type Manifest struct {
+	// Experiment is the experiment file's path as given on the command line.
+	Experiment string `json:"experiment"`
+	// ExperimentSHA256 is the experiment file's [Fingerprint].
+	ExperimentSHA256 string `json:"experiment_sha256"`
+	// Inputs lists the market data, one entry per file or generated series,
+	// in panel order.
+	Inputs []Input `json:"inputs"`
+	// Seed is the experiment's root seed; per-run seeds derive from it.
+	Seed uint64 `json:"seed"`
+	// ProgramVersion is the version of the divergence binary that wrote the
+	// results.
+	ProgramVersion string `json:"program_version"`
+	// Synthetic is true when any input was generated: every output built on
+	// it says so.
+	Synthetic bool `json:"synthetic"`
+	// Runs lists the keys of the runs whose results sit beside the manifest,
+	// in experiment order.
+	Runs []string `json:"runs"`
+}
+
+// Input is one market-data input of an experiment.
+type Input struct {
+	// Path is the file read, empty for a generated series.
+	Path string `json:"path,omitempty"`
+	// Symbol is the instrument the input provides.
+	Symbol string `json:"symbol,omitempty"`
+	// Source names the reader or generator: "yahoo-csv", "parquet",
+	// "synthetic", ...
+	Source string `json:"source"`
+	// SHA256 is the file's [Fingerprint], or [Synthetic] for generated data.
+	SHA256 string `json:"sha256"`
+	// Rows is the number of bars used.
+	Rows int `json:"rows"`
+	// First and Last are the times of the first and last bars, formatted by
+	// [FormatTime] (a date for daily bars).
+	First string `json:"first"`
+	Last  string `json:"last"`
+}
+
+// WriteManifest writes m as indented JSON (see [WriteJSON]). Nil lists are
+// written as empty arrays, not null, so that readers need not special-case
+// them.
+func WriteManifest(w io.Writer, m *Manifest) error {
+	out := *m
+	if out.Inputs == nil {
+		out.Inputs = []Input{}
+	}
+	if out.Runs == nil {
+		out.Runs = []string{}
+	}
+	return WriteJSON(w, &out)
+}
