@@ -45,6 +45,7 @@ type SMACross struct {
 	p          SMACrossParams
 	i          int
 	sumF, sumS float64
+	seen       int // bars included in the sums
 	long       bool
 }
 
@@ -76,15 +77,29 @@ func (s *SMACross) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	}
 	n := ctx.Bars(s.i)
 	h := ctx.History(s.i, engine.Close, s.p.Slow+1)
-	c := h[len(h)-1]
-	s.sumF += c
-	s.sumS += c
-	if n > s.p.Fast {
-		s.sumF -= h[len(h)-1-s.p.Fast]
+	if n != s.seen+1 {
+		// First call, or bars went by unseen (warm-up before the start):
+		// rebuild the sums from the history window.
+		s.sumF, s.sumS = 0, 0
+		for k := 0; k < s.p.Slow && k < len(h); k++ {
+			v := h[len(h)-1-k]
+			s.sumS += v
+			if k < s.p.Fast {
+				s.sumF += v
+			}
+		}
+	} else {
+		c := h[len(h)-1]
+		s.sumF += c
+		s.sumS += c
+		if n > s.p.Fast {
+			s.sumF -= h[len(h)-1-s.p.Fast]
+		}
+		if n > s.p.Slow {
+			s.sumS -= h[0]
+		}
 	}
-	if n > s.p.Slow {
-		s.sumS -= h[0]
-	}
+	s.seen = n
 	if n < s.p.Slow {
 		return nil
 	}

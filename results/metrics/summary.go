@@ -1,0 +1,244 @@
+package metrics
+
+import (
+	"encoding/json"
+	"math"
+)
+
+// Summary is the headline set of metrics written with every run. Rates
+// are decimals (0.12 = 12 %); annualised figures use PeriodsPerYear.
+//
+// Any float field may be NaN (too few observations, zero volatility) or
+// ±Inf (a ratio with a zero denominator, e.g. Calmar without drawdown).
+// JSON has neither: MarshalJSON writes non-finite values as null and
+// UnmarshalJSON reads null back as NaN.
+type Summary struct {
+	// Periods is the number of non-missing returns.
+	Periods int `json:"periods"`
+	// PeriodsPerYear is the annualisation factor given to Summarize.
+	PeriodsPerYear float64 `json:"periods_per_year"`
+
+	TotalReturn      float64 `json:"total_return"`      // TotalReturn
+	CAGR             float64 `json:"cagr"`              // CAGR
+	AnnualVolatility float64 `json:"annual_volatility"` // AnnualVolatility (ddof 1)
+	Sharpe           float64 `json:"sharpe"`            // Sharpe, rf = 0
+	Sortino          float64 `json:"sortino"`           // Sortino, mar = 0
+	MaxDrawdown      float64 `json:"max_drawdown"`      // MaxDrawdown (≤ 0)
+	// MaxDrawdownDuration is the longest time under water in periods
+	// (MaxDrawdownDuration).
+	MaxDrawdownDuration int     `json:"max_drawdown_duration"`
+	Calmar              float64 `json:"calmar"`       // Calmar
+	VaR95               float64 `json:"var_95"`       // VaR at alpha 0.05 (historical; a return, negative for a loss)
+	CVaR95              float64 `json:"cvar_95"`      // CVaR at alpha 0.05 (historical, k smallest)
+	Skewness            float64 `json:"skewness"`     // Skewness (population)
+	Kurtosis            float64 `json:"kurtosis"`     // Kurtosis (population, excess)
+	HitRate             float64 `json:"hit_rate"`     // HitRate
+	BestPeriod          float64 `json:"best_period"`  // largest return
+	WorstPeriod         float64 `json:"worst_period"` // smallest return
+
+	// Benchmark holds the relative metrics; nil (omitted) without a
+	// benchmark.
+	Benchmark *BenchmarkSummary `json:"benchmark,omitempty"`
+}
+
+// BenchmarkSummary is the part of a Summary relative to a benchmark, over
+// the rows where both series are present.
+type BenchmarkSummary struct {
+	Beta             float64 `json:"beta"`              // Beta
+	Alpha            float64 `json:"alpha"`             // Alpha (annualised, compounded)
+	Correlation      float64 `json:"correlation"`       // Correlation
+	TrackingError    float64 `json:"tracking_error"`    // TrackingError
+	InformationRatio float64 `json:"information_ratio"` // InformationRatio
+	UpCapture        float64 `json:"up_capture"`        // UpCapture (cumulative)
+	DownCapture      float64 `json:"down_capture"`      // DownCapture (cumulative)
+}
+
+// Summarize computes the Summary of a return series with ppy periods per
+// year; benchmark may be nil, otherwise it must have len(returns) rows
+// (row i of both for the same period). rf and mar are 0. It allocates one
+// copy of the returns (for VaR/CVaR, by selection, O(n) expected) and
+// otherwise makes a few passes over the data.
+func Summarize(returns []float64, ppy float64, benchmark []float64) Summary {
+	checkPPY(ppy)
+	s := validCopy(returns)
+	mo := momentsOf(returns, 0)
+	skew, kurt := skewKurt(centralFrom(returns, mo))
+	sum := Summary{
+		Periods:             len(s),
+		PeriodsPerYear:      ppy,
+		TotalReturn:         TotalReturn(returns),
+		CAGR:                CAGR(returns, ppy),
+		AnnualVolatility:    mo.sd(1) * math.Sqrt(ppy),
+		Sharpe:              sharpeOf(mo, ppy),
+		Sortino:             Sortino(returns, 0, ppy),
+		MaxDrawdown:         MaxDrawdown(returns),
+		MaxDrawdownDuration: MaxDrawdownDuration(returns),
+		Skewness:            skew,
+		Kurtosis:            kurt,
+		HitRate:             HitRate(returns),
+		BestPeriod:          nan(),
+		WorstPeriod:         nan(),
+	}
+	sum.Calmar = sum.CAGR / math.Abs(sum.MaxDrawdown)
+	if len(s) > 0 {
+		sum.WorstPeriod, sum.BestPeriod = s[0], s[0]
+		for _, v := range s[1:] {
+			if v < sum.WorstPeriod {
+				sum.WorstPeriod = v
+			}
+			if v > sum.BestPeriod {
+				sum.BestPeriod = v
+			}
+		}
+	}
+	sum.VaR95, sum.CVaR95 = varCVaR(s, 0.05)
+	if benchmark != nil {
+		checkLen(returns, benchmark)
+		g := regress(returns, benchmark, allRows)
+		act := momentsDiff(returns, benchmark, 0)
+		bs := &BenchmarkSummary{
+			Beta:             g.beta(),
+			Alpha:            annualiseAlpha(g.alpha(), ppy),
+			Correlation:      g.correlation(),
+			TrackingError:    act.sd(1) * math.Sqrt(ppy),
+			InformationRatio: sharpeOf(act, ppy),
+			UpCapture:        UpCapture(returns, benchmark),
+			DownCapture:      DownCapture(returns, benchmark),
+		}
+		sum.Benchmark = bs
+	}
+	return sum
+}
+
+// jsonFloat is a float64 that encodes NaN and ±Inf as null and decodes
+// null as NaN.
+type jsonFloat float64
+
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(v)
+}
+
+func (f *jsonFloat) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = jsonFloat(math.NaN())
+		return nil
+	}
+	var v float64
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*f = jsonFloat(v)
+	return nil
+}
+
+// summaryJSON mirrors Summary field for field with null-safe floats.
+type summaryJSON struct {
+	Periods             int                   `json:"periods"`
+	PeriodsPerYear      jsonFloat             `json:"periods_per_year"`
+	TotalReturn         jsonFloat             `json:"total_return"`
+	CAGR                jsonFloat             `json:"cagr"`
+	AnnualVolatility    jsonFloat             `json:"annual_volatility"`
+	Sharpe              jsonFloat             `json:"sharpe"`
+	Sortino             jsonFloat             `json:"sortino"`
+	MaxDrawdown         jsonFloat             `json:"max_drawdown"`
+	MaxDrawdownDuration int                   `json:"max_drawdown_duration"`
+	Calmar              jsonFloat             `json:"calmar"`
+	VaR95               jsonFloat             `json:"var_95"`
+	CVaR95              jsonFloat             `json:"cvar_95"`
+	Skewness            jsonFloat             `json:"skewness"`
+	Kurtosis            jsonFloat             `json:"kurtosis"`
+	HitRate             jsonFloat             `json:"hit_rate"`
+	BestPeriod          jsonFloat             `json:"best_period"`
+	WorstPeriod         jsonFloat             `json:"worst_period"`
+	Benchmark           *benchmarkSummaryJSON `json:"benchmark,omitempty"`
+}
+
+type benchmarkSummaryJSON struct {
+	Beta             jsonFloat `json:"beta"`
+	Alpha            jsonFloat `json:"alpha"`
+	Correlation      jsonFloat `json:"correlation"`
+	TrackingError    jsonFloat `json:"tracking_error"`
+	InformationRatio jsonFloat `json:"information_ratio"`
+	UpCapture        jsonFloat `json:"up_capture"`
+	DownCapture      jsonFloat `json:"down_capture"`
+}
+
+// MarshalJSON encodes the summary with snake_case keys in field order;
+// NaN and ±Inf become null.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	j := summaryJSON{
+		Periods:             s.Periods,
+		PeriodsPerYear:      jsonFloat(s.PeriodsPerYear),
+		TotalReturn:         jsonFloat(s.TotalReturn),
+		CAGR:                jsonFloat(s.CAGR),
+		AnnualVolatility:    jsonFloat(s.AnnualVolatility),
+		Sharpe:              jsonFloat(s.Sharpe),
+		Sortino:             jsonFloat(s.Sortino),
+		MaxDrawdown:         jsonFloat(s.MaxDrawdown),
+		MaxDrawdownDuration: s.MaxDrawdownDuration,
+		Calmar:              jsonFloat(s.Calmar),
+		VaR95:               jsonFloat(s.VaR95),
+		CVaR95:              jsonFloat(s.CVaR95),
+		Skewness:            jsonFloat(s.Skewness),
+		Kurtosis:            jsonFloat(s.Kurtosis),
+		HitRate:             jsonFloat(s.HitRate),
+		BestPeriod:          jsonFloat(s.BestPeriod),
+		WorstPeriod:         jsonFloat(s.WorstPeriod),
+	}
+	if b := s.Benchmark; b != nil {
+		j.Benchmark = &benchmarkSummaryJSON{
+			Beta:             jsonFloat(b.Beta),
+			Alpha:            jsonFloat(b.Alpha),
+			Correlation:      jsonFloat(b.Correlation),
+			TrackingError:    jsonFloat(b.TrackingError),
+			InformationRatio: jsonFloat(b.InformationRatio),
+			UpCapture:        jsonFloat(b.UpCapture),
+			DownCapture:      jsonFloat(b.DownCapture),
+		}
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes what MarshalJSON writes; null becomes NaN (an
+// infinity written as null also comes back as NaN).
+func (s *Summary) UnmarshalJSON(data []byte) error {
+	var j summaryJSON
+	if err := json.Unmarshal(data, &j); err != nil {
+		return err
+	}
+	*s = Summary{
+		Periods:             j.Periods,
+		PeriodsPerYear:      float64(j.PeriodsPerYear),
+		TotalReturn:         float64(j.TotalReturn),
+		CAGR:                float64(j.CAGR),
+		AnnualVolatility:    float64(j.AnnualVolatility),
+		Sharpe:              float64(j.Sharpe),
+		Sortino:             float64(j.Sortino),
+		MaxDrawdown:         float64(j.MaxDrawdown),
+		MaxDrawdownDuration: j.MaxDrawdownDuration,
+		Calmar:              float64(j.Calmar),
+		VaR95:               float64(j.VaR95),
+		CVaR95:              float64(j.CVaR95),
+		Skewness:            float64(j.Skewness),
+		Kurtosis:            float64(j.Kurtosis),
+		HitRate:             float64(j.HitRate),
+		BestPeriod:          float64(j.BestPeriod),
+		WorstPeriod:         float64(j.WorstPeriod),
+	}
+	if b := j.Benchmark; b != nil {
+		s.Benchmark = &BenchmarkSummary{
+			Beta:             float64(b.Beta),
+			Alpha:            float64(b.Alpha),
+			Correlation:      float64(b.Correlation),
+			TrackingError:    float64(b.TrackingError),
+			InformationRatio: float64(b.InformationRatio),
+			UpCapture:        float64(b.UpCapture),
+			DownCapture:      float64(b.DownCapture),
+		}
+	}
+	return nil
+}
