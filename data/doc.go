@@ -14,7 +14,8 @@
 //     read-only between runs; nothing in this module writes to a loaded
 //     Panel.
 //
-// Readers that need cgo (DuckDB, Arrow IPC through DuckDB) live in
+// Readers that need cgo (DuckDB for CSV and Parquet; Arrow IPC, read with
+// arrow-go beside them) live in
 // data/duckdb so that this package, the engine and the strategies build and
 // test without a C compiler.
 package data

@@ -4,17 +4,22 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"text/tabwriter"
+	"time"
 
 	"github.com/divergence-research/divergence/strategies"
 	"github.com/divergence-research/divergence/strategies/experiment"
 )
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("run", "run EXPERIMENT.toml [--out DIR] [--workers N]", stderr)
+	fs := newFlags("run", "run EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet]", stderr)
 	out := fs.String("out", "out", "folder to write the experiment's results folder into")
 	workers := fs.Int("workers", 0, "runs executed at once (0 = all cores)")
+	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
+	top := fs.Int("top", 20, "print the best N runs (0 = all)")
+	quiet := fs.Bool("quiet", false, "no progress bar")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -23,11 +28,21 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fs.Usage()
 		return fmt.Errorf("run: want one experiment file, got %d arguments", len(pos))
 	}
+	if err := experiment.ValidMetric(*sortBy); err != nil {
+		return fmt.Errorf("--sort: %w", err)
+	}
 	f, err := experiment.Load(pos[0])
 	if err != nil {
 		return err
 	}
-	o, err := experiment.Execute(ctx, f, experiment.Options{Out: *out, Workers: *workers, Version: version})
+	opt := experiment.Options{Out: *out, Workers: *workers, Version: version, SortBy: *sortBy}
+	var bar *progress
+	if !*quiet && isTerminal(stderr) {
+		bar = newProgress(stderr)
+		opt.Progress = bar.update
+	}
+	o, err := experiment.Execute(ctx, f, opt)
+	bar.finish()
 	if err != nil {
 		return err
 	}
@@ -36,16 +51,24 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		label = "SYNTHETIC data"
 	}
 	fmt.Fprintf(stdout, "%s — %s, %d runs, %d instruments, periods/year %g\n", f.Name, label, len(o.Runs), len(o.Panel.Series), o.PeriodsPerYear)
-	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	printRuns(stdout, o.Runs, experiment.Ranked(o.Runs, *sortBy), *top, *sortBy)
+	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
+	return nil
+}
+
+func printRuns(w io.Writer, runs []experiment.Run, order []int, top int, sortBy string) {
+	if top > 0 && len(order) > top {
+		fmt.Fprintf(w, "best %d of %d runs by %s:\n", top, len(order), sortBy)
+		order = order[:top]
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\ttotal return\tCAGR\tvol\tSharpe\tmax DD\tfills\tcommission\t")
-	for _, r := range o.Runs {
-		m := r.Metrics
-		fmt.Fprintf(tw, "%s\t%.2f%%\t%.2f%%\t%.2f%%\t%.2f\t%.2f%%\t%d\t%.2f\t\n", r.Key, 100*m.TotalReturn, 100*m.CAGR,
+	for _, i := range order {
+		m := runs[i].Metrics
+		fmt.Fprintf(tw, "%s\t%.2f%%\t%.2f%%\t%.2f%%\t%.2f\t%.2f%%\t%d\t%.2f\t\n", runs[i].Key, 100*m.TotalReturn, 100*m.CAGR,
 			100*m.AnnualVolatility, m.Sharpe, 100*m.MaxDrawdown, m.Fills, m.Commission)
 	}
 	tw.Flush()
-	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
-	return nil
 }
 
 func cmdStrategies(stdout io.Writer) error {
@@ -54,4 +77,54 @@ func cmdStrategies(stdout io.Writer) error {
 		fmt.Fprintf(stdout, "%-14s %s\n", n, reg[n].Doc)
 	}
 	return nil
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progress draws "[=====>    ] 12/200 runs  35.1 runs/s  5s left" on one
+// line of stderr, only once a run has taken longer than a moment.
+type progress struct {
+	w     io.Writer
+	start time.Time
+	drawn bool
+}
+
+func newProgress(w io.Writer) *progress { return &progress{w: w, start: time.Now()} }
+
+func (p *progress) update(done, total int) {
+	el := time.Since(p.start)
+	if el < 300*time.Millisecond && done < total {
+		return
+	}
+	const width = 30
+	fill := width * done / total
+	bar := make([]byte, width)
+	for i := range bar {
+		switch {
+		case i < fill:
+			bar[i] = '='
+		case i == fill:
+			bar[i] = '>'
+		default:
+			bar[i] = ' '
+		}
+	}
+	rate := float64(done) / el.Seconds()
+	left := time.Duration(float64(total-done)/rate) * time.Second
+	fmt.Fprintf(p.w, "\r[%s] %d/%d runs  %.1f runs/s  %s left ", bar, done, total, rate, left.Round(time.Second))
+	p.drawn = true
+}
+
+func (p *progress) finish() {
+	if p != nil && p.drawn {
+		fmt.Fprintln(p.w)
+	}
 }

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func cli(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func TestHelp(t *testing.T) {
+	out, _, err := cli(t, "--help")
+	if err != nil || !strings.Contains(out, "divergence run EXPERIMENT.toml") {
+		t.Fatalf("help: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{{"run", "--help"}, {"data", "import", "--help"}, {"data", "list", "--help"}, {"data", "synth", "--help"}} {
+		_, stderr, err := cli(t, args...)
+		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr, "Usage: divergence") {
+			t.Errorf("%v: err %v, stderr %q", args, err, stderr)
+		}
+	}
+	if _, _, err := cli(t, "bogus"); err == nil || !strings.Contains(err.Error(), `unknown command "bogus"`) {
+		t.Errorf("bogus command: %v", err)
+	}
+}
+
+// The demo experiment runs from the CLI and writes the plot and metrics.
+func TestRunDemo(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := cli(t, "run", "../../examples/synthetic-ai-hedge.toml", "--out", dir, "--workers", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "SYNTHETIC") || !strings.Contains(out, "long-ai-tech-short-ai-tokens") {
+		t.Errorf("output:\n%s", out)
+	}
+	for _, f := range []string{"equity.png", "equity.svg", "manifest.json", "runs.csv", "runs/long-ai-tech-short-ai-tokens/metrics.json"} {
+		if st, err := os.Stat(filepath.Join(dir, "ai-hedge-on-the-synthetic-market", f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+// Synthetic market to CSV, imported into a catalog, listed; a bad file
+// makes the whole import fail and the catalog stays as it was.
+func TestSynthImportList(t *testing.T) {
+	dir := t.TempDir()
+	mkt := filepath.Join(dir, "mkt")
+	cat := filepath.Join(dir, "cat.duckdb")
+	if _, _, err := cli(t, "data", "synth", "--seed", "3", "--out", mkt); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cli(t, "data", "import", filepath.Join(mkt, "NVDA.csv"), filepath.Join(mkt, "TAO.csv"), "--catalog", cat); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "BAD.csv")
+	os.WriteFile(bad, []byte("date,open,high,low,close,adj_close,volume\n2024-01-02,1,2,0.5,1.5,1.5,10\n2024-01-02,1,2,0.5,1.5,1.5,10\n"), 0o644)
+	_, _, err := cli(t, "data", "import", filepath.Join(mkt, "BTC.csv"), bad, "--catalog", cat)
+	if err == nil || !strings.Contains(err.Error(), "BAD.csv:3") || !strings.Contains(err.Error(), "duplicate") {
+		t.Fatalf("bad import: %v", err)
+	}
+	out, _, err := cli(t, "data", "list", "--catalog", cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "NVDA") || !strings.Contains(out, "TAO") || strings.Contains(out, "BTC") {
+		t.Fatalf("list after failed import:\n%s", out)
+	}
+	if !strings.Contains(out, "crypto") || !strings.Contains(out, "equity") {
+		t.Fatalf("classes missing:\n%s", out)
+	}
+}
+
+// The real-data examples, when ../shared/data/prices is there.
+func TestRealDataExamples(t *testing.T) {
+	dir := os.Getenv("DIVERGENCE_DATA")
+	if dir == "" {
+		dir = "../../../shared/data/prices"
+	}
+	if _, err := os.Stat(filepath.Join(dir, "NVDA.csv")); err != nil {
+		t.Skipf("real price data not found at %s (set DIVERGENCE_DATA): %v", dir, err)
+	}
+	for _, ex := range []string{"real-ai-hedge.toml", "real-qqq-btc.toml"} {
+		out, _, err := cli(t, "run", filepath.Join("../../examples", ex), "--out", t.TempDir())
+		if err != nil {
+			t.Fatalf("%s: %v", ex, err)
+		}
+		if !strings.Contains(out, "real data") {
+			t.Errorf("%s output:\n%s", ex, out)
+		}
+	}
+}

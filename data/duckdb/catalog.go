@@ -1,0 +1,497 @@
+package duckdb
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/arrow/memory/mallocator"
+	goduckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// schemaVersion is the catalog layout this package reads and writes.
+const schemaVersion = "1"
+
+// schema creates the catalog's tables. Bars are stored one row per bar;
+// a missing volume is NULL. Nothing records the wall clock: importing the
+// same files gives the same catalog.
+const schema = `
+CREATE TABLE IF NOT EXISTS catalog_meta (
+	key   VARCHAR PRIMARY KEY,
+	value VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS instruments (
+	symbol   VARCHAR PRIMARY KEY, -- canonical symbol, e.g. NVDA, TAO
+	class    VARCHAR NOT NULL,    -- equity or crypto
+	source   VARCHAR NOT NULL,    -- the path the bars were imported from
+	sha256   VARCHAR NOT NULL,    -- hex SHA-256 of that file's bytes
+	first_ts TIMESTAMP_NS NOT NULL,
+	last_ts  TIMESTAMP_NS NOT NULL,
+	n_rows   BIGINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bars (
+	symbol    VARCHAR NOT NULL,
+	ts        TIMESTAMP_NS NOT NULL, -- 00:00 UTC of the bar's date
+	open      DOUBLE NOT NULL,
+	high      DOUBLE NOT NULL,
+	low       DOUBLE NOT NULL,
+	close     DOUBLE NOT NULL,
+	adj_close DOUBLE NOT NULL,
+	volume    DOUBLE,                -- NULL: unknown
+	line      BIGINT NOT NULL        -- source line (CSV) or row (Parquet, Arrow)
+);
+INSERT INTO catalog_meta VALUES ('schema_version', '1') ON CONFLICT DO NOTHING;
+`
+
+// importView is the name under which Import registers each series' Arrow
+// record with DuckDB, for one INSERT ... SELECT.
+const importView = "divergence_import_bars"
+
+// Catalog is an embedded DuckDB database of instruments and their bars.
+// Bars go in through Import, a single transaction per call, and come out
+// through Load, as Arrow record batches. A Catalog is safe for use by
+// several goroutines; imports are serialised.
+type Catalog struct {
+	db   *sql.DB
+	path string // as given to OpenCatalog; ":memory:" for ""
+	mu   sync.Mutex
+	// mem allocates the Arrow records handed to DuckDB (C memory, since
+	// DuckDB keeps pointers to them while it scans).
+	mem memory.Allocator
+	// afterWrite, when set (by tests), runs inside the import transaction
+	// after the i-th series is written; an error aborts the import.
+	afterWrite func(i int) error
+}
+
+// OpenCatalog opens the DuckDB catalog at path, creating the file and its
+// tables if they do not exist. path "" opens an in-memory catalog that
+// disappears on Close. A DuckDB file can be open in only one process at a
+// time.
+func OpenCatalog(path string) (*Catalog, error) {
+	c, err := goduckdb.NewConnector(path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: open catalog %s: %w", path, err)
+	}
+	db := sql.OpenDB(c)
+	if _, err := db.Exec(schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("duckdb: create catalog tables in %s: %w", path, err)
+	}
+	var v string
+	if err := db.QueryRow(`SELECT value FROM catalog_meta WHERE key = 'schema_version'`).Scan(&v); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("duckdb: catalog %s: %w", path, err)
+	}
+	if v != schemaVersion {
+		db.Close()
+		return nil, fmt.Errorf("duckdb: catalog %s has schema version %s, this program reads version %s", path, v, schemaVersion)
+	}
+	name := path
+	if name == "" {
+		name = ":memory:"
+	}
+	return &Catalog{db: db, path: name, mem: mallocator.NewMallocator()}, nil
+}
+
+// Close closes the database.
+func (c *Catalog) Close() error { return c.db.Close() }
+
+// ImportOptions say which instrument the imported files hold.
+type ImportOptions struct {
+	// Symbol names the instrument; "" derives it from each file name (see
+	// ReadOptions). It is valid only when importing one file.
+	Symbol string
+	// Class is the asset class; 0 guesses it (see ReadOptions).
+	Class data.Class
+}
+
+// Entry describes one instrument of the catalog.
+type Entry struct {
+	Symbol string
+	Class  data.Class
+	// First and Last are the times of the first and last bars (UTC Unix ns).
+	First, Last int64
+	Rows        int    // number of bars
+	Source      string // the path the bars were imported from, as given to Import
+	SHA256      string // hex SHA-256 of the imported file's bytes
+}
+
+// Import reads and validates every file first (as ReadFile does), then
+// writes all of them in one transaction, replacing the bars of instruments
+// the catalog already holds. On any error nothing is written and the
+// catalog is exactly as it was. Two files giving the same symbol are an
+// error. The entries come back in the order of paths.
+func (c *Catalog) Import(ctx context.Context, paths []string, opt ImportOptions) ([]Entry, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("duckdb: no files to import")
+	}
+	if opt.Symbol != "" && len(paths) != 1 {
+		return nil, fmt.Errorf("duckdb: a symbol (%q) can be given only when importing one file, not %d", opt.Symbol, len(paths))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+
+	r := &fileReader{db: c.db}
+	series := make([]data.Series, len(paths))
+	entries := make([]Entry, len(paths))
+	from := map[string]string{}
+	for i, path := range paths {
+		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class})
+		if err != nil {
+			return nil, err
+		}
+		if prev, ok := from[s.Symbol]; ok {
+			return nil, fmt.Errorf("duckdb: %s and %s both give symbol %q", prev, path, s.Symbol)
+		}
+		from[s.Symbol] = path
+		sum, err := fileSHA256(path)
+		if err != nil {
+			return nil, err
+		}
+		series[i] = s
+		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1],
+			Rows: s.Len(), Source: s.Source, SHA256: sum}
+	}
+	if err := c.write(ctx, series, entries); err != nil {
+		return nil, err
+	}
+	return entries, nil
+}
+
+// write replaces the instruments of entries and their bars in one
+// transaction.
+func (c *Catalog) write(ctx context.Context, series []data.Series, entries []Entry) (err error) {
+	conn, err := c.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return fmt.Errorf("duckdb: catalog %s: begin: %w", c.path, err)
+	}
+	defer func() {
+		if err == nil {
+			return
+		}
+		// Roll back even when ctx is what failed; if that is impossible,
+		// drop the connection rather than return it to the pool mid-transaction.
+		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+			err = errors.Join(err, fmt.Errorf("duckdb: rollback: %w", rbErr))
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	for i := range series {
+		if err := c.writeSeries(ctx, conn, &series[i], entries[i]); err != nil {
+			return fmt.Errorf("duckdb: catalog %s: write %s from %s: %w", c.path, entries[i].Symbol, entries[i].Source, err)
+		}
+		if c.afterWrite != nil {
+			if err := c.afterWrite(i); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("duckdb: catalog %s: commit: %w", c.path, err)
+	}
+	return nil
+}
+
+// barSchema is the Arrow layout of the bars handed to DuckDB on import.
+var barSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "ts", Type: &arrow.TimestampType{Unit: arrow.Nanosecond}},
+	{Name: "open", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "high", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "low", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "close", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "adj_close", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "volume", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "line", Type: arrow.PrimitiveTypes.Int64},
+}, nil)
+
+// writeSeries replaces one instrument: its bars go to DuckDB as an Arrow
+// record registered as a view, then INSERT ... SELECT.
+func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Series, e Entry) error {
+	for _, q := range []string{"DELETE FROM bars WHERE symbol = ?", "DELETE FROM instruments WHERE symbol = ?"} {
+		if _, err := conn.ExecContext(ctx, q, s.Symbol); err != nil {
+			return err
+		}
+	}
+	rec := barRecord(c.mem, s)
+	defer rec.Release()
+	rr, err := array.NewRecordReader(barSchema, []arrow.RecordBatch{rec})
+	if err != nil {
+		return err
+	}
+	defer rr.Release()
+	var release func()
+	err = conn.Raw(func(dc any) error {
+		ar, err := goduckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		release, err = ar.RegisterView(rr, importView)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, `INSERT INTO bars SELECT ?, ts, open, high, low, close, adj_close, volume, line FROM `+importView, s.Symbol)
+	release()
+	if _, dropErr := conn.ExecContext(ctx, "DROP VIEW IF EXISTS "+importView); err == nil {
+		err = dropErr
+	}
+	if err != nil {
+		return err
+	}
+	res, err := conn.ExecContext(ctx, `INSERT INTO instruments
+		SELECT ?, ?, ?, ?, min(ts), max(ts), count(*) FROM bars WHERE symbol = ?`,
+		s.Symbol, s.Class.String(), e.Source, e.SHA256, s.Symbol)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n != 1 {
+		return fmt.Errorf("inserted %d instrument rows, want 1", n)
+	}
+	return nil
+}
+
+// barRecord copies a series into an Arrow record allocated by mem; a NaN
+// volume becomes null.
+func barRecord(mem memory.Allocator, s *data.Series) arrow.RecordBatch {
+	b := array.NewRecordBuilder(mem, barSchema)
+	defer b.Release()
+	n := s.Len()
+	ts := b.Field(0).(*array.TimestampBuilder)
+	ts.Reserve(n)
+	for _, t := range s.Time {
+		ts.UnsafeAppend(arrow.Timestamp(t))
+	}
+	for i, col := range [][]float64{s.Open, s.High, s.Low, s.Close, s.AdjClose} {
+		b.Field(1+i).(*array.Float64Builder).AppendValues(col, nil)
+	}
+	vb := b.Field(6).(*array.Float64Builder)
+	vb.Reserve(n)
+	for _, v := range s.Volume {
+		if math.IsNaN(v) {
+			vb.AppendNull()
+		} else {
+			vb.UnsafeAppend(v)
+		}
+	}
+	lb := b.Field(7).(*array.Int64Builder)
+	lb.Reserve(n)
+	for k := 0; k < n; k++ {
+		row := k + 1
+		if s.Rows != nil {
+			row = s.Rows[k]
+		}
+		lb.UnsafeAppend(int64(row))
+	}
+	return b.NewRecordBatch()
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("duckdb: %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// List returns every instrument of the catalog, sorted by symbol.
+func (c *Catalog) List(ctx context.Context) ([]Entry, error) {
+	return c.list(ctx, c.db)
+}
+
+// list reads the instruments table through q (the database, or a
+// connection inside a transaction).
+func (c *Catalog) list(ctx context.Context, q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}) ([]Entry, error) {
+	rows, err := q.QueryContext(ctx, `SELECT symbol, class, source, sha256, epoch_ns(first_ts), epoch_ns(last_ts), n_rows
+		FROM instruments ORDER BY symbol`)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		var e Entry
+		var class string
+		var n int64
+		if err := rows.Scan(&e.Symbol, &class, &e.Source, &e.SHA256, &e.First, &e.Last, &n); err != nil {
+			return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+		}
+		if e.Class, err = data.ParseClass(class); err != nil {
+			return nil, fmt.Errorf("duckdb: catalog %s: instrument %s: %w", c.path, e.Symbol, err)
+		}
+		e.Rows = int(n)
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+	}
+	return out, nil
+}
+
+// Load reads the named instruments' bars (through DuckDB's Arrow interface,
+// not row scans) into a Panel, in the order given. Symbols pass through
+// data.CanonicalSymbol ("TAO-USD" finds "TAO"); a repeated symbol is loaded
+// once, as in data.Panel.Select; no symbols at all loads every instrument,
+// sorted by symbol. An unknown symbol is an error naming it and listing
+// what the catalog holds. Each series' Source is
+// "catalog:<catalog path>:<imported file>", its Rows the lines or rows of
+// that file, and it is validated again before it is returned.
+func (c *Catalog) Load(ctx context.Context, symbols []string) (p *data.Panel, err error) {
+	// One read transaction: the list and the bars are one snapshot, even
+	// while another goroutine imports.
+	conn, err := c.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return nil, fmt.Errorf("duckdb: catalog %s: begin: %w", c.path, err)
+	}
+	defer func() {
+		if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+			if err == nil {
+				p, err = nil, fmt.Errorf("duckdb: catalog %s: end read transaction: %w", c.path, rbErr)
+			}
+		}
+	}()
+	entries, err := c.list(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	bySym := make(map[string]Entry, len(entries))
+	have := make([]string, len(entries))
+	for i, e := range entries {
+		bySym[e.Symbol] = e
+		have[i] = e.Symbol
+	}
+	if len(symbols) == 0 {
+		symbols = have
+	}
+	var want []Entry
+	seen := map[string]bool{}
+	for _, s := range symbols {
+		sym := data.CanonicalSymbol(s)
+		if seen[sym] {
+			continue
+		}
+		seen[sym] = true
+		e, ok := bySym[sym]
+		if !ok {
+			holds := "is empty"
+			if len(have) > 0 {
+				holds = "holds " + strings.Join(have, ", ")
+			}
+			return nil, fmt.Errorf("duckdb: catalog %s has no instrument %q (it %s)", c.path, s, holds)
+		}
+		want = append(want, e)
+	}
+	p = &data.Panel{Description: "catalog:" + c.path, Series: make([]data.Series, len(want))}
+	err = conn.Raw(func(dc any) error {
+		ar, err := goduckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		for i, e := range want {
+			s, err := loadSeries(ctx, ar, e)
+			if err != nil {
+				return fmt.Errorf("duckdb: catalog %s: load %s: %w", c.path, e.Symbol, err)
+			}
+			s.Source = "catalog:" + c.path + ":" + e.Source
+			if err := s.Validate(s.Source); err != nil {
+				return err
+			}
+			p.Series[i] = s
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// loadSeries reads one instrument's bars, ordered by time.
+func loadSeries(ctx context.Context, ar *goduckdb.Arrow, e Entry) (data.Series, error) {
+	s := data.Series{Instrument: data.Instrument{Symbol: e.Symbol, Class: e.Class}}
+	n := e.Rows
+	s.Time = make([]int64, 0, n)
+	cols := []*[]float64{&s.Open, &s.High, &s.Low, &s.Close, &s.AdjClose, &s.Volume}
+	for _, c := range cols {
+		*c = make([]float64, 0, n)
+	}
+	s.Rows = make([]int, 0, n)
+	rdr, err := ar.QueryContext(ctx, `SELECT ts, open, high, low, close, adj_close, volume, line
+		FROM bars WHERE symbol = ? ORDER BY ts`, e.Symbol)
+	if err != nil {
+		return s, err
+	}
+	defer rdr.Release()
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		ts, ok := rec.Column(0).(*array.Timestamp)
+		if !ok {
+			return s, fmt.Errorf("column ts has type %s, want timestamp[ns]", rec.Column(0).DataType())
+		}
+		if u := ts.DataType().(*arrow.TimestampType).Unit; u != arrow.Nanosecond {
+			return s, fmt.Errorf("column ts has unit %s, want ns", u)
+		}
+		for _, t := range ts.TimestampValues() {
+			s.Time = append(s.Time, int64(t))
+		}
+		for j, c := range cols {
+			a, ok := rec.Column(1 + j).(*array.Float64)
+			if !ok {
+				return s, fmt.Errorf("column %s has type %s, want double", rec.Schema().Field(1+j).Name, rec.Column(1+j).DataType())
+			}
+			off := len(*c)
+			*c = append(*c, a.Float64Values()...)
+			if a.NullN() > 0 {
+				for k := 0; k < a.Len(); k++ {
+					if a.IsNull(k) {
+						(*c)[off+k] = math.NaN()
+					}
+				}
+			}
+		}
+		line, ok := rec.Column(7).(*array.Int64)
+		if !ok {
+			return s, fmt.Errorf("column line has type %s, want bigint", rec.Column(7).DataType())
+		}
+		for _, l := range line.Int64Values() {
+			s.Rows = append(s.Rows, int(l))
+		}
+	}
+	if err := rdr.Err(); err != nil {
+		return s, err
+	}
+	if s.Len() != e.Rows {
+		return s, fmt.Errorf("read %d bars, the instrument table says %d", s.Len(), e.Rows)
+	}
+	return s, nil
+}

@@ -1,0 +1,636 @@
+package duckdb
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// field is one of the columns a bar file provides.
+type field int
+
+const (
+	fDate field = iota
+	fOpen
+	fHigh
+	fLow
+	fClose
+	fAdjClose
+	fVolume
+	nFields
+)
+
+// fieldNames are the canonical column names, as used in error messages.
+var fieldNames = [nFields]string{"date", "open", "high", "low", "close", "adj_close", "volume"}
+
+func (f field) String() string { return fieldNames[f] }
+
+// required reports whether a file must have the column.
+func (f field) required() bool { return f != fAdjClose && f != fVolume }
+
+// aliases maps a normalised column name (see normName) to the field it
+// provides and a rank: when several columns give the same field, the lowest
+// rank wins ("date" over "timestamp").
+var aliases = map[string]struct {
+	f    field
+	rank int
+}{
+	"date": {fDate, 0}, "datetime": {fDate, 1}, "timestamp": {fDate, 2}, "time": {fDate, 3},
+	"opentime": {fDate, 4}, "day": {fDate, 5},
+	"open": {fOpen, 0}, "high": {fHigh, 0}, "low": {fLow, 0},
+	"close": {fClose, 0}, "close/last": {fClose, 1}, "price": {fClose, 2},
+	"adjclose": {fAdjClose, 0}, "adjustedclose": {fAdjClose, 1},
+	"volume": {fVolume, 0}, "vol": {fVolume, 1},
+}
+
+// normName lower-cases a header name and drops what exports vary in:
+// spaces, underscores, hyphens, dots, trailing asterisks (Yahoo's web table
+// writes "Close*" and "Adj Close**") and a UTF-8 byte order mark.
+func normName(s string) string {
+	s = strings.TrimPrefix(s, "\ufeff")
+	s = strings.TrimRight(strings.TrimSpace(s), "*")
+	s = strings.ToLower(s)
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '_', '-', '.', '\t':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// columnMap says which source column (by position) provides each field;
+// -1 means the source has none.
+type columnMap [nFields]int
+
+// mapColumns matches a file's column names to fields. A missing required
+// column or two columns claiming the same field at the same rank is a
+// *data.RowError without a row.
+func mapColumns(file string, names []string) (columnMap, error) {
+	var m columnMap
+	var rank [nFields]int
+	for f := range m {
+		m[f] = -1
+	}
+	for i, name := range names {
+		a, ok := aliases[normName(name)]
+		if !ok {
+			continue
+		}
+		switch {
+		case m[a.f] < 0 || a.rank < rank[a.f]:
+			m[a.f], rank[a.f] = i, a.rank
+		case a.rank == rank[a.f]:
+			return m, &data.RowError{File: file, Msg: fmt.Sprintf(
+				"columns %q and %q both give %s", names[m[a.f]], name, a.f)}
+		}
+	}
+	for f := field(0); f < nFields; f++ {
+		if f.required() && m[f] < 0 {
+			return m, &data.RowError{File: file, Msg: fmt.Sprintf(
+				"missing column %q (have %s)", f.String(), strings.Join(names, ", "))}
+		}
+	}
+	return m, nil
+}
+
+// decoder appends Arrow record batches to a Series, converting each column
+// to the Series' types and naming the source line or row of a bad value.
+type decoder struct {
+	file string
+	// col[f] is the record column that holds field f, or -1.
+	col columnMap
+	// raw[f], when set (CSV), is a string column holding field f's text
+	// where DuckDB could not cast it to DOUBLE (col[f] is null there), so
+	// that Go can try the other accepted forms or report the text.
+	raw *columnMap
+	// rowAt maps a 0-based bar index to its source line or row.
+	rowAt func(k int) int
+	s     data.Series
+}
+
+// add converts one record batch and appends it to the series.
+func (d *decoder) add(rec arrow.RecordBatch) error {
+	n := int(rec.NumRows())
+	if n == 0 {
+		return nil
+	}
+	off := len(d.s.Time)
+	d.s.Time = grow(d.s.Time, n)
+	if err := d.dates(rec.Column(d.col[fDate]), d.s.Time[off:], off); err != nil {
+		return err
+	}
+	cols := [...]*[]float64{fOpen: &d.s.Open, fHigh: &d.s.High, fLow: &d.s.Low, fClose: &d.s.Close,
+		fAdjClose: &d.s.AdjClose, fVolume: &d.s.Volume}
+	for f := fOpen; f < nFields; f++ {
+		dst := cols[f]
+		*dst = grow(*dst, n)
+		out := (*dst)[off:]
+		switch {
+		case d.col[f] >= 0:
+			var raw stringArray
+			if d.raw != nil {
+				var ok bool
+				if raw, ok = rec.Column(d.raw[f]).(stringArray); !ok {
+					return fmt.Errorf("duckdb: internal: raw %s column has type %s", f, rec.Column(d.raw[f]).DataType())
+				}
+			}
+			if err := d.numbers(f, rec.Column(d.col[f]), raw, out, off); err != nil {
+				return err
+			}
+		case f == fAdjClose:
+			copy(out, d.s.Close[off:])
+		default:
+			for k := range out {
+				out[k] = math.NaN()
+			}
+		}
+	}
+	return nil
+}
+
+// reserve makes room for n more bars.
+func (d *decoder) reserve(n int) {
+	if n <= 0 || n > 1<<31 {
+		return
+	}
+	d.s.Time = slices.Grow(d.s.Time, n)
+	for _, c := range []*[]float64{&d.s.Open, &d.s.High, &d.s.Low, &d.s.Close, &d.s.AdjClose, &d.s.Volume} {
+		*c = slices.Grow(*c, n)
+	}
+}
+
+// finish fills Rows and returns the series.
+func (d *decoder) finish() data.Series {
+	d.s.Rows = make([]int, len(d.s.Time))
+	for k := range d.s.Rows {
+		d.s.Rows[k] = d.rowAt(k)
+	}
+	return d.s
+}
+
+// grow extends s by n elements, doubling the capacity when it must
+// reallocate (append grows large slices by only 1.25x).
+func grow[T any](s []T, n int) []T {
+	if cap(s)-len(s) < n {
+		t := make([]T, len(s), max(2*cap(s), len(s)+n, 1024))
+		copy(t, s)
+		s = t
+	}
+	return s[:len(s)+n]
+}
+
+func (d *decoder) errAt(k int, format string, args ...any) error {
+	return &data.RowError{File: d.file, Row: d.rowAt(k), Msg: fmt.Sprintf(format, args...)}
+}
+
+// stringArray is implemented by Arrow's String, LargeString and StringView.
+type stringArray interface {
+	arrow.Array
+	Value(i int) string
+}
+
+// valueArray is implemented by Arrow's fixed-width numeric arrays.
+type valueArray[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32] interface {
+	arrow.Array
+	Value(i int) T
+}
+
+func convert[T int8 | int16 | int32 | int64 | uint8 | uint16 | uint32 | uint64 | float32](a valueArray[T], dst []float64) {
+	for i := range dst {
+		if a.IsNull(i) {
+			dst[i] = math.NaN()
+		} else {
+			dst[i] = float64(a.Value(i))
+		}
+	}
+}
+
+// numbers converts column a into dst; off is the bar index of a's first row.
+// A null is NaN (an empty price then fails validation; an empty volume is
+// "unknown"), unless raw holds text for it, which is parsed.
+func (d *decoder) numbers(f field, a arrow.Array, raw stringArray, dst []float64, off int) error {
+	switch a := a.(type) {
+	case *array.Float64:
+		copy(dst, a.Float64Values())
+		if a.NullN() > 0 {
+			for i := range dst {
+				if !a.IsNull(i) {
+					continue
+				}
+				dst[i] = math.NaN()
+				if raw == nil || raw.IsNull(i) {
+					continue
+				}
+				s := raw.Value(i)
+				v, ok := parseNumber(s, f == fVolume)
+				if !ok {
+					return d.errAt(off+i, "%s %q is not a number", f, s)
+				}
+				dst[i] = v
+			}
+		}
+	case *array.Float32:
+		convert[float32](a, dst)
+	case *array.Int64:
+		convert[int64](a, dst)
+	case *array.Int32:
+		convert[int32](a, dst)
+	case *array.Int16:
+		convert[int16](a, dst)
+	case *array.Int8:
+		convert[int8](a, dst)
+	case *array.Uint64:
+		convert[uint64](a, dst)
+	case *array.Uint32:
+		convert[uint32](a, dst)
+	case *array.Uint16:
+		convert[uint16](a, dst)
+	case *array.Uint8:
+		convert[uint8](a, dst)
+	case *array.Decimal128:
+		scale := a.DataType().(*arrow.Decimal128Type).Scale
+		for i := range dst {
+			if a.IsNull(i) {
+				dst[i] = math.NaN()
+			} else {
+				dst[i] = decimalFloat(a.Value(i), scale)
+			}
+		}
+	case *array.Null:
+		for i := range dst {
+			dst[i] = math.NaN()
+		}
+	case stringArray:
+		for i := range dst {
+			if a.IsNull(i) {
+				dst[i] = math.NaN()
+				continue
+			}
+			s := a.Value(i)
+			v, ok := parseNumber(s, f == fVolume)
+			if !ok {
+				return d.errAt(off+i, "%s %q is not a number", f, s)
+			}
+			dst[i] = v
+		}
+	default:
+		return &data.RowError{File: d.file, Msg: fmt.Sprintf("column %s has type %s, want a number", f, a.DataType())}
+	}
+	return nil
+}
+
+// decimalFloat converts a decimal to the float64 nearest to it, as
+// strconv.ParseFloat would from its text, when it has at most 15
+// significant digits and scale <= 22 (one correctly rounded division);
+// otherwise as arrow-go does.
+func decimalFloat(n decimal128.Num, scale int32) float64 {
+	const exact = 1 << 53
+	lo := int64(n.LowBits())
+	small := n.HighBits() == 0 && lo >= 0 && lo < exact || n.HighBits() == -1 && lo < 0 && lo > -exact
+	if small && scale >= 0 && scale <= 22 {
+		return float64(lo) / math.Pow10(int(scale))
+	}
+	return n.ToFloat64(scale)
+}
+
+// parseNumber parses a price or volume. Empty is NaN. It accepts what
+// strconv.ParseFloat accepts, then retries without a leading "$" and
+// thousands separators; a volume may also be "N/A", "NA", "-" or "null"
+// (NaN) or end in K, M or B.
+func parseNumber(s string, volume bool) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return math.NaN(), true
+	}
+	if v, ok := parseFloat(s); ok {
+		return v, true
+	}
+	if volume {
+		switch strings.ToLower(s) {
+		case "n/a", "na", "-", "null", "none":
+			return math.NaN(), true
+		}
+	}
+	t := strings.TrimSpace(strings.ReplaceAll(strings.TrimPrefix(s, "$"), ",", ""))
+	if t == "" {
+		return 0, false
+	}
+	if t != s {
+		if v, ok := parseFloat(t); ok {
+			return v, true
+		}
+	}
+	if volume {
+		mult := 0.0
+		switch t[len(t)-1] {
+		case 'K', 'k':
+			mult = 1e3
+		case 'M', 'm':
+			mult = 1e6
+		case 'B', 'b':
+			mult = 1e9
+		}
+		if mult > 0 {
+			if v, ok := parseFloat(t[:len(t)-1]); ok {
+				return v * mult, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// parseFloat is strconv.ParseFloat, keeping out-of-range values (±Inf, 0),
+// which validation then reports, and refusing hexadecimal and underscores.
+func parseFloat(s string) (float64, bool) {
+	if strings.ContainsAny(s, "xX_") {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+			return v, true
+		}
+		return 0, false
+	}
+	return v, true
+}
+
+// Dates are kept within int64 nanoseconds, as days since 1970-01-01.
+const (
+	minDay  = -98615 // 1700-01-01
+	maxDay  = 106650 // 2261-12-31
+	dayNano = int64(24 * time.Hour)
+	dateMsg = "(want YYYY-MM-DD)"
+	rangeOK = "1700-01-01..2261-12-31"
+)
+
+// dates converts column a into dst (UTC midnight, Unix ns).
+func (d *decoder) dates(a arrow.Array, dst []int64, off int) error {
+	outOfRange := func(i int, v any) error {
+		return d.errAt(off+i, "date %v is out of range (%s)", v, rangeOK)
+	}
+	for i := range dst {
+		if a.IsNull(i) {
+			return d.errAt(off+i, "date is empty")
+		}
+	}
+	switch a := a.(type) {
+	case *array.Date32:
+		for i := range dst {
+			day := int64(a.Value(i))
+			if day < minDay || day > maxDay {
+				return outOfRange(i, fmt.Sprintf("(day %d)", day))
+			}
+			dst[i] = day * dayNano
+		}
+	case *array.Date64:
+		for i := range dst {
+			day := floorDiv(int64(a.Value(i)), 86400e3)
+			if day < minDay || day > maxDay {
+				return outOfRange(i, fmt.Sprintf("(day %d)", day))
+			}
+			dst[i] = day * dayNano
+		}
+	case *array.Timestamp:
+		typ := a.DataType().(*arrow.TimestampType)
+		loc := time.UTC
+		if tz := typ.TimeZone; tz != "" && !strings.EqualFold(tz, "UTC") && tz != "+00:00" && tz != "Z" {
+			l, err := time.LoadLocation(tz)
+			if err != nil {
+				return &data.RowError{File: d.file, Msg: fmt.Sprintf("date column has time zone %q: %v", tz, err)}
+			}
+			loc = l
+		}
+		perDay := int64(dayNano) / int64(typ.Unit.Multiplier())
+		for i := range dst {
+			var day int64
+			if loc == time.UTC {
+				day = floorDiv(int64(a.Value(i)), perDay)
+			} else {
+				y, m, dd := a.Value(i).ToTime(typ.Unit).In(loc).Date()
+				day, _ = civilDay(y, int(m), dd)
+			}
+			if day < minDay || day > maxDay {
+				return outOfRange(i, a.Value(i).ToTime(typ.Unit).In(loc).Format("2006-01-02"))
+			}
+			dst[i] = day * dayNano
+		}
+	case *array.Int64:
+		for i := range dst {
+			day, ok := intDay(a.Value(i))
+			if !ok {
+				return d.errAt(off+i, "date %d is not a date %s", a.Value(i), dateMsg)
+			}
+			dst[i] = day * dayNano
+		}
+	case *array.Int32:
+		for i := range dst {
+			day, ok := intDay(int64(a.Value(i)))
+			if !ok {
+				return d.errAt(off+i, "date %d is not a date %s", a.Value(i), dateMsg)
+			}
+			dst[i] = day * dayNano
+		}
+	case stringArray:
+		for i := range dst {
+			s := a.Value(i)
+			day, err := parseDate(s)
+			switch {
+			case err == errEmptyDate:
+				return d.errAt(off+i, "date is empty")
+			case err == errDateRange:
+				return outOfRange(i, strconv.Quote(s))
+			case err != nil:
+				return d.errAt(off+i, "date %q is not a date %s", s, dateMsg)
+			}
+			dst[i] = day * dayNano
+		}
+	default:
+		return &data.RowError{File: d.file, Msg: fmt.Sprintf("column date has type %s, want a date, timestamp or string", a.DataType())}
+	}
+	return nil
+}
+
+type dateError string
+
+func (e dateError) Error() string { return string(e) }
+
+const (
+	errEmptyDate dateError = "empty"
+	errDateRange dateError = "out of range"
+	errNotDate   dateError = "not a date"
+)
+
+// timeLayouts are the timestamp forms accepted after a YYYY-MM-DD prefix.
+// Fractional seconds are accepted by time.Parse after any of them.
+var timeLayouts = [...]string{
+	"2006-01-02T15:04:05Z07:00",
+	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04:05Z0700",
+	"2006-01-02T15:04:05Z0700",
+	"2006-01-02 15:04",
+	"2006-01-02T15:04",
+}
+
+// parseDate parses a date in one of the accepted string forms (see the
+// package doc) and returns days since 1970-01-01.
+func parseDate(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, errEmptyDate
+	}
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		y, ok1 := digits(s[0:4])
+		m, ok2 := digits(s[5:7])
+		d, ok3 := digits(s[8:10])
+		if !ok1 || !ok2 || !ok3 {
+			return 0, errNotDate
+		}
+		return checkedDay(y, m, d)
+	}
+	if len(s) > 10 && s[4] == '-' && (s[10] == ' ' || s[10] == 'T') {
+		for _, layout := range timeLayouts {
+			if t, err := time.Parse(layout, s); err == nil {
+				y, m, d := t.Date()
+				return checkedDay(y, int(m), d)
+			}
+		}
+		return 0, errNotDate
+	}
+	if strings.Count(s, "/") == 2 {
+		parts := strings.Split(s, "/")
+		if len(parts[2]) != 4 {
+			return 0, errNotDate
+		}
+		m, ok1 := digits(parts[0])
+		d, ok2 := digits(parts[1])
+		y, ok3 := digits(parts[2])
+		if !ok1 || !ok2 || !ok3 || len(parts[0]) > 2 || len(parts[1]) > 2 {
+			return 0, errNotDate
+		}
+		return checkedDay(y, m, d)
+	}
+	if _, ok := digits(s); ok && len(s) <= 19 {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, errNotDate
+		}
+		if len(s) == 8 {
+			return checkedDay(int(v/10000), int(v/100%100), int(v%100))
+		}
+		day, ok := intDay(v)
+		if !ok {
+			return 0, errDateRange
+		}
+		return day, nil
+	}
+	return 0, errNotDate
+}
+
+// digits parses a non-empty string of ASCII digits.
+func digits(s string) (int, bool) {
+	if s == "" || len(s) > 19 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// checkedDay is civilDay for a parsed date, telling an impossible date from
+// one out of range.
+func checkedDay(y, m, d int) (int64, error) {
+	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return 0, errNotDate
+	}
+	day, ok := civilDay(y, m, d)
+	if !ok {
+		return 0, errDateRange
+	}
+	return day, nil
+}
+
+// intDay reads an integer date: YYYYMMDD when it has 8 digits and is a valid
+// date, otherwise a Unix epoch in seconds, milliseconds, microseconds or
+// nanoseconds, told apart by magnitude (each unit's values from 1973 on are
+// larger than the previous unit's up to the year 5000).
+func intDay(v int64) (int64, bool) {
+	if v >= 10000101 && v <= 99991231 {
+		if day, err := checkedDay(int(v/10000), int(v/100%100), int(v%100)); err == nil {
+			return day, true
+		}
+	}
+	abs := v
+	if abs < 0 {
+		abs = -abs
+	}
+	var day int64
+	switch {
+	case abs < 1e11:
+		day = floorDiv(v, 86400)
+	case abs < 1e14:
+		day = floorDiv(v, 86400e3)
+	case abs < 1e17:
+		day = floorDiv(v, 86400e6)
+	default:
+		day = floorDiv(v, 86400e9)
+	}
+	return day, day >= minDay && day <= maxDay
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// civilDay returns the days since 1970-01-01 of a proleptic Gregorian date
+// (Howard Hinnant's days_from_civil), and whether it is in range.
+func civilDay(y, m, d int) (int64, bool) {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	day := int64(era)*146097 + int64(doe) - 719468
+	return day, day >= minDay && day <= maxDay
+}

@@ -1,0 +1,361 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	goduckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// ReadOptions say which instrument a file holds.
+type ReadOptions struct {
+	// Symbol names the instrument. "" derives it from the file name without
+	// its extensions: "TAO-USD.csv" gives "TAO-USD". Either way the symbol
+	// is passed through data.CanonicalSymbol ("TAO-USD" -> "TAO").
+	Symbol string
+	// Class is the asset class. 0 guesses it with data.GuessClass from the
+	// symbol as given or derived (so "PEPE-USD.csv" is crypto) and from its
+	// canonical form (so "TAO.csv" is crypto).
+	Class data.Class
+}
+
+// format is a file's layout, chosen by its extension.
+type format int
+
+const (
+	formatCSV format = iota + 1
+	formatParquet
+	formatIPC
+)
+
+// fileFormat returns the format of path and whether it is gzip-compressed.
+func fileFormat(path string) (format, bool, error) {
+	base := strings.ToLower(filepath.Base(path))
+	gz := strings.HasSuffix(base, ".gz")
+	base = strings.TrimSuffix(base, ".gz")
+	switch ext := filepath.Ext(base); ext {
+	case ".csv", ".txt", ".tsv":
+		return formatCSV, gz, nil
+	case ".parquet", ".pq":
+		if !gz {
+			return formatParquet, false, nil
+		}
+	case ".arrow", ".ipc", ".feather", ".arrows":
+		if !gz {
+			return formatIPC, false, nil
+		}
+	}
+	return 0, false, &data.RowError{File: path, Msg: "unknown file type (want .csv, .csv.gz, .parquet, .arrow, .ipc or .feather)"}
+}
+
+// instrument derives the symbol and class of the file at path.
+func instrument(path string, opt ReadOptions) (data.Instrument, error) {
+	raw := strings.TrimSpace(opt.Symbol)
+	if raw == "" {
+		base := filepath.Base(path)
+		if strings.HasSuffix(strings.ToLower(base), ".gz") {
+			base = base[:len(base)-3]
+		}
+		raw = strings.TrimSuffix(base, filepath.Ext(base))
+	}
+	sym := data.CanonicalSymbol(raw)
+	if sym == "" {
+		return data.Instrument{}, &data.RowError{File: path, Msg: "cannot derive a symbol from the file name (give one)"}
+	}
+	class := opt.Class
+	switch class {
+	case 0:
+		class = data.Equity
+		if data.GuessClass(raw) == data.Crypto || data.GuessClass(sym) == data.Crypto {
+			class = data.Crypto
+		}
+	case data.Equity, data.Crypto:
+	default:
+		return data.Instrument{}, fmt.Errorf("duckdb: %s: unknown asset class %v", path, class)
+	}
+	return data.Instrument{Symbol: sym, Class: class, Source: path}, nil
+}
+
+// ReadFile reads one instrument's daily bars from a CSV (.csv, .txt, .tsv,
+// optionally .gz), Parquet (.parquet, .pq) or Arrow IPC (.arrow, .ipc,
+// .feather, .arrows; file or stream format) file into a data.Series.
+//
+// CSV and Parquet are read by an in-memory DuckDB into Arrow record
+// batches, then copied into []float64 columns. Arrow IPC is read with
+// arrow-go's ipc package: DuckDB 1.4 has no built-in Arrow IPC reader, only
+// an extension that would have to be downloaded.
+//
+// Time is 00:00 UTC of each bar's date in Unix nanoseconds. Series.Rows
+// holds the source line of each bar (CSV: the header is line 1, the first
+// data row line 2) or its 1-based row (Parquet, Arrow), and Series.Source is
+// path. The series is validated with (*data.Series).Validate(path) before
+// it is returned; errors about the content are *data.RowError values, so
+// errors.Is(err, data.ErrInvalid) holds for them. A missing file gives the
+// *fs.PathError of os.Stat.
+//
+// ReadFile opens and closes its own DuckDB; to read many files, ReadFiles
+// shares one.
+func ReadFile(ctx context.Context, path string, opt ReadOptions) (data.Series, error) {
+	r := &fileReader{}
+	defer r.close()
+	return r.read(ctx, path, opt)
+}
+
+// ReadFiles reads several files, each as ReadFile does, into a Panel in the
+// order of paths. opts is empty (every file gets the zero ReadOptions) or
+// has one entry per path. Two files giving the same symbol are an error.
+func ReadFiles(ctx context.Context, paths []string, opts []ReadOptions) (*data.Panel, error) {
+	if len(opts) != 0 && len(opts) != len(paths) {
+		return nil, fmt.Errorf("duckdb: %d read options for %d files", len(opts), len(paths))
+	}
+	if len(paths) == 0 {
+		return nil, errors.New("duckdb: no files to read")
+	}
+	r := &fileReader{}
+	defer r.close()
+	p := &data.Panel{Description: "files: " + strings.Join(paths, ", ")}
+	from := map[string]string{}
+	for i, path := range paths {
+		var opt ReadOptions
+		if len(opts) > 0 {
+			opt = opts[i]
+		}
+		s, err := r.read(ctx, path, opt)
+		if err != nil {
+			return nil, err
+		}
+		if prev, ok := from[s.Symbol]; ok {
+			return nil, fmt.Errorf("duckdb: %s and %s both give symbol %q", prev, path, s.Symbol)
+		}
+		from[s.Symbol] = path
+		p.Series = append(p.Series, s)
+	}
+	return p, nil
+}
+
+// fileReader reads files through a DuckDB database: its own in-memory one,
+// opened on first use, or a catalog's.
+type fileReader struct {
+	db    *sql.DB
+	owned bool
+	// mem allocates the Arrow IPC reader's buffers (default: Go's heap).
+	mem memory.Allocator
+}
+
+func (r *fileReader) close() error {
+	if r.owned && r.db != nil {
+		err := r.db.Close()
+		r.db = nil
+		return err
+	}
+	return nil
+}
+
+func (r *fileReader) database() (*sql.DB, error) {
+	if r.db == nil {
+		c, err := goduckdb.NewConnector("", nil)
+		if err != nil {
+			return nil, fmt.Errorf("duckdb: open in-memory database: %w", err)
+		}
+		r.db, r.owned = sql.OpenDB(c), true
+	}
+	return r.db, nil
+}
+
+// withArrow runs fn with DuckDB's Arrow interface on one connection of db.
+func withArrow(ctx context.Context, db *sql.DB, fn func(ar *goduckdb.Arrow) error) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		ar, err := goduckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		return fn(ar)
+	})
+}
+
+// read reads and validates one file.
+func (r *fileReader) read(ctx context.Context, path string, opt ReadOptions) (data.Series, error) {
+	s, err := r.decode(ctx, path, opt)
+	if err != nil {
+		return data.Series{}, err
+	}
+	if err := s.Validate(path); err != nil {
+		return data.Series{}, err
+	}
+	return s, nil
+}
+
+// decode reads one file without validating it.
+func (r *fileReader) decode(ctx context.Context, path string, opt ReadOptions) (data.Series, error) {
+	inst, err := instrument(path, opt)
+	if err != nil {
+		return data.Series{}, err
+	}
+	format, gz, err := fileFormat(path)
+	if err != nil {
+		return data.Series{}, err
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return data.Series{}, err
+	}
+	if fi.IsDir() {
+		return data.Series{}, &data.RowError{File: path, Msg: "is a directory, not a file"}
+	}
+	if format != formatIPC && strings.ContainsAny(path, "*?[") {
+		return data.Series{}, &data.RowError{File: path, Msg: "path contains a glob character (* ? [), which DuckDB would expand; rename the file"}
+	}
+	d := &decoder{file: path, s: data.Series{Instrument: inst}}
+	d.rowAt = func(k int) int { return k + 1 }
+	switch format {
+	case formatCSV:
+		err = r.readCSV(ctx, path, gz, d)
+	case formatParquet:
+		err = r.readParquet(ctx, path, d)
+	case formatIPC:
+		err = r.readIPC(path, d)
+	}
+	if err != nil {
+		return data.Series{}, err
+	}
+	if d.s.Len() == 0 {
+		return data.Series{}, &data.RowError{File: path, Msg: "no bars"}
+	}
+	return d.finish(), nil
+}
+
+// readCSV reads a CSV file: the header and each record's line in Go, the
+// values through DuckDB's read_csv with every column as VARCHAR; DuckDB
+// casts the numbers, and the text of any it cannot cast comes back too, so
+// that a bad value is reported with its line and text (see csvQuery).
+func (r *fileReader) readCSV(ctx context.Context, path string, gz bool, d *decoder) error {
+	lay, err := scanCSV(path, gz)
+	if err != nil {
+		return err
+	}
+	m, err := mapColumns(path, lay.names)
+	if err != nil {
+		return err
+	}
+	if len(lay.lines) == 0 {
+		return &data.RowError{File: path, Msg: "no bars (the file has only a header)"}
+	}
+	d.reserve(len(lay.lines))
+	d.rowAt = func(k int) int {
+		if k < len(lay.lines) {
+			return lay.lines[k]
+		}
+		return k + 2
+	}
+	q, at, raw := csvQuery(path, gz, lay, m)
+	d.col, d.raw = at, &raw
+	db, err := r.database()
+	if err != nil {
+		return err
+	}
+	err = withArrow(ctx, db, func(ar *goduckdb.Arrow) error {
+		return scanAll(ctx, ar, q, d)
+	})
+	if err != nil {
+		var re *data.RowError
+		if errors.As(err, &re) {
+			return err
+		}
+		if ce := csvError(path, &lay, err); ce != nil {
+			return ce
+		}
+		return fmt.Errorf("duckdb: %s: %w", path, err)
+	}
+	if n := d.s.Len(); n != len(lay.lines) {
+		return &data.RowError{File: path, Msg: fmt.Sprintf(
+			"DuckDB read %d rows but the file has %d non-empty lines after the header; cannot tell which line is which", n, len(lay.lines))}
+	}
+	return nil
+}
+
+// readParquet reads a Parquet file through DuckDB's read_parquet, first its
+// schema (LIMIT 0), then the columns it needs.
+func (r *fileReader) readParquet(ctx context.Context, path string, d *decoder) error {
+	db, err := r.database()
+	if err != nil {
+		return err
+	}
+	src := "read_parquet(" + sqlString(path) + ")"
+	err = withArrow(ctx, db, func(ar *goduckdb.Arrow) error {
+		rdr, err := ar.QueryContext(ctx, "SELECT * FROM "+src+" LIMIT 0")
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, f := range rdr.Schema().Fields() {
+			names = append(names, f.Name)
+		}
+		rdr.Release()
+		// The row count is in the file's metadata: size the columns once.
+		if rdr, err = ar.QueryContext(ctx, "SELECT count(*) FROM "+src); err != nil {
+			return err
+		}
+		if rdr.Next() {
+			if n, ok := rdr.RecordBatch().Column(0).(*array.Int64); ok && n.Len() == 1 {
+				d.reserve(int(n.Value(0)))
+			}
+		}
+		rdr.Release()
+		m, err := mapColumns(path, names)
+		if err != nil {
+			return err
+		}
+		var sel []string
+		for f := field(0); f < nFields; f++ {
+			d.col[f] = -1
+			if m[f] >= 0 {
+				d.col[f] = len(sel)
+				sel = append(sel, sqlIdent(names[m[f]]))
+			}
+		}
+		return scanAll(ctx, ar, "SELECT "+strings.Join(sel, ", ")+" FROM "+src, d)
+	})
+	if err != nil {
+		var re *data.RowError
+		if errors.As(err, &re) {
+			return err
+		}
+		return fmt.Errorf("duckdb: %s: %w", path, err)
+	}
+	return nil
+}
+
+// scanAll runs query and feeds every record batch to d.
+func scanAll(ctx context.Context, ar *goduckdb.Arrow, query string, d *decoder) error {
+	rdr, err := ar.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rdr.Release()
+	return feed(rdr, d)
+}
+
+// feed appends every record batch of rdr to d.
+func feed(rdr array.RecordReader, d *decoder) error {
+	for rdr.Next() {
+		if err := d.add(rdr.RecordBatch()); err != nil {
+			return err
+		}
+	}
+	return rdr.Err()
+}

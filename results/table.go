@@ -1,0 +1,148 @@
+package results
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Column is one column of a Table: exactly one of Floats, Ints, Strings or
+// Times (UTC ns) is set.
+type Column struct {
+	Name    string
+	Floats  []float64
+	Ints    []int64
+	Strings []string
+	Times   []int64
+}
+
+func (c *Column) len() int {
+	switch {
+	case c.Floats != nil:
+		return len(c.Floats)
+	case c.Ints != nil:
+		return len(c.Ints)
+	case c.Strings != nil:
+		return len(c.Strings)
+	}
+	return len(c.Times)
+}
+
+// Table is a small columnar table (a runs table, a walk-forward table)
+// written as CSV or Parquet with the same columns.
+type Table struct {
+	Columns []Column
+}
+
+// Rows is the number of rows (0 for a table without columns).
+func (t *Table) Rows() int {
+	if len(t.Columns) == 0 {
+		return 0
+	}
+	return t.Columns[0].len()
+}
+
+func (t *Table) check() error {
+	n := t.Rows()
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		set := 0
+		for _, b := range []bool{c.Floats != nil, c.Ints != nil, c.Strings != nil, c.Times != nil} {
+			if b {
+				set++
+			}
+		}
+		if set > 1 {
+			return fmt.Errorf("results: table column %q has more than one type", c.Name)
+		}
+		if c.len() != n {
+			return fmt.Errorf("results: table column %q has %d rows, %q has %d", c.Name, c.len(), t.Columns[0].Name, n)
+		}
+	}
+	return nil
+}
+
+// WriteTableCSV writes the table with a header row. Floats use the
+// shortest exact form; NaN is an empty cell; times are formatted by
+// FormatTime.
+func WriteTableCSV(w io.Writer, t *Table) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	rec := make([]string, len(t.Columns))
+	for i := range t.Columns {
+		rec[i] = t.Columns[i].Name
+	}
+	if err := cw.Write(rec); err != nil {
+		return err
+	}
+	for r := 0; r < t.Rows(); r++ {
+		for i := range t.Columns {
+			c := &t.Columns[i]
+			switch {
+			case c.Floats != nil:
+				if v := c.Floats[r]; math.IsNaN(v) {
+					rec[i] = ""
+				} else {
+					rec[i] = strconv.FormatFloat(v, 'g', -1, 64)
+				}
+			case c.Ints != nil:
+				rec[i] = strconv.FormatInt(c.Ints[r], 10)
+			case c.Strings != nil:
+				rec[i] = c.Strings[r]
+			default:
+				rec[i] = FormatTime(c.Times[r])
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteTableParquet writes the table as Parquet: doubles, int64s, strings
+// and timestamp[ns, UTC] columns. It does not close w.
+func WriteTableParquet(w io.Writer, t *Table) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	fields := make([]arrow.Field, len(t.Columns))
+	cols := make([]arrow.Array, len(t.Columns))
+	mem := memory.DefaultAllocator
+	for i := range t.Columns {
+		c := &t.Columns[i]
+		switch {
+		case c.Floats != nil:
+			fields[i] = arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Float64}
+			cols[i] = float64Array(c.Floats)
+		case c.Ints != nil:
+			fields[i] = arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Int64}
+			b := array.NewInt64Builder(mem)
+			b.AppendValues(c.Ints, nil)
+			cols[i] = b.NewArray()
+			b.Release()
+		case c.Strings != nil:
+			fields[i] = arrow.Field{Name: c.Name, Type: arrow.BinaryTypes.String}
+			b := array.NewStringBuilder(mem)
+			b.AppendValues(c.Strings, nil)
+			cols[i] = b.NewArray()
+			b.Release()
+		default:
+			fields[i] = arrow.Field{Name: c.Name, Type: arrow.FixedWidthTypes.Timestamp_ns}
+			cols[i] = timestampArray(c.Times)
+		}
+	}
+	if err := writeParquet(w, arrow.NewSchema(fields, nil), cols, int64(t.Rows())); err != nil {
+		return fmt.Errorf("results: table parquet: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,64 @@
+package results
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+func testTable() *Table {
+	return &Table{Columns: []Column{
+		{Name: "key", Strings: []string{"a", "b,c", "d"}},
+		{Name: "sharpe", Floats: []float64{1.5, math.NaN(), -0.1}},
+		{Name: "fills", Ints: []int64{3, 0, 12}},
+		{Name: "start", Times: []int64{day(2024, 1, 2), day(2024, 1, 3), day(2024, 1, 4)}},
+	}}
+}
+
+func TestTableCSV(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteTableCSV(&b, testTable()); err != nil {
+		t.Fatal(err)
+	}
+	want := "key,sharpe,fills,start\na,1.5,3,2024-01-02\n\"b,c\",,0,2024-01-03\nd,-0.1,12,2024-01-04\n"
+	if b.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+func TestTableParquetRoundTrip(t *testing.T) {
+	var b bytes.Buffer
+	tab := testTable()
+	if err := WriteTableParquet(&b, tab); err != nil {
+		t.Fatal(err)
+	}
+	tbl := readParquet(t, b.Bytes())
+	defer tbl.Release()
+	if tbl.NumRows() != 3 || tbl.NumCols() != 4 {
+		t.Fatalf("%d rows %d cols", tbl.NumRows(), tbl.NumCols())
+	}
+	if got := stringColumn(t, tbl, 0); strings.Join(got, "|") != "a|b,c|d" {
+		t.Errorf("keys %v", got)
+	}
+	f := float64Column(t, tbl, 1)
+	if f[0] != 1.5 || !math.IsNaN(f[1]) || f[2] != -0.1 {
+		t.Errorf("sharpe %v", f)
+	}
+	ints := tbl.Column(2).Data().Chunk(0).(*array.Int64).Int64Values()
+	if ints[0] != 3 || ints[1] != 0 || ints[2] != 12 {
+		t.Errorf("fills %v", ints)
+	}
+	if ts := timeColumn(t, tbl, 3); ts[2] != day(2024, 1, 4) {
+		t.Errorf("times %v", ts)
+	}
+}
+
+func TestTableMismatch(t *testing.T) {
+	tab := &Table{Columns: []Column{{Name: "a", Floats: []float64{1}}, {Name: "b", Ints: []int64{1, 2}}}}
+	if err := WriteTableCSV(&bytes.Buffer{}, tab); err == nil || !strings.Contains(err.Error(), `"b" has 2 rows`) {
+		t.Fatalf("error %v", err)
+	}
+}

@@ -1,0 +1,247 @@
+// Package experiment reads experiment files and runs them: it loads the
+// data (synthetic, files or the catalog), builds every run (one strategy
+// with one parameter set), executes the runs in parallel, and writes each
+// run's results and the experiment's plot.
+//
+// It sits on top of the other packages (data, engine, strategies, results)
+// so that cmd/divergence stays a thin parser of flags.
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/strategies"
+)
+
+// File is an experiment file as written in TOML. Every key is documented
+// in README.md ("An experiment file").
+type File struct {
+	// Name is the experiment's title, used in plots and the output folder
+	// name. Required.
+	Name string `toml:"name"`
+	// Description is free text carried to the manifest.
+	Description string `toml:"description"`
+	// Seed is the root seed; each run's seed derives from it and the run's
+	// key. Default 1.
+	Seed uint64 `toml:"seed"`
+	// Cash is the starting cash of every run. Default 1,000,000.
+	Cash float64 `toml:"cash"`
+	// CommissionBps is the commission on every fill, in basis points of
+	// notional. Default 0.
+	CommissionBps float64 `toml:"commission_bps"`
+	// Start and End bound the replayed period (YYYY-MM-DD, End exclusive).
+	// Bars before Start are warm-up history the strategies can read. Empty
+	// = from the first bar / to the last.
+	Start string `toml:"start"`
+	End   string `toml:"end"`
+	// Prices is "adjusted" (default: OHLC scaled by adj_close/close, so
+	// splits and dividends are not price moves) or "raw".
+	Prices string `toml:"prices"`
+
+	Data     DataSpec       `toml:"data"`
+	Strategy []StrategySpec `toml:"strategy"`
+	// WalkForward, when present, adds a walk-forward analysis of every
+	// strategy over its sweep (see WalkForwardSpec).
+	WalkForward *WalkForwardSpec `toml:"walkforward"`
+
+	path string // where the file was read from
+}
+
+// DataSpec says where the bars come from: exactly one of Synthetic, Dir or
+// Catalog.
+type DataSpec struct {
+	// Synthetic uses the seeded synthetic market (data/synth); every output
+	// is then labelled synthetic.
+	Synthetic bool `toml:"synthetic"`
+	// SyntheticSeed seeds the synthetic market. Default 7.
+	SyntheticSeed uint64 `toml:"synthetic_seed"`
+	// Dir is a folder of price files, one per instrument, found by symbol
+	// as SYM.csv, SYM-USD.csv, SYM-USDT.csv, SYM.parquet or SYM.arrow.
+	// Relative to the experiment file's folder. The environment variable
+	// DIVERGENCE_DATA, when set, replaces it.
+	Dir string `toml:"dir"`
+	// Files maps a symbol to a file (relative to Dir) when the name does
+	// not follow the pattern above.
+	Files map[string]string `toml:"files"`
+	// Classes overrides the asset class guessed for a symbol
+	// ("equity" or "crypto").
+	Classes map[string]string `toml:"classes"`
+	// Catalog is a DuckDB catalog file made by `divergence data import`.
+	// Relative to the experiment file's folder.
+	Catalog string `toml:"catalog"`
+	// Symbols adds instruments to load beyond those the strategies name
+	// (they widen the timeline).
+	Symbols []string `toml:"symbols"`
+}
+
+// StrategySpec is one [[strategy]] table.
+type StrategySpec struct {
+	// Name labels the strategy's runs in tables and plots. Required, unique.
+	Name string `toml:"name"`
+	// Type is a registered strategy type (see `divergence strategies`).
+	Type string `toml:"type"`
+	// Params are the strategy's parameters, decoded by the strategy.
+	Params map[string]any `toml:"params"`
+	// Sweep turns parameters into lists (gross = [0.5, 1.0]) or ranges
+	// (rebalance_days = { from = 7, to = 28, step = 7 }); the strategy then
+	// runs once per point of their cartesian product.
+	Sweep map[string]any `toml:"sweep"`
+}
+
+// Load reads and validates an experiment file. Unknown keys are errors
+// that name them.
+func Load(path string) (*File, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: %w", err)
+	}
+	f, err := Parse(path, string(b))
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Parse decodes an experiment from TOML text; path is used in errors and
+// to resolve relative paths.
+func Parse(path, text string) (*File, error) {
+	f := &File{Seed: 1, Cash: 1_000_000, Prices: "adjusted", Data: DataSpec{SyntheticSeed: 7}}
+	md, err := toml.Decode(text, f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		var keys []string
+		for _, k := range und {
+			// Strategy params are checked by each strategy.
+			if len(k) >= 2 && k[0] == "strategy" && (k[1] == "params" || k[1] == "sweep") {
+				continue
+			}
+			keys = append(keys, k.String())
+		}
+		if len(keys) > 0 {
+			return nil, fmt.Errorf("%s: unknown key %s", path, strings.Join(keys, ", "))
+		}
+	}
+	f.path = path
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return f, nil
+}
+
+// Validate checks the file and names the bad key.
+func (f *File) Validate() error {
+	if strings.TrimSpace(f.Name) == "" {
+		return fmt.Errorf("name: required")
+	}
+	if !(f.Cash > 0) || math.IsInf(f.Cash, 0) {
+		return fmt.Errorf("cash = %g: want a positive amount", f.Cash)
+	}
+	if f.CommissionBps < 0 || f.CommissionBps >= 1e4 || math.IsNaN(f.CommissionBps) {
+		return fmt.Errorf("commission_bps = %g: want [0, 10000)", f.CommissionBps)
+	}
+	var start, end int64
+	var err error
+	if f.Start != "" {
+		if start, err = data.ParseDay(f.Start); err != nil {
+			return fmt.Errorf("start: %w", err)
+		}
+	}
+	if f.End != "" {
+		if end, err = data.ParseDay(f.End); err != nil {
+			return fmt.Errorf("end: %w", err)
+		}
+	}
+	if start != 0 && end != 0 && end <= start {
+		return fmt.Errorf("end = %s is not after start = %s", f.End, f.Start)
+	}
+	if f.Prices != "adjusted" && f.Prices != "raw" {
+		return fmt.Errorf("prices = %q: want \"adjusted\" or \"raw\"", f.Prices)
+	}
+	n := 0
+	for _, b := range []bool{f.Data.Synthetic, f.Data.Dir != "", f.Data.Catalog != ""} {
+		if b {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("data: set exactly one of synthetic = true, dir or catalog")
+	}
+	for sym, c := range f.Data.Classes {
+		if _, err := data.ParseClass(c); err != nil {
+			return fmt.Errorf("data.classes.%s: %w", sym, err)
+		}
+	}
+	if len(f.Strategy) == 0 {
+		return fmt.Errorf("strategy: at least one [[strategy]] is required")
+	}
+	reg := strategies.Builtins()
+	seen := map[string]bool{}
+	for i, s := range f.Strategy {
+		key := fmt.Sprintf("strategy[%d]", i)
+		if strings.TrimSpace(s.Name) == "" {
+			return fmt.Errorf("%s.name: required", key)
+		}
+		if seen[s.Name] {
+			return fmt.Errorf("%s.name: %q is used twice", key, s.Name)
+		}
+		seen[s.Name] = true
+		if _, ok := reg[s.Type]; !ok {
+			_, err := reg.New(s.Type, s.Params)
+			return fmt.Errorf("%s (%s): %w", key, s.Name, err)
+		}
+	}
+	if f.WalkForward != nil {
+		if err := f.WalkForward.validate(); err != nil {
+			return err
+		}
+	}
+	_, err = f.Runs()
+	return err
+}
+
+// Bounds returns Start and End as UTC ns (0 when unset).
+func (f *File) Bounds() (start, end int64) {
+	start, _ = data.ParseDay(f.Start)
+	end, _ = data.ParseDay(f.End)
+	if f.Start == "" {
+		start = 0
+	}
+	if f.End == "" {
+		end = 0
+	}
+	return start, end
+}
+
+// Path is the file the experiment was read from.
+func (f *File) Path() string { return f.path }
+
+// resolve makes p relative to the experiment file's folder.
+func (f *File) resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(filepath.Dir(f.path), p)
+}
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+// Slug turns a name into a folder name: lower case, runs of other
+// characters replaced by one dash.
+func Slug(name string) string {
+	s := nonSlug.ReplaceAllString(strings.ToLower(name), "-")
+	s = strings.Trim(s, "-")
+	if s == "" {
+		s = "run"
+	}
+	return s
+}

@@ -1,0 +1,114 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/duckdb"
+	"github.com/divergence-research/divergence/data/synth"
+	"github.com/divergence-research/divergence/results"
+)
+
+// EnvData names the environment variable that replaces data.dir.
+const EnvData = "DIVERGENCE_DATA"
+
+// LoadPanel loads the instruments the experiment needs, in order, and
+// describes each input for the manifest.
+func (f *File) LoadPanel(ctx context.Context, symbols []string) (*data.Panel, []results.Input, error) {
+	var p *data.Panel
+	var err error
+	switch {
+	case f.Data.Synthetic:
+		full, gerr := synth.Generate(synth.DefaultConfig(f.Data.SyntheticSeed))
+		if gerr != nil {
+			return nil, nil, gerr
+		}
+		if p, err = full.Select(symbols); err != nil {
+			return nil, nil, fmt.Errorf("data (synthetic market): %w", err)
+		}
+	case f.Data.Catalog != "":
+		path := f.resolve(f.Data.Catalog)
+		if _, serr := os.Stat(path); serr != nil {
+			return nil, nil, fmt.Errorf("data.catalog: %w", serr)
+		}
+		cat, cerr := duckdb.OpenCatalog(path)
+		if cerr != nil {
+			return nil, nil, fmt.Errorf("data.catalog: %w", cerr)
+		}
+		defer cat.Close()
+		if p, err = cat.Load(ctx, symbols); err != nil {
+			return nil, nil, fmt.Errorf("data.catalog: %w", err)
+		}
+	default:
+		dir := f.resolve(f.Data.Dir)
+		if env := os.Getenv(EnvData); env != "" {
+			dir = env
+		}
+		paths := make([]string, len(symbols))
+		opts := make([]duckdb.ReadOptions, len(symbols))
+		for i, s := range symbols {
+			path, ferr := f.findFile(dir, s)
+			if ferr != nil {
+				return nil, nil, ferr
+			}
+			paths[i] = path
+			opts[i] = duckdb.ReadOptions{Symbol: s}
+			if c, ok := f.Data.Classes[s]; ok {
+				opts[i].Class, _ = data.ParseClass(c)
+			}
+		}
+		if p, err = duckdb.ReadFiles(ctx, paths, opts); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return nil, nil, err
+	}
+	inputs := make([]results.Input, len(p.Series))
+	for i := range p.Series {
+		s := &p.Series[i]
+		in := results.Input{Symbol: s.Symbol, Source: s.Source, Rows: s.Len(),
+			First: results.FormatTime(s.Time[0]), Last: results.FormatTime(s.Time[s.Len()-1])}
+		if p.Synthetic {
+			in.SHA256 = results.Synthetic
+			in.Source = "synthetic"
+		} else if f.Data.Catalog == "" {
+			in.Path = s.Source
+			if in.SHA256, err = results.Fingerprint(s.Source); err != nil {
+				return nil, nil, err
+			}
+			in.Source = "file"
+		} else {
+			in.Path = f.Data.Catalog
+			in.SHA256 = "catalog"
+		}
+		inputs[i] = in
+	}
+	return p, inputs, nil
+}
+
+// findFile finds a symbol's price file in dir.
+func (f *File) findFile(dir, sym string) (string, error) {
+	if name, ok := f.Data.Files[sym]; ok {
+		path := name
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(dir, name)
+		}
+		if _, err := os.Stat(path); err != nil {
+			return "", fmt.Errorf("data.files.%s: %w", sym, err)
+		}
+		return path, nil
+	}
+	var tried []string
+	for _, suffix := range []string{".csv", "-USD.csv", "-USDT.csv", ".parquet", ".arrow"} {
+		path := filepath.Join(dir, sym+suffix)
+		if _, err := os.Stat(path); err == nil {
+			return path, nil
+		}
+		tried = append(tried, filepath.Base(path))
+	}
+	return "", fmt.Errorf("data.dir: no price file for symbol %q in %s (tried %v; map it under [data.files] or set %s)", sym, dir, tried, EnvData)
+}

@@ -1,0 +1,73 @@
+package experiment
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/charts"
+)
+
+// plot writes equity.png and equity.svg: every run's growth of 1 with a
+// drawdown panel. The title and caption say whether the data are real or
+// synthetic.
+func plot(f *File, o *Outcome, sortBy string) error {
+	// Every run, or the best maxLines by sortBy when there are more.
+	const maxLines = 10
+	pick := make([]int, len(o.Runs))
+	for i := range pick {
+		pick[i] = i
+	}
+	note := ""
+	if len(o.Runs) > maxLines {
+		pick = Ranked(o.Runs, sortBy)[:maxLines]
+		sort.Ints(pick)
+		note = fmt.Sprintf("; the best %d of %d runs by %s", maxLines, len(o.Runs), sortBy)
+	}
+	names := make([]string, len(pick))
+	curves := make([]charts.Series, len(pick))
+	for j, i := range pick {
+		names[j] = label(&o.Runs[i])
+		curves[j] = charts.CurveSeries(names[j], &o.Runs[i].Result.Curve)
+	}
+	sorted := append([]string(nil), names...)
+	sort.Strings(sorted)
+	c := &o.Runs[0].Result.Curve
+	kind := "real daily bars"
+	if o.Panel.Synthetic {
+		kind = "SYNTHETIC market (seeded, not real prices)"
+	}
+	opt := charts.Options{
+		Title: f.Name,
+		Caption: fmt.Sprintf("%s, %s to %s, %d instruments, commission %g bps%s",
+			kind, data.FormatDay(c.Time[0]), data.FormatDay(c.Time[c.Len()-1]), len(o.Panel.Series), f.CommissionBps, note),
+		Synthetic: o.Panel.Synthetic,
+		Palette:   charts.NewPalette(sorted),
+	}
+	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
+		path := filepath.Join(o.Dir, "equity."+string(ft))
+		err := results.WriteFileAtomic(path, func(w io.Writer) error { return charts.EquityDrawdown(w, ft, opt, curves) })
+		if err != nil {
+			return fmt.Errorf("plot %s: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// label names a run in legends: the strategy's name, with its swept values.
+func label(r *Run) string {
+	if len(r.Swept) == 0 {
+		return r.Strategy
+	}
+	s := r.Strategy + " ("
+	for i, v := range r.Swept {
+		if i > 0 {
+			s += ", "
+		}
+		s += v.Key + "=" + formatValue(v.Value)
+	}
+	return s + ")"
+}

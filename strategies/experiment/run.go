@@ -1,0 +1,326 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/metrics"
+	"github.com/divergence-research/divergence/strategies"
+)
+
+// Options control an experiment's execution.
+type Options struct {
+	// Out is the folder the experiment's folder is written into. Default "out".
+	Out string
+	// Workers is the number of runs executed at once. Default: all cores.
+	Workers int
+	// Version is the program version written to the manifest.
+	Version string
+	// SortBy is the metric runs are ranked by in the plot (when there are
+	// too many runs to draw them all) and by TopRuns. Default "sharpe".
+	SortBy string
+	// Progress, when set, is called after each run with the number of runs
+	// done and the total. It may be called from several goroutines, never
+	// concurrently.
+	Progress func(done, total int)
+}
+
+// Run is one executed run.
+type Run struct {
+	RunSpec
+	Seed   uint64
+	Result *engine.Result
+	// Metrics are computed from the run's equity curve.
+	Metrics RunMetrics
+}
+
+// Outcome is an executed experiment.
+type Outcome struct {
+	Dir            string // the experiment's output folder
+	Panel          *data.Panel
+	Runs           []Run
+	PeriodsPerYear float64
+	Calendar       string
+	WalkForward    []WalkForward // when the experiment has [walkforward]
+}
+
+// Market is an experiment's loaded data: the panel (adjusted and cut to
+// the experiment's end), its merged timeline, the first replayed step's
+// time and the periods per year of its calendar.
+type Market struct {
+	Panel          *data.Panel
+	Timeline       *engine.Timeline
+	Start          int64
+	PeriodsPerYear float64
+	Calendar       string
+	Inputs         []results.Input
+}
+
+// Prepare loads the data the experiment's runs need.
+func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
+	reg := strategies.Builtins()
+	// The union of the strategies' instruments, in order of first mention.
+	var symbols []string
+	seen := map[string]bool{}
+	add := func(s string) {
+		if !seen[s] {
+			seen[s] = true
+			symbols = append(symbols, s)
+		}
+	}
+	for _, spec := range specs {
+		s, err := reg.New(spec.Type, spec.Params)
+		if err != nil {
+			return nil, fmt.Errorf("run %s: %w", spec.Key, err)
+		}
+		if u, ok := s.(strategies.Universe); ok {
+			for _, sym := range u.Symbols() {
+				add(sym)
+			}
+		}
+	}
+	for _, s := range f.Data.Symbols {
+		add(s)
+	}
+	p, inputs, err := f.LoadPanel(ctx, symbols)
+	if err != nil {
+		return nil, err
+	}
+	if f.Prices == "adjusted" {
+		p = p.Adjusted()
+	}
+	start, end := f.Bounds()
+	if end != 0 {
+		p = p.Window(0, end)
+		for i := range p.Series {
+			if p.Series[i].Len() == 0 {
+				return nil, fmt.Errorf("end = %s: %s has no bars before it", f.End, p.Series[i].Symbol)
+			}
+		}
+	}
+	tl := engine.NewTimeline(p)
+	if start != 0 && tl.StepAt(start) >= tl.Len() {
+		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatDay(tl.Times[tl.Len()-1]))
+	}
+	ppy, calendar := periodsPerYear(p)
+	return &Market{Panel: p, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, Inputs: inputs}, nil
+}
+
+// Execute loads the data, runs every run of the experiment in parallel and
+// writes the results under opt.Out/<slug of the name>/.
+func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
+	opt = opt.withDefaults()
+	specs, err := f.Runs()
+	if err != nil {
+		return nil, err
+	}
+	m, err := f.Prepare(ctx, specs)
+	if err != nil {
+		return nil, err
+	}
+	runs := make([]Run, len(specs))
+	for i, s := range specs {
+		runs[i] = Run{RunSpec: s, Seed: engine.SeedFor(f.Seed, s.Key)}
+	}
+	err = parallel(ctx, len(runs), opt.Workers, opt.Progress, func(i int) error {
+		r := &runs[i]
+		res, err := f.runOne(m.Panel, m.Timeline, m.Start, r.Type, r.Params, r.Seed)
+		if err != nil {
+			return fmt.Errorf("run %s: %w", r.Key, err)
+		}
+		r.Result = res
+		r.Metrics = Measure(res, m.PeriodsPerYear)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Dir: filepath.Join(opt.Out, Slug(f.Name)), Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear, Calendar: m.Calendar}
+	if err := write(f, out, m.Inputs, opt); err != nil {
+		return nil, err
+	}
+	if f.WalkForward != nil {
+		wfs, err := f.walkForward(ctx, specs, m, opt)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeWalkForward(f, out.Dir, wfs, m.Panel.Synthetic); err != nil {
+			return nil, err
+		}
+		out.WalkForward = wfs
+	}
+	return out, nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.Out == "" {
+		o.Out = "out"
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.SortBy == "" {
+		o.SortBy = "sharpe"
+	}
+	return o
+}
+
+// runOne builds a fresh strategy and replays the panel through it.
+func (f *File) runOne(p *data.Panel, tl *engine.Timeline, start int64, typ string, params strategies.Params, seed uint64) (*engine.Result, error) {
+	s, err := strategies.Builtins().New(typ, params)
+	if err != nil {
+		return nil, err
+	}
+	return engine.Run(p, tl, s, engine.Config{
+		Cash:       f.Cash,
+		Commission: engine.BasisPoints(f.CommissionBps),
+		Seed:       seed,
+		Start:      start,
+	})
+}
+
+// parallel calls job(i) for i in [0, n) on a pool of workers. Jobs write
+// their results by index, so the outcome does not depend on which worker
+// ran what or in which order. The first error (by index) is returned.
+func parallel(ctx context.Context, n, workers int, progress func(done, total int), job func(i int) error) error {
+	errs := make([]error, n)
+	next := int64(-1)
+	var done int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	if workers > n {
+		workers = n
+	}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(atomic.AddInt64(&next, 1))
+				if i >= n {
+					return
+				}
+				if err := ctx.Err(); err != nil {
+					errs[i] = err
+					continue
+				}
+				errs[i] = job(i)
+				d := atomic.AddInt64(&done, 1)
+				if progress != nil {
+					mu.Lock()
+					progress(int(d), n)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// periodsPerYear is 365 when any instrument trades every day (the union
+// calendar then has a step every calendar day), else 252.
+func periodsPerYear(p *data.Panel) (float64, string) {
+	for i := range p.Series {
+		if p.Series[i].Class.Calendar() == data.Continuous {
+			return 365, "calendar days (a 24/7 instrument is in the panel)"
+		}
+	}
+	return 252, "exchange sessions"
+}
+
+// RunMetrics is what metrics.json holds for a run.
+type RunMetrics struct {
+	metrics.Summary
+	Fills       int     `json:"fills"`
+	Commission  float64 `json:"commission_paid"`
+	FinalEquity float64 `json:"final_equity"`
+}
+
+// Measure computes a run's metrics from its equity curve.
+func Measure(res *engine.Result, ppy float64) RunMetrics {
+	eq := res.Curve.Equity
+	rets := make([]float64, 0, len(eq))
+	for k := 1; k < len(eq); k++ {
+		rets = append(rets, eq[k]/eq[k-1]-1)
+	}
+	m := RunMetrics{Summary: metrics.Summarize(rets, ppy, nil), Fills: len(res.Fills), Commission: res.Portfolio.Commission}
+	if len(eq) > 0 {
+		m.FinalEquity = eq[len(eq)-1]
+	}
+	return m
+}
+
+// MetricNames lists the metrics runs can be ranked by.
+var MetricNames = []string{"total_return", "cagr", "annual_volatility", "sharpe", "sortino", "max_drawdown", "calmar", "final_equity"}
+
+// Metric returns the named headline metric of a run (NaN if unknown).
+func (m *RunMetrics) Metric(name string) float64 {
+	switch name {
+	case "total_return":
+		return m.TotalReturn
+	case "cagr":
+		return m.CAGR
+	case "annual_volatility":
+		return m.AnnualVolatility
+	case "sharpe":
+		return m.Sharpe
+	case "sortino":
+		return m.Sortino
+	case "max_drawdown":
+		return m.MaxDrawdown
+	case "calmar":
+		return m.Calmar
+	case "final_equity":
+		return m.FinalEquity
+	}
+	return math.NaN()
+}
+
+// Ranked returns the runs' indices ordered by metric, best first (highest,
+// except annual_volatility: lowest), NaN last, ties by index.
+func Ranked(runs []Run, metric string) []int {
+	idx := make([]int, len(runs))
+	for i := range idx {
+		idx[i] = i
+	}
+	sign := 1.0
+	if metric == "annual_volatility" {
+		sign = -1
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		x, y := runs[idx[a]].Metrics.Metric(metric), runs[idx[b]].Metrics.Metric(metric)
+		if math.IsNaN(y) {
+			return !math.IsNaN(x)
+		}
+		if math.IsNaN(x) {
+			return false
+		}
+		return sign*x > sign*y
+	})
+	return idx
+}
+
+// ValidMetric reports whether name is a metric runs can be ranked by.
+func ValidMetric(name string) error {
+	for _, m := range MetricNames {
+		if m == name {
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown metric %q (known: %v)", name, MetricNames)
+}

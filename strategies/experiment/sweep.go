@@ -1,0 +1,207 @@
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/divergence-research/divergence/strategies"
+)
+
+// RunSpec is one run of an experiment: a strategy with one parameter set.
+type RunSpec struct {
+	// Key names the run in tables and its folder: the strategy name's slug,
+	// followed by the swept values when the strategy has a sweep
+	// ("hedge--gross=1.5--rebalance_days=14").
+	Key      string
+	Strategy string // the [[strategy]] name
+	Type     string
+	Params   strategies.Params // effective parameters: params with the sweep's values
+	Swept    []Value           // the swept parameters of this run, sorted by key
+	Index    int               // position of the strategy in the file
+}
+
+// Value is one swept parameter's value in one run.
+type Value struct {
+	Key   string
+	Value any
+}
+
+// sweepValues expands one sweep entry: a list of values, or a range table
+// { from, to, step } (inclusive of to, within 1e-9 of a step).
+func sweepValues(key string, v any) ([]any, error) {
+	switch x := v.(type) {
+	case []any:
+		if len(x) == 0 {
+			return nil, fmt.Errorf("%s: an empty list", key)
+		}
+		return x, nil
+	case map[string]any:
+		for k := range x {
+			if k != "from" && k != "to" && k != "step" {
+				return nil, fmt.Errorf("%s.%s: unknown key (a range has from, to, step)", key, k)
+			}
+		}
+		from, fok := x["from"]
+		to, tok := x["to"]
+		step, sok := x["step"]
+		if !fok || !tok || !sok {
+			return nil, fmt.Errorf("%s: a range needs from, to and step", key)
+		}
+		fi, fInt := from.(int64)
+		ti, tInt := to.(int64)
+		si, sInt := step.(int64)
+		if fInt && tInt && sInt {
+			if si <= 0 {
+				return nil, fmt.Errorf("%s.step = %d: want > 0", key, si)
+			}
+			if ti < fi {
+				return nil, fmt.Errorf("%s: to = %d is below from = %d", key, ti, fi)
+			}
+			if (ti-fi)/si+1 > 100000 {
+				return nil, fmt.Errorf("%s: more than 100,000 values", key)
+			}
+			var out []any
+			for v := fi; v <= ti; v += si {
+				out = append(out, v)
+			}
+			return out, nil
+		}
+		ff, e1 := number(from)
+		tf, e2 := number(to)
+		sf, e3 := number(step)
+		if e1 != nil || e2 != nil || e3 != nil {
+			return nil, fmt.Errorf("%s: from, to and step must be numbers", key)
+		}
+		if !(sf > 0) {
+			return nil, fmt.Errorf("%s.step = %g: want > 0", key, sf)
+		}
+		if tf < ff {
+			return nil, fmt.Errorf("%s: to = %g is below from = %g", key, tf, ff)
+		}
+		n := int(math.Floor((tf-ff)/sf+1e-9)) + 1
+		if n > 100000 {
+			return nil, fmt.Errorf("%s: more than 100,000 values", key)
+		}
+		out := make([]any, n)
+		for i := range out {
+			// from + i×step, rounded to 12 significant digits so that
+			// 0.1 + 2×0.1 reads 0.3 in keys and tables.
+			v, _ := strconv.ParseFloat(strconv.FormatFloat(ff+float64(i)*sf, 'g', 12, 64), 64)
+			out[i] = v
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("%s: want a list of values or a range { from, to, step }", key)
+}
+
+func number(v any) (float64, error) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), nil
+	case float64:
+		return x, nil
+	}
+	return 0, fmt.Errorf("not a number")
+}
+
+// Runs expands the experiment into its runs: each strategy once, or once
+// per point of its sweep's cartesian product (keys in sorted order, the
+// last key varying fastest). Every run's parameters are validated by its
+// strategy; an error names the strategy and the key.
+func (f *File) Runs() ([]RunSpec, error) {
+	reg := strategies.Builtins()
+	var out []RunSpec
+	keys := map[string]bool{}
+	for si, spec := range f.Strategy {
+		var names []string
+		var values [][]any
+		for k := range spec.Sweep {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			vs, err := sweepValues(fmt.Sprintf("strategy[%d].sweep.%s", si, k), spec.Sweep[k])
+			if err != nil {
+				return nil, err
+			}
+			values = append(values, vs)
+		}
+		total := 1
+		for _, vs := range values {
+			total *= len(vs)
+			if total > 1_000_000 {
+				return nil, fmt.Errorf("strategy[%d].sweep: more than 1,000,000 runs", si)
+			}
+		}
+		idx := make([]int, len(values))
+		for n := 0; n < total; n++ {
+			params := strategies.Params{}
+			for k, v := range spec.Params {
+				params[k] = v
+			}
+			var swept []Value
+			var parts []string
+			for j, k := range names {
+				v := values[j][idx[j]]
+				params[k] = v
+				swept = append(swept, Value{Key: k, Value: v})
+				parts = append(parts, k+"="+formatValue(v))
+			}
+			key := Slug(spec.Name)
+			if len(parts) > 0 {
+				key += "--" + safeKey(strings.Join(parts, "--"))
+			}
+			for base, i := key, 2; keys[key]; i++ {
+				key = fmt.Sprintf("%s-%d", base, i)
+			}
+			keys[key] = true
+			if _, err := reg.New(spec.Type, params); err != nil {
+				return nil, fmt.Errorf("strategy[%d] (%s), run %s: %w", si, spec.Name, key, err)
+			}
+			out = append(out, RunSpec{Key: key, Strategy: spec.Name, Type: spec.Type, Params: params, Swept: swept, Index: si})
+			// Odometer: the last key varies fastest.
+			for j := len(idx) - 1; j >= 0; j-- {
+				idx[j]++
+				if idx[j] < len(values[j]) {
+					break
+				}
+				idx[j] = 0
+			}
+		}
+	}
+	return out, nil
+}
+
+// formatValue writes a parameter value for keys and tables.
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case string:
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = formatValue(e)
+		}
+		return strings.Join(parts, "+")
+	}
+	return fmt.Sprint(v)
+}
+
+// safeKey keeps letters, digits and . _ = + - and replaces the rest by -.
+func safeKey(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._=+-", c) >= 0
+		if !ok {
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}

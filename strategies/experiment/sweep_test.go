@@ -1,0 +1,101 @@
+package experiment
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestSweepExpansion(t *testing.T) {
+	f, err := Load("testdata/sweep.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs, err := f.Runs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// hedge: 3 gross × 4 rebalance days (7, 14, 21, 28) = 12; sma: 3 fast × 2 slow = 6.
+	if len(runs) != 18 {
+		t.Fatalf("%d runs, want 18", len(runs))
+	}
+	// Keys sorted (gross before rebalance_days), the last varying fastest.
+	want := []string{"hedge--gross=0.5--rebalance_days=7", "hedge--gross=0.5--rebalance_days=14", "hedge--gross=0.5--rebalance_days=21",
+		"hedge--gross=0.5--rebalance_days=28", "hedge--gross=1--rebalance_days=7"}
+	for i, k := range want {
+		if runs[i].Key != k {
+			t.Errorf("run %d key %q, want %q", i, runs[i].Key, k)
+		}
+	}
+	if runs[12].Key != "sma--fast=5--slow=30" || runs[17].Key != "sma--fast=15--slow=60" {
+		t.Errorf("sma keys %q %q", runs[12].Key, runs[17].Key)
+	}
+	if g := runs[4].Params["gross"]; g != 1.0 {
+		t.Errorf("gross %v", g)
+	}
+	if _, ok := runs[0].Params["long"]; !ok {
+		t.Errorf("fixed params lost")
+	}
+}
+
+func TestSweepFloatRange(t *testing.T) {
+	vs, err := sweepValues("x", map[string]any{"from": 0.1, "to": 0.5, "step": 0.1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0.1, 0.2, 0.3, 0.4, 0.5}
+	if len(vs) != len(want) {
+		t.Fatalf("%v", vs)
+	}
+	for i, v := range vs {
+		if v.(float64) != want[i] {
+			t.Errorf("value %d = %v, want %v", i, v, want[i])
+		}
+	}
+}
+
+func TestSweepErrors(t *testing.T) {
+	base := "name = \"x\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n[strategy.sweep]\n"
+	for _, tc := range []struct{ sweep, want string }{
+		{"fast = { from = 10, to = 5, step = 1 }", "strategy[0].sweep.fast: to = 5 is below from = 10"},
+		{"fast = { from = 1, to = 5, step = 0 }", "strategy[0].sweep.fast.step = 0"},
+		{"fast = { from = 1, to = 5 }", "needs from, to and step"},
+		{"fast = { from = 1, to = 5, step = 1, by = 2 }", "strategy[0].sweep.fast.by: unknown key"},
+		{"fast = []", "an empty list"},
+		{"fast = 5", "want a list of values or a range"},
+		{"slow = [10]\nfast = [20]", "slow = 10: want > fast (20)"},
+		{"fats = [1, 2]", "unknown key fats"},
+	} {
+		_, err := Parse("x.toml", base+tc.sweep+"\n")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("sweep %q: error %v, want %q", tc.sweep, err, tc.want)
+		}
+	}
+}
+
+// A sweep gives the same bytes on 1 and 3 workers.
+func TestSweepDeterministicAcrossWorkers(t *testing.T) {
+	o1, a := execute(t, "testdata/sweep.toml", 1)
+	_, b := execute(t, "testdata/sweep.toml", 3)
+	if len(o1.Runs) != 18 {
+		t.Fatalf("%d runs", len(o1.Runs))
+	}
+	for name, want := range a {
+		if !bytes.Equal(b[name], want) {
+			t.Errorf("%s differs between 1 and 3 workers", name)
+		}
+	}
+	if !bytes.Contains(a["runs.csv"], []byte("param_gross")) {
+		t.Errorf("runs.csv lacks the swept columns:\n%s", a["runs.csv"])
+	}
+}
+
+func TestRanked(t *testing.T) {
+	o, _ := execute(t, "testdata/sweep.toml", 2)
+	r := Ranked(o.Runs, "sharpe")
+	for i := 1; i < len(r); i++ {
+		if o.Runs[r[i-1]].Metrics.Sharpe < o.Runs[r[i]].Metrics.Sharpe {
+			t.Fatalf("not sorted at %d", i)
+		}
+	}
+}

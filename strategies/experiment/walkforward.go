@@ -1,0 +1,314 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/charts"
+)
+
+// WalkForwardSpec is the [walkforward] table.
+type WalkForwardSpec struct {
+	// InSampleDays is the length of each in-sample window, in calendar days.
+	InSampleDays int `toml:"in_sample_days"`
+	// OutOfSampleDays is the length of each out-of-sample window, in
+	// calendar days; windows step forward by it.
+	OutOfSampleDays int `toml:"out_of_sample_days"`
+	// Mode is "rolling" (the in-sample window moves with the out-of-sample
+	// one; default) or "expanding" (it always starts at the first window's
+	// start).
+	Mode string `toml:"mode"`
+	// Metric picks the best parameter set in sample (see `--sort`).
+	// Default "sharpe".
+	Metric string `toml:"metric"`
+}
+
+func (w *WalkForwardSpec) validate() error {
+	if w.InSampleDays < 1 {
+		return fmt.Errorf("walkforward.in_sample_days = %d: want >= 1", w.InSampleDays)
+	}
+	if w.OutOfSampleDays < 1 {
+		return fmt.Errorf("walkforward.out_of_sample_days = %d: want >= 1", w.OutOfSampleDays)
+	}
+	if w.Mode == "" {
+		w.Mode = "rolling"
+	}
+	if w.Mode != "rolling" && w.Mode != "expanding" {
+		return fmt.Errorf("walkforward.mode = %q: want \"rolling\" or \"expanding\"", w.Mode)
+	}
+	if w.Metric == "" {
+		w.Metric = "sharpe"
+	}
+	if err := ValidMetric(w.Metric); err != nil {
+		return fmt.Errorf("walkforward.metric: %w", err)
+	}
+	return nil
+}
+
+// Window is one walk-forward window: in-sample [ISStart, ISEnd), out of
+// sample [OOSStart, OOSEnd), with ISEnd == OOSStart.
+type Window struct {
+	ISStart, ISEnd, OOSStart, OOSEnd int64
+}
+
+// Windows lays out the walk-forward windows from first (the first
+// in-sample start) to last (exclusive end of the data). Out-of-sample
+// windows are consecutive and never overlap; the last one is cut at last.
+func (w *WalkForwardSpec) Windows(first, last int64) []Window {
+	is := int64(w.InSampleDays) * nsPerDay
+	oos := int64(w.OutOfSampleDays) * nsPerDay
+	var out []Window
+	for k := int64(0); ; k++ {
+		oStart := first + is + k*oos
+		if oStart >= last {
+			break
+		}
+		oEnd := oStart + oos
+		if oEnd > last {
+			oEnd = last
+		}
+		iStart := oStart - is
+		if w.Mode == "expanding" {
+			iStart = first
+		}
+		out = append(out, Window{ISStart: iStart, ISEnd: oStart, OOSStart: oStart, OOSEnd: oEnd})
+	}
+	return out
+}
+
+const nsPerDay = int64(86400e9)
+
+// WalkForward is the result for one strategy.
+type WalkForward struct {
+	Strategy string
+	Windows  []Window
+	Chosen   []int     // per window: index into Candidates of the in-sample best
+	ISScore  []float64 // its in-sample metric
+	OOS      []RunMetrics
+	// Curve is the stitched out-of-sample equity: each window's returns
+	// compounded onto the previous window's last value, starting at cash.
+	Curve      engine.Curve
+	Candidates []RunSpec
+}
+
+// walkForward runs the walk-forward of every strategy of the experiment.
+func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt Options) ([]WalkForward, error) {
+	w := f.WalkForward
+	p := m.Panel
+	first := m.Start
+	if first == 0 {
+		first = m.Timeline.Times[0]
+	}
+	last := m.Timeline.Times[m.Timeline.Len()-1] + nsPerDay
+	wins := w.Windows(first, last)
+	if len(wins) == 0 {
+		return nil, fmt.Errorf("walkforward: no window fits between %s and %s (in_sample_days = %d)", data.FormatDay(first), data.FormatDay(last), w.InSampleDays)
+	}
+	// Per window: the panel cut at the window's end and its timeline, shared
+	// by that window's runs.
+	type cut struct {
+		p  *data.Panel
+		tl *engine.Timeline
+	}
+	cuts := make([]cut, 2*len(wins))
+	for k, win := range wins {
+		for j, end := range []int64{win.ISEnd, win.OOSEnd} {
+			c := p.Window(0, end)
+			cuts[2*k+j] = cut{p: c, tl: engine.NewTimeline(c)}
+		}
+	}
+	// Group the runs by strategy.
+	var out []WalkForward
+	for si := range f.Strategy {
+		wf := WalkForward{Strategy: f.Strategy[si].Name, Windows: wins}
+		for _, s := range specs {
+			if s.Index == si {
+				wf.Candidates = append(wf.Candidates, s)
+			}
+		}
+		out = append(out, wf)
+	}
+	// In sample: every candidate in every window, in parallel.
+	type job struct{ s, k, c int }
+	var jobs []job
+	for s := range out {
+		for k := range wins {
+			for c := range out[s].Candidates {
+				jobs = append(jobs, job{s, k, c})
+			}
+		}
+	}
+	scores := make([]float64, len(jobs))
+	err := parallel(ctx, len(jobs), opt.Workers, nil, func(i int) error {
+		j := jobs[i]
+		cand := &out[j.s].Candidates[j.c]
+		cu := cuts[2*j.k]
+		res, err := f.runOne(cu.p, cu.tl, wins[j.k].ISStart, cand.Type, cand.Params, engine.SeedFor(f.Seed, fmt.Sprintf("wf-is-%d-%s", j.k, cand.Key)))
+		if err != nil {
+			return fmt.Errorf("walkforward window %d in sample, %s: %w", j.k+1, cand.Key, err)
+		}
+		mm := Measure(res, m.PeriodsPerYear)
+		scores[i] = mm.Metric(w.Metric)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Pick the best per (strategy, window): the highest score (lowest for
+	// volatility), NaN never, ties to the first candidate.
+	for s := range out {
+		out[s].Chosen = make([]int, len(wins))
+		out[s].ISScore = make([]float64, len(wins))
+		out[s].OOS = make([]RunMetrics, len(wins))
+	}
+	for i, j := range jobs {
+		best := out[j.s].Chosen[j.k]
+		bi := i - j.c + best
+		if j.c == 0 || better(scores[i], scores[bi], w.Metric) {
+			out[j.s].Chosen[j.k] = j.c
+			out[j.s].ISScore[j.k] = scores[i]
+		}
+	}
+	// Out of sample: the chosen candidate per window.
+	oosRes := make([]*engine.Result, len(out)*len(wins))
+	err = parallel(ctx, len(oosRes), opt.Workers, nil, func(i int) error {
+		s, k := i/len(wins), i%len(wins)
+		cand := &out[s].Candidates[out[s].Chosen[k]]
+		cu := cuts[2*k+1]
+		res, err := f.runOne(cu.p, cu.tl, wins[k].OOSStart, cand.Type, cand.Params, engine.SeedFor(f.Seed, fmt.Sprintf("wf-oos-%d-%s", k, cand.Key)))
+		if err != nil {
+			return fmt.Errorf("walkforward window %d out of sample, %s: %w", k+1, cand.Key, err)
+		}
+		oosRes[i] = res
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for s := range out {
+		c := &out[s].Curve
+		level := f.Cash
+		peak := level
+		for k := range wins {
+			res := oosRes[s*len(wins)+k]
+			out[s].OOS[k] = Measure(res, m.PeriodsPerYear)
+			eq := res.Curve.Equity
+			for n := range eq {
+				if n > 0 {
+					level *= eq[n] / eq[n-1]
+				} else if k > 0 {
+					// The window's first point restarts at cash: chain it flat.
+					level *= eq[0] / f.Cash
+				} else {
+					level = eq[0] / f.Cash * f.Cash
+				}
+				if level > peak {
+					peak = level
+				}
+				c.Time = append(c.Time, res.Curve.Time[n])
+				c.Equity = append(c.Equity, level)
+				c.Cash = append(c.Cash, res.Curve.Cash[n]/eq[n]*level)
+				c.Gross = append(c.Gross, res.Curve.Gross[n]/eq[n]*level)
+				c.Net = append(c.Net, res.Curve.Net[n]/eq[n]*level)
+				c.Drawdown = append(c.Drawdown, level/peak-1)
+			}
+		}
+	}
+	return out, nil
+}
+
+func better(x, y float64, metric string) bool {
+	if x != x { // NaN
+		return false
+	}
+	if y != y {
+		return true
+	}
+	if metric == "annual_volatility" {
+		return x < y
+	}
+	return x > y
+}
+
+// writeWalkForward writes walkforward/<strategy>/windows.csv and .parquet,
+// walkforward/<strategy>/equity.csv and .parquet (the stitched
+// out-of-sample curve), and walkforward.png/.svg.
+func writeWalkForward(f *File, dir string, wfs []WalkForward, synthetic bool) error {
+	var curves []charts.Series
+	var names []string
+	for i := range wfs {
+		wf := &wfs[i]
+		d := filepath.Join(dir, "walkforward", Slug(wf.Strategy))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+		n := len(wf.Windows)
+		t := &results.Table{}
+		win := make([]int64, n)
+		isS, isE, oS, oE := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+		key, params := make([]string, n), make([]string, n)
+		score, oret, osharpe, odd := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for k, w := range wf.Windows {
+			c := &wf.Candidates[wf.Chosen[k]]
+			win[k] = int64(k + 1)
+			isS[k], isE[k], oS[k], oE[k] = w.ISStart, w.ISEnd, w.OOSStart, w.OOSEnd
+			key[k] = c.Key
+			b, _ := json.Marshal(c.Params)
+			params[k] = string(b)
+			score[k] = wf.ISScore[k]
+			oret[k], osharpe[k], odd[k] = wf.OOS[k].TotalReturn, wf.OOS[k].Sharpe, wf.OOS[k].MaxDrawdown
+		}
+		t.Columns = []results.Column{
+			{Name: "window", Ints: win}, {Name: "is_start", Times: isS}, {Name: "is_end", Times: isE},
+			{Name: "oos_start", Times: oS}, {Name: "oos_end", Times: oE}, {Name: "chosen", Strings: key},
+			{Name: "params", Strings: params}, {Name: "is_" + f.WalkForward.Metric, Floats: score},
+			{Name: "oos_total_return", Floats: oret}, {Name: "oos_sharpe", Floats: osharpe}, {Name: "oos_max_drawdown", Floats: odd},
+		}
+		writes := []struct {
+			name string
+			fn   func(io.Writer) error
+		}{
+			{"windows.csv", func(w io.Writer) error { return results.WriteTableCSV(w, t) }},
+			{"windows.parquet", func(w io.Writer) error { return results.WriteTableParquet(w, t) }},
+			{"equity.csv", func(w io.Writer) error { return results.WriteCurveCSV(w, &wf.Curve) }},
+			{"equity.parquet", func(w io.Writer) error { return results.WriteCurveParquet(w, &wf.Curve) }},
+		}
+		for _, wr := range writes {
+			if err := results.WriteFileAtomic(filepath.Join(d, wr.name), wr.fn); err != nil {
+				return err
+			}
+		}
+		name := wf.Strategy + " (walk-forward, out of sample)"
+		names = append(names, name)
+		curves = append(curves, charts.CurveSeries(name, &wf.Curve))
+	}
+	sorted := append([]string(nil), names...)
+	sort.Strings(sorted)
+	kind := "real daily bars"
+	if synthetic {
+		kind = "SYNTHETIC market (seeded, not real prices)"
+	}
+	w := f.WalkForward
+	opt := charts.Options{
+		Title: f.Name + ": walk-forward",
+		Caption: fmt.Sprintf("%s; %s windows, %d days in sample, %d out of sample, best by %s; out-of-sample parts stitched",
+			kind, w.Mode, w.InSampleDays, w.OutOfSampleDays, w.Metric),
+		Synthetic: synthetic,
+		Palette:   charts.NewPalette(sorted),
+	}
+	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
+		path := filepath.Join(dir, "walkforward."+string(ft))
+		if err := results.WriteFileAtomic(path, func(wr io.Writer) error { return charts.EquityDrawdown(wr, ft, opt, curves) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}

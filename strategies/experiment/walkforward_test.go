@@ -1,0 +1,99 @@
+package experiment
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+func TestWindowsNeverOverlapOutOfSample(t *testing.T) {
+	first, last := data.Day(2020, 1, 1), data.Day(2024, 6, 15)
+	for _, mode := range []string{"rolling", "expanding"} {
+		w := WalkForwardSpec{InSampleDays: 365, OutOfSampleDays: 90, Mode: mode}
+		wins := w.Windows(first, last)
+		// OOS starts at 2021-01-01 (2020 + 366 days? no: 365 days after
+		// 2020-01-01 is 2020-12-31), then every 90 days until last.
+		if len(wins) == 0 {
+			t.Fatal("no windows")
+		}
+		for k, win := range wins {
+			if win.ISEnd != win.OOSStart || win.ISStart >= win.ISEnd || win.OOSStart >= win.OOSEnd {
+				t.Fatalf("%s window %d malformed: %+v", mode, k, win)
+			}
+			if win.OOSEnd > last {
+				t.Fatalf("%s window %d runs past the data", mode, k)
+			}
+			if k > 0 {
+				prev := wins[k-1]
+				if win.OOSStart != prev.OOSEnd {
+					t.Fatalf("%s window %d: out-of-sample parts overlap or leave a gap (%s vs %s)", mode, k, data.FormatDay(win.OOSStart), data.FormatDay(prev.OOSEnd))
+				}
+				if mode == "expanding" && win.ISStart != first {
+					t.Fatalf("expanding window %d starts %s", k, data.FormatDay(win.ISStart))
+				}
+				if mode == "rolling" && win.ISEnd-win.ISStart != 365*nsPerDay {
+					t.Fatalf("rolling window %d is %d days", k, (win.ISEnd-win.ISStart)/nsPerDay)
+				}
+			}
+		}
+		if wins[len(wins)-1].OOSEnd != last {
+			t.Fatalf("%s: last window ends %s, want the data's end", mode, data.FormatDay(wins[len(wins)-1].OOSEnd))
+		}
+	}
+}
+
+// The parameters chosen in each window are the best in-sample run found by
+// a second path: an ordinary experiment restricted to that window.
+func TestWalkForwardChoosesInSampleBest(t *testing.T) {
+	f, err := Load("testdata/walkforward.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.WalkForward) != 2 {
+		t.Fatalf("%d walk-forwards", len(o.WalkForward))
+	}
+	wf := o.WalkForward[0]
+	if len(wf.Windows) < 5 {
+		t.Fatalf("%d windows", len(wf.Windows))
+	}
+	for _, k := range []int{0, 3} {
+		win := wf.Windows[k]
+		g := *f
+		g.Start, g.End = data.FormatDay(win.ISStart), data.FormatDay(win.ISEnd)
+		g.WalkForward = nil
+		g.Strategy = f.Strategy[:1]
+		io, err := Execute(context.Background(), &g, Options{Out: t.TempDir(), Workers: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		best := io.Runs[Ranked(io.Runs, "sharpe")[0]]
+		if got := wf.Candidates[wf.Chosen[k]].Key; got != best.Key {
+			t.Errorf("window %d: chose %s, the in-sample best is %s", k+1, got, best.Key)
+		}
+		if wf.ISScore[k] != best.Metrics.Sharpe {
+			t.Errorf("window %d: in-sample score %g, second path %g", k+1, wf.ISScore[k], best.Metrics.Sharpe)
+		}
+	}
+	// The stitched curve covers exactly the out-of-sample days, in order.
+	c := wf.Curve
+	if c.Time[0] < wf.Windows[0].OOSStart || c.Time[c.Len()-1] >= wf.Windows[len(wf.Windows)-1].OOSEnd {
+		t.Errorf("stitched curve spans %s..%s", data.FormatDay(c.Time[0]), data.FormatDay(c.Time[c.Len()-1]))
+	}
+	for n := 1; n < c.Len(); n++ {
+		if c.Time[n] <= c.Time[n-1] {
+			t.Fatalf("stitched curve not increasing at %d", n)
+		}
+	}
+	for _, name := range []string{"walkforward.png", "walkforward.svg", "walkforward/sma/windows.csv", "walkforward/sma/equity.parquet", "walkforward/hedge/windows.parquet"} {
+		if _, err := os.Stat(filepath.Join(o.Dir, name)); err != nil {
+			t.Errorf("missing %s", name)
+		}
+	}
+}

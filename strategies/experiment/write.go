@@ -1,0 +1,180 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/results"
+)
+
+// RunFile is a run's metrics.json.
+type RunFile struct {
+	Experiment     string         `json:"experiment"`
+	Run            string         `json:"run"`
+	Strategy       string         `json:"strategy"`
+	Type           string         `json:"type"`
+	Params         map[string]any `json:"params"`
+	Swept          map[string]any `json:"swept,omitempty"`
+	Seed           uint64         `json:"seed"`
+	Synthetic      bool           `json:"synthetic"`
+	Data           string         `json:"data"`
+	Start          string         `json:"start"`
+	End            string         `json:"end"`
+	Cash           float64        `json:"initial_cash"`
+	CommissionBps  float64        `json:"commission_bps"`
+	PeriodsPerYear float64        `json:"periods_per_year"`
+	Calendar       string         `json:"calendar"`
+	Metrics        RunMetrics     `json:"metrics"`
+}
+
+// write lays out the experiment folder:
+//
+//	<out>/<experiment>/manifest.json
+//	<out>/<experiment>/runs.csv, runs.parquet  one row per run: key, strategy, parameters, metrics
+//	<out>/<experiment>/equity.png, equity.svg  the runs' equity (growth of 1) and drawdowns
+//	<out>/<experiment>/runs/<key>/equity.csv, equity.parquet
+//	<out>/<experiment>/runs/<key>/fills.csv, fills.parquet
+//	<out>/<experiment>/runs/<key>/metrics.json
+//
+// Every file is written to a temporary name and renamed into place.
+func write(f *File, o *Outcome, inputs []results.Input, opt Options) error {
+	if err := os.MkdirAll(filepath.Join(o.Dir, "runs"), 0o755); err != nil {
+		return err
+	}
+	label := "real data"
+	if o.Panel.Synthetic {
+		label = "synthetic data"
+	}
+	err := parallel(context.Background(), len(o.Runs), opt.Workers, nil, func(i int) error {
+		r := &o.Runs[i]
+		dir := filepath.Join(o.Dir, "runs", r.Key)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		c := &r.Result.Curve
+		rf := RunFile{
+			Experiment: f.Name, Run: r.Key, Strategy: r.Strategy, Type: r.Type, Params: r.Params,
+			Seed: r.Seed, Synthetic: o.Panel.Synthetic, Data: label,
+			Start: data.FormatDay(c.Time[0]), End: data.FormatDay(c.Time[c.Len()-1]),
+			Cash: f.Cash, CommissionBps: f.CommissionBps,
+			PeriodsPerYear: o.PeriodsPerYear, Calendar: o.Calendar, Metrics: r.Metrics,
+		}
+		if rf.Params == nil {
+			rf.Params = map[string]any{}
+		}
+		if len(r.Swept) > 0 {
+			rf.Swept = map[string]any{}
+			for _, v := range r.Swept {
+				rf.Swept[v.Key] = v.Value
+			}
+		}
+		files := []struct {
+			name string
+			fn   func(io.Writer) error
+		}{
+			{"equity.csv", func(w io.Writer) error { return results.WriteCurveCSV(w, c) }},
+			{"equity.parquet", func(w io.Writer) error { return results.WriteCurveParquet(w, c) }},
+			{"fills.csv", func(w io.Writer) error { return results.WriteFillsCSV(w, r.Result.Fills) }},
+			{"fills.parquet", func(w io.Writer) error { return results.WriteFillsParquet(w, r.Result.Fills) }},
+			{"metrics.json", func(w io.Writer) error { return results.WriteJSON(w, rf) }},
+		}
+		for _, file := range files {
+			if err := results.WriteFileAtomic(filepath.Join(dir, file.name), file.fn); err != nil {
+				return fmt.Errorf("run %s: %s: %w", r.Key, file.name, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	tab := RunsTable(o)
+	if err := results.WriteFileAtomic(filepath.Join(o.Dir, "runs.csv"), func(w io.Writer) error { return results.WriteTableCSV(w, tab) }); err != nil {
+		return err
+	}
+	if err := results.WriteFileAtomic(filepath.Join(o.Dir, "runs.parquet"), func(w io.Writer) error { return results.WriteTableParquet(w, tab) }); err != nil {
+		return err
+	}
+	if err := plot(f, o, opt.SortBy); err != nil {
+		return err
+	}
+	sha, err := results.Fingerprint(f.path)
+	if err != nil {
+		sha = ""
+	}
+	keys := make([]string, len(o.Runs))
+	for i := range o.Runs {
+		keys[i] = o.Runs[i].Key
+	}
+	m := &results.Manifest{
+		Experiment: f.path, ExperimentSHA256: sha, Inputs: inputs, Seed: f.Seed,
+		ProgramVersion: opt.Version, Synthetic: o.Panel.Synthetic, Runs: keys,
+	}
+	return results.WriteFileAtomic(filepath.Join(o.Dir, "manifest.json"), func(w io.Writer) error { return results.WriteManifest(w, m) })
+}
+
+// RunsTable is the experiment's runs table: key, strategy, type, data
+// (real or synthetic), params (JSON), one column per swept parameter
+// (as text), then the headline metrics.
+func RunsTable(o *Outcome) *results.Table {
+	n := len(o.Runs)
+	label := "real"
+	if o.Panel.Synthetic {
+		label = "synthetic"
+	}
+	key, strat, typ, lab, params := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	sweptSet := map[string]bool{}
+	for _, r := range o.Runs {
+		for _, v := range r.Swept {
+			sweptSet[v.Key] = true
+		}
+	}
+	var swept []string
+	for k := range sweptSet {
+		swept = append(swept, k)
+	}
+	sort.Strings(swept)
+	sweptCols := make([][]string, len(swept))
+	for j := range sweptCols {
+		sweptCols[j] = make([]string, n)
+	}
+	fills := make([]int64, n)
+	mcols := make([][]float64, len(MetricNames)+1)
+	for j := range mcols {
+		mcols[j] = make([]float64, n)
+	}
+	for i := range o.Runs {
+		r := &o.Runs[i]
+		key[i], strat[i], typ[i], lab[i] = r.Key, r.Strategy, r.Type, label
+		b, _ := json.Marshal(r.Params) // map keys are sorted: deterministic
+		params[i] = string(b)
+		for _, v := range r.Swept {
+			sweptCols[sort.SearchStrings(swept, v.Key)][i] = formatValue(v.Value)
+		}
+		for j, name := range MetricNames {
+			mcols[j][i] = r.Metrics.Metric(name)
+		}
+		mcols[len(MetricNames)][i] = r.Metrics.Commission
+		fills[i] = int64(r.Metrics.Fills)
+	}
+	t := &results.Table{Columns: []results.Column{
+		{Name: "key", Strings: key}, {Name: "strategy", Strings: strat}, {Name: "type", Strings: typ},
+		{Name: "data", Strings: lab}, {Name: "params", Strings: params},
+	}}
+	for j, k := range swept {
+		t.Columns = append(t.Columns, results.Column{Name: "param_" + k, Strings: sweptCols[j]})
+	}
+	for j, name := range MetricNames {
+		t.Columns = append(t.Columns, results.Column{Name: name, Floats: mcols[j]})
+	}
+	t.Columns = append(t.Columns,
+		results.Column{Name: "commission_paid", Floats: mcols[len(MetricNames)]},
+		results.Column{Name: "fills", Ints: fills})
+	return t
+}
