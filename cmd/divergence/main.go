@@ -98,4 +98,3 @@ func defaultCatalog() string {
 	}
 	return "divergence.duckdb"
 }
-
