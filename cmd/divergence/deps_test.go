@@ -27,7 +27,8 @@ func TestImportRules(t *testing.T) {
 	for _, r := range rules {
 		out, err := exec.Command("go", "list", "-tags", "duckdb_arrow", "-deps", mod+r.pkg).CombinedOutput()
 		if err != nil {
-			if strings.Contains(string(out), "cannot find package") || strings.Contains(string(out), "no Go files") {
+			if strings.Contains(string(out), "no required module provides") || strings.Contains(string(out), "no Go files") {
+				t.Logf("%s: not built yet, skipped", r.pkg)
 				continue
 			}
 			t.Fatalf("go list %s: %v\n%s", r.pkg, err, out)
