@@ -23,6 +23,8 @@ Usage:
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]
   divergence data list [--catalog PATH]                      instruments in the catalog
   divergence data synth [--seed N] [--out DIR]               write the synthetic market as CSV
+  divergence metrics RETURNS.csv [--benchmark COL] [--periods-per-year N] [--format json|table]
+                                                             metrics of any returns series
   divergence strategies                                      the built-in strategies
   divergence version
 
@@ -54,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdData(ctx, args[1:], stdout, stderr)
 	case "strategies":
 		return cmdStrategies(stdout)
+	case "metrics":
+		return cmdMetrics(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "divergence", version)
 		return nil
