@@ -1,0 +1,73 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/synth"
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/strategies"
+)
+
+// widePanel is a synthetic market of 10 equities and 10 tokens over ten
+// years (the default assets cloned under new symbols).
+func widePanel(b *testing.B) (*data.Panel, []string, []string) {
+	cfg := synth.DefaultConfig(1)
+	cfg.Days = 3653
+	var assets []synth.Asset
+	var long, short []string
+	base := synth.DefaultAssets()
+	for i := 0; len(long) < 10 || len(short) < 10; i++ {
+		a := base[i%len(base)]
+		a.Symbol = fmt.Sprintf("%s%d", a.Symbol, i)
+		if a.Class == data.Equity && len(long) < 10 {
+			long = append(long, a.Symbol)
+			assets = append(assets, a)
+		} else if a.Class == data.Crypto && len(short) < 10 {
+			short = append(short, a.Symbol)
+			assets = append(assets, a)
+		}
+	}
+	cfg.Assets = assets
+	p, err := synth.Generate(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p, long, short
+}
+
+// BenchmarkSweep200: a 200-run sweep of pair-hedge (10 gross levels × 20
+// rebalance periods) on 20 instruments × 10 years, run through the
+// experiment's worker pool with 1 and 2 workers. Reports runs/s; files are
+// not written (the figure is the compute of the sweep).
+func BenchmarkSweep200(b *testing.B) {
+	p, long, short := widePanel(b)
+	tl := engine.NewTimeline(p)
+	var specs []strategies.Params
+	for g := 1; g <= 10; g++ {
+		for d := 1; d <= 20; d++ {
+			specs = append(specs, strategies.Params{"long": long, "short": short, "gross": 0.2 * float64(g), "rebalance_days": int64(d)})
+		}
+	}
+	f := &File{Cash: 1e6, CommissionBps: 5}
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			b.ReportAllocs()
+			for n := 0; n < b.N; n++ {
+				err := parallel(context.Background(), len(specs), workers, nil, func(i int) error {
+					res, err := f.runOne(p, tl, 0, "pair-hedge", specs[i], uint64(i))
+					if err == nil {
+						_ = Measure(res, 365)
+					}
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(specs)*b.N)/b.Elapsed().Seconds(), "runs/s")
+		})
+	}
+}
