@@ -68,6 +68,118 @@ func BenchmarkPairHedge20x10y(b *testing.B) {
 	})
 }
 
+// BenchmarkPairHedgeBeta20x10y: pair-hedge in beta mode on the same
+// panel: 60-return rolling OLS beta on the sync points, weekly calendar,
+// 5 % drift band, 15 % stop-loss.
+func BenchmarkPairHedgeBeta20x10y(b *testing.B) {
+	p, long, short := hedgePanel(10)
+	tl := engine.NewTimeline(p)
+	benchRun(b, p, tl, func() engine.Strategy {
+		s, err := NewPairHedge(Params{"long": long, "short": short, "hedge": "beta", "lookback": 60,
+			"rebalance_days": 7, "drift_band": 0.05, "stop_loss": 0.15, "cooldown_days": 5})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	})
+}
+
+// BenchmarkScaledEntry20x10y: scaled-entry in drawdown mode over the 20
+// instruments (4 levels, 3 profit levels, 10 % trailing stop): cycles of
+// entries and exits all along.
+func BenchmarkScaledEntry20x10y(b *testing.B) {
+	p, long, short := hedgePanel(10)
+	tl := engine.NewTimeline(p)
+	syms := append(append([]string{}, long...), short...)
+	benchRun(b, p, tl, func() engine.Strategy {
+		s, err := NewScaledEntry(Params{"symbols": syms, "trailing_stop": 0.1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	})
+}
+
+// BenchmarkWeights20x10y: weights over the 20 instruments (leverage 1.5,
+// 10 long, 10 short), monthly calendar and a 2 % drift band.
+func BenchmarkWeights20x10y(b *testing.B) {
+	p, long, short := hedgePanel(10)
+	tl := engine.NewTimeline(p)
+	w := map[string]any{}
+	for _, s := range long {
+		w[s] = 0.1
+	}
+	for _, s := range short {
+		w[s] = -0.05
+	}
+	benchRun(b, p, tl, func() engine.Strategy {
+		s, err := NewWeights(Params{"weights": w, "max_gross": 1.5, "rebalance_days": 30, "drift_band": 0.02})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	})
+}
+
+// OnBar allocates nothing in steady state: a run over 20 years allocates
+// no more than a run over 10 years plus the fills log's growth (appends
+// double its capacity: a handful of allocations).
+func TestOnBarAllocationFree(t *testing.T) {
+	p10, long, short := hedgePanel(10)
+	p20, _, _ := hedgePanel(20)
+	syms := append(append([]string{}, long...), short...)
+	w := map[string]any{}
+	for _, s := range syms {
+		w[s] = 0.05
+	}
+	for name, mk := range map[string]func() (engine.Strategy, error){
+		"pair-hedge dollar": func() (engine.Strategy, error) {
+			return NewPairHedge(Params{"long": long, "short": short, "drift_band": 0.05, "stop_loss": 0.1})
+		},
+		"pair-hedge beta": func() (engine.Strategy, error) {
+			return NewPairHedge(Params{"long": long, "short": short, "hedge": "beta", "drift_band": 0.05, "max_gross": 1.5})
+		},
+		"pair-hedge minvar": func() (engine.Strategy, error) {
+			return NewPairHedge(Params{"long": long, "short": short, "hedge": "minvar"})
+		},
+		"pair-hedge vol": func() (engine.Strategy, error) {
+			return NewPairHedge(Params{"long": long, "short": short, "hedge": "vol"})
+		},
+		"scaled-entry": func() (engine.Strategy, error) {
+			return NewScaledEntry(Params{"symbols": syms, "trailing_stop": 0.1})
+		},
+		"weights": func() (engine.Strategy, error) {
+			return NewWeights(Params{"weights": w, "rebalance_days": 30, "drift_band": 0.02})
+		},
+	} {
+		allocs := func(p *data.Panel) (float64, int) {
+			tl := engine.NewTimeline(p)
+			fills := 0
+			a := testing.AllocsPerRun(1, func() {
+				s, err := mk()
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := engine.Run(p, tl, s, engine.Config{Cash: 1e6, Commission: 5})
+				if err != nil {
+					t.Fatal(err)
+				}
+				fills = len(res.Fills)
+			})
+			return a, fills
+		}
+		a10, f10 := allocs(p10)
+		a20, f20 := allocs(p20)
+		t.Logf("%s: allocs %v (10y, %d fills) %v (20y, %d fills)", name, a10, f10, a20, f20)
+		if f20 <= f10 || f10 < 20 {
+			t.Errorf("%s: %d fills in 10 years, %d in 20: the check needs trading", name, f10, f20)
+		}
+		if a20-a10 > 8 {
+			t.Errorf("%s: %v allocations over 10 years, %v over 20: OnBar allocates", name, a10, a20)
+		}
+	}
+}
+
 func hedgePanel(years int) (*data.Panel, []string, []string) {
 	p := &data.Panel{}
 	var long, short []string

@@ -7,19 +7,55 @@ import (
 	"github.com/divergence-research/divergence/engine"
 )
 
-// PairHedgeParams configures pair-hedge.
+// PairHedgeParams configures pair-hedge. Fractions are decimals, days are
+// calendar days.
 type PairHedgeParams struct {
 	// Long is the long leg's basket, e.g. ["MSFT", "NVDA", "META"]. Required.
 	Long []string `toml:"long"`
 	// Short is the short leg's basket, e.g. ["TAO", "RENDER", "FET"]. Required.
 	Short []string `toml:"short"`
-	// Gross is the gross leverage, Σ|weights| as a multiple of equity:
-	// 1.0 puts 50% of equity long and 50% short. Default 1.0; (0, 10].
+	// Gross is the gross leverage, Σ|weights| as a multiple of equity,
+	// split between the legs by the hedge mode: 1.0 dollar-neutral puts 50%
+	// of equity long and 50% short. Default 1.0; (0, 10].
 	Gross float64 `toml:"gross"`
 	// RebalanceDays: the legs are brought back to their targets every so
-	// many calendar days. Default 7; >= 1.
+	// many calendar days. Default 7; >= 1, or 0 (no calendar) when
+	// DriftBand is set.
 	RebalanceDays int `toml:"rebalance_days"`
+	// Hedge is how the legs are sized against each other: "dollar"
+	// (default: equal notional), "beta" (beta-neutral to the long leg),
+	// "vol" (inverse to each leg's volatility) or "minvar" (minimum
+	// variance of long − h × short). See PairHedge for the formulas.
+	Hedge string `toml:"hedge"`
+	// Lookback is the number of returns in the rolling window of the
+	// "beta", "vol" and "minvar" modes, in sync points (see PairHedge).
+	// Default 60; >= 5.
+	Lookback int `toml:"lookback"`
+	// MaxRatio bounds the hedge ratio |short weight| / long weight of the
+	// estimated modes to [1/MaxRatio, MaxRatio]. Default 4; >= 1.
+	MaxRatio float64 `toml:"max_ratio"`
+	// DriftBand, when > 0, rebalances as soon as any instrument's weight
+	// (value / equity at a close) is more than this far from its target.
+	// Default 0 (off); [0, 10].
+	DriftBand float64 `toml:"drift_band"`
+	// StopLoss, when > 0, closes both legs when equity falls this fraction
+	// below its peak since the legs were entered. Default 0 (off); [0, 1).
+	StopLoss float64 `toml:"stop_loss"`
+	// CooldownDays is the wait after a stop-loss before the legs are
+	// entered again. Default 0; >= 0.
+	CooldownDays int `toml:"cooldown_days"`
+	// MaxGross, when > 0, rebalances as soon as gross exposure at a close is
+	// more than MaxGross × equity (it must be >= Gross). Default 0 (off).
+	MaxGross float64 `toml:"max_gross"`
 }
+
+// Hedge modes.
+const (
+	hedgeDollar = "dollar"
+	hedgeBeta   = "beta"
+	hedgeVol    = "vol"
+	hedgeMinVar = "minvar"
+)
 
 // Validate names the bad key.
 func (p *PairHedgeParams) Validate() error {
@@ -31,35 +67,119 @@ func (p *PairHedgeParams) Validate() error {
 	}
 	seen := map[string]string{}
 	for _, s := range p.Long {
+		if seen[s] == "long" {
+			return fmt.Errorf("long: %q appears twice", s)
+		}
 		seen[s] = "long"
 	}
 	for _, s := range p.Short {
-		if seen[s] == "long" {
+		switch seen[s] {
+		case "long":
 			return fmt.Errorf("short: %q is also in long", s)
+		case "short":
+			return fmt.Errorf("short: %q appears twice", s)
 		}
+		seen[s] = "short"
 	}
 	if !(p.Gross > 0 && p.Gross <= 10) || math.IsNaN(p.Gross) {
 		return fmt.Errorf("gross = %g: want a leverage in (0, 10]", p.Gross)
 	}
-	if p.RebalanceDays < 1 {
-		return fmt.Errorf("rebalance_days = %d: want >= 1", p.RebalanceDays)
+	if math.IsNaN(p.DriftBand) || p.DriftBand < 0 || p.DriftBand > 10 {
+		return fmt.Errorf("drift_band = %g: want a weight deviation in [0, 10] (0 = off)", p.DriftBand)
+	}
+	if p.RebalanceDays < 0 || (p.RebalanceDays == 0 && p.DriftBand == 0) {
+		return fmt.Errorf("rebalance_days = %d: want >= 1 (or 0 with a drift_band)", p.RebalanceDays)
+	}
+	switch p.Hedge {
+	case hedgeDollar, hedgeBeta, hedgeVol, hedgeMinVar:
+	default:
+		return fmt.Errorf("hedge = %q: want \"dollar\", \"beta\", \"vol\" or \"minvar\"", p.Hedge)
+	}
+	if p.Lookback < 5 {
+		return fmt.Errorf("lookback = %d: want >= 5 returns", p.Lookback)
+	}
+	if !(p.MaxRatio >= 1) || math.IsInf(p.MaxRatio, 0) {
+		return fmt.Errorf("max_ratio = %g: want a finite hedge ratio bound >= 1", p.MaxRatio)
+	}
+	if math.IsNaN(p.StopLoss) || p.StopLoss < 0 || p.StopLoss >= 1 {
+		return fmt.Errorf("stop_loss = %g: want a fraction in [0, 1) (0 = off)", p.StopLoss)
+	}
+	if p.CooldownDays < 0 {
+		return fmt.Errorf("cooldown_days = %d: want >= 0", p.CooldownDays)
+	}
+	if math.IsNaN(p.MaxGross) || p.MaxGross < 0 || (p.MaxGross > 0 && p.MaxGross < p.Gross) {
+		return fmt.Errorf("max_gross = %g: want 0 (off) or a leverage >= gross (%g)", p.MaxGross, p.Gross)
 	}
 	return nil
 }
 
-// PairHedge holds a long basket against a short basket: equal weights
-// inside each leg, the legs dollar-neutral (each Gross/2 of equity),
-// rebalanced every RebalanceDays calendar days at the next open. It starts
-// once every instrument of both legs has a price.
+// PairHedge holds a long basket against a short basket, equal weights
+// inside each leg. It starts once every instrument of both legs has a
+// price (and, in the estimated modes, once the rolling window is full).
+//
+// Leg sizes. With G = Gross, wL the long leg's total weight and wS ≥ 0 the
+// short leg's (so wL + wS = G), the hedge ratio h = wS / wL is
+//
+//   - dollar: h = 1 (wL = wS = G/2);
+//   - beta:   h = 1/β with β = Cov(S, L) / Var(L), the OLS slope of the
+//     short leg's returns on the long leg's: the portfolio return
+//     wL·L − wS·S then has beta wL − wS·β = 0 to the long leg;
+//   - vol:    h = σL / σS (legs sized inversely to their volatility, so
+//     wL·σL = wS·σS);
+//   - minvar: h = Cov(L, S) / Var(S), which minimises Var(L − h·S);
+//
+// and wL = G / (1 + h), wS = G·h / (1 + h). In the estimated modes h is
+// clamped to [1/MaxRatio, MaxRatio]; when it is undefined (β or the
+// covariance ≤ 0, a zero variance) the strategy holds no position (fills
+// tagged "no hedge") until it is defined again.
+//
+// Returns and calendars. L and S are the equal-weight means of the
+// instruments' simple close-to-close returns, measured between sync
+// points: the slices at which every instrument of both legs has a fresh
+// bar (for equities against tokens: the equity sessions). An instrument's
+// return over an interval is its close at the sync point over its close at
+// the previous sync point, so a token's weekend move lands in Monday's
+// return, on the same interval as the equities' Friday-to-Monday return
+// (returns are synchronous; a stale price counting as a 0 return on the
+// union timeline would split the weekend move from the equities' and bias
+// β towards 0). The last Lookback returns are kept in ring buffers filled
+// from ctx.Price at each OnBar: only closes already seen, allocation-free.
+// Variances and covariances are sample ones (n − 1); the ratios do not
+// depend on the divisor.
+//
+// Rebalancing. The legs are brought to their targets (Market orders,
+// filled at each instrument's next open) when they are first entered,
+// every RebalanceDays, when any weight drifts more than DriftBand from its
+// target, or when gross exposure passes MaxGross × equity; fresh estimates
+// are taken at each rebalance. The drift and gross checks wait while orders
+// are pending. With StopLoss, equity at or below (1 − StopLoss) × its peak
+// since entry closes both legs ("stop loss"); they are entered again
+// CooldownDays later.
 type PairHedge struct {
 	p           PairHedgeParams
 	long, short []int
-	last        int64
+	idx         []int     // long then short
+	target      []float64 // target weight per idx entry, from the last rebalance
+	last        int64     // time of the last rebalance
+
+	invested bool
+	peak     float64 // equity peak since entry (stop-loss)
+	stopped  int64   // time of the last stop-loss, 0 if none
+
+	// Counters for Report.
+	nReb, nDrift, nGross, nStop, nNoHedge int
+	sumH, lastH                           float64
+
+	// Sync-point returns (estimated modes).
+	prev       []float64 // each instrument's close at the previous sync point, per idx entry
+	synced     bool
+	rl, rs     []float64 // ring buffers of leg returns
+	head, nret int
 }
 
 // NewPairHedge builds pair-hedge from its parameters.
 func NewPairHedge(params Params) (engine.Strategy, error) {
-	p := PairHedgeParams{Gross: 1, RebalanceDays: 7}
+	p := PairHedgeParams{Gross: 1, RebalanceDays: 7, Hedge: hedgeDollar, Lookback: 60, MaxRatio: 4}
 	if err := Decode(params, &p); err != nil {
 		return nil, err
 	}
@@ -69,38 +189,223 @@ func NewPairHedge(params Params) (engine.Strategy, error) {
 	return &PairHedge{p: p}, nil
 }
 
-// Init resolves both legs.
+// Init resolves both legs and sizes the buffers.
 func (s *PairHedge) Init(ctx *engine.Context) error {
 	var err error
 	if s.long, err = resolve(ctx, "long", s.p.Long); err != nil {
 		return err
 	}
-	s.short, err = resolve(ctx, "short", s.p.Short)
-	return err
+	if s.short, err = resolve(ctx, "short", s.p.Short); err != nil {
+		return err
+	}
+	s.idx = append(append(make([]int, 0, len(s.long)+len(s.short)), s.long...), s.short...)
+	s.target = make([]float64, len(s.idx))
+	s.prev = make([]float64, len(s.idx))
+	s.rl = make([]float64, s.p.Lookback)
+	s.rs = make([]float64, s.p.Lookback)
+	s.last, s.invested, s.peak, s.stopped, s.synced, s.head, s.nret = 0, false, 0, 0, false, 0, 0
+	s.nReb, s.nDrift, s.nGross, s.nStop, s.nNoHedge, s.sumH, s.lastH = 0, 0, 0, 0, 0, 0, 0
+	return nil
 }
 
-// OnBar rebalances when due.
+// OnBar records the sync-point returns, applies the stop-loss and
+// rebalances when due.
 func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
-	if !pricedAll(ctx, s.long) || !pricedAll(ctx, s.short) {
+	if !pricedAll(ctx, s.idx) {
 		return nil
 	}
-	if s.last != 0 && ctx.Time()-s.last < int64(s.p.RebalanceDays)*nsPerDay {
-		return nil
+	if s.p.Hedge != hedgeDollar {
+		s.record(ctx)
 	}
-	s.last = ctx.Time()
-	wl := s.p.Gross / 2 / float64(len(s.long))
-	ws := -s.p.Gross / 2 / float64(len(s.short))
-	for _, i := range s.long {
-		if _, err := ctx.TargetWeight(i, wl, engine.Market, "rebalance long"); err != nil {
-			return err
+	now := ctx.Time()
+	if s.invested && s.p.StopLoss > 0 {
+		eq := ctx.Equity()
+		if eq > s.peak {
+			s.peak = eq
+		}
+		if eq <= (1-s.p.StopLoss)*s.peak {
+			s.invested = false
+			s.stopped = now
+			s.nStop++
+			return s.flatten(ctx, "stop loss")
 		}
 	}
-	for _, i := range s.short {
-		if _, err := ctx.TargetWeight(i, ws, engine.Market, "rebalance short"); err != nil {
+	if !s.invested && s.stopped != 0 && now-s.stopped < int64(s.p.CooldownDays)*nsPerDay {
+		return nil
+	}
+	tagL, tagS := "rebalance long", "rebalance short"
+	due := !s.invested || (s.p.RebalanceDays > 0 && now-s.last >= int64(s.p.RebalanceDays)*nsPerDay)
+	if !due && ctx.Pending() == 0 && (s.p.DriftBand > 0 || s.p.MaxGross > 0) {
+		eq := ctx.Equity()
+		if s.p.DriftBand > 0 && maxAbsDrift(ctx, s.idx, s.target, eq) > s.p.DriftBand {
+			due, tagL, tagS = true, "drift long", "drift short"
+		} else if s.p.MaxGross > 0 {
+			if g, _ := ctx.Exposure(); g > s.p.MaxGross*eq {
+				due, tagL, tagS = true, "gross cap long", "gross cap short"
+			}
+		}
+	}
+	if !due {
+		return nil
+	}
+	h, ok := s.ratio()
+	if !ok {
+		if s.invested {
+			s.invested = false
+			s.nNoHedge++
+			return s.flatten(ctx, "no hedge")
+		}
+		return nil
+	}
+	if !s.invested {
+		s.invested = true
+		s.peak = ctx.Equity()
+	}
+	s.last = now
+	s.nReb++
+	switch tagL {
+	case "drift long":
+		s.nDrift++
+	case "gross cap long":
+		s.nGross++
+	}
+	s.sumH += h
+	s.lastH = h
+	wL := s.p.Gross / (1 + h)
+	wS := s.p.Gross * h / (1 + h)
+	if s.p.Hedge == hedgeDollar {
+		wL, wS = s.p.Gross/2, s.p.Gross/2
+	}
+	nl := len(s.long)
+	for j, i := range s.idx {
+		w, tag := wL/float64(nl), tagL
+		if j >= nl {
+			w, tag = -wS/float64(len(s.short)), tagS
+		}
+		s.target[j] = w
+		if _, err := ctx.TargetWeight(i, w, engine.Market, tag); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// flatten targets zero in every instrument.
+func (s *PairHedge) flatten(ctx *engine.Context, tag string) error {
+	for j, i := range s.idx {
+		s.target[j] = 0
+		if _, err := ctx.TargetWeight(i, 0, engine.Market, tag); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// record appends the legs' returns since the previous sync point when
+// every instrument has a fresh bar now.
+func (s *PairHedge) record(ctx *engine.Context) {
+	for _, i := range s.idx {
+		if ctx.Stale(i) {
+			return
+		}
+	}
+	if s.synced {
+		nl := len(s.long)
+		l, sh := 0.0, 0.0
+		for j, i := range s.idx {
+			r := ctx.Price(i)/s.prev[j] - 1
+			if j < nl {
+				l += r
+			} else {
+				sh += r
+			}
+		}
+		s.rl[s.head] = l / float64(nl)
+		s.rs[s.head] = sh / float64(len(s.short))
+		s.head = (s.head + 1) % len(s.rl)
+		if s.nret < len(s.rl) {
+			s.nret++
+		}
+	}
+	for j, i := range s.idx {
+		s.prev[j] = ctx.Price(i)
+	}
+	s.synced = true
+}
+
+// ratio is the hedge ratio h = wS / wL of the mode, from the full window;
+// ok is false while the window fills or when h is undefined.
+func (s *PairHedge) ratio() (h float64, ok bool) {
+	if s.p.Hedge == hedgeDollar {
+		return 1, true
+	}
+	if s.nret < len(s.rl) {
+		return 0, false
+	}
+	vl, vs, cov := windowMoments(s.rl, s.rs, s.head)
+	switch s.p.Hedge {
+	case hedgeBeta:
+		h = vl / cov // 1/β, β = cov / vl
+		if !(cov > 0) {
+			return 0, false
+		}
+	case hedgeVol:
+		h = math.Sqrt(vl / vs)
+	case hedgeMinVar:
+		h = cov / vs
+		if !(cov > 0) {
+			return 0, false
+		}
+	}
+	if !(h > 0) || math.IsInf(h, 0) || math.IsNaN(h) {
+		return 0, false
+	}
+	return math.Min(math.Max(h, 1/s.p.MaxRatio), s.p.MaxRatio), true
+}
+
+// windowMoments returns the sample variances of x and y and their sample
+// covariance (divisor n − 1), by two passes over the ring buffers in
+// chronological order (oldest at head).
+func windowMoments(x, y []float64, head int) (vx, vy, cov float64) {
+	n := len(x)
+	mx, my := 0.0, 0.0
+	for k := 0; k < n; k++ {
+		j := (head + k) % n
+		mx += x[j]
+		my += y[j]
+	}
+	mx /= float64(n)
+	my /= float64(n)
+	for k := 0; k < n; k++ {
+		j := (head + k) % n
+		dx, dy := x[j]-mx, y[j]-my
+		vx += dx * dx
+		vy += dy * dy
+		cov += dx * dy
+	}
+	d := float64(n - 1)
+	return vx / d, vy / d, cov / d
+}
+
+// Report gives the run's rebalancing statistics: rebalances (every time
+// the targets were set, entries included), drift_rebalances and
+// gross_cap_rebalances (those triggered by drift_band and max_gross),
+// stop_losses, no_hedge (times the legs were closed because the hedge
+// ratio was undefined), and hedge_ratio_mean and hedge_ratio_last (h =
+// short weight / long weight over the rebalances; absent without one).
+func (s *PairHedge) Report() map[string]float64 {
+	out := map[string]float64{
+		"rebalances":           float64(s.nReb),
+		"drift_rebalances":     float64(s.nDrift),
+		"gross_cap_rebalances": float64(s.nGross),
+		"stop_losses":          float64(s.nStop),
+		"no_hedge":             float64(s.nNoHedge),
+	}
+	if s.nReb > 0 {
+		out["hedge_ratio_mean"] = s.sumH / float64(s.nReb)
+		out["hedge_ratio_last"] = s.lastH
+	}
+	return out
 }
 
 // Symbols is the long leg, then the short leg.

@@ -11,6 +11,7 @@ package strategies
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -38,8 +39,10 @@ func Builtins() Registry {
 	r := Registry{}
 	for _, f := range []Factory{
 		{Name: "buy-and-hold", Doc: "fixed weights over a basket, bought once (optionally rebalanced): the benchmark", New: NewBuyAndHold},
-		{Name: "pair-hedge", Doc: "long one basket, short another, equal weights in each leg, dollar-neutral at a gross leverage, rebalanced every N days", New: NewPairHedge},
+		{Name: "pair-hedge", Doc: "long one basket, short another, equal weights in each leg, hedged dollar-, beta-, volatility- or minimum-variance-neutral, rebalanced on a calendar or a drift band", New: NewPairHedge},
+		{Name: "scaled-entry", Doc: "enter in tranches (at drawdown levels, on a schedule or pyramiding on strength), scale out at profit levels, trailing stop", New: NewScaledEntry},
 		{Name: "sma-cross", Doc: "long-only SMA(fast)/SMA(slow) crossover on one instrument: the reference strategy", New: NewSMACross},
+		{Name: "weights", Doc: "fixed or scheduled weights over a basket (leverage up to max_gross), rebalanced on a calendar or a drift band", New: NewWeights},
 	} {
 		r[f.Name] = f
 	}
@@ -116,8 +119,43 @@ func pricedAll(ctx *engine.Context, idx []int) bool {
 
 const nsPerDay = int64(24 * 3600 * 1e9)
 
+// Reporter is implemented by strategies that keep per-run statistics of
+// their own (scaled-entry: average entry price, tranches filled, days to
+// full size). Report is called once, after engine.Run returns; the keys are
+// snake_case metric names, and a statistic that does not exist for the run
+// (no full size ever reached) is left out rather than set to NaN, so the
+// map always encodes as JSON. The experiment runner merges it into
+// metrics.json.
+type Reporter interface {
+	Report() map[string]float64
+}
+
 // Universe is implemented by strategies that know which instruments they
 // trade; the experiment runner loads the union of their symbols.
 type Universe interface {
 	Symbols() []string
+}
+
+// checkFraction checks that v lies in [lo, hi] (both finite), naming key.
+func checkFraction(key string, v, lo, hi float64) error {
+	if math.IsNaN(v) || v < lo || v > hi {
+		return fmt.Errorf("%s = %g: want a fraction in [%g, %g]", key, v, lo, hi)
+	}
+	return nil
+}
+
+// maxAbsDrift is the largest |current weight − target| over idx, current
+// weights at the last prices against the equity eq.
+func maxAbsDrift(ctx *engine.Context, idx []int, target []float64, eq float64) float64 {
+	m := 0.0
+	for j, i := range idx {
+		w := 0.0
+		if q := ctx.Position(i); q != 0 {
+			w = q * ctx.Price(i) / eq
+		}
+		if d := math.Abs(w - target[j]); d > m {
+			m = d
+		}
+	}
+	return m
 }

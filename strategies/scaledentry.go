@@ -1,0 +1,517 @@
+package strategies
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/divergence-research/divergence/engine"
+)
+
+// ScaledEntryParams configures scaled-entry. Fractions are decimals
+// (0.05 = 5 %), days are calendar days.
+type ScaledEntryParams struct {
+	// Symbol is the one instrument traded; or give Symbols for a basket
+	// (the same rules per instrument, capital split equally). Exactly one
+	// of the two is required.
+	Symbol  string   `toml:"symbol"`
+	Symbols []string `toml:"symbols"`
+	// Mode says when a tranche is bought: "drawdown" (default) when the
+	// close falls Levels[k] below the running peak close; "schedule" every
+	// EveryDays (dollar-cost averaging, Tranches tranches); "pyramid" when
+	// the close rises Step above the last tranche's fill price (Tranches
+	// tranches; the first one at once).
+	Mode string `toml:"mode"`
+	// Capital is the fraction of equity set aside for the entries, split
+	// equally between the instruments and fixed at the start of each cycle
+	// (see ScaledEntry). Default 1.0; (0, 10].
+	Capital float64 `toml:"capital"`
+	// Tranche is the fraction of an instrument's capital bought per
+	// tranche. Default 1 / number of tranches; (0, 1].
+	Tranche float64 `toml:"tranche"`
+	// Levels are the drawdown levels from the running peak close, one per
+	// tranche, strictly increasing, each in [0, 1). Mode "drawdown" only.
+	// Default [0.05, 0.10, 0.15, 0.20].
+	Levels []float64 `toml:"levels"`
+	// PeakLookback, when > 0, seeds each cycle's running peak with the
+	// highest close of the instrument's last PeakLookback bars (history
+	// before the run's start included), so that a run starting below an
+	// earlier top sees the drawdown it is already in. Mode "drawdown"
+	// only. Default 0: the peak starts at the cycle's first close.
+	PeakLookback int `toml:"peak_lookback"`
+	// Tranches is the number of tranches in modes "schedule" and "pyramid".
+	// Default 4; >= 1.
+	Tranches int `toml:"tranches"`
+	// EveryDays is the spacing of the tranches in mode "schedule", in
+	// calendar days. Default 7; >= 1.
+	EveryDays int `toml:"every_days"`
+	// Step is the rise above the last tranche's fill price that buys the
+	// next one in mode "pyramid". Default 0.05; (0, 10].
+	Step float64 `toml:"step"`
+	// TakeProfit are the profit levels over the average entry price at
+	// which the position is scaled out, strictly increasing, each > 0.
+	// Default [0.10, 0.20, 0.30]; [] = never take profit.
+	TakeProfit []float64 `toml:"take_profit"`
+	// ExitFraction is the fraction of the position held at the first exit
+	// that each exit sells. Default 1 / len(TakeProfit) (the last exit
+	// leaves the instrument flat); (0, 1].
+	ExitFraction float64 `toml:"exit_fraction"`
+	// TrailingStop, when > 0, sells the remainder when the close falls this
+	// fraction below the highest close since the cycle's first entry. It
+	// guards what the profit levels have not sold: it is armed after the
+	// first exit, or from the first entry when TakeProfit is empty.
+	// Default 0 (off); [0, 1).
+	TrailingStop float64 `toml:"trailing_stop"`
+	// MaxPosition caps the position value, as a fraction of equity split
+	// equally between the instruments, checked at the close a tranche is
+	// decided on; a tranche that would pass the cap is cut to fit it.
+	// Default 1.0; (0, 10].
+	MaxPosition float64 `toml:"max_position"`
+	// CooldownDays is the least number of calendar days between two
+	// tranches of an instrument, and between the end of a cycle and the
+	// next cycle's first tranche. Default 0; >= 0.
+	CooldownDays int `toml:"cooldown_days"`
+}
+
+// Scaled-entry modes.
+const (
+	modeDrawdown = "drawdown"
+	modeSchedule = "schedule"
+	modePyramid  = "pyramid"
+)
+
+// defaultsScaledEntry are the defaults before decoding; Tranche and
+// ExitFraction are filled in by Validate (they depend on other keys).
+func defaultsScaledEntry() ScaledEntryParams {
+	return ScaledEntryParams{
+		Mode:        modeDrawdown,
+		Capital:     1,
+		Levels:      []float64{0.05, 0.10, 0.15, 0.20},
+		Tranches:    4,
+		EveryDays:   7,
+		Step:        0.05,
+		TakeProfit:  []float64{0.10, 0.20, 0.30},
+		MaxPosition: 1,
+	}
+}
+
+// Validate names the bad key and fills the defaults that depend on others.
+func (p *ScaledEntryParams) Validate() error {
+	switch {
+	case p.Symbol == "" && len(p.Symbols) == 0:
+		return fmt.Errorf("symbol: required (or symbols for a basket)")
+	case p.Symbol != "" && len(p.Symbols) > 0:
+		return fmt.Errorf("symbols: give symbol or symbols, not both")
+	case p.Symbol != "":
+		p.Symbols = []string{p.Symbol}
+	}
+	seen := map[string]bool{}
+	for j, s := range p.Symbols {
+		if s == "" {
+			return fmt.Errorf("symbols[%d]: empty symbol", j)
+		}
+		if seen[s] {
+			return fmt.Errorf("symbols: %q appears twice", s)
+		}
+		seen[s] = true
+	}
+	n := 0
+	switch p.Mode {
+	case modeDrawdown:
+		if len(p.Levels) == 0 {
+			return fmt.Errorf("levels: at least one drawdown level is required in mode %q", p.Mode)
+		}
+		for k, l := range p.Levels {
+			if math.IsNaN(l) || l < 0 || l >= 1 {
+				return fmt.Errorf("levels[%d] = %g: want a drawdown fraction in [0, 1)", k, l)
+			}
+			if k > 0 && l <= p.Levels[k-1] {
+				return fmt.Errorf("levels[%d] = %g: levels must increase strictly", k, l)
+			}
+		}
+		n = len(p.Levels)
+		if p.PeakLookback < 0 {
+			return fmt.Errorf("peak_lookback = %d: want >= 0 bars", p.PeakLookback)
+		}
+	case modeSchedule, modePyramid:
+		if p.Tranches < 1 {
+			return fmt.Errorf("tranches = %d: want >= 1", p.Tranches)
+		}
+		n = p.Tranches
+		if p.Mode == modeSchedule && p.EveryDays < 1 {
+			return fmt.Errorf("every_days = %d: want >= 1", p.EveryDays)
+		}
+		if p.Mode == modePyramid && (!(p.Step > 0) || p.Step > 10) {
+			return fmt.Errorf("step = %g: want a rise in (0, 10]", p.Step)
+		}
+	default:
+		return fmt.Errorf("mode = %q: want \"drawdown\", \"schedule\" or \"pyramid\"", p.Mode)
+	}
+	if !(p.Capital > 0 && p.Capital <= 10) {
+		return fmt.Errorf("capital = %g: want a fraction of equity in (0, 10]", p.Capital)
+	}
+	if p.Tranche == 0 {
+		p.Tranche = 1 / float64(n)
+	}
+	if !(p.Tranche > 0 && p.Tranche <= 1) {
+		return fmt.Errorf("tranche = %g: want a fraction of the capital in (0, 1]", p.Tranche)
+	}
+	for k, l := range p.TakeProfit {
+		if !(l > 0) || math.IsInf(l, 0) {
+			return fmt.Errorf("take_profit[%d] = %g: want a profit fraction > 0", k, l)
+		}
+		if k > 0 && l <= p.TakeProfit[k-1] {
+			return fmt.Errorf("take_profit[%d] = %g: levels must increase strictly", k, l)
+		}
+	}
+	if p.ExitFraction == 0 && len(p.TakeProfit) > 0 {
+		p.ExitFraction = 1 / float64(len(p.TakeProfit))
+	}
+	if len(p.TakeProfit) > 0 && !(p.ExitFraction > 0 && p.ExitFraction <= 1) {
+		return fmt.Errorf("exit_fraction = %g: want a fraction of the position in (0, 1]", p.ExitFraction)
+	}
+	if math.IsNaN(p.TrailingStop) || p.TrailingStop < 0 || p.TrailingStop >= 1 {
+		return fmt.Errorf("trailing_stop = %g: want a fraction in [0, 1) (0 = off)", p.TrailingStop)
+	}
+	if !(p.MaxPosition > 0 && p.MaxPosition <= 10) {
+		return fmt.Errorf("max_position = %g: want a fraction of equity in (0, 10]", p.MaxPosition)
+	}
+	if p.CooldownDays < 0 {
+		return fmt.Errorf("cooldown_days = %d: want >= 0", p.CooldownDays)
+	}
+	return nil
+}
+
+// ScaledEntry builds a long position in tranches and scales out of it in
+// tranches, per instrument, in cycles:
+//
+//   - A cycle starts at the instrument's first bar (and again after the
+//     position has been sold out): its capital is Capital × equity / n
+//     (n instruments) at that close, and its running peak is that close
+//     (or the highest of the last PeakLookback closes).
+//   - Entries. At most one tranche per instrument per bar, decided on the
+//     close and filled at the next open, as a quantity order of
+//     Tranche × capital / close (cut to the MaxPosition cap). Tranche k
+//     (1-based) is due in mode "drawdown" when 1 − close/peak ≥
+//     Levels[k−1] (peak = highest close of the cycle so far); in mode
+//     "schedule" at the cycle's first bar and then every EveryDays; in mode
+//     "pyramid" at the cycle's first bar and then when the close is at
+//     least (1 + Step) × the previous tranche's fill price. CooldownDays
+//     must have passed since the previous tranche.
+//   - Exits. Exit k is due when the close is at least (1 + TakeProfit[k−1])
+//     × the average entry price (the portfolio's average cost); it sells
+//     ExitFraction × the position held when exit 1 was decided (the rest
+//     if less remains). Once exit 1 is decided, the cycle buys no more.
+//   - Trailing stop: when armed (see TrailingStop), a close at or below
+//     (1 − TrailingStop) × the highest close since the cycle's first entry
+//     fill sells the whole remainder.
+//   - When the position is sold out, a new cycle starts at that bar.
+//
+// Fills carry the tag "tranche k", "exit k" or "trailing stop". Decisions
+// are taken only on the instrument's own bars (a stale slice changes
+// nothing), so each order has filled by the instrument's next decision.
+type ScaledEntry struct {
+	p  ScaledEntryParams
+	n  int // tranches per cycle
+	st []scaledState
+
+	tagEntry, tagExit []string // "tranche k", "exit k", built once
+}
+
+// scaledState is one instrument's cycle and statistics.
+type scaledState struct {
+	i       int
+	started bool
+
+	// cycle
+	capital   float64 // money set aside for this instrument's cycle
+	peak      float64 // highest close of the cycle
+	high      float64 // highest close since the cycle's first entry fill
+	entries   int     // tranches decided this cycle
+	exits     int     // exits decided this cycle
+	exitBase  float64 // position when exit 1 was decided
+	lastEntry int64   // time of the last tranche decision, or of the cycle start
+	lastPrice float64 // fill price of the last tranche
+	capped    bool    // the last tranche was cut to the MaxPosition cap
+	first     int64   // time of the cycle's first tranche fill, 0 before
+	lastFill  int64   // time of the cycle's last tranche fill
+
+	pending  pendingKind // the order decided at the instrument's previous bar
+	prevPos  float64     // the position when it was decided
+	prevCost float64     // and its cost, position × average cost
+
+	// run statistics
+	boughtQty, boughtCost float64 // Σ qty and Σ qty × price over tranche fills
+	tranches, exitFills   int
+	stops                 int
+	fullDays              float64 // days from first fill to full size, first cycle that got there
+	full                  bool
+}
+
+type pendingKind uint8
+
+const (
+	pendNone pendingKind = iota
+	pendEntry
+	pendExit
+	pendStop
+)
+
+// NewScaledEntry builds scaled-entry from its parameters.
+func NewScaledEntry(params Params) (engine.Strategy, error) {
+	p := defaultsScaledEntry()
+	if err := Decode(params, &p); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	n := len(p.Levels)
+	if p.Mode != modeDrawdown {
+		n = p.Tranches
+	}
+	s := &ScaledEntry{p: p, n: n}
+	for k := 1; k <= n; k++ {
+		s.tagEntry = append(s.tagEntry, "tranche "+strconv.Itoa(k))
+	}
+	for k := 1; k <= len(p.TakeProfit); k++ {
+		s.tagExit = append(s.tagExit, "exit "+strconv.Itoa(k))
+	}
+	return s, nil
+}
+
+// Init resolves the instruments and resets the state.
+func (s *ScaledEntry) Init(ctx *engine.Context) error {
+	idx, err := resolve(ctx, "symbols", s.p.Symbols)
+	if err != nil {
+		return err
+	}
+	s.st = make([]scaledState, len(idx))
+	for j, i := range idx {
+		s.st[j] = scaledState{i: i}
+	}
+	return nil
+}
+
+// OnBar updates every instrument with a bar now.
+func (s *ScaledEntry) OnBar(ctx *engine.Context, _ *engine.Slice) error {
+	for j := range s.st {
+		if ctx.Stale(s.st[j].i) {
+			continue
+		}
+		if err := s.step(ctx, &s.st[j]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// step is one instrument's decision at its bar.
+func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
+	i := st.i
+	now := ctx.Time()
+	c := ctx.Price(i) // the close: the instrument has a bar now
+	pos := ctx.Position(i)
+
+	// The order decided at the instrument's previous bar filled at this
+	// bar's open. What filled is read off the portfolio, not assumed: the
+	// quantity is the change of position, the cost the change of
+	// position × average cost (so slippage, a partial fill or a rejection
+	// by the broker are counted as they happened). An entry that did not
+	// fill at all is not counted and may be decided again.
+	switch st.pending {
+	case pendEntry:
+		dq := pos - st.prevPos
+		if dq <= 0 {
+			st.entries--
+			st.capped = false
+			break
+		}
+		cost := pos*ctx.AvgCost(i) - st.prevCost
+		st.boughtQty += dq
+		st.boughtCost += cost
+		st.tranches++
+		st.lastPrice = cost / dq
+		st.lastFill = now
+		if st.first == 0 {
+			st.first = now
+			st.high = st.lastPrice
+		}
+		if !st.full && (st.entries == s.n || st.capped) {
+			st.full = true
+			st.fullDays = float64(now-st.first) / float64(nsPerDay)
+		}
+	case pendExit:
+		if pos < st.prevPos {
+			st.exitFills++
+		}
+	case pendStop:
+		if pos < st.prevPos {
+			st.stops++
+		}
+	}
+	soldOut := (st.pending == pendExit || st.pending == pendStop) && pos == 0
+	st.pending = pendNone
+
+	if !st.started || soldOut {
+		s.newCycle(ctx, st, c)
+	}
+	if c > st.peak {
+		st.peak = c
+	}
+	if st.first != 0 && c > st.high {
+		st.high = c
+	}
+
+	if pos > 0 {
+		// Trailing stop on the remainder.
+		armed := st.exits > 0 || len(s.p.TakeProfit) == 0
+		if s.p.TrailingStop > 0 && armed && st.first != 0 && c <= (1-s.p.TrailingStop)*st.high {
+			return s.submit(ctx, st, pendStop, -pos, "trailing stop")
+		}
+		// Scale out at the profit levels.
+		if st.exits < len(s.p.TakeProfit) && c >= (1+s.p.TakeProfit[st.exits])*ctx.AvgCost(i) {
+			if st.exits == 0 {
+				st.exitBase = pos
+			}
+			q := math.Min(s.p.ExitFraction*st.exitBase, pos)
+			if pos-q <= 1e-9*st.exitBase {
+				q = pos
+			}
+			tag := s.tagExit[st.exits]
+			st.exits++
+			return s.submit(ctx, st, pendExit, -q, tag)
+		}
+	}
+	if st.exits > 0 || st.entries >= s.n {
+		return nil
+	}
+	if st.entries > 0 || st.lastEntry != 0 {
+		if now-st.lastEntry < int64(s.p.CooldownDays)*nsPerDay {
+			return nil
+		}
+	}
+	due := false
+	switch s.p.Mode {
+	case modeDrawdown:
+		due = 1-c/st.peak >= s.p.Levels[st.entries]
+	case modeSchedule:
+		due = st.entries == 0 || now-st.lastEntry >= int64(s.p.EveryDays)*nsPerDay
+	case modePyramid:
+		due = st.entries == 0 || c >= (1+s.p.Step)*st.lastPrice
+	}
+	if !due {
+		return nil
+	}
+	money := s.p.Tranche * st.capital
+	room := s.p.MaxPosition*ctx.Equity()/float64(len(s.st)) - pos*c
+	st.capped = false
+	if money >= room {
+		money, st.capped = room, true
+	}
+	if money <= 1e-9*st.capital {
+		// Already at the cap (up to rounding): the cycle is at full size.
+		st.entries = s.n
+		if !st.full && st.first != 0 {
+			st.full = true
+			st.fullDays = float64(st.lastFill-st.first) / float64(nsPerDay)
+		}
+		return nil
+	}
+	tag := s.tagEntry[st.entries]
+	st.entries++
+	st.lastEntry = now
+	return s.submit(ctx, st, pendEntry, money/c, tag)
+}
+
+// newCycle starts a cycle at close c: capital fixed at today's equity, the
+// peak at today's close.
+func (s *ScaledEntry) newCycle(ctx *engine.Context, st *scaledState, c float64) {
+	restart := st.started
+	st.started = true
+	st.capital = s.p.Capital * ctx.Equity() / float64(len(s.st))
+	st.peak = c
+	for _, v := range ctx.History(st.i, engine.Close, s.p.PeakLookback) {
+		st.peak = math.Max(st.peak, v)
+	}
+	st.high = 0
+	st.entries, st.exits = 0, 0
+	st.exitBase = 0
+	st.first = 0
+	st.capped = false
+	st.lastEntry = 0
+	if restart {
+		// The cooldown runs from the end of the previous cycle.
+		st.lastEntry = ctx.Time()
+	}
+}
+
+func (s *ScaledEntry) submit(ctx *engine.Context, st *scaledState, kind pendingKind, qty float64, tag string) error {
+	if _, err := ctx.Submit(engine.Order{Instrument: st.i, Kind: engine.Market, Amount: qty, Tag: tag}); err != nil {
+		return err
+	}
+	st.pending = kind
+	st.prevPos = ctx.Position(st.i)
+	st.prevCost = st.prevPos * ctx.AvgCost(st.i)
+	return nil
+}
+
+// Symbols is the instrument or the basket.
+func (s *ScaledEntry) Symbols() []string {
+	if len(s.p.Symbols) > 0 {
+		return s.p.Symbols
+	}
+	return []string{s.p.Symbol}
+}
+
+// Report gives the run's entry statistics. For one instrument:
+// avg_entry_price (Σ qty × fill price / Σ qty over every tranche fill of
+// the run), tranches_filled, exits_filled, trailing_stops and
+// days_to_full_size (calendar days from the first tranche fill to the fill
+// of the tranche that completed the first cycle that reached full size:
+// every tranche filled or the MaxPosition cap reached; absent if none did).
+// For a basket, the same keys prefixed with "SYMBOL." per instrument,
+// plus the totals tranches_filled, exits_filled and trailing_stops.
+func (s *ScaledEntry) Report() map[string]float64 {
+	out := map[string]float64{}
+	prefix := func(j int) string {
+		if len(s.st) == 1 {
+			return ""
+		}
+		return s.p.Symbols[j] + "."
+	}
+	total := [3]float64{}
+	for j := range s.st {
+		st := &s.st[j]
+		pre := prefix(j)
+		if st.boughtQty > 0 {
+			out[pre+"avg_entry_price"] = st.boughtCost / st.boughtQty
+		}
+		if st.full {
+			out[pre+"days_to_full_size"] = st.fullDays
+		}
+		total[0] += float64(st.tranches)
+		total[1] += float64(st.exitFills)
+		total[2] += float64(st.stops)
+		if pre != "" {
+			out[pre+"tranches_filled"] = float64(st.tranches)
+			out[pre+"exits_filled"] = float64(st.exitFills)
+			out[pre+"trailing_stops"] = float64(st.stops)
+		}
+	}
+	out["tranches_filled"] = total[0]
+	out["exits_filled"] = total[1]
+	out["trailing_stops"] = total[2]
+	return out
+}
+
+// reportKeys lists a report's keys sorted (for tests and printing).
+func reportKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

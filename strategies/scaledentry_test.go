@@ -1,0 +1,201 @@
+package strategies
+
+import (
+	"math"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+)
+
+// Drawdown entries, average entry, one scale-out and a trailing stop on a
+// short path, every fill checked by hand. Cash 10,000, no commission,
+// capital 1.0 (one instrument: 10,000 set aside), levels [0.05, 0.10] so
+// each tranche is 1/2 × 10,000 = 5,000, take_profit [0.10, 0.30] with
+// exit_fraction 1/2, trailing stop 5 %. Decisions on a close, fills at the
+// next open.
+//
+//	bar  open  close  decision
+//	 0   100   100    cycle starts: peak 100
+//	 1   100   104    peak 104
+//	 2   103    98    dd = 1 − 98/104 = 0.0577 ≥ 0.05 → tranche 1: 5000/98 = 51.0204 units
+//	 3    97    95    fill tranche 1 @ 97; dd = 1 − 95/104 = 0.0865 < 0.10
+//	 4    94    93    dd = 1 − 93/104 = 0.1058 ≥ 0.10 → tranche 2: 5000/93 = 53.7634 units
+//	                  (cap: equity 10000 − 51.0204×(97−93) = 9795.92, room 9795.92 − 51.0204×93 = 5051.02 ≥ 5000)
+//	 5    92    96    fill tranche 2 @ 92. avg = (51.0204×97 + 53.7634×92)/104.7838 = 94.43455;
+//	                  exit 1 at ≥ 1.1 × 94.43455 = 103.878, exit 2 at ≥ 1.3 × 94.43455 = 122.765
+//	 6    97   104    104 ≥ 103.878 → exit 1: sell 1/2 × 104.7838 = 52.3919
+//	 7   105   110    fill exit 1 @ 105; stop armed: high since the first fill = 110, stop 104.5
+//	 8   111   115    high 115, stop 109.25
+//	 9   112   108    108 ≤ 109.25 → trailing stop: sell the remaining 52.3919
+//	10   107   107    fill the stop @ 107; flat: a new cycle, peak 107
+//	11   107   107    dd 0: nothing
+func TestScaledEntryDrawdownByHand(t *testing.T) {
+	x := bars("X",
+		[]float64{100, 100, 103, 97, 94, 92, 97, 105, 111, 112, 107, 107},
+		[]float64{100, 104, 98, 95, 93, 96, 104, 110, 115, 108, 107, 107})
+	p := &data.Panel{Series: []data.Series{x}}
+	st, res := run(t, p, "scaled-entry", Params{
+		"symbol": "X", "levels": []float64{0.05, 0.10},
+		"take_profit": []float64{0.10, 0.30}, "trailing_stop": 0.05,
+	}, 10000)
+	q1, q2 := 5000.0/98, 5000.0/93
+	half := (q1 + q2) / 2
+	checkFills(t, res.Fills, []wantFill{
+		{3, "X", q1, 97, "tranche 1"},
+		{5, "X", q2, 92, "tranche 2"},
+		{7, "X", -half, 105, "exit 1"},
+		{10, "X", -half, 107, "trailing stop"},
+	})
+	rep := st.(Reporter).Report()
+	avg := (q1*97 + q2*92) / (q1 + q2) // 94.43455
+	want := map[string]float64{
+		"avg_entry_price":   avg,
+		"tranches_filled":   2,
+		"days_to_full_size": 2, // tranche 1 filled on bar 3, tranche 2 on bar 5
+		"exits_filled":      1,
+		"trailing_stops":    1,
+	}
+	checkReport(t, rep, want)
+	// Flat at the end: cash = 10000 − q1×97 − q2×92 + half×105 + half×107.
+	cash := 10000 - q1*97 - q2*92 + half*105 + half*107
+	if got := res.Portfolio.Cash; !near(got, cash, 1e-12) || res.Portfolio.Qty[0] != 0 {
+		t.Errorf("cash %g qty %g, want %g flat", got, res.Portfolio.Qty[0], cash)
+	}
+}
+
+func checkReport(t *testing.T, got, want map[string]float64) {
+	t.Helper()
+	for _, k := range reportKeys(want) {
+		g, ok := got[k]
+		if !ok || !near(g, want[k], 1e-12) {
+			t.Errorf("report %s = %g (present %v), want %g", k, g, ok, want[k])
+		}
+	}
+	for _, k := range reportKeys(got) {
+		if _, ok := want[k]; !ok {
+			t.Errorf("report has unexpected key %s = %g", k, got[k])
+		}
+	}
+}
+
+// Pyramid: 3 tranches of 1/3 × capital (0.9 × 9000 = 8100 → 2700 each),
+// each added when the close is ≥ 1.05 × the previous tranche's fill price.
+//
+//	bar  open  close
+//	 0   100   100   tranche 1: 2700/100 = 27 units
+//	 1   101   104   fill @ 101; next at ≥ 1.05 × 101 = 106.05
+//	 2   105   107   107 ≥ 106.05 → tranche 2: 2700/107
+//	 3   108   112   fill @ 108; next at ≥ 1.05 × 108 = 113.4
+//	 4   112   114   114 ≥ 113.4 → tranche 3: 2700/114
+//	 5   113   113   fill @ 113: full size 4 days after the first fill
+func TestScaledEntryPyramid(t *testing.T) {
+	x := bars("X", []float64{100, 101, 105, 108, 112, 113}, []float64{100, 104, 107, 112, 114, 113})
+	st, res := run(t, &data.Panel{Series: []data.Series{x}}, "scaled-entry", Params{
+		"symbol": "X", "mode": "pyramid", "tranches": 3, "step": 0.05, "capital": 0.9, "take_profit": []float64{},
+	}, 9000)
+	checkFills(t, res.Fills, []wantFill{
+		{1, "X", 27, 101, "tranche 1"},
+		{3, "X", 2700.0 / 107, 108, "tranche 2"},
+		{5, "X", 2700.0 / 114, 113, "tranche 3"},
+	})
+	q := 27 + 2700.0/107 + 2700.0/114
+	checkReport(t, st.(Reporter).Report(), map[string]float64{
+		"avg_entry_price":   (27*101 + 2700.0/107*108 + 2700.0/114*113) / q,
+		"tranches_filled":   3,
+		"days_to_full_size": 4,
+		"exits_filled":      0,
+		"trailing_stops":    0,
+	})
+}
+
+// Schedule with a cooldown: every_days 1 but cooldown_days 2 → tranches
+// decided on bars 0, 2, 4 (not 0, 1, 2), filled the next day. A basket of
+// two: capital 10,000 split 5,000 each, 1/3 per tranche = 1666.67.
+func TestScaledEntryScheduleCooldownBasket(t *testing.T) {
+	x := flat("X", 7, 100)
+	y := flat("Y", 7, 50)
+	st, res := run(t, &data.Panel{Series: []data.Series{x, y}}, "scaled-entry", Params{
+		"symbols": []string{"X", "Y"}, "mode": "schedule", "tranches": 3, "every_days": 1, "cooldown_days": 2,
+	}, 10000)
+	m := 10000.0 / 2 / 3
+	var want []wantFill
+	for k, d := range []int{1, 3, 5} {
+		tag := []string{"tranche 1", "tranche 2", "tranche 3"}[k]
+		want = append(want, wantFill{d, "X", m / 100, 100, tag}, wantFill{d, "Y", m / 50, 50, tag})
+	}
+	checkFills(t, res.Fills, want)
+	rep := st.(Reporter).Report()
+	checkReport(t, rep, map[string]float64{
+		"X.avg_entry_price": 100, "X.tranches_filled": 3, "X.days_to_full_size": 4, "X.exits_filled": 0, "X.trailing_stops": 0,
+		"Y.avg_entry_price": 50, "Y.tranches_filled": 3, "Y.days_to_full_size": 4, "Y.exits_filled": 0, "Y.trailing_stops": 0,
+		"tranches_filled": 6, "exits_filled": 0, "trailing_stops": 0,
+	})
+}
+
+// The max_position cap: tranches of 1/2 × 10,000 = 5,000 each day, cap
+// 1.0 × equity. Bar 0: room 10,000 → 50 units. Bar 1 (filled, equity
+// 10,000, position 5,000): room 5,000 = the tranche → capped, 50 units,
+// full size when it fills. Bar 2: room 0 → no more tranches.
+func TestScaledEntryMaxPosition(t *testing.T) {
+	x := flat("X", 6, 100)
+	st, res := run(t, &data.Panel{Series: []data.Series{x}}, "scaled-entry", Params{
+		"symbol": "X", "mode": "schedule", "tranches": 4, "tranche": 0.5, "every_days": 1,
+	}, 10000)
+	checkFills(t, res.Fills, []wantFill{
+		{1, "X", 50, 100, "tranche 1"},
+		{2, "X", 50, 100, "tranche 2"},
+	})
+	rep := st.(Reporter).Report()
+	if rep["days_to_full_size"] != 1 || rep["tranches_filled"] != 2 {
+		t.Errorf("report %v: want full size after 1 day, 2 tranches", rep)
+	}
+	if c := res.Portfolio.Cash; c != 0 {
+		t.Errorf("cash %g, want 0 (fully invested, never borrowed)", c)
+	}
+}
+
+// An instrument that never reaches full size has no days_to_full_size.
+func TestScaledEntryReportOmitsUnreached(t *testing.T) {
+	x := flat("X", 5, 100)
+	st, _ := run(t, &data.Panel{Series: []data.Series{x}}, "scaled-entry", Params{"symbol": "X"}, 1000)
+	rep := st.(Reporter).Report()
+	if _, ok := rep["days_to_full_size"]; ok {
+		t.Errorf("report %v has days_to_full_size without entries", rep)
+	}
+	if _, ok := rep["avg_entry_price"]; ok || rep["tranches_filled"] != 0 {
+		t.Errorf("report %v: want no entries", rep)
+	}
+	if math.IsNaN(rep["tranches_filled"]) {
+		t.Error("NaN in report")
+	}
+}
+
+// peak_lookback seeds the peak from history before the start: closes 120
+// 110 100 98 97 97, the run starting at bar 2 (100). Without it the peak
+// is 100 and the deepest drawdown 1 − 97/100 = 3 %: nothing. With
+// peak_lookback 3 the peak is max(120, 110, 100) = 120, and already at the
+// first close 1 − 100/120 = 0.167 ≥ 0.05 → tranche 1 on bar 2, filled at
+// bar 3's open (99): 5000/100 = 50 units; the deepest drawdown after,
+// 1 − 97/120 = 0.19, stays short of the 0.25 level.
+func TestScaledEntryPeakLookback(t *testing.T) {
+	x := bars("X", []float64{120, 112, 104, 99, 97, 97}, []float64{120, 110, 100, 98, 97, 97})
+	p := &data.Panel{Series: []data.Series{x}}
+	for _, tc := range []struct {
+		lookback int
+		want     []wantFill
+	}{
+		{0, nil},
+		{3, []wantFill{{3, "X", 50, 99, "tranche 1"}}},
+	} {
+		st, err := NewScaledEntry(Params{"symbol": "X", "levels": []float64{0.05, 0.25}, "peak_lookback": tc.lookback})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := engine.Run(p, nil, st, engine.Config{Cash: 10000, Start: at(2)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkFills(t, res.Fills, tc.want)
+	}
+}

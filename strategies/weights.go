@@ -1,0 +1,374 @@
+package strategies
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+)
+
+// WeightsParams configures weights. Weights are signed fractions of
+// equity (−0.2 = a short worth 20 % of equity).
+type WeightsParams struct {
+	// Symbols fixes the basket and its order, and gives the positions of
+	// an array of Weights. Optional when Weights is a table or a Schedule
+	// is given: the basket is then every symbol named, sorted.
+	Symbols []string `toml:"symbols"`
+	// Weights are the weights held from the start (until the first
+	// Schedule date): a table { MARA = 0.1, RIOT = 0.1 } or an array
+	// aligned with Symbols. A symbol left out has weight 0. Without
+	// Weights the strategy holds nothing before the first Schedule date.
+	Weights WeightSpec `toml:"weights"`
+	// Schedule switches the weights on dates: [{ date = "2024-01-01",
+	// weights = { BTC = 0.1, MSFT = 0.3 } }, ...], dates strictly
+	// increasing (a string YYYY-MM-DD or a TOML date). From the first slice
+	// at or after a date, its weights are the targets (symbols not named
+	// are closed); the orders fill at the next open.
+	Schedule []ScheduleEntry `toml:"schedule"`
+	// RebalanceDays, when > 0, brings the positions back to the targets
+	// every so many calendar days. Default 0 (only when the targets change).
+	RebalanceDays int `toml:"rebalance_days"`
+	// DriftBand, when > 0, rebalances as soon as any weight (value /
+	// equity at a close) is more than this far from its target. Default 0
+	// (off); [0, 10].
+	DriftBand float64 `toml:"drift_band"`
+	// MaxGross bounds Σ|weights| of every weight set, as a multiple of
+	// equity: above 1 is leverage (borrowed cash). Default 1; (0, 10].
+	MaxGross float64 `toml:"max_gross"`
+}
+
+// WeightSpec is a set of weights written either as a TOML table keyed by
+// symbol or as an array aligned with the symbols key. It is interpreted by
+// WeightsParams.Validate, which names the key of a bad value.
+type WeightSpec struct {
+	raw any
+}
+
+// UnmarshalTOML keeps the value for Validate.
+func (w *WeightSpec) UnmarshalTOML(v any) error {
+	w.raw = v
+	return nil
+}
+
+// ScheduleEntry is one date of a weights schedule.
+type ScheduleEntry struct {
+	Date    Date               `toml:"date"`
+	Weights map[string]float64 `toml:"weights"`
+}
+
+// Date is a calendar date read from TOML (a "YYYY-MM-DD" string or a TOML
+// date), held as UTC nanoseconds at 00:00; 0 when unset.
+type Date int64
+
+// UnmarshalTOML reads a string or a TOML date/datetime.
+func (d *Date) UnmarshalTOML(v any) error {
+	switch x := v.(type) {
+	case string:
+		t, err := data.ParseDay(x)
+		if err != nil {
+			return fmt.Errorf("date %q: want YYYY-MM-DD", x)
+		}
+		*d = Date(t)
+	case time.Time:
+		*d = Date(data.Day(x.Year(), x.Month(), x.Day()))
+	default:
+		return fmt.Errorf("date: want YYYY-MM-DD, got %v (%T)", v, v)
+	}
+	return nil
+}
+
+// Validate names the bad key and resolves the weight sets.
+func (p *WeightsParams) Validate() error {
+	if math.IsNaN(p.MaxGross) || !(p.MaxGross > 0 && p.MaxGross <= 10) {
+		return fmt.Errorf("max_gross = %g: want a leverage in (0, 10]", p.MaxGross)
+	}
+	if p.RebalanceDays < 0 {
+		return fmt.Errorf("rebalance_days = %d: want >= 0", p.RebalanceDays)
+	}
+	if math.IsNaN(p.DriftBand) || p.DriftBand < 0 || p.DriftBand > 10 {
+		return fmt.Errorf("drift_band = %g: want a weight deviation in [0, 10] (0 = off)", p.DriftBand)
+	}
+	if p.Weights.raw == nil && len(p.Schedule) == 0 {
+		return fmt.Errorf("weights: required (a table { SYM = weight }, or an array with symbols), or a schedule")
+	}
+	switch p.Weights.raw.(type) {
+	case nil, map[string]any, []any:
+	default:
+		return fmt.Errorf("weights: want a table { SYM = weight } or an array, got %v", p.Weights.raw)
+	}
+	seen := map[string]bool{}
+	for j, s := range p.Symbols {
+		if s == "" {
+			return fmt.Errorf("symbols[%d]: empty symbol", j)
+		}
+		if seen[s] {
+			return fmt.Errorf("symbols: %q appears twice", s)
+		}
+		seen[s] = true
+	}
+	if _, ok := p.Weights.raw.([]any); ok && len(p.Symbols) == 0 {
+		return fmt.Errorf("symbols: required with an array of weights (or write weights as a table)")
+	}
+	if len(p.Symbols) == 0 {
+		// The basket is every symbol named, sorted.
+		if m, ok := p.Weights.raw.(map[string]any); ok {
+			for s := range m {
+				seen[s] = true
+			}
+		}
+		for _, e := range p.Schedule {
+			for s := range e.Weights {
+				seen[s] = true
+			}
+		}
+		for s := range seen {
+			p.Symbols = append(p.Symbols, s)
+		}
+		sort.Strings(p.Symbols)
+	}
+	if len(p.Symbols) == 0 {
+		return fmt.Errorf("symbols: no symbol is named")
+	}
+	for k, e := range p.Schedule {
+		if e.Date == 0 {
+			return fmt.Errorf("schedule[%d].date: required", k)
+		}
+		if k > 0 && e.Date <= p.Schedule[k-1].Date {
+			return fmt.Errorf("schedule[%d].date = %s: dates must increase strictly", k, data.FormatDay(int64(e.Date)))
+		}
+	}
+	return nil
+}
+
+// weightSets resolves the weight sets over p.Symbols: the base set (nil
+// without Weights) and one per schedule entry. Keys are named in errors.
+func (p *WeightsParams) weightSets() (base []float64, sched [][]float64, err error) {
+	pos := make(map[string]int, len(p.Symbols))
+	for j, s := range p.Symbols {
+		pos[s] = j
+	}
+	fromTable := func(key string, m map[string]float64) ([]float64, error) {
+		w := make([]float64, len(p.Symbols))
+		for s, v := range m {
+			j, ok := pos[s]
+			if !ok {
+				return nil, fmt.Errorf("%s.%s: %q is not in symbols", key, s, s)
+			}
+			w[j] = v
+		}
+		return w, nil
+	}
+	switch x := p.Weights.raw.(type) {
+	case nil:
+	case map[string]any:
+		m := make(map[string]float64, len(x))
+		for s, v := range x {
+			f, ok := number(v)
+			if !ok {
+				return nil, nil, fmt.Errorf("weights.%s = %v: want a number", s, v)
+			}
+			m[s] = f
+		}
+		if base, err = fromTable("weights", m); err != nil {
+			return nil, nil, err
+		}
+	case []any:
+		if len(x) != len(p.Symbols) {
+			return nil, nil, fmt.Errorf("weights: %d weights for %d symbols", len(x), len(p.Symbols))
+		}
+		base = make([]float64, len(x))
+		for j, v := range x {
+			f, ok := number(v)
+			if !ok {
+				return nil, nil, fmt.Errorf("weights[%d] = %v: want a number", j, v)
+			}
+			base[j] = f
+		}
+	default:
+		return nil, nil, fmt.Errorf("weights: want a table { SYM = weight } or an array, got %v", x)
+	}
+	if base != nil {
+		if err := p.checkSet("weights", base); err != nil {
+			return nil, nil, err
+		}
+	}
+	for k, e := range p.Schedule {
+		key := fmt.Sprintf("schedule[%d].weights", k)
+		w, err := fromTable(key, e.Weights)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := p.checkSet(key, w); err != nil {
+			return nil, nil, err
+		}
+		sched = append(sched, w)
+	}
+	return base, sched, nil
+}
+
+// checkSet checks one weight set against MaxGross.
+func (p *WeightsParams) checkSet(key string, w []float64) error {
+	sum := 0.0
+	for j, v := range w {
+		if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > p.MaxGross {
+			return fmt.Errorf("%s.%s = %g: want a weight in [-max_gross, max_gross] = [%g, %g]", key, p.Symbols[j], v, -p.MaxGross, p.MaxGross)
+		}
+		sum += math.Abs(v)
+	}
+	if sum > p.MaxGross+1e-9 {
+		return fmt.Errorf("%s: absolute weights sum to %g, more than max_gross = %g", key, sum, p.MaxGross)
+	}
+	return nil
+}
+
+// number reads a TOML number as float64.
+func number(v any) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case int64:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+// Weights holds fixed or scheduled target weights over a basket. Targets
+// are set (Market orders, filled at each instrument's next open, tagged
+// "rebalance", "schedule YYYY-MM-DD" or "drift") at the first slice, when a
+// schedule date is reached, every RebalanceDays, when a weight drifts past
+// DriftBand (checked at every slice while no order is pending), and when an
+// instrument gets its first bar. Instruments without a price yet are left
+// out (their weight stays in cash) until their first bar: a basket of
+// miners listed at different dates is held as each one appears.
+type Weights struct {
+	p      WeightsParams
+	idx    []int
+	base   []float64   // nil: flat before the first schedule date
+	sched  [][]float64 // one set per schedule entry
+	tags   []string    // "schedule YYYY-MM-DD"
+	zero   []float64
+	cur    []float64 // the targets now
+	next   int       // next schedule entry to reach
+	priced []bool
+	last   int64 // time of the last rebalance, 0 before the first
+
+	nReb, nSched, nDrift int // for Report
+}
+
+// NewWeights builds weights from its parameters.
+func NewWeights(params Params) (engine.Strategy, error) {
+	p := WeightsParams{MaxGross: 1}
+	if err := Decode(params, &p); err != nil {
+		return nil, err
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	base, sched, err := p.weightSets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Weights{p: p, base: base, sched: sched, zero: make([]float64, len(p.Symbols))}
+	for _, e := range p.Schedule {
+		s.tags = append(s.tags, "schedule "+data.FormatDay(int64(e.Date)))
+	}
+	return s, nil
+}
+
+// Init resolves the basket and resets the state.
+func (s *Weights) Init(ctx *engine.Context) error {
+	idx, err := resolve(ctx, "symbols", s.p.Symbols)
+	if err != nil {
+		return err
+	}
+	s.idx = idx
+	s.priced = make([]bool, len(idx))
+	s.cur = s.base
+	if s.cur == nil {
+		s.cur = s.zero
+	}
+	s.next, s.last = 0, 0
+	s.nReb, s.nSched, s.nDrift = 0, 0, 0
+	return nil
+}
+
+// OnBar rebalances when due.
+func (s *Weights) OnBar(ctx *engine.Context, _ *engine.Slice) error {
+	now := ctx.Time()
+	tag := ""
+	live := false
+	for j, i := range s.idx {
+		if !s.priced[j] && ctx.Bars(i) > 0 {
+			s.priced[j] = true
+			tag = "rebalance"
+		}
+		live = live || s.priced[j]
+	}
+	if !live {
+		return nil
+	}
+	for s.next < len(s.sched) && now >= int64(s.p.Schedule[s.next].Date) {
+		s.cur = s.sched[s.next]
+		tag = s.tags[s.next]
+		s.next++
+		s.nSched++
+	}
+	switch {
+	case tag != "":
+	case s.last == 0:
+		tag = "rebalance"
+	case s.p.RebalanceDays > 0 && now-s.last >= int64(s.p.RebalanceDays)*nsPerDay:
+		tag = "rebalance"
+	case s.p.DriftBand > 0 && ctx.Pending() == 0 && s.drift(ctx) > s.p.DriftBand:
+		tag = "drift"
+	default:
+		return nil
+	}
+	s.last = now
+	s.nReb++
+	if tag == "drift" {
+		s.nDrift++
+	}
+	for j, i := range s.idx {
+		if !s.priced[j] {
+			continue
+		}
+		if _, err := ctx.TargetWeight(i, s.cur[j], engine.Market, tag); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// drift is the largest |weight − target| over the priced instruments.
+func (s *Weights) drift(ctx *engine.Context) float64 {
+	eq := ctx.Equity()
+	m := 0.0
+	for j, i := range s.idx {
+		if !s.priced[j] {
+			continue
+		}
+		w := ctx.Position(i) * ctx.Price(i) / eq
+		if d := math.Abs(w - s.cur[j]); d > m {
+			m = d
+		}
+	}
+	return m
+}
+
+// Report gives rebalances (every time the targets were set),
+// drift_rebalances (triggered by drift_band) and schedule_switches
+// (schedule dates reached).
+func (s *Weights) Report() map[string]float64 {
+	return map[string]float64{
+		"rebalances":        float64(s.nReb),
+		"drift_rebalances":  float64(s.nDrift),
+		"schedule_switches": float64(s.nSched),
+	}
+}
+
+// Symbols is the basket.
+func (s *Weights) Symbols() []string { return s.p.Symbols }
