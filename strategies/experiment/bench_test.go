@@ -57,7 +57,7 @@ func BenchmarkSweep200(b *testing.B) {
 			b.ReportAllocs()
 			for n := 0; n < b.N; n++ {
 				err := parallel(context.Background(), len(specs), workers, nil, func(i int) error {
-					res, err := f.runOne(p, tl, 0, "pair-hedge", specs[i], uint64(i))
+					res, _, err := f.runOne(p, tl, 0, "pair-hedge", specs[i], uint64(i))
 					if err == nil {
 						_ = Measure(res, 365)
 					}

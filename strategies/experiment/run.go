@@ -41,6 +41,9 @@ type Run struct {
 	Result *engine.Result
 	// Metrics are computed from the run's equity curve.
 	Metrics RunMetrics
+	// Stats are the strategy's own statistics (tranches filled, hedge
+	// ratio, …) when it reports any.
+	Stats map[string]float64
 }
 
 // Outcome is an executed experiment.
@@ -133,11 +136,12 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	err = parallel(ctx, len(runs), opt.Workers, opt.Progress, func(i int) error {
 		r := &runs[i]
-		res, err := f.runOne(m.Panel, m.Timeline, m.Start, r.Type, r.Params, r.Seed)
+		res, stats, err := f.runOne(m.Panel, m.Timeline, m.Start, r.Type, r.Params, r.Seed)
 		if err != nil {
 			return fmt.Errorf("run %s: %w", r.Key, err)
 		}
 		r.Result = res
+		r.Stats = stats
 		r.Metrics = Measure(res, m.PeriodsPerYear)
 		return nil
 	})
@@ -174,18 +178,28 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// runOne builds a fresh strategy and replays the panel through it.
-func (f *File) runOne(p *data.Panel, tl *engine.Timeline, start int64, typ string, params strategies.Params, seed uint64) (*engine.Result, error) {
+// runOne builds a fresh strategy and replays the panel through it. The
+// statistics of a strategy that reports some (strategies.Reporter) come
+// back beside the result.
+func (f *File) runOne(p *data.Panel, tl *engine.Timeline, start int64, typ string, params strategies.Params, seed uint64) (*engine.Result, map[string]float64, error) {
 	s, err := strategies.Builtins().New(typ, params)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return engine.Run(p, tl, s, engine.Config{
+	res, err := engine.Run(p, tl, s, engine.Config{
 		Cash:       f.Cash,
 		Commission: engine.BasisPoints(f.CommissionBps),
 		Seed:       seed,
 		Start:      start,
 	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var stats map[string]float64
+	if r, ok := s.(strategies.Reporter); ok {
+		stats = r.Report()
+	}
+	return res, stats, nil
 }
 
 // parallel calls job(i) for i in [0, n) on a pool of workers. Jobs write

@@ -31,6 +31,9 @@ type RunFile struct {
 	PeriodsPerYear float64        `json:"periods_per_year"`
 	Calendar       string         `json:"calendar"`
 	Metrics        RunMetrics     `json:"metrics"`
+	// StrategyStats are the strategy's own figures (strategies.Reporter):
+	// average entry, tranches filled, days to full size, hedge ratios, …
+	StrategyStats map[string]float64 `json:"strategy_stats,omitempty"`
 }
 
 // write lays out the experiment folder:
@@ -64,6 +67,7 @@ func write(f *File, o *Outcome, inputs []results.Input, opt Options) error {
 			Start: data.FormatDay(c.Time[0]), End: data.FormatDay(c.Time[c.Len()-1]),
 			Cash: f.Cash, CommissionBps: f.CommissionBps,
 			PeriodsPerYear: o.PeriodsPerYear, Calendar: o.Calendar, Metrics: r.Metrics,
+			StrategyStats: finite(r.Stats),
 		}
 		if rf.Params == nil {
 			rf.Params = map[string]any{}
@@ -177,4 +181,18 @@ func RunsTable(o *Outcome) *results.Table {
 		results.Column{Name: "commission_paid", Floats: mcols[len(MetricNames)]},
 		results.Column{Name: "fills", Ints: fills})
 	return t
+}
+
+// finite drops NaN and infinite values, which JSON cannot hold.
+func finite(m map[string]float64) map[string]float64 {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]float64, len(m))
+	for k, v := range m {
+		if v == v && v-v == 0 {
+			out[k] = v
+		}
+	}
+	return out
 }
