@@ -1,0 +1,226 @@
+package scenarios
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// universe lists every symbol of the default groups plus SoftBank.
+func universe() []string {
+	set := map[string]bool{"9984.T": true}
+	for _, g := range DefaultGroups() {
+		for _, s := range g {
+			set[s] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestLibrary(t *testing.T) {
+	lib, err := Library()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"ai-bubble-burst", "ai-crypto-selloff", "ai-earnings-divergence", "miner-ai-pivot", "openai-miss",
+		"replay-covid-2020-03", "replay-deepseek-2025-01-27", "replay-ftx-2022-11", "replay-luna-2022-05", "replay-yen-carry-2024-08-05"}
+	if len(lib) != len(want) {
+		t.Fatalf("library has %d scenarios, want %d", len(lib), len(want))
+	}
+	for i, s := range lib {
+		if s.Name != want[i] {
+			t.Errorf("scenario %d = %s, want %s", i, s.Name, want[i])
+		}
+		if s.Source == "" || s.Description == "" {
+			t.Errorf("%s: every library scenario cites a source and describes itself", s.Name)
+		}
+		for _, sh := range s.Shocks {
+			// library scenarios address groups only, so that they apply to
+			// any panel (missing members are skipped)
+			var tg Target
+			switch x := sh.(type) {
+			case *Jump:
+				tg = x.Target
+			case *Wick:
+				tg = x.Target
+			case *Transplant:
+				tg = x.Target
+			}
+			if len(tg.Symbols) > 0 {
+				t.Errorf("%s: names symbols %v explicitly", s.Name, tg.Symbols)
+			}
+		}
+	}
+	if _, err := Lookup("openai-miss"); err != nil {
+		t.Error(err)
+	}
+	_, err = Lookup("nope")
+	wantErr(t, err, `unknown scenario "nope" (built in: ai-bubble-burst, `)
+	b, _ := Lookup("ai-bubble-burst")
+	if b.Probability != 0.24 {
+		t.Errorf("ai-bubble-burst probability = %g, want 0.24 (seeds/002)", b.Probability)
+	}
+}
+
+// move is a cited close-to-close move: the instrument's bars from its first
+// bar on or after start+day, over bars bars, moved by x relative to the
+// unshocked panel.
+type move struct {
+	sym  string
+	day  int
+	bars int
+	x    float64
+}
+
+func checkMoves(t *testing.T, name string, orig, out *data.Panel, start int64, moves []move) {
+	t.Helper()
+	for _, m := range moves {
+		i := orig.Index(m.sym)
+		s, o := out.Series[i], orig.Series[i]
+		k0 := sort.Search(len(s.Time), func(k int) bool { return s.Time[k] >= start+int64(m.day)*dayNS })
+		k1 := k0 + m.bars - 1
+		got := (s.Close[k1] / s.Close[k0-1]) / (o.Close[k1] / o.Close[k0-1])
+		near(t, name+" "+m.sym, got-1, m.x, 1e-9)
+	}
+}
+
+func TestLibrarySeedMoves(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	p := randomPanel(r, universe(), 200)
+	start := d0 + 14*dayNS // a Monday
+	apply := func(name string, p *data.Panel) (*data.Panel, *Env) {
+		s, err := Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mustApply(t, s, p, ApplyOptions{Start: start})
+	}
+
+	// seeds/002
+	out, _ := apply("openai-miss", p)
+	checkMoves(t, "openai-miss", p, out, start, []move{
+		{"ORCL", 0, 1, -0.04}, {"AMD", 0, 1, -0.034}, {"NVDA", 0, 1, -0.016}, {"^SOX", 0, 1, -0.03},
+		{"9984.T", 1, 1, -0.10}, {"SOL", 1, 1, -0.069}, {"TAO", 1, 1, 0.042}, {"FET", 1, 1, 0.0096},
+		{"BTC", 1, 1, 75666.0/79321 - 1}, {"MSFT", 0, 1, 0}, {"XRP", 1, 1, 0},
+	})
+	// BTC: 75,666 / 79,321 − 1 = −4.6078592%.
+	s, _ := Lookup("openai-miss")
+	if s.Metadata["liquidated_long_share"] != 0.674 || s.Metadata["liquidations_usd"] != 189.74e6 || s.Metadata["fear_greed"] != int64(26) {
+		t.Errorf("openai-miss metadata: %v", s.Metadata)
+	}
+
+	// seeds/003
+	out, _ = apply("ai-crypto-selloff", p)
+	checkMoves(t, "ai-crypto-selloff", p, out, start, []move{
+		{"TAO", 4, 1, -0.23}, {"NEAR", 4, 1, -0.254}, {"ICP", 4, 1, -0.21}, {"RENDER", 4, 1, -0.21},
+		{"BTC", 3, 1, -0.18}, {"MSFT", 0, 5, -0.08}, {"AMD", 0, 5, -0.185}, {"NVDA", 0, 5, -0.10},
+	})
+	// the crash wicks: BTC's low on its crash day is 0.82 · 0.95 of the old low.
+	bi := p.Index("BTC")
+	kb := sort.Search(len(p.Series[bi].Time), func(k int) bool { return p.Series[bi].Time[k] >= start+3*dayNS })
+	near(t, "BTC wick", out.Series[bi].Low[kb]/p.Series[bi].Low[kb], 0.82*0.95, 1e-12)
+
+	// seeds/000
+	out, _ = apply("ai-earnings-divergence", p)
+	checkMoves(t, "ai-earnings-divergence", p, out, start, []move{
+		{"MSFT", 0, 1, 0.0395}, {"META", 0, 1, 0.1125}, {"TAO", 1, 90, 0.02}, {"AGIX", 1, 90, -0.80},
+	})
+
+	// seeds/001
+	out, _ = apply("miner-ai-pivot", p)
+	checkMoves(t, "miner-ai-pivot", p, out, start, []move{
+		{"IREN", 0, 1, 0.1152}, {"CIFR", 0, 1, 0.2204}, {"MARA", 0, 1, 0.022}, {"BTC", 0, 1, -0.0358}, {"SPY", 0, 1, 0.0019}, {"QQQ", 0, 1, 0},
+	})
+
+	// hypothetical: on a flat market the correlation and volatility shocks
+	// have nothing to act on and the drawdowns come out exactly.
+	fp := deepCopy(p)
+	for i := range fp.Series {
+		s := &fp.Series[i]
+		for k := range s.Close {
+			s.Open[k], s.High[k], s.Low[k], s.Close[k] = 100, 101, 99, 100
+		}
+	}
+	out, env := apply("ai-bubble-burst", fp)
+	checkMoves(t, "ai-bubble-burst", fp, out, start, []move{
+		{"^NDX", 0, 63, -0.30}, {"MSFT", 0, 63, -0.30}, {"NVDA", 0, 63, -0.45}, {"SMH", 0, 63, -0.45}, {"SPY", 0, 63, -0.20},
+		{"BTC", 0, 91, -0.40}, {"ETH", 0, 91, -0.50}, {"TAO", 0, 91, -0.65}, {"MARA", 0, 63, -0.55},
+	})
+	f := env.At(bi, start+10*dayNS)
+	near(t, "spread", f.SpreadMult, 3, 0)
+	near(t, "funding", f.Funding(0.0001), -0.001, 0)
+	near(t, "borrow", env.At(p.Index("NVDA"), start+10*dayNS).Borrow(0.01), 0.03, 1e-15)
+	near(t, "after", env.At(bi, start+91*dayNS).SpreadMult, 1, 0)
+}
+
+func TestLibraryReplays(t *testing.T) {
+	// A source panel of random walks from 2019-11-04 (a Monday) to 2025-04,
+	// with NVDA -17% on 2025-01-27 as in the real data.
+	r := rand.New(rand.NewPCG(13, 14))
+	syms := append(universe(), "RNDR")
+	src := randomPanel(r, syms, 2000)
+	shift := -int64(1890) * dayNS
+	for i := range src.Series {
+		for k := range src.Series[i].Time {
+			src.Series[i].Time[k] += shift
+		}
+	}
+	nv := &src.Series[src.Index("NVDA")]
+	deepseek := sort.Search(len(nv.Time), func(k int) bool { return nv.Time[k] >= data.Day(2025, 1, 27) })
+	f := 0.83 * nv.Close[deepseek-1] / nv.Close[deepseek]
+	nv.Open[deepseek] *= f
+	nv.High[deepseek] *= f
+	nv.Low[deepseek] *= f
+	nv.Close[deepseek] *= f
+
+	dst := randomPanel(rand.New(rand.NewPCG(15, 16)), universe(), 200)
+	start := d0 + 14*dayNS
+	lib, _ := Library()
+	for _, s := range lib {
+		if !strings.HasPrefix(s.Name, "replay-") {
+			continue
+		}
+		_, _, err := s.Apply(dst, nil, ApplyOptions{Start: start})
+		wantErr(t, err, `scenario "`+s.Name+`": shock[0] (transplant`)
+		out, _ := mustApply(t, s, dst, ApplyOptions{Start: start, Source: src})
+		tr := s.Shocks[0].(*Transplant)
+		// BTC's first transplanted return is the source's return on the
+		// window's first date.
+		for _, sym := range []string{"BTC", "NVDA"} {
+			ss := &src.Series[src.Index(sym)]
+			q := sort.Search(len(ss.Time), func(k int) bool { return ss.Time[k] >= tr.From })
+			i := dst.Index(sym)
+			k := sort.Search(len(dst.Series[i].Time), func(k int) bool { return dst.Series[i].Time[k] >= start+7*dayNS })
+			got := out.Series[i].Close[k] / out.Series[i].Close[k-1]
+			near(t, s.Name+" "+sym, got, ss.Close[q]/ss.Close[q-1], 1e-12)
+			if s.Name == "replay-deepseek-2025-01-27" && sym == "NVDA" {
+				near(t, "DeepSeek NVDA", got, 0.83, 1e-12)
+			}
+		}
+	}
+}
+
+func TestLibraryOnEquityOnlyPanel(t *testing.T) {
+	// Groups whose members are all missing are skipped: a library scenario
+	// applies to a panel of two equities.
+	p := panelOf(series("MSFT", data.Equity, weekdays(100), flat(100, 100)), series("QQQ", data.Equity, weekdays(100), flat(100, 100)))
+	lib, _ := Library()
+	for _, s := range lib {
+		if strings.HasPrefix(s.Name, "replay-") {
+			continue
+		}
+		out, _ := mustApply(t, s, p, ApplyOptions{})
+		if math.IsNaN(out.Series[0].Close[50]) {
+			t.Fatal("NaN")
+		}
+	}
+}

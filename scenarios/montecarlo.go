@@ -1,0 +1,291 @@
+package scenarios
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// MonteCarloConfig sets up a stationary block bootstrap (Politis and
+// Romano, 1994) of a panel's joint daily returns.
+type MonteCarloConfig struct {
+	// Paths is the number of paths (> 0).
+	Paths int
+	// Length is the number of dates per path (> 0).
+	Length int
+	// MeanBlock is the mean block length in dates (>= 1): each next date
+	// starts a new block with probability 1/MeanBlock, else it follows
+	// the previous one (circularly).
+	MeanBlock float64
+	// Seed is the root seed; path i draws from a PCG seeded with a stable
+	// hash of (Seed, i).
+	Seed uint64
+	// Start is the first path date (UTC ns); path date j is Start + j days.
+	// 0 = the day after the source's last date.
+	Start int64
+	// StartPrices gives an instrument's close before the first path date;
+	// default: its last close in the source.
+	StartPrices map[string]float64
+
+	// Shock, when set, is applied to a path with probability ShockProb,
+	// with ApplyOptions{Rand: the path's generator, Start: the path's
+	// first date, Source: ShockSource}; its shocks usually say random =
+	// true. Groups nil means DefaultGroups().
+	Shock       *Scenario
+	ShockProb   float64
+	ShockSource *data.Panel
+	Groups      map[string][]string
+}
+
+// MonteCarlo draws paths from a source panel. It is read-only after
+// NewMonteCarlo and safe for concurrent use.
+//
+// Mixed calendars: the bootstrap runs on the union timeline of the source.
+// At each union date an instrument either has a bar (its return is the log
+// change of its close since its previous bar, and its bar's shape is kept:
+// open, high and low relative to the close, and its volume) or it has none
+// (its return that date is 0, and it has no bar at that path date either).
+// Whole dates are drawn together, so weekends stay equity-free and an
+// equity's Monday return (which spans the weekend) stays on the date it was
+// drawn with. An instrument's first source bar has no return and counts as
+// "no bar". Path dates are consecutive calendar days from Start.
+type MonteCarlo struct {
+	cfg   MonteCarloConfig
+	src   *data.Panel
+	dates int // T: usable source dates (union dates after the first)
+	// per instrument, per source date (columnar):
+	bars       [][]srcBar
+	startPrice []float64
+	start      int64
+}
+
+// srcBar is an instrument's bar at a source date, relative to its close:
+// g = C_k/C_{k-1} (0 = no bar that date), o, h, l = O/C, H/C, L/C, v the
+// volume. One struct per (instrument, date) keeps a draw's reads on one
+// cache line.
+type srcBar struct{ g, o, h, l, v float64 }
+
+// Path is one Monte Carlo path.
+type Path struct {
+	Index int
+	Panel *data.Panel
+	Env   *Env // nil unless a shock was applied
+	// Draws[j] is the source date (index into the union timeline, from 1)
+	// whose returns path date j carries.
+	Draws   []int32
+	Shocked bool
+}
+
+// NewMonteCarlo prepares the joint returns of src.
+func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
+	switch {
+	case cfg.Paths <= 0:
+		return nil, fmt.Errorf("scenarios: montecarlo paths = %d: want > 0", cfg.Paths)
+	case cfg.Length <= 0:
+		return nil, fmt.Errorf("scenarios: montecarlo length = %d: want > 0", cfg.Length)
+	case !(cfg.MeanBlock >= 1) || math.IsInf(cfg.MeanBlock, 0):
+		return nil, fmt.Errorf("scenarios: montecarlo mean_block = %g: want a finite length >= 1", cfg.MeanBlock)
+	case !(cfg.ShockProb >= 0 && cfg.ShockProb <= 1):
+		return nil, fmt.Errorf("scenarios: montecarlo shock_prob = %g: want [0, 1]", cfg.ShockProb)
+	case cfg.ShockProb > 0 && cfg.Shock == nil:
+		return nil, fmt.Errorf("scenarios: montecarlo shock_prob = %g without a shock scenario", cfg.ShockProb)
+	}
+	if cfg.Shock != nil {
+		if err := cfg.Shock.Validate(); err != nil {
+			return nil, fmt.Errorf("scenarios: montecarlo shock %q: %w", cfg.Shock.Name, err)
+		}
+	}
+	n := len(src.Series)
+	if n == 0 {
+		return nil, errors.New("scenarios: montecarlo source panel has no instruments")
+	}
+	// union timeline by a k-way merge
+	var times []int64
+	cur := make([]int, n)
+	for {
+		next, ok := int64(0), false
+		for i := range src.Series {
+			ts := src.Series[i].Time
+			if cur[i] < len(ts) && (!ok || ts[cur[i]] < next) {
+				next, ok = ts[cur[i]], true
+			}
+		}
+		if !ok {
+			break
+		}
+		times = append(times, next)
+		for i := range src.Series {
+			ts := src.Series[i].Time
+			if cur[i] < len(ts) && ts[cur[i]] == next {
+				cur[i]++
+			}
+		}
+	}
+	if len(times) < 2 {
+		return nil, errors.New("scenarios: montecarlo source panel needs at least two dates")
+	}
+	T := len(times) - 1
+	mc := &MonteCarlo{cfg: cfg, src: src, dates: T,
+		bars:       make([][]srcBar, n),
+		startPrice: make([]float64, n)}
+	for i := range src.Series {
+		s := &src.Series[i]
+		mc.bars[i] = make([]srcBar, T)
+		k := 0
+		for d := 1; d <= T; d++ {
+			for k < len(s.Time) && s.Time[k] < times[d] {
+				k++
+			}
+			if k < len(s.Time) && s.Time[k] == times[d] && k > 0 {
+				c := s.Close[k]
+				mc.bars[i][d-1] = srcBar{g: c / s.Close[k-1], o: s.Open[k] / c, h: s.High[k] / c, l: s.Low[k] / c, v: s.Volume[k]}
+			}
+		}
+		p, ok := cfg.StartPrices[s.Symbol]
+		if !ok {
+			if s.Len() == 0 {
+				return nil, fmt.Errorf("scenarios: montecarlo source %s has no bars and no start price", s.Symbol)
+			}
+			p = s.Close[s.Len()-1]
+		}
+		if !(p > 0) || math.IsInf(p, 0) {
+			return nil, fmt.Errorf("scenarios: montecarlo start_prices.%s = %g: want a positive price", s.Symbol, p)
+		}
+		mc.startPrice[i] = p
+	}
+	for sym := range cfg.StartPrices {
+		if src.Index(sym) < 0 {
+			return nil, fmt.Errorf("scenarios: montecarlo start_prices.%s: not in the source panel (have %v)", sym, src.Symbols())
+		}
+	}
+	mc.start = cfg.Start
+	if mc.start == 0 {
+		mc.start = times[len(times)-1] + dayNS
+	}
+	return mc, nil
+}
+
+// SourceDates is the number of source dates the bootstrap draws from.
+func (mc *MonteCarlo) SourceDates() int { return mc.dates }
+
+// PathSeed returns the two PCG seeds of path i: a stable hash (SplitMix64)
+// of the root seed and the path index, the same on every machine.
+func PathSeed(root uint64, i int) (uint64, uint64) {
+	a := splitmix(root ^ splitmix(uint64(i)+0x9e3779b97f4a7c15))
+	b := splitmix(a ^ 0x6469766572676e63)
+	return a, b
+}
+
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Path generates path i (0 <= i < Paths). The same (config, i) always
+// gives the same path.
+func (mc *MonteCarlo) Path(i int) (*Path, error) {
+	if i < 0 || i >= mc.cfg.Paths {
+		return nil, fmt.Errorf("scenarios: path %d out of range [0, %d)", i, mc.cfg.Paths)
+	}
+	rng := rand.New(rand.NewPCG(PathSeed(mc.cfg.Seed, i)))
+	L, T := mc.cfg.Length, mc.dates
+	draws := make([]int32, L)
+	p := 1 / mc.cfg.MeanBlock
+	d := rng.IntN(T)
+	for j := 0; j < L; j++ {
+		if j > 0 {
+			if rng.Float64() < p {
+				d = rng.IntN(T)
+			} else {
+				d = (d + 1) % T
+			}
+		}
+		draws[j] = int32(d)
+	}
+	out := &data.Panel{Synthetic: true, Series: make([]data.Series, len(mc.src.Series)),
+		Description: fmt.Sprintf("bootstrap path %d (seed %d, mean block %g) of %s", i, mc.cfg.Seed, mc.cfg.MeanBlock, mc.src.Description)}
+	for k := range mc.src.Series {
+		bars := mc.bars[k]
+		n := 0
+		for _, d := range draws {
+			if bars[d].g != 0 {
+				n++
+			}
+		}
+		s := data.Series{Instrument: mc.src.Series[k].Instrument}
+		s.Source = "bootstrap"
+		buf := make([]float64, 5*n)
+		s.Open, s.High, s.Low, s.Close, s.Volume = buf[:n:n], buf[n:2*n:2*n], buf[2*n:3*n:3*n], buf[3*n:4*n:4*n], buf[4*n:]
+		s.AdjClose = s.Close
+		s.Time = make([]int64, n)
+		c := mc.startPrice[k]
+		b := 0
+		for j, d := range draws {
+			sb := &bars[d]
+			if sb.g == 0 {
+				continue
+			}
+			c *= sb.g
+			s.Time[b] = mc.start + int64(j)*dayNS
+			s.Open[b], s.High[b], s.Low[b], s.Close[b], s.Volume[b] = c*sb.o, c*sb.h, c*sb.l, c, sb.v
+			b++
+		}
+		out.Series[k] = s
+	}
+	path := &Path{Index: i, Panel: out, Draws: draws}
+	for j := range draws {
+		draws[j]++ // report union-timeline indices (date 0 has no returns)
+	}
+	if mc.cfg.Shock != nil && mc.cfg.ShockProb > 0 && rng.Float64() < mc.cfg.ShockProb {
+		sp, env, err := mc.cfg.Shock.Apply(out, mc.cfg.Groups, ApplyOptions{Source: mc.cfg.ShockSource, Rand: rng, Start: mc.start})
+		if err != nil {
+			return nil, fmt.Errorf("scenarios: path %d: %w", i, err)
+		}
+		path.Panel, path.Env, path.Shocked = sp, env, true
+	}
+	return path, nil
+}
+
+// Run generates every path on workers goroutines (<= 0 means 1) and calls
+// fn for each, concurrently. Paths do not depend on the worker count; fn
+// should store its results by p.Index. The error returned is that of the
+// lowest path index that failed.
+func (mc *MonteCarlo) Run(workers int, fn func(p *Path) error) error {
+	if workers <= 0 {
+		workers = 1
+	}
+	errs := make([]error, mc.cfg.Paths)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= mc.cfg.Paths {
+					return
+				}
+				p, err := mc.Path(i)
+				if err == nil {
+					err = fn(p)
+				}
+				errs[i] = err
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,275 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+const dayNS = int64(24 * 60 * 60 * 1e9)
+
+// Scenario is a named, ordered list of shocks with its provenance.
+type Scenario struct {
+	Name        string
+	Description string
+	// Source cites where the scenario's figures come from.
+	Source string
+	// Probability is the scenario's stated probability in (0, 1]; 0 when
+	// none is given.
+	Probability float64
+	// Groups are the scenario's own groups, used for names the experiment's
+	// groups do not define (the experiment's definition wins).
+	Groups map[string][]string
+	// Metadata carries figures that are not price moves (liquidation
+	// totals, sentiment indices, ETF flows), as decoded from TOML.
+	Metadata map[string]any
+	// Shocks apply in this order.
+	Shocks []Shock
+}
+
+// Shock is one primitive: *Jump, *Volatility, *Correlation, *Liquidity,
+// *Funding, *Borrow, *Recall, *Wick, *Transplant or *Propagate.
+type Shock interface {
+	// Kind is the shock's type key in TOML ("jump", "volatility", ...).
+	Kind() string
+	validate() error
+	apply(v *view, key string) error
+}
+
+// Target addresses instruments by group (defined by the experiment) and by
+// symbol. Group members missing from the panel are skipped; a symbol named
+// here must be in the panel.
+type Target struct {
+	Groups  []string
+	Symbols []string
+}
+
+// When places a shock in time. Date wins when non-zero; otherwise Random
+// draws a calendar day (ApplyOptions.Rand); otherwise Day is an offset in
+// calendar days from ApplyOptions.Start.
+type When struct {
+	Date   int64 // UTC ns of a calendar date
+	Day    int   // offset in calendar days from the start
+	Random bool
+}
+
+// Window is the length of a regime: Until (exclusive, UTC ns) when
+// non-zero, else Days calendar days from the shock's date.
+type Window struct {
+	Days  int
+	Until int64
+}
+
+// JumpPath shapes a multiplicative move: spread over SpreadDays bars
+// (default 1), as a gap at the open (Gap) or during the bar, with Recover
+// of the move (a fraction in [0, 1]) given back over RecoverDays bars.
+type JumpPath struct {
+	Gap         bool
+	SpreadDays  int
+	Recover     float64
+	RecoverDays int
+}
+
+// Jump moves its targets by Move (Overrides per symbol) from a date on.
+type Jump struct {
+	Target
+	When
+	JumpPath
+	Move      float64
+	Overrides map[string]float64
+}
+
+// Volatility scales log returns' deviations from their window mean by K.
+type Volatility struct {
+	Target
+	When
+	Window
+	K float64
+}
+
+// Correlation pulls returns toward the group's cross-sectional mean by Rho.
+type Correlation struct {
+	Target
+	When
+	Window
+	Rho float64
+}
+
+// Liquidity multiplies slippage and spread (in the Env) and volume (in
+// the panel) over a window. A zero multiplier means "unchanged" except for
+// VolumeMult, where NaN means unchanged.
+type Liquidity struct {
+	Target
+	When
+	Window
+	SlippageMult, SpreadMult float64 // 0 = unchanged
+	VolumeMult               float64 // NaN = unchanged
+}
+
+// Funding sets (Rate, when SetRate) or multiplies (Mult) the perpetual
+// funding rate over a window. Rate is a fraction per funding event (the
+// broker's unit, 8-hourly by default); positive means longs pay shorts.
+type Funding struct {
+	Target
+	When
+	Window
+	SetRate bool
+	Rate    float64
+	Mult    float64
+}
+
+// Borrow sets (Rate, when SetRate) or multiplies (Mult) the borrow rate of
+// short positions over a window. Rate is an annual fraction.
+type Borrow struct {
+	Target
+	When
+	Window
+	SetRate bool
+	Rate    float64
+	Mult    float64
+}
+
+// Recall recalls borrowed shares of its targets at their first bar on or
+// after the date: the broker closes short positions there.
+type Recall struct {
+	Target
+	When
+}
+
+// Wick pushes the low (Move < 0) or the high (Move > 0) of the bar at the
+// date beyond by Move: low' = low·(1+Move), high' = high·(1+Move). When
+// Close is non-zero the bar's close first moves by Close (during the bar;
+// later bars carry the level).
+type Wick struct {
+	Target
+	When
+	Move  float64
+	Close float64
+}
+
+// Transplant splices the real returns of its targets over [From, To) of a
+// source panel (ApplyOptions.Source, or the panel itself when Self) into
+// the path at the date. SourceSymbols maps a target symbol to the source's
+// symbol when they differ (RENDER → RNDR).
+type Transplant struct {
+	Target
+	When
+	From, To      int64
+	Self          bool
+	SourceSymbols map[string]string
+}
+
+// Propagate moves Drivers (symbol → move) and spreads the move to the
+// targets by their OLS betas to the drivers, estimated on the log returns
+// between the dates where a target and all drivers have bars, over
+// LookbackDays calendar days before the shock date (past data only).
+type Propagate struct {
+	Target
+	When
+	JumpPath
+	Drivers      map[string]float64
+	LookbackDays int // default 365
+	MinObs       int // default 30
+}
+
+func (*Jump) Kind() string        { return "jump" }
+func (*Volatility) Kind() string  { return "volatility" }
+func (*Correlation) Kind() string { return "correlation" }
+func (*Liquidity) Kind() string   { return "liquidity" }
+func (*Funding) Kind() string     { return "funding" }
+func (*Borrow) Kind() string      { return "borrow" }
+func (*Recall) Kind() string      { return "recall" }
+func (*Wick) Kind() string        { return "wick" }
+func (*Transplant) Kind() string  { return "transplant" }
+func (*Propagate) Kind() string   { return "propagate" }
+
+// ApplyOptions are what a scenario needs beyond the panel.
+type ApplyOptions struct {
+	// Source holds real returns for transplants (a historical panel).
+	Source *data.Panel
+	// Rand draws random dates; required only by shocks with Random.
+	Rand *rand.Rand
+	// Start is day 0 of Day offsets and the first candidate random date;
+	// 0 = the panel's first bar.
+	Start int64
+	// End bounds random dates (a random window ends by End); 0 = the
+	// panel's last bar.
+	End int64
+}
+
+// Validate checks the scenario without a panel: names, ranges and dates.
+// Errors name the key: `shock[2].move = -1.2: a move below -100%`.
+func (s *Scenario) Validate() error {
+	if strings.TrimSpace(s.Name) == "" {
+		return fmt.Errorf("name: required")
+	}
+	if s.Probability < 0 || s.Probability > 1 || math.IsNaN(s.Probability) {
+		return fmt.Errorf("probability = %g: want a fraction in (0, 1]", s.Probability)
+	}
+	for _, g := range sortedKeys(s.Groups) {
+		if len(s.Groups[g]) == 0 {
+			return fmt.Errorf("groups.%s: an empty group", g)
+		}
+	}
+	if len(s.Shocks) == 0 {
+		return fmt.Errorf("shock: at least one [[shock]] is required")
+	}
+	for i, sh := range s.Shocks {
+		if sh == nil {
+			return fmt.Errorf("shock[%d]: nil", i)
+		}
+		if err := sh.validate(); err != nil {
+			return fmt.Errorf("shock[%d]%s", i, err.Error())
+		}
+	}
+	return nil
+}
+
+// Apply returns a shocked view of p and the environment the broker reads.
+// p is never written: columns of instruments no shock touches are shared
+// with p, the others are copies. groups nil means DefaultGroups().
+// Errors name the scenario and the shock's key.
+func (s *Scenario) Apply(p *data.Panel, groups map[string][]string, opt ApplyOptions) (*data.Panel, *Env, error) {
+	if err := s.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+	}
+	if groups == nil {
+		groups = DefaultGroups()
+	}
+	if len(s.Groups) > 0 {
+		merged := make(map[string][]string, len(groups)+len(s.Groups))
+		for k, g := range s.Groups {
+			merged[k] = g
+		}
+		for k, g := range groups {
+			merged[k] = g
+		}
+		groups = merged
+	}
+	v := newView(p, groups, opt)
+	for i, sh := range s.Shocks {
+		key := fmt.Sprintf("shock[%d]", i)
+		if err := sh.apply(v, key); err != nil {
+			return nil, nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+		}
+		if err := v.enforceOHLC(key); err != nil {
+			return nil, nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+		}
+	}
+	v.out.Description = strings.TrimSpace(p.Description + " + scenario " + s.Name)
+	return v.out, v.env.build(), nil
+}
+
+// MetadataKeys lists the metadata keys in sorted order.
+func (s *Scenario) MetadataKeys() []string {
+	keys := make([]string, 0, len(s.Metadata))
+	for k := range s.Metadata {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

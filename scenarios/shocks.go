@@ -1,0 +1,725 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// fieldErr formats a validation error as ".key = value: problem"; Validate
+// prefixes it with "shock[i]".
+func fieldErr(key string, val any, format string, args ...any) error {
+	return fmt.Errorf(".%s = %v: %s", key, val, fmt.Sprintf(format, args...))
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+func checkMove(key string, x float64) error {
+	switch {
+	case !finite(x):
+		return fieldErr(key, x, "not a finite number")
+	case x <= -1:
+		if x == -1 {
+			return fieldErr(key, x, "a move of -100%% leaves no price")
+		}
+		return fieldErr(key, x, "a move below -100%%")
+	}
+	return nil
+}
+
+func (t Target) validate() error {
+	if len(t.Groups) == 0 && len(t.Symbols) == 0 {
+		return fmt.Errorf(": no instruments: give groups or symbols")
+	}
+	return nil
+}
+
+func (w When) validate() error {
+	if w.Day < 0 {
+		return fieldErr("day", w.Day, "an offset before the start")
+	}
+	if w.Date != 0 && w.Random {
+		return fmt.Errorf(": give date or random, not both")
+	}
+	return nil
+}
+
+func (win Window) validate(w When) error {
+	if win.Days < 0 {
+		return fieldErr("days", win.Days, "a negative window")
+	}
+	if win.Until == 0 && win.Days == 0 {
+		return fmt.Errorf(": give days or until (the window's length)")
+	}
+	if win.Until != 0 && win.Days != 0 {
+		return fmt.Errorf(": give days or until, not both")
+	}
+	if win.Until != 0 && w.Date != 0 && win.Until <= w.Date {
+		return fieldErr("until", data.FormatDay(win.Until), "not after date = %s: a window that ends before it starts", data.FormatDay(w.Date))
+	}
+	return nil
+}
+
+func (j JumpPath) validate() error {
+	if j.SpreadDays < 0 {
+		return fieldErr("spread_days", j.SpreadDays, "a negative number of days")
+	}
+	if j.RecoverDays < 0 {
+		return fieldErr("recover_days", j.RecoverDays, "a negative number of days")
+	}
+	if !(j.Recover >= 0 && j.Recover <= 1) {
+		return fieldErr("recover", j.Recover, "want a fraction of the move in [0, 1]")
+	}
+	if j.Recover > 0 && j.RecoverDays == 0 {
+		return fmt.Errorf(".recover_days: required when recover > 0")
+	}
+	return nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// ---- jump ----
+
+func (s *Jump) validate() error {
+	if err := firstErr(s.Target.validate(), s.When.validate(), s.JumpPath.validate(), checkMove("move", s.Move)); err != nil {
+		return err
+	}
+	for _, sym := range sortedKeys(s.Overrides) {
+		if err := checkMove("overrides."+sym, s.Overrides[sym]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Jump) apply(v *view, key string) error {
+	idx, err := v.resolve(s.Target, key)
+	if err != nil {
+		return err
+	}
+	move := make(map[int]float64, len(idx))
+	for _, i := range idx {
+		move[i] = s.Move
+	}
+	if err := v.overrides(s.Target, s.Overrides, move, key); err != nil {
+		return err
+	}
+	t0, err := v.when(s.When, 0, key)
+	if err != nil {
+		return err
+	}
+	return v.jumpAll(move, t0, s.JumpPath)
+}
+
+// overrides sets per-symbol moves. An override must name one of the
+// shock's targets; one naming a member of the shock's groups that the
+// panel lacks is skipped like the member itself.
+func (v *view) overrides(t Target, over map[string]float64, move map[int]float64, key string) error {
+	for _, sym := range sortedKeys(over) {
+		i := v.out.Index(sym)
+		if _, ok := move[i]; i >= 0 && ok {
+			move[i] = over[sym]
+			continue
+		}
+		inGroup := false
+		for _, g := range t.Groups {
+			for _, m := range v.groups[g] {
+				inGroup = inGroup || m == sym
+			}
+		}
+		if i < 0 && inGroup {
+			continue
+		}
+		if i < 0 {
+			return fmt.Errorf("%s.overrides.%s: not in the panel and not a member of the shock's groups %v", key, sym, t.Groups)
+		}
+		return fmt.Errorf("%s.overrides.%s: not among the shock's targets (add it to symbols or to a group)", key, sym)
+	}
+	return nil
+}
+
+// jumpAll applies a jump path with per-instrument moves, in index order.
+func (v *view) jumpAll(move map[int]float64, t0 int64, p JumpPath) error {
+	keys := make([]int, 0, len(move))
+	for i := range move {
+		keys = append(keys, i)
+	}
+	sort.Ints(keys)
+	for _, i := range keys {
+		v.jump(i, v.barAt(i, t0), move[i], p)
+	}
+	return nil
+}
+
+// jump scales instrument i's bars from k0 on by the cumulative factor
+//
+//	g(j) = (1+x)^((j+1)/N)               j < N          (spread over N bars)
+//	g(j) = G1·(G2/G1)^((j-N+1)/M)        N <= j < N+M   (recovery over M bars)
+//	g(j) = G2                            j >= N+M
+//
+// with G1 = 1+x, G2 = 1 + x·(1-y), j = k-k0. High, low and close of bar k
+// are multiplied by g(j); the open by g(j) for a gap, by g(j-1) (g(-1) = 1)
+// when the move happens during the bar.
+func (v *view) jump(i, k0 int, x float64, p JumpPath) {
+	if k0 >= len(v.out.Series[i].Time) || x == 0 {
+		return
+	}
+	s := v.prices(i)
+	n := len(s.Close)
+	N := max(p.SpreadDays, 1)
+	M := p.RecoverDays
+	G1 := 1 + x
+	G2 := G1
+	if M > 0 {
+		G2 = 1 + x*(1-p.Recover)
+	}
+	g := func(j int) float64 {
+		switch {
+		case j < 0:
+			return 1
+		case j < N:
+			if j == N-1 {
+				return G1
+			}
+			return math.Pow(G1, float64(j+1)/float64(N))
+		case j < N+M:
+			return G1 * math.Pow(G2/G1, float64(j-N+1)/float64(M))
+		}
+		return G2
+	}
+	last := N + M // from here on the factor is constant
+	for k := k0; k < n; k++ {
+		j := k - k0
+		var gc, gopen float64
+		if j > last {
+			gc, gopen = G2, G2
+		} else {
+			gc = g(j)
+			gopen = gc
+			if !p.Gap {
+				gopen = g(j - 1)
+			}
+		}
+		s.Open[k] *= gopen
+		s.High[k] *= gc
+		s.Low[k] *= gc
+		s.Close[k] *= gc
+	}
+}
+
+// ---- volatility ----
+
+func (s *Volatility) validate() error {
+	if err := firstErr(s.Target.validate(), s.When.validate(), s.Window.validate(s.When)); err != nil {
+		return err
+	}
+	if !(s.K >= 0) || !finite(s.K) {
+		return fieldErr("k", s.K, "want a finite scale k >= 0")
+	}
+	return nil
+}
+
+// apply: for bars k in the window, r'_k = μ + K·(r_k − μ) with μ the mean
+// of the instrument's log returns in the window; the bar's open, high and
+// low keep their log distance to the close scaled by K.
+func (s *Volatility) apply(v *view, key string) error {
+	idx, err := v.resolve(s.Target, key)
+	if err != nil {
+		return err
+	}
+	from, to, err := v.window(s.When, s.Window, key)
+	if err != nil {
+		return err
+	}
+	for _, i := range idx {
+		lo, hi := v.barRange(i, from, to)
+		lo = max(lo, 1)
+		if hi <= lo {
+			continue
+		}
+		r := v.logReturns(i, lo, hi)
+		mu := 0.0
+		for _, x := range r {
+			mu += x
+		}
+		mu /= float64(len(r))
+		for k := range r {
+			r[k] = mu + s.K*(r[k]-mu)
+		}
+		// rebuild writes the columns in place: keep copies of the old bars
+		old := &v.out.Series[i]
+		o := append([]float64(nil), old.Open[lo:hi]...)
+		h := append([]float64(nil), old.High[lo:hi]...)
+		l := append([]float64(nil), old.Low[lo:hi]...)
+		c := append([]float64(nil), old.Close[lo:hi]...)
+		K := s.K
+		v.rebuild(i, lo, hi, r, func(k int, cn float64) (float64, float64, float64) {
+			j := k - lo
+			return cn * math.Pow(o[j]/c[j], K), cn * math.Pow(h[j]/c[j], K), cn * math.Pow(l[j]/c[j], K)
+		})
+	}
+	return nil
+}
+
+// ---- correlation ----
+
+func (s *Correlation) validate() error {
+	if err := firstErr(s.Target.validate(), s.When.validate(), s.Window.validate(s.When)); err != nil {
+		return err
+	}
+	if !(s.Rho >= 0 && s.Rho <= 1) {
+		return fieldErr("rho", s.Rho, "want a weight in [0, 1]")
+	}
+	return nil
+}
+
+// apply: f_t = mean of the group's log returns at t (over the members with
+// a bar at t); r'_it = (1−ρ)·r_it + ρ·f_t.
+func (s *Correlation) apply(v *view, key string) error {
+	idx, err := v.resolve(s.Target, key)
+	if err != nil {
+		return err
+	}
+	from, to, err := v.window(s.When, s.Window, key)
+	if err != nil {
+		return err
+	}
+	type acc struct {
+		sum float64
+		n   int
+	}
+	factor := map[int64]*acc{}
+	rets := make([][]float64, len(idx))
+	los := make([]int, len(idx))
+	his := make([]int, len(idx))
+	for j, i := range idx { // ascending index: sums in a fixed order
+		lo, hi := v.barRange(i, from, to)
+		lo = max(lo, 1)
+		hi = max(hi, lo)
+		los[j], his[j] = lo, hi
+		rets[j] = v.logReturns(i, lo, hi)
+		ts := v.out.Series[i].Time
+		for k := lo; k < hi; k++ {
+			a := factor[ts[k]]
+			if a == nil {
+				a = &acc{}
+				factor[ts[k]] = a
+			}
+			a.sum += rets[j][k-lo]
+			a.n++
+		}
+	}
+	for j, i := range idx {
+		ts := v.out.Series[i].Time
+		r := rets[j]
+		for k := range r {
+			a := factor[ts[los[j]+k]]
+			r[k] = (1-s.Rho)*r[k] + s.Rho*a.sum/float64(a.n)
+		}
+		v.rebuild(i, los[j], his[j], r, nil)
+	}
+	return nil
+}
+
+// ---- liquidity, funding, borrow, recall: the environment ----
+
+func (s *Liquidity) validate() error {
+	if err := firstErr(s.Target.validate(), s.When.validate(), s.Window.validate(s.When)); err != nil {
+		return err
+	}
+	if s.SlippageMult < 0 || !finite(s.SlippageMult) {
+		return fieldErr("slippage_mult", s.SlippageMult, "want a finite multiplier > 0")
+	}
+	if s.SpreadMult < 0 || !finite(s.SpreadMult) {
+		return fieldErr("spread_mult", s.SpreadMult, "want a finite multiplier > 0")
+	}
+	if !math.IsNaN(s.VolumeMult) && (s.VolumeMult < 0 || math.IsInf(s.VolumeMult, 0)) {
+		return fieldErr("volume_mult", s.VolumeMult, "want a finite multiplier >= 0")
+	}
+	if s.SlippageMult == 0 && s.SpreadMult == 0 && math.IsNaN(s.VolumeMult) {
+		return fmt.Errorf(": give at least one of slippage_mult, spread_mult, volume_mult")
+	}
+	return nil
+}
+
+func (s *Liquidity) apply(v *view, key string) error {
+	idx, err := v.resolve(s.Target, key)
+	if err != nil {
+		return err
+	}
+	from, to, err := v.window(s.When, s.Window, key)
+	if err != nil {
+		return err
+	}
+	for _, i := range idx {
+		if s.SlippageMult > 0 {
+			v.env.add(i, from, to, envOp{field: fSlippage, mult: s.SlippageMult})
+		}
+		if s.SpreadMult > 0 {
+			v.env.add(i, from, to, envOp{field: fSpread, mult: s.SpreadMult})
+		}
+		if !math.IsNaN(s.VolumeMult) {
+			lo, hi := v.barRange(i, from, to)
+			if hi > lo {
+				vol := v.volume(i)
+				for k := lo; k < hi; k++ {
+					vol[k] *= s.VolumeMult
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func validateRate(set bool, rate, mult float64, annual bool) error {
+	if set {
+		if !finite(rate) {
+			return fieldErr("rate", rate, "not a finite number")
+		}
+		if annual && rate < 0 {
+			return fieldErr("rate", rate, "a negative borrow rate")
+		}
+		if mult != 0 {
+			return fmt.Errorf(": give rate or mult, not both")
+		}
+		return nil
+	}
+	if mult == 0 {
+		return fmt.Errorf(": give rate or mult")
+	}
+	if mult < 0 || !finite(mult) {
+		return fieldErr("mult", mult, "want a finite multiplier > 0")
+	}
+	return nil
+}
+
+func (s *Funding) validate() error {
+	return firstErr(s.Target.validate(), s.When.validate(), s.Window.validate(s.When), validateRate(s.SetRate, s.Rate, s.Mult, false))
+}
+
+func (s *Funding) apply(v *view, key string) error {
+	return v.rateShock(s.Target, s.When, s.Window, key, envOp{field: fFunding, set: s.SetRate, val: s.Rate, mult: s.Mult})
+}
+
+func (s *Borrow) validate() error {
+	return firstErr(s.Target.validate(), s.When.validate(), s.Window.validate(s.When), validateRate(s.SetRate, s.Rate, s.Mult, true))
+}
+
+func (s *Borrow) apply(v *view, key string) error {
+	return v.rateShock(s.Target, s.When, s.Window, key, envOp{field: fBorrow, set: s.SetRate, val: s.Rate, mult: s.Mult})
+}
+
+func (v *view) rateShock(t Target, w When, win Window, key string, op envOp) error {
+	idx, err := v.resolve(t, key)
+	if err != nil {
+		return err
+	}
+	from, to, err := v.window(w, win, key)
+	if err != nil {
+		return err
+	}
+	if op.set {
+		op.mult = 1
+	}
+	for _, i := range idx {
+		v.env.add(i, from, to, op)
+	}
+	return nil
+}
+
+func (s *Recall) validate() error {
+	return firstErr(s.Target.validate(), s.When.validate())
+}
+
+func (s *Recall) apply(v *view, key string) error {
+	idx, err := v.resolve(s.Target, key)
+	if err != nil {
+		return err
+	}
+	t0, err := v.when(s.When, 0, key)
+	if err != nil {
+		return err
+	}
+	for _, i := range idx {
+		if k := v.barAt(i, t0); k < len(v.out.Series[i].Time) {
+			v.env.recall(i, v.out.Series[i].Time[k])
+		}
+	}
+	return nil
+}
+
+// ---- wick ----
+
+func (s *Wick) validate() error {
+	if err := firstErr(s.Target.validate(), s.When.validate(), checkMove("move", s.Move), checkMove("close", s.Close)); err != nil {
+		return err
+	}
+	if s.Move == 0 {
+		return fieldErr("move", s.Move, "a wick needs a move (< 0 pushes the low, > 0 the high)")
+	}
+	return nil
+}
+
+// apply: optional intrabar close move (a one-bar jump during the bar),
+// then low' = low·(1+move) (move < 0) or high' = high·(1+move) (move > 0).
+func (s *Wick) apply(v *view, key string) error {
+	idx, err := v.resolve(s.Target, key)
+	if err != nil {
+		return err
+	}
+	t0, err := v.when(s.When, 0, key)
+	if err != nil {
+		return err
+	}
+	for _, i := range idx {
+		k := v.barAt(i, t0)
+		if k >= len(v.out.Series[i].Time) {
+			continue
+		}
+		if s.Close != 0 {
+			v.jump(i, k, s.Close, JumpPath{})
+		}
+		sr := v.prices(i)
+		sr.High[k] = max(sr.High[k], sr.Open[k], sr.Close[k])
+		sr.Low[k] = min(sr.Low[k], sr.Open[k], sr.Close[k])
+		if s.Move < 0 {
+			sr.Low[k] *= 1 + s.Move
+		} else {
+			sr.High[k] *= 1 + s.Move
+		}
+	}
+	return nil
+}
+
+// ---- transplant ----
+
+func (s *Transplant) validate() error {
+	if err := firstErr(s.Target.validate(), s.When.validate()); err != nil {
+		return err
+	}
+	if s.From == 0 {
+		return fmt.Errorf(".from: required (the historical window's first date)")
+	}
+	if s.To == 0 {
+		return fmt.Errorf(".to: required (the historical window's end, exclusive)")
+	}
+	if s.To <= s.From {
+		return fieldErr("to", data.FormatDay(s.To), "not after from = %s: a window that ends before it starts", data.FormatDay(s.From))
+	}
+	return nil
+}
+
+// apply: the source's bars q in [From, To) give r_q = ln(C_q / C_{q-1})
+// (a bar needs a predecessor) and the shape O_q/C_q, H_q/C_q, L_q/C_q; the
+// target's bars from its first bar on or after the date take these returns
+// and shapes in order (truncated at the end of the target's bars).
+func (s *Transplant) apply(v *view, key string) error {
+	src := v.opt.Source
+	if s.Self {
+		src = v.out
+	}
+	if src == nil {
+		return fmt.Errorf("%s (transplant %s to %s): needs a source panel of real returns (ApplyOptions.Source, or self = true)",
+			key, data.FormatDay(s.From), data.FormatDay(s.To))
+	}
+	idx, err := v.resolve(s.Target, key)
+	if err != nil {
+		return err
+	}
+	explicit := map[string]bool{}
+	for _, sym := range s.Symbols {
+		explicit[sym] = true
+	}
+	t0, err := v.when(s.When, 0, key)
+	if err != nil {
+		return err
+	}
+	for _, i := range idx {
+		sym := v.out.Series[i].Symbol
+		ssym := sym
+		if m, ok := s.SourceSymbols[sym]; ok {
+			ssym = m
+		}
+		j := src.Index(ssym)
+		if j < 0 {
+			if explicit[sym] {
+				return fmt.Errorf("%s.symbols: %q is not in the source panel (have %v)", key, ssym, src.Symbols())
+			}
+			continue
+		}
+		ss := &src.Series[j]
+		lo := sort.Search(len(ss.Time), func(k int) bool { return ss.Time[k] >= s.From })
+		hi := sort.Search(len(ss.Time), func(k int) bool { return ss.Time[k] >= s.To })
+		lo = max(lo, 1)
+		if hi <= lo {
+			if explicit[sym] {
+				return fmt.Errorf("%s.symbols: %q has no bars in the source from %s to %s", key, ssym, data.FormatDay(s.From), data.FormatDay(s.To))
+			}
+			continue
+		}
+		n := hi - lo
+		r := make([]float64, n)
+		so, sh, sl := make([]float64, n), make([]float64, n), make([]float64, n)
+		for q := lo; q < hi; q++ {
+			c := ss.Close[q]
+			r[q-lo] = math.Log(c / ss.Close[q-1])
+			so[q-lo], sh[q-lo], sl[q-lo] = ss.Open[q]/c, ss.High[q]/c, ss.Low[q]/c
+		}
+		k0 := v.barAt(i, t0)
+		k0 = max(k0, 1)
+		k1 := min(k0+n, len(v.out.Series[i].Time))
+		v.rebuild(i, k0, k1, r, func(k int, c float64) (float64, float64, float64) {
+			q := k - k0
+			return c * so[q], c * sh[q], c * sl[q]
+		})
+	}
+	return nil
+}
+
+// ---- propagate ----
+
+func (s *Propagate) validate() error {
+	if err := firstErr(s.When.validate(), s.JumpPath.validate()); err != nil {
+		return err
+	}
+	if len(s.Drivers) == 0 {
+		return fmt.Errorf(".drivers: required (symbol = move)")
+	}
+	for _, sym := range sortedKeys(s.Drivers) {
+		if err := checkMove("drivers."+sym, s.Drivers[sym]); err != nil {
+			return err
+		}
+	}
+	if s.LookbackDays < 0 {
+		return fieldErr("lookback_days", s.LookbackDays, "a negative lookback")
+	}
+	if s.MinObs < 0 {
+		return fieldErr("min_obs", s.MinObs, "a negative count")
+	}
+	return s.Target.validate()
+}
+
+// apply: for each follower i, on the dates where i and every driver have a
+// bar within [t0 − lookback, t0), regress i's log returns on the drivers'
+// (with an intercept) by OLS; i moves by exp(Σ_d β_id·ln(1+x_d)) − 1.
+// Drivers move by their own x_d. All moves follow the shock's JumpPath.
+func (s *Propagate) apply(v *view, key string) error {
+	idx, err := v.resolve(s.Target, key)
+	if err != nil {
+		return err
+	}
+	t0, err := v.when(s.When, 0, key)
+	if err != nil {
+		return err
+	}
+	lookback := s.LookbackDays
+	if lookback == 0 {
+		lookback = 365
+	}
+	minObs := s.MinObs
+	if minObs == 0 {
+		minObs = 30
+	}
+	dsyms := sortedKeys(s.Drivers)
+	drv := make([]int, len(dsyms))
+	move := map[int]float64{}
+	isDriver := map[int]bool{}
+	for d, sym := range dsyms {
+		i, err := v.symbolIndex(sym, key+".drivers")
+		if err != nil {
+			return err
+		}
+		drv[d] = i
+		move[i] = s.Drivers[sym]
+		isDriver[i] = true
+	}
+	from := t0 - int64(lookback)*dayNS
+	for _, i := range idx {
+		if isDriver[i] {
+			continue
+		}
+		beta, n, err := v.betas(i, drv, from, t0)
+		if err != nil {
+			return fmt.Errorf("%s: %s: %w", key, v.out.Series[i].Symbol, err)
+		}
+		if n < max(minObs, len(drv)+2) {
+			return fmt.Errorf("%s: %s: %d common observations in the %d days before %s, need %d (min_obs)",
+				key, v.out.Series[i].Symbol, n, lookback, data.FormatDay(t0), max(minObs, len(drv)+2))
+		}
+		lm := 0.0
+		for d, sym := range dsyms {
+			lm += beta[d] * math.Log1p(s.Drivers[sym])
+		}
+		move[i] = math.Expm1(lm)
+	}
+	return v.jumpAll(move, t0, s.JumpPath)
+}
+
+// betas regresses instrument i's log returns on the drivers' over the
+// dates in [from, to) where all of them have a bar. It returns the slope
+// coefficients (intercept dropped) and the number of returns used.
+func (v *view) betas(i int, drv []int, from, to int64) ([]float64, int, error) {
+	all := append([]int{i}, drv...)
+	// common dates: walk instrument i's bars and look the others up.
+	si := &v.out.Series[i]
+	lo, hi := v.barRange(i, from, to)
+	cur := make([]int, len(all))
+	var rows [][]float64 // closes at common dates, one row per date
+	for k := lo; k < hi; k++ {
+		t := si.Time[k]
+		ok := true
+		for a, ii := range all {
+			ts := v.out.Series[ii].Time
+			for cur[a] < len(ts) && ts[cur[a]] < t {
+				cur[a]++
+			}
+			if cur[a] >= len(ts) || ts[cur[a]] != t {
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		row := make([]float64, len(all))
+		for a, ii := range all {
+			row[a] = v.out.Series[ii].Close[cur[a]]
+		}
+		rows = append(rows, row)
+	}
+	n := len(rows) - 1
+	if n < len(drv)+2 {
+		return nil, max(n, 0), nil
+	}
+	X := mat.NewDense(n, len(drv)+1, nil)
+	y := mat.NewVecDense(n, nil)
+	for q := 1; q <= n; q++ {
+		y.SetVec(q-1, math.Log(rows[q][0]/rows[q-1][0]))
+		X.Set(q-1, 0, 1)
+		for d := range drv {
+			X.Set(q-1, d+1, math.Log(rows[q][d+1]/rows[q-1][d+1]))
+		}
+	}
+	var b mat.VecDense
+	if err := b.SolveVec(X, y); err != nil {
+		return nil, n, fmt.Errorf("cannot estimate betas to the drivers (constant or collinear returns): %w", err)
+	}
+	out := make([]float64, len(drv))
+	for d := range drv {
+		out[d] = b.AtVec(d + 1)
+		if !finite(out[d]) {
+			return nil, n, fmt.Errorf("beta to driver %d is not finite", d)
+		}
+	}
+	return out, n, nil
+}

@@ -1,0 +1,282 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// view is the per-run shocked panel under construction. out.Series[i]
+// shares its columns with the original until a shock touches instrument i;
+// then prices (and, separately, volume) are copied once.
+type view struct {
+	orig   *data.Panel
+	out    *data.Panel
+	groups map[string][]string
+	opt    ApplyOptions
+	env    *envBuilder
+
+	owned    []bool // Open, High, Low, Close, AdjClose copied
+	volOwned []bool // Volume copied
+	touched  []bool // touched by the current shock (for OHLC enforcement)
+	// adjAlias[i]: the original's AdjClose is its Close slice (the copy
+	// aliases too); otherwise AdjClose keeps its original ratio
+	// origAdj/origCls to the close.
+	adjAlias []bool
+	origAdj  [][]float64
+	origCls  [][]float64
+
+	start, end int64 // day 0 and the last candidate date
+}
+
+func newView(p *data.Panel, groups map[string][]string, opt ApplyOptions) *view {
+	n := len(p.Series)
+	out := &data.Panel{Synthetic: p.Synthetic, Description: p.Description, Series: make([]data.Series, n)}
+	copy(out.Series, p.Series)
+	v := &view{
+		orig: p, out: out, groups: groups, opt: opt,
+		env:   newEnvBuilder(p),
+		owned: make([]bool, n), volOwned: make([]bool, n), touched: make([]bool, n),
+		adjAlias: make([]bool, n), origAdj: make([][]float64, n), origCls: make([][]float64, n),
+	}
+	first, last := int64(math.MaxInt64), int64(math.MinInt64)
+	for i := range p.Series {
+		t := p.Series[i].Time
+		if len(t) == 0 {
+			continue
+		}
+		first = min(first, t[0])
+		last = max(last, t[len(t)-1])
+	}
+	v.start, v.end = opt.Start, opt.End
+	if v.start == 0 {
+		v.start = first
+	}
+	if v.end == 0 {
+		v.end = last
+	}
+	return v
+}
+
+// prices makes instrument i's price columns writable (copying them once)
+// and marks it touched.
+func (v *view) prices(i int) *data.Series {
+	s := &v.out.Series[i]
+	v.touched[i] = true
+	if v.owned[i] {
+		return s
+	}
+	n := len(s.Time)
+	alias := n > 0 && len(s.AdjClose) == n && &s.AdjClose[0] == &s.Close[0]
+	v.adjAlias[i] = alias
+	v.origCls[i], v.origAdj[i] = s.Close, s.AdjClose
+	s.Open = append([]float64(nil), s.Open...)
+	s.High = append([]float64(nil), s.High...)
+	s.Low = append([]float64(nil), s.Low...)
+	s.Close = append([]float64(nil), s.Close...)
+	if alias {
+		s.AdjClose = s.Close
+	} else {
+		s.AdjClose = append([]float64(nil), s.AdjClose...)
+	}
+	v.owned[i] = true
+	return s
+}
+
+// volume makes instrument i's volume column writable.
+func (v *view) volume(i int) []float64 {
+	s := &v.out.Series[i]
+	if !v.volOwned[i] {
+		s.Volume = append([]float64(nil), s.Volume...)
+		v.volOwned[i] = true
+	}
+	return s.Volume
+}
+
+// enforceOHLC restores 0 < low <= open, close <= high on the instruments the
+// last shock touched, keeps AdjClose in its original ratio to Close, and
+// fails on a non-finite or non-positive price.
+func (v *view) enforceOHLC(key string) error {
+	for i, t := range v.touched {
+		if !t {
+			continue
+		}
+		v.touched[i] = false
+		s := &v.out.Series[i]
+		for k := range s.Time {
+			o, h, l, c := s.Open[k], s.High[k], s.Low[k], s.Close[k]
+			h = max(h, o, c)
+			l = min(l, o, c)
+			if !(l > 0) || math.IsInf(h, 0) || math.IsNaN(h) {
+				return fmt.Errorf("%s: %s on %s: price not positive and finite after the shock (o=%g h=%g l=%g c=%g)",
+					key, s.Symbol, data.FormatDay(s.Time[k]), o, h, l, c)
+			}
+			s.High[k], s.Low[k] = h, l
+		}
+		if !v.adjAlias[i] {
+			oc, oa := v.origCls[i], v.origAdj[i]
+			for k := range s.Close {
+				s.AdjClose[k] = s.Close[k] * (oa[k] / oc[k])
+			}
+		}
+	}
+	return nil
+}
+
+// resolve returns the panel indices of a target, ascending. Unknown groups
+// and symbols missing from the panel are errors naming the key.
+func (v *view) resolve(t Target, key string) ([]int, error) {
+	set := map[int]bool{}
+	for _, g := range t.Groups {
+		members, ok := v.groups[g]
+		if !ok {
+			return nil, fmt.Errorf("%s.groups: unknown group %q (have %v)", key, g, sortedKeys(v.groups))
+		}
+		for _, sym := range members {
+			if i := v.out.Index(sym); i >= 0 {
+				set[i] = true
+			}
+		}
+	}
+	for _, sym := range t.Symbols {
+		i := v.out.Index(sym)
+		if i < 0 {
+			return nil, fmt.Errorf("%s.symbols: %q is not in the panel (have %v)", key, sym, v.out.Symbols())
+		}
+		set[i] = true
+	}
+	out := make([]int, 0, len(set))
+	for i := range set {
+		out = append(out, i)
+	}
+	sort.Ints(out)
+	return out, nil
+}
+
+// symbolIndex returns the index of an explicitly named symbol.
+func (v *view) symbolIndex(sym, key string) (int, error) {
+	i := v.out.Index(sym)
+	if i < 0 {
+		return 0, fmt.Errorf("%s: %q is not in the panel (have %v)", key, sym, v.out.Symbols())
+	}
+	return i, nil
+}
+
+// when resolves a shock's date: Date, a random calendar day whose window
+// of length span (ns) ends by the view's end, or Day days after the start.
+func (v *view) when(w When, span int64, key string) (int64, error) {
+	switch {
+	case w.Date != 0:
+		if w.Date > v.end {
+			return 0, fmt.Errorf("%s.date = %s: after the panel's last bar (%s)", key, data.FormatDay(w.Date), data.FormatDay(v.end))
+		}
+		return w.Date, nil
+	case w.Random:
+		if v.opt.Rand == nil {
+			return 0, fmt.Errorf("%s.random: needs ApplyOptions.Rand", key)
+		}
+		n := (v.end - span - v.start) / dayNS
+		if n < 0 {
+			return 0, fmt.Errorf("%s.random: the panel (%s to %s) is shorter than the shock's window", key, data.FormatDay(v.start), data.FormatDay(v.end))
+		}
+		return v.start + int64(v.opt.Rand.IntN(int(n)+1))*dayNS, nil
+	default:
+		t := v.start + int64(w.Day)*dayNS
+		if t > v.end {
+			return 0, fmt.Errorf("%s.day = %d: %s is after the panel's last bar (%s)", key, w.Day, data.FormatDay(t), data.FormatDay(v.end))
+		}
+		return t, nil
+	}
+}
+
+// window resolves a regime's [from, to).
+func (v *view) window(w When, win Window, key string) (from, to int64, err error) {
+	span := int64(win.Days) * dayNS
+	if win.Until != 0 {
+		span = 0
+	}
+	if from, err = v.when(w, span, key); err != nil {
+		return 0, 0, err
+	}
+	to = from + span
+	if win.Until != 0 {
+		to = win.Until
+	}
+	if to <= from {
+		return 0, 0, fmt.Errorf("%s.until = %s is not after the start %s: a window that ends before it starts", key, data.FormatDay(to), data.FormatDay(from))
+	}
+	return from, to, nil
+}
+
+// barAt returns the first bar of instrument i on or after t (Len() if none).
+func (v *view) barAt(i int, t int64) int {
+	ts := v.out.Series[i].Time
+	return sort.Search(len(ts), func(k int) bool { return ts[k] >= t })
+}
+
+// barRange returns instrument i's bars with from <= t < to.
+func (v *view) barRange(i int, from, to int64) (lo, hi int) {
+	return v.barAt(i, from), v.barAt(i, to)
+}
+
+// rebuild replaces the close-to-close log returns of instrument i's bars
+// [lo, hi) by r[k-lo] (bar 0 has no return and is skipped), rebuilding the
+// closes from the unchanged close before lo. shape, when not nil, sets a
+// rebuilt bar's open, high and low from its new close; otherwise the bar's
+// OHLC are scaled by newClose/oldClose (its intrabar shape is kept). After
+// hi the returns are unchanged and the level carries (every later bar is
+// scaled by the last ratio).
+func (v *view) rebuild(i, lo, hi int, r []float64, shape func(k int, c float64) (o, h, l float64)) {
+	if lo < 1 {
+		lo = 1
+	}
+	if hi <= lo {
+		return
+	}
+	s := v.prices(i)
+	prev := s.Close[lo-1]
+	m := 1.0
+	for k := lo; k < hi; k++ {
+		c := prev * math.Exp(r[k-lo])
+		m = c / s.Close[k]
+		if shape != nil {
+			s.Open[k], s.High[k], s.Low[k] = shape(k, c)
+		} else {
+			s.Open[k] *= m
+			s.High[k] *= m
+			s.Low[k] *= m
+		}
+		s.Close[k] = c
+		prev = c
+	}
+	for k := hi; k < len(s.Close); k++ {
+		s.Open[k] *= m
+		s.High[k] *= m
+		s.Low[k] *= m
+		s.Close[k] *= m
+	}
+}
+
+// logReturns returns instrument i's close-to-close log returns of bars
+// [lo, hi) (bar 0's return is 0).
+func (v *view) logReturns(i, lo, hi int) []float64 {
+	c := v.out.Series[i].Close
+	r := make([]float64, max(hi-lo, 0))
+	for k := lo; k < hi; k++ {
+		if k > 0 {
+			r[k-lo] = math.Log(c[k] / c[k-1])
+		}
+	}
+	return r
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
