@@ -412,3 +412,11 @@ func (s *PairHedge) Report() map[string]float64 {
 func (s *PairHedge) Symbols() []string {
 	return append(append([]string{}, s.p.Long...), s.p.Short...)
 }
+
+// LongLeg describes the hedge's long leg held alone, the comparison a
+// stress test measures hedge effectiveness against: the long symbols, the
+// weight of each (Gross/2 spread equally: the long side of the
+// dollar-neutral hedge at this gross) and the rebalance period.
+func (s *PairHedge) LongLeg() (symbols []string, weight float64, rebalanceDays int) {
+	return s.p.Long, s.p.Gross / 2 / float64(len(s.p.Long)), s.p.RebalanceDays
+}

@@ -20,6 +20,8 @@ const usage = `divergence — backtests and scenario stress tests for AI-equity 
 
 Usage:
   divergence run EXPERIMENT.toml [--out DIR] [--workers N]   run an experiment
+  divergence stress EXPERIMENT.toml [--out DIR] [--workers N] every run × every scenario (+ baseline)
+  divergence scenarios list | show NAME                      the built-in scenario library
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]
   divergence data list [--catalog PATH]                      instruments in the catalog
   divergence data synth [--seed N] [--out DIR]               write the synthetic market as CSV
@@ -56,6 +58,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdData(ctx, args[1:], stdout, stderr)
 	case "strategies":
 		return cmdStrategies(stdout)
+	case "stress":
+		return cmdStress(ctx, args[1:], stdout, stderr)
+	case "scenarios":
+		return cmdScenarios(args[1:], stdout, stderr)
 	case "metrics":
 		return cmdMetrics(args[1:], stdout, stderr)
 	case "version", "--version":

@@ -14,7 +14,13 @@ import (
 )
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("run", "run EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet]", stderr)
+	return runExperiment(ctx, "run", args, stdout, stderr, false)
+}
+
+// runExperiment is `run` and `stress`: stress also runs every library
+// scenario when the experiment names none, and prints the stress table.
+func runExperiment(ctx context.Context, name string, args []string, stdout, stderr io.Writer, stress bool) error {
+	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet]", stderr)
 	out := fs.String("out", "out", "folder to write the experiment's results folder into")
 	workers := fs.Int("workers", 0, "runs executed at once (0 = all cores)")
 	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
@@ -26,7 +32,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if len(pos) != 1 {
 		fs.Usage()
-		return fmt.Errorf("run: want one experiment file, got %d arguments", len(pos))
+		return fmt.Errorf("%s: want one experiment file, got %d arguments", name, len(pos))
 	}
 	if err := experiment.ValidMetric(*sortBy); err != nil {
 		return fmt.Errorf("--sort: %w", err)
@@ -35,7 +41,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	opt := experiment.Options{Out: *out, Workers: *workers, Version: version, SortBy: *sortBy}
+	opt := experiment.Options{Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress}
 	var bar *progress
 	if !*quiet && isTerminal(stderr) {
 		bar = newProgress(stderr)
@@ -52,6 +58,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintf(stdout, "%s — %s, %d runs, %d instruments, periods/year %g\n", f.Name, label, len(o.Runs), len(o.Panel.Series), o.PeriodsPerYear)
 	printRuns(stdout, o.Runs, experiment.Ranked(o.Runs, *sortBy), *top, *sortBy)
+	for _, n := range o.Notes {
+		fmt.Fprintln(stdout, "note:", n)
+	}
+	if o.Stress != nil {
+		printStress(stdout, o.Stress)
+	}
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
 	return nil
 }
@@ -126,5 +138,31 @@ func (p *progress) update(done, total int) {
 func (p *progress) finish() {
 	if p != nil && p.drawn {
 		fmt.Fprintln(p.w)
+	}
+}
+
+func printStress(w io.Writer, st *experiment.Stress) {
+	fmt.Fprintln(w, "\nstress test: PnL vs the unshocked baseline")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "run\tscenario\tprobability\tPnL vs baseline\tmax DD\tworst day\thedge effectiveness\t")
+	for _, r := range st.Rows {
+		if r.Scenario == "baseline" {
+			continue
+		}
+		p, he := "—", "—"
+		if r.Probability == r.Probability {
+			p = fmt.Sprintf("%g", r.Probability)
+		}
+		if r.HedgeEffectiveness == r.HedgeEffectiveness {
+			he = fmt.Sprintf("%.0f%%", 100*r.HedgeEffectiveness)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.2f%%\t%.2f%%\t%s\t\n", r.Run, r.Scenario, p, r.PnLVsBaseline, 100*r.MaxDrawdown, 100*r.WorstDay, he)
+	}
+	tw.Flush()
+	for _, e := range st.Expected {
+		if e.Scenarios > 0 {
+			fmt.Fprintf(w, "%s: probability-weighted scenario PnL %.0f over %d scenario(s) with total probability %g; worst: %s (%.0f)\n",
+				e.Run, e.ExpectedPnL, e.Scenarios, e.ProbabilityTotal, e.WorstScenario, e.WorstPnL)
+		}
 	}
 }

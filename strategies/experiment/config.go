@@ -48,6 +48,23 @@ type File struct {
 
 	Data     DataSpec       `toml:"data"`
 	Strategy []StrategySpec `toml:"strategy"`
+	// Scenarios names scenarios to replay every run under, beside the
+	// unshocked baseline: names from the built-in library
+	// (`divergence scenarios list`) or paths of scenario files.
+	Scenarios []string `toml:"scenarios"`
+	// ScenarioStart is day 0 of the scenarios' shocks that are placed by
+	// a day offset (every library scenario), YYYY-MM-DD. Default: 30
+	// calendar days after start (or after the first bar), so that the
+	// strategies hold their positions when the shock lands.
+	ScenarioStart string `toml:"scenario_start"`
+	// Scenario holds scenarios written inline, as [[scenario]] tables with
+	// the keys of a scenario file.
+	Scenario []map[string]any `toml:"scenario"`
+	// Groups names baskets that scenarios address (ai_tech, ai_tokens,
+	// miners, …); they replace the built-in groups of the same name.
+	Groups map[string][]string `toml:"groups"`
+	// MonteCarlo, when present, runs every strategy over bootstrapped paths.
+	MonteCarlo *MonteCarloSpec `toml:"montecarlo"`
 	// WalkForward, when present, adds a walk-forward analysis of every
 	// strategy over its sweep (see WalkForwardSpec).
 	WalkForward *WalkForwardSpec `toml:"walkforward"`
@@ -122,7 +139,7 @@ func Parse(path, text string) (*File, error) {
 		var keys []string
 		for _, k := range und {
 			// Strategy params are checked by each strategy.
-			if len(k) >= 2 && k[0] == "strategy" && (k[1] == "params" || k[1] == "sweep") {
+			if len(k) >= 2 && k[0] == "strategy" && (k[1] == "params" || k[1] == "sweep") || len(k) >= 1 && k[0] == "scenario" {
 				continue
 			}
 			keys = append(keys, k.String())
@@ -200,6 +217,19 @@ func (f *File) Validate() error {
 			return fmt.Errorf("%s (%s): %w", key, s.Name, err)
 		}
 	}
+	if f.ScenarioStart != "" {
+		if _, err := data.ParseDay(f.ScenarioStart); err != nil {
+			return fmt.Errorf("scenario_start: %w", err)
+		}
+	}
+	if _, err := f.scenarioList(false); err != nil {
+		return err
+	}
+	if f.MonteCarlo != nil {
+		if err := f.MonteCarlo.validate(); err != nil {
+			return err
+		}
+	}
 	if f.WalkForward != nil {
 		if err := f.WalkForward.validate(); err != nil {
 			return err
@@ -245,3 +275,5 @@ func Slug(name string) string {
 	}
 	return s
 }
+
+func parseDay(s string) (int64, error) { return data.ParseDay(s) }

@@ -16,17 +16,21 @@ import (
 // synthetic.
 func plot(f *File, o *Outcome, sortBy string) error {
 	// Every run, or the best maxLines by sortBy when there are more.
+	// Baseline runs only (scenario runs have their own plots), without the
+	// stress test's long-leg companions.
 	const maxLines = 10
-	pick := make([]int, len(o.Runs))
-	for i := range pick {
-		pick[i] = i
+	var pick []int
+	for _, i := range Ranked(o.Runs, sortBy) {
+		if o.Runs[i].View == 0 && o.Runs[i].LongLegOf == "" {
+			pick = append(pick, i)
+		}
 	}
 	note := ""
-	if len(o.Runs) > maxLines {
-		pick = Ranked(o.Runs, sortBy)[:maxLines]
-		sort.Ints(pick)
-		note = fmt.Sprintf("; the best %d of %d runs by %s", maxLines, len(o.Runs), sortBy)
+	if len(pick) > maxLines {
+		note = fmt.Sprintf("; the best %d of %d runs by %s", maxLines, len(pick), sortBy)
+		pick = pick[:maxLines]
 	}
+	sort.Ints(pick)
 	names := make([]string, len(pick))
 	curves := make([]charts.Series, len(pick))
 	for j, i := range pick {

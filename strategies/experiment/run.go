@@ -28,6 +28,9 @@ type Options struct {
 	// SortBy is the metric runs are ranked by in the plot (when there are
 	// too many runs to draw them all) and by TopRuns. Default "sharpe".
 	SortBy string
+	// Stress runs every built-in library scenario when the experiment
+	// names none (`divergence stress`).
+	Stress bool
 	// Progress, when set, is called after each run with the number of runs
 	// done and the total. It may be called from several goroutines, never
 	// concurrently.
@@ -37,8 +40,14 @@ type Options struct {
 // Run is one executed run.
 type Run struct {
 	RunSpec
-	Seed   uint64
-	Result *engine.Result
+	// Base is the key of the run without its scenario; Scenario is the
+	// scenario's name ("" for the baseline) and View its index in
+	// Outcome.Views.
+	Base     string
+	Scenario string
+	View     int
+	Seed     uint64
+	Result   *engine.Result
 	// Metrics are computed from the run's equity curve.
 	Metrics RunMetrics
 	// Stats are the strategy's own statistics (tranches filled, hedge
@@ -54,6 +63,10 @@ type Outcome struct {
 	PeriodsPerYear float64
 	Calendar       string
 	WalkForward    []WalkForward // when the experiment has [walkforward]
+	Views          []View        // the baseline, then one per scenario
+	Notes          []string      // scenarios skipped, and why
+	Stress         *Stress       // when there are scenarios
+	MonteCarlo     []MonteCarloResult
 }
 
 // Market is an experiment's loaded data: the panel (adjusted and cut to
@@ -119,7 +132,10 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 }
 
 // Execute loads the data, runs every run of the experiment in parallel and
-// writes the results under opt.Out/<slug of the name>/.
+// writes the results under opt.Out/<slug of the name>/. The runs are the
+// strategies × their parameter sets × (the baseline + every scenario);
+// with scenarios (or opt.Stress) the stress table and plots are written
+// too, and with [montecarlo] the Monte Carlo section.
 func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	opt = opt.withDefaults()
 	specs, err := f.Runs()
@@ -130,13 +146,35 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	runs := make([]Run, len(specs))
-	for i, s := range specs {
-		runs[i] = Run{RunSpec: s, Seed: engine.SeedFor(f.Seed, s.Key)}
+	explicit := len(f.Scenarios)+len(f.Scenario) > 0
+	list, err := f.scenarioList(opt.Stress)
+	if err != nil {
+		return nil, err
+	}
+	views, notes, err := f.Views(m, list, !explicit)
+	if err != nil {
+		return nil, err
+	}
+	stress := len(views) > 1
+	if stress {
+		specs = append(specs, longLegs(specs)...)
+	}
+	var runs []Run
+	for v := range views {
+		for _, s := range specs {
+			r := Run{RunSpec: s, View: v, Base: s.Key}
+			if v > 0 {
+				r.Scenario = views[v].Name()
+				r.Key = s.Key + "@" + Slug(r.Scenario)
+			}
+			r.Seed = engine.SeedFor(f.Seed, r.Key)
+			runs = append(runs, r)
+		}
 	}
 	err = parallel(ctx, len(runs), opt.Workers, opt.Progress, func(i int) error {
 		r := &runs[i]
-		res, stats, err := f.runOne(m.Panel, m.Timeline, m.Start, r.Type, r.Params, r.Seed)
+		v := &views[r.View]
+		res, stats, err := f.runOne(v.Panel, v.Timeline, m.Start, r.Type, r.Params, r.Seed)
 		if err != nil {
 			return fmt.Errorf("run %s: %w", r.Key, err)
 		}
@@ -148,9 +186,26 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Dir: filepath.Join(opt.Out, Slug(f.Name)), Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear, Calendar: m.Calendar}
+	out := &Outcome{Dir: filepath.Join(opt.Out, Slug(f.Name)), Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
+		Calendar: m.Calendar, Views: views, Notes: notes}
 	if err := write(f, out, m.Inputs, opt); err != nil {
 		return nil, err
+	}
+	if stress {
+		out.Stress = StressTable(out)
+		if err := writeStress(f, out); err != nil {
+			return nil, err
+		}
+	}
+	if f.MonteCarlo != nil {
+		mc, err := f.monteCarlo(ctx, specs, m, opt)
+		if err != nil {
+			return nil, err
+		}
+		out.MonteCarlo = mc
+		if err := writeMonteCarlo(f, out.Dir, mc, m.Panel.Synthetic); err != nil {
+			return nil, err
+		}
 	}
 	if f.WalkForward != nil {
 		wfs, err := f.walkForward(ctx, specs, m, opt)

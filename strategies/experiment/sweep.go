@@ -21,6 +21,9 @@ type RunSpec struct {
 	Params   strategies.Params // effective parameters: params with the sweep's values
 	Swept    []Value           // the swept parameters of this run, sorted by key
 	Index    int               // position of the strategy in the file
+	// LongLegOf, on a stress test's companion run, is the key of the pair
+	// hedge whose long leg it holds alone.
+	LongLegOf string
 }
 
 // Value is one swept parameter's value in one run.

@@ -1,0 +1,364 @@
+package charts
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"strconv"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Matrix is a table of one metric over two categories, drawn by [Heatmap]:
+// typically strategies (rows) × scenarios (columns).
+type Matrix struct {
+	// Metric names the value in each cell, with its unit, for the colour
+	// scale's label: "total return (%)", "Sharpe ratio".
+	Metric string
+	// Rows and Cols label the rows (top to bottom) and columns (left to
+	// right). Row labels that are run names in the palette get a swatch of
+	// the run's colour.
+	Rows, Cols []string
+	// Values holds len(Rows) rows of len(Cols) values; NaN is a missing
+	// cell (grey, written "n/a").
+	Values [][]float64
+	// RowAxis and ColAxis title the axes; empty means "strategy" and
+	// "scenario".
+	RowAxis, ColAxis string
+	// Percent writes values as percentages (0.123 → "12.3%"); otherwise
+	// they are written with Decimals decimals.
+	Percent bool
+	// Decimals is the number of decimals written in a cell; 0 means 1 for
+	// percentages and 2 otherwise.
+	Decimals int
+}
+
+// Heatmap draws a matrix as a grid of coloured cells with each value
+// written in its cell, and writes the chart to w as PNG or SVG. The colour
+// scale diverges around 0 (red below, blue above, white at 0) and is
+// symmetric: its ends are ± the largest absolute finite value, shown on a
+// colour bar under the title.
+func Heatmap(w io.Writer, f Format, opt Options, m Matrix) error {
+	if err := checkMatrix(m); err != nil {
+		return err
+	}
+	c, err := newCanvas(f, opt)
+	if err != nil {
+		return err
+	}
+	rowAxis, colAxis := m.RowAxis, m.ColAxis
+	if rowAxis == "" {
+		rowAxis = "strategy"
+	}
+	if colAxis == "" {
+		colAxis = "scenario"
+	}
+	drawMatrix(draw.New(c), opt, m, colAxis, rowAxis, nil, 0)
+	return writeCanvas(w, f, c)
+}
+
+func checkMatrix(m Matrix) error {
+	if len(m.Rows) == 0 || len(m.Cols) == 0 {
+		return errors.New("charts: matrix has no rows or no columns")
+	}
+	if len(m.Values) != len(m.Rows) {
+		return fmt.Errorf("charts: matrix has %d rows of values for %d row labels", len(m.Values), len(m.Rows))
+	}
+	for i, r := range m.Values {
+		if len(r) != len(m.Cols) {
+			return fmt.Errorf("charts: matrix row %q has %d values for %d columns", m.Rows[i], len(r), len(m.Cols))
+		}
+	}
+	return nil
+}
+
+// MonthlyReturns draws one run's monthly returns as a heatmap, years
+// (rows, oldest on top) × months (columns), with each month's return in
+// percent written in its cell and a last column with the year's return, and
+// writes the chart to w as PNG or SVG.
+//
+// A month's return is the last finite equity of the month over the last
+// finite equity before the month, minus 1; the first month is measured from
+// the series' first finite value, so a partial first or last month covers
+// only the days it has. A month without data is grey. The colour scale spans the monthly returns; a
+// year's return beyond it takes the end colour.
+func MonthlyReturns(w io.Writer, f Format, opt Options, s Series) error {
+	if err := checkSeries(s); err != nil {
+		return err
+	}
+	m, err := monthlyMatrix(s)
+	if err != nil {
+		return err
+	}
+	c, err := newCanvas(f, opt)
+	if err != nil {
+		return err
+	}
+	drawMatrix(draw.New(c), opt, m, "month", "year", &monthlyKey{name: s.Name, pal: opt.Palette}, 12)
+	return writeCanvas(w, f, c)
+}
+
+// monthlyKey puts the run's colour in the legend of a monthly heatmap.
+type monthlyKey struct {
+	name string
+	pal  *Palette
+}
+
+var monthNames = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// monthlyMatrix computes the years × 13 matrix (12 months and the year) of
+// a series' returns.
+func monthlyMatrix(s Series) (Matrix, error) {
+	type mark struct {
+		ym   int // year*12 + month-1
+		last float64
+	}
+	var marks []mark // last finite value of each month with data, in order
+	base := math.NaN()
+	for k, v := range s.Values {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		if math.IsNaN(base) {
+			base = v
+		}
+		t := time.Unix(0, s.Time[k]).UTC()
+		ym := t.Year()*12 + int(t.Month()) - 1
+		if n := len(marks); n > 0 && marks[n-1].ym == ym {
+			marks[n-1].last = v
+		} else {
+			marks = append(marks, mark{ym, v})
+		}
+	}
+	if len(marks) == 0 {
+		return Matrix{}, fmt.Errorf("charts: run %q has no finite value", s.Name)
+	}
+	if base <= 0 {
+		return Matrix{}, fmt.Errorf("charts: run %q: first equity %g is not positive, so returns are undefined", s.Name, base)
+	}
+	y0, y1 := marks[0].ym/12, marks[len(marks)-1].ym/12
+	m := Matrix{Metric: "monthly return (%)", Percent: true}
+	m.Cols = append(monthNames[:], "Year")
+	for y := y0; y <= y1; y++ {
+		m.Rows = append(m.Rows, strconv.Itoa(y))
+		row := make([]float64, 13)
+		for i := range row {
+			row[i] = math.NaN()
+		}
+		m.Values = append(m.Values, row)
+	}
+	prev := base
+	yearStart := base
+	for i, mk := range marks {
+		y := mk.ym / 12
+		m.Values[y-y0][mk.ym%12] = mk.last/prev - 1
+		prev = mk.last
+		if i == len(marks)-1 || marks[i+1].ym/12 != y {
+			m.Values[y-y0][12] = mk.last/yearStart - 1
+			yearStart = mk.last
+		}
+		if prev <= 0 { // wiped out: later returns are undefined
+			break
+		}
+	}
+	return m, nil
+}
+
+// drawMatrix draws the matrix heatmap. xLabel and yLabel name the axes.
+// When mk is set, the legend strip shows the run's colour. The colour
+// scale spans the values of the first scaleCols columns (0: all), so that a
+// total column does not wash out the others; larger values take the end
+// colours.
+func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk *monthlyKey, scaleCols int) {
+	if scaleCols == 0 {
+		scaleCols = len(m.Cols)
+	}
+	limit := 0.0
+	for _, row := range m.Values {
+		for _, v := range row[:scaleCols] {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				limit = math.Max(limit, math.Abs(v))
+			}
+		}
+	}
+	decimals := m.Decimals
+	if decimals == 0 {
+		decimals = 2
+		if m.Percent {
+			decimals = 1
+		}
+	}
+	format := func(v float64) string {
+		switch {
+		case math.IsNaN(v):
+			return "n/a"
+		case math.IsInf(v, 1):
+			return "+∞"
+		case math.IsInf(v, -1):
+			return "−∞"
+		case m.Percent:
+			return minus(strconv.FormatFloat(100*v, 'f', decimals, 64))
+		}
+		return minus(strconv.FormatFloat(v, 'f', decimals, 64))
+	}
+	scale := func(v float64) string {
+		if m.Percent {
+			return minus(strconv.FormatFloat(100*v, 'f', decimals, 64)) + "%"
+		}
+		return minus(strconv.FormatFloat(v, 'f', decimals, 64))
+	}
+
+	var keys []key
+	if mk != nil {
+		pal := mk.pal
+		if pal == nil || pal.Index(mk.name) < 0 {
+			pal = NewPalette([]string{mk.name})
+		}
+		keys = append(keys, key{label: mk.name, fill: pal.Color(mk.name)})
+	}
+	area := frame(dc, opt, keys)
+
+	// Colour bar: a strip of the scale with its ends and centre labelled.
+	{
+		lab := textStyle(sans, tickSize, textGrey)
+		barW := min(vg.Points(300), (area.Max.X-area.Min.X)/2)
+		barH := vg.Points(9)
+		x0 := area.Center().X - barW/2
+		y := area.Max.Y - lab.FontExtents().Height
+		title := textStyle(sans, tickSize, color.Black)
+		title.XAlign = draw.XRight
+		title.YAlign = draw.YCenter
+		dc := area
+		dc.FillText(title, vg.Point{X: x0 - vg.Points(8), Y: y - barH/2}, m.Metric+" scale")
+		const steps = 60
+		for i := range steps {
+			v := limit * (2*(float64(i)+0.5)/steps - 1)
+			xa := x0 + barW*vg.Length(i)/steps
+			xb := x0 + barW*vg.Length(i+1)/steps + vg.Points(0.3)
+			dc.FillPolygon(divergingColor(v, limit), []vg.Point{{X: xa, Y: y - barH}, {X: xb, Y: y - barH}, {X: xb, Y: y}, {X: xa, Y: y}})
+		}
+		lab.YAlign = draw.YTop
+		for _, e := range []struct {
+			x     vg.Length
+			v     float64
+			align draw.XAlignment
+		}{{x0, -limit, draw.XLeft}, {x0 + barW/2, 0, draw.XCenter}, {x0 + barW, limit, draw.XRight}} {
+			lab.XAlign = e.align
+			dc.FillText(lab, vg.Point{X: e.x, Y: y - barH - vg.Points(1)}, scale(e.v))
+		}
+		miss := textStyle(sans, tickSize, textGrey)
+		miss.YAlign = draw.YCenter
+		sw := vg.Points(12)
+		mx := x0 + barW + vg.Points(14)
+		dc.FillPolygon(missingGrey, []vg.Point{{X: mx, Y: y - barH}, {X: mx + sw, Y: y - barH}, {X: mx + sw, Y: y}, {X: mx, Y: y}})
+		dc.FillText(miss, vg.Point{X: mx + sw + vg.Points(4), Y: y - barH/2}, "no data")
+		area.Max.Y = y - barH - lab.FontExtents().Height - vg.Points(8)
+	}
+
+	nr, nc := len(m.Rows), len(m.Cols)
+	p := styledPlot()
+	p.X.Min, p.X.Max = 0, float64(nc)
+	p.Y.Min, p.Y.Max = 0, float64(nr)
+	p.X.Label.Text, p.Y.Label.Text = xLabel, yLabel
+	p.X.Tick.Marker = categoryTicks(m.Cols)
+	rowLabels := make([]string, nr)
+	for i := range m.Rows {
+		rowLabels[nr-1-i] = m.Rows[i]
+	}
+	p.Y.Tick.Marker = categoryTicks(rowLabels)
+	p.X.Tick.Length, p.Y.Tick.Length = 0, 0
+	p.X.LineStyle.Width, p.Y.LineStyle.Width = 0, 0
+
+	// Rotate long column labels so that they do not run into each other.
+	dca := p.DataCanvas(area)
+	cellW := (dca.Max.X - dca.Min.X) / vg.Length(nc)
+	widest := vg.Length(0)
+	for _, l := range m.Cols {
+		widest = max(widest, p.X.Tick.Label.Width(l))
+	}
+	if widest > cellW*0.95 {
+		p.X.Tick.Label.Rotation = math.Pi / 6
+		p.X.Tick.Label.XAlign = draw.XRight
+		p.X.Tick.Label.YAlign = draw.YCenter
+	}
+
+	cells := &cellGrid{m: m, limit: limit, format: format}
+	p.Add(cells)
+	if mk == nil && opt.Palette != nil {
+		p.Add(rowSwatches{rows: m.Rows, pal: opt.Palette})
+		p.Y.Padding = vg.Points(14) // room for the swatches between labels and cells
+	}
+	p.Draw(area)
+}
+
+// cellGrid draws the matrix cells and their numbers; row 0 is at the top.
+type cellGrid struct {
+	m      Matrix
+	limit  float64
+	format func(float64) string
+}
+
+func (g *cellGrid) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	nr := len(g.m.Rows)
+	cellW := trX(1) - trX(0)
+	cellH := trY(1) - trY(0)
+	size := bodySize
+	// Shrink the numbers until the widest fits its cell.
+	for size > vg.Points(5) {
+		sty := textStyle(sans, size, color.Black)
+		fits := sty.FontExtents().Height < cellH*0.9
+		for _, row := range g.m.Values {
+			for _, v := range row {
+				if sty.Width(g.format(v)) > cellW*0.9 {
+					fits = false
+				}
+			}
+		}
+		if fits {
+			break
+		}
+		size -= vg.Points(0.5)
+	}
+	gap := vg.Points(1)
+	for i, row := range g.m.Values {
+		y0, y1 := trY(float64(nr-1-i)), trY(float64(nr-i))
+		for j, v := range row {
+			x0, x1 := trX(float64(j)), trX(float64(j+1))
+			fill := divergingColor(v, g.limit)
+			if math.IsInf(v, 0) {
+				fill = divergingColor(math.Copysign(g.limit, v), g.limit)
+			}
+			c.FillPolygon(fill, []vg.Point{{X: x0 + gap, Y: y0 + gap}, {X: x1 - gap, Y: y0 + gap}, {X: x1 - gap, Y: y1 - gap}, {X: x0 + gap, Y: y1 - gap}})
+			sty := textStyle(sans, size, inkOn(fill))
+			sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
+			c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: (y0 + y1) / 2}, g.format(v))
+		}
+	}
+}
+
+// rowSwatches draws a small square of each row's run colour just left of
+// the data area, when the row label is a run in the palette.
+type rowSwatches struct {
+	rows []string
+	pal  *Palette
+}
+
+func (s rowSwatches) Plot(c draw.Canvas, p *plot.Plot) {
+	_, trY := p.Transforms(&c)
+	nr := len(s.rows)
+	sz := vg.Points(7)
+	for i, name := range s.rows {
+		if s.pal.Index(name) < 0 {
+			continue
+		}
+		y := (trY(float64(nr-1-i)) + trY(float64(nr-i))) / 2
+		x := c.Min.X - vg.Points(2) - sz
+		c.FillPolygon(s.pal.Color(name), []vg.Point{{X: x, Y: y - sz/2}, {X: x + sz, Y: y - sz/2}, {X: x + sz, Y: y + sz/2}, {X: x, Y: y + sz/2}})
+	}
+}

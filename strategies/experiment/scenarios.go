@@ -1,0 +1,128 @@
+package experiment
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"sort"
+	"strings"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/scenarios"
+)
+
+// View is the market one group of runs replays: the baseline (the data as
+// loaded) or a scenario's shocked view of it, with the scenario's
+// environment (liquidity, funding and borrow windows).
+type View struct {
+	Scenario *scenarios.Scenario // nil for the baseline
+	Panel    *data.Panel
+	Timeline *engine.Timeline
+	Env      *scenarios.Env
+}
+
+// Name is the scenario's name, or "baseline".
+func (v *View) Name() string {
+	if v.Scenario == nil {
+		return "baseline"
+	}
+	return v.Scenario.Name
+}
+
+// scenarioList resolves the experiment's scenarios: names from the
+// built-in library, paths of scenario files (relative to the experiment
+// file), and inline [[scenario]] tables, in that order. With all = true
+// and none given, every library scenario is used.
+func (f *File) scenarioList(all bool) ([]*scenarios.Scenario, error) {
+	var out []*scenarios.Scenario
+	for i, name := range f.Scenarios {
+		var s *scenarios.Scenario
+		var err error
+		if strings.HasSuffix(name, ".toml") {
+			s, err = scenarios.Load(f.resolve(name))
+		} else {
+			s, err = scenarios.Lookup(name)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("scenarios[%d]: %w", i, err)
+		}
+		out = append(out, s)
+	}
+	for i, m := range f.Scenario {
+		name, _ := m["name"].(string)
+		s, err := scenarios.FromMap(name, m)
+		if err != nil {
+			return nil, fmt.Errorf("scenario[%d]: %w", i, err)
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 && all {
+		return scenarios.Library()
+	}
+	seen := map[string]bool{}
+	for _, s := range out {
+		if seen[s.Name] {
+			return nil, fmt.Errorf("scenario %q is listed twice", s.Name)
+		}
+		seen[s.Name] = true
+	}
+	return out, nil
+}
+
+// groups is the built-in groups with the experiment's [groups] over them.
+func (f *File) groups() map[string][]string {
+	g := scenarios.DefaultGroups()
+	for k, v := range f.Groups {
+		g[k] = v
+	}
+	return g
+}
+
+// Views builds the baseline view and one shocked view per scenario. Shocks
+// placed by a day offset count from scenario_start (default: 30 days after
+// the experiment's start).
+// A historical replay transplants real returns from the loaded data; on a
+// synthetic market it has no real history to take them from. When
+// optional is true (every library scenario by default), a scenario that
+// cannot apply to this data is skipped and named in the returned notes;
+// otherwise it is an error.
+func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]View, []string, error) {
+	views := []View{{Panel: m.Panel, Timeline: m.Timeline}}
+	var notes []string
+	start := m.Start
+	if start == 0 {
+		start = m.Timeline.Times[0]
+	}
+	start += 30 * nsPerDay
+	if f.ScenarioStart != "" {
+		start, _ = data.ParseDay(f.ScenarioStart)
+	}
+	var source *data.Panel
+	if !m.Panel.Synthetic {
+		source = m.Panel
+	}
+	for _, s := range list {
+		rng := rand.New(rand.NewPCG(engine.SeedFor(f.Seed, "scenario:"+s.Name), 1))
+		p, env, err := s.Apply(m.Panel, f.groups(), scenarios.ApplyOptions{Source: source, Rand: rng, Start: start})
+		if err != nil {
+			if optional {
+				notes = append(notes, fmt.Sprintf("scenario %s skipped: %v", s.Name, err))
+				continue
+			}
+			return nil, nil, err
+		}
+		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env})
+	}
+	return views, notes, nil
+}
+
+// scenarioFiles lists scenario names for messages.
+func scenarioNames(list []*scenarios.Scenario) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = s.Name
+	}
+	sort.Strings(out)
+	return out
+}

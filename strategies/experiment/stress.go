@@ -1,0 +1,315 @@
+package experiment
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"sort"
+
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/charts"
+	"github.com/divergence-research/divergence/strategies"
+)
+
+// LongLegSuffix ends the key of a pair hedge's long-leg companion run.
+const LongLegSuffix = "~long-leg"
+
+// longLegs adds, for every pair-hedge run, a companion run that holds its
+// long leg alone (strategies.PairHedge.LongLeg, as a `weights` run), so
+// that the stress table can say how much of the long leg's loss the hedge
+// removed.
+func longLegs(specs []RunSpec) []RunSpec {
+	reg := strategies.Builtins()
+	var out []RunSpec
+	for _, s := range specs {
+		if s.Type != "pair-hedge" {
+			continue
+		}
+		st, err := reg.New(s.Type, s.Params)
+		if err != nil {
+			continue // validated before; cannot happen
+		}
+		ph, ok := st.(*strategies.PairHedge)
+		if !ok {
+			continue
+		}
+		syms, w, days := ph.LongLeg()
+		weights := map[string]any{}
+		for _, sym := range syms {
+			weights[sym] = w
+		}
+		params := strategies.Params{"weights": weights, "max_gross": 10.0}
+		if days > 0 {
+			params["rebalance_days"] = int64(days)
+		}
+		out = append(out, RunSpec{Key: s.Key + LongLegSuffix, Strategy: s.Strategy + " (long leg alone)", Type: "weights",
+			Params: params, Swept: s.Swept, Index: s.Index, LongLegOf: s.Key})
+	}
+	return out
+}
+
+// StressRow is one run under one scenario in the stress table.
+type StressRow struct {
+	Run         string  // the run's key without the scenario
+	Strategy    string  // the strategy's name
+	Scenario    string  // "baseline" or the scenario's name
+	Probability float64 // the scenario's probability, NaN when it has none
+	PnL         float64 // final equity − initial cash
+	// PnLVsBaseline is PnL minus the same run's baseline PnL: what the
+	// scenario cost (negative) or earned.
+	PnLVsBaseline float64
+	TotalReturn   float64
+	MaxDrawdown   float64
+	WorstDay      float64 // the worst one-step return
+	Fills         int
+	Costs         float64 // commission paid (and every other cost the broker books)
+	// LongLegPnLVsBaseline is the long leg alone's loss to the scenario
+	// (pair hedges only; NaN otherwise), and HedgeEffectiveness is
+	// 1 − PnLVsBaseline / LongLegPnLVsBaseline: the share of the long leg's
+	// scenario loss the hedge removed (NaN when the long leg did not lose).
+	LongLegPnLVsBaseline float64
+	HedgeEffectiveness   float64
+	// VarianceReduction is 1 − Var(hedged daily returns) / Var(long leg's)
+	// over the whole run (pair hedges only).
+	VarianceReduction float64
+}
+
+// Stress is the stress table and its probability-weighted summary.
+type Stress struct {
+	Rows []StressRow
+	// Expected is, per run, Σ p × PnLVsBaseline over the scenarios that carry
+	// a probability (the probability-weighted expected loss), with the sum
+	// of those probabilities.
+	Expected []ExpectedLoss
+}
+
+// ExpectedLoss is a run's probability-weighted scenario PnL.
+type ExpectedLoss struct {
+	Run, Strategy    string
+	ExpectedPnL      float64
+	ProbabilityTotal float64
+	Scenarios        int
+	WorstScenario    string
+	WorstPnL         float64
+}
+
+// StressTable builds the stress table of an executed experiment with
+// scenarios. Long-leg companion runs feed the hedge columns and get no
+// rows of their own.
+func StressTable(o *Outcome) *Stress {
+	byKey := map[string]*Run{}
+	for i := range o.Runs {
+		byKey[o.Runs[i].Key] = &o.Runs[i]
+	}
+	cash := 0.0
+	if len(o.Runs) > 0 {
+		cash = o.Runs[0].Result.Curve.Equity[0] // before any fill: the initial cash
+	}
+	st := &Stress{}
+	for i := range o.Runs {
+		r := &o.Runs[i]
+		if r.LongLegOf != "" {
+			continue
+		}
+		base := byKey[r.Base]
+		pnl := r.Metrics.FinalEquity - cash
+		row := StressRow{Run: r.Base, Strategy: r.Strategy, Scenario: o.Views[r.View].Name(), Probability: math.NaN(),
+			PnL: pnl, PnLVsBaseline: r.Metrics.FinalEquity - base.Metrics.FinalEquity,
+			TotalReturn: r.Metrics.TotalReturn, MaxDrawdown: r.Metrics.MaxDrawdown, WorstDay: r.Metrics.WorstPeriod,
+			Fills: r.Metrics.Fills, Costs: r.Metrics.Commission,
+			LongLegPnLVsBaseline: math.NaN(), HedgeEffectiveness: math.NaN(), VarianceReduction: math.NaN()}
+		if s := o.Views[r.View].Scenario; s != nil && s.Probability > 0 {
+			row.Probability = s.Probability
+		}
+		legKey := r.Base + LongLegSuffix
+		if r.Scenario != "" {
+			legKey += "@" + Slug(r.Scenario)
+		}
+		if leg, ok := byKey[legKey]; ok {
+			legBase := byKey[r.Base+LongLegSuffix]
+			row.LongLegPnLVsBaseline = leg.Metrics.FinalEquity - legBase.Metrics.FinalEquity
+			if row.LongLegPnLVsBaseline < 0 {
+				row.HedgeEffectiveness = 1 - row.PnLVsBaseline/row.LongLegPnLVsBaseline
+			}
+			row.VarianceReduction = varianceReduction(r.Result.Curve.Equity, leg.Result.Curve.Equity)
+		}
+		st.Rows = append(st.Rows, row)
+	}
+	// Probability-weighted expected PnL per run.
+	idx := map[string]int{}
+	for _, row := range st.Rows {
+		j, ok := idx[row.Run]
+		if !ok {
+			j = len(st.Expected)
+			idx[row.Run] = j
+			st.Expected = append(st.Expected, ExpectedLoss{Run: row.Run, Strategy: row.Strategy, WorstPnL: math.Inf(1)})
+		}
+		e := &st.Expected[j]
+		if row.Scenario == "baseline" {
+			continue
+		}
+		if row.PnLVsBaseline < e.WorstPnL {
+			e.WorstPnL, e.WorstScenario = row.PnLVsBaseline, row.Scenario
+		}
+		if !math.IsNaN(row.Probability) {
+			e.ExpectedPnL += row.Probability * row.PnLVsBaseline
+			e.ProbabilityTotal += row.Probability
+			e.Scenarios++
+		}
+	}
+	return st
+}
+
+// varianceReduction is 1 − Var(returns of a) / Var(returns of b).
+func varianceReduction(a, b []float64) float64 {
+	va, vb := retVar(a), retVar(b)
+	if !(vb > 0) {
+		return math.NaN()
+	}
+	return 1 - va/vb
+}
+
+func retVar(eq []float64) float64 {
+	n := 0
+	mean, m2 := 0.0, 0.0
+	for k := 1; k < len(eq); k++ {
+		r := eq[k]/eq[k-1] - 1
+		n++
+		d := r - mean
+		mean += d / float64(n)
+		m2 += d * (r - mean)
+	}
+	if n < 2 {
+		return math.NaN()
+	}
+	return m2 / float64(n-1)
+}
+
+// writeStress writes stress.csv/.parquet (the table), stress_summary.csv
+// (probability-weighted expected PnL), stress_heatmap.png/.svg (run ×
+// scenario PnL vs baseline, % of initial cash) and
+// stress/<scenario>.png/.svg (the runs' equity under each scenario).
+func writeStress(f *File, o *Outcome) error {
+	st := o.Stress
+	n := len(st.Rows)
+	run, strat, scen := make([]string, n), make([]string, n), make([]string, n)
+	fills := make([]int64, n)
+	cols := make([][]float64, 11)
+	for j := range cols {
+		cols[j] = make([]float64, n)
+	}
+	for i, r := range st.Rows {
+		run[i], strat[i], scen[i], fills[i] = r.Run, r.Strategy, r.Scenario, int64(r.Fills)
+		for j, v := range []float64{r.Probability, r.PnL, r.PnLVsBaseline, r.TotalReturn, r.MaxDrawdown, r.WorstDay, r.Costs,
+			r.LongLegPnLVsBaseline, r.HedgeEffectiveness, r.VarianceReduction, r.PnLVsBaseline / f.Cash} {
+			cols[j][i] = v
+		}
+	}
+	names := []string{"probability", "pnl", "pnl_vs_baseline", "total_return", "max_drawdown", "worst_day", "costs",
+		"long_leg_pnl_vs_baseline", "hedge_effectiveness", "variance_reduction", "pnl_vs_baseline_pct_of_cash"}
+	tab := &results.Table{Columns: []results.Column{{Name: "run", Strings: run}, {Name: "strategy", Strings: strat}, {Name: "scenario", Strings: scen}}}
+	for j, name := range names {
+		tab.Columns = append(tab.Columns, results.Column{Name: name, Floats: cols[j]})
+	}
+	tab.Columns = append(tab.Columns, results.Column{Name: "fills", Ints: fills})
+	ne := len(st.Expected)
+	er, es, ws := make([]string, ne), make([]string, ne), make([]string, ne)
+	ep, pt, wp := make([]float64, ne), make([]float64, ne), make([]float64, ne)
+	nsc := make([]int64, ne)
+	for i, e := range st.Expected {
+		er[i], es[i], ws[i], ep[i], pt[i], wp[i], nsc[i] = e.Run, e.Strategy, e.WorstScenario, e.ExpectedPnL, e.ProbabilityTotal, e.WorstPnL, int64(e.Scenarios)
+	}
+	sum := &results.Table{Columns: []results.Column{{Name: "run", Strings: er}, {Name: "strategy", Strings: es},
+		{Name: "expected_pnl_vs_baseline", Floats: ep}, {Name: "probability_total", Floats: pt}, {Name: "scenarios_with_probability", Ints: nsc},
+		{Name: "worst_scenario", Strings: ws}, {Name: "worst_pnl_vs_baseline", Floats: wp}}}
+	for _, w := range []struct {
+		name string
+		fn   func(io.Writer) error
+	}{
+		{"stress.csv", func(w io.Writer) error { return results.WriteTableCSV(w, tab) }},
+		{"stress.parquet", func(w io.Writer) error { return results.WriteTableParquet(w, tab) }},
+		{"stress_summary.csv", func(w io.Writer) error { return results.WriteTableCSV(w, sum) }},
+	} {
+		if err := results.WriteFileAtomic(filepath.Join(o.Dir, w.name), w.fn); err != nil {
+			return err
+		}
+	}
+	// The heatmap: rows are runs (not long legs), columns the scenarios.
+	var rows []string
+	rowIdx := map[string]int{}
+	var cols2 []string
+	colIdx := map[string]int{}
+	for _, r := range st.Rows {
+		if r.Scenario == "baseline" {
+			continue
+		}
+		if _, ok := rowIdx[r.Run]; !ok {
+			rowIdx[r.Run] = len(rows)
+			rows = append(rows, r.Run)
+		}
+		if _, ok := colIdx[r.Scenario]; !ok {
+			colIdx[r.Scenario] = len(cols2)
+			cols2 = append(cols2, r.Scenario)
+		}
+	}
+	vals := make([][]float64, len(rows))
+	for i := range vals {
+		vals[i] = make([]float64, len(cols2))
+		for j := range vals[i] {
+			vals[i][j] = math.NaN()
+		}
+	}
+	for _, r := range st.Rows {
+		if r.Scenario != "baseline" {
+			vals[rowIdx[r.Run]][colIdx[r.Scenario]] = r.PnLVsBaseline / f.Cash
+		}
+	}
+	sorted := append([]string(nil), rows...)
+	sort.Strings(sorted)
+	kind := "real daily bars"
+	if o.Panel.Synthetic {
+		kind = "SYNTHETIC market (seeded, not real prices)"
+	}
+	opt := charts.Options{Title: f.Name + ": stress test", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
+		Caption: fmt.Sprintf("%s; PnL of each run under each scenario minus its unshocked PnL, %% of initial cash", kind)}
+	mat := charts.Matrix{Metric: "PnL vs baseline (% of initial cash)", Rows: rows, Cols: cols2, Values: vals, Percent: true, RowAxis: "run", ColAxis: "scenario"}
+	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
+		path := filepath.Join(o.Dir, "stress_heatmap."+string(ft))
+		if err := results.WriteFileAtomic(path, func(w io.Writer) error { return charts.Heatmap(w, ft, opt, mat) }); err != nil {
+			return fmt.Errorf("plot %s: %w", path, err)
+		}
+	}
+	// Equity overlays per scenario.
+	for v := 1; v < len(o.Views); v++ {
+		var curves []charts.Series
+		var names []string
+		for i := range o.Runs {
+			r := &o.Runs[i]
+			if r.View == v && r.LongLegOf == "" {
+				names = append(names, r.Base)
+				curves = append(curves, charts.CurveSeries(r.Base, &r.Result.Curve))
+			}
+		}
+		if len(curves) > maxOverlay {
+			curves, names = curves[:maxOverlay], names[:maxOverlay]
+		}
+		sorted := append([]string(nil), names...)
+		sort.Strings(sorted)
+		sc := o.Views[v].Scenario
+		vopt := charts.Options{Title: f.Name + " under " + sc.Name, Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
+			Caption: fmt.Sprintf("%s; shocked by scenario %s (%s)", kind, sc.Name, sc.Source)}
+		for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
+			path := filepath.Join(o.Dir, "stress", Slug(sc.Name)+"."+string(ft))
+			if err := mkdirFor(path); err != nil {
+				return err
+			}
+			if err := results.WriteFileAtomic(path, func(w io.Writer) error { return charts.EquityDrawdown(w, ft, vopt, curves) }); err != nil {
+				return fmt.Errorf("plot %s: %w", path, err)
+			}
+		}
+	}
+	return nil
+}
+
+const maxOverlay = 10

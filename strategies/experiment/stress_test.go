@@ -1,0 +1,116 @@
+package experiment
+
+import (
+	"bytes"
+	"math"
+	"strings"
+	"testing"
+)
+
+// Under a scenario, a buy-and-hold run that bought before the shock holds
+// the same quantities as its baseline twin, so the scenario's PnL is
+// Σ quantity × (shocked last close − baseline last close), computed here
+// from the views' panels: a second path to the stress table's number.
+func TestStressPnLMatchesHoldingsRevaluation(t *testing.T) {
+	o, files := execute(t, "testdata/stress.toml", 2)
+	if o.Stress == nil {
+		t.Fatal("no stress table")
+	}
+	byKey := map[string]*Run{}
+	for i := range o.Runs {
+		byKey[o.Runs[i].Key] = &o.Runs[i]
+	}
+	checked := 0
+	for _, row := range o.Stress.Rows {
+		if row.Run != "tech" || row.Scenario == "baseline" {
+			continue
+		}
+		base := byKey["tech"]
+		shocked := byKey["tech@"+Slug(row.Scenario)]
+		for i, q := range base.Result.Portfolio.Qty {
+			if q != shocked.Result.Portfolio.Qty[i] {
+				t.Fatalf("%s: quantities differ, the shock came before the purchase", row.Scenario)
+			}
+		}
+		want := 0.0
+		for i, q := range base.Result.Portfolio.Qty {
+			vb := o.Views[0].Panel.Series[i]
+			vs := o.Views[shocked.View].Panel.Series[i]
+			want += q * (vs.Close[vs.Len()-1] - vb.Close[vb.Len()-1])
+		}
+		if math.Abs(row.PnLVsBaseline-want) > 1e-6*math.Abs(want)+1e-6 {
+			t.Errorf("%s: stress PnL %g, revaluation %g", row.Scenario, row.PnLVsBaseline, want)
+		}
+		if row.Scenario == "ai-crypto-selloff" && !(want < 0) {
+			t.Errorf("the AI-crypto sell-off (MSFT −8%%, NVDA −10%%) should cost long AI tech money, got %g", want)
+		}
+		checked++
+	}
+	if checked != 3 {
+		t.Fatalf("checked %d scenarios", checked)
+	}
+	// The probability-weighted expected PnL: only ai-bubble-burst carries
+	// a probability (0.24).
+	for _, e := range o.Stress.Expected {
+		var bubble float64
+		for _, row := range o.Stress.Rows {
+			if row.Run == e.Run && row.Scenario == "ai-bubble-burst" {
+				bubble = row.PnLVsBaseline
+			}
+		}
+		if math.Abs(e.ExpectedPnL-0.24*bubble) > 1e-9*math.Abs(bubble) || e.ProbabilityTotal != 0.24 || e.Scenarios != 1 {
+			t.Errorf("%s: expected %g (p %g, n %d), want 0.24 × %g", e.Run, e.ExpectedPnL, e.ProbabilityTotal, e.Scenarios, bubble)
+		}
+	}
+	// Hedge effectiveness: 1 − hedged loss / long leg's loss, from the rows.
+	for _, row := range o.Stress.Rows {
+		if row.Run == "hedge" && row.Scenario != "baseline" && row.LongLegPnLVsBaseline < 0 {
+			if he := 1 - row.PnLVsBaseline/row.LongLegPnLVsBaseline; he != row.HedgeEffectiveness {
+				t.Errorf("%s: effectiveness %g, want %g", row.Scenario, row.HedgeEffectiveness, he)
+			}
+		}
+	}
+	for _, name := range []string{"stress.csv", "stress.parquet", "stress_summary.csv", "stress_heatmap.png", "stress_heatmap.svg",
+		"stress/ai-bubble-burst.png", "montecarlo.csv", "montecarlo_summary.csv", "montecarlo.png", "runs/hedge@ai-bubble-burst/metrics.json",
+		"runs/hedge~long-leg@openai-miss/equity.csv"} {
+		if len(files[name]) == 0 {
+			t.Errorf("missing %s", name)
+		}
+	}
+	if !strings.Contains(string(files["stress.csv"]), "ai-crypto-selloff") {
+		t.Error("stress.csv lacks the scenarios")
+	}
+}
+
+// Stress and Monte Carlo outputs are byte-identical on 1 and 3 workers.
+func TestStressDeterministicAcrossWorkers(t *testing.T) {
+	_, a := execute(t, "testdata/stress.toml", 1)
+	_, b := execute(t, "testdata/stress.toml", 3)
+	for name, want := range a {
+		if !bytes.Equal(b[name], want) {
+			t.Errorf("%s differs between 1 and 3 workers", name)
+		}
+	}
+}
+
+// Scenario errors name the key; a replay on synthetic data has no real
+// history to transplant and is an error when listed explicitly.
+func TestScenarioErrors(t *testing.T) {
+	base := "name = \"x\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n"
+	for _, tc := range []struct{ extra, want string }{
+		{"scenarios = [\"nope\"]\n", "scenarios[0]"},
+		{"scenario_start = \"2020-13-01\"\n", "scenario_start"},
+		{"[montecarlo]\npaths = -1\n", "montecarlo.paths = -1"},
+		{"[montecarlo]\nshock_probability = 0.5\n", "montecarlo.shock is not"},
+		{"[[scenario]]\nname = \"s\"\n[[scenario.shock]]\ntype = \"jump\"\ngroups = [\"ai_tokens\"]\nday = 0\nmove = -1.2\n", "move = -1.2"},
+	} {
+		text := strings.Replace(base, "[data]", tc.extra+"[data]", 1)
+		if strings.HasPrefix(tc.extra, "[") {
+			text = base + tc.extra
+		}
+		_, err := Parse("x.toml", text)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.extra, err, tc.want)
+		}
+	}
+}
