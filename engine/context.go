@@ -38,6 +38,7 @@ type Context struct {
 	cfg    Config
 	step   int
 	now    int64
+	prev   int64 // the previous step's time (0 before the first)
 
 	cursor []int     // last row seen per instrument, −1 before its first bar
 	last   []int     // step at which each instrument last had a bar, −1 never
@@ -51,6 +52,41 @@ type Context struct {
 	nextID  OrderID
 	fills   []Fill
 	rng     *rand.Rand
+
+	// Execution models (broker.go), resolved per instrument at start.
+	fee      float64 // Config.Commission as a fraction
+	terms    []Terms
+	comSet   []bool // terms[i].Commission is set (else Config.Commission applies)
+	env      Env
+	anyCom   bool      // some commission is charged
+	anySlip  bool      // some instrument has slippage or a participation cap
+	margin   bool      // some instrument has an initial margin
+	maint    bool      // some instrument has a maintenance margin
+	finance  bool      // borrow fees or interest may accrue
+	funding  bool      // some instrument pays funding
+	recalls  bool      // some instrument has a recall date
+	volUsed  []float64 // volume filled on the current step, per instrument
+	volStep  []int     // the step volUsed[i] belongs to
+	sigStep  []int     // the step sigVal[i] was computed at
+	sigVal   []float64 // impact σ per instrument, cached per step
+	envUntil []int64   // envF[i] holds until then (exclusive)
+	span     SpanEnv   // cfg.Env, when it is a SpanEnv
+	envF     []EnvFactors
+	execp    []float64 // scratch: a target's execution price while sizing
+	fundTo   []int64   // funding settled up to (exclusive), per instrument
+	fundCur  []int     // cursor into Terms.Funding.Times
+	fundNext []int64   // next grid funding event (constant-rate funding)
+	splits   [][]Split
+	splitAt  []int
+	hits     []hit // scratch: resting orders reached on the current bar
+
+	events  []Event // since the strategy's last OnBar
+	log     []Event // the run's events but fills
+	ledger  []Entry
+	costs   CostBreakdown
+	rejects int
+	calls   int
+	liqs    int
 }
 
 func newContext(p *data.Panel, tl *Timeline, cfg Config) *Context {
@@ -76,6 +112,7 @@ func newContext(p *data.Panel, tl *Timeline, cfg Config) *Context {
 		c.last[i] = -1
 		c.price[i] = math.NaN()
 	}
+	c.setupModels()
 	return c
 }
 
@@ -119,12 +156,18 @@ func (c *Context) fillAtOpen(k int) {
 	if len(c.pending) == 0 {
 		return
 	}
+	c.openMarks(k)
+	c.execute(k, Market)
+}
+
+// openMarks sets c.mark to the opens of the instruments with a bar at step
+// k and the last closes of the others.
+func (c *Context) openMarks(k int) {
 	copy(c.mark, c.price)
 	inst, row := c.tl.Active(k)
 	for j, i := range inst {
 		c.mark[i] = c.series[i].Open[row[j]]
 	}
-	c.execute(k, Market)
 }
 
 // fillAtClose fills market-on-close orders whose instrument has a bar at
@@ -140,7 +183,7 @@ func (c *Context) fillAtClose(k int) {
 // due reports whether pending order o fills now, at a fill moment of the
 // given kind in step k.
 func (c *Context) due(o *Order, k int, kind OrderKind) bool {
-	if o.Kind != kind || c.last[o.Instrument] != k {
+	if o.done || o.Kind != kind || c.last[o.Instrument] != k {
 		return false
 	}
 	// A market order never fills in the step it was submitted in: its
@@ -151,23 +194,29 @@ func (c *Context) due(o *Order, k int, kind OrderKind) bool {
 // execute fills the pending orders due now, at c.mark prices: quantity
 // orders first in submission order, then the target orders as one batch,
 // sized jointly against equity net of the batch's own commission, sells
-// before buys. Filled orders leave the pending list.
+// before buys. Orders that filled in full (or were sized to nothing, or
+// rejected) leave the pending list; a remainder held back by the
+// participation cap stays for the instrument's next bar.
 func (c *Context) execute(k int, kind OrderKind) {
-	fee := c.cfg.Commission.Fraction()
 	c.batch = c.batch[:0]
+	any := false
 	for j := range c.pending {
 		o := &c.pending[j]
 		if !c.due(o, k, kind) {
 			continue
 		}
+		any = true
 		if o.Sizing == Quantity {
-			c.fill(o, o.Amount, c.mark[o.Instrument], fee)
+			c.fillQuantity(o, c.mark[o.Instrument], false, math.NaN())
 			continue
 		}
 		c.batch = append(c.batch, j)
 	}
 	if len(c.batch) > 0 {
-		c.sizeTargets(fee)
+		c.sizeTargets()
+		for _, j := range c.batch {
+			c.pending[j].done = true
+		}
 		// Sells first, so their proceeds are cash before the buys.
 		for pass := 0; pass < 2; pass++ {
 			for _, j := range c.batch {
@@ -176,15 +225,33 @@ func (c *Context) execute(k int, kind OrderKind) {
 				if d == 0 || (pass == 0) != (d < 0) {
 					continue
 				}
-				c.fill(o, d, c.mark[o.Instrument], fee)
+				if _, finished := c.fillOrder(o, o.Kind, d, c.mark[o.Instrument], false, math.NaN()); !finished {
+					o.done = false // carried: re-sized at the instrument's next bar
+				}
 			}
 		}
 	}
-	// Drop the orders that were due (all of them filled or were sized to
-	// nothing).
+	if any {
+		c.compact()
+	}
+}
+
+// fillQuantity fills a quantity order (or what the participation cap lets
+// through) at reference price ref and keeps the remainder pending.
+func (c *Context) fillQuantity(o *Order, ref float64, maker bool, limit float64) float64 {
+	q, finished := c.fillOrder(o, o.Kind, o.Amount, ref, maker, limit)
+	o.Amount -= q
+	if finished || o.Amount == 0 || math.Abs(o.Amount) <= 1e-12*math.Abs(q) {
+		o.done = true
+	}
+	return q
+}
+
+// compact drops the orders that are done.
+func (c *Context) compact() {
 	n := 0
 	for j := range c.pending {
-		if !c.due(&c.pending[j], k, kind) {
+		if !c.pending[j].done {
 			c.pending[n] = c.pending[j]
 			n++
 		}
@@ -198,7 +265,9 @@ func (c *Context) execute(k int, kind OrderKind) {
 // K depends on the deltas, so it is found by fixed-point iteration, which
 // contracts because K' ≤ fee × Σ|w| < 1 for any sane leverage. With
 // Σ w ≤ 1 the cash left after the batch is (E − K)(1 − Σ w) ≥ 0.
-func (c *Context) sizeTargets(fee float64) {
+// With slippage, each delta is sized at the price it will execute at
+// (the mark moved by the slippage of the delta's side and size).
+func (c *Context) sizeTargets() {
 	E := c.pf.Equity(c.mark)
 	K := 0.0
 	for iter := 0; iter < 64; iter++ {
@@ -212,39 +281,43 @@ func (c *Context) sizeTargets(fee float64) {
 				v = o.Amount * (E - K)
 			}
 			d := v/p - c.pf.Qty[i]
+			if c.anySlip && c.terms[i].Slippage.set() {
+				// Slippage moves the price by a few bps: it is found on
+				// the first pass and kept while K converges.
+				if iter == 0 {
+					c.execp[i] = c.slipped(i, d, p, math.NaN())
+				}
+				p = c.execp[i]
+				d = v/p - c.pf.Qty[i]
+			}
 			if lot := c.series[i].LotSize; lot > 0 {
 				d = math.Trunc(d/lot) * lot
 			}
 			c.delta[i] = d
-			next += math.Abs(d) * p * fee
+			next += c.commission(i, d, p, false)
 		}
-		if math.Abs(next-K) <= 1e-15*math.Abs(E) || fee == 0 {
+		if math.Abs(next-K) <= 1e-15*math.Abs(E) || !c.anyCom {
 			break
 		}
 		K = next
 	}
 }
 
-// fill books qty of the order's instrument at price.
-func (c *Context) fill(o *Order, qty, price, fee float64) {
-	if qty == 0 || math.IsNaN(price) {
-		return
-	}
-	i := o.Instrument
-	com := math.Abs(qty*price) * fee
-	c.pf.apply(i, qty, price, com)
-	c.fills = append(c.fills, Fill{
-		Time: c.now, Instrument: i, Symbol: c.series[i].Symbol,
-		Qty: qty, Price: price, Commission: com, Kind: o.Kind, Tag: o.Tag,
-	})
-}
-
 // Submit queues an order. Market orders fill at the instrument's next open;
 // market-on-close orders at the current close (when submitted from OnBar
-// and the instrument has a bar now). A new target order replaces a pending
-// target order of the same kind for the same instrument. Submit returns an
-// error only for an order that cannot mean anything (unknown instrument,
-// NaN amount, unknown kind or sizing).
+// and the instrument has a bar now); Limit, Stop, StopLimit and
+// TrailingStop orders rest and are checked against the instrument's bars
+// after the current one, along the intrabar path (docs/execution.md). A
+// new Market or MarketOnClose target order replaces a pending target order
+// of the same kind for the same instrument. Quantity orders are rounded
+// toward zero to the instrument's lot size.
+//
+// Submit returns an error only for an order that cannot mean anything
+// (unknown instrument, NaN amount, unknown kind or sizing). An order with
+// an invalid price (a limit, stop or trail that is NaN or not positive) is
+// rejected: it gets an id, never rests, and an EventRejected with
+// ReasonInvalidPrice is reported. Rejections decided at fill time
+// (buying power, borrow) are events too.
 func (c *Context) Submit(o Order) (OrderID, error) {
 	if o.Instrument < 0 || o.Instrument >= len(c.series) {
 		return 0, fmt.Errorf("engine: order for instrument %d, have %d", o.Instrument, len(c.series))
@@ -252,11 +325,17 @@ func (c *Context) Submit(o Order) (OrderID, error) {
 	if math.IsNaN(o.Amount) || math.IsInf(o.Amount, 0) {
 		return 0, fmt.Errorf("engine: order for %s: amount %g is not finite", c.series[o.Instrument].Symbol, o.Amount)
 	}
-	if o.Kind != Market && o.Kind != MarketOnClose {
+	if o.Kind < Market || o.Kind > TrailingStop {
 		return 0, fmt.Errorf("engine: order for %s: unknown kind %d", c.series[o.Instrument].Symbol, o.Kind)
 	}
 	if o.Sizing > TargetValue {
 		return 0, fmt.Errorf("engine: order for %s: unknown sizing %d", c.series[o.Instrument].Symbol, o.Sizing)
+	}
+	if o.TIF > Day {
+		return 0, fmt.Errorf("engine: order for %s: unknown time in force %d", c.series[o.Instrument].Symbol, o.TIF)
+	}
+	if lot := c.series[o.Instrument].LotSize; lot > 0 && o.Sizing == Quantity {
+		o.Amount = math.Trunc(o.Amount/lot) * lot
 	}
 	if o.Sizing == Quantity && o.Amount == 0 {
 		return 0, nil
@@ -264,7 +343,15 @@ func (c *Context) Submit(o Order) (OrderID, error) {
 	c.nextID++
 	o.id = c.nextID
 	o.step = c.step
-	if o.Sizing != Quantity {
+	o.done, o.triggered, o.oco = false, false, 0
+	if !validPrices(&o) {
+		c.reject(&o, o.Amount, ReasonInvalidPrice)
+		return o.id, nil
+	}
+	if o.Kind == TrailingStop {
+		o.extreme = c.price[o.Instrument] // NaN before the first bar: set at the next open
+	}
+	if o.Sizing != Quantity && !o.Kind.resting() {
 		for j := range c.pending {
 			p := &c.pending[j]
 			if p.Instrument == o.Instrument && p.Kind == o.Kind && p.Sizing != Quantity {
@@ -277,19 +364,125 @@ func (c *Context) Submit(o Order) (OrderID, error) {
 	return o.id, nil
 }
 
-// Cancel removes a pending order; it reports whether the order was pending.
+// validPrices checks the prices an order's kind needs.
+func validPrices(o *Order) bool {
+	pos := func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }
+	switch o.Kind {
+	case Limit:
+		return pos(o.Price)
+	case Stop:
+		return pos(o.StopPrice)
+	case StopLimit:
+		return pos(o.Price) && pos(o.StopPrice)
+	case TrailingStop:
+		a, p := pos(o.Trail), o.TrailPct > 0 && o.TrailPct < 1
+		return a != p && (o.Trail == 0 || a) && (o.TrailPct == 0 || p)
+	}
+	return true
+}
+
+// Cancel removes a pending order; it reports whether the order was
+// pending. Cancelling one leg of a bracket cancels the other too.
 func (c *Context) Cancel(id OrderID) bool {
 	for j := range c.pending {
 		if c.pending[j].id == id {
+			oco := c.pending[j].oco
 			c.pending = append(c.pending[:j], c.pending[j+1:]...)
+			if oco != 0 {
+				c.Cancel(oco)
+			}
 			return true
 		}
 	}
 	return false
 }
 
+// Replace modifies a pending order: its Amount, limit Price and StopPrice
+// (for a TrailingStop, price sets Trail or TrailPct, whichever it uses).
+// A zero argument keeps the current value. The modified order is a new
+// decision: it is checked only against bars after the current one. Replace
+// reports whether the order was pending and the new values are valid
+// (otherwise the order is left unchanged).
+func (c *Context) Replace(id OrderID, amount, price, stop float64) bool {
+	for j := range c.pending {
+		o := &c.pending[j]
+		if o.id != id || o.done {
+			continue
+		}
+		n := *o
+		if amount != 0 {
+			n.Amount = amount
+		}
+		if price != 0 {
+			switch {
+			case n.Kind == TrailingStop && n.TrailPct > 0:
+				n.TrailPct = price
+			case n.Kind == TrailingStop:
+				n.Trail = price
+			default:
+				n.Price = price
+			}
+		}
+		if stop != 0 {
+			n.StopPrice = stop
+		}
+		if lot := c.series[n.Instrument].LotSize; lot > 0 && n.Sizing == Quantity {
+			n.Amount = math.Trunc(n.Amount/lot) * lot
+		}
+		if n.Sizing == Quantity && n.Amount == 0 || math.IsNaN(n.Amount) || math.IsInf(n.Amount, 0) || !validPrices(&n) {
+			return false
+		}
+		n.step = c.step
+		*o = n
+		return true
+	}
+	return false
+}
+
+// Bracket places a one-cancels-other pair around instrument i's position:
+// a stop-loss (a Stop at stop) and a take-profit (a Limit at take), both
+// sized to close the whole position when they fill (TargetValue 0), on a
+// side decided by the position at that moment (for a long: sell stop
+// below, sell limit above; for a short: buy stop above, buy limit below).
+// When one leg fills, the other is cancelled (EventCancelled, ReasonOCO).
+// Either price may be 0 for a single leg. The legs rest from the next bar,
+// so a bracket submitted with a market entry protects the entry from its
+// fill bar on. While the position is flat the legs are inert.
+func (c *Context) Bracket(i int, stop, take float64, tag string) (sl, tp OrderID, err error) {
+	if stop != 0 {
+		if sl, err = c.Submit(Order{Instrument: i, Kind: Stop, Sizing: TargetValue, StopPrice: stop, Tag: tag}); err != nil {
+			return 0, 0, err
+		}
+	}
+	if take != 0 {
+		if tp, err = c.Submit(Order{Instrument: i, Kind: Limit, Sizing: TargetValue, Price: take, Tag: tag}); err != nil {
+			c.Cancel(sl)
+			return 0, 0, err
+		}
+	}
+	if sl != 0 && tp != 0 {
+		for j := range c.pending {
+			switch c.pending[j].id {
+			case sl:
+				c.pending[j].oco = tp
+			case tp:
+				c.pending[j].oco = sl
+			}
+		}
+	}
+	return sl, tp, nil
+}
+
 // Pending returns the number of orders waiting to fill.
 func (c *Context) Pending() int { return len(c.pending) }
+
+// Events returns what happened since the strategy's previous OnBar
+// returned: fills (including market-on-close fills after that OnBar),
+// rejections, expiries, cancellations, margin calls, liquidations and
+// recalls, in the order they happened, then the rejections of orders
+// submitted in this OnBar so far. The slice is reused: read it during
+// OnBar, do not keep it.
+func (c *Context) Events() []Event { return c.events }
 
 // Buy submits a market order for qty (> 0) of instrument i.
 func (c *Context) Buy(i int, qty float64) (OrderID, error) {

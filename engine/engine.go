@@ -5,17 +5,31 @@
 // The loop, per step k at time t (DESIGN.md):
 //
 //  1. advance: the instruments with a bar at t become current; the others
-//     keep their last close and are stale;
-//  2. market orders submitted before t fill at the open of the
-//     instrument's bar at t;
-//  3. the portfolio is marked to the closes at t; market-on-close orders
-//     left from earlier steps (their instrument had no bar then) fill at
-//     this close;
-//  4. the strategy's OnBar sees the slice (prices up to and including the
-//     close at t, never later) and may submit orders;
-//  5. market-on-close orders submitted in step 4 fill at the close at t;
-//     market orders wait for step 2 of a later step;
-//  6. the recorder appends equity, cash, exposure and drawdown.
+//     keep their last close and are stale; splits dated since the previous
+//     step are applied (raw prices only, Config.Splits);
+//  2. holding costs accrue for the calendar days since the previous step
+//     (short borrow, interest on cash and on borrowed cash, ACT/360);
+//  3. shorts whose borrow was recalled are covered at the open; market
+//     orders submitted before t fill at the open of the instrument's bar
+//     at t; then resting orders (limit, stop, stop-limit, trailing stop)
+//     submitted before t fill where the bar's intrabar path reaches them;
+//  4. the margin check: equity at the bar's worst prices against the
+//     maintenance requirement; below it, a margin call and liquidation;
+//  5. the portfolio is marked to the closes at t; perpetual funding of the
+//     bar's day settles; market-on-close orders left from earlier steps
+//     (their instrument had no bar then) fill at this close;
+//  6. the strategy's OnBar sees the slice (prices up to and including the
+//     close at t, never later) and the events since its last OnBar, and
+//     may submit orders;
+//  7. market-on-close orders submitted in step 6 fill at the close at t;
+//     market orders wait for step 3 of a later step; Day orders whose bar
+//     has passed expire;
+//  8. the recorder appends equity, cash, exposure and drawdown.
+//
+// docs/execution.md describes the order kinds, the intrabar path and
+// every cost and margin model. With the zero Config beyond Cash and
+// Commission, none of them acts and a run is what it was before they
+// existed, bit for bit.
 //
 // No look-ahead by construction: the Context a strategy receives holds no
 // reference to the panel; its history windows end at the current step, and
@@ -30,6 +44,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -52,6 +67,31 @@ type Config struct {
 	// the strategy can read (warm-up) but no order fills and nothing is
 	// recorded before it. 0 = from the first bar.
 	Start int64
+
+	// Equity and Crypto are the trading terms (commission, slippage,
+	// borrow, funding, margin) of each asset class. The zero Terms cost
+	// nothing but Commission above and check no margin.
+	Equity, Crypto Terms
+	// Symbols replaces the class terms of single instruments, by symbol.
+	// A symbol the panel does not have is an error.
+	Symbols map[string]Terms
+	// CashRate is the annual interest earned on a positive cash balance
+	// and BorrowRate the annual interest paid on a negative one (ACT/360).
+	// The balance leaves out short-sale proceeds and the notional of
+	// perpetuals (see Funding).
+	CashRate, BorrowRate float64
+	// LimitFill says whether a resting limit needs the price to trade
+	// through it (Through, the default) or only to touch it.
+	LimitFill LimitRule
+	// BarDuration is the span a bar covers, for funding events (0 = one
+	// day: the daily bar of date D covers [D, D+1)).
+	BarDuration int64
+	// Splits, by symbol and in date order, adjust positions when the
+	// panel holds raw (unadjusted) prices. Leave nil with adjusted prices.
+	Splits map[string][]Split
+	// Env, when not nil, supplies per-instrument, per-time multipliers of
+	// slippage, spread, funding, borrow and volume (scenarios).
+	Env Env
 }
 
 // Validate checks the configuration and names the bad field.
@@ -62,7 +102,67 @@ func (c Config) Validate() error {
 	if c.Commission < 0 || math.IsNaN(float64(c.Commission)) || c.Commission >= 1e4 {
 		return fmt.Errorf("engine: Commission must be in [0, 10000) bps, got %g", float64(c.Commission))
 	}
+	for _, f := range []struct {
+		n string
+		v float64
+	}{{"CashRate", c.CashRate}, {"BorrowRate", c.BorrowRate}} {
+		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < -1 || f.v > 10 {
+			return fmt.Errorf("engine: %s = %g: want an annual rate in [-1, 10]", f.n, f.v)
+		}
+	}
+	if c.LimitFill > Touch {
+		return fmt.Errorf("engine: LimitFill = %d: want Through or Touch", c.LimitFill)
+	}
+	if c.BarDuration < 0 {
+		return fmt.Errorf("engine: BarDuration = %d: want >= 0", c.BarDuration)
+	}
+	if err := c.Equity.validate("Equity"); err != nil {
+		return err
+	}
+	if err := c.Crypto.validate("Crypto"); err != nil {
+		return err
+	}
+	for _, sym := range sortedKeys(c.Symbols) {
+		t := c.Symbols[sym]
+		if err := t.validate("Symbols[" + sym + "]"); err != nil {
+			return err
+		}
+	}
+	for _, sym := range sortedKeys(c.Splits) {
+		for k, sp := range c.Splits[sym] {
+			if !(sp.Ratio > 0) || math.IsInf(sp.Ratio, 0) {
+				return fmt.Errorf("engine: Splits[%s][%d]: ratio %g: want > 0", sym, k, sp.Ratio)
+			}
+			if k > 0 && sp.Time <= c.Splits[sym][k-1].Time {
+				return fmt.Errorf("engine: Splits[%s][%d]: not after the split before it", sym, k)
+			}
+		}
+	}
 	return nil
+}
+
+// validateFor checks the names in the configuration against the panel.
+func (c Config) validateFor(p *data.Panel) error {
+	for _, m := range []struct {
+		key  string
+		syms []string
+	}{{"Symbols", sortedKeys(c.Symbols)}, {"Splits", sortedKeys(c.Splits)}} {
+		for _, s := range m.syms {
+			if p.Index(s) < 0 {
+				return fmt.Errorf("engine: %s: unknown symbol %q (the panel has %v)", m.key, s, p.Symbols())
+			}
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Strategy reacts to one time slice at a time. OnBar may read the context
@@ -95,6 +195,16 @@ type Result struct {
 	FinalPrice []float64 // the last marks
 	Steps      int       // time slices replayed (bar-events = total bars)
 	BarEvents  int       // bars seen across all instruments
+
+	// Ledger holds every cost booked, in the order booked.
+	Ledger []Entry
+	// Costs sums the ledger by kind.
+	Costs CostBreakdown
+	// Events holds the run's events but fills (rejections, expiries,
+	// cancellations, margin calls, liquidations, recalls).
+	Events []Event
+	// Rejections, MarginCalls and Liquidations count those events.
+	Rejections, MarginCalls, Liquidations int
 }
 
 // ErrNoData is returned when the panel (after Start) has no bars.
@@ -105,6 +215,9 @@ var ErrNoData = errors.New("engine: no bars to replay")
 // panel saves the merge.
 func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, error) {
 	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if err := cfg.validateFor(p); err != nil {
 		return nil, err
 	}
 	if tl == nil {
@@ -139,18 +252,30 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 	for k := 0; k < first; k++ {
 		ctx.advance(k)
 		ctx.markClose(k)
+		ctx.prev = ctx.now
 	}
 	for k := first; k < tl.Len(); k++ {
 		ctx.advance(k)
+		ctx.applySplits()
+		if k > first {
+			ctx.accrue()
+		}
+		ctx.recall(k)
 		ctx.fillAtOpen(k)
+		ctx.fillResting(k)
+		ctx.checkMaintenance(k)
 		ctx.markClose(k)
+		ctx.settleFunding(k)
 		ctx.fillAtClose(k)
 		inst, _ := tl.Active(k)
 		slice = Slice{Step: k, Time: tl.Times[k], Active: inst}
 		if err := strat.OnBar(ctx, &slice); err != nil {
 			return nil, fmt.Errorf("engine: strategy at %s: %w", data.FormatDay(tl.Times[k]), err)
 		}
+		ctx.events = ctx.events[:0]
 		ctx.fillAtClose(k)
+		ctx.expire(k)
+		ctx.prev = ctx.now
 		res.BarEvents += len(inst)
 
 		eq := ctx.pf.Equity(ctx.price)
@@ -173,5 +298,9 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 	res.Portfolio = ctx.pf
 	res.FinalPrice = ctx.price
 	res.Steps = steps
+	res.Ledger = ctx.ledger
+	res.Costs = ctx.costs
+	res.Events = ctx.log
+	res.Rejections, res.MarginCalls, res.Liquidations = ctx.rejects, ctx.calls, ctx.liqs
 	return res, nil
 }

@@ -1,6 +1,8 @@
 package engine
 
-// OrderKind says how and when an order fills.
+// OrderKind says how and when an order fills. See docs/execution.md for the
+// intrabar path that decides when resting orders (Limit, Stop, StopLimit,
+// TrailingStop) fill inside a daily bar.
 type OrderKind uint8
 
 const (
@@ -12,6 +14,32 @@ const (
 	// (the current slice), if the instrument has a bar in it; otherwise at
 	// the close of the instrument's next bar.
 	MarketOnClose
+	// Limit rests at Order.Price and fills on a bar after the one it was
+	// submitted on, at the open when the open is already better than the
+	// limit (a gap), else at the limit price when the bar's path trades
+	// through it (or touches it, with Config.LimitTouch). A limit fill is a
+	// maker fill: no slippage, maker commission.
+	Limit
+	// Stop is a stop-market order: it triggers when the bar's path reaches
+	// Order.StopPrice (a buy stop at or above it, a sell stop at or below)
+	// and fills at the stop price plus slippage; a bar that opens beyond
+	// the stop (a gap) fills at the open, not at the stop.
+	Stop
+	// StopLimit triggers like Stop, then becomes a limit at Order.Price: it
+	// fills at the trigger price if that is at or within the limit,
+	// otherwise it rests as a limit for the rest of the path and later bars.
+	StopLimit
+	// TrailingStop is a stop whose level follows the best price since
+	// submission (the peak for a sell, the trough for a buy) at a distance
+	// of Order.Trail (money) or Order.TrailPct (fraction of the extreme).
+	// The extreme starts at the last close when it is submitted.
+	TrailingStop
+
+	// Liquidation marks fills forced by the margin model. Not submittable.
+	Liquidation
+	// Recall marks forced covers of a short whose borrow was recalled.
+	// Not submittable.
+	Recall
 )
 
 // String returns the kind's name as written in fills logs.
@@ -21,9 +49,25 @@ func (k OrderKind) String() string {
 		return "market"
 	case MarketOnClose:
 		return "market-on-close"
+	case Limit:
+		return "limit"
+	case Stop:
+		return "stop"
+	case StopLimit:
+		return "stop-limit"
+	case TrailingStop:
+		return "trailing-stop"
+	case Liquidation:
+		return "liquidation"
+	case Recall:
+		return "recall"
 	}
 	return "unknown"
 }
+
+// resting reports whether orders of the kind wait for a price on the
+// intrabar path (as opposed to filling at an open or a close).
+func (k OrderKind) resting() bool { return k >= Limit && k <= TrailingStop }
 
 // Sizing says what an order's Amount means.
 type Sizing uint8
@@ -39,8 +83,22 @@ const (
 	// close it was decided on and the open it fills at.
 	TargetWeight
 	// TargetValue: Amount is the position's target market value in money
-	// (signed), sized at the fill price.
+	// (signed), sized at the fill price. A TargetValue of 0 closes the
+	// position, whatever its side (brackets use it).
 	TargetValue
+)
+
+// TimeInForce says how long an unfilled order stays pending.
+type TimeInForce uint8
+
+const (
+	// GTC (the zero value): good till cancelled.
+	GTC TimeInForce = iota
+	// Day: the order expires at the end of the first bar of its
+	// instrument on which it could fill (for a market-on-close order, the
+	// current bar when the instrument has one); an unfilled remainder is
+	// reported as an EventExpired.
+	Day
 )
 
 // Order is a request to trade one instrument.
@@ -51,8 +109,22 @@ type Order struct {
 	Amount     float64 // quantity, weight or value, per Sizing
 	Tag        string  // carried to the fill, e.g. "rebalance"
 
-	id   OrderID
-	step int // the step it was submitted in
+	// Price is the limit price of Limit and StopLimit orders (> 0).
+	Price float64
+	// StopPrice is the trigger of Stop and StopLimit orders (> 0).
+	StopPrice float64
+	// Trail and TrailPct set a TrailingStop's distance from the extreme:
+	// exactly one must be > 0 (TrailPct in (0, 1)).
+	Trail, TrailPct float64
+	// TIF is GTC (default) or Day.
+	TIF TimeInForce
+
+	id        OrderID
+	step      int     // the step it was submitted (or replaced) in
+	oco       OrderID // the other leg of a one-cancels-other pair, 0 none
+	triggered bool    // a stop that has triggered (StopLimit: now a limit)
+	extreme   float64 // TrailingStop: best price seen since submission
+	done      bool    // filled, cancelled or expired: leaves the pending list
 }
 
 // OrderID identifies a submitted order within a run.
@@ -60,3 +132,107 @@ type OrderID int64
 
 // ID returns the order's id (0 before it is submitted).
 func (o *Order) ID() OrderID { return o.id }
+
+// EventKind says what an Event reports.
+type EventKind uint8
+
+const (
+	// EventFill: an order (or part of it) filled; Qty and Price as in the
+	// Fill, Remaining is what is left pending (0 when complete).
+	EventFill EventKind = iota + 1
+	// EventRejected: the order (or, for Qty ≠ 0, that part of it) was
+	// refused; Reason says why.
+	EventRejected
+	// EventExpired: a Day order's unfilled remainder lapsed.
+	EventExpired
+	// EventCancelled: the order was cancelled by the engine (the other leg
+	// of a one-cancels-other pair filled). Strategy cancels are silent.
+	EventCancelled
+	// EventMarginCall: account equity at the bar's worst prices fell below
+	// the maintenance requirement (Qty = equity, Price = requirement).
+	EventMarginCall
+	// EventLiquidation: a position was force-closed after a margin call.
+	EventLiquidation
+	// EventRecall: a short was force-covered because its borrow was
+	// recalled.
+	EventRecall
+)
+
+// String names the kind.
+func (k EventKind) String() string {
+	switch k {
+	case EventFill:
+		return "fill"
+	case EventRejected:
+		return "rejected"
+	case EventExpired:
+		return "expired"
+	case EventCancelled:
+		return "cancelled"
+	case EventMarginCall:
+		return "margin_call"
+	case EventLiquidation:
+		return "liquidation"
+	case EventRecall:
+		return "recall"
+	}
+	return "unknown"
+}
+
+// Reason says why an order was rejected or cancelled.
+type Reason uint8
+
+const (
+	ReasonNone Reason = iota
+	// ReasonBuyingPower: the fill would raise the initial-margin
+	// requirement above equity.
+	ReasonBuyingPower
+	// ReasonBorrowUnavailable: the fill would open or extend a short in an
+	// instrument that cannot be borrowed (Borrow.Unavailable, or recalled).
+	ReasonBorrowUnavailable
+	// ReasonInvalidPrice: a limit, stop or trail that is NaN, infinite or
+	// not positive (or a TrailPct outside (0, 1)).
+	ReasonInvalidPrice
+	// ReasonOCO: the other leg of a one-cancels-other pair filled.
+	ReasonOCO
+	// ReasonMaintenance: margin call / liquidation.
+	ReasonMaintenance
+	// ReasonRecalled: the borrow was recalled.
+	ReasonRecalled
+)
+
+// String names the reason.
+func (r Reason) String() string {
+	switch r {
+	case ReasonNone:
+		return ""
+	case ReasonBuyingPower:
+		return "insufficient buying power"
+	case ReasonBorrowUnavailable:
+		return "borrow unavailable"
+	case ReasonInvalidPrice:
+		return "invalid price"
+	case ReasonOCO:
+		return "one-cancels-other"
+	case ReasonMaintenance:
+		return "below maintenance margin"
+	case ReasonRecalled:
+		return "borrow recalled"
+	}
+	return "unknown"
+}
+
+// Event is something the broker did that a strategy may react to: fills,
+// rejections, expiries, margin calls, liquidations, recalls. A strategy
+// reads them through Context.Events; the run keeps every event but fills
+// (which are in Result.Fills) in Result.Events.
+type Event struct {
+	Kind       EventKind
+	Time       int64 // the step's time
+	Order      OrderID
+	Instrument int // −1 for account-level events (margin calls)
+	Qty        float64
+	Price      float64
+	Remaining  float64 // EventFill: quantity still pending
+	Reason     Reason
+}

@@ -12,6 +12,11 @@ type Portfolio struct {
 	Realized []float64 // realized PnL per instrument, before commissions
 	// Commission is the total commission paid.
 	Commission float64
+	// Charges is the total of the other costs taken from cash: borrow
+	// fees, funding, interest (income counts negative) and liquidation
+	// fees. Equity = initial cash + Σ realized + unrealized − Commission −
+	// Charges (slippage is in the fill prices, hence in the PnL).
+	Charges float64
 	// CostBasis of the open positions is Σ Qty × AvgCost.
 }
 
@@ -54,6 +59,12 @@ func (p *Portfolio) apply(i int, qty, price, commission float64) {
 		p.AvgCost[i] = price
 	}
 	p.Qty[i] = q1
+}
+
+// charge takes amount (> 0 a cost, < 0 income) from cash.
+func (p *Portfolio) charge(amount float64) {
+	p.Cash -= amount
+	p.Charges += amount
 }
 
 // Equity is cash + Σ quantity × price, summed in instrument order.

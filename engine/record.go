@@ -25,4 +25,13 @@ type Fill struct {
 	Commission float64 // money paid, ≥ 0
 	Kind       OrderKind
 	Tag        string // free text set by the strategy (e.g. "rebalance", "tranche 2")
+	// Order is the order that filled (0 for liquidations and recalls).
+	Order OrderID
+	// Slippage is the money the execution price cost against the
+	// reference price (open, close, stop) it came from: Qty × (Price −
+	// reference), ≥ 0; spread and impact included. It is already in Price.
+	Slippage float64
+	// Fee is a liquidation fee, paid in cash beside the commission: cash
+	// moves by −Qty × Price − Commission − Fee.
+	Fee float64
 }

@@ -1,0 +1,149 @@
+package data
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FundingSeries is a perpetual future's funding history, in time order:
+// at Times[k] a position pays quantity × price × Rates[k] (rates are per
+// funding interval, as fractions: 0.0001 = 0.01%; positive = longs pay
+// shorts). Marks are the exchange's mark prices where the file has them,
+// NaN where it has none. The engine takes Times and Rates as its
+// Funding.Times and Funding.Rates.
+type FundingSeries struct {
+	Symbol string // canonical symbol: BTCUSDT, BTC-USDT-SWAP → BTC
+	Raw    string // the symbol as written in the file
+	Source string // the file it was read from
+	Times  []int64
+	Rates  []float64
+	Marks  []float64
+}
+
+// Len is the number of funding events.
+func (f *FundingSeries) Len() int { return len(f.Times) }
+
+// ReadFunding reads a funding-rate CSV file (see ParseFunding).
+func ReadFunding(path string) (*FundingSeries, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	defer fh.Close()
+	return ParseFunding(fh, path)
+}
+
+// ParseFunding parses the funding layout
+//
+//	funding_time_utc,symbol,funding_rate[,mark_price]
+//
+// (columns found by header name, in any order; others are ignored):
+// funding_time_utc is an RFC 3339 UTC time, with or without fractional
+// seconds (2019-09-10T08:00:00Z, 2026-06-29T00:00:00.006000Z); the rate is
+// a decimal fraction; an empty mark price is NaN. Rows are returned sorted
+// by time. Errors name the file and line: a missing column, an unparsable
+// time or rate, a NaN or infinite rate, a second symbol in one file, a
+// duplicated time, no rows.
+func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if err == io.EOF {
+		return nil, &RowError{File: name, Msg: "empty file (want a header funding_time_utc,symbol,funding_rate)"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: %s: %w", name, err)
+	}
+	col := map[string]int{}
+	for k, h := range head {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = k
+	}
+	need := []string{"funding_time_utc", "symbol", "funding_rate"}
+	idx := make([]int, 3)
+	for k, n := range need {
+		c, ok := col[n]
+		if !ok {
+			return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("no %s column (header %q; want funding_time_utc,symbol,funding_rate[,mark_price])", n, strings.Join(head, ","))}
+		}
+		idx[k] = c
+	}
+	markCol, hasMark := col["mark_price"]
+	type ev struct {
+		t          int64
+		rate, mark float64
+		line       int
+	}
+	var evs []ev
+	out := &FundingSeries{Source: name}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &RowError{File: name, Row: pe.Line, Msg: pe.Err.Error()}
+			}
+			return nil, fmt.Errorf("data: %s: %w", name, err)
+		}
+		field := func(c int) string {
+			if c < len(rec) {
+				return strings.TrimSpace(rec[c])
+			}
+			return ""
+		}
+		ts, err := time.Parse(time.RFC3339Nano, field(idx[0]))
+		if err != nil {
+			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_time_utc %q is not an RFC 3339 time (2019-09-10T08:00:00Z)", field(idx[0]))}
+		}
+		sym := field(idx[1])
+		if sym == "" {
+			return nil, &RowError{File: name, Row: line, Msg: "symbol is empty"}
+		}
+		if out.Raw == "" {
+			out.Raw = sym
+		} else if sym != out.Raw {
+			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("symbol %q differs from %q above (one symbol per file)", sym, out.Raw)}
+		}
+		rate, err := strconv.ParseFloat(field(idx[2]), 64)
+		if err != nil || math.IsNaN(rate) || math.IsInf(rate, 0) {
+			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_rate %q is not a finite number", field(idx[2]))}
+		}
+		mark := math.NaN()
+		if hasMark {
+			if m := field(markCol); m != "" {
+				mark, err = strconv.ParseFloat(m, 64)
+				if err != nil || !(mark > 0) || math.IsInf(mark, 0) {
+					return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("mark_price %q is not a positive number", m)}
+				}
+			}
+		}
+		evs = append(evs, ev{ts.UTC().UnixNano(), rate, mark, line})
+	}
+	if len(evs) == 0 {
+		return nil, &RowError{File: name, Msg: "no funding rows"}
+	}
+	sort.SliceStable(evs, func(a, b int) bool { return evs[a].t < evs[b].t })
+	out.Times = make([]int64, len(evs))
+	out.Rates = make([]float64, len(evs))
+	out.Marks = make([]float64, len(evs))
+	for k, e := range evs {
+		if k > 0 && e.t == evs[k-1].t {
+			return nil, &RowError{File: name, Row: e.line, Msg: fmt.Sprintf("duplicate funding time %s (also at line %d)", time.Unix(0, e.t).UTC().Format(time.RFC3339Nano), evs[k-1].line)}
+		}
+		out.Times[k], out.Rates[k], out.Marks[k] = e.t, e.rate, e.mark
+	}
+	out.Symbol = CanonicalSymbol(strings.TrimSuffix(strings.ToUpper(out.Raw), "-SWAP"))
+	return out, nil
+}

@@ -1,0 +1,82 @@
+package data
+
+import (
+	"errors"
+	"math"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestParseFunding(t *testing.T) {
+	in := "funding_time_utc,symbol,funding_rate,mark_price\n" +
+		"2019-09-10T16:00:00Z,BTCUSDT,-0.0002,10100.5\n" +
+		"2019-09-10T08:00:00Z,BTCUSDT,0.0001,\n" + // out of order: sorted
+		"2026-06-29T00:00:00.006000Z,BTCUSDT,3.112e-05,59550.3\n"
+	f, err := ParseFunding(strings.NewReader(in), "f.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Symbol != "BTC" || f.Raw != "BTCUSDT" || f.Len() != 3 {
+		t.Fatalf("%+v", f)
+	}
+	t0 := Day(2019, 9, 10) + 8*3600e9
+	if f.Times[0] != t0 || f.Times[1] != t0+8*3600e9 || f.Rates[0] != 0.0001 || f.Rates[1] != -0.0002 {
+		t.Fatalf("times %v rates %v", f.Times, f.Rates)
+	}
+	if !math.IsNaN(f.Marks[0]) || f.Marks[1] != 10100.5 {
+		t.Fatalf("marks %v", f.Marks)
+	}
+	// 6 ms past midnight, as Binance writes it.
+	if f.Times[2] != Day(2026, 6, 29)+6e6 {
+		t.Fatalf("fractional time %d", f.Times[2]-Day(2026, 6, 29))
+	}
+	// OKX swap names and no mark column.
+	g, err := ParseFunding(strings.NewReader("funding_time_utc,symbol,funding_rate\n2026-03-16T08:00:00Z,BTC-USDT-SWAP,7.8885664794e-05\n"), "okx.csv")
+	if err != nil || g.Symbol != "BTC" || !math.IsNaN(g.Marks[0]) {
+		t.Fatalf("%+v %v", g, err)
+	}
+}
+
+func TestParseFundingErrorsNameFileAndLine(t *testing.T) {
+	h := "funding_time_utc,symbol,funding_rate\n"
+	for _, tc := range []struct{ in, want string }{
+		{"", "f.csv: empty file"},
+		{"time,symbol,rate\n", "f.csv:1: no funding_time_utc column"},
+		{h + "2019-09-10T08:00:00Z,BTCUSDT,0.0001\n2019-09-10 16:00,BTCUSDT,0.0001\n", "f.csv:3: funding_time_utc \"2019-09-10 16:00\""},
+		{h + "2019-09-10T08:00:00Z,BTCUSDT,abc\n", "f.csv:2: funding_rate \"abc\""},
+		{h + "2019-09-10T08:00:00Z,BTCUSDT,NaN\n", "f.csv:2: funding_rate \"NaN\""},
+		{h + "2019-09-10T08:00:00Z,BTCUSDT,0.1\n2019-09-10T16:00:00Z,ETHUSDT,0.1\n", "f.csv:3: symbol \"ETHUSDT\" differs"},
+		{h + "2019-09-10T08:00:00Z,BTCUSDT,0.1\n2019-09-10T08:00:00Z,BTCUSDT,0.2\n", "f.csv:3: duplicate funding time 2019-09-10T08:00:00Z (also at line 2)"},
+		{h, "f.csv: no funding rows"},
+	} {
+		_, err := ParseFunding(strings.NewReader(tc.in), "f.csv")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("input %q: error %v, want %q", tc.in, err, tc.want)
+		}
+		if err != nil && !errors.Is(err, ErrInvalid) {
+			t.Errorf("input %q: %v does not wrap ErrInvalid", tc.in, err)
+		}
+	}
+}
+
+// The shared Binance BTCUSDT history, when it is beside the checkout:
+// 8-hourly since 2019-09-10, sorted, every rate finite.
+func TestReadSharedFundingFile(t *testing.T) {
+	path := "../../shared/data/other/funding/binance_usdm_BTCUSDT_funding.csv"
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("shared funding data not present")
+	}
+	f, err := ReadFunding(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Symbol != "BTC" || f.Len() != 7452 || f.Times[0] != Day(2019, 9, 10)+8*3600e9 {
+		t.Fatalf("symbol %s, %d events, first %d", f.Symbol, f.Len(), f.Times[0])
+	}
+	for k := 1; k < f.Len(); k++ {
+		if f.Times[k] <= f.Times[k-1] {
+			t.Fatalf("event %d out of order", k)
+		}
+	}
+}
