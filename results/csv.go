@@ -14,7 +14,7 @@ import (
 // a file have the same header.
 var (
 	curveColumns = [...]string{"time", "equity", "cash", "gross", "net", "drawdown"}
-	fillColumns  = [...]string{"time", "symbol", "side", "qty", "price", "notional", "commission", "kind", "tag"}
+	fillColumns  = [...]string{"time", "symbol", "side", "qty", "price", "notional", "commission", "kind", "tag", "slippage", "fee"}
 )
 
 const (
@@ -108,7 +108,9 @@ func WriteCurveCSV(w io.Writer, c *engine.Curve) error {
 // WriteFillsCSV writes fills as CSV with a header row and the columns time,
 // symbol, side (buy or sell, see [Side]), qty (signed, as in [engine.Fill]),
 // price, notional (signed, see [Notional]), commission, kind (the
-// [engine.OrderKind] name) and tag. Fills are written in the order given.
+// [engine.OrderKind] name), tag, slippage (money the execution price cost,
+// already in price) and fee (a liquidation fee, paid beside the
+// commission). Fills are written in the order given.
 func WriteFillsCSV(w io.Writer, fills []engine.Fill) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(fillColumns[:]); err != nil {
@@ -131,6 +133,8 @@ func WriteFillsCSV(w io.Writer, fills []engine.Fill) error {
 		rec[6] = formatFloat(f.Commission)
 		rec[7] = f.Kind.String()
 		rec[8] = f.Tag
+		rec[9] = formatFloat(f.Slippage)
+		rec[10] = formatFloat(f.Fee)
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("results: fills csv: %w", err)
 		}

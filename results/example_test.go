@@ -39,9 +39,9 @@ func ExampleWriteFillsCSV() {
 		fmt.Println(err)
 	}
 	// Output:
-	// time,symbol,side,qty,price,notional,commission,kind,tag
-	// 2024-01-02,NVDA,buy,10,495.5,4955,1,market,tranche 1
-	// 2024-01-03,TAO-USD,sell,-2.5,300,-750,0,market-on-close,"hedge, short"
+	// time,symbol,side,qty,price,notional,commission,kind,tag,slippage,fee
+	// 2024-01-02,NVDA,buy,10,495.5,4955,1,market,tranche 1,0,0
+	// 2024-01-03,TAO-USD,sell,-2.5,300,-750,0,market-on-close,"hedge, short",0,0
 }
 
 func ExampleWriteManifest() {

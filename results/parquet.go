@@ -40,6 +40,8 @@ var (
 		{Name: "commission", Type: arrow.PrimitiveTypes.Float64},
 		{Name: "kind", Type: arrow.BinaryTypes.String},
 		{Name: "tag", Type: arrow.BinaryTypes.String},
+		{Name: "slippage", Type: arrow.PrimitiveTypes.Float64},
+		{Name: "fee", Type: arrow.PrimitiveTypes.Float64},
 	}, nil)
 )
 
@@ -66,12 +68,13 @@ func WriteCurveParquet(w io.Writer, c *engine.Curve) error {
 
 // WriteFillsParquet writes fills as a Parquet file with the columns of
 // [WriteFillsCSV]: time (timestamp[ns, UTC]), symbol, side, qty, price,
-// notional, commission, kind and tag. It does not close w.
+// notional, commission, kind, tag, slippage and fee. It does not close w.
 func WriteFillsParquet(w io.Writer, fills []engine.Fill) error {
 	mem := memory.DefaultAllocator
 	n := len(fills)
 	times := make([]int64, n)
 	qty, price, notional, commission := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	slip, fee := make([]float64, n), make([]float64, n)
 	symbol, side, kind, tag := array.NewStringBuilder(mem), array.NewStringBuilder(mem), array.NewStringBuilder(mem), array.NewStringBuilder(mem)
 	defer symbol.Release()
 	defer side.Release()
@@ -81,6 +84,7 @@ func WriteFillsParquet(w io.Writer, fills []engine.Fill) error {
 		f := &fills[i]
 		times[i] = f.Time
 		qty[i], price[i], notional[i], commission[i] = f.Qty, f.Price, Notional(f), f.Commission
+		slip[i], fee[i] = f.Slippage, f.Fee
 		symbol.Append(f.Symbol)
 		side.Append(Side(f))
 		kind.Append(f.Kind.String())
@@ -96,6 +100,8 @@ func WriteFillsParquet(w io.Writer, fills []engine.Fill) error {
 		float64Array(commission),
 		kind.NewArray(),
 		tag.NewArray(),
+		float64Array(slip),
+		float64Array(fee),
 	}
 	if err := writeParquet(w, fillSchema, cols, int64(n)); err != nil {
 		return fmt.Errorf("results: fills parquet: %w", err)

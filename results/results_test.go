@@ -127,7 +127,7 @@ func TestFillsCSVRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(recs[0], ","), "time,symbol,side,qty,price,notional,commission,kind,tag"; got != want {
+	if got, want := strings.Join(recs[0], ","), "time,symbol,side,qty,price,notional,commission,kind,tag,slippage,fee"; got != want {
 		t.Fatalf("header %q, want %q", got, want)
 	}
 	if len(recs)-1 != len(fills) {

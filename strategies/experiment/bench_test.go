@@ -57,7 +57,7 @@ func BenchmarkSweep200(b *testing.B) {
 			b.ReportAllocs()
 			for n := 0; n < b.N; n++ {
 				err := parallel(context.Background(), len(specs), workers, nil, func(i int) error {
-					res, _, err := f.runOne(p, tl, 0, "pair-hedge", specs[i], uint64(i))
+					res, _, err := f.runOne(engine.Config{Cash: 1e6, Commission: 5, Seed: uint64(i)}, p, tl, "pair-hedge", specs[i])
 					if err == nil {
 						_ = Measure(res, 365)
 					}
@@ -81,7 +81,7 @@ func BenchmarkMonteCarloPairHedge(b *testing.B) {
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			f := &File{Cash: 1e6, CommissionBps: 5, Seed: 1, MonteCarlo: &MonteCarloSpec{Paths: 1000, Days: 2520, MeanBlock: 10}}
-			m := &Market{Panel: p, Timeline: engine.NewTimeline(p), PeriodsPerYear: 365}
+			m := &Market{Panel: p, Timeline: engine.NewTimeline(p), PeriodsPerYear: 365, Base: engine.Config{Cash: 1e6, Commission: 5}}
 			specs := []RunSpec{{Key: "hedge", Strategy: "hedge", Type: "pair-hedge", Params: params}}
 			b.ReportAllocs()
 			for n := 0; n < b.N; n++ {

@@ -46,7 +46,13 @@ type File struct {
 	// splits and dividends are not price moves) or "raw".
 	Prices string `toml:"prices"`
 
-	Data     DataSpec       `toml:"data"`
+	Data DataSpec `toml:"data"`
+	// Costs sets the execution and carrying-cost models and margin per
+	// asset class and per instrument (see CostsSpec); absent, the only
+	// cost is commission_bps.
+	Costs CostsSpec `toml:"costs"`
+	// Splits adjusts positions on split dates when prices = "raw".
+	Splits   []SplitSpec    `toml:"splits"`
 	Strategy []StrategySpec `toml:"strategy"`
 	// Scenarios names scenarios to replay every run under, beside the
 	// unshocked baseline: names from the built-in library

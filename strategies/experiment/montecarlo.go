@@ -136,7 +136,9 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		}
 		tl := engine.NewTimeline(p.Panel)
 		for i, r := range runs {
-			res, _, err := f.runOne(p.Panel, tl, 0, r.Type, r.Params, engine.SeedFor(f.Seed, fmt.Sprintf("mc-%d-%s", p.Index, r.Key)))
+			cfg := withEnv(m.Base, p.Panel, p.Env)
+			cfg.Seed = engine.SeedFor(f.Seed, fmt.Sprintf("mc-%d-%s", p.Index, r.Key))
+			res, _, err := f.runOne(cfg, p.Panel, tl, r.Type, r.Params)
 			if err != nil {
 				return fmt.Errorf("montecarlo path %d, run %s: %w", p.Index, r.Key, err)
 			}

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -79,6 +80,9 @@ type Market struct {
 	PeriodsPerYear float64
 	Calendar       string
 	Inputs         []results.Input
+	// Base is the engine configuration every run starts from: cash,
+	// commission, cost and margin terms, financing, splits.
+	Base engine.Config
 }
 
 // Prepare loads the data the experiment's runs need.
@@ -128,7 +132,16 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatDay(tl.Times[tl.Len()-1]))
 	}
 	ppy, calendar := periodsPerYear(p)
-	return &Market{Panel: p, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, Inputs: inputs}, nil
+	base, err := f.engineBase(func(sym string) (data.Class, bool) {
+		if i := p.Index(sym); i >= 0 {
+			return p.Series[i].Class, true
+		}
+		return 0, false
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Market{Panel: p, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, Inputs: inputs, Base: base}, nil
 }
 
 // Execute loads the data, runs every run of the experiment in parallel and
@@ -174,7 +187,9 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	err = parallel(ctx, len(runs), opt.Workers, opt.Progress, func(i int) error {
 		r := &runs[i]
 		v := &views[r.View]
-		res, stats, err := f.runOne(v.Panel, v.Timeline, m.Start, r.Type, r.Params, r.Seed)
+		cfg := withEnv(m.Base, v.Panel, v.Env)
+		cfg.Seed, cfg.Start = r.Seed, m.Start
+		res, stats, err := f.runOne(cfg, v.Panel, v.Timeline, r.Type, r.Params)
 		if err != nil {
 			return fmt.Errorf("run %s: %w", r.Key, err)
 		}
@@ -236,17 +251,15 @@ func (o Options) withDefaults() Options {
 // runOne builds a fresh strategy and replays the panel through it. The
 // statistics of a strategy that reports some (strategies.Reporter) come
 // back beside the result.
-func (f *File) runOne(p *data.Panel, tl *engine.Timeline, start int64, typ string, params strategies.Params, seed uint64) (*engine.Result, map[string]float64, error) {
+//
+// cfg is the market's base configuration (Market.Base) with the run's
+// Seed, Start and Env set.
+func (f *File) runOne(cfg engine.Config, p *data.Panel, tl *engine.Timeline, typ string, params strategies.Params) (*engine.Result, map[string]float64, error) {
 	s, err := strategies.Builtins().New(typ, params)
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := engine.Run(p, tl, s, engine.Config{
-		Cash:       f.Cash,
-		Commission: engine.BasisPoints(f.CommissionBps),
-		Seed:       seed,
-		Start:      start,
-	})
+	res, err := engine.Run(p, tl, s, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -318,6 +331,25 @@ type RunMetrics struct {
 	Fills       int     `json:"fills"`
 	Commission  float64 `json:"commission_paid"`
 	FinalEquity float64 `json:"final_equity"`
+	// Costs breaks down every cost the broker booked (money, positive =
+	// paid); Total is the PnL they took.
+	Costs        Costs `json:"costs"`
+	Rejections   int   `json:"rejections"`
+	MarginCalls  int   `json:"margin_calls"`
+	Liquidations int   `json:"liquidations"`
+}
+
+// Costs is engine.CostBreakdown for JSON.
+type Costs struct {
+	Commission     float64 `json:"commission"`
+	Slippage       float64 `json:"slippage"`
+	Spread         float64 `json:"spread"`
+	Impact         float64 `json:"impact"`
+	Borrow         float64 `json:"borrow"`
+	Funding        float64 `json:"funding"`
+	Interest       float64 `json:"interest"`
+	LiquidationFee float64 `json:"liquidation_fees"`
+	Total          float64 `json:"total"`
 }
 
 // Measure computes a run's metrics from its equity curve.
@@ -327,7 +359,11 @@ func Measure(res *engine.Result, ppy float64) RunMetrics {
 	for k := 1; k < len(eq); k++ {
 		rets = append(rets, eq[k]/eq[k-1]-1)
 	}
-	m := RunMetrics{Summary: metrics.Summarize(rets, ppy, nil), Fills: len(res.Fills), Commission: res.Portfolio.Commission}
+	c := res.Costs
+	m := RunMetrics{Summary: metrics.Summarize(rets, ppy, nil), Fills: len(res.Fills), Commission: res.Portfolio.Commission,
+		Costs: Costs{Commission: c.Commission, Slippage: c.Slippage, Spread: c.Spread, Impact: c.Impact, Borrow: c.Borrow,
+			Funding: c.Funding, Interest: c.Interest, LiquidationFee: c.LiquidationFee, Total: c.Total()},
+		Rejections: res.Rejections, MarginCalls: res.MarginCalls, Liquidations: res.Liquidations}
 	if len(eq) > 0 {
 		m.FinalEquity = eq[len(eq)-1]
 	}
@@ -392,4 +428,26 @@ func ValidMetric(name string) error {
 		}
 	}
 	return fmt.Errorf("unknown metric %q (known: %v)", name, MetricNames)
+}
+
+// MarshalJSON writes the summary's metrics (non-finite values as null)
+// beside the run's counts and costs. Without it the embedded Summary's
+// MarshalJSON would be promoted and hide the other fields.
+func (m RunMetrics) MarshalJSON() ([]byte, error) {
+	b, err := m.Summary.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	out["fills"] = m.Fills
+	out["commission_paid"] = m.Commission
+	out["final_equity"] = m.FinalEquity
+	out["costs"] = m.Costs
+	out["rejections"] = m.Rejections
+	out["margin_calls"] = m.MarginCalls
+	out["liquidations"] = m.Liquidations
+	return json.Marshal(out)
 }

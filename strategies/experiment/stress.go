@@ -63,7 +63,9 @@ type StressRow struct {
 	MaxDrawdown   float64
 	WorstDay      float64 // the worst one-step return
 	Fills         int
-	Costs         float64 // commission paid (and every other cost the broker books)
+	Costs         float64 // every cost the broker booked (commission, slippage, borrow, funding, …)
+	MarginCalls   int
+	Liquidations  int
 	// LongLegPnLVsBaseline is the long leg alone's loss to the scenario
 	// (pair hedges only; NaN otherwise), and HedgeEffectiveness is
 	// 1 − PnLVsBaseline / LongLegPnLVsBaseline: the share of the long leg's
@@ -117,7 +119,7 @@ func StressTable(o *Outcome) *Stress {
 		row := StressRow{Run: r.Base, Strategy: r.Strategy, Scenario: o.Views[r.View].Name(), Probability: math.NaN(),
 			PnL: pnl, PnLVsBaseline: r.Metrics.FinalEquity - base.Metrics.FinalEquity,
 			TotalReturn: r.Metrics.TotalReturn, MaxDrawdown: r.Metrics.MaxDrawdown, WorstDay: r.Metrics.WorstPeriod,
-			Fills: r.Metrics.Fills, Costs: r.Metrics.Commission,
+			Fills: r.Metrics.Fills, Costs: r.Metrics.Costs.Total, MarginCalls: r.Metrics.MarginCalls, Liquidations: r.Metrics.Liquidations,
 			LongLegPnLVsBaseline: math.NaN(), HedgeEffectiveness: math.NaN(), VarianceReduction: math.NaN()}
 		if s := o.Views[r.View].Scenario; s != nil && s.Probability > 0 {
 			row.Probability = s.Probability
@@ -194,13 +196,14 @@ func writeStress(f *File, o *Outcome) error {
 	st := o.Stress
 	n := len(st.Rows)
 	run, strat, scen := make([]string, n), make([]string, n), make([]string, n)
-	fills := make([]int64, n)
+	fills, calls, liqs := make([]int64, n), make([]int64, n), make([]int64, n)
 	cols := make([][]float64, 11)
 	for j := range cols {
 		cols[j] = make([]float64, n)
 	}
 	for i, r := range st.Rows {
 		run[i], strat[i], scen[i], fills[i] = r.Run, r.Strategy, r.Scenario, int64(r.Fills)
+		calls[i], liqs[i] = int64(r.MarginCalls), int64(r.Liquidations)
 		for j, v := range []float64{r.Probability, r.PnL, r.PnLVsBaseline, r.TotalReturn, r.MaxDrawdown, r.WorstDay, r.Costs,
 			r.LongLegPnLVsBaseline, r.HedgeEffectiveness, r.VarianceReduction, r.PnLVsBaseline / f.Cash} {
 			cols[j][i] = v
@@ -212,7 +215,8 @@ func writeStress(f *File, o *Outcome) error {
 	for j, name := range names {
 		tab.Columns = append(tab.Columns, results.Column{Name: name, Floats: cols[j]})
 	}
-	tab.Columns = append(tab.Columns, results.Column{Name: "fills", Ints: fills})
+	tab.Columns = append(tab.Columns, results.Column{Name: "fills", Ints: fills}, results.Column{Name: "margin_calls", Ints: calls},
+		results.Column{Name: "liquidations", Ints: liqs})
 	ne := len(st.Expected)
 	er, es, ws := make([]string, ne), make([]string, ne), make([]string, ne)
 	ep, pt, wp := make([]float64, ne), make([]float64, ne), make([]float64, ne)

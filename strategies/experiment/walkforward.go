@@ -151,7 +151,9 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 		j := jobs[i]
 		cand := &out[j.s].Candidates[j.c]
 		cu := cuts[2*j.k]
-		res, _, err := f.runOne(cu.p, cu.tl, wins[j.k].ISStart, cand.Type, cand.Params, engine.SeedFor(f.Seed, fmt.Sprintf("wf-is-%d-%s", j.k, cand.Key)))
+		cfg := m.Base
+		cfg.Seed, cfg.Start = engine.SeedFor(f.Seed, fmt.Sprintf("wf-is-%d-%s", j.k, cand.Key)), wins[j.k].ISStart
+		res, _, err := f.runOne(cfg, cu.p, cu.tl, cand.Type, cand.Params)
 		if err != nil {
 			return fmt.Errorf("walkforward window %d in sample, %s: %w", j.k+1, cand.Key, err)
 		}
@@ -183,7 +185,9 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 		s, k := i/len(wins), i%len(wins)
 		cand := &out[s].Candidates[out[s].Chosen[k]]
 		cu := cuts[2*k+1]
-		res, _, err := f.runOne(cu.p, cu.tl, wins[k].OOSStart, cand.Type, cand.Params, engine.SeedFor(f.Seed, fmt.Sprintf("wf-oos-%d-%s", k, cand.Key)))
+		cfg := m.Base
+		cfg.Seed, cfg.Start = engine.SeedFor(f.Seed, fmt.Sprintf("wf-oos-%d-%s", k, cand.Key)), wins[k].OOSStart
+		res, _, err := f.runOne(cfg, cu.p, cu.tl, cand.Type, cand.Params)
 		if err != nil {
 			return fmt.Errorf("walkforward window %d out of sample, %s: %w", k+1, cand.Key, err)
 		}

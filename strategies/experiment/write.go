@@ -148,7 +148,8 @@ func RunsTable(o *Outcome) *results.Table {
 	for j := range sweptCols {
 		sweptCols[j] = make([]string, n)
 	}
-	fills := make([]int64, n)
+	fills, rej, calls, liqs := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	costs := make([]float64, n)
 	mcols := make([][]float64, len(MetricNames)+1)
 	for j := range mcols {
 		mcols[j] = make([]float64, n)
@@ -166,6 +167,8 @@ func RunsTable(o *Outcome) *results.Table {
 		}
 		mcols[len(MetricNames)][i] = r.Metrics.Commission
 		fills[i] = int64(r.Metrics.Fills)
+		costs[i] = r.Metrics.Costs.Total
+		rej[i], calls[i], liqs[i] = int64(r.Metrics.Rejections), int64(r.Metrics.MarginCalls), int64(r.Metrics.Liquidations)
 	}
 	t := &results.Table{Columns: []results.Column{
 		{Name: "key", Strings: key}, {Name: "strategy", Strings: strat}, {Name: "type", Strings: typ},
@@ -179,7 +182,11 @@ func RunsTable(o *Outcome) *results.Table {
 	}
 	t.Columns = append(t.Columns,
 		results.Column{Name: "commission_paid", Floats: mcols[len(MetricNames)]},
-		results.Column{Name: "fills", Ints: fills})
+		results.Column{Name: "fills", Ints: fills},
+		results.Column{Name: "total_costs", Floats: costs},
+		results.Column{Name: "rejections", Ints: rej},
+		results.Column{Name: "margin_calls", Ints: calls},
+		results.Column{Name: "liquidations", Ints: liqs})
 	return t
 }
 

@@ -1,0 +1,263 @@
+package experiment
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/scenarios"
+)
+
+// CostSpec is one set of trading terms in the experiment file: the
+// [costs.equity] and [costs.crypto] tables (per asset class) and the
+// [costs.symbols.SYM] tables (one instrument: its class's terms with the
+// keys given here replaced). Every key is optional; rates are fractions,
+// *_bps keys basis points. docs/execution.md gives each model's formula.
+type CostSpec struct {
+	CommissionBps *float64 `toml:"commission_bps"` // of notional; default: the top-level commission_bps
+	PerShare      *float64 `toml:"per_share"`      // money per unit of quantity
+	MinCommission *float64 `toml:"min_commission"` // floor per fill of per-share + bps
+	MakerBps      *float64 `toml:"maker_bps"`      // added on limit fills
+	TakerBps      *float64 `toml:"taker_bps"`      // added on all other fills
+
+	SlippageBps      *float64 `toml:"slippage_bps"`      // fixed
+	SpreadBps        *float64 `toml:"spread_bps"`        // quoted spread; a taker pays half
+	RangeFraction    *float64 `toml:"range_fraction"`    // of the fill bar's high − low
+	ImpactK          *float64 `toml:"impact_k"`          // square-root impact k·σ·sqrt(qty/volume)
+	ImpactWindow     *int     `toml:"impact_window"`     // closes in σ; default 20
+	MaxParticipation *float64 `toml:"max_participation"` // of bar volume; the rest carries over
+
+	BorrowRate        *float64 `toml:"borrow_rate"`        // annual, on short market value, ACT/360
+	BorrowUnavailable *bool    `toml:"borrow_unavailable"` // shorts rejected
+	BorrowRecall      *string  `toml:"borrow_recall"`      // YYYY-MM-DD: shorts covered at the next open
+
+	FundingRate          *float64 `toml:"funding_rate"`           // per settlement (0.0001 = 0.01% per 8h); longs pay when > 0
+	FundingIntervalHours *float64 `toml:"funding_interval_hours"` // default 8 when a funding rate or file is set
+	FundingFile          *string  `toml:"funding_file"`           // funding_time_utc,symbol,funding_rate,mark_price
+
+	InitialMargin     *float64 `toml:"initial_margin"`     // fraction of position value (0.5 Reg T; 0.2 = 5× max leverage)
+	MaintenanceMargin *float64 `toml:"maintenance_margin"` // liquidation below this
+	LiquidationFee    *float64 `toml:"liquidation_fee"`    // fraction of the liquidated notional
+}
+
+// CostsSpec is the [costs] table.
+type CostsSpec struct {
+	Equity  CostSpec            `toml:"equity"`
+	Crypto  CostSpec            `toml:"crypto"`
+	Symbols map[string]CostSpec `toml:"symbols"`
+	// CashRate is the annual interest earned on cash (ACT/360).
+	CashRate float64 `toml:"cash_rate"`
+	// BorrowCashRate is the annual interest paid on borrowed cash
+	// (a negative balance).
+	BorrowCashRate float64 `toml:"borrow_cash_rate"`
+	// LimitFill is "through" (default: the bar must trade beyond a limit)
+	// or "touch".
+	LimitFill string `toml:"limit_fill"`
+}
+
+// SplitSpec is one [[splits]] row, used with prices = "raw".
+type SplitSpec struct {
+	Symbol string  `toml:"symbol"`
+	Date   string  `toml:"date"`
+	Ratio  float64 `toml:"ratio"` // new shares per old: 4 = 4-for-1
+}
+
+// apply sets the keys given in c on t; key names the table in errors.
+func (c *CostSpec) apply(f *File, t *engine.Terms, key string) error {
+	set := func(dst *float64, v *float64) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	bps := func(dst *engine.BasisPoints, v *float64) {
+		if v != nil {
+			*dst = engine.BasisPoints(*v)
+		}
+	}
+	bps(&t.Commission.Bps, c.CommissionBps)
+	set(&t.Commission.PerShare, c.PerShare)
+	set(&t.Commission.Minimum, c.MinCommission)
+	bps(&t.Commission.Maker, c.MakerBps)
+	bps(&t.Commission.Taker, c.TakerBps)
+	bps(&t.Slippage.Bps, c.SlippageBps)
+	bps(&t.Slippage.SpreadBps, c.SpreadBps)
+	set(&t.Slippage.RangeFrac, c.RangeFraction)
+	set(&t.Slippage.ImpactK, c.ImpactK)
+	if c.ImpactWindow != nil {
+		t.Slippage.ImpactWindow = *c.ImpactWindow
+	}
+	set(&t.Slippage.MaxParticipation, c.MaxParticipation)
+	set(&t.Borrow.Rate, c.BorrowRate)
+	if c.BorrowUnavailable != nil {
+		t.Borrow.Unavailable = *c.BorrowUnavailable
+	}
+	if c.BorrowRecall != nil {
+		ts, err := data.ParseDay(*c.BorrowRecall)
+		if err != nil {
+			return fmt.Errorf("%s.borrow_recall: %w", key, err)
+		}
+		t.Borrow.RecallAt = ts
+	}
+	set(&t.Funding.Rate, c.FundingRate)
+	if c.FundingRate != nil || c.FundingFile != nil || c.FundingIntervalHours != nil {
+		t.Funding.Interval = engine.DefaultFundingInterval
+		if c.FundingIntervalHours != nil {
+			h := *c.FundingIntervalHours
+			if !(h > 0 && h <= 24*365) {
+				return fmt.Errorf("%s.funding_interval_hours = %g: want (0, 8760]", key, h)
+			}
+			t.Funding.Interval = int64(h * 3600e9)
+		}
+	}
+	if c.FundingFile != nil {
+		fs, err := data.ReadFunding(f.resolve(*c.FundingFile))
+		if err != nil {
+			return fmt.Errorf("%s.funding_file: %w", key, err)
+		}
+		t.Funding.Times, t.Funding.Rates = fs.Times, fs.Rates
+	}
+	set(&t.Margin.Initial, c.InitialMargin)
+	set(&t.Margin.Maintenance, c.MaintenanceMargin)
+	set(&t.Margin.LiquidationFee, c.LiquidationFee)
+	for _, v := range []struct {
+		n string
+		p *float64
+	}{{"commission_bps", c.CommissionBps}, {"per_share", c.PerShare}, {"min_commission", c.MinCommission}, {"maker_bps", c.MakerBps},
+		{"taker_bps", c.TakerBps}, {"slippage_bps", c.SlippageBps}, {"spread_bps", c.SpreadBps}, {"range_fraction", c.RangeFraction},
+		{"impact_k", c.ImpactK}, {"max_participation", c.MaxParticipation}, {"borrow_rate", c.BorrowRate},
+		{"initial_margin", c.InitialMargin}, {"maintenance_margin", c.MaintenanceMargin}, {"liquidation_fee", c.LiquidationFee}} {
+		if v.p != nil && (!(*v.p >= 0) || math.IsInf(*v.p, 0)) {
+			return fmt.Errorf("%s.%s = %g: want a finite value >= 0", key, v.n, *v.p)
+		}
+	}
+	for _, v := range []struct {
+		n string
+		p *float64
+	}{{"max_participation", c.MaxParticipation}, {"initial_margin", c.InitialMargin}, {"maintenance_margin", c.MaintenanceMargin}, {"liquidation_fee", c.LiquidationFee}} {
+		if v.p != nil && *v.p > 1 {
+			return fmt.Errorf("%s.%s = %g: want a fraction in [0, 1]", key, v.n, *v.p)
+		}
+	}
+	if c.InitialMargin != nil && c.MaintenanceMargin != nil && *c.MaintenanceMargin > *c.InitialMargin && *c.InitialMargin > 0 {
+		return fmt.Errorf("%s.maintenance_margin = %g is above initial_margin = %g", key, *c.MaintenanceMargin, *c.InitialMargin)
+	}
+	if c.ImpactWindow != nil && *c.ImpactWindow < 0 {
+		return fmt.Errorf("%s.impact_window = %d: want >= 0", key, *c.ImpactWindow)
+	}
+	return nil
+}
+
+// engineBase is the part of every run's engine configuration that the
+// experiment file sets: cash, commission, the cost and margin terms per
+// class and symbol, financing rates and splits. classOf gives a symbol's
+// class for [costs.symbols] (which start from their class's terms).
+func (f *File) engineBase(classOf func(string) (data.Class, bool)) (engine.Config, error) {
+	cfg := engine.Config{Cash: f.Cash, Commission: engine.BasisPoints(f.CommissionBps)}
+	c := &f.Costs
+	if err := c.Equity.apply(f, &cfg.Equity, "costs.equity"); err != nil {
+		return cfg, err
+	}
+	if err := c.Crypto.apply(f, &cfg.Crypto, "costs.crypto"); err != nil {
+		return cfg, err
+	}
+	syms := make([]string, 0, len(c.Symbols))
+	for s := range c.Symbols {
+		syms = append(syms, s)
+	}
+	sort.Strings(syms)
+	for _, s := range syms {
+		class, ok := classOf(s)
+		if !ok {
+			return cfg, fmt.Errorf("costs.symbols.%s: the experiment's data has no such instrument", s)
+		}
+		t := cfg.Equity
+		if class == data.Crypto {
+			t = cfg.Crypto
+		}
+		spec := c.Symbols[s]
+		if err := spec.apply(f, &t, "costs.symbols."+s); err != nil {
+			return cfg, err
+		}
+		if cfg.Symbols == nil {
+			cfg.Symbols = map[string]engine.Terms{}
+		}
+		cfg.Symbols[s] = t
+	}
+	cfg.CashRate, cfg.BorrowRate = c.CashRate, c.BorrowCashRate
+	switch c.LimitFill {
+	case "", "through":
+		cfg.LimitFill = engine.Through
+	case "touch":
+		cfg.LimitFill = engine.Touch
+	default:
+		return cfg, fmt.Errorf("costs.limit_fill = %q: want \"through\" or \"touch\"", c.LimitFill)
+	}
+	for i, sp := range f.Splits {
+		ts, err := data.ParseDay(sp.Date)
+		if err != nil {
+			return cfg, fmt.Errorf("splits[%d].date: %w", i, err)
+		}
+		if !(sp.Ratio > 0) || math.IsInf(sp.Ratio, 0) {
+			return cfg, fmt.Errorf("splits[%d].ratio = %g: want > 0", i, sp.Ratio)
+		}
+		if _, ok := classOf(sp.Symbol); !ok {
+			return cfg, fmt.Errorf("splits[%d].symbol: the experiment's data has no instrument %q", i, sp.Symbol)
+		}
+		if cfg.Splits == nil {
+			cfg.Splits = map[string][]engine.Split{}
+		}
+		cfg.Splits[sp.Symbol] = append(cfg.Splits[sp.Symbol], engine.Split{Time: ts, Ratio: sp.Ratio})
+	}
+	if len(f.Splits) > 0 && f.Prices != "raw" {
+		return cfg, fmt.Errorf("splits: a splits table needs prices = \"raw\" (adjusted prices already contain the splits)")
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// envAdapter lets the engine read a scenario's environment.
+type envAdapter struct{ e *scenarios.Env }
+
+func (a envAdapter) At(i int, t int64) engine.EnvFactors {
+	f := a.e.At(i, t)
+	return engine.EnvFactors{SlippageMult: f.SlippageMult, SpreadMult: f.SpreadMult, FundingMult: f.FundingMult, FundingSet: f.FundingSet,
+		BorrowMult: f.BorrowMult, BorrowSet: f.BorrowSet, VolumeMult: f.VolumeMult}
+}
+
+// withEnv returns cfg with the view's environment: its factors, and the
+// borrow recalls its scenario sets (the earlier of the file's recall and
+// the scenario's).
+func withEnv(cfg engine.Config, p *data.Panel, env *scenarios.Env) engine.Config {
+	if env == nil {
+		return cfg
+	}
+	cfg.Env = envAdapter{env}
+	for i := range p.Series {
+		rec := env.Recalls(i)
+		if len(rec) == 0 {
+			continue
+		}
+		sym := p.Series[i].Symbol
+		t, ok := cfg.Symbols[sym]
+		if !ok {
+			t = cfg.Equity
+			if p.Series[i].Class == data.Crypto {
+				t = cfg.Crypto
+			}
+		}
+		if t.Borrow.RecallAt == 0 || rec[0] < t.Borrow.RecallAt {
+			t.Borrow.RecallAt = rec[0]
+		}
+		syms := make(map[string]engine.Terms, len(cfg.Symbols)+1)
+		for k, v := range cfg.Symbols {
+			syms[k] = v
+		}
+		syms[sym] = t
+		cfg.Symbols = syms
+	}
+	return cfg
+}

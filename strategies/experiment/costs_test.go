@@ -1,0 +1,149 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+)
+
+const costsExperiment = `
+name = "costs"
+cash = 100_000.0
+commission_bps = 2.0
+start = "2019-03-01"
+end = "2019-09-01"
+
+[data]
+synthetic = true
+
+[costs]
+cash_rate = 0.04
+borrow_cash_rate = 0.07
+limit_fill = "touch"
+
+[costs.equity]
+slippage_bps = 3.0
+spread_bps = 4.0
+borrow_rate = 0.05
+initial_margin = 0.5
+maintenance_margin = 0.25
+
+[costs.crypto]
+taker_bps = 10.0
+funding_rate = 0.0001
+initial_margin = 0.2
+maintenance_margin = 0.05
+liquidation_fee = 0.01
+
+[costs.symbols.TAO]
+borrow_rate = 0.25
+funding_rate = 0.0003
+
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA", "MSFT"]
+short = ["TAO", "BTC"]
+`
+
+func TestCostTermsMapping(t *testing.T) {
+	f, err := Parse("costs.toml", costsExperiment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	classes := map[string]data.Class{"NVDA": data.Equity, "MSFT": data.Equity, "TAO": data.Crypto, "BTC": data.Crypto}
+	cfg, err := f.engineBase(func(s string) (data.Class, bool) { c, ok := classes[s]; return c, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Equity.Slippage.Bps != 3 || cfg.Equity.Slippage.SpreadBps != 4 || cfg.Equity.Borrow.Rate != 0.05 || cfg.Equity.Margin.Initial != 0.5 {
+		t.Errorf("equity terms %+v", cfg.Equity)
+	}
+	if cfg.Crypto.Commission.Taker != 10 || cfg.Crypto.Funding.Rate != 0.0001 || cfg.Crypto.Funding.Interval != engine.DefaultFundingInterval || cfg.Crypto.Margin.LiquidationFee != 0.01 {
+		t.Errorf("crypto terms %+v", cfg.Crypto)
+	}
+	// TAO: the crypto terms with its two keys replaced.
+	tao := cfg.Symbols["TAO"]
+	if tao.Borrow.Rate != 0.25 || tao.Funding.Rate != 0.0003 || tao.Commission.Taker != 10 || tao.Margin.Initial != 0.2 {
+		t.Errorf("TAO terms %+v", tao)
+	}
+	if cfg.CashRate != 0.04 || cfg.BorrowRate != 0.07 || cfg.LimitFill != engine.Touch || cfg.Commission != 2 {
+		t.Errorf("config %+v", cfg)
+	}
+}
+
+// The run's metrics.json carries the cost breakdown and the counts; with
+// funding, borrow, slippage and interest on, each kind is booked.
+func TestCostsInMetricsJSON(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "costs.toml")
+	os.WriteFile(path, []byte(costsExperiment), 0o644)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Execute(context.Background(), f, Options{Out: dir, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(o.Dir, "runs", "hedge", "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rf struct {
+		Metrics struct {
+			Fills int                `json:"fills"`
+			Costs map[string]float64 `json:"costs"`
+		} `json:"metrics"`
+	}
+	if err := json.Unmarshal(b, &rf); err != nil {
+		t.Fatal(err)
+	}
+	c := rf.Metrics.Costs
+	if rf.Metrics.Fills == 0 {
+		t.Fatal("no fills recorded")
+	}
+	for _, k := range []string{"commission", "slippage", "spread", "funding", "interest"} {
+		if !(c[k] != 0) {
+			t.Errorf("cost %s = %g, want it booked", k, c[k])
+		}
+	}
+	sum := 0.0
+	for k, v := range c {
+		if k != "total" {
+			sum += v
+		}
+	}
+	if math.Abs(sum-c["total"]) > 1e-9*math.Abs(sum) {
+		t.Errorf("costs sum to %g, total says %g", sum, c["total"])
+	}
+}
+
+func TestCostErrorsNameTheKey(t *testing.T) {
+	for _, tc := range []struct{ extra, want string }{
+		{"[costs.equity]\nborrow_rate = -0.1\n", "costs.equity.borrow_rate = -0.1"},
+		{"[costs.crypto]\ninitial_margin = 1.5\n", "costs.crypto.initial_margin = 1.5"},
+		{"[costs.crypto]\ninitial_margin = 0.1\nmaintenance_margin = 0.2\n", "costs.crypto.maintenance_margin = 0.2 is above"},
+		{"[costs.symbols.NOPE]\nborrow_rate = 0.1\n", "costs.symbols.NOPE"},
+		{"[costs]\nlimit_fill = \"maybe\"\n", "costs.limit_fill"},
+		{"[costs.equity]\nborow_rate = 0.1\n", "borow_rate"},
+		{"[[splits]]\nsymbol = \"BTC\"\ndate = \"2019-05-01\"\nratio = 2.0\n", "splits: a splits table needs prices = \"raw\""},
+	} {
+		text := "name = \"x\"\nstart = \"2019-03-01\"\nend = \"2019-04-01\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n" + tc.extra
+		f, err := Parse("x.toml", text)
+		if err == nil {
+			_, err = Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.extra, err, tc.want)
+		}
+	}
+}
