@@ -579,6 +579,21 @@ func (c *Context) History(i int, f Field, n int) []float64 {
 	return col[lo : r+1 : r+1]
 }
 
+// HistoryTime returns the times (UTC ns) of the bars History(i, f, n)
+// returns, oldest first, so that windows of instruments on different
+// calendars can be lined up. Same aliasing rules as History.
+func (c *Context) HistoryTime(i, n int) []int64 {
+	r := c.cursor[i]
+	if r < 0 || n <= 0 {
+		return nil
+	}
+	lo := r + 1 - n
+	if lo < 0 {
+		lo = 0
+	}
+	return c.series[i].Time[lo : r+1 : r+1]
+}
+
 // Bars is the number of bars instrument i has had so far.
 func (c *Context) Bars(i int) int { return c.cursor[i] + 1 }
 

@@ -215,6 +215,9 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		return nil
 	}
 	if s.p.Hedge != hedgeDollar {
+		if !s.synced {
+			s.seed(ctx)
+		}
 		s.record(ctx)
 	}
 	now := ctx.Time()
@@ -299,6 +302,83 @@ func (s *PairHedge) flatten(ctx *engine.Context, tag string) error {
 		}
 	}
 	return nil
+}
+
+// seed fills the return windows from the history before the first OnBar
+// (the bars before the experiment's start, which the strategy was not
+// shown one by one): the sync points are the dates on which every
+// instrument of both legs has a bar, found by intersecting their bar
+// times; the last Lookback+1 of them before now give Lookback returns.
+// Only past bars are read (History ends at the current bar, which is
+// left to record).
+func (s *PairHedge) seed(ctx *engine.Context) {
+	now := ctx.Time()
+	var common []int64
+	for j, i := range s.idx {
+		ts := ctx.HistoryTime(i, ctx.Bars(i))
+		if j == 0 {
+			for _, t := range ts {
+				if t < now {
+					common = append(common, t)
+				}
+			}
+			continue
+		}
+		// Intersect the sorted lists.
+		out := common[:0]
+		k := 0
+		for _, t := range common {
+			for k < len(ts) && ts[k] < t {
+				k++
+			}
+			if k < len(ts) && ts[k] == t {
+				out = append(out, t)
+			}
+		}
+		common = out
+	}
+	if len(common) > s.p.Lookback+1 {
+		common = common[len(common)-s.p.Lookback-1:]
+	}
+	if len(common) < 2 {
+		return
+	}
+	// Closes at the sync points, per instrument (a search in its times).
+	closes := make([][]float64, len(s.idx))
+	for j, i := range s.idx {
+		ts := ctx.HistoryTime(i, ctx.Bars(i))
+		cs := ctx.History(i, engine.Close, ctx.Bars(i))
+		closes[j] = make([]float64, len(common))
+		k := 0
+		for n, t := range common {
+			for ts[k] < t {
+				k++
+			}
+			closes[j][n] = cs[k]
+		}
+	}
+	nl := len(s.long)
+	for n := 1; n < len(common); n++ {
+		l, sh := 0.0, 0.0
+		for j := range s.idx {
+			r := closes[j][n]/closes[j][n-1] - 1
+			if j < nl {
+				l += r
+			} else {
+				sh += r
+			}
+		}
+		s.rl[s.head] = l / float64(nl)
+		s.rs[s.head] = sh / float64(len(s.short))
+		s.head = (s.head + 1) % len(s.rl)
+		if s.nret < len(s.rl) {
+			s.nret++
+		}
+	}
+	for j := range s.idx {
+		s.prev[j] = closes[j][len(common)-1]
+	}
+	s.synced = true
 }
 
 // record appends the legs' returns since the previous sync point when
