@@ -25,6 +25,9 @@ Usage:
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]
   divergence data list [--catalog PATH]                      instruments in the catalog
   divergence data synth [--seed N] [--out DIR]               write the synthetic market as CSV
+  divergence report RESULTS_DIR                              the HTML report of an experiment (run writes it too)
+  divergence db RESULTS_DIR                                  (re)build results.duckdb (run writes it too)
+  divergence compare RESULTS_DIR... [--runs K,K] [--out F]   chosen runs of several experiments on one chart
   divergence metrics RETURNS.csv [--benchmark COL] [--periods-per-year N] [--format json|table]
                                                              metrics of any returns series
   divergence strategies                                      the built-in strategies
@@ -62,6 +65,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdStress(ctx, args[1:], stdout, stderr)
 	case "scenarios":
 		return cmdScenarios(args[1:], stdout, stderr)
+	case "report":
+		return cmdReport(ctx, args[1:], stdout, stderr)
+	case "db":
+		return cmdDB(ctx, args[1:], stdout, stderr)
+	case "compare":
+		return cmdCompare(ctx, args[1:], stdout, stderr)
 	case "metrics":
 		return cmdMetrics(args[1:], stdout, stderr)
 	case "version", "--version":

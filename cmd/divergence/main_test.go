@@ -44,7 +44,7 @@ func TestRunDemo(t *testing.T) {
 	if !strings.Contains(out, "SYNTHETIC") || !strings.Contains(out, "long-ai-tech-short-ai-tokens") {
 		t.Errorf("output:\n%s", out)
 	}
-	for _, f := range []string{"equity.png", "equity.svg", "manifest.json", "runs.csv", "runs/long-ai-tech-short-ai-tokens/metrics.json"} {
+	for _, f := range []string{"equity.png", "equity.svg", "manifest.json", "runs.csv", "runs/long-ai-tech-short-ai-tokens/metrics.json", "report.html", "results.duckdb"} {
 		if st, err := os.Stat(filepath.Join(dir, "ai-hedge-on-the-synthetic-market", f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}
@@ -98,5 +98,42 @@ func TestRealDataExamples(t *testing.T) {
 		if !strings.Contains(out, "real data") {
 			t.Errorf("%s output:\n%s", ex, out)
 		}
+	}
+}
+
+// report, db and compare on two experiment folders.
+func TestReportDBCompare(t *testing.T) {
+	dir := t.TempDir()
+	for _, ex := range []string{"../../strategies/experiment/testdata/small.toml", "../../strategies/experiment/testdata/sweep.toml"} {
+		if _, _, err := cli(t, "run", ex, "--out", dir, "--no-report"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := filepath.Join(dir, "small-synthetic"), filepath.Join(dir, "sweep-synthetic")
+	if _, err := os.Stat(filepath.Join(a, "report.html")); err == nil {
+		t.Fatal("--no-report wrote a report")
+	}
+	if out, _, err := cli(t, "report", a); err != nil || !strings.Contains(out, "report.html") {
+		t.Fatalf("report: %v %s", err, out)
+	}
+	html, err := os.ReadFile(filepath.Join(a, "report.html"))
+	if err != nil || !strings.Contains(string(html), "SYNTHETIC") {
+		t.Fatalf("report.html: %v", err)
+	}
+	if _, _, err := cli(t, "db", a); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(filepath.Join(a, "results.duckdb")); err != nil || st.Size() == 0 {
+		t.Fatalf("results.duckdb: %v", err)
+	}
+	out := filepath.Join(dir, "cmp.png")
+	if _, _, err := cli(t, "compare", a, b, "--runs", "hedge,sma--fast=5--slow=30", "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() < 1000 {
+		t.Fatalf("compare chart: %v", err)
+	}
+	if _, _, err := cli(t, "report", filepath.Join(dir, "nope")); err == nil {
+		t.Error("report of a missing folder succeeded")
 	}
 }

@@ -26,6 +26,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
 	top := fs.Int("top", 20, "print the best N runs (0 = all)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -65,7 +66,10 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		printStress(stdout, o.Stress)
 	}
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
-	return nil
+	if *noReport {
+		return nil
+	}
+	return finishResults(ctx, o.Dir, stdout)
 }
 
 func printRuns(w io.Writer, runs []experiment.Run, order []int, top int, sortBy string) {

@@ -1,0 +1,582 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/charts"
+	"github.com/divergence-research/divergence/results/metrics"
+)
+
+// The names of the files a report reads in an experiment folder.
+const (
+	ManifestFile    = "manifest.json"
+	RunsFile        = "runs.csv"
+	StressFile      = "stress.csv"
+	MonteCarloFile  = "montecarlo.csv"
+	AttributionFile = "attribution.csv"
+	ReportFile      = "report.html"
+)
+
+// Folder is an experiment output folder, read by [Load].
+type Folder struct {
+	Dir      string
+	Manifest results.Manifest
+	// Table is runs.csv: its header and rows, as written.
+	Header []string
+	Rows   [][]string
+	// Runs are the runs in manifest order (runs.csv order when the
+	// manifest lists none).
+	Runs []Run
+	// Main lists the indices in Runs of the main runs: all but the
+	// scenario and companion runs (see [Companion]), or all runs when every
+	// run is one.
+	Main []int
+	// Stress, Fans and Legs come from the optional files; nil when absent.
+	Stress []StressCell
+	Fans   []charts.Fan
+	Legs   []charts.Legs
+	// Tables are the optional summary tables found (stress_summary.csv,
+	// montecarlo_summary.csv, and montecarlo.csv when it holds one row per
+	// path rather than whole paths), by file name.
+	Tables map[string]*Table
+	// SVG holds the charts the experiment drew itself that the report
+	// shows as they are: montecarlo.svg (when there are no paths to draw
+	// from), stress/<scenario>.svg; by path relative to the folder.
+	SVG map[string][]byte
+}
+
+// Table is a CSV file's header and rows.
+type Table struct {
+	Header []string
+	Rows   [][]string
+}
+
+// Run is one run of a folder.
+type Run struct {
+	Key string
+	// Name labels the run in charts: its strategy name, or its key when
+	// another run of the folder has the same strategy name.
+	Name string
+	Info RunInfo
+	// Equity is equity.csv's equity column, named Name.
+	Equity charts.Series
+}
+
+// RunInfo is a run's metrics.json.
+type RunInfo struct {
+	Experiment     string          `json:"experiment"`
+	Run            string          `json:"run"`
+	Strategy       string          `json:"strategy"`
+	Type           string          `json:"type"`
+	Params         json.RawMessage `json:"params"`
+	Seed           uint64          `json:"seed"`
+	Synthetic      bool            `json:"synthetic"`
+	Data           string          `json:"data"`
+	Start          string          `json:"start"`
+	End            string          `json:"end"`
+	Cash           float64         `json:"initial_cash"`
+	CommissionBps  float64         `json:"commission_bps"`
+	PeriodsPerYear float64         `json:"periods_per_year"`
+	Calendar       string          `json:"calendar"`
+	Metrics        metrics.Summary `json:"metrics"`
+	// Extra holds the keys of "metrics" that are not fields of
+	// metrics.Summary (fills, commission_paid, final_equity, ...), in
+	// JSON's decoding of numbers.
+	Extra map[string]any `json:"-"`
+}
+
+// StressCell is one row of stress.csv.
+type StressCell struct {
+	Strategy, Scenario, Metric string
+	Value                      float64
+}
+
+// Load reads an experiment folder: the manifest, runs.csv, every run's
+// metrics.json and equity.csv, and the optional stress.csv, montecarlo.csv
+// and attribution.csv. Errors name the file and, for CSV, the line.
+func Load(dir string) (*Folder, error) {
+	f := &Folder{Dir: dir}
+	if err := readJSON(filepath.Join(dir, ManifestFile), &f.Manifest); err != nil {
+		return nil, err
+	}
+	var err error
+	f.Header, f.Rows, err = readCSV(filepath.Join(dir, RunsFile))
+	if err != nil {
+		return nil, err
+	}
+	keyCol := slices.Index(f.Header, "key")
+	if keyCol < 0 {
+		return nil, fmt.Errorf("report: %s: no key column (header %s)", filepath.Join(dir, RunsFile), strings.Join(f.Header, ","))
+	}
+	keys := f.Manifest.Runs
+	if len(keys) == 0 {
+		for _, r := range f.Rows {
+			keys = append(keys, r[keyCol])
+		}
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("report: %s: no runs", dir)
+	}
+	for _, key := range keys {
+		if key == "" || strings.ContainsAny(key, `/\`) || key == "." || key == ".." {
+			return nil, fmt.Errorf("report: %s: run key %q is not a folder name", dir, key)
+		}
+		r := Run{Key: key}
+		rdir := filepath.Join(dir, "runs", key)
+		if err := readRunInfo(filepath.Join(rdir, "metrics.json"), &r.Info); err != nil {
+			return nil, err
+		}
+		r.Equity, err = readEquity(filepath.Join(rdir, "equity.csv"))
+		if err != nil {
+			return nil, err
+		}
+		f.Runs = append(f.Runs, r)
+	}
+	for i, r := range f.Runs {
+		if !Companion(r.Key) {
+			f.Main = append(f.Main, i)
+		}
+	}
+	if len(f.Main) == 0 {
+		for i := range f.Runs {
+			f.Main = append(f.Main, i)
+		}
+	}
+	// A main run is named by its strategy unless another main run has the
+	// same name; the other runs by their keys.
+	names := map[string]int{}
+	for _, i := range f.Main {
+		names[f.Runs[i].Info.Strategy]++
+	}
+	main := map[int]bool{}
+	for _, i := range f.Main {
+		main[i] = true
+	}
+	for i := range f.Runs {
+		r := &f.Runs[i]
+		r.Name = r.Info.Strategy
+		if !main[i] || r.Name == "" || names[r.Name] > 1 {
+			r.Name = r.Key
+		}
+		r.Equity.Name = r.Name
+	}
+	f.Tables = map[string]*Table{}
+	f.SVG = map[string][]byte{}
+	if f.Stress, err = readStress(filepath.Join(dir, StressFile), f); err != nil {
+		return nil, err
+	}
+	if f.Fans, err = readMonteCarlo(filepath.Join(dir, MonteCarloFile), f); err != nil {
+		return nil, err
+	}
+	if f.Legs, err = readAttribution(filepath.Join(dir, AttributionFile)); err != nil {
+		return nil, err
+	}
+	for _, name := range []string{"stress_summary.csv", "montecarlo_summary.csv"} {
+		header, rows, ok, err := openOptional(filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			f.Tables[name] = &Table{header, rows}
+		}
+	}
+	var svgs []string
+	if len(f.Fans) == 0 {
+		svgs = append(svgs, "montecarlo.svg")
+	}
+	scen, _ := filepath.Glob(filepath.Join(dir, "stress", "*.svg"))
+	slices.Sort(scen)
+	for _, p := range scen {
+		svgs = append(svgs, filepath.Join("stress", filepath.Base(p)))
+	}
+	for _, rel := range svgs {
+		b, err := os.ReadFile(filepath.Join(dir, rel))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		f.SVG[rel] = b
+	}
+	return f, nil
+}
+
+// Companion reports whether a run key names a run under a stress scenario
+// (<base>@<scenario>) or a companion run (<base>~<role>, such as a pair
+// hedge's long leg alone, hedge~long-leg), as package strategies/experiment
+// names them. Ordinary run keys hold neither character.
+func Companion(key string) bool { return strings.ContainsAny(key, "@~") }
+
+// Names returns the main runs' chart names, in run order: the names of
+// the folder's palette.
+func (f *Folder) Names() []string {
+	out := make([]string, len(f.Main))
+	for k, i := range f.Main {
+		out[k] = f.Runs[i].Name
+	}
+	return out
+}
+
+// Synthetic reports whether any input or run of the folder was synthetic.
+func (f *Folder) Synthetic() bool {
+	if f.Manifest.Synthetic {
+		return true
+	}
+	for _, r := range f.Runs {
+		if r.Info.Synthetic {
+			return true
+		}
+	}
+	return false
+}
+
+// Title is the experiment's name (from the runs' metrics.json), or the
+// folder's name.
+func (f *Folder) Title() string {
+	for _, r := range f.Runs {
+		if r.Info.Experiment != "" {
+			return r.Info.Experiment
+		}
+	}
+	return filepath.Base(f.Dir)
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("report: %s: %w", path, err)
+	}
+	return nil
+}
+
+func readRunInfo(path string, info *RunInfo) error {
+	if err := readJSON(path, info); err != nil {
+		return err
+	}
+	var raw struct {
+		Metrics map[string]any `json:"metrics"`
+	}
+	if err := readJSON(path, &raw); err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	b, _ := json.Marshal(metrics.Summary{})
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	for k := range m {
+		known[k] = true
+	}
+	known["benchmark"] = true
+	for k, v := range raw.Metrics {
+		if !known[k] {
+			if info.Extra == nil {
+				info.Extra = map[string]any{}
+			}
+			info.Extra[k] = v
+		}
+	}
+	return nil
+}
+
+// readCSV reads a CSV file with a header row; every row must have the
+// header's number of fields.
+func readCSV(path string) (header []string, rows [][]string, err error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("report: %w", err)
+	}
+	defer fh.Close()
+	cr := csv.NewReader(fh)
+	cr.ReuseRecord = false
+	header, err = cr.Read()
+	if err == io.EOF {
+		return nil, nil, fmt.Errorf("report: %s: empty file, want a header row", path)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("report: %s: %w", path, err)
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("report: %s: %w", path, err)
+		}
+		rows = append(rows, rec)
+	}
+	return header, rows, nil
+}
+
+// columns finds the named columns in a header.
+func columns(path string, header []string, names ...string) ([]int, error) {
+	idx := make([]int, len(names))
+	for i, n := range names {
+		idx[i] = slices.Index(header, n)
+		if idx[i] < 0 {
+			return nil, fmt.Errorf("report: %s: no %s column (header %s; want %s)", path, n, strings.Join(header, ","), strings.Join(names, ","))
+		}
+	}
+	return idx, nil
+}
+
+// parseFloat reads a number as the results writers write it; empty is NaN.
+func parseFloat(path string, line int, col, s string) (float64, error) {
+	if s == "" {
+		return math.NaN(), nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, fmt.Errorf("report: %s:%d: %s %q is not a number", path, line, col, s)
+	}
+	return v, nil
+}
+
+// parseTime reads a date (2006-01-02) or an RFC 3339 time, as UTC Unix
+// nanoseconds.
+func parseTime(path string, line int, s string) (int64, error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t.UnixNano(), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return 0, fmt.Errorf("report: %s:%d: time %q is neither a date (2006-01-02) nor RFC 3339", path, line, s)
+	}
+	return t.UTC().UnixNano(), nil
+}
+
+func readEquity(path string) (charts.Series, error) {
+	header, rows, err := readCSV(path)
+	if err != nil {
+		return charts.Series{}, err
+	}
+	idx, err := columns(path, header, "time", "equity")
+	if err != nil {
+		return charts.Series{}, err
+	}
+	s := charts.Series{Time: make([]int64, len(rows)), Values: make([]float64, len(rows))}
+	for i, r := range rows {
+		line := i + 2
+		if s.Time[i], err = parseTime(path, line, r[idx[0]]); err != nil {
+			return s, err
+		}
+		if i > 0 && s.Time[i] <= s.Time[i-1] {
+			return s, fmt.Errorf("report: %s:%d: time %s is not after the previous row's", path, line, r[idx[0]])
+		}
+		if s.Values[i], err = parseFloat(path, line, "equity", r[idx[1]]); err != nil {
+			return s, err
+		}
+	}
+	if len(rows) == 0 {
+		return s, fmt.Errorf("report: %s: no rows", path)
+	}
+	return s, nil
+}
+
+// openOptional reads an optional CSV file: ok is false when it does not
+// exist.
+func openOptional(path string) (header []string, rows [][]string, ok bool, err error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, false, nil
+	}
+	header, rows, err = readCSV(path)
+	return header, rows, err == nil, err
+}
+
+// readStress reads stress.csv in either layout: long
+// (strategy,scenario,metric,value) or wide (a scenario column, a run or
+// strategy column, and one column per metric, as package
+// strategies/experiment writes it). In the wide layout a row is labelled by
+// its strategy when every run has its own strategy name, else by its run.
+func readStress(path string, f *Folder) ([]StressCell, error) {
+	header, rows, ok, err := openOptional(path)
+	if !ok {
+		return nil, err
+	}
+	if slices.Contains(header, "metric") && slices.Contains(header, "value") {
+		idx, err := columns(path, header, "strategy", "scenario", "metric", "value")
+		if err != nil {
+			return nil, err
+		}
+		out := make([]StressCell, 0, len(rows))
+		for i, r := range rows {
+			v, err := parseFloat(path, i+2, "value", r[idx[3]])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, StressCell{Strategy: r[idx[0]], Scenario: r[idx[1]], Metric: r[idx[2]], Value: v})
+		}
+		return out, nil
+	}
+	sc := slices.Index(header, "scenario")
+	runCol, stratCol := slices.Index(header, "run"), slices.Index(header, "strategy")
+	if sc < 0 || (runCol < 0 && stratCol < 0) {
+		return nil, fmt.Errorf("report: %s: want columns strategy,scenario,metric,value or a scenario column with a run or strategy column (header %s)", path, strings.Join(header, ","))
+	}
+	label := stratCol
+	if runCol >= 0 {
+		label = runCol
+		if stratCol >= 0 { // strategy names, when each names a single run
+			runsOf := map[string]map[string]bool{}
+			for _, r := range rows {
+				if runsOf[r[stratCol]] == nil {
+					runsOf[r[stratCol]] = map[string]bool{}
+				}
+				runsOf[r[stratCol]][r[runCol]] = true
+			}
+			unique := true
+			for _, rs := range runsOf {
+				unique = unique && len(rs) == 1
+			}
+			if unique {
+				label = stratCol
+			}
+		}
+	}
+	// The metric columns: those whose every non-empty field is a number.
+	numeric := make([]bool, len(header))
+	for j := range header {
+		numeric[j] = j != sc && j != runCol && j != stratCol
+		for _, r := range rows {
+			if _, err := strconv.ParseFloat(r[j], 64); err != nil && r[j] != "" {
+				numeric[j] = false
+				break
+			}
+		}
+	}
+	var out []StressCell
+	for _, r := range rows {
+		for j, h := range header {
+			if !numeric[j] {
+				continue
+			}
+			v := math.NaN()
+			if r[j] != "" {
+				v, _ = strconv.ParseFloat(r[j], 64)
+			}
+			out = append(out, StressCell{Strategy: r[label], Scenario: r[sc], Metric: h, Value: v})
+		}
+	}
+	return out, nil
+}
+
+func readMonteCarlo(path string, f *Folder) ([]charts.Fan, error) {
+	header, rows, ok, err := openOptional(path)
+	if !ok {
+		return nil, err
+	}
+	if !slices.Contains(header, "time") || !slices.Contains(header, "equity") {
+		f.Tables[filepath.Base(path)] = &Table{header, rows}
+		return nil, nil
+	}
+	idx, err := columns(path, header, "strategy", "path", "time", "equity")
+	if err != nil {
+		return nil, err
+	}
+	type point struct {
+		path int
+		t    int64
+		v    float64
+	}
+	var order []string
+	pts := map[string][]point{}
+	for i, r := range rows {
+		line := i + 2
+		p, err := strconv.Atoi(r[idx[1]])
+		if err != nil || p < 0 {
+			return nil, fmt.Errorf("report: %s:%d: path %q is not an integer ≥ 0", path, line, r[idx[1]])
+		}
+		t, err := parseTime(path, line, r[idx[2]])
+		if err != nil {
+			return nil, err
+		}
+		v, err := parseFloat(path, line, "equity", r[idx[3]])
+		if err != nil {
+			return nil, err
+		}
+		s := r[idx[0]]
+		if _, seen := pts[s]; !seen {
+			order = append(order, s)
+		}
+		pts[s] = append(pts[s], point{p, t, v})
+	}
+	fans := make([]charts.Fan, 0, len(order))
+	for _, s := range order {
+		var times []int64
+		paths := map[int]bool{}
+		for _, p := range pts[s] {
+			times = append(times, p.t)
+			paths[p.path] = true
+		}
+		slices.Sort(times)
+		times = slices.Compact(times)
+		ids := make([]int, 0, len(paths))
+		for id := range paths {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		row := map[int]int{}
+		for i, id := range ids {
+			row[id] = i
+		}
+		fan := charts.Fan{Name: s, Time: times, Paths: make([][]float64, len(ids))}
+		for i := range fan.Paths {
+			fan.Paths[i] = make([]float64, len(times))
+			for k := range fan.Paths[i] {
+				fan.Paths[i][k] = math.NaN()
+			}
+		}
+		for _, p := range pts[s] {
+			k, _ := slices.BinarySearch(times, p.t)
+			fan.Paths[row[p.path]][k] = p.v
+		}
+		fans = append(fans, fan)
+	}
+	return fans, nil
+}
+
+func readAttribution(path string) ([]charts.Legs, error) {
+	header, rows, ok, err := openOptional(path)
+	if !ok {
+		return nil, err
+	}
+	idx, err := columns(path, header, "strategy", "leg", "pnl")
+	if err != nil {
+		return nil, err
+	}
+	var out []charts.Legs
+	at := map[string]int{}
+	for i, r := range rows {
+		v, err := parseFloat(path, i+2, "pnl", r[idx[2]])
+		if err != nil {
+			return nil, err
+		}
+		s := r[idx[0]]
+		k, ok := at[s]
+		if !ok {
+			k = len(out)
+			at[s] = k
+			out = append(out, charts.Legs{Run: s})
+		}
+		out[k].Names = append(out[k].Names, r[idx[1]])
+		out[k].PnL = append(out[k].PnL, v)
+	}
+	return out, nil
+}

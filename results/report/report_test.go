@@ -1,0 +1,390 @@
+//go:build duckdb_arrow
+
+// The tests build an experiment folder with strategies/experiment, which
+// reads data through DuckDB and so needs the duckdb_arrow tag:
+//
+//	go test -tags duckdb_arrow ./results/report/
+
+package report
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/divergence-research/divergence/strategies/experiment"
+)
+
+var shotOut = flag.String("shot", "", "also copy the Chromium screenshot of the report to this file, for review")
+
+// smallFolder runs strategies/experiment/testdata/small.toml (three runs
+// on the synthetic market, 2019-03-01 to 2019-07-01) into a temporary
+// folder and returns the experiment's output folder.
+func smallFolder(t testing.TB) string {
+	t.Helper()
+	f, err := experiment.Load(filepath.Join("..", "..", "strategies", "experiment", "testdata", "small.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Execute(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.Dir
+}
+
+func readReport(t *testing.T, dir string) string {
+	t.Helper()
+	if err := Write(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// networkRef matches an attribute or CSS reference that a browser would
+// fetch: src=, href=, url(), @import with anything but a local #fragment.
+var networkRef = regexp.MustCompile(`(?i)(src\s*=|href\s*=\s*["']?[^"'#\s>]|url\s*\(|@import)`)
+
+func TestWrite(t *testing.T) {
+	dir := smallFolder(t)
+	html := readReport(t, dir)
+	for _, s := range []string{
+		`<section id="setup">`, `<section id="runs">`, `<section id="equity">`, `<section id="rolling">`, `<section id="per-run">`,
+		`id="run-hedge"`, `id="run-hold"`, `id="run-sma"`,
+		`class="synthetic-banner"`, "SYNTHETIC DATA", "Data sources", "small synthetic",
+		"2019-03-01", "commission", "10 bps", "seed", "total_return", "sharpe",
+		"monthly return (%) scale", "VaR 95%", "CVaR 95%", "rolling Sharpe ratio", "growth of 1",
+		`&#34;gross&#34;:1.5`, // the hedge's parameters
+	} {
+		if !strings.Contains(html, s) {
+			t.Errorf("report lacks %q", s)
+		}
+	}
+	for _, s := range []string{`id="stress"`, `id="montecarlo"`, `id="attribution"`, "ZgotmplZ"} {
+		if strings.Contains(html, s) {
+			t.Errorf("report has %q", s)
+		}
+	}
+	if n := strings.Count(html, "<svg "); n != 2+2*3 {
+		t.Errorf("%d inline SVG charts, want 8 (equity, rolling, and 2 per run)", n)
+	}
+	checkSelfContained(t, html)
+	// Nothing half-written stays behind, and a second run gives the same bytes.
+	if again := readReport(t, dir); again != html {
+		t.Error("two reports of the same folder differ")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
+
+func checkSelfContained(t *testing.T, html string) {
+	t.Helper()
+	for _, s := range []string{"http://", "https://", "<script", "<link", "<img", "<iframe"} {
+		if strings.Contains(strings.ToLower(html), s) {
+			i := strings.Index(strings.ToLower(html), s)
+			t.Errorf("report contains %q: …%s…", s, html[max(0, i-60):min(len(html), i+60)])
+		}
+	}
+	if m := networkRef.FindString(html); m != "" {
+		i := networkRef.FindStringIndex(html)[0]
+		t.Errorf("report references an external resource (%q): …%s…", m, html[max(0, i-60):min(len(html), i+80)])
+	}
+}
+
+// writeOptional writes a stress matrix, Monte Carlo paths and an
+// attribution in the layouts of the package documentation.
+func writeOptional(t *testing.T, dir string) {
+	t.Helper()
+	var stress strings.Builder
+	stress.WriteString("strategy,scenario,metric,value\n")
+	for i, s := range []string{"hedge", "hold", "sma"} {
+		for j, sc := range []string{"baseline", "ai-bubble-burst", "ai-crypto-selloff"} {
+			fmt.Fprintf(&stress, "%s,%s,total_return,%g\n", s, sc, 0.1*float64(i)-0.15*float64(j))
+			fmt.Fprintf(&stress, "%s,%s,sharpe,%g\n", s, sc, 1.2-0.7*float64(j)+0.1*float64(i))
+		}
+	}
+	stress.WriteString("sma,miners-pivot,sharpe,\n") // a missing cell
+	var mc strings.Builder
+	mc.WriteString("strategy,path,time,equity\n")
+	for _, s := range []string{"hedge", "hold"} {
+		for p := range 40 {
+			v := 100000.0
+			for k := range 60 {
+				fmt.Fprintf(&mc, "%s,%d,%s,%g\n", s, p, time.Date(2019, 3, 1+k, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), v)
+				v *= 1 + 0.004*math.Sin(float64(p*7+k*3+len(s))) + 0.0003*float64((p*len(s))%7-3)
+			}
+		}
+	}
+	legs := "strategy,leg,pnl\nhedge,NVDA,5200\nhedge,MSFT,1800\nhedge,TAO,-3100\nhedge,commission,-240\nhold,NVDA,9000\nhold,BTC,4100\nhold,commission,-100\n"
+	for name, body := range map[string]string{StressFile: stress.String(), MonteCarloFile: mc.String(), AttributionFile: legs} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestWriteOptionalSections(t *testing.T) {
+	dir := smallFolder(t)
+	writeOptional(t, dir)
+	html := readReport(t, dir)
+	for _, s := range []string{
+		`<section id="stress">`, `<section id="montecarlo">`, `<section id="attribution">`,
+		"Stress test: total_return by run and scenario", "Stress test: sharpe by run and scenario",
+		"ai-bubble-burst", "miners-pivot", "n/a", "40 paths", "terminal return of a path (%)", "PnL (money, account currency)",
+		`href="#stress"`, `href="#montecarlo"`, `href="#attribution"`,
+	} {
+		if !strings.Contains(html, s) {
+			t.Errorf("report lacks %q", s)
+		}
+	}
+	checkSelfContained(t, html)
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir := smallFolder(t)
+	eq := filepath.Join(dir, "runs", "hold", "equity.csv")
+	b, err := os.ReadFile(eq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(b), "\n")
+	lines[3] = strings.Replace(lines[3], ",", ",abc", 1) // equity "abc…" on line 4
+	if err := os.WriteFile(eq, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = Write(context.Background(), dir)
+	if err == nil || !strings.Contains(err.Error(), "equity.csv:4: equity") {
+		t.Errorf("error %v, want one naming equity.csv:4", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ReportFile)); err == nil {
+		t.Error("report written despite the error")
+	}
+	if err := Write(context.Background(), filepath.Join(dir, "nope")); err == nil || !strings.Contains(err.Error(), "manifest.json") {
+		t.Errorf("error %v, want one naming manifest.json", err)
+	}
+	// A bad optional file is an error too, naming file and line.
+	dir = smallFolder(t)
+	if err := os.WriteFile(filepath.Join(dir, MonteCarloFile), []byte("strategy,path,time,equity\nhold,x,2019-03-01,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), dir); err == nil || !strings.Contains(err.Error(), "montecarlo.csv:2: path") {
+		t.Errorf("error %v, want one naming montecarlo.csv:2", err)
+	}
+}
+
+func TestCompare(t *testing.T) {
+	a, b := smallFolder(t), smallFolder(t)
+	out := t.TempDir()
+	pngPath, svgPath := filepath.Join(out, "cmp.png"), filepath.Join(out, "cmp.svg")
+	if err := Compare(context.Background(), []string{a, b}, []string{"hedge", "sma"}, pngPath, svgPath); err != nil {
+		t.Fatal(err)
+	}
+	svg, err := os.ReadFile(svgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both folders are "small synthetic": the runs are told apart by the
+	// folder name and a counter.
+	for _, s := range []string{"Comparison of 4 runs from 2 experiments", "small-synthetic: hedge", "small-synthetic: sma (2)", "SYNTHETIC DATA"} {
+		if !bytes.Contains(svg, []byte(s)) {
+			t.Errorf("comparison SVG lacks %q", s)
+		}
+	}
+	if bytes.Contains(svg, []byte(": hold")) {
+		t.Error("comparison draws a run that was not asked for")
+	}
+	f, err := os.Open(pngPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img.Bounds().Dx() != 1200 {
+		t.Errorf("PNG width %d, want 1200", img.Bounds().Dx())
+	}
+	for _, tc := range []struct {
+		runs []string
+		outs []string
+		want string
+	}{
+		{[]string{"nope"}, []string{svgPath}, `run "nope" is in none of`},
+		{nil, []string{filepath.Join(out, "x.gif")}, "want a .png or .svg"},
+		{nil, nil, "no output path"},
+	} {
+		if err := Compare(context.Background(), []string{a}, tc.runs, tc.outs...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %v, want one containing %q", err, tc.want)
+		}
+	}
+}
+
+// chromium returns the path of a Chromium binary, or "".
+func chromium() string {
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestRenderChromium opens the report in headless Chromium, with the
+// network features off, and checks the screenshot: the expected size, and
+// enough non-white pixels (the banner, tables and charts drew). With -out
+// the screenshot is kept for review.
+func TestRenderChromium(t *testing.T) {
+	bin := chromium()
+	if bin == "" {
+		t.Skip("chromium not installed: apt-get install chromium; .ci/run installs it")
+	}
+	dir := smallFolder(t)
+	writeOptional(t, dir)
+	if err := Write(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	shot := filepath.Join(tmp, "shot.png")
+	report, err := filepath.Abs(filepath.Join(dir, ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--user-data-dir="+filepath.Join(tmp, "profile"), "--screenshot="+shot, "--window-size=1280,2000", "file://"+report)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *shotOut != "" {
+		b, _ := os.ReadFile(shot)
+		_ = os.WriteFile(*shotOut, b, 0o644)
+	}
+	if got := img.Bounds().Size(); got != (image.Point{X: 1280, Y: 2000}) {
+		t.Errorf("screenshot %v, want 1280×2000", got)
+	}
+	nonWhite, red := 0, 0
+	bounds := img.Bounds()
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+			if c.R < 0xf0 || c.G < 0xf0 || c.B < 0xf0 {
+				nonWhite++
+			}
+			if c.R > 0xa0 && c.G < 0x20 && c.B < 0x40 { // the synthetic banner's red
+				red++
+			}
+		}
+	}
+	if frac := float64(nonWhite) / float64(bounds.Dx()*bounds.Dy()); frac < 0.03 {
+		t.Errorf("only %.2f%% of the screenshot is not white: the report did not render", 100*frac)
+	}
+	if red < 1280*20 {
+		t.Errorf("%d red pixels, want the synthetic banner across the top (≥ %d)", red, 1280*20)
+	}
+}
+
+// TestCompareMixed compares a synthetic folder with one marked real: the
+// synthetic runs' labels say so.
+func TestCompareMixed(t *testing.T) {
+	a, b := smallFolder(t), smallFolder(t)
+	// Mark b as real data (a stand-in for a folder run on real prices).
+	for _, p := range append([]string{filepath.Join(b, ManifestFile)}, must(filepath.Glob(filepath.Join(b, "runs", "*", "metrics.json")))...) {
+		body, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body = bytes.ReplaceAll(body, []byte(`"synthetic": true`), []byte(`"synthetic": false`))
+		if err := os.WriteFile(p, body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "mixed.svg")
+	if err := Compare(context.Background(), []string{a, b}, []string{"hold"}, out); err != nil {
+		t.Fatal(err)
+	}
+	svg, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"small-synthetic: hold [SYNTHETIC]", "small-synthetic: hold<", "SYNTHETIC DATA"} {
+		if !bytes.Contains(svg, []byte(s)) {
+			t.Errorf("SVG lacks %q", s)
+		}
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// TestWriteStressExperiment reports on strategies/experiment/testdata/stress.toml:
+// scenario runs, a long-leg companion, stress.csv and Monte Carlo tables
+// as package experiment writes them.
+func TestWriteStressExperiment(t *testing.T) {
+	f, err := experiment.Load(filepath.Join("..", "..", "strategies", "experiment", "testdata", "stress.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Execute(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := readReport(t, o.Dir)
+	for _, s := range []string{
+		`<section id="stress">`, `<section id="montecarlo">`, `id="other-runs"`, "Scenario and companion runs",
+		"Stress test: total_return by run and scenario", "Summary by run", "Equity under each scenario",
+		"hedge@ai-bubble-burst", "terminal_p05", "ai-crypto-selloff",
+	} {
+		if !strings.Contains(html, s) {
+			t.Errorf("report lacks %q", s)
+		}
+	}
+	// Per-run sections only for the runs of runs.csv.
+	if strings.Contains(html, `id="run-hedge@ai-bubble-burst"`) {
+		t.Error("a scenario run has a per-run section")
+	}
+	for _, s := range []string{`id="run-hedge"`, `id="run-tech"`} {
+		if !strings.Contains(html, s) {
+			t.Errorf("report lacks %q", s)
+		}
+	}
+	checkSelfContained(t, html)
+	if *shotOut != "" {
+		_ = os.WriteFile(strings.TrimSuffix(*shotOut, ".png")+"-stress.html", []byte(html), 0o644)
+	}
+}

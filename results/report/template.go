@@ -1,0 +1,139 @@
+package report
+
+import "html/template"
+
+// pageTemplate is the report: one HTML file with inline CSS and inline SVG,
+// no script and no external reference.
+var pageTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="divergence {{.Generated}}">
+<title>{{if .Synthetic}}[SYNTHETIC DATA] {{end}}{{.Title}}: divergence report</title>
+<style>
+:root { --ink: #222; --muted: #555; --rule: #ddd; --warn: #b00020; --band: #f6f6f6; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.45 "Liberation Sans", Arial, Helvetica, sans-serif; color: var(--ink); background: #fff; }
+main { max-width: 1200px; margin: 0 auto; padding: 0 24px 48px; }
+header { padding: 20px 0 8px; border-bottom: 1px solid var(--rule); }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 20px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); }
+h3 { font-size: 17px; margin: 22px 0 8px; }
+.sub { color: var(--muted); margin: 0; }
+.synthetic-banner { background: var(--warn); color: #fff; font-weight: bold; font-size: 17px; padding: 10px 24px; text-align: center; letter-spacing: 0.02em; }
+.real-banner { background: #e8f0e8; color: #234; padding: 6px 24px; text-align: center; }
+nav { margin: 10px 0 0; font-size: 14px; }
+nav a { margin-right: 14px; color: #1f5fa0; text-decoration: none; }
+table { border-collapse: collapse; margin: 6px 0 12px; font-size: 13.5px; }
+th, td { padding: 4px 10px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+th { background: var(--band); font-weight: bold; }
+td.key { white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.hash { font-family: "Liberation Mono", Consolas, monospace; font-size: 12px; word-break: break-all; }
+.wide { overflow-x: auto; }
+.setup th { width: 190px; background: none; }
+.setup .synthetic td { color: var(--warn); font-weight: bold; }
+.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+svg.chart { display: block; width: 100%; height: auto; max-width: 1100px; margin: 8px 0 16px; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.pair svg.chart { margin: 0; }
+.run { border-top: 1px solid var(--rule); margin-top: 18px; }
+.metrics { columns: 3 220px; column-gap: 24px; margin: 4px 0 8px; }
+.metrics div { break-inside: avoid; display: flex; justify-content: space-between; border-bottom: 1px dotted var(--rule); padding: 1px 0; font-size: 13.5px; }
+.metrics span:last-child { font-variant-numeric: tabular-nums; }
+code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; background: var(--band); padding: 1px 4px; }
+.note { color: var(--muted); font-size: 13.5px; margin: 4px 0; }
+@media (max-width: 900px) { .pair { grid-template-columns: 1fr; } }
+</style>
+</head>
+<body>
+{{if .Synthetic}}<div class="synthetic-banner" id="synthetic">SYNTHETIC DATA: these results come from a seeded, generated market, not from real prices. Do not read them as evidence about real assets.</div>
+{{else}}<div class="real-banner">Real market data (sources and checksums under Setup).</div>
+{{end}}<main>
+<header>
+<h1>{{.Title}}</h1>
+<p class="sub">divergence experiment report{{if .Generated}}, program {{.Generated}}{{end}}</p>
+<nav><a href="#setup">Setup</a><a href="#runs">Runs</a><a href="#equity">Equity</a><a href="#rolling">Rolling risk</a><a href="#per-run">Per run</a>{{if or .Stress .StressSummary .ScenarioCharts}}<a href="#stress">Stress test</a>{{end}}{{if or .MonteCarlo .MonteCarloSummary}}<a href="#montecarlo">Monte Carlo</a>{{end}}{{if .Legs}}<a href="#attribution">Attribution</a>{{end}}</nav>
+</header>
+
+<section id="setup">
+<h2>Setup</h2>
+<table class="setup">
+{{range .Setup}}<tr{{if and $.Synthetic (eq .K "data")}} class="synthetic"{{end}}><th>{{.K}}</th><td>{{.V}}</td></tr>
+{{end}}</table>
+<h3>Data sources</h3>
+<div class="wide"><table>
+<tr><th>symbol</th><th>source</th><th>path</th><th>SHA-256</th><th>rows</th><th>first</th><th>last</th></tr>
+{{range .Inputs}}<tr><td>{{.Symbol}}</td><td>{{.Source}}</td><td>{{if .Path}}{{.Path}}{{else}}(generated){{end}}</td><td class="hash">{{.SHA256}}</td><td class="num">{{.Rows}}</td><td>{{.First}}</td><td>{{.Last}}</td></tr>
+{{end}}</table></div>
+</section>
+
+<section id="runs">
+<h2>Runs</h2>
+<div class="wide"><table>
+<tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td{{if .Numeric}} class="num"{{else if .Swatch}} class="key"{{end}}>{{if .Swatch}}<span class="swatch" style="background:{{.Swatch}}"></span>{{end}}{{.Text}}</td>{{end}}</tr>
+{{end}}</table></div>
+<p class="note">Rates are in percent; Sharpe is annualised with rf = 0. From runs.csv; per-run detail below.</p>
+</section>
+
+<section id="equity">
+<h2>Equity and drawdown</h2>
+{{if .ChartNote}}<p class="note">{{.ChartNote}}</p>{{end}}
+{{.Equity}}
+</section>
+
+<section id="rolling">
+<h2>Rolling risk</h2>
+<p class="note">{{.RollingCap}}</p>
+{{.Rolling}}
+</section>
+
+<section id="per-run">
+<h2>Per run</h2>
+{{range .Runs}}<div class="run" id="{{.ID}}">
+<h3><span class="swatch" style="background:{{.Swatch}}"></span>{{.Name}} <small>({{.Type}}, key <code>{{.Key}}</code>)</small></h3>
+<p class="note">Parameters: <code>{{.Params}}</code></p>
+<div class="metrics">{{range .Metrics}}<div><span>{{.K}}</span><span>{{.V}}</span></div>{{end}}</div>
+<div class="pair">{{.Monthly}}{{.Distribution}}</div>
+</div>
+{{end}}{{with .Others}}<div class="run" id="other-runs">
+<h3>Scenario and companion runs</h3>
+<p class="note">The runs under each stress scenario (key run@scenario) and companion runs (such as a pair hedge's long leg alone, run~long-leg); the stress test below compares them with their baselines.</p>
+{{template "table" .}}
+</div>
+{{end}}</section>
+{{if or .Stress .StressSummary .ScenarioCharts}}
+<section id="stress">
+<h2>Stress test</h2>
+{{if .Stress}}<p class="note">From stress.csv: one cell per run and scenario; red is below zero, blue above, grey no value.</p>
+{{range .Stress}}{{.}}{{end}}{{end}}
+{{with .StressSummary}}<h3>Summary by run</h3>
+<p class="note">From stress_summary.csv.</p>
+{{template "table" .}}{{end}}
+{{if .ScenarioCharts}}<h3>Equity under each scenario</h3>
+{{range .ScenarioCharts}}{{.}}{{end}}{{end}}
+</section>
+{{end}}{{if or .MonteCarlo .MonteCarloSummary}}
+<section id="montecarlo">
+<h2>Monte Carlo</h2>
+<p class="note">Percentile bands of the paths' growth of 1 and the distribution of their terminal returns.</p>
+{{.MonteCarlo}}
+{{with .MonteCarloSummary}}<h3>Summary by run</h3>
+<p class="note">From montecarlo_summary.csv.</p>
+{{template "table" .}}{{end}}
+</section>
+{{end}}{{if .Legs}}
+<section id="attribution">
+<h2>PnL attribution</h2>
+<p class="note">From attribution.csv: profit and loss by leg, in the account currency.</p>
+{{.Legs}}
+</section>
+{{end}}</main>
+</body>
+</html>
+{{define "table"}}<div class="wide"><table>
+<tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td{{if .Numeric}} class="num"{{end}}>{{.Text}}</td>{{end}}</tr>
+{{end}}</table></div>{{end}}`))

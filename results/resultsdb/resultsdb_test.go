@@ -1,0 +1,431 @@
+//go:build duckdb_arrow
+
+// The tests run an experiment with strategies/experiment, which reads data
+// through DuckDB's Arrow interface:
+//
+//	go test -tags duckdb_arrow ./results/resultsdb/
+
+package resultsdb
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	goduckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/divergence-research/divergence/strategies/experiment"
+)
+
+// smallFolder runs strategies/experiment/testdata/small.toml (three runs on
+// the synthetic market) into a temporary folder, adds a stress matrix,
+// Monte Carlo paths and an attribution in package report's layouts, and
+// returns the folder.
+func smallFolder(t testing.TB) string {
+	t.Helper()
+	f, err := experiment.Load(filepath.Join("..", "..", "strategies", "experiment", "testdata", "small.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Execute(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stress, mc strings.Builder
+	stress.WriteString("strategy,scenario,metric,value\n")
+	for i, s := range []string{"hedge", "hold", "sma"} {
+		for j, sc := range []string{"baseline", "ai-bubble-burst", "openai-revenue-miss"} {
+			fmt.Fprintf(&stress, "%s,%s,sharpe,%g\n", s, sc, 1.1-0.6*float64(j)+0.2*float64((i+j)%3))
+			fmt.Fprintf(&stress, "%s,%s,total_return,%g\n", s, sc, 0.05*float64(i)-0.1*float64(j))
+		}
+	}
+	stress.WriteString("sma,miners-pivot,sharpe,NaN\n")
+	mc.WriteString("strategy,path,time,equity\n")
+	for _, s := range []string{"hedge", "hold"} {
+		for p := range 20 {
+			v := 1e5
+			for k := range 30 {
+				fmt.Fprintf(&mc, "%s,%d,%s,%g\n", s, p, time.Date(2019, 3, 1+k, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), v)
+				v *= 1 + 0.003*math.Sin(float64(p*5+k*3+len(s)))
+			}
+		}
+	}
+	files := map[string]string{
+		"stress.csv":      stress.String(),
+		"montecarlo.csv":  mc.String(),
+		"attribution.csv": "strategy,leg,pnl\nhedge,NVDA,5200\nhedge,TAO,-3100\nhedge,commission,-240\nhold,NVDA,9000\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(o.Dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return o.Dir
+}
+
+// stressFolder runs strategies/experiment/testdata/stress.toml (two
+// strategies, three scenarios, a long-leg companion run, Monte Carlo
+// paths) and returns its output folder.
+func stressFolder(t testing.TB) string {
+	t.Helper()
+	f, err := experiment.Load(filepath.Join("..", "..", "strategies", "experiment", "testdata", "stress.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Execute(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.Dir
+}
+
+func open(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	c, err := goduckdb.NewConnector(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// csvRows counts the data rows of CSV files.
+func csvRows(t *testing.T, pattern string) int {
+	t.Helper()
+	paths, err := filepath.Glob(pattern)
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no files match %s", pattern)
+	}
+	n := 0
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(bufio.NewReader(f)).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(recs) - 1
+	}
+	return n
+}
+
+func count(t *testing.T, db *sql.DB, q string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(q).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+func TestWrite(t *testing.T) {
+	dir := smallFolder(t)
+	tables, err := Build(context.Background(), dir, filepath.Join(dir, File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "manifest inputs runs equity fills scenarios montecarlo attribution"
+	if got := strings.Join(tables, " "); got != want {
+		t.Errorf("tables %q, want %q", got, want)
+	}
+	db := open(t, filepath.Join(dir, File))
+
+	// Row counts equal the files'.
+	for _, tc := range []struct {
+		table, pattern string
+	}{
+		{"runs", filepath.Join(dir, "runs.csv")},
+		{"equity", filepath.Join(dir, "runs", "*", "equity.csv")},
+		{"fills", filepath.Join(dir, "runs", "*", "fills.csv")},
+		{"scenarios", filepath.Join(dir, "stress.csv")},
+		{"montecarlo", filepath.Join(dir, "montecarlo.csv")},
+		{"attribution", filepath.Join(dir, "attribution.csv")},
+	} {
+		if got, want := count(t, db, "SELECT count(*) FROM "+tc.table), csvRows(t, tc.pattern); got != want {
+			t.Errorf("%s has %d rows, the files %d", tc.table, got, want)
+		}
+	}
+	// Per run too, keyed by folder.
+	for _, key := range []string{"hedge", "hold", "sma"} {
+		if got, want := count(t, db, "SELECT count(*) FROM equity WHERE run = '"+key+"'"), csvRows(t, filepath.Join(dir, "runs", key, "equity.csv")); got != want {
+			t.Errorf("equity of %s: %d rows, want %d", key, got, want)
+		}
+		if got, want := count(t, db, "SELECT count(*) FROM fills WHERE run = '"+key+"'"), csvRows(t, filepath.Join(dir, "runs", key, "fills.csv")); got != want {
+			t.Errorf("fills of %s: %d rows, want %d", key, got, want)
+		}
+	}
+
+	// The best Sharpe run is the one with the largest sharpe in runs.csv.
+	f, err := os.Open(filepath.Join(dir, "runs.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(name string) int {
+		for i, h := range recs[0] {
+			if h == name {
+				return i
+			}
+		}
+		t.Fatalf("runs.csv has no %s column", name)
+		return -1
+	}
+	bestKey, best := "", math.Inf(-1)
+	for _, r := range recs[1:] {
+		if v, err := strconv.ParseFloat(r[col("sharpe")], 64); err == nil && v > best {
+			bestKey, best = r[col("key")], v
+		}
+	}
+	var key string
+	var sharpe float64
+	if err := db.QueryRow(`SELECT key, sharpe FROM runs ORDER BY sharpe DESC NULLS LAST LIMIT 1`).Scan(&key, &sharpe); err != nil {
+		t.Fatal(err)
+	}
+	if key != bestKey || sharpe != best {
+		t.Errorf("best Sharpe run %s (%g), runs.csv says %s (%g)", key, sharpe, bestKey, best)
+	}
+
+	// Columns and types.
+	var synthetic bool
+	var params, strategy string
+	var seed uint64
+	var fills int64
+	var mdd float64
+	if err := db.QueryRow(`SELECT r.synthetic, CAST(r.params AS VARCHAR), r.strategy, r.seed, r.fills, r.max_drawdown FROM runs r WHERE key = 'hedge'`).Scan(&synthetic, &params, &strategy, &seed, &fills, &mdd); err != nil {
+		t.Fatal(err)
+	}
+	if !synthetic || !strings.Contains(params, `"gross":1.5`) || strategy != "hedge" || seed == 0 || fills == 0 || !(mdd < 0) {
+		t.Errorf("hedge row: synthetic %v params %s strategy %q seed %d fills %d max_drawdown %g", synthetic, params, strategy, seed, fills, mdd)
+	}
+	var msyn bool
+	var inputs int
+	if err := db.QueryRow(`SELECT synthetic, (SELECT count(*) FROM inputs) FROM manifest`).Scan(&msyn, &inputs); err != nil {
+		t.Fatal(err)
+	}
+	if !msyn || inputs != 4 {
+		t.Errorf("manifest synthetic %v, %d inputs; want true, 4", msyn, inputs)
+	}
+	// Equity times are UTC instants, in order, and the last equity matches
+	// runs.csv's final_equity.
+	var first time.Time
+	var last float64
+	if err := db.QueryRow(`SELECT min(time), arg_max(equity, time) FROM equity WHERE run = 'hold'`).Scan(&first, &last); err != nil {
+		t.Fatal(err)
+	}
+	if !first.Equal(time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("first equity time %v, want 2019-03-01 UTC", first)
+	}
+	var final float64
+	if err := db.QueryRow(`SELECT final_equity FROM runs WHERE key = 'hold'`).Scan(&final); err != nil {
+		t.Fatal(err)
+	}
+	if last != final {
+		t.Errorf("last equity %g, runs.final_equity %g", last, final)
+	}
+
+	// Nothing temporary is left behind.
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") || strings.HasSuffix(e.Name(), ".wal") {
+			t.Errorf("%s left behind", e.Name())
+		}
+	}
+}
+
+// TestDocExamples runs every ```sql block of docs/results.md against the
+// database of strategies/experiment/testdata/stress.toml, and expects rows
+// from each.
+func TestDocExamples(t *testing.T) {
+	dir := stressFolder(t)
+	tables, err := Build(context.Background(), dir, filepath.Join(dir, File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"scenarios", "scenario_summary", "montecarlo", "montecarlo_summary"} {
+		if !strings.Contains(" "+strings.Join(tables, " ")+" ", " "+want+" ") {
+			t.Errorf("no %s table (tables %v)", want, tables)
+		}
+	}
+	db := open(t, filepath.Join(dir, File))
+	// Every run folder is a row, scenario runs included.
+	dirs, _ := filepath.Glob(filepath.Join(dir, "runs", "*", "metrics.json"))
+	if got := count(t, db, "SELECT count(*) FROM runs"); got != len(dirs) {
+		t.Errorf("runs has %d rows for %d run folders", got, len(dirs))
+	}
+	if got := count(t, db, "SELECT count(DISTINCT scenario) FROM runs"); got != 4 {
+		t.Errorf("%d scenarios in runs, want 4 (baseline and three)", got)
+	}
+	if got, want := count(t, db, "SELECT count(*) FROM scenarios"), csvRows(t, filepath.Join(dir, "stress.csv")); got != want {
+		t.Errorf("scenarios has %d rows, stress.csv %d", got, want)
+	}
+	if got, want := count(t, db, "SELECT count(*) FROM montecarlo"), csvRows(t, filepath.Join(dir, "montecarlo.csv")); got != want {
+		t.Errorf("montecarlo has %d rows, montecarlo.csv %d", got, want)
+	}
+
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "results.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var queries []string
+	for _, part := range strings.Split(string(doc), "```sql\n")[1:] {
+		q, _, ok := strings.Cut(part, "```")
+		if !ok {
+			t.Fatal("unterminated ```sql block in docs/results.md")
+		}
+		queries = append(queries, q)
+	}
+	if len(queries) < 4 {
+		t.Fatalf("%d SQL examples in docs/results.md, want at least 4", len(queries))
+	}
+	for i, q := range queries {
+		rows, err := db.Query(q)
+		if err != nil {
+			t.Errorf("example %d: %v\n%s", i+1, err, q)
+			continue
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			t.Errorf("example %d: %v", i+1, err)
+		}
+		rows.Close()
+		if n == 0 {
+			t.Errorf("example %d returned no rows:\n%s", i+1, q)
+		}
+	}
+
+	// Spot-check the second example: under baseline, the best Sharpe is the
+	// largest in runs.csv (which lists the baseline runs).
+	f, err := os.Open(filepath.Join(dir, "runs.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, nc := -1, -1
+	for i, h := range recs[0] {
+		switch h {
+		case "sharpe":
+			sc = i
+		case "strategy":
+			nc = i
+		}
+	}
+	if sc < 0 || nc < 0 {
+		t.Fatalf("runs.csv header %v lacks sharpe or strategy", recs[0])
+	}
+	best, bestName := math.Inf(-1), ""
+	for _, r := range recs[1:] {
+		if v, err := strconv.ParseFloat(r[sc], 64); err == nil && v > best {
+			best, bestName = v, r[nc]
+		}
+	}
+	rows, err := db.Query(queries[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	found := false
+	for rows.Next() {
+		var scenario, strategy string
+		var sharpe float64
+		if err := rows.Scan(&scenario, &strategy, &sharpe); err != nil {
+			t.Fatal(err)
+		}
+		if scenario == "baseline" {
+			found = true
+			if strategy != bestName || math.Abs(sharpe-best) > 5e-4 {
+				t.Errorf("best Sharpe under baseline: %s %g, runs.csv says %s %g", strategy, sharpe, bestName, best)
+			}
+		}
+	}
+	if !found {
+		t.Error("no baseline row")
+	}
+}
+
+func TestWriteFailureKeepsOld(t *testing.T) {
+	dir := smallFolder(t)
+	if err := Write(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(filepath.Join(dir, File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A stress.parquet that is not Parquet fails the build.
+	if err := os.WriteFile(filepath.Join(dir, "stress.parquet"), []byte("not parquet"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = Write(context.Background(), dir)
+	if err == nil || !strings.Contains(err.Error(), "scenarios") {
+		t.Fatalf("error %v, want one naming the scenarios table", err)
+	}
+	after, err := os.ReadFile(filepath.Join(dir, File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(after) != string(before) {
+		t.Error("the failed build changed results.duckdb")
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("%s left behind", e.Name())
+		}
+	}
+	if err := Write(context.Background(), t.TempDir()); err == nil || !strings.Contains(err.Error(), "not an experiment folder") {
+		t.Errorf("error %v for an empty folder", err)
+	}
+}
+
+// TestWriteFromCSV builds the database of a folder without Parquet files:
+// equity and fills then come from the CSV files.
+func TestWriteFromCSV(t *testing.T) {
+	dir := smallFolder(t)
+	pq, _ := filepath.Glob(filepath.Join(dir, "runs", "*", "*.parquet"))
+	for _, p := range pq {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Write(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	db := open(t, filepath.Join(dir, File))
+	if got, want := count(t, db, "SELECT count(*) FROM equity"), csvRows(t, filepath.Join(dir, "runs", "*", "equity.csv")); got != want {
+		t.Errorf("equity has %d rows, the CSV files %d", got, want)
+	}
+	if got, want := count(t, db, "SELECT count(*) FROM fills"), csvRows(t, filepath.Join(dir, "runs", "*", "fills.csv")); got != want {
+		t.Errorf("fills has %d rows, the CSV files %d", got, want)
+	}
+	var first time.Time
+	if err := db.QueryRow(`SELECT min(time) FROM equity WHERE run = 'sma'`).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	if !first.Equal(time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("first equity time %v, want 2019-03-01 UTC", first)
+	}
+}
