@@ -302,7 +302,7 @@ func writeStress(f *File, o *Outcome) error {
 		sort.Strings(sorted)
 		sc := o.Views[v].Scenario
 		vopt := charts.Options{Title: f.Name + " under " + sc.Name, Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
-			Caption: fmt.Sprintf("%s; shocked by scenario %s (%s)", kind, sc.Name, sc.Source)}
+			Caption: fmt.Sprintf("%s; shocked by scenario %s (source: %s)", kind, sc.Name, clip(sc.Source, 60))}
 		for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
 			path := filepath.Join(o.Dir, "stress", Slug(sc.Name)+"."+string(ft))
 			if err := mkdirFor(path); err != nil {
@@ -317,3 +317,12 @@ func writeStress(f *File, o *Outcome) error {
 }
 
 const maxOverlay = 10
+
+// clip shortens s to at most n runes, ending in "…" when cut.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
