@@ -36,6 +36,8 @@
 //	montecarlo          montecarlo.parquet or .csv
 //	montecarlo_summary  montecarlo_summary.parquet or .csv
 //	attribution         attribution.parquet or .csv
+//	walkforward_windows walkforward/<strategy>/windows.parquet (strategy = the folder)
+//	walkforward_equity  walkforward/<strategy>/equity.parquet
 //
 // Metric columns hold DOUBLE (NULL where metrics.json has null: too few
 // observations or a zero denominator), or BIGINT for counts. Rates are
@@ -272,6 +274,19 @@ func build(ctx context.Context, db *sql.DB, dir string) ([]string, error) {
 			continue
 		}
 		if err := exec(t.table, "CREATE TABLE "+t.table+" AS SELECT * FROM "+src); err != nil {
+			return nil, err
+		}
+	}
+
+	// Walk-forward: walkforward/<strategy>/windows.parquet and equity.parquet,
+	// with the strategy's folder name as a column.
+	for _, t := range []struct{ table, file string }{{"walkforward_windows", "windows"}, {"walkforward_equity", "equity"}} {
+		if m, _ := filepath.Glob(filepath.Join(dir, "walkforward", "*", t.file+".parquet")); len(m) == 0 {
+			continue
+		}
+		q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s AS strategy, * EXCLUDE (filename) FROM read_parquet(%s, filename = true) ORDER BY ALL`,
+			t.table, keyOf, glob("walkforward", "*", t.file+".parquet"))
+		if err := exec(t.table, q); err != nil {
 			return nil, err
 		}
 	}

@@ -429,3 +429,31 @@ func TestWriteFromCSV(t *testing.T) {
 		t.Errorf("first equity time %v, want 2019-03-01 UTC", first)
 	}
 }
+
+// The walk-forward outputs become two tables, one row per window and per
+// stitched equity point, keyed by the strategy's folder.
+func TestWalkForwardTables(t *testing.T) {
+	f, err := experiment.Load(filepath.Join("..", "..", "strategies", "experiment", "testdata", "walkforward.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Execute(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), o.Dir); err != nil {
+		t.Fatal(err)
+	}
+	db := open(t, filepath.Join(o.Dir, "results.duckdb"))
+	defer db.Close()
+	for _, s := range []string{"sma", "hedge"} {
+		want := csvRows(t, filepath.Join(o.Dir, "walkforward", s, "windows.csv"))
+		if got := count(t, db, "SELECT count(*) FROM walkforward_windows WHERE strategy = '"+s+"'"); got != want || want == 0 {
+			t.Errorf("%s: %d windows in the database, %d in windows.csv", s, got, want)
+		}
+		want = csvRows(t, filepath.Join(o.Dir, "walkforward", s, "equity.csv"))
+		if got := count(t, db, "SELECT count(*) FROM walkforward_equity WHERE strategy = '"+s+"'"); got != want || want == 0 {
+			t.Errorf("%s: %d equity rows in the database, %d in equity.csv", s, got, want)
+		}
+	}
+}
