@@ -99,6 +99,49 @@ func (e *Env) At(i int, t int64) Factors {
 	return f
 }
 
+// AtUntil returns the factors of At(i, t) without the recall flag, and the
+// first time after t at which they may change (math.MaxInt64: never), so
+// that a caller can skip asking again until then.
+func (e *Env) AtUntil(i int, t int64) (Factors, int64) {
+	if e == nil || i < 0 || i >= len(e.inst) {
+		return Neutral(), math.MaxInt64
+	}
+	s := &e.inst[i]
+	lo, hi := 0, len(s.starts)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if s.starts[m] <= t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	f := Neutral()
+	if lo > 0 {
+		f = s.factors[lo-1]
+		f.Recall = false
+	}
+	until := int64(math.MaxInt64)
+	if lo < len(s.starts) {
+		until = s.starts[lo]
+	}
+	return f, until
+}
+
+// Shocked reports whether the environment changes anything: a window or a
+// recall on any instrument.
+func (e *Env) Shocked() bool {
+	if e == nil {
+		return false
+	}
+	for i := range e.inst {
+		if len(e.inst[i].starts) > 0 || len(e.inst[i].recalls) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Recalls returns instrument i's recall times (bar times, ascending). The
 // slice aliases the Env: do not modify it.
 func (e *Env) Recalls(i int) []int64 {

@@ -222,8 +222,16 @@ func (f *File) engineBase(classOf func(string) (data.Class, bool)) (engine.Confi
 // envAdapter lets the engine read a scenario's environment.
 type envAdapter struct{ e *scenarios.Env }
 
-func (a envAdapter) At(i int, t int64) engine.EnvFactors {
-	f := a.e.At(i, t)
+func (a envAdapter) At(i int, t int64) engine.EnvFactors { return factors(a.e.At(i, t)) }
+
+// AtUntil makes the adapter an engine.SpanEnv: the engine asks again only
+// when the scenario's window changes.
+func (a envAdapter) AtUntil(i int, t int64) (engine.EnvFactors, int64) {
+	f, until := a.e.AtUntil(i, t)
+	return factors(f), until
+}
+
+func factors(f scenarios.Factors) engine.EnvFactors {
 	return engine.EnvFactors{SlippageMult: f.SlippageMult, SpreadMult: f.SpreadMult, FundingMult: f.FundingMult, FundingSet: f.FundingSet,
 		BorrowMult: f.BorrowMult, BorrowSet: f.BorrowSet, VolumeMult: f.VolumeMult}
 }
@@ -232,8 +240,8 @@ func (a envAdapter) At(i int, t int64) engine.EnvFactors {
 // borrow recalls its scenario sets (the earlier of the file's recall and
 // the scenario's).
 func withEnv(cfg engine.Config, p *data.Panel, env *scenarios.Env) engine.Config {
-	if env == nil {
-		return cfg
+	if !env.Shocked() {
+		return cfg // a price-only scenario: no environment to consult
 	}
 	cfg.Env = envAdapter{env}
 	for i := range p.Series {
