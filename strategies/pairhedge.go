@@ -500,3 +500,8 @@ func (s *PairHedge) Symbols() []string {
 func (s *PairHedge) LongLeg() (symbols []string, weight float64, rebalanceDays int) {
 	return s.p.Long, s.p.Gross / 2 / float64(len(s.p.Long)), s.p.RebalanceDays
 }
+
+// Legs names the hedge's two legs, for PnL attribution.
+func (s *PairHedge) Legs() map[string][]string {
+	return map[string][]string{"long leg": s.p.Long, "short leg": s.p.Short}
+}

@@ -159,3 +159,9 @@ func maxAbsDrift(ctx *engine.Context, idx []int, target []float64, eq float64) f
 	}
 	return m
 }
+
+// Legged is implemented by strategies whose instruments form named legs
+// (a pair hedge's long and short leg); PnL attribution sums by leg with it.
+type Legged interface {
+	Legs() map[string][]string
+}

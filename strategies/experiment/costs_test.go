@@ -147,3 +147,39 @@ func TestCostErrorsNameTheKey(t *testing.T) {
 		}
 	}
 }
+
+// The attribution rows of a run (instruments and interest) sum to its
+// final equity minus its initial cash, with every cost model on: the
+// per-instrument split loses nothing and counts nothing twice.
+func TestAttributionSumsToPnL(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "costs.toml")
+	os.WriteFile(path, []byte(costsExperiment), 0o644)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Execute(context.Background(), f, Options{Out: dir, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &o.Runs[0]
+	rows := Attribution(r)
+	sum, carry := 0.0, 0.0
+	legs := map[string]bool{}
+	for _, row := range rows {
+		sum += row.PnL
+		carry += row.Carry
+		legs[row.Leg] = true
+	}
+	want := r.Result.Curve.Equity[r.Result.Curve.Len()-1] - f.Cash
+	if math.Abs(sum-want) > 1e-9*f.Cash {
+		t.Errorf("attribution sums to %g, the run made %g", sum, want)
+	}
+	if carry == 0 || !legs["long leg"] || !legs["short leg"] || !legs["interest"] {
+		t.Errorf("carry %g, legs %v", carry, legs)
+	}
+	if _, err := os.Stat(filepath.Join(o.Dir, "attribution.png")); err != nil {
+		t.Error(err)
+	}
+}

@@ -206,6 +206,9 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err := write(f, out, m.Inputs, opt); err != nil {
 		return nil, err
 	}
+	if err := writeAttribution(f, out); err != nil {
+		return nil, err
+	}
 	if stress {
 		out.Stress = StressTable(out)
 		if err := writeStress(f, out); err != nil {

@@ -1,0 +1,187 @@
+package experiment
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/charts"
+	"github.com/divergence-research/divergence/strategies"
+)
+
+// InstrumentPnL is one instrument's share of a run's PnL, in money:
+// Realized + Unrealized (both from fill prices, so slippage, spread and
+// impact are inside them) − Commission − Carry (borrow and funding) −
+// Fees (liquidation fees). Interest is account-level and has its own row
+// (Instrument "interest"). The rows of a run sum to its final equity minus
+// its initial cash.
+type InstrumentPnL struct {
+	Run, Instrument, Leg         string
+	Realized, Unrealized         float64
+	Commission, Carry, Fees, PnL float64
+}
+
+// Attribution splits a run's PnL by instrument. Leg is the strategy's own
+// leg name when it declares legs (strategies.Legged: a pair hedge's "long
+// leg" and "short leg"), otherwise "long" or "short" by the sign of the
+// instrument's final position (flat: "closed").
+func Attribution(r *Run) []InstrumentPnL {
+	res := r.Result
+	pf := &res.Portfolio
+	n := len(pf.Qty)
+	com, carry, fees := make([]float64, n), make([]float64, n), make([]float64, n)
+	interest := 0.0
+	for _, e := range res.Ledger {
+		if e.Instrument < 0 {
+			if e.Kind == engine.CostInterest {
+				interest += e.Amount
+			}
+			continue
+		}
+		switch e.Kind {
+		case engine.CostCommission:
+			com[e.Instrument] += e.Amount
+		case engine.CostBorrow, engine.CostFunding:
+			carry[e.Instrument] += e.Amount
+		case engine.CostLiquidationFee:
+			fees[e.Instrument] += e.Amount
+		case engine.CostInterest:
+			interest += e.Amount
+		}
+	}
+	legOf := map[string]string{}
+	if st, err := strategies.Builtins().New(r.Type, r.Params); err == nil {
+		if l, ok := st.(strategies.Legged); ok {
+			for leg, syms := range l.Legs() {
+				for _, s := range syms {
+					legOf[s] = leg
+				}
+			}
+		}
+	}
+	traded := make([]bool, n)
+	symbol := make([]string, n)
+	for _, f := range res.Fills {
+		traded[f.Instrument] = true
+		symbol[f.Instrument] = f.Symbol
+	}
+	var out []InstrumentPnL
+	for i := 0; i < n; i++ {
+		if !traded[i] {
+			continue
+		}
+		row := InstrumentPnL{Run: r.Key, Instrument: symbol[i], Realized: pf.Realized[i],
+			Commission: com[i], Carry: carry[i], Fees: fees[i]}
+		if pf.Qty[i] != 0 {
+			row.Unrealized = pf.Qty[i] * (res.FinalPrice[i] - pf.AvgCost[i])
+		}
+		row.PnL = row.Realized + row.Unrealized - row.Commission - row.Carry - row.Fees
+		row.Leg = legOf[row.Instrument]
+		if row.Leg == "" {
+			switch {
+			case pf.Qty[i] > 0:
+				row.Leg = "long"
+			case pf.Qty[i] < 0:
+				row.Leg = "short"
+			default:
+				row.Leg = "closed"
+			}
+		}
+		out = append(out, row)
+	}
+	if interest != 0 {
+		out = append(out, InstrumentPnL{Run: r.Key, Instrument: "interest", Leg: "interest", PnL: -interest})
+	}
+	return out
+}
+
+// writeAttribution writes, for the baseline runs, attribution.csv (run,
+// leg, pnl — by instrument, the layout the report reads),
+// attribution_detail.csv/.parquet (every column of InstrumentPnL) and
+// attribution.png/.svg (PnL by leg: long leg, short leg, interest).
+func writeAttribution(f *File, o *Outcome) error {
+	var rows []InstrumentPnL
+	for i := range o.Runs {
+		r := &o.Runs[i]
+		if r.View == 0 && r.LongLegOf == "" {
+			rows = append(rows, Attribution(r)...)
+		}
+	}
+	n := len(rows)
+	run, inst, leg := make([]string, n), make([]string, n), make([]string, n)
+	cols := make([][]float64, 6)
+	for j := range cols {
+		cols[j] = make([]float64, n)
+	}
+	for k, r := range rows {
+		run[k], inst[k], leg[k] = r.Run, r.Instrument, r.Leg
+		for j, v := range []float64{r.Realized, r.Unrealized, r.Commission, r.Carry, r.Fees, r.PnL} {
+			cols[j][k] = v
+		}
+	}
+	simple := &results.Table{Columns: []results.Column{{Name: "strategy", Strings: run}, {Name: "leg", Strings: inst}, {Name: "pnl", Floats: cols[5]}}}
+	detail := &results.Table{Columns: []results.Column{{Name: "run", Strings: run}, {Name: "instrument", Strings: inst}, {Name: "leg", Strings: leg}}}
+	for j, name := range []string{"realized", "unrealized", "commission", "carry", "fees", "pnl"} {
+		detail.Columns = append(detail.Columns, results.Column{Name: name, Floats: cols[j]})
+	}
+	for _, w := range []struct {
+		name string
+		fn   func(io.Writer) error
+	}{
+		{"attribution.csv", func(w io.Writer) error { return results.WriteTableCSV(w, simple) }},
+		{"attribution_detail.csv", func(w io.Writer) error { return results.WriteTableCSV(w, detail) }},
+		{"attribution_detail.parquet", func(w io.Writer) error { return results.WriteTableParquet(w, detail) }},
+	} {
+		if err := results.WriteFileAtomic(filepath.Join(o.Dir, w.name), w.fn); err != nil {
+			return err
+		}
+	}
+	// The chart: PnL by leg per run.
+	var legs []charts.Legs
+	var names []string
+	idx := map[string]int{}
+	for _, r := range rows {
+		j, ok := idx[r.Run]
+		if !ok {
+			if len(legs) == maxOverlay {
+				continue
+			}
+			j = len(legs)
+			idx[r.Run] = j
+			legs = append(legs, charts.Legs{Run: r.Run})
+			names = append(names, r.Run)
+		}
+		l := &legs[j]
+		found := false
+		for k, name := range l.Names {
+			if name == r.Leg {
+				l.PnL[k] += r.PnL
+				found = true
+			}
+		}
+		if !found {
+			l.Names = append(l.Names, r.Leg)
+			l.PnL = append(l.PnL, r.PnL)
+		}
+	}
+	if len(legs) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	kind := "real daily bars"
+	if o.Panel.Synthetic {
+		kind = "SYNTHETIC market (seeded, not real prices)"
+	}
+	opt := charts.Options{Title: f.Name + ": PnL by leg", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(names),
+		Caption: fmt.Sprintf("%s; realized + unrealized − commission − borrow and funding − fees; interest apart", kind)}
+	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
+		path := filepath.Join(o.Dir, "attribution."+string(ft))
+		if err := results.WriteFileAtomic(path, func(w io.Writer) error { return charts.LegAttribution(w, ft, opt, legs) }); err != nil {
+			return fmt.Errorf("plot %s: %w", path, err)
+		}
+	}
+	return nil
+}
