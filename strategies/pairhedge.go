@@ -173,6 +173,7 @@ type PairHedge struct {
 	// Sync-point returns (estimated modes).
 	prev       []float64 // each instrument's close at the previous sync point, per idx entry
 	synced     bool
+	seeded     bool      // seed ran (once, at the first priced OnBar)
 	rl, rs     []float64 // ring buffers of leg returns
 	head, nret int
 }
@@ -204,6 +205,7 @@ func (s *PairHedge) Init(ctx *engine.Context) error {
 	s.rl = make([]float64, s.p.Lookback)
 	s.rs = make([]float64, s.p.Lookback)
 	s.last, s.invested, s.peak, s.stopped, s.synced, s.head, s.nret = 0, false, 0, 0, false, 0, 0
+	s.seeded = false
 	s.nReb, s.nDrift, s.nGross, s.nStop, s.nNoHedge, s.sumH, s.lastH = 0, 0, 0, 0, 0, 0, 0
 	return nil
 }
@@ -215,7 +217,8 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		return nil
 	}
 	if s.p.Hedge != hedgeDollar {
-		if !s.synced {
+		if !s.seeded {
+			s.seeded = true
 			s.seed(ctx)
 		}
 		s.record(ctx)

@@ -58,7 +58,15 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		label = "SYNTHETIC data"
 	}
 	fmt.Fprintf(stdout, "%s — %s, %d runs, %d instruments, periods/year %g\n", f.Name, label, len(o.Runs), len(o.Panel.Series), o.PeriodsPerYear)
-	printRuns(stdout, o.Runs, experiment.Ranked(o.Runs, *sortBy), *top, *sortBy)
+	// The stress test's long-leg companions feed the hedge columns; they
+	// are in runs.csv (long_leg_of) but not in this table.
+	var order []int
+	for _, i := range experiment.Ranked(o.Runs, *sortBy) {
+		if o.Runs[i].LongLegOf == "" {
+			order = append(order, i)
+		}
+	}
+	printRuns(stdout, o.Runs, order, *top, *sortBy)
 	for _, n := range o.Notes {
 		fmt.Fprintln(stdout, "note:", n)
 	}

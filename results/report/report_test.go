@@ -76,13 +76,16 @@ func TestWrite(t *testing.T) {
 			t.Errorf("report lacks %q", s)
 		}
 	}
-	for _, s := range []string{`id="stress"`, `id="montecarlo"`, `id="attribution"`, "ZgotmplZ"} {
+	for _, s := range []string{`id="stress"`, `id="montecarlo"`, "ZgotmplZ"} {
 		if strings.Contains(html, s) {
 			t.Errorf("report has %q", s)
 		}
 	}
-	if n := strings.Count(html, "<svg "); n != 2+2*3 {
-		t.Errorf("%d inline SVG charts, want 8 (equity, rolling, and 2 per run)", n)
+	if !strings.Contains(html, `id="attribution"`) {
+		t.Error("report lacks the PnL attribution the experiment writes")
+	}
+	if n := strings.Count(html, "<svg "); n != 3+2*3 {
+		t.Errorf("%d inline SVG charts, want 9 (equity, rolling, attribution, and 2 per run)", n)
 	}
 	checkSelfContained(t, html)
 	// Nothing half-written stays behind, and a second run gives the same bytes.

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -199,8 +200,13 @@ func (f *File) Validate() error {
 	if n != 1 {
 		return fmt.Errorf("data: set exactly one of synthetic = true, dir or catalog")
 	}
-	for sym, c := range f.Data.Classes {
-		if _, err := data.ParseClass(c); err != nil {
+	classSyms := make([]string, 0, len(f.Data.Classes))
+	for sym := range f.Data.Classes {
+		classSyms = append(classSyms, sym)
+	}
+	sort.Strings(classSyms)
+	for _, sym := range classSyms {
+		if _, err := data.ParseClass(f.Data.Classes[sym]); err != nil {
 			return fmt.Errorf("data.classes.%s: %w", sym, err)
 		}
 	}

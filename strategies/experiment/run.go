@@ -64,6 +64,7 @@ type Outcome struct {
 	PeriodsPerYear float64
 	Calendar       string
 	WalkForward    []WalkForward // when the experiment has [walkforward]
+	Cash           float64       // every run's initial cash
 	Views          []View        // the baseline, then one per scenario
 	Notes          []string      // scenarios skipped, and why
 	Stress         *Stress       // when there are scenarios
@@ -169,12 +170,13 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	stress := len(views) > 1
+	all := specs
 	if stress {
-		specs = append(specs, longLegs(specs)...)
+		all = append(append([]RunSpec(nil), specs...), longLegs(specs)...)
 	}
 	var runs []Run
 	for v := range views {
-		for _, s := range specs {
+		for _, s := range all {
 			r := Run{RunSpec: s, View: v, Base: s.Key}
 			if v > 0 {
 				r.Scenario = views[v].Name()
@@ -202,7 +204,7 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	out := &Outcome{Dir: filepath.Join(opt.Out, Slug(f.Name)), Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
-		Calendar: m.Calendar, Views: views, Notes: notes}
+		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash}
 	if err := write(f, out, m.Inputs, opt); err != nil {
 		return nil, err
 	}

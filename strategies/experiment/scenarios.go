@@ -60,12 +60,19 @@ func (f *File) scenarioList(all bool) ([]*scenarios.Scenario, error) {
 	if len(out) == 0 && all {
 		return scenarios.Library()
 	}
-	seen := map[string]bool{}
+	seen := map[string]string{}
 	for _, s := range out {
-		if seen[s.Name] {
-			return nil, fmt.Errorf("scenario %q is listed twice", s.Name)
+		slug := Slug(s.Name)
+		if slug == "baseline" {
+			return nil, fmt.Errorf("scenario %q: the name is reserved for the unshocked runs", s.Name)
 		}
-		seen[s.Name] = true
+		if prev, ok := seen[slug]; ok {
+			if prev == s.Name {
+				return nil, fmt.Errorf("scenario %q is listed twice", s.Name)
+			}
+			return nil, fmt.Errorf("scenarios %q and %q would share the folder name %q: rename one", prev, s.Name, slug)
+		}
+		seen[slug] = s.Name
 	}
 	return out, nil
 }

@@ -104,10 +104,7 @@ func StressTable(o *Outcome) *Stress {
 	for i := range o.Runs {
 		byKey[o.Runs[i].Key] = &o.Runs[i]
 	}
-	cash := 0.0
-	if len(o.Runs) > 0 {
-		cash = o.Runs[0].Result.Curve.Equity[0] // before any fill: the initial cash
-	}
+	cash := o.Cash
 	st := &Stress{}
 	for i := range o.Runs {
 		r := &o.Runs[i]

@@ -133,6 +133,7 @@ func RunsTable(o *Outcome) *results.Table {
 		label = "synthetic"
 	}
 	key, strat, typ, lab, params := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	scen, legOf := make([]string, n), make([]string, n)
 	sweptSet := map[string]bool{}
 	for _, r := range o.Runs {
 		for _, v := range r.Swept {
@@ -157,6 +158,10 @@ func RunsTable(o *Outcome) *results.Table {
 	for i := range o.Runs {
 		r := &o.Runs[i]
 		key[i], strat[i], typ[i], lab[i] = r.Key, r.Strategy, r.Type, label
+		scen[i], legOf[i] = "baseline", r.LongLegOf
+		if r.Scenario != "" {
+			scen[i] = r.Scenario
+		}
 		b, _ := json.Marshal(r.Params) // map keys are sorted: deterministic
 		params[i] = string(b)
 		for _, v := range r.Swept {
@@ -174,6 +179,9 @@ func RunsTable(o *Outcome) *results.Table {
 		{Name: "key", Strings: key}, {Name: "strategy", Strings: strat}, {Name: "type", Strings: typ},
 		{Name: "data", Strings: lab}, {Name: "params", Strings: params},
 	}}
+	if len(o.Views) > 1 {
+		t.Columns = append(t.Columns, results.Column{Name: "scenario", Strings: scen}, results.Column{Name: "long_leg_of", Strings: legOf})
+	}
 	for j, k := range swept {
 		t.Columns = append(t.Columns, results.Column{Name: "param_" + k, Strings: sweptCols[j]})
 	}
