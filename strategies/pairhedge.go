@@ -3,6 +3,7 @@ package strategies
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/divergence-research/divergence/engine"
 )
@@ -47,6 +48,19 @@ type PairHedgeParams struct {
 	// MaxGross, when > 0, rebalances as soon as gross exposure at a close is
 	// more than MaxGross × equity (it must be >= Gross). Default 0 (off).
 	MaxGross float64 `toml:"max_gross"`
+	// Execution is when the legs trade: "open" (default: market orders at
+	// each instrument's next open) or "close" (market-on-close orders at
+	// the closes of the sync point the decision was made on, so both legs
+	// trade at the same moment). Decisions are made at sync points only.
+	// With "open" and legs on different calendars, a decision due at a
+	// sync point before a weekend (a Friday) waits for the next sync
+	// point, so that the crypto leg does not fill on Saturday while the
+	// equity leg waits for Monday.
+	Execution string `toml:"execution"`
+	// Legs is "both" (default) or "long": the long leg alone, sized and
+	// timed exactly as in the hedge — the comparison a stress test
+	// measures hedge effectiveness against.
+	Legs string `toml:"legs"`
 }
 
 // Hedge modes.
@@ -106,6 +120,12 @@ func (p *PairHedgeParams) Validate() error {
 	}
 	if p.CooldownDays < 0 {
 		return fmt.Errorf("cooldown_days = %d: want >= 0", p.CooldownDays)
+	}
+	if p.Execution != "open" && p.Execution != "close" {
+		return fmt.Errorf("execution = %q: want \"open\" or \"close\"", p.Execution)
+	}
+	if p.Legs != "both" && p.Legs != "long" {
+		return fmt.Errorf("legs = %q: want \"both\" or \"long\"", p.Legs)
 	}
 	if math.IsNaN(p.MaxGross) || p.MaxGross < 0 || (p.MaxGross > 0 && p.MaxGross < p.Gross) {
 		return fmt.Errorf("max_gross = %g: want 0 (off) or a leverage >= gross (%g)", p.MaxGross, p.Gross)
@@ -175,12 +195,14 @@ type PairHedge struct {
 	synced     bool
 	seeded     bool      // seed ran (once, at the first priced OnBar)
 	rl, rs     []float64 // ring buffers of leg returns
+	mixed      bool      // the legs trade on different calendars
+	kind       engine.OrderKind
 	head, nret int
 }
 
 // NewPairHedge builds pair-hedge from its parameters.
 func NewPairHedge(params Params) (engine.Strategy, error) {
-	p := PairHedgeParams{Gross: 1, RebalanceDays: 7, Hedge: hedgeDollar, Lookback: 60, MaxRatio: 4}
+	p := PairHedgeParams{Gross: 1, RebalanceDays: 7, Hedge: hedgeDollar, Lookback: 60, MaxRatio: 4, Execution: "open", Legs: "both"}
 	if err := Decode(params, &p); err != nil {
 		return nil, err
 	}
@@ -200,6 +222,16 @@ func (s *PairHedge) Init(ctx *engine.Context) error {
 		return err
 	}
 	s.idx = append(append(make([]int, 0, len(s.long)+len(s.short)), s.long...), s.short...)
+	s.mixed = false
+	for _, i := range s.idx {
+		if ctx.Class(i) != ctx.Class(s.idx[0]) {
+			s.mixed = true
+		}
+	}
+	s.kind = engine.Market
+	if s.p.Execution == "close" {
+		s.kind = engine.MarketOnClose
+	}
 	s.target = make([]float64, len(s.idx))
 	s.prev = make([]float64, len(s.idx))
 	s.rl = make([]float64, s.p.Lookback)
@@ -237,6 +269,16 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		}
 	}
 	if !s.invested && s.stopped != 0 && now-s.stopped < int64(s.p.CooldownDays)*nsPerDay {
+		return nil
+	}
+	// Decisions at sync points only (every leg has a fresh bar), and with
+	// next-open execution on mixed calendars not before a weekend.
+	for _, i := range s.idx {
+		if ctx.Stale(i) {
+			return nil
+		}
+	}
+	if s.mixed && s.kind == engine.Market && time.Unix(0, now).UTC().Weekday() == time.Friday {
 		return nil
 	}
 	tagL, tagS := "rebalance long", "rebalance short"
@@ -288,8 +330,14 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		if j >= nl {
 			w, tag = -wS/float64(len(s.short)), tagS
 		}
+		if j >= nl && s.p.Legs == "long" {
+			w = 0 // the long leg alone
+		}
 		s.target[j] = w
-		if _, err := ctx.TargetWeight(i, w, engine.Market, tag); err != nil {
+		if w == 0 && ctx.Position(i) == 0 {
+			continue
+		}
+		if _, err := ctx.TargetWeight(i, w, s.kind, tag); err != nil {
 			return err
 		}
 	}
@@ -300,7 +348,10 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 func (s *PairHedge) flatten(ctx *engine.Context, tag string) error {
 	for j, i := range s.idx {
 		s.target[j] = 0
-		if _, err := ctx.TargetWeight(i, 0, engine.Market, tag); err != nil {
+		if ctx.Position(i) == 0 {
+			continue
+		}
+		if _, err := ctx.TargetWeight(i, 0, s.kind, tag); err != nil {
 			return err
 		}
 	}
@@ -494,14 +545,6 @@ func (s *PairHedge) Report() map[string]float64 {
 // Symbols is the long leg, then the short leg.
 func (s *PairHedge) Symbols() []string {
 	return append(append([]string{}, s.p.Long...), s.p.Short...)
-}
-
-// LongLeg describes the hedge's long leg held alone, the comparison a
-// stress test measures hedge effectiveness against: the long symbols, the
-// weight of each (Gross/2 spread equally: the long side of the
-// dollar-neutral hedge at this gross) and the rebalance period.
-func (s *PairHedge) LongLeg() (symbols []string, weight float64, rebalanceDays int) {
-	return s.p.Long, s.p.Gross / 2 / float64(len(s.p.Long)), s.p.RebalanceDays
 }
 
 // Legs names the hedge's two legs, for PnL attribution.

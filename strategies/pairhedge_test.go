@@ -177,8 +177,8 @@ func TestPairHedgeMatchesGonum(t *testing.T) {
 	}
 }
 
-// noLookAhead runs a strategy twice, the second time with one bar of one
-// instrument changed (open and close × 1.5), and demands identical fills
+// noLookAhead runs a strategy twice, the second time with one instrument's
+// bars from `bar` on changed (OHLC × 1.5), and demands identical fills
 // before that bar and some difference after it.
 func noLookAhead(t *testing.T, base *data.Panel, inst, bar int, mk func() engine.Strategy) {
 	t.Helper()
@@ -189,8 +189,12 @@ func noLookAhead(t *testing.T, base *data.Panel, inst, bar int, mk func() engine
 	p2 := &data.Panel{Series: append([]data.Series(nil), base.Series...)}
 	s := p2.Series[inst]
 	for _, col := range []*[]float64{&s.Open, &s.High, &s.Low, &s.Close} {
+		// Every bar from `bar` on moves up 50%: a future that differs from
+		// that bar onward.
 		c := append([]float64(nil), (*col)...)
-		c[bar] *= 1.5
+		for k := bar; k < len(c); k++ {
+			c[k] *= 1.5
+		}
 		*col = c
 	}
 	p2.Series[inst] = s

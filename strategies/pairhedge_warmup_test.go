@@ -37,3 +37,48 @@ func TestPairHedgeWarmupSeedsWindows(t *testing.T) {
 		}
 	}
 }
+
+// On mixed calendars the legs trade together: with execution = "open" no
+// rebalance of the crypto leg fills on a weekend (its equity leg would
+// wait for Monday); with "close" both legs fill at the same closes.
+func TestPairHedgeLegsTradeTogether(t *testing.T) {
+	p := &data.Panel{Series: []data.Series{
+		walk("EQA", data.Equity, 500, 1), walk("EQB", data.Equity, 500, 2),
+		walk("TKA", data.Crypto, 700, 3), walk("TKB", data.Crypto, 700, 4),
+	}}
+	for _, exec := range []string{"open", "close"} {
+		st, err := NewPairHedge(Params{"long": []string{"EQA", "EQB"}, "short": []string{"TKA", "TKB"}, "rebalance_days": int64(3), "execution": exec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := engine.Run(p, nil, st, engine.Config{Cash: 1e6})
+		if err != nil {
+			t.Fatal(err)
+		}
+		byDay := map[int64][2]int{}
+		for _, f := range res.Fills {
+			wd := (f.Time/nsPerDay + 4) % 7 // 0 = Sunday
+			c := byDay[f.Time]
+			if f.Symbol[0] == 'E' {
+				c[0]++
+			} else {
+				c[1]++
+				if wd == 0 || wd == 6 {
+					t.Fatalf("%s: %s filled on a weekend (%s)", exec, f.Symbol, data.FormatDay(f.Time))
+				}
+			}
+			byDay[f.Time] = c
+			if exec == "close" && f.Kind != engine.MarketOnClose {
+				t.Fatalf("close execution filled a %s order", f.Kind)
+			}
+		}
+		if len(byDay) < 10 {
+			t.Fatalf("%s: only %d fill days", exec, len(byDay))
+		}
+		for day, c := range byDay {
+			if c[0] == 0 || c[1] == 0 {
+				t.Errorf("%s: on %s only one leg traded (%d equity, %d crypto fills)", exec, data.FormatDay(day), c[0], c[1])
+			}
+		}
+	}
+}

@@ -16,34 +16,21 @@ import (
 const LongLegSuffix = "~long-leg"
 
 // longLegs adds, for every pair-hedge run, a companion run that holds its
-// long leg alone (strategies.PairHedge.LongLeg, as a `weights` run), so
-// that the stress table can say how much of the long leg's loss the hedge
-// removed.
+// long leg alone: the same strategy and parameters with legs = "long", so
+// the long leg is sized and timed exactly as inside the hedge. The stress
+// table measures how much of the long leg's loss the hedge removed.
 func longLegs(specs []RunSpec) []RunSpec {
-	reg := strategies.Builtins()
 	var out []RunSpec
 	for _, s := range specs {
 		if s.Type != "pair-hedge" {
 			continue
 		}
-		st, err := reg.New(s.Type, s.Params)
-		if err != nil {
-			continue // validated before; cannot happen
+		params := strategies.Params{}
+		for k, v := range s.Params {
+			params[k] = v
 		}
-		ph, ok := st.(*strategies.PairHedge)
-		if !ok {
-			continue
-		}
-		syms, w, days := ph.LongLeg()
-		weights := map[string]any{}
-		for _, sym := range syms {
-			weights[sym] = w
-		}
-		params := strategies.Params{"weights": weights, "max_gross": 10.0}
-		if days > 0 {
-			params["rebalance_days"] = int64(days)
-		}
-		out = append(out, RunSpec{Key: s.Key + LongLegSuffix, Strategy: s.Strategy + " (long leg alone)", Type: "weights",
+		params["legs"] = "long"
+		out = append(out, RunSpec{Key: s.Key + LongLegSuffix, Strategy: s.Strategy + " (long leg alone)", Type: s.Type,
 			Params: params, Swept: s.Swept, Index: s.Index, LongLegOf: s.Key})
 	}
 	return out
