@@ -231,25 +231,24 @@ func (s *Scenario) Validate() error {
 
 // Apply returns a shocked view of p and the environment the broker reads.
 // p is never written: columns of instruments no shock touches are shared
-// with p, the others are copies. groups nil means DefaultGroups().
+// with p, the others are copies. Groups resolve in three layers: the
+// built-in DefaultGroups(), the scenario's own [groups] over them, and
+// groups (the experiment's) over both; nil adds nothing.
 // Errors name the scenario and the shock's key.
 func (s *Scenario) Apply(p *data.Panel, groups map[string][]string, opt ApplyOptions) (*data.Panel, *Env, error) {
 	if err := s.Validate(); err != nil {
 		return nil, nil, fmt.Errorf("scenario %q: %w", s.Name, err)
 	}
-	if groups == nil {
-		groups = DefaultGroups()
+	// Groups: the built-in ones, then the scenario's own [groups] over
+	// them, then the caller's (the experiment's) over both.
+	merged := DefaultGroups()
+	for k, g := range s.Groups {
+		merged[k] = g
 	}
-	if len(s.Groups) > 0 {
-		merged := make(map[string][]string, len(groups)+len(s.Groups))
-		for k, g := range s.Groups {
-			merged[k] = g
-		}
-		for k, g := range groups {
-			merged[k] = g
-		}
-		groups = merged
+	for k, g := range groups {
+		merged[k] = g
 	}
+	groups = merged
 	v := newView(p, groups, opt)
 	for i, sh := range s.Shocks {
 		key := fmt.Sprintf("shock[%d]", i)

@@ -93,7 +93,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	if from != 0 {
 		src = src.Window(from, 0)
 	}
-	cfg := scenarios.MonteCarloConfig{Paths: spec.Paths, Length: spec.Days, MeanBlock: spec.MeanBlock, Seed: spec.Seed, Groups: f.groups()}
+	cfg := scenarios.MonteCarloConfig{Paths: spec.Paths, Length: spec.Days, MeanBlock: spec.MeanBlock, Seed: spec.Seed, Groups: f.Groups}
 	if cfg.Seed == 0 {
 		cfg.Seed = f.Seed
 	}

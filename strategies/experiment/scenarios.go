@@ -77,15 +77,6 @@ func (f *File) scenarioList(all bool) ([]*scenarios.Scenario, error) {
 	return out, nil
 }
 
-// groups is the built-in groups with the experiment's [groups] over them.
-func (f *File) groups() map[string][]string {
-	g := scenarios.DefaultGroups()
-	for k, v := range f.Groups {
-		g[k] = v
-	}
-	return g
-}
-
 // Views builds the baseline view and one shocked view per scenario. Shocks
 // placed by a day offset count from scenario_start (default: 30 days after
 // the experiment's start).
@@ -111,13 +102,20 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 	}
 	for _, s := range list {
 		rng := rand.New(rand.NewPCG(engine.SeedFor(f.Seed, "scenario:"+s.Name), 1))
-		p, env, err := s.Apply(m.Panel, f.groups(), scenarios.ApplyOptions{Source: source, Rand: rng, Start: start})
+		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start})
 		if err != nil {
 			if optional {
 				notes = append(notes, fmt.Sprintf("scenario %s skipped: %v", s.Name, err))
 				continue
 			}
 			return nil, nil, err
+		}
+		if !touched(m.Panel, p) && !env.Shocked() {
+			note := fmt.Sprintf("scenario %s changes nothing in this data (none of the instruments it shocks is here)", s.Name)
+			notes = append(notes, note)
+			if optional {
+				continue
+			}
 		}
 		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env})
 	}
@@ -132,4 +130,20 @@ func scenarioNames(list []*scenarios.Scenario) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// touched reports whether a view differs from the panel it was made from:
+// views share the columns of every instrument no shock touched.
+func touched(base, view *data.Panel) bool {
+	for i := range base.Series {
+		a, b := &base.Series[i], &view.Series[i]
+		if a.Len() == 0 {
+			continue
+		}
+		if &a.Close[0] != &b.Close[0] || &a.Open[0] != &b.Open[0] || &a.High[0] != &b.High[0] ||
+			&a.Low[0] != &b.Low[0] || &a.Volume[0] != &b.Volume[0] {
+			return true
+		}
+	}
+	return false
 }

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -112,5 +113,33 @@ func TestScenarioErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.extra, err, tc.want)
 		}
+	}
+}
+
+// A stress test over the whole library skips, with a note, the scenarios
+// that cannot apply to the data: replays on a synthetic market (no real
+// history to transplant) and scenarios none of whose instruments is here.
+func TestStressLibrarySkipsWithNotes(t *testing.T) {
+	f, err := Parse("tech.toml", "name = \"tech\"\nstart = \"2019-03-01\"\nend = \"2019-09-01\"\n[data]\nsynthetic = true\n"+
+		"[[strategy]]\nname = \"tech\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"MSFT\", \"NVDA\"]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 2, Stress: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(o.Notes, "\n")
+	for _, want := range []string{"replay-deepseek-2025-01-27 skipped", "miner-ai-pivot changes nothing"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	names := map[string]bool{}
+	for _, v := range o.Views {
+		names[v.Name()] = true
+	}
+	if names["miner-ai-pivot"] || !names["ai-crypto-selloff"] || !names["baseline"] {
+		t.Errorf("views %v", names)
 	}
 }
