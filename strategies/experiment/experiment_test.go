@@ -126,3 +126,36 @@ func TestEquityIdentityOnSyntheticRuns(t *testing.T) {
 		}
 	}
 }
+
+// A rerun into the same folder replaces it whole: nothing of an earlier
+// run with other outputs stays behind.
+func TestRerunLeavesNoStaleFiles(t *testing.T) {
+	out := t.TempDir()
+	// First with scenarios and Monte Carlo, then without.
+	f, err := Load("testdata/stress.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Execute(context.Background(), f, Options{Out: out, Workers: 2}); err != nil {
+		t.Fatal(err)
+	}
+	f, err = Load("testdata/stress.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Scenarios, f.MonteCarlo = nil, nil
+	o, err := Execute(context.Background(), f, Options{Out: out, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := files(t, o.Dir)
+	for name := range got {
+		if strings.HasPrefix(name, "stress") || strings.HasPrefix(name, "montecarlo") || strings.Contains(name, "@") || strings.Contains(name, "~") {
+			t.Errorf("%s survived a rerun without scenarios", name)
+		}
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 1 {
+		t.Errorf("output folder holds %d entries, want the experiment's folder only", len(entries))
+	}
+}

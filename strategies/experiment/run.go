@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -203,7 +204,20 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Dir: filepath.Join(opt.Out, Slug(f.Name)), Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
+	// Everything is written into a fresh folder beside the final one, which
+	// replaces the final folder only once complete: a rerun leaves no file
+	// of an earlier run behind, and a failed run leaves the earlier results
+	// as they were.
+	final := filepath.Join(opt.Out, Slug(f.Name))
+	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
+		return nil, err
+	}
+	tmp, err := os.MkdirTemp(opt.Out, "."+Slug(f.Name)+".tmp-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
 		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash}
 	if err := write(f, out, m.Inputs, opt); err != nil {
 		return nil, err
@@ -237,6 +251,13 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		out.WalkForward = wfs
 	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, err
+	}
+	if err := replaceDir(tmp, final); err != nil {
+		return nil, err
+	}
+	out.Dir = final
 	return out, nil
 }
 
@@ -455,4 +476,31 @@ func (m RunMetrics) MarshalJSON() ([]byte, error) {
 	out["margin_calls"] = m.MarginCalls
 	out["liquidations"] = m.Liquidations
 	return json.Marshal(out)
+}
+
+// replaceDir puts the folder src in the place of dst: dst, if it exists,
+// is moved aside, src renamed to dst, and the old folder removed.
+func replaceDir(src, dst string) error {
+	old := ""
+	if _, err := os.Stat(dst); err == nil {
+		o, err := os.MkdirTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".old-")
+		if err != nil {
+			return err
+		}
+		os.Remove(o)
+		if err := os.Rename(dst, o); err != nil {
+			return fmt.Errorf("experiment: moving the previous results aside: %w", err)
+		}
+		old = o
+	}
+	if err := os.Rename(src, dst); err != nil {
+		if old != "" {
+			os.Rename(old, dst) // put the previous results back
+		}
+		return fmt.Errorf("experiment: %w", err)
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
 }
