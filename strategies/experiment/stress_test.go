@@ -3,7 +3,9 @@ package experiment
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -63,13 +65,40 @@ func TestStressPnLMatchesHoldingsRevaluation(t *testing.T) {
 			t.Errorf("%s: expected %g (p %g, n %d), want 0.24 × %g", e.Run, e.ExpectedPnL, e.ProbabilityTotal, e.Scenarios, bubble)
 		}
 	}
-	// Hedge effectiveness: 1 − hedged loss / long leg's loss, from the rows.
-	for _, row := range o.Stress.Rows {
-		if row.Run == "hedge" && row.Scenario != "baseline" && row.LongLegPnLVsBaseline < 0 {
-			if he := 1 - row.PnLVsBaseline/row.LongLegPnLVsBaseline; he != row.HedgeEffectiveness {
-				t.Errorf("%s: effectiveness %g, want %g", row.Scenario, row.HedgeEffectiveness, he)
-			}
+	// Hedge effectiveness from the written equity files: 1 − (hedged
+	// shocked − hedged baseline) / (long leg shocked − long leg baseline),
+	// with the final equities read back from runs/*/equity.csv.
+	lastEquity := func(key string) float64 {
+		recs, err := csv.NewReader(bytes.NewReader(files["runs/"+key+"/equity.csv"])).ReadAll()
+		if err != nil || len(recs) < 2 {
+			t.Fatalf("runs/%s/equity.csv: %v", key, err)
 		}
+		v, err := strconv.ParseFloat(recs[len(recs)-1][1], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	checkedHE := 0
+	for _, row := range o.Stress.Rows {
+		if row.Run != "hedge" || row.Scenario == "baseline" {
+			continue
+		}
+		sc := "@" + Slug(row.Scenario)
+		leg := lastEquity("hedge~long-leg"+sc) - lastEquity("hedge~long-leg")
+		hedged := lastEquity("hedge"+sc) - lastEquity("hedge")
+		if math.Abs(leg-row.LongLegPnLVsBaseline) > 1e-6 || math.Abs(hedged-row.PnLVsBaseline) > 1e-6 {
+			t.Errorf("%s: files say hedged %g, long leg %g; table %g, %g", row.Scenario, hedged, leg, row.PnLVsBaseline, row.LongLegPnLVsBaseline)
+		}
+		if leg < 0 {
+			if he := 1 - hedged/leg; math.Abs(he-row.HedgeEffectiveness) > 1e-9 {
+				t.Errorf("%s: effectiveness %g, from the files %g", row.Scenario, row.HedgeEffectiveness, he)
+			}
+			checkedHE++
+		}
+	}
+	if checkedHE == 0 {
+		t.Error("no scenario made the long leg lose: effectiveness never checked")
 	}
 	for _, name := range []string{"stress.csv", "stress.parquet", "stress_summary.csv", "stress_heatmap.png", "stress_heatmap.svg",
 		"stress/ai-bubble-burst.png", "montecarlo.csv", "montecarlo_summary.csv", "montecarlo.png", "runs/hedge@ai-bubble-burst/metrics.json",

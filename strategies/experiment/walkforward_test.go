@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -91,9 +92,51 @@ func TestWalkForwardChoosesInSampleBest(t *testing.T) {
 			t.Fatalf("stitched curve not increasing at %d", n)
 		}
 	}
+	// The stitched curve compounds the windows: its last value is the cash
+	// times Π (1 + out-of-sample total return) over the windows.
+	for _, wf := range o.WalkForward {
+		want := f.Cash
+		for _, m := range wf.OOS {
+			want *= 1 + m.TotalReturn
+		}
+		got := wf.Curve.Equity[wf.Curve.Len()-1]
+		if math.Abs(got-want) > 1e-9*want {
+			t.Errorf("%s: stitched terminal %g, product of the windows %g", wf.Strategy, got, want)
+		}
+	}
 	for _, name := range []string{"walkforward.png", "walkforward.svg", "walkforward/sma/windows.csv", "walkforward/sma/equity.parquet", "walkforward/hedge/windows.parquet"} {
 		if _, err := os.Stat(filepath.Join(o.Dir, name)); err != nil {
 			t.Errorf("missing %s", name)
+		}
+	}
+}
+
+// With scenarios the stress test adds long-leg companion runs; the
+// walk-forward never picks one of them as a strategy's parameter set.
+func TestWalkForwardIgnoresCompanions(t *testing.T) {
+	f, err := Load("testdata/walkforward.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Scenarios = []string{"ai-crypto-selloff"}
+	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	companions := 0
+	for _, r := range o.Runs {
+		if r.LongLegOf != "" {
+			companions++
+		}
+	}
+	if companions == 0 {
+		t.Fatal("no companion runs: the test would prove nothing")
+	}
+	for _, wf := range o.WalkForward {
+		for _, c := range wf.Candidates {
+			if c.LongLegOf != "" {
+				t.Errorf("%s: companion %s is a walk-forward candidate", wf.Strategy, c.Key)
+			}
 		}
 	}
 }
