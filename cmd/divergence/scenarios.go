@@ -1,8 +1,12 @@
 package main
 
 import (
+	"math"
+	"reflect"
+
 	"context"
 	"fmt"
+	"github.com/divergence-research/divergence/data"
 	"io"
 	"sort"
 	"strings"
@@ -61,10 +65,58 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("scenarios: want list or show NAME, got %q", args[0])
 }
 
+// describe writes a shock as its type and its set fields, key=value,
+// nested parts (target, timing, path) flattened: "jump groups=[ai_tokens]
+// day=4 gap=true spread_days=1 move=-0.22 overrides={TAO: -0.23}".
 func describe(sh scenarios.Shock) string {
-	typ := fmt.Sprintf("%T", sh)
-	typ = strings.ToLower(typ[strings.LastIndex(typ, ".")+1:])
-	return typ + " " + strings.TrimPrefix(fmt.Sprintf("%+v", sh), "&")
+	v := reflect.Indirect(reflect.ValueOf(sh))
+	var parts []string
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		t := v.Type()
+		for i := 0; i < v.NumField(); i++ {
+			f, fv := t.Field(i), v.Field(i)
+			if !f.IsExported() || fv.IsZero() {
+				continue
+			}
+			if fv.Kind() == reflect.Struct {
+				walk(fv)
+				continue
+			}
+			if fv.Kind() == reflect.Float64 && math.IsNaN(fv.Float()) {
+				continue
+			}
+			val := fmt.Sprint(fv.Interface())
+			if fv.Kind() == reflect.Int64 && strings.HasSuffix(f.Name, "Date") || f.Name == "Date" || f.Name == "Until" || f.Name == "From" || f.Name == "To" || f.Name == "At" {
+				val = data.FormatDay(fv.Int())
+			}
+			if fv.Kind() == reflect.Map {
+				keys := fv.MapKeys()
+				sort.Slice(keys, func(a, b int) bool { return fmt.Sprint(keys[a]) < fmt.Sprint(keys[b]) })
+				var kv []string
+				for _, k := range keys {
+					kv = append(kv, fmt.Sprintf("%v: %v", k, fv.MapIndex(k)))
+				}
+				val = "{" + strings.Join(kv, ", ") + "}"
+			}
+			parts = append(parts, snake(f.Name)+"="+val)
+		}
+	}
+	walk(v)
+	typ := strings.ToLower(v.Type().Name())
+	return typ + " " + strings.Join(parts, " ")
+}
+
+// snake turns a Go field name into snake_case: SpreadDays → spread_days.
+func snake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			b.WriteByte('_')
+		}
+		b.WriteRune(r)
+	}
+	return strings.ToLower(b.String())
 }
 
 func cmdStress(ctx context.Context, args []string, stdout, stderr io.Writer) error {
