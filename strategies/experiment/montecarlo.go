@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"fmt"
+	"github.com/divergence-research/divergence/data"
 	"io"
 	"math"
 	"path/filepath"
@@ -38,6 +39,11 @@ type MonteCarloSpec struct {
 	// From is the first date (YYYY-MM-DD) of the history the bootstrap
 	// draws from. Default: the experiment's start.
 	From string `toml:"from"`
+	// WarmupDays of real (or, on the synthetic market, generated) history
+	// before each path's first date are replayed as warm-up: the
+	// strategies read them (moving averages, hedge windows) but trade only
+	// on the path. Default 365; 0 is allowed only as -1 (none).
+	WarmupDays int `toml:"warmup_days"`
 }
 
 func (m *MonteCarloSpec) validate() error {
@@ -49,6 +55,12 @@ func (m *MonteCarloSpec) validate() error {
 	}
 	if m.MeanBlock == 0 {
 		m.MeanBlock = 10
+	}
+	if m.WarmupDays == 0 {
+		m.WarmupDays = 365
+	}
+	if m.WarmupDays < 0 {
+		m.WarmupDays = 0
 	}
 	switch {
 	case m.Paths < 1 || m.Paths > 1_000_000:
@@ -120,6 +132,18 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	if err != nil {
 		return nil, fmt.Errorf("montecarlo: %w", err)
 	}
+	// The warm-up history: the last WarmupDays of the source, before the
+	// paths (which start the day after it).
+	var warm *data.Panel
+	if spec.WarmupDays > 0 {
+		last := int64(0)
+		for i := range src.Series {
+			if n := src.Series[i].Len(); n > 0 && src.Series[i].Time[n-1] > last {
+				last = src.Series[i].Time[n-1]
+			}
+		}
+		warm = src.Window(last-int64(spec.WarmupDays-1)*nsPerDay, 0)
+	}
 	var runs []RunSpec
 	for _, s := range specs {
 		if s.LongLegOf == "" {
@@ -134,11 +158,13 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		tl := engine.NewTimeline(p.Panel)
+		panel, start := withWarmup(warm, p.Panel)
+		tl := engine.NewTimeline(panel)
 		for i, r := range runs {
-			cfg := withEnv(m.Base, p.Panel, p.Env)
+			cfg := withEnv(m.Base, panel, p.Env)
 			cfg.Seed = engine.SeedFor(f.Seed, fmt.Sprintf("mc-%d-%s", p.Index, r.Key))
-			res, _, err := f.runOne(cfg, p.Panel, tl, r.Type, r.Params)
+			cfg.Start = start
+			res, _, err := f.runOne(cfg, panel, tl, r.Type, r.Params)
 			if err != nil {
 				return fmt.Errorf("montecarlo path %d, run %s: %w", p.Index, r.Key, err)
 			}
@@ -249,4 +275,33 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		}
 	}
 	return nil
+}
+
+// withWarmup puts the warm-up bars before a path's bars, instrument by
+// instrument, and returns the joined panel with the path's first time (the
+// run's start: nothing trades before it). The path's prices continue from
+// the warm-up's last closes (the bootstrap starts from the source's last
+// close), so there is no jump at the seam.
+func withWarmup(warm, path *data.Panel) (*data.Panel, int64) {
+	first := int64(math.MaxInt64)
+	for i := range path.Series {
+		if path.Series[i].Len() > 0 && path.Series[i].Time[0] < first {
+			first = path.Series[i].Time[0]
+		}
+	}
+	if warm == nil {
+		return path, 0
+	}
+	out := &data.Panel{Synthetic: path.Synthetic, Description: path.Description, Series: make([]data.Series, len(path.Series))}
+	for i := range path.Series {
+		w, p := &warm.Series[i], &path.Series[i]
+		s := *p
+		s.Time = append(append(make([]int64, 0, w.Len()+p.Len()), w.Time...), p.Time...)
+		cat := func(a, b []float64) []float64 { return append(append(make([]float64, 0, len(a)+len(b)), a...), b...) }
+		s.Open, s.High, s.Low, s.Close = cat(w.Open, p.Open), cat(w.High, p.High), cat(w.Low, p.Low), cat(w.Close, p.Close)
+		s.AdjClose, s.Volume = cat(w.AdjClose, p.AdjClose), cat(w.Volume, p.Volume)
+		s.Rows = nil
+		out.Series[i] = s
+	}
+	return out, first
 }
