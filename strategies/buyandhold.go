@@ -79,7 +79,7 @@ func (s *BuyAndHold) Init(ctx *engine.Context) error {
 
 // OnBar buys (or rebalances) when due.
 func (s *BuyAndHold) OnBar(ctx *engine.Context, _ *engine.Slice) error {
-	if !pricedAll(ctx, s.idx) {
+	if !pricedAll(ctx, s.idx) || !syncPoint(ctx, s.idx) {
 		return nil
 	}
 	due := s.last == 0 || (s.p.RebalanceDays > 0 && ctx.Time()-s.last >= int64(s.p.RebalanceDays)*nsPerDay)

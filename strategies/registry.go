@@ -14,9 +14,11 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 )
 
@@ -164,4 +166,31 @@ func maxAbsDrift(ctx *engine.Context, idx []int, target []float64, eq float64) f
 // (a pair hedge's long and short leg); PnL attribution sums by leg with it.
 type Legged interface {
 	Legs() map[string][]string
+}
+
+// syncPoint reports whether a rebalance decided now fills every leg at the
+// same next open: every instrument of idx that has had a bar has a fresh
+// one now, and, when they trade on different calendars (equities on
+// sessions, tokens every day), tomorrow is not a weekend day. Otherwise a
+// decision on Friday would fill the tokens on Saturday and the equities on
+// Monday, sized against different equity, and leave the book half-built
+// over the weekend. Exchange holidays are not known here and can still
+// split a rebalance by a day.
+func syncPoint(ctx *engine.Context, idx []int) bool {
+	mixed := false
+	first := data.Class(0)
+	for _, i := range idx {
+		if ctx.Bars(i) == 0 {
+			continue
+		}
+		if ctx.Stale(i) {
+			return false
+		}
+		if first == 0 {
+			first = ctx.Class(i)
+		} else if ctx.Class(i) != first {
+			mixed = true
+		}
+	}
+	return !mixed || time.Unix(0, ctx.Time()).UTC().Weekday() != time.Friday
 }

@@ -297,6 +297,9 @@ func (s *Weights) Init(ctx *engine.Context) error {
 
 // OnBar rebalances when due.
 func (s *Weights) OnBar(ctx *engine.Context, _ *engine.Slice) error {
+	if !syncPoint(ctx, s.idx) {
+		return nil
+	}
 	now := ctx.Time()
 	tag := ""
 	live := false

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 )
 
 // version is the program version written into every manifest.
@@ -36,7 +37,19 @@ Usage:
 Run 'divergence COMMAND --help' for a command's flags.
 `
 
+// gcPercent is the garbage collector's target the program runs with
+// unless GOGC says otherwise: runs allocate their fills and curves at a
+// high rate, and at Go's default (100) the collector's work, not the runs,
+// limits how well an experiment scales across cores (a 200-run sweep goes
+// 1.4–1.8× faster on 2 workers at 100, 2× at 400). The heap may grow to
+// about five times the live results, which an experiment keeps small by
+// writing each run as it finishes.
+const gcPercent = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)

@@ -107,7 +107,7 @@ func writeAttribution(f *File, o *Outcome) error {
 	for i := range o.Runs {
 		r := &o.Runs[i]
 		if r.View == 0 && r.LongLegOf == "" {
-			rows = append(rows, Attribution(r)...)
+			rows = append(rows, r.Attribution...)
 		}
 	}
 	n := len(rows)

@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -52,6 +53,9 @@ func BenchmarkSweep200(b *testing.B) {
 		}
 	}
 	f := &File{Cash: 1e6, CommissionBps: 5}
+	// The garbage collector's target of the divergence program (cmd:
+	// gcPercent), so the figure is the program's.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			b.ReportAllocs()

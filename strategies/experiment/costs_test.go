@@ -164,7 +164,7 @@ func TestAttributionSumsToPnL(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &o.Runs[0]
-	rows := Attribution(r)
+	rows := r.Attribution
 	sum, carry := 0.0, 0.0
 	legs := map[string]bool{}
 	for _, row := range rows {

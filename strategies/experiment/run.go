@@ -33,6 +33,10 @@ type Options struct {
 	// Stress runs every built-in library scenario when the experiment
 	// names none (`divergence stress`).
 	Stress bool
+	// Keep keeps every run's fills, ledger and events in memory after the
+	// run is written (by default they are dropped: a large sweep's fills
+	// would otherwise all be held until the end).
+	Keep bool
 	// Progress, when set, is called after each run with the number of runs
 	// done and the total. It may be called from several goroutines, never
 	// concurrently.
@@ -55,6 +59,8 @@ type Run struct {
 	// Stats are the strategy's own statistics (tranches filled, hedge
 	// ratio, …) when it reports any.
 	Stats map[string]float64
+	// Attribution splits a baseline run's PnL by instrument.
+	Attribution []InstrumentPnL
 }
 
 // Outcome is an executed experiment.
@@ -187,23 +193,6 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			runs = append(runs, r)
 		}
 	}
-	err = parallel(ctx, len(runs), opt.Workers, opt.Progress, func(i int) error {
-		r := &runs[i]
-		v := &views[r.View]
-		cfg := withEnv(m.Base, v.Panel, v.Env)
-		cfg.Seed, cfg.Start = r.Seed, m.Start
-		res, stats, err := f.runOne(cfg, v.Panel, v.Timeline, r.Type, r.Params)
-		if err != nil {
-			return fmt.Errorf("run %s: %w", r.Key, err)
-		}
-		r.Result = res
-		r.Stats = stats
-		r.Metrics = Measure(res, m.PeriodsPerYear)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
 	// Everything is written into a fresh folder beside the final one, which
 	// replaces the final folder only once complete: a rerun leaves no file
 	// of an earlier run behind, and a failed run leaves the earlier results
@@ -219,6 +208,36 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
 		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash}
+	// Each worker runs, measures and writes its run; then, unless
+	// opt.Keep, the run's fills and ledger are dropped (the metrics, the
+	// curve and the PnL attribution stay): memory does not grow with the
+	// fills of a large sweep.
+	err = parallel(ctx, len(runs), opt.Workers, opt.Progress, func(i int) error {
+		r := &runs[i]
+		v := &views[r.View]
+		cfg := withEnv(m.Base, v.Panel, v.Env)
+		cfg.Seed, cfg.Start = r.Seed, m.Start
+		res, stats, err := f.runOne(cfg, v.Panel, v.Timeline, r.Type, r.Params)
+		if err != nil {
+			return fmt.Errorf("run %s: %w", r.Key, err)
+		}
+		r.Result = res
+		r.Stats = stats
+		r.Metrics = Measure(res, m.PeriodsPerYear)
+		if err := writeRun(f, out, r); err != nil {
+			return err
+		}
+		if r.View == 0 && r.LongLegOf == "" {
+			r.Attribution = Attribution(r)
+		}
+		if !opt.Keep {
+			res.Fills, res.Ledger, res.Events = nil, nil, nil
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	if err := write(f, out, m.Inputs, opt); err != nil {
 		return nil, err
 	}

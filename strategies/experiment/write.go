@@ -1,7 +1,6 @@
 package experiment
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -47,57 +46,6 @@ type RunFile struct {
 //
 // Every file is written to a temporary name and renamed into place.
 func write(f *File, o *Outcome, inputs []results.Input, opt Options) error {
-	if err := os.MkdirAll(filepath.Join(o.Dir, "runs"), 0o755); err != nil {
-		return err
-	}
-	label := "real data"
-	if o.Panel.Synthetic {
-		label = "synthetic data"
-	}
-	err := parallel(context.Background(), len(o.Runs), opt.Workers, nil, func(i int) error {
-		r := &o.Runs[i]
-		dir := filepath.Join(o.Dir, "runs", r.Key)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
-		c := &r.Result.Curve
-		rf := RunFile{
-			Experiment: f.Name, Run: r.Key, Strategy: r.Strategy, Type: r.Type, Params: r.Params,
-			Seed: r.Seed, Synthetic: o.Panel.Synthetic, Data: label,
-			Start: data.FormatDay(c.Time[0]), End: data.FormatDay(c.Time[c.Len()-1]),
-			Cash: f.Cash, CommissionBps: f.CommissionBps,
-			PeriodsPerYear: o.PeriodsPerYear, Calendar: o.Calendar, Metrics: r.Metrics,
-			StrategyStats: finite(r.Stats),
-		}
-		if rf.Params == nil {
-			rf.Params = map[string]any{}
-		}
-		if len(r.Swept) > 0 {
-			rf.Swept = map[string]any{}
-			for _, v := range r.Swept {
-				rf.Swept[v.Key] = v.Value
-			}
-		}
-		files := []struct {
-			name string
-			fn   func(io.Writer) error
-		}{
-			{"equity.csv", func(w io.Writer) error { return results.WriteCurveCSV(w, c) }},
-			{"equity.parquet", func(w io.Writer) error { return results.WriteCurveParquet(w, c) }},
-			{"fills.csv", func(w io.Writer) error { return results.WriteFillsCSV(w, r.Result.Fills) }},
-			{"fills.parquet", func(w io.Writer) error { return results.WriteFillsParquet(w, r.Result.Fills) }},
-			{"metrics.json", func(w io.Writer) error { return results.WriteJSON(w, rf) }},
-		}
-		for _, file := range files {
-			if err := results.WriteFileAtomic(filepath.Join(dir, file.name), file.fn); err != nil {
-				return fmt.Errorf("run %s: %s: %w", r.Key, file.name, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
 	tab := RunsTable(o)
 	if err := results.WriteFileAtomic(filepath.Join(o.Dir, "runs.csv"), func(w io.Writer) error { return results.WriteTableCSV(w, tab) }); err != nil {
 		return err
@@ -121,6 +69,54 @@ func write(f *File, o *Outcome, inputs []results.Input, opt Options) error {
 		ProgramVersion: opt.Version, Synthetic: o.Panel.Synthetic, Runs: keys,
 	}
 	return results.WriteFileAtomic(filepath.Join(o.Dir, "manifest.json"), func(w io.Writer) error { return results.WriteManifest(w, m) })
+}
+
+// writeRun writes one run's folder: runs/<key>/equity.csv and .parquet,
+// fills.csv and .parquet, metrics.json. The workers call it as each run
+// finishes, so that a run's fills need not outlive it.
+func writeRun(f *File, o *Outcome, r *Run) error {
+	label := "real data"
+	if o.Panel.Synthetic {
+		label = "synthetic data"
+	}
+	dir := filepath.Join(o.Dir, "runs", r.Key)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	c := &r.Result.Curve
+	rf := RunFile{
+		Experiment: f.Name, Run: r.Key, Strategy: r.Strategy, Type: r.Type, Params: r.Params,
+		Seed: r.Seed, Synthetic: o.Panel.Synthetic, Data: label,
+		Start: data.FormatDay(c.Time[0]), End: data.FormatDay(c.Time[c.Len()-1]),
+		Cash: f.Cash, CommissionBps: f.CommissionBps,
+		PeriodsPerYear: o.PeriodsPerYear, Calendar: o.Calendar, Metrics: r.Metrics,
+		StrategyStats: finite(r.Stats),
+	}
+	if rf.Params == nil {
+		rf.Params = map[string]any{}
+	}
+	if len(r.Swept) > 0 {
+		rf.Swept = map[string]any{}
+		for _, v := range r.Swept {
+			rf.Swept[v.Key] = v.Value
+		}
+	}
+	files := []struct {
+		name string
+		fn   func(io.Writer) error
+	}{
+		{"equity.csv", func(w io.Writer) error { return results.WriteCurveCSV(w, c) }},
+		{"equity.parquet", func(w io.Writer) error { return results.WriteCurveParquet(w, c) }},
+		{"fills.csv", func(w io.Writer) error { return results.WriteFillsCSV(w, r.Result.Fills) }},
+		{"fills.parquet", func(w io.Writer) error { return results.WriteFillsParquet(w, r.Result.Fills) }},
+		{"metrics.json", func(w io.Writer) error { return results.WriteJSON(w, rf) }},
+	}
+	for _, file := range files {
+		if err := results.WriteFileAtomic(filepath.Join(dir, file.name), file.fn); err != nil {
+			return fmt.Errorf("run %s: %s: %w", r.Key, file.name, err)
+		}
+	}
+	return nil
 }
 
 // RunsTable is the experiment's runs table: key, strategy, type, data
