@@ -2,6 +2,8 @@ package data
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -113,4 +115,17 @@ func (c Calendar) String() string {
 		return "24/7"
 	}
 	return "sessions"
+}
+
+// SyntheticMarker is the file that marks a folder of generated price files
+// (WriteCSVDir of a synthetic panel writes it). Readers and the catalog
+// label what they load from such a folder synthetic, so that generated
+// prices never pass for real ones.
+const SyntheticMarker = ".divergence-synthetic"
+
+// IsSyntheticFile reports whether path sits in a folder marked with
+// SyntheticMarker.
+func IsSyntheticFile(path string) bool {
+	_, err := os.Stat(filepath.Join(filepath.Dir(path), SyntheticMarker))
+	return err == nil
 }

@@ -99,7 +99,11 @@ func printEntries(w io.Writer, entries []duckdb.Entry) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "symbol\tclass\tfirst\tlast\trows\tsource")
 	for _, e := range entries {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", e.Symbol, e.Class, data.FormatDay(e.First), data.FormatDay(e.Last), e.Rows, e.Source)
+		src := e.Source
+		if e.Synthetic {
+			src += " (SYNTHETIC)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", e.Symbol, e.Class, data.FormatDay(e.First), data.FormatDay(e.Last), e.Rows, src)
 	}
 	return tw.Flush()
 }

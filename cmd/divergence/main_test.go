@@ -76,8 +76,25 @@ func TestSynthImportList(t *testing.T) {
 	if !strings.Contains(out, "NVDA") || !strings.Contains(out, "TAO") || strings.Contains(out, "BTC") {
 		t.Fatalf("list after failed import:\n%s", out)
 	}
-	if !strings.Contains(out, "crypto") || !strings.Contains(out, "equity") {
-		t.Fatalf("classes missing:\n%s", out)
+	if !strings.Contains(out, "crypto") || !strings.Contains(out, "equity") || !strings.Contains(out, "(SYNTHETIC)") {
+		t.Fatalf("classes or synthetic label missing:\n%s", out)
+	}
+	// An experiment reads the catalog; its bars are the CSVs' bars.
+	exp := filepath.Join(dir, "cat.toml")
+	os.WriteFile(exp, []byte("name = \"from the catalog\"\nstart = \"2020-01-01\"\n[data]\ncatalog = \"cat.duckdb\"\n"+
+		"[[strategy]]\nname = \"hedge\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"NVDA\"]\nshort = [\"TAO\"]\n"), 0o644)
+	out, _, err = cli(t, "run", exp, "--out", filepath.Join(dir, "out"), "--no-report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The bars came from `data synth`: the catalog remembers it, and the
+	// run says synthetic.
+	if !strings.Contains(out, "SYNTHETIC") {
+		t.Errorf("catalog run of synthetic bars does not say so:\n%s", out)
+	}
+	man, err := os.ReadFile(filepath.Join(dir, "out", "from-the-catalog", "manifest.json"))
+	if err != nil || !strings.Contains(string(man), "catalog") {
+		t.Errorf("manifest: %v\n%s", err, man)
 	}
 }
 

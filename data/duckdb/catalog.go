@@ -41,8 +41,10 @@ CREATE TABLE IF NOT EXISTS instruments (
 	sha256   VARCHAR NOT NULL,    -- hex SHA-256 of that file's bytes
 	first_ts TIMESTAMP_NS NOT NULL,
 	last_ts  TIMESTAMP_NS NOT NULL,
-	n_rows   BIGINT NOT NULL
+	n_rows   BIGINT NOT NULL,
+	synthetic BOOLEAN NOT NULL DEFAULT false -- imported from a folder of generated prices
 );
+ALTER TABLE instruments ADD COLUMN IF NOT EXISTS synthetic BOOLEAN DEFAULT false;
 CREATE TABLE IF NOT EXISTS bars (
 	symbol    VARCHAR NOT NULL,
 	ts        TIMESTAMP_NS NOT NULL, -- 00:00 UTC of the bar's date
@@ -128,6 +130,9 @@ type Entry struct {
 	Rows        int    // number of bars
 	Source      string // the path the bars were imported from, as given to Import
 	SHA256      string // hex SHA-256 of the imported file's bytes
+	// Synthetic is true when the file came from a folder of generated
+	// prices (data.SyntheticMarker); a panel loaded with it is synthetic.
+	Synthetic bool
 }
 
 // Import reads and validates every file first (as ReadFile does), then
@@ -258,8 +263,8 @@ func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Serie
 		return err
 	}
 	res, err := conn.ExecContext(ctx, `INSERT INTO instruments
-		SELECT ?, ?, ?, ?, min(ts), max(ts), count(*) FROM bars WHERE symbol = ?`,
-		s.Symbol, s.Class.String(), e.Source, e.SHA256, s.Symbol)
+		SELECT ?, ?, ?, ?, min(ts), max(ts), count(*), ? FROM bars WHERE symbol = ?`,
+		s.Symbol, s.Class.String(), e.Source, e.SHA256, data.IsSyntheticFile(e.Source), s.Symbol)
 	if err != nil {
 		return err
 	}
@@ -327,7 +332,7 @@ func (c *Catalog) List(ctx context.Context) ([]Entry, error) {
 func (c *Catalog) list(ctx context.Context, q interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }) ([]Entry, error) {
-	rows, err := q.QueryContext(ctx, `SELECT symbol, class, source, sha256, epoch_ns(first_ts), epoch_ns(last_ts), n_rows
+	rows, err := q.QueryContext(ctx, `SELECT symbol, class, source, sha256, epoch_ns(first_ts), epoch_ns(last_ts), n_rows, coalesce(synthetic, false)
 		FROM instruments ORDER BY symbol`)
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
@@ -338,7 +343,7 @@ func (c *Catalog) list(ctx context.Context, q interface {
 		var e Entry
 		var class string
 		var n int64
-		if err := rows.Scan(&e.Symbol, &class, &e.Source, &e.SHA256, &e.First, &e.Last, &n); err != nil {
+		if err := rows.Scan(&e.Symbol, &class, &e.Source, &e.SHA256, &e.First, &e.Last, &n, &e.Synthetic); err != nil {
 			return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
 		}
 		if e.Class, err = data.ParseClass(class); err != nil {
@@ -412,6 +417,11 @@ func (c *Catalog) Load(ctx context.Context, symbols []string) (p *data.Panel, er
 		want = append(want, e)
 	}
 	p = &data.Panel{Description: "catalog:" + c.path, Series: make([]data.Series, len(want))}
+	for _, e := range want {
+		if e.Synthetic {
+			p.Synthetic = true
+		}
+	}
 	err = conn.Raw(func(dc any) error {
 		ar, err := goduckdb.NewArrowFromConn(dc.(driver.Conn))
 		if err != nil {

@@ -139,6 +139,9 @@ func ReadFiles(ctx context.Context, paths []string, opts []ReadOptions) (*data.P
 		}
 		from[s.Symbol] = path
 		p.Series = append(p.Series, s)
+		if data.IsSyntheticFile(path) {
+			p.Synthetic = true
+		}
 	}
 	return p, nil
 }

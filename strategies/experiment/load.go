@@ -72,18 +72,23 @@ func (f *File) LoadPanel(ctx context.Context, symbols []string) (*data.Panel, []
 		s := &p.Series[i]
 		in := results.Input{Symbol: s.Symbol, Source: s.Source, Rows: s.Len(),
 			First: results.FormatTime(s.Time[0]), Last: results.FormatTime(s.Time[s.Len()-1])}
-		if p.Synthetic {
+		switch {
+		case f.Data.Synthetic:
 			in.SHA256 = results.Synthetic
 			in.Source = "synthetic"
-		} else if f.Data.Catalog == "" {
+		case f.Data.Catalog == "":
 			in.Path = s.Source
 			if in.SHA256, err = results.Fingerprint(s.Source); err != nil {
 				return nil, nil, err
 			}
 			in.Source = "file"
-		} else {
+		default:
 			in.Path = f.Data.Catalog
 			in.SHA256 = "catalog"
+			in.Source = "catalog"
+		}
+		if p.Synthetic && !f.Data.Synthetic {
+			in.Source += " (synthetic prices)"
 		}
 		inputs[i] = in
 	}

@@ -1,0 +1,26 @@
+package data
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+// A synthetic panel written as CSV leaves the marker beside its files; a
+// real one does not.
+func TestSyntheticMarker(t *testing.T) {
+	s := Series{Instrument: Instrument{Symbol: "X", Class: Crypto}, Time: []int64{Day(2024, 1, 1)},
+		Open: []float64{1}, High: []float64{1}, Low: []float64{1}, Close: []float64{1}, AdjClose: []float64{1}, Volume: []float64{1}}
+	for _, synthetic := range []bool{true, false} {
+		dir := t.TempDir()
+		paths, err := WriteCSVDir(dir, &Panel{Series: []Series{s}, Synthetic: synthetic, Description: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := IsSyntheticFile(paths[0]); got != synthetic {
+			t.Errorf("synthetic=%v: IsSyntheticFile %v", synthetic, got)
+		}
+		if got := IsSyntheticFile(filepath.Join(dir, "other.csv")); got != synthetic {
+			t.Errorf("synthetic=%v: a sibling file reads %v", synthetic, got)
+		}
+	}
+}
