@@ -35,7 +35,11 @@ CREATE TABLE IF NOT EXISTS catalog_meta (
 	value VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS instruments (
-	symbol   VARCHAR PRIMARY KEY, -- canonical symbol, e.g. NVDA, TAO
+	-- canonical symbol, e.g. NVDA, TAO; unique by construction (each import
+	-- deletes then inserts it, serialised, in one transaction). No PRIMARY
+	-- KEY: DuckDB reports a write-write conflict when a key is deleted and
+	-- inserted again while a reader still sees the old row.
+	symbol   VARCHAR NOT NULL,
 	class    VARCHAR NOT NULL,    -- equity or crypto
 	source   VARCHAR NOT NULL,    -- the path the bars were imported from
 	sha256   VARCHAR NOT NULL,    -- hex SHA-256 of that file's bytes
