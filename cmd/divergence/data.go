@@ -23,6 +23,9 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("data: want import, list or synth")
 	}
 	switch args[0] {
+	case "-h", "--help", "-help", "help":
+		fmt.Fprint(stdout, dataUsage)
+		return nil
 	case "import":
 		fs := newFlags("data import", "data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]", stderr)
 		symbol := fs.String("symbol", "", "instrument symbol (one file only; default: from the file name)")

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func cli(t *testing.T, args ...string) (string, string, error) {
@@ -27,6 +28,11 @@ func TestHelp(t *testing.T) {
 		_, stderr, err := cli(t, args...)
 		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr, "Usage: divergence") {
 			t.Errorf("%v: err %v, stderr %q", args, err, stderr)
+		}
+	}
+	for _, args := range [][]string{{"data", "--help"}, {"scenarios", "--help"}} {
+		if out, _, err := cli(t, args...); err != nil || !strings.Contains(out, "Usage") {
+			t.Errorf("%v: %v %q", args, err, out)
 		}
 	}
 	if _, _, err := cli(t, "bogus"); err == nil || !strings.Contains(err.Error(), `unknown command "bogus"`) {
@@ -152,5 +158,34 @@ func TestReportDBCompare(t *testing.T) {
 	}
 	if _, _, err := cli(t, "report", filepath.Join(dir, "nope")); err == nil {
 		t.Error("report of a missing folder succeeded")
+	}
+}
+
+// The progress bar draws runs done, runs/s and time left on one line, and
+// is off when the output is not a terminal.
+func TestProgressBar(t *testing.T) {
+	var buf bytes.Buffer
+	p := &progress{w: &buf, start: time.Now().Add(-2 * time.Second)}
+	p.update(50, 200)
+	line := buf.String()
+	for _, want := range []string{"\r[", "50/200 runs", "runs/s", "left"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("progress line %q lacks %q", line, want)
+		}
+	}
+	if strings.Count(line, "=") < 5 {
+		t.Errorf("a quarter done should fill a quarter of the bar: %q", line)
+	}
+	p.finish()
+	if !strings.HasSuffix(buf.String(), "\n") {
+		t.Error("finish does not end the line")
+	}
+	if isTerminal(&buf) {
+		t.Error("a buffer is not a terminal")
+	}
+	quiet := &progress{w: &bytes.Buffer{}, start: time.Now()}
+	quiet.update(1, 200) // a moment in: nothing drawn yet
+	if quiet.drawn {
+		t.Error("drew before the run took a moment")
 	}
 }

@@ -36,6 +36,10 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 		}
 		return tw.Flush()
 	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help" {
+		fmt.Fprint(stdout, "Usage:\n  divergence scenarios list        the built-in scenario library\n  divergence scenarios show NAME   a scenario's description, source, shocks and cited figures\n")
+		return nil
+	}
 	if args[0] == "show" {
 		if len(args) != 2 {
 			return fmt.Errorf("scenarios show: want one scenario name")
