@@ -47,6 +47,11 @@ type File struct {
 	// splits and dividends are not price moves) or "raw".
 	Prices string `toml:"prices"`
 
+	// Benchmarks are instruments every run is measured against (beta,
+	// alpha, correlation, tracking error, information ratio, capture in
+	// metrics.json); they are loaded beside the strategies' instruments.
+	Benchmarks []string `toml:"benchmarks"`
+
 	Data DataSpec `toml:"data"`
 	// Costs sets the execution and carrying-cost models and margin per
 	// asset class and per instrument (see CostsSpec); absent, the only
@@ -101,6 +106,9 @@ type DataSpec struct {
 	// Catalog is a DuckDB catalog file made by `divergence data import`.
 	// Relative to the experiment file's folder.
 	Catalog string `toml:"catalog"`
+	// LotSizes sets an instrument's lot: order quantities are rounded down
+	// to whole lots (1 = whole shares). Default: fractional quantities.
+	LotSizes map[string]float64 `toml:"lot_sizes"`
 	// Symbols adds instruments to load beyond those the strategies name
 	// (they widen the timeline).
 	Symbols []string `toml:"symbols"`

@@ -183,3 +183,49 @@ func TestAttributionSumsToPnL(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// data.lot_sizes makes whole-share orders: every NVDA fill is a whole
+// number of shares, every BTC fill stays fractional.
+func TestLotSizes(t *testing.T) {
+	f, err := Parse("lots.toml", `name = "lots"
+start = "2019-03-01"
+end = "2019-06-01"
+[data]
+synthetic = true
+lot_sizes = { NVDA = 1.0 }
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA", "BTC"]
+rebalance_days = 7
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, Keep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nvda, btcFrac int
+	for _, fl := range o.Runs[0].Result.Fills {
+		switch fl.Symbol {
+		case "NVDA":
+			nvda++
+			if fl.Qty != math.Trunc(fl.Qty) {
+				t.Errorf("NVDA fill of %g shares", fl.Qty)
+			}
+		case "BTC":
+			if fl.Qty != math.Trunc(fl.Qty) {
+				btcFrac++
+			}
+		}
+	}
+	if nvda < 3 || btcFrac == 0 {
+		t.Errorf("%d NVDA fills, %d fractional BTC fills", nvda, btcFrac)
+	}
+	f.Data.LotSizes = map[string]float64{"NOPE": 1}
+	if _, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1}); err == nil || !strings.Contains(err.Error(), "data.lot_sizes.NOPE") {
+		t.Errorf("error %v", err)
+	}
+}

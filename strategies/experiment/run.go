@@ -119,12 +119,31 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 	for _, s := range f.Data.Symbols {
 		add(s)
 	}
+	for _, s := range f.Benchmarks {
+		add(s)
+	}
 	p, inputs, err := f.LoadPanel(ctx, symbols)
 	if err != nil {
 		return nil, err
 	}
 	if f.Prices == "adjusted" {
 		p = p.Adjusted()
+	}
+	lots := make([]string, 0, len(f.Data.LotSizes))
+	for sym := range f.Data.LotSizes {
+		lots = append(lots, sym)
+	}
+	sort.Strings(lots)
+	for _, sym := range lots {
+		lot := f.Data.LotSizes[sym]
+		i := p.Index(sym)
+		if i < 0 {
+			return nil, fmt.Errorf("data.lot_sizes.%s: the experiment's data has no such instrument", sym)
+		}
+		if !(lot > 0) || math.IsInf(lot, 0) {
+			return nil, fmt.Errorf("data.lot_sizes.%s = %g: want a positive lot", sym, lot)
+		}
+		p.Series[i].LotSize = lot
 	}
 	start, end := f.Bounds()
 	if end != 0 {
@@ -224,6 +243,7 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		r.Result = res
 		r.Stats = stats
 		r.Metrics = Measure(res, m.PeriodsPerYear)
+		r.Metrics.Benchmarks = benchmarkMetrics(res, v.Panel, f.Benchmarks, m.PeriodsPerYear)
 		if err := writeRun(f, out, r); err != nil {
 			return err
 		}
@@ -382,6 +402,15 @@ type RunMetrics struct {
 	Rejections   int   `json:"rejections"`
 	MarginCalls  int   `json:"margin_calls"`
 	Liquidations int   `json:"liquidations"`
+	// ExposureTime is the share of the curve's points with a position;
+	// Turnover the money traded per year as a multiple of mean equity.
+	ExposureTime, Turnover float64
+	// The max drawdown's peak, trough and recovery dates (recovery empty
+	// when it never recovered; all empty without a drawdown).
+	MaxDrawdownPeak, MaxDrawdownTrough, MaxDrawdownRecovery string
+	// Benchmarks holds, per benchmark symbol of the experiment, beta,
+	// alpha, correlation, tracking error, information ratio and capture.
+	Benchmarks map[string]json.RawMessage
 }
 
 // Costs is engine.CostBreakdown for JSON.
@@ -412,7 +441,70 @@ func Measure(res *engine.Result, ppy float64) RunMetrics {
 	if len(eq) > 0 {
 		m.FinalEquity = eq[len(eq)-1]
 	}
+	traded := 0.0
+	for i := range res.Fills {
+		traded += math.Abs(res.Fills[i].Qty * res.Fills[i].Price)
+	}
+	m.ExposureTime = metrics.ExposureTime(res.Curve.Gross)
+	m.Turnover = metrics.Turnover(traded, eq, ppy)
+	// The drawdown's dates: return row j ends at curve point j+1; a peak
+	// at row −1 is the start.
+	if dd := metrics.MaxDrawdownInfo(rets); dd.Depth < 0 {
+		t := res.Curve.Time
+		m.MaxDrawdownPeak, m.MaxDrawdownTrough = data.FormatDay(t[dd.Peak+1]), data.FormatDay(t[dd.Trough+1])
+		if dd.Recovery >= 0 {
+			m.MaxDrawdownRecovery = data.FormatDay(t[dd.Recovery+1])
+		}
+	}
 	return m
+}
+
+// benchmarkMetrics measures a run against each benchmark instrument: the
+// benchmark's close-to-close returns on the run's curve times (its last
+// close at or before each time, so a stale benchmark has a zero return),
+// then beta, alpha, correlation, tracking error, information ratio and
+// capture (metrics.Summarize). Keyed by symbol.
+func benchmarkMetrics(res *engine.Result, p *data.Panel, symbols []string, ppy float64) map[string]json.RawMessage {
+	if len(symbols) == 0 {
+		return nil
+	}
+	t, eq := res.Curve.Time, res.Curve.Equity
+	rets := make([]float64, len(eq)-1)
+	for k := 1; k < len(eq); k++ {
+		rets[k-1] = eq[k]/eq[k-1] - 1
+	}
+	out := make(map[string]json.RawMessage, len(symbols))
+	bench := make([]float64, len(rets))
+	for _, sym := range symbols {
+		s := &p.Series[p.Index(sym)]
+		j := -1
+		prev := math.NaN()
+		for k := range t {
+			for j+1 < s.Len() && s.Time[j+1] <= t[k] {
+				j++
+			}
+			px := math.NaN()
+			if j >= 0 {
+				px = s.Close[j]
+			}
+			if k > 0 {
+				bench[k-1] = px/prev - 1
+			}
+			prev = px
+		}
+		sum := metrics.Summarize(rets, ppy, bench)
+		b, err := json.Marshal(sum)
+		if err != nil {
+			continue
+		}
+		var whole struct {
+			Benchmark json.RawMessage `json:"benchmark"`
+		}
+		if json.Unmarshal(b, &whole) == nil {
+			out[sym] = whole.Benchmark
+		}
+	}
+	return out
 }
 
 // MetricNames lists the metrics runs can be ranked by.
@@ -494,6 +586,19 @@ func (m RunMetrics) MarshalJSON() ([]byte, error) {
 	out["rejections"] = m.Rejections
 	out["margin_calls"] = m.MarginCalls
 	out["liquidations"] = m.Liquidations
+	for k, v := range map[string]float64{"exposure_time": m.ExposureTime, "turnover": m.Turnover} {
+		if v == v && v-v == 0 {
+			out[k] = v
+		} else {
+			out[k] = nil
+		}
+	}
+	out["max_drawdown_peak"] = m.MaxDrawdownPeak
+	out["max_drawdown_trough"] = m.MaxDrawdownTrough
+	out["max_drawdown_recovery"] = m.MaxDrawdownRecovery
+	if len(m.Benchmarks) > 0 {
+		out["benchmarks"] = m.Benchmarks
+	}
 	return json.Marshal(out)
 }
 
