@@ -28,6 +28,16 @@ type Manifest struct {
 	// Runs lists the keys of the runs whose results sit beside the manifest,
 	// in experiment order.
 	Runs []string `json:"runs"`
+	// Settings are the experiment's other settings that shape every run
+	// (cost and margin models, financing, benchmarks, scenarios, …), as
+	// key and readable value, in a fixed order; the report lists them.
+	Settings []Setting `json:"settings,omitempty"`
+}
+
+// Setting is one experiment setting: "costs.equity.borrow_rate" = "0.03".
+type Setting struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // Input is one market-data input of an experiment.

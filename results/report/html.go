@@ -144,6 +144,9 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		{"runs", runCount(f)},
 		{"program version", f.Manifest.ProgramVersion},
 	}
+	for _, st := range f.Manifest.Settings {
+		p.Setup = append(p.Setup, pair{st.Key, st.Value})
+	}
 	keyCol := slices.Index(f.Header, "key")
 	byKey := map[string]*Run{}
 	for i := range f.Runs {

@@ -125,6 +125,16 @@ func TestCostsInMetricsJSON(t *testing.T) {
 	if math.Abs(sum-c["total"]) > 1e-9*math.Abs(sum) {
 		t.Errorf("costs sum to %g, total says %g", sum, c["total"])
 	}
+	// The manifest lists the cost settings (the report's Setup shows them).
+	man, err := os.ReadFile(filepath.Join(o.Dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"key": "costs.equity.borrow_rate"`, `"value": "0.05"`, `"key": "costs.symbols.TAO.funding_rate"`, `"key": "costs.cash_rate"`} {
+		if !strings.Contains(string(man), want) {
+			t.Errorf("manifest lacks %s", want)
+		}
+	}
 }
 
 func TestCostErrorsNameTheKey(t *testing.T) {

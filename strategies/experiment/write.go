@@ -66,7 +66,7 @@ func write(f *File, o *Outcome, inputs []results.Input, opt Options) error {
 	}
 	m := &results.Manifest{
 		Experiment: f.path, ExperimentSHA256: sha, Inputs: inputs, Seed: f.Seed,
-		ProgramVersion: opt.Version, Synthetic: o.Panel.Synthetic, Runs: keys,
+		ProgramVersion: opt.Version, Synthetic: o.Panel.Synthetic, Runs: keys, Settings: f.settings(),
 	}
 	return results.WriteFileAtomic(filepath.Join(o.Dir, "manifest.json"), func(w io.Writer) error { return results.WriteManifest(w, m) })
 }
