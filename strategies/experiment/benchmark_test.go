@@ -80,3 +80,52 @@ symbols = ["NVDA", "MSFT"]
 		t.Errorf("exposure %g turnover %g trough %q", rf.Metrics.ExposureTime, rf.Metrics.Turnover, rf.Metrics.Trough)
 	}
 }
+
+// legs.csv of a pair hedge: the rolling beta of the short leg on the long
+// leg over the last 60 sync points equals gonum's Cov/Var over the same
+// rows of the file's return columns, and its correlation gonum's.
+func TestLegAnalytics(t *testing.T) {
+	f, err := Parse("l.toml", `name = "legs"
+start = "2019-03-01"
+end = "2020-06-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA", "MSFT"]
+short = ["TAO", "FET"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := readCSV(filepath.Join(o.Dir, "runs", "hedge", "legs.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := recs[1:]
+	if len(rows) < 100 {
+		t.Fatalf("%d sync points", len(rows))
+	}
+	var l, s []float64
+	for _, r := range rows[len(rows)-legWindow:] {
+		l = append(l, num(t, r[1]))
+		s = append(s, num(t, r[2]))
+	}
+	last := rows[len(rows)-1]
+	beta := stat.Covariance(s, l, nil) / stat.Variance(l, nil)
+	if got := num(t, last[3]); math.Abs(got-beta) > 1e-9 {
+		t.Errorf("rolling beta %g, gonum %g", got, beta)
+	}
+	if got := num(t, last[4]); math.Abs(got-stat.Correlation(s, l, nil)) > 1e-9 {
+		t.Errorf("rolling correlation %g, gonum %g", got, stat.Correlation(s, l, nil))
+	}
+	if _, err := os.Stat(filepath.Join(o.Dir, "runs", "hedge", "legs.png")); err != nil {
+		t.Error(err)
+	}
+}

@@ -249,6 +249,9 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		if r.View == 0 && r.LongLegOf == "" {
 			r.Attribution = Attribution(r)
+			if err := writeLegs(f, out, r, v.Panel); err != nil {
+				return err
+			}
 		}
 		if !opt.Keep {
 			res.Fills, res.Ledger, res.Events = nil, nil, nil
