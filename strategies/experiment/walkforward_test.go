@@ -92,6 +92,27 @@ func TestWalkForwardChoosesInSampleBest(t *testing.T) {
 			t.Fatalf("stitched curve not increasing at %d", n)
 		}
 	}
+	// Every point of the stitched curve lies in exactly one out-of-sample
+	// window, and every window contributes points: the out-of-sample runs
+	// never reach into another window.
+	per := make([]int, len(wf.Windows))
+	for _, ts := range c.Time {
+		in := 0
+		for k, w := range wf.Windows {
+			if ts >= w.OOSStart && ts < w.OOSEnd {
+				per[k]++
+				in++
+			}
+		}
+		if in != 1 {
+			t.Fatalf("point %s lies in %d out-of-sample windows", data.FormatDay(ts), in)
+		}
+	}
+	for k, n := range per {
+		if n == 0 {
+			t.Errorf("window %d contributes no out-of-sample point", k+1)
+		}
+	}
 	// The stitched curve compounds the windows: its last value is the cash
 	// times Π (1 + out-of-sample total return) over the windows.
 	for _, wf := range o.WalkForward {
