@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/divergence-research/divergence/data"
@@ -36,7 +37,7 @@ type namedMetric struct {
 func cmdMetrics(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("metrics", "metrics RETURNS.csv [--column C] [--benchmark COL] [--periods-per-year N] [--format json|table]", stderr)
 	column := fs.String("column", "", "the series to measure (default: every column but the benchmark)")
-	bench := fs.String("benchmark", "", "a column to measure the series against (beta, alpha, capture, …)")
+	bench := fs.String("benchmark", "", "columns to measure the series against, comma-separated (beta, alpha, capture, …); with several, each metric is prefixed by its benchmark")
 	ppy := fs.Float64("periods-per-year", 0, "annualisation factor (0 = inferred from the dates: 252, 365, 52, 12, 4 or 1)")
 	format := fs.String("format", "json", "json or table")
 	pos, err := parse(fs, args)
@@ -65,10 +66,19 @@ func cmdMetrics(args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("%s: cannot infer the periods per year from the dates; give --periods-per-year", pos[0])
 		}
 	}
-	var b []float64
+	var benchNames []string
+	var benches [][]float64
+	isBench := map[string]bool{}
 	if *bench != "" {
-		if b, err = r.Column(*bench); err != nil {
-			return fmt.Errorf("--benchmark: %w", err)
+		for _, name := range strings.Split(*bench, ",") {
+			name = strings.TrimSpace(name)
+			col, err := r.Column(name)
+			if err != nil {
+				return fmt.Errorf("--benchmark: %w", err)
+			}
+			benchNames = append(benchNames, name)
+			benches = append(benches, col)
+			isBench[name] = true
 		}
 	}
 	names := r.Names
@@ -79,12 +89,23 @@ func cmdMetrics(args []string, stdout, stderr io.Writer) error {
 		names = []string{*column}
 	}
 	for _, name := range names {
-		if name == *bench {
+		if isBench[name] {
 			continue
 		}
 		col, _ := r.Column(name)
 		rep := seriesReport{Name: name, First: firstValid(r.Dates, col, false), Last: firstValid(r.Dates, col, true)}
-		for _, m := range metrics.Report(col, out.PeriodsPerYear, b) {
+		all := metrics.Report(col, out.PeriodsPerYear, nil)
+		base := len(all)
+		for j, b := range benches {
+			rel := metrics.Report(col, out.PeriodsPerYear, b)[base:]
+			if len(benches) > 1 {
+				for k := range rel {
+					rel[k].Name = benchNames[j] + "." + rel[k].Name
+				}
+			}
+			all = append(all, rel...)
+		}
+		for _, m := range all {
 			nm := namedMetric{Name: m.Name, Unit: m.Unit}
 			if !math.IsNaN(m.Value) && !math.IsInf(m.Value, 0) {
 				v := m.Value

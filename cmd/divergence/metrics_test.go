@@ -45,6 +45,30 @@ func TestMetricsCommand(t *testing.T) {
 	if seen != len(want) {
 		t.Errorf("found %d of %d metrics", seen, len(want))
 	}
+	// Two benchmarks: each one's metrics, prefixed. Against itself a
+	// series has beta 1 and correlation 1.
+	path2 := filepath.Join(dir, "r2.csv")
+	os.WriteFile(path2, []byte("date,fund,b1,b2\n2024-01-31,0.10,0.10,0.01\n2024-02-29,-0.05,-0.05,0.02\n2024-03-31,0.02,0.02,-0.01\n2024-04-30,0.03,0.03,0.00\n"), 0o644)
+	out2, _, err := cli(t, "metrics", path2, "--benchmark", "b1,b2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got2 metricsOut
+	if err := json.Unmarshal([]byte(out2), &got2); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]float64{}
+	for _, m := range got2.Series[0].Metrics {
+		if m.Value != nil {
+			found[m.Name] = *m.Value
+		}
+	}
+	if math.Abs(found["b1.beta"]-1) > 1e-12 || math.Abs(found["b1.correlation"]-1) > 1e-12 {
+		t.Errorf("against itself: beta %g correlation %g", found["b1.beta"], found["b1.correlation"])
+	}
+	if _, ok := found["b2.beta"]; !ok || len(got2.Series) != 1 {
+		t.Errorf("b2 metrics missing or benchmarks measured as series: %v", found)
+	}
 	tab, _, err := cli(t, "metrics", path, "--format", "table", "--periods-per-year", "12")
 	if err != nil || !strings.Contains(tab, "sharpe") || !strings.Contains(tab, "bench") {
 		t.Errorf("table: %v\n%s", err, tab)
