@@ -86,12 +86,14 @@
 // shows montecarlo.svg, the chart the experiment drew, as it is. Either
 // way montecarlo_summary.csv, when present, is shown as a table.
 //
-// attribution.csv splits each strategy's PnL by leg (an instrument, or a
-// pseudo-leg such as "commission"), in money:
+// attribution.csv splits each run's PnL by instrument (or a pseudo-leg
+// such as "interest"), in money; the experiment writes
 //
-//	strategy,leg,pnl
-//	long AI tech / short AI tokens,NVDA,310250.5
-//	long AI tech / short AI tokens,commission,-10807.6
+//	run,instrument,leg,pnl
+//	long-ai-tech-short-ai-tokens,NVDA,long leg,310250.5
+//	long-ai-tech-short-ai-tokens,interest,interest,-1080.6
+//
+// and the generic layout strategy,leg,pnl is read as well.
 //
 // Package resultsdb loads these files into tables of the same names
 // (scenarios for stress.csv).

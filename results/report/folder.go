@@ -557,9 +557,13 @@ func readAttribution(path string) ([]charts.Legs, error) {
 	if !ok {
 		return nil, err
 	}
-	idx, err := columns(path, header, "strategy", "leg", "pnl")
+	// The experiment's layout (run, instrument, …, pnl) or the generic one
+	// (strategy, leg, pnl).
+	idx, err := columns(path, header, "run", "instrument", "pnl")
 	if err != nil {
-		return nil, err
+		if idx, err = columns(path, header, "strategy", "leg", "pnl"); err != nil {
+			return nil, err
+		}
 	}
 	var out []charts.Legs
 	at := map[string]int{}

@@ -99,7 +99,7 @@ func Attribution(r *Run) []InstrumentPnL {
 }
 
 // writeAttribution writes, for the baseline runs, attribution.csv (run,
-// leg, pnl — by instrument, the layout the report reads),
+// instrument, leg, pnl — the report reads it),
 // attribution_detail.csv/.parquet (every column of InstrumentPnL) and
 // attribution.png/.svg (PnL by leg: long leg, short leg, interest).
 func writeAttribution(f *File, o *Outcome) error {
@@ -122,7 +122,7 @@ func writeAttribution(f *File, o *Outcome) error {
 			cols[j][k] = v
 		}
 	}
-	simple := &results.Table{Columns: []results.Column{{Name: "strategy", Strings: run}, {Name: "leg", Strings: inst}, {Name: "pnl", Floats: cols[5]}}}
+	simple := &results.Table{Columns: []results.Column{{Name: "run", Strings: run}, {Name: "instrument", Strings: inst}, {Name: "leg", Strings: leg}, {Name: "pnl", Floats: cols[5]}}}
 	detail := &results.Table{Columns: []results.Column{{Name: "run", Strings: run}, {Name: "instrument", Strings: inst}, {Name: "leg", Strings: leg}}}
 	for j, name := range []string{"realized", "unrealized", "commission", "carry", "fees", "pnl"} {
 		detail.Columns = append(detail.Columns, results.Column{Name: name, Floats: cols[j]})
