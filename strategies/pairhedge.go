@@ -274,7 +274,7 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	// Decisions at sync points only (every leg has a fresh bar), and with
 	// next-open execution on mixed calendars not before a weekend.
 	for _, i := range s.idx {
-		if ctx.Stale(i) {
+		if ctx.Stale(i) && !gone(ctx, i) {
 			return nil
 		}
 	}
@@ -348,10 +348,14 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 func (s *PairHedge) flatten(ctx *engine.Context, tag string) error {
 	for j, i := range s.idx {
 		s.target[j] = 0
-		if ctx.Position(i) == 0 {
-			continue
+		// Always submitted, even when flat: a zero target replaces an entry
+		// order still pending. A leg without a bar now exits at its next
+		// open, not at a close a session later.
+		kind := s.kind
+		if ctx.Stale(i) {
+			kind = engine.Market
 		}
-		if _, err := ctx.TargetWeight(i, 0, s.kind, tag); err != nil {
+		if _, err := ctx.TargetWeight(i, 0, kind, tag); err != nil {
 			return err
 		}
 	}

@@ -82,3 +82,83 @@ func TestPairHedgeLegsTradeTogether(t *testing.T) {
 		}
 	}
 }
+
+// A stop-loss while an entry order is still pending cancels it: the equity
+// leg's entry, waiting for the session after a holiday, must not fill
+// after the hedge has been stopped out.
+func TestPairHedgeStopCancelsPendingEntry(t *testing.T) {
+	day := func(d string) int64 { ts, _ := data.ParseDay(d); return ts }
+	// Equity: Mon 2024-01-01 … Wed 01-03, no bar Thu 01-04 (holiday), Fri 01-05 on.
+	eq := data.Series{Instrument: data.Instrument{Symbol: "EQ", Class: data.Equity}}
+	tok := data.Series{Instrument: data.Instrument{Symbol: "TK", Class: data.Crypto}}
+	add := func(s *data.Series, d string, o, c float64) {
+		s.Time = append(s.Time, day(d))
+		s.Open, s.Close, s.AdjClose = append(s.Open, o), append(s.Close, c), append(s.AdjClose, c)
+		s.High, s.Low = append(s.High, max(o, c)), append(s.Low, min(o, c))
+		s.Volume = append(s.Volume, 1e6)
+	}
+	// The equity starts trading on Wednesday 01-03, so the hedge is decided
+	// at Wednesday's close: the token leg fills Thursday's open, the equity
+	// leg waits for Friday (Thursday is a holiday).
+	for _, d := range []string{"2024-01-03", "2024-01-05", "2024-01-08", "2024-01-09"} {
+		add(&eq, d, 100, 100)
+	}
+	for _, d := range []string{"2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-06", "2024-01-07", "2024-01-08", "2024-01-09"} {
+		o, c := 50.0, 50.0
+		switch {
+		case d == "2024-01-04":
+			c = 80 // the token the hedge is short jumps 60% during Thursday
+		case d > "2024-01-04":
+			o, c = 80, 80
+		}
+		add(&tok, d, o, c)
+	}
+	p := &data.Panel{Series: []data.Series{eq, tok}}
+	st, err := NewPairHedge(Params{"long": []string{"EQ"}, "short": []string{"TK"}, "stop_loss": 0.05, "cooldown_days": int64(30), "rebalance_days": int64(30)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(p, nil, st, engine.Config{Cash: 1e6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	for _, f := range res.Fills {
+		if f.Tag == "stop loss" {
+			stopped = true
+		}
+		if f.Symbol == "EQ" && f.Qty > 0 {
+			t.Errorf("the equity entry filled on %s after the stop-loss", data.FormatDay(f.Time))
+		}
+	}
+	if !stopped {
+		t.Fatal("no stop-loss: the test proves nothing")
+	}
+	if q := res.Portfolio.Qty[0]; q != 0 {
+		t.Errorf("equity position %g after the stop, want flat", q)
+	}
+}
+
+// When one instrument's data ends, the others keep rebalancing.
+func TestSyncPointsOutliveAnEndedInstrument(t *testing.T) {
+	a, b := walk("TKA", data.Crypto, 400, 1), walk("TKB", data.Crypto, 200, 2)
+	p := &data.Panel{Series: []data.Series{a, b}}
+	st, err := NewWeights(Params{"weights": map[string]any{"TKA": 0.5, "TKB": 0.5}, "rebalance_days": int64(7)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(p, nil, st, engine.Config{Cash: 1e6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := b.Time[b.Len()-1]
+	later := 0
+	for _, f := range res.Fills {
+		if f.Symbol == "TKA" && f.Time > end+14*nsPerDay {
+			later++
+		}
+	}
+	if later < 5 {
+		t.Errorf("%d rebalances of TKA after TKB's data ended", later)
+	}
+}

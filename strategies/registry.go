@@ -180,7 +180,7 @@ func syncPoint(ctx *engine.Context, idx []int) bool {
 	mixed := false
 	first := data.Class(0)
 	for _, i := range idx {
-		if ctx.Bars(i) == 0 {
+		if ctx.Bars(i) == 0 || gone(ctx, i) {
 			continue
 		}
 		if ctx.Stale(i) {
@@ -193,4 +193,19 @@ func syncPoint(ctx *engine.Context, idx []int) bool {
 		}
 	}
 	return !mixed || time.Unix(0, ctx.Time()).UTC().Weekday() != time.Friday
+}
+
+// staleLimit is how long an instrument may go without a bar before sync
+// points stop waiting for it: longer than any weekend or exchange holiday.
+const staleLimit = 7 * nsPerDay
+
+// gone reports whether instrument i has had no bar for more than
+// staleLimit: its data ended (a delisting, a file that stops). Sync points
+// then no longer wait for it, so the rest of the book keeps rebalancing;
+// its position stays marked at its last close.
+func gone(ctx *engine.Context, i int) bool {
+	if ctx.Bars(i) == 0 {
+		return false
+	}
+	return ctx.Time()-ctx.HistoryTime(i, 1)[0] > staleLimit
 }
