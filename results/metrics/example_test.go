@@ -86,7 +86,7 @@ func ExampleSummarize() {
 		s.Benchmark.Beta, s.Benchmark.UpCapture, s.Benchmark.DownCapture)
 	// Output:
 	// periods 7, CAGR 0.0875, Sharpe 1.4314, max drawdown -0.0200 over 4 periods
-	// beta 1.352, up capture 1.685, down capture 1.199
+	// beta 1.352, up capture 1.738, down capture 1.185
 }
 
 func ExampleSummary_MarshalJSON() {

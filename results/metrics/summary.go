@@ -49,8 +49,8 @@ type BenchmarkSummary struct {
 	Correlation      float64 `json:"correlation"`       // Correlation
 	TrackingError    float64 `json:"tracking_error"`    // TrackingError
 	InformationRatio float64 `json:"information_ratio"` // InformationRatio
-	UpCapture        float64 `json:"up_capture"`        // UpCapture (cumulative)
-	DownCapture      float64 `json:"down_capture"`      // DownCapture (cumulative)
+	UpCapture        float64 `json:"up_capture"`        // annualised up capture (Capture, CaptureAnnualized: the empyrical/Morningstar convention)
+	DownCapture      float64 `json:"down_capture"`      // annualised down capture (as UpCapture)
 }
 
 // Summarize computes the Summary of a return series with ppy periods per
@@ -102,8 +102,8 @@ func Summarize(returns []float64, ppy float64, benchmark []float64) Summary {
 			Correlation:      g.correlation(),
 			TrackingError:    act.sd(1) * math.Sqrt(ppy),
 			InformationRatio: sharpeOf(act, ppy),
-			UpCapture:        UpCapture(returns, benchmark),
-			DownCapture:      DownCapture(returns, benchmark),
+			UpCapture:        Capture{Method: CaptureAnnualized, PeriodsPerYear: ppy}.Up(returns, benchmark),
+			DownCapture:      Capture{Method: CaptureAnnualized, PeriodsPerYear: ppy}.Down(returns, benchmark),
 		}
 		sum.Benchmark = bs
 	}
