@@ -1,8 +1,13 @@
 package experiment
 
 import (
+	"fmt"
+
 	"context"
 	"encoding/json"
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/synth"
+	"github.com/divergence-research/divergence/engine"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,30 +16,43 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-// Runs measured against a benchmark: the beta and correlation in
-// metrics.json equal those computed here by gonum from the run's equity
-// and the benchmark's closes, forward-filled on the curve's dates.
+// Runs measured against a benchmark. The run here holds only BTC, which
+// trades every day, and is measured against QQQ (sessions) and BTC. The
+// expected figures are computed here a second way: the run's equity looked
+// up by date in a map at each benchmark bar, returns between consecutive
+// bars (a weekend compounds into Monday), then gonum's covariance,
+// variance and correlation. The benchmarks do not change the run: its
+// periods per year stay those of its own instruments.
 func TestBenchmarkMetrics(t *testing.T) {
-	f, err := Parse("b.toml", `name = "bench"
+	text := `name = "bench"
 start = "2019-03-01"
 end = "2020-03-01"
-benchmarks = ["QQQ", "BTC"]
+%s
 [data]
 synthetic = true
 [[strategy]]
-name = "tech"
+name = "btc"
 type = "buy-and-hold"
 [strategy.params]
-symbols = ["NVDA", "MSFT"]
-`)
-	if err != nil {
-		t.Fatal(err)
+symbols = ["BTC"]
+`
+	run := func(extra string) *Outcome {
+		f, err := Parse("b.toml", fmt.Sprintf(text, extra))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
 	}
-	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
-	if err != nil {
-		t.Fatal(err)
+	plain := run("")
+	o := run(`benchmarks = ["QQQ", "BTC-USD"]`)
+	if o.PeriodsPerYear != plain.PeriodsPerYear || o.Runs[0].Metrics.Sharpe != plain.Runs[0].Metrics.Sharpe {
+		t.Errorf("benchmarks changed the run: ppy %g vs %g, Sharpe %g vs %g", o.PeriodsPerYear, plain.PeriodsPerYear, o.Runs[0].Metrics.Sharpe, plain.Runs[0].Metrics.Sharpe)
 	}
-	b, err := os.ReadFile(filepath.Join(o.Dir, "runs", "tech", "metrics.json"))
+	b, err := os.ReadFile(filepath.Join(o.Dir, "runs", "btc", "metrics.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,40 +62,64 @@ symbols = ["NVDA", "MSFT"]
 				Beta        float64 `json:"beta"`
 				Correlation float64 `json:"correlation"`
 			} `json:"benchmarks"`
-			ExposureTime float64 `json:"exposure_time"`
-			Turnover     float64 `json:"turnover"`
-			Trough       string  `json:"max_drawdown_trough"`
 		} `json:"metrics"`
 	}
 	if err := json.Unmarshal(b, &rf); err != nil {
 		t.Fatal(err)
 	}
-	r := o.Runs[0]
-	c := r.Result.Curve
+	c := o.Runs[0].Result.Curve
+	byDay := map[int64]float64{}
+	for k, ts := range c.Time {
+		byDay[ts] = c.Equity[k]
+	}
+	full, err := synth.Generate(synth.DefaultConfig(7))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, sym := range []string{"QQQ", "BTC"} {
-		s := o.Panel.Series[o.Panel.Index(sym)]
+		s := full.Series[full.Index(sym)]
 		var x, y []float64
-		j, prev := -1, math.NaN()
-		for k := range c.Time {
-			for j+1 < s.Len() && s.Time[j+1] <= c.Time[k] {
-				j++
+		pe, pb := 0.0, 0.0
+		for j, ts := range s.Time {
+			e, ok := byDay[ts] // every date has a curve point: BTC trades daily
+			if !ok {
+				continue
 			}
-			px := s.Close[j]
-			if k > 0 && !math.IsNaN(prev) {
-				x = append(x, px/prev-1)
-				y = append(y, c.Equity[k]/c.Equity[k-1]-1)
+			if pe != 0 {
+				x = append(x, s.Close[j]/pb-1)
+				y = append(y, e/pe-1)
 			}
-			prev = px
+			pe, pb = e, s.Close[j]
 		}
 		beta := stat.Covariance(y, x, nil) / stat.Variance(x, nil)
 		corr := stat.Correlation(y, x, nil)
-		got := rf.Metrics.Benchmarks[sym]
-		if math.Abs(got.Beta-beta) > 1e-9 || math.Abs(got.Correlation-corr) > 1e-9 {
-			t.Errorf("%s: beta %g correlation %g, gonum %g %g", sym, got.Beta, got.Correlation, beta, corr)
+		got, ok := rf.Metrics.Benchmarks[sym]
+		if !ok || math.Abs(got.Beta-beta) > 1e-9 || math.Abs(got.Correlation-corr) > 1e-9 {
+			t.Errorf("%s: beta %g correlation %g, second method %g %g", sym, got.Beta, got.Correlation, beta, corr)
 		}
 	}
-	if !(rf.Metrics.ExposureTime > 0.9 && rf.Metrics.ExposureTime < 1) || !(rf.Metrics.Turnover > 0) || rf.Metrics.Trough == "" {
-		t.Errorf("exposure %g turnover %g trough %q", rf.Metrics.ExposureTime, rf.Metrics.Turnover, rf.Metrics.Trough)
+	// Holding BTC, measured against BTC: beta and correlation near 1 (all
+	// but the days before the first fill).
+	if g := rf.Metrics.Benchmarks["BTC"]; !(g.Correlation > 0.99 && math.Abs(g.Beta-1) < 0.02) {
+		t.Errorf("BTC against itself: %+v", g)
+	}
+}
+
+// The max drawdown's dates on a hand-made curve.
+func TestDrawdownDates(t *testing.T) {
+	day := func(d int) int64 { return int64(d) * nsPerDay }
+	res := &engine.Result{Curve: engine.Curve{
+		Time:   []int64{day(0), day(1), day(2), day(3), day(4), day(5)},
+		Equity: []float64{100, 120, 90, 60, 100, 130},
+		Gross:  []float64{0, 1, 1, 1, 1, 0},
+	}}
+	m := Measure(res, 365)
+	// Peak 120 on day 1, trough 60 on day 3 (−50%), back above 120 on day 5.
+	if m.MaxDrawdownPeak != data.FormatDay(day(1)) || m.MaxDrawdownTrough != data.FormatDay(day(3)) || m.MaxDrawdownRecovery != data.FormatDay(day(5)) {
+		t.Errorf("dates %s %s %s", m.MaxDrawdownPeak, m.MaxDrawdownTrough, m.MaxDrawdownRecovery)
+	}
+	if math.Abs(m.MaxDrawdown+0.5) > 1e-12 || m.ExposureTime != 4.0/6 {
+		t.Errorf("drawdown %g exposure %g", m.MaxDrawdown, m.ExposureTime)
 	}
 }
 

@@ -91,6 +91,8 @@ type Market struct {
 	// Base is the engine configuration every run starts from: cash,
 	// commission, cost and margin terms, financing, splits.
 	Base engine.Config
+	// Bench holds the benchmark instruments (nil without benchmarks).
+	Bench *data.Panel
 }
 
 // Prepare loads the data the experiment's runs need.
@@ -119,9 +121,7 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 	for _, s := range f.Data.Symbols {
 		add(s)
 	}
-	for _, s := range f.Benchmarks {
-		add(s)
-	}
+
 	p, inputs, err := f.LoadPanel(ctx, symbols)
 	if err != nil {
 		return nil, err
@@ -159,6 +159,21 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatDay(tl.Times[tl.Len()-1]))
 	}
 	ppy, calendar := periodsPerYear(p)
+	// Benchmarks load apart: they must not change the runs' timeline or
+	// calendar.
+	var bench *data.Panel
+	if len(f.Benchmarks) > 0 {
+		syms := make([]string, len(f.Benchmarks))
+		for i, s := range f.Benchmarks {
+			syms[i] = data.CanonicalSymbol(s)
+		}
+		if bench, _, err = f.LoadPanel(ctx, syms); err != nil {
+			return nil, fmt.Errorf("benchmarks: %w", err)
+		}
+		if f.Prices == "adjusted" {
+			bench = bench.Adjusted()
+		}
+	}
 	base, err := f.engineBase(func(sym string) (data.Class, bool) {
 		if i := p.Index(sym); i >= 0 {
 			return p.Series[i].Class, true
@@ -168,7 +183,7 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Market{Panel: p, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, Inputs: inputs, Base: base}, nil
+	return &Market{Panel: p, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, Inputs: inputs, Base: base, Bench: bench}, nil
 }
 
 // Execute loads the data, runs every run of the experiment in parallel and
@@ -243,7 +258,7 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		r.Result = res
 		r.Stats = stats
 		r.Metrics = Measure(res, m.PeriodsPerYear)
-		r.Metrics.Benchmarks = benchmarkMetrics(res, v.Panel, f.Benchmarks, m.PeriodsPerYear)
+		r.Metrics.Benchmarks = benchmarkMetrics(res, m.Bench)
 		if err := writeRun(f, out, r); err != nil {
 			return err
 		}
@@ -462,40 +477,43 @@ func Measure(res *engine.Result, ppy float64) RunMetrics {
 	return m
 }
 
-// benchmarkMetrics measures a run against each benchmark instrument: the
-// benchmark's close-to-close returns on the run's curve times (its last
-// close at or before each time, so a stale benchmark has a zero return),
-// then beta, alpha, correlation, tracking error, information ratio and
-// capture (metrics.Summarize). Keyed by symbol.
-func benchmarkMetrics(res *engine.Result, p *data.Panel, symbols []string, ppy float64) map[string]json.RawMessage {
-	if len(symbols) == 0 {
+// benchmarkMetrics measures a run against each benchmark instrument, on
+// the benchmark's own bars: at each of its bar times within the run, the
+// run's equity (its last point at or before that time) and the benchmark's
+// close; returns between consecutive bars, so a run's weekend moves are
+// compounded into the benchmark's Monday return instead of meeting a zero.
+// Annualised with the benchmark's calendar (252 sessions or 365 days).
+// Beta, alpha, correlation, tracking error, information ratio and capture
+// (metrics.Summarize), keyed by symbol.
+func benchmarkMetrics(res *engine.Result, bench *data.Panel) map[string]json.RawMessage {
+	if bench == nil {
 		return nil
 	}
 	t, eq := res.Curve.Time, res.Curve.Equity
-	rets := make([]float64, len(eq)-1)
-	for k := 1; k < len(eq); k++ {
-		rets[k-1] = eq[k]/eq[k-1] - 1
-	}
-	out := make(map[string]json.RawMessage, len(symbols))
-	bench := make([]float64, len(rets))
-	for _, sym := range symbols {
-		s := &p.Series[p.Index(sym)]
-		j := -1
-		prev := math.NaN()
-		for k := range t {
-			for j+1 < s.Len() && s.Time[j+1] <= t[k] {
-				j++
+	out := make(map[string]json.RawMessage, len(bench.Series))
+	for i := range bench.Series {
+		s := &bench.Series[i]
+		var rr, br []float64
+		k := -1
+		prevE, prevB := math.NaN(), math.NaN()
+		for j, tb := range s.Time {
+			if tb < t[0] || tb > t[len(t)-1] {
+				continue
 			}
-			px := math.NaN()
-			if j >= 0 {
-				px = s.Close[j]
+			for k+1 < len(t) && t[k+1] <= tb {
+				k++
 			}
-			if k > 0 {
-				bench[k-1] = px/prev - 1
+			e, b := eq[k], s.Close[j]
+			if !math.IsNaN(prevE) {
+				rr = append(rr, e/prevE-1)
+				br = append(br, b/prevB-1)
 			}
-			prev = px
+			prevE, prevB = e, b
 		}
-		sum := metrics.Summarize(rets, ppy, bench)
+		if len(rr) < 2 {
+			continue
+		}
+		sum := metrics.Summarize(rr, s.Class.Calendar().PeriodsPerYear(), br)
 		b, err := json.Marshal(sum)
 		if err != nil {
 			continue
@@ -504,7 +522,7 @@ func benchmarkMetrics(res *engine.Result, p *data.Panel, symbols []string, ppy f
 			Benchmark json.RawMessage `json:"benchmark"`
 		}
 		if json.Unmarshal(b, &whole) == nil {
-			out[sym] = whole.Benchmark
+			out[s.Symbol] = whole.Benchmark
 		}
 	}
 	return out
