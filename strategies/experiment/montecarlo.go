@@ -42,8 +42,16 @@ type MonteCarloSpec struct {
 	// WarmupDays of real (or, on the synthetic market, generated) history
 	// before each path's first date are replayed as warm-up: the
 	// strategies read them (moving averages, hedge windows) but trade only
-	// on the path. Default 365; 0 is allowed only as -1 (none).
-	WarmupDays int `toml:"warmup_days"`
+	// on the path. Default 365; 0 = none.
+	WarmupDays *int `toml:"warmup_days"`
+}
+
+// warmup is WarmupDays with its default.
+func (m *MonteCarloSpec) warmup() int {
+	if m.WarmupDays == nil {
+		return 365
+	}
+	return *m.WarmupDays
 }
 
 func (m *MonteCarloSpec) validate() error {
@@ -56,11 +64,8 @@ func (m *MonteCarloSpec) validate() error {
 	if m.MeanBlock == 0 {
 		m.MeanBlock = 10
 	}
-	if m.WarmupDays == 0 {
-		m.WarmupDays = 365
-	}
-	if m.WarmupDays < 0 {
-		m.WarmupDays = 0
+	if m.WarmupDays != nil && (*m.WarmupDays < 0 || *m.WarmupDays > 100_000) {
+		return fmt.Errorf("montecarlo.warmup_days = %d: want 0 (none) to 100,000", *m.WarmupDays)
 	}
 	switch {
 	case m.Paths < 1 || m.Paths > 1_000_000:
@@ -135,14 +140,14 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	// The warm-up history: the last WarmupDays of the source, before the
 	// paths (which start the day after it).
 	var warm *data.Panel
-	if spec.WarmupDays > 0 {
+	if spec.warmup() > 0 {
 		last := int64(0)
 		for i := range src.Series {
 			if n := src.Series[i].Len(); n > 0 && src.Series[i].Time[n-1] > last {
 				last = src.Series[i].Time[n-1]
 			}
 		}
-		warm = src.Window(last-int64(spec.WarmupDays-1)*nsPerDay, 0)
+		warm = src.Window(last-int64(spec.warmup()-1)*nsPerDay, 0)
 	}
 	var runs []RunSpec
 	for _, s := range specs {

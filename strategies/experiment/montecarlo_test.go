@@ -30,7 +30,7 @@ days = 120
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.MonteCarlo.WarmupDays = warmup
+		f.MonteCarlo.WarmupDays = &warmup
 		if err := f.MonteCarlo.validate(); err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ days = 120
 		}
 		return n
 	}
-	if n := positioned(-1); n != 0 {
+	if n := positioned(0); n != 0 {
 		t.Errorf("without warm-up %d of 40 paths moved in their first days", n)
 	}
 	if n := positioned(365); n < 10 {

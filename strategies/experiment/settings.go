@@ -77,7 +77,7 @@ func (f *File) settings() []results.Setting {
 		add("scenario_start", f.ScenarioStart)
 	}
 	if mc := f.MonteCarlo; mc != nil {
-		s := fmt.Sprintf("%d paths × %d days, mean block %g, warm-up %d days", mc.Paths, mc.Days, mc.MeanBlock, mc.WarmupDays)
+		s := fmt.Sprintf("%d paths × %d days, mean block %g, warm-up %d days", mc.Paths, mc.Days, mc.MeanBlock, mc.warmup())
 		if mc.Shock != "" {
 			s += ", shock " + mc.Shock
 		}
