@@ -57,9 +57,11 @@ type PairHedgeParams struct {
 	// point, so that the crypto leg does not fill on Saturday while the
 	// equity leg waits for Monday.
 	Execution string `toml:"execution"`
-	// Legs is "both" (default) or "long": the long leg alone, sized and
-	// timed exactly as in the hedge — the comparison a stress test
-	// measures hedge effectiveness against.
+	// Legs is "both" (default) or "long": the long leg alone, sized as in
+	// the hedge and rebalanced on the same calendar — the comparison a
+	// stress test measures hedge effectiveness against. Its drift band,
+	// gross cap and stop-loss see only the long leg, so with those set its
+	// timing can differ from the hedge's.
 	Legs string `toml:"legs"`
 }
 

@@ -17,7 +17,9 @@ const LongLegSuffix = "~long-leg"
 
 // longLegs adds, for every pair-hedge run, a companion run that holds its
 // long leg alone: the same strategy and parameters with legs = "long", so
-// the long leg is sized and timed exactly as inside the hedge. The stress
+// the long leg is sized as inside the hedge and rebalanced on the same
+// calendar (with a drift band, gross cap or stop-loss its own triggers
+// decide, see PairHedgeParams.Legs). The stress
 // table measures how much of the long leg's loss the hedge removed.
 func longLegs(specs []RunSpec) []RunSpec {
 	var out []RunSpec
