@@ -83,6 +83,29 @@ type Catalog struct {
 	afterWrite func(i int) error
 }
 
+// dropInstrumentsKey rebuilds the instruments table of a catalog made by
+// an earlier version, which declared symbol a PRIMARY KEY (see schema), in
+// one transaction; the rows are kept.
+func dropInstrumentsKey(db *sql.DB) error {
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'instruments' AND constraint_type = 'PRIMARY KEY'`).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return nil
+	}
+	_, err := db.Exec(`BEGIN TRANSACTION;
+CREATE TABLE instruments_rebuilt AS SELECT * FROM instruments;
+DROP TABLE instruments;
+ALTER TABLE instruments_rebuilt RENAME TO instruments;
+COMMIT;`)
+	if err != nil {
+		db.Exec("ROLLBACK")
+		return fmt.Errorf("rebuilding the instruments table without its primary key: %w", err)
+	}
+	return nil
+}
+
 // OpenCatalog opens the DuckDB catalog at path, creating the file and its
 // tables if they do not exist. path "" opens an in-memory catalog that
 // disappears on Close. A DuckDB file can be open in only one process at a
@@ -105,6 +128,10 @@ func OpenCatalog(path string) (*Catalog, error) {
 	if v != schemaVersion {
 		db.Close()
 		return nil, fmt.Errorf("duckdb: catalog %s has schema version %s, this program reads version %s", path, v, schemaVersion)
+	}
+	if err := dropInstrumentsKey(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("duckdb: catalog %s: %w", path, err)
 	}
 	name := path
 	if name == "" {

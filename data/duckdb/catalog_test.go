@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/memory/mallocator"
+	goduckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -420,4 +422,33 @@ func TestInMemoryCatalog(t *testing.T) {
 		t.Errorf("got %v %q", s.Class, s.Source)
 	}
 	checkFixture(t, panel.Series[0], wantAdj, []int{2, 3, 4, 5}, 0)
+}
+
+// A catalog made with the earlier schema (symbol a PRIMARY KEY) is rebuilt
+// without the key when opened, its rows kept.
+func TestOldCatalogLosesItsKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	conn, err := goduckdb.NewConnector(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(conn)
+	_, err = db.Exec(`CREATE TABLE catalog_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+INSERT INTO catalog_meta VALUES ('schema_version', '1');
+CREATE TABLE instruments (symbol VARCHAR PRIMARY KEY, class VARCHAR NOT NULL, source VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+	first_ts TIMESTAMP_NS NOT NULL, last_ts TIMESTAMP_NS NOT NULL, n_rows BIGINT NOT NULL);
+INSERT INTO instruments VALUES ('AAA', 'equity', 'a.csv', 'x', TIMESTAMP '2024-01-02', TIMESTAMP '2024-01-03', 2);`)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := openCatalog(t, path)
+	es, err := c.List(context.Background())
+	if err != nil || len(es) != 1 || es[0].Symbol != "AAA" || es[0].Rows != 2 {
+		t.Fatalf("entries %+v, %v", es, err)
+	}
+	var n int
+	if err := c.db.QueryRow(`SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'instruments' AND constraint_type = 'PRIMARY KEY'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("primary keys left: %d, %v", n, err)
+	}
 }
