@@ -113,7 +113,7 @@ func TestRealDataExamples(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "NVDA.csv")); err != nil {
 		t.Skipf("real price data not found at %s (set DIVERGENCE_DATA): %v", dir, err)
 	}
-	for _, ex := range []string{"real-ai-hedge.toml", "real-qqq-btc.toml"} {
+	for _, ex := range []string{"real-ai-hedge.toml", "real-qqq-btc.toml", "real-miners-btc.toml", "real-hedge-sweep.toml"} {
 		out, _, err := cli(t, "run", filepath.Join("../../examples", ex), "--out", t.TempDir())
 		if err != nil {
 			t.Fatalf("%s: %v", ex, err)
