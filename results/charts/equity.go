@@ -347,21 +347,7 @@ func drawLegend(c draw.Canvas, runs []run) vg.Length {
 // newPanel returns a plot with the chart's axis styles, the shared x range
 // and a light grid.
 func newPanel(xmin, xmax float64, ticks plot.Ticker, majors []float64) *plot.Plot {
-	p := plot.New()
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle = textStyle(sans, bodySize, color.Black)
-		a.Label.TextStyle.XAlign = draw.XCenter
-		a.Tick.Label = textStyle(sans, tickSize, textGrey)
-		a.Color = textGrey
-		a.Tick.Color = textGrey
-		a.Padding = vg.Points(3)
-	}
-	p.X.Label.TextStyle.YAlign = draw.YBottom
-	p.Y.Label.TextStyle.YAlign = draw.YBottom
-	p.X.Tick.Label.XAlign = draw.XCenter
-	p.X.Tick.Label.YAlign = draw.YTop
-	p.Y.Tick.Label.XAlign = draw.XRight
-	p.Y.Tick.Label.YAlign = draw.YCenter
+	p := styledPlot()
 	p.X.Tick.Marker = ticks
 	p.Add(grid{xs: majors})
 	p.X.Min, p.X.Max = xmin, xmax
