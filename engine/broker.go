@@ -309,9 +309,18 @@ func (c *Context) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker bo
 	if kind != Liquidation {
 		com = c.commission(i, qty, price, maker)
 	}
-	if c.margin && !forced && math.Abs(q0+qty) > math.Abs(q0) && !c.buyingPower(i, qty, price, com) {
-		c.reject(o, qty, ReasonBuyingPower)
-		return 0, true
+	if !forced && math.Abs(q0+qty) > math.Abs(q0) {
+		if c.pf.Equity(c.mark) <= 0 {
+			// A ruined account adds no exposure (without margin terms
+			// nothing else would stop it: a target weight of negative
+			// equity is a position the other way).
+			c.reject(o, qty, ReasonNoEquity)
+			return 0, true
+		}
+		if c.margin && !c.buyingPower(i, qty, price, com) {
+			c.reject(o, qty, ReasonBuyingPower)
+			return 0, true
+		}
 	}
 	c.pf.apply(i, qty, price, com)
 	if tm.Slippage.MaxParticipation > 0 {

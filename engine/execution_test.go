@@ -632,3 +632,54 @@ func TestFutureBarsDoNotChangeThePast(t *testing.T) {
 		}
 	}
 }
+
+// An account with no equity left adds no exposure, margin terms or not: a
+// short squeezed past the whole account, then a buy of another instrument
+// is rejected (no equity left), while covering the short still fills.
+func TestNoEquityNoNewExposure(t *testing.T) {
+	a := series(t, "A", data.Crypto, []row{
+		{"2024-01-01", 10, 10, 10, 10, 1},
+		{"2024-01-02", 10, 10, 10, 10, 1},
+		{"2024-01-03", 40, 40, 40, 40, 1}, // the short quadruples
+		{"2024-01-04", 40, 40, 40, 40, 1},
+		{"2024-01-05", 40, 40, 40, 40, 1},
+	})
+	b := series(t, "B", data.Crypto, []row{
+		{"2024-01-01", 5, 5, 5, 5, 1}, {"2024-01-02", 5, 5, 5, 5, 1}, {"2024-01-03", 5, 5, 5, 5, 1},
+		{"2024-01-04", 5, 5, 5, 5, 1}, {"2024-01-05", 5, 5, 5, 5, 1},
+	})
+	strat := script(func(ctx *Context, s *Slice) error {
+		switch s.Step {
+		case 0:
+			_, err := ctx.Sell(0, 200) // short 200 × 10 = 2,000 on 1,000 of equity
+			return err
+		case 2:
+			// Equity: 1,000 + 2,000 − 200 × 40 = −5,000.
+			if e := ctx.Equity(); e != -5000 {
+				t.Errorf("equity %g, want −5,000", e)
+			}
+			if _, err := ctx.Buy(1, 10); err != nil {
+				return err
+			}
+			_, err := ctx.Buy(0, 50) // covering part of the short reduces exposure
+			return err
+		}
+		return nil
+	})
+	res, err := Run(panel(a, b), nil, strat, Config{Cash: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rejections != 1 {
+		t.Fatalf("%d rejections, want 1", res.Rejections)
+	}
+	var reason Reason
+	for _, e := range res.Events {
+		if e.Kind == EventRejected {
+			reason = e.Reason
+		}
+	}
+	if reason != ReasonNoEquity || res.Portfolio.Qty[1] != 0 || res.Portfolio.Qty[0] != -150 {
+		t.Errorf("reason %q, B %g, A %g", reason, res.Portfolio.Qty[1], res.Portfolio.Qty[0])
+	}
+}

@@ -199,6 +199,10 @@ const (
 	ReasonMaintenance
 	// ReasonRecalled: the borrow was recalled.
 	ReasonRecalled
+	// ReasonNoEquity: the account's equity is zero or negative (it lost
+	// more than it had): no order may add exposure, with or without margin
+	// terms; orders that reduce positions still fill.
+	ReasonNoEquity
 )
 
 // String names the reason.
@@ -208,6 +212,8 @@ func (r Reason) String() string {
 		return ""
 	case ReasonBuyingPower:
 		return "insufficient buying power"
+	case ReasonNoEquity:
+		return "no equity left"
 	case ReasonBorrowUnavailable:
 		return "borrow unavailable"
 	case ReasonInvalidPrice:

@@ -186,7 +186,9 @@ func hedgePanel(years int) (*data.Panel, []string, []string) {
 	var long, short []string
 	for i := 0; i < 10; i++ {
 		sym := string(rune('A'+i)) + "EQ"
-		p.Series = append(p.Series, walk(sym, data.Equity, 252*years, uint64(i)))
+		// 261 weekdays a year: the equities span the same ten years as the
+		// tokens (walk skips weekends, not holidays).
+		p.Series = append(p.Series, walk(sym, data.Equity, 261*years, uint64(i)))
 		long = append(long, sym)
 	}
 	for i := 0; i < 10; i++ {

@@ -336,8 +336,8 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 			w = 0 // the long leg alone
 		}
 		s.target[j] = w
-		if w == 0 && ctx.Position(i) == 0 {
-			continue
+		if (w == 0 && ctx.Position(i) == 0) || gone(ctx, i) {
+			continue // nothing to do, or no market left to do it in
 		}
 		if _, err := ctx.TargetWeight(i, w, s.kind, tag); err != nil {
 			return err
