@@ -30,8 +30,10 @@ func (c *Context) setupModels() {
 	c.span, _ = cfg.Env.(SpanEnv)
 	c.envF = make([]EnvFactors, n)
 	c.execp = make([]float64, n)
+	c.rawd = make([]float64, n)
 	c.sigVal = make([]float64, n)
 	c.fundTo = make([]int64, n)
+	c.qtyOpen = make([]float64, n)
 	c.fundCur = make([]int, n)
 	c.fundNext = make([]int64, n)
 	c.finance = cfg.CashRate != 0 || cfg.BorrowRate != 0 || cfg.Env != nil
@@ -309,17 +311,33 @@ func (c *Context) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker bo
 	if kind != Liquidation {
 		com = c.commission(i, qty, price, maker)
 	}
-	if !forced && math.Abs(q0+qty) > math.Abs(q0) {
+	// A fill that adds exposure — grows the position, or crosses through
+	// zero into the other side — needs equity and buying power; the part
+	// that only closes the position never does.
+	flip := q0 != 0 && (qty > 0) != (q0 > 0) && math.Abs(qty) > math.Abs(q0)
+	if !forced && (flip || math.Abs(q0+qty) > math.Abs(q0)) {
+		reason := ReasonNone
 		if c.pf.Equity(c.mark) <= 0 {
 			// A ruined account adds no exposure (without margin terms
 			// nothing else would stop it: a target weight of negative
 			// equity is a position the other way).
-			c.reject(o, qty, ReasonNoEquity)
-			return 0, true
+			reason = ReasonNoEquity
+		} else if c.margin && !c.buyingPower(i, qty, price, com) {
+			reason = ReasonBuyingPower
 		}
-		if c.margin && !c.buyingPower(i, qty, price, com) {
-			c.reject(o, qty, ReasonBuyingPower)
-			return 0, true
+		if reason != ReasonNone {
+			if !flip {
+				c.reject(o, qty, reason)
+				return 0, true
+			}
+			// Close the position; refuse the part that would open the
+			// other side.
+			c.reject(o, qty+q0, reason)
+			qty = -q0
+			if !maker && kind != Liquidation && c.anySlip {
+				price, fixed, spread, impact = c.slip(i, qty, ref, limit)
+			}
+			com = c.commission(i, qty, price, maker)
 		}
 	}
 	c.pf.apply(i, qty, price, com)
@@ -373,8 +391,10 @@ type hit struct {
 	pos   float64 // where on the path: 0 = the open, 3 = the close
 	ref   float64 // reference price of the fill
 	limit float64 // price cap of a triggered stop-limit's taker fill, NaN none
-	maker bool
-	buy   bool
+	// wasTriggered is the order's trigger state before this bar reached it.
+	wasTriggered bool
+	maker        bool
+	buy          bool
 }
 
 // path returns the bar's intrabar path: open, the nearer-by-direction
@@ -531,20 +551,33 @@ func trail(o *Order, pts *[4]float64, buy bool) (hit, bool) {
 
 // orderDelta is the signed quantity order o wants at reference price ref
 // for instrument o.Instrument (others at c.mark): its amount, or the
-// distance from the position to the target.
-func (c *Context) orderDelta(o *Order, ref float64) float64 {
+// distance from the position to the target. A weight target is a share
+// of equity net of the fill's own commission (as for market batches,
+// sizeTargets), found by fixed-point iteration.
+func (c *Context) orderDelta(o *Order, ref float64, maker bool) float64 {
 	if o.Sizing == Quantity {
 		return o.Amount
 	}
 	i := o.Instrument
 	v := o.Amount
+	var d float64
 	if o.Sizing == TargetWeight {
 		saved := c.mark[i]
 		c.mark[i] = ref
-		v *= c.pf.Equity(c.mark)
+		E := c.pf.Equity(c.mark)
 		c.mark[i] = saved
+		K := 0.0
+		for iter := 0; iter < 32; iter++ {
+			d = o.Amount*(E-K)/ref - c.pf.Qty[i]
+			next := c.commission(i, d, ref, maker)
+			if math.Abs(next-K) <= 1e-15*math.Abs(E) || !c.anyCom {
+				break
+			}
+			K = next
+		}
+	} else {
+		d = v/ref - c.pf.Qty[i]
 	}
-	d := v/ref - c.pf.Qty[i]
 	if lot := c.series[i].LotSize; lot > 0 {
 		d = math.Trunc(d/lot) * lot
 	}
@@ -577,12 +610,13 @@ func (c *Context) fillResting(k int) {
 			marked = true
 		}
 		s, r := &c.series[i], c.cursor[i]
-		d := c.orderDelta(o, s.Open[r])
+		d := c.orderDelta(o, s.Open[r], false)
 		if d == 0 {
 			continue // a closing order with nothing to close: inert
 		}
+		wasTriggered := o.triggered
 		if h, ok := c.reach(o, d > 0, s.Open[r], s.High[r], s.Low[r], s.Close[r]); ok {
-			h.j, h.id, h.buy = j, o.id, d > 0
+			h.j, h.id, h.buy, h.wasTriggered = j, o.id, d > 0, wasTriggered
 			c.hits = append(c.hits, h)
 		}
 	}
@@ -604,8 +638,12 @@ func (c *Context) fillResting(k int) {
 		if o.done {
 			continue
 		}
-		d := c.orderDelta(o, h.ref)
+		d := c.orderDelta(o, h.ref, h.maker)
 		if d == 0 || (d > 0) != h.buy {
+			// Reached, but an earlier fill on this bar left it nothing to do
+			// (a second closing stop after the first closed the position):
+			// it is not triggered, and waits for its price again.
+			o.triggered = h.wasTriggered
 			continue
 		}
 		var q float64
@@ -762,15 +800,24 @@ func (c *Context) settleFunding(k int) {
 			from = c.now
 		}
 		c.fundTo[i] = end
-		n, sum := 0, 0.0
+		// Events in [from, now) fell in days without a bar (a gap in the
+		// data): they are owed on the position held through the gap, the
+		// one before this step's fills; events of the bar's own day, on
+		// the position after the open.
+		nGap, nCur, gapSum, curSum := 0, 0, 0.0, 0.0
 		if len(f.Times) > 0 {
 			cur := c.fundCur[i]
 			for cur < len(f.Times) && f.Times[cur] < from {
 				cur++
 			}
 			for cur < len(f.Times) && f.Times[cur] < end {
-				sum += f.Rates[cur]
-				n++
+				if f.Times[cur] < c.now {
+					gapSum += f.Rates[cur]
+					nGap++
+				} else {
+					curSum += f.Rates[cur]
+					nCur++
+				}
 				cur++
 			}
 			c.fundCur[i] = cur
@@ -782,23 +829,31 @@ func (c *Context) settleFunding(k int) {
 				next = ceilDiv(from, iv) * iv
 			}
 			for ; next < end; next += iv {
-				n++
+				if next < c.now {
+					nGap++
+				} else {
+					nCur++
+				}
 			}
 			c.fundNext[i] = next
-			sum = float64(n) * f.Rate
+			gapSum, curSum = float64(nGap)*f.Rate, float64(nCur)*f.Rate
 		}
-		q := c.pf.Qty[i]
-		if q == 0 || n == 0 {
+		q, q0 := c.pf.Qty[i], c.qtyOpen[i]
+		if (q == 0 || nCur == 0) && (q0 == 0 || nGap == 0) {
 			continue
 		}
 		if c.env != nil {
 			e := c.factors(i)
 			if e.FundingSet == e.FundingSet {
-				sum = float64(n) * e.FundingSet
+				gapSum, curSum = float64(nGap)*e.FundingSet, float64(nCur)*e.FundingSet
 			}
-			sum *= e.FundingMult
+			gapSum *= e.FundingMult
+			curSum *= e.FundingMult
 		}
-		pay := q * c.price[i] * sum
+		pay := (q0*gapSum + q*curSum) * c.price[i]
+		if pay == 0 {
+			continue
+		}
 		c.pf.charge(pay)
 		c.book(i, CostFunding, pay)
 	}

@@ -73,7 +73,10 @@ type Context struct {
 	span     SpanEnv   // cfg.Env, when it is a SpanEnv
 	envF     []EnvFactors
 	execp    []float64 // scratch: a target's execution price while sizing
+	planCash float64   // scratch: the cash a target batch leaves if every delta fills as sized
+	rawd     []float64 // scratch: target deltas before lot rounding
 	fundTo   []int64   // funding settled up to (exclusive), per instrument
+	qtyOpen  []float64 // each fresh instrument's position before the step's fills
 	fundCur  []int     // cursor into Terms.Funding.Times
 	fundNext []int64   // next grid funding event (constant-rate funding)
 	splits   [][]Split
@@ -139,6 +142,9 @@ func (c *Context) advance(k int) {
 	for j, i := range inst {
 		c.cursor[i] = int(row[j])
 		c.last[i] = k
+		if c.qtyOpen != nil {
+			c.qtyOpen[i] = c.pf.Qty[i]
+		}
 	}
 }
 
@@ -219,6 +225,9 @@ func (c *Context) execute(k int, kind OrderKind) {
 		}
 		// Sells first, so their proceeds are cash before the buys.
 		for pass := 0; pass < 2; pass++ {
+			if pass == 1 {
+				c.fitBuys()
+			}
 			for _, j := range c.batch {
 				o := &c.pending[j]
 				d := c.delta[o.Instrument]
@@ -262,7 +271,8 @@ func (c *Context) compact() {
 // sizeTargets turns the batch's target orders into quantity deltas at the
 // mark prices. With E the equity at those prices and K the commission the
 // batch will pay, a weight target w wants a position worth w × (E − K);
-// K depends on the deltas, so it is found by fixed-point iteration, which
+// K (commission plus the slippage between mark and execution price)
+// depends on the deltas, so it is found by fixed-point iteration, which
 // contracts because K' ≤ fee × Σ|w| < 1 for any sane leverage. With
 // Σ w ≤ 1 the cash left after the batch is (E − K)(1 − Σ w) ≥ 0.
 // With slippage, each delta is sized at the price it will execute at
@@ -290,16 +300,69 @@ func (c *Context) sizeTargets() {
 				p = c.execp[i]
 				d = v/p - c.pf.Qty[i]
 			}
+			c.rawd[i] = d
 			if lot := c.series[i].LotSize; lot > 0 {
 				d = math.Trunc(d/lot) * lot
 			}
 			c.delta[i] = d
-			next += c.commission(i, d, p, false)
+			// The batch's costs: commission, and the slippage between the
+			// mark (where E is measured) and the execution price.
+			next += c.commission(i, d, p, false) + math.Abs(d*(p-c.mark[i]))
 		}
-		if math.Abs(next-K) <= 1e-15*math.Abs(E) || !c.anyCom {
+		if math.Abs(next-K) <= 1e-15*math.Abs(E) || (!c.anyCom && !c.anySlip) {
+			K = next
 			break
 		}
 		K = next
+	}
+	// The cash the batch leaves when every delta fills as sized, before
+	// lots round them: the buys may not take cash below it (fitBuys).
+	c.planCash = c.pf.Cash - K
+	for _, j := range c.batch {
+		i := c.pending[j].Instrument
+		c.planCash -= c.rawd[i] * c.execPrice(i)
+	}
+}
+
+// execPrice is the price a target delta of instrument i was sized at.
+func (c *Context) execPrice(i int) float64 {
+	if c.anySlip && c.terms[i].Slippage.set() {
+		return c.execp[i]
+	}
+	return c.mark[i]
+}
+
+// fitBuys scales the batch's buys down, after its sells have filled, when
+// the sells brought in less than sized (a participation cap, slippage
+// beyond the estimate, lots rounded toward zero): the buys may not take
+// cash below what the full plan would have left. An unlevered rotation
+// then never borrows; a levered one borrows no more than it asked for.
+func (c *Context) fitBuys() {
+	cost := 0.0
+	for _, j := range c.batch {
+		i := c.pending[j].Instrument
+		if d := c.delta[i]; d > 0 {
+			p := c.execPrice(i)
+			cost += d*p + c.commission(i, d, p, false)
+		}
+	}
+	if cost <= 0 {
+		return
+	}
+	room := c.pf.Cash - c.planCash
+	if room >= cost*(1-1e-9) {
+		return
+	}
+	f := math.Max(0, room/cost)
+	for _, j := range c.batch {
+		i := c.pending[j].Instrument
+		if d := c.delta[i]; d > 0 {
+			d *= f
+			if lot := c.series[i].LotSize; lot > 0 {
+				d = math.Trunc(d/lot) * lot
+			}
+			c.delta[i] = d
+		}
 	}
 }
 
