@@ -581,6 +581,9 @@ func (c *Context) NumInstruments() int { return len(c.series) }
 // Symbol returns instrument i's symbol.
 func (c *Context) Symbol(i int) string { return c.series[i].Symbol }
 
+// LotSize returns instrument i's lot (0: fractional quantities).
+func (c *Context) LotSize(i int) float64 { return c.series[i].LotSize }
+
 // Class returns instrument i's asset class.
 func (c *Context) Class(i int) data.Class { return c.series[i].Class }
 

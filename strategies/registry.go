@@ -151,6 +151,9 @@ func checkFraction(key string, v, lo, hi float64) error {
 func maxAbsDrift(ctx *engine.Context, idx []int, target []float64, eq float64) float64 {
 	m := 0.0
 	for j, i := range idx {
+		if gone(ctx, i) {
+			continue // no market left to bring it back to target
+		}
 		w := 0.0
 		if q := ctx.Position(i); q != 0 {
 			w = q * ctx.Price(i) / eq

@@ -376,8 +376,9 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 				st.exitBase = pos
 			}
 			q := math.Min(s.p.ExitFraction*st.exitBase, pos)
-			if pos-q <= 1e-9*st.exitBase {
-				q = pos
+			last := st.exits == len(s.p.TakeProfit)-1 && s.p.ExitFraction*float64(len(s.p.TakeProfit)) >= 1-1e-9
+			if lot := ctx.LotSize(i); pos-q <= 1e-9*st.exitBase || last || (lot > 0 && pos-q < lot) {
+				q = pos // the last exit, or a remainder smaller than a lot: sell out
 			}
 			tag := s.tagExit[st.exits]
 			st.exits++

@@ -336,8 +336,8 @@ func (s *Weights) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		s.nDrift++
 	}
 	for j, i := range s.idx {
-		if !s.priced[j] {
-			continue
+		if !s.priced[j] || gone(ctx, i) {
+			continue // not listed yet, or its data ended: no order can fill
 		}
 		if _, err := ctx.TargetWeight(i, s.cur[j], engine.Market, tag); err != nil {
 			return err
@@ -351,7 +351,7 @@ func (s *Weights) drift(ctx *engine.Context) float64 {
 	eq := ctx.Equity()
 	m := 0.0
 	for j, i := range s.idx {
-		if !s.priced[j] {
+		if !s.priced[j] || gone(ctx, i) {
 			continue
 		}
 		w := ctx.Position(i) * ctx.Price(i) / eq
