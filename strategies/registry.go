@@ -178,7 +178,7 @@ type Legged interface {
 // decision on Friday would fill the tokens on Saturday and the equities on
 // Monday, sized against different equity, and leave the book half-built
 // over the weekend. Exchange holidays are not known here and can still
-// split a rebalance by a day.
+// split a rebalance across the holiday.
 func syncPoint(ctx *engine.Context, idx []int) bool {
 	mixed := false
 	first := data.Class(0)
