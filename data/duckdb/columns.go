@@ -3,6 +3,7 @@ package duckdb
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -116,6 +117,9 @@ type decoder struct {
 	// rowAt maps a 0-based bar index to its source line or row.
 	rowAt func(k int) int
 	s     data.Series
+	// commaDecimal: the file is semicolon-separated, so a comma in a
+	// number is its decimal mark (see parseNumber).
+	commaDecimal bool
 }
 
 // add converts one record batch and appends it to the series.
@@ -232,7 +236,7 @@ func (d *decoder) numbers(f field, a arrow.Array, raw stringArray, dst []float64
 					continue
 				}
 				s := raw.Value(i)
-				v, ok := parseNumber(s, f == fVolume)
+				v, ok := parseNumber(s, f == fVolume, d.commaDecimal)
 				if !ok {
 					return d.errAt(off+i, "%s %q is not a number", f, s)
 				}
@@ -277,7 +281,7 @@ func (d *decoder) numbers(f field, a arrow.Array, raw stringArray, dst []float64
 				continue
 			}
 			s := a.Value(i)
-			v, ok := parseNumber(s, f == fVolume)
+			v, ok := parseNumber(s, f == fVolume, d.commaDecimal)
 			if !ok {
 				return d.errAt(off+i, "%s %q is not a number", f, s)
 			}
@@ -303,11 +307,21 @@ func decimalFloat(n decimal128.Num, scale int32) float64 {
 	return n.ToFloat64(scale)
 }
 
+// thousandsComma matches a number grouped with commas (1,234,567.89);
+// thousandsDot one grouped with dots and a decimal comma (1.234.567,89).
+var (
+	thousandsComma = regexp.MustCompile(`^-?\d{1,3}(,\d{3})+(\.\d*)?$`)
+	decimalComma   = regexp.MustCompile(`^-?(\d{1,3}(\.\d{3})+|\d+)(,\d*)?$`)
+)
+
 // parseNumber parses a price or volume. Empty is NaN. It accepts what
 // strconv.ParseFloat accepts, then retries without a leading "$" and
-// thousands separators; a volume may also be "N/A", "NA", "-" or "null"
-// (NaN) or end in K, M or B.
-func parseNumber(s string, volume bool) (float64, bool) {
+// with its separators read by the file's convention: in a comma-separated
+// file a comma groups thousands (1,234.5) and any other comma is refused;
+// in a semicolon-separated file (commaDecimal) the comma is the decimal
+// mark and dots group thousands (1.234,5). A volume may also be "N/A",
+// "NA", "-" or "null" (NaN) or end in K, M or B.
+func parseNumber(s string, volume, commaDecimal bool) (float64, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return math.NaN(), true
@@ -321,8 +335,16 @@ func parseNumber(s string, volume bool) (float64, bool) {
 			return math.NaN(), true
 		}
 	}
-	t := strings.TrimSpace(strings.ReplaceAll(strings.TrimPrefix(s, "$"), ",", ""))
+	t := strings.TrimSpace(strings.TrimPrefix(s, "$"))
 	if t == "" {
+		return 0, false
+	}
+	switch {
+	case commaDecimal && decimalComma.MatchString(t):
+		t = strings.ReplaceAll(strings.ReplaceAll(t, ".", ""), ",", ".")
+	case !commaDecimal && thousandsComma.MatchString(t):
+		t = strings.ReplaceAll(t, ",", "")
+	case strings.Contains(t, ","):
 		return 0, false
 	}
 	if t != s {

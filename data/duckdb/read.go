@@ -267,6 +267,7 @@ func (r *fileReader) readCSV(ctx context.Context, path string, gz bool, d *decod
 	}
 	q, at, raw := csvQuery(path, gz, lay, m)
 	d.col, d.raw = at, &raw
+	d.commaDecimal = lay.delim == ';'
 	db, err := r.database()
 	if err != nil {
 		return err

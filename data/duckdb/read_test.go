@@ -595,23 +595,31 @@ func TestParseNumber(t *testing.T) {
 		volume bool
 		want   float64
 		ok     bool
+		semi   bool // a semicolon-separated file: comma decimals
 	}{
-		{"1.5", false, 1.5, true},
-		{" 1.5 ", false, 1.5, true},
-		{"", false, nan, true},
-		{"1e3", false, 1000, true},
-		{"$1,234.50", false, 1234.5, true},
-		{"abc", false, 0, false},
-		{"0x10", false, 0, false},
-		{"1_000", false, 0, false},
-		{"N/A", false, 0, false},
-		{"N/A", true, nan, true},
-		{"5.47M", true, 5.47e6, true},
-		{"12K", true, 12e3, true},
-		{"5.47M", false, 0, false},
-		{"$", false, 0, false},
+		{in: "100,5", want: 0, ok: false},          // a decimal comma in a comma file: refused, not 1005
+		{in: "1,234,567", want: 1234567, ok: true}, // thousands
+		{in: "12,34", want: 0, ok: false},
+		{in: "100,5", want: 100.5, ok: true, semi: true},
+		{in: "1.234,5", want: 1234.5, ok: true, semi: true},
+		{in: "1.234.567,25", want: 1234567.25, ok: true, semi: true},
+		{in: "1,2,3", want: 0, ok: false, semi: true},
+		{"1.5", false, 1.5, true, false},
+		{" 1.5 ", false, 1.5, true, false},
+		{"", false, nan, true, false},
+		{"1e3", false, 1000, true, false},
+		{"$1,234.50", false, 1234.5, true, false},
+		{"abc", false, 0, false, false},
+		{"0x10", false, 0, false, false},
+		{"1_000", false, 0, false, false},
+		{"N/A", false, 0, false, false},
+		{"N/A", true, nan, true, false},
+		{"5.47M", true, 5.47e6, true, false},
+		{"12K", true, 12e3, true, false},
+		{"5.47M", false, 0, false, false},
+		{"$", false, 0, false, false},
 	} {
-		got, ok := parseNumber(tc.in, tc.volume)
+		got, ok := parseNumber(tc.in, tc.volume, tc.semi)
 		if ok != tc.ok || ok && !equalFloats([]float64{got}, []float64{tc.want}, 1e-15) {
 			t.Errorf("parseNumber(%q, %v) = %v, %v; want %v, %v", tc.in, tc.volume, got, ok, tc.want, tc.ok)
 		}
