@@ -54,7 +54,7 @@ func (c Class) Calendar() Calendar {
 // only when the user gives no --class.
 func GuessClass(symbol string) Class {
 	s := strings.ToUpper(symbol)
-	for _, suf := range []string{"-USD", "-USDT", "-USDC", "USDT", "-PERP"} {
+	for _, suf := range []string{"-USD", "-USDT", "-USDC", "USDT", "-PERP", "_USDT", "_USD", "_PERP"} {
 		if strings.HasSuffix(s, suf) && len(s) > len(suf) {
 			return Crypto
 		}
@@ -73,7 +73,7 @@ func GuessClass(symbol string) Class {
 // ("9984.T", "^NDX").
 func CanonicalSymbol(symbol string) string {
 	s := strings.ToUpper(strings.TrimSpace(symbol))
-	for _, suf := range []string{"-USDT", "-USDC", "-USD", "-PERP", "USDT"} {
+	for _, suf := range []string{"-USDT", "-USDC", "-USD", "-PERP", "_USDT", "_USDC", "_USD", "_PERP", "/USDT", "/USD", "USDT"} {
 		if strings.HasSuffix(s, suf) && len(s) > len(suf) {
 			return strings.TrimSuffix(s, suf)
 		}

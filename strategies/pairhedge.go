@@ -273,6 +273,11 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	if !s.invested && s.stopped != 0 && now-s.stopped < int64(s.p.CooldownDays)*nsPerDay {
 		return nil
 	}
+	// A leg whose every instrument's data ended cannot be hedged: hold,
+	// never trade the other leg alone.
+	if allGone(ctx, s.long) || allGone(ctx, s.short) {
+		return nil
+	}
 	// Decisions at sync points only (every leg has a fresh bar), and with
 	// next-open execution on mixed calendars not before a weekend.
 	for _, i := range s.idx {
@@ -556,4 +561,14 @@ func (s *PairHedge) Symbols() []string {
 // Legs names the hedge's two legs, for PnL attribution.
 func (s *PairHedge) Legs() map[string][]string {
 	return map[string][]string{"long leg": s.p.Long, "short leg": s.p.Short}
+}
+
+// allGone reports whether every instrument of a leg has stopped trading.
+func allGone(ctx *engine.Context, idx []int) bool {
+	for _, i := range idx {
+		if !gone(ctx, i) {
+			return false
+		}
+	}
+	return true
 }

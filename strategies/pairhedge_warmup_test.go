@@ -162,3 +162,25 @@ func TestSyncPointsOutliveAnEndedInstrument(t *testing.T) {
 		t.Errorf("%d rebalances of TKA after TKB's data ended", later)
 	}
 }
+
+// Legs that never trade at the same time: once the long leg's data has
+// ended, the hedge never trades the short leg alone.
+func TestPairHedgeNeverTradesOneLegAlone(t *testing.T) {
+	a := walk("OLD", data.Crypto, 100, 1) // ends on day 100
+	b := walk("NEW", data.Crypto, 400, 2)
+	b.Time = b.Time[:0]
+	for k := 0; k < 400; k++ { // starts on day 200
+		b.Time = append(b.Time, a.Time[0]+int64(200+k)*nsPerDay)
+	}
+	st, err := NewPairHedge(Params{"long": []string{"OLD"}, "short": []string{"NEW"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(&data.Panel{Series: []data.Series{a, b}}, nil, st, engine.Config{Cash: 1e6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Fills) != 0 {
+		t.Errorf("%d fills, the first %s %+g: the legs never trade together", len(res.Fills), res.Fills[0].Symbol, res.Fills[0].Qty)
+	}
+}

@@ -36,7 +36,10 @@ var fieldNames = [nFields]string{"date", "open", "high", "low", "close", "adj_cl
 func (f field) String() string { return fieldNames[f] }
 
 // required reports whether a file must have the column.
-func (f field) required() bool { return f != fAdjClose && f != fVolume }
+// required: a date and a close. Open, high and low may be absent or
+// empty throughout (a close-only series, see finish); adj_close defaults
+// to close and volume to unknown.
+func (f field) required() bool { return f == fDate || f == fClose }
 
 // aliases maps a normalised column name (see normName) to the field it
 // provides and a rank: when several columns give the same field, the lowest
@@ -175,11 +178,27 @@ func (d *decoder) reserve(n int) {
 
 // finish fills Rows and returns the series.
 func (d *decoder) finish() data.Series {
+	// A close-only series (no open, high and low at all, or every one of
+	// them empty): each bar is its close, with no intraday range.
+	if allNaN(d.s.Open) && allNaN(d.s.High) && allNaN(d.s.Low) {
+		for _, c := range []*[]float64{&d.s.Open, &d.s.High, &d.s.Low} {
+			*c = append((*c)[:0], d.s.Close...)
+		}
+	}
 	d.s.Rows = make([]int, len(d.s.Time))
 	for k := range d.s.Rows {
 		d.s.Rows[k] = d.rowAt(k)
 	}
 	return d.s
+}
+
+func allNaN(x []float64) bool {
+	for _, v := range x {
+		if v == v {
+			return false
+		}
+	}
+	return true
 }
 
 // grow extends s by n elements, doubling the capacity when it must

@@ -722,3 +722,32 @@ func TestCSVNumbersExact(t *testing.T) {
 		}
 	}
 }
+
+// A close-only file (open, high and low empty throughout, or absent) reads
+// as bars that are their close; a partly empty open is still an error.
+func TestCloseOnly(t *testing.T) {
+	dir := t.TempDir()
+	empty := writeFile(t, dir, "E.csv", "date,open,high,low,close,adj_close,volume\n2024-01-02,,,,10,10,\n2024-01-03,,,,11,11,\n")
+	absent := writeFile(t, dir, "A.csv", "Date,Close\n2024-01-02,10\n2024-01-03,11\n")
+	for _, p := range []string{empty, absent} {
+		s, err := ReadFile(context.Background(), p, ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, c := range []float64{10, 11} {
+			if s.Open[k] != c || s.High[k] != c || s.Low[k] != c || s.Close[k] != c || s.AdjClose[k] != c {
+				t.Errorf("%s bar %d: %v %v %v %v", filepath.Base(p), k, s.Open[k], s.High[k], s.Low[k], s.Close[k])
+			}
+		}
+	}
+	partial := writeFile(t, dir, "P.csv", "date,open,high,low,close\n2024-01-02,10,10,10,10\n2024-01-03,,,,11\n")
+	if _, err := ReadFile(context.Background(), partial, ReadOptions{}); err == nil || !strings.Contains(err.Error(), "P.csv:3") {
+		t.Errorf("partly empty open: %v", err)
+	}
+	// The shared close-only copies read, when they are there.
+	if _, err := os.Stat("../../../shared/data/alt/alt_closeonly_dsturdy/AMD.csv"); err == nil {
+		if s, err := ReadFile(context.Background(), "../../../shared/data/alt/alt_closeonly_dsturdy/AMD.csv", ReadOptions{}); err != nil || s.Len() < 100 {
+			t.Errorf("shared close-only file: %v", err)
+		}
+	}
+}
