@@ -175,8 +175,8 @@ func (f *File) Validate() error {
 	if strings.TrimSpace(f.Name) == "" {
 		return fmt.Errorf("name: required")
 	}
-	if !(f.Cash > 0) || math.IsInf(f.Cash, 0) {
-		return fmt.Errorf("cash = %g: want a positive amount", f.Cash)
+	if !(f.Cash > 0) || f.Cash > 1e15 {
+		return fmt.Errorf("cash = %g: want a positive amount up to 1e15", f.Cash)
 	}
 	if f.CommissionBps < 0 || f.CommissionBps >= 1e4 || math.IsNaN(f.CommissionBps) {
 		return fmt.Errorf("commission_bps = %g: want [0, 10000)", f.CommissionBps)
@@ -207,6 +207,9 @@ func (f *File) Validate() error {
 	}
 	if n != 1 {
 		return fmt.Errorf("data: set exactly one of synthetic = true, dir or catalog")
+	}
+	if len(f.Data.Files) > 0 && f.Data.Dir == "" {
+		return fmt.Errorf("data.files: maps symbols to files in data.dir; set dir")
 	}
 	classSyms := make([]string, 0, len(f.Data.Classes))
 	for sym := range f.Data.Classes {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
@@ -112,9 +113,19 @@ func (c *CostSpec) apply(f *File, t *engine.Terms, key string) error {
 		}
 	}
 	if c.FundingFile != nil {
+		sym, ok := strings.CutPrefix(key, "costs.symbols.")
+		if !ok {
+			return fmt.Errorf("%s.funding_file: a funding file belongs to one instrument: set it under [costs.symbols.SYM]", key)
+		}
+		if c.FundingRate != nil {
+			return fmt.Errorf("%s: set funding_rate or funding_file, not both", key)
+		}
 		fs, err := data.ReadFunding(f.resolve(*c.FundingFile))
 		if err != nil {
 			return fmt.Errorf("%s.funding_file: %w", key, err)
+		}
+		if fs.Symbol != data.CanonicalSymbol(sym) {
+			return fmt.Errorf("%s.funding_file: the file's rates are for %s (%q), not %s", key, fs.Symbol, fs.Raw, sym)
 		}
 		t.Funding.Times, t.Funding.Rates = fs.Times, fs.Rates
 	}

@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -237,5 +238,67 @@ rebalance_days = 7
 	f.Data.LotSizes = map[string]float64{"NOPE": 1}
 	if _, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1}); err == nil || !strings.Contains(err.Error(), "data.lot_sizes.NOPE") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// Inputs that would silently give wrong numbers are refused, naming the key.
+func TestInputsThatWouldMislead(t *testing.T) {
+	dir := t.TempDir()
+	eth := filepath.Join(dir, "eth.csv")
+	os.WriteFile(eth, []byte("funding_time_utc,symbol,funding_rate,mark_price\n2019-03-01T00:00:00Z,ETHUSDT,0.0001,100\n2019-03-01T08:00:00Z,ETHUSDT,0.0001,100\n"), 0o644)
+	base := "name = \"x\"\nstart = \"2019-03-01\"\nend = \"2019-06-01\"\n%s\n[data]\nsynthetic = true\n%s\n[[strategy]]\nname = \"h\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BTC\", \"NVDA\"]\n%s"
+	for _, tc := range []struct{ top, data, tail, want string }{
+		{"", "", "[costs.symbols.BTC]\nfunding_file = \"" + eth + "\"\n", "the file's rates are for ETH"},
+		{"", "", "[costs.crypto]\nfunding_file = \"" + eth + "\"\n", "a funding file belongs to one instrument"},
+		{"", "", "[costs.symbols.BTC]\nfunding_rate = 0.0001\nfunding_file = \"" + eth + "\"\n", "not both"},
+		{"prices = \"raw\"", "", "[[splits]]\nsymbol = \"NVDA\"\ndate = \"2019-04-01\"\nratio = 4.0\n", "already split-adjusted"},
+		{"", "files = { NVDAX = \"x.csv\" }", "", "data.files"},
+		{"", "classes = { MSFT = \"crypto\" }", "", "data.classes.MSFT"},
+		{"scenarios = [\"ai-crypto-selloff\"]\nscenario_start = \"2010-01-01\"", "", "", "scenario_start = 2010-01-01 is before the data"},
+		{"cash = 1e308", "", "", "cash = 1e+308"},
+	} {
+		text := fmt.Sprintf(base, tc.top, tc.data, tc.tail)
+		f, err := Parse("x.toml", text)
+		if err == nil {
+			_, err = Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.top+tc.data+tc.tail, err, tc.want)
+		}
+	}
+	if _, err := sweepValues("gross", []any{1.0, 1.0}); err == nil || !strings.Contains(err.Error(), "value 1 appears twice") {
+		t.Errorf("duplicate sweep value: %v", err)
+	}
+}
+
+// Without an end the runs stop on the last day every instrument trades,
+// and a note says so.
+func TestNoEndStopsWhereTheDataStops(t *testing.T) {
+	dir := t.TempDir()
+	mk := func(name string, days int) {
+		var b strings.Builder
+		b.WriteString("date,open,high,low,close,adj_close,volume\n")
+		for k := 0; k < days; k++ {
+			fmt.Fprintf(&b, "%s,10,11,9,10,10,100\n", data.FormatDay(data.Day(2024, 1, 1)+int64(k)*nsPerDay))
+		}
+		os.WriteFile(filepath.Join(dir, name+".csv"), []byte(b.String()), 0o644)
+	}
+	mk("LONGX", 100)
+	mk("SHORTX", 40)
+	os.WriteFile(filepath.Join(dir, "e.toml"), []byte("name = \"e\"\n[data]\ndir = \".\"\nclasses = { LONGX = \"crypto\", SHORTX = \"crypto\" }\n[[strategy]]\nname = \"h\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"LONGX\", \"SHORTX\"]\n"), 0o644)
+	f, err := Load(filepath.Join(dir, "e.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := o.Runs[0].Result.Curve
+	if got := data.FormatDay(c.Time[c.Len()-1]); got != data.FormatDay(data.Day(2024, 1, 1)+39*nsPerDay) {
+		t.Errorf("the run ends %s", got)
+	}
+	if len(o.Notes) == 0 || !strings.Contains(o.Notes[0], "SHORTX") {
+		t.Errorf("notes %v", o.Notes)
 	}
 }

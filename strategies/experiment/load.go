@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/duckdb"
@@ -47,6 +48,20 @@ func (f *File) LoadPanel(ctx context.Context, symbols []string) (*data.Panel, []
 		if env := os.Getenv(EnvData); env != "" {
 			dir = env
 		}
+		used := map[string]bool{}
+		for _, sym := range symbols {
+			used[sym] = true
+		}
+		fileSyms := make([]string, 0, len(f.Data.Files))
+		for sym := range f.Data.Files {
+			fileSyms = append(fileSyms, sym)
+		}
+		sort.Strings(fileSyms)
+		for _, sym := range fileSyms {
+			if !used[sym] {
+				return nil, nil, fmt.Errorf("data.files.%s: no strategy or benchmark uses %s (symbols: %v)", sym, sym, symbols)
+			}
+		}
 		paths := make([]string, len(symbols))
 		opts := make([]duckdb.ReadOptions, len(symbols))
 		for i, s := range symbols {
@@ -63,6 +78,19 @@ func (f *File) LoadPanel(ctx context.Context, symbols []string) (*data.Panel, []
 		if p, err = duckdb.ReadFiles(ctx, paths, opts); err != nil {
 			return nil, nil, err
 		}
+	}
+	// Class overrides, whatever the source (the catalog stores a class too).
+	classSyms := make([]string, 0, len(f.Data.Classes))
+	for sym := range f.Data.Classes {
+		classSyms = append(classSyms, sym)
+	}
+	sort.Strings(classSyms)
+	for _, sym := range classSyms {
+		i := p.Index(sym)
+		if i < 0 {
+			return nil, nil, fmt.Errorf("data.classes.%s: no strategy or benchmark uses %s", sym, sym)
+		}
+		p.Series[i].Class, _ = data.ParseClass(f.Data.Classes[sym])
 	}
 	if err := p.Validate(); err != nil {
 		return nil, nil, err

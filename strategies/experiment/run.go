@@ -93,6 +93,8 @@ type Market struct {
 	Base engine.Config
 	// Bench holds the benchmark instruments (nil without benchmarks).
 	Bench *data.Panel
+	// Notes say what the data made the experiment decide or skip.
+	Notes []string
 }
 
 // Prepare loads the data the experiment's runs need.
@@ -146,6 +148,24 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 		p.Series[i].LotSize = lot
 	}
 	start, end := f.Bounds()
+	var notes []string
+	if end == 0 {
+		// No end given: stop on the last day every instrument trades, so
+		// that no run goes on with an instrument frozen at its last close.
+		common, last, who := int64(math.MaxInt64), int64(0), ""
+		for i := range p.Series {
+			t := p.Series[i].Time[p.Series[i].Len()-1]
+			if t < common {
+				common, who = t, p.Series[i].Symbol
+			}
+			last = max(last, t)
+		}
+		if common < last {
+			end = common + nsPerDay
+			notes = append(notes, fmt.Sprintf("no end given: the runs end on %s, the last day of %s's data (other instruments go on to %s); set end to choose",
+				data.FormatDay(common), who, data.FormatDay(last)))
+		}
+	}
 	if end != 0 {
 		p = p.Window(0, end)
 		for i := range p.Series {
@@ -153,6 +173,9 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 				return nil, fmt.Errorf("end = %s: %s has no bars before it", f.End, p.Series[i].Symbol)
 			}
 		}
+	}
+	if err := f.checkSplits(p, f.Splits); err != nil {
+		return nil, err
 	}
 	tl := engine.NewTimeline(p)
 	if start != 0 && tl.StepAt(start) >= tl.Len() {
@@ -183,7 +206,8 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Market{Panel: p, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, Inputs: inputs, Base: base, Bench: bench}, nil
+	notes = append(notes, fundingCoverage(base, p, start)...)
+	return &Market{Panel: p, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, Inputs: inputs, Base: base, Bench: bench, Notes: notes}, nil
 }
 
 // Execute loads the data, runs every run of the experiment in parallel and
@@ -210,6 +234,7 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	notes = append(append([]string(nil), m.Notes...), notes...)
 	stress := len(views) > 1
 	all := specs
 	if stress {
@@ -648,4 +673,61 @@ func replaceDir(src, dst string) error {
 		return os.RemoveAll(old)
 	}
 	return nil
+}
+
+// checkSplits checks a splits table against raw prices: each split date
+// must fall within the instrument's data, and the close must move there by
+// about 1/ratio (between half and twice that) — a table applied to prices
+// that are already split-adjusted would multiply positions for nothing.
+func (f *File) checkSplits(p *data.Panel, splits []SplitSpec) error {
+	if f.Prices != "raw" {
+		return nil // engineBase refuses a splits table on adjusted prices
+	}
+	for k, sp := range splits {
+		i := p.Index(sp.Symbol)
+		if i < 0 {
+			continue // engineBase names it
+		}
+		s := &p.Series[i]
+		ts, err := data.ParseDay(sp.Date)
+		if err != nil {
+			continue
+		}
+		j := sort.Search(s.Len(), func(x int) bool { return s.Time[x] >= ts })
+		if j == 0 || j >= s.Len() {
+			return fmt.Errorf("splits[%d]: %s %s is outside %s's data (%s to %s)", k, sp.Symbol, sp.Date, sp.Symbol,
+				data.FormatDay(s.Time[0]), data.FormatDay(s.Time[s.Len()-1]))
+		}
+		move := s.Close[j] / s.Close[j-1]
+		if want := 1 / sp.Ratio; move < want/2 || move > want*2 {
+			return fmt.Errorf("splits[%d]: %s's close goes from %g to %g on %s, not by about 1/%g: are these prices already split-adjusted?",
+				k, sp.Symbol, s.Close[j-1], s.Close[j], data.FormatDay(s.Time[j]), sp.Ratio)
+		}
+	}
+	return nil
+}
+
+// fundingCoverage notes the instruments whose funding file does not cover
+// their part of the run: outside the file no funding is charged.
+func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
+	var out []string
+	syms := make([]string, 0, len(cfg.Symbols))
+	for s := range cfg.Symbols {
+		syms = append(syms, s)
+	}
+	sort.Strings(syms)
+	for _, sym := range syms {
+		fu := cfg.Symbols[sym].Funding
+		i := p.Index(sym)
+		if len(fu.Times) == 0 || i < 0 {
+			continue
+		}
+		s := &p.Series[i]
+		first, last := max(s.Time[0], start), s.Time[s.Len()-1]
+		if fu.Times[0] > first || fu.Times[len(fu.Times)-1] < last {
+			out = append(out, fmt.Sprintf("%s's funding file covers %s to %s, the run %s to %s: no funding is charged outside the file",
+				sym, data.FormatDay(fu.Times[0]), data.FormatDay(fu.Times[len(fu.Times)-1]), data.FormatDay(first), data.FormatDay(last)))
+		}
+	}
+	return out
 }

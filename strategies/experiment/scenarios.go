@@ -95,6 +95,9 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 	start += 30 * nsPerDay
 	if f.ScenarioStart != "" {
 		start, _ = data.ParseDay(f.ScenarioStart)
+		if first := m.Timeline.Times[0]; start < first {
+			return nil, nil, fmt.Errorf("scenario_start = %s is before the data (first bar %s)", f.ScenarioStart, data.FormatDay(first))
+		}
 	}
 	var source *data.Panel
 	if !m.Panel.Synthetic {

@@ -40,6 +40,14 @@ func sweepValues(key string, v any) ([]any, error) {
 		if len(x) == 0 {
 			return nil, fmt.Errorf("%s: an empty list", key)
 		}
+		seen := map[string]bool{}
+		for _, v := range x {
+			if k := formatValue(v); seen[k] {
+				return nil, fmt.Errorf("%s: value %s appears twice", key, k)
+			} else {
+				seen[k] = true
+			}
+		}
 		return x, nil
 	case map[string]any:
 		for k := range x {
