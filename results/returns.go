@@ -93,6 +93,13 @@ func ReadReturns(path string) (*Returns, error) {
 	if len(head) < 2 {
 		return nil, fmt.Errorf("%s:1: want a date column and at least one series, got %d columns", path, len(head))
 	}
+	seen := map[string]int{}
+	for j, name := range head {
+		if k, ok := seen[name]; ok {
+			return nil, fmt.Errorf("%s:1: column %q appears twice (columns %d and %d)", path, name, k+1, j+1)
+		}
+		seen[name] = j
+	}
 	r := &Returns{File: path, Names: head[1:], Cols: make([][]float64, len(head)-1)}
 	for line := 2; ; line++ {
 		rec, err := cr.Read()
@@ -123,6 +130,9 @@ func ReadReturns(path string) (*Returns, error) {
 				}
 				if v <= -1 {
 					return nil, fmt.Errorf("%s:%d: %s = %g is a loss of 100%% or more (returns are simple, 0.01 = 1%%)", path, line, head[j+1], v)
+				}
+				if v > 10 {
+					return nil, fmt.Errorf("%s:%d: %s = %g is a gain of over 1000%% in one period: is this a price or equity column? (returns are simple, 0.01 = 1%%)", path, line, head[j+1], v)
 				}
 			}
 			r.Cols[j] = append(r.Cols[j], v)

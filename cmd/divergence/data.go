@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 
 	"github.com/divergence-research/divergence/data"
@@ -46,22 +47,49 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 				return fmt.Errorf("--class: %w", err)
 			}
 		}
+		_, statErr := os.Stat(*catalog)
+		created := os.IsNotExist(statErr)
 		cat, err := duckdb.OpenCatalog(*catalog)
 		if err != nil {
 			return err
 		}
-		defer cat.Close()
-		entries, err := cat.Import(ctx, files, opt)
+		before, err := cat.List(ctx)
 		if err != nil {
+			cat.Close()
+			return err
+		}
+		entries, err := cat.Import(ctx, files, opt)
+		cat.Close()
+		if err != nil {
+			if created {
+				os.Remove(*catalog) // the catalog this command would have created
+				os.Remove(*catalog + ".wal")
+			}
 			return fmt.Errorf("data import: nothing imported: %w", err)
 		}
-		fmt.Fprintf(stdout, "imported %d instruments into %s\n", len(entries), *catalog)
+		had := map[string]duckdb.Entry{}
+		for _, e := range before {
+			had[e.Symbol] = e
+		}
+		n := "instrument"
+		if len(entries) != 1 {
+			n += "s"
+		}
+		fmt.Fprintf(stdout, "imported %d %s into %s\n", len(entries), n, *catalog)
+		for _, e := range entries {
+			if old, ok := had[e.Symbol]; ok {
+				fmt.Fprintf(stdout, "  replaced %s: it came from %s (%d bars, sha256 %.12s…)\n", e.Symbol, old.Source, old.Rows, old.SHA256)
+			}
+		}
 		return printEntries(stdout, entries)
 	case "list":
 		fs := newFlags("data list", "data list [--catalog PATH]", stderr)
 		catalog := fs.String("catalog", defaultCatalog(), "catalog file ($DIVERGENCE_CATALOG)")
 		if _, err := parse(fs, args[1:]); err != nil {
 			return err
+		}
+		if _, err := os.Stat(*catalog); err != nil {
+			return fmt.Errorf("data list: %w (import files first: divergence data import FILE...)", err)
 		}
 		cat, err := duckdb.OpenCatalog(*catalog)
 		if err != nil {

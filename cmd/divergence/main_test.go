@@ -189,3 +189,37 @@ func TestProgressBar(t *testing.T) {
 		t.Error("drew before the run took a moment")
 	}
 }
+
+// Catalog mistakes: listing a catalog that does not exist, giving a price
+// file as the catalog, a failed first import (it leaves no catalog), and a
+// reimport (it says what it replaced).
+func TestCatalogMistakes(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := cli(t, "data", "list", "--catalog", filepath.Join(dir, "none.duckdb")); err == nil {
+		t.Error("listing a missing catalog succeeded")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none.duckdb")); err == nil {
+		t.Error("listing created the catalog")
+	}
+	good := filepath.Join(dir, "GOOD.csv")
+	os.WriteFile(good, []byte("date,open,high,low,close,adj_close,volume\n2024-01-02,1,2,0.5,1.5,1.5,10\n2024-01-03,1,2,0.5,1.5,1.5,10\n"), 0o644)
+	if _, _, err := cli(t, "data", "import", good, "--catalog", good); err == nil || !strings.Contains(err.Error(), "not a DuckDB catalog") {
+		t.Errorf("a CSV as the catalog: %v", err)
+	}
+	bad := filepath.Join(dir, "BAD.csv")
+	os.WriteFile(bad, []byte("date,open,high,low,close\n2024-01-02,1,2,3,1.5\n"), 0o644)
+	cat := filepath.Join(dir, "new.duckdb")
+	if _, _, err := cli(t, "data", "import", bad, "--catalog", cat); err == nil {
+		t.Fatal("bad import succeeded")
+	}
+	if _, err := os.Stat(cat); err == nil {
+		t.Error("a failed first import left a catalog behind")
+	}
+	if _, _, err := cli(t, "data", "import", good, "--catalog", cat); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := cli(t, "data", "import", good, "--catalog", cat)
+	if err != nil || !strings.Contains(out, "replaced GOOD") {
+		t.Errorf("reimport: %v\n%s", err, out)
+	}
+}

@@ -115,6 +115,9 @@ func cmdMetrics(args []string, stdout, stderr io.Writer) error {
 		}
 		out.Series = append(out.Series, rep)
 	}
+	if len(out.Series) == 0 {
+		return fmt.Errorf("metrics: no series left to measure (every column is a benchmark)")
+	}
 	if *format == "json" {
 		return results.WriteJSON(stdout, out)
 	}

@@ -87,6 +87,21 @@ func TestMetricsErrors(t *testing.T) {
 	if _, _, err := cli(t, "metrics", dup); err == nil || !strings.Contains(err.Error(), "dup.csv:3") {
 		t.Errorf("error %v", err)
 	}
+	dupcol := filepath.Join(dir, "dupcol.csv")
+	os.WriteFile(dupcol, []byte("date,a,a\n2024-01-01,0.1,0.2\n2024-01-02,0.2,0.1\n"), 0o644)
+	if _, _, err := cli(t, "metrics", dupcol); err == nil || !strings.Contains(err.Error(), `column "a" appears twice`) {
+		t.Errorf("duplicate column: %v", err)
+	}
+	levels := filepath.Join(dir, "levels.csv")
+	os.WriteFile(levels, []byte("date,equity\n2024-01-01,100000\n2024-01-02,100500\n"), 0o644)
+	if _, _, err := cli(t, "metrics", levels); err == nil || !strings.Contains(err.Error(), "levels.csv:2: equity = 100000 is a gain of over 1000%") {
+		t.Errorf("levels: %v", err)
+	}
+	only := filepath.Join(dir, "only.csv")
+	os.WriteFile(only, []byte("date,a\n2024-01-01,0.1\n2024-01-02,0.2\n2024-01-03,0.1\n"), 0o644)
+	if _, _, err := cli(t, "metrics", only, "--benchmark", "a"); err == nil || !strings.Contains(err.Error(), "no series left") {
+		t.Errorf("benchmark only: %v", err)
+	}
 	ok := filepath.Join(dir, "ok.csv")
 	os.WriteFile(ok, []byte("date,a\n2024-01-01,0.1\n2024-01-02,0.2\n2024-01-03,0.1\n"), 0o644)
 	if _, _, err := cli(t, "metrics", ok, "--benchmark", "zz"); err == nil || !strings.Contains(err.Error(), `no column "zz"`) {

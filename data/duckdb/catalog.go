@@ -83,6 +83,29 @@ type Catalog struct {
 	afterWrite func(i int) error
 }
 
+// checkDuckDBFile refuses an existing file that is not a DuckDB database
+// (a CSV given as --catalog by mistake): DuckDB's file header has "DUCK"
+// at byte 8.
+func checkDuckDBFile(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // a new catalog
+	}
+	defer f.Close()
+	var head [12]byte
+	n, _ := io.ReadFull(f, head[:])
+	if n == 0 {
+		return nil // empty: DuckDB initialises it
+	}
+	if n < 12 || string(head[8:12]) != "DUCK" {
+		return fmt.Errorf("duckdb: %s is not a DuckDB catalog file (is it a price file given as the catalog?)", path)
+	}
+	return nil
+}
+
 // dropInstrumentsKey rebuilds the instruments table of a catalog made by
 // an earlier version, which declared symbol a PRIMARY KEY (see schema), in
 // one transaction; the rows are kept.
@@ -111,6 +134,9 @@ COMMIT;`)
 // disappears on Close. A DuckDB file can be open in only one process at a
 // time.
 func OpenCatalog(path string) (*Catalog, error) {
+	if err := checkDuckDBFile(path); err != nil {
+		return nil, err
+	}
 	c, err := goduckdb.NewConnector(path, nil)
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: open catalog %s: %w", path, err)
