@@ -21,6 +21,7 @@ const EnvData = "DIVERGENCE_DATA"
 func (f *File) LoadPanel(ctx context.Context, symbols []string) (*data.Panel, []results.Input, error) {
 	var p *data.Panel
 	var err error
+	var catSHA map[string]string
 	switch {
 	case f.Data.Synthetic:
 		full, gerr := synth.Generate(synth.DefaultConfig(f.Data.SyntheticSeed))
@@ -42,6 +43,14 @@ func (f *File) LoadPanel(ctx context.Context, symbols []string) (*data.Panel, []
 		defer cat.Close()
 		if p, err = cat.Load(ctx, symbols); err != nil {
 			return nil, nil, fmt.Errorf("data.catalog: %w", err)
+		}
+		entries, lerr := cat.List(ctx)
+		if lerr != nil {
+			return nil, nil, fmt.Errorf("data.catalog: %w", lerr)
+		}
+		catSHA = map[string]string{}
+		for _, e := range entries {
+			catSHA[e.Symbol] = e.SHA256
 		}
 	default:
 		dir := f.resolve(f.Data.Dir)
@@ -111,8 +120,9 @@ func (f *File) LoadPanel(ctx context.Context, symbols []string) (*data.Panel, []
 			}
 			in.Source = "file"
 		default:
+			// The SHA-256 of the file the catalog imported the bars from.
 			in.Path = f.Data.Catalog
-			in.SHA256 = "catalog"
+			in.SHA256 = catSHA[s.Symbol]
 			in.Source = "catalog"
 		}
 		if p.Synthetic && !f.Data.Synthetic {
