@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"context"
 	"fmt"
 	"io"
@@ -87,10 +88,22 @@ func printRuns(w io.Writer, runs []experiment.Run, order []int, top int, sortBy 
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\ttotal return\tCAGR\tvol\tSharpe\tmax DD\tfills\tcommission\t")
+	pct := func(v float64) string {
+		if v != v || math.IsInf(v, 0) {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f%%", 100*v)
+	}
+	num := func(v float64) string {
+		if v != v || math.IsInf(v, 0) {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f", v)
+	}
 	for _, i := range order {
 		m := runs[i].Metrics
-		fmt.Fprintf(tw, "%s\t%.2f%%\t%.2f%%\t%.2f%%\t%.2f\t%.2f%%\t%d\t%.2f\t\n", runs[i].Key, 100*m.TotalReturn, 100*m.CAGR,
-			100*m.AnnualVolatility, m.Sharpe, 100*m.MaxDrawdown, m.Fills, m.Commission)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t\n", runs[i].Key, pct(m.TotalReturn), pct(m.CAGR),
+			pct(m.AnnualVolatility), num(m.Sharpe), pct(m.MaxDrawdown), m.Fills, m.Commission)
 	}
 	tw.Flush()
 }

@@ -154,6 +154,9 @@ func (c *CostSpec) apply(f *File, t *engine.Terms, key string) error {
 	if c.InitialMargin != nil && c.MaintenanceMargin != nil && *c.MaintenanceMargin > *c.InitialMargin && *c.InitialMargin > 0 {
 		return fmt.Errorf("%s.maintenance_margin = %g is above initial_margin = %g", key, *c.MaintenanceMargin, *c.InitialMargin)
 	}
+	if c.FundingRate != nil && math.Abs(*c.FundingRate) > 0.1 {
+		return fmt.Errorf("%s.funding_rate = %g: a rate per settlement (0.0001 = 0.01%% per 8 hours); want |rate| <= 0.1", key, *c.FundingRate)
+	}
 	if c.ImpactWindow != nil && *c.ImpactWindow < 0 {
 		return fmt.Errorf("%s.impact_window = %d: want >= 0", key, *c.ImpactWindow)
 	}
