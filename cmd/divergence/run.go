@@ -1,10 +1,10 @@
 package main
 
 import (
-	"math"
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
