@@ -53,11 +53,9 @@ func (c Class) Calendar() Calendar {
 // well-known tokens are crypto; everything else is equity. Importers use it
 // only when the user gives no --class.
 func GuessClass(symbol string) Class {
-	s := strings.ToUpper(symbol)
-	for _, suf := range []string{"-USD", "-USDT", "-USDC", "USDT", "-PERP", "_USDT", "_USD", "_PERP"} {
-		if strings.HasSuffix(s, suf) && len(s) > len(suf) {
-			return Crypto
-		}
+	s := strings.ToUpper(strings.TrimSpace(symbol))
+	if _, ok := quoteSuffix(s); ok {
+		return Crypto
 	}
 	switch s {
 	case "BTC", "ETH", "SOL", "XRP", "TAO", "RENDER", "RNDR", "FET", "NEAR", "ICP",
@@ -73,12 +71,29 @@ func GuessClass(symbol string) Class {
 // ("9984.T", "^NDX").
 func CanonicalSymbol(symbol string) string {
 	s := strings.ToUpper(strings.TrimSpace(symbol))
-	for _, suf := range []string{"-USDT", "-USDC", "-USD", "-PERP", "_USDT", "_USDC", "_USD", "_PERP", "/USDT", "/USD", "USDT"} {
-		if strings.HasSuffix(s, suf) && len(s) > len(suf) {
-			return strings.TrimSuffix(s, suf)
-		}
+	if suf, ok := quoteSuffix(s); ok {
+		return strings.TrimSuffix(s, suf)
 	}
 	return s
+}
+
+// quoteSuffix finds the quote-currency suffix of a crypto pair (upper
+// case): -USDT, _USDT, /USDT, USDT and the same with USDC, USD and PERP
+// (USD and PERP only after a separator: "GOOGUSD" is no pair).
+func quoteSuffix(s string) (string, bool) {
+	for _, q := range []string{"USDT", "USDC", "USD", "PERP"} {
+		for _, sep := range []string{"-", "_", "/"} {
+			if suf := sep + q; strings.HasSuffix(s, suf) && len(s) > len(suf) {
+				return suf, true
+			}
+		}
+	}
+	for _, q := range []string{"USDT", "USDC"} {
+		if strings.HasSuffix(s, q) && len(s) > len(q) {
+			return q, true
+		}
+	}
+	return "", false
 }
 
 // Instrument describes one tradable series.

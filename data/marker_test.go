@@ -2,6 +2,7 @@ package data
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -21,6 +22,24 @@ func TestSyntheticMarker(t *testing.T) {
 		}
 		if got := IsSyntheticFile(filepath.Join(dir, "other.csv")); got != synthetic {
 			t.Errorf("synthetic=%v: a sibling file reads %v", synthetic, got)
+		}
+	}
+}
+
+// Every quote spelling names the same crypto instrument, and is guessed
+// crypto.
+func TestQuoteSuffixes(t *testing.T) {
+	for _, s := range []string{"PEPE-USD", "PEPE-USDT", "PEPE_USDC", "PEPE/USDT", "PEPE/USD", "PEPE_USDT", "PEPE/USDC", "PEPEUSDC", "PEPEUSDT", "pepe-perp"} {
+		if c := CanonicalSymbol(s); c != "PEPE" {
+			t.Errorf("%s → %s", s, c)
+		}
+		if GuessClass(s) != Crypto {
+			t.Errorf("%s guessed %v", s, GuessClass(s))
+		}
+	}
+	for _, s := range []string{"NVDA", "9984.T", "^NDX", "GOOGUSD"} {
+		if GuessClass(s) != Equity || CanonicalSymbol(s) != strings.ToUpper(s) {
+			t.Errorf("%s: %v %s", s, GuessClass(s), CanonicalSymbol(s))
 		}
 	}
 }

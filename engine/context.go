@@ -280,8 +280,10 @@ func (c *Context) compact() {
 func (c *Context) sizeTargets() {
 	E := c.pf.Equity(c.mark)
 	K := 0.0
+	comSum := 0.0
 	for iter := 0; iter < 64; iter++ {
 		next := 0.0
+		comSum = 0
 		for _, j := range c.batch {
 			o := &c.pending[j]
 			i := o.Instrument
@@ -298,7 +300,6 @@ func (c *Context) sizeTargets() {
 					c.execp[i] = c.slipped(i, d, p, math.NaN())
 				}
 				p = c.execp[i]
-				d = v/p - c.pf.Qty[i]
 			}
 			c.rawd[i] = d
 			if lot := c.series[i].LotSize; lot > 0 {
@@ -307,7 +308,9 @@ func (c *Context) sizeTargets() {
 			c.delta[i] = d
 			// The batch's costs: commission, and the slippage between the
 			// mark (where E is measured) and the execution price.
-			next += c.commission(i, d, p, false) + math.Abs(d*(p-c.mark[i]))
+			com := c.commission(i, d, p, false)
+			comSum += com
+			next += com + math.Abs(d*(p-c.mark[i]))
 		}
 		if math.Abs(next-K) <= 1e-15*math.Abs(E) || (!c.anyCom && !c.anySlip) {
 			K = next
@@ -317,7 +320,7 @@ func (c *Context) sizeTargets() {
 	}
 	// The cash the batch leaves when every delta fills as sized, before
 	// lots round them: the buys may not take cash below it (fitBuys).
-	c.planCash = c.pf.Cash - K
+	c.planCash = c.pf.Cash - comSum
 	for _, j := range c.batch {
 		i := c.pending[j].Instrument
 		c.planCash -= c.rawd[i] * c.execPrice(i)
@@ -349,7 +352,7 @@ func (c *Context) fitBuys() {
 	if cost <= 0 {
 		return
 	}
-	room := c.pf.Cash - c.planCash
+	room := c.pf.Cash - math.Min(c.planCash, 0)
 	if room >= cost*(1-1e-9) {
 		return
 	}
@@ -458,6 +461,22 @@ func (c *Context) Cancel(id OrderID) bool {
 		}
 	}
 	return false
+}
+
+// CancelAll removes every pending order of instrument i (and the other
+// legs of their one-cancels-other pairs); it returns how many it removed.
+func (c *Context) CancelAll(i int) int {
+	n := 0
+	for j := 0; j < len(c.pending); {
+		if c.pending[j].Instrument == i {
+			c.Cancel(c.pending[j].id)
+			n++
+			j = 0 // Cancel may have removed others too
+			continue
+		}
+		j++
+	}
+	return n
 }
 
 // Replace modifies a pending order: its Amount, limit Price and StopPrice

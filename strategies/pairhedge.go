@@ -250,6 +250,7 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	if !pricedAll(ctx, s.idx) {
 		return nil
 	}
+	dropGone(ctx, s.idx)
 	if s.p.Hedge != hedgeDollar {
 		if !s.seeded {
 			s.seeded = true
@@ -358,6 +359,9 @@ func (s *PairHedge) flatten(ctx *engine.Context, tag string) error {
 		// Always submitted, even when flat: a zero target replaces an entry
 		// order still pending. A leg without a bar now exits at its next
 		// open, not at a close a session later.
+		if gone(ctx, i) {
+			continue // no bar will come to fill it; it would stay pending
+		}
 		kind := s.kind
 		if ctx.Stale(i) {
 			kind = engine.Market

@@ -212,3 +212,17 @@ func gone(ctx *engine.Context, i int) bool {
 	}
 	return ctx.Time()-ctx.HistoryTime(i, 1)[0] > staleLimit
 }
+
+// dropGone cancels the pending orders of instruments whose data ended: no
+// bar will come to fill them, and a strategy that waits for its orders to
+// clear (a drift band) would wait forever.
+func dropGone(ctx *engine.Context, idx []int) {
+	if ctx.Pending() == 0 {
+		return
+	}
+	for _, i := range idx {
+		if gone(ctx, i) {
+			ctx.CancelAll(i)
+		}
+	}
+}

@@ -297,6 +297,7 @@ func (s *Weights) Init(ctx *engine.Context) error {
 
 // OnBar rebalances when due.
 func (s *Weights) OnBar(ctx *engine.Context, _ *engine.Slice) error {
+	dropGone(ctx, s.idx)
 	if !syncPoint(ctx, s.idx) {
 		return nil
 	}

@@ -345,6 +345,10 @@ func parseNumber(s string, volume, commaDecimal bool) (float64, bool) {
 	if s == "" {
 		return math.NaN(), true
 	}
+	if commaDecimal && decimalComma.MatchString(s) && strings.ContainsAny(s, ".,") {
+		// 1.234,5 or 12.345 (grouped thousands) or 0,5.
+		return parseFloat(strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), ",", "."))
+	}
 	if v, ok := parseFloat(s); ok {
 		return v, true
 	}

@@ -201,8 +201,17 @@ func csvQuery(path string, gz bool, lay csvLayout, m columnMap) (string, columnM
 			continue
 		}
 		cast := "TRY_CAST(" + c + " AS DOUBLE)"
+		if lay.delim == ';' {
+			// Semicolon files write numbers the European way (1.234,5):
+			// DuckDB would read "12.345" as twelve; Go parses them all.
+			cast = "CAST(NULL AS DOUBLE)"
+		}
 		raw[f] = len(sel) + 1
-		sel = append(sel, cast, "CASE WHEN "+cast+" IS NULL THEN "+c+" END")
+		if strings.HasPrefix(cast, "CAST(NULL") {
+			sel = append(sel, cast, c)
+		} else {
+			sel = append(sel, cast, "CASE WHEN "+cast+" IS NULL THEN "+c+" END")
+		}
 	}
 	for i := range lay.names {
 		cols = append(cols, fmt.Sprintf("'c%d': 'VARCHAR'", i))

@@ -604,6 +604,8 @@ func TestParseNumber(t *testing.T) {
 		{in: "1.234,5", want: 1234.5, ok: true, semi: true},
 		{in: "1.234.567,25", want: 1234567.25, ok: true, semi: true},
 		{in: "1,2,3", want: 0, ok: false, semi: true},
+		{in: "12.345", want: 12345, ok: true, semi: true}, // grouped thousands, not twelve
+		{in: "1.5", want: 1.5, ok: true, semi: true},      // not a grouping: a dot decimal
 		{"1.5", false, 1.5, true, false},
 		{" 1.5 ", false, 1.5, true, false},
 		{"", false, nan, true, false},
@@ -749,5 +751,18 @@ func TestCloseOnly(t *testing.T) {
 		if s, err := ReadFile(context.Background(), "../../../shared/data/alt/alt_closeonly_dsturdy/AMD.csv", ReadOptions{}); err != nil || s.Len() < 100 {
 			t.Errorf("shared close-only file: %v", err)
 		}
+	}
+}
+
+// A semicolon file with decimal commas and grouped thousands, end to end:
+// DuckDB's own cast would read the volume 12.345 as twelve.
+func TestSemicolonFile(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "EU.csv", "date;open;high;low;close;volume\n2024-01-02;999,50;1.001,00;999,00;1.000,25;12.345\n2024-01-03;1.000,25;1.002,00;1.000,00;1.001,00;1.234.567\n")
+	s, err := ReadFile(context.Background(), p, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Open[0] != 999.5 || s.High[0] != 1001 || s.Close[0] != 1000.25 || s.Volume[0] != 12345 || s.Volume[1] != 1234567 {
+		t.Errorf("read %v %v %v %v", s.Open, s.High, s.Close, s.Volume)
 	}
 }

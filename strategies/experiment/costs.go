@@ -224,6 +224,10 @@ func (f *File) engineBase(classOf func(string) (data.Class, bool)) (engine.Confi
 		}
 		cfg.Splits[sp.Symbol] = append(cfg.Splits[sp.Symbol], engine.Split{Time: ts, Ratio: sp.Ratio})
 	}
+	for sym := range cfg.Splits {
+		sp := cfg.Splits[sym]
+		sort.Slice(sp, func(a, b int) bool { return sp[a].Time < sp[b].Time }) // a table in any order
+	}
 	if len(f.Splits) > 0 && f.Prices != "raw" {
 		return cfg, fmt.Errorf("splits: a splits table needs prices = \"raw\" (adjusted prices already contain the splits)")
 	}

@@ -57,20 +57,6 @@ func (f *File) LoadPanel(ctx context.Context, symbols []string) (*data.Panel, []
 		if env := os.Getenv(EnvData); env != "" {
 			dir = env
 		}
-		used := map[string]bool{}
-		for _, sym := range symbols {
-			used[sym] = true
-		}
-		fileSyms := make([]string, 0, len(f.Data.Files))
-		for sym := range f.Data.Files {
-			fileSyms = append(fileSyms, sym)
-		}
-		sort.Strings(fileSyms)
-		for _, sym := range fileSyms {
-			if !used[sym] {
-				return nil, nil, fmt.Errorf("data.files.%s: no strategy or benchmark uses %s (symbols: %v)", sym, sym, symbols)
-			}
-		}
 		paths := make([]string, len(symbols))
 		opts := make([]duckdb.ReadOptions, len(symbols))
 		for i, s := range symbols {
@@ -95,11 +81,9 @@ func (f *File) LoadPanel(ctx context.Context, symbols []string) (*data.Panel, []
 	}
 	sort.Strings(classSyms)
 	for _, sym := range classSyms {
-		i := p.Index(sym)
-		if i < 0 {
-			return nil, nil, fmt.Errorf("data.classes.%s: no strategy or benchmark uses %s", sym, sym)
+		if i := p.Index(sym); i >= 0 {
+			p.Series[i].Class, _ = data.ParseClass(f.Data.Classes[sym])
 		}
-		p.Series[i].Class, _ = data.ParseClass(f.Data.Classes[sym])
 	}
 	if err := p.Validate(); err != nil {
 		return nil, nil, err
@@ -154,4 +138,33 @@ func (f *File) findFile(dir, sym string) (string, error) {
 		tried = append(tried, filepath.Base(path))
 	}
 	return "", fmt.Errorf("data.dir: no price file for symbol %q in %s (tried %v; map it under [data.files] or set %s)", sym, dir, tried, EnvData)
+}
+
+// checkDataKeys refuses data.files and data.classes entries that name no
+// instrument the experiment loads (strategies', data.symbols, benchmarks):
+// a typo would otherwise be ignored silently.
+func (f *File) checkDataKeys(symbols []string) error {
+	used := map[string]bool{}
+	for _, s := range symbols {
+		used[s] = true
+	}
+	for _, b := range f.Benchmarks {
+		used[data.CanonicalSymbol(b)] = true
+	}
+	for _, t := range []struct {
+		key string
+		m   map[string]string
+	}{{"data.files", f.Data.Files}, {"data.classes", f.Data.Classes}} {
+		keys := make([]string, 0, len(t.m))
+		for k := range t.m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if !used[k] {
+				return fmt.Errorf("%s.%s: no strategy or benchmark uses %s (they use %v)", t.key, k, k, symbols)
+			}
+		}
+	}
+	return nil
 }

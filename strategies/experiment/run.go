@@ -124,6 +124,9 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 		add(s)
 	}
 
+	if err := f.checkDataKeys(symbols); err != nil {
+		return nil, err
+	}
 	p, inputs, err := f.LoadPanel(ctx, symbols)
 	if err != nil {
 		return nil, err
@@ -695,8 +698,7 @@ func (f *File) checkSplits(p *data.Panel, splits []SplitSpec) error {
 		}
 		j := sort.Search(s.Len(), func(x int) bool { return s.Time[x] >= ts })
 		if j == 0 || j >= s.Len() {
-			return fmt.Errorf("splits[%d]: %s %s is outside %s's data (%s to %s)", k, sp.Symbol, sp.Date, sp.Symbol,
-				data.FormatDay(s.Time[0]), data.FormatDay(s.Time[s.Len()-1]))
+			continue // outside the data (a vendor's full split history): nothing to apply or check
 		}
 		move := s.Close[j] / s.Close[j-1]
 		if want := 1 / sp.Ratio; move < want/2 || move > want*2 {

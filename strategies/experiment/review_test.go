@@ -1,0 +1,105 @@
+package experiment
+
+// Regression tests from a review: a benchmark may have its own file and
+// class entries; a splits table may reach beyond the run's window.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeCSV(t *testing.T, dir, name string, days int, px func(k int) float64) {
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	d0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for k := 0; k < days; k++ {
+		d := d0.AddDate(0, 0, k)
+		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+			continue
+		}
+		p := px(k)
+		fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000000\n", d.Format("2006-01-02"), p, p, p, p)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func runText(t *testing.T, text string) error {
+	f, err := Parse("x.toml", text)
+	if err != nil {
+		return err
+	}
+	_, err = Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	return err
+}
+
+func TestRVBenchFiles(t *testing.T) {
+	dir := t.TempDir()
+	writeCSV(t, dir, "nvda.csv", 60, func(k int) float64 { return 100 + float64(k) })
+	writeCSV(t, dir, "spy.csv", 60, func(k int) float64 { return 400 + float64(k%3) })
+	base := `name = "x"
+cash = 10000.0
+%s
+[data]
+dir = %q
+%s
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA"]
+`
+	for name, c := range map[string][2]string{
+		"files for benchmark":   {`benchmarks = ["SPY"]`, "files = { NVDA = \"nvda.csv\", SPY = \"spy.csv\" }"},
+		"classes for benchmark": {`benchmarks = ["SPY"]`, "files = { NVDA = \"nvda.csv\", SPY = \"spy.csv\" }\nclasses = { SPY = \"equity\" }"},
+	} {
+		err := runText(t, fmt.Sprintf(base, c[0], dir, c[1]))
+		t.Logf("%s: %v", name, err)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestRVSplitsOutsideWindow(t *testing.T) {
+	dir := t.TempDir()
+	// raw prices: a 2:1 split on 2024-02-01 (k=31)
+	writeCSV(t, dir, "nvda.csv", 60, func(k int) float64 {
+		if k >= 31 {
+			return 50
+		}
+		return 100
+	})
+	text := `name = "x"
+cash = 10000.0
+prices = "raw"
+end = "2024-01-20"
+[data]
+dir = %q
+files = { NVDA = "nvda.csv" }
+[[splits]]
+symbol = "NVDA"
+date = "2024-02-01"
+ratio = 2.0
+[[splits]]
+symbol = "NVDA"
+date = "2023-06-01"
+ratio = 4.0
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA"]
+`
+	err := runText(t, fmt.Sprintf(text, dir))
+	t.Logf("err %v", err)
+	if err != nil {
+		t.Errorf("a splits table with dates outside the run's window is refused: %v", err)
+	}
+}
