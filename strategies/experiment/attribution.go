@@ -127,17 +127,8 @@ func writeAttribution(f *File, o *Outcome) error {
 	for j, name := range []string{"realized", "unrealized", "commission", "carry", "fees", "pnl"} {
 		detail.Columns = append(detail.Columns, results.Column{Name: name, Floats: cols[j]})
 	}
-	for _, w := range []struct {
-		name string
-		fn   func(io.Writer) error
-	}{
-		{"attribution.csv", func(w io.Writer) error { return results.WriteTableCSV(w, simple) }},
-		{"attribution_detail.csv", func(w io.Writer) error { return results.WriteTableCSV(w, detail) }},
-		{"attribution_detail.parquet", func(w io.Writer) error { return results.WriteTableParquet(w, detail) }},
-	} {
-		if err := results.WriteFileAtomic(filepath.Join(o.Dir, w.name), w.fn); err != nil {
-			return err
-		}
+	if err := writeOutputs(o.Dir, append(table("attribution", simple, false), table("attribution_detail", detail, true)...)...); err != nil {
+		return err
 	}
 	// The chart: PnL by leg per run.
 	var legs []charts.Legs
@@ -177,11 +168,5 @@ func writeAttribution(f *File, o *Outcome) error {
 	}
 	opt := charts.Options{Title: f.Name + ": PnL by leg", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(names),
 		Caption: fmt.Sprintf("%s; realized + unrealized − commission − borrow and funding − fees; interest apart", kind)}
-	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
-		path := filepath.Join(o.Dir, "attribution."+string(ft))
-		if err := results.WriteFileAtomic(path, func(w io.Writer) error { return charts.LegAttribution(w, ft, opt, legs) }); err != nil {
-			return fmt.Errorf("plot %s: %w", path, err)
-		}
-	}
-	return nil
+	return writeChart(filepath.Join(o.Dir, "attribution"), func(w io.Writer, ft charts.Format) error { return charts.LegAttribution(w, ft, opt, legs) })
 }

@@ -96,7 +96,7 @@ func writeLegs(f *File, o *Outcome, r *Run, p *data.Panel) error {
 		{Name: "rolling_beta_short_on_long", Floats: beta}, {Name: "rolling_correlation", Floats: corr},
 	}}
 	dir := filepath.Join(o.Dir, "runs", r.Key)
-	if err := results.WriteFileAtomic(filepath.Join(dir, "legs.csv"), func(w io.Writer) error { return results.WriteTableCSV(w, tab) }); err != nil {
+	if err := writeOutputs(dir, table("legs", tab, false)...); err != nil {
 		return err
 	}
 	if n < legWindow+2 {
@@ -116,14 +116,10 @@ func writeLegs(f *File, o *Outcome, r *Run, p *data.Panel) error {
 	}
 	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
 		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
-	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
-		path := filepath.Join(dir, "legs."+string(ft))
-		err := results.WriteFileAtomic(path, func(w io.Writer) error {
-			return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
-		})
-		if err != nil {
-			return fmt.Errorf("plot %s: %w", path, err)
-		}
+	if err := writeChart(filepath.Join(dir, "legs"), func(w io.Writer, ft charts.Format) error {
+		return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
+	}); err != nil {
+		return err
 	}
 	return nil
 }

@@ -241,17 +241,8 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		sum.Columns = append(sum.Columns, results.Column{Name: name, Floats: cols[j]})
 	}
 	sum.Columns = append(sum.Columns, results.Column{Name: "shocked_paths", Ints: nshock})
-	for _, w := range []struct {
-		name string
-		fn   func(io.Writer) error
-	}{
-		{"montecarlo.csv", func(w io.Writer) error { return results.WriteTableCSV(w, tab) }},
-		{"montecarlo.parquet", func(w io.Writer) error { return results.WriteTableParquet(w, tab) }},
-		{"montecarlo_summary.csv", func(w io.Writer) error { return results.WriteTableCSV(w, sum) }},
-	} {
-		if err := results.WriteFileAtomic(filepath.Join(dir, w.name), w.fn); err != nil {
-			return err
-		}
+	if err := writeOutputs(dir, append(table("montecarlo", tab, true), table("montecarlo_summary", sum, false)...)...); err != nil {
+		return err
 	}
 	var fans []charts.Fan
 	var names []string
@@ -273,13 +264,7 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		caption += fmt.Sprintf("; shock %s injected", spec.Shock)
 	}
 	opt := charts.Options{Title: f.Name + ": Monte Carlo", Caption: caption, Synthetic: true, Palette: charts.NewPalette(names)}
-	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
-		path := filepath.Join(dir, "montecarlo."+string(ft))
-		if err := results.WriteFileAtomic(path, func(w io.Writer) error { return charts.MonteCarlo(w, ft, opt, fans) }); err != nil {
-			return fmt.Errorf("plot %s: %w", path, err)
-		}
-	}
-	return nil
+	return writeChart(filepath.Join(dir, "montecarlo"), func(w io.Writer, ft charts.Format) error { return charts.MonteCarlo(w, ft, opt, fans) })
 }
 
 // withWarmup puts the warm-up bars before a path's bars, instrument by

@@ -7,7 +7,6 @@ import (
 	"sort"
 
 	"github.com/divergence-research/divergence/data"
-	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
 )
 
@@ -51,14 +50,7 @@ func plot(f *File, o *Outcome, sortBy string) error {
 		Synthetic: o.Panel.Synthetic,
 		Palette:   charts.NewPalette(sorted),
 	}
-	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
-		path := filepath.Join(o.Dir, "equity."+string(ft))
-		err := results.WriteFileAtomic(path, func(w io.Writer) error { return charts.EquityDrawdown(w, ft, opt, curves) })
-		if err != nil {
-			return fmt.Errorf("plot %s: %w", path, err)
-		}
-	}
-	return nil
+	return writeChart(filepath.Join(o.Dir, "equity"), func(w io.Writer, ft charts.Format) error { return charts.EquityDrawdown(w, ft, opt, curves) })
 }
 
 // label names a run in legends: the strategy's name, with its swept values.

@@ -219,17 +219,8 @@ func writeStress(f *File, o *Outcome) error {
 	sum := &results.Table{Columns: []results.Column{{Name: "run", Strings: er}, {Name: "strategy", Strings: es},
 		{Name: "expected_pnl_vs_baseline", Floats: ep}, {Name: "probability_total", Floats: pt}, {Name: "scenarios_with_probability", Ints: nsc},
 		{Name: "worst_scenario", Strings: ws}, {Name: "worst_pnl_vs_baseline", Floats: wp}}}
-	for _, w := range []struct {
-		name string
-		fn   func(io.Writer) error
-	}{
-		{"stress.csv", func(w io.Writer) error { return results.WriteTableCSV(w, tab) }},
-		{"stress.parquet", func(w io.Writer) error { return results.WriteTableParquet(w, tab) }},
-		{"stress_summary.csv", func(w io.Writer) error { return results.WriteTableCSV(w, sum) }},
-	} {
-		if err := results.WriteFileAtomic(filepath.Join(o.Dir, w.name), w.fn); err != nil {
-			return err
-		}
+	if err := writeOutputs(o.Dir, append(table("stress", tab, true), table("stress_summary", sum, false)...)...); err != nil {
+		return err
 	}
 	// The heatmap: rows are runs (not long legs), columns the scenarios.
 	var rows []string
@@ -270,11 +261,8 @@ func writeStress(f *File, o *Outcome) error {
 	opt := charts.Options{Title: f.Name + ": stress test", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
 		Caption: fmt.Sprintf("%s; PnL of each run under each scenario minus its unshocked PnL, %% of initial cash", kind)}
 	mat := charts.Matrix{Metric: "PnL vs baseline (% of initial cash)", Rows: rows, Cols: cols2, Values: vals, Percent: true, RowAxis: "run", ColAxis: "scenario"}
-	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
-		path := filepath.Join(o.Dir, "stress_heatmap."+string(ft))
-		if err := results.WriteFileAtomic(path, func(w io.Writer) error { return charts.Heatmap(w, ft, opt, mat) }); err != nil {
-			return fmt.Errorf("plot %s: %w", path, err)
-		}
+	if err := writeChart(filepath.Join(o.Dir, "stress_heatmap"), func(w io.Writer, ft charts.Format) error { return charts.Heatmap(w, ft, opt, mat) }); err != nil {
+		return err
 	}
 	// Equity overlays per scenario.
 	for v := 1; v < len(o.Views); v++ {
@@ -295,14 +283,10 @@ func writeStress(f *File, o *Outcome) error {
 		sc := o.Views[v].Scenario
 		vopt := charts.Options{Title: f.Name + " under " + sc.Name, Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
 			Caption: fmt.Sprintf("%s; shocked by scenario %s (source: %s)", kind, sc.Name, clip(sc.Source, 60))}
-		for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
-			path := filepath.Join(o.Dir, "stress", Slug(sc.Name)+"."+string(ft))
-			if err := mkdirFor(path); err != nil {
-				return err
-			}
-			if err := results.WriteFileAtomic(path, func(w io.Writer) error { return charts.EquityDrawdown(w, ft, vopt, curves) }); err != nil {
-				return fmt.Errorf("plot %s: %w", path, err)
-			}
+		if err := writeChart(filepath.Join(o.Dir, "stress", Slug(sc.Name)), func(w io.Writer, ft charts.Format) error {
+			return charts.EquityDrawdown(w, ft, vopt, curves)
+		}); err != nil {
+			return err
 		}
 	}
 	return nil

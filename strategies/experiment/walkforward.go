@@ -308,11 +308,5 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, synthetic bool) er
 		Synthetic: synthetic,
 		Palette:   charts.NewPalette(sorted),
 	}
-	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
-		path := filepath.Join(dir, "walkforward."+string(ft))
-		if err := results.WriteFileAtomic(path, func(wr io.Writer) error { return charts.EquityDrawdown(wr, ft, opt, curves) }); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeChart(filepath.Join(dir, "walkforward"), func(w io.Writer, ft charts.Format) error { return charts.EquityDrawdown(w, ft, opt, curves) })
 }

@@ -207,5 +207,3 @@ func finite(m map[string]float64) map[string]float64 {
 	}
 	return out
 }
-
-func mkdirFor(path string) error { return os.MkdirAll(filepath.Dir(path), 0o755) }
