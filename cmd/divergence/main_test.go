@@ -127,7 +127,7 @@ func TestRealDataExamples(t *testing.T) {
 // report, db and compare on two experiment folders.
 func TestReportDBCompare(t *testing.T) {
 	dir := t.TempDir()
-	for _, ex := range []string{"../../strategies/experiment/testdata/small.toml", "../../strategies/experiment/testdata/sweep.toml"} {
+	for _, ex := range []string{"../../experiment/testdata/small.toml", "../../experiment/testdata/sweep.toml"} {
 		if _, _, err := cli(t, "run", ex, "--out", dir, "--no-report"); err != nil {
 			t.Fatal(err)
 		}

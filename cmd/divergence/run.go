@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/divergence-research/divergence/strategies"
-	"github.com/divergence-research/divergence/strategies/experiment"
+	"github.com/divergence-research/divergence/experiment"
 )
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {

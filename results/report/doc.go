@@ -29,7 +29,7 @@
 //
 // # Input folder
 //
-// The folder is the one strategies/experiment writes:
+// The folder is the one package experiment writes:
 //
 //	manifest.json                 results.Manifest
 //	runs.csv                      one row per run; a "key" column names its folder
@@ -48,7 +48,7 @@
 // Rows may come in any order.
 //
 // stress.csv is the stress table, in either of two layouts. The wide one is
-// what package strategies/experiment writes: one row per run and scenario,
+// what package experiment writes: one row per run and scenario,
 // a scenario column, a run and/or strategy column, and one column per
 // metric:
 //
@@ -81,7 +81,7 @@
 // should share their times (a time a path lacks is a missing value). The
 // report draws the 5/25/50/75/95 % bands of growth of 1 and the terminal
 // return distribution ([charts.MonteCarlo]). A montecarlo.csv in another
-// layout (package strategies/experiment writes one row per path: run, path,
+// layout (package experiment writes one row per path: run, path,
 // shocked, terminal_return, max_drawdown) is not drawn; the report then
 // shows montecarlo.svg, the chart the experiment drew, as it is. Either
 // way montecarlo_summary.csv, when present, is shown as a table.

@@ -217,7 +217,7 @@ func Load(dir string) (*Folder, error) {
 
 // Companion reports whether a run key names a run under a stress scenario
 // (<base>@<scenario>) or a companion run (<base>~<role>, such as a pair
-// hedge's long leg alone, hedge~long-leg), as package strategies/experiment
+// hedge's long leg alone, hedge~long-leg), as package experiment
 // names them. Ordinary run keys hold neither character.
 func Companion(key string) bool { return strings.ContainsAny(key, "@~") }
 
@@ -403,7 +403,7 @@ func openOptional(path string) (header []string, rows [][]string, ok bool, err e
 // readStress reads stress.csv in either layout: long
 // (strategy,scenario,metric,value) or wide (a scenario column, a run or
 // strategy column, and one column per metric, as package
-// strategies/experiment writes it). In the wide layout a row is labelled by
+// experiment writes it). In the wide layout a row is labelled by
 // its strategy when every run has its own strategy name, else by its run.
 func readStress(path string, f *Folder) ([]StressCell, error) {
 	header, rows, ok, err := openOptional(path)

@@ -99,7 +99,7 @@ var percentKeys = map[string]bool{
 	"total_return": true, "cagr": true, "annual_volatility": true, "max_drawdown": true,
 	"var_95": true, "cvar_95": true, "hit_rate": true, "best_period": true, "worst_period": true,
 	"alpha": true, "tracking_error": true,
-	// stress.csv and the Monte Carlo tables of package strategies/experiment
+	// stress.csv and the Monte Carlo tables of package experiment
 	"pnl_vs_baseline_pct_of_cash": true, "worst_day": true, "variance_reduction": true, "hedge_effectiveness": true,
 	"probability": true, "probability_total": true, "terminal_return": true, "terminal_p05": true, "terminal_p25": true,
 	"terminal_median": true, "terminal_p75": true, "terminal_p95": true, "var_99": true, "cvar_99": true,

@@ -1,6 +1,6 @@
 //go:build duckdb_arrow
 
-// The tests build an experiment folder with strategies/experiment, which
+// The tests build an experiment folder with package experiment, which
 // reads data through DuckDB and so needs the duckdb_arrow tag:
 //
 //	go test -tags duckdb_arrow ./results/report/
@@ -24,17 +24,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/divergence-research/divergence/strategies/experiment"
+	"github.com/divergence-research/divergence/experiment"
 )
 
 var shotOut = flag.String("shot", "", "also copy the Chromium screenshot of the report to this file, for review")
 
-// smallFolder runs strategies/experiment/testdata/small.toml (three runs
+// smallFolder runs experiment/testdata/small.toml (three runs
 // on the synthetic market, 2019-03-01 to 2019-07-01) into a temporary
 // folder and returns the experiment's output folder.
 func smallFolder(t testing.TB) string {
 	t.Helper()
-	f, err := experiment.Load(filepath.Join("..", "..", "strategies", "experiment", "testdata", "small.toml"))
+	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "small.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,11 +355,11 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// TestWriteStressExperiment reports on strategies/experiment/testdata/stress.toml:
+// TestWriteStressExperiment reports on experiment/testdata/stress.toml:
 // scenario runs, a long-leg companion, stress.csv and Monte Carlo tables
 // as package experiment writes them.
 func TestWriteStressExperiment(t *testing.T) {
-	f, err := experiment.Load(filepath.Join("..", "..", "strategies", "experiment", "testdata", "stress.toml"))
+	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "stress.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}

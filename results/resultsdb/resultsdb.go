@@ -23,7 +23,7 @@
 //	                                                              (by run, then as in the file)
 //
 // A run under a stress scenario has the key <base>@<scenario> (package
-// strategies/experiment); runs.scenario is that scenario ("baseline" for
+// package experiment); runs.scenario is that scenario ("baseline" for
 // the others, or metrics.json's "scenario" when it has one) and runs.base
 // the key without it. runs holds every run folder, including scenario and
 // companion runs that runs.csv may leave out.

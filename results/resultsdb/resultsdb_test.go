@@ -1,6 +1,6 @@
 //go:build duckdb_arrow
 
-// The tests run an experiment with strategies/experiment, which reads data
+// The tests run an experiment with package experiment, which reads data
 // through DuckDB's Arrow interface:
 //
 //	go test -tags duckdb_arrow ./results/resultsdb/
@@ -23,16 +23,16 @@ import (
 
 	goduckdb "github.com/duckdb/duckdb-go/v2"
 
-	"github.com/divergence-research/divergence/strategies/experiment"
+	"github.com/divergence-research/divergence/experiment"
 )
 
-// smallFolder runs strategies/experiment/testdata/small.toml (three runs on
+// smallFolder runs experiment/testdata/small.toml (three runs on
 // the synthetic market) into a temporary folder, adds a stress matrix,
 // Monte Carlo paths and an attribution in package report's layouts, and
 // returns the folder.
 func smallFolder(t testing.TB) string {
 	t.Helper()
-	f, err := experiment.Load(filepath.Join("..", "..", "strategies", "experiment", "testdata", "small.toml"))
+	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "small.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,12 +72,12 @@ func smallFolder(t testing.TB) string {
 	return o.Dir
 }
 
-// stressFolder runs strategies/experiment/testdata/stress.toml (two
+// stressFolder runs experiment/testdata/stress.toml (two
 // strategies, three scenarios, a long-leg companion run, Monte Carlo
 // paths) and returns its output folder.
 func stressFolder(t testing.TB) string {
 	t.Helper()
-	f, err := experiment.Load(filepath.Join("..", "..", "strategies", "experiment", "testdata", "stress.toml"))
+	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "stress.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestWrite(t *testing.T) {
 }
 
 // TestDocExamples runs every ```sql block of docs/results.md against the
-// database of strategies/experiment/testdata/stress.toml, and expects rows
+// database of experiment/testdata/stress.toml, and expects rows
 // from each.
 func TestDocExamples(t *testing.T) {
 	dir := stressFolder(t)
@@ -433,7 +433,7 @@ func TestWriteFromCSV(t *testing.T) {
 // The walk-forward outputs become two tables, one row per window and per
 // stitched equity point, keyed by the strategy's folder.
 func TestWalkForwardTables(t *testing.T) {
-	f, err := experiment.Load(filepath.Join("..", "..", "strategies", "experiment", "testdata", "walkforward.toml"))
+	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "walkforward.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,7 @@ func TestDeterministicBytes(t *testing.T) {
 // Golden files for the small experiment's metrics and equity curve. They
 // pin today's numbers so that any change to them is seen and reviewed;
 // the numbers themselves are checked by hand-computed tests in engine and
-// results/metrics. Regenerate with `go test ./strategies/experiment -update`.
+// results/metrics. Regenerate with `go test ./experiment -update`.
 func TestGolden(t *testing.T) {
 	_, got := execute(t, "testdata/small.toml", 2)
 	for _, name := range []string{"runs/hedge/metrics.json", "runs/hedge/equity.csv", "runs/hold/metrics.json", "runs/sma/fills.csv", "runs.csv"} {
