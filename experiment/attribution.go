@@ -9,7 +9,6 @@ import (
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
-	"github.com/divergence-research/divergence/strategies"
 )
 
 // InstrumentPnL is one instrument's share of a run's PnL, in money:
@@ -25,10 +24,10 @@ type InstrumentPnL struct {
 }
 
 // Attribution splits a run's PnL by instrument. Leg is the strategy's own
-// leg name when it declares legs (strategies.Legged: a pair hedge's "long
-// leg" and "short leg"), otherwise "long" or "short" by the sign of the
-// instrument's final position (flat: "closed").
-func Attribution(r *Run) []InstrumentPnL {
+// leg name when legs (a strategies.Legged's Legs: a pair hedge's "long
+// leg" and "short leg") name the instrument, otherwise "long" or "short"
+// by the sign of the instrument's final position (flat: "closed").
+func Attribution(r *RunResult, legs map[string][]string) []InstrumentPnL {
 	res := r.Result
 	pf := &res.Portfolio
 	n := len(pf.Qty)
@@ -53,13 +52,9 @@ func Attribution(r *Run) []InstrumentPnL {
 		}
 	}
 	legOf := map[string]string{}
-	if st, err := strategies.Builtins().New(r.Type, r.Params); err == nil {
-		if l, ok := st.(strategies.Legged); ok {
-			for leg, syms := range l.Legs() {
-				for _, s := range syms {
-					legOf[s] = leg
-				}
-			}
+	for leg, syms := range legs {
+		for _, s := range syms {
+			legOf[s] = leg
 		}
 	}
 	traded := make([]bool, n)
@@ -127,7 +122,7 @@ func writeAttribution(f *File, o *Outcome) error {
 	for j, name := range []string{"realized", "unrealized", "commission", "carry", "fees", "pnl"} {
 		detail.Columns = append(detail.Columns, results.Column{Name: name, Floats: cols[j]})
 	}
-	if err := writeOutputs(o.Dir, append(table("attribution", simple, false), table("attribution_detail", detail, true)...)...); err != nil {
+	if err := results.WriteOutputs(o.Dir, append(results.TableOutputs("attribution", simple, false), results.TableOutputs("attribution_detail", detail, true)...)...); err != nil {
 		return err
 	}
 	// The chart: PnL by leg per run.
@@ -168,5 +163,5 @@ func writeAttribution(f *File, o *Outcome) error {
 	}
 	opt := charts.Options{Title: f.Name + ": PnL by leg", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(names),
 		Caption: fmt.Sprintf("%s; realized + unrealized − commission − borrow and funding − fees; interest apart", kind)}
-	return writeChart(filepath.Join(o.Dir, "attribution"), func(w io.Writer, ft charts.Format) error { return charts.LegAttribution(w, ft, opt, legs) })
+	return charts.WriteFiles(filepath.Join(o.Dir, "attribution"), func(w io.Writer, ft charts.Format) error { return charts.LegAttribution(w, ft, opt, legs) })
 }

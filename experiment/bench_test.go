@@ -9,6 +9,7 @@ import (
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/synth"
 	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -52,7 +53,7 @@ func BenchmarkSweep200(b *testing.B) {
 			specs = append(specs, strategies.Params{"long": long, "short": short, "gross": 0.2 * float64(g), "rebalance_days": int64(d)})
 		}
 	}
-	f := &File{Cash: 1e6, CommissionBps: 5}
+	reg := strategies.Builtins()
 	// The garbage collector's target of the divergence program (cmd:
 	// gcPercent), so the figure is the program's.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
@@ -61,9 +62,9 @@ func BenchmarkSweep200(b *testing.B) {
 			b.ReportAllocs()
 			for n := 0; n < b.N; n++ {
 				err := parallel(context.Background(), len(specs), workers, nil, func(i int) error {
-					res, _, err := f.runOne(engine.Config{Cash: 1e6, Commission: 5, Seed: uint64(i)}, p, tl, "pair-hedge", specs[i])
+					res, _, err := runOne(reg, engine.Config{Cash: 1e6, Commission: 5, Seed: uint64(i)}, p, tl, "pair-hedge", specs[i])
 					if err == nil {
-						_ = Measure(res, 365)
+						_ = results.Measure(res, 365)
 					}
 					return err
 				})
@@ -90,7 +91,7 @@ func BenchmarkMonteCarloPairHedge(b *testing.B) {
 			specs := []RunSpec{{Key: "hedge", Strategy: "hedge", Type: "pair-hedge", Params: params}}
 			b.ReportAllocs()
 			for n := 0; n < b.N; n++ {
-				if _, err := f.monteCarlo(context.Background(), specs, m, Options{Workers: workers}); err != nil {
+				if _, err := f.monteCarlo(context.Background(), specs, m, Options{Workers: workers, Strategies: strategies.Builtins()}); err != nil {
 					b.Fatal(err)
 				}
 			}

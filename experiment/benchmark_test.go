@@ -1,19 +1,17 @@
 package experiment
 
 import (
-	"fmt"
-
 	"context"
 	"encoding/json"
-	"github.com/divergence-research/divergence/data"
-	"github.com/divergence-research/divergence/data/synth"
-	"github.com/divergence-research/divergence/engine"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/divergence-research/divergence/data/synth"
 )
 
 // Runs measured against a benchmark. The run here holds only BTC, which
@@ -41,7 +39,7 @@ symbols = ["BTC"]
 		if err != nil {
 			t.Fatal(err)
 		}
-		o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+		o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,24 +103,6 @@ symbols = ["BTC"]
 	}
 }
 
-// The max drawdown's dates on a hand-made curve.
-func TestDrawdownDates(t *testing.T) {
-	day := func(d int) int64 { return int64(d) * nsPerDay }
-	res := &engine.Result{Curve: engine.Curve{
-		Time:   []int64{day(0), day(1), day(2), day(3), day(4), day(5)},
-		Equity: []float64{100, 120, 90, 60, 100, 130},
-		Gross:  []float64{0, 1, 1, 1, 1, 0},
-	}}
-	m := Measure(res, 365)
-	// Peak 120 on day 1, trough 60 on day 3 (−50%), back above 120 on day 5.
-	if m.MaxDrawdownPeak != data.FormatDay(day(1)) || m.MaxDrawdownTrough != data.FormatDay(day(3)) || m.MaxDrawdownRecovery != data.FormatDay(day(5)) {
-		t.Errorf("dates %s %s %s", m.MaxDrawdownPeak, m.MaxDrawdownTrough, m.MaxDrawdownRecovery)
-	}
-	if math.Abs(m.MaxDrawdown+0.5) > 1e-12 || m.ExposureTime != 4.0/6 {
-		t.Errorf("drawdown %g exposure %g", m.MaxDrawdown, m.ExposureTime)
-	}
-}
-
 // legs.csv of a pair hedge: the rolling beta of the short leg on the long
 // leg over the last 60 sync points equals gonum's Cov/Var over the same
 // rows of the file's return columns, and its correlation gonum's.
@@ -142,7 +122,7 @@ short = ["TAO", "FET"]
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

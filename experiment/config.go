@@ -1,10 +1,20 @@
-// Package experiment reads experiment files and runs them: it loads the
+// Package experiment is the application layer: it reads experiment files
+// (strict TOML, [Parse] and [Load]) and runs them ([Run]): it loads the
 // data (synthetic, files or the catalog), builds every run (one strategy
-// with one parameter set), executes the runs in parallel, and writes each
-// run's results and the experiment's plot.
+// with one parameter set) from a strategy registry, executes the runs
+// (sweeps, scenarios, stress, Monte Carlo, walk-forward) in parallel, and
+// hands each run's results to package results, which writes them.
 //
-// It sits on top of the other packages (data, engine, strategies, results)
-// so that cmd/divergence stays a thin parser of flags.
+// It sits on top of the other packages (cmd → experiment → results,
+// scenarios, strategies → engine → data) so that cmd/divergence stays a
+// thin parser of flags and the environment. It reads no environment
+// variable: what the command line takes from the environment comes in
+// through [Options] (DataDir). A Go program runs an experiment with
+// strategy types of its own by adding them to the registry it passes:
+//
+//	reg := strategies.Builtins()
+//	reg["my-type"] = strategies.Factory{Name: "my-type", New: newMine}
+//	out, err := experiment.Run(ctx, f, experiment.Options{Strategies: reg})
 package experiment
 
 import (
@@ -19,7 +29,6 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/divergence-research/divergence/data"
-	"github.com/divergence-research/divergence/strategies"
 )
 
 // File is an experiment file as written in TOML. Every key is documented
@@ -128,8 +137,8 @@ type StrategySpec struct {
 	Sweep map[string]any `toml:"sweep"`
 }
 
-// Load reads and validates an experiment file. Unknown keys are errors
-// that name them.
+// Load reads and validates an experiment file (see [Parse]). Unknown keys
+// are errors that name them.
 func Load(path string) (*File, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -142,8 +151,10 @@ func Load(path string) (*File, error) {
 	return f, nil
 }
 
-// Parse decodes an experiment from TOML text; path is used in errors and
-// to resolve relative paths.
+// Parse decodes an experiment from TOML text and validates it
+// ([File.Validate]); path is used in errors and to resolve relative
+// paths. The strategies' types and parameters are checked when the
+// experiment runs, against the registry of its [Options].
 func Parse(path, text string) (*File, error) {
 	f := &File{Seed: 1, Cash: 1_000_000, Prices: "adjusted", Data: DataSpec{SyntheticSeed: 7}}
 	md, err := toml.Decode(text, f)
@@ -170,7 +181,10 @@ func Parse(path, text string) (*File, error) {
 	return f, nil
 }
 
-// Validate checks the file and names the bad key.
+// Validate checks the file and names the bad key. The strategies' types
+// and parameters are checked apart, by [File.Runs] against a registry
+// ([Run] does both), so that a file may name strategy types of the
+// program's own.
 func (f *File) Validate() error {
 	if strings.TrimSpace(f.Name) == "" {
 		return fmt.Errorf("name: required")
@@ -224,7 +238,6 @@ func (f *File) Validate() error {
 	if len(f.Strategy) == 0 {
 		return fmt.Errorf("strategy: at least one [[strategy]] is required")
 	}
-	reg := strategies.Builtins()
 	seen := map[string]bool{}
 	for i, s := range f.Strategy {
 		key := fmt.Sprintf("strategy[%d]", i)
@@ -235,10 +248,6 @@ func (f *File) Validate() error {
 			return fmt.Errorf("%s.name: %q is used twice", key, s.Name)
 		}
 		seen[s.Name] = true
-		if _, ok := reg[s.Type]; !ok {
-			_, err := reg.New(s.Type, s.Params)
-			return fmt.Errorf("%s (%s): %w", key, s.Name, err)
-		}
 	}
 	if f.ScenarioStart != "" {
 		if _, err := data.ParseDay(f.ScenarioStart); err != nil {
@@ -258,7 +267,7 @@ func (f *File) Validate() error {
 			return err
 		}
 	}
-	_, err = f.Runs()
+	_, err = f.expand(nil)
 	return err
 }
 

@@ -91,7 +91,7 @@ func TestCostsInMetricsJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := Execute(context.Background(), f, Options{Out: dir, Workers: 1})
+	o, err := Run(context.Background(), f, Options{Out: dir, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestCostErrorsNameTheKey(t *testing.T) {
 		text := "name = \"x\"\nstart = \"2019-03-01\"\nend = \"2019-04-01\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n" + tc.extra
 		f, err := Parse("x.toml", text)
 		if err == nil {
-			_, err = Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+			_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
 		}
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.extra, err, tc.want)
@@ -170,7 +170,7 @@ func TestAttributionSumsToPnL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := Execute(context.Background(), f, Options{Out: dir, Workers: 1})
+	o, err := Run(context.Background(), f, Options{Out: dir, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ rebalance_days = 7
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, Keep: true})
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, Keep: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ rebalance_days = 7
 		t.Errorf("%d NVDA fills, %d fractional BTC fills", nvda, btcFrac)
 	}
 	f.Data.LotSizes = map[string]float64{"NOPE": 1}
-	if _, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1}); err == nil || !strings.Contains(err.Error(), "data.lot_sizes.NOPE") {
+	if _, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1}); err == nil || !strings.Contains(err.Error(), "data.lot_sizes.NOPE") {
 		t.Errorf("error %v", err)
 	}
 }
@@ -260,7 +260,7 @@ func TestInputsThatWouldMislead(t *testing.T) {
 		text := fmt.Sprintf(base, tc.top, tc.data, tc.tail)
 		f, err := Parse("x.toml", text)
 		if err == nil {
-			_, err = Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+			_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
 		}
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.top+tc.data+tc.tail, err, tc.want)
@@ -290,7 +290,7 @@ func TestNoEndStopsWhereTheDataStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

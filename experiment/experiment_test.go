@@ -43,7 +43,7 @@ func execute(t *testing.T, path string, workers int) (*Outcome, map[string][]byt
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: workers, Version: "test"})
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: workers, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestRerunLeavesNoStaleFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Execute(context.Background(), f, Options{Out: out, Workers: 2}); err != nil {
+	if _, err := Run(context.Background(), f, Options{Out: out, Workers: 2}); err != nil {
 		t.Fatal(err)
 	}
 	f, err = Load("testdata/stress.toml")
@@ -176,7 +176,7 @@ func TestRerunLeavesNoStaleFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Scenarios, f.MonteCarlo = nil, nil
-	o, err := Execute(context.Background(), f, Options{Out: out, Workers: 2})
+	o, err := Run(context.Background(), f, Options{Out: out, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
 	"github.com/divergence-research/divergence/results/metrics"
-	"github.com/divergence-research/divergence/strategies"
 )
 
 // legWindow is the rolling window, in sync points, of the leg analytics.
@@ -21,17 +20,9 @@ const legWindow = 60
 // returns since the previous sync point, the rolling beta of the short
 // leg on the long and their rolling correlation over legWindow points —
 // and legs.png/.svg, the legs' growth with rolling Sharpe, volatility and
-// the short leg's beta to the long leg.
-func writeLegs(f *File, o *Outcome, r *Run, p *data.Panel) error {
-	st, err := strategies.Builtins().New(r.Type, r.Params)
-	if err != nil {
-		return nil
-	}
-	lg, ok := st.(strategies.Legged)
-	if !ok {
-		return nil
-	}
-	legs := lg.Legs()
+// the short leg's beta to the long leg. legs are the strategy's legs
+// (strategies.Legged), nil when it has none.
+func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel) error {
 	var long, short []int
 	for _, s := range legs["long leg"] {
 		long = append(long, p.Index(s))
@@ -96,7 +87,7 @@ func writeLegs(f *File, o *Outcome, r *Run, p *data.Panel) error {
 		{Name: "rolling_beta_short_on_long", Floats: beta}, {Name: "rolling_correlation", Floats: corr},
 	}}
 	dir := filepath.Join(o.Dir, "runs", r.Key)
-	if err := writeOutputs(dir, table("legs", tab, false)...); err != nil {
+	if err := results.WriteOutputs(dir, results.TableOutputs("legs", tab, false)...); err != nil {
 		return err
 	}
 	if n < legWindow+2 {
@@ -116,7 +107,7 @@ func writeLegs(f *File, o *Outcome, r *Run, p *data.Panel) error {
 	}
 	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
 		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
-	if err := writeChart(filepath.Join(dir, "legs"), func(w io.Writer, ft charts.Format) error {
+	if err := charts.WriteFiles(filepath.Join(dir, "legs"), func(w io.Writer, ft charts.Format) error {
 		return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
 	}); err != nil {
 		return err

@@ -13,12 +13,10 @@ import (
 	"github.com/divergence-research/divergence/results"
 )
 
-// EnvData names the environment variable that replaces data.dir.
-const EnvData = "DIVERGENCE_DATA"
-
-// LoadPanel loads the instruments the experiment needs, in order, and
-// describes each input for the manifest.
-func (f *File) LoadPanel(ctx context.Context, symbols []string) (*data.Panel, []results.Input, error) {
+// loadPanel loads the instruments the experiment needs, in order, and
+// describes each input for the manifest. dataDir, when set, replaces
+// data.dir (Options.DataDir).
+func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) (*data.Panel, []results.Input, error) {
 	var p *data.Panel
 	var err error
 	var catSHA map[string]string
@@ -54,8 +52,8 @@ func (f *File) LoadPanel(ctx context.Context, symbols []string) (*data.Panel, []
 		}
 	default:
 		dir := f.resolve(f.Data.Dir)
-		if env := os.Getenv(EnvData); env != "" {
-			dir = env
+		if dataDir != "" {
+			dir = dataDir
 		}
 		paths := make([]string, len(symbols))
 		opts := make([]duckdb.ReadOptions, len(symbols))
@@ -137,7 +135,7 @@ func (f *File) findFile(dir, sym string) (string, error) {
 		}
 		tried = append(tried, filepath.Base(path))
 	}
-	return "", fmt.Errorf("data.dir: no price file for symbol %q in %s (tried %v; map it under [data.files] or set %s)", sym, dir, tried, EnvData)
+	return "", fmt.Errorf("data.dir: no price file for symbol %q in %s (tried %v; map it under [data.files], or set data.dir ($DIVERGENCE_DATA on the command line))", sym, dir, tried)
 }
 
 // checkDataKeys refuses data.files and data.classes entries that name no

@@ -169,7 +169,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 			cfg := withEnv(m.Base, panel, p.Env)
 			cfg.Seed = engine.SeedFor(f.Seed, fmt.Sprintf("mc-%d-%s", p.Index, r.Key))
 			cfg.Start = start
-			res, _, err := f.runOne(cfg, panel, tl, r.Type, r.Params)
+			res, _, err := runOne(opt.Strategies, cfg, panel, tl, r.Type, r.Params)
 			if err != nil {
 				return fmt.Errorf("montecarlo path %d, run %s: %w", p.Index, r.Key, err)
 			}
@@ -241,7 +241,7 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		sum.Columns = append(sum.Columns, results.Column{Name: name, Floats: cols[j]})
 	}
 	sum.Columns = append(sum.Columns, results.Column{Name: "shocked_paths", Ints: nshock})
-	if err := writeOutputs(dir, append(table("montecarlo", tab, true), table("montecarlo_summary", sum, false)...)...); err != nil {
+	if err := results.WriteOutputs(dir, append(results.TableOutputs("montecarlo", tab, true), results.TableOutputs("montecarlo_summary", sum, false)...)...); err != nil {
 		return err
 	}
 	var fans []charts.Fan
@@ -264,7 +264,7 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		caption += fmt.Sprintf("; shock %s injected", spec.Shock)
 	}
 	opt := charts.Options{Title: f.Name + ": Monte Carlo", Caption: caption, Synthetic: true, Palette: charts.NewPalette(names)}
-	return writeChart(filepath.Join(dir, "montecarlo"), func(w io.Writer, ft charts.Format) error { return charts.MonteCarlo(w, ft, opt, fans) })
+	return charts.WriteFiles(filepath.Join(dir, "montecarlo"), func(w io.Writer, ft charts.Format) error { return charts.MonteCarlo(w, ft, opt, fans) })
 }
 
 // withWarmup puts the warm-up bars before a path's bars, instrument by

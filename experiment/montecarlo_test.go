@@ -34,7 +34,7 @@ days = 120
 		if err := f.MonteCarlo.validate(); err != nil {
 			t.Fatal(err)
 		}
-		o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 2})
+		o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 2})
 		if err != nil {
 			t.Fatal(err)
 		}

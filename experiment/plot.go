@@ -50,11 +50,11 @@ func plot(f *File, o *Outcome, sortBy string) error {
 		Synthetic: o.Panel.Synthetic,
 		Palette:   charts.NewPalette(sorted),
 	}
-	return writeChart(filepath.Join(o.Dir, "equity"), func(w io.Writer, ft charts.Format) error { return charts.EquityDrawdown(w, ft, opt, curves) })
+	return charts.WriteFiles(filepath.Join(o.Dir, "equity"), func(w io.Writer, ft charts.Format) error { return charts.EquityDrawdown(w, ft, opt, curves) })
 }
 
 // label names a run in legends: the strategy's name, with its swept values.
-func label(r *Run) string {
+func label(r *RunResult) string {
 	if len(r.Swept) == 0 {
 		return r.Strategy
 	}

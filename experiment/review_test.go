@@ -35,7 +35,7 @@ func runText(t *testing.T, text string) error {
 	if err != nil {
 		return err
 	}
-	_, err = Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
 	return err
 }
 

@@ -2,7 +2,6 @@ package experiment
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -19,8 +18,21 @@ import (
 	"github.com/divergence-research/divergence/strategies"
 )
 
-// Options control an experiment's execution.
+// Options control an experiment's execution. The zero value runs the
+// built-in strategies on the data the experiment file names, on all
+// cores, into ./out.
 type Options struct {
+	// Strategies is the registry the experiment's strategy types are built
+	// from. Default (nil): strategies.Builtins(). A program adds types of
+	// its own beside the built-ins:
+	//
+	//	reg := strategies.Builtins()
+	//	reg["my-type"] = strategies.Factory{Name: "my-type", New: newMine}
+	Strategies strategies.Registry
+	// DataDir, when set, replaces the experiment file's data.dir (used as
+	// it is, not relative to the file); it has no effect on synthetic or
+	// catalog data. cmd/divergence sets it from $DIVERGENCE_DATA.
+	DataDir string
 	// Out is the folder the experiment's folder is written into. Default "out".
 	Out string
 	// Workers is the number of runs executed at once. Default: all cores.
@@ -43,8 +55,8 @@ type Options struct {
 	Progress func(done, total int)
 }
 
-// Run is one executed run.
-type Run struct {
+// RunResult is one executed run.
+type RunResult struct {
 	RunSpec
 	// Base is the key of the run without its scenario; Scenario is the
 	// scenario's name ("" for the baseline) and View its index in
@@ -54,8 +66,8 @@ type Run struct {
 	View     int
 	Seed     uint64
 	Result   *engine.Result
-	// Metrics are computed from the run's equity curve.
-	Metrics RunMetrics
+	// Metrics are computed from the run's equity curve (results.Measure).
+	Metrics results.RunMetrics
 	// Stats are the strategy's own statistics (tranches filled, hedge
 	// ratio, …) when it reports any.
 	Stats map[string]float64
@@ -67,7 +79,7 @@ type Run struct {
 type Outcome struct {
 	Dir            string // the experiment's output folder
 	Panel          *data.Panel
-	Runs           []Run
+	Runs           []RunResult
 	PeriodsPerYear float64
 	Calendar       string
 	WalkForward    []WalkForward // when the experiment has [walkforward]
@@ -97,9 +109,10 @@ type Market struct {
 	Notes []string
 }
 
-// Prepare loads the data the experiment's runs need.
-func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
-	reg := strategies.Builtins()
+// prepare loads the data the experiment's runs need. opt has its
+// defaults.
+func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Market, error) {
+	reg := opt.Strategies
 	// The union of the strategies' instruments, in order of first mention.
 	var symbols []string
 	seen := map[string]bool{}
@@ -127,7 +140,7 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 	if err := f.checkDataKeys(symbols); err != nil {
 		return nil, err
 	}
-	p, inputs, err := f.LoadPanel(ctx, symbols)
+	p, inputs, err := f.loadPanel(ctx, symbols, opt.DataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +206,7 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 		for i, s := range f.Benchmarks {
 			syms[i] = data.CanonicalSymbol(s)
 		}
-		if bench, _, err = f.LoadPanel(ctx, syms); err != nil {
+		if bench, _, err = f.loadPanel(ctx, syms, opt.DataDir); err != nil {
 			return nil, fmt.Errorf("benchmarks: %w", err)
 		}
 		if f.Prices == "adjusted" {
@@ -213,18 +226,23 @@ func (f *File) Prepare(ctx context.Context, specs []RunSpec) (*Market, error) {
 	return &Market{Panel: p, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, Inputs: inputs, Base: base, Bench: bench, Notes: notes}, nil
 }
 
-// Execute loads the data, runs every run of the experiment in parallel and
-// writes the results under opt.Out/<slug of the name>/. The runs are the
+// Run runs an experiment: it checks the file against opt.Strategies,
+// loads the data, runs every run of the experiment in parallel and writes
+// the results under opt.Out/<slug of the name>/. The runs are the
 // strategies × their parameter sets × (the baseline + every scenario);
 // with scenarios (or opt.Stress) the stress table and plots are written
-// too, and with [montecarlo] the Monte Carlo section.
-func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
+// too, and with [montecarlo] the Monte Carlo section, with [walkforward]
+// the walk-forward analysis.
+func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	opt = opt.withDefaults()
-	specs, err := f.Runs()
-	if err != nil {
-		return nil, err
+	if err := f.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
-	m, err := f.Prepare(ctx, specs)
+	specs, err := f.Runs(opt.Strategies)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.path, err)
+	}
+	m, err := f.prepare(ctx, specs, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -243,10 +261,10 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if stress {
 		all = append(append([]RunSpec(nil), specs...), longLegs(specs)...)
 	}
-	var runs []Run
+	var runs []RunResult
 	for v := range views {
 		for _, s := range all {
-			r := Run{RunSpec: s, View: v, Base: s.Key}
+			r := RunResult{RunSpec: s, View: v, Base: s.Key}
 			if v > 0 {
 				r.Scenario = views[v].Name()
 				r.Key = s.Key + "@" + Slug(r.Scenario)
@@ -279,20 +297,21 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		v := &views[r.View]
 		cfg := withEnv(m.Base, v.Panel, v.Env)
 		cfg.Seed, cfg.Start = r.Seed, m.Start
-		res, stats, err := f.runOne(cfg, v.Panel, v.Timeline, r.Type, r.Params)
+		res, stats, err := runOne(opt.Strategies, cfg, v.Panel, v.Timeline, r.Type, r.Params)
 		if err != nil {
 			return fmt.Errorf("run %s: %w", r.Key, err)
 		}
 		r.Result = res
 		r.Stats = stats
-		r.Metrics = Measure(res, m.PeriodsPerYear)
-		r.Metrics.Benchmarks = benchmarkMetrics(res, m.Bench)
+		r.Metrics = results.Measure(res, m.PeriodsPerYear)
+		r.Metrics.Benchmarks = results.MeasureBenchmarks(res, m.Bench)
 		if err := writeRun(f, out, r); err != nil {
 			return err
 		}
 		if r.View == 0 && r.LongLegOf == "" {
-			r.Attribution = Attribution(r)
-			if err := writeLegs(f, out, r, v.Panel); err != nil {
+			legs := legsOf(opt.Strategies, r.Type, r.Params)
+			r.Attribution = Attribution(r, legs)
+			if err := writeLegs(out, r, legs, v.Panel); err != nil {
 				return err
 			}
 		}
@@ -346,7 +365,12 @@ func Execute(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	return out, nil
 }
 
+// withDefaults fills in the defaults; it is the one place a nil
+// Strategies becomes the built-ins.
 func (o Options) withDefaults() Options {
+	if o.Strategies == nil {
+		o.Strategies = strategies.Builtins()
+	}
 	if o.Out == "" {
 		o.Out = "out"
 	}
@@ -359,14 +383,14 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// runOne builds a fresh strategy and replays the panel through it. The
-// statistics of a strategy that reports some (strategies.Reporter) come
-// back beside the result.
+// runOne builds a fresh strategy from reg and replays the panel through
+// it. The statistics of a strategy that reports some
+// (strategies.Reporter) come back beside the result.
 //
 // cfg is the market's base configuration (Market.Base) with the run's
 // Seed, Start and Env set.
-func (f *File) runOne(cfg engine.Config, p *data.Panel, tl *engine.Timeline, typ string, params strategies.Params) (*engine.Result, map[string]float64, error) {
-	s, err := strategies.Builtins().New(typ, params)
+func runOne(reg strategies.Registry, cfg engine.Config, p *data.Panel, tl *engine.Timeline, typ string, params strategies.Params) (*engine.Result, map[string]float64, error) {
+	s, err := reg.New(typ, params)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -379,6 +403,19 @@ func (f *File) runOne(cfg engine.Config, p *data.Panel, tl *engine.Timeline, typ
 		stats = r.Report()
 	}
 	return res, stats, nil
+}
+
+// legsOf returns the legs of a fresh strategy of the type with the
+// parameters, when it declares some (strategies.Legged), else nil.
+func legsOf(reg strategies.Registry, typ string, params strategies.Params) map[string][]string {
+	s, err := reg.New(typ, params)
+	if err != nil {
+		return nil
+	}
+	if l, ok := s.(strategies.Legged); ok {
+		return l.Legs()
+	}
+	return nil
 }
 
 // parallel calls job(i) for i in [0, n) on a pool of workers. Jobs write
@@ -436,219 +473,15 @@ func periodsPerYear(p *data.Panel) (float64, string) {
 	return 252, "exchange sessions"
 }
 
-// RunMetrics is what metrics.json holds for a run.
-type RunMetrics struct {
-	metrics.Summary
-	Fills       int     `json:"fills"`
-	Commission  float64 `json:"commission_paid"`
-	FinalEquity float64 `json:"final_equity"`
-	// Costs breaks down every cost the broker booked (money, positive =
-	// paid); Total is the PnL they took.
-	Costs        Costs `json:"costs"`
-	Rejections   int   `json:"rejections"`
-	MarginCalls  int   `json:"margin_calls"`
-	Liquidations int   `json:"liquidations"`
-	// ExposureTime is the share of the curve's points with a position;
-	// Turnover the money traded per year as a multiple of mean equity.
-	ExposureTime, Turnover float64
-	// The max drawdown's peak, trough and recovery dates (recovery empty
-	// when it never recovered; all empty without a drawdown).
-	MaxDrawdownPeak, MaxDrawdownTrough, MaxDrawdownRecovery string
-	// Benchmarks holds, per benchmark symbol of the experiment, beta,
-	// alpha, correlation, tracking error, information ratio and capture.
-	Benchmarks map[string]json.RawMessage
-}
-
-// Costs is engine.CostBreakdown for JSON.
-type Costs struct {
-	Commission     float64 `json:"commission"`
-	Slippage       float64 `json:"slippage"`
-	Spread         float64 `json:"spread"`
-	Impact         float64 `json:"impact"`
-	Borrow         float64 `json:"borrow"`
-	Funding        float64 `json:"funding"`
-	Interest       float64 `json:"interest"`
-	LiquidationFee float64 `json:"liquidation_fees"`
-	Total          float64 `json:"total"`
-}
-
-// Measure computes a run's metrics from its equity curve.
-func Measure(res *engine.Result, ppy float64) RunMetrics {
-	eq := res.Curve.Equity
-	rets := make([]float64, 0, len(eq))
-	for k := 1; k < len(eq); k++ {
-		rets = append(rets, eq[k]/eq[k-1]-1)
+// Ranked returns the runs' indices ordered by a headline metric
+// (results.MetricNames), best first (highest, except annual_volatility:
+// lowest), NaN last, ties by index.
+func Ranked(runs []RunResult, metric string) []int {
+	values := make([]float64, len(runs))
+	for i := range runs {
+		values[i] = runs[i].Metrics.Metric(metric)
 	}
-	c := res.Costs
-	m := RunMetrics{Summary: metrics.Summarize(rets, ppy, nil), Fills: len(res.Fills), Commission: res.Portfolio.Commission,
-		Costs: Costs{Commission: c.Commission, Slippage: c.Slippage, Spread: c.Spread, Impact: c.Impact, Borrow: c.Borrow,
-			Funding: c.Funding, Interest: c.Interest, LiquidationFee: c.LiquidationFee, Total: c.Total()},
-		Rejections: res.Rejections, MarginCalls: res.MarginCalls, Liquidations: res.Liquidations}
-	if len(eq) > 0 {
-		m.FinalEquity = eq[len(eq)-1]
-	}
-	traded := 0.0
-	for i := range res.Fills {
-		traded += math.Abs(res.Fills[i].Qty * res.Fills[i].Price)
-	}
-	m.ExposureTime = metrics.ExposureTime(res.Curve.Gross)
-	m.Turnover = metrics.Turnover(traded, eq, ppy)
-	// The drawdown's dates: return row j ends at curve point j+1; a peak
-	// at row −1 is the start.
-	if dd := metrics.MaxDrawdownInfo(rets); dd.Depth < 0 {
-		t := res.Curve.Time
-		m.MaxDrawdownPeak, m.MaxDrawdownTrough = data.FormatDay(t[dd.Peak+1]), data.FormatDay(t[dd.Trough+1])
-		if dd.Recovery >= 0 {
-			m.MaxDrawdownRecovery = data.FormatDay(t[dd.Recovery+1])
-		}
-	}
-	return m
-}
-
-// benchmarkMetrics measures a run against each benchmark instrument, on
-// the benchmark's own bars: at each of its bar times within the run, the
-// run's equity (its last point at or before that time) and the benchmark's
-// close; returns between consecutive bars, so a run's weekend moves are
-// compounded into the benchmark's Monday return instead of meeting a zero.
-// Annualised with the benchmark's calendar (252 sessions or 365 days).
-// Beta, alpha, correlation, tracking error, information ratio and capture
-// (metrics.Summarize), keyed by symbol.
-func benchmarkMetrics(res *engine.Result, bench *data.Panel) map[string]json.RawMessage {
-	if bench == nil {
-		return nil
-	}
-	t, eq := res.Curve.Time, res.Curve.Equity
-	out := make(map[string]json.RawMessage, len(bench.Series))
-	for i := range bench.Series {
-		s := &bench.Series[i]
-		var rr, br []float64
-		k := -1
-		prevE, prevB := math.NaN(), math.NaN()
-		for j, tb := range s.Time {
-			if tb < t[0] || tb > t[len(t)-1] {
-				continue
-			}
-			for k+1 < len(t) && t[k+1] <= tb {
-				k++
-			}
-			e, b := eq[k], s.Close[j]
-			if !math.IsNaN(prevE) {
-				rr = append(rr, e/prevE-1)
-				br = append(br, b/prevB-1)
-			}
-			prevE, prevB = e, b
-		}
-		if len(rr) < 2 {
-			continue
-		}
-		sum := metrics.Summarize(rr, s.Class.Calendar().PeriodsPerYear(), br)
-		b, err := json.Marshal(sum)
-		if err != nil {
-			continue
-		}
-		var whole struct {
-			Benchmark json.RawMessage `json:"benchmark"`
-		}
-		if json.Unmarshal(b, &whole) == nil {
-			out[s.Symbol] = whole.Benchmark
-		}
-	}
-	return out
-}
-
-// MetricNames lists the metrics runs can be ranked by.
-var MetricNames = []string{"total_return", "cagr", "annual_volatility", "sharpe", "sortino", "max_drawdown", "calmar", "final_equity"}
-
-// Metric returns the named headline metric of a run (NaN if unknown).
-func (m *RunMetrics) Metric(name string) float64 {
-	switch name {
-	case "total_return":
-		return m.TotalReturn
-	case "cagr":
-		return m.CAGR
-	case "annual_volatility":
-		return m.AnnualVolatility
-	case "sharpe":
-		return m.Sharpe
-	case "sortino":
-		return m.Sortino
-	case "max_drawdown":
-		return m.MaxDrawdown
-	case "calmar":
-		return m.Calmar
-	case "final_equity":
-		return m.FinalEquity
-	}
-	return math.NaN()
-}
-
-// Ranked returns the runs' indices ordered by metric, best first (highest,
-// except annual_volatility: lowest), NaN last, ties by index.
-func Ranked(runs []Run, metric string) []int {
-	idx := make([]int, len(runs))
-	for i := range idx {
-		idx[i] = i
-	}
-	sign := 1.0
-	if metric == "annual_volatility" {
-		sign = -1
-	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		x, y := runs[idx[a]].Metrics.Metric(metric), runs[idx[b]].Metrics.Metric(metric)
-		if math.IsNaN(y) {
-			return !math.IsNaN(x)
-		}
-		if math.IsNaN(x) {
-			return false
-		}
-		return sign*x > sign*y
-	})
-	return idx
-}
-
-// ValidMetric reports whether name is a metric runs can be ranked by.
-func ValidMetric(name string) error {
-	for _, m := range MetricNames {
-		if m == name {
-			return nil
-		}
-	}
-	return fmt.Errorf("unknown metric %q (known: %v)", name, MetricNames)
-}
-
-// MarshalJSON writes the summary's metrics (non-finite values as null)
-// beside the run's counts and costs. Without it the embedded Summary's
-// MarshalJSON would be promoted and hide the other fields.
-func (m RunMetrics) MarshalJSON() ([]byte, error) {
-	b, err := m.Summary.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, err
-	}
-	out["fills"] = m.Fills
-	out["commission_paid"] = m.Commission
-	out["final_equity"] = m.FinalEquity
-	out["costs"] = m.Costs
-	out["rejections"] = m.Rejections
-	out["margin_calls"] = m.MarginCalls
-	out["liquidations"] = m.Liquidations
-	for k, v := range map[string]float64{"exposure_time": m.ExposureTime, "turnover": m.Turnover} {
-		if v == v && v-v == 0 {
-			out[k] = v
-		} else {
-			out[k] = nil
-		}
-	}
-	out["max_drawdown_peak"] = m.MaxDrawdownPeak
-	out["max_drawdown_trough"] = m.MaxDrawdownTrough
-	out["max_drawdown_recovery"] = m.MaxDrawdownRecovery
-	if len(m.Benchmarks) > 0 {
-		out["benchmarks"] = m.Benchmarks
-	}
-	return json.Marshal(out)
+	return metrics.Rank(metric, values)
 }
 
 // replaceDir puts the folder src in the place of dst: dst, if it exists,

@@ -95,7 +95,7 @@ const minLoss = 0.001
 // scenarios. Long-leg companion runs feed the hedge columns and get no
 // rows of their own.
 func StressTable(o *Outcome) *Stress {
-	byKey := map[string]*Run{}
+	byKey := map[string]*RunResult{}
 	for i := range o.Runs {
 		byKey[o.Runs[i].Key] = &o.Runs[i]
 	}
@@ -219,7 +219,7 @@ func writeStress(f *File, o *Outcome) error {
 	sum := &results.Table{Columns: []results.Column{{Name: "run", Strings: er}, {Name: "strategy", Strings: es},
 		{Name: "expected_pnl_vs_baseline", Floats: ep}, {Name: "probability_total", Floats: pt}, {Name: "scenarios_with_probability", Ints: nsc},
 		{Name: "worst_scenario", Strings: ws}, {Name: "worst_pnl_vs_baseline", Floats: wp}}}
-	if err := writeOutputs(o.Dir, append(table("stress", tab, true), table("stress_summary", sum, false)...)...); err != nil {
+	if err := results.WriteOutputs(o.Dir, append(results.TableOutputs("stress", tab, true), results.TableOutputs("stress_summary", sum, false)...)...); err != nil {
 		return err
 	}
 	// The heatmap: rows are runs (not long legs), columns the scenarios.
@@ -261,7 +261,7 @@ func writeStress(f *File, o *Outcome) error {
 	opt := charts.Options{Title: f.Name + ": stress test", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
 		Caption: fmt.Sprintf("%s; PnL of each run under each scenario minus its unshocked PnL, %% of initial cash", kind)}
 	mat := charts.Matrix{Metric: "PnL vs baseline (% of initial cash)", Rows: rows, Cols: cols2, Values: vals, Percent: true, RowAxis: "run", ColAxis: "scenario"}
-	if err := writeChart(filepath.Join(o.Dir, "stress_heatmap"), func(w io.Writer, ft charts.Format) error { return charts.Heatmap(w, ft, opt, mat) }); err != nil {
+	if err := charts.WriteFiles(filepath.Join(o.Dir, "stress_heatmap"), func(w io.Writer, ft charts.Format) error { return charts.Heatmap(w, ft, opt, mat) }); err != nil {
 		return err
 	}
 	// Equity overlays per scenario.
@@ -283,7 +283,7 @@ func writeStress(f *File, o *Outcome) error {
 		sc := o.Views[v].Scenario
 		vopt := charts.Options{Title: f.Name + " under " + sc.Name, Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
 			Caption: fmt.Sprintf("%s; shocked by scenario %s (source: %s)", kind, sc.Name, clip(sc.Source, 60))}
-		if err := writeChart(filepath.Join(o.Dir, "stress", Slug(sc.Name)), func(w io.Writer, ft charts.Format) error {
+		if err := charts.WriteFiles(filepath.Join(o.Dir, "stress", Slug(sc.Name)), func(w io.Writer, ft charts.Format) error {
 			return charts.EquityDrawdown(w, ft, vopt, curves)
 		}); err != nil {
 			return err

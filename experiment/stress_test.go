@@ -20,7 +20,7 @@ func TestStressPnLMatchesHoldingsRevaluation(t *testing.T) {
 	if o.Stress == nil {
 		t.Fatal("no stress table")
 	}
-	byKey := map[string]*Run{}
+	byKey := map[string]*RunResult{}
 	for i := range o.Runs {
 		byKey[o.Runs[i].Key] = &o.Runs[i]
 	}
@@ -155,7 +155,7 @@ func TestStressLibrarySkipsWithNotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 2, Stress: true})
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 2, Stress: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -120,13 +121,26 @@ func number(v any) (float64, error) {
 
 // Runs expands the experiment into its runs: each strategy once, or once
 // per point of its sweep's cartesian product (keys in sorted order, the
-// last key varying fastest). Every run's parameters are validated by its
-// strategy; an error names the strategy and the key.
-func (f *File) Runs() ([]RunSpec, error) {
-	reg := strategies.Builtins()
+// last key varying fastest). Every strategy's type is looked up in reg
+// and every run's parameters are validated by its strategy; an error
+// names the strategy and the key.
+func (f *File) Runs(reg strategies.Registry) ([]RunSpec, error) {
+	if reg == nil {
+		return nil, errors.New("experiment: Runs needs a strategy registry (strategies.Builtins() or a program's own)")
+	}
+	return f.expand(reg)
+}
+
+// expand is Runs; with a nil reg it checks the sweeps only, not the
+// strategies' types and parameters (File.Validate).
+func (f *File) expand(reg strategies.Registry) ([]RunSpec, error) {
 	var out []RunSpec
 	keys := map[string]bool{}
 	for si, spec := range f.Strategy {
+		if _, ok := reg[spec.Type]; reg != nil && !ok {
+			_, err := reg.New(spec.Type, spec.Params)
+			return nil, fmt.Errorf("strategy[%d] (%s): %w", si, spec.Name, err)
+		}
 		var names []string
 		var values [][]any
 		for k := range spec.Sweep {
@@ -169,8 +183,10 @@ func (f *File) Runs() ([]RunSpec, error) {
 				key = fmt.Sprintf("%s-%d", base, i)
 			}
 			keys[key] = true
-			if _, err := reg.New(spec.Type, params); err != nil {
-				return nil, fmt.Errorf("strategy[%d] (%s), run %s: %w", si, spec.Name, key, err)
+			if reg != nil {
+				if _, err := reg.New(spec.Type, params); err != nil {
+					return nil, fmt.Errorf("strategy[%d] (%s), run %s: %w", si, spec.Name, key, err)
+				}
 			}
 			out = append(out, RunSpec{Key: key, Strategy: spec.Name, Type: spec.Type, Params: params, Swept: swept, Index: si})
 			// Odometer: the last key varies fastest.

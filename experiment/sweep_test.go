@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/divergence-research/divergence/strategies"
 )
 
 func TestSweepExpansion(t *testing.T) {
@@ -11,7 +13,7 @@ func TestSweepExpansion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runs, err := f.Runs()
+	runs, err := f.Runs(strategies.Builtins())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,12 @@ func TestSweepErrors(t *testing.T) {
 		{"slow = [10]\nfast = [20]", "slow = 10: want > fast (20)"},
 		{"fats = [1, 2]", "unknown key fats"},
 	} {
-		_, err := Parse("x.toml", base+tc.sweep+"\n")
+		// The sweep's syntax is checked by Parse, the values by the
+		// strategy once a registry is given (Runs).
+		f, err := Parse("x.toml", base+tc.sweep+"\n")
+		if err == nil {
+			_, err = f.Runs(strategies.Builtins())
+		}
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("sweep %q: error %v, want %q", tc.sweep, err, tc.want)
 		}

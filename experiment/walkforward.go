@@ -13,6 +13,7 @@ import (
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
+	"github.com/divergence-research/divergence/results/metrics"
 )
 
 // WalkForwardSpec is the [walkforward] table.
@@ -47,7 +48,7 @@ func (w *WalkForwardSpec) validate() error {
 	if w.Metric == "" {
 		w.Metric = "sharpe"
 	}
-	if err := ValidMetric(w.Metric); err != nil {
+	if err := results.ValidMetric(w.Metric); err != nil {
 		return fmt.Errorf("walkforward.metric: %w", err)
 	}
 	return nil
@@ -92,7 +93,7 @@ type WalkForward struct {
 	Windows  []Window
 	Chosen   []int     // per window: index into Candidates of the in-sample best
 	ISScore  []float64 // its in-sample metric
-	OOS      []RunMetrics
+	OOS      []results.RunMetrics
 	// Curve is the stitched out-of-sample equity: each window's returns
 	// compounded onto the previous window's last value, starting at cash.
 	Curve      engine.Curve
@@ -153,11 +154,11 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 		cu := cuts[2*j.k]
 		cfg := m.Base
 		cfg.Seed, cfg.Start = engine.SeedFor(f.Seed, fmt.Sprintf("wf-is-%d-%s", j.k, cand.Key)), wins[j.k].ISStart
-		res, _, err := f.runOne(cfg, cu.p, cu.tl, cand.Type, cand.Params)
+		res, _, err := runOne(opt.Strategies, cfg, cu.p, cu.tl, cand.Type, cand.Params)
 		if err != nil {
 			return fmt.Errorf("walkforward window %d in sample, %s: %w", j.k+1, cand.Key, err)
 		}
-		mm := Measure(res, m.PeriodsPerYear)
+		mm := results.Measure(res, m.PeriodsPerYear)
 		scores[i] = mm.Metric(w.Metric)
 		return nil
 	})
@@ -169,12 +170,12 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 	for s := range out {
 		out[s].Chosen = make([]int, len(wins))
 		out[s].ISScore = make([]float64, len(wins))
-		out[s].OOS = make([]RunMetrics, len(wins))
+		out[s].OOS = make([]results.RunMetrics, len(wins))
 	}
 	for i, j := range jobs {
 		best := out[j.s].Chosen[j.k]
 		bi := i - j.c + best
-		if j.c == 0 || better(scores[i], scores[bi], w.Metric) {
+		if j.c == 0 || metrics.Better(w.Metric, scores[i], scores[bi]) {
 			out[j.s].Chosen[j.k] = j.c
 			out[j.s].ISScore[j.k] = scores[i]
 		}
@@ -187,7 +188,7 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 		cu := cuts[2*k+1]
 		cfg := m.Base
 		cfg.Seed, cfg.Start = engine.SeedFor(f.Seed, fmt.Sprintf("wf-oos-%d-%s", k, cand.Key)), wins[k].OOSStart
-		res, _, err := f.runOne(cfg, cu.p, cu.tl, cand.Type, cand.Params)
+		res, _, err := runOne(opt.Strategies, cfg, cu.p, cu.tl, cand.Type, cand.Params)
 		if err != nil {
 			return fmt.Errorf("walkforward window %d out of sample, %s: %w", k+1, cand.Key, err)
 		}
@@ -203,7 +204,7 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 		peak := level
 		for k := range wins {
 			res := oosRes[s*len(wins)+k]
-			out[s].OOS[k] = Measure(res, m.PeriodsPerYear)
+			out[s].OOS[k] = results.Measure(res, m.PeriodsPerYear)
 			eq := res.Curve.Equity
 			for n := range eq {
 				if n > 0 {
@@ -227,19 +228,6 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 		}
 	}
 	return out, nil
-}
-
-func better(x, y float64, metric string) bool {
-	if x != x { // NaN
-		return false
-	}
-	if y != y {
-		return true
-	}
-	if metric == "annual_volatility" {
-		return x < y
-	}
-	return x > y
 }
 
 // writeWalkForward writes walkforward/<strategy>/windows.csv and .parquet,
@@ -276,19 +264,10 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, synthetic bool) er
 			{Name: "params", Strings: params}, {Name: "is_" + f.WalkForward.Metric, Floats: score},
 			{Name: "oos_total_return", Floats: oret}, {Name: "oos_sharpe", Floats: osharpe}, {Name: "oos_max_drawdown", Floats: odd},
 		}
-		writes := []struct {
-			name string
-			fn   func(io.Writer) error
-		}{
-			{"windows.csv", func(w io.Writer) error { return results.WriteTableCSV(w, t) }},
-			{"windows.parquet", func(w io.Writer) error { return results.WriteTableParquet(w, t) }},
-			{"equity.csv", func(w io.Writer) error { return results.WriteCurveCSV(w, &wf.Curve) }},
-			{"equity.parquet", func(w io.Writer) error { return results.WriteCurveParquet(w, &wf.Curve) }},
-		}
-		for _, wr := range writes {
-			if err := results.WriteFileAtomic(filepath.Join(d, wr.name), wr.fn); err != nil {
-				return err
-			}
+		if err := results.WriteOutputs(d, append(results.TableOutputs("windows", t, true),
+			results.Output{Name: "equity.csv", Write: func(w io.Writer) error { return results.WriteCurveCSV(w, &wf.Curve) }},
+			results.Output{Name: "equity.parquet", Write: func(w io.Writer) error { return results.WriteCurveParquet(w, &wf.Curve) }})...); err != nil {
+			return err
 		}
 		name := wf.Strategy + " (walk-forward, out of sample)"
 		names = append(names, name)
@@ -308,5 +287,5 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, synthetic bool) er
 		Synthetic: synthetic,
 		Palette:   charts.NewPalette(sorted),
 	}
-	return writeChart(filepath.Join(dir, "walkforward"), func(w io.Writer, ft charts.Format) error { return charts.EquityDrawdown(w, ft, opt, curves) })
+	return charts.WriteFiles(filepath.Join(dir, "walkforward"), func(w io.Writer, ft charts.Format) error { return charts.EquityDrawdown(w, ft, opt, curves) })
 }

@@ -53,7 +53,7 @@ func TestWalkForwardChoosesInSampleBest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 2})
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestWalkForwardChoosesInSampleBest(t *testing.T) {
 		g.Start, g.End = data.FormatDay(win.ISStart), data.FormatDay(win.ISEnd)
 		g.WalkForward = nil
 		g.Strategy = f.Strategy[:1]
-		io, err := Execute(context.Background(), &g, Options{Out: t.TempDir(), Workers: 2})
+		io, err := Run(context.Background(), &g, Options{Out: t.TempDir(), Workers: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestWalkForwardIgnoresCompanions(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Scenarios = []string{"ai-crypto-selloff"}
-	o, err := Execute(context.Background(), f, Options{Out: t.TempDir(), Workers: 2})
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,29 +12,6 @@ import (
 	"github.com/divergence-research/divergence/results"
 )
 
-// RunFile is a run's metrics.json.
-type RunFile struct {
-	Experiment     string         `json:"experiment"`
-	Run            string         `json:"run"`
-	Strategy       string         `json:"strategy"`
-	Type           string         `json:"type"`
-	Params         map[string]any `json:"params"`
-	Swept          map[string]any `json:"swept,omitempty"`
-	Seed           uint64         `json:"seed"`
-	Synthetic      bool           `json:"synthetic"`
-	Data           string         `json:"data"`
-	Start          string         `json:"start"`
-	End            string         `json:"end"`
-	Cash           float64        `json:"initial_cash"`
-	CommissionBps  float64        `json:"commission_bps"`
-	PeriodsPerYear float64        `json:"periods_per_year"`
-	Calendar       string         `json:"calendar"`
-	Metrics        RunMetrics     `json:"metrics"`
-	// StrategyStats are the strategy's own figures (strategies.Reporter):
-	// average entry, tranches filled, days to full size, hedge ratios, …
-	StrategyStats map[string]float64 `json:"strategy_stats,omitempty"`
-}
-
 // write lays out the experiment folder:
 //
 //	<out>/<experiment>/manifest.json
@@ -46,11 +23,7 @@ type RunFile struct {
 //
 // Every file is written to a temporary name and renamed into place.
 func write(f *File, o *Outcome, inputs []results.Input, opt Options) error {
-	tab := RunsTable(o)
-	if err := results.WriteFileAtomic(filepath.Join(o.Dir, "runs.csv"), func(w io.Writer) error { return results.WriteTableCSV(w, tab) }); err != nil {
-		return err
-	}
-	if err := results.WriteFileAtomic(filepath.Join(o.Dir, "runs.parquet"), func(w io.Writer) error { return results.WriteTableParquet(w, tab) }); err != nil {
+	if err := results.WriteOutputs(o.Dir, results.TableOutputs("runs", RunsTable(o), true)...); err != nil {
 		return err
 	}
 	if err := plot(f, o, opt.SortBy); err != nil {
@@ -74,7 +47,7 @@ func write(f *File, o *Outcome, inputs []results.Input, opt Options) error {
 // writeRun writes one run's folder: runs/<key>/equity.csv and .parquet,
 // fills.csv and .parquet, metrics.json. The workers call it as each run
 // finishes, so that a run's fills need not outlive it.
-func writeRun(f *File, o *Outcome, r *Run) error {
+func writeRun(f *File, o *Outcome, r *RunResult) error {
 	label := "real data"
 	if o.Panel.Synthetic {
 		label = "synthetic data"
@@ -84,7 +57,7 @@ func writeRun(f *File, o *Outcome, r *Run) error {
 		return err
 	}
 	c := &r.Result.Curve
-	rf := RunFile{
+	rf := results.RunFile{
 		Experiment: f.Name, Run: r.Key, Strategy: r.Strategy, Type: r.Type, Params: r.Params,
 		Seed: r.Seed, Synthetic: o.Panel.Synthetic, Data: label,
 		Start: data.FormatDay(c.Time[0]), End: data.FormatDay(c.Time[c.Len()-1]),
@@ -101,20 +74,14 @@ func writeRun(f *File, o *Outcome, r *Run) error {
 			rf.Swept[v.Key] = v.Value
 		}
 	}
-	files := []struct {
-		name string
-		fn   func(io.Writer) error
-	}{
-		{"equity.csv", func(w io.Writer) error { return results.WriteCurveCSV(w, c) }},
-		{"equity.parquet", func(w io.Writer) error { return results.WriteCurveParquet(w, c) }},
-		{"fills.csv", func(w io.Writer) error { return results.WriteFillsCSV(w, r.Result.Fills) }},
-		{"fills.parquet", func(w io.Writer) error { return results.WriteFillsParquet(w, r.Result.Fills) }},
-		{"metrics.json", func(w io.Writer) error { return results.WriteJSON(w, rf) }},
-	}
-	for _, file := range files {
-		if err := results.WriteFileAtomic(filepath.Join(dir, file.name), file.fn); err != nil {
-			return fmt.Errorf("run %s: %s: %w", r.Key, file.name, err)
-		}
+	if err := results.WriteOutputs(dir,
+		results.Output{Name: "equity.csv", Write: func(w io.Writer) error { return results.WriteCurveCSV(w, c) }},
+		results.Output{Name: "equity.parquet", Write: func(w io.Writer) error { return results.WriteCurveParquet(w, c) }},
+		results.Output{Name: "fills.csv", Write: func(w io.Writer) error { return results.WriteFillsCSV(w, r.Result.Fills) }},
+		results.Output{Name: "fills.parquet", Write: func(w io.Writer) error { return results.WriteFillsParquet(w, r.Result.Fills) }},
+		results.Output{Name: "metrics.json", Write: func(w io.Writer) error { return results.WriteJSON(w, rf) }},
+	); err != nil {
+		return fmt.Errorf("run %s: %w", r.Key, err)
 	}
 	return nil
 }
@@ -147,7 +114,7 @@ func RunsTable(o *Outcome) *results.Table {
 	}
 	fills, rej, calls, liqs := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	costs := make([]float64, n)
-	mcols := make([][]float64, len(MetricNames)+1)
+	mcols := make([][]float64, len(results.MetricNames)+1)
 	for j := range mcols {
 		mcols[j] = make([]float64, n)
 	}
@@ -163,10 +130,10 @@ func RunsTable(o *Outcome) *results.Table {
 		for _, v := range r.Swept {
 			sweptCols[sort.SearchStrings(swept, v.Key)][i] = formatValue(v.Value)
 		}
-		for j, name := range MetricNames {
+		for j, name := range results.MetricNames {
 			mcols[j][i] = r.Metrics.Metric(name)
 		}
-		mcols[len(MetricNames)][i] = r.Metrics.Commission
+		mcols[len(results.MetricNames)][i] = r.Metrics.Commission
 		fills[i] = int64(r.Metrics.Fills)
 		costs[i] = r.Metrics.Costs.Total
 		rej[i], calls[i], liqs[i] = int64(r.Metrics.Rejections), int64(r.Metrics.MarginCalls), int64(r.Metrics.Liquidations)
@@ -181,11 +148,11 @@ func RunsTable(o *Outcome) *results.Table {
 	for j, k := range swept {
 		t.Columns = append(t.Columns, results.Column{Name: "param_" + k, Strings: sweptCols[j]})
 	}
-	for j, name := range MetricNames {
+	for j, name := range results.MetricNames {
 		t.Columns = append(t.Columns, results.Column{Name: name, Floats: mcols[j]})
 	}
 	t.Columns = append(t.Columns,
-		results.Column{Name: "commission_paid", Floats: mcols[len(MetricNames)]},
+		results.Column{Name: "commission_paid", Floats: mcols[len(results.MetricNames)]},
 		results.Column{Name: "fills", Ints: fills},
 		results.Column{Name: "total_costs", Floats: costs},
 		results.Column{Name: "rejections", Ints: rej},

@@ -223,3 +223,32 @@ func TestCatalogMistakes(t *testing.T) {
 		t.Errorf("reimport: %v\n%s", err, out)
 	}
 }
+
+// $DIVERGENCE_DATA replaces an experiment's data.dir: the command reads
+// the variable and passes it to the experiment (experiment.Options.DataDir).
+func TestDataEnvReplacesDir(t *testing.T) {
+	dir := t.TempDir()
+	mkt := filepath.Join(dir, "mkt")
+	if _, _, err := cli(t, "data", "synth", "--seed", "3", "--out", mkt); err != nil {
+		t.Fatal(err)
+	}
+	exp := filepath.Join(dir, "e.toml")
+	os.WriteFile(exp, []byte("name = \"env\"\nstart = \"2020-01-01\"\n[data]\ndir = \"no-such-folder\"\n"+
+		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"NVDA\"]\n"), 0o644)
+	t.Setenv("DIVERGENCE_DATA", "")
+	if _, _, err := cli(t, "run", exp, "--out", filepath.Join(dir, "out"), "--no-report"); err == nil || !strings.Contains(err.Error(), "no-such-folder") {
+		t.Fatalf("without DIVERGENCE_DATA: %v, want an error naming data.dir's folder", err)
+	}
+	t.Setenv("DIVERGENCE_DATA", mkt)
+	out, _, err := cli(t, "run", exp, "--out", filepath.Join(dir, "out"), "--no-report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "hold") {
+		t.Errorf("output:\n%s", out)
+	}
+	man, err := os.ReadFile(filepath.Join(dir, "out", "env", "manifest.json"))
+	if err != nil || !strings.Contains(string(man), filepath.Join(mkt, "NVDA.csv")) {
+		t.Errorf("manifest does not name the file under $DIVERGENCE_DATA: %v\n%s", err, man)
+	}
+}

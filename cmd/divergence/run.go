@@ -10,9 +10,14 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/divergence-research/divergence/strategies"
 	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/strategies"
 )
+
+// envData names the environment variable that replaces an experiment
+// file's data.dir (experiment.Options.DataDir).
+const envData = "DIVERGENCE_DATA"
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return runExperiment(ctx, "run", args, stdout, stderr, false)
@@ -36,20 +41,21 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		fs.Usage()
 		return fmt.Errorf("%s: want one experiment file, got %d arguments", name, len(pos))
 	}
-	if err := experiment.ValidMetric(*sortBy); err != nil {
+	if err := results.ValidMetric(*sortBy); err != nil {
 		return fmt.Errorf("--sort: %w", err)
 	}
 	f, err := experiment.Load(pos[0])
 	if err != nil {
 		return err
 	}
-	opt := experiment.Options{Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress}
+	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData),
+		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress}
 	var bar *progress
 	if !*quiet && isTerminal(stderr) {
 		bar = newProgress(stderr)
 		opt.Progress = bar.update
 	}
-	o, err := experiment.Execute(ctx, f, opt)
+	o, err := experiment.Run(ctx, f, opt)
 	bar.finish()
 	if err != nil {
 		return err
@@ -81,7 +87,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	return finishResults(ctx, o.Dir, stdout)
 }
 
-func printRuns(w io.Writer, runs []experiment.Run, order []int, top int, sortBy string) {
+func printRuns(w io.Writer, runs []experiment.RunResult, order []int, top int, sortBy string) {
 	if top > 0 && len(order) > top {
 		fmt.Fprintf(w, "best %d of %d runs by %s:\n", top, len(order), sortBy)
 		order = order[:top]

@@ -38,7 +38,7 @@ func smallFolder(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := experiment.Execute(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +363,7 @@ func TestWriteStressExperiment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := experiment.Execute(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func smallFolder(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := experiment.Execute(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func stressFolder(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := experiment.Execute(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +437,7 @@ func TestWalkForwardTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := experiment.Execute(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

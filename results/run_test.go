@@ -1,0 +1,96 @@
+package results
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+)
+
+// The max drawdown's dates on a hand-made curve.
+func TestMeasureDrawdownDates(t *testing.T) {
+	day := func(d int) int64 { return int64(d) * nsPerDay }
+	res := &engine.Result{Curve: engine.Curve{
+		Time:   []int64{day(0), day(1), day(2), day(3), day(4), day(5)},
+		Equity: []float64{100, 120, 90, 60, 100, 130},
+		Gross:  []float64{0, 1, 1, 1, 1, 0},
+	}}
+	m := Measure(res, 365)
+	// Peak 120 on day 1, trough 60 on day 3 (−50%), back above 120 on day 5.
+	if m.MaxDrawdownPeak != data.FormatDay(day(1)) || m.MaxDrawdownTrough != data.FormatDay(day(3)) || m.MaxDrawdownRecovery != data.FormatDay(day(5)) {
+		t.Errorf("dates %s %s %s", m.MaxDrawdownPeak, m.MaxDrawdownTrough, m.MaxDrawdownRecovery)
+	}
+	if math.Abs(m.MaxDrawdown+0.5) > 1e-12 || m.ExposureTime != 4.0/6 {
+		t.Errorf("drawdown %g exposure %g", m.MaxDrawdown, m.ExposureTime)
+	}
+}
+
+// Counts, costs, final equity and turnover of a hand-made run.
+func TestMeasureCountsAndCosts(t *testing.T) {
+	day := func(d int) int64 { return int64(d) * nsPerDay }
+	res := &engine.Result{
+		Curve: engine.Curve{
+			Time:   []int64{day(0), day(1), day(2), day(3)},
+			Equity: []float64{1000, 1100, 990, 1010},
+			Gross:  []float64{0, 1, 1, 1},
+		},
+		Fills: []engine.Fill{{Qty: 10, Price: 50}, {Qty: -4, Price: 60}},
+		Costs: engine.CostBreakdown{Commission: 1, Slippage: 2, Spread: 3, Impact: 4, Borrow: 5, Funding: 6, Interest: 7, LiquidationFee: 8},
+	}
+	res.Portfolio.Commission = 1
+	res.Rejections, res.MarginCalls, res.Liquidations = 2, 1, 0
+	m := Measure(res, 365)
+	if m.Fills != 2 || m.Commission != 1 || m.FinalEquity != 1010 || m.Rejections != 2 || m.MarginCalls != 1 {
+		t.Errorf("counts %+v", m)
+	}
+	// 1+2+…+8 = 36.
+	if m.Costs.Total != 36 || m.Costs.LiquidationFee != 8 {
+		t.Errorf("costs %+v", m.Costs)
+	}
+	// Traded |10×50| + |−4×60| = 740; mean equity (1000+1100+990+1010)/4
+	// = 1025; 4 points at 365 a year span 4/365 years:
+	// 740 / 1025 / (4/365) = 65.878…
+	if want := 740.0 / 1025 / (4.0 / 365); math.Abs(m.Turnover-want) > 1e-12*want {
+		t.Errorf("turnover %g, want %g", m.Turnover, want)
+	}
+	// Total return 1010/1000 − 1 = 1%.
+	if math.Abs(m.TotalReturn-0.01) > 1e-12 {
+		t.Errorf("total return %g", m.TotalReturn)
+	}
+	if got := m.Metric("final_equity"); got != 1010 {
+		t.Errorf("Metric(final_equity) = %g", got)
+	}
+	if got := m.Metric("nope"); !math.IsNaN(got) {
+		t.Errorf("Metric(nope) = %g, want NaN", got)
+	}
+	// metrics.json keeps the run's fields beside the summary's.
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back["fills"] != 2.0 || back["final_equity"] != 1010.0 || back["max_drawdown_peak"] != data.FormatDay(day(1)) {
+		t.Errorf("metrics.json: %s", b)
+	}
+}
+
+func TestValidMetric(t *testing.T) {
+	for _, name := range MetricNames {
+		if err := ValidMetric(name); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		m := RunMetrics{}
+		m.TotalReturn, m.CAGR, m.AnnualVolatility, m.Sharpe, m.Sortino, m.MaxDrawdown, m.Calmar, m.FinalEquity = 1, 2, 3, 4, 5, 6, 7, 8
+		if v := m.Metric(name); math.IsNaN(v) {
+			t.Errorf("Metric(%s) is NaN on a filled summary", name)
+		}
+	}
+	if err := ValidMetric("sharp"); err == nil {
+		t.Error("sharp: no error")
+	}
+}
