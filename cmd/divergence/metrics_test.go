@@ -34,11 +34,11 @@ func TestMetricsCommand(t *testing.T) {
 	for _, m := range got.Series[0].Metrics {
 		if w, ok := want[m.Name]; ok {
 			seen++
-			if m.Value == nil || math.Abs(*m.Value-w) > 1e-12 {
+			if !(math.Abs(float64(m.Value)-w) <= 1e-12) {
 				t.Errorf("%s = %v, want %g", m.Name, m.Value, w)
 			}
 		}
-		if m.Name == "beta" && m.Value == nil {
+		if m.Name == "beta" && math.IsNaN(float64(m.Value)) {
 			t.Errorf("beta missing")
 		}
 	}
@@ -59,8 +59,8 @@ func TestMetricsCommand(t *testing.T) {
 	}
 	found := map[string]float64{}
 	for _, m := range got2.Series[0].Metrics {
-		if m.Value != nil {
-			found[m.Name] = *m.Value
+		if !math.IsNaN(float64(m.Value)) {
+			found[m.Name] = float64(m.Value)
 		}
 	}
 	if math.Abs(found["b1.beta"]-1) > 1e-12 || math.Abs(found["b1.correlation"]-1) > 1e-12 {
@@ -161,7 +161,7 @@ func TestMetricsOnManagers(t *testing.T) {
 	sharpe := mean / math.Sqrt(ss/float64(len(xs)-1)) * math.Sqrt(12)
 	for _, m := range got.Series[0].Metrics {
 		if m.Name == "sharpe" {
-			if m.Value == nil || math.Abs(*m.Value-sharpe) > 1e-12 {
+			if !(math.Abs(float64(m.Value)-sharpe) <= 1e-12) {
 				t.Errorf("HAM1 Sharpe %v, by hand %g", m.Value, sharpe)
 			}
 			return
