@@ -28,9 +28,10 @@ flag and metric, are in docs/metrics.md.
 
 Rates given as numbers (--risk-free, --mar, --threshold) are ANNUAL and are
 turned into per-period rates with --periods-per-year by --rate-convention
-(compound: (1+r)^(1/ppy)−1; simple: r/ppy). A column name instead gives a
-per-period rate for every row. With --periods-per-year 1 a rate is used as
-given.
+(compound: (1+r)^(1/ppy)−1; simple: r/ppy; per-period: the numbers are
+per-period rates already, used as given). A column name instead gives a
+per-period rate for every row. With --periods-per-year 1 every convention
+uses the number as given.
 
 JSON writes an undefined value (NaN) as null and an infinite one as the
 strings "Infinity" / "-Infinity"; the table prints — and +Inf / -Inf.
@@ -155,8 +156,9 @@ func csvValue(f float64) string {
 type rateConvention int
 
 const (
-	rateCompound rateConvention = iota
-	rateSimple
+	rateCompound  rateConvention = iota
+	rateSimple                   // annual / ppy
+	ratePerPeriod                // the number is already a per-period rate
 )
 
 func (c *rateConvention) UnmarshalText(b []byte) error {
@@ -165,20 +167,30 @@ func (c *rateConvention) UnmarshalText(b []byte) error {
 		*c = rateCompound
 	case "simple":
 		*c = rateSimple
+	case "per-period":
+		*c = ratePerPeriod
 	default:
-		return fmt.Errorf("%q: want compound or simple", b)
+		return fmt.Errorf("%q: want compound, simple or per-period", b)
 	}
 	return nil
 }
 
 func (c rateConvention) MarshalText() ([]byte, error) {
-	if c == rateSimple {
+	switch c {
+	case rateSimple:
 		return []byte("simple"), nil
+	case ratePerPeriod:
+		return []byte("per-period"), nil
 	}
 	return []byte("compound"), nil
 }
 
+// perPeriod converts a rate given on the command line into a per-period
+// one; NaN when it needs the periods per year and they are unknown.
 func (c rateConvention) perPeriod(annual, ppy float64) float64 {
+	if c == ratePerPeriod {
+		return annual
+	}
 	if !(ppy > 0) || math.IsInf(ppy, 0) {
 		if annual == 0 {
 			return 0
@@ -347,7 +359,7 @@ func cmdMetrics(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&f.riskFree, "risk-free", "0", "risk-free rate: an annual `RATE|COLUMN`, or the name of a column of per-period rates; Sharpe, VaR/ES Sharpe, omega and the regressions (beta, alpha, timing, Jensen) use returns net of it")
 	fs.StringVar(&f.mar, "mar", "0", "minimum acceptable return of Sortino, downside deviation and downside potential: an annual `RATE|COLUMN`, or a column of per-period rates")
 	fs.StringVar(&f.threshold, "threshold", "0", "omega threshold above the risk-free rate, an annual `RATE` (empyrical's required_return; PerformanceAnalytics' L with --risk-free 0)")
-	fs.TextVar(&f.rates, "rate-convention", rateCompound, "how annual rates become per-period ones: compound ((1+r)^(1/N)−1) or simple (r/N, as in Rf = 0.035/12)")
+	fs.TextVar(&f.rates, "rate-convention", rateCompound, "how the numbers of --risk-free, --mar and --threshold become per-period rates: compound (annual, (1+r)^(1/N)−1), simple (annual, r/N, as in Rf = 0.035/12) or per-period (used as given)")
 	fs.Var(&f.confidence, "confidence", "VaR/ES confidence `LEVELS`, comma-separated; the tail probability is 1 − level, computed in floating point as PerformanceAnalytics does (default 0.95,0.99)")
 	fs.Var(&f.tail, "tail", "VaR/ES tail `PROBABILITIES` instead of --confidence (empyrical's cutoff: 0.05 for 95 %), used exactly as given")
 	fs.Var(&f.methods, "var-method", "VaR/ES estimators `M[,M]`: historical, gaussian, cornish-fisher (PerformanceAnalytics' \"modified\") (default historical,gaussian,cornish-fisher)")
