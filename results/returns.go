@@ -74,8 +74,22 @@ func (r *Returns) InferPeriodsPerYear() float64 {
 // ReadReturns reads a returns CSV: a header whose first column is the date
 // (YYYY-MM-DD), then one numeric column per series; empty cells are
 // missing values. Errors name the file, line and value. Dates must be
-// strictly increasing.
+// strictly increasing. A file with a header and no rows gives a table
+// with no rows (its metrics are undefined, not an error).
 func ReadReturns(path string) (*Returns, error) {
+	return ReadReturnsWith(path, ReadOptions{})
+}
+
+// ReadOptions relaxes the checks of ReadReturnsWith.
+type ReadOptions struct {
+	// AnyValue accepts every finite number. By default a value ≤ −1 (a
+	// loss of 100 % or more) or > 10 (a gain of over 1000 % in one
+	// period) is refused as a likely price, equity level or percentage.
+	AnyValue bool
+}
+
+// ReadReturnsWith is ReadReturns with options.
+func ReadReturnsWith(path string, opt ReadOptions) (*Returns, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -128,18 +142,16 @@ func ReadReturns(path string) (*Returns, error) {
 				if v, err = strconv.ParseFloat(cell, 64); err != nil || math.IsInf(v, 0) {
 					return nil, fmt.Errorf("%s:%d: %s = %q is not a number", path, line, head[j+1], cell)
 				}
-				if v <= -1 {
+				switch {
+				case opt.AnyValue:
+				case v <= -1:
 					return nil, fmt.Errorf("%s:%d: %s = %g is a loss of 100%% or more (returns are simple, 0.01 = 1%%)", path, line, head[j+1], v)
-				}
-				if v > 10 {
+				case v > 10:
 					return nil, fmt.Errorf("%s:%d: %s = %g is a gain of over 1000%% in one period: is this a price or equity column? (returns are simple, 0.01 = 1%%)", path, line, head[j+1], v)
 				}
 			}
 			r.Cols[j] = append(r.Cols[j], v)
 		}
-	}
-	if len(r.Dates) == 0 {
-		return nil, fmt.Errorf("%s: no rows", path)
 	}
 	return r, nil
 }

@@ -29,8 +29,8 @@ Usage:
   divergence report RESULTS_DIR                              the HTML report of an experiment (run writes it too)
   divergence db RESULTS_DIR                                  (re)build results.duckdb (run writes it too)
   divergence compare RESULTS_DIR... [--runs K,K] [--out F]   chosen runs of several experiments on one chart
-  divergence metrics RETURNS.csv [--benchmark COL] [--periods-per-year N] [--format json|table]
-                                                             metrics of any returns series
+  divergence metrics RETURNS.csv [--benchmark COL] [--periods-per-year N] [--risk-free RATE|COL] [--format json|table]
+                                                             metrics of any returns series (--help: every parameter)
   divergence strategies                                      the built-in strategies
   divergence version
 

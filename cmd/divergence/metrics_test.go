@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
+	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -34,11 +36,11 @@ func TestMetricsCommand(t *testing.T) {
 	for _, m := range got.Series[0].Metrics {
 		if w, ok := want[m.Name]; ok {
 			seen++
-			if m.Value == nil || math.Abs(*m.Value-w) > 1e-12 {
+			if !(math.Abs(float64(m.Value)-w) <= 1e-12) {
 				t.Errorf("%s = %v, want %g", m.Name, m.Value, w)
 			}
 		}
-		if m.Name == "beta" && m.Value == nil {
+		if m.Name == "beta" && math.IsNaN(float64(m.Value)) {
 			t.Errorf("beta missing")
 		}
 	}
@@ -59,8 +61,8 @@ func TestMetricsCommand(t *testing.T) {
 	}
 	found := map[string]float64{}
 	for _, m := range got2.Series[0].Metrics {
-		if m.Value != nil {
-			found[m.Name] = *m.Value
+		if !math.IsNaN(float64(m.Value)) {
+			found[m.Name] = float64(m.Value)
 		}
 	}
 	if math.Abs(found["b1.beta"]-1) > 1e-12 || math.Abs(found["b1.correlation"]-1) > 1e-12 {
@@ -161,11 +163,263 @@ func TestMetricsOnManagers(t *testing.T) {
 	sharpe := mean / math.Sqrt(ss/float64(len(xs)-1)) * math.Sqrt(12)
 	for _, m := range got.Series[0].Metrics {
 		if m.Name == "sharpe" {
-			if m.Value == nil || math.Abs(*m.Value-sharpe) > 1e-12 {
+			if !(math.Abs(float64(m.Value)-sharpe) <= 1e-12) {
 				t.Errorf("HAM1 Sharpe %v, by hand %g", m.Value, sharpe)
 			}
 			return
 		}
 	}
 	t.Error("no sharpe")
+}
+
+// metricValues runs the command and returns the first series' metrics
+// (NaN for null, ±Inf for the infinity strings) and stderr.
+func metricValues(t *testing.T, args ...string) (map[string]float64, string) {
+	t.Helper()
+	out, stderr, err := cli(t, append([]string{"metrics"}, args...)...)
+	if err != nil {
+		t.Fatalf("%v: %v", args, err)
+	}
+	var got metricsOut
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	m := map[string]float64{}
+	for _, x := range got.Series[0].Metrics {
+		m[x.Name] = float64(x.Value)
+	}
+	return m, stderr
+}
+
+// A header-only file and a one-row file: undefined metrics, a note on
+// stderr, no error.
+func TestMetricsEmptyAndOneRow(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.csv")
+	os.WriteFile(empty, []byte("date,fund\n"), 0o644)
+	m, stderr := metricValues(t, empty)
+	if !strings.Contains(stderr, "empty.csv: no rows") || !strings.Contains(stderr, "too few to infer the periods per year") {
+		t.Errorf("stderr %q", stderr)
+	}
+	if m["periods"] != 0 || !math.IsNaN(m["total_return"]) || !math.IsNaN(m["sharpe"]) || !math.IsNaN(m["var_95_historical"]) {
+		t.Errorf("empty: %v", m)
+	}
+	out, _, err := cli(t, "metrics", empty, "--format", "table")
+	if err != nil || !strings.HasPrefix(tableLine(out, "total_return"), "—") {
+		t.Errorf("empty table: %v\n%s", err, out)
+	}
+	one := filepath.Join(dir, "one.csv")
+	os.WriteFile(one, []byte("date,fund\n2024-01-31,0.05\n"), 0o644)
+	m, stderr = metricValues(t, one, "--periods-per-year", "12")
+	if !strings.Contains(stderr, "one.csv: one row") {
+		t.Errorf("stderr %q", stderr)
+	}
+	// One month of +5 %: total return 0.05, CAGR 1.05¹² − 1; no dispersion.
+	if math.Abs(m["total_return"]-0.05) > 1e-15 || math.Abs(m["cagr"]-(math.Pow(1.05, 12)-1)) > 1e-12 ||
+		!math.IsNaN(m["sharpe"]) || !math.IsNaN(m["annual_volatility"]) {
+		t.Errorf("one row: %v", m)
+	}
+}
+
+// JSON spells infinities out; the table prints them readably.
+func TestMetricsInfinity(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "up.csv")
+	os.WriteFile(path, []byte("date,fund\n2024-01-31,0.01\n2024-02-29,0.02\n2024-03-31,0.03\n"), 0o644)
+	out, _, err := cli(t, "metrics", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Never a loss: omega and Calmar are +Inf; Sharpe is finite.
+	for _, want := range []string{`"name": "omega",
+          "value": "Infinity"`, `"name": "calmar",
+          "value": "Infinity"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("JSON lacks %s\n%s", want, out)
+		}
+	}
+	m, _ := metricValues(t, path, "--zero-risk", "nan")
+	if !math.IsNaN(m["omega"]) || !math.IsNaN(m["calmar"]) {
+		t.Errorf("--zero-risk nan: omega %g calmar %g", m["omega"], m["calmar"])
+	}
+	tab, _, err := cli(t, "metrics", path, "--format", "table")
+	if err != nil || !strings.HasPrefix(tableLine(tab, "omega"), "+Inf") {
+		t.Errorf("table: %v\n%s", err, tab)
+	}
+	for _, c := range []struct {
+		v    jsonValue
+		want string
+	}{{jsonValue(math.NaN()), "null"}, {jsonValue(math.Inf(1)), `"Infinity"`}, {jsonValue(math.Inf(-1)), `"-Infinity"`}, {0.25, "0.25"}} {
+		b, _ := json.Marshal(c.v)
+		var back jsonValue
+		if string(b) != c.want || json.Unmarshal(b, &back) != nil || !(back == c.v || math.IsNaN(float64(c.v)) && math.IsNaN(float64(back))) {
+			t.Errorf("%g: %s, back %g", float64(c.v), b, float64(back))
+		}
+	}
+}
+
+// Rates: annual numbers compounded or divided, per-period numbers, columns.
+func TestMetricsRates(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.csv")
+	// rf column: 0.01 a month; fund − rf = [0.03, −0.02, 0.01, 0.02].
+	os.WriteFile(path, []byte("date,fund,rf\n2024-01-31,0.04,0.01\n2024-02-29,-0.01,0.01\n2024-03-31,0.02,0.01\n2024-04-30,0.03,0.01\n"), 0o644)
+	// mean 0.01, Σd² = 0.0014 (see metrics.TestOptionsSeries): Sharpe =
+	// 0.01/√(0.0014/3)·√12.
+	want := 0.01 / math.Sqrt(0.0014/3) * math.Sqrt(12)
+	for _, args := range [][]string{
+		{"--risk-free", "rf"},
+		{"--risk-free", "0.01", "--rate-convention", "per-period"},
+		{"--risk-free", "0.12", "--rate-convention", "simple"},                  // 0.12 / 12
+		{"--risk-free", strconv.FormatFloat(math.Pow(1.01, 12)-1, 'g', -1, 64)}, // (1.01¹²)^(1/12) − 1
+	} {
+		m, _ := metricValues(t, append([]string{path, "--column", "fund", "--periods-per-year", "12"}, args...)...)
+		if math.Abs(m["sharpe"]-want) > 1e-9 {
+			t.Errorf("%v: sharpe %.15g, want %.15g", args, m["sharpe"], want)
+		}
+	}
+	// The rate column is not measured as a series.
+	out, _, _ := cli(t, "metrics", path, "--risk-free", "rf", "--periods-per-year", "12")
+	var got metricsOut
+	json.Unmarshal([]byte(out), &got)
+	if len(got.Series) != 1 || got.Series[0].Name != "fund" {
+		t.Errorf("series %+v", got.Series)
+	}
+	// MAR 0.01 a month: the one shortfall −0.02, DD = √(0.0004/4) = 0.01,
+	// Sortino √12·0.01/0.01.
+	m, _ := metricValues(t, path, "--column", "fund", "--periods-per-year", "12", "--mar", "rf")
+	if math.Abs(m["sortino"]-math.Sqrt(12)) > 1e-12 || math.Abs(m["downside_potential"]-0.005) > 1e-15 {
+		t.Errorf("mar column: sortino %g potential %g", m["sortino"], m["downside_potential"])
+	}
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--risk-free", "nope"}, `--risk-free = "nope" is neither a number nor a column`},
+		{[]string{"--threshold", "rf"}, `--threshold = "rf": want an annual rate`},
+		{[]string{"--var-method", "monte-carlo"}, `VaR method "monte-carlo"`},
+		{[]string{"--confidence", "95"}, `"95" is not a number in [0, 1]`},
+		{[]string{"--confidence", "0.9", "--tail", "0.1"}, "give one of them"},
+		{[]string{"--rate-convention", "daily"}, `want compound, simple or per-period`},
+		{[]string{"--missing", "drop"}, `want skip or zero`},
+		{[]string{"--from", "2024-13-01"}, `--from = "2024-13-01": want YYYY-MM-DD`},
+		{[]string{"--weights", "fund"}, `--weights: "fund": want COLUMN=WEIGHT`},
+	} {
+		_, _, err := cli(t, append([]string{"metrics", path}, c.args...)...)
+		if err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%v: error %v, want %q", c.args, err, c.msg)
+		}
+	}
+}
+
+// Levels, methods, row selection, missing rule and the portfolio.
+func TestMetricsOptions(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.csv")
+	os.WriteFile(path, []byte("date,a,b\n2024-01-31,0.04,0.02\n2024-02-29,-0.01,\n2024-03-31,0.02,0.01\n2024-04-30,0.03,0.03\n2024-05-31,0.5,0.5\n"), 0o644)
+	// Rows to April: a = [0.04, −0.01, 0.02, 0.03]; --tail 0.25 is the
+	// 75 % level: VaR −0.01 + 0.75·0.03 = 0.0125.
+	m, _ := metricValues(t, path, "--column", "a", "--to", "2024-04-30", "--tail", "0.25", "--var-method", "historical", "--periods-per-year", "12")
+	if m["periods"] != 4 || math.Abs(m["var_75_historical"]-0.0125) > 1e-15 {
+		t.Errorf("periods %g var_75 %g", m["periods"], m["var_75_historical"])
+	}
+	if _, ok := m["var_95_gaussian"]; ok {
+		t.Error("gaussian VaR reported without being asked")
+	}
+	// b from January to April skips the missing February: 3 periods,
+	// total 1.02·1.01·1.03 − 1; CAGR over 3 monthly periods. With
+	// --missing zero February is a 0 % period: n = 4.
+	m, _ = metricValues(t, path, "--column", "b", "--to", "2024-04-30", "--periods-per-year", "12")
+	if m["periods"] != 3 || math.Abs(m["cagr"]-(math.Pow(1.02*1.01*1.03, 12.0/3)-1)) > 1e-12 {
+		t.Errorf("skip: periods %g cagr %g", m["periods"], m["cagr"])
+	}
+	m, _ = metricValues(t, path, "--column", "b", "--to", "2024-04-30", "--periods-per-year", "12", "--missing", "zero")
+	if m["periods"] != 4 || math.Abs(m["cagr"]-(math.Pow(1.02*1.01*1.03, 12.0/4)-1)) > 1e-12 {
+		t.Errorf("zero: periods %g cagr %g", m["periods"], m["cagr"])
+	}
+	// The 50/50 portfolio from March: 0.015, 0.03, 0.5.
+	m, _ = metricValues(t, path, "--weights", "a=0.5,b=0.5", "--from", "2024-03-01", "--periods-per-year", "12")
+	if m["periods"] != 3 || math.Abs(m["total_return"]-(1.015*1.03*1.5-1)) > 1e-12 {
+		t.Errorf("portfolio: %g periods, total %g", m["periods"], m["total_return"])
+	}
+}
+
+// --rolling writes the series CSV, here to --out; values by hand.
+func TestMetricsRollingSeries(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.csv")
+	os.WriteFile(path, []byte("date,fund,bench\n2024-01-31,0.1,0.05\n2024-02-29,-0.1,-0.05\n2024-03-31,0.2,0.1\n"), 0o644)
+	dst := filepath.Join(dir, "rolling.csv")
+	if out, _, err := cli(t, "metrics", path, "--column", "fund", "--benchmark", "bench", "--rolling", "2", "--periods-per-year", "1", "--out", dst); err != nil || out != "" {
+		t.Fatalf("%v, stdout %q", err, out)
+	}
+	b, _ := os.ReadFile(dst)
+	recs, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(name string) []string {
+		for j, h := range recs[0] {
+			if h == name {
+				var c []string
+				for _, r := range recs[1:] {
+					c = append(c, r[j])
+				}
+				return c
+			}
+		}
+		t.Fatalf("no column %s in %v", name, recs[0])
+		return nil
+	}
+	// Wealth 1.1, 0.99, 1.188: cumulative 0.1, −0.01, 0.188; drawdown 0,
+	// 0.99/1.1 − 1 = −0.1, 0 (a new peak). Windows of 2: sd of
+	// [0.1, −0.1] = √0.02, of [−0.1, 0.2] = √0.045; each window's max
+	// drawdown −0.1; fund = 2·bench exactly, so beta 2, correlation 1.
+	checks := map[string][]float64{
+		"fund.cumulative_return":    {0.1, -0.01, 0.188},
+		"fund.drawdown":             {0, -0.1, 0},
+		"fund.rolling_volatility":   {math.NaN(), math.Sqrt(0.02), math.Sqrt(0.045)},
+		"fund.rolling_max_drawdown": {math.NaN(), -0.1, -0.1},
+		"fund.rolling_beta":         {math.NaN(), 2, 2},
+		"fund.rolling_correlation":  {math.NaN(), 1, 1},
+	}
+	for name, want := range checks {
+		for i, s := range col(name) {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil || !(math.Abs(v-want[i]) < 1e-12 || math.IsNaN(want[i]) && s == "NaN") {
+				t.Errorf("%s row %d = %q, want %g", name, i, s, want[i])
+			}
+		}
+	}
+	if recs[1][0] != "2024-01-31" || len(recs) != 4 {
+		t.Errorf("rows %v", recs)
+	}
+}
+
+// --help lists every flag with its meaning.
+func TestMetricsHelp(t *testing.T) {
+	_, stderr, err := cli(t, "metrics", "--help")
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("err %v", err)
+	}
+	for _, f := range []string{"any-value", "benchmark", "column", "confidence", "ddof", "down-market", "es-rule", "format",
+		"from", "gaussian-ddof", "mar", "missing", "out", "periods-per-year", "rate-convention", "risk-free", "rolling",
+		"series", "starting-value", "sterling-excess", "tail", "threshold", "to", "var-method", "weights", "zero-risk"} {
+		if !strings.Contains(stderr, "\n  -"+f+" ") && !strings.Contains(stderr, "\n  -"+f+"\n") {
+			t.Errorf("--help lacks -%s", f)
+		}
+	}
+	if !strings.Contains(stderr, `"Infinity"`) || !strings.Contains(stderr, "docs/metrics.md") {
+		t.Errorf("--help lacks the output conventions:\n%s", stderr)
+	}
+}
+
+// tableLine returns the cells after the metric name on its table line.
+func tableLine(table, metric string) string {
+	for _, line := range strings.Split(table, "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == metric {
+			return strings.Join(f[1:], " ")
+		}
+	}
+	return ""
 }

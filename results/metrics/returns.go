@@ -132,3 +132,54 @@ func ReturnsFromEquity(dst, equity []float64) []float64 {
 	}
 	return dst
 }
+
+// SimplePeriodRate converts an annual rate into a per-period rate by
+// simple division, annual / ppy, the convention of rates quoted as
+// "Rf = 0.035/12" (PerformanceAnalytics' examples); PeriodRate compounds
+// instead. Example: SimplePeriodRate(0.06, 12) = 0.005.
+func SimplePeriodRate(annual, ppy float64) float64 {
+	checkPPY(ppy)
+	return annual / ppy
+}
+
+// FillMissing writes r with every missing (NaN) row replaced by 0 into
+// dst (len(r) values; nil dst allocates): a missing period becomes a 0 %
+// period, which is how empyrical's annual_return, cagr and capture
+// ratios count it (n includes the missing rows).
+func FillMissing(dst, r []float64) []float64 {
+	dst = out(dst, len(r))
+	for i, v := range r {
+		if math.IsNaN(v) {
+			v = 0
+		}
+		dst[i] = v
+	}
+	return dst
+}
+
+// WeightedSum writes the return of a fixed-weight portfolio rebalanced
+// every period, dst[i] = Σ_k w[k]·cols[k][i], into dst (nil dst
+// allocates). A row where any component is missing is missing (NaN).
+// Every column must have the same length and len(w) must equal
+// len(cols), or it panics; with no column the result is empty.
+func WeightedSum(dst []float64, cols [][]float64, w []float64) []float64 {
+	if len(w) != len(cols) {
+		panic("metrics: weights and columns length mismatch")
+	}
+	n := 0
+	if len(cols) > 0 {
+		n = len(cols[0])
+	}
+	for _, c := range cols {
+		checkLen(c, cols[0])
+	}
+	dst = out(dst, n)
+	for i := range dst {
+		var s float64
+		for k, c := range cols {
+			s += w[k] * c[i]
+		}
+		dst[i] = s
+	}
+	return dst
+}
