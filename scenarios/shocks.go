@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/mat"
@@ -95,7 +97,7 @@ func (s *Jump) validate() error {
 	if err := firstErr(s.Target.validate(), s.When.validate(), s.JumpPath.validate(), checkMove("move", s.Move)); err != nil {
 		return err
 	}
-	for _, sym := range sortedKeys(s.Overrides) {
+	for _, sym := range slices.Sorted(maps.Keys(s.Overrides)) {
 		if err := checkMove("overrides."+sym, s.Overrides[sym]); err != nil {
 			return err
 		}
@@ -126,7 +128,7 @@ func (s *Jump) apply(v *view, key string) error {
 // shock's targets; one naming a member of the shock's groups that the
 // panel lacks is skipped like the member itself.
 func (v *view) overrides(t Target, over map[string]float64, move map[int]float64, key string) error {
-	for _, sym := range sortedKeys(over) {
+	for _, sym := range slices.Sorted(maps.Keys(over)) {
 		i := v.out.Index(sym)
 		if _, ok := move[i]; i >= 0 && ok {
 			move[i] = over[sym]
@@ -596,7 +598,7 @@ func (s *Propagate) validate() error {
 	if len(s.Drivers) == 0 {
 		return fmt.Errorf(".drivers: required (symbol = move)")
 	}
-	for _, sym := range sortedKeys(s.Drivers) {
+	for _, sym := range slices.Sorted(maps.Keys(s.Drivers)) {
 		if err := checkMove("drivers."+sym, s.Drivers[sym]); err != nil {
 			return err
 		}
@@ -631,7 +633,7 @@ func (s *Propagate) apply(v *view, key string) error {
 	if minObs == 0 {
 		minObs = 30
 	}
-	dsyms := sortedKeys(s.Drivers)
+	dsyms := slices.Sorted(maps.Keys(s.Drivers))
 	drv := make([]int, len(dsyms))
 	move := map[int]float64{}
 	isDriver := map[int]bool{}
@@ -644,7 +646,7 @@ func (s *Propagate) apply(v *view, key string) error {
 		move[i] = s.Drivers[sym]
 		isDriver[i] = true
 	}
-	from := t0 - int64(lookback)*dayNS
+	from := t0 - int64(lookback)*data.NanosPerDay
 	for _, i := range idx {
 		if isDriver[i] {
 			continue
