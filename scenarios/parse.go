@@ -3,7 +3,6 @@ package scenarios
 import (
 	"bytes"
 	"fmt"
-	"maps"
 	"math"
 	"os"
 	"slices"
@@ -90,26 +89,20 @@ const (
 	KindPropagate
 )
 
-// kindNames are the TOML spellings, indexed by ShockKind.
-var kindNames = [...]string{"", "jump", "volatility", "correlation", "liquidity", "funding", "borrow", "recall", "wick", "transplant", "propagate"}
+// kindSpellings are the TOML spellings, in the order of the constants.
+func kindSpellings() []string {
+	return []string{"jump", "volatility", "correlation", "liquidity", "funding", "borrow", "recall", "wick", "transplant", "propagate"}
+}
 
 // sortedKindNames lists the spellings sorted, for error messages.
 func sortedKindNames() string {
-	return strings.Join(slices.Sorted(maps.Keys(kindSet())), ", ")
-}
-
-func kindSet() map[string]ShockKind {
-	m := make(map[string]ShockKind, len(kindNames)-1)
-	for k, n := range kindNames[1:] {
-		m[n] = ShockKind(k + 1)
-	}
-	return m
+	return strings.Join(slices.Sorted(slices.Values(kindSpellings())), ", ")
 }
 
 // String is the TOML spelling ("jump", ...).
 func (k ShockKind) String() string {
-	if int(k) < len(kindNames) {
-		return kindNames[k]
+	if s := kindSpellings(); k >= 1 && int(k) <= len(s) {
+		return s[k-1]
 	}
 	return fmt.Sprintf("ShockKind(%d)", uint8(k))
 }
@@ -119,11 +112,11 @@ func (k ShockKind) MarshalText() ([]byte, error) { return []byte(k.String()), ni
 
 // UnmarshalText reads a TOML spelling.
 func (k *ShockKind) UnmarshalText(b []byte) error {
-	v, ok := kindSet()[string(b)]
-	if !ok {
+	i := slices.Index(kindSpellings(), string(b))
+	if i < 0 {
 		return fmt.Errorf("unknown shock type (want one of %s)", sortedKindNames())
 	}
-	*k = v
+	*k = ShockKind(i + 1)
 	return nil
 }
 

@@ -236,11 +236,7 @@ func (s *Volatility) validate() error {
 // of the instrument's log returns in the window; the bar's open, high and
 // low keep their log distance to the close scaled by K.
 func (s *Volatility) apply(v *view, key string) error {
-	idx, err := v.resolve(s.Target, key)
-	if err != nil {
-		return err
-	}
-	from, to, err := v.window(s.When, s.Window, key)
+	idx, from, to, err := v.regime(s.Target, s.When, s.Window, key)
 	if err != nil {
 		return err
 	}
@@ -289,11 +285,7 @@ func (s *Correlation) validate() error {
 // apply: f_t = mean of the group's log returns at t (over the members with
 // a bar at t); r'_it = (1−ρ)·r_it + ρ·f_t.
 func (s *Correlation) apply(v *view, key string) error {
-	idx, err := v.resolve(s.Target, key)
-	if err != nil {
-		return err
-	}
-	from, to, err := v.window(s.When, s.Window, key)
+	idx, from, to, err := v.regime(s.Target, s.When, s.Window, key)
 	if err != nil {
 		return err
 	}
@@ -356,11 +348,7 @@ func (s *Liquidity) validate() error {
 }
 
 func (s *Liquidity) apply(v *view, key string) error {
-	idx, err := v.resolve(s.Target, key)
-	if err != nil {
-		return err
-	}
-	from, to, err := v.window(s.When, s.Window, key)
+	idx, from, to, err := v.regime(s.Target, s.When, s.Window, key)
 	if err != nil {
 		return err
 	}
@@ -423,11 +411,7 @@ func (s *Borrow) apply(v *view, key string) error {
 }
 
 func (v *view) rateShock(t Target, w When, win Window, key string, op envOp) error {
-	idx, err := v.resolve(t, key)
-	if err != nil {
-		return err
-	}
-	from, to, err := v.window(w, win, key)
+	idx, from, to, err := v.regime(t, w, win, key)
 	if err != nil {
 		return err
 	}

@@ -193,6 +193,17 @@ func (v *view) when(w When, span int64, key string) (int64, error) {
 	}
 }
 
+// regime resolves a regime shock's targets and its window [from, to).
+func (v *view) regime(t Target, w When, win Window, key string) (idx []int, from, to int64, err error) {
+	if idx, err = v.resolve(t, key); err != nil {
+		return nil, 0, 0, err
+	}
+	if from, to, err = v.window(w, win, key); err != nil {
+		return nil, 0, 0, err
+	}
+	return idx, from, to, nil
+}
+
 // window resolves a regime's [from, to).
 func (v *view) window(w When, win Window, key string) (from, to int64, err error) {
 	span := int64(win.Days) * data.NanosPerDay

@@ -430,12 +430,7 @@ func (s *PairHedge) seed(ctx *engine.Context) {
 				sh += r
 			}
 		}
-		s.rl[s.head] = l / float64(nl)
-		s.rs[s.head] = sh / float64(len(s.short))
-		s.head = (s.head + 1) % len(s.rl)
-		if s.nret < len(s.rl) {
-			s.nret++
-		}
+		s.push(l, sh)
 	}
 	for j := range s.idx {
 		s.prev[j] = closes[j][len(common)-1]
@@ -462,17 +457,23 @@ func (s *PairHedge) record(ctx *engine.Context) {
 				sh += r
 			}
 		}
-		s.rl[s.head] = l / float64(nl)
-		s.rs[s.head] = sh / float64(len(s.short))
-		s.head = (s.head + 1) % len(s.rl)
-		if s.nret < len(s.rl) {
-			s.nret++
-		}
+		s.push(l, sh)
 	}
 	for j, i := range s.idx {
 		s.prev[j] = ctx.Price(i)
 	}
 	s.synced = true
+}
+
+// push appends one sync-point return of each leg to the ring buffers,
+// from the sums l and sh of its instruments' returns (equal weights).
+func (s *PairHedge) push(l, sh float64) {
+	s.rl[s.head] = l / float64(len(s.long))
+	s.rs[s.head] = sh / float64(len(s.short))
+	s.head = (s.head + 1) % len(s.rl)
+	if s.nret < len(s.rl) {
+		s.nret++
+	}
 }
 
 // ratio is the hedge ratio h = wS / wL of the mode, from the full window;

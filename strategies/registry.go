@@ -136,6 +136,22 @@ type Universe interface {
 	Symbols() []string
 }
 
+// checkSymbols checks a basket given under the key symbols: no empty
+// symbol, none twice.
+func checkSymbols(symbols []string) error {
+	seen := make(map[string]bool, len(symbols))
+	for j, s := range symbols {
+		if s == "" {
+			return fmt.Errorf("symbols[%d]: empty symbol", j)
+		}
+		if seen[s] {
+			return fmt.Errorf("symbols: %q appears twice", s)
+		}
+		seen[s] = true
+	}
+	return nil
+}
+
 // checkFraction checks that v lies in [lo, hi] (both finite), naming key.
 func checkFraction(key string, v, lo, hi float64) error {
 	if math.IsNaN(v) || v < lo || v > hi {

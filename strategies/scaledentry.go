@@ -100,15 +100,8 @@ func (p *ScaledEntryParams) Validate() error {
 	case p.Symbol != "":
 		p.Symbols = []string{p.Symbol}
 	}
-	seen := map[string]bool{}
-	for j, s := range p.Symbols {
-		if s == "" {
-			return fmt.Errorf("symbols[%d]: empty symbol", j)
-		}
-		if seen[s] {
-			return fmt.Errorf("symbols: %q appears twice", s)
-		}
-		seen[s] = true
+	if err := checkSymbols(p.Symbols); err != nil {
+		return err
 	}
 	n := 0
 	switch p.Mode {

@@ -81,21 +81,15 @@ func (p *WeightsParams) Validate() error {
 	default:
 		return fmt.Errorf("weights: want a table { SYM = weight } or an array, got %v", p.Weights.raw)
 	}
-	seen := map[string]bool{}
-	for j, s := range p.Symbols {
-		if s == "" {
-			return fmt.Errorf("symbols[%d]: empty symbol", j)
-		}
-		if seen[s] {
-			return fmt.Errorf("symbols: %q appears twice", s)
-		}
-		seen[s] = true
+	if err := checkSymbols(p.Symbols); err != nil {
+		return err
 	}
 	if _, ok := p.Weights.raw.([]any); ok && len(p.Symbols) == 0 {
 		return fmt.Errorf("symbols: required with an array of weights (or write weights as a table)")
 	}
 	if len(p.Symbols) == 0 {
 		// The basket is every symbol named, sorted.
+		seen := map[string]bool{}
 		if m, ok := p.Weights.raw.(map[string]any); ok {
 			for s := range m {
 				seen[s] = true
