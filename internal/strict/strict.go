@@ -119,11 +119,10 @@ func Decode(md *toml.MetaData, p toml.Primitive, dst any, path string) error {
 		return err
 	}
 	if err := md.PrimitiveDecode(p, dst); err != nil {
-		// The schema check passed: what is left is a number the toml
-		// package refuses (a float64 out of an int's range and the like).
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return &KeyError{Path: join(path, pe.LastKey), Msg: pe.Message}
+		// The schema check passed, so this is not expected; the toml
+		// package's error names the key from the document's root.
+		if path == "" {
+			return err
 		}
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -287,6 +286,9 @@ func (c *checker) value(v any, t reflect.Type, path string) error {
 				return &KeyError{Path: path, Value: v, Msg: "out of range for float32"}
 			}
 		case int64:
+			if x > 1<<53 || x < -(1<<53) {
+				return &KeyError{Path: path, Value: v, Msg: "an integer too large to be a float exactly (write it as a float)"}
+			}
 		default:
 			return &KeyError{Path: path, Value: v, Msg: "want a number"}
 		}

@@ -72,6 +72,7 @@ func TestDecodeErrorsNameTheKey(t *testing.T) {
 		{"schedule = 3", "schedule = 3: want a list of tables"},
 		{"[[schedule]]\nweights = { A = \"x\" }", `schedule[0].weights.A = "x": want a number`},
 		{"days = 9999999999999999999", "toml:"}, // the toml parser's own range error
+		{"gross = 9007199254740993", "gross = 9007199254740993: an integer too large to be a float exactly"},
 	} {
 		_, err := decode(t, tc.text)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
