@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/divergence-research/divergence/data"
@@ -70,33 +71,27 @@ func (e *Env) At(i int, t int64) Factors {
 		return Neutral()
 	}
 	s := &e.inst[i]
-	var f Factors
-	// last segment start <= t
-	lo, hi := 0, len(s.starts)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if s.starts[m] <= t {
-			lo = m + 1
-		} else {
-			hi = m
-		}
+	f := Neutral()
+	if n := segment(s.starts, t); n > 0 {
+		f = s.factors[n-1]
 	}
-	if lo == 0 {
-		f = Neutral()
-	} else {
-		f = s.factors[lo-1]
-	}
-	lo, hi = 0, len(s.recalls)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if s.recalls[m] < t {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	f.Recall = lo < len(s.recalls) && s.recalls[lo] == t
+	_, f.Recall = slices.BinarySearch(s.recalls, t)
 	return f
+}
+
+// segment returns how many of the ascending starts are at or before t:
+// the factors at t are those of segment n-1 (neutral when n is 0).
+func segment(starts []int64, t int64) int {
+	lo, hi := 0, len(starts)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if starts[m] <= t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // AtUntil returns the factors of At(i, t) without the recall flag, and the
@@ -107,23 +102,15 @@ func (e *Env) AtUntil(i int, t int64) (Factors, int64) {
 		return Neutral(), math.MaxInt64
 	}
 	s := &e.inst[i]
-	lo, hi := 0, len(s.starts)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if s.starts[m] <= t {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
+	n := segment(s.starts, t)
 	f := Neutral()
-	if lo > 0 {
-		f = s.factors[lo-1]
+	if n > 0 {
+		f = s.factors[n-1]
 		f.Recall = false
 	}
 	until := int64(math.MaxInt64)
-	if lo < len(s.starts) {
-		until = s.starts[lo]
+	if n < len(s.starts) {
+		until = s.starts[n]
 	}
 	return f, until
 }

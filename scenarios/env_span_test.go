@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/synth"
 )
 
@@ -34,7 +35,7 @@ func TestAtUntilMatchesAt(t *testing.T) {
 	changes := 0
 	for i := range p.Series {
 		for k := 0; k < 400; k++ {
-			ts := p.Series[0].Time[0] + int64(k)*dayNS
+			ts := p.Series[0].Time[0] + int64(k)*data.NanosPerDay
 			f, until := env.AtUntil(i, ts)
 			if !same(f, env.At(i, ts)) {
 				t.Fatalf("instrument %d day %d: AtUntil and At differ", i, k)
@@ -42,7 +43,7 @@ func TestAtUntilMatchesAt(t *testing.T) {
 			if until <= ts {
 				t.Fatalf("until %d not after t %d", until, ts)
 			}
-			for u := ts + dayNS; u < until && u < ts+400*dayNS; u += dayNS {
+			for u := ts + data.NanosPerDay; u < until && u < ts+400*data.NanosPerDay; u += data.NanosPerDay {
 				if !same(env.At(i, u), f) {
 					t.Fatalf("instrument %d: factors change at %d, before until %d", i, u, until)
 				}

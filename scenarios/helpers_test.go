@@ -13,7 +13,7 @@ import (
 // d0 is a Monday.
 var d0 = data.Day(2025, time.January, 6)
 
-func day(k int) int64 { return d0 + int64(k)*dayNS }
+func day(k int) int64 { return d0 + int64(k)*data.NanosPerDay }
 
 // series builds an instrument with bars on the given calendar-day offsets
 // from d0; each bar is (open, high, low, close) = (c, c·1.01, c·0.99, c)

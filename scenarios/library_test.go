@@ -86,7 +86,7 @@ func checkMoves(t *testing.T, name string, orig, out *data.Panel, start int64, m
 	for _, m := range moves {
 		i := orig.Index(m.sym)
 		s, o := out.Series[i], orig.Series[i]
-		k0 := sort.Search(len(s.Time), func(k int) bool { return s.Time[k] >= start+int64(m.day)*dayNS })
+		k0 := sort.Search(len(s.Time), func(k int) bool { return s.Time[k] >= start+int64(m.day)*data.NanosPerDay })
 		k1 := k0 + m.bars - 1
 		got := (s.Close[k1] / s.Close[k0-1]) / (o.Close[k1] / o.Close[k0-1])
 		near(t, name+" "+m.sym, got-1, m.x, 1e-9)
@@ -96,7 +96,7 @@ func checkMoves(t *testing.T, name string, orig, out *data.Panel, start int64, m
 func TestLibrarySeedMoves(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	p := randomPanel(r, universe(), 200)
-	start := d0 + 14*dayNS // a Monday
+	start := d0 + 14*data.NanosPerDay // a Monday
 	apply := func(name string, p *data.Panel) (*data.Panel, *Env) {
 		s, err := Lookup(name)
 		if err != nil {
@@ -126,7 +126,7 @@ func TestLibrarySeedMoves(t *testing.T) {
 	})
 	// the crash wicks: BTC's low on its crash day is 0.82 · 0.95 of the old low.
 	bi := p.Index("BTC")
-	kb := sort.Search(len(p.Series[bi].Time), func(k int) bool { return p.Series[bi].Time[k] >= start+3*dayNS })
+	kb := sort.Search(len(p.Series[bi].Time), func(k int) bool { return p.Series[bi].Time[k] >= start+3*data.NanosPerDay })
 	near(t, "BTC wick", out.Series[bi].Low[kb]/p.Series[bi].Low[kb], 0.82*0.95, 1e-12)
 
 	// seeds/000
@@ -155,11 +155,11 @@ func TestLibrarySeedMoves(t *testing.T) {
 		{"^NDX", 0, 63, -0.30}, {"MSFT", 0, 63, -0.30}, {"NVDA", 0, 63, -0.45}, {"SMH", 0, 63, -0.45}, {"SPY", 0, 63, -0.20},
 		{"BTC", 0, 91, -0.40}, {"ETH", 0, 91, -0.50}, {"TAO", 0, 91, -0.65}, {"MARA", 0, 63, -0.55},
 	})
-	f := env.At(bi, start+10*dayNS)
+	f := env.At(bi, start+10*data.NanosPerDay)
 	near(t, "spread", f.SpreadMult, 3, 0)
 	near(t, "funding", f.Funding(0.0001), -0.001, 0)
-	near(t, "borrow", env.At(p.Index("NVDA"), start+10*dayNS).Borrow(0.01), 0.03, 1e-15)
-	near(t, "after", env.At(bi, start+91*dayNS).SpreadMult, 1, 0)
+	near(t, "borrow", env.At(p.Index("NVDA"), start+10*data.NanosPerDay).Borrow(0.01), 0.03, 1e-15)
+	near(t, "after", env.At(bi, start+91*data.NanosPerDay).SpreadMult, 1, 0)
 }
 
 func TestLibraryReplays(t *testing.T) {
@@ -168,7 +168,7 @@ func TestLibraryReplays(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
 	syms := append(universe(), "RNDR")
 	src := randomPanel(r, syms, 2000)
-	shift := -int64(1890) * dayNS
+	shift := -int64(1890) * data.NanosPerDay
 	for i := range src.Series {
 		for k := range src.Series[i].Time {
 			src.Series[i].Time[k] += shift
@@ -183,7 +183,7 @@ func TestLibraryReplays(t *testing.T) {
 	nv.Close[deepseek] *= f
 
 	dst := randomPanel(rand.New(rand.NewPCG(15, 16)), universe(), 200)
-	start := d0 + 14*dayNS
+	start := d0 + 14*data.NanosPerDay
 	lib, _ := Library()
 	for _, s := range lib {
 		if !strings.HasPrefix(s.Name, "replay-") {
@@ -199,7 +199,7 @@ func TestLibraryReplays(t *testing.T) {
 			ss := &src.Series[src.Index(sym)]
 			q := sort.Search(len(ss.Time), func(k int) bool { return ss.Time[k] >= tr.From })
 			i := dst.Index(sym)
-			k := sort.Search(len(dst.Series[i].Time), func(k int) bool { return dst.Series[i].Time[k] >= start+7*dayNS })
+			k := sort.Search(len(dst.Series[i].Time), func(k int) bool { return dst.Series[i].Time[k] >= start+7*data.NanosPerDay })
 			got := out.Series[i].Close[k] / out.Series[i].Close[k-1]
 			near(t, s.Name+" "+sym, got, ss.Close[q]/ss.Close[q-1], 1e-12)
 			if s.Name == "replay-deepseek-2025-01-27" && sym == "NVDA" {

@@ -165,7 +165,7 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	}
 	mc.start = cfg.Start
 	if mc.start == 0 {
-		mc.start = times[len(times)-1] + dayNS
+		mc.start = times[len(times)-1] + data.NanosPerDay
 	}
 	return mc, nil
 }
@@ -233,7 +233,7 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 				continue
 			}
 			c *= sb.g
-			s.Time[b] = mc.start + int64(j)*dayNS
+			s.Time[b] = mc.start + int64(j)*data.NanosPerDay
 			s.Open[b], s.High[b], s.Low[b], s.Close[b], s.Volume[b] = c*sb.o, c*sb.h, c*sb.l, c, sb.v
 			b++
 		}

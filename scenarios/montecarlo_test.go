@@ -87,7 +87,7 @@ func TestBootstrapDrawsWholeDates(t *testing.T) {
 		for j := 0; j < 120; j++ {
 			t0 := path.Panel.Series[0].Time
 			_ = t0
-			tj := mc.start + int64(j)*dayNS
+			tj := mc.start + int64(j)*data.NanosPerDay
 			has := make([]bool, n)
 			ret := make([]float64, n)
 			for i := range src.Series {

@@ -1,33 +1,48 @@
 package scenarios
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
-	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/internal/strict"
 )
+
+// Decoding. A scenario file is decoded in two steps with the toml
+// package's metadata: the scenario's own keys into scenarioFile (its
+// shocks kept as toml.Primitive values), then each shock, once its type
+// is read, into that type's file struct (jumpFile, volatilityFile, ...).
+// Both steps go through strict.Decode: a key the struct has no field for
+// is an error naming its full path (`shock[2].strength`) and the keys the
+// table takes; a value of the wrong type names its key. Each file struct
+// gets its defaults in one place, ShockKind.file; its check method names
+// a missing or contradictory key; the shock it builds is then validated
+// by the shock's own validate (ranges, dates).
 
 // Parse reads a scenario from TOML text. name labels errors (a file name
 // or "experiment.toml: scenario[1]"); errors name the key:
 // `openai.toml: shock[2].move = -1.2: a move below -100%`.
 func Parse(name, text string) (*Scenario, error) {
-	var m map[string]any
-	if _, err := toml.Decode(text, &m); err != nil {
+	var p toml.Primitive
+	md, err := toml.Decode(text, &p)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return FromMap(name, m)
+	return FromPrimitive(name, md, p)
 }
 
-// FromMap builds a scenario from an already-decoded TOML table (a
-// scenario inlined in an experiment file, decoded as map[string]any).
-// Unknown keys are errors.
-func FromMap(name string, m map[string]any) (*Scenario, error) {
-	s, err := decodeScenario(m)
+// FromPrimitive builds a scenario from a TOML table of a document already
+// decoded with md: the scenario file's top level, or a [[scenario]] table
+// inlined in an experiment file (held as a toml.Primitive). Unknown keys
+// are errors; the table's keys are marked decoded in md.
+func FromPrimitive(name string, md toml.MetaData, p toml.Primitive) (*Scenario, error) {
+	s, err := decodeScenario(&md, p)
 	if err == nil {
 		err = s.Validate()
 	}
@@ -37,383 +52,15 @@ func FromMap(name string, m map[string]any) (*Scenario, error) {
 	return s, nil
 }
 
-// table reads typed values from a decoded TOML table and remembers which
-// keys were read, so that the rest can be reported as unknown.
-type table struct {
-	path string // "" at the top, "shock[2]" below
-	m    map[string]any
-	used map[string]bool
-	err  error
-}
-
-func newTable(path string, m map[string]any) *table {
-	return &table{path: path, m: m, used: map[string]bool{}}
-}
-
-func (t *table) key(k string) string {
-	if t.path == "" {
-		return k
+// FromMap builds a scenario from a TOML table already decoded as
+// map[string]any. The map is written back as TOML and read by Parse, so
+// that there is one decoding path. Unknown keys are errors.
+func FromMap(name string, m map[string]any) (*Scenario, error) {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(m); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return t.path + "." + k
-}
-
-func (t *table) fail(k string, v any, format string, args ...any) {
-	if t.err == nil {
-		if s, ok := v.(string); ok {
-			v = fmt.Sprintf("%q", s)
-		}
-		t.err = fmt.Errorf("%s = %v: %s", t.key(k), v, fmt.Sprintf(format, args...))
-	}
-}
-
-func (t *table) missing(k, msg string) {
-	if t.err == nil {
-		t.err = fmt.Errorf("%s: %s", t.key(k), msg)
-	}
-}
-
-func (t *table) get(k string) (any, bool) {
-	v, ok := t.m[k]
-	if ok {
-		t.used[k] = true
-	}
-	return v, ok
-}
-
-func (t *table) has(k string) bool { _, ok := t.m[k]; return ok }
-
-func (t *table) str(k string) string {
-	v, ok := t.get(k)
-	if !ok {
-		return ""
-	}
-	s, ok := v.(string)
-	if !ok {
-		t.fail(k, v, "want a string")
-	}
-	return s
-}
-
-func (t *table) float(k string, def float64) float64 {
-	v, ok := t.get(k)
-	if !ok {
-		return def
-	}
-	return t.toFloat(k, v)
-}
-
-func (t *table) toFloat(k string, v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		return x
-	case int64:
-		return float64(x)
-	case int:
-		return float64(x)
-	}
-	t.fail(k, v, "want a number")
-	return math.NaN()
-}
-
-func (t *table) int(k string, def int) int {
-	v, ok := t.get(k)
-	if !ok {
-		return def
-	}
-	switch x := v.(type) {
-	case int64:
-		return int(x)
-	case int:
-		return x
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1e9 {
-			return int(x)
-		}
-	}
-	t.fail(k, v, "want a whole number")
-	return 0
-}
-
-func (t *table) bool(k string, def bool) bool {
-	v, ok := t.get(k)
-	if !ok {
-		return def
-	}
-	b, ok := v.(bool)
-	if !ok {
-		t.fail(k, v, "want true or false")
-	}
-	return b
-}
-
-// date accepts a TOML date (2025-01-27) or a string "2025-01-27".
-func (t *table) date(k string) int64 {
-	v, ok := t.get(k)
-	if !ok {
-		return 0
-	}
-	switch x := v.(type) {
-	case time.Time:
-		return data.Day(x.Year(), x.Month(), x.Day())
-	case string:
-		d, err := data.ParseDay(x)
-		if err != nil {
-			t.fail(k, x, "want a date YYYY-MM-DD")
-		}
-		return d
-	}
-	t.fail(k, v, "want a date YYYY-MM-DD")
-	return 0
-}
-
-func (t *table) strings(k string) []string {
-	v, ok := t.get(k)
-	if !ok {
-		return nil
-	}
-	var out []string
-	switch x := v.(type) {
-	case []any:
-		for j, e := range x {
-			s, ok := e.(string)
-			if !ok {
-				t.fail(fmt.Sprintf("%s[%d]", k, j), e, "want a string")
-				return nil
-			}
-			out = append(out, s)
-		}
-	case []string:
-		out = append(out, x...)
-	default:
-		t.fail(k, v, "want a list of strings")
-	}
-	return out
-}
-
-func (t *table) sub(k string) map[string]any {
-	v, ok := t.get(k)
-	if !ok {
-		return nil
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		t.fail(k, v, "want a table")
-	}
-	return m
-}
-
-func (t *table) floatMap(k string) map[string]float64 {
-	m := t.sub(k)
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]float64, len(m))
-	for _, sym := range sortedKeys(m) {
-		out[sym] = t.toFloat(k+"."+sym, m[sym])
-	}
-	return out
-}
-
-func (t *table) stringMap(k string) map[string]string {
-	m := t.sub(k)
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for _, sym := range sortedKeys(m) {
-		s, ok := m[sym].(string)
-		if !ok {
-			t.fail(k+"."+sym, m[sym], "want a string")
-		}
-		out[sym] = s
-	}
-	return out
-}
-
-// done reports the first decoding error, else the first unknown key.
-func (t *table) done(known []string) error {
-	if t.err != nil {
-		return t.err
-	}
-	for _, k := range sortedKeys(t.m) {
-		if !t.used[k] {
-			return fmt.Errorf("%s: unknown key (known: %s)", t.key(k), strings.Join(known, ", "))
-		}
-	}
-	return nil
-}
-
-var scenarioKeys = []string{"description", "groups", "metadata", "name", "probability", "shock", "source"}
-
-func decodeScenario(m map[string]any) (*Scenario, error) {
-	t := newTable("", m)
-	s := &Scenario{
-		Name:        t.str("name"),
-		Description: t.str("description"),
-		Source:      t.str("source"),
-		Probability: t.float("probability", 0),
-		Metadata:    t.sub("metadata"),
-	}
-	if g := t.sub("groups"); g != nil {
-		s.Groups = map[string][]string{}
-		gt := newTable("groups", g)
-		for _, name := range sortedKeys(g) {
-			s.Groups[name] = gt.strings(name)
-		}
-		if gt.err != nil && t.err == nil {
-			t.err = gt.err
-		}
-	}
-	if t.has("probability") && t.err == nil && !(s.Probability > 0 && s.Probability <= 1) {
-		t.fail("probability", s.Probability, "want a fraction in (0, 1]")
-	}
-	var shocks []map[string]any
-	if v, ok := t.get("shock"); ok {
-		switch x := v.(type) {
-		case []map[string]any:
-			shocks = x
-		case []any:
-			for j, e := range x {
-				mm, ok := e.(map[string]any)
-				if !ok {
-					t.fail(fmt.Sprintf("shock[%d]", j), e, "want a table ([[shock]])")
-					break
-				}
-				shocks = append(shocks, mm)
-			}
-		default:
-			t.fail("shock", v, "want an array of tables ([[shock]])")
-		}
-	}
-	if err := t.done(scenarioKeys); err != nil {
-		return nil, err
-	}
-	for j, sm := range shocks {
-		sh, err := decodeShock(fmt.Sprintf("shock[%d]", j), sm)
-		if err != nil {
-			return nil, err
-		}
-		s.Shocks = append(s.Shocks, sh)
-	}
-	return s, nil
-}
-
-// kinds lists each shock type's own keys (beyond type, note, groups,
-// symbols and the timing keys date, day, random).
-var kinds = map[string][]string{
-	"jump":        {"move", "overrides", "gap", "spread_days", "recover", "recover_days"},
-	"volatility":  {"k", "days", "until"},
-	"correlation": {"rho", "days", "until"},
-	"liquidity":   {"slippage_mult", "spread_mult", "volume_mult", "days", "until"},
-	"funding":     {"rate", "mult", "days", "until"},
-	"borrow":      {"rate", "mult", "days", "until"},
-	"recall":      {},
-	"wick":        {"move", "close"},
-	"transplant":  {"from", "to", "self", "source_symbols"},
-	"propagate":   {"drivers", "lookback_days", "min_obs", "gap", "spread_days", "recover", "recover_days"},
-}
-
-func kindNames() []string { return sortedKeys(kinds) }
-
-func decodeShock(path string, m map[string]any) (Shock, error) {
-	t := newTable(path, m)
-	kind := t.str("type")
-	if t.err != nil {
-		return nil, t.err
-	}
-	own, ok := kinds[kind]
-	if !ok {
-		if kind == "" {
-			return nil, fmt.Errorf("%s.type: required (one of %s)", path, strings.Join(kindNames(), ", "))
-		}
-		return nil, fmt.Errorf("%s.type = %q: unknown shock type (want one of %s)", path, kind, strings.Join(kindNames(), ", "))
-	}
-	_ = t.str("note")
-	tg := Target{Groups: t.strings("groups"), Symbols: t.strings("symbols")}
-	w := When{Date: t.date("date"), Day: t.int("day", 0), Random: t.bool("random", false)}
-	nt := 0
-	for _, k := range []string{"date", "day", "random"} {
-		if t.has(k) {
-			nt++
-		}
-	}
-	if nt != 1 && t.err == nil {
-		return nil, fmt.Errorf("%s: give exactly one of date, day or random (when the shock happens)", path)
-	}
-	win := Window{Days: t.int("days", 0), Until: t.date("until")}
-	jp := JumpPath{Gap: t.bool("gap", true), SpreadDays: t.int("spread_days", 1), Recover: t.float("recover", 0), RecoverDays: t.int("recover_days", 0)}
-	var sh Shock
-	switch kind {
-	case "jump":
-		if !t.has("move") {
-			t.missing("move", "required (a fraction: -0.04 is -4%)")
-		}
-		sh = &Jump{Target: tg, When: w, JumpPath: jp, Move: t.float("move", 0), Overrides: t.floatMap("overrides")}
-	case "volatility":
-		if !t.has("k") {
-			t.missing("k", "required (the volatility scale)")
-		}
-		sh = &Volatility{Target: tg, When: w, Window: win, K: t.float("k", 1)}
-	case "correlation":
-		if !t.has("rho") {
-			t.missing("rho", "required (the weight of the common factor)")
-		}
-		sh = &Correlation{Target: tg, When: w, Window: win, Rho: t.float("rho", 0)}
-	case "liquidity":
-		sh = &Liquidity{Target: tg, When: w, Window: win, SlippageMult: t.float("slippage_mult", 0),
-			SpreadMult: t.float("spread_mult", 0), VolumeMult: t.float("volume_mult", math.NaN())}
-		if t.has("slippage_mult") && sh.(*Liquidity).SlippageMult == 0 {
-			t.fail("slippage_mult", 0, "want a multiplier > 0")
-		}
-		if t.has("spread_mult") && sh.(*Liquidity).SpreadMult == 0 {
-			t.fail("spread_mult", 0, "want a multiplier > 0")
-		}
-	case "funding":
-		f := &Funding{Target: tg, When: w, Window: win, SetRate: t.has("rate"), Rate: t.float("rate", 0), Mult: t.float("mult", 0)}
-		if t.has("mult") && f.Mult == 0 {
-			t.fail("mult", 0, "want a multiplier > 0 (use rate = 0 to switch funding off)")
-		}
-		sh = f
-	case "borrow":
-		b := &Borrow{Target: tg, When: w, Window: win, SetRate: t.has("rate"), Rate: t.float("rate", 0), Mult: t.float("mult", 0)}
-		if t.has("mult") && b.Mult == 0 {
-			t.fail("mult", 0, "want a multiplier > 0 (use rate = 0 for free borrow)")
-		}
-		sh = b
-	case "recall":
-		sh = &Recall{Target: tg, When: w}
-	case "wick":
-		sh = &Wick{Target: tg, When: w, Move: t.float("move", 0), Close: t.float("close", 0)}
-	case "transplant":
-		sh = &Transplant{Target: tg, When: w, From: t.date("from"), To: t.date("to"), Self: t.bool("self", false), SourceSymbols: t.stringMap("source_symbols")}
-	case "propagate":
-		sh = &Propagate{Target: tg, When: w, JumpPath: jp, Drivers: t.floatMap("drivers"),
-			LookbackDays: t.int("lookback_days", 365), MinObs: t.int("min_obs", 30)}
-	}
-	known := append([]string{"type", "note", "groups", "symbols", "date", "day", "random"}, own...)
-	if err := t.done(known); err != nil {
-		return nil, err
-	}
-	// The window and jump-path keys were read for every kind: reject them
-	// where the kind has no use for them.
-	for _, k := range []string{"days", "until", "gap", "spread_days", "recover", "recover_days"} {
-		if t.has(k) && !contains(own, k) {
-			return nil, fmt.Errorf("%s: unknown key (known for type %q: %s)", t.key(k), kind, strings.Join(known, ", "))
-		}
-	}
-	if err := sh.validate(); err != nil {
-		return nil, fmt.Errorf("%s%s", path, err.Error())
-	}
-	return sh, nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, e := range xs {
-		if e == x {
-			return true
-		}
-	}
-	return false
+	return Parse(name, buf.String())
 }
 
 // Load reads a scenario file (TOML).
@@ -423,4 +70,401 @@ func Load(path string) (*Scenario, error) {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
 	return Parse(path, string(b))
+}
+
+// ShockKind is a shock's type, the `type` key of a [[shock]] table.
+type ShockKind uint8
+
+// The shock types. The zero value is no type (the key is required).
+const (
+	KindJump ShockKind = iota + 1
+	KindVolatility
+	KindCorrelation
+	KindLiquidity
+	KindFunding
+	KindBorrow
+	KindRecall
+	KindWick
+	KindTransplant
+	KindPropagate
+)
+
+// kindSpellings are the TOML spellings, in the order of the constants.
+func kindSpellings() []string {
+	return []string{"jump", "volatility", "correlation", "liquidity", "funding", "borrow", "recall", "wick", "transplant", "propagate"}
+}
+
+// sortedKindNames lists the spellings sorted, for error messages.
+func sortedKindNames() string {
+	return strings.Join(slices.Sorted(slices.Values(kindSpellings())), ", ")
+}
+
+// String is the TOML spelling ("jump", ...).
+func (k ShockKind) String() string {
+	if s := kindSpellings(); k >= 1 && int(k) <= len(s) {
+		return s[k-1]
+	}
+	return fmt.Sprintf("ShockKind(%d)", uint8(k))
+}
+
+// MarshalText writes the TOML spelling.
+func (k ShockKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads a TOML spelling.
+func (k *ShockKind) UnmarshalText(b []byte) error {
+	i := slices.Index(kindSpellings(), string(b))
+	if i < 0 {
+		return fmt.Errorf("unknown shock type (want one of %s)", sortedKindNames())
+	}
+	*k = ShockKind(i + 1)
+	return nil
+}
+
+// scenarioFile is a scenario's own keys.
+type scenarioFile struct {
+	Name        string              `toml:"name"`
+	Description string              `toml:"description"`
+	Source      string              `toml:"source"`
+	Probability *float64            `toml:"probability"` // nil: none given
+	Groups      map[string][]string `toml:"groups"`
+	Metadata    map[string]any      `toml:"metadata"`
+	Shock       []toml.Primitive    `toml:"shock"`
+}
+
+func decodeScenario(md *toml.MetaData, p toml.Primitive) (*Scenario, error) {
+	var f scenarioFile
+	if err := strict.Decode(md, p, &f, ""); err != nil {
+		return nil, err
+	}
+	if f.Probability != nil && !(*f.Probability > 0 && *f.Probability <= 1) {
+		return nil, &strict.KeyError{Path: "probability", Value: *f.Probability, Msg: "want a fraction in (0, 1]"}
+	}
+	s := &Scenario{Name: f.Name, Description: f.Description, Source: f.Source, Groups: f.Groups, Metadata: f.Metadata}
+	if f.Probability != nil {
+		s.Probability = *f.Probability
+	}
+	for j, sp := range f.Shock {
+		sh, err := decodeShock(md, sp, fmt.Sprintf("shock[%d]", j))
+		if err != nil {
+			return nil, err
+		}
+		s.Shocks = append(s.Shocks, sh)
+	}
+	return s, nil
+}
+
+func decodeShock(md *toml.MetaData, p toml.Primitive, path string) (Shock, error) {
+	var raw any
+	if err := md.PrimitiveDecode(p, &raw); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return nil, &strict.KeyError{Path: path, Value: raw, Msg: "want a table ([[shock]])"}
+	}
+	t, ok := m["type"]
+	if !ok {
+		return nil, fmt.Errorf("%s.type: required (one of %s)", path, sortedKindNames())
+	}
+	ts, ok := t.(string)
+	if !ok {
+		return nil, &strict.KeyError{Path: path + ".type", Value: t, Msg: "want a string"}
+	}
+	var kind ShockKind
+	if err := kind.UnmarshalText([]byte(ts)); err != nil {
+		return nil, &strict.KeyError{Path: path + ".type", Value: ts, Msg: err.Error()}
+	}
+	f := kind.file()
+	if err := strict.Decode(md, p, f, path); err != nil {
+		if u, ok := err.(*strict.UnknownKeysError); ok {
+			u.For = fmt.Sprintf("type %q", kind)
+		}
+		return nil, err
+	}
+	k := f.keys()
+	if n := btoi(k.Date != nil) + btoi(k.Day != nil) + btoi(k.Random != nil); n != 1 {
+		return nil, fmt.Errorf("%s: give exactly one of date, day or random (when the shock happens)", path)
+	}
+	if err := f.check(); err != nil {
+		return nil, prefix(path, err)
+	}
+	sh := f.shock(k.target(), k.when())
+	if err := sh.validate(); err != nil {
+		return nil, fmt.Errorf("%s%s", path, err.Error())
+	}
+	return sh, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// prefix puts a shock's path before a key error of its check.
+func prefix(path string, err error) error {
+	if ke, ok := err.(*strict.KeyError); ok {
+		ke.Path = path + "." + ke.Path
+		return ke
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// shockFile is the file struct of one shock type.
+type shockFile interface {
+	keys() *shockKeys
+	// check names a required key that is missing, or a value the key
+	// takes in type but not in meaning.
+	check() error
+	shock(Target, When) Shock
+}
+
+// file returns the shock type's file struct holding its defaults: the
+// one place a shock's defaults are written.
+func (k ShockKind) file() shockFile {
+	path := pathKeys{Gap: true, SpreadDays: 1}
+	switch k {
+	case KindJump:
+		return &jumpFile{pathKeys: path}
+	case KindVolatility:
+		return &volatilityFile{}
+	case KindCorrelation:
+		return &correlationFile{}
+	case KindLiquidity:
+		return &liquidityFile{}
+	case KindFunding:
+		return &rateFile{kind: KindFunding}
+	case KindBorrow:
+		return &rateFile{kind: KindBorrow}
+	case KindRecall:
+		return &recallFile{}
+	case KindWick:
+		return &wickFile{}
+	case KindTransplant:
+		return &transplantFile{}
+	case KindPropagate:
+		return &propagateFile{pathKeys: path, LookbackDays: 365, MinObs: 30}
+	}
+	panic("scenarios: no file struct for " + k.String())
+}
+
+// shockKeys are the keys every shock takes: its type, a note, its targets
+// and its timing (exactly one of date, day, random).
+type shockKeys struct {
+	Type    ShockKind  `toml:"type"`
+	Note    string     `toml:"note"`
+	Groups  []string   `toml:"groups"`
+	Symbols []string   `toml:"symbols"`
+	Date    *data.Date `toml:"date"`
+	Day     *int       `toml:"day"`
+	Random  *bool      `toml:"random"`
+}
+
+func (k *shockKeys) keys() *shockKeys { return k }
+
+func (k *shockKeys) target() Target { return Target{Groups: k.Groups, Symbols: k.Symbols} }
+
+func (k *shockKeys) when() When {
+	var w When
+	if k.Date != nil {
+		w.Date = int64(*k.Date)
+	}
+	if k.Day != nil {
+		w.Day = *k.Day
+	}
+	if k.Random != nil {
+		w.Random = *k.Random
+	}
+	return w
+}
+
+// windowKeys are a regime's length (see Window).
+type windowKeys struct {
+	Days  int       `toml:"days"`
+	Until data.Date `toml:"until"`
+}
+
+func (w windowKeys) window() Window { return Window{Days: w.Days, Until: int64(w.Until)} }
+
+// pathKeys shape a jump (see JumpPath). Defaults: gap = true,
+// spread_days = 1.
+type pathKeys struct {
+	Gap         bool    `toml:"gap"`
+	SpreadDays  int     `toml:"spread_days"`
+	Recover     float64 `toml:"recover"`
+	RecoverDays int     `toml:"recover_days"`
+}
+
+func (p pathKeys) path() JumpPath {
+	return JumpPath{Gap: p.Gap, SpreadDays: p.SpreadDays, Recover: p.Recover, RecoverDays: p.RecoverDays}
+}
+
+type jumpFile struct {
+	shockKeys
+	pathKeys
+	Move      *float64           `toml:"move"`
+	Overrides map[string]float64 `toml:"overrides"`
+}
+
+func (f *jumpFile) check() error {
+	if f.Move == nil {
+		return &strict.KeyError{Path: "move", Msg: "required (a fraction: -0.04 is -4%)"}
+	}
+	return nil
+}
+
+func (f *jumpFile) shock(t Target, w When) Shock {
+	return &Jump{Target: t, When: w, JumpPath: f.path(), Move: *f.Move, Overrides: f.Overrides}
+}
+
+type volatilityFile struct {
+	shockKeys
+	windowKeys
+	K *float64 `toml:"k"`
+}
+
+func (f *volatilityFile) check() error {
+	if f.K == nil {
+		return &strict.KeyError{Path: "k", Msg: "required (the volatility scale)"}
+	}
+	return nil
+}
+
+func (f *volatilityFile) shock(t Target, w When) Shock {
+	return &Volatility{Target: t, When: w, Window: f.window(), K: *f.K}
+}
+
+type correlationFile struct {
+	shockKeys
+	windowKeys
+	Rho *float64 `toml:"rho"`
+}
+
+func (f *correlationFile) check() error {
+	if f.Rho == nil {
+		return &strict.KeyError{Path: "rho", Msg: "required (the weight of the common factor)"}
+	}
+	return nil
+}
+
+func (f *correlationFile) shock(t Target, w When) Shock {
+	return &Correlation{Target: t, When: w, Window: f.window(), Rho: *f.Rho}
+}
+
+// liquidityFile: a multiplier left out is unchanged.
+type liquidityFile struct {
+	shockKeys
+	windowKeys
+	SlippageMult *float64 `toml:"slippage_mult"`
+	SpreadMult   *float64 `toml:"spread_mult"`
+	VolumeMult   *float64 `toml:"volume_mult"`
+}
+
+func (f *liquidityFile) check() error {
+	if f.SlippageMult != nil && *f.SlippageMult == 0 {
+		return &strict.KeyError{Path: "slippage_mult", Value: 0, Msg: "want a multiplier > 0"}
+	}
+	if f.SpreadMult != nil && *f.SpreadMult == 0 {
+		return &strict.KeyError{Path: "spread_mult", Value: 0, Msg: "want a multiplier > 0"}
+	}
+	return nil
+}
+
+func (f *liquidityFile) shock(t Target, w When) Shock {
+	l := &Liquidity{Target: t, When: w, Window: f.window(), VolumeMult: math.NaN()}
+	if f.SlippageMult != nil {
+		l.SlippageMult = *f.SlippageMult
+	}
+	if f.SpreadMult != nil {
+		l.SpreadMult = *f.SpreadMult
+	}
+	if f.VolumeMult != nil {
+		l.VolumeMult = *f.VolumeMult
+	}
+	return l
+}
+
+// rateFile is funding's and borrow's: a rate set or multiplied.
+type rateFile struct {
+	kind ShockKind
+	shockKeys
+	windowKeys
+	Rate *float64 `toml:"rate"`
+	Mult *float64 `toml:"mult"`
+}
+
+func (f *rateFile) check() error {
+	if f.Mult != nil && *f.Mult == 0 {
+		hint := "use rate = 0 to switch funding off"
+		if f.kind == KindBorrow {
+			hint = "use rate = 0 for free borrow"
+		}
+		return &strict.KeyError{Path: "mult", Value: 0, Msg: "want a multiplier > 0 (" + hint + ")"}
+	}
+	return nil
+}
+
+func (f *rateFile) shock(t Target, w When) Shock {
+	var rate, mult float64
+	if f.Rate != nil {
+		rate = *f.Rate
+	}
+	if f.Mult != nil {
+		mult = *f.Mult
+	}
+	if f.kind == KindBorrow {
+		return &Borrow{Target: t, When: w, Window: f.window(), SetRate: f.Rate != nil, Rate: rate, Mult: mult}
+	}
+	return &Funding{Target: t, When: w, Window: f.window(), SetRate: f.Rate != nil, Rate: rate, Mult: mult}
+}
+
+type recallFile struct {
+	shockKeys
+}
+
+func (f *recallFile) check() error { return nil }
+
+func (f *recallFile) shock(t Target, w When) Shock { return &Recall{Target: t, When: w} }
+
+type wickFile struct {
+	shockKeys
+	Move  float64 `toml:"move"`
+	Close float64 `toml:"close"`
+}
+
+func (f *wickFile) check() error { return nil }
+
+func (f *wickFile) shock(t Target, w When) Shock {
+	return &Wick{Target: t, When: w, Move: f.Move, Close: f.Close}
+}
+
+type transplantFile struct {
+	shockKeys
+	From          data.Date         `toml:"from"`
+	To            data.Date         `toml:"to"`
+	Self          bool              `toml:"self"`
+	SourceSymbols map[string]string `toml:"source_symbols"`
+}
+
+func (f *transplantFile) check() error { return nil }
+
+func (f *transplantFile) shock(t Target, w When) Shock {
+	return &Transplant{Target: t, When: w, From: int64(f.From), To: int64(f.To), Self: f.Self, SourceSymbols: f.SourceSymbols}
+}
+
+// propagateFile: defaults lookback_days = 365, min_obs = 30 (and the
+// jump path's).
+type propagateFile struct {
+	shockKeys
+	pathKeys
+	Drivers      map[string]float64 `toml:"drivers"`
+	LookbackDays int                `toml:"lookback_days"`
+	MinObs       int                `toml:"min_obs"`
+}
+
+func (f *propagateFile) check() error { return nil }
+
+func (f *propagateFile) shock(t Target, w When) Shock {
+	return &Propagate{Target: t, When: w, JumpPath: f.path(), Drivers: f.Drivers, LookbackDays: f.LookbackDays, MinObs: f.MinObs}
 }

@@ -1,7 +1,9 @@
 package scenarios
 
 import (
+	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/BurntSushi/toml"
@@ -32,9 +34,9 @@ day = 0
 move = -1.2`, "x.toml: shock[2].move = -1.2: a move below -100%"},
 		{"move -100%", jump("") + "[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\nday = 0\nmove = -1\n", "shock[1].move = -1: a move of -100% leaves no price"},
 		{"override below -100%", jump("overrides = { BTC = -3 }"), "shock[0].overrides.BTC = -3: a move below -100%"},
-		{"unknown top key", head + "colour = 1\n", "x.toml: colour: unknown key"},
-		{"unknown shock key", jump("strength = 2"), "shock[0].strength: unknown key"},
-		{"key of another kind", jump("days = 3"), `shock[0].days: unknown key (known for type "jump"`},
+		{"unknown top key", head + "colour = 1\n", "x.toml: unknown key colour (known: description, groups"},
+		{"unknown shock key", jump("strength = 2"), "x.toml: unknown key shock[0].strength (known for type \"jump\""},
+		{"key of another kind", jump("days = 3"), `unknown key shock[0].days (known for type "jump"`},
 		{"unknown type", head + "[[shock]]\ntype = \"meteor\"\n", `shock[0].type = "meteor": unknown shock type`},
 		{"missing type", head + "[[shock]]\nmove = 1\n", "shock[0].type: required"},
 		{"no shocks", head, "shock: at least one [[shock]] is required"},
@@ -202,5 +204,92 @@ move = -0.5`)
 	}
 	if len(seen) < 10 {
 		t.Errorf("random dates hardly vary: %v", seen)
+	}
+}
+
+func TestFromPrimitiveInline(t *testing.T) {
+	// The experiment keeps its [[scenario]] tables as primitives and
+	// decodes each with the document's metadata.
+	var exp struct {
+		Seed     int              `toml:"seed"`
+		Scenario []toml.Primitive `toml:"scenario"`
+	}
+	md, err := toml.Decode(`
+seed = 3
+[[scenario]]
+name = "first"
+[[scenario.shock]]
+type = "jump"
+symbols = ["BTC"]
+day = 1
+move = -0.5
+[[scenario]]
+name = "second"
+[[scenario.shock]]
+type = "volatility"
+symbols = ["BTC"]
+day = 1
+days = 2
+k = 2
+move = -0.5
+`, &exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := FromPrimitive("exp.toml: scenario[0]", md, exp.Scenario[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := mustApply(t, s, panelOf(series("BTC", data.Crypto, seq(4), flat(4, 100))), ApplyOptions{})
+	near(t, "close", out.Series[0].Close[1], 50, tol)
+	// Its keys are marked decoded in md, for the experiment's own check of
+	// unknown keys; the keys only the second scenario has are not. (TOML
+	// metadata keys carry no array index: scenario.shock.move stands for
+	// both scenarios' shocks.)
+	var left []string
+	for _, k := range md.Undecoded() {
+		left = append(left, k.String())
+	}
+	if strings.Join(left, " ") != "scenario.shock.days scenario.shock.k" {
+		t.Errorf("undecoded after scenario[0]: %v", left)
+	}
+	// The second scenario's volatility shock has a move, which only
+	// jumps take: the first scenario's jump decoded scenario.shock.move,
+	// yet the key is still found, in its own element.
+	_, err = FromPrimitive("exp.toml: scenario[1]", md, exp.Scenario[1])
+	wantErr(t, err, `exp.toml: scenario[1]: unknown key shock[0].move (known for type "volatility": date, day, days, groups, k, note, random, symbols, type, until)`)
+}
+
+func TestShockKindText(t *testing.T) {
+	for k := KindJump; k <= KindPropagate; k++ {
+		var back ShockKind
+		b, _ := k.MarshalText()
+		if err := back.UnmarshalText(b); err != nil || back != k {
+			t.Errorf("%v: round trip gives %v, %v", k, back, err)
+		}
+	}
+	var k ShockKind
+	err := k.UnmarshalText([]byte("Jump"))
+	wantErr(t, err, "unknown shock type (want one of borrow, correlation, funding, jump, liquidity, propagate, recall, transplant, volatility, wick)")
+	s := mustParse(t, "name = \"k\"\n[[shock]]\ntype = \"wick\"\nsymbols = [\"BTC\"]\nday = 0\nmove = -0.1\n")
+	if s.Shocks[0].Kind() != KindWick || s.Shocks[0].Kind().String() != "wick" {
+		t.Errorf("kind %v", s.Shocks[0].Kind())
+	}
+}
+
+// Defaults live in one place per shock type: a jump without path keys
+// gaps at the open over one bar; a propagate looks back 365 days with at
+// least 30 observations.
+func TestShockDefaults(t *testing.T) {
+	s := mustParse(t, "name = \"d\"\n[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\nday = 0\nmove = -0.1\n[[shock]]\ntype = \"propagate\"\ngroups = [\"majors\"]\nday = 0\ndrivers = { BTC = -0.1 }\n")
+	if j := s.Shocks[0].(*Jump); j.JumpPath != (JumpPath{Gap: true, SpreadDays: 1}) {
+		t.Errorf("jump path %+v", j.JumpPath)
+	}
+	if p := s.Shocks[1].(*Propagate); p.LookbackDays != 365 || p.MinObs != 30 || !p.Gap || p.SpreadDays != 1 {
+		t.Errorf("propagate %+v", p)
+	}
+	l := mustParse(t, "name = \"l\"\n[[shock]]\ntype = \"liquidity\"\ngroups = [\"majors\"]\nday = 0\ndays = 2\nspread_mult = 2\n").Shocks[0].(*Liquidity)
+	if !math.IsNaN(l.VolumeMult) || l.SlippageMult != 0 || l.SpreadMult != 2 {
+		t.Errorf("liquidity %+v", l)
 	}
 }

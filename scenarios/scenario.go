@@ -2,15 +2,14 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/divergence-research/divergence/data"
 )
-
-const dayNS = int64(24 * 60 * 60 * 1e9)
 
 // Scenario is a named, ordered list of shocks with its provenance.
 type Scenario struct {
@@ -34,8 +33,8 @@ type Scenario struct {
 // Shock is one primitive: *Jump, *Volatility, *Correlation, *Liquidity,
 // *Funding, *Borrow, *Recall, *Wick, *Transplant or *Propagate.
 type Shock interface {
-	// Kind is the shock's type key in TOML ("jump", "volatility", ...).
-	Kind() string
+	// Kind is the shock's type (its String is the TOML spelling).
+	Kind() ShockKind
 	validate() error
 	apply(v *view, key string) error
 }
@@ -176,16 +175,16 @@ type Propagate struct {
 	MinObs       int // default 30
 }
 
-func (*Jump) Kind() string        { return "jump" }
-func (*Volatility) Kind() string  { return "volatility" }
-func (*Correlation) Kind() string { return "correlation" }
-func (*Liquidity) Kind() string   { return "liquidity" }
-func (*Funding) Kind() string     { return "funding" }
-func (*Borrow) Kind() string      { return "borrow" }
-func (*Recall) Kind() string      { return "recall" }
-func (*Wick) Kind() string        { return "wick" }
-func (*Transplant) Kind() string  { return "transplant" }
-func (*Propagate) Kind() string   { return "propagate" }
+func (*Jump) Kind() ShockKind        { return KindJump }
+func (*Volatility) Kind() ShockKind  { return KindVolatility }
+func (*Correlation) Kind() ShockKind { return KindCorrelation }
+func (*Liquidity) Kind() ShockKind   { return KindLiquidity }
+func (*Funding) Kind() ShockKind     { return KindFunding }
+func (*Borrow) Kind() ShockKind      { return KindBorrow }
+func (*Recall) Kind() ShockKind      { return KindRecall }
+func (*Wick) Kind() ShockKind        { return KindWick }
+func (*Transplant) Kind() ShockKind  { return KindTransplant }
+func (*Propagate) Kind() ShockKind   { return KindPropagate }
 
 // ApplyOptions are what a scenario needs beyond the panel.
 type ApplyOptions struct {
@@ -210,7 +209,7 @@ func (s *Scenario) Validate() error {
 	if s.Probability < 0 || s.Probability > 1 || math.IsNaN(s.Probability) {
 		return fmt.Errorf("probability = %g: want a fraction in (0, 1]", s.Probability)
 	}
-	for _, g := range sortedKeys(s.Groups) {
+	for _, g := range slices.Sorted(maps.Keys(s.Groups)) {
 		if len(s.Groups[g]) == 0 {
 			return fmt.Errorf("groups.%s: an empty group", g)
 		}
@@ -265,10 +264,5 @@ func (s *Scenario) Apply(p *data.Panel, groups map[string][]string, opt ApplyOpt
 
 // MetadataKeys lists the metadata keys in sorted order.
 func (s *Scenario) MetadataKeys() []string {
-	keys := make([]string, 0, len(s.Metadata))
-	for k := range s.Metadata {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(s.Metadata))
 }

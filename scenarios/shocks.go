@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"gonum.org/v1/gonum/mat"
@@ -95,7 +97,7 @@ func (s *Jump) validate() error {
 	if err := firstErr(s.Target.validate(), s.When.validate(), s.JumpPath.validate(), checkMove("move", s.Move)); err != nil {
 		return err
 	}
-	for _, sym := range sortedKeys(s.Overrides) {
+	for _, sym := range slices.Sorted(maps.Keys(s.Overrides)) {
 		if err := checkMove("overrides."+sym, s.Overrides[sym]); err != nil {
 			return err
 		}
@@ -126,7 +128,7 @@ func (s *Jump) apply(v *view, key string) error {
 // shock's targets; one naming a member of the shock's groups that the
 // panel lacks is skipped like the member itself.
 func (v *view) overrides(t Target, over map[string]float64, move map[int]float64, key string) error {
-	for _, sym := range sortedKeys(over) {
+	for _, sym := range slices.Sorted(maps.Keys(over)) {
 		i := v.out.Index(sym)
 		if _, ok := move[i]; i >= 0 && ok {
 			move[i] = over[sym]
@@ -234,11 +236,7 @@ func (s *Volatility) validate() error {
 // of the instrument's log returns in the window; the bar's open, high and
 // low keep their log distance to the close scaled by K.
 func (s *Volatility) apply(v *view, key string) error {
-	idx, err := v.resolve(s.Target, key)
-	if err != nil {
-		return err
-	}
-	from, to, err := v.window(s.When, s.Window, key)
+	idx, from, to, err := v.regime(s.Target, s.When, s.Window, key)
 	if err != nil {
 		return err
 	}
@@ -287,11 +285,7 @@ func (s *Correlation) validate() error {
 // apply: f_t = mean of the group's log returns at t (over the members with
 // a bar at t); r'_it = (1−ρ)·r_it + ρ·f_t.
 func (s *Correlation) apply(v *view, key string) error {
-	idx, err := v.resolve(s.Target, key)
-	if err != nil {
-		return err
-	}
-	from, to, err := v.window(s.When, s.Window, key)
+	idx, from, to, err := v.regime(s.Target, s.When, s.Window, key)
 	if err != nil {
 		return err
 	}
@@ -354,11 +348,7 @@ func (s *Liquidity) validate() error {
 }
 
 func (s *Liquidity) apply(v *view, key string) error {
-	idx, err := v.resolve(s.Target, key)
-	if err != nil {
-		return err
-	}
-	from, to, err := v.window(s.When, s.Window, key)
+	idx, from, to, err := v.regime(s.Target, s.When, s.Window, key)
 	if err != nil {
 		return err
 	}
@@ -421,11 +411,7 @@ func (s *Borrow) apply(v *view, key string) error {
 }
 
 func (v *view) rateShock(t Target, w When, win Window, key string, op envOp) error {
-	idx, err := v.resolve(t, key)
-	if err != nil {
-		return err
-	}
-	from, to, err := v.window(w, win, key)
+	idx, from, to, err := v.regime(t, w, win, key)
 	if err != nil {
 		return err
 	}
@@ -596,7 +582,7 @@ func (s *Propagate) validate() error {
 	if len(s.Drivers) == 0 {
 		return fmt.Errorf(".drivers: required (symbol = move)")
 	}
-	for _, sym := range sortedKeys(s.Drivers) {
+	for _, sym := range slices.Sorted(maps.Keys(s.Drivers)) {
 		if err := checkMove("drivers."+sym, s.Drivers[sym]); err != nil {
 			return err
 		}
@@ -631,7 +617,7 @@ func (s *Propagate) apply(v *view, key string) error {
 	if minObs == 0 {
 		minObs = 30
 	}
-	dsyms := sortedKeys(s.Drivers)
+	dsyms := slices.Sorted(maps.Keys(s.Drivers))
 	drv := make([]int, len(dsyms))
 	move := map[int]float64{}
 	isDriver := map[int]bool{}
@@ -644,7 +630,7 @@ func (s *Propagate) apply(v *view, key string) error {
 		move[i] = s.Drivers[sym]
 		isDriver[i] = true
 	}
-	from := t0 - int64(lookback)*dayNS
+	from := t0 - int64(lookback)*data.NanosPerDay
 	for _, i := range idx {
 		if isDriver[i] {
 			continue

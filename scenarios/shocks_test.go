@@ -438,7 +438,7 @@ func TestOriginalUntouched(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range lib {
-		out, _, err := s.Apply(p, nil, ApplyOptions{Start: d0 + 20*dayNS, Source: src})
+		out, _, err := s.Apply(p, nil, ApplyOptions{Start: d0 + 20*data.NanosPerDay, Source: src})
 		if err != nil {
 			t.Fatalf("%s: %v", s.Name, err)
 		}

@@ -2,7 +2,9 @@ package scenarios
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/divergence-research/divergence/data"
@@ -132,7 +134,7 @@ func (v *view) resolve(t Target, key string) ([]int, error) {
 	for _, g := range t.Groups {
 		members, ok := v.groups[g]
 		if !ok {
-			return nil, fmt.Errorf("%s.groups: unknown group %q (have %v)", key, g, sortedKeys(v.groups))
+			return nil, fmt.Errorf("%s.groups: unknown group %q (have %v)", key, g, slices.Sorted(maps.Keys(v.groups)))
 		}
 		for _, sym := range members {
 			if i := v.out.Index(sym); i >= 0 {
@@ -177,13 +179,13 @@ func (v *view) when(w When, span int64, key string) (int64, error) {
 		if v.opt.Rand == nil {
 			return 0, fmt.Errorf("%s.random: needs ApplyOptions.Rand", key)
 		}
-		n := (v.end - span - v.start) / dayNS
+		n := (v.end - span - v.start) / data.NanosPerDay
 		if n < 0 {
 			return 0, fmt.Errorf("%s.random: the panel (%s to %s) is shorter than the shock's window", key, data.FormatDay(v.start), data.FormatDay(v.end))
 		}
-		return v.start + int64(v.opt.Rand.IntN(int(n)+1))*dayNS, nil
+		return v.start + int64(v.opt.Rand.IntN(int(n)+1))*data.NanosPerDay, nil
 	default:
-		t := v.start + int64(w.Day)*dayNS
+		t := v.start + int64(w.Day)*data.NanosPerDay
 		if t > v.end {
 			return 0, fmt.Errorf("%s.day = %d: %s is after the panel's last bar (%s)", key, w.Day, data.FormatDay(t), data.FormatDay(v.end))
 		}
@@ -191,9 +193,20 @@ func (v *view) when(w When, span int64, key string) (int64, error) {
 	}
 }
 
+// regime resolves a regime shock's targets and its window [from, to).
+func (v *view) regime(t Target, w When, win Window, key string) (idx []int, from, to int64, err error) {
+	if idx, err = v.resolve(t, key); err != nil {
+		return nil, 0, 0, err
+	}
+	if from, to, err = v.window(w, win, key); err != nil {
+		return nil, 0, 0, err
+	}
+	return idx, from, to, nil
+}
+
 // window resolves a regime's [from, to).
 func (v *view) window(w When, win Window, key string) (from, to int64, err error) {
-	span := int64(win.Days) * dayNS
+	span := int64(win.Days) * data.NanosPerDay
 	if win.Until != 0 {
 		span = 0
 	}
@@ -270,13 +283,4 @@ func (v *view) logReturns(i, lo, hi int) []float64 {
 		}
 	}
 	return r
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -22,14 +22,14 @@ func walk(sym string, class data.Class, n int, seed uint64) data.Series {
 	px := 100.0
 	t := data.Day(2000, 1, 1)
 	for len(s.Time) < n {
-		wd := (t/nsPerDay + 4) % 7 // 1970-01-01 was a Thursday: 0 = Sunday
-		t += nsPerDay
+		wd := (t/data.NanosPerDay + 4) % 7 // 1970-01-01 was a Thursday: 0 = Sunday
+		t += data.NanosPerDay
 		if class == data.Equity && (wd == 0 || wd == 6) {
 			continue
 		}
 		o := px * math.Exp(0.005*rng.NormFloat64())
 		c := o * math.Exp(0.02*rng.NormFloat64())
-		s.Time = append(s.Time, t-nsPerDay)
+		s.Time = append(s.Time, t-data.NanosPerDay)
 		s.Open = append(s.Open, o)
 		s.High = append(s.High, math.Max(o, c)*1.01)
 		s.Low = append(s.Low, math.Min(o, c)*0.99)

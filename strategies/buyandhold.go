@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 )
 
@@ -79,10 +80,10 @@ func (s *BuyAndHold) Init(ctx *engine.Context) error {
 
 // OnBar buys (or rebalances) when due.
 func (s *BuyAndHold) OnBar(ctx *engine.Context, _ *engine.Slice) error {
-	if !pricedAll(ctx, s.idx) || !syncPoint(ctx, s.idx) {
+	if !pricedAll(ctx, s.idx) || !syncPoint(ctx, s.idx, mixedCalendars(ctx, s.idx), true) {
 		return nil
 	}
-	due := s.last == 0 || (s.p.RebalanceDays > 0 && ctx.Time()-s.last >= int64(s.p.RebalanceDays)*nsPerDay)
+	due := s.last == 0 || (s.p.RebalanceDays > 0 && ctx.Time()-s.last >= int64(s.p.RebalanceDays)*data.NanosPerDay)
 	if !due {
 		return nil
 	}

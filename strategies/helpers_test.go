@@ -19,7 +19,7 @@ func bars(sym string, opens, closes []float64) data.Series {
 	}
 	s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: data.Crypto}}
 	for k := range opens {
-		s.Time = append(s.Time, day0+int64(k)*nsPerDay)
+		s.Time = append(s.Time, day0+int64(k)*data.NanosPerDay)
 		s.Open = append(s.Open, opens[k])
 		s.Close = append(s.Close, closes[k])
 		s.High = append(s.High, math.Max(opens[k], closes[k]))
@@ -40,7 +40,7 @@ func flat(sym string, n int, px float64) data.Series {
 }
 
 // at is day0 + k days.
-func at(k int) int64 { return day0 + int64(k)*nsPerDay }
+func at(k int) int64 { return day0 + int64(k)*data.NanosPerDay }
 
 // wantFill is an expected fill.
 type wantFill struct {

@@ -3,9 +3,10 @@ package strategies
 import (
 	"fmt"
 	"math"
-	"time"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/internal/strict"
 )
 
 // PairHedgeParams configures pair-hedge. Fractions are decimals, days are
@@ -27,7 +28,7 @@ type PairHedgeParams struct {
 	// (default: equal notional), "beta" (beta-neutral to the long leg),
 	// "vol" (inverse to each leg's volatility) or "minvar" (minimum
 	// variance of long − h × short). See PairHedge for the formulas.
-	Hedge string `toml:"hedge"`
+	Hedge HedgeMode `toml:"hedge"`
 	// Lookback is the number of returns in the rolling window of the
 	// "beta", "vol" and "minvar" modes, in sync points (see PairHedge).
 	// Default 60; >= 5.
@@ -56,22 +57,20 @@ type PairHedgeParams struct {
 	// sync point before a weekend (a Friday) waits for the next sync
 	// point, so that the crypto leg does not fill on Saturday while the
 	// equity leg waits for Monday.
-	Execution string `toml:"execution"`
+	Execution Execution `toml:"execution"`
 	// Legs is "both" (default) or "long": the long leg alone, sized as in
 	// the hedge and rebalanced on the same calendar — the comparison a
 	// stress test measures hedge effectiveness against. Its drift band,
 	// gross cap and stop-loss see only the long leg, so with those set its
 	// timing can differ from the hedge's.
-	Legs string `toml:"legs"`
+	Legs LegSet `toml:"legs"`
 }
 
-// Hedge modes.
-const (
-	hedgeDollar = "dollar"
-	hedgeBeta   = "beta"
-	hedgeVol    = "vol"
-	hedgeMinVar = "minvar"
-)
+// defaultsPairHedge are pair-hedge's defaults (the zero modes are
+// hedge = "dollar", execution = "open", legs = "both").
+func defaultsPairHedge() PairHedgeParams {
+	return PairHedgeParams{Gross: 1, RebalanceDays: 7, Lookback: 60, MaxRatio: 4}
+}
 
 // Validate names the bad key.
 func (p *PairHedgeParams) Validate() error {
@@ -106,10 +105,8 @@ func (p *PairHedgeParams) Validate() error {
 	if p.RebalanceDays < 0 || (p.RebalanceDays == 0 && p.DriftBand == 0) {
 		return fmt.Errorf("rebalance_days = %d: want >= 1 (or 0 with a drift_band)", p.RebalanceDays)
 	}
-	switch p.Hedge {
-	case hedgeDollar, hedgeBeta, hedgeVol, hedgeMinVar:
-	default:
-		return fmt.Errorf("hedge = %q: want \"dollar\", \"beta\", \"vol\" or \"minvar\"", p.Hedge)
+	if !valid(p.Hedge) {
+		return fmt.Errorf("hedge = %v: want %s", p.Hedge, strict.OneOf(p.Hedge.spellings()))
 	}
 	if p.Lookback < 5 {
 		return fmt.Errorf("lookback = %d: want >= 5 returns", p.Lookback)
@@ -123,11 +120,11 @@ func (p *PairHedgeParams) Validate() error {
 	if p.CooldownDays < 0 {
 		return fmt.Errorf("cooldown_days = %d: want >= 0", p.CooldownDays)
 	}
-	if p.Execution != "open" && p.Execution != "close" {
-		return fmt.Errorf("execution = %q: want \"open\" or \"close\"", p.Execution)
+	if !valid(p.Execution) {
+		return fmt.Errorf("execution = %v: want %s", p.Execution, strict.OneOf(p.Execution.spellings()))
 	}
-	if p.Legs != "both" && p.Legs != "long" {
-		return fmt.Errorf("legs = %q: want \"both\" or \"long\"", p.Legs)
+	if !valid(p.Legs) {
+		return fmt.Errorf("legs = %v: want %s", p.Legs, strict.OneOf(p.Legs.spellings()))
 	}
 	if math.IsNaN(p.MaxGross) || p.MaxGross < 0 || (p.MaxGross > 0 && p.MaxGross < p.Gross) {
 		return fmt.Errorf("max_gross = %g: want 0 (off) or a leverage >= gross (%g)", p.MaxGross, p.Gross)
@@ -204,7 +201,7 @@ type PairHedge struct {
 
 // NewPairHedge builds pair-hedge from its parameters.
 func NewPairHedge(params Params) (engine.Strategy, error) {
-	p := PairHedgeParams{Gross: 1, RebalanceDays: 7, Hedge: hedgeDollar, Lookback: 60, MaxRatio: 4, Execution: "open", Legs: "both"}
+	p := defaultsPairHedge()
 	if err := Decode(params, &p); err != nil {
 		return nil, err
 	}
@@ -231,7 +228,7 @@ func (s *PairHedge) Init(ctx *engine.Context) error {
 		}
 	}
 	s.kind = engine.Market
-	if s.p.Execution == "close" {
+	if s.p.Execution == AtClose {
 		s.kind = engine.MarketOnClose
 	}
 	s.target = make([]float64, len(s.idx))
@@ -251,7 +248,7 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		return nil
 	}
 	dropGone(ctx, s.idx)
-	if s.p.Hedge != hedgeDollar {
+	if s.p.Hedge != HedgeDollar {
 		if !s.seeded {
 			s.seeded = true
 			s.seed(ctx)
@@ -271,7 +268,7 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 			return s.flatten(ctx, "stop loss")
 		}
 	}
-	if !s.invested && s.stopped != 0 && now-s.stopped < int64(s.p.CooldownDays)*nsPerDay {
+	if !s.invested && s.stopped != 0 && now-s.stopped < int64(s.p.CooldownDays)*data.NanosPerDay {
 		return nil
 	}
 	// A leg whose every instrument's data ended cannot be hedged: hold,
@@ -281,23 +278,18 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	}
 	// Decisions at sync points only (every leg has a fresh bar), and with
 	// next-open execution on mixed calendars not before a weekend.
-	for _, i := range s.idx {
-		if ctx.Stale(i) && !gone(ctx, i) {
-			return nil
-		}
-	}
-	if s.mixed && s.kind == engine.Market && time.Unix(0, now).UTC().Weekday() == time.Friday {
+	if !syncPoint(ctx, s.idx, s.mixed, s.kind == engine.Market) {
 		return nil
 	}
-	tagL, tagS := "rebalance long", "rebalance short"
-	due := !s.invested || (s.p.RebalanceDays > 0 && now-s.last >= int64(s.p.RebalanceDays)*nsPerDay)
+	why := onSchedule
+	due := !s.invested || (s.p.RebalanceDays > 0 && now-s.last >= int64(s.p.RebalanceDays)*data.NanosPerDay)
 	if !due && ctx.Pending() == 0 && (s.p.DriftBand > 0 || s.p.MaxGross > 0) {
 		eq := ctx.Equity()
 		if s.p.DriftBand > 0 && maxAbsDrift(ctx, s.idx, s.target, eq) > s.p.DriftBand {
-			due, tagL, tagS = true, "drift long", "drift short"
+			due, why = true, onDrift
 		} else if s.p.MaxGross > 0 {
 			if g, _ := ctx.Exposure(); g > s.p.MaxGross*eq {
-				due, tagL, tagS = true, "gross cap long", "gross cap short"
+				due, why = true, onGrossCap
 			}
 		}
 	}
@@ -319,26 +311,27 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	}
 	s.last = now
 	s.nReb++
-	switch tagL {
-	case "drift long":
+	switch why {
+	case onDrift:
 		s.nDrift++
-	case "gross cap long":
+	case onGrossCap:
 		s.nGross++
 	}
 	s.sumH += h
 	s.lastH = h
 	wL := s.p.Gross / (1 + h)
 	wS := s.p.Gross * h / (1 + h)
-	if s.p.Hedge == hedgeDollar {
+	if s.p.Hedge == HedgeDollar {
 		wL, wS = s.p.Gross/2, s.p.Gross/2
 	}
+	tagL, tagS := why.legTags()
 	nl := len(s.long)
 	for j, i := range s.idx {
 		w, tag := wL/float64(nl), tagL
 		if j >= nl {
 			w, tag = -wS/float64(len(s.short)), tagS
 		}
-		if j >= nl && s.p.Legs == "long" {
+		if j >= nl && s.p.Legs == LongLegOnly {
 			w = 0 // the long leg alone
 		}
 		s.target[j] = w
@@ -437,12 +430,7 @@ func (s *PairHedge) seed(ctx *engine.Context) {
 				sh += r
 			}
 		}
-		s.rl[s.head] = l / float64(nl)
-		s.rs[s.head] = sh / float64(len(s.short))
-		s.head = (s.head + 1) % len(s.rl)
-		if s.nret < len(s.rl) {
-			s.nret++
-		}
+		s.push(l, sh)
 	}
 	for j := range s.idx {
 		s.prev[j] = closes[j][len(common)-1]
@@ -469,12 +457,7 @@ func (s *PairHedge) record(ctx *engine.Context) {
 				sh += r
 			}
 		}
-		s.rl[s.head] = l / float64(nl)
-		s.rs[s.head] = sh / float64(len(s.short))
-		s.head = (s.head + 1) % len(s.rl)
-		if s.nret < len(s.rl) {
-			s.nret++
-		}
+		s.push(l, sh)
 	}
 	for j, i := range s.idx {
 		s.prev[j] = ctx.Price(i)
@@ -482,10 +465,21 @@ func (s *PairHedge) record(ctx *engine.Context) {
 	s.synced = true
 }
 
+// push appends one sync-point return of each leg to the ring buffers,
+// from the sums l and sh of its instruments' returns (equal weights).
+func (s *PairHedge) push(l, sh float64) {
+	s.rl[s.head] = l / float64(len(s.long))
+	s.rs[s.head] = sh / float64(len(s.short))
+	s.head = (s.head + 1) % len(s.rl)
+	if s.nret < len(s.rl) {
+		s.nret++
+	}
+}
+
 // ratio is the hedge ratio h = wS / wL of the mode, from the full window;
 // ok is false while the window fills or when h is undefined.
 func (s *PairHedge) ratio() (h float64, ok bool) {
-	if s.p.Hedge == hedgeDollar {
+	if s.p.Hedge == HedgeDollar {
 		return 1, true
 	}
 	if s.nret < len(s.rl) {
@@ -493,14 +487,14 @@ func (s *PairHedge) ratio() (h float64, ok bool) {
 	}
 	vl, vs, cov := windowMoments(s.rl, s.rs, s.head)
 	switch s.p.Hedge {
-	case hedgeBeta:
+	case HedgeBeta:
 		h = vl / cov // 1/β, β = cov / vl
 		if !(cov > 0) {
 			return 0, false
 		}
-	case hedgeVol:
+	case HedgeVol:
 		h = math.Sqrt(vl / vs)
-	case hedgeMinVar:
+	case HedgeMinVar:
 		h = cov / vs
 		if !(cov > 0) {
 			return 0, false

@@ -16,7 +16,7 @@ func TestPairHedgeWarmupSeedsWindows(t *testing.T) {
 		walk("TKA", data.Crypto, 560, 3), walk("TKB", data.Crypto, 560, 4),
 	}}
 	start := p.Series[0].Time[300]
-	cut := p.Window(0, start+10*nsPerDay)
+	cut := p.Window(0, start+10*data.NanosPerDay)
 	for _, mode := range []string{"beta", "vol", "minvar"} {
 		params := Params{"long": []string{"EQA", "EQB"}, "short": []string{"TKA", "TKB"}, "hedge": mode, "lookback": int64(60), "rebalance_days": int64(1), "max_ratio": 100.0}
 		ratio := func(cfg engine.Config) float64 {
@@ -57,7 +57,7 @@ func TestPairHedgeLegsTradeTogether(t *testing.T) {
 		}
 		byDay := map[int64][2]int{}
 		for _, f := range res.Fills {
-			wd := (f.Time/nsPerDay + 4) % 7 // 0 = Sunday
+			wd := (f.Time/data.NanosPerDay + 4) % 7 // 0 = Sunday
 			c := byDay[f.Time]
 			if f.Symbol[0] == 'E' {
 				c[0]++
@@ -154,7 +154,7 @@ func TestSyncPointsOutliveAnEndedInstrument(t *testing.T) {
 	end := b.Time[b.Len()-1]
 	later := 0
 	for _, f := range res.Fills {
-		if f.Symbol == "TKA" && f.Time > end+14*nsPerDay {
+		if f.Symbol == "TKA" && f.Time > end+14*data.NanosPerDay {
 			later++
 		}
 	}
@@ -170,7 +170,7 @@ func TestPairHedgeNeverTradesOneLegAlone(t *testing.T) {
 	b := walk("NEW", data.Crypto, 400, 2)
 	b.Time = b.Time[:0]
 	for k := 0; k < 400; k++ { // starts on day 200
-		b.Time = append(b.Time, a.Time[0]+int64(200+k)*nsPerDay)
+		b.Time = append(b.Time, a.Time[0]+int64(200+k)*data.NanosPerDay)
 	}
 	st, err := NewPairHedge(Params{"long": []string{"OLD"}, "short": []string{"NEW"}})
 	if err != nil {

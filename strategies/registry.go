@@ -6,13 +6,24 @@
 // a params struct whose field comments give default, unit and meaning, a
 // Validate method whose errors name the key, and a constructor. The
 // registry is one explicit map, wired in Builtins: no init() side effects.
+//
+// Parameters arrive as Params, a map, not as TOML: a sweep builds one
+// parameter set per grid point as values (the base params with some keys
+// replaced), and a Go program builds them without a file. Decode turns
+// the map into the strategy's typed params struct by the module's one
+// strict path (internal/strict, the same as scenario and experiment
+// files): an unknown key is an error that lists the known ones, a value
+// of the wrong type or a mode spelled wrong names its key. Modes are typed
+// constants (HedgeMode, Execution, LegSet, EntryMode) read from their TOML
+// spelling.
 package strategies
 
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +31,7 @@ import (
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/internal/strict"
 )
 
 // Params are a strategy's parameters as read from TOML (a table), before
@@ -52,14 +64,7 @@ func Builtins() Registry {
 }
 
 // Names lists the registered strategy types, sorted.
-func (r Registry) Names() []string {
-	out := make([]string, 0, len(r))
-	for n := range r {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
-}
+func (r Registry) Names() []string { return slices.Sorted(maps.Keys(r)) }
 
 // New builds the strategy of the given type.
 func (r Registry) New(typ string, p Params) (engine.Strategy, error) {
@@ -76,22 +81,17 @@ func (r Registry) New(typ string, p Params) (engine.Strategy, error) {
 
 // Decode decodes params into dst, a pointer to a params struct holding the
 // defaults, strictly: a key the struct does not have is an error naming it
-// and the keys that exist; a value of the wrong type names its key too.
+// (the first five, then how many more) and the keys that exist; a value
+// of the wrong type, or a mode spelled wrong, names its key and what it
+// takes. The map is written as TOML and decoded with its metadata, the
+// path scenario and experiment files take.
 func Decode(p Params, dst any) error {
 	var buf bytes.Buffer
 	if err := toml.NewEncoder(&buf).Encode(map[string]any(p)); err != nil {
 		return fmt.Errorf("params: %w", err)
 	}
-	md, err := toml.Decode(buf.String(), dst)
-	if err != nil {
+	if err := strict.DecodeText(buf.String(), dst); err != nil {
 		return fmt.Errorf("params: %w", err)
-	}
-	if und := md.Undecoded(); len(und) > 0 {
-		keys := make([]string, len(und))
-		for i, k := range und {
-			keys[i] = k.String()
-		}
-		return fmt.Errorf("params: unknown key %s (known: %s)", strings.Join(keys, ", "), strings.Join(knownKeys(dst), ", "))
 	}
 	return nil
 }
@@ -119,8 +119,6 @@ func pricedAll(ctx *engine.Context, idx []int) bool {
 	return true
 }
 
-const nsPerDay = int64(24 * 3600 * 1e9)
-
 // Reporter is implemented by strategies that keep per-run statistics of
 // their own (scaled-entry: average entry price, tranches filled, days to
 // full size). Report is called once, after engine.Run returns; the keys are
@@ -136,6 +134,22 @@ type Reporter interface {
 // trade; the experiment runner loads the union of their symbols.
 type Universe interface {
 	Symbols() []string
+}
+
+// checkSymbols checks a basket given under the key symbols: no empty
+// symbol, none twice.
+func checkSymbols(symbols []string) error {
+	seen := make(map[string]bool, len(symbols))
+	for j, s := range symbols {
+		if s == "" {
+			return fmt.Errorf("symbols[%d]: empty symbol", j)
+		}
+		if seen[s] {
+			return fmt.Errorf("symbols: %q appears twice", s)
+		}
+		seen[s] = true
+	}
+	return nil
 }
 
 // checkFraction checks that v lies in [lo, hi] (both finite), naming key.
@@ -172,35 +186,44 @@ type Legged interface {
 }
 
 // syncPoint reports whether a rebalance decided now fills every leg at the
-// same next open: every instrument of idx that has had a bar has a fresh
-// one now, and, when they trade on different calendars (equities on
-// sessions, tokens every day), tomorrow is not a weekend day. Otherwise a
-// decision on Friday would fill the tokens on Saturday and the equities on
-// Monday, sized against different equity, and leave the book half-built
-// over the weekend. Exchange holidays are not known here and can still
-// split a rebalance across the holiday.
-func syncPoint(ctx *engine.Context, idx []int) bool {
-	mixed := false
+// same moment: every instrument of idx that has had a bar (and whose data
+// has not ended) has a fresh one now, and, when they trade on different
+// calendars (mixed: equities on sessions, tokens every day) and the
+// orders fill at the next open (nextOpen), tomorrow is not a weekend day.
+// Otherwise a decision on Friday would fill the tokens on Saturday and the
+// equities on Monday, sized against different equity, and leave the book
+// half-built over the weekend. Market-on-close orders fill at the closes
+// of the sync point itself, so they need no such wait. Exchange holidays
+// are not known here and can still split a rebalance across the holiday.
+func syncPoint(ctx *engine.Context, idx []int, mixed, nextOpen bool) bool {
+	for _, i := range idx {
+		if ctx.Bars(i) > 0 && ctx.Stale(i) && !gone(ctx, i) {
+			return false
+		}
+	}
+	return !mixed || !nextOpen || time.Unix(0, ctx.Time()).UTC().Weekday() != time.Friday
+}
+
+// mixedCalendars reports whether the instruments of idx that have had a
+// bar and still trade belong to more than one class (and so calendar).
+func mixedCalendars(ctx *engine.Context, idx []int) bool {
 	first := data.Class(0)
 	for _, i := range idx {
 		if ctx.Bars(i) == 0 || gone(ctx, i) {
 			continue
 		}
-		if ctx.Stale(i) {
-			return false
-		}
 		if first == 0 {
 			first = ctx.Class(i)
 		} else if ctx.Class(i) != first {
-			mixed = true
+			return true
 		}
 	}
-	return !mixed || time.Unix(0, ctx.Time()).UTC().Weekday() != time.Friday
+	return false
 }
 
 // staleLimit is how long an instrument may go without a bar before sync
 // points stop waiting for it: longer than any weekend or exchange holiday.
-const staleLimit = 7 * nsPerDay
+const staleLimit = 7 * data.NanosPerDay
 
 // gone reports whether instrument i has had no bar for more than
 // staleLimit: its data ended (a delisting, a file that stops). Sync points

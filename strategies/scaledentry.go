@@ -3,10 +3,11 @@ package strategies
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/internal/strict"
 )
 
 // ScaledEntryParams configures scaled-entry. Fractions are decimals
@@ -22,7 +23,7 @@ type ScaledEntryParams struct {
 	// EveryDays (dollar-cost averaging, Tranches tranches); "pyramid" when
 	// the close rises Step above the last tranche's fill price (Tranches
 	// tranches; the first one at once).
-	Mode string `toml:"mode"`
+	Mode EntryMode `toml:"mode"`
 	// Capital is the fraction of equity set aside for the entries, split
 	// equally between the instruments and fixed at the start of each cycle
 	// (see ScaledEntry). Default 1.0; (0, 10].
@@ -74,18 +75,11 @@ type ScaledEntryParams struct {
 	CooldownDays int `toml:"cooldown_days"`
 }
 
-// Scaled-entry modes.
-const (
-	modeDrawdown = "drawdown"
-	modeSchedule = "schedule"
-	modePyramid  = "pyramid"
-)
-
-// defaultsScaledEntry are the defaults before decoding; Tranche and
-// ExitFraction are filled in by Validate (they depend on other keys).
+// defaultsScaledEntry are the defaults before decoding (the zero Mode is
+// "drawdown"); Tranche and ExitFraction are filled in by Validate (they
+// depend on other keys).
 func defaultsScaledEntry() ScaledEntryParams {
 	return ScaledEntryParams{
-		Mode:        modeDrawdown,
 		Capital:     1,
 		Levels:      []float64{0.05, 0.10, 0.15, 0.20},
 		Tranches:    4,
@@ -106,19 +100,12 @@ func (p *ScaledEntryParams) Validate() error {
 	case p.Symbol != "":
 		p.Symbols = []string{p.Symbol}
 	}
-	seen := map[string]bool{}
-	for j, s := range p.Symbols {
-		if s == "" {
-			return fmt.Errorf("symbols[%d]: empty symbol", j)
-		}
-		if seen[s] {
-			return fmt.Errorf("symbols: %q appears twice", s)
-		}
-		seen[s] = true
+	if err := checkSymbols(p.Symbols); err != nil {
+		return err
 	}
 	n := 0
 	switch p.Mode {
-	case modeDrawdown:
+	case EntryDrawdown:
 		if len(p.Levels) == 0 {
 			return fmt.Errorf("levels: at least one drawdown level is required in mode %q", p.Mode)
 		}
@@ -134,19 +121,19 @@ func (p *ScaledEntryParams) Validate() error {
 		if p.PeakLookback < 0 {
 			return fmt.Errorf("peak_lookback = %d: want >= 0 bars", p.PeakLookback)
 		}
-	case modeSchedule, modePyramid:
+	case EntrySchedule, EntryPyramid:
 		if p.Tranches < 1 {
 			return fmt.Errorf("tranches = %d: want >= 1", p.Tranches)
 		}
 		n = p.Tranches
-		if p.Mode == modeSchedule && p.EveryDays < 1 {
+		if p.Mode == EntrySchedule && p.EveryDays < 1 {
 			return fmt.Errorf("every_days = %d: want >= 1", p.EveryDays)
 		}
-		if p.Mode == modePyramid && (!(p.Step > 0) || p.Step > 10) {
+		if p.Mode == EntryPyramid && (!(p.Step > 0) || p.Step > 10) {
 			return fmt.Errorf("step = %g: want a rise in (0, 10]", p.Step)
 		}
 	default:
-		return fmt.Errorf("mode = %q: want \"drawdown\", \"schedule\" or \"pyramid\"", p.Mode)
+		return fmt.Errorf("mode = %v: want %s", p.Mode, strict.OneOf(p.Mode.spellings()))
 	}
 	if !(p.Capital > 0 && p.Capital <= 10) {
 		return fmt.Errorf("capital = %g: want a fraction of equity in (0, 10]", p.Capital)
@@ -268,7 +255,7 @@ func NewScaledEntry(params Params) (engine.Strategy, error) {
 		return nil, err
 	}
 	n := len(p.Levels)
-	if p.Mode != modeDrawdown {
+	if p.Mode != EntryDrawdown {
 		n = p.Tranches
 	}
 	s := &ScaledEntry{p: p, n: n}
@@ -340,7 +327,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 		}
 		if !st.full && (st.entries == s.n || st.capped) {
 			st.full = true
-			st.fullDays = float64(now-st.first) / float64(nsPerDay)
+			st.fullDays = float64(now-st.first) / float64(data.NanosPerDay)
 		}
 	case pendExit:
 		if pos < st.prevPos {
@@ -389,17 +376,17 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 		return nil
 	}
 	if st.entries > 0 || st.lastEntry != 0 {
-		if now-st.lastEntry < int64(s.p.CooldownDays)*nsPerDay {
+		if now-st.lastEntry < int64(s.p.CooldownDays)*data.NanosPerDay {
 			return nil
 		}
 	}
 	due := false
 	switch s.p.Mode {
-	case modeDrawdown:
+	case EntryDrawdown:
 		due = 1-c/st.peak >= s.p.Levels[st.entries]
-	case modeSchedule:
-		due = st.entries == 0 || now-st.lastEntry >= int64(s.p.EveryDays)*nsPerDay
-	case modePyramid:
+	case EntrySchedule:
+		due = st.entries == 0 || now-st.lastEntry >= int64(s.p.EveryDays)*data.NanosPerDay
+	case EntryPyramid:
 		due = st.entries == 0 || c >= (1+s.p.Step)*st.lastPrice
 	}
 	if !due {
@@ -416,7 +403,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 		st.entries = s.n
 		if !st.full && st.first != 0 {
 			st.full = true
-			st.fullDays = float64(st.lastFill-st.first) / float64(nsPerDay)
+			st.fullDays = float64(st.lastFill-st.first) / float64(data.NanosPerDay)
 		}
 		return nil
 	}
@@ -505,14 +492,4 @@ func (s *ScaledEntry) Report() map[string]float64 {
 	out["exits_filled"] = total[1]
 	out["trailing_stops"] = total[2]
 	return out
-}
-
-// reportKeys lists a report's keys sorted (for tests and printing).
-func reportKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

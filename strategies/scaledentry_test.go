@@ -1,7 +1,9 @@
 package strategies
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -66,13 +68,13 @@ func TestScaledEntryDrawdownByHand(t *testing.T) {
 
 func checkReport(t *testing.T, got, want map[string]float64) {
 	t.Helper()
-	for _, k := range reportKeys(want) {
+	for _, k := range slices.Sorted(maps.Keys(want)) {
 		g, ok := got[k]
 		if !ok || !near(g, want[k], 1e-12) {
 			t.Errorf("report %s = %g (present %v), want %g", k, g, ok, want[k])
 		}
 	}
-	for _, k := range reportKeys(got) {
+	for _, k := range slices.Sorted(maps.Keys(got)) {
 		if _, ok := want[k]; !ok {
 			t.Errorf("report has unexpected key %s = %g", k, got[k])
 		}

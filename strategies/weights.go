@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"time"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
@@ -61,24 +60,7 @@ type ScheduleEntry struct {
 
 // Date is a calendar date read from TOML (a "YYYY-MM-DD" string or a TOML
 // date), held as UTC nanoseconds at 00:00; 0 when unset.
-type Date int64
-
-// UnmarshalTOML reads a string or a TOML date/datetime.
-func (d *Date) UnmarshalTOML(v any) error {
-	switch x := v.(type) {
-	case string:
-		t, err := data.ParseDay(x)
-		if err != nil {
-			return fmt.Errorf("date %q: want YYYY-MM-DD", x)
-		}
-		*d = Date(t)
-	case time.Time:
-		*d = Date(data.Day(x.Year(), x.Month(), x.Day()))
-	default:
-		return fmt.Errorf("date: want YYYY-MM-DD, got %v (%T)", v, v)
-	}
-	return nil
-}
+type Date = data.Date
 
 // Validate names the bad key and resolves the weight sets.
 func (p *WeightsParams) Validate() error {
@@ -99,21 +81,15 @@ func (p *WeightsParams) Validate() error {
 	default:
 		return fmt.Errorf("weights: want a table { SYM = weight } or an array, got %v", p.Weights.raw)
 	}
-	seen := map[string]bool{}
-	for j, s := range p.Symbols {
-		if s == "" {
-			return fmt.Errorf("symbols[%d]: empty symbol", j)
-		}
-		if seen[s] {
-			return fmt.Errorf("symbols: %q appears twice", s)
-		}
-		seen[s] = true
+	if err := checkSymbols(p.Symbols); err != nil {
+		return err
 	}
 	if _, ok := p.Weights.raw.([]any); ok && len(p.Symbols) == 0 {
 		return fmt.Errorf("symbols: required with an array of weights (or write weights as a table)")
 	}
 	if len(p.Symbols) == 0 {
 		// The basket is every symbol named, sorted.
+		seen := map[string]bool{}
 		if m, ok := p.Weights.raw.(map[string]any); ok {
 			for s := range m {
 				seen[s] = true
@@ -298,16 +274,16 @@ func (s *Weights) Init(ctx *engine.Context) error {
 // OnBar rebalances when due.
 func (s *Weights) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	dropGone(ctx, s.idx)
-	if !syncPoint(ctx, s.idx) {
+	if !syncPoint(ctx, s.idx, mixedCalendars(ctx, s.idx), true) {
 		return nil
 	}
 	now := ctx.Time()
-	tag := ""
+	why, tag := onSchedule, ""
 	live := false
 	for j, i := range s.idx {
 		if !s.priced[j] && ctx.Bars(i) > 0 {
 			s.priced[j] = true
-			tag = "rebalance"
+			tag = onSchedule.String()
 		}
 		live = live || s.priced[j]
 	}
@@ -323,17 +299,17 @@ func (s *Weights) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	switch {
 	case tag != "":
 	case s.last == 0:
-		tag = "rebalance"
-	case s.p.RebalanceDays > 0 && now-s.last >= int64(s.p.RebalanceDays)*nsPerDay:
-		tag = "rebalance"
+		tag = onSchedule.String()
+	case s.p.RebalanceDays > 0 && now-s.last >= int64(s.p.RebalanceDays)*data.NanosPerDay:
+		tag = onSchedule.String()
 	case s.p.DriftBand > 0 && ctx.Pending() == 0 && s.drift(ctx) > s.p.DriftBand:
-		tag = "drift"
+		why, tag = onDrift, onDrift.String()
 	default:
 		return nil
 	}
 	s.last = now
 	s.nReb++
-	if tag == "drift" {
+	if why == onDrift {
 		s.nDrift++
 	}
 	for j, i := range s.idx {

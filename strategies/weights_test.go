@@ -149,9 +149,9 @@ func TestNewParamErrorsNameTheKey(t *testing.T) {
 		{"weights", Params{"symbols": []string{"A"}, "schedule": []map[string]any{{"date": "2024-01-01", "weights": map[string]any{"B": 0.5}}}}, `schedule[0].weights.B: "B" is not in symbols`},
 		{"weights", Params{"schedule": []map[string]any{{"date": "2024-02-01", "weights": map[string]any{"A": 0.5}}, {"date": "2024-01-01", "weights": map[string]any{"A": 1.0}}}}, "schedule[1].date = 2024-01-01: dates must increase"},
 		{"weights", Params{"schedule": []map[string]any{{"weights": map[string]any{"A": 0.5}}}}, "schedule[0].date: required"},
-		{"weights", Params{"schedule": []map[string]any{{"date": "Jan 1", "weights": map[string]any{"A": 0.5}}}}, `date "Jan 1": want YYYY-MM-DD`},
+		{"weights", Params{"schedule": []map[string]any{{"date": "Jan 1", "weights": map[string]any{"A": 0.5}}}}, `schedule[0].date = "Jan 1": want a date YYYY-MM-DD`},
 		{"weights", Params{"schedule": []map[string]any{{"date": "2024-01-01", "weights": map[string]any{"A": 2.0}}}}, "schedule[0].weights.A = 2"},
-		{"weights", Params{"schedule": []map[string]any{{"date": "2024-01-01", "wieghts": map[string]any{"A": 0.5}}}}, "unknown key schedule.wieghts"},
+		{"weights", Params{"schedule": []map[string]any{{"date": "2024-01-01", "wieghts": map[string]any{"A": 0.5}}}}, "unknown key schedule[0].wieghts (known: date, weights)"},
 		{"weights", Params{"weights": map[string]any{"A": 1.0}, "max_gross": 11.0}, "max_gross = 11"},
 		{"weights", Params{"weights": map[string]any{"A": 1.0}, "rebalance_days": -1}, "rebalance_days = -1"},
 	} {

@@ -1,0 +1,416 @@
+// Package strict decodes TOML tables into typed structs strictly, the one
+// way configuration is decoded in this module (strategy params, scenario
+// files, experiment files).
+//
+// A table arrives as a toml.Primitive with the toml.MetaData of its
+// document. Decode first checks the table's raw value against the struct's
+// schema (its `toml` tags), then decodes it with md.PrimitiveDecode:
+//
+//   - a key the struct has no field for is an error naming its full path,
+//     array indices included (`shock[2].magnitude`), with the keys the table
+//     does take (UnknownKeysError);
+//   - a value of the wrong type is an error naming its key and value
+//     (`gap = 3: want true or false`), as is a value its type's
+//     UnmarshalText or UnmarshalTOML refuses (`hedge = "delta": want one
+//     of ...`) (KeyError).
+//
+// Why not md.Undecoded() alone: its keys carry no array index (every
+// [[shock]]'s `move` is `shock.move`), and a key decoded in one element of
+// an array of tables counts as decoded for all of them, so a `move` that a
+// volatility shock does not take would hide behind an earlier jump's. The
+// schema check names the element and sees each one on its own.
+//
+// Fields follow the toml package's rules: the tag's name (or the field's
+// name, matched case-insensitively, when untagged), embedded structs
+// flattened, "-" skipped. Fields of type toml.Primitive and any are not
+// looked into: the caller decodes them (a scenario's shocks, one per
+// type) or takes them as they are (free-form metadata).
+package strict
+
+import (
+	"encoding"
+	"errors"
+	"fmt"
+	"maps"
+	"math"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// KeyError is a value its key does not take.
+type KeyError struct {
+	Path  string // full path of the key: "schedule[0].date"
+	Value any    // the TOML value (nil when the key is missing)
+	Msg   string // what is wrong: "want a number"
+}
+
+func (e *KeyError) Error() string {
+	if e.Value == nil {
+		return e.Path + ": " + e.Msg
+	}
+	return fmt.Sprintf("%s = %s: %s", e.Path, Format(e.Value), e.Msg)
+}
+
+// MaxListed bounds the unknown keys an UnknownKeysError names.
+const MaxListed = 5
+
+// UnknownKeysError lists keys that no field takes.
+type UnknownKeysError struct {
+	Keys  []string // full paths, in the order found (sorted within a table)
+	Known []string // the keys the table of Keys[0] takes, sorted
+	// For qualifies the known keys ("type \"jump\""); empty for none.
+	For string
+}
+
+func (e *UnknownKeysError) Error() string {
+	var b strings.Builder
+	b.WriteString("unknown key")
+	if len(e.Keys) > 1 {
+		b.WriteString("s")
+	}
+	b.WriteString(" ")
+	n := min(len(e.Keys), MaxListed)
+	b.WriteString(strings.Join(e.Keys[:n], ", "))
+	if len(e.Keys) > n {
+		fmt.Fprintf(&b, " and %d more", len(e.Keys)-n)
+	}
+	b.WriteString(" (known")
+	if e.For != "" {
+		b.WriteString(" for " + e.For)
+	}
+	b.WriteString(": " + strings.Join(e.Known, ", ") + ")")
+	return b.String()
+}
+
+// Format writes a TOML value for an error message: strings quoted, dates
+// as YYYY-MM-DD (with the time when there is one), the rest as %v.
+func Format(v any) string {
+	switch x := v.(type) {
+	case string:
+		return fmt.Sprintf("%q", x)
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			return x.Format(time.DateOnly)
+		}
+		return x.Format(time.RFC3339Nano)
+	}
+	return fmt.Sprint(v)
+}
+
+// Decode decodes the table p of md into dst, a pointer to a struct that
+// holds the defaults, strictly (see the package doc). path is the table's
+// own path, prefixed to every key named in errors ("" at the top,
+// "shock[2]" for a scenario's third shock). Errors are a *KeyError or an
+// *UnknownKeysError.
+func Decode(md *toml.MetaData, p toml.Primitive, dst any, path string) error {
+	rv := reflect.ValueOf(dst)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		panic("strict: Decode needs a pointer to a struct")
+	}
+	var raw any // decoding into an empty interface marks no key as decoded
+	if err := md.PrimitiveDecode(p, &raw); err != nil {
+		return err
+	}
+	if err := Check(raw, rv.Type().Elem(), path); err != nil {
+		return err
+	}
+	if err := md.PrimitiveDecode(p, dst); err != nil {
+		// The schema check passed, so this is not expected; the toml
+		// package's error names the key from the document's root.
+		if path == "" {
+			return err
+		}
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// DecodeText decodes a whole TOML document into dst strictly.
+func DecodeText(text string, dst any) error {
+	var p toml.Primitive
+	md, err := toml.Decode(text, &p)
+	if err != nil {
+		return err
+	}
+	return Decode(&md, p, dst, "")
+}
+
+// Check checks a raw TOML value (as the toml package decodes it into an
+// empty interface) against the Go type t at path, without decoding it.
+func Check(raw any, t reflect.Type, path string) error {
+	c := checker{}
+	if err := c.value(raw, t, path); err != nil {
+		return err
+	}
+	if len(c.unknown) > 0 {
+		return &UnknownKeysError{Keys: c.unknown, Known: c.known}
+	}
+	return nil
+}
+
+// Known lists the TOML keys a struct (or a pointer to one) takes, sorted.
+func Known(v any) []string {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	var out []string
+	for _, f := range fields(t) {
+		out = append(out, f.name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+type checker struct {
+	unknown []string
+	known   []string // of the table of unknown[0]
+}
+
+var (
+	primitiveType = reflect.TypeFor[toml.Primitive]()
+	timeType      = reflect.TypeFor[time.Time]()
+	textType      = reflect.TypeFor[encoding.TextUnmarshaler]()
+	tomlType      = reflect.TypeFor[toml.Unmarshaler]()
+)
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	if key == "" {
+		return path
+	}
+	return path + "." + key
+}
+
+func (c *checker) value(v any, t reflect.Type, path string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == primitiveType:
+		return nil
+	case reflect.PointerTo(t).Implements(tomlType):
+		u := reflect.New(t).Interface().(toml.Unmarshaler)
+		if err := u.UnmarshalTOML(v); err != nil {
+			return &KeyError{Path: path, Value: v, Msg: err.Error()}
+		}
+		return nil
+	case reflect.PointerTo(t).Implements(textType):
+		s, ok := v.(string)
+		if !ok {
+			return &KeyError{Path: path, Value: v, Msg: "want a string"}
+		}
+		u := reflect.New(t).Interface().(encoding.TextUnmarshaler)
+		if err := u.UnmarshalText([]byte(s)); err != nil {
+			return &KeyError{Path: path, Value: v, Msg: err.Error()}
+		}
+		return nil
+	case t == timeType:
+		if _, ok := v.(time.Time); !ok {
+			return &KeyError{Path: path, Value: v, Msg: "want a date"}
+		}
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Interface:
+		return nil
+	case reflect.Struct:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return &KeyError{Path: path, Value: v, Msg: "want a table"}
+		}
+		return c.table(m, t, path)
+	case reflect.Map:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return &KeyError{Path: path, Value: v, Msg: "want a table"}
+		}
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if err := c.value(m[k], t.Elem(), join(path, k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Slice, reflect.Array:
+		var elems []any
+		switch x := v.(type) {
+		case []any:
+			elems = x
+		case []map[string]any:
+			for _, e := range x {
+				elems = append(elems, e)
+			}
+		default:
+			return &KeyError{Path: path, Value: v, Msg: "want a list of " + plural(t.Elem())}
+		}
+		if t.Kind() == reflect.Array && len(elems) != t.Len() {
+			return &KeyError{Path: path, Value: v, Msg: fmt.Sprintf("want a list of %d", t.Len())}
+		}
+		for j, e := range elems {
+			if err := c.value(e, t.Elem(), fmt.Sprintf("%s[%d]", path, j)); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.String:
+		if _, ok := v.(string); !ok {
+			return &KeyError{Path: path, Value: v, Msg: "want a string"}
+		}
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			return &KeyError{Path: path, Value: v, Msg: "want true or false"}
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		n, ok := v.(int64)
+		if !ok {
+			return &KeyError{Path: path, Value: v, Msg: "want a whole number"}
+		}
+		z := reflect.New(t).Elem()
+		if z.CanInt() && z.OverflowInt(n) || z.CanUint() && (n < 0 || z.OverflowUint(uint64(n))) {
+			return &KeyError{Path: path, Value: v, Msg: "out of range for " + t.Kind().String()}
+		}
+	case reflect.Float32, reflect.Float64:
+		switch x := v.(type) {
+		case float64:
+			if t.Kind() == reflect.Float32 && math.Abs(x) > math.MaxFloat32 && !math.IsInf(x, 0) {
+				return &KeyError{Path: path, Value: v, Msg: "out of range for float32"}
+			}
+		case int64:
+			if x > 1<<53 || x < -(1<<53) {
+				return &KeyError{Path: path, Value: v, Msg: "an integer too large to be a float exactly (write it as a float)"}
+			}
+		default:
+			return &KeyError{Path: path, Value: v, Msg: "want a number"}
+		}
+	default:
+		return fmt.Errorf("%s: strict: unsupported field type %s", path, t)
+	}
+	return nil
+}
+
+// table checks a table against a struct: unknown keys are collected (all
+// of them, sorted within the table), values checked in key order.
+func (c *checker) table(m map[string]any, t reflect.Type, path string) error {
+	fs := fields(t)
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		f, ok := lookup(fs, k)
+		if !ok {
+			if len(c.unknown) == 0 {
+				c.known = Known(reflect.New(t).Interface())
+			}
+			c.unknown = append(c.unknown, join(path, k))
+			continue
+		}
+		if err := c.value(m[k], f.typ, join(path, k)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type field struct {
+	name   string
+	tagged bool
+	typ    reflect.Type
+}
+
+// fields lists a struct's TOML fields, embedded structs flattened.
+func fields(t reflect.Type) []field {
+	var out []field
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("toml")
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			continue
+		}
+		ft := sf.Type
+		for ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if sf.Anonymous && name == "" && ft.Kind() == reflect.Struct {
+			out = append(out, fields(ft)...)
+			continue
+		}
+		if !sf.IsExported() {
+			continue
+		}
+		if name == "" {
+			out = append(out, field{name: sf.Name, typ: sf.Type})
+			continue
+		}
+		out = append(out, field{name: name, tagged: true, typ: sf.Type})
+	}
+	return out
+}
+
+// lookup finds the field of key k as the toml package does: an exact
+// name first, else an untagged field whose name matches ignoring case.
+func lookup(fs []field, k string) (field, bool) {
+	for _, f := range fs {
+		if f.name == k {
+			return f, true
+		}
+	}
+	for _, f := range fs {
+		if !f.tagged && strings.EqualFold(f.name, k) {
+			return f, true
+		}
+	}
+	return field{}, false
+}
+
+func plural(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(textType) {
+		return "strings"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "strings"
+	case reflect.Float32, reflect.Float64:
+		return "numbers"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "whole numbers"
+	case reflect.Bool:
+		return "booleans"
+	case reflect.Struct, reflect.Map:
+		return "tables"
+	}
+	return "values"
+}
+
+// Enum finds s among names (a mode's spellings, in the order of its
+// constants) and returns its index; the error lists the spellings:
+// `want "open" or "close"`. Mode types call it from UnmarshalText.
+func Enum(names []string, s string) (int, error) {
+	if i := slices.Index(names, s); i >= 0 {
+		return i, nil
+	}
+	return 0, errors.New("want " + OneOf(names))
+}
+
+// OneOf writes spellings as `"a", "b" or "c"`.
+func OneOf(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	if len(q) < 2 {
+		return strings.Join(q, "")
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}

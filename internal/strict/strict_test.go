@@ -1,0 +1,120 @@
+package strict
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/BurntSushi/toml"
+)
+
+type mode uint8
+
+var modeNames = []string{"open", "close"}
+
+func (m *mode) UnmarshalText(b []byte) error {
+	i, err := Enum(modeNames, string(b))
+	*m = mode(i)
+	return err
+}
+
+type entry struct {
+	Date    string             `toml:"date"`
+	Weights map[string]float64 `toml:"weights"`
+}
+
+type common struct {
+	Note string `toml:"note"`
+}
+
+type params struct {
+	common
+	Gross    float64  `toml:"gross"`
+	Days     int      `toml:"days"`
+	Gap      bool     `toml:"gap"`
+	Long     []string `toml:"long"`
+	Mode     mode     `toml:"mode"`
+	Schedule []entry  `toml:"schedule"`
+	Rest     toml.Primitive
+}
+
+func decode(t *testing.T, text string) (params, error) {
+	t.Helper()
+	p := params{Gross: 1, Days: 7} // defaults
+	return p, DecodeText(text, &p)
+}
+
+func TestDecodeKeepsDefaultsAndReadsValues(t *testing.T) {
+	p, err := decode(t, "note = \"n\"\ngap = true\nlong = [\"A\", \"B\"]\nmode = \"close\"\ngross = 2\n[[schedule]]\ndate = \"2024-01-01\"\nweights = { A = 0.5 }\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// gross given as an integer is a number; days keeps its default.
+	if p.Note != "n" || !p.Gap || p.Gross != 2 || p.Days != 7 || p.Mode != 1 || len(p.Long) != 2 || p.Schedule[0].Weights["A"] != 0.5 {
+		t.Fatalf("%+v", p)
+	}
+}
+
+func TestDecodeErrorsNameTheKey(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"gros = 1", "unknown key gros (known: Rest, days, gap, gross, long, mode, note, schedule)"},
+		{"a = 1\nb = 2\nc = 3\nd = 4\ne = 5\nf = 6\ng = 7", "unknown keys a, b, c, d, e and 2 more (known: "},
+		// Unknown keys inside an array of tables name the element; the
+		// known keys are the element's.
+		{"[[schedule]]\ndate = \"x\"\n[[schedule]]\ndate = \"y\"\nwieghts = { A = 1 }", "unknown key schedule[1].wieghts (known: date, weights)"},
+		{"gap = 3", "gap = 3: want true or false"},
+		{"days = 1.5", "days = 1.5: want a whole number"},
+		{"gross = \"x\"", `gross = "x": want a number`},
+		{"long = \"A\"", `long = "A": want a list of strings`},
+		{"long = [\"A\", 2]", "long[1] = 2: want a string"},
+		{"mode = \"later\"", `mode = "later": want "open" or "close"`},
+		{"mode = 1", "mode = 1: want a string"},
+		{"schedule = 3", "schedule = 3: want a list of tables"},
+		{"[[schedule]]\nweights = { A = \"x\" }", `schedule[0].weights.A = "x": want a number`},
+		{"days = 9999999999999999999", "toml:"}, // the toml parser's own range error
+		{"gross = 9007199254740993", "gross = 9007199254740993: an integer too large to be a float exactly"},
+	} {
+		_, err := decode(t, tc.text)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want it to contain %q", tc.text, err, tc.want)
+		}
+	}
+}
+
+func TestDecodeLeavesPrimitivesToTheCaller(t *testing.T) {
+	var f struct {
+		Name  string           `toml:"name"`
+		Shock []toml.Primitive `toml:"shock"`
+	}
+	md, err := toml.Decode("name = \"s\"\n[[shock]]\nmove = 1\n[[shock]]\nk = 2\nmove = 3\n", &f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type jump struct {
+		Move float64 `toml:"move"`
+	}
+	var j jump
+	if err := Decode(&md, f.Shock[0], &j, "shock[0]"); err != nil || j.Move != 1 {
+		t.Fatalf("shock[0]: %v %+v", err, j)
+	}
+	// The second element's move was decoded in the first element's
+	// metadata key (shock.move): the check still sees each element alone.
+	type vol struct {
+		K float64 `toml:"k"`
+	}
+	var v vol
+	err = Decode(&md, f.Shock[1], &v, "shock[1]")
+	var u *UnknownKeysError
+	if !errors.As(err, &u) || len(u.Keys) != 1 || u.Keys[0] != "shock[1].move" {
+		t.Fatalf("shock[1]: error %v, want unknown key shock[1].move", err)
+	}
+}
+
+func TestKnownAndOneOf(t *testing.T) {
+	if got := strings.Join(Known(&params{}), ","); got != "Rest,days,gap,gross,long,mode,note,schedule" {
+		t.Errorf("Known = %s", got)
+	}
+	if got := OneOf([]string{"a", "b", "c"}); got != `"a", "b" or "c"` {
+		t.Errorf("OneOf = %s", got)
+	}
+}

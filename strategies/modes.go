@@ -1,0 +1,147 @@
+package strategies
+
+import (
+	"fmt"
+
+	"github.com/divergence-research/divergence/internal/strict"
+)
+
+// Modes are typed constants read from their TOML spelling by
+// UnmarshalText, so a bad value is a decode error naming the key and the
+// spellings (`hedge = "delta": want "dollar", "beta", "vol" or
+// "minvar"`). The zero value of each is its default.
+
+// HedgeMode is how pair-hedge sizes its legs against each other.
+type HedgeMode uint8
+
+// The hedge modes (see PairHedge for the formulas).
+const (
+	HedgeDollar HedgeMode = iota // "dollar": equal notional (default)
+	HedgeBeta                    // "beta": beta-neutral to the long leg
+	HedgeVol                     // "vol": inverse to each leg's volatility
+	HedgeMinVar                  // "minvar": minimum variance of long − h × short
+)
+
+func (HedgeMode) spellings() []string { return []string{"dollar", "beta", "vol", "minvar"} }
+
+func (m HedgeMode) String() string { return spell(m) }
+
+// MarshalText writes the TOML spelling.
+func (m HedgeMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText reads the TOML spelling.
+func (m *HedgeMode) UnmarshalText(b []byte) error { return read(b, m) }
+
+// Execution is when an order decided at a close trades.
+type Execution uint8
+
+// The executions.
+const (
+	AtNextOpen Execution = iota // "open": market orders at each instrument's next open (default)
+	AtClose                     // "close": market-on-close orders at the closes the decision was made on
+)
+
+func (Execution) spellings() []string { return []string{"open", "close"} }
+
+func (e Execution) String() string { return spell(e) }
+
+// MarshalText writes the TOML spelling.
+func (e Execution) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+// UnmarshalText reads the TOML spelling.
+func (e *Execution) UnmarshalText(b []byte) error { return read(b, e) }
+
+// LegSet is which of pair-hedge's legs are held.
+type LegSet uint8
+
+// The leg sets.
+const (
+	BothLegs    LegSet = iota // "both": the hedge (default)
+	LongLegOnly               // "long": the long leg alone, sized as in the hedge
+)
+
+func (LegSet) spellings() []string { return []string{"both", "long"} }
+
+func (l LegSet) String() string { return spell(l) }
+
+// MarshalText writes the TOML spelling.
+func (l LegSet) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
+
+// UnmarshalText reads the TOML spelling.
+func (l *LegSet) UnmarshalText(b []byte) error { return read(b, l) }
+
+// EntryMode is when scaled-entry buys a tranche.
+type EntryMode uint8
+
+// The entry modes (see ScaledEntry).
+const (
+	EntryDrawdown EntryMode = iota // "drawdown": at drawdown levels from the running peak (default)
+	EntrySchedule                  // "schedule": every every_days (dollar-cost averaging)
+	EntryPyramid                   // "pyramid": on each rise of step above the last fill
+)
+
+func (EntryMode) spellings() []string { return []string{"drawdown", "schedule", "pyramid"} }
+
+func (m EntryMode) String() string { return spell(m) }
+
+// MarshalText writes the TOML spelling.
+func (m EntryMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText reads the TOML spelling.
+func (m *EntryMode) UnmarshalText(b []byte) error { return read(b, m) }
+
+// trigger is why a rebalance happens; it names the fills' tags.
+type trigger uint8
+
+const (
+	onSchedule trigger = iota // the calendar, an entry or a first price
+	onDrift                   // a weight drifted past drift_band
+	onGrossCap                // gross exposure passed max_gross
+)
+
+// String is the fill tag: "rebalance", "drift" or "gross cap".
+func (t trigger) String() string {
+	switch t {
+	case onDrift:
+		return "drift"
+	case onGrossCap:
+		return "gross cap"
+	}
+	return "rebalance"
+}
+
+// legTags are the fill tags of a pair's legs: "drift long", "drift short".
+func (t trigger) legTags() (long, short string) {
+	switch t {
+	case onDrift:
+		return "drift long", "drift short"
+	case onGrossCap:
+		return "gross cap long", "gross cap short"
+	}
+	return "rebalance long", "rebalance short"
+}
+
+// mode is a typed constant with TOML spellings, indexed by its value.
+type mode interface {
+	~uint8
+	spellings() []string
+}
+
+func spell[T mode](v T) string {
+	if s := v.spellings(); int(v) < len(s) {
+		return s[v]
+	}
+	return fmt.Sprintf("%d", uint8(v))
+}
+
+func read[T mode](b []byte, dst *T) error {
+	i, err := strict.Enum((*dst).spellings(), string(b))
+	if err != nil {
+		return err
+	}
+	*dst = T(i)
+	return nil
+}
+
+// valid reports whether v is one of its type's constants.
+func valid[T mode](v T) bool { return int(v) < len(v.spellings()) }
