@@ -11,7 +11,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/divergence-research/divergence/data"
-	"github.com/divergence-research/divergence/internal/strict"
+	"github.com/divergence-research/divergence/data/strict"
 )
 
 // Decoding. A scenario file is decoded in two steps with the toml

@@ -3,7 +3,7 @@ package strategies
 import (
 	"fmt"
 
-	"github.com/divergence-research/divergence/internal/strict"
+	"github.com/divergence-research/divergence/data/strict"
 )
 
 // Modes are typed constants read from their TOML spelling by

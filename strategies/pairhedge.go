@@ -5,8 +5,8 @@ import (
 	"math"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/engine"
-	"github.com/divergence-research/divergence/internal/strict"
 )
 
 // PairHedgeParams configures pair-hedge. Fractions are decimals, days are

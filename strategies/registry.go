@@ -11,7 +11,7 @@
 // parameter set per grid point as values (the base params with some keys
 // replaced), and a Go program builds them without a file. Decode turns
 // the map into the strategy's typed params struct by the module's one
-// strict path (internal/strict, the same as scenario and experiment
+// strict path (data/strict, the same as scenario and experiment
 // files): an unknown key is an error that lists the known ones, a value
 // of the wrong type or a mode spelled wrong names its key. Modes are typed
 // constants (HedgeMode, Execution, LegSet, EntryMode) read from their TOML
@@ -30,8 +30,8 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/engine"
-	"github.com/divergence-research/divergence/internal/strict"
 )
 
 // Params are a strategy's parameters as read from TOML (a table), before

@@ -6,8 +6,8 @@ import (
 	"strconv"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/engine"
-	"github.com/divergence-research/divergence/internal/strict"
 )
 
 // ScaledEntryParams configures scaled-entry. Fractions are decimals
