@@ -37,10 +37,10 @@ type Reducer struct {
 	cur       int // the current bucket, -1 before the first point
 	// The current bucket's candidates, by point index (-1 = none).
 	first, last, lo, hi, nan int
-	fx, fy, lx, ly         float64
-	lox, loy, hix, hiy     float64
-	nanx                   float64
-	x, y                   []float64
+	fx, fy, lx, ly           float64
+	lox, loy, hix, hiy       float64
+	nanx                     float64
+	x, y                     []float64
 }
 
 // NewReducer returns a reducer of buckets equal buckets over [x0, x1].
