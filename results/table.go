@@ -1,11 +1,8 @@
 package results
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -75,38 +72,28 @@ func WriteTableCSV(w io.Writer, t *Table) error {
 	if err := t.check(); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	rec := make([]string, len(t.Columns))
+	cw := newCSVWriter(w)
 	for i := range t.Columns {
-		rec[i] = t.Columns[i].Name
+		cw.String(t.Columns[i].Name)
 	}
-	if err := cw.Write(rec); err != nil {
-		return err
-	}
+	cw.EndRow()
 	for r := 0; r < t.Rows(); r++ {
 		for i := range t.Columns {
 			c := &t.Columns[i]
 			switch {
 			case c.Floats != nil:
-				if v := c.Floats[r]; math.IsNaN(v) {
-					rec[i] = ""
-				} else {
-					rec[i] = strconv.FormatFloat(v, 'g', -1, 64)
-				}
+				cw.FloatOrEmpty(c.Floats[r])
 			case c.Ints != nil:
-				rec[i] = strconv.FormatInt(c.Ints[r], 10)
+				cw.Int(c.Ints[r])
 			case c.Strings != nil:
-				rec[i] = c.Strings[r]
+				cw.String(c.Strings[r])
 			default:
-				rec[i] = FormatTime(c.Times[r])
+				cw.String(FormatTime(c.Times[r]))
 			}
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
+		cw.EndRow()
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Close()
 }
 
 // WriteTableParquet writes the table as Parquet: doubles, int64s, strings
