@@ -79,6 +79,18 @@ func (c *csvWriter) Int(v int64) {
 	c.buf = strconv.AppendInt(c.buf, v, 10)
 }
 
+// Uint appends a decimal unsigned integer.
+func (c *csvWriter) Uint(v uint64) {
+	c.sep()
+	c.buf = strconv.AppendUint(c.buf, v, 10)
+}
+
+// Bool appends true or false.
+func (c *csvWriter) Bool(v bool) {
+	c.sep()
+	c.buf = strconv.AppendBool(c.buf, v)
+}
+
 // Time appends UTC Unix nanoseconds in the layout.
 func (c *csvWriter) Time(t int64, layout string) {
 	c.sep()

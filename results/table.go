@@ -9,14 +9,16 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// Column is one column of a Table: exactly one of Floats, Ints, Strings or
-// Times (UTC ns) is set.
+// Column is one column of a Table: exactly one of Floats, Ints, Strings,
+// Times (UTC ns), Uints or Bools is set.
 type Column struct {
 	Name    string
 	Floats  []float64
 	Ints    []int64
 	Strings []string
 	Times   []int64
+	Uints   []uint64 // written as uint64 in Parquet (DuckDB UBIGINT)
+	Bools   []bool   // "true" or "false" in CSV
 }
 
 func (c *Column) len() int {
@@ -27,6 +29,10 @@ func (c *Column) len() int {
 		return len(c.Ints)
 	case c.Strings != nil:
 		return len(c.Strings)
+	case c.Uints != nil:
+		return len(c.Uints)
+	case c.Bools != nil:
+		return len(c.Bools)
 	}
 	return len(c.Times)
 }
@@ -50,7 +56,7 @@ func (t *Table) check() error {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		set := 0
-		for _, b := range []bool{c.Floats != nil, c.Ints != nil, c.Strings != nil, c.Times != nil} {
+		for _, b := range []bool{c.Floats != nil, c.Ints != nil, c.Strings != nil, c.Times != nil, c.Uints != nil, c.Bools != nil} {
 			if b {
 				set++
 			}
@@ -67,7 +73,7 @@ func (t *Table) check() error {
 
 // WriteTableCSV writes the table with a header row. Floats use the
 // shortest exact form; NaN is an empty cell; times are formatted by
-// FormatTime.
+// FormatTime; booleans are true or false.
 func WriteTableCSV(w io.Writer, t *Table) error {
 	if err := t.check(); err != nil {
 		return err
@@ -87,6 +93,10 @@ func WriteTableCSV(w io.Writer, t *Table) error {
 				cw.Int(c.Ints[r])
 			case c.Strings != nil:
 				cw.String(c.Strings[r])
+			case c.Uints != nil:
+				cw.Uint(c.Uints[r])
+			case c.Bools != nil:
+				cw.Bool(c.Bools[r])
 			default:
 				cw.String(FormatTime(c.Times[r]))
 			}
@@ -121,6 +131,18 @@ func WriteTableParquet(w io.Writer, t *Table) error {
 			fields[i] = arrow.Field{Name: c.Name, Type: arrow.BinaryTypes.String}
 			b := array.NewStringBuilder(mem)
 			b.AppendValues(c.Strings, nil)
+			cols[i] = b.NewArray()
+			b.Release()
+		case c.Uints != nil:
+			fields[i] = arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Uint64}
+			b := array.NewUint64Builder(mem)
+			b.AppendValues(c.Uints, nil)
+			cols[i] = b.NewArray()
+			b.Release()
+		case c.Bools != nil:
+			fields[i] = arrow.Field{Name: c.Name, Type: arrow.FixedWidthTypes.Boolean}
+			b := array.NewBooleanBuilder(mem)
+			b.AppendValues(c.Bools, nil)
 			cols[i] = b.NewArray()
 			b.Release()
 		default:
