@@ -41,9 +41,9 @@ type RunRecord struct {
 	Seed      uint64 `json:"seed"`
 	Synthetic bool   `json:"synthetic"`
 	// Data says "synthetic data" or "real data".
-	Data  string `json:"data"`
-	Start string `json:"start"` // first curve point, 2006-01-02
-	End   string `json:"end"`   // last curve point
+	Data  string  `json:"data"`
+	Start string  `json:"start"` // first curve point, 2006-01-02
+	End   string  `json:"end"`   // last curve point
 	Cash  float64 `json:"initial_cash"`
 	// CommissionBps is the experiment's commission in basis points.
 	CommissionBps  float64    `json:"commission_bps"`
