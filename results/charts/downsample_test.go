@@ -3,7 +3,11 @@ package charts
 import (
 	"bytes"
 	"math"
+	"math/rand/v2"
 	"testing"
+	"time"
+
+	"github.com/divergence-research/divergence/results/metrics"
 )
 
 // TestPrepareReducesExactly: a long curve is reduced while its growth and
@@ -66,5 +70,48 @@ func TestLargeChartSize(t *testing.T) {
 	}
 	if big.Len() > 2*small.Len() || big.Len() > 400_000 {
 		t.Errorf("SVG of 1M points is %d bytes, of 4k points %d", big.Len(), small.Len())
+	}
+}
+
+// TestMonteCarloFromBands: a runner that streams each path's growth into
+// metrics.Bands and keeps only the terminal returns draws the same chart,
+// byte for byte, as one that keeps every path (the bands are exact up to
+// metrics.DefaultExactPaths paths).
+func TestMonteCarloFromBands(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const n, paths = 300, 150
+	fn := Fan{Name: "run", Time: make([]int64, n)}
+	for k := range n {
+		fn.Time[k] = day(2025, time.January, 1+k)
+	}
+	bands := metrics.NewBands(n, FanQuantiles[:])
+	var terminal []float64
+	buf := make([]float64, n)
+	for range paths {
+		p := make([]float64, n)
+		v := 1e6
+		for k := range n {
+			p[k] = v
+			v *= 1 + 0.0005 + 0.02*rng.NormFloat64()
+		}
+		p[7] = math.NaN()
+		fn.Paths = append(fn.Paths, p)
+		bands.Add(Growth(buf, p)) // the path could be dropped here
+		terminal = append(terminal, Fan{Paths: [][]float64{p}}.Terminal()[0])
+	}
+	q := bands.Quantiles()
+	sum := FanSummary{Name: "run", Time: fn.Time, Terminal: terminal}
+	copy(sum.Bands[:], q)
+	for _, f := range []Format{SVG, PNG} {
+		var a, b bytes.Buffer
+		if err := MonteCarlo(&a, f, Options{Title: "mc"}, []Fan{fn}); err != nil {
+			t.Fatal(err)
+		}
+		if err := MonteCarloSummaries(&b, f, Options{Title: "mc"}, []FanSummary{sum}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Errorf("%s: the chart from streamed bands differs from the one from whole paths", f)
+		}
 	}
 }

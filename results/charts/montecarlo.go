@@ -81,23 +81,35 @@ func (fn Fan) Terminal() []float64 {
 func (fn Fan) growth() [][]float64 {
 	out := make([][]float64, len(fn.Paths))
 	for i, path := range fn.Paths {
-		g := make([]float64, len(path))
-		base := math.NaN()
-		for k, v := range path {
-			g[k] = math.NaN()
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				continue
-			}
-			if math.IsNaN(base) {
-				base = v
-			}
-			if base > 0 {
-				g[k] = v / base
-			}
-		}
-		out[i] = g
+		out[i] = Growth(nil, path)
 	}
 	return out
+}
+
+// Growth writes into dst (grown to len(path); nil allocates) the path's
+// growth of 1: each value over the path's first finite value, NaN where
+// the value is missing (NaN, ±Inf) or the first finite value is not
+// positive. A Monte Carlo runner that streams paths into
+// metrics.Bands adds Growth of each path, as [Fan.Bands] does.
+func Growth(dst, path []float64) []float64 {
+	if cap(dst) < len(path) {
+		dst = make([]float64, len(path))
+	}
+	dst = dst[:len(path)]
+	base := math.NaN()
+	for k, v := range path {
+		dst[k] = math.NaN()
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		if math.IsNaN(base) {
+			base = v
+		}
+		if base > 0 {
+			dst[k] = v / base
+		}
+	}
+	return dst
 }
 
 // FanSummary is what the Monte Carlo chart draws of one run: the bands
