@@ -57,7 +57,7 @@ func writeRun(f *File, o *Outcome, r *RunResult) error {
 		return err
 	}
 	c := &r.Result.Curve
-	rf := results.RunFile{
+	rf := results.RunRecord{
 		Experiment: f.Name, Run: r.Key, Strategy: r.Strategy, Type: r.Type, Params: r.Params,
 		Seed: r.Seed, Synthetic: o.Panel.Synthetic, Data: label,
 		Start: data.FormatDay(c.Time[0]), End: data.FormatDay(c.Time[c.Len()-1]),

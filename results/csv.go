@@ -1,7 +1,6 @@
 package results
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -81,25 +80,22 @@ func WriteCurveCSV(w io.Writer, c *engine.Curve) error {
 	if err := checkCurve(c); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(curveColumns[:]); err != nil {
-		return fmt.Errorf("results: curve csv: %w", err)
+	cw := newCSVWriter(w)
+	for _, name := range curveColumns {
+		cw.String(name)
 	}
+	cw.EndRow()
 	layout := timeLayout(c.Time)
-	rec := make([]string, len(curveColumns))
 	for k, t := range c.Time {
-		rec[0] = time.Unix(0, t).UTC().Format(layout)
-		rec[1] = formatFloat(c.Equity[k])
-		rec[2] = formatFloat(c.Cash[k])
-		rec[3] = formatFloat(c.Gross[k])
-		rec[4] = formatFloat(c.Net[k])
-		rec[5] = formatFloat(c.Drawdown[k])
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("results: curve csv: %w", err)
-		}
+		cw.Time(t, layout)
+		cw.Float(c.Equity[k])
+		cw.Float(c.Cash[k])
+		cw.Float(c.Gross[k])
+		cw.Float(c.Net[k])
+		cw.Float(c.Drawdown[k])
+		cw.EndRow()
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Close(); err != nil {
 		return fmt.Errorf("results: curve csv: %w", err)
 	}
 	return nil
@@ -112,35 +108,34 @@ func WriteCurveCSV(w io.Writer, c *engine.Curve) error {
 // already in price) and fee (a liquidation fee, paid beside the
 // commission). Fills are written in the order given.
 func WriteFillsCSV(w io.Writer, fills []engine.Fill) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(fillColumns[:]); err != nil {
-		return fmt.Errorf("results: fills csv: %w", err)
+	cw := newCSVWriter(w)
+	for _, name := range fillColumns {
+		cw.String(name)
 	}
-	times := make([]int64, len(fills))
+	cw.EndRow()
+	layout := dateLayout
 	for i := range fills {
-		times[i] = fills[i].Time
-	}
-	layout := timeLayout(times)
-	rec := make([]string, len(fillColumns))
-	for i := range fills {
-		f := &fills[i]
-		rec[0] = time.Unix(0, f.Time).UTC().Format(layout)
-		rec[1] = f.Symbol
-		rec[2] = Side(f)
-		rec[3] = formatFloat(f.Qty)
-		rec[4] = formatFloat(f.Price)
-		rec[5] = formatFloat(Notional(f))
-		rec[6] = formatFloat(f.Commission)
-		rec[7] = f.Kind.String()
-		rec[8] = f.Tag
-		rec[9] = formatFloat(f.Slippage)
-		rec[10] = formatFloat(f.Fee)
-		if err := cw.Write(rec); err != nil {
-			return fmt.Errorf("results: fills csv: %w", err)
+		if !isMidnight(fills[i].Time) {
+			layout = nanoLayout
+			break
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	for i := range fills {
+		f := &fills[i]
+		cw.Time(f.Time, layout)
+		cw.String(f.Symbol)
+		cw.String(Side(f))
+		cw.Float(f.Qty)
+		cw.Float(f.Price)
+		cw.Float(Notional(f))
+		cw.Float(f.Commission)
+		cw.String(f.Kind.String())
+		cw.String(f.Tag)
+		cw.Float(f.Slippage)
+		cw.Float(f.Fee)
+		cw.EndRow()
+	}
+	if err := cw.Close(); err != nil {
 		return fmt.Errorf("results: fills csv: %w", err)
 	}
 	return nil

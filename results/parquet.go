@@ -14,11 +14,19 @@ import (
 	"github.com/divergence-research/divergence/engine"
 )
 
-// Parquet files are written with one row group, Snappy compression and
-// parquet-go's default created_by ("parquet-go version <arrow-go version>"),
-// which is constant for a build: there is no creation time or random id in
-// the file, so the bytes depend only on the data. Columns are required (not
-// nullable); a NaN float is stored as NaN.
+// Parquet files are written with one row group and parquet-go's default
+// created_by ("parquet-go version <arrow-go version>"), which is constant
+// for a build: there is no creation time or random id in the file, so the
+// bytes depend only on the data. Columns are required (not nullable); a
+// NaN float is stored as NaN. Encodings are chosen for writing speed at
+// about the same size:
+//   - float columns are PLAIN and uncompressed: their values rarely
+//     repeat, so a dictionary would be built only to be dropped, and
+//     Snappy saves under 2 % on doubles while taking two thirds of the
+//     time;
+//   - timestamp columns are DELTA_BINARY_PACKED (regular steps pack into
+//     a few bits) and Snappy-compressed, without a dictionary;
+//   - text and integer columns keep the dictionary and Snappy.
 
 var (
 	curveSchema = arrow.NewSchema([]arrow.Field{
@@ -121,9 +129,16 @@ func writeParquet(w io.Writer, schema *arrow.Schema, cols []arrow.Array, rows in
 	}
 	defer rec.Release()
 
-	props := parquet.NewWriterProperties(
-		parquet.WithCompression(compress.Codecs.Snappy),
-	)
+	opts := []parquet.WriterProperty{parquet.WithCompression(compress.Codecs.Snappy)}
+	for _, f := range schema.Fields() {
+		switch f.Type.ID() {
+		case arrow.FLOAT64, arrow.FLOAT32:
+			opts = append(opts, parquet.WithDictionaryFor(f.Name, false), parquet.WithCompressionFor(f.Name, compress.Codecs.Uncompressed))
+		case arrow.TIMESTAMP:
+			opts = append(opts, parquet.WithDictionaryFor(f.Name, false), parquet.WithEncodingFor(f.Name, parquet.Encodings.DeltaBinaryPacked))
+		}
+	}
+	props := parquet.NewWriterProperties(opts...)
 	fw, err := pqarrow.NewFileWriter(schema, noClose{w}, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		return err

@@ -10,68 +10,6 @@ import (
 	"github.com/divergence-research/divergence/results/metrics"
 )
 
-// RunFile is a run's metrics.json: what the run was (experiment, key,
-// strategy, parameters, seed, data, period, cash) and its metrics.
-type RunFile struct {
-	Experiment     string         `json:"experiment"`
-	Run            string         `json:"run"`
-	Strategy       string         `json:"strategy"`
-	Type           string         `json:"type"`
-	Params         map[string]any `json:"params"`
-	Swept          map[string]any `json:"swept,omitempty"`
-	Seed           uint64         `json:"seed"`
-	Synthetic      bool           `json:"synthetic"`
-	Data           string         `json:"data"`
-	Start          string         `json:"start"`
-	End            string         `json:"end"`
-	Cash           float64        `json:"initial_cash"`
-	CommissionBps  float64        `json:"commission_bps"`
-	PeriodsPerYear float64        `json:"periods_per_year"`
-	Calendar       string         `json:"calendar"`
-	Metrics        RunMetrics     `json:"metrics"`
-	// StrategyStats are the strategy's own figures (strategies.Reporter):
-	// average entry, tranches filled, days to full size, hedge ratios, …
-	StrategyStats map[string]float64 `json:"strategy_stats,omitempty"`
-}
-
-// RunMetrics is what a run's metrics.json holds under "metrics": the
-// summary of its returns (results/metrics) beside its counts and costs.
-type RunMetrics struct {
-	metrics.Summary
-	Fills       int     `json:"fills"`
-	Commission  float64 `json:"commission_paid"`
-	FinalEquity float64 `json:"final_equity"`
-	// Costs breaks down every cost the broker booked (money, positive =
-	// paid); Total is the PnL they took.
-	Costs        Costs `json:"costs"`
-	Rejections   int   `json:"rejections"`
-	MarginCalls  int   `json:"margin_calls"`
-	Liquidations int   `json:"liquidations"`
-	// ExposureTime is the share of the curve's points with a position;
-	// Turnover the money traded per year as a multiple of mean equity.
-	ExposureTime, Turnover float64
-	// The max drawdown's peak, trough and recovery dates (recovery empty
-	// when it never recovered; all empty without a drawdown).
-	MaxDrawdownPeak, MaxDrawdownTrough, MaxDrawdownRecovery string
-	// Benchmarks holds, per benchmark symbol of the experiment, beta,
-	// alpha, correlation, tracking error, information ratio and capture
-	// (see [MeasureBenchmarks]).
-	Benchmarks map[string]json.RawMessage
-}
-
-// Costs is engine.CostBreakdown for JSON.
-type Costs struct {
-	Commission     float64 `json:"commission"`
-	Slippage       float64 `json:"slippage"`
-	Spread         float64 `json:"spread"`
-	Impact         float64 `json:"impact"`
-	Borrow         float64 `json:"borrow"`
-	Funding        float64 `json:"funding"`
-	Interest       float64 `json:"interest"`
-	LiquidationFee float64 `json:"liquidation_fees"`
-	Total          float64 `json:"total"`
-}
-
 // Measure computes a run's metrics from its equity curve: the simple
 // returns between consecutive curve points, summarised with ppy periods
 // per year ([metrics.Summarize]), with the run's counts and costs.
@@ -190,39 +128,4 @@ func ValidMetric(name string) error {
 		}
 	}
 	return fmt.Errorf("unknown metric %q (known: %v)", name, MetricNames)
-}
-
-// MarshalJSON writes the summary's metrics (non-finite values as null)
-// beside the run's counts and costs. Without it the embedded Summary's
-// MarshalJSON would be promoted and hide the other fields.
-func (m RunMetrics) MarshalJSON() ([]byte, error) {
-	b, err := m.Summary.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, err
-	}
-	out["fills"] = m.Fills
-	out["commission_paid"] = m.Commission
-	out["final_equity"] = m.FinalEquity
-	out["costs"] = m.Costs
-	out["rejections"] = m.Rejections
-	out["margin_calls"] = m.MarginCalls
-	out["liquidations"] = m.Liquidations
-	for k, v := range map[string]float64{"exposure_time": m.ExposureTime, "turnover": m.Turnover} {
-		if v == v && v-v == 0 {
-			out[k] = v
-		} else {
-			out[k] = nil
-		}
-	}
-	out["max_drawdown_peak"] = m.MaxDrawdownPeak
-	out["max_drawdown_trough"] = m.MaxDrawdownTrough
-	out["max_drawdown_recovery"] = m.MaxDrawdownRecovery
-	if len(m.Benchmarks) > 0 {
-		out["benchmarks"] = m.Benchmarks
-	}
-	return json.Marshal(out)
 }

@@ -1,25 +1,24 @@
 package results
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
-// Column is one column of a Table: exactly one of Floats, Ints, Strings or
-// Times (UTC ns) is set.
+// Column is one column of a Table: exactly one of Floats, Ints, Strings,
+// Times (UTC ns), Uints or Bools is set.
 type Column struct {
 	Name    string
 	Floats  []float64
 	Ints    []int64
 	Strings []string
 	Times   []int64
+	Uints   []uint64 // written as uint64 in Parquet (DuckDB UBIGINT)
+	Bools   []bool   // "true" or "false" in CSV
 }
 
 func (c *Column) len() int {
@@ -30,6 +29,10 @@ func (c *Column) len() int {
 		return len(c.Ints)
 	case c.Strings != nil:
 		return len(c.Strings)
+	case c.Uints != nil:
+		return len(c.Uints)
+	case c.Bools != nil:
+		return len(c.Bools)
 	}
 	return len(c.Times)
 }
@@ -53,7 +56,7 @@ func (t *Table) check() error {
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		set := 0
-		for _, b := range []bool{c.Floats != nil, c.Ints != nil, c.Strings != nil, c.Times != nil} {
+		for _, b := range []bool{c.Floats != nil, c.Ints != nil, c.Strings != nil, c.Times != nil, c.Uints != nil, c.Bools != nil} {
 			if b {
 				set++
 			}
@@ -70,43 +73,37 @@ func (t *Table) check() error {
 
 // WriteTableCSV writes the table with a header row. Floats use the
 // shortest exact form; NaN is an empty cell; times are formatted by
-// FormatTime.
+// FormatTime; booleans are true or false.
 func WriteTableCSV(w io.Writer, t *Table) error {
 	if err := t.check(); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	rec := make([]string, len(t.Columns))
+	cw := newCSVWriter(w)
 	for i := range t.Columns {
-		rec[i] = t.Columns[i].Name
+		cw.String(t.Columns[i].Name)
 	}
-	if err := cw.Write(rec); err != nil {
-		return err
-	}
+	cw.EndRow()
 	for r := 0; r < t.Rows(); r++ {
 		for i := range t.Columns {
 			c := &t.Columns[i]
 			switch {
 			case c.Floats != nil:
-				if v := c.Floats[r]; math.IsNaN(v) {
-					rec[i] = ""
-				} else {
-					rec[i] = strconv.FormatFloat(v, 'g', -1, 64)
-				}
+				cw.FloatOrEmpty(c.Floats[r])
 			case c.Ints != nil:
-				rec[i] = strconv.FormatInt(c.Ints[r], 10)
+				cw.Int(c.Ints[r])
 			case c.Strings != nil:
-				rec[i] = c.Strings[r]
+				cw.String(c.Strings[r])
+			case c.Uints != nil:
+				cw.Uint(c.Uints[r])
+			case c.Bools != nil:
+				cw.Bool(c.Bools[r])
 			default:
-				rec[i] = FormatTime(c.Times[r])
+				cw.String(FormatTime(c.Times[r]))
 			}
 		}
-		if err := cw.Write(rec); err != nil {
-			return err
-		}
+		cw.EndRow()
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Close()
 }
 
 // WriteTableParquet writes the table as Parquet: doubles, int64s, strings
@@ -134,6 +131,18 @@ func WriteTableParquet(w io.Writer, t *Table) error {
 			fields[i] = arrow.Field{Name: c.Name, Type: arrow.BinaryTypes.String}
 			b := array.NewStringBuilder(mem)
 			b.AppendValues(c.Strings, nil)
+			cols[i] = b.NewArray()
+			b.Release()
+		case c.Uints != nil:
+			fields[i] = arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Uint64}
+			b := array.NewUint64Builder(mem)
+			b.AppendValues(c.Uints, nil)
+			cols[i] = b.NewArray()
+			b.Release()
+		case c.Bools != nil:
+			fields[i] = arrow.Field{Name: c.Name, Type: arrow.FixedWidthTypes.Boolean}
+			b := array.NewBooleanBuilder(mem)
+			b.AppendValues(c.Bools, nil)
 			cols[i] = b.NewArray()
 			b.Release()
 		default:

@@ -2,7 +2,10 @@ package results
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -60,5 +63,45 @@ func TestTableMismatch(t *testing.T) {
 	tab := &Table{Columns: []Column{{Name: "a", Floats: []float64{1}}, {Name: "b", Ints: []int64{1, 2}}}}
 	if err := WriteTableCSV(&bytes.Buffer{}, tab); err == nil || !strings.Contains(err.Error(), `"b" has 2 rows`) {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// TestReadTableParquet writes a table of every column type and reads it
+// back, whole and by columns.
+func TestReadTableParquet(t *testing.T) {
+	tab := testTable()
+	tab.Columns = append(tab.Columns,
+		Column{Name: "seed", Uints: []uint64{1, 1 << 63, math.MaxUint64}},
+		Column{Name: "synthetic", Bools: []bool{true, false, true}})
+	path := filepath.Join(t.TempDir(), "t.parquet")
+	if err := WriteFileAtomic(path, func(w io.Writer) error { return WriteTableParquet(w, tab) }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadTableParquet(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Columns) != len(tab.Columns) {
+		t.Fatalf("%d columns, want %d", len(got.Columns), len(tab.Columns))
+	}
+	for i, c := range tab.Columns {
+		g := got.Columns[i]
+		same := g.Name == c.Name && fmt.Sprint(g.Ints, g.Strings, g.Times, g.Uints, g.Bools) == fmt.Sprint(c.Ints, c.Strings, c.Times, c.Uints, c.Bools)
+		for k := range c.Floats {
+			same = same && (g.Floats[k] == c.Floats[k] || math.IsNaN(g.Floats[k]) && math.IsNaN(c.Floats[k]))
+		}
+		if !same {
+			t.Errorf("column %s: read %+v, wrote %+v", c.Name, g, c)
+		}
+	}
+	sub, err := ReadTableParquet(path, "synthetic", "key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub.Columns[0].Name != "synthetic" || len(sub.Columns[0].Bools) != 3 || sub.Column("key").Strings[1] != "b,c" {
+		t.Errorf("by columns: %+v", sub)
+	}
+	if _, err := ReadTableParquet(path, "nope"); err == nil || !strings.Contains(err.Error(), `no column "nope"`) || !strings.Contains(err.Error(), "t.parquet") {
+		t.Errorf("error %v", err)
 	}
 }

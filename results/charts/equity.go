@@ -28,6 +28,7 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/results/downsample"
 )
 
 // Series is one run's equity over time.
@@ -110,23 +111,31 @@ func EquityDrawdown(w io.Writer, f Format, opt Options, curves []Series) error {
 	if err != nil {
 		return err
 	}
-	if err := drawEquityDrawdown(draw.New(c), opt, curves); err != nil {
+	if err := drawEquityDrawdown(draw.New(c), opt, curves, columns(f, opt)); err != nil {
 		return err
 	}
 	return writeCanvas(w, f, c)
 }
 
 // run is a prepared curve: x in UTC Unix seconds, growth and drawdown in
-// percent, and its line style.
+// percent, and its line style. Reduced for drawing (see prepare), growth
+// and drawdown have x values of their own.
 type run struct {
 	name        string
-	x           []float64
+	x, ddx      []float64 // x of growth, x of dd
 	growth, dd  []float64
 	style       draw.LineStyle
 	first, last float64 // x of the first and last finite points
 }
 
-func prepare(opt Options, curves []Series) ([]run, error) {
+// prepare checks the curves and computes each run's growth of 1 and
+// drawdown. With cols > 0, a curve of more than cols points is reduced
+// while it is computed (downsample.Reducer over cols buckets of the
+// curves' whole time range): growth and drawdown keep each bucket's
+// first, last, lowest and highest point, so the chart shows the exact
+// peaks and troughs, and the work is one pass without per-point arrays.
+// With cols = 0 every point is kept (Rolling aligns its own series on x).
+func prepare(opt Options, curves []Series, cols int) ([]run, error) {
 	if len(curves) == 0 {
 		return nil, errNoCurves
 	}
@@ -137,6 +146,13 @@ func prepare(opt Options, curves []Series) ([]run, error) {
 			names[i] = s.Name
 		}
 		pal = NewPalette(names)
+	}
+	// The time range of all curves: the reducers' buckets.
+	tmin, tmax := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, s := range curves {
+		if len(s.Time) > 0 {
+			tmin, tmax = min(tmin, s.Time[0]), max(tmax, s.Time[len(s.Time)-1])
+		}
 	}
 	seen := map[string]bool{}
 	runs := make([]run, len(curves))
@@ -152,22 +168,28 @@ func prepare(opt Options, curves []Series) ([]run, error) {
 		if k < 0 {
 			return nil, fmt.Errorf("charts: run %q is not in the palette", s.Name)
 		}
-		r := run{
-			name:   s.Name,
-			x:      make([]float64, len(s.Time)),
-			growth: make([]float64, len(s.Time)),
-			dd:     make([]float64, len(s.Time)),
-			style:  draw.LineStyle{Color: Color(k), Width: vg.Points(1.4), Dashes: Dashes(k)},
+		r := run{name: s.Name, style: draw.LineStyle{Color: Color(k), Width: vg.Points(1.4), Dashes: Dashes(k)}}
+		// emit receives every point; it stores it, or feeds the reducers.
+		var emit func(j int, x, g, d float64)
+		var gr, dr *downsample.Reducer
+		if cols > 0 && len(s.Time) > cols {
+			gr = downsample.NewReducer(float64(tmin)/1e9, float64(tmax)/1e9, cols)
+			dr = downsample.NewReducer(float64(tmin)/1e9, float64(tmax)/1e9, cols)
+			emit = func(_ int, x, g, d float64) { gr.Add(x, g); dr.Add(x, d) }
+		} else {
+			r.x, r.growth, r.dd = make([]float64, len(s.Time)), make([]float64, len(s.Time)), make([]float64, len(s.Time))
+			r.ddx = r.x
+			emit = func(j int, x, g, d float64) { r.x[j], r.growth[j], r.dd[j] = x, g, d }
 		}
 		base, peak := math.NaN(), math.Inf(-1)
 		for j, t := range s.Time {
 			if j > 0 && t <= s.Time[j-1] {
 				return nil, fmt.Errorf("charts: run %q: time %d at point %d is not after the previous %d", s.Name, t, j, s.Time[j-1])
 			}
-			r.x[j] = float64(t) / 1e9
+			x := float64(t) / 1e9
 			v := s.Values[j]
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				r.growth[j], r.dd[j] = math.NaN(), math.NaN()
+				emit(j, x, math.NaN(), math.NaN())
 				continue
 			}
 			if math.IsNaN(base) {
@@ -175,19 +197,41 @@ func prepare(opt Options, curves []Series) ([]run, error) {
 					return nil, fmt.Errorf("charts: run %q: first equity %g is not positive, so growth of 1 is undefined", s.Name, v)
 				}
 				base = v
-				r.first = r.x[j]
+				r.first = x
 			}
-			r.last = r.x[j]
+			r.last = x
 			peak = math.Max(peak, v)
-			r.growth[j] = v / base
-			r.dd[j] = 100 * (v/peak - 1)
+			emit(j, x, v/base, 100*(v/peak-1))
 		}
 		if math.IsNaN(base) {
 			return nil, fmt.Errorf("charts: run %q has no finite value", s.Name)
 		}
+		if gr != nil {
+			r.x, r.growth = gr.Result()
+			r.ddx, r.dd = dr.Result()
+		}
 		runs[i] = r
 	}
 	return runs, nil
+}
+
+// columns is the number of buckets a line is reduced to for a chart of
+// opt's width in format f: one per pixel column of the whole canvas for
+// PNG (more than the data area has), and one per CSS pixel (96 per inch)
+// for SVG, which a browser draws at about that scale.
+func columns(f Format, opt Options) int {
+	w := opt.Width
+	if w <= 0 {
+		w = defaultWidth
+	}
+	dpi := 96
+	if f == PNG {
+		dpi = opt.DPI
+		if dpi <= 0 {
+			dpi = defaultDPI
+		}
+	}
+	return max(16, int(math.Ceil(float64(w/vg.Inch)*float64(dpi))))
 }
 
 // Fonts. Liberation Sans is metric-compatible with Arial and Helvetica, the
@@ -210,8 +254,8 @@ func textStyle(f font.Font, size vg.Length, c color.Color) text.Style {
 	}
 }
 
-func drawEquityDrawdown(dc draw.Canvas, opt Options, curves []Series) error {
-	runs, err := prepare(opt, curves)
+func drawEquityDrawdown(dc draw.Canvas, opt Options, curves []Series, cols int) error {
+	runs, err := prepare(opt, curves, cols)
 	if err != nil {
 		return err
 	}
@@ -253,7 +297,7 @@ func drawEquityDrawdown(dc draw.Canvas, opt Options, curves []Series) error {
 	for _, r := range runs {
 		sty := r.style
 		sty.Width = ddWidth
-		bottom.Add(&polyline{x: r.x, y: r.dd, style: sty})
+		bottom.Add(&polyline{x: r.ddx, y: r.dd, style: sty})
 	}
 	bottom.Y.Max = 0
 	if bottom.Y.Min > -1 {

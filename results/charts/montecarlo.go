@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/divergence-research/divergence/results/downsample"
 	"github.com/divergence-research/divergence/results/metrics"
 )
 
@@ -80,23 +81,55 @@ func (fn Fan) Terminal() []float64 {
 func (fn Fan) growth() [][]float64 {
 	out := make([][]float64, len(fn.Paths))
 	for i, path := range fn.Paths {
-		g := make([]float64, len(path))
-		base := math.NaN()
-		for k, v := range path {
-			g[k] = math.NaN()
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				continue
-			}
-			if math.IsNaN(base) {
-				base = v
-			}
-			if base > 0 {
-				g[k] = v / base
-			}
-		}
-		out[i] = g
+		out[i] = Growth(nil, path)
 	}
 	return out
+}
+
+// Growth writes into dst (grown to len(path); nil allocates) the path's
+// growth of 1: each value over the path's first finite value, NaN where
+// the value is missing (NaN, ±Inf) or the first finite value is not
+// positive. A Monte Carlo runner that streams paths into
+// metrics.Bands adds Growth of each path, as [Fan.Bands] does.
+func Growth(dst, path []float64) []float64 {
+	if cap(dst) < len(path) {
+		dst = make([]float64, len(path))
+	}
+	dst = dst[:len(path)]
+	base := math.NaN()
+	for k, v := range path {
+		dst[k] = math.NaN()
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		if math.IsNaN(base) {
+			base = v
+		}
+		if base > 0 {
+			dst[k] = v / base
+		}
+	}
+	return dst
+}
+
+// FanSummary is what the Monte Carlo chart draws of one run: the bands
+// of its paths' growth of 1 over time and their terminal returns. It
+// holds O(times + paths) numbers, so that a runner can stream paths into
+// per-time quantile sketches (metrics.Bands) instead of keeping every
+// path ([Fan.Summary] computes it from whole paths).
+type FanSummary struct {
+	Name string  // the run's name, keyed in the Palette
+	Time []int64 // UTC Unix nanoseconds, strictly increasing
+	// Bands are the [FanQuantiles] of growth of 1 at each time, each of
+	// len(Time) values; NaN where no path has a value.
+	Bands [5][]float64
+	// Terminal holds each path's total return (see [Fan.Terminal]).
+	Terminal []float64
+}
+
+// Summary returns the fan's bands and terminal returns.
+func (fn Fan) Summary() FanSummary {
+	return FanSummary{Name: fn.Name, Time: fn.Time, Bands: fn.Bands(), Terminal: fn.Terminal()}
 }
 
 // MonteCarlo draws Monte Carlo paths of one or more runs, and writes the
@@ -105,8 +138,36 @@ func (fn Fan) growth() [][]float64 {
 // median line of the paths ([Fan.Bands]), in each run's palette colour.
 // The bottom panel is the distribution of the paths' terminal returns in
 // percent ([Fan.Terminal]), one histogram per run, with the 5th percentile
-// (dashed) and the median (solid) marked and labelled.
+// (dashed) and the median (solid) marked and labelled. The bands and the
+// median are reduced per pixel column (downsample.Envelope and MinMax)
+// before they are drawn.
 func MonteCarlo(w io.Writer, f Format, opt Options, fans []Fan) error {
+	if len(fans) == 0 {
+		return errors.New("charts: no Monte Carlo paths to draw")
+	}
+	for _, fn := range fans {
+		if len(fn.Paths) == 0 || len(fn.Time) == 0 {
+			return fmt.Errorf("charts: run %q has no Monte Carlo paths", fn.Name)
+		}
+		for j, p := range fn.Paths {
+			if len(p) != len(fn.Time) {
+				return fmt.Errorf("charts: run %q: path %d has %d values for %d times", fn.Name, j, len(p), len(fn.Time))
+			}
+		}
+	}
+	sums := make([]FanSummary, len(fans))
+	for i, fn := range fans {
+		if err := checkSeries(Series{Name: fn.Name, Time: fn.Time, Values: make([]float64, len(fn.Time))}); err != nil {
+			return err
+		}
+		sums[i] = fn.Summary()
+	}
+	return MonteCarloSummaries(w, f, opt, sums)
+}
+
+// MonteCarloSummaries draws the chart of [MonteCarlo] from summaries of
+// the paths: each run's bands over time and its terminal returns.
+func MonteCarloSummaries(w io.Writer, f Format, opt Options, fans []FanSummary) error {
 	if len(fans) == 0 {
 		return errors.New("charts: no Monte Carlo paths to draw")
 	}
@@ -118,15 +179,15 @@ func MonteCarlo(w io.Writer, f Format, opt Options, fans []Fan) error {
 		}
 		seen[fn.Name] = true
 		names[i] = fn.Name
-		if err := checkSeries(Series{Name: fn.Name, Time: fn.Time, Values: make([]float64, len(fn.Time))}); err != nil {
-			return err
-		}
-		if len(fn.Paths) == 0 || len(fn.Time) == 0 {
+		if len(fn.Time) == 0 || len(fn.Terminal) == 0 {
 			return fmt.Errorf("charts: run %q has no Monte Carlo paths", fn.Name)
 		}
-		for j, p := range fn.Paths {
-			if len(p) != len(fn.Time) {
-				return fmt.Errorf("charts: run %q: path %d has %d values for %d times", fn.Name, j, len(p), len(fn.Time))
+		if err := checkSeries(Series{Name: fn.Name, Time: fn.Time, Values: fn.Bands[0]}); err != nil {
+			return err
+		}
+		for q, b := range fn.Bands {
+			if len(b) != len(fn.Time) {
+				return fmt.Errorf("charts: run %q: band %d has %d values for %d times", fn.Name, q, len(b), len(fn.Time))
 			}
 		}
 	}
@@ -142,7 +203,7 @@ func MonteCarlo(w io.Writer, f Format, opt Options, fans []Fan) error {
 	var keys []key
 	for _, fn := range fans {
 		sty := lineStyle(pal, fn.Name, vg.Points(1.6))
-		keys = append(keys, key{label: fmt.Sprintf("%s (%d paths): median", fn.Name, len(fn.Paths)), line: &sty},
+		keys = append(keys, key{label: fmt.Sprintf("%s (%d paths): median", fn.Name, len(fn.Terminal)), line: &sty},
 			key{label: "25–75%", fill: withAlpha(pal.Color(fn.Name), 0.40)},
 			key{label: "5–95%", fill: withAlpha(pal.Color(fn.Name), 0.18)})
 	}
@@ -169,12 +230,13 @@ func MonteCarlo(w io.Writer, f Format, opt Options, fans []Fan) error {
 	bottom.Y.Tick.Marker = countTicks{}
 	terms := make([][]float64, len(fans))
 	for i, fn := range fans {
-		t := fn.Terminal()
-		for k := range t {
-			t[k] *= 100
+		t := make([]float64, len(fn.Terminal))
+		for k, v := range fn.Terminal {
+			t[k] = 100 * v
 		}
 		terms[i] = t
 	}
+	cols := columns(f, opt)
 	lo, hi, ok := finiteRange(terms...)
 	topCount := 0.0
 	var lines []plot.Plotter
@@ -183,11 +245,14 @@ func MonteCarlo(w io.Writer, f Format, opt Options, fans []Fan) error {
 		for k, t := range fn.Time {
 			x[k] = float64(t) / 1e9
 		}
-		b := fn.Bands()
+		b := fn.Bands
 		col := pal.Color(fn.Name)
-		top.Add(band{x: x, lo: b[0], hi: b[4], fill: withAlpha(col, 0.18)})
-		top.Add(band{x: x, lo: b[1], hi: b[3], fill: withAlpha(col, 0.40)})
-		lines = append(lines, &polyline{x: x, y: b[2], style: lineStyle(pal, fn.Name, vg.Points(1.6))})
+		x90, lo90, hi90 := downsample.Envelope(x, b[0], b[4], cols)
+		x50, lo50, hi50 := downsample.Envelope(x, b[1], b[3], cols)
+		xm, med := downsample.MinMax(x, b[2], cols)
+		top.Add(band{x: x90, lo: lo90, hi: hi90, fill: withAlpha(col, 0.18)})
+		top.Add(band{x: x50, lo: lo50, hi: hi50, fill: withAlpha(col, 0.40)})
+		lines = append(lines, &polyline{x: xm, y: med, style: lineStyle(pal, fn.Name, vg.Points(1.6))})
 
 		if ok {
 			n := 0

@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/divergence-research/divergence/results/downsample"
 	"github.com/divergence-research/divergence/results/metrics"
 )
 
@@ -36,31 +37,27 @@ func Rolling(w io.Writer, f Format, opt Options, curves []Series, benchmark *Ser
 	if err != nil {
 		return err
 	}
-	if err := drawRolling(draw.New(c), opt, curves, benchmark, window, ppy); err != nil {
+	if err := drawRolling(draw.New(c), opt, curves, benchmark, window, ppy, columns(f, opt)); err != nil {
 		return err
 	}
 	return writeCanvas(w, f, c)
 }
 
-func drawRolling(dc draw.Canvas, opt Options, curves []Series, benchmark *Series, window int, ppy float64) error {
+func drawRolling(dc draw.Canvas, opt Options, curves []Series, benchmark *Series, window int, ppy float64, cols int) error {
 	if window < 2 {
 		return fmt.Errorf("charts: rolling window %d is less than 2 periods", window)
 	}
 	if !(ppy > 0) {
 		return fmt.Errorf("charts: periods per year %g is not positive", ppy)
 	}
-	runs, err := prepare(opt, curves)
+	runs, err := prepare(opt, curves, 0)
 	if err != nil {
 		return err
 	}
-	var bench map[int64]float64
-	if benchmark != nil {
+	bench := benchmark != nil
+	if bench {
 		if err := checkSeries(*benchmark); err != nil {
 			return err
-		}
-		bench = make(map[int64]float64, len(benchmark.Time))
-		for k, t := range benchmark.Time {
-			bench[t] = benchmark.Values[k]
 		}
 	}
 
@@ -74,20 +71,8 @@ func drawRolling(dc draw.Canvas, opt Options, curves []Series, benchmark *Series
 		for k := range out[i].vol {
 			out[i].vol[k] *= 100
 		}
-		if bench != nil {
-			b := make([]float64, len(s.Time))
-			for k := range b {
-				b[k] = math.NaN()
-				if k == 0 {
-					continue
-				}
-				v0, ok0 := bench[s.Time[k-1]]
-				v1, ok1 := bench[s.Time[k]]
-				if ok0 && ok1 && v0 > 0 && !math.IsInf(v0, 0) && !math.IsNaN(v1) && !math.IsInf(v1, 0) {
-					b[k] = v1/v0 - 1
-				}
-			}
-			out[i].beta = metrics.RollingBeta(nil, r, b, window)
+		if bench {
+			out[i].beta = metrics.RollingBeta(nil, r, benchReturns(s.Time, benchmark), window)
 		}
 		xmin, xmax = math.Min(xmin, runs[i].first), math.Max(xmax, runs[i].last)
 	}
@@ -107,7 +92,7 @@ func drawRolling(dc draw.Canvas, opt Options, curves []Series, benchmark *Series
 		fmt.Sprintf("rolling Sharpe ratio (window %d periods, rf 0, annualised with %g periods/year)", window, ppy),
 		fmt.Sprintf("rolling volatility (window %d periods, sample std. dev. × √%g)", window, ppy),
 	}
-	if bench != nil {
+	if bench {
 		labels = append(labels, "beta")
 		titles = append(titles, fmt.Sprintf("rolling beta vs %s (window %d periods)", benchmark.Name, window))
 	}
@@ -142,7 +127,8 @@ func drawRolling(dc draw.Canvas, opt Options, curves []Series, benchmark *Series
 			}
 			sty := r.style
 			sty.Width = vg.Points(1.2)
-			p.Add(&polyline{x: r.x, y: y, style: sty})
+			x, y := downsample.MinMax(r.x, y, cols)
+			p.Add(&polyline{x: x, y: y, style: sty})
 		}
 		if j == 1 {
 			p.Y.Min = math.Min(p.Y.Min, 0)
@@ -167,4 +153,30 @@ func drawRolling(dc draw.Canvas, opt Options, curves []Series, benchmark *Series
 		p.Draw(*cs[j])
 	}
 	return nil
+}
+
+// benchReturns returns, for each time of a run, the benchmark's return
+// from the run's previous time to this one: NaN at row 0 and where the
+// benchmark lacks a point at either time or its earlier value is not a
+// positive finite number (or the later one is not finite). Both time
+// columns are strictly increasing, so one merge walk matches them.
+func benchReturns(times []int64, b *Series) []float64 {
+	out := make([]float64, len(times))
+	j := 0
+	prev, havePrev := 0.0, false
+	for k, t := range times {
+		out[k] = math.NaN()
+		for j < len(b.Time) && b.Time[j] < t {
+			j++
+		}
+		v, ok := 0.0, j < len(b.Time) && b.Time[j] == t
+		if ok {
+			v = b.Values[j]
+		}
+		if k > 0 && ok && havePrev && prev > 0 && !math.IsInf(prev, 0) && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			out[k] = v/prev - 1
+		}
+		prev, havePrev = v, ok
+	}
+	return out
 }

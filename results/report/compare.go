@@ -80,7 +80,7 @@ func Compare(ctx context.Context, dirs, runs []string, outs ...string) error {
 			found[r.Key] = true
 			s := r.Equity
 			tag := ""
-			if mixed && (f.Synthetic() || r.Info.Synthetic) {
+			if mixed && (f.Synthetic() || r.Record.Synthetic) {
 				tag = " [SYNTHETIC]"
 			}
 			s.Name = prefix + ": " + r.Name + tag
@@ -88,7 +88,7 @@ func Compare(ctx context.Context, dirs, runs []string, outs ...string) error {
 				s.Name = fmt.Sprintf("%s: %s (%d)%s", prefix, r.Name, n, tag)
 			}
 			curves = append(curves, s)
-			syn = syn || f.Synthetic() || r.Info.Synthetic
+			syn = syn || f.Synthetic() || r.Record.Synthetic
 			first, last = min(first, s.Time[0]), max(last, s.Time[len(s.Time)-1])
 		}
 	}

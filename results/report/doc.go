@@ -1,6 +1,12 @@
-// Package report reads an experiment's output folder and writes a single,
-// self-contained HTML report of it, report.html, beside the other files;
-// it also draws runs of several folders on one chart ([Compare]).
+// Package report writes a single, self-contained HTML report of an
+// experiment, report.html, beside its other files: from the results the
+// experiment holds in memory ([Input], [New], [WriteInput]) or from its
+// output folder ([Load], [Write]); it also draws runs of several folders
+// on one chart ([Compare]). It never parses a chart it drew (SVG is
+// inlined by editing the root tag only) and reads equity from Parquet, so
+// its cost and size do not grow with the bar count beyond one pass over
+// each curve: every line chart is downsampled per pixel column (package
+// downsample), keeping each column's extremes.
 //
 // The report needs no network and no other file: its style sheet is inline
 // and every chart is an inline SVG drawn by package charts, so it can be
@@ -12,7 +18,8 @@
 //   - the setup: experiment file and its SHA-256, seed, program version,
 //     period, initial cash, commission, periods per year, and the data
 //     inputs (symbol, source, path, SHA-256, rows, first and last bar);
-//   - the runs table (runs.csv, every column, in its order);
+//   - the runs table (the Headline columns of the runs' records,
+//     results.RunsTable: runs.csv's columns, in its order);
 //   - the runs' equity (growth of 1) and drawdowns;
 //   - rolling Sharpe, volatility and, when a run's key contains
 //     "benchmark", beta against that run;
@@ -31,12 +38,10 @@
 //
 // The folder is the one package experiment writes:
 //
-//	manifest.json                 results.Manifest
-//	runs.csv                      one row per run; a "key" column names its folder
-//	runs/<key>/metrics.json       run, strategy, type, params, seed, synthetic, start, end,
-//	                              initial_cash, commission_bps, periods_per_year, calendar,
-//	                              metrics (metrics.Summary)
-//	runs/<key>/equity.csv         time, equity, cash, gross, net, drawdown
+//	manifest.json                 results.Manifest; "runs" lists the run keys
+//	runs/<key>/metrics.json       results.RunRecord (results.ReadRuns)
+//	runs/<key>/equity.parquet     time, equity, … (only time and equity are read;
+//	                              equity.csv only for a run without the Parquet file)
 //
 // # Optional files
 //
@@ -46,6 +51,9 @@
 // written by strconv ('g' format), with "NaN" or an empty field for a
 // missing value; times are dates (2006-01-02) or RFC 3339 timestamps, UTC.
 // Rows may come in any order.
+//
+// A table is read from its Parquet file (stress.parquet, montecarlo.parquet,
+// …) when the folder has one, else from the CSV file.
 //
 // stress.csv is the stress table, in either of two layouts. The wide one is
 // what package experiment writes: one row per run and scenario,

@@ -17,7 +17,6 @@ import (
 
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
-	"github.com/divergence-research/divergence/results/metrics"
 )
 
 // The names of the files a report reads in an experiment folder.
@@ -30,15 +29,15 @@ const (
 	ReportFile      = "report.html"
 )
 
-// Folder is an experiment output folder, read by [Load].
+// Folder is an experiment's results as the report uses them, built by
+// [Load] from an output folder or by [New] from memory.
 type Folder struct {
 	Dir      string
 	Manifest results.Manifest
-	// Table is runs.csv: its header and rows, as written.
-	Header []string
-	Rows   [][]string
-	// Runs are the runs in manifest order (runs.csv order when the
-	// manifest lists none).
+	// Table is the runs table: the Headline columns of the runs' records
+	// (results.RunsTable), the columns of runs.csv.
+	Table *results.Table
+	// Runs are the runs in manifest order.
 	Runs []Run
 	// Main lists the indices in Runs of the main runs: all but the
 	// scenario and companion runs (see [Companion]), or all runs when every
@@ -58,7 +57,7 @@ type Folder struct {
 	SVG map[string][]byte
 }
 
-// Table is a CSV file's header and rows.
+// Table is a small table's header and rows, as text.
 type Table struct {
 	Header []string
 	Rows   [][]string
@@ -70,32 +69,10 @@ type Run struct {
 	// Name labels the run in charts: its strategy name, or its key when
 	// another run of the folder has the same strategy name.
 	Name string
-	Info RunInfo
-	// Equity is equity.csv's equity column, named Name.
+	// Record is the run's record (its metrics.json).
+	Record results.RunRecord
+	// Equity is the run's equity over time, named Name.
 	Equity charts.Series
-}
-
-// RunInfo is a run's metrics.json.
-type RunInfo struct {
-	Experiment     string          `json:"experiment"`
-	Run            string          `json:"run"`
-	Strategy       string          `json:"strategy"`
-	Type           string          `json:"type"`
-	Params         json.RawMessage `json:"params"`
-	Seed           uint64          `json:"seed"`
-	Synthetic      bool            `json:"synthetic"`
-	Data           string          `json:"data"`
-	Start          string          `json:"start"`
-	End            string          `json:"end"`
-	Cash           float64         `json:"initial_cash"`
-	CommissionBps  float64         `json:"commission_bps"`
-	PeriodsPerYear float64         `json:"periods_per_year"`
-	Calendar       string          `json:"calendar"`
-	Metrics        metrics.Summary `json:"metrics"`
-	// Extra holds the keys of "metrics" that are not fields of
-	// metrics.Summary (fills, commission_paid, final_equity, ...), in
-	// JSON's decoding of numbers.
-	Extra map[string]any `json:"-"`
 }
 
 // StressCell is one row of stress.csv.
@@ -104,49 +81,67 @@ type StressCell struct {
 	Value                      float64
 }
 
-// Load reads an experiment folder: the manifest, runs.csv, every run's
-// metrics.json and equity.csv, and the optional stress.csv, montecarlo.csv
-// and attribution.csv. Errors name the file and, for CSV, the line.
+// Input is what a report is made of, as a finished experiment holds it in
+// memory: nothing is read back but the optional files of Dir.
+type Input struct {
+	// Dir is the experiment's output folder.
+	Dir      string
+	Manifest results.Manifest
+	// Runs are the runs' records, in manifest order.
+	Runs []results.RunRecord
+	// Equity[i] is the equity curve of Runs[i] (charts.CurveSeries of
+	// its engine curve); names are set by the report.
+	Equity []charts.Series
+}
+
+// Load reads an experiment folder: the manifest, every run's record
+// (runs/<key>/metrics.json, results.ReadRuns) and equity (the time and
+// equity columns of runs/<key>/equity.parquet; equity.csv only for a run
+// without one), and the optional files. Errors name the file and, for
+// CSV, the line.
 func Load(dir string) (*Folder, error) {
-	f := &Folder{Dir: dir}
-	if err := readJSON(filepath.Join(dir, ManifestFile), &f.Manifest); err != nil {
+	in := Input{Dir: dir}
+	if err := readJSON(filepath.Join(dir, ManifestFile), &in.Manifest); err != nil {
 		return nil, err
 	}
-	var err error
-	f.Header, f.Rows, err = readCSV(filepath.Join(dir, RunsFile))
-	if err != nil {
-		return nil, err
-	}
-	keyCol := slices.Index(f.Header, "key")
-	if keyCol < 0 {
-		return nil, fmt.Errorf("report: %s: no key column (header %s)", filepath.Join(dir, RunsFile), strings.Join(f.Header, ","))
-	}
-	keys := f.Manifest.Runs
-	if len(keys) == 0 {
-		for _, r := range f.Rows {
-			keys = append(keys, r[keyCol])
-		}
-	}
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("report: %s: no runs", dir)
-	}
-	for _, key := range keys {
+	for _, key := range in.Manifest.Runs {
 		if key == "" || strings.ContainsAny(key, `/\`) || key == "." || key == ".." {
 			return nil, fmt.Errorf("report: %s: run key %q is not a folder name", dir, key)
 		}
-		r := Run{Key: key}
-		rdir := filepath.Join(dir, "runs", key)
-		if err := readRunInfo(filepath.Join(rdir, "metrics.json"), &r.Info); err != nil {
+	}
+	var err error
+	if in.Runs, err = results.ReadRuns(dir, in.Manifest.Runs); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	in.Equity = make([]charts.Series, len(in.Runs))
+	for i := range in.Runs {
+		if in.Equity[i], err = readEquity(filepath.Join(dir, "runs", in.Runs[i].Run)); err != nil {
 			return nil, err
 		}
-		r.Equity, err = readEquity(filepath.Join(rdir, "equity.csv"))
-		if err != nil {
-			return nil, err
+	}
+	return New(in)
+}
+
+// New makes a Folder of results held in memory, reading only the
+// optional files of in.Dir (stress, Monte Carlo, attribution tables and
+// the charts the experiment drew).
+func New(in Input) (*Folder, error) {
+	if len(in.Runs) == 0 {
+		return nil, fmt.Errorf("report: %s: no runs", in.Dir)
+	}
+	if len(in.Equity) != len(in.Runs) {
+		return nil, fmt.Errorf("report: %d equity curves for %d runs", len(in.Equity), len(in.Runs))
+	}
+	f := &Folder{Dir: in.Dir, Manifest: in.Manifest, Table: results.RunsTable(in.Runs, results.Headline)}
+	for i := range in.Runs {
+		r := Run{Key: in.Runs[i].Run, Record: in.Runs[i], Equity: in.Equity[i]}
+		if len(r.Equity.Time) == 0 {
+			return nil, fmt.Errorf("report: run %s: no equity", r.Key)
 		}
 		f.Runs = append(f.Runs, r)
 	}
-	for i, r := range f.Runs {
-		if !Companion(r.Key) {
+	for i := range f.Runs {
+		if !companion(&f.Runs[i].Record) {
 			f.Main = append(f.Main, i)
 		}
 	}
@@ -159,7 +154,7 @@ func Load(dir string) (*Folder, error) {
 	// same name; the other runs by their keys.
 	names := map[string]int{}
 	for _, i := range f.Main {
-		names[f.Runs[i].Info.Strategy]++
+		names[f.Runs[i].Record.Strategy]++
 	}
 	main := map[int]bool{}
 	for _, i := range f.Main {
@@ -167,14 +162,16 @@ func Load(dir string) (*Folder, error) {
 	}
 	for i := range f.Runs {
 		r := &f.Runs[i]
-		r.Name = r.Info.Strategy
+		r.Name = r.Record.Strategy
 		if !main[i] || r.Name == "" || names[r.Name] > 1 {
 			r.Name = r.Key
 		}
 		r.Equity.Name = r.Name
 	}
+	dir := in.Dir
 	f.Tables = map[string]*Table{}
 	f.SVG = map[string][]byte{}
+	var err error
 	if f.Stress, err = readStress(filepath.Join(dir, StressFile), f); err != nil {
 		return nil, err
 	}
@@ -218,8 +215,13 @@ func Load(dir string) (*Folder, error) {
 // Companion reports whether a run key names a run under a stress scenario
 // (<base>@<scenario>) or a companion run (<base>~<role>, such as a pair
 // hedge's long leg alone, hedge~long-leg), as package experiment
-// names them. Ordinary run keys hold neither character.
+// names them. Ordinary run keys hold neither character. The report itself
+// goes by the records' Scenario and LongLegOf fields.
 func Companion(key string) bool { return strings.ContainsAny(key, "@~") }
+
+// companion reports whether a run replays a stress scenario or is a
+// companion of another run.
+func companion(r *results.RunRecord) bool { return r.Scenario != "" || r.LongLegOf != "" }
 
 // Names returns the main runs' chart names, in run order: the names of
 // the folder's palette.
@@ -237,7 +239,7 @@ func (f *Folder) Synthetic() bool {
 		return true
 	}
 	for _, r := range f.Runs {
-		if r.Info.Synthetic {
+		if r.Record.Synthetic {
 			return true
 		}
 	}
@@ -248,8 +250,8 @@ func (f *Folder) Synthetic() bool {
 // folder's name.
 func (f *Folder) Title() string {
 	for _, r := range f.Runs {
-		if r.Info.Experiment != "" {
-			return r.Info.Experiment
+		if r.Record.Experiment != "" {
+			return r.Record.Experiment
 		}
 	}
 	return filepath.Base(f.Dir)
@@ -262,35 +264,6 @@ func readJSON(path string, v any) error {
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("report: %s: %w", path, err)
-	}
-	return nil
-}
-
-func readRunInfo(path string, info *RunInfo) error {
-	if err := readJSON(path, info); err != nil {
-		return err
-	}
-	var raw struct {
-		Metrics map[string]any `json:"metrics"`
-	}
-	if err := readJSON(path, &raw); err != nil {
-		return err
-	}
-	known := map[string]bool{}
-	b, _ := json.Marshal(metrics.Summary{})
-	var m map[string]any
-	_ = json.Unmarshal(b, &m)
-	for k := range m {
-		known[k] = true
-	}
-	known["benchmark"] = true
-	for k, v := range raw.Metrics {
-		if !known[k] {
-			if info.Extra == nil {
-				info.Extra = map[string]any{}
-			}
-			info.Extra[k] = v
-		}
 	}
 	return nil
 }
@@ -362,7 +335,31 @@ func parseTime(path string, line int, s string) (int64, error) {
 	return t.UTC().UnixNano(), nil
 }
 
-func readEquity(path string) (charts.Series, error) {
+// readEquity reads a run's equity: the time and equity columns of
+// equity.parquet in its folder, or of equity.csv when there is no Parquet
+// file. Times must be strictly increasing.
+func readEquity(dir string) (charts.Series, error) {
+	pq := filepath.Join(dir, "equity.parquet")
+	if _, err := os.Stat(pq); err == nil {
+		t, err := results.ReadTableParquet(pq, "time", "equity")
+		if err != nil {
+			return charts.Series{}, fmt.Errorf("report: %w", err)
+		}
+		s := charts.Series{Time: t.Columns[0].Times, Values: t.Columns[1].Floats}
+		if s.Time == nil || s.Values == nil {
+			return s, fmt.Errorf("report: %s: time is not a timestamp or equity not a double column", pq)
+		}
+		for i := 1; i < len(s.Time); i++ {
+			if s.Time[i] <= s.Time[i-1] {
+				return s, fmt.Errorf("report: %s: row %d: time %s is not after the previous row's", pq, i+1, results.FormatTime(s.Time[i]))
+			}
+		}
+		if len(s.Time) == 0 {
+			return s, fmt.Errorf("report: %s: no rows", pq)
+		}
+		return s, nil
+	}
+	path := filepath.Join(dir, "equity.csv")
 	header, rows, err := readCSV(path)
 	if err != nil {
 		return charts.Series{}, err
@@ -390,14 +387,58 @@ func readEquity(path string) (charts.Series, error) {
 	return s, nil
 }
 
-// openOptional reads an optional CSV file: ok is false when it does not
-// exist.
+// openOptional reads an optional table given by its CSV path: from the
+// Parquet file of the same name when there is one (numbers as the CSV
+// writer writes them, NaN as an empty field), else from the CSV file; ok
+// is false when neither exists.
 func openOptional(path string) (header []string, rows [][]string, ok bool, err error) {
+	pq := strings.TrimSuffix(path, ".csv") + ".parquet"
+	if _, err := os.Stat(pq); err == nil {
+		t, err := results.ReadTableParquet(pq)
+		if err != nil {
+			return nil, nil, false, fmt.Errorf("report: %w", err)
+		}
+		header, rows = tableText(t)
+		return header, rows, true, nil
+	}
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, false, nil
 	}
 	header, rows, err = readCSV(path)
 	return header, rows, err == nil, err
+}
+
+// tableText turns a table into text cells as its CSV file would hold them.
+func tableText(t *results.Table) (header []string, rows [][]string) {
+	header = make([]string, len(t.Columns))
+	for j, c := range t.Columns {
+		header[j] = c.Name
+	}
+	rows = make([][]string, t.Rows())
+	for i := range rows {
+		row := make([]string, len(t.Columns))
+		for j := range t.Columns {
+			c := &t.Columns[j]
+			switch {
+			case c.Floats != nil:
+				if !math.IsNaN(c.Floats[i]) {
+					row[j] = strconv.FormatFloat(c.Floats[i], 'g', -1, 64)
+				}
+			case c.Ints != nil:
+				row[j] = strconv.FormatInt(c.Ints[i], 10)
+			case c.Uints != nil:
+				row[j] = strconv.FormatUint(c.Uints[i], 10)
+			case c.Bools != nil:
+				row[j] = strconv.FormatBool(c.Bools[i])
+			case c.Strings != nil:
+				row[j] = c.Strings[i]
+			default:
+				row[j] = results.FormatTime(c.Times[i])
+			}
+		}
+		rows[i] = row
+	}
+	return header, rows
 }
 
 // readStress reads stress.csv in either layout: long

@@ -165,6 +165,19 @@ func TestWriteOptionalSections(t *testing.T) {
 
 func TestLoadErrors(t *testing.T) {
 	dir := smallFolder(t)
+	// The report reads equity.parquet, and equity.csv only for a run
+	// without one: a broken Parquet file is an error naming it…
+	pq := filepath.Join(dir, "runs", "hold", "equity.parquet")
+	if err := os.WriteFile(pq, []byte("PAR1 not parquet"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), dir); err == nil || !strings.Contains(err.Error(), "equity.parquet") {
+		t.Errorf("error %v, want one naming equity.parquet", err)
+	}
+	// … and without it, a bad equity.csv names its line.
+	if err := os.Remove(pq); err != nil {
+		t.Fatal(err)
+	}
 	eq := filepath.Join(dir, "runs", "hold", "equity.csv")
 	b, err := os.ReadFile(eq)
 	if err != nil {

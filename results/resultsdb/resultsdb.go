@@ -2,31 +2,38 @@
 // results.duckdb, from the files of its output folder, so that runs can be
 // compared with SQL (docs/results.md has examples).
 //
-// DuckDB reads the files itself: read_json_objects over runs/*/metrics.json,
-// read_parquet (or read_csv when a run has no Parquet file) over
-// runs/*/equity.* and runs/*/fills.*, read_csv over runs.csv, and
-// read_parquet or read_csv over the optional tables below. The run key of a
-// row is the name of the folder its file sits in (runs/<key>/...).
+// DuckDB makes every table itself from the files (CREATE TABLE … AS
+// SELECT … FROM read_parquet(…)), inside one transaction: no row is
+// inserted through Go. Parquet is read wherever the folder has it
+// (runs/*/equity.parquet, fills.parquet, the optional tables), CSV only
+// when it has no Parquet file. The run key of an equity or fills row is
+// the name of the folder its file sits in (runs/<key>/...), which is the
+// run's key by construction.
 //
 // # Tables
 //
 //	manifest     one row: experiment, experiment_sha256, seed, program_version, synthetic
 //	inputs       the market data: symbol, source, path, sha256, rows, first, last
-//	runs         one row per run folder: key, scenario, base, experiment, strategy, type,
-//	             synthetic, data, params (JSON), swept (JSON, when runs were swept), seed,
-//	             start, end, initial_cash, commission_bps, periods_per_year, calendar, then
-//	             every metric of metrics.json's "metrics" as a column (sharpe, max_drawdown,
-//	             ...; benchmark metrics as benchmark_<name>), then the columns of runs.csv
-//	             not already present (fills, commission_paid, final_equity, ...)
+//	runs         one row per run (scenario and companion runs included), ordered by key,
+//	             with the columns of results.RunsTable(records, results.All): key,
+//	             strategy, type, data, params (JSON text), scenario ("baseline" or the
+//	             scenario's name), base (the key without the scenario), long_leg_of,
+//	             param_<name> per swept parameter, the headline metrics, counts and
+//	             costs (total_return … liquidations), experiment, synthetic, seed,
+//	             start, end, initial_cash, commission_bps, periods_per_year,
+//	             calendar, the other metrics of metrics.json (var_95, …, turnover,
+//	             max_drawdown_peak/trough/recovery), costs_<kind>, and per benchmark
+//	             symbol <metric>_<symbol> (beta_qqq, alpha_qqq, correlation_qqq,
+//	             tracking_error_qqq, information_ratio_qqq, up_capture_qqq,
+//	             down_capture_qqq)
 //	equity       run, time, equity, cash, gross, net, drawdown      (by run, then time)
 //	fills        run, time, symbol, side, qty, price, notional, commission, kind, tag
 //	                                                              (by run, then as in the file)
 //
-// A run under a stress scenario has the key <base>@<scenario> (package
-// package experiment); runs.scenario is that scenario ("baseline" for
-// the others, or metrics.json's "scenario" when it has one) and runs.base
-// the key without it. runs holds every run folder, including scenario and
-// companion runs that runs.csv may leave out.
+// The runs come from runs.parquet when it holds every column of the
+// record (results.All); otherwise from the runs' metrics.json files
+// (results.ReadRuns), written to a temporary Parquet file that DuckDB
+// reads the same way, or from the records a caller passes ([BuildRuns]).
 //
 // These tables are added when the folder has the file (Parquet preferred
 // to CSV), with the file's own columns and types:
@@ -39,10 +46,12 @@
 //	walkforward_windows walkforward/<strategy>/windows.parquet (strategy = the folder)
 //	walkforward_equity  walkforward/<strategy>/equity.parquet
 //
-// Metric columns hold DOUBLE (NULL where metrics.json has null: too few
-// observations or a zero denominator), or BIGINT for counts. Rates are
-// decimals (0.12 = 12 %), as in metrics.json. Times are TIMESTAMP WITH
-// TIME ZONE (UTC) in equity and fills, as in the Parquet files.
+// Undefined values are NULL, never NaN: a NaN in a DOUBLE column of any
+// file (too few observations, a zero denominator) becomes NULL, and so
+// does an empty date. Counts are BIGINT (seed UBIGINT), dates (start,
+// end, max_drawdown_peak, …) DATE, synthetic BOOLEAN. Rates are decimals
+// (0.12 = 12 %), as in metrics.json. Times are TIMESTAMP WITH TIME ZONE
+// (UTC) in equity and fills, as in the Parquet files.
 //
 // The database is built in a temporary file in the folder and renamed over
 // results.duckdb only when complete: a failed build leaves an earlier
@@ -57,13 +66,18 @@ package resultsdb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"regexp"
+	"slices"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/parquet/file"
 	goduckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/divergence-research/divergence/results"
 )
 
 // File is the name of the database in an experiment folder.
@@ -80,15 +94,20 @@ func Write(ctx context.Context, dir string) error {
 // a temporary file beside path, then renamed) and returns the names of the
 // tables it created, in creation order.
 func Build(ctx context.Context, dir, path string) (tables []string, err error) {
+	return BuildRuns(ctx, dir, path, nil)
+}
+
+// BuildRuns is [Build] with the runs' records given (as the experiment
+// holds them in memory) instead of read from the folder; nil reads them.
+func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord) (tables []string, err error) {
 	if strings.ContainsAny(dir, "*?[]{}") {
 		return nil, fmt.Errorf("resultsdb: folder %q contains a glob character (* ? [ ] { }), which DuckDB would expand", dir)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+	var m results.Manifest
+	if b, err := os.ReadFile(filepath.Join(dir, "manifest.json")); err != nil {
 		return nil, fmt.Errorf("resultsdb: %s is not an experiment folder: %w", dir, err)
-	}
-	metricsFiles, _ := filepath.Glob(filepath.Join(dir, "runs", "*", "metrics.json"))
-	if len(metricsFiles) == 0 {
-		return nil, fmt.Errorf("resultsdb: %s: no runs/*/metrics.json", dir)
+	} else if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("resultsdb: %s: %w", filepath.Join(dir, "manifest.json"), err)
 	}
 	tmpf, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -103,13 +122,18 @@ func Build(ctx context.Context, dir, path string) (tables []string, err error) {
 			os.Remove(tmp + ".wal")
 		}
 	}()
+	runsFile, cleanup, err := runsParquet(dir, tmp, m.Runs, runs)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
 	c, err := goduckdb.NewConnector(tmp, nil)
 	if err != nil {
 		return nil, fmt.Errorf("resultsdb: %w", err)
 	}
 	db := sql.OpenDB(c)
 	db.SetMaxOpenConns(1)
-	tables, err = build(ctx, db, dir)
+	tables, err = buildTx(ctx, db, dir, runsFile)
 	if err == nil {
 		_, err = db.ExecContext(ctx, "CHECKPOINT")
 	}
@@ -124,6 +148,58 @@ func Build(ctx context.Context, dir, path string) (tables []string, err error) {
 	}
 	os.Remove(tmp + ".wal") // empty after the checkpoint, if DuckDB left it
 	return tables, nil
+}
+
+// runsParquet returns a Parquet file with every column of the runs'
+// records: runs.parquet when it has them all, else a temporary file
+// (beside tmp, removed by cleanup) of the given records, or of those read
+// from the folder.
+func runsParquet(dir, tmp string, keys []string, recs []results.RunRecord) (file string, cleanup func(), err error) {
+	cleanup = func() {}
+	if recs == nil {
+		pq := filepath.Join(dir, results.RunsParquet)
+		if names, err := parquetColumns(pq); err == nil && hasAll(names, results.RunColumns(nil, results.All)) {
+			return pq, cleanup, nil
+		}
+		if recs, err = results.ReadRuns(dir, keys); err != nil {
+			return "", cleanup, fmt.Errorf("resultsdb: %w", err)
+		}
+	}
+	file = tmp + ".runs.parquet"
+	t := results.RunsTable(recs, results.All)
+	if err := results.WriteFileAtomic(file, func(w io.Writer) error { return results.WriteTableParquet(w, t) }); err != nil {
+		return "", cleanup, fmt.Errorf("resultsdb: %w", err)
+	}
+	return file, func() { os.Remove(file) }, nil
+}
+
+// parquetColumns returns the column names of a Parquet file.
+func parquetColumns(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := file.NewParquetReader(f)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	sc := r.MetaData().Schema
+	names := make([]string, sc.NumColumns())
+	for i := range names {
+		names[i] = sc.Column(i).Name()
+	}
+	return names, nil
+}
+
+func hasAll(names []string, cols []results.RunColumn) bool {
+	for _, c := range cols {
+		if !slices.Contains(names, c.Name) {
+			return false
+		}
+	}
+	return true
 }
 
 // optional lists the files, other than the runs', that become tables when
@@ -146,17 +222,73 @@ func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) +
 // column.
 const keyOf = `regexp_extract(filename, '([^/\\]+)[/\\][^/\\]+$', 1)`
 
-// plainKey is a metrics.json key usable in a JSON path and as a column name.
-var plainKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// buildTx creates every table inside one transaction.
+func buildTx(ctx context.Context, db *sql.DB, dir, runsFile string) ([]string, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("resultsdb: %w", err)
+	}
+	tables, err := build(ctx, tx, dir, runsFile)
+	if err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("resultsdb: %w", err)
+	}
+	return tables, nil
+}
 
-func build(ctx context.Context, db *sql.DB, dir string) ([]string, error) {
+// columns returns a select list of src's columns that turns NaN into NULL
+// in floating-point columns and casts the dates columns (text,
+// 2006-01-02, "" for none) to DATE; skip names columns left out.
+func columns(ctx context.Context, tx *sql.Tx, src string, dates map[string]bool, skip ...string) (string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM `+src+`)`)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var name, typ string
+		if err := rows.Scan(&name, &typ); err != nil {
+			return "", err
+		}
+		if slices.Contains(skip, name) {
+			continue
+		}
+		id := sqlIdent(name)
+		switch {
+		case dates[name]:
+			out = append(out, "TRY_CAST(nullif("+id+", '') AS DATE) AS "+id)
+		case typ == "DOUBLE" || typ == "FLOAT":
+			out = append(out, "CASE WHEN isnan("+id+") THEN NULL ELSE "+id+" END AS "+id)
+		default:
+			out = append(out, id)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	return strings.Join(out, ", "), nil
+}
+
+func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, error) {
 	var tables []string
 	exec := func(table, q string) error {
-		if _, err := db.ExecContext(ctx, q); err != nil {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("resultsdb: table %s: %w", table, err)
 		}
 		tables = append(tables, table)
 		return nil
+	}
+	// create makes table from src, NaN as NULL, then extra clauses.
+	create := func(table, src, prefix, tail string, dates map[string]bool, skip ...string) error {
+		cols, err := columns(ctx, tx, src, dates, skip...)
+		if err != nil {
+			return fmt.Errorf("resultsdb: table %s: %w", table, err)
+		}
+		return exec(table, "CREATE TABLE "+table+" AS SELECT "+prefix+cols+" FROM "+src+" "+tail)
 	}
 	glob := func(parts ...string) string { return sqlString(filepath.Join(append([]string{dir}, parts...)...)) }
 	manifest := glob("manifest.json")
@@ -175,59 +307,14 @@ func build(ctx context.Context, db *sql.DB, dir string) ([]string, error) {
 		return nil, err
 	}
 
-	// runs: the fields of metrics.json, its metrics as typed columns, and the
-	// columns of runs.csv that metrics.json lacks.
-	if _, err := db.ExecContext(ctx, `CREATE TEMP TABLE run_json AS
-		SELECT `+keyOf+` AS key, json FROM read_json_objects(`+glob("runs", "*", "metrics.json")+`, filename = true, format = 'auto')
-		ORDER BY key`); err != nil {
-		return nil, fmt.Errorf("resultsdb: reading runs/*/metrics.json: %w", err)
-	}
-	cols := []string{
-		"key",
-		// A run under a scenario has the key <base>@<scenario> (package
-		// experiment); its scenario is "baseline" otherwise.
-		"coalesce(json->>'scenario', CASE WHEN contains(key, '@') THEN split_part(key, '@', 2) ELSE 'baseline' END) AS scenario",
-		"split_part(key, '@', 1) AS base",
-		"json->>'experiment' AS experiment",
-		"json->>'strategy' AS strategy",
-		"json->>'type' AS type",
-		"CAST(json->>'synthetic' AS BOOLEAN) AS synthetic",
-		"json->>'data' AS data",
-		"json->'params' AS params",
-	}
-	names := map[string]bool{"key": true, "scenario": true, "base": true, "experiment": true, "strategy": true, "type": true, "synthetic": true, "data": true, "params": true}
-	var hasSwept bool
-	if err := db.QueryRowContext(ctx, `SELECT bool_or(json_exists(json, '$.swept')) FROM run_json`).Scan(&hasSwept); err != nil {
-		return nil, fmt.Errorf("resultsdb: %w", err)
-	}
-	if hasSwept {
-		cols = append(cols, "json->'swept' AS swept")
-		names["swept"] = true
-	}
-	for _, c := range []struct{ name, typ string }{
-		{"seed", "UBIGINT"}, {"start", "DATE"}, {"end", "DATE"}, {"initial_cash", "DOUBLE"},
-		{"commission_bps", "DOUBLE"}, {"periods_per_year", "DOUBLE"}, {"calendar", "VARCHAR"},
-	} {
-		cols = append(cols, fmt.Sprintf("TRY_CAST(json->>'%s' AS %s) AS %s", c.name, c.typ, sqlIdent(c.name)))
-		names[c.name] = true
-	}
-	metricCols, err := metricColumns(ctx, db, names)
-	if err != nil {
-		return nil, err
-	}
-	cols = append(cols, metricCols...)
-	from := "run_json"
-	if _, err := os.Stat(filepath.Join(dir, "runs.csv")); err == nil {
-		extra, err := csvExtras(ctx, db, glob("runs.csv"), names)
-		if err != nil {
-			return nil, err
-		}
-		if len(extra) > 0 {
-			cols = append(cols, extra...)
-			from = "run_json LEFT JOIN (SELECT * FROM read_csv(" + glob("runs.csv") + ", header = true)) AS c USING (key)"
+	// runs: the records' columns, as results.RunsTable lays them out.
+	dates := map[string]bool{}
+	for _, c := range results.RunColumns(nil, results.All) {
+		if c.Kind == results.Date {
+			dates[c.Name] = true
 		}
 	}
-	if err := exec("runs", "CREATE TABLE runs AS SELECT "+strings.Join(cols, ",\n\t")+"\nFROM "+from+" ORDER BY key"); err != nil {
+	if err := create("runs", "read_parquet("+sqlString(runsFile)+")", "", "ORDER BY key", dates); err != nil {
 		return nil, err
 	}
 
@@ -248,16 +335,17 @@ func build(ctx context.Context, db *sql.DB, dir string) ([]string, error) {
 		switch {
 		case len(pq) > 0 && len(pq) >= len(csvs):
 			// file_row_number keeps fills at one time in the order of the file.
-			src = "read_parquet(" + glob("runs", "*", t.file+".parquet") + ", filename = true, union_by_name = true, file_row_number = true)"
+			src = fmt.Sprintf("(SELECT %s AS run, %s, file_row_number FROM read_parquet(%s, filename = true, union_by_name = true, file_row_number = true))",
+				keyOf, t.cols, glob("runs", "*", t.file+".parquet"))
 			order = "run, file_row_number"
 		case len(csvs) > 0:
-			src = "read_csv(" + glob("runs", "*", t.file+".csv") + ", filename = true, header = true, union_by_name = true, types = " + t.csvTypes + ")"
+			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_csv(%s, filename = true, header = true, union_by_name = true, types = %s))",
+				keyOf, t.cols, glob("runs", "*", t.file+".csv"), t.csvTypes)
 			order = "run, time"
 		default:
 			continue
 		}
-		q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s FROM (SELECT %s AS run, * FROM %s) ORDER BY %s`, t.table, "run, "+t.cols, keyOf, src, order)
-		if err := exec(t.table, q); err != nil {
+		if err := create(t.table, src, "", "ORDER BY "+order, nil, "file_row_number"); err != nil {
 			return nil, err
 		}
 	}
@@ -273,7 +361,7 @@ func build(ctx context.Context, db *sql.DB, dir string) ([]string, error) {
 		} else {
 			continue
 		}
-		if err := exec(t.table, "CREATE TABLE "+t.table+" AS SELECT * FROM "+src); err != nil {
+		if err := create(t.table, src, "", "", nil); err != nil {
 			return nil, err
 		}
 	}
@@ -284,133 +372,10 @@ func build(ctx context.Context, db *sql.DB, dir string) ([]string, error) {
 		if m, _ := filepath.Glob(filepath.Join(dir, "walkforward", "*", t.file+".parquet")); len(m) == 0 {
 			continue
 		}
-		q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s AS strategy, * EXCLUDE (filename) FROM read_parquet(%s, filename = true) ORDER BY ALL`,
-			t.table, keyOf, glob("walkforward", "*", t.file+".parquet"))
-		if err := exec(t.table, q); err != nil {
+		src := "read_parquet(" + glob("walkforward", "*", t.file+".parquet") + ", filename = true)"
+		if err := create(t.table, src, keyOf+" AS strategy, ", "ORDER BY ALL", nil, "filename"); err != nil {
 			return nil, err
 		}
 	}
 	return tables, nil
-}
-
-// metricColumns returns the select expressions of the metrics of
-// metrics.json, in the order of the first run's keys (then keys only later
-// runs have): BIGINT when every value is an integer, else DOUBLE; a nested
-// object (benchmark) gives one column per key, prefixed with its name.
-func metricColumns(ctx context.Context, db *sql.DB, names map[string]bool) ([]string, error) {
-	type key struct {
-		name     string
-		ints, ob bool
-	}
-	var keys []key
-	seen := map[string]bool{}
-	rows, err := db.QueryContext(ctx, `SELECT coalesce(json_keys(json, '$.metrics'), []) FROM run_json ORDER BY key`)
-	if err != nil {
-		return nil, fmt.Errorf("resultsdb: reading the metrics of runs/*/metrics.json: %w", err)
-	}
-	for rows.Next() {
-		var ks []string
-		if err := rows.Scan(goduckdbList(&ks)); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("resultsdb: %w", err)
-		}
-		for _, k := range ks {
-			if !seen[k] && plainKey.MatchString(k) {
-				seen[k] = true
-				keys = append(keys, key{name: k})
-			}
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("resultsdb: %w", err)
-	}
-	for i := range keys {
-		path := sqlString("$.metrics." + keys[i].name)
-		err := db.QueryRowContext(ctx, `SELECT
-				coalesce(bool_and(coalesce(json_type(json, `+path+`) IN ('BIGINT', 'UBIGINT', 'NULL'), true)), false),
-				coalesce(bool_or(json_type(json, `+path+`) = 'OBJECT'), false)
-			FROM run_json`).Scan(&keys[i].ints, &keys[i].ob)
-		if err != nil {
-			return nil, fmt.Errorf("resultsdb: reading metrics.%s: %w", keys[i].name, err)
-		}
-	}
-	var cols []string
-	add := func(path, col string, ints bool) {
-		if names[col] {
-			return // periods_per_year is both a run field and a metric
-		}
-		names[col] = true
-		typ := "DOUBLE"
-		if ints {
-			typ = "BIGINT"
-		}
-		cols = append(cols, fmt.Sprintf("TRY_CAST(json->>'%s' AS %s) AS %s", path, typ, sqlIdent(col)))
-	}
-	for _, k := range keys {
-		if !plainKey.MatchString(k.name) {
-			continue
-		}
-		if !k.ob {
-			add("$.metrics."+k.name, k.name, k.ints)
-			continue
-		}
-		var subs []string
-		err := db.QueryRowContext(ctx, `SELECT list_sort(list_distinct(flatten(list(json_keys(json, '$.metrics.`+k.name+`'))))) FROM run_json WHERE json_type(json, '$.metrics.`+k.name+`') = 'OBJECT'`).Scan(goduckdbList(&subs))
-		if err != nil {
-			return nil, fmt.Errorf("resultsdb: reading metrics.%s: %w", k.name, err)
-		}
-		for _, s := range subs {
-			if plainKey.MatchString(s) {
-				add("$.metrics."+k.name+"."+s, k.name+"_"+s, false)
-			}
-		}
-	}
-	return cols, nil
-}
-
-// csvExtras returns the columns of runs.csv (as c.<name>) whose names are
-// not taken yet.
-func csvExtras(ctx context.Context, db *sql.DB, path string, names map[string]bool) ([]string, error) {
-	rows, err := db.QueryContext(ctx, `SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv(`+path+`, header = true))`)
-	if err != nil {
-		return nil, fmt.Errorf("resultsdb: reading runs.csv: %w", err)
-	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, fmt.Errorf("resultsdb: %w", err)
-		}
-		if names[n] {
-			continue
-		}
-		names[n] = true
-		cols = append(cols, "c."+sqlIdent(n))
-	}
-	return cols, rows.Err()
-}
-
-// listScanner scans a DuckDB LIST of VARCHAR into a []string.
-type listScanner struct{ dst *[]string }
-
-func goduckdbList(dst *[]string) *listScanner { return &listScanner{dst} }
-
-func (l *listScanner) Scan(src any) error {
-	*l.dst = nil
-	switch v := src.(type) {
-	case nil:
-		return nil
-	case []any:
-		for _, x := range v {
-			s, ok := x.(string)
-			if !ok {
-				return fmt.Errorf("resultsdb: list element %v (%T) is not a string", x, x)
-			}
-			*l.dst = append(*l.dst, s)
-		}
-		return nil
-	}
-	return fmt.Errorf("resultsdb: cannot scan %T into a list of strings", src)
 }
