@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS instruments (
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS synthetic BOOLEAN DEFAULT false;
 CREATE TABLE IF NOT EXISTS bars (
 	symbol    VARCHAR NOT NULL,
-	ts        TIMESTAMP_NS NOT NULL, -- 00:00 UTC of the bar's date
+	ts        TIMESTAMP_NS NOT NULL, -- the bar's open (daily bars: 00:00 UTC of its date)
 	open      DOUBLE NOT NULL,
 	high      DOUBLE NOT NULL,
 	low       DOUBLE NOT NULL,
@@ -176,6 +176,10 @@ type ImportOptions struct {
 	Symbol string
 	// Class is the asset class; 0 guesses it (see ReadOptions).
 	Class data.Class
+	// Timezone and DateFormat are as in ReadOptions (--timezone,
+	// --date-format).
+	Timezone   string
+	DateFormat data.DateFormat
 }
 
 // Entry describes one instrument of the catalog.
@@ -190,6 +194,12 @@ type Entry struct {
 	// Synthetic is true when the file came from a folder of generated
 	// prices (data.SyntheticMarker); a panel loaded with it is synthetic.
 	Synthetic bool
+	// Interval is the bars' detected spacing (data.DetectInterval); set by
+	// Import, not stored.
+	Interval data.Interval
+	// Notes are the reader's notes on the imported file (a newest-first
+	// file read in reverse); set by Import, not stored.
+	Notes []string
 }
 
 // Import reads and validates every file first (as ReadFile does), then
@@ -212,7 +222,7 @@ func (c *Catalog) Import(ctx context.Context, paths []string, opt ImportOptions)
 	entries := make([]Entry, len(paths))
 	from := map[string]string{}
 	for i, path := range paths {
-		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class})
+		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class, Timezone: opt.Timezone, DateFormat: opt.DateFormat})
 		if err != nil {
 			return nil, err
 		}
@@ -226,7 +236,7 @@ func (c *Catalog) Import(ctx context.Context, paths []string, opt ImportOptions)
 		}
 		series[i] = s
 		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1],
-			Rows: s.Len(), Source: s.Source, SHA256: sum}
+			Rows: s.Len(), Source: s.Source, SHA256: sum, Interval: s.Interval, Notes: s.Notes}
 	}
 	if err := c.write(ctx, series, entries); err != nil {
 		return nil, err
@@ -560,5 +570,6 @@ func loadSeries(ctx context.Context, ar *goduckdb.Arrow, e Entry) (data.Series, 
 	if s.Len() != e.Rows {
 		return s, fmt.Errorf("read %d bars, the instrument table says %d", s.Len(), e.Rows)
 	}
+	s.SetInterval()
 	return s, nil
 }
