@@ -194,12 +194,14 @@ type Entry struct {
 	// Synthetic is true when the file came from a folder of generated
 	// prices (data.SyntheticMarker); a panel loaded with it is synthetic.
 	Synthetic bool
-	// Interval is the bars' detected spacing (data.DetectInterval); set by
-	// Import, not stored.
-	Interval data.Interval
-	// Notes are the reader's notes on the imported file (a newest-first
-	// file read in reverse); set by Import, not stored.
-	Notes []string
+}
+
+// Imported is what ImportReport did: the entries written, in the order of
+// the paths, with each file's detected interval and the reader's notes.
+type Imported struct {
+	Entries   []Entry
+	Intervals []data.Interval // the bars' spacing (data.DetectInterval), per entry
+	Notes     []string        // "<file>: <note>", e.g. a newest-first file read in reverse
 }
 
 // Import reads and validates every file first (as ReadFile does), then
@@ -208,11 +210,27 @@ type Entry struct {
 // catalog is exactly as it was. Two files giving the same symbol are an
 // error. The entries come back in the order of paths.
 func (c *Catalog) Import(ctx context.Context, paths []string, opt ImportOptions) ([]Entry, error) {
+	res, err := c.ImportReport(ctx, paths, opt)
+	return res.Entries, err
+}
+
+// ImportReport is Import, also returning each file's interval and the
+// reader's notes.
+func (c *Catalog) ImportReport(ctx context.Context, paths []string, opt ImportOptions) (Imported, error) {
+	res, err := c.importFiles(ctx, paths, opt)
+	if err != nil {
+		return Imported{}, err
+	}
+	return res, nil
+}
+
+func (c *Catalog) importFiles(ctx context.Context, paths []string, opt ImportOptions) (Imported, error) {
+	var res Imported
 	if len(paths) == 0 {
-		return nil, errors.New("duckdb: no files to import")
+		return res, errors.New("duckdb: no files to import")
 	}
 	if opt.Symbol != "" && len(paths) != 1 {
-		return nil, fmt.Errorf("duckdb: a symbol (%q) can be given only when importing one file, not %d", opt.Symbol, len(paths))
+		return res, fmt.Errorf("duckdb: a symbol (%q) can be given only when importing one file, not %d", opt.Symbol, len(paths))
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -224,24 +242,29 @@ func (c *Catalog) Import(ctx context.Context, paths []string, opt ImportOptions)
 	for i, path := range paths {
 		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class, Timezone: opt.Timezone, DateFormat: opt.DateFormat})
 		if err != nil {
-			return nil, err
+			return res, err
 		}
 		if prev, ok := from[s.Symbol]; ok {
-			return nil, fmt.Errorf("duckdb: %s and %s both give symbol %q", prev, path, s.Symbol)
+			return res, fmt.Errorf("duckdb: %s and %s both give symbol %q", prev, path, s.Symbol)
 		}
 		from[s.Symbol] = path
 		sum, err := fileSHA256(path)
 		if err != nil {
-			return nil, err
+			return res, err
 		}
 		series[i] = s
 		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1],
-			Rows: s.Len(), Source: s.Source, SHA256: sum, Interval: s.Interval, Notes: s.Notes}
+			Rows: s.Len(), Source: s.Source, SHA256: sum}
+		res.Intervals = append(res.Intervals, s.Interval)
+		for _, n := range s.Notes {
+			res.Notes = append(res.Notes, path+": "+n)
+		}
 	}
 	if err := c.write(ctx, series, entries); err != nil {
-		return nil, err
+		return Imported{}, err
 	}
-	return entries, nil
+	res.Entries = entries
+	return res, nil
 }
 
 // write replaces the instruments of entries and their bars in one

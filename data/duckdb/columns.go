@@ -49,7 +49,7 @@ var aliases = map[string]struct {
 	rank int
 }{
 	"date": {fDate, 0}, "datetime": {fDate, 1}, "timestamp": {fDate, 2}, "time": {fDate, 3},
-	"opentime": {fDate, 4}, "day": {fDate, 5},
+	"opentime": {fDate, 4}, "day": {fDate, 5}, "ts": {fDate, 6},
 	"open": {fOpen, 0}, "high": {fHigh, 0}, "low": {fLow, 0},
 	"close": {fClose, 0}, "close/last": {fClose, 1}, "price": {fClose, 2},
 	"adjclose": {fAdjClose, 0}, "adjustedclose": {fAdjClose, 1},
