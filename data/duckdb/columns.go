@@ -138,8 +138,24 @@ type decoder struct {
 	// tc collects the time column until its format is decided (finish).
 	tc   timeCol
 	topt timeOpts
-	// reversed: the rows were newest first and the columns are reversed.
-	reversed bool
+	// perm, when set, says which source row each bar came from (bar k is
+	// row perm[k]): a newest-first file reversed, a table sorted by time.
+	perm []int
+	// table: the rows come from a one-table source, already sorted in SQL
+	// (text times are sorted after parsing instead of being reversed).
+	table bool
+	// msgPrefix starts every error message ("symbol NVDA: ").
+	msgPrefix string
+	// fileAt, when set, names the file of a source row (multi-file tables).
+	fileAt func(k int) string
+}
+
+// index is the source row of bar k.
+func (d *decoder) index(k int) int {
+	if d.perm != nil {
+		return d.perm[k]
+	}
+	return k
 }
 
 // add converts one record batch and appends it to the series.
@@ -209,10 +225,7 @@ func (d *decoder) finish() (data.Series, error) {
 	}
 	d.s.Rows = make([]int, len(d.s.Time))
 	for k := range d.s.Rows {
-		d.s.Rows[k] = d.rowAt(k)
-	}
-	if d.reversed {
-		slices.Reverse(d.s.Rows)
+		d.s.Rows[k] = d.rowAt(d.index(k))
 	}
 	return d.s, nil
 }
@@ -238,7 +251,11 @@ func grow[T any](s []T, n int) []T {
 }
 
 func (d *decoder) errAt(k int, format string, args ...any) error {
-	return &data.RowError{File: d.file, Row: d.rowAt(k), Msg: fmt.Sprintf(format, args...)}
+	file := d.file
+	if d.fileAt != nil {
+		file = d.fileAt(k)
+	}
+	return &data.RowError{File: file, Row: d.rowAt(k), Msg: d.msgPrefix + fmt.Sprintf(format, args...)}
 }
 
 // stringArray is implemented by Arrow's String, LargeString and StringView.

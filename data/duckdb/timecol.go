@@ -3,6 +3,7 @@ package duckdb
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -563,6 +564,23 @@ func clip(s string) string {
 func (d *decoder) stampTimes() {
 	tc := &d.tc
 	n := len(tc.inst)
+	if d.table && !slices.IsSorted(tc.inst) {
+		// A table's rows were sorted by time in SQL; text times are
+		// sorted here, after parsing (stably: duplicates stay neighbours
+		// for validation to report).
+		d.perm = make([]int, n)
+		for k := range d.perm {
+			d.perm[k] = k
+		}
+		sort.SliceStable(d.perm, func(a, b int) bool { return tc.inst[d.perm[a]] < tc.inst[d.perm[b]] })
+		inst, lday := make([]int64, n), make([]int64, n)
+		for k, i := range d.perm {
+			inst[k], lday[k] = tc.inst[i], tc.lday[i]
+		}
+		tc.inst, tc.lday = inst, lday
+		d.s.Time = make([]int64, n) // placeholder for permute
+		d.permute()
+	}
 	daily := tc.dateOnly || n < 2 || medianAbsStep(tc.inst) >= 23*int64(time.Hour)
 	t := make([]int64, n)
 	if daily {
@@ -573,7 +591,7 @@ func (d *decoder) stampTimes() {
 		copy(t, tc.inst)
 	}
 	d.s.Time = t
-	desc := n >= 2
+	desc := n >= 2 && !d.table
 	for k := 1; k < n && desc; k++ {
 		desc = t[k] < t[k-1]
 	}
@@ -595,11 +613,28 @@ func stampText(t int64) string {
 
 // reverse reverses every column and the row map.
 func (d *decoder) reverse() {
-	slices.Reverse(d.s.Time)
-	for _, c := range [][]float64{d.s.Open, d.s.High, d.s.Low, d.s.Close, d.s.AdjClose, d.s.Volume} {
-		slices.Reverse(c)
+	n := len(d.s.Time)
+	d.perm = make([]int, n)
+	for k := range d.perm {
+		d.perm[k] = n - 1 - k
 	}
-	d.reversed = true
+	d.permute()
+}
+
+// permute reorders every column by d.perm.
+func (d *decoder) permute() {
+	tmp := make([]int64, len(d.perm))
+	for k, i := range d.perm {
+		tmp[k] = d.s.Time[i]
+	}
+	copy(d.s.Time, tmp)
+	f := make([]float64, len(d.perm))
+	for _, c := range [][]float64{d.s.Open, d.s.High, d.s.Low, d.s.Close, d.s.AdjClose, d.s.Volume} {
+		for k, i := range d.perm {
+			f[k] = c[i]
+		}
+		copy(c, f)
+	}
 }
 
 // medianAbsStep is the median of |t[k] - t[k-1]| (lower middle), counted
