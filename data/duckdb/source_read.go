@@ -827,17 +827,20 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 	if s.Len() == 0 {
 		return s, nil
 	}
-	where := func(k int) string {
-		if s.Rows[k] > 0 {
+	where := func(k, from int) string {
+		switch {
+		case s.Rows[k] > 0 && files[k] == files[from]:
+			return fmt.Sprintf("row %d", s.Rows[k])
+		case s.Rows[k] > 0:
 			return fmt.Sprintf("%s:%d", files[k], s.Rows[k])
 		}
-		return files[k]
+		return "the previous row"
 	}
 	// Duplicates first: a table is sorted here, so they are neighbours.
 	for k := 1; k < s.Len(); k++ {
 		if s.Time[k] == s.Time[k-1] {
 			return s, &data.RowError{File: files[k], Row: s.Rows[k], Msg: fmt.Sprintf("symbol %s: duplicate (symbol, time) %s (also at %s)",
-				sym, stampText(s.Time[k]), where(k-1))}
+				sym, stampText(s.Time[k]), where(k-1, k))}
 		}
 	}
 	// Then every other check of a file's bars, naming the bar's own file

@@ -223,3 +223,112 @@ func writeTableIPC(t *testing.T, db *sql.DB, vals, path string) {
 		t.Fatal(err)
 	}
 }
+
+// parquetOf writes a query's rows to a Parquet file.
+func parquetOf(t *testing.T, db *sql.DB, dir, name, query string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	execDB(t, db, "COPY ("+query+") TO "+sqlString(p)+" (FORMAT parquet)")
+	return p
+}
+
+func TestReadSourceColumnsWindowAndSymbols(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db := memDB(t)
+	// Binance-style names: epoch ms open_time, ticker, px_last.
+	pq := parquetOf(t, db, dir, "k.parquet", `SELECT * FROM (VALUES
+		('BTCUSDT', 1704153600000, 10.0, 11.0, 9.0, 10.5, 1.0),
+		('BTCUSDT', 1704157200000, 10.5, 12.0, 10.0, 11.0, 2.0),
+		('BTCUSDT', 1704160800000, 11.0, 11.5, 10.5, 11.25, 3.0),
+		('BTCUSDT', 1704164400000, 11.25, 11.5, 11.0, 11.1, 4.0),
+		('SOLUSDT', 1704153600000, 1.0, 1.0, 1.0, 1.0, 1.0)) t(ticker, open_time, o, h, l, px_last, qty)`)
+	src := Source{Table: pq, Columns: map[string]string{"time": "open_time", "symbol": "ticker",
+		"open": "o", "high": "h", "low": "l", "close": "px_last", "volume": "qty"}}
+	// Window [01:00, 03:00): two bars. "BTC" finds BTCUSDT (its only
+	// canonical match).
+	p, err := ReadSource(ctx, src, Request{Symbols: []string{"BTC"}, Start: utc(2024, 1, 2, 1, 0), End: utc(2024, 1, 2, 3, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.Series[0]
+	if s.Symbol != "BTC" || s.Class != data.Crypto || !slices.Equal(s.Time, []int64{utc(2024, 1, 2, 1, 0), utc(2024, 1, 2, 2, 0)}) ||
+		!slices.Equal(s.Close, []float64{11, 11.25}) || !slices.Equal(s.Open, []float64{10.5, 11}) || !slices.Equal(s.Volume, []float64{2, 3}) ||
+		!slices.Equal(s.Rows, []int{2, 3}) || s.Interval != data.Hour {
+		t.Errorf("got %s %v %v close %v open %v vol %v rows %v", s.Symbol, s.Class, fmtTimes(s.Time), s.Close, s.Open, s.Volume, s.Rows)
+	}
+	// Errors that name the key.
+	for _, tc := range []struct {
+		src  Source
+		req  Request
+		want string
+	}{
+		{Source{Table: pq, Columns: map[string]string{"price": "px_last"}}, Request{Symbols: []string{"BTC"}},
+			`duckdb: source columns: unknown key "price" (want time, symbol, open, high, low, close, adj_close or volume)`},
+		{Source{Table: pq, Columns: map[string]string{"close": "last"}}, Request{Symbols: []string{"BTC"}},
+			`columns.close = "last": no such column (have ticker, open_time, o, h, l, px_last, qty)`},
+		{Source{Table: pq}, Request{Symbols: []string{"BTC"}}, `no close column (have ticker, open_time, o, h, l, px_last, qty; name it in columns.close)`},
+		{src, Request{Symbols: []string{"ETH"}}, `has no symbol "ETH" (it has BTCUSDT, SOLUSDT)`},
+		{src, Request{Symbols: []string{"SOLUSDT"}, Start: utc(2025, 1, 1, 0, 0)}, `symbol SOLUSDT has no bars in the time from 2025-01-01`},
+		{Source{Query: "SELECT * FROM read_parquet(" + sqlString(pq) + ") WHERE false", Columns: src.Columns}, Request{Symbols: []string{"BTC"}},
+			`duckdb: query: returned no rows`},
+		{Source{Table: pq, Timezone: "Mars/Base"}, Request{Symbols: []string{"BTC"}}, `unknown timezone "Mars/Base"`},
+		{Source{Table: pq, Query: "SELECT 1"}, Request{Symbols: []string{"BTC"}}, `give a table or a query, not both`},
+		{Source{Table: filepath.Join(dir, "none.parquet")}, Request{Symbols: []string{"BTC"}}, `no such file or directory`},
+		{src, Request{Symbols: []string{"BTC"}, Bar: data.Interval(7 * data.Minute)}, `bar 7m: want one of 1m, 5m, 15m, 1h, 4h, 1d`},
+	} {
+		_, err := ReadSource(ctx, tc.src, tc.req)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("err = %v\nwant …%s", err, tc.want)
+		}
+	}
+}
+
+// Bad rows are refused as in files, naming the source file, row, symbol
+// and time.
+func TestReadSourceBadRows(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db := memDB(t)
+	good := `('NVDA', TIMESTAMP '2024-01-02 14:30:00', 10.0, 11.0, 9.0, 10.5, 1.0),
+		('NVDA', TIMESTAMP '2024-01-02 15:30:00', 10.5, 12.0, 10.0, 11.0, 2.0)`
+	cols := " t(symbol, ts, open, high, low, close, volume)"
+	for _, tc := range []struct {
+		name, extra, want string
+	}{
+		// Row 3 of the file repeats row 1's (symbol, time).
+		{"duplicate", `('NVDA', TIMESTAMP '2024-01-02 14:30:00', 10.0, 11.0, 9.0, 10.5, 1.0)`,
+			`duplicate.parquet:3: symbol NVDA: duplicate (symbol, time) 2024-01-02T14:30:00Z (also at row 1)`},
+		{"NaN", `('NVDA', TIMESTAMP '2024-01-02 16:30:00', 'NaN'::DOUBLE, 11.0, 9.0, 10.5, 1.0)`,
+			`NaN.parquet:3: symbol NVDA: 2024-01-02T16:30:00Z open is NaN or empty`},
+		{"non-positive", `('NVDA', TIMESTAMP '2024-01-02 16:30:00', 10.0, 11.0, 0.0, 10.5, 1.0)`,
+			`non-positive.parquet:3: symbol NVDA: 2024-01-02T16:30:00Z low = 0 is not positive`},
+		{"high below low", `('NVDA', TIMESTAMP '2024-01-02 16:30:00', 10.0, 9.0, 9.5, 9.5, 1.0)`,
+			`high below low.parquet:3: symbol NVDA: 2024-01-02T16:30:00Z high 9 < low 9.5`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pq := parquetOf(t, db, dir, tc.name+".parquet", "SELECT * FROM (VALUES "+good+", "+tc.extra+")"+cols)
+			_, err := ReadSource(ctx, Source{Table: pq}, Request{Symbols: []string{"NVDA"}})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v\nwant …%s", err, tc.want)
+			}
+		})
+	}
+	// A duplicate in a DuckDB table has no file row: the source is named.
+	dbPath := filepath.Join(dir, "m.duckdb")
+	c, err := goduckdb.NewConnector(dbPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fdb := sql.OpenDB(c)
+	execDB(t, fdb, "CREATE TABLE bars AS SELECT * FROM (VALUES "+good+", ('NVDA', TIMESTAMP '2024-01-02 15:30:00', 10.0, 11.0, 9.0, 10.5, 1.0))"+cols)
+	fdb.Close()
+	_, err = ReadSource(ctx, Source{DuckDB: dbPath, Table: "bars"}, Request{Symbols: []string{"NVDA"}})
+	if want := dbPath + " table bars: symbol NVDA: duplicate (symbol, time) 2024-01-02T15:30:00Z"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %v\nwant %s…", err, want)
+	}
+	// The database is opened read-only: it is unchanged and still opens.
+	if _, err := os.Stat(dbPath + ".wal"); err == nil {
+		t.Error("reading left a WAL file")
+	}
+}
