@@ -596,3 +596,56 @@ func loadSeries(ctx context.Context, ar *goduckdb.Arrow, e Entry) (data.Series, 
 	s.SetInterval()
 	return s, nil
 }
+
+// ImportSource reads instruments from a one-table dataset or query (see
+// ReadSource; no symbols in req imports every symbol the source has) and
+// writes them in one transaction, as Import does for files. Each entry's
+// Source is src.String() and its SHA256 that of the file read (a single
+// table file, or the DuckDB database), or of the source's description
+// when it spans several files or is a plain query.
+func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Imported, error) {
+	if len(req.Symbols) == 0 {
+		syms, err := SourceSymbols(ctx, src)
+		if err != nil {
+			return Imported{}, err
+		}
+		req.Symbols = syms
+	}
+	p, err := ReadSource(ctx, src, req)
+	if err != nil {
+		return Imported{}, err
+	}
+	var sum string
+	file := src.DuckDB
+	if file == "" && src.Query == "" {
+		if fi, err := os.Stat(src.Table); err == nil && fi.Mode().IsRegular() {
+			file = src.Table
+		}
+	}
+	if file != "" {
+		if sum, err = fileSHA256(file); err != nil {
+			return Imported{}, err
+		}
+	} else {
+		h := sha256.Sum256([]byte(src.String() + "\n" + src.Table + "\n" + src.Query))
+		sum = hex.EncodeToString(h[:])
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var res Imported
+	entries := make([]Entry, len(p.Series))
+	for i := range p.Series {
+		s := &p.Series[i]
+		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1], Rows: s.Len(),
+			Source: src.String(), SHA256: sum, Synthetic: p.Synthetic}
+		res.Intervals = append(res.Intervals, s.Interval)
+		for _, n := range s.Notes {
+			res.Notes = append(res.Notes, s.Symbol+": "+n)
+		}
+	}
+	if err := c.write(ctx, p.Series, entries); err != nil {
+		return Imported{}, err
+	}
+	res.Entries = entries
+	return res, nil
+}

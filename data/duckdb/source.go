@@ -194,25 +194,11 @@ func ReadSource(ctx context.Context, src Source, req Request) (*data.Panel, erro
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: %s: %w", src, err)
 	}
-	c, err := goduckdb.NewConnector("", nil)
-	if err != nil {
-		return nil, fmt.Errorf("duckdb: open in-memory database: %w", err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
 	var p *data.Panel
-	err = conn.Raw(func(dc any) error {
-		ar, err := goduckdb.NewArrowFromConn(dc.(driver.Conn))
-		if err != nil {
-			return err
-		}
-		sr := &sourceReader{ctx: ctx, ar: ar, src: src, req: req, loc: loc}
-		p, err = sr.read()
+	err = withSourceReader(ctx, src, req, func(r *sourceReader) error {
+		r.loc = loc
+		var err error
+		p, err = r.read()
 		return err
 	})
 	if err != nil {
@@ -222,4 +208,33 @@ func ReadSource(ctx context.Context, src Source, req Request) (*data.Panel, erro
 		return Resample(ctx, p, req.Bar)
 	}
 	return p, nil
+}
+
+// withSourceReader runs fn with a reader of src on a fresh in-memory
+// DuckDB, closed afterwards (with any database it attached).
+func withSourceReader(ctx context.Context, src Source, req Request, fn func(r *sourceReader) error) error {
+	c, err := goduckdb.NewConnector("", nil)
+	if err != nil {
+		return fmt.Errorf("duckdb: open in-memory database: %w", err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		ar, err := goduckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		r := &sourceReader{ctx: ctx, ar: ar, src: src, req: req}
+		defer func() {
+			for i := len(r.release) - 1; i >= 0; i-- {
+				r.release[i]()
+			}
+		}()
+		return fn(r)
+	})
 }

@@ -36,7 +36,6 @@ type sourceReader struct {
 	sym     int
 	tsKind  tsKind
 	symVar  bool // the symbol column is VARCHAR (filters push down as they are)
-	mem     memory.Allocator
 	release []func()
 }
 
@@ -66,12 +65,6 @@ func (r *sourceReader) fail(format string, args ...any) error {
 }
 
 func (r *sourceReader) read() (*data.Panel, error) {
-	defer func() {
-		for i := len(r.release) - 1; i >= 0; i-- {
-			r.release[i]()
-		}
-	}()
-	r.mem = memory.DefaultAllocator
 	if err := r.exec("SET TimeZone = 'UTC'"); err != nil {
 		return nil, err
 	}
@@ -859,4 +852,33 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 		return s, err
 	}
 	return s, nil
+}
+
+// SourceSymbols lists the symbols a Source holds (as it writes them),
+// sorted; a source with no rows is an error.
+func SourceSymbols(ctx context.Context, src Source) ([]string, error) {
+	if err := src.Validate(); err != nil {
+		return nil, err
+	}
+	var out []string
+	err := withSourceReader(ctx, src, Request{}, func(r *sourceReader) error {
+		if err := r.exec("SET TimeZone = 'UTC'"); err != nil {
+			return err
+		}
+		if err := r.resolve(); err != nil {
+			return err
+		}
+		if err := r.schema(); err != nil {
+			return err
+		}
+		var err error
+		if out, err = r.distinctSymbols(); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return r.fail("returned no rows")
+		}
+		return nil
+	})
+	return out, err
 }
