@@ -125,12 +125,24 @@ func DetectInterval(t []int64) Interval {
 	if len(t) < 2 {
 		return 0
 	}
-	d := make([]int64, len(t)-1)
+	// Count the spacings by value (a series has few distinct ones), then
+	// walk them in order to the middle one.
+	counts := map[int64]int{}
 	for k := 1; k < len(t); k++ {
-		d[k-1] = t[k] - t[k-1]
+		counts[t[k]-t[k-1]]++
 	}
-	slices.Sort(d)
-	return Interval(d[(len(d)-1)/2])
+	steps := make([]int64, 0, len(counts))
+	for d := range counts {
+		steps = append(steps, d)
+	}
+	slices.Sort(steps)
+	want, seen := (len(t)-2)/2, 0
+	for _, d := range steps {
+		if seen += counts[d]; seen > want {
+			return Interval(d)
+		}
+	}
+	return 0
 }
 
 // SetInterval records the series' detected interval (DetectInterval of its

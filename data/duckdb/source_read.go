@@ -687,6 +687,12 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 		sel = append(sel, r.rel.rowExpr)
 		order += ", " + r.rel.rowExpr
 	}
+	// Size each symbol's columns once: the count comes from the symbol
+	// column alone (and, for Parquet, mostly from row group statistics).
+	counts, err := r.countSymbols(symCol, where)
+	if err != nil {
+		return nil, err
+	}
 	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + r.rel.from + " WHERE " + strings.Join(where, " AND ") + " ORDER BY " + order
 	rdr, err := r.ar.QueryContext(r.ctx, q)
 	if err != nil {
@@ -715,6 +721,12 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 			if td == nil {
 				td = r.newDecoder(strings.Clone(s), col)
 				out[td.s.Symbol] = td
+				if n := counts[s]; n > 0 {
+					td.reserve(n)
+					if rowAt >= 0 {
+						td.rows = make([]int, 0, n)
+					}
+				}
 			}
 			if rowAt >= 0 {
 				switch a := rec.Column(rowAt).(type) {
@@ -753,6 +765,31 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 		return nil, r.fail("%v", err)
 	}
 	return out, nil
+}
+
+// countSymbols counts the rows of each symbol that the bar query will
+// return.
+func (r *sourceReader) countSymbols(symCol string, where []string) (map[string]int, error) {
+	rdr, err := r.ar.QueryContext(r.ctx, "SELECT "+symCol+", count(*) FROM "+r.rel.from+" WHERE "+strings.Join(where, " AND ")+" GROUP BY 1")
+	if err != nil {
+		return nil, r.fail("%v", err)
+	}
+	defer rdr.Release()
+	out := map[string]int{}
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		sa, ok1 := rec.Column(0).(stringArray)
+		na, ok2 := rec.Column(1).(*array.Int64)
+		if !ok1 || !ok2 {
+			return nil, r.fail("internal: count query gives %s, %s", rec.Column(0).DataType(), rec.Column(1).DataType())
+		}
+		for i := 0; i < sa.Len(); i++ {
+			if !sa.IsNull(i) {
+				out[strings.Clone(sa.Value(i))] = int(na.Value(i))
+			}
+		}
+	}
+	return out, rdr.Err()
 }
 
 // newDecoder starts the decoder of one symbol (its Symbol is the source's
@@ -796,10 +833,20 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 	if err != nil {
 		return s, err
 	}
-	// Files of each bar, in bar order (finish may have sorted the bars).
-	files := make([]string, s.Len())
-	for k := range files {
-		files[k] = td.fileAt(td.index(k))
+	// Files of each bar, in bar order (finish may have sorted the bars);
+	// nil when every bar comes from one file (or none).
+	var files []string
+	if len(td.files) > 0 {
+		files = make([]string, s.Len())
+		for k := range files {
+			files[k] = td.fileAt(td.index(k))
+		}
+	}
+	fileOf := func(k int) string {
+		if files != nil {
+			return files[k]
+		}
+		return td.fileAt(0)
 	}
 	// The requested window, exactly (SQL read a day more on each side).
 	lo, hi := 0, s.Len()
@@ -814,7 +861,9 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 		s.Time = s.Time[lo:hi]
 		s.Open, s.High, s.Low, s.Close = s.Open[lo:hi], s.High[lo:hi], s.Low[lo:hi], s.Close[lo:hi]
 		s.AdjClose, s.Volume, s.Rows = s.AdjClose[lo:hi], s.Volume[lo:hi], s.Rows[lo:hi]
-		files = files[lo:hi]
+		if files != nil {
+			files = files[lo:hi]
+		}
 		s.SetInterval()
 	}
 	if s.Len() == 0 {
@@ -822,32 +871,29 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 	}
 	where := func(k, from int) string {
 		switch {
-		case s.Rows[k] > 0 && files[k] == files[from]:
+		case s.Rows[k] > 0 && fileOf(k) == fileOf(from):
 			return fmt.Sprintf("row %d", s.Rows[k])
 		case s.Rows[k] > 0:
-			return fmt.Sprintf("%s:%d", files[k], s.Rows[k])
+			return fmt.Sprintf("%s:%d", fileOf(k), s.Rows[k])
 		}
 		return "the previous row"
 	}
 	// Duplicates first: a table is sorted here, so they are neighbours.
 	for k := 1; k < s.Len(); k++ {
 		if s.Time[k] == s.Time[k-1] {
-			return s, &data.RowError{File: files[k], Row: s.Rows[k], Msg: fmt.Sprintf("symbol %s: duplicate (symbol, time) %s (also at %s)",
+			return s, &data.RowError{File: fileOf(k), Row: s.Rows[k], Msg: fmt.Sprintf("symbol %s: duplicate (symbol, time) %s (also at %s)",
 				sym, stampText(s.Time[k]), where(k-1, k))}
 		}
 	}
 	// Then every other check of a file's bars, naming the bar's own file
 	// and row.
 	v := s
-	v.Rows = make([]int, s.Len())
-	for k := range v.Rows {
-		v.Rows[k] = k + 1
-	}
+	v.Rows = nil // Validate then names bar k as row k+1
 	if err := v.Validate(r.src.String()); err != nil {
 		var re *data.RowError
 		if errors.As(err, &re) && re.Row >= 1 && re.Row <= s.Len() {
 			k := re.Row - 1
-			return s, &data.RowError{File: files[k], Row: s.Rows[k], Msg: "symbol " + sym + ": " + re.Msg}
+			return s, &data.RowError{File: fileOf(k), Row: s.Rows[k], Msg: "symbol " + sym + ": " + re.Msg}
 		}
 		return s, err
 	}
