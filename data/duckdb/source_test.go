@@ -332,3 +332,27 @@ func TestReadSourceBadRows(t *testing.T) {
 		t.Error("reading left a WAL file")
 	}
 }
+
+// A CSV table's errors name the file's line (blank lines and CRLF count),
+// and its unsorted rows are sorted by time.
+func TestReadSourceCSVLines(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	p := writeFile(t, dir, "t.csv", "ticker,datetime,open,high,low,close\r\n"+
+		"AAA,2024-01-02 15:00:00+00:00,1,2,0.5,1.5\r\n"+
+		"BBB,2024-01-02 14:00:00+00:00,1,2,0.5,1.5\r\n"+
+		"\r\n"+
+		"AAA,2024-01-02 14:00:00+00:00,1,2,0.5,1.5\r\n"+
+		"AAA,2024-01-02 16:00:00+00:00,1,2,2.5,1.5\r\n")
+	_, err := ReadSource(ctx, Source{Table: p}, Request{Symbols: []string{"AAA"}})
+	if want := p + ":6: symbol AAA: 2024-01-02T16:00:00Z high 2 < low 2.5"; err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+	got, err := ReadSource(ctx, Source{Table: p}, Request{Symbols: []string{"AAA"}, End: utc(2024, 1, 2, 16, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := got.Series[0]; !slices.Equal(s.Time, []int64{utc(2024, 1, 2, 14, 0), utc(2024, 1, 2, 15, 0)}) || !slices.Equal(s.Rows, []int{5, 2}) {
+		t.Errorf("got %v rows %v", fmtTimes(s.Time), s.Rows)
+	}
+}
