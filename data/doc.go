@@ -3,9 +3,12 @@
 // accepted.
 //
 // Conventions:
-//   - Time is UTC Unix nanoseconds. A daily bar is stamped with its date at
-//     00:00 UTC (crypto: the UTC day the candle opened; equities: the
-//     exchange session date). A daily bar becomes visible at its close.
+//   - Time is UTC Unix nanoseconds and a bar is stamped with its open. A
+//     daily bar is stamped with its date at 00:00 UTC (crypto: the UTC day
+//     the candle opened; equities: the exchange session date); an intraday
+//     bar with its open instant. A bar becomes visible at its close.
+//     Series.Interval is the detected spacing (median, DetectInterval);
+//     Panel.CheckIntervals says whether a panel's series share one.
 //   - Prices, quantities and volumes are float64. A missing volume (index
 //     levels have none) is NaN, never zero: zero would read as "nothing
 //     traded".

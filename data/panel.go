@@ -12,7 +12,11 @@ import (
 // length of Time. Time is strictly increasing.
 type Series struct {
 	Instrument
-	Time                           []int64 // UTC Unix nanoseconds, 00:00 of the bar's date
+	// Time is each bar's open instant in UTC Unix nanoseconds. Daily (and
+	// coarser) bars are stamped 00:00 UTC of their date (the UTC day a
+	// crypto candle opened, an equity's session date); intraday bars with
+	// their open instant.
+	Time                           []int64
 	Open, High, Low, Close, Volume []float64
 	// AdjClose is the source's adjusted close; a copy of Close where the
 	// source has none.
@@ -20,6 +24,14 @@ type Series struct {
 	// Rows maps a bar to the place it came from (a CSV line, a Parquet row),
 	// for error messages; nil when the bars were generated.
 	Rows []int
+	// Interval is the bars' spacing, the median of the differences of Time
+	// (see DetectInterval): 1h for hourly bars, 1d for daily ones (weekends
+	// and holidays do not change the median). 0 when unknown (fewer than
+	// two bars, or a series built by hand).
+	Interval Interval
+	// Notes are what the reader did that the user should know, for the
+	// run's output: "rows were newest first; read in reverse".
+	Notes []string
 }
 
 // Len is the number of bars.
@@ -183,7 +195,17 @@ func (s *Series) Validate(file string) error {
 			return &RowError{File: file, Msg: fmt.Sprintf("column lengths differ (%d times, %d values)", n, len(c))}
 		}
 	}
+	// Daily bars (all at 00:00 UTC) are named by their date, intraday
+	// ones by their instant.
 	day := func(t int64) string { return time.Unix(0, t).UTC().Format("2006-01-02") }
+	dup, order, unit := "duplicate date", "dates must be sorted ascending", "date"
+	for _, t := range s.Time {
+		if t%int64(24*time.Hour) != 0 {
+			day = FormatTime
+			dup, order, unit = "duplicate timestamp", "timestamps must be sorted ascending", "timestamp"
+			break
+		}
+	}
 	for k := 0; k < n; k++ {
 		fields := [...]struct {
 			name string
@@ -215,9 +237,9 @@ func (s *Series) Validate(file string) error {
 		if k > 0 {
 			switch {
 			case s.Time[k] == s.Time[k-1]:
-				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("duplicate date %s (also at row %d)", day(s.Time[k]), row(k-1))}
+				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s %s (also at row %d)", dup, day(s.Time[k]), row(k-1))}
 			case s.Time[k] < s.Time[k-1]:
-				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("date %s is before the previous row's %s (dates must be sorted ascending)", day(s.Time[k]), day(s.Time[k-1]))}
+				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s %s is before the previous row's %s (%s)", unit, day(s.Time[k]), day(s.Time[k-1]), order)}
 			}
 		}
 	}
@@ -248,6 +270,10 @@ func (p *Panel) Validate() error {
 func Day(year int, month time.Month, day int) int64 {
 	return time.Date(year, month, day, 0, 0, 0, 0, time.UTC).UnixNano()
 }
+
+// FormatTime formats Unix nanoseconds as RFC 3339 in UTC, with the
+// fraction of a second only when there is one: 2024-01-02T14:30:00Z.
+func FormatTime(t int64) string { return time.Unix(0, t).UTC().Format(time.RFC3339Nano) }
 
 // FormatDay formats Unix nanoseconds as YYYY-MM-DD (UTC).
 func FormatDay(t int64) string { return time.Unix(0, t).UTC().Format("2006-01-02") }

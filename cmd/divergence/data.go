@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/duckdb"
@@ -13,9 +15,12 @@ import (
 )
 
 const dataUsage = `Usage:
-  divergence data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]
+  divergence data import FILE... [--symbol S] [--class equity|crypto] [--timezone TZ] [--date-format F] [--catalog PATH]
+  divergence data import --table PATH|GLOB|DIR [--duckdb DB] [--query SQL] [--symbols A,B] [--columns time=c,...]
+                         [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--catalog PATH]
   divergence data list [--catalog PATH]
   divergence data synth [--seed N] [--out DIR]
+  divergence data synth --interval 1m|1h --days N --instruments K [--seed N] [--out DIR] [--layout table|files]
 `
 
 func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -28,60 +33,7 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprint(stdout, dataUsage)
 		return nil
 	case "import":
-		fs := newFlags("data import", "data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]", stderr)
-		symbol := fs.String("symbol", "", "instrument symbol (one file only; default: from the file name)")
-		class := fs.String("class", "", "asset class, equity or crypto (default: guessed from the symbol)")
-		catalog := fs.String("catalog", defaultCatalog(), "catalog file ($DIVERGENCE_CATALOG)")
-		files, err := parse(fs, args[1:])
-		if err != nil {
-			return err
-		}
-		if len(files) == 0 {
-			fs.Usage()
-			return fmt.Errorf("data import: no files given")
-		}
-		var opt duckdb.ImportOptions
-		opt.Symbol = *symbol
-		if *class != "" {
-			if opt.Class, err = data.ParseClass(*class); err != nil {
-				return fmt.Errorf("--class: %w", err)
-			}
-		}
-		_, statErr := os.Stat(*catalog)
-		created := os.IsNotExist(statErr)
-		cat, err := duckdb.OpenCatalog(*catalog)
-		if err != nil {
-			return err
-		}
-		before, err := cat.List(ctx)
-		if err != nil {
-			cat.Close()
-			return err
-		}
-		entries, err := cat.Import(ctx, files, opt)
-		cat.Close()
-		if err != nil {
-			if created {
-				os.Remove(*catalog) // the catalog this command would have created
-				os.Remove(*catalog + ".wal")
-			}
-			return fmt.Errorf("data import: nothing imported: %w", err)
-		}
-		had := map[string]duckdb.Entry{}
-		for _, e := range before {
-			had[e.Symbol] = e
-		}
-		n := "instrument"
-		if len(entries) != 1 {
-			n += "s"
-		}
-		fmt.Fprintf(stdout, "imported %d %s into %s\n", len(entries), n, *catalog)
-		for _, e := range entries {
-			if old, ok := had[e.Symbol]; ok {
-				fmt.Fprintf(stdout, "  replaced %s: it came from %s (%d bars, sha256 %.12s…)\n", e.Symbol, old.Source, old.Rows, old.SHA256)
-			}
-		}
-		return printEntries(stdout, entries)
+		return cmdImport(ctx, args[1:], stdout, stderr)
 	case "list":
 		fs := newFlags("data list", "data list [--catalog PATH]", stderr)
 		catalog := fs.String("catalog", defaultCatalog(), "catalog file ($DIVERGENCE_CATALOG)")
@@ -102,12 +54,189 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return printEntries(stdout, entries)
 	case "synth":
-		fs := newFlags("data synth", "data synth [--seed N] [--out DIR]", stderr)
-		seed := fs.Uint64("seed", 7, "seed of the synthetic market")
-		out := fs.String("out", "synthetic-market", "folder for the CSV files")
-		if _, err := parse(fs, args[1:]); err != nil {
+		return cmdSynth(args[1:], stdout, stderr)
+	}
+	fmt.Fprint(stderr, dataUsage)
+	return fmt.Errorf("data: unknown subcommand %q", args[0])
+}
+
+func printEntries(w io.Writer, entries []duckdb.Entry) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "symbol\tclass\tfirst\tlast\trows\tsource")
+	for _, e := range entries {
+		src := e.Source
+		if e.Synthetic {
+			src += " (SYNTHETIC)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", e.Symbol, e.Class, stamp(e.First, e.Last), stamp(e.Last, e.First), e.Rows, src)
+	}
+	return tw.Flush()
+}
+
+const importSynopsis = "data import FILE... | --table PATH|GLOB|DIR | --duckdb DB --table T | --query SQL [flags]"
+
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("data import", importSynopsis, stderr)
+	symbol := fs.String("symbol", "", "instrument symbol (one file only; default: from the file name)")
+	class := fs.String("class", "", "asset class, equity or crypto (default: guessed from the symbol)")
+	catalog := fs.String("catalog", defaultCatalog(), "catalog file ($DIVERGENCE_CATALOG)")
+	tz := fs.String("timezone", "", "IANA time zone of timestamps written without an offset, e.g. America/New_York (default UTC)")
+	dateFormat := fs.String("date-format", "", "order of slash dates when the file cannot tell: MM/DD/YYYY or DD/MM/YYYY")
+	table := fs.String("table", "", "one-table dataset with a symbol column: Parquet/CSV/Arrow file, glob, hive folder; or a table of --duckdb")
+	duck := fs.String("duckdb", "", "DuckDB database file (opened read-only) holding --table or queried by --query")
+	query := fs.String("query", "", "DuckDB query returning the bars (time, symbol, open, high, low, close, volume)")
+	symbols := fs.String("symbols", "", "comma-separated symbols to import from a table or query (default: all)")
+	columns := fs.String("columns", "", "column renames, e.g. time=open_time,symbol=ticker,close=px_last")
+	start := fs.String("start", "", "first date (YYYY-MM-DD) or instant (RFC 3339) to import from a table or query")
+	end := fs.String("end", "", "date or instant before which to import (exclusive)")
+	bar := fs.String("bar", "", "resample a table or query to 1m, 5m, 15m, 1h, 4h or 1d bars")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	df, err := data.ParseDateFormat(*dateFormat)
+	if err != nil {
+		return fmt.Errorf("--date-format: %w", err)
+	}
+	if _, err := data.LoadTimezone(*tz); err != nil {
+		return fmt.Errorf("--timezone: %w", err)
+	}
+	var cls data.Class
+	if *class != "" {
+		if cls, err = data.ParseClass(*class); err != nil {
+			return fmt.Errorf("--class: %w", err)
+		}
+	}
+	fromSource := *table != "" || *query != "" || *duck != ""
+	switch {
+	case fromSource && len(files) > 0:
+		return fmt.Errorf("data import: give files or --table/--duckdb/--query, not both")
+	case !fromSource && len(files) == 0:
+		fs.Usage()
+		return fmt.Errorf("data import: no files given")
+	case !fromSource && (*symbols != "" || *columns != "" || *start != "" || *end != "" || *bar != ""):
+		return fmt.Errorf("data import: --symbols, --columns, --start, --end and --bar apply to --table, --duckdb or --query")
+	}
+	var src duckdb.Source
+	var req duckdb.Request
+	if fromSource {
+		src = duckdb.Source{Table: *table, DuckDB: *duck, Query: *query, Timezone: *tz, DateFormat: df}
+		if *columns != "" {
+			src.Columns = map[string]string{}
+			for _, kv := range strings.Split(*columns, ",") {
+				k, v, ok := strings.Cut(kv, "=")
+				if !ok {
+					return fmt.Errorf("--columns: %q is not field=column", kv)
+				}
+				src.Columns[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+		}
+		if err := src.Validate(); err != nil {
 			return err
 		}
+		if *symbols != "" {
+			for _, s := range strings.Split(*symbols, ",") {
+				if s = strings.TrimSpace(s); s != "" {
+					req.Symbols = append(req.Symbols, s)
+				}
+			}
+			if cls != 0 {
+				req.Classes = make([]data.Class, len(req.Symbols))
+				for i := range req.Classes {
+					req.Classes[i] = cls
+				}
+			}
+		}
+		if req.Start, err = parseInstant("--start", *start); err != nil {
+			return err
+		}
+		if req.End, err = parseInstant("--end", *end); err != nil {
+			return err
+		}
+		if *bar != "" {
+			if req.Bar, err = data.ParseBar(*bar); err != nil {
+				return fmt.Errorf("--bar: %w", err)
+			}
+		}
+	}
+	_, statErr := os.Stat(*catalog)
+	created := os.IsNotExist(statErr)
+	cat, err := duckdb.OpenCatalog(*catalog)
+	if err != nil {
+		return err
+	}
+	before, err := cat.List(ctx)
+	if err != nil {
+		cat.Close()
+		return err
+	}
+	var res duckdb.Imported
+	if fromSource {
+		res, err = cat.ImportSource(ctx, src, req)
+	} else {
+		res, err = cat.ImportReport(ctx, files, duckdb.ImportOptions{Symbol: *symbol, Class: cls, Timezone: *tz, DateFormat: df})
+	}
+	cat.Close()
+	if err != nil {
+		if created {
+			os.Remove(*catalog) // the catalog this command would have created
+			os.Remove(*catalog + ".wal")
+		}
+		return fmt.Errorf("data import: nothing imported: %w", err)
+	}
+	had := map[string]duckdb.Entry{}
+	for _, e := range before {
+		had[e.Symbol] = e
+	}
+	n := "instrument"
+	if len(res.Entries) != 1 {
+		n += "s"
+	}
+	fmt.Fprintf(stdout, "imported %d %s into %s\n", len(res.Entries), n, *catalog)
+	for _, e := range res.Entries {
+		if old, ok := had[e.Symbol]; ok {
+			fmt.Fprintf(stdout, "  replaced %s: it came from %s (%d bars, sha256 %.12s…)\n", e.Symbol, old.Source, old.Rows, old.SHA256)
+		}
+	}
+	for _, note := range res.Notes {
+		fmt.Fprintf(stdout, "  note: %s\n", note)
+	}
+	for i, e := range res.Entries {
+		if i < len(res.Intervals) && res.Intervals[i].Intraday() {
+			fmt.Fprintf(stdout, "  %s: %s bars\n", e.Symbol, res.Intervals[i])
+		}
+	}
+	return printEntries(stdout, res.Entries)
+}
+
+// parseInstant parses YYYY-MM-DD (00:00 UTC) or an RFC 3339 instant; ""
+// is 0 (open).
+func parseInstant(flag, s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	if t, err := data.ParseDay(s); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return 0, fmt.Errorf("%s %q: want YYYY-MM-DD or an RFC 3339 time such as 2025-01-02T14:30:00Z", flag, s)
+	}
+	return t.UnixNano(), nil
+}
+
+func cmdSynth(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("data synth", "data synth [--seed N] [--out DIR] [--interval 1m|1h --days N --instruments K [--layout table|files]]", stderr)
+	seed := fs.Uint64("seed", 7, "seed of the synthetic market")
+	out := fs.String("out", "synthetic-market", "folder for the files")
+	interval := fs.String("interval", "", "intraday bars (1m, 5m, 15m, 1h, 4h), written as Parquet; default: the daily market as CSV")
+	days := fs.Int("days", 30, "calendar days of the intraday market")
+	instruments := fs.Int("instruments", 6, "instruments of the intraday market: half crypto (24/7), half equities (New York sessions)")
+	layout := fs.String("layout", "table", "intraday output: table (one bars.parquet with a symbol column) or files (SYMBOL.parquet each)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if *interval == "" {
 		p, err := synth.Generate(synth.DefaultConfig(*seed))
 		if err != nil {
 			return err
@@ -122,19 +251,48 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return nil
 	}
-	fmt.Fprint(stderr, dataUsage)
-	return fmt.Errorf("data: unknown subcommand %q", args[0])
+	iv, err := data.ParseBar(*interval)
+	if err != nil || iv == data.Daily {
+		return fmt.Errorf("--interval %q: want 1m, 5m, 15m, 1h or 4h (the daily market is the default, without --interval)", *interval)
+	}
+	if *layout != "table" && *layout != "files" {
+		return fmt.Errorf("--layout %q: want table or files", *layout)
+	}
+	p, err := synth.GenerateIntraday(synth.DefaultIntradayConfig(*seed, iv, *days, *instruments))
+	if err != nil {
+		return err
+	}
+	var paths []string
+	if *layout == "table" {
+		path, err := duckdb.WriteParquetTable(*out, p)
+		if err != nil {
+			return err
+		}
+		paths = []string{path}
+	} else if paths, err = duckdb.WriteParquetDir(*out, p); err != nil {
+		return err
+	}
+	bars := 0
+	for i := range p.Series {
+		bars += p.Series[i].Len()
+	}
+	fmt.Fprintf(stdout, "SYNTHETIC intraday market (seed %d, %s bars, %d days): %d instruments, %d bars written to %s\n",
+		*seed, iv, *days, len(p.Series), bars, strings.Join(paths, ", "))
+	for i, s := range p.Series {
+		where := paths[0]
+		if *layout == "files" {
+			where = paths[i]
+		}
+		fmt.Fprintf(stdout, "  %-8s %-7s %s .. %s  %d bars  %s\n", s.Symbol, s.Class, data.FormatTime(s.Time[0]), data.FormatTime(s.Time[s.Len()-1]), s.Len(), where)
+	}
+	return nil
 }
 
-func printEntries(w io.Writer, entries []duckdb.Entry) error {
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "symbol\tclass\tfirst\tlast\trows\tsource")
-	for _, e := range entries {
-		src := e.Source
-		if e.Synthetic {
-			src += " (SYNTHETIC)"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", e.Symbol, e.Class, data.FormatDay(e.First), data.FormatDay(e.Last), e.Rows, src)
+// stamp formats a bar time: its date when it and other (the other end of
+// the series) are at 00:00 UTC (daily bars), else the instant.
+func stamp(t, other int64) string {
+	if day := int64(24 * time.Hour); t%day == 0 && other%day == 0 {
+		return data.FormatDay(t)
 	}
-	return tw.Flush()
+	return data.FormatTime(t)
 }

@@ -252,3 +252,32 @@ func TestDataEnvReplacesDir(t *testing.T) {
 		t.Errorf("manifest does not name the file under $DIVERGENCE_DATA: %v\n%s", err, man)
 	}
 }
+
+// An intraday synthetic market written as one Parquet table, imported
+// from it with a symbol filter and resampling, and listed.
+func TestDataSynthIntradayAndImportTable(t *testing.T) {
+	dir := t.TempDir()
+	mkt, cat := filepath.Join(dir, "mkt"), filepath.Join(dir, "cat.duckdb")
+	out, _, err := cli(t, "data", "synth", "--interval", "1h", "--days", "5", "--instruments", "2", "--out", mkt)
+	if err != nil || !strings.Contains(out, "SYNTHETIC intraday market (seed 7, 1h bars, 5 days)") {
+		t.Fatalf("synth: %v\n%s", err, out)
+	}
+	out, _, err = cli(t, "data", "import", "--table", filepath.Join(mkt, "bars.parquet"), "--symbols", "BTC", "--bar", "4h",
+		"--start", "2025-01-02", "--catalog", cat)
+	if err != nil {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	// 2025-01-02 .. 01-05 (the market ends with 01-05): 4 days × 6 buckets.
+	for _, want := range []string{"imported 1 instrument", "BTC: resampled from 1h to 4h bars", "2025-01-02T00:00:00Z  2025-01-05T20:00:00Z  24", "(SYNTHETIC)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, _, err := cli(t, "data", "import", "--table", filepath.Join(mkt, "bars.parquet"), "--symbols", "XYZ", "--catalog", cat); err == nil ||
+		!strings.Contains(err.Error(), `has no symbol "XYZ" (it has BTC, MSFT)`) {
+		t.Errorf("unknown symbol: %v", err)
+	}
+	if _, _, err := cli(t, "data", "import", "x.csv", "--date-format", "YYYY/MM", "--catalog", cat); err == nil || !strings.Contains(err.Error(), "--date-format") {
+		t.Errorf("bad date format: %v", err)
+	}
+}

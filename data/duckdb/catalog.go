@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS instruments (
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS synthetic BOOLEAN DEFAULT false;
 CREATE TABLE IF NOT EXISTS bars (
 	symbol    VARCHAR NOT NULL,
-	ts        TIMESTAMP_NS NOT NULL, -- 00:00 UTC of the bar's date
+	ts        TIMESTAMP_NS NOT NULL, -- the bar's open (daily bars: 00:00 UTC of its date)
 	open      DOUBLE NOT NULL,
 	high      DOUBLE NOT NULL,
 	low       DOUBLE NOT NULL,
@@ -176,6 +176,10 @@ type ImportOptions struct {
 	Symbol string
 	// Class is the asset class; 0 guesses it (see ReadOptions).
 	Class data.Class
+	// Timezone and DateFormat are as in ReadOptions (--timezone,
+	// --date-format).
+	Timezone   string
+	DateFormat data.DateFormat
 }
 
 // Entry describes one instrument of the catalog.
@@ -192,17 +196,41 @@ type Entry struct {
 	Synthetic bool
 }
 
+// Imported is what ImportReport did: the entries written, in the order of
+// the paths, with each file's detected interval and the reader's notes.
+type Imported struct {
+	Entries   []Entry
+	Intervals []data.Interval // the bars' spacing (data.DetectInterval), per entry
+	Notes     []string        // "<file>: <note>", e.g. a newest-first file read in reverse
+}
+
 // Import reads and validates every file first (as ReadFile does), then
 // writes all of them in one transaction, replacing the bars of instruments
 // the catalog already holds. On any error nothing is written and the
 // catalog is exactly as it was. Two files giving the same symbol are an
 // error. The entries come back in the order of paths.
 func (c *Catalog) Import(ctx context.Context, paths []string, opt ImportOptions) ([]Entry, error) {
+	res, err := c.ImportReport(ctx, paths, opt)
+	return res.Entries, err
+}
+
+// ImportReport is Import, also returning each file's interval and the
+// reader's notes.
+func (c *Catalog) ImportReport(ctx context.Context, paths []string, opt ImportOptions) (Imported, error) {
+	res, err := c.importFiles(ctx, paths, opt)
+	if err != nil {
+		return Imported{}, err
+	}
+	return res, nil
+}
+
+func (c *Catalog) importFiles(ctx context.Context, paths []string, opt ImportOptions) (Imported, error) {
+	var res Imported
 	if len(paths) == 0 {
-		return nil, errors.New("duckdb: no files to import")
+		return res, errors.New("duckdb: no files to import")
 	}
 	if opt.Symbol != "" && len(paths) != 1 {
-		return nil, fmt.Errorf("duckdb: a symbol (%q) can be given only when importing one file, not %d", opt.Symbol, len(paths))
+		return res, fmt.Errorf("duckdb: a symbol (%q) can be given only when importing one file, not %d", opt.Symbol, len(paths))
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -212,26 +240,31 @@ func (c *Catalog) Import(ctx context.Context, paths []string, opt ImportOptions)
 	entries := make([]Entry, len(paths))
 	from := map[string]string{}
 	for i, path := range paths {
-		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class})
+		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class, Timezone: opt.Timezone, DateFormat: opt.DateFormat})
 		if err != nil {
-			return nil, err
+			return res, err
 		}
 		if prev, ok := from[s.Symbol]; ok {
-			return nil, fmt.Errorf("duckdb: %s and %s both give symbol %q", prev, path, s.Symbol)
+			return res, fmt.Errorf("duckdb: %s and %s both give symbol %q", prev, path, s.Symbol)
 		}
 		from[s.Symbol] = path
 		sum, err := fileSHA256(path)
 		if err != nil {
-			return nil, err
+			return res, err
 		}
 		series[i] = s
 		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1],
 			Rows: s.Len(), Source: s.Source, SHA256: sum}
+		res.Intervals = append(res.Intervals, s.Interval)
+		for _, n := range s.Notes {
+			res.Notes = append(res.Notes, path+": "+n)
+		}
 	}
 	if err := c.write(ctx, series, entries); err != nil {
-		return nil, err
+		return Imported{}, err
 	}
-	return entries, nil
+	res.Entries = entries
+	return res, nil
 }
 
 // write replaces the instruments of entries and their bars in one
@@ -560,5 +593,59 @@ func loadSeries(ctx context.Context, ar *goduckdb.Arrow, e Entry) (data.Series, 
 	if s.Len() != e.Rows {
 		return s, fmt.Errorf("read %d bars, the instrument table says %d", s.Len(), e.Rows)
 	}
+	s.SetInterval()
 	return s, nil
+}
+
+// ImportSource reads instruments from a one-table dataset or query (see
+// ReadSource; no symbols in req imports every symbol the source has) and
+// writes them in one transaction, as Import does for files. Each entry's
+// Source is src.String() and its SHA256 that of the file read (a single
+// table file, or the DuckDB database), or of the source's description
+// when it spans several files or is a plain query.
+func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Imported, error) {
+	if len(req.Symbols) == 0 {
+		syms, err := SourceSymbols(ctx, src)
+		if err != nil {
+			return Imported{}, err
+		}
+		req.Symbols = syms
+	}
+	p, err := ReadSource(ctx, src, req)
+	if err != nil {
+		return Imported{}, err
+	}
+	var sum string
+	file := src.DuckDB
+	if file == "" && src.Query == "" {
+		if fi, err := os.Stat(src.Table); err == nil && fi.Mode().IsRegular() {
+			file = src.Table
+		}
+	}
+	if file != "" {
+		if sum, err = fileSHA256(file); err != nil {
+			return Imported{}, err
+		}
+	} else {
+		h := sha256.Sum256([]byte(src.String() + "\n" + src.Table + "\n" + src.Query))
+		sum = hex.EncodeToString(h[:])
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var res Imported
+	entries := make([]Entry, len(p.Series))
+	for i := range p.Series {
+		s := &p.Series[i]
+		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1], Rows: s.Len(),
+			Source: src.String(), SHA256: sum, Synthetic: p.Synthetic}
+		res.Intervals = append(res.Intervals, s.Interval)
+		for _, n := range s.Notes {
+			res.Notes = append(res.Notes, s.Symbol+": "+n)
+		}
+	}
+	if err := c.write(ctx, p.Series, entries); err != nil {
+		return Imported{}, err
+	}
+	res.Entries = entries
+	return res, nil
 }

@@ -49,7 +49,7 @@ var aliases = map[string]struct {
 	rank int
 }{
 	"date": {fDate, 0}, "datetime": {fDate, 1}, "timestamp": {fDate, 2}, "time": {fDate, 3},
-	"opentime": {fDate, 4}, "day": {fDate, 5},
+	"opentime": {fDate, 4}, "day": {fDate, 5}, "ts": {fDate, 6},
 	"open": {fOpen, 0}, "high": {fHigh, 0}, "low": {fLow, 0},
 	"close": {fClose, 0}, "close/last": {fClose, 1}, "price": {fClose, 2},
 	"adjclose": {fAdjClose, 0}, "adjustedclose": {fAdjClose, 1},
@@ -70,6 +70,18 @@ func normName(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// monthFirstLayout reports whether the column names are those of an
+// export whose slash dates are known to be month-first: Nasdaq.com's
+// historical quotes (Date, Close/Last, Volume, Open, High, Low).
+func monthFirstLayout(names []string) bool {
+	for _, n := range names {
+		if normName(n) == "close/last" {
+			return true
+		}
+	}
+	return false
 }
 
 // columnMap says which source column (by position) provides each field;
@@ -123,6 +135,27 @@ type decoder struct {
 	// commaDecimal: the file is semicolon-separated, so a comma in a
 	// number is its decimal mark (see parseNumber).
 	commaDecimal bool
+	// tc collects the time column until its format is decided (finish).
+	tc   timeCol
+	topt timeOpts
+	// perm, when set, says which source row each bar came from (bar k is
+	// row perm[k]): a newest-first file reversed, a table sorted by time.
+	perm []int
+	// table: the rows come from a one-table source, already sorted in SQL
+	// (text times are sorted after parsing instead of being reversed).
+	table bool
+	// msgPrefix starts every error message ("symbol NVDA: ").
+	msgPrefix string
+	// fileAt, when set, names the file of a source row (multi-file tables).
+	fileAt func(k int) string
+}
+
+// index is the source row of bar k.
+func (d *decoder) index(k int) int {
+	if d.perm != nil {
+		return d.perm[k]
+	}
+	return k
 }
 
 // add converts one record batch and appends it to the series.
@@ -131,9 +164,8 @@ func (d *decoder) add(rec arrow.RecordBatch) error {
 	if n == 0 {
 		return nil
 	}
-	off := len(d.s.Time)
-	d.s.Time = grow(d.s.Time, n)
-	if err := d.dates(rec.Column(d.col[fDate]), d.s.Time[off:], off); err != nil {
+	off := len(d.s.Close)
+	if err := d.addTimes(rec.Column(d.col[fDate]), off); err != nil {
 		return err
 	}
 	cols := [...]*[]float64{fOpen: &d.s.Open, fHigh: &d.s.High, fLow: &d.s.Low, fClose: &d.s.Close,
@@ -170,14 +202,20 @@ func (d *decoder) reserve(n int) {
 	if n <= 0 || n > 1<<31 {
 		return
 	}
-	d.s.Time = slices.Grow(d.s.Time, n)
+	d.tc.inst = slices.Grow(d.tc.inst, n)
+	d.tc.lday = slices.Grow(d.tc.lday, n)
 	for _, c := range []*[]float64{&d.s.Open, &d.s.High, &d.s.Low, &d.s.Close, &d.s.AdjClose, &d.s.Volume} {
 		*c = slices.Grow(*c, n)
 	}
 }
 
-// finish fills Rows and returns the series.
-func (d *decoder) finish() data.Series {
+// finish decides the time column's format, stamps the bars (see
+// stampTimes), fills Rows and returns the series.
+func (d *decoder) finish() (data.Series, error) {
+	if err := d.resolveTimes(); err != nil {
+		return data.Series{}, err
+	}
+	d.stampTimes()
 	// A close-only series (no open, high and low at all, or every one of
 	// them empty): each bar is its close, with no intraday range.
 	if allNaN(d.s.Open) && allNaN(d.s.High) && allNaN(d.s.Low) {
@@ -187,9 +225,9 @@ func (d *decoder) finish() data.Series {
 	}
 	d.s.Rows = make([]int, len(d.s.Time))
 	for k := range d.s.Rows {
-		d.s.Rows[k] = d.rowAt(k)
+		d.s.Rows[k] = d.rowAt(d.index(k))
 	}
-	return d.s
+	return d.s, nil
 }
 
 func allNaN(x []float64) bool {
@@ -213,7 +251,11 @@ func grow[T any](s []T, n int) []T {
 }
 
 func (d *decoder) errAt(k int, format string, args ...any) error {
-	return &data.RowError{File: d.file, Row: d.rowAt(k), Msg: fmt.Sprintf(format, args...)}
+	file := d.file
+	if d.fileAt != nil {
+		file = d.fileAt(k)
+	}
+	return &data.RowError{File: file, Row: d.rowAt(k), Msg: d.msgPrefix + fmt.Sprintf(format, args...)}
 }
 
 // stringArray is implemented by Arrow's String, LargeString and StringView.
@@ -418,93 +460,6 @@ const (
 	dateMsg = "(want YYYY-MM-DD)"
 	rangeOK = "1700-01-01..2261-12-31"
 )
-
-// dates converts column a into dst (UTC midnight, Unix ns).
-func (d *decoder) dates(a arrow.Array, dst []int64, off int) error {
-	outOfRange := func(i int, v any) error {
-		return d.errAt(off+i, "date %v is out of range (%s)", v, rangeOK)
-	}
-	for i := range dst {
-		if a.IsNull(i) {
-			return d.errAt(off+i, "date is empty")
-		}
-	}
-	switch a := a.(type) {
-	case *array.Date32:
-		for i := range dst {
-			day := int64(a.Value(i))
-			if day < minDay || day > maxDay {
-				return outOfRange(i, fmt.Sprintf("(day %d)", day))
-			}
-			dst[i] = day * dayNano
-		}
-	case *array.Date64:
-		for i := range dst {
-			day := floorDiv(int64(a.Value(i)), 86400e3)
-			if day < minDay || day > maxDay {
-				return outOfRange(i, fmt.Sprintf("(day %d)", day))
-			}
-			dst[i] = day * dayNano
-		}
-	case *array.Timestamp:
-		typ := a.DataType().(*arrow.TimestampType)
-		loc := time.UTC
-		if tz := typ.TimeZone; tz != "" && !strings.EqualFold(tz, "UTC") && tz != "+00:00" && tz != "Z" {
-			l, err := time.LoadLocation(tz)
-			if err != nil {
-				return &data.RowError{File: d.file, Msg: fmt.Sprintf("date column has time zone %q: %v", tz, err)}
-			}
-			loc = l
-		}
-		perDay := int64(dayNano) / int64(typ.Unit.Multiplier())
-		for i := range dst {
-			var day int64
-			if loc == time.UTC {
-				day = floorDiv(int64(a.Value(i)), perDay)
-			} else {
-				y, m, dd := a.Value(i).ToTime(typ.Unit).In(loc).Date()
-				day, _ = civilDay(y, int(m), dd)
-			}
-			if day < minDay || day > maxDay {
-				return outOfRange(i, a.Value(i).ToTime(typ.Unit).In(loc).Format("2006-01-02"))
-			}
-			dst[i] = day * dayNano
-		}
-	case *array.Int64:
-		for i := range dst {
-			day, ok := intDay(a.Value(i))
-			if !ok {
-				return d.errAt(off+i, "date %d is not a date %s", a.Value(i), dateMsg)
-			}
-			dst[i] = day * dayNano
-		}
-	case *array.Int32:
-		for i := range dst {
-			day, ok := intDay(int64(a.Value(i)))
-			if !ok {
-				return d.errAt(off+i, "date %d is not a date %s", a.Value(i), dateMsg)
-			}
-			dst[i] = day * dayNano
-		}
-	case stringArray:
-		for i := range dst {
-			s := a.Value(i)
-			day, err := parseDate(s)
-			switch {
-			case err == errEmptyDate:
-				return d.errAt(off+i, "date is empty")
-			case err == errDateRange:
-				return outOfRange(i, strconv.Quote(s))
-			case err != nil:
-				return d.errAt(off+i, "date %q is not a date %s", s, dateMsg)
-			}
-			dst[i] = day * dayNano
-		}
-	default:
-		return &data.RowError{File: d.file, Msg: fmt.Sprintf("column date has type %s, want a date, timestamp or string", a.DataType())}
-	}
-	return nil
-}
 
 type dateError string
 

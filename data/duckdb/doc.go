@@ -1,5 +1,7 @@
-// Package duckdb reads daily bars through DuckDB and its Arrow interface,
-// and keeps them in an embedded DuckDB catalog.
+// Package duckdb reads bars (daily or intraday) through DuckDB and its
+// Arrow interface, from per-instrument files, one-table datasets, DuckDB
+// databases and SQL queries, resamples them in DuckDB, and keeps them in an
+// embedded DuckDB catalog.
 //
 // It is the cgo edge of package data: CSV and Parquet files are queried by
 // DuckDB (read_csv, read_parquet), the results arrive as Arrow record batches
@@ -31,17 +33,51 @@
 // read alike. date, open, high, low and close are required; adj_close
 // defaults to close and volume to NaN ("unknown", see package data). A few
 // aliases cover other exports: "Close/Last" (Nasdaq.com) and "Price"
-// (Investing.com) for close, "Vol." for volume, "timestamp", "datetime" and
-// "open_time" (Binance klines) for date.
+// (Investing.com) for close, "Vol." for volume, "timestamp", "datetime",
+// "time", "ts" and "open_time" (Binance klines) for date.
 //
-// Dates may be YYYY-MM-DD (the canonical form), an RFC 3339 or
-// "YYYY-MM-DD hh:mm:ss[±hh:mm]" timestamp (its date in its own offset is
-// taken), MM/DD/YYYY (US order, as Nasdaq.com and Investing.com write it),
-// Unix epoch seconds, milliseconds, microseconds or nanoseconds (told apart
-// by magnitude), or in Parquet and Arrow a DATE or TIMESTAMP column. Every
-// bar is stamped with 00:00 UTC of its date, in Unix nanoseconds; intraday
-// bars therefore collide and are rejected as duplicate dates. Dates must lie
-// in 1700-01-01..2261-12-31 (the range of int64 nanoseconds).
+// Times may be YYYY-MM-DD (the canonical daily form), an RFC 3339 or
+// "YYYY-MM-DD hh:mm[:ss[.f]]" timestamp with or without an offset (Z,
+// ±hh:mm, ±hhmm, ±hh), MM/DD/YYYY or DD/MM/YYYY (optionally with
+// " hh:mm[:ss]"), YYYYMMDD, Unix epoch seconds, milliseconds, microseconds
+// or nanoseconds (told apart by magnitude, one unit per file), or in
+// Parquet and Arrow a DATE, a TIMESTAMP (any unit; with a zone it states
+// the instant, without one it is wall-clock time) or an integer column.
+// Dates must lie in 1700-01-01..2261-12-31 (the range of int64
+// nanoseconds).
+//
+// One format per file, decided from all its rows: a row written
+// differently from the first (an ISO file with a US date, a timestamp
+// with an offset among ones without) is an error naming it. Slash dates
+// are day-first when some row has a first part above 12 and month-first
+// when some row has a second part above 12 (both in one file is an
+// error naming the row); a file where no row tells is refused unless
+// ReadOptions.DateFormat (--date-format, date_format) says which, or the
+// layout is Nasdaq.com's (Close/Last), which is month-first.
+//
+// A timestamp without an offset is UTC unless ReadOptions.Timezone names
+// an IANA zone, in which it is then read, DST-correctly (see Timezone).
+//
+// Bar stamps. A file is daily when its times have no time of day (DATE,
+// YYYY-MM-DD, slash dates, YYYYMMDD) or its bars are 23 hours or more apart
+// (median spacing): each bar is then stamped 00:00 UTC of its date in its
+// own offset or zone, exactly as before intraday support (so a daily
+// file's "2024-01-02 00:00:00-05:00" is 2024-01-02). Otherwise the file
+// is intraday and each bar is stamped with its instant, the bar's open,
+// in UTC nanoseconds. The series' Interval is the median spacing (see
+// data.DetectInterval).
+//
+// Order. Rows must be strictly ascending; a file strictly descending
+// throughout (newest first, as Nasdaq.com and some API dumps write) is read
+// in reverse and says so in Series.Notes. Any other disorder, and any
+// repeated time, is an error naming the row. Gaps stay gaps: no bar is
+// ever invented. A last bar still in progress when the file was written
+// (Binance and Yahoo both return the open candle) cannot be told from a
+// finished one and is kept as it is; drop it in the source, or end the
+// experiment's window before it, when it matters.
+//
+// One-table datasets and SQL sources (ReadSource): see Source. Resampling
+// (Resample): see there; it runs in DuckDB.
 //
 // Numbers are what DuckDB casts to DOUBLE (bit for bit what
 // strconv.ParseFloat gives); failing that, a leading "$" and thousands

@@ -40,11 +40,30 @@ func FuzzReadCSV(f *testing.F) {
 		if len(s.Rows) != s.Len() {
 			t.Fatalf("%d rows for %d bars", len(s.Rows), s.Len())
 		}
+		// Lines increase, or (a newest-first file read in reverse, with a
+		// note) decrease throughout.
+		reversed := len(s.Notes) > 0 && strings.Contains(s.Notes[0], "newest first")
 		for k, line := range s.Rows {
-			if line < 2 || k > 0 && line <= s.Rows[k-1] {
-				t.Errorf("Rows = %v: not increasing lines after the header", s.Rows)
+			if line < 2 || k > 0 && !reversed && line <= s.Rows[k-1] || k > 0 && reversed && line >= s.Rows[k-1] {
+				t.Errorf("Rows = %v (notes %q): not monotone lines after the header", s.Rows, s.Notes)
 				break
 			}
 		}
+	})
+}
+
+// FuzzScanDate: the date scanner never panics, and what it accepts as ISO
+// parses to a wall time within a day.
+func FuzzScanDate(f *testing.F) {
+	for _, s := range []string{"2024-01-02", "2024-01-02T10:00:00Z", "2024-01-02 10:00:00.123+05:30", "01/02/2024 09:30",
+		"13/01/2024", "1704153600000", "2024-01-02 10:00-0500", "2024-01-02T10:00:00+05", "//", "1/2/", "2024-01-02T"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		sh, w, _, _, _, ok := scan(s)
+		if ok && sh.kind == shapeISO && (w.nanos < 0 || w.nanos >= dayNano) {
+			t.Errorf("scan(%q): time of day %d ns", s, w.nanos)
+		}
+		_ = sh.describe()
 	})
 }

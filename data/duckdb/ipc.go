@@ -45,6 +45,7 @@ func (r *fileReader) readIPC(path string, d *decoder) error {
 		}
 		m, err := mapColumns(path, names)
 		d.col = m
+		d.topt.monthFirstLayout = monthFirstLayout(names)
 		return err
 	}
 	switch {

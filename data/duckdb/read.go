@@ -27,6 +27,19 @@ type ReadOptions struct {
 	// symbol as given or derived (so "PEPE-USD.csv" is crypto) and from its
 	// canonical form (so "TAO.csv" is crypto).
 	Class data.Class
+	// Timezone is the IANA zone ("America/New_York") of timestamps written
+	// without an offset; "" is UTC. Timestamps with an offset, Unix times
+	// and zoned Parquet/Arrow timestamps state their instant and ignore it.
+	// Local times are converted DST-correctly: a time skipped when clocks
+	// go forward is an error naming the row; a time repeated when they go
+	// back is its first occurrence unless that would not follow the
+	// previous row (then the second). An unknown zone is an error naming it.
+	Timezone string
+	// DateFormat says how to read slash dates (01/02/2024) when the file's
+	// rows cannot tell day-first from month-first; data.DateFormatAuto
+	// refuses such a file (except Nasdaq.com's Close/Last layout, which
+	// is month-first).
+	DateFormat data.DateFormat
 }
 
 // format is a file's layout, chosen by its extension.
@@ -223,7 +236,11 @@ func (r *fileReader) decode(ctx context.Context, path string, opt ReadOptions) (
 	if format != formatIPC && strings.ContainsAny(path, "*?[") {
 		return data.Series{}, &data.RowError{File: path, Msg: "path contains a glob character (* ? [), which DuckDB would expand; rename the file"}
 	}
-	d := &decoder{file: path, s: data.Series{Instrument: inst}}
+	loc, err := data.LoadTimezone(opt.Timezone)
+	if err != nil {
+		return data.Series{}, fmt.Errorf("duckdb: %s: %w", path, err)
+	}
+	d := &decoder{file: path, s: data.Series{Instrument: inst}, topt: timeOpts{loc: loc, order: opt.DateFormat}}
 	d.rowAt = func(k int) int { return k + 1 }
 	switch format {
 	case formatCSV:
@@ -236,10 +253,10 @@ func (r *fileReader) decode(ctx context.Context, path string, opt ReadOptions) (
 	if err != nil {
 		return data.Series{}, err
 	}
-	if d.s.Len() == 0 {
+	if len(d.s.Close) == 0 {
 		return data.Series{}, &data.RowError{File: path, Msg: "no bars"}
 	}
-	return d.finish(), nil
+	return d.finish()
 }
 
 // readCSV reads a CSV file: the header and each record's line in Go, the
@@ -255,6 +272,7 @@ func (r *fileReader) readCSV(ctx context.Context, path string, gz bool, d *decod
 	if err != nil {
 		return err
 	}
+	d.topt.monthFirstLayout = monthFirstLayout(lay.names)
 	if len(lay.lines) == 0 {
 		return &data.RowError{File: path, Msg: "no bars (the file has only a header)"}
 	}
@@ -285,7 +303,7 @@ func (r *fileReader) readCSV(ctx context.Context, path string, gz bool, d *decod
 		}
 		return fmt.Errorf("duckdb: %s: %w", path, err)
 	}
-	if n := d.s.Len(); n != len(lay.lines) {
+	if n := len(d.s.Close); n != len(lay.lines) {
 		return &data.RowError{File: path, Msg: fmt.Sprintf(
 			"DuckDB read %d rows but the file has %d non-empty lines after the header; cannot tell which line is which", n, len(lay.lines))}
 	}
@@ -324,6 +342,7 @@ func (r *fileReader) readParquet(ctx context.Context, path string, d *decoder) e
 		if err != nil {
 			return err
 		}
+		d.topt.monthFirstLayout = monthFirstLayout(names)
 		var sel []string
 		for f := field(0); f < nFields; f++ {
 			d.col[f] = -1

@@ -8,6 +8,12 @@
 // Every panel it makes is marked Synthetic and says "synthetic market, seed
 // N" in its Description.
 //
+// GenerateIntraday makes an intraday market on the same factor structure
+// (minute to 4-hour bars, equities in their New York sessions, crypto
+// 24/7; see IntradayConfig), and WriteParquetTable and WriteParquetDir
+// write any panel as Parquet (one table with a symbol column, or one
+// file per instrument), marking the folder synthetic.
+//
 // # Model
 //
 // Everything happens on a calendar-day grid d = 0 .. Days-1 (UTC

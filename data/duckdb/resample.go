@@ -1,0 +1,236 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory/mallocator"
+	goduckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// resampleView is the name under which Resample registers a series.
+const resampleView = "divergence_resample_bars"
+
+// SessionZone, SessionOpen and SessionClose define the equity session that
+// daily resampling keeps (see Resample): 09:30 to 16:00 New York time.
+const (
+	SessionZone  = "America/New_York"
+	SessionOpen  = "09:30"
+	SessionClose = "16:00"
+)
+
+// Resample aggregates every series of p to bars of interval bar (one of
+// data.BarIntervals: 1m 5m 15m 1h 4h 1d) in DuckDB, with time_bucket and
+// GROUP BY, not in a Go loop. Per bucket: open is the open of the first bar
+// (arg_min by time), high the maximum high, low the minimum low, close and
+// adj_close those of the last bar (arg_max), volume the sum (unknown when
+// any bar's volume is unknown). A bucket is stamped with its start, and
+// holds the bars whose open lies in it:
+//
+//   - below a day (1m … 4h), buckets are aligned to 00:00 UTC (so 1h bars
+//     start on the UTC hour for every instrument, equities included, and
+//     an equity's first hourly bar of a 09:30 New York session is stamped
+//     09:00 New York time and holds 09:30–10:00);
+//   - 1d for crypto (and any non-equity) is the UTC calendar day, cut at
+//     00:00 UTC, stamped 00:00 UTC of that date (as daily files are);
+//   - 1d for equities is the New York session: the bars whose open falls
+//     in 09:30–16:00 America/New_York (DST-correct) on a date, stamped
+//     00:00 UTC of that date; bars outside regular hours (pre- and
+//     post-market) are left out of daily bars. A half-day simply has fewer
+//     bars.
+//
+// Gaps stay gaps (an empty bucket makes no bar) and a last, partial bucket
+// (an in-progress candle, or a session cut short) is kept as it is.
+//
+// A series already at bar is kept as it is (it is not re-stamped: hourly
+// bars starting at :30 stay there). Resampling to a finer interval than a
+// series' own, or to one its interval does not divide, is an error naming
+// the series and both intervals; so is a series whose bars straddle the
+// buckets (hourly bars at :30 into 4h buckets), which would move part of
+// a bar into the previous bucket.
+//
+// The resampled series have Interval = bar, Rows the source row of each
+// bucket's first bar, and a note saying what was done. The panel's other
+// fields are kept.
+func Resample(ctx context.Context, p *data.Panel, bar data.Interval) (*data.Panel, error) {
+	if !slices.Contains(data.BarIntervals[:], bar) {
+		return nil, fmt.Errorf("duckdb: resample: bar %s: want one of 1m, 5m, 15m, 1h, 4h, 1d", bar)
+	}
+	out := &data.Panel{Synthetic: p.Synthetic, Description: p.Description, Series: make([]data.Series, len(p.Series))}
+	var todo []int
+	for i := range p.Series {
+		s := &p.Series[i]
+		out.Series[i] = *s
+		iv := s.Interval
+		if iv == 0 {
+			iv = data.DetectInterval(s.Time)
+		}
+		switch {
+		case iv == bar:
+			continue
+		case iv > bar:
+			return nil, fmt.Errorf("duckdb: resample: %s has %s bars, finer than which %s bars cannot be made (resampling only aggregates)", s.Symbol, iv, bar)
+		case iv > 0 && bar%iv != 0:
+			return nil, fmt.Errorf("duckdb: resample: %s has %s bars, which do not divide into %s bars", s.Symbol, iv, bar)
+		}
+		if bar < data.Daily && iv > 0 {
+			for k, t := range s.Time {
+				if floorDiv(t, int64(bar)) != floorDiv(t+int64(iv)-1, int64(bar)) {
+					return nil, fmt.Errorf("duckdb: resample: %s's %s bar at %s straddles two %s buckets (buckets start at 00:00 UTC); "+
+						"resample it to a coarser bar or leave it at %s (row %d)", s.Symbol, iv, data.FormatTime(t), bar, iv, rowOf(s, k))
+				}
+			}
+		}
+		todo = append(todo, i)
+	}
+	if len(todo) == 0 {
+		return out, nil
+	}
+	c, err := goduckdb.NewConnector("", nil)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: open in-memory database: %w", err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	mem := mallocator.NewMallocator()
+	err = conn.Raw(func(dc any) error {
+		ar, err := goduckdb.NewArrowFromConn(dc.(driver.Conn))
+		if err != nil {
+			return err
+		}
+		if rdr, err := ar.QueryContext(ctx, "SET TimeZone = 'UTC'"); err != nil {
+			return err
+		} else {
+			rdr.Release()
+		}
+		for _, i := range todo {
+			s := &p.Series[i]
+			rec := barRecord(mem, s)
+			rr, err := array.NewRecordReader(barSchema, []arrow.RecordBatch{rec})
+			rec.Release()
+			if err != nil {
+				return err
+			}
+			release, err := ar.RegisterView(rr, resampleView)
+			if err != nil {
+				rr.Release()
+				return err
+			}
+			res, err := resampleOne(ctx, ar, s, bar)
+			release()
+			rr.Release()
+			if err != nil {
+				return fmt.Errorf("duckdb: resample %s to %s: %w", s.Symbol, bar, err)
+			}
+			out.Series[i] = res
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func rowOf(s *data.Series, k int) int {
+	if s.Rows != nil && k < len(s.Rows) {
+		return s.Rows[k]
+	}
+	return k + 1
+}
+
+// resampleQuery is the SQL that aggregates the registered series.
+func resampleQuery(bar data.Interval, equity bool) string {
+	const aggs = `arg_min(open, ts), max(high), min(low), arg_max(close, ts), arg_max(adj_close, ts),
+		CASE WHEN count(volume) = count(*) THEN sum(volume) END, arg_min(line, ts)`
+	if bar == data.Daily && equity {
+		return fmt.Sprintf(`SELECT epoch_ns(CAST(CAST(w AS DATE) AS TIMESTAMP)) AS t, %s
+		FROM (SELECT *, timezone('%s', timezone('UTC', CAST(ts AS TIMESTAMP))) AS w FROM %s)
+		WHERE CAST(w AS TIME) >= TIME '%s' AND CAST(w AS TIME) < TIME '%s'
+		GROUP BY CAST(w AS DATE) ORDER BY 1`, aggs, SessionZone, resampleView, SessionOpen, SessionClose)
+	}
+	return fmt.Sprintf(`SELECT epoch_ns(b) AS t, %s
+		FROM (SELECT *, time_bucket(INTERVAL '%d minutes', CAST(ts AS TIMESTAMP)) AS b FROM %s)
+		GROUP BY b ORDER BY b`, aggs, int64(bar/data.Minute), resampleView)
+}
+
+// resampleOne runs the query on the registered series and reads the bars.
+func resampleOne(ctx context.Context, ar *goduckdb.Arrow, s *data.Series, bar data.Interval) (data.Series, error) {
+	out := data.Series{Instrument: s.Instrument, Interval: bar}
+	out.Notes = append(slices.Clip(s.Notes), resampleNote(s, bar))
+	rdr, err := ar.QueryContext(ctx, resampleQuery(bar, s.Class == data.Equity))
+	if err != nil {
+		return out, err
+	}
+	defer rdr.Release()
+	cols := []*[]float64{&out.Open, &out.High, &out.Low, &out.Close, &out.AdjClose, &out.Volume}
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		t, ok := rec.Column(0).(*array.Int64)
+		if !ok {
+			return out, fmt.Errorf("bucket column has type %s", rec.Column(0).DataType())
+		}
+		out.Time = append(out.Time, t.Int64Values()...)
+		for j, c := range cols {
+			a, ok := rec.Column(1 + j).(*array.Float64)
+			if !ok {
+				return out, fmt.Errorf("column %d has type %s, want double", 1+j, rec.Column(1+j).DataType())
+			}
+			off := len(*c)
+			*c = append(*c, a.Float64Values()...)
+			for k := 0; k < a.Len(); k++ {
+				if a.IsNull(k) {
+					(*c)[off+k] = math.NaN()
+				}
+			}
+		}
+		line, ok := rec.Column(7).(*array.Int64)
+		if !ok {
+			return out, fmt.Errorf("line column has type %s", rec.Column(7).DataType())
+		}
+		for _, l := range line.Int64Values() {
+			out.Rows = append(out.Rows, int(l))
+		}
+	}
+	if err := rdr.Err(); err != nil {
+		return out, err
+	}
+	if out.Len() == 0 {
+		return out, fmt.Errorf("no bars in the %s–%s %s session", SessionOpen, SessionClose, SessionZone)
+	}
+	src := s.Source
+	if src == "" {
+		src = s.Symbol
+	}
+	if err := out.Validate(src); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+func resampleNote(s *data.Series, bar data.Interval) string {
+	from := s.Interval.String()
+	if from == "" {
+		from = "single"
+	}
+	switch {
+	case bar == data.Daily && s.Class == data.Equity:
+		return fmt.Sprintf("resampled from %s to 1d bars: the %s–%s New York session of each date", from, SessionOpen, SessionClose)
+	case bar == data.Daily:
+		return fmt.Sprintf("resampled from %s to 1d bars: UTC days", from)
+	}
+	return fmt.Sprintf("resampled from %s to %s bars aligned to 00:00 UTC", from, bar)
+}

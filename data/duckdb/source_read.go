@@ -1,0 +1,930 @@
+package duckdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	goduckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// sourceReader reads one Source on one DuckDB connection.
+type sourceReader struct {
+	ctx context.Context
+	ar  *goduckdb.Arrow
+	src Source
+	req Request
+	loc *time.Location
+	rel relation
+	// The mapped columns: m[f] is the source column of field f (-1: none).
+	names   []string
+	types   []arrow.DataType
+	m       columnMap
+	sym     int
+	tsKind  tsKind
+	symVar  bool // the symbol column is VARCHAR (filters push down as they are)
+	release []func()
+}
+
+// tsKind is the type of a table's time column.
+type tsKind uint8
+
+const (
+	tsText tsKind = iota + 1
+	tsInt
+	tsDate
+	tsNaive // TIMESTAMP without a zone: wall-clock time in Source.Timezone
+	tsZoned // TIMESTAMP WITH TIME ZONE
+)
+
+func (r *sourceReader) exec(q string) error {
+	rdr, err := r.ar.QueryContext(r.ctx, q)
+	if err != nil {
+		return err
+	}
+	rdr.Release()
+	return nil
+}
+
+// fail wraps an error with the source's name.
+func (r *sourceReader) fail(format string, args ...any) error {
+	return fmt.Errorf("duckdb: %s: %s", r.src, fmt.Sprintf(format, args...))
+}
+
+func (r *sourceReader) read() (*data.Panel, error) {
+	if err := r.exec("SET TimeZone = 'UTC'"); err != nil {
+		return nil, err
+	}
+	if err := r.resolve(); err != nil {
+		return nil, err
+	}
+	if err := r.schema(); err != nil {
+		return nil, err
+	}
+	// The requested symbols, canonical and unique.
+	want := make([]string, len(r.req.Symbols))
+	seen := map[string]string{}
+	for i, s := range r.req.Symbols {
+		c := data.CanonicalSymbol(s)
+		if c == "" {
+			return nil, r.fail("empty symbol requested")
+		}
+		if prev, ok := seen[c]; ok {
+			return nil, r.fail("symbols %q and %q are the same instrument %s", prev, s, c)
+		}
+		seen[c] = s
+		want[i] = strings.TrimSpace(s)
+	}
+	decs, err := r.readSymbols(want)
+	if err != nil {
+		return nil, err
+	}
+	// Symbols without rows: look for them by canonical form, then report.
+	var missing []int
+	for i, s := range want {
+		if decs[s] == nil {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) > 0 {
+		have, err := r.distinctSymbols()
+		if err != nil {
+			return nil, err
+		}
+		if len(have) == 0 {
+			return nil, r.fail("returned no rows")
+		}
+		again := map[int]string{}
+		var names []string
+		for _, i := range missing {
+			s := want[i]
+			if slices.Contains(have, s) {
+				return nil, r.fail("symbol %s has no bars in %s", s, r.window())
+			}
+			var cands []string
+			for _, h := range have {
+				if data.CanonicalSymbol(h) == data.CanonicalSymbol(s) {
+					cands = append(cands, h)
+				}
+			}
+			switch len(cands) {
+			case 0:
+				return nil, r.fail("has no symbol %q (it has %s)", s, listSome(have))
+			case 1:
+				again[i] = cands[0]
+				names = append(names, cands[0])
+			default:
+				return nil, r.fail("symbol %q matches %s: name one", s, strings.Join(cands, ", "))
+			}
+		}
+		more, err := r.readSymbols(names)
+		if err != nil {
+			return nil, err
+		}
+		for i, name := range again {
+			if more[name] == nil {
+				return nil, r.fail("symbol %s has no bars in %s", name, r.window())
+			}
+			decs[name] = more[name]
+			want[i] = name
+		}
+	}
+	p := &data.Panel{Description: r.src.String(), Synthetic: r.rel.synthetic, Series: make([]data.Series, len(want))}
+	for i, s := range want {
+		d := decs[s]
+		class := data.Class(0)
+		if len(r.req.Classes) > 0 {
+			class = r.req.Classes[i]
+		}
+		if class == 0 {
+			class = data.Equity
+			if data.GuessClass(r.req.Symbols[i]) == data.Crypto || data.GuessClass(s) == data.Crypto ||
+				data.GuessClass(data.CanonicalSymbol(s)) == data.Crypto {
+				class = data.Crypto
+			}
+		}
+		d.s.Instrument = data.Instrument{Symbol: data.CanonicalSymbol(r.req.Symbols[i]), Class: class, Source: r.src.String()}
+		ser, err := r.finish(d, s)
+		if err != nil {
+			return nil, err
+		}
+		if ser.Len() == 0 {
+			return nil, r.fail("symbol %s has no bars in %s", s, r.window())
+		}
+		p.Series[i] = ser
+	}
+	return p, nil
+}
+
+// window describes the requested time range.
+func (r *sourceReader) window() string {
+	f := func(t int64) string {
+		if t%dayNano == 0 {
+			return data.FormatDay(t)
+		}
+		return data.FormatTime(t)
+	}
+	switch {
+	case r.req.Start != 0 && r.req.End != 0:
+		return "[" + f(r.req.Start) + ", " + f(r.req.End) + ")"
+	case r.req.Start != 0:
+		return "the time from " + f(r.req.Start)
+	case r.req.End != 0:
+		return "the time before " + f(r.req.End)
+	}
+	return "the source"
+}
+
+// listSome lists up to 20 names and a count of the rest.
+func listSome(names []string) string {
+	if len(names) <= 20 {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:20], ", "), len(names)-20)
+}
+
+// resolve turns the Source into a FROM clause.
+func (r *sourceReader) resolve() error {
+	src := r.src
+	if src.DuckDB != "" {
+		fi, err := os.Stat(src.DuckDB)
+		if err != nil {
+			return fmt.Errorf("duckdb: %s: %w", src, err)
+		}
+		if !fi.Mode().IsRegular() {
+			return r.fail("%s is not a regular file", src.DuckDB)
+		}
+		if err := checkDuckDBFile(src.DuckDB); err != nil {
+			return err
+		}
+		if err := r.exec("ATTACH " + sqlString(src.DuckDB) + " AS divergence_src (READ_ONLY)"); err != nil {
+			return r.fail("attach: %v", err)
+		}
+		if src.Query != "" {
+			if err := r.exec("USE divergence_src"); err != nil {
+				return err
+			}
+			r.rel.from = "(" + src.Query + ") AS divergence_q"
+			return nil
+		}
+		parts := strings.Split(src.Table, ".")
+		for i, p := range parts {
+			parts[i] = sqlIdent(strings.TrimSpace(p))
+		}
+		r.rel.from = "divergence_src." + strings.Join(parts, ".")
+		return nil
+	}
+	if src.Query != "" {
+		r.rel.from = "(" + src.Query + ") AS divergence_q"
+		return nil
+	}
+	return r.resolveFiles(src.Table)
+}
+
+// resolveFiles handles a Table that names files.
+func (r *sourceReader) resolveFiles(table string) error {
+	pattern, hive, multi := table, false, strings.ContainsAny(table, "*?[")
+	fi, statErr := os.Stat(table)
+	switch {
+	case statErr == nil && fi.IsDir():
+		// A hive-partitioned folder: every data file below it, by the
+		// extension of the first one found.
+		var ext string
+		filepath.WalkDir(table, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() || ext != "" {
+				return nil
+			}
+			if f, _, ferr := fileFormat(p); ferr == nil && f != formatIPC {
+				ext = strings.TrimPrefix(strings.ToLower(filepath.Base(p)), strings.SplitN(strings.ToLower(filepath.Base(p)), ".", 2)[0])
+				return filepath.SkipAll
+			}
+			return nil
+		})
+		if ext == "" {
+			return r.fail("folder holds no .parquet or .csv files")
+		}
+		pattern, hive, multi = filepath.Join(table, "**", "*"+ext), true, true
+		r.rel.synthetic = data.IsSyntheticFile(filepath.Join(table, "x"))
+	case statErr != nil && !multi:
+		return fmt.Errorf("duckdb: %s: %w", r.src, statErr)
+	case statErr == nil && !fi.Mode().IsRegular():
+		return r.fail("is not a regular file")
+	default:
+		r.rel.synthetic = data.IsSyntheticFile(table)
+	}
+	format, gz, err := fileFormat(pattern)
+	if err != nil {
+		return err
+	}
+	if !multi {
+		r.rel.file = table
+	}
+	hiveOpt := ""
+	if hive {
+		hiveOpt = ", hive_partitioning = true"
+	}
+	switch format {
+	case formatParquet:
+		r.rel.from = "read_parquet(" + sqlString(pattern) + ", filename = true, file_row_number = true" + hiveOpt + ")"
+		r.rel.rowExpr = "file_row_number + 1"
+		if multi {
+			r.rel.fileExpr = "filename"
+		}
+		r.rel.helpers = []string{"filename", "file_row_number"}
+	case formatCSV:
+		r.rel.csv = true
+		comp := "'none'"
+		if gz {
+			comp = "'gzip'"
+		}
+		if multi {
+			r.rel.csvArgs = ", header = true, filename = true, compression = 'auto'" + hiveOpt
+			r.rel.fileExpr = "filename"
+			r.rel.helpers = []string{"filename"}
+		} else {
+			lay, err := scanCSV(table, gz)
+			if err != nil {
+				return err
+			}
+			r.rel.lines = lay.lines
+			r.rel.csvArgs = ", header = true, delim = " + sqlString(string(lay.delim)) + ", compression = " + comp
+			r.rel.rowExpr = colRow
+			r.rel.helpers = []string{colRow}
+		}
+		r.rel.csvPath = pattern
+		r.rel.from = r.csvFrom(nil)
+	case formatIPC:
+		if multi {
+			return r.fail("Arrow IPC is read one file at a time (no globs or folders)")
+		}
+		if err := r.registerIPC(table); err != nil {
+			return err
+		}
+		r.rel.from = "(SELECT *, row_number() OVER () AS " + colRow + " FROM divergence_ipc)"
+		r.rel.rowExpr = colRow
+		r.rel.helpers = []string{colRow}
+	}
+	return nil
+}
+
+// csvFrom is the read_csv call of a CSV table, reading the named columns
+// as text (the time column: its format is decided in Go; the symbol).
+func (r *sourceReader) csvFrom(text []string) string {
+	types := ""
+	if len(text) > 0 {
+		var t []string
+		for _, n := range text {
+			t = append(t, sqlString(n)+": 'VARCHAR'")
+		}
+		types = ", types = {" + strings.Join(t, ", ") + "}"
+	}
+	call := "read_csv(" + sqlString(r.rel.csvPath) + r.rel.csvArgs + types + ")"
+	if r.rel.rowExpr == colRow {
+		return "(SELECT *, row_number() OVER () AS " + colRow + " FROM " + call + ")"
+	}
+	return call
+}
+
+// registerIPC reads an Arrow IPC file with arrow-go and registers it as
+// the view divergence_ipc.
+func (r *sourceReader) registerIPC(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var recs []arrow.RecordBatch
+	var schema *arrow.Schema
+	mem := memory.DefaultAllocator
+	if fr, ferr := ipc.NewFileReader(f, ipc.WithAllocator(mem)); ferr == nil {
+		defer fr.Close()
+		schema = fr.Schema()
+		for i := 0; i < fr.NumRecords(); i++ {
+			rec, err := fr.RecordBatch(i)
+			if err != nil {
+				return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
+			}
+			rec.Retain()
+			recs = append(recs, rec)
+		}
+	} else {
+		if _, err := f.Seek(0, 0); err != nil {
+			return err
+		}
+		sr, err := ipc.NewReader(f, ipc.WithAllocator(mem))
+		if err != nil {
+			return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
+		}
+		defer sr.Release()
+		schema = sr.Schema()
+		for sr.Next() {
+			rec := sr.RecordBatch()
+			rec.Retain()
+			recs = append(recs, rec)
+		}
+		if err := sr.Err(); err != nil {
+			return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
+		}
+	}
+	rr, err := array.NewRecordReader(schema, recs)
+	for _, rec := range recs {
+		rec.Release()
+	}
+	if err != nil {
+		return err
+	}
+	rel, err := r.ar.RegisterView(rr, "divergence_ipc_stream")
+	if err != nil {
+		rr.Release()
+		return err
+	}
+	// A registered reader can be scanned once: copy it into a table that
+	// the schema, symbol and bar queries can each read.
+	err = r.exec("CREATE TEMP TABLE divergence_ipc AS SELECT * FROM divergence_ipc_stream")
+	rel()
+	rr.Release()
+	if err != nil {
+		return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
+	}
+	return nil
+}
+
+// schema reads the source's columns and maps them to fields.
+func (r *sourceReader) schema() error {
+	rdr, err := r.ar.QueryContext(r.ctx, "SELECT * FROM "+r.rel.from+" LIMIT 0")
+	if err != nil {
+		return r.fail("%v", err)
+	}
+	sch := rdr.Schema()
+	rdr.Release()
+	for _, f := range sch.Fields() {
+		if slices.Contains(r.rel.helpers, f.Name) {
+			continue
+		}
+		r.names = append(r.names, f.Name)
+		r.types = append(r.types, f.Type)
+	}
+	if err := r.mapColumns(); err != nil {
+		return err
+	}
+	if r.rel.csv {
+		// Read the time and symbol columns as text.
+		r.rel.from = r.csvFrom([]string{r.names[r.m[fDate]], r.names[r.sym]})
+		rdr, err := r.ar.QueryContext(r.ctx, "SELECT * FROM "+r.rel.from+" LIMIT 0")
+		if err != nil {
+			return r.fail("%v", err)
+		}
+		sch := rdr.Schema()
+		rdr.Release()
+		r.types = r.types[:0]
+		for _, f := range sch.Fields() {
+			if !slices.Contains(r.rel.helpers, f.Name) {
+				r.types = append(r.types, f.Type)
+			}
+		}
+	}
+	r.symVar = isString(r.types[r.sym])
+	switch t := r.types[r.m[fDate]].(type) {
+	case *arrow.TimestampType:
+		r.tsKind = tsNaive
+		if t.TimeZone != "" {
+			r.tsKind = tsZoned
+		}
+	case *arrow.Date32Type, *arrow.Date64Type:
+		r.tsKind = tsDate
+	case *arrow.Int64Type, *arrow.Int32Type:
+		r.tsKind = tsInt
+	default:
+		if !isString(t) {
+			return r.fail("column %s has type %s, want a timestamp, date, integer or text", r.names[r.m[fDate]], t)
+		}
+		r.tsKind = tsText
+	}
+	return nil
+}
+
+func isString(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.STRING, arrow.LARGE_STRING, arrow.STRING_VIEW:
+		return true
+	}
+	return false
+}
+
+// mapColumns maps the source's columns: Source.Columns first, then the
+// usual names.
+func (r *sourceReader) mapColumns() error {
+	for f := range r.m {
+		r.m[f] = -1
+	}
+	r.sym = -1
+	claimed := map[int]bool{}
+	find := func(name string) int {
+		for i, n := range r.names {
+			if n == name {
+				return i
+			}
+		}
+		for i, n := range r.names {
+			if strings.EqualFold(n, name) {
+				return i
+			}
+		}
+		return -1
+	}
+	keys := make([]string, 0, len(r.src.Columns))
+	for k := range r.src.Columns {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		f, _ := columnKey(k)
+		col := find(strings.TrimSpace(r.src.Columns[k]))
+		if col < 0 {
+			return r.fail("columns.%s = %q: no such column (have %s)", k, r.src.Columns[k], strings.Join(r.names, ", "))
+		}
+		if f == fSymbol {
+			r.sym = col
+		} else {
+			r.m[f] = col
+		}
+		claimed[col] = true
+	}
+	var rank [nFields]int
+	for i, name := range r.names {
+		if claimed[i] {
+			continue
+		}
+		a, ok := aliases[normName(name)]
+		if !ok || slices.Contains(keys, fieldNames[a.f]) || (a.f == fDate && hasKey(keys, "time", "date", "datetime", "timestamp", "ts")) {
+			continue
+		}
+		if r.m[a.f] < 0 || a.rank < rank[a.f] {
+			r.m[a.f], rank[a.f] = i, a.rank
+		}
+	}
+	if r.sym < 0 {
+	alias:
+		for _, a := range symbolAliases {
+			for i, name := range r.names {
+				if !claimed[i] && normName(name) == a {
+					r.sym = i
+					break alias
+				}
+			}
+		}
+	}
+	for _, need := range []struct {
+		ok   bool
+		name string
+	}{{r.m[fDate] >= 0, "time"}, {r.sym >= 0, "symbol"}, {r.m[fClose] >= 0, "close"}} {
+		if !need.ok {
+			return r.fail("no %s column (have %s; name it in columns.%s)", need.name, strings.Join(r.names, ", "), need.name)
+		}
+	}
+	return nil
+}
+
+func hasKey(keys []string, names ...string) bool {
+	for _, k := range keys {
+		if slices.Contains(names, normName(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// timeFilter is the SQL bound on the raw time column, a day wider than
+// the request on each side (zones and date stamps move a bar by less), or
+// "" when the column is text or the request is open.
+func (r *sourceReader) timeFilter() (string, error) {
+	if r.req.Start == 0 && r.req.End == 0 {
+		return "", nil
+	}
+	col := sqlIdent(r.names[r.m[fDate]])
+	const pad = 2 * dayNano
+	lit := func(t int64) string {
+		switch r.tsKind {
+		case tsDate:
+			return "DATE " + sqlString(time.Unix(0, t).UTC().Format("2006-01-02"))
+		case tsZoned:
+			return "TIMESTAMPTZ " + sqlString(time.Unix(0, t).UTC().Format("2006-01-02 15:04:05.999999999")+"+00")
+		}
+		return "TIMESTAMP " + sqlString(time.Unix(0, t).UTC().Format("2006-01-02 15:04:05.999999999"))
+	}
+	var mult int64
+	switch r.tsKind {
+	case tsText:
+		return "", nil
+	case tsInt:
+		// The unit of the first value (one unit per source; each series is
+		// checked again when it is read).
+		rdr, err := r.ar.QueryContext(r.ctx, "SELECT "+col+" FROM "+r.rel.from+" WHERE "+col+" IS NOT NULL LIMIT 1")
+		if err != nil {
+			return "", r.fail("%v", err)
+		}
+		defer rdr.Release()
+		if !rdr.Next() || rdr.RecordBatch().NumRows() == 0 {
+			return "", nil
+		}
+		var v int64
+		switch a := rdr.RecordBatch().Column(0).(type) {
+		case *array.Int64:
+			v = a.Value(0)
+		case *array.Int32:
+			v = int64(a.Value(0))
+		}
+		if v >= 10000101 && v <= 99991231 {
+			return "", nil // YYYYMMDD: bounded in Go
+		}
+		mult, _ = epochUnit(v)
+	}
+	var conds []string
+	if r.req.Start != 0 {
+		if mult > 0 {
+			conds = append(conds, fmt.Sprintf("%s >= %d", col, (r.req.Start-pad)/mult))
+		} else {
+			conds = append(conds, col+" >= "+lit(r.req.Start-pad))
+		}
+	}
+	if r.req.End != 0 {
+		if mult > 0 {
+			conds = append(conds, fmt.Sprintf("%s < %d", col, (r.req.End+pad)/mult))
+		} else {
+			conds = append(conds, col+" < "+lit(r.req.End+pad))
+		}
+	}
+	return strings.Join(conds, " AND "), nil
+}
+
+// distinctSymbols lists the source's symbols, sorted.
+func (r *sourceReader) distinctSymbols() ([]string, error) {
+	sym := "CAST(" + sqlIdent(r.names[r.sym]) + " AS VARCHAR)"
+	rdr, err := r.ar.QueryContext(r.ctx, "SELECT DISTINCT "+sym+" FROM "+r.rel.from+" WHERE "+sym+" IS NOT NULL ORDER BY 1")
+	if err != nil {
+		return nil, r.fail("%v", err)
+	}
+	defer rdr.Release()
+	var out []string
+	for rdr.Next() {
+		a, ok := rdr.RecordBatch().Column(0).(stringArray)
+		if !ok {
+			return nil, r.fail("symbol column is not text")
+		}
+		for i := 0; i < a.Len(); i++ {
+			out = append(out, strings.Clone(a.Value(i)))
+		}
+	}
+	return out, rdr.Err()
+}
+
+// tableDecoder is one symbol's decoder with the file and row of each bar.
+type tableDecoder struct {
+	*decoder
+	rows  []int
+	files []string
+}
+
+// readSymbols runs the one query that reads the named symbols (as the
+// source writes them) and decodes each symbol's rows. Symbols without
+// rows get no decoder.
+func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, error) {
+	out := map[string]*tableDecoder{}
+	if len(syms) == 0 {
+		return out, nil
+	}
+	symCol := sqlIdent(r.names[r.sym])
+	if !r.symVar {
+		symCol = "CAST(" + symCol + " AS VARCHAR)"
+	}
+	lits := make([]string, len(syms))
+	for i, s := range syms {
+		lits[i] = sqlString(s)
+	}
+	where := []string{symCol + " IN (" + strings.Join(lits, ", ") + ")"}
+	tf, err := r.timeFilter()
+	if err != nil {
+		return nil, err
+	}
+	if tf != "" {
+		where = append(where, tf)
+	}
+	sel := []string{"CAST(" + sqlIdent(r.names[r.sym]) + " AS VARCHAR)", sqlIdent(r.names[r.m[fDate]])}
+	var col columnMap
+	col[fDate] = 1
+	for f := fOpen; f < nFields; f++ {
+		col[f] = -1
+		if r.m[f] >= 0 {
+			col[f] = len(sel)
+			sel = append(sel, sqlIdent(r.names[r.m[f]]))
+		}
+	}
+	fileAt, rowAt := -1, -1
+	order := "1, 2"
+	if r.tsKind == tsText {
+		order = "1"
+	}
+	if r.rel.fileExpr != "" {
+		fileAt = len(sel)
+		sel = append(sel, r.rel.fileExpr)
+		order += ", " + r.rel.fileExpr
+	}
+	if r.rel.rowExpr != "" {
+		rowAt = len(sel)
+		sel = append(sel, r.rel.rowExpr)
+		order += ", " + r.rel.rowExpr
+	}
+	// Size each symbol's columns once: the count comes from the symbol
+	// column alone (and, for Parquet, mostly from row group statistics).
+	counts, err := r.countSymbols(symCol, where)
+	if err != nil {
+		return nil, err
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + r.rel.from + " WHERE " + strings.Join(where, " AND ") + " ORDER BY " + order
+	rdr, err := r.ar.QueryContext(r.ctx, q)
+	if err != nil {
+		return nil, r.fail("%v", err)
+	}
+	defer rdr.Release()
+	intern := map[string]string{}
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		sa, ok := rec.Column(0).(stringArray)
+		if !ok {
+			return nil, r.fail("internal: symbol column has type %s", rec.Column(0).DataType())
+		}
+		n := int(rec.NumRows())
+		for i := 0; i < n; {
+			if sa.IsNull(i) {
+				i++
+				continue
+			}
+			s := sa.Value(i)
+			j := i + 1
+			for j < n && !sa.IsNull(j) && sa.Value(j) == s {
+				j++
+			}
+			td := out[s]
+			if td == nil {
+				td = r.newDecoder(strings.Clone(s), col)
+				out[td.s.Symbol] = td
+				if n := counts[s]; n > 0 {
+					td.reserve(n)
+					if rowAt >= 0 {
+						td.rows = make([]int, 0, n)
+					}
+				}
+			}
+			if rowAt >= 0 {
+				switch a := rec.Column(rowAt).(type) {
+				case *array.Int64:
+					for k := i; k < j; k++ {
+						td.rows = append(td.rows, int(a.Value(k)))
+					}
+				default:
+					return nil, r.fail("internal: row column has type %s", a.DataType())
+				}
+			}
+			if fileAt >= 0 {
+				fa, ok := rec.Column(fileAt).(stringArray)
+				if !ok {
+					return nil, r.fail("internal: file column has type %s", rec.Column(fileAt).DataType())
+				}
+				for k := i; k < j; k++ {
+					v, ok := intern[fa.Value(k)]
+					if !ok {
+						v = strings.Clone(fa.Value(k))
+						intern[v] = v
+					}
+					td.files = append(td.files, v)
+				}
+			}
+			slice := rec.NewSlice(int64(i), int64(j))
+			err := td.add(slice)
+			slice.Release()
+			if err != nil {
+				return nil, err
+			}
+			i = j
+		}
+	}
+	if err := rdr.Err(); err != nil {
+		return nil, r.fail("%v", err)
+	}
+	return out, nil
+}
+
+// countSymbols counts the rows of each symbol that the bar query will
+// return.
+func (r *sourceReader) countSymbols(symCol string, where []string) (map[string]int, error) {
+	rdr, err := r.ar.QueryContext(r.ctx, "SELECT "+symCol+", count(*) FROM "+r.rel.from+" WHERE "+strings.Join(where, " AND ")+" GROUP BY 1")
+	if err != nil {
+		return nil, r.fail("%v", err)
+	}
+	defer rdr.Release()
+	out := map[string]int{}
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		sa, ok1 := rec.Column(0).(stringArray)
+		na, ok2 := rec.Column(1).(*array.Int64)
+		if !ok1 || !ok2 {
+			return nil, r.fail("internal: count query gives %s, %s", rec.Column(0).DataType(), rec.Column(1).DataType())
+		}
+		for i := 0; i < sa.Len(); i++ {
+			if !sa.IsNull(i) {
+				out[strings.Clone(sa.Value(i))] = int(na.Value(i))
+			}
+		}
+	}
+	return out, rdr.Err()
+}
+
+// newDecoder starts the decoder of one symbol (its Symbol is the source's
+// spelling until finish).
+func (r *sourceReader) newDecoder(sym string, col columnMap) *tableDecoder {
+	td := &tableDecoder{}
+	d := &decoder{file: r.src.String(), col: col, topt: timeOpts{loc: r.loc, order: r.src.DateFormat}, table: true}
+	d.s.Symbol = sym
+	d.msgPrefix = "symbol " + sym + ": "
+	d.rowAt = func(k int) int {
+		if k < len(td.rows) {
+			return td.rows[k]
+		}
+		return 0
+	}
+	d.fileAt = func(k int) string {
+		if k < len(td.files) {
+			return td.files[k]
+		}
+		if r.rel.file != "" {
+			return r.rel.file
+		}
+		return r.src.String()
+	}
+	if r.rel.lines != nil {
+		// CSV: the record number becomes the file's line.
+		d.rowAt = func(k int) int {
+			if k < len(td.rows) && td.rows[k] >= 1 && td.rows[k] <= len(r.rel.lines) {
+				return r.rel.lines[td.rows[k]-1]
+			}
+			return 0
+		}
+	}
+	td.decoder = d
+	return td
+}
+
+// finish stamps, sorts, bounds and validates one symbol's bars.
+func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error) {
+	s, err := td.finish()
+	if err != nil {
+		return s, err
+	}
+	// Files of each bar, in bar order (finish may have sorted the bars);
+	// nil when every bar comes from one file (or none).
+	var files []string
+	if len(td.files) > 0 {
+		files = make([]string, s.Len())
+		for k := range files {
+			files[k] = td.fileAt(td.index(k))
+		}
+	}
+	fileOf := func(k int) string {
+		if files != nil {
+			return files[k]
+		}
+		return td.fileAt(0)
+	}
+	// The requested window, exactly (SQL read a day more on each side).
+	lo, hi := 0, s.Len()
+	if r.req.Start != 0 {
+		lo = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= r.req.Start })
+	}
+	if r.req.End != 0 {
+		hi = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= r.req.End })
+	}
+	hi = max(hi, lo)
+	if lo > 0 || hi < s.Len() {
+		s.Time = s.Time[lo:hi]
+		s.Open, s.High, s.Low, s.Close = s.Open[lo:hi], s.High[lo:hi], s.Low[lo:hi], s.Close[lo:hi]
+		s.AdjClose, s.Volume, s.Rows = s.AdjClose[lo:hi], s.Volume[lo:hi], s.Rows[lo:hi]
+		if files != nil {
+			files = files[lo:hi]
+		}
+		s.SetInterval()
+	}
+	if s.Len() == 0 {
+		return s, nil
+	}
+	where := func(k, from int) string {
+		switch {
+		case s.Rows[k] > 0 && fileOf(k) == fileOf(from):
+			return fmt.Sprintf("row %d", s.Rows[k])
+		case s.Rows[k] > 0:
+			return fmt.Sprintf("%s:%d", fileOf(k), s.Rows[k])
+		}
+		return "the previous row"
+	}
+	// Duplicates first: a table is sorted here, so they are neighbours.
+	for k := 1; k < s.Len(); k++ {
+		if s.Time[k] == s.Time[k-1] {
+			return s, &data.RowError{File: fileOf(k), Row: s.Rows[k], Msg: fmt.Sprintf("symbol %s: duplicate (symbol, time) %s (also at %s)",
+				sym, stampText(s.Time[k]), where(k-1, k))}
+		}
+	}
+	// Then every other check of a file's bars, naming the bar's own file
+	// and row.
+	v := s
+	v.Rows = nil // Validate then names bar k as row k+1
+	if err := v.Validate(r.src.String()); err != nil {
+		var re *data.RowError
+		if errors.As(err, &re) && re.Row >= 1 && re.Row <= s.Len() {
+			k := re.Row - 1
+			return s, &data.RowError{File: fileOf(k), Row: s.Rows[k], Msg: "symbol " + sym + ": " + re.Msg}
+		}
+		return s, err
+	}
+	return s, nil
+}
+
+// SourceSymbols lists the symbols a Source holds (as it writes them),
+// sorted; a source with no rows is an error.
+func SourceSymbols(ctx context.Context, src Source) ([]string, error) {
+	if err := src.Validate(); err != nil {
+		return nil, err
+	}
+	var out []string
+	err := withSourceReader(ctx, src, Request{}, func(r *sourceReader) error {
+		if err := r.exec("SET TimeZone = 'UTC'"); err != nil {
+			return err
+		}
+		if err := r.resolve(); err != nil {
+			return err
+		}
+		if err := r.schema(); err != nil {
+			return err
+		}
+		var err error
+		if out, err = r.distinctSymbols(); err != nil {
+			return err
+		}
+		if len(out) == 0 {
+			return r.fail("returned no rows")
+		}
+		return nil
+	})
+	return out, err
+}

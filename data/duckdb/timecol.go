@@ -1,0 +1,740 @@
+package duckdb
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// A file's time column is read in two steps. While the record batches
+// arrive, typed columns (DATE, TIMESTAMP) are converted at once and text
+// and integer columns are only kept; when the whole column is in, one
+// format is decided from all its rows (see decideFormat) and every row is
+// parsed with it. Then resolve picks the bar stamps: daily files keep
+// 00:00 UTC of each bar's date (as they always have), intraday files the
+// instant itself.
+
+// timeCol collects one file's time column.
+type timeCol struct {
+	// inst[k] is row k's instant (UTC Unix ns) and lday[k] its date in its
+	// own offset or time zone (days since 1970-01-01): what a daily file is
+	// stamped with.
+	inst, lday []int64
+	// dateOnly: the column has no time of day (DATE, YYYY-MM-DD, slash
+	// dates, YYYYMMDD), so the file is daily whatever its spacing.
+	dateOnly bool
+	// Deferred columns: text (buf, ends) or integers, decided at the end.
+	text bool
+	buf  []byte
+	ends []int
+	ints []int64
+	// n is the number of rows collected.
+	n int
+}
+
+// timeOpts are what a file's time column is read with.
+type timeOpts struct {
+	loc   *time.Location // zone of timestamps without an offset (nil: UTC)
+	order data.DateFormat
+	// monthFirstLayout: the file's layout is Nasdaq.com's (Close/Last),
+	// whose dates are MM/DD/YYYY.
+	monthFirstLayout bool
+}
+
+// add appends one batch's time column. Typed columns are converted here;
+// errors name the row through d.
+func (d *decoder) addTimes(a arrow.Array, off int) error {
+	tc := &d.tc
+	n := a.Len()
+	for i := 0; i < n; i++ {
+		if a.IsNull(i) {
+			return d.errAt(off+i, "date is empty")
+		}
+	}
+	outOfRange := func(i int, v any) error {
+		return d.errAt(off+i, "date %v is out of range (%s)", v, rangeOK)
+	}
+	switch a := a.(type) {
+	case *array.Date32:
+		tc.dateOnly = true
+		for i := 0; i < n; i++ {
+			day := int64(a.Value(i))
+			if day < minDay || day > maxDay {
+				return outOfRange(i, fmt.Sprintf("(day %d)", day))
+			}
+			tc.inst = append(tc.inst, day*dayNano)
+			tc.lday = append(tc.lday, day)
+		}
+	case *array.Date64:
+		tc.dateOnly = true
+		for i := 0; i < n; i++ {
+			day := floorDiv(int64(a.Value(i)), 86400e3)
+			if day < minDay || day > maxDay {
+				return outOfRange(i, fmt.Sprintf("(day %d)", day))
+			}
+			tc.inst = append(tc.inst, day*dayNano)
+			tc.lday = append(tc.lday, day)
+		}
+	case *array.Timestamp:
+		typ := a.DataType().(*arrow.TimestampType)
+		// A zoned column states its instants; a naive one is wall-clock
+		// time in opts.loc (UTC by default).
+		zoned := typ.TimeZone != ""
+		loc := time.UTC
+		if zoned && !strings.EqualFold(typ.TimeZone, "UTC") && typ.TimeZone != "+00:00" && typ.TimeZone != "Z" {
+			l, err := time.LoadLocation(typ.TimeZone)
+			if err != nil {
+				return &data.RowError{File: d.file, Msg: fmt.Sprintf("date column has time zone %q: %v", typ.TimeZone, err)}
+			}
+			loc = l
+		}
+		mult := int64(typ.Unit.Multiplier())
+		perDay := dayNano / mult
+		z := newZoneResolver(d.topt.loc)
+		for i := 0; i < n; i++ {
+			v := int64(a.Value(i))
+			day := floorDiv(v, perDay)
+			if day < minDay-1 || day > maxDay+1 {
+				return outOfRange(i, a.Value(i).ToTime(typ.Unit).In(loc).Format("2006-01-02"))
+			}
+			ns := v * mult
+			var inst, lday int64
+			switch {
+			case zoned && loc == time.UTC:
+				inst, lday = ns, floorDiv(ns, dayNano)
+			case zoned:
+				inst = ns
+				y, m, dd := time.Unix(0, ns).In(loc).Date()
+				lday, _ = civilDay(y, int(m), dd)
+			default:
+				lday = floorDiv(ns, dayNano)
+				var err error
+				if inst, err = z.instant(ns, tc.prev()); err != nil {
+					return d.errAt(off+i, "timestamp %s %v", time.Unix(0, ns).UTC().Format("2006-01-02 15:04:05"), err)
+				}
+			}
+			if lday < minDay || lday > maxDay {
+				return outOfRange(i, time.Unix(0, ns).UTC().Format("2006-01-02"))
+			}
+			tc.inst = append(tc.inst, inst)
+			tc.lday = append(tc.lday, lday)
+		}
+	case *array.Int64:
+		for i := 0; i < n; i++ {
+			tc.ints = append(tc.ints, a.Value(i))
+		}
+	case *array.Int32:
+		for i := 0; i < n; i++ {
+			tc.ints = append(tc.ints, int64(a.Value(i)))
+		}
+	case stringArray:
+		tc.text = true
+		for i := 0; i < n; i++ {
+			tc.buf = append(tc.buf, a.Value(i)...)
+			tc.ends = append(tc.ends, len(tc.buf))
+		}
+	default:
+		return &data.RowError{File: d.file, Msg: fmt.Sprintf("column date has type %s, want a date, timestamp or string", a.DataType())}
+	}
+	tc.n += n
+	return nil
+}
+
+// prev is the instant of the last row converted, for resolving a repeated
+// wall-clock hour; -1<<63 when there is none.
+func (tc *timeCol) prev() int64 {
+	if len(tc.inst) == 0 {
+		return -1 << 63
+	}
+	return tc.inst[len(tc.inst)-1]
+}
+
+// str returns row k of a text column.
+func (tc *timeCol) str(k int) string {
+	lo := 0
+	if k > 0 {
+		lo = tc.ends[k-1]
+	}
+	return string(tc.buf[lo:tc.ends[k]])
+}
+
+// shape is the format of one date or timestamp string, without its
+// values: two rows of a file must have the same shape.
+type shape struct {
+	kind  shapeKind
+	sep   byte // between date and time: 'T' or ' ' (0: no time)
+	secs  bool // the time has seconds
+	zone  zoneStyle
+	order data.DateFormat // slash dates: what this row proves (auto: nothing)
+}
+
+type shapeKind uint8
+
+const (
+	shapeNone   shapeKind = iota
+	shapeISO              // YYYY-MM-DD[(T| )hh:mm[:ss[.f]][zone]]
+	shapeSlash            // A/B/YYYY[ hh:mm[:ss]]
+	shapeDigits           // YYYYMMDD or a Unix epoch
+)
+
+type zoneStyle uint8
+
+const (
+	zoneNone    zoneStyle = iota
+	zoneColon             // Z or ±hh:mm
+	zoneCompact           // ±hhmm
+	zoneHour              // ±hh
+)
+
+// describe names a shape for error messages.
+func (s shape) describe() string {
+	var b strings.Builder
+	switch s.kind {
+	case shapeISO:
+		b.WriteString("YYYY-MM-DD")
+	case shapeSlash:
+		b.WriteString("MM/DD/YYYY or DD/MM/YYYY")
+	case shapeDigits:
+		return "a number (YYYYMMDD or Unix time)"
+	default:
+		return "no date"
+	}
+	if s.sep != 0 {
+		if s.sep == 'T' {
+			b.WriteString("Thh:mm")
+		} else {
+			b.WriteString(" hh:mm")
+		}
+		if s.secs {
+			b.WriteString(":ss")
+		}
+	}
+	switch s.zone {
+	case zoneColon:
+		b.WriteString("±hh:mm")
+	case zoneCompact:
+		b.WriteString("±hhmm")
+	case zoneHour:
+		b.WriteString("±hh")
+	}
+	return b.String()
+}
+
+func (s shape) same(t shape) bool {
+	return s.kind == t.kind && s.sep == t.sep && s.secs == t.secs && s.zone == t.zone
+}
+
+// wall is a parsed date or timestamp: a wall-clock date and time, and the
+// offset written with it.
+type wall struct {
+	day   int64 // days since 1970-01-01 of the written date
+	nanos int64 // nanoseconds since that date's midnight
+	off   int64 // seconds east of UTC, when zoned
+	zoned bool
+}
+
+// scan parses s as far as its shape goes: ok is false when s has no
+// accepted shape. For slash dates a and b are the two first parts (not yet
+// day or month) and the wall's day is not set.
+func scan(s string) (sh shape, w wall, a, b, y int, ok bool) {
+	switch {
+	case len(s) >= 10 && s[4] == '-' && s[7] == '-':
+		yy, ok1 := digits(s[0:4])
+		mm, ok2 := digits(s[5:7])
+		dd, ok3 := digits(s[8:10])
+		if !ok1 || !ok2 || !ok3 {
+			return sh, w, 0, 0, 0, false
+		}
+		sh.kind, a, b, y = shapeISO, mm, dd, yy
+		rest := s[10:]
+		if rest == "" {
+			return sh, w, a, b, y, true
+		}
+		if rest[0] != 'T' && rest[0] != ' ' {
+			return sh, w, 0, 0, 0, false
+		}
+		sh.sep = rest[0]
+		var ok bool
+		if w, sh.secs, sh.zone, ok = scanClock(rest[1:], true); !ok {
+			return sh, w, 0, 0, 0, false
+		}
+		return sh, w, a, b, y, true
+	case strings.Count(s, "/") == 2:
+		sh.kind = shapeSlash
+		i := strings.IndexByte(s, '/')
+		j := i + 1 + strings.IndexByte(s[i+1:], '/')
+		date, rest := s[j+1:], ""
+		if k := strings.IndexAny(date, " T"); k >= 0 {
+			date, rest = date[:k], date[k:]
+		}
+		var ok1, ok2, ok3 bool
+		a, ok1 = digits(s[:i])
+		b, ok2 = digits(s[i+1 : j])
+		y, ok3 = digits(date)
+		if !ok1 || !ok2 || !ok3 || i > 2 || j-i-1 > 2 || len(date) != 4 {
+			return sh, w, 0, 0, 0, false
+		}
+		if rest != "" {
+			sh.sep = rest[0]
+			var ok bool
+			if w, sh.secs, sh.zone, ok = scanClock(rest[1:], false); !ok {
+				return sh, w, 0, 0, 0, false
+			}
+		}
+		switch {
+		case a > 12 && b > 12:
+			return sh, w, 0, 0, 0, false
+		case a > 12:
+			sh.order = data.DayFirst
+		case b > 12:
+			sh.order = data.MonthFirst
+		}
+		return sh, w, a, b, y, true
+	default:
+		if _, ok := digits(s); ok && len(s) <= 19 {
+			sh.kind = shapeDigits
+			return sh, w, 0, 0, 0, true
+		}
+	}
+	return sh, w, 0, 0, 0, false
+}
+
+// scanClock parses hh:mm[:ss[.fraction]] and, when zones is true, an
+// optional Z, ±hh:mm, ±hhmm or ±hh.
+func scanClock(s string, zones bool) (w wall, secs bool, z zoneStyle, ok bool) {
+	if len(s) < 5 || s[2] != ':' {
+		return w, false, 0, false
+	}
+	hh, ok1 := digits(s[0:2])
+	mi, ok2 := digits(s[3:5])
+	if !ok1 || !ok2 || hh > 23 || mi > 59 {
+		return w, false, 0, false
+	}
+	w.nanos = int64(hh*3600+mi*60) * 1e9
+	s = s[5:]
+	if len(s) >= 3 && s[0] == ':' {
+		ss, ok := digits(s[1:3])
+		if !ok || ss > 59 {
+			return w, false, 0, false
+		}
+		secs = true
+		w.nanos += int64(ss) * 1e9
+		s = s[3:]
+		if len(s) > 1 && (s[0] == '.' || s[0] == ',') {
+			k := 1
+			frac, scale := int64(0), int64(1e9)
+			for k < len(s) && s[k] >= '0' && s[k] <= '9' {
+				if scale > 1 {
+					scale /= 10
+					frac += int64(s[k]-'0') * scale
+				}
+				k++
+			}
+			if k == 1 {
+				return w, false, 0, false
+			}
+			w.nanos += frac
+			s = s[k:]
+		}
+	}
+	if s == "" {
+		return w, secs, zoneNone, true
+	}
+	if !zones {
+		return w, false, 0, false
+	}
+	if s == "Z" {
+		w.zoned = true
+		return w, secs, zoneColon, true
+	}
+	if s[0] != '+' && s[0] != '-' {
+		return w, false, 0, false
+	}
+	sign := int64(1)
+	if s[0] == '-' {
+		sign = -1
+	}
+	var oh, om int
+	switch {
+	case len(s) == 6 && s[3] == ':':
+		oh, ok1 = digits(s[1:3])
+		om, ok2 = digits(s[4:6])
+		z = zoneColon
+	case len(s) == 5:
+		oh, ok1 = digits(s[1:3])
+		om, ok2 = digits(s[3:5])
+		z = zoneCompact
+	case len(s) == 3:
+		oh, ok1 = digits(s[1:3])
+		ok2 = true
+		z = zoneHour
+	default:
+		return w, false, 0, false
+	}
+	if !ok1 || !ok2 || oh > 23 || om > 59 {
+		return w, false, 0, false
+	}
+	w.off, w.zoned = sign*int64(oh*3600+om*60), true
+	return w, secs, z, true
+}
+
+// epochUnit is the unit of an integer timestamp, told by magnitude: each
+// unit's values from 1973 on are larger than the previous unit's up to
+// the year 5000.
+func epochUnit(v int64) (mult int64, name string) {
+	abs := v
+	if abs < 0 {
+		abs = -abs
+	}
+	switch {
+	case abs < 1e11:
+		return 1e9, "seconds"
+	case abs < 1e14:
+		return 1e6, "milliseconds"
+	case abs < 1e17:
+		return 1e3, "microseconds"
+	}
+	return 1, "nanoseconds"
+}
+
+// resolveTimes decides the format of a deferred (text or integer) time
+// column from all its rows, then parses every row with it. A row in
+// another format than the first row's is an error naming it; so is a file
+// of slash dates that cannot tell day-first from month-first, unless
+// opts.order or the layout says which.
+func (d *decoder) resolveTimes() error {
+	tc := &d.tc
+	if tc.text {
+		return d.resolveText()
+	}
+	if tc.ints != nil {
+		return d.resolveInts(tc.ints, func(k int) string { return strconv.FormatInt(tc.ints[k], 10) })
+	}
+	return nil
+}
+
+// resolveInts reads integer dates: YYYYMMDD when every value is an
+// 8-digit valid date, otherwise Unix time in one unit for the whole file.
+func (d *decoder) resolveInts(v []int64, text func(k int) string) error {
+	tc := &d.tc
+	ymd := true
+	for _, x := range v {
+		if x < 10000101 || x > 99991231 {
+			ymd = false
+			break
+		}
+		if _, err := checkedDay(int(x/10000), int(x/100%100), int(x%100)); err != nil {
+			ymd = false
+			break
+		}
+	}
+	tc.inst = slices.Grow(tc.inst[:0], len(v))[:len(v)]
+	tc.lday = slices.Grow(tc.lday[:0], len(v))[:len(v)]
+	if ymd {
+		tc.dateOnly = true
+		for k, x := range v {
+			day, _ := civilDay(int(x/10000), int(x/100%100), int(x%100))
+			tc.inst[k], tc.lday[k] = day*dayNano, day
+		}
+		return nil
+	}
+	mult, unit := epochUnit(v[0])
+	for k, x := range v {
+		m, u := epochUnit(x)
+		if m != mult {
+			return d.errAt(k, "timestamp %s is in %s but row %d (%s) is in %s: one unit per file", text(k), u, d.rowAt(0), text(0), unit)
+		}
+		day := floorDiv(x, dayNano/mult)
+		if day < minDay || day > maxDay {
+			return d.errAt(k, "date %s is out of range (%s)", text(k), rangeOK)
+		}
+		tc.inst[k], tc.lday[k] = x*mult, day
+	}
+	return nil
+}
+
+// resolveText reads a text time column (see resolveTimes).
+func (d *decoder) resolveText() error {
+	tc := &d.tc
+	n := len(tc.ends)
+	var first shape
+	order := d.topt.order
+	orderRow := -1 // the first row that proves the order of slash dates
+	for k := 0; k < n; k++ {
+		s := strings.TrimSpace(tc.str(k))
+		if s == "" {
+			return d.errAt(k, "date is empty")
+		}
+		sh, _, _, _, _, ok := scan(s)
+		if !ok {
+			return d.errAt(k, "date %q is not a date %s", clip(s), dateMsg)
+		}
+		if k == 0 {
+			first = sh
+		} else if !sh.same(first) {
+			return d.errAt(k, "date %q is written as %s but row %d (%q) as %s: one date format per file",
+				clip(s), sh.describe(), d.rowAt(0), clip(strings.TrimSpace(tc.str(0))), first.describe())
+		}
+		if sh.kind == shapeSlash && d.topt.order == data.DateFormatAuto && sh.order != data.DateFormatAuto {
+			switch {
+			case orderRow < 0:
+				order, orderRow = sh.order, k
+			case sh.order != order:
+				return d.errAt(k, "date %q is %s but row %d (%q) is %s: one date format per file",
+					clip(s), sh.order, d.rowAt(orderRow), clip(strings.TrimSpace(tc.str(orderRow))), order)
+			}
+		}
+	}
+	switch first.kind {
+	case shapeDigits:
+		v := make([]int64, n)
+		for k := range v {
+			s := strings.TrimSpace(tc.str(k))
+			x, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				return d.errAt(k, "date %q is not a date %s", clip(s), dateMsg)
+			}
+			v[k] = x
+		}
+		return d.resolveInts(v, func(k int) string { return strings.TrimSpace(tc.str(k)) })
+	case shapeSlash:
+		if order == data.DateFormatAuto {
+			if !d.topt.monthFirstLayout {
+				return d.errAt(0, "dates such as %q can be read day-first or month-first and no row says which: "+
+					"give the date format (--date-format or date_format = \"MM/DD/YYYY\" or \"DD/MM/YYYY\")", clip(strings.TrimSpace(tc.str(0))))
+			}
+			order = data.MonthFirst
+		}
+	}
+	tc.dateOnly = first.sep == 0 && first.kind != shapeDigits
+	tc.inst = slices.Grow(tc.inst[:0], n)
+	tc.lday = slices.Grow(tc.lday[:0], n)
+	z := newZoneResolver(d.topt.loc)
+	for k := 0; k < n; k++ {
+		s := strings.TrimSpace(tc.str(k))
+		_, w, a, b, y, _ := scan(s)
+		m, dd := a, b
+		if first.kind == shapeSlash && order == data.DayFirst {
+			m, dd = b, a
+		}
+		day, err := checkedDay(y, m, dd)
+		switch {
+		case err == errDateRange:
+			return d.errAt(k, "date %q is out of range (%s)", clip(s), rangeOK)
+		case err != nil && first.kind == shapeSlash:
+			return d.errAt(k, "date %q is not a date (want %s)", clip(s), order)
+		case err != nil:
+			return d.errAt(k, "date %q is not a date %s", clip(s), dateMsg)
+		}
+		w.day = day
+		local := day*dayNano + w.nanos
+		var inst int64
+		if w.zoned {
+			inst = local - w.off*1e9
+		} else if inst, err = z.instant(local, tc.prev()); err != nil {
+			return d.errAt(k, "timestamp %q %v", clip(s), err)
+		}
+		tc.inst = append(tc.inst, inst)
+		tc.lday = append(tc.lday, day)
+	}
+	return nil
+}
+
+// clip shortens s for an error message.
+func clip(s string) string {
+	if len(s) > 60 {
+		return s[:57] + "..."
+	}
+	return s
+}
+
+// stampTimes turns the resolved column into the series' times: a daily
+// file (no time of day, or bars a day or more apart) is stamped 00:00 UTC
+// of each bar's date, an intraday file with each bar's instant. A file
+// whose rows are strictly newest first throughout is reversed (with a
+// note); any other disorder is left for validation to report.
+func (d *decoder) stampTimes() {
+	tc := &d.tc
+	n := len(tc.inst)
+	if d.table && !slices.IsSorted(tc.inst) {
+		// A table's rows were sorted by time in SQL; text times are
+		// sorted here, after parsing (stably: duplicates stay neighbours
+		// for validation to report).
+		d.perm = make([]int, n)
+		for k := range d.perm {
+			d.perm[k] = k
+		}
+		sort.SliceStable(d.perm, func(a, b int) bool { return tc.inst[d.perm[a]] < tc.inst[d.perm[b]] })
+		inst, lday := make([]int64, n), make([]int64, n)
+		for k, i := range d.perm {
+			inst[k], lday[k] = tc.inst[i], tc.lday[i]
+		}
+		tc.inst, tc.lday = inst, lday
+		d.s.Time = make([]int64, n) // placeholder for permute
+		d.permute()
+	}
+	daily := tc.dateOnly || n < 2 || medianAbsStep(tc.inst) >= 23*int64(time.Hour)
+	t := make([]int64, n)
+	if daily {
+		for k, day := range tc.lday {
+			t[k] = day * dayNano
+		}
+	} else {
+		copy(t, tc.inst)
+	}
+	d.s.Time = t
+	desc := n >= 2 && !d.table
+	for k := 1; k < n && desc; k++ {
+		desc = t[k] < t[k-1]
+	}
+	if desc {
+		d.reverse()
+		d.s.Notes = append(d.s.Notes, fmt.Sprintf("rows are newest first (strictly descending from %s to %s); read in reverse order",
+			stampText(t[n-1]), stampText(t[0])))
+	}
+	d.s.SetInterval()
+}
+
+// stampText formats a bar time for a note: its date when at 00:00 UTC.
+func stampText(t int64) string {
+	if t%dayNano == 0 {
+		return data.FormatDay(t)
+	}
+	return data.FormatTime(t)
+}
+
+// reverse reverses every column and the row map.
+func (d *decoder) reverse() {
+	n := len(d.s.Time)
+	d.perm = make([]int, n)
+	for k := range d.perm {
+		d.perm[k] = n - 1 - k
+	}
+	d.permute()
+}
+
+// permute reorders every column by d.perm.
+func (d *decoder) permute() {
+	tmp := make([]int64, len(d.perm))
+	for k, i := range d.perm {
+		tmp[k] = d.s.Time[i]
+	}
+	copy(d.s.Time, tmp)
+	f := make([]float64, len(d.perm))
+	for _, c := range [][]float64{d.s.Open, d.s.High, d.s.Low, d.s.Close, d.s.AdjClose, d.s.Volume} {
+		for k, i := range d.perm {
+			f[k] = c[i]
+		}
+		copy(c, f)
+	}
+}
+
+// medianAbsStep is the median of |t[k] - t[k-1]| (lower middle), counted
+// by value so that it costs no sort of the whole column.
+func medianAbsStep(t []int64) int64 {
+	counts := map[int64]int{}
+	for k := 1; k < len(t); k++ {
+		s := t[k] - t[k-1]
+		if s < 0 {
+			s = -s
+		}
+		counts[s]++
+	}
+	keys := make([]int64, 0, len(counts))
+	for s := range counts {
+		keys = append(keys, s)
+	}
+	slices.Sort(keys)
+	want, seen := (len(t)-2)/2, 0
+	for _, s := range keys {
+		seen += counts[s]
+		if seen > want {
+			return s
+		}
+	}
+	return 0
+}
+
+// zoneResolver converts wall-clock times in a zone to instants, caching
+// 15-minute stretches of wall time that have one unambiguous offset.
+type zoneResolver struct {
+	loc    *time.Location
+	bucket int64 // cached wall bucket (floor(wall s / 900)); valid when ok
+	off    int64 // its offset, seconds east of UTC
+	ok     bool
+}
+
+func newZoneResolver(loc *time.Location) *zoneResolver { return &zoneResolver{loc: loc} }
+
+// zoneError says why a wall-clock time has no single instant.
+type zoneError string
+
+func (e zoneError) Error() string { return string(e) }
+
+// instant returns the instant of wall (Unix ns of the wall-clock time read
+// as if UTC). Without a zone (or UTC) it is wall itself. A time skipped by
+// a daylight-saving change is an error; a time that occurs twice (the hour
+// repeated when clocks go back) is its first occurrence, or the second when
+// the first would not come after prev (the previous row's instant), so
+// that an ascending file of local times crosses the change in order.
+func (z *zoneResolver) instant(wall, prev int64) (int64, error) {
+	if z.loc == nil || z.loc == time.UTC {
+		return wall, nil
+	}
+	ws := floorDiv(wall, 1e9)
+	if b := floorDiv(ws, 900); z.ok && b == z.bucket {
+		return wall - z.off*1e9, nil
+	}
+	offs, n := z.offsets(ws)
+	switch n {
+	case 0:
+		return 0, zoneError(fmt.Sprintf("does not exist in %s (skipped when clocks went forward)", z.loc))
+	case 2:
+		first := wall - offs[0]*1e9 // larger offset first: the earlier instant
+		if first > prev {
+			return first, nil
+		}
+		return wall - offs[1]*1e9, nil
+	}
+	// Cache the bucket when its first and last second have this offset
+	// alone (no change can fall inside 15 minutes and out again).
+	b := floorDiv(ws, 900)
+	if o0, n0 := z.offsets(b * 900); n0 == 1 && o0[0] == offs[0] {
+		if o1, n1 := z.offsets(b*900 + 899); n1 == 1 && o1[0] == offs[0] {
+			z.bucket, z.off, z.ok = b, offs[0], true
+		}
+	}
+	return wall - offs[0]*1e9, nil
+}
+
+// offsets returns the offsets (seconds east of UTC, larger first) under
+// which wall-clock second ws exists in the zone: none in a gap, two in a
+// repeated hour.
+func (z *zoneResolver) offsets(ws int64) ([2]int64, int) {
+	var out [2]int64
+	n := 0
+	for _, probe := range [2]int64{ws - 86400, ws + 86400} {
+		_, o := time.Unix(probe, 0).In(z.loc).Zone()
+		c := ws - int64(o)
+		if _, oc := time.Unix(c, 0).In(z.loc).Zone(); int64(oc) != int64(o) {
+			continue
+		}
+		if n == 1 && out[0] == int64(o) {
+			continue
+		}
+		out[n] = int64(o)
+		n++
+	}
+	if n == 2 && out[1] > out[0] {
+		out[0], out[1] = out[1], out[0]
+	}
+	return out, n
+}

@@ -1,0 +1,260 @@
+package data
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Interval is a bar interval in nanoseconds: a series' spacing
+// (Series.Interval) or the bar a source is resampled to. Its text form is
+// the largest whole unit: "1m", "5m", "15m", "1h", "4h", "1d", "1w";
+// anything else is written in seconds ("90s") or nanoseconds ("1500ns").
+type Interval int64
+
+// The intervals a source can be resampled to (see Resample in data/duckdb),
+// and a week, the interval of weekly files.
+const (
+	Minute    Interval = Interval(time.Minute)
+	Minutes5  Interval = 5 * Minute
+	Minutes15 Interval = 15 * Minute
+	Hour      Interval = Interval(time.Hour)
+	Hours4    Interval = 4 * Hour
+	Daily     Interval = 24 * Hour
+	Weekly    Interval = 7 * Daily
+)
+
+// BarIntervals are the intervals Request.Bar accepts, finest first.
+var BarIntervals = [...]Interval{Minute, Minutes5, Minutes15, Hour, Hours4, Daily}
+
+// String returns the interval's text form, "" for 0 (unknown).
+func (iv Interval) String() string {
+	if iv == 0 {
+		return ""
+	}
+	for _, u := range [...]struct {
+		n   Interval
+		suf string
+	}{{Weekly, "w"}, {Daily, "d"}, {Hour, "h"}, {Minute, "m"}, {Interval(time.Second), "s"}} {
+		if iv%u.n == 0 {
+			return strconv.FormatInt(int64(iv/u.n), 10) + u.suf
+		}
+	}
+	return strconv.FormatInt(int64(iv), 10) + "ns"
+}
+
+// Duration is the interval as a time.Duration.
+func (iv Interval) Duration() time.Duration { return time.Duration(iv) }
+
+// Intraday reports whether bars of this interval are finer than a day
+// (and the interval is known).
+func (iv Interval) Intraday() bool { return iv > 0 && iv < Daily }
+
+// ParseInterval parses an interval such as "1m", "5m", "15m", "1h", "4h",
+// "1d" or "1w" (also "60s", "90m", "2h"; "min", "hour", "day" and "week"
+// spelled out, case-insensitive). The number must be a positive integer.
+func ParseInterval(s string) (Interval, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	n, err := strconv.ParseInt(t[:i], 10, 64)
+	if i == 0 || err != nil || n <= 0 {
+		return 0, fmt.Errorf("data: interval %q: want a positive whole number and a unit, e.g. 1m, 5m, 15m, 1h, 4h, 1d", s)
+	}
+	var unit Interval
+	switch strings.TrimSpace(t[i:]) {
+	case "s", "sec", "second", "seconds":
+		unit = Interval(time.Second)
+	case "m", "min", "mins", "minute", "minutes":
+		unit = Minute
+	case "h", "hr", "hour", "hours":
+		unit = Hour
+	case "d", "day", "days":
+		unit = Daily
+	case "w", "wk", "week", "weeks":
+		unit = Weekly
+	default:
+		return 0, fmt.Errorf("data: interval %q: unknown unit %q (want s, m, h, d or w)", s, t[i:])
+	}
+	if n > int64(100*365*Daily/unit) {
+		return 0, fmt.Errorf("data: interval %q is longer than a century", s)
+	}
+	return Interval(n) * unit, nil
+}
+
+// UnmarshalText parses the text form (see ParseInterval), so that a
+// configuration field of type Interval decodes from "1h".
+func (iv *Interval) UnmarshalText(b []byte) error {
+	v, err := ParseInterval(string(b))
+	if err != nil {
+		return err
+	}
+	*iv = v
+	return nil
+}
+
+// MarshalText writes the text form.
+func (iv Interval) MarshalText() ([]byte, error) { return []byte(iv.String()), nil }
+
+// ParseBar parses a resampling target: one of BarIntervals (1m 5m 15m 1h
+// 4h 1d). Other intervals are refused with the list.
+func ParseBar(s string) (Interval, error) {
+	iv, err := ParseInterval(s)
+	if err != nil {
+		return 0, err
+	}
+	if !slices.Contains(BarIntervals[:], iv) {
+		return 0, fmt.Errorf("data: bar %q: want one of 1m, 5m, 15m, 1h, 4h, 1d", s)
+	}
+	return iv, nil
+}
+
+// DetectInterval returns the median spacing of the strictly increasing
+// times t (0 when there are fewer than two). Gaps (nights, weekends,
+// holidays, missing bars) do not move it as long as most bars are one
+// interval apart, so an equity's hourly bars give 1h and its daily bars
+// 1d.
+//
+// The median of an even number of spacings is the lower middle one, so
+// the result is always a spacing that occurs in t.
+func DetectInterval(t []int64) Interval {
+	if len(t) < 2 {
+		return 0
+	}
+	// Count the spacings by value (a series has few distinct ones), then
+	// walk them in order to the middle one.
+	counts := map[int64]int{}
+	for k := 1; k < len(t); k++ {
+		counts[t[k]-t[k-1]]++
+	}
+	steps := make([]int64, 0, len(counts))
+	for d := range counts {
+		steps = append(steps, d)
+	}
+	slices.Sort(steps)
+	want, seen := (len(t)-2)/2, 0
+	for _, d := range steps {
+		if seen += counts[d]; seen > want {
+			return Interval(d)
+		}
+	}
+	return 0
+}
+
+// SetInterval records the series' detected interval (DetectInterval of its
+// times) in Series.Interval.
+func (s *Series) SetInterval() { s.Interval = DetectInterval(s.Time) }
+
+// CheckIntervals returns nil when every series of the panel has the same
+// interval (series with fewer than two bars, whose interval is unknown,
+// are ignored), and otherwise an error naming the first two series that
+// differ and their intervals:
+//
+//	data: series NVDA has 1h bars but TAO has 5m bars (resample them to one interval, e.g. bar = "1h")
+func (p *Panel) CheckIntervals() error {
+	first := -1
+	for i := range p.Series {
+		s := &p.Series[i]
+		if s.Interval == 0 {
+			continue
+		}
+		if first < 0 {
+			first = i
+			continue
+		}
+		if f := &p.Series[first]; s.Interval != f.Interval {
+			coarse := max(s.Interval, f.Interval)
+			return fmt.Errorf("data: series %s has %s bars but %s has %s bars (resample them to one interval, e.g. bar = %q)",
+				f.Symbol, f.Interval, s.Symbol, s.Interval, coarse.String())
+		}
+	}
+	return nil
+}
+
+// Notes lists the series' notes (Series.Notes), each prefixed with its
+// symbol, in panel order.
+func (p *Panel) Notes() []string {
+	var out []string
+	for i := range p.Series {
+		for _, n := range p.Series[i].Notes {
+			out = append(out, p.Series[i].Symbol+": "+n)
+		}
+	}
+	return out
+}
+
+// DateFormat says how to read a slash date such as 01/02/2024, whose day
+// and month cannot be told apart when both are 12 or less.
+type DateFormat uint8
+
+const (
+	// DateFormatAuto decides from the file's own rows: a row with a first
+	// part above 12 makes the file day-first, one with a second part above
+	// 12 month-first. A file with no such row is refused unless its layout
+	// says (Nasdaq.com's "Close/Last" export is month-first).
+	DateFormatAuto DateFormat = iota
+	// MonthFirst reads MM/DD/YYYY (US order).
+	MonthFirst
+	// DayFirst reads DD/MM/YYYY.
+	DayFirst
+)
+
+// String returns "", "MM/DD/YYYY" or "DD/MM/YYYY".
+func (o DateFormat) String() string {
+	switch o {
+	case MonthFirst:
+		return "MM/DD/YYYY"
+	case DayFirst:
+		return "DD/MM/YYYY"
+	}
+	return ""
+}
+
+// ParseDateFormat parses a date-format option: "MM/DD/YYYY" (also "mdy",
+// "month-first", "us") or "DD/MM/YYYY" (also "dmy", "day-first"); "" or
+// "auto" is DateFormatAuto.
+func ParseDateFormat(s string) (DateFormat, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "auto":
+		return DateFormatAuto, nil
+	case "mm/dd/yyyy", "m/d/y", "mdy", "month-first", "monthfirst", "us":
+		return MonthFirst, nil
+	case "dd/mm/yyyy", "d/m/y", "dmy", "day-first", "dayfirst":
+		return DayFirst, nil
+	}
+	return 0, fmt.Errorf("data: date format %q: want MM/DD/YYYY or DD/MM/YYYY", s)
+}
+
+// UnmarshalText parses the text form (see ParseDateFormat).
+func (o *DateFormat) UnmarshalText(b []byte) error {
+	v, err := ParseDateFormat(string(b))
+	if err != nil {
+		return err
+	}
+	*o = v
+	return nil
+}
+
+// MarshalText writes the text form.
+func (o DateFormat) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// LoadTimezone loads an IANA time zone ("America/New_York"); "" and "UTC"
+// give time.UTC. An unknown zone is an error naming it.
+func LoadTimezone(name string) (*time.Location, error) {
+	n := strings.TrimSpace(name)
+	if n == "" || strings.EqualFold(n, "UTC") || n == "Z" || n == "Etc/UTC" {
+		return time.UTC, nil
+	}
+	if strings.EqualFold(n, "local") {
+		return nil, fmt.Errorf("data: timezone %q: name the zone (e.g. America/New_York); the machine's local zone would make results depend on the machine", name)
+	}
+	loc, err := time.LoadLocation(n)
+	if err != nil {
+		return nil, fmt.Errorf("data: unknown timezone %q (want an IANA name such as America/New_York or Europe/Berlin)", name)
+	}
+	return loc, nil
+}

@@ -1,0 +1,157 @@
+package data
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestIntervalText(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Interval
+		text string
+	}{
+		{"1m", Minute, "1m"},
+		{"5m", 5 * Minute, "5m"},
+		{"15min", 15 * Minute, "15m"},
+		{"60m", Hour, "1h"},
+		{"1h", Hour, "1h"},
+		{"4H", 4 * Hour, "4h"},
+		{"24h", Daily, "1d"},
+		{"1d", Daily, "1d"},
+		{" 1 day ", Daily, "1d"},
+		{"7d", Weekly, "1w"},
+		{"90s", Interval(90 * time.Second), "90s"},
+		{"90m", Interval(90 * time.Minute), "90m"},
+	} {
+		got, err := ParseInterval(tc.in)
+		if err != nil || got != tc.want || got.String() != tc.text {
+			t.Errorf("ParseInterval(%q) = %v (%q), %v; want %v (%q)", tc.in, int64(got), got, err, int64(tc.want), tc.text)
+		}
+		var u Interval
+		if err := u.UnmarshalText([]byte(tc.in)); err != nil || u != tc.want {
+			t.Errorf("UnmarshalText(%q) = %v, %v", tc.in, u, err)
+		}
+	}
+	for _, bad := range []string{"", "h", "0m", "-1h", "1.5h", "1y", "1 fortnight", "99999999999d"} {
+		if _, err := ParseInterval(bad); err == nil {
+			t.Errorf("ParseInterval(%q): no error", bad)
+		}
+	}
+	if got := Interval(1500).String(); got != "1500ns" {
+		t.Errorf("1500ns prints %q", got)
+	}
+	if Interval(0).String() != "" || Hour.Intraday() != true || Daily.Intraday() || Interval(0).Intraday() {
+		t.Error("zero interval or Intraday wrong")
+	}
+}
+
+func TestParseBar(t *testing.T) {
+	for _, ok := range []string{"1m", "5m", "15m", "1h", "4h", "1d"} {
+		if _, err := ParseBar(ok); err != nil {
+			t.Errorf("ParseBar(%q): %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"2h", "1w", "30m", "10s"} {
+		_, err := ParseBar(bad)
+		if err == nil || !strings.Contains(err.Error(), "want one of 1m, 5m, 15m, 1h, 4h, 1d") {
+			t.Errorf("ParseBar(%q) = %v", bad, err)
+		}
+	}
+}
+
+func TestDetectInterval(t *testing.T) {
+	h := int64(time.Hour)
+	day := int64(24 * time.Hour)
+	// An equity session of hourly bars from 09:30 to 15:30 (7 bars, 6
+	// one-hour steps) on two days, then a weekend: steps 6×1h, 18h,
+	// 6×1h, 66h → median 1h.
+	var eq []int64
+	for _, d := range []int64{0, 1, 4} {
+		for k := int64(0); k < 7; k++ {
+			eq = append(eq, d*day+9*h+h/2+k*h)
+		}
+	}
+	if got := DetectInterval(eq); got != Hour {
+		t.Errorf("equity hourly: %v", got)
+	}
+	// Daily equity bars Mon..Fri, Mon: steps 1,1,1,1,3 days → 1d.
+	if got := DetectInterval([]int64{0, day, 2 * day, 3 * day, 4 * day, 7 * day}); got != Daily {
+		t.Errorf("daily: %v", got)
+	}
+	// Gaps do not move the median: 5-minute bars with a 2-hour hole.
+	m5 := int64(5 * time.Minute)
+	if got := DetectInterval([]int64{0, m5, 2 * m5, 2*m5 + 2*h, 3*m5 + 2*h}); got != Minutes5 {
+		t.Errorf("5m with a gap: %v", got)
+	}
+	// Even count: the lower middle step (steps 1h, 1h, 2h, 2h → 1h).
+	if got := DetectInterval([]int64{0, h, 2 * h, 4 * h, 6 * h}); got != Hour {
+		t.Errorf("even: %v", got)
+	}
+	if DetectInterval(nil) != 0 || DetectInterval([]int64{5}) != 0 {
+		t.Error("fewer than two bars should be 0")
+	}
+}
+
+func TestCheckIntervals(t *testing.T) {
+	p := &Panel{Series: []Series{
+		{Instrument: Instrument{Symbol: "NVDA"}, Interval: Hour},
+		{Instrument: Instrument{Symbol: "ONE"}}, // one bar: unknown, ignored
+		{Instrument: Instrument{Symbol: "MSFT"}, Interval: Hour},
+	}}
+	if err := p.CheckIntervals(); err != nil {
+		t.Fatal(err)
+	}
+	p.Series = append(p.Series, Series{Instrument: Instrument{Symbol: "TAO"}, Interval: Minutes5})
+	err := p.CheckIntervals()
+	want := `data: series NVDA has 1h bars but TAO has 5m bars (resample them to one interval, e.g. bar = "1h")`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+}
+
+func TestParseDateFormat(t *testing.T) {
+	for in, want := range map[string]DateFormat{"": DateFormatAuto, "auto": DateFormatAuto,
+		"MM/DD/YYYY": MonthFirst, "mdy": MonthFirst, "DD/MM/YYYY": DayFirst, "day-first": DayFirst} {
+		if got, err := ParseDateFormat(in); err != nil || got != want {
+			t.Errorf("ParseDateFormat(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseDateFormat("YYYY/DD/MM"); err == nil || !strings.Contains(err.Error(), "want MM/DD/YYYY or DD/MM/YYYY") {
+		t.Errorf("bad format: %v", err)
+	}
+}
+
+func TestLoadTimezone(t *testing.T) {
+	if loc, err := LoadTimezone(""); err != nil || loc != time.UTC {
+		t.Errorf("empty: %v, %v", loc, err)
+	}
+	if _, err := LoadTimezone("America/New_York"); err != nil {
+		t.Skipf("no zone data: %v", err)
+	}
+	_, err := LoadTimezone("Mars/Olympus_Mons")
+	if err == nil || !strings.Contains(err.Error(), `"Mars/Olympus_Mons"`) {
+		t.Errorf("unknown zone: %v", err)
+	}
+	if _, err := LoadTimezone("Local"); err == nil {
+		t.Error("Local accepted")
+	}
+}
+
+func TestValidateNamesIntradayInstants(t *testing.T) {
+	h := int64(time.Hour)
+	t0 := Day(2024, 1, 2)
+	s := Series{Time: []int64{t0 + 9*h, t0 + 10*h, t0 + 10*h},
+		Open: []float64{1, 1, 1}, High: []float64{1, 1, 1}, Low: []float64{1, 1, 1}, Close: []float64{1, 1, 1},
+		AdjClose: []float64{1, 1, 1}, Volume: []float64{1, 1, 1}, Rows: []int{2, 3, 4}}
+	err := s.Validate("x.csv")
+	if want := "x.csv:4: duplicate timestamp 2024-01-02T10:00:00Z (also at row 3)"; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+	s.Time[2] = t0 + 8*h
+	err = s.Validate("x.csv")
+	if want := "x.csv:4: timestamp 2024-01-02T08:00:00Z is before the previous row's 2024-01-02T10:00:00Z (timestamps must be sorted ascending)"; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %s", err, want)
+	}
+}
