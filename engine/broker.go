@@ -64,7 +64,10 @@ type broker struct {
 	qtyOpen  []float64 // each fresh instrument's position before the step's fills
 	splits   [][]Split
 	splitAt  []int
-	hits     []hit // scratch: resting orders reached on the current bar
+	hits     []hit        // scratch: resting orders reached on the current bar
+	mdStep   []int        // the step md[i] was built at
+	md       []MarketData // what the models see of instrument i's market
+	volMemo  []volMemo    // MarketData.Volatility's cache, per instrument
 
 	events  []Event // since the strategy's last OnBar
 	log     []Event // the run's events but fills
@@ -116,6 +119,9 @@ func (b *broker) setupModels() {
 	b.rawd = make([]float64, n)
 	b.fundTo = make([]int64, n)
 	b.qtyOpen = make([]float64, n)
+	b.mdStep = make([]int, n)
+	b.md = make([]MarketData, n)
+	b.volMemo = make([]volMemo, n)
 	b.interest = cfg.InterestModel
 	if b.interest == nil && (cfg.CashRate != 0 || cfg.BorrowRate != 0) {
 		b.interest = CashInterest{Rate: cfg.CashRate, BorrowRate: cfg.BorrowRate}
@@ -133,6 +139,8 @@ func (b *broker) setupModels() {
 			ms = &r
 		}
 		b.volStep[i] = -1
+		b.mdStep[i] = -1
+		b.volMemo[i].r = -1
 		b.envUntil[i] = math.MinInt64
 		b.shorting[i] = ms.shorting
 		b.fee[i], b.slip[i], b.vol[i] = ms.fee, ms.slip, ms.vol
@@ -185,29 +193,36 @@ type modelSet struct {
 // the built-in one its fields configure, when they configure anything.
 func resolve(t *Terms) modelSet {
 	ms := modelSet{fee: t.FeeModel, slip: t.SlippageModel, vol: t.VolumeModel, borrow: t.BorrowModel, fund: t.FundingModel, shorting: t.Borrow}
+	// The built-ins are boxed as pointers to copies of the terms: the
+	// broker recognises them and calls them directly (see commission).
 	if ms.fee == nil && t.Commission.set() {
-		ms.fee = t.Commission
+		c := t.Commission
+		ms.fee = &c
 	}
 	if ms.slip == nil && t.Slippage.set() {
-		ms.slip = t.Slippage
+		s := t.Slippage
+		ms.slip = &s
 	}
 	if ms.vol == nil && t.Slippage.MaxParticipation > 0 {
-		ms.vol = ParticipationCap{Max: t.Slippage.MaxParticipation}
+		ms.vol = &ParticipationCap{Max: t.Slippage.MaxParticipation}
 	}
 	// Borrow asks the model of every short (a scenario may set a rate
 	// where the terms have none).
 	ms.customBorrow = ms.borrow != nil
 	if ms.borrow == nil {
-		ms.borrow = t.Borrow
+		b := t.Borrow
+		ms.borrow = &b
 	}
 	if ms.fund == nil && t.Funding.on() {
-		ms.fund = t.Funding
+		f := t.Funding
+		ms.fund = &f
 	}
 	switch {
 	case t.MarginModel != nil:
 		ms.initM, ms.maintM = t.MarginModel, t.MarginModel
 	case t.Margin.Initial > 0 || t.Margin.Maintenance > 0:
-		var m MarginModel = t.Margin
+		m := &Margin{}
+		*m = t.Margin
 		if t.Margin.Initial > 0 {
 			ms.initM = m
 		}
@@ -300,19 +315,25 @@ func (b *broker) commission(i int, qty, price float64, maker bool) float64 {
 		return math.Abs(qty*price) * b.flatFee
 	}
 	t := Trade{Instrument: i, Time: b.now, Qty: qty, Price: price, Maker: maker}
-	if c, ok := m.(Commission); ok {
-		return c.Fee(t) // the built-in, called directly: inlined
+	if c, ok := m.(*Commission); ok {
+		return c.Fee(t) // the built-in, called directly
 	}
 	return m.Fee(t)
 }
 
 // marketAt is what a slippage or volume model sees of instrument i's
-// market at its current bar.
+// market at its current bar (f: the scenario's factors now), built once
+// per instrument and step.
 func (b *broker) marketAt(i int, f *EnvFactors) MarketData {
-	r := b.cursor[i]
-	cl := b.series[i].Close
-	bar := b.bar(i)
-	return MarketData{Bar: bar, Volume: bar.Volume * f.VolumeMult, Closes: cl[:r:r]}
+	if b.mdStep[i] != b.step {
+		// Fills are on the instrument's bar at this step: its time is now
+		// (the Time column, which the loop never reads, stays cold).
+		s, r := &b.series[i], b.cursor[i]
+		bar := Bar{Time: b.now, Open: s.Open[r], High: s.High[r], Low: s.Low[r], Close: s.Close[r], Volume: s.Volume[r]}
+		b.md[i] = MarketData{Bar: bar, Volume: bar.Volume * f.VolumeMult, Closes: s.Close[:r:r], vol: &b.volMemo[i]}
+		b.mdStep[i] = b.step
+	}
+	return b.md[i]
 }
 
 // slipAt returns the executed price of a taker fill of qty at reference
@@ -329,7 +350,7 @@ func (b *broker) slipAt(i int, qty, ref, limit float64) (price, fixed, spread, i
 	mk := b.marketAt(i, f)
 	t := Trade{Instrument: i, Time: b.now, Qty: qty, Price: ref}
 	var s Slip
-	if bs, ok := m.(Slippage); ok {
+	if bs, ok := m.(*Slippage); ok {
 		s = bs.Slip(t, mk) // the built-in, called directly
 	} else {
 		s = m.Slip(t, mk)
@@ -388,7 +409,7 @@ func (b *broker) capped(i int, qty, ref float64) (q float64, finished bool) {
 	}
 	f := b.factors(i)
 	var frac float64
-	if pc, ok := m.(ParticipationCap); ok {
+	if pc, ok := m.(*ParticipationCap); ok {
 		frac = pc.Participation(Trade{}, MarketData{}) // the built-in, called directly
 	} else {
 		frac = m.Participation(Trade{Instrument: i, Time: b.now, Qty: qty, Price: ref}, b.marketAt(i, f))
@@ -506,7 +527,7 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 // requirement is what instrument i's margin model m requires of q at p.
 func (b *broker) requirement(m MarginModel, i int, q, p float64) Requirement {
 	h := Holding{Instrument: i, Time: b.now, Qty: q, Price: p}
-	if mg, ok := m.(Margin); ok {
+	if mg, ok := m.(*Margin); ok {
 		return mg.Margin(h) // the built-in, called directly: inlined
 	}
 	return m.Margin(h)

@@ -98,7 +98,7 @@ func (b *broker) accrue() {
 		}
 		h := Holding{Instrument: i, Time: b.prev, Qty: q, Price: b.price[i]}
 		var fee float64
-		if bm, ok := b.borrow[i].(Borrow); ok {
+		if bm, ok := b.borrow[i].(*Borrow); ok {
 			fee = bm.BorrowFee(h, a, env) // the built-in, called directly
 		} else {
 			fee = b.borrow[i].BorrowFee(h, a, env)
@@ -174,7 +174,7 @@ func (b *broker) settleFunding(k int) {
 // fundEvents asks funding model m of instrument i for its events in
 // [from, to).
 func (b *broker) fundEvents(m FundingModel, i int, from, to int64) (int, float64) {
-	if f, ok := m.(Funding); ok {
+	if f, ok := m.(*Funding); ok {
 		return f.Events(i, from, to) // the built-in, called directly
 	}
 	return m.Events(i, from, to)

@@ -59,6 +59,30 @@ type MarketData struct {
 	// Closes are the instrument's closes before the fill bar, oldest
 	// first. They alias the panel: read them, never write or keep them.
 	Closes []float64
+
+	vol *volMemo // the run's cache of Volatility for this instrument
+}
+
+// Volatility is the sample standard deviation of the daily simple returns
+// (close / previous close − 1) over the last w of Closes (w ≤ 0: 20), 0
+// with fewer than two returns: the σ of the square-root impact. The
+// engine caches it per instrument and bar, so models may ask freely.
+func (m MarketData) Volatility(w int) float64 {
+	if m.vol != nil && m.vol.r == len(m.Closes) && m.vol.w == w {
+		return m.vol.v
+	}
+	v := sigma(m.Closes, w)
+	if m.vol != nil {
+		*m.vol = volMemo{r: len(m.Closes), w: w, v: v}
+	}
+	return v
+}
+
+// volMemo is the last Volatility computed for an instrument: over the
+// first r closes, window w.
+type volMemo struct {
+	r, w int
+	v    float64
 }
 
 // FeeModel is the commission of a fill. Built in: Commission (and, for

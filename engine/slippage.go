@@ -46,7 +46,7 @@ func (s Slippage) Slip(t Trade, m MarketData) Slip {
 		Spread: t.Price * s.SpreadBps.Fraction() / 2,
 	}
 	if s.ImpactK > 0 && m.Volume > 0 {
-		p.Impact = t.Price * s.ImpactK * sigma(m.Closes, s.ImpactWindow) * math.Sqrt(math.Abs(t.Qty)/m.Volume)
+		p.Impact = t.Price * s.ImpactK * m.Volatility(s.ImpactWindow) * math.Sqrt(math.Abs(t.Qty)/m.Volume)
 	}
 	return p
 }
