@@ -64,10 +64,8 @@ type broker struct {
 	qtyOpen  []float64 // each fresh instrument's position before the step's fills
 	splits   [][]Split
 	splitAt  []int
-	hits     []hit        // scratch: resting orders reached on the current bar
-	mdStep   []int        // the step md[i] was built at
-	md       []MarketData // what the models see of instrument i's market
-	volMemo  []volMemo    // MarketData.Volatility's cache, per instrument
+	hits     []hit     // scratch: resting orders reached on the current bar
+	volMemo  []volMemo // MarketData.Volatility's cache, per instrument
 
 	events  []Event // since the strategy's last OnBar
 	log     []Event // the run's events but fills
@@ -78,9 +76,9 @@ type broker struct {
 	liqs    int
 }
 
-func newBroker(p *data.Panel, tl *Timeline, cfg Config) *broker {
+func newBroker(p *data.Panel, tl *Timeline, cfg Config) broker {
 	n := len(p.Series)
-	b := &broker{
+	b := broker{
 		market:  newMarket(p, tl),
 		cfg:     cfg,
 		pf:      NewPortfolio(n, cfg.Cash),
@@ -119,8 +117,6 @@ func (b *broker) setupModels() {
 	b.rawd = make([]float64, n)
 	b.fundTo = make([]int64, n)
 	b.qtyOpen = make([]float64, n)
-	b.mdStep = make([]int, n)
-	b.md = make([]MarketData, n)
 	b.volMemo = make([]volMemo, n)
 	b.interest = cfg.InterestModel
 	if b.interest == nil && (cfg.CashRate != 0 || cfg.BorrowRate != 0) {
@@ -139,7 +135,6 @@ func (b *broker) setupModels() {
 			ms = &r
 		}
 		b.volStep[i] = -1
-		b.mdStep[i] = -1
 		b.volMemo[i].r = -1
 		b.envUntil[i] = math.MinInt64
 		b.shorting[i] = ms.shorting
@@ -314,26 +309,20 @@ func (b *broker) commission(i int, qty, price float64, maker bool) float64 {
 	if m == nil {
 		return math.Abs(qty*price) * b.flatFee
 	}
-	t := Trade{Instrument: i, Time: b.now, Qty: qty, Price: price, Maker: maker}
 	if c, ok := m.(*Commission); ok {
-		return c.Fee(t) // the built-in, called directly
+		return c.fee(qty, price, maker) // the built-in, called directly
 	}
-	return m.Fee(t)
+	return m.Fee(Trade{Instrument: i, Time: b.now, Qty: qty, Price: price, Maker: maker})
 }
 
 // marketAt is what a slippage or volume model sees of instrument i's
-// market at its current bar (f: the scenario's factors now), built once
-// per instrument and step.
+// market at its current bar (f: the scenario's factors now).
 func (b *broker) marketAt(i int, f *EnvFactors) MarketData {
-	if b.mdStep[i] != b.step {
-		// Fills are on the instrument's bar at this step: its time is now
-		// (the Time column, which the loop never reads, stays cold).
-		s, r := &b.series[i], b.cursor[i]
-		bar := Bar{Time: b.now, Open: s.Open[r], High: s.High[r], Low: s.Low[r], Close: s.Close[r], Volume: s.Volume[r]}
-		b.md[i] = MarketData{Bar: bar, Volume: bar.Volume * f.VolumeMult, Closes: s.Close[:r:r], vol: &b.volMemo[i]}
-		b.mdStep[i] = b.step
-	}
-	return b.md[i]
+	// Fills are on the instrument's bar at this step: its time is now
+	// (the Time column, which the loop never reads, stays cold).
+	s, r := &b.series[i], b.cursor[i]
+	bar := Bar{Time: b.now, Open: s.Open[r], High: s.High[r], Low: s.Low[r], Close: s.Close[r], Volume: s.Volume[r]}
+	return MarketData{Bar: bar, Volume: bar.Volume * f.VolumeMult, Closes: s.Close[:r:r], vol: &b.volMemo[i]}
 }
 
 // slipAt returns the executed price of a taker fill of qty at reference

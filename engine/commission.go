@@ -20,13 +20,15 @@ type Commission struct {
 func (c *Commission) set() bool { return *c != Commission{} }
 
 // Fee implements FeeModel.
-func (c Commission) Fee(t Trade) float64 {
-	n := math.Abs(t.Qty * t.Price)
-	base := c.PerShare*math.Abs(t.Qty) + c.Bps.Fraction()*n
+func (c Commission) Fee(t Trade) float64 { return c.fee(t.Qty, t.Price, t.Maker) }
+
+func (c *Commission) fee(qty, price float64, maker bool) float64 {
+	n := math.Abs(qty * price)
+	base := c.PerShare*math.Abs(qty) + c.Bps.Fraction()*n
 	if base < c.Minimum {
 		base = c.Minimum
 	}
-	if t.Maker {
+	if maker {
 		return base + c.Maker.Fraction()*n
 	}
 	return base + c.Taker.Fraction()*n

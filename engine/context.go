@@ -34,11 +34,11 @@ type Bar struct {
 //
 // A Context belongs to one run and is not safe for concurrent use.
 type Context struct {
-	*broker
+	broker
 	rng *rand.Rand
 }
 
-func newContext(b *broker, seed uint64) *Context {
+func newContext(b broker, seed uint64) *Context {
 	return &Context{broker: b, rng: rand.New(rand.NewPCG(seed, 0x6469766572676e63))} // "divergnc"
 }
 

@@ -231,8 +231,8 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 	if first >= tl.Len() {
 		return nil, ErrNoData
 	}
-	b := newBroker(p, tl, cfg)
-	ctx := newContext(b, cfg.Seed)
+	ctx := newContext(newBroker(p, tl, cfg), cfg.Seed)
+	b := &ctx.broker
 	if in, ok := strat.(Initializer); ok {
 		if err := in.Init(ctx); err != nil {
 			return nil, fmt.Errorf("engine: strategy init: %w", err)

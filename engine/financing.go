@@ -57,7 +57,9 @@ func (f *Funding) on() bool { return f.Interval > 0 || len(f.Times) > 0 }
 // Events implements FundingModel: the events of Times in [from, to) and
 // the sum of their Rates, or the multiples of Interval in [from, to) at
 // Rate each.
-func (f Funding) Events(_ int, from, to int64) (n int, rates float64) {
+func (f Funding) Events(_ int, from, to int64) (n int, rates float64) { return f.events(from, to) }
+
+func (f *Funding) events(from, to int64) (n int, rates float64) {
 	if from >= to {
 		return 0, 0
 	}

@@ -175,7 +175,7 @@ func (b *broker) settleFunding(k int) {
 // [from, to).
 func (b *broker) fundEvents(m FundingModel, i int, from, to int64) (int, float64) {
 	if f, ok := m.(*Funding); ok {
-		return f.Events(i, from, to) // the built-in, called directly
+		return f.events(from, to) // the built-in, called directly
 	}
 	return m.Events(i, from, to)
 }

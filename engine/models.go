@@ -67,7 +67,7 @@ type MarketData struct {
 // (close / previous close − 1) over the last w of Closes (w ≤ 0: 20), 0
 // with fewer than two returns: the σ of the square-root impact. The
 // engine caches it per instrument and bar, so models may ask freely.
-func (m MarketData) Volatility(w int) float64 {
+func (m *MarketData) Volatility(w int) float64 {
 	if m.vol != nil && m.vol.r == len(m.Closes) && m.vol.w == w {
 		return m.vol.v
 	}
