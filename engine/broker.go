@@ -340,7 +340,7 @@ func (b *broker) slipAt(i int, qty, ref, limit float64) (price, fixed, spread, i
 	t := Trade{Instrument: i, Time: b.now, Qty: qty, Price: ref}
 	var s Slip
 	if bs, ok := m.(*Slippage); ok {
-		s = bs.Slip(t, mk) // the built-in, called directly
+		s = bs.slip(&t, &mk) // the built-in, called directly
 	} else {
 		s = m.Slip(t, mk)
 	}

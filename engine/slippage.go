@@ -40,7 +40,9 @@ func (s *Slippage) set() bool {
 
 // Slip implements SlippageModel: fixed and range slippage in Fixed, half
 // the spread in Spread, square-root impact (on m.Volume) in Impact.
-func (s Slippage) Slip(t Trade, m MarketData) Slip {
+func (s Slippage) Slip(t Trade, m MarketData) Slip { return s.slip(&t, &m) }
+
+func (s *Slippage) slip(t *Trade, m *MarketData) Slip {
 	p := Slip{
 		Fixed:  t.Price*s.Bps.Fraction() + s.RangeFrac*(m.Bar.High-m.Bar.Low),
 		Spread: t.Price * s.SpreadBps.Fraction() / 2,
