@@ -222,21 +222,7 @@ func (b *broker) fitBuys() {
 	}
 }
 
-// Submit queues an order. Market orders fill at the instrument's next open;
-// market-on-close orders at the current close (when submitted from OnBar
-// and the instrument has a bar now); Limit, Stop, StopLimit and
-// TrailingStop orders rest and are checked against the instrument's bars
-// after the current one, along the intrabar path (docs/execution.md). A
-// new Market or MarketOnClose target order replaces a pending target order
-// of the same kind for the same instrument. Quantity orders are rounded
-// toward zero to the instrument's lot size.
-//
-// Submit returns an error only for an order that cannot mean anything
-// (unknown instrument, NaN amount, unknown kind or sizing). An order with
-// an invalid price (a limit, stop or trail that is NaN or not positive) is
-// rejected: it gets an id, never rests, and an EventRejected with
-// ReasonInvalidPrice is reported. Rejections decided at fill time
-// (buying power, borrow) are events too.
+// submit queues an order (Context.Submit).
 func (b *broker) submit(o Order) (OrderID, error) {
 	if o.Instrument < 0 || o.Instrument >= len(b.series) {
 		return 0, fmt.Errorf("engine: order for instrument %d, have %d", o.Instrument, len(b.series))
@@ -300,8 +286,8 @@ func validPrices(o *Order) bool {
 	return true
 }
 
-// Cancel removes a pending order; it reports whether the order was
-// pending. Cancelling one leg of a bracket cancels the other too.
+// cancel removes a pending order and the other leg of its bracket
+// (Context.Cancel).
 func (b *broker) cancel(id OrderID) bool {
 	for j := range b.pending {
 		if b.pending[j].id == id {
@@ -316,8 +302,7 @@ func (b *broker) cancel(id OrderID) bool {
 	return false
 }
 
-// CancelAll removes every pending order of instrument i (and the other
-// legs of their one-cancels-other pairs); it returns how many it removed.
+// cancelAll removes every pending order of instrument i (Context.CancelAll).
 func (b *broker) cancelAll(i int) int {
 	n := 0
 	for j := 0; j < len(b.pending); {
@@ -332,12 +317,7 @@ func (b *broker) cancelAll(i int) int {
 	return n
 }
 
-// Replace modifies a pending order: its Amount, limit Price and StopPrice
-// (for a TrailingStop, price sets Trail or TrailPct, whichever it uses).
-// A zero argument keeps the current value. The modified order is a new
-// decision: it is checked only against bars after the current one. Replace
-// reports whether the order was pending and the new values are valid
-// (otherwise the order is left unchanged).
+// replace modifies a pending order (Context.Replace).
 func (b *broker) replace(id OrderID, amount, price, stop float64) bool {
 	for j := range b.pending {
 		o := &b.pending[j]
@@ -374,15 +354,7 @@ func (b *broker) replace(id OrderID, amount, price, stop float64) bool {
 	return false
 }
 
-// Bracket places a one-cancels-other pair around instrument i's position:
-// a stop-loss (a Stop at stop) and a take-profit (a Limit at take), both
-// sized to close the whole position when they fill (TargetValue 0), on a
-// side decided by the position at that moment (for a long: sell stop
-// below, sell limit above; for a short: buy stop above, buy limit below).
-// When one leg fills, the other is cancelled (EventCancelled, ReasonOCO).
-// Either price may be 0 for a single leg. The legs rest from the next bar,
-// so a bracket submitted with a market entry protects the entry from its
-// fill bar on. While the position is flat the legs are inert.
+// bracket places a one-cancels-other pair (Context.Bracket).
 func (b *broker) bracket(i int, stop, take float64, tag string) (sl, tp OrderID, err error) {
 	if stop != 0 {
 		if sl, err = b.submit(Order{Instrument: i, Kind: Stop, Sizing: TargetValue, StopPrice: stop, Tag: tag}); err != nil {
