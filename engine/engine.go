@@ -26,8 +26,19 @@
 //     has passed expire;
 //  8. the recorder appends equity, cash, exposure and drawdown.
 //
+// Steps 1–5 and 7 are the broker's (broker.go and the files beside it:
+// orders.go, intrabar.go, holding.go): it owns the pending orders, fills
+// them, books their costs, checks margin, liquidates, accrues financing
+// and applies splits and recalls. The strategy sees a Context
+// (context.go), which shows it the market up to now and hands its orders
+// to the broker. What each fill and position costs comes from the
+// instrument's models, one small interface per kind (models.go: FeeModel,
+// SlippageModel, VolumeModel, BorrowModel, FundingModel, InterestModel,
+// MarginModel); the built-in models implement them and Terms plugs in
+// others.
+//
 // docs/execution.md describes the order kinds, the intrabar path and
-// every cost and margin model. With the zero Config beyond Cash and
+// every cost and margin model, and how to add one. With the zero Config beyond Cash and
 // Commission, none of them acts and a run is what it was before they
 // existed, bit for bit.
 //
