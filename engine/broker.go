@@ -6,78 +6,237 @@ import (
 	"github.com/divergence-research/divergence/data"
 )
 
-// This file is the broker: what a fill costs, where in a bar resting
-// orders fill, holding costs (borrow, funding, interest), margin and
-// liquidation, recalls and splits. docs/execution.md describes the models;
-// every function here runs inside the event loop and allocates nothing in
+// broker is the house's side of a run: it owns the pending orders, fills
+// them (fills.go, the order book in orders.go, the intrabar path in
+// intrabar.go), books what they cost, checks margin and liquidates,
+// accrues the costs of holding positions, applies splits and recalls
+// (holding.go). It asks each instrument's models (models.go) for the
+// numbers and keeps the ledger. The engine loop (engine.go) drives it
+// step by step; the Context a strategy sees delegates orders to it.
+//
+// Everything here runs inside the event loop and allocates nothing in
 // steady state (the ledger, fills and events logs grow by amortized
 // appends).
+type broker struct {
+	market
+	cfg Config
 
-// setupModels resolves each instrument's terms and the flags that let the
-// loop skip the models nobody configured.
-func (c *Context) setupModels() {
-	cfg := &c.cfg
-	n := len(c.series)
-	c.fee = cfg.Commission.Fraction()
-	c.anyCom = c.fee != 0
-	c.env = cfg.Env
-	c.terms = make([]Terms, n)
-	c.comSet = make([]bool, n)
-	c.volUsed = make([]float64, n)
-	c.volStep = make([]int, n)
-	c.sigStep = make([]int, n)
-	c.envUntil = make([]int64, n)
-	c.span, _ = cfg.Env.(SpanEnv)
-	c.envF = make([]EnvFactors, n)
-	c.execp = make([]float64, n)
-	c.rawd = make([]float64, n)
-	c.sigVal = make([]float64, n)
-	c.fundTo = make([]int64, n)
-	c.qtyOpen = make([]float64, n)
-	c.fundCur = make([]int, n)
-	c.fundNext = make([]int64, n)
-	c.finance = cfg.CashRate != 0 || cfg.BorrowRate != 0 || cfg.Env != nil
-	for i := range c.series {
-		t := cfg.Crypto
-		if c.series[i].Class != data.Crypto {
-			t = cfg.Equity
+	pf      Portfolio
+	pending []Order
+	nextID  OrderID
+	fills   []Fill
+
+	mark  []float64 // scratch: prices used to size orders at a fill moment
+	delta []float64 // scratch: target-order deltas per instrument
+	batch []int     // scratch: indices into pending of a target batch
+
+	// The models, resolved per instrument at start (nil: none acts).
+	fee      []FeeModel // nil: Config.Commission at flatFee
+	flatFee  float64    // Config.Commission as a fraction
+	slip     []SlippageModel
+	vol      []VolumeModel
+	borrow   []BorrowModel
+	shorting []Borrow // availability and recalls
+	fund     []FundingModel
+	initM    []MarginModel // models with an initial margin
+	maintM   []MarginModel // models with a maintenance margin
+	interest InterestModel
+
+	anyCom  bool // some commission is charged
+	anySlip bool // some instrument has slippage or a fill-volume cap
+	margin  bool // some instrument has an initial margin
+	maint   bool // some instrument has a maintenance margin
+	finance bool // borrow fees or interest may accrue
+	funding bool // some instrument pays funding
+	recalls bool // some instrument has a recall date
+
+	env      Env
+	span     SpanEnv // cfg.Env, when it is a SpanEnv
+	envF     []EnvFactors
+	envUntil []int64 // envF[i] holds until then (exclusive)
+
+	volUsed  []float64 // volume filled on the current step, per instrument
+	volStep  []int     // the step volUsed[i] belongs to
+	execp    []float64 // scratch: a target's execution price while sizing
+	planCash float64   // scratch: the cash a target batch leaves if every delta fills as sized
+	rawd     []float64 // scratch: target deltas before lot rounding
+	fundTo   []int64   // funding settled up to (exclusive), per instrument
+	qtyOpen  []float64 // each fresh instrument's position before the step's fills
+	splits   [][]Split
+	splitAt  []int
+	hits     []hit     // scratch: resting orders reached on the current bar
+	volMemo  []volMemo // MarketData.Volatility's cache, per instrument
+
+	events  []Event // since the strategy's last OnBar
+	log     []Event // the run's events but fills
+	ledger  []Entry
+	costs   CostBreakdown
+	rejects int
+	calls   int
+	liqs    int
+}
+
+func newBroker(p *data.Panel, tl *Timeline, cfg Config) broker {
+	n := len(p.Series)
+	b := broker{
+		market:  newMarket(p, tl),
+		cfg:     cfg,
+		pf:      NewPortfolio(n, cfg.Cash),
+		pending: make([]Order, 0, 2*n+8),
+		fills:   make([]Fill, 0, 64),
+		mark:    make([]float64, n),
+		delta:   make([]float64, n),
+		batch:   make([]int, 0, n),
+	}
+	b.setupModels()
+	return b
+}
+
+// setupModels resolves each instrument's models from its terms, and the
+// flags that let the loop skip the models nobody configured.
+func (b *broker) setupModels() {
+	cfg := &b.cfg
+	n := len(b.series)
+	b.flatFee = cfg.Commission.Fraction()
+	b.anyCom = b.flatFee != 0
+	b.env = cfg.Env
+	b.span, _ = cfg.Env.(SpanEnv)
+	b.fee = make([]FeeModel, n)
+	b.slip = make([]SlippageModel, n)
+	b.vol = make([]VolumeModel, n)
+	b.borrow = make([]BorrowModel, n)
+	b.shorting = make([]Borrow, n)
+	b.fund = make([]FundingModel, n)
+	b.initM = make([]MarginModel, n)
+	b.maintM = make([]MarginModel, n)
+	b.volUsed = make([]float64, n)
+	b.volStep = make([]int, n)
+	b.envUntil = make([]int64, n)
+	b.envF = make([]EnvFactors, n)
+	b.execp = make([]float64, n)
+	b.rawd = make([]float64, n)
+	b.fundTo = make([]int64, n)
+	b.qtyOpen = make([]float64, n)
+	b.volMemo = make([]volMemo, n)
+	b.interest = cfg.InterestModel
+	if b.interest == nil && (cfg.CashRate != 0 || cfg.BorrowRate != 0) {
+		b.interest = CashInterest{Rate: cfg.CashRate, BorrowRate: cfg.BorrowRate}
+	}
+	b.finance = b.interest != nil || cfg.Env != nil
+	// Resolve each Terms once: an instrument shares its class's models.
+	eq, cr := resolve(&cfg.Equity), resolve(&cfg.Crypto)
+	for i := range b.series {
+		ms := &cr
+		if b.series[i].Class != data.Crypto {
+			ms = &eq
 		}
-		if o, ok := cfg.Symbols[c.series[i].Symbol]; ok {
-			t = o
+		if o, ok := cfg.Symbols[b.series[i].Symbol]; ok {
+			r := resolve(&o)
+			ms = &r
 		}
-		c.terms[i] = t
-		c.volStep[i] = -1
-		c.sigStep[i] = -1
-		c.envUntil[i] = math.MinInt64
-		c.comSet[i] = t.Commission.set()
-		c.anyCom = c.anyCom || c.comSet[i]
-		c.anySlip = c.anySlip || t.Slippage.set() || t.Slippage.MaxParticipation > 0
-		c.margin = c.margin || t.Margin.Initial > 0
-		c.maint = c.maint || t.Margin.Maintenance > 0
-		c.finance = c.finance || t.Borrow.Rate != 0
-		c.funding = c.funding || t.Funding.on()
-		c.recalls = c.recalls || t.Borrow.RecallAt != 0
+		b.volStep[i] = -1
+		b.volMemo[i].r = -1
+		b.envUntil[i] = math.MinInt64
+		b.shorting[i] = ms.shorting
+		b.fee[i], b.slip[i], b.vol[i] = ms.fee, ms.slip, ms.vol
+		b.borrow[i], b.fund[i] = ms.borrow, ms.fund
+		b.initM[i], b.maintM[i] = ms.initM, ms.maintM
+		b.anyCom = b.anyCom || b.fee[i] != nil
+		b.anySlip = b.anySlip || b.slip[i] != nil || b.vol[i] != nil
+		b.margin = b.margin || b.initM[i] != nil
+		b.maint = b.maint || b.maintM[i] != nil
+		b.finance = b.finance || ms.shorting.Rate != 0 || ms.customBorrow
+		b.funding = b.funding || b.fund[i] != nil
+		b.recalls = b.recalls || ms.shorting.RecallAt != 0
 	}
 	if len(cfg.Splits) > 0 {
-		c.splits = make([][]Split, n)
-		c.splitAt = make([]int, n)
-		for i := range c.series {
-			c.splits[i] = cfg.Splits[c.series[i].Symbol]
+		b.splits = make([][]Split, n)
+		b.splitAt = make([]int, n)
+		for i := range b.series {
+			b.splits[i] = cfg.Splits[b.series[i].Symbol]
 		}
 	}
-	c.hits = make([]hit, 0, 2*n+8)
-	c.events = make([]Event, 0, 2*n+8)
+	b.hits = make([]hit, 0, 2*n+8)
+	b.events = make([]Event, 0, 2*n+8)
 	// Holding costs book an entry per position and step: size the ledger
 	// for every instrument that can pay them, over the whole timeline,
 	// rather than grow it by doubling through the run.
-	if c.funding || c.finance {
+	if b.funding || b.finance {
 		per := 1
-		for i := range c.terms {
-			if c.terms[i].Funding.on() || c.terms[i].Borrow.Rate != 0 {
+		for i := range b.fund {
+			if b.fund[i] != nil || b.shorting[i].Rate != 0 {
 				per++
 			}
 		}
-		c.ledger = make([]Entry, 0, c.tl.Len()*(per+2))
+		b.ledger = make([]Entry, 0, b.tl.Len()*(per+2))
+	}
+}
+
+// modelSet are the models one Terms resolves to (nil: none acts).
+type modelSet struct {
+	fee           FeeModel
+	slip          SlippageModel
+	vol           VolumeModel
+	borrow        BorrowModel
+	customBorrow  bool
+	shorting      Borrow
+	fund          FundingModel
+	initM, maintM MarginModel
+}
+
+// resolve picks each kind's model: the Terms' own model when set, else
+// the built-in one its fields configure, when they configure anything.
+func resolve(t *Terms) modelSet {
+	ms := modelSet{fee: t.FeeModel, slip: t.SlippageModel, vol: t.VolumeModel, borrow: t.BorrowModel, fund: t.FundingModel, shorting: t.Borrow}
+	// The built-ins are boxed as pointers to copies of the terms: the
+	// broker recognises them and calls them directly (see commission).
+	if ms.fee == nil && t.Commission.set() {
+		c := t.Commission
+		ms.fee = &c
+	}
+	if ms.slip == nil && t.Slippage.set() {
+		s := t.Slippage
+		ms.slip = &s
+	}
+	if ms.vol == nil && t.Slippage.MaxParticipation > 0 {
+		ms.vol = &ParticipationCap{Max: t.Slippage.MaxParticipation}
+	}
+	// Borrow asks the model of every short (a scenario may set a rate
+	// where the terms have none).
+	ms.customBorrow = ms.borrow != nil
+	if ms.borrow == nil {
+		b := t.Borrow
+		ms.borrow = &b
+	}
+	if ms.fund == nil && t.Funding.on() {
+		f := t.Funding
+		ms.fund = &f
+	}
+	switch {
+	case t.MarginModel != nil:
+		ms.initM, ms.maintM = t.MarginModel, t.MarginModel
+	case t.Margin.Initial > 0 || t.Margin.Maintenance > 0:
+		m := &Margin{}
+		*m = t.Margin
+		if t.Margin.Initial > 0 {
+			ms.initM = m
+		}
+		if t.Margin.Maintenance > 0 {
+			ms.maintM = m
+		}
+	}
+	return ms
+}
+
+// advance makes step k current and notes the positions the step opens
+// with (funding owed over a gap is paid on them).
+func (b *broker) advance(k int) {
+	b.market.advance(k)
+	if b.funding {
+		inst, _ := b.tl.Active(k)
+		for _, i := range inst {
+			b.qtyOpen[i] = b.pf.Qty[i]
+		}
 	}
 }
 
@@ -95,132 +254,104 @@ func appendDoubling[T any](s []T, v T) []T {
 
 // factors returns the environment at instrument i now. A plain Env is
 // asked once per instrument and step, a SpanEnv once per window.
-func (c *Context) factors(i int) *EnvFactors {
-	f := &c.envF[i]
-	if c.now >= c.envUntil[i] {
+func (b *broker) factors(i int) *EnvFactors {
+	f := &b.envF[i]
+	if b.now >= b.envUntil[i] {
 		switch {
-		case c.span != nil:
-			*f, c.envUntil[i] = c.span.AtUntil(i, c.now)
-			if c.envUntil[i] <= c.now {
-				c.envUntil[i] = c.now + 1
+		case b.span != nil:
+			*f, b.envUntil[i] = b.span.AtUntil(i, b.now)
+			if b.envUntil[i] <= b.now {
+				b.envUntil[i] = b.now + 1
 			}
-		case c.env != nil:
-			*f, c.envUntil[i] = c.env.At(i, c.now), c.now+1
+		case b.env != nil:
+			*f, b.envUntil[i] = b.env.At(i, b.now), b.now+1
 		default:
-			*f, c.envUntil[i] = Neutral(), math.MaxInt64
+			*f, b.envUntil[i] = Neutral(), math.MaxInt64
 		}
 	}
 	return f
 }
 
 // emit records an event for the strategy and, but for fills, for the run.
-func (c *Context) emit(e Event) {
-	c.events = append(c.events, e)
+func (b *broker) emit(e Event) {
+	b.events = append(b.events, e)
 	if e.Kind != EventFill {
-		c.log = appendDoubling(c.log, e)
+		b.log = appendDoubling(b.log, e)
 	}
 	switch e.Kind {
 	case EventRejected:
-		c.rejects++
+		b.rejects++
 	case EventMarginCall:
-		c.calls++
+		b.calls++
 	case EventLiquidation:
-		c.liqs++
+		b.liqs++
 	}
 }
 
 // reject reports that qty of o was refused.
-func (c *Context) reject(o *Order, qty float64, why Reason) {
-	c.emit(Event{Kind: EventRejected, Time: c.now, Order: o.id, Instrument: o.Instrument, Qty: qty, Reason: why})
+func (b *broker) reject(o *Order, qty float64, why Reason) {
+	b.emit(Event{Kind: EventRejected, Time: b.now, Order: o.id, Instrument: o.Instrument, Qty: qty, Reason: why})
 }
 
 // book appends a ledger entry (nothing for a zero amount).
-func (c *Context) book(i int, k CostKind, amount float64) {
+func (b *broker) book(i int, k CostKind, amount float64) {
 	if amount == 0 {
 		return
 	}
-	c.ledger = appendDoubling(c.ledger, Entry{Time: c.now, Instrument: i, Kind: k, Amount: amount})
-	c.costs.add(k, amount)
+	b.ledger = appendDoubling(b.ledger, Entry{Time: b.now, Instrument: i, Kind: k, Amount: amount})
+	b.costs.add(k, amount)
 }
 
-// commission is what a fill of qty at price pays (see Commission). Without
-// a Commission in the instrument's terms it is Config.Commission bps of
-// the notional, computed exactly as before the models existed.
-func (c *Context) commission(i int, qty, price float64, maker bool) float64 {
-	if !c.comSet[i] {
-		return math.Abs(qty*price) * c.fee
+// commission is what a fill of qty at price pays: the instrument's
+// FeeModel, or Config.Commission bps of the notional.
+func (b *broker) commission(i int, qty, price float64, maker bool) float64 {
+	m := b.fee[i]
+	if m == nil {
+		return math.Abs(qty*price) * b.flatFee
 	}
-	cm := &c.terms[i].Commission
-	n := math.Abs(qty * price)
-	base := cm.PerShare*math.Abs(qty) + cm.Bps.Fraction()*n
-	if base < cm.Minimum {
-		base = cm.Minimum
+	if c, ok := m.(*Commission); ok {
+		return c.fee(qty, price, maker) // the built-in, called directly
 	}
-	if maker {
-		return base + cm.Maker.Fraction()*n
-	}
-	return base + cm.Taker.Fraction()*n
+	return m.Fee(Trade{Instrument: i, Time: b.now, Qty: qty, Price: price, Maker: maker})
 }
 
-// sigma is the sample standard deviation of instrument i's daily simple
-// returns (close / previous close − 1) over the w closes before its
-// current bar (0 with fewer than two returns). It is computed once per
-// instrument and step.
-func (c *Context) sigma(i, w int) float64 {
-	if c.sigStep[i] == c.step {
-		return c.sigVal[i]
-	}
-	if w <= 0 {
-		w = 20
-	}
-	r := c.cursor[i]
-	cl := c.series[i].Close
-	lo := r - w
-	if lo < 1 {
-		lo = 1
-	}
-	v, n := 0.0, r-lo // returns cl[t]/cl[t−1] − 1 for t in [lo, r)
-	if n >= 2 {
-		// One pass, shifted by the first return for accuracy: daily
-		// returns are small and the window short.
-		k := cl[lo]/cl[lo-1] - 1
-		sum, ss := 0.0, 0.0
-		for t := lo; t < r; t++ {
-			d := cl[t]/cl[t-1] - 1 - k
-			sum += d
-			ss += d * d
-		}
-		fn := float64(n)
-		v = math.Sqrt(math.Max(0, (ss-sum*sum/fn)/(fn-1)))
-	}
-	c.sigStep[i], c.sigVal[i] = c.step, v
-	return v
+// marketAt is what a slippage or volume model sees of instrument i's
+// market at its current bar (f: the scenario's factors now).
+func (b *broker) marketAt(i int, f *EnvFactors) MarketData {
+	// Fills are on the instrument's bar at this step: its time is now
+	// (the Time column, which the loop never reads, stays cold).
+	s, r := &b.series[i], b.cursor[i]
+	bar := Bar{Time: b.now, Open: s.Open[r], High: s.High[r], Low: s.Low[r], Close: s.Close[r], Volume: s.Volume[r]}
+	return MarketData{Bar: bar, Volume: bar.Volume * f.VolumeMult, Closes: s.Close[:r:r], vol: &b.volMemo[i]}
 }
 
-// slip returns the executed price of a taker fill of qty at reference
+// slipAt returns the executed price of a taker fill of qty at reference
 // price ref on instrument i's current bar, and the per-unit money of each
-// component (fixed + range, spread, impact) after clamping to the bar's
-// [low, high] (and to the limit, for a triggered stop-limit).
-func (c *Context) slip(i int, qty, ref, limit float64) (price, fixed, spread, impact float64) {
-	s := &c.terms[i].Slippage
-	if !s.set() || qty == 0 {
+// component (fixed + range, spread, impact) after the scenario's factors
+// and clamping to the bar's [low, high] (and to the limit, for a
+// triggered stop-limit).
+func (b *broker) slipAt(i int, qty, ref, limit float64) (price, fixed, spread, impact float64) {
+	m := b.slip[i]
+	if m == nil || qty == 0 {
 		return ref, 0, 0, 0
 	}
-	f := c.factors(i)
-	r := c.cursor[i]
-	se := &c.series[i]
-	hi, lo, vol := se.High[r], se.Low[r], se.Volume[r]
-	fixed = (ref*s.Bps.Fraction() + s.RangeFrac*(hi-lo)) * f.SlippageMult
-	spread = ref * s.SpreadBps.Fraction() / 2 * f.SpreadMult
-	if s.ImpactK > 0 {
-		if v := vol * f.VolumeMult; v > 0 {
-			impact = ref * s.ImpactK * c.sigma(i, s.ImpactWindow) * math.Sqrt(math.Abs(qty)/v) * f.SlippageMult
-		}
+	f := b.factors(i)
+	mk := b.marketAt(i, f)
+	t := Trade{Instrument: i, Time: b.now, Qty: qty, Price: ref}
+	var s Slip
+	if bs, ok := m.(*Slippage); ok {
+		s = bs.slip(&t, &mk) // the built-in, called directly
+	} else {
+		s = m.Slip(t, mk)
 	}
+	fixed = s.Fixed * f.SlippageMult
+	spread = s.Spread * f.SpreadMult
+	impact = s.Impact * f.SlippageMult
 	u := fixed + spread + impact
 	if u <= 0 || math.IsNaN(u) {
 		return ref, 0, 0, 0
 	}
+	hi, lo := mk.Bar.High, mk.Bar.Low
 	price = ref + math.Copysign(u, qty)
 	if qty > 0 {
 		price = math.Min(price, hi)
@@ -240,40 +371,76 @@ func (c *Context) slip(i int, qty, ref, limit float64) (price, fixed, spread, im
 	return price, fixed, spread, impact
 }
 
-// slipped is the executed price of slip alone.
-func (c *Context) slipped(i int, qty, ref, limit float64) float64 {
-	p, _, _, _ := c.slip(i, qty, ref, limit)
+// slipped is the executed price of slipAt alone.
+func (b *broker) slipped(i int, qty, ref, limit float64) float64 {
+	p, _, _, _ := b.slipAt(i, qty, ref, limit)
 	return p
 }
 
 // noBorrow reports whether instrument i cannot be shorted now.
-func (c *Context) noBorrow(i int) bool {
-	b := &c.terms[i].Borrow
-	return b.Unavailable || (b.RecallAt != 0 && c.now >= b.RecallAt)
+func (b *broker) noBorrow(i int) bool {
+	s := &b.shorting[i]
+	return s.Unavailable || (s.RecallAt != 0 && b.now >= s.RecallAt)
+}
+
+// capped returns how much of qty the instrument's fill-volume model lets
+// fill on its current bar (all with no model or no volume); finished is
+// false when it held some back.
+func (b *broker) capped(i int, qty, ref float64) (q float64, finished bool) {
+	m := b.vol[i]
+	r := b.cursor[i]
+	v := b.series[i].Volume[r]
+	if m == nil || math.IsNaN(v) {
+		return qty, true
+	}
+	if b.volStep[i] != b.step {
+		b.volStep[i], b.volUsed[i] = b.step, 0
+	}
+	f := b.factors(i)
+	var frac float64
+	if pc, ok := m.(*ParticipationCap); ok {
+		frac = pc.Participation(Trade{}, MarketData{}) // the built-in, called directly
+	} else {
+		frac = m.Participation(Trade{Instrument: i, Time: b.now, Qty: qty, Price: ref}, b.marketAt(i, f))
+	}
+	if math.IsNaN(frac) || math.IsInf(frac, 1) {
+		return qty, true
+	}
+	avail := frac*v*f.VolumeMult - b.volUsed[i]
+	if avail < 0 {
+		avail = 0
+	}
+	if math.Abs(qty) <= avail {
+		return qty, true
+	}
+	if lot := b.series[i].LotSize; lot > 0 {
+		avail = math.Trunc(avail/lot) * lot
+	}
+	return math.Copysign(avail, qty), false
 }
 
 // fillOrder books up to qty (signed) of o's instrument on its current bar
 // at reference price ref: the part that would open a short without borrow
-// is rejected; the participation cap may hold part back (finished is then
+// is rejected; the fill-volume cap may hold part back (finished is then
 // false); taker fills pay slippage, every fill a commission; a fill that
 // raises exposure beyond buying power is rejected whole. It returns the
 // quantity filled; finished is false only when the cap held a remainder.
 // kind is the fill's kind (the order's, or Liquidation or Recall).
-func (c *Context) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker bool, limit float64) (filled float64, finished bool) {
+func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker bool, limit float64) (filled float64, finished bool) {
 	i := o.Instrument
 	if qty == 0 || math.IsNaN(ref) {
 		return 0, true
 	}
-	tm := &c.terms[i]
-	q0 := c.pf.Qty[i]
+	sh := &b.shorting[i]
+	q0 := b.pf.Qty[i]
 	forced := kind == Liquidation || kind == Recall
-	if qty < 0 && !forced && (tm.Borrow.Unavailable || tm.Borrow.RecallAt != 0) && c.noBorrow(i) {
+	if qty < 0 && !forced && (sh.Unavailable || sh.RecallAt != 0) && b.noBorrow(i) {
 		allowed := 0.0
 		if q0 > 0 {
 			allowed = -q0
 		}
 		if qty < allowed {
-			c.reject(o, qty-allowed, ReasonBorrowUnavailable)
+			b.reject(o, qty-allowed, ReasonBorrowUnavailable)
 			qty = allowed
 			if qty == 0 {
 				return 0, true
@@ -281,35 +448,19 @@ func (c *Context) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker bo
 		}
 	}
 	finished = true
-	if mp := tm.Slippage.MaxParticipation; mp > 0 && !forced {
-		r := c.cursor[i]
-		if v := c.series[i].Volume[r]; !math.IsNaN(v) {
-			if c.volStep[i] != c.step {
-				c.volStep[i], c.volUsed[i] = c.step, 0
-			}
-			avail := mp*v*c.factors(i).VolumeMult - c.volUsed[i]
-			if avail < 0 {
-				avail = 0
-			}
-			if math.Abs(qty) > avail {
-				if lot := c.series[i].LotSize; lot > 0 {
-					avail = math.Trunc(avail/lot) * lot
-				}
-				qty, finished = math.Copysign(avail, qty), false
-				if qty == 0 {
-					return 0, false
-				}
-			}
+	if !forced && b.vol[i] != nil {
+		if qty, finished = b.capped(i, qty, ref); qty == 0 {
+			return 0, false
 		}
 	}
 	price := ref
 	var fixed, spread, impact float64
-	if !maker && !(kind == Liquidation) && c.anySlip {
-		price, fixed, spread, impact = c.slip(i, qty, ref, limit)
+	if !maker && !(kind == Liquidation) && b.anySlip {
+		price, fixed, spread, impact = b.slipAt(i, qty, ref, limit)
 	}
 	com := 0.0
 	if kind != Liquidation {
-		com = c.commission(i, qty, price, maker)
+		com = b.commission(i, qty, price, maker)
 	}
 	// A fill that adds exposure — grows the position, or crosses through
 	// zero into the other side — needs equity and buying power; the part
@@ -317,40 +468,40 @@ func (c *Context) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker bo
 	flip := q0 != 0 && (qty > 0) != (q0 > 0) && math.Abs(qty) > math.Abs(q0)
 	if !forced && (flip || math.Abs(q0+qty) > math.Abs(q0)) {
 		reason := ReasonNone
-		if c.pf.Equity(c.mark) <= 0 {
+		if b.pf.Equity(b.mark) <= 0 {
 			// A ruined account adds no exposure (without margin terms
 			// nothing else would stop it: a target weight of negative
 			// equity is a position the other way).
 			reason = ReasonNoEquity
-		} else if c.margin && !c.buyingPower(i, qty, price, com) {
+		} else if b.margin && !b.buyingPower(i, qty, price, com) {
 			reason = ReasonBuyingPower
 		}
 		if reason != ReasonNone {
 			if !flip {
-				c.reject(o, qty, reason)
+				b.reject(o, qty, reason)
 				return 0, true
 			}
 			// Close the position; refuse the part that would open the
 			// other side.
-			c.reject(o, qty+q0, reason)
+			b.reject(o, qty+q0, reason)
 			qty = -q0
-			if !maker && kind != Liquidation && c.anySlip {
-				price, fixed, spread, impact = c.slip(i, qty, ref, limit)
+			if !maker && kind != Liquidation && b.anySlip {
+				price, fixed, spread, impact = b.slipAt(i, qty, ref, limit)
 			}
-			com = c.commission(i, qty, price, maker)
+			com = b.commission(i, qty, price, maker)
 		}
 	}
-	c.pf.apply(i, qty, price, com)
-	if tm.Slippage.MaxParticipation > 0 {
-		c.volUsed[i] += math.Abs(qty)
+	b.pf.apply(i, qty, price, com)
+	if b.vol[i] != nil {
+		b.volUsed[i] += math.Abs(qty)
 	}
 	aq := math.Abs(qty)
-	c.book(i, CostCommission, com)
-	c.book(i, CostSlippage, aq*fixed)
-	c.book(i, CostSpread, aq*spread)
-	c.book(i, CostImpact, aq*impact)
-	c.fills = appendDoubling(c.fills, Fill{
-		Time: c.now, Instrument: i, Symbol: c.series[i].Symbol,
+	b.book(i, CostCommission, com)
+	b.book(i, CostSlippage, aq*fixed)
+	b.book(i, CostSpread, aq*spread)
+	b.book(i, CostImpact, aq*impact)
+	b.fills = appendDoubling(b.fills, Fill{
+		Time: b.now, Instrument: i, Symbol: b.series[i].Symbol,
 		Qty: qty, Price: price, Commission: com, Kind: kind, Tag: o.Tag,
 		Order: o.id, Slippage: qty * (price - ref),
 	})
@@ -358,18 +509,27 @@ func (c *Context) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker bo
 	if o.Sizing == Quantity && !forced {
 		rem = o.Amount - qty
 	}
-	c.emit(Event{Kind: EventFill, Time: c.now, Order: o.id, Instrument: i, Qty: qty, Price: price, Remaining: rem})
+	b.emit(Event{Kind: EventFill, Time: b.now, Order: o.id, Instrument: i, Qty: qty, Price: price, Remaining: rem})
 	return qty, finished
+}
+
+// requirement is what instrument i's margin model m requires of q at p.
+func (b *broker) requirement(m MarginModel, i int, q, p float64) Requirement {
+	h := Holding{Instrument: i, Time: b.now, Qty: q, Price: p}
+	if mg, ok := m.(*Margin); ok {
+		return mg.Margin(h) // the built-in, called directly: inlined
+	}
+	return m.Margin(h)
 }
 
 // buyingPower reports whether the account can carry the initial margin of
 // every position after filling qty of i at price (marks for the others:
-// c.mark) with equity after the fill's commission.
-func (c *Context) buyingPower(i int, qty, price, com float64) bool {
-	eq := c.pf.Cash - qty*price - com
+// b.mark) with equity after the fill's commission.
+func (b *broker) buyingPower(i int, qty, price, com float64) bool {
+	eq := b.pf.Cash - qty*price - com
 	req := 0.0
-	for j, q := range c.pf.Qty {
-		p := c.mark[j]
+	for j, q := range b.pf.Qty {
+		p := b.mark[j]
 		if j == i {
 			q += qty
 			p = price
@@ -377,570 +537,10 @@ func (c *Context) buyingPower(i int, qty, price, com float64) bool {
 		if q == 0 {
 			continue
 		}
-		v := q * p
-		eq += v
-		req += math.Abs(v) * c.terms[j].Margin.Initial
+		eq += q * p
+		if m := b.initM[j]; m != nil {
+			req += b.requirement(m, j, q, p).Initial
+		}
 	}
 	return req <= eq*(1+1e-12)
-}
-
-// hit is a resting order reached on the current bar's path.
-type hit struct {
-	j     int // index into pending
-	id    OrderID
-	pos   float64 // where on the path: 0 = the open, 3 = the close
-	ref   float64 // reference price of the fill
-	limit float64 // price cap of a triggered stop-limit's taker fill, NaN none
-	// wasTriggered is the order's trigger state before this bar reached it.
-	wasTriggered bool
-	maker        bool
-	buy          bool
-}
-
-// path returns the bar's intrabar path: open, the nearer-by-direction
-// extreme, the other extreme, close. An up bar (close >= open) is taken
-// as O→L→H→C, a down bar as O→H→L→C (the convention of nautilus and
-// bbgo: the bar first moves against its final direction).
-func path(o, h, l, cl float64) [4]float64 {
-	if cl >= o {
-		return [4]float64{o, l, h, cl}
-	}
-	return [4]float64{o, h, l, cl}
-}
-
-// cross finds the first point on the path, from position pos0 (price p0,
-// in segment s0) on, where the price reaches x: up (dir > 0: price >= x,
-// or > x when strict) or down (price <= x, or < x). It returns the
-// position (segment index + fraction) and the price: p0 itself when it
-// already satisfies (a gap at the open), else x.
-func cross(pts *[4]float64, s0 int, pos0, p0, x float64, dir int, strict bool) (pos, px float64, ok bool) {
-	sat := func(p float64) bool {
-		switch {
-		case dir > 0 && strict:
-			return p > x
-		case dir > 0:
-			return p >= x
-		case strict:
-			return p < x
-		}
-		return p <= x
-	}
-	if sat(p0) {
-		return pos0, p0, true
-	}
-	for s := s0; s < 3; s++ {
-		a, b := pts[s], pts[s+1]
-		if sat(b) {
-			f := 1.0
-			if b != a {
-				f = (x - a) / (b - a)
-			}
-			p := float64(s) + math.Max(0, math.Min(1, f))
-			if p < pos0 {
-				p = pos0
-			}
-			return p, x, true
-		}
-	}
-	return 0, 0, false
-}
-
-// reach decides whether resting order o (a buy when buy) is reached on the
-// bar (O, H, L, C) and where; it updates the order's trigger and trailing
-// state as the path passes.
-func (c *Context) reach(o *Order, buy bool, O, H, L, C float64) (hit, bool) {
-	pts := path(O, H, L, C)
-	strict := c.cfg.LimitFill == Through
-	limDir, stopDir := -1, 1 // a buy limit waits for price <= limit, a buy stop for price >= stop
-	if !buy {
-		limDir, stopDir = 1, -1
-	}
-	nan := math.NaN()
-	switch o.Kind {
-	case Limit:
-		if pos, px, ok := cross(&pts, 0, 0, O, o.Price, limDir, strict); ok {
-			return hit{pos: pos, ref: px, limit: nan, maker: true}, true
-		}
-	case Stop:
-		if o.triggered {
-			return hit{pos: 0, ref: O, limit: nan}, true
-		}
-		if pos, px, ok := cross(&pts, 0, 0, O, o.StopPrice, stopDir, false); ok {
-			o.triggered = true
-			return hit{pos: pos, ref: px, limit: nan}, true
-		}
-	case StopLimit:
-		if o.triggered {
-			if pos, px, ok := cross(&pts, 0, 0, O, o.Price, limDir, strict); ok {
-				return hit{pos: pos, ref: px, limit: nan, maker: true}, true
-			}
-			return hit{}, false
-		}
-		pos, px, ok := cross(&pts, 0, 0, O, o.StopPrice, stopDir, false)
-		if !ok {
-			return hit{}, false
-		}
-		o.triggered = true
-		if (buy && px <= o.Price) || (!buy && px >= o.Price) {
-			return hit{pos: pos, ref: px, limit: o.Price}, true
-		}
-		s0 := int(pos)
-		if s0 > 2 {
-			s0 = 2
-		}
-		if pos2, px2, ok := cross(&pts, s0, pos, px, o.Price, limDir, strict); ok {
-			return hit{pos: pos2, ref: px2, limit: nan, maker: true}, true
-		}
-	case TrailingStop:
-		if o.triggered {
-			return hit{pos: 0, ref: O, limit: nan}, true
-		}
-		return trail(o, &pts, buy)
-	}
-	return hit{}, false
-}
-
-// trail walks a trailing stop along the path: the extreme follows the
-// price in the position's favour (the peak under a sell stop, the trough
-// under a buy stop) and the stop, at Trail or TrailPct from it, triggers
-// when the price comes back to it. A bar opening beyond the stop fills at
-// the open.
-func trail(o *Order, pts *[4]float64, buy bool) (hit, bool) {
-	E := o.extreme
-	if E != E {
-		E = pts[0]
-	}
-	level := func() float64 {
-		switch {
-		case buy && o.TrailPct > 0:
-			return E * (1 + o.TrailPct)
-		case buy:
-			return E + o.Trail
-		case o.TrailPct > 0:
-			return E * (1 - o.TrailPct)
-		}
-		return E - o.Trail
-	}
-	better := func(p float64) bool { return (buy && p < E) || (!buy && p > E) }
-	reached := func(p, lv float64) bool { return (buy && p >= lv) || (!buy && p <= lv) }
-	if better(pts[0]) {
-		E = pts[0]
-	}
-	if lv := level(); reached(pts[0], lv) {
-		o.extreme, o.triggered = E, true
-		return hit{pos: 0, ref: pts[0], limit: math.NaN()}, true
-	}
-	for s := 0; s < 3; s++ {
-		a, b := pts[s], pts[s+1]
-		if better(b) {
-			E = b
-			continue
-		}
-		if lv := level(); reached(b, lv) {
-			o.extreme, o.triggered = E, true
-			f := 1.0
-			if b != a {
-				f = (lv - a) / (b - a)
-			}
-			return hit{pos: float64(s) + math.Max(0, math.Min(1, f)), ref: lv, limit: math.NaN()}, true
-		}
-	}
-	o.extreme = E
-	return hit{}, false
-}
-
-// orderDelta is the signed quantity order o wants at reference price ref
-// for instrument o.Instrument (others at c.mark): its amount, or the
-// distance from the position to the target. A weight target is a share
-// of equity net of the fill's own commission (as for market batches,
-// sizeTargets), found by fixed-point iteration.
-func (c *Context) orderDelta(o *Order, ref float64, maker bool) float64 {
-	if o.Sizing == Quantity {
-		return o.Amount
-	}
-	i := o.Instrument
-	v := o.Amount
-	var d float64
-	if o.Sizing == TargetWeight {
-		saved := c.mark[i]
-		c.mark[i] = ref
-		E := c.pf.Equity(c.mark)
-		c.mark[i] = saved
-		K := 0.0
-		for iter := 0; iter < 32; iter++ {
-			d = o.Amount*(E-K)/ref - c.pf.Qty[i]
-			next := c.commission(i, d, ref, maker)
-			if math.Abs(next-K) <= 1e-15*math.Abs(E) || !c.anyCom {
-				break
-			}
-			K = next
-		}
-	} else {
-		d = v/ref - c.pf.Qty[i]
-	}
-	if lot := c.series[i].LotSize; lot > 0 {
-		d = math.Trunc(d/lot) * lot
-	}
-	if math.Abs(d) <= 1e-12*math.Abs(c.pf.Qty[i]) {
-		return 0
-	}
-	return d
-}
-
-// fillResting fills the resting orders (Limit, Stop, StopLimit,
-// TrailingStop) submitted before step k whose instrument has a bar at k,
-// in the order the bar's path reaches them (ties: submission order). The
-// other instruments are marked at their opens (or last closes) for sizing
-// and buying power. A leg of a one-cancels-other pair that fills cancels
-// the other.
-func (c *Context) fillResting(k int) {
-	if len(c.pending) == 0 {
-		return
-	}
-	c.hits = c.hits[:0]
-	marked := false
-	for j := range c.pending {
-		o := &c.pending[j]
-		i := o.Instrument
-		if o.done || !o.Kind.resting() || c.last[i] != k || o.step >= k {
-			continue
-		}
-		if !marked {
-			c.openMarks(k)
-			marked = true
-		}
-		s, r := &c.series[i], c.cursor[i]
-		d := c.orderDelta(o, s.Open[r], false)
-		if d == 0 {
-			continue // a closing order with nothing to close: inert
-		}
-		wasTriggered := o.triggered
-		if h, ok := c.reach(o, d > 0, s.Open[r], s.High[r], s.Low[r], s.Close[r]); ok {
-			h.j, h.id, h.buy, h.wasTriggered = j, o.id, d > 0, wasTriggered
-			c.hits = append(c.hits, h)
-		}
-	}
-	if len(c.hits) == 0 {
-		return
-	}
-	// Insertion sort by path position, then id: a handful of orders.
-	for a := 1; a < len(c.hits); a++ {
-		for b := a; b > 0; b-- {
-			x, y := &c.hits[b-1], &c.hits[b]
-			if x.pos < y.pos || (x.pos == y.pos && x.id < y.id) {
-				break
-			}
-			*x, *y = *y, *x
-		}
-	}
-	for _, h := range c.hits {
-		o := &c.pending[h.j]
-		if o.done {
-			continue
-		}
-		d := c.orderDelta(o, h.ref, h.maker)
-		if d == 0 || (d > 0) != h.buy {
-			// Reached, but an earlier fill on this bar left it nothing to do
-			// (a second closing stop after the first closed the position):
-			// it is not triggered, and waits for its price again.
-			o.triggered = h.wasTriggered
-			continue
-		}
-		var q float64
-		if o.Sizing == Quantity {
-			q = c.fillQuantity(o, h.ref, h.maker, h.limit)
-		} else {
-			var finished bool
-			q, finished = c.fillOrder(o, o.Kind, d, h.ref, h.maker, h.limit)
-			o.done = finished
-		}
-		if q != 0 && o.oco != 0 {
-			for x := range c.pending {
-				if p := &c.pending[x]; p.id == o.oco && !p.done {
-					p.done = true
-					c.emit(Event{Kind: EventCancelled, Time: c.now, Order: p.id, Instrument: p.Instrument, Qty: p.Amount, Reason: ReasonOCO})
-				}
-			}
-			o.oco = 0
-		}
-	}
-	c.compact()
-}
-
-// checkMaintenance is the margin check of step k: equity with every
-// position at its bar's worst price (low for a long, high for a short;
-// the last price when the instrument has no bar) against the maintenance
-// requirement at those prices. Below it, a margin call is raised and every
-// margined position (Maintenance > 0) with a bar now is liquidated at its
-// worst price, paying the liquidation fee; positions without a bar wait
-// for their next bar (the margin call repeats while the account is
-// short of maintenance).
-func (c *Context) checkMaintenance(k int) {
-	if !c.maint {
-		return
-	}
-	eq, req, fresh := c.pf.Cash, 0.0, false
-	for i, q := range c.pf.Qty {
-		if q == 0 {
-			continue
-		}
-		p := c.worst(i, q, k)
-		if c.last[i] == k && c.terms[i].Margin.Maintenance > 0 {
-			fresh = true
-		}
-		v := q * p
-		eq += v
-		req += math.Abs(v) * c.terms[i].Margin.Maintenance
-	}
-	if eq >= req || req == 0 {
-		return
-	}
-	c.emit(Event{Kind: EventMarginCall, Time: c.now, Instrument: -1, Qty: eq, Price: req, Reason: ReasonMaintenance})
-	if !fresh {
-		return
-	}
-	for i, q := range c.pf.Qty {
-		if q == 0 || c.last[i] != k || c.terms[i].Margin.Maintenance == 0 {
-			continue
-		}
-		p := c.worst(i, q, k)
-		o := Order{Instrument: i, Kind: Liquidation, Tag: "liquidation"}
-		c.fillOrder(&o, Liquidation, -q, p, false, math.NaN())
-		fee := math.Abs(q*p) * c.terms[i].Margin.LiquidationFee
-		c.pf.charge(fee)
-		c.book(i, CostLiquidationFee, fee)
-		c.fills[len(c.fills)-1].Fee = fee
-		c.emit(Event{Kind: EventLiquidation, Time: c.now, Instrument: i, Qty: -q, Price: p, Reason: ReasonMaintenance})
-	}
-}
-
-// worst is position q of instrument i valued at its bar's worst price.
-func (c *Context) worst(i int, q float64, k int) float64 {
-	if c.last[i] != k {
-		return c.price[i]
-	}
-	s, r := &c.series[i], c.cursor[i]
-	if q > 0 {
-		return s.Low[r]
-	}
-	return s.High[r]
-}
-
-// accrue books the holding costs of the calendar days since the previous
-// step, on the positions and cash held at its end, valued at its prices
-// (ACT/360): short borrow on non-perpetual shorts; interest on the cash
-// balance net of short-sale proceeds and of perpetuals' notional (income
-// at CashRate when positive, cost at BorrowRate when negative).
-func (c *Context) accrue() {
-	if !c.finance || c.prev == 0 {
-		return
-	}
-	days := float64(c.now-c.prev) / float64(nsPerDay)
-	bal := c.pf.Cash
-	for i, q := range c.pf.Qty {
-		if q == 0 {
-			continue
-		}
-		tm := &c.terms[i]
-		v := q * c.price[i]
-		perp := tm.Funding.on()
-		if perp || q < 0 {
-			bal += v // short proceeds and perpetual notional are not cash that earns or owes interest
-		}
-		if q > 0 || perp {
-			continue
-		}
-		rate := tm.Borrow.Rate
-		if c.env != nil {
-			f := c.env.At(i, c.prev)
-			if f.BorrowSet == f.BorrowSet {
-				rate = f.BorrowSet
-			}
-			rate *= f.BorrowMult
-		}
-		if rate != 0 {
-			fee := -v * rate * days / DayCount
-			c.pf.charge(fee)
-			c.book(i, CostBorrow, fee)
-		}
-	}
-	var amt float64
-	switch {
-	case bal > 0 && c.cfg.CashRate != 0:
-		amt = -bal * c.cfg.CashRate * days / DayCount
-	case bal < 0 && c.cfg.BorrowRate != 0:
-		amt = -bal * c.cfg.BorrowRate * days / DayCount
-	}
-	if amt != 0 {
-		c.pf.charge(amt)
-		c.book(-1, CostInterest, amt)
-	}
-}
-
-// settleFunding pays the funding events of every perpetual with a bar at
-// step k: the events in [settled up to, bar time + BarDuration), on the
-// position held after the bar's open, at the bar's close.
-func (c *Context) settleFunding(k int) {
-	if !c.funding {
-		return
-	}
-	dur := c.cfg.BarDuration
-	if dur == 0 {
-		dur = nsPerDay
-	}
-	inst, _ := c.tl.Active(k)
-	for _, i32 := range inst {
-		i := int(i32)
-		f := &c.terms[i].Funding
-		if !f.on() {
-			continue
-		}
-		from, end := c.fundTo[i], c.now+dur
-		if from == 0 {
-			from = c.now
-		}
-		c.fundTo[i] = end
-		// Events in [from, now) fell in days without a bar (a gap in the
-		// data): they are owed on the position held through the gap, the
-		// one before this step's fills; events of the bar's own day, on
-		// the position after the open.
-		nGap, nCur, gapSum, curSum := 0, 0, 0.0, 0.0
-		if len(f.Times) > 0 {
-			cur := c.fundCur[i]
-			for cur < len(f.Times) && f.Times[cur] < from {
-				cur++
-			}
-			for cur < len(f.Times) && f.Times[cur] < end {
-				if f.Times[cur] < c.now {
-					gapSum += f.Rates[cur]
-					nGap++
-				} else {
-					curSum += f.Rates[cur]
-					nCur++
-				}
-				cur++
-			}
-			c.fundCur[i] = cur
-		} else {
-			// The next grid event at or after from, then step by the
-			// interval: additions, no division per bar.
-			iv, next := f.Interval, c.fundNext[i]
-			if next < from {
-				next = ceilDiv(from, iv) * iv
-			}
-			for ; next < end; next += iv {
-				if next < c.now {
-					nGap++
-				} else {
-					nCur++
-				}
-			}
-			c.fundNext[i] = next
-			gapSum, curSum = float64(nGap)*f.Rate, float64(nCur)*f.Rate
-		}
-		q, q0 := c.pf.Qty[i], c.qtyOpen[i]
-		if (q == 0 || nCur == 0) && (q0 == 0 || nGap == 0) {
-			continue
-		}
-		if c.env != nil {
-			e := c.factors(i)
-			if e.FundingSet == e.FundingSet {
-				gapSum, curSum = float64(nGap)*e.FundingSet, float64(nCur)*e.FundingSet
-			}
-			gapSum *= e.FundingMult
-			curSum *= e.FundingMult
-		}
-		pay := (q0*gapSum + q*curSum) * c.price[i]
-		if pay == 0 {
-			continue
-		}
-		c.pf.charge(pay)
-		c.book(i, CostFunding, pay)
-	}
-}
-
-func ceilDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a > 0) == (b > 0) {
-		q++
-	}
-	return q
-}
-
-// recall covers, at the open of step k, every short whose borrow has been
-// recalled by now.
-func (c *Context) recall(k int) {
-	if !c.recalls {
-		return
-	}
-	marked := false
-	inst, row := c.tl.Active(k)
-	for j, i32 := range inst {
-		i := int(i32)
-		at := c.terms[i].Borrow.RecallAt
-		q := c.pf.Qty[i]
-		if at == 0 || c.now < at || q >= 0 {
-			continue
-		}
-		if !marked {
-			c.openMarks(k)
-			marked = true
-		}
-		o := Order{Instrument: i, Kind: Recall, Tag: "recall"}
-		c.fillOrder(&o, Recall, -q, c.series[i].Open[row[j]], false, math.NaN())
-		c.emit(Event{Kind: EventRecall, Time: c.now, Instrument: i, Qty: -q, Price: c.fills[len(c.fills)-1].Price, Reason: ReasonRecalled})
-	}
-}
-
-// applySplits applies the splits dated in (previous step, now]: positions
-// × ratio; average costs, the last mark and pending orders' prices ÷ ratio;
-// pending quantity orders × ratio.
-func (c *Context) applySplits() {
-	if c.splits == nil {
-		return
-	}
-	for i, ss := range c.splits {
-		for c.splitAt[i] < len(ss) && ss[c.splitAt[i]].Time <= c.now {
-			sp := ss[c.splitAt[i]]
-			c.splitAt[i]++
-			if c.prev == 0 || sp.Time <= c.prev {
-				continue // before the run: the prices already reflect it
-			}
-			r := sp.Ratio
-			c.pf.Qty[i] *= r
-			c.pf.AvgCost[i] /= r
-			c.price[i] /= r
-			for j := range c.pending {
-				o := &c.pending[j]
-				if o.Instrument != i {
-					continue
-				}
-				if o.Sizing == Quantity {
-					o.Amount *= r
-				}
-				o.Price /= r
-				o.StopPrice /= r
-				o.Trail /= r
-				o.extreme /= r
-			}
-		}
-	}
-}
-
-// expire retires the Day orders whose instrument had its bar at step k
-// (for market-on-close orders, submitted at k or before; for the others,
-// before k).
-func (c *Context) expire(k int) {
-	any := false
-	for j := range c.pending {
-		o := &c.pending[j]
-		if o.TIF != Day || o.done || c.last[o.Instrument] != k || (o.step >= k && o.Kind != MarketOnClose) {
-			continue
-		}
-		o.done, any = true, true
-		c.emit(Event{Kind: EventExpired, Time: c.now, Order: o.id, Instrument: o.Instrument, Qty: o.Amount})
-	}
-	if any {
-		c.compact()
-	}
 }

@@ -26,8 +26,19 @@
 //     has passed expire;
 //  8. the recorder appends equity, cash, exposure and drawdown.
 //
+// Steps 1–5 and 7 are the broker's (broker.go and the files beside it:
+// orders.go, intrabar.go, holding.go): it owns the pending orders, fills
+// them, books their costs, checks margin, liquidates, accrues financing
+// and applies splits and recalls. The strategy sees a Context
+// (context.go), which shows it the market up to now and hands its orders
+// to the broker. What each fill and position costs comes from the
+// instrument's models, one small interface per kind (models.go: FeeModel,
+// SlippageModel, VolumeModel, BorrowModel, FundingModel, InterestModel,
+// MarginModel); the built-in models implement them and Terms plugs in
+// others.
+//
 // docs/execution.md describes the order kinds, the intrabar path and
-// every cost and margin model. With the zero Config beyond Cash and
+// every cost and margin model, and how to add one. With the zero Config beyond Cash and
 // Commission, none of them acts and a run is what it was before they
 // existed, bit for bit.
 //
@@ -92,6 +103,9 @@ type Config struct {
 	// Env, when not nil, supplies per-instrument, per-time multipliers of
 	// slippage, spread, funding, borrow and volume (scenarios).
 	Env Env
+	// InterestModel, when not nil, replaces CashRate and BorrowRate: the
+	// interest the account earns on cash and pays on borrowed cash.
+	InterestModel InterestModel
 }
 
 // Validate checks the configuration and names the bad field.
@@ -102,13 +116,11 @@ func (c Config) Validate() error {
 	if c.Commission < 0 || math.IsNaN(float64(c.Commission)) || c.Commission >= 1e4 {
 		return fmt.Errorf("engine: Commission must be in [0, 10000) bps, got %g", float64(c.Commission))
 	}
-	for _, f := range []struct {
-		n string
-		v float64
-	}{{"CashRate", c.CashRate}, {"BorrowRate", c.BorrowRate}} {
-		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < -1 || f.v > 10 {
-			return fmt.Errorf("engine: %s = %g: want an annual rate in [-1, 10]", f.n, f.v)
-		}
+	if err := validRates(c.CashRate, c.BorrowRate, "CashRate", "BorrowRate"); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	if err := validateModel("InterestModel", c.InterestModel); err != nil {
+		return err
 	}
 	if c.LimitFill > Touch {
 		return fmt.Errorf("engine: LimitFill = %d: want Through or Touch", c.LimitFill)
@@ -230,7 +242,8 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 	if first >= tl.Len() {
 		return nil, ErrNoData
 	}
-	ctx := newContext(p, tl, cfg)
+	ctx := newContext(newBroker(p, tl, cfg), cfg.Seed)
+	b := &ctx.broker
 	if in, ok := strat.(Initializer); ok {
 		if err := in.Init(ctx); err != nil {
 			return nil, fmt.Errorf("engine: strategy init: %w", err)
@@ -250,36 +263,36 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 
 	// Warm-up: history before Start is visible, nothing trades.
 	for k := 0; k < first; k++ {
-		ctx.advance(k)
-		ctx.markClose(k)
-		ctx.prev = ctx.now
+		b.advance(k)
+		b.markClose(k)
+		b.prev = b.now
 	}
 	for k := first; k < tl.Len(); k++ {
-		ctx.advance(k)
-		ctx.applySplits()
+		b.advance(k)
+		b.applySplits()
 		if k > first {
-			ctx.accrue()
+			b.accrue()
 		}
-		ctx.recall(k)
-		ctx.fillAtOpen(k)
-		ctx.fillResting(k)
-		ctx.checkMaintenance(k)
-		ctx.markClose(k)
-		ctx.settleFunding(k)
-		ctx.fillAtClose(k)
+		b.recall(k)
+		b.fillAtOpen(k)
+		b.fillResting(k)
+		b.checkMaintenance(k)
+		b.markClose(k)
+		b.settleFunding(k)
+		b.fillAtClose(k)
 		inst, _ := tl.Active(k)
 		slice = Slice{Step: k, Time: tl.Times[k], Active: inst}
 		if err := strat.OnBar(ctx, &slice); err != nil {
 			return nil, fmt.Errorf("engine: strategy at %s: %w", data.FormatDay(tl.Times[k]), err)
 		}
-		ctx.events = ctx.events[:0]
-		ctx.fillAtClose(k)
-		ctx.expire(k)
-		ctx.prev = ctx.now
+		b.events = b.events[:0]
+		b.fillAtClose(k)
+		b.expire(k)
+		b.prev = b.now
 		res.BarEvents += len(inst)
 
-		eq := ctx.pf.Equity(ctx.price)
-		gross, net := ctx.pf.Exposure(ctx.price)
+		eq := b.pf.Equity(b.price)
+		gross, net := b.pf.Exposure(b.price)
 		if eq > peak {
 			peak = eq
 		}
@@ -289,18 +302,18 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 		}
 		c.Time = append(c.Time, tl.Times[k])
 		c.Equity = append(c.Equity, eq)
-		c.Cash = append(c.Cash, ctx.pf.Cash)
+		c.Cash = append(c.Cash, b.pf.Cash)
 		c.Gross = append(c.Gross, gross)
 		c.Net = append(c.Net, net)
 		c.Drawdown = append(c.Drawdown, dd)
 	}
-	res.Fills = ctx.fills
-	res.Portfolio = ctx.pf
-	res.FinalPrice = ctx.price
+	res.Fills = b.fills
+	res.Portfolio = b.pf
+	res.FinalPrice = b.price
 	res.Steps = steps
-	res.Ledger = ctx.ledger
-	res.Costs = ctx.costs
-	res.Events = ctx.log
-	res.Rejections, res.MarginCalls, res.Liquidations = ctx.rejects, ctx.calls, ctx.liqs
+	res.Ledger = b.ledger
+	res.Costs = b.costs
+	res.Events = b.log
+	res.Rejections, res.MarginCalls, res.Liquidations = b.rejects, b.calls, b.liqs
 	return res, nil
 }

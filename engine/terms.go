@@ -24,109 +24,23 @@ const (
 // are the cost-free defaults (commission from Config.Commission, nothing
 // else). Config.Equity and Config.Crypto give the terms per asset class;
 // Config.Symbols replaces them for single instruments.
+//
+// The fields of interface type plug in models of one's own (models.go):
+// when one is not nil it replaces the built-in model of its kind, and the
+// fields that configure the built-in are not used for that purpose.
 type Terms struct {
 	Commission Commission
 	Slippage   Slippage
 	Borrow     Borrow
 	Funding    Funding
 	Margin     Margin
-}
 
-// Commission is charged on every fill, in money:
-//
-//	max(Minimum, PerShare × |qty| + Bps × notional) + (Maker or Taker) × notional
-//
-// Maker applies to Limit fills, Taker to every other fill. The zero value
-// means "not set": Config.Commission (bps of notional) applies instead.
-type Commission struct {
-	Bps      BasisPoints // of notional
-	PerShare float64     // money per unit of quantity
-	Minimum  float64     // floor of the Bps + PerShare part, per fill
-	Maker    BasisPoints // added to Limit fills
-	Taker    BasisPoints // added to all other fills
-}
-
-func (c *Commission) set() bool { return *c != Commission{} }
-
-// Slippage moves a taker fill's price against the order, by the sum of:
-//
-//	Bps × price                          fixed
-//	SpreadBps / 2 × price                paying half the quoted spread
-//	RangeFrac × (high − low)             volatility-scaled, the fill bar's range
-//	ImpactK × σ × sqrt(|qty| / volume) × price   square-root market impact
-//
-// where σ is the sample standard deviation of the instrument's daily simple returns
-// over the ImpactWindow closes before the fill bar (no look-ahead) and
-// volume is the fill bar's volume. The executed price is clamped to the
-// fill bar's [low, high]: slippage never produces a price the bar did not
-// trade. Limit fills (maker) and liquidations have no slippage.
-//
-// MaxParticipation, when > 0, caps what fills on one bar at that fraction
-// of the bar's volume (summed over all orders of the instrument); the rest
-// stays pending and is carried to the next bar. A NaN volume (unknown)
-// disables the cap and the impact term for that bar.
-type Slippage struct {
-	Bps              BasisPoints
-	SpreadBps        BasisPoints
-	RangeFrac        float64
-	ImpactK          float64
-	ImpactWindow     int // closes in σ's estimate; 0 = 20
-	MaxParticipation float64
-}
-
-func (s *Slippage) set() bool {
-	return s.Bps != 0 || s.SpreadBps != 0 || s.RangeFrac != 0 || s.ImpactK != 0
-}
-
-// Borrow are the terms of shorting (equities): an annual fee on the short
-// market value, accrued every calendar day (ACT/360) on the position held
-// at the end of the previous step, valued at the previous step's price.
-// Friday to Monday is three days.
-type Borrow struct {
-	Rate float64 // annual fraction, e.g. 0.03 = 3%/yr
-	// Unavailable rejects every order that would open or extend a short.
-	Unavailable bool
-	// RecallAt (UTC ns, 0 = never): from this time the borrow is recalled:
-	// an open short is covered at the open of the instrument's first bar
-	// at or after it, and new shorts are rejected.
-	RecallAt int64
-}
-
-// Funding are the terms of a perpetual future: at every funding event the
-// position pays qty × price × rate (longs pay shorts when rate > 0; a
-// short receives). price is the close of the bar the event falls in (the
-// possibly shocked panel's price, not the exchange's mark). On daily bars
-// the events of a bar's day, [date, date + Config.BarDuration), settle
-// together at that bar's step, on the position held after the bar's open.
-//
-// Funding applies when Interval > 0 or Times is non-empty. Events are
-// Times (with Rates) when given, else every Interval since 1970-01-01 UTC
-// at the constant Rate. Perpetuals are financed by funding, not by cash:
-// their notional is left out of the balance that earns or pays interest.
-type Funding struct {
-	Rate     float64 // per event (0.0001 = 0.01% per 8h)
-	Interval int64   // ns between events; DefaultFundingInterval for 8h
-	Times    []int64 // event times, ascending (e.g. from data.ReadFunding)
-	Rates    []float64
-}
-
-func (f *Funding) on() bool { return f.Interval > 0 || len(f.Times) > 0 }
-
-// Margin are an instrument's margin requirements, as fractions of the
-// position's market value. Initial applies to every order that increases
-// exposure: a fill is rejected (insufficient buying power) when
-// Σ |value| × Initial over all positions after it would exceed equity.
-// Maintenance applies at every step: when equity at the bar's worst prices
-// (low for a long, high for a short) falls below Σ |value| × Maintenance,
-// a margin call is raised and every margined position with a bar at that
-// step is liquidated at its worst price, paying LiquidationFee × notional
-// (and no commission or slippage).
-// Equities on Reg T: 0.5 / 0.25; crypto at 5× maximum leverage: Initial
-// 0.2, Maintenance e.g. 0.05. Zero Initial means no buying-power check.
-type Margin struct {
-	Initial        float64
-	Maintenance    float64
-	LiquidationFee float64
+	FeeModel      FeeModel      // replaces Commission (and Config.Commission)
+	SlippageModel SlippageModel // replaces Slippage's Bps, SpreadBps, RangeFrac and impact
+	VolumeModel   VolumeModel   // replaces Slippage.MaxParticipation
+	BorrowModel   BorrowModel   // replaces Borrow.Rate (Unavailable and RecallAt still apply)
+	FundingModel  FundingModel  // replaces Funding: the instrument is a perpetual
+	MarginModel   MarginModel   // replaces Margin
 }
 
 // Split is a stock split on a date: Ratio new shares per old (2 = 2-for-1,
@@ -186,21 +100,6 @@ const (
 	Touch
 )
 
-func (m *Margin) validate(where string) error {
-	for _, f := range []struct {
-		n string
-		v float64
-	}{{"Initial", m.Initial}, {"Maintenance", m.Maintenance}, {"LiquidationFee", m.LiquidationFee}} {
-		if !(f.v >= 0 && f.v <= 1) {
-			return fmt.Errorf("engine: %s.Margin.%s = %g: want a fraction in [0, 1]", where, f.n, f.v)
-		}
-	}
-	if m.Initial > 0 && m.Maintenance > m.Initial {
-		return fmt.Errorf("engine: %s.Margin.Maintenance = %g is above Initial = %g", where, m.Maintenance, m.Initial)
-	}
-	return nil
-}
-
 // validate checks the terms and names the bad field under where.
 func (t *Terms) validate(where string) error {
 	nonneg := func(name string, v float64) error {
@@ -242,5 +141,27 @@ func (t *Terms) validate(where string) error {
 			return fmt.Errorf("engine: %s.Funding.Rates[%d] = %g: want a finite rate", where, k, f.Rates[k])
 		}
 	}
-	return t.Margin.validate(where)
+	if err := t.Margin.validate(where); err != nil {
+		return err
+	}
+	for _, m := range []struct {
+		n string
+		v any
+	}{{"FeeModel", t.FeeModel}, {"SlippageModel", t.SlippageModel}, {"VolumeModel", t.VolumeModel},
+		{"BorrowModel", t.BorrowModel}, {"FundingModel", t.FundingModel}, {"MarginModel", t.MarginModel}} {
+		if err := validateModel(where+"."+m.n, m.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// validateModel calls a model's Validate method, when it has one.
+func validateModel(where string, m any) error {
+	if v, ok := m.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("engine: %s: %w", where, err)
+		}
+	}
+	return nil
 }

@@ -1,0 +1,35 @@
+package engine
+
+import "math"
+
+// Commission is charged on every fill, in money:
+//
+//	max(Minimum, PerShare × |qty| + Bps × notional) + (Maker or Taker) × notional
+//
+// Maker applies to Limit fills, Taker to every other fill. The zero value
+// means "not set": Config.Commission (bps of notional) applies instead.
+// Commission is the built-in FeeModel.
+type Commission struct {
+	Bps      BasisPoints // of notional
+	PerShare float64     // money per unit of quantity
+	Minimum  float64     // floor of the Bps + PerShare part, per fill
+	Maker    BasisPoints // added to Limit fills
+	Taker    BasisPoints // added to all other fills
+}
+
+func (c *Commission) set() bool { return *c != Commission{} }
+
+// Fee implements FeeModel.
+func (c Commission) Fee(t Trade) float64 { return c.fee(t.Qty, t.Price, t.Maker) }
+
+func (c *Commission) fee(qty, price float64, maker bool) float64 {
+	n := math.Abs(qty * price)
+	base := c.PerShare*math.Abs(qty) + c.Bps.Fraction()*n
+	if base < c.Minimum {
+		base = c.Minimum
+	}
+	if maker {
+		return base + c.Maker.Fraction()*n
+	}
+	return base + c.Taker.Fraction()*n
+}

@@ -1,0 +1,241 @@
+package engine
+
+import "math"
+
+// What holding positions costs and risks, step by step: the margin check
+// and liquidation, borrow fees and interest, perpetual funding, recalls
+// of borrowed shares, and splits.
+
+// checkMaintenance is the margin check of step k: equity with every
+// position at its bar's worst price (low for a long, high for a short;
+// the last price when the instrument has no bar) against the maintenance
+// requirement at those prices. Below it, a margin call is raised and every
+// margined position (one with a maintenance model) with a bar now is
+// liquidated at its worst price, paying the liquidation fee; positions
+// without a bar wait for their next bar (the margin call repeats while
+// the account is short of maintenance).
+func (b *broker) checkMaintenance(k int) {
+	if !b.maint {
+		return
+	}
+	eq, req, fresh := b.pf.Cash, 0.0, false
+	for i, q := range b.pf.Qty {
+		if q == 0 {
+			continue
+		}
+		p := b.worst(i, q, k)
+		m := b.maintM[i]
+		if b.last[i] == k && m != nil {
+			fresh = true
+		}
+		eq += q * p
+		if m != nil {
+			req += b.requirement(m, i, q, p).Maintenance
+		}
+	}
+	if eq >= req || req == 0 {
+		return
+	}
+	b.emit(Event{Kind: EventMarginCall, Time: b.now, Instrument: -1, Qty: eq, Price: req, Reason: ReasonMaintenance})
+	if !fresh {
+		return
+	}
+	for i, q := range b.pf.Qty {
+		m := b.maintM[i]
+		if q == 0 || b.last[i] != k || m == nil {
+			continue
+		}
+		p := b.worst(i, q, k)
+		o := Order{Instrument: i, Kind: Liquidation, Tag: "liquidation"}
+		b.fillOrder(&o, Liquidation, -q, p, false, math.NaN())
+		fee := b.requirement(m, i, q, p).LiquidationFee
+		b.pf.charge(fee)
+		b.book(i, CostLiquidationFee, fee)
+		b.fills[len(b.fills)-1].Fee = fee
+		b.emit(Event{Kind: EventLiquidation, Time: b.now, Instrument: i, Qty: -q, Price: p, Reason: ReasonMaintenance})
+	}
+}
+
+// worst is position q of instrument i valued at its bar's worst price.
+func (b *broker) worst(i int, q float64, k int) float64 {
+	if b.last[i] != k {
+		return b.price[i]
+	}
+	s, r := &b.series[i], b.cursor[i]
+	if q > 0 {
+		return s.Low[r]
+	}
+	return s.High[r]
+}
+
+// accrue books the holding costs of the calendar days since the previous
+// step, on the positions and cash held at its end, valued at its prices:
+// the borrow fee of shorts but perpetuals' (BorrowModel, the scenario's
+// factors asked at the previous step's time); interest on the cash
+// balance net of short-sale proceeds and of perpetuals' notional
+// (InterestModel).
+func (b *broker) accrue() {
+	if !b.finance || b.prev == 0 {
+		return
+	}
+	a := Accrual{From: b.prev, To: b.now, Days: float64(b.now-b.prev) / float64(nsPerDay)}
+	bal := b.pf.Cash
+	for i, q := range b.pf.Qty {
+		if q == 0 {
+			continue
+		}
+		v := q * b.price[i]
+		perp := b.fund[i] != nil
+		if perp || q < 0 {
+			bal += v // short proceeds and perpetual notional are not cash that earns or owes interest
+		}
+		if q > 0 || perp {
+			continue
+		}
+		env := Neutral()
+		if b.env != nil {
+			env = b.env.At(i, b.prev)
+		}
+		h := Holding{Instrument: i, Time: b.prev, Qty: q, Price: b.price[i]}
+		var fee float64
+		if bm, ok := b.borrow[i].(*Borrow); ok {
+			fee = bm.BorrowFee(h, a, env) // the built-in, called directly
+		} else {
+			fee = b.borrow[i].BorrowFee(h, a, env)
+		}
+		if fee != 0 {
+			b.pf.charge(fee)
+			b.book(i, CostBorrow, fee)
+		}
+	}
+	if b.interest == nil {
+		return
+	}
+	if amt := b.interest.Interest(bal, a); amt != 0 {
+		b.pf.charge(amt)
+		b.book(-1, CostInterest, amt)
+	}
+}
+
+// settleFunding pays the funding events of every perpetual with a bar at
+// step k: the events in [settled up to, bar time + BarDuration), on the
+// position held after the bar's open, at the bar's close.
+func (b *broker) settleFunding(k int) {
+	if !b.funding {
+		return
+	}
+	dur := b.cfg.BarDuration
+	if dur == 0 {
+		dur = nsPerDay
+	}
+	inst, _ := b.tl.Active(k)
+	for _, i32 := range inst {
+		i := int(i32)
+		m := b.fund[i]
+		if m == nil {
+			continue
+		}
+		from, end := b.fundTo[i], b.now+dur
+		if from == 0 {
+			from = b.now
+		}
+		b.fundTo[i] = end
+		// Events in [from, now) fell in days without a bar (a gap in the
+		// data): they are owed on the position held through the gap, the
+		// one before this step's fills; events of the bar's own day, on
+		// the position after the open.
+		var nGap, nCur int
+		var gapSum, curSum float64
+		if from < b.now {
+			nGap, gapSum = b.fundEvents(m, i, from, b.now)
+		}
+		nCur, curSum = b.fundEvents(m, i, max(from, b.now), end)
+		q, q0 := b.pf.Qty[i], b.qtyOpen[i]
+		if (q == 0 || nCur == 0) && (q0 == 0 || nGap == 0) {
+			continue
+		}
+		if b.env != nil {
+			e := b.factors(i)
+			if e.FundingSet == e.FundingSet {
+				gapSum, curSum = float64(nGap)*e.FundingSet, float64(nCur)*e.FundingSet
+			}
+			gapSum *= e.FundingMult
+			curSum *= e.FundingMult
+		}
+		pay := (q0*gapSum + q*curSum) * b.price[i]
+		if pay == 0 {
+			continue
+		}
+		b.pf.charge(pay)
+		b.book(i, CostFunding, pay)
+	}
+}
+
+// fundEvents asks funding model m of instrument i for its events in
+// [from, to).
+func (b *broker) fundEvents(m FundingModel, i int, from, to int64) (int, float64) {
+	if f, ok := m.(*Funding); ok {
+		return f.events(from, to) // the built-in, called directly
+	}
+	return m.Events(i, from, to)
+}
+
+// recall covers, at the open of step k, every short whose borrow has been
+// recalled by now.
+func (b *broker) recall(k int) {
+	if !b.recalls {
+		return
+	}
+	marked := false
+	inst, row := b.tl.Active(k)
+	for j, i32 := range inst {
+		i := int(i32)
+		at := b.shorting[i].RecallAt
+		q := b.pf.Qty[i]
+		if at == 0 || b.now < at || q >= 0 {
+			continue
+		}
+		if !marked {
+			b.openMarks(k)
+			marked = true
+		}
+		o := Order{Instrument: i, Kind: Recall, Tag: "recall"}
+		b.fillOrder(&o, Recall, -q, b.series[i].Open[row[j]], false, math.NaN())
+		b.emit(Event{Kind: EventRecall, Time: b.now, Instrument: i, Qty: -q, Price: b.fills[len(b.fills)-1].Price, Reason: ReasonRecalled})
+	}
+}
+
+// applySplits applies the splits dated in (previous step, now]: positions
+// × ratio; average costs, the last mark and pending orders' prices ÷ ratio;
+// pending quantity orders × ratio.
+func (b *broker) applySplits() {
+	if b.splits == nil {
+		return
+	}
+	for i, ss := range b.splits {
+		for b.splitAt[i] < len(ss) && ss[b.splitAt[i]].Time <= b.now {
+			sp := ss[b.splitAt[i]]
+			b.splitAt[i]++
+			if b.prev == 0 || sp.Time <= b.prev {
+				continue // before the run: the prices already reflect it
+			}
+			r := sp.Ratio
+			b.pf.Qty[i] *= r
+			b.pf.AvgCost[i] /= r
+			b.price[i] /= r
+			for j := range b.pending {
+				o := &b.pending[j]
+				if o.Instrument != i {
+					continue
+				}
+				if o.Sizing == Quantity {
+					o.Amount *= r
+				}
+				o.Price /= r
+				o.StopPrice /= r
+				o.Trail /= r
+				o.extreme /= r
+			}
+		}
+	}
+}

@@ -1,0 +1,399 @@
+package engine
+
+import (
+	"fmt"
+	"math"
+)
+
+// The broker's order book: orders in and out (submit, cancel, replace,
+// brackets), and the fill moments at an open and a close, where market
+// and market-on-close orders fill and target orders are sized.
+
+// fillAtOpen fills market orders submitted before step k whose instrument
+// has a bar at k, at that bar's open.
+func (b *broker) fillAtOpen(k int) {
+	if len(b.pending) == 0 {
+		return
+	}
+	b.openMarks(k)
+	b.execute(k, Market)
+}
+
+// openMarks sets b.mark to the opens of the instruments with a bar at step
+// k and the last closes of the others.
+func (b *broker) openMarks(k int) {
+	copy(b.mark, b.price)
+	inst, row := b.tl.Active(k)
+	for j, i := range inst {
+		b.mark[i] = b.series[i].Open[row[j]]
+	}
+}
+
+// fillAtClose fills market-on-close orders whose instrument has a bar at
+// step k, at its close.
+func (b *broker) fillAtClose(k int) {
+	if len(b.pending) == 0 {
+		return
+	}
+	copy(b.mark, b.price)
+	b.execute(k, MarketOnClose)
+}
+
+// due reports whether pending order o fills now, at a fill moment of the
+// given kind in step k.
+func (b *broker) due(o *Order, k int, kind OrderKind) bool {
+	if o.done || o.Kind != kind || b.last[o.Instrument] != k {
+		return false
+	}
+	// A market order never fills in the step it was submitted in: its
+	// price would be one the strategy has already seen.
+	return kind != Market || o.step < k
+}
+
+// execute fills the pending orders due now, at b.mark prices: quantity
+// orders first in submission order, then the target orders as one batch,
+// sized jointly against equity net of the batch's own commission, sells
+// before buys. Orders that filled in full (or were sized to nothing, or
+// rejected) leave the pending list; a remainder held back by the
+// participation cap stays for the instrument's next bar.
+func (b *broker) execute(k int, kind OrderKind) {
+	b.batch = b.batch[:0]
+	any := false
+	for j := range b.pending {
+		o := &b.pending[j]
+		if !b.due(o, k, kind) {
+			continue
+		}
+		any = true
+		if o.Sizing == Quantity {
+			b.fillQuantity(o, b.mark[o.Instrument], false, math.NaN())
+			continue
+		}
+		b.batch = append(b.batch, j)
+	}
+	if len(b.batch) > 0 {
+		b.sizeTargets()
+		for _, j := range b.batch {
+			b.pending[j].done = true
+		}
+		// Sells first, so their proceeds are cash before the buys.
+		for pass := 0; pass < 2; pass++ {
+			if pass == 1 {
+				b.fitBuys()
+			}
+			for _, j := range b.batch {
+				o := &b.pending[j]
+				d := b.delta[o.Instrument]
+				if d == 0 || (pass == 0) != (d < 0) {
+					continue
+				}
+				if _, finished := b.fillOrder(o, o.Kind, d, b.mark[o.Instrument], false, math.NaN()); !finished {
+					o.done = false // carried: re-sized at the instrument's next bar
+				}
+			}
+		}
+	}
+	if any {
+		b.compact()
+	}
+}
+
+// fillQuantity fills a quantity order (or what the participation cap lets
+// through) at reference price ref and keeps the remainder pending.
+func (b *broker) fillQuantity(o *Order, ref float64, maker bool, limit float64) float64 {
+	q, finished := b.fillOrder(o, o.Kind, o.Amount, ref, maker, limit)
+	o.Amount -= q
+	if finished || o.Amount == 0 || math.Abs(o.Amount) <= 1e-12*math.Abs(q) {
+		o.done = true
+	}
+	return q
+}
+
+// compact drops the orders that are done.
+func (b *broker) compact() {
+	n := 0
+	for j := range b.pending {
+		if !b.pending[j].done {
+			b.pending[n] = b.pending[j]
+			n++
+		}
+	}
+	b.pending = b.pending[:n]
+}
+
+// sizeTargets turns the batch's target orders into quantity deltas at the
+// mark prices. With E the equity at those prices and K the commission the
+// batch will pay, a weight target w wants a position worth w × (E − K);
+// K (commission plus the slippage between mark and execution price)
+// depends on the deltas, so it is found by fixed-point iteration, which
+// contracts because K' ≤ fee × Σ|w| < 1 for any sane leverage. With
+// Σ w ≤ 1 the cash left after the batch is (E − K)(1 − Σ w) ≥ 0.
+// With slippage, each delta is sized at the price it will execute at
+// (the mark moved by the slippage of the delta's side and size).
+func (b *broker) sizeTargets() {
+	E := b.pf.Equity(b.mark)
+	K := 0.0
+	comSum := 0.0
+	for iter := 0; iter < 64; iter++ {
+		next := 0.0
+		comSum = 0
+		for _, j := range b.batch {
+			o := &b.pending[j]
+			i := o.Instrument
+			p := b.mark[i]
+			v := o.Amount
+			if o.Sizing == TargetWeight {
+				v = o.Amount * (E - K)
+			}
+			d := v/p - b.pf.Qty[i]
+			if b.anySlip && b.slip[i] != nil {
+				// Slippage moves the price by a few bps: it is found on
+				// the first pass and kept while K converges.
+				if iter == 0 {
+					b.execp[i] = b.slipped(i, d, p, math.NaN())
+				}
+				p = b.execp[i]
+			}
+			b.rawd[i] = d
+			if lot := b.series[i].LotSize; lot > 0 {
+				d = math.Trunc(d/lot) * lot
+			}
+			b.delta[i] = d
+			// The batch's costs: commission, and the slippage between the
+			// mark (where E is measured) and the execution price.
+			com := b.commission(i, d, p, false)
+			comSum += com
+			next += com + math.Abs(d*(p-b.mark[i]))
+		}
+		if math.Abs(next-K) <= 1e-15*math.Abs(E) || (!b.anyCom && !b.anySlip) {
+			K = next
+			break
+		}
+		K = next
+	}
+	// The cash the batch leaves when every delta fills as sized, before
+	// lots round them: the buys may not take cash below it (fitBuys).
+	b.planCash = b.pf.Cash - comSum
+	for _, j := range b.batch {
+		i := b.pending[j].Instrument
+		b.planCash -= b.rawd[i] * b.execPrice(i)
+	}
+}
+
+// execPrice is the price a target delta of instrument i was sized at.
+func (b *broker) execPrice(i int) float64 {
+	if b.anySlip && b.slip[i] != nil {
+		return b.execp[i]
+	}
+	return b.mark[i]
+}
+
+// fitBuys scales the batch's buys down, after its sells have filled, when
+// the sells brought in less than sized (a participation cap, slippage
+// beyond the estimate, lots rounded toward zero): the buys may not take
+// cash below what the full plan would have left. An unlevered rotation
+// then never borrows; a levered one borrows no more than it asked for.
+func (b *broker) fitBuys() {
+	cost := 0.0
+	for _, j := range b.batch {
+		i := b.pending[j].Instrument
+		if d := b.delta[i]; d > 0 {
+			p := b.execPrice(i)
+			cost += d*p + b.commission(i, d, p, false)
+		}
+	}
+	if cost <= 0 {
+		return
+	}
+	room := b.pf.Cash - math.Min(b.planCash, 0)
+	if room >= cost*(1-1e-9) {
+		return
+	}
+	f := math.Max(0, room/cost)
+	for _, j := range b.batch {
+		i := b.pending[j].Instrument
+		if d := b.delta[i]; d > 0 {
+			d *= f
+			if lot := b.series[i].LotSize; lot > 0 {
+				d = math.Trunc(d/lot) * lot
+			}
+			b.delta[i] = d
+		}
+	}
+}
+
+// submit queues an order (Context.Submit).
+func (b *broker) submit(o Order) (OrderID, error) {
+	if o.Instrument < 0 || o.Instrument >= len(b.series) {
+		return 0, fmt.Errorf("engine: order for instrument %d, have %d", o.Instrument, len(b.series))
+	}
+	if math.IsNaN(o.Amount) || math.IsInf(o.Amount, 0) {
+		return 0, fmt.Errorf("engine: order for %s: amount %g is not finite", b.series[o.Instrument].Symbol, o.Amount)
+	}
+	if o.Kind < Market || o.Kind > TrailingStop {
+		return 0, fmt.Errorf("engine: order for %s: unknown kind %d", b.series[o.Instrument].Symbol, o.Kind)
+	}
+	if o.Sizing > TargetValue {
+		return 0, fmt.Errorf("engine: order for %s: unknown sizing %d", b.series[o.Instrument].Symbol, o.Sizing)
+	}
+	if o.TIF > Day {
+		return 0, fmt.Errorf("engine: order for %s: unknown time in force %d", b.series[o.Instrument].Symbol, o.TIF)
+	}
+	if lot := b.series[o.Instrument].LotSize; lot > 0 && o.Sizing == Quantity {
+		o.Amount = math.Trunc(o.Amount/lot) * lot
+	}
+	if o.Sizing == Quantity && o.Amount == 0 {
+		return 0, nil
+	}
+	b.nextID++
+	o.id = b.nextID
+	o.step = b.step
+	o.done, o.triggered, o.oco = false, false, 0
+	if !validPrices(&o) {
+		b.reject(&o, o.Amount, ReasonInvalidPrice)
+		return o.id, nil
+	}
+	if o.Kind == TrailingStop {
+		o.extreme = b.price[o.Instrument] // NaN before the first bar: set at the next open
+	}
+	if o.Sizing != Quantity && !o.Kind.resting() {
+		for j := range b.pending {
+			p := &b.pending[j]
+			if p.Instrument == o.Instrument && p.Kind == o.Kind && p.Sizing != Quantity {
+				b.pending[j] = o
+				return o.id, nil
+			}
+		}
+	}
+	b.pending = append(b.pending, o)
+	return o.id, nil
+}
+
+// validPrices checks the prices an order's kind needs.
+func validPrices(o *Order) bool {
+	pos := func(v float64) bool { return v > 0 && !math.IsInf(v, 0) }
+	switch o.Kind {
+	case Limit:
+		return pos(o.Price)
+	case Stop:
+		return pos(o.StopPrice)
+	case StopLimit:
+		return pos(o.Price) && pos(o.StopPrice)
+	case TrailingStop:
+		a, p := pos(o.Trail), o.TrailPct > 0 && o.TrailPct < 1
+		return a != p && (o.Trail == 0 || a) && (o.TrailPct == 0 || p)
+	}
+	return true
+}
+
+// cancel removes a pending order and the other leg of its bracket
+// (Context.Cancel).
+func (b *broker) cancel(id OrderID) bool {
+	for j := range b.pending {
+		if b.pending[j].id == id {
+			oco := b.pending[j].oco
+			b.pending = append(b.pending[:j], b.pending[j+1:]...)
+			if oco != 0 {
+				b.cancel(oco)
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// cancelAll removes every pending order of instrument i (Context.CancelAll).
+func (b *broker) cancelAll(i int) int {
+	n := 0
+	for j := 0; j < len(b.pending); {
+		if b.pending[j].Instrument == i {
+			b.cancel(b.pending[j].id)
+			n++
+			j = 0 // Cancel may have removed others too
+			continue
+		}
+		j++
+	}
+	return n
+}
+
+// replace modifies a pending order (Context.Replace).
+func (b *broker) replace(id OrderID, amount, price, stop float64) bool {
+	for j := range b.pending {
+		o := &b.pending[j]
+		if o.id != id || o.done {
+			continue
+		}
+		n := *o
+		if amount != 0 {
+			n.Amount = amount
+		}
+		if price != 0 {
+			switch {
+			case n.Kind == TrailingStop && n.TrailPct > 0:
+				n.TrailPct = price
+			case n.Kind == TrailingStop:
+				n.Trail = price
+			default:
+				n.Price = price
+			}
+		}
+		if stop != 0 {
+			n.StopPrice = stop
+		}
+		if lot := b.series[n.Instrument].LotSize; lot > 0 && n.Sizing == Quantity {
+			n.Amount = math.Trunc(n.Amount/lot) * lot
+		}
+		if n.Sizing == Quantity && n.Amount == 0 || math.IsNaN(n.Amount) || math.IsInf(n.Amount, 0) || !validPrices(&n) {
+			return false
+		}
+		n.step = b.step
+		*o = n
+		return true
+	}
+	return false
+}
+
+// bracket places a one-cancels-other pair (Context.Bracket).
+func (b *broker) bracket(i int, stop, take float64, tag string) (sl, tp OrderID, err error) {
+	if stop != 0 {
+		if sl, err = b.submit(Order{Instrument: i, Kind: Stop, Sizing: TargetValue, StopPrice: stop, Tag: tag}); err != nil {
+			return 0, 0, err
+		}
+	}
+	if take != 0 {
+		if tp, err = b.submit(Order{Instrument: i, Kind: Limit, Sizing: TargetValue, Price: take, Tag: tag}); err != nil {
+			b.cancel(sl)
+			return 0, 0, err
+		}
+	}
+	if sl != 0 && tp != 0 {
+		for j := range b.pending {
+			switch b.pending[j].id {
+			case sl:
+				b.pending[j].oco = tp
+			case tp:
+				b.pending[j].oco = sl
+			}
+		}
+	}
+	return sl, tp, nil
+}
+
+// expire retires the Day orders whose instrument had its bar at step k
+// (for market-on-close orders, submitted at k or before; for the others,
+// before k).
+func (b *broker) expire(k int) {
+	any := false
+	for j := range b.pending {
+		o := &b.pending[j]
+		if o.TIF != Day || o.done || b.last[o.Instrument] != k || (o.step >= k && o.Kind != MarketOnClose) {
+			continue
+		}
+		o.done, any = true, true
+		b.emit(Event{Kind: EventExpired, Time: b.now, Order: o.id, Instrument: o.Instrument, Qty: o.Amount})
+	}
+	if any {
+		b.compact()
+	}
+}
