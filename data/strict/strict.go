@@ -129,10 +129,10 @@ func Decode(md *toml.MetaData, p toml.Primitive, dst any, path string) error {
 	return nil
 }
 
-// DecodeText decodes a whole TOML document into dst strictly.
+// DecodeText decodes a whole TOML document into dst strictly, its
+// nesting bounded first (see [Parse]).
 func DecodeText(text string, dst any) error {
-	var p toml.Primitive
-	md, err := toml.Decode(text, &p)
+	md, p, err := Parse(text)
 	if err != nil {
 		return err
 	}
@@ -276,7 +276,11 @@ func (c *checker) value(v any, t reflect.Type, path string) error {
 			return &KeyError{Path: path, Value: v, Msg: "want a whole number"}
 		}
 		z := reflect.New(t).Elem()
-		if z.CanInt() && z.OverflowInt(n) || z.CanUint() && (n < 0 || z.OverflowUint(uint64(n))) {
+		if z.CanUint() && n < 0 {
+			// A negative seed would otherwise wrap to 2^64 − 1.
+			return &KeyError{Path: path, Value: v, Msg: "want a whole number >= 0"}
+		}
+		if z.CanInt() && z.OverflowInt(n) || z.CanUint() && z.OverflowUint(uint64(n)) {
 			return &KeyError{Path: path, Value: v, Msg: "out of range for " + t.Kind().String()}
 		}
 	case reflect.Float32, reflect.Float64:

@@ -118,3 +118,13 @@ func TestKnownAndOneOf(t *testing.T) {
 		t.Errorf("OneOf = %s", got)
 	}
 }
+
+func TestNegativeForUnsignedNamesTheKey(t *testing.T) {
+	var v struct {
+		Seed uint64 `toml:"seed"`
+	}
+	err := DecodeText("seed = -1", &v)
+	if err == nil || err.Error() != "seed = -1: want a whole number >= 0" {
+		t.Fatalf("got %v", err)
+	}
+}
