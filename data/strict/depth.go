@@ -29,8 +29,23 @@ func Parse(text string) (toml.MetaData, toml.Primitive, error) {
 		return toml.MetaData{}, p, err
 	}
 	md, err := toml.Decode(text, &p)
+	if err != nil && len(err.Error()) > 2*MaxQuoted {
+		// The toml package quotes keys and tokens whole: a 5 MB key in
+		// the message would be 5 MB of error text.
+		err = &clipped{msg: Clip(err.Error(), 2*MaxQuoted), err: err}
+	}
 	return md, p, err
 }
+
+// clipped is an error whose message is cut short; Unwrap gives the
+// original.
+type clipped struct {
+	msg string
+	err error
+}
+
+func (e *clipped) Error() string { return e.msg }
+func (e *clipped) Unwrap() error { return e.err }
 
 // DepthError is a document whose keys nest deeper than a bound.
 type DepthError struct {

@@ -128,3 +128,25 @@ func TestNegativeForUnsignedNamesTheKey(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestErrorsQuoteBoundedText(t *testing.T) {
+	long := strings.Repeat("x", 1_000_000)
+	var v struct {
+		Name int `toml:"name"`
+	}
+	for _, text := range []string{
+		"name = \"" + long + "\"",               // a long value
+		long + " = 1\n" + long + "y = 2\nz = 3", // long unknown keys
+		"name = [" + strings.Repeat("1, ", 100_000) + "1]",
+		long + " = ", // the toml package's own errors
+		"a = 1\n" + long + "= 2\n" + long + "=3",
+	} {
+		err := DecodeText(text, &v)
+		if err == nil || len(err.Error()) > 1000 {
+			t.Fatalf("error of %d bytes: %.300v", len(err.Error()), err)
+		}
+	}
+	if got := Clip("héllo", 2); got != "h… (6 bytes)" {
+		t.Fatalf("Clip cut inside a character: %q", got)
+	}
+}

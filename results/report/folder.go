@@ -108,6 +108,9 @@ type StressCell struct {
 // metrics.json and equity.csv, and the optional stress.csv, montecarlo.csv
 // and attribution.csv. Errors name the file and, for CSV, the line.
 func Load(dir string) (*Folder, error) {
+	if err := results.Finished(dir); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
 	f := &Folder{Dir: dir}
 	if err := readJSON(filepath.Join(dir, ManifestFile), &f.Manifest); err != nil {
 		return nil, err

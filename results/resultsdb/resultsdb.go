@@ -64,6 +64,8 @@ import (
 	"strings"
 
 	goduckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/divergence-research/divergence/results"
 )
 
 // File is the name of the database in an experiment folder.
@@ -83,8 +85,8 @@ func Build(ctx context.Context, dir, path string) (tables []string, err error) {
 	if strings.ContainsAny(dir, "*?[]{}") {
 		return nil, fmt.Errorf("resultsdb: folder %q contains a glob character (* ? [ ] { }), which DuckDB would expand", dir)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
-		return nil, fmt.Errorf("resultsdb: %s is not an experiment folder: %w", dir, err)
+	if err := results.Finished(dir); err != nil {
+		return nil, fmt.Errorf("resultsdb: %w", err)
 	}
 	metricsFiles, _ := filepath.Glob(filepath.Join(dir, "runs", "*", "metrics.json"))
 	if len(metricsFiles) == 0 {
