@@ -75,10 +75,11 @@ func sweepValues(key string, v any) ([]any, error) {
 			// The count in unsigned arithmetic: to − from does not fit an
 			// int64 when they lie far apart (from = -2^63, to = 2^63 − 1),
 			// and stepping v += step past to would wrap.
-			n := (uint64(ti)-uint64(fi))/uint64(si) + 1
-			if n > 100000 {
+			steps := (uint64(ti) - uint64(fi)) / uint64(si) // up to 2^64 − 1: no +1 before the check
+			if steps >= 100000 {
 				return nil, fmt.Errorf("%s: more than 100,000 values", key)
 			}
+			n := steps + 1
 			out := make([]any, n)
 			for i := range out {
 				out[i] = fi + int64(i)*si
