@@ -5,7 +5,14 @@ TAGS    := -tags duckdb_arrow
 BIN     := bin/divergence
 OUT     ?= out
 
-.PHONY: build demo test bench lint clean
+.PHONY: build demo test bench lint fuzz clean
+
+# Native Go fuzz targets (package:target); each has its seed corpus in
+# the package's testdata/fuzz/<target>. `make test` fuzzes each for
+# FUZZ_SHORT, `make fuzz` for FUZZTIME.
+FUZZ_TARGETS := ./experiment:FuzzParse ./scenarios:FuzzParse ./results:FuzzReadReturns
+FUZZ_SHORT   ?= 4s
+FUZZTIME     ?= 60s
 
 build:
 	$(GO) build $(TAGS) -o $(BIN) ./cmd/divergence
@@ -16,6 +23,18 @@ demo: build
 
 test:
 	$(GO) test $(TAGS) -count=1 -timeout 20m ./...
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZ_SHORT)
+
+# Go fuzzes one target of one package per run: one run per target. Failing
+# inputs land in testdata/fuzz/<target>/ and become regression cases.
+# Minimizing a new input may take 60 s by default (with no execs counted):
+# bounded here so that a short run stays short.
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
+		$(GO) test $(TAGS) -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg || exit 1; \
+	done
 
 bench:
 	$(GO) test $(TAGS) -run '^$$' -bench . -benchmem -benchtime 3x ./...

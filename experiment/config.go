@@ -29,6 +29,8 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/strict"
+	"github.com/divergence-research/divergence/scenarios"
 )
 
 // File is an experiment file as written in TOML. Every key is documented
@@ -79,8 +81,11 @@ type File struct {
 	// strategies hold their positions when the shock lands.
 	ScenarioStart string `toml:"scenario_start"`
 	// Scenario holds scenarios written inline, as [[scenario]] tables with
-	// the keys of a scenario file.
-	Scenario []map[string]any `toml:"scenario"`
+	// the keys of a scenario file; [Parse] decodes them into Inline.
+	Scenario []toml.Primitive `toml:"scenario"`
+	// Inline are the [[scenario]] tables decoded (by [Parse]); a program
+	// may add scenarios of its own. They run after Scenarios.
+	Inline []*scenarios.Scenario `toml:"-"`
 	// Groups names baskets that scenarios address (ai_tech, ai_tokens,
 	// miners, …); they replace the built-in groups of the same name.
 	Groups map[string][]string `toml:"groups"`
@@ -155,24 +160,30 @@ func Load(path string) (*File, error) {
 // ([File.Validate]); path is used in errors and to resolve relative
 // paths. The strategies' types and parameters are checked when the
 // experiment runs, against the registry of its [Options].
+//
+// Decoding is strict and its cost linear in the text's size: nesting is
+// bounded before the TOML parser sees the text (strict.Parse), the file's
+// keys are checked against File's schema (strict.Decode: an unknown key,
+// at any depth, is an error that names at most a few, then a count), a
+// negative value for a seed is refused with its key, and every inline
+// [[scenario]] table is decoded from the same document
+// (scenarios.FromPrimitive). Strategy params and sweeps are free-form
+// here; each strategy decodes its own.
 func Parse(path, text string) (*File, error) {
 	f := &File{Seed: 1, Cash: 1_000_000, Prices: "adjusted", Data: DataSpec{SyntheticSeed: 7}}
-	md, err := toml.Decode(text, f)
+	md, p, err := strict.Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		var keys []string
-		for _, k := range und {
-			// Strategy params are checked by each strategy.
-			if len(k) >= 2 && k[0] == "strategy" && (k[1] == "params" || k[1] == "sweep") || len(k) >= 1 && k[0] == "scenario" {
-				continue
-			}
-			keys = append(keys, k.String())
+	if err := strict.Decode(&md, p, f, ""); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for i, sp := range f.Scenario {
+		s, err := scenarios.FromPrimitive(fmt.Sprintf("scenario[%d]", i), md, sp)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		if len(keys) > 0 {
-			return nil, fmt.Errorf("%s: unknown key %s", path, strings.Join(keys, ", "))
-		}
+		f.Inline = append(f.Inline, s)
 	}
 	f.path = path
 	if err := f.Validate(); err != nil {
@@ -238,16 +249,19 @@ func (f *File) Validate() error {
 	if len(f.Strategy) == 0 {
 		return fmt.Errorf("strategy: at least one [[strategy]] is required")
 	}
-	seen := map[string]bool{}
+	slugs := map[string]int{} // a strategy's slug begins its runs' keys and folders
 	for i, s := range f.Strategy {
 		key := fmt.Sprintf("strategy[%d]", i)
 		if strings.TrimSpace(s.Name) == "" {
 			return fmt.Errorf("%s.name: required", key)
 		}
-		if seen[s.Name] {
-			return fmt.Errorf("%s.name: %q is used twice", key, s.Name)
+		if j, ok := slugs[Slug(s.Name)]; ok {
+			if f.Strategy[j].Name == s.Name {
+				return fmt.Errorf("%s.name: %q is used twice", key, s.Name)
+			}
+			return fmt.Errorf("%s.name: %q and strategy[%d]'s %q would share the run folder name %q: rename one", key, s.Name, j, f.Strategy[j].Name, Slug(s.Name))
 		}
-		seen[s.Name] = true
+		slugs[Slug(s.Name)] = i
 	}
 	if f.ScenarioStart != "" {
 		if _, err := data.ParseDay(f.ScenarioStart); err != nil {
@@ -267,7 +281,7 @@ func (f *File) Validate() error {
 			return err
 		}
 	}
-	_, err = f.expand(nil)
+	_, err = f.points() // counted, not built: a huge sweep is refused by its estimate
 	return err
 }
 

@@ -49,6 +49,23 @@ type Options struct {
 	// run is written (by default they are dropped: a large sweep's fills
 	// would otherwise all be held until the end).
 	Keep bool
+	// Limits bound the experiment's estimated runs, memory and disk
+	// (see [Estimate]); the zero value bounds the runs only.
+	Limits Limits
+	// Holder describes this process in the results folder's lock file
+	// (pid, start time, command), for the message of a run that finds the
+	// folder locked. Default: "pid N".
+	Holder string
+	// Wait makes a run into a locked results folder wait for it instead
+	// of failing.
+	Wait bool
+	// Hold keeps the results folder locked after Run returns, until
+	// Outcome.Release (the command holds it while it writes the database
+	// and the report).
+	Hold bool
+	// Note, when set, receives lines of housekeeping as they happen (a
+	// dead run's leftovers removed).
+	Note func(string)
 	// Progress, when set, is called after each run with the number of runs
 	// done and the total. It may be called from several goroutines, never
 	// concurrently.
@@ -88,6 +105,9 @@ type Outcome struct {
 	Notes          []string      // scenarios skipped, and why
 	Stress         *Stress       // when there are scenarios
 	MonteCarlo     []MonteCarloResult
+	Estimate       Estimate // what the experiment was estimated to cost
+
+	lock *Lock // with Options.Hold
 }
 
 // Market is an experiment's loaded data: the panel (adjusted and cut to
@@ -238,6 +258,36 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
+	// The estimate comes first, from the file alone (runs, Monte Carlo
+	// memory), then once the data's size is known; either refuses an
+	// experiment past opt.Limits before a run starts or a folder exists.
+	est, err := f.Estimate(opt.Stress, opt.Workers)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.path, err)
+	}
+	if err := opt.Limits.check(f.Name, est); err != nil {
+		return nil, err
+	}
+	// The results folder is locked from here to the end (opt.Hold: until
+	// Outcome.Release): a second run into it fails now, naming this one.
+	slug := Slug(f.Name)
+	final := filepath.Join(opt.Out, slug)
+	lock, err := LockDir(ctx, opt.Out, slug, opt.Holder, opt.Wait)
+	if err != nil {
+		return nil, err
+	}
+	held := false
+	defer func() {
+		if !held {
+			lock.Release()
+		}
+	}()
+	if err := cleanLeftovers(opt.Out, slug, opt.note); err != nil {
+		return nil, err
+	}
+	if err := checkReplace(final, f.Name); err != nil {
+		return nil, err
+	}
 	specs, err := f.Runs(opt.Strategies)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
@@ -246,7 +296,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	explicit := len(f.Scenarios)+len(f.Scenario) > 0
+	est = f.withData(est, m, opt.Workers)
+	if err := opt.Limits.check(f.Name, est); err != nil {
+		return nil, err
+	}
+	explicit := len(f.Scenarios)+len(f.Inline) > 0
 	list, err := f.scenarioList(opt.Stress)
 	if err != nil {
 		return nil, err
@@ -277,17 +331,13 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// replaces the final folder only once complete: a rerun leaves no file
 	// of an earlier run behind, and a failed run leaves the earlier results
 	// as they were.
-	final := filepath.Join(opt.Out, Slug(f.Name))
-	if err := os.MkdirAll(opt.Out, 0o755); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp(opt.Out, "."+Slug(f.Name)+".tmp-")
+	tmp, err := os.MkdirTemp(opt.Out, "."+slug+".tmp-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
-		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash}
+		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash, Estimate: est}
 	// Each worker runs, measures and writes its run; then, unless
 	// opt.Keep, the run's fills and ledger are dropped (the metrics, the
 	// curve and the PnL attribution stay): memory does not grow with the
@@ -362,7 +412,21 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	out.Dir = final
+	if opt.Hold {
+		out.lock, held = lock, true
+	}
 	return out, nil
+}
+
+// Release releases the results folder's lock that Run kept with
+// Options.Hold (a no-op otherwise).
+func (o *Outcome) Release() { o.lock.Release() }
+
+// note reports a line of housekeeping through Options.Note, if set.
+func (o Options) note(s string) {
+	if o.Note != nil {
+		o.Note(s)
+	}
 }
 
 // withDefaults fills in the defaults; it is the one place a nil

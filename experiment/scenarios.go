@@ -49,14 +49,10 @@ func (f *File) scenarioList(all bool) ([]*scenarios.Scenario, error) {
 		}
 		out = append(out, s)
 	}
-	for i, m := range f.Scenario {
-		name, _ := m["name"].(string)
-		s, err := scenarios.FromMap(name, m)
-		if err != nil {
-			return nil, fmt.Errorf("scenario[%d]: %w", i, err)
-		}
-		out = append(out, s)
+	if len(f.Scenario) > len(f.Inline) {
+		return nil, fmt.Errorf("scenario: %d inline [[scenario]] tables but %d decoded: read the file with Parse or Load", len(f.Scenario), len(f.Inline))
 	}
+	out = append(out, f.Inline...)
 	if len(out) == 0 && all {
 		return scenarios.Library()
 	}

@@ -70,8 +70,8 @@ func (f *File) settings() []results.Setting {
 	if len(f.Scenarios) > 0 {
 		add("scenarios", strings.Join(f.Scenarios, ", "))
 	}
-	for _, m := range f.Scenario {
-		add("scenario (inline)", m["name"])
+	for _, s := range f.Inline {
+		add("scenario (inline)", s.Name)
 	}
 	if f.ScenarioStart != "" {
 		add("scenario_start", f.ScenarioStart)

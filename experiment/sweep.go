@@ -72,12 +72,17 @@ func sweepValues(key string, v any) ([]any, error) {
 			if ti < fi {
 				return nil, fmt.Errorf("%s: to = %d is below from = %d", key, ti, fi)
 			}
-			if (ti-fi)/si+1 > 100000 {
+			// The count in unsigned arithmetic: to − from does not fit an
+			// int64 when they lie far apart (from = -2^63, to = 2^63 − 1),
+			// and stepping v += step past to would wrap.
+			steps := (uint64(ti) - uint64(fi)) / uint64(si) // up to 2^64 − 1: no +1 before the check
+			if steps >= 100000 {
 				return nil, fmt.Errorf("%s: more than 100,000 values", key)
 			}
-			var out []any
-			for v := fi; v <= ti; v += si {
-				out = append(out, v)
+			n := steps + 1
+			out := make([]any, n)
+			for i := range out {
+				out[i] = fi + int64(i)*si
 			}
 			return out, nil
 		}
@@ -87,16 +92,22 @@ func sweepValues(key string, v any) ([]any, error) {
 		if e1 != nil || e2 != nil || e3 != nil {
 			return nil, fmt.Errorf("%s: from, to and step must be numbers", key)
 		}
-		if !(sf > 0) {
-			return nil, fmt.Errorf("%s.step = %g: want > 0", key, sf)
+		if !(sf > 0) || math.IsInf(sf, 0) {
+			return nil, fmt.Errorf("%s.step = %g: want a finite value > 0", key, sf)
+		}
+		if math.IsNaN(ff) || math.IsInf(ff, 0) || math.IsNaN(tf) || math.IsInf(tf, 0) {
+			return nil, fmt.Errorf("%s: from = %g, to = %g: want finite numbers", key, ff, tf)
 		}
 		if tf < ff {
 			return nil, fmt.Errorf("%s: to = %g is below from = %g", key, tf, ff)
 		}
-		n := int(math.Floor((tf-ff)/sf+1e-9)) + 1
-		if n > 100000 {
+		// The count as a float first: (to − from)/step may be far past
+		// any int (or +Inf), which int() would not convert faithfully.
+		nf := math.Floor((tf-ff)/sf+1e-9) + 1
+		if !(nf <= 100000) {
 			return nil, fmt.Errorf("%s: more than 100,000 values", key)
 		}
+		n := int(nf)
 		out := make([]any, n)
 		for i := range out {
 			// from + i×step, rounded to 12 significant digits so that

@@ -29,8 +29,7 @@ import (
 // or "experiment.toml: scenario[1]"); errors name the key:
 // `openai.toml: shock[2].move = -1.2: a move below -100%`.
 func Parse(name, text string) (*Scenario, error) {
-	var p toml.Primitive
-	md, err := toml.Decode(text, &p)
+	md, p, err := strict.Parse(text) // nesting bounded: time linear in the text
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

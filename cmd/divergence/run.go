@@ -26,14 +26,25 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // runExperiment is `run` and `stress`: stress also runs every library
 // scenario when the experiment names none, and prints the stress table.
 func runExperiment(ctx context.Context, name string, args []string, stdout, stderr io.Writer, stress bool) error {
-	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet]", stderr)
+	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--max-runs N] [--max-memory SIZE] [--force] [--wait]", stderr)
 	out := fs.String("out", "out", "folder to write the experiment's results folder into")
 	workers := fs.Int("workers", 0, "runs executed at once (0 = all cores)")
 	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
 	top := fs.Int("top", 20, "print the best N runs (0 = all)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
+	lf := addLimitFlags(fs)
 	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *workers < 0 {
+		return fmt.Errorf("--workers = %d: want 0 (all cores) or more", *workers)
+	}
+	if *top < 0 {
+		return fmt.Errorf("--top = %d: want 0 (all) or more", *top)
+	}
+	lim, err := lf.limits(*out)
 	if err != nil {
 		return err
 	}
@@ -49,7 +60,9 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		return err
 	}
 	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData),
-		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress}
+		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress,
+		Limits: lim, Wait: *lf.wait, Hold: true, Holder: holder(append([]string{name}, args...)),
+		Note: func(s string) { fmt.Fprintln(stderr, "note:", s) }}
 	var bar *progress
 	if !*quiet && isTerminal(stderr) {
 		bar = newProgress(stderr)
@@ -58,8 +71,9 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	o, err := experiment.Run(ctx, f, opt)
 	bar.finish()
 	if err != nil {
-		return err
+		return wayOut(err)
 	}
+	defer o.Release() // held while the database and the report are written
 	label := "real data"
 	if o.Panel.Synthetic {
 		label = "SYNTHETIC data"

@@ -37,6 +37,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 )
@@ -50,9 +51,26 @@ type KeyError struct {
 
 func (e *KeyError) Error() string {
 	if e.Value == nil {
-		return e.Path + ": " + e.Msg
+		return Clip(e.Path, MaxQuoted) + ": " + e.Msg
 	}
-	return fmt.Sprintf("%s = %s: %s", e.Path, Format(e.Value), e.Msg)
+	return fmt.Sprintf("%s = %s: %s", Clip(e.Path, MaxQuoted), Format(e.Value), e.Msg)
+}
+
+// MaxQuoted bounds, in bytes, how much of one key or value an error
+// quotes: a 5 MB string value makes a short message.
+const MaxQuoted = 200
+
+// Clip cuts s to at most n bytes (on a character boundary), saying how
+// long it was: "abc… (5000000 bytes)".
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
 }
 
 // MaxListed bounds the unknown keys an UnknownKeysError names.
@@ -74,7 +92,12 @@ func (e *UnknownKeysError) Error() string {
 	}
 	b.WriteString(" ")
 	n := min(len(e.Keys), MaxListed)
-	b.WriteString(strings.Join(e.Keys[:n], ", "))
+	for i, k := range e.Keys[:n] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(Clip(k, MaxQuoted))
+	}
 	if len(e.Keys) > n {
 		fmt.Fprintf(&b, " and %d more", len(e.Keys)-n)
 	}
@@ -87,18 +110,19 @@ func (e *UnknownKeysError) Error() string {
 }
 
 // Format writes a TOML value for an error message: strings quoted, dates
-// as YYYY-MM-DD (with the time when there is one), the rest as %v.
+// as YYYY-MM-DD (with the time when there is one), the rest as %v; at most
+// MaxQuoted bytes of it (see [Clip]).
 func Format(v any) string {
 	switch x := v.(type) {
 	case string:
-		return fmt.Sprintf("%q", x)
+		return fmt.Sprintf("%q", Clip(x, MaxQuoted))
 	case time.Time:
 		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
 			return x.Format(time.DateOnly)
 		}
 		return x.Format(time.RFC3339Nano)
 	}
-	return fmt.Sprint(v)
+	return Clip(fmt.Sprint(v), MaxQuoted)
 }
 
 // Decode decodes the table p of md into dst, a pointer to a struct that
@@ -129,10 +153,10 @@ func Decode(md *toml.MetaData, p toml.Primitive, dst any, path string) error {
 	return nil
 }
 
-// DecodeText decodes a whole TOML document into dst strictly.
+// DecodeText decodes a whole TOML document into dst strictly, its
+// nesting bounded first (see [Parse]).
 func DecodeText(text string, dst any) error {
-	var p toml.Primitive
-	md, err := toml.Decode(text, &p)
+	md, p, err := Parse(text)
 	if err != nil {
 		return err
 	}
@@ -276,7 +300,11 @@ func (c *checker) value(v any, t reflect.Type, path string) error {
 			return &KeyError{Path: path, Value: v, Msg: "want a whole number"}
 		}
 		z := reflect.New(t).Elem()
-		if z.CanInt() && z.OverflowInt(n) || z.CanUint() && (n < 0 || z.OverflowUint(uint64(n))) {
+		if z.CanUint() && n < 0 {
+			// A negative seed would otherwise wrap to 2^64 − 1.
+			return &KeyError{Path: path, Value: v, Msg: "want a whole number >= 0"}
+		}
+		if z.CanInt() && z.OverflowInt(n) || z.CanUint() && z.OverflowUint(uint64(n)) {
 			return &KeyError{Path: path, Value: v, Msg: "out of range for " + t.Kind().String()}
 		}
 	case reflect.Float32, reflect.Float64:

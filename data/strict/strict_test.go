@@ -118,3 +118,35 @@ func TestKnownAndOneOf(t *testing.T) {
 		t.Errorf("OneOf = %s", got)
 	}
 }
+
+func TestNegativeForUnsignedNamesTheKey(t *testing.T) {
+	var v struct {
+		Seed uint64 `toml:"seed"`
+	}
+	err := DecodeText("seed = -1", &v)
+	if err == nil || err.Error() != "seed = -1: want a whole number >= 0" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestErrorsQuoteBoundedText(t *testing.T) {
+	long := strings.Repeat("x", 1_000_000)
+	var v struct {
+		Name int `toml:"name"`
+	}
+	for _, text := range []string{
+		"name = \"" + long + "\"",               // a long value
+		long + " = 1\n" + long + "y = 2\nz = 3", // long unknown keys
+		"name = [" + strings.Repeat("1, ", 100_000) + "1]",
+		long + " = ", // the toml package's own errors
+		"a = 1\n" + long + "= 2\n" + long + "=3",
+	} {
+		err := DecodeText(text, &v)
+		if err == nil || len(err.Error()) > 1000 {
+			t.Fatalf("error of %d bytes: %.300v", len(err.Error()), err)
+		}
+	}
+	if got := Clip("héllo", 2); got != "h… (6 bytes)" {
+		t.Fatalf("Clip cut inside a character: %q", got)
+	}
+}

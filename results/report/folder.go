@@ -100,6 +100,9 @@ type Input struct {
 // without one), and the optional files. Errors name the file and, for
 // CSV, the line.
 func Load(dir string) (*Folder, error) {
+	if err := results.Finished(dir); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
 	in := Input{Dir: dir}
 	if err := readJSON(filepath.Join(dir, ManifestFile), &in.Manifest); err != nil {
 		return nil, err

@@ -103,6 +103,9 @@ func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord) 
 	if strings.ContainsAny(dir, "*?[]{}") {
 		return nil, fmt.Errorf("resultsdb: folder %q contains a glob character (* ? [ ] { }), which DuckDB would expand", dir)
 	}
+	if err := results.Finished(dir); err != nil {
+		return nil, fmt.Errorf("resultsdb: %w", err)
+	}
 	var m results.Manifest
 	if b, err := os.ReadFile(filepath.Join(dir, "manifest.json")); err != nil {
 		return nil, fmt.Errorf("resultsdb: %s is not an experiment folder: %w", dir, err)

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/experiment"
+)
+
+const holdBTC = "name = \"big\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"sma\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n"
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// A 1,000,000-point sweep and a 1,000,000-path Monte Carlo are refused
+// before any work, with the estimate and the way out, and nothing is
+// written.
+func TestRunRefusesRunawayExperiments(t *testing.T) {
+	dir := t.TempDir()
+	sweep := writeFile(t, dir, "sweep.toml", holdBTC+"[strategy.sweep]\nfast = { from = 1, to = 1000, step = 1 }\nslow = { from = 1001, to = 2000, step = 1 }\n")
+	mc := writeFile(t, dir, "mc.toml", holdBTC+"[montecarlo]\npaths = 1_000_000\n")
+	out := filepath.Join(dir, "out")
+	for _, tc := range []struct {
+		file string
+		args []string
+		want string
+	}{
+		{sweep, nil, "an estimated 1,000,000 runs (limit 100,000)"},
+		{mc, nil, "an estimated 1,000,001 runs (limit 100,000)"},
+		{mc, []string{"--max-runs", "0", "--max-memory", "1G"}, "an estimated 5.5 GB of memory (limit 1.0 GB)"},
+	} {
+		stdout, _, err := cli(t, append([]string{"run", tc.file, "--out", out}, tc.args...)...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "--force") {
+			t.Errorf("%s %v: got %v", filepath.Base(tc.file), tc.args, err)
+		}
+		if stdout != "" {
+			t.Errorf("printed %q", stdout)
+		}
+		if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: the output folder was made", filepath.Base(tc.file))
+		}
+	}
+}
+
+func TestRunFlagErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--workers", "-1"}, "--workers = -1: want 0 (all cores) or more"},
+		{[]string{"--top", "-2"}, "--top = -2: want 0 (all) or more"},
+		{[]string{"--max-runs", "-5"}, "--max-runs = -5: want 0 (no limit) or more"},
+		{[]string{"--max-memory", "lots"}, `--max-memory: "lots": want a size`},
+		{[]string{"--max-disk", "-1G"}, `--max-disk: "-1G": want a size`},
+	} {
+		_, _, err := cli(t, append([]string{"run", "../../experiment/testdata/small.toml", "--out", t.TempDir()}, tc.args...)...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: got %v", tc.args, err)
+		}
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want int64
+	}{{"0", 0}, {"512", 512}, {"512M", 512 << 20}, {"8G", 8 << 30}, {"1.5g", 3 << 29}, {"2GiB", 2 << 30}, {"1T", 1 << 40}, {"10KB", 10 << 10}} {
+		if got, err := parseSize(tc.s); err != nil || got != tc.want {
+			t.Errorf("%s: %d %v, want %d", tc.s, got, err, tc.want)
+		}
+	}
+	for _, s := range []string{"", "G", "-1", "x1", "1e30", "NaN"} {
+		if _, err := parseSize(s); err == nil {
+			t.Errorf("%q accepted", s)
+		}
+	}
+}
+
+// The machine's memory is read once from /proc/meminfo: 75% of MemTotal.
+func TestMachineMemory(t *testing.T) {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		t.Skip("no /proc/meminfo")
+	}
+	var kb int64
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "MemTotal:" {
+			for _, c := range f[1] {
+				kb = kb*10 + int64(c-'0')
+			}
+		}
+	}
+	if got := machineMemory(); got != kb*1024*3/4 {
+		t.Errorf("machineMemory %d, want 3/4 of %d kB", got, kb)
+	}
+	if freeDisk(filepath.Join(t.TempDir(), "not", "yet")) <= 0 {
+		t.Error("no free disk measured under a folder to be made")
+	}
+}
+
+// A second run into a folder another run is writing fails at once, naming
+// the holder, before printing any result; --wait is covered by the
+// experiment package's tests.
+func TestRunIntoLockedFolder(t *testing.T) {
+	out := t.TempDir()
+	l, err := experiment.LockDir(context.Background(), out, "small-synthetic", "pid 4242, started 2025-06-01T10:00:00Z, divergence run small.toml --out x", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	stdout, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", out)
+	if err == nil || !strings.Contains(err.Error(), "small-synthetic is being written by pid 4242, started 2025-06-01T10:00:00Z, divergence run small.toml --out x: wait for it (--wait) or choose another --out") {
+		t.Fatalf("got %v", err)
+	}
+	if strings.Contains(stdout, "results:") {
+		t.Errorf("printed %q", stdout)
+	}
+}
+
+// The holder text names this process and its command, bounded.
+func TestHolder(t *testing.T) {
+	h := holder([]string{"run", "x.toml", "--out", strings.Repeat("y", 5000)})
+	if !strings.HasPrefix(h, "pid ") || !strings.Contains(h, ", started ") || !strings.Contains(h, "divergence run x.toml --out") || len(h) > 6000 {
+		t.Errorf("%.200s", h)
+	}
+}
+
+// db, report and compare refuse a run's working folder (.tmp-) and a
+// folder without a manifest, with a message that says which.
+func TestFinishedFoldersOnly(t *testing.T) {
+	dir := t.TempDir()
+	if _, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", dir, "--no-report"); err != nil {
+		t.Fatal(err)
+	}
+	// A killed run's leftover, complete enough to have its manifest.
+	tmp := filepath.Join(dir, ".small-synthetic.tmp-123")
+	if err := os.Rename(filepath.Join(dir, "small-synthetic"), tmp); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty")
+	os.Mkdir(empty, 0o755)
+	for _, args := range [][]string{{"db", tmp}, {"report", tmp}, {"compare", tmp, "--out", filepath.Join(dir, "c.png")}} {
+		if _, _, err := cli(t, args...); err == nil || !strings.Contains(err.Error(), "is a run's working folder, not a finished experiment") {
+			t.Errorf("%s: got %v", args[0], err)
+		}
+		args[1] = empty
+		if _, _, err := cli(t, args...); err == nil || !strings.Contains(err.Error(), "empty is not an experiment folder: no manifest.json") {
+			t.Errorf("%s: got %v", args[0], err)
+		}
+	}
+	for _, name := range []string{"results.duckdb", "report.html"} {
+		if _, err := os.Stat(filepath.Join(tmp, name)); err == nil {
+			t.Errorf("%s written into the working folder", name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "c.png")); err == nil {
+		t.Error("compare wrote its chart")
+	}
+}

@@ -1,0 +1,277 @@
+package experiment
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/divergence-research/divergence/scenarios"
+)
+
+// Limits bound what an experiment may cost; [Run] refuses, before any
+// work, an experiment whose [Estimate] passes one (unless Force).
+type Limits struct {
+	// MaxRuns bounds the engine runs: sweep points × views (+ the stress
+	// test's long-leg companions) + Monte Carlo paths × runs +
+	// walk-forward windows × candidates. Default (0): DefaultMaxRuns; < 0:
+	// no bound.
+	MaxRuns int
+	// MaxMemory bounds the estimated memory in bytes; 0: no bound. The
+	// command sets it from the machine's memory.
+	MaxMemory int64
+	// MaxDisk bounds the estimated size of the results folder in bytes;
+	// 0: no bound. The command sets it from the free space under --out.
+	MaxDisk int64
+	// Force runs the experiment whatever its estimate.
+	Force bool
+}
+
+// DefaultMaxRuns is Limits.MaxRuns when unset: at a few milliseconds to a
+// second a run, 100,000 runs is hours to a day of one machine.
+const DefaultMaxRuns = 100_000
+
+// The cost model of [Estimate]. Each constant is a size per unit as the
+// code stands; a change to what a run keeps or writes should update it.
+const (
+	// barBytes is one bar of one instrument in a panel: time, open, high,
+	// low, close, adjusted close, volume (7 × 8 bytes). Each scenario
+	// view may copy the panel.
+	barBytes = 56
+	// stepBytes is one step of a run's equity curve kept in memory until
+	// the experiment ends (engine.Curve: time, equity, cash, gross, net,
+	// drawdown; 6 × 8 bytes).
+	stepBytes = 48
+	// runBytes is the rest a finished run keeps: its spec, parameters,
+	// metrics, statistics and PnL attribution.
+	runBytes = 8 << 10
+	// workingStepBytes is what a run holds per step while it runs (curve,
+	// fills, ledger, events), once per worker.
+	workingStepBytes = 256
+	// diskStepBytes is what a run writes per step: equity.csv (~100
+	// bytes), equity.parquet (~50), legs.csv (~60) and fills (a share).
+	diskStepBytes = 256
+	// diskRunBytes is what a run writes besides: metrics.json and, for a
+	// strategy with legs, legs.png and legs.svg (~170 KB).
+	diskRunBytes = 200 << 10
+	// mcPathBytes is what Monte Carlo keeps per path and run besides its
+	// equity (terminal return, drawdown, its row of montecarlo.csv); the
+	// equity itself is kept whole, 8 bytes per step of warm-up + path
+	// (see monteCarlo: MonteCarloResult.Curves).
+	mcPathBytes = 64
+	// mcDiskPathBytes is one path's row of montecarlo.csv and .parquet.
+	mcDiskPathBytes = 96
+)
+
+// Estimate is what an experiment will cost, computed before any work:
+// run counts from the file alone, memory and disk once the data's size is
+// known (Bars and Steps; 0 before). Sizes are upper estimates from the
+// cost model above (Views counts every scenario, even one that will be
+// skipped).
+type Estimate struct {
+	Points      int   // parameter sets: every strategy's sweep points
+	Views       int   // 1 (the baseline) + scenarios
+	Companions  int   // long-leg companion runs per view (stress)
+	Runs        int   // every engine run, Monte Carlo and walk-forward included
+	MonteCarlo  int   // of Runs: Monte Carlo path replays
+	WalkForward int   // of Runs: walk-forward window runs
+	Bars        int64 // bars in the panel, every instrument (0: data not loaded)
+	Steps       int64 // steps of the merged timeline (0: data not loaded)
+	Memory      int64 // bytes
+	Disk        int64 // bytes
+}
+
+// EstimateError is an experiment refused for its estimate.
+type EstimateError struct {
+	Name     string // the experiment
+	Estimate Estimate
+	Over     []string // what passed its limit: "runs", "memory", "disk"
+	Limits   Limits
+}
+
+func (e *EstimateError) Error() string {
+	est, lim := e.Estimate, e.Limits
+	var parts []string
+	for _, o := range e.Over {
+		switch o {
+		case "runs":
+			parts = append(parts, fmt.Sprintf("%s runs (limit %s)", count(int64(est.Runs)), count(int64(lim.maxRuns()))))
+		case "memory":
+			parts = append(parts, fmt.Sprintf("%s of memory (limit %s)", Bytes(est.Memory), Bytes(lim.MaxMemory)))
+		case "disk":
+			parts = append(parts, fmt.Sprintf("%s of results on disk (%s free)", Bytes(est.Disk), Bytes(lim.MaxDisk)))
+		}
+	}
+	return fmt.Sprintf("experiment %q is too large: an estimated %s; it would make %s", e.Name, strings.Join(parts, ", "), est.describe())
+}
+
+// describe says where the runs come from.
+func (e Estimate) describe() string {
+	s := fmt.Sprintf("%s parameter set(s) × %d view(s) (baseline + scenarios)", count(int64(e.Points)), e.Views)
+	if e.Companions > 0 {
+		s += fmt.Sprintf(" + %s long-leg companion(s) per view", count(int64(e.Companions)))
+	}
+	if e.MonteCarlo > 0 {
+		s += fmt.Sprintf(" + %s Monte Carlo path runs", count(int64(e.MonteCarlo)))
+	}
+	if e.WalkForward > 0 {
+		s += fmt.Sprintf(" + %s walk-forward runs", count(int64(e.WalkForward)))
+	}
+	s += fmt.Sprintf(" = %s runs", count(int64(e.Runs)))
+	if e.Steps > 0 {
+		s += fmt.Sprintf(", over %s steps (%s bars)", count(e.Steps), count(e.Bars))
+	}
+	if e.Memory > 0 {
+		s += fmt.Sprintf("; about %s of memory and %s on disk", Bytes(e.Memory), Bytes(e.Disk))
+	}
+	return s
+}
+
+func (l Limits) maxRuns() int {
+	if l.MaxRuns == 0 {
+		return DefaultMaxRuns
+	}
+	return l.MaxRuns
+}
+
+// check returns an *EstimateError when e passes a limit (and not Force).
+func (l Limits) check(name string, e Estimate) error {
+	if l.Force {
+		return nil
+	}
+	var over []string
+	if m := l.maxRuns(); m > 0 && e.Runs > m {
+		over = append(over, "runs")
+	}
+	if l.MaxMemory > 0 && e.Memory > l.MaxMemory {
+		over = append(over, "memory")
+	}
+	if l.MaxDisk > 0 && e.Disk > l.MaxDisk {
+		over = append(over, "disk")
+	}
+	if len(over) == 0 {
+		return nil
+	}
+	return &EstimateError{Name: name, Estimate: e, Over: over, Limits: l}
+}
+
+// points counts each strategy's parameter sets (its sweep's cartesian
+// product) without building them, checking every sweep's values.
+func (f *File) points() ([]int, error) {
+	out := make([]int, len(f.Strategy))
+	for si, spec := range f.Strategy {
+		total := 1
+		for _, k := range slices.Sorted(maps.Keys(spec.Sweep)) {
+			vs, err := sweepValues(fmt.Sprintf("strategy[%d].sweep.%s", si, k), spec.Sweep[k])
+			if err != nil {
+				return nil, err
+			}
+			total *= len(vs) // at most 100,000 each: no overflow below
+			if total > 1_000_000 {
+				return nil, fmt.Errorf("strategy[%d].sweep: more than 1,000,000 runs", si)
+			}
+		}
+		out[si] = total
+	}
+	return out, nil
+}
+
+// Estimate is the experiment's cost as far as the file tells: its runs,
+// and the memory Monte Carlo's paths will keep. stress is Options.Stress
+// (every library scenario when the file names none); workers the runs
+// executed at once.
+func (f *File) Estimate(stress bool, workers int) (Estimate, error) {
+	pts, err := f.points()
+	if err != nil {
+		return Estimate{}, err
+	}
+	var e Estimate
+	pairs := 0
+	for si, n := range pts {
+		e.Points += n
+		if f.Strategy[si].Type == "pair-hedge" {
+			pairs += n
+		}
+	}
+	e.Views = 1 + len(f.Scenarios) + len(f.Inline)
+	if e.Views == 1 && stress {
+		lib, err := scenarios.Library()
+		if err != nil {
+			return e, err
+		}
+		e.Views += len(lib)
+	}
+	if e.Views > 1 {
+		e.Companions = pairs
+	}
+	e.Runs = (e.Points + e.Companions) * e.Views
+	if mc := f.MonteCarlo; mc != nil {
+		e.MonteCarlo = e.Points * mc.Paths
+		e.Runs += e.MonteCarlo
+		// Every path's equity is kept, warm-up included.
+		perPath := int64(mc.warmup()+mc.Days)*8 + mcPathBytes
+		e.Memory += int64(e.Points) * int64(mc.Paths) * perPath
+		e.Disk += int64(e.Points) * int64(mc.Paths) * mcDiskPathBytes
+	}
+	return e, nil
+}
+
+// withData completes an estimate once the data is loaded: bars and steps
+// of the panel, and from them the memory and disk of the runs.
+func (f *File) withData(e Estimate, m *Market, workers int) Estimate {
+	var bars int64
+	for i := range m.Panel.Series {
+		bars += int64(m.Panel.Series[i].Len())
+	}
+	steps := int64(m.Timeline.Len())
+	e.Bars, e.Steps = bars, steps
+	if w := f.WalkForward; w != nil && steps > 0 {
+		first := m.Start
+		if first == 0 {
+			first = m.Timeline.Times[0]
+		}
+		wins := int64(len(w.Windows(first, m.Timeline.Times[steps-1]+nsPerDay)))
+		wf := wins * int64(e.Points+len(f.Strategy))
+		e.WalkForward = int(min(wf, 1<<40))
+		e.Runs += e.WalkForward
+		// Each window cuts the panel twice (in and out of sample).
+		e.Memory += 2 * wins * bars * barBytes
+	}
+	main := int64(e.Points+e.Companions) * int64(e.Views)
+	e.Memory += int64(e.Views)*bars*barBytes + main*(steps*stepBytes+runBytes) + int64(max(workers, 1))*steps*workingStepBytes
+	e.Disk += main * (steps*diskStepBytes + diskRunBytes)
+	return e
+}
+
+// count writes n with thousands separators: 1,000,000.
+func count(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// Bytes writes a size in bytes for people: 512 B, 1.5 KB, 5.3 GB (powers
+// of 1024).
+func Bytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, i := float64(n), -1
+	for v >= unit && i < 5 {
+		v /= unit
+		i++
+	}
+	return fmt.Sprintf("%.1f %cB", v, "KMGTPE"[i])
+}

@@ -1,0 +1,263 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/divergence-research/divergence/results"
+)
+
+// Results folders and their locks.
+//
+// A run writes <out>/.<slug>.tmp-XXXX and renames it to <out>/<slug>
+// when complete (replaceDir moves an earlier <slug> aside to
+// <out>/.<slug>.old-XXXX first). While it does, it holds an exclusive
+// lock (flock) on <out>/.<slug>.lock, whose text names the holder (pid,
+// start time, command). So:
+//
+//   - a second run into the same folder fails at once naming the holder
+//     ([LockedError]), or waits for it with Options.Wait;
+//   - a .tmp- or .old- folder whose slug's lock nobody holds was left by
+//     a run that died (kill -9, power loss): the next run into <out>
+//     removes it (an .old- folder whose <slug> is missing is the previous
+//     results, caught between the two renames: it is put back instead);
+//   - lock files stay: deleting one while another process waits on it
+//     would let two runs hold "the" lock at once.
+//
+// On systems without flock (lock_other.go) there is no lock and no
+// cleanup of other runs' leftovers.
+
+// LockedError is a results folder another run is writing.
+type LockedError struct {
+	Dir    string // the results folder
+	Holder string // the lock file's text: pid, start time, command ("" when not yet written)
+}
+
+func (e *LockedError) Error() string {
+	h := e.Holder
+	if h == "" {
+		h = "another run (it has not yet written who it is)"
+	}
+	return fmt.Sprintf("%s is being written by %s: wait for it (--wait) or choose another --out", e.Dir, h)
+}
+
+// Lock is a held lock on a results folder.
+type Lock struct {
+	f *os.File
+}
+
+// lockName is the lock file of slug's folder.
+func lockName(slug string) string { return "." + slug + ".lock" }
+
+// LockDir takes the lock of the results folder <out>/<slug> (creating
+// out and the lock file as needed), writing holder into the lock file.
+// When another process holds it, LockDir returns a *LockedError, or with
+// wait polls until it is free or ctx is done.
+func LockDir(ctx context.Context, out, slug, holder string, wait bool) (*Lock, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(out, lockName(slug))
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("experiment: lock: %w", err)
+	}
+	for {
+		ok, err := tryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("experiment: lock %s: %w", path, err)
+		}
+		if ok {
+			break
+		}
+		if !wait {
+			b, _ := os.ReadFile(path)
+			f.Close()
+			return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: strings.TrimSpace(string(b))}
+		}
+		select {
+		case <-ctx.Done():
+			f.Close()
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	if holder == "" {
+		holder = fmt.Sprintf("pid %d", os.Getpid())
+	}
+	if err := f.Truncate(0); err == nil {
+		f.WriteAt([]byte(holder+"\n"), 0)
+	}
+	return &Lock{f: f}, nil
+}
+
+// Release releases the lock (a nil or released Lock is a no-op).
+func (l *Lock) Release() {
+	if l == nil || l.f == nil {
+		return
+	}
+	l.f.Truncate(0) // still held: nobody reads a stale holder
+	l.f.Close()     // closing releases the flock
+	l.f = nil
+}
+
+// leftover parses the name of a run's temporary folder, .<slug>.tmp-X or
+// .<slug>.old-X, and returns its slug and kind ("tmp" or "old").
+func leftover(name string) (slug, kind string, ok bool) {
+	rest, ok := strings.CutPrefix(name, ".")
+	if !ok {
+		return "", "", false
+	}
+	for _, k := range []string{"tmp", "old"} {
+		if i := strings.LastIndex(rest, "."+k+"-"); i > 0 {
+			s := rest[:i]
+			if Slug(s) == s {
+				return s, k, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// cleanLeftovers removes, from out, the temporary folders of runs that
+// are no longer running: those of slug (whose lock the caller holds) and
+// those of any other slug whose lock is free. Each removal is reported
+// through note. An .old- folder of a slug whose results folder is missing
+// is renamed back instead.
+func cleanLeftovers(out, slug string, note func(string)) error {
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return err
+	}
+	trash := []string{}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".trash-") && e.IsDir() {
+			trash = append(trash, filepath.Join(out, e.Name())) // a cleaner stopped midway
+			continue
+		}
+		s, kind, ok := leftover(e.Name())
+		if !ok || !e.IsDir() {
+			continue
+		}
+		path := filepath.Join(out, e.Name())
+		if s != slug {
+			if !locking {
+				continue // cannot tell whether its run is alive
+			}
+			// Another experiment's: take its lock for a moment, move the
+			// folder to a trash name, and delete it after letting go, so
+			// that a run starting now waits on its lock for a rename only.
+			l, err := LockDir(context.Background(), out, s, fmt.Sprintf("pid %d, removing leftovers", os.Getpid()), false)
+			if err != nil {
+				continue // held: its run is alive
+			}
+			t, moved := trashName(out, path, s, kind, note)
+			l.Release()
+			if moved {
+				trash = append(trash, t)
+			}
+			continue
+		}
+		if t, moved := trashName(out, path, s, kind, note); moved {
+			trash = append(trash, t)
+		}
+	}
+	for _, t := range trash {
+		if err := os.RemoveAll(t); err != nil {
+			return fmt.Errorf("experiment: removing %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// trashName moves a dead run's folder out of the way (under the caller's
+// lock of its slug): an .old- folder back to <slug> when that is missing,
+// anything else to a .trash- name, returned for deletion.
+func trashName(out, path, slug, kind string, note func(string)) (string, bool) {
+	final := filepath.Join(out, slug)
+	if kind == "old" {
+		if _, err := os.Lstat(final); errors.Is(err, os.ErrNotExist) {
+			if os.Rename(path, final) == nil {
+				note(fmt.Sprintf("restored %s from %s, left by a run that stopped between moving it aside and replacing it", final, path))
+			}
+			return "", false
+		}
+	}
+	t, err := os.MkdirTemp(out, ".trash-")
+	if err != nil {
+		return "", false
+	}
+	os.Remove(t)
+	size := dirSize(path)
+	if err := os.Rename(path, t); err != nil {
+		return "", false
+	}
+	note(fmt.Sprintf("removed %s (%s), left by a run that is no longer running", path, Bytes(size)))
+	return t, true
+}
+
+// dirSize sums the sizes of the regular files under dir.
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// checkReplace refuses to replace <out>/<slug> when it holds something
+// other than an earlier result of the experiment called name: a folder
+// that is not a results folder, or the results of another experiment
+// whose name has the same slug ("A/B" and "a b" both write a-b).
+func checkReplace(final, name string) error {
+	info, err := os.Lstat(final)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("%s exists and is not a folder: not replacing it", final)
+	}
+	if err := results.Finished(final); err != nil {
+		return fmt.Errorf("%s exists and is not an experiment's results (%v): not replacing it; move it or choose another --out", final, err)
+	}
+	prev := folderExperiment(final)
+	if prev != "" && prev != name {
+		return fmt.Errorf("%s holds the results of experiment %q; %q maps to the same folder name: rename one experiment or choose another --out", final, prev, name)
+	}
+	return nil
+}
+
+// folderExperiment reads the name of the experiment whose results are in
+// dir, from its first run's metrics.json ("" when it cannot tell).
+func folderExperiment(dir string) string {
+	var m struct {
+		Runs []string `json:"runs"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil || json.Unmarshal(b, &m) != nil || len(m.Runs) == 0 || strings.ContainsAny(m.Runs[0], `/\`) {
+		return ""
+	}
+	var r struct {
+		Experiment string `json:"experiment"`
+	}
+	b, err = os.ReadFile(filepath.Join(dir, "runs", m.Runs[0], "metrics.json"))
+	if err != nil || json.Unmarshal(b, &r) != nil {
+		return ""
+	}
+	return r.Experiment
+}
