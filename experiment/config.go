@@ -31,6 +31,7 @@ import (
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/scenarios"
+	"github.com/divergence-research/divergence/strategies"
 )
 
 // File is an experiment file as written in TOML. Every key is documented
@@ -50,10 +51,25 @@ type File struct {
 	// notional. Default 0.
 	CommissionBps float64 `toml:"commission_bps"`
 	// Start and End bound the replayed period (YYYY-MM-DD, End exclusive).
-	// Bars before Start are warm-up history the strategies can read. Empty
-	// = from the first bar / to the last.
+	// Bars before Start are warm-up history the strategies can read (see
+	// Warmup). Empty = from the first bar / to the last.
 	Start string `toml:"start"`
 	End   string `toml:"end"`
+	// Warmup, true by default, lets the strategies and their indicators
+	// read the bars before Start as history. false starts cold: the data
+	// is cut at Start before the runs, so that nothing before it is
+	// visible and every instrument's bar 0 is its first bar on or after
+	// Start (the convention of tools that start at the first bar).
+	// Benchmarks and scenarios' historical transplants still read the
+	// whole data.
+	Warmup *bool `toml:"warmup"`
+	// Fill is when the orders of every strategy that takes the fill key
+	// (every built-in) trade, unless the strategy's params set their own:
+	// "next-open" (default: market orders at the next open) or "close"
+	// (market-on-close orders at the decision bar's close; see
+	// docs/strategies.md for its look-ahead caveat). Absent, each
+	// strategy's own default.
+	Fill *strategies.Fill `toml:"fill"`
 	// Prices is "adjusted" (default: OHLC scaled by adj_close/close, so
 	// splits and dividends are not price moves) or "raw".
 	Prices string `toml:"prices"`
@@ -297,6 +313,10 @@ func (f *File) Bounds() (start, end int64) {
 	}
 	return start, end
 }
+
+// warm reports whether the bars before Start are visible (Warmup, default
+// true).
+func (f *File) warm() bool { return f.Warmup == nil || *f.Warmup }
 
 // Path is the file the experiment was read from.
 func (f *File) Path() string { return f.path }

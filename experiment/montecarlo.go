@@ -102,7 +102,7 @@ type MonteCarloResult struct {
 // does not depend on the worker count.
 func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt Options) ([]MonteCarloResult, error) {
 	spec := f.MonteCarlo
-	src := m.Panel
+	src := m.history() // the bootstrap's source; its own warm-up is montecarlo's
 	from := m.Start
 	if spec.From != "" {
 		from, _ = parseDay(spec.From)
@@ -130,7 +130,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 			cfg.ShockProb = s.Probability
 		}
 		if !m.Panel.Synthetic {
-			cfg.ShockSource = m.Panel
+			cfg.ShockSource = m.history()
 		}
 	}
 	mc, err := scenarios.NewMonteCarlo(src, cfg)

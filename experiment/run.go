@@ -114,7 +114,11 @@ type Outcome struct {
 // the experiment's end), its merged timeline, the first replayed step's
 // time and the periods per year of its calendar.
 type Market struct {
-	Panel          *data.Panel
+	// Panel is what the runs replay: with warmup = false, cut at start.
+	Panel *data.Panel
+	// History is the panel before that cut (Panel itself with warm-up):
+	// the real returns scenarios transplant and Monte Carlo draws from.
+	History        *data.Panel
 	Timeline       *engine.Timeline
 	Start          int64
 	PeriodsPerYear float64
@@ -127,6 +131,15 @@ type Market struct {
 	Bench *data.Panel
 	// Notes say what the data made the experiment decide or skip.
 	Notes []string
+}
+
+// history is the panel before the warm-up cut (Market.History; Panel
+// when unset).
+func (m *Market) history() *data.Panel {
+	if m.History != nil {
+		return m.History
+	}
+	return m.Panel
 }
 
 // prepare loads the data the experiment's runs need. opt has its
@@ -217,6 +230,17 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if start != 0 && tl.StepAt(start) >= tl.Len() {
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatDay(tl.Times[tl.Len()-1]))
 	}
+	history := p
+	if !f.warm() && start != 0 {
+		// A cold start: the runs see nothing before start.
+		p = p.Window(start, 0)
+		for i := range p.Series {
+			if p.Series[i].Len() == 0 {
+				return nil, fmt.Errorf("warmup = false: %s has no bars on or after start = %s", p.Series[i].Symbol, f.Start)
+			}
+		}
+		tl = engine.NewTimeline(p)
+	}
 	ppy, calendar := periodsPerYear(p)
 	// Benchmarks load apart: they must not change the runs' timeline or
 	// calendar.
@@ -243,7 +267,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		return nil, err
 	}
 	notes = append(notes, fundingCoverage(base, p, start)...)
-	return &Market{Panel: p, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, Inputs: inputs, Base: base, Bench: bench, Notes: notes}, nil
+	return &Market{Panel: p, History: history, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, Inputs: inputs, Base: base, Bench: bench, Notes: notes}, nil
 }
 
 // Run runs an experiment: it checks the file against opt.Strategies,

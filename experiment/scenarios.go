@@ -97,7 +97,7 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 	}
 	var source *data.Panel
 	if !m.Panel.Synthetic {
-		source = m.Panel
+		source = m.history() // transplants read real returns from before start too
 	}
 	for _, s := range list {
 		rng := rand.New(rand.NewPCG(engine.SeedFor(f.Seed, "scenario:"+s.Name), 1))

@@ -23,6 +23,12 @@ func (f *File) settings() []results.Setting {
 	if f.End != "" {
 		add("end", f.End)
 	}
+	if f.Warmup != nil {
+		add("warmup", *f.Warmup)
+	}
+	if f.Fill != nil {
+		add("fill", f.Fill.String())
+	}
 	if len(f.Benchmarks) > 0 {
 		add("benchmarks", strings.Join(f.Benchmarks, ", "))
 	}

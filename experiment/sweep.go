@@ -195,8 +195,14 @@ func (f *File) expand(reg strategies.Registry) ([]RunSpec, error) {
 			}
 			keys[key] = true
 			if reg != nil {
-				if _, err := reg.New(spec.Type, params); err != nil {
+				s, err := reg.New(spec.Type, params)
+				if err != nil {
 					return nil, fmt.Errorf("strategy[%d] (%s), run %s: %w", si, spec.Name, key, err)
+				}
+				// The experiment's fill, for a strategy that takes the key
+				// and does not set its own (its params win).
+				if fl, ok := s.(strategies.Filler); ok && f.Fill != nil && !fl.FillSet() {
+					params["fill"] = f.Fill.String()
 				}
 			}
 			out = append(out, RunSpec{Key: key, Strategy: spec.Name, Type: spec.Type, Params: params, Swept: swept, Index: si})

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/engine"
 )
 
@@ -19,6 +19,14 @@ type BuyAndHoldParams struct {
 	// RebalanceDays, when > 0, brings the basket back to Weights every so
 	// many calendar days. Default 0: buy once and hold.
 	RebalanceDays int `toml:"rebalance_days"`
+	// RebalanceBars, when > 0, brings the basket back to Weights every so
+	// many of its sync points (steps at which every instrument of the
+	// basket has a fresh bar: 21 on equities is a trading month). Not
+	// with RebalanceDays. Default 0.
+	RebalanceBars int `toml:"rebalance_bars"`
+	// Fill is when the orders trade: "next-open" (default) or "close"
+	// (market-on-close at the decision bar's close).
+	Fill Fill `toml:"fill"`
 }
 
 // Validate names the bad key.
@@ -45,18 +53,23 @@ func (p *BuyAndHoldParams) Validate() error {
 	if sum > 1+1e-9 {
 		return fmt.Errorf("weights: absolute weights sum to %g, more than 1 (use pair-hedge or weights for leverage)", sum)
 	}
-	if p.RebalanceDays < 0 {
-		return fmt.Errorf("rebalance_days = %d: want >= 0", p.RebalanceDays)
+	if err := checkClock(p.RebalanceDays, p.RebalanceBars); err != nil {
+		return err
+	}
+	if !valid(p.Fill) {
+		return fmt.Errorf("fill = %v: want %s", p.Fill, strict.OneOf(p.Fill.spellings()))
 	}
 	return nil
 }
 
 // BuyAndHold buys a basket at fixed weights once every instrument has a
-// price, and holds it (rebalancing every RebalanceDays if set).
+// price, and holds it (rebalancing every RebalanceDays or RebalanceBars
+// if set).
 type BuyAndHold struct {
-	p    BuyAndHoldParams
-	idx  []int
-	last int64 // time of the last rebalance, 0 before the first
+	p       BuyAndHoldParams
+	idx     []int
+	clock   clock
+	fillSet bool // params set fill
 }
 
 // NewBuyAndHold builds buy-and-hold from its parameters.
@@ -68,28 +81,37 @@ func NewBuyAndHold(params Params) (engine.Strategy, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	return &BuyAndHold{p: p}, nil
+	_, set := params["fill"]
+	return &BuyAndHold{p: p, fillSet: set}, nil
 }
+
+// FillSet reports whether the params set fill (Filler).
+func (s *BuyAndHold) FillSet() bool { return s.fillSet }
 
 // Init resolves the basket.
 func (s *BuyAndHold) Init(ctx *engine.Context) error {
 	idx, err := resolve(ctx, "symbols", s.p.Symbols)
 	s.idx = idx
+	s.clock = clock{days: s.p.RebalanceDays, bars: s.p.RebalanceBars}
 	return err
 }
 
 // OnBar buys (or rebalances) when due.
 func (s *BuyAndHold) OnBar(ctx *engine.Context, _ *engine.Slice) error {
-	if !pricedAll(ctx, s.idx) || !syncPoint(ctx, s.idx, mixedCalendars(ctx, s.idx), true) {
+	if !pricedAll(ctx, s.idx) {
 		return nil
 	}
-	due := s.last == 0 || (s.p.RebalanceDays > 0 && ctx.Time()-s.last >= int64(s.p.RebalanceDays)*data.NanosPerDay)
-	if !due {
+	s.clock.tick(ctx, s.idx)
+	kind := s.p.Fill.Kind()
+	if !syncPoint(ctx, s.idx, mixedCalendars(ctx, s.idx), kind == engine.Market) {
 		return nil
 	}
-	s.last = ctx.Time()
+	if s.clock.last != 0 && !s.clock.due(ctx.Time()) {
+		return nil
+	}
+	s.clock.reset(ctx.Time())
 	for j, i := range s.idx {
-		if _, err := ctx.TargetWeight(i, s.p.Weights[j], engine.Market, "rebalance"); err != nil {
+		if _, err := ctx.TargetWeight(i, s.p.Weights[j], kind, "rebalance"); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/divergence-research/divergence/data/strict"
+	"github.com/divergence-research/divergence/engine"
 )
 
 // Modes are typed constants read from their TOML spelling by
@@ -32,6 +33,49 @@ func (m HedgeMode) MarshalText() ([]byte, error) { return []byte(m.String()), ni
 // UnmarshalText reads the TOML spelling.
 func (m *HedgeMode) UnmarshalText(b []byte) error { return read(b, m) }
 
+// Fill is when every built-in strategy's orders trade, the fill key of
+// its params (and of the experiment file, for every strategy that does not
+// set its own).
+//
+// "next-open" (default) sends market orders, which fill at each
+// instrument's next open: the decision uses the close, the trade happens
+// at the first price after it. "close" sends market-on-close orders, which
+// fill at the close of the bar the decision was made on: the convention of
+// backtrader's cheat-on-close, vectorbt's default close fills and LEAN's
+// market-on-close orders. It is not look-ahead as long as the decision
+// uses that close only as the last price seen, which is all OnBar can
+// see; but it assumes an order can be placed with knowledge of the close
+// and still trade at it, which a real market-on-close order, submitted
+// before the auction, cannot quite do (docs/strategies.md, "Fill").
+type Fill uint8
+
+// The fills.
+const (
+	FillNextOpen Fill = iota // "next-open": market orders at each instrument's next open (default)
+	FillClose                // "close": market-on-close orders at the decision bar's close
+)
+
+func (Fill) spellings() []string { return []string{"next-open", "close"} }
+
+func (f Fill) String() string { return spell(f) }
+
+// MarshalText writes the TOML spelling.
+func (f Fill) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// UnmarshalText reads the TOML spelling.
+func (f *Fill) UnmarshalText(b []byte) error { return read(b, f) }
+
+// Kind is the order kind of the fill: engine.Market or
+// engine.MarketOnClose.
+func (f Fill) Kind() engine.OrderKind {
+	if f == FillClose {
+		return engine.MarketOnClose
+	}
+	return engine.Market
+}
+
+// Execution is pair-hedge's older name of Fill, kept as the key
+// execution: "open" is fill = "next-open", "close" is fill = "close".
 // Execution is when an order decided at a close trades.
 type Execution uint8
 
@@ -50,6 +94,14 @@ func (e Execution) MarshalText() ([]byte, error) { return []byte(e.String()), ni
 
 // UnmarshalText reads the TOML spelling.
 func (e *Execution) UnmarshalText(b []byte) error { return read(b, e) }
+
+// fill is the Fill the execution names.
+func (e Execution) fill() Fill {
+	if e == AtClose {
+		return FillClose
+	}
+	return FillNextOpen
+}
 
 // LegSet is which of pair-hedge's legs are held.
 type LegSet uint8

@@ -20,7 +20,7 @@ func TestModeErrorsNameKeyAndSpellings(t *testing.T) {
 		{"pair-hedge", pair("execution", "next"), `execution = "next": want "open" or "close"`},
 		{"pair-hedge", pair("legs", "short"), `legs = "short": want "both" or "long"`},
 		{"scaled-entry", Params{"symbol": "X", "mode": "martingale"}, `mode = "martingale": want "drawdown", "schedule" or "pyramid"`},
-		{"sma-cross", Params{"symbol": "X", "a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "f": 1, "g": 1}, "params: unknown keys a, b, c, d, e and 2 more (known: fast, slow, symbol, weight)"},
+		{"sma-cross", Params{"symbol": "X", "a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "f": 1, "g": 1}, "params: unknown keys a, b, c, d, e and 2 more (known: fast, fill, slow, symbol, weight)"},
 		{"sma-cross", Params{"symbol": "X", "fast": 2.5}, "params: fast = 2.5: want a whole number"},
 	} {
 		_, err := Builtins().New(tc.typ, tc.params)

@@ -21,9 +21,14 @@ type PairHedgeParams struct {
 	// of equity long and 50% short. Default 1.0; (0, 10].
 	Gross float64 `toml:"gross"`
 	// RebalanceDays: the legs are brought back to their targets every so
-	// many calendar days. Default 7; >= 1, or 0 (no calendar) when
-	// DriftBand is set.
+	// many calendar days. Default 7 (0 when RebalanceBars is given); >= 1,
+	// or 0 (no calendar) when DriftBand or RebalanceBars is set.
 	RebalanceDays int `toml:"rebalance_days"`
+	// RebalanceBars, when > 0, brings the legs back to their targets every
+	// so many sync points (steps at which every instrument of both legs
+	// has a fresh bar: on an equity pair, trading sessions; 21 is a
+	// month). Not with an explicit RebalanceDays. Default 0.
+	RebalanceBars int `toml:"rebalance_bars"`
 	// Hedge is how the legs are sized against each other: "dollar"
 	// (default: equal notional), "beta" (beta-neutral to the long leg),
 	// "vol" (inverse to each leg's volatility) or "minvar" (minimum
@@ -49,14 +54,17 @@ type PairHedgeParams struct {
 	// MaxGross, when > 0, rebalances as soon as gross exposure at a close is
 	// more than MaxGross × equity (it must be >= Gross). Default 0 (off).
 	MaxGross float64 `toml:"max_gross"`
-	// Execution is when the legs trade: "open" (default: market orders at
+	// Fill is when the legs trade: "next-open" (default: market orders at
 	// each instrument's next open) or "close" (market-on-close orders at
 	// the closes of the sync point the decision was made on, so both legs
 	// trade at the same moment). Decisions are made at sync points only.
-	// With "open" and legs on different calendars, a decision due at a
-	// sync point before a weekend (a Friday) waits for the next sync
+	// With "next-open" and legs on different calendars, a decision due at
+	// a sync point before a weekend (a Friday) waits for the next sync
 	// point, so that the crypto leg does not fill on Saturday while the
 	// equity leg waits for Monday.
+	Fill Fill `toml:"fill"`
+	// Execution is the older name of Fill: "open" is fill = "next-open",
+	// "close" is fill = "close". Give one of the two keys.
 	Execution Execution `toml:"execution"`
 	// Legs is "both" (default) or "long": the long leg alone, sized as in
 	// the hedge and rebalanced on the same calendar — the comparison a
@@ -102,8 +110,11 @@ func (p *PairHedgeParams) Validate() error {
 	if math.IsNaN(p.DriftBand) || p.DriftBand < 0 || p.DriftBand > 10 {
 		return fmt.Errorf("drift_band = %g: want a weight deviation in [0, 10] (0 = off)", p.DriftBand)
 	}
-	if p.RebalanceDays < 0 || (p.RebalanceDays == 0 && p.DriftBand == 0) {
-		return fmt.Errorf("rebalance_days = %d: want >= 1 (or 0 with a drift_band)", p.RebalanceDays)
+	if err := checkClock(p.RebalanceDays, p.RebalanceBars); err != nil {
+		return err
+	}
+	if p.RebalanceDays == 0 && p.RebalanceBars == 0 && p.DriftBand == 0 {
+		return fmt.Errorf("rebalance_days = 0: want >= 1 (or 0 with a drift_band or rebalance_bars)")
 	}
 	if !valid(p.Hedge) {
 		return fmt.Errorf("hedge = %v: want %s", p.Hedge, strict.OneOf(p.Hedge.spellings()))
@@ -122,6 +133,9 @@ func (p *PairHedgeParams) Validate() error {
 	}
 	if !valid(p.Execution) {
 		return fmt.Errorf("execution = %v: want %s", p.Execution, strict.OneOf(p.Execution.spellings()))
+	}
+	if !valid(p.Fill) {
+		return fmt.Errorf("fill = %v: want %s", p.Fill, strict.OneOf(p.Fill.spellings()))
 	}
 	if !valid(p.Legs) {
 		return fmt.Errorf("legs = %v: want %s", p.Legs, strict.OneOf(p.Legs.spellings()))
@@ -179,7 +193,8 @@ type PairHedge struct {
 	long, short []int
 	idx         []int     // long then short
 	target      []float64 // target weight per idx entry, from the last rebalance
-	last        int64     // time of the last rebalance
+	clock       clock     // the calendar: rebalance_days or rebalance_bars
+	fillSet     bool      // params set fill or execution
 
 	invested bool
 	peak     float64 // equity peak since entry (stop-loss)
@@ -205,11 +220,26 @@ func NewPairHedge(params Params) (engine.Strategy, error) {
 	if err := Decode(params, &p); err != nil {
 		return nil, err
 	}
+	_, days := params["rebalance_days"]
+	if _, bars := params["rebalance_bars"]; bars && !days {
+		p.RebalanceDays = 0 // the bars replace the default calendar
+	}
+	_, fill := params["fill"]
+	_, exec := params["execution"]
+	if fill && exec {
+		return nil, fmt.Errorf("fill = %q and execution = %q: give one (execution is the older name of fill)", p.Fill, p.Execution)
+	}
+	if exec {
+		p.Fill = p.Execution.fill()
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	return &PairHedge{p: p}, nil
+	return &PairHedge{p: p, fillSet: fill || exec}, nil
 }
+
+// FillSet reports whether the params set fill or execution (Filler).
+func (s *PairHedge) FillSet() bool { return s.fillSet }
 
 // Init resolves both legs and sizes the buffers.
 func (s *PairHedge) Init(ctx *engine.Context) error {
@@ -227,15 +257,13 @@ func (s *PairHedge) Init(ctx *engine.Context) error {
 			s.mixed = true
 		}
 	}
-	s.kind = engine.Market
-	if s.p.Execution == AtClose {
-		s.kind = engine.MarketOnClose
-	}
+	s.kind = s.p.Fill.Kind()
+	s.clock = clock{days: s.p.RebalanceDays, bars: s.p.RebalanceBars}
 	s.target = make([]float64, len(s.idx))
 	s.prev = make([]float64, len(s.idx))
 	s.rl = make([]float64, s.p.Lookback)
 	s.rs = make([]float64, s.p.Lookback)
-	s.last, s.invested, s.peak, s.stopped, s.synced, s.head, s.nret = 0, false, 0, 0, false, 0, 0
+	s.invested, s.peak, s.stopped, s.synced, s.head, s.nret = false, 0, 0, false, 0, 0
 	s.seeded = false
 	s.nReb, s.nDrift, s.nGross, s.nStop, s.nNoHedge, s.sumH, s.lastH = 0, 0, 0, 0, 0, 0, 0
 	return nil
@@ -248,6 +276,7 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		return nil
 	}
 	dropGone(ctx, s.idx)
+	s.clock.tick(ctx, s.idx)
 	if s.p.Hedge != HedgeDollar {
 		if !s.seeded {
 			s.seeded = true
@@ -282,7 +311,7 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		return nil
 	}
 	why := onSchedule
-	due := !s.invested || (s.p.RebalanceDays > 0 && now-s.last >= int64(s.p.RebalanceDays)*data.NanosPerDay)
+	due := !s.invested || s.clock.due(now)
 	if !due && ctx.Pending() == 0 && (s.p.DriftBand > 0 || s.p.MaxGross > 0) {
 		eq := ctx.Equity()
 		if s.p.DriftBand > 0 && maxAbsDrift(ctx, s.idx, s.target, eq) > s.p.DriftBand {
@@ -309,7 +338,7 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		s.invested = true
 		s.peak = ctx.Equity()
 	}
-	s.last = now
+	s.clock.reset(now)
 	s.nReb++
 	switch why {
 	case onDrift:

@@ -81,8 +81,8 @@ func (r *recorder) OnBar(ctx *engine.Context, s *engine.Slice) error {
 	if err := r.PairHedge.OnBar(ctx, s); err != nil {
 		return err
 	}
-	if r.last == ctx.Time() {
-		r.times = append(r.times, r.last)
+	if r.clock.last == ctx.Time() {
+		r.times = append(r.times, r.clock.last)
 		r.targets = append(r.targets, append([]float64(nil), r.target...))
 	}
 	return nil

@@ -204,6 +204,74 @@ func syncPoint(ctx *engine.Context, idx []int, mixed, nextOpen bool) bool {
 	return !mixed || !nextOpen || time.Unix(0, ctx.Time()).UTC().Weekday() != time.Friday
 }
 
+// allFresh reports whether every instrument of idx that has had a bar
+// (and whose data has not ended) has a fresh one now: the strategy's own
+// sync points, the steps rebalance_bars counts. Unlike syncPoint it does
+// not look at the weekend: a due rebalance still waits for syncPoint.
+func allFresh(ctx *engine.Context, idx []int) bool {
+	for _, i := range idx {
+		if ctx.Bars(i) > 0 && ctx.Stale(i) && !gone(ctx, i) {
+			return false
+		}
+	}
+	return true
+}
+
+// Filler is implemented by the strategies that take the fill key (every
+// built-in). An experiment file's top-level fill applies to each of them
+// whose own params set none; FillSet reports whether they did (pair-hedge's
+// execution counts).
+type Filler interface {
+	FillSet() bool
+}
+
+// clock is a rebalancing calendar: a rebalance is due every days
+// calendar days (rebalance_days) or every bars of the strategy's own sync
+// points (rebalance_bars) since the last rebalance, whatever triggered
+// it; at most one of the two is set (checkClock), neither = no calendar.
+type clock struct {
+	days, bars int
+	last       int64 // time of the last rebalance, 0 before the first
+	count      int   // sync points since the last rebalance
+}
+
+// tick counts the step when it is a sync point of idx (allFresh). Call it
+// once per OnBar, before due.
+func (c *clock) tick(ctx *engine.Context, idx []int) {
+	if c.bars > 0 && allFresh(ctx, idx) {
+		c.count++
+	}
+}
+
+// due reports whether the calendar asks for a rebalance now.
+func (c *clock) due(now int64) bool {
+	switch {
+	case c.days > 0:
+		return now-c.last >= int64(c.days)*data.NanosPerDay
+	case c.bars > 0:
+		return c.count >= c.bars
+	}
+	return false
+}
+
+// reset starts the calendar again from a rebalance at now.
+func (c *clock) reset(now int64) { c.last, c.count = now, 0 }
+
+// checkClock checks rebalance_days and rebalance_bars: each >= 0, not
+// both set.
+func checkClock(days, bars int) error {
+	if days < 0 {
+		return fmt.Errorf("rebalance_days = %d: want >= 0", days)
+	}
+	if bars < 0 {
+		return fmt.Errorf("rebalance_bars = %d: want >= 0", bars)
+	}
+	if days > 0 && bars > 0 {
+		return fmt.Errorf("rebalance_days = %d and rebalance_bars = %d: set one of the two (calendar days or the strategy's own bars)", days, bars)
+	}
+	return nil
+}
+
 // mixedCalendars reports whether the instruments of idx that have had a
 // bar and still trade belong to more than one class (and so calendar).
 func mixedCalendars(ctx *engine.Context, idx []int) bool {

@@ -73,6 +73,9 @@ type ScaledEntryParams struct {
 	// tranches of an instrument, and between the end of a cycle and the
 	// next cycle's first tranche. Default 0; >= 0.
 	CooldownDays int `toml:"cooldown_days"`
+	// Fill is when the orders trade: "next-open" (default) or "close"
+	// (market-on-close at the close the decision was made on).
+	Fill Fill `toml:"fill"`
 }
 
 // defaultsScaledEntry are the defaults before decoding (the zero Mode is
@@ -167,6 +170,9 @@ func (p *ScaledEntryParams) Validate() error {
 	if p.CooldownDays < 0 {
 		return fmt.Errorf("cooldown_days = %d: want >= 0", p.CooldownDays)
 	}
+	if !valid(p.Fill) {
+		return fmt.Errorf("fill = %v: want %s", p.Fill, strict.OneOf(p.Fill.spellings()))
+	}
 	return nil
 }
 
@@ -204,6 +210,7 @@ type ScaledEntry struct {
 	st []scaledState
 
 	tagEntry, tagExit []string // "tranche k", "exit k", built once
+	fillSet           bool     // params set fill
 }
 
 // scaledState is one instrument's cycle and statistics.
@@ -225,6 +232,7 @@ type scaledState struct {
 	lastFill  int64   // time of the cycle's last tranche fill
 
 	pending  pendingKind // the order decided at the instrument's previous bar
+	decided  int64       // when it was decided (with fill = "close", when it filled)
 	prevPos  float64     // the position when it was decided
 	prevCost float64     // and its cost, position × average cost
 
@@ -259,6 +267,7 @@ func NewScaledEntry(params Params) (engine.Strategy, error) {
 		n = p.Tranches
 	}
 	s := &ScaledEntry{p: p, n: n}
+	_, s.fillSet = params["fill"]
 	for k := 1; k <= n; k++ {
 		s.tagEntry = append(s.tagEntry, "tranche "+strconv.Itoa(k))
 	}
@@ -267,6 +276,9 @@ func NewScaledEntry(params Params) (engine.Strategy, error) {
 	}
 	return s, nil
 }
+
+// FillSet reports whether the params set fill (Filler).
+func (s *ScaledEntry) FillSet() bool { return s.fillSet }
 
 // Init resolves the instruments and resets the state.
 func (s *ScaledEntry) Init(ctx *engine.Context) error {
@@ -316,18 +328,22 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 			break
 		}
 		cost := pos*ctx.AvgCost(i) - st.prevCost
+		filled := now // at this bar's open
+		if s.p.Fill == FillClose {
+			filled = st.decided // at the decision bar's close
+		}
 		st.boughtQty += dq
 		st.boughtCost += cost
 		st.tranches++
 		st.lastPrice = cost / dq
-		st.lastFill = now
+		st.lastFill = filled
 		if st.first == 0 {
-			st.first = now
+			st.first = filled
 			st.high = st.lastPrice
 		}
 		if !st.full && (st.entries == s.n || st.capped) {
 			st.full = true
-			st.fullDays = float64(now-st.first) / float64(data.NanosPerDay)
+			st.fullDays = float64(filled-st.first) / float64(data.NanosPerDay)
 		}
 	case pendExit:
 		if pos < st.prevPos {
@@ -436,10 +452,11 @@ func (s *ScaledEntry) newCycle(ctx *engine.Context, st *scaledState, c float64) 
 }
 
 func (s *ScaledEntry) submit(ctx *engine.Context, st *scaledState, kind pendingKind, qty float64, tag string) error {
-	if _, err := ctx.Submit(engine.Order{Instrument: st.i, Kind: engine.Market, Amount: qty, Tag: tag}); err != nil {
+	if _, err := ctx.Submit(engine.Order{Instrument: st.i, Kind: s.p.Fill.Kind(), Amount: qty, Tag: tag}); err != nil {
 		return err
 	}
 	st.pending = kind
+	st.decided = ctx.Time()
 	st.prevPos = ctx.Position(st.i)
 	st.prevCost = st.prevPos * ctx.AvgCost(st.i)
 	return nil

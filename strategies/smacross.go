@@ -3,6 +3,7 @@ package strategies
 import (
 	"fmt"
 
+	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/engine"
 )
 
@@ -17,6 +18,9 @@ type SMACrossParams struct {
 	// Weight is the fraction of equity held while the fast average is above
 	// the slow one. Default 1.0 (all in); (0, 1].
 	Weight float64 `toml:"weight"`
+	// Fill is when the orders trade: "next-open" (default) or "close"
+	// (market-on-close at the close the cross was seen on).
+	Fill Fill `toml:"fill"`
 }
 
 // Validate names the bad key.
@@ -33,12 +37,16 @@ func (p *SMACrossParams) Validate() error {
 	if !(p.Weight > 0 && p.Weight <= 1) {
 		return fmt.Errorf("weight = %g: want a fraction in (0, 1]", p.Weight)
 	}
+	if !valid(p.Fill) {
+		return fmt.Errorf("fill = %v: want %s", p.Fill, strict.OneOf(p.Fill.spellings()))
+	}
 	return nil
 }
 
 // SMACross is long-only: it holds Weight of equity in the instrument while
 // SMA(Fast) > SMA(Slow) of its closes, and is flat otherwise. Signals are
-// computed on the close just seen and traded at the next open. The
+// computed on the close just seen and traded at the next open (or, with
+// fill = "close", at that close). The
 // averages are kept as running sums over the instrument's own bars (stale
 // slices are ignored), O(1) per bar.
 type SMACross struct {
@@ -47,6 +55,7 @@ type SMACross struct {
 	sumF, sumS float64
 	seen       int // bars included in the sums
 	long       bool
+	fillSet    bool // params set fill
 }
 
 // NewSMACross builds sma-cross from its parameters.
@@ -58,8 +67,12 @@ func NewSMACross(params Params) (engine.Strategy, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	return &SMACross{p: p}, nil
+	_, set := params["fill"]
+	return &SMACross{p: p, fillSet: set}, nil
 }
+
+// FillSet reports whether the params set fill (Filler).
+func (s *SMACross) FillSet() bool { return s.fillSet }
 
 // Init resolves the symbol.
 func (s *SMACross) Init(ctx *engine.Context) error {
@@ -112,7 +125,7 @@ func (s *SMACross) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	if up {
 		w = s.p.Weight
 	}
-	_, err := ctx.TargetWeight(s.i, w, engine.Market, "cross")
+	_, err := ctx.TargetWeight(s.i, w, s.p.Fill.Kind(), "cross")
 	return err
 }
 

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/engine"
 )
 
@@ -30,6 +31,11 @@ type WeightsParams struct {
 	// RebalanceDays, when > 0, brings the positions back to the targets
 	// every so many calendar days. Default 0 (only when the targets change).
 	RebalanceDays int `toml:"rebalance_days"`
+	// RebalanceBars, when > 0, brings the positions back to the targets
+	// every so many of the basket's sync points (steps at which every
+	// priced instrument of the basket has a fresh bar). Not with
+	// RebalanceDays. Default 0.
+	RebalanceBars int `toml:"rebalance_bars"`
 	// DriftBand, when > 0, rebalances as soon as any weight (value /
 	// equity at a close) is more than this far from its target. Default 0
 	// (off); [0, 10].
@@ -37,6 +43,9 @@ type WeightsParams struct {
 	// MaxGross bounds Σ|weights| of every weight set, as a multiple of
 	// equity: above 1 is leverage (borrowed cash). Default 1; (0, 10].
 	MaxGross float64 `toml:"max_gross"`
+	// Fill is when the orders trade: "next-open" (default) or "close"
+	// (market-on-close at the decision bar's close).
+	Fill Fill `toml:"fill"`
 }
 
 // WeightSpec is a set of weights written either as a TOML table keyed by
@@ -67,8 +76,11 @@ func (p *WeightsParams) Validate() error {
 	if math.IsNaN(p.MaxGross) || !(p.MaxGross > 0 && p.MaxGross <= 10) {
 		return fmt.Errorf("max_gross = %g: want a leverage in (0, 10]", p.MaxGross)
 	}
-	if p.RebalanceDays < 0 {
-		return fmt.Errorf("rebalance_days = %d: want >= 0", p.RebalanceDays)
+	if err := checkClock(p.RebalanceDays, p.RebalanceBars); err != nil {
+		return err
+	}
+	if !valid(p.Fill) {
+		return fmt.Errorf("fill = %v: want %s", p.Fill, strict.OneOf(p.Fill.spellings()))
 	}
 	if math.IsNaN(p.DriftBand) || p.DriftBand < 0 || p.DriftBand > 10 {
 		return fmt.Errorf("drift_band = %g: want a weight deviation in [0, 10] (0 = off)", p.DriftBand)
@@ -229,7 +241,9 @@ type Weights struct {
 	cur    []float64 // the targets now
 	next   int       // next schedule entry to reach
 	priced []bool
-	last   int64 // time of the last rebalance, 0 before the first
+	clock  clock // the calendar; its last is 0 before the first rebalance
+
+	fillSet bool // params set fill
 
 	nReb, nSched, nDrift int // for Report
 }
@@ -251,8 +265,12 @@ func NewWeights(params Params) (engine.Strategy, error) {
 	for _, e := range p.Schedule {
 		s.tags = append(s.tags, "schedule "+data.FormatDay(int64(e.Date)))
 	}
+	_, s.fillSet = params["fill"]
 	return s, nil
 }
+
+// FillSet reports whether the params set fill (Filler).
+func (s *Weights) FillSet() bool { return s.fillSet }
 
 // Init resolves the basket and resets the state.
 func (s *Weights) Init(ctx *engine.Context) error {
@@ -266,7 +284,8 @@ func (s *Weights) Init(ctx *engine.Context) error {
 	if s.cur == nil {
 		s.cur = s.zero
 	}
-	s.next, s.last = 0, 0
+	s.next = 0
+	s.clock = clock{days: s.p.RebalanceDays, bars: s.p.RebalanceBars}
 	s.nReb, s.nSched, s.nDrift = 0, 0, 0
 	return nil
 }
@@ -274,7 +293,9 @@ func (s *Weights) Init(ctx *engine.Context) error {
 // OnBar rebalances when due.
 func (s *Weights) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	dropGone(ctx, s.idx)
-	if !syncPoint(ctx, s.idx, mixedCalendars(ctx, s.idx), true) {
+	s.clock.tick(ctx, s.idx)
+	kind := s.p.Fill.Kind()
+	if !syncPoint(ctx, s.idx, mixedCalendars(ctx, s.idx), kind == engine.Market) {
 		return nil
 	}
 	now := ctx.Time()
@@ -298,16 +319,16 @@ func (s *Weights) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	}
 	switch {
 	case tag != "":
-	case s.last == 0:
+	case s.clock.last == 0:
 		tag = onSchedule.String()
-	case s.p.RebalanceDays > 0 && now-s.last >= int64(s.p.RebalanceDays)*data.NanosPerDay:
+	case s.clock.due(now):
 		tag = onSchedule.String()
 	case s.p.DriftBand > 0 && ctx.Pending() == 0 && s.drift(ctx) > s.p.DriftBand:
 		why, tag = onDrift, onDrift.String()
 	default:
 		return nil
 	}
-	s.last = now
+	s.clock.reset(now)
 	s.nReb++
 	if why == onDrift {
 		s.nDrift++
@@ -316,7 +337,7 @@ func (s *Weights) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		if !s.priced[j] || gone(ctx, i) {
 			continue // not listed yet, or its data ended: no order can fill
 		}
-		if _, err := ctx.TargetWeight(i, s.cur[j], engine.Market, tag); err != nil {
+		if _, err := ctx.TargetWeight(i, s.cur[j], kind, tag); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,151 @@
+package experiment
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// conventionsData writes AAA, five sessions (open = close − 1):
+//
+//	date        open  close
+//	2024-01-02     9    10
+//	2024-01-03     7     8
+//	2024-01-04    11    12
+//	2024-01-05    12    13
+//	2024-01-08    13    14
+func conventionsData(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	csv := "date,open,high,low,close,adj_close,volume\n" +
+		"2024-01-02,9,10,9,10,10,100\n2024-01-03,7,8,7,8,8,100\n2024-01-04,11,12,11,12,12,100\n" +
+		"2024-01-05,12,13,12,13,13,100\n2024-01-08,13,14,13,14,14,100\n"
+	if err := os.WriteFile(filepath.Join(dir, "AAA.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func runConv(t *testing.T, dir, text string) *Outcome {
+	t.Helper()
+	f, err := Parse(filepath.Join(dir, "e.toml"), text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{DataDir: dir, Out: t.TempDir(), Workers: 1, Keep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// warmup = false cuts the data at start. sma-cross fast 1, slow 2, start
+// 2024-01-04, cash 1,000:
+//
+//   - warm (default): at the first step, 01-04, the strategy sees three
+//     bars: SMA1 = 12 > SMA2 = (8 + 12)/2 = 10 → long, filled at 01-05's
+//     open, 12: 1,000/12 units.
+//   - cold: at 01-04 it sees one bar (< slow: no signal); at 01-05, two:
+//     SMA1 = 13 > SMA2 = (12 + 13)/2 = 12.5 → long, filled at 01-08's
+//     open, 13: 1,000/13 units. Bar 0 of AAA is 01-04.
+func TestWarmupFalseStartsCold(t *testing.T) {
+	dir := conventionsData(t)
+	text := func(warm string) string {
+		return "name = \"warm\"\ncash = 1000.0\nstart = \"2024-01-04\"\n" + warm +
+			"[data]\ndir = \".\"\n[[strategy]]\nname = \"sma\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"AAA\"\nfast = 1\nslow = 2\n"
+	}
+	for _, tc := range []struct {
+		warm      string
+		day       string
+		price     float64
+		firstBar  string
+		panelBars int
+	}{
+		{"", "2024-01-05", 12, "2024-01-02", 5},
+		{"warmup = true\n", "2024-01-05", 12, "2024-01-02", 5},
+		{"warmup = false\n", "2024-01-08", 13, "2024-01-04", 3},
+	} {
+		o := runConv(t, dir, text(tc.warm))
+		fills := o.Runs[0].Result.Fills
+		if len(fills) != 1 || data.FormatDay(fills[0].Time) != tc.day || fills[0].Price != tc.price || !near(fills[0].Qty, 1000/tc.price) {
+			t.Errorf("%q: fills %+v, want one buy of 1000/%g at %g on %s", tc.warm, fills, tc.price, tc.price, tc.day)
+		}
+		s := o.Panel.Series[0]
+		if data.FormatDay(s.Time[0]) != tc.firstBar || s.Len() != tc.panelBars {
+			t.Errorf("%q: the runs' panel starts %s with %d bars, want %s with %d", tc.warm, data.FormatDay(s.Time[0]), s.Len(), tc.firstBar, tc.panelBars)
+		}
+		if c := o.Runs[0].Result.Curve; data.FormatDay(c.Time[0]) != "2024-01-04" || len(c.Time) != 3 {
+			t.Errorf("%q: the curve starts %s with %d points, want 2024-01-04 with 3", tc.warm, data.FormatDay(c.Time[0]), len(c.Time))
+		}
+	}
+	// A start on a weekend: bar 0 is the first bar after it.
+	o := runConv(t, dir, strings.Replace(text("warmup = false\n"), "2024-01-04", "2024-01-06", 1))
+	if s := o.Panel.Series[0]; data.FormatDay(s.Time[0]) != "2024-01-08" || s.Len() != 1 {
+		t.Errorf("start on a Saturday: bar 0 %s of %d, want 2024-01-08 of 1", data.FormatDay(s.Time[0]), s.Len())
+	}
+}
+
+// The experiment's fill applies to the strategies that set none; a
+// strategy's own fill wins. fill = "close", warm, start 2024-01-04, the
+// same signal as above (long on 01-04's close):
+//
+//   - "top": no fill of its own → market-on-close at 01-04's close, 12;
+//   - "own": fill = "next-open" → 01-05's open, 12 as well, but a day
+//     later;
+//   - "pair": buy-and-hold, decided at the first step 01-04 → at its close.
+func TestExperimentFillAndStrategyFill(t *testing.T) {
+	dir := conventionsData(t)
+	o := runConv(t, dir, `name = "fill"
+cash = 1000.0
+start = "2024-01-04"
+fill = "close"
+[data]
+dir = "."
+[[strategy]]
+name = "top"
+type = "sma-cross"
+[strategy.params]
+symbol = "AAA"
+fast = 1
+slow = 2
+[[strategy]]
+name = "own"
+type = "sma-cross"
+[strategy.params]
+symbol = "AAA"
+fast = 1
+slow = 2
+fill = "next-open"
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["AAA"]
+`)
+	want := map[string]string{"top": "2024-01-04", "own": "2024-01-05", "hold": "2024-01-04"}
+	for _, r := range o.Runs {
+		fills := r.Result.Fills
+		if len(fills) != 1 || data.FormatDay(fills[0].Time) != want[r.Strategy] || fills[0].Price != 12 || !near(fills[0].Qty, 1000.0/12) {
+			t.Errorf("%s: fills %+v, want 1000/12 at 12 on %s", r.Strategy, fills, want[r.Strategy])
+		}
+		if got := r.Params["fill"]; (r.Strategy == "own") != (got == "next-open") || (r.Strategy != "own" && got != "close") {
+			t.Errorf("%s: effective fill %v", r.Strategy, got)
+		}
+	}
+	if _, err := Parse("e.toml", "name = \"x\"\nfill = \"open\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"a\"\ntype = \"sma-cross\"\n"); err == nil ||
+		!strings.Contains(err.Error(), `fill = "open": want "next-open" or "close"`) {
+		t.Errorf("fill = open: %v", err)
+	}
+}
+
+func near(a, b float64) bool {
+	d := a - b
+	if d < 0 {
+		d = -d
+	}
+	return d <= 1e-12*max(a, b, -a, -b)
+}
