@@ -182,35 +182,45 @@ func (p *ScaledEntryParams) Validate() error {
 //   - A cycle starts at the instrument's first bar (and again after the
 //     position has been sold out): its capital is Capital × equity / n
 //     (n instruments) at that close, and its running peak is that close
-//     (or the highest of the last PeakLookback closes).
-//   - Entries. At most one tranche per instrument per bar, decided on the
-//     close and filled at the next open, as a quantity order of
-//     Tranche × capital / close (cut to the MaxPosition cap). Tranche k
-//     (1-based) is due in mode "drawdown" when 1 − close/peak ≥
-//     Levels[k−1] (peak = highest close of the cycle so far); in mode
-//     "schedule" at the cycle's first bar and then every EveryDays; in mode
-//     "pyramid" at the cycle's first bar and then when the close is at
-//     least (1 + Step) × the previous tranche's fill price. CooldownDays
-//     must have passed since the previous tranche.
+//     (or the highest of the last PeakLookback closes). A cycle that
+//     follows a sale starts its peak at the close the sale was decided
+//     on, not at the bar it filled on.
+//   - Entries, decided on the close and filled at the next open (or, with
+//     Fill "close", at that close), as a quantity order of Tranche ×
+//     capital / close per tranche (cut to the MaxPosition cap). In mode
+//     "drawdown" tranche k (1-based) is due when 1 − close/peak ≥
+//     Levels[k−1] (peak = highest close of the cycle so far), and a bar
+//     whose close has reached several levels buys all their tranches in
+//     one order, as resting orders at each level would have; in mode
+//     "schedule" one tranche at the cycle's first bar and then every
+//     EveryDays; in mode "pyramid" one at the cycle's first bar and then
+//     when the close is at least (1 + Step) × the previous tranche's fill
+//     price (one per bar: the next level depends on a fill price not known
+//     yet). CooldownDays must have passed since the previous entry order.
 //   - Exits. Exit k is due when the close is at least (1 + TakeProfit[k−1])
-//     × the average entry price (the portfolio's average cost); it sells
+//     × the average entry price (the portfolio's average cost); each sells
 //     ExitFraction × the position held when exit 1 was decided (the rest
-//     if less remains). Once exit 1 is decided, the cycle buys no more.
+//     if less remains), and a close that has reached several levels sells
+//     all of them in one order. Once exit 1 is decided, the cycle buys no
+//     more.
 //   - Trailing stop: when armed (see TrailingStop), a close at or below
 //     (1 − TrailingStop) × the highest close since the cycle's first entry
 //     fill sells the whole remainder.
-//   - When the position is sold out, a new cycle starts at that bar.
+//   - When the position is sold out, a new cycle starts at the next bar.
 //
-// Fills carry the tag "tranche k", "exit k" or "trailing stop". Decisions
-// are taken only on the instrument's own bars (a stale slice changes
-// nothing), so each order has filled by the instrument's next decision.
+// Fills carry the tag "tranche k" ("tranches j-k" for several at once),
+// "exit k" ("exits j-k") or "trailing stop". Decisions are taken only on
+// the instrument's own bars (a stale slice changes nothing), so each
+// order has filled by the instrument's next decision.
 type ScaledEntry struct {
 	p  ScaledEntryParams
 	n  int // tranches per cycle
 	st []scaledState
 
-	tagEntry, tagExit []string // "tranche k", "exit k", built once
-	fillSet           bool     // params set fill
+	// Fill tags, built once: tagEntry[a][b] names tranches a+1 … a+b+1
+	// ("tranche 2", "tranches 2-3"), tagExit likewise for exits.
+	tagEntry, tagExit [][]string
+	fillSet           bool // params set fill
 }
 
 // scaledState is one instrument's cycle and statistics.
@@ -232,7 +242,9 @@ type scaledState struct {
 	lastFill  int64   // time of the cycle's last tranche fill
 
 	pending  pendingKind // the order decided at the instrument's previous bar
+	levels   int         // how many tranches or exit levels it is for
 	decided  int64       // when it was decided (with fill = "close", when it filled)
+	closeAt  float64     // the close it was decided on: a new cycle's first peak
 	prevPos  float64     // the position when it was decided
 	prevCost float64     // and its cost, position × average cost
 
@@ -268,13 +280,26 @@ func NewScaledEntry(params Params) (engine.Strategy, error) {
 	}
 	s := &ScaledEntry{p: p, n: n}
 	_, s.fillSet = params["fill"]
-	for k := 1; k <= n; k++ {
-		s.tagEntry = append(s.tagEntry, "tranche "+strconv.Itoa(k))
-	}
-	for k := 1; k <= len(p.TakeProfit); k++ {
-		s.tagExit = append(s.tagExit, "exit "+strconv.Itoa(k))
-	}
+	s.tagEntry = rangeTags("tranche", n)
+	s.tagExit = rangeTags("exit", len(p.TakeProfit))
 	return s, nil
+}
+
+// rangeTags names the runs of consecutive levels among n: tags[a][b] is
+// "word a+1" when b = 0, else "words a+1-a+b+1".
+func rangeTags(word string, n int) [][]string {
+	tags := make([][]string, n)
+	for a := range tags {
+		tags[a] = make([]string, n-a)
+		for b := range tags[a] {
+			if b == 0 {
+				tags[a][b] = word + " " + strconv.Itoa(a+1)
+			} else {
+				tags[a][b] = word + "s " + strconv.Itoa(a+1) + "-" + strconv.Itoa(a+b+1)
+			}
+		}
+	}
+	return tags
 }
 
 // FillSet reports whether the params set fill (Filler).
@@ -323,7 +348,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	case pendEntry:
 		dq := pos - st.prevPos
 		if dq <= 0 {
-			st.entries--
+			st.entries -= st.levels
 			st.capped = false
 			break
 		}
@@ -334,7 +359,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 		}
 		st.boughtQty += dq
 		st.boughtCost += cost
-		st.tranches++
+		st.tranches += st.levels
 		st.lastPrice = cost / dq
 		st.lastFill = filled
 		if st.first == 0 {
@@ -347,7 +372,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 		}
 	case pendExit:
 		if pos < st.prevPos {
-			st.exitFills++
+			st.exitFills += st.levels
 		}
 	case pendStop:
 		if pos < st.prevPos {
@@ -357,8 +382,13 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	soldOut := (st.pending == pendExit || st.pending == pendStop) && pos == 0
 	st.pending = pendNone
 
-	if !st.started || soldOut {
+	switch {
+	case !st.started:
 		s.newCycle(ctx, st, c)
+	case soldOut:
+		// The new cycle's reference peak is the close the sale was
+		// decided on (then the running maximum from there).
+		s.newCycle(ctx, st, st.closeAt)
 	}
 	if c > st.peak {
 		st.peak = c
@@ -371,21 +401,26 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 		// Trailing stop on the remainder.
 		armed := st.exits > 0 || len(s.p.TakeProfit) == 0
 		if s.p.TrailingStop > 0 && armed && st.first != 0 && c <= (1-s.p.TrailingStop)*st.high {
-			return s.submit(ctx, st, pendStop, -pos, "trailing stop")
+			return s.submit(ctx, st, pendStop, 0, -pos, "trailing stop")
 		}
-		// Scale out at the profit levels.
-		if st.exits < len(s.p.TakeProfit) && c >= (1+s.p.TakeProfit[st.exits])*ctx.AvgCost(i) {
+		// Scale out at every profit level the close has reached: one
+		// order for the sum of their sizes.
+		k, avg := 0, ctx.AvgCost(i)
+		for st.exits+k < len(s.p.TakeProfit) && c >= (1+s.p.TakeProfit[st.exits+k])*avg {
+			k++
+		}
+		if k > 0 {
 			if st.exits == 0 {
 				st.exitBase = pos
 			}
-			q := math.Min(s.p.ExitFraction*st.exitBase, pos)
-			last := st.exits == len(s.p.TakeProfit)-1 && s.p.ExitFraction*float64(len(s.p.TakeProfit)) >= 1-1e-9
+			q := math.Min(float64(k)*s.p.ExitFraction*st.exitBase, pos)
+			last := st.exits+k == len(s.p.TakeProfit) && s.p.ExitFraction*float64(len(s.p.TakeProfit)) >= 1-1e-9
 			if lot := ctx.LotSize(i); pos-q <= 1e-9*st.exitBase || last || (lot > 0 && pos-q < lot) {
 				q = pos // the last exit, or a remainder smaller than a lot: sell out
 			}
-			tag := s.tagExit[st.exits]
-			st.exits++
-			return s.submit(ctx, st, pendExit, -q, tag)
+			tag := s.tagExit[st.exits][k-1]
+			st.exits += k
+			return s.submit(ctx, st, pendExit, k, -q, tag)
 		}
 	}
 	if st.exits > 0 || st.entries >= s.n {
@@ -396,19 +431,27 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 			return nil
 		}
 	}
-	due := false
+	k := 0 // tranches due now
 	switch s.p.Mode {
 	case EntryDrawdown:
-		due = 1-c/st.peak >= s.p.Levels[st.entries]
+		// Every level the drawdown has reached: one order for them all.
+		dd := 1 - c/st.peak
+		for st.entries+k < s.n && dd >= s.p.Levels[st.entries+k] {
+			k++
+		}
 	case EntrySchedule:
-		due = st.entries == 0 || now-st.lastEntry >= int64(s.p.EveryDays)*data.NanosPerDay
+		if st.entries == 0 || now-st.lastEntry >= int64(s.p.EveryDays)*data.NanosPerDay {
+			k = 1
+		}
 	case EntryPyramid:
-		due = st.entries == 0 || c >= (1+s.p.Step)*st.lastPrice
+		if st.entries == 0 || c >= (1+s.p.Step)*st.lastPrice {
+			k = 1
+		}
 	}
-	if !due {
+	if k == 0 {
 		return nil
 	}
-	money := s.p.Tranche * st.capital
+	money := float64(k) * s.p.Tranche * st.capital
 	room := s.p.MaxPosition*ctx.Equity()/float64(len(s.st)) - pos*c
 	st.capped = false
 	if money >= room {
@@ -423,14 +466,15 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 		}
 		return nil
 	}
-	tag := s.tagEntry[st.entries]
-	st.entries++
+	tag := s.tagEntry[st.entries][k-1]
+	st.entries += k
 	st.lastEntry = now
-	return s.submit(ctx, st, pendEntry, money/c, tag)
+	return s.submit(ctx, st, pendEntry, k, money/c, tag)
 }
 
-// newCycle starts a cycle at close c: capital fixed at today's equity, the
-// peak at today's close.
+// newCycle starts a cycle with reference peak c (the first bar's close, or
+// the close the previous cycle's last sale was decided on): capital fixed
+// at today's equity.
 func (s *ScaledEntry) newCycle(ctx *engine.Context, st *scaledState, c float64) {
 	restart := st.started
 	st.started = true
@@ -451,12 +495,16 @@ func (s *ScaledEntry) newCycle(ctx *engine.Context, st *scaledState, c float64) 
 	}
 }
 
-func (s *ScaledEntry) submit(ctx *engine.Context, st *scaledState, kind pendingKind, qty float64, tag string) error {
+// submit sends a quantity order for levels tranches or exit levels (0 for
+// a stop), decided on the current close.
+func (s *ScaledEntry) submit(ctx *engine.Context, st *scaledState, kind pendingKind, levels int, qty float64, tag string) error {
 	if _, err := ctx.Submit(engine.Order{Instrument: st.i, Kind: s.p.Fill.Kind(), Amount: qty, Tag: tag}); err != nil {
 		return err
 	}
 	st.pending = kind
+	st.levels = levels
 	st.decided = ctx.Time()
+	st.closeAt = ctx.Price(st.i)
 	st.prevPos = ctx.Position(st.i)
 	st.prevCost = st.prevPos * ctx.AvgCost(st.i)
 	return nil

@@ -201,3 +201,78 @@ func TestScaledEntryPeakLookback(t *testing.T) {
 		checkFills(t, res.Fills, tc.want)
 	}
 }
+
+// The ladders act on every level a bar crosses, and a new cycle's peak is
+// the close its previous cycle's last sale was decided on (docs/strategies.md,
+// the worked example). Cash 10,000, capital 1, levels [0.05, 0.10, 0.15]
+// (tranche 1/3: 3,333.33 each), take_profit [0.10, 0.20] with exit_fraction
+// 1/2, no trailing stop.
+//
+//	bar  open  close  decision
+//	 0   100   100    cycle starts: peak 100
+//	 1    99    88    dd = 1 − 88/100 = 0.12 ≥ 0.05 and ≥ 0.10 (< 0.15): tranches 1-2
+//	                  in one order, 2 × 3,333.33 / 88 = 75.7576 units
+//	 2    87    84    fill 75.7576 @ 87 (6,590.91). dd = 0.16 ≥ 0.15: tranche 3,
+//	                  3,333.33 / 84 = 39.6825 units (room: equity 10,000 − 75.7576 × 3
+//	                  = 9,772.73, less 75.7576 × 84 = 6,363.64 → 3,409.09 ≥ 3,333.33)
+//	 3    85   105    fill 39.6825 @ 85 (3,373.02): 115.4401 units, avg 9,963.93 /
+//	                  115.4401 = 86.3131; exit 1 at 1.1 × avg = 94.944, exit 2 at
+//	                  1.2 × avg = 103.578: 105 reaches both → exits 1-2, one order
+//	                  for 2 × 1/2 of the position: all of it
+//	 4   106   104    fill −115.4401 @ 106 (12,236.65): flat, cash 12,272.73; a new
+//	                  cycle: capital 12,272.73, peak = 105, the close exits 1-2 were
+//	                  decided on (not 104); dd = 1 − 104/105 = 0.0095
+//	 5   100  99.5    dd = 1 − 99.5/105 = 0.0524 ≥ 0.05 → tranche 1: 12,272.73 / 3 /
+//	                  99.5 = 41.1147 units (from a peak of 104 it would be 0.0433:
+//	                  nothing)
+//	 6    98    98    fill 41.1147 @ 98
+//
+// One tranche per bar (the old rule) would have bought tranche 1 alone on
+// bar 1, and one exit level per bar would have sold half on bar 4.
+func TestScaledEntryLaddersCrossSeveralLevels(t *testing.T) {
+	x := bars("X", []float64{100, 99, 87, 85, 106, 100, 98}, []float64{100, 88, 84, 105, 104, 99.5, 98})
+	st, res := run(t, &data.Panel{Series: []data.Series{x}}, "scaled-entry", Params{
+		"symbol": "X", "levels": []float64{0.05, 0.10, 0.15},
+		"take_profit": []float64{0.10, 0.20},
+	}, 10000)
+	q12 := 2 * (10000.0 / 3) / 88
+	q3 := (10000.0 / 3) / 84
+	cash4 := 10000 - q12*87 - q3*85 + (q12+q3)*106
+	q4 := cash4 / 3 / 99.5
+	if !near(q12, 75.7576, 1e-5) || !near(q3, 39.6825, 1e-5) || !near(cash4, 12272.73, 1e-6) || !near(q4, 41.1147, 1e-5) {
+		t.Fatalf("hand arithmetic: %g %g %g %g", q12, q3, cash4, q4)
+	}
+	checkFills(t, res.Fills, []wantFill{
+		{2, "X", q12, 87, "tranches 1-2"},
+		{3, "X", q3, 85, "tranche 3"},
+		{4, "X", -(q12 + q3), 106, "exits 1-2"},
+		{6, "X", q4, 98, "tranche 1"},
+	})
+	checkReport(t, st.(Reporter).Report(), map[string]float64{
+		"avg_entry_price":   (q12*87 + q3*85 + q4*98) / (q12 + q3 + q4),
+		"tranches_filled":   4, // tranches 1-2, 3, and the new cycle's 1
+		"exits_filled":      2, // exits 1-2 in one fill
+		"trailing_stops":    0,
+		"days_to_full_size": 1, // the first fill on bar 2, tranche 3 on bar 3
+	})
+	if got := res.Portfolio.Cash; !near(got, cash4-q4*98, 1e-12) {
+		t.Errorf("cash %g, want %g", got, cash4-q4*98)
+	}
+	// fill = "close": the same decisions fill at their closes, on bars 1, 2,
+	// 3 and 5; the new cycle (capital at bar 4's close, flat since bar 3:
+	// 10,000 − q12' × 88 − q3' × 84 + all × 105) then starts from peak 105.
+	_, res = run(t, &data.Panel{Series: []data.Series{x}}, "scaled-entry", Params{
+		"symbol": "X", "levels": []float64{0.05, 0.10, 0.15},
+		"take_profit": []float64{0.10, 0.20}, "fill": "close",
+	}, 10000)
+	// Tranche 3 exactly fills the cap there (room 10,000 − 4 × q12 −
+	// 84 × q12 = 3,333.33). Avg (q12 × 88 + q3 × 84) / (q12 + q3) =
+	// 86.6667: exits at 95.33 and 104: 105 reaches both.
+	c4 := 10000 - q12*88 - q3*84 + (q12+q3)*105
+	checkFills(t, res.Fills, []wantFill{
+		{1, "X", q12, 88, "tranches 1-2"},
+		{2, "X", q3, 84, "tranche 3"},
+		{3, "X", -(q12 + q3), 105, "exits 1-2"},
+		{5, "X", c4 / 3 / 99.5, 99.5, "tranche 1"},
+	})
+}
