@@ -40,12 +40,14 @@ type broker struct {
 	fund     []FundingModel
 	initM    []MarginModel // models with an initial margin
 	maintM   []MarginModel // models with a maintenance margin
+	iso      []bool        // isolated margin (nil: none is)
 	interest InterestModel
 
 	anyCom  bool // some commission is charged
 	anySlip bool // some instrument has slippage or a fill-volume cap
 	margin  bool // some instrument has an initial margin
 	maint   bool // some instrument has a maintenance margin
+	anyIso  bool // some instrument is margined isolated
 	finance bool // borrow fees or interest may accrue
 	funding bool // some instrument pays funding
 	recalls bool // some instrument has a recall date
@@ -141,6 +143,12 @@ func (b *broker) setupModels() {
 		b.fee[i], b.slip[i], b.vol[i] = ms.fee, ms.slip, ms.vol
 		b.borrow[i], b.fund[i] = ms.borrow, ms.fund
 		b.initM[i], b.maintM[i] = ms.initM, ms.maintM
+		if ms.iso {
+			if b.iso == nil {
+				b.iso = make([]bool, n)
+			}
+			b.iso[i], b.anyIso = true, true
+		}
 		b.anyCom = b.anyCom || b.fee[i] != nil
 		b.anySlip = b.anySlip || b.slip[i] != nil || b.vol[i] != nil
 		b.margin = b.margin || b.initM[i] != nil
@@ -182,6 +190,7 @@ type modelSet struct {
 	shorting      Borrow
 	fund          FundingModel
 	initM, maintM MarginModel
+	iso           bool // isolated margin
 }
 
 // resolve picks each kind's model: the Terms' own model when set, else
@@ -221,10 +230,11 @@ func resolve(t *Terms) modelSet {
 		if t.Margin.Initial > 0 {
 			ms.initM = m
 		}
-		if t.Margin.Maintenance > 0 {
-			ms.maintM = m
+		if t.Margin.Maintenance > 0 || t.MarginMode == Isolated {
+			ms.maintM = m // isolated with no maintenance: liquidated at bankruptcy
 		}
 	}
+	ms.iso = t.MarginMode == Isolated
 	return ms
 }
 

@@ -391,10 +391,15 @@ func TestInterestOnCashAndBorrowedCash(t *testing.T) {
 
 // A 5× leveraged BTC long: 10,000 of equity buys 500 BTC at 100 (50,000,
 // initial margin 20% = 10,000: allowed, exactly), cash −40,000. The next
-// day BTC falls 18%: low 82. Equity at the low: −40,000 + 500 × 82 = 1,000;
-// maintenance 5% of 41,000 = 2,050 > 1,000: margin call, the position is
-// liquidated at the low, 82: proceeds 41,000, liquidation fee 1% = 410,
-// cash 590. Loss 10,000 − 590 = 9,410. A sixth times leverage is refused.
+// day BTC falls 18%: open 100, low 82. Equity at the low: −40,000 + 500 ×
+// 82 = 1,000; maintenance 5% of 41,000 = 2,050 > 1,000: margin call. The
+// position is liquidated at its liquidation price, where equity equals
+// maintenance: −40,000 + 500 L = 0.05 × 500 L → L = 40,000 / 475 =
+// 84.2105 (1,600/19; the bar opened above it, at 100, so no gap):
+// proceeds 42,105.26, liquidation fee 1% = 421.05, cash 1,684.21
+// (32,000/19). Loss 10,000 − 1,684.21 = 8,315.79. A sixth times leverage
+// is refused. (Until issue 13 it was liquidated at the low, 82: cash 590,
+// loss 9,410.)
 func TestLeveragedLongLiquidated(t *testing.T) {
 	p := panel(series(t, "BTC", data.Crypto, []row{
 		{"2024-08-04", 100, 100, 100, 100, 1e6},
@@ -410,7 +415,7 @@ func TestLeveragedLongLiquidated(t *testing.T) {
 		t.Fatalf("fills %+v", res.Fills)
 	}
 	liq := res.Fills[1]
-	if liq.Kind != Liquidation || liq.Price != 82 || liq.Qty != -500 || !near(liq.Fee, 410, 1e-12) || data.FormatDay(liq.Time) != "2024-08-05" {
+	if liq.Kind != Liquidation || !near(liq.Price, 1600.0/19, 1e-12) || liq.Qty != -500 || !near(liq.Fee, 8000.0/19, 1e-12) || data.FormatDay(liq.Time) != "2024-08-05" {
 		t.Fatalf("liquidation %+v", liq)
 	}
 	if res.Rejections != 1 || res.MarginCalls != 1 || res.Liquidations != 1 {
@@ -419,10 +424,10 @@ func TestLeveragedLongLiquidated(t *testing.T) {
 	if res.Events[0].Reason != ReasonBuyingPower {
 		t.Fatalf("events %+v", res.Events)
 	}
-	if !near(res.Portfolio.Cash, 590, 1e-12) || !near(res.Curve.Equity[1], 590, 1e-12) || !near(res.Costs.LiquidationFee, 410, 1e-12) {
+	if !near(res.Portfolio.Cash, 32000.0/19, 1e-12) || !near(res.Curve.Equity[1], 32000.0/19, 1e-12) || !near(res.Costs.LiquidationFee, 8000.0/19, 1e-12) {
 		t.Fatalf("cash %g equity %g costs %+v", res.Portfolio.Cash, res.Curve.Equity[1], res.Costs)
 	}
-	if loss := 10000 - res.Curve.Equity[2]; !near(loss, 9410, 1e-12) {
+	if loss := 10000 - res.Curve.Equity[2]; !near(loss, 158000.0/19, 1e-12) {
 		t.Fatalf("loss %g", loss)
 	}
 }

@@ -6,21 +6,32 @@ import "math"
 // and liquidation, borrow fees and interest, perpetual funding, recalls
 // of borrowed shares, and splits.
 
-// checkMaintenance is the margin check of step k: equity with every
+// checkMaintenance is the margin check of step k, after the open and the
+// resting fills. Isolated positions are checked first, each against its
+// own margin (checkIsolated). Then the account: equity with every cross
 // position at its bar's worst price (low for a long, high for a short;
-// the last price when the instrument has no bar) against the maintenance
-// requirement at those prices. Below it, a margin call is raised and every
+// the last price when the instrument has no bar), and every isolated one
+// at what it can still take from the account (its cost less its margin:
+// nothing more), against the cross positions' maintenance requirement at
+// those prices. Below it, a margin call is raised and every cross
 // margined position (one with a maintenance model) with a bar now is
-// liquidated at its worst price, paying the liquidation fee; positions
-// without a bar wait for their next bar (the margin call repeats while
-// the account is short of maintenance).
+// liquidated at its liquidation price (liqPrice), paying the liquidation
+// fee; positions without a bar wait for their next bar (the margin call
+// repeats while the account is short of maintenance).
 func (b *broker) checkMaintenance(k int) {
 	if !b.maint {
 		return
 	}
+	if b.anyIso {
+		b.checkIsolated(k)
+	}
 	eq, req, fresh := b.pf.Cash, 0.0, false
 	for i, q := range b.pf.Qty {
 		if q == 0 {
+			continue
+		}
+		if b.anyIso && b.iso[i] {
+			eq += q*b.pf.AvgCost[i] - b.isoMargin(i, q)
 			continue
 		}
 		p := b.worst(i, q, k)
@@ -40,20 +51,114 @@ func (b *broker) checkMaintenance(k int) {
 	if !fresh {
 		return
 	}
+	// Every liquidation price is solved on the same valuation (eq, req,
+	// taken before any of them fills): the account with this position at
+	// price L and every other one where the check valued it.
 	for i, q := range b.pf.Qty {
 		m := b.maintM[i]
-		if q == 0 || b.last[i] != k || m == nil {
+		if q == 0 || b.last[i] != k || m == nil || (b.anyIso && b.iso[i]) {
 			continue
 		}
-		p := b.worst(i, q, k)
-		o := Order{Instrument: i, Kind: Liquidation, Tag: "liquidation"}
-		b.fillOrder(&o, Liquidation, -q, p, false, math.NaN())
-		fee := b.requirement(m, i, q, p).LiquidationFee
-		b.pf.charge(fee)
-		b.book(i, CostLiquidationFee, fee)
-		b.fills[len(b.fills)-1].Fee = fee
-		b.emit(Event{Kind: EventLiquidation, Time: b.now, Instrument: i, Qty: -q, Price: p, Reason: ReasonMaintenance})
+		w := b.worst(i, q, k)
+		r := b.requirement(m, i, q, w).Maintenance
+		b.liquidate(i, q, b.liqPrice(i, q, eq-q*w, req-r, rate(r, q, w)), m)
 	}
+}
+
+// checkIsolated liquidates every isolated position with a bar at step k
+// whose own equity — its margin M plus its unrealized PnL q × (price −
+// average cost) — is below its maintenance requirement at the bar's worst
+// price. The position's loss on the liquidation (trading loss and fee)
+// is capped at M: the rest is the shortfall, given back to the account
+// (CostShortfall).
+func (b *broker) checkIsolated(k int) {
+	for i, q := range b.pf.Qty {
+		if q == 0 || !b.iso[i] || b.last[i] != k {
+			continue
+		}
+		m, a := b.maintM[i], b.pf.AvgCost[i]
+		mg := b.isoMargin(i, q)
+		w := b.worst(i, q, k)
+		eq := mg + q*(w-a)
+		r := b.requirement(m, i, q, w).Maintenance
+		if eq >= r {
+			continue
+		}
+		b.emit(Event{Kind: EventMarginCall, Time: b.now, Instrument: i, Qty: eq, Price: r, Reason: ReasonMaintenance})
+		// The position's equity at price L is (mg − q × a) + q × L.
+		p := b.liqPrice(i, q, mg-q*a, 0, rate(r, q, w))
+		fee := b.liquidate(i, q, p, m)
+		if short := q*(a-p) + fee - mg; short > 0 {
+			b.pf.charge(-short)
+			b.book(i, CostShortfall, -short)
+		}
+	}
+}
+
+// isoMargin is an isolated position's margin: the initial requirement of
+// q valued at its average cost.
+func (b *broker) isoMargin(i int, q float64) float64 {
+	return b.requirement(b.initM[i], i, q, b.pf.AvgCost[i]).Initial
+}
+
+// rate is the maintenance requirement r of position q at price w per unit
+// of its value (the built-in Margin's Maintenance; for a model of one's
+// own, its requirement's slope at w, exact when proportional to value).
+func rate(r, q, w float64) float64 {
+	v := math.Abs(q * w)
+	if v == 0 {
+		return 0
+	}
+	return r / v
+}
+
+// liqPrice is the price at which position q of instrument i is liquidated
+// on its bar now. Its liquidation price L is the price at which the
+// equity backing it, eo + q × L, equals the maintenance requirement,
+// ro + |q| × L × rate (eo and ro: the rest of the account, or for an
+// isolated position its margin less its cost, and 0):
+//
+//	L = (ro − eo) / (q − |q| × rate)
+//
+// A bar that opened beyond L (at or below it for a long, at or above it
+// for a short) is liquidated at the open, the first price it traded;
+// otherwise at L, which then lies between the open and the bar's worst
+// price (clamped to [low, high] against rounding). When the equity less
+// the requirement does not move with the price (a long at rate 1), at
+// the open.
+func (b *broker) liqPrice(i int, q, eo, ro, rate float64) float64 {
+	s, r := &b.series[i], b.cursor[i]
+	open, lo, hi := s.Open[r], s.Low[r], s.High[r]
+	d := q - math.Abs(q)*rate
+	if q > 0 {
+		if d <= 0 {
+			return open
+		}
+		l := (ro - eo) / d
+		if open <= l {
+			return open
+		}
+		return math.Min(math.Max(l, lo), hi)
+	}
+	l := (ro - eo) / d
+	if open >= l {
+		return open
+	}
+	return math.Max(math.Min(l, hi), lo)
+}
+
+// liquidate closes position q of instrument i at price p (fill kind
+// Liquidation: no commission, no slippage), pays its liquidation fee
+// under margin model m and returns the fee.
+func (b *broker) liquidate(i int, q, p float64, m MarginModel) float64 {
+	o := Order{Instrument: i, Kind: Liquidation, Tag: "liquidation"}
+	b.fillOrder(&o, Liquidation, -q, p, false, math.NaN())
+	fee := b.requirement(m, i, q, p).LiquidationFee
+	b.pf.charge(fee)
+	b.book(i, CostLiquidationFee, fee)
+	b.fills[len(b.fills)-1].Fee = fee
+	b.emit(Event{Kind: EventLiquidation, Time: b.now, Instrument: i, Qty: -q, Price: p, Reason: ReasonMaintenance})
+	return fee
 }
 
 // worst is position q of instrument i valued at its bar's worst price.

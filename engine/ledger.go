@@ -16,6 +16,11 @@ const (
 	// cash (a cost, positive); Instrument −1.
 	CostInterest
 	CostLiquidationFee
+	// CostShortfall: the part of an isolated position's liquidation loss
+	// (trading loss and liquidation fee) beyond its margin, which the
+	// account does not pay: booked negative (given back), on the
+	// liquidation's instrument.
+	CostShortfall
 )
 
 // String names the kind as written in ledgers.
@@ -37,6 +42,8 @@ func (k CostKind) String() string {
 		return "interest"
 	case CostLiquidationFee:
 		return "liquidation_fee"
+	case CostShortfall:
+		return "isolated_shortfall"
 	}
 	return "unknown"
 }
@@ -58,11 +65,14 @@ type Entry struct {
 type CostBreakdown struct {
 	Commission, Slippage, Spread, Impact      float64
 	Borrow, Funding, Interest, LiquidationFee float64
+	// Shortfall is ≤ 0: isolated positions' losses beyond their margin,
+	// given back.
+	Shortfall float64
 }
 
 // Total is the sum of every kind: the PnL the costs took.
 func (c CostBreakdown) Total() float64 {
-	return c.Commission + c.Slippage + c.Spread + c.Impact + c.Borrow + c.Funding + c.Interest + c.LiquidationFee
+	return c.Commission + c.Slippage + c.Spread + c.Impact + c.Borrow + c.Funding + c.Interest + c.LiquidationFee + c.Shortfall
 }
 
 func (c *CostBreakdown) add(k CostKind, v float64) {
@@ -83,5 +93,7 @@ func (c *CostBreakdown) add(k CostKind, v float64) {
 		c.Interest += v
 	case CostLiquidationFee:
 		c.LiquidationFee += v
+	case CostShortfall:
+		c.Shortfall += v
 	}
 }

@@ -12,8 +12,10 @@ import (
 // Maintenance applies at every step: when equity at the bar's worst prices
 // (low for a long, high for a short) falls below Σ |value| × Maintenance,
 // a margin call is raised and every margined position with a bar at that
-// step is liquidated at its worst price, paying LiquidationFee × notional
-// (and no commission or slippage).
+// step is liquidated at its liquidation price (the open when the bar
+// opened beyond it), paying LiquidationFee × notional (and no commission
+// or slippage); see Terms.MarginMode and docs/execution.md, "Margin and
+// liquidation".
 // Equities on Reg T: 0.5 / 0.25; crypto at 5× maximum leverage: Initial
 // 0.2, Maintenance e.g. 0.05. Zero Initial means no buying-power check.
 // Margin is the built-in MarginModel.
@@ -40,6 +42,51 @@ func (m *Margin) validate(where string) error {
 	}
 	if m.Initial > 0 && m.Maintenance > m.Initial {
 		return fmt.Errorf("engine: %s.Margin.Maintenance = %g is above Initial = %g", where, m.Maintenance, m.Initial)
+	}
+	return nil
+}
+
+// MarginMode is what backs a margined position: the whole account (Cross)
+// or the position's own margin (Isolated).
+type MarginMode uint8
+
+const (
+	// Cross (default): the account's equity backs every position; the
+	// maintenance check and the liquidation prices are the account's.
+	Cross MarginMode = iota
+	// Isolated: the position is backed by its own margin only, its
+	// initial requirement at its average cost (Initial × |qty| × average
+	// cost for the built-in Margin). It is liquidated when that margin
+	// plus its unrealized PnL falls below its maintenance requirement, and
+	// it can lose no more than its margin: a loss beyond it (a gap through
+	// the bankruptcy price, or the liquidation fee) is the shortfall, given
+	// back to the account as a ledger entry of kind CostShortfall.
+	Isolated
+)
+
+// String is the mode's spelling: "cross" or "isolated".
+func (m MarginMode) String() string {
+	switch m {
+	case Cross:
+		return "cross"
+	case Isolated:
+		return "isolated"
+	}
+	return fmt.Sprintf("MarginMode(%d)", uint8(m))
+}
+
+// MarshalText writes the spelling.
+func (m MarginMode) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText reads "cross" or "isolated".
+func (m *MarginMode) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "cross":
+		*m = Cross
+	case "isolated":
+		*m = Isolated
+	default:
+		return fmt.Errorf("want \"cross\" or \"isolated\"")
 	}
 	return nil
 }

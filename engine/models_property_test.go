@@ -122,7 +122,7 @@ func randomTrader(cash0 float64) script {
 func TestRandomOrdersAllModels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	kinds := map[OrderKind]int{}
-	var liqs, rejects int
+	var liqs, rejects, shortfalls int
 	for trial := 0; trial < 150; trial++ {
 		p := randomPanel(t, rng, 1+rng.IntN(5), 20+rng.IntN(60))
 		for i := range p.Series {
@@ -143,12 +143,20 @@ func TestRandomOrdersAllModels(t *testing.T) {
 		if trial%3 == 0 {
 			cfg.LimitFill = Touch
 		}
+		if trial%2 == 1 {
+			cfg.Crypto.MarginMode = Isolated // losses capped at the margin: the identities still hold
+		}
 		res, err := Run(p, nil, randomTrader(cash0), cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
 		liqs += res.Liquidations
 		rejects += res.Rejections
+		for _, e := range res.Ledger {
+			if e.Kind == CostShortfall {
+				shortfalls++
+			}
+		}
 		for _, f := range res.Fills {
 			kinds[f.Kind]++
 			s := &p.Series[f.Instrument]
@@ -200,7 +208,7 @@ func TestRandomOrdersAllModels(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("fills by kind %v; %d liquidations, %d rejections", kinds, liqs, rejects)
+	t.Logf("fills by kind %v; %d liquidations, %d rejections, %d isolated shortfalls", kinds, liqs, rejects, shortfalls)
 	for k := Market; k <= Liquidation; k++ {
 		if kinds[k] == 0 {
 			t.Errorf("no %s fill in the random runs: the property does not cover it", k)

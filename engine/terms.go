@@ -34,6 +34,10 @@ type Terms struct {
 	Borrow     Borrow
 	Funding    Funding
 	Margin     Margin
+	// MarginMode is Cross (default: the account backs the position) or
+	// Isolated (its own margin does, and caps its loss); Isolated needs
+	// an initial margin (Margin.Initial > 0 or a MarginModel).
+	MarginMode MarginMode
 
 	FeeModel      FeeModel      // replaces Commission (and Config.Commission)
 	SlippageModel SlippageModel // replaces Slippage's Bps, SpreadBps, RangeFrac and impact
@@ -143,6 +147,15 @@ func (t *Terms) validate(where string) error {
 	}
 	if err := t.Margin.validate(where); err != nil {
 		return err
+	}
+	switch t.MarginMode {
+	case Cross:
+	case Isolated:
+		if t.MarginModel == nil && !(t.Margin.Initial > 0) {
+			return fmt.Errorf("engine: %s.MarginMode = isolated: an isolated position's margin is its initial margin; set Margin.Initial > 0 or a MarginModel", where)
+		}
+	default:
+		return fmt.Errorf("engine: %s.MarginMode = %d: want Cross or Isolated", where, t.MarginMode)
 	}
 	for _, m := range []struct {
 		n string

@@ -45,8 +45,8 @@ func Attribution(r *RunResult, legs map[string][]string) []InstrumentPnL {
 			com[e.Instrument] += e.Amount
 		case engine.CostBorrow, engine.CostFunding:
 			carry[e.Instrument] += e.Amount
-		case engine.CostLiquidationFee:
-			fees[e.Instrument] += e.Amount
+		case engine.CostLiquidationFee, engine.CostShortfall:
+			fees[e.Instrument] += e.Amount // a shortfall is < 0: given back
 		case engine.CostInterest:
 			interest += e.Amount
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
 )
 
 // conventionsData writes AAA, five sessions (open = close − 1):
@@ -148,4 +149,34 @@ func near(a, b float64) bool {
 		d = -d
 	}
 	return d <= 1e-12*max(a, b, -a, -b)
+}
+
+// margin_mode per class and per symbol: a typed value whose spelling is
+// checked with its key; isolated needs an initial margin.
+func TestMarginModeKey(t *testing.T) {
+	base := "name = \"m\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"a\"\ntype = \"sma-cross\"\n"
+	classes := map[string]data.Class{"BTC": data.Crypto, "TAO": data.Crypto, "NVDA": data.Equity}
+	classOf := func(s string) (data.Class, bool) { c, ok := classes[s]; return c, ok }
+	f, err := Parse("m.toml", base+"[costs.crypto]\ninitial_margin = 0.2\nmargin_mode = \"isolated\"\n[costs.symbols.TAO]\nmargin_mode = \"cross\"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := f.engineBase(classOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Crypto.MarginMode != engine.Isolated || cfg.Symbols["TAO"].MarginMode != engine.Cross || cfg.Equity.MarginMode != engine.Cross {
+		t.Errorf("modes: crypto %v, TAO %v, equity %v", cfg.Crypto.MarginMode, cfg.Symbols["TAO"].MarginMode, cfg.Equity.MarginMode)
+	}
+	if _, err := Parse("m.toml", base+"[costs.crypto]\nmargin_mode = \"portfolio\"\n"); err == nil ||
+		!strings.Contains(err.Error(), `costs.crypto.margin_mode = "portfolio": want "cross" or "isolated"`) {
+		t.Errorf("bad spelling: %v", err)
+	}
+	f, err = Parse("m.toml", base+"[costs.symbols.BTC]\nmargin_mode = \"isolated\"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.engineBase(classOf); err == nil || !strings.Contains(err.Error(), `costs.symbols.BTC.margin_mode = "isolated": an isolated position's margin is its initial margin; set initial_margin > 0`) {
+		t.Errorf("isolated without initial margin: %v", err)
+	}
 }

@@ -41,6 +41,10 @@ type CostSpec struct {
 	InitialMargin     *float64 `toml:"initial_margin"`     // fraction of position value (0.5 Reg T; 0.2 = 5× max leverage)
 	MaintenanceMargin *float64 `toml:"maintenance_margin"` // liquidation below this
 	LiquidationFee    *float64 `toml:"liquidation_fee"`    // fraction of the liquidated notional
+	// MarginMode is "cross" (default: the account backs every position)
+	// or "isolated" (each position is backed by its initial margin alone,
+	// and loses no more than it); see docs/execution.md.
+	MarginMode *engine.MarginMode `toml:"margin_mode"`
 }
 
 // CostsSpec is the [costs] table.
@@ -132,6 +136,12 @@ func (c *CostSpec) apply(f *File, t *engine.Terms, key string) error {
 	set(&t.Margin.Initial, c.InitialMargin)
 	set(&t.Margin.Maintenance, c.MaintenanceMargin)
 	set(&t.Margin.LiquidationFee, c.LiquidationFee)
+	if c.MarginMode != nil {
+		t.MarginMode = *c.MarginMode
+	}
+	if t.MarginMode == engine.Isolated && t.MarginModel == nil && !(t.Margin.Initial > 0) {
+		return fmt.Errorf("%s.margin_mode = \"isolated\": an isolated position's margin is its initial margin; set initial_margin > 0", key)
+	}
 	for _, v := range []struct {
 		n string
 		p *float64

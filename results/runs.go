@@ -91,7 +91,10 @@ type Costs struct {
 	Funding        float64 `json:"funding"`
 	Interest       float64 `json:"interest"`
 	LiquidationFee float64 `json:"liquidation_fees"`
-	Total          float64 `json:"total"`
+	// Shortfall (≤ 0) is what isolated positions lost beyond their margin,
+	// given back; absent when none did.
+	Shortfall float64 `json:"isolated_shortfall,omitempty"`
+	Total     float64 `json:"total"`
 }
 
 // MarshalJSON writes the summary's metrics (non-finite values as null)
