@@ -224,13 +224,15 @@ func number(v any) (float64, bool) {
 }
 
 // Weights holds fixed or scheduled target weights over a basket. Targets
-// are set (Market orders, filled at each instrument's next open, tagged
-// "rebalance", "schedule YYYY-MM-DD" or "drift") at the first slice, when a
-// schedule date is reached, every RebalanceDays, when a weight drifts past
-// DriftBand (checked at every slice while no order is pending), and when an
-// instrument gets its first bar. Instruments without a price yet are left
-// out (their weight stays in cash) until their first bar: a basket of
-// miners listed at different dates is held as each one appears.
+// are set (Market orders, filled at each instrument's next open, or with
+// Fill "close" market-on-close orders at the decision's closes; tagged
+// "rebalance", "schedule YYYY-MM-DD" or "drift") at the first slice, when
+// a schedule date is reached, every RebalanceDays (or RebalanceBars sync
+// points), when a weight drifts past DriftBand (checked at every slice
+// while no order is pending), and when an instrument gets its first bar.
+// Instruments without a price yet are left out (their weight stays in
+// cash) until their first bar: a basket of miners listed at different
+// dates is held as each one appears.
 type Weights struct {
 	p      WeightsParams
 	idx    []int
