@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,5 +179,76 @@ func TestMarginModeKey(t *testing.T) {
 	}
 	if _, err := f.engineBase(classOf); err == nil || !strings.Contains(err.Error(), `costs.symbols.BTC.margin_mode = "isolated": an isolated position's margin is its initial margin; set initial_margin > 0`) {
 		t.Errorf("isolated without initial margin: %v", err)
+	}
+}
+
+// warmup = false with benchmarks, a library scenario and a walk-forward:
+// every part runs, every run starts at start with nothing before it, and
+// buy-and-hold (which reads no history) is the same run either way.
+func TestWarmupFalseWithBenchmarksScenariosWalkForward(t *testing.T) {
+	text := `name = "cold"
+start = "2020-03-02"
+end = "2021-09-01"
+benchmarks = ["QQQ"]
+scenarios = ["ai-crypto-selloff"]
+%s
+[data]
+synthetic = true
+[[strategy]]
+name = "btc"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["BTC", "NVDA"]
+[[strategy]]
+name = "sma"
+type = "sma-cross"
+[strategy.params]
+symbol = "BTC"
+fast = 5
+slow = 20
+[walkforward]
+in_sample_days = 180
+out_of_sample_days = 90
+`
+	run := func(extra string) *Outcome {
+		f, err := Parse("c.toml", fmt.Sprintf(text, extra))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 2, Keep: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	warm, cold := run(""), run("warmup = false")
+	start := data.Day(2020, 3, 2)
+	for i := range cold.Panel.Series {
+		if s := cold.Panel.Series[i]; s.Time[0] < start {
+			t.Errorf("%s: bar 0 is %s, before start", s.Symbol, data.FormatDay(s.Time[0]))
+		}
+	}
+	if len(cold.Views) != 2 || cold.Stress == nil || len(cold.WalkForward) != 2 {
+		t.Fatalf("cold: %d views, stress %v, %d walk-forwards", len(cold.Views), cold.Stress != nil, len(cold.WalkForward))
+	}
+	byKey := func(o *Outcome) map[string]*RunResult {
+		m := map[string]*RunResult{}
+		for i := range o.Runs {
+			m[o.Runs[i].Key] = &o.Runs[i]
+		}
+		return m
+	}
+	w, c := byKey(warm), byKey(cold)
+	if a, b := w["btc"].Metrics.FinalEquity, c["btc"].Metrics.FinalEquity; a != b || len(c["btc"].Metrics.Benchmarks) == 0 {
+		t.Errorf("buy-and-hold: warm %g, cold %g (want equal), benchmarks %v", a, b, c["btc"].Metrics.Benchmarks)
+	}
+	// Cold, SMA(20) of BTC (a bar every day) has its first signal at the
+	// close of bar 19 (start + 19 days) at the earliest, filled at the
+	// next open: no fill before start + 20 days.
+	if f := c["sma"].Result.Fills; len(f) == 0 || f[0].Time < start+20*data.NanosPerDay {
+		t.Errorf("cold sma: first fill %v, want none before %s", f, data.FormatDay(start+20*data.NanosPerDay))
+	}
+	if c["sma"].Metrics.FinalEquity == w["sma"].Metrics.FinalEquity {
+		t.Errorf("sma: the same final equity warm and cold; the cold start should delay its first signal")
 	}
 }

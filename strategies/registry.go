@@ -14,7 +14,7 @@
 // strict path (data/strict, the same as scenario and experiment
 // files): an unknown key is an error that lists the known ones, a value
 // of the wrong type or a mode spelled wrong names its key. Modes are typed
-// constants (HedgeMode, Execution, LegSet, EntryMode) read from their TOML
+// constants (Fill, HedgeMode, Execution, LegSet, EntryMode) read from their TOML
 // spelling.
 package strategies
 
