@@ -13,8 +13,10 @@
 //     orders submitted before t fill at the open of the instrument's bar
 //     at t; then resting orders (limit, stop, stop-limit, trailing stop)
 //     submitted before t fill where the bar's intrabar path reaches them;
-//  4. the margin check: equity at the bar's worst prices against the
-//     maintenance requirement; below it, a margin call and liquidation;
+//  4. the margin check (isolated positions each on their own margin,
+//     then the account): equity at the bar's worst prices against the
+//     maintenance requirement; below it, a margin call and liquidation at
+//     the liquidation price, or at the open when the bar gapped through it;
 //  5. the portfolio is marked to the closes at t; perpetual funding of the
 //     bar's day settles; market-on-close orders left from earlier steps
 //     (their instrument had no bar then) fill at this close;
