@@ -197,7 +197,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			last = max(last, t)
 		}
 		if common < last {
-			end = common + nsPerDay
+			end = common + data.NanosPerDay
 			notes = append(notes, fmt.Sprintf("no end given: the runs end on %s, the last day of %s's data (other instruments go on to %s); set end to choose",
 				data.FormatDay(common), who, data.FormatDay(last)))
 		}
@@ -261,7 +261,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// The estimate comes first, from the file alone (runs, Monte Carlo
 	// memory), then once the data's size is known; either refuses an
 	// experiment past opt.Limits before a run starts or a folder exists.
-	est, err := f.Estimate(opt.Stress, opt.Workers)
+	est, err := f.Estimate(opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
@@ -313,7 +313,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	stress := len(views) > 1
 	all := specs
 	if stress {
-		all = append(append([]RunSpec(nil), specs...), longLegs(specs)...)
+		all = append(append([]RunSpec(nil), specs...), longLegs(opt.Strategies, specs)...)
 	}
 	var runs []RunResult
 	for v := range views {

@@ -11,7 +11,7 @@ import (
 
 // The max drawdown's dates on a hand-made curve.
 func TestMeasureDrawdownDates(t *testing.T) {
-	day := func(d int) int64 { return int64(d) * nsPerDay }
+	day := func(d int) int64 { return int64(d) * data.NanosPerDay }
 	res := &engine.Result{Curve: engine.Curve{
 		Time:   []int64{day(0), day(1), day(2), day(3), day(4), day(5)},
 		Equity: []float64{100, 120, 90, 60, 100, 130},
@@ -29,7 +29,7 @@ func TestMeasureDrawdownDates(t *testing.T) {
 
 // Counts, costs, final equity and turnover of a hand-made run.
 func TestMeasureCountsAndCosts(t *testing.T) {
-	day := func(d int) int64 { return int64(d) * nsPerDay }
+	day := func(d int) int64 { return int64(d) * data.NanosPerDay }
 	res := &engine.Result{
 		Curve: engine.Curve{
 			Time:   []int64{day(0), day(1), day(2), day(3)},
