@@ -19,15 +19,12 @@
 package strategies
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
 	"math"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/BurntSushi/toml"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/strict"
@@ -92,11 +89,7 @@ func (r Registry) New(typ string, p Params) (engine.Strategy, error) {
 // takes. The map is written as TOML and decoded with its metadata, the
 // path scenario and experiment files take.
 func Decode(p Params, dst any) error {
-	var buf bytes.Buffer
-	if err := toml.NewEncoder(&buf).Encode(map[string]any(p)); err != nil {
-		return fmt.Errorf("params: %w", err)
-	}
-	if err := strict.DecodeText(buf.String(), dst); err != nil {
+	if err := strict.DecodeMap(p, dst, ""); err != nil {
 		return fmt.Errorf("params: %w", err)
 	}
 	return nil
