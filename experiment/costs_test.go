@@ -61,7 +61,7 @@ func TestCostTermsMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	classes := map[string]data.Class{"NVDA": data.Equity, "MSFT": data.Equity, "TAO": data.Crypto, "BTC": data.Crypto}
-	cfg, err := f.engineBase(func(s string) (data.Class, bool) { c, ok := classes[s]; return c, ok })
+	cfg, err := f.engineBase(engine.Registry{}, func(s string) (data.Class, bool) { c, ok := classes[s]; return c, ok })
 	if err != nil {
 		t.Fatal(err)
 	}

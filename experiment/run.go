@@ -29,6 +29,13 @@ type Options struct {
 	//	reg := strategies.Builtins()
 	//	reg["my-type"] = strategies.Factory{Name: "my-type", New: newMine}
 	Strategies strategies.Registry
+	// Models are the cost models an experiment file may name in [costs]
+	// (see ModelSpec). Default (the zero Registry): engine.Models(). A
+	// program adds models of its own beside the built-ins:
+	//
+	//	models := engine.Models()
+	//	models.Fee["my-fee"] = func() engine.FeeModel { return &MyFee{} }
+	Models engine.Registry
 	// DataDir, when set, replaces the experiment file's data.dir (used as
 	// it is, not relative to the file); it has no effect on synthetic or
 	// catalog data. cmd/divergence sets it from $DIVERGENCE_DATA.
@@ -233,7 +240,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			bench = bench.Adjusted()
 		}
 	}
-	base, err := f.engineBase(func(sym string) (data.Class, bool) {
+	base, err := f.engineBase(opt.Models, func(sym string) (data.Class, bool) {
 		if i := p.Index(sym); i >= 0 {
 			return p.Series[i].Class, true
 		}
