@@ -16,8 +16,6 @@ import (
 // csvHeader is the layout WriteCSV writes and the project's CSV readers read.
 const csvHeader = "date,open,high,low,close,adj_close,volume\n"
 
-const nanosPerDay = int64(24 * time.Hour)
-
 // WriteCSV writes one series in the layout
 //
 //	date,open,high,low,close,adj_close,volume
@@ -77,7 +75,7 @@ func checkDaily(s *Series, name string) error {
 		}
 	}
 	for k, t := range s.Time {
-		if t%nanosPerDay != 0 {
+		if t%NanosPerDay != 0 {
 			return fmt.Errorf("data: write %s: bar %d at %s is not at 00:00 UTC; the CSV layout is daily",
 				name, k+1, time.Unix(0, t).UTC().Format(time.RFC3339Nano))
 		}

@@ -17,14 +17,14 @@ func walk(sym string, class data.Class, n int, seed uint64) data.Series {
 	px := 100.0
 	t := data.Day(2000, 1, 1)
 	for len(s.Time) < n {
-		wd := (t/nsPerDay + 4) % 7 // 1970-01-01 was a Thursday: 0 = Sunday
-		t += nsPerDay
+		wd := (t/data.NanosPerDay + 4) % 7 // 1970-01-01 was a Thursday: 0 = Sunday
+		t += data.NanosPerDay
 		if class == data.Equity && (wd == 0 || wd == 6) {
 			continue
 		}
 		o := px * math.Exp(0.005*rng.NormFloat64())
 		c := o * math.Exp(0.02*rng.NormFloat64())
-		s.Time = append(s.Time, t-nsPerDay)
+		s.Time = append(s.Time, t-data.NanosPerDay)
 		s.Open = append(s.Open, o)
 		s.High = append(s.High, math.Max(o, c)*1.01)
 		s.Low = append(s.Low, math.Min(o, c)*0.99)
@@ -64,7 +64,7 @@ func (h *hedger) OnBar(ctx *Context, _ *Slice) error {
 			return nil
 		}
 	}
-	if h.last != 0 && ctx.Time()-h.last < 7*nsPerDay {
+	if h.last != 0 && ctx.Time()-h.last < 7*data.NanosPerDay {
 		return nil
 	}
 	h.last = ctx.Time()
@@ -143,7 +143,7 @@ func (w windowEnv) At(i int, t int64) EnvFactors {
 }
 
 func (windowEnv) AtUntil(i int, t int64) (EnvFactors, int64) {
-	const period, shock = 90 * nsPerDay, 30 * nsPerDay
+	const period, shock = 90 * data.NanosPerDay, 30 * data.NanosPerDay
 	f := Neutral()
 	start := t - t%period
 	if t-start < shock {

@@ -155,7 +155,7 @@ func randomPanel(t testing.TB, rng *rand.Rand, n, days int) *data.Panel {
 			c := o * math.Exp(0.03*rng.NormFloat64())
 			h := math.Max(o, c) * (1 + 0.01*rng.Float64())
 			l := math.Min(o, c) * (1 - 0.01*rng.Float64())
-			s.Time = append(s.Time, start+int64(d)*nsPerDayTest)
+			s.Time = append(s.Time, start+int64(d)*data.NanosPerDay)
 			s.Open, s.High, s.Low, s.Close = append(s.Open, o), append(s.High, h), append(s.Low, l), append(s.Close, c)
 			s.AdjClose, s.Volume = append(s.AdjClose, c), append(s.Volume, 1e6)
 			px = c
@@ -171,8 +171,6 @@ func randomPanel(t testing.TB, rng *rand.Rand, n, days int) *data.Panel {
 	}
 	return p
 }
-
-const nsPerDayTest = int64(86400e9)
 
 // Random order sequences (market, market-on-close, quantity and target
 // orders, longs and shorts) on random panels. After every run:

@@ -1,6 +1,10 @@
 package engine
 
-import "math"
+import (
+	"math"
+
+	"github.com/divergence-research/divergence/data"
+)
 
 // What holding positions costs and risks, step by step: the margin check
 // and liquidation, borrow fees and interest, perpetual funding, recalls
@@ -183,7 +187,7 @@ func (b *broker) accrue() {
 	if !b.finance || b.prev == 0 {
 		return
 	}
-	a := Accrual{From: b.prev, To: b.now, Days: float64(b.now-b.prev) / float64(nsPerDay)}
+	a := Accrual{From: b.prev, To: b.now, Days: float64(b.now-b.prev) / float64(data.NanosPerDay)}
 	bal := b.pf.Cash
 	for i, q := range b.pf.Qty {
 		if q == 0 {
@@ -231,7 +235,7 @@ func (b *broker) settleFunding(k int) {
 	}
 	dur := b.cfg.BarDuration
 	if dur == 0 {
-		dur = nsPerDay
+		dur = data.NanosPerDay
 	}
 	inst, _ := b.tl.Active(k)
 	for _, i32 := range inst {

@@ -229,6 +229,7 @@ func Models() Registry {
 		Margin:   map[string]func() MarginModel{},
 	}
 	r.Fee["commission"] = func() FeeModel { return &Commission{} }
+	r.Fee["tiered"] = func() FeeModel { return &Tiered{} }
 	r.Slippage["slippage"] = func() SlippageModel { return &Slippage{} }
 	r.Volume["participation"] = func() VolumeModel { return &ParticipationCap{} }
 	r.Borrow["borrow"] = func() BorrowModel { return &Borrow{} }

@@ -17,7 +17,7 @@ type shockEnv struct{}
 
 func (shockEnv) At(i int, t int64) EnvFactors {
 	f := Neutral()
-	day := t / nsPerDay
+	day := t / data.NanosPerDay
 	if day&3 == 0 {
 		f.SlippageMult, f.SpreadMult, f.VolumeMult = 2, 1.5, 0.5
 	}

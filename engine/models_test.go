@@ -2,8 +2,11 @@ package engine
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -187,9 +190,22 @@ func TestModelsRegistry(t *testing.T) {
 			t.Errorf("%s: constructor made %T, want %T", c.name, c.got, c.want)
 		}
 	}
-	n := len(r.Fee) + len(r.Slippage) + len(r.Volume) + len(r.Borrow) + len(r.Funding) + len(r.Interest) + len(r.Margin)
-	if n != 7 {
-		t.Fatalf("%d models registered, want 7", n)
+	// Every constructor, of the built-ins above and any added since, makes
+	// a fresh pointer: a configuration decoder fills its fields.
+	n := 0
+	for _, kind := range []map[string]func() any{adapt(r.Fee), adapt(r.Slippage), adapt(r.Volume), adapt(r.Borrow), adapt(r.Funding), adapt(r.Interest), adapt(r.Margin)} {
+		for _, name := range slices.Sorted(maps.Keys(kind)) {
+			if v := reflect.ValueOf(kind[name]()); v.Kind() != reflect.Pointer || v.IsNil() {
+				t.Errorf("%s: constructor made %v, want a pointer to the model", name, v)
+			}
+			n++
+		}
+	}
+	if n < 8 {
+		t.Fatalf("%d models registered, want the 8 built-ins at least", n)
+	}
+	if _, ok := r.Fee["tiered"]().(*Tiered); !ok {
+		t.Errorf("tiered: constructor made %T, want *Tiered", r.Fee["tiered"]())
 	}
 	a := r.Fee["commission"]().(*Commission)
 	a.Bps = 5
@@ -258,4 +274,13 @@ func TestMarketDataVolatility(t *testing.T) {
 	if v := (&MarketData{Closes: cl[:2]}).Volatility(5); v != 0 {
 		t.Errorf("one return: %v, want 0", v)
 	}
+}
+
+// adapt makes a registry's map of one kind a map of constructors of any.
+func adapt[M any](m map[string]func() M) map[string]func() any {
+	out := make(map[string]func() any, len(m))
+	for k, f := range m {
+		out[k] = func() any { return f() }
+	}
+	return out
 }

@@ -9,7 +9,6 @@ import (
 // borrow, interest on cash, interest on borrowed cash) accrues ACT/360:
 // rate × calendar days / 360, the money-market and stock-loan convention.
 const (
-	nsPerDay  = int64(86400e9)
 	nsPerHour = int64(3600e9)
 	// DayCount is the denominator of the ACT/360 day count.
 	DayCount = 360.0

@@ -157,10 +157,7 @@ func writeAttribution(f *File, o *Outcome) error {
 		return nil
 	}
 	sort.Strings(names)
-	kind := "real daily bars"
-	if o.Panel.Synthetic {
-		kind = "SYNTHETIC market (seeded, not real prices)"
-	}
+	kind := dataCaption(o.Panel.Synthetic)
 	opt := charts.Options{Title: f.Name + ": PnL by leg", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(names),
 		Caption: fmt.Sprintf("%s; realized + unrealized − commission − borrow and funding − fees; interest apart", kind)}
 	return charts.WriteFiles(filepath.Join(o.Dir, "attribution"), func(w io.Writer, ft charts.Format) error { return charts.LegAttribution(w, ft, opt, legs) })

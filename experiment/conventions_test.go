@@ -162,7 +162,7 @@ func TestMarginModeKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := f.engineBase(classOf)
+	cfg, err := f.engineBase(engine.Registry{}, classOf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestMarginModeKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.engineBase(classOf); err == nil || !strings.Contains(err.Error(), `costs.symbols.BTC.margin_mode = "isolated": an isolated position's margin is its initial margin; set initial_margin > 0`) {
+	if _, err := f.engineBase(engine.Registry{}, classOf); err == nil || !strings.Contains(err.Error(), `costs.symbols.BTC.margin_mode = "isolated": an isolated position's margin is its initial margin; set initial_margin > 0`) {
 		t.Errorf("isolated without initial margin: %v", err)
 	}
 }

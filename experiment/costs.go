@@ -1,12 +1,17 @@
 package experiment
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/scenarios"
 )
@@ -45,7 +50,33 @@ type CostSpec struct {
 	// or "isolated" (each position is backed by its initial margin alone,
 	// and loses no more than it); see docs/execution.md.
 	MarginMode *engine.MarginMode `toml:"margin_mode"`
+
+	// Models by name, one table per kind: [costs.equity.fee] with
+	// model = "tiered" and the model's own keys, and so on. A model replaces
+	// the built-in of its kind (engine.Terms' FeeModel, SlippageModel, …),
+	// so the keys above that set the built-in may not stand beside it in
+	// the same table (see ModelSpec).
+	Fee      ModelSpec `toml:"fee"`      // replaces commission_bps, per_share, min_commission, maker_bps, taker_bps
+	Slippage ModelSpec `toml:"slippage"` // replaces slippage_bps, spread_bps, range_fraction, impact_k, impact_window
+	Volume   ModelSpec `toml:"volume"`   // replaces max_participation
+	Borrow   ModelSpec `toml:"borrow"`   // replaces borrow_rate (borrow_unavailable and borrow_recall still apply)
+	Funding  ModelSpec `toml:"funding"`  // replaces funding_rate, funding_interval_hours, funding_file
+	Margin   ModelSpec `toml:"margin"`   // replaces initial_margin, maintenance_margin, liquidation_fee
 }
+
+// ModelSpec names a cost model and sets its parameters: a table whose key
+// model is a name registered for its kind (engine.Models(), or
+// Options.Models for models of one's own) and whose other keys are the
+// model's fields, decoded strictly into a fresh value of it (field names
+// matched ignoring case, or its toml tags): an unknown key is an error
+// naming it and the keys the model takes. The model's Validate, when it
+// has one, runs next. nil (no table): the built-in model.
+//
+//	[costs.equity.fee]
+//	model = "tiered"
+//	fixed = 1.0
+//	tiers = [{from = 0, bps = 10}, {from = 10000, bps = 5}]
+type ModelSpec map[string]any
 
 // CostsSpec is the [costs] table.
 type CostsSpec struct {
@@ -60,6 +91,9 @@ type CostsSpec struct {
 	// LimitFill is "through" (default: the bar must trade beyond a limit)
 	// or "touch".
 	LimitFill string `toml:"limit_fill"`
+	// Interest names the account's interest model (see ModelSpec); it
+	// replaces cash_rate and borrow_cash_rate.
+	Interest ModelSpec `toml:"interest"`
 }
 
 // SplitSpec is one [[splits]] row, used with prices = "raw".
@@ -69,8 +103,9 @@ type SplitSpec struct {
 	Ratio  float64 `toml:"ratio"` // new shares per old: 4 = 4-for-1
 }
 
-// apply sets the keys given in c on t; key names the table in errors.
-func (c *CostSpec) apply(f *File, t *engine.Terms, key string) error {
+// apply sets the keys given in c on t, and the models it names from reg;
+// key names the table in errors.
+func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key string) error {
 	set := func(dst *float64, v *float64) {
 		if v != nil {
 			*dst = *v
@@ -170,20 +205,124 @@ func (c *CostSpec) apply(f *File, t *engine.Terms, key string) error {
 	if c.ImpactWindow != nil && *c.ImpactWindow < 0 {
 		return fmt.Errorf("%s.impact_window = %d: want >= 0", key, *c.ImpactWindow)
 	}
-	return nil
+	return c.applyModels(reg, t, key)
+}
+
+// applyModels sets the models c names on t, refusing beside each the keys
+// of the built-in it replaces.
+func (c *CostSpec) applyModels(reg engine.Registry, t *engine.Terms, key string) error {
+	var err error
+	set := func(kind string, spec ModelSpec, replaced map[string]bool, plug func() error) {
+		if err != nil || spec == nil {
+			return
+		}
+		for _, k := range slices.Sorted(maps.Keys(replaced)) {
+			if replaced[k] {
+				err = fmt.Errorf("%s: %s and %s.model both set; the %s model replaces %s (set it in the model's table)", key, k, kind, kind, k)
+				return
+			}
+		}
+		err = plug()
+	}
+	set("fee", c.Fee, map[string]bool{"commission_bps": c.CommissionBps != nil, "per_share": c.PerShare != nil,
+		"min_commission": c.MinCommission != nil, "maker_bps": c.MakerBps != nil, "taker_bps": c.TakerBps != nil}, func() (e error) {
+		t.FeeModel, e = newModel(reg.Fee, "fee", c.Fee, key+".fee")
+		return e
+	})
+	set("slippage", c.Slippage, map[string]bool{"slippage_bps": c.SlippageBps != nil, "spread_bps": c.SpreadBps != nil,
+		"range_fraction": c.RangeFraction != nil, "impact_k": c.ImpactK != nil, "impact_window": c.ImpactWindow != nil}, func() (e error) {
+		t.SlippageModel, e = newModel(reg.Slippage, "slippage", c.Slippage, key+".slippage")
+		return e
+	})
+	set("volume", c.Volume, map[string]bool{"max_participation": c.MaxParticipation != nil}, func() (e error) {
+		t.VolumeModel, e = newModel(reg.Volume, "volume", c.Volume, key+".volume")
+		return e
+	})
+	set("borrow", c.Borrow, map[string]bool{"borrow_rate": c.BorrowRate != nil}, func() (e error) {
+		t.BorrowModel, e = newModel(reg.Borrow, "borrow", c.Borrow, key+".borrow")
+		return e
+	})
+	set("funding", c.Funding, map[string]bool{"funding_rate": c.FundingRate != nil, "funding_interval_hours": c.FundingIntervalHours != nil,
+		"funding_file": c.FundingFile != nil}, func() (e error) {
+		t.FundingModel, e = newModel(reg.Funding, "funding", c.Funding, key+".funding")
+		return e
+	})
+	set("margin", c.Margin, map[string]bool{"initial_margin": c.InitialMargin != nil, "maintenance_margin": c.MaintenanceMargin != nil,
+		"liquidation_fee": c.LiquidationFee != nil}, func() (e error) {
+		t.MarginModel, e = newModel(reg.Margin, "margin", c.Margin, key+".margin")
+		return e
+	})
+	return err
+}
+
+// newModel builds the model spec names from the constructors of its kind
+// (see ModelSpec); key names the table in errors.
+func newModel[M any](kinds map[string]func() M, kind string, spec ModelSpec, key string) (M, error) {
+	var zero M
+	known := strings.Join(slices.Sorted(maps.Keys(kinds)), ", ")
+	v, ok := spec["model"]
+	if !ok {
+		return zero, fmt.Errorf("%s.model: required (a %s model: %s)", key, kind, known)
+	}
+	name, ok := v.(string)
+	if !ok {
+		return zero, &strict.KeyError{Path: key + ".model", Value: v, Msg: "want a string"}
+	}
+	mk, ok := kinds[name]
+	if !ok {
+		return zero, &strict.KeyError{Path: key + ".model", Value: name, Msg: fmt.Sprintf("unknown %s model (known: %s)", kind, known)}
+	}
+	m := mk()
+	params := make(map[string]any, len(spec))
+	for k, p := range spec {
+		if k != "model" {
+			params[k] = p
+		}
+	}
+	if rv := reflect.ValueOf(m); rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Struct {
+		if err := strict.DecodeMap(params, m, key); err != nil {
+			var ue *strict.UnknownKeysError
+			if errors.As(err, &ue) {
+				ue.For = fmt.Sprintf("%s model %q", kind, name)
+				for i, k := range ue.Known {
+					ue.Known[i] = strings.ToLower(k) // untagged fields match ignoring case
+				}
+			}
+			return zero, err
+		}
+	} else if len(params) > 0 {
+		return zero, fmt.Errorf("%s: the %s model %q takes no parameters, got %s", key, kind, name, strings.Join(slices.Sorted(maps.Keys(params)), ", "))
+	}
+	if val, ok := any(m).(interface{ Validate() error }); ok {
+		if err := val.Validate(); err != nil {
+			return zero, fmt.Errorf("%s: %w", key, err)
+		}
+	}
+	return m, nil
+}
+
+// builtinsOr returns reg, or engine.Models() when reg has no model at all
+// (the zero Registry of Options).
+func builtinsOr(reg engine.Registry) engine.Registry {
+	if reg.Fee == nil && reg.Slippage == nil && reg.Volume == nil && reg.Borrow == nil && reg.Funding == nil && reg.Interest == nil && reg.Margin == nil {
+		return engine.Models()
+	}
+	return reg
 }
 
 // engineBase is the part of every run's engine configuration that the
 // experiment file sets: cash, commission, the cost and margin terms per
 // class and symbol, financing rates and splits. classOf gives a symbol's
-// class for [costs.symbols] (which start from their class's terms).
-func (f *File) engineBase(classOf func(string) (data.Class, bool)) (engine.Config, error) {
+// class for [costs.symbols] (which start from their class's terms); models
+// named in [costs] come from reg (its zero value: engine.Models()).
+func (f *File) engineBase(reg engine.Registry, classOf func(string) (data.Class, bool)) (engine.Config, error) {
+	reg = builtinsOr(reg)
 	cfg := engine.Config{Cash: f.Cash, Commission: engine.BasisPoints(f.CommissionBps)}
 	c := &f.Costs
-	if err := c.Equity.apply(f, &cfg.Equity, "costs.equity"); err != nil {
+	if err := c.Equity.apply(f, reg, &cfg.Equity, "costs.equity"); err != nil {
 		return cfg, err
 	}
-	if err := c.Crypto.apply(f, &cfg.Crypto, "costs.crypto"); err != nil {
+	if err := c.Crypto.apply(f, reg, &cfg.Crypto, "costs.crypto"); err != nil {
 		return cfg, err
 	}
 	syms := make([]string, 0, len(c.Symbols))
@@ -201,7 +340,7 @@ func (f *File) engineBase(classOf func(string) (data.Class, bool)) (engine.Confi
 			t = cfg.Crypto
 		}
 		spec := c.Symbols[s]
-		if err := spec.apply(f, &t, "costs.symbols."+s); err != nil {
+		if err := spec.apply(f, reg, &t, "costs.symbols."+s); err != nil {
 			return cfg, err
 		}
 		if cfg.Symbols == nil {
@@ -210,6 +349,16 @@ func (f *File) engineBase(classOf func(string) (data.Class, bool)) (engine.Confi
 		cfg.Symbols[s] = t
 	}
 	cfg.CashRate, cfg.BorrowRate = c.CashRate, c.BorrowCashRate
+	if c.Interest != nil {
+		if c.CashRate != 0 || c.BorrowCashRate != 0 {
+			return cfg, fmt.Errorf("costs: cash_rate or borrow_cash_rate and interest.model both set; the interest model replaces them")
+		}
+		m, err := newModel(reg.Interest, "interest", c.Interest, "costs.interest")
+		if err != nil {
+			return cfg, err
+		}
+		cfg.InterestModel = m
+	}
 	switch c.LimitFill {
 	case "", "through":
 		cfg.LimitFill = engine.Through

@@ -61,7 +61,7 @@ func TestCostTermsMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	classes := map[string]data.Class{"NVDA": data.Equity, "MSFT": data.Equity, "TAO": data.Crypto, "BTC": data.Crypto}
-	cfg, err := f.engineBase(func(s string) (data.Class, bool) { c, ok := classes[s]; return c, ok })
+	cfg, err := f.engineBase(engine.Registry{}, func(s string) (data.Class, bool) { c, ok := classes[s]; return c, ok })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func TestNoEndStopsWhereTheDataStops(t *testing.T) {
 		var b strings.Builder
 		b.WriteString("date,open,high,low,close,adj_close,volume\n")
 		for k := 0; k < days; k++ {
-			fmt.Fprintf(&b, "%s,10,11,9,10,10,100\n", data.FormatDay(data.Day(2024, 1, 1)+int64(k)*nsPerDay))
+			fmt.Fprintf(&b, "%s,10,11,9,10,10,100\n", data.FormatDay(data.Day(2024, 1, 1)+int64(k)*data.NanosPerDay))
 		}
 		os.WriteFile(filepath.Join(dir, name+".csv"), []byte(b.String()), 0o644)
 	}
@@ -295,7 +295,7 @@ func TestNoEndStopsWhereTheDataStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := o.Runs[0].Result.Curve
-	if got := data.FormatDay(c.Time[c.Len()-1]); got != data.FormatDay(data.Day(2024, 1, 1)+39*nsPerDay) {
+	if got := data.FormatDay(c.Time[c.Len()-1]); got != data.FormatDay(data.Day(2024, 1, 1)+39*data.NanosPerDay) {
 		t.Errorf("the run ends %s", got)
 	}
 	if len(o.Notes) == 0 || !strings.Contains(o.Notes[0], "SHORTX") {

@@ -55,7 +55,7 @@ func TestParseUnknownKeys(t *testing.T) {
 		{"top level", "nme = \"x\"\n" + minimal, "x.toml: unknown key nme (known: benchmarks, cash, "},
 		{"in a table", strings.Replace(minimal, "[data]\n", "[data]\nsynthetik = true\n", 1), "x.toml: unknown key data.synthetik (known: catalog, classes, dir, files, lot_sizes, symbols, synthetic, synthetic_seed)"},
 		{"in an array of tables", strings.Replace(minimal, "type = \"buy-and-hold\"\n", "type = \"buy-and-hold\"\nbogus = 1\n", 1), "x.toml: unknown key strategy[0].bogus (known: name, params, sweep, type)"},
-		{"deep within the bound", minimal + "[costs.equity.bogus.a.b.c]\nd = 1\n", "x.toml: unknown key costs.equity.bogus (known: borrow_rate, "},
+		{"deep within the bound", minimal + "[costs.equity.bogus.a.b.c]\nd = 1\n", "x.toml: unknown key costs.equity.bogus (known: borrow, borrow_rate, "},
 		{"in montecarlo", minimal + "[montecarlo]\npath = 3\n", "x.toml: unknown key montecarlo.path (known: days, from, "},
 		{"a bounded list", many, "and 9995 more (known: name, params, sweep, type)"},
 		{"inline scenario", minimal + "[[scenario]]\nname = \"s\"\n[[scenario.shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\nday = 1\nmove = -0.2\nstrength = 2\n",

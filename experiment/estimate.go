@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/scenarios"
 )
 
@@ -177,10 +178,12 @@ func (f *File) points() ([]int, error) {
 }
 
 // Estimate is the experiment's cost as far as the file tells: its runs,
-// and the memory Monte Carlo's paths will keep. stress is Options.Stress
-// (every library scenario when the file names none); workers the runs
-// executed at once.
-func (f *File) Estimate(stress bool, workers int) (Estimate, error) {
+// and the memory Monte Carlo's paths will keep. Of opt it reads Stress
+// (every library scenario when the file names none) and Strategies (the hedge types, whose runs get a
+// long-leg companion under scenarios; default the built-ins).
+func (f *File) Estimate(opt Options) (Estimate, error) {
+	opt = opt.withDefaults()
+	stress := opt.Stress
 	pts, err := f.points()
 	if err != nil {
 		return Estimate{}, err
@@ -189,7 +192,7 @@ func (f *File) Estimate(stress bool, workers int) (Estimate, error) {
 	pairs := 0
 	for si, n := range pts {
 		e.Points += n
-		if f.Strategy[si].Type == "pair-hedge" {
+		if opt.Strategies[f.Strategy[si].Type].LongLeg != nil {
 			pairs += n
 		}
 	}
@@ -230,7 +233,7 @@ func (f *File) withData(e Estimate, m *Market, workers int) Estimate {
 		if first == 0 {
 			first = m.Timeline.Times[0]
 		}
-		wins := int64(len(w.Windows(first, m.Timeline.Times[steps-1]+nsPerDay)))
+		wins := int64(len(w.Windows(first, m.Timeline.Times[steps-1]+data.NanosPerDay)))
 		wf := wins * int64(e.Points+len(f.Strategy))
 		e.WalkForward = int(min(wf, 1<<40))
 		e.Runs += e.WalkForward

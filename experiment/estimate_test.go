@@ -82,7 +82,7 @@ func TestEstimateCountsTheRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := f.Estimate(false, 2)
+	e, err := f.Estimate(Options{Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestEstimateCountsTheRuns(t *testing.T) {
 	}
 	// Stress with no scenarios named runs every library scenario.
 	f.Scenarios = nil
-	e, err = f.Estimate(true, 2)
+	e, err = f.Estimate(Options{Stress: true, Workers: 2})
 	if err != nil || e.Views != 11 {
 		t.Errorf("stress views %d (%v), want 1 + the 10 library scenarios", e.Views, err)
 	}

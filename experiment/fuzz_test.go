@@ -36,7 +36,7 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		for _, stress := range []bool{false, true} {
-			e, err := file.Estimate(stress, 2)
+			e, err := file.Estimate(Options{Stress: stress, Workers: 2})
 			if err != nil {
 				t.Fatalf("accepted, then Estimate: %v", err)
 			}
@@ -44,7 +44,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("estimate %+v", e)
 			}
 		}
-		if e, _ := file.Estimate(false, 2); e.Points <= 10_000 {
+		if e, _ := file.Estimate(Options{Workers: 2}); e.Points <= 10_000 {
 			specs, err := file.Runs(reg)
 			if err == nil && len(specs) != e.Points {
 				t.Fatalf("%d runs, estimated %d", len(specs), e.Points)

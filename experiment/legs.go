@@ -101,10 +101,7 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 	}
 	longS := charts.Series{Name: "long leg", Time: times, Values: li}
 	shortS := charts.Series{Name: "short leg", Time: times, Values: si}
-	kind := "real daily bars"
-	if o.Panel.Synthetic {
-		kind = "SYNTHETIC market (seeded, not real prices)"
-	}
+	kind := dataCaption(o.Panel.Synthetic)
 	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
 		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
 	if err := charts.WriteFiles(filepath.Join(dir, "legs"), func(w io.Writer, ft charts.Format) error {

@@ -147,7 +147,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 				last = src.Series[i].Time[n-1]
 			}
 		}
-		warm = src.Window(last-int64(spec.warmup()-1)*nsPerDay, 0)
+		warm = src.Window(last-int64(spec.warmup()-1)*data.NanosPerDay, 0)
 	}
 	var runs []RunSpec
 	for _, s := range specs {
@@ -159,8 +159,9 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	for i, r := range runs {
 		out[i] = MonteCarloResult{Run: r.Key, Strategy: r.Strategy, Curves: make([][]float64, spec.Paths), Shocked: make([]bool, spec.Paths)}
 	}
-	err = mc.Run(opt.Workers, func(p *scenarios.Path) error {
-		if err := ctx.Err(); err != nil {
+	err = parallel(ctx, spec.Paths, opt.Workers, nil, func(j int) error {
+		p, err := mc.Path(j)
+		if err != nil {
 			return err
 		}
 		panel, start := withWarmup(warm, p.Panel)

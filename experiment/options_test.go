@@ -83,9 +83,19 @@ out_of_sample_days = 90
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 2 sweep points × (baseline + 1 scenario).
-	if len(o.Runs) != 4 || len(o.MonteCarlo) != 2 || len(o.WalkForward) != 1 || o.Stress == nil {
+	// 2 sweep points × (the hedge + its long leg alone, the factory having
+	// a LongLeg whatever its name) × (baseline + 1 scenario).
+	if len(o.Runs) != 8 || len(o.MonteCarlo) != 2 || len(o.WalkForward) != 1 || o.Stress == nil {
 		t.Fatalf("runs %d, Monte Carlo %d, walk-forward %d, stress %v", len(o.Runs), len(o.MonteCarlo), len(o.WalkForward), o.Stress != nil)
+	}
+	companions := 0
+	for _, r := range o.Runs {
+		if r.LongLegOf != "" {
+			companions++
+		}
+	}
+	if companions != 4 {
+		t.Errorf("%d long-leg companion runs, want 4", companions)
 	}
 	// The legs come from the registry's strategy: attribution names them,
 	// and legs.csv is written.

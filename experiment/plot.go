@@ -39,10 +39,7 @@ func plot(f *File, o *Outcome, sortBy string) error {
 	sorted := append([]string(nil), names...)
 	sort.Strings(sorted)
 	c := &o.Runs[0].Result.Curve
-	kind := "real daily bars"
-	if o.Panel.Synthetic {
-		kind = "SYNTHETIC market (seeded, not real prices)"
-	}
+	kind := dataCaption(o.Panel.Synthetic)
 	opt := charts.Options{
 		Title: f.Name,
 		Caption: fmt.Sprintf("%s, %s to %s, %d instruments, commission %g bps%s",
@@ -66,4 +63,14 @@ func label(r *RunResult) string {
 		s += v.Key + "=" + formatValue(v.Value)
 	}
 	return s + ")"
+}
+
+// dataCaption says in a chart's caption what the prices are: real bars,
+// or the synthetic market, said loudly so that no chart of generated
+// prices passes for evidence about real assets.
+func dataCaption(synthetic bool) string {
+	if synthetic {
+		return "SYNTHETIC market (seeded, not real prices)"
+	}
+	return "real daily bars"
 }

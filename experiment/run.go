@@ -29,6 +29,13 @@ type Options struct {
 	//	reg := strategies.Builtins()
 	//	reg["my-type"] = strategies.Factory{Name: "my-type", New: newMine}
 	Strategies strategies.Registry
+	// Models are the cost models an experiment file may name in [costs]
+	// (see ModelSpec). Default (the zero Registry): engine.Models(). A
+	// program adds models of its own beside the built-ins:
+	//
+	//	models := engine.Models()
+	//	models.Fee["my-fee"] = func() engine.FeeModel { return &MyFee{} }
+	Models engine.Registry
 	// DataDir, when set, replaces the experiment file's data.dir (used as
 	// it is, not relative to the file); it has no effect on synthetic or
 	// catalog data. cmd/divergence sets it from $DIVERGENCE_DATA.
@@ -210,7 +217,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			last = max(last, t)
 		}
 		if common < last {
-			end = common + nsPerDay
+			end = common + data.NanosPerDay
 			notes = append(notes, fmt.Sprintf("no end given: the runs end on %s, the last day of %s's data (other instruments go on to %s); set end to choose",
 				data.FormatDay(common), who, data.FormatDay(last)))
 		}
@@ -257,7 +264,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			bench = bench.Adjusted()
 		}
 	}
-	base, err := f.engineBase(func(sym string) (data.Class, bool) {
+	base, err := f.engineBase(opt.Models, func(sym string) (data.Class, bool) {
 		if i := p.Index(sym); i >= 0 {
 			return p.Series[i].Class, true
 		}
@@ -285,7 +292,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// The estimate comes first, from the file alone (runs, Monte Carlo
 	// memory), then once the data's size is known; either refuses an
 	// experiment past opt.Limits before a run starts or a folder exists.
-	est, err := f.Estimate(opt.Stress, opt.Workers)
+	est, err := f.Estimate(opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
@@ -337,7 +344,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	stress := len(views) > 1
 	all := specs
 	if stress {
-		all = append(append([]RunSpec(nil), specs...), longLegs(specs)...)
+		all = append(append([]RunSpec(nil), specs...), longLegs(opt.Strategies, specs)...)
 	}
 	var runs []RunResult
 	for v := range views {

@@ -88,7 +88,7 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 	if start == 0 {
 		start = m.Timeline.Times[0]
 	}
-	start += 30 * nsPerDay
+	start += 30 * data.NanosPerDay
 	if f.ScenarioStart != "" {
 		start, _ = data.ParseDay(f.ScenarioStart)
 		if first := m.Timeline.Times[0]; start < first {

@@ -15,23 +15,18 @@ import (
 // LongLegSuffix ends the key of a pair hedge's long-leg companion run.
 const LongLegSuffix = "~long-leg"
 
-// longLegs adds, for every pair-hedge run, a companion run that holds its
-// long leg alone: the same strategy and parameters with legs = "long", so
-// the long leg is sized as inside the hedge and rebalanced on the same
-// calendar (with a drift band, gross cap or stop-loss its own triggers
-// decide, see PairHedgeParams.Legs). The stress
+// longLegs adds, for every run of a hedge type (one whose factory in reg
+// has a LongLeg, as pair-hedge's), a companion run that holds its long leg
+// alone: the same strategy with the parameters LongLeg gives. The stress
 // table measures how much of the long leg's loss the hedge removed.
-func longLegs(specs []RunSpec) []RunSpec {
+func longLegs(reg strategies.Registry, specs []RunSpec) []RunSpec {
 	var out []RunSpec
 	for _, s := range specs {
-		if s.Type != "pair-hedge" {
+		leg := reg[s.Type].LongLeg
+		if leg == nil {
 			continue
 		}
-		params := strategies.Params{}
-		for k, v := range s.Params {
-			params[k] = v
-		}
-		params["legs"] = "long"
+		params := leg(s.Params)
 		out = append(out, RunSpec{Key: s.Key + LongLegSuffix, Strategy: s.Strategy + " (long leg alone)", Type: s.Type,
 			Params: params, Swept: s.Swept, Index: s.Index, LongLegOf: s.Key})
 	}
@@ -254,10 +249,7 @@ func writeStress(f *File, o *Outcome) error {
 	}
 	sorted := append([]string(nil), rows...)
 	sort.Strings(sorted)
-	kind := "real daily bars"
-	if o.Panel.Synthetic {
-		kind = "SYNTHETIC market (seeded, not real prices)"
-	}
+	kind := dataCaption(o.Panel.Synthetic)
 	opt := charts.Options{Title: f.Name + ": stress test", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
 		Caption: fmt.Sprintf("%s; PnL of each run under each scenario minus its unshocked PnL, %% of initial cash", kind)}
 	mat := charts.Matrix{Metric: "PnL vs baseline (% of initial cash)", Rows: rows, Cols: cols2, Values: vals, Percent: true, RowAxis: "run", ColAxis: "scenario"}

@@ -64,8 +64,8 @@ type Window struct {
 // in-sample start) to last (exclusive end of the data). Out-of-sample
 // windows are consecutive and never overlap; the last one is cut at last.
 func (w *WalkForwardSpec) Windows(first, last int64) []Window {
-	is := int64(w.InSampleDays) * nsPerDay
-	oos := int64(w.OutOfSampleDays) * nsPerDay
+	is := int64(w.InSampleDays) * data.NanosPerDay
+	oos := int64(w.OutOfSampleDays) * data.NanosPerDay
 	var out []Window
 	for k := int64(0); ; k++ {
 		oStart := first + is + k*oos
@@ -84,8 +84,6 @@ func (w *WalkForwardSpec) Windows(first, last int64) []Window {
 	}
 	return out
 }
-
-const nsPerDay = int64(86400e9)
 
 // WalkForward is the result for one strategy.
 type WalkForward struct {
@@ -108,7 +106,7 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 	if first == 0 {
 		first = m.Timeline.Times[0]
 	}
-	last := m.Timeline.Times[m.Timeline.Len()-1] + nsPerDay
+	last := m.Timeline.Times[m.Timeline.Len()-1] + data.NanosPerDay
 	wins := w.Windows(first, last)
 	if len(wins) == 0 {
 		return nil, fmt.Errorf("walkforward: no window fits between %s and %s (in_sample_days = %d)", data.FormatDay(first), data.FormatDay(last), w.InSampleDays)
@@ -275,10 +273,7 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, synthetic bool) er
 	}
 	sorted := append([]string(nil), names...)
 	sort.Strings(sorted)
-	kind := "real daily bars"
-	if synthetic {
-		kind = "SYNTHETIC market (seeded, not real prices)"
-	}
+	kind := dataCaption(synthetic)
 	w := f.WalkForward
 	opt := charts.Options{
 		Title: f.Name + ": walk-forward",

@@ -35,8 +35,8 @@ func TestWindowsNeverOverlapOutOfSample(t *testing.T) {
 				if mode == "expanding" && win.ISStart != first {
 					t.Fatalf("expanding window %d starts %s", k, data.FormatDay(win.ISStart))
 				}
-				if mode == "rolling" && win.ISEnd-win.ISStart != 365*nsPerDay {
-					t.Fatalf("rolling window %d is %d days", k, (win.ISEnd-win.ISStart)/nsPerDay)
+				if mode == "rolling" && win.ISEnd-win.ISStart != 365*data.NanosPerDay {
+					t.Fatalf("rolling window %d is %d days", k, (win.ISEnd-win.ISStart)/data.NanosPerDay)
 				}
 			}
 		}

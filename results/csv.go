@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 )
 
@@ -19,7 +20,6 @@ var (
 const (
 	dateLayout = "2006-01-02"
 	nanoLayout = time.RFC3339Nano
-	nsPerDay   = int64(24 * time.Hour)
 )
 
 // FormatTime formats UTC Unix nanoseconds for humans and manifests: as a date
@@ -32,7 +32,7 @@ func FormatTime(t int64) string {
 	return time.Unix(0, t).UTC().Format(nanoLayout)
 }
 
-func isMidnight(t int64) bool { return t%nsPerDay == 0 }
+func isMidnight(t int64) bool { return t%data.NanosPerDay == 0 }
 
 // timeLayout picks the layout of a CSV time column: dates if every time is
 // UTC midnight, else RFC 3339 with nanoseconds for all of them, so that a

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 // csvWriter writes CSV rows into a byte buffer that it hands to w in
@@ -141,8 +143,8 @@ func fieldNeedsQuotes(s string) bool {
 // would for the years 0000–9999, by civil-from-days arithmetic (Howard
 // Hinnant's algorithm) instead of a time.Time per row.
 func appendDate(b []byte, t int64) []byte {
-	days := t / nsPerDay
-	if t%nsPerDay < 0 {
+	days := t / data.NanosPerDay
+	if t%data.NanosPerDay < 0 {
 		days--
 	}
 	z := days + 719468

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 )
 
@@ -52,7 +53,7 @@ func TestCSVWriterMatchesEncodingCSV(t *testing.T) {
 // 40,000 years of days around the epoch, and a few far dates.
 func TestAppendDate(t *testing.T) {
 	for d := int64(-719528 - 400); d < 2_932_897+400; d += 7 {
-		ns := d * nsPerDay
+		ns := d * data.NanosPerDay
 		if d < -106_751 || d > 106_750 { // beyond int64 nanoseconds
 			continue
 		}
@@ -61,7 +62,7 @@ func TestAppendDate(t *testing.T) {
 			t.Fatalf("day %d: %s, want %s", d, got, want)
 		}
 	}
-	for _, ns := range []int64{0, -nsPerDay, math.MinInt64 / nsPerDay * nsPerDay, math.MaxInt64 / nsPerDay * nsPerDay} {
+	for _, ns := range []int64{0, -data.NanosPerDay, math.MinInt64 / data.NanosPerDay * data.NanosPerDay, math.MaxInt64 / data.NanosPerDay * data.NanosPerDay} {
 		if got, want := string(appendDate(nil, ns)), time.Unix(0, ns).UTC().Format(dateLayout); got != want {
 			t.Errorf("%d: %s, want %s", ns, got, want)
 		}

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 // Returns is a table of return series read from CSV: a date column and one
@@ -44,7 +46,7 @@ func (r *Returns) InferPeriodsPerYear() float64 {
 	gaps := make([]float64, len(r.Dates)-1)
 	weekend := false
 	for i := 1; i < len(r.Dates); i++ {
-		gaps[i-1] = float64(r.Dates[i]-r.Dates[i-1]) / 86400e9
+		gaps[i-1] = float64(r.Dates[i]-r.Dates[i-1]) / float64(data.NanosPerDay)
 	}
 	for _, d := range r.Dates {
 		if wd := time.Unix(0, d).UTC().Weekday(); wd == time.Saturday || wd == time.Sunday {

@@ -12,7 +12,8 @@ import (
 
 // Measure computes a run's metrics from its equity curve: the simple
 // returns between consecutive curve points, summarised with ppy periods
-// per year ([metrics.Summarize]), with the run's counts and costs.
+// per year ([metrics.Summarize]), with the run's counts and costs and its
+// [RunMeasures].
 func Measure(res *engine.Result, ppy float64) RunMetrics {
 	eq := res.Curve.Equity
 	rets := metrics.ReturnsFromEquity(nil, eq)
@@ -24,12 +25,12 @@ func Measure(res *engine.Result, ppy float64) RunMetrics {
 	if len(eq) > 0 {
 		m.FinalEquity = eq[len(eq)-1]
 	}
-	traded := 0.0
-	for i := range res.Fills {
-		traded += math.Abs(res.Fills[i].Qty * res.Fills[i].Price)
+	in := MeasureInput{Result: res, Returns: rets, PeriodsPerYear: ppy}
+	ms := RunMeasures()
+	m.Measures = make(map[string]float64, len(ms))
+	for _, x := range ms {
+		m.Measures[x.Name] = x.Of(in)
 	}
-	m.ExposureTime = metrics.ExposureTime(res.Curve.Gross)
-	m.Turnover = metrics.Turnover(traded, eq, ppy)
 	// The drawdown's dates: return row j ends at curve point j+1; a peak
 	// at row −1 is the start.
 	if dd := metrics.MaxDrawdownInfo(rets); dd.Depth < 0 {

@@ -11,7 +11,7 @@ import (
 
 // The max drawdown's dates on a hand-made curve.
 func TestMeasureDrawdownDates(t *testing.T) {
-	day := func(d int) int64 { return int64(d) * nsPerDay }
+	day := func(d int) int64 { return int64(d) * data.NanosPerDay }
 	res := &engine.Result{Curve: engine.Curve{
 		Time:   []int64{day(0), day(1), day(2), day(3), day(4), day(5)},
 		Equity: []float64{100, 120, 90, 60, 100, 130},
@@ -22,14 +22,14 @@ func TestMeasureDrawdownDates(t *testing.T) {
 	if m.MaxDrawdownPeak != data.FormatDay(day(1)) || m.MaxDrawdownTrough != data.FormatDay(day(3)) || m.MaxDrawdownRecovery != data.FormatDay(day(5)) {
 		t.Errorf("dates %s %s %s", m.MaxDrawdownPeak, m.MaxDrawdownTrough, m.MaxDrawdownRecovery)
 	}
-	if math.Abs(m.MaxDrawdown+0.5) > 1e-12 || m.ExposureTime != 4.0/6 {
-		t.Errorf("drawdown %g exposure %g", m.MaxDrawdown, m.ExposureTime)
+	if math.Abs(m.MaxDrawdown+0.5) > 1e-12 || m.Measures["exposure_time"] != 4.0/6 {
+		t.Errorf("drawdown %g exposure %g", m.MaxDrawdown, m.Measures["exposure_time"])
 	}
 }
 
 // Counts, costs, final equity and turnover of a hand-made run.
 func TestMeasureCountsAndCosts(t *testing.T) {
-	day := func(d int) int64 { return int64(d) * nsPerDay }
+	day := func(d int) int64 { return int64(d) * data.NanosPerDay }
 	res := &engine.Result{
 		Curve: engine.Curve{
 			Time:   []int64{day(0), day(1), day(2), day(3)},
@@ -52,8 +52,8 @@ func TestMeasureCountsAndCosts(t *testing.T) {
 	// Traded |10×50| + |−4×60| = 740; mean equity (1000+1100+990+1010)/4
 	// = 1025; 4 points at 365 a year span 4/365 years:
 	// 740 / 1025 / (4/365) = 65.878…
-	if want := 740.0 / 1025 / (4.0 / 365); math.Abs(m.Turnover-want) > 1e-12*want {
-		t.Errorf("turnover %g, want %g", m.Turnover, want)
+	if want := 740.0 / 1025 / (4.0 / 365); math.Abs(m.Measures["turnover"]-want) > 1e-12*want {
+		t.Errorf("turnover %g, want %g", m.Measures["turnover"], want)
 	}
 	// Total return 1010/1000 − 1 = 1%.
 	if math.Abs(m.TotalReturn-0.01) > 1e-12 {

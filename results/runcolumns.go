@@ -55,7 +55,8 @@ type RunColumn struct {
 // The columns of the runs table, in order, written once: [RunsTable]
 // builds every runs table (runs.csv, runs.parquet, results.duckdb's runs,
 // the report's) from this list. The scenario, base, long_leg_of, param_*
-// and benchmark columns are added by RunsTable where they belong.
+// and benchmark columns and the RunMeasures are added by RunsTable where
+// they belong.
 var runColumns = [...]RunColumn{
 	{Name: "key", Kind: Text, Headline: true, text: func(r *RunRecord) string { return r.Run }},
 	{Name: "strategy", Kind: Text, Headline: true, text: func(r *RunRecord) string { return r.Strategy }},
@@ -99,8 +100,7 @@ var runColumns = [...]RunColumn{
 	{Name: "hit_rate", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.HitRate }},
 	{Name: "best_period", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.BestPeriod }},
 	{Name: "worst_period", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.WorstPeriod }},
-	{Name: "exposure_time", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.ExposureTime }},
-	{Name: "turnover", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Turnover }},
+	// The RunMeasures go here.
 	{Name: "costs_commission", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Commission }},
 	{Name: "costs_slippage", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Slippage }},
 	{Name: "costs_spread", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Spread }},
@@ -191,6 +191,11 @@ func RunColumns(recs []RunRecord, set ColumnSet) []RunColumn {
 			break // the headline columns come first
 		}
 		out = append(out, c)
+		if c.Name == "worst_period" {
+			for _, x := range RunMeasures() {
+				out = append(out, RunColumn{Name: x.Name, Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Measures[x.Name] }})
+			}
+		}
 		if c.Name != "params" {
 			continue
 		}

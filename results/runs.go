@@ -68,9 +68,10 @@ type RunMetrics struct {
 	Rejections   int   `json:"rejections"`
 	MarginCalls  int   `json:"margin_calls"`
 	Liquidations int   `json:"liquidations"`
-	// ExposureTime is the share of the curve's points with a position;
-	// Turnover the money traded per year as a multiple of mean equity.
-	ExposureTime, Turnover float64
+	// Measures holds the run's [RunMeasures] by name: exposure_time (the
+	// share of the curve's points with a position), turnover (the money
+	// traded per year as a multiple of mean equity), ….
+	Measures map[string]float64
 	// The max drawdown's peak, trough and recovery dates (recovery empty
 	// when it never recovered; all empty without a drawdown).
 	MaxDrawdownPeak, MaxDrawdownTrough, MaxDrawdownRecovery string
@@ -117,11 +118,11 @@ func (m RunMetrics) MarshalJSON() ([]byte, error) {
 	out["rejections"] = m.Rejections
 	out["margin_calls"] = m.MarginCalls
 	out["liquidations"] = m.Liquidations
-	for k, v := range map[string]float64{"exposure_time": m.ExposureTime, "turnover": m.Turnover} {
-		if v == v && v-v == 0 {
-			out[k] = v
+	for _, x := range RunMeasures() {
+		if v := m.Measures[x.Name]; v == v && v-v == 0 {
+			out[x.Name] = v
 		} else {
-			out[k] = nil
+			out[x.Name] = nil
 		}
 	}
 	out["max_drawdown_peak"] = m.MaxDrawdownPeak
@@ -146,8 +147,6 @@ func (m *RunMetrics) UnmarshalJSON(b []byte) error {
 		Rejections          int                        `json:"rejections"`
 		MarginCalls         int                        `json:"margin_calls"`
 		Liquidations        int                        `json:"liquidations"`
-		ExposureTime        *float64                   `json:"exposure_time"`
-		Turnover            *float64                   `json:"turnover"`
 		MaxDrawdownPeak     string                     `json:"max_drawdown_peak"`
 		MaxDrawdownTrough   string                     `json:"max_drawdown_trough"`
 		MaxDrawdownRecovery string                     `json:"max_drawdown_recovery"`
@@ -164,7 +163,21 @@ func (m *RunMetrics) UnmarshalJSON(b []byte) error {
 	}
 	m.Fills, m.Commission, m.FinalEquity, m.Costs = aux.Fills, orNaN(aux.Commission), orNaN(aux.FinalEquity), aux.Costs
 	m.Rejections, m.MarginCalls, m.Liquidations = aux.Rejections, aux.MarginCalls, aux.Liquidations
-	m.ExposureTime, m.Turnover = orNaN(aux.ExposureTime), orNaN(aux.Turnover)
+	var keys map[string]json.RawMessage
+	if err := json.Unmarshal(b, &keys); err != nil {
+		return err
+	}
+	ms := RunMeasures()
+	m.Measures = make(map[string]float64, len(ms))
+	for _, x := range ms {
+		var v *float64
+		if raw, ok := keys[x.Name]; ok {
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return fmt.Errorf("%s: %w", x.Name, err)
+			}
+		}
+		m.Measures[x.Name] = orNaN(v)
+	}
 	m.MaxDrawdownPeak, m.MaxDrawdownTrough, m.MaxDrawdownRecovery = aux.MaxDrawdownPeak, aux.MaxDrawdownTrough, aux.MaxDrawdownRecovery
 	m.Benchmarks = aux.Benchmarks
 	return nil

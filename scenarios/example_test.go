@@ -96,13 +96,13 @@ func ExampleMonteCarlo() {
 		return
 	}
 	curves := make([][]float64, 200)
-	err = mc.Run(4, func(p *scenarios.Path) error {
+	for i := range curves { // paths are independent: any order, any number of goroutines
+		p, err := mc.Path(i)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
 		curves[p.Index] = p.Panel.Series[0].Close // results stored by path index
-		return nil
-	})
-	if err != nil {
-		fmt.Println(err)
-		return
 	}
 	d, _ := scenarios.Summarize(curves)
 	fmt.Printf("paths %d, VaR95 %.4f <= CVaR95 %.4f: %v\n", d.Paths, d.VaR95, d.CVaR95, d.VaR95 <= d.CVaR95)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sync"
-	"sync/atomic"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -189,7 +187,9 @@ func splitmix(x uint64) uint64 {
 }
 
 // Path generates path i (0 <= i < Paths). The same (config, i) always
-// gives the same path.
+// gives the same path, and paths share nothing: generate them in any
+// order, on any number of goroutines (package experiment runs them on its
+// worker pool), and store what they give by Path.Index.
 func (mc *MonteCarlo) Path(i int) (*Path, error) {
 	if i < 0 || i >= mc.cfg.Paths {
 		return nil, fmt.Errorf("scenarios: path %d out of range [0, %d)", i, mc.cfg.Paths)
@@ -251,41 +251,4 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 		path.Panel, path.Env, path.Shocked = sp, env, true
 	}
 	return path, nil
-}
-
-// Run generates every path on workers goroutines (<= 0 means 1) and calls
-// fn for each, concurrently. Paths do not depend on the worker count; fn
-// should store its results by p.Index. The error returned is that of the
-// lowest path index that failed.
-func (mc *MonteCarlo) Run(workers int, fn func(p *Path) error) error {
-	if workers <= 0 {
-		workers = 1
-	}
-	errs := make([]error, mc.cfg.Paths)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= mc.cfg.Paths {
-					return
-				}
-				p, err := mc.Path(i)
-				if err == nil {
-					err = fn(p)
-				}
-				errs[i] = err
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

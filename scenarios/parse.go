@@ -17,7 +17,8 @@ import (
 // Decoding. A scenario file is decoded in two steps with the toml
 // package's metadata: the scenario's own keys into scenarioFile (its
 // shocks kept as toml.Primitive values), then each shock, once its type
-// is read, into that type's file struct (jumpFile, volatilityFile, ...).
+// is read, into that type's file struct (jumpFile, volatilityFile, ...),
+// which the registry of shock types (shockKinds) makes.
 // Both steps go through strict.Decode: a key the struct has no field for
 // is an error naming its full path (`shock[2].strength`) and the keys the
 // table takes; a value of the wrong type names its key. Each file struct
@@ -29,11 +30,16 @@ import (
 // or "experiment.toml: scenario[1]"); errors name the key:
 // `openai.toml: shock[2].move = -1.2: a move below -100%`.
 func Parse(name, text string) (*Scenario, error) {
+	return parse(name, text, shockKinds())
+}
+
+// parse is Parse with the registry of shock types given.
+func parse(name, text string, kinds map[ShockKind]func() shockFile) (*Scenario, error) {
 	md, p, err := strict.Parse(text) // nesting bounded: time linear in the text
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return FromPrimitive(name, md, p)
+	return fromPrimitive(name, md, p, kinds)
 }
 
 // FromPrimitive builds a scenario from a TOML table of a document already
@@ -41,7 +47,11 @@ func Parse(name, text string) (*Scenario, error) {
 // inlined in an experiment file (held as a toml.Primitive). Unknown keys
 // are errors; the table's keys are marked decoded in md.
 func FromPrimitive(name string, md toml.MetaData, p toml.Primitive) (*Scenario, error) {
-	s, err := decodeScenario(&md, p)
+	return fromPrimitive(name, md, p, shockKinds())
+}
+
+func fromPrimitive(name string, md toml.MetaData, p toml.Primitive, kinds map[ShockKind]func() shockFile) (*Scenario, error) {
+	s, err := decodeScenario(&md, p, kinds)
 	if err == nil {
 		err = s.Validate()
 	}
@@ -71,51 +81,69 @@ func Load(path string) (*Scenario, error) {
 	return Parse(path, string(b))
 }
 
-// ShockKind is a shock's type, the `type` key of a [[shock]] table.
-type ShockKind uint8
+// ShockKind is a shock's type: its spelling, the `type` key of a [[shock]]
+// table.
+type ShockKind string
 
-// The shock types. The zero value is no type (the key is required).
+// The built-in shock types.
 const (
-	KindJump ShockKind = iota + 1
-	KindVolatility
-	KindCorrelation
-	KindLiquidity
-	KindFunding
-	KindBorrow
-	KindRecall
-	KindWick
-	KindTransplant
-	KindPropagate
+	KindJump        ShockKind = "jump"
+	KindVolatility  ShockKind = "volatility"
+	KindCorrelation ShockKind = "correlation"
+	KindLiquidity   ShockKind = "liquidity"
+	KindFunding     ShockKind = "funding"
+	KindBorrow      ShockKind = "borrow"
+	KindRecall      ShockKind = "recall"
+	KindWick        ShockKind = "wick"
+	KindTransplant  ShockKind = "transplant"
+	KindPropagate   ShockKind = "propagate"
 )
 
-// kindSpellings are the TOML spellings, in the order of the constants.
-func kindSpellings() []string {
-	return []string{"jump", "volatility", "correlation", "liquidity", "funding", "borrow", "recall", "wick", "transplant", "propagate"}
-}
-
-// sortedKindNames lists the spellings sorted, for error messages.
-func sortedKindNames() string {
-	return strings.Join(slices.Sorted(slices.Values(kindSpellings())), ", ")
-}
-
-// String is the TOML spelling ("jump", ...).
-func (k ShockKind) String() string {
-	if s := kindSpellings(); k >= 1 && int(k) <= len(s) {
-		return s[k-1]
+// shockKinds is the registry of shock types: a type's spelling to a new
+// file struct of it holding the type's defaults (the one place they are
+// written). It is the one place a shock type is registered: a new type is
+// its own file (the Shock type and its Kind, validate and apply; its file
+// struct and that struct's check and shock) and one line here
+// (docs/scenarios.md, "Adding a shock", and ExampleShock).
+func shockKinds() map[ShockKind]func() shockFile {
+	path := pathKeys{Gap: true, SpreadDays: 1}
+	return map[ShockKind]func() shockFile{
+		KindJump:        func() shockFile { return &jumpFile{pathKeys: path} },
+		KindVolatility:  func() shockFile { return &volatilityFile{} },
+		KindCorrelation: func() shockFile { return &correlationFile{} },
+		KindLiquidity:   func() shockFile { return &liquidityFile{} },
+		KindFunding:     func() shockFile { return &rateFile{kind: KindFunding} },
+		KindBorrow:      func() shockFile { return &rateFile{kind: KindBorrow} },
+		KindRecall:      func() shockFile { return &recallFile{} },
+		KindWick:        func() shockFile { return &wickFile{} },
+		KindTransplant:  func() shockFile { return &transplantFile{} },
+		KindPropagate:   func() shockFile { return &propagateFile{pathKeys: path, LookbackDays: 365, MinObs: 30} },
 	}
-	return fmt.Sprintf("ShockKind(%d)", uint8(k))
 }
 
-// MarshalText writes the TOML spelling.
-func (k ShockKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+// kindNames lists a registry's spellings sorted, for error messages.
+func kindNames(kinds map[ShockKind]func() shockFile) string {
+	names := make([]string, 0, len(kinds))
+	for k := range kinds {
+		names = append(names, string(k))
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
 
-// UnmarshalText reads a TOML spelling.
+// String is the spelling ("jump", ...).
+func (k ShockKind) String() string { return string(k) }
+
+// MarshalText writes the spelling.
+func (k ShockKind) MarshalText() ([]byte, error) { return []byte(k), nil }
+
+// UnmarshalText reads the spelling of a built-in shock type.
 func (k *ShockKind) UnmarshalText(b []byte) error {
-	i := slices.Index(kindSpellings(), string(b))
-	if i < 0 {
-		return fmt.Errorf("unknown shock type (want one of %s)", sortedKindNames())
+	kinds := shockKinds()
+	if _, ok := kinds[ShockKind(b)]; !ok {
+		return fmt.Errorf("unknown shock type (want one of %s)", kindNames(kinds))
 	}
-	*k = ShockKind(i + 1)
+	*k = ShockKind(b)
 	return nil
 }
 
@@ -130,7 +158,7 @@ type scenarioFile struct {
 	Shock       []toml.Primitive    `toml:"shock"`
 }
 
-func decodeScenario(md *toml.MetaData, p toml.Primitive) (*Scenario, error) {
+func decodeScenario(md *toml.MetaData, p toml.Primitive, kinds map[ShockKind]func() shockFile) (*Scenario, error) {
 	var f scenarioFile
 	if err := strict.Decode(md, p, &f, ""); err != nil {
 		return nil, err
@@ -143,7 +171,7 @@ func decodeScenario(md *toml.MetaData, p toml.Primitive) (*Scenario, error) {
 		s.Probability = *f.Probability
 	}
 	for j, sp := range f.Shock {
-		sh, err := decodeShock(md, sp, fmt.Sprintf("shock[%d]", j))
+		sh, err := decodeShock(md, sp, fmt.Sprintf("shock[%d]", j), kinds)
 		if err != nil {
 			return nil, err
 		}
@@ -152,7 +180,7 @@ func decodeScenario(md *toml.MetaData, p toml.Primitive) (*Scenario, error) {
 	return s, nil
 }
 
-func decodeShock(md *toml.MetaData, p toml.Primitive, path string) (Shock, error) {
+func decodeShock(md *toml.MetaData, p toml.Primitive, path string, kinds map[ShockKind]func() shockFile) (Shock, error) {
 	var raw any
 	if err := md.PrimitiveDecode(p, &raw); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -163,17 +191,18 @@ func decodeShock(md *toml.MetaData, p toml.Primitive, path string) (Shock, error
 	}
 	t, ok := m["type"]
 	if !ok {
-		return nil, fmt.Errorf("%s.type: required (one of %s)", path, sortedKindNames())
+		return nil, fmt.Errorf("%s.type: required (one of %s)", path, kindNames(kinds))
 	}
 	ts, ok := t.(string)
 	if !ok {
 		return nil, &strict.KeyError{Path: path + ".type", Value: t, Msg: "want a string"}
 	}
-	var kind ShockKind
-	if err := kind.UnmarshalText([]byte(ts)); err != nil {
-		return nil, &strict.KeyError{Path: path + ".type", Value: ts, Msg: err.Error()}
+	kind := ShockKind(ts)
+	newFile, ok := kinds[kind]
+	if !ok {
+		return nil, &strict.KeyError{Path: path + ".type", Value: ts, Msg: fmt.Sprintf("unknown shock type (want one of %s)", kindNames(kinds))}
 	}
-	f := kind.file()
+	f := newFile()
 	if err := strict.Decode(md, p, f, path); err != nil {
 		if u, ok := err.(*strict.UnknownKeysError); ok {
 			u.For = fmt.Sprintf("type %q", kind)
@@ -219,39 +248,10 @@ type shockFile interface {
 	shock(Target, When) Shock
 }
 
-// file returns the shock type's file struct holding its defaults: the
-// one place a shock's defaults are written.
-func (k ShockKind) file() shockFile {
-	path := pathKeys{Gap: true, SpreadDays: 1}
-	switch k {
-	case KindJump:
-		return &jumpFile{pathKeys: path}
-	case KindVolatility:
-		return &volatilityFile{}
-	case KindCorrelation:
-		return &correlationFile{}
-	case KindLiquidity:
-		return &liquidityFile{}
-	case KindFunding:
-		return &rateFile{kind: KindFunding}
-	case KindBorrow:
-		return &rateFile{kind: KindBorrow}
-	case KindRecall:
-		return &recallFile{}
-	case KindWick:
-		return &wickFile{}
-	case KindTransplant:
-		return &transplantFile{}
-	case KindPropagate:
-		return &propagateFile{pathKeys: path, LookbackDays: 365, MinObs: 30}
-	}
-	panic("scenarios: no file struct for " + k.String())
-}
-
 // shockKeys are the keys every shock takes: its type, a note, its targets
 // and its timing (exactly one of date, day, random).
 type shockKeys struct {
-	Type    ShockKind  `toml:"type"`
+	Type    string     `toml:"type"` // checked against the registry first
 	Note    string     `toml:"note"`
 	Groups  []string   `toml:"groups"`
 	Symbols []string   `toml:"symbols"`

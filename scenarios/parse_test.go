@@ -261,7 +261,7 @@ move = -0.5
 }
 
 func TestShockKindText(t *testing.T) {
-	for k := KindJump; k <= KindPropagate; k++ {
+	for k := range shockKinds() {
 		var back ShockKind
 		b, _ := k.MarshalText()
 		if err := back.UnmarshalText(b); err != nil || back != k {

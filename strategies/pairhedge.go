@@ -585,6 +585,19 @@ func (s *PairHedge) Symbols() []string {
 	return append(append([]string{}, s.p.Long...), s.p.Short...)
 }
 
+// PairHedgeLongLeg is pair-hedge's Factory.LongLeg: p with legs = "long",
+// so the long leg is sized as inside the hedge and rebalanced on the same
+// calendar (with a drift band, gross cap or stop-loss its own triggers
+// decide, see PairHedgeParams.Legs).
+func PairHedgeLongLeg(p Params) Params {
+	out := make(Params, len(p)+1)
+	for k, v := range p {
+		out[k] = v
+	}
+	out["legs"] = LongLegOnly.String()
+	return out
+}
+
 // Legs names the hedge's two legs, for PnL attribution.
 func (s *PairHedge) Legs() map[string][]string {
 	return map[string][]string{"long leg": s.p.Long, "short leg": s.p.Short}

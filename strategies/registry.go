@@ -19,15 +19,12 @@
 package strategies
 
 import (
-	"bytes"
 	"fmt"
 	"maps"
 	"math"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/BurntSushi/toml"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/strict"
@@ -43,6 +40,12 @@ type Factory struct {
 	Name string
 	Doc  string // one line for --help and listings
 	New  func(p Params) (engine.Strategy, error)
+	// LongLeg, when set, makes the type a hedge whose long leg can run
+	// alone: it returns the parameters of that run (p with the long leg
+	// selected), which a stress test runs beside every run of the type to
+	// measure how much of the long leg's loss the hedge removed. nil: the
+	// type has no long leg.
+	LongLeg func(p Params) Params
 }
 
 // Registry maps a strategy type name to its factory.
@@ -53,7 +56,7 @@ func Builtins() Registry {
 	r := Registry{}
 	for _, f := range []Factory{
 		{Name: "buy-and-hold", Doc: "fixed weights over a basket, bought once (optionally rebalanced): the benchmark", New: NewBuyAndHold},
-		{Name: "pair-hedge", Doc: "long one basket, short another, equal weights in each leg, hedged dollar-, beta-, volatility- or minimum-variance-neutral, rebalanced on a calendar or a drift band", New: NewPairHedge},
+		{Name: "pair-hedge", Doc: "long one basket, short another, equal weights in each leg, hedged dollar-, beta-, volatility- or minimum-variance-neutral, rebalanced on a calendar or a drift band", New: NewPairHedge, LongLeg: PairHedgeLongLeg},
 		{Name: "scaled-entry", Doc: "enter in tranches (at drawdown levels, on a schedule or pyramiding on strength), scale out at profit levels, trailing stop", New: NewScaledEntry},
 		{Name: "sma-cross", Doc: "long-only SMA(fast)/SMA(slow) crossover on one instrument: the reference strategy", New: NewSMACross},
 		{Name: "weights", Doc: "fixed or scheduled weights over a basket (leverage up to max_gross), rebalanced on a calendar or a drift band", New: NewWeights},
@@ -86,11 +89,7 @@ func (r Registry) New(typ string, p Params) (engine.Strategy, error) {
 // takes. The map is written as TOML and decoded with its metadata, the
 // path scenario and experiment files take.
 func Decode(p Params, dst any) error {
-	var buf bytes.Buffer
-	if err := toml.NewEncoder(&buf).Encode(map[string]any(p)); err != nil {
-		return fmt.Errorf("params: %w", err)
-	}
-	if err := strict.DecodeText(buf.String(), dst); err != nil {
+	if err := strict.DecodeMap(p, dst, ""); err != nil {
 		return fmt.Errorf("params: %w", err)
 	}
 	return nil

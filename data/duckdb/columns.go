@@ -456,7 +456,7 @@ func parseFloat(s string) (float64, bool) {
 const (
 	minDay  = -98615 // 1700-01-01
 	maxDay  = 106650 // 2261-12-31
-	dayNano = int64(24 * time.Hour)
+	dayNano = data.NanosPerDay
 	dateMsg = "(want YYYY-MM-DD)"
 	rangeOK = "1700-01-01..2261-12-31"
 )

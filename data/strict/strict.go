@@ -28,6 +28,7 @@
 package strict
 
 import (
+	"bytes"
 	"encoding"
 	"errors"
 	"fmt"
@@ -161,6 +162,27 @@ func DecodeText(text string, dst any) error {
 		return err
 	}
 	return Decode(&md, p, dst, "")
+}
+
+// DecodeMap decodes a table already read as a map (free-form parameters
+// that a registry's type takes: a strategy's params, a cost model's) into
+// dst, strictly, as [Decode] does; path prefixes the keys named in errors.
+// The map is written back as TOML and parsed, so that there is one
+// decoding path: the same types, defaults, UnmarshalText and errors as a
+// table read from a file.
+func DecodeMap(m map[string]any, dst any, path string) error {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(m); err != nil {
+		if path == "" {
+			return err
+		}
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	md, p, err := Parse(buf.String())
+	if err != nil {
+		return err
+	}
+	return Decode(&md, p, dst, path)
 }
 
 // Check checks a raw TOML value (as the toml package decodes it into an

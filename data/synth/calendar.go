@@ -1,8 +1,10 @@
 package synth
 
-import "time"
+import (
+	"time"
 
-const nanosPerDay = int64(24 * time.Hour)
+	"github.com/divergence-research/divergence/data"
+)
 
 // sessions reports, for each calendar day of the grid, whether US equities
 // trade: a weekday that, when holidays is true, is not a full-day NYSE
@@ -14,7 +16,7 @@ func sessions(start int64, days int, holidays bool) []bool {
 		hol  []time.Time // this year's holidays, as UTC midnights
 	)
 	for d := range out {
-		t := time.Unix(0, start+int64(d)*nanosPerDay).UTC()
+		t := time.Unix(0, start+int64(d)*data.NanosPerDay).UTC()
 		if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
 			continue
 		}
@@ -40,7 +42,7 @@ func sessions(start int64, days int, holidays bool) []bool {
 func (c Config) hasSession() bool {
 	for d := 0; d < c.Days; d += 7 {
 		n := min(7, c.Days-d)
-		for _, s := range sessions(c.Start+int64(d)*nanosPerDay, n, c.ExchangeHolidays) {
+		for _, s := range sessions(c.Start+int64(d)*data.NanosPerDay, n, c.ExchangeHolidays) {
 			if s {
 				return true
 			}

@@ -77,7 +77,7 @@ func TestSessionsPerYear(t *testing.T) {
 	want := map[int]int{2001: 248, 2012: 250, 2018: 251, 2019: 252, 2020: 253, 2021: 252, 2022: 251, 2023: 250, 2024: 252, 2025: 250}
 	for y, n := range want {
 		start := data.Day(y, 1, 1)
-		days := int((data.Day(y+1, 1, 1) - start) / nanosPerDay)
+		days := int((data.Day(y+1, 1, 1) - start) / data.NanosPerDay)
 		got := 0
 		for _, s := range sessions(start, days, true) {
 			if s {
@@ -118,9 +118,9 @@ func TestSessionsMatchRealData(t *testing.T) {
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	days := int((last-first)/nanosPerDay) + 1
+	days := int((last-first)/data.NanosPerDay) + 1
 	for d, s := range sessions(first, days, true) {
-		day := first + int64(d)*nanosPerDay
+		day := first + int64(d)*data.NanosPerDay
 		if s != real[day] {
 			t.Errorf("%s: synthetic session = %v, real MSFT bar = %v", data.FormatDay(day), s, real[day])
 		}

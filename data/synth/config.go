@@ -274,7 +274,7 @@ func (c Config) Validate() error {
 	if c.Days > maxDays {
 		return fmt.Errorf("synth: Days must be <= %d (200 years), got %d", maxDays, c.Days)
 	}
-	if c.Start%nanosPerDay != 0 {
+	if c.Start%data.NanosPerDay != 0 {
 		return fmt.Errorf("synth: Start must be a UTC midnight (a multiple of 86400e9 ns, see data.Day), got %d", c.Start)
 	}
 	for _, g := range [...]struct {

@@ -15,7 +15,7 @@ func TestDefaultConfigValidates(t *testing.T) {
 	if got, want := data.FormatDay(c.Start), "2019-01-01"; got != want {
 		t.Errorf("Start = %s, want %s", got, want)
 	}
-	if last := data.FormatDay(c.Start + int64(c.Days-1)*nanosPerDay); last != "2025-12-31" {
+	if last := data.FormatDay(c.Start + int64(c.Days-1)*data.NanosPerDay); last != "2025-12-31" {
 		t.Errorf("last day = %s, want 2025-12-31", last)
 	}
 	// Every default asset keeps some idiosyncratic noise: its Vol is not

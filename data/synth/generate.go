@@ -70,7 +70,7 @@ func Generate(c Config) (*data.Panel, error) {
 	for i := range c.Assets {
 		p.Series[i] = m.bars(i)
 	}
-	last := c.Start + int64(c.Days-1)*nanosPerDay
+	last := c.Start + int64(c.Days-1)*data.NanosPerDay
 	p.Description = fmt.Sprintf("synthetic market, seed %d, %s to %s, %d assets %v: "+
 		"tech, crypto and AI-theme factors with GARCH(1,1) volatility, Poisson jumps and crypto crash days (data/synth)",
 		c.Seed, data.FormatDay(c.Start), data.FormatDay(last), len(c.Assets), p.Symbols())
@@ -255,7 +255,7 @@ func (m *market) bars(i int) data.Series {
 		low := min(op*math.Exp(lo), op, cl)  // hi >= max(0, intra), lo <= min(0, intra)
 		vol := volume(r, a.Volume, equity, c.VolumeDispersion, c.VolumeMoveSensitivity, R, offVar+v)
 
-		s.Time = append(s.Time, c.Start+int64(d)*nanosPerDay)
+		s.Time = append(s.Time, c.Start+int64(d)*data.NanosPerDay)
 		s.Open = append(s.Open, op)
 		s.High = append(s.High, high)
 		s.Low = append(s.Low, low)

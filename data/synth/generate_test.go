@@ -15,7 +15,7 @@ import (
 func nan() float64                   { return math.NaN() }
 func inf() float64                   { return math.Inf(1) }
 func sqrt(x float64) float64         { return math.Sqrt(x) }
-func dayIndex(c Config, t int64) int { return int((t - c.Start) / nanosPerDay) }
+func dayIndex(c Config, t int64) int { return int((t - c.Start) / data.NanosPerDay) }
 
 func mustGenerate(t testing.TB, c Config) *data.Panel {
 	t.Helper()
@@ -117,7 +117,7 @@ func TestCalendars(t *testing.T) {
 			if s.Class == data.Equity && (wd == time.Saturday || wd == time.Sunday) {
 				t.Fatalf("%s has a bar on %s, a %v", s.Symbol, data.FormatDay(tm), wd)
 			}
-			if s.Class == data.Crypto && tm != c.Start+int64(k)*nanosPerDay {
+			if s.Class == data.Crypto && tm != c.Start+int64(k)*data.NanosPerDay {
 				t.Fatalf("%s bar %d is %s, want every calendar day", s.Symbol, k, data.FormatDay(tm))
 			}
 		}

@@ -130,14 +130,14 @@ func (c IntradayConfig) Validate() error {
 		return fmt.Errorf("synth: Days must be in 1..%d, got %d", maxDays, c.Days)
 	case len(c.Assets) == 0:
 		return fmt.Errorf("synth: no Assets (want at least one instrument)")
-	case c.Start%nanosPerDay != 0:
+	case c.Start%data.NanosPerDay != 0:
 		return fmt.Errorf("synth: Start must be 00:00 UTC of a day, got %s", data.FormatTime(c.Start))
 	case !(c.OffSessionWeight >= 0 && c.OffSessionWeight <= 1):
 		return fmt.Errorf("synth: OffSessionWeight must be in [0, 1], got %g", c.OffSessionWeight)
 	case !(c.VolumeDispersion >= 0) || !finite(c.VolumeDispersion) || !finite(c.VolumeMoveSensitivity):
 		return fmt.Errorf("synth: VolumeDispersion and VolumeMoveSensitivity must be finite, VolumeDispersion >= 0")
 	}
-	steps := int64(c.Days) * (nanosPerDay / int64(c.Interval))
+	steps := int64(c.Days) * (data.NanosPerDay / int64(c.Interval))
 	if steps*int64(len(c.Assets)) > maxIntradayBars {
 		return fmt.Errorf("synth: %d instruments × %d bar steps is more than %d bars (fewer days, instruments or a coarser interval)",
 			len(c.Assets), steps, maxIntradayBars)
@@ -177,7 +177,7 @@ func sessionBounds(start int64, days int, holidays bool) ([][2]int64, error) {
 		if !ok {
 			continue
 		}
-		y, m, dd := time.Unix(0, start+int64(d)*nanosPerDay).UTC().Date()
+		y, m, dd := time.Unix(0, start+int64(d)*data.NanosPerDay).UTC().Date()
 		out[d] = [2]int64{
 			time.Date(y, m, dd, 9, 30, 0, 0, ny).UnixNano(),
 			time.Date(y, m, dd, 16, 0, 0, 0, ny).UnixNano(),
@@ -195,7 +195,7 @@ func GenerateIntraday(c IntradayConfig) (*data.Panel, error) {
 		return nil, err
 	}
 	step := int64(c.Interval)
-	perDay := nanosPerDay / step
+	perDay := data.NanosPerDay / step
 	nSteps := int64(c.Days) * perDay
 	var bounds [][2]int64
 	hasEquity := false
@@ -231,7 +231,7 @@ func GenerateIntraday(c IntradayConfig) (*data.Panel, error) {
 		}
 		W = sum / float64(nSteps)
 	}
-	dt := float64(step) / float64(nanosPerDay) / daysPerYear
+	dt := float64(step) / float64(data.NanosPerDay) / daysPerYear
 	sqdt := math.Sqrt(dt)
 	rf := rand.New(rand.NewPCG(c.Seed, streamIntraday))
 
@@ -263,7 +263,7 @@ func GenerateIntraday(c IntradayConfig) (*data.Panel, error) {
 			n = sessionSteps
 		} else {
 			x.lJump = math.Exp(-a.JumpIntensity * dt)
-			x.volBase = a.Volume * float64(step) / float64(nanosPerDay)
+			x.volBase = a.Volume * float64(step) / float64(data.NanosPerDay)
 		}
 		x.s = data.Series{Instrument: data.Instrument{Symbol: a.Symbol, Class: a.Class, Source: "synthetic"}, Interval: c.Interval}
 		x.s.Time = make([]int64, 0, n)
@@ -334,7 +334,7 @@ func GenerateIntraday(c IntradayConfig) (*data.Panel, error) {
 		}
 		p.Series[i] = s
 	}
-	last := c.Start + int64(c.Days-1)*nanosPerDay
+	last := c.Start + int64(c.Days-1)*data.NanosPerDay
 	p.Description = fmt.Sprintf("synthetic intraday market, seed %d, %s bars, %s to %s, %d assets %v: "+
 		"tech, crypto and AI-theme factors, Poisson jumps, equities in 09:30-16:00 New York sessions, crypto 24/7 (data/synth)",
 		c.Seed, c.Interval, data.FormatDay(c.Start), data.FormatDay(last), len(st), p.Symbols())

@@ -18,7 +18,7 @@ func on(s *data.Series, y int, m time.Month, d int) []int64 {
 	var out []int64
 	lo := data.Day(y, m, d)
 	for _, t := range s.Time {
-		if t >= lo && t < lo+nanosPerDay {
+		if t >= lo && t < lo+data.NanosPerDay {
 			out = append(out, t)
 		}
 	}

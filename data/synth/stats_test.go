@@ -210,7 +210,7 @@ func TestJumpAndCrashFrequency(t *testing.T) {
 		if a.Class == data.Equity {
 			for d, j := range m.assets[i].jump {
 				if !m.session[d] && j != a.Crypto*m.crash[d] {
-					t.Fatalf("%s jumps on %s, not a session", a.Symbol, data.FormatDay(c.Start+int64(d)*nanosPerDay))
+					t.Fatalf("%s jumps on %s, not a session", a.Symbol, data.FormatDay(c.Start+int64(d)*data.NanosPerDay))
 				}
 			}
 		}

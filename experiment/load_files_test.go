@@ -1,7 +1,7 @@
 package experiment
 
-// Regression tests from a review: a benchmark may have its own file and
-// class entries; a splits table may reach beyond the run's window.
+// Loading price files: a benchmark may have its own data.files and
+// data.classes entries; a splits table may reach beyond the run's window.
 
 import (
 	"context"
@@ -39,7 +39,7 @@ func runText(t *testing.T, text string) error {
 	return err
 }
 
-func TestRVBenchFiles(t *testing.T) {
+func TestBenchmarkOwnFileAndClass(t *testing.T) {
 	dir := t.TempDir()
 	writeCSV(t, dir, "nvda.csv", 60, func(k int) float64 { return 100 + float64(k) })
 	writeCSV(t, dir, "spy.csv", 60, func(k int) float64 { return 400 + float64(k%3) })
@@ -67,7 +67,7 @@ symbols = ["NVDA"]
 	}
 }
 
-func TestRVSplitsOutsideWindow(t *testing.T) {
+func TestSplitsOutsideRunWindowAccepted(t *testing.T) {
 	dir := t.TempDir()
 	// raw prices: a 2:1 split on 2024-02-01 (k=31)
 	writeCSV(t, dir, "nvda.csv", 60, func(k int) float64 {

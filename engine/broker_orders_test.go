@@ -1,0 +1,119 @@
+package engine
+
+// Orders over time: a stop whose hit had nothing to close does not stay
+// triggered, Day orders live through a crypto weekend, a market-on-close
+// order on a stale equity fills at its next close.
+
+import (
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+func logFills(t *testing.T, res *Result) {
+	for _, f := range res.Fills {
+		t.Logf("  fill %s %s %+.6f @ %.6f com %.4f kind %s tag %q", data.FormatDay(f.Time), f.Symbol, f.Qty, f.Price, f.Commission, f.Kind, f.Tag)
+	}
+}
+
+// a target stop whose hit was skipped (position already closed by an
+// earlier stop on the same bar) stays pending with triggered=true and
+// fires at the open of the first bar after a later re-entry.
+func TestStopSkippedHitDoesNotStayTriggered(t *testing.T) {
+	a := series(t, "A", data.Crypto, []row{
+		{"2024-01-01", 100, 100, 100, 100, 1e9},
+		{"2024-01-02", 100, 100, 100, 100, 1e9}, // buy 100 @100
+		{"2024-01-03", 100, 101, 90, 92, 1e9},   // both stops reached
+		{"2024-01-04", 100, 100, 100, 100, 1e9}, // re-entry @100
+		{"2024-01-05", 100, 101, 99, 100, 1e9},
+		{"2024-01-06", 100, 101, 99, 100, 1e9},
+	})
+	res := one(t, panel(a), Config{Cash: 1e6}, func(ctx *Context, s *Slice) error {
+		switch s.Step {
+		case 0:
+			ctx.Buy(0, 100)
+		case 1:
+			ctx.Submit(Order{Instrument: 0, Kind: Stop, Sizing: TargetValue, StopPrice: 95, Tag: "stop95"})
+			ctx.Submit(Order{Instrument: 0, Kind: Stop, Sizing: TargetValue, StopPrice: 94, Tag: "stop94"})
+		case 2:
+			ctx.Buy(0, 100)
+		}
+		return nil
+	})
+	logFills(t, res)
+	if q := res.Portfolio.Qty[0]; q != 100 {
+		t.Errorf("final position %g, want 100 (price never fell below 99 after re-entry)", q)
+	}
+}
+
+// Day order on an equity submitted on a Friday survives the crypto
+// weekend and expires at the end of Monday; GTC survives.
+func TestDayOrderSurvivesCryptoWeekend(t *testing.T) {
+	// 2024-01-05 is a Friday.
+	eq := series(t, "E", data.Equity, []row{
+		{"2024-01-05", 100, 100, 100, 100, 1e9},
+		{"2024-01-08", 100, 100, 100, 100, 1e9},
+		{"2024-01-09", 100, 100, 80, 100, 1e9},
+	})
+	cr := series(t, "C", data.Crypto, []row{
+		{"2024-01-05", 10, 10, 10, 10, 1e9},
+		{"2024-01-06", 10, 10, 10, 10, 1e9},
+		{"2024-01-07", 10, 10, 10, 10, 1e9},
+		{"2024-01-08", 10, 10, 10, 10, 1e9},
+		{"2024-01-09", 10, 10, 5, 10, 1e9},
+	})
+	res := one(t, panel(eq, cr), Config{Cash: 1e6}, func(ctx *Context, s *Slice) error {
+		if s.Step == 0 {
+			ctx.Submit(Order{Instrument: 0, Kind: Limit, Amount: 1, Price: 90, TIF: Day, Tag: "eqday"})
+			ctx.Submit(Order{Instrument: 1, Kind: Limit, Amount: 1, Price: 6, TIF: Day, Tag: "crday"})
+			ctx.Submit(Order{Instrument: 0, Kind: Limit, Amount: 1, Price: 90, Tag: "eqgtc"})
+		}
+		return nil
+	})
+	logFills(t, res)
+	for _, e := range res.Events {
+		t.Logf("  event %s %s order %d", e.Kind, data.FormatDay(e.Time), e.Order)
+	}
+	if len(res.Fills) != 1 || res.Fills[0].Tag != "eqgtc" {
+		t.Errorf("want only the GTC equity limit to fill (on 01-09)")
+	}
+}
+
+func TestMarketOnCloseStaleEquityAndWeekendMargin(t *testing.T) {
+	// 2024-01-05 Fri.
+	eq := series(t, "E", data.Equity, []row{
+		{"2024-01-05", 100, 100, 100, 100, 1e9},
+		{"2024-01-08", 101, 103, 99, 102, 1e9},
+	})
+	cr := series(t, "C", data.Crypto, []row{
+		{"2024-01-05", 100, 100, 100, 100, 1e9},
+		{"2024-01-06", 100, 100, 100, 100, 1e9},
+		{"2024-01-07", 100, 100, 78, 85, 1e9},
+		{"2024-01-08", 85, 85, 85, 85, 1e9},
+	})
+	res := one(t, panel(eq, cr), Config{Cash: 1e4}, func(ctx *Context, s *Slice) error {
+		if s.Step == 1 { // Saturday: E stale
+			ctx.Submit(Order{Instrument: 0, Kind: MarketOnClose, Amount: 1, TIF: Day, Tag: "moc-sat"})
+		}
+		return nil
+	})
+	logFills(t, res)
+	if len(res.Fills) != 1 || res.Fills[0].Price != 102 {
+		t.Errorf("MOC on a stale equity should fill at Monday's close 102")
+	}
+	// Margin: long E 50 (0.5/0.25), long C 400 at 5x (0.2/0.05); Sunday C low 80.
+	cfg := Config{Cash: 1e4, Equity: Terms{Margin: Margin{Initial: 0.5, Maintenance: 0.25}},
+		Crypto: Terms{Margin: Margin{Initial: 0.2, Maintenance: 0.05, LiquidationFee: 0.01}}}
+	res = one(t, panel(eq, cr), cfg, func(ctx *Context, s *Slice) error {
+		if s.Step == 0 {
+			ctx.Submit(Order{Instrument: 0, Kind: MarketOnClose, Amount: 50})
+			ctx.Submit(Order{Instrument: 1, Kind: MarketOnClose, Amount: 350})
+		}
+		return nil
+	})
+	logFills(t, res)
+	for _, e := range res.Events {
+		t.Logf("  event %s %s inst %d qty %.2f price %.2f", e.Kind, data.FormatDay(e.Time), e.Instrument, e.Qty, e.Price)
+	}
+	t.Logf("cash %v equity %v", res.Curve.Cash, res.Curve.Equity)
+}

@@ -1,0 +1,134 @@
+package strategies
+
+// Instruments whose data end mid-run: orders for them are cancelled, so an
+// ended instrument neither churns a hedge nor switches a drift band off.
+
+import (
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+)
+
+func logF(t *testing.T, res *engine.Result) {
+	for _, f := range res.Fills {
+		t.Logf("  %s %s %+.4f @ %.4f %q", data.FormatDay(f.Time), f.Symbol, f.Qty, f.Price, f.Tag)
+	}
+}
+
+func path(n int, f func(k int) float64) []float64 {
+	o := make([]float64, n)
+	for k := range o {
+		o[k] = f(k)
+	}
+	return o
+}
+
+// weights + an instrument whose data ended: its target order never
+// fills, Pending() stays > 0, the drift band is switched off for good.
+func TestWeightsDriftBandOutlivesEndedInstrument(t *testing.T) {
+	pa := path(20, func(k int) float64 {
+		switch {
+		case k < 10:
+			return 100
+		case k < 12:
+			return 150
+		}
+		return 300
+	})
+	a := bars("A", pa, pa)
+	b := flat("B", 3, 100)
+	st, res := run(t, &data.Panel{Series: []data.Series{a, b}}, "weights",
+		Params{"weights": map[string]any{"A": 0.5, "B": 0.5}, "drift_band": 0.05}, 10000)
+	logF(t, res)
+	rep := st.(Reporter).Report()
+	t.Logf("report %v", rep)
+	if rep["drift_rebalances"] != 2 {
+		t.Errorf("drift_rebalances = %g, want 2 (day 10 and day 12)", rep["drift_rebalances"])
+	}
+}
+
+// A drift rebalance on B's very last bar leaves B's order pending forever
+// (B is not yet gone when it is submitted): the drift band is off for good.
+func TestWeightsDriftOrderOnLastBarOfInstrument(t *testing.T) {
+	pa := path(30, func(k int) float64 {
+		switch {
+		case k < 10:
+			return 100
+		case k < 20:
+			return 150
+		}
+		return 300
+	})
+	a := bars("A", pa, pa)
+	b := flat("B", 11, 100) // last bar day 10: the day A's jump triggers the drift
+	st, res := run(t, &data.Panel{Series: []data.Series{a, b}}, "weights",
+		Params{"weights": map[string]any{"A": 0.5, "B": 0.5}, "drift_band": 0.05}, 10000)
+	logF(t, res)
+	rep := st.(Reporter).Report()
+	t.Logf("report %v", rep)
+	if rep["drift_rebalances"] != 2 {
+		t.Errorf("drift_rebalances = %g, want 2 (day 10 and day 20)", rep["drift_rebalances"])
+	}
+}
+
+// pair-hedge + a long-leg instrument whose data ended: its weight can
+// never be brought back to target, so the drift band fires at every sync
+// point from then on.
+func TestPairHedgeEndedLongLegDoesNotChurn(t *testing.T) {
+	n := 40
+	pa := path(n, func(k int) float64 {
+		if k < 10 {
+			return 100
+		}
+		return 300 * (1 + 0.005*float64(k%2))
+	})
+	pc := path(n, func(k int) float64 { return 100 * (1 + 0.005*float64(k%2)) })
+	p := &data.Panel{Series: []data.Series{bars("A", pa, pa), flat("B", 3, 100), bars("C", pc, pc)}}
+	strat, err := Builtins().New("pair-hedge", Params{"long": []string{"A", "B"}, "short": []string{"C"},
+		"drift_band": 0.05, "rebalance_days": int64(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(p, nil, strat, engine.Config{Cash: 10000, Commission: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := strat.(Reporter).Report()
+	t.Logf("report %v, fills %d, commission %.2f", rep, len(res.Fills), res.Portfolio.Commission)
+	if rep["drift_rebalances"] > 3 {
+		t.Errorf("drift_rebalances = %g over %d days: the ended instrument's frozen drift re-triggers every day", rep["drift_rebalances"], n-10)
+	}
+}
+
+// After a stop-loss flatten, the zero target for an ended instrument never
+// fills: Pending() stays > 0 and the drift band is off for the rest of the run.
+func TestPairHedgeDriftAfterStopWithEndedLeg(t *testing.T) {
+	n := 40
+	pa := path(n, func(k int) float64 {
+		switch {
+		case k < 12:
+			return 100
+		case k < 25:
+			return 70
+		}
+		return 140
+	})
+	pc := path(n, func(k int) float64 { return 100 })
+	p := &data.Panel{Series: []data.Series{bars("A", pa, pa), flat("B", 3, 100), bars("C", pc, pc)}}
+	strat, err := Builtins().New("pair-hedge", Params{"long": []string{"A", "B"}, "short": []string{"C"},
+		"drift_band": 0.05, "rebalance_days": int64(0), "stop_loss": 0.05, "cooldown_days": int64(2)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(p, nil, strat, engine.Config{Cash: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logF(t, res)
+	rep := strat.(Reporter).Report()
+	t.Logf("report %v", rep)
+	if rep["drift_rebalances"] < 1 {
+		t.Errorf("A doubled after re-entry but no drift rebalance fired")
+	}
+}
