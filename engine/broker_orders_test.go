@@ -5,6 +5,7 @@ package engine
 // order on a stale equity fills at its next close.
 
 import (
+	"math"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -112,8 +113,47 @@ func TestMarketOnCloseStaleEquityAndWeekendMargin(t *testing.T) {
 		return nil
 	})
 	logFills(t, res)
+	// By hand. Friday: cash 10,000 − 50×100 − 350×100 = −30,000; initial
+	// margin 5,000×0.5 + 35,000×0.2 = 9,500 ≤ equity 10,000, accepted.
+	// Sunday (E stale at 100, C's low 78): equity at the worst prices
+	// −30,000 + 5,000 + 350×78 = 2,300 < maintenance 5,000×0.25 +
+	// 27,300×0.05 = 2,615: a margin call. Only C has a bar, so only C is
+	// liquidated, at its liquidation price with E held at 100:
+	// −25,000 + 350·L = 1,250 + 0.05·350·L → L = 26,250/332.5 = 78.947368
+	// (the bar opened at 100, above L: no gap). Fee 1% × 350 × L =
+	// 276.315789; cash −30,000 + 27,631.578947 − 276.315789 = −2,644.736842;
+	// equity 2,355.263158 on Sunday, + 50×2 on Monday (E closes 102).
+	const L = 26250 / 332.5
+	var liq *Fill
+	for i := range res.Fills {
+		if res.Fills[i].Kind == Liquidation {
+			liq = &res.Fills[i]
+		}
+	}
+	if liq == nil || liq.Instrument != 1 || liq.Qty != -350 || math.Abs(liq.Price-L) > 1e-9 {
+		t.Fatalf("liquidation fill %+v, want C −350 at %.6f", liq, L)
+	}
+	calls := 0
 	for _, e := range res.Events {
 		t.Logf("  event %s %s inst %d qty %.2f price %.2f", e.Kind, data.FormatDay(e.Time), e.Instrument, e.Qty, e.Price)
+		if e.Kind == EventMarginCall {
+			calls++
+			if math.Abs(e.Qty-2300) > 1e-9 || math.Abs(e.Price-2615) > 1e-9 {
+				t.Errorf("margin call equity %v / requirement %v, want 2,300 / 2,615", e.Qty, e.Price)
+			}
+		}
 	}
-	t.Logf("cash %v equity %v", res.Curve.Cash, res.Curve.Equity)
+	if calls != 1 {
+		t.Errorf("%d margin calls, want 1", calls)
+	}
+	wantCash := -30000 + 350*L - 0.01*350*L
+	wantEq := []float64{10000, 10000, wantCash + 5000, wantCash + 5100}
+	for k, w := range wantEq {
+		if math.Abs(res.Curve.Equity[k]-w) > 1e-9 {
+			t.Errorf("equity[%d] = %.6f, want %.6f", k, res.Curve.Equity[k], w)
+		}
+	}
+	if math.Abs(res.Curve.Cash[3]-wantCash) > 1e-9 || math.Abs(wantCash-(-2644.736842)) > 1e-6 {
+		t.Errorf("cash %.6f, want %.6f (−2,644.736842)", res.Curve.Cash[3], wantCash)
+	}
 }
