@@ -114,7 +114,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 			return nil, nil, fmt.Errorf("bar = %q: %w", f.Bar.String(), err)
 		}
 	} else if err := p.CheckIntervals(); err != nil {
-		return nil, nil, fmt.Errorf("data: %w", err)
+		return nil, nil, err
 	}
 	inputs := make([]results.Input, len(p.Series))
 	for i := range p.Series {
