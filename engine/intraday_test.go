@@ -38,7 +38,9 @@ func hourly(t0 time.Time, n int) []time.Time {
 	return out
 }
 
-func utc(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, time.UTC) }
+func utc(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, time.UTC)
+}
 
 // Borrow and interest accrue on the time elapsed between steps (ACT/360),
 // whatever the bar: an hour between hourly bars is 1/24 of a day, and
