@@ -288,6 +288,10 @@ short = ["TAO"]
 			}
 			hourlyCSV(t, filepath.Join(dir, "NVDA.csv"), fine, flat, utc)
 		}, `dir = "."`, []string{"NVDA has 5m bars but TAO has 1h bars", `bar = "1h"`}},
+		{"monte carlo on hourly bars", func(dir string) {
+			hourlyCSV(t, filepath.Join(dir, "TAO-USD.csv"), hours(time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC), 48), flat, utc)
+			hourlyCSV(t, filepath.Join(dir, "NVDA.csv"), append(session(ny, 2025, 1, 6), session(ny, 2025, 1, 7)...), flat, utc)
+		}, "dir = \".\"\n[montecarlo]\npaths = 10\ndays = 30", []string{"montecarlo", "NVDA has 1h bars", "does not take intraday bars", `bar = "1d"`}},
 		{"unknown timezone", nil, `dir = "."` + "\ntimezone = \"America/Nowhere\"", []string{"data.timezone", "America/Nowhere"}},
 		{"duplicate symbol and time in a table", func(dir string) {
 			os.WriteFile(filepath.Join(dir, "bars.csv"), []byte("symbol,ts,open,high,low,close,volume\n"+

@@ -15,6 +15,7 @@ import (
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/metrics"
+	"github.com/divergence-research/divergence/scenarios"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -226,6 +227,11 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	tl := engine.NewTimeline(p)
 	if start != 0 && tl.StepAt(start) >= tl.Len() {
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatDay(tl.Times[tl.Len()-1]))
+	}
+	if f.MonteCarlo != nil {
+		if err := scenarios.DailyOnly(p); err != nil {
+			return nil, err
+		}
 	}
 	ppy, calendar, basis := periodsPerYear(p)
 	// Benchmarks load apart: they must not change the runs' timeline or

@@ -82,6 +82,25 @@ type Path struct {
 }
 
 // NewMonteCarlo prepares the joint returns of src.
+// DailyOnly refuses a panel with intraday bars for the bootstrap, naming
+// the first such series: the bootstrap draws whole dates of daily
+// returns and lays them out one calendar day apart, which would turn an
+// hour's move into a day's. Resample the bars to 1d (an experiment's bar
+// = "1d") to bootstrap them.
+func DailyOnly(p *data.Panel) error {
+	for i := range p.Series {
+		s := &p.Series[i]
+		iv := s.Interval
+		if iv == 0 {
+			iv = data.DetectInterval(s.Time)
+		}
+		if iv.Intraday() {
+			return fmt.Errorf("scenarios: montecarlo: %s has %s bars; the bootstrap draws whole days of daily returns and does not take intraday bars (resample to daily bars, bar = \"1d\", to bootstrap them)", s.Symbol, iv)
+		}
+	}
+	return nil
+}
+
 func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	switch {
 	case cfg.Paths <= 0:
@@ -94,6 +113,9 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 		return nil, fmt.Errorf("scenarios: montecarlo shock_prob = %g: want [0, 1]", cfg.ShockProb)
 	case cfg.ShockProb > 0 && cfg.Shock == nil:
 		return nil, fmt.Errorf("scenarios: montecarlo shock_prob = %g without a shock scenario", cfg.ShockProb)
+	}
+	if err := DailyOnly(src); err != nil {
+		return nil, err
 	}
 	if cfg.Shock != nil {
 		if err := cfg.Shock.Validate(); err != nil {
