@@ -117,6 +117,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		return nil, nil, err
 	}
 	inputs := make([]results.Input, len(p.Series))
+	shas := map[string]string{} // a table's file, fingerprinted once for all its instruments
 	for i := range p.Series {
 		s := &p.Series[i]
 		in := results.Input{Symbol: s.Symbol, Source: s.Source, Rows: s.Len(),
@@ -133,10 +134,13 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 				in.Source = "query"
 			}
 			in.Path = s.Source
-			if st, serr := os.Stat(s.Source); serr == nil && st.Mode().IsRegular() {
+			if sha, ok := shas[s.Source]; ok {
+				in.SHA256 = sha
+			} else if st, serr := os.Stat(s.Source); serr == nil && st.Mode().IsRegular() {
 				if in.SHA256, err = results.Fingerprint(s.Source); err != nil {
 					return nil, nil, err
 				}
+				shas[s.Source] = in.SHA256
 			}
 		case f.Data.Catalog == "":
 			in.Path = s.Source
