@@ -127,4 +127,3 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 	}
 	return nil
 }
-
