@@ -241,7 +241,7 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 				n++
 			}
 		}
-		s := data.Series{Instrument: mc.src.Series[k].Instrument}
+		s := data.Series{Instrument: mc.src.Series[k].Instrument, Interval: data.Daily} // path dates are calendar days
 		s.Source = "bootstrap"
 		buf := make([]float64, 5*n)
 		s.Open, s.High, s.Low, s.Close, s.Volume = buf[:n:n], buf[n:2*n:2*n], buf[2*n:3*n:3*n], buf[3*n:4*n:4*n], buf[4*n:]
