@@ -431,3 +431,51 @@ slow = 20
 		}
 	}
 }
+
+// bar = "1h" resamples a 5-minute equity file beside an hourly token
+// file (which would otherwise be refused as mixed intervals): the
+// equity's hourly buckets are aligned to 00:00 UTC, so its first bar is
+// stamped 14:00Z (09:00 New York, EST) and holds 09:30–10:00.
+func TestIntradayBarResamples(t *testing.T) {
+	ny := nyTime(t)
+	dir := t.TempDir()
+	hourlyCSV(t, filepath.Join(dir, "TAO-USD.csv"), hours(time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC), 48),
+		func(time.Time) float64 { return 100 }, func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) })
+	// NVDA: 5-minute bars 09:30 … 15:55 New York, price 100 + k (the
+	// k-th bar of the day).
+	fine := make([]time.Time, 78)
+	for k := range fine {
+		fine[k] = time.Date(2025, 1, 6, 9, 30, 0, 0, ny).Add(time.Duration(k) * 5 * time.Minute)
+	}
+	hourlyCSV(t, filepath.Join(dir, "NVDA.csv"), fine, func(tm time.Time) float64 {
+		return 100 + float64(tm.Sub(fine[0])/(5*time.Minute))
+	}, func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) })
+	o, err := runIntraday(t, dir, `name = "bar"
+bar = "1h"
+[data]
+dir = "."
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA", "TAO"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &o.Panel.Series[o.Panel.Index("NVDA")]
+	// Seven buckets: 14:00Z (bars 0–5, 09:30–09:55), 15:00Z (6–17), …,
+	// 20:00Z (bars 66–77, 15:00–15:55).
+	if s.Len() != 7 || s.Interval != data.Hour {
+		t.Fatalf("%d bars of %s", s.Len(), s.Interval)
+	}
+	if got := data.FormatTime(s.Time[0]); got != "2025-01-06T14:00:00Z" || s.Open[0] != 100 || s.Close[0] != 105 || s.High[0] != 105 || s.Volume[0] != 6000 {
+		t.Errorf("first hour %s O %g C %g H %g V %g, want 14:00Z 100 105 105 6000", got, s.Open[0], s.Close[0], s.High[0], s.Volume[0])
+	}
+	if got := data.FormatTime(s.Time[6]); got != "2025-01-06T20:00:00Z" || s.Open[6] != 166 || s.Close[6] != 177 {
+		t.Errorf("last hour %s O %g C %g, want 20:00Z 166 177", got, s.Open[6], s.Close[6])
+	}
+	if o.PeriodsPerYear != 8760 {
+		t.Errorf("periods %g, want 8760 (equity hours on the 24/7 grid)", o.PeriodsPerYear)
+	}
+}
