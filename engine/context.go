@@ -2,6 +2,7 @@ package engine
 
 import (
 	"hash/fnv"
+	"math"
 	"math/rand/v2"
 
 	"github.com/divergence-research/divergence/data"
@@ -230,6 +231,25 @@ func (c *Context) HistoryTime(i, n int) []int64 {
 		lo = 0
 	}
 	return c.series[i].Time[lo : r+1 : r+1]
+}
+
+// Interval is instrument i's bar interval (data.Series.Interval, or the
+// median spacing of its bars when the series does not record it).
+func (c *Context) Interval(i int) data.Interval { return c.tl.iv[i] }
+
+// NextBarTime is the open instant (UTC ns) of instrument i's next bar
+// after the current slice, or math.MaxInt64 when its data has no more
+// bars. It reveals the instrument's trading calendar (when it next trades,
+// which an exchange publishes in advance), never a price: strategies use
+// it to decide only when every leg of a book can fill together (see
+// docs/strategies.md, sync points). A gap in the data (a halt, a missing
+// bar) shows as a later next bar.
+func (c *Context) NextBarTime(i int) int64 {
+	r := c.cursor[i] + 1
+	if t := c.series[i].Time; r < len(t) {
+		return t[r]
+	}
+	return math.MaxInt64
 }
 
 // Bars is the number of bars instrument i has had so far.

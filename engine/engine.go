@@ -96,8 +96,9 @@ type Config struct {
 	// LimitFill says whether a resting limit needs the price to trade
 	// through it (Through, the default) or only to touch it.
 	LimitFill LimitRule
-	// BarDuration is the span a bar covers, for funding events (0 = one
-	// day: the daily bar of date D covers [D, D+1)).
+	// BarDuration is the span a bar covers, for funding events (0 = the
+	// instrument's interval on intraday bars, one day on daily bars: the
+	// daily bar of date D covers [D, D+1)).
 	BarDuration int64
 	// Splits, by symbol and in date order, adjust positions when the
 	// panel holds raw (unadjusted) prices. Leave nil with adjusted prices.

@@ -7,9 +7,11 @@ import (
 )
 
 // Borrow are the terms of shorting (equities): an annual fee on the short
-// market value, accrued every calendar day (ACT/360) on the position held
-// at the end of the previous step, valued at the previous step's price.
-// Friday to Monday is three days. Borrow is the built-in BorrowModel (its
+// market value, accrued on the calendar time elapsed between steps
+// (ACT/360: Accrual.Days is the elapsed nanoseconds over a day's) on the
+// position held at the end of the previous step, valued at the previous
+// step's price. Friday to Monday is three days; an hour between hourly
+// bars is 1/24 of one. Borrow is the built-in BorrowModel (its
 // Rate); Unavailable and RecallAt apply whatever the model.
 type Borrow struct {
 	Rate float64 // annual fraction, e.g. 0.03 = 3%/yr
@@ -39,6 +41,10 @@ func (b Borrow) BorrowFee(h Holding, a Accrual, env EnvFactors) float64 {
 // possibly shocked panel's price, not the exchange's mark). On daily bars
 // the events of a bar's day, [date, date + Config.BarDuration), settle
 // together at that bar's step, on the position held after the bar's open.
+// On intraday bars each event settles at the bar that holds it ([open,
+// open + interval): an 08:00 UTC event at the bar opening at 08:00, or at
+// a :30 bar opening at 07:30), and an event that falls in a gap of the
+// data at the first bar after it, on the position held through the gap.
 //
 // Funding applies when Interval > 0 or Times is non-empty. Events are
 // Times (with Rates) when given, else every Interval since 1970-01-01 UTC

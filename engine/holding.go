@@ -227,15 +227,15 @@ func (b *broker) accrue() {
 }
 
 // settleFunding pays the funding events of every perpetual with a bar at
-// step k: the events in [settled up to, bar time + BarDuration), on the
-// position held after the bar's open, at the bar's close.
+// step k: the events in [settled up to, bar time + the bar's span), on the
+// position held after the bar's open, at the bar's close. The span is
+// Config.BarDuration when set, else the instrument's interval on intraday
+// bars (so an 08:00 event settles at the bar that opens at 08:00, or the
+// one holding 08:00) and a day on daily bars (the events of a day settle
+// together at that day's bar).
 func (b *broker) settleFunding(k int) {
 	if !b.funding {
 		return
-	}
-	dur := b.cfg.BarDuration
-	if dur == 0 {
-		dur = data.NanosPerDay
 	}
 	inst, _ := b.tl.Active(k)
 	for _, i32 := range inst {
@@ -243,6 +243,13 @@ func (b *broker) settleFunding(k int) {
 		m := b.fund[i]
 		if m == nil {
 			continue
+		}
+		dur := b.cfg.BarDuration
+		if dur == 0 {
+			dur = data.NanosPerDay
+			if iv := b.tl.iv[i]; iv.Intraday() {
+				dur = int64(iv)
+			}
 		}
 		from, end := b.fundTo[i], b.now+dur
 		if from == 0 {

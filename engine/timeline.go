@@ -22,6 +22,9 @@ type Timeline struct {
 	inst []int32
 	row  []int32
 	n    int // instruments
+	// iv is each instrument's bar interval (Series.Interval, or detected
+	// from its times when the series does not say).
+	iv []data.Interval
 }
 
 // NewTimeline merges the panel's calendars. It walks the series with one
@@ -32,7 +35,13 @@ func NewTimeline(p *data.Panel) *Timeline {
 	for i := range p.Series {
 		total += len(p.Series[i].Time)
 	}
-	tl := &Timeline{n: n, inst: make([]int32, 0, total), row: make([]int32, 0, total)}
+	tl := &Timeline{n: n, inst: make([]int32, 0, total), row: make([]int32, 0, total), iv: make([]data.Interval, n)}
+	for i := range p.Series {
+		tl.iv[i] = p.Series[i].Interval
+		if tl.iv[i] == 0 {
+			tl.iv[i] = data.DetectInterval(p.Series[i].Time)
+		}
+	}
 	cur := make([]int, n)
 	tl.off = append(tl.off, 0)
 	for {
@@ -70,6 +79,11 @@ func (tl *Timeline) Active(k int) (inst, row []int32) {
 	a, b := tl.off[k], tl.off[k+1]
 	return tl.inst[a:b], tl.row[a:b]
 }
+
+// Interval returns instrument i's bar interval: its Series.Interval, or
+// the median spacing of its times when the series does not record one (0
+// for a series of fewer than two bars).
+func (tl *Timeline) Interval(i int) data.Interval { return tl.iv[i] }
 
 // StepAt returns the first step whose time is >= t (Len() if none).
 func (tl *Timeline) StepAt(t int64) int {

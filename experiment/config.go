@@ -29,6 +29,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/duckdb"
 	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/scenarios"
 	"github.com/divergence-research/divergence/strategies"
@@ -79,6 +80,14 @@ type File struct {
 	// metrics.json); they are loaded beside the strategies' instruments.
 	Benchmarks []string `toml:"benchmarks"`
 
+	// Bar resamples every series to this interval (1m, 5m, 15m, 1h, 4h or
+	// 1d) through DuckDB (duckdb.Resample: open first, high max, low min,
+	// close last, volume sum; crypto days cut at 00:00 UTC, equities' daily
+	// bars from their New York session). Unset, the bars are replayed as
+	// stored, and series of different intervals are an error naming two of
+	// them.
+	Bar data.Interval `toml:"bar"`
+
 	Data DataSpec `toml:"data"`
 	// Costs sets the execution and carrying-cost models and margin per
 	// asset class and per instrument (see CostsSpec); absent, the only
@@ -114,14 +123,23 @@ type File struct {
 	path string // where the file was read from
 }
 
-// DataSpec says where the bars come from: exactly one of Synthetic, Dir or
-// Catalog.
+// DataSpec says where the bars come from: exactly one of Synthetic, Dir,
+// Catalog, Table (a one-table dataset, or a table of the DuckDB database)
+// or Query.
 type DataSpec struct {
 	// Synthetic uses the seeded synthetic market (data/synth); every output
 	// is then labelled synthetic.
 	Synthetic bool `toml:"synthetic"`
 	// SyntheticSeed seeds the synthetic market. Default 7.
 	SyntheticSeed uint64 `toml:"synthetic_seed"`
+	// Interval, with Synthetic, generates an intraday market of that bar
+	// (1m, 5m, 15m, 1h or 4h: synth.GenerateIntraday, equities in New York
+	// sessions, crypto 24/7) instead of the daily one. It starts on the
+	// experiment's start (default 2025-01-01) and lasts Days.
+	Interval data.Interval `toml:"interval"`
+	// Days is the intraday synthetic market's length in calendar days.
+	// Default 60.
+	Days int `toml:"days"`
 	// Dir is a folder of price files, one per instrument, found by symbol
 	// as SYM.csv, SYM-USD.csv, SYM-USDT.csv, SYM.parquet or SYM.arrow.
 	// Relative to the experiment file's folder. The environment variable
@@ -142,6 +160,92 @@ type DataSpec struct {
 	// Symbols adds instruments to load beyond those the strategies name
 	// (they widen the timeline).
 	Symbols []string `toml:"symbols"`
+
+	// Table is a one-table dataset holding every instrument's bars with a
+	// symbol column: a Parquet file, a glob ("bars/*.parquet"), a
+	// hive-partitioned folder ("bars/", holding symbol=NVDA/…), a CSV or an
+	// Arrow IPC file; relative to the experiment file's folder. With
+	// DuckDB it is instead a table or view of that database.
+	Table string `toml:"table"`
+	// DuckDB is an existing DuckDB database file, opened read-only; Table
+	// or Query then reads from it. Relative to the experiment file's folder.
+	DuckDB string `toml:"duckdb"`
+	// Query is any DuckDB SELECT returning the bars' columns and a symbol
+	// column. Only the experiment's instruments and period are read from a
+	// table or query: both are pushed into the DuckDB query.
+	Query string `toml:"query"`
+	// Columns maps differently named columns of a table or query: keys
+	// time, symbol, open, high, low, close, adj_close, volume
+	// ({ time = "open_time", symbol = "ticker", close = "px_last" }).
+	Columns map[string]string `toml:"columns"`
+	// Timezone is the IANA zone ("America/New_York") of timestamps written
+	// without an offset, in files, tables and queries; default UTC.
+	// Timestamps with an offset, epoch numbers and zoned Parquet/Arrow
+	// timestamps state their instant and ignore it.
+	Timezone string `toml:"timezone"`
+	// DateFormat reads slash dates whose day and month cannot be told
+	// apart: "MM/DD/YYYY" or "DD/MM/YYYY". Default: decided from the rows.
+	DateFormat data.DateFormat `toml:"date_format"`
+}
+
+// source is the one-table or SQL source of the spec (Table or Query set).
+func (d *DataSpec) source(resolve func(string) string) duckdb.Source {
+	src := duckdb.Source{Table: d.Table, Query: d.Query, Columns: d.Columns, Timezone: d.Timezone, DateFormat: d.DateFormat}
+	if d.DuckDB != "" {
+		src.DuckDB = resolve(d.DuckDB)
+	} else if src.Table != "" {
+		src.Table = resolve(src.Table)
+	}
+	return src
+}
+
+// validate checks the data table's keys and names the bad one.
+func (d *DataSpec) validate() error {
+	n := 0
+	for _, b := range []bool{d.Synthetic, d.Dir != "", d.Catalog != "", d.Table != "" || d.Query != ""} {
+		if b {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("data: set exactly one of synthetic = true, dir, catalog, table or query")
+	}
+	if d.Table != "" && d.Query != "" {
+		return fmt.Errorf("data.query: give a table or a query, not both")
+	}
+	if d.DuckDB != "" && d.Table == "" && d.Query == "" {
+		return fmt.Errorf("data.duckdb: name the table to read (data.table = \"bars\") or give a query")
+	}
+	if strings.TrimSpace(d.Query) == "" && d.Query != "" {
+		return fmt.Errorf("data.query: empty")
+	}
+	if len(d.Columns) > 0 && d.Table == "" && d.Query == "" {
+		return fmt.Errorf("data.columns: renames the columns of a table or query; set data.table or data.query")
+	}
+	if len(d.Columns) > 0 {
+		if err := (duckdb.Source{Table: "x", Columns: d.Columns}).Validate(); err != nil {
+			return fmt.Errorf("data.columns: %w", err)
+		}
+	}
+	if _, err := data.LoadTimezone(d.Timezone); err != nil {
+		return fmt.Errorf("data.timezone: %w", err)
+	}
+	if (d.Timezone != "" || d.DateFormat != data.DateFormatAuto) && (d.Synthetic || d.Catalog != "") {
+		return fmt.Errorf("data.timezone, data.date_format: apply to files, tables and queries (a catalog's bars were stamped when imported)")
+	}
+	if d.Interval != 0 && !d.Synthetic {
+		return fmt.Errorf("data.interval: chooses the synthetic market's bar; to resample real data set bar = %q at the top of the file", d.Interval.String())
+	}
+	if d.Interval != 0 && !d.Interval.Intraday() {
+		return fmt.Errorf("data.interval = %q: want an intraday bar (1m, 5m, 15m, 1h or 4h); without it the synthetic market is daily", d.Interval.String())
+	}
+	if d.Days != 0 && d.Interval == 0 {
+		return fmt.Errorf("data.days: the length of the intraday synthetic market; set data.interval")
+	}
+	if d.Days < 0 || d.Days > 3660 {
+		return fmt.Errorf("data.days = %d: want 1 to 3660 calendar days", d.Days)
+	}
+	return nil
 }
 
 // StrategySpec is one [[strategy]] table.
@@ -240,14 +344,13 @@ func (f *File) Validate() error {
 	if f.Prices != "adjusted" && f.Prices != "raw" {
 		return fmt.Errorf("prices = %q: want \"adjusted\" or \"raw\"", f.Prices)
 	}
-	n := 0
-	for _, b := range []bool{f.Data.Synthetic, f.Data.Dir != "", f.Data.Catalog != ""} {
-		if b {
-			n++
+	if f.Bar != 0 {
+		if _, err := data.ParseBar(f.Bar.String()); err != nil {
+			return fmt.Errorf("bar = %q: want one of 1m, 5m, 15m, 1h, 4h, 1d", f.Bar.String())
 		}
 	}
-	if n != 1 {
-		return fmt.Errorf("data: set exactly one of synthetic = true, dir or catalog")
+	if err := f.Data.validate(); err != nil {
+		return err
 	}
 	if len(f.Data.Files) > 0 && f.Data.Dir == "" {
 		return fmt.Errorf("data.files: maps symbols to files in data.dir; set dir")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
@@ -50,7 +51,7 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 			times = append(times, t)
 		}
 	}
-	sortInt64(times)
+	slices.Sort(times)
 	if len(times) < 3 {
 		return nil
 	}
@@ -94,14 +95,26 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 		return nil // too short for a rolling chart
 	}
 	ppy := 365.0
+	iv := data.Interval(0)
 	for _, i := range all {
+		iv = max(iv, p.Series[i].Interval)
 		if p.Series[i].Class == data.Equity {
 			ppy = 252 // sync points are the equity sessions
+		}
+	}
+	if iv.Intraday() { // bars per day or per session (see periodsPerYear)
+		if ppy == 252 {
+			ppy *= float64((sessionMinutes*int64(data.Minute) + int64(iv) - 1) / int64(iv))
+		} else {
+			ppy *= float64(data.Daily / iv)
 		}
 	}
 	longS := charts.Series{Name: "long leg", Time: times, Values: li}
 	shortS := charts.Series{Name: "short leg", Time: times, Values: si}
 	kind := dataCaption(o.Panel.Synthetic)
+	if iv.Intraday() && !o.Panel.Synthetic {
+		kind = "real " + iv.String() + " bars"
+	}
 	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
 		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
 	if err := charts.WriteFiles(filepath.Join(dir, "legs"), func(w io.Writer, ft charts.Format) error {
@@ -110,12 +123,4 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 		return err
 	}
 	return nil
-}
-
-func sortInt64(a []int64) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
-		}
-	}
 }

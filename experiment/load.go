@@ -22,12 +22,30 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 	var catSHA map[string]string
 	switch {
 	case f.Data.Synthetic:
-		full, gerr := synth.Generate(synth.DefaultConfig(f.Data.SyntheticSeed))
+		full, gerr := f.synthetic()
 		if gerr != nil {
 			return nil, nil, gerr
 		}
 		if p, err = full.Select(symbols); err != nil {
 			return nil, nil, fmt.Errorf("data (synthetic market): %w", err)
+		}
+	case f.Data.Table != "" || f.Data.Query != "":
+		src := f.Data.source(f.resolve)
+		req := duckdb.Request{Symbols: symbols, Classes: make([]data.Class, len(symbols))}
+		for i, s := range symbols {
+			if c, ok := f.Data.Classes[s]; ok {
+				req.Classes[i], _ = data.ParseClass(c)
+			}
+		}
+		// Only the experiment's period is read; bars before start stay in
+		// (warm-up history), so only the end is pushed down.
+		_, req.End = f.Bounds()
+		key := "data.table"
+		if f.Data.Query != "" {
+			key = "data.query"
+		}
+		if p, err = duckdb.ReadSource(ctx, src, req); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", key, err)
 		}
 	case f.Data.Catalog != "":
 		path := f.resolve(f.Data.Catalog)
@@ -63,7 +81,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 				return nil, nil, ferr
 			}
 			paths[i] = path
-			opts[i] = duckdb.ReadOptions{Symbol: s}
+			opts[i] = duckdb.ReadOptions{Symbol: s, Timezone: f.Data.Timezone, DateFormat: f.Data.DateFormat}
 			if c, ok := f.Data.Classes[s]; ok {
 				opts[i].Class, _ = data.ParseClass(c)
 			}
@@ -86,7 +104,20 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 	if err := p.Validate(); err != nil {
 		return nil, nil, err
 	}
+	for i := range p.Series {
+		if p.Series[i].Interval == 0 {
+			p.Series[i].SetInterval()
+		}
+	}
+	if f.Bar != 0 {
+		if p, err = duckdb.Resample(ctx, p, f.Bar); err != nil {
+			return nil, nil, fmt.Errorf("bar = %q: %w", f.Bar.String(), err)
+		}
+	} else if err := p.CheckIntervals(); err != nil {
+		return nil, nil, err
+	}
 	inputs := make([]results.Input, len(p.Series))
+	shas := map[string]string{} // a table's file, fingerprinted once for all its instruments
 	for i := range p.Series {
 		s := &p.Series[i]
 		in := results.Input{Symbol: s.Symbol, Source: s.Source, Rows: s.Len(),
@@ -95,6 +126,22 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		case f.Data.Synthetic:
 			in.SHA256 = results.Synthetic
 			in.Source = "synthetic"
+		case f.Data.Table != "" || f.Data.Query != "":
+			// One table or query: the single file's fingerprint when
+			// there is one file (a glob, a folder or a query has none).
+			in.Source = "table"
+			if f.Data.Query != "" {
+				in.Source = "query"
+			}
+			in.Path = s.Source
+			if sha, ok := shas[s.Source]; ok {
+				in.SHA256 = sha
+			} else if st, serr := os.Stat(s.Source); serr == nil && st.Mode().IsRegular() {
+				if in.SHA256, err = results.Fingerprint(s.Source); err != nil {
+					return nil, nil, err
+				}
+				shas[s.Source] = in.SHA256
+			}
 		case f.Data.Catalog == "":
 			in.Path = s.Source
 			if in.SHA256, err = results.Fingerprint(s.Source); err != nil {
@@ -113,6 +160,29 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		inputs[i] = in
 	}
 	return p, inputs, nil
+}
+
+// synthetic generates the synthetic market: the daily one, or with
+// data.interval the intraday one (data.days long, from start or
+// 2025-01-01), every default instrument.
+func (f *File) synthetic() (*data.Panel, error) {
+	if f.Data.Interval == 0 {
+		return synth.Generate(synth.DefaultConfig(f.Data.SyntheticSeed))
+	}
+	days := f.Data.Days
+	if days == 0 {
+		days = 60
+	}
+	c := synth.DefaultIntradayConfig(f.Data.SyntheticSeed, f.Data.Interval, days, 0)
+	c.Assets = synth.DefaultAssets()
+	if start, _ := f.Bounds(); start != 0 {
+		c.Start = start
+	}
+	p, err := synth.GenerateIntraday(c)
+	if err != nil {
+		return nil, fmt.Errorf("data (synthetic intraday market): %w", err)
+	}
+	return p, nil
 }
 
 // findFile finds a symbol's price file in dir.

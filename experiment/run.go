@@ -15,6 +15,7 @@ import (
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/metrics"
+	"github.com/divergence-research/divergence/scenarios"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -106,6 +107,7 @@ type Outcome struct {
 	Runs           []RunResult
 	PeriodsPerYear float64
 	Calendar       string
+	PeriodsBasis   string        // how PeriodsPerYear was derived (intraday bars; see Market)
 	WalkForward    []WalkForward // when the experiment has [walkforward]
 	Cash           float64       // every run's initial cash
 	Views          []View        // the baseline, then one per scenario
@@ -130,7 +132,10 @@ type Market struct {
 	Start          int64
 	PeriodsPerYear float64
 	Calendar       string
-	Inputs         []results.Input
+	// PeriodsBasis says how PeriodsPerYear was derived on intraday bars
+	// ("365 days × 24 bars (1h, 24/7)"); "" on daily bars.
+	PeriodsBasis string
+	Inputs       []results.Input
 	// Base is the engine configuration every run starts from: cash,
 	// commission, cost and margin terms, financing, splits.
 	Base engine.Config
@@ -216,7 +221,13 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			}
 			last = max(last, t)
 		}
-		if common < last {
+		if iv := p.Series[p.Index(who)].Interval; common < last && iv.Intraday() {
+			// Intraday: right after the bar that ends first, not at the
+			// end of its day.
+			end = common + int64(iv)
+			notes = append(notes, fmt.Sprintf("no end given: the runs end at %s, the end of %s's last bar (other instruments go on to %s); set end to choose",
+				data.FormatTime(end), who, data.FormatTime(last)))
+		} else if common < last {
 			end = common + data.NanosPerDay
 			notes = append(notes, fmt.Sprintf("no end given: the runs end on %s, the last day of %s's data (other instruments go on to %s); set end to choose",
 				data.FormatDay(common), who, data.FormatDay(last)))
@@ -248,7 +259,12 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		}
 		tl = engine.NewTimeline(p)
 	}
-	ppy, calendar := periodsPerYear(p)
+	if f.MonteCarlo != nil {
+		if err := scenarios.DailyOnly(p); err != nil {
+			return nil, err
+		}
+	}
+	ppy, calendar, basis := periodsPerYear(p)
 	// Benchmarks load apart: they must not change the runs' timeline or
 	// calendar.
 	var bench *data.Panel
@@ -274,7 +290,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		return nil, err
 	}
 	notes = append(notes, fundingCoverage(base, p, start)...)
-	return &Market{Panel: p, History: history, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, Inputs: inputs, Base: base, Bench: bench, Notes: notes}, nil
+	return &Market{Panel: p, History: history, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, PeriodsBasis: basis, Inputs: inputs, Base: base, Bench: bench, Notes: notes}, nil
 }
 
 // Run runs an experiment: it checks the file against opt.Strategies,
@@ -368,7 +384,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
-		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash, Estimate: est}
+		Calendar: m.Calendar, PeriodsBasis: m.PeriodsBasis, Views: views, Notes: notes, Cash: f.Cash, Estimate: est}
 	// Each worker runs, measures and writes its run; then, unless
 	// opt.Keep, the run's fills and ledger are dropped (the metrics, the
 	// curve and the PnL attribution stay): memory does not grow with the
@@ -555,17 +571,6 @@ func parallel(ctx context.Context, n, workers int, progress func(done, total int
 		}
 	}
 	return nil
-}
-
-// periodsPerYear is 365 when any instrument trades every day (the union
-// calendar then has a step every calendar day), else 252.
-func periodsPerYear(p *data.Panel) (float64, string) {
-	for i := range p.Series {
-		if p.Series[i].Class.Calendar() == data.Continuous {
-			return 365, "calendar days (a 24/7 instrument is in the panel)"
-		}
-	}
-	return 252, "exchange sessions"
 }
 
 // Ranked returns the runs' indices ordered by a headline metric

@@ -17,6 +17,19 @@ func (f *File) settings() []results.Setting {
 	var out []results.Setting
 	add := func(k string, v any) { out = append(out, results.Setting{Key: k, Value: fmt.Sprint(v)}) }
 	add("prices", f.Prices)
+	if f.Bar != 0 {
+		add("bar", f.Bar.String())
+	}
+	if f.Data.Interval != 0 {
+		days := f.Data.Days
+		if days == 0 {
+			days = 60 // DataSpec.Days's default
+		}
+		add("data.interval", fmt.Sprintf("%s, %d days", f.Data.Interval, days))
+	}
+	if f.Data.Timezone != "" {
+		add("data.timezone", f.Data.Timezone)
+	}
 	if f.Start != "" {
 		add("start", f.Start)
 	}

@@ -62,7 +62,7 @@ func writeRun(f *File, o *Outcome, r *RunResult) error {
 		Seed: r.Seed, Synthetic: o.Panel.Synthetic, Data: label,
 		Start: data.FormatDay(c.Time[0]), End: data.FormatDay(c.Time[c.Len()-1]),
 		Cash: f.Cash, CommissionBps: f.CommissionBps,
-		PeriodsPerYear: o.PeriodsPerYear, Calendar: o.Calendar, Metrics: r.Metrics,
+		PeriodsPerYear: o.PeriodsPerYear, Calendar: o.Calendar, PeriodsBasis: o.PeriodsBasis, Metrics: r.Metrics,
 		StrategyStats: finite(r.Stats),
 	}
 	if rf.Params == nil {

@@ -53,6 +53,10 @@ type RunRecord struct {
 	// StrategyStats are the strategy's own figures (average entry,
 	// tranches filled, hedge ratios, …); finite values only.
 	StrategyStats map[string]float64 `json:"strategy_stats,omitempty"`
+
+	// PeriodsBasis says how PeriodsPerYear was derived on intraday bars
+	// ("365 days × 24 bars (1h, 24/7)"); absent on daily bars.
+	PeriodsBasis string `json:"periods_per_year_basis,omitempty"`
 }
 
 // RunMetrics are a run's metrics: the summary of its returns, its counts

@@ -80,6 +80,25 @@ type Path struct {
 }
 
 // NewMonteCarlo prepares the joint returns of src.
+// DailyOnly refuses a panel with intraday bars for the bootstrap, naming
+// the first such series: the bootstrap draws whole dates of daily
+// returns and lays them out one calendar day apart, which would turn an
+// hour's move into a day's. Resample the bars to 1d (an experiment's bar
+// = "1d") to bootstrap them.
+func DailyOnly(p *data.Panel) error {
+	for i := range p.Series {
+		s := &p.Series[i]
+		iv := s.Interval
+		if iv == 0 {
+			iv = data.DetectInterval(s.Time)
+		}
+		if iv.Intraday() {
+			return fmt.Errorf("scenarios: montecarlo: %s has %s bars; the bootstrap draws whole days of daily returns and does not take intraday bars (resample to daily bars, bar = \"1d\", to bootstrap them)", s.Symbol, iv)
+		}
+	}
+	return nil
+}
+
 func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	switch {
 	case cfg.Paths <= 0:
@@ -92,6 +111,9 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 		return nil, fmt.Errorf("scenarios: montecarlo shock_prob = %g: want [0, 1]", cfg.ShockProb)
 	case cfg.ShockProb > 0 && cfg.Shock == nil:
 		return nil, fmt.Errorf("scenarios: montecarlo shock_prob = %g without a shock scenario", cfg.ShockProb)
+	}
+	if err := DailyOnly(src); err != nil {
+		return nil, err
 	}
 	if cfg.Shock != nil {
 		if err := cfg.Shock.Validate(); err != nil {
@@ -219,7 +241,7 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 				n++
 			}
 		}
-		s := data.Series{Instrument: mc.src.Series[k].Instrument}
+		s := data.Series{Instrument: mc.src.Series[k].Instrument, Interval: data.Daily} // path dates are calendar days
 		s.Source = "bootstrap"
 		buf := make([]float64, 5*n)
 		s.Open, s.High, s.Low, s.Close, s.Volume = buf[:n:n], buf[n:2*n:2*n], buf[2*n:3*n:3*n], buf[3*n:4*n:4*n], buf[4*n:]

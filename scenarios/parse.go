@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -210,8 +211,8 @@ func decodeShock(md *toml.MetaData, p toml.Primitive, path string, kinds map[Sho
 		return nil, err
 	}
 	k := f.keys()
-	if n := btoi(k.Date != nil) + btoi(k.Day != nil) + btoi(k.Random != nil); n != 1 {
-		return nil, fmt.Errorf("%s: give exactly one of date, day or random (when the shock happens)", path)
+	if n := btoi(k.Date != nil) + btoi(k.Time != nil) + btoi(k.Day != nil) + btoi(k.Random != nil); n != 1 {
+		return nil, fmt.Errorf("%s: give exactly one of date, time, day or random (when the shock happens)", path)
 	}
 	if err := f.check(); err != nil {
 		return nil, prefix(path, err)
@@ -249,15 +250,38 @@ type shockFile interface {
 }
 
 // shockKeys are the keys every shock takes: its type, a note, its targets
-// and its timing (exactly one of date, day, random).
+// and its timing (exactly one of date, time, day, random).
 type shockKeys struct {
 	Type    string     `toml:"type"` // checked against the registry first
 	Note    string     `toml:"note"`
 	Groups  []string   `toml:"groups"`
 	Symbols []string   `toml:"symbols"`
 	Date    *data.Date `toml:"date"`
+	Time    *instant   `toml:"time"`
 	Day     *int       `toml:"day"`
 	Random  *bool      `toml:"random"`
+}
+
+// instant is an exact moment in a scenario file: an RFC 3339 string
+// ("2025-02-06T14:00:00Z", "2025-02-06T09:00:00-05:00") or a TOML
+// date-time (one without an offset is UTC), held as UTC ns.
+type instant int64
+
+// UnmarshalTOML reads the moment.
+func (t *instant) UnmarshalTOML(v any) error {
+	switch x := v.(type) {
+	case string:
+		tm, err := time.Parse(time.RFC3339Nano, x)
+		if err != nil {
+			return fmt.Errorf("want an RFC 3339 time such as 2025-02-06T14:00:00Z")
+		}
+		*t = instant(tm.UnixNano())
+	case time.Time:
+		*t = instant(x.UnixNano())
+	default:
+		return fmt.Errorf("want an RFC 3339 time such as 2025-02-06T14:00:00Z")
+	}
+	return nil
 }
 
 func (k *shockKeys) keys() *shockKeys { return k }
@@ -268,6 +292,9 @@ func (k *shockKeys) when() When {
 	var w When
 	if k.Date != nil {
 		w.Date = int64(*k.Date)
+	}
+	if k.Time != nil {
+		w.Date = int64(*k.Time)
 	}
 	if k.Day != nil {
 		w.Day = *k.Day

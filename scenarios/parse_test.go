@@ -59,8 +59,8 @@ to = 2022-11-01`, "shock[0].to = 2022-11-01: not after from = 2022-11-10: a wind
 		{"rho > 1", head + "[[shock]]\ntype = \"correlation\"\ngroups = [\"majors\"]\nday = 0\ndays = 5\nrho = 1.5\n", "shock[0].rho = 1.5: want a weight in [0, 1]"},
 		{"recover > 1", jump("recover = 2\nrecover_days = 3"), "shock[0].recover = 2: want a fraction of the move in [0, 1]"},
 		{"negative spread", jump("spread_days = -2"), "shock[0].spread_days = -2: a negative number of days"},
-		{"two timings", jump("random = true"), "shock[0]: give exactly one of date, day or random"},
-		{"no timing", head + "[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\nmove = -0.1\n", "shock[0]: give exactly one of date, day or random"},
+		{"two timings", jump("random = true"), "shock[0]: give exactly one of date, time, day or random"},
+		{"no timing", head + "[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\nmove = -0.1\n", "shock[0]: give exactly one of date, time, day or random"},
 		{"negative day", head + "[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\nday = -3\nmove = -0.1\n", "shock[0].day = -3: an offset before the start"},
 		{"bad date", head + "[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\ndate = \"2025-13-01\"\nmove = -0.1\n", `shock[0].date = "2025-13-01": want a date YYYY-MM-DD`},
 		{"no target", head + "[[shock]]\ntype = \"jump\"\nday = 0\nmove = -0.1\n", "shock[0]: no instruments"},
@@ -257,7 +257,7 @@ move = -0.5
 	// jumps take: the first scenario's jump decoded scenario.shock.move,
 	// yet the key is still found, in its own element.
 	_, err = FromPrimitive("exp.toml: scenario[1]", md, exp.Scenario[1])
-	wantErr(t, err, `exp.toml: scenario[1]: unknown key shock[0].move (known for type "volatility": date, day, days, groups, k, note, random, symbols, type, until)`)
+	wantErr(t, err, `exp.toml: scenario[1]: unknown key shock[0].move (known for type "volatility": date, day, days, groups, k, note, random, symbols, time, type, until)`)
 }
 
 func TestShockKindText(t *testing.T) {

@@ -49,9 +49,12 @@ type Target struct {
 
 // When places a shock in time. Date wins when non-zero; otherwise Random
 // draws a calendar day (ApplyOptions.Rand); otherwise Day is an offset in
-// calendar days from ApplyOptions.Start.
+// calendar days from ApplyOptions.Start. A shock placed on a day hits
+// each instrument's first bar at or after 00:00 UTC of that day (on
+// intraday bars, the day's first bar); the `time` key of a scenario file
+// sets Date to an exact instant instead (its first bar at or after it).
 type When struct {
-	Date   int64 // UTC ns of a calendar date
+	Date   int64 // UTC ns of a calendar date (00:00), or of an exact instant
 	Day    int   // offset in calendar days from the start
 	Random bool
 }

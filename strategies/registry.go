@@ -185,7 +185,9 @@ type Legged interface {
 }
 
 // syncPoint reports whether a rebalance decided now fills every leg at the
-// same moment: every instrument of idx that has had a bar (and whose data
+// same moment.
+//
+// Daily bars: every instrument of idx that has had a bar (and whose data
 // has not ended) has a fresh one now, and, when they trade on different
 // calendars (mixed: equities on sessions, tokens every day) and the
 // orders fill at the next open (nextOpen), tomorrow is not a weekend day.
@@ -194,7 +196,12 @@ type Legged interface {
 // half-built over the weekend. Market-on-close orders fill at the closes
 // of the sync point itself, so they need no such wait. Exchange holidays
 // are not known here and can still split a rebalance across the holiday.
+//
+// Intraday bars (any leg's interval under a day): see intradaySync.
 func syncPoint(ctx *engine.Context, idx []int, mixed, nextOpen bool) bool {
+	if intraday(ctx, idx) {
+		return intradaySync(ctx, idx, nextOpen)
+	}
 	for _, i := range idx {
 		if ctx.Bars(i) > 0 && ctx.Stale(i) && !gone(ctx, i) {
 			return false
@@ -269,6 +276,66 @@ func checkClock(days, bars int) error {
 		return fmt.Errorf("rebalance_days = %d and rebalance_bars = %d: set one of the two (calendar days or the strategy's own bars)", days, bars)
 	}
 	return nil
+}
+
+// intraday reports whether any instrument of idx that trades has bars
+// finer than a day.
+func intraday(ctx *engine.Context, idx []int) bool {
+	for _, i := range idx {
+		if ctx.Bars(i) > 0 && ctx.Interval(i).Intraday() {
+			return true
+		}
+	}
+	return false
+}
+
+// intradaySync is the sync-point rule on intraday bars, the weekend rule
+// generalised to any pair of calendars. Over the live legs (those that
+// have had a bar and whose data has not ended, see gone):
+//
+//   - with market-on-close orders (nextOpen false), every leg has a bar
+//     at this instant: the orders fill at these closes, together;
+//   - with next-open orders, every leg is current, its latest bar holding
+//     this instant (opened less than one of its intervals ago: an equity's
+//     hourly bar stamped 14:30 holds a token's 15:00 step), and the legs'
+//     next bars all open within one interval of each other (the largest
+//     of the legs' intervals): the orders, which fill at those opens, then
+//     complete the book within one bar. At a session's last bar the
+//     equities' next bar is the next session's, the tokens' an hour away,
+//     so no decision is taken there: no entry into a book that cannot be
+//     completed before the other calendar closes. A book on one calendar
+//     (equities only) still decides at a session's last bar, since every
+//     leg fills at the next session's open.
+//
+// The next bars' times come from ctx.NextBarTime: the legs' calendars,
+// never their prices.
+func intradaySync(ctx *engine.Context, idx []int, nextOpen bool) bool {
+	now := ctx.Time()
+	lo, hi, span := int64(math.MaxInt64), int64(math.MinInt64), int64(0)
+	for _, i := range idx {
+		if ctx.Bars(i) == 0 || gone(ctx, i) {
+			continue
+		}
+		if !nextOpen {
+			if ctx.Stale(i) {
+				return false
+			}
+			continue
+		}
+		iv := int64(ctx.Interval(i))
+		if iv <= 0 {
+			iv = data.NanosPerDay
+		}
+		if now-ctx.HistoryTime(i, 1)[0] >= iv {
+			return false // its latest bar no longer holds now: a gap, or the market is closed
+		}
+		t := ctx.NextBarTime(i)
+		if t == math.MaxInt64 {
+			continue // its data ends here: no order of it can fill anyway
+		}
+		lo, hi, span = min(lo, t), max(hi, t), max(span, iv)
+	}
+	return !nextOpen || lo > hi || hi-lo < span
 }
 
 // mixedCalendars reports whether the instruments of idx that have had a

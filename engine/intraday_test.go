@@ -1,0 +1,161 @@
+package engine
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// flatAt builds a series of flat bars (open = high = low = close = px) at
+// the given instants, with its interval detected as the readers do.
+func flatAt(t *testing.T, sym string, class data.Class, px float64, times ...time.Time) data.Series {
+	t.Helper()
+	s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: class, Source: "test"}}
+	for _, tm := range times {
+		s.Time = append(s.Time, tm.UnixNano())
+		for _, c := range []*[]float64{&s.Open, &s.High, &s.Low, &s.Close, &s.AdjClose} {
+			*c = append(*c, px)
+		}
+		s.Volume = append(s.Volume, 1e6)
+	}
+	if err := s.Validate(sym); err != nil {
+		t.Fatal(err)
+	}
+	s.SetInterval()
+	return s
+}
+
+// hourly returns n instants an hour apart from t0.
+func hourly(t0 time.Time, n int) []time.Time {
+	out := make([]time.Time, n)
+	for k := range out {
+		out[k] = t0.Add(time.Duration(k) * time.Hour)
+	}
+	return out
+}
+
+func utc(y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, time.UTC)
+}
+
+// Borrow and interest accrue on the time elapsed between steps (ACT/360),
+// whatever the bar: an hour between hourly bars is 1/24 of a day, and
+// Friday's last bar to Monday's first is 2 days 18 hours.
+func TestIntradayBorrowAndInterestAccrueElapsedTime(t *testing.T) {
+	fri := hourly(utc(2025, 1, 10, 14, 30), 7) // 14:30Z … 20:30Z
+	mon := utc(2025, 1, 13, 14, 30)
+	eq := flatAt(t, "EQ", data.Equity, 100, append(fri, mon)...)
+	cfg := Config{Cash: 10000, CashRate: 0.036, Equity: Terms{Borrow: Borrow{Rate: 0.036}}}
+	// Short 100 at step 0 (14:30Z); it fills at 15:30Z's open, 100.
+	res := one(t, panel(eq), cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: -100}))
+	// Borrow: 100 × 100 × 0.036 / 360 = 1 a day on the short, held from
+	// 15:30Z Friday to 14:30Z Monday = 2 days 23 hours = 71/24 days:
+	// 2.958333….
+	if got, want := res.Costs.Borrow, 71.0/24; math.Abs(got-want) > 1e-12 {
+		t.Errorf("borrow %.12f, want %.12f", got, want)
+	}
+	var monday float64
+	for _, e := range res.Ledger {
+		if e.Kind == CostBorrow && e.Time == mon.UnixNano() {
+			monday = e.Amount
+		}
+	}
+	// The weekend step alone: 1 × 2.75 days.
+	if math.Abs(monday-2.75) > 1e-12 {
+		t.Errorf("borrow booked at Monday's bar %.12f, want 2.75", monday)
+	}
+	// Interest on cash net of the short's proceeds, 10,000 (plus the
+	// interest itself, ~1e-5 relative): 10,000 × 0.036 / 360 = 1 a day,
+	// Friday 14:30Z to Monday 14:30Z = 3 days, an income of 3.
+	if got := res.Costs.Interest; math.Abs(got-(-3)) > 1e-4 {
+		t.Errorf("interest %.9f, want -3", got)
+	}
+}
+
+// Funding settles at its real instants on intraday bars: each event at the
+// bar that holds it (the bar opening at it, or a :30 bar opening before
+// it), and an event in a gap at the first bar after it, on the position
+// held through the gap. Daily bars keep settling a day's events together.
+func TestIntradayFundingAtItsInstants(t *testing.T) {
+	// TAO: hourly on the hour, 05:00Z … 17:00Z, no 08:00Z bar.
+	var tao []time.Time
+	for _, tm := range hourly(utc(2025, 1, 6, 5, 0), 13) {
+		if tm.Hour() != 8 {
+			tao = append(tao, tm)
+		}
+	}
+	// FET: hourly at :30, 05:30Z … 17:30Z.
+	fet := hourly(utc(2025, 1, 6, 5, 30), 13)
+	p := panel(flatAt(t, "TAO", data.Crypto, 100, tao...), flatAt(t, "FET", data.Crypto, 100, fet...))
+	cfg := Config{Crypto: Terms{Funding: Funding{Rate: 0.001, Interval: DefaultFundingInterval}}}
+	// Long 10 of each at the first step (05:00Z): TAO fills at 06:00Z,
+	// FET at 05:30Z.
+	res := one(t, p, cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: 10}, Order{Instrument: 1, Kind: Market, Amount: 10}))
+	// Each event pays 10 × 0.001 × 100 = 1.
+	var got []string
+	for _, e := range res.Ledger {
+		if e.Kind == CostFunding {
+			if e.Amount != 1 {
+				t.Errorf("funding %g at %s, want 1", e.Amount, data.FormatTime(e.Time))
+			}
+			got = append(got, p.Series[e.Instrument].Symbol+"@"+data.FormatTime(e.Time))
+		}
+	}
+	// TAO's 08:00Z event falls in its gap: settled at 09:00Z; its 16:00Z
+	// event at the 16:00Z bar. FET's 08:00Z event at the 07:30Z bar
+	// (which holds 07:30–08:30), its 16:00Z one at the 15:30Z bar.
+	want := "FET@2025-01-06T07:30:00Z TAO@2025-01-06T09:00:00Z FET@2025-01-06T15:30:00Z TAO@2025-01-06T16:00:00Z"
+	if strings.Join(got, " ") != want {
+		t.Errorf("funding at\n %v\nwant\n %s", got, want)
+	}
+
+	// Daily bars: the three events of a day settle at that day's bar.
+	d := flatAt(t, "BTC", data.Crypto, 100, utc(2025, 1, 6, 0, 0), utc(2025, 1, 7, 0, 0), utc(2025, 1, 8, 0, 0))
+	res = one(t, panel(d), cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: 10}))
+	got = got[:0]
+	for _, e := range res.Ledger {
+		if e.Kind == CostFunding {
+			got = append(got, data.FormatTime(e.Time)+"="+strconv.FormatFloat(e.Amount, 'g', -1, 64))
+		}
+	}
+	if strings.Join(got, " ") != "2025-01-07T00:00:00Z=3 2025-01-08T00:00:00Z=3" {
+		t.Errorf("daily funding %v", got)
+	}
+}
+
+// The Context tells a strategy each instrument's interval and when its
+// next bar opens (its calendar), never a later price.
+func TestContextIntervalAndNextBarTime(t *testing.T) {
+	eq := flatAt(t, "EQ", data.Equity, 100, utc(2025, 1, 10, 20, 30), utc(2025, 1, 13, 14, 30), utc(2025, 1, 13, 15, 30))
+	cr := flatAt(t, "CR", data.Crypto, 100, hourly(utc(2025, 1, 10, 20, 0), 4)...)
+	var lines []string
+	_ = one(t, panel(eq, cr), Config{}, func(ctx *Context, s *Slice) error {
+		next := func(i int) string {
+			if n := ctx.NextBarTime(i); n != math.MaxInt64 {
+				return data.FormatTime(n)
+			}
+			return "none"
+		}
+		lines = append(lines, data.FormatTime(s.Time)+" "+next(0)+" "+next(1))
+		if ctx.Interval(0) != data.Hour || ctx.Interval(1) != data.Hour {
+			t.Errorf("intervals %s %s", ctx.Interval(0), ctx.Interval(1))
+		}
+		return nil
+	})
+	want := []string{
+		"2025-01-10T20:00:00Z 2025-01-10T20:30:00Z 2025-01-10T21:00:00Z",
+		"2025-01-10T20:30:00Z 2025-01-13T14:30:00Z 2025-01-10T21:00:00Z",
+		"2025-01-10T21:00:00Z 2025-01-13T14:30:00Z 2025-01-10T22:00:00Z",
+		"2025-01-10T22:00:00Z 2025-01-13T14:30:00Z 2025-01-10T23:00:00Z",
+		"2025-01-10T23:00:00Z 2025-01-13T14:30:00Z none",
+		"2025-01-13T14:30:00Z 2025-01-13T15:30:00Z none",
+		"2025-01-13T15:30:00Z none none",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+}

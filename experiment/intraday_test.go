@@ -1,0 +1,481 @@
+package experiment
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	goduckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/duckdb"
+	"github.com/divergence-research/divergence/data/synth"
+)
+
+// hourlyCSV writes bars as "timestamp,open,high,low,close,volume" with
+// open = high = low = close = px(t) (flat bars keep the hand arithmetic
+// short). stamp formats each time as written in the file.
+func hourlyCSV(t *testing.T, path string, times []time.Time, px func(time.Time) float64, stamp func(time.Time) string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("timestamp,open,high,low,close,volume\n")
+	for _, tm := range times {
+		p := px(tm)
+		fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", stamp(tm), p, p, p, p)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// hours returns n instants an hour apart from t0.
+func hours(t0 time.Time, n int) []time.Time {
+	out := make([]time.Time, n)
+	for k := range out {
+		out[k] = t0.Add(time.Duration(k) * time.Hour)
+	}
+	return out
+}
+
+func nyTime(t *testing.T) *time.Location {
+	t.Helper()
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tz database:", err)
+	}
+	return ny
+}
+
+// session returns a session's Yahoo-style hourly stamps, 09:30 … 15:30
+// New York time, on the given date.
+func session(ny *time.Location, y int, m time.Month, d int) []time.Time {
+	return hours(time.Date(y, m, d, 9, 30, 0, 0, ny), 7)
+}
+
+func runIntraday(t *testing.T, dir, text string) (*Outcome, error) {
+	t.Helper()
+	path := filepath.Join(dir, "x.toml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 1, Keep: true, Version: "test"})
+}
+
+// An hourly token (24/7, stamped on the hour, RFC 3339 UTC) against an
+// hourly equity (its session, Yahoo-style 09:30 … 15:30 stamps written in
+// New York time without an offset, read with timezone =
+// "America/New_York"), long the equity and short the token, checked by
+// hand: the fills' instants, the funding at 16:00, 00:00 and 08:00 UTC,
+// the equity curve.
+func TestIntradayHandComputed(t *testing.T) {
+	ny := nyTime(t)
+	dir := t.TempDir()
+	// TAO: 2025-01-06 00:00Z … 2025-01-07 09:00Z, 34 hourly bars at 100
+	// before 16:00Z on the 6th and 90 from then on.
+	drop := time.Date(2025, 1, 6, 16, 0, 0, 0, time.UTC)
+	hourlyCSV(t, filepath.Join(dir, "TAO-USD.csv"), hours(time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC), 34),
+		func(tm time.Time) float64 {
+			if tm.Before(drop) {
+				return 100
+			}
+			return 90
+		}, func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) })
+	// NVDA: the 2025-01-06 session (EST: 09:30 NY = 14:30Z), 50 on the
+	// 14:30Z and 15:30Z bars, 55 from 16:30Z.
+	hourlyCSV(t, filepath.Join(dir, "NVDA.csv"), session(ny, 2025, 1, 6),
+		func(tm time.Time) float64 {
+			if tm.UTC().Hour() < 16 {
+				return 50
+			}
+			return 55
+		}, func(tm time.Time) string { return tm.Format("2006-01-02 15:04:05") })
+	o, err := runIntraday(t, dir, `name = "hand"
+start = "2025-01-06"
+end = "2025-01-08"
+[data]
+dir = "."
+timezone = "America/New_York"
+[costs.crypto]
+funding_rate = 0.001
+funding_interval_hours = 8
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA"]
+short = ["TAO"]
+gross = 1.0
+rebalance_days = 30
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := o.Runs[0].Result
+	// The decision: NVDA is first priced at its 14:30Z bar; TAO's 14:00Z
+	// bar holds 14:30Z, and the legs' next bars (TAO 15:00Z, NVDA
+	// 15:30Z) open within the hour, so 14:30Z is a sync point. The
+	// market orders fill at each leg's next open:
+	//   15:00Z TAO at 100: E = 1,000,000 (cash only), qty = −0.5 × E / 100 = −5,000;
+	//            cash = 1,000,000 + 500,000 = 1,500,000;
+	//   15:30Z NVDA at 50: E = 1,500,000 − 5,000 × 100 = 1,000,000,
+	//            qty = 0.5 × E / 50 = 10,000; cash = 1,000,000.
+	type fill struct {
+		at, sym string
+		qty, px float64
+	}
+	want := []fill{{"2025-01-06T15:00:00Z", "TAO", -5000, 100}, {"2025-01-06T15:30:00Z", "NVDA", 10000, 50}}
+	if len(res.Fills) != len(want) {
+		t.Fatalf("%d fills, want %d: %+v", len(res.Fills), len(want), res.Fills)
+	}
+	for k, w := range want {
+		f := res.Fills[k]
+		if got := data.FormatTime(f.Time); got != w.at || o.Panel.Series[f.Instrument].Symbol != w.sym ||
+			math.Abs(f.Qty-w.qty) > 1e-9 || math.Abs(f.Price-w.px) > 1e-12 {
+			t.Errorf("fill %d: %s %s %g @ %g, want %+v", k, got, o.Panel.Series[f.Instrument].Symbol, f.Qty, f.Price, w)
+		}
+	}
+	// Funding, 0.1% per event on the short's −5,000 × 90 at the close of
+	// the bar that opens at the event: 16:00Z, 00:00Z and 08:00Z each
+	// pay −5,000 × 0.001 × 90 = −450 (the short receives 450): −1,350.
+	if got := res.Costs.Funding; math.Abs(got-(-1350)) > 1e-9 {
+		t.Errorf("funding %g, want -1350", got)
+	}
+	var at []string
+	for _, e := range res.Ledger {
+		at = append(at, data.FormatTime(e.Time))
+	}
+	if strings.Join(at, " ") != "2025-01-06T16:00:00Z 2025-01-07T00:00:00Z 2025-01-07T08:00:00Z" {
+		t.Errorf("funding booked at %v", at)
+	}
+	// The curve: one point per instant of the union (TAO's 34 hours and
+	// NVDA's 7 half-hours), equity
+	//   at 15:30Z (NVDA bought at 50, TAO at 100): 1,000,000 + 10,000 × 50 − 5,000 × 100 = 1,000,000;
+	//   at 20:30Z: 1,000,000 + 450 + 10,000 × 55 − 5,000 × 90 = 1,100,450;
+	//   at the end, 09:00Z on the 7th: + 450 + 450 = 1,101,350.
+	c := &res.Curve
+	if c.Len() != 34+7 {
+		t.Fatalf("%d curve points, want 41", c.Len())
+	}
+	eqAt := func(s string) float64 {
+		for k, tm := range c.Time {
+			if data.FormatTime(tm) == s {
+				return c.Equity[k]
+			}
+		}
+		t.Fatalf("no curve point at %s", s)
+		return 0
+	}
+	for _, w := range []struct {
+		at string
+		eq float64
+	}{{"2025-01-06T15:30:00Z", 1_000_000}, {"2025-01-06T20:30:00Z", 1_100_450}, {"2025-01-07T09:00:00Z", 1_101_350}} {
+		if got := eqAt(w.at); math.Abs(got-w.eq) > 1e-6 {
+			t.Errorf("equity at %s = %.6f, want %g", w.at, got, w.eq)
+		}
+	}
+	// Hourly 24/7 bars and equities stamped off the hour: 8,760 + 252 × 7.
+	if o.PeriodsPerYear != 8760+252*7 || !strings.Contains(o.PeriodsBasis, "365 days × 24 bars (1h, 24/7)") ||
+		!strings.Contains(o.PeriodsBasis, "252 sessions × 7 bars") {
+		t.Errorf("periods %g, basis %q", o.PeriodsPerYear, o.PeriodsBasis)
+	}
+	m, err := os.ReadFile(filepath.Join(o.Dir, "runs", "hedge", "metrics.json"))
+	if err != nil || !bytes.Contains(m, []byte(`"periods_per_year_basis": "365 days × 24 bars (1h, 24/7) + 252 sessions × 7 bars`)) {
+		t.Errorf("metrics.json does not state the basis: %v\n%s", err, m)
+	}
+}
+
+// Across the start of daylight saving time (Sunday 2025-03-09), naive New
+// York stamps convert to 14:30Z on Friday and 13:30Z on Monday. A hedge
+// whose equity data begins at Friday's last bar does not enter there (the
+// token would fill an hour later, the equity on Monday) nor over the
+// weekend (the equity's latest bar no longer holds the instant), but at
+// Monday's first bar, and both legs fill within the hour.
+func TestIntradayDSTAndSessionEnd(t *testing.T) {
+	ny := nyTime(t)
+	dir := t.TempDir()
+	hourlyCSV(t, filepath.Join(dir, "TAO-USD.csv"), hours(time.Date(2025, 3, 7, 0, 0, 0, 0, time.UTC), 24*5),
+		func(time.Time) float64 { return 100 }, func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) })
+	eqTimes := append(session(ny, 2025, 3, 7)[6:], session(ny, 2025, 3, 10)...)
+	hourlyCSV(t, filepath.Join(dir, "NVDA.csv"), eqTimes, func(time.Time) float64 { return 50 },
+		func(tm time.Time) string { return tm.Format("2006-01-02 15:04:05") })
+	o, err := runIntraday(t, dir, `name = "dst"
+start = "2025-03-07"
+end = "2025-03-12"
+[data]
+dir = "."
+timezone = "America/New_York"
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA"]
+short = ["TAO"]
+gross = 1.0
+rebalance_days = 30
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &o.Panel.Series[o.Panel.Index("NVDA")]
+	if got := data.FormatTime(s.Time[0]); got != "2025-03-07T20:30:00Z" { // 15:30 EST
+		t.Errorf("Friday's last bar at %s", got)
+	}
+	if got := data.FormatTime(s.Time[1]); got != "2025-03-10T13:30:00Z" { // 09:30 EDT
+		t.Errorf("Monday's first bar at %s", got)
+	}
+	var got []string
+	for _, f := range o.Runs[0].Result.Fills {
+		got = append(got, o.Panel.Series[f.Instrument].Symbol+"@"+data.FormatTime(f.Time))
+	}
+	// Decided at 13:30Z Monday; TAO's next open 14:00Z, NVDA's 14:30Z.
+	if strings.Join(got, " ") != "TAO@2025-03-10T14:00:00Z NVDA@2025-03-10T14:30:00Z" {
+		t.Errorf("fills %v", got)
+	}
+}
+
+// noOutput checks that a failed run left no results folder behind (only
+// the lock file may remain in out).
+func noOutput(t *testing.T, out string) {
+	t.Helper()
+	ents, _ := os.ReadDir(out)
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".lock") {
+			t.Errorf("left %s in %s", e.Name(), out)
+		}
+	}
+}
+
+// Bad intraday input: each a clear error naming what is wrong, and no
+// results written.
+func TestIntradayBadInput(t *testing.T) {
+	ny := nyTime(t)
+	exp := func(data string) string {
+		return `name = "bad"
+[data]
+` + data + `
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA"]
+short = ["TAO"]
+`
+	}
+	flat := func(time.Time) float64 { return 100 }
+	utc := func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) }
+	cases := []struct {
+		name  string
+		setup func(dir string)
+		data  string
+		want  []string
+	}{
+		{"mixed intervals", func(dir string) {
+			hourlyCSV(t, filepath.Join(dir, "TAO-USD.csv"), hours(time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC), 48), flat, utc)
+			fine := make([]time.Time, 60)
+			for k := range fine {
+				fine[k] = time.Date(2025, 1, 6, 9, 30, 0, 0, ny).Add(time.Duration(k) * 5 * time.Minute)
+			}
+			hourlyCSV(t, filepath.Join(dir, "NVDA.csv"), fine, flat, utc)
+		}, `dir = "."`, []string{"NVDA has 5m bars but TAO has 1h bars", `bar = "1h"`}},
+		{"monte carlo on hourly bars", func(dir string) {
+			hourlyCSV(t, filepath.Join(dir, "TAO-USD.csv"), hours(time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC), 48), flat, utc)
+			hourlyCSV(t, filepath.Join(dir, "NVDA.csv"), append(session(ny, 2025, 1, 6), session(ny, 2025, 1, 7)...), flat, utc)
+		}, "dir = \".\"\n[montecarlo]\npaths = 10\ndays = 30", []string{"montecarlo", "NVDA has 1h bars", "does not take intraday bars", `bar = "1d"`}},
+		{"unknown timezone", nil, `dir = "."` + "\ntimezone = \"America/Nowhere\"", []string{"data.timezone", "America/Nowhere"}},
+		{"duplicate symbol and time in a table", func(dir string) {
+			os.WriteFile(filepath.Join(dir, "bars.csv"), []byte("symbol,ts,open,high,low,close,volume\n"+
+				"NVDA,2025-01-06T14:30:00Z,1,1,1,1,1\nNVDA,2025-01-06T15:30:00Z,1,1,1,1,1\nNVDA,2025-01-06T15:30:00Z,1,1,1,1,1\n"+
+				"TAO,2025-01-06T14:00:00Z,1,1,1,1,1\nTAO,2025-01-06T15:00:00Z,1,1,1,1,1\n"), 0o644)
+		}, `table = "bars.csv"`, []string{"data.table", "NVDA", "2025-01-06T15:30:00Z", "duplicate"}},
+		{"query with no rows", func(dir string) {
+			os.WriteFile(filepath.Join(dir, "bars.csv"), []byte("symbol,ts,open,high,low,close,volume\nNVDA,2025-01-06T14:30:00Z,1,1,1,1,1\n"), 0o644)
+		}, `query = "SELECT * FROM read_csv('bars.csv') WHERE close > 5"`, []string{"data.query", "no rows"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tc.setup != nil {
+				tc.setup(dir)
+			}
+			text := exp(tc.data)
+			// The query reads a path relative to the process: make it absolute.
+			text = strings.ReplaceAll(text, "read_csv('bars.csv')", "read_csv('"+filepath.Join(dir, "bars.csv")+"')")
+			_, err := runIntraday(t, dir, text)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			t.Log(err)
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			noOutput(t, filepath.Join(dir, "out"))
+		})
+	}
+}
+
+// The same synthetic hourly market as per-instrument Parquet files, as one
+// Parquet table, as a table of a DuckDB database and through a query gives
+// the same bytes in every run's files and the runs table.
+func TestIntradaySourcesSameBytes(t *testing.T) {
+	nyTime(t)
+	dir := t.TempDir()
+	c := synth.DefaultIntradayConfig(3, data.Hour, 20, 4) // BTC, MSFT, ETH, NVDA
+	p, err := synth.GenerateIntraday(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The generator's Parquet table says "synthetic" in its metadata;
+	// DuckDB copies of it do not, so every source below is read alike
+	// (as real data) and only the layout differs.
+	gen, err := duckdb.WriteParquetTable(filepath.Join(dir, "gen"), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := goduckdb.NewConnector(filepath.Join(dir, "market.duckdb"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(conn)
+	os.MkdirAll(filepath.Join(dir, "files"), 0o755)
+	os.MkdirAll(filepath.Join(dir, "table"), 0o755)
+	table := filepath.Join(dir, "table", "bars.parquet")
+	stmts := []string{
+		"CREATE TABLE bars AS SELECT symbol AS ticker, ts AS open_time, open, high, low, close AS px_last, volume FROM read_parquet('" + gen + "')",
+		"COPY (SELECT * FROM read_parquet('" + gen + "') ORDER BY ts DESC, symbol) TO '" + table + "' (FORMAT parquet)", // unsorted: the reader sorts
+	}
+	for _, s := range p.Series {
+		stmts = append(stmts, "COPY (SELECT ts, open, high, low, close, volume FROM read_parquet('"+gen+"') WHERE symbol = '"+s.Symbol+
+			"' ORDER BY ts) TO '"+filepath.Join(dir, "files", s.Symbol+".parquet")+"' (FORMAT parquet)")
+	}
+	for _, q := range stmts {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err, q)
+		}
+	}
+	db.Close()
+	body := `
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["MSFT", "NVDA"]
+short = ["BTC", "ETH"]
+gross = 1.0
+rebalance_days = 0
+drift_band = 0.01
+[[strategy]]
+name = "sma"
+type = "sma-cross"
+[strategy.params]
+symbol = "ETH"
+fast = 5
+slow = 20
+`
+	sources := map[string]string{
+		"files":  `dir = "files"`,
+		"table":  `table = "table/bars.parquet"`,
+		"duckdb": "duckdb = \"market.duckdb\"\ntable = \"bars\"\ncolumns = { time = \"open_time\", symbol = \"ticker\", close = \"px_last\" }",
+		"query":  `query = "SELECT * FROM read_parquet('` + table + `') WHERE volume >= 0"`,
+	}
+	outs := map[string]map[string][]byte{}
+	for name, src := range sources {
+		sub := filepath.Join(dir, "out-"+name)
+		text := "name = \"same\"\nstart = \"2025-01-06\"\n[data]\n" + src + "\n" + body
+		path := filepath.Join(dir, name+".toml")
+		os.WriteFile(path, []byte(text), 0o644)
+		f, err := Load(path)
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		o, err := Run(context.Background(), f, Options{Out: sub, Workers: 2, Version: "test", Keep: true})
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		if len(o.Runs[0].Result.Fills) == 0 {
+			t.Fatalf("%s: the hedge never traded", name)
+		}
+		all := files(t, o.Dir)
+		keep := map[string][]byte{}
+		for k, v := range all {
+			if strings.HasPrefix(k, "runs"+string(filepath.Separator)) || k == "runs.csv" {
+				keep[k] = v
+			}
+		}
+		outs[name] = keep
+	}
+	want := outs["files"]
+	if len(want) < 10 {
+		t.Fatalf("only %d run files", len(want))
+	}
+	for name, got := range outs {
+		if len(got) != len(want) {
+			t.Errorf("%s: %d files, want %d", name, len(got), len(want))
+		}
+		for k, b := range want {
+			if !bytes.Equal(got[k], b) {
+				t.Errorf("%s: %s differs from the per-instrument files' run", name, k)
+			}
+		}
+	}
+}
+
+// bar = "1h" resamples a 5-minute equity file beside an hourly token
+// file (which would otherwise be refused as mixed intervals): the
+// equity's hourly buckets are aligned to 00:00 UTC, so its first bar is
+// stamped 14:00Z (09:00 New York, EST) and holds 09:30–10:00.
+func TestIntradayBarResamples(t *testing.T) {
+	ny := nyTime(t)
+	dir := t.TempDir()
+	hourlyCSV(t, filepath.Join(dir, "TAO-USD.csv"), hours(time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC), 48),
+		func(time.Time) float64 { return 100 }, func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) })
+	// NVDA: 5-minute bars 09:30 … 15:55 New York, price 100 + k (the
+	// k-th bar of the day).
+	fine := make([]time.Time, 78)
+	for k := range fine {
+		fine[k] = time.Date(2025, 1, 6, 9, 30, 0, 0, ny).Add(time.Duration(k) * 5 * time.Minute)
+	}
+	hourlyCSV(t, filepath.Join(dir, "NVDA.csv"), fine, func(tm time.Time) float64 {
+		return 100 + float64(tm.Sub(fine[0])/(5*time.Minute))
+	}, func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) })
+	o, err := runIntraday(t, dir, `name = "bar"
+bar = "1h"
+[data]
+dir = "."
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA", "TAO"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &o.Panel.Series[o.Panel.Index("NVDA")]
+	// Seven buckets: 14:00Z (bars 0–5, 09:30–09:55), 15:00Z (6–17), …,
+	// 20:00Z (bars 66–77, 15:00–15:55).
+	if s.Len() != 7 || s.Interval != data.Hour {
+		t.Fatalf("%d bars of %s", s.Len(), s.Interval)
+	}
+	if got := data.FormatTime(s.Time[0]); got != "2025-01-06T14:00:00Z" || s.Open[0] != 100 || s.Close[0] != 105 || s.High[0] != 105 || s.Volume[0] != 6000 {
+		t.Errorf("first hour %s O %g C %g H %g V %g, want 14:00Z 100 105 105 6000", got, s.Open[0], s.Close[0], s.High[0], s.Volume[0])
+	}
+	if got := data.FormatTime(s.Time[6]); got != "2025-01-06T20:00:00Z" || s.Open[6] != 166 || s.Close[6] != 177 {
+		t.Errorf("last hour %s O %g C %g, want 20:00Z 166 177", got, s.Open[6], s.Close[6])
+	}
+	if o.PeriodsPerYear != 8760 {
+		t.Errorf("periods %g, want 8760 (equity hours on the 24/7 grid)", o.PeriodsPerYear)
+	}
+}

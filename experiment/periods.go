@@ -1,0 +1,81 @@
+package experiment
+
+import (
+	"fmt"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// sessionMinutes is a regular US equity session, 09:30–16:00 New York.
+const sessionMinutes = 390
+
+// periodsPerYear returns the curve's periods per year, the calendar they
+// come from and, on intraday bars, how they were derived (basis, written
+// to metrics.json as periods_per_year_basis; "" on daily bars, whose
+// metrics.json stays as it was).
+//
+// Daily (and coarser) bars: 365 when any instrument trades every day (the
+// union calendar then has a step every calendar day), else 252.
+//
+// Intraday bars of interval iv: the curve has a point per step of the
+// merged timeline, so the periods are the steps a year holds:
+//
+//   - a 24/7 instrument gives 365 days × (24 h / iv) steps (1h: 8760,
+//     1m: 525,600);
+//   - equities give 252 sessions × ceil(390 min / iv) steps (1m: 98,280 =
+//     252 × 390; 5m: 252 × 78; 1h: 252 × 7). A partial bar counts as a
+//     whole one, because it is a step of the curve: the 6.5-hour session
+//     has 7 hourly bars whether they are stamped on the hour (09:00
+//     holding 09:30–10:00, as resampled and synthetic bars are) or at :30
+//     (Yahoo's 09:30 … 15:30, the last holding 30 minutes).
+//
+// With both, the equities' steps add to the 24/7 ones only when their
+// stamps are off the 24/7 grid (not multiples of iv from 00:00 UTC, e.g.
+// Yahoo's :30 hours beside Binance's :00 ones); on the grid they coincide
+// with steps the 24/7 instrument already has.
+func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
+	iv := data.Interval(0)
+	for i := range p.Series {
+		iv = max(iv, p.Series[i].Interval)
+	}
+	continuous, sessions, offGrid := false, false, false
+	for i := range p.Series {
+		s := &p.Series[i]
+		if s.Class.Calendar() == data.Continuous {
+			continuous = true
+			continue
+		}
+		sessions = true
+		if iv.Intraday() && !onGrid(s.Time, int64(iv)) {
+			offGrid = true
+		}
+	}
+	if !iv.Intraday() {
+		if continuous {
+			return 365, "calendar days (a 24/7 instrument is in the panel)", ""
+		}
+		return 252, "exchange sessions", ""
+	}
+	perDay := int64(data.Daily / iv)
+	perSession := (sessionMinutes*int64(data.Minute) + int64(iv) - 1) / int64(iv)
+	crypto := fmt.Sprintf("365 days × %d bars (%s, 24/7)", perDay, iv)
+	equity := fmt.Sprintf("252 sessions × %d bars (%s, 09:30–16:00 New York)", perSession, iv)
+	switch {
+	case continuous && sessions && offGrid:
+		return float64(365*perDay + 252*perSession), iv.String() + " bars, 24/7 and exchange sessions off its grid",
+			crypto + " + " + equity + ", their stamps off the 24/7 grid"
+	case continuous:
+		return float64(365 * perDay), iv.String() + " bars, 24/7 (a 24/7 instrument is in the panel)", crypto
+	}
+	return float64(252 * perSession), iv.String() + " bars, exchange sessions", equity
+}
+
+// onGrid reports whether every time is a multiple of step from 00:00 UTC.
+func onGrid(t []int64, step int64) bool {
+	for _, x := range t {
+		if x%step != 0 {
+			return false
+		}
+	}
+	return true
+}
