@@ -10,6 +10,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"image"
@@ -69,7 +70,8 @@ func TestWrite(t *testing.T) {
 		`id="run-hedge"`, `id="run-hold"`, `id="run-sma"`,
 		`class="synthetic-banner"`, "SYNTHETIC DATA", "Data sources", "small synthetic",
 		"2019-03-01", "commission", "10 bps", "seed", "total_return", "sharpe",
-		"monthly return (%) scale", "VaR 95%", "CVaR 95%", "rolling Sharpe ratio", "growth of 1",
+		"monthly return (%) scale", "VaR 95%", "CVaR 95%", `id="chart-sharpe"`, `id="chart-equity"`, `id="chart-drawdown"`,
+		`id="chart-gross"`, `id="runs-table"`,
 		`&#34;gross&#34;:1.5`, // the hedge's parameters
 	} {
 		if !strings.Contains(html, s) {
@@ -84,8 +86,8 @@ func TestWrite(t *testing.T) {
 	if !strings.Contains(html, `id="attribution"`) {
 		t.Error("report lacks the PnL attribution the experiment writes")
 	}
-	if n := strings.Count(html, "<svg "); n != 3+2*3 {
-		t.Errorf("%d inline SVG charts, want 9 (equity, rolling, attribution, and 2 per run)", n)
+	if n := strings.Count(html, "<svg "); n != 1+2*3 {
+		t.Errorf("%d inline SVG charts, want 7 (attribution, and 2 per run)", n)
 	}
 	checkSelfContained(t, html)
 	// Nothing half-written stays behind, and a second run gives the same bytes.
@@ -100,9 +102,17 @@ func TestWrite(t *testing.T) {
 	}
 }
 
+// checkSelfContained checks that the page refers to nothing outside
+// itself: no URL but uPlot's home in its licence notice, no element that
+// loads a file, and exactly its two inline scripts (the charts' JSON and
+// the code).
 func checkSelfContained(t *testing.T, html string) {
 	t.Helper()
-	for _, s := range []string{"http://", "https://", "<script", "<link", "<img", "<iframe"} {
+	if n := strings.Count(html, "<script"); n != 2 || !strings.Contains(html, `<script type="application/json" id="report-data">`) {
+		t.Errorf("%d <script> elements, want the data and the code", n)
+	}
+	html = strings.ReplaceAll(html, "https://github.com/leeoniya/uPlot", "")
+	for _, s := range []string{"http://", "https://", "<script src", "<link", "<img", "<iframe", "fetch(", "XMLHttpRequest", "import("} {
 		if strings.Contains(strings.ToLower(html), s) {
 			i := strings.Index(strings.ToLower(html), s)
 			t.Errorf("report contains %q: …%s…", s, html[max(0, i-60):min(len(html), i+60)])
@@ -153,7 +163,7 @@ func TestWriteOptionalSections(t *testing.T) {
 	for _, s := range []string{
 		`<section id="stress">`, `<section id="montecarlo">`, `<section id="attribution">`,
 		"Stress test: total_return by run and scenario", "Stress test: sharpe by run and scenario",
-		"ai-bubble-burst", "miners-pivot", "n/a", "40 paths", "terminal return of a path (%)", "PnL (money, account currency)",
+		"ai-bubble-burst", "miners-pivot", "n/a", `id="fan-0"`, `id="fan-1"`, "PnL (money, account currency)",
 		`href="#stress"`, `href="#montecarlo"`, `href="#attribution"`,
 	} {
 		if !strings.Contains(html, s) {
@@ -161,6 +171,37 @@ func TestWriteOptionalSections(t *testing.T) {
 		}
 	}
 	checkSelfContained(t, html)
+	// One fan per run, in the run's colour (the same as in the runs table).
+	p := payloadOf(t, html)
+	fans := p["fans"].([]any)
+	if len(fans) != 2 {
+		t.Fatalf("%d fans, want 2", len(fans))
+	}
+	for _, fn := range fans {
+		m := fn.(map[string]any)
+		sw := `<span class="swatch" style="background:` + m["color"].(string) + `"></span>` + m["key"].(string) + "<"
+		if !strings.Contains(html, sw) {
+			t.Errorf("fan %s: colour %s is not its run's in the runs table", m["key"], m["color"])
+		}
+		if q := m["q"].([]any); len(q) != 5 || len(q[2].([]any)) != 60 {
+			t.Errorf("fan %s: want 5 quantile lines of 60 days", m["key"])
+		}
+	}
+}
+
+// payloadOf returns the charts' JSON of a report.
+func payloadOf(t *testing.T, html string) map[string]any {
+	t.Helper()
+	_, rest, ok := strings.Cut(html, `<script type="application/json" id="report-data">`)
+	body, _, ok2 := strings.Cut(rest, "</script>")
+	if !ok || !ok2 {
+		t.Fatal("report has no chart data")
+	}
+	var p map[string]any
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func TestLoadErrors(t *testing.T) {
