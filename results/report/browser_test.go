@@ -371,4 +371,3 @@ func TestReportInBrowser(t *testing.T) {
 		t.Error("no request seen at all: the network listener did not work")
 	}
 }
-

@@ -105,10 +105,10 @@ type jsWF struct {
 	OOS        *jsLine `json:"oos"`
 	Best       *jsLine `json:"best,omitempty"`
 	Bench      *jsLine `json:"bench,omitempty"`
-	BestName         string `json:"bestName"`
-	BenchName        string `json:"benchName"`
-	BestColor        string `json:"bestColor"`
-	BenchColor       string `json:"benchColor"`
+	BestName   string  `json:"bestName"`
+	BenchName  string  `json:"benchName"`
+	BestColor  string  `json:"bestColor"`
+	BenchColor string  `json:"benchColor"`
 }
 
 type jsFan struct {
