@@ -35,6 +35,38 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%v: %v %q", args, err, out)
 		}
 	}
+	// Every command's --help says what it does and lists its flags (or
+	// says it has none).
+	for _, tc := range []struct {
+		args  []string
+		flags []string
+	}{
+		{[]string{"run", "--help"}, []string{"-out", "-workers", "-sort", "-top", "-no-report"}},
+		{[]string{"stress", "--help"}, []string{"-out", "-workers"}},
+		{[]string{"report", "--help"}, []string{"-out FILE"}},
+		{[]string{"db", "--help"}, []string{"Flags: none"}},
+		{[]string{"compare", "--help"}, []string{"-runs", "-top", "-by", "-align", "-out"}},
+		{[]string{"strategies", "--help"}, []string{"Flags: none"}},
+		{[]string{"version", "--help"}, []string{"Flags: none"}},
+		{[]string{"data", "synth", "--help"}, []string{"-seed", "-out"}},
+		{[]string{"metrics", "--help"}, []string{"-benchmark", "-periods-per-year"}},
+	} {
+		_, stderr, err := cli(t, tc.args...)
+		if !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("%v: err %v", tc.args, err)
+		}
+		if !strings.Contains(stderr, "Usage: divergence") {
+			t.Errorf("%v: no usage line in %q", tc.args, stderr)
+		}
+		for _, f := range tc.flags {
+			if !strings.Contains(stderr, f) {
+				t.Errorf("%v: help lacks %q:\n%s", tc.args, f, stderr)
+			}
+		}
+		if strings.Contains(stderr, "Flags:\n\n") || strings.HasSuffix(stderr, "Flags:\n") {
+			t.Errorf("%v: an empty flag list", tc.args)
+		}
+	}
 	if _, _, err := cli(t, "bogus"); err == nil || !strings.Contains(err.Error(), `unknown command "bogus"`) {
 		t.Errorf("bogus command: %v", err)
 	}
@@ -250,5 +282,32 @@ func TestDataEnvReplacesDir(t *testing.T) {
 	man, err := os.ReadFile(filepath.Join(dir, "out", "env", "manifest.json"))
 	if err != nil || !strings.Contains(string(man), filepath.Join(mkt, "NVDA.csv")) {
 		t.Errorf("manifest does not name the file under $DIVERGENCE_DATA: %v\n%s", err, man)
+	}
+}
+
+// TestStrategiesCommand: the list names every built-in strategy; with a
+// name, its parameters with their defaults and meaning.
+func TestStrategiesCommand(t *testing.T) {
+	out, _, err := cli(t, "strategies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"buy-and-hold", "pair-hedge", "scaled-entry", "sma-cross", "weights"} {
+		if !strings.Contains(out, n) {
+			t.Errorf("list lacks %s", n)
+		}
+	}
+	out, _, err = cli(t, "strategies", "pair-hedge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"key", "default", "gross", "float64", "rebalance_days", "hedge", "HedgeMode", "dollar", "lookback", "60",
+		"Gross is the gross leverage", "minimum variance"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("pair-hedge parameters lack %q:\n%s", s, out)
+		}
+	}
+	if _, _, err := cli(t, "strategies", "nope"); err == nil || !strings.Contains(err.Error(), "unknown strategy type") {
+		t.Errorf("unknown name: %v", err)
 	}
 }

@@ -114,14 +114,6 @@ func printRuns(w io.Writer, runs []experiment.RunResult, order []int, top int, s
 	tw.Flush()
 }
 
-func cmdStrategies(stdout io.Writer) error {
-	reg := strategies.Builtins()
-	for _, n := range reg.Names() {
-		fmt.Fprintf(stdout, "%-14s %s\n", n, reg[n].Doc)
-	}
-	return nil
-}
-
 // isTerminal reports whether w is a character device (a terminal).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

@@ -33,6 +33,16 @@ func Write(ctx context.Context, dir string) error {
 	})
 }
 
+// WriteTo reads the experiment folder dir and writes its report to path,
+// atomically.
+func WriteTo(ctx context.Context, dir, path string) error {
+	f, err := Load(dir)
+	if err != nil {
+		return err
+	}
+	return results.WriteFileAtomic(path, func(w io.Writer) error { return Render(ctx, w, f) })
+}
+
 // WriteInput writes in.Dir/report.html of results held in memory (see
 // [New]), atomically.
 func WriteInput(ctx context.Context, in Input) error {

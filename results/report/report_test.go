@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/results/charts"
 )
 
 var shotOut = flag.String("shot", "", "also copy the Chromium screenshot of the report to this file, for review")
@@ -443,5 +444,73 @@ func TestWriteStressExperiment(t *testing.T) {
 	checkSelfContained(t, html)
 	if *shotOut != "" {
 		_ = os.WriteFile(strings.TrimSuffix(*shotOut, ".png")+"-stress.html", []byte(html), 0o644)
+	}
+}
+
+// TestAlignCommon: runs of different periods are cut to the dates they
+// all span; a run that starts later sets the start (by hand: a spans days
+// 0–9, b days 3–12, c days 2–8: common 3–8).
+func TestAlignCommon(t *testing.T) {
+	day := int64(86400e9)
+	mk := func(name string, from, to int) charts.Series {
+		s := charts.Series{Name: name}
+		for d := from; d <= to; d++ {
+			s.Time = append(s.Time, int64(d)*day)
+			s.Values = append(s.Values, 100+float64(d))
+		}
+		return s
+	}
+	curves := []charts.Series{mk("a", 0, 9), mk("b", 3, 12), mk("c", 2, 8)}
+	from, err := alignCommon(curves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if from != 3*day {
+		t.Errorf("common start day %d, want 3", from/day)
+	}
+	for _, c := range curves {
+		if c.Time[0] != 3*day || c.Time[len(c.Time)-1] != 8*day || len(c.Time) != 6 || c.Values[0] != 103 {
+			t.Errorf("%s: days %d–%d (%d points), first value %g; want 3–8 (6), 103", c.Name, c.Time[0]/day, c.Time[len(c.Time)-1]/day, len(c.Time), c.Values[0])
+		}
+	}
+	if _, err := alignCommon([]charts.Series{mk("a", 0, 2), mk("b", 5, 6)}); err == nil || !strings.Contains(err.Error(), "share no dates") {
+		t.Errorf("disjoint runs: error %v", err)
+	}
+}
+
+// TestCompareTopDefaultOut: with more runs than Top, the best Top by the
+// metric are drawn and the caption says so; without outputs the chart
+// goes into the first folder.
+func TestCompareTopDefaultOut(t *testing.T) {
+	dir := smallFolder(t)
+	f, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst, worstV := "", math.Inf(1)
+	for _, r := range f.Runs {
+		if v := r.Record.Metrics.Sharpe; v < worstV {
+			worst, worstV = r.Name, v
+		}
+	}
+	outs, err := CompareWith(context.Background(), []string{dir}, CompareOptions{Top: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outs) != 2 || outs[0] != filepath.Join(dir, "compare.png") || outs[1] != filepath.Join(dir, "compare.svg") {
+		t.Fatalf("outputs %v, want compare.png and compare.svg in %s", outs, dir)
+	}
+	svg, err := os.ReadFile(outs[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(svg, []byte("top 2 of 3 runs by sharpe")) || !bytes.Contains(svg, []byte("aligned on the common dates")) {
+		t.Error("caption does not say top 2 of 3 by sharpe, aligned")
+	}
+	if bytes.Contains(svg, []byte(": "+worst+"<")) {
+		t.Errorf("the run with the lowest Sharpe (%s) is drawn", worst)
+	}
+	if _, err := CompareWith(context.Background(), []string{dir}, CompareOptions{By: "nope"}); err == nil {
+		t.Error("no error for an unknown metric")
 	}
 }
