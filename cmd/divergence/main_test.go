@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -309,5 +311,43 @@ func TestStrategiesCommand(t *testing.T) {
 	}
 	if _, _, err := cli(t, "strategies", "nope"); err == nil || !strings.Contains(err.Error(), "unknown strategy type") {
 		t.Errorf("unknown name: %v", err)
+	}
+}
+
+// TestRunWalkForwardFirst: with a walk-forward, run prints its
+// out-of-sample result before the in-sample table; the total return is
+// the stitched curve's last equity over its first (by hand, from
+// walkforward/sma/equity.csv).
+func TestRunWalkForwardFirst(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := cli(t, "run", "../../experiment/testdata/walkforward.toml", "--out", dir, "--workers", "2", "--no-report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oos, ins := strings.Index(out, "walk-forward, out of sample"), strings.Index(out, "in sample (every run")
+	if oos < 0 || ins < oos || strings.Index(out, "sma--fast=") < ins {
+		t.Fatalf("out-of-sample result not printed first:\n%s", out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "walk-forward-synthetic", "walkforward", "sma", "equity.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	equity := func(line string) float64 {
+		v, err := strconv.ParseFloat(strings.Split(line, ",")[1], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	want := fmt.Sprintf("%.2f%%", 100*(equity(lines[len(lines)-1])/equity(lines[1])-1))
+	var row string
+	for _, l := range strings.Split(out[oos:ins], "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == "sma" {
+			row = l
+		}
+	}
+	if f := strings.Fields(row); len(f) < 5 || f[4] != want {
+		t.Errorf("sma out-of-sample row %q, want total return %s", row, want)
 	}
 }

@@ -10,8 +10,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/metrics"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -65,6 +67,9 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		label = "SYNTHETIC data"
 	}
 	fmt.Fprintf(stdout, "%s — %s, %d runs, %d instruments, periods/year %g\n", f.Name, label, len(o.Runs), len(o.Panel.Series), o.PeriodsPerYear)
+	// A walk-forward's out-of-sample result is the estimate of what the
+	// strategy earns; the runs below are in-sample (chosen with hindsight).
+	printWalkForward(stdout, o)
 	// The stress test's long-leg companions feed the hedge columns; they
 	// are in runs.csv (long_leg_of) but not in this table.
 	var order []int
@@ -87,6 +92,42 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	return finishResults(ctx, o.Dir, stdout)
 }
 
+// printWalkForward prints each walk-forward's stitched out-of-sample
+// result, when the experiment has one.
+func printWalkForward(w io.Writer, o *experiment.Outcome) {
+	if len(o.WalkForward) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "walk-forward, out of sample (parameters chosen in sample, run on the next unseen window, stitched):")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "strategy\twindows\tfrom\tto\ttotal return\tCAGR\tSharpe\tmax DD\t")
+	for _, wf := range o.WalkForward {
+		c := &wf.Curve
+		if c.Len() < 2 {
+			continue
+		}
+		s := metrics.Summarize(metrics.ReturnsFromEquity(nil, c.Equity), o.PeriodsPerYear, nil)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", wf.Strategy, len(wf.Windows), data.FormatDay(c.Time[0]), data.FormatDay(c.Time[c.Len()-1]),
+			pct(s.TotalReturn), pct(s.CAGR), num(s.Sharpe), pct(s.MaxDrawdown))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nin sample (every run over the whole period; the best of a sweep is chosen with hindsight):")
+}
+
+func pct(v float64) string {
+	if v != v || math.IsInf(v, 0) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f%%", 100*v)
+}
+
+func num(v float64) string {
+	if v != v || math.IsInf(v, 0) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
 func printRuns(w io.Writer, runs []experiment.RunResult, order []int, top int, sortBy string) {
 	if top > 0 && len(order) > top {
 		fmt.Fprintf(w, "best %d of %d runs by %s:\n", top, len(order), sortBy)
@@ -94,18 +135,6 @@ func printRuns(w io.Writer, runs []experiment.RunResult, order []int, top int, s
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\ttotal return\tCAGR\tvol\tSharpe\tmax DD\tfills\tcommission\t")
-	pct := func(v float64) string {
-		if v != v || math.IsInf(v, 0) {
-			return "—"
-		}
-		return fmt.Sprintf("%.2f%%", 100*v)
-	}
-	num := func(v float64) string {
-		if v != v || math.IsInf(v, 0) {
-			return "—"
-		}
-		return fmt.Sprintf("%.2f", v)
-	}
 	for _, i := range order {
 		m := runs[i].Metrics
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t\n", runs[i].Key, pct(m.TotalReturn), pct(m.CAGR),

@@ -127,8 +127,7 @@ func TestDemoReport(t *testing.T) {
 // run's legend entry hides it (in every overview chart); clicking the
 // Sharpe column's header orders the runs table by Sharpe.
 func TestReportInBrowser(t *testing.T) {
-	bin := chromium()
-	if bin == "" {
+	if chromium() == "" {
 		t.Skip("chromium not installed: apt-get install chromium (Debian's package); .ci/run installs it")
 	}
 	if testing.Short() {
@@ -139,58 +138,7 @@ func TestReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-default-apps", true), chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("metrics-recording-only", true), chromedp.Flag("mute-audio", true),
-		chromedp.WindowSize(1400, 1000),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
-	defer cancelT()
-
-	var mu sync.Mutex
-	var problems, requests []string
-	listen := func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch e := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning || e.Type == runtime.ConsoleAPICalledTypeAssert {
-				var parts []string
-				for _, a := range e.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				problems = append(problems, fmt.Sprintf("console.%s: %s", e.Type, strings.Join(parts, " ")))
-			}
-		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+(&chromedp.ExceptionError{ExceptionDetails: e.ExceptionDetails}).Error())
-		case *cdplog.EventEntryAdded:
-			if e.Entry.Level == cdplog.EntryLevelError || e.Entry.Level == cdplog.EntryLevelWarning {
-				problems = append(problems, fmt.Sprintf("log %s: %s %s", e.Entry.Level, e.Entry.Text, e.Entry.URL))
-			}
-		case *network.EventRequestWillBeSent:
-			requests = append(requests, e.Request.URL)
-		}
-	}
-	if err := chromedp.Listen(ctx, listen); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
-		t.Fatal(err)
-	}
-	url := "file://" + page
-	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("#chart-equity .u-over"))); err != nil {
-		t.Fatal(err)
-	}
+	ctx, url, problems, requests := openReport(t, page)
 
 	// Every chart draws: each .uchart element holds a uPlot chart whose
 	// canvas has painted pixels.
@@ -357,17 +305,174 @@ func TestReportInBrowser(t *testing.T) {
 		t.Errorf("filter sharpe>0.5 shows %d rows, want %d of %d", visible, want, len(f.Runs))
 	}
 
-	mu.Lock()
-	defer mu.Unlock()
-	for _, p := range problems {
+	checkQuiet(t, url, problems, requests)
+}
+
+// checkQuiet fails the test for every console error or warning, uncaught
+// exception, and request to anything but the page itself.
+func checkQuiet(t *testing.T, url string, problems, requests func() []string) {
+	t.Helper()
+	for _, p := range problems() {
 		t.Error(p)
 	}
-	for _, u := range requests {
+	req := requests()
+	for _, u := range req {
 		if u != url {
 			t.Errorf("request to %s: the report must load nothing but itself", u)
 		}
 	}
-	if len(requests) == 0 {
+	if len(req) == 0 {
 		t.Error("no request seen at all: the network listener did not work")
 	}
+}
+
+// openReport starts headless Chromium (no sandbox, no GPU, no background
+// networking, sync, extensions or component updates), listens to the
+// console, exceptions, the log and every network request, and opens the
+// page; it returns once the equity chart is drawn.
+func openReport(t *testing.T, page string) (ctx context.Context, url string, problems, requests func() []string) {
+	t.Helper()
+	bin := chromium()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-default-apps", true), chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("metrics-recording-only", true), chromedp.Flag("mute-audio", true),
+		chromedp.WindowSize(1400, 1000),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 120*time.Second)
+
+	t.Cleanup(cancelA)
+	t.Cleanup(cancel)
+	t.Cleanup(cancelT)
+	var mu sync.Mutex
+	var probs, reqs []string
+	listen := func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning || e.Type == runtime.ConsoleAPICalledTypeAssert {
+				var parts []string
+				for _, a := range e.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				probs = append(probs, fmt.Sprintf("console.%s: %s", e.Type, strings.Join(parts, " ")))
+			}
+		case *runtime.EventExceptionThrown:
+			probs = append(probs, "exception: "+(&chromedp.ExceptionError{ExceptionDetails: e.ExceptionDetails}).Error())
+		case *cdplog.EventEntryAdded:
+			if e.Entry.Level == cdplog.EntryLevelError || e.Entry.Level == cdplog.EntryLevelWarning {
+				probs = append(probs, fmt.Sprintf("log %s: %s %s", e.Entry.Level, e.Entry.Text, e.Entry.URL))
+			}
+		case *network.EventRequestWillBeSent:
+			reqs = append(reqs, e.Request.URL)
+		}
+	}
+	if err := chromedp.Listen(ctx, listen); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	url = "file://" + page
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("#chart-equity .u-over"))); err != nil {
+		t.Fatal(err)
+	}
+
+	get := func(p *[]string) func() []string {
+		return func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), *p...) }
+	}
+	return ctx, url, get(&probs), get(&reqs)
+}
+
+// TestSweepReportInBrowser opens the report of experiment/testdata/
+// walkforward.toml (sma-cross swept over fast × slow, pair-hedge over
+// gross, a rolling walk-forward): the sweep heatmap shows one cell per
+// (fast, slow) whose value is that run's Sharpe from its metrics.json; the
+// walk-forward chart draws; nothing errs or goes to the network.
+func TestSweepReportInBrowser(t *testing.T) {
+	if chromium() == "" {
+		t.Skip("chromium not installed: apt-get install chromium (Debian's package); .ci/run installs it")
+	}
+	if testing.Short() {
+		t.Skip("runs an experiment and a browser")
+	}
+	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "walkforward.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Strategies: strategies.Builtins(), Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), o.Dir); err != nil {
+		t.Fatal(err)
+	}
+	folder, err := Load(o.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := filepath.Abs(filepath.Join(o.Dir, ReportFile))
+	ctx, url, problems, requests := openReport(t, page)
+	type heatCell struct {
+		X, Y, Title string
+		V           float64
+	}
+	cells, err := chromedp.Run(ctx, chromedp.Evaluate[[]heatCell](`(() => {
+		const t = document.querySelector('#sweep-heatmap table.heat'), xs = Array.from(t.tHead.rows[0].cells).slice(1).map(c => c.textContent);
+		const out = [];
+		Array.from(t.tBodies[0].rows).forEach(r => Array.from(r.cells).slice(1).forEach((c, j) =>
+			out.push({X: xs[j], Y: r.cells[0].textContent, Title: c.title, V: c.dataset.v === undefined ? NaN : Number(c.dataset.v)})));
+		return out;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	axes, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`['sweep-strategy', 'sweep-x', 'sweep-y', 'sweep-metric'].map(id => document.getElementById(id).value)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(axes) != "[sma fast slow sharpe]" {
+		t.Errorf("heatmap of %v, want sma's sharpe over fast and slow", axes)
+	}
+	if len(cells) != 6 {
+		t.Fatalf("%d heatmap cells, want 3 fast × 2 slow", len(cells))
+	}
+	for _, c := range cells {
+		key := "sma--fast=" + c.X + "--slow=" + c.Y
+		r := folder.run(key)
+		if r == nil || c.Title != key {
+			t.Errorf("cell fast=%s slow=%s: run %q, want %s", c.X, c.Y, c.Title, key)
+			continue
+		}
+		if math.Abs(c.V-r.Record.Metrics.Sharpe) > 1e-12 {
+			t.Errorf("cell %s: %g, metrics.json sharpe %g", key, c.V, r.Record.Metrics.Sharpe)
+		}
+	}
+	painted, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`['wf-0', 'wf-1'].map(id => { const u = window.divergence.charts[id]; if (!u) return -1;
+		const c = u.ctx.canvas, d = u.ctx.getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range painted {
+		if n < 500 {
+			t.Errorf("walk-forward chart %d: %d painted pixels", i, n)
+		}
+	}
+	if *shotOut != "" {
+		for _, id := range []string{"sweep", "walkforward"} {
+			b, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.ID(id)))
+			if err == nil {
+				_ = os.WriteFile(strings.TrimSuffix(*shotOut, ".png")+"-"+id+".png", b, 0o644)
+			}
+		}
+	}
+	checkQuiet(t, url, problems, requests)
 }

@@ -118,18 +118,24 @@ type jsFan struct {
 }
 
 type jsSweep struct {
-	// Params are the swept parameters (param_<name> columns without the
-	// prefix); Metrics the numeric columns one may colour by.
-	Params  []string `json:"params"`
+	// Groups are the strategies with at least two swept parameters.
+	Groups []jsSweepGroup `json:"groups"`
+	// Metrics are the numeric columns one may colour by; Lower those for
+	// which lower is better (volatility, costs).
 	Metrics []string `json:"metrics"`
-	// Rows are the main runs: key, parameter values as text, metric
-	// values (NaN null, infinities as strings).
-	Rows []jsSweepRow `json:"rows"`
-	// Higher lists the metrics for which higher is better (the others,
-	// volatility and costs, lower).
-	Lower []string `json:"lower"`
+	Lower   []string `json:"lower"`
 }
 
+// jsSweepGroup is one strategy's sweep: its swept parameters (param_<name>
+// columns without the prefix) and its runs.
+type jsSweepGroup struct {
+	Strategy string       `json:"strategy"`
+	Params   []string     `json:"params"`
+	Rows     []jsSweepRow `json:"rows"`
+}
+
+// jsSweepRow is a run: key, parameter values as text, metric values (NaN
+// null, infinities as strings).
 type jsSweepRow struct {
 	Key    string   `json:"key"`
 	Params []string `json:"p"`
@@ -462,8 +468,8 @@ func walkForwardLines(f *Folder, pal *charts.Palette, wf WalkForward, bench *Run
 	return out
 }
 
-// sweepOf is the sweep heatmap's data: when the main runs sweep at least
-// two parameters.
+// sweepOf is the sweep heatmap's data: the main runs of each strategy
+// that sweeps at least two parameters.
 func sweepOf(f *Folder) *jsSweep {
 	recs := make([]results.RunRecord, len(f.Main))
 	for k, i := range f.Main {
@@ -474,8 +480,7 @@ func sweepOf(f *Folder) *jsSweep {
 	var pcols, mcols []*results.Column
 	for j := range t.Columns {
 		c := &t.Columns[j]
-		if name, ok := strings.CutPrefix(c.Name, "param_"); ok && c.Strings != nil {
-			s.Params = append(s.Params, name)
+		if strings.HasPrefix(c.Name, "param_") && c.Strings != nil {
 			pcols = append(pcols, c)
 		} else if c.Floats != nil && !setupColumn[c.Name] {
 			s.Metrics = append(s.Metrics, c.Name)
@@ -485,18 +490,46 @@ func sweepOf(f *Folder) *jsSweep {
 			}
 		}
 	}
-	if len(s.Params) < 2 {
-		return nil
-	}
+	var order []string
+	rowsOf := map[string][]int{}
 	for i := range recs {
-		row := jsSweepRow{Key: recs[i].Run}
+		st := recs[i].Strategy
+		if _, ok := rowsOf[st]; !ok {
+			order = append(order, st)
+		}
+		rowsOf[st] = append(rowsOf[st], i)
+	}
+	for _, st := range order {
+		rows := rowsOf[st]
+		var cols []*results.Column
+		g := jsSweepGroup{Strategy: st}
 		for _, c := range pcols {
-			row.Params = append(row.Params, c.Strings[i])
+			all := true
+			for _, i := range rows {
+				all = all && c.Strings[i] != ""
+			}
+			if all {
+				cols = append(cols, c)
+				g.Params = append(g.Params, strings.TrimPrefix(c.Name, "param_"))
+			}
 		}
-		for _, c := range mcols {
-			row.M = append(row.M, number(c.Floats[i]))
+		if len(cols) < 2 {
+			continue
 		}
-		s.Rows = append(s.Rows, row)
+		for _, i := range rows {
+			row := jsSweepRow{Key: recs[i].Run}
+			for _, c := range cols {
+				row.Params = append(row.Params, c.Strings[i])
+			}
+			for _, c := range mcols {
+				row.M = append(row.M, number(c.Floats[i]))
+			}
+			g.Rows = append(g.Rows, row)
+		}
+		s.Groups = append(s.Groups, g)
+	}
+	if len(s.Groups) == 0 {
+		return nil
 	}
 	return s
 }

@@ -108,7 +108,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 {{if .Sweep}}
 <section id="sweep">
 <h2>Parameter sweep</h2>
-<div class="toolbar"><label>metric <select id="sweep-metric"></select></label><label>across <select id="sweep-x"></select></label><label>down <select id="sweep-y"></select></label><label>other parameters <select id="sweep-others"><option value="best">at the best run's values</option><option value="mean">averaged over</option></select></label></div>
+<div class="toolbar"><label>strategy <select id="sweep-strategy"></select></label><label>metric <select id="sweep-metric"></select></label><label>across <select id="sweep-x"></select></label><label>down <select id="sweep-y"></select></label><label>other parameters <select id="sweep-others"><option value="best">at the best run's values</option><option value="mean">averaged over</option></select></label></div>
 <div id="sweep-heatmap"></div>
 </section>
 {{end}}{{if .WalkForwards}}

@@ -305,71 +305,82 @@
     });
   });
 
-  // The sweep heatmap: a metric over two swept parameters, the others at
-  // the best run's values or averaged over.
+  // The sweep heatmap: a metric over two swept parameters of a strategy,
+  // the others at the best run's values or averaged over.
   var S = D.sweep;
   var hm = document.getElementById("sweep-heatmap");
   if (S && hm) {
     var sel = function (id) { return document.getElementById(id); };
-    var xs = sel("sweep-x"), ys = sel("sweep-y"), ms = sel("sweep-metric"), os = sel("sweep-others");
-    var opt = function (s, list, v) { list.forEach(function (n) { var o = document.createElement("option"); o.value = o.textContent = n; s.appendChild(o); }); s.value = v; };
-    opt(xs, S.params, S.params[0]); opt(ys, S.params, S.params[1]);
+    var ss = sel("sweep-strategy"), xs = sel("sweep-x"), ys = sel("sweep-y"), ms = sel("sweep-metric"), os = sel("sweep-others");
+    var opt = function (s, list, v) {
+      s.innerHTML = "";
+      list.forEach(function (n) { var o = document.createElement("option"); o.value = o.textContent = n; s.appendChild(o); });
+      s.value = v;
+    };
+    var group = function () { return S.groups[Math.max(0, S.groups.map(function (g) { return g.strategy; }).indexOf(ss.value))]; };
+    opt(ss, S.groups.map(function (g) { return g.strategy; }), S.groups[0].strategy);
+    ss.parentNode.style.display = S.groups.length > 1 ? "" : "none";
+    var params = function () { var G = group(); opt(xs, G.params, G.params[0]); opt(ys, G.params, G.params[1]); };
+    params();
     opt(ms, S.metrics, S.metrics.indexOf("sharpe") >= 0 ? "sharpe" : S.metrics[0]);
     var sortVals = function (vals) {
       var allNum = vals.every(function (v) { return v !== "" && !isNaN(Number(v)); });
       return vals.sort(allNum ? function (a, b) { return Number(a) - Number(b); } : undefined);
     };
+    var esc = function (s) { return String(s).replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); };
     var draw = function () {
-      var xi = S.params.indexOf(xs.value), yi = S.params.indexOf(ys.value), mi = S.metrics.indexOf(ms.value);
+      var G = group();
+      var xi = G.params.indexOf(xs.value), yi = G.params.indexOf(ys.value), mi = S.metrics.indexOf(ms.value);
       var lower = S.lower.indexOf(ms.value) >= 0, avg = os.value === "mean";
       var better = function (a, b) { return lower ? a < b : a > b; };
       var best = null;
-      S.rows.forEach(function (r) { var v = num(r.m[mi]); if (!isNaN(v) && (!best || better(v, num(best.m[mi])))) best = r; });
-      var uniq = function (i) { var s = {}; S.rows.forEach(function (r) { s[r.p[i]] = true; }); return sortVals(Object.keys(s)); };
-      var cx = uniq(xi), cy = uniq(yi), cells = {}, vals = [];
-      S.rows.forEach(function (r) {
+      G.rows.forEach(function (r) { var v = num(r.m[mi]); if (!isNaN(v) && (!best || better(v, num(best.m[mi])))) best = r; });
+      var uniq = function (i) { var s = {}; G.rows.forEach(function (r) { s[r.p[i]] = true; }); return sortVals(Object.keys(s)); };
+      var cx = uniq(xi), cy = uniq(yi), cells = {}, keys = {}, vals = [];
+      G.rows.forEach(function (r) {
         if (!avg && best) {
-          for (var j = 0; j < S.params.length; j++) if (j !== xi && j !== yi && r.p[j] !== best.p[j]) return;
+          for (var j = 0; j < G.params.length; j++) if (j !== xi && j !== yi && r.p[j] !== best.p[j]) return;
         }
         var k = r.p[xi] + "\u0000" + r.p[yi], v = num(r.m[mi]);
         if (!isFinite(v)) return;
         (cells[k] = cells[k] || []).push(v);
+        (keys[k] = keys[k] || []).push(r.key);
       });
       Object.keys(cells).forEach(function (k) { var a = cells[k]; cells[k] = a.reduce(function (s, v) { return s + v; }, 0) / a.length; vals.push(cells[k]); });
       // Robust colour scale: the 5th to 95th percentile of the cells.
       vals.sort(function (a, b) { return a - b; });
-      var qv = function (p) { if (!vals.length) return 0; var h = (vals.length - 1) * p, i = Math.floor(h); return vals[i] + (h - i) * ((vals[Math.min(i + 1, vals.length - 1)]) - vals[i]); };
+      var qv = function (p) { if (!vals.length) return 0; var h = (vals.length - 1) * p, i = Math.floor(h); return vals[i] + (h - i) * (vals[Math.min(i + 1, vals.length - 1)] - vals[i]); };
       var lo = qv(0.05), hi = qv(0.95);
-      var isPct = /return|cagr|drawdown|volatility|var_|alpha_|hit_rate|period/.test(ms.value);
+      var isPct = /return|cagr|drawdown|volatility|var_|alpha_|hit_rate|period|exposure/.test(ms.value);
       var show = function (v) { return isPct ? pct(v, 1) : fixed(v, 3); };
       var colour = function (v) {
         var t = hi > lo ? Math.max(0, Math.min(1, (v - lo) / (hi - lo))) : 0.5;
         if (lower) t = 1 - t;
-        // red (worse) to white to blue (better)
-        var a = t < 0.5 ? [214, 39, 40] : [31, 119, 180], s = Math.abs(t - 0.5) * 2;
+        var a = t < 0.5 ? [214, 39, 40] : [31, 119, 180], s = Math.abs(t - 0.5) * 2; // red (worse), white, blue (better)
         return "rgb(" + a.map(function (c) { return Math.round(255 + (c - 255) * s); }).join(",") + ")";
       };
-      var h = '<table class="heat"><thead><tr><th>' + ys.value + " \\ " + xs.value + "</th>";
-      cx.forEach(function (x) { h += "<th>" + x + "</th>"; });
+      var h = '<table class="heat"><thead><tr><th>' + esc(ys.value) + " \u2193 / " + esc(xs.value) + " \u2192</th>";
+      cx.forEach(function (x) { h += "<th>" + esc(x) + "</th>"; });
       h += "</tr></thead><tbody>";
       cy.forEach(function (y) {
-        h += "<tr><th>" + y + "</th>";
+        h += "<tr><th>" + esc(y) + "</th>";
         cx.forEach(function (x) {
-          var v = cells[x + "\u0000" + y];
-          h += v === undefined ? '<td class="none">—</td>' : '<td style="background:' + colour(v) + '" data-v="' + v + '">' + show(v) + "</td>";
+          var k = x + "\u0000" + y, v = cells[k];
+          h += v === undefined ? '<td class="none">\u2014</td>' : '<td style="background:' + colour(v) + '" data-v="' + v + '" title="' + esc(keys[k].join(", ")) + '">' + show(v) + "</td>";
         });
         h += "</tr>";
       });
       h += "</tbody></table>";
-      var others = S.params.filter(function (p, j) { return j !== xi && j !== yi; });
-      var note = others.length === 0 ? "Every run of the sweep is a cell." :
+      var others = G.params.filter(function (p, j) { return j !== xi && j !== yi; });
+      var note = xi === yi ? "Choose two different parameters." : others.length === 0 ? "Every run of the sweep is a cell." :
         avg ? "Other parameters (" + others.join(", ") + ") averaged over: each cell is the mean of its runs." :
-          "Other parameters fixed at the best run's values by " + ms.value + " (" + (best ? best.key : "—") + "): " +
-          others.map(function (p) { return p + " = " + best.p[S.params.indexOf(p)]; }).join(", ") + ".";
-      h += '<p class="note">' + ms.value + (lower ? " (lower is better)" : " (higher is better)") + ". " + note +
+          "Other parameters fixed at the best run's values by " + ms.value + " (" + (best ? best.key : "\u2014") + "): " +
+          others.map(function (p) { return p + " = " + (best ? best.p[G.params.indexOf(p)] : "\u2014"); }).join(", ") + ".";
+      h += '<p class="note">' + esc(G.strategy) + ": " + esc(ms.value) + (lower ? " (lower is better)" : " (higher is better)") + ", in sample (every run over the whole period). " + esc(note) +
         " Colours span the cells' 5th to 95th percentile (" + show(lo) + " to " + show(hi) + "); values beyond take the end colours.</p>";
       hm.innerHTML = h;
     };
+    ss.addEventListener("change", function () { params(); draw(); });
     [xs, ys, ms, os].forEach(function (s) { s.addEventListener("change", draw); });
     draw();
   }
