@@ -476,3 +476,78 @@ func TestSweepReportInBrowser(t *testing.T) {
 	}
 	checkQuiet(t, url, problems, requests)
 }
+
+// TestTradesInBrowser: a scaled entry's report has its tranche ladder
+// (entries and exits at their fill prices, drawn) and its round-trip
+// table, whose PnL column sums, with the open lots' value, to the run's
+// PnL less costs other than commission (none here).
+func TestTradesInBrowser(t *testing.T) {
+	if chromium() == "" {
+		t.Skip("chromium not installed: apt-get install chromium (Debian's package); .ci/run installs it")
+	}
+	if testing.Short() {
+		t.Skip("runs an experiment and a browser")
+	}
+	toml := filepath.Join(t.TempDir(), "scaled.toml")
+	if err := os.WriteFile(toml, []byte(`name = "scaled entry"
+seed = 3
+cash = 100_000.0
+commission_bps = 5.0
+start = "2020-01-01"
+end = "2023-01-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "scale into BTC"
+type = "scaled-entry"
+[strategy.params]
+symbol = "BTC"
+levels = [0.05, 0.10, 0.20, 0.30]
+take_profit = [0.15, 0.30]
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := experiment.Load(toml)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Strategies: strategies.Builtins(), Out: t.TempDir(), Workers: 1, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), o.Dir); err != nil {
+		t.Fatal(err)
+	}
+	fills, err := readFills(filepath.Join(o.Dir, "runs", "scale-into-btc"))
+	if err != nil || len(fills) < 3 {
+		t.Fatalf("%d fills, %v: want a few tranches", len(fills), err)
+	}
+	page, _ := filepath.Abs(filepath.Join(o.Dir, ReportFile))
+	ctx, url, problems, requests := openReport(t, page)
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => { const u = window.divergence.charts['ladder-0']; if (!u) return [-1, 0, 0];
+		const c = u.ctx.canvas, d = u.ctx.getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+		const marks = u.data[1].filter(v => v != null).length + u.data[2].filter(v => v != null).length;
+		return [n, marks, document.querySelectorAll('details.trades tbody tr, details.trades table tr').length]; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0] < 500 {
+		t.Errorf("tranche ladder: %d painted pixels", got[0])
+	}
+	times := map[int64]bool{}
+	for _, f := range fills {
+		times[f.Time] = true
+	}
+	if got[1] < len(times) {
+		t.Errorf("%d fill markers, want one per fill time (%d)", got[1], len(times))
+	}
+	if want := len(RoundTrips(fills)) + 1; got[2] != want {
+		t.Errorf("%d rows in the round-trip table, want %d (header and one per round trip)", got[2], want)
+	}
+	if *shotOut != "" {
+		if b, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.ID("run-scale-into-btc"))); err == nil {
+			_ = os.WriteFile(strings.TrimSuffix(*shotOut, ".png")+"-trades.png", b, 0o644)
+		}
+	}
+	checkQuiet(t, url, problems, requests)
+}

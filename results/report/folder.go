@@ -50,6 +50,9 @@ type Folder struct {
 	Legs         []charts.Legs
 	Bands        []Band
 	WalkForwards []WalkForward
+	// Prices are instruments' closes by symbol (Input.Prices), on which
+	// the report marks the runs' fills; nil when not given.
+	Prices map[string]charts.Series
 	// Tables are the optional summary tables found (stress_summary.csv,
 	// montecarlo_summary.csv, and montecarlo.csv when it holds one row per
 	// path rather than whole paths), by file name.
@@ -81,6 +84,9 @@ type Run struct {
 	Gross, Net []float64
 	// Legs are a pair hedge's legs (runs/<key>/legs.csv), nil otherwise.
 	Legs *LegSeries
+	// Fills are the run's fills, read for the runs the report draws
+	// (runs/<key>/fills.parquet).
+	Fills []Fill
 }
 
 // StressCell is one row of stress.csv.
@@ -104,6 +110,11 @@ type Input struct {
 	// in money at the times of Equity[i] (engine.Curve's Gross and Net);
 	// without them the report has no exposure chart.
 	Gross, Net [][]float64
+	// Prices, when given, are instruments' closes (Name = the symbol):
+	// the report then draws each run's entries and exits on the price of
+	// the instrument (up to 400 fills per instrument). Without them only
+	// the tranche ladders of scaled entries are drawn, from the fills.
+	Prices []charts.Series
 }
 
 // Load reads an experiment folder: the manifest, every run's record
@@ -185,6 +196,12 @@ func New(in Input) (*Folder, error) {
 		r.Equity.Name = r.Name
 	}
 	dir := in.Dir
+	if len(in.Prices) > 0 {
+		f.Prices = map[string]charts.Series{}
+		for _, p := range in.Prices {
+			f.Prices[p.Name] = p
+		}
+	}
 	f.Tables = map[string]*Table{}
 	f.SVG = map[string][]byte{}
 	var err error

@@ -135,6 +135,11 @@ type runSection struct {
 	// Legs is set for a pair hedge drawn in the overview (its legs'
 	// charts are drawn by the script).
 	Legs bool
+	// Trades is the round-trip table and TradesNote its summary; Ladders
+	// the ids of the run's fill charts.
+	Trades     *htmlTable
+	TradesNote string
+	Ladders    []string
 }
 
 // percentKeys are the metrics (and runs.csv columns) that are decimal rates,
@@ -269,6 +274,14 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 			// bounded however many runs a sweep has.
 			p.Runs = append(p.Runs, rs)
 			continue
+		}
+		if r.Fills, err = readFills(filepath.Join(f.Dir, "runs", r.Key)); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		rs.Trades, rs.TradesNote = tradesTable(RoundTrips(r.Fills))
+		for _, l := range ladders(r, pal, f.Prices) {
+			rs.Ladders = append(rs.Ladders, "ladder-"+strconv.Itoa(len(pl.Ladders)))
+			pl.Ladders = append(pl.Ladders, l)
 		}
 		o := opt
 		o.Title = r.Name

@@ -41,6 +41,9 @@ type payload struct {
 	Sweep  *jsSweep `json:"sweep,omitempty"`
 	// Scenarios are the stress scenarios' runs, by scenario.
 	Scenarios []jsScenario `json:"scenarios,omitempty"`
+	// Ladders are the runs' fill charts (tranche ladders, fills on
+	// prices), in the order of the runs' sections.
+	Ladders []jsLadder `json:"ladders,omitempty"`
 }
 
 type jsScenario struct {

@@ -51,6 +51,12 @@ type ratios []float64
 
 func (r ratios) MarshalJSON() ([]byte, error) { return appendNums(r, 'g', 5), nil }
 
+// prices are prices, written to 8 significant digits (a fill's price
+// reads as the fill's).
+type prices []float64
+
+func (p prices) MarshalJSON() ([]byte, error) { return appendNums(p, 'g', 8), nil }
+
 // number is one float written as JSON: null for NaN, "Infinity" or
 // "-Infinity" for infinities, else the shortest representation.
 type number float64

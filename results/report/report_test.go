@@ -514,3 +514,60 @@ func TestCompareTopDefaultOut(t *testing.T) {
 		t.Error("no error for an unknown metric")
 	}
 }
+
+// TestPricesFromMemory: given instruments' closes (Input.Prices), the
+// report marks each run's fills on them: the sma run's BTC entries and
+// exits at their fill prices, on BTC's close over the run.
+func TestPricesFromMemory(t *testing.T) {
+	dir := smallFolder(t)
+	f, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := Input{Dir: dir, Manifest: f.Manifest}
+	for _, r := range f.Runs {
+		in.Runs, in.Equity = append(in.Runs, r.Record), append(in.Equity, r.Equity)
+	}
+	// A made-up BTC close on every day of the run, 1000 + day.
+	sma := f.run("sma")
+	btc := charts.Series{Name: "BTC"}
+	for k, tm := range sma.Equity.Time {
+		btc.Time, btc.Values = append(btc.Time, tm), append(btc.Values, 1000+float64(k))
+	}
+	in.Prices = []charts.Series{btc}
+	g, err := New(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Render(context.Background(), &buf, g); err != nil {
+		t.Fatal(err)
+	}
+	p := payloadOf(t, buf.String())
+	fills, err := readFills(filepath.Join(dir, "runs", "sma"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, x := range p["ladders"].([]any) {
+		l := x.(map[string]any)
+		if l["run"] != "sma" || l["symbol"] != "BTC" {
+			continue
+		}
+		found = true
+		price := l["price"].(map[string]any)
+		if n := len(price["v"].([]any)); n != len(btc.Time) {
+			t.Errorf("price line of %d points, want %d", n, len(btc.Time))
+		}
+		marks := len(l["entry"].(map[string]any)["v"].([]any)) + len(l["exit"].(map[string]any)["v"].([]any))
+		if marks != len(fills) || len(fills) == 0 {
+			t.Errorf("%d markers, want one per fill (%d)", marks, len(fills))
+		}
+		if first := l["entry"].(map[string]any)["v"].([]any)[0].(float64); math.Abs(first-fills[0].Price) > 1e-6*fills[0].Price {
+			t.Errorf("first entry marker at %g, the first fill's price is %g", first, fills[0].Price)
+		}
+	}
+	if !found {
+		t.Error("no chart of the sma run's BTC fills")
+	}
+}

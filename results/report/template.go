@@ -128,7 +128,12 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <div class="metrics">{{range .Metrics}}<div><span>{{.K}}</span><span>{{.V}}</span></div>{{end}}</div>
 {{if .Legs}}<div class="uchart" id="legs-growth-{{.Key}}"></div>
 <div class="uchart" id="legs-beta-{{.Key}}"></div>
+{{end}}{{range .Ladders}}<div class="uchart" id="{{.}}"></div>
 {{end}}<div class="pair">{{.Monthly}}{{.Distribution}}</div>
+{{$note := .TradesNote}}{{with .Trades}}<details class="trades"><summary>Round trips: {{$note}}.</summary>
+<p class="note">Fills matched first in, first out per instrument; PnL is net of the entry's and the exit's commission in proportion to the quantity; return is PnL over the entry notional; tranche is the entry fill's tag.</p>
+{{template "table" .}}
+</details>{{end}}
 </div>
 {{end}}{{with .Others}}<div class="run" id="other-runs">
 <h3>Scenario and companion runs</h3>

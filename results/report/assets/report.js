@@ -62,8 +62,8 @@
     var series = [{ label: D.intraday ? "time (UTC)" : "date (UTC)", value: function (u, v) { return fmtDate(v); } }];
     spec.series.forEach(function (s) {
       series.push({
-        label: s.name, stroke: s.color, dash: s.dash, width: s.width || 1.5, fill: s.fill,
-        show: s.show !== false, spanGaps: false, points: { show: false },
+        label: s.name, stroke: s.color, dash: s.dash, width: s.width == null ? 1.5 : s.width, fill: s.fill,
+        show: s.show !== false, spanGaps: false, points: s.points || { show: false }, paths: s.paths,
         value: s.value || function (u, v) { return v == null ? "—" : spec.fmt(v); }
       });
     });
@@ -224,24 +224,23 @@
     });
   });
 
-  // Trades: an instrument's price with its entries and exits.
-  (D.prices || []).forEach(function (p, k) {
-    var pts = [p.t, p.v.map(num)];
-    var entries = p.t.map(function () { return null; }), exits = entries.slice();
-    (p.entries || []).forEach(function (i) { entries[i] = num(p.v[i]); });
-    (p.exits || []).forEach(function (i) { exits[i] = num(p.v[i]); });
-    chart("price-" + k, {
-      title: p.title, group: "run-" + p.run, height: 240,
-      series: [{ name: p.symbol + " close", color: "#444" },
-        { name: "entries", color: p.color, width: 0, value: function (u, v) { return v == null ? "" : "entry"; } },
-        { name: "exits", color: "#d62728", width: 0, value: function (u, v) { return v == null ? "" : "exit"; } }],
-      data: pts.concat([entries, exits]), y: "price", fmt: function (v) { return fixed(v, 2); }, tick: f2
-    });
-    var u = charts["price-" + k];
-    if (u) {
-      [2, 3].forEach(function (j) { u.series[j].points = { show: true, size: 8, fill: j === 2 ? p.color : "#d62728", stroke: "#fff" }; });
-      u.redraw();
-    }
+  // Fills: a run's entries and exits on an instrument's price (when the
+  // report has prices), with the average entry price of the position: the
+  // tranche ladder of a scaled entry.
+  (D.ladders || []).forEach(function (l, k) {
+    var lines = [], ser = [];
+    if (l.price) { lines.push(l.price); ser.push({ name: l.symbol + " close", color: "#777", width: 1 }); }
+    var tagged = function (tags) { return function (u, v, si, idx) { return v == null ? "—" : fixed(v, 4); }; };
+    lines.push(l.entry, l.exit, l.avg);
+    var none = function () { return null; };
+    ser.push({ name: "entries", color: l.color, width: 1.5, value: tagged(l.entryTags), paths: none,
+        points: { show: true, size: 9, width: 2, stroke: l.color, fill: "#fff" } },
+      { name: "exits", color: "#d62728", width: 1.5, value: tagged(l.exitTags), paths: none,
+        points: { show: true, size: 9, width: 2, stroke: "#d62728", fill: "#fff" } },
+      { name: "average entry price", color: l.color, dash: [4, 3], width: 1.2 });
+    var data = align(lines.map(function (x) { return { t: x.t, v: x.v }; }), []);
+    chart("ladder-" + k, { title: l.title, group: "run-" + l.run, height: 240, series: ser, data: data, y: "price",
+      fmt: function (v) { return fixed(v, 4); }, tick: function (v) { return fixed(v, 2); } });
   });
 
   window.addEventListener("resize", function () {
