@@ -94,7 +94,8 @@ type Costs struct {
 	Total          float64 `json:"total"`
 }
 
-// MarshalJSON writes the summary's metrics (non-finite values as null)
+// MarshalJSON writes the summary's metrics (NaN as null, ±Inf as
+// "Infinity" and "-Infinity", [metrics.JSONFloat])
 // beside the run's counts and costs, every key sorted. Without it the
 // embedded Summary's MarshalJSON would be promoted and hide the other
 // fields.
@@ -114,13 +115,8 @@ func (m RunMetrics) MarshalJSON() ([]byte, error) {
 	out["rejections"] = m.Rejections
 	out["margin_calls"] = m.MarginCalls
 	out["liquidations"] = m.Liquidations
-	for k, v := range map[string]float64{"exposure_time": m.ExposureTime, "turnover": m.Turnover} {
-		if v == v && v-v == 0 {
-			out[k] = v
-		} else {
-			out[k] = nil
-		}
-	}
+	out["exposure_time"] = metrics.JSONFloat(m.ExposureTime)
+	out["turnover"] = metrics.JSONFloat(m.Turnover)
 	out["max_drawdown_peak"] = m.MaxDrawdownPeak
 	out["max_drawdown_trough"] = m.MaxDrawdownTrough
 	out["max_drawdown_recovery"] = m.MaxDrawdownRecovery
@@ -137,14 +133,14 @@ func (m *RunMetrics) UnmarshalJSON(b []byte) error {
 	}
 	var aux struct {
 		Fills               int                        `json:"fills"`
-		Commission          *float64                   `json:"commission_paid"`
-		FinalEquity         *float64                   `json:"final_equity"`
+		Commission          *metrics.JSONFloat         `json:"commission_paid"`
+		FinalEquity         *metrics.JSONFloat         `json:"final_equity"`
 		Costs               Costs                      `json:"costs"`
 		Rejections          int                        `json:"rejections"`
 		MarginCalls         int                        `json:"margin_calls"`
 		Liquidations        int                        `json:"liquidations"`
-		ExposureTime        *float64                   `json:"exposure_time"`
-		Turnover            *float64                   `json:"turnover"`
+		ExposureTime        *metrics.JSONFloat         `json:"exposure_time"`
+		Turnover            *metrics.JSONFloat         `json:"turnover"`
 		MaxDrawdownPeak     string                     `json:"max_drawdown_peak"`
 		MaxDrawdownTrough   string                     `json:"max_drawdown_trough"`
 		MaxDrawdownRecovery string                     `json:"max_drawdown_recovery"`
@@ -153,11 +149,11 @@ func (m *RunMetrics) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	orNaN := func(p *float64) float64 {
+	orNaN := func(p *metrics.JSONFloat) float64 {
 		if p == nil {
 			return math.NaN()
 		}
-		return *p
+		return float64(*p)
 	}
 	m.Fills, m.Commission, m.FinalEquity, m.Costs = aux.Fills, orNaN(aux.Commission), orNaN(aux.FinalEquity), aux.Costs
 	m.Rejections, m.MarginCalls, m.Liquidations = aux.Rejections, aux.MarginCalls, aux.Liquidations
@@ -174,13 +170,13 @@ func (m *RunMetrics) Benchmark(symbol string) (metrics.BenchmarkSummary, bool) {
 	if !ok {
 		return metrics.BenchmarkSummary{}, false
 	}
-	var f map[string]*float64
+	var f map[string]*metrics.JSONFloat
 	if json.Unmarshal(raw, &f) != nil {
 		return metrics.BenchmarkSummary{}, false
 	}
 	v := func(k string) float64 {
 		if p := f[k]; p != nil {
-			return *p
+			return float64(*p)
 		}
 		return math.NaN()
 	}
