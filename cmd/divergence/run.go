@@ -14,6 +14,7 @@ import (
 	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/metrics"
+	"github.com/divergence-research/divergence/results/report"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -83,7 +84,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		fmt.Fprintln(stdout, "note:", n)
 	}
 	if o.Stress != nil {
-		printStress(stdout, o.Stress)
+		printStress(stdout, o.Stress, o.Cash)
 	}
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
 	if *noReport {
@@ -193,8 +194,9 @@ func (p *progress) finish() {
 	}
 }
 
-func printStress(w io.Writer, st *experiment.Stress) {
+func printStress(w io.Writer, st *experiment.Stress, cash float64) {
 	fmt.Fprintln(w, "\nstress test: PnL vs the unshocked baseline")
+	fmt.Fprintf(w, "(hedge effectiveness only where the long leg alone lost at least %g%% of the initial cash, as in the report)\n", 100*report.HedgeThreshold)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\tscenario\tprobability\tPnL vs baseline\tmax DD\tworst day\thedge effectiveness\t")
 	for _, r := range st.Rows {
@@ -205,7 +207,7 @@ func printStress(w io.Writer, st *experiment.Stress) {
 		if r.Probability == r.Probability {
 			p = fmt.Sprintf("%g", r.Probability)
 		}
-		if r.HedgeEffectiveness == r.HedgeEffectiveness {
+		if r.HedgeEffectiveness == r.HedgeEffectiveness && r.LongLegPnLVsBaseline <= -report.HedgeThreshold*cash {
 			he = fmt.Sprintf("%.0f%%", 100*r.HedgeEffectiveness)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.2f%%\t%.2f%%\t%s\t\n", r.Run, r.Scenario, p, r.PnLVsBaseline, 100*r.MaxDrawdown, 100*r.WorstDay, he)

@@ -571,3 +571,104 @@ func TestPricesFromMemory(t *testing.T) {
 		t.Error("no chart of the sma run's BTC fills")
 	}
 }
+
+// TestBandsFile: montecarlo_bands.csv (run, time, p05 … p95) gives one fan
+// per run, in the run's colour, with the file's quantiles; a time out of
+// order is an error naming the file and row.
+func TestBandsFile(t *testing.T) {
+	dir := smallFolder(t)
+	var b strings.Builder
+	b.WriteString("run,time,p05,p25,p50,p75,p95\n")
+	for _, run := range []string{"hedge", "sma"} {
+		for k := range 30 {
+			g := 1 + 0.01*float64(k)
+			fmt.Fprintf(&b, "%s,%s,%g,%g,%g,%g,%g\n", run, time.Date(2020, 1, 1+k, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), g-0.2, g-0.1, g, g+0.1, g+0.2)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, BandsFile), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	html := readReport(t, dir)
+	p := payloadOf(t, html)
+	fans := p["fans"].([]any)
+	if len(fans) != 2 || !strings.Contains(html, `id="fan-1"`) {
+		t.Fatalf("%d fans, want 2", len(fans))
+	}
+	for _, x := range fans {
+		m := x.(map[string]any)
+		q := m["q"].([]any)
+		if med := q[2].([]any); len(med) != 30 || med[10].(float64) != 1.1 || q[0].([]any)[10].(float64) != 0.9 {
+			t.Errorf("fan %s: median %v", m["key"], med)
+		}
+		if !strings.Contains(html, `<span class="swatch" style="background:`+m["color"].(string)+`"></span>`+m["key"].(string)+"<") {
+			t.Errorf("fan %s: not in its run's colour", m["key"])
+		}
+	}
+	bad := strings.Replace(b.String(), "hedge,2020-01-02", "hedge,2019-01-02", 1)
+	if err := os.WriteFile(filepath.Join(dir, BandsFile), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), dir); err == nil || !strings.Contains(err.Error(), "montecarlo_bands.csv: row 3") {
+		t.Errorf("error %v, want one naming montecarlo_bands.csv row 3", err)
+	}
+}
+
+// TestReportSizeManyRuns: 200 runs of 20,000 minute bars each (4M points)
+// make a report of at most 10 MB: the overview charts draw the 10 best
+// runs, each line reduced per pixel column, and the other runs have a
+// table row and their metrics.
+func TestReportSizeManyRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("4M points")
+	}
+	dir := smallFolder(t)
+	f, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := f.Runs[0]
+	in := Input{Dir: t.TempDir(), Manifest: f.Manifest}
+	const runs, bars = 200, 20000
+	t0 := time.Date(2024, 1, 2, 14, 30, 0, 0, time.UTC).UnixNano()
+	for i := range runs {
+		rec := base.Record
+		rec.Run = fmt.Sprintf("sweep--n=%d", i)
+		rec.Swept = map[string]any{"n": float64(i % 20), "m": float64(i / 20)}
+		rec.Metrics.Sharpe = float64(i%37) / 10
+		s := charts.Series{Time: make([]int64, bars), Values: make([]float64, bars)}
+		g, n := make([]float64, bars), make([]float64, bars)
+		v := 1e6
+		for k := range bars {
+			s.Time[k] = t0 + int64(k)*60e9
+			v *= 1 + 0.001*math.Sin(float64(k*(i+3))/97) + 0.0001*math.Cos(float64(k+i)/13)
+			s.Values[k], g[k], n[k] = v, v*(1+0.1*math.Sin(float64(k)/500)), v*0.2
+		}
+		in.Runs, in.Equity = append(in.Runs, rec), append(in.Equity, s)
+		in.Gross, in.Net = append(in.Gross, g), append(in.Net, n)
+	}
+	start := time.Now()
+	if err := WriteInput(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(in.Dir, ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("200 runs × 20,000 minute bars: report.html %d bytes in %v", st.Size(), time.Since(start))
+	if st.Size() > 10e6 {
+		t.Errorf("report.html is %d bytes, want ≤ 10 MB", st.Size())
+	}
+	b, _ := os.ReadFile(filepath.Join(in.Dir, ReportFile))
+	p := payloadOf(t, string(b))
+	for _, x := range p["runs"].([]any) {
+		if n := len(x.(map[string]any)["e"].([]any)); n > 4*chartBuckets {
+			t.Errorf("a line of %d points, want ≤ %d (per-pixel reduction)", n, 4*chartBuckets)
+		}
+	}
+	if n := len(p["runs"].([]any)); n != maxLines {
+		t.Errorf("%d runs in the overview, want %d", n, maxLines)
+	}
+	if p["sweep"] == nil || !p["intraday"].(bool) {
+		t.Error("no sweep heatmap data, or the read-out would not show the time of day")
+	}
+}
