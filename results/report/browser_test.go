@@ -157,7 +157,7 @@ func TestReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range []string{"chart-equity", "chart-drawdown", "chart-gross", "chart-net", "chart-sharpe", "chart-vol", "chart-beta", "scenario-0"} {
+	for _, id := range []string{"chart-equity", "chart-drawdown", "chart-gross", "chart-net", "chart-sharpe", "chart-vol", "chart-beta", "scenario-0", "fan-0", "fan-3"} {
 		if _, ok := painted[id]; !ok {
 			t.Errorf("the demo's report has no chart %s", id)
 		}
@@ -305,6 +305,13 @@ func TestReportInBrowser(t *testing.T) {
 		t.Errorf("filter sharpe>0.5 shows %d rows, want %d of %d", visible, want, len(f.Runs))
 	}
 
+	if *shotOut != "" {
+		for _, id := range []string{"runs", "equity", "rolling", "run-long-ai-tech-short-ai-tokens", "stress", "montecarlo", "attribution"} {
+			if b, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.ID(id))); err == nil {
+				_ = os.WriteFile(strings.TrimSuffix(*shotOut, ".png")+"-demo-"+id+".png", b, 0o644)
+			}
+		}
+	}
 	checkQuiet(t, url, problems, requests)
 }
 

@@ -384,7 +384,7 @@ func hedgeThreshold(cells []StressCell, cash float64) ([]StressCell, string) {
 			blanked++
 		}
 	}
-	return out, fmt.Sprintf("Hedge effectiveness (the share of the long leg's scenario loss the hedge saved) is shown only where the long leg alone lost at least %g%% of the initial cash against its baseline; elsewhere it is not defined (grey, \"—\"). %d cell(s) left blank by this rule. Colour scales span the 90th percentile of each metric's absolute values, so one outlier does not wash out the rest; the cell's text is always its value.", 100*HedgeThreshold, blanked)
+	return out, fmt.Sprintf("Hedge effectiveness (the share of the long leg's scenario loss the hedge saved) is shown only where the long leg alone lost at least %g%% of the initial cash against its baseline; elsewhere it is not defined (grey, \"n/a\"). %d cell(s) left blank by this rule. Colour scales span the 90th percentile of each metric's absolute values, so one outlier does not wash out the rest; the cell's text is always its value.", 100*HedgeThreshold, blanked)
 }
 
 // lossesNegative returns the Monte Carlo summary with VaR and CVaR as
