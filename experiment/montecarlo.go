@@ -242,7 +242,8 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		sum.Columns = append(sum.Columns, results.Column{Name: name, Floats: cols[j]})
 	}
 	sum.Columns = append(sum.Columns, results.Column{Name: "shocked_paths", Ints: nshock})
-	if err := results.WriteOutputs(dir, append(results.TableOutputs("montecarlo", tab, true), results.TableOutputs("montecarlo_summary", sum, false)...)...); err != nil {
+	if err := results.WriteOutputs(dir, append(append(results.TableOutputs("montecarlo", tab, true), results.TableOutputs("montecarlo_summary", sum, false)...),
+		results.TableOutputs("montecarlo_bands", bandsTable(mcs), true)...)...); err != nil {
 		return err
 	}
 	var fans []charts.Fan

@@ -102,7 +102,8 @@ type Costs struct {
 	Total     float64 `json:"total"`
 }
 
-// MarshalJSON writes the summary's metrics (non-finite values as null)
+// MarshalJSON writes the summary's metrics (NaN as null, ±Inf as
+// "Infinity" and "-Infinity", [metrics.JSONFloat])
 // beside the run's counts and costs, every key sorted. Without it the
 // embedded Summary's MarshalJSON would be promoted and hide the other
 // fields.
@@ -123,11 +124,7 @@ func (m RunMetrics) MarshalJSON() ([]byte, error) {
 	out["margin_calls"] = m.MarginCalls
 	out["liquidations"] = m.Liquidations
 	for _, x := range RunMeasures() {
-		if v := m.Measures[x.Name]; v == v && v-v == 0 {
-			out[x.Name] = v
-		} else {
-			out[x.Name] = nil
-		}
+		out[x.Name] = metrics.JSONFloat(m.Measures[x.Name])
 	}
 	out["max_drawdown_peak"] = m.MaxDrawdownPeak
 	out["max_drawdown_trough"] = m.MaxDrawdownTrough
@@ -145,8 +142,8 @@ func (m *RunMetrics) UnmarshalJSON(b []byte) error {
 	}
 	var aux struct {
 		Fills               int                        `json:"fills"`
-		Commission          *float64                   `json:"commission_paid"`
-		FinalEquity         *float64                   `json:"final_equity"`
+		Commission          *metrics.JSONFloat         `json:"commission_paid"`
+		FinalEquity         *metrics.JSONFloat         `json:"final_equity"`
 		Costs               Costs                      `json:"costs"`
 		Rejections          int                        `json:"rejections"`
 		MarginCalls         int                        `json:"margin_calls"`
@@ -159,11 +156,11 @@ func (m *RunMetrics) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	orNaN := func(p *float64) float64 {
+	orNaN := func(p *metrics.JSONFloat) float64 {
 		if p == nil {
 			return math.NaN()
 		}
-		return *p
+		return float64(*p)
 	}
 	m.Fills, m.Commission, m.FinalEquity, m.Costs = aux.Fills, orNaN(aux.Commission), orNaN(aux.FinalEquity), aux.Costs
 	m.Rejections, m.MarginCalls, m.Liquidations = aux.Rejections, aux.MarginCalls, aux.Liquidations
@@ -174,7 +171,7 @@ func (m *RunMetrics) UnmarshalJSON(b []byte) error {
 	ms := RunMeasures()
 	m.Measures = make(map[string]float64, len(ms))
 	for _, x := range ms {
-		var v *float64
+		var v *metrics.JSONFloat
 		if raw, ok := keys[x.Name]; ok {
 			if err := json.Unmarshal(raw, &v); err != nil {
 				return fmt.Errorf("%s: %w", x.Name, err)
@@ -194,13 +191,13 @@ func (m *RunMetrics) Benchmark(symbol string) (metrics.BenchmarkSummary, bool) {
 	if !ok {
 		return metrics.BenchmarkSummary{}, false
 	}
-	var f map[string]*float64
+	var f map[string]*metrics.JSONFloat
 	if json.Unmarshal(raw, &f) != nil {
 		return metrics.BenchmarkSummary{}, false
 	}
 	v := func(k string) float64 {
 		if p := f[k]; p != nil {
-			return *p
+			return float64(*p)
 		}
 		return math.NaN()
 	}

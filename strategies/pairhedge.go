@@ -21,13 +21,13 @@ type PairHedgeParams struct {
 	// of equity long and 50% short. Default 1.0; (0, 10].
 	Gross float64 `toml:"gross"`
 	// RebalanceDays: the legs are brought back to their targets every so
-	// many calendar days. Default 7 (0 when RebalanceBars is given); >= 1,
-	// or 0 (no calendar) when DriftBand or RebalanceBars is set.
+	// many calendar days. Default 7 (0 when rebalance_bars is given); >= 1,
+	// or 0 (no calendar) when drift_band or rebalance_bars is set.
 	RebalanceDays int `toml:"rebalance_days"`
 	// RebalanceBars, when > 0, brings the legs back to their targets every
 	// so many sync points (steps at which every instrument of both legs
 	// has a fresh bar: on an equity pair, trading sessions; 21 is a
-	// month). Not with an explicit RebalanceDays. Default 0.
+	// month). Not with an explicit rebalance_days. Default 0.
 	RebalanceBars int `toml:"rebalance_bars"`
 	// Hedge is how the legs are sized against each other: "dollar"
 	// (default: equal notional), "beta" (beta-neutral to the long leg),

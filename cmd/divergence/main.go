@@ -26,12 +26,13 @@ Usage:
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]
   divergence data list [--catalog PATH]                      instruments in the catalog
   divergence data synth [--seed N] [--out DIR]               write the synthetic market as CSV
-  divergence report RESULTS_DIR                              the HTML report of an experiment (run writes it too)
+  divergence report RESULTS_DIR [--out FILE]                 the HTML report of an experiment (run writes it too)
   divergence db RESULTS_DIR                                  (re)build results.duckdb (run writes it too)
-  divergence compare RESULTS_DIR... [--runs K,K] [--out F]   chosen runs of several experiments on one chart
+  divergence compare RESULTS_DIR... [--runs K,K] [--top N] [--by METRIC] [--align common|none] [--out F]
+                                                             runs of several experiments on one chart
   divergence metrics RETURNS.csv [--benchmark COL] [--periods-per-year N] [--risk-free RATE|COL] [--format json|table]
                                                              metrics of any returns series (--help: every parameter)
-  divergence strategies                                      the built-in strategies
+  divergence strategies [NAME]                               the built-in strategies; NAME: its parameters, defaults and meaning
   divergence version
 
 Run 'divergence COMMAND --help' for a command's flags.
@@ -73,7 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "data":
 		return cmdData(ctx, args[1:], stdout, stderr)
 	case "strategies":
-		return cmdStrategies(stdout)
+		return cmdStrategies(args[1:], stdout, stderr)
 	case "stress":
 		return cmdStress(ctx, args[1:], stdout, stderr)
 	case "scenarios":
@@ -87,6 +88,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "metrics":
 		return cmdMetrics(args[1:], stdout, stderr)
 	case "version", "--version":
+		fs := newFlags("version", "version", stderr)
+		if _, err := parse(fs, args[1:]); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, "divergence", version)
 		return nil
 	case "help", "-h", "--help", "-help":
@@ -114,14 +119,50 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// newFlags returns the flag set of a command: --help prints its synopsis,
+// what it does (commandHelp) and every flag, or says it has none.
 func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: divergence %s\n\nFlags:\n", synopsis)
+		fmt.Fprintf(stderr, "Usage: divergence %s\n\n", synopsis)
+		if h := commandHelp[name]; h != "" {
+			fmt.Fprintf(stderr, "%s\n\n", h)
+		}
+		n := 0
+		fs.VisitAll(func(*flag.Flag) { n++ })
+		if n == 0 {
+			fmt.Fprintln(stderr, "Flags: none (-h, --help prints this).")
+			return
+		}
+		fmt.Fprintln(stderr, "Flags:")
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// commandHelp says what each command does, for its --help.
+var commandHelp = map[string]string{
+	"run": "Runs the experiment file's runs (strategies × parameter grid × scenarios, Monte Carlo, walk-forward) and writes\n" +
+		"its results folder OUT/<experiment>/: runs.csv/.parquet, runs/<key>/ (metrics.json, equity, fills), the charts,\n" +
+		"results.duckdb and report.html. With a walk-forward, its out-of-sample result is printed first.",
+	"stress": "Like run, and replays every run under each scenario of the experiment (every library scenario when it\n" +
+		"names none), beside the unshocked baseline; prints the stress table.",
+	"report": "Writes the HTML report of an experiment's results folder (report.html in it, unless --out says otherwise):\n" +
+		"one self-contained file with interactive charts, the sortable runs table and every section the folder has.",
+	"db": "(Re)builds RESULTS_DIR/results.duckdb from the folder's files: tables runs, equity, fills, scenarios, …\n" +
+		"(undefined values are NULL). Query it with the duckdb CLI or DuckDB's Python client (docs/python.md).",
+	"compare": "Draws runs of one or more results folders on one equity and drawdown chart. Runs of different periods\n" +
+		"are cut to their common dates and rebased to 1 there (--align none draws each over its own period); with\n" +
+		"more runs than --top, the best by --by are drawn. Writes compare.png and compare.svg into the first\n" +
+		"folder unless --out names the files.",
+	"strategies": "Lists the built-in strategy types; with a NAME, that strategy's parameters: key, type, default and\n" +
+		"meaning (from the strategy's parameter struct).",
+	"version":   "Prints the program version.",
+	"data list": "Lists the instruments in the catalog.",
+	"data import": "Imports price files into the catalog, one instrument per file (its symbol from the file name\n" +
+		"unless --symbol gives it).",
+	"data synth": "Writes the seeded synthetic market (the demo's data) as CSV files, one per instrument.",
 }
 
 func defaultCatalog() string {

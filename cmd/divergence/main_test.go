@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +35,38 @@ func TestHelp(t *testing.T) {
 	for _, args := range [][]string{{"data", "--help"}, {"scenarios", "--help"}} {
 		if out, _, err := cli(t, args...); err != nil || !strings.Contains(out, "Usage") {
 			t.Errorf("%v: %v %q", args, err, out)
+		}
+	}
+	// Every command's --help says what it does and lists its flags (or
+	// says it has none).
+	for _, tc := range []struct {
+		args  []string
+		flags []string
+	}{
+		{[]string{"run", "--help"}, []string{"-out", "-workers", "-sort", "-top", "-no-report"}},
+		{[]string{"stress", "--help"}, []string{"-out", "-workers"}},
+		{[]string{"report", "--help"}, []string{"-out FILE"}},
+		{[]string{"db", "--help"}, []string{"Flags: none"}},
+		{[]string{"compare", "--help"}, []string{"-runs", "-top", "-by", "-align", "-out"}},
+		{[]string{"strategies", "--help"}, []string{"Flags: none"}},
+		{[]string{"version", "--help"}, []string{"Flags: none"}},
+		{[]string{"data", "synth", "--help"}, []string{"-seed", "-out"}},
+		{[]string{"metrics", "--help"}, []string{"-benchmark", "-periods-per-year"}},
+	} {
+		_, stderr, err := cli(t, tc.args...)
+		if !errors.Is(err, flag.ErrHelp) {
+			t.Errorf("%v: err %v", tc.args, err)
+		}
+		if !strings.Contains(stderr, "Usage: divergence") {
+			t.Errorf("%v: no usage line in %q", tc.args, stderr)
+		}
+		for _, f := range tc.flags {
+			if !strings.Contains(stderr, f) {
+				t.Errorf("%v: help lacks %q:\n%s", tc.args, f, stderr)
+			}
+		}
+		if strings.Contains(stderr, "Flags:\n\n") || strings.HasSuffix(stderr, "Flags:\n") {
+			t.Errorf("%v: an empty flag list", tc.args)
 		}
 	}
 	if _, _, err := cli(t, "bogus"); err == nil || !strings.Contains(err.Error(), `unknown command "bogus"`) {
@@ -279,5 +313,70 @@ func TestDataSynthIntradayAndImportTable(t *testing.T) {
 	}
 	if _, _, err := cli(t, "data", "import", "x.csv", "--date-format", "YYYY/MM", "--catalog", cat); err == nil || !strings.Contains(err.Error(), "--date-format") {
 		t.Errorf("bad date format: %v", err)
+	}
+}
+
+// TestStrategiesCommand: the list names every built-in strategy; with a
+// name, its parameters with their defaults and meaning.
+func TestStrategiesCommand(t *testing.T) {
+	out, _, err := cli(t, "strategies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"buy-and-hold", "pair-hedge", "scaled-entry", "sma-cross", "weights"} {
+		if !strings.Contains(out, n) {
+			t.Errorf("list lacks %s", n)
+		}
+	}
+	out, _, err = cli(t, "strategies", "pair-hedge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"key", "default", "gross", "float64", "rebalance_days", "hedge", "HedgeMode", "dollar", "lookback", "60",
+		"Gross is the gross leverage", "minimum variance"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("pair-hedge parameters lack %q:\n%s", s, out)
+		}
+	}
+	if _, _, err := cli(t, "strategies", "nope"); err == nil || !strings.Contains(err.Error(), "unknown strategy type") {
+		t.Errorf("unknown name: %v", err)
+	}
+}
+
+// TestRunWalkForwardFirst: with a walk-forward, run prints its
+// out-of-sample result before the in-sample table; the total return is
+// the stitched curve's last equity over its first (by hand, from
+// walkforward/sma/equity.csv).
+func TestRunWalkForwardFirst(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := cli(t, "run", "../../experiment/testdata/walkforward.toml", "--out", dir, "--workers", "2", "--no-report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oos, ins := strings.Index(out, "walk-forward, out of sample"), strings.Index(out, "in sample (every run")
+	if oos < 0 || ins < oos || strings.Index(out, "sma--fast=") < ins {
+		t.Fatalf("out-of-sample result not printed first:\n%s", out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "walk-forward-synthetic", "walkforward", "sma", "equity.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	equity := func(line string) float64 {
+		v, err := strconv.ParseFloat(strings.Split(line, ",")[1], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	want := fmt.Sprintf("%.2f%%", 100*(equity(lines[len(lines)-1])/equity(lines[1])-1))
+	var row string
+	for _, l := range strings.Split(out[oos:ins], "\n") {
+		if f := strings.Fields(l); len(f) > 0 && f[0] == "sma" {
+			row = l
+		}
+	}
+	if f := strings.Fields(row); len(f) < 5 || f[4] != want {
+		t.Errorf("sma out-of-sample row %q, want total return %s", row, want)
 	}
 }

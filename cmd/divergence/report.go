@@ -12,7 +12,8 @@ import (
 )
 
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("report", "report RESULTS_DIR", stderr)
+	fs := newFlags("report", "report RESULTS_DIR [--out FILE]", stderr)
+	out := fs.String("out", "", "write the report to `FILE` (default: RESULTS_DIR/report.html)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -21,10 +22,14 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return fmt.Errorf("report: want one results folder, got %d arguments", len(pos))
 	}
-	if err := report.Write(ctx, pos[0]); err != nil {
+	path := *out
+	if path == "" {
+		path = filepath.Join(pos[0], report.ReportFile)
+	}
+	if err := report.WriteTo(ctx, pos[0], path); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "report: %s\n", filepath.Join(pos[0], "report.html"))
+	fmt.Fprintf(stdout, "report: %s\n", path)
 	return nil
 }
 
@@ -46,9 +51,12 @@ func cmdDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("compare", "compare RESULTS_DIR... [--runs KEY,KEY] [--out compare.png]", stderr)
-	runs := fs.String("runs", "", "comma-separated run keys to draw from each folder (default: every run)")
-	out := fs.String("out", "compare.png", "the chart to write; .png or .svg (a .svg beside a .png is written too when both are given with commas)")
+	fs := newFlags("compare", "compare RESULTS_DIR... [--runs KEY,KEY] [--top N] [--by METRIC] [--align common|none] [--out FILE[,FILE]]", stderr)
+	runs := fs.String("runs", "", "comma-separated run `KEYS` to draw from each folder (default: every run)")
+	top := fs.Int("top", report.DefaultCompareTop, "draw at most `N` runs, the best by --by (0 or less: every run)")
+	by := fs.String("by", "sharpe", "the `METRIC` --top ranks by: total_return, cagr, annual_volatility (lowest first), sharpe, sortino, max_drawdown, calmar, final_equity")
+	align := fs.String("align", "common", "`common`: cut every run to the dates all of them span and rebase to 1 at the latest common start; none: each run over its own period")
+	out := fs.String("out", "", "the chart `FILES` to write, .png or .svg, comma-separated (default: compare.png and compare.svg in the first folder)")
 	dirs, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -57,12 +65,21 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return fmt.Errorf("compare: want at least one results folder")
 	}
-	var keys []string
-	if *runs != "" {
-		keys = strings.Split(*runs, ",")
+	opt := report.CompareOptions{Top: *top, By: *by}
+	if *top <= 0 {
+		opt.Top = -1
 	}
-	outs := strings.Split(*out, ",")
-	if err := report.Compare(ctx, dirs, keys, outs...); err != nil {
+	if opt.Align, err = report.ParseAlign(*align); err != nil {
+		return err
+	}
+	if *runs != "" {
+		opt.Runs = strings.Split(*runs, ",")
+	}
+	if *out != "" {
+		opt.Outs = strings.Split(*out, ",")
+	}
+	outs, err := report.CompareWith(ctx, dirs, opt)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "compare: %s\n", strings.Join(outs, ", "))

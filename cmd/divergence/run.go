@@ -10,8 +10,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/metrics"
+	"github.com/divergence-research/divergence/results/report"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -79,6 +82,9 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		label = "SYNTHETIC data"
 	}
 	fmt.Fprintf(stdout, "%s — %s, %d runs, %d instruments, periods/year %g\n", f.Name, label, len(o.Runs), len(o.Panel.Series), o.PeriodsPerYear)
+	// A walk-forward's out-of-sample result is the estimate of what the
+	// strategy earns; the runs below are in-sample (chosen with hindsight).
+	printWalkForward(stdout, o)
 	// The stress test's long-leg companions feed the hedge columns; they
 	// are in runs.csv (long_leg_of) but not in this table.
 	var order []int
@@ -92,13 +98,49 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		fmt.Fprintln(stdout, "note:", n)
 	}
 	if o.Stress != nil {
-		printStress(stdout, o.Stress)
+		printStress(stdout, o.Stress, o.Cash)
 	}
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
 	if *noReport {
 		return nil
 	}
 	return finishResults(ctx, o.Dir, stdout)
+}
+
+// printWalkForward prints each walk-forward's stitched out-of-sample
+// result, when the experiment has one.
+func printWalkForward(w io.Writer, o *experiment.Outcome) {
+	if len(o.WalkForward) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "walk-forward, out of sample (parameters chosen in sample, run on the next unseen window, stitched):")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "strategy\twindows\tfrom\tto\ttotal return\tCAGR\tSharpe\tmax DD\t")
+	for _, wf := range o.WalkForward {
+		c := &wf.Curve
+		if c.Len() < 2 {
+			continue
+		}
+		s := metrics.Summarize(metrics.ReturnsFromEquity(nil, c.Equity), o.PeriodsPerYear, nil)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", wf.Strategy, len(wf.Windows), data.FormatDay(c.Time[0]), data.FormatDay(c.Time[c.Len()-1]),
+			pct(s.TotalReturn), pct(s.CAGR), num(s.Sharpe), pct(s.MaxDrawdown))
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "\nin sample (every run over the whole period; the best of a sweep is chosen with hindsight):")
+}
+
+func pct(v float64) string {
+	if v != v || math.IsInf(v, 0) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f%%", 100*v)
+}
+
+func num(v float64) string {
+	if v != v || math.IsInf(v, 0) {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", v)
 }
 
 func printRuns(w io.Writer, runs []experiment.RunResult, order []int, top int, sortBy string) {
@@ -108,32 +150,12 @@ func printRuns(w io.Writer, runs []experiment.RunResult, order []int, top int, s
 	}
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\ttotal return\tCAGR\tvol\tSharpe\tmax DD\tfills\tcommission\t")
-	pct := func(v float64) string {
-		if v != v || math.IsInf(v, 0) {
-			return "—"
-		}
-		return fmt.Sprintf("%.2f%%", 100*v)
-	}
-	num := func(v float64) string {
-		if v != v || math.IsInf(v, 0) {
-			return "—"
-		}
-		return fmt.Sprintf("%.2f", v)
-	}
 	for _, i := range order {
 		m := runs[i].Metrics
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t\n", runs[i].Key, pct(m.TotalReturn), pct(m.CAGR),
 			pct(m.AnnualVolatility), num(m.Sharpe), pct(m.MaxDrawdown), m.Fills, m.Commission)
 	}
 	tw.Flush()
-}
-
-func cmdStrategies(stdout io.Writer) error {
-	reg := strategies.Builtins()
-	for _, n := range reg.Names() {
-		fmt.Fprintf(stdout, "%-14s %s\n", n, reg[n].Doc)
-	}
-	return nil
 }
 
 // isTerminal reports whether w is a character device (a terminal).
@@ -186,8 +208,9 @@ func (p *progress) finish() {
 	}
 }
 
-func printStress(w io.Writer, st *experiment.Stress) {
+func printStress(w io.Writer, st *experiment.Stress, cash float64) {
 	fmt.Fprintln(w, "\nstress test: PnL vs the unshocked baseline")
+	fmt.Fprintf(w, "(hedge effectiveness only where the long leg alone lost at least %g%% of the initial cash, as in the report)\n", 100*report.HedgeThreshold)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\tscenario\tprobability\tPnL vs baseline\tmax DD\tworst day\thedge effectiveness\t")
 	for _, r := range st.Rows {
@@ -198,7 +221,7 @@ func printStress(w io.Writer, st *experiment.Stress) {
 		if r.Probability == r.Probability {
 			p = fmt.Sprintf("%g", r.Probability)
 		}
-		if r.HedgeEffectiveness == r.HedgeEffectiveness {
+		if r.HedgeEffectiveness == r.HedgeEffectiveness && r.LongLegPnLVsBaseline <= -report.HedgeThreshold*cash {
 			he = fmt.Sprintf("%.0f%%", 100*r.HedgeEffectiveness)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.2f%%\t%.2f%%\t%s\t\n", r.Run, r.Scenario, p, r.PnLVsBaseline, 100*r.MaxDrawdown, 100*r.WorstDay, he)

@@ -228,6 +228,26 @@ func TestPalette(t *testing.T) {
 	}
 }
 
+// TestPaletteAliases: a run labelled by its key or by its scenario run's
+// key keeps its colour; a run's own name is never redirected; the base
+// palette is unchanged.
+func TestPaletteAliases(t *testing.T) {
+	base := NewPalette([]string{"hedge", "tech", "qqq"})
+	pal := base.WithAliases(map[string]string{"hedge@ai-bubble-burst": "hedge", "hedge~long-leg": "hedge", "tech": "qqq", "orphan": "nope"})
+	for label, name := range map[string]string{"hedge@ai-bubble-burst": "hedge", "hedge~long-leg": "hedge", "tech": "tech", "qqq": "qqq"} {
+		if pal.Index(label) != base.Index(name) || pal.Color(label) != base.Color(name) {
+			t.Errorf("%s: index %d, want %s's %d", label, pal.Index(label), name, base.Index(name))
+		}
+	}
+	if pal.Index("orphan") != -1 || base.Index("hedge@ai-bubble-burst") != -1 {
+		t.Error("an alias of an unknown name, or the base palette, resolves")
+	}
+	again := pal.WithAliases(map[string]string{"tech@x": "tech"})
+	if again.Index("hedge~long-leg") != base.Index("hedge") || again.Index("tech@x") != base.Index("tech") {
+		t.Error("aliases are not kept through a second WithAliases")
+	}
+}
+
 func TestCalendarTicks(t *testing.T) {
 	sec := func(ns int64) float64 { return float64(ns) / 1e9 }
 	for _, tc := range []struct {

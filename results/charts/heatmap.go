@@ -12,6 +12,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/divergence-research/divergence/results/metrics"
 )
 
 // Matrix is a table of one metric over two categories, drawn by [Heatmap]:
@@ -36,6 +38,30 @@ type Matrix struct {
 	// Decimals is the number of decimals written in a cell; 0 means 1 for
 	// percentages and 2 otherwise.
 	Decimals int
+	// Limit, when positive, is the colour scale's half-range: values in
+	// [−Limit, Limit] span the scale and values beyond take its end
+	// colours (their text still says the value). 0 means the largest
+	// absolute value, which lets one outlier wash out every other cell;
+	// see [RobustLimit].
+	Limit float64
+}
+
+// RobustLimit is a colour limit for a matrix that one outlier cannot
+// wash out: the 90th percentile of the finite cells' absolute values
+// (linear interpolation), or 0 when there is none.
+func RobustLimit(m Matrix) float64 {
+	var abs []float64
+	for _, row := range m.Values {
+		for _, v := range row {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				abs = append(abs, math.Abs(v))
+			}
+		}
+	}
+	if len(abs) == 0 {
+		return 0
+	}
+	return metrics.Quantile(abs, 0.9)
 }
 
 // Heatmap draws a matrix as a grid of coloured cells with each value
@@ -178,10 +204,10 @@ func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk
 	if scaleCols == 0 {
 		scaleCols = len(m.Cols)
 	}
-	limit := 0.0
+	limit := m.Limit
 	for _, row := range m.Values {
 		for _, v := range row[:scaleCols] {
-			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) && !(m.Limit > 0) {
 				limit = math.Max(limit, math.Abs(v))
 			}
 		}

@@ -62,8 +62,14 @@ func Dashes(i int) []vg.Length {
 // The style of a run is that of its index in the sorted, de-duplicated list
 // of names: it depends only on the set of names, not on the order in which
 // they were given or on which runs a given chart shows.
+//
+// A chart that labels a run otherwise (by its key, or the same run under a
+// stress scenario, "run@scenario") keeps the run's style through an alias
+// ([Palette.WithAliases]).
 type Palette struct {
 	names []string // sorted, unique
+	// alias maps another label to a name of names.
+	alias map[string]string
 }
 
 // NewPalette returns the palette of the given run names.
@@ -76,6 +82,9 @@ func NewPalette(names []string) *Palette {
 // Index returns the style index of a run name, or -1 if the palette does not
 // hold it.
 func (p *Palette) Index(name string) int {
+	if a, ok := p.alias[name]; ok {
+		name = a
+	}
 	i, ok := slices.BinarySearch(p.names, name)
 	if !ok {
 		return -1
@@ -91,4 +100,24 @@ func (p *Palette) Color(name string) color.Color {
 		return color.Black
 	}
 	return Color(i)
+}
+
+// WithAliases returns a palette with p's names and styles in which each
+// label of alias has the style of the name it maps to (a label mapped to
+// a name p lacks stays unknown). Aliases of p are kept unless alias
+// redefines them; p itself is not changed. It lets every chart of a
+// report label a run as it likes (its key, its scenario run's key) while
+// the run keeps one colour.
+func (p *Palette) WithAliases(alias map[string]string) *Palette {
+	out := &Palette{names: p.names, alias: make(map[string]string, len(p.alias)+len(alias))}
+	for k, v := range p.alias {
+		out.alias[k] = v
+	}
+	for k, v := range alias {
+		if _, own := slices.BinarySearch(p.names, k); own {
+			continue // a run's own name is never redirected
+		}
+		out.alias[k] = v
+	}
+	return out
 }

@@ -90,8 +90,8 @@ func ExampleSummarize() {
 }
 
 func ExampleSummary_MarshalJSON() {
-	// One period: no dispersion (NaN) and no drawdown (Calmar +Inf); both
-	// are written as null.
+	// One period: no dispersion (NaN, written null) and no drawdown
+	// (Calmar +Inf, written "Infinity").
 	b, _ := json.MarshalIndent(metrics.Summarize([]float64{0.5}, 1, nil), "", "  ")
 	fmt.Println(string(b))
 	// Output:
@@ -105,7 +105,7 @@ func ExampleSummary_MarshalJSON() {
 	//   "sortino": null,
 	//   "max_drawdown": 0,
 	//   "max_drawdown_duration": 0,
-	//   "calmar": null,
+	//   "calmar": "Infinity",
 	//   "var_95": 0.5,
 	//   "cvar_95": 0.5,
 	//   "skewness": null,

@@ -399,15 +399,15 @@ func TestSummarize(t *testing.T) {
 }
 
 func TestSummaryJSON(t *testing.T) {
-	// One period: volatility, Sharpe, Sortino, skewness are NaN; Calmar is
-	// +Inf (no drawdown). Both encode as null.
+	// One period: volatility, Sharpe, Sortino, skewness are NaN, written
+	// null; Calmar is +Inf (no drawdown), written "Infinity".
 	s := metrics.Summarize([]float64{0.01}, 252, []float64{0.02})
 	b, err := json.Marshal(s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	js := string(b)
-	for _, want := range []string{`"sharpe":null`, `"calmar":null`, `"annual_volatility":null`,
+	for _, want := range []string{`"sharpe":null`, `"calmar":"Infinity"`, `"annual_volatility":null`,
 		`"total_return":0.01`, `"periods":1`, `"periods_per_year":252`, `"benchmark":{"beta":null`} {
 		if !strings.Contains(js, want) {
 			t.Errorf("JSON %s lacks %s", js, want)
@@ -433,7 +433,7 @@ func TestSummaryJSON(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	if !math.IsNaN(back.Sharpe) || back.TotalReturn != s.TotalReturn || back.Periods != 1 ||
+	if !math.IsNaN(back.Sharpe) || !math.IsInf(back.Calmar, 1) || back.TotalReturn != s.TotalReturn || back.Periods != 1 ||
 		back.Benchmark == nil || !math.IsNaN(back.Benchmark.Beta) {
 		t.Errorf("round trip = %+v", back)
 	}

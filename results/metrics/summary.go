@@ -10,8 +10,9 @@ import (
 //
 // Any float field may be NaN (too few observations, zero volatility) or
 // ±Inf (a ratio with a zero denominator, e.g. Calmar without drawdown).
-// JSON has neither: MarshalJSON writes non-finite values as null and
-// UnmarshalJSON reads null back as NaN.
+// JSON has neither: MarshalJSON writes NaN as null and ±Inf as the
+// strings "Infinity" and "-Infinity" ([JSONFloat]); UnmarshalJSON reads
+// them back.
 type Summary struct {
 	// Periods is the number of non-missing returns.
 	Periods int `json:"periods"`
@@ -110,30 +111,49 @@ func Summarize(returns []float64, ppy float64, benchmark []float64) Summary {
 	return sum
 }
 
-// jsonFloat is a float64 that encodes NaN and ±Inf as null and decodes
-// null as NaN.
-type jsonFloat float64
+// JSONFloat is a float64 as the results' JSON writes it: JSON has no NaN
+// and no infinity, so NaN (undefined: too few observations, a zero
+// denominator) is null and +Inf and −Inf (a ratio over a zero risk) are
+// the strings "Infinity" and "-Infinity", as Python's json module and
+// pandas read them. UnmarshalJSON reads back all three, and numbers.
+type JSONFloat float64
 
-func (f jsonFloat) MarshalJSON() ([]byte, error) {
+// MarshalJSON writes null, "Infinity", "-Infinity" or the number.
+func (f JSONFloat) MarshalJSON() ([]byte, error) {
 	v := float64(f)
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	switch {
+	case math.IsNaN(v):
 		return []byte("null"), nil
+	case math.IsInf(v, 1):
+		return []byte(`"Infinity"`), nil
+	case math.IsInf(v, -1):
+		return []byte(`"-Infinity"`), nil
 	}
 	return json.Marshal(v)
 }
 
-func (f *jsonFloat) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*f = jsonFloat(math.NaN())
+// UnmarshalJSON reads what MarshalJSON writes; "NaN" reads as NaN too.
+func (f *JSONFloat) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case "null", `"NaN"`:
+		*f = JSONFloat(math.NaN())
+		return nil
+	case `"Infinity"`:
+		*f = JSONFloat(math.Inf(1))
+		return nil
+	case `"-Infinity"`:
+		*f = JSONFloat(math.Inf(-1))
 		return nil
 	}
 	var v float64
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
-	*f = jsonFloat(v)
+	*f = JSONFloat(v)
 	return nil
 }
+
+type jsonFloat = JSONFloat
 
 // summaryJSON mirrors Summary field for field with null-safe floats.
 type summaryJSON struct {
@@ -168,7 +188,7 @@ type benchmarkSummaryJSON struct {
 }
 
 // MarshalJSON encodes the summary with snake_case keys in field order;
-// NaN and ±Inf become null.
+// NaN becomes null, ±Inf "Infinity" and "-Infinity".
 func (s Summary) MarshalJSON() ([]byte, error) {
 	j := summaryJSON{
 		Periods:             s.Periods,

@@ -8,32 +8,104 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
 )
 
-// Compare draws runs of several experiment folders side by side on one
-// equity and drawdown chart ([charts.EquityDrawdown]) and writes it to each
-// path in outs, as PNG or SVG by the path's extension (.png, .svg), each
-// atomically.
-//
-// runs selects runs by key: each key is looked up in every folder and every
-// match is drawn; a key found in no folder is an error. An empty runs draws
-// every run of every folder. A run is labelled "<experiment>: <strategy>"
-// (the experiment's name from its metrics.json), with the folder's base
-// name instead of the experiment's when two folders share a name. The
-// chart is marked synthetic when any chosen run is, and when real and
-// synthetic folders are mixed the synthetic runs' labels end in
-// "[SYNTHETIC]".
-func Compare(ctx context.Context, dirs, runs []string, outs ...string) error {
-	if len(dirs) == 0 {
-		return errors.New("report: compare: no folders")
+// CompareOptions choose the runs [CompareWith] draws and how.
+type CompareOptions struct {
+	// Runs selects runs by key: each key is looked up in every folder and
+	// every match is drawn; a key found in no folder is an error. Empty:
+	// every run of every folder.
+	Runs []string
+	// Top, when > 0 and more runs are chosen, draws only the Top runs
+	// with the highest By (lowest for annual_volatility); the caption
+	// says so. DefaultCompareTop when 0; < 0 draws every run.
+	Top int
+	// By is the metric of Top (results.MetricNames); "sharpe" when empty.
+	By string
+	// Align is how runs of different periods are put on one chart.
+	Align Align
+	// Outs are the files to write, .png or .svg. Empty: compare.png and
+	// compare.svg in the first folder.
+	Outs []string
+}
+
+// DefaultCompareTop is the number of runs a comparison draws when it is
+// given more and no Top: beyond about ten lines a legend covers the chart.
+const DefaultCompareTop = 10
+
+// Align says how a comparison puts runs of different periods together.
+type Align int
+
+const (
+	// AlignCommon cuts every run to the dates all of them span (from the
+	// latest first date to the earliest last date), so every growth of 1
+	// starts at 1 on the same date.
+	AlignCommon Align = iota
+	// AlignNone draws each run over its own period, each starting at 1 on
+	// its own first date.
+	AlignNone
+)
+
+// ParseAlign reads "common" or "none".
+func ParseAlign(s string) (Align, error) {
+	switch s {
+	case "common", "":
+		return AlignCommon, nil
+	case "none":
+		return AlignNone, nil
 	}
+	return 0, fmt.Errorf("report: compare: align %q: want common or none", s)
+}
+
+// Compare is [CompareWith] with the runs and outputs given and the other
+// options at their defaults.
+func Compare(ctx context.Context, dirs, runs []string, outs ...string) error {
 	if len(outs) == 0 {
 		return errors.New("report: compare: no output path")
 	}
+	_, err := CompareWith(ctx, dirs, CompareOptions{Runs: runs, Outs: outs})
+	return err
+}
+
+// CompareWith draws runs of several experiment folders side by side on one
+// equity and drawdown chart ([charts.EquityDrawdown]) and writes it to each
+// path of opt.Outs, as PNG or SVG by the path's extension (.png, .svg),
+// each atomically. It returns the paths written.
+//
+// A run is labelled "<experiment>: <strategy>" (the experiment's name
+// from its metrics.json), with the folder's base name instead of the
+// experiment's when two folders share a name. The chart is marked
+// synthetic when any chosen run is, and when real and synthetic folders
+// are mixed the synthetic runs' labels end in "[SYNTHETIC]". Runs are
+// aligned on their common dates unless opt.Align is AlignNone, and at
+// most opt.Top are drawn (see [CompareOptions]); each drawn run has its
+// own colour and keeps it whatever else is drawn (the palette is of the
+// labels).
+func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]string, error) {
+	if len(dirs) == 0 {
+		return nil, errors.New("report: compare: no folders")
+	}
+	outs := opt.Outs
+	if len(outs) == 0 {
+		outs = []string{filepath.Join(dirs[0], "compare.png"), filepath.Join(dirs[0], "compare.svg")}
+	}
+	by := opt.By
+	if by == "" {
+		by = "sharpe"
+	}
+	if err := results.ValidMetric(by); err != nil {
+		return nil, fmt.Errorf("report: compare: %w", err)
+	}
+	top := opt.Top
+	if top == 0 {
+		top = DefaultCompareTop
+	}
+	runs := opt.Runs
 	formats := make([]charts.Format, len(outs))
 	for i, out := range outs {
 		switch strings.ToLower(filepath.Ext(out)) {
@@ -42,18 +114,18 @@ func Compare(ctx context.Context, dirs, runs []string, outs ...string) error {
 		case ".svg":
 			formats[i] = charts.SVG
 		default:
-			return fmt.Errorf("report: compare: %s: want a .png or .svg file", out)
+			return nil, fmt.Errorf("report: compare: %s: want a .png or .svg file", out)
 		}
 	}
 	folders := make([]*Folder, len(dirs))
 	titles := map[string]int{}
 	for i, d := range dirs {
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		f, err := Load(d)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		folders[i] = f
 		titles[f.Title()]++
@@ -66,8 +138,8 @@ func Compare(ctx context.Context, dirs, runs []string, outs ...string) error {
 	}
 	found := map[string]bool{}
 	var curves []charts.Series
+	var score []float64
 	syn := false
-	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, f := range folders {
 		prefix := f.Title()
 		if titles[prefix] > 1 {
@@ -88,37 +160,99 @@ func Compare(ctx context.Context, dirs, runs []string, outs ...string) error {
 				s.Name = fmt.Sprintf("%s: %s (%d)%s", prefix, r.Name, n, tag)
 			}
 			curves = append(curves, s)
+			v := r.Record.Metrics.Metric(by)
+			if by == "annual_volatility" {
+				v = -v
+			}
+			if math.IsNaN(v) {
+				v = math.Inf(-1)
+			}
+			score = append(score, v)
 			syn = syn || f.Synthetic() || r.Record.Synthetic
-			first, last = min(first, s.Time[0]), max(last, s.Time[len(s.Time)-1])
 		}
 	}
 	for _, k := range runs {
 		if !found[k] {
-			return fmt.Errorf("report: compare: run %q is in none of %s", k, strings.Join(dirs, ", "))
+			return nil, fmt.Errorf("report: compare: run %q is in none of %s", k, strings.Join(dirs, ", "))
 		}
 	}
 	if len(curves) == 0 {
-		return errors.New("report: compare: no runs to draw")
+		return nil, errors.New("report: compare: no runs to draw")
 	}
+	total := len(curves)
+	var notes []string
+	if top > 0 && total > top {
+		idx := make([]int, total)
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
+		idx = idx[:top]
+		sort.Ints(idx)
+		kept := make([]charts.Series, len(idx))
+		for k, i := range idx {
+			kept[k] = curves[i]
+		}
+		curves = kept
+		notes = append(notes, fmt.Sprintf("top %d of %d runs by %s", top, total, by))
+	}
+	if opt.Align == AlignCommon && len(curves) > 1 {
+		from, err := alignCommon(curves)
+		if err != nil {
+			return nil, err
+		}
+		notes = append(notes, "aligned on the common dates, every run rebased to 1 at "+results.FormatTime(from))
+	}
+	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	names := make([]string, len(curves))
 	for i, c := range curves {
 		names[i] = c.Name
+		first, last = min(first, c.Time[0]), max(last, c.Time[len(c.Time)-1])
 	}
 	kind := "real market data"
 	if syn {
 		kind = "includes SYNTHETIC data (seeded, not real prices)"
 	}
-	opt := charts.Options{
+	caption := fmt.Sprintf("%s to %s; %s", results.FormatTime(first), results.FormatTime(last), kind)
+	if len(notes) > 0 {
+		caption += "; " + strings.Join(notes, "; ")
+	}
+	copt := charts.Options{
 		Title:     fmt.Sprintf("Comparison of %d runs from %d experiments", len(curves), len(folders)),
-		Caption:   fmt.Sprintf("%s to %s; %s", results.FormatTime(first), results.FormatTime(last), kind),
+		Caption:   caption,
 		Synthetic: syn,
 		Palette:   charts.NewPalette(names),
 	}
 	for i, out := range outs {
-		err := results.WriteFileAtomic(out, func(w io.Writer) error { return charts.EquityDrawdown(w, formats[i], opt, curves) })
+		err := results.WriteFileAtomic(out, func(w io.Writer) error { return charts.EquityDrawdown(w, formats[i], copt, curves) })
 		if err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return outs, nil
+}
+
+// alignCommon cuts the curves, in place, to the dates all of them span:
+// from the latest first time to the earliest last time. It returns the
+// common start.
+func alignCommon(curves []charts.Series) (int64, error) {
+	from, to := int64(math.MinInt64), int64(math.MaxInt64)
+	for _, c := range curves {
+		from, to = max(from, c.Time[0]), min(to, c.Time[len(c.Time)-1])
+	}
+	if from > to {
+		return 0, fmt.Errorf("report: compare: the runs share no dates (the latest starts %s, the earliest ends %s); use --align none", results.FormatTime(from), results.FormatTime(to))
+	}
+	for i, c := range curves {
+		a, _ := slices.BinarySearch(c.Time, from)
+		b, ok := slices.BinarySearch(c.Time, to)
+		if ok {
+			b++
+		}
+		if b-a < 1 {
+			return 0, fmt.Errorf("report: compare: %s has no point between %s and %s", c.Name, results.FormatTime(from), results.FormatTime(to))
+		}
+		curves[i].Time, curves[i].Values = c.Time[a:b], c.Values[a:b]
+	}
+	return from, nil
 }

@@ -2,37 +2,93 @@
 // experiment, report.html, beside its other files: from the results the
 // experiment holds in memory ([Input], [New], [WriteInput]) or from its
 // output folder ([Load], [Write]); it also draws runs of several folders
-// on one chart ([Compare]). It never parses a chart it drew (SVG is
+// on one chart ([Compare], [CompareWith]: runs cut to their common dates,
+// the best N by a metric when there are many). It never parses a chart it drew (SVG is
 // inlined by editing the root tag only) and reads equity from Parquet, so
 // its cost and size do not grow with the bar count beyond one pass over
 // each curve: every line chart is downsampled per pixel column (package
 // downsample), keeping each column's extremes.
 //
-// The report needs no network and no other file: its style sheet is inline
-// and every chart is an inline SVG drawn by package charts, so it can be
-// mailed, archived or opened offline and looks the same everywhere. It holds,
-// in order:
+// The report needs no network and no other file: its style sheet, the
+// chart library (uPlot 1.6.32 from npm, MIT, vendored in assets/ with its
+// licence; see assets/README.md), the report's own script and the charts'
+// data (one JSON object, #report-data) are inline, so it can be mailed,
+// archived or opened offline and looks the same everywhere. It holds, in
+// order:
 //
 //   - a banner when any input was synthetic (manifest.json "synthetic"),
 //     repeated in every chart's title;
 //   - the setup: experiment file and its SHA-256, seed, program version,
 //     period, initial cash, commission, periods per year, and the data
 //     inputs (symbol, source, path, SHA-256, rows, first and last bar);
-//   - the runs table (the Headline columns of the runs' records,
-//     results.RunsTable: runs.csv's columns, in its order);
-//   - the runs' equity (growth of 1) and drawdowns;
-//   - rolling Sharpe, volatility and, when a run's key contains
-//     "benchmark", beta against that run;
-//   - per main run: its parameters and metrics (metrics.json), its monthly
-//     returns heatmap and its return distribution with VaR and CVaR; then
-//     a table of the scenario and companion runs, if any (see
-//     [Companion]);
-//   - a stress test, Monte Carlo and PnL attribution section, each only
-//     when the folder holds the files it is drawn from (below).
+//   - the runs table: every run and every column of its record
+//     (results.RunsTable with results.All, the columns of runs.parquet and
+//     results.duckdb): headline metrics, VaR and CVaR, per benchmark
+//     beta_<symbol>, alpha_<symbol>, correlation, tracking error,
+//     information ratio and captures, costs by kind, counts; setup columns
+//     equal in every row are left out and the parameters' JSON is last.
+//     A click on a column's name sorts by it (runs without a value last),
+//     and the box above filters by text or by conditions such as
+//     "sharpe>0.5 max_drawdown>-30%";
+//   - interactive charts of the overview runs (the main runs, or the
+//     maxLines with the highest Sharpe ratio): equity as growth of 1 with
+//     a linear/log toggle (the read-out also shows the equity in money),
+//     drawdown, gross and net exposure over equity, rolling Sharpe,
+//     volatility and, when a run's key contains "benchmark", beta against
+//     it. Drag to zoom, double-click to zoom out; the legend reads every
+//     run's value (and the date) at the cursor; a click on a run's name
+//     hides or shows it in every overview chart; the cursors of the
+//     overview charts move together, and so do those of one run's charts;
+//   - a parameter sweep heatmap, when a strategy sweeps two parameters or
+//     more: any metric over any two of them, the others fixed at the best
+//     run's values or averaged over (the map says which), colours on the
+//     5th–95th percentile of the cells;
+//   - a walk-forward section per strategy (walkforward/<strategy>/): the
+//     stitched out-of-sample growth against the in-sample best run (a
+//     hindsight choice, said so) and the benchmark run, and the windows
+//     with the parameters each chose;
+//   - per main run: its parameters and metrics (metrics.json); for the
+//     overview runs also a pair hedge's legs (runs/<key>/legs.csv), a
+//     scaled entry's tranche ladder, the monthly returns heatmap and the
+//     return distribution with VaR and CVaR, and the round trips of its
+//     fills ([RoundTrips]); then a table of the scenario and companion
+//     runs, if any (see [Companion]);
+//   - a stress test section (heatmaps of stress.csv by run and scenario,
+//     with colour scales on the 90th percentile of |value| so that one
+//     outlier does not wash out the rest, and each scenario's runs as an
+//     interactive chart), Monte Carlo (one fan per run, small multiples)
+//     and PnL attribution, each only when the folder holds the files it is
+//     drawn from (below).
 //
-// The same run has the same colour in every chart: the palette is built
-// from the names of the folder's main runs (their strategy names, or their
-// keys when two runs share a name).
+// # One colour per run
+//
+// A run has the same colour and dash in every chart and the runs table:
+// the palette is built from the names of the folder's main runs (their
+// strategy names, or their keys when two runs share a name), and a
+// scenario run (key run@scenario) or a companion (run~long-leg) takes the
+// colour of its run (charts.Palette.WithAliases), whether a chart labels
+// it by name or by key.
+//
+// # Conventions
+//
+// VaR and CVaR are returns at the tail everywhere in the report: a loss is
+// negative. montecarlo_summary.csv of package experiment writes them as
+// positive losses; the report shows them negated and says so.
+//
+// Hedge effectiveness (stress.csv) is shown only where the pair hedge's
+// long leg alone lost at least [HedgeThreshold] of the initial cash to the
+// scenario; elsewhere the ratio of two small numbers means nothing and the
+// cell is empty ("—").
+//
+// In the charts' JSON, and in the runs table's data-v attributes, NaN is
+// null ("" in data-v) and ±Inf the strings "Infinity" and "-Infinity", as
+// in metrics.json. Times are whole UTC seconds; equity is in money to the
+// cent, other values to 5 significant digits. Every line is reduced per
+// pixel column (about 1,000 columns, package downsample: each column's
+// first, last, lowest and highest point) when it has more than 4,000
+// points, so the page holds O(pixels) per chart whatever the bar count:
+// the demo's report is about 1.3 MB, one of 200 runs of 20,000 minute bars
+// about 5 MB.
 //
 // # Input folder
 //
@@ -77,8 +133,19 @@
 // (0.12 = 12 %) and shown as percentages. stress_summary.csv, when present,
 // is shown as a table, and stress/<scenario>.svg charts as they are.
 //
+// montecarlo_bands.csv (or .parquet) holds each run's Monte Carlo bands,
+// the percentiles of its paths' growth of 1 at each time:
+//
+//	run,time,p05,p25,p50,p75,p95
+//	long-ai-tech-short-ai-tokens,2024-01-02,1,1,1,1,1
+//	long-ai-tech-short-ai-tokens,2024-01-03,0.981,0.994,1.001,1.008,1.021
+//
+// one row per run and time, times increasing within a run; the report
+// draws one fan per run from it (small multiples).
+//
 // montecarlo.csv with the columns strategy,path,time,equity holds whole
-// Monte Carlo paths of equity, one row per strategy, path and time:
+// Monte Carlo paths of equity, one row per strategy, path and time (used
+// when there is no bands file):
 //
 //	strategy,path,time,equity
 //	long AI tech only,0,2024-01-02,1000000
@@ -87,8 +154,8 @@
 //
 // path is an integer ≥ 0 unique within a strategy; the paths of a strategy
 // should share their times (a time a path lacks is a missing value). The
-// report draws the 5/25/50/75/95 % bands of growth of 1 and the terminal
-// return distribution ([charts.MonteCarlo]). A montecarlo.csv in another
+// report draws the 5/25/50/75/95 % bands of growth of 1 of each run. A
+// montecarlo.csv in another
 // layout (package experiment writes one row per path: run, path,
 // shocked, terminal_return, max_drawdown) is not drawn; the report then
 // shows montecarlo.svg, the chart the experiment drew, as it is. Either
@@ -102,6 +169,11 @@
 //	long-ai-tech-short-ai-tokens,interest,interest,-1080.6
 //
 // and the generic layout strategy,leg,pnl is read as well.
+//
+// Per run, runs/<key>/legs.csv (a pair hedge's leg returns, rolling beta
+// and correlation, as package experiment writes it) and fills.parquet are
+// read for the runs drawn; walkforward/<strategy>/windows.parquet (or
+// .csv) and equity.parquet for the walk-forward section.
 //
 // Package resultsdb loads these files into tables of the same names
 // (scenarios for stress.csv).

@@ -43,10 +43,16 @@ type Folder struct {
 	// scenario and companion runs (see [Companion]), or all runs when every
 	// run is one.
 	Main []int
-	// Stress, Fans and Legs come from the optional files; nil when absent.
-	Stress []StressCell
-	Fans   []charts.Fan
-	Legs   []charts.Legs
+	// Stress, Fans, Legs, Bands and WalkForwards come from the optional
+	// files; nil when absent.
+	Stress       []StressCell
+	Fans         []charts.Fan
+	Legs         []charts.Legs
+	Bands        []Band
+	WalkForwards []WalkForward
+	// Prices are instruments' closes by symbol (Input.Prices), on which
+	// the report marks the runs' fills; nil when not given.
+	Prices map[string]charts.Series
 	// Tables are the optional summary tables found (stress_summary.csv,
 	// montecarlo_summary.csv, and montecarlo.csv when it holds one row per
 	// path rather than whole paths), by file name.
@@ -73,6 +79,14 @@ type Run struct {
 	Record results.RunRecord
 	// Equity is the run's equity over time, named Name.
 	Equity charts.Series
+	// Gross and Net are the run's gross and net exposure in money at the
+	// times of Equity (nil when unknown).
+	Gross, Net []float64
+	// Legs are a pair hedge's legs (runs/<key>/legs.csv), nil otherwise.
+	Legs *LegSeries
+	// Fills are the run's fills, read for the runs the report draws
+	// (runs/<key>/fills.parquet).
+	Fills []Fill
 }
 
 // StressCell is one row of stress.csv.
@@ -92,6 +106,15 @@ type Input struct {
 	// Equity[i] is the equity curve of Runs[i] (charts.CurveSeries of
 	// its engine curve); names are set by the report.
 	Equity []charts.Series
+	// Gross and Net, when not nil, hold each run's gross and net exposure
+	// in money at the times of Equity[i] (engine.Curve's Gross and Net);
+	// without them the report has no exposure chart.
+	Gross, Net [][]float64
+	// Prices, when given, are instruments' closes (Name = the symbol):
+	// the report then draws each run's entries and exits on the price of
+	// the instrument (up to 400 fills per instrument). Without them only
+	// the tranche ladders of scaled entries are drawn, from the fills.
+	Prices []charts.Series
 }
 
 // Load reads an experiment folder: the manifest, every run's record
@@ -117,8 +140,9 @@ func Load(dir string) (*Folder, error) {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	in.Equity = make([]charts.Series, len(in.Runs))
+	in.Gross, in.Net = make([][]float64, len(in.Runs)), make([][]float64, len(in.Runs))
 	for i := range in.Runs {
-		if in.Equity[i], err = readEquity(filepath.Join(dir, "runs", in.Runs[i].Run)); err != nil {
+		if in.Equity[i], in.Gross[i], in.Net[i], err = readEquity(filepath.Join(dir, "runs", in.Runs[i].Run)); err != nil {
 			return nil, err
 		}
 	}
@@ -140,6 +164,9 @@ func New(in Input) (*Folder, error) {
 		r := Run{Key: in.Runs[i].Run, Record: in.Runs[i], Equity: in.Equity[i]}
 		if len(r.Equity.Time) == 0 {
 			return nil, fmt.Errorf("report: run %s: no equity", r.Key)
+		}
+		if i < len(in.Gross) && i < len(in.Net) && len(in.Gross[i]) == len(r.Equity.Time) && len(in.Net[i]) == len(r.Equity.Time) {
+			r.Gross, r.Net = in.Gross[i], in.Net[i]
 		}
 		f.Runs = append(f.Runs, r)
 	}
@@ -172,6 +199,12 @@ func New(in Input) (*Folder, error) {
 		r.Equity.Name = r.Name
 	}
 	dir := in.Dir
+	if len(in.Prices) > 0 {
+		f.Prices = map[string]charts.Series{}
+		for _, p := range in.Prices {
+			f.Prices[p.Name] = p
+		}
+	}
 	f.Tables = map[string]*Table{}
 	f.SVG = map[string][]byte{}
 	var err error
@@ -183,6 +216,18 @@ func New(in Input) (*Folder, error) {
 	}
 	if f.Legs, err = readAttribution(filepath.Join(dir, AttributionFile)); err != nil {
 		return nil, err
+	}
+	if f.Bands, err = readBands(dir); err != nil {
+		return nil, err
+	}
+	if f.WalkForwards, err = readWalkForwards(dir); err != nil {
+		return nil, err
+	}
+	for _, i := range f.Main {
+		r := &f.Runs[i]
+		if r.Legs, err = readLegs(filepath.Join(dir, "runs", r.Key)); err != nil {
+			return nil, err
+		}
 	}
 	for _, name := range []string{"stress_summary.csv", "montecarlo_summary.csv"} {
 		header, rows, ok, err := openOptional(filepath.Join(dir, name))
@@ -341,53 +386,59 @@ func parseTime(path string, line int, s string) (int64, error) {
 // readEquity reads a run's equity: the time and equity columns of
 // equity.parquet in its folder, or of equity.csv when there is no Parquet
 // file. Times must be strictly increasing.
-func readEquity(dir string) (charts.Series, error) {
+func readEquity(dir string) (s charts.Series, gross, net []float64, err error) {
 	pq := filepath.Join(dir, "equity.parquet")
 	if _, err := os.Stat(pq); err == nil {
-		t, err := results.ReadTableParquet(pq, "time", "equity")
+		t, err := results.ReadTableParquet(pq, "time", "equity", "gross", "net")
 		if err != nil {
-			return charts.Series{}, fmt.Errorf("report: %w", err)
+			// A file of other tools may have time and equity only.
+			if t, err = results.ReadTableParquet(pq, "time", "equity"); err != nil {
+				return s, nil, nil, fmt.Errorf("report: %w", err)
+			}
 		}
-		s := charts.Series{Time: t.Columns[0].Times, Values: t.Columns[1].Floats}
+		s = charts.Series{Time: t.Columns[0].Times, Values: t.Columns[1].Floats}
 		if s.Time == nil || s.Values == nil {
-			return s, fmt.Errorf("report: %s: time is not a timestamp or equity not a double column", pq)
+			return s, nil, nil, fmt.Errorf("report: %s: time is not a timestamp or equity not a double column", pq)
 		}
 		for i := 1; i < len(s.Time); i++ {
 			if s.Time[i] <= s.Time[i-1] {
-				return s, fmt.Errorf("report: %s: row %d: time %s is not after the previous row's", pq, i+1, results.FormatTime(s.Time[i]))
+				return s, nil, nil, fmt.Errorf("report: %s: row %d: time %s is not after the previous row's", pq, i+1, results.FormatTime(s.Time[i]))
 			}
 		}
 		if len(s.Time) == 0 {
-			return s, fmt.Errorf("report: %s: no rows", pq)
+			return s, nil, nil, fmt.Errorf("report: %s: no rows", pq)
 		}
-		return s, nil
+		if len(t.Columns) == 4 {
+			gross, net = t.Columns[2].Floats, t.Columns[3].Floats
+		}
+		return s, gross, net, nil
 	}
 	path := filepath.Join(dir, "equity.csv")
 	header, rows, err := readCSV(path)
 	if err != nil {
-		return charts.Series{}, err
+		return s, nil, nil, err
 	}
 	idx, err := columns(path, header, "time", "equity")
 	if err != nil {
-		return charts.Series{}, err
+		return s, nil, nil, err
 	}
-	s := charts.Series{Time: make([]int64, len(rows)), Values: make([]float64, len(rows))}
+	s = charts.Series{Time: make([]int64, len(rows)), Values: make([]float64, len(rows))}
 	for i, r := range rows {
 		line := i + 2
 		if s.Time[i], err = parseTime(path, line, r[idx[0]]); err != nil {
-			return s, err
+			return s, nil, nil, err
 		}
 		if i > 0 && s.Time[i] <= s.Time[i-1] {
-			return s, fmt.Errorf("report: %s:%d: time %s is not after the previous row's", path, line, r[idx[0]])
+			return s, nil, nil, fmt.Errorf("report: %s:%d: time %s is not after the previous row's", path, line, r[idx[0]])
 		}
 		if s.Values[i], err = parseFloat(path, line, "equity", r[idx[1]]); err != nil {
-			return s, err
+			return s, nil, nil, err
 		}
 	}
 	if len(rows) == 0 {
-		return s, fmt.Errorf("report: %s: no rows", path)
+		return s, nil, nil, fmt.Errorf("report: %s: no rows", path)
 	}
-	return s, nil
+	return s, nil, nil, nil
 }
 
 // openOptional reads an optional table given by its CSV path: from the

@@ -33,6 +33,16 @@ func Write(ctx context.Context, dir string) error {
 	})
 }
 
+// WriteTo reads the experiment folder dir and writes its report to path,
+// atomically.
+func WriteTo(ctx context.Context, dir, path string) error {
+	f, err := Load(dir)
+	if err != nil {
+		return err
+	}
+	return results.WriteFileAtomic(path, func(w io.Writer) error { return Render(ctx, w, f) })
+}
+
 // WriteInput writes in.Dir/report.html of results held in memory (see
 // [New]), atomically.
 func WriteInput(ctx context.Context, in Input) error {
@@ -62,26 +72,41 @@ func Render(ctx context.Context, w io.Writer, f *Folder) error {
 
 // page is what the template shows.
 type page struct {
-	Title      string
-	Synthetic  bool
-	Generated  string // program version
-	Setup      []pair
-	Inputs     []results.Input
-	Header     []string
-	Rows       [][]cell
-	Equity     template.HTML
-	ChartNote  string
-	Rolling    template.HTML
-	RollingCap string
-	Runs       []runSection
-	Stress     []template.HTML
-	MonteCarlo template.HTML
-	Legs       template.HTML
+	Title     string
+	Synthetic bool
+	Generated string // program version
+	Setup     []pair
+	Inputs    []results.Input
+	RunsTable *runsTable
+	ChartNote string
+	// Which interactive charts the page has.
+	Exposure, Beta bool
+	RollingCap     string
+	Runs           []runSection
+	Stress         []template.HTML
+	StressNote     string
+	MonteCarlo     template.HTML
+	Fans           []int
+	FanNote        string
+	Legs           template.HTML
 	// Others lists the scenario and companion runs.
 	Others            *htmlTable
 	StressSummary     *htmlTable
-	ScenarioCharts    []template.HTML
+	Scenarios         []string
 	MonteCarloSummary *htmlTable
+	MonteCarloNote    string
+	WalkForwards      []wfSection
+	Sweep             bool
+	// Data is the charts' JSON; Script and Style the inlined uPlot and
+	// the report's own code.
+	Data   template.JS
+	Script template.JS
+	Style  template.CSS
+}
+
+type wfSection struct {
+	ID, Strategy string
+	Windows      *htmlTable
 }
 
 type htmlTable struct {
@@ -95,6 +120,11 @@ type cell struct {
 	Text    string
 	Numeric bool
 	Swatch  string // CSS colour of the run, for the key column
+	// V is the raw value a sortable table sorts by (data-v), when HasV.
+	V     string
+	HasV  bool
+	Class string
+	Title string
 }
 
 type runSection struct {
@@ -102,6 +132,14 @@ type runSection struct {
 	Params                      string
 	Metrics                     []pair
 	Monthly, Distribution       template.HTML
+	// Legs is set for a pair hedge drawn in the overview (its legs'
+	// charts are drawn by the script).
+	Legs bool
+	// Trades is the round-trip table and TradesNote its summary; Ladders
+	// the ids of the run's fill charts.
+	Trades     *htmlTable
+	TradesNote string
+	Ladders    []string
 }
 
 // percentKeys are the metrics (and runs.csv columns) that are decimal rates,
@@ -109,12 +147,14 @@ type runSection struct {
 var percentKeys = map[string]bool{
 	"total_return": true, "cagr": true, "annual_volatility": true, "max_drawdown": true,
 	"var_95": true, "cvar_95": true, "hit_rate": true, "best_period": true, "worst_period": true,
-	"alpha": true, "tracking_error": true,
+	"alpha": true, "tracking_error": true, "exposure_time": true,
 	// stress.csv and the Monte Carlo tables of package experiment
 	"pnl_vs_baseline_pct_of_cash": true, "worst_day": true, "variance_reduction": true, "hedge_effectiveness": true,
 	"probability": true, "probability_total": true, "terminal_return": true, "terminal_p05": true, "terminal_p25": true,
 	"terminal_median": true, "terminal_p75": true, "terminal_p95": true, "var_99": true, "cvar_99": true,
 	"mean_max_drawdown": true, "worst_max_drawdown": true,
+	// walk-forward windows
+	"oos_total_return": true, "oos_max_drawdown": true, "is_total_return": true, "is_cagr": true, "is_max_drawdown": true,
 }
 
 // moneyKeys are runs.csv columns in money.
@@ -124,9 +164,15 @@ var moneyKeys = map[string]bool{
 	"expected_pnl_vs_baseline": true, "worst_pnl_vs_baseline": true,
 }
 
+// HedgeThreshold is the loss of a pair hedge's long leg alone, as a share
+// of the initial cash, from which the report shows a hedge effectiveness:
+// with a smaller loss (or a gain) the ratio of two small numbers means
+// nothing (2918 %, −393 %), and the cell shows "—".
+const HedgeThreshold = 0.01
+
 func build(ctx context.Context, f *Folder) (*page, error) {
 	syn := f.Synthetic()
-	pal := charts.NewPalette(f.Names())
+	pal := charts.NewPalette(f.Names()).WithAliases(runAliases(f))
 	kind := "real market data"
 	if syn {
 		kind = "SYNTHETIC market (seeded, not real prices)"
@@ -138,8 +184,8 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	}
 	period := results.FormatTime(first) + " to " + results.FormatTime(last)
 	info := &f.Runs[f.Main[0]].Record
-	header, rows := tableText(f.Table)
-	p := &page{Title: f.Title(), Synthetic: syn, Generated: f.Manifest.ProgramVersion, Inputs: f.Manifest.Inputs, Header: header}
+	p := &page{Title: f.Title(), Synthetic: syn, Generated: f.Manifest.ProgramVersion, Inputs: f.Manifest.Inputs,
+		Script: scripts(), Style: styles()}
 	data := "real"
 	if syn {
 		data = "SYNTHETIC: generated by the seeded market model, not real prices"
@@ -159,38 +205,14 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	for _, st := range f.Manifest.Settings {
 		p.Setup = append(p.Setup, pair{st.Key, st.Value})
 	}
-	keyCol := slices.Index(header, "key")
-	byKey := map[string]*Run{}
-	for i := range f.Runs {
-		byKey[f.Runs[i].Key] = &f.Runs[i]
-	}
-	for _, row := range rows {
-		cells := make([]cell, len(row))
-		for j, v := range row {
-			cells[j] = formatCell(header[j], v)
-			if j == keyCol {
-				if r := byKey[v]; r != nil && pal.Index(r.Name) >= 0 {
-					cells[j].Swatch = cssColor(pal, r.Name)
-				}
-			}
-		}
-		p.Rows = append(p.Rows, cells)
-	}
+	p.RunsTable = newRunsTable(f, pal)
 
 	caption := fmt.Sprintf("%s, %s, commission %g bps", kind, period, info.CommissionBps)
 	opt := charts.Options{Title: p.Title, Caption: caption, Synthetic: syn, Palette: pal}
-	curves := make([]charts.Series, 0, len(f.Runs))
-	for _, i := range chartRuns(f) {
-		curves = append(curves, f.Runs[i].Equity)
+	overview := chartRuns(f)
+	if len(overview) < len(f.Main) {
+		p.ChartNote = fmt.Sprintf("The overview charts show the %d runs with the highest Sharpe ratio of %d; every run is in the runs table and has its own section below.", len(overview), len(f.Main))
 	}
-	if len(curves) < len(f.Main) {
-		p.ChartNote = fmt.Sprintf("The equity and rolling charts show the %d runs with the highest Sharpe ratio of %d; every run has its own section below.", len(curves), len(f.Main))
-	}
-	var err error
-	if p.Equity, err = svg(func(w io.Writer) error { return charts.EquityDrawdown(w, charts.SVG, opt, curves) }); err != nil {
-		return nil, err
-	}
-
 	ppy := info.PeriodsPerYear
 	if !(ppy > 0) {
 		ppy = 252
@@ -200,34 +222,67 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	if n < 3*window {
 		window = max(5, n/6)
 	}
-	var bench *charts.Series
+	var bench *Run
 	for _, i := range f.Main {
 		if strings.Contains(f.Runs[i].Key, "benchmark") {
-			bench = &f.Runs[i].Equity
+			bench = &f.Runs[i]
 			break
 		}
 	}
 	p.RollingCap = fmt.Sprintf("Window: %d periods (about a quarter at %g periods per year, or a sixth of the run when it is short).", window, ppy)
 	if bench != nil {
 		p.RollingCap += " Beta is measured against the run " + bench.Name + "."
+		p.Beta = true
 	} else {
-		p.RollingCap += ` No run's key contains "benchmark", so there is no beta panel.`
+		p.RollingCap += ` No run's key contains "benchmark", so there is no beta chart.`
 	}
-	rollOpt := opt
-	rollOpt.Title = p.Title + ": rolling risk"
-	if p.Rolling, err = svg(func(w io.Writer) error {
-		return charts.Rolling(w, charts.SVG, rollOpt, curves, bench, window, ppy)
-	}); err != nil {
+	pl, err := buildPayload(f, pal, overview, window, ppy, bench, caption)
+	if err != nil {
 		return nil, err
 	}
+	for _, r := range pl.Runs {
+		p.Exposure = p.Exposure || r.G != nil
+	}
+	legs := map[string]bool{}
+	for _, l := range pl.Legs {
+		legs[l.Key] = true
+	}
+	for _, sc := range pl.Scenarios {
+		p.Scenarios = append(p.Scenarios, sc.Name)
+	}
+	p.Sweep = pl.Sweep != nil
+	for k := range pl.Fans {
+		p.Fans = append(p.Fans, k)
+	}
+	for k, wf := range f.WalkForwards {
+		p.WalkForwards = append(p.WalkForwards, wfSection{ID: "wf-" + strconv.Itoa(k), Strategy: wf.Strategy, Windows: formatTable(wf.Windows)})
+	}
 
+	drawn := map[int]bool{}
+	for _, i := range overview {
+		drawn[i] = true
+	}
 	for _, i := range f.Main {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		r := &f.Runs[i]
-		rs := runSection{ID: "run-" + r.Key, Key: r.Key, Name: r.Name, Type: r.Record.Type, Swatch: cssColor(pal, r.Name), Params: paramsText(r.Record.Params)}
+		rs := runSection{ID: "run-" + r.Key, Key: r.Key, Name: r.Name, Type: r.Record.Type, Swatch: cssColor(pal, r.Name), Params: paramsText(r.Record.Params), Legs: legs[r.Key]}
 		rs.Metrics = metricPairs(&r.Record.Metrics)
+		if !drawn[i] {
+			// Charts for the overview's runs only: the page's size stays
+			// bounded however many runs a sweep has.
+			p.Runs = append(p.Runs, rs)
+			continue
+		}
+		if r.Fills, err = readFills(filepath.Join(f.Dir, "runs", r.Key)); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		rs.Trades, rs.TradesNote = tradesTable(RoundTrips(r.Fills))
+		for _, l := range ladders(r, pal, f.Prices) {
+			rs.Ladders = append(rs.Ladders, "ladder-"+strconv.Itoa(len(pl.Ladders)))
+			pl.Ladders = append(pl.Ladders, l)
+		}
 		o := opt
 		o.Title = r.Name
 		o.Width, o.Height = 6*vg.Inch, 4.5*vg.Inch
@@ -243,7 +298,9 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	p.Others = otherRuns(f)
 
 	if len(f.Stress) > 0 {
-		for _, m := range pickStress(stressMatrices(f.Stress)) {
+		cells, note := hedgeThreshold(f.Stress, info.Cash)
+		p.StressNote = note
+		for _, m := range pickStress(stressMatrices(cells)) {
 			o := opt
 			o.Title = "Stress test: " + m.Metric + " by run and scenario"
 			o.Caption = kind
@@ -251,6 +308,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 				m.Metric += " (%)"
 			}
 			m.RowAxis = "run"
+			m.Limit = charts.RobustLimit(m)
 			o.Height = min(7*vg.Inch, (2.2+0.75*vg.Length(len(m.Rows)))*vg.Inch) // cells about as tall as wide
 			h, err := svg(func(w io.Writer) error { return charts.Heatmap(w, charts.SVG, o, m) })
 			if err != nil {
@@ -262,44 +320,102 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	if t := f.Tables["stress_summary.csv"]; t != nil {
 		p.StressSummary = formatTable(t)
 	}
-	for _, rel := range sortedKeys(f.SVG) {
-		if strings.HasPrefix(rel, "stress"+string(filepath.Separator)) {
-			p.ScenarioCharts = append(p.ScenarioCharts, cleanSVG(f.SVG[rel]))
+	if len(pl.Fans) > 0 {
+		p.FanNote = fmt.Sprintf("One chart per run: the median growth of 1 of the run's Monte Carlo paths with its 25–75%% and 5–95%% bands (%s).", kind)
+	} else if len(f.Fans) == 0 {
+		if b := f.SVG["montecarlo.svg"]; b != nil {
+			p.MonteCarlo = cleanSVG(b)
 		}
-	}
-	if len(f.Fans) > 0 {
-		o := opt
-		names := make([]string, len(f.Fans))
-		for i, fn := range f.Fans {
-			names[i] = fn.Name
-		}
-		o.Palette = paletteFor(pal, names)
-		o.Title = "Monte Carlo"
-		o.Caption = kind
-		o.Height = 8 * vg.Inch
-		if p.MonteCarlo, err = svg(func(w io.Writer) error { return charts.MonteCarlo(w, charts.SVG, o, f.Fans) }); err != nil {
-			return nil, err
-		}
-	} else if b := f.SVG["montecarlo.svg"]; b != nil {
-		p.MonteCarlo = cleanSVG(b)
 	}
 	if t := f.Tables["montecarlo_summary.csv"]; t != nil {
+		var flipped bool
+		t, flipped = lossesNegative(t)
 		p.MonteCarloSummary = formatTable(t)
+		if flipped {
+			p.MonteCarloNote = "montecarlo_summary.csv writes VaR and CVaR as positive losses; they are shown here as returns, like every VaR in this report."
+		}
 	}
 	if len(f.Legs) > 0 {
 		o := opt
+		o.Title = "PnL attribution by leg"
+		o.Caption = kind
 		names := make([]string, len(f.Legs))
 		for i, l := range f.Legs {
 			names[i] = l.Run
 		}
 		o.Palette = paletteFor(pal, names)
-		o.Title = "PnL attribution by leg"
-		o.Caption = kind
 		if p.Legs, err = svg(func(w io.Writer) error { return charts.LegAttribution(w, charts.SVG, o, f.Legs) }); err != nil {
 			return nil, err
 		}
 	}
+	js, err := marshalPayload(pl)
+	if err != nil {
+		return nil, err
+	}
+	p.Data = template.JS(js)
 	return p, nil
+}
+
+// hedgeThreshold blanks the hedge effectiveness of every stress cell
+// whose long leg alone lost less than HedgeThreshold of the initial cash
+// (long_leg_pnl_vs_baseline > −HedgeThreshold × cash), and says so.
+func hedgeThreshold(cells []StressCell, cash float64) ([]StressCell, string) {
+	type rc struct{ r, c string }
+	long := map[rc]float64{}
+	have := false
+	for _, c := range cells {
+		if c.Metric == "long_leg_pnl_vs_baseline" {
+			long[rc{c.Strategy, c.Scenario}] = c.Value
+		}
+		have = have || c.Metric == "hedge_effectiveness"
+	}
+	if !have {
+		return cells, ""
+	}
+	out := slices.Clone(cells)
+	blanked := 0
+	for i, c := range out {
+		if c.Metric != "hedge_effectiveness" || math.IsNaN(c.Value) {
+			continue
+		}
+		l, ok := long[rc{c.Strategy, c.Scenario}]
+		if !ok || !(cash > 0) || !(l <= -HedgeThreshold*cash) {
+			out[i].Value = math.NaN()
+			blanked++
+		}
+	}
+	return out, fmt.Sprintf("Hedge effectiveness (the share of the long leg's scenario loss the hedge saved) is shown only where the long leg alone lost at least %g%% of the initial cash against its baseline; elsewhere it is not defined (grey, \"n/a\"). %d cell(s) left blank by this rule. Colour scales span the 90th percentile of each metric's absolute values, so one outlier does not wash out the rest; the cell's text is always its value.", 100*HedgeThreshold, blanked)
+}
+
+// lossesNegative returns the Monte Carlo summary with VaR and CVaR as
+// returns (losses negative): when its var_95 is the negative of its
+// terminal_p05 (package experiment writes losses as positive numbers),
+// every var_*/cvar_* column is negated.
+func lossesNegative(t *Table) (*Table, bool) {
+	v, p := slices.Index(t.Header, "var_95"), slices.Index(t.Header, "terminal_p05")
+	if v < 0 || p < 0 || len(t.Rows) == 0 {
+		return t, false
+	}
+	for _, r := range t.Rows {
+		a, err1 := strconv.ParseFloat(r[v], 64)
+		b, err2 := strconv.ParseFloat(r[p], 64)
+		if err1 != nil || err2 != nil || math.Abs(a+b) > 1e-12*math.Max(1, math.Abs(b)) || a == 0 {
+			return t, false
+		}
+	}
+	out := &Table{Header: t.Header}
+	for _, r := range t.Rows {
+		row := slices.Clone(r)
+		for j, h := range t.Header {
+			if strings.HasPrefix(h, "var_") || strings.HasPrefix(h, "cvar_") {
+				if x, err := strconv.ParseFloat(row[j], 64); err == nil {
+					row[j] = strconv.FormatFloat(-x, 'g', -1, 64)
+				}
+			}
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out, true
 }
 
 // runCount says how many runs the folder has, and how many are scenario or
@@ -560,9 +676,13 @@ func formatValue(key string, v float64) string {
 	switch {
 	case math.IsNaN(v):
 		return "n/a"
-	case percentKeys[key]:
+	case math.IsInf(v, 1):
+		return "∞"
+	case math.IsInf(v, -1):
+		return "−∞"
+	case percentKeys[key] || strings.HasPrefix(key, "alpha_") || strings.HasPrefix(key, "tracking_error_"):
 		return minus(strconv.FormatFloat(100*v, 'f', 2, 64)) + "%"
-	case moneyKeys[key]:
+	case moneyKeys[key] || strings.HasPrefix(key, "costs_") || key == "total_costs":
 		return formatMoney(v)
 	case v == math.Trunc(v) && math.Abs(v) < 1e15:
 		return minus(strconv.FormatFloat(v, 'f', 0, 64))

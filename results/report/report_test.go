@@ -10,6 +10,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"image"
@@ -25,6 +26,7 @@ import (
 	"time"
 
 	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/results/charts"
 )
 
 var shotOut = flag.String("shot", "", "also copy the Chromium screenshot of the report to this file, for review")
@@ -69,7 +71,8 @@ func TestWrite(t *testing.T) {
 		`id="run-hedge"`, `id="run-hold"`, `id="run-sma"`,
 		`class="synthetic-banner"`, "SYNTHETIC DATA", "Data sources", "small synthetic",
 		"2019-03-01", "commission", "10 bps", "seed", "total_return", "sharpe",
-		"monthly return (%) scale", "VaR 95%", "CVaR 95%", "rolling Sharpe ratio", "growth of 1",
+		"monthly return (%) scale", "VaR 95%", "CVaR 95%", `id="chart-sharpe"`, `id="chart-equity"`, `id="chart-drawdown"`,
+		`id="chart-gross"`, `id="runs-table"`,
 		`&#34;gross&#34;:1.5`, // the hedge's parameters
 	} {
 		if !strings.Contains(html, s) {
@@ -84,8 +87,8 @@ func TestWrite(t *testing.T) {
 	if !strings.Contains(html, `id="attribution"`) {
 		t.Error("report lacks the PnL attribution the experiment writes")
 	}
-	if n := strings.Count(html, "<svg "); n != 3+2*3 {
-		t.Errorf("%d inline SVG charts, want 9 (equity, rolling, attribution, and 2 per run)", n)
+	if n := strings.Count(html, "<svg "); n != 1+2*3 {
+		t.Errorf("%d inline SVG charts, want 7 (attribution, and 2 per run)", n)
 	}
 	checkSelfContained(t, html)
 	// Nothing half-written stays behind, and a second run gives the same bytes.
@@ -100,9 +103,17 @@ func TestWrite(t *testing.T) {
 	}
 }
 
+// checkSelfContained checks that the page refers to nothing outside
+// itself: no URL but uPlot's home in its licence notice, no element that
+// loads a file, and exactly its two inline scripts (the charts' JSON and
+// the code).
 func checkSelfContained(t *testing.T, html string) {
 	t.Helper()
-	for _, s := range []string{"http://", "https://", "<script", "<link", "<img", "<iframe"} {
+	if n := strings.Count(html, "<script"); n != 2 || !strings.Contains(html, `<script type="application/json" id="report-data">`) {
+		t.Errorf("%d <script> elements, want the data and the code", n)
+	}
+	html = strings.ReplaceAll(html, "https://github.com/leeoniya/uPlot", "")
+	for _, s := range []string{"http://", "https://", "<script src", "<link", "<img", "<iframe", "fetch(", "XMLHttpRequest", "import("} {
 		if strings.Contains(strings.ToLower(html), s) {
 			i := strings.Index(strings.ToLower(html), s)
 			t.Errorf("report contains %q: …%s…", s, html[max(0, i-60):min(len(html), i+60)])
@@ -153,7 +164,7 @@ func TestWriteOptionalSections(t *testing.T) {
 	for _, s := range []string{
 		`<section id="stress">`, `<section id="montecarlo">`, `<section id="attribution">`,
 		"Stress test: total_return by run and scenario", "Stress test: sharpe by run and scenario",
-		"ai-bubble-burst", "miners-pivot", "n/a", "40 paths", "terminal return of a path (%)", "PnL (money, account currency)",
+		"ai-bubble-burst", "miners-pivot", "n/a", `id="fan-0"`, `id="fan-1"`, "PnL (money, account currency)",
 		`href="#stress"`, `href="#montecarlo"`, `href="#attribution"`,
 	} {
 		if !strings.Contains(html, s) {
@@ -161,6 +172,37 @@ func TestWriteOptionalSections(t *testing.T) {
 		}
 	}
 	checkSelfContained(t, html)
+	// One fan per run, in the run's colour (the same as in the runs table).
+	p := payloadOf(t, html)
+	fans := p["fans"].([]any)
+	if len(fans) != 2 {
+		t.Fatalf("%d fans, want 2", len(fans))
+	}
+	for _, fn := range fans {
+		m := fn.(map[string]any)
+		sw := `<span class="swatch" style="background:` + m["color"].(string) + `"></span>` + m["key"].(string) + "<"
+		if !strings.Contains(html, sw) {
+			t.Errorf("fan %s: colour %s is not its run's in the runs table", m["key"], m["color"])
+		}
+		if q := m["q"].([]any); len(q) != 5 || len(q[2].([]any)) != 60 {
+			t.Errorf("fan %s: want 5 quantile lines of 60 days", m["key"])
+		}
+	}
+}
+
+// payloadOf returns the charts' JSON of a report.
+func payloadOf(t *testing.T, html string) map[string]any {
+	t.Helper()
+	_, rest, ok := strings.Cut(html, `<script type="application/json" id="report-data">`)
+	body, _, ok2 := strings.Cut(rest, "</script>")
+	if !ok || !ok2 {
+		t.Fatal("report has no chart data")
+	}
+	var p map[string]any
+	if err := json.Unmarshal([]byte(body), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func TestLoadErrors(t *testing.T) {
@@ -385,6 +427,7 @@ func TestWriteStressExperiment(t *testing.T) {
 		`<section id="stress">`, `<section id="montecarlo">`, `id="other-runs"`, "Scenario and companion runs",
 		"Stress test: total_return by run and scenario", "Summary by run", "Equity under each scenario",
 		"hedge@ai-bubble-burst", "terminal_p05", "ai-crypto-selloff",
+		"shown only where the long leg alone lost at least 1% of the initial cash", "a loss is negative", `id="scenario-0"`, `id="fan-0"`,
 	} {
 		if !strings.Contains(html, s) {
 			t.Errorf("report lacks %q", s)
@@ -402,5 +445,231 @@ func TestWriteStressExperiment(t *testing.T) {
 	checkSelfContained(t, html)
 	if *shotOut != "" {
 		_ = os.WriteFile(strings.TrimSuffix(*shotOut, ".png")+"-stress.html", []byte(html), 0o644)
+	}
+}
+
+// TestAlignCommon: runs of different periods are cut to the dates they
+// all span; a run that starts later sets the start (by hand: a spans days
+// 0–9, b days 3–12, c days 2–8: common 3–8).
+func TestAlignCommon(t *testing.T) {
+	day := int64(86400e9)
+	mk := func(name string, from, to int) charts.Series {
+		s := charts.Series{Name: name}
+		for d := from; d <= to; d++ {
+			s.Time = append(s.Time, int64(d)*day)
+			s.Values = append(s.Values, 100+float64(d))
+		}
+		return s
+	}
+	curves := []charts.Series{mk("a", 0, 9), mk("b", 3, 12), mk("c", 2, 8)}
+	from, err := alignCommon(curves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if from != 3*day {
+		t.Errorf("common start day %d, want 3", from/day)
+	}
+	for _, c := range curves {
+		if c.Time[0] != 3*day || c.Time[len(c.Time)-1] != 8*day || len(c.Time) != 6 || c.Values[0] != 103 {
+			t.Errorf("%s: days %d–%d (%d points), first value %g; want 3–8 (6), 103", c.Name, c.Time[0]/day, c.Time[len(c.Time)-1]/day, len(c.Time), c.Values[0])
+		}
+	}
+	if _, err := alignCommon([]charts.Series{mk("a", 0, 2), mk("b", 5, 6)}); err == nil || !strings.Contains(err.Error(), "share no dates") {
+		t.Errorf("disjoint runs: error %v", err)
+	}
+}
+
+// TestCompareTopDefaultOut: with more runs than Top, the best Top by the
+// metric are drawn and the caption says so; without outputs the chart
+// goes into the first folder.
+func TestCompareTopDefaultOut(t *testing.T) {
+	dir := smallFolder(t)
+	f, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst, worstV := "", math.Inf(1)
+	for _, r := range f.Runs {
+		if v := r.Record.Metrics.Sharpe; v < worstV {
+			worst, worstV = r.Name, v
+		}
+	}
+	outs, err := CompareWith(context.Background(), []string{dir}, CompareOptions{Top: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(outs) != 2 || outs[0] != filepath.Join(dir, "compare.png") || outs[1] != filepath.Join(dir, "compare.svg") {
+		t.Fatalf("outputs %v, want compare.png and compare.svg in %s", outs, dir)
+	}
+	svg, err := os.ReadFile(outs[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(svg, []byte("top 2 of 3 runs by sharpe")) || !bytes.Contains(svg, []byte("aligned on the common dates")) {
+		t.Error("caption does not say top 2 of 3 by sharpe, aligned")
+	}
+	if bytes.Contains(svg, []byte(": "+worst+"<")) {
+		t.Errorf("the run with the lowest Sharpe (%s) is drawn", worst)
+	}
+	if _, err := CompareWith(context.Background(), []string{dir}, CompareOptions{By: "nope"}); err == nil {
+		t.Error("no error for an unknown metric")
+	}
+}
+
+// TestPricesFromMemory: given instruments' closes (Input.Prices), the
+// report marks each run's fills on them: the sma run's BTC entries and
+// exits at their fill prices, on BTC's close over the run.
+func TestPricesFromMemory(t *testing.T) {
+	dir := smallFolder(t)
+	f, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := Input{Dir: dir, Manifest: f.Manifest}
+	for _, r := range f.Runs {
+		in.Runs, in.Equity = append(in.Runs, r.Record), append(in.Equity, r.Equity)
+	}
+	// A made-up BTC close on every day of the run, 1000 + day.
+	sma := f.run("sma")
+	btc := charts.Series{Name: "BTC"}
+	for k, tm := range sma.Equity.Time {
+		btc.Time, btc.Values = append(btc.Time, tm), append(btc.Values, 1000+float64(k))
+	}
+	in.Prices = []charts.Series{btc}
+	g, err := New(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Render(context.Background(), &buf, g); err != nil {
+		t.Fatal(err)
+	}
+	p := payloadOf(t, buf.String())
+	fills, err := readFills(filepath.Join(dir, "runs", "sma"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, x := range p["ladders"].([]any) {
+		l := x.(map[string]any)
+		if l["run"] != "sma" || l["symbol"] != "BTC" {
+			continue
+		}
+		found = true
+		price := l["price"].(map[string]any)
+		if n := len(price["v"].([]any)); n != len(btc.Time) {
+			t.Errorf("price line of %d points, want %d", n, len(btc.Time))
+		}
+		marks := len(l["entry"].(map[string]any)["v"].([]any)) + len(l["exit"].(map[string]any)["v"].([]any))
+		if marks != len(fills) || len(fills) == 0 {
+			t.Errorf("%d markers, want one per fill (%d)", marks, len(fills))
+		}
+		if first := l["entry"].(map[string]any)["v"].([]any)[0].(float64); math.Abs(first-fills[0].Price) > 1e-6*fills[0].Price {
+			t.Errorf("first entry marker at %g, the first fill's price is %g", first, fills[0].Price)
+		}
+	}
+	if !found {
+		t.Error("no chart of the sma run's BTC fills")
+	}
+}
+
+// TestBandsFile: montecarlo_bands.csv (run, time, p05 … p95) gives one fan
+// per run, in the run's colour, with the file's quantiles; a time out of
+// order is an error naming the file and row.
+func TestBandsFile(t *testing.T) {
+	dir := smallFolder(t)
+	var b strings.Builder
+	b.WriteString("run,time,p05,p25,p50,p75,p95\n")
+	for _, run := range []string{"hedge", "sma"} {
+		for k := range 30 {
+			g := 1 + 0.01*float64(k)
+			fmt.Fprintf(&b, "%s,%s,%g,%g,%g,%g,%g\n", run, time.Date(2020, 1, 1+k, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), g-0.2, g-0.1, g, g+0.1, g+0.2)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, BandsFile), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	html := readReport(t, dir)
+	p := payloadOf(t, html)
+	fans := p["fans"].([]any)
+	if len(fans) != 2 || !strings.Contains(html, `id="fan-1"`) {
+		t.Fatalf("%d fans, want 2", len(fans))
+	}
+	for _, x := range fans {
+		m := x.(map[string]any)
+		q := m["q"].([]any)
+		if med := q[2].([]any); len(med) != 30 || med[10].(float64) != 1.1 || q[0].([]any)[10].(float64) != 0.9 {
+			t.Errorf("fan %s: median %v", m["key"], med)
+		}
+		if !strings.Contains(html, `<span class="swatch" style="background:`+m["color"].(string)+`"></span>`+m["key"].(string)+"<") {
+			t.Errorf("fan %s: not in its run's colour", m["key"])
+		}
+	}
+	bad := strings.Replace(b.String(), "hedge,2020-01-02", "hedge,2019-01-02", 1)
+	if err := os.WriteFile(filepath.Join(dir, BandsFile), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), dir); err == nil || !strings.Contains(err.Error(), "montecarlo_bands.csv: row 3") {
+		t.Errorf("error %v, want one naming montecarlo_bands.csv row 3", err)
+	}
+}
+
+// TestReportSizeManyRuns: 200 runs of 20,000 minute bars each (4M points)
+// make a report of at most 10 MB: the overview charts draw the 10 best
+// runs, each line reduced per pixel column, and the other runs have a
+// table row and their metrics.
+func TestReportSizeManyRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("4M points")
+	}
+	dir := smallFolder(t)
+	f, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := f.Runs[0]
+	in := Input{Dir: t.TempDir(), Manifest: f.Manifest}
+	const runs, bars = 200, 20000
+	t0 := time.Date(2024, 1, 2, 14, 30, 0, 0, time.UTC).UnixNano()
+	for i := range runs {
+		rec := base.Record
+		rec.Run = fmt.Sprintf("sweep--n=%d", i)
+		rec.Swept = map[string]any{"n": float64(i % 20), "m": float64(i / 20)}
+		rec.Metrics.Sharpe = float64(i%37) / 10
+		s := charts.Series{Time: make([]int64, bars), Values: make([]float64, bars)}
+		g, n := make([]float64, bars), make([]float64, bars)
+		v := 1e6
+		for k := range bars {
+			s.Time[k] = t0 + int64(k)*60e9
+			v *= 1 + 0.001*math.Sin(float64(k*(i+3))/97) + 0.0001*math.Cos(float64(k+i)/13)
+			s.Values[k], g[k], n[k] = v, v*(1+0.1*math.Sin(float64(k)/500)), v*0.2
+		}
+		in.Runs, in.Equity = append(in.Runs, rec), append(in.Equity, s)
+		in.Gross, in.Net = append(in.Gross, g), append(in.Net, n)
+	}
+	start := time.Now()
+	if err := WriteInput(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(in.Dir, ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("200 runs × 20,000 minute bars: report.html %d bytes in %v", st.Size(), time.Since(start))
+	if st.Size() > 10e6 {
+		t.Errorf("report.html is %d bytes, want ≤ 10 MB", st.Size())
+	}
+	b, _ := os.ReadFile(filepath.Join(in.Dir, ReportFile))
+	p := payloadOf(t, string(b))
+	for _, x := range p["runs"].([]any) {
+		if n := len(x.(map[string]any)["e"].([]any)); n > 4*chartBuckets {
+			t.Errorf("a line of %d points, want ≤ %d (per-pixel reduction)", n, 4*chartBuckets)
+		}
+	}
+	if n := len(p["runs"].([]any)); n != maxLines {
+		t.Errorf("%d runs in the overview, want %d", n, maxLines)
+	}
+	if p["sweep"] == nil || !p["intraday"].(bool) {
+		t.Error("no sweep heatmap data, or the read-out would not show the time of day")
 	}
 }

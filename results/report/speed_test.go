@@ -86,6 +86,7 @@ func TestReportFromMemory(t *testing.T) {
 			t.Fatal(err)
 		}
 		in.Equity = append(in.Equity, csv)
+		in.Gross, in.Net = append(in.Gross, r.Gross), append(in.Net, r.Net)
 	}
 	g, err := New(in)
 	if err != nil {

@@ -2,8 +2,9 @@ package report
 
 import "html/template"
 
-// pageTemplate is the report: one HTML file with inline CSS and inline SVG,
-// no script and no external reference.
+// pageTemplate is the report: one HTML file with inline CSS, inline SVG,
+// the inlined uPlot and the report's script, the charts' data as inline
+// JSON, and no external reference.
 var pageTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -45,6 +46,7 @@ svg.chart { display: block; width: 100%; height: auto; max-width: 1100px; margin
 code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; background: var(--band); padding: 1px 4px; }
 .note { color: var(--muted); font-size: 13.5px; margin: 4px 0; }
 @media (max-width: 900px) { .pair { grid-template-columns: 1fr; } }
+{{.Style}}
 </style>
 </head>
 <body>
@@ -54,7 +56,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <header>
 <h1>{{.Title}}</h1>
 <p class="sub">divergence experiment report{{if .Generated}}, program {{.Generated}}{{end}}</p>
-<nav><a href="#setup">Setup</a><a href="#runs">Runs</a><a href="#equity">Equity</a><a href="#rolling">Rolling risk</a><a href="#per-run">Per run</a>{{if or .Stress .StressSummary .ScenarioCharts}}<a href="#stress">Stress test</a>{{end}}{{if or .MonteCarlo .MonteCarloSummary}}<a href="#montecarlo">Monte Carlo</a>{{end}}{{if .Legs}}<a href="#attribution">Attribution</a>{{end}}</nav>
+<nav><a href="#setup">Setup</a><a href="#runs">Runs</a><a href="#equity">Equity</a>{{if .Exposure}}<a href="#exposure">Exposure</a>{{end}}<a href="#rolling">Rolling risk</a>{{if .Sweep}}<a href="#sweep">Sweep</a>{{end}}{{if .WalkForwards}}<a href="#walkforward">Walk-forward</a>{{end}}<a href="#per-run">Per run</a>{{if or .Stress .StressSummary .Scenarios}}<a href="#stress">Stress test</a>{{end}}{{if or .MonteCarlo .MonteCarloSummary .Fans}}<a href="#montecarlo">Monte Carlo</a>{{end}}{{if .Legs}}<a href="#attribution">Attribution</a>{{end}}</nav>
 </header>
 
 <section id="setup">
@@ -71,32 +73,67 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 
 <section id="runs">
 <h2>Runs</h2>
-<div class="wide"><table>
-<tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>
-{{range .Rows}}<tr>{{range .}}<td{{if .Numeric}} class="num"{{else if .Swatch}} class="key"{{end}}>{{if .Swatch}}<span class="swatch" style="background:{{.Swatch}}"></span>{{end}}{{.Text}}</td>{{end}}</tr>
-{{end}}</table></div>
-<p class="note">Rates are in percent; Sharpe is annualised with rf = 0. From runs.csv; per-run detail below.</p>
+{{with .RunsTable}}<div class="toolbar"><label>Filter <input class="filter" type="search" data-filter="{{.ID}}" placeholder="text, or sharpe&gt;0.5 max_drawdown&gt;-30%"></label><span data-count="{{.ID}}">{{len .Rows}} runs</span><span class="note">Click a column's name to sort by it (again to reverse); runs without a value go last.</span></div>
+<div class="runs-wrap"><table class="sortable" id="{{.ID}}">
+<thead><tr>{{range .Header}}<th data-col="{{.Name}}"{{if .Text}} class="text"{{end}}>{{.Name}}</th>{{end}}</tr></thead>
+<tbody>
+{{range .Rows}}<tr>{{range .}}<td{{if .Numeric}} class="num"{{else if .Class}} class="{{.Class}}"{{end}}{{if .HasV}} data-v="{{.V}}"{{end}}{{if .Title}} title="{{.Title}}"{{end}}>{{if .Swatch}}<span class="swatch" style="background:{{.Swatch}}"></span>{{end}}{{.Text}}</td>{{end}}</tr>
+{{end}}</tbody></table></div>{{end}}
+<p class="note">Every run, with every column of runs.parquet and of the runs table of results.duckdb (the same names): rates in percent, Sharpe annualised with rf = 0, money in the account currency; the benchmark columns are &lt;metric&gt;_&lt;symbol&gt;; "—" is undefined (NULL in the database, null in JSON). The setup columns that are the same for every run are under Setup.</p>
 </section>
 
 <section id="equity">
 <h2>Equity and drawdown</h2>
 {{if .ChartNote}}<p class="note">{{.ChartNote}}</p>{{end}}
-{{.Equity}}
+<p class="note">Drag across a chart to zoom in (double-click to zoom out); the line under each chart reads every run's value at the cursor; click a run's name to hide or show it in every chart of this part. The cursors of these charts move together.</p>
+<div class="toolbar"><label><input type="checkbox" id="equity-log"> log scale</label></div>
+<div class="uchart" id="chart-equity"></div>
+<div class="uchart" id="chart-drawdown"></div>
 </section>
-
+{{if .Exposure}}
+<section id="exposure">
+<h2>Exposure</h2>
+<p class="note">Gross exposure is the sum of the absolute values of the positions, net exposure their signed sum, both over equity (1 = 100% of equity).</p>
+<div class="uchart" id="chart-gross"></div>
+<div class="uchart" id="chart-net"></div>
+</section>
+{{end}}
 <section id="rolling">
 <h2>Rolling risk</h2>
 <p class="note">{{.RollingCap}}</p>
-{{.Rolling}}
+<div class="uchart" id="chart-sharpe"></div>
+<div class="uchart" id="chart-vol"></div>
+{{if .Beta}}<div class="uchart" id="chart-beta"></div>{{end}}
 </section>
-
+{{if .Sweep}}
+<section id="sweep">
+<h2>Parameter sweep</h2>
+<div class="toolbar"><label>strategy <select id="sweep-strategy"></select></label><label>metric <select id="sweep-metric"></select></label><label>across <select id="sweep-x"></select></label><label>down <select id="sweep-y"></select></label><label>other parameters <select id="sweep-others"><option value="best">at the best run's values</option><option value="mean">averaged over</option></select></label></div>
+<div id="sweep-heatmap"></div>
+</section>
+{{end}}{{if .WalkForwards}}
+<section id="walkforward">
+<h2>Walk-forward</h2>
+<p class="note">Each window chooses the parameters that were best in sample and runs them on the next, unseen period; the out-of-sample parts are stitched into one curve. It is the estimate of what the strategy would have earned; the in-sample best run over the whole period is chosen with hindsight and flatters it.</p>
+{{range .WalkForwards}}<h3>{{.Strategy}}</h3>
+<div class="uchart" id="{{.ID}}"></div>
+{{template "table" .Windows}}
+{{end}}</section>
+{{end}}
 <section id="per-run">
 <h2>Per run</h2>
 {{range .Runs}}<div class="run" id="{{.ID}}">
 <h3><span class="swatch" style="background:{{.Swatch}}"></span>{{.Name}} <small>({{.Type}}, key <code>{{.Key}}</code>)</small></h3>
 <p class="note">Parameters: <code>{{.Params}}</code></p>
 <div class="metrics">{{range .Metrics}}<div><span>{{.K}}</span><span>{{.V}}</span></div>{{end}}</div>
-<div class="pair">{{.Monthly}}{{.Distribution}}</div>
+{{if .Legs}}<div class="uchart" id="legs-growth-{{.Key}}"></div>
+<div class="uchart" id="legs-beta-{{.Key}}"></div>
+{{end}}{{range .Ladders}}<div class="uchart" id="{{.}}"></div>
+{{end}}<div class="pair">{{.Monthly}}{{.Distribution}}</div>
+{{$note := .TradesNote}}{{with .Trades}}<details class="trades"><summary>Round trips: {{$note}}.</summary>
+<p class="note">Fills matched first in, first out per instrument; PnL is net of the entry's and the exit's commission in proportion to the quantity; return is PnL over the entry notional; tranche is the entry fill's tag.</p>
+{{template "table" .}}
+</details>{{end}}
 </div>
 {{end}}{{with .Others}}<div class="run" id="other-runs">
 <h3>Scenario and companion runs</h3>
@@ -104,24 +141,28 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 {{template "table" .}}
 </div>
 {{end}}</section>
-{{if or .Stress .StressSummary .ScenarioCharts}}
+{{if or .Stress .StressSummary .Scenarios}}
 <section id="stress">
 <h2>Stress test</h2>
-{{if .Stress}}<p class="note">From stress.csv: one cell per run and scenario; red is below zero, blue above, grey no value.</p>
+{{if .Stress}}<p class="note">From stress.csv: one cell per run and scenario; red is below zero, blue above, grey no value. {{.StressNote}}</p>
 {{range .Stress}}{{.}}{{end}}{{end}}
 {{with .StressSummary}}<h3>Summary by run</h3>
 <p class="note">From stress_summary.csv.</p>
 {{template "table" .}}{{end}}
-{{if .ScenarioCharts}}<h3>Equity under each scenario</h3>
-{{range .ScenarioCharts}}{{.}}{{end}}{{end}}
+{{if .Scenarios}}<h3>Equity under each scenario</h3>
+<p class="note">Each run under the scenario, in the run's colour.</p>
+{{range $i, $s := .Scenarios}}<div class="uchart" id="scenario-{{$i}}"></div>
+{{end}}{{end}}
 </section>
-{{end}}{{if or .MonteCarlo .MonteCarloSummary}}
+{{end}}{{if or .MonteCarlo .MonteCarloSummary .Fans}}
 <section id="montecarlo">
 <h2>Monte Carlo</h2>
-<p class="note">Percentile bands of the paths' growth of 1 and the distribution of their terminal returns.</p>
-{{.MonteCarlo}}
+<p class="note">VaR and CVaR are returns at the tail throughout this report: a loss is negative.</p>
+{{if .Fans}}<p class="note">{{.FanNote}}</p>
+<div class="fans">{{range .Fans}}<div class="uchart" id="fan-{{.}}"></div>{{end}}</div>
+{{else}}{{.MonteCarlo}}{{end}}
 {{with .MonteCarloSummary}}<h3>Summary by run</h3>
-<p class="note">From montecarlo_summary.csv.</p>
+<p class="note">From montecarlo_summary.csv. {{$.MonteCarloNote}}</p>
 {{template "table" .}}{{end}}
 </section>
 {{end}}{{if .Legs}}
@@ -131,6 +172,8 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 {{.Legs}}
 </section>
 {{end}}</main>
+<script type="application/json" id="report-data">{{.Data}}</script>
+<script>{{.Script}}</script>
 </body>
 </html>
 {{define "table"}}<div class="wide"><table>

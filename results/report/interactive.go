@@ -1,0 +1,559 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/charts"
+	"github.com/divergence-research/divergence/results/downsample"
+	"github.com/divergence-research/divergence/results/metrics"
+)
+
+// chartBuckets is the number of columns a line is reduced to
+// (downsample.MinMax keeps at most four points per column): about one per
+// CSS pixel of the widest chart, so a chart's data are O(pixels) however
+// many bars the run has.
+const chartBuckets = 1000
+
+// payload is what the page's script draws: the JSON object inlined in
+// report.html (element #report-data). Its numbers follow jsondata.go.
+type payload struct {
+	Synthetic bool   `json:"synthetic"`
+	Caption   string `json:"caption"`
+	// Intraday is set when some time is not a UTC midnight: the read-out
+	// then shows the time of day.
+	Intraday bool `json:"intraday"`
+	// Runs are the runs of the overview charts (equity, drawdown,
+	// exposure, rolling risk).
+	Runs   []jsRun `json:"runs"`
+	Window int     `json:"window"`
+	PPY    number  `json:"ppy"`
+	// BetaVs names the run the rolling beta is measured against.
+	BetaVs string   `json:"betaVs,omitempty"`
+	Legs   []jsLegs `json:"legs,omitempty"`
+	WF     []jsWF   `json:"walkforward,omitempty"`
+	Fans   []jsFan  `json:"fans,omitempty"`
+	Sweep  *jsSweep `json:"sweep,omitempty"`
+	// Scenarios are the stress scenarios' runs, by scenario.
+	Scenarios []jsScenario `json:"scenarios,omitempty"`
+	// Ladders are the runs' fill charts (tranche ladders, fills on
+	// prices), in the order of the runs' sections.
+	Ladders []jsLadder `json:"ladders,omitempty"`
+}
+
+type jsScenario struct {
+	Name string          `json:"name"`
+	Runs []jsScenarioRun `json:"runs"`
+}
+
+// jsScenarioRun is a run under a scenario: its growth of 1, styled as its
+// base run (Base is the base run's key).
+type jsScenarioRun struct {
+	jsStyle
+	Base string `json:"base"`
+	// T is omitted when it is the base run's (payload.Runs) time column.
+	T secs   `json:"t,omitempty"`
+	G ratios `json:"g"`
+}
+
+// jsLine is a line of a chart: values at times (T omitted: the times of
+// its run's equity).
+type jsLine struct {
+	T secs   `json:"t,omitempty"`
+	V ratios `json:"v"`
+}
+
+type jsStyle struct {
+	Key   string    `json:"key"`
+	Name  string    `json:"name"`
+	Color string    `json:"color"`
+	Dash  []float64 `json:"dash,omitempty"`
+}
+
+type jsRun struct {
+	jsStyle
+	// T and E are the run's equity in money, reduced per pixel column.
+	T secs  `json:"t"`
+	E cents `json:"e"`
+	// DD is the drawdown (equity over its running peak − 1); G and N are
+	// the gross and net exposure over equity (absent when unknown).
+	DD     jsLine  `json:"dd"`
+	G      *jsLine `json:"g,omitempty"`
+	N      *jsLine `json:"n,omitempty"`
+	Sharpe jsLine  `json:"sharpe"`
+	Vol    jsLine  `json:"vol"`
+	Beta   *jsLine `json:"beta,omitempty"`
+}
+
+type jsLegs struct {
+	jsStyle
+	T           secs   `json:"t"`
+	Long        ratios `json:"long"`
+	ShortG      ratios `json:"short"`
+	Beta        jsLine `json:"beta"`
+	Correlation jsLine `json:"corr"`
+}
+
+type jsWF struct {
+	Strategy string `json:"strategy"`
+	Metric   string `json:"metric"`
+	// OOS is the stitched out-of-sample growth of 1; Best the in-sample
+	// best run and Bench the benchmark run over the same dates, rebased
+	// to 1 at the first out-of-sample date.
+	OOS        *jsLine `json:"oos"`
+	Best       *jsLine `json:"best,omitempty"`
+	Bench      *jsLine `json:"bench,omitempty"`
+	BestName   string  `json:"bestName"`
+	BenchName  string  `json:"benchName"`
+	BestColor  string  `json:"bestColor"`
+	BenchColor string  `json:"benchColor"`
+}
+
+type jsFan struct {
+	jsStyle
+	T secs      `json:"t"`
+	Q [5]ratios `json:"q"`
+}
+
+type jsSweep struct {
+	// Groups are the strategies with at least two swept parameters.
+	Groups []jsSweepGroup `json:"groups"`
+	// Metrics are the numeric columns one may colour by; Lower those for
+	// which lower is better (volatility, costs).
+	Metrics []string `json:"metrics"`
+	Lower   []string `json:"lower"`
+}
+
+// jsSweepGroup is one strategy's sweep: its swept parameters (param_<name>
+// columns without the prefix) and its runs.
+type jsSweepGroup struct {
+	Strategy string       `json:"strategy"`
+	Params   []string     `json:"params"`
+	Rows     []jsSweepRow `json:"rows"`
+}
+
+// jsSweepRow is a run: key, parameter values as text, metric values (NaN
+// null, infinities as strings).
+type jsSweepRow struct {
+	Key    string   `json:"key"`
+	Params []string `json:"p"`
+	M      []number `json:"m"`
+}
+
+// reduce reduces a line to chartBuckets columns of its time range (see
+// package downsample); a line that is short enough is returned as it is.
+func reduce(t []int64, v []float64) ([]int64, []float64) {
+	// M4 keeps up to four points per column: below that many points a
+	// line is kept whole, and its lines share one time column.
+	if len(t) <= 4*chartBuckets {
+		return t, v
+	}
+	x := make([]float64, len(t))
+	for i, ti := range t {
+		x[i] = float64(ti) / 1e9
+	}
+	xs, ys := downsample.MinMax(x, v, chartBuckets)
+	ts := make([]int64, len(xs))
+	// Kept points are points of the input: find each one's time.
+	k := 0
+	for i, xv := range xs {
+		for k < len(x)-1 && x[k] < xv {
+			k++
+		}
+		ts[i] = t[k]
+	}
+	return ts, ys
+}
+
+// line reduces (t, v) and omits t when it equals base.
+func line(base, t []int64, v []float64) jsLine {
+	ts, vs := reduce(t, v)
+	if slices.Equal(ts, base) {
+		ts = nil
+	}
+	return jsLine{T: ts, V: vs}
+}
+
+func style(pal *charts.Palette, key, name string) jsStyle {
+	s := jsStyle{Key: key, Name: name, Color: cssColor(pal, name)}
+	for _, d := range charts.Dashes(pal.Index(name)) {
+		s.Dash = append(s.Dash, math.Round(float64(d)*96/72*10)/10) // points to CSS pixels
+	}
+	return s
+}
+
+// returnsOf is the simple per-period returns of an equity series: NaN at
+// row 0 and where either value is missing or the earlier not positive.
+func returnsOf(v []float64) []float64 {
+	r := make([]float64, len(v))
+	for k := range v {
+		r[k] = math.NaN()
+		if k > 0 && v[k-1] > 0 && !math.IsInf(v[k-1], 0) && !math.IsNaN(v[k]) && !math.IsInf(v[k], 0) {
+			r[k] = v[k]/v[k-1] - 1
+		}
+	}
+	return r
+}
+
+// alignedReturns is, for each time of times, the benchmark's return from
+// the previous time to this one (NaN when it lacks either point).
+func alignedReturns(times []int64, b charts.Series) []float64 {
+	out := make([]float64, len(times))
+	j := 0
+	prev, havePrev := 0.0, false
+	for k, t := range times {
+		out[k] = math.NaN()
+		for j < len(b.Time) && b.Time[j] < t {
+			j++
+		}
+		v, ok := 0.0, j < len(b.Time) && b.Time[j] == t
+		if ok {
+			v = b.Values[j]
+		}
+		if k > 0 && ok && havePrev && prev > 0 && !math.IsInf(prev, 0) && !math.IsNaN(v) && !math.IsInf(v, 0) {
+			out[k] = v/prev - 1
+		}
+		prev, havePrev = v, ok
+	}
+	return out
+}
+
+func drawdownOf(v []float64) []float64 {
+	out := make([]float64, len(v))
+	peak := math.Inf(-1)
+	for i, x := range v {
+		out[i] = math.NaN()
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			continue
+		}
+		peak = max(peak, x)
+		if peak > 0 {
+			out[i] = x/peak - 1
+		}
+	}
+	return out
+}
+
+func ratioOf(num, den []float64) []float64 {
+	out := make([]float64, len(num))
+	for i := range num {
+		out[i] = num[i] / den[i]
+		if den[i] == 0 || math.IsInf(out[i], 0) {
+			out[i] = math.NaN()
+		}
+	}
+	return out
+}
+
+// buildPayload gathers what the page's charts draw.
+func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, ppy float64, bench *Run, caption string) (*payload, error) {
+	p := &payload{Synthetic: f.Synthetic(), Caption: caption, Window: window, PPY: number(ppy)}
+	for i := range f.Runs {
+		for _, t := range f.Runs[i].Equity.Time {
+			if t%(24*3600*1e9) != 0 {
+				p.Intraday = true
+				break
+			}
+		}
+	}
+	if bench != nil {
+		p.BetaVs = bench.Name
+	}
+	for _, i := range overview {
+		r := &f.Runs[i]
+		t, v := r.Equity.Time, r.Equity.Values
+		et, ev := reduce(t, v)
+		jr := jsRun{jsStyle: style(pal, r.Key, r.Name), T: et, E: ev}
+		jr.DD = line(et, t, drawdownOf(v))
+		if r.Gross != nil && r.Net != nil {
+			g, n := line(et, t, ratioOf(r.Gross, v)), line(et, t, ratioOf(r.Net, v))
+			jr.G, jr.N = &g, &n
+		}
+		ret := returnsOf(v)
+		jr.Sharpe = line(et, t, metrics.RollingSharpe(nil, ret, window, 0, ppy))
+		jr.Vol = line(et, t, metrics.RollingVolatility(nil, ret, window, ppy))
+		if bench != nil {
+			b := line(et, t, metrics.RollingBeta(nil, ret, alignedReturns(t, bench.Equity), window))
+			jr.Beta = &b
+		}
+		p.Runs = append(p.Runs, jr)
+		if r.Legs != nil {
+			l := r.Legs
+			lt, _ := reduce(l.Time, l.LongReturn)
+			lg := jsLegs{jsStyle: style(pal, r.Key, r.Name)}
+			// The legs' growth lines share their times: reduce by the
+			// wider of the two (each line keeps its own extremes only
+			// when short; a long series takes the long leg's columns).
+			long, short := growth(l.LongReturn), growth(l.ShortReturn)
+			if len(lt) == len(l.Time) {
+				lg.T, lg.Long, lg.ShortG = lt, long, short
+			} else {
+				lg.T, lg.Long = reduce(l.Time, long)
+				lg.ShortG = pick(l.Time, lg.T, short)
+			}
+			lg.Beta = line(lg.T, l.Time, l.BetaShortOnLong)
+			lg.Correlation = line(lg.T, l.Time, l.Correl)
+			p.Legs = append(p.Legs, lg)
+		}
+	}
+	for _, wf := range f.WalkForwards {
+		p.WF = append(p.WF, walkForwardLines(f, pal, wf, bench))
+	}
+	for _, b := range bandsOf(f) {
+		name := b.Run
+		if r := f.run(b.Run); r != nil {
+			name = r.Name
+		}
+		fan := jsFan{jsStyle: style(pal, b.Run, name)}
+		fan.T, fan.Q[2] = reduce(b.Time, b.Q[2])
+		for q := range fan.Q {
+			if q != 2 {
+				fan.Q[q] = pick(b.Time, fan.T, b.Q[q])
+			}
+		}
+		p.Fans = append(p.Fans, fan)
+	}
+	p.Sweep = sweepOf(f)
+	inOverview := map[string]bool{}
+	for _, i := range overview {
+		inOverview[f.Runs[i].Key] = true
+	}
+	at := map[string]int{}
+	for i := range f.Runs {
+		r := &f.Runs[i]
+		if r.Record.Scenario == "" || !inOverview[r.Record.BaseKey()] {
+			continue
+		}
+		k, ok := at[r.Record.Scenario]
+		if !ok {
+			k = len(p.Scenarios)
+			at[r.Record.Scenario] = k
+			p.Scenarios = append(p.Scenarios, jsScenario{Name: r.Record.Scenario})
+		}
+		b := f.run(r.Record.BaseKey())
+		g := make([]float64, len(r.Equity.Values))
+		v0 := math.NaN()
+		for j, x := range r.Equity.Values {
+			if math.IsNaN(v0) && x > 0 && !math.IsInf(x, 0) {
+				v0 = x
+			}
+			g[j] = x / v0
+		}
+		sr := jsScenarioRun{jsStyle: style(pal, r.Key, b.Name), Base: b.Key}
+		sr.T, sr.G = reduce(r.Equity.Time, g)
+		for _, jr := range p.Runs {
+			if jr.Key == b.Key && slices.Equal(jr.T, sr.T) {
+				sr.T = nil
+			}
+		}
+		p.Scenarios[k].Runs = append(p.Scenarios[k].Runs, sr)
+	}
+	return p, nil
+}
+
+// pick returns the values of v (at times t) at the times kept (a subset
+// of t, in order).
+func pick(t, kept []int64, v []float64) []float64 {
+	out := make([]float64, len(kept))
+	j := 0
+	for i, k := range kept {
+		for j < len(t)-1 && t[j] < k {
+			j++
+		}
+		out[i] = v[j]
+	}
+	return out
+}
+
+// run returns the run of the key, or nil.
+func (f *Folder) run(key string) *Run {
+	for i := range f.Runs {
+		if f.Runs[i].Key == key {
+			return &f.Runs[i]
+		}
+	}
+	return nil
+}
+
+// bandsOf are the Monte Carlo bands to draw: the bands file's, else those
+// of montecarlo.csv's whole paths.
+func bandsOf(f *Folder) []Band {
+	if len(f.Bands) > 0 {
+		return f.Bands
+	}
+	var out []Band
+	for _, fn := range f.Fans {
+		q := fn.Bands()
+		out = append(out, Band{Run: fn.Name, Time: fn.Time, Q: q})
+	}
+	return out
+}
+
+// slug is experiment.Slug: the name lower-cased, runs of characters other
+// than a–z and 0–9 as one "-".
+func slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if r < 128 && (unicode.IsLower(r) || unicode.IsDigit(r)) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			continue
+		}
+		dash = true
+	}
+	if b.Len() == 0 {
+		return "run"
+	}
+	return b.String()
+}
+
+// walkForwardLines is a walk-forward's chart: the stitched out-of-sample
+// growth against the in-sample best run of its strategy (best over the
+// whole period by the walk-forward's metric: a hindsight choice) and the
+// benchmark run, both rebased to 1 at the first out-of-sample date.
+func walkForwardLines(f *Folder, pal *charts.Palette, wf WalkForward, bench *Run) jsWF {
+	out := jsWF{Strategy: wf.Strategy}
+	for _, h := range wf.Windows.Header {
+		if m, ok := strings.CutPrefix(h, "is_"); ok && m != "start" && m != "end" {
+			out.Metric = m
+		}
+	}
+	t0 := wf.Equity[0]
+	rebase := func(t []int64, v []float64) *jsLine {
+		k, _ := slices.BinarySearch(t, t0)
+		if k >= len(t) || !(v[k] > 0) {
+			return nil
+		}
+		g := make([]float64, len(t)-k)
+		for i := range g {
+			g[i] = v[k+i] / v[k]
+		}
+		ts, vs := reduce(t[k:], g)
+		return &jsLine{T: ts, V: vs}
+	}
+	out.OOS = rebase(wf.Equity, wf.Values)
+	metric := out.Metric
+	if results.ValidMetric(metric) != nil {
+		metric = "sharpe"
+	}
+	var best *Run
+	bestV := math.Inf(-1)
+	for _, i := range f.Main {
+		r := &f.Runs[i]
+		if slug(r.Record.Strategy) != wf.Strategy {
+			continue
+		}
+		v := r.Record.Metrics.Metric(metric)
+		if metric == "annual_volatility" {
+			v = -v
+		}
+		if v > bestV || best == nil && !math.IsNaN(v) {
+			best, bestV = r, v
+		}
+	}
+	if best != nil {
+		out.Best = rebase(best.Equity.Time, best.Equity.Values)
+		out.BestName, out.BestColor = best.Name+" (in-sample best by "+metric+", whole period)", cssColor(pal, best.Name)
+	}
+	if bench != nil {
+		out.Bench = rebase(bench.Equity.Time, bench.Equity.Values)
+		out.BenchName, out.BenchColor = bench.Name, cssColor(pal, bench.Name)
+	}
+	return out
+}
+
+// sweepOf is the sweep heatmap's data: the main runs of each strategy
+// that sweeps at least two parameters.
+func sweepOf(f *Folder) *jsSweep {
+	recs := make([]results.RunRecord, len(f.Main))
+	for k, i := range f.Main {
+		recs[k] = f.Runs[i].Record
+	}
+	t := results.RunsTable(recs, results.All)
+	s := &jsSweep{}
+	var pcols, mcols []*results.Column
+	for j := range t.Columns {
+		c := &t.Columns[j]
+		if strings.HasPrefix(c.Name, "param_") && c.Strings != nil {
+			pcols = append(pcols, c)
+		} else if c.Floats != nil && !setupColumn[c.Name] {
+			s.Metrics = append(s.Metrics, c.Name)
+			mcols = append(mcols, c)
+			if lowerIsBetter(c.Name) {
+				s.Lower = append(s.Lower, c.Name)
+			}
+		}
+	}
+	var order []string
+	rowsOf := map[string][]int{}
+	for i := range recs {
+		st := recs[i].Strategy
+		if _, ok := rowsOf[st]; !ok {
+			order = append(order, st)
+		}
+		rowsOf[st] = append(rowsOf[st], i)
+	}
+	for _, st := range order {
+		rows := rowsOf[st]
+		var cols []*results.Column
+		g := jsSweepGroup{Strategy: st}
+		for _, c := range pcols {
+			all := true
+			for _, i := range rows {
+				all = all && c.Strings[i] != ""
+			}
+			if all {
+				cols = append(cols, c)
+				g.Params = append(g.Params, strings.TrimPrefix(c.Name, "param_"))
+			}
+		}
+		if len(cols) < 2 {
+			continue
+		}
+		for _, i := range rows {
+			row := jsSweepRow{Key: recs[i].Run}
+			for _, c := range cols {
+				row.Params = append(row.Params, c.Strings[i])
+			}
+			for _, c := range mcols {
+				row.M = append(row.M, number(c.Floats[i]))
+			}
+			g.Rows = append(g.Rows, row)
+		}
+		s.Groups = append(s.Groups, g)
+	}
+	if len(s.Groups) == 0 {
+		return nil
+	}
+	return s
+}
+
+// lowerIsBetter reports whether a smaller value of the runs-table column
+// is the better one (volatility, costs, tracking error).
+func lowerIsBetter(col string) bool {
+	return col == "annual_volatility" || col == "commission_paid" || col == "total_costs" || col == "turnover" ||
+		strings.HasPrefix(col, "costs_") || strings.HasPrefix(col, "tracking_error_")
+}
+
+// setupColumn are the runs-table columns that describe the experiment's
+// setup rather than a run's result.
+var setupColumn = map[string]bool{"initial_cash": true, "commission_bps": true, "periods_per_year": true}
+
+// marshalPayload writes the payload as JSON that is safe inside a
+// <script type="application/json"> element ("<" escaped).
+func marshalPayload(p *payload) ([]byte, error) {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return nil, fmt.Errorf("report: chart data: %w", err)
+	}
+	return b, nil // json.Marshal escapes <, > and & in strings
+}

@@ -1,0 +1,109 @@
+package report
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+
+	"github.com/divergence-research/divergence/results/charts"
+)
+
+// TestJSONNumbers: the charts' JSON writes NaN as null and infinities as
+// "Infinity"/"-Infinity"; money to the cent, ratios to 5 significant
+// digits, times in whole seconds (floored before 1970).
+func TestJSONNumbers(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{cents{1234567.891, -0.004, nan, inf, -inf, 2.0049}, `[1234567.89,0.00,null,"Infinity","-Infinity",2.00]`},
+		{ratios{1.234567, -0.00012345678, nan, 1e9}, `[1.2346,-0.00012346,null,1e+09]`},
+		{secs{1_700_000_000_123_456_789, -1}, `[1700000000,-1]`},
+		{number(inf), `"Infinity"`},
+		{prices{4557.694089840388}, `[4557.6941]`},
+	} {
+		b, err := json.Marshal(tc.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != tc.want {
+			t.Errorf("%v: %s, want %s", tc.v, b, tc.want)
+		}
+	}
+}
+
+// TestReduceBounded: a line of 100,000 points keeps at most four per
+// column, with its extremes; a short one is kept whole.
+func TestReduceBounded(t *testing.T) {
+	n := 100_000
+	tm, v := make([]int64, n), make([]float64, n)
+	for i := range n {
+		tm[i], v[i] = int64(i)*60e9, math.Sin(float64(i)/1000)
+	}
+	v[54321] = 7 // a spike
+	ts, vs := reduce(tm, v)
+	if len(ts) > 4*chartBuckets || len(ts) != len(vs) {
+		t.Fatalf("%d points", len(ts))
+	}
+	hi := math.Inf(-1)
+	for i, x := range vs {
+		hi = math.Max(hi, x)
+		if i > 0 && ts[i] <= ts[i-1] {
+			t.Fatalf("times not increasing at %d", i)
+		}
+	}
+	if hi != 7 {
+		t.Errorf("the spike is lost: max %g", hi)
+	}
+	if ts2, _ := reduce(tm[:4000], v[:4000]); len(ts2) != 4000 {
+		t.Errorf("a line of 4,000 points reduced to %d", len(ts2))
+	}
+}
+
+// TestHedgeThreshold: hedge effectiveness stays only where the long leg
+// lost at least 1% of the cash (by hand: cash 1,000,000, threshold
+// −10,000; −50,000 keeps, −5,000 and +20,000 are blanked).
+func TestHedgeThreshold(t *testing.T) {
+	cells := []StressCell{
+		{"h", "a", "long_leg_pnl_vs_baseline", -50000}, {"h", "a", "hedge_effectiveness", 0.8},
+		{"h", "b", "long_leg_pnl_vs_baseline", -5000}, {"h", "b", "hedge_effectiveness", 29.18},
+		{"h", "c", "long_leg_pnl_vs_baseline", 20000}, {"h", "c", "hedge_effectiveness", -3.93},
+		{"x", "a", "hedge_effectiveness", 0.5}, // no long leg
+	}
+	out, note := hedgeThreshold(cells, 1e6)
+	want := []float64{-50000, 0.8, -5000, math.NaN(), 20000, math.NaN(), math.NaN()}
+	for i, w := range want {
+		if g := out[i].Value; g != w && !(math.IsNaN(g) && math.IsNaN(w)) {
+			t.Errorf("cell %d (%s %s %s): %g, want %g", i, out[i].Strategy, out[i].Scenario, out[i].Metric, g, w)
+		}
+	}
+	if cells[3].Value != 29.18 || note == "" {
+		t.Error("the input was changed, or no note")
+	}
+}
+
+// TestLossesNegative: a Monte Carlo summary whose VaR is the negative of
+// its 5th percentile has its VaR and CVaR columns negated; one already
+// in returns is left alone.
+func TestLossesNegative(t *testing.T) {
+	pos := &Table{Header: []string{"run", "terminal_p05", "var_95", "cvar_95"}, Rows: [][]string{{"a", "-0.2", "0.2", "0.3"}, {"b", "0.05", "-0.05", "-0.01"}}}
+	got, flipped := lossesNegative(pos)
+	if !flipped || got.Rows[0][2] != "-0.2" || got.Rows[0][3] != "-0.3" || got.Rows[1][2] != "0.05" || pos.Rows[0][2] != "0.2" {
+		t.Errorf("flipped %v: %v", flipped, got.Rows)
+	}
+	neg := &Table{Header: pos.Header, Rows: [][]string{{"a", "-0.2", "-0.2", "-0.3"}}}
+	if _, flipped := lossesNegative(neg); flipped {
+		t.Error("a summary already in returns was negated")
+	}
+}
+
+// TestRobustLimit: the colour limit is the 90th percentile of |value|
+// (by hand: |values| 1…10 and an outlier 1000, sorted, h = 10 × 0.9 = 9:
+// the 10th value, 10), so the outlier does not set the scale.
+func TestRobustLimit(t *testing.T) {
+	m := charts.Matrix{Values: [][]float64{{1, -2, 3, 4}, {5, 6, -7, 8}, {9, 10, 1000, math.NaN()}}}
+	if got := charts.RobustLimit(m); got != 10 {
+		t.Errorf("limit %g, want 10", got)
+	}
+}

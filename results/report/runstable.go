@@ -1,0 +1,215 @@
+package report
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/charts"
+)
+
+// runsTable is the page's runs table: every column of the runs' records
+// (results.RunsTable with results.All, the columns of runs.parquet and of
+// results.duckdb's runs table), in reading order: the run, its swept
+// parameters, the headline metrics, the benchmark metrics, costs and
+// counts, the other metrics, and the parameters' JSON last. Columns that
+// hold the experiment's setup (the same in every row and shown under
+// Setup) are left out.
+type runsTable struct {
+	ID     string
+	Header []colHead
+	Rows   [][]cell
+}
+
+type colHead struct {
+	Name string
+	Text bool // a text column: sorted A to Z first
+}
+
+// leadColumns come first, in this order, when present.
+var leadColumns = []string{
+	"key", "strategy", "scenario",
+	// param_* go here
+	"total_return", "cagr", "annual_volatility", "sharpe", "sortino", "max_drawdown", "calmar", "var_95", "cvar_95",
+	// benchmark columns go here
+	"final_equity", "total_costs", "commission_paid",
+	// costs_* go here
+	"fills", "rejections", "margin_calls", "liquidations",
+}
+
+// setupColumns are shown only when they differ between rows.
+var setupColumns = map[string]bool{
+	"experiment": true, "data": true, "synthetic": true, "seed": true, "initial_cash": true,
+	"commission_bps": true, "periods_per_year": true, "calendar": true, "type": true,
+}
+
+func isBenchmarkColumn(name string) bool {
+	for _, p := range []string{"beta_", "alpha_", "correlation_", "tracking_error_", "information_ratio_", "up_capture_", "down_capture_"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// orderColumns returns the indices of t's columns in the table's order.
+func orderColumns(t *results.Table) []int {
+	pos := map[string]int{}
+	for j, c := range t.Columns {
+		pos[c.Name] = j
+	}
+	var out []int
+	used := map[int]bool{}
+	take := func(j int) {
+		if !used[j] {
+			used[j] = true
+			out = append(out, j)
+		}
+	}
+	group := func(match func(string) bool) {
+		for j, c := range t.Columns {
+			if match(c.Name) {
+				take(j)
+			}
+		}
+	}
+	for _, name := range leadColumns {
+		switch name {
+		case "total_return":
+			group(func(n string) bool { return strings.HasPrefix(n, "param_") })
+		case "final_equity":
+			group(isBenchmarkColumn)
+		case "fills":
+			group(func(n string) bool { return strings.HasPrefix(n, "costs_") })
+		}
+		if j, ok := pos[name]; ok {
+			take(j)
+		}
+	}
+	for j, c := range t.Columns {
+		if c.Name == "params" || (setupColumns[c.Name] && constant(&t.Columns[j])) {
+			continue
+		}
+		take(j)
+	}
+	if j, ok := pos["params"]; ok {
+		take(j)
+	}
+	return out
+}
+
+// constant reports whether a column holds one value in every row.
+func constant(c *results.Column) bool {
+	t := &results.Table{Columns: []results.Column{*c}}
+	_, rows := tableText(t)
+	for _, r := range rows {
+		if r[0] != rows[0][0] {
+			return false
+		}
+	}
+	return true
+}
+
+// newRunsTable builds the runs table of every run of the folder.
+func newRunsTable(f *Folder, pal *charts.Palette) *runsTable {
+	recs := make([]results.RunRecord, len(f.Runs))
+	for i := range f.Runs {
+		recs[i] = f.Runs[i].Record
+	}
+	t := results.RunsTable(recs, results.All)
+	order := orderColumns(t)
+	rt := &runsTable{ID: "runs-table"}
+	for _, j := range order {
+		c := &t.Columns[j]
+		rt.Header = append(rt.Header, colHead{Name: c.Name, Text: c.Strings != nil})
+	}
+	_, text := tableText(t)
+	for i := range recs {
+		row := make([]cell, len(order))
+		for k, j := range order {
+			c := &t.Columns[j]
+			switch {
+			case c.Floats != nil:
+				v := c.Floats[i]
+				row[k] = cell{Text: formatValue(c.Name, v), Numeric: true, V: rawNumber(v), HasV: true}
+			case c.Ints != nil || c.Uints != nil:
+				row[k] = cell{Text: text[i][j], Numeric: true, V: text[i][j], HasV: true}
+			default:
+				row[k] = cell{Text: text[i][j]}
+				if text[i][j] == "" {
+					row[k].Text = "—"
+				}
+			}
+			switch c.Name {
+			case "key":
+				row[k].Swatch = cssColor(pal, f.Runs[i].paletteName(f))
+				row[k].Class = "key"
+			case "params":
+				row[k].Class = "params"
+				row[k].Title = text[i][j]
+			}
+		}
+		rt.Rows = append(rt.Rows, row)
+	}
+	return rt
+}
+
+// rawNumber is a float as the table's data-v attribute holds it: the
+// shortest decimal, "" for NaN, "Infinity" or "-Infinity".
+func rawNumber(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return ""
+	case math.IsInf(v, 1):
+		return "Infinity"
+	case math.IsInf(v, -1):
+		return "-Infinity"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// paletteName is the name whose colour the run takes: its own for a main
+// run, its base run's for a scenario run, the hedge's for a companion.
+func (r *Run) paletteName(f *Folder) string {
+	key := r.Key
+	if r.Record.LongLegOf != "" {
+		key = r.Record.LongLegOf
+	} else if r.Record.Scenario != "" {
+		key = r.Record.BaseKey()
+	}
+	if key != r.Key {
+		if b := f.run(key); b != nil {
+			return b.Name
+		}
+	}
+	return r.Name
+}
+
+// runAliases maps every label a chart may give a run (its key, and the
+// keys and names of its scenario and companion runs) to its palette name.
+func runAliases(f *Folder) map[string]string {
+	out := map[string]string{}
+	for i := range f.Runs {
+		r := &f.Runs[i]
+		n := r.paletteName(f)
+		for _, l := range []string{r.Key, r.Name, r.Record.Strategy} {
+			if l != "" && l != n {
+				if _, taken := out[l]; !taken {
+					out[l] = n
+				}
+			}
+		}
+	}
+	// Strategy names shared by several main runs are ambiguous.
+	names := map[string]int{}
+	for _, i := range f.Main {
+		names[f.Runs[i].Record.Strategy]++
+	}
+	for s, n := range names {
+		if n > 1 {
+			delete(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,62 @@
+package report
+
+import (
+	"math"
+	"testing"
+)
+
+// TestRoundTrips matches fills first in, first out, by hand:
+//
+//	day 1 buy 10 @ 100 (commission 1)   lot A: 10 @ 100, 0.1/unit
+//	day 2 buy  5 @ 110 (commission 1)   lot B:  5 @ 110, 0.2/unit
+//	day 3 sell 12 @ 120 (commission 2.4, 0.2/unit)
+//	      closes A: 10 × (120 − 100) − 10 × (0.1 + 0.2) = 200 − 3 = 197, return 197/1000
+//	      closes 2 of B: 2 × (120 − 110) − 2 × (0.2 + 0.2) = 20 − 0.8 = 19.2, return 19.2/220
+//	day 4 sell 8 @ 90 (commission 0): closes B's last 3: 3 × (90 − 110) − 3 × 0.2 = −60.6,
+//	      and opens a short lot C of −5 @ 90
+//	day 5 buy 5 @ 80: closes C: −5 × (80 − 90) − 0 = 50, return 50/450
+//	TAO day 2 sell 4 @ 10: a short lot still open at the end.
+func TestRoundTrips(t *testing.T) {
+	day := func(d int) int64 { return int64(d) * 86400e9 }
+	fills := []Fill{
+		{day(1), "BTC", 10, 100, 1, "tranche 1"},
+		{day(2), "BTC", 5, 110, 1, "tranche 2"},
+		{day(2), "TAO", -4, 10, 0, "short"},
+		{day(3), "BTC", -12, 120, 2.4, "exit 1"},
+		{day(4), "BTC", -8, 90, 0, "flip"},
+		{day(5), "BTC", 5, 80, 0, "cover"},
+	}
+	want := []RoundTrip{
+		{Symbol: "BTC", EntryTime: day(1), ExitTime: day(3), EntryPrice: 100, ExitPrice: 120, Qty: 10, PnL: 197, Return: 0.197, Tranche: "tranche 1"},
+		{Symbol: "BTC", EntryTime: day(2), ExitTime: day(3), EntryPrice: 110, ExitPrice: 120, Qty: 2, PnL: 19.2, Return: 19.2 / 220, Tranche: "tranche 2"},
+		{Symbol: "BTC", EntryTime: day(2), ExitTime: day(4), EntryPrice: 110, ExitPrice: 90, Qty: 3, PnL: -60.6, Return: -60.6 / 330, Tranche: "tranche 2"},
+		{Symbol: "BTC", EntryTime: day(4), ExitTime: day(5), EntryPrice: 90, ExitPrice: 80, Qty: -5, PnL: 50, Return: 50.0 / 450, Tranche: "flip"},
+		{Symbol: "TAO", EntryTime: day(2), ExitTime: day(5), Open: true, EntryPrice: 10, ExitPrice: math.NaN(), Qty: -4, PnL: math.NaN(), Return: math.NaN(), Tranche: "short"},
+	}
+	got := RoundTrips(fills)
+	if len(got) != len(want) {
+		t.Fatalf("%d round trips, want %d: %+v", len(got), len(want), got)
+	}
+	near := func(a, b float64) bool { return a == b || math.Abs(a-b) < 1e-9 || (math.IsNaN(a) && math.IsNaN(b)) }
+	for i, w := range want {
+		g := got[i]
+		if g.Symbol != w.Symbol || g.EntryTime != w.EntryTime || g.ExitTime != w.ExitTime || g.Open != w.Open || g.Tranche != w.Tranche ||
+			!near(g.EntryPrice, w.EntryPrice) || !near(g.ExitPrice, w.ExitPrice) || !near(g.Qty, w.Qty) || !near(g.PnL, w.PnL) || !near(g.Return, w.Return) {
+			t.Errorf("round trip %d: %+v\nwant %+v", i, g, w)
+		}
+	}
+	// The closed round trips' PnL is the fills' cash flows less every
+	// commission of the closed quantity: BTC is flat at the end, so it is
+	// −Σ qty × price − Σ commission = −(1000 + 550 − 1440 − 720 + 400) − 4.4.
+	sum := 0.0
+	for _, r := range got[:4] {
+		sum += r.PnL
+	}
+	if cash := -(1000.0 + 550 - 1440 - 720 + 400) - 4.4; math.Abs(sum-cash) > 1e-9 {
+		t.Errorf("closed PnL %g, cash flows %g", sum, cash)
+	}
+	tab, note := tradesTable(got)
+	if len(tab.Rows) != 5 || note == "" {
+		t.Errorf("table of %d rows, note %q", len(tab.Rows), note)
+	}
+}

@@ -1,0 +1,37 @@
+package results
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/results/metrics"
+)
+
+// TestRunMetricsJSONNonFinite: in metrics.json NaN is null and an
+// infinite metric the string "Infinity" or "-Infinity", benchmark
+// metrics included; all read back as they were.
+func TestRunMetricsJSONNonFinite(t *testing.T) {
+	m := RunMetrics{Summary: metrics.Summarize([]float64{0.01}, 252, nil), Measures: map[string]float64{"exposure_time": math.NaN(), "turnover": math.Inf(1)},
+		Benchmarks: map[string]json.RawMessage{"QQQ": json.RawMessage(`{"beta":"-Infinity","alpha":null,"correlation":0.5}`)}}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js := string(b)
+	for _, want := range []string{`"calmar":"Infinity"`, `"sharpe":null`, `"exposure_time":null`, `"turnover":"Infinity"`, `"beta":"-Infinity"`} {
+		if !strings.Contains(js, want) {
+			t.Errorf("JSON lacks %s: %s", want, js)
+		}
+	}
+	var back RunMetrics
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	bs, ok := back.Benchmark("QQQ")
+	if !math.IsInf(back.Calmar, 1) || !math.IsNaN(back.Sharpe) || !math.IsNaN(back.Measures["exposure_time"]) || !math.IsInf(back.Measures["turnover"], 1) ||
+		!ok || !math.IsInf(bs.Beta, -1) || !math.IsNaN(bs.Alpha) || bs.Correlation != 0.5 {
+		t.Errorf("read back %+v, benchmark %+v", back, bs)
+	}
+}
