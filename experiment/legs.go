@@ -14,15 +14,19 @@ import (
 // legWindow is the rolling window, in sync points, of the leg analytics.
 const legWindow = 60
 
-// writeLegs writes, for a run whose strategy has legs (a pair hedge),
-// runs/<key>/legs.csv — at each sync point (every instrument of both legs
-// has a bar) up to the run's end: the equal-weight long and short leg
-// returns since the previous sync point, the rolling beta of the short
-// leg on the long and their rolling correlation over legWindow points —
-// and legs.png/.svg, the legs' growth with rolling Sharpe, volatility and
-// the short leg's beta to the long leg. legs are the strategy's legs
-// (strategies.Legged), nil when it has none.
-func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel) error {
+// legSeries are a pair hedge's legs at their sync points (the dates every
+// instrument of both legs has, within the run): the equal-weight long and
+// short leg returns since the previous sync point (lr, sr) and the legs'
+// growth of 1 (li, si; one more point than the returns, at times[0]).
+type legSeries struct {
+	times          []int64
+	lr, sr, li, si []float64
+	long, short    []int // the legs' instruments in the panel
+}
+
+// legsSeries computes a run's leg series; nil when the strategy has no two
+// legs or they share fewer than 3 sync points.
+func legsSeries(r *RunResult, legs map[string][]string, p *data.Panel) *legSeries {
 	var long, short []int
 	for _, s := range legs["long leg"] {
 		long = append(long, p.Index(s))
@@ -80,39 +84,75 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 		}
 		li[k], si[k] = li[k-1]*(1+lr[k-1]), si[k-1]*(1+sr[k-1])
 	}
-	beta := metrics.RollingBeta(nil, sr, lr, legWindow)
-	corr := metrics.RollingCorrelation(nil, sr, lr, legWindow)
+	return &legSeries{times: times, lr: lr, sr: sr, li: li, si: si, long: long, short: short}
+}
+
+// writeLegs writes, for a run whose strategy has legs (a pair hedge),
+// runs/<key>/legs.csv — at each sync point (every instrument of both legs
+// has a bar) up to the run's end: the equal-weight long and short leg
+// returns since the previous sync point, the rolling beta of the short
+// leg on the long and their rolling correlation over legWindow points —
+// and, when chart is set, legs.png/.svg ([writeLegsChart]). legs are the
+// strategy's legs (strategies.Legged), nil when it has none.
+func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel, chart bool) error {
+	ls := legsSeries(r, legs, p)
+	if ls == nil {
+		return nil
+	}
+	beta := metrics.RollingBeta(nil, ls.sr, ls.lr, legWindow)
+	corr := metrics.RollingCorrelation(nil, ls.sr, ls.lr, legWindow)
 	tab := &results.Table{Columns: []results.Column{
-		{Name: "time", Times: times[1:]}, {Name: "long_return", Floats: lr}, {Name: "short_return", Floats: sr},
+		{Name: "time", Times: ls.times[1:]}, {Name: "long_return", Floats: ls.lr}, {Name: "short_return", Floats: ls.sr},
 		{Name: "rolling_beta_short_on_long", Floats: beta}, {Name: "rolling_correlation", Floats: corr},
 	}}
 	dir := filepath.Join(o.Dir, "runs", r.Key)
 	if err := results.WriteOutputs(dir, results.TableOutputs("legs", tab, false)...); err != nil {
 		return err
 	}
-	if n < legWindow+2 {
+	if !chart {
+		return nil
+	}
+	return drawLegs(o, r, ls, p)
+}
+
+// writeLegsChart draws runs/<key>/legs.png/.svg of a run whose legs.csv
+// [writeLegs] wrote without its chart (the runs the equity chart shows,
+// Outcome.Shown): the sync-point series are computed again from the
+// panel rather than kept for every run of a sweep.
+func writeLegsChart(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel) error {
+	ls := legsSeries(r, legs, p)
+	if ls == nil {
+		return nil
+	}
+	if err := drawLegs(o, r, ls, p); err != nil {
+		return fmt.Errorf("run %s: %w", r.Key, err)
+	}
+	return nil
+}
+
+// drawLegs writes legs.png/.svg: the legs' growth with rolling Sharpe,
+// volatility and the short leg's beta to the long leg.
+func drawLegs(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel) error {
+	if len(ls.lr) < legWindow+2 {
 		return nil // too short for a rolling chart
 	}
 	ppy := 365.0
-	for _, i := range all {
+	for _, i := range append(append([]int{}, ls.long...), ls.short...) {
 		if p.Series[i].Class == data.Equity {
 			ppy = 252 // sync points are the equity sessions
 		}
 	}
-	longS := charts.Series{Name: "long leg", Time: times, Values: li}
-	shortS := charts.Series{Name: "short leg", Time: times, Values: si}
+	longS := charts.Series{Name: "long leg", Time: ls.times, Values: ls.li}
+	shortS := charts.Series{Name: "short leg", Time: ls.times, Values: ls.si}
 	kind := "real daily bars"
 	if o.Panel.Synthetic {
 		kind = "SYNTHETIC market (seeded, not real prices)"
 	}
 	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
 		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
-	if err := charts.WriteFiles(filepath.Join(dir, "legs"), func(w io.Writer, ft charts.Format) error {
+	return charts.WriteFiles(filepath.Join(o.Dir, "runs", r.Key, "legs"), func(w io.Writer, ft charts.Format) error {
 		return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
-	}); err != nil {
-		return err
-	}
-	return nil
+	})
 }
 
 func sortInt64(a []int64) {

@@ -14,25 +14,22 @@ import (
 // drawdown panel. The title and caption say whether the data are real or
 // synthetic.
 func plot(f *File, o *Outcome, sortBy string) error {
-	// Every run, or the best maxLines by sortBy when there are more.
-	// Baseline runs only (scenario runs have their own plots), without the
-	// stress test's long-leg companions.
-	const maxLines = 10
-	var pick []int
-	for _, i := range Ranked(o.Runs, sortBy) {
+	// o.Shown: every baseline run, or the best maxLines by sortBy (the
+	// stress test's scenario runs have their own plots, its long-leg
+	// companions none).
+	base := 0
+	for i := range o.Runs {
 		if o.Runs[i].View == 0 && o.Runs[i].LongLegOf == "" {
-			pick = append(pick, i)
+			base++
 		}
 	}
 	note := ""
-	if len(pick) > maxLines {
-		note = fmt.Sprintf("; the best %d of %d runs by %s", maxLines, len(pick), sortBy)
-		pick = pick[:maxLines]
+	if base > len(o.Shown) {
+		note = fmt.Sprintf("; the best %d of %d runs by %s", len(o.Shown), base, sortBy)
 	}
-	sort.Ints(pick)
-	names := make([]string, len(pick))
-	curves := make([]charts.Series, len(pick))
-	for j, i := range pick {
+	names := make([]string, len(o.Shown))
+	curves := make([]charts.Series, len(o.Shown))
+	for j, i := range o.Shown {
 		names[j] = label(&o.Runs[i])
 		curves[j] = charts.CurveSeries(names[j], &o.Runs[i].Result.Curve)
 	}

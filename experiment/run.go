@@ -14,7 +14,10 @@ import (
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/charts"
 	"github.com/divergence-research/divergence/results/metrics"
+	"github.com/divergence-research/divergence/results/report"
+	"github.com/divergence-research/divergence/results/resultsdb"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -53,6 +56,42 @@ type Options struct {
 	// done and the total. It may be called from several goroutines, never
 	// concurrently.
 	Progress func(done, total int)
+	// Report also writes results.duckdb (resultsdb.BuildRuns) and
+	// report.html (report.WriteInput), both from the records and curves
+	// the experiment holds in memory: nothing is read back but the
+	// optional tables the report shows. `divergence run` sets it unless
+	// --no-report.
+	Report bool
+	// AllCharts draws the per-run charts (runs/<key>/legs.png and .svg)
+	// of every run. By default they are drawn only for the runs the
+	// experiment's equity chart shows (the best maxLines by SortBy, see
+	// [Outcome.Shown]); legs.csv is written for every run either way.
+	// `divergence run --charts all` sets it.
+	AllCharts bool
+	// Phase, when set, is called as each phase of the experiment starts,
+	// from the calling goroutine: "load" (the data), "runs" (the engine
+	// runs, each writing its own files on the worker pool), "outputs"
+	// (the tables and charts of the whole experiment: runs table,
+	// manifest, equity chart, attribution, stress, legs charts),
+	// "montecarlo", "walkforward", "report" (results.duckdb and
+	// report.html, with Report), then "done". A caller times the phases
+	// with it (`divergence run --timings`).
+	Phase func(name string)
+
+	// computeOnly loads and runs, and writes nothing (the benchmarks'
+	// load + engine baseline).
+	computeOnly bool
+	// onPath, when set, is called with each Monte Carlo path's equity
+	// (index of the run among the Monte Carlo runs, path index), from the
+	// workers, concurrently: the paths are not kept (tests).
+	onPath func(run, path int, equity []float64)
+}
+
+// phase reports the start of a phase to o.Phase.
+func (o *Options) phase(name string) {
+	if o.Phase != nil {
+		o.Phase(name)
+	}
 }
 
 // RunResult is one executed run.
@@ -88,6 +127,14 @@ type Outcome struct {
 	Notes          []string      // scenarios skipped, and why
 	Stress         *Stress       // when there are scenarios
 	MonteCarlo     []MonteCarloResult
+	// Records[i] is the record of Runs[i] (its metrics.json, with its
+	// Scenario, Base and LongLegOf filled in): what runs.csv, runs.parquet,
+	// results.duckdb and report.html are made of.
+	Records []results.RunRecord
+	// Shown are the indices of the runs the equity chart draws (and whose
+	// per-run charts are drawn without Options.AllCharts): the baseline
+	// runs, or the best maxLines of them by Options.SortBy, in run order.
+	Shown []int
 }
 
 // Market is an experiment's loaded data: the panel (adjusted and cut to
@@ -242,6 +289,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
+	opt.phase("load")
 	m, err := f.prepare(ctx, specs, opt)
 	if err != nil {
 		return nil, err
@@ -287,11 +335,13 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
-		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash}
-	// Each worker runs, measures and writes its run; then, unless
-	// opt.Keep, the run's fills and ledger are dropped (the metrics, the
-	// curve and the PnL attribution stay): memory does not grow with the
-	// fills of a large sweep.
+		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash, Records: make([]results.RunRecord, len(runs))}
+	// Each worker runs, measures and writes its run (its files, legs.csv,
+	// and its legs chart with AllCharts); then, unless opt.Keep, the run's
+	// fills and ledger are dropped (the metrics, the curve and the PnL
+	// attribution stay): memory does not grow with the fills of a large
+	// sweep. Everything is stored by index.
+	opt.phase("runs")
 	err = parallel(ctx, len(runs), opt.Workers, opt.Progress, func(i int) error {
 		r := &runs[i]
 		v := &views[r.View]
@@ -305,14 +355,18 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		r.Stats = stats
 		r.Metrics = results.Measure(res, m.PeriodsPerYear)
 		r.Metrics.Benchmarks = results.MeasureBenchmarks(res, m.Bench)
-		if err := writeRun(f, out, r); err != nil {
-			return err
-		}
+		out.Records[i] = record(f, out, r)
+		var legs map[string][]string
 		if r.View == 0 && r.LongLegOf == "" {
-			legs := legsOf(opt.Strategies, r.Type, r.Params)
+			legs = legsOf(opt.Strategies, r.Type, r.Params)
 			r.Attribution = Attribution(r, legs)
-			if err := writeLegs(out, r, legs, v.Panel); err != nil {
+		}
+		if !opt.computeOnly {
+			if err := writeRun(out, r, &out.Records[i]); err != nil {
 				return err
+			}
+			if err := writeLegs(out, r, legs, v.Panel, opt.AllCharts); err != nil {
+				return fmt.Errorf("run %s: %w", r.Key, err)
 			}
 		}
 		if !opt.Keep {
@@ -323,19 +377,39 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := write(f, out, m.Inputs, opt); err != nil {
-		return nil, err
+	if opt.computeOnly {
+		opt.phase("done")
+		return out, nil
 	}
-	if err := writeAttribution(f, out); err != nil {
-		return nil, err
-	}
+	opt.phase("outputs")
+	out.Shown = shown(out.Runs, opt.SortBy)
 	if stress {
 		out.Stress = StressTable(out)
-		if err := writeStress(f, out); err != nil {
-			return nil, err
+	}
+	// The experiment's tables and charts, each task writing its own files,
+	// on the worker pool.
+	manifest := f.manifest(out, m.Inputs, opt)
+	tasks := []func() error{
+		func() error { return write(out, manifest) },
+		func() error { return plot(f, out, opt.SortBy) },
+		func() error { return writeAttribution(f, out) },
+	}
+	if stress {
+		tasks = append(tasks, func() error { return writeStress(f, out) })
+	}
+	if !opt.AllCharts {
+		for _, i := range out.Shown {
+			r := &out.Runs[i]
+			tasks = append(tasks, func() error {
+				return writeLegsChart(out, r, legsOf(opt.Strategies, r.Type, r.Params), views[r.View].Panel)
+			})
 		}
 	}
+	if err := parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() }); err != nil {
+		return nil, err
+	}
 	if f.MonteCarlo != nil {
+		opt.phase("montecarlo")
 		mc, err := f.monteCarlo(ctx, specs, m, opt)
 		if err != nil {
 			return nil, err
@@ -346,6 +420,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 	}
 	if f.WalkForward != nil {
+		opt.phase("walkforward")
 		wfs, err := f.walkForward(ctx, specs, m, opt)
 		if err != nil {
 			return nil, err
@@ -355,6 +430,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		out.WalkForward = wfs
 	}
+	if opt.Report {
+		if err := finish(ctx, out, manifest, opt); err != nil {
+			return nil, err
+		}
+	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
@@ -362,8 +442,56 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	out.Dir = final
+	opt.phase("done")
 	return out, nil
 }
+
+// finish writes results.duckdb and report.html into the experiment's
+// folder from the records and curves in memory. The database (DuckDB's
+// own threads) and the report (Go) are made at the same time when there
+// is more than one worker.
+func finish(ctx context.Context, o *Outcome, manifest *results.Manifest, opt Options) error {
+	opt.phase("report")
+	equity := make([]charts.Series, len(o.Runs))
+	for i := range o.Runs {
+		equity[i] = charts.CurveSeries(o.Runs[i].Key, &o.Runs[i].Result.Curve)
+	}
+	tasks := []func() error{
+		func() error {
+			if _, err := resultsdb.BuildRuns(ctx, o.Dir, filepath.Join(o.Dir, resultsdb.File), o.Records); err != nil {
+				return fmt.Errorf("results database: %w", err)
+			}
+			return nil
+		},
+		func() error {
+			if err := report.WriteInput(ctx, report.Input{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity}); err != nil {
+				return fmt.Errorf("report: %w", err)
+			}
+			return nil
+		},
+	}
+	return parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() })
+}
+
+// shown returns the indices of the runs the equity chart draws: the
+// baseline runs (not the stress test's long-leg companions), or the best
+// maxLines of them by sortBy when there are more, in run order.
+func shown(runs []RunResult, sortBy string) []int {
+	var pick []int
+	for _, i := range Ranked(runs, sortBy) {
+		if runs[i].View == 0 && runs[i].LongLegOf == "" {
+			pick = append(pick, i)
+		}
+	}
+	if len(pick) > maxLines {
+		pick = pick[:maxLines]
+	}
+	sort.Ints(pick)
+	return pick
+}
+
+// maxLines is the number of runs the equity chart draws at most.
+const maxLines = 10
 
 // withDefaults fills in the defaults; it is the one place a nil
 // Strategies becomes the built-ins.

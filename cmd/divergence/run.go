@@ -12,6 +12,8 @@ import (
 
 	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/report"
+	"github.com/divergence-research/divergence/results/resultsdb"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -26,13 +28,15 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // runExperiment is `run` and `stress`: stress also runs every library
 // scenario when the experiment names none, and prints the stress table.
 func runExperiment(ctx context.Context, name string, args []string, stdout, stderr io.Writer, stress bool) error {
-	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet]", stderr)
+	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--charts report|all] [--timings]", stderr)
 	out := fs.String("out", "out", "folder to write the experiment's results folder into")
 	workers := fs.Int("workers", 0, "runs executed at once (0 = all cores)")
 	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
 	top := fs.Int("top", 20, "print the best N runs (0 = all)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
+	chartSet := fs.String("charts", "report", "per-run charts (runs/<key>/legs.png/.svg): report = only for the runs the equity chart and report show (the best 10 by --sort), all = for every run")
+	timings := fs.Bool("timings", false, "print the wall time of each phase (load, runs, outputs, montecarlo, walkforward, report) to stderr")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -44,21 +48,32 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	if err := results.ValidMetric(*sortBy); err != nil {
 		return fmt.Errorf("--sort: %w", err)
 	}
+	if *chartSet != "report" && *chartSet != "all" {
+		return fmt.Errorf("--charts %q: want report or all", *chartSet)
+	}
 	f, err := experiment.Load(pos[0])
 	if err != nil {
 		return err
 	}
 	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData),
-		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress}
+		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress,
+		Report: !*noReport, AllCharts: *chartSet == "all"}
 	var bar *progress
 	if !*quiet && isTerminal(stderr) {
 		bar = newProgress(stderr)
 		opt.Progress = bar.update
 	}
+	var clock phaseClock
+	if *timings {
+		opt.Phase = clock.start
+	}
 	o, err := experiment.Run(ctx, f, opt)
 	bar.finish()
 	if err != nil {
 		return err
+	}
+	if *timings {
+		clock.print(stderr)
 	}
 	label := "real data"
 	if o.Panel.Synthetic {
@@ -81,10 +96,31 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		printStress(stdout, o.Stress)
 	}
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
-	if *noReport {
-		return nil
+	if !*noReport {
+		fmt.Fprintf(stdout, "report: %s  database: %s\n", filepath.Join(o.Dir, report.ReportFile), filepath.Join(o.Dir, resultsdb.File))
 	}
-	return finishResults(ctx, o.Dir, stdout)
+	return nil
+}
+
+// phaseClock times the phases experiment.Run reports (Options.Phase).
+type phaseClock struct {
+	names []string
+	times []time.Time
+}
+
+func (c *phaseClock) start(name string) {
+	c.names = append(c.names, name)
+	c.times = append(c.times, time.Now())
+}
+
+// print writes each phase's wall time and the total.
+func (c *phaseClock) print(w io.Writer) {
+	for i := 0; i+1 < len(c.names); i++ {
+		fmt.Fprintf(w, "%-12s %8.3f s\n", c.names[i], c.times[i+1].Sub(c.times[i]).Seconds())
+	}
+	if n := len(c.times); n > 1 {
+		fmt.Fprintf(w, "%-12s %8.3f s\n", "total", c.times[n-1].Sub(c.times[0]).Seconds())
+	}
 }
 
 func printRuns(w io.Writer, runs []experiment.RunResult, order []int, top int, sortBy string) {
