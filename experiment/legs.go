@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
@@ -54,7 +55,7 @@ func legsSeries(r *RunResult, legs map[string][]string, p *data.Panel) *legSerie
 			times = append(times, t)
 		}
 	}
-	sortInt64(times)
+	slices.Sort(times)
 	if len(times) < 3 {
 		return nil
 	}
@@ -115,24 +116,32 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 	return drawLegs(o, r, ls, p)
 }
 
-// writeLegsChart draws runs/<key>/legs.png/.svg of a run whose legs.csv
-// [writeLegs] wrote without its chart (the runs the equity chart shows,
-// Outcome.Shown): the sync-point series are computed again from the
-// panel rather than kept for every run of a sweep.
-func writeLegsChart(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel) error {
+// legsChart returns the tasks that draw runs/<key>/legs.png/.svg of a run
+// whose legs.csv [writeLegs] wrote without its chart (the runs the equity
+// chart shows, Outcome.Shown): the sync-point series are computed again
+// from the panel rather than kept for every run of a sweep.
+func legsChart(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel) []func() error {
 	ls := legsSeries(r, legs, p)
 	if ls == nil {
 		return nil
 	}
-	if err := drawLegs(o, r, ls, p); err != nil {
-		return fmt.Errorf("run %s: %w", r.Key, err)
+	return legsFiles(o, r, ls, p)
+}
+
+// drawLegs writes legs.png/.svg ([legsFiles]) in turn.
+func drawLegs(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel) error {
+	for _, t := range legsFiles(o, r, ls, p) {
+		if err := t(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// drawLegs writes legs.png/.svg: the legs' growth with rolling Sharpe,
-// volatility and the short leg's beta to the long leg.
-func drawLegs(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel) error {
+// legsFiles returns the tasks that write legs.png and legs.svg: the legs'
+// growth with rolling Sharpe, volatility and the short leg's beta to the
+// long leg; none when the legs are too short for a rolling chart.
+func legsFiles(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel) []func() error {
 	if len(ls.lr) < legWindow+2 {
 		return nil // too short for a rolling chart
 	}
@@ -150,15 +159,16 @@ func drawLegs(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel) error {
 	}
 	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
 		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
-	return charts.WriteFiles(filepath.Join(o.Dir, "runs", r.Key, "legs"), func(w io.Writer, ft charts.Format) error {
+	tasks := chartFiles(filepath.Join(o.Dir, "runs", r.Key, "legs"), func(w io.Writer, ft charts.Format) error {
 		return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
 	})
-}
-
-func sortInt64(a []int64) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
+	for k, t := range tasks {
+		tasks[k] = func() error {
+			if err := t(); err != nil {
+				return fmt.Errorf("run %s: %w", r.Key, err)
+			}
+			return nil
 		}
 	}
+	return tasks
 }

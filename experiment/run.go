@@ -71,10 +71,11 @@ type Options struct {
 	// Phase, when set, is called as each phase of the experiment starts,
 	// from the calling goroutine: "load" (the data), "runs" (the engine
 	// runs, each writing its own files on the worker pool), "outputs"
-	// (the tables and charts of the whole experiment: runs table,
-	// manifest, equity chart, attribution, stress, legs charts),
-	// "montecarlo", "walkforward", "report" (results.duckdb and
-	// report.html, with Report), then "done". A caller times the phases
+	// (the tables of the whole experiment and their charts: runs table,
+	// manifest, attribution, stress), "montecarlo", "walkforward", then
+	// "report" (report.html, results.duckdb, the equity chart and the
+	// legs charts of the runs it shows, side by side) or, without Report,
+	// "charts" (the same charts), then "done". A caller times the phases
 	// with it (`divergence run --timings`).
 	Phase func(name string)
 
@@ -386,24 +387,17 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if stress {
 		out.Stress = StressTable(out)
 	}
-	// The experiment's tables and charts, each task writing its own files,
-	// on the worker pool.
+	// The experiment's tables (and the charts the report shows as they
+	// are), each task writing its own files, on the worker pool; then the
+	// Monte Carlo and the walk-forward; then the charts nobody reads back,
+	// the database and the report side by side ([finish]).
 	manifest := f.manifest(out, m.Inputs, opt)
 	tasks := []func() error{
 		func() error { return write(out, manifest) },
-		func() error { return plot(f, out, opt.SortBy) },
 		func() error { return writeAttribution(f, out) },
 	}
 	if stress {
 		tasks = append(tasks, func() error { return writeStress(f, out) })
-	}
-	if !opt.AllCharts {
-		for _, i := range out.Shown {
-			r := &out.Runs[i]
-			tasks = append(tasks, func() error {
-				return writeLegsChart(out, r, legsOf(opt.Strategies, r.Type, r.Params), views[r.View].Panel)
-			})
-		}
 	}
 	if err := parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() }); err != nil {
 		return nil, err
@@ -430,10 +424,8 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		out.WalkForward = wfs
 	}
-	if opt.Report {
-		if err := finish(ctx, out, manifest, opt); err != nil {
-			return nil, err
-		}
+	if err := finish(ctx, f, out, manifest, opt); err != nil {
+		return nil, err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
@@ -446,29 +438,42 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	return out, nil
 }
 
-// finish writes results.duckdb and report.html into the experiment's
-// folder from the records and curves in memory. The database (DuckDB's
-// own threads) and the report (Go) are made at the same time when there
-// is more than one worker.
-func finish(ctx context.Context, o *Outcome, manifest *results.Manifest, opt Options) error {
-	opt.phase("report")
-	equity := make([]charts.Series, len(o.Runs))
-	for i := range o.Runs {
-		equity[i] = charts.CurveSeries(o.Runs[i].Key, &o.Runs[i].Result.Curve)
+// finish writes, on the worker pool, one task per file: with opt.Report
+// report.html (report.WriteInput) and results.duckdb
+// (resultsdb.BuildRuns), both from the records and curves in memory and
+// the files written before; the equity chart (equity.png, equity.svg);
+// and, without opt.AllCharts, the legs charts of the runs it shows. The
+// report and the database come first: they take longest.
+func finish(ctx context.Context, f *File, o *Outcome, manifest *results.Manifest, opt Options) error {
+	var tasks []func() error
+	if opt.Report {
+		opt.phase("report")
+		equity := make([]charts.Series, len(o.Runs))
+		for i := range o.Runs {
+			equity[i] = charts.CurveSeries(o.Runs[i].Key, &o.Runs[i].Result.Curve)
+		}
+		tasks = append(tasks,
+			func() error {
+				if err := report.WriteInput(ctx, report.Input{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity}); err != nil {
+					return fmt.Errorf("report: %w", err)
+				}
+				return nil
+			},
+			func() error {
+				if _, err := resultsdb.BuildRuns(ctx, o.Dir, filepath.Join(o.Dir, resultsdb.File), o.Records); err != nil {
+					return fmt.Errorf("results database: %w", err)
+				}
+				return nil
+			})
+	} else {
+		opt.phase("charts")
 	}
-	tasks := []func() error{
-		func() error {
-			if _, err := resultsdb.BuildRuns(ctx, o.Dir, filepath.Join(o.Dir, resultsdb.File), o.Records); err != nil {
-				return fmt.Errorf("results database: %w", err)
-			}
-			return nil
-		},
-		func() error {
-			if err := report.WriteInput(ctx, report.Input{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity}); err != nil {
-				return fmt.Errorf("report: %w", err)
-			}
-			return nil
-		},
+	tasks = append(tasks, plot(f, o, opt.SortBy)...)
+	if !opt.AllCharts {
+		for _, i := range o.Shown {
+			r := &o.Runs[i]
+			tasks = append(tasks, legsChart(o, r, legsOf(opt.Strategies, r.Type, r.Params), o.Views[r.View].Panel)...)
+		}
 	}
 	return parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() })
 }
