@@ -70,12 +70,12 @@ type Options struct {
 	AllCharts bool
 	// Phase, when set, is called as each phase of the experiment starts,
 	// from the calling goroutine: "load" (the data), "runs" (the engine
-	// runs, each writing its own files on the worker pool), "outputs"
-	// (the tables of the whole experiment and their charts: runs table,
-	// manifest, attribution, stress), "montecarlo", "walkforward", then
-	// "report" (report.html, results.duckdb, the equity chart and the
-	// legs charts of the runs it shows, side by side) or, without Report,
-	// "charts" (the same charts), then "done". A caller times the phases
+	// runs and their metrics, on the worker pool), "outputs" (on the
+	// worker pool: each run's files, the tables of the whole experiment
+	// and their charts and, without Report, the equity and legs charts),
+	// "montecarlo", "walkforward", "report" (with Report: report.html,
+	// results.duckdb, the equity and legs charts, side by side), then
+	// "done". A caller times the phases
 	// with it (`divergence run --timings`).
 	Phase func(name string)
 
@@ -337,11 +337,14 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
 		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash, Records: make([]results.RunRecord, len(runs))}
-	// Each worker runs, measures and writes its run (its files, legs.csv,
-	// and its legs chart with AllCharts); then, unless opt.Keep, the run's
-	// fills and ledger are dropped (the metrics, the curve and the PnL
-	// attribution stay): memory does not grow with the fills of a large
-	// sweep. Everything is stored by index.
+	// The workers run and measure every run; then, on the same pool, each
+	// run writes its own files (and the experiment its tables and charts)
+	// while the others are written: the equity chart needs every run's
+	// metrics to pick the runs it shows, and drawing it beside the runs'
+	// files keeps both cores busy. Unless opt.Keep, a run's ledger and
+	// events are dropped as soon as it is measured and its fills once
+	// written (the metrics, the curve and the PnL attribution stay).
+	// Everything is stored by index.
 	opt.phase("runs")
 	err = parallel(ctx, len(runs), opt.Workers, opt.Progress, func(i int) error {
 		r := &runs[i]
@@ -357,21 +360,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		r.Metrics = results.Measure(res, m.PeriodsPerYear)
 		r.Metrics.Benchmarks = results.MeasureBenchmarks(res, m.Bench)
 		out.Records[i] = record(f, out, r)
-		var legs map[string][]string
 		if r.View == 0 && r.LongLegOf == "" {
-			legs = legsOf(opt.Strategies, r.Type, r.Params)
-			r.Attribution = Attribution(r, legs)
-		}
-		if !opt.computeOnly {
-			if err := writeRun(out, r, &out.Records[i]); err != nil {
-				return err
-			}
-			if err := writeLegs(out, r, legs, v.Panel, opt.AllCharts); err != nil {
-				return fmt.Errorf("run %s: %w", r.Key, err)
-			}
+			r.Attribution = Attribution(r, legsOf(opt.Strategies, r.Type, r.Params))
 		}
 		if !opt.Keep {
-			res.Fills, res.Ledger, res.Events = nil, nil, nil
+			res.Ledger, res.Events = nil, nil
 		}
 		return nil
 	})
@@ -387,10 +380,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if stress {
 		out.Stress = StressTable(out)
 	}
-	// The experiment's tables (and the charts the report shows as they
-	// are), each task writing its own files, on the worker pool; then the
-	// Monte Carlo and the walk-forward; then the charts nobody reads back,
-	// the database and the report side by side ([finish]).
+	// Each run's files (runs/<key>/…, legs.csv and, with AllCharts, its
+	// legs chart), the experiment's tables (and the charts the report
+	// shows as they are) and, without the report, the charts nobody reads
+	// back; then the Monte Carlo and the walk-forward; then the report and
+	// the database beside those charts ([finish]).
 	manifest := f.manifest(out, m.Inputs, opt)
 	tasks := []func() error{
 		func() error { return write(out, manifest) },
@@ -398,6 +392,28 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	if stress {
 		tasks = append(tasks, func() error { return writeStress(f, out) })
+	}
+	if !opt.Report {
+		tasks = append(tasks, unreadCharts(f, out, opt)...)
+	}
+	for i := range runs {
+		r := &runs[i]
+		tasks = append(tasks, func() error {
+			if err := writeRun(out, r, &out.Records[i]); err != nil {
+				return err
+			}
+			var legs map[string][]string
+			if r.View == 0 && r.LongLegOf == "" {
+				legs = legsOf(opt.Strategies, r.Type, r.Params)
+			}
+			if err := writeLegs(out, r, legs, views[r.View].Panel, opt.AllCharts); err != nil {
+				return fmt.Errorf("run %s: %w", r.Key, err)
+			}
+			if !opt.Keep {
+				r.Result.Fills = nil
+			}
+			return nil
+		})
 	}
 	if err := parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() }); err != nil {
 		return nil, err
@@ -424,8 +440,10 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		out.WalkForward = wfs
 	}
-	if err := finish(ctx, f, out, manifest, opt); err != nil {
-		return nil, err
+	if opt.Report {
+		if err := finish(ctx, f, out, manifest, opt); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
@@ -438,43 +456,46 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	return out, nil
 }
 
-// finish writes, on the worker pool, one task per file: with opt.Report
-// report.html (report.WriteInput) and results.duckdb
-// (resultsdb.BuildRuns), both from the records and curves in memory and
-// the files written before; the equity chart (equity.png, equity.svg);
-// and, without opt.AllCharts, the legs charts of the runs it shows. The
-// report and the database come first: they take longest.
-func finish(ctx context.Context, f *File, o *Outcome, manifest *results.Manifest, opt Options) error {
-	var tasks []func() error
-	if opt.Report {
-		opt.phase("report")
-		equity := make([]charts.Series, len(o.Runs))
-		for i := range o.Runs {
-			equity[i] = charts.CurveSeries(o.Runs[i].Key, &o.Runs[i].Result.Curve)
-		}
-		tasks = append(tasks,
-			func() error {
-				if err := report.WriteInput(ctx, report.Input{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity}); err != nil {
-					return fmt.Errorf("report: %w", err)
-				}
-				return nil
-			},
-			func() error {
-				if _, err := resultsdb.BuildRuns(ctx, o.Dir, filepath.Join(o.Dir, resultsdb.File), o.Records); err != nil {
-					return fmt.Errorf("results database: %w", err)
-				}
-				return nil
-			})
-	} else {
-		opt.phase("charts")
-	}
-	tasks = append(tasks, plot(f, o, opt.SortBy)...)
+// unreadCharts returns the tasks that draw the charts nobody reads back: the
+// equity chart (equity.png, equity.svg) and, without opt.AllCharts, the
+// legs charts of the runs it shows; one task per file.
+func unreadCharts(f *File, o *Outcome, opt Options) []func() error {
+	tasks := plot(f, o, opt.SortBy)
 	if !opt.AllCharts {
 		for _, i := range o.Shown {
 			r := &o.Runs[i]
 			tasks = append(tasks, legsChart(o, r, legsOf(opt.Strategies, r.Type, r.Params), o.Views[r.View].Panel)...)
 		}
 	}
+	return tasks
+}
+
+// finish writes, on the worker pool, report.html (report.WriteInput) and
+// results.duckdb (resultsdb.BuildRuns), both from the records and curves
+// in memory and the files written before, beside the charts nobody reads
+// back ([unreadCharts]); the report and the database come first: they take
+// longest.
+func finish(ctx context.Context, f *File, o *Outcome, manifest *results.Manifest, opt Options) error {
+	opt.phase("report")
+	equity := make([]charts.Series, len(o.Runs))
+	for i := range o.Runs {
+		equity[i] = charts.CurveSeries(o.Runs[i].Key, &o.Runs[i].Result.Curve)
+	}
+	tasks := []func() error{
+		func() error {
+			if err := report.WriteInput(ctx, report.Input{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity}); err != nil {
+				return fmt.Errorf("report: %w", err)
+			}
+			return nil
+		},
+		func() error {
+			if _, err := resultsdb.BuildRuns(ctx, o.Dir, filepath.Join(o.Dir, resultsdb.File), o.Records); err != nil {
+				return fmt.Errorf("results database: %w", err)
+			}
+			return nil
+		},
+	}
+	tasks = append(tasks, unreadCharts(f, o, opt)...)
 	return parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() })
 }
 
