@@ -15,7 +15,7 @@ import (
 
 // widePanel is a synthetic market of 10 equities and 10 tokens over ten
 // years (the default assets cloned under new symbols).
-func widePanel(b *testing.B) (*data.Panel, []string, []string) {
+func widePanel(b testing.TB) (*data.Panel, []string, []string) {
 	cfg := synth.DefaultConfig(1)
 	cfg.Days = 3653
 	var assets []synth.Asset

@@ -116,32 +116,35 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 	return drawLegs(o, r, ls, p)
 }
 
-// legsChart returns the tasks that draw runs/<key>/legs.png/.svg of a run
-// whose legs.csv [writeLegs] wrote without its chart (the runs the equity
-// chart shows, Outcome.Shown): the sync-point series are computed again
-// from the panel rather than kept for every run of a sweep.
-func legsChart(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel) []func() error {
+// writeLegsChart draws runs/<key>/legs.png or .svg (by ft) of a run whose
+// legs.csv [writeLegs] wrote without its chart (the runs the equity chart
+// shows, Outcome.Shown): the sync-point series are computed again from
+// the panel rather than kept for every run of a sweep.
+func writeLegsChart(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel, ft charts.Format) error {
 	ls := legsSeries(r, legs, p)
 	if ls == nil {
 		return nil
 	}
-	return legsFiles(o, r, ls, p)
+	if err := legsFile(o, r, ls, p, ft); err != nil {
+		return fmt.Errorf("run %s: %w", r.Key, err)
+	}
+	return nil
 }
 
-// drawLegs writes legs.png/.svg ([legsFiles]) in turn.
+// drawLegs writes legs.png and legs.svg ([legsFile]).
 func drawLegs(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel) error {
-	for _, t := range legsFiles(o, r, ls, p) {
-		if err := t(); err != nil {
+	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
+		if err := legsFile(o, r, ls, p, ft); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// legsFiles returns the tasks that write legs.png and legs.svg: the legs'
-// growth with rolling Sharpe, volatility and the short leg's beta to the
-// long leg; none when the legs are too short for a rolling chart.
-func legsFiles(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel) []func() error {
+// legsFile writes legs.png or legs.svg (by ft): the legs' growth with
+// rolling Sharpe, volatility and the short leg's beta to the long leg;
+// nothing when the legs are too short for a rolling chart.
+func legsFile(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel, ft charts.Format) error {
 	if len(ls.lr) < legWindow+2 {
 		return nil // too short for a rolling chart
 	}
@@ -159,16 +162,7 @@ func legsFiles(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel) []func() 
 	}
 	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
 		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
-	tasks := chartFiles(filepath.Join(o.Dir, "runs", r.Key, "legs"), func(w io.Writer, ft charts.Format) error {
+	return chartFile(filepath.Join(o.Dir, "runs", r.Key, "legs"), ft, func(w io.Writer) error {
 		return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
 	})
-	for k, t := range tasks {
-		tasks[k] = func() error {
-			if err := t(); err != nil {
-				return fmt.Errorf("run %s: %w", r.Key, err)
-			}
-			return nil
-		}
-	}
-	return tasks
 }

@@ -12,10 +12,10 @@ import (
 	"github.com/divergence-research/divergence/results/charts"
 )
 
-// plot returns the tasks that write equity.png and equity.svg: every
-// shown run's growth of 1 with a drawdown panel. The title and caption
-// say whether the data are real or synthetic.
-func plot(f *File, o *Outcome, sortBy string) []func() error {
+// plot writes equity.png or equity.svg (by ft): every shown run's growth
+// of 1 with a drawdown panel. The title and caption say whether the data
+// are real or synthetic.
+func plot(f *File, o *Outcome, sortBy string, ft charts.Format) error {
 	// o.Shown: every baseline run, or the best maxLines by sortBy (the
 	// stress test's scenario runs have their own plots, its long-leg
 	// companions none).
@@ -49,27 +49,21 @@ func plot(f *File, o *Outcome, sortBy string) []func() error {
 		Synthetic: o.Panel.Synthetic,
 		Palette:   charts.NewPalette(sorted),
 	}
-	return chartFiles(filepath.Join(o.Dir, "equity"), func(w io.Writer, ft charts.Format) error { return charts.EquityDrawdown(w, ft, opt, curves) })
+	return chartFile(filepath.Join(o.Dir, "equity"), ft, func(w io.Writer) error { return charts.EquityDrawdown(w, ft, opt, curves) })
 }
 
-// chartFiles returns one task per format (PNG, SVG) writing base.png and
-// base.svg, as charts.WriteFiles does in turn, so that the worker pool
-// draws both at once.
-func chartFiles(base string, draw func(w io.Writer, ft charts.Format) error) []func() error {
-	var tasks []func() error
-	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
-		tasks = append(tasks, func() error {
-			if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
-				return err
-			}
-			path := base + "." + string(ft)
-			if err := results.WriteFileAtomic(path, func(w io.Writer) error { return draw(w, ft) }); err != nil {
-				return fmt.Errorf("plot %s: %w", path, err)
-			}
-			return nil
-		})
+// chartFile writes base.png or base.svg (by ft), as charts.WriteFiles
+// writes both in turn: the worker pool draws each format as a task of
+// its own.
+func chartFile(base string, ft charts.Format, draw func(w io.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
+		return err
 	}
-	return tasks
+	path := base + "." + string(ft)
+	if err := results.WriteFileAtomic(path, draw); err != nil {
+		return fmt.Errorf("plot %s: %w", path, err)
+	}
+	return nil
 }
 
 // label names a run in legends: the strategy's name, with its swept values.

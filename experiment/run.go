@@ -69,13 +69,12 @@ type Options struct {
 	// `divergence run --charts all` sets it.
 	AllCharts bool
 	// Phase, when set, is called as each phase of the experiment starts,
-	// from the calling goroutine: "load" (the data), "runs" (the engine
-	// runs and their metrics, on the worker pool), "outputs" (on the
-	// worker pool: each run's files, the tables of the whole experiment
-	// and their charts and, without Report, the equity and legs charts),
-	// "montecarlo", "walkforward", "report" (with Report: report.html,
-	// results.duckdb, the equity and legs charts, side by side), then
-	// "done". A caller times the phases
+	// from the calling goroutine: "load" (the data), "runs" (on the
+	// worker pool: each run, measured and written by its worker, then
+	// the tables of the whole experiment and their charts and, without
+	// Report, the equity and legs charts), "montecarlo", "walkforward",
+	// "report" (with Report: report.html, results.duckdb, the equity and
+	// legs charts, side by side), then "done". A caller times the phases
 	// with it (`divergence run --timings`).
 	Phase func(name string)
 
@@ -337,16 +336,22 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
 		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash, Records: make([]results.RunRecord, len(runs))}
-	// The workers run and measure every run; then, on the same pool, each
-	// run writes its own files (and the experiment its tables and charts)
-	// while the others are written: the equity chart needs every run's
-	// metrics to pick the runs it shows, and drawing it beside the runs'
-	// files keeps both cores busy. Unless opt.Keep, a run's ledger and
-	// events are dropped as soon as it is measured and its fills once
-	// written (the metrics, the curve and the PnL attribution stay).
-	// Everything is stored by index.
+	// One pool of tasks: first every run, each run, measured and written
+	// by its worker (its files, legs.csv and, with AllCharts, its legs
+	// chart); then the experiment's tables and the charts, which wait
+	// until every run is measured (the equity chart picks the runs it
+	// shows by their metrics) and then draw beside the last runs' files.
+	// Unless opt.Keep, a run's fills, ledger and events are dropped once
+	// written (the metrics, the curve and the PnL attribution stay): memory
+	// does not grow with the fills of a large sweep. Everything is stored
+	// by index.
 	opt.phase("runs")
-	err = parallel(ctx, len(runs), opt.Workers, opt.Progress, func(i int) error {
+	measured := make(chan struct{}) // closed when every run is measured
+	left := int64(len(runs))
+	var failed atomic.Bool
+	var progress sync.Mutex
+	var done int
+	measure := func(i int) error {
 		r := &runs[i]
 		v := &views[r.View]
 		cfg := withEnv(m.Base, v.Panel, v.Env)
@@ -363,10 +368,71 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		if r.View == 0 && r.LongLegOf == "" {
 			r.Attribution = Attribution(r, legsOf(opt.Strategies, r.Type, r.Params))
 		}
-		if !opt.Keep {
-			res.Ledger, res.Events = nil, nil
-		}
 		return nil
+	}
+	runTask := func(i int) error {
+		err := measure(i)
+		if err != nil {
+			failed.Store(true)
+		}
+		if atomic.AddInt64(&left, -1) == 0 {
+			// The last run measured: what needs every run.
+			if !failed.Load() && !opt.computeOnly {
+				out.Shown = shown(out.Runs, opt.SortBy)
+				if stress {
+					out.Stress = StressTable(out)
+				}
+			}
+			close(measured)
+		}
+		if err == nil && !opt.computeOnly {
+			err = writeRunFiles(out, &runs[i], &out.Records[i], views[runs[i].View].Panel, opt)
+		}
+		if !opt.Keep && runs[i].Result != nil {
+			runs[i].Result.Fills, runs[i].Result.Ledger, runs[i].Result.Events = nil, nil, nil
+		}
+		if opt.Progress != nil {
+			progress.Lock()
+			done++
+			opt.Progress(done, len(runs))
+			progress.Unlock()
+		}
+		return err
+	}
+	// after wraps a task that needs every run measured.
+	after := func(task func() error) func() error {
+		return func() error {
+			select {
+			case <-measured:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if failed.Load() {
+				return nil // the run's own error is returned
+			}
+			return task()
+		}
+	}
+	var tasks []func() error
+	manifest := f.manifest(out, m.Inputs, opt)
+	if !opt.computeOnly {
+		tasks = append(tasks,
+			after(func() error { return write(out, manifest) }),
+			after(func() error { return writeAttribution(f, out) }))
+		if stress {
+			tasks = append(tasks, after(func() error { return writeStress(f, out) }))
+		}
+		if !opt.Report {
+			for _, t := range unreadCharts(f, out, opt) {
+				tasks = append(tasks, after(t))
+			}
+		}
+	}
+	err = parallel(ctx, len(runs)+len(tasks), opt.Workers, nil, func(i int) error {
+		if i < len(runs) {
+			return runTask(i)
+		}
+		return tasks[i-len(runs)]()
 	})
 	if err != nil {
 		return nil, err
@@ -374,49 +440,6 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if opt.computeOnly {
 		opt.phase("done")
 		return out, nil
-	}
-	opt.phase("outputs")
-	out.Shown = shown(out.Runs, opt.SortBy)
-	if stress {
-		out.Stress = StressTable(out)
-	}
-	// Each run's files (runs/<key>/…, legs.csv and, with AllCharts, its
-	// legs chart), the experiment's tables (and the charts the report
-	// shows as they are) and, without the report, the charts nobody reads
-	// back; then the Monte Carlo and the walk-forward; then the report and
-	// the database beside those charts ([finish]).
-	manifest := f.manifest(out, m.Inputs, opt)
-	tasks := []func() error{
-		func() error { return write(out, manifest) },
-		func() error { return writeAttribution(f, out) },
-	}
-	if stress {
-		tasks = append(tasks, func() error { return writeStress(f, out) })
-	}
-	if !opt.Report {
-		tasks = append(tasks, unreadCharts(f, out, opt)...)
-	}
-	for i := range runs {
-		r := &runs[i]
-		tasks = append(tasks, func() error {
-			if err := writeRun(out, r, &out.Records[i]); err != nil {
-				return err
-			}
-			var legs map[string][]string
-			if r.View == 0 && r.LongLegOf == "" {
-				legs = legsOf(opt.Strategies, r.Type, r.Params)
-			}
-			if err := writeLegs(out, r, legs, views[r.View].Panel, opt.AllCharts); err != nil {
-				return fmt.Errorf("run %s: %w", r.Key, err)
-			}
-			if !opt.Keep {
-				r.Result.Fills = nil
-			}
-			return nil
-		})
-	}
-	if err := parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() }); err != nil {
-		return nil, err
 	}
 	if f.MonteCarlo != nil {
 		opt.phase("montecarlo")
@@ -456,18 +479,47 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	return out, nil
 }
 
-// unreadCharts returns the tasks that draw the charts nobody reads back: the
-// equity chart (equity.png, equity.svg) and, without opt.AllCharts, the
-// legs charts of the runs it shows; one task per file.
+// unreadCharts returns the tasks that draw the charts nobody reads back:
+// the equity chart (equity.png, equity.svg) and, without opt.AllCharts,
+// the legs charts of the runs it shows; one task per file. The tasks
+// may be made before the runs are measured: each looks at o.Shown when
+// it runs.
 func unreadCharts(f *File, o *Outcome, opt Options) []func() error {
-	tasks := plot(f, o, opt.SortBy)
-	if !opt.AllCharts {
-		for _, i := range o.Shown {
-			r := &o.Runs[i]
-			tasks = append(tasks, legsChart(o, r, legsOf(opt.Strategies, r.Type, r.Params), o.Views[r.View].Panel)...)
+	var tasks []func() error
+	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
+		tasks = append(tasks, func() error { return plot(f, o, opt.SortBy, ft) })
+	}
+	if opt.AllCharts {
+		return tasks
+	}
+	for k := range maxLines {
+		for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
+			tasks = append(tasks, func() error {
+				if k >= len(o.Shown) {
+					return nil
+				}
+				r := &o.Runs[o.Shown[k]]
+				return writeLegsChart(o, r, legsOf(opt.Strategies, r.Type, r.Params), o.Views[r.View].Panel, ft)
+			})
 		}
 	}
 	return tasks
+}
+
+// writeRunFiles writes a run's files (writeRun) and legs.csv, with its
+// legs chart when opt.AllCharts (writeLegs).
+func writeRunFiles(o *Outcome, r *RunResult, rec *results.RunRecord, p *data.Panel, opt Options) error {
+	if err := writeRun(o, r, rec); err != nil {
+		return err
+	}
+	var legs map[string][]string
+	if r.View == 0 && r.LongLegOf == "" {
+		legs = legsOf(opt.Strategies, r.Type, r.Params)
+	}
+	if err := writeLegs(o, r, legs, p, opt.AllCharts); err != nil {
+		return fmt.Errorf("run %s: %w", r.Key, err)
+	}
+	return nil
 }
 
 // finish writes, on the worker pool, report.html (report.WriteInput) and

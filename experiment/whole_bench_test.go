@@ -246,18 +246,12 @@ func writePanelCSV(tb testing.TB, p *data.Panel, dir string) string {
 	return classes.String()
 }
 
-// BenchmarkSweepCommand: the 200-run sweep of BenchmarkSweep200 (pair
-// hedge, 10 gross levels × 20 rebalance periods on 20 instruments × 10
-// years, from CSV files) through experiment.Run with every output, report
-// and database included (the command's path), against compute only (load
-// + engine + metrics), each with 1 and 2 workers, interleaved each
-// iteration. Reported, from each variant's fastest iteration: s/cmd-w1, s/cmd-w2, s/compute-w1, s/compute-w2,
-// x-cmd-w2 (command over compute on 2 workers; goal ≤ 3), speedup-cmd and
-// speedup-compute (1 worker over 2; goal ≥ 1.8).
-func BenchmarkSweepCommand(b *testing.B) {
-	p, long, short := widePanel(b)
-	dir := b.TempDir()
-	classes := writePanelCSV(b, p, dir)
+// sweepExperiment writes BenchmarkSweep200's panel as CSV files into dir
+// and the 200-run sweep of pair-hedge over it (10 gross levels × 20
+// rebalance periods), and returns the experiment file's path.
+func sweepExperiment(tb testing.TB, dir string) string {
+	p, long, short := widePanel(tb)
+	classes := writePanelCSV(tb, p, dir)
 	q := func(ss []string) string { return `["` + strings.Join(ss, `", "`) + `"]` }
 	text := fmt.Sprintf(`name = "sweep200"
 seed = 1
@@ -279,9 +273,21 @@ rebalance_days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
 `, dir, classes, q(long), q(short))
 	path := filepath.Join(dir, "sweep.toml")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	f, err := Load(path)
+	return path
+}
+
+// BenchmarkSweepCommand: the 200-run sweep of BenchmarkSweep200 (pair
+// hedge, 10 gross levels × 20 rebalance periods on 20 instruments × 10
+// years, from CSV files) through experiment.Run with every output, report
+// and database included (the command's path), against compute only (load
+// + engine + metrics), each with 1 and 2 workers, interleaved each
+// iteration. Reported, from each variant's fastest iteration: s/cmd-w1, s/cmd-w2, s/compute-w1, s/compute-w2,
+// x-cmd-w2 (command over compute on 2 workers; goal ≤ 3), speedup-cmd and
+// speedup-compute (1 worker over 2; goal ≥ 1.8).
+func BenchmarkSweepCommand(b *testing.B) {
+	f, err := Load(sweepExperiment(b, b.TempDir()))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -356,16 +362,31 @@ func BenchmarkMonteCarloMemory(b *testing.B) {
 	b.ReportMetric(float64(paths*b.N)/b.Elapsed().Seconds(), "paths/s")
 }
 
-var wholeDir = flag.String("wholedir", "", "write the 8 × 125,000-bar experiment of BenchmarkRunWhole (whole.toml and data/) into this folder, to measure the program on it")
+var (
+	wholeDir = flag.String("wholedir", "", "write the 8 × 125,000-bar experiment of BenchmarkRunWhole (whole.toml and data/) into this folder, to measure the program on it")
+	sweepDir = flag.String("sweepdir", "", "write the 200-run sweep of BenchmarkSweepCommand (sweep.toml and its CSV files) into this folder")
+)
 
-// TestWriteWholeExperiment writes BenchmarkRunWhole's experiment into
-// -wholedir, for `divergence run` to be measured on it; skipped without.
-func TestWriteWholeExperiment(t *testing.T) {
-	if *wholeDir == "" {
-		t.Skip("no -wholedir")
+// TestWriteBenchExperiments writes BenchmarkRunWhole's experiment into
+// -wholedir and BenchmarkSweepCommand's into -sweepdir, for `divergence
+// run` to be measured on them; skipped without either.
+func TestWriteBenchExperiments(t *testing.T) {
+	if *wholeDir == "" && *sweepDir == "" {
+		t.Skip("no -wholedir or -sweepdir")
 	}
-	path := wholeExperiment(t, *wholeDir, 125_000)
-	if _, err := Load(path); err != nil {
-		t.Fatal(err)
+	var paths []string
+	if *wholeDir != "" {
+		paths = append(paths, wholeExperiment(t, *wholeDir, 125_000))
+	}
+	if *sweepDir != "" {
+		if err := os.MkdirAll(*sweepDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, sweepExperiment(t, *sweepDir))
+	}
+	for _, p := range paths {
+		if _, err := Load(p); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
