@@ -1,10 +1,12 @@
 package experiment
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
@@ -88,6 +90,69 @@ func legsSeries(r *RunResult, legs map[string][]string, p *data.Panel) *legSerie
 	return &legSeries{times: times, lr: lr, sr: sr, li: li, si: si, long: long, short: short}
 }
 
+// legsMemo holds, per distinct legs setup, the leg series, legs.csv and
+// the legs charts' bytes. They depend only on the legs' instruments, the
+// run's period, its view's panel and the strategy's name (the chart's
+// title), so the runs of a sweep over other parameters share them: each
+// is made once, by the first run that needs it. Entries live as long as
+// the experiment's Run (one per distinct setup, a handful in practice).
+type legsMemo struct {
+	mu sync.Mutex
+	m  map[legsKey]*legsEntry
+}
+
+type legsKey struct {
+	legs       string
+	start, end int64
+	view       int
+	strategy   string
+}
+
+type legsEntry struct {
+	once  sync.Once
+	ls    *legSeries // nil: no legs chart or table
+	csv   []byte
+	err   error
+	chart [2]struct { // PNG, SVG
+		once sync.Once
+		b    []byte
+		err  error
+	}
+}
+
+func newLegsMemo() *legsMemo { return &legsMemo{m: map[legsKey]*legsEntry{}} }
+
+// get returns the entry of a run with legs (strategies.Legged), computing
+// its series and legs.csv on first use.
+func (lm *legsMemo) get(r *RunResult, legs map[string][]string, p *data.Panel) *legsEntry {
+	c := &r.Result.Curve
+	key := legsKey{legs: fmt.Sprintf("%q|%q", legs["long leg"], legs["short leg"]), start: c.Time[0], end: c.Time[c.Len()-1],
+		view: r.View, strategy: r.Strategy}
+	lm.mu.Lock()
+	e := lm.m[key]
+	if e == nil {
+		e = &legsEntry{}
+		lm.m[key] = e
+	}
+	lm.mu.Unlock()
+	e.once.Do(func() {
+		if e.ls = legsSeries(r, legs, p); e.ls == nil {
+			return
+		}
+		ls := e.ls
+		beta := metrics.RollingBeta(nil, ls.sr, ls.lr, legWindow)
+		corr := metrics.RollingCorrelation(nil, ls.sr, ls.lr, legWindow)
+		tab := &results.Table{Columns: []results.Column{
+			{Name: "time", Times: ls.times[1:]}, {Name: "long_return", Floats: ls.lr}, {Name: "short_return", Floats: ls.sr},
+			{Name: "rolling_beta_short_on_long", Floats: beta}, {Name: "rolling_correlation", Floats: corr},
+		}}
+		var buf bytes.Buffer
+		e.err = results.WriteTableCSV(&buf, tab)
+		e.csv = buf.Bytes()
+	})
+	return e
+}
+
 // writeLegs writes, for a run whose strategy has legs (a pair hedge),
 // runs/<key>/legs.csv — at each sync point (every instrument of both legs
 // has a bar) up to the run's end: the equal-weight long and short leg
@@ -96,58 +161,64 @@ func legsSeries(r *RunResult, legs map[string][]string, p *data.Panel) *legSerie
 // and, when chart is set, legs.png/.svg ([writeLegsChart]). legs are the
 // strategy's legs (strategies.Legged), nil when it has none.
 func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel, chart bool) error {
-	ls := legsSeries(r, legs, p)
-	if ls == nil {
+	if legs == nil {
 		return nil
 	}
-	beta := metrics.RollingBeta(nil, ls.sr, ls.lr, legWindow)
-	corr := metrics.RollingCorrelation(nil, ls.sr, ls.lr, legWindow)
-	tab := &results.Table{Columns: []results.Column{
-		{Name: "time", Times: ls.times[1:]}, {Name: "long_return", Floats: ls.lr}, {Name: "short_return", Floats: ls.sr},
-		{Name: "rolling_beta_short_on_long", Floats: beta}, {Name: "rolling_correlation", Floats: corr},
-	}}
-	dir := filepath.Join(o.Dir, "runs", r.Key)
-	if err := results.WriteOutputs(dir, results.TableOutputs("legs", tab, false)...); err != nil {
-		return err
+	e := o.legs.get(r, legs, p)
+	if e.ls == nil {
+		return nil
+	}
+	if e.err != nil {
+		return fmt.Errorf("legs.csv: %w", e.err)
+	}
+	path := filepath.Join(o.Dir, "runs", r.Key, "legs.csv")
+	if err := results.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(e.csv); return err }); err != nil {
+		return fmt.Errorf("legs.csv: %w", err)
 	}
 	if !chart {
 		return nil
 	}
-	return drawLegs(o, r, ls, p)
-}
-
-// writeLegsChart draws runs/<key>/legs.png or .svg (by ft) of a run whose
-// legs.csv [writeLegs] wrote without its chart (the runs the equity chart
-// shows, Outcome.Shown): the sync-point series are computed again from
-// the panel rather than kept for every run of a sweep.
-func writeLegsChart(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel, ft charts.Format) error {
-	ls := legsSeries(r, legs, p)
-	if ls == nil {
-		return nil
-	}
-	if err := legsFile(o, r, ls, p, ft); err != nil {
-		return fmt.Errorf("run %s: %w", r.Key, err)
-	}
-	return nil
-}
-
-// drawLegs writes legs.png and legs.svg ([legsFile]).
-func drawLegs(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel) error {
 	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
-		if err := legsFile(o, r, ls, p, ft); err != nil {
+		if err := writeLegsChart(o, r, legs, p, ft); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// legsFile writes legs.png or legs.svg (by ft): the legs' growth with
-// rolling Sharpe, volatility and the short leg's beta to the long leg;
-// nothing when the legs are too short for a rolling chart.
-func legsFile(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel, ft charts.Format) error {
-	if len(ls.lr) < legWindow+2 {
-		return nil // too short for a rolling chart
+// writeLegsChart writes runs/<key>/legs.png or .svg (by ft): the legs'
+// growth with rolling Sharpe, volatility and the short leg's beta to the
+// long leg; nothing when the legs are too short for a rolling chart. It
+// is drawn once per legs setup ([legsMemo]).
+func writeLegsChart(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel, ft charts.Format) error {
+	if legs == nil {
+		return nil
 	}
+	e := o.legs.get(r, legs, p)
+	if e.ls == nil || len(e.ls.lr) < legWindow+2 {
+		return nil // no legs, or too short for a rolling chart
+	}
+	k := 0
+	if ft == charts.SVG {
+		k = 1
+	}
+	c := &e.chart[k]
+	c.once.Do(func() {
+		var buf bytes.Buffer
+		c.err = drawLegs(&buf, o, r, e.ls, p, ft)
+		c.b = buf.Bytes()
+	})
+	if c.err != nil {
+		return fmt.Errorf("run %s: legs chart: %w", r.Key, c.err)
+	}
+	if err := chartFile(filepath.Join(o.Dir, "runs", r.Key, "legs"), ft, func(w io.Writer) error { _, err := w.Write(c.b); return err }); err != nil {
+		return fmt.Errorf("run %s: %w", r.Key, err)
+	}
+	return nil
+}
+
+// drawLegs draws the legs chart as ft to w.
+func drawLegs(w io.Writer, o *Outcome, r *RunResult, ls *legSeries, p *data.Panel, ft charts.Format) error {
 	ppy := 365.0
 	for _, i := range append(append([]int{}, ls.long...), ls.short...) {
 		if p.Series[i].Class == data.Equity {
@@ -162,7 +233,5 @@ func legsFile(o *Outcome, r *RunResult, ls *legSeries, p *data.Panel, ft charts.
 	}
 	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
 		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
-	return chartFile(filepath.Join(o.Dir, "runs", r.Key, "legs"), ft, func(w io.Writer) error {
-		return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
-	})
+	return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
 }

@@ -135,6 +135,8 @@ type Outcome struct {
 	// per-run charts are drawn without Options.AllCharts): the baseline
 	// runs, or the best maxLines of them by Options.SortBy, in run order.
 	Shown []int
+
+	legs *legsMemo // the runs' shared leg series, legs.csv and charts
 }
 
 // Market is an experiment's loaded data: the panel (adjusted and cut to
@@ -335,7 +337,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
-		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash, Records: make([]results.RunRecord, len(runs))}
+		Calendar: m.Calendar, Views: views, Notes: notes, Cash: f.Cash, Records: make([]results.RunRecord, len(runs)), legs: newLegsMemo()}
 	// One pool of tasks: first every run, each run, measured and written
 	// by its worker (its files, legs.csv and, with AllCharts, its legs
 	// chart); then the experiment's tables and the charts, which wait
