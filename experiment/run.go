@@ -71,10 +71,12 @@ type Options struct {
 	// Phase, when set, is called as each phase of the experiment starts,
 	// from the calling goroutine: "load" (the data), "runs" (on the
 	// worker pool: each run, measured and written by its worker, then
-	// the tables of the whole experiment and their charts and, without
-	// Report, the equity and legs charts), "montecarlo", "walkforward",
-	// "report" (with Report: report.html, results.duckdb, the equity and
-	// legs charts, side by side), then "done". A caller times the phases
+	// the tables of the whole experiment and their charts, and, without
+	// Report, the equity and legs charts or, with Report and without
+	// Monte Carlo or walk-forward, report.html), "montecarlo",
+	// "walkforward", "report" (with Report: results.duckdb, the equity
+	// and legs charts and report.html if not yet written, side by side),
+	// then "done". A caller times the phases
 	// with it (`divergence run --timings`).
 	Phase func(name string)
 
@@ -417,12 +419,41 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	var tasks []func() error
 	manifest := f.manifest(out, m.Inputs, opt)
+	// Without Monte Carlo or walk-forward, the report reads nothing
+	// written after the tables: it is drawn here, beside the runs' last
+	// files, once the tables are written (they come before it in the
+	// pool's order, so they are taken first and waiting cannot block).
+	early := opt.Report && f.MonteCarlo == nil && f.WalkForward == nil
 	if !opt.computeOnly {
-		tasks = append(tasks,
-			after(func() error { return write(out, manifest) }),
-			after(func() error { return writeAttribution(f, out) }))
+		tables := []func() error{
+			func() error { return write(out, manifest) },
+			func() error { return writeAttribution(f, out) },
+		}
 		if stress {
-			tasks = append(tasks, after(func() error { return writeStress(f, out) }))
+			tables = append(tables, func() error { return writeStress(f, out) })
+		}
+		written := make(chan struct{})
+		pending := int64(len(tables))
+		for _, t := range tables {
+			tasks = append(tasks, after(func() error {
+				defer func() {
+					if atomic.AddInt64(&pending, -1) == 0 {
+						close(written)
+					}
+				}()
+				return t()
+			}))
+		}
+		if early {
+			rep := writeReport(ctx, out, manifest)
+			tasks = append(tasks, after(func() error {
+				select {
+				case <-written:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				return rep()
+			}))
 		}
 		if !opt.Report {
 			for _, t := range unreadCharts(f, out, opt) {
@@ -466,7 +497,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		out.WalkForward = wfs
 	}
 	if opt.Report {
-		if err := finish(ctx, f, out, manifest, opt); err != nil {
+		if err := finish(ctx, f, out, manifest, opt, !early); err != nil {
 			return nil, err
 		}
 	}
@@ -524,33 +555,42 @@ func writeRunFiles(o *Outcome, r *RunResult, rec *results.RunRecord, p *data.Pan
 	return nil
 }
 
-// finish writes, on the worker pool, report.html (report.WriteInput) and
-// results.duckdb (resultsdb.BuildRuns), both from the records and curves
-// in memory and the files written before, beside the charts nobody reads
-// back ([unreadCharts]); the report and the database come first: they take
+// finish writes, on the worker pool, report.html (report.WriteInput;
+// unless written already: withReport false) and results.duckdb
+// (resultsdb.BuildRuns), both from the records and curves in memory and
+// the files written before, beside the charts nobody reads back
+// ([unreadCharts]); the report and the database come first: they take
 // longest.
-func finish(ctx context.Context, f *File, o *Outcome, manifest *results.Manifest, opt Options) error {
+func finish(ctx context.Context, f *File, o *Outcome, manifest *results.Manifest, opt Options, withReport bool) error {
 	opt.phase("report")
-	equity := make([]charts.Series, len(o.Runs))
-	for i := range o.Runs {
-		equity[i] = charts.CurveSeries(o.Runs[i].Key, &o.Runs[i].Result.Curve)
+	var tasks []func() error
+	if withReport {
+		tasks = append(tasks, writeReport(ctx, o, manifest))
 	}
-	tasks := []func() error{
-		func() error {
-			if err := report.WriteInput(ctx, report.Input{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity}); err != nil {
-				return fmt.Errorf("report: %w", err)
-			}
-			return nil
-		},
-		func() error {
-			if _, err := resultsdb.BuildRuns(ctx, o.Dir, filepath.Join(o.Dir, resultsdb.File), o.Records); err != nil {
-				return fmt.Errorf("results database: %w", err)
-			}
-			return nil
-		},
-	}
+	tasks = append(tasks, func() error {
+		if _, err := resultsdb.BuildRuns(ctx, o.Dir, filepath.Join(o.Dir, resultsdb.File), o.Records); err != nil {
+			return fmt.Errorf("results database: %w", err)
+		}
+		return nil
+	})
 	tasks = append(tasks, unreadCharts(f, o, opt)...)
 	return parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() })
+}
+
+// writeReport returns the task that writes report.html from the records
+// and curves in memory and the optional files already written (stress,
+// attribution, Monte Carlo).
+func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest) func() error {
+	return func() error {
+		equity := make([]charts.Series, len(o.Runs))
+		for i := range o.Runs {
+			equity[i] = charts.CurveSeries(o.Runs[i].Key, &o.Runs[i].Result.Curve)
+		}
+		if err := report.WriteInput(ctx, report.Input{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity}); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		return nil
+	}
 }
 
 // shown returns the indices of the runs the equity chart draws: the

@@ -32,11 +32,16 @@ import (
 	"github.com/divergence-research/divergence/strategies"
 )
 
-// programGC mirrors cmd/divergence's gcPercent and memoryLimit, so that
-// the figures are the program's.
+// programGC sets the garbage collector as cmd/divergence runs it
+// (gcPercent, no memory limit) unless -gogc or -gomemlimit say otherwise
+// (to measure the settings), and returns the restore function.
 func programGC() func() {
-	gc := debug.SetGCPercent(200)
-	lim := debug.SetMemoryLimit(math.MaxInt64)
+	gc := debug.SetGCPercent(*benchGOGC)
+	limit := int64(math.MaxInt64)
+	if *benchMemLimit > 0 {
+		limit = int64(*benchMemLimit) << 20
+	}
+	lim := debug.SetMemoryLimit(limit)
 	return func() { debug.SetGCPercent(gc); debug.SetMemoryLimit(lim) }
 }
 
@@ -363,8 +368,10 @@ func BenchmarkMonteCarloMemory(b *testing.B) {
 }
 
 var (
-	wholeDir = flag.String("wholedir", "", "write the 8 × 125,000-bar experiment of BenchmarkRunWhole (whole.toml and data/) into this folder, to measure the program on it")
-	sweepDir = flag.String("sweepdir", "", "write the 200-run sweep of BenchmarkSweepCommand (sweep.toml and its CSV files) into this folder")
+	benchGOGC     = flag.Int("gogc", 100, "the GC percent the whole-run benchmarks run at (cmd/divergence's gcPercent by default)")
+	benchMemLimit = flag.Int("gomemlimit", 0, "the soft memory limit in MiB the whole-run benchmarks run at (0: none, as cmd/divergence)")
+	wholeDir      = flag.String("wholedir", "", "write the 8 × 125,000-bar experiment of BenchmarkRunWhole (whole.toml and data/) into this folder, to measure the program on it")
+	sweepDir      = flag.String("sweepdir", "", "write the 200-run sweep of BenchmarkSweepCommand (sweep.toml and its CSV files) into this folder")
 )
 
 // TestWriteBenchExperiments writes BenchmarkRunWhole's experiment into

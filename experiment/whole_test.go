@@ -137,8 +137,16 @@ func TestMonteCarloSketchedBands(t *testing.T) {
 // workers; the database has every run, with the scenario, base and
 // long-leg columns of the records.
 func TestReportAndDatabaseFromMemory(t *testing.T) {
+	// small.toml has no Monte Carlo: its report is drawn beside the runs'
+	// files; stress.toml's after its Monte Carlo.
+	for _, name := range []string{"small.toml", "stress.toml"} {
+		t.Run(name, func(t *testing.T) { testReportFromMemory(t, name) })
+	}
+}
+
+func testReportFromMemory(t *testing.T, name string) {
 	run := func(workers int) *Outcome {
-		f, err := Load("testdata/stress.toml")
+		f, err := Load("testdata/" + name)
 		if err != nil {
 			t.Fatal(err)
 		}
