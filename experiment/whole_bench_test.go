@@ -190,12 +190,10 @@ func runVariants(b *testing.B, f *File, vs []variant) (secs []float64, split []m
 // Reported, from each variant's fastest iteration: ms/<variant>, the
 // ratios x-whole and x-no-report (over compute; goals ≤ 3 and ≤ 1.5),
 // the phase split of the whole variant
-// (ms/load, ms/runs = engine + each run's files on the worker pool,
-// ms/outputs = runs tables, manifest, attribution, ms/report =
-// report.html, results.duckdb and the equity chart side by side) and of
-// compute
-// (ms/c-load, ms/c-engine), and the peak RSS of each variant (VmHWM, reset
-// before each run: MB-rss-whole, …).
+// (ms/load; ms/runs = the engine, each run's files, the runs tables and
+// report.html on the worker pool; ms/report = results.duckdb beside the
+// equity chart) and of compute (ms/c-load, ms/c-engine), and the peak RSS
+// of each variant (VmHWM, reset before each run: MB-rss-whole, …).
 func BenchmarkRunWhole(b *testing.B) {
 	path := wholeExperiment(b, b.TempDir(), 125_000)
 	f, err := Load(path)
@@ -214,7 +212,7 @@ func BenchmarkRunWhole(b *testing.B) {
 	b.ReportMetric(1000*secs[2], "ms/compute")
 	b.ReportMetric(secs[0]/secs[2], "x-whole")
 	b.ReportMetric(secs[1]/secs[2], "x-no-report")
-	for _, ph := range []string{"load", "runs", "outputs", "report"} {
+	for _, ph := range []string{"load", "runs", "report"} {
 		b.ReportMetric(1000*split[0][ph], "ms/"+ph)
 	}
 	b.ReportMetric(1000*split[2]["load"], "ms/c-load")
