@@ -71,12 +71,12 @@ type Options struct {
 	// Phase, when set, is called as each phase of the experiment starts,
 	// from the calling goroutine: "load" (the data), "runs" (on the
 	// worker pool: each run, measured and written by its worker, then
-	// the tables of the whole experiment and their charts, and, without
-	// Report, the equity and legs charts or, with Report and without
-	// Monte Carlo or walk-forward, report.html), "montecarlo",
-	// "walkforward", "report" (with Report: results.duckdb, the equity
-	// and legs charts and report.html if not yet written, side by side),
-	// then "done". A caller times the phases
+	// the tables of the whole experiment and their charts, and, unless
+	// the experiment has Monte Carlo or walk-forward and Report is set,
+	// the equity and legs charts and, with Report, report.html and
+	// results.duckdb), "montecarlo", "walkforward", "report" (with Report
+	// after a Monte Carlo or walk-forward: report.html, results.duckdb,
+	// the equity and legs charts, side by side), then "done". A caller times the phases
 	// with it (`divergence run --timings`).
 	Phase func(name string)
 
@@ -350,8 +350,9 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// does not grow with the fills of a large sweep. Everything is stored
 	// by index.
 	opt.phase("runs")
-	measured := make(chan struct{}) // closed when every run is measured
-	left := int64(len(runs))
+	measured := make(chan struct{})     // closed when every run is measured
+	filesWritten := make(chan struct{}) // closed when every run's files are written
+	left, unwritten := int64(len(runs)), int64(len(runs))
 	var failed atomic.Bool
 	var progress sync.Mutex
 	var done int
@@ -392,6 +393,9 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		if err == nil && !opt.computeOnly {
 			err = writeRunFiles(out, &runs[i], &out.Records[i], views[runs[i].View].Panel, opt)
 		}
+		if atomic.AddInt64(&unwritten, -1) == 0 {
+			close(filesWritten)
+		}
 		if !opt.Keep && runs[i].Result != nil {
 			runs[i].Result.Fills, runs[i].Result.Ledger, runs[i].Result.Events = nil, nil, nil
 		}
@@ -419,10 +423,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	var tasks []func() error
 	manifest := f.manifest(out, m.Inputs, opt)
-	// Without Monte Carlo or walk-forward, the report reads nothing
-	// written after the tables: it is drawn here, beside the runs' last
-	// files, once the tables are written (they come before it in the
-	// pool's order, so they are taken first and waiting cannot block).
+	// Without Monte Carlo or walk-forward, the report and the database
+	// read nothing written after the runs' files and the tables: they are
+	// made here, beside the runs' last files and the charts, once those
+	// are written (every task they wait for comes before them in the
+	// pool's order, so it is taken first and waiting cannot block).
 	early := opt.Report && f.MonteCarlo == nil && f.WalkForward == nil
 	if !opt.computeOnly {
 		tables := []func() error{
@@ -444,21 +449,30 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 				return t()
 			}))
 		}
-		if early {
-			rep := writeReport(ctx, out, manifest)
-			tasks = append(tasks, after(func() error {
-				select {
-				case <-written:
-				case <-ctx.Done():
-					return ctx.Err()
+		// wait wraps a task that needs every run measured and the
+		// channels closed.
+		wait := func(task func() error, chans ...chan struct{}) func() error {
+			return after(func() error {
+				for _, c := range chans {
+					select {
+					case <-c:
+					case <-ctx.Done():
+						return ctx.Err()
+					}
 				}
-				return rep()
-			}))
+				return task()
+			})
 		}
-		if !opt.Report {
+		if early {
+			tasks = append(tasks, wait(writeReport(ctx, out, manifest), written))
+		}
+		if !opt.Report || early {
 			for _, t := range unreadCharts(f, out, opt) {
 				tasks = append(tasks, after(t))
 			}
+		}
+		if early {
+			tasks = append(tasks, wait(writeDatabase(ctx, out), written, filesWritten))
 		}
 	}
 	err = parallel(ctx, len(runs)+len(tasks), opt.Workers, nil, func(i int) error {
@@ -496,8 +510,8 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		out.WalkForward = wfs
 	}
-	if opt.Report {
-		if err := finish(ctx, f, out, manifest, opt, !early); err != nil {
+	if opt.Report && !early {
+		if err := finish(ctx, f, out, manifest, opt); err != nil {
 			return nil, err
 		}
 	}
@@ -555,26 +569,28 @@ func writeRunFiles(o *Outcome, r *RunResult, rec *results.RunRecord, p *data.Pan
 	return nil
 }
 
-// finish writes, on the worker pool, report.html (report.WriteInput;
-// unless written already: withReport false) and results.duckdb
-// (resultsdb.BuildRuns), both from the records and curves in memory and
-// the files written before, beside the charts nobody reads back
-// ([unreadCharts]); the report and the database come first: they take
-// longest.
-func finish(ctx context.Context, f *File, o *Outcome, manifest *results.Manifest, opt Options, withReport bool) error {
+// finish writes, on the worker pool, report.html ([writeReport]) and
+// results.duckdb ([writeDatabase]), both from the records and curves in
+// memory and the files written before, beside the charts nobody reads
+// back ([unreadCharts]); the report and the database come first: they
+// take longest.
+func finish(ctx context.Context, f *File, o *Outcome, manifest *results.Manifest, opt Options) error {
 	opt.phase("report")
-	var tasks []func() error
-	if withReport {
-		tasks = append(tasks, writeReport(ctx, o, manifest))
-	}
-	tasks = append(tasks, func() error {
+	tasks := []func() error{writeReport(ctx, o, manifest), writeDatabase(ctx, o)}
+	tasks = append(tasks, unreadCharts(f, o, opt)...)
+	return parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() })
+}
+
+// writeDatabase returns the task that builds results.duckdb
+// (resultsdb.BuildRuns) from the folder's files and the records in
+// memory.
+func writeDatabase(ctx context.Context, o *Outcome) func() error {
+	return func() error {
 		if _, err := resultsdb.BuildRuns(ctx, o.Dir, filepath.Join(o.Dir, resultsdb.File), o.Records); err != nil {
 			return fmt.Errorf("results database: %w", err)
 		}
 		return nil
-	})
-	tasks = append(tasks, unreadCharts(f, o, opt)...)
-	return parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() })
+	}
 }
 
 // writeReport returns the task that writes report.html from the records
