@@ -16,8 +16,6 @@ import (
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
 	"github.com/divergence-research/divergence/results/metrics"
-	"github.com/divergence-research/divergence/results/report"
-	"github.com/divergence-research/divergence/results/resultsdb"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -56,12 +54,15 @@ type Options struct {
 	// done and the total. It may be called from several goroutines, never
 	// concurrently.
 	Progress func(done, total int)
-	// Report also writes results.duckdb (resultsdb.BuildRuns) and
-	// report.html (report.WriteInput), both from the records and curves
-	// the experiment holds in memory: nothing is read back but the
-	// optional tables the report shows. `divergence run` sets it unless
-	// --no-report.
-	Report bool
+	// Report, when set, writes report.html into the experiment's folder
+	// from the results the experiment holds in memory (ReportInput), and
+	// Database, when set, builds results.duckdb there from the folder's
+	// files and the runs' records. cmd/divergence sets them to
+	// report.WriteInput and resultsdb.BuildRuns unless --no-report (the
+	// experiment does not import those packages, whose tests run
+	// experiments).
+	Report   func(ctx context.Context, in ReportInput) error
+	Database func(ctx context.Context, dir string, runs []results.RunRecord) error
 	// AllCharts draws the per-run charts (runs/<key>/legs.png and .svg)
 	// of every run. By default they are drawn only for the runs the
 	// experiment's equity chart shows (the best maxLines by SortBy, see
@@ -71,13 +72,12 @@ type Options struct {
 	// Phase, when set, is called as each phase of the experiment starts,
 	// from the calling goroutine: "load" (the data), "runs" (on the
 	// worker pool: each run, measured and written by its worker, then
-	// the tables of the whole experiment and their charts, and, unless
-	// the experiment has Monte Carlo or walk-forward and Report is set,
-	// the equity and legs charts and, with Report, report.html and
-	// results.duckdb), "montecarlo", "walkforward", "report" (with Report
-	// after a Monte Carlo or walk-forward: report.html, results.duckdb,
-	// the equity and legs charts, side by side), then "done". A caller times the phases
-	// with it (`divergence run --timings`).
+	// the experiment's tables and charts and, unless the experiment has
+	// Monte Carlo or walk-forward, report.html and results.duckdb),
+	// "montecarlo", "walkforward", "report" (after a Monte Carlo or
+	// walk-forward: report.html, results.duckdb, the equity and legs
+	// charts, side by side), then "done". A caller times the phases with
+	// it (`divergence run --timings`).
 	Phase func(name string)
 
 	// computeOnly loads and runs, and writes nothing (the benchmarks'
@@ -88,6 +88,21 @@ type Options struct {
 	// workers, concurrently: the paths are not kept (tests).
 	onPath func(run, path int, equity []float64)
 }
+
+// ReportInput is what Options.Report gets: the fields of report.Input.
+type ReportInput struct {
+	// Dir is the experiment's folder (being written: the optional tables
+	// the report shows are in it).
+	Dir      string
+	Manifest results.Manifest
+	// Runs are the runs' records, in manifest order; Equity[i] is the
+	// equity curve of Runs[i] (charts.CurveSeries).
+	Runs   []results.RunRecord
+	Equity []charts.Series
+}
+
+// finishing reports whether Report or Database is set.
+func (o *Options) finishing() bool { return o.Report != nil || o.Database != nil }
 
 // phase reports the start of a phase to o.Phase.
 func (o *Options) phase(name string) {
@@ -428,7 +443,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// made here, beside the runs' last files and the charts, once those
 	// are written (every task they wait for comes before them in the
 	// pool's order, so it is taken first and waiting cannot block).
-	early := opt.Report && f.MonteCarlo == nil && f.WalkForward == nil
+	early := opt.finishing() && f.MonteCarlo == nil && f.WalkForward == nil
 	if !opt.computeOnly {
 		tables := []func() error{
 			func() error { return write(out, manifest) },
@@ -464,15 +479,15 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			})
 		}
 		if early {
-			tasks = append(tasks, wait(writeReport(ctx, out, manifest), written))
+			tasks = append(tasks, wait(writeReport(ctx, out, manifest, opt), written))
 		}
-		if !opt.Report || early {
+		if !opt.finishing() || early {
 			for _, t := range unreadCharts(f, out, opt) {
 				tasks = append(tasks, after(t))
 			}
 		}
 		if early {
-			tasks = append(tasks, wait(writeDatabase(ctx, out), written, filesWritten))
+			tasks = append(tasks, wait(writeDatabase(ctx, out, opt), written, filesWritten))
 		}
 	}
 	err = parallel(ctx, len(runs)+len(tasks), opt.Workers, nil, func(i int) error {
@@ -510,7 +525,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		out.WalkForward = wfs
 	}
-	if opt.Report && !early {
+	if opt.finishing() && !early {
 		if err := finish(ctx, f, out, manifest, opt); err != nil {
 			return nil, err
 		}
@@ -570,39 +585,45 @@ func writeRunFiles(o *Outcome, r *RunResult, rec *results.RunRecord, p *data.Pan
 }
 
 // finish writes, on the worker pool, report.html ([writeReport]) and
-// results.duckdb ([writeDatabase]), both from the records and curves in
+// results.duckdb ([writeDatabase]) when set, both from the records and curves in
 // memory and the files written before, beside the charts nobody reads
 // back ([unreadCharts]); the report and the database come first: they
 // take longest.
 func finish(ctx context.Context, f *File, o *Outcome, manifest *results.Manifest, opt Options) error {
 	opt.phase("report")
-	tasks := []func() error{writeReport(ctx, o, manifest), writeDatabase(ctx, o)}
+	tasks := []func() error{writeReport(ctx, o, manifest, opt), writeDatabase(ctx, o, opt)}
 	tasks = append(tasks, unreadCharts(f, o, opt)...)
 	return parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() })
 }
 
 // writeDatabase returns the task that builds results.duckdb
-// (resultsdb.BuildRuns) from the folder's files and the records in
-// memory.
-func writeDatabase(ctx context.Context, o *Outcome) func() error {
+// (Options.Database) from the folder's files and the records in memory;
+// nil without Options.Database.
+func writeDatabase(ctx context.Context, o *Outcome, opt Options) func() error {
 	return func() error {
-		if _, err := resultsdb.BuildRuns(ctx, o.Dir, filepath.Join(o.Dir, resultsdb.File), o.Records); err != nil {
+		if opt.Database == nil {
+			return nil
+		}
+		if err := opt.Database(ctx, o.Dir, o.Records); err != nil {
 			return fmt.Errorf("results database: %w", err)
 		}
 		return nil
 	}
 }
 
-// writeReport returns the task that writes report.html from the records
-// and curves in memory and the optional files already written (stress,
-// attribution, Monte Carlo).
-func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest) func() error {
+// writeReport returns the task that writes report.html (Options.Report)
+// from the records and curves in memory and the optional files already
+// written (stress, attribution, Monte Carlo).
+func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest, opt Options) func() error {
 	return func() error {
+		if opt.Report == nil {
+			return nil
+		}
 		equity := make([]charts.Series, len(o.Runs))
 		for i := range o.Runs {
 			equity[i] = charts.CurveSeries(o.Runs[i].Key, &o.Runs[i].Result.Curve)
 		}
-		if err := report.WriteInput(ctx, report.Input{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity}); err != nil {
+		if err := opt.Report(ctx, ReportInput{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity}); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		return nil

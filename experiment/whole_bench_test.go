@@ -203,7 +203,7 @@ func BenchmarkRunWhole(b *testing.B) {
 	defer programGC()()
 	out := b.TempDir()
 	secs, split, rss := runVariants(b, f, []variant{
-		{"whole", Options{Out: out, Report: true}},
+		{"whole", Options{Out: out, Report: reportHTML, Database: resultsDB}},
 		{"no-report", Options{Out: out}},
 		{"compute", Options{Out: out, computeOnly: true}},
 	})
@@ -297,8 +297,8 @@ func BenchmarkSweepCommand(b *testing.B) {
 	defer programGC()()
 	out := b.TempDir()
 	secs, _, _ := runVariants(b, f, []variant{
-		{"cmd-w1", Options{Out: out, Workers: 1, Report: true}},
-		{"cmd-w2", Options{Out: out, Workers: 2, Report: true}},
+		{"cmd-w1", Options{Out: out, Workers: 1, Report: reportHTML, Database: resultsDB}},
+		{"cmd-w2", Options{Out: out, Workers: 2, Report: reportHTML, Database: resultsDB}},
 		{"compute-w1", Options{Out: out, Workers: 1, computeOnly: true}},
 		{"compute-w2", Options{Out: out, Workers: 2, computeOnly: true}},
 	})

@@ -22,6 +22,17 @@ import (
 	"github.com/divergence-research/divergence/scenarios"
 )
 
+// reportHTML and resultsDB are Options.Report and Options.Database as
+// cmd/divergence sets them.
+func reportHTML(ctx context.Context, in ReportInput) error {
+	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity})
+}
+
+func resultsDB(ctx context.Context, dir string, runs []results.RunRecord) error {
+	_, err := resultsdb.BuildRuns(ctx, dir, filepath.Join(dir, resultsdb.File), runs)
+	return err
+}
+
 const mcText = `name = "mc stream"
 seed = 9
 start = "2019-06-01"
@@ -150,7 +161,7 @@ func testReportFromMemory(t *testing.T, name string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: workers, Version: "test", Report: true})
+		o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: workers, Version: "test", Report: reportHTML, Database: resultsDB})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -57,7 +57,10 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	}
 	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData),
 		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress,
-		Report: !*noReport, AllCharts: *chartSet == "all"}
+		AllCharts: *chartSet == "all"}
+	if !*noReport {
+		opt.Report, opt.Database = writeReport, writeDatabase
+	}
 	var bar *progress
 	if !*quiet && isTerminal(stderr) {
 		bar = newProgress(stderr)
@@ -100,6 +103,19 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		fmt.Fprintf(stdout, "report: %s  database: %s\n", filepath.Join(o.Dir, report.ReportFile), filepath.Join(o.Dir, resultsdb.File))
 	}
 	return nil
+}
+
+// writeReport is experiment.Options.Report: report.html of the results
+// in memory.
+func writeReport(ctx context.Context, in experiment.ReportInput) error {
+	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity})
+}
+
+// writeDatabase is experiment.Options.Database: results.duckdb of the
+// folder, with the runs' records in memory.
+func writeDatabase(ctx context.Context, dir string, runs []results.RunRecord) error {
+	_, err := resultsdb.BuildRuns(ctx, dir, filepath.Join(dir, resultsdb.File), runs)
+	return err
 }
 
 // phaseClock times the phases experiment.Run reports (Options.Phase).
