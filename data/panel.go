@@ -165,10 +165,16 @@ type RowError struct {
 }
 
 func (e *RowError) Error() string {
-	if e.Row > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Row, e.Msg)
+	// Readers quote at most MaxQuote bytes of any input (Clip); a message
+	// is bounded here too, whatever it quotes.
+	msg := e.Msg
+	if len(msg) > 4*MaxQuote {
+		msg = clipTo(msg, 4*MaxQuote)
 	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	if e.Row > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Row, msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, msg)
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) true.

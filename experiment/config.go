@@ -20,7 +20,6 @@ package experiment
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -142,10 +141,14 @@ type StrategySpec struct {
 	Sweep map[string]any `toml:"sweep"`
 }
 
+// maxFileSize bounds an experiment file (a few kB in practice): a larger
+// one is refused with its size before it is read.
+const maxFileSize = 16 << 20
+
 // Load reads and validates an experiment file (see [Parse]). Unknown keys
 // are errors that name them.
 func Load(path string) (*File, error) {
-	b, err := os.ReadFile(path)
+	b, err := data.ReadFileLimit(path, maxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("experiment: %w", err)
 	}

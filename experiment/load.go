@@ -31,7 +31,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		}
 	case f.Data.Catalog != "":
 		path := f.resolve(f.Data.Catalog)
-		if _, serr := os.Stat(path); serr != nil {
+		if _, serr := data.CheckFile(path); serr != nil {
 			return nil, nil, fmt.Errorf("data.catalog: %w", serr)
 		}
 		cat, cerr := duckdb.OpenCatalog(path)
@@ -122,15 +122,23 @@ func (f *File) findFile(dir, sym string) (string, error) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(dir, name)
 		}
-		if _, err := os.Stat(path); err != nil {
+		if _, err := data.CheckFile(path); err != nil {
 			return "", fmt.Errorf("data.files.%s: %w", sym, err)
 		}
 		return path, nil
 	}
+	if _, err := data.CheckDir(dir); err != nil {
+		return "", fmt.Errorf("data.dir: %w", err)
+	}
 	var tried []string
 	for _, suffix := range []string{".csv", "-USD.csv", "-USDT.csv", ".parquet", ".arrow"} {
 		path := filepath.Join(dir, sym+suffix)
-		if _, err := os.Stat(path); err == nil {
+		if _, err := os.Lstat(path); err == nil {
+			// Found: a FIFO, a device or a symlink loop is refused by
+			// name, not passed over as "no price file".
+			if _, err := data.CheckFile(path); err != nil {
+				return "", fmt.Errorf("data.dir: %w", err)
+			}
 			return path, nil
 		}
 		tried = append(tried, filepath.Base(path))

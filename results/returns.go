@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 // Returns is a table of return series read from CSV: a date column and one
@@ -90,7 +91,7 @@ type ReadOptions struct {
 
 // ReadReturnsWith is ReadReturns with options.
 func ReadReturnsWith(path string, opt ReadOptions) (*Returns, error) {
-	f, err := os.Open(path)
+	f, _, err := data.OpenFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -90,9 +90,12 @@ func checkDuckDBFile(path string) error {
 	if path == "" {
 		return nil
 	}
-	f, err := os.Open(path)
-	if err != nil {
+	if _, err := os.Lstat(path); err != nil {
 		return nil // a new catalog
+	}
+	f, _, err := data.OpenFile(path)
+	if err != nil {
+		return fmt.Errorf("duckdb: catalog: %w", err)
 	}
 	defer f.Close()
 	var head [12]byte
@@ -400,7 +403,7 @@ func barRecord(mem memory.Allocator, s *data.Series) arrow.RecordBatch {
 }
 
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, _, err := data.OpenFile(path)
 	if err != nil {
 		return "", err
 	}

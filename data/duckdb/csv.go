@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -42,9 +41,14 @@ func (lay *csvLayout) physLine(duck int) int {
 // lines skipped.
 func scanCSV(path string, gz bool) (csvLayout, error) {
 	var lay csvLayout
-	b, err := os.ReadFile(path)
+	f, _, err := data.OpenFile(path)
 	if err != nil {
 		return lay, err
+	}
+	b, err := io.ReadAll(f)
+	f.Close()
+	if err != nil {
+		return lay, fmt.Errorf("%s: %w", path, err)
 	}
 	if gz {
 		zr, err := gzip.NewReader(bytes.NewReader(b))
@@ -275,5 +279,5 @@ func csvError(path string, lay *csvLayout, err error) error {
 			what = strings.TrimSpace(parts[0])
 		}
 	}
-	return &data.RowError{File: path, Row: line, Msg: "malformed CSV line: " + what}
+	return &data.RowError{File: path, Row: line, Msg: "malformed CSV line: " + data.Clip(what)}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
@@ -17,7 +16,7 @@ import (
 // or stream with arrow-go, not DuckDB: DuckDB 1.4 reads Arrow IPC only
 // through its nanoarrow extension, which is not built in.
 func (r *fileReader) readIPC(path string, d *decoder) error {
-	f, err := os.Open(path)
+	f, _, err := data.OpenFile(path)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -114,7 +113,9 @@ func instrument(path string, opt ReadOptions) (data.Instrument, error) {
 // path. The series is validated with (*data.Series).Validate(path) before
 // it is returned; errors about the content are *data.RowError values, so
 // errors.Is(err, data.ErrInvalid) holds for them. A missing file gives the
-// *fs.PathError of os.Stat.
+// *fs.PathError of os.Stat; a path that is not a regular readable file
+// (a FIFO, a device, a directory, a symlink loop) a *data.FileError
+// (see data.CheckFile).
 //
 // ReadFile opens and closes its own DuckDB; to read many files, ReadFiles
 // shares one.
@@ -226,12 +227,10 @@ func (r *fileReader) decode(ctx context.Context, path string, opt ReadOptions) (
 	if err != nil {
 		return data.Series{}, err
 	}
-	fi, err := os.Stat(path)
-	if err != nil {
+	// A FIFO, a device (a symlink to /dev/zero), a symlink loop or an
+	// unreadable file is refused before anything opens it.
+	if _, err := data.CheckFile(path); err != nil {
 		return data.Series{}, err
-	}
-	if fi.IsDir() {
-		return data.Series{}, &data.RowError{File: path, Msg: "is a directory, not a file"}
 	}
 	if format != formatIPC && strings.ContainsAny(path, "*?[") {
 		return data.Series{}, &data.RowError{File: path, Msg: "path contains a glob character (* ? [), which DuckDB would expand; rename the file"}

@@ -200,12 +200,8 @@ func listSome(names []string) string {
 func (r *sourceReader) resolve() error {
 	src := r.src
 	if src.DuckDB != "" {
-		fi, err := os.Stat(src.DuckDB)
-		if err != nil {
+		if _, err := data.CheckFile(src.DuckDB); err != nil {
 			return fmt.Errorf("duckdb: %s: %w", src, err)
-		}
-		if !fi.Mode().IsRegular() {
-			return r.fail("%s is not a regular file", src.DuckDB)
 		}
 		if err := checkDuckDBFile(src.DuckDB); err != nil {
 			return err
@@ -238,6 +234,22 @@ func (r *sourceReader) resolve() error {
 func (r *sourceReader) resolveFiles(table string) error {
 	pattern, hive, multi := table, false, strings.ContainsAny(table, "*?[")
 	fi, statErr := os.Stat(table)
+	if statErr == nil {
+		// A folder (hive) or a file: checked before DuckDB opens it.
+		if fi.IsDir() {
+			_, statErr = data.CheckDir(table)
+		} else {
+			_, statErr = data.CheckFile(table)
+		}
+		if statErr != nil {
+			return fmt.Errorf("duckdb: %s: %w", r.src, statErr)
+		}
+	} else if !multi {
+		// A symlink loop or a dangling link says so (not "no such file").
+		if _, cerr := data.CheckFile(table); cerr != nil {
+			statErr = cerr
+		}
+	}
 	switch {
 	case statErr == nil && fi.IsDir():
 		// A hive-partitioned folder: every data file below it, by the
@@ -341,7 +353,7 @@ func (r *sourceReader) csvFrom(text []string) string {
 // registerIPC reads an Arrow IPC file with arrow-go and registers it as
 // the view divergence_ipc.
 func (r *sourceReader) registerIPC(path string) error {
-	f, err := os.Open(path)
+	f, _, err := data.OpenFile(path)
 	if err != nil {
 		return err
 	}
@@ -494,7 +506,7 @@ func (r *sourceReader) mapColumns() error {
 		f, _ := columnKey(k)
 		col := find(strings.TrimSpace(r.src.Columns[k]))
 		if col < 0 {
-			return r.fail("columns.%s = %q: no such column (have %s)", k, r.src.Columns[k], strings.Join(r.names, ", "))
+			return r.fail("columns.%s = %q: no such column (have %s)", k, data.Clip(r.src.Columns[k]), data.Clip(strings.Join(r.names, ", ")))
 		}
 		if f == fSymbol {
 			r.sym = col
@@ -532,7 +544,7 @@ func (r *sourceReader) mapColumns() error {
 		name string
 	}{{r.m[fDate] >= 0, "time"}, {r.sym >= 0, "symbol"}, {r.m[fClose] >= 0, "close"}} {
 		if !need.ok {
-			return r.fail("no %s column (have %s; name it in columns.%s)", need.name, strings.Join(r.names, ", "), need.name)
+			return r.fail("no %s column (have %s; name it in columns.%s)", need.name, data.Clip(strings.Join(r.names, ", ")), need.name)
 		}
 	}
 	return nil
