@@ -32,6 +32,9 @@ type Series struct {
 	// Notes are what the reader did that the user should know, for the
 	// run's output: "rows were newest first; read in reverse".
 	Notes []string
+	// Repairs lists the rows a BadRowPolicy skipped or repaired (see
+	// ApplyBadRowPolicy), in source order; nil when none was.
+	Repairs []Repair
 }
 
 // Len is the number of bars.

@@ -125,6 +125,11 @@ type DataSpec struct {
 	// Symbols adds instruments to load beyond those the strategies name
 	// (they widen the timeline).
 	Symbols []string `toml:"symbols"`
+	// OnBadRow is what reading a price file does with a bar whose open,
+	// high, low and close contradict each other: "fail" (default), "skip"
+	// or "clip" (see data.BadRowPolicy). The rows skipped or repaired are
+	// listed in the manifest's inputs and counted in the run's notes.
+	OnBadRow data.BadRowPolicy `toml:"on_bad_row"`
 }
 
 // StrategySpec is one [[strategy]] table.

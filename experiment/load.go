@@ -63,7 +63,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 				return nil, nil, ferr
 			}
 			paths[i] = path
-			opts[i] = duckdb.ReadOptions{Symbol: s}
+			opts[i] = duckdb.ReadOptions{Symbol: s, OnBadRow: f.Data.OnBadRow}
 			if c, ok := f.Data.Classes[s]; ok {
 				opts[i].Class, _ = data.ParseClass(c)
 			}
@@ -109,6 +109,9 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		}
 		if p.Synthetic && !f.Data.Synthetic {
 			in.Source += " (synthetic prices)"
+		}
+		for _, r := range s.Repairs {
+			in.Repairs = append(in.Repairs, r.String())
 		}
 		inputs[i] = in
 	}

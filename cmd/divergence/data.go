@@ -15,9 +15,9 @@ import (
 )
 
 const dataUsage = `Usage:
-  divergence data import FILE... [--symbol S] [--class equity|crypto] [--timezone TZ] [--date-format F] [--catalog PATH]
+  divergence data import FILE... [--symbol S] [--class equity|crypto] [--timezone TZ] [--date-format F] [--on-bad-row fail|skip|clip] [--catalog PATH]
   divergence data import --table PATH|GLOB|DIR [--duckdb DB] [--query SQL] [--symbols A,B] [--columns time=c,...]
-                         [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--catalog PATH]
+                         [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--on-bad-row P] [--catalog PATH]
   divergence data list [--catalog PATH]
   divergence data synth [--seed N] [--out DIR]
   divergence data synth --interval 1m|1h --days N --instruments K [--seed N] [--out DIR] [--layout table|files]
@@ -90,6 +90,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	start := fs.String("start", "", "first date (YYYY-MM-DD) or instant (RFC 3339) to import from a table or query")
 	end := fs.String("end", "", "date or instant before which to import (exclusive)")
 	bar := fs.String("bar", "", "resample a table or query to 1m, 5m, 15m, 1h, 4h or 1d bars")
+	onBadRow := fs.String("on-bad-row", "fail", "a bar whose open/high/low/close contradict each other: fail (refuse the file), skip it, or clip (widen high/low to include open and close); NaN, duplicate and unparsable rows always fail")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -97,6 +98,10 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	df, err := data.ParseDateFormat(*dateFormat)
 	if err != nil {
 		return fmt.Errorf("--date-format: %w", err)
+	}
+	badRow, err := data.ParseBadRowPolicy(*onBadRow)
+	if err != nil {
+		return fmt.Errorf("--on-bad-row: %w", err)
 	}
 	if _, err := data.LoadTimezone(*tz); err != nil {
 		return fmt.Errorf("--timezone: %w", err)
@@ -120,7 +125,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var src duckdb.Source
 	var req duckdb.Request
 	if fromSource {
-		src = duckdb.Source{Table: *table, DuckDB: *duck, Query: *query, Timezone: *tz, DateFormat: df}
+		src = duckdb.Source{Table: *table, DuckDB: *duck, Query: *query, Timezone: *tz, DateFormat: df, OnBadRow: badRow}
 		if *columns != "" {
 			src.Columns = map[string]string{}
 			for _, kv := range strings.Split(*columns, ",") {
@@ -174,7 +179,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fromSource {
 		res, err = cat.ImportSource(ctx, src, req)
 	} else {
-		res, err = cat.ImportReport(ctx, files, duckdb.ImportOptions{Symbol: *symbol, Class: cls, Timezone: *tz, DateFormat: df})
+		res, err = cat.ImportReport(ctx, files, duckdb.ImportOptions{Symbol: *symbol, Class: cls, Timezone: *tz, DateFormat: df, OnBadRow: badRow})
 	}
 	cat.Close()
 	if err != nil {
@@ -200,6 +205,19 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	for _, note := range res.Notes {
 		fmt.Fprintf(stdout, "  note: %s\n", note)
+	}
+	if len(res.Repairs) > 0 {
+		did, rows := "skipped", "rows"
+		if badRow == data.BadRowClip {
+			did = "repaired"
+		}
+		if len(res.Repairs) == 1 {
+			rows = "row"
+		}
+		fmt.Fprintf(stdout, "  %d %s %s (--on-bad-row %s; kept in the catalog's repairs table):\n", len(res.Repairs), rows, did, badRow)
+		for _, r := range res.Repairs {
+			fmt.Fprintf(stdout, "    %s\n", r)
+		}
 	}
 	for i, e := range res.Entries {
 		if i < len(res.Intervals) && res.Intervals[i].Intraday() {

@@ -60,6 +60,20 @@ CREATE TABLE IF NOT EXISTS bars (
 	volume    DOUBLE,                -- NULL: unknown
 	line      BIGINT NOT NULL        -- source line (CSV) or row (Parquet, Arrow)
 );
+CREATE TABLE IF NOT EXISTS repairs (
+	-- rows of an imported file skipped or repaired by --on-bad-row (see
+	-- data.BadRowPolicy); replaced with the instrument's bars
+	symbol  VARCHAR NOT NULL,
+	source  VARCHAR NOT NULL,      -- the file
+	line    BIGINT NOT NULL,       -- its line (CSV) or row (Parquet, Arrow)
+	ts      TIMESTAMP_NS NOT NULL, -- the bar's time
+	open    DOUBLE NOT NULL,       -- the values as read
+	high    DOUBLE NOT NULL,
+	low     DOUBLE NOT NULL,
+	close   DOUBLE NOT NULL,
+	problem VARCHAR NOT NULL,      -- e.g. open 19.78 outside [low 17.1, high 19.77]
+	action  VARCHAR NOT NULL       -- e.g. row skipped, high raised to 19.78
+);
 INSERT INTO catalog_meta VALUES ('schema_version', '1') ON CONFLICT DO NOTHING;
 `
 
@@ -183,6 +197,10 @@ type ImportOptions struct {
 	// --date-format).
 	Timezone   string
 	DateFormat data.DateFormat
+	// OnBadRow is as in ReadOptions (--on-bad-row): what was skipped or
+	// repaired is kept in the catalog's repairs table and returned in
+	// Imported.Repairs.
+	OnBadRow data.BadRowPolicy
 }
 
 // Entry describes one instrument of the catalog.
@@ -205,6 +223,9 @@ type Imported struct {
 	Entries   []Entry
 	Intervals []data.Interval // the bars' spacing (data.DetectInterval), per entry
 	Notes     []string        // "<file>: <note>", e.g. a newest-first file read in reverse
+	// Repairs are the rows skipped or repaired by ImportOptions.OnBadRow
+	// (Source.OnBadRow), in the order of the entries.
+	Repairs []data.Repair
 }
 
 // Import reads and validates every file first (as ReadFile does), then
@@ -243,7 +264,7 @@ func (c *Catalog) importFiles(ctx context.Context, paths []string, opt ImportOpt
 	entries := make([]Entry, len(paths))
 	from := map[string]string{}
 	for i, path := range paths {
-		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class, Timezone: opt.Timezone, DateFormat: opt.DateFormat})
+		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class, Timezone: opt.Timezone, DateFormat: opt.DateFormat, OnBadRow: opt.OnBadRow})
 		if err != nil {
 			return res, err
 		}
@@ -262,6 +283,7 @@ func (c *Catalog) importFiles(ctx context.Context, paths []string, opt ImportOpt
 		for _, n := range s.Notes {
 			res.Notes = append(res.Notes, path+": "+n)
 		}
+		res.Repairs = append(res.Repairs, s.Repairs...)
 	}
 	if err := c.write(ctx, series, entries); err != nil {
 		return Imported{}, err
@@ -323,8 +345,14 @@ var barSchema = arrow.NewSchema([]arrow.Field{
 // writeSeries replaces one instrument: its bars go to DuckDB as an Arrow
 // record registered as a view, then INSERT ... SELECT.
 func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Series, e Entry) error {
-	for _, q := range []string{"DELETE FROM bars WHERE symbol = ?", "DELETE FROM instruments WHERE symbol = ?"} {
+	for _, q := range []string{"DELETE FROM bars WHERE symbol = ?", "DELETE FROM instruments WHERE symbol = ?", "DELETE FROM repairs WHERE symbol = ?"} {
 		if _, err := conn.ExecContext(ctx, q, s.Symbol); err != nil {
+			return err
+		}
+	}
+	for _, r := range s.Repairs {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO repairs VALUES (?, ?, ?, make_timestamp_ns(?), ?, ?, ?, ?, ?, ?)`,
+			s.Symbol, r.File, r.Row, r.Time, r.Open, r.High, r.Low, r.Close, r.Problem, r.Action); err != nil {
 			return err
 		}
 	}
@@ -529,6 +557,7 @@ func (c *Catalog) Load(ctx context.Context, symbols []string) (p *data.Panel, er
 			if err := s.Validate(s.Source); err != nil {
 				return err
 			}
+
 			p.Series[i] = s
 		}
 		return nil
@@ -536,7 +565,65 @@ func (c *Catalog) Load(ctx context.Context, symbols []string) (p *data.Panel, er
 	if err != nil {
 		return nil, err
 	}
+	// The rows its import skipped or repaired, from the same snapshot
+	// (outside conn.Raw, which holds the connection).
+	for i, e := range want {
+		if p.Series[i].Repairs, err = loadRepairs(ctx, conn, e.Symbol); err != nil {
+			return nil, fmt.Errorf("duckdb: catalog %s: load %s: %w", c.path, e.Symbol, err)
+		}
+	}
 	return p, nil
+}
+
+// loadRepairs reads the rows of an instrument that its import skipped or
+// repaired, in line order.
+func loadRepairs(ctx context.Context, conn *sql.Conn, symbol string) ([]data.Repair, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT source, line, epoch_ns(ts), open, high, low, close, problem, action
+		FROM repairs WHERE symbol = ? ORDER BY source, line`, symbol)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []data.Repair
+	for rows.Next() {
+		var r data.Repair
+		if err := rows.Scan(&r.File, &r.Row, &r.Time, &r.Open, &r.High, &r.Low, &r.Close, &r.Problem, &r.Action); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Repairs lists every row the catalog's imports skipped or repaired
+// (ImportOptions.OnBadRow), by symbol, file and line.
+func (c *Catalog) Repairs(ctx context.Context) (map[string][]data.Repair, error) {
+	conn, err := c.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+	}
+	defer conn.Close()
+	syms, err := conn.QueryContext(ctx, `SELECT DISTINCT symbol FROM repairs ORDER BY symbol`)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+	}
+	var names []string
+	for syms.Next() {
+		var s string
+		if err := syms.Scan(&s); err != nil {
+			syms.Close()
+			return nil, err
+		}
+		names = append(names, s)
+	}
+	syms.Close()
+	out := map[string][]data.Repair{}
+	for _, s := range names {
+		if out[s], err = loadRepairs(ctx, conn, s); err != nil {
+			return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+		}
+	}
+	return out, nil
 }
 
 // loadSeries reads one instrument's bars, ordered by time.
@@ -645,6 +732,7 @@ func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Im
 		for _, n := range s.Notes {
 			res.Notes = append(res.Notes, s.Symbol+": "+n)
 		}
+		res.Repairs = append(res.Repairs, s.Repairs...)
 	}
 	if err := c.write(ctx, p.Series, entries); err != nil {
 		return Imported{}, err

@@ -39,6 +39,12 @@ type ReadOptions struct {
 	// refuses such a file (except Nasdaq.com's Close/Last layout, which
 	// is month-first).
 	DateFormat data.DateFormat
+	// OnBadRow says what to do with a bar whose open, high, low and close
+	// contradict each other (data.BadRowPolicy): refuse the file (the
+	// default), skip the bar or widen its range; what was done is listed
+	// in Series.Repairs. NaN, empty, unparsable, non-positive, repeated
+	// and out-of-order rows are always refused.
+	OnBadRow data.BadRowPolicy
 }
 
 // format is a file's layout, chosen by its extension.
@@ -211,7 +217,17 @@ func (r *fileReader) read(ctx context.Context, path string, opt ReadOptions) (da
 	if err != nil {
 		return data.Series{}, err
 	}
+	s.ApplyBadRowPolicy(path, opt.OnBadRow)
 	if err := s.Validate(path); err != nil {
+		var re *data.RowError
+		if errors.As(err, &re) && re.Row > 0 {
+			for k, row := range s.Rows {
+				if row == re.Row && s.IsBadRowError(err, k) {
+					re.Msg += data.BadRowHint
+					break
+				}
+			}
+		}
 		return data.Series{}, err
 	}
 	return s, nil

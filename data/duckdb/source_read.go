@@ -897,6 +897,19 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 				sym, stampText(s.Time[k]), where(k-1, k))}
 		}
 	}
+	// Rows whose prices contradict each other, skipped or repaired when
+	// the source says so.
+	s.ApplyBadRowPolicyWith(r.src.OnBadRow, fileOf, func(from, to int) {
+		if files != nil {
+			files[to] = files[from]
+		}
+	})
+	if files != nil {
+		files = files[:s.Len()]
+	}
+	if s.Len() == 0 {
+		return s, nil
+	}
 	// Then every other check of a file's bars, naming the bar's own file
 	// and row.
 	v := s
