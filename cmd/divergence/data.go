@@ -37,13 +37,14 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "list":
 		fs := newFlags("data list", "data list [--catalog PATH]", stderr)
 		catalog := fs.String("catalog", defaultCatalog(), "catalog file ($DIVERGENCE_CATALOG)")
+		wait := fs.Duration("wait", duckdb.DefaultCatalogWait, "how long to wait for another process (an import) that holds the catalog")
 		if _, err := parse(fs, args[1:]); err != nil {
 			return err
 		}
 		if _, err := os.Stat(*catalog); err != nil {
 			return fmt.Errorf("data list: %w (import files first: divergence data import FILE...)", err)
 		}
-		cat, err := duckdb.OpenCatalog(*catalog)
+		cat, err := duckdb.OpenCatalogWith(ctx, *catalog, catalogWait(*wait, stderr))
 		if err != nil {
 			return err
 		}
@@ -58,6 +59,15 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprint(stderr, dataUsage)
 	return fmt.Errorf("data: unknown subcommand %q", args[0])
+}
+
+// catalogWait is how the data commands wait for a catalog another process
+// holds: up to wait (0: not at all), saying so on stderr.
+func catalogWait(wait time.Duration, stderr io.Writer) duckdb.CatalogOptions {
+	if wait <= 0 {
+		wait = -1
+	}
+	return duckdb.CatalogOptions{Wait: wait, Waiting: func(msg string) { fmt.Fprintln(stderr, "divergence:", msg) }}
 }
 
 func printEntries(w io.Writer, entries []duckdb.Entry) error {
@@ -90,6 +100,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	start := fs.String("start", "", "first date (YYYY-MM-DD) or instant (RFC 3339) to import from a table or query")
 	end := fs.String("end", "", "date or instant before which to import (exclusive)")
 	bar := fs.String("bar", "", "resample a table or query to 1m, 5m, 15m, 1h, 4h or 1d bars")
+	wait := fs.Duration("wait", duckdb.DefaultCatalogWait, "how long to wait for another process that holds the catalog")
 	onBadRow := fs.String("on-bad-row", "fail", "a bar whose open/high/low/close contradict each other: fail (refuse the file), skip it, or clip (widen high/low to include open and close); NaN, duplicate and unparsable rows always fail")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -166,7 +177,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	_, statErr := os.Stat(*catalog)
 	created := os.IsNotExist(statErr)
-	cat, err := duckdb.OpenCatalog(*catalog)
+	cat, err := duckdb.OpenCatalogWith(ctx, *catalog, catalogWait(*wait, stderr))
 	if err != nil {
 		return err
 	}

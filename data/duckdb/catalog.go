@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -146,17 +147,98 @@ COMMIT;`)
 	return nil
 }
 
+// DefaultCatalogWait is how long OpenCatalog waits for another process
+// that has the catalog open (an import writing it) before giving up.
+const DefaultCatalogWait = 10 * time.Second
+
+// CatalogOptions say how OpenCatalogWith waits for a catalog that another
+// process holds.
+type CatalogOptions struct {
+	// Wait bounds the wait: 0 is DefaultCatalogWait, a negative value
+	// does not wait.
+	Wait time.Duration
+	// Waiting, when set, is called once, when the catalog turns out to be
+	// held, with a message naming the holder and the wait
+	// ("catalog c.duckdb is held by divergence (PID 4711); waiting up to
+	// 10s"), for the command to print.
+	Waiting func(msg string)
+}
+
+// ErrCatalogBusy is wrapped by the error of a catalog still held by another
+// process when the wait ends.
+var ErrCatalogBusy = errors.New("duckdb: catalog in use by another process")
+
+// lockHolder returns what DuckDB says of the process holding a file's
+// lock ("divergence (PID 4711)"), or "" when err is not DuckDB's lock
+// conflict.
+func lockHolder(err error) string {
+	msg := err.Error()
+	if !strings.Contains(msg, "Could not set lock on file") {
+		return ""
+	}
+	const held = "Conflicting lock is held in "
+	i := strings.Index(msg, held)
+	if i < 0 {
+		return "another process"
+	}
+	h := msg[i+len(held):]
+	if j := strings.Index(h, ")"); j >= 0 {
+		h = h[:j+1]
+	}
+	return data.Clip(h)
+}
+
 // OpenCatalog opens the DuckDB catalog at path, creating the file and its
 // tables if they do not exist. path "" opens an in-memory catalog that
 // disappears on Close. A DuckDB file can be open in only one process at a
-// time.
+// time: while another process holds it (an import writing it), OpenCatalog
+// waits up to DefaultCatalogWait, then fails naming the holder (see
+// OpenCatalogWith).
 func OpenCatalog(path string) (*Catalog, error) {
+	return OpenCatalogWith(context.Background(), path, CatalogOptions{})
+}
+
+// OpenCatalogWith is OpenCatalog with a bounded wait for another process
+// that holds the file: DuckDB's lock conflict is retried with backoff
+// (50 ms doubling to 1 s) until opt.Wait has passed or ctx ends, then
+// reported as an error wrapping ErrCatalogBusy that names the file and
+// the process holding it.
+func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Catalog, error) {
 	if err := checkDuckDBFile(path); err != nil {
 		return nil, err
 	}
-	c, err := goduckdb.NewConnector(path, nil)
-	if err != nil {
-		return nil, fmt.Errorf("duckdb: open catalog %s: %w", path, err)
+	wait := opt.Wait
+	if wait == 0 {
+		wait = DefaultCatalogWait
+	}
+	var c *goduckdb.Connector
+	var waited time.Duration
+	for delay := 50 * time.Millisecond; ; delay = min(2*delay, time.Second) {
+		var err error
+		c, err = goduckdb.NewConnector(path, nil)
+		if err == nil {
+			break
+		}
+		holder := lockHolder(err)
+		if holder == "" {
+			return nil, fmt.Errorf("duckdb: open catalog %s: %w", path, err)
+		}
+		if waited >= wait || wait < 0 {
+			return nil, fmt.Errorf("%w: %s is held by %s (an import writes it in one transaction); waited %v for it: try again when it is done, or wait longer (--wait)",
+				ErrCatalogBusy, path, holder, waited)
+		}
+		if waited == 0 && opt.Waiting != nil {
+			opt.Waiting(fmt.Sprintf("catalog %s is held by %s; waiting up to %v", path, holder, wait))
+		}
+		d := min(delay, wait-waited)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("duckdb: open catalog %s (held by %s): %w", path, holder, ctx.Err())
+		case <-t.C:
+		}
+		waited += d
 	}
 	db := sql.OpenDB(c)
 	if _, err := db.Exec(schema); err != nil {
