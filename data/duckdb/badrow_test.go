@@ -76,7 +76,11 @@ func TestRealAltFilesBadRowPolicy(t *testing.T) {
 			if rep.Row < 1 || rep.Row > len(lines) || !strings.HasPrefix(lines[rep.Row-1], want.day) {
 				t.Errorf("%s: repair row %d is not the line of %s", rel, rep.Row, want.day)
 			}
-			full, _ := r.decode(ctx, f, ReadOptions{}) // the bars as read, not validated
+			// The bars as read, neither checked nor repaired.
+			full, err := r.decode(ctx, f, ReadOptions{OnBadRow: p})
+			if err != nil {
+				t.Fatal(err)
+			}
 			switch p {
 			case data.BadRowSkip:
 				if s2.Len() != full.Len()-1 || !strings.Contains(rep.Action, "skipped") {

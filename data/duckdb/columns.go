@@ -148,6 +148,9 @@ type decoder struct {
 	msgPrefix string
 	// fileAt, when set, names the file of a source row (multi-file tables).
 	fileAt func(k int) string
+	// badRow is the file's BadRowPolicy (the CSV scan's early checks
+	// leave inconsistent rows to it).
+	badRow data.BadRowPolicy
 }
 
 // index is the source row of bar k.

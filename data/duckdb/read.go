@@ -255,7 +255,7 @@ func (r *fileReader) decode(ctx context.Context, path string, opt ReadOptions) (
 	if err != nil {
 		return data.Series{}, fmt.Errorf("duckdb: %s: %w", path, err)
 	}
-	d := &decoder{file: path, s: data.Series{Instrument: inst}, topt: timeOpts{loc: loc, order: opt.DateFormat}}
+	d := &decoder{file: path, s: data.Series{Instrument: inst}, topt: timeOpts{loc: loc, order: opt.DateFormat}, badRow: opt.OnBadRow}
 	d.rowAt = func(k int) int { return k + 1 }
 	switch format {
 	case formatCSV:
@@ -279,7 +279,7 @@ func (r *fileReader) decode(ctx context.Context, path string, opt ReadOptions) (
 // casts the numbers, and the text of any it cannot cast comes back too, so
 // that a bad value is reported with its line and text (see csvQuery).
 func (r *fileReader) readCSV(ctx context.Context, path string, gz bool, d *decoder) error {
-	lay, err := scanCSV(path, gz)
+	lay, err := scanCSV(path, gz, &rowCheck{policy: d.badRow})
 	if err != nil {
 		return err
 	}

@@ -307,7 +307,7 @@ func (r *sourceReader) resolveFiles(table string) error {
 			r.rel.fileExpr = "filename"
 			r.rel.helpers = []string{"filename"}
 		} else {
-			lay, err := scanCSV(table, gz)
+			lay, err := scanCSV(table, gz, nil)
 			if err != nil {
 				return err
 			}
