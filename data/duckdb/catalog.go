@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -438,14 +439,12 @@ func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Serie
 			return err
 		}
 	}
-	rec := barRecord(c.mem, s)
-	defer rec.Release()
-	rr, err := array.NewRecordReader(barSchema, []arrow.RecordBatch{rec})
-	if err != nil {
-		return err
-	}
+	// The bars go to DuckDB a batch at a time (barBatches): the C memory
+	// of the copy is one batch, not the whole series.
+	rr := newBarBatches(c.mem, s, importBatch)
 	defer rr.Release()
 	var release func()
+	var err error
 	err = conn.Raw(func(dc any) error {
 		ar, err := goduckdb.NewArrowFromConn(dc.(driver.Conn))
 		if err != nil {
@@ -480,20 +479,25 @@ func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Serie
 // barRecord copies a series into an Arrow record allocated by mem; a NaN
 // volume becomes null.
 func barRecord(mem memory.Allocator, s *data.Series) arrow.RecordBatch {
+	return barRange(mem, s, 0, s.Len())
+}
+
+// barRange copies bars lo..hi-1 of a series into an Arrow record.
+func barRange(mem memory.Allocator, s *data.Series, lo, hi int) arrow.RecordBatch {
 	b := array.NewRecordBuilder(mem, barSchema)
 	defer b.Release()
-	n := s.Len()
+	n := hi - lo
 	ts := b.Field(0).(*array.TimestampBuilder)
 	ts.Reserve(n)
-	for _, t := range s.Time {
+	for _, t := range s.Time[lo:hi] {
 		ts.UnsafeAppend(arrow.Timestamp(t))
 	}
 	for i, col := range [][]float64{s.Open, s.High, s.Low, s.Close, s.AdjClose} {
-		b.Field(1+i).(*array.Float64Builder).AppendValues(col, nil)
+		b.Field(1+i).(*array.Float64Builder).AppendValues(col[lo:hi], nil)
 	}
 	vb := b.Field(6).(*array.Float64Builder)
 	vb.Reserve(n)
-	for _, v := range s.Volume {
+	for _, v := range s.Volume[lo:hi] {
 		if math.IsNaN(v) {
 			vb.AppendNull()
 		} else {
@@ -502,7 +506,7 @@ func barRecord(mem memory.Allocator, s *data.Series) arrow.RecordBatch {
 	}
 	lb := b.Field(7).(*array.Int64Builder)
 	lb.Reserve(n)
-	for k := 0; k < n; k++ {
+	for k := lo; k < hi; k++ {
 		row := k + 1
 		if s.Rows != nil {
 			row = s.Rows[k]
@@ -511,6 +515,58 @@ func barRecord(mem memory.Allocator, s *data.Series) arrow.RecordBatch {
 	}
 	return b.NewRecordBatch()
 }
+
+// importBatch is the number of bars handed to DuckDB at a time on import.
+const importBatch = 1 << 16
+
+// barBatches is an array.RecordReader over a series' bars, building each
+// batch of size bars when DuckDB asks for it and releasing it after.
+type barBatches struct {
+	refs atomic.Int64
+	mem  memory.Allocator
+	s    *data.Series
+	size int
+	off  int
+	cur  arrow.RecordBatch
+}
+
+func newBarBatches(mem memory.Allocator, s *data.Series, size int) *barBatches {
+	b := &barBatches{mem: mem, s: s, size: size}
+	b.refs.Store(1)
+	return b
+}
+
+func (b *barBatches) Retain() { b.refs.Add(1) }
+
+func (b *barBatches) Release() {
+	if b.refs.Add(-1) == 0 && b.cur != nil {
+		b.cur.Release()
+		b.cur = nil
+	}
+}
+
+func (b *barBatches) Schema() *arrow.Schema { return barSchema }
+
+func (b *barBatches) Next() bool {
+	if b.cur != nil {
+		b.cur.Release()
+		b.cur = nil
+	}
+	if b.off >= b.s.Len() {
+		return false
+	}
+	hi := min(b.off+b.size, b.s.Len())
+	b.cur = barRange(b.mem, b.s, b.off, hi)
+	b.off = hi
+	return true
+}
+
+func (b *barBatches) RecordBatch() arrow.RecordBatch { return b.cur }
+
+// Record is RecordBatch (array.RecordReader still lists it).
+func (b *barBatches) Record() arrow.RecordBatch { return b.cur }
+
+func (b *barBatches) Err() error { return nil }
 
 func fileSHA256(path string) (string, error) {
 	f, _, err := data.OpenFile(path)

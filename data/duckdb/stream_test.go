@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 // readBytes is the bytes this process has read through read(2) so far
@@ -84,4 +87,48 @@ func TestLargeFileRefusedEarly(t *testing.T) {
 		t.Errorf("Import read %d bytes before refusing line 3, want about one chunk", read)
 	}
 	t.Logf("refused after reading %d of %d bytes", read, fi.Size())
+}
+
+// An import hands DuckDB its bars a batch at a time: a series of 2.3
+// batches comes back from Load bar for bar, with its unknown volumes
+// (NaN, on both sides of a batch boundary) and its source lines.
+func TestImportInBatches(t *testing.T) {
+	n := 2*importBatch + importBatch/3
+	s := data.Series{Instrument: data.Instrument{Symbol: "BIG", Class: data.Crypto}}
+	for k := 0; k < n; k++ {
+		p := 100 + float64(k%1000)/10
+		s.Time = append(s.Time, data.Day(2000, 1, 1)+int64(k)*int64(time.Minute))
+		s.Open, s.High, s.Low, s.Close = append(s.Open, p), append(s.High, p+1), append(s.Low, p-1), append(s.Close, p+0.5)
+		s.AdjClose = append(s.AdjClose, p+0.5)
+		v := float64(k)
+		if k == importBatch-1 || k == importBatch || k == n-1 {
+			v = math.NaN()
+		}
+		s.Volume = append(s.Volume, v)
+		s.Rows = append(s.Rows, k+2)
+	}
+	cat, err := OpenCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	ctx := context.Background()
+	if err := cat.write(ctx, []data.Series{s}, []Entry{{Symbol: "BIG", Source: "big.csv", SHA256: "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := cat.Load(ctx, []string{"BIG"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := p.Series[0]
+	if g.Len() != n {
+		t.Fatalf("%d bars back, want %d", g.Len(), n)
+	}
+	for k := 0; k < n; k++ {
+		vOK := g.Volume[k] == s.Volume[k] || math.IsNaN(g.Volume[k]) && math.IsNaN(s.Volume[k])
+		if g.Time[k] != s.Time[k] || g.Open[k] != s.Open[k] || g.High[k] != s.High[k] || g.Low[k] != s.Low[k] ||
+			g.Close[k] != s.Close[k] || g.AdjClose[k] != s.AdjClose[k] || !vOK || g.Rows[k] != s.Rows[k] {
+			t.Fatalf("bar %d differs", k)
+		}
+	}
 }
