@@ -8,10 +8,14 @@ OUT     ?= out
 .PHONY: build demo test bench lint fuzz clean
 
 # Native Go fuzz targets (package:target); each has its seed corpus in
-# the package's testdata/fuzz/<target>. `make test` fuzzes each for
-# FUZZ_SHORT, `make fuzz` for FUZZTIME.
-FUZZ_TARGETS := ./experiment:FuzzParse ./scenarios:FuzzParse ./results:FuzzReadReturns
-FUZZ_SHORT   ?= 4s
+# the package's testdata/fuzz/<target> (the data/duckdb readers also add
+# seeds they generate). `make test` fuzzes each for FUZZ_SHORT, `make
+# fuzz` for FUZZTIME.
+FUZZ_TARGETS := ./experiment:FuzzParse ./scenarios:FuzzParse ./results:FuzzReadReturns \
+	./data/duckdb:FuzzReadCSV ./data/duckdb:FuzzReadCSVSemicolon ./data/duckdb:FuzzReadBinanceKlines \
+	./data/duckdb:FuzzReadYahooIntraday ./data/duckdb:FuzzReadParquet ./data/duckdb:FuzzReadIPC \
+	./data/duckdb:FuzzReadSourceCSV ./data/duckdb:FuzzScanRecords ./data/duckdb:FuzzScanDate
+FUZZ_SHORT   ?= 3s
 FUZZTIME     ?= 60s
 
 build:

@@ -12,10 +12,25 @@ import (
 	"github.com/divergence-research/divergence/data"
 )
 
+// ipcPanic turns a panic of arrow-go's IPC reader into an error naming
+// the file: its flatbuffers code indexes the file's bytes without bounds
+// checks of its own, so a damaged file panics (found by FuzzReadIPC).
+func ipcPanic(path string, err *error) {
+	if p := recover(); p != nil {
+		*err = &data.RowError{File: path, Msg: data.Clip(fmt.Sprintf("cannot read Arrow IPC: the file is damaged (%v)", p))}
+	}
+}
+
 // readIPC reads an Arrow IPC file (magic "ARROW1", also called Feather v2)
 // or stream with arrow-go, not DuckDB: DuckDB 1.4 reads Arrow IPC only
-// through its nanoarrow extension, which is not built in.
-func (r *fileReader) readIPC(path string, d *decoder) error {
+// through its nanoarrow extension, which is not built in. A damaged file
+// is an error, never a panic.
+func (r *fileReader) readIPC(path string, d *decoder) (err error) {
+	defer ipcPanic(path, &err)
+	return r.readIPCFile(path, d)
+}
+
+func (r *fileReader) readIPCFile(path string, d *decoder) error {
 	f, _, err := data.OpenFile(path)
 	if err != nil {
 		return err

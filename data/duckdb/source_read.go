@@ -353,43 +353,9 @@ func (r *sourceReader) csvFrom(text []string) string {
 // registerIPC reads an Arrow IPC file with arrow-go and registers it as
 // the view divergence_ipc.
 func (r *sourceReader) registerIPC(path string) error {
-	f, _, err := data.OpenFile(path)
+	schema, recs, err := readIPCRecords(path)
 	if err != nil {
 		return err
-	}
-	defer f.Close()
-	var recs []arrow.RecordBatch
-	var schema *arrow.Schema
-	mem := memory.DefaultAllocator
-	if fr, ferr := ipc.NewFileReader(f, ipc.WithAllocator(mem)); ferr == nil {
-		defer fr.Close()
-		schema = fr.Schema()
-		for i := 0; i < fr.NumRecords(); i++ {
-			rec, err := fr.RecordBatch(i)
-			if err != nil {
-				return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
-			}
-			rec.Retain()
-			recs = append(recs, rec)
-		}
-	} else {
-		if _, err := f.Seek(0, 0); err != nil {
-			return err
-		}
-		sr, err := ipc.NewReader(f, ipc.WithAllocator(mem))
-		if err != nil {
-			return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
-		}
-		defer sr.Release()
-		schema = sr.Schema()
-		for sr.Next() {
-			rec := sr.RecordBatch()
-			rec.Retain()
-			recs = append(recs, rec)
-		}
-		if err := sr.Err(); err != nil {
-			return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
-		}
 	}
 	rr, err := array.NewRecordReader(schema, recs)
 	for _, rec := range recs {
@@ -412,6 +378,53 @@ func (r *sourceReader) registerIPC(path string) error {
 		return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
 	}
 	return nil
+}
+
+// readIPCRecords reads every record batch of an Arrow IPC file or stream
+// (retained: the caller releases them); a damaged file is an error, not
+// a panic (see ipcPanic).
+func readIPCRecords(path string) (schema *arrow.Schema, recs []arrow.RecordBatch, err error) {
+	defer ipcPanic(path, &err)
+	f, _, err := data.OpenFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	mem := memory.DefaultAllocator
+	if fr, ferr := ipc.NewFileReader(f, ipc.WithAllocator(mem)); ferr == nil {
+		defer fr.Close()
+		schema = fr.Schema()
+		for i := 0; i < fr.NumRecords(); i++ {
+			rec, err := fr.RecordBatch(i)
+			if err != nil {
+				return nil, nil, &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
+			}
+			rec.Retain()
+			recs = append(recs, rec)
+		}
+	} else {
+		if _, err := f.Seek(0, 0); err != nil {
+			return nil, nil, err
+		}
+		sr, err := ipc.NewReader(f, ipc.WithAllocator(mem))
+		if err != nil {
+			return nil, nil, &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
+		}
+		defer sr.Release()
+		schema = sr.Schema()
+		for sr.Next() {
+			rec := sr.RecordBatch()
+			rec.Retain()
+			recs = append(recs, rec)
+		}
+		if err := sr.Err(); err != nil {
+			for _, rec := range recs {
+				rec.Release()
+			}
+			return nil, nil, &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
+		}
+	}
+	return schema, recs, nil
 }
 
 // schema reads the source's columns and maps them to fields.
