@@ -116,6 +116,21 @@ func statInput(path string) (fs.FileInfo, string, error) {
 	return fi, target, nil
 }
 
+// SymlinkTarget is the file a symlink at path finally leads to, or "" when
+// path is not a symlink (or cannot be resolved): readers name it in their
+// errors, so that a symlink pointing somewhere unintended shows where.
+func SymlinkTarget(path string) string {
+	li, err := os.Lstat(path)
+	if err != nil || li.Mode()&fs.ModeSymlink == 0 {
+		return ""
+	}
+	t, err := evalSymlinks(path)
+	if err != nil {
+		return ""
+	}
+	return t
+}
+
 // CheckFile checks, before a reader opens path, that it is a regular file
 // that can be read, following symlinks. FIFOs, sockets and devices
 // (a symlink to /dev/zero) are refused by name and kind, a symlink loop is

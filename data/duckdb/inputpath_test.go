@@ -137,3 +137,17 @@ func TestLongHeaderLineClipped(t *testing.T) {
 		}
 	}
 }
+
+// A .csv symlink to a file the user did not mean: the error says where
+// it leads, and quotes at most 200 bytes of that file.
+func TestSymlinkNamedInErrors(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "notes.txt")
+	os.WriteFile(other, []byte("secret:"+strings.Repeat("x", 1000)+"\nline two\n"), 0o644)
+	link := filepath.Join(dir, "NVDA.csv")
+	os.Symlink(other, link)
+	_, err := ReadFile(context.Background(), link, ReadOptions{})
+	if err == nil || !strings.HasPrefix(err.Error(), link+" (a symlink to "+other+"): missing column") || len(err.Error()) > 600 {
+		t.Errorf("%v", err)
+	}
+}

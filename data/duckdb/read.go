@@ -212,8 +212,18 @@ func withArrow(ctx context.Context, db *sql.DB, fn func(ar *goduckdb.Arrow) erro
 }
 
 // read reads and validates one file.
-func (r *fileReader) read(ctx context.Context, path string, opt ReadOptions) (data.Series, error) {
-	s, err := r.decode(ctx, path, opt)
+func (r *fileReader) read(ctx context.Context, path string, opt ReadOptions) (s data.Series, err error) {
+	defer func() {
+		// A symlink's errors say where it leads (a .csv linked to a file
+		// the user did not mean).
+		var re *data.RowError
+		if errors.As(err, &re) && re.File == path {
+			if t := data.SymlinkTarget(path); t != "" {
+				re.File = path + " (a symlink to " + t + ")"
+			}
+		}
+	}()
+	s, err = r.decode(ctx, path, opt)
 	if err != nil {
 		return data.Series{}, err
 	}
