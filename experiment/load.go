@@ -2,7 +2,9 @@ package experiment
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -130,7 +132,9 @@ func (f *File) findFile(dir, sym string) (string, error) {
 		}
 		return path, nil
 	}
-	if _, err := data.CheckDir(dir); err != nil {
+	// A folder that is something else (a file, a FIFO, a symlink loop)
+	// says so; a missing one gives the message below.
+	if _, err := data.CheckDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("data.dir: %w", err)
 	}
 	var tried []string
