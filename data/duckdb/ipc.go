@@ -31,11 +31,15 @@ func (r *fileReader) readIPC(path string, d *decoder) (err error) {
 }
 
 func (r *fileReader) readIPCFile(path string, d *decoder) error {
-	f, _, err := data.OpenFile(path)
+	f, fi, err := data.OpenFile(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	if err := checkIPCSchema(path, f, fi.Size()); err != nil {
+		return err
+	}
+	limits := []ipc.Option{ipc.WithMetadataSizeLimit(fi.Size()), ipc.WithBodySizeLimit(fi.Size())}
 	mem := r.mem
 	if mem == nil {
 		mem = memory.DefaultAllocator
@@ -66,7 +70,7 @@ func (r *fileReader) readIPCFile(path string, d *decoder) error {
 	case bytes.HasPrefix(magic, []byte("FEA1")):
 		return &data.RowError{File: path, Msg: "Feather v1 is not supported (save it as Feather v2, i.e. Arrow IPC)"}
 	case bytes.Equal(magic, []byte("ARROW1")):
-		fr, err := ipc.NewFileReader(f, ipc.WithAllocator(mem))
+		fr, err := ipc.NewFileReader(f, append(limits, ipc.WithAllocator(mem))...)
 		if err != nil {
 			return wrap(err)
 		}
@@ -85,7 +89,7 @@ func (r *fileReader) readIPCFile(path string, d *decoder) error {
 		}
 		return nil
 	default:
-		sr, err := ipc.NewReader(f, ipc.WithAllocator(mem))
+		sr, err := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(f, append(limits, ipc.WithAllocator(mem))...), ipc.WithAllocator(mem))
 		if err != nil {
 			return wrap(err)
 		}

@@ -385,13 +385,17 @@ func (r *sourceReader) registerIPC(path string) error {
 // a panic (see ipcPanic).
 func readIPCRecords(path string) (schema *arrow.Schema, recs []arrow.RecordBatch, err error) {
 	defer ipcPanic(path, &err)
-	f, _, err := data.OpenFile(path)
+	f, fi, err := data.OpenFile(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer f.Close()
+	if err := checkIPCSchema(path, f, fi.Size()); err != nil {
+		return nil, nil, err
+	}
+	limits := []ipc.Option{ipc.WithMetadataSizeLimit(fi.Size()), ipc.WithBodySizeLimit(fi.Size())}
 	mem := memory.DefaultAllocator
-	if fr, ferr := ipc.NewFileReader(f, ipc.WithAllocator(mem)); ferr == nil {
+	if fr, ferr := ipc.NewFileReader(f, append(limits, ipc.WithAllocator(mem))...); ferr == nil {
 		defer fr.Close()
 		schema = fr.Schema()
 		for i := 0; i < fr.NumRecords(); i++ {
@@ -406,7 +410,7 @@ func readIPCRecords(path string) (schema *arrow.Schema, recs []arrow.RecordBatch
 		if _, err := f.Seek(0, 0); err != nil {
 			return nil, nil, err
 		}
-		sr, err := ipc.NewReader(f, ipc.WithAllocator(mem))
+		sr, err := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(f, append(limits, ipc.WithAllocator(mem))...), ipc.WithAllocator(mem))
 		if err != nil {
 			return nil, nil, &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
 		}
