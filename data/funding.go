@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,7 +32,7 @@ func (f *FundingSeries) Len() int { return len(f.Times) }
 
 // ReadFunding reads a funding-rate CSV file (see ParseFunding).
 func ReadFunding(path string) (*FundingSeries, error) {
-	fh, err := os.Open(path)
+	fh, _, err := OpenFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("data: %w", err)
 	}

@@ -32,6 +32,9 @@ type Series struct {
 	// Notes are what the reader did that the user should know, for the
 	// run's output: "rows were newest first; read in reverse".
 	Notes []string
+	// Repairs lists the rows a BadRowPolicy skipped or repaired (see
+	// ApplyBadRowPolicy), in source order; nil when none was.
+	Repairs []Repair
 }
 
 // Len is the number of bars.
@@ -165,10 +168,16 @@ type RowError struct {
 }
 
 func (e *RowError) Error() string {
-	if e.Row > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Row, e.Msg)
+	// Readers quote at most MaxQuote bytes of any input (Clip); a message
+	// is bounded here too, whatever it quotes.
+	msg := e.Msg
+	if len(msg) > 4*MaxQuote {
+		msg = clipTo(msg, 4*MaxQuote)
 	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	if e.Row > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Row, msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, msg)
 }
 
 // Unwrap makes errors.Is(err, ErrInvalid) true.

@@ -20,7 +20,6 @@ package experiment
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -186,6 +185,11 @@ type DataSpec struct {
 	// DateFormat reads slash dates whose day and month cannot be told
 	// apart: "MM/DD/YYYY" or "DD/MM/YYYY". Default: decided from the rows.
 	DateFormat data.DateFormat `toml:"date_format"`
+	// OnBadRow is what reading a price file does with a bar whose open,
+	// high, low and close contradict each other: "fail" (default), "skip"
+	// or "clip" (see data.BadRowPolicy). The rows skipped or repaired are
+	// listed in the manifest's inputs and counted in the run's notes.
+	OnBadRow data.BadRowPolicy `toml:"on_bad_row"`
 }
 
 // source is the one-table or SQL source of the spec (Table or Query set).
@@ -262,10 +266,14 @@ type StrategySpec struct {
 	Sweep map[string]any `toml:"sweep"`
 }
 
+// maxFileSize bounds an experiment file (a few kB in practice): a larger
+// one is refused with its size before it is read.
+const maxFileSize = 16 << 20
+
 // Load reads and validates an experiment file (see [Parse]). Unknown keys
 // are errors that name them.
 func Load(path string) (*File, error) {
-	b, err := os.ReadFile(path)
+	b, err := data.ReadFileLimit(path, maxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("experiment: %w", err)
 	}

@@ -53,7 +53,7 @@ func TestParseUnknownKeys(t *testing.T) {
 	many := b.String()
 	for _, tc := range []struct{ name, text, want string }{
 		{"top level", "nme = \"x\"\n" + minimal, "x.toml: unknown key nme (known: bar, benchmarks, cash, "},
-		{"in a table", strings.Replace(minimal, "[data]\n", "[data]\nsynthetik = true\n", 1), "x.toml: unknown key data.synthetik (known: catalog, classes, columns, date_format, days, dir, duckdb, files, interval, lot_sizes, query, symbols, synthetic, synthetic_seed, table, timezone)"},
+		{"in a table", strings.Replace(minimal, "[data]\n", "[data]\nsynthetik = true\n", 1), "x.toml: unknown key data.synthetik (known: catalog, classes, columns, date_format, days, dir, duckdb, files, interval, lot_sizes, on_bad_row, query, symbols, synthetic, synthetic_seed, table, timezone)"},
 		{"in an array of tables", strings.Replace(minimal, "type = \"buy-and-hold\"\n", "type = \"buy-and-hold\"\nbogus = 1\n", 1), "x.toml: unknown key strategy[0].bogus (known: name, params, sweep, type)"},
 		{"deep within the bound", minimal + "[costs.equity.bogus.a.b.c]\nd = 1\n", "x.toml: unknown key costs.equity.bogus (known: borrow, borrow_rate, "},
 		{"in montecarlo", minimal + "[montecarlo]\npath = 3\n", "x.toml: unknown key montecarlo.path (known: days, from, "},

@@ -2,7 +2,9 @@ package experiment
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -49,7 +51,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		}
 	case f.Data.Catalog != "":
 		path := f.resolve(f.Data.Catalog)
-		if _, serr := os.Stat(path); serr != nil {
+		if _, serr := data.CheckFile(path); serr != nil {
 			return nil, nil, fmt.Errorf("data.catalog: %w", serr)
 		}
 		cat, cerr := duckdb.OpenCatalog(path)
@@ -81,7 +83,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 				return nil, nil, ferr
 			}
 			paths[i] = path
-			opts[i] = duckdb.ReadOptions{Symbol: s, Timezone: f.Data.Timezone, DateFormat: f.Data.DateFormat}
+			opts[i] = duckdb.ReadOptions{Symbol: s, Timezone: f.Data.Timezone, DateFormat: f.Data.DateFormat, OnBadRow: f.Data.OnBadRow}
 			if c, ok := f.Data.Classes[s]; ok {
 				opts[i].Class, _ = data.ParseClass(c)
 			}
@@ -157,6 +159,9 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		if p.Synthetic && !f.Data.Synthetic {
 			in.Source += " (synthetic prices)"
 		}
+		for _, r := range s.Repairs {
+			in.Repairs = append(in.Repairs, r.String())
+		}
 		inputs[i] = in
 	}
 	return p, inputs, nil
@@ -192,15 +197,25 @@ func (f *File) findFile(dir, sym string) (string, error) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(dir, name)
 		}
-		if _, err := os.Stat(path); err != nil {
+		if _, err := data.CheckFile(path); err != nil {
 			return "", fmt.Errorf("data.files.%s: %w", sym, err)
 		}
 		return path, nil
 	}
+	// A folder that is something else (a file, a FIFO, a symlink loop)
+	// says so; a missing one gives the message below.
+	if _, err := data.CheckDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("data.dir: %w", err)
+	}
 	var tried []string
 	for _, suffix := range []string{".csv", "-USD.csv", "-USDT.csv", ".parquet", ".arrow"} {
 		path := filepath.Join(dir, sym+suffix)
-		if _, err := os.Stat(path); err == nil {
+		if _, err := os.Lstat(path); err == nil {
+			// Found: a FIFO, a device or a symlink loop is refused by
+			// name, not passed over as "no price file".
+			if _, err := data.CheckFile(path); err != nil {
+				return "", fmt.Errorf("data.dir: %w", err)
+			}
 			return path, nil
 		}
 		tried = append(tried, filepath.Base(path))

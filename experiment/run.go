@@ -279,6 +279,11 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	}
 	start, end := f.Bounds()
 	var notes []string
+	for _, in := range inputs {
+		if n := len(in.Repairs); n > 0 {
+			notes = append(notes, fmt.Sprintf("%s: %d bad row(s) skipped or repaired by on_bad_row (listed in the manifest), the first: %s", in.Symbol, n, in.Repairs[0]))
+		}
+	}
 	if end == 0 {
 		// No end given: stop on the last day every instrument trades, so
 		// that no run goes on with an instrument frozen at its last close.

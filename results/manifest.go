@@ -57,6 +57,11 @@ type Input struct {
 	// [FormatTime] (a date for daily bars).
 	First string `json:"first"`
 	Last  string `json:"last"`
+	// Repairs lists the rows of the file skipped or repaired by the
+	// experiment's on_bad_row (or the catalog import's --on-bad-row):
+	// "MARA.csv:1350: 2024-05-10 open 19.78 outside [low 17.1, high
+	// 19.77]: high raised to 19.78 (on_bad_row = clip)".
+	Repairs []string `json:"repairs,omitempty"`
 }
 
 // WriteManifest writes m as indented JSON (see [WriteJSON]). Nil lists are

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -92,7 +91,7 @@ type ReadOptions struct {
 
 // ReadReturnsWith is ReadReturns with options.
 func ReadReturnsWith(path string, opt ReadOptions) (*Returns, error) {
-	f, err := os.Open(path)
+	f, _, err := data.OpenFile(path)
 	if err != nil {
 		return nil, err
 	}

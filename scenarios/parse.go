@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -75,7 +74,9 @@ func FromMap(name string, m map[string]any) (*Scenario, error) {
 
 // Load reads a scenario file (TOML).
 func Load(path string) (*Scenario, error) {
-	b, err := os.ReadFile(path)
+	// A scenario file is a few kB; a FIFO, a device or a huge file is
+	// refused before it is read.
+	b, err := data.ReadFileLimit(path, 16<<20)
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}

@@ -15,9 +15,9 @@ import (
 )
 
 const dataUsage = `Usage:
-  divergence data import FILE... [--symbol S] [--class equity|crypto] [--timezone TZ] [--date-format F] [--catalog PATH]
+  divergence data import FILE... [--symbol S] [--class equity|crypto] [--timezone TZ] [--date-format F] [--on-bad-row fail|skip|clip] [--catalog PATH]
   divergence data import --table PATH|GLOB|DIR [--duckdb DB] [--query SQL] [--symbols A,B] [--columns time=c,...]
-                         [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--catalog PATH]
+                         [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--on-bad-row P] [--catalog PATH]
   divergence data list [--catalog PATH]
   divergence data synth [--seed N] [--out DIR]
   divergence data synth --interval 1m|1h --days N --instruments K [--seed N] [--out DIR] [--layout table|files]
@@ -37,13 +37,14 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "list":
 		fs := newFlags("data list", "data list [--catalog PATH]", stderr)
 		catalog := fs.String("catalog", defaultCatalog(), "catalog file ($DIVERGENCE_CATALOG)")
+		wait := fs.Duration("wait", duckdb.DefaultCatalogWait, "how long to wait for another process (an import) that holds the catalog")
 		if _, err := parse(fs, args[1:]); err != nil {
 			return err
 		}
 		if _, err := os.Stat(*catalog); err != nil {
 			return fmt.Errorf("data list: %w (import files first: divergence data import FILE...)", err)
 		}
-		cat, err := duckdb.OpenCatalog(*catalog)
+		cat, err := duckdb.OpenCatalogWith(ctx, *catalog, catalogWait(*wait, stderr))
 		if err != nil {
 			return err
 		}
@@ -58,6 +59,15 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprint(stderr, dataUsage)
 	return fmt.Errorf("data: unknown subcommand %q", args[0])
+}
+
+// catalogWait is how the data commands wait for a catalog another process
+// holds: up to wait (0: not at all), saying so on stderr.
+func catalogWait(wait time.Duration, stderr io.Writer) duckdb.CatalogOptions {
+	if wait <= 0 {
+		wait = -1
+	}
+	return duckdb.CatalogOptions{Wait: wait, Waiting: func(msg string) { fmt.Fprintln(stderr, "divergence:", msg) }}
 }
 
 func printEntries(w io.Writer, entries []duckdb.Entry) error {
@@ -90,6 +100,8 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	start := fs.String("start", "", "first date (YYYY-MM-DD) or instant (RFC 3339) to import from a table or query")
 	end := fs.String("end", "", "date or instant before which to import (exclusive)")
 	bar := fs.String("bar", "", "resample a table or query to 1m, 5m, 15m, 1h, 4h or 1d bars")
+	wait := fs.Duration("wait", duckdb.DefaultCatalogWait, "how long to wait for another process that holds the catalog")
+	onBadRow := fs.String("on-bad-row", "fail", "a bar whose open/high/low/close contradict each other: fail (refuse the file), skip it, or clip (widen high/low to include open and close); NaN, duplicate and unparsable rows always fail")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -97,6 +109,10 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	df, err := data.ParseDateFormat(*dateFormat)
 	if err != nil {
 		return fmt.Errorf("--date-format: %w", err)
+	}
+	badRow, err := data.ParseBadRowPolicy(*onBadRow)
+	if err != nil {
+		return fmt.Errorf("--on-bad-row: %w", err)
 	}
 	if _, err := data.LoadTimezone(*tz); err != nil {
 		return fmt.Errorf("--timezone: %w", err)
@@ -120,7 +136,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var src duckdb.Source
 	var req duckdb.Request
 	if fromSource {
-		src = duckdb.Source{Table: *table, DuckDB: *duck, Query: *query, Timezone: *tz, DateFormat: df}
+		src = duckdb.Source{Table: *table, DuckDB: *duck, Query: *query, Timezone: *tz, DateFormat: df, OnBadRow: badRow}
 		if *columns != "" {
 			src.Columns = map[string]string{}
 			for _, kv := range strings.Split(*columns, ",") {
@@ -161,7 +177,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	_, statErr := os.Stat(*catalog)
 	created := os.IsNotExist(statErr)
-	cat, err := duckdb.OpenCatalog(*catalog)
+	cat, err := duckdb.OpenCatalogWith(ctx, *catalog, catalogWait(*wait, stderr))
 	if err != nil {
 		return err
 	}
@@ -174,7 +190,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fromSource {
 		res, err = cat.ImportSource(ctx, src, req)
 	} else {
-		res, err = cat.ImportReport(ctx, files, duckdb.ImportOptions{Symbol: *symbol, Class: cls, Timezone: *tz, DateFormat: df})
+		res, err = cat.ImportReport(ctx, files, duckdb.ImportOptions{Symbol: *symbol, Class: cls, Timezone: *tz, DateFormat: df, OnBadRow: badRow})
 	}
 	cat.Close()
 	if err != nil {
@@ -200,6 +216,19 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	for _, note := range res.Notes {
 		fmt.Fprintf(stdout, "  note: %s\n", note)
+	}
+	if len(res.Repairs) > 0 {
+		did, rows := "skipped", "rows"
+		if badRow == data.BadRowClip {
+			did = "repaired"
+		}
+		if len(res.Repairs) == 1 {
+			rows = "row"
+		}
+		fmt.Fprintf(stdout, "  %d %s %s (--on-bad-row %s; kept in the catalog's repairs table):\n", len(res.Repairs), rows, did, badRow)
+		for _, r := range res.Repairs {
+			fmt.Fprintf(stdout, "    %s\n", r)
+		}
 	}
 	for i, e := range res.Entries {
 		if i < len(res.Intervals) && res.Intervals[i].Intraday() {

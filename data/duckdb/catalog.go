@@ -13,6 +13,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -60,6 +62,20 @@ CREATE TABLE IF NOT EXISTS bars (
 	volume    DOUBLE,                -- NULL: unknown
 	line      BIGINT NOT NULL        -- source line (CSV) or row (Parquet, Arrow)
 );
+CREATE TABLE IF NOT EXISTS repairs (
+	-- rows of an imported file skipped or repaired by --on-bad-row (see
+	-- data.BadRowPolicy); replaced with the instrument's bars
+	symbol  VARCHAR NOT NULL,
+	source  VARCHAR NOT NULL,      -- the file
+	line    BIGINT NOT NULL,       -- its line (CSV) or row (Parquet, Arrow)
+	ts      TIMESTAMP_NS NOT NULL, -- the bar's time
+	open    DOUBLE NOT NULL,       -- the values as read
+	high    DOUBLE NOT NULL,
+	low     DOUBLE NOT NULL,
+	close   DOUBLE NOT NULL,
+	problem VARCHAR NOT NULL,      -- e.g. open 19.78 outside [low 17.1, high 19.77]
+	action  VARCHAR NOT NULL       -- e.g. row skipped, high raised to 19.78
+);
 INSERT INTO catalog_meta VALUES ('schema_version', '1') ON CONFLICT DO NOTHING;
 `
 
@@ -90,9 +106,12 @@ func checkDuckDBFile(path string) error {
 	if path == "" {
 		return nil
 	}
-	f, err := os.Open(path)
-	if err != nil {
+	if _, err := os.Lstat(path); err != nil {
 		return nil // a new catalog
+	}
+	f, _, err := data.OpenFile(path)
+	if err != nil {
+		return fmt.Errorf("duckdb: catalog: %w", err)
 	}
 	defer f.Close()
 	var head [12]byte
@@ -129,17 +148,98 @@ COMMIT;`)
 	return nil
 }
 
+// DefaultCatalogWait is how long OpenCatalog waits for another process
+// that has the catalog open (an import writing it) before giving up.
+const DefaultCatalogWait = 10 * time.Second
+
+// CatalogOptions say how OpenCatalogWith waits for a catalog that another
+// process holds.
+type CatalogOptions struct {
+	// Wait bounds the wait: 0 is DefaultCatalogWait, a negative value
+	// does not wait.
+	Wait time.Duration
+	// Waiting, when set, is called once, when the catalog turns out to be
+	// held, with a message naming the holder and the wait
+	// ("catalog c.duckdb is held by divergence (PID 4711); waiting up to
+	// 10s"), for the command to print.
+	Waiting func(msg string)
+}
+
+// ErrCatalogBusy is wrapped by the error of a catalog still held by another
+// process when the wait ends.
+var ErrCatalogBusy = errors.New("duckdb: catalog in use by another process")
+
+// lockHolder returns what DuckDB says of the process holding a file's
+// lock ("divergence (PID 4711)"), or "" when err is not DuckDB's lock
+// conflict.
+func lockHolder(err error) string {
+	msg := err.Error()
+	if !strings.Contains(msg, "Could not set lock on file") {
+		return ""
+	}
+	const held = "Conflicting lock is held in "
+	i := strings.Index(msg, held)
+	if i < 0 {
+		return "another process"
+	}
+	h := msg[i+len(held):]
+	if j := strings.Index(h, ")"); j >= 0 {
+		h = h[:j+1]
+	}
+	return data.Clip(h)
+}
+
 // OpenCatalog opens the DuckDB catalog at path, creating the file and its
 // tables if they do not exist. path "" opens an in-memory catalog that
 // disappears on Close. A DuckDB file can be open in only one process at a
-// time.
+// time: while another process holds it (an import writing it), OpenCatalog
+// waits up to DefaultCatalogWait, then fails naming the holder (see
+// OpenCatalogWith).
 func OpenCatalog(path string) (*Catalog, error) {
+	return OpenCatalogWith(context.Background(), path, CatalogOptions{})
+}
+
+// OpenCatalogWith is OpenCatalog with a bounded wait for another process
+// that holds the file: DuckDB's lock conflict is retried with backoff
+// (50 ms doubling to 1 s) until opt.Wait has passed or ctx ends, then
+// reported as an error wrapping ErrCatalogBusy that names the file and
+// the process holding it.
+func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Catalog, error) {
 	if err := checkDuckDBFile(path); err != nil {
 		return nil, err
 	}
-	c, err := goduckdb.NewConnector(path, nil)
-	if err != nil {
-		return nil, fmt.Errorf("duckdb: open catalog %s: %w", path, err)
+	wait := opt.Wait
+	if wait == 0 {
+		wait = DefaultCatalogWait
+	}
+	var c *goduckdb.Connector
+	var waited time.Duration
+	for delay := 50 * time.Millisecond; ; delay = min(2*delay, time.Second) {
+		var err error
+		c, err = goduckdb.NewConnector(path, nil)
+		if err == nil {
+			break
+		}
+		holder := lockHolder(err)
+		if holder == "" {
+			return nil, fmt.Errorf("duckdb: open catalog %s: %w", path, err)
+		}
+		if waited >= wait || wait < 0 {
+			return nil, fmt.Errorf("%w: %s is held by %s (an import writes it in one transaction); waited %v for it: try again when it is done, or wait longer (--wait)",
+				ErrCatalogBusy, path, holder, waited)
+		}
+		if waited == 0 && opt.Waiting != nil {
+			opt.Waiting(fmt.Sprintf("catalog %s is held by %s; waiting up to %v", path, holder, wait))
+		}
+		d := min(delay, wait-waited)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("duckdb: open catalog %s (held by %s): %w", path, holder, ctx.Err())
+		case <-t.C:
+		}
+		waited += d
 	}
 	db := sql.OpenDB(c)
 	if _, err := db.Exec(schema); err != nil {
@@ -180,6 +280,10 @@ type ImportOptions struct {
 	// --date-format).
 	Timezone   string
 	DateFormat data.DateFormat
+	// OnBadRow is as in ReadOptions (--on-bad-row): what was skipped or
+	// repaired is kept in the catalog's repairs table and returned in
+	// Imported.Repairs.
+	OnBadRow data.BadRowPolicy
 }
 
 // Entry describes one instrument of the catalog.
@@ -202,6 +306,9 @@ type Imported struct {
 	Entries   []Entry
 	Intervals []data.Interval // the bars' spacing (data.DetectInterval), per entry
 	Notes     []string        // "<file>: <note>", e.g. a newest-first file read in reverse
+	// Repairs are the rows skipped or repaired by ImportOptions.OnBadRow
+	// (Source.OnBadRow), in the order of the entries.
+	Repairs []data.Repair
 }
 
 // Import reads and validates every file first (as ReadFile does), then
@@ -240,7 +347,7 @@ func (c *Catalog) importFiles(ctx context.Context, paths []string, opt ImportOpt
 	entries := make([]Entry, len(paths))
 	from := map[string]string{}
 	for i, path := range paths {
-		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class, Timezone: opt.Timezone, DateFormat: opt.DateFormat})
+		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class, Timezone: opt.Timezone, DateFormat: opt.DateFormat, OnBadRow: opt.OnBadRow})
 		if err != nil {
 			return res, err
 		}
@@ -259,6 +366,7 @@ func (c *Catalog) importFiles(ctx context.Context, paths []string, opt ImportOpt
 		for _, n := range s.Notes {
 			res.Notes = append(res.Notes, path+": "+n)
 		}
+		res.Repairs = append(res.Repairs, s.Repairs...)
 	}
 	if err := c.write(ctx, series, entries); err != nil {
 		return Imported{}, err
@@ -320,19 +428,23 @@ var barSchema = arrow.NewSchema([]arrow.Field{
 // writeSeries replaces one instrument: its bars go to DuckDB as an Arrow
 // record registered as a view, then INSERT ... SELECT.
 func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Series, e Entry) error {
-	for _, q := range []string{"DELETE FROM bars WHERE symbol = ?", "DELETE FROM instruments WHERE symbol = ?"} {
+	for _, q := range []string{"DELETE FROM bars WHERE symbol = ?", "DELETE FROM instruments WHERE symbol = ?", "DELETE FROM repairs WHERE symbol = ?"} {
 		if _, err := conn.ExecContext(ctx, q, s.Symbol); err != nil {
 			return err
 		}
 	}
-	rec := barRecord(c.mem, s)
-	defer rec.Release()
-	rr, err := array.NewRecordReader(barSchema, []arrow.RecordBatch{rec})
-	if err != nil {
-		return err
+	for _, r := range s.Repairs {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO repairs VALUES (?, ?, ?, make_timestamp_ns(?), ?, ?, ?, ?, ?, ?)`,
+			s.Symbol, r.File, r.Row, r.Time, r.Open, r.High, r.Low, r.Close, r.Problem, r.Action); err != nil {
+			return err
+		}
 	}
+	// The bars go to DuckDB a batch at a time (barBatches): the C memory
+	// of the copy is one batch, not the whole series.
+	rr := newBarBatches(c.mem, s, importBatch)
 	defer rr.Release()
 	var release func()
+	var err error
 	err = conn.Raw(func(dc any) error {
 		ar, err := goduckdb.NewArrowFromConn(dc.(driver.Conn))
 		if err != nil {
@@ -367,20 +479,25 @@ func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Serie
 // barRecord copies a series into an Arrow record allocated by mem; a NaN
 // volume becomes null.
 func barRecord(mem memory.Allocator, s *data.Series) arrow.RecordBatch {
+	return barRange(mem, s, 0, s.Len())
+}
+
+// barRange copies bars lo..hi-1 of a series into an Arrow record.
+func barRange(mem memory.Allocator, s *data.Series, lo, hi int) arrow.RecordBatch {
 	b := array.NewRecordBuilder(mem, barSchema)
 	defer b.Release()
-	n := s.Len()
+	n := hi - lo
 	ts := b.Field(0).(*array.TimestampBuilder)
 	ts.Reserve(n)
-	for _, t := range s.Time {
+	for _, t := range s.Time[lo:hi] {
 		ts.UnsafeAppend(arrow.Timestamp(t))
 	}
 	for i, col := range [][]float64{s.Open, s.High, s.Low, s.Close, s.AdjClose} {
-		b.Field(1+i).(*array.Float64Builder).AppendValues(col, nil)
+		b.Field(1+i).(*array.Float64Builder).AppendValues(col[lo:hi], nil)
 	}
 	vb := b.Field(6).(*array.Float64Builder)
 	vb.Reserve(n)
-	for _, v := range s.Volume {
+	for _, v := range s.Volume[lo:hi] {
 		if math.IsNaN(v) {
 			vb.AppendNull()
 		} else {
@@ -389,7 +506,7 @@ func barRecord(mem memory.Allocator, s *data.Series) arrow.RecordBatch {
 	}
 	lb := b.Field(7).(*array.Int64Builder)
 	lb.Reserve(n)
-	for k := 0; k < n; k++ {
+	for k := lo; k < hi; k++ {
 		row := k + 1
 		if s.Rows != nil {
 			row = s.Rows[k]
@@ -399,8 +516,60 @@ func barRecord(mem memory.Allocator, s *data.Series) arrow.RecordBatch {
 	return b.NewRecordBatch()
 }
 
+// importBatch is the number of bars handed to DuckDB at a time on import.
+const importBatch = 1 << 16
+
+// barBatches is an array.RecordReader over a series' bars, building each
+// batch of size bars when DuckDB asks for it and releasing it after.
+type barBatches struct {
+	refs atomic.Int64
+	mem  memory.Allocator
+	s    *data.Series
+	size int
+	off  int
+	cur  arrow.RecordBatch
+}
+
+func newBarBatches(mem memory.Allocator, s *data.Series, size int) *barBatches {
+	b := &barBatches{mem: mem, s: s, size: size}
+	b.refs.Store(1)
+	return b
+}
+
+func (b *barBatches) Retain() { b.refs.Add(1) }
+
+func (b *barBatches) Release() {
+	if b.refs.Add(-1) == 0 && b.cur != nil {
+		b.cur.Release()
+		b.cur = nil
+	}
+}
+
+func (b *barBatches) Schema() *arrow.Schema { return barSchema }
+
+func (b *barBatches) Next() bool {
+	if b.cur != nil {
+		b.cur.Release()
+		b.cur = nil
+	}
+	if b.off >= b.s.Len() {
+		return false
+	}
+	hi := min(b.off+b.size, b.s.Len())
+	b.cur = barRange(b.mem, b.s, b.off, hi)
+	b.off = hi
+	return true
+}
+
+func (b *barBatches) RecordBatch() arrow.RecordBatch { return b.cur }
+
+// Record is RecordBatch (array.RecordReader still lists it).
+func (b *barBatches) Record() arrow.RecordBatch { return b.cur }
+
+func (b *barBatches) Err() error { return nil }
+
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, _, err := data.OpenFile(path)
 	if err != nil {
 		return "", err
 	}
@@ -526,6 +695,7 @@ func (c *Catalog) Load(ctx context.Context, symbols []string) (p *data.Panel, er
 			if err := s.Validate(s.Source); err != nil {
 				return err
 			}
+
 			p.Series[i] = s
 		}
 		return nil
@@ -533,7 +703,65 @@ func (c *Catalog) Load(ctx context.Context, symbols []string) (p *data.Panel, er
 	if err != nil {
 		return nil, err
 	}
+	// The rows its import skipped or repaired, from the same snapshot
+	// (outside conn.Raw, which holds the connection).
+	for i, e := range want {
+		if p.Series[i].Repairs, err = loadRepairs(ctx, conn, e.Symbol); err != nil {
+			return nil, fmt.Errorf("duckdb: catalog %s: load %s: %w", c.path, e.Symbol, err)
+		}
+	}
 	return p, nil
+}
+
+// loadRepairs reads the rows of an instrument that its import skipped or
+// repaired, in line order.
+func loadRepairs(ctx context.Context, conn *sql.Conn, symbol string) ([]data.Repair, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT source, line, epoch_ns(ts), open, high, low, close, problem, action
+		FROM repairs WHERE symbol = ? ORDER BY source, line`, symbol)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []data.Repair
+	for rows.Next() {
+		var r data.Repair
+		if err := rows.Scan(&r.File, &r.Row, &r.Time, &r.Open, &r.High, &r.Low, &r.Close, &r.Problem, &r.Action); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Repairs lists every row the catalog's imports skipped or repaired
+// (ImportOptions.OnBadRow), by symbol, file and line.
+func (c *Catalog) Repairs(ctx context.Context) (map[string][]data.Repair, error) {
+	conn, err := c.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+	}
+	defer conn.Close()
+	syms, err := conn.QueryContext(ctx, `SELECT DISTINCT symbol FROM repairs ORDER BY symbol`)
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+	}
+	var names []string
+	for syms.Next() {
+		var s string
+		if err := syms.Scan(&s); err != nil {
+			syms.Close()
+			return nil, err
+		}
+		names = append(names, s)
+	}
+	syms.Close()
+	out := map[string][]data.Repair{}
+	for _, s := range names {
+		if out[s], err = loadRepairs(ctx, conn, s); err != nil {
+			return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+		}
+	}
+	return out, nil
 }
 
 // loadSeries reads one instrument's bars, ordered by time.
@@ -642,6 +870,7 @@ func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Im
 		for _, n := range s.Notes {
 			res.Notes = append(res.Notes, s.Symbol+": "+n)
 		}
+		res.Repairs = append(res.Repairs, s.Repairs...)
 	}
 	if err := c.write(ctx, p.Series, entries); err != nil {
 		return Imported{}, err

@@ -107,13 +107,13 @@ func mapColumns(file string, names []string) (columnMap, error) {
 			m[a.f], rank[a.f] = i, a.rank
 		case a.rank == rank[a.f]:
 			return m, &data.RowError{File: file, Msg: fmt.Sprintf(
-				"columns %q and %q both give %s", names[m[a.f]], name, a.f)}
+				"columns %q and %q both give %s", data.Clip(names[m[a.f]]), data.Clip(name), a.f)}
 		}
 	}
 	for f := field(0); f < nFields; f++ {
 		if f.required() && m[f] < 0 {
 			return m, &data.RowError{File: file, Msg: fmt.Sprintf(
-				"missing column %q (have %s)", f.String(), strings.Join(names, ", "))}
+				"missing column %q (have %s)", f.String(), data.Clip(strings.Join(names, ", ")))}
 		}
 	}
 	return m, nil
@@ -148,6 +148,9 @@ type decoder struct {
 	msgPrefix string
 	// fileAt, when set, names the file of a source row (multi-file tables).
 	fileAt func(k int) string
+	// badRow is the file's BadRowPolicy (the CSV scan's early checks
+	// leave inconsistent rows to it).
+	badRow data.BadRowPolicy
 }
 
 // index is the source row of bar k.
@@ -299,7 +302,7 @@ func (d *decoder) numbers(f field, a arrow.Array, raw stringArray, dst []float64
 				s := raw.Value(i)
 				v, ok := parseNumber(s, f == fVolume, d.commaDecimal)
 				if !ok {
-					return d.errAt(off+i, "%s %q is not a number", f, s)
+					return d.errAt(off+i, "%s %q is not a number", f, data.Clip(s))
 				}
 				dst[i] = v
 			}
@@ -344,7 +347,7 @@ func (d *decoder) numbers(f field, a arrow.Array, raw stringArray, dst []float64
 			s := a.Value(i)
 			v, ok := parseNumber(s, f == fVolume, d.commaDecimal)
 			if !ok {
-				return d.errAt(off+i, "%s %q is not a number", f, s)
+				return d.errAt(off+i, "%s %q is not a number", f, data.Clip(s))
 			}
 			dst[i] = v
 		}

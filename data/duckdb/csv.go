@@ -1,12 +1,12 @@
 package duckdb
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -36,34 +36,287 @@ func (lay *csvLayout) physLine(duck int) int {
 	return duck
 }
 
-// scanCSV reads the file (decompressing .gz) and finds its header and the
-// starting line of every data record. It follows DuckDB's reading: "" quotes
-// (a quoted field may span lines), LF, CRLF or CR line ends, and empty
-// lines skipped.
-func scanCSV(path string, gz bool) (csvLayout, error) {
+// scanCSV streams the file (decompressing .gz) and finds its header and
+// the starting line of every data record. It follows DuckDB's reading: ""
+// quotes (a quoted field may span lines), LF, CRLF or CR line ends, and
+// empty lines skipped. Memory is bounded by one chunk and one record
+// besides the line numbers.
+//
+// With check set (a per-instrument file), each data record is checked as
+// it streams by (see rowCheck): a file invalid at its line 3 is refused
+// after reading one chunk, before DuckDB reads it at all.
+func scanCSV(path string, gz bool, check *rowCheck) (csvLayout, error) {
 	var lay csvLayout
-	b, err := os.ReadFile(path)
+	f, _, err := data.OpenFile(path)
 	if err != nil {
 		return lay, err
 	}
+	defer f.Close()
+	var r io.Reader = f
 	if gz {
-		zr, err := gzip.NewReader(bytes.NewReader(b))
+		zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<16))
 		if err != nil {
 			return lay, fmt.Errorf("%s: %w", path, err)
 		}
-		if b, err = io.ReadAll(zr); err != nil {
-			return lay, fmt.Errorf("%s: %w", path, err)
+		r = zr
+	}
+	sc := recordScanner{path: path, check: check, lay: &lay}
+	if err := sc.run(r); err != nil {
+		return lay, err
+	}
+	return lay, nil
+}
+
+// scanChunk is how much of a CSV file the scanner reads at a time.
+const scanChunk = 1 << 18
+
+// maxRecord bounds the bytes of one record the scanner keeps (the header,
+// or a data record to check); DuckDB refuses lines past 2 MB anyway.
+const maxRecord = 4 << 20
+
+// recordScanner splits a CSV stream into records, as splitRecords did on
+// a whole file.
+type recordScanner struct {
+	path  string
+	check *rowCheck
+	lay   *csvLayout
+	chunk int // bytes read at a time; 0 is scanChunk
+
+	line       int  // current line (1-based)
+	inQuote    bool // inside a quoted field
+	pendingCR  bool // the last byte was a CR (a following LF ends nothing)
+	inRecord   bool
+	recLine    int // line the current record started on
+	recQuoted  int // quotedEnds when it started
+	quotedEnds int // line ends inside quotes so far
+	rec        []byte
+	oversized  bool // the record outgrew maxRecord: its bytes are not kept
+	header     []byte
+	headerLine int
+	nonSpace   bool // the file has a byte that is not white space
+	err        error
+}
+
+func (sc *recordScanner) run(r io.Reader) error {
+	size := sc.chunk
+	if size <= 0 {
+		size = scanChunk
+	}
+	buf := make([]byte, size)
+	sc.line = 1
+	// A UTF-8 byte order mark is not part of the header.
+	br := bufio.NewReaderSize(r, max(size, 16))
+	if p, _ := br.Peek(3); bytes.Equal(p, []byte("\ufeff")) {
+		br.Discard(3)
+	}
+	for {
+		n, rerr := io.ReadFull(br, buf)
+		chunk := buf[:n]
+		if len(chunk) > 0 {
+			if err := sc.feed(chunk); err != nil {
+				return err
+			}
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return fmt.Errorf("%s: %w", sc.path, rerr)
 		}
 	}
-	b = bytes.TrimPrefix(b, []byte("\ufeff"))
-	if len(bytes.TrimSpace(b)) == 0 {
-		return lay, &data.RowError{File: path, Msg: "empty file (want a header line such as date,open,high,low,close,adj_close,volume)"}
+	if sc.inRecord {
+		if err := sc.end(); err != nil {
+			return err
+		}
 	}
-	header, headerLine, lines, duckLines := splitRecords(b)
-	if headerLine != 1 {
-		return lay, &data.RowError{File: path, Row: 1, Msg: "empty line where the header should be"}
+	lay := sc.lay
+	if !sc.nonSpace {
+		return &data.RowError{File: sc.path, Msg: "empty file (want a header line such as date,open,high,low,close,adj_close,volume)"}
 	}
-	lay.lines, lay.duckLines = lines, duckLines
+	if sc.headerLine != 1 {
+		return &data.RowError{File: sc.path, Row: 1, Msg: "empty line where the header should be"}
+	}
+	switch {
+	case sc.quotedEnds == 0:
+		lay.duckLines = nil
+	case lay.duckLines == nil:
+		// Line ends inside quotes only in the header or the last,
+		// unterminated record: the numbering agrees, but say so.
+		lay.duckLines = append([]int(nil), lay.lines...)
+	}
+	if lay.names == nil {
+		// A header of white space only: its (empty) names are refused
+		// by the column mapping.
+		return parseHeader(sc.path, sc.header, lay)
+	}
+	return nil
+}
+
+// feed scans one chunk.
+func (sc *recordScanner) feed(b []byte) error {
+	if !sc.nonSpace && len(bytes.TrimSpace(b)) > 0 {
+		sc.nonSpace = true
+	}
+	// Fast path: no quotes, no CR, not inside a quoted field.
+	if !sc.inQuote && !sc.pendingCR && bytes.IndexByte(b, '"') < 0 && bytes.IndexByte(b, '\r') < 0 {
+		for len(b) > 0 {
+			i := bytes.IndexByte(b, '\n')
+			part := b
+			if i >= 0 {
+				part = b[:i]
+			}
+			if len(part) > 0 {
+				sc.start()
+				sc.keep(part)
+			}
+			if i < 0 {
+				return nil
+			}
+			if sc.inRecord {
+				if err := sc.end(); err != nil {
+					return err
+				}
+			}
+			sc.line++
+			b = b[i+1:]
+		}
+		return nil
+	}
+	from := -1 // start of the bytes of the current record in b
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c == '\n' && sc.pendingCR {
+			// The LF of a CRLF split between chunks (pendingCR is set
+			// only by a chunk's last byte, so this is the first).
+			sc.pendingCR = false
+			if sc.inQuote {
+				sc.keep(b[i : i+1])
+			}
+			continue
+		}
+		sc.pendingCR = false
+		if c == '\n' || c == '\r' {
+			if sc.inQuote {
+				sc.quotedEnds++
+				if from >= 0 {
+					sc.keep(b[from:i])
+				}
+				sc.keep(b[i : i+1])
+				from = i + 1
+				if c == '\r' && i+1 < len(b) && b[i+1] == '\n' {
+					sc.keep(b[i+1 : i+2])
+					i++
+					from = i + 1
+				} else if c == '\r' && i+1 == len(b) {
+					sc.pendingCR = true
+				}
+				sc.line++
+				continue
+			}
+			if from >= 0 {
+				sc.keep(b[from:i])
+				from = -1
+			}
+			if sc.inRecord {
+				if err := sc.end(); err != nil {
+					return err
+				}
+			}
+			if c == '\r' {
+				if i+1 < len(b) && b[i+1] == '\n' {
+					i++
+				} else if i+1 == len(b) {
+					sc.pendingCR = true
+				}
+			}
+			sc.line++
+			continue
+		}
+		if !sc.inRecord {
+			sc.start()
+		}
+		if from < 0 {
+			from = i
+		}
+		if c == '"' {
+			sc.inQuote = !sc.inQuote
+		}
+	}
+	if from >= 0 {
+		sc.keep(b[from:])
+	}
+	return nil
+}
+
+// start begins a record at the current line.
+func (sc *recordScanner) start() {
+	if sc.inRecord {
+		return
+	}
+	sc.inRecord, sc.recLine, sc.recQuoted = true, sc.line, sc.quotedEnds
+	sc.rec, sc.oversized = sc.rec[:0], false
+}
+
+// keep appends bytes of the current record (up to maxRecord).
+func (sc *recordScanner) keep(b []byte) {
+	if sc.oversized {
+		return
+	}
+	if len(sc.rec)+len(b) > maxRecord {
+		sc.oversized = true
+		return
+	}
+	sc.rec = append(sc.rec, b...)
+}
+
+// end finishes the current record: the header, or a data record whose
+// line is noted and, with a check, checked.
+func (sc *recordScanner) end() error {
+	sc.inRecord = false
+	lay := sc.lay
+	if sc.header == nil {
+		sc.headerLine = sc.recLine
+		if sc.oversized {
+			return &data.RowError{File: sc.path, Row: sc.recLine, Msg: fmt.Sprintf("the header line is longer than %s", data.FormatSize(maxRecord))}
+		}
+		sc.header = append([]byte{}, sc.rec...)
+		if len(sc.header) == 0 {
+			sc.header = []byte{}
+		}
+		if sc.headerLine != 1 || len(bytes.TrimSpace(sc.header)) == 0 {
+			if sc.headerLine != 1 && len(bytes.TrimSpace(sc.header)) > 0 {
+				return &data.RowError{File: sc.path, Row: 1, Msg: "empty line where the header should be"}
+			}
+			sc.check = nil // decided at the end: an empty file, or no header
+			return nil
+		}
+		if err := parseHeader(sc.path, sc.header, lay); err != nil {
+			return err
+		}
+		if sc.check != nil {
+			if err := sc.check.init(sc.path, lay); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	// duckLines differ from lines only after a line end inside quotes:
+	// kept from then on (copied from lines when that first happens).
+	if sc.recQuoted > 0 && lay.duckLines == nil {
+		lay.duckLines = append(make([]int, 0, cap(lay.lines)), lay.lines...)
+	}
+	lay.lines = append(lay.lines, sc.recLine)
+	if lay.duckLines != nil {
+		lay.duckLines = append(lay.duckLines, sc.recLine-sc.recQuoted)
+	}
+	if sc.check != nil && !sc.oversized {
+		return sc.check.row(sc.rec, sc.recLine)
+	}
+	return nil
+}
+
+// parseHeader reads the header's names and the delimiter.
+func parseHeader(path string, header []byte, lay *csvLayout) error {
 	lay.delim = sniffDelim(header)
 	r := csv.NewReader(bytes.NewReader(header))
 	r.Comma = rune(lay.delim)
@@ -71,81 +324,13 @@ func scanCSV(path string, gz bool) (csvLayout, error) {
 	r.FieldsPerRecord = -1
 	names, err := r.Read()
 	if err != nil {
-		return lay, &data.RowError{File: path, Row: 1, Msg: fmt.Sprintf("cannot read the header: %v", err)}
+		return &data.RowError{File: path, Row: 1, Msg: fmt.Sprintf("cannot read the header: %v", err)}
 	}
 	for i := range names {
 		names[i] = strings.TrimSpace(names[i])
 	}
 	lay.names = names
-	return lay, nil
-}
-
-// splitRecords returns the first non-empty record, the line it starts on,
-// the starting lines of the non-empty records after it and, when a quoted
-// field spans lines, the line numbers DuckDB gives those records.
-func splitRecords(b []byte) (header []byte, headerLine int, lines, duckLines []int) {
-	if bytes.IndexByte(b, '"') < 0 && bytes.IndexByte(b, '\r') < 0 {
-		// Fast path: one record per LF-terminated line.
-		line := 0
-		for len(b) > 0 {
-			line++
-			i := bytes.IndexByte(b, '\n')
-			rec := b
-			if i >= 0 {
-				rec, b = b[:i], b[i+1:]
-			} else {
-				b = nil
-			}
-			if len(rec) == 0 {
-				continue
-			}
-			if header == nil {
-				header, headerLine = rec, line
-				continue
-			}
-			lines = append(lines, line)
-		}
-		return header, headerLine, lines, nil
-	}
-	line, start, recLine, quotedEnds, recQuoted := 1, -1, 0, 0, 0
-	inQuote := false
-	end := func(i int) {
-		if start >= 0 {
-			if header == nil {
-				header, headerLine = b[start:i], recLine
-			} else {
-				lines = append(lines, recLine)
-				duckLines = append(duckLines, recLine-recQuoted)
-			}
-		}
-		start = -1
-	}
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c == '\n' || c == '\r' {
-			if inQuote {
-				quotedEnds++
-			} else {
-				end(i)
-			}
-			if c == '\r' && i+1 < len(b) && b[i+1] == '\n' {
-				i++
-			}
-			line++
-			continue
-		}
-		if start < 0 {
-			start, recLine, recQuoted = i, line, quotedEnds
-		}
-		if c == '"' {
-			inQuote = !inQuote
-		}
-	}
-	end(len(b))
-	if quotedEnds == 0 {
-		duckLines = nil
-	}
-	return header, headerLine, lines, duckLines
+	return nil
 }
 
 // sniffDelim picks the most frequent of , ; and tab outside quotes in the
@@ -275,5 +460,5 @@ func csvError(path string, lay *csvLayout, err error) error {
 			what = strings.TrimSpace(parts[0])
 		}
 	}
-	return &data.RowError{File: path, Row: line, Msg: "malformed CSV line: " + what}
+	return &data.RowError{File: path, Row: line, Msg: "malformed CSV line: " + data.Clip(what)}
 }

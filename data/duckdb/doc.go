@@ -76,6 +76,21 @@
 // finished one and is kept as it is; drop it in the source, or end the
 // experiment's window before it, when it matters.
 //
+// Bad rows. Every bar is validated (data.Series.Validate). A bar whose
+// open, high, low and close contradict each other (high below low, open
+// or close outside [low, high]) refuses the file by default;
+// ReadOptions.OnBadRow (data import --on-bad-row, the experiment's
+// on_bad_row) skips such a bar or widens its range to include open and
+// close, and lists it in Series.Repairs (file, line, values, what was
+// done); the catalog keeps them in its repairs table. NaN, empty,
+// unparsable, non-positive, repeated and out-of-order rows are never
+// repaired.
+//
+// Input paths. A path is checked before it is opened (data.CheckFile): a
+// FIFO, socket or device (a symlink to /dev/zero) is refused by name and
+// kind, a symlink loop is reported as one, and errors quote at most 200
+// bytes of any input line (data.Clip).
+//
 // One-table datasets and SQL sources (ReadSource): see Source. Resampling
 // (Resample): see there; it runs in DuckDB.
 //

@@ -6,7 +6,6 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -40,6 +39,12 @@ type ReadOptions struct {
 	// refuses such a file (except Nasdaq.com's Close/Last layout, which
 	// is month-first).
 	DateFormat data.DateFormat
+	// OnBadRow says what to do with a bar whose open, high, low and close
+	// contradict each other (data.BadRowPolicy): refuse the file (the
+	// default), skip the bar or widen its range; what was done is listed
+	// in Series.Repairs. NaN, empty, unparsable, non-positive, repeated
+	// and out-of-order rows are always refused.
+	OnBadRow data.BadRowPolicy
 }
 
 // format is a file's layout, chosen by its extension.
@@ -114,7 +119,9 @@ func instrument(path string, opt ReadOptions) (data.Instrument, error) {
 // path. The series is validated with (*data.Series).Validate(path) before
 // it is returned; errors about the content are *data.RowError values, so
 // errors.Is(err, data.ErrInvalid) holds for them. A missing file gives the
-// *fs.PathError of os.Stat.
+// *fs.PathError of os.Stat; a path that is not a regular readable file
+// (a FIFO, a device, a directory, a symlink loop) a *data.FileError
+// (see data.CheckFile).
 //
 // ReadFile opens and closes its own DuckDB; to read many files, ReadFiles
 // shares one.
@@ -205,12 +212,32 @@ func withArrow(ctx context.Context, db *sql.DB, fn func(ar *goduckdb.Arrow) erro
 }
 
 // read reads and validates one file.
-func (r *fileReader) read(ctx context.Context, path string, opt ReadOptions) (data.Series, error) {
-	s, err := r.decode(ctx, path, opt)
+func (r *fileReader) read(ctx context.Context, path string, opt ReadOptions) (s data.Series, err error) {
+	defer func() {
+		// A symlink's errors say where it leads (a .csv linked to a file
+		// the user did not mean).
+		var re *data.RowError
+		if errors.As(err, &re) && re.File == path {
+			if t := data.SymlinkTarget(path); t != "" {
+				re.File = path + " (a symlink to " + t + ")"
+			}
+		}
+	}()
+	s, err = r.decode(ctx, path, opt)
 	if err != nil {
 		return data.Series{}, err
 	}
+	s.ApplyBadRowPolicy(path, opt.OnBadRow)
 	if err := s.Validate(path); err != nil {
+		var re *data.RowError
+		if errors.As(err, &re) && re.Row > 0 {
+			for k, row := range s.Rows {
+				if row == re.Row && s.IsBadRowError(err, k) {
+					re.Msg += data.BadRowHint
+					break
+				}
+			}
+		}
 		return data.Series{}, err
 	}
 	return s, nil
@@ -226,12 +253,10 @@ func (r *fileReader) decode(ctx context.Context, path string, opt ReadOptions) (
 	if err != nil {
 		return data.Series{}, err
 	}
-	fi, err := os.Stat(path)
-	if err != nil {
+	// A FIFO, a device (a symlink to /dev/zero), a symlink loop or an
+	// unreadable file is refused before anything opens it.
+	if _, err := data.CheckFile(path); err != nil {
 		return data.Series{}, err
-	}
-	if fi.IsDir() {
-		return data.Series{}, &data.RowError{File: path, Msg: "is a directory, not a file"}
 	}
 	if format != formatIPC && strings.ContainsAny(path, "*?[") {
 		return data.Series{}, &data.RowError{File: path, Msg: "path contains a glob character (* ? [), which DuckDB would expand; rename the file"}
@@ -240,7 +265,7 @@ func (r *fileReader) decode(ctx context.Context, path string, opt ReadOptions) (
 	if err != nil {
 		return data.Series{}, fmt.Errorf("duckdb: %s: %w", path, err)
 	}
-	d := &decoder{file: path, s: data.Series{Instrument: inst}, topt: timeOpts{loc: loc, order: opt.DateFormat}}
+	d := &decoder{file: path, s: data.Series{Instrument: inst}, topt: timeOpts{loc: loc, order: opt.DateFormat}, badRow: opt.OnBadRow}
 	d.rowAt = func(k int) int { return k + 1 }
 	switch format {
 	case formatCSV:
@@ -264,7 +289,7 @@ func (r *fileReader) decode(ctx context.Context, path string, opt ReadOptions) (
 // casts the numbers, and the text of any it cannot cast comes back too, so
 // that a bad value is reported with its line and text (see csvQuery).
 func (r *fileReader) readCSV(ctx context.Context, path string, gz bool, d *decoder) error {
-	lay, err := scanCSV(path, gz)
+	lay, err := scanCSV(path, gz, &rowCheck{policy: d.badRow})
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,11 @@ type Source struct {
 	// timestamps written without an offset, the order of slash dates.
 	Timezone   string
 	DateFormat data.DateFormat
+	// OnBadRow says what to do with a bar whose open, high, low and close
+	// contradict each other: refuse the source (the default), skip the
+	// bar or widen its range (data.BadRowPolicy). Repairs are listed in
+	// each series' Repairs.
+	OnBadRow data.BadRowPolicy
 }
 
 // Request says what to read from a Source.

@@ -200,12 +200,8 @@ func listSome(names []string) string {
 func (r *sourceReader) resolve() error {
 	src := r.src
 	if src.DuckDB != "" {
-		fi, err := os.Stat(src.DuckDB)
-		if err != nil {
+		if _, err := data.CheckFile(src.DuckDB); err != nil {
 			return fmt.Errorf("duckdb: %s: %w", src, err)
-		}
-		if !fi.Mode().IsRegular() {
-			return r.fail("%s is not a regular file", src.DuckDB)
 		}
 		if err := checkDuckDBFile(src.DuckDB); err != nil {
 			return err
@@ -238,6 +234,22 @@ func (r *sourceReader) resolve() error {
 func (r *sourceReader) resolveFiles(table string) error {
 	pattern, hive, multi := table, false, strings.ContainsAny(table, "*?[")
 	fi, statErr := os.Stat(table)
+	if statErr == nil {
+		// A folder (hive) or a file: checked before DuckDB opens it.
+		if fi.IsDir() {
+			_, statErr = data.CheckDir(table)
+		} else {
+			_, statErr = data.CheckFile(table)
+		}
+		if statErr != nil {
+			return fmt.Errorf("duckdb: %s: %w", r.src, statErr)
+		}
+	} else if !multi {
+		// A symlink loop or a dangling link says so (not "no such file").
+		if _, cerr := data.CheckFile(table); cerr != nil {
+			statErr = cerr
+		}
+	}
 	switch {
 	case statErr == nil && fi.IsDir():
 		// A hive-partitioned folder: every data file below it, by the
@@ -295,7 +307,7 @@ func (r *sourceReader) resolveFiles(table string) error {
 			r.rel.fileExpr = "filename"
 			r.rel.helpers = []string{"filename"}
 		} else {
-			lay, err := scanCSV(table, gz)
+			lay, err := scanCSV(table, gz, nil)
 			if err != nil {
 				return err
 			}
@@ -341,43 +353,9 @@ func (r *sourceReader) csvFrom(text []string) string {
 // registerIPC reads an Arrow IPC file with arrow-go and registers it as
 // the view divergence_ipc.
 func (r *sourceReader) registerIPC(path string) error {
-	f, err := os.Open(path)
+	schema, recs, err := readIPCRecords(path)
 	if err != nil {
 		return err
-	}
-	defer f.Close()
-	var recs []arrow.RecordBatch
-	var schema *arrow.Schema
-	mem := memory.DefaultAllocator
-	if fr, ferr := ipc.NewFileReader(f, ipc.WithAllocator(mem)); ferr == nil {
-		defer fr.Close()
-		schema = fr.Schema()
-		for i := 0; i < fr.NumRecords(); i++ {
-			rec, err := fr.RecordBatch(i)
-			if err != nil {
-				return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
-			}
-			rec.Retain()
-			recs = append(recs, rec)
-		}
-	} else {
-		if _, err := f.Seek(0, 0); err != nil {
-			return err
-		}
-		sr, err := ipc.NewReader(f, ipc.WithAllocator(mem))
-		if err != nil {
-			return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
-		}
-		defer sr.Release()
-		schema = sr.Schema()
-		for sr.Next() {
-			rec := sr.RecordBatch()
-			rec.Retain()
-			recs = append(recs, rec)
-		}
-		if err := sr.Err(); err != nil {
-			return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
-		}
 	}
 	rr, err := array.NewRecordReader(schema, recs)
 	for _, rec := range recs {
@@ -400,6 +378,57 @@ func (r *sourceReader) registerIPC(path string) error {
 		return &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
 	}
 	return nil
+}
+
+// readIPCRecords reads every record batch of an Arrow IPC file or stream
+// (retained: the caller releases them); a damaged file is an error, not
+// a panic (see ipcPanic).
+func readIPCRecords(path string) (schema *arrow.Schema, recs []arrow.RecordBatch, err error) {
+	defer ipcPanic(path, &err)
+	f, fi, err := data.OpenFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	if err := checkIPCSchema(path, f, fi.Size()); err != nil {
+		return nil, nil, err
+	}
+	limits := []ipc.Option{ipc.WithMetadataSizeLimit(fi.Size()), ipc.WithBodySizeLimit(fi.Size())}
+	mem := memory.DefaultAllocator
+	if fr, ferr := ipc.NewFileReader(f, append(limits, ipc.WithAllocator(mem))...); ferr == nil {
+		defer fr.Close()
+		schema = fr.Schema()
+		for i := 0; i < fr.NumRecords(); i++ {
+			rec, err := fr.RecordBatch(i)
+			if err != nil {
+				return nil, nil, &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
+			}
+			rec.Retain()
+			recs = append(recs, rec)
+		}
+	} else {
+		if _, err := f.Seek(0, 0); err != nil {
+			return nil, nil, err
+		}
+		sr, err := ipc.NewReaderFromMessageReader(ipc.NewMessageReader(f, append(limits, ipc.WithAllocator(mem))...), ipc.WithAllocator(mem))
+		if err != nil {
+			return nil, nil, &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
+		}
+		defer sr.Release()
+		schema = sr.Schema()
+		for sr.Next() {
+			rec := sr.RecordBatch()
+			rec.Retain()
+			recs = append(recs, rec)
+		}
+		if err := sr.Err(); err != nil {
+			for _, rec := range recs {
+				rec.Release()
+			}
+			return nil, nil, &data.RowError{File: path, Msg: fmt.Sprintf("cannot read Arrow IPC: %v", err)}
+		}
+	}
+	return schema, recs, nil
 }
 
 // schema reads the source's columns and maps them to fields.
@@ -494,7 +523,7 @@ func (r *sourceReader) mapColumns() error {
 		f, _ := columnKey(k)
 		col := find(strings.TrimSpace(r.src.Columns[k]))
 		if col < 0 {
-			return r.fail("columns.%s = %q: no such column (have %s)", k, r.src.Columns[k], strings.Join(r.names, ", "))
+			return r.fail("columns.%s = %q: no such column (have %s)", k, data.Clip(r.src.Columns[k]), data.Clip(strings.Join(r.names, ", ")))
 		}
 		if f == fSymbol {
 			r.sym = col
@@ -532,7 +561,7 @@ func (r *sourceReader) mapColumns() error {
 		name string
 	}{{r.m[fDate] >= 0, "time"}, {r.sym >= 0, "symbol"}, {r.m[fClose] >= 0, "close"}} {
 		if !need.ok {
-			return r.fail("no %s column (have %s; name it in columns.%s)", need.name, strings.Join(r.names, ", "), need.name)
+			return r.fail("no %s column (have %s; name it in columns.%s)", need.name, data.Clip(strings.Join(r.names, ", ")), need.name)
 		}
 	}
 	return nil
@@ -884,6 +913,19 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 			return s, &data.RowError{File: fileOf(k), Row: s.Rows[k], Msg: fmt.Sprintf("symbol %s: duplicate (symbol, time) %s (also at %s)",
 				sym, stampText(s.Time[k]), where(k-1, k))}
 		}
+	}
+	// Rows whose prices contradict each other, skipped or repaired when
+	// the source says so.
+	s.ApplyBadRowPolicyWith(r.src.OnBadRow, fileOf, func(from, to int) {
+		if files != nil {
+			files[to] = files[from]
+		}
+	})
+	if files != nil {
+		files = files[:s.Len()]
+	}
+	if s.Len() == 0 {
+		return s, nil
 	}
 	// Then every other check of a file's bars, naming the bar's own file
 	// and row.

@@ -1,0 +1,107 @@
+package duckdb
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestHoldCatalogHelper is not a test: run by TestCatalogWaitsForHolder
+// in a child process (DuckDB's lock is per process), it opens the catalog
+// named by DIVERGENCE_TEST_HOLD_CATALOG, says "held", and keeps it open
+// until its stdin closes.
+func TestHoldCatalogHelper(t *testing.T) {
+	path := os.Getenv("DIVERGENCE_TEST_HOLD_CATALOG")
+	if path == "" {
+		t.Skip("helper process only")
+	}
+	c, err := OpenCatalog(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stdout.WriteString("held\n")
+	bufio.NewReader(os.Stdin).ReadString('\n')
+	c.Close()
+}
+
+// holdCatalog starts a child process holding path; release closes it.
+func holdCatalog(t *testing.T, path string) (pid int, release func()) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHoldCatalogHelper$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "DIVERGENCE_TEST_HOLD_CATALOG="+path)
+	in, _ := cmd.StdinPipe()
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || strings.TrimSpace(line) != "held" {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("helper: %q, %v", line, err)
+	}
+	done := false
+	release = func() {
+		if !done {
+			done = true
+			in.Close()
+			cmd.Wait()
+		}
+	}
+	t.Cleanup(release)
+	return cmd.Process.Pid, release
+}
+
+// A reader of a catalog another process holds waits for it (bounded),
+// saying so once, instead of failing with DuckDB's lock error; past the
+// wait, the error names the file and the holder's PID.
+func TestCatalogWaitsForHolder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.duckdb")
+	c, err := OpenCatalog(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	ctx := context.Background()
+
+	pid, release := holdCatalog(t, path)
+	pidText := "PID " + strconv.Itoa(pid)
+	// A short wait: refused after it, naming the file and the holder.
+	_, err = OpenCatalogWith(ctx, path, CatalogOptions{Wait: 300 * time.Millisecond})
+	if !errors.Is(err, ErrCatalogBusy) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), pidText) || !strings.Contains(err.Error(), "waited 300ms") {
+		t.Fatalf("short wait: %v", err)
+	}
+	// No wait at all.
+	if _, err = OpenCatalogWith(ctx, path, CatalogOptions{Wait: -1}); !errors.Is(err, ErrCatalogBusy) || !strings.Contains(err.Error(), "waited 0s") {
+		t.Fatalf("no wait: %v", err)
+	}
+	// A long enough wait: the holder lets go after ~700 ms and the open
+	// succeeds; the message came once, naming the holder.
+	var msgs []string
+	go func() {
+		time.Sleep(700 * time.Millisecond)
+		release()
+	}()
+	c, err = OpenCatalogWith(ctx, path, CatalogOptions{Wait: 10 * time.Second, Waiting: func(m string) { msgs = append(msgs, m) }})
+	if err != nil {
+		t.Fatalf("long wait: %v", err)
+	}
+	defer c.Close()
+	if len(msgs) != 1 || !strings.Contains(msgs[0], pidText) || !strings.Contains(msgs[0], "waiting up to 10s") {
+		t.Errorf("waiting messages: %q", msgs)
+	}
+	if _, err := c.List(ctx); err != nil {
+		t.Error(err)
+	}
+}

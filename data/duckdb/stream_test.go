@@ -1,0 +1,134 @@
+package duckdb
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// readBytes is the bytes this process has read through read(2) so far
+// (rchar of /proc/self/io), DuckDB's threads included; -1 without /proc.
+func readBytes() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return -1
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "rchar: "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return -1
+}
+
+// A large file invalid at its line 3 is refused after reading about one
+// chunk of it, by ReadFile and by a catalog import, not after reading the
+// whole file (a 746 MB file used to take 4.1 GB before being refused).
+func TestLargeFileRefusedEarly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a 60 MB file")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "BIG.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	w.WriteString("date,open,high,low,close,adj_close,volume\n")
+	day := time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC)
+	const rows = 1_000_000
+	for k := 0; k < rows; k++ {
+		o, h := "100.25", "101.5"
+		if k == 1 {
+			o = "102.75" // line 3: open above high
+		}
+		fmt.Fprintf(w, "%s,%s,%s,99.5,100.75,100.75,123456789\n", day.AddDate(0, 0, k%150000).Add(time.Duration(k/150000)*time.Hour).Format("2006-01-02 15:04:05"), o, h)
+	}
+	w.Flush()
+	f.Close()
+	fi, _ := os.Stat(path)
+	if fi.Size() < 50<<20 {
+		t.Fatalf("file of %d bytes", fi.Size())
+	}
+	ctx := context.Background()
+	want := path + ":3: 1800-01-02 00:00:00 open 102.75 outside [low 99.5, high 101.5]"
+	before := readBytes()
+	_, err = ReadFile(ctx, path, ReadOptions{})
+	read := readBytes() - before
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("ReadFile: %v\nwant %s…", err, want)
+	}
+	if before >= 0 && read > 4*scanChunk {
+		t.Errorf("ReadFile read %d bytes of a %d-byte file before refusing its line 3, want about one chunk (%d)", read, fi.Size(), scanChunk)
+	}
+	cat, err := OpenCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	before = readBytes()
+	_, err = cat.Import(ctx, []string{path}, ImportOptions{})
+	read = readBytes() - before
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("Import: %v", err)
+	}
+	if before >= 0 && read > 4*scanChunk {
+		t.Errorf("Import read %d bytes before refusing line 3, want about one chunk", read)
+	}
+	t.Logf("refused after reading %d of %d bytes", read, fi.Size())
+}
+
+// An import hands DuckDB its bars a batch at a time: a series of 2.3
+// batches comes back from Load bar for bar, with its unknown volumes
+// (NaN, on both sides of a batch boundary) and its source lines.
+func TestImportInBatches(t *testing.T) {
+	n := 2*importBatch + importBatch/3
+	s := data.Series{Instrument: data.Instrument{Symbol: "BIG", Class: data.Crypto}}
+	for k := 0; k < n; k++ {
+		p := 100 + float64(k%1000)/10
+		s.Time = append(s.Time, data.Day(2000, 1, 1)+int64(k)*int64(time.Minute))
+		s.Open, s.High, s.Low, s.Close = append(s.Open, p), append(s.High, p+1), append(s.Low, p-1), append(s.Close, p+0.5)
+		s.AdjClose = append(s.AdjClose, p+0.5)
+		v := float64(k)
+		if k == importBatch-1 || k == importBatch || k == n-1 {
+			v = math.NaN()
+		}
+		s.Volume = append(s.Volume, v)
+		s.Rows = append(s.Rows, k+2)
+	}
+	cat, err := OpenCatalog("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	ctx := context.Background()
+	if err := cat.write(ctx, []data.Series{s}, []Entry{{Symbol: "BIG", Source: "big.csv", SHA256: "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := cat.Load(ctx, []string{"BIG"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := p.Series[0]
+	if g.Len() != n {
+		t.Fatalf("%d bars back, want %d", g.Len(), n)
+	}
+	for k := 0; k < n; k++ {
+		vOK := g.Volume[k] == s.Volume[k] || math.IsNaN(g.Volume[k]) && math.IsNaN(s.Volume[k])
+		if g.Time[k] != s.Time[k] || g.Open[k] != s.Open[k] || g.High[k] != s.High[k] || g.Low[k] != s.Low[k] ||
+			g.Close[k] != s.Close[k] || g.AdjClose[k] != s.AdjClose[k] || !vOK || g.Rows[k] != s.Rows[k] {
+			t.Fatalf("bar %d differs", k)
+		}
+	}
+}

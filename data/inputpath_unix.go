@@ -1,0 +1,17 @@
+//go:build unix
+
+package data
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// openNonblocking opens path read-only without blocking: opening a FIFO
+// for reading would otherwise wait for a writer.
+func openNonblocking(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+}
+
+func evalSymlinks(path string) (string, error) { return filepath.EvalSymlinks(path) }
