@@ -638,6 +638,12 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
+	// The folder's files were written without a sync each: one sync of
+	// the filesystem makes them durable before the folder replaces the
+	// old results.
+	if err := syncFolder(tmp); err != nil {
+		return nil, err
+	}
 	if err := replaceDir(tmp, final); err != nil {
 		return nil, err
 	}

@@ -26,11 +26,33 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
+
+// InWorkingFolder reports whether path lies in an experiment's working
+// folder: a folder whose name starts with "." and holds ".tmp-" (the
+// folder a run writes before renaming it into place).
+func InWorkingFolder(path string) bool {
+	for d := filepath.Dir(filepath.Clean(path)); ; {
+		if b := filepath.Base(d); strings.HasPrefix(b, ".") && strings.Contains(b, ".tmp-") {
+			return true
+		}
+		up := filepath.Dir(d)
+		if up == d {
+			return false
+		}
+		d = up
+	}
+}
 
 // WriteFileAtomic writes a file through write, all or nothing: it writes to a
 // temporary file in the same directory as path, syncs it to disk, and renames
-// it over path. If write returns an error (or panics), or any step fails, the
+// it over path. Inside an experiment's working folder (a folder named
+// ".<name>.tmp-…", see [InWorkingFolder]) the per-file sync is skipped: the
+// experiment makes the whole folder durable with one filesystem sync before
+// it renames the folder into place, so a crash still leaves either the old
+// results or the new ones (a sweep writes thousands of files; one fsync
+// each cost seconds). If write returns an error (or panics), or any step fails, the
 // temporary file is removed and an existing file at path is left untouched.
 //
 // The new file has mode 0644, or the mode of the file it replaces.
@@ -72,8 +94,10 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if err := f.Chmod(mode); err != nil {
 		return fmt.Errorf("results: writing %s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("results: writing %s: sync: %w", path, err)
+	if !InWorkingFolder(path) {
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("results: writing %s: sync: %w", path, err)
+		}
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("results: writing %s: %w", path, err)
