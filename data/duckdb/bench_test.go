@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	goduckdb "github.com/duckdb/duckdb-go/v2"
@@ -146,4 +147,77 @@ func BenchmarkReadSource1Minute6M(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "bars")
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "bars/s")
+}
+
+// BenchmarkLoadFloor measures what reading a price file costs against
+// its floor: DuckDB scanning the same file's seven columns into Arrow and
+// nothing else (no conversion, no validation). One 125,000-bar daily
+// file (1700-01-01 onwards), as CSV and as Parquet; each iteration times
+// the floor and the reader back to back and the reported ratios use each
+// one's fastest iteration (x-csv goal ≤ 1.5, x-parquet goal ≤ 3).
+func BenchmarkLoadFloor(b *testing.B) {
+	ctx := context.Background()
+	db := memDB(b)
+	dir := b.TempDir()
+	const n = 125_000
+	sel := fmt.Sprintf(`SELECT DATE '1700-01-01' + i::INTEGER AS date,
+			round(100 + 10 * sin(i / 1000.0), 6) AS close, round(close * 1.01, 6) AS high, round(close * 0.99, 6) AS low,
+			close AS open, close AS adj_close, (i %% 1000)::DOUBLE AS volume
+		FROM range(%d) t(i)`, n)
+	csvPath, pqPath := filepath.Join(dir, "BENCH.csv"), filepath.Join(dir, "BENCH.parquet")
+	for _, q := range []string{
+		fmt.Sprintf("COPY (SELECT date, open, high, low, close, adj_close, volume FROM (%s)) TO %s (HEADER, DELIMITER ',')", sel, sqlString(csvPath)),
+		fmt.Sprintf("COPY (%s) TO %s (FORMAT parquet)", sel, sqlString(pqPath)),
+	} {
+		if _, err := db.Exec(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	floor := func(from string) time.Duration {
+		t0 := time.Now()
+		rows := 0
+		err := withArrow(ctx, db, func(ar *goduckdb.Arrow) error {
+			rdr, err := ar.QueryContext(ctx, "SELECT date, open, high, low, close, adj_close, volume FROM "+from)
+			if err != nil {
+				return err
+			}
+			defer rdr.Release()
+			for rdr.Next() {
+				rows += int(rdr.RecordBatch().NumRows())
+			}
+			return rdr.Err()
+		})
+		if err != nil || rows != n {
+			b.Fatal(rows, err)
+		}
+		return time.Since(t0)
+	}
+	r := &fileReader{db: db}
+	read := func(path string) time.Duration {
+		t0 := time.Now()
+		s, err := r.read(ctx, path, ReadOptions{Symbol: "BENCH"})
+		if err != nil || s.Len() != n {
+			b.Fatal(s.Len(), err)
+		}
+		return time.Since(t0)
+	}
+	best := func(d *time.Duration, v time.Duration) {
+		if *d == 0 || v < *d {
+			*d = v
+		}
+	}
+	var fc, rc, fp, rp time.Duration
+	for b.Loop() {
+		best(&fc, floor("read_csv("+sqlString(csvPath)+")"))
+		best(&rc, read(csvPath))
+		best(&fp, floor("read_parquet("+sqlString(pqPath)+")"))
+		best(&rp, read(pqPath))
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 }
+	b.ReportMetric(ms(fc), "ms/floor-csv")
+	b.ReportMetric(ms(rc), "ms/read-csv")
+	b.ReportMetric(ms(fp), "ms/floor-parquet")
+	b.ReportMetric(ms(rp), "ms/read-parquet")
+	b.ReportMetric(float64(rc)/float64(fc), "x-csv")
+	b.ReportMetric(float64(rp)/float64(fp), "x-parquet")
 }
