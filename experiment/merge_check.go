@@ -127,7 +127,9 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, error
 // inputsDiffer says how two lists of data inputs differ ("" when they
 // match by symbol, SHA-256 and rows).
 func inputsDiffer(a, b []results.Input) string {
-	key := func(in results.Input) string { return fmt.Sprintf("%s %s %d rows", in.Symbol, short(in.SHA256), in.Rows) }
+	key := func(in results.Input) string {
+		return fmt.Sprintf("%s %s %d rows", in.Symbol, short(in.SHA256), in.Rows)
+	}
 	ka, kb := make([]string, len(a)), make([]string, len(b))
 	for i := range a {
 		ka[i] = key(a[i])
