@@ -2,19 +2,18 @@ package experiment
 
 import (
 	"github.com/divergence-research/divergence/results"
-	"github.com/divergence-research/divergence/results/charts"
 )
 
 // bandsTable is montecarlo_bands.csv/.parquet, the file the report draws
 // one Monte Carlo fan per run from (results/report, BandsFile): per run
 // and path date, the 5, 25, 50, 75 and 95 % quantiles of the paths'
-// growth of 1 (charts.Fan.Bands).
+// growth of 1 (charts.FanQuantiles, streamed through metrics.Bands).
 func bandsTable(mcs []MonteCarloResult) *results.Table {
 	var run []string
 	var times []int64
 	var q [5][]float64
 	for _, r := range mcs {
-		b := charts.Fan{Name: r.Run, Time: r.Time, Paths: r.Curves}.Bands()
+		b := r.Bands // streamed per-day quantiles (metrics.Bands)
 		for k, t := range r.Time {
 			run, times = append(run, r.Run), append(times, t)
 			for j := range q {

@@ -3,7 +3,6 @@ package experiment
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -15,7 +14,7 @@ import (
 
 // widePanel is a synthetic market of 10 equities and 10 tokens over ten
 // years (the default assets cloned under new symbols).
-func widePanel(b *testing.B) (*data.Panel, []string, []string) {
+func widePanel(b testing.TB) (*data.Panel, []string, []string) {
 	cfg := synth.DefaultConfig(1)
 	cfg.Days = 3653
 	var assets []synth.Asset
@@ -56,7 +55,7 @@ func BenchmarkSweep200(b *testing.B) {
 	reg := strategies.Builtins()
 	// The garbage collector's target of the divergence program (cmd:
 	// gcPercent), so the figure is the program's.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	defer programGC()()
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			b.ReportAllocs()
@@ -83,7 +82,7 @@ func BenchmarkSweep200(b *testing.B) {
 func BenchmarkMonteCarloPairHedge(b *testing.B) {
 	p, long, short := widePanel(b)
 	params := strategies.Params{"long": long, "short": short, "gross": 1.0, "rebalance_days": int64(7)}
-	defer debug.SetGCPercent(debug.SetGCPercent(400)) // as the program runs
+	defer programGC()() // as the program runs
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			f := &File{Cash: 1e6, CommissionBps: 5, Seed: 1, MonteCarlo: &MonteCarloSpec{Paths: 1000, Days: 2520, MeanBlock: 10}}

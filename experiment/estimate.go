@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/results/metrics"
 	"github.com/divergence-research/divergence/scenarios"
 )
 
@@ -55,11 +56,16 @@ const (
 	// diskRunBytes is what a run writes besides: metrics.json and, for a
 	// strategy with legs, legs.png and legs.svg (~170 KB).
 	diskRunBytes = 200 << 10
-	// mcPathBytes is what Monte Carlo keeps per path and run besides its
-	// equity (terminal return, drawdown, its row of montecarlo.csv); the
-	// equity itself is kept whole, 8 bytes per step of warm-up + path
-	// (see monteCarlo: MonteCarloResult.Curves).
+	// mcPathBytes is what Monte Carlo keeps per path and run: its terminal
+	// return, drawdown, terminal value and shock flag (MonteCarloResult).
+	// The paths' curves are not kept: they stream into per-day bands
+	// (metrics.Bands), which hold up to metrics.DefaultExactPaths values
+	// per day exactly (8 bytes each) and then a sketch of about
+	// mcSketchDayBytes per day, whatever the path count.
 	mcPathBytes = 64
+	// mcSketchDayBytes is one day's quantile sketch (log bins at 0.1 %
+	// over the range the day's values span).
+	mcSketchDayBytes = 4 << 10
 	// mcDiskPathBytes is one path's row of montecarlo.csv and .parquet.
 	mcDiskPathBytes = 96
 )
@@ -211,9 +217,13 @@ func (f *File) Estimate(opt Options) (Estimate, error) {
 	if mc := f.MonteCarlo; mc != nil {
 		e.MonteCarlo = e.Points * mc.Paths
 		e.Runs += e.MonteCarlo
-		// Every path's equity is kept, warm-up included.
-		perPath := int64(mc.warmup()+mc.Days)*8 + mcPathBytes
-		e.Memory += int64(e.Points) * int64(mc.Paths) * perPath
+		// Per run: the bands (exact values of the first paths, then a
+		// sketch per day) and a few figures per path.
+		exact := int64(min(mc.Paths, metrics.DefaultExactPaths)) * int64(mc.Days) * 8
+		if mc.Paths > metrics.DefaultExactPaths {
+			exact = int64(mc.Days) * mcSketchDayBytes
+		}
+		e.Memory += int64(e.Points) * (exact + int64(mc.Paths)*mcPathBytes)
 		e.Disk += int64(e.Points) * int64(mc.Paths) * mcDiskPathBytes
 	}
 	return e, nil

@@ -42,8 +42,10 @@ func TestMillionPointSweepRefusedUpFront(t *testing.T) {
 	}
 }
 
-// Monte Carlo with 1,000,000 paths is refused for its runs and, with the
-// run count unbounded, for the memory its paths keep; Force lets it by.
+// Monte Carlo with 1,000,000 paths is refused for its runs; its memory no
+// longer grows with the paths (they stream into per-day bands), so with
+// the run count unbounded only a small memory limit refuses it; Force
+// lets it by.
 func TestMillionPathMonteCarloRefused(t *testing.T) {
 	f, err := Parse("mc.toml", minimal+"[montecarlo]\npaths = 1_000_000\ndays = 365\n")
 	if err != nil {
@@ -54,13 +56,14 @@ func TestMillionPathMonteCarloRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "an estimated 1,000,001 runs (limit 100,000)") || !strings.Contains(err.Error(), "1,000,000 Monte Carlo path runs") {
 		t.Fatalf("got %v", err)
 	}
-	// Each path keeps its equity over warm-up + days: (365 + 365) × 8
-	// bytes + 64 = 5,904 bytes; × 1,000,000 paths = 5,904,000,000 bytes,
-	// 5.5 GiB.
-	lim := Limits{MaxRuns: -1, MaxMemory: 4 << 30}
+	// More paths than the bands keep exactly: a sketch per day, 365 ×
+	// 4,096 = 1,495,040 bytes, and 64 bytes of figures per path,
+	// 64,000,000: 65,495,040 bytes (62.5 MiB) in all, whatever the path
+	// count beyond 1,000 but for the 64 bytes a path.
+	lim := Limits{MaxRuns: -1, MaxMemory: 32 << 20}
 	_, err = Run(context.Background(), f, Options{Out: out, Limits: lim})
 	var ee *EstimateError
-	if !errors.As(err, &ee) || ee.Estimate.Memory != 5_904_000_000 || !strings.Contains(err.Error(), "an estimated 5.5 GB of memory (limit 4.0 GB)") {
+	if !errors.As(err, &ee) || ee.Estimate.Memory != 65_495_040 || !strings.Contains(err.Error(), "an estimated 62.5 MB of memory (limit 32.0 MB)") {
 		t.Fatalf("got %v", err)
 	}
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
@@ -75,8 +78,9 @@ func TestMillionPathMonteCarloRefused(t *testing.T) {
 // The estimate's run counts match the runs an experiment makes: stress.toml
 // has 2 strategies (one a pair hedge, with its long-leg companion) × (the
 // baseline + 3 scenarios) = 3 × 4 = 12 runs, and Monte Carlo 2 runs × 40
-// paths = 80; Monte Carlo keeps 80 paths × ((365 warm-up + 120 days) × 8
-// + 64) = 80 × 3,944 = 315,520 bytes.
+// paths = 80; Monte Carlo keeps, per run, the 40 paths' values of its
+// 120 days exactly (40 × 120 × 8 = 38,400 bytes) and 64 bytes a path
+// (2,560): 2 × 40,960 = 81,920 bytes.
 func TestEstimateCountsTheRuns(t *testing.T) {
 	f, err := Load("testdata/stress.toml")
 	if err != nil {
@@ -86,7 +90,7 @@ func TestEstimateCountsTheRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Estimate{Points: 2, Views: 4, Companions: 1, Runs: 92, MonteCarlo: 80, Memory: 315_520, Disk: 80 * mcDiskPathBytes}
+	want := Estimate{Points: 2, Views: 4, Companions: 1, Runs: 92, MonteCarlo: 80, Memory: 81_920, Disk: 80 * mcDiskPathBytes}
 	if e != want {
 		t.Fatalf("estimate %+v\nwant     %+v", e, want)
 	}
@@ -96,7 +100,7 @@ func TestEstimateCountsTheRuns(t *testing.T) {
 	}
 	paths := 0
 	for _, mc := range o.MonteCarlo {
-		paths += len(mc.Curves)
+		paths += len(mc.Terminal)
 	}
 	if len(o.Runs)+paths != e.Runs || paths != e.MonteCarlo {
 		t.Errorf("%d runs + %d paths, estimated %d runs", len(o.Runs), paths, e.Runs)

@@ -1,10 +1,12 @@
 package experiment
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"path/filepath"
 	"slices"
+	"sync"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
@@ -15,15 +17,19 @@ import (
 // legWindow is the rolling window, in sync points, of the leg analytics.
 const legWindow = 60
 
-// writeLegs writes, for a run whose strategy has legs (a pair hedge),
-// runs/<key>/legs.csv — at each sync point (every instrument of both legs
-// has a bar) up to the run's end: the equal-weight long and short leg
-// returns since the previous sync point, the rolling beta of the short
-// leg on the long and their rolling correlation over legWindow points —
-// and legs.png/.svg, the legs' growth with rolling Sharpe, volatility and
-// the short leg's beta to the long leg. legs are the strategy's legs
-// (strategies.Legged), nil when it has none.
-func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel) error {
+// legSeries are a pair hedge's legs at their sync points (the dates every
+// instrument of both legs has, within the run): the equal-weight long and
+// short leg returns since the previous sync point (lr, sr) and the legs'
+// growth of 1 (li, si; one more point than the returns, at times[0]).
+type legSeries struct {
+	times          []int64
+	lr, sr, li, si []float64
+	long, short    []int // the legs' instruments in the panel
+}
+
+// legsSeries computes a run's leg series; nil when the strategy has no two
+// legs or they share fewer than 3 sync points.
+func legsSeries(r *RunResult, legs map[string][]string, p *data.Panel) *legSeries {
 	var long, short []int
 	for _, s := range legs["long leg"] {
 		long = append(long, p.Index(s))
@@ -81,22 +87,141 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 		}
 		li[k], si[k] = li[k-1]*(1+lr[k-1]), si[k-1]*(1+sr[k-1])
 	}
-	beta := metrics.RollingBeta(nil, sr, lr, legWindow)
-	corr := metrics.RollingCorrelation(nil, sr, lr, legWindow)
-	tab := &results.Table{Columns: []results.Column{
-		{Name: "time", Times: times[1:]}, {Name: "long_return", Floats: lr}, {Name: "short_return", Floats: sr},
-		{Name: "rolling_beta_short_on_long", Floats: beta}, {Name: "rolling_correlation", Floats: corr},
-	}}
-	dir := filepath.Join(o.Dir, "runs", r.Key)
-	if err := results.WriteOutputs(dir, results.TableOutputs("legs", tab, false)...); err != nil {
-		return err
+	return &legSeries{times: times, lr: lr, sr: sr, li: li, si: si, long: long, short: short}
+}
+
+// legsMemo holds, per distinct legs setup, the leg series, legs.csv and
+// the legs charts' bytes. They depend only on the legs' instruments, the
+// run's period, its view's panel and the strategy's name (the chart's
+// title), so the runs of a sweep over other parameters share them: each
+// is made once, by the first run that needs it. Entries live as long as
+// the experiment's Run (one per distinct setup, a handful in practice).
+type legsMemo struct {
+	mu sync.Mutex
+	m  map[legsKey]*legsEntry
+}
+
+type legsKey struct {
+	legs       string
+	start, end int64
+	view       int
+	strategy   string
+}
+
+type legsEntry struct {
+	once  sync.Once
+	ls    *legSeries // nil: no legs chart or table
+	csv   []byte
+	err   error
+	chart [2]struct { // PNG, SVG
+		once sync.Once
+		b    []byte
+		err  error
 	}
-	if n < legWindow+2 {
-		return nil // too short for a rolling chart
+}
+
+func newLegsMemo() *legsMemo { return &legsMemo{m: map[legsKey]*legsEntry{}} }
+
+// get returns the entry of a run with legs (strategies.Legged), computing
+// its series and legs.csv on first use.
+func (lm *legsMemo) get(r *RunResult, legs map[string][]string, p *data.Panel) *legsEntry {
+	c := &r.Result.Curve
+	key := legsKey{legs: fmt.Sprintf("%q|%q", legs["long leg"], legs["short leg"]), start: c.Time[0], end: c.Time[c.Len()-1],
+		view: r.View, strategy: r.Strategy}
+	lm.mu.Lock()
+	e := lm.m[key]
+	if e == nil {
+		e = &legsEntry{}
+		lm.m[key] = e
 	}
+	lm.mu.Unlock()
+	e.once.Do(func() {
+		if e.ls = legsSeries(r, legs, p); e.ls == nil {
+			return
+		}
+		ls := e.ls
+		beta := metrics.RollingBeta(nil, ls.sr, ls.lr, legWindow)
+		corr := metrics.RollingCorrelation(nil, ls.sr, ls.lr, legWindow)
+		tab := &results.Table{Columns: []results.Column{
+			{Name: "time", Times: ls.times[1:]}, {Name: "long_return", Floats: ls.lr}, {Name: "short_return", Floats: ls.sr},
+			{Name: "rolling_beta_short_on_long", Floats: beta}, {Name: "rolling_correlation", Floats: corr},
+		}}
+		var buf bytes.Buffer
+		e.err = results.WriteTableCSV(&buf, tab)
+		e.csv = buf.Bytes()
+	})
+	return e
+}
+
+// writeLegs writes, for a run whose strategy has legs (a pair hedge),
+// runs/<key>/legs.csv — at each sync point (every instrument of both legs
+// has a bar) up to the run's end: the equal-weight long and short leg
+// returns since the previous sync point, the rolling beta of the short
+// leg on the long and their rolling correlation over legWindow points —
+// and, when chart is set, legs.png/.svg ([writeLegsChart]). legs are the
+// strategy's legs (strategies.Legged), nil when it has none.
+func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel, chart bool) error {
+	if legs == nil {
+		return nil
+	}
+	e := o.legs.get(r, legs, p)
+	if e.ls == nil {
+		return nil
+	}
+	if e.err != nil {
+		return fmt.Errorf("legs.csv: %w", e.err)
+	}
+	path := filepath.Join(o.Dir, "runs", r.Key, "legs.csv")
+	if err := results.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(e.csv); return err }); err != nil {
+		return fmt.Errorf("legs.csv: %w", err)
+	}
+	if !chart {
+		return nil
+	}
+	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
+		if err := writeLegsChart(o, r, legs, p, ft); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeLegsChart writes runs/<key>/legs.png or .svg (by ft): the legs'
+// growth with rolling Sharpe, volatility and the short leg's beta to the
+// long leg; nothing when the legs are too short for a rolling chart. It
+// is drawn once per legs setup ([legsMemo]).
+func writeLegsChart(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel, ft charts.Format) error {
+	if legs == nil {
+		return nil
+	}
+	e := o.legs.get(r, legs, p)
+	if e.ls == nil || len(e.ls.lr) < legWindow+2 {
+		return nil // no legs, or too short for a rolling chart
+	}
+	k := 0
+	if ft == charts.SVG {
+		k = 1
+	}
+	c := &e.chart[k]
+	c.once.Do(func() {
+		var buf bytes.Buffer
+		c.err = drawLegs(&buf, o, r, e.ls, p, ft)
+		c.b = buf.Bytes()
+	})
+	if c.err != nil {
+		return fmt.Errorf("run %s: legs chart: %w", r.Key, c.err)
+	}
+	if err := chartFile(filepath.Join(o.Dir, "runs", r.Key, "legs"), ft, func(w io.Writer) error { _, err := w.Write(c.b); return err }); err != nil {
+		return fmt.Errorf("run %s: %w", r.Key, err)
+	}
+	return nil
+}
+
+// drawLegs draws the legs chart as ft to w.
+func drawLegs(w io.Writer, o *Outcome, r *RunResult, ls *legSeries, p *data.Panel, ft charts.Format) error {
 	ppy := 365.0
 	iv := data.Interval(0)
-	for _, i := range all {
+	for _, i := range append(append([]int{}, ls.long...), ls.short...) {
 		iv = max(iv, p.Series[i].Interval)
 		if p.Series[i].Class == data.Equity {
 			ppy = 252 // sync points are the equity sessions
@@ -109,18 +234,13 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 			ppy *= float64(data.Daily / iv)
 		}
 	}
-	longS := charts.Series{Name: "long leg", Time: times, Values: li}
-	shortS := charts.Series{Name: "short leg", Time: times, Values: si}
+	longS := charts.Series{Name: "long leg", Time: ls.times, Values: ls.li}
+	shortS := charts.Series{Name: "short leg", Time: ls.times, Values: ls.si}
 	kind := dataCaption(o.Panel.Synthetic)
 	if iv.Intraday() && !o.Panel.Synthetic {
 		kind = "real " + iv.String() + " bars"
 	}
 	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
 		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
-	if err := charts.WriteFiles(filepath.Join(dir, "legs"), func(w io.Writer, ft charts.Format) error {
-		return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
-	}); err != nil {
-		return err
-	}
-	return nil
+	return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
 }

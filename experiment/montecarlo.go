@@ -3,16 +3,18 @@ package experiment
 import (
 	"context"
 	"fmt"
-	"github.com/divergence-research/divergence/data"
 	"io"
 	"math"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
+	"github.com/divergence-research/divergence/results/metrics"
 	"github.com/divergence-research/divergence/scenarios"
 )
 
@@ -87,19 +89,36 @@ func (m *MonteCarloSpec) validate() error {
 	return nil
 }
 
-// MonteCarloResult is one run's distribution over the paths.
+// MonteCarloResult is one run's distribution over the paths. The paths'
+// curves are not kept: each path is reduced as it finishes to its
+// terminal return and maximum drawdown and streamed into per-day
+// quantile bands (metrics.Bands), so memory is O(days + paths), not
+// O(paths × days).
 type MonteCarloResult struct {
 	Run, Strategy string
-	Time          []int64     // the path dates
-	Curves        [][]float64 // equity per path
-	Shocked       []bool
-	Dist          scenarios.Distribution
+	Time          []int64 // the path dates
+	// Bands are the charts.FanQuantiles (5, 25, 50, 75 and 95 %) of the
+	// paths' growth of 1 on each date (charts.Growth of each path into
+	// metrics.Bands): exact (R type 7, as charts.Fan.Bands) up to
+	// metrics.DefaultExactPaths paths, within metrics.DefaultRelativeError
+	// of the value beyond.
+	Bands [5][]float64
+	// Terminal holds each path's total return as the fan chart measures
+	// it (charts.Fan.Terminal: last over first finite value, minus 1).
+	Terminal []float64
+	Shocked  []bool
+	// Dist holds each path's terminal return and maximum drawdown
+	// (scenarios.TerminalReturn, scenarios.MaxDrawdown) and their VaR and
+	// CVaR, as scenarios.Summarize gives them of whole curves.
+	Dist scenarios.Distribution
 }
 
 // monteCarlo replays every baseline run spec (not the long-leg companions)
-// over the experiment's bootstrapped paths. Paths are generated once and
-// shared by the runs; everything is stored by path index, so the result
-// does not depend on the worker count.
+// over the experiment's bootstrapped paths. Paths are generated on the
+// worker pool and dropped once replayed; every per-path figure is stored
+// by path index and the bands are fed the paths in index order (a path
+// finished early waits for the ones before it, at most a few per
+// worker), so the result does not depend on the worker count.
 func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt Options) ([]MonteCarloResult, error) {
 	spec := f.MonteCarlo
 	src := m.history() // the bootstrap's source; its own warm-up is montecarlo's
@@ -157,40 +176,151 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	}
 	out := make([]MonteCarloResult, len(runs))
 	for i, r := range runs {
-		out[i] = MonteCarloResult{Run: r.Key, Strategy: r.Strategy, Curves: make([][]float64, spec.Paths), Shocked: make([]bool, spec.Paths)}
+		out[i] = MonteCarloResult{Run: r.Key, Strategy: r.Strategy, Terminal: make([]float64, spec.Paths), Shocked: make([]bool, spec.Paths),
+			Dist: scenarios.Distribution{Paths: spec.Paths, TerminalReturns: make([]float64, spec.Paths), MaxDrawdowns: make([]float64, spec.Paths)}}
 	}
-	err = parallel(ctx, spec.Paths, opt.Workers, nil, func(j int) error {
-		p, err := mc.Path(j)
-		if err != nil {
-			return err
+	fan := newFanCollector(len(runs), opt.Workers)
+	// On cancellation the pool skips the paths not started: release the
+	// workers waiting for them.
+	defer context.AfterFunc(ctx, fan.stop)()
+	err = parallel(ctx, spec.Paths, opt.Workers, nil, func(k int) error {
+		curves, err := f.replayPath(mc, k, warm, runs, m, opt, out)
+		if perr := fan.put(k, curves); err == nil {
+			err = perr
 		}
-		panel, start := withWarmup(warm, p.Panel)
-		tl := engine.NewTimeline(panel)
-		for i, r := range runs {
-			cfg := withEnv(m.Base, panel, p.Env)
-			cfg.Seed = engine.SeedFor(f.Seed, fmt.Sprintf("mc-%d-%s", p.Index, r.Key))
-			cfg.Start = start
-			res, _, err := runOne(opt.Strategies, cfg, panel, tl, r.Type, r.Params)
-			if err != nil {
-				return fmt.Errorf("montecarlo path %d, run %s: %w", p.Index, r.Key, err)
-			}
-			out[i].Curves[p.Index] = res.Curve.Equity
-			out[i].Shocked[p.Index] = p.Shocked
-			if p.Index == 0 {
-				out[i].Time = res.Curve.Time
-			}
-		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	for i := range out {
-		if out[i].Dist, err = scenarios.Summarize(out[i].Curves); err != nil {
-			return nil, err
-		}
+		b := fan.bands[i].Quantiles()
+		copy(out[i].Bands[:], b)
+		out[i].Time = fan.times[i]
+		d := &out[i].Dist
+		d.VaR95, d.VaR99 = scenarios.VaR(d.TerminalReturns, 0.95), scenarios.VaR(d.TerminalReturns, 0.99)
+		d.CVaR95, d.CVaR99 = scenarios.CVaR(d.TerminalReturns, 0.95), scenarios.CVaR(d.TerminalReturns, 0.99)
 	}
 	return out, nil
+}
+
+// replayPath generates path k, replays every run over it and stores the
+// path's figures by index in out; it returns the runs' curves on the path
+// (for the bands) or nil on error.
+func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, runs []RunSpec, m *Market, opt Options, out []MonteCarloResult) ([]*engine.Curve, error) {
+	p, err := mc.Path(k)
+	if err != nil {
+		return nil, fmt.Errorf("montecarlo path %d: %w", k, err)
+	}
+	panel, start := withWarmup(warm, p.Panel)
+	tl := engine.NewTimeline(panel)
+	curves := make([]*engine.Curve, len(runs))
+	for i, r := range runs {
+		cfg := withEnv(m.Base, panel, p.Env)
+		cfg.Seed = engine.SeedFor(f.Seed, fmt.Sprintf("mc-%d-%s", p.Index, r.Key))
+		cfg.Start = start
+		res, _, err := runOne(opt.Strategies, cfg, panel, tl, r.Type, r.Params)
+		if err != nil {
+			return nil, fmt.Errorf("montecarlo path %d, run %s: %w", p.Index, r.Key, err)
+		}
+		eq := res.Curve.Equity
+		if len(eq) == 0 {
+			return nil, fmt.Errorf("montecarlo path %d, run %s: the curve is empty", p.Index, r.Key)
+		}
+		o := &out[i]
+		o.Shocked[p.Index] = p.Shocked
+		o.Dist.TerminalReturns[p.Index] = scenarios.TerminalReturn(eq)
+		o.Dist.MaxDrawdowns[p.Index] = scenarios.MaxDrawdown(eq)
+		o.Terminal[p.Index] = charts.Fan{Paths: [][]float64{eq}}.Terminal()[0]
+		if opt.onPath != nil {
+			opt.onPath(i, p.Index, eq)
+		}
+		curves[i] = &res.Curve
+	}
+	return curves, nil
+}
+
+// fanCollector streams the paths' growth of 1 into each run's bands in
+// path order. A worker hands over its path's curves with put; a path
+// that comes more than ahead paths before its turn waits for the earlier
+// ones, so at most about ahead + workers paths' curves are held.
+type fanCollector struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	next    int
+	ahead   int
+	pending map[int][]*engine.Curve
+	failed  bool
+	bands   []*metrics.Bands
+	times   [][]int64
+	growth  []float64
+}
+
+func newFanCollector(runs, workers int) *fanCollector {
+	c := &fanCollector{ahead: 4 * max(workers, 1), pending: map[int][]*engine.Curve{},
+		bands: make([]*metrics.Bands, runs), times: make([][]int64, runs)}
+	c.cond = sync.NewCond(&c.mu)
+	return c
+}
+
+// put hands over path k's curves (nil when the path failed: the bands
+// are then not used). Every path index must be put once, unless stop is
+// called.
+func (c *fanCollector) put(k int, curves []*engine.Curve) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k-c.next > c.ahead && !c.failed {
+		c.cond.Wait()
+	}
+	if c.failed {
+		return nil // the run fails with the path's own error
+	}
+	c.pending[k] = curves
+	var err error
+	for {
+		cs, ok := c.pending[c.next]
+		if !ok {
+			break
+		}
+		delete(c.pending, c.next)
+		if cs == nil {
+			c.failed = true
+		}
+		if !c.failed && err == nil {
+			err = c.add(c.next, cs)
+			c.failed = err != nil
+		}
+		c.next++
+	}
+	c.cond.Broadcast()
+	return err
+}
+
+// stop gives up the bands (the Monte Carlo is cancelled): no put waits
+// any more.
+func (c *fanCollector) stop() {
+	c.mu.Lock()
+	c.failed = true
+	c.pending = nil
+	c.cond.Broadcast()
+	c.mu.Unlock()
+}
+
+// add adds path k's growth of 1 to each run's bands; the first path sets
+// the dates.
+func (c *fanCollector) add(k int, curves []*engine.Curve) error {
+	for i, cv := range curves {
+		if c.bands[i] == nil {
+			c.times[i] = cv.Time
+			c.bands[i] = metrics.NewBands(len(cv.Time), charts.FanQuantiles[:])
+		}
+		if len(cv.Equity) != len(c.times[i]) {
+			return fmt.Errorf("montecarlo path %d: %d dates, path 0 has %d: paths must share their dates", k, len(cv.Equity), len(c.times[i]))
+		}
+		c.growth = charts.Growth(c.growth, cv.Equity)
+		c.bands[i].Add(c.growth)
+	}
+	return nil
 }
 
 // writeMonteCarlo writes montecarlo.csv/.parquet (run, path, shocked,
@@ -211,7 +341,7 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 	nshock := make([]int64, len(mcs))
 	for i, r := range mcs {
 		d := r.Dist
-		for p := range r.Curves {
+		for p := range r.Shocked {
 			run = append(run, r.Run)
 			path = append(path, int64(p))
 			shocked = append(shocked, fmt.Sprint(r.Shocked[p]))
@@ -246,13 +376,13 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		results.TableOutputs("montecarlo_bands", bandsTable(mcs), true)...)...); err != nil {
 		return err
 	}
-	var fans []charts.Fan
+	var fans []charts.FanSummary
 	var names []string
 	for i, r := range mcs {
 		if i == maxOverlay {
 			break
 		}
-		fans = append(fans, charts.Fan{Name: r.Run, Time: r.Time, Paths: r.Curves})
+		fans = append(fans, charts.FanSummary{Name: r.Run, Time: r.Time, Bands: r.Bands, Terminal: r.Terminal})
 		names = append(names, r.Run)
 	}
 	sort.Strings(names)
@@ -266,7 +396,7 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		caption += fmt.Sprintf("; shock %s injected", spec.Shock)
 	}
 	opt := charts.Options{Title: f.Name + ": Monte Carlo", Caption: caption, Synthetic: true, Palette: charts.NewPalette(names)}
-	return charts.WriteFiles(filepath.Join(dir, "montecarlo"), func(w io.Writer, ft charts.Format) error { return charts.MonteCarlo(w, ft, opt, fans) })
+	return charts.WriteFiles(filepath.Join(dir, "montecarlo"), func(w io.Writer, ft charts.Format) error { return charts.MonteCarloSummaries(w, ft, opt, fans) })
 }
 
 // withWarmup puts the warm-up bars before a path's bars, instrument by

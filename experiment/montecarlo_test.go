@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"sync"
 	"testing"
 )
 
@@ -34,19 +35,24 @@ days = 120
 		if err := f.MonteCarlo.validate(); err != nil {
 			t.Fatal(err)
 		}
-		o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 2})
+		var mu sync.Mutex
+		n := 0
+		opt := Options{Out: t.TempDir(), Workers: 2, onPath: func(run, path int, c []float64) {
+			mu.Lock()
+			defer mu.Unlock()
+			if len(c) != 120 {
+				t.Errorf("path %d's curve has %d points, want 120", path, len(c))
+			}
+			if len(c) > 5 && c[5] != c[0] {
+				n++
+			}
+		}}
+		o, err := Run(context.Background(), f, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		mc := o.MonteCarlo[0]
-		n := 0
-		for _, c := range mc.Curves {
-			if len(c) != 120 {
-				t.Fatalf("a path curve has %d points, want 120", len(c))
-			}
-			if c[5] != c[0] {
-				n++
-			}
+		if mc := o.MonteCarlo[0]; len(mc.Time) != 120 || len(mc.Bands[2]) != 120 || len(mc.Terminal) != 40 {
+			t.Fatalf("Monte Carlo result: %d dates, %d median values, %d terminal returns; want 120, 120, 40", len(mc.Time), len(mc.Bands[2]), len(mc.Terminal))
 		}
 		return n
 	}

@@ -3,36 +3,35 @@ package experiment
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"sort"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
 )
 
-// plot writes equity.png and equity.svg: every run's growth of 1 with a
-// drawdown panel. The title and caption say whether the data are real or
-// synthetic.
-func plot(f *File, o *Outcome, sortBy string) error {
-	// Every run, or the best maxLines by sortBy when there are more.
-	// Baseline runs only (scenario runs have their own plots), without the
-	// stress test's long-leg companions.
-	const maxLines = 10
-	var pick []int
-	for _, i := range Ranked(o.Runs, sortBy) {
+// plot writes equity.png or equity.svg (by ft): every shown run's growth
+// of 1 with a drawdown panel. The title and caption say whether the data
+// are real or synthetic.
+func plot(f *File, o *Outcome, sortBy string, ft charts.Format) error {
+	// o.Shown: every baseline run, or the best maxLines by sortBy (the
+	// stress test's scenario runs have their own plots, its long-leg
+	// companions none).
+	base := 0
+	for i := range o.Runs {
 		if o.Runs[i].View == 0 && o.Runs[i].LongLegOf == "" {
-			pick = append(pick, i)
+			base++
 		}
 	}
 	note := ""
-	if len(pick) > maxLines {
-		note = fmt.Sprintf("; the best %d of %d runs by %s", maxLines, len(pick), sortBy)
-		pick = pick[:maxLines]
+	if base > len(o.Shown) {
+		note = fmt.Sprintf("; the best %d of %d runs by %s", len(o.Shown), base, sortBy)
 	}
-	sort.Ints(pick)
-	names := make([]string, len(pick))
-	curves := make([]charts.Series, len(pick))
-	for j, i := range pick {
+	names := make([]string, len(o.Shown))
+	curves := make([]charts.Series, len(o.Shown))
+	for j, i := range o.Shown {
 		names[j] = label(&o.Runs[i])
 		curves[j] = charts.CurveSeries(names[j], &o.Runs[i].Result.Curve)
 	}
@@ -47,7 +46,21 @@ func plot(f *File, o *Outcome, sortBy string) error {
 		Synthetic: o.Panel.Synthetic,
 		Palette:   charts.NewPalette(sorted),
 	}
-	return charts.WriteFiles(filepath.Join(o.Dir, "equity"), func(w io.Writer, ft charts.Format) error { return charts.EquityDrawdown(w, ft, opt, curves) })
+	return chartFile(filepath.Join(o.Dir, "equity"), ft, func(w io.Writer) error { return charts.EquityDrawdown(w, ft, opt, curves) })
+}
+
+// chartFile writes base.png or base.svg (by ft), as charts.WriteFiles
+// writes both in turn: the worker pool draws each format as a task of
+// its own.
+func chartFile(base string, ft charts.Format, draw func(w io.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
+		return err
+	}
+	path := base + "." + string(ft)
+	if err := results.WriteFileAtomic(path, draw); err != nil {
+		return fmt.Errorf("plot %s: %w", path, err)
+	}
+	return nil
 }
 
 // label names a run in legends: the strategy's name, with its swept values.

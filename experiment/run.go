@@ -14,6 +14,7 @@ import (
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/charts"
 	"github.com/divergence-research/divergence/results/metrics"
 	"github.com/divergence-research/divergence/scenarios"
 	"github.com/divergence-research/divergence/strategies"
@@ -78,6 +79,64 @@ type Options struct {
 	// done and the total. It may be called from several goroutines, never
 	// concurrently.
 	Progress func(done, total int)
+	// Report, when set, writes report.html into the experiment's folder
+	// from the results the experiment holds in memory (ReportInput), and
+	// Database, when set, builds results.duckdb there from the folder's
+	// files and the runs' records. cmd/divergence sets them to
+	// report.WriteInput and resultsdb.BuildRuns unless --no-report (the
+	// experiment does not import those packages, whose tests run
+	// experiments).
+	Report   func(ctx context.Context, in ReportInput) error
+	Database func(ctx context.Context, dir string, runs []results.RunRecord) error
+	// AllCharts draws the per-run charts (runs/<key>/legs.png and .svg)
+	// of every run. By default they are drawn only for the runs the
+	// experiment's equity chart shows (the best maxLines by SortBy, see
+	// [Outcome.Shown]); legs.csv is written for every run either way.
+	// `divergence run --charts all` sets it.
+	AllCharts bool
+	// Phase, when set, is called as each phase of the experiment starts,
+	// from the calling goroutine: "load" (the data), "runs" (on the
+	// worker pool: each run, measured and written by its worker, then
+	// the experiment's tables and charts and, unless the experiment has
+	// Monte Carlo or walk-forward, report.html and results.duckdb),
+	// "montecarlo", "walkforward", "report" (after a Monte Carlo or
+	// walk-forward: report.html, results.duckdb, the equity and legs
+	// charts, side by side), then "done". A caller times the phases with
+	// it (`divergence run --timings`).
+	Phase func(name string)
+
+	// computeOnly loads and runs, and writes nothing (the benchmarks'
+	// load + engine baseline).
+	computeOnly bool
+	// onPath, when set, is called with each Monte Carlo path's equity
+	// (index of the run among the Monte Carlo runs, path index), from the
+	// workers, concurrently: the paths are not kept (tests).
+	onPath func(run, path int, equity []float64)
+}
+
+// ReportInput is what Options.Report gets: the fields of report.Input.
+type ReportInput struct {
+	// Dir is the experiment's folder (being written: the optional tables
+	// the report shows are in it).
+	Dir      string
+	Manifest results.Manifest
+	// Runs are the runs' records, in manifest order; Equity[i] is the
+	// equity curve of Runs[i] (charts.CurveSeries).
+	Runs   []results.RunRecord
+	Equity []charts.Series
+	// Gross[i] and Net[i] are the gross and net exposure of Runs[i] at the
+	// times of Equity[i] (engine.Curve).
+	Gross, Net [][]float64
+}
+
+// finishing reports whether Report or Database is set.
+func (o *Options) finishing() bool { return o.Report != nil || o.Database != nil }
+
+// phase reports the start of a phase to o.Phase.
+func (o *Options) phase(name string) {
+	if o.Phase != nil {
+		o.Phase(name)
+	}
 }
 
 // RunResult is one executed run.
@@ -117,6 +176,16 @@ type Outcome struct {
 	Estimate       Estimate // what the experiment was estimated to cost
 
 	lock *Lock // with Options.Hold
+	// Records[i] is the record of Runs[i] (its metrics.json, with its
+	// Scenario, Base and LongLegOf filled in): what runs.csv, runs.parquet,
+	// results.duckdb and report.html are made of.
+	Records []results.RunRecord
+	// Shown are the indices of the runs the equity chart draws (and whose
+	// per-run charts are drawn without Options.AllCharts): the baseline
+	// runs, or the best maxLines of them by Options.SortBy, in run order.
+	Shown []int
+
+	legs *legsMemo // the runs' shared leg series, legs.csv and charts
 }
 
 // Market is an experiment's loaded data: the panel (adjusted and cut to
@@ -339,6 +408,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
+	opt.phase("load")
 	m, err := f.prepare(ctx, specs, opt)
 	if err != nil {
 		return nil, err
@@ -384,12 +454,24 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
-		Calendar: m.Calendar, PeriodsBasis: m.PeriodsBasis, Views: views, Notes: notes, Cash: f.Cash, Estimate: est}
-	// Each worker runs, measures and writes its run; then, unless
-	// opt.Keep, the run's fills and ledger are dropped (the metrics, the
-	// curve and the PnL attribution stay): memory does not grow with the
-	// fills of a large sweep.
-	err = parallel(ctx, len(runs), opt.Workers, opt.Progress, func(i int) error {
+		Calendar: m.Calendar, PeriodsBasis: m.PeriodsBasis, Views: views, Notes: notes, Cash: f.Cash, Estimate: est, Records: make([]results.RunRecord, len(runs)), legs: newLegsMemo()}
+	// One pool of tasks: first every run, each run, measured and written
+	// by its worker (its files, legs.csv and, with AllCharts, its legs
+	// chart); then the experiment's tables and the charts, which wait
+	// until every run is measured (the equity chart picks the runs it
+	// shows by their metrics) and then draw beside the last runs' files.
+	// Unless opt.Keep, a run's fills, ledger and events are dropped once
+	// written (the metrics, the curve and the PnL attribution stay): memory
+	// does not grow with the fills of a large sweep. Everything is stored
+	// by index.
+	opt.phase("runs")
+	measured := make(chan struct{})     // closed when every run is measured
+	filesWritten := make(chan struct{}) // closed when every run's files are written
+	left, unwritten := int64(len(runs)), int64(len(runs))
+	var failed atomic.Bool
+	var progress sync.Mutex
+	var done int
+	measure := func(i int) error {
 		r := &runs[i]
 		v := &views[r.View]
 		cfg := withEnv(m.Base, v.Panel, v.Env)
@@ -402,37 +484,127 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		r.Stats = stats
 		r.Metrics = results.Measure(res, m.PeriodsPerYear)
 		r.Metrics.Benchmarks = results.MeasureBenchmarks(res, m.Bench)
-		if err := writeRun(f, out, r); err != nil {
-			return err
-		}
+		out.Records[i] = record(f, out, r)
 		if r.View == 0 && r.LongLegOf == "" {
-			legs := legsOf(opt.Strategies, r.Type, r.Params)
-			r.Attribution = Attribution(r, legs)
-			if err := writeLegs(out, r, legs, v.Panel); err != nil {
-				return err
-			}
-		}
-		if !opt.Keep {
-			res.Fills, res.Ledger, res.Events = nil, nil, nil
+			r.Attribution = Attribution(r, legsOf(opt.Strategies, r.Type, r.Params))
 		}
 		return nil
+	}
+	runTask := func(i int) error {
+		err := measure(i)
+		if err != nil {
+			failed.Store(true)
+		}
+		if atomic.AddInt64(&left, -1) == 0 {
+			// The last run measured: what needs every run.
+			if !failed.Load() && !opt.computeOnly {
+				out.Shown = shown(out.Runs, opt.SortBy)
+				if stress {
+					out.Stress = StressTable(out)
+				}
+			}
+			close(measured)
+		}
+		if err == nil && !opt.computeOnly {
+			err = writeRunFiles(out, &runs[i], &out.Records[i], views[runs[i].View].Panel, opt)
+		}
+		if atomic.AddInt64(&unwritten, -1) == 0 {
+			close(filesWritten)
+		}
+		if !opt.Keep && runs[i].Result != nil {
+			runs[i].Result.Fills, runs[i].Result.Ledger, runs[i].Result.Events = nil, nil, nil
+		}
+		if opt.Progress != nil {
+			progress.Lock()
+			done++
+			opt.Progress(done, len(runs))
+			progress.Unlock()
+		}
+		return err
+	}
+	// after wraps a task that needs every run measured.
+	after := func(task func() error) func() error {
+		return func() error {
+			select {
+			case <-measured:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			if failed.Load() {
+				return nil // the run's own error is returned
+			}
+			return task()
+		}
+	}
+	var tasks []func() error
+	manifest := f.manifest(out, m.Inputs, opt)
+	// Without Monte Carlo or walk-forward, the report and the database
+	// read nothing written after the runs' files and the tables: they are
+	// made here, beside the runs' last files and the charts, once those
+	// are written (every task they wait for comes before them in the
+	// pool's order, so it is taken first and waiting cannot block).
+	early := opt.finishing() && f.MonteCarlo == nil && f.WalkForward == nil
+	if !opt.computeOnly {
+		tables := []func() error{
+			func() error { return write(out, manifest) },
+			func() error { return writeAttribution(f, out) },
+		}
+		if stress {
+			tables = append(tables, func() error { return writeStress(f, out) })
+		}
+		written := make(chan struct{})
+		pending := int64(len(tables))
+		for _, t := range tables {
+			tasks = append(tasks, after(func() error {
+				defer func() {
+					if atomic.AddInt64(&pending, -1) == 0 {
+						close(written)
+					}
+				}()
+				return t()
+			}))
+		}
+		// wait wraps a task that needs every run measured and the
+		// channels closed.
+		wait := func(task func() error, chans ...chan struct{}) func() error {
+			return after(func() error {
+				for _, c := range chans {
+					select {
+					case <-c:
+					case <-ctx.Done():
+						return ctx.Err()
+					}
+				}
+				return task()
+			})
+		}
+		if early {
+			tasks = append(tasks, wait(writeReport(ctx, out, manifest, opt), written))
+		}
+		if !opt.finishing() || early {
+			for _, t := range unreadCharts(f, out, opt) {
+				tasks = append(tasks, after(t))
+			}
+		}
+		if early {
+			tasks = append(tasks, wait(writeDatabase(ctx, out, opt), written, filesWritten))
+		}
+	}
+	err = parallel(ctx, len(runs)+len(tasks), opt.Workers, nil, func(i int) error {
+		if i < len(runs) {
+			return runTask(i)
+		}
+		return tasks[i-len(runs)]()
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := write(f, out, m.Inputs, opt); err != nil {
-		return nil, err
-	}
-	if err := writeAttribution(f, out); err != nil {
-		return nil, err
-	}
-	if stress {
-		out.Stress = StressTable(out)
-		if err := writeStress(f, out); err != nil {
-			return nil, err
-		}
+	if opt.computeOnly {
+		opt.phase("done")
+		return out, nil
 	}
 	if f.MonteCarlo != nil {
+		opt.phase("montecarlo")
 		mc, err := f.monteCarlo(ctx, specs, m, opt)
 		if err != nil {
 			return nil, err
@@ -443,6 +615,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 	}
 	if f.WalkForward != nil {
+		opt.phase("walkforward")
 		wfs, err := f.walkForward(ctx, specs, m, opt)
 		if err != nil {
 			return nil, err
@@ -451,6 +624,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			return nil, err
 		}
 		out.WalkForward = wfs
+	}
+	if opt.finishing() && !early {
+		if err := finish(ctx, f, out, manifest, opt); err != nil {
+			return nil, err
+		}
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
@@ -462,6 +640,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if opt.Hold {
 		out.lock, held = lock, true
 	}
+	opt.phase("done")
 	return out, nil
 }
 
@@ -475,6 +654,118 @@ func (o Options) note(s string) {
 		o.Note(s)
 	}
 }
+
+// unreadCharts returns the tasks that draw the charts nobody reads back:
+// the equity chart (equity.png, equity.svg) and, without opt.AllCharts,
+// the legs charts of the runs it shows; one task per file. The tasks
+// may be made before the runs are measured: each looks at o.Shown when
+// it runs.
+func unreadCharts(f *File, o *Outcome, opt Options) []func() error {
+	var tasks []func() error
+	for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
+		tasks = append(tasks, func() error { return plot(f, o, opt.SortBy, ft) })
+	}
+	if opt.AllCharts {
+		return tasks
+	}
+	for k := range maxLines {
+		for _, ft := range []charts.Format{charts.PNG, charts.SVG} {
+			tasks = append(tasks, func() error {
+				if k >= len(o.Shown) {
+					return nil
+				}
+				r := &o.Runs[o.Shown[k]]
+				return writeLegsChart(o, r, legsOf(opt.Strategies, r.Type, r.Params), o.Views[r.View].Panel, ft)
+			})
+		}
+	}
+	return tasks
+}
+
+// writeRunFiles writes a run's files (writeRun) and legs.csv, with its
+// legs chart when opt.AllCharts (writeLegs).
+func writeRunFiles(o *Outcome, r *RunResult, rec *results.RunRecord, p *data.Panel, opt Options) error {
+	if err := writeRun(o, r, rec); err != nil {
+		return err
+	}
+	var legs map[string][]string
+	if r.View == 0 && r.LongLegOf == "" {
+		legs = legsOf(opt.Strategies, r.Type, r.Params)
+	}
+	if err := writeLegs(o, r, legs, p, opt.AllCharts); err != nil {
+		return fmt.Errorf("run %s: %w", r.Key, err)
+	}
+	return nil
+}
+
+// finish writes, on the worker pool, report.html ([writeReport]) and
+// results.duckdb ([writeDatabase]) when set, both from the records and curves in
+// memory and the files written before, beside the charts nobody reads
+// back ([unreadCharts]); the report and the database come first: they
+// take longest.
+func finish(ctx context.Context, f *File, o *Outcome, manifest *results.Manifest, opt Options) error {
+	opt.phase("report")
+	tasks := []func() error{writeReport(ctx, o, manifest, opt), writeDatabase(ctx, o, opt)}
+	tasks = append(tasks, unreadCharts(f, o, opt)...)
+	return parallel(ctx, len(tasks), opt.Workers, nil, func(i int) error { return tasks[i]() })
+}
+
+// writeDatabase returns the task that builds results.duckdb
+// (Options.Database) from the folder's files and the records in memory;
+// nil without Options.Database.
+func writeDatabase(ctx context.Context, o *Outcome, opt Options) func() error {
+	return func() error {
+		if opt.Database == nil {
+			return nil
+		}
+		if err := opt.Database(ctx, o.Dir, o.Records); err != nil {
+			return fmt.Errorf("results database: %w", err)
+		}
+		return nil
+	}
+}
+
+// writeReport returns the task that writes report.html (Options.Report)
+// from the records and curves in memory and the optional files already
+// written (stress, attribution, Monte Carlo).
+func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest, opt Options) func() error {
+	return func() error {
+		if opt.Report == nil {
+			return nil
+		}
+		equity := make([]charts.Series, len(o.Runs))
+		gross, net := make([][]float64, len(o.Runs)), make([][]float64, len(o.Runs))
+		for i := range o.Runs {
+			c := &o.Runs[i].Result.Curve
+			equity[i] = charts.CurveSeries(o.Runs[i].Key, c)
+			gross[i], net[i] = c.Gross, c.Net
+		}
+		if err := opt.Report(ctx, ReportInput{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity, Gross: gross, Net: net}); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		return nil
+	}
+}
+
+// shown returns the indices of the runs the equity chart draws: the
+// baseline runs (not the stress test's long-leg companions), or the best
+// maxLines of them by sortBy when there are more, in run order.
+func shown(runs []RunResult, sortBy string) []int {
+	var pick []int
+	for _, i := range Ranked(runs, sortBy) {
+		if runs[i].View == 0 && runs[i].LongLegOf == "" {
+			pick = append(pick, i)
+		}
+	}
+	if len(pick) > maxLines {
+		pick = pick[:maxLines]
+	}
+	sort.Ints(pick)
+	return pick
+}
+
+// maxLines is the number of runs the equity chart draws at most.
+const maxLines = 10
 
 // withDefaults fills in the defaults; it is the one place a nil
 // Strategies becomes the built-ins.

@@ -37,7 +37,7 @@ func TestRunRefusesRunawayExperiments(t *testing.T) {
 	}{
 		{sweep, nil, "an estimated 1,000,000 runs (limit 100,000)"},
 		{mc, nil, "an estimated 1,000,001 runs (limit 100,000)"},
-		{mc, []string{"--max-runs", "0", "--max-memory", "1G"}, "an estimated 5.5 GB of memory (limit 1.0 GB)"},
+		{mc, []string{"--max-runs", "0", "--max-memory", "32M"}, "an estimated 62.5 MB of memory (limit 32.0 MB)"},
 	} {
 		stdout, _, err := cli(t, append([]string{"run", tc.file, "--out", out}, tc.args...)...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "--force") {

@@ -39,13 +39,28 @@ Run 'divergence COMMAND --help' for a command's flags.
 `
 
 // gcPercent is the garbage collector's target the program runs with
-// unless GOGC says otherwise: runs allocate their fills and curves at a
-// high rate, and at Go's default (100) the collector's work, not the runs,
-// limits how well an experiment scales across cores (a 200-run sweep goes
-// 1.4–1.8× faster on 2 workers at 100, 2× at 400). The heap may grow to
-// about five times the live results, which an experiment keeps small by
-// writing each run as it finishes.
-const gcPercent = 400
+// unless GOGC says otherwise: Go's default, chosen by measurement (issue
+// 11; `divergence run` under /usr/bin/time, peak RSS its maximum resident
+// set, 2-core machine shared with other work, load average about 2.3,
+// three interleaved runs each). On the 8 ×
+// 125,000-bar SMA experiment with every output (BenchmarkRunWhole's):
+//
+//	GOGC                    wall (s)           peak RSS (MB)
+//	100                     1.92, 1.94, 2.51   519, 534, 542
+//	200                     1.92, 1.98, 2.04   624, 642, 651
+//	400 (the old setting)   1.99, 2.08, 2.29   789, 900, 912
+//	400, GOMEMLIMIT=512MiB  2.09, 2.12, 3.01   721, 733, 735
+//	200, GOMEMLIMIT=400MiB  1.94, 2.17, 3.29   633, 633, 635
+//
+// A higher target buys no time (the outputs, DuckDB and the disk dominate,
+// not the collector) and costs up to 75 % more memory; a memory limit
+// does not hold the peak (DuckDB's memory is outside Go's heap) and makes
+// some runs slower. The Monte Carlo of 10,000 paths × 20 instruments ×
+// 2,520 days peaks at 273 MB at 100 (BenchmarkMonteCarloMemory). The
+// old note's claim that 400 scales a sweep better across 2 workers could
+// not be measured again on the shared machine; the runs now stream their
+// fills to disk as they finish, so the heap holds little but the curves.
+const gcPercent = 100
 
 func main() {
 	if os.Getenv("GOGC") == "" {

@@ -380,3 +380,27 @@ func TestRunWalkForwardFirst(t *testing.T) {
 		t.Errorf("sma out-of-sample row %q, want total return %s", row, want)
 	}
 }
+
+// --charts takes report or all; --timings prints each phase's wall time
+// (the phases experiment.Run reports) and their total to stderr; --charts
+// all draws every run's legs chart.
+func TestRunChartsAndTimings(t *testing.T) {
+	dir := t.TempDir()
+	exp := "../../experiment/testdata/sweep.toml"
+	if _, _, err := cli(t, "run", exp, "--out", dir, "--charts", "some"); err == nil || !strings.Contains(err.Error(), "--charts") {
+		t.Errorf("--charts some: %v", err)
+	}
+	_, stderr, err := cli(t, "run", exp, "--out", dir, "--no-report", "--charts", "all", "--timings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, phase := range []string{"load", "runs", "total"} {
+		if !strings.Contains(stderr, phase+" ") {
+			t.Errorf("--timings: no %q line in\n%s", phase, stderr)
+		}
+	}
+	legs, _ := filepath.Glob(filepath.Join(dir, "sweep-synthetic", "runs", "*", "legs.png"))
+	if len(legs) != 12 { // every pair-hedge run of the sweep (3 gross × 4 rebalance periods)
+		t.Errorf("--charts all drew %d legs charts, want 12", len(legs))
+	}
+}

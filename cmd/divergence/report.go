@@ -85,16 +85,3 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fmt.Fprintf(stdout, "compare: %s\n", strings.Join(outs, ", "))
 	return nil
 }
-
-// finishResults writes the results database and the HTML report of an
-// executed experiment's folder.
-func finishResults(ctx context.Context, dir string, stdout io.Writer) error {
-	if err := resultsdb.Write(ctx, dir); err != nil {
-		return fmt.Errorf("results database: %w", err)
-	}
-	if err := report.Write(ctx, dir); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	fmt.Fprintf(stdout, "report: %s  database: %s\n", filepath.Join(dir, "report.html"), filepath.Join(dir, "results.duckdb"))
-	return nil
-}

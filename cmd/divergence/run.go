@@ -15,6 +15,7 @@ import (
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/metrics"
 	"github.com/divergence-research/divergence/results/report"
+	"github.com/divergence-research/divergence/results/resultsdb"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -29,7 +30,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // runExperiment is `run` and `stress`: stress also runs every library
 // scenario when the experiment names none, and prints the stress table.
 func runExperiment(ctx context.Context, name string, args []string, stdout, stderr io.Writer, stress bool) error {
-	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--max-runs N] [--max-memory SIZE] [--force] [--wait]", stderr)
+	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--charts report|all] [--timings] [--max-runs N] [--max-memory SIZE] [--force] [--wait]", stderr)
 	out := fs.String("out", "out", "folder to write the experiment's results folder into")
 	workers := fs.Int("workers", 0, "runs executed at once (0 = all cores)")
 	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
@@ -37,6 +38,8 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
 	lf := addLimitFlags(fs)
+	chartSet := fs.String("charts", "report", "per-run charts (runs/<key>/legs.png/.svg): report = only for the runs the equity chart and report show (the best 10 by --sort), all = for every run")
+	timings := fs.Bool("timings", false, "print the wall time of each phase (load, runs, outputs, montecarlo, walkforward, report) to stderr")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -58,6 +61,9 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	if err := results.ValidMetric(*sortBy); err != nil {
 		return fmt.Errorf("--sort: %w", err)
 	}
+	if *chartSet != "report" && *chartSet != "all" {
+		return fmt.Errorf("--charts %q: want report or all", *chartSet)
+	}
 	f, err := experiment.Load(pos[0])
 	if err != nil {
 		return err
@@ -65,11 +71,19 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData),
 		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress,
 		Limits: lim, Wait: *lf.wait, Hold: true, Holder: holder(append([]string{name}, args...)),
-		Note: func(s string) { fmt.Fprintln(stderr, "note:", s) }}
+		Note:      func(s string) { fmt.Fprintln(stderr, "note:", s) },
+		AllCharts: *chartSet == "all"}
+	if !*noReport {
+		opt.Report, opt.Database = writeReport, writeDatabase
+	}
 	var bar *progress
 	if !*quiet && isTerminal(stderr) {
 		bar = newProgress(stderr)
 		opt.Progress = bar.update
+	}
+	var clock phaseClock
+	if *timings {
+		opt.Phase = clock.start
 	}
 	o, err := experiment.Run(ctx, f, opt)
 	bar.finish()
@@ -77,6 +91,9 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		return wayOut(err)
 	}
 	defer o.Release() // held while the database and the report are written
+	if *timings {
+		clock.print(stderr)
+	}
 	label := "real data"
 	if o.Panel.Synthetic {
 		label = "SYNTHETIC data"
@@ -101,10 +118,44 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		printStress(stdout, o.Stress, o.Cash)
 	}
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
-	if *noReport {
-		return nil
+	if !*noReport {
+		fmt.Fprintf(stdout, "report: %s  database: %s\n", filepath.Join(o.Dir, report.ReportFile), filepath.Join(o.Dir, resultsdb.File))
 	}
-	return finishResults(ctx, o.Dir, stdout)
+	return nil
+}
+
+// writeReport is experiment.Options.Report: report.html of the results
+// in memory.
+func writeReport(ctx context.Context, in experiment.ReportInput) error {
+	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity, Gross: in.Gross, Net: in.Net})
+}
+
+// writeDatabase is experiment.Options.Database: results.duckdb of the
+// folder, with the runs' records in memory.
+func writeDatabase(ctx context.Context, dir string, runs []results.RunRecord) error {
+	_, err := resultsdb.BuildRuns(ctx, dir, filepath.Join(dir, resultsdb.File), runs)
+	return err
+}
+
+// phaseClock times the phases experiment.Run reports (Options.Phase).
+type phaseClock struct {
+	names []string
+	times []time.Time
+}
+
+func (c *phaseClock) start(name string) {
+	c.names = append(c.names, name)
+	c.times = append(c.times, time.Now())
+}
+
+// print writes each phase's wall time and the total.
+func (c *phaseClock) print(w io.Writer) {
+	for i := 0; i+1 < len(c.names); i++ {
+		fmt.Fprintf(w, "%-12s %8.3f s\n", c.names[i], c.times[i+1].Sub(c.times[i]).Seconds())
+	}
+	if n := len(c.times); n > 1 {
+		fmt.Fprintf(w, "%-12s %8.3f s\n", "total", c.times[n-1].Sub(c.times[0]).Seconds())
+	}
 }
 
 // printWalkForward prints each walk-forward's stitched out-of-sample

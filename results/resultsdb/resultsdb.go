@@ -92,19 +92,23 @@ func Write(ctx context.Context, dir string) error {
 
 // Build builds the database of the experiment folder dir at path (written to
 // a temporary file beside path, then renamed) and returns the names of the
-// tables it created, in creation order.
+// tables it created, in creation order. dir must be a finished experiment
+// folder (results.Finished): not a run's working folder.
 func Build(ctx context.Context, dir, path string) (tables []string, err error) {
+	if err := results.Finished(dir); err != nil {
+		return nil, fmt.Errorf("resultsdb: %w", err)
+	}
 	return BuildRuns(ctx, dir, path, nil)
 }
 
 // BuildRuns is [Build] with the runs' records given (as the experiment
 // holds them in memory) instead of read from the folder; nil reads them.
+// Unlike Build it takes a run's working folder too: the experiment builds
+// the database inside the folder it is writing, before the folder is
+// renamed into place.
 func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord) (tables []string, err error) {
 	if strings.ContainsAny(dir, "*?[]{}") {
 		return nil, fmt.Errorf("resultsdb: folder %q contains a glob character (* ? [ ] { }), which DuckDB would expand", dir)
-	}
-	if err := results.Finished(dir); err != nil {
-		return nil, fmt.Errorf("resultsdb: %w", err)
 	}
 	var m results.Manifest
 	if b, err := os.ReadFile(filepath.Join(dir, "manifest.json")); err != nil {
