@@ -391,7 +391,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
-	if err := opt.Limits.check(f.Name, est); err != nil {
+	if err := opt.Limits.check(f.Name, est.share(opt.Shard)); err != nil {
 		return nil, err
 	}
 	// The results folder is locked from here to the end (opt.Hold: until
@@ -427,7 +427,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	est = f.withData(est, m, opt.Workers)
-	if err := opt.Limits.check(f.Name, est); err != nil {
+	if err := opt.Limits.check(f.Name, est.share(opt.Shard)); err != nil {
 		return nil, err
 	}
 	explicit := len(f.Scenarios)+len(f.Inline) > 0

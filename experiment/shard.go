@@ -285,3 +285,18 @@ func fillPaths(load []int64, paths int, pathCost int64) []int {
 	}
 	return counts
 }
+
+// share is a shard's part of an estimate: runs, memory and disk divided
+// by the shard count, rounded up (the plan balances the shards' costs;
+// the limits then bound what one shard's machine does). nil: e itself.
+func (e Estimate) share(s *Shard) Estimate {
+	if s == nil || s.Count <= 1 {
+		return e
+	}
+	n := s.Count
+	div := func(x int) int { return (x + n - 1) / n }
+	div64 := func(x int64) int64 { return (x + int64(n) - 1) / int64(n) }
+	e.Runs, e.MonteCarlo, e.WalkForward = div(e.Runs), div(e.MonteCarlo), div(e.WalkForward)
+	e.Memory, e.Disk = div64(e.Memory), div64(e.Disk)
+	return e
+}

@@ -112,3 +112,16 @@ func TestPlanShardsProperties(t *testing.T) {
 		}
 	}
 }
+
+// A shard's estimate is its share: 1,001 runs on 4 shards → 251 each,
+// so that --max-runs bounds one machine's work.
+func TestEstimateShare(t *testing.T) {
+	e := Estimate{Runs: 1001, MonteCarlo: 800, Memory: 4001, Disk: 9}
+	s := e.share(&Shard{Index: 1, Count: 4})
+	if s.Runs != 251 || s.MonteCarlo != 200 || s.Memory != 1001 || s.Disk != 3 {
+		t.Errorf("share = %+v", s)
+	}
+	if got := e.share(nil); got != e {
+		t.Errorf("no shard: %+v, want %+v", got, e)
+	}
+}
