@@ -86,13 +86,36 @@ func divergenceBin(bin string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// BenchmarkShardSpeedup: a sweep of 200 daily runs as one shard process
-// on one core (GOMAXPROCS=1, --workers 1) against 2 shard processes of one
-// core each at once, wall time; reports the speed-up (the process start
-// and data load included, as on a cluster).
+// BenchmarkShardSpeedup: an experiment as one shard process on one core
+// (GOMAXPROCS=1, --workers 1) against 2 shard processes of one core each
+// at once, wall time; reports the speed-up (process start and data load
+// included, as on a cluster). sweep: 200 daily SMA runs (each writes its
+// files); montecarlo: 20,000 one-year paths of a buy-and-hold (CPU only).
 func BenchmarkShardSpeedup(b *testing.B) {
 	dir := b.TempDir()
-	exp := sweepExperiment(b, dir, 200)
+	mc := filepath.Join(dir, "mc.toml")
+	if err := os.WriteFile(mc, []byte(`name = "shard mc"
+seed = 1
+start = "2020-01-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA", "MSFT", "BTC"]
+[montecarlo]
+paths = 20000
+days = 365
+`), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct{ name, exp string }{{"sweep", sweepExperiment(b, dir, 200)}, {"montecarlo", mc}} {
+		b.Run(tc.name, func(b *testing.B) { shardSpeedup(b, dir, tc.exp) })
+	}
+}
+
+func shardSpeedup(b *testing.B, dir, exp string) {
 	bin, err := shardBinary()
 	if err != nil {
 		b.Fatal(err)
