@@ -111,6 +111,19 @@ type MonteCarloResult struct {
 	// (scenarios.TerminalReturn, scenarios.MaxDrawdown) and their VaR and
 	// CVaR, as scenarios.Summarize gives them of whole curves.
 	Dist scenarios.Distribution
+
+	bands *metrics.Bands // the bands Bands is read from (a shard saves them for the merge)
+}
+
+// finish sets Bands and the VaR and CVaR of Dist from the bands and the
+// terminal returns.
+func (r *MonteCarloResult) finish() {
+	if r.bands != nil {
+		copy(r.Bands[:], r.bands.Quantiles())
+	}
+	d := &r.Dist
+	d.VaR95, d.VaR99 = scenarios.VaR(d.TerminalReturns, 0.95), scenarios.VaR(d.TerminalReturns, 0.99)
+	d.CVaR95, d.CVaR99 = scenarios.CVaR(d.TerminalReturns, 0.95), scenarios.CVaR(d.TerminalReturns, 0.99)
 }
 
 // monteCarlo replays every baseline run spec (not the long-leg companions)
@@ -179,11 +192,19 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		out[i] = MonteCarloResult{Run: r.Key, Strategy: r.Strategy, Terminal: make([]float64, spec.Paths), Shocked: make([]bool, spec.Paths),
 			Dist: scenarios.Distribution{Paths: spec.Paths, TerminalReturns: make([]float64, spec.Paths), MaxDrawdowns: make([]float64, spec.Paths)}}
 	}
+	// A shard (opt.paths) replays its range of paths only; the figures
+	// of the others stay zero and its bands hold its paths.
+	first, end := 0, spec.Paths
+	if opt.paths != nil {
+		first, end = opt.paths[0], opt.paths[1]
+	}
 	fan := newFanCollector(len(runs), opt.Workers)
+	fan.next = first
 	// On cancellation the pool skips the paths not started: release the
 	// workers waiting for them.
 	defer context.AfterFunc(ctx, fan.stop)()
-	err = parallel(ctx, spec.Paths, opt.Workers, nil, func(k int) error {
+	err = parallel(ctx, end-first, opt.Workers, nil, func(t int) error {
+		k := first + t
 		curves, err := f.replayPath(mc, k, warm, runs, m, opt, out)
 		if perr := fan.put(k, curves); err == nil {
 			err = perr
@@ -194,12 +215,8 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		return nil, err
 	}
 	for i := range out {
-		b := fan.bands[i].Quantiles()
-		copy(out[i].Bands[:], b)
-		out[i].Time = fan.times[i]
-		d := &out[i].Dist
-		d.VaR95, d.VaR99 = scenarios.VaR(d.TerminalReturns, 0.95), scenarios.VaR(d.TerminalReturns, 0.99)
-		d.CVaR95, d.CVaR99 = scenarios.CVaR(d.TerminalReturns, 0.95), scenarios.CVaR(d.TerminalReturns, 0.99)
+		out[i].bands, out[i].Time = fan.bands[i], fan.times[i]
+		out[i].finish()
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -105,6 +106,15 @@ type Options struct {
 	// it (`divergence run --timings`).
 	Phase func(name string)
 
+	// Shard, when set, runs only that shard of the experiment into
+	// Out/<slug>-shard-I-of-N (see shard.go, [Merge]).
+	Shard *Shard
+
+	// merge, set by Merge, takes the runs' results from shards instead
+	// of running them.
+	merge *mergeSource
+	// paths, set for a shard, is the range of Monte Carlo paths to run.
+	paths *[2]int
 	// computeOnly loads and runs, and writes nothing (the benchmarks'
 	// load + engine baseline).
 	computeOnly bool
@@ -386,28 +396,31 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
-	if err := opt.Limits.check(f.Name, est); err != nil {
+	if err := opt.Limits.check(f.Name, est.share(opt.Shard)); err != nil {
 		return nil, err
 	}
 	// The results folder is locked from here to the end (opt.Hold: until
 	// Outcome.Release): a second run into it fails now, naming this one.
+	// A shard locks its own folder instead (runShard).
 	slug := Slug(f.Name)
 	final := filepath.Join(opt.Out, slug)
-	lock, err := LockDir(ctx, opt.Out, slug, opt.Holder, opt.Wait)
-	if err != nil {
-		return nil, err
-	}
+	var lock *Lock
 	held := false
 	defer func() {
 		if !held {
 			lock.Release()
 		}
 	}()
-	if err := cleanLeftovers(opt.Out, slug, opt.note); err != nil {
-		return nil, err
-	}
-	if err := checkReplace(final, f.Name); err != nil {
-		return nil, err
+	if opt.Shard == nil {
+		if lock, err = LockDir(ctx, opt.Out, slug, opt.Holder, opt.Wait); err != nil {
+			return nil, err
+		}
+		if err := cleanLeftovers(opt.Out, slug, opt.note); err != nil {
+			return nil, err
+		}
+		if err := checkReplace(final, f.Name); err != nil {
+			return nil, err
+		}
 	}
 	specs, err := f.Runs(opt.Strategies)
 	if err != nil {
@@ -419,7 +432,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	est = f.withData(est, m, opt.Workers)
-	if err := opt.Limits.check(f.Name, est); err != nil {
+	if err := opt.Limits.check(f.Name, est.share(opt.Shard)); err != nil {
 		return nil, err
 	}
 	explicit := len(f.Scenarios)+len(f.Inline) > 0
@@ -449,6 +462,15 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			runs = append(runs, r)
 		}
 	}
+	if opt.Shard != nil {
+		return f.runShard(ctx, opt, specs, m, views, runs, stress, notes)
+	}
+	var wf *wfPlan
+	if opt.merge != nil {
+		if wf, err = f.mergeLoad(ctx, opt, specs, m, views, runs, stress); err != nil {
+			return nil, err
+		}
+	}
 	// Everything is written into a fresh folder beside the final one, which
 	// replaces the final folder only once complete: a rerun leaves no file
 	// of an earlier run behind, and a failed run leaves the earlier results
@@ -476,25 +498,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	var failed atomic.Bool
 	var progress sync.Mutex
 	var done int
-	measure := func(i int) error {
-		r := &runs[i]
-		v := &views[r.View]
-		cfg := withEnv(m.Base, v.Panel, v.Env)
-		cfg.Seed, cfg.Start = r.Seed, m.Start
-		res, stats, err := runOne(opt.Strategies, cfg, v.Panel, v.Timeline, r.Type, r.Params)
-		if err != nil {
-			return fmt.Errorf("run %s: %w", r.Key, err)
-		}
-		r.Result = res
-		r.Stats = stats
-		r.Metrics = results.Measure(res, m.PeriodsPerYear)
-		r.Metrics.Benchmarks = results.MeasureBenchmarks(res, m.Bench)
-		out.Records[i] = record(f, out, r)
-		if r.View == 0 && r.LongLegOf == "" {
-			r.Attribution = Attribution(r, legsOf(opt.Strategies, r.Type, r.Params))
-		}
-		return nil
-	}
+	measure := func(i int) error { return f.execute(opt, m, views, out, i) }
 	runTask := func(i int) error {
 		err := measure(i)
 		if err != nil {
@@ -610,9 +614,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	if f.MonteCarlo != nil {
 		opt.phase("montecarlo")
-		mc, err := f.monteCarlo(ctx, specs, m, opt)
-		if err != nil {
-			return nil, err
+		mc := opt.merge.monteCarlo()
+		if opt.merge == nil {
+			if mc, err = f.monteCarlo(ctx, specs, m, opt); err != nil {
+				return nil, err
+			}
 		}
 		out.MonteCarlo = mc
 		if err := writeMonteCarlo(f, out.Dir, mc, m.Panel.Synthetic); err != nil {
@@ -621,7 +627,12 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	if f.WalkForward != nil {
 		opt.phase("walkforward")
-		wfs, err := f.walkForward(ctx, specs, m, opt)
+		var wfs []WalkForward
+		if opt.merge != nil {
+			wfs, err = f.wfFinish(ctx, wf, opt.merge.wfScoresOf(wf), m, opt)
+		} else {
+			wfs, err = f.walkForward(ctx, specs, m, opt)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -632,6 +643,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	if opt.finishing() && !early {
 		if err := finish(ctx, f, out, manifest, opt); err != nil {
+			return nil, err
+		}
+	}
+	if opt.merge != nil {
+		if err := opt.merge.writeRecord(tmp); err != nil {
 			return nil, err
 		}
 	}
@@ -653,6 +669,42 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	opt.phase("done")
 	return out, nil
+}
+
+// execute runs, measures and records run i of out (out.Runs[i]): on the
+// engine, or under a merge (Options.merge) from the shard that ran it.
+func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int) error {
+	r := &out.Runs[i]
+	if opt.merge != nil {
+		sr, ok := opt.merge.runs[r.Key]
+		if !ok {
+			return fmt.Errorf("merge: no shard holds run %s", r.Key)
+		}
+		r.Result = &engine.Result{Curve: sr.Curve, Fills: sr.Fills.fills()}
+		r.Stats, r.Attribution = sr.Stats, sr.Attribution.rows()
+		r.Metrics = results.RunMetrics{}
+		if err := json.Unmarshal(sr.Metrics, &r.Metrics); err != nil {
+			return fmt.Errorf("merge: run %s: its metrics: %w", r.Key, err)
+		}
+		out.Records[i] = record(f, out, r)
+		return nil
+	}
+	v := &views[r.View]
+	cfg := withEnv(m.Base, v.Panel, v.Env)
+	cfg.Seed, cfg.Start = r.Seed, m.Start
+	res, stats, err := runOne(opt.Strategies, cfg, v.Panel, v.Timeline, r.Type, r.Params)
+	if err != nil {
+		return fmt.Errorf("run %s: %w", r.Key, err)
+	}
+	r.Result = res
+	r.Stats = stats
+	r.Metrics = results.Measure(res, m.PeriodsPerYear)
+	r.Metrics.Benchmarks = results.MeasureBenchmarks(res, m.Bench)
+	out.Records[i] = record(f, out, r)
+	if r.View == 0 && r.LongLegOf == "" {
+		r.Attribution = Attribution(r, legsOf(opt.Strategies, r.Type, r.Params))
+	}
+	return nil
 }
 
 // Release releases the results folder's lock that Run kept with

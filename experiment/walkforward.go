@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -100,8 +101,42 @@ type WalkForward struct {
 
 // walkForward runs the walk-forward of every strategy of the experiment.
 func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt Options) ([]WalkForward, error) {
+	wf, err := f.wfSetup(specs, m)
+	if err != nil {
+		return nil, err
+	}
+	scores, err := f.wfInSample(ctx, wf, m, opt, nil)
+	if err != nil {
+		return nil, err
+	}
+	return f.wfFinish(ctx, wf, scores, m, opt)
+}
+
+// wfPlan is a walk-forward laid out: its windows, the panel cut at each
+// window's ends, one WalkForward per strategy with its candidates, and
+// the in-sample runs (strategy × window × candidate, in that order).
+type wfPlan struct {
+	wins []Window
+	cuts []wfCut // 2 per window: cut at the in-sample end, at the out-of-sample end
+	out  []WalkForward
+	jobs []wfJob
+}
+
+type wfCut struct {
+	p  *data.Panel
+	tl *engine.Timeline
+}
+
+// wfJob is one in-sample run: strategy s, window k, candidate c.
+type wfJob struct{ s, k, c int }
+
+// key is the in-sample run's key (wfKey), from which its seed derives.
+func (w *wfPlan) key(j wfJob) string { return wfKey(j.k, w.out[j.s].Candidates[j.c].Key) }
+
+// wfWindows lays out the experiment's walk-forward windows over the
+// market's timeline.
+func (f *File) wfWindows(m *Market) ([]Window, error) {
 	w := f.WalkForward
-	p := m.Panel
 	first := m.Start
 	if first == 0 {
 		first = m.Timeline.Times[0]
@@ -111,17 +146,23 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 	if len(wins) == 0 {
 		return nil, fmt.Errorf("walkforward: no window fits between %s and %s (in_sample_days = %d)", data.FormatDay(first), data.FormatDay(last), w.InSampleDays)
 	}
+	return wins, nil
+}
+
+// wfSetup lays out the walk-forward of every strategy of the experiment.
+func (f *File) wfSetup(specs []RunSpec, m *Market) (*wfPlan, error) {
+	wins, err := f.wfWindows(m)
+	if err != nil {
+		return nil, err
+	}
+	p := m.Panel
 	// Per window: the panel cut at the window's end and its timeline, shared
 	// by that window's runs.
-	type cut struct {
-		p  *data.Panel
-		tl *engine.Timeline
-	}
-	cuts := make([]cut, 2*len(wins))
+	cuts := make([]wfCut, 2*len(wins))
 	for k, win := range wins {
 		for j, end := range []int64{win.ISEnd, win.OOSEnd} {
 			c := p.Window(0, end)
-			cuts[2*k+j] = cut{p: c, tl: engine.NewTimeline(c)}
+			cuts[2*k+j] = wfCut{p: c, tl: engine.NewTimeline(c)}
 		}
 	}
 	// Group the runs by strategy.
@@ -129,29 +170,45 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 	for si := range f.Strategy {
 		wf := WalkForward{Strategy: f.Strategy[si].Name, Windows: wins}
 		for _, s := range specs {
-			if s.Index == si {
+			if s.Index == si && s.LongLegOf == "" {
 				wf.Candidates = append(wf.Candidates, s)
 			}
 		}
 		out = append(out, wf)
 	}
-	// In sample: every candidate in every window, in parallel.
-	type job struct{ s, k, c int }
-	var jobs []job
+	var jobs []wfJob
 	for s := range out {
 		for k := range wins {
 			for c := range out[s].Candidates {
-				jobs = append(jobs, job{s, k, c})
+				jobs = append(jobs, wfJob{s, k, c})
 			}
 		}
 	}
-	scores := make([]float64, len(jobs))
-	err := parallel(ctx, len(jobs), opt.Workers, nil, func(i int) error {
-		j := jobs[i]
-		cand := &out[j.s].Candidates[j.c]
-		cu := cuts[2*j.k]
+	return &wfPlan{wins: wins, cuts: cuts, out: out, jobs: jobs}, nil
+}
+
+// wfInSample runs the in-sample runs, in parallel, and returns their
+// scores by job index; with keep, only the runs whose key it accepts (a
+// shard's), the others' scores left NaN.
+func (f *File) wfInSample(ctx context.Context, wf *wfPlan, m *Market, opt Options, keep func(key string) bool) ([]float64, error) {
+	w := f.WalkForward
+	var todo []int
+	for i, j := range wf.jobs {
+		if keep == nil || keep(wf.key(j)) {
+			todo = append(todo, i)
+		}
+	}
+	scores := make([]float64, len(wf.jobs))
+	for i := range scores {
+		scores[i] = math.NaN()
+	}
+	err := parallel(ctx, len(todo), opt.Workers, nil, func(t int) error {
+		i := todo[t]
+		j := wf.jobs[i]
+		cand := &wf.out[j.s].Candidates[j.c]
+		cu := wf.cuts[2*j.k]
 		cfg := m.Base
-		cfg.Seed, cfg.Start = engine.SeedFor(f.Seed, fmt.Sprintf("wf-is-%d-%s", j.k, cand.Key)), wins[j.k].ISStart
+		cfg.Seed, cfg.Start = engine.SeedFor(f.Seed, wf.key(j)), wf.wins[j.k].ISStart
 		res, _, err := runOne(opt.Strategies, cfg, cu.p, cu.tl, cand.Type, cand.Params)
 		if err != nil {
 			return fmt.Errorf("walkforward window %d in sample, %s: %w", j.k+1, cand.Key, err)
@@ -163,6 +220,15 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 	if err != nil {
 		return nil, err
 	}
+	return scores, nil
+}
+
+// wfFinish picks each window's best candidate from the in-sample scores
+// (by job index), runs it out of sample and stitches the out-of-sample
+// curves.
+func (f *File) wfFinish(ctx context.Context, wf *wfPlan, scores []float64, m *Market, opt Options) ([]WalkForward, error) {
+	w := f.WalkForward
+	wins, out, jobs, cuts := wf.wins, wf.out, wf.jobs, wf.cuts
 	// Pick the best per (strategy, window): the highest score (lowest for
 	// volatility), NaN never, ties to the first candidate.
 	for s := range out {
@@ -180,7 +246,7 @@ func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt 
 	}
 	// Out of sample: the chosen candidate per window.
 	oosRes := make([]*engine.Result, len(out)*len(wins))
-	err = parallel(ctx, len(oosRes), opt.Workers, nil, func(i int) error {
+	err := parallel(ctx, len(oosRes), opt.Workers, nil, func(i int) error {
 		s, k := i/len(wins), i%len(wins)
 		cand := &out[s].Candidates[out[s].Chosen[k]]
 		cu := cuts[2*k+1]

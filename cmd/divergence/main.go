@@ -26,6 +26,8 @@ Usage:
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]
   divergence data list [--catalog PATH]                      instruments in the catalog
   divergence data synth [--seed N] [--out DIR]               write the synthetic market as CSV
+  divergence run EXPERIMENT.toml --shard I/N [--out DIR]    one shard of N (or from JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID)
+  divergence merge OUT SHARD_DIR...                          the shards merged into OUT/<experiment>, as one machine writes it
   divergence report RESULTS_DIR [--out FILE]                 the HTML report of an experiment (run writes it too)
   divergence db RESULTS_DIR                                  (re)build results.duckdb (run writes it too)
   divergence compare RESULTS_DIR... [--runs K,K] [--top N] [--by METRIC] [--align common|none] [--out F]
@@ -94,6 +96,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdStress(ctx, args[1:], stdout, stderr)
 	case "scenarios":
 		return cmdScenarios(args[1:], stdout, stderr)
+	case "merge":
+		return cmdMerge(ctx, args[1:], stdout, stderr)
 	case "report":
 		return cmdReport(ctx, args[1:], stdout, stderr)
 	case "db":
@@ -173,6 +177,10 @@ var commandHelp = map[string]string{
 		"folder unless --out names the files.",
 	"strategies": "Lists the built-in strategy types; with a NAME, that strategy's parameters: key, type, default and\n" +
 		"meaning (from the strategy's parameter struct).",
+	"merge": "Builds OUT/<experiment> from the folders of an experiment's shards (run --shard I/N, or a Kubernetes\n" +
+		"Indexed Job / Slurm array): the same files a one-machine run writes, plus merge.json. SHARD_DIR is a shard\n" +
+		"folder or a folder holding them. The shards must come from the same experiment file, program version and\n" +
+		"data, each index 0…N−1 once: otherwise an error names the shard and nothing is written.",
 	"version":   "Prints the program version.",
 	"data list": "Lists the instruments in the catalog.",
 	"data import": "Imports price files into the catalog, one instrument per file (its symbol from the file name\n" +

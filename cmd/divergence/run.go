@@ -30,7 +30,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // runExperiment is `run` and `stress`: stress also runs every library
 // scenario when the experiment names none, and prints the stress table.
 func runExperiment(ctx context.Context, name string, args []string, stdout, stderr io.Writer, stress bool) error {
-	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--charts report|all] [--timings] [--max-runs N] [--max-memory SIZE] [--force] [--wait]", stderr)
+	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--charts report|all] [--timings] [--max-runs N] [--max-memory SIZE] [--force] [--wait] [--shard I/N] [--shards N]", stderr)
 	out := fs.String("out", "out", "folder to write the experiment's results folder into")
 	workers := fs.Int("workers", 0, "runs executed at once (0 = all cores)")
 	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
@@ -39,6 +39,8 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
 	lf := addLimitFlags(fs)
 	chartSet := fs.String("charts", "report", "per-run charts (runs/<key>/legs.png/.svg): report = only for the runs the equity chart and report show (the best 10 by --sort), all = for every run")
+	shardFlag := fs.String("shard", "", "run only shard I of N (0 ≤ I < N) into OUT/<experiment>-shard-I-of-N, to be merged (divergence merge); without it, from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm) when set")
+	shardsFlag := fs.Int("shards", 0, "the shard count N beside JOB_COMPLETION_INDEX (or set DIVERGENCE_SHARDS)")
 	timings := fs.Bool("timings", false, "print the wall time of each phase (load, runs, outputs, montecarlo, walkforward, report) to stderr")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -64,11 +66,15 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	if *chartSet != "report" && *chartSet != "all" {
 		return fmt.Errorf("--charts %q: want report or all", *chartSet)
 	}
+	shard, err := shardFrom(*shardFlag, *shardsFlag, os.Getenv)
+	if err != nil {
+		return err
+	}
 	f, err := experiment.Load(pos[0])
 	if err != nil {
 		return err
 	}
-	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData),
+	opt := experiment.Options{Shard: shard, Strategies: strategies.Builtins(), DataDir: os.Getenv(envData),
 		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress,
 		Limits: lim, Wait: *lf.wait, Hold: true, Holder: holder(append([]string{name}, args...)),
 		Note:      func(s string) { fmt.Fprintln(stderr, "note:", s) },
@@ -93,6 +99,11 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	defer o.Release() // held while the database and the report are written
 	if *timings {
 		clock.print(stderr)
+	}
+	if shard != nil {
+		fmt.Fprintf(stdout, "%s — shard %s (%s): %d runs; merge the shards with: divergence merge OUT %s\n", f.Name, shard, shard.Source, len(o.Runs), filepath.Dir(o.Dir))
+		fmt.Fprintf(stdout, "shard: %s\n", o.Dir)
+		return nil
 	}
 	label := "real data"
 	if o.Panel.Synthetic {

@@ -194,14 +194,17 @@ func value(i int, logGamma float64) float64 {
 	return 2 * math.Exp(float64(i)*logGamma) / (g + 1)
 }
 
-func (b *bins) add(i, maxBins int) {
+func (b *bins) add(i, maxBins int) { b.addN(i, 1, maxBins) }
+
+// addN adds n values to bin i (Bands.Merge adds a bin's count at once).
+func (b *bins) addN(i int, n uint32, maxBins int) {
 	switch {
 	case len(b.c) == 0:
-		b.off, b.c = i, append(b.c[:0], 1)
+		b.off, b.c = i, append(b.c[:0], n)
 		return
 	case i < b.off:
 		if b.off+len(b.c)-i > maxBins { // too wide: merge into the lowest bin
-			b.c[0]++
+			b.c[0] += n
 			return
 		}
 		grow := b.off - i
@@ -227,7 +230,7 @@ func (b *bins) add(i, maxBins int) {
 			b.c = append(b.c, 0)
 		}
 	}
-	b.c[i-b.off]++
+	b.c[i-b.off] += n
 }
 
 // rank returns the value of order statistic k (0-based) of the sketch,

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/strategies"
+)
+
+// cmdMerge is `divergence merge OUT SHARD_DIR...`: the experiment folder
+// OUT/<experiment> built from its shards' folders (experiment.Merge).
+func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("merge", "merge OUT SHARD_DIR... [--experiment FILE] [--workers N] [--sort METRIC] [--no-report] [--wait]", stderr)
+	exp := fs.String("experiment", "", "the experiment file (default: the path the shards recorded in shard.json; its sha256 must be theirs)")
+	workers := fs.Int("workers", 0, "runs executed at once (0 = all cores)")
+	sortBy := fs.String("sort", "sharpe", "metric the equity chart picks its runs by, as for run (the shards' runs must be merged with run's --sort)")
+	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
+	wait := fs.Bool("wait", false, "wait for a run or merge writing OUT/<experiment> instead of failing")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 {
+		fs.Usage()
+		return fmt.Errorf("merge: want OUT and at least one shard folder (or a folder of shard folders), got %d arguments", len(pos))
+	}
+	if *workers < 0 {
+		return fmt.Errorf("--workers = %d: want 0 (all cores) or more", *workers)
+	}
+	dirs, err := experiment.ShardDirs(pos[1:])
+	if err != nil {
+		return err
+	}
+	path := *exp
+	if path == "" {
+		m, err := experiment.ReadShardManifest(dirs[0])
+		if err != nil {
+			return err
+		}
+		path = m.Experiment
+	}
+	f, err := experiment.Load(path)
+	if err != nil {
+		return fmt.Errorf("merge: the experiment file: %w (give it with --experiment)", err)
+	}
+	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData), Out: pos[0], Workers: *workers,
+		Version: version, SortBy: *sortBy, Wait: *wait, Hold: true, Holder: holder(append([]string{"merge"}, args...)),
+		Note: func(s string) { fmt.Fprintln(stderr, "note:", s) }}
+	if !*noReport {
+		opt.Report, opt.Database = writeReport, writeDatabase
+	}
+	o, err := experiment.Merge(ctx, f, dirs, opt)
+	if err != nil {
+		return wayOut(err)
+	}
+	defer o.Release()
+	fmt.Fprintf(stdout, "%s — merged %d shards, %d runs: %s (%s beside manifest.json)\n", f.Name, len(dirs), len(o.Runs), o.Dir, experiment.MergeFile)
+	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
+	return nil
+}

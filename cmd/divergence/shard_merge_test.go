@@ -1,0 +1,291 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/results/resultsdb"
+)
+
+// shardBinary builds the program once for the shard tests.
+var shardBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "divergence-bin-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "divergence")
+	out, err := exec.Command("go", "build", "-tags", "duckdb_arrow", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", &buildError{out: string(out), err: err}
+	}
+	return bin, nil
+})
+
+type buildError struct {
+	out string
+	err error
+}
+
+func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
+
+// demoWithWalkForward writes the demo experiment (scenarios, Monte Carlo)
+// with a sweep of its SMA strategy and a walk-forward over it into dir,
+// and returns its path and slug.
+func demoWithWalkForward(t *testing.T, dir, extra string) (string, string) {
+	t.Helper()
+	b, err := os.ReadFile("../../examples/synthetic-ai-hedge.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b) + `
+[strategy.sweep]          # the last strategy (BTC SMA): 3 candidates for the walk-forward
+fast = [10, 20, 30]
+
+[walkforward]
+in_sample_days = 365
+out_of_sample_days = 182
+` + extra
+	path := filepath.Join(dir, "demo.toml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := experiment.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path, experiment.Slug(f.Name)
+}
+
+// divergence runs the binary with args and env (added to a clean
+// environment without the schedulers' variables).
+func divergence(t *testing.T, env []string, args ...string) *exec.Cmd {
+	t.Helper()
+	bin, err := shardBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, args...)
+	var base []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "SLURM_") && !strings.HasPrefix(kv, "JOB_COMPLETION_INDEX=") && !strings.HasPrefix(kv, "DIVERGENCE_") {
+			base = append(base, kv)
+		}
+	}
+	cmd.Env = append(base, env...)
+	return cmd
+}
+
+func mustRun(t *testing.T, cmd *exec.Cmd) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(cmd.Args, " "), err, out.String(), errb.String())
+	}
+	return out.String()
+}
+
+// shardEnv is the environment of shard i of 4 as the schedulers set it:
+// shards 0 and 1 as pods of a Kubernetes Indexed Job, 2 and 3 as tasks of
+// a Slurm array numbered from 1.
+func shardEnv(i int) []string {
+	if i < 2 {
+		return []string{"JOB_COMPLETION_INDEX=" + string(rune('0'+i)), "DIVERGENCE_SHARDS=4"}
+	}
+	return []string{"SLURM_ARRAY_TASK_ID=" + string(rune('1'+i)), "SLURM_ARRAY_TASK_COUNT=4", "SLURM_ARRAY_TASK_MIN=1"}
+}
+
+// runShards runs the 4 shard processes at once into out.
+func runShards(t *testing.T, exp, out string) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make([]string, 4)
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := divergence(t, shardEnv(i), "run", exp, "--out", out, "--quiet", "--workers", "1")
+			if b, err := cmd.CombinedOutput(); err != nil {
+				errs[i] = err.Error() + "\n" + string(b)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, e := range errs {
+		if e != "" {
+			t.Fatalf("shard %d: %s", i, e)
+		}
+	}
+}
+
+// files lists the regular files under dir, relative.
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sameFolders checks that the merged folder holds the one-machine
+// folder's files, byte for byte, and merge.json besides.
+func sameFolders(t *testing.T, one, merged string) {
+	t.Helper()
+	a, b := files(t, one), files(t, merged)
+	b = slices.DeleteFunc(b, func(s string) bool { return s == experiment.MergeFile })
+	if !slices.Equal(a, b) {
+		t.Fatalf("file sets differ:\none machine: %v\nmerged:      %v", a, b)
+	}
+	for _, name := range a {
+		x, err1 := os.ReadFile(filepath.Join(one, name))
+		y, err2 := os.ReadFile(filepath.Join(merged, name))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if filepath.Base(name) == resultsdb.File {
+			// DuckDB lays out a database's blocks differently each time it
+			// builds it (two one-machine runs differ too): compared by its
+			// tables' content.
+			da, err1 := resultsdb.Dump(context.Background(), filepath.Join(one, name))
+			db, err2 := resultsdb.Dump(context.Background(), filepath.Join(merged, name))
+			if err1 != nil || err2 != nil || da != db || len(da) < 1000 {
+				t.Errorf("%s: the tables differ (%v, %v)", name, err1, err2)
+			}
+			continue
+		}
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs (%d bytes one machine, %d merged)", name, len(x), len(y))
+		}
+	}
+	if len(a) < 50 {
+		t.Errorf("only %d files compared", len(a))
+	}
+}
+
+// The demo with scenarios, Monte Carlo and a walk-forward, run as one
+// process and as 4 shard processes (2 with Kubernetes' variables, 2 with
+// Slurm's), merged: every file of the merged folder equals the
+// one-machine folder's, byte for byte (merge.json aside). Then the
+// merge's refusals: a missing shard, a duplicated one, one of another
+// experiment file, one of another program version — each named, nothing
+// written — and a shard killed mid-write, re-run, merged again.
+func TestShardsMergeByteIdentical(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the program and runs the demo 6 times")
+	}
+	dir := t.TempDir()
+	exp, slug := demoWithWalkForward(t, dir, "")
+	one, shards, merged := filepath.Join(dir, "one"), filepath.Join(dir, "shards"), filepath.Join(dir, "merged")
+	mustRun(t, divergence(t, nil, "run", exp, "--out", one, "--quiet"))
+	runShards(t, exp, shards)
+	for i, want := range []string{"kubernetes: JOB_COMPLETION_INDEX=0, DIVERGENCE_SHARDS=4", "kubernetes: JOB_COMPLETION_INDEX=1, DIVERGENCE_SHARDS=4",
+		"slurm: SLURM_ARRAY_TASK_ID=3, SLURM_ARRAY_TASK_COUNT=4, SLURM_ARRAY_TASK_MIN=1", "slurm: SLURM_ARRAY_TASK_ID=4, SLURM_ARRAY_TASK_COUNT=4, SLURM_ARRAY_TASK_MIN=1"} {
+		m, err := experiment.ReadShardManifest(filepath.Join(shards, experiment.Shard{Index: i, Count: 4}.Name(slug)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Source != want || m.Shard != i || m.Shards != 4 || len(m.Runs) == 0 {
+			t.Errorf("shard %d: source %q, %d/%d, %d runs", i, m.Source, m.Shard, m.Shards, len(m.Runs))
+		}
+	}
+	mustRun(t, divergence(t, nil, "merge", merged, shards))
+	sameFolders(t, filepath.Join(one, slug), filepath.Join(merged, slug))
+
+	shard := func(i int) string { return filepath.Join(shards, experiment.Shard{Index: i, Count: 4}.Name(slug)) }
+	refused := func(name string, want []string, args ...string) {
+		t.Helper()
+		out := filepath.Join(dir, "refused-"+name)
+		cmd := divergence(t, nil, append([]string{"merge", out}, args...)...)
+		b, err := cmd.CombinedOutput()
+		if err == nil {
+			t.Fatalf("%s: merge succeeded:\n%s", name, b)
+		}
+		for _, w := range append(want, "nothing was written") {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("%s: the error lacks %q:\n%s", name, w, b)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(out, slug)); err == nil {
+			t.Errorf("%s: %s was written", name, filepath.Join(out, slug))
+		}
+	}
+	refused("missing", []string{"missing of 4: 2 (" + slug + "-shard-2-of-4)"}, shard(0), shard(1), shard(3))
+	refused("duplicated", []string{"shard 1 of 4 is given 2 times: " + shard(1) + ", " + shard(1)}, shard(0), shard(1), shard(1), shard(2), shard(3))
+
+	// A shard of the experiment with another seed: another file.
+	otherDir := filepath.Join(dir, "other")
+	os.MkdirAll(otherDir, 0o755)
+	otherExp, _ := demoWithWalkForward(t, otherDir, "")
+	b, _ := os.ReadFile(otherExp)
+	os.WriteFile(otherExp, bytes.Replace(b, []byte("seed = 42"), []byte("seed = 43"), 1), 0o644)
+	mustRun(t, divergence(t, nil, "run", otherExp, "--out", filepath.Join(otherDir, "shards"), "--quiet", "--shard", "3/4"))
+	foreign := filepath.Join(otherDir, "shards", experiment.Shard{Index: 3, Count: 4}.Name(slug))
+	refused("other experiment", []string{foreign + " is not a shard of this experiment: it was run from another experiment file"},
+		"--experiment", exp, shard(0), shard(1), shard(2), foreign)
+
+	// A shard of another program version (its shard.json says so).
+	oldDir := filepath.Join(dir, "old", "s2")
+	os.MkdirAll(oldDir, 0o755)
+	mustRun(t, exec.Command("cp", "-a", shard(2)+"/.", oldDir))
+	mb, _ := os.ReadFile(filepath.Join(oldDir, experiment.ShardFile))
+	os.WriteFile(filepath.Join(oldDir, experiment.ShardFile), bytes.Replace(mb, []byte(`"program_version": "`+version+`"`), []byte(`"program_version": "0.0.1"`), 1), 0o644)
+	refused("other version", []string{oldDir + " is not a shard of this experiment: it was written by divergence 0.0.1, this is " + version},
+		shard(0), shard(1), oldDir, shard(3))
+
+	// Shard 1 killed while it writes: its folder keeps the last complete
+	// shard (never a half-written one); run again, it is replaced and the
+	// merge equals the one-machine run again.
+	before, _ := os.ReadFile(filepath.Join(shard(1), experiment.ShardFile))
+	cmd := divergence(t, shardEnv(1), "run", exp, "--out", shards, "--quiet", "--workers", "1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		tmp, _ := filepath.Glob(filepath.Join(shards, "."+slug+"-shard-1-of-4.tmp-*", "runs", "*"))
+		if len(tmp) > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if after, err := os.ReadFile(filepath.Join(shard(1), experiment.ShardFile)); err != nil || !bytes.Equal(after, before) {
+		t.Fatalf("after the kill shard 1's folder changed or went: %v", err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(shards, "."+slug+"-shard-1-of-4.tmp-*")); len(left) == 0 {
+		t.Log("the kill came after the shard finished writing (no working folder left)")
+	}
+	os.RemoveAll(shard(1)) // as if the first attempt had never finished
+	refused("killed", []string{"missing of 4: 1"}, shards)
+	mustRun(t, divergence(t, shardEnv(1), "run", exp, "--out", shards, "--quiet"))
+	if left, _ := filepath.Glob(filepath.Join(shards, ".*tmp-*")); len(left) > 0 {
+		t.Errorf("working folders left after the re-run: %v", left)
+	}
+	merged2 := filepath.Join(dir, "merged2")
+	mustRun(t, divergence(t, nil, "merge", merged2, shards))
+	sameFolders(t, filepath.Join(one, slug), filepath.Join(merged2, slug))
+}

@@ -1,0 +1,302 @@
+package experiment
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/divergence-research/divergence/results"
+)
+
+// Shards: one experiment cut into N parts that run anywhere and merge
+// back into the bytes of a one-machine run.
+//
+// A shard executes:
+//
+//   - its run groups: a run group is one parameter set (a RunSpec key)
+//     with every scenario view of it and, under scenarios, its long-leg
+//     companion run — estimated to cost timeline steps × views × (1 + a
+//     companion);
+//   - its walk-forward in-sample runs (one per strategy × window ×
+//     candidate, keyed wf-is-<window>-<candidate key>), each estimated at
+//     the steps up to its window's end; the choice of the best candidate
+//     and the out-of-sample runs are done by the merge (they need every
+//     in-sample score);
+//   - a contiguous range [from, to) of the Monte Carlo paths, each path
+//     estimated at (warm-up + days) × the Monte Carlo runs.
+//
+// The assignment (planShards) is greedy longest-processing-time: the run
+// groups and in-sample runs, sorted by estimated cost (highest first, then
+// key), each go to the shard with the least load so far (ties: the lowest
+// index); then the paths fill the shards up to a common level (water
+// filling), in shard order. It depends only on the experiment file and its
+// data, so every shard process computes the same plan, and the merge
+// recomputes it to check what each shard holds.
+
+// Shard is one part of N of an experiment (Options.Shard).
+type Shard struct {
+	// Index is the shard's number, 0 to Count − 1 (Kubernetes'
+	// JOB_COMPLETION_INDEX numbering).
+	Index int
+	// Count is the number of shards, N ≥ 1.
+	Count int
+	// Source says how Index and Count were obtained, for shard.json:
+	// "--shard 2/4", "kubernetes: JOB_COMPLETION_INDEX=2, DIVERGENCE_SHARDS=4",
+	// "slurm: SLURM_ARRAY_TASK_ID=3, SLURM_ARRAY_TASK_COUNT=4, SLURM_ARRAY_TASK_MIN=1".
+	Source string
+}
+
+// ParseShard reads "I/N" (0 ≤ I < N): shard I of N.
+func ParseShard(s string) (Shard, error) {
+	a, b, ok := strings.Cut(strings.TrimSpace(s), "/")
+	if !ok {
+		return Shard{}, fmt.Errorf("shard %q: want I/N, shard I (0 to N−1) of N", s)
+	}
+	i, err1 := strconv.Atoi(strings.TrimSpace(a))
+	n, err2 := strconv.Atoi(strings.TrimSpace(b))
+	if err1 != nil || err2 != nil {
+		return Shard{}, fmt.Errorf("shard %q: want I/N with whole numbers, shard I (0 to N−1) of N", s)
+	}
+	sh := Shard{Index: i, Count: n}
+	return sh, sh.Validate()
+}
+
+// Validate checks 0 ≤ Index < Count ≤ MaxShards.
+func (s Shard) Validate() error {
+	if s.Count < 1 || s.Count > MaxShards {
+		return fmt.Errorf("shard %d/%d: want 1 to %d shards", s.Index, s.Count, MaxShards)
+	}
+	if s.Index < 0 || s.Index >= s.Count {
+		return fmt.Errorf("shard %d/%d: the index must be 0 to %d", s.Index, s.Count, s.Count-1)
+	}
+	return nil
+}
+
+// MaxShards bounds a shard count.
+const MaxShards = 100_000
+
+func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
+
+// Name is the shard's folder name beside the experiment's: <slug>-shard-I-of-N.
+func (s Shard) Name(slug string) string {
+	return fmt.Sprintf("%s-shard-%d-of-%d", slug, s.Index, s.Count)
+}
+
+// ShardFile is the name of a shard folder's manifest.
+const ShardFile = "shard.json"
+
+// ShardManifest is a shard folder's shard.json: what the shard was made
+// from and what it holds. The merge checks that shards belong together
+// by it.
+type ShardManifest struct {
+	// Experiment is the experiment file's path as given to the shard.
+	Experiment string `json:"experiment"`
+	// ExperimentSHA256 is the experiment file's SHA-256.
+	ExperimentSHA256 string `json:"experiment_sha256"`
+	// ProgramVersion is the version of the program that ran the shard.
+	ProgramVersion string `json:"program_version"`
+	// Stress is true for `divergence stress` (every library scenario when
+	// the file names none).
+	Stress bool `json:"stress"`
+	// Inputs are the market data read, with their SHA-256 (results.Input).
+	Inputs []results.Input `json:"inputs"`
+	// Shard is this shard's index, 0 to Shards − 1.
+	Shard  int `json:"shard"`
+	Shards int `json:"shards"`
+	// Source says how the shard index was obtained (Shard.Source).
+	Source string `json:"source"`
+	// Groups are the run groups (parameter-set keys) the shard ran; Runs
+	// every run key it holds (groups × views, long-leg companions).
+	Groups []string `json:"groups"`
+	Runs   []string `json:"runs"`
+	// WalkForward are the keys of the walk-forward in-sample runs it ran.
+	WalkForward []string `json:"walkforward_in_sample"`
+	// Paths is the range [from, to) of Monte Carlo paths it ran ([0, 0]
+	// without Monte Carlo or when it got none).
+	Paths [2]int `json:"montecarlo_paths"`
+}
+
+// WriteShardManifest writes m as JSON (results.WriteJSON).
+func WriteShardManifest(w io.Writer, m *ShardManifest) error {
+	out := *m
+	for _, l := range []*[]string{&out.Groups, &out.Runs, &out.WalkForward} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if out.Inputs == nil {
+		out.Inputs = []results.Input{}
+	}
+	return results.WriteJSON(w, &out)
+}
+
+// ReadShardManifest reads dir/shard.json.
+func ReadShardManifest(dir string) (*ShardManifest, error) {
+	path := filepath.Join(dir, ShardFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a shard folder: %w", dir, err)
+	}
+	var m ShardManifest
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := (Shard{Index: m.Shard, Count: m.Shards}).Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &m, nil
+}
+
+// shardUnit is a piece of work the plan assigns: a run group or a
+// walk-forward in-sample run.
+type shardUnit struct {
+	key  string
+	cost int64
+}
+
+// ShardPlan is what one shard executes.
+type ShardPlan struct {
+	Groups      []string // run group keys, in experiment order
+	WalkForward []string // walk-forward in-sample keys, in experiment order
+	Paths       [2]int   // Monte Carlo paths [from, to)
+	Load        float64  // estimated cost, in steps
+}
+
+// planShards assigns units and paths to n shards (see the comment at the
+// top of this file). units are in experiment order; each plan lists its
+// keys in that order. pathCost is one path's estimated cost (> 0 when
+// paths > 0).
+func planShards(n int, units []shardUnit, paths int, pathCost int64) []ShardPlan {
+	plans := make([]ShardPlan, n)
+	order := make([]int, len(units))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := cmp.Compare(units[b].cost, units[a].cost); c != 0 {
+			return c
+		}
+		return cmp.Compare(units[a].key, units[b].key)
+	})
+	load := make([]int64, n)
+	owner := make([]int, len(units))
+	for _, u := range order {
+		best := 0
+		for k := 1; k < n; k++ {
+			if load[k] < load[best] {
+				best = k
+			}
+		}
+		owner[u] = best
+		load[best] += units[u].cost
+	}
+	for i, u := range units {
+		p := &plans[owner[i]]
+		if strings.HasPrefix(u.key, wfPrefix) {
+			p.WalkForward = append(p.WalkForward, u.key)
+		} else {
+			p.Groups = append(p.Groups, u.key)
+		}
+	}
+	counts := fillPaths(load, paths, pathCost)
+	from := 0
+	for k := range plans {
+		plans[k].Paths = [2]int{from, from + counts[k]}
+		from += counts[k]
+		plans[k].Load = float64(load[k]) + float64(counts[k])*float64(pathCost)
+	}
+	return plans
+}
+
+// wfPrefix begins the keys of walk-forward in-sample runs.
+const wfPrefix = "wf-is-"
+
+// wfKey is the key of the walk-forward in-sample run of candidate key in
+// window k (0-based), the same text its seed derives from.
+func wfKey(k int, key string) string { return fmt.Sprintf("%s%d-%s", wfPrefix, k, key) }
+
+// fillPaths splits paths among shards of the given loads so that their
+// loads end as level as they can: shard k gets about max(0, L − load_k) /
+// pathCost paths, L chosen so that they add up to paths; the rounding
+// remainder goes to the shards with the largest fractions (ties: lowest
+// index).
+func fillPaths(load []int64, paths int, pathCost int64) []int {
+	n := len(load)
+	counts := make([]int, n)
+	if paths == 0 {
+		return counts
+	}
+	if pathCost <= 0 {
+		pathCost = 1
+	}
+	c := float64(pathCost)
+	// Work in paths: a shard's load is load_k / c paths.
+	l := make([]float64, n)
+	for k := range load {
+		l[k] = float64(load[k]) / c
+	}
+	sorted := slices.Clone(l)
+	slices.Sort(sorted)
+	// Raise the level over the j lowest shards until paths are used up.
+	level := 0.0
+	sum := 0.0
+	for j := 1; j <= n; j++ {
+		sum += sorted[j-1]
+		lv := (float64(paths) + sum) / float64(j)
+		if j == n || lv <= sorted[j] {
+			level = lv
+			break
+		}
+	}
+	ideal := make([]float64, n)
+	total := 0
+	for k := range l {
+		ideal[k] = math.Max(0, level-l[k])
+		counts[k] = int(math.Floor(ideal[k]))
+		total += counts[k]
+	}
+	// Hand out the remainder (or take back an excess from rounding).
+	idx := make([]int, n)
+	for k := range idx {
+		idx[k] = k
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		fa, fb := ideal[a]-math.Floor(ideal[a]), ideal[b]-math.Floor(ideal[b])
+		return cmp.Compare(fb, fa)
+	})
+	for i := 0; total < paths; i = (i + 1) % n {
+		counts[idx[i]]++
+		total++
+	}
+	for k := n - 1; total > paths; k = (k + n - 1) % n {
+		if counts[k] > 0 {
+			counts[k]--
+			total--
+		}
+	}
+	return counts
+}
+
+// share is a shard's part of an estimate: runs, memory and disk divided
+// by the shard count, rounded up (the plan balances the shards' costs;
+// the limits then bound what one shard's machine does). nil: e itself.
+func (e Estimate) share(s *Shard) Estimate {
+	if s == nil || s.Count <= 1 {
+		return e
+	}
+	n := s.Count
+	div := func(x int) int { return (x + n - 1) / n }
+	div64 := func(x int64) int64 { return (x + int64(n) - 1) / int64(n) }
+	e.Runs, e.MonteCarlo, e.WalkForward = div(e.Runs), div(e.MonteCarlo), div(e.WalkForward)
+	e.Memory, e.Disk = div64(e.Memory), div64(e.Disk)
+	return e
+}

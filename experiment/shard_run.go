@@ -1,0 +1,627 @@
+package experiment
+
+import (
+	"context"
+	"database/sql"
+	"encoding/gob"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/divergence-research/divergence/data/duckdb"
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/metrics"
+	"github.com/divergence-research/divergence/strategies"
+)
+
+// The files of a shard folder besides its runs' folders and shard.json.
+const (
+	// stateFile holds, gob-encoded (floats bit for bit), what the merge
+	// needs of the shard's runs in memory: curves, fills, metrics,
+	// statistics, PnL attribution, and the Monte Carlo bands of its paths.
+	stateFile = "state.gob"
+	// mcPathsFile holds one row per Monte Carlo run and path of the
+	// shard: run (its index among the Monte Carlo runs), path, shocked,
+	// terminal_return, max_drawdown, fan_terminal.
+	mcPathsFile = "montecarlo_paths.parquet"
+	// wfFile holds the walk-forward in-sample scores: key, score.
+	wfFile = "walkforward_in_sample.parquet"
+)
+
+// shardState is a shard's stateFile.
+type shardState struct {
+	Runs       []shardRun
+	MonteCarlo []shardMC // per Monte Carlo run, when the shard ran paths
+}
+
+// shardRun is one run as the merge needs it in memory. gob leaves out a
+// struct's zero fields, −0 among them, so that floats inside structs
+// travel as columns (slices keep every element, bit for bit) and the
+// metrics as their JSON (metrics.json's own encoding: NaN, ±Inf and −0
+// come back as they were).
+type shardRun struct {
+	Key         string
+	Curve       engine.Curve
+	Fills       fillColumns
+	Stats       map[string]float64
+	Metrics     []byte // results.RunMetrics as JSON
+	Attribution attributionColumns
+}
+
+// fillColumns are engine.Fills by column.
+type fillColumns struct {
+	Time                                  []int64
+	Instrument                            []int
+	Symbol, Tag                           []string
+	Qty, Price, Commission, Slippage, Fee []float64
+	Kind                                  []engine.OrderKind
+	Order                                 []engine.OrderID
+}
+
+func fillsToColumns(fs []engine.Fill) fillColumns {
+	var c fillColumns
+	for _, f := range fs {
+		c.Time, c.Instrument, c.Symbol, c.Tag = append(c.Time, f.Time), append(c.Instrument, f.Instrument), append(c.Symbol, f.Symbol), append(c.Tag, f.Tag)
+		c.Qty, c.Price, c.Commission = append(c.Qty, f.Qty), append(c.Price, f.Price), append(c.Commission, f.Commission)
+		c.Slippage, c.Fee, c.Kind, c.Order = append(c.Slippage, f.Slippage), append(c.Fee, f.Fee), append(c.Kind, f.Kind), append(c.Order, f.Order)
+	}
+	return c
+}
+
+func (c *fillColumns) fills() []engine.Fill {
+	if len(c.Time) == 0 {
+		return nil
+	}
+	out := make([]engine.Fill, len(c.Time))
+	for i := range out {
+		out[i] = engine.Fill{Time: c.Time[i], Instrument: c.Instrument[i], Symbol: c.Symbol[i], Qty: c.Qty[i], Price: c.Price[i],
+			Commission: c.Commission[i], Kind: c.Kind[i], Tag: c.Tag[i], Order: c.Order[i], Slippage: c.Slippage[i], Fee: c.Fee[i]}
+	}
+	return out
+}
+
+// attributionColumns are a run's InstrumentPnL rows by column.
+type attributionColumns struct {
+	Run, Instrument, Leg                               []string
+	Realized, Unrealized, Commission, Carry, Fees, PnL []float64
+}
+
+func attributionToColumns(rows []InstrumentPnL) attributionColumns {
+	var c attributionColumns
+	for _, r := range rows {
+		c.Run, c.Instrument, c.Leg = append(c.Run, r.Run), append(c.Instrument, r.Instrument), append(c.Leg, r.Leg)
+		c.Realized, c.Unrealized, c.Commission = append(c.Realized, r.Realized), append(c.Unrealized, r.Unrealized), append(c.Commission, r.Commission)
+		c.Carry, c.Fees, c.PnL = append(c.Carry, r.Carry), append(c.Fees, r.Fees), append(c.PnL, r.PnL)
+	}
+	return c
+}
+
+func (c *attributionColumns) rows() []InstrumentPnL {
+	if len(c.Run) == 0 {
+		return nil
+	}
+	out := make([]InstrumentPnL, len(c.Run))
+	for i := range out {
+		out[i] = InstrumentPnL{Run: c.Run[i], Instrument: c.Instrument[i], Leg: c.Leg[i], Realized: c.Realized[i], Unrealized: c.Unrealized[i],
+			Commission: c.Commission[i], Carry: c.Carry[i], Fees: c.Fees[i], PnL: c.PnL[i]}
+	}
+	return out
+}
+
+// shardMC is a Monte Carlo run's part of a shard: the path dates and the
+// bands of the shard's paths (metrics.Bands.MarshalBinary).
+type shardMC struct {
+	Run   string
+	Time  []int64
+	Bands []byte
+}
+
+// shardUnits lists the experiment's units of shard work in experiment
+// order — every run group (parameter set), then the walk-forward's
+// in-sample runs (strategy × window × candidate) — with their estimated
+// costs in timeline steps, and the Monte Carlo paths' cost each.
+func (f *File) shardUnits(specs []RunSpec, reg strategies.Registry, m *Market, views int, stress bool, wf *wfPlan) ([]shardUnit, int, int64) {
+	steps := int64(m.Timeline.Len())
+	var units []shardUnit
+	for _, s := range specs {
+		c := steps * int64(views)
+		if stress && reg[s.Type].LongLeg != nil {
+			c *= 2 // the long-leg companion runs every view too
+		}
+		units = append(units, shardUnit{key: s.Key, cost: c})
+	}
+	if wf != nil {
+		for _, j := range wf.jobs {
+			units = append(units, shardUnit{key: wf.key(j), cost: int64(max(1, m.Timeline.StepAt(wf.wins[j.k].ISEnd)))})
+		}
+	}
+	paths, pathCost := 0, int64(0)
+	if mc := f.MonteCarlo; mc != nil {
+		paths = mc.Paths
+		pathCost = int64(mc.warmup()+mc.Days) * int64(len(specs))
+	}
+	return units, paths, pathCost
+}
+
+// groupOf is the run group (parameter-set key) of a run: its base key,
+// or for a long-leg companion the hedge's.
+func groupOf(r *RunResult) string {
+	if r.LongLegOf != "" {
+		return r.LongLegOf
+	}
+	return r.Base
+}
+
+// writeShardState writes the state file.
+func writeShardState(dir string, st *shardState) error {
+	return results.WriteFileAtomic(filepath.Join(dir, stateFile), func(w io.Writer) error {
+		if err := gob.NewEncoder(w).Encode(st); err != nil {
+			return fmt.Errorf("shard state: %w", err)
+		}
+		return nil
+	})
+}
+
+// readShardState reads a shard folder's state file.
+func readShardState(dir string) (*shardState, error) {
+	fh, err := os.Open(filepath.Join(dir, stateFile))
+	if err != nil {
+		return nil, fmt.Errorf("shard %s: %w", dir, err)
+	}
+	defer fh.Close()
+	var st shardState
+	if err := gob.NewDecoder(fh).Decode(&st); err != nil {
+		return nil, fmt.Errorf("shard %s: %s: %w", dir, stateFile, err)
+	}
+	return &st, nil
+}
+
+// mcPathsTable is a shard's mcPathsFile: its paths' figures per Monte
+// Carlo run.
+func mcPathsTable(mcs []MonteCarloResult, from, to int) *results.Table {
+	var run, path []int64
+	var shocked []string
+	var term, mdd, fan []float64
+	for i := range mcs {
+		r := &mcs[i]
+		for p := from; p < to; p++ {
+			run, path = append(run, int64(i)), append(path, int64(p))
+			shocked = append(shocked, fmt.Sprint(r.Shocked[p]))
+			term = append(term, r.Dist.TerminalReturns[p])
+			mdd = append(mdd, r.Dist.MaxDrawdowns[p])
+			fan = append(fan, r.Terminal[p])
+		}
+	}
+	return &results.Table{Columns: []results.Column{{Name: "run", Ints: run}, {Name: "path", Ints: path}, {Name: "shocked", Strings: shocked},
+		{Name: "terminal_return", Floats: term}, {Name: "max_drawdown", Floats: mdd}, {Name: "fan_terminal", Floats: fan}}}
+}
+
+// bandsOf encodes the bands of each Monte Carlo run of a shard.
+func bandsOf(mcs []MonteCarloResult) ([]shardMC, error) {
+	out := make([]shardMC, len(mcs))
+	for i := range mcs {
+		b, err := mcs[i].bands.MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = shardMC{Run: mcs[i].Run, Time: mcs[i].Time, Bands: b}
+	}
+	return out, nil
+}
+
+// mergedBands merges the shards' bands of Monte Carlo run i, in shard
+// (and so path) order.
+func mergedBands(states []*shardState, i int) (*metrics.Bands, []int64, error) {
+	var b *metrics.Bands
+	var times []int64
+	for _, st := range states {
+		if len(st.MonteCarlo) == 0 {
+			continue
+		}
+		var part metrics.Bands
+		if err := part.UnmarshalBinary(st.MonteCarlo[i].Bands); err != nil {
+			return nil, nil, err
+		}
+		if b == nil {
+			b, times = &part, st.MonteCarlo[i].Time
+			continue
+		}
+		if !slices.Equal(times, st.MonteCarlo[i].Time) {
+			return nil, nil, fmt.Errorf("montecarlo run %s: the shards' paths have different dates", st.MonteCarlo[i].Run)
+		}
+		if err := b.Merge(&part); err != nil {
+			return nil, nil, err
+		}
+	}
+	return b, times, nil
+}
+
+// Merge builds an experiment's results folder, opt.Out/<slug>, from the
+// folders of its shards (see [ShardDirs]), byte for byte the folder a
+// one-machine [Run] writes, plus merge.json. It checks that the shards
+// belong together — the experiment file f (its SHA-256), the program
+// (opt.Version), the data and the shard count, each index once — and
+// names any shard that does not: then nothing is written. opt.Stress is
+// taken from the shards.
+func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, error) {
+	if len(dirs) == 0 {
+		return nil, fmt.Errorf("merge: no shard folders given")
+	}
+	ms := make([]*ShardManifest, len(dirs))
+	for i, d := range dirs {
+		m, err := ReadShardManifest(d)
+		if err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+		ms[i] = m
+	}
+	sha, err := results.Fingerprint(f.path)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	ref := shardRef{sha: sha, version: opt.Version, stress: ms[0].Stress, slug: Slug(f.Name)}
+	// The data is compared once loaded (mergeSource.load); the rest now.
+	ref.inputs = nil
+	order, err := checkShards(dirs, ms, ref)
+	if err != nil {
+		return nil, err
+	}
+	src := &mergeSource{}
+	for _, i := range order {
+		src.dirs = append(src.dirs, dirs[i])
+		src.manifests = append(src.manifests, ms[i])
+	}
+	opt.Stress = ref.stress
+	opt.merge = src
+	return Run(ctx, f, opt)
+}
+
+// mergeSource is what a merge reads from its shards, in shard order.
+type mergeSource struct {
+	dirs      []string
+	manifests []*ShardManifest
+	runs      map[string]*shardRun
+	mc        []MonteCarloResult
+	wfScores  map[string]float64
+}
+
+// MergeRecord is merge.json: which shards a merged folder was made of.
+type MergeRecord struct {
+	Shards []MergedShard `json:"shards"`
+}
+
+// MergedShard is one shard of a merge.
+type MergedShard struct {
+	Dir    string `json:"dir"`
+	Shard  int    `json:"shard"`
+	Shards int    `json:"shards"`
+	Source string `json:"source"`
+	Runs   int    `json:"runs"`
+	Paths  [2]int `json:"montecarlo_paths"`
+}
+
+// MergeFile is the name of the merge record beside manifest.json.
+const MergeFile = "merge.json"
+
+func (s *mergeSource) writeRecord(dir string) error {
+	rec := MergeRecord{}
+	for i, m := range s.manifests {
+		rec.Shards = append(rec.Shards, MergedShard{Dir: s.dirs[i], Shard: m.Shard, Shards: m.Shards, Source: m.Source, Runs: len(m.Runs), Paths: m.Paths})
+	}
+	return results.WriteFileAtomic(filepath.Join(dir, MergeFile), func(w io.Writer) error { return results.WriteJSON(w, rec) })
+}
+
+// load checks the shards against the loaded data and the plan, and reads
+// what the merge needs from them: every run's state, the Monte Carlo
+// paths' figures (one table through DuckDB, in run and path order) and
+// bands (merged in path order), the walk-forward's in-sample scores.
+// runs are the experiment's runs; mcRuns its Monte Carlo runs.
+func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []ShardPlan, runs []RunResult, mcRuns []RunSpec, wf *wfPlan) error {
+	for i, man := range s.manifests {
+		if d := inputsDiffer(man.Inputs, m.Inputs); d != "" {
+			return fmt.Errorf("merge: %s is not a shard of this experiment: its data differ: %s; nothing was written", s.dirs[i], d)
+		}
+	}
+	if len(plans) != len(s.manifests) {
+		return fmt.Errorf("merge: %d shards, the plan has %d", len(s.manifests), len(plans))
+	}
+	// Each shard holds what the plan gives it.
+	want := make([][]string, len(plans))
+	for _, r := range runs {
+		g := groupOf(&r)
+		for k := range plans {
+			if slices.Contains(plans[k].Groups, g) {
+				want[k] = append(want[k], r.Key)
+			}
+		}
+	}
+	for k, man := range s.manifests {
+		p := plans[k]
+		if !slices.Equal(man.Groups, p.Groups) || !slices.Equal(man.Runs, want[k]) || !slices.Equal(man.WalkForward, p.WalkForward) || man.Paths != p.Paths {
+			return fmt.Errorf("merge: %s holds runs %v and paths %v, the plan of shard %d/%d gives runs %v and paths %v; nothing was written",
+				s.dirs[k], clipList(man.Runs), man.Paths, k, len(plans), clipList(want[k]), p.Paths)
+		}
+	}
+	s.runs = map[string]*shardRun{}
+	states := make([]*shardState, len(s.dirs))
+	for k, d := range s.dirs {
+		st, err := readShardState(d)
+		if err != nil {
+			return fmt.Errorf("merge: %w", err)
+		}
+		states[k] = st
+		if len(st.Runs) != len(want[k]) {
+			return fmt.Errorf("merge: %s: %s holds %d runs, shard.json %d", d, stateFile, len(st.Runs), len(want[k]))
+		}
+		for j := range st.Runs {
+			s.runs[st.Runs[j].Key] = &st.Runs[j]
+		}
+	}
+	if spec := f.MonteCarlo; spec != nil && len(mcRuns) > 0 {
+		n := spec.Paths
+		s.mc = make([]MonteCarloResult, len(mcRuns))
+		for i, r := range mcRuns {
+			s.mc[i] = MonteCarloResult{Run: r.Key, Strategy: r.Strategy, Terminal: make([]float64, n), Shocked: make([]bool, n)}
+			s.mc[i].Dist.Paths = n
+			s.mc[i].Dist.TerminalReturns, s.mc[i].Dist.MaxDrawdowns = make([]float64, n), make([]float64, n)
+		}
+		var files []string
+		for k, d := range s.dirs {
+			if plans[k].Paths[1] > plans[k].Paths[0] {
+				files = append(files, filepath.Join(d, mcPathsFile))
+			}
+		}
+		seen := 0
+		err := duckdb.Concat(ctx, files, "run, path, shocked, terminal_return, max_drawdown, fan_terminal", "run, path", func(scan func(...any) error) error {
+			var run, path int64
+			var shocked string
+			var term, mdd, fan float64
+			if err := scan(&run, &path, &shocked, &term, &mdd, &fan); err != nil {
+				return err
+			}
+			if run < 0 || int(run) >= len(s.mc) || path < 0 || int(path) >= n {
+				return fmt.Errorf("run %d path %d: out of range (%d runs, %d paths)", run, path, len(s.mc), n)
+			}
+			r := &s.mc[run]
+			r.Shocked[path], r.Terminal[path] = shocked == "true", fan
+			r.Dist.TerminalReturns[path], r.Dist.MaxDrawdowns[path] = term, mdd
+			seen++
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("merge: montecarlo: %w", err)
+		}
+		if seen != n*len(mcRuns) {
+			return fmt.Errorf("merge: montecarlo: the shards hold %d path rows, want %d paths × %d runs", seen, n, len(mcRuns))
+		}
+		for i := range s.mc {
+			b, times, err := mergedBands(states, i)
+			if err != nil {
+				return fmt.Errorf("merge: %w", err)
+			}
+			s.mc[i].bands, s.mc[i].Time = b, times
+			s.mc[i].finish()
+		}
+	}
+	if wf != nil {
+		var files []string
+		for k, d := range s.dirs {
+			if len(plans[k].WalkForward) > 0 {
+				files = append(files, filepath.Join(d, wfFile))
+			}
+		}
+		s.wfScores = map[string]float64{}
+		err := duckdb.Concat(ctx, files, "key, score", "key", func(scan func(...any) error) error {
+			var key string
+			var score sql.NullFloat64
+			if err := scan(&key, &score); err != nil {
+				return err
+			}
+			s.wfScores[key] = math.NaN()
+			if score.Valid {
+				s.wfScores[key] = score.Float64
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("merge: walk-forward: %w", err)
+		}
+		for _, j := range wf.jobs {
+			if _, ok := s.wfScores[wf.key(j)]; !ok {
+				return fmt.Errorf("merge: walk-forward: no shard holds the in-sample score of %s", wf.key(j))
+			}
+		}
+	}
+	return nil
+}
+
+// mergeLoad recomputes the shard plan of a merge and loads the shards
+// (mergeSource.load); it returns the walk-forward's layout (nil without
+// one).
+func (f *File) mergeLoad(ctx context.Context, opt Options, specs []RunSpec, m *Market, views []View, runs []RunResult, stress bool) (*wfPlan, error) {
+	var wf *wfPlan
+	if f.WalkForward != nil {
+		var err error
+		if wf, err = f.wfSetup(specs, m); err != nil {
+			return nil, err
+		}
+	}
+	units, paths, pathCost := f.shardUnits(specs, opt.Strategies, m, len(views), stress, wf)
+	plans := planShards(len(opt.merge.manifests), units, paths, pathCost)
+	var mcRuns []RunSpec
+	for _, s := range specs {
+		if s.LongLegOf == "" {
+			mcRuns = append(mcRuns, s)
+		}
+	}
+	if err := opt.merge.load(ctx, f, m, plans, runs, mcRuns, wf); err != nil {
+		return nil, err
+	}
+	return wf, nil
+}
+
+// monteCarlo is the merged Monte Carlo (nil without a merge).
+func (s *mergeSource) monteCarlo() []MonteCarloResult {
+	if s == nil {
+		return nil
+	}
+	return s.mc
+}
+
+// wfScoresOf returns the in-sample scores by job index.
+func (s *mergeSource) wfScoresOf(wf *wfPlan) []float64 {
+	out := make([]float64, len(wf.jobs))
+	for i, j := range wf.jobs {
+		out[i] = s.wfScores[wf.key(j)]
+	}
+	return out
+}
+
+// clipList shortens a list of keys for an error message.
+func clipList(keys []string) string {
+	if len(keys) <= 4 {
+		return fmt.Sprint(keys)
+	}
+	return fmt.Sprintf("%v … (%d)", keys[:4], len(keys))
+}
+
+// runShard runs shard opt.Shard of the experiment (Run with Options.Shard):
+// the runs of its run groups, its walk-forward in-sample runs and its
+// Monte Carlo paths, into the folder opt.Out/<slug>-shard-I-of-N, written
+// to a temporary folder and renamed into place under that folder's lock:
+// running shard I again replaces its folder whole. runs are every run of
+// the experiment; the Outcome holds the shard's.
+func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Market, views []View, runs []RunResult, stress bool, notes []string) (*Outcome, error) {
+	sh := *opt.Shard
+	var wf *wfPlan
+	if f.WalkForward != nil {
+		var err error
+		if wf, err = f.wfSetup(specs, m); err != nil {
+			return nil, err
+		}
+	}
+	units, paths, pathCost := f.shardUnits(specs, opt.Strategies, m, len(views), stress, wf)
+	plan := planShards(sh.Count, units, paths, pathCost)[sh.Index]
+	name := sh.Name(Slug(f.Name))
+	lock, err := LockDir(ctx, opt.Out, name, opt.Holder, opt.Wait)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	if err := cleanLeftovers(opt.Out, name, opt.note); err != nil {
+		return nil, err
+	}
+	final := filepath.Join(opt.Out, name)
+	if info, err := os.Lstat(final); err == nil {
+		if _, err := ReadShardManifest(final); err != nil || !info.IsDir() {
+			return nil, fmt.Errorf("%s exists and is not a shard folder: not replacing it; move it or choose another --out", final)
+		}
+	}
+	tmp, err := os.MkdirTemp(opt.Out, "."+name+".tmp-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	groups := map[string]bool{}
+	for _, g := range plan.Groups {
+		groups[g] = true
+	}
+	var mine []RunResult
+	for i := range runs {
+		if groups[groupOf(&runs[i])] {
+			mine = append(mine, runs[i])
+		}
+	}
+	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: mine, PeriodsPerYear: m.PeriodsPerYear, Calendar: m.Calendar,
+		Views: views, Notes: notes, Cash: f.Cash, Records: make([]results.RunRecord, len(mine)), legs: newLegsMemo()}
+	st := &shardState{Runs: make([]shardRun, len(mine))}
+	chartless := opt
+	chartless.AllCharts = false // the merge draws the charts of the runs the whole experiment shows
+	err = parallel(ctx, len(mine), opt.Workers, opt.Progress, func(i int) error {
+		r := &mine[i]
+		if err := f.execute(opt, m, views, out, i); err != nil {
+			return err
+		}
+		if err := writeRunFiles(out, r, &out.Records[i], views[r.View].Panel, chartless); err != nil {
+			return err
+		}
+		mj, err := json.Marshal(r.Metrics)
+		if err != nil {
+			return fmt.Errorf("run %s: %w", r.Key, err)
+		}
+		st.Runs[i] = shardRun{Key: r.Key, Curve: r.Result.Curve, Fills: fillsToColumns(r.Result.Fills), Stats: r.Stats, Metrics: mj, Attribution: attributionToColumns(r.Attribution)}
+		if !opt.Keep {
+			r.Result.Fills, r.Result.Ledger, r.Result.Events = nil, nil, nil
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if f.MonteCarlo != nil && plan.Paths[1] > plan.Paths[0] {
+		o := opt
+		o.paths = &plan.Paths
+		mc, err := f.monteCarlo(ctx, specs, m, o)
+		if err != nil {
+			return nil, err
+		}
+		if st.MonteCarlo, err = bandsOf(mc); err != nil {
+			return nil, err
+		}
+		if err := results.WriteOutputs(tmp, results.Output{Name: mcPathsFile, Write: func(w io.Writer) error {
+			return results.WriteTableParquet(w, mcPathsTable(mc, plan.Paths[0], plan.Paths[1]))
+		}}); err != nil {
+			return nil, err
+		}
+	}
+	if wf != nil && len(plan.WalkForward) > 0 {
+		keep := map[string]bool{}
+		for _, k := range plan.WalkForward {
+			keep[k] = true
+		}
+		scores, err := f.wfInSample(ctx, wf, m, opt, func(k string) bool { return keep[k] })
+		if err != nil {
+			return nil, err
+		}
+		var keys []string
+		var vals []float64
+		for i, j := range wf.jobs {
+			if k := wf.key(j); keep[k] {
+				keys, vals = append(keys, k), append(vals, scores[i])
+			}
+		}
+		tab := &results.Table{Columns: []results.Column{{Name: "key", Strings: keys}, {Name: "score", Floats: vals}}}
+		if err := results.WriteOutputs(tmp, results.Output{Name: wfFile, Write: func(w io.Writer) error { return results.WriteTableParquet(w, tab) }}); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeShardState(tmp, st); err != nil {
+		return nil, err
+	}
+	sha, err := results.Fingerprint(f.path)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(mine))
+	for i := range mine {
+		keys[i] = mine[i].Key
+	}
+	man := &ShardManifest{Experiment: f.path, ExperimentSHA256: sha, ProgramVersion: opt.Version, Stress: opt.Stress, Inputs: m.Inputs,
+		Shard: sh.Index, Shards: sh.Count, Source: sh.Source, Groups: plan.Groups, Runs: keys, WalkForward: plan.WalkForward, Paths: plan.Paths}
+	if err := results.WriteFileAtomic(filepath.Join(tmp, ShardFile), func(w io.Writer) error { return WriteShardManifest(w, man) }); err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, err
+	}
+	if err := replaceDir(tmp, final); err != nil {
+		return nil, err
+	}
+	out.Dir = final
+	return out, nil
+}

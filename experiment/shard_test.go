@@ -1,0 +1,84 @@
+package experiment
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Monte Carlo past the bands' exact limit (1,100 paths > 1,000), cut
+// into 3 shards of about 367 paths (each exact on its own) and merged:
+// the merged bands are the sketch of every path, the same bytes as one
+// machine's (montecarlo_bands, the summary, the per-path table and the
+// fan chart).
+func TestShardedMonteCarloBeyondExact(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1,100 paths, twice")
+	}
+	dir := t.TempDir()
+	text := `name = "mc shards"
+seed = 5
+start = "2021-01-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA", "BTC"]
+[montecarlo]
+paths = 1100
+days = 40
+warmup_days = 0
+shock = "ai-bubble-burst"
+`
+	path := filepath.Join(dir, "mc.toml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	one, err := Run(ctx, f, Options{Out: filepath.Join(dir, "one"), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards := filepath.Join(dir, "shards")
+	for i := range 3 {
+		if _, err := Run(ctx, f, Options{Out: shards, Workers: 2, Shard: &Shard{Index: i, Count: 3, Source: "test"}}); err != nil {
+			t.Fatalf("shard %d: %v", i, err)
+		}
+		m, err := ReadShardManifest(filepath.Join(shards, Shard{Index: i, Count: 3}.Name(Slug(f.Name))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := m.Paths[1] - m.Paths[0]; n < 300 || n > 1000 {
+			t.Errorf("shard %d holds %d paths %v: want each shard exact on its own, the whole past the limit", i, n, m.Paths)
+		}
+	}
+	dirs, err := ShardDirs([]string{shards})
+	if err != nil {
+		t.Fatal(err)
+	}
+	merged, err := Merge(ctx, f, dirs, Options{Out: filepath.Join(dir, "merged"), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if merged.MonteCarlo[0].bands.Exact() || merged.MonteCarlo[0].bands.Paths() != 1100 {
+		t.Fatalf("merged bands: exact %v, %d paths; want the sketch of 1,100", merged.MonteCarlo[0].bands.Exact(), merged.MonteCarlo[0].bands.Paths())
+	}
+	for _, name := range []string{"montecarlo_bands.csv", "montecarlo_bands.parquet", "montecarlo_summary.csv", "montecarlo.csv", "montecarlo.parquet", "montecarlo.svg", "runs.csv", "manifest.json"} {
+		a, err1 := os.ReadFile(filepath.Join(one.Dir, name))
+		b, err2 := os.ReadFile(filepath.Join(merged.Dir, name))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs", name)
+		}
+	}
+}
