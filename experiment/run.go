@@ -654,12 +654,6 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
-	// The folder's files were written without a sync each: one sync of
-	// the filesystem makes them durable before the folder replaces the
-	// old results.
-	if err := syncFolder(tmp); err != nil {
-		return nil, err
-	}
 	if err := replaceDir(tmp, final); err != nil {
 		return nil, err
 	}
@@ -941,6 +935,12 @@ func Ranked(runs []RunResult, metric string) []int {
 // replaceDir puts the folder src in the place of dst: dst, if it exists,
 // is moved aside, src renamed to dst, and the old folder removed.
 func replaceDir(src, dst string) error {
+	// src's files were written without a sync each (a working folder):
+	// one sync of the filesystem makes them durable before src replaces
+	// the old results.
+	if err := syncFolder(src); err != nil {
+		return err
+	}
 	old := ""
 	if _, err := os.Stat(dst); err == nil {
 		o, err := os.MkdirTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".old-")
