@@ -137,6 +137,10 @@ type ReportInput struct {
 	// Gross[i] and Net[i] are the gross and net exposure of Runs[i] at the
 	// times of Equity[i] (engine.Curve).
 	Gross, Net [][]float64
+	// Prices are the instruments' closes, reduced per pixel column (Name =
+	// the symbol), as written to prices.parquet: the report draws the
+	// runs' entries and exits on them.
+	Prices []charts.Series
 }
 
 // finishing reports whether Report or Database is set.
@@ -797,7 +801,13 @@ func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest, op
 			equity[i] = charts.CurveSeries(o.Runs[i].Key, c)
 			gross[i], net[i] = c.Gross, c.Net
 		}
-		if err := opt.Report(ctx, ReportInput{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity, Gross: gross, Net: net}); err != nil {
+		// The closes the report draws entries and exits on, kept beside
+		// it so that a report made again from the folder is the same.
+		prices := priceLines(o.Panel)
+		if err := results.WriteOutputs(o.Dir, results.TableOutputs(PricesFile, pricesTable(prices), true)...); err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		if err := opt.Report(ctx, ReportInput{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity, Gross: gross, Net: net, Prices: prices}); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		return nil

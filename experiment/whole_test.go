@@ -25,7 +25,7 @@ import (
 // reportHTML and resultsDB are Options.Report and Options.Database as
 // cmd/divergence sets them.
 func reportHTML(ctx context.Context, in ReportInput) error {
-	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity, Gross: in.Gross, Net: in.Net})
+	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity, Gross: in.Gross, Net: in.Net, Prices: in.Prices})
 }
 
 func resultsDB(ctx context.Context, dir string, runs []results.RunRecord) error {

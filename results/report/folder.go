@@ -146,6 +146,9 @@ func Load(dir string) (*Folder, error) {
 			return nil, err
 		}
 	}
+	if in.Prices, err = readPrices(filepath.Join(dir, PricesFile)); err != nil {
+		return nil, err
+	}
 	return New(in)
 }
 
@@ -676,6 +679,37 @@ func readAttribution(path string) ([]charts.Legs, error) {
 		}
 		out[k].Names = append(out[k].Names, r[idx[1]])
 		out[k].PnL = append(out[k].PnL, v)
+	}
+	return out, nil
+}
+
+// PricesFile is the instruments' closes an experiment writes beside the
+// report (symbol, time, close; reduced per pixel column): the report draws
+// the runs' entries and exits on them.
+const PricesFile = "prices.parquet"
+
+// readPrices reads PricesFile into one series per symbol, in the file's
+// order; nil when the folder has none (the report then draws the
+// scaled-entry ladders from the fills alone).
+func readPrices(path string) ([]charts.Series, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil
+	}
+	t, err := results.ReadTableParquet(path, "symbol", "time", "close")
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	sym, times, closes := t.Columns[0].Strings, t.Columns[1].Times, t.Columns[2].Floats
+	if sym == nil || times == nil || closes == nil {
+		return nil, fmt.Errorf("report: %s: want symbol (text), time (timestamp) and close (double) columns", path)
+	}
+	var out []charts.Series
+	for k := range sym {
+		if len(out) == 0 || out[len(out)-1].Name != sym[k] {
+			out = append(out, charts.Series{Name: sym[k]})
+		}
+		l := &out[len(out)-1]
+		l.Time, l.Values = append(l.Time, times[k]), append(l.Values, closes[k])
 	}
 	return out, nil
 }

@@ -1,0 +1,54 @@
+package experiment
+
+import (
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/charts"
+	"github.com/divergence-research/divergence/results/downsample"
+)
+
+// PricesFile is the instruments' closes the report draws entries and
+// exits on (prices.parquet and prices.csv: symbol, time, close), reduced
+// per pixel column so that its size does not grow with the bar count.
+const PricesFile = "prices"
+
+// priceBuckets is the number of pixel columns the closes are reduced to:
+// first, last, lowest and highest close of each (results/downsample), so
+// a fill's price lies within the drawn range of its column.
+const priceBuckets = 1000
+
+// priceLines returns the closes of p's instruments, reduced per pixel
+// column, in panel order (Name = the symbol).
+func priceLines(p *data.Panel) []charts.Series {
+	out := make([]charts.Series, 0, len(p.Series))
+	for i := range p.Series {
+		s := &p.Series[i]
+		if s.Len() == 0 {
+			continue
+		}
+		x := make([]float64, s.Len())
+		for k, t := range s.Time {
+			x[k] = float64(t)
+		}
+		xs, ys := downsample.MinMax(x, s.Close, priceBuckets)
+		line := charts.Series{Name: s.Symbol, Time: make([]int64, len(xs)), Values: append([]float64(nil), ys...)}
+		for k, v := range xs {
+			line.Time[k] = int64(v)
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// pricesTable is prices.parquet/.csv: one row per symbol and kept close.
+func pricesTable(lines []charts.Series) *results.Table {
+	var sym []string
+	var times []int64
+	var closes []float64
+	for _, l := range lines {
+		for k := range l.Time {
+			sym, times, closes = append(sym, l.Name), append(times, l.Time[k]), append(closes, l.Values[k])
+		}
+	}
+	return &results.Table{Columns: []results.Column{{Name: "symbol", Strings: sym}, {Name: "time", Times: times}, {Name: "close", Floats: closes}}}
+}
