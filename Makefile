@@ -45,9 +45,10 @@ fuzz:
 	for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
+		imp=$$($(GO) list $(TAGS) $$pkg); \
 		(cd $$pkg && "$$bin/$$(echo $$pkg | tr ./ __).test" -test.run '^$$' -test.fuzz "^$$name\$$" \
 			-test.fuzztime $(FUZZTIME) -test.fuzzminimizetime 2s \
-			-test.fuzzcachedir "$$cache/$$($(GO) list $(TAGS) $$pkg)") || exit 1; \
+			-test.fuzzcachedir "$$cache/$$imp") || exit 1; \
 	done
 
 bench:
