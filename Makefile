@@ -25,9 +25,11 @@ build:
 demo: build
 	./$(BIN) run examples/synthetic-ai-hedge.toml --out $(OUT)
 
+# A short fuzz of every target first, then the suite, so that go test's
+# summary closes the output.
 test:
-	$(GO) test $(TAGS) -count=1 -timeout 20m ./...
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZ_SHORT)
+	$(GO) test $(TAGS) -count=1 -timeout 20m ./...
 
 # Go fuzzes one target of one package per run. Each package's
 # instrumented test binary is built once (go test -c -fuzz; relinking the
