@@ -72,7 +72,7 @@ func drawRolling(dc draw.Canvas, opt Options, curves []Series, benchmark *Series
 			out[i].vol[k] *= 100
 		}
 		if bench {
-			out[i].beta = metrics.RollingBeta(nil, r, benchReturns(s.Time, benchmark), window)
+			out[i].beta = metrics.RollingBeta(nil, r, BenchReturns(s.Time, benchmark), window)
 		}
 		xmin, xmax = math.Min(xmin, runs[i].first), math.Max(xmax, runs[i].last)
 	}
@@ -155,12 +155,12 @@ func drawRolling(dc draw.Canvas, opt Options, curves []Series, benchmark *Series
 	return nil
 }
 
-// benchReturns returns, for each time of a run, the benchmark's return
+// BenchReturns returns, for each time of a run, the benchmark's return
 // from the run's previous time to this one: NaN at row 0 and where the
 // benchmark lacks a point at either time or its earlier value is not a
 // positive finite number (or the later one is not finite). Both time
 // columns are strictly increasing, so one merge walk matches them.
-func benchReturns(times []int64, b *Series) []float64 {
+func BenchReturns(times []int64, b *Series) []float64 {
 	out := make([]float64, len(times))
 	j := 0
 	prev, havePrev := 0.0, false

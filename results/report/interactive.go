@@ -200,29 +200,6 @@ func returnsOf(v []float64) []float64 {
 	return r
 }
 
-// alignedReturns is, for each time of times, the benchmark's return from
-// the previous time to this one (NaN when it lacks either point).
-func alignedReturns(times []int64, b charts.Series) []float64 {
-	out := make([]float64, len(times))
-	j := 0
-	prev, havePrev := 0.0, false
-	for k, t := range times {
-		out[k] = math.NaN()
-		for j < len(b.Time) && b.Time[j] < t {
-			j++
-		}
-		v, ok := 0.0, j < len(b.Time) && b.Time[j] == t
-		if ok {
-			v = b.Values[j]
-		}
-		if k > 0 && ok && havePrev && prev > 0 && !math.IsInf(prev, 0) && !math.IsNaN(v) && !math.IsInf(v, 0) {
-			out[k] = v/prev - 1
-		}
-		prev, havePrev = v, ok
-	}
-	return out
-}
-
 func drawdownOf(v []float64) []float64 {
 	out := make([]float64, len(v))
 	peak := math.Inf(-1)
@@ -278,7 +255,7 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 		jr.Sharpe = line(et, t, metrics.RollingSharpe(nil, ret, window, 0, ppy))
 		jr.Vol = line(et, t, metrics.RollingVolatility(nil, ret, window, ppy))
 		if bench != nil {
-			b := line(et, t, metrics.RollingBeta(nil, ret, alignedReturns(t, bench.Equity), window))
+			b := line(et, t, metrics.RollingBeta(nil, ret, charts.BenchReturns(t, &bench.Equity), window))
 			jr.Beta = &b
 		}
 		p.Runs = append(p.Runs, jr)
