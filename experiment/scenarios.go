@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"sort"
 	"strings"
 
 	"github.com/divergence-research/divergence/data"
@@ -119,16 +118,6 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env})
 	}
 	return views, notes, nil
-}
-
-// scenarioFiles lists scenario names for messages.
-func scenarioNames(list []*scenarios.Scenario) []string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = s.Name
-	}
-	sort.Strings(out)
-	return out
 }
 
 // touched reports whether a view differs from the panel it was made from:

@@ -30,7 +30,7 @@ func day(y int, m time.Month, d int) int64 {
 // awkward holds floats that a careless writer would not round-trip: values
 // needing 17 digits, signed zero, subnormals, extremes, NaN and infinities.
 var awkward = []float64{
-	0.1 + 0.2, 1.0 / 3, -0.0, 0, 5e-324, math.SmallestNonzeroFloat64 * 3, math.MaxFloat64,
+	0.1 + 0.2, 1.0 / 3, math.Copysign(0, -1), 0, 5e-324, math.SmallestNonzeroFloat64 * 3, math.MaxFloat64,
 	-math.MaxFloat64, 1e21, 123456789.12345679, math.NaN(), math.Inf(1), math.Inf(-1), 100,
 }
 

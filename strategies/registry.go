@@ -151,14 +151,6 @@ func checkSymbols(symbols []string) error {
 	return nil
 }
 
-// checkFraction checks that v lies in [lo, hi] (both finite), naming key.
-func checkFraction(key string, v, lo, hi float64) error {
-	if math.IsNaN(v) || v < lo || v > hi {
-		return fmt.Errorf("%s = %g: want a fraction in [%g, %g]", key, v, lo, hi)
-	}
-	return nil
-}
-
 // maxAbsDrift is the largest |current weight − target| over idx, current
 // weights at the last prices against the equity eq.
 func maxAbsDrift(ctx *engine.Context, idx []int, target []float64, eq float64) float64 {

@@ -94,7 +94,6 @@ type recordScanner struct {
 	header     []byte
 	headerLine int
 	nonSpace   bool // the file has a byte that is not white space
-	err        error
 }
 
 func (sc *recordScanner) run(r io.Reader) error {
