@@ -85,10 +85,15 @@ func newBroker(p *data.Panel, tl *Timeline, cfg Config) broker {
 		cfg:     cfg,
 		pf:      NewPortfolio(n, cfg.Cash),
 		pending: make([]Order, 0, 2*n+8),
-		fills:   make([]Fill, 0, 64),
 		mark:    make([]float64, n),
 		delta:   make([]float64, n),
 		batch:   make([]int, 0, n),
+	}
+	if r := cfg.Reuse; r != nil {
+		b.fills, b.log, b.ledger = r.Fills[:0], r.Events[:0], r.Ledger[:0]
+		b.cfg.Reuse = nil
+	} else {
+		b.fills = make([]Fill, 0, 64)
 	}
 	b.setupModels()
 	return b
@@ -176,7 +181,9 @@ func (b *broker) setupModels() {
 				per++
 			}
 		}
-		b.ledger = make([]Entry, 0, b.tl.Len()*(per+2))
+		if need := b.tl.Len() * (per + 2); cap(b.ledger) < need {
+			b.ledger = make([]Entry, 0, need)
+		}
 	}
 }
 

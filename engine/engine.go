@@ -109,6 +109,33 @@ type Config struct {
 	// InterestModel, when not nil, replaces CashRate and BorrowRate: the
 	// interest the account earns on cash and pays on borrowed cash.
 	InterestModel InterestModel
+	// Reuse, when not nil, lends the run the storage of an earlier run's
+	// logs (see [Buffers]); nil allocates fresh ones. A Buffers is used
+	// by one run at a time.
+	Reuse *Buffers
+}
+
+// Buffers are the storage of a run's growing logs (fills, cost ledger,
+// events), handed from a finished run to the next: Run appends to
+// Fills[:0], Ledger[:0] and Events[:0] instead of growing new slices by
+// doubling, so that a sweep or a Monte Carlo of many runs stops
+// allocating, copying and collecting them run after run. The Result of
+// the earlier run must no longer be used once its buffers are lent.
+type Buffers struct {
+	Fills  []Fill
+	Ledger []Entry
+	Events []Event
+}
+
+// Take returns the logs of res as Buffers for a next run (and clears
+// them from res), or nil for a nil res.
+func Take(res *Result) *Buffers {
+	if res == nil {
+		return nil
+	}
+	b := &Buffers{Fills: res.Fills[:0], Ledger: res.Ledger[:0], Events: res.Events[:0]}
+	res.Fills, res.Ledger, res.Events = nil, nil, nil
+	return b
 }
 
 // Validate checks the configuration and names the bad field.

@@ -236,10 +236,12 @@ func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, run
 		cfg := withEnv(m.Base, panel, p.Env)
 		cfg.Seed = engine.SeedFor(f.Seed, fmt.Sprintf("mc-%d-%s", p.Index, r.Key))
 		cfg.Start = start
+		cfg.Reuse = m.lend()
 		res, _, err := runOne(opt.Strategies, cfg, panel, tl, r.Type, r.Params)
 		if err != nil {
 			return nil, fmt.Errorf("montecarlo path %d, run %s: %w", p.Index, r.Key, err)
 		}
+		m.recycle(res) // only the curve is read
 		eq := res.Curve.Equity
 		if len(eq) == 0 {
 			return nil, fmt.Errorf("montecarlo path %d, run %s: the curve is empty", p.Index, r.Key)

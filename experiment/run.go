@@ -226,6 +226,23 @@ type Market struct {
 	Bench *data.Panel
 	// Notes say what the data made the experiment decide or skip.
 	Notes []string
+	// bufs hands a finished run's logs (fills, ledger, events) to the next
+	// run (engine.Buffers), once nothing reads them any more.
+	bufs sync.Pool
+}
+
+// lend returns logs an earlier run handed back, or nil.
+func (m *Market) lend() *engine.Buffers {
+	b, _ := m.bufs.Get().(*engine.Buffers)
+	return b
+}
+
+// recycle takes res's logs for a later run; res must no longer be read
+// for them.
+func (m *Market) recycle(res *engine.Result) {
+	if b := engine.Take(res); b != nil {
+		m.bufs.Put(b)
+	}
 }
 
 // history is the panel before the warm-up cut (Market.History; Panel
@@ -525,7 +542,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			close(filesWritten)
 		}
 		if !opt.Keep && runs[i].Result != nil {
-			runs[i].Result.Fills, runs[i].Result.Ledger, runs[i].Result.Events = nil, nil, nil
+			m.recycle(runs[i].Result)
 		}
 		if opt.Progress != nil {
 			progress.Lock()
@@ -690,6 +707,7 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 	v := &views[r.View]
 	cfg := withEnv(m.Base, v.Panel, v.Env)
 	cfg.Seed, cfg.Start = r.Seed, m.Start
+	cfg.Reuse = m.lend()
 	res, stats, err := runOne(opt.Strategies, cfg, v.Panel, v.Timeline, r.Type, r.Params)
 	if err != nil {
 		return fmt.Errorf("run %s: %w", r.Key, err)

@@ -209,12 +209,14 @@ func (f *File) wfInSample(ctx context.Context, wf *wfPlan, m *Market, opt Option
 		cu := wf.cuts[2*j.k]
 		cfg := m.Base
 		cfg.Seed, cfg.Start = engine.SeedFor(f.Seed, wf.key(j)), wf.wins[j.k].ISStart
+		cfg.Reuse = m.lend()
 		res, _, err := runOne(opt.Strategies, cfg, cu.p, cu.tl, cand.Type, cand.Params)
 		if err != nil {
 			return fmt.Errorf("walkforward window %d in sample, %s: %w", j.k+1, cand.Key, err)
 		}
 		mm := results.Measure(res, m.PeriodsPerYear)
 		scores[i] = mm.Metric(w.Metric)
+		m.recycle(res)
 		return nil
 	})
 	if err != nil {
