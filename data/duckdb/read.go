@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -143,17 +145,40 @@ func ReadFiles(ctx context.Context, paths []string, opts []ReadOptions) (*data.P
 	}
 	r := &fileReader{}
 	defer r.close()
+	if _, err := r.database(); err != nil {
+		return nil, err
+	}
+	// The files are read at once, as many as there are cores; the first
+	// error in the order of paths is returned, whichever came first.
+	series := make([]data.Series, len(paths))
+	errs := make([]error, len(paths))
+	next := make(chan int, len(paths))
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(len(paths), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				var opt ReadOptions
+				if len(opts) > 0 {
+					opt = opts[i]
+				}
+				series[i], errs[i] = r.read(ctx, paths[i], opt)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := firstError(errs); err != nil {
+		return nil, err
+	}
 	p := &data.Panel{Description: "files: " + strings.Join(paths, ", ")}
 	from := map[string]string{}
 	for i, path := range paths {
-		var opt ReadOptions
-		if len(opts) > 0 {
-			opt = opts[i]
-		}
-		s, err := r.read(ctx, path, opt)
-		if err != nil {
-			return nil, err
-		}
+		s := series[i]
 		if prev, ok := from[s.Symbol]; ok {
 			return nil, fmt.Errorf("duckdb: %s and %s both give symbol %q", prev, path, s.Symbol)
 		}
@@ -164,6 +189,16 @@ func ReadFiles(ctx context.Context, paths []string, opts []ReadOptions) (*data.P
 		}
 	}
 	return p, nil
+}
+
+// firstError returns the first non-nil error of errs.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fileReader reads files through a DuckDB database: its own in-memory one,

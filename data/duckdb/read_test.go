@@ -534,6 +534,23 @@ func TestReadFiles(t *testing.T) {
 	if _, err := ReadFiles(ctx, []string{a, c}, []ReadOptions{{}}); err == nil {
 		t.Error("one option for two files: no error")
 	}
+	// The files are read at once; with several bad ones, the error is the
+	// first bad file's in the order given, every time: a small file late
+	// in the list fails sooner than a large one early, but is not named.
+	var big strings.Builder
+	big.WriteString("date,open,high,low,close,volume\n")
+	for k := range 20000 {
+		fmt.Fprintf(&big, "%s,1,1,1,1,1\n", time.Unix(int64(k)*86400, 0).UTC().Format("2006-01-02"))
+	}
+	big.WriteString("1970-01-01,1,1,1,1,1\n") // out of order, at the end
+	bad1 := writeFile(t, dir, "BIG.csv", big.String())
+	bad2 := writeFile(t, dir, "SMALL.csv", "date,open,high,low,close,volume\n2024-01-02,1,1,1,x,1\n")
+	for range 5 {
+		_, err := ReadFiles(ctx, []string{a, bad1, b, bad2}, nil)
+		if err == nil || !strings.Contains(err.Error(), "BIG.csv") || strings.Contains(err.Error(), "SMALL.csv") {
+			t.Fatalf("two bad files: err = %v, want BIG.csv's", err)
+		}
+	}
 }
 
 func TestParseDate(t *testing.T) {
