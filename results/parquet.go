@@ -78,44 +78,107 @@ func WriteCurveParquet(w io.Writer, c *engine.Curve) error {
 // [WriteFillsCSV]: time (timestamp[ns, UTC]), symbol, side, qty, price,
 // notional, commission, kind, tag, slippage and fee. It does not close w.
 func WriteFillsParquet(w io.Writer, fills []engine.Fill) error {
-	mem := memory.DefaultAllocator
 	n := len(fills)
 	times := make([]int64, n)
 	qty, price, notional, commission := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	slip, fee := make([]float64, n), make([]float64, n)
-	symbol, side, kind, tag := array.NewStringBuilder(mem), array.NewStringBuilder(mem), array.NewStringBuilder(mem), array.NewStringBuilder(mem)
-	defer symbol.Release()
-	defer side.Release()
-	defer kind.Release()
-	defer tag.Release()
+	// The text columns repeat a few values (symbols, sides, kinds, tags):
+	// they go to the writer as dictionary arrays, which it stores as
+	// they are instead of hashing every value.
+	var symbol, side, kind, tag dictColumn
+	symbol.init(n)
+	side.init(n)
+	kind.init(n)
+	tag.init(n)
 	for i := range fills {
 		f := &fills[i]
 		times[i] = f.Time
 		qty[i], price[i], notional[i], commission[i] = f.Qty, f.Price, Notional(f), f.Commission
 		slip[i], fee[i] = f.Slippage, f.Fee
-		symbol.Append(f.Symbol)
-		side.Append(Side(f))
-		kind.Append(f.Kind.String())
-		tag.Append(f.Tag)
+		symbol.add(f.Symbol)
+		side.add(Side(f))
+		kind.add(f.Kind.String())
+		tag.add(f.Tag)
 	}
 	cols := []arrow.Array{
 		timestampArray(times),
-		symbol.NewArray(),
-		side.NewArray(),
+		symbol.array(),
+		side.array(),
 		float64Array(qty),
 		float64Array(price),
 		float64Array(notional),
 		float64Array(commission),
-		kind.NewArray(),
-		tag.NewArray(),
+		kind.array(),
+		tag.array(),
 		float64Array(slip),
 		float64Array(fee),
 	}
-	if err := writeParquet(w, fillSchema, cols, int64(n)); err != nil {
+	if err := writeParquet(w, fillDictSchema, cols, int64(n)); err != nil {
 		return fmt.Errorf("results: fills parquet: %w", err)
 	}
 	return nil
 }
+
+// dictColumn builds a text column as a dictionary array: the distinct
+// values in order of first appearance and an index per row.
+type dictColumn struct {
+	index  map[string]int32
+	values []string
+	rows   []int32
+	last   string
+	lastAt int32
+}
+
+func (d *dictColumn) init(n int) {
+	d.index = map[string]int32{}
+	d.rows = make([]int32, 0, n)
+	d.lastAt = -1
+}
+
+func (d *dictColumn) add(s string) {
+	if d.lastAt >= 0 && s == d.last {
+		d.rows = append(d.rows, d.lastAt)
+		return
+	}
+	k, ok := d.index[s]
+	if !ok {
+		k = int32(len(d.values))
+		d.index[s] = k
+		d.values = append(d.values, s)
+	}
+	d.last, d.lastAt = s, k
+	d.rows = append(d.rows, k)
+}
+
+// array returns the column as a dictionary<int32, string> array.
+func (d *dictColumn) array() arrow.Array {
+	vb := array.NewStringBuilder(memory.DefaultAllocator)
+	defer vb.Release()
+	vb.AppendValues(d.values, nil)
+	dict := vb.NewArray()
+	defer dict.Release()
+	buf := memory.NewBufferBytes(arrow.Int32Traits.CastToBytes(d.rows))
+	idata := array.NewData(arrow.PrimitiveTypes.Int32, len(d.rows), []*memory.Buffer{nil, buf}, nil, 0, 0)
+	defer idata.Release()
+	idx := array.MakeFromData(idata)
+	defer idx.Release()
+	return array.NewDictionaryArray(textDict, idx, dict)
+}
+
+// textDict is the type of a dictionary-encoded text column.
+var textDict = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// fillDictSchema is fillSchema with the text columns as dictionaries, as
+// WriteFillsParquet hands them to the writer (the file stores text).
+var fillDictSchema = func() *arrow.Schema {
+	fs := fillSchema.Fields()
+	for i := range fs {
+		if fs[i].Type.ID() == arrow.STRING {
+			fs[i].Type = textDict
+		}
+	}
+	return arrow.NewSchema(fs, nil)
+}()
 
 // noClose hides an io.Writer's Close method: pqarrow's FileWriter.Close
 // closes its writer if it can, and the caller owns w.
