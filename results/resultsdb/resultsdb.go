@@ -341,9 +341,55 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, err
 		var src, order string
 		switch {
 		case len(pq) > 0 && len(pq) >= len(csvs):
+			// The text columns (run keys, symbols, sides, kinds, tags)
+			// repeat a few values over millions of rows: stored as ENUM
+			// types of their distinct values (in sorted order, so that
+			// they sort as text), they cost a fraction of VARCHAR to store
+			// and to scan, and compare with text as text does.
+			files := glob("runs", "*", t.file+".parquet")
+			// (Without a row, an ENUM would have no value: text stays
+			// VARCHAR.)
+			var rows int64
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet("+files+")").Scan(&rows); err != nil {
+				return nil, fmt.Errorf("resultsdb: table %s: %w", t.table, err)
+			}
+			text := map[string]bool{"run": rows > 0}
+			if t.table == "fills" && rows > 0 {
+				for _, c := range []string{"symbol", "side", "kind", "tag"} {
+					text[c] = true
+				}
+			}
+			enum := func(c, expr string) (string, error) {
+				typ := sqlIdent(t.table + "_" + c)
+				_, err := tx.ExecContext(ctx, fmt.Sprintf("CREATE TYPE %s AS ENUM (SELECT DISTINCT %s FROM read_parquet(%s, filename = true, union_by_name = true) WHERE %s IS NOT NULL ORDER BY 1)",
+					typ, expr, files, expr))
+				if err != nil {
+					return "", fmt.Errorf("resultsdb: table %s, column %s: %w", t.table, c, err)
+				}
+				return "CAST(" + expr + " AS " + typ + ")", nil
+			}
+			var sel []string
+			for _, c := range strings.Split(t.cols, ", ") {
+				if text[c] {
+					e, err := enum(c, c)
+					if err != nil {
+						return nil, err
+					}
+					c = e + " AS " + c
+				}
+				sel = append(sel, c)
+			}
+			cols := strings.Join(sel, ", ")
+			runKey := keyOf
+			if text["run"] {
+				var err error
+				if runKey, err = enum("run", keyOf); err != nil {
+					return nil, err
+				}
+			}
 			// file_row_number keeps fills at one time in the order of the file.
 			src = fmt.Sprintf("(SELECT %s AS run, %s, file_row_number FROM read_parquet(%s, filename = true, union_by_name = true, file_row_number = true))",
-				keyOf, t.cols, glob("runs", "*", t.file+".parquet"))
+				runKey, cols, files)
 			order = "run, file_row_number"
 		case len(csvs) > 0:
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_csv(%s, filename = true, header = true, union_by_name = true, types = %s))",

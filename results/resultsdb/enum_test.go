@@ -1,0 +1,89 @@
+//go:build duckdb_arrow
+
+package resultsdb
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/results"
+)
+
+// The text columns of fills and equity (run, symbol, side, kind, tag) are
+// ENUM types of their distinct values; the tables hold the rows of the
+// runs' Parquet files (counted again by DuckDB from the files), and the
+// columns compare, match and join as text.
+func TestTextColumnsAsEnums(t *testing.T) {
+	dir := benchmarkFolder(t)
+	if err := Write(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	db := open(t, filepath.Join(dir, File))
+	rows, err := db.Query(`SELECT table_name, column_name, data_type FROM information_schema.columns
+		WHERE (table_name = 'fills' AND column_name IN ('run', 'symbol', 'side', 'kind', 'tag'))
+		   OR (table_name = 'equity' AND column_name = 'run') ORDER BY ALL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		var table, col, typ string
+		if err := rows.Scan(&table, &col, &typ); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(typ, "ENUM(") {
+			t.Errorf("%s.%s is %s, want an ENUM", table, col, typ)
+		}
+		n++
+	}
+	rows.Close()
+	if n != 6 {
+		t.Fatalf("%d text columns found, want 6", n)
+	}
+	files := "'" + filepath.Join(dir, "runs", "*", "fills.parquet") + "'"
+	for _, q := range []string{
+		// every row of the files, per run and symbol
+		`SELECT count(*) FROM (SELECT run, symbol, count(*) AS n FROM fills GROUP BY ALL) a
+		 FULL JOIN (SELECT regexp_extract(filename, '([^/]+)/[^/]+$', 1) AS run, symbol, count(*) AS n
+		            FROM read_parquet(` + files + `, filename = true) GROUP BY ALL) b
+		 ON a.run::VARCHAR = b.run AND a.symbol::VARCHAR = b.symbol AND a.n = b.n
+		 WHERE a.n IS NULL OR b.n IS NULL`,
+		// text comparisons and functions
+		`SELECT count(*) FROM fills WHERE side NOT IN ('buy', 'sell') OR (side = 'buy') <> (qty > 0)`,
+		`SELECT count(*) FROM fills WHERE NOT (kind || '') LIKE '%' OR length(symbol) = 0`,
+		// every fill's run is a run of the runs table, joined on text
+		`SELECT count(*) FROM fills f LEFT JOIN runs r ON r.key = f.run WHERE r.key IS NULL`,
+	} {
+		if got := count(t, db, q); got != 0 {
+			t.Errorf("%d rows, want 0:\n%s", got, q)
+		}
+	}
+	if got := count(t, db, `SELECT count(*) FROM fills WHERE symbol = 'NVDA'`); got == 0 {
+		t.Error("no fill of NVDA found by its text")
+	}
+}
+
+// A folder whose runs have no fills at all still gives a database, with
+// an empty fills table.
+func TestNoFills(t *testing.T) {
+	dir := smallFolder(t)
+	keys, err := filepath.Glob(filepath.Join(dir, "runs", "*", "fills.parquet"))
+	if err != nil || len(keys) == 0 {
+		t.Fatal("no fills files", err)
+	}
+	for _, p := range keys {
+		if err := results.WriteFileAtomic(p, func(w io.Writer) error { return results.WriteFillsParquet(w, nil) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Write(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	db := open(t, filepath.Join(dir, File))
+	if n := count(t, db, "SELECT count(*) FROM fills"); n != 0 {
+		t.Errorf("%d fills, want 0", n)
+	}
+}
