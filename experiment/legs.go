@@ -111,6 +111,7 @@ type legsKey struct {
 type legsEntry struct {
 	once  sync.Once
 	ls    *legSeries // nil: no legs chart or table
+	legs  *Legs      // legs.csv's columns (nil with ls)
 	csv   []byte
 	err   error
 	chart [2]struct { // PNG, SVG
@@ -142,6 +143,7 @@ func (lm *legsMemo) get(r *RunResult, legs map[string][]string, p *data.Panel) *
 		ls := e.ls
 		beta := metrics.RollingBeta(nil, ls.sr, ls.lr, legWindow)
 		corr := metrics.RollingCorrelation(nil, ls.sr, ls.lr, legWindow)
+		e.legs = &Legs{Time: ls.times[1:], LongReturn: ls.lr, ShortReturn: ls.sr, BetaShortOnLong: beta, Correl: corr}
 		tab := &results.Table{Columns: []results.Column{
 			{Name: "time", Times: ls.times[1:]}, {Name: "long_return", Floats: ls.lr}, {Name: "short_return", Floats: ls.sr},
 			{Name: "rolling_beta_short_on_long", Floats: beta}, {Name: "rolling_correlation", Floats: corr},

@@ -141,6 +141,19 @@ type ReportInput struct {
 	// the symbol), as written to prices.parquet: the report draws the
 	// runs' entries and exits on them.
 	Prices []charts.Series
+	// Legs[i] are the leg series of Runs[i], the columns of its legs.csv
+	// (nil for a run without legs).
+	Legs []*Legs
+}
+
+// Legs are a pair hedge's legs at their sync points, as legs.csv holds
+// them: the long and short leg returns since the previous point, the
+// rolling beta of the short leg on the long and their rolling
+// correlation (NaN before the window fills).
+type Legs struct {
+	Time                    []int64
+	LongReturn, ShortReturn []float64
+	BetaShortOnLong, Correl []float64
 }
 
 // finishing reports whether Report or Database is set.
@@ -825,7 +838,17 @@ func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest, op
 		if err := results.WriteOutputs(o.Dir, results.TableOutputs(PricesFile, pricesTable(prices), true)...); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
-		if err := opt.Report(ctx, ReportInput{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity, Gross: gross, Net: net, Prices: prices}); err != nil {
+		legs := make([]*Legs, len(o.Runs))
+		for i := range o.Runs {
+			r := &o.Runs[i]
+			if r.View != 0 || r.LongLegOf != "" {
+				continue
+			}
+			if l := legsOf(opt.Strategies, r.Type, r.Params); l != nil {
+				legs[i] = o.legs.get(r, l, o.Views[r.View].Panel).legs
+			}
+		}
+		if err := opt.Report(ctx, ReportInput{Dir: o.Dir, Manifest: *manifest, Runs: o.Records, Equity: equity, Gross: gross, Net: net, Prices: prices, Legs: legs}); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
 		return nil

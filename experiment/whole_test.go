@@ -25,7 +25,11 @@ import (
 // reportHTML and resultsDB are Options.Report and Options.Database as
 // cmd/divergence sets them.
 func reportHTML(ctx context.Context, in ReportInput) error {
-	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity, Gross: in.Gross, Net: in.Net, Prices: in.Prices})
+	legs := make([]*report.LegSeries, len(in.Legs))
+	for i, l := range in.Legs {
+		legs[i] = (*report.LegSeries)(l)
+	}
+	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity, Gross: in.Gross, Net: in.Net, Prices: in.Prices, Legs: legs})
 }
 
 func resultsDB(ctx context.Context, dir string, runs []results.RunRecord) error {

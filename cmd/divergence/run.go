@@ -138,7 +138,11 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 // writeReport is experiment.Options.Report: report.html of the results
 // in memory.
 func writeReport(ctx context.Context, in experiment.ReportInput) error {
-	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity, Gross: in.Gross, Net: in.Net, Prices: in.Prices})
+	legs := make([]*report.LegSeries, len(in.Legs))
+	for i, l := range in.Legs {
+		legs[i] = (*report.LegSeries)(l)
+	}
+	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity, Gross: in.Gross, Net: in.Net, Prices: in.Prices, Legs: legs})
 }
 
 // writeDatabase is experiment.Options.Database: results.duckdb of the

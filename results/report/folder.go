@@ -115,6 +115,9 @@ type Input struct {
 	// the instrument (up to 400 fills per instrument). Without them only
 	// the tranche ladders of scaled entries are drawn, from the fills.
 	Prices []charts.Series
+	// Legs, when not nil, holds Runs[i]'s leg series at i (nil for a run
+	// without legs); without it they are read from each run's legs.csv.
+	Legs []*LegSeries
 }
 
 // Load reads an experiment folder: the manifest, every run's record
@@ -226,8 +229,15 @@ func New(in Input) (*Folder, error) {
 	if f.WalkForwards, err = readWalkForwards(dir); err != nil {
 		return nil, err
 	}
+	if in.Legs != nil && len(in.Legs) != len(in.Runs) {
+		return nil, fmt.Errorf("report: %d leg series for %d runs", len(in.Legs), len(in.Runs))
+	}
 	for _, i := range f.Main {
 		r := &f.Runs[i]
+		if in.Legs != nil {
+			r.Legs = in.Legs[i]
+			continue
+		}
 		if r.Legs, err = readLegs(filepath.Join(dir, "runs", r.Key)); err != nil {
 			return nil, err
 		}
