@@ -118,8 +118,55 @@ type File struct {
 	// WalkForward, when present, adds a walk-forward analysis of every
 	// strategy over its sweep (see WalkForwardSpec).
 	WalkForward *WalkForwardSpec `toml:"walkforward"`
+	// Output chooses the optional files ([output]).
+	Output OutputSpec `toml:"output"`
 
 	path string // where the file was read from
+}
+
+// OutputSpec chooses the optional files of the results folder.
+type OutputSpec struct {
+	// CSV says when a run's per-bar tables are also written as CSV
+	// (runs/<key>/equity.csv, fills.csv, legs.csv) beside their Parquet
+	// files, which are always written: "auto" (or empty) for an
+	// experiment of at most CSVRunsMax runs, "always" or "never". The
+	// experiment's own tables (runs.csv, stress, Monte Carlo, …) are CSV
+	// either way.
+	CSV string `toml:"csv"`
+}
+
+// CSVRunsMax is the most runs whose CSV copies output.csv = "auto"
+// writes: a sweep of hundreds of runs writes Parquet (and
+// results.duckdb) only, at a fraction of the time and disk.
+const CSVRunsMax = 50
+
+// validCSV checks an output.csv value (or --csv).
+func validCSV(v string) error {
+	switch v {
+	case "", "auto", "always", "never":
+		return nil
+	}
+	return fmt.Errorf("output.csv = %q: want auto, always or never", v)
+}
+
+// perRunCSV says whether an experiment of n runs writes its runs' CSV
+// copies, by opt.CSV when set, else by the file's output.csv; with
+// "auto" and more than CSVRunsMax runs, note says so.
+func (f *File) perRunCSV(n int, opt Options) (csv bool, note string) {
+	v := f.Output.CSV
+	if opt.CSV != "" {
+		v = opt.CSV
+	}
+	switch v {
+	case "always":
+		return true, ""
+	case "never":
+		return false, ""
+	}
+	if n <= CSVRunsMax {
+		return true, ""
+	}
+	return false, fmt.Sprintf("%d runs: each run's equity, fills and legs are written as Parquet only (runs/<key>/*.parquet, and in results.duckdb); set [output] csv = \"always\" (or --csv always) for CSV copies", n)
 }
 
 // DataSpec says where the bars come from: exactly one of Synthetic, Dir,
@@ -407,6 +454,9 @@ func (f *File) Validate() error {
 		if err := f.WalkForward.validate(); err != nil {
 			return err
 		}
+	}
+	if err := validCSV(f.Output.CSV); err != nil {
+		return err
 	}
 	_, err = f.points() // counted, not built: a huge sweep is refused by its estimate
 	return err

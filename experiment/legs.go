@@ -113,6 +113,7 @@ type legsEntry struct {
 	ls    *legSeries // nil: no legs chart or table
 	legs  *Legs      // legs.csv's columns (nil with ls)
 	csv   []byte
+	pq    []byte // legs.parquet
 	err   error
 	chart [2]struct { // PNG, SVG
 		once sync.Once
@@ -148,15 +149,17 @@ func (lm *legsMemo) get(r *RunResult, legs map[string][]string, p *data.Panel) *
 			{Name: "time", Times: ls.times[1:]}, {Name: "long_return", Floats: ls.lr}, {Name: "short_return", Floats: ls.sr},
 			{Name: "rolling_beta_short_on_long", Floats: beta}, {Name: "rolling_correlation", Floats: corr},
 		}}
-		var buf bytes.Buffer
-		e.err = results.WriteTableCSV(&buf, tab)
-		e.csv = buf.Bytes()
+		var buf, pq bytes.Buffer
+		if e.err = results.WriteTableCSV(&buf, tab); e.err == nil {
+			e.err = results.WriteTableParquet(&pq, tab)
+		}
+		e.csv, e.pq = buf.Bytes(), pq.Bytes()
 	})
 	return e
 }
 
 // writeLegs writes, for a run whose strategy has legs (a pair hedge),
-// runs/<key>/legs.csv — at each sync point (every instrument of both legs
+// runs/<key>/legs.parquet (and its copy legs.csv when o.csv) — at each sync point (every instrument of both legs
 // has a bar) up to the run's end: the equal-weight long and short leg
 // returns since the previous sync point, the rolling beta of the short
 // leg on the long and their rolling correlation over legWindow points —
@@ -171,11 +174,21 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 		return nil
 	}
 	if e.err != nil {
-		return fmt.Errorf("legs.csv: %w", e.err)
+		return fmt.Errorf("legs: %w", e.err)
 	}
-	path := filepath.Join(o.Dir, "runs", r.Key, "legs.csv")
-	if err := results.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(e.csv); return err }); err != nil {
-		return fmt.Errorf("legs.csv: %w", err)
+	files := map[string][]byte{"legs.parquet": e.pq}
+	if o.csv {
+		files["legs.csv"] = e.csv
+	}
+	for _, name := range []string{"legs.parquet", "legs.csv"} {
+		b, ok := files[name]
+		if !ok {
+			continue
+		}
+		path := filepath.Join(o.Dir, "runs", r.Key, name)
+		if err := results.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 	}
 	if !chart {
 		return nil

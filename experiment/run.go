@@ -89,6 +89,9 @@ type Options struct {
 	// experiments).
 	Report   func(ctx context.Context, in ReportInput) error
 	Database func(ctx context.Context, dir string, runs []results.RunRecord) error
+	// CSV, when set, replaces the experiment file's output.csv: auto,
+	// always or never (`divergence run --csv`).
+	CSV string
 	// AllCharts draws the per-run charts (runs/<key>/legs.png and .svg)
 	// of every run. By default they are drawn only for the runs the
 	// experiment's equity chart shows (the best maxLines by SortBy, see
@@ -213,6 +216,7 @@ type Outcome struct {
 	Shown []int
 
 	legs *legsMemo // the runs' shared leg series, legs.csv and charts
+	csv  bool      // the runs' CSV copies are written (File.perRunCSV)
 }
 
 // Market is an experiment's loaded data: the panel (adjusted and cut to
@@ -423,6 +427,9 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
+	if err := validCSV(opt.CSV); err != nil {
+		return nil, err
+	}
 	// The estimate comes first, from the file alone (runs, Monte Carlo
 	// memory), then once the data's size is known; either refuses an
 	// experiment past opt.Limits before a run starts or a folder exists.
@@ -499,6 +506,10 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if opt.Shard != nil {
 		return f.runShard(ctx, opt, specs, m, views, runs, stress, notes)
 	}
+	perRunCSV, csvNote := f.perRunCSV(len(runs), opt)
+	if csvNote != "" {
+		notes = append(notes, csvNote)
+	}
 	var wf *wfPlan
 	if opt.merge != nil {
 		if wf, err = f.mergeLoad(ctx, opt, specs, m, views, runs, stress); err != nil {
@@ -515,7 +526,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
-		Calendar: m.Calendar, PeriodsBasis: m.PeriodsBasis, Views: views, Notes: notes, Cash: f.Cash, Estimate: est, Records: make([]results.RunRecord, len(runs)), legs: newLegsMemo()}
+		Calendar: m.Calendar, PeriodsBasis: m.PeriodsBasis, Views: views, Notes: notes, Cash: f.Cash, Estimate: est, Records: make([]results.RunRecord, len(runs)), legs: newLegsMemo(), csv: perRunCSV}
 	// One pool of tasks: first every run, each run, measured and written
 	// by its worker (its files, legs.csv and, with AllCharts, its legs
 	// chart); then the experiment's tables and the charts, which wait

@@ -17,9 +17,13 @@ import (
 //	                                 (results.RunsTable(records, results.Headline))
 //	<out>/<experiment>/runs.parquet  every column of the run record (results.All)
 //	<out>/<experiment>/equity.png, equity.svg  the runs' equity (growth of 1) and drawdowns (plot)
-//	<out>/<experiment>/runs/<key>/equity.csv, equity.parquet
-//	<out>/<experiment>/runs/<key>/fills.csv, fills.parquet
+//	<out>/<experiment>/runs/<key>/equity.parquet (and equity.csv)
+//	<out>/<experiment>/runs/<key>/fills.parquet (and fills.csv)
+//	<out>/<experiment>/runs/<key>/legs.parquet (and legs.csv), for a run with legs
 //	<out>/<experiment>/runs/<key>/metrics.json
+//
+// The CSV copies of a run's tables are written as File.perRunCSV says
+// (output.csv).
 //
 // Every file is written to a temporary name and renamed into place. write
 // writes the runs tables and the manifest; writeRun a run's folder, plot
@@ -86,8 +90,8 @@ func record(f *File, o *Outcome, r *RunResult) results.RunRecord {
 	return rec
 }
 
-// writeRun writes one run's folder: runs/<key>/equity.csv and .parquet,
-// fills.csv and .parquet, metrics.json (rec, as written before the record
+// writeRun writes one run's folder: runs/<key>/equity.parquet,
+// fills.parquet (with their CSV copies when o.csv), metrics.json (rec, as written before the record
 // had its scenario, base and long_leg_of fields: results.ReadRuns derives
 // them from the key and runs.parquet). The workers call it as each run
 // finishes, so that a run's fills need not outlive it.
@@ -99,13 +103,17 @@ func writeRun(o *Outcome, r *RunResult, rec *results.RunRecord) error {
 	c := &r.Result.Curve
 	file := *rec
 	file.Scenario, file.Base, file.LongLegOf = "", "", ""
-	if err := results.WriteOutputs(dir,
-		results.Output{Name: "equity.csv", Write: func(w io.Writer) error { return results.WriteCurveCSV(w, c) }},
-		results.Output{Name: "equity.parquet", Write: func(w io.Writer) error { return results.WriteCurveParquet(w, c) }},
-		results.Output{Name: "fills.csv", Write: func(w io.Writer) error { return results.WriteFillsCSV(w, r.Result.Fills) }},
-		results.Output{Name: "fills.parquet", Write: func(w io.Writer) error { return results.WriteFillsParquet(w, r.Result.Fills) }},
-		results.Output{Name: results.RunFile, Write: func(w io.Writer) error { return results.WriteJSON(w, file) }},
-	); err != nil {
+	outs := []results.Output{
+		{Name: "equity.parquet", Write: func(w io.Writer) error { return results.WriteCurveParquet(w, c) }},
+		{Name: "fills.parquet", Write: func(w io.Writer) error { return results.WriteFillsParquet(w, r.Result.Fills) }},
+		{Name: results.RunFile, Write: func(w io.Writer) error { return results.WriteJSON(w, file) }},
+	}
+	if o.csv {
+		outs = append(outs,
+			results.Output{Name: "equity.csv", Write: func(w io.Writer) error { return results.WriteCurveCSV(w, c) }},
+			results.Output{Name: "fills.csv", Write: func(w io.Writer) error { return results.WriteFillsCSV(w, r.Result.Fills) }})
+	}
+	if err := results.WriteOutputs(dir, outs...); err != nil {
 		return fmt.Errorf("run %s: %w", r.Key, err)
 	}
 	return nil

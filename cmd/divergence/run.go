@@ -38,6 +38,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
 	lf := addLimitFlags(fs)
+	csvSet := fs.String("csv", "", fmt.Sprintf("CSV copies of each run's equity, fills and legs beside their Parquet files: auto = for an experiment of up to %d runs, always, never (default: the experiment file's [output] csv, else auto)", experiment.CSVRunsMax))
 	chartSet := fs.String("charts", "report", "per-run charts (runs/<key>/legs.png/.svg): report = only for the runs the equity chart and report show (the best 10 by --sort), all = for every run")
 	shardFlag := fs.String("shard", "", "run only shard I of N (0 ≤ I < N) into OUT/<experiment>-shard-I-of-N, to be merged (divergence merge); without it, from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm) when set")
 	shardsFlag := fs.Int("shards", 0, "the shard count N beside JOB_COMPLETION_INDEX (or set DIVERGENCE_SHARDS)")
@@ -63,6 +64,11 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	if err := results.ValidMetric(*sortBy); err != nil {
 		return fmt.Errorf("--sort: %w", err)
 	}
+	switch *csvSet {
+	case "", "auto", "always", "never":
+	default:
+		return fmt.Errorf("--csv %q: want auto, always or never", *csvSet)
+	}
 	if *chartSet != "report" && *chartSet != "all" {
 		return fmt.Errorf("--charts %q: want report or all", *chartSet)
 	}
@@ -78,7 +84,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress,
 		Limits: lim, Wait: *lf.wait, Hold: true, Holder: holder(append([]string{name}, args...)),
 		Note:      func(s string) { fmt.Fprintln(stderr, "note:", s) },
-		AllCharts: *chartSet == "all"}
+		AllCharts: *chartSet == "all", CSV: *csvSet}
 	if !*noReport {
 		opt.Report, opt.Database = writeReport, writeDatabase
 	}

@@ -124,9 +124,23 @@ func readNumbers(path, key string, cols ...string) (keys []string, times []int64
 	return keys, times, vals, true, nil
 }
 
-// readLegs reads runs/<key>/legs.csv of a run, or nil without one.
+// readLegs reads runs/<key>/legs.parquet of a run (legs.csv when there
+// is no Parquet file), or nil without either.
 func readLegs(dir string) (*LegSeries, error) {
-	_, t, v, ok, err := readNumbers(filepath.Join(dir, "legs.csv"), "", "long_return", "short_return", "rolling_beta_short_on_long", "rolling_correlation")
+	cols := []string{"long_return", "short_return", "rolling_beta_short_on_long", "rolling_correlation"}
+	pq := filepath.Join(dir, "legs.parquet")
+	if _, err := os.Stat(pq); err == nil {
+		tab, err := results.ReadTableParquet(pq, append([]string{"time"}, cols...)...)
+		if err != nil {
+			return nil, err
+		}
+		if len(tab.Column("time").Times) == 0 {
+			return nil, nil
+		}
+		return &LegSeries{Time: tab.Column("time").Times, LongReturn: tab.Column(cols[0]).Floats, ShortReturn: tab.Column(cols[1]).Floats,
+			BetaShortOnLong: tab.Column(cols[2]).Floats, Correl: tab.Column(cols[3]).Floats}, nil
+	}
+	_, t, v, ok, err := readNumbers(filepath.Join(dir, "legs.csv"), "", cols...)
 	if !ok || err != nil || len(t) == 0 {
 		return nil, err
 	}

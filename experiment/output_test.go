@@ -1,0 +1,160 @@
+package experiment
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/results/report"
+)
+
+// csvSweep is a pair-hedge sweep of n runs (rebalance_days 1..n) on the
+// synthetic market, with the given [output] lines.
+func csvSweep(t *testing.T, n int, output string) *File {
+	t.Helper()
+	days := make([]string, n)
+	for i := range days {
+		days[i] = strconv.Itoa(i + 1)
+	}
+	text := `name = "csv policy"
+seed = 3
+cash = 100_000.0
+start = "2019-03-01"
+end = "2019-06-01"
+[data]
+synthetic = true
+synthetic_seed = 11
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA", "MSFT"]
+short = ["TAO"]
+gross = 1.0
+[strategy.sweep]
+rebalance_days = [` + strings.Join(days, ", ") + `]
+` + output
+	path := filepath.Join(t.TempDir(), "csv.toml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// countFiles counts runs/*/name in dir.
+func countFiles(t *testing.T, dir, name string) int {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, "runs", "*", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(m)
+}
+
+// output.csv: "auto" writes each run's CSV copies up to CSVRunsMax runs
+// and Parquet only beyond, saying so in a note; "always" and "never" (or
+// Options.CSV, which wins over the file) as named. The Parquet files are
+// there every time.
+func TestPerRunCSV(t *testing.T) {
+	cases := []struct {
+		name    string
+		runs    int
+		output  string
+		opt     string
+		wantCSV bool
+		note    bool
+	}{
+		{"auto, at the limit", CSVRunsMax, "", "", true, false},
+		{"auto, past the limit", CSVRunsMax + 1, "", "", false, true},
+		{"always", CSVRunsMax + 1, "[output]\ncsv = \"always\"\n", "", true, false},
+		{"never", 3, "[output]\ncsv = \"never\"\n", "", false, false},
+		{"the option wins", 3, "[output]\ncsv = \"always\"\n", "never", false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := csvSweep(t, c.runs, c.output)
+			opt := Options{Out: t.TempDir(), Workers: 2, Version: "test", CSV: c.opt}
+			if !c.wantCSV {
+				opt.Report, opt.Database = reportHTML, resultsDB
+			}
+			o, err := Run(context.Background(), f, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			if c.wantCSV {
+				want = c.runs
+			}
+			for _, name := range []string{"equity.csv", "fills.csv", "legs.csv"} {
+				if got := countFiles(t, o.Dir, name); got != want {
+					t.Errorf("%d %s files, want %d", got, name, want)
+				}
+			}
+			for _, name := range []string{"equity.parquet", "fills.parquet", "legs.parquet", "metrics.json"} {
+				if got := countFiles(t, o.Dir, name); got != c.runs {
+					t.Errorf("%d %s files, want %d", got, name, c.runs)
+				}
+			}
+			noted := false
+			for _, n := range o.Notes {
+				noted = noted || strings.Contains(n, "Parquet only")
+			}
+			if noted != c.note {
+				t.Errorf("notes %q: note about Parquet only = %v, want %v", o.Notes, noted, c.note)
+			}
+			if c.wantCSV {
+				return
+			}
+			// Without CSV copies, the report made again from the folder
+			// (the Parquet files) is the one made from memory.
+			mem, err := os.ReadFile(filepath.Join(o.Dir, report.ReportFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := report.Write(context.Background(), o.Dir); err != nil {
+				t.Fatal(err)
+			}
+			disk, err := os.ReadFile(filepath.Join(o.Dir, report.ReportFile))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(mem, disk) {
+				t.Errorf("report.html from memory (%d bytes) differs from the folder's (%d bytes)", len(mem), len(disk))
+			}
+		})
+	}
+}
+
+// A bad output.csv, or an unknown key under [output], is refused naming
+// the key.
+func TestOutputSpecErrors(t *testing.T) {
+	for _, c := range []struct{ output, want string }{
+		{"[output]\ncsv = \"sometimes\"\n", `output.csv = "sometimes"`},
+		{"[output]\nparquet = false\n", "parquet"},
+	} {
+		path := filepath.Join(t.TempDir(), "bad.toml")
+		text := "name = \"x\"\ncash = 1000.0\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BTC\"]\n" + c.output
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Load(path)
+		if err == nil {
+			err = f.Validate()
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: err = %v, want one naming %s", c.output, err, c.want)
+		}
+	}
+	f := csvSweep(t, 2, "")
+	if _, err := Run(context.Background(), f, Options{Out: t.TempDir(), CSV: "maybe"}); err == nil || !strings.Contains(err.Error(), `"maybe"`) {
+		t.Errorf("Options.CSV = maybe: err = %v", err)
+	}
+}
