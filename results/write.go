@@ -48,7 +48,8 @@ func InWorkingFolder(path string) bool {
 // WriteFileAtomic writes a file through write, all or nothing: it writes to a
 // temporary file in the same directory as path, syncs it to disk, and renames
 // it over path. Inside an experiment's working folder (a folder named
-// ".<name>.tmp-…", see [InWorkingFolder]) the per-file sync is skipped: the
+// ".<name>.tmp-…", see [InWorkingFolder]) the per-file syncs (of the file
+// and of its directory) are skipped: the
 // experiment makes the whole folder durable with one filesystem sync before
 // it renames the folder into place, so a crash still leaves either the old
 // results or the new ones (a sweep writes thousands of files; one fsync
@@ -106,7 +107,9 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("results: writing %s: %w", path, err)
 	}
 	committed = true
-	syncDir(dir)
+	if !InWorkingFolder(path) {
+		syncDir(dir)
+	}
 	return nil
 }
 
