@@ -632,16 +632,16 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 				return task()
 			})
 		}
+		// The database, the longest of them, is taken first, then the
+		// report beside it, then the charts.
 		if early {
+			tasks = append(tasks, wait(writeDatabase(ctx, out, opt), written, filesWritten))
 			tasks = append(tasks, wait(writeReport(ctx, out, manifest, opt), written))
 		}
 		if !opt.finishing() || early {
 			for _, t := range unreadCharts(f, out, opt) {
 				tasks = append(tasks, after(t))
 			}
-		}
-		if early {
-			tasks = append(tasks, wait(writeDatabase(ctx, out, opt), written, filesWritten))
 		}
 	}
 	err = parallel(ctx, len(runs)+len(tasks), opt.Workers, nil, func(i int) error {
