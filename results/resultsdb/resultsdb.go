@@ -349,44 +349,62 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, err
 			files := glob("runs", "*", t.file+".parquet")
 			// (Without a row, an ENUM would have no value: text stays
 			// VARCHAR.)
-			var rows int64
-			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet("+files+")").Scan(&rows); err != nil {
+			// One scan finds every text column's distinct values (as JSON
+			// lists); without a row, an ENUM would have no value, and the
+			// text stays VARCHAR.
+			text := []string{"run"}
+			if t.table == "fills" {
+				text = append(text, "symbol", "side", "kind", "tag")
+			}
+			exprs := map[string]string{"run": keyOf}
+			var lists []string
+			for _, c := range text {
+				e := c
+				if c == "run" {
+					e = keyOf
+				}
+				exprs[c] = e
+				lists = append(lists, fmt.Sprintf("CAST(to_json(list(DISTINCT %s ORDER BY %s) FILTER (WHERE %s IS NOT NULL)) AS VARCHAR)", e, e, e))
+			}
+			raw := make([]sql.NullString, len(text))
+			dest := make([]any, len(text))
+			for i := range raw {
+				dest[i] = &raw[i]
+			}
+			if err := tx.QueryRowContext(ctx, "SELECT "+strings.Join(lists, ", ")+" FROM read_parquet("+files+", filename = true, union_by_name = true)").Scan(dest...); err != nil {
 				return nil, fmt.Errorf("resultsdb: table %s: %w", t.table, err)
 			}
-			text := map[string]bool{"run": rows > 0}
-			if t.table == "fills" && rows > 0 {
-				for _, c := range []string{"symbol", "side", "kind", "tag"} {
-					text[c] = true
+			cast := map[string]string{}
+			for i, c := range text {
+				var values []string
+				if raw[i].Valid {
+					if err := json.Unmarshal([]byte(raw[i].String), &values); err != nil {
+						return nil, fmt.Errorf("resultsdb: table %s, column %s: %w", t.table, c, err)
+					}
 				}
-			}
-			enum := func(c, expr string) (string, error) {
+				if len(values) == 0 {
+					cast[c] = exprs[c]
+					continue
+				}
+				quoted := make([]string, len(values))
+				for k, v := range values {
+					quoted[k] = sqlString(v)
+				}
 				typ := sqlIdent(t.table + "_" + c)
-				_, err := tx.ExecContext(ctx, fmt.Sprintf("CREATE TYPE %s AS ENUM (SELECT DISTINCT %s FROM read_parquet(%s, filename = true, union_by_name = true) WHERE %s IS NOT NULL ORDER BY 1)",
-					typ, expr, files, expr))
-				if err != nil {
-					return "", fmt.Errorf("resultsdb: table %s, column %s: %w", t.table, c, err)
+				if _, err := tx.ExecContext(ctx, "CREATE TYPE "+typ+" AS ENUM ("+strings.Join(quoted, ", ")+")"); err != nil {
+					return nil, fmt.Errorf("resultsdb: table %s, column %s: %w", t.table, c, err)
 				}
-				return "CAST(" + expr + " AS " + typ + ")", nil
+				cast[c] = "CAST(" + exprs[c] + " AS " + typ + ")"
 			}
 			var sel []string
 			for _, c := range strings.Split(t.cols, ", ") {
-				if text[c] {
-					e, err := enum(c, c)
-					if err != nil {
-						return nil, err
-					}
+				if e, ok := cast[c]; ok {
 					c = e + " AS " + c
 				}
 				sel = append(sel, c)
 			}
 			cols := strings.Join(sel, ", ")
-			runKey := keyOf
-			if text["run"] {
-				var err error
-				if runKey, err = enum("run", keyOf); err != nil {
-					return nil, err
-				}
-			}
+			runKey := cast["run"]
 			// file_row_number keeps fills at one time in the order of the file.
 			src = fmt.Sprintf("(SELECT %s AS run, %s, file_row_number FROM read_parquet(%s, filename = true, union_by_name = true, file_row_number = true))",
 				runKey, cols, files)
