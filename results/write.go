@@ -95,10 +95,13 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	if err := f.Chmod(mode); err != nil {
 		return fmt.Errorf("results: writing %s: %w", path, err)
 	}
-	if !InWorkingFolder(path) {
+	working := InWorkingFolder(path)
+	if !working {
 		if err := f.Sync(); err != nil {
 			return fmt.Errorf("results: writing %s: sync: %w", path, err)
 		}
+	} else {
+		startWriteback(f)
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("results: writing %s: %w", path, err)
@@ -107,7 +110,7 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("results: writing %s: %w", path, err)
 	}
 	committed = true
-	if !InWorkingFolder(path) {
+	if !working {
 		syncDir(dir)
 	}
 	return nil
