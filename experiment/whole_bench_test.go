@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
@@ -139,9 +140,17 @@ func runVariants(b *testing.B, f *File, vs []variant) (secs []float64, split []m
 			var ph phases
 			opt := v.opt
 			opt.Phase = ph.start
+			// As `divergence run --workers N` does (limitCores), N
+			// workers run on N cores: GOMAXPROCS, and DuckDB through it.
+			procs := runtime.GOMAXPROCS(0)
+			if v.opt.Workers > 0 && v.opt.Workers < procs {
+				runtime.GOMAXPROCS(v.opt.Workers)
+			}
 			resetPeakRSS()
 			t0 := time.Now()
-			if _, err := Run(context.Background(), f, opt); err != nil {
+			_, err := Run(context.Background(), f, opt)
+			runtime.GOMAXPROCS(procs)
+			if err != nil {
 				b.Fatal(err)
 			}
 			if d := time.Since(t0).Seconds(); n == 0 || d < secs[i] {

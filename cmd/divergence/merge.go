@@ -16,7 +16,7 @@ import (
 func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("merge", "merge OUT SHARD_DIR... [--experiment FILE] [--workers N] [--sort METRIC] [--no-report] [--wait]", stderr)
 	exp := fs.String("experiment", "", "the experiment file (default: the path the shards recorded in shard.json; its sha256 must be theirs)")
-	workers := fs.Int("workers", 0, "runs executed at once (0 = all cores)")
+	workers := fs.Int("workers", 0, "runs executed at once, and the cores the process uses (its Go runtime and DuckDB's threads); 0 = all cores")
 	sortBy := fs.String("sort", "sharpe", "metric the equity chart picks its runs by, as for run (the shards' runs must be merged with run's --sort)")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
 	wait := fs.Bool("wait", false, "wait for a run or merge writing OUT/<experiment> instead of failing")
@@ -31,6 +31,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *workers < 0 {
 		return fmt.Errorf("--workers = %d: want 0 (all cores) or more", *workers)
 	}
+	defer limitCores(*workers)()
 	dirs, err := experiment.ShardDirs(pos[1:])
 	if err != nil {
 		return err

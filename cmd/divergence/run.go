@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"text/tabwriter"
 	"time"
 
@@ -32,7 +33,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 func runExperiment(ctx context.Context, name string, args []string, stdout, stderr io.Writer, stress bool) error {
 	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--charts report|all] [--timings] [--max-runs N] [--max-memory SIZE] [--force] [--wait] [--shard I/N] [--shards N]", stderr)
 	out := fs.String("out", "out", "folder to write the experiment's results folder into")
-	workers := fs.Int("workers", 0, "runs executed at once (0 = all cores)")
+	workers := fs.Int("workers", 0, "runs executed at once, and the cores the process uses (its Go runtime and DuckDB's threads); 0 = all cores")
 	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
 	top := fs.Int("top", 20, "print the best N runs (0 = all)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
@@ -50,6 +51,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	if *workers < 0 {
 		return fmt.Errorf("--workers = %d: want 0 (all cores) or more", *workers)
 	}
+	defer limitCores(*workers)()
 	if *top < 0 {
 		return fmt.Errorf("--top = %d: want 0 (all) or more", *top)
 	}
@@ -139,6 +141,22 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		fmt.Fprintf(stdout, "report: %s  database: %s\n", filepath.Join(o.Dir, report.ReportFile), filepath.Join(o.Dir, resultsdb.File))
 	}
 	return nil
+}
+
+// limitCores makes --workers N (0 < N < the machine's cores) the number of
+// cores the process uses: GOMAXPROCS, which bounds the Go runtime (the
+// garbage collector's workers included) and, through it, the threads of
+// the DuckDB databases the experiment opens. On a shared machine or a
+// cluster slot, N workers use N cores, not N plus a collector and a
+// database on the others. It returns the function that restores the
+// earlier setting (the command's tests run in one process).
+func limitCores(workers int) (restore func()) {
+	prev := runtime.GOMAXPROCS(0)
+	if workers > 0 && workers < prev {
+		runtime.GOMAXPROCS(workers)
+		return func() { runtime.GOMAXPROCS(prev) }
+	}
+	return func() {}
 }
 
 // writeReport is experiment.Options.Report: report.html of the results

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -191,6 +192,11 @@ func ReadFiles(ctx context.Context, paths []string, opts []ReadOptions) (*data.P
 	return p, nil
 }
 
+// threadsParam is the connection-string option that gives DuckDB as many
+// threads as the Go runtime has processors (GOMAXPROCS): a program that
+// limits itself to N cores (divergence run --workers N) limits DuckDB too.
+func threadsParam() string { return "?threads=" + strconv.Itoa(runtime.GOMAXPROCS(0)) }
+
 // firstError returns the first non-nil error of errs.
 func firstError(errs []error) error {
 	for _, err := range errs {
@@ -221,7 +227,7 @@ func (r *fileReader) close() error {
 
 func (r *fileReader) database() (*sql.DB, error) {
 	if r.db == nil {
-		c, err := goduckdb.NewConnector("", nil)
+		c, err := goduckdb.NewConnector(threadsParam(), nil)
 		if err != nil {
 			return nil, fmt.Errorf("duckdb: open in-memory database: %w", err)
 		}

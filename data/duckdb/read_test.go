@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -781,5 +782,29 @@ func TestSemicolonFile(t *testing.T) {
 	}
 	if s.Open[0] != 999.5 || s.High[0] != 1001 || s.Close[0] != 1000.25 || s.Volume[0] != 12345 || s.Volume[1] != 1234567 {
 		t.Errorf("read %v %v %v %v", s.Open, s.High, s.Close, s.Volume)
+	}
+}
+
+// The reader's database has as many threads as the Go runtime has
+// processors: a program limited to one core limits DuckDB to one thread.
+func TestReaderThreads(t *testing.T) {
+	for _, procs := range []int{1, 2} {
+		prev := runtime.GOMAXPROCS(procs)
+		r := &fileReader{}
+		db, err := r.database()
+		if err != nil {
+			runtime.GOMAXPROCS(prev)
+			t.Fatal(err)
+		}
+		var threads int
+		err = db.QueryRow("SELECT current_setting('threads')").Scan(&threads)
+		r.close()
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if threads != procs {
+			t.Errorf("GOMAXPROCS %d: DuckDB has %d threads", procs, threads)
+		}
 	}
 }

@@ -71,7 +71,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/parquet/file"
@@ -134,7 +136,10 @@ func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord) 
 		return nil, err
 	}
 	defer cleanup()
-	c, err := goduckdb.NewConnector(tmp, nil)
+	// DuckDB gets as many threads as the Go runtime has processors: a
+	// program limited to N cores (divergence run --workers N) limits the
+	// database's build too.
+	c, err := goduckdb.NewConnector(tmp+"?threads="+strconv.Itoa(runtime.GOMAXPROCS(0)), nil)
 	if err != nil {
 		return nil, fmt.Errorf("resultsdb: %w", err)
 	}
