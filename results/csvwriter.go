@@ -23,6 +23,20 @@ type csvWriter struct {
 	buf []byte
 	col int // fields written on the current row
 	err error
+	// last holds, per column, the last float written and its text: a
+	// value that repeats down a column (the cash of a flat position,
+	// a zero exposure, a drawdown at the peak) is copied, not formatted
+	// again.
+	last [maxMemoColumns]lastFloat
+}
+
+// maxMemoColumns is how many leading columns keep their last float.
+const maxMemoColumns = 16
+
+type lastFloat struct {
+	bits uint64
+	n    uint8 // length of text; 0: none yet
+	text [24]byte
 }
 
 const csvBlock = 64 << 10
@@ -62,8 +76,26 @@ func (c *csvWriter) String(s string) {
 // Float appends v in the shortest form that round-trips ('g', -1): NaN,
 // +Inf and -Inf as strconv writes them.
 func (c *csvWriter) Float(v float64) {
+	col := c.col
 	c.sep()
+	if col >= maxMemoColumns {
+		c.buf = strconv.AppendFloat(c.buf, v, 'g', -1, 64)
+		return
+	}
+	m := &c.last[col]
+	bits := math.Float64bits(v)
+	if m.n > 0 && m.bits == bits {
+		c.buf = append(c.buf, m.text[:m.n]...)
+		return
+	}
+	start := len(c.buf)
 	c.buf = strconv.AppendFloat(c.buf, v, 'g', -1, 64)
+	if n := len(c.buf) - start; n <= len(m.text) {
+		m.bits, m.n = bits, uint8(n)
+		copy(m.text[:], c.buf[start:])
+	} else {
+		m.n = 0
+	}
 }
 
 // FloatOrEmpty appends v like Float, or an empty field when v is NaN.

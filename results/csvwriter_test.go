@@ -171,3 +171,37 @@ func TestCSVWritersMatchLegacy(t *testing.T) {
 		t.Errorf("table CSV:\n%s\nwant\n%s", got.Bytes(), want)
 	}
 }
+
+// Floats that repeat down a column are copied from the column's last
+// text: rows of values drawn from a few (0, -0, NaN, ±Inf, tiny and huge
+// numbers, 17-digit ones), in more columns than the memo keeps, come out
+// as strconv formats each value.
+func TestCSVWriterRepeatedFloats(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 1, 1e-310, 1.7976931348623157e308,
+		-2.5574778209309077, 3909.7113641245264, 0.1 + 0.2, 1e21, 123456789012345680}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var got, want bytes.Buffer
+	c := newCSVWriter(&got)
+	for range 5000 {
+		n := maxMemoColumns + 3
+		for col := range n {
+			v := vals[rng.IntN(len(vals))]
+			if rng.IntN(3) > 0 && col%2 == 0 {
+				v = vals[col%len(vals)] // often the same value down a column
+			}
+			c.Float(v)
+			if col > 0 {
+				want.WriteByte(',')
+			}
+			want.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+		}
+		c.EndRow()
+		want.WriteByte('\n')
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatal("repeated floats are not written as strconv formats them")
+	}
+}
