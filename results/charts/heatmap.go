@@ -334,24 +334,36 @@ func (g *cellGrid) Plot(c draw.Canvas, p *plot.Plot) {
 	nr := len(g.m.Rows)
 	cellW := trX(1) - trX(0)
 	cellH := trY(1) - trY(0)
-	size := bodySize
-	// Shrink the numbers until the widest fits its cell.
-	for size > vg.Points(5) {
-		sty := textStyle(sans, size, color.Black)
-		fits := sty.FontExtents().Height < cellH*0.9
+	// The numbers shrink until the widest fits its cell; when even the
+	// smallest size does not (decades of months in a short chart), the
+	// cells are drawn without them. Each distinct label is measured once,
+	// at the largest size, to find the widest.
+	size, labels := bodySize, false
+	if textStyle(sans, vg.Points(5), color.Black).FontExtents().Height < cellH*0.9 {
+		big := textStyle(sans, bodySize, color.Black)
+		seen := map[string]bool{}
+		widest, widestW := "", vg.Length(-1)
 		for _, row := range g.m.Values {
 			for _, v := range row {
-				if sty.Width(g.format(v)) > cellW*0.9 {
-					fits = false
+				t := g.format(v)
+				if seen[t] {
+					continue
+				}
+				seen[t] = true
+				if w := big.Width(t); w > widestW {
+					widest, widestW = t, w
 				}
 			}
 		}
-		if fits {
-			break
+		for ; size >= vg.Points(5); size -= vg.Points(0.5) {
+			sty := textStyle(sans, size, color.Black)
+			if sty.FontExtents().Height < cellH*0.9 && sty.Width(widest) <= cellW*0.9 {
+				labels = true
+				break
+			}
 		}
-		size -= vg.Points(0.5)
 	}
-	gap := vg.Points(1)
+	gap := min(vg.Points(1), cellH/8, cellW/8) // thin rows keep their colour
 	for i, row := range g.m.Values {
 		y0, y1 := trY(float64(nr-1-i)), trY(float64(nr-i))
 		for j, v := range row {
@@ -361,6 +373,9 @@ func (g *cellGrid) Plot(c draw.Canvas, p *plot.Plot) {
 				fill = divergingColor(math.Copysign(g.limit, v), g.limit)
 			}
 			c.FillPolygon(fill, []vg.Point{{X: x0 + gap, Y: y0 + gap}, {X: x1 - gap, Y: y0 + gap}, {X: x1 - gap, Y: y1 - gap}, {X: x0 + gap, Y: y1 - gap}})
+			if !labels {
+				continue
+			}
 			sty := textStyle(sans, size, inkOn(fill))
 			sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
 			c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: (y0 + y1) / 2}, g.format(v))

@@ -324,3 +324,33 @@ func TestNewChartsEdgeCases(t *testing.T) {
 		})
 	}
 }
+
+// The monthly heatmap writes each month's return in its cell when the
+// number fits; over decades of months, whose rows are thinner than the
+// smallest text, the cells are coloured without numbers (and without
+// measuring thousands of labels).
+func TestMonthlyLabelsOnlyWhenTheyFit(t *testing.T) {
+	series := func(years int) Series {
+		s := Series{Name: "a"}
+		v := 100.0
+		for d := day(1950, 1, 1); d < day(1950+years, 1, 1); d += 86400e9 {
+			v *= 1.0003
+			s.Time, s.Values = append(s.Time, d), append(s.Values, v)
+		}
+		return s
+	}
+	// Each month gains 1.0003^days − 1: 0.9 % or 0.8 %, written "0.9"/"0.8".
+	labels := func(years int) int {
+		var buf bytes.Buffer
+		if err := MonthlyReturns(&buf, SVG, plotOptions, series(years)); err != nil {
+			t.Fatal(err)
+		}
+		return bytes.Count(buf.Bytes(), []byte(">0.9<")) + bytes.Count(buf.Bytes(), []byte(">0.8<"))
+	}
+	if n := labels(3); n < 30 {
+		t.Errorf("3 years: %d month labels, want one per month (36)", n)
+	}
+	if n := labels(80); n != 0 {
+		t.Errorf("80 years: %d month labels in rows too thin for text, want none", n)
+	}
+}
