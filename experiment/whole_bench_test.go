@@ -271,7 +271,11 @@ rebalance_days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
 // years, from CSV files) through experiment.Run with every output, report
 // and database included (the command's path), against compute only (load
 // + engine + metrics), each with 1 and 2 workers, interleaved each
-// iteration. Reported, from each variant's fastest iteration: s/cmd-w1, s/cmd-w2, s/compute-w1, s/compute-w2,
+// iteration. A variant of N workers runs at GOMAXPROCS N, as `divergence
+// run --workers N` does (DuckDB's threads follow it): 1 worker is one
+// core. With 200 runs (over output.csv's CSVRunsMax) the runs' tables are
+// Parquet only, as the command writes them. Reported, from each variant's
+// fastest iteration: s/cmd-w1, s/cmd-w2, s/compute-w1, s/compute-w2,
 // x-cmd-w2 (command over compute on 2 workers; goal ≤ 3), speedup-cmd and
 // speedup-compute (1 worker over 2; goal ≥ 1.8).
 func BenchmarkSweepCommand(b *testing.B) {
