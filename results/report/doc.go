@@ -48,7 +48,7 @@
 //     hindsight choice, said so) and the benchmark run, and the windows
 //     with the parameters each chose;
 //   - per main run: its parameters and metrics (metrics.json); for the
-//     overview runs also a pair hedge's legs (runs/<key>/legs.csv), a
+//     overview runs also a pair hedge's legs (runs/<key>/legs.parquet), a
 //     scaled entry's tranche ladder, the monthly returns heatmap and the
 //     return distribution with VaR and CVaR, and the round trips of its
 //     fills ([RoundTrips]); then a table of the scenario and companion
@@ -170,9 +170,10 @@
 //
 // and the generic layout strategy,leg,pnl is read as well.
 //
-// Per run, runs/<key>/legs.csv (a pair hedge's leg returns, rolling beta
-// and correlation, as package experiment writes it) and fills.parquet are
-// read for the runs drawn; walkforward/<strategy>/windows.parquet (or
+// Per run, runs/<key>/legs.parquet (legs.csv without it: a pair hedge's
+// leg returns, rolling beta and correlation, as package experiment writes
+// it; from memory, [Input].Legs) and fills.parquet are read for the runs
+// drawn; walkforward/<strategy>/windows.parquet (or
 // .csv) and equity.parquet for the walk-forward section.
 //
 // Package resultsdb loads these files into tables of the same names
