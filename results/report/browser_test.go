@@ -518,7 +518,12 @@ take_profit = [0.15, 0.30]
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := experiment.Run(context.Background(), f, experiment.Options{Strategies: strategies.Builtins(), Out: t.TempDir(), Workers: 1, Version: "test"})
+	// The report of the run, with the instruments' closes the fills are
+	// drawn on (prices.parquet), made again from the folder.
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Strategies: strategies.Builtins(), Out: t.TempDir(), Workers: 1, Version: "test",
+		Report: func(ctx context.Context, in experiment.ReportInput) error {
+			return WriteInput(ctx, Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity, Gross: in.Gross, Net: in.Net, Prices: in.Prices})
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -531,12 +536,17 @@ take_profit = [0.15, 0.30]
 	}
 	page, _ := filepath.Abs(filepath.Join(o.Dir, ReportFile))
 	ctx, url, problems, requests := openReport(t, page)
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => { const u = window.divergence.charts['ladder-0']; if (!u) return [-1, 0, 0];
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => { const u = window.divergence.charts['ladder-0']; if (!u) return [-1, 0, 0, 0];
 		const c = u.ctx.canvas, d = u.ctx.getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-		const marks = u.data[1].filter(v => v != null).length + u.data[2].filter(v => v != null).length;
-		return [n, marks, document.querySelectorAll('details.trades tbody tr, details.trades table tr').length]; })()`))
+		const at = name => u.series.findIndex(s => s.label === name);
+		const marks = u.data[at('entries')].filter(v => v != null).length + u.data[at('exits')].filter(v => v != null).length;
+		const close = at('BTC close') > 0 ? u.data[at('BTC close')].filter(v => v != null).length : 0;
+		return [n, marks, document.querySelectorAll('details.trades tbody tr, details.trades table tr').length, close]; })()`))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got[3] < 100 {
+		t.Errorf("tranche ladder: %d points of BTC's close (the payload's shared closes), want its daily closes", got[3])
 	}
 	if got[0] < 500 {
 		t.Errorf("tranche ladder: %d painted pixels", got[0])

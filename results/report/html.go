@@ -258,6 +258,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		p.WalkForwards = append(p.WalkForwards, wfSection{ID: "wf-" + strconv.Itoa(k), Strategy: wf.Strategy, Windows: formatTable(wf.Windows)})
 	}
 
+	var closes closeSet
 	drawn := map[int]bool{}
 	for _, i := range overview {
 		drawn[i] = true
@@ -279,7 +280,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 			return nil, fmt.Errorf("report: %w", err)
 		}
 		rs.Trades, rs.TradesNote = tradesTable(RoundTrips(r.Fills))
-		for _, l := range ladders(r, pal, f.Prices) {
+		for _, l := range ladders(r, pal, f.Prices, &closes) {
 			rs.Ladders = append(rs.Ladders, "ladder-"+strconv.Itoa(len(pl.Ladders)))
 			pl.Ladders = append(pl.Ladders, l)
 		}
@@ -295,6 +296,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		}
 		p.Runs = append(p.Runs, rs)
 	}
+	pl.Closes = closes.lines
 	p.Others = otherRuns(f)
 
 	if len(f.Stress) > 0 {

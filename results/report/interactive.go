@@ -42,8 +42,10 @@ type payload struct {
 	// Scenarios are the stress scenarios' runs, by scenario.
 	Scenarios []jsScenario `json:"scenarios,omitempty"`
 	// Ladders are the runs' fill charts (tranche ladders, fills on
-	// prices), in the order of the runs' sections.
-	Ladders []jsLadder `json:"ladders,omitempty"`
+	// prices), in the order of the runs' sections; Closes the prices
+	// they draw on (jsLadder.Close).
+	Ladders []jsLadder  `json:"ladders,omitempty"`
+	Closes  []priceLine `json:"closes,omitempty"`
 }
 
 type jsScenario struct {

@@ -556,7 +556,7 @@ func TestPricesFromMemory(t *testing.T) {
 			continue
 		}
 		found = true
-		price := l["price"].(map[string]any)
+		price := p["closes"].([]any)[int(l["close"].(float64))].(map[string]any)
 		if n := len(price["v"].([]any)); n != len(btc.Time) {
 			t.Errorf("price line of %d points, want %d", n, len(btc.Time))
 		}

@@ -218,11 +218,12 @@ type jsLadder struct {
 	Symbol string `json:"symbol"`
 	Title  string `json:"title"`
 	Color  string `json:"color"`
-	// Price is the instrument's close, when known.
-	Price *priceLine `json:"price,omitempty"`
-	Entry priceLine  `json:"entry"`
-	Exit  priceLine  `json:"exit"`
-	Avg   priceLine  `json:"avg"`
+	// Close indexes the instrument's close over the run's period in the
+	// payload's Closes, when known: the runs drawn share one copy.
+	Close *int      `json:"close,omitempty"`
+	Entry priceLine `json:"entry"`
+	Exit  priceLine `json:"exit"`
+	Avg   priceLine `json:"avg"`
 	// EntryTags are the entries' tags, in order ("tranche 1", …).
 	EntryTags []string `json:"entryTags"`
 	ExitTags  []string `json:"exitTags"`
@@ -235,7 +236,7 @@ const maxMarkers = 400
 // ladders are the price charts of a run's fills: one per symbol with at
 // most maxMarkers fills, for a run whose fills are tagged as tranches
 // ("tranche k") or when prices are known.
-func ladders(r *Run, pal *charts.Palette, prices map[string]charts.Series) []jsLadder {
+func ladders(r *Run, pal *charts.Palette, prices map[string]charts.Series, closes *closeSet) []jsLadder {
 	bySymbol := map[string][]Fill{}
 	var order []string
 	tranches := false
@@ -261,8 +262,8 @@ func ladders(r *Run, pal *charts.Palette, prices map[string]charts.Series) []jsL
 		if havePrice {
 			a, _ := slices.BinarySearch(ps.Time, r.Equity.Time[0])
 			b, _ := slices.BinarySearch(ps.Time, r.Equity.Time[len(r.Equity.Time)-1]+1)
-			t, v := reduce(ps.Time[a:b], ps.Values[a:b])
-			l.Price = &priceLine{T: t, V: v}
+			k := closes.ref(s, a, b, ps)
+			l.Close = &k
 			l.Title += " on its close"
 		}
 		pos, cost := 0.0, 0.0
@@ -295,6 +296,35 @@ func ladders(r *Run, pal *charts.Palette, prices map[string]charts.Series) []jsL
 		out = append(out, l)
 	}
 	return out
+}
+
+// closeSet holds the instruments' closes the ladders draw, reduced per
+// pixel, once per instrument and period: the ten runs a sweep's report
+// draws share them instead of carrying a copy each.
+type closeSet struct {
+	lines []priceLine
+	at    map[closeKey]int
+}
+
+type closeKey struct {
+	symbol string
+	a, b   int
+}
+
+// ref returns the index in c.lines of symbol's close ps[a:b], adding it
+// on first use.
+func (c *closeSet) ref(symbol string, a, b int, ps charts.Series) int {
+	k := closeKey{symbol, a, b}
+	if i, ok := c.at[k]; ok {
+		return i
+	}
+	if c.at == nil {
+		c.at = map[closeKey]int{}
+	}
+	t, v := reduce(ps.Time[a:b], ps.Values[a:b])
+	c.lines = append(c.lines, priceLine{T: t, V: v})
+	c.at[k] = len(c.lines) - 1
+	return len(c.lines) - 1
 }
 
 // priceLine is a line of prices.

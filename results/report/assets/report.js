@@ -229,7 +229,7 @@
   // tranche ladder of a scaled entry.
   (D.ladders || []).forEach(function (l, k) {
     var lines = [], ser = [];
-    if (l.price) { lines.push(l.price); ser.push({ name: l.symbol + " close", color: "#777", width: 1 }); }
+    if (l.close != null) { lines.push(D.closes[l.close]); ser.push({ name: l.symbol + " close", color: "#777", width: 1 }); }
     var tagged = function (tags) { return function (u, v, si, idx) { return v == null ? "—" : fixed(v, 4); }; };
     lines.push(l.entry, l.exit, l.avg);
     var none = function () { return null; };
