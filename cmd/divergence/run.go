@@ -31,7 +31,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // runExperiment is `run` and `stress`: stress also runs every library
 // scenario when the experiment names none, and prints the stress table.
 func runExperiment(ctx context.Context, name string, args []string, stdout, stderr io.Writer, stress bool) error {
-	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--charts report|all] [--timings] [--max-runs N] [--max-memory SIZE] [--force] [--wait] [--shard I/N] [--shards N]", stderr)
+	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--charts report|all] [--csv auto|always|never] [--timings] [--max-runs N] [--max-memory SIZE] [--force] [--wait] [--shard I/N] [--shards N]", stderr)
 	out := fs.String("out", "out", "folder to write the experiment's results folder into")
 	workers := fs.Int("workers", 0, "runs executed at once, and the cores the process uses (its Go runtime and DuckDB's threads); 0 = all cores")
 	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
