@@ -5,10 +5,13 @@ package resultsdb
 import (
 	"context"
 	"io"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results"
 )
 
@@ -85,5 +88,89 @@ func TestNoFills(t *testing.T) {
 	db := open(t, filepath.Join(dir, File))
 	if n := count(t, db, "SELECT count(*) FROM fills"); n != 0 {
 		t.Errorf("%d fills, want 0", n)
+	}
+}
+
+// The fills and equity tables hold the runs in key order and each run's
+// rows in its file's order (the table's physical order, rowid), though
+// the build sorts nothing: the files are scanned in key order. The runs
+// "hold" and "hold-2" are in the other order by path (runs/hold-2/ sorts
+// before runs/hold/).
+func TestTablesInFileOrder(t *testing.T) {
+	text := `name = "order"
+seed = 3
+cash = 100_000.0
+start = "2019-03-01"
+end = "2019-07-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA", "BTC"]
+rebalance_days = 7
+[[strategy]]
+name = "hold 2"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["MSFT", "TAO"]
+rebalance_days = 5
+[[strategy]]
+name = "sma"
+type = "sma-cross"
+[strategy.params]
+symbol = "BTC"
+fast = 5
+slow = 15
+`
+	path := filepath.Join(t.TempDir(), "order.toml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := experiment.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := o.Dir
+	if err := Write(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	db := open(t, filepath.Join(dir, File))
+	for _, c := range []struct{ table, col string }{{"fills", "qty"}, {"equity", "equity"}} {
+		rows, err := db.Query(`SELECT CAST(run AS VARCHAR), ` + c.col + ` FROM ` + c.table + ` ORDER BY rowid`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][]float64{}
+		var order []string
+		for rows.Next() {
+			var run string
+			var v float64
+			if err := rows.Scan(&run, &v); err != nil {
+				t.Fatal(err)
+			}
+			if len(order) == 0 || order[len(order)-1] != run {
+				order = append(order, run)
+			}
+			got[run] = append(got[run], v)
+		}
+		rows.Close()
+		if len(order) != 3 || !slices.IsSorted(order) || len(order) != len(got) {
+			t.Errorf("%s: runs in the order %v, want each once, in key order", c.table, order)
+		}
+		for run, vs := range got {
+			tab, err := results.ReadTableParquet(filepath.Join(dir, "runs", run, c.table+".parquet"), c.col)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := tab.Column(c.col).Floats; !slices.Equal(vs, want) {
+				t.Errorf("%s of run %s: %d rows not in the file's order (%d in the file)", c.table, run, len(vs), len(want))
+			}
+		}
 	}
 }
