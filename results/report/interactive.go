@@ -36,9 +36,11 @@ type payload struct {
 	// BetaVs names the run the rolling beta is measured against.
 	BetaVs string   `json:"betaVs,omitempty"`
 	Legs   []jsLegs `json:"legs,omitempty"`
-	WF     []jsWF   `json:"walkforward,omitempty"`
-	Fans   []jsFan  `json:"fans,omitempty"`
-	Sweep  *jsSweep `json:"sweep,omitempty"`
+	// LegData are the legs' series, once per distinct legs (jsLegs.Data).
+	LegData []jsLegData `json:"legData,omitempty"`
+	WF      []jsWF      `json:"walkforward,omitempty"`
+	Fans    []jsFan     `json:"fans,omitempty"`
+	Sweep   *jsSweep    `json:"sweep,omitempty"`
 	// Scenarios are the stress scenarios' runs, by scenario.
 	Scenarios []jsScenario `json:"scenarios,omitempty"`
 	// Ladders are the runs' fill charts (tranche ladders, fills on
@@ -92,8 +94,14 @@ type jsRun struct {
 	Beta   *jsLine `json:"beta,omitempty"`
 }
 
+// jsLegs is a run's legs chart: its style and its series, an index in
+// the payload's LegData (the runs of a sweep share their legs: one copy).
 type jsLegs struct {
 	jsStyle
+	Data int `json:"d"`
+}
+
+type jsLegData struct {
 	T           secs   `json:"t"`
 	Long        ratios `json:"long"`
 	ShortG      ratios `json:"short"`
@@ -243,6 +251,7 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 	if bench != nil {
 		p.BetaVs = bench.Name
 	}
+	var legSeries []*LegSeries // the distinct legs, by p.LegData index
 	for _, i := range overview {
 		r := &f.Runs[i]
 		t, v := r.Equity.Time, r.Equity.Values
@@ -263,20 +272,18 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 		p.Runs = append(p.Runs, jr)
 		if r.Legs != nil {
 			l := r.Legs
-			lt, _ := reduce(l.Time, l.LongReturn)
-			lg := jsLegs{jsStyle: style(pal, r.Key, r.Name)}
-			// The legs' growth lines share their times: reduce by the
-			// wider of the two (each line keeps its own extremes only
-			// when short; a long series takes the long leg's columns).
-			long, short := growth(l.LongReturn), growth(l.ShortReturn)
-			if len(lt) == len(l.Time) {
-				lg.T, lg.Long, lg.ShortG = lt, long, short
-			} else {
-				lg.T, lg.Long = reduce(l.Time, long)
-				lg.ShortG = pick(l.Time, lg.T, short)
+			lg := jsLegs{jsStyle: style(pal, r.Key, r.Name), Data: -1}
+			for k, s := range legSeries {
+				if sameLegs(s, l) {
+					lg.Data = k
+					break
+				}
 			}
-			lg.Beta = line(lg.T, l.Time, l.BetaShortOnLong)
-			lg.Correlation = line(lg.T, l.Time, l.Correl)
+			if lg.Data < 0 {
+				lg.Data = len(p.LegData)
+				legSeries = append(legSeries, l)
+				p.LegData = append(p.LegData, legData(l))
+			}
 			p.Legs = append(p.Legs, lg)
 		}
 	}
@@ -535,4 +542,36 @@ func marshalPayload(p *payload) ([]byte, error) {
 		return nil, fmt.Errorf("report: chart data: %w", err)
 	}
 	return b, nil // json.Marshal escapes <, > and & in strings
+}
+
+// legData reduces a run's legs for the payload.
+func legData(l *LegSeries) jsLegData {
+	var d jsLegData
+	lt, _ := reduce(l.Time, l.LongReturn)
+	// The legs' growth lines share their times: reduce by the wider of
+	// the two (each line keeps its own extremes only when short; a long
+	// series takes the long leg's columns).
+	long, short := growth(l.LongReturn), growth(l.ShortReturn)
+	if len(lt) == len(l.Time) {
+		d.T, d.Long, d.ShortG = lt, long, short
+	} else {
+		d.T, d.Long = reduce(l.Time, long)
+		d.ShortG = pick(l.Time, d.T, short)
+	}
+	d.Beta = line(d.T, l.Time, l.BetaShortOnLong)
+	d.Correlation = line(d.T, l.Time, l.Correl)
+	return d
+}
+
+// sameLegs reports whether a and b hold the same series (NaN equal to
+// NaN): the runs of a sweep over other parameters than the legs.
+func sameLegs(a, b *LegSeries) bool {
+	if a == b {
+		return true
+	}
+	eq := func(x, y []float64) bool {
+		return slices.EqualFunc(x, y, func(u, v float64) bool { return u == v || (u != u && v != v) })
+	}
+	return slices.Equal(a.Time, b.Time) && eq(a.LongReturn, b.LongReturn) && eq(a.ShortReturn, b.ShortReturn) &&
+		eq(a.BetaShortOnLong, b.BetaShortOnLong) && eq(a.Correl, b.Correl)
 }

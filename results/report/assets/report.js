@@ -169,14 +169,14 @@
 
   // Per run: the legs of a pair hedge, cursors synchronised within the run.
   (D.legs || []).forEach(function (l) {
-    var g = "run-" + l.key;
+    var g = "run-" + l.key, d = D.legData[l.d];
     chart("legs-growth-" + l.key, {
       title: l.name + ": legs, growth of 1 (equal-weight long leg and short leg, unhedged)",
       series: [{ name: "long leg", color: l.color }, { name: "short leg (as held long)", color: "#555", dash: [6, 3] }],
-      data: [l.t, l.long.map(num), l.short.map(num)], y: "growth of 1", group: g,
+      data: [d.t, d.long.map(num), d.short.map(num)], y: "growth of 1", group: g,
       fmt: function (v) { return fixed(v, 4); }, tick: f2
     });
-    var al = align([{ t: l.beta.t || l.t, v: l.beta.v }, { t: l.corr.t || l.t, v: l.corr.v }], []);
+    var al = align([{ t: d.beta.t || d.t, v: d.beta.v }, { t: d.corr.t || d.t, v: d.corr.v }], []);
     chart("legs-beta-" + l.key, {
       title: l.name + ": rolling beta of the short leg on the long leg, and their correlation",
       series: [{ name: "beta short on long", color: l.color }, { name: "correlation", color: "#555", dash: [6, 3] }],
