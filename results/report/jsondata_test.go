@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/divergence-research/divergence/results/charts"
@@ -105,5 +106,28 @@ func TestRobustLimit(t *testing.T) {
 	m := charts.Matrix{Values: [][]float64{{1, -2, 3, 4}, {5, 6, -7, 8}, {9, 10, 1000, math.NaN()}}}
 	if got := charts.RobustLimit(m); got != 10 {
 		t.Errorf("limit %g, want 10", got)
+	}
+}
+
+// sameLegs finds the runs whose legs are the same series (NaN equal to
+// NaN, as before a rolling window fills) and tells apart those that are
+// not.
+func TestSameLegs(t *testing.T) {
+	nan := math.NaN()
+	a := &LegSeries{Time: []int64{1, 2, 3}, LongReturn: []float64{0.01, -0.02, 0.03}, ShortReturn: []float64{0.02, 0.01, -0.01},
+		BetaShortOnLong: []float64{nan, nan, 0.5}, Correl: []float64{nan, nan, 0.3}}
+	b := &LegSeries{Time: slices.Clone(a.Time), LongReturn: slices.Clone(a.LongReturn), ShortReturn: slices.Clone(a.ShortReturn),
+		BetaShortOnLong: slices.Clone(a.BetaShortOnLong), Correl: slices.Clone(a.Correl)}
+	if !sameLegs(a, b) {
+		t.Error("equal legs (with NaN) found different")
+	}
+	b.Correl[2] = 0.31
+	if sameLegs(a, b) {
+		t.Error("legs that differ in one correlation found the same")
+	}
+	c := *a
+	c.Time = []int64{1, 2, 4}
+	if sameLegs(a, &c) {
+		t.Error("legs at other times found the same")
 	}
 }
