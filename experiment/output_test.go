@@ -1,15 +1,12 @@
 package experiment
 
 import (
-	"bytes"
 	"context"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/divergence-research/divergence/results/report"
 )
 
 // csvSweep is a pair-hedge sweep of n runs (rebalance_days 1..n) on the
@@ -115,20 +112,7 @@ func TestPerRunCSV(t *testing.T) {
 			}
 			// Without CSV copies, the report made again from the folder
 			// (the Parquet files) is the one made from memory.
-			mem, err := os.ReadFile(filepath.Join(o.Dir, report.ReportFile))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := report.Write(context.Background(), o.Dir); err != nil {
-				t.Fatal(err)
-			}
-			disk, err := os.ReadFile(filepath.Join(o.Dir, report.ReportFile))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(mem, disk) {
-				t.Errorf("report.html from memory (%d bytes) differs from the folder's (%d bytes)", len(mem), len(disk))
-			}
+			reportFromFolderSame(t, o.Dir)
 		})
 	}
 }

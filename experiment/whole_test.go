@@ -172,20 +172,7 @@ func testReportFromMemory(t *testing.T, name string) {
 		return o
 	}
 	o := run(3)
-	mem, err := os.ReadFile(filepath.Join(o.Dir, report.ReportFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := report.Write(context.Background(), o.Dir); err != nil {
-		t.Fatal(err)
-	}
-	disk, err := os.ReadFile(filepath.Join(o.Dir, report.ReportFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(mem, disk) {
-		t.Errorf("report.html from memory (%d bytes) differs from the one rendered from the folder (%d bytes)", len(mem), len(disk))
-	}
+	mem := reportFromFolderSame(t, o.Dir)
 	one, err := os.ReadFile(filepath.Join(run(1).Dir, report.ReportFile))
 	if err != nil {
 		t.Fatal(err)
@@ -322,4 +309,26 @@ func TestLegsChartsOnlyForShownRuns(t *testing.T) {
 	if drawn == 0 {
 		t.Error("no legs chart drawn: the best 10 hold no hedge run, the test checks nothing")
 	}
+}
+
+// reportFromFolderSame renders dir's report.html again from the folder's
+// files (report.Write) and fails t unless it is byte for byte the one
+// the experiment made from memory; it returns those bytes.
+func reportFromFolderSame(t *testing.T, dir string) []byte {
+	t.Helper()
+	mem, err := os.ReadFile(filepath.Join(dir, report.ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := report.Write(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	disk, err := os.ReadFile(filepath.Join(dir, report.ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(mem, disk) {
+		t.Errorf("report.html from memory (%d bytes) differs from the one rendered from the folder (%d bytes)", len(mem), len(disk))
+	}
+	return mem
 }
