@@ -140,13 +140,15 @@ type OutputSpec struct {
 // results.duckdb) only, at a fraction of the time and disk.
 const CSVRunsMax = 50
 
-// validCSV checks an output.csv value (or --csv).
-func validCSV(v string) error {
+// ValidCSV checks a value of output.csv (or of Options.CSV, `--csv`):
+// "" (auto), auto, always or never. Its error quotes the value; the
+// caller names the key.
+func ValidCSV(v string) error {
 	switch v {
 	case "", "auto", "always", "never":
 		return nil
 	}
-	return fmt.Errorf("output.csv = %q: want auto, always or never", v)
+	return fmt.Errorf("%q: want auto, always or never", v)
 }
 
 // perRunCSV says whether an experiment of n runs writes its runs' CSV
@@ -455,8 +457,8 @@ func (f *File) Validate() error {
 			return err
 		}
 	}
-	if err := validCSV(f.Output.CSV); err != nil {
-		return err
+	if err := ValidCSV(f.Output.CSV); err != nil {
+		return fmt.Errorf("output.csv = %w", err)
 	}
 	_, err = f.points() // counted, not built: a huge sweep is refused by its estimate
 	return err

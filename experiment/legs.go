@@ -159,8 +159,8 @@ func (lm *legsMemo) get(r *RunResult, legs map[string][]string, p *data.Panel) *
 }
 
 // writeLegs writes, for a run whose strategy has legs (a pair hedge),
-// runs/<key>/legs.parquet (and its copy legs.csv when o.csv) — at each sync point (every instrument of both legs
-// has a bar) up to the run's end: the equal-weight long and short leg
+// runs/<key>/legs.parquet (and its copy legs.csv when o.csv) — at each
+// sync point (every instrument of both legs has a bar) up to the run's end: the equal-weight long and short leg
 // returns since the previous sync point, the rolling beta of the short
 // leg on the long and their rolling correlation over legWindow points —
 // and, when chart is set, legs.png/.svg ([writeLegsChart]). legs are the
@@ -176,19 +176,15 @@ func writeLegs(o *Outcome, r *RunResult, legs map[string][]string, p *data.Panel
 	if e.err != nil {
 		return fmt.Errorf("legs: %w", e.err)
 	}
-	files := map[string][]byte{"legs.parquet": e.pq}
-	if o.csv {
-		files["legs.csv"] = e.csv
+	bytesOf := func(b []byte) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := w.Write(b); return err }
 	}
-	for _, name := range []string{"legs.parquet", "legs.csv"} {
-		b, ok := files[name]
-		if !ok {
-			continue
-		}
-		path := filepath.Join(o.Dir, "runs", r.Key, name)
-		if err := results.WriteFileAtomic(path, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
+	outs := []results.Output{{Name: "legs.parquet", Write: bytesOf(e.pq)}}
+	if o.csv {
+		outs = append(outs, results.Output{Name: "legs.csv", Write: bytesOf(e.csv)})
+	}
+	if err := results.WriteOutputs(filepath.Join(o.Dir, "runs", r.Key), outs...); err != nil {
+		return err
 	}
 	if !chart {
 		return nil

@@ -427,8 +427,8 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err := f.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
-	if err := validCSV(opt.CSV); err != nil {
-		return nil, err
+	if err := ValidCSV(opt.CSV); err != nil {
+		return nil, fmt.Errorf("Options.CSV = %w", err)
 	}
 	// The estimate comes first, from the file alone (runs, Monte Carlo
 	// memory), then once the data's size is known; either refuses an

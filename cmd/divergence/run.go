@@ -66,10 +66,8 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	if err := results.ValidMetric(*sortBy); err != nil {
 		return fmt.Errorf("--sort: %w", err)
 	}
-	switch *csvSet {
-	case "", "auto", "always", "never":
-	default:
-		return fmt.Errorf("--csv %q: want auto, always or never", *csvSet)
+	if err := experiment.ValidCSV(*csvSet); err != nil {
+		return fmt.Errorf("--csv %w", err)
 	}
 	if *chartSet != "report" && *chartSet != "all" {
 		return fmt.Errorf("--charts %q: want report or all", *chartSet)

@@ -116,7 +116,8 @@ type Input struct {
 	// the tranche ladders of scaled entries are drawn, from the fills.
 	Prices []charts.Series
 	// Legs, when not nil, holds Runs[i]'s leg series at i (nil for a run
-	// without legs); without it they are read from each run's legs.csv.
+	// without legs); without it they are read from each run's
+	// legs.parquet (legs.csv without one).
 	Legs []*LegSeries
 }
 

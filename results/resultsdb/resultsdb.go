@@ -230,6 +230,58 @@ func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") 
 // sqlIdent quotes s as an SQL identifier.
 func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
+// enumCasts makes an ENUM type of each text column of table (the run key
+// of the file's path for "run") and returns, by column, the expression
+// that casts it. The text columns (run keys, symbols, sides, kinds,
+// tags) repeat a few values over millions of rows: stored as ENUM types
+// of their distinct values (in sorted order, so that they sort as text),
+// they cost a fraction of VARCHAR to store and to scan, and compare with
+// text as text does. One scan of files finds every column's distinct
+// values (as JSON lists); a column without a value (a table without a
+// row) stays VARCHAR, as an ENUM needs one.
+func enumCasts(ctx context.Context, tx *sql.Tx, table, files string, text []string) (map[string]string, error) {
+	expr := func(c string) string {
+		if c == "run" {
+			return keyOf
+		}
+		return c
+	}
+	lists := make([]string, len(text))
+	raw := make([]sql.NullString, len(text))
+	dest := make([]any, len(text))
+	for i, c := range text {
+		e := expr(c)
+		lists[i] = fmt.Sprintf("CAST(to_json(list(DISTINCT %s ORDER BY %s) FILTER (WHERE %s IS NOT NULL)) AS VARCHAR)", e, e, e)
+		dest[i] = &raw[i]
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT "+strings.Join(lists, ", ")+" FROM read_parquet("+files+", filename = true, union_by_name = true)").Scan(dest...); err != nil {
+		return nil, fmt.Errorf("resultsdb: table %s: %w", table, err)
+	}
+	cast := map[string]string{}
+	for i, c := range text {
+		var values []string
+		if raw[i].Valid {
+			if err := json.Unmarshal([]byte(raw[i].String), &values); err != nil {
+				return nil, fmt.Errorf("resultsdb: table %s, column %s: %w", table, c, err)
+			}
+		}
+		if len(values) == 0 {
+			cast[c] = expr(c)
+			continue
+		}
+		quoted := make([]string, len(values))
+		for k, v := range values {
+			quoted[k] = sqlString(v)
+		}
+		typ := sqlIdent(table + "_" + c)
+		if _, err := tx.ExecContext(ctx, "CREATE TYPE "+typ+" AS ENUM ("+strings.Join(quoted, ", ")+")"); err != nil {
+			return nil, fmt.Errorf("resultsdb: table %s, column %s: %w", table, c, err)
+		}
+		cast[c] = "CAST(" + expr(c) + " AS " + typ + ")"
+	}
+	return cast, nil
+}
+
 // keyOf extracts the run key (the parent folder's name) from a filename
 // column.
 const keyOf = `regexp_extract(filename, '([^/\\]+)[/\\][^/\\]+$', 1)`
@@ -343,15 +395,9 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, err
 	} {
 		pq, _ := filepath.Glob(filepath.Join(dir, "runs", "*", t.file+".parquet"))
 		csvs, _ := filepath.Glob(filepath.Join(dir, "runs", "*", t.file+".csv"))
-		var src, order string
+		var src, tail string
 		switch {
 		case len(pq) > 0 && len(pq) >= len(csvs):
-			// The text columns (run keys, symbols, sides, kinds, tags)
-			// repeat a few values over millions of rows: stored as ENUM
-			// types of their distinct values (in sorted order, so that
-			// they sort as text), they cost a fraction of VARCHAR to store
-			// and to scan, and compare with text as text does.
-			//
 			// The files are listed in the order of their run keys: DuckDB
 			// keeps a scan's order when it inserts (insertion order is
 			// preserved), so the table holds each run's rows in the file's
@@ -365,52 +411,13 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, err
 				quoted[i] = sqlString(p)
 			}
 			files := "[" + strings.Join(quoted, ", ") + "]"
-			// One scan finds every text column's distinct values (as JSON
-			// lists); without a row, an ENUM would have no value, and the
-			// text stays VARCHAR.
 			text := []string{"run"}
 			if t.table == "fills" {
 				text = append(text, "symbol", "side", "kind", "tag")
 			}
-			exprs := map[string]string{"run": keyOf}
-			var lists []string
-			for _, c := range text {
-				e := c
-				if c == "run" {
-					e = keyOf
-				}
-				exprs[c] = e
-				lists = append(lists, fmt.Sprintf("CAST(to_json(list(DISTINCT %s ORDER BY %s) FILTER (WHERE %s IS NOT NULL)) AS VARCHAR)", e, e, e))
-			}
-			raw := make([]sql.NullString, len(text))
-			dest := make([]any, len(text))
-			for i := range raw {
-				dest[i] = &raw[i]
-			}
-			if err := tx.QueryRowContext(ctx, "SELECT "+strings.Join(lists, ", ")+" FROM read_parquet("+files+", filename = true, union_by_name = true)").Scan(dest...); err != nil {
-				return nil, fmt.Errorf("resultsdb: table %s: %w", t.table, err)
-			}
-			cast := map[string]string{}
-			for i, c := range text {
-				var values []string
-				if raw[i].Valid {
-					if err := json.Unmarshal([]byte(raw[i].String), &values); err != nil {
-						return nil, fmt.Errorf("resultsdb: table %s, column %s: %w", t.table, c, err)
-					}
-				}
-				if len(values) == 0 {
-					cast[c] = exprs[c]
-					continue
-				}
-				quoted := make([]string, len(values))
-				for k, v := range values {
-					quoted[k] = sqlString(v)
-				}
-				typ := sqlIdent(t.table + "_" + c)
-				if _, err := tx.ExecContext(ctx, "CREATE TYPE "+typ+" AS ENUM ("+strings.Join(quoted, ", ")+")"); err != nil {
-					return nil, fmt.Errorf("resultsdb: table %s, column %s: %w", t.table, c, err)
-				}
-				cast[c] = "CAST(" + exprs[c] + " AS " + typ + ")"
+			cast, err := enumCasts(ctx, tx, t.table, files, text)
+			if err != nil {
+				return nil, err
 			}
 			var sel []string
 			for _, c := range strings.Split(t.cols, ", ") {
@@ -419,21 +426,14 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, err
 				}
 				sel = append(sel, c)
 			}
-			cols := strings.Join(sel, ", ")
-			runKey := cast["run"]
-			// file_row_number keeps fills at one time in the order of the file.
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_parquet(%s, filename = true, union_by_name = true))",
-				runKey, cols, files)
+				cast["run"], strings.Join(sel, ", "), files)
 		case len(csvs) > 0:
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_csv(%s, filename = true, header = true, union_by_name = true, types = %s))",
 				keyOf, t.cols, glob("runs", "*", t.file+".csv"), t.csvTypes)
-			order = "run, time"
+			tail = "ORDER BY run, time"
 		default:
 			continue
-		}
-		tail := ""
-		if order != "" {
-			tail = "ORDER BY " + order
 		}
 		if err := create(t.table, src, "", tail, nil); err != nil {
 			return nil, err
