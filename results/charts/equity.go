@@ -484,7 +484,71 @@ func (l *polyline) Plot(c draw.Canvas, p *plot.Plot) {
 	if len(cur) > 0 {
 		lines = append(lines, cur)
 	}
-	c.StrokeLines(l.style, c.ClipLinesXY(lines...)...)
+	lines = c.ClipLinesXY(lines...)
+	if dpi := rasterDPI(c); dpi > 0 {
+		strokeChunks(c, dpi, l.style, lines, strokeChunk)
+		return
+	}
+	c.StrokeLines(l.style, lines...)
+}
+
+// rasterDPI returns the resolution of the image c draws on, or 0 when
+// c is not an image canvas (an SVG chart).
+func rasterDPI(c draw.Canvas) float64 {
+	for {
+		switch v := c.Canvas.(type) {
+		case *vgimg.Canvas:
+			return v.DPI()
+		case draw.Canvas:
+			c = v
+		case *draw.Canvas:
+			c = *v
+		default:
+			return 0
+		}
+	}
+}
+
+// strokeChunk is the number of points a raster line is stroked in at a
+// time (see strokeChunks).
+const strokeChunk = 64
+
+// strokeChunks strokes each line on a raster canvas in pieces of up to n
+// points. The rasterizer keeps each pixel row's cells in a list it
+// searches from the left for every new cell, so one stroke of a line
+// across the whole width costs O(cells per row²): a run's line of a few
+// thousand per-pixel points took most of a PNG chart's time. Pieces
+// overlap by one segment, so every join is drawn (that segment is painted
+// twice, which only darkens its anti-aliased edge a little), and a dashed
+// line's pieces carry on the pattern where the previous one was: the
+// offset of each piece is the length of the line before it, measured as
+// the rasterizer measures it (in pixels at dpi, on points rounded to its
+// 1/64 pixel grid), so the dashes fall where one stroke puts them.
+func strokeChunks(c draw.Canvas, dpi float64, sty draw.LineStyle, lines [][]vg.Point, n int) {
+	grid := func(v vg.Length) float64 { return math.Round(v.Dots(dpi)*64) / 64 }
+	for _, line := range lines {
+		if len(line) <= n {
+			c.StrokeLines(sty, line)
+			continue
+		}
+		s := sty
+		for start := 0; start < len(line)-1; {
+			end := min(start+n, len(line)) - 1
+			c.StrokeLines(s, line[start:end+1])
+			if end == len(line)-1 {
+				break
+			}
+			next := end - 1 // the last segment again: the join at end
+			if len(sty.Dashes) > 0 {
+				var dots float64
+				for k := start; k < next; k++ {
+					dots += math.Hypot(grid(line[k+1].X)-grid(line[k].X), grid(line[k+1].Y)-grid(line[k].Y))
+				}
+				s.DashOffs += vg.Length(dots / dpi * vg.Inch.Points())
+			}
+			start = next
+		}
+	}
 }
 
 // DataRange implements plot.DataRanger over the finite points.
