@@ -599,6 +599,14 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// pool's order, so it is taken first and waiting cannot block).
 	early := opt.finishing() && f.MonteCarlo == nil && f.WalkForward == nil
 	if !opt.computeOnly {
+		// Without the report and the database, the equity chart (its PNG
+		// the longest task left once the runs are measured) is taken
+		// before the tables, so that it does not start last, alone.
+		if !opt.finishing() {
+			for _, t := range unreadCharts(f, out, opt) {
+				tasks = append(tasks, after(t))
+			}
+		}
 		tables := []func() error{
 			func() error { return write(out, manifest) },
 			func() error { return writeAttribution(f, out) },
@@ -638,7 +646,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			tasks = append(tasks, wait(writeDatabase(ctx, out, opt), written, filesWritten))
 			tasks = append(tasks, wait(writeReport(ctx, out, manifest, opt), written))
 		}
-		if !opt.finishing() || early {
+		if early {
 			for _, t := range unreadCharts(f, out, opt) {
 				tasks = append(tasks, after(t))
 			}
