@@ -64,6 +64,36 @@ func TestTextColumnsAsEnums(t *testing.T) {
 			t.Errorf("%d rows, want 0:\n%s", got, q)
 		}
 	}
+	// The run keys' ENUM is made from the files' folders, without a scan:
+	// it holds each run folder once, in order.
+	folders, err := filepath.Glob(filepath.Join(dir, "runs", "*", "equity.parquet"))
+	if err != nil || len(folders) < 2 {
+		t.Fatalf("%d equity files: %v", len(folders), err)
+	}
+	var want []string
+	for _, f := range folders {
+		want = append(want, filepath.Base(filepath.Dir(f)))
+	}
+	slices.Sort(want)
+	rows, err = db.Query(`SELECT unnest(enum_range(NULL::equity_run))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, k)
+	}
+	rows.Close()
+	if !slices.Equal(got, want) {
+		t.Errorf("equity_run = %q, want the run folders %q", got, want)
+	}
+	if n := count(t, db, `SELECT count(*) FROM (SELECT DISTINCT run FROM equity)`); n != len(want) {
+		t.Errorf("equity has %d runs, want %d", n, len(want))
+	}
 	if got := count(t, db, `SELECT count(*) FROM fills WHERE symbol = 'NVDA'`); got == 0 {
 		t.Error("no fill of NVDA found by its text")
 	}

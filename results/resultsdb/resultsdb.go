@@ -236,41 +236,48 @@ func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) +
 // tags) repeat a few values over millions of rows: stored as ENUM types
 // of their distinct values (in sorted order, so that they sort as text),
 // they cost a fraction of VARCHAR to store and to scan, and compare with
-// text as text does. One scan of files finds every column's distinct
-// values (as JSON lists); a column without a value (a table without a
-// row) stays VARCHAR, as an ENUM needs one.
-func enumCasts(ctx context.Context, tx *sql.Tx, table, files string, text []string) (map[string]string, error) {
+// text as text does. The run keys are the folders of the files, given in
+// runs (sorted); one scan of files finds the other columns' distinct
+// values (as JSON lists), and none is made when there is no other
+// column. A column without a value (a table without a row) stays
+// VARCHAR, as an ENUM needs one.
+func enumCasts(ctx context.Context, tx *sql.Tx, table, files string, runs, text []string) (map[string]string, error) {
 	expr := func(c string) string {
 		if c == "run" {
 			return keyOf
 		}
 		return c
 	}
-	lists := make([]string, len(text))
-	raw := make([]sql.NullString, len(text))
-	dest := make([]any, len(text))
-	for i, c := range text {
-		e := expr(c)
-		lists[i] = fmt.Sprintf("CAST(to_json(list(DISTINCT %s ORDER BY %s) FILTER (WHERE %s IS NOT NULL)) AS VARCHAR)", e, e, e)
-		dest[i] = &raw[i]
-	}
-	if err := tx.QueryRowContext(ctx, "SELECT "+strings.Join(lists, ", ")+" FROM read_parquet("+files+", filename = true, union_by_name = true)").Scan(dest...); err != nil {
-		return nil, fmt.Errorf("resultsdb: table %s: %w", table, err)
+	values := map[string][]string{"run": runs}
+	if len(text) > 0 {
+		lists := make([]string, len(text))
+		raw := make([]sql.NullString, len(text))
+		dest := make([]any, len(text))
+		for i, c := range text {
+			lists[i] = fmt.Sprintf("CAST(to_json(list(DISTINCT %s ORDER BY %s) FILTER (WHERE %s IS NOT NULL)) AS VARCHAR)", c, c, c)
+			dest[i] = &raw[i]
+		}
+		if err := tx.QueryRowContext(ctx, "SELECT "+strings.Join(lists, ", ")+" FROM read_parquet("+files+", union_by_name = true)").Scan(dest...); err != nil {
+			return nil, fmt.Errorf("resultsdb: table %s: %w", table, err)
+		}
+		for i, c := range text {
+			var v []string
+			if raw[i].Valid {
+				if err := json.Unmarshal([]byte(raw[i].String), &v); err != nil {
+					return nil, fmt.Errorf("resultsdb: table %s, column %s: %w", table, c, err)
+				}
+			}
+			values[c] = v
+		}
 	}
 	cast := map[string]string{}
-	for i, c := range text {
-		var values []string
-		if raw[i].Valid {
-			if err := json.Unmarshal([]byte(raw[i].String), &values); err != nil {
-				return nil, fmt.Errorf("resultsdb: table %s, column %s: %w", table, c, err)
-			}
-		}
-		if len(values) == 0 {
+	for _, c := range append([]string{"run"}, text...) {
+		if len(values[c]) == 0 {
 			cast[c] = expr(c)
 			continue
 		}
-		quoted := make([]string, len(values))
-		for k, v := range values {
+		quoted := make([]string, len(values[c]))
+		for k, v := range values[c] {
 			quoted[k] = sqlString(v)
 		}
 		typ := sqlIdent(table + "_" + c)
@@ -407,15 +414,19 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, err
 				return strings.Compare(filepath.Base(filepath.Dir(a)), filepath.Base(filepath.Dir(b)))
 			})
 			quoted := make([]string, len(pq))
+			var runs []string // the files' folders, distinct and sorted
 			for i, p := range pq {
 				quoted[i] = sqlString(p)
+				if k := filepath.Base(filepath.Dir(p)); len(runs) == 0 || runs[len(runs)-1] != k {
+					runs = append(runs, k)
+				}
 			}
 			files := "[" + strings.Join(quoted, ", ") + "]"
-			text := []string{"run"}
+			var text []string
 			if t.table == "fills" {
-				text = append(text, "symbol", "side", "kind", "tag")
+				text = []string{"symbol", "side", "kind", "tag"}
 			}
-			cast, err := enumCasts(ctx, tx, t.table, files, text)
+			cast, err := enumCasts(ctx, tx, t.table, files, runs, text)
 			if err != nil {
 				return nil, err
 			}
