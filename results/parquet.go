@@ -26,7 +26,11 @@ import (
 //     time;
 //   - timestamp columns are DELTA_BINARY_PACKED (regular steps pack into
 //     a few bits) and Snappy-compressed, without a dictionary;
-//   - text and integer columns keep the dictionary and Snappy.
+//   - text and integer columns keep the dictionary and Snappy; the text
+//     columns a writer hands over as dictionary arrays (fills' symbol,
+//     side, kind, tag) have no min/max statistics: the writer would hash
+//     every row's index to find the values used (half the time of a
+//     fills file), and a file of one run's fills is read whole anyway.
 
 var (
 	curveSchema = arrow.NewSchema([]arrow.Field{
@@ -200,6 +204,8 @@ func writeParquet(w io.Writer, schema *arrow.Schema, cols []arrow.Array, rows in
 			opts = append(opts, parquet.WithDictionaryFor(f.Name, false), parquet.WithCompressionFor(f.Name, compress.Codecs.Uncompressed))
 		case arrow.TIMESTAMP:
 			opts = append(opts, parquet.WithDictionaryFor(f.Name, false), parquet.WithEncodingFor(f.Name, parquet.Encodings.DeltaBinaryPacked))
+		case arrow.DICTIONARY:
+			opts = append(opts, parquet.WithStatsFor(f.Name, false))
 		}
 	}
 	props := parquet.NewWriterProperties(opts...)

@@ -298,6 +298,36 @@ func TestParquetMetadata(t *testing.T) {
 	}
 }
 
+// TestFillsParquetStatistics: a fills file has min/max statistics for
+// its time and numbers, and none for its text columns (written as
+// dictionaries, whose statistics would cost a hash of every row).
+func TestFillsParquetStatistics(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteFillsParquet(&buf, testFills()); err != nil {
+		t.Fatal(err)
+	}
+	rdr, err := file.NewParquetReader(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg := rdr.MetaData().RowGroup(0)
+	text := map[string]bool{"symbol": true, "side": true, "kind": true, "tag": true}
+	for i := range rg.NumColumns() {
+		cc, err := rg.ColumnChunk(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := cc.PathInSchema().String()
+		set, err := cc.StatsSet()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if set == text[name] {
+			t.Errorf("column %s: statistics set = %v, want %v", name, set, !text[name])
+		}
+	}
+}
+
 func TestDeterministic(t *testing.T) {
 	c, fills := testCurve(500, false), testFills()
 	m := &Manifest{Experiment: "x.toml", Seed: 42, Runs: []string{"b", "a"}}
