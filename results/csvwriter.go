@@ -28,6 +28,19 @@ type csvWriter struct {
 	// a zero exposure, a drawdown at the peak) is copied, not formatted
 	// again.
 	last [maxMemoColumns]lastFloat
+	// prev is the float field just written on this row, as a span of
+	// buf: a value equal to the field before it (the cash of a flat
+	// position beside its equity, the net exposure of a long-only book
+	// beside its gross) is copied too.
+	prev prevFloat
+}
+
+// prevFloat is the column, bits and text (buf[start:end]) of the last
+// float written on the current row; col is -1 when there is none.
+type prevFloat struct {
+	col        int
+	bits       uint64
+	start, end int
 }
 
 // maxMemoColumns is how many leading columns keep their last float.
@@ -42,7 +55,7 @@ type lastFloat struct {
 const csvBlock = 64 << 10
 
 func newCSVWriter(w io.Writer) *csvWriter {
-	return &csvWriter{w: w, buf: make([]byte, 0, csvBlock+4096)}
+	return &csvWriter{w: w, buf: make([]byte, 0, csvBlock+4096), prev: prevFloat{col: -1}}
 }
 
 func (c *csvWriter) sep() {
@@ -74,22 +87,35 @@ func (c *csvWriter) String(s string) {
 }
 
 // Float appends v in the shortest form that round-trips ('g', -1): NaN,
-// +Inf and -Inf as strconv writes them.
+// +Inf and -Inf as strconv writes them. A value with the bits of the
+// column's previous one or of the field just before it on the row is
+// copied from that text instead of formatted again.
 func (c *csvWriter) Float(v float64) {
 	col := c.col
 	c.sep()
-	if col >= maxMemoColumns {
+	bits := math.Float64bits(v)
+	start := len(c.buf)
+	switch {
+	case col < maxMemoColumns && c.last[col].n > 0 && c.last[col].bits == bits:
+		m := &c.last[col]
+		c.buf = append(c.buf, m.text[:m.n]...)
+	case col > 0 && c.prev.col == col-1 && c.prev.bits == bits:
+		c.buf = append(c.buf, c.buf[c.prev.start:c.prev.end]...)
+		c.remember(col, bits, start)
+	default:
 		c.buf = strconv.AppendFloat(c.buf, v, 'g', -1, 64)
+		c.remember(col, bits, start)
+	}
+	c.prev = prevFloat{col: col, bits: bits, start: start, end: len(c.buf)}
+}
+
+// remember keeps the text of column col's float (buf[start:]) for the
+// next row, when the column has a memo and the text fits.
+func (c *csvWriter) remember(col int, bits uint64, start int) {
+	if col >= maxMemoColumns {
 		return
 	}
 	m := &c.last[col]
-	bits := math.Float64bits(v)
-	if m.n > 0 && m.bits == bits {
-		c.buf = append(c.buf, m.text[:m.n]...)
-		return
-	}
-	start := len(c.buf)
-	c.buf = strconv.AppendFloat(c.buf, v, 'g', -1, 64)
 	if n := len(c.buf) - start; n <= len(m.text) {
 		m.bits, m.n = bits, uint8(n)
 		copy(m.text[:], c.buf[start:])
@@ -139,6 +165,7 @@ func (c *csvWriter) Time(t int64, layout string) {
 func (c *csvWriter) EndRow() {
 	c.buf = append(c.buf, '\n')
 	c.col = 0
+	c.prev.col = -1
 	if len(c.buf) >= csvBlock {
 		c.flush()
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,6 +183,7 @@ func TestCSVWriterRepeatedFloats(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var got, want bytes.Buffer
 	c := newCSVWriter(&got)
+	prev := math.NaN()
 	for range 5000 {
 		n := maxMemoColumns + 3
 		for col := range n {
@@ -189,11 +191,29 @@ func TestCSVWriterRepeatedFloats(t *testing.T) {
 			if rng.IntN(3) > 0 && col%2 == 0 {
 				v = vals[col%len(vals)] // often the same value down a column
 			}
+			if col > 0 && rng.IntN(3) == 0 {
+				v = prev // often the value of the field before it
+			}
+			switch {
+			case col == 4 && rng.IntN(4) == 0:
+				// a text field between two floats: the next float is
+				// not copied from the one before the text
+				c.String("x")
+				want.WriteString(",x")
+				prev = math.NaN()
+				continue
+			case col == 6 && rng.IntN(4) == 0:
+				c.FloatOrEmpty(math.NaN())
+				want.WriteByte(',')
+				prev = math.NaN()
+				continue
+			}
 			c.Float(v)
 			if col > 0 {
 				want.WriteByte(',')
 			}
 			want.WriteString(strconv.FormatFloat(v, 'g', -1, 64))
+			prev = v
 		}
 		c.EndRow()
 		want.WriteByte('\n')
@@ -202,6 +222,12 @@ func TestCSVWriterRepeatedFloats(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		g, w := strings.Split(got.String(), "\n"), strings.Split(want.String(), "\n")
+		for i := range min(len(g), len(w)) {
+			if g[i] != w[i] {
+				t.Fatalf("row %d:\n got %s\nwant %s", i, g[i], w[i])
+			}
+		}
 		t.Fatal("repeated floats are not written as strconv formats them")
 	}
 }
