@@ -2,23 +2,25 @@ package experiment
 
 import (
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"testing"
 	"time"
 )
 
 // BenchmarkMachineScaling measures what two cores give this machine over
-// one, for the two kinds of work a run is made of, as a bound on
+// one, for three kinds of work a run is made of, as a bound on
 // BenchmarkSweepCommand's speedup:
 //
 //   - speedup-alu: arithmetic in registers (a multiply-add chain), done
 //     once by one goroutine and then once by each of two at once;
-//   - speedup-stream: a pass that reads and writes an 8 MiB buffer (four
-//     times the L2 cache of a core on the reference machine), by one
-//     goroutine, then by two at once, each on its own buffer: memory
-//     bandwidth shared by the cores;
+//   - speedup-stream: passes that read and write an 8 MiB buffer (larger
+//     than a core's cache), by one goroutine, then by two at once, each
+//     on its own buffer: memory bandwidth shared by the cores;
 //   - speedup-fault: first touches of 64 MiB of fresh memory (the page
-//     faults of a growing heap), by one goroutine, then by two at once.
+//     faults of a growing heap), by one goroutine, then by two at once;
+//     the memory is returned to the system before each (FreeOSMemory),
+//     so that every touch faults.
 //
 // Each speedup is 2 × (time of one) ÷ (time of two at once): 2 when the
 // second core adds as much as the first, 1 when it adds nothing. The
@@ -53,6 +55,7 @@ func BenchmarkMachineScaling(b *testing.B) {
 		runtime.KeepAlive(p)
 	}
 	at := func(fs ...func()) time.Duration {
+		debug.FreeOSMemory()
 		var wg sync.WaitGroup
 		t := time.Now()
 		for _, f := range fs {

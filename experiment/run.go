@@ -599,9 +599,10 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// pool's order, so it is taken first and waiting cannot block).
 	early := opt.finishing() && f.MonteCarlo == nil && f.WalkForward == nil
 	if !opt.computeOnly {
-		// Without the report and the database, the equity chart (its PNG
-		// the longest task left once the runs are measured) is taken
-		// before the tables, so that it does not start last, alone.
+		// Without the report and the database, the charts (the equity
+		// chart's PNG the longest task left once the runs are measured,
+		// then the legs charts of the runs it shows) are taken before
+		// the tables, so that they do not start last, alone.
 		if !opt.finishing() {
 			for _, t := range unreadCharts(f, out, opt) {
 				tasks = append(tasks, after(t))

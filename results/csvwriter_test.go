@@ -196,8 +196,10 @@ func TestCSVWriterRepeatedFloats(t *testing.T) {
 			}
 			switch {
 			case col == 4 && rng.IntN(4) == 0:
-				// a text field between two floats: the next float is
-				// not copied from the one before the text
+				// a text field, then (below) an empty one, between
+				// floats: the span of the float before them is no
+				// longer the previous field (a stale span would write
+				// the wrong text)
 				c.String("x")
 				want.WriteString(",x")
 				prev = math.NaN()

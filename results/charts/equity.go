@@ -519,12 +519,17 @@ const strokeChunk = 64
 // across the whole width costs O(cells per row²): a run's line of a few
 // thousand per-pixel points took most of a PNG chart's time. Pieces
 // overlap by one segment, so every join is drawn (that segment is painted
-// twice, which only darkens its anti-aliased edge a little), and a dashed
+// twice, which only darkens its anti-aliased edge a little: the lines are
+// opaque; a translucent line would show the overlap), and a dashed
 // line's pieces carry on the pattern where the previous one was: the
 // offset of each piece is the length of the line before it, measured as
 // the rasterizer measures it (in pixels at dpi, on points rounded to its
-// 1/64 pixel grid), so the dashes fall where one stroke puts them.
+// 1/64 pixel grid), so the dashes fall where one stroke puts them. n is
+// at least 3 (a piece must reach past the segment it repeats).
 func strokeChunks(c draw.Canvas, dpi float64, sty draw.LineStyle, lines [][]vg.Point, n int) {
+	if n < 3 {
+		panic(fmt.Sprintf("charts: strokeChunks of %d points", n))
+	}
 	grid := func(v vg.Length) float64 { return math.Round(v.Dots(dpi)*64) / 64 }
 	for _, line := range lines {
 		if len(line) <= n {

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/plot/vg"
@@ -12,34 +13,58 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
-// strokeImage strokes a random walk of n points across a 6×3 in canvas at
-// 150 dpi, in pieces of chunk points (0: one stroke, as
-// draw.Canvas.StrokeLines draws it), and returns the image.
-func strokeImage(t *testing.T, sty draw.LineStyle, n, chunk int) *image.RGBA {
-	t.Helper()
-	c := vgimg.NewWith(vgimg.UseWH(6*vg.Inch, 3*vg.Inch), vgimg.UseDPI(150), vgimg.UseBackgroundColor(color.White))
-	dc := draw.New(c)
-	rng := rand.New(rand.NewPCG(1, 2))
+// walk is a random walk of n points across a 6×3 in canvas.
+func walk(n int, seed uint64) []vg.Point {
+	rng := rand.New(rand.NewPCG(seed, 2))
 	line := make([]vg.Point, n)
 	y := 1.5
 	for i := range line {
 		y = math.Min(2.8, math.Max(0.2, y+0.08*rng.NormFloat64()))
-		line[i] = vg.Point{X: vg.Length(0.1+5.8*float64(i)/float64(n-1)) * vg.Inch, Y: vg.Length(y) * vg.Inch}
+		line[i] = vg.Point{X: vg.Length(0.1+5.8*float64(i)/float64(max(n-1, 1))) * vg.Inch, Y: vg.Length(y) * vg.Inch}
 	}
+	return line
+}
+
+// strokeImage strokes lines on a 6×3 in canvas at 150 dpi, in pieces of
+// chunk points (0: each in one stroke, as draw.Canvas.StrokeLines draws
+// it), and returns the image.
+func strokeImage(t *testing.T, sty draw.LineStyle, lines [][]vg.Point, chunk int) *image.RGBA {
+	t.Helper()
+	c := vgimg.NewWith(vgimg.UseWH(6*vg.Inch, 3*vg.Inch), vgimg.UseDPI(150), vgimg.UseBackgroundColor(color.White))
+	dc := draw.New(c)
 	dpi := rasterDPI(dc)
 	if dpi != 150 {
 		t.Fatalf("rasterDPI = %v, want 150", dpi)
 	}
 	if chunk == 0 {
-		dc.StrokeLines(sty, line)
+		dc.StrokeLines(sty, lines...)
 	} else {
-		strokeChunks(dc, dpi, sty, [][]vg.Point{line}, chunk)
+		strokeChunks(dc, dpi, sty, lines, chunk)
 	}
 	img, ok := c.Image().(*image.RGBA)
 	if !ok {
 		t.Fatalf("canvas image is %T", c.Image())
 	}
 	return img
+}
+
+// compare returns the pixels inked in a, the pixels that differ between
+// a and b, and the largest difference of a colour channel.
+func compare(a, b *image.RGBA) (inked, differ, worst int) {
+	for i := 0; i < len(a.Pix); i += 4 {
+		if a.Pix[i] != 255 || a.Pix[i+1] != 255 || a.Pix[i+2] != 255 {
+			inked++
+		}
+		d := 0
+		for k := range 3 {
+			d = max(d, int(a.Pix[i+k])-int(b.Pix[i+k]), int(b.Pix[i+k])-int(a.Pix[i+k]))
+		}
+		if d > 0 {
+			differ++
+			worst = max(worst, d)
+		}
+	}
+	return inked, differ, worst
 }
 
 // TestStrokeChunks: a line stroked in overlapping pieces looks like the
@@ -59,27 +84,15 @@ func TestStrokeChunks(t *testing.T) {
 		{"dash-dot", draw.LineStyle{Color: Color(5), Width: vg.Points(1.4), Dashes: Dashes(3*len(palette) + 5)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			whole := strokeImage(t, tc.sty, n, 0)
-			pieces := strokeImage(t, tc.sty, n, 64)
-			inked, differ, worst := 0, 0, 0
-			for i := 0; i < len(whole.Pix); i += 4 {
-				if whole.Pix[i] != 255 || whole.Pix[i+1] != 255 || whole.Pix[i+2] != 255 {
-					inked++
-				}
-				d := 0
-				for k := range 3 {
-					d = max(d, int(whole.Pix[i+k])-int(pieces.Pix[i+k]), int(pieces.Pix[i+k])-int(whole.Pix[i+k]))
-				}
-				if d > 0 {
-					differ++
-					worst = max(worst, d)
-				}
-			}
+			whole := strokeImage(t, tc.sty, [][]vg.Point{walk(n, 1)}, 0)
+			pieces := strokeImage(t, tc.sty, [][]vg.Point{walk(n, 1)}, 64)
+			inked, differ, worst := compare(whole, pieces)
 			t.Logf("%d inked pixels, %d differ, by at most %d", inked, differ, worst)
 			if inked < 10_000 {
 				t.Fatalf("only %d pixels inked: the line was not drawn", inked)
 			}
-			// 3000 points in pieces of 64: 47 boundaries.
+			// 3000 points in pieces of 64 overlapping by a segment: 49
+			// pieces, 48 boundaries.
 			if differ > inked/50 {
 				t.Errorf("%d of %d inked pixels differ (more than 2%%)", differ, inked)
 			}
@@ -103,4 +116,36 @@ func TestRasterCanvas(t *testing.T) {
 			t.Errorf("%s: rasterDPI > 0 is %v", f, got)
 		}
 	}
+}
+
+// TestStrokeChunkBounds: a line of up to n points is one stroke, drawn
+// exactly as before; lines just past a piece's length, lines of one point
+// and several lines at once (a line with gaps) are drawn whole.
+func TestStrokeChunkBounds(t *testing.T) {
+	const n = 16
+	sty := draw.LineStyle{Color: Color(1), Width: vg.Points(1.4), Dashes: Dashes(len(palette) + 1)}
+	for _, lens := range [][]int{{1}, {2}, {n - 1}, {n}, {n + 1}, {n + 2}, {2*n - 2}, {2*n - 1}, {40, 1, 3, 2 * n, 100}} {
+		var lines [][]vg.Point
+		for i, k := range lens {
+			lines = append(lines, walk(k, uint64(10+i)))
+		}
+		whole := strokeImage(t, sty, lines, 0)
+		pieces := strokeImage(t, sty, lines, n)
+		inked, differ, worst := compare(whole, pieces)
+		longest := slices.Max(lens)
+		switch {
+		case longest <= n && differ > 0:
+			t.Errorf("lines of %v points (≤ %d): %d pixels differ from one stroke", lens, n, differ)
+		case longest > 1 && inked == 0:
+			t.Errorf("lines of %v points: nothing drawn", lens)
+		case differ > inked/20 || worst > 128:
+			t.Errorf("lines of %v points: %d of %d inked pixels differ, by up to %d", lens, differ, inked, worst)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("strokeChunks of 2 points did not panic")
+		}
+	}()
+	strokeImage(t, sty, [][]vg.Point{walk(10, 1)}, 2)
 }

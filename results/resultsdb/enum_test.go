@@ -94,6 +94,14 @@ func TestTextColumnsAsEnums(t *testing.T) {
 	if n := count(t, db, `SELECT count(*) FROM (SELECT DISTINCT run FROM equity)`); n != len(want) {
 		t.Errorf("equity has %d runs, want %d", n, len(want))
 	}
+	// The ENUM's order is DuckDB's order of the keys as text, so that
+	// ORDER BY run sorts as the text does.
+	if n := count(t, db, `SELECT count(*) FROM (
+		SELECT k, row_number() OVER () AS i FROM (SELECT unnest(enum_range(NULL::equity_run))::VARCHAR AS k)) a
+		FULL JOIN (SELECT k, row_number() OVER (ORDER BY k) AS i FROM (SELECT DISTINCT run::VARCHAR AS k FROM equity)) b
+		USING (k) WHERE a.i IS DISTINCT FROM b.i`); n != 0 {
+		t.Errorf("%d run keys are not in the ENUM at their place in text order", n)
+	}
 	if got := count(t, db, `SELECT count(*) FROM fills WHERE symbol = 'NVDA'`); got == 0 {
 		t.Error("no fill of NVDA found by its text")
 	}
@@ -201,6 +209,25 @@ slow = 15
 			if want := tab.Column(c.col).Floats; !slices.Equal(vs, want) {
 				t.Errorf("%s of run %s: %d rows not in the file's order (%d in the file)", c.table, run, len(vs), len(want))
 			}
+		}
+	}
+}
+
+// folderOf splits a file's path as keyOf does in SQL, on / and \.
+func TestFolderOf(t *testing.T) {
+	db := open(t, filepath.Join(t.TempDir(), "x.duckdb"))
+	for _, p := range []string{
+		"/out/exp/runs/hedge--gross=1/fills.parquet",
+		`C:\out\exp\runs\hedge@ai-bubble\equity.parquet`,
+		"runs/a\\b/fills.parquet",
+		"/x/runs/k/equity.parquet",
+	} {
+		var want string
+		if err := db.QueryRow(`SELECT `+keyOf+` FROM (SELECT ? AS filename)`, p).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if got := folderOf(p); got != want || got == "" {
+			t.Errorf("folderOf(%q) = %q, keyOf gives %q", p, got, want)
 		}
 	}
 }

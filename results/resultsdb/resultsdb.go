@@ -237,10 +237,11 @@ func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) +
 // of their distinct values (in sorted order, so that they sort as text),
 // they cost a fraction of VARCHAR to store and to scan, and compare with
 // text as text does. The run keys are the folders of the files, given in
-// runs (sorted); one scan of files finds the other columns' distinct
-// values (as JSON lists), and none is made when there is no other
-// column. A column without a value (a table without a row) stays
-// VARCHAR, as an ENUM needs one.
+// runs (sorted; a run whose file has no row is among them); one scan of
+// files finds the other columns' distinct values (as JSON lists), and
+// none is made when there is no other column. A column without a value
+// (symbol, side, kind or tag of a table without a row) stays VARCHAR, as
+// an ENUM needs one.
 func enumCasts(ctx context.Context, tx *sql.Tx, table, files string, runs, text []string) (map[string]string, error) {
 	expr := func(c string) string {
 		if c == "run" {
@@ -287,6 +288,13 @@ func enumCasts(ctx context.Context, tx *sql.Tx, table, files string, runs, text 
 		cast[c] = "CAST(" + expr(c) + " AS " + typ + ")"
 	}
 	return cast, nil
+}
+
+// folderOf is the name of the folder of a run's file, split as keyOf
+// splits it in SQL (on / and \ whatever the system).
+func folderOf(path string) string {
+	dir := path[:max(strings.LastIndexAny(path, `/\`), 0)]
+	return dir[strings.LastIndexAny(dir, `/\`)+1:]
 }
 
 // keyOf extracts the run key (the parent folder's name) from a filename
@@ -410,14 +418,12 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, err
 			// preserved), so the table holds each run's rows in the file's
 			// order, runs in key order, without a sort of every row (which
 			// doubled the build's peak memory).
-			slices.SortFunc(pq, func(a, b string) int {
-				return strings.Compare(filepath.Base(filepath.Dir(a)), filepath.Base(filepath.Dir(b)))
-			})
+			slices.SortFunc(pq, func(a, b string) int { return strings.Compare(folderOf(a), folderOf(b)) })
 			quoted := make([]string, len(pq))
 			var runs []string // the files' folders, distinct and sorted
 			for i, p := range pq {
 				quoted[i] = sqlString(p)
-				if k := filepath.Base(filepath.Dir(p)); len(runs) == 0 || runs[len(runs)-1] != k {
+				if k := folderOf(p); len(runs) == 0 || runs[len(runs)-1] != k {
 					runs = append(runs, k)
 				}
 			}
