@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	goduckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 func cli(t *testing.T, args ...string) (string, string, error) {
@@ -192,6 +195,42 @@ func TestReportDBCompare(t *testing.T) {
 	}
 	if _, _, err := cli(t, "report", filepath.Join(dir, "nope")); err == nil {
 		t.Error("report of a missing folder succeeded")
+	}
+}
+
+// --no-db writes report.html without results.duckdb, says how to make
+// it, and divergence db makes it afterwards, with the runs' fills.
+func TestNoDB(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := cli(t, "run", "../../experiment/testdata/sweep.toml", "--out", dir, "--no-db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := filepath.Join(dir, "sweep-synthetic")
+	if _, err := os.Stat(filepath.Join(exp, "report.html")); err != nil {
+		t.Fatalf("--no-db wrote no report: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(exp, "results.duckdb")); !os.IsNotExist(err) {
+		t.Fatalf("--no-db wrote results.duckdb (stat: %v)", err)
+	}
+	if want := "divergence db " + exp; !strings.Contains(out, want) {
+		t.Errorf("output does not say %q:\n%s", want, out)
+	}
+	if _, _, err := cli(t, "db", exp); err != nil {
+		t.Fatal(err)
+	}
+	c, err := goduckdb.NewConnector(filepath.Join(exp, "results.duckdb")+"?access_mode=read_only", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	var runs, fills int
+	if err := db.QueryRow("SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM fills)").Scan(&runs, &fills); err != nil {
+		t.Fatal(err)
+	}
+	if runs < 2 || fills == 0 {
+		t.Errorf("the database made afterwards has %d runs and %d fills", runs, fills)
 	}
 }
 

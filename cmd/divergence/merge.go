@@ -14,11 +14,12 @@ import (
 // cmdMerge is `divergence merge OUT SHARD_DIR...`: the experiment folder
 // OUT/<experiment> built from its shards' folders (experiment.Merge).
 func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("merge", "merge OUT SHARD_DIR... [--experiment FILE] [--workers N] [--sort METRIC] [--no-report] [--wait]", stderr)
+	fs := newFlags("merge", "merge OUT SHARD_DIR... [--experiment FILE] [--workers N] [--sort METRIC] [--no-report] [--no-db] [--wait]", stderr)
 	exp := fs.String("experiment", "", "the experiment file (default: the path the shards recorded in shard.json; its sha256 must be theirs)")
 	workers := fs.Int("workers", 0, "runs executed at once, and the cores the process uses (its Go runtime and DuckDB's threads); 0 = all cores")
 	sortBy := fs.String("sort", "sharpe", "metric the equity chart picks its runs by, as for run (the shards' runs must be merged with run's --sort)")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
+	noDB := fs.Bool("no-db", false, "skip results.duckdb, still write report.html; divergence db OUT/<experiment> makes it later")
 	wait := fs.Bool("wait", false, "wait for a run or merge writing OUT/<experiment> instead of failing")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -53,6 +54,9 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Note: func(s string) { fmt.Fprintln(stderr, "note:", s) }}
 	if !*noReport {
 		opt.Report, opt.Database = writeReport, writeDatabase
+		if *noDB {
+			opt.Database = nil
+		}
 	}
 	o, err := experiment.Merge(ctx, f, dirs, opt)
 	if err != nil {

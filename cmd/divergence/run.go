@@ -31,13 +31,14 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // runExperiment is `run` and `stress`: stress also runs every library
 // scenario when the experiment names none, and prints the stress table.
 func runExperiment(ctx context.Context, name string, args []string, stdout, stderr io.Writer, stress bool) error {
-	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--charts report|all] [--csv auto|always|never] [--timings] [--max-runs N] [--max-memory SIZE] [--force] [--wait] [--shard I/N] [--shards N]", stderr)
+	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--no-db] [--charts report|all] [--csv auto|always|never] [--timings] [--max-runs N] [--max-memory SIZE] [--force] [--wait] [--shard I/N] [--shards N]", stderr)
 	out := fs.String("out", "out", "folder to write the experiment's results folder into")
 	workers := fs.Int("workers", 0, "runs executed at once, and the cores the process uses (its Go runtime and DuckDB's threads); 0 = all cores")
 	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
 	top := fs.Int("top", 20, "print the best N runs (0 = all)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
+	noDB := fs.Bool("no-db", false, "skip results.duckdb (the longest output of a large sweep), still write report.html; divergence db OUT/<experiment> makes it later")
 	lf := addLimitFlags(fs)
 	csvSet := fs.String("csv", "", fmt.Sprintf("CSV copies of each run's equity, fills and legs beside their Parquet files: auto = for an experiment of up to %d runs, always, never (default: the experiment file's [output] csv, else auto)", experiment.CSVRunsMax))
 	chartSet := fs.String("charts", "report", "per-run charts (runs/<key>/legs.png/.svg): report = only for the runs the equity chart and report show (the best 10 by --sort), all = for every run")
@@ -87,6 +88,9 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		AllCharts: *chartSet == "all", CSV: *csvSet}
 	if !*noReport {
 		opt.Report, opt.Database = writeReport, writeDatabase
+		if *noDB {
+			opt.Database = nil
+		}
 	}
 	var bar *progress
 	if !*quiet && isTerminal(stderr) {
@@ -135,7 +139,11 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		printStress(stdout, o.Stress, o.Cash)
 	}
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
-	if !*noReport {
+	switch {
+	case *noReport:
+	case *noDB:
+		fmt.Fprintf(stdout, "report: %s  (no database: divergence db %s makes it)\n", filepath.Join(o.Dir, report.ReportFile), o.Dir)
+	default:
 		fmt.Fprintf(stdout, "report: %s  database: %s\n", filepath.Join(o.Dir, report.ReportFile), filepath.Join(o.Dir, resultsdb.File))
 	}
 	return nil
