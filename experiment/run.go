@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -297,6 +298,9 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	}
 	for _, s := range f.Data.Symbols {
 		add(s)
+	}
+	if len(symbols) == 0 {
+		return nil, errors.New("the experiment names no instrument: its strategies declare none (a strategy type of a program's own names them through strategies.Universe) and data.symbols lists none")
 	}
 
 	if err := f.checkDataKeys(symbols); err != nil {
