@@ -213,6 +213,15 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 	}
 	mustRun(t, divergence(t, nil, "merge", merged, shards))
 	sameFolders(t, filepath.Join(one, slug), filepath.Join(merged, slug))
+	// --no-db: the report without the database.
+	noDB := filepath.Join(dir, "merged-no-db")
+	mustRun(t, divergence(t, nil, "merge", noDB, shards, "--no-db"))
+	if _, err := os.Stat(filepath.Join(noDB, slug, "report.html")); err != nil {
+		t.Errorf("merge --no-db: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(noDB, slug, "results.duckdb")); !os.IsNotExist(err) {
+		t.Errorf("merge --no-db wrote results.duckdb (stat: %v)", err)
+	}
 
 	shard := func(i int) string { return filepath.Join(shards, experiment.Shard{Index: i, Count: 4}.Name(slug)) }
 	refused := func(name string, want []string, args ...string) {
