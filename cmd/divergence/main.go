@@ -42,26 +42,31 @@ Run 'divergence COMMAND --help' for a command's flags.
 
 // gcPercent is the garbage collector's target the program runs with
 // unless GOGC says otherwise: Go's default, chosen by measurement (issue
-// 11; `divergence run` under /usr/bin/time, peak RSS its maximum resident
-// set, 2-core machine shared with other work, load average about 2.3,
-// three interleaved runs each). On the 8 ×
-// 125,000-bar SMA experiment with every output (BenchmarkRunWhole's):
+// 11). BenchmarkRunWhole (the 8 × 125,000-bar SMA experiment with every
+// output) run with its -gogc and -gomemlimit flags, two rounds of the
+// five settings in turn, best of three iterations each, 2-core machine,
+// load average about 2:
 //
-//	GOGC                    wall (s)           peak RSS (MB)
-//	100                     1.92, 1.94, 2.51   519, 534, 542
-//	200                     1.92, 1.98, 2.04   624, 642, 651
-//	400 (the old setting)   1.99, 2.08, 2.29   789, 900, 912
-//	400, GOMEMLIMIT=512MiB  2.09, 2.12, 3.01   721, 733, 735
-//	200, GOMEMLIMIT=400MiB  1.94, 2.17, 3.29   633, 633, 635
+//	GOGC, GOMEMLIMIT       whole run (ms)   peak RSS (MB)
+//	100 (the default)      1,285, 1,319     447, 477
+//	50                     1,327, 1,351     394, 399
+//	200                    1,288, 1,290     564, 582
+//	100, 200 MiB           1,312, 1,316     378, 405
+//	100, 160 MiB           1,357, 1,361     357, 364
+//	100, 128 MiB (once)    2,128            332 (the collector runs
+//	                                        without end: the heap it
+//	                                        must keep is above the limit)
 //
-// A higher target buys no time (the outputs, DuckDB and the disk dominate,
-// not the collector) and costs up to 75 % more memory; a memory limit
-// does not hold the peak (DuckDB's memory is outside Go's heap) and makes
-// some runs slower. The Monte Carlo of 10,000 paths × 20 instruments ×
-// 2,520 days peaks at 273 MB at 100 (BenchmarkMonteCarloMemory). The
-// old note's claim that 400 scales a sweep better across 2 workers could
-// not be measured again on the shared machine; the runs now stream their
-// fills to disk as they finish, so the heap holds little but the curves.
+// A higher target buys nothing; a lower one or a memory limit near this
+// run's needs saves 15–25 % of the peak for 1–5 % of the time. But 50
+// slows the runs of a sweep, which allocate more (BenchmarkSweepCommand,
+// two rounds: compute on 2 workers 0.39–0.42 s against 0.34–0.35 s, its
+// 2-worker speedup 1.42–1.43× against 1.54–1.64×); a fixed limit would
+// be wrong for larger experiments, whose heap it would throttle (the last
+// line); and the peak is not Go's alone: the results database is DuckDB's
+// memory. The Monte Carlo of 10,000 paths × 20
+// instruments × 2,520 days peaks at 251 MB at 100
+// (BenchmarkMonteCarloMemory).
 const gcPercent = 100
 
 func main() {
