@@ -1,6 +1,8 @@
 package data
 
 import (
+	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -153,5 +155,46 @@ func TestValidateNamesIntradayInstants(t *testing.T) {
 	err = s.Validate("x.csv")
 	if want := "x.csv:4: timestamp 2024-01-02T08:00:00Z is before the previous row's 2024-01-02T10:00:00Z (timestamps must be sorted ascending)"; err == nil || err.Error() != want {
 		t.Errorf("err = %v, want %s", err, want)
+	}
+}
+
+// A panel's series are validated at once; the error is that of the first
+// bad series in the panel's order, even when a later one is found first
+// (a long series bad at its end before a short one bad at its start), and
+// a repeated symbol is named before any series is read.
+func TestPanelValidateFirstBadSeries(t *testing.T) {
+	series := func(sym string, n, bad int) Series {
+		s := Series{Instrument: Instrument{Symbol: sym, Source: sym + ".csv"}}
+		for k := range n {
+			s.Time = append(s.Time, Day(2000, 1, 1)+int64(k)*int64(time.Hour))
+			for _, c := range []*[]float64{&s.Open, &s.High, &s.Low, &s.Close, &s.AdjClose, &s.Volume} {
+				*c = append(*c, 1)
+			}
+		}
+		if bad >= 0 {
+			s.Close[bad] = -1
+		}
+		return s
+	}
+	for _, workers := range []int{1, 4} {
+		prev := runtime.GOMAXPROCS(workers)
+		p := &Panel{Series: []Series{series("OK", 10, -1), series("LONG", 200_000, 199_999), series("SHORT", 5, 0), series("OK2", 10, -1)}}
+		err := p.Validate()
+		if err == nil || !strings.HasPrefix(err.Error(), "LONG.csv:200000:") || !strings.Contains(err.Error(), "close = -1 is not positive") {
+			t.Errorf("GOMAXPROCS %d: err = %v, want LONG's row 200000", workers, err)
+		}
+		var re *RowError
+		if !errors.As(err, &re) || re.File != "LONG.csv" {
+			t.Errorf("GOMAXPROCS %d: %T is not LONG's *RowError", workers, err)
+		}
+		p.Series[2] = series("OK", 5, 0)
+		if err := p.Validate(); err == nil || err.Error() != `data: symbol "OK" appears twice in the panel` {
+			t.Errorf("GOMAXPROCS %d: repeated symbol: %v", workers, err)
+		}
+		p = &Panel{Series: []Series{series("A", 10, -1), series("B", 10, -1)}}
+		if err := p.Validate(); err != nil {
+			t.Errorf("GOMAXPROCS %d: a good panel: %v", workers, err)
+		}
+		runtime.GOMAXPROCS(prev)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -264,11 +266,39 @@ func (p *Panel) Validate() error {
 			return fmt.Errorf("data: symbol %q appears twice in the panel", s.Symbol)
 		}
 		seen[s.Symbol] = true
-		src := s.Source
-		if src == "" {
-			src = s.Symbol
-		}
-		if err := s.Validate(src); err != nil {
+	}
+	// The series are checked at once, as many as there are cores; the
+	// error is that of the first bad series in the panel's order,
+	// whichever was found first.
+	errs := make([]error, len(p.Series))
+	next := make(chan int, len(p.Series))
+	for i := range p.Series {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(len(p.Series), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				s := &p.Series[i]
+				src := s.Source
+				if src == "" {
+					src = s.Symbol
+				}
+				errs[i] = s.Validate(src)
+			}
+		}()
+	}
+	wg.Wait()
+	return firstError(errs)
+}
+
+// firstError is the first non-nil error of errs, or nil.
+func firstError(errs []error) error {
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}

@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/duckdb"
@@ -118,6 +120,18 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 	} else if err := p.CheckIntervals(); err != nil {
 		return nil, nil, err
 	}
+	// The files of a folder of price files are fingerprinted at once, as
+	// many as there are cores.
+	var fps []string
+	if !f.Data.Synthetic && f.Data.Table == "" && f.Data.Query == "" && f.Data.Catalog == "" {
+		paths := make([]string, len(p.Series))
+		for i := range p.Series {
+			paths[i] = p.Series[i].Source
+		}
+		if fps, err = fingerprints(paths); err != nil {
+			return nil, nil, err
+		}
+	}
 	inputs := make([]results.Input, len(p.Series))
 	shas := map[string]string{} // a table's file, fingerprinted once for all its instruments
 	for i := range p.Series {
@@ -146,9 +160,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 			}
 		case f.Data.Catalog == "":
 			in.Path = s.Source
-			if in.SHA256, err = results.Fingerprint(s.Source); err != nil {
-				return nil, nil, err
-			}
+			in.SHA256 = fps[i]
 			in.Source = "file"
 		default:
 			// The SHA-256 of the file the catalog imported the bars from.
@@ -165,6 +177,36 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		inputs[i] = in
 	}
 	return p, inputs, nil
+}
+
+// fingerprints returns the SHA-256 of each file (results.Fingerprint),
+// computed at once, as many as there are cores; the error is that of the
+// first file in paths' order that fails, whichever failed first.
+func fingerprints(paths []string) ([]string, error) {
+	out := make([]string, len(paths))
+	errs := make([]error, len(paths))
+	next := make(chan int, len(paths))
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(len(paths), runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], errs[i] = results.Fingerprint(paths[i])
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // synthetic generates the synthetic market: the daily one, or with
