@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +22,7 @@ func TestFingerprints(t *testing.T) {
 		}
 		paths = append(paths, p)
 	}
-	got, err := fingerprints(paths)
+	got, err := fingerprints(context.Background(), paths)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func TestFingerprints(t *testing.T) {
 		t.Errorf("sha256 of \"\" or \"a\": %s %s", got[3], got[0])
 	}
 	missing1, missing2 := filepath.Join(dir, "gone1.csv"), filepath.Join(dir, "gone2.csv")
-	_, err = fingerprints([]string{paths[2], missing1, paths[0], missing2})
+	_, err = fingerprints(context.Background(), []string{paths[2], missing1, paths[0], missing2})
 	if err == nil || !strings.Contains(err.Error(), "gone1.csv") {
 		t.Errorf("err = %v, want the first missing file", err)
 	}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/duckdb"
@@ -128,7 +127,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		for i := range p.Series {
 			paths[i] = p.Series[i].Source
 		}
-		if fps, err = fingerprints(paths); err != nil {
+		if fps, err = fingerprints(ctx, paths); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -182,29 +181,14 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 // fingerprints returns the SHA-256 of each file (results.Fingerprint),
 // computed at once, as many as there are cores; the error is that of the
 // first file in paths' order that fails, whichever failed first.
-func fingerprints(paths []string) ([]string, error) {
+func fingerprints(ctx context.Context, paths []string) ([]string, error) {
 	out := make([]string, len(paths))
-	errs := make([]error, len(paths))
-	next := make(chan int, len(paths))
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(len(paths), runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i], errs[i] = results.Fingerprint(paths[i])
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	err := parallel(ctx, len(paths), runtime.GOMAXPROCS(0), nil, func(i int) (err error) {
+		out[i], err = results.Fingerprint(paths[i])
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }
