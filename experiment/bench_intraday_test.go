@@ -98,7 +98,7 @@ drift_band = 0.005
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer debug.SetGCPercent(debug.SetGCPercent(400)) // as the program runs (cmd: gcPercent)
+	defer programGC()()
 	ctx := context.Background()
 	resetPeakRSS()
 	b.ResetTimer()

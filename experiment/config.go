@@ -241,6 +241,14 @@ type DataSpec struct {
 	OnBadRow data.BadRowPolicy `toml:"on_bad_row"`
 }
 
+// days is Days, or its default of 60.
+func (d DataSpec) days() int {
+	if d.Days == 0 {
+		return 60
+	}
+	return d.Days
+}
+
 // source is the one-table or SQL source of the spec (Table or Query set).
 func (d *DataSpec) source(resolve func(string) string) duckdb.Source {
 	src := duckdb.Source{Table: d.Table, Query: d.Query, Columns: d.Columns, Timezone: d.Timezone, DateFormat: d.DateFormat}

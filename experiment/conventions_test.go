@@ -98,7 +98,7 @@ func TestWarmupFalseStartsCold(t *testing.T) {
 //   - "top": no fill of its own → market-on-close at 01-04's close, 12;
 //   - "own": fill = "next-open" → 01-05's open, 12 as well, but a day
 //     later;
-//   - "pair": buy-and-hold, decided at the first step 01-04 → at its close.
+//   - "hold": buy-and-hold, decided at the first step 01-04 → at its close.
 func TestExperimentFillAndStrategyFill(t *testing.T) {
 	dir := conventionsData(t)
 	o := runConv(t, dir, `name = "fill"

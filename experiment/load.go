@@ -200,11 +200,7 @@ func (f *File) synthetic() (*data.Panel, error) {
 	if f.Data.Interval == 0 {
 		return synth.Generate(synth.DefaultConfig(f.Data.SyntheticSeed))
 	}
-	days := f.Data.Days
-	if days == 0 {
-		days = 60
-	}
-	c := synth.DefaultIntradayConfig(f.Data.SyntheticSeed, f.Data.Interval, days, 0)
+	c := synth.DefaultIntradayConfig(f.Data.SyntheticSeed, f.Data.Interval, f.Data.days(), 0)
 	c.Assets = synth.DefaultAssets()
 	if start, _ := f.Bounds(); start != 0 {
 		c.Start = start

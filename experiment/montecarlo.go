@@ -181,12 +181,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		}
 		warm = src.Window(last-int64(spec.warmup()-1)*data.NanosPerDay, 0)
 	}
-	var runs []RunSpec
-	for _, s := range specs {
-		if s.LongLegOf == "" {
-			runs = append(runs, s)
-		}
-	}
+	runs := monteCarloRuns(specs)
 	out := make([]MonteCarloResult, len(runs))
 	for i, r := range runs {
 		out[i] = MonteCarloResult{Run: r.Key, Strategy: r.Strategy, Terminal: make([]float64, spec.Paths), Shocked: make([]bool, spec.Paths),
@@ -445,4 +440,17 @@ func withWarmup(warm, path *data.Panel) (*data.Panel, int64) {
 		out.Series[i] = s
 	}
 	return out, first
+}
+
+// monteCarloRuns are the runs a Monte Carlo replays (every one but the
+// stress test's long-leg companions), in order: a merge finds each by its
+// index among them.
+func monteCarloRuns(specs []RunSpec) []RunSpec {
+	var runs []RunSpec
+	for _, s := range specs {
+		if s.LongLegOf == "" {
+			runs = append(runs, s)
+		}
+	}
+	return runs
 }

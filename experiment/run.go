@@ -650,8 +650,6 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		if early {
 			tasks = append(tasks, wait(writeDatabase(ctx, out, opt), written, filesWritten))
 			tasks = append(tasks, wait(writeReport(ctx, out, manifest, opt), written))
-		}
-		if early {
 			for _, t := range unreadCharts(f, out, opt) {
 				tasks = append(tasks, after(t))
 			}

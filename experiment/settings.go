@@ -21,11 +21,7 @@ func (f *File) settings() []results.Setting {
 		add("bar", f.Bar.String())
 	}
 	if f.Data.Interval != 0 {
-		days := f.Data.Days
-		if days == 0 {
-			days = 60 // DataSpec.Days's default
-		}
-		add("data.interval", fmt.Sprintf("%s, %d days", f.Data.Interval, days))
+		add("data.interval", fmt.Sprintf("%s, %d days", f.Data.Interval, f.Data.days()))
 	}
 	if f.Data.Timezone != "" {
 		add("data.timezone", f.Data.Timezone)

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -145,7 +146,7 @@ func ReadShardManifest(dir string) (*ShardManifest, error) {
 		return nil, fmt.Errorf("%s is not a shard folder: %w", dir, err)
 	}
 	var m ShardManifest
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)

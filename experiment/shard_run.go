@@ -266,7 +266,6 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 	}
 	ref := shardRef{sha: sha, version: opt.Version, stress: ms[0].Stress, slug: Slug(f.Name)}
 	// The data is compared once loaded (mergeSource.load); the rest now.
-	ref.inputs = nil
 	order, err := checkShards(dirs, ms, ref)
 	if err != nil {
 		return nil, err
@@ -331,13 +330,16 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 		return fmt.Errorf("merge: %d shards, the plan has %d", len(s.manifests), len(plans))
 	}
 	// Each shard holds what the plan gives it.
+	shardOf := map[string][]int{} // a run group's shards in the plan
+	for k := range plans {
+		for _, g := range plans[k].Groups {
+			shardOf[g] = append(shardOf[g], k)
+		}
+	}
 	want := make([][]string, len(plans))
 	for _, r := range runs {
-		g := groupOf(&r)
-		for k := range plans {
-			if slices.Contains(plans[k].Groups, g) {
-				want[k] = append(want[k], r.Key)
-			}
+		for _, k := range shardOf[groupOf(&r)] {
+			want[k] = append(want[k], r.Key)
 		}
 	}
 	for k, man := range s.manifests {
@@ -440,26 +442,29 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 	return nil
 }
 
-// mergeLoad recomputes the shard plan of a merge and loads the shards
-// (mergeSource.load); it returns the walk-forward's layout (nil without
-// one).
-func (f *File) mergeLoad(ctx context.Context, opt Options, specs []RunSpec, m *Market, views []View, runs []RunResult, stress bool) (*wfPlan, error) {
+// shardPlans is the plan of n shards, which a shard and the merge must
+// compute alike, with the walk-forward's layout (nil without one).
+func (f *File) shardPlans(specs []RunSpec, opt Options, m *Market, views int, stress bool, n int) ([]ShardPlan, *wfPlan, error) {
 	var wf *wfPlan
 	if f.WalkForward != nil {
 		var err error
 		if wf, err = f.wfSetup(specs, m); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	units, paths, pathCost := f.shardUnits(specs, opt.Strategies, m, len(views), stress, wf)
-	plans := planShards(len(opt.merge.manifests), units, paths, pathCost)
-	var mcRuns []RunSpec
-	for _, s := range specs {
-		if s.LongLegOf == "" {
-			mcRuns = append(mcRuns, s)
-		}
+	units, paths, pathCost := f.shardUnits(specs, opt.Strategies, m, views, stress, wf)
+	return planShards(n, units, paths, pathCost), wf, nil
+}
+
+// mergeLoad recomputes the shard plan of a merge and loads the shards
+// (mergeSource.load); it returns the walk-forward's layout (nil without
+// one).
+func (f *File) mergeLoad(ctx context.Context, opt Options, specs []RunSpec, m *Market, views []View, runs []RunResult, stress bool) (*wfPlan, error) {
+	plans, wf, err := f.shardPlans(specs, opt, m, len(views), stress, len(opt.merge.manifests))
+	if err != nil {
+		return nil, err
 	}
-	if err := opt.merge.load(ctx, f, m, plans, runs, mcRuns, wf); err != nil {
+	if err := opt.merge.load(ctx, f, m, plans, runs, monteCarloRuns(specs), wf); err != nil {
 		return nil, err
 	}
 	return wf, nil
@@ -498,15 +503,11 @@ func clipList(keys []string) string {
 // the experiment; the Outcome holds the shard's.
 func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Market, views []View, runs []RunResult, stress bool, notes []string) (*Outcome, error) {
 	sh := *opt.Shard
-	var wf *wfPlan
-	if f.WalkForward != nil {
-		var err error
-		if wf, err = f.wfSetup(specs, m); err != nil {
-			return nil, err
-		}
+	plans, wf, err := f.shardPlans(specs, opt, m, len(views), stress, sh.Count)
+	if err != nil {
+		return nil, err
 	}
-	units, paths, pathCost := f.shardUnits(specs, opt.Strategies, m, len(views), stress, wf)
-	plan := planShards(sh.Count, units, paths, pathCost)[sh.Index]
+	plan := plans[sh.Index]
 	name := sh.Name(Slug(f.Name))
 	lock, err := LockDir(ctx, opt.Out, name, opt.Holder, opt.Wait)
 	if err != nil {
@@ -556,7 +557,7 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 		}
 		st.Runs[i] = shardRun{Key: r.Key, Curve: r.Result.Curve, Fills: fillsToColumns(r.Result.Fills), Stats: r.Stats, Metrics: mj, Attribution: attributionToColumns(r.Attribution)}
 		if !opt.Keep {
-			r.Result.Fills, r.Result.Ledger, r.Result.Events = nil, nil, nil
+			m.recycle(r.Result) // the fills were copied above
 		}
 		return nil
 	})

@@ -151,7 +151,7 @@ func runVariants(b *testing.B, f *File, vs []variant) (secs []float64, split []m
 			_, err := Run(context.Background(), f, opt)
 			runtime.GOMAXPROCS(procs)
 			if err != nil {
-				b.Fatal(err)
+				b.Fatalf("%s: %v", v.name, err)
 			}
 			if d := time.Since(t0).Seconds(); n == 0 || d < secs[i] {
 				secs[i] = d
@@ -174,11 +174,11 @@ func runVariants(b *testing.B, f *File, vs []variant) (secs []float64, split []m
 //
 // Reported, from each variant's fastest iteration: ms/<variant>, the
 // ratios x-whole and x-no-report (over compute; goals ≤ 3 and ≤ 1.5),
-// the phase split of the whole variant
-// (ms/load; ms/runs = the engine, each run's files, the runs tables and
-// report.html on the worker pool; ms/report = results.duckdb beside the
-// equity chart) and of compute (ms/c-load, ms/c-engine), and the peak RSS
-// of each variant (VmHWM, reset before each run: MB-rss-whole, …).
+// the phase split of the whole variant (ms/load; ms/runs = the engine,
+// each run's files, the tables, the charts, report.html and
+// results.duckdb, all on the worker pool) and of compute (ms/c-load,
+// ms/c-engine), and the peak RSS of each variant (VmHWM, reset before
+// each run: MB-rss-whole, …).
 func BenchmarkRunWhole(b *testing.B) {
 	path := wholeExperiment(b, b.TempDir(), 125_000)
 	f, err := Load(path)
@@ -197,7 +197,7 @@ func BenchmarkRunWhole(b *testing.B) {
 	b.ReportMetric(1000*secs[2], "ms/compute")
 	b.ReportMetric(secs[0]/secs[2], "x-whole")
 	b.ReportMetric(secs[1]/secs[2], "x-no-report")
-	for _, ph := range []string{"load", "runs", "report"} {
+	for _, ph := range []string{"load", "runs"} {
 		b.ReportMetric(1000*split[0][ph], "ms/"+ph)
 	}
 	b.ReportMetric(1000*split[2]["load"], "ms/c-load")
@@ -276,8 +276,9 @@ rebalance_days = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18,
 // core. With 200 runs (over output.csv's CSVRunsMax) the runs' tables are
 // Parquet only, as the command writes them. Reported, from each variant's
 // fastest iteration: s/cmd-w1, s/cmd-w2, s/compute-w1, s/compute-w2,
-// x-cmd-w2 (command over compute on 2 workers; goal ≤ 3), speedup-cmd and
-// speedup-compute (1 worker over 2; goal ≥ 1.8).
+// x-cmd-w2 (command over compute on 2 workers; goal ≤ 3), x-cmd-w1 (the
+// same on 1 worker), speedup-cmd and speedup-compute (1 worker over 2;
+// goal ≥ 1.8).
 func BenchmarkSweepCommand(b *testing.B) {
 	f, err := Load(sweepExperiment(b, b.TempDir()))
 	if err != nil {

@@ -270,12 +270,12 @@ func TestLegsChartsOnlyForShownRuns(t *testing.T) {
 		all = append(all, kv{r[col["key"]], num(t, r[col["sharpe"]])})
 	}
 	sort.SliceStable(all, func(a, b int) bool { return all[a].sharpe > all[b].sharpe })
+	if len(all) != 18 {
+		t.Fatalf("%d runs, want 18", len(all))
+	}
 	best := map[string]bool{}
 	for _, r := range all[:10] {
 		best[r.key] = true
-	}
-	if len(all) != 18 {
-		t.Fatalf("%d runs, want 18", len(all))
 	}
 	fAll, err := Load("testdata/sweep.toml")
 	if err != nil {
