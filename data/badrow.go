@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 )
 
 // BadRowPolicy says what a reader does with a bar whose open, high, low
@@ -87,7 +86,7 @@ func (r Repair) String() string {
 // stampOf names a bar by its date, or its instant when it has a time of
 // day.
 func stampOf(t int64) string {
-	if t%int64(24*time.Hour) == 0 {
+	if t%NanosPerDay == 0 {
 		return FormatDay(t)
 	}
 	return FormatTime(t)

@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// badSeries: row 2 (line 3) has open 19.78 above high 19.77 (MARA's real
-// 2024-05-10 row), row 3 high < low, row 4 a NaN open (never repaired).
+// badSeries: its third bar (file row 4) has open 19.78 above high 19.77
+// (MARA's real 2024-05-10 row), its fourth (row 5) high < low; a subtest
+// below gives the second a NaN open (never repaired).
 func badSeries() Series {
 	d := func(day int) int64 { return Day(2024, 5, day) }
 	return Series{

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 	"unicode/utf8"
 )
@@ -110,7 +111,7 @@ func statInput(path string) (fs.FileInfo, string, error) {
 		return nil, target, err
 	}
 	// Name the final file: a chain of links ends at one path.
-	if final, err := evalSymlinks(path); err == nil {
+	if final, err := filepath.EvalSymlinks(path); err == nil {
 		target = final
 	}
 	return fi, target, nil
@@ -124,7 +125,7 @@ func SymlinkTarget(path string) string {
 	if err != nil || li.Mode()&fs.ModeSymlink == 0 {
 		return ""
 	}
-	t, err := evalSymlinks(path)
+	t, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return ""
 	}

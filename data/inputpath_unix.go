@@ -4,7 +4,6 @@ package data
 
 import (
 	"os"
-	"path/filepath"
 	"syscall"
 )
 
@@ -13,5 +12,3 @@ import (
 func openNonblocking(path string) (*os.File, error) {
 	return os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 }
-
-func evalSymlinks(path string) (string, error) { return filepath.EvalSymlinks(path) }

@@ -211,7 +211,7 @@ func (s *Series) Validate(file string) error {
 	day := func(t int64) string { return time.Unix(0, t).UTC().Format("2006-01-02") }
 	dup, order, unit := "duplicate date", "dates must be sorted ascending", "date"
 	for _, t := range s.Time {
-		if t%int64(24*time.Hour) != 0 {
+		if t%NanosPerDay != 0 {
 			day = FormatTime
 			dup, order, unit = "duplicate timestamp", "timestamps must be sorted ascending", "timestamp"
 			break
@@ -267,36 +267,37 @@ func (p *Panel) Validate() error {
 		}
 		seen[s.Symbol] = true
 	}
-	// The series are checked at once, as many as there are cores; the
-	// error is that of the first bad series in the panel's order,
-	// whichever was found first.
-	errs := make([]error, len(p.Series))
-	next := make(chan int, len(p.Series))
-	for i := range p.Series {
+	return Each(len(p.Series), func(i int) error {
+		s := &p.Series[i]
+		src := s.Source
+		if src == "" {
+			src = s.Symbol
+		}
+		return s.Validate(src)
+	})
+}
+
+// Each calls fn(i) for every i in [0, n), as many at once as the Go
+// runtime has processors (GOMAXPROCS), and returns the error of the first
+// i in order that failed, whichever failed first (nil if none did).
+func Each(n int, fn func(i int) error) error {
+	errs := make([]error, n)
+	next := make(chan int, n)
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	var wg sync.WaitGroup
-	for range min(len(p.Series), runtime.GOMAXPROCS(0)) {
+	for range min(n, runtime.GOMAXPROCS(0)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				s := &p.Series[i]
-				src := s.Source
-				if src == "" {
-					src = s.Symbol
-				}
-				errs[i] = s.Validate(src)
+				errs[i] = fn(i)
 			}
 		}()
 	}
 	wg.Wait()
-	return firstError(errs)
-}
-
-// firstError is the first non-nil error of errs, or nil.
-func firstError(errs []error) error {
 	for _, err := range errs {
 		if err != nil {
 			return err

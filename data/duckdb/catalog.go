@@ -867,11 +867,9 @@ func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Im
 		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1], Rows: s.Len(),
 			Source: src.String(), SHA256: sum, Synthetic: p.Synthetic}
 		res.Intervals = append(res.Intervals, s.Interval)
-		for _, n := range s.Notes {
-			res.Notes = append(res.Notes, s.Symbol+": "+n)
-		}
 		res.Repairs = append(res.Repairs, s.Repairs...)
 	}
+	res.Notes = p.Notes()
 	if err := c.write(ctx, p.Series, entries); err != nil {
 		return Imported{}, err
 	}

@@ -27,7 +27,7 @@ func Concat(ctx context.Context, files []string, columns, order string, row func
 	defer db.Close()
 	quoted := make([]string, len(files))
 	for i, f := range files {
-		quoted[i] = "'" + strings.ReplaceAll(f, "'", "''") + "'"
+		quoted[i] = sqlString(f)
 	}
 	q := fmt.Sprintf("SELECT %s FROM read_parquet([%s]) ORDER BY %s", columns, strings.Join(quoted, ", "), order)
 	rows, err := db.QueryContext(ctx, q)

@@ -279,9 +279,6 @@ func (sc *recordScanner) end() error {
 			return &data.RowError{File: sc.path, Row: sc.recLine, Msg: fmt.Sprintf("the header line is longer than %s", data.FormatSize(maxRecord))}
 		}
 		sc.header = append([]byte{}, sc.rec...)
-		if len(sc.header) == 0 {
-			sc.header = []byte{}
-		}
 		if sc.headerLine != 1 || len(bytes.TrimSpace(sc.header)) == 0 {
 			if sc.headerLine != 1 && len(bytes.TrimSpace(sc.header)) > 0 {
 				return &data.RowError{File: sc.path, Row: 1, Msg: "empty line where the header should be"}

@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -152,28 +151,15 @@ func ReadFiles(ctx context.Context, paths []string, opts []ReadOptions) (*data.P
 	// The files are read at once, as many as there are cores; the first
 	// error in the order of paths is returned, whichever came first.
 	series := make([]data.Series, len(paths))
-	errs := make([]error, len(paths))
-	next := make(chan int, len(paths))
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	var wg sync.WaitGroup
-	for range min(len(paths), runtime.GOMAXPROCS(0)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				var opt ReadOptions
-				if len(opts) > 0 {
-					opt = opts[i]
-				}
-				series[i], errs[i] = r.read(ctx, paths[i], opt)
-			}
-		}()
-	}
-	wg.Wait()
-	if err := firstError(errs); err != nil {
+	err := data.Each(len(paths), func(i int) (err error) {
+		var opt ReadOptions
+		if len(opts) > 0 {
+			opt = opts[i]
+		}
+		series[i], err = r.read(ctx, paths[i], opt)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	p := &data.Panel{Description: "files: " + strings.Join(paths, ", ")}
@@ -196,16 +182,6 @@ func ReadFiles(ctx context.Context, paths []string, opts []ReadOptions) (*data.P
 // threads as the Go runtime has processors (GOMAXPROCS): a program that
 // limits itself to N cores (divergence run --workers N) limits DuckDB too.
 func threadsParam() string { return "?threads=" + strconv.Itoa(runtime.GOMAXPROCS(0)) }
-
-// firstError returns the first non-nil error of errs.
-func firstError(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // fileReader reads files through a DuckDB database: its own in-memory one,
 // opened on first use, or a catalog's.

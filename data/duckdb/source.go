@@ -143,11 +143,8 @@ func columnKey(k string) (field, bool) {
 // symbolAliases are the names a symbol column goes by, best first.
 var symbolAliases = [...]string{"symbol", "ticker", "sym", "instrument", "asset", "pair", "code"}
 
-// Names of the helper columns the reader adds (file and row of each bar).
-const (
-	colFile = "divergence_file"
-	colRow  = "divergence_row"
-)
+// colRow names the helper column the reader adds (the row of each bar).
+const colRow = "divergence_row"
 
 // relation is a Source resolved to something DuckDB can select from.
 type relation struct {

@@ -33,7 +33,7 @@ func readBytes() int64 {
 
 // A large file invalid at its line 3 is refused after reading about one
 // chunk of it, by ReadFile and by a catalog import, not after reading the
-// whole file (a 746 MB file used to take 4.1 GB before being refused).
+// whole file.
 func TestLargeFileRefusedEarly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes a 60 MB file")
