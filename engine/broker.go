@@ -7,7 +7,7 @@ import (
 )
 
 // broker is the house's side of a run: it owns the pending orders, fills
-// them (fills.go, the order book in orders.go, the intrabar path in
+// them (fillOrder, the order book in orders.go, the intrabar path in
 // intrabar.go), books what they cost, checks margin and liquidates,
 // accrues the costs of holding positions, applies splits and recalls
 // (holding.go). It asks each instrument's models (models.go) for the

@@ -235,7 +235,7 @@ func (c *Context) HistoryTime(i, n int) []int64 {
 
 // Interval is instrument i's bar interval (data.Series.Interval, or the
 // median spacing of its bars when the series does not record it).
-func (c *Context) Interval(i int) data.Interval { return c.tl.iv[i] }
+func (c *Context) Interval(i int) data.Interval { return c.tl.Interval(i) }
 
 // NextBarTime is the open instant (UTC ns) of instrument i's next bar
 // after the current slice, or math.MaxInt64 when its data has no more

@@ -247,7 +247,7 @@ func (b *broker) settleFunding(k int) {
 		dur := b.cfg.BarDuration
 		if dur == 0 {
 			dur = data.NanosPerDay
-			if iv := b.tl.iv[i]; iv.Intraday() {
+			if iv := b.tl.Interval(i); iv.Intraday() {
 				dur = int64(iv)
 			}
 		}

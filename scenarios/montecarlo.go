@@ -79,7 +79,6 @@ type Path struct {
 	Shocked bool
 }
 
-// NewMonteCarlo prepares the joint returns of src.
 // DailyOnly refuses a panel with intraday bars for the bootstrap, naming
 // the first such series: the bootstrap draws whole dates of daily
 // returns and lays them out one calendar day apart, which would turn an
@@ -99,6 +98,7 @@ func DailyOnly(p *data.Panel) error {
 	return nil
 }
 
+// NewMonteCarlo prepares the joint returns of src.
 func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	switch {
 	case cfg.Paths <= 0:

@@ -102,11 +102,11 @@ func (s *BuyAndHold) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		return nil
 	}
 	s.clock.tick(ctx, s.idx)
+	if s.clock.last != 0 && !s.clock.due(ctx.Time()) {
+		return nil // not due: no need to look for a sync point
+	}
 	kind := s.p.Fill.Kind()
 	if !syncPoint(ctx, s.idx, mixedCalendars(ctx, s.idx), kind == engine.Market) {
-		return nil
-	}
-	if s.clock.last != 0 && !s.clock.due(ctx.Time()) {
 		return nil
 	}
 	s.clock.reset(ctx.Time())

@@ -76,7 +76,6 @@ func (f Fill) Kind() engine.OrderKind {
 
 // Execution is pair-hedge's older name of Fill, kept as the key
 // execution: "open" is fill = "next-open", "close" is fill = "close".
-// Execution is when an order decided at a close trades.
 type Execution uint8
 
 // The executions.

@@ -3,7 +3,6 @@ package strategies
 // Pair-hedge runs are deterministic with every cost and margin model on.
 
 import (
-	"math"
 	"reflect"
 	"testing"
 
@@ -34,5 +33,4 @@ func TestPairHedgeDeterministicWithAllModels(t *testing.T) {
 		prev = res
 		t.Logf("fills %d final equity %.2f", len(res.Fills), res.Curve.Equity[len(res.Curve.Equity)-1])
 	}
-	_ = math.Abs
 }

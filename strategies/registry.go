@@ -194,10 +194,8 @@ func syncPoint(ctx *engine.Context, idx []int, mixed, nextOpen bool) bool {
 	if intraday(ctx, idx) {
 		return intradaySync(ctx, idx, nextOpen)
 	}
-	for _, i := range idx {
-		if ctx.Bars(i) > 0 && ctx.Stale(i) && !gone(ctx, i) {
-			return false
-		}
+	if !allFresh(ctx, idx) {
+		return false
 	}
 	return !mixed || !nextOpen || time.Unix(0, ctx.Time()).UTC().Weekday() != time.Friday
 }
