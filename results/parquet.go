@@ -29,8 +29,9 @@ import (
 //   - text and integer columns keep the dictionary and Snappy; the text
 //     columns a writer hands over as dictionary arrays (fills' symbol,
 //     side, kind, tag) have no min/max statistics: the writer would hash
-//     every row's index to find the values used (half the time of a
-//     fills file), and a file of one run's fills is read whole anyway.
+//     every row's index to find the values used (a file of 9,500 fills
+//     took 2.7 ms with them, 1.8–1.9 ms without), and a file of one run's
+//     fills is read whole anyway.
 
 var (
 	curveSchema = arrow.NewSchema([]arrow.Field{

@@ -12,7 +12,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -47,7 +46,7 @@ func TestRunRecordMatchesExperiment(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := jsonUnmarshal(b, &m); err != nil {
+			if err := json.Unmarshal(b, &m); err != nil {
 				t.Fatal(err)
 			}
 			recs, err := results.ReadRuns(dir, m.Runs)
@@ -91,7 +90,3 @@ func headline(t *testing.T, dir string, recs []results.RunRecord) *results.Table
 	t.Helper()
 	return results.RunsTable(recs, results.Headline)
 }
-
-var _ = io.Discard
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

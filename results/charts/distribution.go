@@ -35,7 +35,7 @@ func ReturnDistribution(w io.Writer, f Format, opt Options, s Series) error {
 	if err != nil {
 		return err
 	}
-	r := returnsOf(s.Values)
+	r := ReturnsOf(s.Values)
 	var pct []float64
 	for _, v := range r {
 		if !math.IsNaN(v) {

@@ -462,10 +462,10 @@ func timeAxis(xmin, xmax float64, width vg.Length) (plot.Ticker, []float64) {
 	return ticks, majorValues(ticks, xmin, xmax)
 }
 
-// returnsOf returns the simple per-period returns of an equity series, one
+// ReturnsOf returns the simple per-period returns of an equity series, one
 // per point: row 0 is NaN, and so is a row where this or the previous
 // value is missing (NaN, ±Inf) or the previous value is not positive.
-func returnsOf(values []float64) []float64 {
+func ReturnsOf(values []float64) []float64 {
 	r := make([]float64, len(values))
 	for k := range values {
 		r[k] = math.NaN()

@@ -65,7 +65,7 @@ func drawRolling(dc draw.Canvas, opt Options, curves []Series, benchmark *Series
 	out := make([]rolled, len(curves))
 	xmin, xmax := math.Inf(1), math.Inf(-1)
 	for i, s := range curves {
-		r := returnsOf(s.Values)
+		r := ReturnsOf(s.Values)
 		out[i].sharpe = metrics.RollingSharpe(nil, r, window, 0, ppy)
 		out[i].vol = metrics.RollingVolatility(nil, r, window, ppy)
 		for k := range out[i].vol {

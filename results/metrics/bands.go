@@ -102,13 +102,7 @@ func (b *Bands) Add(path []float64) {
 	}
 	b.paths++
 	if b.sketch == nil && b.paths > b.exact {
-		b.sketch = make([]daySketch, b.days)
-		for d, vals := range b.kept {
-			for _, v := range vals {
-				b.sketch[d].add(v, b.logGamma, b.maxBins)
-			}
-		}
-		b.kept = nil
+		b.toSketch()
 	}
 	if b.sketch != nil {
 		for d, v := range path {

@@ -153,38 +153,36 @@ func (f *JSONFloat) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-type jsonFloat = JSONFloat
-
 // summaryJSON mirrors Summary field for field with null-safe floats.
 type summaryJSON struct {
 	Periods             int                   `json:"periods"`
-	PeriodsPerYear      jsonFloat             `json:"periods_per_year"`
-	TotalReturn         jsonFloat             `json:"total_return"`
-	CAGR                jsonFloat             `json:"cagr"`
-	AnnualVolatility    jsonFloat             `json:"annual_volatility"`
-	Sharpe              jsonFloat             `json:"sharpe"`
-	Sortino             jsonFloat             `json:"sortino"`
-	MaxDrawdown         jsonFloat             `json:"max_drawdown"`
+	PeriodsPerYear      JSONFloat             `json:"periods_per_year"`
+	TotalReturn         JSONFloat             `json:"total_return"`
+	CAGR                JSONFloat             `json:"cagr"`
+	AnnualVolatility    JSONFloat             `json:"annual_volatility"`
+	Sharpe              JSONFloat             `json:"sharpe"`
+	Sortino             JSONFloat             `json:"sortino"`
+	MaxDrawdown         JSONFloat             `json:"max_drawdown"`
 	MaxDrawdownDuration int                   `json:"max_drawdown_duration"`
-	Calmar              jsonFloat             `json:"calmar"`
-	VaR95               jsonFloat             `json:"var_95"`
-	CVaR95              jsonFloat             `json:"cvar_95"`
-	Skewness            jsonFloat             `json:"skewness"`
-	Kurtosis            jsonFloat             `json:"kurtosis"`
-	HitRate             jsonFloat             `json:"hit_rate"`
-	BestPeriod          jsonFloat             `json:"best_period"`
-	WorstPeriod         jsonFloat             `json:"worst_period"`
+	Calmar              JSONFloat             `json:"calmar"`
+	VaR95               JSONFloat             `json:"var_95"`
+	CVaR95              JSONFloat             `json:"cvar_95"`
+	Skewness            JSONFloat             `json:"skewness"`
+	Kurtosis            JSONFloat             `json:"kurtosis"`
+	HitRate             JSONFloat             `json:"hit_rate"`
+	BestPeriod          JSONFloat             `json:"best_period"`
+	WorstPeriod         JSONFloat             `json:"worst_period"`
 	Benchmark           *benchmarkSummaryJSON `json:"benchmark,omitempty"`
 }
 
 type benchmarkSummaryJSON struct {
-	Beta             jsonFloat `json:"beta"`
-	Alpha            jsonFloat `json:"alpha"`
-	Correlation      jsonFloat `json:"correlation"`
-	TrackingError    jsonFloat `json:"tracking_error"`
-	InformationRatio jsonFloat `json:"information_ratio"`
-	UpCapture        jsonFloat `json:"up_capture"`
-	DownCapture      jsonFloat `json:"down_capture"`
+	Beta             JSONFloat `json:"beta"`
+	Alpha            JSONFloat `json:"alpha"`
+	Correlation      JSONFloat `json:"correlation"`
+	TrackingError    JSONFloat `json:"tracking_error"`
+	InformationRatio JSONFloat `json:"information_ratio"`
+	UpCapture        JSONFloat `json:"up_capture"`
+	DownCapture      JSONFloat `json:"down_capture"`
 }
 
 // MarshalJSON encodes the summary with snake_case keys in field order;
@@ -192,32 +190,32 @@ type benchmarkSummaryJSON struct {
 func (s Summary) MarshalJSON() ([]byte, error) {
 	j := summaryJSON{
 		Periods:             s.Periods,
-		PeriodsPerYear:      jsonFloat(s.PeriodsPerYear),
-		TotalReturn:         jsonFloat(s.TotalReturn),
-		CAGR:                jsonFloat(s.CAGR),
-		AnnualVolatility:    jsonFloat(s.AnnualVolatility),
-		Sharpe:              jsonFloat(s.Sharpe),
-		Sortino:             jsonFloat(s.Sortino),
-		MaxDrawdown:         jsonFloat(s.MaxDrawdown),
+		PeriodsPerYear:      JSONFloat(s.PeriodsPerYear),
+		TotalReturn:         JSONFloat(s.TotalReturn),
+		CAGR:                JSONFloat(s.CAGR),
+		AnnualVolatility:    JSONFloat(s.AnnualVolatility),
+		Sharpe:              JSONFloat(s.Sharpe),
+		Sortino:             JSONFloat(s.Sortino),
+		MaxDrawdown:         JSONFloat(s.MaxDrawdown),
 		MaxDrawdownDuration: s.MaxDrawdownDuration,
-		Calmar:              jsonFloat(s.Calmar),
-		VaR95:               jsonFloat(s.VaR95),
-		CVaR95:              jsonFloat(s.CVaR95),
-		Skewness:            jsonFloat(s.Skewness),
-		Kurtosis:            jsonFloat(s.Kurtosis),
-		HitRate:             jsonFloat(s.HitRate),
-		BestPeriod:          jsonFloat(s.BestPeriod),
-		WorstPeriod:         jsonFloat(s.WorstPeriod),
+		Calmar:              JSONFloat(s.Calmar),
+		VaR95:               JSONFloat(s.VaR95),
+		CVaR95:              JSONFloat(s.CVaR95),
+		Skewness:            JSONFloat(s.Skewness),
+		Kurtosis:            JSONFloat(s.Kurtosis),
+		HitRate:             JSONFloat(s.HitRate),
+		BestPeriod:          JSONFloat(s.BestPeriod),
+		WorstPeriod:         JSONFloat(s.WorstPeriod),
 	}
 	if b := s.Benchmark; b != nil {
 		j.Benchmark = &benchmarkSummaryJSON{
-			Beta:             jsonFloat(b.Beta),
-			Alpha:            jsonFloat(b.Alpha),
-			Correlation:      jsonFloat(b.Correlation),
-			TrackingError:    jsonFloat(b.TrackingError),
-			InformationRatio: jsonFloat(b.InformationRatio),
-			UpCapture:        jsonFloat(b.UpCapture),
-			DownCapture:      jsonFloat(b.DownCapture),
+			Beta:             JSONFloat(b.Beta),
+			Alpha:            JSONFloat(b.Alpha),
+			Correlation:      JSONFloat(b.Correlation),
+			TrackingError:    JSONFloat(b.TrackingError),
+			InformationRatio: JSONFloat(b.InformationRatio),
+			UpCapture:        JSONFloat(b.UpCapture),
+			DownCapture:      JSONFloat(b.DownCapture),
 		}
 	}
 	return json.Marshal(j)

@@ -197,19 +197,6 @@ func style(pal *charts.Palette, key, name string) jsStyle {
 	return s
 }
 
-// returnsOf is the simple per-period returns of an equity series: NaN at
-// row 0 and where either value is missing or the earlier not positive.
-func returnsOf(v []float64) []float64 {
-	r := make([]float64, len(v))
-	for k := range v {
-		r[k] = math.NaN()
-		if k > 0 && v[k-1] > 0 && !math.IsInf(v[k-1], 0) && !math.IsNaN(v[k]) && !math.IsInf(v[k], 0) {
-			r[k] = v[k]/v[k-1] - 1
-		}
-	}
-	return r
-}
-
 func drawdownOf(v []float64) []float64 {
 	out := make([]float64, len(v))
 	peak := math.Inf(-1)
@@ -262,7 +249,7 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 			g, n := line(et, t, ratioOf(r.Gross, v)), line(et, t, ratioOf(r.Net, v))
 			jr.G, jr.N = &g, &n
 		}
-		ret := returnsOf(v)
+		ret := charts.ReturnsOf(v)
 		jr.Sharpe = line(et, t, metrics.RollingSharpe(nil, ret, window, 0, ppy))
 		jr.Vol = line(et, t, metrics.RollingVolatility(nil, ret, window, ppy))
 		if bench != nil {
