@@ -20,10 +20,11 @@ func TestLimitCores(t *testing.T) {
 		t.Errorf("restored: GOMAXPROCS %d, want 4", got)
 	}
 	for _, w := range []int{0, 4, 9} {
-		limitCores(w)()
+		r := limitCores(w)
 		if got := runtime.GOMAXPROCS(0); got != 4 {
 			t.Errorf("--workers %d: GOMAXPROCS %d, want 4", w, got)
 		}
+		r()
 	}
 	r := limitCores(2)
 	if got := runtime.GOMAXPROCS(0); got != 2 {

@@ -25,7 +25,7 @@ Usage:
   divergence scenarios list | show NAME                      the built-in scenario library
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]
   divergence data list [--catalog PATH]                      instruments in the catalog
-  divergence data synth [--seed N] [--out DIR]               write the synthetic market as CSV
+  divergence data synth [--seed N] [--out DIR] [--interval 1m…4h]  the synthetic market as CSV (intraday: Parquet)
   divergence run EXPERIMENT.toml --shard I/N [--out DIR]    one shard of N (or from JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID)
   divergence merge OUT SHARD_DIR...                          the shards merged into OUT/<experiment>, as one machine writes it
   divergence report RESULTS_DIR [--out FILE]                 the HTML report of an experiment (run writes it too)
@@ -189,8 +189,9 @@ var commandHelp = map[string]string{
 	"version":   "Prints the program version.",
 	"data list": "Lists the instruments in the catalog.",
 	"data import": "Imports price files into the catalog, one instrument per file (its symbol from the file name\n" +
-		"unless --symbol gives it).",
-	"data synth": "Writes the seeded synthetic market (the demo's data) as CSV files, one per instrument.",
+		"unless --symbol gives it), or the instruments of one table (--table, --duckdb, --query).",
+	"data synth": "Writes the seeded synthetic market (the demo's data) as CSV files, one per instrument, or with\n" +
+		"--interval an intraday market as Parquet.",
 }
 
 func defaultCatalog() string {

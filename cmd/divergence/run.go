@@ -31,7 +31,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // runExperiment is `run` and `stress`: stress also runs every library
 // scenario when the experiment names none, and prints the stress table.
 func runExperiment(ctx context.Context, name string, args []string, stdout, stderr io.Writer, stress bool) error {
-	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--no-db] [--charts report|all] [--csv auto|always|never] [--timings] [--max-runs N] [--max-memory SIZE] [--force] [--wait] [--shard I/N] [--shards N]", stderr)
+	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--no-db] [--charts report|all] [--csv auto|always|never] [--timings] [--max-runs N] [--max-memory SIZE] [--max-disk SIZE] [--force] [--wait] [--shard I/N] [--shards N]", stderr)
 	out := fs.String("out", "out", "folder to write the experiment's results folder into")
 	workers := fs.Int("workers", 0, "runs executed at once, and the cores the process uses (its Go runtime and DuckDB's threads); 0 = all cores")
 	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
@@ -86,12 +86,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		Limits: lim, Wait: *lf.wait, Hold: true, Holder: holder(append([]string{name}, args...)),
 		Note:      func(s string) { fmt.Fprintln(stderr, "note:", s) },
 		AllCharts: *chartSet == "all", CSV: *csvSet}
-	if !*noReport {
-		opt.Report, opt.Database = writeReport, writeDatabase
-		if *noDB {
-			opt.Database = nil
-		}
-	}
+	withOutputs(&opt, *noReport, *noDB)
 	var bar *progress
 	if !*quiet && isTerminal(stderr) {
 		bar = newProgress(stderr)
@@ -147,6 +142,18 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		fmt.Fprintf(stdout, "report: %s  database: %s\n", filepath.Join(o.Dir, report.ReportFile), filepath.Join(o.Dir, resultsdb.File))
 	}
 	return nil
+}
+
+// withOutputs sets the experiment's report.html and results.duckdb writers
+// unless --no-report (neither) or --no-db (the report alone).
+func withOutputs(opt *experiment.Options, noReport, noDB bool) {
+	if noReport {
+		return
+	}
+	opt.Report = writeReport
+	if !noDB {
+		opt.Database = writeDatabase
+	}
 }
 
 // limitCores makes --workers N (0 < N < the machine's cores) the number of
