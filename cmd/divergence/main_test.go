@@ -443,3 +443,16 @@ func TestRunChartsAndTimings(t *testing.T) {
 		t.Errorf("--charts all drew %d legs charts, want 12", len(legs))
 	}
 }
+
+// merge refuses an unknown --sort metric before reading any shard, as run
+// does (a typo would rank every run NaN and chart the first ten).
+func TestMergeSortChecked(t *testing.T) {
+	dir := t.TempDir()
+	_, _, err := cli(t, "merge", filepath.Join(dir, "out"), dir, "--sort", "sharp")
+	if err == nil || !strings.Contains(err.Error(), "--sort") || !strings.Contains(err.Error(), "sharp") {
+		t.Fatalf("merge --sort sharp: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
+		t.Errorf("merge wrote %s", filepath.Join(dir, "out"))
+	}
+}

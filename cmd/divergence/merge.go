@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -31,6 +32,9 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *workers < 0 {
 		return fmt.Errorf("--workers = %d: want 0 (all cores) or more", *workers)
+	}
+	if err := results.ValidMetric(*sortBy); err != nil {
+		return fmt.Errorf("--sort: %w", err)
 	}
 	defer limitCores(*workers)()
 	dirs, err := experiment.ShardDirs(pos[1:])
