@@ -16,7 +16,7 @@ import (
 
 const dataUsage = `Usage:
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--timezone TZ] [--date-format F] [--on-bad-row fail|skip|clip] [--catalog PATH]
-  divergence data import --table PATH|GLOB|DIR [--duckdb DB] [--query SQL] [--symbols A,B] [--columns time=c,...]
+  divergence data import --table PATH|GLOB|DIR [--duckdb DB] [--query SQL] [--symbols A,B] [--class equity|crypto] [--columns time=c,...]
                          [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--on-bad-row P] [--catalog PATH]
   divergence data list [--catalog PATH]
   divergence data synth [--seed N] [--out DIR]
@@ -88,7 +88,7 @@ const importSynopsis = "data import FILE... | --table PATH|GLOB|DIR | --duckdb D
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("data import", importSynopsis, stderr)
 	symbol := fs.String("symbol", "", "instrument symbol (one file only; default: from the file name)")
-	class := fs.String("class", "", "asset class, equity or crypto (default: guessed from the symbol)")
+	class := fs.String("class", "", "asset class, equity or crypto, of every instrument imported (default: guessed from each symbol)")
 	catalog := fs.String("catalog", defaultCatalog(), "catalog file ($DIVERGENCE_CATALOG)")
 	tz := fs.String("timezone", "", "IANA time zone of timestamps written without an offset, e.g. America/New_York (default UTC)")
 	dateFormat := fs.String("date-format", "", "order of slash dates when the file cannot tell: MM/DD/YYYY or DD/MM/YYYY")
@@ -132,6 +132,8 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("data import: no files given")
 	case !fromSource && (*symbols != "" || *columns != "" || *start != "" || *end != "" || *bar != ""):
 		return fmt.Errorf("data import: --symbols, --columns, --start, --end and --bar apply to --table, --duckdb or --query")
+	case fromSource && *symbol != "":
+		return fmt.Errorf("data import: --symbol names the instrument of one file; a table or query has a symbol column: pick its symbols with --symbols")
 	}
 	var src duckdb.Source
 	var req duckdb.Request
@@ -150,17 +152,22 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err := src.Validate(); err != nil {
 			return err
 		}
-		if *symbols != "" {
-			for _, s := range strings.Split(*symbols, ",") {
-				if s = strings.TrimSpace(s); s != "" {
-					req.Symbols = append(req.Symbols, s)
+		for s := range strings.SplitSeq(*symbols, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				req.Symbols = append(req.Symbols, s)
+			}
+		}
+		if cls != 0 {
+			// --class applies to every symbol imported: those named, or
+			// all the source has.
+			if len(req.Symbols) == 0 {
+				if req.Symbols, err = duckdb.SourceSymbols(ctx, src); err != nil {
+					return err
 				}
 			}
-			if cls != 0 {
-				req.Classes = make([]data.Class, len(req.Symbols))
-				for i := range req.Classes {
-					req.Classes[i] = cls
-				}
+			req.Classes = make([]data.Class, len(req.Symbols))
+			for i := range req.Classes {
+				req.Classes[i] = cls
 			}
 		}
 		if req.Start, err = parseInstant("--start", *start); err != nil {

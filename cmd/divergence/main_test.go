@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -352,6 +353,22 @@ func TestDataSynthIntradayAndImportTable(t *testing.T) {
 	}
 	if _, _, err := cli(t, "data", "import", "x.csv", "--date-format", "YYYY/MM", "--catalog", cat); err == nil || !strings.Contains(err.Error(), "--date-format") {
 		t.Errorf("bad date format: %v", err)
+	}
+	// --class without --symbols sets the class of every symbol of the
+	// table: BTC, guessed crypto without it, is imported as equity.
+	out, _, err = cli(t, "data", "import", "--table", filepath.Join(mkt, "bars.parquet"), "--class", "equity", "--catalog", cat)
+	if err != nil {
+		t.Fatalf("import --class: %v\n%s", err, out)
+	}
+	for _, sym := range []string{"BTC", "MSFT"} {
+		if !regexp.MustCompile(`(?m)^` + sym + ` +equity `).MatchString(out) {
+			t.Errorf("--class equity: %s is not listed as equity:\n%s", sym, out)
+		}
+	}
+	// --symbol names one file's instrument: refused with a table.
+	if _, _, err := cli(t, "data", "import", "--table", filepath.Join(mkt, "bars.parquet"), "--symbol", "BTC", "--catalog", cat); err == nil ||
+		!strings.Contains(err.Error(), "--symbols") {
+		t.Errorf("--symbol with --table: %v, want an error pointing to --symbols", err)
 	}
 }
 
