@@ -110,6 +110,9 @@ func writePanelParquet(path string, withSymbol bool, p *data.Panel, order []int)
 			os.Remove(tmp.Name())
 		}
 	}()
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes 0600; the final file is an ordinary data file
+		return err
+	}
 	schema := tableSchema(withSymbol)
 	props := parquet.NewWriterProperties(
 		parquet.WithCompression(compress.Codecs.Snappy),

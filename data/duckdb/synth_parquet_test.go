@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -53,6 +54,13 @@ func TestSynthParquetRoundTrip(t *testing.T) {
 	}
 	for i := range p.Series {
 		sameBars(t, "files", fp.Series[i], p.Series[i])
+	}
+	// Ordinary data files, readable by all as the CSV files are (a
+	// temporary file is made 0600).
+	for _, path := range append([]string{table}, files...) {
+		if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v (%v), want 0644", path, fi.Mode().Perm(), err)
+		}
 	}
 	// Resampled to 4h through DuckDB, the crypto series keeps its first
 	// open and last close per bucket.
