@@ -188,6 +188,10 @@ type RunResult struct {
 	Stats map[string]float64
 	// Attribution splits a baseline run's PnL by instrument.
 	Attribution []InstrumentPnL
+
+	// legs are the strategy's legs (strategies.Legged; nil when it
+	// declares none), found once as the run is executed.
+	legs map[string][]string
 }
 
 // Outcome is an executed experiment.
@@ -737,6 +741,7 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 			return fmt.Errorf("merge: run %s: its metrics: %w", r.Key, err)
 		}
 		out.Records[i] = record(f, out, r)
+		r.legs = legsOf(opt.Strategies, r.Type, r.Params)
 		return nil
 	}
 	v := &views[r.View]
@@ -752,8 +757,9 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 	r.Metrics = results.Measure(res, m.PeriodsPerYear)
 	r.Metrics.Benchmarks = results.MeasureBenchmarks(res, m.Bench)
 	out.Records[i] = record(f, out, r)
+	r.legs = legsOf(opt.Strategies, r.Type, r.Params)
 	if r.View == 0 && r.LongLegOf == "" {
-		r.Attribution = Attribution(r, legsOf(opt.Strategies, r.Type, r.Params))
+		r.Attribution = Attribution(r, r.legs)
 	}
 	return nil
 }
@@ -789,7 +795,7 @@ func unreadCharts(f *File, o *Outcome, opt Options) []func() error {
 					return nil
 				}
 				r := &o.Runs[o.Shown[k]]
-				return writeLegsChart(o, r, legsOf(opt.Strategies, r.Type, r.Params), o.Views[r.View].Panel, ft)
+				return writeLegsChart(o, r, r.legs, o.Views[r.View].Panel, ft)
 			})
 		}
 	}
@@ -804,7 +810,7 @@ func writeRunFiles(o *Outcome, r *RunResult, rec *results.RunRecord, p *data.Pan
 	}
 	var legs map[string][]string
 	if r.View == 0 && r.LongLegOf == "" {
-		legs = legsOf(opt.Strategies, r.Type, r.Params)
+		legs = r.legs
 	}
 	if err := writeLegs(o, r, legs, p, opt.AllCharts); err != nil {
 		return fmt.Errorf("run %s: %w", r.Key, err)
@@ -866,7 +872,7 @@ func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest, op
 			if r.View != 0 || r.LongLegOf != "" {
 				continue
 			}
-			if l := legsOf(opt.Strategies, r.Type, r.Params); l != nil {
+			if l := r.legs; l != nil {
 				legs[i] = o.legs.get(r, l, o.Views[r.View].Panel).legs
 			}
 		}
