@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results"
 )
 
@@ -166,15 +165,7 @@ slow = 15
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f, err := experiment.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := o.Dir
+	dir := runFolder(t, path)
 	if err := Write(context.Background(), dir); err != nil {
 		t.Fatal(err)
 	}

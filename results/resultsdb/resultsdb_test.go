@@ -32,14 +32,7 @@ import (
 // returns the folder.
 func smallFolder(t testing.TB) string {
 	t.Helper()
-	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "small.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := runFolder(t, filepath.Join("..", "..", "experiment", "testdata", "small.toml"))
 	var stress, mc strings.Builder
 	stress.WriteString("strategy,scenario,metric,value\n")
 	for i, s := range []string{"hedge", "hold", "sma"} {
@@ -65,9 +58,24 @@ func smallFolder(t testing.TB) string {
 		"attribution.csv": "strategy,leg,pnl\nhedge,NVDA,5200\nhedge,TAO,-3100\nhedge,commission,-240\nhold,NVDA,9000\n",
 	}
 	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(o.Dir, name), []byte(body), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	return dir
+}
+
+// runFolder runs the experiment file at path into a temporary folder and
+// returns the experiment's output folder.
+func runFolder(t testing.TB, path string) string {
+	t.Helper()
+	f, err := experiment.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return o.Dir
 }
@@ -77,15 +85,7 @@ func smallFolder(t testing.TB) string {
 // paths) and returns its output folder.
 func stressFolder(t testing.TB) string {
 	t.Helper()
-	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "stress.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o.Dir
+	return runFolder(t, filepath.Join("..", "..", "experiment", "testdata", "stress.toml"))
 }
 
 func open(t *testing.T, path string) *sql.DB {
@@ -433,25 +433,18 @@ func TestWriteFromCSV(t *testing.T) {
 // The walk-forward outputs become two tables, one row per window and per
 // stitched equity point, keyed by the strategy's folder.
 func TestWalkForwardTables(t *testing.T) {
-	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "walkforward.toml"))
-	if err != nil {
+	dir := runFolder(t, filepath.Join("..", "..", "experiment", "testdata", "walkforward.toml"))
+	if err := Write(context.Background(), dir); err != nil {
 		t.Fatal(err)
 	}
-	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Write(context.Background(), o.Dir); err != nil {
-		t.Fatal(err)
-	}
-	db := open(t, filepath.Join(o.Dir, "results.duckdb"))
+	db := open(t, filepath.Join(dir, "results.duckdb"))
 	defer db.Close()
 	for _, s := range []string{"sma", "hedge"} {
-		want := csvRows(t, filepath.Join(o.Dir, "walkforward", s, "windows.csv"))
+		want := csvRows(t, filepath.Join(dir, "walkforward", s, "windows.csv"))
 		if got := count(t, db, "SELECT count(*) FROM walkforward_windows WHERE strategy = '"+s+"'"); got != want || want == 0 {
 			t.Errorf("%s: %d windows in the database, %d in windows.csv", s, got, want)
 		}
-		want = csvRows(t, filepath.Join(o.Dir, "walkforward", s, "equity.csv"))
+		want = csvRows(t, filepath.Join(dir, "walkforward", s, "equity.csv"))
 		if got := count(t, db, "SELECT count(*) FROM walkforward_equity WHERE strategy = '"+s+"'"); got != want || want == 0 {
 			t.Errorf("%s: %d equity rows in the database, %d in equity.csv", s, got, want)
 		}

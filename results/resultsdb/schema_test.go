@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results"
 )
 
@@ -31,15 +30,7 @@ func benchmarkFolder(t *testing.T) string {
 	if err := os.WriteFile(path, []byte(toml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f, err := experiment.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o.Dir
+	return runFolder(t, path)
 }
 
 // TestRunsSchema: the runs table has the record's columns: the benchmark
