@@ -162,6 +162,7 @@ func ReadShardManifest(dir string) (*ShardManifest, error) {
 type shardUnit struct {
 	key  string
 	cost int64
+	wf   bool // a walk-forward in-sample run (key from wfKey), not a run group
 }
 
 // ShardPlan is what one shard executes.
@@ -202,7 +203,7 @@ func planShards(n int, units []shardUnit, paths int, pathCost int64) []ShardPlan
 	}
 	for i, u := range units {
 		p := &plans[owner[i]]
-		if strings.HasPrefix(u.key, wfPrefix) {
+		if u.wf {
 			p.WalkForward = append(p.WalkForward, u.key)
 		} else {
 			p.Groups = append(p.Groups, u.key)

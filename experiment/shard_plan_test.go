@@ -32,7 +32,7 @@ func TestParseShard(t *testing.T) {
 // Then 10 paths of cost 1: loads 12, 12 → level 17, 5 paths each:
 // shard 0 [0,5), shard 1 [5,10).
 func TestPlanShardsLPT(t *testing.T) {
-	units := []shardUnit{{"f", 2}, {"e", 3}, {"d", 3}, {"c", 4}, {"b", 5}, {"a", 7}}
+	units := []shardUnit{{key: "f", cost: 2}, {key: "e", cost: 3}, {key: "d", cost: 3}, {key: "c", cost: 4}, {key: "b", cost: 5}, {key: "a", cost: 7}}
 	plans := planShards(2, units, 10, 1)
 	if got, want := plans[0].Groups, []string{"f", "d", "a"}; !slices.Equal(got, want) {
 		t.Errorf("shard 0 groups %v, want %v (experiment order)", got, want)
@@ -45,6 +45,22 @@ func TestPlanShardsLPT(t *testing.T) {
 	}
 	if plans[0].Load != 17 || plans[1].Load != 17 {
 		t.Errorf("loads %g %g, want 17 17", plans[0].Load, plans[1].Load)
+	}
+}
+
+// A run group whose key begins as a walk-forward in-sample key does
+// ("wf-is-…", the slug of a strategy named "WF IS momentum") is a run
+// group: the plan tells them apart by what they are, not by their keys'
+// spelling (it had put the group among the in-sample runs, where no
+// shard ran it and the merge failed).
+func TestPlanShardsGroupNamedLikeWalkForward(t *testing.T) {
+	units := []shardUnit{{key: "wf-is-momentum", cost: 5}, {key: wfKey(0, "momentum"), cost: 3, wf: true}}
+	plans := planShards(1, units, 0, 1)
+	if got := plans[0].Groups; !slices.Equal(got, []string{"wf-is-momentum"}) {
+		t.Errorf("groups %v, want [wf-is-momentum]", got)
+	}
+	if got := plans[0].WalkForward; !slices.Equal(got, []string{wfKey(0, "momentum")}) {
+		t.Errorf("walk-forward %v, want [%s]", got, wfKey(0, "momentum"))
 	}
 }
 
@@ -73,10 +89,10 @@ func TestPlanShardsProperties(t *testing.T) {
 			maxCost := int64(0)
 			for i := range 37 {
 				c := int64(1 + (i*7919)%13)
-				units = append(units, shardUnit{fmt.Sprintf("run-%02d", i), c * 100})
+				units = append(units, shardUnit{key: fmt.Sprintf("run-%02d", i), cost: c * 100})
 				maxCost = max(maxCost, c*100)
 			}
-			units = append(units, shardUnit{wfKey(0, "run-01"), 50}, shardUnit{wfKey(1, "run-01"), 80})
+			units = append(units, shardUnit{key: wfKey(0, "run-01"), cost: 50, wf: true}, shardUnit{key: wfKey(1, "run-01"), cost: 80, wf: true})
 			plans := planShards(n, units, paths, 3)
 			again := planShards(n, units, paths, 3)
 			seen := map[string]int{}

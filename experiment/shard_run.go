@@ -137,7 +137,7 @@ func (f *File) shardUnits(specs []RunSpec, reg strategies.Registry, m *Market, v
 	}
 	if wf != nil {
 		for _, j := range wf.jobs {
-			units = append(units, shardUnit{key: wf.key(j), cost: int64(max(1, m.Timeline.StepAt(wf.wins[j.k].ISEnd)))})
+			units = append(units, shardUnit{key: wf.key(j), cost: int64(max(1, m.Timeline.StepAt(wf.wins[j.k].ISEnd))), wf: true})
 		}
 	}
 	paths, pathCost := 0, int64(0)
