@@ -157,7 +157,7 @@ func writeAttribution(f *File, o *Outcome) error {
 		return nil
 	}
 	sort.Strings(names)
-	kind := dataCaption(o.Panel.Synthetic)
+	kind := dataCaption(o.Panel)
 	opt := charts.Options{Title: f.Name + ": PnL by leg", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(names),
 		Caption: fmt.Sprintf("%s; realized + unrealized − commission − borrow and funding − fees; interest apart", kind)}
 	return charts.WriteFiles(filepath.Join(o.Dir, "attribution"), func(w io.Writer, ft charts.Format) error { return charts.LegAttribution(w, ft, opt, legs) })

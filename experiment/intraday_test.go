@@ -479,3 +479,20 @@ symbols = ["NVDA", "TAO"]
 		t.Errorf("periods %g, want 8760 (equity hours on the 24/7 grid)", o.PeriodsPerYear)
 	}
 }
+
+// Every chart's caption names the bars' interval on real intraday data
+// (the equity, attribution, stress and walk-forward charts said "real
+// daily bars"), and the synthetic market loudly whatever its bars.
+func TestDataCaptionInterval(t *testing.T) {
+	hourly := &data.Panel{Series: []data.Series{{Interval: data.Hour}, {Interval: data.Hour}}}
+	daily := &data.Panel{Series: []data.Series{{Interval: data.Daily}}}
+	synth := &data.Panel{Synthetic: true, Series: []data.Series{{Interval: data.Hour}}}
+	for _, c := range []struct {
+		p    *data.Panel
+		want string
+	}{{hourly, "real 1h bars"}, {daily, "real daily bars"}, {synth, "SYNTHETIC market (seeded, not real prices)"}} {
+		if got := dataCaption(c.p); got != c.want {
+			t.Errorf("dataCaption = %q, want %q", got, c.want)
+		}
+	}
+}

@@ -240,17 +240,14 @@ func drawLegs(w io.Writer, o *Outcome, r *RunResult, ls *legSeries, p *data.Pane
 	}
 	if iv.Intraday() { // bars per day or per session (see periodsPerYear)
 		if ppy == 252 {
-			ppy *= float64((sessionMinutes*int64(data.Minute) + int64(iv) - 1) / int64(iv))
+			ppy *= float64(barsPerSession(iv))
 		} else {
-			ppy *= float64(data.Daily / iv)
+			ppy *= float64(barsPerDay(iv))
 		}
 	}
 	longS := charts.Series{Name: "long leg", Time: ls.times, Values: ls.li}
 	shortS := charts.Series{Name: "short leg", Time: ls.times, Values: ls.si}
-	kind := dataCaption(o.Panel.Synthetic)
-	if iv.Intraday() && !o.Panel.Synthetic {
-		kind = "real " + iv.String() + " bars"
-	}
+	kind := dataCaption(o.Panel)
 	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
 		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
 	return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)

@@ -34,10 +34,7 @@ const sessionMinutes = 390
 // Yahoo's :30 hours beside Binance's :00 ones); on the grid they coincide
 // with steps the 24/7 instrument already has.
 func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
-	iv := data.Interval(0)
-	for i := range p.Series {
-		iv = max(iv, p.Series[i].Interval)
-	}
+	iv := panelInterval(p)
 	continuous, sessions, offGrid := false, false, false
 	for i := range p.Series {
 		s := &p.Series[i]
@@ -56,8 +53,7 @@ func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
 		}
 		return 252, "exchange sessions", ""
 	}
-	perDay := int64(data.Daily / iv)
-	perSession := (sessionMinutes*int64(data.Minute) + int64(iv) - 1) / int64(iv)
+	perDay, perSession := barsPerDay(iv), barsPerSession(iv)
 	crypto := fmt.Sprintf("365 days × %d bars (%s, 24/7)", perDay, iv)
 	equity := fmt.Sprintf("252 sessions × %d bars (%s, 09:30–16:00 New York)", perSession, iv)
 	switch {
@@ -68,6 +64,24 @@ func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
 		return float64(365 * perDay), iv.String() + " bars, 24/7 (a 24/7 instrument is in the panel)", crypto
 	}
 	return float64(252 * perSession), iv.String() + " bars, exchange sessions", equity
+}
+
+// panelInterval is the bar interval of p: the largest of its series'
+// (0 when none is known).
+func panelInterval(p *data.Panel) data.Interval {
+	iv := data.Interval(0)
+	for i := range p.Series {
+		iv = max(iv, p.Series[i].Interval)
+	}
+	return iv
+}
+
+// barsPerDay is the number of intraday bars of interval iv in a 24-hour
+// day; barsPerSession in a 09:30–16:00 session, the last one partial.
+func barsPerDay(iv data.Interval) int64 { return int64(data.Daily / iv) }
+
+func barsPerSession(iv data.Interval) int64 {
+	return (sessionMinutes*int64(data.Minute) + int64(iv) - 1) / int64(iv)
 }
 
 // onGrid reports whether every time is a multiple of step from 00:00 UTC.

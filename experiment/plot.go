@@ -38,7 +38,7 @@ func plot(f *File, o *Outcome, sortBy string, ft charts.Format) error {
 	sorted := append([]string(nil), names...)
 	sort.Strings(sorted)
 	c := &o.Runs[0].Result.Curve
-	kind := dataCaption(o.Panel.Synthetic)
+	kind := dataCaption(o.Panel)
 	opt := charts.Options{
 		Title: f.Name,
 		Caption: fmt.Sprintf("%s, %s to %s, %d instruments, commission %g bps%s",
@@ -78,12 +78,15 @@ func label(r *RunResult) string {
 	return s + ")"
 }
 
-// dataCaption says in a chart's caption what the prices are: real bars,
-// or the synthetic market, said loudly so that no chart of generated
-// prices passes for evidence about real assets.
-func dataCaption(synthetic bool) string {
-	if synthetic {
+// dataCaption says in a chart's caption what the prices of p are: real
+// bars of their interval, or the synthetic market, said loudly so that
+// no chart of generated prices passes for evidence about real assets.
+func dataCaption(p *data.Panel) string {
+	if p.Synthetic {
 		return "SYNTHETIC market (seeded, not real prices)"
+	}
+	if iv := panelInterval(p); iv.Intraday() {
+		return "real " + iv.String() + " bars"
 	}
 	return "real daily bars"
 }

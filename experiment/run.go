@@ -696,7 +696,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := writeWalkForward(f, out.Dir, wfs, m.Panel.Synthetic); err != nil {
+		if err := writeWalkForward(f, out.Dir, wfs, m.Panel); err != nil {
 			return nil, err
 		}
 		out.WalkForward = wfs

@@ -249,7 +249,7 @@ func writeStress(f *File, o *Outcome) error {
 	}
 	sorted := append([]string(nil), rows...)
 	sort.Strings(sorted)
-	kind := dataCaption(o.Panel.Synthetic)
+	kind := dataCaption(o.Panel)
 	opt := charts.Options{Title: f.Name + ": stress test", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
 		Caption: fmt.Sprintf("%s; PnL of each run under each scenario minus its unshocked PnL, %% of initial cash", kind)}
 	mat := charts.Matrix{Metric: "PnL vs baseline (% of initial cash)", Rows: rows, Cols: cols2, Values: vals, Percent: true, RowAxis: "run", ColAxis: "scenario"}

@@ -299,7 +299,7 @@ func (f *File) wfFinish(ctx context.Context, wf *wfPlan, scores []float64, m *Ma
 // writeWalkForward writes walkforward/<strategy>/windows.csv and .parquet,
 // walkforward/<strategy>/equity.csv and .parquet (the stitched
 // out-of-sample curve), and walkforward.png/.svg.
-func writeWalkForward(f *File, dir string, wfs []WalkForward, synthetic bool) error {
+func writeWalkForward(f *File, dir string, wfs []WalkForward, p *data.Panel) error {
 	var curves []charts.Series
 	var names []string
 	for i := range wfs {
@@ -341,13 +341,13 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, synthetic bool) er
 	}
 	sorted := append([]string(nil), names...)
 	sort.Strings(sorted)
-	kind := dataCaption(synthetic)
+	kind := dataCaption(p)
 	w := f.WalkForward
 	opt := charts.Options{
 		Title: f.Name + ": walk-forward",
 		Caption: fmt.Sprintf("%s; %s windows, %d days in sample, %d out of sample, best by %s; out-of-sample parts stitched",
 			kind, w.Mode, w.InSampleDays, w.OutOfSampleDays, w.Metric),
-		Synthetic: synthetic,
+		Synthetic: p.Synthetic,
 		Palette:   charts.NewPalette(sorted),
 	}
 	return charts.WriteFiles(filepath.Join(dir, "walkforward"), func(w io.Writer, ft charts.Format) error { return charts.EquityDrawdown(w, ft, opt, curves) })
