@@ -87,8 +87,10 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, error
 		if m.Stress != ref.stress {
 			why = append(why, fmt.Sprintf("it was run by `divergence %s`, this merge is for `%s`", cmdName(m.Stress), cmdName(ref.stress)))
 		}
-		if d := inputsDiffer(m.Inputs, ref.inputs); ref.inputs != nil && d != "" {
-			why = append(why, "its data differ: "+d)
+		if ref.inputs != nil {
+			if d := inputsDiffer(m.Inputs, ref.inputs); d != "" {
+				why = append(why, "its data differ: "+d)
+			}
 		}
 		if m.Shards != n {
 			why = append(why, fmt.Sprintf("it is shard %d of %d, the others are of %d", m.Shard, m.Shards, n))

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/divergence-research/divergence/data/duckdb"
 	"github.com/divergence-research/divergence/engine"
@@ -321,10 +322,14 @@ func (s *mergeSource) writeRecord(dir string) error {
 // bands (merged in path order), the walk-forward's in-sample scores.
 // runs are the experiment's runs; mcRuns its Monte Carlo runs.
 func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []ShardPlan, runs []RunResult, mcRuns []RunSpec, wf *wfPlan) error {
+	var foreign []string // every shard made from other data, as checkShards names them
 	for i, man := range s.manifests {
 		if d := inputsDiffer(man.Inputs, m.Inputs); d != "" {
-			return fmt.Errorf("merge: %s is not a shard of this experiment: its data differ: %s; nothing was written", s.dirs[i], d)
+			foreign = append(foreign, fmt.Sprintf("%s is not a shard of this experiment: its data differ: %s", s.dirs[i], d))
 		}
+	}
+	if len(foreign) > 0 {
+		return fmt.Errorf("merge: %s; nothing was written", strings.Join(foreign, "; "))
 	}
 	if len(plans) != len(s.manifests) {
 		return fmt.Errorf("merge: %d shards, the plan has %d", len(s.manifests), len(plans))

@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -263,6 +265,30 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 	os.WriteFile(filepath.Join(oldDir, experiment.ShardFile), bytes.Replace(mb, []byte(`"program_version": "`+version+`"`), []byte(`"program_version": "0.0.1"`), 1), 0o644)
 	refused("other version", []string{oldDir + " is not a shard of this experiment: it was written by divergence 0.0.1, this is " + version},
 		shard(0), shard(1), oldDir, shard(3))
+
+	// Two shards made from other data (their first input one row longer):
+	// the merge names both, not only the first.
+	firstRows := regexp.MustCompile(`"rows": (\d+)`)
+	var otherData []string
+	for _, i := range []int{1, 3} {
+		d := filepath.Join(dir, "otherdata", strconv.Itoa(i))
+		os.MkdirAll(d, 0o755)
+		mustRun(t, exec.Command("cp", "-a", shard(i)+"/.", d))
+		sb, _ := os.ReadFile(filepath.Join(d, experiment.ShardFile))
+		done := false
+		sb = firstRows.ReplaceAllFunc(sb, func(m []byte) []byte {
+			if done {
+				return m
+			}
+			done = true
+			n, _ := strconv.Atoi(string(firstRows.FindSubmatch(m)[1]))
+			return []byte(`"rows": ` + strconv.Itoa(n+1))
+		})
+		os.WriteFile(filepath.Join(d, experiment.ShardFile), sb, 0o644)
+		otherData = append(otherData, d)
+	}
+	refused("other data", []string{otherData[0] + " is not a shard of this experiment: its data differ", otherData[1] + " is not a shard of this experiment: its data differ"},
+		shard(0), otherData[0], shard(2), otherData[1])
 
 	// Shard 1 killed while it writes: its folder keeps the last complete
 	// shard (never a half-written one); run again, it is replaced and the
