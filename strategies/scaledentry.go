@@ -217,9 +217,10 @@ type ScaledEntry struct {
 	n  int // tranches per cycle
 	st []scaledState
 
-	// Fill tags, built once: tagEntry[a][b] names tranches a+1 … a+b+1
-	// ("tranche 2", "tranches 2-3"), tagExit likewise for exits.
-	tagEntry, tagExit [][]string
+	// Fill tags of one level, built once: tagEntry[a] is "tranche a+1",
+	// tagExit[a] "exit a+1"; an order of several levels is named when it
+	// is made (rangeTag).
+	tagEntry, tagExit []string
 	fillSet           bool // params set fill
 }
 
@@ -280,26 +281,29 @@ func NewScaledEntry(params Params) (engine.Strategy, error) {
 	}
 	s := &ScaledEntry{p: p, n: n}
 	_, s.fillSet = params["fill"]
-	s.tagEntry = rangeTags("tranche", n)
-	s.tagExit = rangeTags("exit", len(p.TakeProfit))
+	s.tagEntry = levelTags("tranche", n)
+	s.tagExit = levelTags("exit", len(p.TakeProfit))
 	return s, nil
 }
 
-// rangeTags names the runs of consecutive levels among n: tags[a][b] is
-// "word a+1" when b = 0, else "words a+1-a+b+1".
-func rangeTags(word string, n int) [][]string {
-	tags := make([][]string, n)
+// levelTags names n levels one by one: "word 1" … "word n".
+func levelTags(word string, n int) []string {
+	tags := make([]string, n)
 	for a := range tags {
-		tags[a] = make([]string, n-a)
-		for b := range tags[a] {
-			if b == 0 {
-				tags[a][b] = word + " " + strconv.Itoa(a+1)
-			} else {
-				tags[a][b] = word + "s " + strconv.Itoa(a+1) + "-" + strconv.Itoa(a+b+1)
-			}
-		}
+		tags[a] = word + " " + strconv.Itoa(a+1)
 	}
 	return tags
+}
+
+// rangeTag names the k consecutive levels from level a (0-based) of
+// tags, made by levelTags from word: tags[a] for one level, else "words
+// a+1-a+k" (made per order of several levels, not per bar; all the
+// ranges of n levels built ahead would be n²/2 strings).
+func rangeTag(tags []string, word string, a, k int) string {
+	if k == 1 {
+		return tags[a]
+	}
+	return word + "s " + strconv.Itoa(a+1) + "-" + strconv.Itoa(a+k)
 }
 
 // FillSet reports whether the params set fill (Filler).
@@ -418,7 +422,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 			if lot := ctx.LotSize(i); pos-q <= 1e-9*st.exitBase || last || (lot > 0 && pos-q < lot) {
 				q = pos // the last exit, or a remainder smaller than a lot: sell out
 			}
-			tag := s.tagExit[st.exits][k-1]
+			tag := rangeTag(s.tagExit, "exit", st.exits, k)
 			st.exits += k
 			return s.submit(ctx, st, pendExit, k, -q, tag)
 		}
@@ -466,7 +470,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 		}
 		return nil
 	}
-	tag := s.tagEntry[st.entries][k-1]
+	tag := rangeTag(s.tagEntry, "tranche", st.entries, k)
 	st.entries += k
 	st.lastEntry = now
 	return s.submit(ctx, st, pendEntry, k, money/c, tag)
