@@ -216,7 +216,7 @@ func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Cat
 	var waited time.Duration
 	for delay := 50 * time.Millisecond; ; delay = min(2*delay, time.Second) {
 		var err error
-		c, err = goduckdb.NewConnector(path, nil)
+		c, err = connector(path)
 		if err == nil {
 			break
 		}

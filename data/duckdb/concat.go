@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-
-	goduckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // Concat reads Parquet files as one table through DuckDB (an in-memory
@@ -19,7 +17,7 @@ func Concat(ctx context.Context, files []string, columns, order string, row func
 	if len(files) == 0 {
 		return nil
 	}
-	c, err := goduckdb.NewConnector("", nil)
+	c, err := connector("")
 	if err != nil {
 		return fmt.Errorf("duckdb: %w", err)
 	}

@@ -183,6 +183,14 @@ func ReadFiles(ctx context.Context, paths []string, opts []ReadOptions) (*data.P
 // limits itself to N cores (divergence run --workers N) limits DuckDB too.
 func threadsParam() string { return "?threads=" + strconv.Itoa(runtime.GOMAXPROCS(0)) }
 
+// connector opens the DuckDB database at path ("" in memory) with
+// threadsParam's threads: every database the package opens (a reader's,
+// a catalog, a source's, a resample's, a concatenation's) runs on the
+// cores the program is limited to.
+func connector(path string) (*goduckdb.Connector, error) {
+	return goduckdb.NewConnector(path+threadsParam(), nil)
+}
+
 // fileReader reads files through a DuckDB database: its own in-memory one,
 // opened on first use, or a catalog's.
 type fileReader struct {
@@ -203,7 +211,7 @@ func (r *fileReader) close() error {
 
 func (r *fileReader) database() (*sql.DB, error) {
 	if r.db == nil {
-		c, err := goduckdb.NewConnector(threadsParam(), nil)
+		c, err := connector("")
 		if err != nil {
 			return nil, fmt.Errorf("duckdb: open in-memory database: %w", err)
 		}

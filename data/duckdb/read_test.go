@@ -806,5 +806,19 @@ func TestReaderThreads(t *testing.T) {
 		if threads != procs {
 			t.Errorf("GOMAXPROCS %d: DuckDB has %d threads", procs, threads)
 		}
+		// A catalog's database too (it had DuckDB's default, every core).
+		runtime.GOMAXPROCS(procs)
+		c, err := OpenCatalog(filepath.Join(t.TempDir(), "cat.duckdb"))
+		if err == nil {
+			err = c.db.QueryRow("SELECT current_setting('threads')").Scan(&threads)
+			c.Close()
+		}
+		runtime.GOMAXPROCS(prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if threads != procs {
+			t.Errorf("GOMAXPROCS %d: the catalog's DuckDB has %d threads", procs, threads)
+		}
 	}
 }

@@ -94,7 +94,7 @@ func Resample(ctx context.Context, p *data.Panel, bar data.Interval) (*data.Pane
 	if len(todo) == 0 {
 		return out, nil
 	}
-	c, err := goduckdb.NewConnector("", nil)
+	c, err := connector("")
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: open in-memory database: %w", err)
 	}

@@ -215,7 +215,7 @@ func ReadSource(ctx context.Context, src Source, req Request) (*data.Panel, erro
 // withSourceReader runs fn with a reader of src on a fresh in-memory
 // DuckDB, closed afterwards (with any database it attached).
 func withSourceReader(ctx context.Context, src Source, req Request, fn func(r *sourceReader) error) error {
-	c, err := goduckdb.NewConnector("", nil)
+	c, err := connector("")
 	if err != nil {
 		return fmt.Errorf("duckdb: open in-memory database: %w", err)
 	}
