@@ -32,8 +32,8 @@ import (
 	"github.com/divergence-research/divergence/strategies"
 )
 
-// programGC sets the garbage collector as cmd/divergence runs it
-// (gcPercent, no memory limit) unless -gogc or -gomemlimit say otherwise
+// programGC sets the garbage collector as cmd/divergence runs it (Go's
+// default GOGC 100, no memory limit) unless -gogc or -gomemlimit say otherwise
 // (to measure the settings), and returns the restore function.
 func programGC() func() {
 	gc := debug.SetGCPercent(*benchGOGC)
@@ -357,7 +357,7 @@ func BenchmarkMonteCarloMemory(b *testing.B) {
 }
 
 var (
-	benchGOGC     = flag.Int("gogc", 100, "the GC percent the whole-run benchmarks run at (cmd/divergence's gcPercent by default)")
+	benchGOGC     = flag.Int("gogc", 100, "the GC percent the whole-run benchmarks run at (default: cmd/divergence's, Go's default 100)")
 	benchMemLimit = flag.Int("gomemlimit", 0, "the soft memory limit in MiB the whole-run benchmarks run at (0: none, as cmd/divergence)")
 	wholeDir      = flag.String("wholedir", "", "write the 8 × 125,000-bar experiment of BenchmarkRunWhole (whole.toml and data/) into this folder, to measure the program on it")
 	sweepDir      = flag.String("sweepdir", "", "write the 200-run sweep of BenchmarkSweepCommand (sweep.toml and its CSV files) into this folder")

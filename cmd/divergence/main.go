@@ -11,7 +11,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 )
 
 // version is the program version written into every manifest.
@@ -40,8 +39,8 @@ Usage:
 Run 'divergence COMMAND --help' for a command's flags.
 `
 
-// gcPercent is the garbage collector's target the program runs with
-// unless GOGC says otherwise: Go's default, chosen by measurement (issue
+// The garbage collector runs at Go's default target (GOGC 100) unless
+// GOGC says otherwise: the program sets none, by measurement (issue
 // 11). BenchmarkRunWhole (the 8 × 125,000-bar SMA experiment with every
 // output) run with its -gogc and -gomemlimit flags, two rounds of the
 // five settings in turn, best of three iterations each, 2-core machine,
@@ -67,12 +66,7 @@ Run 'divergence COMMAND --help' for a command's flags.
 // memory. The Monte Carlo of 10,000 paths × 20
 // instruments × 2,520 days peaks at 251 MB at 100
 // (BenchmarkMonteCarloMemory).
-const gcPercent = 100
-
 func main() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
