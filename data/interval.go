@@ -149,6 +149,15 @@ func DetectInterval(t []int64) Interval {
 // times) in Series.Interval.
 func (s *Series) SetInterval() { s.Interval = DetectInterval(s.Time) }
 
+// BarInterval is the series' interval: Interval when set, else detected
+// from its times (DetectInterval).
+func (s *Series) BarInterval() Interval {
+	if s.Interval != 0 {
+		return s.Interval
+	}
+	return DetectInterval(s.Time)
+}
+
 // CheckIntervals returns nil when every series of the panel has the same
 // interval (series with fewer than two bars, whose interval is unknown,
 // are ignored), and otherwise an error naming the first two series that

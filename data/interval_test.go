@@ -198,3 +198,14 @@ func TestPanelValidateFirstBadSeries(t *testing.T) {
 		runtime.GOMAXPROCS(prev)
 	}
 }
+
+// BarInterval: the set interval when there is one, else the detected one.
+func TestBarInterval(t *testing.T) {
+	hourly := []int64{0, int64(Hour), 2 * int64(Hour)}
+	if got := (&Series{Time: hourly}).BarInterval(); got != Hour {
+		t.Errorf("unset: %s, want 1h detected", got)
+	}
+	if got := (&Series{Time: hourly, Interval: Daily}).BarInterval(); got != Daily {
+		t.Errorf("set to 1d: %s, want the set 1d", got)
+	}
+}

@@ -37,10 +37,7 @@ func NewTimeline(p *data.Panel) *Timeline {
 	}
 	tl := &Timeline{n: n, inst: make([]int32, 0, total), row: make([]int32, 0, total), iv: make([]data.Interval, n)}
 	for i := range p.Series {
-		tl.iv[i] = p.Series[i].Interval
-		if tl.iv[i] == 0 {
-			tl.iv[i] = data.DetectInterval(p.Series[i].Time)
-		}
+		tl.iv[i] = p.Series[i].BarInterval()
 	}
 	cur := make([]int, n)
 	tl.off = append(tl.off, 0)

@@ -87,10 +87,7 @@ type Path struct {
 func DailyOnly(p *data.Panel) error {
 	for i := range p.Series {
 		s := &p.Series[i]
-		iv := s.Interval
-		if iv == 0 {
-			iv = data.DetectInterval(s.Time)
-		}
+		iv := s.BarInterval()
 		if iv.Intraday() {
 			return fmt.Errorf("scenarios: montecarlo: %s has %s bars; the bootstrap draws whole days of daily returns and does not take intraday bars (resample to daily bars, bar = \"1d\", to bootstrap them)", s.Symbol, iv)
 		}

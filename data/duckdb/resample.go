@@ -69,10 +69,7 @@ func Resample(ctx context.Context, p *data.Panel, bar data.Interval) (*data.Pane
 	for i := range p.Series {
 		s := &p.Series[i]
 		out.Series[i] = *s
-		iv := s.Interval
-		if iv == 0 {
-			iv = data.DetectInterval(s.Time)
-		}
+		iv := s.BarInterval()
 		switch {
 		case iv == bar:
 			continue
