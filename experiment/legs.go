@@ -97,8 +97,9 @@ func legsSeries(r *RunResult, legs map[string][]string, p *data.Panel) *legSerie
 // is made once, by the first run that needs it. Entries live as long as
 // the experiment's Run (one per distinct setup, a handful in practice).
 type legsMemo struct {
-	mu sync.Mutex
-	m  map[legsKey]*legsEntry
+	csv bool // legs.csv is written (Outcome.csv): encode it
+	mu  sync.Mutex
+	m   map[legsKey]*legsEntry
 }
 
 type legsKey struct {
@@ -122,10 +123,10 @@ type legsEntry struct {
 	}
 }
 
-func newLegsMemo() *legsMemo { return &legsMemo{m: map[legsKey]*legsEntry{}} }
+func newLegsMemo(csv bool) *legsMemo { return &legsMemo{csv: csv, m: map[legsKey]*legsEntry{}} }
 
 // get returns the entry of a run with legs (strategies.Legged), computing
-// its series and legs.csv on first use.
+// its series, legs.parquet and (when lm.csv) legs.csv on first use.
 func (lm *legsMemo) get(r *RunResult, legs map[string][]string, p *data.Panel) *legsEntry {
 	c := &r.Result.Curve
 	key := legsKey{legs: fmt.Sprintf("%q|%q", legs["long leg"], legs["short leg"]), start: c.Time[0], end: c.Time[c.Len()-1],
@@ -150,7 +151,10 @@ func (lm *legsMemo) get(r *RunResult, legs map[string][]string, p *data.Panel) *
 			{Name: "rolling_beta_short_on_long", Floats: beta}, {Name: "rolling_correlation", Floats: corr},
 		}}
 		var buf, pq bytes.Buffer
-		if e.err = results.WriteTableCSV(&buf, tab); e.err == nil {
+		if lm.csv {
+			e.err = results.WriteTableCSV(&buf, tab)
+		}
+		if e.err == nil {
 			e.err = results.WriteTableParquet(&pq, tab)
 		}
 		e.csv, e.pq = buf.Bytes(), pq.Bytes()

@@ -534,7 +534,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
-		Calendar: m.Calendar, PeriodsBasis: m.PeriodsBasis, Views: views, Notes: notes, Cash: f.Cash, Estimate: est, Records: make([]results.RunRecord, len(runs)), legs: newLegsMemo(), csv: perRunCSV}
+		Calendar: m.Calendar, PeriodsBasis: m.PeriodsBasis, Views: views, Notes: notes, Cash: f.Cash, Estimate: est, Records: make([]results.RunRecord, len(runs)), legs: newLegsMemo(perRunCSV), csv: perRunCSV}
 	// One pool of tasks: first every run, each run, measured and written
 	// by its worker (its files, legs.csv and, with AllCharts, its legs
 	// chart); then the experiment's tables and the charts, which wait
@@ -674,11 +674,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	if f.MonteCarlo != nil {
 		opt.phase("montecarlo")
-		mc := opt.merge.monteCarlo()
-		if opt.merge == nil {
-			if mc, err = f.monteCarlo(ctx, specs, m, opt); err != nil {
-				return nil, err
-			}
+		var mc []MonteCarloResult
+		if opt.merge != nil {
+			mc = opt.merge.mc
+		} else if mc, err = f.monteCarlo(ctx, specs, m, opt); err != nil {
+			return nil, err
 		}
 		out.MonteCarlo = mc
 		if err := writeMonteCarlo(f, out.Dir, mc, m.Panel.Synthetic); err != nil {

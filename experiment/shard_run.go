@@ -475,14 +475,6 @@ func (f *File) mergeLoad(ctx context.Context, opt Options, specs []RunSpec, m *M
 	return wf, nil
 }
 
-// monteCarlo is the merged Monte Carlo (nil without a merge).
-func (s *mergeSource) monteCarlo() []MonteCarloResult {
-	if s == nil {
-		return nil
-	}
-	return s.mc
-}
-
 // wfScoresOf returns the in-sample scores by job index.
 func (s *mergeSource) wfScoresOf(wf *wfPlan) []float64 {
 	out := make([]float64, len(wf.jobs))
@@ -544,7 +536,7 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 		}
 	}
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: mine, PeriodsPerYear: m.PeriodsPerYear, Calendar: m.Calendar,
-		Views: views, Notes: notes, Cash: f.Cash, Records: make([]results.RunRecord, len(mine)), legs: newLegsMemo()}
+		Views: views, Notes: notes, Cash: f.Cash, Records: make([]results.RunRecord, len(mine)), legs: newLegsMemo(false)}
 	st := &shardState{Runs: make([]shardRun, len(mine))}
 	chartless := opt
 	chartless.AllCharts = false // the merge draws the charts of the runs the whole experiment shows
