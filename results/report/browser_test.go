@@ -536,14 +536,19 @@ take_profit = [0.15, 0.30]
 	}
 	page, _ := filepath.Abs(filepath.Join(o.Dir, ReportFile))
 	ctx, url, problems, requests := openReport(t, page)
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => { const u = window.divergence.charts['ladder-0']; if (!u) return [-1, 0, 0, 0];
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => { const u = window.divergence.charts['ladder-0']; if (!u) return [-1, 0, 0, 0, 0];
 		const c = u.ctx.canvas, d = u.ctx.getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
 		const at = name => u.series.findIndex(s => s.label === name);
 		const marks = u.data[at('entries')].filter(v => v != null).length + u.data[at('exits')].filter(v => v != null).length;
 		const close = at('BTC close') > 0 ? u.data[at('BTC close')].filter(v => v != null).length : 0;
-		return [n, marks, document.querySelectorAll('details.trades tbody tr, details.trades table tr').length, close]; })()`))
+		const e = at('entries'), first = u.data[e].findIndex(v => v != null);
+		const tagShown = first >= 0 && /\(tranche/.test(u.series[e].value(u, u.data[e][first], e, first)) ? 1 : 0;
+		return [n, marks, document.querySelectorAll('details.trades tbody tr, details.trades table tr').length, close, tagShown]; })()`))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got[4] != 1 {
+		t.Error("tranche ladder: the read-out of the first entry does not name its tranche")
 	}
 	if got[3] < 100 {
 		t.Errorf("tranche ladder: %d points of BTC's close (the payload's shared closes), want its daily closes", got[3])

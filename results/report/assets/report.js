@@ -230,12 +230,21 @@
   (D.ladders || []).forEach(function (l, k) {
     var lines = [], ser = [];
     if (l.close != null) { lines.push(D.closes[l.close]); ser.push({ name: l.symbol + " close", color: "#777", width: 1 }); }
-    var tagged = function (tags) { return function (u, v, si, idx) { return v == null ? "—" : fixed(v, 4); }; };
+    // The read-out of a fill names its tags ("tranches 1-2") beside its price.
+    var tagged = function (line, tags) {
+      var at = {};
+      (line.t || []).forEach(function (t, i) { if (tags && tags[i]) at[t] = tags[i]; });
+      return function (u, v, si, idx) {
+        if (v == null) return "—";
+        var tag = idx == null ? null : at[u.data[0][idx]];
+        return fixed(v, 4) + (tag ? " (" + tag + ")" : "");
+      };
+    };
     lines.push(l.entry, l.exit, l.avg);
     var none = function () { return null; };
-    ser.push({ name: "entries", color: l.color, width: 1.5, value: tagged(l.entryTags), paths: none,
+    ser.push({ name: "entries", color: l.color, width: 1.5, value: tagged(l.entry, l.entryTags), paths: none,
         points: { show: true, size: 9, width: 2, stroke: l.color, fill: "#fff" } },
-      { name: "exits", color: "#d62728", width: 1.5, value: tagged(l.exitTags), paths: none,
+      { name: "exits", color: "#d62728", width: 1.5, value: tagged(l.exit, l.exitTags), paths: none,
         points: { show: true, size: 9, width: 2, stroke: "#d62728", fill: "#fff" } },
       { name: "average entry price", color: l.color, dash: [4, 3], width: 1.2 });
     var data = align(lines.map(function (x) { return { t: x.t, v: x.v }; }), []);
