@@ -13,6 +13,7 @@ import (
 
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
+	"github.com/divergence-research/divergence/results/metrics"
 )
 
 // CompareOptions choose the runs [CompareWith] draws and how.
@@ -160,14 +161,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 				s.Name = fmt.Sprintf("%s: %s (%d)%s", prefix, r.Name, n, tag)
 			}
 			curves = append(curves, s)
-			v := r.Record.Metrics.Metric(by)
-			if by == "annual_volatility" {
-				v = -v
-			}
-			if math.IsNaN(v) {
-				v = math.Inf(-1)
-			}
-			score = append(score, v)
+			score = append(score, r.Record.Metrics.Metric(by))
 			syn = syn || f.Synthetic() || r.Record.Synthetic
 		}
 	}
@@ -182,12 +176,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	total := len(curves)
 	var notes []string
 	if top > 0 && total > top {
-		idx := make([]int, total)
-		for i := range idx {
-			idx[i] = i
-		}
-		sort.SliceStable(idx, func(a, b int) bool { return score[idx[a]] > score[idx[b]] })
-		idx = idx[:top]
+		idx := metrics.Rank(by, score)[:top]
 		sort.Ints(idx)
 		kept := make([]charts.Series, len(idx))
 		for k, i := range idx {

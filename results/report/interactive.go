@@ -197,22 +197,6 @@ func style(pal *charts.Palette, key, name string) jsStyle {
 	return s
 }
 
-func drawdownOf(v []float64) []float64 {
-	out := make([]float64, len(v))
-	peak := math.Inf(-1)
-	for i, x := range v {
-		out[i] = math.NaN()
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			continue
-		}
-		peak = max(peak, x)
-		if peak > 0 {
-			out[i] = x/peak - 1
-		}
-	}
-	return out
-}
-
 func ratioOf(num, den []float64) []float64 {
 	out := make([]float64, len(num))
 	for i := range num {
@@ -244,7 +228,7 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 		t, v := r.Equity.Time, r.Equity.Values
 		et, ev := reduce(t, v)
 		jr := jsRun{jsStyle: style(pal, r.Key, r.Name), T: et, E: ev}
-		jr.DD = line(et, t, drawdownOf(v))
+		jr.DD = line(et, t, metrics.Drawdown(nil, v))
 		if r.Gross != nil && r.Net != nil {
 			g, n := line(et, t, ratioOf(r.Gross, v)), line(et, t, ratioOf(r.Net, v))
 			jr.G, jr.N = &g, &n
@@ -309,14 +293,7 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 			p.Scenarios = append(p.Scenarios, jsScenario{Name: r.Record.Scenario})
 		}
 		b := f.run(r.Record.BaseKey())
-		g := make([]float64, len(r.Equity.Values))
-		v0 := math.NaN()
-		for j, x := range r.Equity.Values {
-			if math.IsNaN(v0) && x > 0 && !math.IsInf(x, 0) {
-				v0 = x
-			}
-			g[j] = x / v0
-		}
+		g := charts.Growth(nil, r.Equity.Values)
 		sr := jsScenarioRun{jsStyle: style(pal, r.Key, b.Name), Base: b.Key}
 		sr.T, sr.G = reduce(r.Equity.Time, g)
 		for _, jr := range p.Runs {
@@ -406,11 +383,7 @@ func walkForwardLines(f *Folder, pal *charts.Palette, wf WalkForward, bench *Run
 		if k >= len(t) || !(v[k] > 0) {
 			return nil
 		}
-		g := make([]float64, len(t)-k)
-		for i := range g {
-			g[i] = v[k+i] / v[k]
-		}
-		ts, vs := reduce(t[k:], g)
+		ts, vs := reduce(t[k:], charts.Growth(nil, v[k:]))
 		return &jsLine{T: ts, V: vs}
 	}
 	out.OOS = rebase(wf.Equity, wf.Values)
@@ -419,17 +392,13 @@ func walkForwardLines(f *Folder, pal *charts.Palette, wf WalkForward, bench *Run
 		metric = "sharpe"
 	}
 	var best *Run
-	bestV := math.Inf(-1)
+	bestV := math.NaN()
 	for _, i := range f.Main {
 		r := &f.Runs[i]
 		if slug(r.Record.Strategy) != wf.Strategy {
 			continue
 		}
-		v := r.Record.Metrics.Metric(metric)
-		if metric == "annual_volatility" {
-			v = -v
-		}
-		if v > bestV || best == nil && !math.IsNaN(v) {
+		if v := r.Record.Metrics.Metric(metric); metrics.Better(metric, v, bestV) {
 			best, bestV = r, v
 		}
 	}
