@@ -34,11 +34,10 @@ const (
 type Folder struct {
 	Dir      string
 	Manifest results.Manifest
-	// Table is the runs table: the Headline columns of the runs' records
-	// (results.RunsTable), the columns of runs.csv.
-	Table *results.Table
 	// Runs are the runs in manifest order.
 	Runs []Run
+	// byKey indexes Runs by key.
+	byKey map[string]int
 	// Main lists the indices in Runs of the main runs: all but the
 	// scenario and companion runs (see [Companion]), or all runs when every
 	// run is one.
@@ -166,7 +165,7 @@ func New(in Input) (*Folder, error) {
 	if len(in.Equity) != len(in.Runs) {
 		return nil, fmt.Errorf("report: %d equity curves for %d runs", len(in.Equity), len(in.Runs))
 	}
-	f := &Folder{Dir: in.Dir, Manifest: in.Manifest, Table: results.RunsTable(in.Runs, results.Headline)}
+	f := &Folder{Dir: in.Dir, Manifest: in.Manifest, byKey: make(map[string]int, len(in.Runs))}
 	for i := range in.Runs {
 		r := Run{Key: in.Runs[i].Run, Record: in.Runs[i], Equity: in.Equity[i]}
 		if len(r.Equity.Time) == 0 {
@@ -174,6 +173,9 @@ func New(in Input) (*Folder, error) {
 		}
 		if i < len(in.Gross) && i < len(in.Net) && len(in.Gross[i]) == len(r.Equity.Time) && len(in.Net[i]) == len(r.Equity.Time) {
 			r.Gross, r.Net = in.Gross[i], in.Net[i]
+		}
+		if _, dup := f.byKey[r.Key]; !dup {
+			f.byKey[r.Key] = len(f.Runs)
 		}
 		f.Runs = append(f.Runs, r)
 	}

@@ -322,10 +322,8 @@ func pick(t, kept []int64, v []float64) []float64 {
 
 // run returns the run of the key, or nil.
 func (f *Folder) run(key string) *Run {
-	for i := range f.Runs {
-		if f.Runs[i].Key == key {
-			return &f.Runs[i]
-		}
+	if i, ok := f.byKey[key]; ok {
+		return &f.Runs[i]
 	}
 	return nil
 }
