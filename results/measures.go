@@ -9,7 +9,8 @@ import (
 
 // RunMeasure is a metric of a run beyond the summary of its returns
 // (metrics.Summarize): [Measure] computes it for every run, metrics.json
-// holds it under Name (null when not finite), and the runs table's All set
+// holds it under Name (as a metrics.JSONFloat: null when undefined,
+// "Infinity" or "-Infinity" when infinite), and the runs table's All set
 // has a Float column of that name (after worst_period, in the order of
 // [RunMeasures]).
 type RunMeasure struct {

@@ -117,8 +117,8 @@ func (m RunMetrics) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	out["fills"] = m.Fills
-	out["commission_paid"] = m.Commission
-	out["final_equity"] = m.FinalEquity
+	out["commission_paid"] = metrics.JSONFloat(m.Commission)
+	out["final_equity"] = metrics.JSONFloat(m.FinalEquity)
 	out["costs"] = m.Costs
 	out["rejections"] = m.Rejections
 	out["margin_calls"] = m.MarginCalls

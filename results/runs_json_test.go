@@ -11,16 +11,18 @@ import (
 
 // TestRunMetricsJSONNonFinite: in metrics.json NaN is null and an
 // infinite metric the string "Infinity" or "-Infinity", benchmark
-// metrics included; all read back as they were.
+// metrics, final equity and commission included; all read back as they
+// were.
 func TestRunMetricsJSONNonFinite(t *testing.T) {
 	m := RunMetrics{Summary: metrics.Summarize([]float64{0.01}, 252, nil), Measures: map[string]float64{"exposure_time": math.NaN(), "turnover": math.Inf(1)},
+		FinalEquity: math.NaN(), Commission: math.Inf(1),
 		Benchmarks: map[string]json.RawMessage{"QQQ": json.RawMessage(`{"beta":"-Infinity","alpha":null,"correlation":0.5}`)}}
 	b, err := json.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	js := string(b)
-	for _, want := range []string{`"calmar":"Infinity"`, `"sharpe":null`, `"exposure_time":null`, `"turnover":"Infinity"`, `"beta":"-Infinity"`} {
+	for _, want := range []string{`"calmar":"Infinity"`, `"sharpe":null`, `"exposure_time":null`, `"turnover":"Infinity"`, `"beta":"-Infinity"`, `"final_equity":null`, `"commission_paid":"Infinity"`} {
 		if !strings.Contains(js, want) {
 			t.Errorf("JSON lacks %s: %s", want, js)
 		}
@@ -31,6 +33,7 @@ func TestRunMetricsJSONNonFinite(t *testing.T) {
 	}
 	bs, ok := back.Benchmark("QQQ")
 	if !math.IsInf(back.Calmar, 1) || !math.IsNaN(back.Sharpe) || !math.IsNaN(back.Measures["exposure_time"]) || !math.IsInf(back.Measures["turnover"], 1) ||
+		!math.IsNaN(back.FinalEquity) || !math.IsInf(back.Commission, 1) ||
 		!ok || !math.IsInf(bs.Beta, -1) || !math.IsNaN(bs.Alpha) || bs.Correlation != 0.5 {
 		t.Errorf("read back %+v, benchmark %+v", back, bs)
 	}

@@ -114,8 +114,9 @@ func Summarize(returns []float64, ppy float64, benchmark []float64) Summary {
 // JSONFloat is a float64 as the results' JSON writes it: JSON has no NaN
 // and no infinity, so NaN (undefined: too few observations, a zero
 // denominator) is null and +Inf and −Inf (a ratio over a zero risk) are
-// the strings "Infinity" and "-Infinity", as Python's json module and
-// pandas read them. UnmarshalJSON reads back all three, and numbers.
+// the strings "Infinity" and "-Infinity" (Python's json module reads them
+// as strings, float() of which is ±inf; docs/python.md). UnmarshalJSON
+// reads back all three, and numbers.
 type JSONFloat float64
 
 // MarshalJSON writes null, "Infinity", "-Infinity" or the number.

@@ -78,7 +78,7 @@
 // Hedge effectiveness (stress.csv) is shown only where the pair hedge's
 // long leg alone lost at least [HedgeThreshold] of the initial cash to the
 // scenario; elsewhere the ratio of two small numbers means nothing and the
-// cell is empty ("—").
+// cell shows "n/a" (grey).
 //
 // In the charts' JSON, and in the runs table's data-v attributes, NaN is
 // null ("" in data-v) and ±Inf the strings "Infinity" and "-Infinity", as

@@ -167,7 +167,7 @@ var moneyKeys = map[string]bool{
 // HedgeThreshold is the loss of a pair hedge's long leg alone, as a share
 // of the initial cash, from which the report shows a hedge effectiveness:
 // with a smaller loss (or a gain) the ratio of two small numbers means
-// nothing (2918 %, −393 %), and the cell shows "—".
+// nothing (2918 %, −393 %), and the cell shows "n/a" (grey).
 const HedgeThreshold = 0.01
 
 func build(ctx context.Context, f *Folder) (*page, error) {
