@@ -205,10 +205,12 @@ func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk
 		scaleCols = len(m.Cols)
 	}
 	limit := m.Limit
-	for _, row := range m.Values {
-		for _, v := range row[:scaleCols] {
-			if !math.IsNaN(v) && !math.IsInf(v, 0) && !(m.Limit > 0) {
-				limit = math.Max(limit, math.Abs(v))
+	if !(m.Limit > 0) {
+		for _, row := range m.Values {
+			for _, v := range row[:scaleCols] {
+				if !math.IsNaN(v) && !math.IsInf(v, 0) {
+					limit = math.Max(limit, math.Abs(v))
+				}
 			}
 		}
 	}

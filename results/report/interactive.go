@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
 	"github.com/divergence-research/divergence/results/downsample"
@@ -212,11 +213,9 @@ func ratioOf(num, den []float64) []float64 {
 func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, ppy float64, bench *Run, caption string) (*payload, error) {
 	p := &payload{Synthetic: f.Synthetic(), Caption: caption, Window: window, PPY: number(ppy)}
 	for i := range f.Runs {
-		for _, t := range f.Runs[i].Equity.Time {
-			if t%(24*3600*1e9) != 0 {
-				p.Intraday = true
-				break
-			}
+		if slices.ContainsFunc(f.Runs[i].Equity.Time, func(t int64) bool { return t%data.NanosPerDay != 0 }) {
+			p.Intraday = true
+			break
 		}
 	}
 	if bench != nil {
