@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -30,6 +29,7 @@ import (
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/duckdb"
 	"github.com/divergence-research/divergence/data/strict"
+	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/scenarios"
 	"github.com/divergence-research/divergence/strategies"
 )
@@ -439,13 +439,13 @@ func (f *File) Validate() error {
 		if strings.TrimSpace(s.Name) == "" {
 			return fmt.Errorf("%s.name: required", key)
 		}
-		if j, ok := slugs[Slug(s.Name)]; ok {
+		if j, ok := slugs[results.Slug(s.Name)]; ok {
 			if f.Strategy[j].Name == s.Name {
 				return fmt.Errorf("%s.name: %q is used twice", key, s.Name)
 			}
-			return fmt.Errorf("%s.name: %q and strategy[%d]'s %q would share the run folder name %q: rename one", key, s.Name, j, f.Strategy[j].Name, Slug(s.Name))
+			return fmt.Errorf("%s.name: %q and strategy[%d]'s %q would share the run folder name %q: rename one", key, s.Name, j, f.Strategy[j].Name, results.Slug(s.Name))
 		}
-		slugs[Slug(s.Name)] = i
+		slugs[results.Slug(s.Name)] = i
 	}
 	if f.ScenarioStart != "" {
 		if _, err := data.ParseDay(f.ScenarioStart); err != nil {
@@ -498,19 +498,6 @@ func (f *File) resolve(p string) string {
 		return p
 	}
 	return filepath.Join(filepath.Dir(f.path), p)
-}
-
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
-// Slug turns a name into a folder name: lower case, runs of other
-// characters replaced by one dash.
-func Slug(name string) string {
-	s := nonSlug.ReplaceAllString(strings.ToLower(name), "-")
-	s = strings.Trim(s, "-")
-	if s == "" {
-		s = "run"
-	}
-	return s
 }
 
 func parseDay(s string) (int64, error) { return data.ParseDay(s) }

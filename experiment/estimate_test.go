@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/divergence-research/divergence/results"
 )
 
 // A sweep of 1,000,000 points is refused before any run and before any
@@ -138,7 +140,7 @@ func TestEstimateWithDataRefusesBeforeRuns(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(out)
 	for _, e := range entries {
-		if e.Name() != "."+Slug(f.Name)+".lock" {
+		if e.Name() != "."+results.Slug(f.Name)+".lock" {
 			t.Errorf("%s written", e.Name())
 		}
 	}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/divergence-research/divergence/results"
 )
 
 var update = flag.Bool("update", false, "update golden files")
@@ -193,7 +195,7 @@ func TestRerunLeavesNoStaleFiles(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if want := []string{"." + Slug(f.Name) + ".lock", Slug(f.Name)}; !slices.Equal(names, want) {
+	if want := []string{"." + results.Slug(f.Name) + ".lock", results.Slug(f.Name)}; !slices.Equal(names, want) {
 		t.Errorf("output folder holds %q, want %q", names, want)
 	}
 }

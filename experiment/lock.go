@@ -118,7 +118,7 @@ func leftover(name string) (slug, kind string, ok bool) {
 	for _, k := range []string{"tmp", "old"} {
 		if i := strings.LastIndex(rest, "."+k+"-"); i > 0 {
 			s := rest[:i]
-			if Slug(s) == s {
+			if results.Slug(s) == s {
 				return s, k, true
 			}
 		}

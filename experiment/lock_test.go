@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/divergence-research/divergence/results"
 )
 
 func loadSmall(t *testing.T) *File {
@@ -52,7 +54,7 @@ func TestConcurrentRunsIntoOneFolder(t *testing.T) {
 		}
 	}
 	// The lock is free again, its holder text cleared.
-	l, err := LockDir(context.Background(), out, Slug(loadSmall(t).Name), "test", false)
+	l, err := LockDir(context.Background(), out, results.Slug(loadSmall(t).Name), "test", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +65,7 @@ func TestConcurrentRunsIntoOneFolder(t *testing.T) {
 func TestRunWaitsForTheLock(t *testing.T) {
 	out := t.TempDir()
 	f := loadSmall(t)
-	l, err := LockDir(context.Background(), out, Slug(f.Name), "pid 1, a test", false)
+	l, err := LockDir(context.Background(), out, results.Slug(f.Name), "pid 1, a test", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +84,7 @@ func TestRunWaitsForTheLock(t *testing.T) {
 		t.Fatal("the run did not wait for the lock")
 	}
 	// A wait ends with its context.
-	l, _ = LockDir(context.Background(), out, Slug(f.Name), "pid 1", false)
+	l, _ = LockDir(context.Background(), out, results.Slug(f.Name), "pid 1", false)
 	defer l.Release()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -98,7 +100,7 @@ func TestRunWaitsForTheLock(t *testing.T) {
 func TestDeadRunsLeftoversCleaned(t *testing.T) {
 	out := t.TempDir()
 	f := loadSmall(t)
-	slug := Slug(f.Name)
+	slug := results.Slug(f.Name)
 	mk := func(name string) {
 		if err := os.MkdirAll(filepath.Join(out, name, "runs", "x"), 0o755); err != nil {
 			t.Fatal(err)
@@ -201,11 +203,11 @@ func TestHoldKeepsTheLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LockDir(context.Background(), out, Slug(f.Name), "", false); err == nil || !strings.Contains(err.Error(), "pid 7, the report") {
+	if _, err := LockDir(context.Background(), out, results.Slug(f.Name), "", false); err == nil || !strings.Contains(err.Error(), "pid 7, the report") {
 		t.Fatalf("got %v", err)
 	}
 	o.Release()
-	l, err := LockDir(context.Background(), out, Slug(f.Name), "", false)
+	l, err := LockDir(context.Background(), out, results.Slug(f.Name), "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

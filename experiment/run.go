@@ -451,7 +451,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// The results folder is locked from here to the end (opt.Hold: until
 	// Outcome.Release): a second run into it fails now, naming this one.
 	// A shard locks its own folder instead (runShard).
-	slug := Slug(f.Name)
+	slug := results.Slug(f.Name)
 	final := filepath.Join(opt.Out, slug)
 	var lock *Lock
 	held := false
@@ -505,7 +505,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			r := RunResult{RunSpec: s, View: v, Base: s.Key}
 			if v > 0 {
 				r.Scenario = views[v].Name()
-				r.Key = s.Key + "@" + Slug(r.Scenario)
+				r.Key = s.Key + "@" + results.Slug(r.Scenario)
 			}
 			r.Seed = engine.SeedFor(f.Seed, r.Key)
 			runs = append(runs, r)

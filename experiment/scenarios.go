@@ -8,6 +8,7 @@ import (
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/scenarios"
 )
 
@@ -57,7 +58,7 @@ func (f *File) scenarioList(all bool) ([]*scenarios.Scenario, error) {
 	}
 	seen := map[string]string{}
 	for _, s := range out {
-		slug := Slug(s.Name)
+		slug := results.Slug(s.Name)
 		if slug == "baseline" {
 			return nil, fmt.Errorf("scenario %q: the name is reserved for the unshocked runs", s.Name)
 		}

@@ -265,7 +265,7 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
-	ref := shardRef{sha: sha, version: opt.Version, stress: ms[0].Stress, slug: Slug(f.Name)}
+	ref := shardRef{sha: sha, version: opt.Version, stress: ms[0].Stress, slug: results.Slug(f.Name)}
 	// The data is compared once loaded (mergeSource.load); the rest now.
 	order, err := checkShards(dirs, ms, ref)
 	if err != nil {
@@ -505,7 +505,7 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 		return nil, err
 	}
 	plan := plans[sh.Index]
-	name := sh.Name(Slug(f.Name))
+	name := sh.Name(results.Slug(f.Name))
 	lock, err := LockDir(ctx, opt.Out, name, opt.Holder, opt.Wait)
 	if err != nil {
 		return nil, err

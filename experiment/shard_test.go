@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/divergence-research/divergence/results"
 )
 
 // Monte Carlo past the bands' exact limit (1,100 paths > 1,000), cut
@@ -52,7 +54,7 @@ shock = "ai-bubble-burst"
 		if _, err := Run(ctx, f, Options{Out: shards, Workers: 2, Shard: &Shard{Index: i, Count: 3, Source: "test"}}); err != nil {
 			t.Fatalf("shard %d: %v", i, err)
 		}
-		m, err := ReadShardManifest(filepath.Join(shards, Shard{Index: i, Count: 3}.Name(Slug(f.Name))))
+		m, err := ReadShardManifest(filepath.Join(shards, Shard{Index: i, Count: 3}.Name(results.Slug(f.Name))))
 		if err != nil {
 			t.Fatal(err)
 		}

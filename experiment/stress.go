@@ -113,7 +113,7 @@ func StressTable(o *Outcome) *Stress {
 		}
 		legKey := r.Base + LongLegSuffix
 		if r.Scenario != "" {
-			legKey += "@" + Slug(r.Scenario)
+			legKey += "@" + results.Slug(r.Scenario)
 		}
 		if leg, ok := byKey[legKey]; ok {
 			legBase := byKey[r.Base+LongLegSuffix]
@@ -275,7 +275,7 @@ func writeStress(f *File, o *Outcome) error {
 		sc := o.Views[v].Scenario
 		vopt := charts.Options{Title: f.Name + " under " + sc.Name, Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
 			Caption: fmt.Sprintf("%s; shocked by scenario %s (source: %s)", kind, sc.Name, clip(sc.Source, 60))}
-		if err := charts.WriteFiles(filepath.Join(o.Dir, "stress", Slug(sc.Name)), func(w io.Writer, ft charts.Format) error {
+		if err := charts.WriteFiles(filepath.Join(o.Dir, "stress", results.Slug(sc.Name)), func(w io.Writer, ft charts.Format) error {
 			return charts.EquityDrawdown(w, ft, vopt, curves)
 		}); err != nil {
 			return err

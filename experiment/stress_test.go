@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/divergence-research/divergence/results"
 )
 
 // Under a scenario, a buy-and-hold run that bought before the shock holds
@@ -30,7 +32,7 @@ func TestStressPnLMatchesHoldingsRevaluation(t *testing.T) {
 			continue
 		}
 		base := byKey["tech"]
-		shocked := byKey["tech@"+Slug(row.Scenario)]
+		shocked := byKey["tech@"+results.Slug(row.Scenario)]
 		for i, q := range base.Result.Portfolio.Qty {
 			if q != shocked.Result.Portfolio.Qty[i] {
 				t.Fatalf("%s: quantities differ, the shock came before the purchase", row.Scenario)
@@ -85,7 +87,7 @@ func TestStressPnLMatchesHoldingsRevaluation(t *testing.T) {
 		if row.Run != "hedge" || row.Scenario == "baseline" {
 			continue
 		}
-		sc := "@" + Slug(row.Scenario)
+		sc := "@" + results.Slug(row.Scenario)
 		leg := lastEquity("hedge~long-leg"+sc) - lastEquity("hedge~long-leg")
 		hedged := lastEquity("hedge"+sc) - lastEquity("hedge")
 		if math.Abs(leg-row.LongLegPnLVsBaseline) > 1e-6 || math.Abs(hedged-row.PnLVsBaseline) > 1e-6 {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -186,7 +187,7 @@ func (f *File) expand(reg strategies.Registry) ([]RunSpec, error) {
 				swept = append(swept, Value{Key: k, Value: v})
 				parts = append(parts, k+"="+formatValue(v))
 			}
-			key := Slug(spec.Name)
+			key := results.Slug(spec.Name)
 			if len(parts) > 0 {
 				key += "--" + safeKey(strings.Join(parts, "--"))
 			}

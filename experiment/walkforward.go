@@ -304,7 +304,7 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, p *data.Panel) err
 	var names []string
 	for i := range wfs {
 		wf := &wfs[i]
-		d := filepath.Join(dir, "walkforward", Slug(wf.Strategy))
+		d := filepath.Join(dir, "walkforward", results.Slug(wf.Strategy))
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}

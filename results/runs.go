@@ -345,3 +345,27 @@ func FormatParam(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// Slug turns a name into a folder name: lower case, each run of
+// characters other than a-z and 0-9 replaced by one dash, none at either
+// end; "run" when nothing is left. A run's folder (runs/<key>) and an
+// experiment's are named by it; the report finds them by it.
+func Slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			continue
+		}
+		dash = true
+	}
+	if b.Len() == 0 {
+		return "run"
+	}
+	return b.String()
+}

@@ -38,3 +38,21 @@ func TestRunMetricsJSONNonFinite(t *testing.T) {
 		t.Errorf("read back %+v, benchmark %+v", back, bs)
 	}
 }
+
+// Slug: lower case, each run of other characters one dash, none at the
+// ends, "run" for nothing left.
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"AI hedge on the synthetic market": "ai-hedge-on-the-synthetic-market",
+		"  --X__y  ":                       "x-y",
+		"Café 2x":                          "caf-2x",
+		"WF IS momentum":                   "wf-is-momentum",
+		"sma BTC (20/50)":                  "sma-btc-20-50",
+		"":                                 "run",
+		"###":                              "run",
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

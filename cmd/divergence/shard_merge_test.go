@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/resultsdb"
 )
 
@@ -66,7 +67,7 @@ out_of_sample_days = 182
 	if err != nil {
 		t.Fatal(err)
 	}
-	return path, experiment.Slug(f.Name)
+	return path, results.Slug(f.Name)
 }
 
 // divergence runs the binary with args and env (added to a clean

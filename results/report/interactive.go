@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
@@ -341,28 +340,6 @@ func bandsOf(f *Folder) []Band {
 	return out
 }
 
-// slug is experiment.Slug: the name lower-cased, runs of characters other
-// than a–z and 0–9 as one "-".
-func slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if r < 128 && (unicode.IsLower(r) || unicode.IsDigit(r)) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
-			continue
-		}
-		dash = true
-	}
-	if b.Len() == 0 {
-		return "run"
-	}
-	return b.String()
-}
-
 // walkForwardLines is a walk-forward's chart: the stitched out-of-sample
 // growth against the in-sample best run of its strategy (best over the
 // whole period by the walk-forward's metric: a hindsight choice) and the
@@ -392,7 +369,7 @@ func walkForwardLines(f *Folder, pal *charts.Palette, wf WalkForward, bench *Run
 	bestV := math.NaN()
 	for _, i := range f.Main {
 		r := &f.Runs[i]
-		if slug(r.Record.Strategy) != wf.Strategy {
+		if results.Slug(r.Record.Strategy) != wf.Strategy {
 			continue
 		}
 		if v := r.Record.Metrics.Metric(metric); metrics.Better(metric, v, bestV) {
