@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,10 +75,15 @@ func TestDemoReport(t *testing.T) {
 	}
 	// beta_qqq of every run, as the table's data-v holds it, against the
 	// record's metrics.json.
+	betas := columnValues(t, html, "runs-table", "beta_qqq")
 	for _, r := range f.Runs {
 		bs, ok := r.Record.Metrics.Benchmark("QQQ")
 		if !ok || math.IsNaN(bs.Beta) {
 			t.Errorf("%s: no beta against QQQ in metrics.json", r.Key)
+			continue
+		}
+		if got, ok := betas[r.Key]; !ok || math.Abs(got-bs.Beta) > 1e-12*math.Max(1, math.Abs(bs.Beta)) {
+			t.Errorf("%s: beta_qqq in the runs table %v (present %v), metrics.json %v", r.Key, got, ok, bs.Beta)
 		}
 	}
 	colour := map[string]string{} // run key → its swatch in the runs table
@@ -572,4 +578,34 @@ take_profit = [0.15, 0.30]
 		}
 	}
 	checkQuiet(t, url, problems, requests)
+}
+
+// columnValues reads the column col of the HTML table of id: by run key
+// (the row's first cell, after its swatch), the number of its data-v.
+func columnValues(t *testing.T, html, id, col string) map[string]float64 {
+	t.Helper()
+	_, tab, ok := strings.Cut(html, `<table class="sortable" id="`+id+`">`)
+	tab, _, _ = strings.Cut(tab, "</table>")
+	head, body, _ := strings.Cut(tab, "</thead>")
+	at := slices.IndexFunc(strings.Split(head, "<th ")[1:], func(th string) bool { return strings.HasPrefix(th, `data-col="`+col+`"`) })
+	if !ok || at < 0 {
+		t.Fatalf("no column %s in table %s", col, id)
+	}
+	out := map[string]float64{}
+	for _, row := range strings.Split(body, "<tr>")[1:] {
+		cells := strings.Split(row, "<td")[1:]
+		if len(cells) <= at {
+			continue
+		}
+		_, key, _ := strings.Cut(cells[0], "</span>")
+		key, _, _ = strings.Cut(key, "<")
+		_, v, _ := strings.Cut(cells[at], `data-v="`)
+		v, _, _ = strings.Cut(v, `"`)
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			t.Errorf("table %s, run %s, column %s: data-v %q: %v", id, key, col, v, err)
+		}
+		out[key] = x
+	}
+	return out
 }
