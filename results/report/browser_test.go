@@ -491,9 +491,9 @@ func TestSweepReportInBrowser(t *testing.T) {
 }
 
 // TestTradesInBrowser: a scaled entry's report has its tranche ladder
-// (entries and exits at their fill prices, drawn) and its round-trip
-// table, whose PnL column sums, with the open lots' value, to the run's
-// PnL less costs other than commission (none here).
+// (entries and exits at their fill prices, drawn, the read-out naming the
+// tranche) and its round-trip table, one row per round trip (that their
+// PnL sums to the run's is TestRoundTrips').
 func TestTradesInBrowser(t *testing.T) {
 	if chromium() == "" {
 		t.Skip("chromium not installed: apt-get install chromium (Debian's package); .ci/run installs it")
