@@ -9,8 +9,9 @@ import (
 	"github.com/divergence-research/divergence/data"
 )
 
-// a bankrupt account (equity < 0) can open a short by selling more
-// than its long (|q1| < |q0| skips the no-equity check).
+// A bankrupt account (equity < 0) cannot open a short by selling more
+// than its long: the sale past flat is refused (ReasonNoEquity), as
+// every order that adds exposure is, even when |q1| < |q0|.
 func TestBankruptAccountCannotFlipShort(t *testing.T) {
 	a := series(t, "A", data.Equity, []row{
 		{"2024-01-01", 100, 100, 100, 100, 1e9},

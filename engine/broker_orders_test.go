@@ -17,9 +17,10 @@ func logFills(t *testing.T, res *Result) {
 	}
 }
 
-// a target stop whose hit was skipped (position already closed by an
-// earlier stop on the same bar) stays pending with triggered=true and
-// fires at the open of the first bar after a later re-entry.
+// A target stop whose hit was skipped (the position already closed by an
+// earlier stop on the same bar) does not stay triggered: after a later
+// re-entry it does not fire at the next open while the price stays above
+// it.
 func TestStopSkippedHitDoesNotStayTriggered(t *testing.T) {
 	a := series(t, "A", data.Crypto, []row{
 		{"2024-01-01", 100, 100, 100, 100, 1e9},

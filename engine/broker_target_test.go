@@ -133,7 +133,8 @@ func TestTargetCoverNotScaledByCappedSale(t *testing.T) {
 	}
 }
 
-// partial trim + new buy, sum of weights 1, 1% slippage: cash < 0.
+// A partial trim and a new buy, weights summing to 1, 1% slippage: the
+// buy spends what the trim brought in, and cash never goes below 0.
 func TestTargetTrimAndBuyWithSlippageNeverBorrow(t *testing.T) {
 	a := flat(t, "A", data.Crypto, 100)
 	c := flat(t, "C", data.Crypto, 100)
@@ -174,8 +175,8 @@ func TestTargetTrimAndBuyWithSlippageNeverBorrow(t *testing.T) {
 	}
 }
 
-// rotation A->B with fixed slippage: the sell's slippage is not netted
-// out of the equity the buy is sized against.
+// A rotation A->B with fixed slippage: the sell's slippage is accounted
+// for when the buy is sized, so cash never goes below 0.
 func TestTargetRotationSlippageNeverBorrows(t *testing.T) {
 	a := series(t, "A", data.Crypto, []row{
 		{"2024-01-01", 100, 110, 90, 100, 1e9},
@@ -205,8 +206,9 @@ func TestTargetRotationSlippageNeverBorrows(t *testing.T) {
 	}
 }
 
-// rotation with lot sizes: the sell is truncated toward zero (keeps
-// more A) while the buy is sized to its full weight.
+// A rotation with lot sizes: the sell is truncated toward zero (it keeps
+// more A), and the buy does not spend more than the sell brought in:
+// cash never goes below 0.
 func TestTargetRotationLotsNeverBorrow(t *testing.T) {
 	a := series(t, "A", data.Equity, []row{
 		{"2024-01-01", 30, 30, 30, 30, 1e9},
@@ -270,8 +272,8 @@ func TestTargetRotationCappedSellNeverBorrows(t *testing.T) {
 	}
 }
 
-// a resting TargetWeight limit is sized without the commission: an
-// all-in limit buy leaves cash negative by the commission.
+// A resting TargetWeight limit is sized with the commission: an all-in
+// limit buy leaves cash at or above 0.
 func TestTargetWeightLimitSizedWithCommission(t *testing.T) {
 	a := series(t, "A", data.Crypto, []row{
 		{"2024-01-01", 100, 100, 100, 100, 1e9},

@@ -10,8 +10,8 @@ import (
 	"github.com/divergence-research/divergence/data"
 )
 
-// funding over a gap in a perpetual's bars is charged on the position
-// opened at the open after the gap.
+// Funding over a gap in a perpetual's bars is not charged on the position
+// opened at the open after the gap: it pays from its opening only.
 func TestFundingOverGapChargedToNewPosition(t *testing.T) {
 	a := series(t, "P", data.Crypto, []row{
 		{"2024-01-01", 100, 100, 100, 100, 1e9},

@@ -24,8 +24,9 @@ func path(n int, f func(k int) float64) []float64 {
 	return o
 }
 
-// weights + an instrument whose data ended: its target order never
-// fills, Pending() stays > 0, the drift band is switched off for good.
+// Weights with an instrument whose data ended (B, after day 2): its
+// target order, which can never fill, does not switch the drift band off;
+// A's jumps trigger it on days 10 and 12.
 func TestWeightsDriftBandOutlivesEndedInstrument(t *testing.T) {
 	pa := path(20, func(k int) float64 {
 		switch {
@@ -48,8 +49,9 @@ func TestWeightsDriftBandOutlivesEndedInstrument(t *testing.T) {
 	}
 }
 
-// A drift rebalance on B's very last bar leaves B's order pending forever
-// (B is not yet gone when it is submitted): the drift band is off for good.
+// A drift rebalance on B's very last bar (B is not yet gone when it is
+// submitted, and its order never fills) does not switch the drift band
+// off: it fires again on day 20.
 func TestWeightsDriftOrderOnLastBarOfInstrument(t *testing.T) {
 	pa := path(30, func(k int) float64 {
 		switch {
@@ -72,9 +74,9 @@ func TestWeightsDriftOrderOnLastBarOfInstrument(t *testing.T) {
 	}
 }
 
-// pair-hedge + a long-leg instrument whose data ended: its weight can
-// never be brought back to target, so the drift band fires at every sync
-// point from then on.
+// Pair-hedge with a long-leg instrument whose data ended: its weight can
+// never be brought back to target, and its frozen drift does not make the
+// band fire at every sync point from then on.
 func TestPairHedgeEndedLongLegDoesNotChurn(t *testing.T) {
 	n := 40
 	pa := path(n, func(k int) float64 {
@@ -101,8 +103,9 @@ func TestPairHedgeEndedLongLegDoesNotChurn(t *testing.T) {
 	}
 }
 
-// After a stop-loss flatten, the zero target for an ended instrument never
-// fills: Pending() stays > 0 and the drift band is off for the rest of the run.
+// After a stop-loss flatten, the zero target for an ended instrument
+// (which can never fill) does not switch the drift band off: when A
+// doubles after the re-entry, a drift rebalance fires.
 func TestPairHedgeDriftAfterStopWithEndedLeg(t *testing.T) {
 	n := 40
 	pa := path(n, func(k int) float64 {

@@ -8,8 +8,8 @@ import (
 	"github.com/divergence-research/divergence/data"
 )
 
-// scaled-entry with a lot size: the last exit is truncated and leaves
-// a residual share, so the cycle never sells out.
+// Scaled-entry with a lot size: the last exit is not truncated to leave
+// a residual share; it sells out and the cycle ends flat.
 func TestScaledEntryLastExitSellsOutWithLots(t *testing.T) {
 	px := []float64{100, 100, 111, 121, 131, 131, 131}
 	x := bars("X", px, px)
