@@ -216,8 +216,8 @@ func TestScaledEntryPeakLookback(t *testing.T) {
 //	                  3,333.33 / 84 = 39.6825 units (room: equity 10,000 − 75.7576 × 3
 //	                  = 9,772.73, less 75.7576 × 84 = 6,363.64 → 3,409.09 ≥ 3,333.33)
 //	 3    85   105    fill 39.6825 @ 85 (3,373.02): 115.4401 units, avg 9,963.93 /
-//	                  115.4401 = 86.3131; exit 1 at 1.1 × avg = 94.944, exit 2 at
-//	                  1.2 × avg = 103.578: 105 reaches both → exits 1-2, one order
+//	                  115.4401 = 86.3125; exit 1 at 1.1 × avg = 94.944, exit 2 at
+//	                  1.2 × avg = 103.575: 105 reaches both → exits 1-2, one order
 //	                  for 2 × 1/2 of the position: all of it
 //	 4   106   104    fill −115.4401 @ 106 (12,236.65): flat, cash 12,272.73; a new
 //	                  cycle: capital 12,272.73, peak = 105, the close exits 1-2 were
@@ -267,7 +267,8 @@ func TestScaledEntryLaddersCrossSeveralLevels(t *testing.T) {
 	}, 10000)
 	// Tranche 3 exactly fills the cap there (room 10,000 − 4 × q12 −
 	// 84 × q12 = 3,333.33). Avg (q12 × 88 + q3 × 84) / (q12 + q3) =
-	// 86.6667: exits at 95.33 and 104: 105 reaches both.
+	// 10,000 / 115.4401 = 86.625: exits at 95.29 and 103.95: 105 reaches
+	// both.
 	c4 := 10000 - q12*88 - q3*84 + (q12+q3)*105
 	checkFills(t, res.Fills, []wantFill{
 		{1, "X", q12, 88, "tranches 1-2"},
