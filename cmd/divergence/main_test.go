@@ -18,7 +18,7 @@ import (
 	goduckdb "github.com/duckdb/duckdb-go/v2"
 )
 
-func cli(t *testing.T, args ...string) (string, string, error) {
+func cli(t testing.TB, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	err := run(context.Background(), args, &out, &errb)

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -47,7 +44,7 @@ func BenchmarkMerge(b *testing.B) {
 	exp := sweepExperiment(b, dir, 1000)
 	shards := filepath.Join(dir, "shards")
 	for i := range 2 {
-		if _, stderr, err := cliB(b, "run", exp, "--out", shards, "--quiet", "--shard", fmt.Sprintf("%d/2", i)); err != nil {
+		if _, stderr, err := cli(b, "run", exp, "--out", shards, "--quiet", "--shard", fmt.Sprintf("%d/2", i)); err != nil {
 			b.Fatalf("shard %d: %v\n%s", i, err, stderr)
 		}
 	}
@@ -58,7 +55,7 @@ func BenchmarkMerge(b *testing.B) {
 				if variant == "no-report" {
 					args = append(args, "--no-report")
 				}
-				if _, stderr, err := cliB(b, args...); err != nil {
+				if _, stderr, err := cli(b, args...); err != nil {
 					b.Fatalf("merge: %v\n%s", err, stderr)
 				}
 			}
@@ -67,22 +64,11 @@ func BenchmarkMerge(b *testing.B) {
 	}
 }
 
-func cliB(b *testing.B, args ...string) (string, string, error) {
-	b.Helper()
-	var out, errb bytes.Buffer
-	err := run(context.Background(), args, &out, &errb)
-	return out.String(), errb.String(), err
-}
-
 // divergenceBin is the built program with args, in this environment
 // without the schedulers' variables.
 func divergenceBin(bin string, args ...string) *exec.Cmd {
 	cmd := exec.Command(bin, args...)
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SLURM_") && !strings.HasPrefix(kv, "JOB_COMPLETION_INDEX=") && !strings.HasPrefix(kv, "DIVERGENCE_") && !strings.HasPrefix(kv, "GOMAXPROCS=") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
+	cmd.Env = cleanEnv("GOMAXPROCS=")
 	return cmd
 }
 

@@ -79,14 +79,22 @@ func divergence(t *testing.T, env []string, args ...string) *exec.Cmd {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, args...)
-	var base []string
+	cmd.Env = append(cleanEnv(), env...)
+	return cmd
+}
+
+// cleanEnv is this process's environment without the schedulers'
+// variables (SLURM_*, JOB_COMPLETION_INDEX, DIVERGENCE_*) and those
+// beginning with a prefix of drop.
+func cleanEnv(drop ...string) []string {
+	drop = append(drop, "SLURM_", "JOB_COMPLETION_INDEX=", "DIVERGENCE_")
+	var out []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SLURM_") && !strings.HasPrefix(kv, "JOB_COMPLETION_INDEX=") && !strings.HasPrefix(kv, "DIVERGENCE_") {
-			base = append(base, kv)
+		if !slices.ContainsFunc(drop, func(p string) bool { return strings.HasPrefix(kv, p) }) {
+			out = append(out, kv)
 		}
 	}
-	cmd.Env = append(base, env...)
-	return cmd
+	return out
 }
 
 func mustRun(t *testing.T, cmd *exec.Cmd) string {
