@@ -42,9 +42,12 @@ func (lay *csvLayout) physLine(duck int) int {
 // empty lines skipped. Memory is bounded by one chunk and one record
 // besides the line numbers.
 //
-// With check set (a per-instrument file), each data record is checked as
-// it streams by (see rowCheck): a file invalid at its line 3 is refused
-// after reading one chunk, before DuckDB reads it at all.
+// With check set (a per-instrument file), the data records of the first
+// checkBytes are checked as they stream by (see rowCheck): a file invalid
+// at its line 3 is refused after reading one chunk, before DuckDB reads it
+// at all. The records after them are not parsed here: Series.Validate
+// refuses the same rows once DuckDB has read them, and parsing every
+// number twice cost a third of a CSV file's load.
 func scanCSV(path string, gz bool, check *rowCheck) (csvLayout, error) {
 	var lay csvLayout
 	f, _, err := data.OpenFile(path)
@@ -70,6 +73,10 @@ func scanCSV(path string, gz bool, check *rowCheck) (csvLayout, error) {
 // scanChunk is how much of a CSV file the scanner reads at a time.
 const scanChunk = 1 << 18
 
+// checkBytes is how much of a file's start the scanner's check covers
+// (the records that start in it): one chunk, about 4,000 daily bars.
+const checkBytes = scanChunk
+
 // maxRecord bounds the bytes of one record the scanner keeps (the header,
 // or a data record to check); DuckDB refuses lines past 2 MB anyway.
 const maxRecord = 4 << 20
@@ -91,6 +98,8 @@ type recordScanner struct {
 	quotedEnds int // line ends inside quotes so far
 	rec        []byte
 	oversized  bool // the record outgrew maxRecord: its bytes are not kept
+	unkept     bool // the record is neither the header nor one to check: its bytes are not kept
+	fed        int  // bytes scanned before the current chunk
 	header     []byte
 	headerLine int
 	nonSpace   bool // the file has a byte that is not white space
@@ -153,6 +162,13 @@ func (sc *recordScanner) run(r io.Reader) error {
 
 // feed scans one chunk.
 func (sc *recordScanner) feed(b []byte) error {
+	err := sc.scan(b)
+	sc.fed += len(b)
+	return err
+}
+
+// scan scans one chunk's bytes.
+func (sc *recordScanner) scan(b []byte) error {
 	if !sc.nonSpace && len(bytes.TrimSpace(b)) > 0 {
 		sc.nonSpace = true
 	}
@@ -254,11 +270,12 @@ func (sc *recordScanner) start() {
 	}
 	sc.inRecord, sc.recLine, sc.recQuoted = true, sc.line, sc.quotedEnds
 	sc.rec, sc.oversized = sc.rec[:0], false
+	sc.unkept = sc.header != nil && (sc.check == nil || sc.fed >= checkBytes)
 }
 
 // keep appends bytes of the current record (up to maxRecord).
 func (sc *recordScanner) keep(b []byte) {
-	if sc.oversized {
+	if sc.oversized || sc.unkept {
 		return
 	}
 	if len(sc.rec)+len(b) > maxRecord {
@@ -305,7 +322,7 @@ func (sc *recordScanner) end() error {
 	if lay.duckLines != nil {
 		lay.duckLines = append(lay.duckLines, sc.recLine-sc.recQuoted)
 	}
-	if sc.check != nil && !sc.oversized {
+	if sc.check != nil && !sc.oversized && !sc.unkept {
 		return sc.check.row(sc.rec, sc.recLine)
 	}
 	return nil

@@ -11,12 +11,14 @@ import (
 	"github.com/divergence-research/divergence/data"
 )
 
-// rowCheck checks the records of a per-instrument CSV file while the
-// scanner streams them, before DuckDB reads the file: a price that is not
-// positive and, unless a BadRowPolicy skips or repairs them, open, high,
-// low and close that contradict each other are refused at once, naming
-// the line and the date as written, so that a bad row near the top of a
-// large file costs one chunk of reading, not the file.
+// rowCheck checks the records at the start of a per-instrument CSV file
+// (its first checkBytes) while the scanner streams them, before DuckDB
+// reads the file: a price that is not positive and, unless a BadRowPolicy
+// skips or repairs them, open, high, low and close that contradict each
+// other are refused at once, naming the line and the date as written, so
+// that a bad row near the top of a large file costs one chunk of reading,
+// not the file. Series.Validate refuses the same rows further down, once
+// DuckDB has read them.
 //
 // It only refuses what Series.Validate would refuse: a record it cannot
 // take apart (quotes it cannot parse, too few fields), a value that is

@@ -132,3 +132,56 @@ func TestImportInBatches(t *testing.T) {
 		}
 	}
 }
+
+// Past the first checkBytes, the scanner does not parse the records: a bad
+// row there is refused all the same, once DuckDB has read the file, with
+// its line and date (by Series.Validate), whether its range contradicts
+// itself or its price is not positive; and a clean file of that size
+// reads whole.
+func TestBadRowPastCheckedStart(t *testing.T) {
+	const rows = 20_000 // about 900 KB: past checkBytes
+	write := func(t *testing.T, bad int, open, close string) string {
+		path := filepath.Join(t.TempDir(), "LONG.csv")
+		var b strings.Builder
+		b.WriteString("date,open,high,low,close,adj_close,volume\n")
+		day := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+		for k := 0; k < rows; k++ {
+			o, c := "100.25", "100.75"
+			if k == bad {
+				o, c = open, close
+			}
+			fmt.Fprintf(&b, "%s,%s,101.5,99.5,%s,100.75,123456\n", day.AddDate(0, 0, k).Format("2006-01-02"), o, c)
+		}
+		if b.Len() < 3*checkBytes {
+			t.Fatalf("file of %d bytes, want past %d", b.Len(), 3*checkBytes)
+		}
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	// Data record k is on line k+2; record 15,000 is dated 1900-01-01 +
+	// 15,000 days: 1900→1941 is 41 years, 10 of them leap (1904…1940;
+	// 1900 is not), 14,975 days to 1941-01-01; 25 days more is 1941-01-26.
+	for _, c := range []struct {
+		name, open, close, want string
+	}{
+		{"range", "102.75", "100.75", ":15002: 1941-01-26 open 102.75 outside [low 99.5, high 101.5]"},
+		{"not positive", "100.25", "-3", ":15002: 1941-01-26 close = -3 is not positive"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := write(t, 15_000, c.open, c.close)
+			_, err := ReadFile(context.Background(), path, ReadOptions{})
+			if err == nil || !strings.HasPrefix(err.Error(), path+c.want) {
+				t.Fatalf("ReadFile: %v\nwant %s%s…", err, path, c.want)
+			}
+		})
+	}
+	s, err := ReadFile(context.Background(), write(t, -1, "", ""), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != rows || s.Rows[rows-1] != rows+1 || s.Open[rows-1] != 100.25 {
+		t.Fatalf("read %d bars, last from line %d, open %g; want %d, %d, 100.25", s.Len(), s.Rows[rows-1], s.Open[rows-1], rows, rows+1)
+	}
+}
