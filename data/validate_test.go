@@ -1,0 +1,100 @@
+package data
+
+import (
+	"errors"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// badBar is Validate's rules written out bar by bar, as its documentation
+// states them: the reference for its quick check.
+func badBar(s *Series, k int) bool {
+	for _, v := range []float64{s.Open[k], s.High[k], s.Low[k], s.Close[k], s.AdjClose[k]} {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 {
+			return true
+		}
+	}
+	o, h, l, c, v := s.Open[k], s.High[k], s.Low[k], s.Close[k], s.Volume[k]
+	return h < l || c < l || c > h || o < l || o > h || v < 0 || math.IsInf(v, 0) ||
+		k > 0 && s.Time[k] <= s.Time[k-1]
+}
+
+// Validate refuses a series exactly when some bar breaks a rule, and names
+// the first such bar: random series of edge values (zero, −0, negatives,
+// NaN, ±Inf, the largest float, prices out of their range, repeated and
+// backward times) against badBar.
+func TestValidateQuickCheck(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pool := []float64{1, 2, 3, 2.5, 0, math.Copysign(0, -1), -1, math.NaN(), math.Inf(1), math.Inf(-1), math.MaxFloat64}
+	draw := func() float64 { return pool[rng.IntN(len(pool))] }
+	refused := 0
+	for trial := 0; trial < 20_000; trial++ {
+		n := 1 + rng.IntN(12)
+		s := Series{Rows: make([]int, n)}
+		for k := 0; k < n; k++ {
+			// A sound bar (low ≤ open, close ≤ high), then now and then
+			// one of its values replaced by an edge value.
+			l := float64(1 + rng.IntN(3))
+			h := l + float64(rng.IntN(3))
+			o, c := l+float64(rng.IntN(int(h-l)+1)), l+float64(rng.IntN(int(h-l)+1))
+			if rng.IntN(60) == 0 {
+				l = draw()
+			}
+			if rng.IntN(60) == 0 {
+				o = draw()
+			}
+			if rng.IntN(60) == 0 {
+				c = draw()
+			}
+			if rng.IntN(60) == 0 {
+				h = draw()
+			}
+			adj := c
+			if rng.IntN(60) == 0 {
+				adj = draw()
+			}
+			v := float64(rng.IntN(1000))
+			if rng.IntN(30) == 0 {
+				v = draw()
+			}
+			dt := int64(NanosPerDay)
+			if rng.IntN(80) == 0 {
+				dt = -dt * int64(rng.IntN(2)) // the same day again, or the day before
+			}
+			tk := int64(0)
+			if k > 0 {
+				tk = s.Time[k-1] + dt
+			}
+			s.Time = append(s.Time, tk)
+			s.Open, s.High, s.Low, s.Close = append(s.Open, o), append(s.High, h), append(s.Low, l), append(s.Close, c)
+			s.AdjClose, s.Volume = append(s.AdjClose, adj), append(s.Volume, v)
+			s.Rows[k] = 10 + k
+		}
+		first := -1
+		for k := 0; k < n; k++ {
+			if badBar(&s, k) {
+				first = k
+				break
+			}
+		}
+		err := s.Validate("F.csv")
+		var re *RowError
+		switch {
+		case first < 0 && err != nil:
+			t.Fatalf("trial %d: sound series refused: %v\n%+v", trial, err, s)
+		case first >= 0 && !errors.As(err, &re):
+			t.Fatalf("trial %d: bar %d breaks a rule, Validate gave %v\n%+v", trial, first, err, s)
+		case first >= 0 && re.Row != 10+first:
+			t.Fatalf("trial %d: first bad bar %d (row %d), Validate named row %d: %v\n%+v", trial, first, 10+first, re.Row, err, s)
+		}
+		if first >= 0 {
+			refused++
+		}
+	}
+	// Both kinds of series must have been drawn often for the test to mean
+	// anything.
+	if refused < 2_000 || refused > 18_000 {
+		t.Fatalf("%d of 20,000 series refused: the draw does not mix sound and bad series", refused)
+	}
+}
