@@ -125,12 +125,19 @@ func DetectInterval(t []int64) Interval {
 	if len(t) < 2 {
 		return 0
 	}
-	// Count the spacings by value (a series has few distinct ones), then
+	// Count the spacings by value (a series has few distinct ones, in
+	// long runs of the same: a map entry is touched once per run), then
 	// walk them in order to the middle one.
 	counts := map[int64]int{}
+	run, n := t[1]-t[0], 0
 	for k := 1; k < len(t); k++ {
-		counts[t[k]-t[k-1]]++
+		if d := t[k] - t[k-1]; d != run {
+			counts[run] += n
+			run, n = d, 0
+		}
+		n++
 	}
+	counts[run] += n
 	steps := make([]int64, 0, len(counts))
 	for d := range counts {
 		steps = append(steps, d)

@@ -2,7 +2,9 @@ package data
 
 import (
 	"errors"
+	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -207,5 +209,30 @@ func TestBarInterval(t *testing.T) {
 	}
 	if got := (&Series{Time: hourly, Interval: Daily}).BarInterval(); got != Daily {
 		t.Errorf("set to 1d: %s, want the set 1d", got)
+	}
+}
+
+// DetectInterval is the lower median of the steps, checked against a
+// sort of every step on random series of few distinct steps, in runs and
+// alone.
+func TestDetectIntervalMedianOfSteps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := 0; trial < 2_000; trial++ {
+		n := 2 + rng.IntN(40)
+		ts := []int64{int64(rng.IntN(100))}
+		for len(ts) < n {
+			d := int64(1 + rng.IntN(4))
+			for r := rng.IntN(6); r >= 0 && len(ts) < n; r-- {
+				ts = append(ts, ts[len(ts)-1]+d)
+			}
+		}
+		steps := make([]int64, 0, n-1)
+		for k := 1; k < n; k++ {
+			steps = append(steps, ts[k]-ts[k-1])
+		}
+		slices.Sort(steps)
+		if got, want := DetectInterval(ts), Interval(steps[(n-2)/2]); got != want {
+			t.Fatalf("times %v: DetectInterval %d, lower median of the steps %d", ts, got, want)
+		}
 	}
 }
