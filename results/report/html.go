@@ -391,8 +391,9 @@ func hedgeThreshold(cells []StressCell, cash float64) ([]StressCell, string) {
 
 // lossesNegative returns the Monte Carlo summary with VaR and CVaR as
 // returns (losses negative): when its var_95 is the negative of its
-// terminal_p05 (package experiment writes losses as positive numbers),
-// every var_*/cvar_* column is negated.
+// terminal_p05 on every row (package experiment writes losses as positive
+// numbers; a run whose 5th percentile is 0 has a VaR of 0, which agrees),
+// every var_*/cvar_* column is negated (0 stays 0, not "-0").
 func lossesNegative(t *Table) (*Table, bool) {
 	v, p := slices.Index(t.Header, "var_95"), slices.Index(t.Header, "terminal_p05")
 	if v < 0 || p < 0 || len(t.Rows) == 0 {
@@ -401,7 +402,7 @@ func lossesNegative(t *Table) (*Table, bool) {
 	for _, r := range t.Rows {
 		a, err1 := strconv.ParseFloat(r[v], 64)
 		b, err2 := strconv.ParseFloat(r[p], 64)
-		if err1 != nil || err2 != nil || math.Abs(a+b) > 1e-12*math.Max(1, math.Abs(b)) || a == 0 {
+		if err1 != nil || err2 != nil || math.Abs(a+b) > 1e-12*math.Max(1, math.Abs(b)) {
 			return t, false
 		}
 	}
@@ -411,7 +412,7 @@ func lossesNegative(t *Table) (*Table, bool) {
 		for j, h := range t.Header {
 			if strings.HasPrefix(h, "var_") || strings.HasPrefix(h, "cvar_") {
 				if x, err := strconv.ParseFloat(row[j], 64); err == nil {
-					row[j] = strconv.FormatFloat(-x, 'g', -1, 64)
+					row[j] = strconv.FormatFloat(0-x, 'g', -1, 64)
 				}
 			}
 		}

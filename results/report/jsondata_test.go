@@ -97,6 +97,18 @@ func TestLossesNegative(t *testing.T) {
 	if _, flipped := lossesNegative(neg); flipped {
 		t.Error("a summary already in returns was negated")
 	}
+	// A run whose paths end flat (5th percentile 0, VaR 0, CVaR 0) agrees
+	// with either convention: it does not stop the other runs' flip, and
+	// its zeros stay "0".
+	flat := &Table{Header: pos.Header, Rows: [][]string{{"flat", "0", "0", "0"}, {"a", "-0.2", "0.2", "0.3"}}}
+	got, flipped = lossesNegative(flat)
+	if !flipped || got.Rows[0][2] != "0" || got.Rows[0][3] != "0" || got.Rows[1][2] != "-0.2" || got.Rows[1][3] != "-0.3" {
+		t.Errorf("with a flat run: flipped %v: %v", flipped, got.Rows)
+	}
+	flatNeg := &Table{Header: pos.Header, Rows: [][]string{{"flat", "0", "0", "0"}, {"a", "-0.2", "-0.2", "-0.3"}}}
+	if _, flipped := lossesNegative(flatNeg); flipped {
+		t.Error("a summary in returns with a flat run was negated")
+	}
 }
 
 // TestRobustLimit: the colour limit is the 90th percentile of |value|
