@@ -54,8 +54,9 @@ type StressRow struct {
 	// (pair hedges only; NaN otherwise), and HedgeEffectiveness is
 	// 1 − PnLVsBaseline / LongLegPnLVsBaseline: the share of the long leg's
 	// scenario loss the hedge removed (above 1: the hedge turned it into a
-	// gain). NaN when the long leg lost less than 0.1% of the initial cash:
-	// the ratio of two near-zero numbers says nothing.
+	// gain). NaN when the long leg lost less than results.HedgeThreshold
+	// (1%) of the initial cash: the ratio of two near-zero numbers says
+	// nothing (results.HedgeEffectiveness).
 	LongLegPnLVsBaseline float64
 	HedgeEffectiveness   float64
 	// VarianceReduction is 1 − Var(hedged daily returns) / Var(long leg's)
@@ -81,10 +82,6 @@ type ExpectedLoss struct {
 	WorstScenario    string
 	WorstPnL         float64
 }
-
-// minLoss is the smallest long-leg loss, as a fraction of the initial
-// cash, that hedge effectiveness is measured against.
-const minLoss = 0.001
 
 // StressTable builds the stress table of an executed experiment with
 // scenarios. Long-leg companion runs feed the hedge columns and get no
@@ -118,9 +115,7 @@ func StressTable(o *Outcome) *Stress {
 		if leg, ok := byKey[legKey]; ok {
 			legBase := byKey[r.Base+LongLegSuffix]
 			row.LongLegPnLVsBaseline = leg.Metrics.FinalEquity - legBase.Metrics.FinalEquity
-			if row.LongLegPnLVsBaseline < -minLoss*cash {
-				row.HedgeEffectiveness = 1 - row.PnLVsBaseline/row.LongLegPnLVsBaseline
-			}
+			row.HedgeEffectiveness = results.HedgeEffectiveness(row.PnLVsBaseline, row.LongLegPnLVsBaseline, cash)
 			row.VarianceReduction = varianceReduction(r.Result.Curve.Equity, leg.Result.Curve.Equity)
 		}
 		st.Rows = append(st.Rows, row)

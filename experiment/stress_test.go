@@ -93,11 +93,13 @@ func TestStressPnLMatchesHoldingsRevaluation(t *testing.T) {
 		if math.Abs(leg-row.LongLegPnLVsBaseline) > 1e-6 || math.Abs(hedged-row.PnLVsBaseline) > 1e-6 {
 			t.Errorf("%s: files say hedged %g, long leg %g; table %g, %g", row.Scenario, hedged, leg, row.PnLVsBaseline, row.LongLegPnLVsBaseline)
 		}
-		if leg < -minLoss*f.Cash {
+		if leg <= -results.HedgeThreshold*f.Cash {
 			if he := 1 - hedged/leg; math.Abs(he-row.HedgeEffectiveness) > 1e-9 {
 				t.Errorf("%s: effectiveness %g, from the files %g", row.Scenario, row.HedgeEffectiveness, he)
 			}
 			checkedHE++
+		} else if !math.IsNaN(row.HedgeEffectiveness) {
+			t.Errorf("%s: the long leg lost %g of %g cash, under the threshold, yet effectiveness %g", row.Scenario, -leg, f.Cash, row.HedgeEffectiveness)
 		}
 	}
 	if checkedHE == 0 {

@@ -131,7 +131,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		fmt.Fprintln(stdout, "note:", n)
 	}
 	if o.Stress != nil {
-		printStress(stdout, o.Stress, o.Cash)
+		printStress(stdout, o.Stress)
 	}
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
 	switch {
@@ -311,9 +311,9 @@ func (p *progress) finish() {
 	}
 }
 
-func printStress(w io.Writer, st *experiment.Stress, cash float64) {
+func printStress(w io.Writer, st *experiment.Stress) {
 	fmt.Fprintln(w, "\nstress test: PnL vs the unshocked baseline")
-	fmt.Fprintf(w, "(hedge effectiveness only where the long leg alone lost at least %g%% of the initial cash, as in the report)\n", 100*report.HedgeThreshold)
+	fmt.Fprintf(w, "(hedge effectiveness only where the long leg alone lost at least %g%% of the initial cash, as in stress.csv and the report)\n", 100*results.HedgeThreshold)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\tscenario\tprobability\tPnL vs baseline\tmax DD\tworst day\thedge effectiveness\t")
 	for _, r := range st.Rows {
@@ -324,7 +324,7 @@ func printStress(w io.Writer, st *experiment.Stress, cash float64) {
 		if r.Probability == r.Probability {
 			p = fmt.Sprintf("%g", r.Probability)
 		}
-		if r.HedgeEffectiveness == r.HedgeEffectiveness && r.LongLegPnLVsBaseline <= -report.HedgeThreshold*cash {
+		if r.HedgeEffectiveness == r.HedgeEffectiveness {
 			he = fmt.Sprintf("%.0f%%", 100*r.HedgeEffectiveness)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.2f%%\t%.2f%%\t%s\t\n", r.Run, r.Scenario, p, r.PnLVsBaseline, 100*r.MaxDrawdown, 100*r.WorstDay, he)

@@ -76,7 +76,7 @@
 // positive losses; the report shows them negated and says so.
 //
 // Hedge effectiveness (stress.csv) is shown only where the pair hedge's
-// long leg alone lost at least [HedgeThreshold] of the initial cash to the
+// long leg alone lost at least [results.HedgeThreshold] of the initial cash to the
 // scenario; elsewhere the ratio of two small numbers means nothing and the
 // cell shows "n/a" (grey).
 //

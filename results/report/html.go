@@ -164,12 +164,6 @@ var moneyKeys = map[string]bool{
 	"expected_pnl_vs_baseline": true, "worst_pnl_vs_baseline": true,
 }
 
-// HedgeThreshold is the loss of a pair hedge's long leg alone, as a share
-// of the initial cash, from which the report shows a hedge effectiveness:
-// with a smaller loss (or a gain) the ratio of two small numbers means
-// nothing (2918 %, −393 %), and the cell shows "n/a" (grey).
-const HedgeThreshold = 0.01
-
 func build(ctx context.Context, f *Folder) (*page, error) {
 	syn := f.Synthetic()
 	pal := charts.NewPalette(f.Names()).WithAliases(runAliases(f))
@@ -359,8 +353,11 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 }
 
 // hedgeThreshold blanks the hedge effectiveness of every stress cell
-// whose long leg alone lost less than HedgeThreshold of the initial cash
-// (long_leg_pnl_vs_baseline > −HedgeThreshold × cash), and says so.
+// whose long leg alone lost less than results.HedgeThreshold of the
+// initial cash (long_leg_pnl_vs_baseline > −HedgeThreshold × cash), and
+// says so, counting every such cell of a pair hedge. stress.csv leaves
+// them empty itself; a folder written before it followed the same
+// threshold (0.1% then) has them blanked here.
 func hedgeThreshold(cells []StressCell, cash float64) ([]StressCell, string) {
 	type rc struct{ r, c string }
 	long := map[rc]float64{}
@@ -377,16 +374,19 @@ func hedgeThreshold(cells []StressCell, cash float64) ([]StressCell, string) {
 	out := slices.Clone(cells)
 	blanked := 0
 	for i, c := range out {
-		if c.Metric != "hedge_effectiveness" || math.IsNaN(c.Value) {
+		if c.Metric != "hedge_effectiveness" {
 			continue
 		}
 		l, ok := long[rc{c.Strategy, c.Scenario}]
-		if !ok || !(cash > 0) || !(l <= -HedgeThreshold*cash) {
+		if !ok && math.IsNaN(c.Value) {
+			continue // not a pair hedge: no long leg, no effectiveness
+		}
+		if !ok || !(cash > 0) || !(l <= -results.HedgeThreshold*cash) {
 			out[i].Value = math.NaN()
 			blanked++
 		}
 	}
-	return out, fmt.Sprintf("Hedge effectiveness (the share of the long leg's scenario loss the hedge saved) is shown only where the long leg alone lost at least %g%% of the initial cash against its baseline; elsewhere it is not defined (grey, \"n/a\"). %d cell(s) left blank by this rule. Colour scales span the 90th percentile of each metric's absolute values, so one outlier does not wash out the rest; the cell's text is always its value.", 100*HedgeThreshold, blanked)
+	return out, fmt.Sprintf("Hedge effectiveness (the share of the long leg's scenario loss the hedge saved) is shown only where the long leg alone lost at least %g%% of the initial cash against its baseline; elsewhere it is not defined (grey, \"n/a\"). %d cell(s) left blank by this rule. Colour scales span the 90th percentile of each metric's absolute values, so one outlier does not wash out the rest; the cell's text is always its value.", 100*results.HedgeThreshold, blanked)
 }
 
 // lossesNegative returns the Monte Carlo summary with VaR and CVaR as

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/divergence-research/divergence/results/charts"
@@ -64,16 +65,24 @@ func TestReduceBounded(t *testing.T) {
 
 // TestHedgeThreshold: hedge effectiveness stays only where the long leg
 // lost at least 1% of the cash (by hand: cash 1,000,000, threshold
-// −10,000; −50,000 keeps, −5,000 and +20,000 are blanked).
+// −10,000; −50,000 keeps, −5,000 and +20,000 are blanked, as written by
+// a folder of the 0.1% threshold). The note counts those and the cell
+// stress.csv already left empty (−2,000), not a strategy with no long
+// leg and no value: 4 cells.
 func TestHedgeThreshold(t *testing.T) {
 	cells := []StressCell{
 		{"h", "a", "long_leg_pnl_vs_baseline", -50000}, {"h", "a", "hedge_effectiveness", 0.8},
 		{"h", "b", "long_leg_pnl_vs_baseline", -5000}, {"h", "b", "hedge_effectiveness", 29.18},
 		{"h", "c", "long_leg_pnl_vs_baseline", 20000}, {"h", "c", "hedge_effectiveness", -3.93},
 		{"x", "a", "hedge_effectiveness", 0.5}, // no long leg
+		{"h", "d", "long_leg_pnl_vs_baseline", -2000}, {"h", "d", "hedge_effectiveness", math.NaN()},
+		{"y", "a", "hedge_effectiveness", math.NaN()}, // not a pair hedge
 	}
 	out, note := hedgeThreshold(cells, 1e6)
-	want := []float64{-50000, 0.8, -5000, math.NaN(), 20000, math.NaN(), math.NaN()}
+	if !strings.Contains(note, " 4 cell(s) left blank") {
+		t.Errorf("note %q, want 4 cells counted", note)
+	}
+	want := []float64{-50000, 0.8, -5000, math.NaN(), 20000, math.NaN(), math.NaN(), -2000, math.NaN(), math.NaN()}
 	for i, w := range want {
 		if g := out[i].Value; g != w && !(math.IsNaN(g) && math.IsNaN(w)) {
 			t.Errorf("cell %d (%s %s %s): %g, want %g", i, out[i].Strategy, out[i].Scenario, out[i].Metric, g, w)
