@@ -189,7 +189,9 @@ type DataSpec struct {
 	// Default 60.
 	Days int `toml:"days"`
 	// Dir is a folder of price files, one per instrument, found by symbol
-	// as SYM.csv, SYM-USD.csv, SYM-USDT.csv, SYM.parquet or SYM.arrow.
+	// as SYM.csv, SYM-USD.csv, SYM-USDT.csv (or any of them gzipped, .csv.gz),
+	// SYM.parquet or SYM.arrow; two of them for one symbol are an error
+	// (name the one to use under Files).
 	// Relative to the experiment file's folder. The environment variable
 	// DIVERGENCE_DATA, when set, replaces it.
 	Dir string `toml:"dir"`

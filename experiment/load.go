@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/duckdb"
@@ -229,8 +230,8 @@ func (f *File) findFile(dir, sym string) (string, error) {
 	if _, err := data.CheckDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("data.dir: %w", err)
 	}
-	var tried []string
-	for _, suffix := range []string{".csv", "-USD.csv", "-USDT.csv", ".parquet", ".arrow"} {
+	var tried, found []string
+	for _, suffix := range fileSuffixes {
 		path := filepath.Join(dir, sym+suffix)
 		if _, err := os.Lstat(path); err == nil {
 			// Found: a FIFO, a device or a symlink loop is refused by
@@ -238,12 +239,34 @@ func (f *File) findFile(dir, sym string) (string, error) {
 			if _, err := data.CheckFile(path); err != nil {
 				return "", fmt.Errorf("data.dir: %w", err)
 			}
-			return path, nil
+			found = append(found, path)
 		}
 		tried = append(tried, filepath.Base(path))
 	}
+	switch {
+	case len(found) == 1:
+		return found[0], nil
+	case len(found) > 1:
+		// Two files for one symbol (BTC.csv beside BTC-USD.csv) are two
+		// sources: which one is the user's to say, not the order of
+		// fileSuffixes'.
+		names := make([]string, len(found))
+		for i, p := range found {
+			names[i] = filepath.Base(p)
+		}
+		return "", fmt.Errorf("data.dir: symbol %q has %d price files in %s: %s; name the one to use under [data.files] (%s = %q)",
+			sym, len(found), dir, strings.Join(names, ", "), sym, names[0])
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("data.dir: folder %s does not exist (set data.dir in the experiment file, relative to it, or $DIVERGENCE_DATA on the command line)", dir)
+	}
 	return "", fmt.Errorf("data.dir: no price file for symbol %q in %s (tried %v; map it under [data.files], or set data.dir ($DIVERGENCE_DATA on the command line))", sym, dir, tried)
 }
+
+// fileSuffixes are the names findFile tries for a symbol SYM in data.dir:
+// SYM.csv, SYM-USD.csv, SYM-USDT.csv (each also gzipped), SYM.parquet and
+// SYM.arrow.
+var fileSuffixes = [...]string{".csv", ".csv.gz", "-USD.csv", "-USD.csv.gz", "-USDT.csv", "-USDT.csv.gz", ".parquet", ".arrow"}
 
 // checkDataKeys refuses data.files and data.classes entries that name no
 // instrument the experiment loads (strategies', data.symbols, benchmarks):
