@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -113,10 +115,31 @@ func mapColumns(file string, names []string) (columnMap, error) {
 	for f := field(0); f < nFields; f++ {
 		if f.required() && m[f] < 0 {
 			return m, &data.RowError{File: file, Msg: fmt.Sprintf(
-				"missing column %q (have %s)", f.String(), data.Clip(strings.Join(names, ", ")))}
+				"missing column %q (have %s)", f.String(), printable(data.Clip(strings.Join(names, ", "))))}
 		}
 	}
 	return m, nil
+}
+
+// printable is s with each byte that is not valid UTF-8 and each control
+// character written as an escape (\x1b, \u00ad), so that a message quoting
+// a file's bytes prints as text.
+func printable(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case !unicode.IsPrint(r) && r != ' ':
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // decoder appends Arrow record batches to a Series, converting each column

@@ -117,6 +117,9 @@ func (sc *recordScanner) run(r io.Reader) error {
 	if p, _ := br.Peek(3); bytes.Equal(p, []byte("\ufeff")) {
 		br.Discard(3)
 	}
+	if p, _ := br.Peek(8); notText(p) != "" {
+		return &data.RowError{File: sc.path, Msg: notText(p)}
+	}
 	for {
 		n, rerr := io.ReadFull(br, buf)
 		chunk := buf[:n]
@@ -158,6 +161,27 @@ func (sc *recordScanner) run(r io.Reader) error {
 		return parseHeader(sc.path, sc.header, lay)
 	}
 	return nil
+}
+
+// notText says what a file that starts with these bytes is when it is not
+// a text file a CSV reader can take (a compressed or binary file named
+// .csv, or UTF-16 text), with what to do; "" when it may be CSV.
+func notText(head []byte) string {
+	switch {
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return "the file is gzip-compressed, not CSV text: name it .csv.gz"
+	case bytes.HasPrefix(head, []byte("PAR1")):
+		return "the file is Parquet, not CSV text: name it .parquet"
+	case bytes.HasPrefix(head, []byte("ARROW1")):
+		return "the file is Arrow IPC, not CSV text: name it .arrow"
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return "the file is a zip archive, not CSV text: unzip it"
+	case bytes.HasPrefix(head, []byte{0xff, 0xfe}), bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		return "the file is UTF-16 text: save it as UTF-8"
+	case bytes.IndexByte(head, 0) >= 0:
+		return "the file holds NUL bytes: it is binary, not CSV text"
+	}
+	return ""
 }
 
 // feed scans one chunk.

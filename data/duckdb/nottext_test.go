@@ -1,0 +1,61 @@
+package duckdb
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A file named .csv that is not CSV text (gzip-compressed, Parquet, UTF-16,
+// binary) is refused saying what it is and what to do, not as a header
+// with no "date" column quoting its raw bytes; a header of odd bytes is
+// quoted with escapes.
+func TestReadCSVNotText(t *testing.T) {
+	dir := t.TempDir()
+	text := "date,open,high,low,close,volume\n2024-01-02,10,11,9,10.5,100\n2024-01-03,10.5,11,10,10.75,100\n"
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(text))
+	zw.Close()
+	utf16 := []byte{0xff, 0xfe}
+	for _, c := range text {
+		utf16 = append(utf16, byte(c), 0)
+	}
+	pq := filepath.Join(dir, "P.parquet")
+	db := memDB(t)
+	if _, err := db.Exec("COPY (SELECT DATE '2024-01-02' AS date, 10.0 AS close) TO " + sqlString(pq) + " (FORMAT parquet)"); err != nil {
+		t.Fatal(err)
+	}
+	pqBytes, err := os.ReadFile(pq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		body []byte
+		want string
+	}{
+		"GZ.csv":       {gz.Bytes(), "GZ.csv: the file is gzip-compressed, not CSV text: name it .csv.gz"},
+		"U16.csv":      {utf16, "U16.csv: the file is UTF-16 text: save it as UTF-8"},
+		"PQ.csv":       {pqBytes, "PQ.csv: the file is Parquet, not CSV text: name it .parquet"},
+		"BIN.csv":      {[]byte("da\x00te,close\n"), "BIN.csv: the file holds NUL bytes"},
+		"ODD.csv":      {[]byte("\x1b[31mday\xff,close\n2024-01-02,1\n"), `ODD.csv: missing column "date" (have \x1b[31mday\xff, close)`},
+		"PLAIN.csv":    {[]byte(text), ""},
+		"PLAIN.csv.gz": {gz.Bytes(), ""},
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, c.body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := ReadFile(context.Background(), path, ReadOptions{Symbol: "X"})
+		switch {
+		case c.want == "" && (err != nil || s.Len() != 2):
+			t.Errorf("%s: %d bars, %v; want 2", name, s.Len(), err)
+		case c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, c.want))):
+			t.Errorf("%s: %v\nwant %s…", name, err, c.want)
+		}
+	}
+}
