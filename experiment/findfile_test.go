@@ -34,7 +34,7 @@ func TestFindFile(t *testing.T) {
 		t.Errorf("BTC under data.files: %q, %v", got, err)
 	}
 	missing := filepath.Join(dir, "nodir")
-	if _, err := f.findFile(missing, "NVDA"); err == nil || !strings.Contains(err.Error(), "folder "+missing+" does not exist") {
+	if _, err := f.findFile(missing, "NVDA"); err == nil || !strings.Contains(err.Error(), `symbol "NVDA": folder `+missing+" does not exist") {
 		t.Errorf("missing folder: %v", err)
 	}
 	if _, err := f.findFile(dir, "MSFT"); err == nil || !strings.Contains(err.Error(), "no price file for symbol \"MSFT\"") || !strings.Contains(err.Error(), "MSFT.csv.gz") {

@@ -258,7 +258,7 @@ func (f *File) findFile(dir, sym string) (string, error) {
 			sym, len(found), dir, strings.Join(names, ", "), sym, names[0])
 	}
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("data.dir: folder %s does not exist (set data.dir in the experiment file, relative to it, or $DIVERGENCE_DATA on the command line)", dir)
+		return "", fmt.Errorf("data.dir: no price file for symbol %q: folder %s does not exist (set data.dir in the experiment file, relative to it, or $DIVERGENCE_DATA on the command line)", sym, dir)
 	}
 	return "", fmt.Errorf("data.dir: no price file for symbol %q in %s (tried %v; map it under [data.files], or set data.dir ($DIVERGENCE_DATA on the command line))", sym, dir, tried)
 }
