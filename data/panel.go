@@ -185,11 +185,24 @@ func (e *RowError) Error() string {
 // Unwrap makes errors.Is(err, ErrInvalid) true.
 func (e *RowError) Unwrap() error { return ErrInvalid }
 
+// MinPrice and MaxPrice bound a price Validate accepts: far beyond what
+// any asset is quoted at (a token at a billionth of a dollar, a share at
+// a million), and where the cents of a position are still exact in a
+// float64. A value outside them is a broken row (1e300, 1e-300), which
+// would otherwise run through to metrics that contradict each other.
+const (
+	MinPrice = 1e-12
+	MaxPrice = 1e12
+	// PriceRange says so in an error message.
+	PriceRange = "a price must lie between 1e-12 and 1e12"
+)
+
 // Validate checks every bar of the series and returns the first problem, as
 // a *RowError naming file and row: a NaN or infinite price, a price that is
-// not positive, high < low, open or close outside [low, high], a negative or
-// infinite volume, and dates that are duplicated or out of order.
-// A NaN volume means "unknown" and is accepted.
+// not positive or lies outside [MinPrice, MaxPrice], high < low, open or
+// close outside [low, high], a negative or infinite volume, and dates that
+// are duplicated or out of order. A NaN volume means "unknown" and is
+// accepted.
 func (s *Series) Validate(file string) error {
 	row := func(k int) int {
 		if s.Rows != nil && k < len(s.Rows) {
@@ -221,7 +234,7 @@ func (s *Series) Validate(file string) error {
 	// NaN fails every one of them) finds the first bar that is not, and
 	// only that bar is examined for its message.
 	tm, op, hi, lo, cl, ac, vo := s.Time[:n], s.Open[:n], s.High[:n], s.Low[:n], s.Close[:n], s.AdjClose[:n], s.Volume[:n]
-	finite := func(v float64) bool { return v > 0 && v <= math.MaxFloat64 }
+	finite := func(v float64) bool { return v >= MinPrice && v <= MaxPrice }
 	for k := 0; k < n; k++ {
 		o, h, l, c, v := op[k], hi[k], lo[k], cl[k], vo[k]
 		if finite(o) && finite(h) && finite(l) && finite(c) && finite(ac[k]) &&
@@ -241,6 +254,8 @@ func (s *Series) Validate(file string) error {
 				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s %s is infinite", day(s.Time[k]), f.name)}
 			case f.v <= 0:
 				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s %s = %g is not positive", day(s.Time[k]), f.name, f.v)}
+			case f.v < MinPrice || f.v > MaxPrice:
+				return &RowError{File: file, Row: row(k), Msg: fmt.Sprintf("%s %s = %g is out of range: %s", day(s.Time[k]), f.name, f.v, PriceRange)}
 			}
 		}
 		if h < l {

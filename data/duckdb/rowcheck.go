@@ -154,6 +154,9 @@ func (c *rowCheck) row(rec []byte, line int) error {
 		if f.ok && f.v <= 0 {
 			return fail("%s = %g is not positive", f.name, f.v)
 		}
+		if f.ok && (f.v < data.MinPrice || f.v > data.MaxPrice) {
+			return fail("%s = %g is out of range: %s", f.name, f.v, data.PriceRange)
+		}
 	}
 	if !full || c.policy != data.BadRowFail {
 		return nil
