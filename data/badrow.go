@@ -3,7 +3,6 @@ package data
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 )
 
@@ -120,18 +119,20 @@ func (s *Series) IsBadRowError(err error, k int) bool {
 	}
 	o, h, l, c := s.Open[k], s.High[k], s.Low[k], s.Close[k]
 	p := ohlcProblem(o, h, l, c)
-	return p != "" && usable(o) && usable(h) && usable(l) && usable(c) && strings.HasSuffix(re.Msg, p)
+	return p != "" && usable(o) && usable(h) && usable(l) && usable(c) && (len(s.AdjClose) <= k || usable(s.AdjClose[k])) && strings.HasSuffix(re.Msg, p)
 }
 
-// usable reports whether v is a price a repair may work with: finite and
-// positive. A row with any other value is left for Validate to refuse.
-func usable(v float64) bool { return v > 0 && !math.IsInf(v, 0) }
+// usable reports whether v is a price a repair may work with: one Validate
+// accepts (within [MinPrice, MaxPrice]). A row with any other price, its
+// adjusted close included, is left for Validate to refuse.
+func usable(v float64) bool { return v >= MinPrice && v <= MaxPrice }
 
 // ApplyBadRowPolicy skips or repairs, as p says, every bar whose open,
 // high, low and close are finite and positive but inconsistent, and
 // appends what it did to s.Repairs. BadRowFail changes nothing (Validate
-// then refuses the first such row). Rows with a NaN, infinite or
-// non-positive price are never touched, nor are times. file names the
+// then refuses the first such row). Rows with a price Validate refuses
+// (NaN, infinite, not positive, out of range; the adjusted close too) are
+// never touched, nor are times. file names the
 // source in the repairs. The series must own its columns (a reader's
 // fresh series): they are changed in place.
 func (s *Series) ApplyBadRowPolicy(file string, p BadRowPolicy) {
@@ -162,7 +163,7 @@ func (s *Series) ApplyBadRowPolicyWith(p BadRowPolicy, fileOf func(k int) string
 	for k := 0; k < n; k++ {
 		o, h, l, c := s.Open[k], s.High[k], s.Low[k], s.Close[k]
 		problem := ""
-		if usable(o) && usable(h) && usable(l) && usable(c) {
+		if usable(o) && usable(h) && usable(l) && usable(c) && usable(s.AdjClose[k]) {
 			problem = ohlcProblem(o, h, l, c)
 		}
 		if problem != "" {

@@ -45,9 +45,11 @@ func (lay *csvLayout) physLine(duck int) int {
 // With check set (a per-instrument file), the data records of the first
 // checkBytes are checked as they stream by (see rowCheck): a file invalid
 // at its line 3 is refused after reading one chunk, before DuckDB reads it
-// at all. The records after them are not parsed here: Series.Validate
-// refuses the same rows once DuckDB has read them, and parsing every
-// number twice cost a third of a CSV file's load.
+// at all. The records after them are not parsed here (parsing every
+// number twice cost nearly half of a CSV file's load): Series.Validate
+// refuses the same rows once DuckDB has read them, with the same line,
+// its date as Validate writes it (2024-05-10, not 05/10/2024) and, where
+// a later line is unreadable, that line's error first.
 func scanCSV(path string, gz bool, check *rowCheck) (csvLayout, error) {
 	var lay csvLayout
 	f, _, err := data.OpenFile(path)

@@ -18,7 +18,7 @@ import (
 // other are refused at once, naming the line and the date as written, so
 // that a bad row near the top of a large file costs one chunk of reading,
 // not the file. Series.Validate refuses the same rows further down, once
-// DuckDB has read them.
+// DuckDB has read them (see scanCSV).
 //
 // It only refuses what Series.Validate would refuse: a record it cannot
 // take apart (quotes it cannot parse, too few fields), a value that is

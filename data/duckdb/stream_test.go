@@ -136,21 +136,22 @@ func TestImportInBatches(t *testing.T) {
 // Past the first checkBytes, the scanner does not parse the records: a bad
 // row there is refused all the same, once DuckDB has read the file, with
 // its line and date (by Series.Validate), whether its range contradicts
-// itself or its price is not positive; and a clean file of that size
-// reads whole.
+// itself or a price is not positive, also under on_bad_row = "skip",
+// which skips only a sound row's contradicting range; and a clean file of
+// that size reads whole.
 func TestBadRowPastCheckedStart(t *testing.T) {
 	const rows = 20_000 // about 900 KB: past checkBytes
-	write := func(t *testing.T, bad int, open, close string) string {
+	write := func(t *testing.T, bad int, row string) string {
 		path := filepath.Join(t.TempDir(), "LONG.csv")
 		var b strings.Builder
 		b.WriteString("date,open,high,low,close,adj_close,volume\n")
 		day := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 		for k := 0; k < rows; k++ {
-			o, c := "100.25", "100.75"
+			r := "100.25,101.5,99.5,100.75,100.75"
 			if k == bad {
-				o, c = open, close
+				r = row
 			}
-			fmt.Fprintf(&b, "%s,%s,101.5,99.5,%s,100.75,123456\n", day.AddDate(0, 0, k).Format("2006-01-02"), o, c)
+			fmt.Fprintf(&b, "%s,%s,123456\n", day.AddDate(0, 0, k).Format("2006-01-02"), r)
 		}
 		if b.Len() < 3*checkBytes {
 			t.Fatalf("file of %d bytes, want past %d", b.Len(), 3*checkBytes)
@@ -164,24 +165,67 @@ func TestBadRowPastCheckedStart(t *testing.T) {
 	// 15,000 days: 1900→1941 is 41 years, 10 of them leap (1904…1940;
 	// 1900 is not), 14,975 days to 1941-01-01; 25 days more is 1941-01-26.
 	for _, c := range []struct {
-		name, open, close, want string
+		name, row string
+		policy    data.BadRowPolicy
+		want      string
 	}{
-		{"range", "102.75", "100.75", ":15002: 1941-01-26 open 102.75 outside [low 99.5, high 101.5]"},
-		{"not positive", "100.25", "-3", ":15002: 1941-01-26 close = -3 is not positive"},
+		{"range", "102.75,101.5,99.5,100.75,100.75", data.BadRowFail, ":15002: 1941-01-26 open 102.75 outside [low 99.5, high 101.5]"},
+		{"not positive", "100.25,101.5,99.5,-3,100.75", data.BadRowFail, ":15002: 1941-01-26 close = -3 is not positive"},
+		{"out of range", "100.25,101.5,99.5,100.75,1e300", data.BadRowFail, ":15002: 1941-01-26 adj_close = 1e+300 is out of range"},
+		{"skip, adj_close not positive", "102.75,101.5,99.5,100.75,-3", data.BadRowSkip, ":15002: 1941-01-26 adj_close = -3 is not positive"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			path := write(t, 15_000, c.open, c.close)
-			_, err := ReadFile(context.Background(), path, ReadOptions{})
+			path := write(t, 15_000, c.row)
+			_, err := ReadFile(context.Background(), path, ReadOptions{OnBadRow: c.policy})
 			if err == nil || !strings.HasPrefix(err.Error(), path+c.want) {
 				t.Fatalf("ReadFile: %v\nwant %s%s…", err, path, c.want)
 			}
 		})
 	}
-	s, err := ReadFile(context.Background(), write(t, -1, "", ""), ReadOptions{})
+	s, err := ReadFile(context.Background(), write(t, -1, ""), ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.Len() != rows || s.Rows[rows-1] != rows+1 || s.Open[rows-1] != 100.25 {
 		t.Fatalf("read %d bars, last from line %d, open %g; want %d, %d, 100.25", s.Len(), s.Rows[rows-1], s.Open[rows-1], rows, rows+1)
+	}
+}
+
+// The scanner checks the records that start in the file's first
+// checkBytes and no others: a bad row on the last line starting inside
+// them is refused by scanCSV itself, one on the first line starting past
+// them is left for Validate (scanCSV returns no error).
+func TestScanCheckBoundary(t *testing.T) {
+	const line = "2024-01-02,100.25,101.5,99.5,100.75,100.75,123456\n"
+	const bad = "2024-01-02,102.75,101.5,99.5,100.75,100.75,123456\n"
+	header := "date,open,high,low,close,adj_close,volume\n"
+	// Data record k starts at byte len(header) + k·len(line): record n is
+	// the first to start at or past checkBytes, n−1 the last before it.
+	n := (checkBytes - len(header) + len(line) - 1) / len(line)
+	if len(header)+(n-1)*len(line) >= checkBytes || len(header)+n*len(line) < checkBytes {
+		t.Fatalf("record %d is not the first past the boundary", n)
+	}
+	for _, c := range []struct {
+		at      int // data record (0-based) made bad
+		refused bool
+	}{{n - 1, true}, {n, false}} {
+		var b strings.Builder
+		b.WriteString(header)
+		for k := 0; k < n+10; k++ {
+			if k == c.at {
+				b.WriteString(bad)
+			} else {
+				b.WriteString(line)
+			}
+		}
+		path := filepath.Join(t.TempDir(), "B.csv")
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		start := len(header) + c.at*len(line)
+		_, err := scanCSV(path, false, &rowCheck{policy: data.BadRowFail})
+		if (err != nil) != c.refused {
+			t.Errorf("bad record starting at byte %d (checkBytes %d): scanCSV error %v, want refused %v", start, checkBytes, err, c.refused)
+		}
 	}
 }
