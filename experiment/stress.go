@@ -56,7 +56,7 @@ type StressRow struct {
 	// scenario loss the hedge removed (above 1: the hedge turned it into a
 	// gain). NaN when the long leg lost less than results.HedgeThreshold
 	// (1%) of the initial cash: the ratio of two near-zero numbers says
-	// nothing (results.HedgeEffectiveness).
+	// nothing (results.ScenarioHedgeEffectiveness).
 	LongLegPnLVsBaseline float64
 	HedgeEffectiveness   float64
 	// VarianceReduction is 1 − Var(hedged daily returns) / Var(long leg's)
@@ -115,7 +115,7 @@ func StressTable(o *Outcome) *Stress {
 		if leg, ok := byKey[legKey]; ok {
 			legBase := byKey[r.Base+LongLegSuffix]
 			row.LongLegPnLVsBaseline = leg.Metrics.FinalEquity - legBase.Metrics.FinalEquity
-			row.HedgeEffectiveness = results.HedgeEffectiveness(row.PnLVsBaseline, row.LongLegPnLVsBaseline, cash)
+			row.HedgeEffectiveness = results.ScenarioHedgeEffectiveness(row.PnLVsBaseline, row.LongLegPnLVsBaseline, cash)
 			row.VarianceReduction = varianceReduction(r.Result.Curve.Equity, leg.Result.Curve.Equity)
 		}
 		st.Rows = append(st.Rows, row)

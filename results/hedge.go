@@ -10,11 +10,12 @@ import "math"
 // follow it.
 const HedgeThreshold = 0.01
 
-// HedgeEffectiveness is the share of the long leg's scenario loss that the
-// hedge saved, 1 − hedged / longLeg (both PnLs against their baselines,
-// in money), or NaN where the long leg lost less than HedgeThreshold of
-// cash.
-func HedgeEffectiveness(hedged, longLeg, cash float64) float64 {
+// ScenarioHedgeEffectiveness is the share of the long leg's scenario loss
+// that the hedge saved, 1 − hedged / longLeg (both PnLs against their
+// baselines, in money), or NaN where the long leg lost less than
+// HedgeThreshold of cash. (metrics.HedgeEffectiveness is another measure:
+// the share of the unhedged returns' variance the hedge removed.)
+func ScenarioHedgeEffectiveness(hedged, longLeg, cash float64) float64 {
 	if !(cash > 0) || !(longLeg <= -HedgeThreshold*cash) {
 		return math.NaN()
 	}

@@ -378,7 +378,7 @@ func hedgeThreshold(cells []StressCell, cash float64) ([]StressCell, string) {
 			continue
 		}
 		l, ok := long[rc{c.Strategy, c.Scenario}]
-		if !ok && math.IsNaN(c.Value) {
+		if math.IsNaN(c.Value) && (!ok || math.IsNaN(l)) {
 			continue // not a pair hedge: no long leg, no effectiveness
 		}
 		if !ok || !(cash > 0) || !(l <= -results.HedgeThreshold*cash) {

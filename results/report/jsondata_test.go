@@ -3,6 +3,8 @@ package report
 import (
 	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -76,13 +78,15 @@ func TestHedgeThreshold(t *testing.T) {
 		{"h", "c", "long_leg_pnl_vs_baseline", 20000}, {"h", "c", "hedge_effectiveness", -3.93},
 		{"x", "a", "hedge_effectiveness", 0.5}, // no long leg
 		{"h", "d", "long_leg_pnl_vs_baseline", -2000}, {"h", "d", "hedge_effectiveness", math.NaN()},
-		{"y", "a", "hedge_effectiveness", math.NaN()}, // not a pair hedge
+		{"y", "a", "hedge_effectiveness", math.NaN()}, // not a pair hedge, no long-leg cell
+		// not a pair hedge, as a wide stress.csv reads: empty cells
+		{"z", "a", "long_leg_pnl_vs_baseline", math.NaN()}, {"z", "a", "hedge_effectiveness", math.NaN()},
 	}
 	out, note := hedgeThreshold(cells, 1e6)
 	if !strings.Contains(note, " 4 cell(s) left blank") {
 		t.Errorf("note %q, want 4 cells counted", note)
 	}
-	want := []float64{-50000, 0.8, -5000, math.NaN(), 20000, math.NaN(), math.NaN(), -2000, math.NaN(), math.NaN()}
+	want := []float64{-50000, 0.8, -5000, math.NaN(), 20000, math.NaN(), math.NaN(), -2000, math.NaN(), math.NaN(), math.NaN(), math.NaN()}
 	for i, w := range want {
 		if g := out[i].Value; g != w && !(math.IsNaN(g) && math.IsNaN(w)) {
 			t.Errorf("cell %d (%s %s %s): %g, want %g", i, out[i].Strategy, out[i].Scenario, out[i].Metric, g, w)
@@ -150,5 +154,41 @@ func TestSameLegs(t *testing.T) {
 	c.Time = []int64{1, 2, 4}
 	if sameLegs(a, &c) {
 		t.Error("legs at other times found the same")
+	}
+}
+
+// The note's count on a wide stress.csv as package experiment writes it
+// (read by readStress, empty cells NaN): one pair hedge whose leg lost
+// 50,000 (kept) and 2,000 (left empty: counted), and a buy-and-hold with
+// empty hedge columns (not counted): 1 cell.
+func TestHedgeThresholdWideStress(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "stress.csv")
+	text := "run,strategy,scenario,pnl_vs_baseline,long_leg_pnl_vs_baseline,hedge_effectiveness\n" +
+		"hedge,hedge,crash,-10000,-50000,0.8\n" +
+		"hedge,hedge,dip,-500,-2000,\n" +
+		"hold,hold,crash,-40000,,\n" +
+		"hold,hold,dip,-1500,,\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cells, err := readStress(path, &Folder{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, note := hedgeThreshold(cells, 1e6)
+	if !strings.Contains(note, " 1 cell(s) left blank") {
+		t.Errorf("note %q, want 1 cell counted", note)
+	}
+	kept := 0
+	for _, c := range out {
+		if c.Metric == "hedge_effectiveness" && !math.IsNaN(c.Value) {
+			kept++
+			if c.Strategy != "hedge" || c.Scenario != "crash" || c.Value != 0.8 {
+				t.Errorf("kept %+v", c)
+			}
+		}
+	}
+	if kept != 1 {
+		t.Errorf("%d effectiveness cells kept, want 1", kept)
 	}
 }
