@@ -9,17 +9,19 @@ OUT     ?= out
 
 # Native Go fuzz targets (package:target); each has its seed corpus in
 # the package's testdata/fuzz/<target> (the data/duckdb readers also add
-# seeds they generate). `make test` fuzzes each for FUZZ_SHORT inputs
-# beyond its corpus, `make fuzz` for FUZZTIME. The short run counts
-# inputs, not seconds: Go 1.26's fuzz coordinator can fail a target with
-# a bare "context deadline exceeded" when a -fuzztime duration runs out
-# while a worker is busy (go.dev/issue/75804, seen here on a loaded
-# 2-core machine); a count has no deadline to race.
+# seeds they generate). `make test` fuzzes each for FUZZ_SHORT inputs,
+# `make fuzz` for FUZZTIME. The short run counts inputs, not seconds:
+# Go 1.26's fuzz coordinator can fail a target with a bare "context
+# deadline exceeded" when a -fuzztime duration runs out while a worker is
+# busy (go.dev/issue/75804, seen here on a loaded 2-core machine); a
+# count has no deadline to race. The count includes the corpus (seeds,
+# testdata and the inputs go test's cache has kept), run first: with at
+# most 35 seeds a target, a clean machine tries at least 65 new inputs.
 FUZZ_TARGETS := ./experiment:FuzzParse ./scenarios:FuzzParse ./results:FuzzReadReturns \
 	./data/duckdb:FuzzReadCSV ./data/duckdb:FuzzReadCSVSemicolon ./data/duckdb:FuzzReadBinanceKlines \
 	./data/duckdb:FuzzReadYahooIntraday ./data/duckdb:FuzzReadParquet ./data/duckdb:FuzzReadIPC \
 	./data/duckdb:FuzzReadSourceCSV ./data/duckdb:FuzzScanRecords ./data/duckdb:FuzzScanDate
-FUZZ_SHORT   ?= 50x
+FUZZ_SHORT   ?= 100x
 FUZZTIME     ?= 60s
 
 build:
