@@ -118,6 +118,21 @@ func mapColumns(file string, names []string) (columnMap, error) {
 				"missing column %q (have %s)", f.String(), printable(data.Clip(strings.Join(names, ", "))))}
 		}
 	}
+	// Open, high and low come together, or not at all (a close-only
+	// series): with some of them, every bar would miss the others.
+	var have, lack []string
+	for _, f := range []field{fOpen, fHigh, fLow} {
+		if m[f] >= 0 {
+			have = append(have, f.String())
+		} else {
+			lack = append(lack, f.String())
+		}
+	}
+	if len(have) > 0 && len(lack) > 0 {
+		return m, &data.RowError{File: file, Msg: fmt.Sprintf(
+			"missing column %q: a file with %s needs open, high and low together, or none of them for a close-only series (have %s)",
+			lack[0], strings.Join(have, " and "), printable(data.Clip(strings.Join(names, ", "))))}
+	}
 	return m, nil
 }
 

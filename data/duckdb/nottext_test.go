@@ -59,3 +59,27 @@ func TestReadCSVNotText(t *testing.T) {
 		}
 	}
 }
+
+// A file with some of open, high and low but not all is refused at its
+// header, naming the missing column, not at its first bar as an empty
+// value; none of them (a close-only file) still reads.
+func TestReadCSVPartialRange(t *testing.T) {
+	dir := t.TempDir()
+	for name, c := range map[string]struct{ text, want string }{
+		"NOLOW.csv": {"date,open,high,close\n2024-01-02,10,11,10.5\n", `NOLOW.csv: missing column "low": a file with open and high needs open, high and low together`},
+		"OPEN.csv":  {"date,open,close\n2024-01-02,10,10.5\n", `OPEN.csv: missing column "high": a file with open needs`},
+		"CLOSE.csv": {"date,close\n2024-01-02,10.5\n2024-01-03,10.75\n", ""},
+	} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := ReadFile(context.Background(), path, ReadOptions{Symbol: "X"})
+		switch {
+		case c.want == "" && (err != nil || s.Len() != 2 || s.Low[1] != 10.75):
+			t.Errorf("%s: %d bars, %v; want 2, low = close", name, s.Len(), err)
+		case c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, c.want))):
+			t.Errorf("%s: %v\nwant %s…", name, err, c.want)
+		}
+	}
+}
