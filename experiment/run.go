@@ -484,6 +484,12 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err := opt.Limits.check(f.Name, est.share(opt.Shard)); err != nil {
 		return nil, err
 	}
+	// A walk-forward that no data can hold fails now, not after the runs.
+	if f.WalkForward != nil {
+		if _, err := f.wfWindows(m); err != nil {
+			return nil, err
+		}
+	}
 	explicit := len(f.Scenarios)+len(f.Inline) > 0
 	list, err := f.scenarioList(opt.Stress)
 	if err != nil {

@@ -33,12 +33,16 @@ type WalkForwardSpec struct {
 	Metric string `toml:"metric"`
 }
 
+// maxWindowDays bounds a walk-forward window (100 years): longer ones
+// cannot fit any data, and their nanoseconds would overflow.
+const maxWindowDays = 36_525
+
 func (w *WalkForwardSpec) validate() error {
-	if w.InSampleDays < 1 {
-		return fmt.Errorf("walkforward.in_sample_days = %d: want >= 1", w.InSampleDays)
+	if w.InSampleDays < 1 || w.InSampleDays > maxWindowDays {
+		return fmt.Errorf("walkforward.in_sample_days = %d: want 1 to %d (100 years)", w.InSampleDays, maxWindowDays)
 	}
-	if w.OutOfSampleDays < 1 {
-		return fmt.Errorf("walkforward.out_of_sample_days = %d: want >= 1", w.OutOfSampleDays)
+	if w.OutOfSampleDays < 1 || w.OutOfSampleDays > maxWindowDays {
+		return fmt.Errorf("walkforward.out_of_sample_days = %d: want 1 to %d (100 years)", w.OutOfSampleDays, maxWindowDays)
 	}
 	if w.Mode == "" {
 		w.Mode = "rolling"
@@ -144,7 +148,7 @@ func (f *File) wfWindows(m *Market) ([]Window, error) {
 	last := m.Timeline.Times[m.Timeline.Len()-1] + data.NanosPerDay
 	wins := w.Windows(first, last)
 	if len(wins) == 0 {
-		return nil, fmt.Errorf("walkforward: no window fits between %s and %s (in_sample_days = %d)", data.FormatDay(first), data.FormatDay(last), w.InSampleDays)
+		return nil, fmt.Errorf("walkforward: no window fits between %s and %s: in_sample_days = %d is longer than the data", data.FormatDay(first), data.FormatDay(last), w.InSampleDays)
 	}
 	return wins, nil
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -158,6 +159,36 @@ func TestWalkForwardIgnoresCompanions(t *testing.T) {
 			if c.LongLegOf != "" {
 				t.Errorf("%s: companion %s is a walk-forward candidate", wf.Strategy, c.Key)
 			}
+		}
+	}
+}
+
+// A walk-forward the data cannot hold (in-sample windows of 2,000 days
+// over 3 years) fails before any run, naming the data's span; a window
+// past 100 years (whose nanoseconds would overflow) is refused with the
+// file.
+func TestWalkForwardLongerThanData(t *testing.T) {
+	f, err := Load("testdata/walkforward.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WalkForward.InSampleDays = 2_000
+	runs := 0
+	_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 2, Progress: func(int, int) { runs++ }})
+	if err == nil || !strings.Contains(err.Error(), "no window fits between 2020-01-01 and") || !strings.Contains(err.Error(), "in_sample_days = 2000 is longer than the data") {
+		t.Fatalf("%v, want no window", err)
+	}
+	if runs != 0 {
+		t.Errorf("%d runs before the walk-forward was refused, want 0", runs)
+	}
+	b, err := os.ReadFile("testdata/walkforward.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"in_sample_days", "out_of_sample_days"} {
+		text := strings.Replace(string(b), "\n"+k+" = ", "\n"+k+" = 100000 # ", 1)
+		if _, err := Parse("wf.toml", text); err == nil || !strings.Contains(err.Error(), "walkforward."+k+" = 100000: want 1 to 36525") {
+			t.Errorf("%s = 100000: %v", k, err)
 		}
 	}
 }
