@@ -85,8 +85,8 @@ func TestParseRefusesWrappingValues(t *testing.T) {
 		{minimal + "[montecarlo]\ndays = -5\n", "montecarlo.days = -5: want 2 to 100,000"},
 		{minimal + "[montecarlo]\nwarmup_days = -1\n", "montecarlo.warmup_days = -1: want 0"},
 		{minimal + "[montecarlo]\npaths = 9223372036854775807\n", "montecarlo.paths = 9223372036854775807: want 1 to 1,000,000"},
-		{minimal + "[walkforward]\nin_sample_days = -30\nout_of_sample_days = 10\n", "walkforward.in_sample_days = -30: want >= 1"},
-		{minimal + "[walkforward]\nin_sample_days = 30\nout_of_sample_days = -10\n", "walkforward.out_of_sample_days = -10: want >= 1"},
+		{minimal + "[walkforward]\nin_sample_days = -30\nout_of_sample_days = 10\n", "walkforward.in_sample_days = -30: want 1 to 36525 (100 years)"},
+		{minimal + "[walkforward]\nin_sample_days = 30\nout_of_sample_days = -10\n", "walkforward.out_of_sample_days = -10: want 1 to 36525 (100 years)"},
 		{minimal + "[costs.equity]\nimpact_window = -3\n", ""}, // checked with the data: see costs_test
 		// A range from -2^63 to 2^63−1 overflowed to − from and then
 		// looped for ever; a float range's count overflowed an int.
