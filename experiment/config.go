@@ -448,6 +448,17 @@ func (f *File) Validate() error {
 			return fmt.Errorf("%s.name: %q and strategy[%d]'s %q would share the run folder name %q: rename one", key, s.Name, j, f.Strategy[j].Name, results.Slug(s.Name))
 		}
 		slugs[results.Slug(s.Name)] = i
+		// A parameter both fixed and swept: the sweep would win, silently.
+		both := []string{}
+		for k := range s.Sweep {
+			if _, ok := s.Params[k]; ok {
+				both = append(both, k)
+			}
+		}
+		if len(both) > 0 {
+			sort.Strings(both)
+			return fmt.Errorf("%s.sweep.%s: %s is also set in %s.params; set it in one of the two", key, both[0], both[0], key)
+		}
 	}
 	if f.ScenarioStart != "" {
 		if _, err := data.ParseDay(f.ScenarioStart); err != nil {

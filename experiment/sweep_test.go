@@ -67,6 +67,8 @@ func TestSweepErrors(t *testing.T) {
 		{"fast = 5", "want a list of values or a range"},
 		{"slow = [10]\nfast = [20]", "slow = 10: want > fast (20)"},
 		{"fats = [1, 2]", "unknown key fats"},
+		// symbol is fixed in params: sweeping it too is refused, not won by the sweep
+		{"symbol = [\"BTC\", \"TAO\"]", "strategy[0].sweep.symbol: symbol is also set in strategy[0].params; set it in one of the two"},
 	} {
 		// The sweep's syntax is checked by Parse, the values by the
 		// strategy once a registry is given (Runs).

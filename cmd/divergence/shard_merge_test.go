@@ -51,7 +51,12 @@ func demoWithWalkForward(t *testing.T, dir, extra string) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(b) + `
+	// The last strategy's fast window is swept, not fixed.
+	demo := strings.Replace(string(b), "fast = 20\nslow = 100", "slow = 100", 1)
+	if demo == string(b) {
+		t.Fatal("the demo's BTC SMA no longer reads fast = 20, slow = 100")
+	}
+	text := demo + `
 [strategy.sweep]          # the last strategy (BTC SMA): 3 candidates for the walk-forward
 fast = [10, 20, 30]
 
