@@ -68,6 +68,10 @@ func TestRunFlagErrors(t *testing.T) {
 			t.Errorf("%v: got %v", tc.args, err)
 		}
 	}
+	// compare's --top is refused below 0 as run's is (it drew every run).
+	if _, _, err := cli(t, "compare", t.TempDir(), "--top", "-3"); err == nil || !strings.Contains(err.Error(), "--top = -3: want 0 (every run) or more") {
+		t.Errorf("compare --top -3: got %v", err)
+	}
 }
 
 func TestParseSize(t *testing.T) {

@@ -53,7 +53,7 @@ func cmdDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("compare", "compare RESULTS_DIR... [--runs KEY,KEY] [--top N] [--by METRIC] [--align common|none] [--out FILE[,FILE]]", stderr)
 	runs := fs.String("runs", "", "comma-separated run `KEYS` to draw from each folder (default: every run)")
-	top := fs.Int("top", report.DefaultCompareTop, "draw at most `N` runs, the best by --by (0 or less: every run)")
+	top := fs.Int("top", report.DefaultCompareTop, "draw at most `N` runs, the best by --by (0: every run)")
 	by := fs.String("by", "sharpe", "the `METRIC` --top ranks by: total_return, cagr, annual_volatility (lowest first), sharpe, sortino, max_drawdown, calmar, final_equity")
 	align := fs.String("align", "common", "`common`: cut every run to the dates all of them span and rebase to 1 at the latest common start; none: each run over its own period")
 	out := fs.String("out", "", "the chart `FILES` to write, .png or .svg, comma-separated (default: compare.png and compare.svg in the first folder)")
@@ -65,8 +65,11 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fs.Usage()
 		return fmt.Errorf("compare: want at least one results folder")
 	}
+	if *top < 0 {
+		return fmt.Errorf("compare: --top = %d: want 0 (every run) or more", *top)
+	}
 	opt := report.CompareOptions{Top: *top, By: *by}
-	if *top <= 0 {
+	if *top == 0 {
 		opt.Top = -1
 	}
 	if opt.Align, err = report.ParseAlign(*align); err != nil {
