@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 )
@@ -349,6 +350,11 @@ func FormatDay(t int64) string { return time.Unix(0, t).UTC().Format("2006-01-02
 func ParseDay(s string) (int64, error) {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
+		var pe *time.ParseError
+		if errors.As(err, &pe) && strings.Contains(pe.Message, "out of range") {
+			// 2021-02-30: the layout is right, the day does not exist.
+			return 0, fmt.Errorf("data: date %q is not a day of the calendar (%s)", s, strings.TrimPrefix(pe.Message, ": "))
+		}
 		return 0, fmt.Errorf("data: date %q is not YYYY-MM-DD", s)
 	}
 	return t.UnixNano(), nil

@@ -118,3 +118,21 @@ func TestValidatePriceRange(t *testing.T) {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 }
+
+// ParseDay tells a date that is not in the calendar from one not in the
+// layout.
+func TestParseDayMessages(t *testing.T) {
+	for s, want := range map[string]string{
+		"2021-02-30": `data: date "2021-02-30" is not a day of the calendar (day out of range)`,
+		"2021-13-01": `data: date "2021-13-01" is not a day of the calendar (month out of range)`,
+		"2021/02/03": `data: date "2021/02/03" is not YYYY-MM-DD`,
+		"":           `data: date "" is not YYYY-MM-DD`,
+	} {
+		if _, err := ParseDay(s); err == nil || err.Error() != want {
+			t.Errorf("ParseDay(%q): %v, want %s", s, err, want)
+		}
+	}
+	if d, err := ParseDay("2024-02-29"); err != nil || FormatDay(d) != "2024-02-29" {
+		t.Errorf("2024-02-29: %v", err)
+	}
+}
