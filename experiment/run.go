@@ -340,6 +340,22 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			notes = append(notes, fmt.Sprintf("%s: %d bad row(s) skipped or repaired by on_bad_row (listed in the manifest), the first: %s", in.Symbol, n, in.Repairs[0]))
 		}
 	}
+	// What the readers did that the user should know ("rows were newest
+	// first; read in reverse"), and dates asked for beyond the data.
+	first, last := int64(math.MaxInt64), int64(math.MinInt64)
+	for i := range p.Series {
+		s := &p.Series[i]
+		for _, n := range s.Notes {
+			notes = append(notes, s.Symbol+": "+n)
+		}
+		first, last = min(first, s.Time[0]), max(last, s.Time[s.Len()-1])
+	}
+	if start != 0 && start < first {
+		notes = append(notes, fmt.Sprintf("start = %s is before the data: the runs start with its first bar, on %s", f.Start, data.FormatDay(first)))
+	}
+	if end != 0 && end > last+data.NanosPerDay {
+		notes = append(notes, fmt.Sprintf("end = %s is after the data: the runs end with its last bar, on %s", f.End, data.FormatDay(last)))
+	}
 	if end == 0 {
 		// No end given: stop on the last day every instrument trades, so
 		// that no run goes on with an instrument frozen at its last close.

@@ -1,0 +1,56 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The run's notes say what the reader did to a file (rows newest first,
+// read in reverse) and that start and end lie beyond the data (the runs
+// span only its bars): none of it silently.
+func TestRunNotesDataBeyondDates(t *testing.T) {
+	dir := t.TempDir()
+	prices := filepath.Join(dir, "prices")
+	if err := os.Mkdir(prices, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	for d := 31; d >= 2; d-- { // 2024-01-31 down to 2024-01-02, newest first
+		fmt.Fprintf(&b, "2024-01-%02d,10,11,9,10.5,100\n", d)
+	}
+	if err := os.WriteFile(filepath.Join(prices, "AAA.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse(filepath.Join(dir, "e.toml"), "name = \"notes\"\nstart = \"2023-06-01\"\nend = \"2024-06-01\"\n[data]\ndir = \"prices\"\n"+
+		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\"]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(o.Notes, "\n")
+	for _, want := range []string{
+		"AAA: rows are newest first",
+		"start = 2023-06-01 is before the data: the runs start with its first bar, on 2024-01-02",
+		"end = 2024-06-01 is after the data: the runs end with its last bar, on 2024-01-31",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("notes lack %q:\n%s", want, all)
+		}
+	}
+	// Dates within the data: no such note.
+	f.Start, f.End = "2024-01-05", "2024-01-20"
+	if o, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(o.Notes, "\n"); strings.Contains(all, "is before the data") || strings.Contains(all, "is after the data") {
+		t.Errorf("dates within the data noted:\n%s", all)
+	}
+}
