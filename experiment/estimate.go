@@ -25,6 +25,9 @@ type Limits struct {
 	// MaxDisk bounds the estimated size of the results folder in bytes;
 	// 0: no bound. The command sets it from the free space under --out.
 	MaxDisk int64
+	// DiskFree says MaxDisk is the free space (not a limit the user set),
+	// for the message.
+	DiskFree bool
 	// Force runs the experiment whatever its estimate.
 	Force bool
 }
@@ -106,7 +109,11 @@ func (e *EstimateError) Error() string {
 		case "memory":
 			parts = append(parts, fmt.Sprintf("%s of memory (limit %s)", Bytes(est.Memory), Bytes(lim.MaxMemory)))
 		case "disk":
-			parts = append(parts, fmt.Sprintf("%s of results on disk (%s free)", Bytes(est.Disk), Bytes(lim.MaxDisk)))
+			room := "limit " + Bytes(lim.MaxDisk)
+			if lim.DiskFree {
+				room = Bytes(lim.MaxDisk) + " free"
+			}
+			parts = append(parts, fmt.Sprintf("%s of results on disk (%s)", Bytes(est.Disk), room))
 		}
 	}
 	return fmt.Sprintf("experiment %q is too large: an estimated %s; it would make %s", e.Name, strings.Join(parts, ", "), est.describe())

@@ -60,8 +60,11 @@ func lockName(slug string) string { return "." + slug + ".lock" }
 // When another process holds it, LockDir returns a *LockedError, or with
 // wait polls until it is free or ctx is done.
 func LockDir(ctx context.Context, out, slug, holder string, wait bool) (*Lock, error) {
+	if fi, err := os.Stat(out); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("output folder %s is a file, not a folder", out)
+	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("output folder %s: %w", out, err)
 	}
 	path := filepath.Join(out, lockName(slug))
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)

@@ -20,7 +20,11 @@ func Finished(dir string) error {
 		return fmt.Errorf("%s is not an experiment folder (no manifest.json): %w", dir, err)
 	}
 	if !info.IsDir() {
-		return fmt.Errorf("%s is not a folder (%s)", dir, info.Mode().Type())
+		kind := "a file"
+		if !info.Mode().IsRegular() {
+			kind = "of mode " + info.Mode().Type().String()
+		}
+		return fmt.Errorf("%s is not a folder but %s: give a results folder (out/<experiment>)", dir, kind)
 	}
 	base := filepath.Base(filepath.Clean(dir))
 	if abs, err := filepath.Abs(dir); err == nil {

@@ -54,7 +54,7 @@ func (l *limitFlags) limits(out string) (experiment.Limits, error) {
 		return lim, fmt.Errorf("--max-memory: %w", err)
 	}
 	if *l.maxDisk == "auto" {
-		lim.MaxDisk = freeDisk(out)
+		lim.MaxDisk, lim.DiskFree = freeDisk(out), true
 	} else if lim.MaxDisk, err = parseSize(*l.maxDisk); err != nil {
 		return lim, fmt.Errorf("--max-disk: %w", err)
 	}

@@ -38,6 +38,8 @@ func TestRunRefusesRunawayExperiments(t *testing.T) {
 		{sweep, nil, "an estimated 1,000,000 runs (limit 100,000)"},
 		{mc, nil, "an estimated 1,000,001 runs (limit 100,000)"},
 		{mc, []string{"--max-runs", "0", "--max-memory", "32M"}, "an estimated 62.5 MB of memory (limit 32.0 MB)"},
+		// --max-disk given is a limit, not the free space
+		{mc, []string{"--max-runs", "0", "--max-disk", "1K"}, "of results on disk (limit 1.0 KB)"},
 	} {
 		stdout, _, err := cli(t, append([]string{"run", tc.file, "--out", out}, tc.args...)...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "--force") {
@@ -67,6 +69,15 @@ func TestRunFlagErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: got %v", tc.args, err)
 		}
+	}
+	// An --out that is a file, and a results folder that is a file, are
+	// said to be files.
+	file := writeFile(t, t.TempDir(), "outfile", "x")
+	if _, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", file); err == nil || err.Error() != "output folder "+file+" is a file, not a folder" {
+		t.Errorf("--out a file: got %v", err)
+	}
+	if _, _, err := cli(t, "db", file); err == nil || !strings.Contains(err.Error(), file+" is not a folder but a file") {
+		t.Errorf("db on a file: got %v", err)
 	}
 	// compare's --top is refused below 0 as run's is (it drew every run).
 	if _, _, err := cli(t, "compare", t.TempDir(), "--top", "-3"); err == nil || !strings.Contains(err.Error(), "--top = -3: want 0 (every run) or more") {

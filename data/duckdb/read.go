@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -80,6 +81,9 @@ func fileFormat(path string) (format, bool, error) {
 
 // instrument derives the symbol and class of the file at path.
 func instrument(path string, opt ReadOptions) (data.Instrument, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return data.Instrument{}, &data.RowError{File: path, Msg: "is a folder: give its files (" + filepath.Join(path, "*.csv") + ")"}
+	}
 	raw := strings.TrimSpace(opt.Symbol)
 	if raw == "" {
 		base := filepath.Base(path)

@@ -504,7 +504,7 @@ func TestReadFileBadPaths(t *testing.T) {
 		t.Error("a missing file read without error")
 	}
 	os.Mkdir(filepath.Join(dir, "d.csv"), 0o755)
-	if _, err := ReadFile(ctx, filepath.Join(dir, "d.csv"), ReadOptions{}); err == nil || !strings.Contains(err.Error(), "directory") {
+	if _, err := ReadFile(ctx, filepath.Join(dir, "d.csv"), ReadOptions{}); err == nil || !strings.Contains(err.Error(), "d.csv: is a folder: give its files") {
 		t.Errorf("directory: err = %v", err)
 	}
 }
