@@ -114,8 +114,17 @@ func mapColumns(file string, names []string) (columnMap, error) {
 	}
 	for f := field(0); f < nFields; f++ {
 		if f.required() && m[f] < 0 {
+			hint := ""
+			if len(names) == 1 {
+				for _, d := range []string{"|", ":", " "} {
+					if strings.Contains(strings.TrimSpace(names[0]), d) {
+						hint = fmt.Sprintf("; the header is one column: is the file delimited by %q? want commas, semicolons or tabs", d)
+						break
+					}
+				}
+			}
 			return m, &data.RowError{File: file, Msg: fmt.Sprintf(
-				"missing column %q (have %s)", f.String(), printable(data.Clip(strings.Join(names, ", "))))}
+				"missing column %q (have %s)%s", f.String(), printable(data.Clip(strings.Join(names, ", "))), hint)}
 		}
 	}
 	// Open, high and low come together, or not at all (a close-only

@@ -69,6 +69,7 @@ func TestReadCSVPartialRange(t *testing.T) {
 		"NOLOW.csv": {"date,open,high,close\n2024-01-02,10,11,10.5\n", `NOLOW.csv: missing column "low": a file with open and high needs open, high and low together`},
 		"OPEN.csv":  {"date,open,close\n2024-01-02,10,10.5\n", `OPEN.csv: missing column "high": a file with open needs`},
 		"CLOSE.csv": {"date,close\n2024-01-02,10.5\n2024-01-03,10.75\n", ""},
+		"PIPE.csv":  {"date|open|high|low|close\n2024-01-02|10|11|9|10.5\n", `PIPE.csv: missing column "date" (have date|open|high|low|close); the header is one column: is the file delimited by "|"? want commas, semicolons or tabs`},
 	} {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
