@@ -908,10 +908,15 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 		return "the previous row"
 	}
 	// Duplicates first: a table is sorted here, so they are neighbours.
+	// An intraday bar at midnight is named by its instant, not its date.
+	stamp := stampText
+	if s.BarInterval().Intraday() {
+		stamp = data.FormatTime
+	}
 	for k := 1; k < s.Len(); k++ {
 		if s.Time[k] == s.Time[k-1] {
 			return s, &data.RowError{File: fileOf(k), Row: s.Rows[k], Msg: fmt.Sprintf("symbol %s: duplicate (symbol, time) %s (also at %s)",
-				sym, stampText(s.Time[k]), where(k-1, k))}
+				sym, stamp(s.Time[k]), where(k-1, k))}
 		}
 	}
 	// Rows whose prices contradict each other, skipped or repaired when

@@ -299,6 +299,9 @@ func TestReadSourceBadRows(t *testing.T) {
 		// Row 3 of the file repeats row 1's (symbol, time).
 		{"duplicate", `('NVDA', TIMESTAMP '2024-01-02 14:30:00', 10.0, 11.0, 9.0, 10.5, 1.0)`,
 			`duplicate.parquet:3: symbol NVDA: duplicate (symbol, time) 2024-01-02T14:30:00Z (also at row 1)`},
+		// Hourly bars: one at midnight repeated is named by its instant.
+		{"duplicate at midnight", `('NVDA', TIMESTAMP '2024-01-03 00:00:00', 10.0, 11.0, 9.0, 10.5, 1.0), ('NVDA', TIMESTAMP '2024-01-03 00:00:00', 10.0, 11.0, 9.0, 10.5, 1.0)`,
+			`duplicate at midnight.parquet:4: symbol NVDA: duplicate (symbol, time) 2024-01-03T00:00:00Z (also at row 3)`},
 		{"NaN", `('NVDA', TIMESTAMP '2024-01-02 16:30:00', 'NaN'::DOUBLE, 11.0, 9.0, 10.5, 1.0)`,
 			`NaN.parquet:3: symbol NVDA: 2024-01-02T16:30:00Z open is NaN or empty`},
 		{"non-positive", `('NVDA', TIMESTAMP '2024-01-02 16:30:00', 10.0, 11.0, 0.0, 10.5, 1.0)`,
