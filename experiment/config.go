@@ -365,6 +365,22 @@ func Parse(path, text string) (*File, error) {
 	if err := strict.Decode(&md, p, f, ""); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	// Montecarlo's paths, days and mean_block default when left out; a 0
+	// written is refused (validate cannot tell it from one left out).
+	if mc := f.MonteCarlo; mc != nil {
+		for _, z := range []struct {
+			key, want string
+			zero      bool
+		}{
+			{"paths", "1 to 1,000,000 (leave it out for 200)", mc.Paths == 0},
+			{"days", "2 to 100,000 (leave it out for 365)", mc.Days == 0},
+			{"mean_block", ">= 1 (leave it out for 10)", mc.MeanBlock == 0},
+		} {
+			if z.zero && md.IsDefined("montecarlo", z.key) {
+				return nil, fmt.Errorf("%s: montecarlo.%s = 0: want %s", path, z.key, z.want)
+			}
+		}
+	}
 	for i, sp := range f.Scenario {
 		s, err := scenarios.FromPrimitive(fmt.Sprintf("scenario[%d]", i), md, sp)
 		if err != nil {
