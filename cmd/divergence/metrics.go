@@ -595,6 +595,27 @@ func metricsRun(f *metricsFlags, path string, stdout, stderr io.Writer) error {
 			benches[i] = metrics.FillMissing(nil, benches[i])
 		}
 	}
+	// A rate missing where a series has a return would drop that return
+	// from every excess-return metric (on the day of the series' largest
+	// gain, Sharpe's sign can turn): refused, named. Where the series has
+	// no return either, the row is dropped anyway (empyrical's NaN rule).
+	for _, rc := range []struct {
+		flag, name string
+		col        []float64
+	}{{"risk-free", f.riskFree, rf.column}, {"mar", f.mar, mar.column}} {
+		for _, sr := range series {
+			for k := range rc.col {
+				if math.IsNaN(rc.col[k]) && !math.IsNaN(sr.r[k]) {
+					when := data.FormatTime(r.Dates[k])
+					if r.Dates[k]%data.NanosPerDay == 0 {
+						when = data.FormatDay(r.Dates[k])
+					}
+					return fmt.Errorf("--%s = %q: the column has no rate on %s (data row %d), where %s has a return: fill every such row, or give a constant annual rate",
+						rc.flag, rc.name, when, k+1, sr.name)
+				}
+			}
+		}
+	}
 	if f.series || f.rolling > 0 {
 		return writeSeriesCSV(stdout, r.Dates, opt, f, series, benchNames, benches)
 	}

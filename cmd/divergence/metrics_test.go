@@ -109,6 +109,16 @@ func TestMetricsErrors(t *testing.T) {
 	if _, _, err := cli(t, "metrics", ok, "--benchmark", "zz"); err == nil || !strings.Contains(err.Error(), `no column "zz"`) {
 		t.Errorf("error %v", err)
 	}
+	// A rate column with a gap would drop that day from every excess
+	// return (the series' best day here, turning Sharpe's sign): refused.
+	gap := filepath.Join(dir, "gap.csv")
+	os.WriteFile(gap, []byte("date,a,rf\n2024-01-02,0.01,0.0001\n2024-01-03,0.02,\n2024-01-04,-0.02,0.0001\n2024-01-05,0.03,NaN\n"), 0o644)
+	for _, flag := range []string{"--risk-free", "--mar"} {
+		want := flag + ` = "rf": the column has no rate on 2024-01-03 (data row 2)`
+		if _, _, err := cli(t, "metrics", gap, "--column", "a", flag, "rf"); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s rf with a gap: %v", flag, err)
+		}
+	}
 }
 
 // The metrics of the managers data set (PerformanceAnalytics), when the
