@@ -93,3 +93,49 @@ func onGrid(t []int64, step int64) bool {
 	}
 	return true
 }
+
+// calendarNotes says where a series' bars do not follow the calendar its
+// class gives it, which sets the periods per year: an instrument classed
+// as an equity (exchange sessions, 252 a year) with bars on Saturdays
+// trades 24/7, and one classed as 24/7 (365 a year) with no weekend bar
+// in a year of bars trades in sessions. Either way the annualised
+// metrics would be scaled by the wrong calendar.
+func calendarNotes(p *data.Panel) []string {
+	var notes []string
+	for i := range p.Series {
+		s := &p.Series[i]
+		n := s.Len()
+		if n < 2 {
+			continue
+		}
+		// Weekend bars by the UTC day of the bar's time (an equity's
+		// Friday session ends before Saturday 00:00 UTC).
+		weekend := 0
+		for _, t := range s.Time {
+			if wd := weekday(t); wd == 5 || wd == 6 {
+				weekend++
+			}
+		}
+		span := s.Time[n-1] - s.Time[0]
+		cont := s.Class.Calendar() == data.Continuous
+		switch {
+		case !cont && weekend*20 > n: // over 5% of the bars
+			notes = append(notes, fmt.Sprintf("%s is classed as %s (exchange sessions, 252 a year) but %d of its %d bars fall on weekends: if it trades 24/7, class it crypto ([data.classes] %s = \"crypto\") or the annualised metrics are scaled by the wrong calendar",
+				s.Symbol, s.Class, weekend, n, s.Symbol))
+		case cont && weekend == 0 && span >= 365*data.NanosPerDay:
+			notes = append(notes, fmt.Sprintf("%s is classed as %s (24/7, 365 days a year) but has no weekend bar in %s to %s: if it trades in sessions, class it equity ([data.classes] %s = \"equity\") or the annualised metrics are scaled by the wrong calendar",
+				s.Symbol, s.Class, data.FormatDay(s.Time[0]), data.FormatDay(s.Time[n-1]), s.Symbol))
+		}
+	}
+	return notes
+}
+
+// weekday is the UTC day of the week of t, 0 = Monday … 6 = Sunday
+// (1970-01-01 was a Thursday, 3), for times before 1970 too.
+func weekday(t int64) int64 {
+	d := t / data.NanosPerDay
+	if t%data.NanosPerDay < 0 {
+		d--
+	}
+	return ((d % 7) + 7 + 3) % 7
+}

@@ -411,6 +411,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		}
 	}
 	ppy, calendar, basis := periodsPerYear(p)
+	notes = append(notes, calendarNotes(p)...)
 	// Benchmarks load apart: they must not change the runs' timeline or
 	// calendar.
 	var bench *data.Panel
