@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -512,12 +513,17 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	views, notes, err := f.Views(m, list, !explicit)
+	views, vnotes, err := f.Views(m, list, !explicit)
 	if err != nil {
 		return nil, err
 	}
-	notes = append(append([]string(nil), m.Notes...), notes...)
+	notes := append(append([]string(nil), m.Notes...), vnotes...)
 	stress := len(views) > 1
+	if opt.Stress && !stress && len(list) > 0 {
+		// divergence stress with not one scenario that applies: a stress
+		// test of nothing is not a result.
+		return nil, fmt.Errorf("stress: none of the %d scenario(s) applies to this experiment (a shock may fall past the data: see scenario_start):\n  %s", len(list), strings.Join(vnotes, "\n  "))
+	}
 	all := specs
 	if stress {
 		all = append(append([]RunSpec(nil), specs...), longLegs(opt.Strategies, specs)...)

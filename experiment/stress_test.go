@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
+	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,5 +179,28 @@ func TestStressLibrarySkipsWithNotes(t *testing.T) {
 	}
 	if names["miner-ai-pivot"] || !names["ai-crypto-selloff"] || !names["baseline"] {
 		t.Errorf("views %v", names)
+	}
+}
+
+// A stress test (Options.Stress, `divergence stress`) over a window too
+// short for any library scenario (each starts 30 days in) fails naming
+// the scenarios skipped, rather than writing a stress test of nothing.
+func TestStressNothingApplies(t *testing.T) {
+	f, err := Parse("short.toml", "name = \"short\"\nstart = \"2024-03-01\"\nend = \"2024-03-12\"\n[data]\nsynthetic = true\n"+
+		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"NVDA\"]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	_, err = Run(context.Background(), f, Options{Out: out, Workers: 1, Stress: true})
+	if err == nil || !strings.Contains(err.Error(), "stress: none of the") || !strings.Contains(err.Error(), "scenario ai-bubble-burst skipped") {
+		t.Fatalf("%v, want none applies", err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "short")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a results folder was written: %v", err)
+	}
+	// Without Stress (a plain run naming no scenario) the run goes on.
+	if _, err := Run(context.Background(), f, Options{Out: out, Workers: 1}); err != nil {
+		t.Fatal(err)
 	}
 }
