@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -311,6 +312,15 @@ func (p *progress) finish() {
 	}
 }
 
+// whole is x rounded to a whole number, with no negative zero: a loss of
+// 0.3 prints as 0, not -0.
+func whole(x float64) float64 {
+	if r := math.Round(x); r != 0 {
+		return r
+	}
+	return 0
+}
+
 func printStress(w io.Writer, st *experiment.Stress) {
 	fmt.Fprintln(w, "\nstress test: PnL vs the unshocked baseline")
 	fmt.Fprintf(w, "(hedge effectiveness only where the long leg alone lost at least %g%% of the initial cash, as in stress.csv and the report)\n", 100*results.HedgeThreshold)
@@ -327,13 +337,20 @@ func printStress(w io.Writer, st *experiment.Stress) {
 		if r.HedgeEffectiveness == r.HedgeEffectiveness {
 			he = fmt.Sprintf("%.0f%%", 100*r.HedgeEffectiveness)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.2f%%\t%.2f%%\t%s\t\n", r.Run, r.Scenario, p, r.PnLVsBaseline, 100*r.MaxDrawdown, 100*r.WorstDay, he)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.2f%%\t%.2f%%\t%s\t\n", r.Run, r.Scenario, p, whole(r.PnLVsBaseline), 100*r.MaxDrawdown, 100*r.WorstDay, he)
 	}
 	tw.Flush()
+	over := false
 	for _, e := range st.Expected {
 		if e.Scenarios > 0 {
-			fmt.Fprintf(w, "%s: probability-weighted scenario PnL %.0f over %d scenario(s) with total probability %g; worst: %s (%.0f)\n",
-				e.Run, e.ExpectedPnL, e.Scenarios, e.ProbabilityTotal, e.WorstScenario, e.WorstPnL)
+			// 0.7 + 0.6 is 1.2999999999999998 in binary: 12 digits say 1.3.
+			total := strconv.FormatFloat(e.ProbabilityTotal, 'g', 12, 64)
+			fmt.Fprintf(w, "%s: probability-weighted scenario PnL %.0f over %d scenario(s) with total probability %s; worst: %s (%.0f)\n",
+				e.Run, whole(e.ExpectedPnL), e.Scenarios, total, e.WorstScenario, whole(e.WorstPnL))
+			over = over || e.ProbabilityTotal > 1+1e-9
 		}
+	}
+	if over {
+		fmt.Fprintln(w, "note: the scenarios' probabilities add up to more than 1: they are not exclusive outcomes, so a probability-weighted PnL is not an expected value")
 	}
 }
