@@ -581,10 +581,13 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	var progress sync.Mutex
 	var done int
 	measure := func(i int) error { return f.execute(opt, m, views, out, i) }
+	ruined := make([]string, len(runs)) // by run: a note when its equity fell to 0 or below
 	runTask := func(i int) error {
 		err := measure(i)
 		if err != nil {
 			failed.Store(true)
+		} else if runs[i].Result != nil {
+			ruined[i] = ruinNote(runs[i].Key, &runs[i].Result.Curve)
 		}
 		if atomic.AddInt64(&left, -1) == 0 {
 			// The last run measured: what needs every run.
@@ -696,6 +699,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, n := range ruined {
+		if n != "" {
+			out.Notes = append(out.Notes, n)
+		}
 	}
 	if opt.computeOnly {
 		opt.phase("done")
@@ -1127,4 +1135,20 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 		}
 	}
 	return out
+}
+
+// ruinNote is a note on run key when its equity fell to 0 or below (the
+// first such point), "" otherwise: past it, returns change sign with
+// the equity and say nothing, nor do the metrics built on them.
+func ruinNote(key string, c *engine.Curve) string {
+	for k, e := range c.Equity {
+		if e <= 0 {
+			when := data.FormatTime(c.Time[k])
+			if c.Time[k]%data.NanosPerDay == 0 {
+				when = data.FormatDay(c.Time[k])
+			}
+			return fmt.Sprintf("run %s: equity fell to %.2f on %s (ruin): the returns after it, and the metrics built on them (Sharpe, volatility, drawdown), mean nothing", key, e, when)
+		}
+	}
+	return ""
 }
