@@ -94,6 +94,10 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 		if first := m.Timeline.Times[0]; start < first {
 			return nil, nil, fmt.Errorf("scenario_start = %s is before the data (first bar %s)", f.ScenarioStart, data.FormatDay(first))
 		}
+		if m.Start != 0 && start < m.Start && len(list) > 0 {
+			notes = append(notes, fmt.Sprintf("scenario_start = %s is before the runs start (%s): shocks before that change only the warm-up history the strategies read, not a trade",
+				f.ScenarioStart, data.FormatDay(m.Start)))
+		}
 	}
 	var source *data.Panel
 	if !m.Panel.Synthetic {
@@ -110,7 +114,7 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 			return nil, nil, err
 		}
 		if !touched(m.Panel, p) && !env.Shocked() {
-			note := fmt.Sprintf("scenario %s changes nothing in this data (none of the instruments it shocks is here)", s.Name)
+			note := fmt.Sprintf("scenario %s changes nothing in this data (the instruments it shocks are not here, or have no bars where it shocks them)", s.Name)
 			notes = append(notes, note)
 			if optional {
 				continue

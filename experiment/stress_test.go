@@ -204,3 +204,21 @@ func TestStressNothingApplies(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A scenario_start before the runs start is noted: its early shocks touch
+// only the warm-up history.
+func TestScenarioStartBeforeRuns(t *testing.T) {
+	f, err := Parse("early.toml", "name = \"early\"\nstart = \"2024-03-01\"\nend = \"2024-09-01\"\nscenario_start = \"2023-06-01\"\nscenarios = [\"openai-miss\"]\n[data]\nsynthetic = true\n"+
+		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"NVDA\"]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "scenario_start = 2023-06-01 is before the runs start (2024-03-01): shocks before that change only the warm-up history"
+	if all := strings.Join(o.Notes, "\n"); !strings.Contains(all, want) {
+		t.Errorf("notes lack %q:\n%s", want, all)
+	}
+}
