@@ -74,7 +74,7 @@ func Resample(ctx context.Context, p *data.Panel, bar data.Interval) (*data.Pane
 		case iv == bar:
 			continue
 		case iv > bar:
-			return nil, fmt.Errorf("duckdb: resample: %s has %s bars, finer than which %s bars cannot be made (resampling only aggregates)", s.Symbol, iv, bar)
+			return nil, fmt.Errorf("duckdb: resample: %s has %s bars, coarser than the %s bars asked for: resampling only aggregates bars into longer ones", s.Symbol, iv, bar)
 		case iv > 0 && bar%iv != 0:
 			return nil, fmt.Errorf("duckdb: resample: %s has %s bars, which do not divide into %s bars", s.Symbol, iv, bar)
 		}

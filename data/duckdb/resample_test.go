@@ -137,7 +137,7 @@ func TestResampleRefusals(t *testing.T) {
 		bar  data.Interval
 		want string
 	}{
-		{daily, data.Hour, "SPY has 1d bars, finer than which 1h bars cannot be made"},
+		{daily, data.Hour, "SPY has 1d bars, coarser than the 1h bars asked for: resampling only aggregates"},
 		// Yahoo-style hourly bars at :30 straddle 4h buckets.
 		{series("NVDA", data.Equity, [][6]float64{{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}}, []int64{d + 14*h + h/2, d + 15*h + h/2}), data.Hours4,
 			"NVDA's 1h bar at 2024-01-02T15:30:00Z straddles two 4h buckets"},
