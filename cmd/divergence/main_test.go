@@ -41,6 +41,10 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%v: %v %q", args, err, out)
 		}
 	}
+	// An argument that a command would ignore is refused.
+	if _, _, err := cli(t, "scenarios", "list", "extra"); err == nil || !strings.Contains(err.Error(), `scenarios list: takes no argument, got "extra"`) {
+		t.Errorf("scenarios list extra: %v", err)
+	}
 	// Every command's --help says what it does and lists its flags (or
 	// says it has none).
 	for _, tc := range []struct {
