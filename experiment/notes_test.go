@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 )
 
@@ -73,5 +74,48 @@ func TestRuinNote(t *testing.T) {
 	c.Time[1], c.Equity[1] = day+13*3600*1e9, 0 // an intraday point at 0 is named by its instant
 	if got := ruinNote("h", &c); !strings.HasPrefix(got, "run h: equity fell to 0.00 on 1970-01-02T13:00:00Z") {
 		t.Errorf("intraday: %q", got)
+	}
+}
+
+// fundingCoverage notes a hole inside a funding file (a step over twice
+// its usual 8 hours, within the run) and a rate of 1% or more per event
+// (a file written in percent); a regular file of usual rates gets no note.
+func TestFundingCoverageNotes(t *testing.T) {
+	const h8 = 8 * 3600 * int64(1e9)
+	day := data.Day(2024, 1, 1)
+	p := &data.Panel{Series: []data.Series{{Instrument: data.Instrument{Symbol: "BTC", Class: data.Crypto}}}}
+	for d := int64(0); d < 10; d++ {
+		p.Series[0].Time = append(p.Series[0].Time, day+d*data.NanosPerDay)
+	}
+	var fu engine.Funding
+	// Every 8 hours, event k at 2024-01-01 + 8k hours: 2023-12-31 00:00
+	// (k = −3) to 2024-01-11 16:00 (k = 32); the hole runs from event 5
+	// (40 h, 2024-01-02 16:00) to event 12 (96 h, 2024-01-05 00:00).
+	for k := int64(-3); k < 33; k++ {
+		if k >= 6 && k < 12 { // 48 h to 88 h missing: 2024-01-03 00:00 to 2024-01-04 16:00
+			continue
+		}
+		fu.Times = append(fu.Times, day+k*h8)
+		fu.Rates = append(fu.Rates, 0.0001)
+	}
+	cfg := engine.Config{Symbols: map[string]engine.Terms{"BTC": {Funding: fu}}}
+	notes := fundingCoverage(cfg, p, 0)
+	if len(notes) != 1 || notes[0] != "BTC's funding file has 1 hole(s) within the run, the first from 2024-01-02T16:00:00Z to 2024-01-05T00:00:00Z: no funding is charged across them" {
+		t.Errorf("hole: %q", notes)
+	}
+	fu.Rates[4] = -0.037 // 2024-01-01 08:00
+	cfg.Symbols["BTC"] = engine.Terms{Funding: fu}
+	notes = fundingCoverage(cfg, p, 0)
+	if len(notes) != 2 || !strings.HasPrefix(notes[1], "BTC's funding file has a rate of 0.037 per event (2024-01-01T08:00:00Z), 3.7%") {
+		t.Errorf("percent: %q", notes)
+	}
+	// No hole, usual rates: nothing to say.
+	fu = engine.Funding{}
+	for k := int64(-3); k < 33; k++ {
+		fu.Times, fu.Rates = append(fu.Times, day+k*h8), append(fu.Rates, 0.0001)
+	}
+	cfg.Symbols["BTC"] = engine.Terms{Funding: fu}
+	if notes := fundingCoverage(cfg, p, 0); len(notes) != 0 {
+		t.Errorf("regular file: %q", notes)
 	}
 }

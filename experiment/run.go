@@ -1133,6 +1133,32 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 			out = append(out, fmt.Sprintf("%s's funding file covers %s to %s, the run %s to %s: no funding is charged outside the file",
 				sym, data.FormatDay(fu.Times[0]), data.FormatDay(fu.Times[len(fu.Times)-1]), data.FormatDay(first), data.FormatDay(last)))
 		}
+		// Holes inside the file, within the run: no funding is charged
+		// across them (a step over twice the file's usual one).
+		step := int64(data.DetectInterval(fu.Times))
+		holes, from, to := 0, int64(0), int64(0)
+		big, bigAt := 0.0, int64(0)
+		for k := range fu.Times {
+			if k > 0 && step > 0 && fu.Times[k]-fu.Times[k-1] > 2*step && fu.Times[k] > first && fu.Times[k-1] < last {
+				if holes == 0 {
+					from, to = fu.Times[k-1], fu.Times[k]
+				}
+				holes++
+			}
+			if r := math.Abs(fu.Rates[k]); r > big && fu.Times[k] >= first && fu.Times[k] <= last {
+				big, bigAt = r, fu.Times[k]
+			}
+		}
+		if holes > 0 {
+			out = append(out, fmt.Sprintf("%s's funding file has %d hole(s) within the run, the first from %s to %s: no funding is charged across them",
+				sym, holes, data.FormatTime(from), data.FormatTime(to)))
+		}
+		// Perpetual funding is a few hundredths of a percent per event; a
+		// rate of 1% or more is likely a file written in percent.
+		if big >= 0.01 {
+			out = append(out, fmt.Sprintf("%s's funding file has a rate of %g per event (%s), %.4g%%: rates are fractions (0.0001 = 0.01%%); check the file is not written in percent",
+				sym, big, data.FormatTime(bigAt), 100*big))
+		}
 	}
 	return out
 }
