@@ -114,10 +114,18 @@ func mapColumns(file string, names []string) (columnMap, error) {
 	}
 	for f := field(0); f < nFields; f++ {
 		if f.required() && m[f] < 0 {
+			// A header read as one column whose parts, split on another
+			// delimiter, are column names: the file uses that delimiter.
 			hint := ""
 			if len(names) == 1 {
 				for _, d := range []string{"|", ":", " "} {
-					if strings.Contains(strings.TrimSpace(names[0]), d) {
+					known := 0
+					for _, part := range strings.Split(names[0], d) {
+						if _, ok := aliases[normName(part)]; ok {
+							known++
+						}
+					}
+					if known >= 2 {
 						hint = fmt.Sprintf("; the header is one column: is the file delimited by %q? want commas, semicolons or tabs", d)
 						break
 					}
@@ -126,21 +134,6 @@ func mapColumns(file string, names []string) (columnMap, error) {
 			return m, &data.RowError{File: file, Msg: fmt.Sprintf(
 				"missing column %q (have %s)%s", f.String(), printable(data.Clip(strings.Join(names, ", "))), hint)}
 		}
-	}
-	// Open, high and low come together, or not at all (a close-only
-	// series): with some of them, every bar would miss the others.
-	var have, lack []string
-	for _, f := range []field{fOpen, fHigh, fLow} {
-		if m[f] >= 0 {
-			have = append(have, f.String())
-		} else {
-			lack = append(lack, f.String())
-		}
-	}
-	if len(have) > 0 && len(lack) > 0 {
-		return m, &data.RowError{File: file, Msg: fmt.Sprintf(
-			"missing column %q: a file with %s needs open, high and low together, or none of them for a close-only series (have %s)",
-			lack[0], strings.Join(have, " and "), printable(data.Clip(strings.Join(names, ", "))))}
 	}
 	return m, nil
 }
@@ -268,7 +261,25 @@ func (d *decoder) finish() (data.Series, error) {
 	d.stampTimes()
 	// A close-only series (no open, high and low at all, or every one of
 	// them empty): each bar is its close, with no intraday range.
-	if allNaN(d.s.Open) && allNaN(d.s.High) && allNaN(d.s.Low) {
+	closeOnly := allNaN(d.s.Open) && allNaN(d.s.High) && allNaN(d.s.Low)
+	if !closeOnly {
+		// Open, high and low come together: with a column of them absent
+		// and another holding values, every bar would miss a price.
+		var have, lack []string
+		for _, f := range []field{fOpen, fHigh, fLow} {
+			if d.col[f] < 0 {
+				lack = append(lack, f.String())
+			} else {
+				have = append(have, f.String())
+			}
+		}
+		if len(lack) > 0 {
+			return data.Series{}, &data.RowError{File: d.file, Msg: fmt.Sprintf(
+				"missing column %q: a file with %s needs open, high and low together, or none of them for a close-only series",
+				lack[0], strings.Join(have, " and "))}
+		}
+	}
+	if closeOnly {
 		for _, c := range []*[]float64{&d.s.Open, &d.s.High, &d.s.Low} {
 			*c = append((*c)[:0], d.s.Close...)
 		}

@@ -65,7 +65,7 @@ func scanCSV(path string, gz bool, check *rowCheck) (csvLayout, error) {
 		}
 		r = zr
 	}
-	sc := recordScanner{path: path, check: check, lay: &lay}
+	sc := recordScanner{path: path, check: check, lay: &lay, gz: gz}
 	if err := sc.run(r); err != nil {
 		return lay, err
 	}
@@ -104,6 +104,7 @@ type recordScanner struct {
 	fed        int  // bytes scanned before the current chunk
 	header     []byte
 	headerLine int
+	gz         bool // the stream is a .gz file's decompressed content
 	nonSpace   bool // the file has a byte that is not white space
 }
 
@@ -120,7 +121,11 @@ func (sc *recordScanner) run(r io.Reader) error {
 		br.Discard(3)
 	}
 	if p, _ := br.Peek(8); notText(p) != "" {
-		return &data.RowError{File: sc.path, Msg: notText(p)}
+		msg := notText(p)
+		if sc.gz && bytes.HasPrefix(p, []byte{0x1f, 0x8b}) {
+			msg = "the file is gzip-compressed twice: decompress it once (gzip -d), keeping the name .csv.gz"
+		}
+		return &data.RowError{File: sc.path, Msg: msg}
 	}
 	for {
 		n, rerr := io.ReadFull(br, buf)

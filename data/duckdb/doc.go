@@ -30,8 +30,11 @@
 //
 //	Date,Open,High,Low,Close,Adj Close,Volume
 //
-// read alike. date, open, high, low and close are required; adj_close
-// defaults to close and volume to NaN ("unknown", see package data). A few
+// read alike. date and close are required; open, high and low come
+// together or not at all (a close-only series: each bar is its close; a
+// file with some of them holding values and another absent is refused);
+// adj_close defaults to close and volume to NaN ("unknown", see package
+// data). A few
 // aliases cover other exports: "Close/Last" (Nasdaq.com) and "Price"
 // (Investing.com) for close, "Vol." for volume, "timestamp", "datetime",
 // "time", "ts" and "open_time" (Binance klines) for date.
@@ -83,8 +86,8 @@
 // on_bad_row) skips such a bar or widens its range to include open and
 // close, and lists it in Series.Repairs (file, line, values, what was
 // done); the catalog keeps them in its repairs table. NaN, empty,
-// unparsable, non-positive, repeated and out-of-order rows are never
-// repaired.
+// unparsable, non-positive or out-of-range (data.MinPrice, MaxPrice),
+// repeated and out-of-order rows are never repaired.
 //
 // Input paths. A path is checked before it is opened (data.CheckFile): a
 // FIFO, socket or device (a symlink to /dev/zero) is refused by name and

@@ -21,6 +21,11 @@ func TestReadCSVNotText(t *testing.T) {
 	zw := gzip.NewWriter(&gz)
 	zw.Write([]byte(text))
 	zw.Close()
+	var twice bytes.Buffer
+	zw2 := gzip.NewWriter(&twice)
+	zw2.Write(gz.Bytes())
+	zw2.Close()
+	gz2 := twice.Bytes()
 	utf16 := []byte{0xff, 0xfe}
 	for _, c := range text {
 		utf16 = append(utf16, byte(c), 0)
@@ -45,6 +50,7 @@ func TestReadCSVNotText(t *testing.T) {
 		"ODD.csv":      {[]byte("\x1b[31mday\xff,close\n2024-01-02,1\n"), `ODD.csv: missing column "date" (have \x1b[31mday\xff, close)`},
 		"PLAIN.csv":    {[]byte(text), ""},
 		"PLAIN.csv.gz": {gz.Bytes(), ""},
+		"TWICE.csv.gz": {gz2, "TWICE.csv.gz: the file is gzip-compressed twice: decompress it once"},
 	} {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, c.body, 0o644); err != nil {
@@ -60,16 +66,21 @@ func TestReadCSVNotText(t *testing.T) {
 	}
 }
 
-// A file with some of open, high and low but not all is refused at its
-// header, naming the missing column, not at its first bar as an empty
-// value; none of them (a close-only file) still reads.
+// A file with some of open, high and low holding values but another
+// absent is refused naming the missing column, not at its first bar as
+// an empty value; none of them, or the present ones empty throughout (a
+// close-only file), still reads.
 func TestReadCSVPartialRange(t *testing.T) {
 	dir := t.TempDir()
 	for name, c := range map[string]struct{ text, want string }{
 		"NOLOW.csv": {"date,open,high,close\n2024-01-02,10,11,10.5\n", `NOLOW.csv: missing column "low": a file with open and high needs open, high and low together`},
 		"OPEN.csv":  {"date,open,close\n2024-01-02,10,10.5\n", `OPEN.csv: missing column "high": a file with open needs`},
 		"CLOSE.csv": {"date,close\n2024-01-02,10.5\n2024-01-03,10.75\n", ""},
-		"PIPE.csv":  {"date|open|high|low|close\n2024-01-02|10|11|9|10.5\n", `PIPE.csv: missing column "date" (have date|open|high|low|close); the header is one column: is the file delimited by "|"? want commas, semicolons or tabs`},
+		// open present but empty throughout: close-only, as before
+		"EMPTYOPEN.csv": {"date,open,close\n2024-01-02,,10.5\n2024-01-03,,10.75\n", ""},
+		// one real column whose name has a space: no delimiter guess
+		"ADJ.csv":  {"Adj Close\n10.5\n", `ADJ.csv: missing column "date" (have Adj Close)`},
+		"PIPE.csv": {"date|open|high|low|close\n2024-01-02|10|11|9|10.5\n", `PIPE.csv: missing column "date" (have date|open|high|low|close); the header is one column: is the file delimited by "|"? want commas, semicolons or tabs`},
 	} {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, []byte(c.text), 0o644); err != nil {
@@ -81,6 +92,8 @@ func TestReadCSVPartialRange(t *testing.T) {
 			t.Errorf("%s: %d bars, %v; want 2, low = close", name, s.Len(), err)
 		case c.want != "" && (err == nil || !strings.HasPrefix(err.Error(), filepath.Join(dir, c.want))):
 			t.Errorf("%s: %v\nwant %s…", name, err, c.want)
+		case name == "ADJ.csv" && strings.Contains(err.Error(), "delimited"):
+			t.Errorf("%s: a delimiter guessed for a one-column file: %v", name, err)
 		}
 	}
 }

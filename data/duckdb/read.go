@@ -45,8 +45,8 @@ type ReadOptions struct {
 	// OnBadRow says what to do with a bar whose open, high, low and close
 	// contradict each other (data.BadRowPolicy): refuse the file (the
 	// default), skip the bar or widen its range; what was done is listed
-	// in Series.Repairs. NaN, empty, unparsable, non-positive, repeated
-	// and out-of-order rows are always refused.
+	// in Series.Repairs. NaN, empty, unparsable, non-positive or
+	// out-of-range, repeated and out-of-order rows are always refused.
 	OnBadRow data.BadRowPolicy
 }
 
@@ -82,7 +82,7 @@ func fileFormat(path string) (format, bool, error) {
 // instrument derives the symbol and class of the file at path.
 func instrument(path string, opt ReadOptions) (data.Instrument, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return data.Instrument{}, &data.RowError{File: path, Msg: "is a folder: give its files (" + filepath.Join(path, "*.csv") + ")"}
+		return data.Instrument{}, &data.RowError{File: path, Msg: "is a folder: give the files in it (" + filepath.Join(path, "*") + "), or read a folder of one table's parts with data import --table " + path}
 	}
 	raw := strings.TrimSpace(opt.Symbol)
 	if raw == "" {

@@ -504,7 +504,7 @@ func TestReadFileBadPaths(t *testing.T) {
 		t.Error("a missing file read without error")
 	}
 	os.Mkdir(filepath.Join(dir, "d.csv"), 0o755)
-	if _, err := ReadFile(ctx, filepath.Join(dir, "d.csv"), ReadOptions{}); err == nil || !strings.Contains(err.Error(), "d.csv: is a folder: give its files") {
+	if _, err := ReadFile(ctx, filepath.Join(dir, "d.csv"), ReadOptions{}); err == nil || !strings.Contains(err.Error(), "d.csv: is a folder: give the files in it") {
 		t.Errorf("directory: err = %v", err)
 	}
 }
@@ -711,7 +711,7 @@ func TestCSVNumbersExact(t *testing.T) {
 		case 2:
 			texts[k] = strconv.FormatFloat(x, 'e', rng.IntN(20), 64)
 		case 3: // long digit strings, beyond float64 precision, at most
-			// 12 digits before the point (a price stays under data.MaxPrice)
+			// 12 digits before the point (a price stays under data.MaxPrice, 1e15)
 			var d strings.Builder
 			d.WriteByte(byte('1' + rng.IntN(9)))
 			for i := rng.IntN(25); i > 0; i-- {

@@ -224,8 +224,9 @@ func TestScanCheckBoundary(t *testing.T) {
 		}
 		start := len(header) + c.at*len(line)
 		_, err := scanCSV(path, false, &rowCheck{policy: data.BadRowFail})
-		if (err != nil) != c.refused {
-			t.Errorf("bad record starting at byte %d (checkBytes %d): scanCSV error %v, want refused %v", start, checkBytes, err, c.refused)
+		want := fmt.Sprintf("%s:%d: 2024-01-02 open 102.75 outside [low 99.5, high 101.5]", path, c.at+2) // data record k is on line k+2
+		if c.refused && (err == nil || !strings.HasPrefix(err.Error(), want)) || !c.refused && err != nil {
+			t.Errorf("bad record starting at byte %d (checkBytes %d): scanCSV error %v, want refused %v (%s)", start, checkBytes, err, c.refused, want)
 		}
 	}
 }
