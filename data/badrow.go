@@ -11,8 +11,9 @@ import (
 // outside [low, high]), as real files have now and then: of 125 second
 // sources in the project's test data, 3 have one such row each. Every
 // other bad row (a NaN, empty or unparsable value, a price that is not
-// positive, a repeated or out-of-order time) is always an error: its bar
-// cannot be told, only guessed.
+// positive or lies outside [MinPrice, MaxPrice], a repeated or
+// out-of-order time) is always an error: its bar cannot be told, only
+// guessed.
 type BadRowPolicy uint8
 
 const (

@@ -187,15 +187,15 @@ func (e *RowError) Error() string {
 func (e *RowError) Unwrap() error { return ErrInvalid }
 
 // MinPrice and MaxPrice bound a price Validate accepts: far beyond what
-// any asset is quoted at (a token at a billionth of a dollar, a share at
-// a million), and where the cents of a position are still exact in a
-// float64. A value outside them is a broken row (1e300, 1e-300), which
+// any asset is quoted at (a micro-cap token quoted in BTC at 1e-14, a
+// share at a million dollars), up to the cash an experiment may hold
+// (1e15). A value outside them is a broken row (1e300, 1e-300), which
 // would otherwise run through to metrics that contradict each other.
 const (
-	MinPrice = 1e-12
-	MaxPrice = 1e12
+	MinPrice = 1e-15
+	MaxPrice = 1e15
 	// PriceRange says so in an error message.
-	PriceRange = "a price must lie between 1e-12 and 1e12"
+	PriceRange = "a price must lie between 1e-15 and 1e15"
 )
 
 // Validate checks every bar of the series and returns the first problem, as

@@ -11,7 +11,7 @@ import (
 // states them: the reference for its quick check.
 func badBar(s *Series, k int) bool {
 	for _, v := range []float64{s.Open[k], s.High[k], s.Low[k], s.Close[k], s.AdjClose[k]} {
-		if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 || v < 1e-12 || v > 1e12 {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v <= 0 || v < 1e-15 || v > 1e15 {
 			return true
 		}
 	}
@@ -28,7 +28,7 @@ func badBar(s *Series, k int) bool {
 func TestValidateQuickCheck(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	pool := []float64{1, 2, 3, 2.5, 0, math.Copysign(0, -1), -1, math.NaN(), math.Inf(1), math.Inf(-1), math.MaxFloat64,
-		1e12, 1e12 * (1 + 1e-15), 1e-12, 1e-12 * (1 - 1e-15), 1e300, 1e-300, 5e-324}
+		1e15, 1e15 * (1 + 1e-15), 1e-15, 1e-15 * (1 - 1e-15), 1e300, 1e-300, 5e-324}
 	draw := func() float64 { return pool[rng.IntN(len(pool))] }
 	refused := 0
 	for trial := 0; trial < 20_000; trial++ {
@@ -107,13 +107,13 @@ func TestValidatePriceRange(t *testing.T) {
 	day := int64(NanosPerDay)
 	s := Series{Time: []int64{0, day, 2 * day}, Open: []float64{10, 10, 10}, High: []float64{11, 11, 11}, Low: []float64{9, 9, 9},
 		Close: []float64{10, 10, 10}, AdjClose: []float64{10, 1e300, 10}, Volume: []float64{1, 1, 1}, Rows: []int{2, 3, 4}}
-	want := "F.csv:3: 1970-01-02 adj_close = 1e+300 is out of range: a price must lie between 1e-12 and 1e12"
+	want := "F.csv:3: 1970-01-02 adj_close = 1e+300 is out of range: a price must lie between 1e-15 and 1e15"
 	if err := s.Validate("F.csv"); err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
 	s.AdjClose[1] = 10
 	s.Low[2], s.Close[2], s.Open[2] = 1e-300, 1e-300, 1e-300
-	want = "F.csv:4: 1970-01-03 open = 1e-300 is out of range: a price must lie between 1e-12 and 1e12"
+	want = "F.csv:4: 1970-01-03 open = 1e-300 is out of range: a price must lie between 1e-15 and 1e15"
 	if err := s.Validate("F.csv"); err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
