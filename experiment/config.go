@@ -373,7 +373,7 @@ func Parse(path, text string) (*File, error) {
 			zero      bool
 		}{
 			{"paths", "1 to 1,000,000 (leave it out for 200)", mc.Paths == 0},
-			{"days", "2 to 100,000 (leave it out for 365)", mc.Days == 0},
+			{"days", "2 to 36,525 (leave it out for 365)", mc.Days == 0},
 			{"mean_block", ">= 1 (leave it out for 10)", mc.MeanBlock == 0},
 		} {
 			if z.zero && md.IsDefined("montecarlo", z.key) {

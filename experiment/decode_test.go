@@ -82,10 +82,10 @@ func TestParseRefusesWrappingValues(t *testing.T) {
 		{strings.Replace(minimal, "synthetic = true", "synthetic = true\nsynthetic_seed = -7", 1), "data.synthetic_seed = -7: want a whole number >= 0"},
 		{minimal + "[montecarlo]\nseed = -1\n", "montecarlo.seed = -1: want a whole number >= 0"},
 		{minimal + "[montecarlo]\npaths = -5\n", "montecarlo.paths = -5: want 1 to 1,000,000"},
-		{minimal + "[montecarlo]\ndays = -5\n", "montecarlo.days = -5: want 2 to 100,000"},
+		{minimal + "[montecarlo]\ndays = -5\n", "montecarlo.days = -5: want 2 to 36,525"},
 		// a 0 written is refused, not taken for the default left out
 		{minimal + "[montecarlo]\npaths = 0\n", "montecarlo.paths = 0: want 1 to 1,000,000 (leave it out for 200)"},
-		{minimal + "[montecarlo]\ndays = 0\n", "montecarlo.days = 0: want 2 to 100,000 (leave it out for 365)"},
+		{minimal + "[montecarlo]\ndays = 0\n", "montecarlo.days = 0: want 2 to 36,525 (leave it out for 365)"},
 		{minimal + "[montecarlo]\nmean_block = 0.0\n", "montecarlo.mean_block = 0: want >= 1 (leave it out for 10)"},
 		{minimal + "[montecarlo]\nwarmup_days = -1\n", "montecarlo.warmup_days = -1: want 0"},
 		{minimal + "[montecarlo]\npaths = 9223372036854775807\n", "montecarlo.paths = 9223372036854775807: want 1 to 1,000,000"},

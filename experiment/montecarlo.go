@@ -72,8 +72,8 @@ func (m *MonteCarloSpec) validate() error {
 	switch {
 	case m.Paths < 1 || m.Paths > 1_000_000:
 		return fmt.Errorf("montecarlo.paths = %d: want 1 to 1,000,000", m.Paths)
-	case m.Days < 2 || m.Days > 100_000:
-		return fmt.Errorf("montecarlo.days = %d: want 2 to 100,000", m.Days)
+	case m.Days < 2 || m.Days > 36_525:
+		return fmt.Errorf("montecarlo.days = %d: want 2 to 36,525 (100 years; longer paths would run past the dates a timestamp holds, 2262)", m.Days)
 	case !(m.MeanBlock >= 1):
 		return fmt.Errorf("montecarlo.mean_block = %g: want >= 1", m.MeanBlock)
 	case m.ShockProbability < 0 || m.ShockProbability > 1 || math.IsNaN(m.ShockProbability):
