@@ -1,6 +1,9 @@
 package experiment
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,5 +42,33 @@ func TestFindFile(t *testing.T) {
 	}
 	if _, err := f.findFile(dir, "MSFT"); err == nil || !strings.Contains(err.Error(), "no price file for symbol \"MSFT\"") || !strings.Contains(err.Error(), "MSFT.csv.gz") {
 		t.Errorf("no file for MSFT: %v", err)
+	}
+}
+
+// A gzipped CSV found by its symbol in data.dir is read and run like a
+// plain one.
+func TestRunGzipFromDir(t *testing.T) {
+	dir := t.TempDir()
+	prices := filepath.Join(dir, "prices")
+	if err := os.Mkdir(prices, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte("date,open,high,low,close,volume\n2024-01-02,10,11,9,10,100\n2024-01-03,10,12,10,12,100\n2024-01-04,12,13,11,12.5,100\n"))
+	zw.Close()
+	if err := os.WriteFile(filepath.Join(prices, "AAA.csv.gz"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse(filepath.Join(dir, "e.toml"), "name = \"gz\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\"]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := o.Panel.Series[0]; s.Source != filepath.Join(prices, "AAA.csv.gz") || s.Len() != 3 || s.Close[2] != 12.5 {
+		t.Errorf("read %s: %d bars, last close %v", s.Source, s.Len(), s.Close)
 	}
 }

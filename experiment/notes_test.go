@@ -13,8 +13,9 @@ import (
 )
 
 // The run's notes say what the reader did to a file (rows newest first,
-// read in reverse) and that start and end lie beyond the data (the runs
-// span only its bars): none of it silently.
+// read in reverse; one line for the files it did the same to) and that
+// start and end lie beyond the data (the runs span only its bars): none
+// of it silently.
 func TestRunNotesDataBeyondDates(t *testing.T) {
 	dir := t.TempDir()
 	prices := filepath.Join(dir, "prices")
@@ -26,11 +27,13 @@ func TestRunNotesDataBeyondDates(t *testing.T) {
 	for d := 31; d >= 2; d-- { // 2024-01-31 down to 2024-01-02, newest first
 		fmt.Fprintf(&b, "2024-01-%02d,10,11,9,10.5,100\n", d)
 	}
-	if err := os.WriteFile(filepath.Join(prices, "AAA.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
+	for _, sym := range []string{"AAA", "BBB"} {
+		if err := os.WriteFile(filepath.Join(prices, sym+".csv"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	f, err := Parse(filepath.Join(dir, "e.toml"), "name = \"notes\"\nstart = \"2023-06-01\"\nend = \"2024-06-01\"\n[data]\ndir = \"prices\"\n"+
-		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\"]\n")
+		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\", \"BBB\"]\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +43,7 @@ func TestRunNotesDataBeyondDates(t *testing.T) {
 	}
 	all := strings.Join(o.Notes, "\n")
 	for _, want := range []string{
-		"AAA: rows are newest first",
+		"AAA, BBB: rows are newest first", // one note for both files
 		"start = 2023-06-01 is before the data: the runs start with its first bar, on 2024-01-02",
 		"end = 2024-06-01 is after the data: the runs end with its last bar, on 2024-01-31",
 	} {

@@ -343,13 +343,23 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	}
 	// What the readers did that the user should know ("rows were newest
 	// first; read in reverse"), and dates asked for beyond the data.
+	// The same note of several instruments (each resampled alike) is one
+	// line naming them all, in order of first mention.
 	first, last := int64(math.MaxInt64), int64(math.MinInt64)
+	var said []string
+	who := map[string][]string{}
 	for i := range p.Series {
 		s := &p.Series[i]
 		for _, n := range s.Notes {
-			notes = append(notes, s.Symbol+": "+n)
+			if who[n] == nil {
+				said = append(said, n)
+			}
+			who[n] = append(who[n], s.Symbol)
 		}
 		first, last = min(first, s.Time[0]), max(last, s.Time[s.Len()-1])
+	}
+	for _, n := range said {
+		notes = append(notes, strings.Join(who[n], ", ")+": "+n)
 	}
 	if start != 0 && start < first {
 		notes = append(notes, fmt.Sprintf("start = %s is before the data: the runs start with its first bar, on %s", f.Start, data.FormatDay(first)))

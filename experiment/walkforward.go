@@ -33,8 +33,8 @@ type WalkForwardSpec struct {
 	Metric string `toml:"metric"`
 }
 
-// maxWindowDays bounds a walk-forward window (100 years): longer ones
-// cannot fit any data, and their nanoseconds would overflow.
+// maxWindowDays bounds a walk-forward window (100 years): past a few
+// centuries its nanoseconds would overflow.
 const maxWindowDays = 36_525
 
 func (w *WalkForwardSpec) validate() error {

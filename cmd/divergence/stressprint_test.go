@@ -17,7 +17,7 @@ func TestPrintStress(t *testing.T) {
 		t.Fatal("0.7 + 0.6 is 1.3 in float64 here: the case is not tested")
 	}
 	st := &experiment.Stress{
-		Rows: []experiment.StressRow{{Run: "a", Scenario: "s1", Probability: 0.7, PnLVsBaseline: -0.3, HedgeEffectiveness: math.NaN()}},
+		Rows:     []experiment.StressRow{{Run: "a", Scenario: "s1", Probability: 0.7, PnLVsBaseline: -0.3, HedgeEffectiveness: math.NaN()}},
 		Expected: []experiment.ExpectedLoss{{Run: "a", ExpectedPnL: -0.21, ProbabilityTotal: p1 + p2, Scenarios: 2, WorstScenario: "s1", WorstPnL: -0.3}},
 	}
 	var b strings.Builder
