@@ -517,10 +517,14 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 	b.book(i, CostSlippage, aq*fixed)
 	b.book(i, CostSpread, aq*spread)
 	b.book(i, CostImpact, aq*impact)
+	slip := qty * (price - ref)
+	if slip == 0 {
+		slip = 0 // a sell at its reference price: −0 would be written "-0"
+	}
 	b.fills = appendDoubling(b.fills, Fill{
 		Time: b.now, Instrument: i, Symbol: b.series[i].Symbol,
 		Qty: qty, Price: price, Commission: com, Kind: kind, Tag: o.Tag,
-		Order: o.id, Slippage: qty * (price - ref),
+		Order: o.id, Slippage: slip,
 	})
 	rem := 0.0
 	if o.Sizing == Quantity && !forced {

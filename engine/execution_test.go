@@ -688,3 +688,28 @@ func TestNoEquityNoNewExposure(t *testing.T) {
 		t.Errorf("reason %q, B %g, A %g", reason, res.Portfolio.Qty[1], res.Portfolio.Qty[0])
 	}
 }
+
+// A fill at its reference price (no slippage model) has a slippage of +0,
+// a sell too (−10 × 0 would be −0, written "-0" in fills.csv).
+func TestSellWithoutSlippageIsPositiveZero(t *testing.T) {
+	p := abc(t)
+	res := one(t, p, Config{}, func(ctx *Context, s *Slice) error {
+		switch s.Step {
+		case 0:
+			_, err := ctx.Buy(0, 10)
+			return err
+		case 1:
+			_, err := ctx.Sell(0, 10)
+			return err
+		}
+		return nil
+	})
+	if len(res.Fills) != 2 {
+		t.Fatalf("fills %+v", res.Fills)
+	}
+	for _, f := range res.Fills {
+		if f.Slippage != 0 || math.Signbit(f.Slippage) {
+			t.Errorf("fill %+v: slippage %v, want +0", f, f.Slippage)
+		}
+	}
+}
