@@ -198,6 +198,11 @@ func TestReportDBCompare(t *testing.T) {
 	if st, err := os.Stat(out); err != nil || st.Size() < 1000 {
 		t.Fatalf("compare chart: %v", err)
 	}
+	// One folder given twice (once with a trailing slash) is refused, not
+	// drawn as two experiments.
+	if _, _, err := cli(t, "compare", a, a+"/", "--out", filepath.Join(dir, "twice.png")); err == nil || !strings.Contains(err.Error(), "are the same folder") {
+		t.Errorf("compare a folder twice: %v", err)
+	}
 	if _, _, err := cli(t, "report", filepath.Join(dir, "nope")); err == nil {
 		t.Error("report of a missing folder succeeded")
 	}

@@ -91,6 +91,18 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	if len(dirs) == 0 {
 		return nil, errors.New("report: compare: no folders")
 	}
+	// One folder given twice would be drawn twice, as two experiments.
+	seen := map[string]string{}
+	for _, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			abs = filepath.Clean(d)
+		}
+		if prev, ok := seen[abs]; ok {
+			return nil, fmt.Errorf("report: compare: %s and %s are the same folder", prev, d)
+		}
+		seen[abs] = d
+	}
 	outs := opt.Outs
 	if len(outs) == 0 {
 		outs = []string{filepath.Join(dirs[0], "compare.png"), filepath.Join(dirs[0], "compare.svg")}
