@@ -21,7 +21,7 @@ const usage = `divergence — backtests and scenario stress tests for AI-equity 
 Usage:
   divergence run EXPERIMENT.toml [--out DIR] [--workers N]   run an experiment
   divergence stress EXPERIMENT.toml [--out DIR] [--workers N] every run × every scenario (+ baseline)
-  divergence scenarios list | show NAME                      the built-in scenario library
+  divergence scenarios list | show NAME|FILE.toml            the built-in scenario library, or a scenario file
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]
   divergence data list [--catalog PATH]                      instruments in the catalog
   divergence data synth [--seed N] [--out DIR] [--interval 1m…4h]  the synthetic market as CSV (intraday: Parquet)

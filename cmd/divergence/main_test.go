@@ -41,6 +41,12 @@ func TestHelp(t *testing.T) {
 			t.Errorf("%v: %v %q", args, err, out)
 		}
 	}
+	// scenarios show takes a scenario file as an experiment does.
+	file := filepath.Join(t.TempDir(), "mine.toml")
+	os.WriteFile(file, []byte("name = \"mine\"\nprobability = 0.5\n[[shock]]\ntype = \"jump\"\nsymbols = [\"NVDA\"]\ndate = \"2025-01-20\"\nmove = -0.2\n"), 0o644)
+	if out, _, err := cli(t, "scenarios", "show", file); err != nil || !strings.Contains(out, "probability: 0.5") || !strings.Contains(out, "1. jump") || strings.Contains(out, "source:") {
+		t.Errorf("scenarios show FILE: %v\n%s", err, out)
+	}
 	// An argument that a command would ignore is refused.
 	if _, _, err := cli(t, "scenarios", "list", "extra"); err == nil || !strings.Contains(err.Error(), `scenarios list: takes no argument, got "extra"`) {
 		t.Errorf("scenarios list extra: %v", err)

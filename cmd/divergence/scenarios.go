@@ -40,18 +40,32 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 		return tw.Flush()
 	}
 	if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help" {
-		fmt.Fprint(stdout, "Usage:\n  divergence scenarios list        the built-in scenario library\n  divergence scenarios show NAME   a scenario's description, source, shocks and cited figures\n")
+		fmt.Fprint(stdout, "Usage:\n  divergence scenarios list        the built-in scenario library\n  divergence scenarios show NAME|FILE.toml   a scenario's description, source, shocks and cited figures\n")
 		return nil
 	}
 	if args[0] == "show" {
 		if len(args) != 2 {
 			return fmt.Errorf("scenarios show: want one scenario name")
 		}
-		s, err := scenarios.Lookup(args[1])
+		// A name from the library, or a scenario file (as an experiment's
+		// scenarios list takes either).
+		var s *scenarios.Scenario
+		var err error
+		if strings.HasSuffix(strings.ToLower(args[1]), ".toml") {
+			s, err = scenarios.Load(args[1])
+		} else {
+			s, err = scenarios.Lookup(args[1])
+		}
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s\n\n%s\n\nsource: %s\n", s.Name, strings.TrimSpace(s.Description), s.Source)
+		fmt.Fprintf(stdout, "%s\n\n", s.Name)
+		if d := strings.TrimSpace(s.Description); d != "" {
+			fmt.Fprintf(stdout, "%s\n\n", d)
+		}
+		if s.Source != "" {
+			fmt.Fprintf(stdout, "source: %s\n", s.Source)
+		}
 		if s.Probability > 0 {
 			fmt.Fprintf(stdout, "probability: %g\n", s.Probability)
 		}
