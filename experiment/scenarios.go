@@ -105,13 +105,18 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 	}
 	for _, s := range list {
 		rng := rand.New(rand.NewPCG(engine.SeedFor(f.Seed, "scenario:"+s.Name), 1))
-		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start})
+		var undone []string
+		note := func(n string) { undone = append(undone, n) }
+		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start, Note: note})
 		if err != nil {
 			if optional {
 				notes = append(notes, fmt.Sprintf("scenario %s skipped: %v", s.Name, err))
 				continue
 			}
 			return nil, nil, err
+		}
+		for _, n := range undone {
+			notes = append(notes, fmt.Sprintf("scenario %s: %s (its runs see that instrument unshocked)", s.Name, n))
 		}
 		if !touched(m.Panel, p) && !env.Shocked() {
 			note := fmt.Sprintf("scenario %s changes nothing in this data (the instruments it shocks are not here, or have no bars where it shocks them)", s.Name)

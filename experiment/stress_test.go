@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/divergence-research/divergence/results"
 )
@@ -220,5 +222,64 @@ func TestScenarioStartBeforeRuns(t *testing.T) {
 	want := "scenario_start = 2023-06-01 is before the runs start (2024-03-01): shocks before that change only the warm-up history"
 	if all := strings.Join(o.Notes, "\n"); !strings.Contains(all, want) {
 		t.Errorf("notes lack %q:\n%s", want, all)
+	}
+}
+
+// A historical replay over a group notes each member it cannot replay
+// (no bars in the source's window): that member's runs see it unshocked.
+func TestReplayNotesUnreplayed(t *testing.T) {
+	dir := t.TempDir()
+	prices := filepath.Join(dir, "prices")
+	if err := os.Mkdir(prices, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(sym, from string, days int) {
+		var b strings.Builder
+		b.WriteString("date,open,high,low,close,volume\n")
+		d0, _ := time.Parse("2006-01-02", from)
+		for k := 0; k < days; k++ {
+			c := 100 + float64(k%7)
+			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,100\n", d0.AddDate(0, 0, k).Format("2006-01-02"), c, c+1, c-1, c)
+		}
+		if err := os.WriteFile(filepath.Join(prices, sym+".csv"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("AAA", "2022-10-01", 200) // covers the replayed window, 2022-11-06 to 2022-11-15
+	write("BBB", "2022-12-01", 140) // starts after it
+	f, err := Parse(filepath.Join(dir, "e.toml"), `name = "replay"
+start = "2023-01-02"
+[data]
+dir = "prices"
+classes = { AAA = "crypto", BBB = "crypto" }
+[groups]
+pair = ["AAA", "BBB"]
+[[scenario]]
+name = "ftx again"
+[[scenario.shock]]
+type = "transplant"
+groups = ["pair"]
+from = 2022-11-06
+to = 2022-11-15
+day = 7
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["AAA", "BBB"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(o.Notes, "\n")
+	if !strings.Contains(all, "scenario ftx again: BBB is not replayed: its source has no bars from 2022-11-06 to 2022-11-15 (its runs see that instrument unshocked)") {
+		t.Errorf("no note for BBB:\n%s", all)
+	}
+	if strings.Contains(all, "AAA is not replayed") {
+		t.Errorf("AAA noted, though replayed:\n%s", all)
 	}
 }

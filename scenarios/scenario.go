@@ -201,6 +201,9 @@ type ApplyOptions struct {
 	// End bounds random dates (a random window ends by End); 0 = the
 	// panel's last bar.
 	End int64
+	// Note, when set, hears what a shock left undone that the caller
+	// should say: a group member a historical replay has no bars for.
+	Note func(string)
 }
 
 // Validate checks the scenario without a panel: names, ranges and dates.
