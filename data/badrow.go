@@ -80,16 +80,7 @@ type Repair struct {
 // String is "MARA.csv:1350: 2024-05-10 open 19.78 outside [low 17.1,
 // high 19.77]: high raised to 19.78".
 func (r Repair) String() string {
-	return fmt.Sprintf("%s:%d: %s %s: %s", r.File, r.Row, stampOf(r.Time), r.Problem, r.Action)
-}
-
-// stampOf names a bar by its date, or its instant when it has a time of
-// day.
-func stampOf(t int64) string {
-	if t%NanosPerDay == 0 {
-		return FormatDay(t)
-	}
-	return FormatTime(t)
+	return fmt.Sprintf("%s:%d: %s %s: %s", r.File, r.Row, FormatStamp(r.Time), r.Problem, r.Action)
 }
 
 // ohlcProblem says what is inconsistent in a bar's prices, in the words

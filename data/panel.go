@@ -346,6 +346,15 @@ func FormatTime(t int64) string { return time.Unix(0, t).UTC().Format(time.RFC33
 // FormatDay formats Unix nanoseconds as YYYY-MM-DD (UTC).
 func FormatDay(t int64) string { return time.Unix(0, t).UTC().Format("2006-01-02") }
 
+// FormatStamp names a bar time in a message: its date at 00:00 UTC
+// (FormatDay), else its instant (FormatTime).
+func FormatStamp(t int64) string {
+	if t%NanosPerDay == 0 {
+		return FormatDay(t)
+	}
+	return FormatTime(t)
+}
+
 // ParseDay parses YYYY-MM-DD as UTC midnight, in Unix nanoseconds.
 func ParseDay(s string) (int64, error) {
 	t, err := time.Parse("2006-01-02", s)

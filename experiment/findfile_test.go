@@ -3,7 +3,6 @@ package experiment
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,11 +59,7 @@ func TestRunGzipFromDir(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(prices, "AAA.csv.gz"), b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	f, err := Parse(filepath.Join(dir, "e.toml"), "name = \"gz\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\"]\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	o, err := runIn(t, dir, "name = \"gz\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\"]\n")
 	if err != nil {
 		t.Fatal(err)
 	}

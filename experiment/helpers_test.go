@@ -1,8 +1,10 @@
 package experiment
 
 import (
+	"context"
 	"encoding/csv"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 )
@@ -23,4 +25,20 @@ func num(t *testing.T, s string) float64 {
 		t.Fatalf("%q: %v", s, err)
 	}
 	return v
+}
+
+// runIn writes the experiment text into dir (its relative paths are
+// from there), loads it and runs it on one worker into dir/out, keeping
+// every run's results.
+func runIn(t *testing.T, dir, text string) (*Outcome, error) {
+	t.Helper()
+	path := filepath.Join(dir, "x.toml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 1, Keep: true, Version: "test"})
 }

@@ -59,19 +59,6 @@ func session(ny *time.Location, y int, m time.Month, d int) []time.Time {
 	return hours(time.Date(y, m, d, 9, 30, 0, 0, ny), 7)
 }
 
-func runIntraday(t *testing.T, dir, text string) (*Outcome, error) {
-	t.Helper()
-	path := filepath.Join(dir, "x.toml")
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := Load(path)
-	if err != nil {
-		return nil, err
-	}
-	return Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 1, Keep: true, Version: "test"})
-}
-
 // An hourly token (24/7, stamped on the hour, RFC 3339 UTC) against an
 // hourly equity (its session, Yahoo-style 09:30 … 15:30 stamps written in
 // New York time without an offset, read with timezone =
@@ -100,7 +87,7 @@ func TestIntradayHandComputed(t *testing.T) {
 			}
 			return 55
 		}, func(tm time.Time) string { return tm.Format("2006-01-02 15:04:05") })
-	o, err := runIntraday(t, dir, `name = "hand"
+	o, err := runIn(t, dir, `name = "hand"
 start = "2025-01-06"
 end = "2025-01-08"
 [data]
@@ -209,7 +196,7 @@ func TestIntradayDSTAndSessionEnd(t *testing.T) {
 	eqTimes := append(session(ny, 2025, 3, 7)[6:], session(ny, 2025, 3, 10)...)
 	hourlyCSV(t, filepath.Join(dir, "NVDA.csv"), eqTimes, func(time.Time) float64 { return 50 },
 		func(tm time.Time) string { return tm.Format("2006-01-02 15:04:05") })
-	o, err := runIntraday(t, dir, `name = "dst"
+	o, err := runIn(t, dir, `name = "dst"
 start = "2025-03-07"
 end = "2025-03-12"
 [data]
@@ -311,7 +298,7 @@ short = ["TAO"]
 			text := exp(tc.data)
 			// The query reads a path relative to the process: make it absolute.
 			text = strings.ReplaceAll(text, "read_csv('bars.csv')", "read_csv('"+filepath.Join(dir, "bars.csv")+"')")
-			_, err := runIntraday(t, dir, text)
+			_, err := runIn(t, dir, text)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -450,7 +437,7 @@ func TestIntradayBarResamples(t *testing.T) {
 	hourlyCSV(t, filepath.Join(dir, "NVDA.csv"), fine, func(tm time.Time) float64 {
 		return 100 + float64(tm.Sub(fine[0])/(5*time.Minute))
 	}, func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) })
-	o, err := runIntraday(t, dir, `name = "bar"
+	o, err := runIn(t, dir, `name = "bar"
 bar = "1h"
 [data]
 dir = "."

@@ -1,7 +1,6 @@
 package experiment
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -32,12 +31,11 @@ func TestRunNotesDataBeyondDates(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f, err := Parse(filepath.Join(dir, "e.toml"), "name = \"notes\"\nstart = \"2023-06-01\"\nend = \"2024-06-01\"\n[data]\ndir = \"prices\"\n"+
-		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\", \"BBB\"]\n")
-	if err != nil {
-		t.Fatal(err)
+	text := func(start, end string) string {
+		return "name = \"notes\"\nstart = \"" + start + "\"\nend = \"" + end + "\"\n[data]\ndir = \"prices\"\n" +
+			"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\", \"BBB\"]\n"
 	}
-	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	o, err := runIn(t, dir, text("2023-06-01", "2024-06-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,8 +50,7 @@ func TestRunNotesDataBeyondDates(t *testing.T) {
 		}
 	}
 	// Dates within the data: no such note.
-	f.Start, f.End = "2024-01-05", "2024-01-20"
-	if o, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1}); err != nil {
+	if o, err = runIn(t, dir, text("2024-01-05", "2024-01-20")); err != nil {
 		t.Fatal(err)
 	}
 	if all := strings.Join(o.Notes, "\n"); strings.Contains(all, "is before the data") || strings.Contains(all, "is after the data") {

@@ -370,13 +370,12 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if end == 0 {
 		// No end given: stop on the last day every instrument trades, so
 		// that no run goes on with an instrument frozen at its last close.
-		common, last, who := int64(math.MaxInt64), int64(0), ""
+		// (last, every instrument's latest bar, is found above.)
+		common, who := int64(math.MaxInt64), ""
 		for i := range p.Series {
-			t := p.Series[i].Time[p.Series[i].Len()-1]
-			if t < common {
+			if t := p.Series[i].Time[p.Series[i].Len()-1]; t < common {
 				common, who = t, p.Series[i].Symbol
 			}
-			last = max(last, t)
 		}
 		if iv := p.Series[p.Index(who)].Interval; common < last && iv.Intraday() {
 			// Intraday: right after the bar that ends first, not at the
@@ -1179,11 +1178,7 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 func ruinNote(key string, c *engine.Curve) string {
 	for k, e := range c.Equity {
 		if e <= 0 {
-			when := data.FormatTime(c.Time[k])
-			if c.Time[k]%data.NanosPerDay == 0 {
-				when = data.FormatDay(c.Time[k])
-			}
-			return fmt.Sprintf("run %s: equity fell to %.2f on %s (ruin): the returns after it, and the metrics built on them (Sharpe, volatility, drawdown), mean nothing", key, e, when)
+			return fmt.Sprintf("run %s: equity fell to %.2f on %s (ruin): the returns after it, and the metrics built on them (Sharpe, volatility, drawdown), mean nothing", key, e, data.FormatStamp(c.Time[k]))
 		}
 	}
 	return ""

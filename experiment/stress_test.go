@@ -247,7 +247,7 @@ func TestReplayNotesUnreplayed(t *testing.T) {
 	}
 	write("AAA", "2022-10-01", 200) // covers the replayed window, 2022-11-06 to 2022-11-15
 	write("BBB", "2022-12-01", 140) // starts after it
-	f, err := Parse(filepath.Join(dir, "e.toml"), `name = "replay"
+	o, err := runIn(t, dir, `name = "replay"
 start = "2023-01-02"
 [data]
 dir = "prices"
@@ -268,10 +268,6 @@ type = "buy-and-hold"
 [strategy.params]
 symbols = ["AAA", "BBB"]
 `)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

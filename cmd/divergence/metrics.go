@@ -606,12 +606,8 @@ func metricsRun(f *metricsFlags, path string, stdout, stderr io.Writer) error {
 		for _, sr := range series {
 			for k := range rc.col {
 				if math.IsNaN(rc.col[k]) && !math.IsNaN(sr.r[k]) {
-					when := data.FormatTime(r.Dates[k])
-					if r.Dates[k]%data.NanosPerDay == 0 {
-						when = data.FormatDay(r.Dates[k])
-					}
 					return fmt.Errorf("--%s = %q: the column has no rate on %s (data row %d), where %s has a return: fill every such row, or give a constant annual rate",
-						rc.flag, rc.name, when, k+1, sr.name)
+						rc.flag, rc.name, data.FormatStamp(r.Dates[k]), k+1, sr.name)
 				}
 			}
 		}

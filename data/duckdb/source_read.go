@@ -171,12 +171,7 @@ func (r *sourceReader) read() (*data.Panel, error) {
 
 // window describes the requested time range.
 func (r *sourceReader) window() string {
-	f := func(t int64) string {
-		if t%dayNano == 0 {
-			return data.FormatDay(t)
-		}
-		return data.FormatTime(t)
-	}
+	f := data.FormatStamp
 	switch {
 	case r.req.Start != 0 && r.req.End != 0:
 		return "[" + f(r.req.Start) + ", " + f(r.req.End) + ")"
@@ -909,7 +904,7 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 	}
 	// Duplicates first: a table is sorted here, so they are neighbours.
 	// An intraday bar at midnight is named by its instant, not its date.
-	stamp := stampText
+	stamp := data.FormatStamp
 	if s.BarInterval().Intraday() {
 		stamp = data.FormatTime
 	}

@@ -603,17 +603,9 @@ func (d *decoder) stampTimes() {
 	if desc {
 		d.reverse()
 		d.s.Notes = append(d.s.Notes, fmt.Sprintf("rows are newest first (strictly descending from %s to %s); read in reverse order",
-			stampText(t[n-1]), stampText(t[0])))
+			data.FormatStamp(t[n-1]), data.FormatStamp(t[0])))
 	}
 	d.s.SetInterval()
-}
-
-// stampText formats a bar time for a note: its date when at 00:00 UTC.
-func stampText(t int64) string {
-	if t%dayNano == 0 {
-		return data.FormatDay(t)
-	}
-	return data.FormatTime(t)
 }
 
 // reverse reverses every column and the row map.
