@@ -45,11 +45,14 @@ type StressRow struct {
 	PnLVsBaseline float64
 	TotalReturn   float64
 	MaxDrawdown   float64
-	WorstDay      float64 // the worst one-step return
-	Fills         int
-	Costs         float64 // every cost the broker booked (commission, slippage, borrow, funding, …)
-	MarginCalls   int
-	Liquidations  int
+	// WorstDay is the worst return over a UTC calendar day (results.WorstDay):
+	// on daily bars the worst one-step return, on intraday bars the worst
+	// day's bars compounded, not the worst bar.
+	WorstDay     float64
+	Fills        int
+	Costs        float64 // every cost the broker booked (commission, slippage, borrow, funding, …)
+	MarginCalls  int
+	Liquidations int
 	// LongLegPnLVsBaseline is the long leg alone's loss to the scenario
 	// (pair hedges only; NaN otherwise), and HedgeEffectiveness is
 	// 1 − PnLVsBaseline / LongLegPnLVsBaseline: the share of the long leg's
@@ -102,7 +105,7 @@ func StressTable(o *Outcome) *Stress {
 		pnl := r.Metrics.FinalEquity - cash
 		row := StressRow{Run: r.Base, Strategy: r.Strategy, Scenario: o.Views[r.View].Name(), Probability: math.NaN(),
 			PnL: pnl, PnLVsBaseline: r.Metrics.FinalEquity - base.Metrics.FinalEquity,
-			TotalReturn: r.Metrics.TotalReturn, MaxDrawdown: r.Metrics.MaxDrawdown, WorstDay: r.Metrics.WorstPeriod,
+			TotalReturn: r.Metrics.TotalReturn, MaxDrawdown: r.Metrics.MaxDrawdown, WorstDay: results.WorstDay(r.Result.Curve.Time, r.Result.Curve.Equity),
 			Fills: r.Metrics.Fills, Costs: r.Metrics.Costs.Total, MarginCalls: r.Metrics.MarginCalls, Liquidations: r.Metrics.Liquidations,
 			LongLegPnLVsBaseline: math.NaN(), HedgeEffectiveness: math.NaN(), VarianceReduction: math.NaN()}
 		if s := o.Views[r.View].Scenario; s != nil && s.Probability > 0 {

@@ -279,3 +279,87 @@ symbols = ["AAA", "BBB"]
 		t.Errorf("AAA noted, though replayed:\n%s", all)
 	}
 }
+
+// On hourly bars the stress table's worst_day is the worst UTC calendar
+// day, its bars compounded, not the worst bar. An hourly token over 6
+// days loses 2% every hour of day 3 (2024-05-03): its worst bar loses 2%,
+// its worst day 1 − 0.98^24 = 38.4% (a crash of small bars, which a worst
+// bar understates). The scenario adds a −20% jump on day 5 (one bar,
+// 00:00 UTC). The test groups the run's equity curve by its dates as
+// time.Format writes them (a second way to split days) and compares.
+func TestStressWorstDayIntraday(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "prices"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)
+	times := hours(t0, 6*24)
+	px := func(tm time.Time) float64 {
+		p := 100.0
+		for h := t0; h.Before(tm) || h.Equal(tm); h = h.Add(time.Hour) {
+			if h.Day() == 3 {
+				p *= 0.98
+			}
+		}
+		return p
+	}
+	hourlyCSV(t, filepath.Join(dir, "prices", "TOK.csv"), times, px, func(tm time.Time) string { return tm.Format(time.RFC3339) })
+	o, err := runIn(t, dir, `name = "worstday"
+scenario_start = "2024-05-01"
+[data]
+dir = "prices"
+classes = { TOK = "crypto" }
+[[scenario]]
+name = "drop"
+[[scenario.shock]]
+type = "jump"
+symbols = ["TOK"]
+day = 4
+move = -0.2
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["TOK"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Stress == nil || len(o.Stress.Rows) != 2 {
+		t.Fatalf("stress table: %+v", o.Stress)
+	}
+	for _, row := range o.Stress.Rows {
+		var r *RunResult
+		for i := range o.Runs {
+			if o.Runs[i].Base == row.Run && o.Views[o.Runs[i].View].Name() == row.Scenario {
+				r = &o.Runs[i]
+			}
+		}
+		if r == nil {
+			t.Fatalf("no run for row %s/%s", row.Run, row.Scenario)
+		}
+		c := &r.Result.Curve
+		// Each day's last equity, in order, by the date time.Format gives.
+		var days []string
+		last := map[string]float64{}
+		for k, ns := range c.Time {
+			d := time.Unix(0, ns).UTC().Format("2006-01-02")
+			if len(days) == 0 || days[len(days)-1] != d {
+				days = append(days, d)
+			}
+			last[d] = c.Equity[k]
+		}
+		want := last[days[0]]/c.Equity[0] - 1
+		for k := 1; k < len(days); k++ {
+			want = math.Min(want, last[days[k]]/last[days[k-1]]-1)
+		}
+		if math.Abs(row.WorstDay-want) > 1e-12 {
+			t.Errorf("%s: worst_day = %.12g, want %.12g (days %v)", row.Scenario, row.WorstDay, want, days)
+		}
+		// The premise: day 3's 24 bars of −2% make a day near −38.4%
+		// (the run holds some cash), far below the worst bar.
+		if !(row.WorstDay < -0.3 && row.WorstDay < r.Metrics.WorstPeriod-0.1) {
+			t.Errorf("%s: worst day %.6g, worst bar %.6g: want a day near -0.384 far below the bar", row.Scenario, row.WorstDay, r.Metrics.WorstPeriod)
+		}
+	}
+}

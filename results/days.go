@@ -1,0 +1,49 @@
+package results
+
+import (
+	"math"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// WorstDay is the smallest return over a UTC calendar day of an equity
+// curve (t in UTC ns, one equity per time): a day's return is its last
+// equity over the last equity of the day before, less 1; the first day's
+// is its last equity over the curve's first point, less 1 (none when the
+// first day has one point, as no return ends on it). On a daily curve
+// (one point per day) it is the worst one-step return, the summary's
+// worst_period; on an intraday curve it compounds each day's bars, which
+// worst_period does not (it is the worst bar). NaN when no day has a
+// return.
+func WorstDay(t []int64, equity []float64) float64 {
+	worst := math.NaN()
+	if len(t) == 0 || len(t) != len(equity) {
+		return worst
+	}
+	from := equity[0]
+	for i := 0; i < len(t); {
+		day := utcDay(t[i])
+		j := i
+		for j+1 < len(t) && utcDay(t[j+1]) == day {
+			j++
+		}
+		if j > 0 {
+			if r := equity[j]/from - 1; !(r >= worst) {
+				worst = r
+			}
+		}
+		from = equity[j]
+		i = j + 1
+	}
+	return worst
+}
+
+// utcDay is the number of the UTC calendar day holding t (ns since the
+// Unix epoch; days before 1970 are negative).
+func utcDay(t int64) int64 {
+	d := t / data.NanosPerDay
+	if t%data.NanosPerDay < 0 {
+		d--
+	}
+	return d
+}
