@@ -714,6 +714,9 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			out.Notes = append(out.Notes, n)
 		}
 	}
+	if out.Stress != nil {
+		out.Notes = append(out.Notes, out.Stress.Notes...)
+	}
 	if opt.computeOnly {
 		opt.phase("done")
 		return out, nil

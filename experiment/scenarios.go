@@ -3,7 +3,7 @@ package experiment
 import (
 	"fmt"
 	"math/rand/v2"
-
+	"slices"
 	"strings"
 
 	"github.com/divergence-research/divergence/data"
@@ -20,6 +20,11 @@ type View struct {
 	Panel    *data.Panel
 	Timeline *engine.Timeline
 	Env      *scenarios.Env
+	// Unshocked lists, sorted, the instruments the scenario meant to
+	// shock and could not (a historical replay's group member without
+	// source bars in its window): runs trading them see a partial
+	// scenario.
+	Unshocked []string
 }
 
 // Name is the scenario's name, or "baseline".
@@ -105,8 +110,13 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 	}
 	for _, s := range list {
 		rng := rand.New(rand.NewPCG(engine.SeedFor(f.Seed, "scenario:"+s.Name), 1))
-		var undone []string
-		note := func(n string) { undone = append(undone, n) }
+		var undone, unshocked []string
+		note := func(sym, n string) {
+			undone = append(undone, n)
+			if !slices.Contains(unshocked, sym) {
+				unshocked = append(unshocked, sym)
+			}
+		}
 		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start, Note: note})
 		if err != nil {
 			if optional {
@@ -125,7 +135,8 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 				continue
 			}
 		}
-		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env})
+		slices.Sort(unshocked)
+		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked})
 	}
 	return views, notes, nil
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
@@ -59,7 +60,8 @@ type StressRow struct {
 	// scenario loss the hedge removed (above 1: the hedge turned it into a
 	// gain). NaN when the long leg lost less than results.HedgeThreshold
 	// (1%) of the initial cash: the ratio of two near-zero numbers says
-	// nothing (results.ScenarioHedgeEffectiveness).
+	// nothing (results.ScenarioHedgeEffectiveness); NaN too when the
+	// scenario could not shock an instrument the run trades (View.Unshocked).
 	LongLegPnLVsBaseline float64
 	HedgeEffectiveness   float64
 	// VarianceReduction is 1 − Var(hedged daily returns) / Var(long leg's)
@@ -74,6 +76,9 @@ type Stress struct {
 	// a probability (the probability-weighted expected loss), with the sum
 	// of those probabilities.
 	Expected []ExpectedLoss
+	// Notes say which hedge effectiveness cells were left empty because
+	// the scenario could not shock an instrument the hedge trades.
+	Notes []string
 }
 
 // ExpectedLoss is a run's probability-weighted scenario PnL.
@@ -120,6 +125,14 @@ func StressTable(o *Outcome) *Stress {
 			row.LongLegPnLVsBaseline = leg.Metrics.FinalEquity - legBase.Metrics.FinalEquity
 			row.HedgeEffectiveness = results.ScenarioHedgeEffectiveness(row.PnLVsBaseline, row.LongLegPnLVsBaseline, cash)
 			row.VarianceReduction = varianceReduction(r.Result.Curve.Equity, leg.Result.Curve.Equity)
+			// A scenario that left an instrument of the hedge unshocked
+			// (a replay without its bars) measured a partial scenario: a
+			// short leg it did not replay cannot have hedged anything.
+			if miss := tradedAmong(r, o.Views[r.View].Unshocked); len(miss) > 0 && !math.IsNaN(row.HedgeEffectiveness) {
+				row.HedgeEffectiveness = math.NaN()
+				st.Notes = append(st.Notes, fmt.Sprintf("run %s, scenario %s: hedge effectiveness left empty: the scenario did not shock %s, which the run trades",
+					r.Base, row.Scenario, strings.Join(miss, ", ")))
+			}
 		}
 		st.Rows = append(st.Rows, row)
 	}
@@ -146,6 +159,21 @@ func StressTable(o *Outcome) *Stress {
 		}
 	}
 	return st
+}
+
+// tradedAmong returns the symbols of syms (sorted) that the run has
+// fills in.
+func tradedAmong(r *RunResult, syms []string) []string {
+	var out []string
+	for _, sym := range syms {
+		for k := range r.Result.Fills {
+			if r.Result.Fills[k].Symbol == sym {
+				out = append(out, sym)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // varianceReduction is 1 − Var(returns of a) / Var(returns of b).

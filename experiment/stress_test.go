@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -361,5 +362,111 @@ symbols = ["TOK"]
 		if !(row.WorstDay < -0.3 && row.WorstDay < r.Metrics.WorstPeriod-0.1) {
 			t.Errorf("%s: worst day %.6g, worst bar %.6g: want a day near -0.384 far below the bar", row.Scenario, row.WorstDay, r.Metrics.WorstPeriod)
 		}
+	}
+}
+
+// A pair hedge under a historical replay that could not replay its short
+// leg (BBB has no bars in the source's window) gets no hedge
+// effectiveness: the short leg did not see the scenario, so the ratio
+// would measure the missing data, not the hedge. The cell is empty in the
+// stress table and a note says why. With BBB's bars in the window, the
+// same run has one (the control).
+func TestHedgeEffectivenessNeedsReplayedLegs(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		bbbFrom  string
+		wantCell bool
+	}{{"short leg not replayed", "2022-12-01", false}, {"both legs replayed", "2022-10-01", true}} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			prices := filepath.Join(dir, "prices")
+			if err := os.Mkdir(prices, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			// AAA falls 4% a day from 2022-11-07 to 2022-11-15 (its replayed
+			// window's returns); BBB wobbles. Both are flat-ish otherwise.
+			write := func(sym, from string, days int, crash bool) {
+				var b strings.Builder
+				b.WriteString("date,open,high,low,close,volume\n")
+				d0, _ := time.Parse("2006-01-02", from)
+				c := 100.0
+				for k := 0; k < days; k++ {
+					d := d0.AddDate(0, 0, k)
+					if crash && d.After(time.Date(2022, 11, 6, 0, 0, 0, 0, time.UTC)) && !d.After(time.Date(2022, 11, 15, 0, 0, 0, 0, time.UTC)) {
+						c *= 0.96
+					} else {
+						c *= 1 + 0.002*float64(k%5-2)
+					}
+					fmt.Fprintf(&b, "%s,%.4f,%.4f,%.4f,%.4f,100\n", d.Format("2006-01-02"), c, c*1.01, c*0.99, c)
+				}
+				if err := os.WriteFile(filepath.Join(prices, sym+".csv"), []byte(b.String()), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write("AAA", "2022-10-01", 250, true)
+			d0, _ := time.Parse("2006-01-02", c.bbbFrom)
+			write("BBB", c.bbbFrom, int(time.Date(2023, 6, 8, 0, 0, 0, 0, time.UTC).Sub(d0).Hours()/24), false)
+			o, err := runIn(t, dir, `name = "replay"
+start = "2023-01-02"
+[data]
+dir = "prices"
+classes = { AAA = "crypto", BBB = "crypto" }
+[groups]
+pair = ["AAA", "BBB"]
+[[scenario]]
+name = "crash again"
+[[scenario.shock]]
+type = "transplant"
+groups = ["pair"]
+from = 2022-11-06
+to = 2022-11-15
+day = 7
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["AAA"]
+short = ["BBB"]
+`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var row *StressRow
+			for i := range o.Stress.Rows {
+				if o.Stress.Rows[i].Scenario == "crash again" {
+					row = &o.Stress.Rows[i]
+				}
+			}
+			if row == nil {
+				t.Fatalf("no scenario row: %+v", o.Stress.Rows)
+			}
+			// The premise: the long leg alone lost well over the 1% threshold.
+			if !(row.LongLegPnLVsBaseline < -0.05*o.Cash) {
+				t.Fatalf("long leg's scenario PnL %.2f: want a loss over 5%% of %.0f", row.LongLegPnLVsBaseline, o.Cash)
+			}
+			all := strings.Join(o.Notes, "\n")
+			note := "run hedge, scenario crash again: hedge effectiveness left empty: the scenario did not shock BBB, which the run trades"
+			if got := !math.IsNaN(row.HedgeEffectiveness); got != c.wantCell {
+				t.Errorf("hedge effectiveness %g: want a value %v", row.HedgeEffectiveness, c.wantCell)
+			}
+			if strings.Contains(all, note) == c.wantCell {
+				t.Errorf("note %q present = %v, want %v:\n%s", note, c.wantCell, !c.wantCell, all)
+			}
+			// stress.csv says the same: an empty cell, or a number.
+			b, err := os.ReadFile(filepath.Join(o.Dir, "stress.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			col := slices.Index(recs[0], "hedge_effectiveness")
+			for _, rec := range recs[1:] {
+				if rec[2] == "crash again" && (rec[col] != "") != c.wantCell {
+					t.Errorf("stress.csv hedge_effectiveness %q: want a value %v", rec[col], c.wantCell)
+				}
+			}
+		})
 	}
 }

@@ -202,8 +202,9 @@ type ApplyOptions struct {
 	// panel's last bar.
 	End int64
 	// Note, when set, hears what a shock left undone that the caller
-	// should say: a group member a historical replay has no bars for.
-	Note func(string)
+	// should say: a group member a historical replay has no bars for
+	// (symbol, the instrument left unshocked, and text, why).
+	Note func(symbol, text string)
 }
 
 // Validate checks the scenario without a panel: names, ranges and dates.
