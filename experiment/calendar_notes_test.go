@@ -51,3 +51,63 @@ func TestCalendarNotes(t *testing.T) {
 		t.Errorf("notes:\n%s", strings.Join(notes, "\n"))
 	}
 }
+
+// Holes in the bars are noted: a step of over 7 days for exchange
+// sessions, over 3 days for 24/7, and at least 3 usual steps. By hand:
+//   - SESS, weekday bars from 2024-01-01 with 2024-03-04 … 2024-03-12
+//     (7 weekdays) left out: Friday 03-01 to Wednesday 03-13 is 12 days;
+//     weekends (3 days) are not holes;
+//   - TOK, 24/7 bars with 2024-02-10 … 02-13 (4 days) and 2024-04-01 …
+//     04-02 (2 days) left out: 02-09 → 02-14 is 5 days (noted), 03-31 →
+//     04-03 is 3 days (not over 3);
+//   - TWO, 24/7 with two holes of 4 and 6 days: both counted, the longest
+//     named;
+//   - WEEK, weekly 24/7 bars (a 7-day step is its interval, 3 × 7 = 21
+//     days the limit): a 14-day step is not a hole;
+//   - HOUR, hourly 24/7 bars with 80 hours left out: 81 hours, 3.375
+//     days, named by instant.
+func TestGapNotes(t *testing.T) {
+	daily := func(sym string, class data.Class, days int, skip func(d int64) bool, step int64) data.Series {
+		s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: class}}
+		for d := data.Day(2024, 1, 1); len(s.Time) < days; d += step {
+			if skip(d) {
+				continue
+			}
+			s.Time = append(s.Time, d)
+		}
+		s.Interval = data.DetectInterval(s.Time)
+		return s
+	}
+	day := data.NanosPerDay
+	in := func(d, from, to int64) bool { return d >= from && d <= to }
+	p := &data.Panel{Series: []data.Series{
+		daily("SESS", data.Equity, 200, func(d int64) bool {
+			return weekday(d) >= 5 || in(d, data.Day(2024, 3, 4), data.Day(2024, 3, 12))
+		}, day),
+		daily("TOK", data.Crypto, 200, func(d int64) bool {
+			return in(d, data.Day(2024, 2, 10), data.Day(2024, 2, 13)) || in(d, data.Day(2024, 4, 1), data.Day(2024, 4, 2))
+		}, day),
+		daily("TWO", data.Crypto, 200, func(d int64) bool {
+			return in(d, data.Day(2024, 2, 10), data.Day(2024, 2, 12)) || in(d, data.Day(2024, 4, 1), data.Day(2024, 4, 5))
+		}, day),
+		daily("WEEK", data.Crypto, 40, func(d int64) bool { return d == data.Day(2024, 3, 4) }, 7*day),
+		daily("HOUR", data.Crypto, 2000, func(d int64) bool {
+			return in(d, data.Day(2024, 1, 10)+5*int64(time.Hour), data.Day(2024, 1, 10)+84*int64(time.Hour))
+		}, int64(time.Hour)),
+	}}
+	want := []string{
+		"SESS has a hole of over 7 days between bars (no bar from 2024-03-01 to 2024-03-13, 12 days)",
+		"TOK has a hole of over 3 days between bars (no bar from 2024-02-09 to 2024-02-14, 5 days)",
+		"TWO has 2 holes of over 3 days between bars (the longest: no bar from 2024-03-31 to 2024-04-06, 6 days)",
+		"HOUR has a hole of over 3 days between bars (no bar from 2024-01-10T04:00:00Z to 2024-01-13T13:00:00Z, 3.375 days)",
+	}
+	notes := calendarNotes(p)
+	if len(notes) != len(want) {
+		t.Fatalf("%d notes, want %d:\n%s", len(notes), len(want), strings.Join(notes, "\n"))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(notes[i], w+": a position is held through a hole unpriced") {
+			t.Errorf("note %d:\n got %s\nwant %s: …", i, notes[i], w)
+		}
+	}
+}

@@ -2,6 +2,8 @@ package experiment
 
 import (
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -126,8 +128,50 @@ func calendarNotes(p *data.Panel) []string {
 			notes = append(notes, fmt.Sprintf("%s is classed as %s (24/7, 365 days a year) but has no weekend bar in %s to %s: if it trades in sessions, class it equity ([data.classes] %s = \"equity\") or the annualised metrics are scaled by the wrong calendar",
 				s.Symbol, s.Class, data.FormatDay(s.Time[0]), data.FormatDay(s.Time[n-1]), s.Symbol))
 		}
+		if g := gapNote(s, cont); g != "" {
+			notes = append(notes, g)
+		}
 	}
 	return notes
+}
+
+// gapNote notes the holes in a series' bars: steps longer than a week
+// for exchange sessions (the longest market closures of recent decades,
+// 2001-09-11's among them, are a week at most) or 3 days for a 24/7
+// instrument, and at least 3 of its usual steps (weekly bars have no
+// hole every week). A position is held through a hole unpriced and the
+// hole's move lands on one bar; a run's metrics see one period where
+// there were many. "" when there is none.
+func gapNote(s *data.Series, continuous bool) string {
+	limit := 7 * data.NanosPerDay
+	if continuous {
+		limit = 3 * data.NanosPerDay
+	}
+	limit = max(limit, 3*int64(s.Interval))
+	gaps := 0
+	var from, to int64
+	for k := 1; k < len(s.Time); k++ {
+		if d := s.Time[k] - s.Time[k-1]; d > limit {
+			if gaps == 0 || d > to-from {
+				from, to = s.Time[k-1], s.Time[k]
+			}
+			gaps++
+		}
+	}
+	if gaps == 0 {
+		return ""
+	}
+	over := fmt.Sprintf("%d days", limit/data.NanosPerDay)
+	if limit%data.NanosPerDay != 0 {
+		over = time.Duration(limit).String()
+	}
+	what, longest := "a hole", ""
+	if gaps > 1 {
+		what, longest = fmt.Sprintf("%d holes", gaps), "the longest: "
+	}
+	days := strconv.FormatFloat(float64(to-from)/float64(data.NanosPerDay), 'f', -1, 64)
+	return fmt.Sprintf("%s has %s of over %s between bars (%sno bar from %s to %s, %s days): a position is held through a hole unpriced and its move lands on one bar (if the market was closed, nothing is missing)",
+		s.Symbol, what, over, longest, data.FormatStamp(from), data.FormatStamp(to), days)
 }
 
 // weekday is the UTC day of the week of t, 0 = Monday … 6 = Sunday
