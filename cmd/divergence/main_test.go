@@ -47,6 +47,19 @@ func TestHelp(t *testing.T) {
 	if out, _, err := cli(t, "scenarios", "show", file); err != nil || !strings.Contains(out, "probability: 0.5") || !strings.Contains(out, "1. jump") || strings.Contains(out, "source:") {
 		t.Errorf("scenarios show FILE: %v\n%s", err, out)
 	}
+	// Zeros the file says are shown: day = 0 (no date: the start day),
+	// move = 0, k = 0, a funding rate set to 0; zeros it leaves out (a
+	// recover of 0, no spread) are not.
+	os.WriteFile(file, []byte("name = \"zeros\"\n[[shock]]\ntype = \"jump\"\nsymbols = [\"NVDA\"]\nday = 0\nmove = 0\n"+
+		"[[shock]]\ntype = \"volatility\"\nsymbols = [\"NVDA\"]\ndate = \"2025-01-20\"\ndays = 5\nk = 0\n"+
+		"[[shock]]\ntype = \"funding\"\nsymbols = [\"BTC\"]\nday = 2\ndays = 5\nrate = 0\n"), 0o644)
+	zout, _, zerr := cli(t, "scenarios", "show", file)
+	for _, want := range []string{"1. jump symbols=[NVDA] day=0 gap=true spread_days=1 move=0\n",
+		"2. volatility symbols=[NVDA] date=2025-01-20 days=5 k=0\n", "3. funding symbols=[BTC] day=2 days=5 set_rate=true rate=0\n"} {
+		if zerr != nil || !strings.Contains(zout, want) {
+			t.Errorf("scenarios show (zeros): %v: want %q in\n%s", zerr, want, zout)
+		}
+	}
 	// An argument that a command would ignore is refused.
 	if _, _, err := cli(t, "scenarios", "list", "extra"); err == nil || !strings.Contains(err.Error(), `scenarios list: takes no argument, got "extra"`) {
 		t.Errorf("scenarios list extra: %v", err)

@@ -97,11 +97,14 @@ func describe(sh scenarios.Shock) string {
 		t := v.Type()
 		for i := 0; i < v.NumField(); i++ {
 			f, fv := t.Field(i), v.Field(i)
-			if !f.IsExported() || fv.IsZero() {
+			if !f.IsExported() {
 				continue
 			}
 			if fv.Kind() == reflect.Struct {
 				walk(fv)
+				continue
+			}
+			if fv.IsZero() && !shownAtZero(v, f.Name) {
 				continue
 			}
 			if fv.Kind() == reflect.Float64 && math.IsNaN(fv.Float()) {
@@ -126,6 +129,24 @@ func describe(sh scenarios.Shock) string {
 	walk(v)
 	typ := strings.ToLower(v.Type().Name())
 	return typ + " " + strings.Join(parts, " ")
+}
+
+// shownAtZero reports whether field name of the shock part v is shown
+// even at its zero value, where 0 is what the file says, not a default:
+// a move, k or rho of 0, the day offset 0 (a shock on the start day, when
+// neither a date nor random places it) and a rate set to 0.
+func shownAtZero(v reflect.Value, name string) bool {
+	switch name {
+	case "Move", "K", "Rho":
+		return true
+	case "Day":
+		w, ok := v.Interface().(scenarios.When)
+		return ok && w.Date == 0 && !w.Random
+	case "Rate":
+		set := v.FieldByName("SetRate")
+		return set.IsValid() && set.Bool()
+	}
+	return false
 }
 
 // snake turns a Go field name into snake_case: SpreadDays → spread_days.
