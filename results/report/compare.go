@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
 	"github.com/divergence-research/divergence/results/metrics"
@@ -197,6 +198,9 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 		curves = kept
 		notes = append(notes, fmt.Sprintf("top %d of %d runs by %s", top, total, by))
 	}
+	if barEnds(curves) {
+		notes = append(notes, "runs of different bar intervals: each point drawn at its bar's end (a daily close at the next 00:00 UTC)")
+	}
 	if opt.Align == AlignCommon && len(curves) > 1 {
 		from, err := alignCommon(curves)
 		if err != nil {
@@ -231,6 +235,40 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 		}
 	}
 	return outs, nil
+}
+
+// barEnds moves every curve's points to their bars' ends, its times plus
+// its bar interval (the median step, data.DetectInterval), when the
+// curves' intervals differ, and reports whether it did. A run's equity is
+// stamped with its bar's start but measured at the bar's close: a daily
+// point of 00:00 holds that day's close, an hourly point of 10:00 the
+// 11:00 close. Drawn as stamped, a daily curve beside an hourly one sits
+// a day early; at the bars' ends a token's daily close meets its 23:00
+// hourly bar's (an equity's daily close, at 16:00 New York, is drawn at
+// 00:00 UTC, hours late rather than a day early). Curves of one interval
+// are left as stamped. The times are copied, not changed in place.
+func barEnds(curves []charts.Series) bool {
+	steps := make([]int64, len(curves))
+	mixed := false
+	var first int64 // the first curve's interval (0: one point, none)
+	for i, c := range curves {
+		steps[i] = int64(data.DetectInterval(c.Time))
+		if first == 0 {
+			first = steps[i]
+		}
+		mixed = mixed || steps[i] != 0 && steps[i] != first
+	}
+	if !mixed {
+		return false
+	}
+	for i := range curves {
+		t := make([]int64, len(curves[i].Time))
+		for k, v := range curves[i].Time {
+			t[k] = v + steps[i]
+		}
+		curves[i].Time = t
+	}
+	return true
 }
 
 // alignCommon cuts the curves, in place, to the dates all of them span:
