@@ -226,6 +226,28 @@ func TestScenarioStartBeforeRuns(t *testing.T) {
 	}
 }
 
+// replayExperiment is the head of an experiment on AAA and BBB (in
+// "prices", both crypto) from 2023-01-02 with one scenario, named name,
+// that replays the group's 2022-11-06 to 2022-11-15 returns on day 7.
+func replayExperiment(name string) string {
+	return `name = "replay"
+start = "2023-01-02"
+[data]
+dir = "prices"
+classes = { AAA = "crypto", BBB = "crypto" }
+[groups]
+pair = ["AAA", "BBB"]
+[[scenario]]
+name = "` + name + `"
+[[scenario.shock]]
+type = "transplant"
+groups = ["pair"]
+from = 2022-11-06
+to = 2022-11-15
+day = 7
+`
+}
+
 // A historical replay over a group notes each member it cannot replay
 // (no bars in the source's window): that member's runs see it unshocked.
 func TestReplayNotesUnreplayed(t *testing.T) {
@@ -248,22 +270,7 @@ func TestReplayNotesUnreplayed(t *testing.T) {
 	}
 	write("AAA", "2022-10-01", 200) // covers the replayed window, 2022-11-06 to 2022-11-15
 	write("BBB", "2022-12-01", 140) // starts after it
-	o, err := runIn(t, dir, `name = "replay"
-start = "2023-01-02"
-[data]
-dir = "prices"
-classes = { AAA = "crypto", BBB = "crypto" }
-[groups]
-pair = ["AAA", "BBB"]
-[[scenario]]
-name = "ftx again"
-[[scenario.shock]]
-type = "transplant"
-groups = ["pair"]
-from = 2022-11-06
-to = 2022-11-15
-day = 7
-[[strategy]]
+	o, err := runIn(t, dir, replayExperiment("ftx again")+`[[strategy]]
 name = "hold"
 type = "buy-and-hold"
 [strategy.params]
@@ -406,22 +413,7 @@ func TestHedgeEffectivenessNeedsReplayedLegs(t *testing.T) {
 			write("AAA", "2022-10-01", 250, true)
 			d0, _ := time.Parse("2006-01-02", c.bbbFrom)
 			write("BBB", c.bbbFrom, int(time.Date(2023, 6, 8, 0, 0, 0, 0, time.UTC).Sub(d0).Hours()/24), false)
-			o, err := runIn(t, dir, `name = "replay"
-start = "2023-01-02"
-[data]
-dir = "prices"
-classes = { AAA = "crypto", BBB = "crypto" }
-[groups]
-pair = ["AAA", "BBB"]
-[[scenario]]
-name = "crash again"
-[[scenario.shock]]
-type = "transplant"
-groups = ["pair"]
-from = 2022-11-06
-to = 2022-11-15
-day = 7
-[[strategy]]
+			o, err := runIn(t, dir, replayExperiment("crash again")+`[[strategy]]
 name = "hedge"
 type = "pair-hedge"
 [strategy.params]
