@@ -214,6 +214,40 @@ func hasAll(names []string, cols []results.RunColumn) bool {
 	return true
 }
 
+// columnComments are the comments (COMMENT ON COLUMN, read back from
+// duckdb_columns()) of the columns whose name alone would mislead: the
+// runs' VaR and CVaR are per-period returns, negative for a loss, and the
+// Monte Carlo summary's are losses of terminal return, positive.
+var columnComments = map[string][][2]string{
+	"runs": {
+		{"var_95", "historical value at risk at 95% of the run's per-period returns: their 5th percentile (linear interpolation), a return, negative for a loss (montecarlo_summary.var_95 is a loss of terminal return, positive)"},
+		{"cvar_95", "expected shortfall at 95% of the run's per-period returns: the mean of their ⌊(n−1)·0.05⌋+1 smallest, a return, negative for a loss (montecarlo_summary.cvar_95 is a loss, positive)"},
+	},
+	"montecarlo_summary": {
+		{"var_95", "value at risk at 95% of the paths' terminal returns, as a positive loss: minus the 5th percentile terminal return (runs.var_95 is a per-period return, negative for a loss)"},
+		{"var_99", "value at risk at 99% of the paths' terminal returns, as a positive loss: minus the 1st percentile terminal return"},
+		{"cvar_95", "expected shortfall at 95% of the paths' terminal returns, as a positive loss: minus the mean of the terminal returns at or below the 5th percentile (runs.cvar_95 is a per-period return, negative for a loss)"},
+		{"cvar_99", "expected shortfall at 99% of the paths' terminal returns, as a positive loss: minus the mean of the terminal returns at or below the 1st percentile"},
+	},
+}
+
+// comment sets the columnComments of table on the columns it has.
+func comment(ctx context.Context, tx *sql.Tx, table string) error {
+	for _, c := range columnComments[table] {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?", table, c[0]).Scan(&n); err != nil {
+			return fmt.Errorf("resultsdb: table %s: %w", table, err)
+		}
+		if n == 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "COMMENT ON COLUMN "+sqlIdent(table)+"."+sqlIdent(c[0])+" IS "+sqlString(c[1])); err != nil {
+			return fmt.Errorf("resultsdb: table %s, column %s: %w", table, c[0], err)
+		}
+	}
+	return nil
+}
+
 // optional lists the files, other than the runs', that become tables when
 // the folder has them (as <file>.parquet or <file>.csv).
 var optional = []struct{ table, file string }{
@@ -396,6 +430,9 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, err
 	if err := create("runs", "read_parquet("+sqlString(runsFile)+")", "", "ORDER BY key", dates); err != nil {
 		return nil, err
 	}
+	if err := comment(ctx, tx, "runs"); err != nil {
+		return nil, err
+	}
 
 	// equity and fills: Parquet when every run has it, else CSV.
 	for _, t := range []struct {
@@ -469,6 +506,9 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, err
 			continue
 		}
 		if err := create(t.table, src, "", "", nil); err != nil {
+			return nil, err
+		}
+		if err := comment(ctx, tx, t.table); err != nil {
 			return nil, err
 		}
 	}

@@ -450,3 +450,53 @@ func TestWalkForwardTables(t *testing.T) {
 		}
 	}
 }
+
+// The two var_95 columns (runs: a per-period return, negative for a
+// loss; montecarlo_summary: a loss of terminal return, positive) carry
+// comments that say which, and the numbers agree with them: each Monte
+// Carlo row's var_95 is minus its terminal_p05 and its cvar_95 at least
+// its var_95; each run's var_95 is the 5th percentile of its per-period
+// returns (from the equity table), negative where a run lost on more than
+// 5% of its periods.
+func TestVaRColumnComments(t *testing.T) {
+	dir := stressFolder(t)
+	if _, err := Build(context.Background(), dir, filepath.Join(dir, File)); err != nil {
+		t.Fatal(err)
+	}
+	db := open(t, filepath.Join(dir, File))
+	for _, c := range []struct{ table, column, says string }{
+		{"runs", "var_95", "negative for a loss"},
+		{"runs", "cvar_95", "negative for a loss"},
+		{"montecarlo_summary", "var_95", "as a positive loss"},
+		{"montecarlo_summary", "var_99", "as a positive loss"},
+		{"montecarlo_summary", "cvar_95", "as a positive loss"},
+		{"montecarlo_summary", "cvar_99", "as a positive loss"},
+	} {
+		var text sql.NullString
+		if err := db.QueryRow("SELECT comment FROM duckdb_columns() WHERE table_name = ? AND column_name = ?", c.table, c.column).Scan(&text); err != nil {
+			t.Fatalf("%s.%s: %v", c.table, c.column, err)
+		}
+		if !strings.Contains(text.String, c.says) {
+			t.Errorf("%s.%s comment %q does not say %q", c.table, c.column, text.String, c.says)
+		}
+	}
+	if n := count(t, db, "SELECT count(*) FROM montecarlo_summary"); n == 0 {
+		t.Fatal("no Monte Carlo rows: the test's premise")
+	}
+	if n := count(t, db, "SELECT count(*) FROM montecarlo_summary WHERE abs(var_95 + terminal_p05) > 1e-12 OR cvar_95 < var_95 - 1e-12"); n != 0 {
+		t.Errorf("%d Monte Carlo rows where var_95 is not −terminal_p05 or cvar_95 < var_95", n)
+	}
+	// Each run's var_95 is the 5th percentile of its per-period returns,
+	// by linear interpolation: DuckDB's quantile_cont over the equity
+	// table's returns computes it a second way.
+	q := `WITH r AS (SELECT run, equity / lag(equity) OVER (PARTITION BY run ORDER BY time) - 1 AS ret FROM equity),
+		p AS (SELECT run, quantile_cont(ret, 0.05) AS p05 FROM r WHERE ret IS NOT NULL GROUP BY run)
+		SELECT count(*) FROM runs JOIN p ON runs.key = p.run
+		WHERE runs.var_95 IS NOT NULL AND abs(runs.var_95 - p.p05) > 1e-12`
+	if n := count(t, db, q); n != 0 {
+		t.Errorf("%d runs whose var_95 is not the 5th percentile of their returns", n)
+	}
+	if n := count(t, db, "SELECT count(*) FROM runs WHERE var_95 IS NOT NULL"); n == 0 {
+		t.Error("no run with a var_95: the test's premise")
+	}
+}
