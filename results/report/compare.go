@@ -64,16 +64,6 @@ func ParseAlign(s string) (Align, error) {
 	return 0, fmt.Errorf("report: compare: align %q: want common or none", s)
 }
 
-// Compare is [CompareWith] with the runs and outputs given and the other
-// options at their defaults.
-func Compare(ctx context.Context, dirs, runs []string, outs ...string) error {
-	if len(outs) == 0 {
-		return errors.New("report: compare: no output path")
-	}
-	_, err := CompareWith(ctx, dirs, CompareOptions{Runs: runs, Outs: outs})
-	return err
-}
-
 // CompareWith draws runs of several experiment folders side by side on one
 // equity and drawdown chart ([charts.EquityDrawdown]) and writes it to each
 // path of opt.Outs, as PNG or SVG by the path's extension (.png, .svg),

@@ -254,7 +254,7 @@ func TestCompare(t *testing.T) {
 	a, b := smallFolder(t), smallFolder(t)
 	out := t.TempDir()
 	pngPath, svgPath := filepath.Join(out, "cmp.png"), filepath.Join(out, "cmp.svg")
-	if err := Compare(context.Background(), []string{a, b}, []string{"hedge", "sma"}, pngPath, svgPath); err != nil {
+	if _, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Runs: []string{"hedge", "sma"}, Outs: []string{pngPath, svgPath}}); err != nil {
 		t.Fatal(err)
 	}
 	svg, err := os.ReadFile(svgPath)
@@ -290,9 +290,8 @@ func TestCompare(t *testing.T) {
 	}{
 		{[]string{"nope"}, []string{svgPath}, `run "nope" is in none of`},
 		{nil, []string{filepath.Join(out, "x.gif")}, "want a .png or .svg"},
-		{nil, nil, "no output path"},
 	} {
-		if err := Compare(context.Background(), []string{a}, tc.runs, tc.outs...); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := CompareWith(context.Background(), []string{a}, CompareOptions{Runs: tc.runs, Outs: tc.outs}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want one containing %q", err, tc.want)
 		}
 	}
@@ -389,7 +388,7 @@ func TestCompareMixed(t *testing.T) {
 		}
 	}
 	out := filepath.Join(t.TempDir(), "mixed.svg")
-	if err := Compare(context.Background(), []string{a, b}, []string{"hold"}, out); err != nil {
+	if _, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Runs: []string{"hold"}, Outs: []string{out}}); err != nil {
 		t.Fatal(err)
 	}
 	svg, err := os.ReadFile(out)
