@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -193,6 +194,10 @@ type RunResult struct {
 	// legs are the strategy's legs (strategies.Legged; nil when it
 	// declares none), found once as the run is executed.
 	legs map[string][]string
+	// traded are the symbols the run has fills in, sorted, when its view
+	// left an instrument unshocked (View.Unshocked): kept when its fills
+	// are recycled (without Options.Keep) for the stress table.
+	traded []string
 }
 
 // Outcome is an executed experiment.
@@ -784,6 +789,9 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 			return fmt.Errorf("merge: no shard holds run %s", r.Key)
 		}
 		r.Result = &engine.Result{Curve: sr.Curve, Fills: sr.Fills.fills()}
+		if len(views[r.View].Unshocked) > 0 {
+			r.traded = tradedSymbols(r.Result.Fills)
+		}
 		r.Stats, r.Attribution = sr.Stats, sr.Attribution.rows()
 		r.Metrics = results.RunMetrics{}
 		if err := json.Unmarshal(sr.Metrics, &r.Metrics); err != nil {
@@ -802,6 +810,9 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 		return fmt.Errorf("run %s: %w", r.Key, err)
 	}
 	r.Result = res
+	if len(v.Unshocked) > 0 {
+		r.traded = tradedSymbols(res.Fills)
+	}
 	r.Stats = stats
 	r.Metrics = results.Measure(res, m.PeriodsPerYear)
 	r.Metrics.Benchmarks = results.MeasureBenchmarks(res, m.Bench)
@@ -811,6 +822,18 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 		r.Attribution = Attribution(r, r.legs)
 	}
 	return nil
+}
+
+// tradedSymbols returns the distinct symbols of fills, sorted.
+func tradedSymbols(fills []engine.Fill) []string {
+	var out []string
+	for k := range fills {
+		if s := fills[k].Symbol; !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Release releases the results folder's lock that Run kept with

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -161,16 +162,13 @@ func StressTable(o *Outcome) *Stress {
 	return st
 }
 
-// tradedAmong returns the symbols of syms (sorted) that the run has
-// fills in.
+// tradedAmong returns the symbols of syms (sorted) that the run traded
+// (RunResult.traded, kept when its fills are recycled).
 func tradedAmong(r *RunResult, syms []string) []string {
 	var out []string
 	for _, sym := range syms {
-		for k := range r.Result.Fills {
-			if r.Result.Fills[k].Symbol == sym {
-				out = append(out, sym)
-				break
-			}
+		if _, ok := slices.BinarySearch(r.traded, sym); ok {
+			out = append(out, sym)
 		}
 	}
 	return out

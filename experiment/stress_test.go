@@ -413,52 +413,80 @@ func TestHedgeEffectivenessNeedsReplayedLegs(t *testing.T) {
 			write("AAA", "2022-10-01", 250, true)
 			d0, _ := time.Parse("2006-01-02", c.bbbFrom)
 			write("BBB", c.bbbFrom, int(time.Date(2023, 6, 8, 0, 0, 0, 0, time.UTC).Sub(d0).Hours()/24), false)
-			o, err := runIn(t, dir, replayExperiment("crash again")+`[[strategy]]
+			path := filepath.Join(dir, "x.toml")
+			if err := os.WriteFile(path, []byte(replayExperiment("crash again")+`[[strategy]]
 name = "hedge"
 type = "pair-hedge"
 [strategy.params]
 long = ["AAA"]
 short = ["BBB"]
-`)
+`), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := Load(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			var row *StressRow
-			for i := range o.Stress.Rows {
-				if o.Stress.Rows[i].Scenario == "crash again" {
-					row = &o.Stress.Rows[i]
+			// As the command runs it (fills recycled once measured, two
+			// workers), then keeping every run's fills on one worker: the
+			// same table, byte for byte.
+			var stress [2][]byte
+			for k, opt := range []Options{{Workers: 2}, {Workers: 1, Keep: true}} {
+				opt.Out, opt.Version = filepath.Join(dir, fmt.Sprintf("out%d", k)), "test"
+				o, err := Run(context.Background(), f, opt)
+				if err != nil {
+					t.Fatal(err)
 				}
+				stress[k] = checkHedgeCell(t, o, c.wantCell)
 			}
-			if row == nil {
-				t.Fatalf("no scenario row: %+v", o.Stress.Rows)
-			}
-			// The premise: the long leg alone lost well over the 1% threshold.
-			if !(row.LongLegPnLVsBaseline < -0.05*o.Cash) {
-				t.Fatalf("long leg's scenario PnL %.2f: want a loss over 5%% of %.0f", row.LongLegPnLVsBaseline, o.Cash)
-			}
-			all := strings.Join(o.Notes, "\n")
-			note := "run hedge, scenario crash again: hedge effectiveness left empty: the scenario did not shock BBB, which the run trades"
-			if got := !math.IsNaN(row.HedgeEffectiveness); got != c.wantCell {
-				t.Errorf("hedge effectiveness %g: want a value %v", row.HedgeEffectiveness, c.wantCell)
-			}
-			if strings.Contains(all, note) == c.wantCell {
-				t.Errorf("note %q present = %v, want %v:\n%s", note, c.wantCell, !c.wantCell, all)
-			}
-			// stress.csv says the same: an empty cell, or a number.
-			b, err := os.ReadFile(filepath.Join(o.Dir, "stress.csv"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
-			col := slices.Index(recs[0], "hedge_effectiveness")
-			for _, rec := range recs[1:] {
-				if rec[2] == "crash again" && (rec[col] != "") != c.wantCell {
-					t.Errorf("stress.csv hedge_effectiveness %q: want a value %v", rec[col], c.wantCell)
-				}
+			if !bytes.Equal(stress[0], stress[1]) {
+				t.Errorf("stress.csv differs between 2 workers (fills recycled) and 1 (kept):\n%s\n%s", stress[0], stress[1])
 			}
 		})
 	}
+}
+
+// checkHedgeCell checks the "crash again" row of o's stress table: its
+// long leg lost over 5% of the cash (the premise), its hedge
+// effectiveness has a value if and only if wantCell, a note says why when
+// it has none, and stress.csv (returned) agrees.
+func checkHedgeCell(t *testing.T, o *Outcome, wantCell bool) []byte {
+	t.Helper()
+	var row *StressRow
+	for i := range o.Stress.Rows {
+		if o.Stress.Rows[i].Scenario == "crash again" {
+			row = &o.Stress.Rows[i]
+		}
+	}
+	if row == nil {
+		t.Fatalf("no scenario row: %+v", o.Stress.Rows)
+	}
+	// The premise: the long leg alone lost well over the 1% threshold.
+	if !(row.LongLegPnLVsBaseline < -0.05*o.Cash) {
+		t.Fatalf("long leg's scenario PnL %.2f: want a loss over 5%% of %.0f", row.LongLegPnLVsBaseline, o.Cash)
+	}
+	all := strings.Join(o.Notes, "\n")
+	note := "run hedge, scenario crash again: hedge effectiveness left empty: the scenario did not shock BBB, which the run trades"
+	if got := !math.IsNaN(row.HedgeEffectiveness); got != wantCell {
+		t.Errorf("hedge effectiveness %g: want a value %v", row.HedgeEffectiveness, wantCell)
+	}
+	if strings.Contains(all, note) == wantCell {
+		t.Errorf("note %q present = %v, want %v:\n%s", note, wantCell, !wantCell, all)
+	}
+	// stress.csv says the same: an empty cell, or a number.
+	b, err := os.ReadFile(filepath.Join(o.Dir, "stress.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(recs[0], "hedge_effectiveness")
+	for _, rec := range recs[1:] {
+		if rec[2] == "crash again" && (rec[col] != "") != wantCell {
+			t.Errorf("stress.csv hedge_effectiveness %q: want a value %v", rec[col], wantCell)
+		}
+	}
+	return b
 }

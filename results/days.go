@@ -13,8 +13,8 @@ import (
 // first day has one point, as no return ends on it). On a daily curve
 // (one point per day) it is the worst one-step return, the summary's
 // worst_period; on an intraday curve it compounds each day's bars, which
-// worst_period does not (it is the worst bar). NaN when no day has a
-// return.
+// worst_period does not (it is the worst bar). Days whose return is
+// NaN (after a ruin, 0/0) are skipped; NaN when no day has a return.
 func WorstDay(t []int64, equity []float64) float64 {
 	worst := math.NaN()
 	if len(t) == 0 || len(t) != len(equity) {
@@ -28,7 +28,9 @@ func WorstDay(t []int64, equity []float64) float64 {
 			j++
 		}
 		if j > 0 {
-			if r := equity[j]/from - 1; !(r >= worst) {
+			// A return of NaN (0/0 after a ruin, a NaN equity) is
+			// skipped, as the summary's worst_period skips it.
+			if r := equity[j]/from - 1; r < worst || math.IsNaN(worst) && !math.IsNaN(r) {
 				worst = r
 			}
 		}

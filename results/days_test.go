@@ -67,19 +67,31 @@ func TestWorstDayBeforeEpoch(t *testing.T) {
 // or not) WorstDay is the worst one-step return, the summary's
 // worst_period, computed the other way (metrics.ReturnsFromEquity and
 // Summarize): the stress table's worst_day of daily runs is unchanged.
+// One curve in four falls to 0 on a random day (a ruin: the next returns
+// are −1, then 0/0, skipped), one in eight then gets 10 back (+Inf).
 func TestWorstDayDailyIsWorstPeriod(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for trial := 0; trial < 200; trial++ {
 		n := 2 + rng.IntN(400)
 		ts, eq := make([]int64, n), make([]float64, n)
 		day, e := data.Day(1990+rng.IntN(60)-30, 1, 1), 1e6
+		ruin := -1 // one trial in four falls to 0 (and may come back) from a random day
+		if trial%4 == 0 {
+			ruin = rng.IntN(n)
+		}
 		for i := range ts {
 			ts[i], eq[i] = day, e
 			day += int64(1+rng.IntN(4)) * data.NanosPerDay
 			e *= 1 + 0.03*rng.NormFloat64()
+			if i == ruin {
+				eq[i], e = 0, 0
+				if trial%8 == 0 {
+					e = 10 // an inflow after the ruin: +Inf, then returns again
+				}
+			}
 		}
 		want := metrics.Summarize(metrics.ReturnsFromEquity(nil, eq), 252, nil).WorstPeriod
-		if got := WorstDay(ts, eq); got != want {
+		if got := WorstDay(ts, eq); got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
 			t.Fatalf("trial %d (%d days from %s): WorstDay = %.17g, worst_period = %.17g", trial, n, data.FormatDay(ts[0]), got, want)
 		}
 	}
