@@ -65,7 +65,9 @@ func TestCalendarNotes(t *testing.T) {
 //   - WEEK, weekly 24/7 bars (a 7-day step is its interval, 3 × 7 = 21
 //     days the limit): a 14-day step is not a hole;
 //   - HOUR, hourly 24/7 bars with 80 hours left out: 81 hours, 3.375
-//     days, named by instant.
+//     days, named by instant;
+//   - ODD, 30-hour bars (limit 3.75 days) with bars at 90, 120 and 150 h
+//     left out: 60 h → 180 h is 5 days.
 func TestGapNotes(t *testing.T) {
 	daily := func(sym string, class data.Class, days int, skip func(d int64) bool, step int64) data.Series {
 		s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: class}}
@@ -94,19 +96,25 @@ func TestGapNotes(t *testing.T) {
 		daily("HOUR", data.Crypto, 2000, func(d int64) bool {
 			return in(d, data.Day(2024, 1, 10)+5*int64(time.Hour), data.Day(2024, 1, 10)+84*int64(time.Hour))
 		}, int64(time.Hour)),
+		// 30-hour bars: the limit is 3 × 30 h = 3.75 days; leaving out
+		// the 4th to 6th bars (hours 90 to 150) makes a step of 120 h, 5 days.
+		daily("ODD", data.Crypto, 100, func(d int64) bool {
+			return in(d, data.Day(2024, 1, 1)+90*int64(time.Hour), data.Day(2024, 1, 1)+150*int64(time.Hour))
+		}, 30*int64(time.Hour)),
 	}}
 	want := []string{
-		"SESS has a hole of over 7 days between bars (no bar from 2024-03-01 to 2024-03-13, 12 days)",
-		"TOK has a hole of over 3 days between bars (no bar from 2024-02-09 to 2024-02-14, 5 days)",
-		"TWO has 2 holes of over 3 days between bars (the longest: no bar from 2024-03-31 to 2024-04-06, 6 days)",
-		"HOUR has a hole of over 3 days between bars (no bar from 2024-01-10T04:00:00Z to 2024-01-13T13:00:00Z, 3.375 days)",
+		"SESS has a hole of over 7 days between bars (no bar between 2024-03-01 and 2024-03-13, 12 days apart)",
+		"TOK has a hole of over 3 days between bars (no bar between 2024-02-09 and 2024-02-14, 5 days apart)",
+		"TWO has 2 holes of over 3 days between bars (the longest: no bar between 2024-03-31 and 2024-04-06, 6 days apart)",
+		"HOUR has a hole of over 3 days between bars (no bar between 2024-01-10T04:00:00Z and 2024-01-13T13:00:00Z, 3.375 days apart)",
+		"ODD has a hole of over 3.75 days between bars (no bar between 2024-01-03T12:00:00Z and 2024-01-08T12:00:00Z, 5 days apart)",
 	}
 	notes := calendarNotes(p)
 	if len(notes) != len(want) {
 		t.Fatalf("%d notes, want %d:\n%s", len(notes), len(want), strings.Join(notes, "\n"))
 	}
 	for i, w := range want {
-		if !strings.HasPrefix(notes[i], w+": a position is held through a hole unpriced") {
+		if !strings.HasPrefix(notes[i], w+": a position held through a hole is unpriced inside it") {
 			t.Errorf("note %d:\n got %s\nwant %s: …", i, notes[i], w)
 		}
 	}

@@ -3,7 +3,6 @@ package experiment
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -161,17 +160,13 @@ func gapNote(s *data.Series, continuous bool) string {
 	if gaps == 0 {
 		return ""
 	}
-	over := fmt.Sprintf("%d days", limit/data.NanosPerDay)
-	if limit%data.NanosPerDay != 0 {
-		over = time.Duration(limit).String()
-	}
+	dayText := func(d int64) string { return strconv.FormatFloat(float64(d)/float64(data.NanosPerDay), 'f', -1, 64) }
 	what, longest := "a hole", ""
 	if gaps > 1 {
 		what, longest = fmt.Sprintf("%d holes", gaps), "the longest: "
 	}
-	days := strconv.FormatFloat(float64(to-from)/float64(data.NanosPerDay), 'f', -1, 64)
-	return fmt.Sprintf("%s has %s of over %s between bars (%sno bar from %s to %s, %s days): a position is held through a hole unpriced and its move lands on one bar (if the market was closed, nothing is missing)",
-		s.Symbol, what, over, longest, data.FormatStamp(from), data.FormatStamp(to), days)
+	return fmt.Sprintf("%s has %s of over %s days between bars (%sno bar between %s and %s, %s days apart): a position held through a hole is unpriced inside it and its move lands on one bar (if the market was closed, nothing is missing)",
+		s.Symbol, what, dayText(limit), longest, data.FormatStamp(from), data.FormatStamp(to), dayText(to-from))
 }
 
 // weekday is the UTC day of the week of t, 0 = Monday … 6 = Sunday

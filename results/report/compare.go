@@ -188,15 +188,20 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 		curves = kept
 		notes = append(notes, fmt.Sprintf("top %d of %d runs by %s", top, total, by))
 	}
-	if barEnds(curves) {
-		notes = append(notes, "runs of different bar intervals: each point drawn at its bar's end (a daily close at the next 00:00 UTC)")
+	ends := barEnds(curves)
+	if ends {
+		notes = append(notes, "runs of different bar intervals: each point drawn at its bar's end (a daily close at the next 00:00 UTC), the dates here too")
 	}
 	if opt.Align == AlignCommon && len(curves) > 1 {
 		from, err := alignCommon(curves)
 		if err != nil {
 			return nil, err
 		}
-		notes = append(notes, "aligned on the common dates, every run rebased to 1 at "+results.FormatTime(from))
+		at := results.FormatTime(from)
+		if ends {
+			at = "the bar ending " + at
+		}
+		notes = append(notes, "aligned on the common dates, every run rebased to 1 at "+at)
 	}
 	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	names := make([]string, len(curves))
