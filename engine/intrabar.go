@@ -224,7 +224,7 @@ func (b *broker) fillResting(k int) {
 	for j := range b.pending {
 		o := &b.pending[j]
 		i := o.Instrument
-		if o.done || !o.Kind.resting() || b.last[i] != k || o.step >= k {
+		if o.done || !o.Kind.resting() || b.last[i] != k || o.step >= k || !b.ready(o) {
 			continue
 		}
 		if !marked {

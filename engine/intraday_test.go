@@ -159,3 +159,69 @@ func TestContextIntervalAndNextBarTime(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Bars stamped off each other's grid (an equity's hourly bars at :30, a
+// token's at :00): a decision at the equity's 13:30Z step has seen that
+// bar's close, which comes at 14:30Z, so an order fills at each
+// instrument's first open at or after 14:30Z (the token's 14:00Z open
+// is before it); and an order filled while another instrument's bar is
+// still open (the equity's 15:30Z bar at the token's 16:00Z step) is
+// sized with that bar's open, not its close (16:30Z). By hand:
+//
+//	EQ bars 13:30Z 100→150 (open→close), 14:30Z 150→200, 15:30Z 200→260, 16:30Z 260;
+//	CR flat at 100, hourly 13:00Z … 18:00Z; no costs, cash 1,000,000.
+//	13:30Z: buy 1,000 EQ and 10 CR at market (seen: EQ's close of 14:30Z):
+//	  EQ at its 14:30Z open, 150; CR at its 15:00Z open, 100 (not 14:00Z);
+//	14:30Z: CR to half the equity (seen: EQ's close of 15:30Z): it fills at
+//	  CR's 16:00Z open (not 15:00Z), sized when it fills: cash 1,000,000 −
+//	  150,000 − 1,000 = 849,000; EQ's 15:30Z bar is open until 16:30Z, so
+//	  EQ counts at its open, 200 (its close, 260, is not known at 16:00Z):
+//	  equity 849,000 + 1,000 × 200 + 10 × 100 = 1,050,000; CR target
+//	  525,000 / 100 = 5,250, so it buys 5,240.
+func TestNoFillBeforeASeenClose(t *testing.T) {
+	var eq data.Series
+	eq.Instrument = data.Instrument{Symbol: "EQ", Class: data.Equity, Source: "test"}
+	for k, b := range [][2]float64{{100, 150}, {150, 200}, {200, 260}, {260, 260}} {
+		eq.Time = append(eq.Time, utc(2025, 10, 8, 13+k, 30).UnixNano())
+		eq.Open, eq.Close = append(eq.Open, b[0]), append(eq.Close, b[1])
+		eq.High, eq.Low = append(eq.High, max(b[0], b[1])), append(eq.Low, min(b[0], b[1]))
+		eq.Volume = append(eq.Volume, 1e6)
+	}
+	eq.AdjClose = eq.Close
+	if err := eq.Validate("EQ"); err != nil {
+		t.Fatal(err)
+	}
+	eq.SetInterval()
+	cr := flatAt(t, "CR", data.Crypto, 100, hourly(utc(2025, 10, 8, 13, 0), 6)...)
+	res := one(t, panel(eq, cr), Config{Cash: 1e6}, func(ctx *Context, s *Slice) error {
+		var err error
+		switch time.Unix(0, s.Time).UTC() {
+		case utc(2025, 10, 8, 13, 30):
+			if _, err = ctx.Submit(Order{Instrument: 0, Kind: Market, Amount: 1000}); err == nil {
+				_, err = ctx.Submit(Order{Instrument: 1, Kind: Market, Amount: 10})
+			}
+		case utc(2025, 10, 8, 14, 30):
+			_, err = ctx.TargetWeight(1, 0.5, Market, "")
+		}
+		return err
+	})
+	want := []struct {
+		at         time.Time
+		inst       int
+		qty, price float64
+	}{
+		{utc(2025, 10, 8, 14, 30), 0, 1000, 150},
+		{utc(2025, 10, 8, 15, 0), 1, 10, 100},
+		{utc(2025, 10, 8, 16, 0), 1, 5240, 100},
+	}
+	if len(res.Fills) != len(want) {
+		t.Fatalf("%d fills, want %d: %+v", len(res.Fills), len(want), res.Fills)
+	}
+	for k, w := range want {
+		f := res.Fills[k]
+		if f.Time != w.at.UnixNano() || f.Instrument != w.inst || math.Abs(f.Qty-w.qty) > 1e-9 || f.Price != w.price {
+			t.Errorf("fill %d: %s inst %d %g @ %g, want %s inst %d %g @ %g", k, data.FormatTime(f.Time), f.Instrument, f.Qty, f.Price,
+				data.FormatTime(w.at.UnixNano()), w.inst, w.qty, w.price)
+		}
+	}
+}

@@ -20,6 +20,13 @@ type market struct {
 	cursor []int     // last row seen per instrument, −1 before its first bar
 	last   []int     // step at which each instrument last had a bar, −1 never
 	price  []float64 // last close per instrument (NaN before its first bar)
+	// known is the time of the latest close revealed: a bar stamped t
+	// (its open) closes at t + its series' Interval, and the whole bar is
+	// revealed at step t. On one grid (every bar at 00:00, or every
+	// hourly bar on the hour) it is the next step's time; on bars stamped
+	// off each other's grid (equities at :30, tokens at :00) it is half
+	// a bar past the next step, which an order must wait for.
+	known int64
 }
 
 func newMarket(p *data.Panel, tl *Timeline) market {
@@ -49,7 +56,29 @@ func (m *market) advance(k int) {
 	for j, i := range inst {
 		m.cursor[i] = int(row[j])
 		m.last[i] = k
+		if c := m.now + int64(m.series[i].Interval); c > m.known {
+			m.known = c
+		}
 	}
+}
+
+// closeAt is when instrument i's bar at its cursor closes: its time plus
+// its series' Interval (its time when the interval is unknown).
+func (m *market) closeAt(i int) int64 {
+	s := &m.series[i]
+	return s.Time[m.cursor[i]] + int64(s.Interval)
+}
+
+// ready reports whether order o may fill on instrument i's bar at this
+// step: the bar opens (for a market-on-close order, closes) at or after
+// the latest close the strategy could have seen when it submitted
+// (Order.notBefore). A decision on an equity bar stamped 13:30 (closing
+// 14:30) does not fill a token at its 14:00 open.
+func (m *market) ready(o *Order) bool {
+	if o.Kind == MarketOnClose {
+		return m.closeAt(o.Instrument) >= o.notBefore
+	}
+	return m.now >= o.notBefore
 }
 
 // markClose marks every fresh instrument to its close at step k.

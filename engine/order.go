@@ -119,8 +119,12 @@ type Order struct {
 	// TIF is GTC (default) or Day.
 	TIF TimeInForce
 
-	id        OrderID
-	step      int     // the step it was submitted (or replaced) in
+	id   OrderID
+	step int // the step it was submitted (or replaced) in
+	// notBefore is the latest bar close the strategy could have seen when
+	// it submitted (market.known): the order fills only on a bar that
+	// opens at or after it (closes at or after it, market-on-close).
+	notBefore int64
 	oco       OrderID // the other leg of a one-cancels-other pair, 0 none
 	triggered bool    // a stop that has triggered (StopLimit: now a limit)
 	extreme   float64 // TrailingStop: best price seen since submission

@@ -20,9 +20,16 @@ func (b *broker) fillAtOpen(k int) {
 }
 
 // openMarks sets b.mark to the opens of the instruments with a bar at step
-// k and the last closes of the others.
+// k and the last prices known now of the others: the last close, or,
+// when that bar is still open now (stamped off this step's grid: an
+// equity's 13:30 bar at a token's 14:00 step), its open.
 func (b *broker) openMarks(k int) {
 	copy(b.mark, b.price)
+	for i := range b.mark {
+		if r := b.cursor[i]; r >= 0 && b.last[i] != k && b.closeAt(i) > b.now {
+			b.mark[i] = b.series[i].Open[r]
+		}
+	}
 	inst, row := b.tl.Active(k)
 	for j, i := range inst {
 		b.mark[i] = b.series[i].Open[row[j]]
@@ -46,8 +53,9 @@ func (b *broker) due(o *Order, k int, kind OrderKind) bool {
 		return false
 	}
 	// A market order never fills in the step it was submitted in: its
-	// price would be one the strategy has already seen.
-	return kind != Market || o.step < k
+	// price would be one the strategy has already seen. Nor on a bar
+	// that opened before a close the strategy saw (market.ready).
+	return (kind != Market || o.step < k) && b.ready(o)
 }
 
 // execute fills the pending orders due now, at b.mark prices: quantity
@@ -247,7 +255,7 @@ func (b *broker) submit(o Order) (OrderID, error) {
 	}
 	b.nextID++
 	o.id = b.nextID
-	o.step = b.step
+	o.step, o.notBefore = b.step, b.known
 	o.done, o.triggered, o.oco = false, false, 0
 	if !validPrices(&o) {
 		b.reject(&o, o.Amount, ReasonInvalidPrice)
@@ -347,7 +355,7 @@ func (b *broker) replace(id OrderID, amount, price, stop float64) bool {
 		if n.Sizing == Quantity && n.Amount == 0 || math.IsNaN(n.Amount) || math.IsInf(n.Amount, 0) || !validPrices(&n) {
 			return false
 		}
-		n.step = b.step
+		n.step, n.notBefore = b.step, b.known
 		*o = n
 		return true
 	}
@@ -387,7 +395,7 @@ func (b *broker) expire(k int) {
 	any := false
 	for j := range b.pending {
 		o := &b.pending[j]
-		if o.TIF != Day || o.done || b.last[o.Instrument] != k || (o.step >= k && o.Kind != MarketOnClose) {
+		if o.TIF != Day || o.done || b.last[o.Instrument] != k || (o.step >= k && o.Kind != MarketOnClose) || !b.ready(o) {
 			continue
 		}
 		o.done, any = true, true

@@ -112,16 +112,19 @@ rebalance_days = 30
 	// The decision: NVDA is first priced at its 14:30Z bar; TAO's 14:00Z
 	// bar holds 14:30Z, and the legs' next bars (TAO 15:00Z, NVDA
 	// 15:30Z) open within the hour, so 14:30Z is a sync point. The
-	// market orders fill at each leg's next open:
-	//   15:00Z TAO at 100: E = 1,000,000 (cash only), qty = −0.5 × E / 100 = −5,000;
-	//            cash = 1,000,000 + 500,000 = 1,500,000;
-	//   15:30Z NVDA at 50: E = 1,500,000 − 5,000 × 100 = 1,000,000,
-	//            qty = 0.5 × E / 50 = 10,000; cash = 1,000,000.
+	// decision has seen NVDA's 14:30Z bar, which closes at 15:30Z: an
+	// order fills at each leg's first open at or after 15:30Z (TAO's
+	// 15:00Z open comes before a close the strategy saw):
+	//   15:30Z NVDA at 50: E = 1,000,000 (cash only), qty = 0.5 × E / 50 = 10,000;
+	//            cash = 1,000,000 − 500,000 = 500,000;
+	//   16:00Z TAO at 90: E = 500,000 + 10,000 × 50 (NVDA's 15:30Z bar, open
+	//            until 16:30Z, at its open) = 1,000,000,
+	//            qty = −0.5 × E / 90 = −5,555.5…; cash = 500,000 + 500,000 = 1,000,000.
 	type fill struct {
 		at, sym string
 		qty, px float64
 	}
-	want := []fill{{"2025-01-06T15:00:00Z", "TAO", -5000, 100}, {"2025-01-06T15:30:00Z", "NVDA", 10000, 50}}
+	want := []fill{{"2025-01-06T15:30:00Z", "NVDA", 10000, 50}, {"2025-01-06T16:00:00Z", "TAO", -500_000.0 / 90, 90}}
 	if len(res.Fills) != len(want) {
 		t.Fatalf("%d fills, want %d: %+v", len(res.Fills), len(want), res.Fills)
 	}
@@ -132,11 +135,12 @@ rebalance_days = 30
 			t.Errorf("fill %d: %s %s %g @ %g, want %+v", k, got, o.Panel.Series[f.Instrument].Symbol, f.Qty, f.Price, w)
 		}
 	}
-	// Funding, 0.1% per event on the short's −5,000 × 90 at the close of
-	// the bar that opens at the event: 16:00Z, 00:00Z and 08:00Z each
-	// pay −5,000 × 0.001 × 90 = −450 (the short receives 450): −1,350.
-	if got := res.Costs.Funding; math.Abs(got-(-1350)) > 1e-9 {
-		t.Errorf("funding %g, want -1350", got)
+	// Funding, 0.1% per event on the short's −5,555.5… × 90 = −500,000 at
+	// the close of the bar that opens at the event (the position after
+	// its open): 16:00Z, 00:00Z and 08:00Z each pay −500,000 × 0.001 =
+	// −500 (the short receives 500): −1,500.
+	if got := res.Costs.Funding; math.Abs(got-(-1500)) > 1e-9 {
+		t.Errorf("funding %g, want -1500", got)
 	}
 	var at []string
 	for _, e := range res.Ledger {
@@ -147,9 +151,9 @@ rebalance_days = 30
 	}
 	// The curve: one point per instant of the union (TAO's 34 hours and
 	// NVDA's 7 half-hours), equity
-	//   at 15:30Z (NVDA bought at 50, TAO at 100): 1,000,000 + 10,000 × 50 − 5,000 × 100 = 1,000,000;
-	//   at 20:30Z: 1,000,000 + 450 + 10,000 × 55 − 5,000 × 90 = 1,100,450;
-	//   at the end, 09:00Z on the 7th: + 450 + 450 = 1,101,350.
+	//   at 15:30Z (NVDA bought at 50, TAO not yet sold): 500,000 + 10,000 × 50 = 1,000,000;
+	//   at 20:30Z: 1,000,000 + 500 + 10,000 × 55 − 5,555.5… × 90 = 1,050,500;
+	//   at the end, 09:00Z on the 7th: + 500 + 500 = 1,051,500.
 	c := &res.Curve
 	if c.Len() != 34+7 {
 		t.Fatalf("%d curve points, want 41", c.Len())
@@ -166,7 +170,7 @@ rebalance_days = 30
 	for _, w := range []struct {
 		at string
 		eq float64
-	}{{"2025-01-06T15:30:00Z", 1_000_000}, {"2025-01-06T20:30:00Z", 1_100_450}, {"2025-01-07T09:00:00Z", 1_101_350}} {
+	}{{"2025-01-06T15:30:00Z", 1_000_000}, {"2025-01-06T20:30:00Z", 1_050_500}, {"2025-01-07T09:00:00Z", 1_051_500}} {
 		if got := eqAt(w.at); math.Abs(got-w.eq) > 1e-6 {
 			t.Errorf("equity at %s = %.6f, want %g", w.at, got, w.eq)
 		}
@@ -187,7 +191,7 @@ rebalance_days = 30
 // whose equity data begins at Friday's last bar does not enter there (the
 // token would fill an hour later, the equity on Monday) nor over the
 // weekend (the equity's latest bar no longer holds the instant), but at
-// Monday's first bar, and both legs fill within the hour.
+// Monday's first bar, and both legs fill within the hour of its close.
 func TestIntradayDSTAndSessionEnd(t *testing.T) {
 	ny := nyTime(t)
 	dir := t.TempDir()
@@ -225,8 +229,10 @@ rebalance_days = 30
 	for _, f := range o.Runs[0].Result.Fills {
 		got = append(got, o.Panel.Series[f.Instrument].Symbol+"@"+data.FormatTime(f.Time))
 	}
-	// Decided at 13:30Z Monday; TAO's next open 14:00Z, NVDA's 14:30Z.
-	if strings.Join(got, " ") != "TAO@2025-03-10T14:00:00Z NVDA@2025-03-10T14:30:00Z" {
+	// Decided at 13:30Z Monday on NVDA's bar closing at 14:30Z: NVDA fills
+	// at its 14:30Z open, TAO at its first open from then, 15:00Z (its
+	// 14:00Z open comes before that close).
+	if strings.Join(got, " ") != "NVDA@2025-03-10T14:30:00Z TAO@2025-03-10T15:00:00Z" {
 		t.Errorf("fills %v", got)
 	}
 }

@@ -72,10 +72,13 @@ func TestIntradaySyncSessionEnd(t *testing.T) {
 	}{
 		// Monday 14:30Z is the first instant where both legs are current
 		// and their next bars (CR 15:00Z, EQ 15:30Z) open within the hour.
+		// The decision has seen EQ's 14:30Z bar, which closes at 15:30Z:
+		// EQ fills at its 15:30Z open, CR at its first open from then,
+		// 16:00Z (not 15:00Z, before that close).
 		{"pair-hedge, two calendars", mixed, "pair-hedge", Params{"long": []string{"EQ"}, "short": []string{"CR"}, "rebalance_days": 30},
-			"CR@2025-01-13T15:00:00Z EQ@2025-01-13T15:30:00Z"},
+			"EQ@2025-01-13T15:30:00Z CR@2025-01-13T16:00:00Z"},
 		{"buy-and-hold, two calendars", mixed, "buy-and-hold", Params{"symbols": []string{"EQ", "CR"}},
-			"CR@2025-01-13T15:00:00Z EQ@2025-01-13T15:30:00Z"},
+			"EQ@2025-01-13T15:30:00Z CR@2025-01-13T16:00:00Z"},
 		// One calendar: decided at Friday's last bar, both filled at
 		// Monday's first open.
 		{"pair-hedge, one calendar", oneCal, "pair-hedge", Params{"long": []string{"EQ"}, "short": []string{"EQ2"}, "rebalance_days": 30},
