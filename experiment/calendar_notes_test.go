@@ -119,3 +119,39 @@ func TestGapNotes(t *testing.T) {
 		}
 	}
 }
+
+// Instruments whose data does not span the runs are noted. Runs from
+// 2024-03-01 to 2024-06-30 (by hand):
+//   - GONE ends 2024-02-10, before they start;
+//   - SHORT ends 2024-06-20, 10 days before they end (over a week);
+//   - NEAR ends 2024-06-25, 5 days before (within a week: not noted);
+//   - FULL spans them.
+func TestCoverageNotes(t *testing.T) {
+	days := func(sym string, from, to int64) data.Series {
+		s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: data.Crypto}}
+		for d := from; d <= to; d += data.NanosPerDay {
+			s.Time = append(s.Time, d)
+		}
+		return s
+	}
+	from, to := data.Day(2024, 3, 1), data.Day(2024, 6, 30)
+	p := &data.Panel{Series: []data.Series{
+		days("GONE", data.Day(2024, 1, 1), data.Day(2024, 2, 10)),
+		days("SHORT", data.Day(2024, 1, 1), data.Day(2024, 6, 20)),
+		days("NEAR", data.Day(2024, 1, 1), data.Day(2024, 6, 25)),
+		days("FULL", data.Day(2024, 1, 1), to),
+	}}
+	want := []string{
+		"GONE's data ends on 2024-02-10, before the runs start (2024-03-01): no run trades it",
+		"SHORT's data ends on 2024-06-20, 10 days before the runs end (2024-06-30): from a week after its last bar it is no longer traded",
+	}
+	notes := coverageNotes(p, from, to)
+	if len(notes) != len(want) {
+		t.Fatalf("%d notes, want %d:\n%s", len(notes), len(want), strings.Join(notes, "\n"))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(notes[i], w) {
+			t.Errorf("note %d:\n got %s\nwant %s…", i, notes[i], w)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -409,6 +410,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if start != 0 && tl.StepAt(start) >= tl.Len() {
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatDay(tl.Times[tl.Len()-1]))
 	}
+	notes = append(notes, coverageNotes(p, max(start, tl.Times[0]), tl.Times[tl.Len()-1])...)
 	history := p
 	if !f.warm() && start != 0 {
 		// A cold start: the runs see nothing before start.
@@ -822,6 +824,31 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 		r.Attribution = Attribution(r, r.legs)
 	}
 	return nil
+}
+
+// coverageNotes notes the instruments whose data does not span the runs
+// (from the bar at or after from to the last bar, at to; every series of
+// p has a bar by then, as prepare has windowed it): one whose data ends
+// before the runs start is never traded, and a strategy that names it
+// runs without it (a hedge leg without it is that much smaller); one
+// whose data ends over a week before the runs end is no longer traded
+// from a week after its last bar, and a position in it stays at its last
+// close (docs/strategies.md).
+func coverageNotes(p *data.Panel, from, to int64) []string {
+	var notes []string
+	for i := range p.Series {
+		s := &p.Series[i]
+		last := s.Time[s.Len()-1]
+		switch {
+		case last < from:
+			notes = append(notes, fmt.Sprintf("%s's data ends on %s, before the runs start (%s): no run trades it, and a strategy that names it runs without it (a hedge leg without it is that much smaller)",
+				s.Symbol, data.FormatStamp(last), data.FormatStamp(from)))
+		case to-last > 7*data.NanosPerDay:
+			notes = append(notes, fmt.Sprintf("%s's data ends on %s, %s days before the runs end (%s): from a week after its last bar it is no longer traded, and a position in it stays at its last close",
+				s.Symbol, data.FormatStamp(last), strconv.FormatFloat(float64(to-last)/float64(data.NanosPerDay), 'f', 0, 64), data.FormatStamp(to)))
+		}
+	}
+	return notes
 }
 
 // tradedSymbols returns the distinct symbols of fills, sorted.
