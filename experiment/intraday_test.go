@@ -489,3 +489,50 @@ func TestDataCaptionInterval(t *testing.T) {
 		}
 	}
 }
+
+// A strategy filling at the close on bars stamped off each other's grid
+// (an equity's session at :30, a token at :00) never has every
+// instrument's bar at one instant, so it never trades: the run says so.
+// On one grid (the token alone) the same strategy trades and nothing is
+// said.
+func TestIdleAtCloseOffGrid(t *testing.T) {
+	dir := t.TempDir()
+	hourlyCSV(t, filepath.Join(dir, "TAO-USD.csv"), hours(time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC), 72),
+		func(time.Time) float64 { return 100 }, func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) })
+	var eqT []time.Time
+	for d := 6; d <= 8; d++ {
+		eqT = append(eqT, hours(time.Date(2025, 1, d, 14, 30, 0, 0, time.UTC), 7)...)
+	}
+	hourlyCSV(t, filepath.Join(dir, "NVDA.csv"), eqT, func(time.Time) float64 { return 50 },
+		func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) })
+	run := func(symbols string) *Outcome {
+		o, err := runIn(t, dir, `name = "idle"
+fill = "close"
+[data]
+dir = "."
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = `+symbols+"\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	o := run(`["NVDA", "TAO"]`)
+	want := `run hold made no trade: with fill = "close" it decides only at an instant where every instrument it holds has a bar, and TAO's bars are stamped 30 minutes off NVDA's, so they never share one; use fill = "next-open"`
+	if o.Runs[0].Metrics.Fills != 0 {
+		t.Fatalf("%d fills on bars off each other's grid: the test's premise", o.Runs[0].Metrics.Fills)
+	}
+	if all := strings.Join(o.Notes, "\n"); !strings.Contains(all, want) {
+		t.Errorf("notes lack %q:\n%s", want, all)
+	}
+	o = run(`["TAO"]`)
+	if o.Runs[0].Metrics.Fills == 0 {
+		t.Error("no fill on one grid")
+	}
+	if all := strings.Join(o.Notes, "\n"); strings.Contains(all, "made no trade") {
+		t.Errorf("a note on one grid:\n%s", all)
+	}
+}

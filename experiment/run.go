@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
@@ -724,6 +725,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if out.Stress != nil {
 		out.Notes = append(out.Notes, out.Stress.Notes...)
 	}
+	out.Notes = append(out.Notes, idleAtClose(out.Runs, m.Panel)...)
 	if opt.computeOnly {
 		opt.phase("done")
 		return out, nil
@@ -824,6 +826,77 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 		r.Attribution = Attribution(r, r.legs)
 	}
 	return nil
+}
+
+// idleAtClose notes the baseline runs that filled market-on-close
+// (fill = "close") and made no trade on a panel whose intraday bars are
+// stamped off each other's grid: such a strategy decides only at an
+// instant where every instrument it holds has a bar, which never comes
+// (docs/strategies.md, sync points). Nothing is said on one grid.
+func idleAtClose(runs []RunResult, p *data.Panel) []string {
+	var idle []*RunResult
+	for i := range runs {
+		r := &runs[i]
+		if r.View == 0 && r.LongLegOf == "" && r.Metrics.Fills == 0 && (r.Params["fill"] == "close" || r.Params["execution"] == "close") {
+			idle = append(idle, r)
+		}
+	}
+	if len(idle) == 0 {
+		return nil
+	}
+	a, b, off := offGrid(p)
+	if a == "" {
+		return nil
+	}
+	offText := off.String()
+	if off%time.Minute == 0 {
+		offText = fmt.Sprintf("%d minutes", off/time.Minute)
+	}
+	var notes []string
+	for _, r := range idle {
+		notes = append(notes, fmt.Sprintf("run %s made no trade: with fill = \"close\" it decides only at an instant where every instrument it holds has a bar, and %s's bars are stamped %s off %s's, so they never share one; use fill = \"next-open\" (or data on one grid)",
+			r.Key, a, offText, b))
+	}
+	return notes
+}
+
+// offGrid returns two instruments of p with intraday bars of one interval
+// stamped off each other's grid (most of a's bars start off past b's by
+// off: Yahoo's hourly equities at :30, Binance's tokens at :00), or "".
+func offGrid(p *data.Panel) (a, b string, off time.Duration) {
+	type grid struct {
+		sym   string
+		step  int64
+		phase int64
+	}
+	var seen []grid
+	for i := range p.Series {
+		s := &p.Series[i]
+		iv := int64(s.Interval)
+		if !s.Interval.Intraday() || iv <= 0 || s.Len() == 0 {
+			continue
+		}
+		// The phase most of its bars have (a few odd stamps do not
+		// count), the earliest of equals.
+		counts := map[int64]int{}
+		for _, t := range s.Time {
+			counts[((t%iv)+iv)%iv]++
+		}
+		best, n := int64(0), -1
+		for ph, c := range counts {
+			if c > n || c == n && ph < best {
+				best, n = ph, c
+			}
+		}
+		for _, g := range seen {
+			if g.step == iv && g.phase != best {
+				d := ((best-g.phase)%iv + iv) % iv
+				return s.Symbol, g.sym, time.Duration(d)
+			}
+		}
+		seen = append(seen, grid{s.Symbol, iv, best})
+	}
+	return "", "", 0
 }
 
 // coverageNotes notes the instruments whose data does not span the runs
