@@ -11,6 +11,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -389,5 +391,41 @@ func TestEquityDrawdownEdgeCases(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A caption wider than the chart wraps at spaces: every line starts
+// inside the chart (a centred line too long for it started left of 0
+// and ran off both edges), and every word is drawn.
+func TestCaptionWraps(t *testing.T) {
+	words := strings.Fields(strings.Repeat("2025-09-15T01:00:00Z to 2026-03-19; includes SYNTHETIC data; top 10 of 26 runs by sharpe; aligned on the common dates, every run rebased to 1 at 2025-09-16 ", 2))
+	opt := Options{Title: "Comparison", Caption: strings.Join(words, " ")}
+	svg := string(render(t, SVG, opt, fixture()))
+	xs := regexp.MustCompile(`<text x="(-?[0-9.]+)"[^>]*>([^<]*)</text>`).FindAllStringSubmatch(svg, -1)
+	var drawn []string
+	for _, m := range xs {
+		x, err := strconv.ParseFloat(m[1], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x < 0 {
+			t.Errorf("text %q starts at x = %g, off the chart", m[2], x)
+		}
+		drawn = append(drawn, m[2])
+	}
+	all := strings.Join(drawn, " ")
+	for _, w := range words {
+		if !strings.Contains(all, w) {
+			t.Errorf("caption word %q not drawn", w)
+		}
+	}
+	lines := 0
+	for _, m := range xs {
+		if strings.Contains(opt.Caption, m[2]) && len(m[2]) > 20 {
+			lines++
+		}
+	}
+	if lines < 2 {
+		t.Errorf("the caption is %d line(s), want it wrapped", lines)
 	}
 }

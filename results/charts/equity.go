@@ -18,6 +18,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"strings"
 
 	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
@@ -355,13 +356,40 @@ func drawHeader(c draw.Canvas, opt Options) vg.Length {
 	if opt.Caption != "" {
 		sty := textStyle(sans, bodySize, textGrey)
 		sty.XAlign = draw.XCenter
-		c.FillText(sty, vg.Point{X: c.Center().X, Y: y}, opt.Caption)
-		y -= sty.FontExtents().Height
+		// A caption wider than the chart (a comparison's dates and
+		// notes) wraps at spaces instead of running off both edges.
+		for _, line := range wrap(sty, opt.Caption, c.Max.X-c.Min.X) {
+			c.FillText(sty, vg.Point{X: c.Center().X, Y: y}, line)
+			y -= sty.FontExtents().Height
+		}
 	}
 	if y != c.Max.Y {
 		y -= vg.Points(6)
 	}
 	return y
+}
+
+// wrap splits text at spaces into lines no wider than width in sty (with
+// fontSlack's room for an SVG viewer's wider font); a word wider than
+// width alone is a line of its own.
+func wrap(sty draw.TextStyle, text string, width vg.Length) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		next := w
+		if line != "" {
+			next = line + " " + w
+		}
+		if line != "" && sty.Width(next)*fontSlack > width {
+			lines = append(lines, line)
+			next = w
+		}
+		line = next
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // drawLegend draws one entry per run (a line sample and the name) in rows

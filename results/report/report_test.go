@@ -504,8 +504,13 @@ func TestCompareTopDefaultOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(svg, []byte("top 2 of 3 runs by sharpe")) || !bytes.Contains(svg, []byte("aligned on the common dates")) {
-		t.Error("caption does not say top 2 of 3 by sharpe, aligned")
+	// The caption may wrap: its lines are read as one text.
+	var text []string
+	for _, m := range regexp.MustCompile(`<text [^>]*>([^<]*)</text>`).FindAllSubmatch(svg, -1) {
+		text = append(text, string(m[1]))
+	}
+	if all := strings.Join(text, " "); !strings.Contains(all, "top 2 of 3 runs by sharpe") || !strings.Contains(all, "aligned on the common dates") {
+		t.Errorf("caption does not say top 2 of 3 by sharpe, aligned:\n%s", all)
 	}
 	if bytes.Contains(svg, []byte(": "+worst+"<")) {
 		t.Errorf("the run with the lowest Sharpe (%s) is drawn", worst)
