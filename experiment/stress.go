@@ -125,7 +125,7 @@ func StressTable(o *Outcome) *Stress {
 			legBase := byKey[r.Base+LongLegSuffix]
 			row.LongLegPnLVsBaseline = leg.Metrics.FinalEquity - legBase.Metrics.FinalEquity
 			row.HedgeEffectiveness = results.ScenarioHedgeEffectiveness(row.PnLVsBaseline, row.LongLegPnLVsBaseline, cash)
-			row.VarianceReduction = varianceReduction(r.Result.Curve.Equity, leg.Result.Curve.Equity)
+			row.VarianceReduction = varianceReduction(results.DayEnds(r.Result.Curve.Time, r.Result.Curve.Equity), results.DayEnds(leg.Result.Curve.Time, leg.Result.Curve.Equity))
 			// A scenario that left an instrument of the hedge unshocked
 			// (a replay without its bars) measured a partial scenario: a
 			// short leg it did not replay cannot have hedged anything.
@@ -174,7 +174,10 @@ func tradedAmong(r *RunResult, syms []string) []string {
 	return out
 }
 
-// varianceReduction is 1 − Var(returns of a) / Var(returns of b).
+// varianceReduction is 1 − Var(returns of a) / Var(returns of b), a and b
+// the two runs' equity at the end of each UTC day (results.DayEnds): daily
+// returns whatever the bar, as documented (on hourly bars, bar returns
+// made it another measure, and one that blew up near a ruin).
 func varianceReduction(a, b []float64) float64 {
 	va, vb := retVar(a), retVar(b)
 	if !(vb > 0) {

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
 )
 
@@ -489,4 +490,31 @@ func checkHedgeCell(t *testing.T, o *Outcome, wantCell bool) []byte {
 		}
 	}
 	return b
+}
+
+// varianceReduction by hand on daily equities: a = 100, 110, 99 (returns
+// +0.1, −0.1: sample variance (0.01 + 0.01) / 1 = 0.02), b = 100, 120, 96
+// (+0.2, −0.2: 0.08): 1 − 0.02 / 0.08 = 0.75. On hourly curves the stress
+// table takes each UTC day's last point (results.DayEnds) first: the
+// hourly wiggles inside a day do not count.
+func TestVarianceReductionDaily(t *testing.T) {
+	if got := varianceReduction([]float64{100, 110, 99}, []float64{100, 120, 96}); math.Abs(got-0.75) > 1e-12 {
+		t.Errorf("varianceReduction = %.15g, want 0.75", got)
+	}
+	h := int64(time.Hour)
+	d0 := data.Day(2024, 3, 4)
+	var ts []int64
+	var a, b []float64
+	for d := int64(0); d < 3; d++ {
+		for k := int64(0); k < 24; k++ {
+			ts = append(ts, d0+d*data.NanosPerDay+k*h)
+			// Inside a day: a zigzag; at 23:00 the day's value above.
+			a = append(a, []float64{100, 110, 99}[d]*(1+0.05*float64(k%2)*float64(min(23-k, 1))))
+			b = append(b, []float64{100, 120, 96}[d]*(1+0.07*float64(k%2)*float64(min(23-k, 1))))
+		}
+	}
+	got := varianceReduction(results.DayEnds(ts, a), results.DayEnds(ts, b))
+	if math.Abs(got-0.75) > 1e-12 {
+		t.Errorf("on hourly curves: %.15g, want 0.75", got)
+	}
 }

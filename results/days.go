@@ -40,6 +40,23 @@ func WorstDay(t []int64, equity []float64) float64 {
 	return worst
 }
 
+// DayEnds returns the equity at the last point of each UTC calendar day
+// of a curve (t in UTC ns, one equity per time), in order: a daily curve
+// as it is, an intraday one by its days' last bars. nil when the lengths
+// differ.
+func DayEnds(t []int64, equity []float64) []float64 {
+	if len(t) != len(equity) {
+		return nil
+	}
+	var out []float64
+	for i := range t {
+		if i+1 == len(t) || utcDay(t[i+1]) != utcDay(t[i]) {
+			out = append(out, equity[i])
+		}
+	}
+	return out
+}
+
 // utcDay is the number of the UTC calendar day holding t (ns since the
 // Unix epoch; days before 1970 are negative).
 func utcDay(t int64) int64 {

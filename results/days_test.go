@@ -3,6 +3,7 @@ package results
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -94,5 +95,24 @@ func TestWorstDayDailyIsWorstPeriod(t *testing.T) {
 		if got := WorstDay(ts, eq); got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
 			t.Fatalf("trial %d (%d days from %s): WorstDay = %.17g, worst_period = %.17g", trial, n, data.FormatDay(ts[0]), got, want)
 		}
+	}
+}
+
+// DayEnds keeps each UTC day's last point: hourly points of 2024-03-04
+// (10:00, 11:00, 12:00), 03-05 (10:00, 11:00) and 03-06 (23:00) give the
+// 12:00, 11:00 and 23:00 equities; a daily curve is kept as it is.
+func TestDayEnds(t *testing.T) {
+	d1, d2, d3 := data.Day(2024, 3, 4), data.Day(2024, 3, 5), data.Day(2024, 3, 6)
+	h := int64(3_600_000_000_000)
+	ts := []int64{d1 + 10*h, d1 + 11*h, d1 + 12*h, d2 + 10*h, d2 + 11*h, d3 + 23*h}
+	eq := []float64{1, 2, 3, 4, 5, 6}
+	if got := DayEnds(ts, eq); !slices.Equal(got, []float64{3, 5, 6}) {
+		t.Errorf("DayEnds hourly = %v, want [3 5 6]", got)
+	}
+	if got := DayEnds([]int64{d1, d2, d3}, []float64{7, 8, 9}); !slices.Equal(got, []float64{7, 8, 9}) {
+		t.Errorf("DayEnds daily = %v, want [7 8 9]", got)
+	}
+	if got := DayEnds(ts, eq[:2]); got != nil {
+		t.Errorf("DayEnds of unequal lengths = %v, want nil", got)
 	}
 }
