@@ -295,7 +295,7 @@ func (k *shockKeys) when() When {
 		w.Date = int64(*k.Date)
 	}
 	if k.Time != nil {
-		w.Date = int64(*k.Time)
+		w.Date, w.Time = int64(*k.Time), true
 	}
 	if k.Day != nil {
 		w.Day = *k.Day

@@ -119,6 +119,18 @@ type = "jump"
 symbols = ["BTC"]
 date = 2026-01-01
 move = 0.1`, `shock[0].date = 2026-01-01: after the panel's last bar (2025-01-15)`},
+		{"time after the panel", `name = "s"
+[[shock]]
+type = "jump"
+symbols = ["BTC"]
+time = "2026-01-01T00:00:00Z"
+move = 0.1`, `shock[0].time = 2026-01-01T00:00:00Z: after the panel's last bar (2025-01-15)`},
+		{"time of day after the panel", `name = "s"
+[[shock]]
+type = "jump"
+symbols = ["BTC"]
+time = "2026-01-01T15:30:00Z"
+move = 0.1`, `shock[0].time = 2026-01-01T15:30:00Z: after the panel's last bar (2025-01-15)`},
 		{"day after the panel", `name = "s"
 [[shock]]
 type = "wick"

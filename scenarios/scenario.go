@@ -57,6 +57,9 @@ type When struct {
 	Date   int64 // UTC ns of a calendar date (00:00), or of an exact instant
 	Day    int   // offset in calendar days from the start
 	Random bool
+	// Time says Date came from the file's `time` key (an instant), not
+	// `date`: errors name the key given.
+	Time bool
 }
 
 // Window is the length of a regime: Until (exclusive, UTC ns) when

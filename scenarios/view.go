@@ -172,6 +172,9 @@ func (v *view) when(w When, span int64, key string) (int64, error) {
 	switch {
 	case w.Date != 0:
 		if w.Date > v.end {
+			if w.Time {
+				return 0, fmt.Errorf("%s.time = %s: after the panel's last bar (%s)", key, data.FormatTime(w.Date), data.FormatStamp(v.end))
+			}
 			return 0, fmt.Errorf("%s.date = %s: after the panel's last bar (%s)", key, data.FormatDay(w.Date), data.FormatDay(v.end))
 		}
 		return w.Date, nil

@@ -52,10 +52,12 @@ func TestHelp(t *testing.T) {
 	// recover of 0, no spread) are not.
 	os.WriteFile(file, []byte("name = \"zeros\"\n[[shock]]\ntype = \"jump\"\nsymbols = [\"NVDA\"]\nday = 0\nmove = 0\n"+
 		"[[shock]]\ntype = \"volatility\"\nsymbols = [\"NVDA\"]\ndate = \"2025-01-20\"\ndays = 5\nk = 0\n"+
-		"[[shock]]\ntype = \"funding\"\nsymbols = [\"BTC\"]\nday = 2\ndays = 5\nrate = 0\n"), 0o644)
+		"[[shock]]\ntype = \"funding\"\nsymbols = [\"BTC\"]\nday = 2\ndays = 5\nrate = 0\n"+
+		"[[shock]]\ntype = \"jump\"\nsymbols = [\"NVDA\"]\ntime = \"2025-01-20T15:30:00Z\"\nmove = -0.1\n"), 0o644)
 	zout, _, zerr := cli(t, "scenarios", "show", file)
 	for _, want := range []string{"1. jump symbols=[NVDA] day=0 gap=true spread_days=1 move=0\n",
-		"2. volatility symbols=[NVDA] date=2025-01-20 days=5 k=0\n", "3. funding symbols=[BTC] day=2 days=5 set_rate=true rate=0\n"} {
+		"2. volatility symbols=[NVDA] date=2025-01-20 days=5 k=0\n", "3. funding symbols=[BTC] day=2 days=5 set_rate=true rate=0\n",
+		"4. jump symbols=[NVDA] time=2025-01-20T15:30:00Z gap=true spread_days=1 move=-0.1\n"} {
 		if zerr != nil || !strings.Contains(zout, want) {
 			t.Errorf("scenarios show (zeros): %v: want %q in\n%s", zerr, want, zout)
 		}

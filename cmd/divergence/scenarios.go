@@ -107,6 +107,17 @@ func describe(sh scenarios.Shock) string {
 			if fv.IsZero() && !shownAtZero(v, f.Name) {
 				continue
 			}
+			// A date from the file's time key is an instant, shown as
+			// the key it came from.
+			if w, ok := v.Interface().(scenarios.When); ok && w.Time {
+				if f.Name == "Time" {
+					continue
+				}
+				if f.Name == "Date" {
+					parts = append(parts, "time="+data.FormatTime(w.Date))
+					continue
+				}
+			}
 			if fv.Kind() == reflect.Float64 && math.IsNaN(fv.Float()) {
 				continue
 			}
