@@ -21,7 +21,9 @@ import (
 type CompareOptions struct {
 	// Runs selects runs by key: each key is looked up in every folder and
 	// every match is drawn; a key found in no folder is an error. Empty:
-	// every run of every folder.
+	// every main run of every folder (not the runs under a scenario, nor
+	// companion runs such as a hedge's long leg alone, which are drawn
+	// when named).
 	Runs []string
 	// Top, when > 0 and more runs are chosen, draws only the Top runs
 	// with the highest By (lowest for annual_volatility); the caption
@@ -150,7 +152,9 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 			prefix = filepath.Base(filepath.Clean(f.Dir))
 		}
 		for _, r := range f.Runs {
-			if len(runs) > 0 && !slices.Contains(runs, r.Key) {
+			// The runs under a scenario and the companion runs (a hedge's
+			// long leg alone) are drawn when named, not by default.
+			if len(runs) > 0 && !slices.Contains(runs, r.Key) || len(runs) == 0 && companion(&r.Record) {
 				continue
 			}
 			found[r.Key] = true

@@ -1,11 +1,17 @@
 package report
 
 import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results/charts"
 )
 
@@ -49,5 +55,42 @@ func TestBarEnds(t *testing.T) {
 	one := []charts.Series{{Name: "one", Time: []int64{d0}, Values: []float64{1}}, daily}
 	if barEnds(one) {
 		t.Error("a one-point curve beside a daily one: moved")
+	}
+}
+
+// A comparison draws each folder's main runs by default: not the runs
+// under a scenario (hedge@ai-bubble-burst) nor the companion runs
+// (hedge~long-leg), which it draws when they are named.
+func TestCompareSkipsCompanionRuns(t *testing.T) {
+	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "stress.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svgOf := func(runs []string) string {
+		out := filepath.Join(t.TempDir(), "c.svg")
+		if _, err := CompareWith(context.Background(), []string{o.Dir}, CompareOptions{Runs: runs, Top: -1, Outs: []string{out}}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	svg := svgOf(nil)
+	if !strings.Contains(svg, ": hedge<") && !strings.Contains(svg, ": hedge ") {
+		t.Errorf("the main run hedge is not drawn")
+	}
+	for _, k := range []string{"hedge~long-leg", "@ai-bubble-burst"} {
+		if strings.Contains(svg, k) {
+			t.Errorf("a companion or scenario run (%q) is drawn by default", k)
+		}
+	}
+	if named := svgOf([]string{"hedge~long-leg"}); !strings.Contains(named, "hedge~long-leg") {
+		t.Errorf("hedge~long-leg, named, is not drawn:\n%s", regexp.MustCompile(`>[^<]+<`).FindAllString(named, -1))
 	}
 }
