@@ -53,7 +53,8 @@ func TestCalendarNotes(t *testing.T) {
 }
 
 // Holes in the bars are noted: a step of over 7 days for exchange
-// sessions, over 3 days for 24/7, and at least 3 usual steps. By hand:
+// sessions, over 3 days for 24/7 daily bars and a day for 24/7 intraday
+// ones, and at least 3 usual steps. By hand:
 //   - SESS, weekday bars from 2024-01-01 with 2024-03-04 … 2024-03-12
 //     (7 weekdays) left out: Friday 03-01 to Wednesday 03-13 is 12 days;
 //     weekends (3 days) are not holes;
@@ -65,7 +66,9 @@ func TestCalendarNotes(t *testing.T) {
 //   - WEEK, weekly 24/7 bars (a 7-day step is its interval, 3 × 7 = 21
 //     days the limit): a 14-day step is not a hole;
 //   - HOUR, hourly 24/7 bars with 80 hours left out: 81 hours, 3.375
-//     days, named by instant;
+//     days (written to 2 decimals, 3.38), named by instant;
+//   - TWOD, hourly 24/7 with 48 hours left out (a 49-hour step, over a
+//     day) and, elsewhere, 20 (a 21-hour step, not over a day): one hole;
 //   - ODD, 30-hour bars (limit 3.75 days) with bars at 90, 120 and 150 h
 //     left out: 60 h → 180 h is 5 days.
 func TestGapNotes(t *testing.T) {
@@ -96,6 +99,10 @@ func TestGapNotes(t *testing.T) {
 		daily("HOUR", data.Crypto, 2000, func(d int64) bool {
 			return in(d, data.Day(2024, 1, 10)+5*int64(time.Hour), data.Day(2024, 1, 10)+84*int64(time.Hour))
 		}, int64(time.Hour)),
+		daily("TWOD", data.Crypto, 2000, func(d int64) bool {
+			h := int64(time.Hour)
+			return in(d, data.Day(2024, 1, 5)+h, data.Day(2024, 1, 5)+48*h) || in(d, data.Day(2024, 2, 1)+h, data.Day(2024, 2, 1)+20*h)
+		}, int64(time.Hour)),
 		// 30-hour bars: the limit is 3 × 30 h = 3.75 days; leaving out
 		// the 4th to 6th bars (hours 90 to 150) makes a step of 120 h, 5 days.
 		daily("ODD", data.Crypto, 100, func(d int64) bool {
@@ -106,7 +113,8 @@ func TestGapNotes(t *testing.T) {
 		"SESS has a hole of over 7 days between bars (no bar between 2024-03-01 and 2024-03-13, 12 days apart)",
 		"TOK has a hole of over 3 days between bars (no bar between 2024-02-09 and 2024-02-14, 5 days apart)",
 		"TWO has 2 holes of over 3 days between bars (the longest: no bar between 2024-03-31 and 2024-04-06, 6 days apart)",
-		"HOUR has a hole of over 3 days between bars (no bar between 2024-01-10T04:00:00Z and 2024-01-13T13:00:00Z, 3.375 days apart)",
+		"HOUR has a hole of over a day between bars (no bar between 2024-01-10T04:00:00Z and 2024-01-13T13:00:00Z, 3.38 days apart)",
+		"TWOD has a hole of over a day between bars (no bar between 2024-01-05T00:00:00Z and 2024-01-07T01:00:00Z, 2.04 days apart)",
 		"ODD has a hole of over 3.75 days between bars (no bar between 2024-01-03T12:00:00Z and 2024-01-08T12:00:00Z, 5 days apart)",
 	}
 	notes := calendarNotes(p)

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/divergence-research/divergence/data"
@@ -136,14 +137,18 @@ func calendarNotes(p *data.Panel) []string {
 
 // gapNote notes the holes in a series' bars: steps longer than a week
 // for exchange sessions (the longest market closures of recent decades,
-// 2001-09-11's among them, are a week at most) or 3 days for a 24/7
-// instrument, and at least 3 of its usual steps (weekly bars have no
+// 2001-09-11's among them, are a week at most), 3 days for a 24/7
+// instrument's daily bars or a day for its intraday bars, and at least 3
+// of its usual steps (weekly bars have no
 // hole every week). A position is held through a hole unpriced and the
 // hole's move lands on one bar; a run's metrics see one period where
 // there were many. "" when there is none.
 func gapNote(s *data.Series, continuous bool) string {
 	limit := 7 * data.NanosPerDay
-	if continuous {
+	switch {
+	case continuous && s.Interval.Intraday():
+		limit = data.NanosPerDay // a day of a 24/7 market's bars missing
+	case continuous:
 		limit = 3 * data.NanosPerDay
 	}
 	limit = max(limit, 3*int64(s.Interval))
@@ -160,13 +165,23 @@ func gapNote(s *data.Series, continuous bool) string {
 	if gaps == 0 {
 		return ""
 	}
-	dayText := func(d int64) string { return strconv.FormatFloat(float64(d)/float64(data.NanosPerDay), 'f', -1, 64) }
+	dayText := func(d int64) string {
+		return strconv.FormatFloat(math.Round(100*float64(d)/float64(data.NanosPerDay))/100, 'f', -1, 64)
+	}
+	stamp := data.FormatStamp
+	if s.Interval.Intraday() {
+		stamp = data.FormatTime // 00:00 as an instant too, beside the others
+	}
 	what, longest := "a hole", ""
 	if gaps > 1 {
 		what, longest = fmt.Sprintf("%d holes", gaps), "the longest: "
 	}
-	return fmt.Sprintf("%s has %s of over %s days between bars (%sno bar between %s and %s, %s days apart): a position held through a hole is unpriced inside it and its move lands on one bar (if the market was closed, nothing is missing)",
-		s.Symbol, what, dayText(limit), longest, data.FormatStamp(from), data.FormatStamp(to), dayText(to-from))
+	over := dayText(limit) + " days"
+	if limit == data.NanosPerDay {
+		over = "a day"
+	}
+	return fmt.Sprintf("%s has %s of over %s between bars (%sno bar between %s and %s, %s days apart): a position held through a hole is unpriced inside it and its move lands on one bar (if the market was closed, nothing is missing)",
+		s.Symbol, what, over, longest, stamp(from), stamp(to), dayText(to-from))
 }
 
 // weekday is the UTC day of the week of t, 0 = Monday … 6 = Sunday
