@@ -163,3 +163,49 @@ func TestCoverageNotes(t *testing.T) {
 		}
 	}
 }
+
+// A series whose spacing changes (hourly bars for 100 steps, then 1,000
+// five-minute ones: its interval, the median step, is 5m) is noted with
+// the run of other steps; Yahoo-style hourly sessions (nights and
+// weekends single steps between runs of 1h) and a run of 49 hourly steps
+// are not.
+func TestSpacingNote(t *testing.T) {
+	h, m5 := int64(time.Hour), int64(5*time.Minute)
+	mixed := data.Series{Instrument: data.Instrument{Symbol: "TAO", Class: data.Crypto}}
+	tm := data.Day(2025, 9, 1)
+	for k := 0; k <= 100; k++ {
+		mixed.Time = append(mixed.Time, tm)
+		tm += h
+	}
+	tm += m5 - h
+	for k := 0; k < 1000; k++ {
+		mixed.Time = append(mixed.Time, tm)
+		tm += m5
+	}
+	mixed.SetInterval()
+	want := `TAO's bars are 1h apart for 100 steps (2025-09-01 to 2025-09-05T04:00:00Z) while most are 5m apart: the file mixes intervals, and the metrics count every step as one 5m bar; resample it to one interval (bar = "1h")`
+	if got := spacingNote(&mixed); got != want {
+		t.Errorf("mixed:\n got %s\nwant %s", got, want)
+	}
+	short := mixed
+	short.Time = mixed.Time[51:] // 49 hourly steps left
+	short.SetInterval()
+	if got := spacingNote(&short); got != "" {
+		t.Errorf("49 hourly steps: %s", got)
+	}
+	var sess data.Series
+	sess.Symbol = "NVDA"
+	for d := 0; d < 60; d++ {
+		day := data.Day(2025, 1, 6) + int64(d)*data.NanosPerDay
+		if weekday(day) >= 5 {
+			continue
+		}
+		for k := int64(0); k < 7; k++ {
+			sess.Time = append(sess.Time, day+14*h+30*int64(time.Minute)+k*h)
+		}
+	}
+	sess.SetInterval()
+	if got := spacingNote(&sess); got != "" {
+		t.Errorf("hourly sessions: %s", got)
+	}
+}

@@ -131,6 +131,9 @@ func calendarNotes(p *data.Panel) []string {
 		if g := gapNote(s, cont); g != "" {
 			notes = append(notes, g)
 		}
+		if g := spacingNote(s); g != "" {
+			notes = append(notes, g)
+		}
 	}
 	return notes
 }
@@ -183,6 +186,35 @@ func gapNote(s *data.Series, continuous bool) string {
 	return fmt.Sprintf("%s has %s of over %s between bars (%sno bar between %s and %s, %s days apart): a position held through a hole is unpriced inside it and its move lands on one bar (if the market was closed, nothing is missing)",
 		s.Symbol, what, over, longest, stamp(from), stamp(to), dayText(to-from))
 }
+
+// spacingNote notes a series whose bars change spacing (a file of hourly
+// bars, then 5-minute ones): the longest run of at least
+// spacingRun consecutive equal steps other than its interval. Holes,
+// nights and weekends are single steps, not runs. "" when there is none.
+func spacingNote(s *data.Series) string {
+	iv := int64(s.Interval)
+	best, bestAt, bestStep := 0, 0, int64(0)
+	for k := 1; k < len(s.Time); {
+		d := s.Time[k] - s.Time[k-1]
+		j := k
+		for j+1 < len(s.Time) && s.Time[j+1]-s.Time[j] == d {
+			j++
+		}
+		if n := j - k + 1; d != iv && n > best {
+			best, bestAt, bestStep = n, k, d
+		}
+		k = j + 1
+	}
+	if best < spacingRun {
+		return ""
+	}
+	return fmt.Sprintf("%s's bars are %s apart for %d steps (%s to %s) while most are %s apart: the file mixes intervals, and the metrics count every step as one %s bar; resample it to one interval (bar = %q)",
+		s.Symbol, data.Interval(bestStep), best, data.FormatStamp(s.Time[bestAt-1]), data.FormatStamp(s.Time[bestAt+best-1]), s.Interval, s.Interval, data.Interval(max(bestStep, iv)).String())
+}
+
+// spacingRun is how many consecutive steps of one spacing other than a
+// series' interval make spacingNote say its file mixes intervals.
+const spacingRun = 50
 
 // weekday is the UTC day of the week of t, 0 = Monday … 6 = Sunday
 // (1970-01-01 was a Thursday, 3), for times before 1970 too.
