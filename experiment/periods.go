@@ -193,6 +193,9 @@ func gapNote(s *data.Series, continuous bool) string {
 // nights and weekends are single steps, not runs. "" when there is none.
 func spacingNote(s *data.Series) string {
 	iv := int64(s.Interval)
+	if iv <= 0 {
+		return "" // no interval measured: nothing to compare with
+	}
 	best, bestAt, bestStep := 0, 0, int64(0)
 	for k := 1; k < len(s.Time); {
 		d := s.Time[k] - s.Time[k-1]
