@@ -21,7 +21,6 @@ import (
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
-	"github.com/divergence-research/divergence/results/metrics"
 	"github.com/divergence-research/divergence/scenarios"
 	"github.com/divergence-research/divergence/strategies"
 )
@@ -1174,13 +1173,14 @@ func parallel(ctx context.Context, n, workers int, progress func(done, total int
 
 // Ranked returns the runs' indices ordered by a headline metric
 // (results.MetricNames), best first (highest, except annual_volatility:
-// lowest), NaN last, ties by index.
+// lowest), NaN last, ties by index, ruined runs after the others
+// (results.Rank).
 func Ranked(runs []RunResult, metric string) []int {
-	values := make([]float64, len(runs))
+	ms := make([]*results.RunMetrics, len(runs))
 	for i := range runs {
-		values[i] = runs[i].Metrics.Metric(metric)
+		ms[i] = &runs[i].Metrics
 	}
-	return metrics.Rank(metric, values)
+	return results.Rank(metric, ms)
 }
 
 // replaceDir puts the folder src in the place of dst: dst, if it exists,
@@ -1304,7 +1304,7 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 func ruinNote(key string, c *engine.Curve) string {
 	for k, e := range c.Equity {
 		if e <= 0 {
-			return fmt.Sprintf("run %s: equity fell to %.2f on %s (ruin): the returns after it, and the metrics built on them (Sharpe, volatility, drawdown), mean nothing", key, e, data.FormatStamp(c.Time[k]))
+			return fmt.Sprintf("run %s: equity fell to %.2f on %s (ruin): the returns after it, and the metrics built on them (Sharpe, volatility, drawdown), mean nothing; it ranks after every run that was not ruined", key, e, data.FormatStamp(c.Time[k]))
 		}
 	}
 	return ""

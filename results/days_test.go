@@ -116,3 +116,18 @@ func TestDayEnds(t *testing.T) {
 		t.Errorf("DayEnds of unequal lengths = %v, want nil", got)
 	}
 }
+
+// Rank by Sharpe, by hand: runs 0 … 4 with Sharpe 0.5, 2.0 (ruined:
+// max drawdown −1.3), 1.0, NaN, 3.0 (ruined: −1, equity at exactly 0)
+// and max drawdowns otherwise above −1 (−0.99 is not a ruin). Not
+// ruined, best first: 2 (1.0), 0 (0.5), 3 (NaN last); then the ruined,
+// best first: 4 (3.0), 1 (2.0).
+func TestRankRuinedLast(t *testing.T) {
+	ms := []*RunMetrics{{}, {}, {}, {}, {}}
+	for i, v := range [][2]float64{{0.5, -0.2}, {2.0, -1.3}, {1.0, -0.99}, {math.NaN(), -0.1}, {3.0, -1}} {
+		ms[i].Sharpe, ms[i].MaxDrawdown = v[0], v[1]
+	}
+	if got, want := Rank("sharpe", ms), []int{2, 0, 3, 4, 1}; !slices.Equal(got, want) {
+		t.Errorf("Rank = %v, want %v", got, want)
+	}
+}

@@ -98,6 +98,36 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel) map[string]json.Ra
 // ([RunMetrics.Metric], `--sort`, a walk-forward's choice).
 var MetricNames = []string{"total_return", "cagr", "annual_volatility", "sharpe", "sortino", "max_drawdown", "calmar", "final_equity"}
 
+// Ruined reports whether the run's equity fell to zero or below (its
+// maximum drawdown is −100% or worse): the returns after that, and the
+// metrics built on them, mean nothing.
+func (m *RunMetrics) Ruined() bool { return m.MaxDrawdown <= -1 }
+
+// Rank returns the indices of runs ordered best first by the named
+// headline metric (metrics.Rank: NaN last, ties in index order), the
+// ruined runs ([RunMetrics.Ruined]) after all the others whatever their
+// metric: a run that lost everything and kept trading does not head a
+// table by a Sharpe ratio of meaningless returns.
+func Rank(metric string, runs []*RunMetrics) []int {
+	values := make([]float64, len(runs))
+	for i, m := range runs {
+		values[i] = m.Metric(metric)
+	}
+	idx := metrics.Rank(metric, values)
+	out := make([]int, 0, len(idx))
+	for _, i := range idx {
+		if !runs[i].Ruined() {
+			out = append(out, i)
+		}
+	}
+	for _, i := range idx {
+		if runs[i].Ruined() {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
 // Metric returns the named headline metric of a run (NaN if unknown).
 func (m *RunMetrics) Metric(name string) float64 {
 	switch name {

@@ -14,7 +14,6 @@ import (
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
-	"github.com/divergence-research/divergence/results/metrics"
 )
 
 // CompareOptions choose the runs [CompareWith] draws and how.
@@ -144,7 +143,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	}
 	found := map[string]bool{}
 	var curves []charts.Series
-	var score []float64
+	var score []*results.RunMetrics
 	syn := false
 	for _, f := range folders {
 		prefix := f.Title()
@@ -168,7 +167,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 				s.Name = fmt.Sprintf("%s: %s (%d)%s", prefix, r.Name, n, tag)
 			}
 			curves = append(curves, s)
-			score = append(score, r.Record.Metrics.Metric(by))
+			score = append(score, &r.Record.Metrics)
 			syn = syn || f.Synthetic() || r.Record.Synthetic
 		}
 	}
@@ -183,7 +182,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	total := len(curves)
 	var notes []string
 	if top > 0 && total > top {
-		idx := metrics.Rank(by, score)[:top]
+		idx := results.Rank(by, score)[:top]
 		sort.Ints(idx)
 		kept := make([]charts.Series, len(idx))
 		for k, i := range idx {
