@@ -165,10 +165,11 @@ func (b *broker) liquidate(i int, q, p float64, m MarginModel) float64 {
 	return fee
 }
 
-// worst is position q of instrument i valued at its bar's worst price.
+// worst is position q of instrument i valued at its bar's worst price, or,
+// without a bar at step k, at the last price known now (knownPrice).
 func (b *broker) worst(i int, q float64, k int) float64 {
 	if b.last[i] != k {
-		return b.price[i]
+		return b.knownPrice(i)
 	}
 	s, r := &b.series[i], b.cursor[i]
 	if q > 0 {

@@ -225,3 +225,42 @@ func TestNoFillBeforeASeenClose(t *testing.T) {
 		}
 	}
 }
+
+// The margin check at one instrument's step values another whose bar is
+// still open at its open, the last price known then, not at the close
+// that bar will reach. Cross margin (maintenance 5%), cash 12,000; A
+// hourly at :30, B at :00, both bought 250 at 100 (cash −38,000). A's
+// 11:30Z bar falls to 95 (its close, at 12:30Z); B's 12:00Z bar dips to
+// 62 and closes at 100. At B's 12:00Z step, A counts at 100 (its 11:30Z
+// bar's open): equity −38,000 + 250 × 100 + 250 × 62 = 2,500 ≥
+// 0.05 × 250 × 162 = 2,025: no call. At A's future close, 95, it
+// would be 1,250 < 2,012.5: a margin call and a liquidation on a price
+// not yet known.
+func TestMarginCheckAtKnownPrices(t *testing.T) {
+	bars := func(sym string, times []time.Time, ohlc [][4]float64) data.Series {
+		s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: data.Crypto, Source: "test"}}
+		for k, tm := range times {
+			b := ohlc[min(k, len(ohlc)-1)]
+			s.Time = append(s.Time, tm.UnixNano())
+			s.Open, s.High, s.Low, s.Close = append(s.Open, b[0]), append(s.High, b[1]), append(s.Low, b[2]), append(s.Close, b[3])
+			s.Volume = append(s.Volume, 1e6)
+		}
+		s.AdjClose = s.Close
+		if err := s.Validate(sym); err != nil {
+			t.Fatal(err)
+		}
+		s.SetInterval()
+		return s
+	}
+	flat := [4]float64{100, 100, 100, 100}
+	a := bars("A", hourly(utc(2025, 1, 6, 9, 30), 4), [][4]float64{flat, flat, {100, 100, 95, 95}, {95, 95, 95, 95}})
+	b := bars("B", hourly(utc(2025, 1, 6, 9, 0), 5), [][4]float64{flat, flat, flat, {100, 100, 62, 100}, flat})
+	cfg := Config{Cash: 12000, Crypto: Terms{Margin: Margin{Initial: 0.2, Maintenance: 0.05, LiquidationFee: 0.01}}}
+	res := one(t, panel(a, b), cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: 250}, Order{Instrument: 1, Kind: Market, Amount: 250}))
+	if len(res.Fills) != 2 || res.MarginCalls != 0 || res.Liquidations != 0 {
+		t.Fatalf("fills %+v, margin calls %d, liquidations %d: want the two buys and no call", res.Fills, res.MarginCalls, res.Liquidations)
+	}
+	if !near(res.Portfolio.Cash, -38000, 1e-12) {
+		t.Errorf("cash %g, want -38,000", res.Portfolio.Cash)
+	}
+}

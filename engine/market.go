@@ -69,6 +69,18 @@ func (m *market) closeAt(i int) int64 {
 	return s.Time[m.cursor[i]] + int64(s.Interval)
 }
 
+// knownPrice is the last price of instrument i known now, at a step where
+// it has no bar: its last close, or, when that bar is still open now
+// (stamped off this step's grid: an equity's 13:30Z bar at a token's
+// 14:00Z step closes at 14:30Z), the bar's open. NaN before its first
+// bar.
+func (m *market) knownPrice(i int) float64 {
+	if r := m.cursor[i]; r >= 0 && m.closeAt(i) > m.now {
+		return m.series[i].Open[r]
+	}
+	return m.price[i]
+}
+
 // ready reports whether order o may fill on instrument i's bar at this
 // step: the bar opens (for a market-on-close order, closes) at or after
 // the latest close the strategy could have seen when it submitted

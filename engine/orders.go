@@ -24,11 +24,8 @@ func (b *broker) fillAtOpen(k int) {
 // when that bar is still open now (stamped off this step's grid: an
 // equity's 13:30 bar at a token's 14:00 step), its open.
 func (b *broker) openMarks(k int) {
-	copy(b.mark, b.price)
 	for i := range b.mark {
-		if r := b.cursor[i]; r >= 0 && b.last[i] != k && b.closeAt(i) > b.now {
-			b.mark[i] = b.series[i].Open[r]
-		}
+		b.mark[i] = b.knownPrice(i)
 	}
 	inst, row := b.tl.Active(k)
 	for j, i := range inst {
