@@ -31,6 +31,7 @@ func series(t testing.TB, sym string, class data.Class, rows []row) data.Series 
 	if err := s.Validate(sym); err != nil {
 		t.Fatal(err)
 	}
+	s.SetInterval() // as the readers do
 	return s
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -262,5 +263,96 @@ func TestMarginCheckAtKnownPrices(t *testing.T) {
 	}
 	if !near(res.Portfolio.Cash, -38000, 1e-12) {
 		t.Errorf("cash %g, want -38,000", res.Portfolio.Cash)
+	}
+}
+
+// The rule reads the bars' length from the timeline, which measures it:
+// a panel built without Series.Interval set fills as one with it set.
+func TestNoFillBeforeASeenCloseIntervalUnset(t *testing.T) {
+	eq := flatAt(t, "EQ", data.Equity, 100, hourly(utc(2025, 10, 8, 13, 30), 4)...)
+	cr := flatAt(t, "CR", data.Crypto, 100, hourly(utc(2025, 10, 8, 13, 0), 6)...)
+	eq.Interval, cr.Interval = 0, 0
+	res := one(t, panel(eq, cr), Config{Cash: 1e6}, func(ctx *Context, s *Slice) error {
+		if time.Unix(0, s.Time).UTC() == utc(2025, 10, 8, 13, 30) {
+			_, err := ctx.Submit(Order{Instrument: 1, Kind: Market, Amount: 10})
+			return err
+		}
+		return nil
+	})
+	if len(res.Fills) != 1 || res.Fills[0].Time != utc(2025, 10, 8, 15, 0).UnixNano() {
+		t.Errorf("fills %+v: want CR's at 15:00Z, the first open after EQ's 14:30Z close", res.Fills)
+	}
+}
+
+// On a daily grid, a weekly series or one of a single bar holds nothing
+// back: bars of a day or longer count as a day. A daily buy decided on
+// 2024-10-07 fills at 10-08's open beside a weekly series; a
+// market-on-close order on a one-bar series fills at its close.
+func TestDailyGridLongBars(t *testing.T) {
+	var daily, weekly []row
+	for d := 7; d <= 11; d++ {
+		daily = append(daily, row{fmt.Sprintf("2024-10-%02d", d), 100, 100, 100, 100, 1e6})
+	}
+	for _, d := range []string{"2024-09-30", "2024-10-07", "2024-10-14"} {
+		weekly = append(weekly, row{d, 50, 50, 50, 50, 1e6})
+	}
+	p := panel(series(t, "D", data.Equity, daily), series(t, "W", data.Equity, weekly))
+	res := one(t, p, Config{}, func(ctx *Context, s *Slice) error {
+		if data.FormatDay(s.Time) == "2024-10-07" {
+			_, err := ctx.Submit(Order{Instrument: 0, Kind: Market, Amount: 10})
+			return err
+		}
+		return nil
+	})
+	if len(res.Fills) != 1 || data.FormatDay(res.Fills[0].Time) != "2024-10-08" {
+		t.Errorf("fills %+v: want D's buy at 2024-10-08", res.Fills)
+	}
+	one1 := series(t, "S", data.Crypto, []row{{"2024-10-09", 50, 50, 50, 50, 1e6}})
+	p = panel(series(t, "D", data.Crypto, daily), one1)
+	res = one(t, p, Config{}, func(ctx *Context, s *Slice) error {
+		if data.FormatDay(s.Time) == "2024-10-08" {
+			_, err := ctx.Submit(Order{Instrument: 1, Kind: MarketOnClose, Amount: 10})
+			return err
+		}
+		return nil
+	})
+	if len(res.Fills) != 1 || data.FormatDay(res.Fills[0].Time) != "2024-10-09" || res.Fills[0].Price != 50 {
+		t.Errorf("fills %+v: want S's close on 2024-10-09 at 50", res.Fills)
+	}
+}
+
+// A market-on-close order sized beside a longer bar still open: D daily
+// (10-06, 10-07 at 100; 10-08 opens 100, closes 200, at 10-09 00:00), A
+// and B hourly at 100, A without a bar at 10-07 23:00. Cash 10,000; 50 D
+// bought at 10-07's open (5,000). At B's 23:00 step A is targeted to
+// half the equity at the close: it fills at A's 00:00 bar's close (01:00),
+// while D's 10-08 bar is open until the next day: D counts at its open,
+// 100: equity 5,000 + 50 × 100 = 10,000, A 5,000 / 100 = 50 (at D's
+// close, 200, it would be 75).
+func TestCloseFillMarksOpenBars(t *testing.T) {
+	d := series(t, "D", data.Crypto, []row{{"2024-10-06", 100, 100, 100, 100, 1e6}, {"2024-10-07", 100, 100, 100, 100, 1e6}, {"2024-10-08", 100, 200, 100, 200, 1e6}})
+	var at []time.Time
+	for _, tm := range hourly(utc(2024, 10, 6, 0, 0), 51) {
+		if tm != utc(2024, 10, 7, 23, 0) {
+			at = append(at, tm)
+		}
+	}
+	a := flatAt(t, "A", data.Crypto, 100, at...)
+	b := flatAt(t, "B", data.Crypto, 100, hourly(utc(2024, 10, 6, 0, 0), 51)...)
+	res, err := Run(panel(d, a, b), nil, script(func(ctx *Context, s *Slice) error {
+		var err error
+		switch time.Unix(0, s.Time).UTC() {
+		case utc(2024, 10, 6, 0, 0):
+			_, err = ctx.Submit(Order{Instrument: 0, Kind: Market, Amount: 50})
+		case utc(2024, 10, 7, 23, 0):
+			_, err = ctx.TargetWeight(1, 0.5, MarketOnClose, "")
+		}
+		return err
+	}), Config{Cash: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Fills) != 2 || res.Fills[1].Instrument != 1 || res.Fills[1].Time != utc(2024, 10, 8, 0, 0).UnixNano() || math.Abs(res.Fills[1].Qty-50) > 1e-9 {
+		t.Errorf("fills %+v: want D 50 at 10-07, then A 50 at the 10-08 00:00 close", res.Fills)
 	}
 }

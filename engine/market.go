@@ -21,7 +21,7 @@ type market struct {
 	last   []int     // step at which each instrument last had a bar, −1 never
 	price  []float64 // last close per instrument (NaN before its first bar)
 	// known is the time of the latest close revealed: a bar stamped t
-	// (its open) closes at t + its series' Interval, and the whole bar is
+	// (its open) closes at t + its barSpan, and the whole bar is
 	// revealed at step t. On one grid (every bar at 00:00, or every
 	// hourly bar on the hour) it is the next step's time; on bars stamped
 	// off each other's grid (equities at :30, tokens at :00) it is half
@@ -56,17 +56,29 @@ func (m *market) advance(k int) {
 	for j, i := range inst {
 		m.cursor[i] = int(row[j])
 		m.last[i] = k
-		if c := m.now + int64(m.series[i].Interval); c > m.known {
+		if c := m.now + m.barSpan(int(i)); c > m.known {
 			m.known = c
 		}
 	}
 }
 
 // closeAt is when instrument i's bar at its cursor closes: its time plus
-// its series' Interval (its time when the interval is unknown).
+// its barSpan.
 func (m *market) closeAt(i int) int64 {
-	s := &m.series[i]
-	return s.Time[m.cursor[i]] + int64(s.Interval)
+	return m.series[i].Time[m.cursor[i]] + m.barSpan(i)
+}
+
+// barSpan is how long instrument i's bars last: its interval (the
+// timeline's, measured as the median step) when under a day, else a day,
+// as funding takes it. A daily bar stamped 00:00 closes by the next
+// 00:00. A weekly or sparse series (two bars three days apart) counts as
+// daily too, so that on a daily grid it holds no order back for a week;
+// its bar is revealed whole at its stamp, as every bar is.
+func (m *market) barSpan(i int) int64 {
+	if iv := m.tl.Interval(i); iv.Intraday() {
+		return int64(iv)
+	}
+	return data.NanosPerDay
 }
 
 // knownPrice is the last price of instrument i known now, at a step where

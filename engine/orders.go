@@ -39,7 +39,20 @@ func (b *broker) fillAtClose(k int) {
 	if len(b.pending) == 0 {
 		return
 	}
-	copy(b.mark, b.price)
+	// The closes fill at the end of this step's shortest bar; an
+	// instrument whose bar closes after that (a daily bar beside hourly
+	// ones) counts at its open, the last price known then.
+	inst, _ := b.tl.Active(k)
+	at := int64(math.MaxInt64)
+	for _, i := range inst {
+		at = min(at, b.now+b.barSpan(int(i)))
+	}
+	for i := range b.mark {
+		b.mark[i] = b.price[i]
+		if r := b.cursor[i]; r >= 0 && b.closeAt(i) > at {
+			b.mark[i] = b.series[i].Open[r]
+		}
+	}
 	b.execute(k, MarketOnClose)
 }
 
