@@ -231,6 +231,10 @@ type Slice struct {
 
 // Result is what a run leaves behind.
 type Result struct {
+	// Initial is the cash the run started with (Config.Cash). The curve's
+	// first point may be below it: a fill at the first step's close has
+	// paid its costs by then.
+	Initial    float64
 	Curve      Curve
 	Fills      []Fill
 	Portfolio  Portfolio
@@ -280,7 +284,7 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 		}
 	}
 	steps := tl.Len() - first
-	res := &Result{}
+	res := &Result{Initial: cfg.Cash}
 	c := &res.Curve
 	c.Time = make([]int64, 0, steps)
 	c.Equity = make([]float64, 0, steps)

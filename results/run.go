@@ -16,7 +16,7 @@ import (
 // [RunMeasures].
 func Measure(res *engine.Result, ppy float64) RunMetrics {
 	eq := res.Curve.Equity
-	rets := metrics.ReturnsFromEquity(nil, eq)
+	rets, off := RunReturns(res.Initial, eq)
 	c := res.Costs
 	m := RunMetrics{Summary: metrics.Summarize(rets, ppy, nil), Fills: len(res.Fills), Commission: res.Portfolio.Commission,
 		Costs: Costs{Commission: c.Commission, Slippage: c.Slippage, Spread: c.Spread, Impact: c.Impact, Borrow: c.Borrow,
@@ -31,16 +31,34 @@ func Measure(res *engine.Result, ppy float64) RunMetrics {
 	for _, x := range ms {
 		m.Measures[x.Name] = x.Of(in)
 	}
-	// The drawdown's dates: return row j ends at curve point j+1; a peak
-	// at row −1 is the start.
+	// The drawdown's dates: return row j ends at curve point j+off; a
+	// peak at row −1 is the start (the first point).
 	if dd := metrics.MaxDrawdownInfo(rets); dd.Depth < 0 {
 		t := res.Curve.Time
-		m.MaxDrawdownPeak, m.MaxDrawdownTrough = data.FormatDay(t[dd.Peak+1]), data.FormatDay(t[dd.Trough+1])
+		at := func(j int) string { return data.FormatDay(t[max(j+off, 0)]) }
+		m.MaxDrawdownPeak, m.MaxDrawdownTrough = at(dd.Peak), at(dd.Trough)
 		if dd.Recovery >= 0 {
-			m.MaxDrawdownRecovery = data.FormatDay(t[dd.Recovery+1])
+			m.MaxDrawdownRecovery = at(dd.Recovery)
 		}
 	}
 	return m
+}
+
+// RunReturns returns a run's simple returns: between consecutive points
+// of its equity curve and, when the first point is not the initial cash
+// (a fill at the first step's close paid its costs before it), first the
+// return from the initial cash to it, so that the returns compound to
+// final equity / initial cash − 1. Return row j ends at curve point
+// j + off (off is 1, or 0 with that first return). An initial cash of 0
+// is unknown: the curve's returns alone.
+func RunReturns(initial float64, equity []float64) (rets []float64, off int) {
+	if initial > 0 && len(equity) > 0 && equity[0] != initial {
+		rets = make([]float64, len(equity))
+		rets[0] = equity[0]/initial - 1
+		metrics.ReturnsFromEquity(rets[1:], equity)
+		return rets, 0
+	}
+	return metrics.ReturnsFromEquity(nil, equity), 1
 }
 
 // MeasureBenchmarks measures a run against each benchmark instrument, on

@@ -94,3 +94,31 @@ func TestValidMetric(t *testing.T) {
 		t.Error("sharp: no error")
 	}
 }
+
+// A run whose first curve point is below its initial cash (a fill at the
+// first step's close paid 1% in costs) is measured from the cash, by
+// hand: cash 10,000; points 9,900, 9,900, 10,890 on days 0–2. Returns
+// −0.01, 0, +0.1: total 0.99 × 1.1 − 1 = 0.089 = 10,890 / 10,000 − 1,
+// over 3 periods; max drawdown −1% from the start (day 0) to day 0's
+// point, recovered on day 2. From the curve alone it would be +10%, the
+// costs of day one left out. A run whose first point is its cash (a
+// next-open fill) keeps the curve's returns: 2 periods.
+func TestMeasureFromInitialCash(t *testing.T) {
+	day := func(d int) int64 { return int64(d) * data.NanosPerDay }
+	res := &engine.Result{Initial: 10_000, Curve: engine.Curve{
+		Time:   []int64{day(0), day(1), day(2)},
+		Equity: []float64{9_900, 9_900, 10_890},
+		Gross:  []float64{1, 1, 1},
+	}}
+	m := Measure(res, 365)
+	if math.Abs(m.TotalReturn-0.089) > 1e-12 || m.Periods != 3 {
+		t.Errorf("total return %.15g over %d periods, want 0.089 over 3", m.TotalReturn, m.Periods)
+	}
+	if math.Abs(m.MaxDrawdown+0.01) > 1e-12 || m.MaxDrawdownPeak != data.FormatDay(day(0)) || m.MaxDrawdownTrough != data.FormatDay(day(0)) || m.MaxDrawdownRecovery != data.FormatDay(day(2)) {
+		t.Errorf("drawdown %g from %s to %s, recovered %s", m.MaxDrawdown, m.MaxDrawdownPeak, m.MaxDrawdownTrough, m.MaxDrawdownRecovery)
+	}
+	res.Initial = 9_900
+	if m := Measure(res, 365); math.Abs(m.TotalReturn-0.1) > 1e-12 || m.Periods != 2 {
+		t.Errorf("first point at the cash: total return %.15g over %d periods, want 0.1 over 2", m.TotalReturn, m.Periods)
+	}
+}

@@ -225,7 +225,9 @@ func printWalkForward(w io.Writer, o *experiment.Outcome) {
 		if c.Len() < 2 {
 			continue
 		}
-		s := metrics.Summarize(metrics.ReturnsFromEquity(nil, c.Equity), o.PeriodsPerYear, nil)
+		// From the initial cash: the first window's entry costs count.
+		rets, _ := results.RunReturns(o.Cash, c.Equity)
+		s := metrics.Summarize(rets, o.PeriodsPerYear, nil)
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", wf.Strategy, len(wf.Windows), data.FormatDay(c.Time[0]), data.FormatDay(c.Time[c.Len()-1]),
 			pct(s.TotalReturn), pct(s.CAGR), num(s.Sharpe), pct(s.MaxDrawdown))
 	}
