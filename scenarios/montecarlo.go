@@ -14,7 +14,9 @@ import (
 type MonteCarloConfig struct {
 	// Paths is the number of paths (> 0).
 	Paths int
-	// Length is the number of dates per path (> 0).
+	// Length is the length of a path in calendar days (> 0): that many
+	// dates, or the weekdays among them when the source trades on
+	// weekdays only (PathDates).
 	Length int
 	// MeanBlock is the mean block length in dates (>= 1): each next date
 	// starts a new block with probability 1/MeanBlock, else it follows
@@ -51,7 +53,10 @@ type MonteCarloConfig struct {
 // Whole dates are drawn together, so weekends stay equity-free and an
 // equity's Monday return (which spans the weekend) stays on the date it was
 // drawn with. An instrument's first source bar has no return and counts as
-// "no bar". Path dates are consecutive calendar days from Start.
+// "no bar". Path dates are consecutive calendar days from Start, or the
+// weekdays among them when the source has no weekend date (exchange
+// sessions only): each path date draws one source date, so a year of
+// sessions holds about 261 returns, not 365.
 type MonteCarlo struct {
 	cfg   MonteCarloConfig
 	src   *data.Panel
@@ -60,6 +65,7 @@ type MonteCarlo struct {
 	bars       [][]srcBar
 	startPrice []float64
 	start      int64
+	pathTimes  []int64 // the path dates (see NewMonteCarlo)
 }
 
 // srcBar is an instrument's bar at a source date, relative to its close:
@@ -184,8 +190,42 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	if mc.start == 0 {
 		mc.start = times[len(times)-1] + data.NanosPerDay
 	}
+	// Path dates: Length calendar days from start, or, when the source
+	// has no weekend date (exchange sessions only), the weekdays among
+	// them: each date draws a source date's returns, and a session's
+	// return on a Saturday would put 365 sessions in a calendar year.
+	weekend := false
+	for _, t := range times {
+		if wd := (floorDiv(t, data.NanosPerDay)%7 + 7 + 3) % 7; wd >= 5 {
+			weekend = true
+			break
+		}
+	}
+	for j := 0; j < cfg.Length; j++ {
+		t := mc.start + int64(j)*data.NanosPerDay
+		if wd := (floorDiv(t, data.NanosPerDay)%7 + 7 + 3) % 7; weekend || wd < 5 {
+			mc.pathTimes = append(mc.pathTimes, t)
+		}
+	}
+	if len(mc.pathTimes) == 0 {
+		return nil, fmt.Errorf("scenarios: montecarlo length = %d days from %s holds no weekday, and the source trades on weekdays only", cfg.Length, data.FormatDay(mc.start))
+	}
 	return mc, nil
 }
+
+// floorDiv is a / b rounded down (b > 0), for times before 1970 too.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b < 0 {
+		q--
+	}
+	return q
+}
+
+// PathDates is the number of dates of every path: the configured length
+// in calendar days, or its weekdays when the source trades on weekdays
+// only.
+func (mc *MonteCarlo) PathDates() int { return len(mc.pathTimes) }
 
 // SourceDates is the number of source dates the bootstrap draws from.
 func (mc *MonteCarlo) SourceDates() int { return mc.dates }
@@ -214,7 +254,7 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 		return nil, fmt.Errorf("scenarios: path %d out of range [0, %d)", i, mc.cfg.Paths)
 	}
 	rng := rand.New(rand.NewPCG(PathSeed(mc.cfg.Seed, i)))
-	L, T := mc.cfg.Length, mc.dates
+	L, T := len(mc.pathTimes), mc.dates
 	draws := make([]int32, L)
 	p := 1 / mc.cfg.MeanBlock
 	d := rng.IntN(T)
@@ -252,7 +292,7 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 				continue
 			}
 			c *= sb.g
-			s.Time[b] = mc.start + int64(j)*data.NanosPerDay
+			s.Time[b] = mc.pathTimes[j]
 			s.Open[b], s.High[b], s.Low[b], s.Close[b], s.Volume[b] = c*sb.o, c*sb.h, c*sb.l, c, sb.v
 			b++
 		}

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -330,4 +331,41 @@ func eachPath(mc *MonteCarlo, workers int, fn func(p *Path) error) error {
 		}
 	}
 	return nil
+}
+
+// A source of exchange sessions only (no weekend date) gives paths on
+// the weekdays of their calendar days: 28 days from Monday 2024-01-01
+// hold 20 weekdays, each drawing one session's returns (a session's
+// return on every calendar day put 365 sessions in a year of path). A
+// source with a 24/7 instrument keeps every calendar day.
+func TestBootstrapSessionsOnWeekdays(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	start := data.Day(2024, 1, 1)
+	for _, c := range []struct {
+		syms  []string
+		dates int
+	}{{[]string{"NVDA", "MSFT"}, 20}, {[]string{"NVDA", "BTC"}, 28}} {
+		mc, err := NewMonteCarlo(randomPanel(rng, c.syms, 400), MonteCarloConfig{Paths: 3, Length: 28, MeanBlock: 5, Seed: 1, Start: start})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mc.PathDates() != c.dates {
+			t.Errorf("%v: %d path dates, want %d", c.syms, mc.PathDates(), c.dates)
+		}
+		p, err := mc.Path(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Draws) != c.dates {
+			t.Errorf("%v: %d draws, want %d", c.syms, len(p.Draws), c.dates)
+		}
+		for _, s := range p.Panel.Series {
+			for _, tm := range s.Time {
+				wd := time.Unix(0, tm).UTC().Weekday()
+				if tm < start || tm >= start+28*data.NanosPerDay || c.dates == 20 && (wd == time.Saturday || wd == time.Sunday) {
+					t.Fatalf("%v: %s has a bar on %s", c.syms, s.Symbol, data.FormatDay(tm))
+				}
+			}
+		}
+	}
 }
