@@ -355,7 +355,7 @@ func cmdMetrics(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&f.column, "column", "", "the `COLUMN` to measure (default: every column but the benchmarks and rate columns)")
 	fs.StringVar(&f.weights, "weights", "", "measure the fixed-weight portfolio `COL=W,COL=W,…` (Σ w·column each row, missing if a component is; reported as series \"portfolio\") instead of the columns")
 	fs.StringVar(&f.bench, "benchmark", "", "`COLUMNS` to measure the series against, comma-separated (beta, alpha, captures, …); with several, each relative metric is prefixed by its benchmark")
-	fs.Float64Var(&f.ppy, "periods-per-year", 0, "annualisation factor `N` (0 = inferred from the dates: 252, 365, 52, 12, 4 or 1)")
+	fs.Float64Var(&f.ppy, "periods-per-year", 0, "annualisation factor `N` (0 = inferred from the dates: 252, 365, 52, 12, 4 or 1; with --column, from the dates it has a return on; columns whose own dates disagree are refused)")
 	fs.StringVar(&f.riskFree, "risk-free", "0", "risk-free `RATE|COLUMN`: an annual rate (see --rate-convention) or the name of a column of per-period rates; Sharpe, VaR/ES Sharpe, omega and the regressions (beta, alpha, timing, Jensen) use returns net of it")
 	fs.StringVar(&f.mar, "mar", "0", "minimum acceptable return `RATE|COLUMN` of Sortino, downside deviation and downside potential: an annual rate (see --rate-convention) or the name of a column of per-period rates")
 	fs.StringVar(&f.threshold, "threshold", "0", "omega threshold `RATE` above the risk-free rate, annual (see --rate-convention; empyrical's required_return; PerformanceAnalytics' L with --risk-free 0)")
@@ -445,7 +445,14 @@ func metricsRun(f *metricsFlags, path string, stdout, stderr io.Writer) error {
 	rows := len(r.Dates)
 	out := metricsOut{File: path, Rows: rows, PeriodsPerYear: jsonValue(f.ppy), PPYSource: "--periods-per-year", Benchmark: f.bench}
 	if f.ppy == 0 {
-		ppy := r.InferPeriodsPerYear()
+		// One column measured: inferred from the dates it has a return on
+		// (a stock's blank weekends in a file shared with a token are not
+		// its periods).
+		src := r
+		if col, err := r.Column(f.column); f.column != "" && err == nil {
+			src = ownDates(r, col)
+		}
+		ppy := src.InferPeriodsPerYear()
 		out.PeriodsPerYear, out.PPYSource = jsonValue(ppy), "inferred from the dates"
 		if ppy == 0 {
 			if rows >= 3 {
@@ -586,6 +593,17 @@ func metricsRun(f *metricsFlags, path string, stdout, stderr io.Writer) error {
 	}
 	if len(series) == 0 {
 		return fmt.Errorf("metrics: no series left to measure (every column is a benchmark or a rate)")
+	}
+	// Several columns on one inferred periods per year: each must agree
+	// with it on its own dates, or its CAGR, volatility and Sharpe are
+	// annualised by another's calendar.
+	if f.ppy == 0 && f.column == "" && f.weights == "" && ppy > 0 {
+		for _, s := range series {
+			if own := ownDates(r, s.r).InferPeriodsPerYear(); own > 0 && own != ppy {
+				return fmt.Errorf("%s: column %s has returns on %g periods a year by its own dates, the file's dates %g (its blank rows are days it has no return): measure it alone (--column %s) or give --periods-per-year",
+					path, s.name, own, ppy, s.name)
+			}
+		}
 	}
 	if f.missing == missingZero {
 		for i := range series {
@@ -770,4 +788,16 @@ func firstValid(dates []int64, col []float64, last bool) string {
 		}
 	}
 	return ""
+}
+
+// ownDates returns r's dates on which col has a value (not NaN), for
+// inferring col's own periods per year.
+func ownDates(r *results.Returns, col []float64) *results.Returns {
+	out := &results.Returns{File: r.File}
+	for i, v := range col {
+		if !math.IsNaN(v) {
+			out.Dates = append(out.Dates, r.Dates[i])
+		}
+	}
+	return out
 }

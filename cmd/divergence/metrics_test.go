@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMetricsCommand(t *testing.T) {
@@ -432,4 +434,45 @@ func tableLine(table, metric string) string {
 		}
 	}
 	return ""
+}
+
+// A file of daily returns on the union of a stock's and a token's dates
+// (the stock blank on weekends): its dates say 365 a year, the stock's
+// own 252. Measured together, the command refuses (the stock's CAGR,
+// volatility and Sharpe would be annualised at 365); one column is
+// annualised on its own dates.
+func TestMetricsPeriodsPerColumn(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("date,stock,token\n")
+	for d := 0; d < 60; d++ {
+		day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d)
+		stock := strconv.FormatFloat(0.001*float64(d%5-2), 'f', -1, 64)
+		if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			stock = ""
+		}
+		fmt.Fprintf(&b, "%s,%s,%g\n", day.Format("2006-01-02"), stock, 0.002*float64(d%7-3))
+	}
+	path := filepath.Join(t.TempDir(), "mixed.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cli(t, "metrics", path); err == nil || !strings.Contains(err.Error(), "column stock has returns on 252 periods a year by its own dates, the file's dates 365") {
+		t.Errorf("both columns: %v", err)
+	}
+	for col, want := range map[string]float64{"stock": 252, "token": 365} {
+		out, _, err := cli(t, "metrics", path, "--column", col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got metricsOut
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if float64(got.PeriodsPerYear) != want {
+			t.Errorf("--column %s: periods per year %g, want %g", col, float64(got.PeriodsPerYear), want)
+		}
+	}
+	if _, _, err := cli(t, "metrics", path, "--periods-per-year", "365"); err != nil {
+		t.Errorf("with --periods-per-year: %v", err)
+	}
 }
