@@ -3,7 +3,9 @@ package strategies
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/strict"
@@ -274,6 +276,24 @@ func NewScaledEntry(params Params) (engine.Strategy, error) {
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
+	}
+	// A key of another mode would be ignored: a sweep over it made runs
+	// identical to the cent.
+	for _, km := range []struct {
+		key   string
+		modes []EntryMode
+	}{
+		{"levels", []EntryMode{EntryDrawdown}}, {"peak_lookback", []EntryMode{EntryDrawdown}},
+		{"tranches", []EntryMode{EntrySchedule, EntryPyramid}}, {"every_days", []EntryMode{EntrySchedule}}, {"step", []EntryMode{EntryPyramid}},
+	} {
+		key, modes := km.key, km.modes
+		if _, ok := params[key]; ok && !slices.Contains(modes, p.Mode) {
+			names := make([]string, len(modes))
+			for k, m := range modes {
+				names[k] = strconv.Quote(m.String())
+			}
+			return nil, fmt.Errorf("%s: applies to mode = %s, not %q (it would be ignored)", key, strings.Join(names, " or "), p.Mode.String())
+		}
 	}
 	n := len(p.Levels)
 	if p.Mode != EntryDrawdown {

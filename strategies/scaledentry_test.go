@@ -4,6 +4,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -276,4 +277,34 @@ func TestScaledEntryLaddersCrossSeveralLevels(t *testing.T) {
 		{3, "X", -(q12 + q3), 105, "exits 1-2"},
 		{5, "X", c4 / 3 / 99.5, 99.5, "tranche 1"},
 	})
+}
+
+// A key of another mode is refused, not ignored: tranches and every_days
+// in the default drawdown mode (a sweep over them gave runs identical to
+// the cent), levels in schedule, every_days in pyramid. Each key of its
+// own mode is accepted.
+func TestScaledEntryKeysOfOtherModes(t *testing.T) {
+	for _, c := range []struct {
+		params Params
+		want   string
+	}{
+		{Params{"symbol": "BTC", "tranches": int64(4)}, `tranches: applies to mode = "schedule" or "pyramid", not "drawdown"`},
+		{Params{"symbol": "BTC", "every_days": int64(7)}, `every_days: applies to mode = "schedule", not "drawdown"`},
+		{Params{"symbol": "BTC", "mode": "schedule", "levels": []float64{0.1, 0.2}}, `levels: applies to mode = "drawdown", not "schedule"`},
+		{Params{"symbol": "BTC", "mode": "pyramid", "step": 0.05, "every_days": int64(7)}, `every_days: applies to mode = "schedule", not "pyramid"`},
+		{Params{"symbol": "BTC", "mode": "schedule", "peak_lookback": int64(20)}, `peak_lookback: applies to mode = "drawdown", not "schedule"`},
+	} {
+		if _, err := NewScaledEntry(c.params); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.params, err, c.want)
+		}
+	}
+	for _, ok := range []Params{
+		{"symbol": "BTC", "levels": []float64{0.1, 0.2}, "peak_lookback": int64(20)},
+		{"symbol": "BTC", "mode": "schedule", "tranches": int64(4), "every_days": int64(7)},
+		{"symbol": "BTC", "mode": "pyramid", "tranches": int64(3), "step": 0.05},
+	} {
+		if _, err := NewScaledEntry(ok); err != nil {
+			t.Errorf("%v: %v", ok, err)
+		}
+	}
 }
