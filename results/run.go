@@ -66,7 +66,12 @@ func RunReturns(initial float64, equity []float64) (rets []float64, off int) {
 // run's equity (its last point at or before that time) and the benchmark's
 // close; returns between consecutive bars, so a run's weekend moves are
 // compounded into the benchmark's Monday return instead of meeting a zero.
-// Annualised with the benchmark's calendar (252 sessions or 365 days).
+// A benchmark bar with no new point of the run since the last one sampled
+// (a token's weekend beside a run of equities) is skipped, its move
+// compounded into the next: the run's zero weekend returns would pull its
+// correlation towards 0. Annualised with the benchmark's calendar (252
+// sessions or 365 days), or 252 when bars were skipped (the run's
+// sessions).
 // Beta, alpha, correlation, tracking error, information ratio and capture
 // (metrics.Summarize), keyed by symbol; nil without benchmarks.
 func MeasureBenchmarks(res *engine.Result, bench *data.Panel) map[string]json.RawMessage {
@@ -78,7 +83,7 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel) map[string]json.Ra
 	for i := range bench.Series {
 		s := &bench.Series[i]
 		var rr, br []float64
-		k := -1
+		k, prevK, skipped := -1, -1, 0
 		prevE, prevB := math.NaN(), math.NaN()
 		for j, tb := range s.Time {
 			if tb < t[0] || tb > t[len(t)-1] {
@@ -87,17 +92,29 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel) map[string]json.Ra
 			for k+1 < len(t) && t[k+1] <= tb {
 				k++
 			}
+			if k == prevK {
+				// The run has no point since the last bar sampled (a
+				// token's weekend beside a run of equities): not one of
+				// its periods; the benchmark's move compounds into the
+				// next.
+				skipped++
+				continue
+			}
 			e, b := eq[k], s.Close[j]
 			if !math.IsNaN(prevE) {
 				rr = append(rr, e/prevE-1)
 				br = append(br, b/prevB-1)
 			}
-			prevE, prevB = e, b
+			prevE, prevB, prevK = e, b, k
 		}
 		if len(rr) < 2 {
 			continue
 		}
-		sum := metrics.Summarize(rr, s.Class.Calendar().PeriodsPerYear(), br)
+		ppy := s.Class.Calendar().PeriodsPerYear()
+		if skipped > 0 {
+			ppy = data.Equity.Calendar().PeriodsPerYear() // the run's sessions
+		}
+		sum := metrics.Summarize(rr, ppy, br)
 		b, err := json.Marshal(sum)
 		if err != nil {
 			continue

@@ -122,3 +122,64 @@ func TestMeasureFromInitialCash(t *testing.T) {
 		t.Errorf("first point at the cash: total return %.15g over %d periods, want 0.1 over 2", m.TotalReturn, m.Periods)
 	}
 }
+
+// A run of equities (points on weekdays) against a token benchmark (a bar
+// every day): the benchmark's weekend bars, where the run has no new
+// point, are skipped and their moves compound into Monday's return, so
+// the two series are sampled on the run's sessions. The correlation is
+// computed here a second way (Pearson on the weekday returns written out).
+func TestMeasureBenchmarksSkipsRunlessBars(t *testing.T) {
+	start := data.Day(2024, 1, 1) // a Monday
+	var ct []int64
+	var eq []float64
+	e := 100.0
+	for d := 0; d < 28; d++ {
+		tm := start + int64(d)*data.NanosPerDay
+		if wd := (d % 7); wd >= 5 {
+			continue
+		}
+		e *= 1 + 0.01*math.Sin(float64(d))
+		ct, eq = append(ct, tm), append(eq, e)
+	}
+	bench := data.Series{Instrument: data.Instrument{Symbol: "BTC", Class: data.Crypto}}
+	c := 50.0
+	for d := 0; d < 28; d++ {
+		c *= 1 + 0.02*math.Cos(float64(d)*1.3)
+		bench.Time, bench.Close = append(bench.Time, start+int64(d)*data.NanosPerDay), append(bench.Close, c)
+	}
+	res := &engine.Result{Curve: engine.Curve{Time: ct, Equity: eq}}
+	got := MeasureBenchmarks(res, &data.Panel{Series: []data.Series{bench}})
+	var m struct {
+		Correlation float64 `json:"correlation"`
+	}
+	if err := json.Unmarshal(got["BTC"], &m); err != nil {
+		t.Fatal(err)
+	}
+	// By the weekdays: bench closes on the run's dates.
+	closeAt := map[int64]float64{}
+	for k, tm := range bench.Time {
+		closeAt[tm] = bench.Close[k]
+	}
+	var rr, br []float64
+	for k := 1; k < len(ct); k++ {
+		rr = append(rr, eq[k]/eq[k-1]-1)
+		br = append(br, closeAt[ct[k]]/closeAt[ct[k-1]]-1)
+	}
+	mean := func(x []float64) float64 {
+		s := 0.0
+		for _, v := range x {
+			s += v
+		}
+		return s / float64(len(x))
+	}
+	ma, mb := mean(rr), mean(br)
+	var sab, saa, sbb float64
+	for k := range rr {
+		sab += (rr[k] - ma) * (br[k] - mb)
+		saa += (rr[k] - ma) * (rr[k] - ma)
+		sbb += (br[k] - mb) * (br[k] - mb)
+	}
+	if want := sab / math.Sqrt(saa*sbb); math.Abs(m.Correlation-want) > 1e-12 {
+		t.Errorf("correlation %.15g, want %.15g (on the run's weekdays)", m.Correlation, want)
+	}
+}
