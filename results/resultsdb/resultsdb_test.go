@@ -500,3 +500,27 @@ func TestVaRColumnComments(t *testing.T) {
 		t.Error("no run with a var_95: the test's premise")
 	}
 }
+
+// docs/results.md's monthly returns compound to each run's total return
+// (the same query unrounded, multiplied out in SQL, against runs.total_return).
+func TestMonthlyReturnsCompound(t *testing.T) {
+	dir := stressFolder(t)
+	if _, err := Build(context.Background(), dir, filepath.Join(dir, File)); err != nil {
+		t.Fatal(err)
+	}
+	db := open(t, filepath.Join(dir, File))
+	q := `WITH month_end AS (
+		  SELECT e.run, date_trunc('month', e.time) AS month, arg_max(e.equity, e.time) AS equity
+		  FROM equity e JOIN runs r ON r.key = e.run WHERE r.scenario = 'baseline' GROUP BY e.run, month),
+		m AS (SELECT m.run, m.equity / coalesce(lag(m.equity) OVER (PARTITION BY m.run ORDER BY m.month), r.initial_cash) AS g
+		  FROM month_end m JOIN runs r ON r.key = m.run),
+		c AS (SELECT run, exp(sum(ln(g))) - 1 AS compounded FROM m GROUP BY run)
+		SELECT count(*), count(*) FILTER (WHERE abs(c.compounded - r.total_return) > 1e-9) FROM c JOIN runs r ON r.key = c.run`
+	var n, bad int
+	if err := db.QueryRow(q).Scan(&n, &bad); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || bad != 0 {
+		t.Errorf("%d of %d runs' months do not compound to their total return", bad, n)
+	}
+}
