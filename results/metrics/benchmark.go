@@ -210,12 +210,23 @@ func TrackingError(r, b []float64, ppy float64) float64 {
 //	mean(a) / sd(a) · √ppy,   sd with ddof = 1,
 //
 // (empyrical's excess_sharpe is ppy = 1). NaN with fewer than 2 rows or
-// zero tracking error. See GeometricInformationRatio for
-// PerformanceAnalytics' definition.
+// a tracking error under noiseSD per period: a run that is its benchmark
+// up to rounding (active returns of 1e-16) has no ratio, not one of
+// rounding noise. See GeometricInformationRatio for PerformanceAnalytics'
+// definition.
 func InformationRatio(r, b []float64, ppy float64) float64 {
 	checkPPY(ppy)
-	return sharpeOf(momentsDiff(r, b, 0), ppy)
+	m := momentsDiff(r, b, 0)
+	if m.n >= 2 && m.sd(1) < noiseSD {
+		return nan()
+	}
+	return sharpeOf(m, ppy)
 }
+
+// noiseSD is the per-period standard deviation of active returns below
+// which they are rounding noise (returns of doubles near 1 carry about
+// 1e-16 of it), not a strategy's.
+const noiseSD = 1e-12
 
 // ActivePremium returns CAGR(r) − CAGR(b) over the rows where both are
 // present (PerformanceAnalytics' ActivePremium).

@@ -447,3 +447,27 @@ func TestSummaryJSON(t *testing.T) {
 		t.Errorf("benchmark key without benchmark: %s", b3)
 	}
 }
+
+// A series that is its benchmark up to rounding (each active return
+// about 1e-17, as r = b computed two ways gives) has no information
+// ratio: its tracking error is noise, and the ratio of noise to noise
+// (−13.4 here without the rule) means nothing. Active returns
+// a = 1e-5 + 1e-6·(−1, 1, −1, 1) still give one: mean 1e-5, sd (ddof 1)
+// √(4e-12 / 3) = 1.1547e-6, ratio 8.660 per period, × √252.
+func TestInformationRatioNoise(t *testing.T) {
+	b := []float64{0.01, -0.02, 0.015, 0.003}
+	r := make([]float64, len(b))
+	for i, v := range b {
+		r[i] = (1+v)*1.0000000000000002/1.0000000000000002 - 1 + 1e-17*float64(i%2)
+	}
+	if got := metrics.InformationRatio(r, b, 252); !math.IsNaN(got) {
+		t.Errorf("IR of a series equal to its benchmark up to rounding: %g, want NaN", got)
+	}
+	for i, v := range b {
+		r[i] = v + 1e-5 + 1e-6*float64(2*(i%2)-1)
+	}
+	want := 1e-5 / math.Sqrt(4e-12/3) * math.Sqrt(252)
+	if got := metrics.InformationRatio(r, b, 252); math.Abs(got-want) > 1e-6*want {
+		t.Errorf("IR %.9g, want %.9g", got, want)
+	}
+}
