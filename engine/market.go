@@ -27,6 +27,8 @@ type market struct {
 	// off each other's grid (equities at :30, tokens at :00) it is half
 	// a bar past the next step, which an order must wait for.
 	known int64
+	span  []int64 // per instrument, how long its bars last (barSpan)
+	close []int64 // per instrument, when its bar at the cursor closes
 }
 
 func newMarket(p *data.Panel, tl *Timeline) market {
@@ -39,10 +41,12 @@ func newMarket(p *data.Panel, tl *Timeline) market {
 		last:   make([]int, n),
 		price:  make([]float64, n),
 	}
+	m.span, m.close = make([]int64, n), make([]int64, n)
 	for i := range m.cursor {
 		m.cursor[i] = -1
 		m.last[i] = -1
 		m.price[i] = math.NaN()
+		m.span[i] = barSpan(tl.Interval(i))
 	}
 	return m
 }
@@ -56,7 +60,9 @@ func (m *market) advance(k int) {
 	for j, i := range inst {
 		m.cursor[i] = int(row[j])
 		m.last[i] = k
-		if c := m.now + m.barSpan(int(i)); c > m.known {
+		c := m.now + m.span[i]
+		m.close[i] = c
+		if c > m.known {
 			m.known = c
 		}
 	}
@@ -64,18 +70,16 @@ func (m *market) advance(k int) {
 
 // closeAt is when instrument i's bar at its cursor closes: its time plus
 // its barSpan.
-func (m *market) closeAt(i int) int64 {
-	return m.series[i].Time[m.cursor[i]] + m.barSpan(i)
-}
+func (m *market) closeAt(i int) int64 { return m.close[i] }
 
-// barSpan is how long instrument i's bars last: its interval (the
+// barSpan is how long bars of interval iv last: the interval (the
 // timeline's, measured as the median step) when under a day, else a day,
 // as funding takes it. A daily bar stamped 00:00 closes by the next
 // 00:00. A weekly or sparse series (two bars three days apart) counts as
 // daily too, so that on a daily grid it holds no order back for a week;
 // its bar is revealed whole at its stamp, as every bar is.
-func (m *market) barSpan(i int) int64 {
-	if iv := m.tl.Interval(i); iv.Intraday() {
+func barSpan(iv data.Interval) int64 {
+	if iv.Intraday() {
 		return int64(iv)
 	}
 	return data.NanosPerDay
@@ -87,7 +91,7 @@ func (m *market) barSpan(i int) int64 {
 // 14:00Z step closes at 14:30Z), the bar's open. NaN before its first
 // bar.
 func (m *market) knownPrice(i int) float64 {
-	if r := m.cursor[i]; r >= 0 && m.closeAt(i) > m.now {
+	if r := m.cursor[i]; r >= 0 && m.close[i] > m.now {
 		return m.series[i].Open[r]
 	}
 	return m.price[i]

@@ -36,7 +36,11 @@ func (b *broker) openMarks(k int) {
 // fillAtClose fills market-on-close orders whose instrument has a bar at
 // step k, at its close.
 func (b *broker) fillAtClose(k int) {
-	if len(b.pending) == 0 {
+	moc := false
+	for j := range b.pending {
+		moc = moc || b.pending[j].Kind == MarketOnClose && !b.pending[j].done
+	}
+	if !moc {
 		return
 	}
 	// The closes fill at the end of this step's shortest bar; an
@@ -45,7 +49,7 @@ func (b *broker) fillAtClose(k int) {
 	inst, _ := b.tl.Active(k)
 	at := int64(math.MaxInt64)
 	for _, i := range inst {
-		at = min(at, b.now+b.barSpan(int(i)))
+		at = min(at, b.now+b.market.span[i])
 	}
 	for i := range b.mark {
 		b.mark[i] = b.price[i]
