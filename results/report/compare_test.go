@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/divergence-research/divergence/data"
-	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results/charts"
 )
 
@@ -62,14 +61,7 @@ func TestBarEnds(t *testing.T) {
 // under a scenario (hedge@ai-bubble-burst) nor the companion runs
 // (hedge~long-leg), which it draws when they are named.
 func TestCompareSkipsCompanionRuns(t *testing.T) {
-	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "stress.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	o := runStress(t)
 	svgOf := func(runs []string) string {
 		out := filepath.Join(t.TempDir(), "c.svg")
 		if _, err := CompareWith(context.Background(), []string{o.Dir}, CompareOptions{Runs: runs, Top: -1, Outs: []string{out}}); err != nil {

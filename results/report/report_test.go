@@ -409,10 +409,11 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// TestWriteStressExperiment reports on experiment/testdata/stress.toml:
-// scenario runs, a long-leg companion, stress.csv and Monte Carlo tables
-// as package experiment writes them.
-func TestWriteStressExperiment(t *testing.T) {
+// runStress runs experiment/testdata/stress.toml (scenario runs, a
+// long-leg companion, stress and Monte Carlo tables) into a temporary
+// folder, as the command does on 2 workers.
+func runStress(t *testing.T) *experiment.Outcome {
+	t.Helper()
 	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "stress.toml"))
 	if err != nil {
 		t.Fatal(err)
@@ -421,6 +422,14 @@ func TestWriteStressExperiment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return o
+}
+
+// TestWriteStressExperiment reports on experiment/testdata/stress.toml:
+// scenario runs, a long-leg companion, stress.csv and Monte Carlo tables
+// as package experiment writes them.
+func TestWriteStressExperiment(t *testing.T) {
+	o := runStress(t)
 	html := readReport(t, o.Dir)
 	for _, s := range []string{
 		`<section id="stress">`, `<section id="montecarlo">`, `id="other-runs"`, "Scenario and companion runs",
