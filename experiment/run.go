@@ -505,7 +505,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	specs, err := f.Runs(opt.Strategies)
+	specs, sweepNotes, err := f.RunsNoted(opt.Strategies)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.path, err)
 	}
@@ -514,6 +514,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.Notes = append(sweepNotes, m.Notes...)
 	est = f.withData(est, m, opt.Workers)
 	if err := opt.Limits.check(f.Name, est.share(opt.Shard)); err != nil {
 		return nil, err

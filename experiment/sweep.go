@@ -136,22 +136,40 @@ func number(v any) (float64, error) {
 // last key varying fastest). Every strategy's type is looked up in reg
 // and every run's parameters are validated by its strategy; an error
 // names the strategy and the key.
+//
+// A point of a sweep that its strategy refuses (fast = slow in a grid of
+// fast and slow) is left out, and named in the notes RunsNoted returns;
+// when every point of a strategy's sweep is refused, the first refusal is
+// the error.
 func (f *File) Runs(reg strategies.Registry) ([]RunSpec, error) {
+	specs, _, err := f.RunsNoted(reg)
+	return specs, err
+}
+
+// RunsNoted is Runs with the notes of the sweep points left out.
+func (f *File) RunsNoted(reg strategies.Registry) ([]RunSpec, []string, error) {
 	if reg == nil {
-		return nil, errors.New("experiment: Runs needs a strategy registry (strategies.Builtins() or a program's own)")
+		return nil, nil, errors.New("experiment: Runs needs a strategy registry (strategies.Builtins() or a program's own)")
 	}
-	return f.expand(reg)
+	return f.expandNoted(reg)
 }
 
 // expand is Runs; with a nil reg it checks the sweeps only, not the
 // strategies' types and parameters (File.Validate).
 func (f *File) expand(reg strategies.Registry) ([]RunSpec, error) {
+	specs, _, err := f.expandNoted(reg)
+	return specs, err
+}
+
+// expandNoted is expand with the notes of the sweep points left out.
+func (f *File) expandNoted(reg strategies.Registry) ([]RunSpec, []string, error) {
 	var out []RunSpec
+	var notes []string
 	keys := map[string]bool{}
 	for si, spec := range f.Strategy {
 		if _, ok := reg[spec.Type]; reg != nil && !ok {
 			_, err := reg.New(spec.Type, spec.Params)
-			return nil, fmt.Errorf("strategy[%d] (%s): %w", si, spec.Name, err)
+			return nil, nil, fmt.Errorf("strategy[%d] (%s): %w", si, spec.Name, err)
 		}
 		var names []string
 		var values [][]any
@@ -162,7 +180,7 @@ func (f *File) expand(reg strategies.Registry) ([]RunSpec, error) {
 		for _, k := range names {
 			vs, err := sweepValues(fmt.Sprintf("strategy[%d].sweep.%s", si, k), spec.Sweep[k])
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			values = append(values, vs)
 		}
@@ -170,10 +188,12 @@ func (f *File) expand(reg strategies.Registry) ([]RunSpec, error) {
 		for _, vs := range values {
 			total *= len(vs)
 			if total > 1_000_000 {
-				return nil, fmt.Errorf("strategy[%d].sweep: more than 1,000,000 runs", si)
+				return nil, nil, fmt.Errorf("strategy[%d].sweep: more than 1,000,000 runs", si)
 			}
 		}
 		idx := make([]int, len(values))
+		kept, firstErr := 0, error(nil)
+		var refused []string
 		for n := 0; n < total; n++ {
 			params := strategies.Params{}
 			for k, v := range spec.Params {
@@ -198,7 +218,16 @@ func (f *File) expand(reg strategies.Registry) ([]RunSpec, error) {
 			if reg != nil {
 				s, err := reg.New(spec.Type, params)
 				if err != nil {
-					return nil, fmt.Errorf("strategy[%d] (%s), run %s: %w", si, spec.Name, key, err)
+					err = fmt.Errorf("strategy[%d] (%s), run %s: %w", si, spec.Name, key, err)
+					if total == 1 {
+						return nil, nil, err
+					}
+					if firstErr == nil {
+						firstErr = err
+					}
+					refused = append(refused, fmt.Sprintf("%s (%v)", key, errors.Unwrap(err)))
+					advance(idx, values)
+					continue
 				}
 				// The experiment's fill, for a strategy that takes the key
 				// and does not set its own (its params win).
@@ -207,17 +236,30 @@ func (f *File) expand(reg strategies.Registry) ([]RunSpec, error) {
 				}
 			}
 			out = append(out, RunSpec{Key: key, Strategy: spec.Name, Type: spec.Type, Params: params, Swept: swept, Index: si})
-			// Odometer: the last key varies fastest.
-			for j := len(idx) - 1; j >= 0; j-- {
-				idx[j]++
-				if idx[j] < len(values[j]) {
-					break
-				}
-				idx[j] = 0
-			}
+			kept++
+			advance(idx, values)
+		}
+		if kept == 0 && firstErr != nil {
+			return nil, nil, firstErr
+		}
+		if len(refused) > 0 {
+			notes = append(notes, fmt.Sprintf("strategy %s: %d of the sweep's %d points left out, refused by the strategy: %s",
+				spec.Name, len(refused), total, strings.Join(refused, "; ")))
 		}
 	}
-	return out, nil
+	return out, notes, nil
+}
+
+// advance moves the sweep's odometer one point: the last key varies
+// fastest.
+func advance(idx []int, values [][]any) {
+	for j := len(idx) - 1; j >= 0; j-- {
+		idx[j]++
+		if idx[j] < len(values[j]) {
+			break
+		}
+		idx[j] = 0
+	}
 }
 
 // formatValue writes a parameter value for keys and tables.

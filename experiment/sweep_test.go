@@ -108,3 +108,34 @@ func TestRanked(t *testing.T) {
 		}
 	}
 }
+
+// A grid point its strategy refuses (fast = slow = 50 in fast [10, 50] ×
+// slow [50, 100]) is left out with a note naming it and why; the other
+// three run. A sweep whose every point is refused is still an error.
+func TestSweepLeavesOutRefusedPoints(t *testing.T) {
+	f, err := Parse("x.toml", "name = \"x\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"sma\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n[strategy.sweep]\nfast = [10, 50]\nslow = [50, 100]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs, notes, err := f.RunsNoted(strategies.Builtins())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, s := range specs {
+		keys = append(keys, s.Key)
+	}
+	if want := "sma--fast=10--slow=50 sma--fast=10--slow=100 sma--fast=50--slow=100"; strings.Join(keys, " ") != want {
+		t.Errorf("runs %v, want %s", keys, want)
+	}
+	if len(notes) != 1 || !strings.HasPrefix(notes[0], "strategy sma: 1 of the sweep's 4 points left out, refused by the strategy: sma--fast=50--slow=50 (") || !strings.Contains(notes[0], "want > fast (50)") {
+		t.Errorf("notes %q", notes)
+	}
+	f, err = Parse("x.toml", "name = \"x\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"sma\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n[strategy.sweep]\nfast = [50, 60]\nslow = [20, 30]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.RunsNoted(strategies.Builtins()); err == nil || !strings.Contains(err.Error(), "run sma--fast=50--slow=20") {
+		t.Errorf("every point refused: %v", err)
+	}
+}
