@@ -209,3 +209,35 @@ func TestSpacingNote(t *testing.T) {
 		t.Errorf("hourly sessions: %s", got)
 	}
 }
+
+// Benchmarks whose bars do not span the runs (2023-01-03 to 2025-12-31)
+// within a week are noted: CORZ from 2024-01-24, MARA to 2025-05-30; SPY
+// from 2023-01-05 to 2025-12-26 (within a week at both ends) is not.
+func TestBenchCoverage(t *testing.T) {
+	days := func(sym string, from, to int64) data.Series {
+		s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: data.Equity}}
+		for d := from; d <= to; d += data.NanosPerDay {
+			s.Time = append(s.Time, d)
+		}
+		return s
+	}
+	from, to := data.Day(2023, 1, 3), data.Day(2025, 12, 31)
+	p := &data.Panel{Series: []data.Series{
+		days("CORZ", data.Day(2024, 1, 24), to),
+		days("MARA", from, data.Day(2025, 5, 30)),
+		days("SPY", data.Day(2023, 1, 5), data.Day(2025, 12, 26)),
+	}}
+	notes := benchCoverage(p, from, to)
+	want := []string{
+		"benchmark CORZ has bars from 2024-01-24 to 2025-12-31, the runs go from 2023-01-03 to 2025-12-31",
+		"benchmark MARA has bars from 2023-01-03 to 2025-05-30, the runs go from 2023-01-03 to 2025-12-31",
+	}
+	if len(notes) != len(want) {
+		t.Fatalf("notes:\n%s", strings.Join(notes, "\n"))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(notes[i], w) {
+			t.Errorf("note %d:\n got %s\nwant %s…", i, notes[i], w)
+		}
+	}
+}

@@ -443,6 +443,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		if f.Prices == "adjusted" {
 			bench = bench.Adjusted()
 		}
+		notes = append(notes, benchCoverage(bench, max(start, tl.Times[0]), tl.Times[tl.Len()-1])...)
 	}
 	base, err := f.engineBase(opt.Models, func(sym string) (data.Class, bool) {
 		if i := p.Index(sym); i >= 0 {
@@ -919,6 +920,26 @@ func coverageNotes(p *data.Panel, from, to int64) []string {
 		case to-last > 7*data.NanosPerDay:
 			notes = append(notes, fmt.Sprintf("%s's data ends on %s, %s days before the runs end (%s): from a week after its last bar it is no longer traded, and a position in it stays at its last close",
 				s.Symbol, data.FormatStamp(last), strconv.FormatFloat(float64(to-last)/float64(data.NanosPerDay), 'f', 0, 64), data.FormatStamp(to)))
+		}
+	}
+	return notes
+}
+
+// benchCoverage notes the benchmarks whose bars do not span the runs
+// (from, to) within a week at either end: their beta, correlation and
+// capture are measured on the part they cover, with a meaning that part
+// alone has.
+func benchCoverage(bench *data.Panel, from, to int64) []string {
+	var notes []string
+	for i := range bench.Series {
+		s := &bench.Series[i]
+		if s.Len() == 0 {
+			continue
+		}
+		first, last := s.Time[0], s.Time[s.Len()-1]
+		if first-from > 7*data.NanosPerDay || to-last > 7*data.NanosPerDay {
+			notes = append(notes, fmt.Sprintf("benchmark %s has bars from %s to %s, the runs go from %s to %s: its beta, correlation and capture are measured on the dates it covers alone",
+				s.Symbol, data.FormatStamp(first), data.FormatStamp(last), data.FormatStamp(from), data.FormatStamp(to)))
 		}
 	}
 	return notes
