@@ -241,3 +241,31 @@ func TestBenchCoverage(t *testing.T) {
 		}
 	}
 }
+
+// An equity's hourly sessions at 09:30 … 15:30 UTC (New York stamps read
+// as UTC) are noted; the same sessions at 14:30 … 20:30 UTC (read in New
+// York time) and a 24/7 token are not.
+func TestNaiveNewYorkNote(t *testing.T) {
+	session := func(sym string, class data.Class, firstHour, firstMin int) data.Series {
+		s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: class}}
+		for d := 0; d < 10; d++ {
+			day := data.Day(2025, 1, 6) + int64(d)*data.NanosPerDay
+			if weekday(day) >= 5 {
+				continue
+			}
+			for k := 0; k < 7; k++ {
+				s.Time = append(s.Time, day+int64(firstHour)*int64(time.Hour)+int64(firstMin)*int64(time.Minute)+int64(k)*int64(time.Hour))
+			}
+		}
+		s.SetInterval()
+		return s
+	}
+	p := &data.Panel{Series: []data.Series{
+		session("NAIVE", data.Equity, 9, 30),
+		session("NVDA", data.Equity, 14, 30),
+	}}
+	notes := calendarNotes(p)
+	if len(notes) != 1 || !strings.HasPrefix(notes[0], `NAIVE's sessions run from 09:30 UTC, as New York's do in New York time: if its stamps are New York time written without an offset, set [data] timezone = "America/New_York"`) {
+		t.Errorf("notes:\n%s", strings.Join(notes, "\n"))
+	}
+}

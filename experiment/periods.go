@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -134,6 +135,9 @@ func calendarNotes(p *data.Panel) []string {
 		if g := spacingNote(s); g != "" {
 			notes = append(notes, g)
 		}
+		if !cont && s.Interval.Intraday() && naiveNewYork(s) {
+			notes = append(notes, fmt.Sprintf("%s's sessions run from 09:30 UTC, as New York's do in New York time: if its stamps are New York time written without an offset, set [data] timezone = \"America/New_York\" (read as UTC, they sit 4 or 5 hours early against 24/7 instruments)", s.Symbol))
+		}
 	}
 	return notes
 }
@@ -185,6 +189,34 @@ func gapNote(s *data.Series, continuous bool) string {
 	}
 	return fmt.Sprintf("%s has %s of over %s between bars (%sno bar between %s and %s, %s days apart): a position held through a hole is unpriced inside it and its move lands on one bar (if the market was closed, nothing is missing)",
 		s.Symbol, what, over, longest, stamp(from), stamp(to), dayText(to-from))
+}
+
+// naiveNewYork reports whether a series' sessions look like New York's
+// read as UTC: most days open at 09:30 UTC and no bar starts before 09:30
+// or at 16:00 UTC or later (a New York session in UTC opens at 13:30 or
+// 14:30).
+func naiveNewYork(s *data.Series) bool {
+	const open, close = 570, 960 // 09:30, 16:00 in minutes
+	days, at930 := 0, 0
+	prevDay := int64(math.MinInt64)
+	for _, t := range s.Time {
+		d := t / data.NanosPerDay
+		if t%data.NanosPerDay < 0 {
+			d--
+		}
+		min := (t - d*data.NanosPerDay) / int64(time.Minute)
+		if min < open || min >= close {
+			return false
+		}
+		if d != prevDay {
+			days++
+			if min == open {
+				at930++
+			}
+			prevDay = d
+		}
+	}
+	return days > 0 && 2*at930 > days
 }
 
 // spacingNote notes a series whose bars change spacing (a file of hourly
