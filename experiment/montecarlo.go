@@ -171,6 +171,9 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	if err != nil {
 		return nil, fmt.Errorf("montecarlo: %w", err)
 	}
+	if n := mc.SourceDates(); spec.MeanBlock > float64(n) {
+		return nil, fmt.Errorf("montecarlo.mean_block = %g: longer than the %d dates of history the paths draw from (each path would replay it in order from one random date); want at most %d", spec.MeanBlock, n, n)
+	}
 	// The warm-up history: the last WarmupDays of the source, before the
 	// paths (which start the day after it).
 	var warm *data.Panel

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -61,5 +62,35 @@ days = 120
 	}
 	if n := positioned(365); n < 10 {
 		t.Errorf("with warm-up only %d of 40 paths traded in their first days", n)
+	}
+}
+
+// A mean block longer than the history the paths draw from (two years of
+// daily synthetic BTC, about 730 dates) is refused, naming the count:
+// each path would replay the history in order.
+func TestMonteCarloMeanBlockLongerThanHistory(t *testing.T) {
+	text := `name = "mc"
+start = "2019-06-01"
+end = "2021-06-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["BTC"]
+[montecarlo]
+paths = 4
+days = 30
+mean_block = 100000
+warmup_days = 0
+`
+	f, err := Parse("mc.toml", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err == nil || !strings.Contains(err.Error(), "montecarlo.mean_block = 100000: longer than the") || !strings.Contains(err.Error(), "dates of history the paths draw from") {
+		t.Errorf("mean_block 100000: %v", err)
 	}
 }
