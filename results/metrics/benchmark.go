@@ -216,7 +216,12 @@ func TrackingError(r, b []float64, ppy float64) float64 {
 // definition.
 func InformationRatio(r, b []float64, ppy float64) float64 {
 	checkPPY(ppy)
-	m := momentsDiff(r, b, 0)
+	return activeRatio(momentsDiff(r, b, 0), ppy)
+}
+
+// activeRatio is the annualised ratio of the active returns' moments
+// (InformationRatio's), NaN when their deviation is rounding noise.
+func activeRatio(m moments, ppy float64) float64 {
 	if m.n >= 2 && m.sd(1) < noiseSD {
 		return nan()
 	}

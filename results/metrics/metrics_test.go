@@ -463,6 +463,10 @@ func TestInformationRatioNoise(t *testing.T) {
 	if got := metrics.InformationRatio(r, b, 252); !math.IsNaN(got) {
 		t.Errorf("IR of a series equal to its benchmark up to rounding: %g, want NaN", got)
 	}
+	// The summary a run's benchmarks get goes the same way.
+	if got := metrics.Summarize(r, 252, b).Benchmark.InformationRatio; !math.IsNaN(got) {
+		t.Errorf("Summarize's IR of a series equal to its benchmark up to rounding: %g, want NaN", got)
+	}
 	for i, v := range b {
 		r[i] = v + 1e-5 + 1e-6*float64(2*(i%2)-1)
 	}

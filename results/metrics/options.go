@@ -392,6 +392,8 @@ func (o Options) Relative(r, b []float64) []Named {
 	gir := ap / te
 	if te == 0 {
 		gir = o.ZeroRisk.apply(gir, ap, te)
+	} else if act.n >= 2 && act.sd(1) < noiseSD {
+		gir = nan() // a tracking error of rounding noise (InformationRatio)
 	}
 	out := []Named{
 		{"beta", all.beta(), "ratio"},

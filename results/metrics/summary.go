@@ -102,7 +102,7 @@ func Summarize(returns []float64, ppy float64, benchmark []float64) Summary {
 			Alpha:            annualiseAlpha(g.alpha(), ppy),
 			Correlation:      g.correlation(),
 			TrackingError:    act.sd(1) * math.Sqrt(ppy),
-			InformationRatio: sharpeOf(act, ppy),
+			InformationRatio: activeRatio(act, ppy),
 			UpCapture:        Capture{Method: CaptureAnnualized, PeriodsPerYear: ppy}.Up(returns, benchmark),
 			DownCapture:      Capture{Method: CaptureAnnualized, PeriodsPerYear: ppy}.Down(returns, benchmark),
 		}
