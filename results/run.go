@@ -70,11 +70,11 @@ func RunReturns(initial float64, equity []float64) (rets []float64, off int) {
 // (a token's weekend beside a run of equities) is skipped, its move
 // compounded into the next: the run's zero weekend returns would pull its
 // correlation towards 0. Annualised with the benchmark's calendar (252
-// sessions or 365 days), or 252 when bars were skipped (the run's
-// sessions).
+// sessions or 365 days), or with the run's own periods per year, ppy,
+// when bars were skipped (the samples are then the run's steps).
 // Beta, alpha, correlation, tracking error, information ratio and capture
 // (metrics.Summarize), keyed by symbol; nil without benchmarks.
-func MeasureBenchmarks(res *engine.Result, bench *data.Panel) map[string]json.RawMessage {
+func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64) map[string]json.RawMessage {
 	if bench == nil {
 		return nil
 	}
@@ -110,11 +110,11 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel) map[string]json.Ra
 		if len(rr) < 2 {
 			continue
 		}
-		ppy := s.Class.Calendar().PeriodsPerYear()
+		per := s.Class.Calendar().PeriodsPerYear()
 		if skipped > 0 {
-			ppy = data.Equity.Calendar().PeriodsPerYear() // the run's sessions
+			per = ppy // sampled on the run's own steps
 		}
-		sum := metrics.Summarize(rr, ppy, br)
+		sum := metrics.Summarize(rr, per, br)
 		b, err := json.Marshal(sum)
 		if err != nil {
 			continue

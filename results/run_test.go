@@ -148,7 +148,7 @@ func TestMeasureBenchmarksSkipsRunlessBars(t *testing.T) {
 		bench.Time, bench.Close = append(bench.Time, start+int64(d)*data.NanosPerDay), append(bench.Close, c)
 	}
 	res := &engine.Result{Curve: engine.Curve{Time: ct, Equity: eq}}
-	got := MeasureBenchmarks(res, &data.Panel{Series: []data.Series{bench}})
+	got := MeasureBenchmarks(res, &data.Panel{Series: []data.Series{bench}}, 252)
 	var m struct {
 		Correlation float64 `json:"correlation"`
 	}
@@ -181,5 +181,56 @@ func TestMeasureBenchmarksSkipsRunlessBars(t *testing.T) {
 	}
 	if want := sab / math.Sqrt(saa*sbb); math.Abs(m.Correlation-want) > 1e-12 {
 		t.Errorf("correlation %.15g, want %.15g (on the run's weekdays)", m.Correlation, want)
+	}
+}
+
+// A 24/7 run with a one-day hole in its curve against a 24/7 benchmark:
+// the benchmark's bar of the hole is skipped (compounded into the next),
+// and the measures stay annualised at the run's own 365, not a session
+// calendar's: tracking error = sd(r − b) · √365, computed here from the
+// samples written out.
+func TestMeasureBenchmarksKeepsRunAnnualisation(t *testing.T) {
+	start := data.Day(2024, 1, 1)
+	var ct []int64
+	var eq []float64
+	e := 100.0
+	for d := 0; d < 60; d++ {
+		e *= 1 + 0.01*math.Sin(float64(d))
+		if d == 20 {
+			continue // no point that day
+		}
+		ct, eq = append(ct, start+int64(d)*data.NanosPerDay), append(eq, e)
+	}
+	bench := data.Series{Instrument: data.Instrument{Symbol: "ETH", Class: data.Crypto}}
+	c := 50.0
+	for d := 0; d < 60; d++ {
+		c *= 1 + 0.02*math.Cos(float64(d)*1.3)
+		bench.Time, bench.Close = append(bench.Time, start+int64(d)*data.NanosPerDay), append(bench.Close, c)
+	}
+	got := MeasureBenchmarks(&engine.Result{Curve: engine.Curve{Time: ct, Equity: eq}}, &data.Panel{Series: []data.Series{bench}}, 365)
+	var m struct {
+		TrackingError float64 `json:"tracking_error"`
+	}
+	if err := json.Unmarshal(got["ETH"], &m); err != nil {
+		t.Fatal(err)
+	}
+	closeAt := map[int64]float64{}
+	for k, tm := range bench.Time {
+		closeAt[tm] = bench.Close[k]
+	}
+	var a []float64
+	for k := 1; k < len(ct); k++ {
+		a = append(a, (eq[k]/eq[k-1]-1)-(closeAt[ct[k]]/closeAt[ct[k-1]]-1))
+	}
+	mean := 0.0
+	for _, v := range a {
+		mean += v / float64(len(a))
+	}
+	ss := 0.0
+	for _, v := range a {
+		ss += (v - mean) * (v - mean)
+	}
+	if want := math.Sqrt(ss/float64(len(a)-1)) * math.Sqrt(365); math.Abs(m.TrackingError-want) > 1e-12*want {
+		t.Errorf("tracking error %.15g, want %.15g (annualised at 365)", m.TrackingError, want)
 	}
 }
