@@ -447,9 +447,9 @@ func metricsRun(f *metricsFlags, path string, stdout, stderr io.Writer) error {
 	if f.ppy == 0 {
 		// One column measured: inferred from the dates it has a return on
 		// (a stock's blank weekends in a file shared with a token are not
-		// its periods).
+		// its periods), unless --missing zero makes every row a period.
 		src := r
-		if col, err := r.Column(f.column); f.column != "" && err == nil {
+		if col, err := r.Column(f.column); f.column != "" && err == nil && f.missing != missingZero {
 			src = ownDates(r, col)
 		}
 		ppy := src.InferPeriodsPerYear()
@@ -596,8 +596,9 @@ func metricsRun(f *metricsFlags, path string, stdout, stderr io.Writer) error {
 	}
 	// Several columns on one inferred periods per year: each must agree
 	// with it on its own dates, or its CAGR, volatility and Sharpe are
-	// annualised by another's calendar.
-	if f.ppy == 0 && f.column == "" && f.weights == "" && ppy > 0 {
+	// annualised by another's calendar (with --missing zero every row is
+	// a period of every column: they agree).
+	if f.ppy == 0 && f.column == "" && f.weights == "" && ppy > 0 && f.missing != missingZero {
 		for _, s := range series {
 			if own := ownDates(r, s.r).InferPeriodsPerYear(); own > 0 && own != ppy {
 				return fmt.Errorf("%s: column %s has returns on %g periods a year by its own dates, the file's dates %g (its blank rows are days it has no return): measure it alone (--column %s) or give --periods-per-year",

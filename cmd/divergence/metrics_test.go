@@ -475,4 +475,19 @@ func TestMetricsPeriodsPerColumn(t *testing.T) {
 	if _, _, err := cli(t, "metrics", path, "--periods-per-year", "365"); err != nil {
 		t.Errorf("with --periods-per-year: %v", err)
 	}
+	// --missing zero makes every row a period of every column: the file's
+	// 365, for both columns and for one.
+	for _, args := range [][]string{{"--missing", "zero"}, {"--missing", "zero", "--column", "stock"}} {
+		out, _, err := cli(t, append([]string{"metrics", path}, args...)...)
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		var got metricsOut
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if float64(got.PeriodsPerYear) != 365 {
+			t.Errorf("%v: periods per year %g, want 365", args, float64(got.PeriodsPerYear))
+		}
+	}
 }
