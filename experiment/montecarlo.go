@@ -248,8 +248,7 @@ func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, run
 		}
 		o := &out[i]
 		o.Shocked[p.Index] = p.Shocked
-		o.Dist.TerminalReturns[p.Index] = scenarios.TerminalReturn(eq)
-		o.Dist.MaxDrawdowns[p.Index] = scenarios.MaxDrawdown(eq)
+		o.Dist.TerminalReturns[p.Index], o.Dist.MaxDrawdowns[p.Index] = pathMeasures(res.Initial, eq)
 		o.Terminal[p.Index] = charts.Fan{Paths: [][]float64{eq}}.Terminal()[0]
 		if opt.onPath != nil {
 			opt.onPath(i, p.Index, eq)
@@ -458,4 +457,22 @@ func monteCarloRuns(specs []RunSpec) []RunSpec {
 		}
 	}
 	return runs
+}
+
+// pathMeasures returns a path's terminal return and maximum drawdown
+// (scenarios.TerminalReturn, scenarios.MaxDrawdown), from the initial cash
+// when the curve's first point is below it (a first-bar close fill paid
+// its costs before it: results.RunReturns' rule), else from that point.
+func pathMeasures(initial float64, eq []float64) (terminal, drawdown float64) {
+	if !(initial > 0) || eq[0] == initial {
+		return scenarios.TerminalReturn(eq), scenarios.MaxDrawdown(eq)
+	}
+	peak, dd := initial, 0.0
+	for _, x := range eq {
+		peak = max(peak, x)
+		if peak > 0 {
+			dd = min(dd, x/peak-1)
+		}
+	}
+	return eq[len(eq)-1]/initial - 1, dd
 }

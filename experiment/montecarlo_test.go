@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -92,5 +93,24 @@ warmup_days = 0
 	_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
 	if err == nil || !strings.Contains(err.Error(), "montecarlo.mean_block = 100000: longer than the") || !strings.Contains(err.Error(), "dates of history the paths draw from") {
 		t.Errorf("mean_block 100000: %v", err)
+	}
+}
+
+// A path's terminal return and drawdown run from the initial cash when
+// its first point is below it (a first-bar close fill's costs), by hand:
+// cash 100, points 99, 110, 88: terminal 88/100 − 1 = −0.12; drawdown
+// from the peak 110 to 88, −0.2 (the cost's −1% is less). With the cash
+// at the first point (99): terminal 88/99 − 1.
+func TestPathMeasuresFromInitialCash(t *testing.T) {
+	eq := []float64{99, 110, 88}
+	if term, dd := pathMeasures(100, eq); math.Abs(term+0.12) > 1e-12 || math.Abs(dd+0.2) > 1e-12 {
+		t.Errorf("from 100: terminal %g, drawdown %g; want -0.12, -0.2", term, dd)
+	}
+	if term, _ := pathMeasures(99, eq); math.Abs(term-(88.0/99-1)) > 1e-12 {
+		t.Errorf("from 99: terminal %g, want %g", term, 88.0/99-1)
+	}
+	// A first point below the cash sets the drawdown when it is the worst.
+	if _, dd := pathMeasures(100, []float64{90, 95, 99}); math.Abs(dd+0.1) > 1e-12 {
+		t.Errorf("drawdown %g, want -0.1 (90 against the cash 100)", dd)
 	}
 }

@@ -410,7 +410,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if start != 0 && tl.StepAt(start) >= tl.Len() {
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatDay(tl.Times[tl.Len()-1]))
 	}
-	notes = append(notes, coverageNotes(p, max(start, tl.Times[0]), tl.Times[tl.Len()-1])...)
+	notes = append(notes, coverageNotes(p, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
 	history := p
 	if !f.warm() && start != 0 {
 		// A cold start: the runs see nothing before start.
@@ -443,7 +443,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		if f.Prices == "adjusted" {
 			bench = bench.Adjusted()
 		}
-		notes = append(notes, benchCoverage(bench, max(start, tl.Times[0]), tl.Times[tl.Len()-1])...)
+		notes = append(notes, benchCoverage(bench, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
 	}
 	base, err := f.engineBase(opt.Models, func(sym string) (data.Class, bool) {
 		if i := p.Index(sym); i >= 0 {
@@ -793,7 +793,7 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 		if !ok {
 			return fmt.Errorf("merge: no shard holds run %s", r.Key)
 		}
-		r.Result = &engine.Result{Curve: sr.Curve, Fills: sr.Fills.fills()}
+		r.Result = &engine.Result{Initial: f.Cash, Curve: sr.Curve, Fills: sr.Fills.fills()}
 		if len(views[r.View].Unshocked) > 0 {
 			r.traded = tradedSymbols(r.Result.Fills)
 		}
@@ -923,6 +923,16 @@ func coverageNotes(p *data.Panel, from, to int64) []string {
 		}
 	}
 	return notes
+}
+
+// runsFrom is the runs' first time: start, or the timeline's first step
+// when start is unset (0; data before 1970 has negative times, which a
+// max with 0 would lose).
+func runsFrom(start int64, tl *engine.Timeline) int64 {
+	if start == 0 {
+		return tl.Times[0]
+	}
+	return max(start, tl.Times[0])
 }
 
 // benchCoverage notes the benchmarks whose bars do not span the runs

@@ -111,7 +111,7 @@ func StressTable(o *Outcome) *Stress {
 		pnl := r.Metrics.FinalEquity - cash
 		row := StressRow{Run: r.Base, Strategy: r.Strategy, Scenario: o.Views[r.View].Name(), Probability: math.NaN(),
 			PnL: pnl, PnLVsBaseline: r.Metrics.FinalEquity - base.Metrics.FinalEquity,
-			TotalReturn: r.Metrics.TotalReturn, MaxDrawdown: r.Metrics.MaxDrawdown, WorstDay: results.WorstDay(r.Result.Curve.Time, r.Result.Curve.Equity),
+			TotalReturn: r.Metrics.TotalReturn, MaxDrawdown: r.Metrics.MaxDrawdown, WorstDay: results.WorstDay(r.Result.Initial, r.Result.Curve.Time, r.Result.Curve.Equity),
 			Fills: r.Metrics.Fills, Costs: r.Metrics.Costs.Total, MarginCalls: r.Metrics.MarginCalls, Liquidations: r.Metrics.Liquidations,
 			LongLegPnLVsBaseline: math.NaN(), HedgeEffectiveness: math.NaN(), VarianceReduction: math.NaN()}
 		if s := o.Views[r.View].Scenario; s != nil && s.Probability > 0 {

@@ -24,7 +24,7 @@ func TestWorstDayHourly(t *testing.T) {
 	h := int64(3_600_000_000_000)
 	ts := []int64{d1 + 10*h, d1 + 11*h, d1 + 12*h, d2 + 10*h, d2 + 11*h, d2 + 12*h, d3 + 10*h}
 	eq := []float64{100, 90, 110, 110, 108, 104.5, 106.59}
-	if got := WorstDay(ts, eq); math.Abs(got-(-0.05)) > 1e-12 {
+	if got := WorstDay(0, ts, eq); math.Abs(got-(-0.05)) > 1e-12 {
 		t.Errorf("WorstDay = %.15g, want -0.05", got)
 	}
 	if wp := metrics.Summarize(metrics.ReturnsFromEquity(nil, eq), 365*24, nil).WorstPeriod; math.Abs(wp-(-0.1)) > 1e-12 {
@@ -32,7 +32,7 @@ func TestWorstDayHourly(t *testing.T) {
 	}
 	// A first day of one point has no return: the days are then day 2
 	// from that point (110 → 104.5) and day 3.
-	if got := WorstDay(ts[2:], eq[2:]); math.Abs(got-(-0.05)) > 1e-12 {
+	if got := WorstDay(0, ts[2:], eq[2:]); math.Abs(got-(-0.05)) > 1e-12 {
 		t.Errorf("WorstDay from 12:00 of day 1 = %.15g, want -0.05", got)
 	}
 	for _, c := range []struct {
@@ -40,7 +40,7 @@ func TestWorstDayHourly(t *testing.T) {
 		t    []int64
 		eq   []float64
 	}{{"empty", nil, nil}, {"one point", ts[:1], eq[:1]}, {"lengths differ", ts, eq[:3]}} {
-		if got := WorstDay(c.t, c.eq); !math.IsNaN(got) {
+		if got := WorstDay(0, c.t, c.eq); !math.IsNaN(got) {
 			t.Errorf("%s: WorstDay = %g, want NaN", c.name, got)
 		}
 	}
@@ -54,12 +54,12 @@ func TestWorstDayBeforeEpoch(t *testing.T) {
 	h := int64(3_600_000_000_000)
 	ts := []int64{-2 * h, -1 * h, 1 * h, 2 * h, 25 * h}
 	eq := []float64{100, 95, 97, 99.75, 89.775}
-	if got := WorstDay(ts, eq); math.Abs(got-(-0.1)) > 1e-12 {
+	if got := WorstDay(0, ts, eq); math.Abs(got-(-0.1)) > 1e-12 {
 		t.Errorf("WorstDay = %.15g, want -0.1", got)
 	}
 	// One more point at 1969-12-31 00:00 makes the first day's return
 	// 95/80 − 1 = +18.75%; the worst is still 1970-01-02's.
-	if got := WorstDay(append([]int64{-24 * h}, ts...), append([]float64{80}, eq...)); math.Abs(got-(-0.1)) > 1e-12 {
+	if got := WorstDay(0, append([]int64{-24 * h}, ts...), append([]float64{80}, eq...)); math.Abs(got-(-0.1)) > 1e-12 {
 		t.Errorf("WorstDay with 1969-12-31 00:00 = %.15g, want -0.1", got)
 	}
 }
@@ -69,7 +69,8 @@ func TestWorstDayBeforeEpoch(t *testing.T) {
 // worst_period, computed the other way (metrics.ReturnsFromEquity and
 // Summarize): the stress table's worst_day of daily runs is unchanged.
 // One curve in four falls to 0 on a random day (a ruin: the next returns
-// are −1, then 0/0, skipped), one in eight then gets 10 back (+Inf).
+// are −1, then 0/0, skipped), one in eight then gets 10 back (+Inf); one
+// in three starts below its initial cash (results.RunReturns' rule).
 func TestWorstDayDailyIsWorstPeriod(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for trial := 0; trial < 200; trial++ {
@@ -91,8 +92,15 @@ func TestWorstDayDailyIsWorstPeriod(t *testing.T) {
 				}
 			}
 		}
-		want := metrics.Summarize(metrics.ReturnsFromEquity(nil, eq), 252, nil).WorstPeriod
-		if got := WorstDay(ts, eq); got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
+		// One trial in three paid 0.2% of costs before its first point
+		// (a first-bar close fill): its first return runs from the cash.
+		initial := 0.0
+		if trial%3 == 1 {
+			initial = eq[0] * 1.002
+		}
+		rets, _ := RunReturns(initial, eq)
+		want := metrics.Summarize(rets, 252, nil).WorstPeriod
+		if got := WorstDay(initial, ts, eq); got != want && !(math.IsNaN(got) && math.IsNaN(want)) {
 			t.Fatalf("trial %d (%d days from %s): WorstDay = %.17g, worst_period = %.17g", trial, n, data.FormatDay(ts[0]), got, want)
 		}
 	}
