@@ -219,7 +219,7 @@ func (f *File) wfInSample(ctx context.Context, wf *wfPlan, m *Market, opt Option
 			return fmt.Errorf("walkforward window %d in sample, %s: %w", j.k+1, cand.Key, err)
 		}
 		mm := results.Measure(res, m.PeriodsPerYear)
-		scores[i] = mm.Metric(w.Metric)
+		scores[i] = wfScore(&mm, w.Metric)
 		m.recycle(res)
 		return nil
 	})
@@ -355,4 +355,15 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, p *data.Panel) err
 		Palette:   charts.NewPalette(sorted),
 	}
 	return charts.WriteFiles(filepath.Join(dir, "walkforward"), func(w io.Writer, ft charts.Format) error { return charts.EquityDrawdown(w, ft, opt, curves) })
+}
+
+// wfScore is a candidate's in-sample score: its metric, or NaN when it
+// was ruined in sample (equity at or below 0), so that it is chosen only
+// when every candidate was (its metric, on returns past the ruin, means
+// nothing; results.Rank ranks such runs last too).
+func wfScore(m *results.RunMetrics, metric string) float64 {
+	if m.Ruined() {
+		return math.NaN()
+	}
+	return m.Metric(metric)
 }

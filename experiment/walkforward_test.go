@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/metrics"
 )
 
 func TestWindowsNeverOverlapOutOfSample(t *testing.T) {
@@ -190,5 +192,25 @@ func TestWalkForwardLongerThanData(t *testing.T) {
 		if _, err := Parse("wf.toml", text); err == nil || !strings.Contains(err.Error(), "walkforward."+k+" = 100000: want 1 to 36525") {
 			t.Errorf("%s = 100000: %v", k, err)
 		}
+	}
+}
+
+// A candidate ruined in sample (max drawdown −100% or worse) scores NaN,
+// which the choice never prefers: its Sharpe of 3 on returns past the
+// ruin loses to a Sharpe of 0.5; a run that was not ruined keeps its
+// metric.
+func TestWalkForwardScoreRuin(t *testing.T) {
+	ruined := &results.RunMetrics{}
+	ruined.Sharpe, ruined.MaxDrawdown = 3, -1.2
+	fine := &results.RunMetrics{}
+	fine.Sharpe, fine.MaxDrawdown = 0.5, -0.3
+	if got := wfScore(ruined, "sharpe"); !math.IsNaN(got) {
+		t.Errorf("ruined candidate scores %g, want NaN", got)
+	}
+	if got := wfScore(fine, "sharpe"); got != 0.5 {
+		t.Errorf("candidate scores %g, want 0.5", got)
+	}
+	if metrics.Better("sharpe", wfScore(ruined, "sharpe"), wfScore(fine, "sharpe")) {
+		t.Error("the ruined candidate is preferred")
 	}
 }
