@@ -269,3 +269,27 @@ func TestNaiveNewYorkNote(t *testing.T) {
 		t.Errorf("notes:\n%s", strings.Join(notes, "\n"))
 	}
 }
+
+// A close halved for one bar (100, 100, 50, 100, 100: −50% then +100%)
+// is noted as a spike; a crash that stays (100, 60, 62) and a sharp move
+// taken back in part (100, 72, 98: −28% then +36%, as a token moved on
+// FTX's collapse) are not.
+func TestSpikeNote(t *testing.T) {
+	series := func(sym string, closes ...float64) *data.Series {
+		s := &data.Series{Instrument: data.Instrument{Symbol: sym, Class: data.Crypto}}
+		for k, c := range closes {
+			s.Time = append(s.Time, data.Day(2024, 3, 1)+int64(k)*data.NanosPerDay)
+			s.Close = append(s.Close, c)
+		}
+		return s
+	}
+	want := "HALF has a one-bar spike on 2024-03-03: -50%, then +100% back the next bar; a bad row of the file (a close halved or doubled)?"
+	if got := spikeNote(series("HALF", 100, 100, 50, 100, 100)); !strings.HasPrefix(got, want) {
+		t.Errorf("got %q\nwant %q…", got, want)
+	}
+	for _, s := range []*data.Series{series("CRASH", 100, 60, 62, 61), series("FTX", 100, 72, 98, 97)} {
+		if got := spikeNote(s); got != "" {
+			t.Errorf("%s: %s", s.Symbol, got)
+		}
+	}
+}
