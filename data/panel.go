@@ -339,6 +339,20 @@ func Day(year int, month time.Month, day int) int64 {
 	return time.Date(year, month, day, 0, 0, 0, 0, time.UTC).UnixNano()
 }
 
+// DayNumber is the number of the UTC calendar day holding t (Unix
+// nanoseconds): days since 1970-01-01, negative before it.
+func DayNumber(t int64) int64 {
+	d := t / NanosPerDay
+	if t%NanosPerDay < 0 {
+		d--
+	}
+	return d
+}
+
+// Weekday is the UTC day of the week of t, 0 = Monday … 6 = Sunday
+// (1970-01-01 was a Thursday, 3), for times before 1970 too.
+func Weekday(t int64) int64 { return ((DayNumber(t) % 7) + 7 + 3) % 7 }
+
 // FormatTime formats Unix nanoseconds as RFC 3339 in UTC, with the
 // fraction of a second only when there is one: 2024-01-02T14:30:00Z.
 func FormatTime(t int64) string { return time.Unix(0, t).UTC().Format(time.RFC3339Nano) }

@@ -247,10 +247,7 @@ func (b *broker) settleFunding(k int) {
 		}
 		dur := b.cfg.BarDuration
 		if dur == 0 {
-			dur = data.NanosPerDay
-			if iv := b.tl.Interval(i); iv.Intraday() {
-				dur = int64(iv)
-			}
+			dur = b.market.span[i]
 		}
 		from, end := b.fundTo[i], b.now+dur
 		if from == 0 {

@@ -21,7 +21,7 @@ type market struct {
 	last   []int     // step at which each instrument last had a bar, −1 never
 	price  []float64 // last close per instrument (NaN before its first bar)
 	// known is the time of the latest close revealed: a bar stamped t
-	// (its open) closes at t + its barSpan, and the whole bar is
+	// (its open) closes at t + its span, and the whole bar is
 	// revealed at step t. On one grid (every bar at 00:00, or every
 	// hourly bar on the hour) it is the next step's time; on bars stamped
 	// off each other's grid (equities at :30, tokens at :00) it is half
@@ -68,13 +68,9 @@ func (m *market) advance(k int) {
 	}
 }
 
-// closeAt is when instrument i's bar at its cursor closes: its time plus
-// its barSpan.
-func (m *market) closeAt(i int) int64 { return m.close[i] }
-
 // barSpan is how long bars of interval iv last: the interval (the
 // timeline's, measured as the median step) when under a day, else a day,
-// as funding takes it. A daily bar stamped 00:00 closes by the next
+// as funding settles it too. A daily bar stamped 00:00 closes by the next
 // 00:00. A weekly or sparse series (two bars three days apart) counts as
 // daily too, so that on a daily grid it holds no order back for a week;
 // its bar is revealed whole at its stamp, as every bar is.
@@ -90,8 +86,12 @@ func barSpan(iv data.Interval) int64 {
 // (stamped off this step's grid: an equity's 13:30Z bar at a token's
 // 14:00Z step closes at 14:30Z), the bar's open. NaN before its first
 // bar.
-func (m *market) knownPrice(i int) float64 {
-	if r := m.cursor[i]; r >= 0 && m.close[i] > m.now {
+func (m *market) knownPrice(i int) float64 { return m.knownAt(i, m.now) }
+
+// knownAt is instrument i's last price known at time t: its bar's open
+// when that bar closes after t, else its last close.
+func (m *market) knownAt(i int, t int64) float64 {
+	if r := m.cursor[i]; r >= 0 && m.close[i] > t {
 		return m.series[i].Open[r]
 	}
 	return m.price[i]
@@ -104,7 +104,7 @@ func (m *market) knownPrice(i int) float64 {
 // 14:30) does not fill a token at its 14:00 open.
 func (m *market) ready(o *Order) bool {
 	if o.Kind == MarketOnClose {
-		return m.closeAt(o.Instrument) >= o.notBefore
+		return m.close[o.Instrument] >= o.notBefore
 	}
 	return m.now >= o.notBefore
 }

@@ -52,10 +52,7 @@ func (b *broker) fillAtClose(k int) {
 		at = min(at, b.now+b.market.span[i])
 	}
 	for i := range b.mark {
-		b.mark[i] = b.price[i]
-		if r := b.cursor[i]; r >= 0 && b.closeAt(i) > at {
-			b.mark[i] = b.series[i].Open[r]
-		}
+		b.mark[i] = b.knownAt(i, at)
 	}
 	b.execute(k, MarketOnClose)
 }

@@ -8,19 +8,6 @@ import (
 	"github.com/divergence-research/divergence/data"
 )
 
-// weekday agrees with the time package's (Sunday = 0 there, 6 here) on
-// every day from 1700 to 2100, midnight and a nanosecond before it.
-func TestWeekday(t *testing.T) {
-	for d := data.Day(1700, 1, 1); d < data.Day(2100, 1, 1); d += data.NanosPerDay {
-		for _, x := range []int64{d, d - 1, d + 13*int64(time.Hour)} {
-			want := (int64(time.Unix(0, x).UTC().Weekday()) + 6) % 7
-			if got := weekday(x); got != want {
-				t.Fatalf("%s: weekday %d, want %d", time.Unix(0, x).UTC(), got, want)
-			}
-		}
-	}
-}
-
 // An equity-classed series with weekend bars and a crypto-classed one
 // without any in a year are noted; a daily equity (weekdays only) and a
 // 24/7 token are not. By hand, from Monday 2024-01-01: 400 calendar days
@@ -31,7 +18,7 @@ func TestCalendarNotes(t *testing.T) {
 	series := func(sym string, class data.Class, days int, weekends bool) data.Series {
 		s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: class}}
 		for d := data.Day(2024, 1, 1); len(s.Time) < days; d += data.NanosPerDay {
-			if wd := weekday(d); !weekends && (wd == 5 || wd == 6) {
+			if wd := data.Weekday(d); !weekends && (wd == 5 || wd == 6) {
 				continue
 			}
 			s.Time = append(s.Time, d)
@@ -87,7 +74,7 @@ func TestGapNotes(t *testing.T) {
 	in := func(d, from, to int64) bool { return d >= from && d <= to }
 	p := &data.Panel{Series: []data.Series{
 		daily("SESS", data.Equity, 200, func(d int64) bool {
-			return weekday(d) >= 5 || in(d, data.Day(2024, 3, 4), data.Day(2024, 3, 12))
+			return data.Weekday(d) >= 5 || in(d, data.Day(2024, 3, 4), data.Day(2024, 3, 12))
 		}, day),
 		daily("TOK", data.Crypto, 200, func(d int64) bool {
 			return in(d, data.Day(2024, 2, 10), data.Day(2024, 2, 13)) || in(d, data.Day(2024, 4, 1), data.Day(2024, 4, 2))
@@ -197,7 +184,7 @@ func TestSpacingNote(t *testing.T) {
 	sess.Symbol = "NVDA"
 	for d := 0; d < 60; d++ {
 		day := data.Day(2025, 1, 6) + int64(d)*data.NanosPerDay
-		if weekday(day) >= 5 {
+		if data.Weekday(day) >= 5 {
 			continue
 		}
 		for k := int64(0); k < 7; k++ {
@@ -250,7 +237,7 @@ func TestNaiveNewYorkNote(t *testing.T) {
 		s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: class}}
 		for d := 0; d < 10; d++ {
 			day := data.Day(2025, 1, 6) + int64(d)*data.NanosPerDay
-			if weekday(day) >= 5 {
+			if data.Weekday(day) >= 5 {
 				continue
 			}
 			for k := 0; k < 7; k++ {

@@ -467,12 +467,5 @@ func pathMeasures(initial float64, eq []float64) (terminal, drawdown float64) {
 	if !(initial > 0) || eq[0] == initial {
 		return scenarios.TerminalReturn(eq), scenarios.MaxDrawdown(eq)
 	}
-	peak, dd := initial, 0.0
-	for _, x := range eq {
-		peak = max(peak, x)
-		if peak > 0 {
-			dd = min(dd, x/peak-1)
-		}
-	}
-	return eq[len(eq)-1]/initial - 1, dd
+	return eq[len(eq)-1]/initial - 1, scenarios.MaxDrawdownFrom(initial, eq)
 }

@@ -115,7 +115,7 @@ func calendarNotes(p *data.Panel) []string {
 		// Friday session ends before Saturday 00:00 UTC).
 		weekend := 0
 		for _, t := range s.Time {
-			if wd := weekday(t); wd == 5 || wd == 6 {
+			if wd := data.Weekday(t); wd == 5 || wd == 6 {
 				weekend++
 			}
 		}
@@ -203,17 +203,14 @@ func naiveNewYork(s *data.Series) bool {
 	days, at930 := 0, 0
 	prevDay := int64(math.MinInt64)
 	for _, t := range s.Time {
-		d := t / data.NanosPerDay
-		if t%data.NanosPerDay < 0 {
-			d--
-		}
-		min := (t - d*data.NanosPerDay) / int64(time.Minute)
-		if min < open || min >= close {
+		d := data.DayNumber(t)
+		minute := (t - d*data.NanosPerDay) / int64(time.Minute)
+		if minute < open || minute >= close {
 			return false
 		}
 		if d != prevDay {
 			days++
-			if min == open {
+			if minute == open {
 				at930++
 			}
 			prevDay = d
@@ -283,13 +280,3 @@ func spacingNote(s *data.Series) string {
 // spacingRun is how many consecutive steps of one spacing other than a
 // series' interval make spacingNote say its file mixes intervals.
 const spacingRun = 50
-
-// weekday is the UTC day of the week of t, 0 = Monday … 6 = Sunday
-// (1970-01-01 was a Thursday, 3), for times before 1970 too.
-func weekday(t int64) int64 {
-	d := t / data.NanosPerDay
-	if t%data.NanosPerDay < 0 {
-		d--
-	}
-	return ((d % 7) + 7 + 3) % 7
-}

@@ -192,7 +192,7 @@ func (f *File) expandNoted(reg strategies.Registry) ([]RunSpec, []string, error)
 			}
 		}
 		idx := make([]int, len(values))
-		kept, firstErr := 0, error(nil)
+		var firstErr error
 		var refused []string
 		for n := 0; n < total; n++ {
 			params := strategies.Params{}
@@ -236,10 +236,9 @@ func (f *File) expandNoted(reg strategies.Registry) ([]RunSpec, []string, error)
 				}
 			}
 			out = append(out, RunSpec{Key: key, Strategy: spec.Name, Type: spec.Type, Params: params, Swept: swept, Index: si})
-			kept++
 			advance(idx, values)
 		}
-		if kept == 0 && firstErr != nil {
+		if len(refused) == total {
 			return nil, nil, firstErr
 		}
 		if len(refused) > 0 {

@@ -29,9 +29,9 @@ func WorstDay(initial float64, t []int64, equity []float64) float64 {
 		from, first = initial, -1
 	}
 	for i := 0; i < len(t); {
-		day := utcDay(t[i])
+		day := data.DayNumber(t[i])
 		j := i
-		for j+1 < len(t) && utcDay(t[j+1]) == day {
+		for j+1 < len(t) && data.DayNumber(t[j+1]) == day {
 			j++
 		}
 		if j > first {
@@ -57,19 +57,9 @@ func DayEnds(t []int64, equity []float64) []float64 {
 	}
 	var out []float64
 	for i := range t {
-		if i+1 == len(t) || utcDay(t[i+1]) != utcDay(t[i]) {
+		if i+1 == len(t) || data.DayNumber(t[i+1]) != data.DayNumber(t[i]) {
 			out = append(out, equity[i])
 		}
 	}
 	return out
-}
-
-// utcDay is the number of the UTC calendar day holding t (ns since the
-// Unix epoch; days before 1970 are negative).
-func utcDay(t int64) int64 {
-	d := t / data.NanosPerDay
-	if t%data.NanosPerDay < 0 {
-		d--
-	}
-	return d
 }

@@ -196,14 +196,14 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	// return on a Saturday would put 365 sessions in a calendar year.
 	weekend := false
 	for _, t := range times {
-		if wd := (floorDiv(t, data.NanosPerDay)%7 + 7 + 3) % 7; wd >= 5 {
+		if data.Weekday(t) >= 5 {
 			weekend = true
 			break
 		}
 	}
 	for j := 0; j < cfg.Length; j++ {
 		t := mc.start + int64(j)*data.NanosPerDay
-		if wd := (floorDiv(t, data.NanosPerDay)%7 + 7 + 3) % 7; weekend || wd < 5 {
+		if weekend || data.Weekday(t) < 5 {
 			mc.pathTimes = append(mc.pathTimes, t)
 		}
 	}
@@ -211,15 +211,6 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 		return nil, fmt.Errorf("scenarios: montecarlo length = %d days from %s holds no weekday, and the source trades on weekdays only", cfg.Length, data.FormatDay(mc.start))
 	}
 	return mc, nil
-}
-
-// floorDiv is a / b rounded down (b > 0), for times before 1970 too.
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b < 0 {
-		q--
-	}
-	return q
 }
 
 // PathDates is the number of dates of every path: the configured length

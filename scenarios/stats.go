@@ -41,8 +41,12 @@ func Summarize(curves [][]float64) (Distribution, error) {
 func TerminalReturn(c []float64) float64 { return c[len(c)-1]/c[0] - 1 }
 
 // MaxDrawdown is min over t of c[t]/peak(t) − 1, a number <= 0.
-func MaxDrawdown(c []float64) float64 {
-	peak, dd := math.Inf(-1), 0.0
+func MaxDrawdown(c []float64) float64 { return MaxDrawdownFrom(math.Inf(-1), c) }
+
+// MaxDrawdownFrom is MaxDrawdown with a peak before c's first value
+// (a run's initial cash).
+func MaxDrawdownFrom(peak float64, c []float64) float64 {
+	dd := 0.0
 	for _, x := range c {
 		peak = max(peak, x)
 		if peak > 0 {
