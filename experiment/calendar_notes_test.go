@@ -122,13 +122,7 @@ func TestGapNotes(t *testing.T) {
 //   - NEAR ends 2024-06-25, 5 days before (within a week: not noted);
 //   - FULL spans them.
 func TestCoverageNotes(t *testing.T) {
-	days := func(sym string, from, to int64) data.Series {
-		s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: data.Crypto}}
-		for d := from; d <= to; d += data.NanosPerDay {
-			s.Time = append(s.Time, d)
-		}
-		return s
-	}
+	days := func(sym string, from, to int64) data.Series { return everyDay(sym, data.Crypto, from, to) }
 	from, to := data.Day(2024, 3, 1), data.Day(2024, 6, 30)
 	p := &data.Panel{Series: []data.Series{
 		days("GONE", data.Day(2024, 1, 1), data.Day(2024, 2, 10)),
@@ -201,13 +195,7 @@ func TestSpacingNote(t *testing.T) {
 // within a week are noted: CORZ from 2024-01-24, MARA to 2025-05-30; SPY
 // from 2023-01-05 to 2025-12-26 (within a week at both ends) is not.
 func TestBenchCoverage(t *testing.T) {
-	days := func(sym string, from, to int64) data.Series {
-		s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: data.Equity}}
-		for d := from; d <= to; d += data.NanosPerDay {
-			s.Time = append(s.Time, d)
-		}
-		return s
-	}
+	days := func(sym string, from, to int64) data.Series { return everyDay(sym, data.Equity, from, to) }
 	from, to := data.Day(2023, 1, 3), data.Day(2025, 12, 31)
 	p := &data.Panel{Series: []data.Series{
 		days("CORZ", data.Day(2024, 1, 24), to),
@@ -279,4 +267,13 @@ func TestSpikeNote(t *testing.T) {
 			t.Errorf("%s: %s", s.Symbol, got)
 		}
 	}
+}
+
+// everyDay is a series of one bar a day (times only) from from to to.
+func everyDay(sym string, class data.Class, from, to int64) data.Series {
+	s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: class}}
+	for d := from; d <= to; d += data.NanosPerDay {
+		s.Time = append(s.Time, d)
+	}
+	return s
 }
