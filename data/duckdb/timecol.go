@@ -36,6 +36,9 @@ type timeCol struct {
 	text bool
 	buf  []byte
 	ends []int
+	// all is buf as one string, made once when the column is parsed, so
+	// that reading a row's text does not copy it.
+	all  string
 	ints []int64
 	// n is the number of rows collected.
 	n int
@@ -138,6 +141,11 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 		}
 	case stringArray:
 		tc.text = true
+		size := 0
+		for i := 0; i < n; i++ {
+			size += len(a.Value(i))
+		}
+		tc.growText(n, size)
 		for i := 0; i < n; i++ {
 			tc.buf = append(tc.buf, a.Value(i)...)
 			tc.ends = append(tc.ends, len(tc.buf))
@@ -149,6 +157,28 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 	return nil
 }
 
+// growText makes room for n more text rows of size bytes in all. The
+// bytes are sized once from the first batch when the row count is known
+// (reserve), else doubled: append's 1.25× steps copy a long column about
+// four times over.
+func (tc *timeCol) growText(n, size int) {
+	tc.ends = grow(tc.ends, n)[:len(tc.ends)]
+	need := len(tc.buf) + size
+	if need <= cap(tc.buf) {
+		return
+	}
+	want := max(2*cap(tc.buf), need)
+	if rows := len(tc.ends) + n; cap(tc.ends) > rows && rows > 0 {
+		// The rows to come, at this batch's bytes per row, and a
+		// sixteenth more in case they are longer.
+		est := need + (cap(tc.ends)-rows)*size/n
+		want = max(want, est+est/16)
+	}
+	b := make([]byte, len(tc.buf), want)
+	copy(b, tc.buf)
+	tc.buf = b
+}
+
 // prev is the instant of the last row converted, for resolving a repeated
 // wall-clock hour; -1<<63 when there is none.
 func (tc *timeCol) prev() int64 {
@@ -158,11 +188,15 @@ func (tc *timeCol) prev() int64 {
 	return tc.inst[len(tc.inst)-1]
 }
 
-// str returns row k of a text column.
+// str returns row k of a text column: a slice of all, the column's text
+// as one string (see resolveText), once it is set.
 func (tc *timeCol) str(k int) string {
 	lo := 0
 	if k > 0 {
 		lo = tc.ends[k-1]
+	}
+	if tc.all != "" || len(tc.buf) == 0 {
+		return tc.all[lo:tc.ends[k]]
 	}
 	return string(tc.buf[lo:tc.ends[k]])
 }
@@ -466,6 +500,7 @@ func (d *decoder) resolveInts(v []int64, text func(k int) string) error {
 func (d *decoder) resolveText() error {
 	tc := &d.tc
 	n := len(tc.ends)
+	tc.all, tc.buf = string(tc.buf), nil
 	var first shape
 	order := d.topt.order
 	orderRow := -1 // the first row that proves the order of slash dates
@@ -587,15 +622,16 @@ func (d *decoder) stampTimes() {
 		d.permute()
 	}
 	daily := tc.dateOnly || n < 2 || medianAbsStep(tc.inst) >= 23*int64(time.Hour)
-	t := make([]int64, n)
+	// The instants become the stamps in place: the column is not read
+	// again once stamped.
+	t := tc.inst[:n:n]
 	if daily {
 		for k, day := range tc.lday {
 			t[k] = day * dayNano
 		}
-	} else {
-		copy(t, tc.inst)
 	}
 	d.s.Time = t
+	tc.inst, tc.lday = nil, nil
 	desc := n >= 2 && !d.table
 	for k := 1; k < n && desc; k++ {
 		desc = t[k] < t[k-1]
