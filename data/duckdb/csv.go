@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,12 +53,16 @@ func (lay *csvLayout) physLine(duck int) int {
 // a later line is unreadable, that line's error first.
 func scanCSV(path string, gz bool, check *rowCheck) (csvLayout, error) {
 	var lay csvLayout
-	f, _, err := data.OpenFile(path)
+	f, fi, err := data.OpenFile(path)
 	if err != nil {
 		return lay, err
 	}
 	defer f.Close()
 	var r io.Reader = f
+	var size int64
+	if !gz {
+		size = fi.Size()
+	}
 	if gz {
 		zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<16))
 		if err != nil {
@@ -65,7 +70,7 @@ func scanCSV(path string, gz bool, check *rowCheck) (csvLayout, error) {
 		}
 		r = zr
 	}
-	sc := recordScanner{path: path, check: check, lay: &lay, gz: gz}
+	sc := recordScanner{path: path, check: check, lay: &lay, gz: gz, size: size}
 	if err := sc.run(r); err != nil {
 		return lay, err
 	}
@@ -104,8 +109,10 @@ type recordScanner struct {
 	fed        int  // bytes scanned before the current chunk
 	header     []byte
 	headerLine int
-	gz         bool // the stream is a .gz file's decompressed content
-	nonSpace   bool // the file has a byte that is not white space
+	gz         bool  // the stream is a .gz file's decompressed content
+	size       int64 // the file's size when known (not compressed), else 0
+	sized      bool  // lines was sized from the first chunk's records
+	nonSpace   bool  // the file has a byte that is not white space
 }
 
 func (sc *recordScanner) run(r io.Reader) error {
@@ -191,10 +198,21 @@ func notText(head []byte) string {
 	return ""
 }
 
-// feed scans one chunk.
+// feed scans one chunk. After the first, the line numbers are sized for
+// the whole file at the first chunk's bytes per record, and a sixteenth
+// more (doubling from there if the records shorten).
 func (sc *recordScanner) feed(b []byte) error {
 	err := sc.scan(b)
 	sc.fed += len(b)
+	if lines := sc.lay.lines; !sc.sized && sc.size > int64(sc.fed) && len(lines) > 0 {
+		sc.sized = true
+		// At most one record per 8 bytes (a date and a close take
+		// more): a first chunk of short lines sizes no more than the
+		// file's size in line numbers.
+		est := int(min(int64(len(lines))*sc.size/int64(sc.fed), sc.size/8))
+		est = max(est, len(lines))
+		sc.lay.lines = slices.Grow(lines, est+est/16-len(lines))
+	}
 	return err
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -331,6 +332,7 @@ func (r *fileReader) readCSV(ctx context.Context, path string, gz bool, d *decod
 		return &data.RowError{File: path, Msg: "no bars (the file has only a header)"}
 	}
 	d.reserve(len(lay.lines))
+	d.tc.ends = slices.Grow(d.tc.ends, len(lay.lines)) // the times come as text
 	d.rowAt = func(k int) int {
 		if k < len(lay.lines) {
 			return lay.lines[k]

@@ -32,14 +32,13 @@ type timeCol struct {
 	// dateOnly: the column has no time of day (DATE, YYYY-MM-DD, slash
 	// dates, YYYYMMDD), so the file is daily whatever its spacing.
 	dateOnly bool
-	// Deferred columns: text (buf, ends) or integers, decided at the end.
+	// Deferred columns: text (chars, ends) or integers, decided at the end.
 	text bool
-	buf  []byte
-	ends []int
-	// all is buf as one string, made once when the column is parsed, so
-	// that reading a row's text does not copy it.
-	all  string
-	ints []int64
+	// chars holds the rows' text end to end, ends[k] where row k ends: a
+	// row is read as a slice of chars.String(), never copied.
+	chars strings.Builder
+	ends  []int
+	ints  []int64
 	// n is the number of rows collected.
 	n int
 }
@@ -147,8 +146,8 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 		}
 		tc.growText(n, size)
 		for i := 0; i < n; i++ {
-			tc.buf = append(tc.buf, a.Value(i)...)
-			tc.ends = append(tc.ends, len(tc.buf))
+			tc.chars.WriteString(a.Value(i))
+			tc.ends = append(tc.ends, tc.chars.Len())
 		}
 	default:
 		return &data.RowError{File: d.file, Msg: fmt.Sprintf("column date has type %s, want a date, timestamp or string", a.DataType())}
@@ -163,20 +162,18 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 // four times over.
 func (tc *timeCol) growText(n, size int) {
 	tc.ends = grow(tc.ends, n)[:len(tc.ends)]
-	need := len(tc.buf) + size
-	if need <= cap(tc.buf) {
+	b := &tc.chars
+	if b.Len()+size <= b.Cap() {
 		return
 	}
-	want := max(2*cap(tc.buf), need)
-	if rows := len(tc.ends) + n; cap(tc.ends) > rows && rows > 0 {
+	more := size // the Builder grows to twice its capacity and more
+	if rows := len(tc.ends) + n; cap(tc.ends) > rows {
 		// The rows to come, at this batch's bytes per row, and a
 		// sixteenth more in case they are longer.
-		est := need + (cap(tc.ends)-rows)*size/n
-		want = max(want, est+est/16)
+		est := size + (cap(tc.ends)-rows)*size/n
+		more = est + est/16
 	}
-	b := make([]byte, len(tc.buf), want)
-	copy(b, tc.buf)
-	tc.buf = b
+	b.Grow(more)
 }
 
 // prev is the instant of the last row converted, for resolving a repeated
@@ -188,17 +185,13 @@ func (tc *timeCol) prev() int64 {
 	return tc.inst[len(tc.inst)-1]
 }
 
-// str returns row k of a text column: a slice of all, the column's text
-// as one string (see resolveText), once it is set.
+// str returns row k of a text column.
 func (tc *timeCol) str(k int) string {
 	lo := 0
 	if k > 0 {
 		lo = tc.ends[k-1]
 	}
-	if tc.all != "" || len(tc.buf) == 0 {
-		return tc.all[lo:tc.ends[k]]
-	}
-	return string(tc.buf[lo:tc.ends[k]])
+	return tc.chars.String()[lo:tc.ends[k]]
 }
 
 // shape is the format of one date or timestamp string, without its
@@ -500,7 +493,6 @@ func (d *decoder) resolveInts(v []int64, text func(k int) string) error {
 func (d *decoder) resolveText() error {
 	tc := &d.tc
 	n := len(tc.ends)
-	tc.all, tc.buf = string(tc.buf), nil
 	var first shape
 	order := d.topt.order
 	orderRow := -1 // the first row that proves the order of slash dates
