@@ -72,8 +72,9 @@ func (t *Table) check() error {
 }
 
 // WriteTableCSV writes the table with a header row. Floats use the
-// shortest exact form; NaN is an empty cell; times are formatted by
-// FormatTime; booleans are true or false.
+// shortest exact form; NaN is an empty cell; a time column is dates when
+// every time in it is a UTC midnight, else RFC 3339 with nanoseconds
+// throughout (never a mix); booleans are true or false.
 func WriteTableCSV(w io.Writer, t *Table) error {
 	if err := t.check(); err != nil {
 		return err
@@ -83,6 +84,12 @@ func WriteTableCSV(w io.Writer, t *Table) error {
 		cw.String(t.Columns[i].Name)
 	}
 	cw.EndRow()
+	// One layout per time column (see timeLayout): dates only when every
+	// time in it is a midnight.
+	layouts := make([]string, len(t.Columns))
+	for i := range t.Columns {
+		layouts[i] = timeLayout(t.Columns[i].Times)
+	}
 	for r := 0; r < t.Rows(); r++ {
 		for i := range t.Columns {
 			c := &t.Columns[i]
@@ -98,7 +105,7 @@ func WriteTableCSV(w io.Writer, t *Table) error {
 			case c.Bools != nil:
 				cw.Bool(c.Bools[r])
 			default:
-				cw.String(FormatTime(c.Times[r]))
+				cw.Time(c.Times[r], layouts[i])
 			}
 		}
 		cw.EndRow()

@@ -32,6 +32,31 @@ func TestTableCSV(t *testing.T) {
 	}
 }
 
+// TestTableCSVOneTimeLayoutPerColumn: an hourly prices table that
+// crosses a UTC midnight wrote that bar as a date (2025-10-01) between
+// full timestamps, a column pandas' to_datetime may refuse; each time
+// column now has one layout (docs/python.md), and a column of midnights
+// only stays dates.
+func TestTableCSVOneTimeLayoutPerColumn(t *testing.T) {
+	h := int64(3_600_000_000_000)
+	mid := day(2025, 10, 1)
+	tab := &Table{Columns: []Column{
+		{Name: "time", Times: []int64{mid - h, mid, mid + h}},
+		{Name: "day", Times: []int64{mid - 86_400_000_000_000, mid, mid + 86_400_000_000_000}},
+	}}
+	var b bytes.Buffer
+	if err := WriteTableCSV(&b, tab); err != nil {
+		t.Fatal(err)
+	}
+	want := "time,day\n" +
+		"2025-09-30T23:00:00Z,2025-09-30\n" +
+		"2025-10-01T00:00:00Z,2025-10-01\n" +
+		"2025-10-01T01:00:00Z,2025-10-02\n"
+	if b.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
 func TestTableParquetRoundTrip(t *testing.T) {
 	var b bytes.Buffer
 	tab := testTable()
