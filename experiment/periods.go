@@ -25,12 +25,9 @@ const sessionMinutes = 390
 //
 //   - a 24/7 instrument gives 365 days × (24 h / iv) steps (1h: 8760,
 //     1m: 525,600);
-//   - equities give 252 sessions × ceil(390 min / iv) steps (1m: 98,280 =
-//     252 × 390; 5m: 252 × 78; 1h: 252 × 7). A partial bar counts as a
-//     whole one, because it is a step of the curve: the 6.5-hour session
-//     has 7 hourly bars whether they are stamped on the hour (09:00
-//     holding 09:30–10:00, as resampled and synthetic bars are) or at :30
-//     (Yahoo's 09:30 … 15:30, the last holding 30 minutes).
+//   - equities give 252 sessions × the bars that overlap one (see
+//     sessionSteps; 1m: 98,280 = 252 × 390; 5m: 252 × 78; 1h: 252 × 7;
+//     4h from 00:00 UTC: 87 winter sessions × 3 + 165 summer ones × 2).
 //
 // With both, the equities' steps add to the 24/7 ones only when their
 // stamps are off the 24/7 grid (not multiples of iv from 00:00 UTC, e.g.
@@ -39,6 +36,7 @@ const sessionMinutes = 390
 func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
 	iv := panelInterval(p)
 	continuous, sessions, offGrid := false, false, false
+	var phases, offPhases []int64 // the equities' stamps modulo iv
 	for i := range p.Series {
 		s := &p.Series[i]
 		if s.Class.Calendar() == data.Continuous {
@@ -46,8 +44,13 @@ func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
 			continue
 		}
 		sessions = true
-		if iv.Intraday() && !onGrid(s.Time, int64(iv)) {
-			offGrid = true
+		if iv.Intraday() && s.Len() > 0 {
+			ph := posMod(s.Time[0], int64(iv))
+			phases = appendNew(phases, ph)
+			if !onGrid(s.Time, int64(iv)) {
+				offGrid = true
+				offPhases = appendNew(offPhases, ph)
+			}
 		}
 	}
 	if !iv.Intraday() {
@@ -56,17 +59,82 @@ func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
 		}
 		return 252, "exchange sessions", ""
 	}
-	perDay, perSession := barsPerDay(iv), barsPerSession(iv)
+	perDay := barsPerDay(iv)
 	crypto := fmt.Sprintf("365 days × %d bars (%s, 24/7)", perDay, iv)
-	equity := fmt.Sprintf("252 sessions × %d bars (%s, 09:30–16:00 New York)", perSession, iv)
+	if continuous {
+		phases = offPhases // on the grid, the equities' steps are the 24/7 ones
+	}
+	perYear, equity := sessionSteps(iv, phases)
 	switch {
 	case continuous && sessions && offGrid:
-		return float64(365*perDay + 252*perSession), iv.String() + " bars, 24/7 and exchange sessions off its grid",
+		return float64(365*perDay) + perYear, iv.String() + " bars, 24/7 and exchange sessions off its grid",
 			crypto + " + " + equity + ", their stamps off the 24/7 grid"
 	case continuous:
 		return float64(365 * perDay), iv.String() + " bars, 24/7 (a 24/7 instrument is in the panel)", crypto
 	}
-	return float64(252 * perSession), iv.String() + " bars, exchange sessions", equity
+	return perYear, iv.String() + " bars, exchange sessions", equity
+}
+
+// A year's 252 sessions, by New York's clock: about 165 in summer time
+// (EDT, UTC−4, from March's second Sunday to November's first: 170
+// weekdays in 2023–2025 less 5 holidays) and 87 in winter time (EST,
+// UTC−5).
+const (
+	summerSessions = 165
+	winterSessions = 252 - summerSessions
+)
+
+// sessionSteps is the steps a year of 09:30–16:00 New York sessions puts
+// on a timeline of bars of interval iv whose stamps are phase (mod iv)
+// for each of phases (one for a panel whose equities share a grid), and
+// the basis for metrics.json. A bar is a step when it overlaps the
+// session, a partial one included: the 6.5-hour session has 7 hourly
+// bars whether stamped on the hour (09:00 holding 09:30–10:00) or at :30
+// (Yahoo's 09:30 … 15:30). Bars aligned to UTC may cover the session
+// with a different count in summer and winter time: 4-hour bars from
+// 00:00 UTC hold it in 3 (12:00, 16:00, 20:00 UTC) in winter and 2 in
+// summer, 82 × 3 + 165 × 2 a year, not 252 × ceil(390 / 240).
+func sessionSteps(iv data.Interval, phases []int64) (float64, string) {
+	if len(phases) == 0 {
+		phases = []int64{0}
+	}
+	var winter, summer int64
+	for _, ph := range phases {
+		winter += barsOverlapping(iv, ph, 14*60+30, 21*60)
+		summer += barsOverlapping(iv, ph, 13*60+30, 20*60)
+	}
+	if winter == summer {
+		return float64(252 * winter), fmt.Sprintf("252 sessions × %d bars (%s, 09:30–16:00 New York)", winter, iv)
+	}
+	return float64(winterSessions*winter + summerSessions*summer), fmt.Sprintf(
+		"%d sessions × %d bars + %d × %d (%s, 09:30–16:00 New York in winter and summer time)",
+		winterSessions, winter, summerSessions, summer, iv)
+}
+
+// barsOverlapping counts the bars of interval iv stamped at phase (mod
+// iv) from 00:00 UTC that overlap the UTC minutes [open, close) of a day.
+func barsOverlapping(iv data.Interval, phase, open, close int64) int64 {
+	step := int64(iv)
+	lo, hi := open*int64(data.Minute), close*int64(data.Minute)
+	var n int64
+	for b := phase - step; b < hi; b += step {
+		if b+step > lo {
+			n++
+		}
+	}
+	return n
+}
+
+// posMod is x modulo m in [0, m), for times before 1970 too.
+func posMod(x, m int64) int64 { return (x%m + m) % m }
+
+func appendNew(s []int64, v int64) []int64 {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
 }
 
 // panelInterval is the bar interval of p: the largest of its series'
@@ -80,12 +148,8 @@ func panelInterval(p *data.Panel) data.Interval {
 }
 
 // barsPerDay is the number of intraday bars of interval iv in a 24-hour
-// day; barsPerSession in a 09:30–16:00 session, the last one partial.
+// day.
 func barsPerDay(iv data.Interval) int64 { return int64(data.Daily / iv) }
-
-func barsPerSession(iv data.Interval) int64 {
-	return (sessionMinutes*int64(data.Minute) + int64(iv) - 1) / int64(iv)
-}
 
 // onGrid reports whether every time is a multiple of step from 00:00 UTC.
 func onGrid(t []int64, step int64) bool {
