@@ -49,6 +49,7 @@ type shardRef struct {
 	sha, version string
 	stress       bool
 	inputs       []results.Input // nil: compared later, once the data is loaded
+	files        []FileSHA       // scenario and funding files (File.auxFiles)
 	slug         string          // for the names of missing shards' folders
 }
 
@@ -92,6 +93,9 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, error
 				why = append(why, "its data differ: "+d)
 			}
 		}
+		if d := filesDiffer(m.Files, ref.files); d != "" {
+			why = append(why, "its files differ: "+d)
+		}
 		if m.Shards != n {
 			why = append(why, fmt.Sprintf("it is shard %d of %d, the others are of %d", m.Shard, m.Shards, n))
 		}
@@ -127,10 +131,11 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, error
 }
 
 // inputsDiffer says how two lists of data inputs differ ("" when they
-// match by symbol, SHA-256 and rows).
+// match by symbol, SHA-256, rows and first and last bars: a query's
+// data have no SHA-256).
 func inputsDiffer(a, b []results.Input) string {
 	key := func(in results.Input) string {
-		return fmt.Sprintf("%s %s %d rows", in.Symbol, short(in.SHA256), in.Rows)
+		return fmt.Sprintf("%s %s %d rows %s to %s", in.Symbol, short(in.SHA256), in.Rows, in.First, in.Last)
 	}
 	ka, kb := make([]string, len(a)), make([]string, len(b))
 	for i := range a {

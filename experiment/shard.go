@@ -108,6 +108,9 @@ type ShardManifest struct {
 	Stress bool `json:"stress"`
 	// Inputs are the market data read, with their SHA-256 (results.Input).
 	Inputs []results.Input `json:"inputs"`
+	// Files are the other files the experiment reads (scenario and
+	// funding files), with their SHA-256 (see File.auxFiles).
+	Files []FileSHA `json:"files"`
 	// Shard is this shard's index, 0 to Shards − 1.
 	Shard  int `json:"shard"`
 	Shards int `json:"shards"`
@@ -301,4 +304,75 @@ func (e Estimate) share(s *Shard) Estimate {
 	e.Runs, e.MonteCarlo, e.WalkForward = div(e.Runs), div(e.MonteCarlo), div(e.WalkForward)
 	e.Memory, e.Disk = div64(e.Memory), div64(e.Disk)
 	return e
+}
+
+// FileSHA is a file an experiment reads besides its price data: the key
+// that names it, its path as written there and its SHA-256.
+type FileSHA struct {
+	Key    string `json:"key"`
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+}
+
+// auxFiles fingerprints the files the experiment reads besides its price
+// data and itself, in the order of their keys: scenario files
+// (scenarios[i], montecarlo.shock) and funding files
+// (costs.symbols.SYM.funding_file). The shards of an experiment and its
+// merge must read the same ones: a shard run under a scenario file since
+// edited would merge its old shocks beside the new.
+func (f *File) auxFiles() ([]FileSHA, error) {
+	var out []FileSHA
+	add := func(key, p string) error {
+		sha, err := results.Fingerprint(f.resolve(p))
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		out = append(out, FileSHA{Key: key, Path: p, SHA256: sha})
+		return nil
+	}
+	for i, name := range f.Scenarios {
+		if strings.HasSuffix(name, ".toml") {
+			if err := add(fmt.Sprintf("scenarios[%d]", i), name); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if mc := f.MonteCarlo; mc != nil && strings.HasSuffix(mc.Shock, ".toml") {
+		if err := add("montecarlo.shock", mc.Shock); err != nil {
+			return nil, err
+		}
+	}
+	syms := make([]string, 0, len(f.Costs.Symbols))
+	for sym := range f.Costs.Symbols {
+		syms = append(syms, sym)
+	}
+	slices.Sort(syms)
+	for _, sym := range syms {
+		if p := f.Costs.Symbols[sym].FundingFile; p != nil {
+			if err := add("costs.symbols."+sym+".funding_file", *p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// filesDiffer says how a shard's files differ from the merge's ("" when
+// they match by key and SHA-256).
+func filesDiffer(shard, merge []FileSHA) string {
+	for _, m := range merge {
+		i := slices.IndexFunc(shard, func(s FileSHA) bool { return s.Key == m.Key })
+		switch {
+		case i < 0:
+			return fmt.Sprintf("it did not read %s (%s)", m.Key, m.Path)
+		case shard[i].SHA256 != m.SHA256:
+			return fmt.Sprintf("its %s (%s) had sha256 %s, the file now has %s", m.Key, m.Path, short(shard[i].SHA256), short(m.SHA256))
+		}
+	}
+	for _, s := range shard {
+		if !slices.ContainsFunc(merge, func(m FileSHA) bool { return m.Key == s.Key }) {
+			return fmt.Sprintf("it read %s (%s), which the experiment no longer names", s.Key, s.Path)
+		}
+	}
+	return ""
 }

@@ -265,7 +265,11 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
-	ref := shardRef{sha: sha, version: opt.Version, stress: ms[0].Stress, slug: results.Slug(f.Name)}
+	files, err := f.auxFiles()
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	ref := shardRef{sha: sha, version: opt.Version, stress: ms[0].Stress, slug: results.Slug(f.Name), files: files}
 	// The data is compared once loaded (mergeSource.load); the rest now.
 	order, err := checkShards(dirs, ms, ref)
 	if err != nil {
@@ -609,7 +613,11 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 	for i := range mine {
 		keys[i] = mine[i].Key
 	}
-	man := &ShardManifest{Experiment: f.path, ExperimentSHA256: sha, ProgramVersion: opt.Version, Stress: opt.Stress, Inputs: m.Inputs,
+	files, err := f.auxFiles()
+	if err != nil {
+		return nil, err
+	}
+	man := &ShardManifest{Experiment: f.path, ExperimentSHA256: sha, ProgramVersion: opt.Version, Stress: opt.Stress, Inputs: m.Inputs, Files: files,
 		Shard: sh.Index, Shards: sh.Count, Source: sh.Source, Groups: plan.Groups, Runs: keys, WalkForward: plan.WalkForward, Paths: plan.Paths}
 	if err := results.WriteFileAtomic(filepath.Join(tmp, ShardFile), func(w io.Writer) error { return WriteShardManifest(w, man) }); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -225,6 +226,64 @@ func (r *sourceReader) resolve() error {
 	return r.resolveFiles(src.Table)
 }
 
+// folderPattern is the glob of a hive-partitioned folder's data files:
+// every file below it with the extension of the first one found ("" when
+// there is none).
+func folderPattern(dir string) string {
+	var ext string
+	filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || ext != "" {
+			return nil
+		}
+		if f, _, ferr := fileFormat(p); ferr == nil && f != formatIPC {
+			ext = strings.TrimPrefix(strings.ToLower(filepath.Base(p)), strings.SplitN(strings.ToLower(filepath.Base(p)), ".", 2)[0])
+			return filepath.SkipAll
+		}
+		return nil
+	})
+	if ext == "" {
+		return ""
+	}
+	return filepath.Join(dir, "**", "*"+ext)
+}
+
+// TableFiles lists the files a source's Table names, as ReadSource reads
+// them: the file itself, a hive-partitioned folder's data files (see
+// folderPattern) or a glob's matches, by DuckDB's glob, in name order.
+// What they hold is the data a run read from the table: a program
+// fingerprints them to tell whether two runs read the same data.
+func TableFiles(ctx context.Context, table string) ([]string, error) {
+	pattern := table
+	if fi, err := os.Stat(table); err == nil {
+		if !fi.IsDir() {
+			return []string{table}, nil
+		}
+		if pattern = folderPattern(table); pattern == "" {
+			return nil, nil
+		}
+	}
+	c, err := connector("")
+	if err != nil {
+		return nil, err
+	}
+	db := sql.OpenDB(c)
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, "SELECT file FROM glob("+sqlString(pattern)+") ORDER BY file")
+	if err != nil {
+		return nil, fmt.Errorf("duckdb: %s: %w", table, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
 // resolveFiles handles a Table that names files.
 func (r *sourceReader) resolveFiles(table string) error {
 	pattern, hive, multi := table, false, strings.ContainsAny(table, "*?[")
@@ -247,23 +306,11 @@ func (r *sourceReader) resolveFiles(table string) error {
 	}
 	switch {
 	case statErr == nil && fi.IsDir():
-		// A hive-partitioned folder: every data file below it, by the
-		// extension of the first one found.
-		var ext string
-		filepath.WalkDir(table, func(p string, e fs.DirEntry, err error) error {
-			if err != nil || e.IsDir() || ext != "" {
-				return nil
-			}
-			if f, _, ferr := fileFormat(p); ferr == nil && f != formatIPC {
-				ext = strings.TrimPrefix(strings.ToLower(filepath.Base(p)), strings.SplitN(strings.ToLower(filepath.Base(p)), ".", 2)[0])
-				return filepath.SkipAll
-			}
-			return nil
-		})
-		if ext == "" {
+		// A hive-partitioned folder: every data file below it.
+		if pattern = folderPattern(table); pattern == "" {
 			return r.fail("folder holds no .parquet or .csv files")
 		}
-		pattern, hive, multi = filepath.Join(table, "**", "*"+ext), true, true
+		hive, multi = true, true
 		r.rel.synthetic = data.IsSyntheticFile(filepath.Join(table, "x"))
 	case statErr != nil && !multi:
 		return fmt.Errorf("duckdb: %s: %w", r.src, statErr)
