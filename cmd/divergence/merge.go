@@ -15,13 +15,15 @@ import (
 // cmdMerge is `divergence merge OUT SHARD_DIR...`: the experiment folder
 // OUT/<experiment> built from its shards' folders (experiment.Merge).
 func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("merge", "merge OUT SHARD_DIR... [--experiment FILE] [--workers N] [--sort METRIC] [--no-report] [--no-db] [--wait]", stderr)
+	fs := newFlags("merge", "merge OUT SHARD_DIR... [--experiment FILE] [--workers N] [--sort METRIC] [--no-report] [--no-db] [--charts report|all] [--csv auto|always|never] [--wait]", stderr)
 	exp := fs.String("experiment", "", "the experiment file (default: the path the shards recorded in shard.json; its sha256 must be theirs)")
 	workers := fs.Int("workers", 0, "runs executed at once, and the cores the process uses (its Go runtime and DuckDB's threads); 0 = all cores")
 	sortBy := fs.String("sort", "sharpe", "metric the equity chart picks its runs by, as for run (the shards' runs must be merged with run's --sort)")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
 	noDB := fs.Bool("no-db", false, "skip results.duckdb, still write report.html; divergence db OUT/<experiment> makes it later")
 	wait := fs.Bool("wait", false, "wait for a run or merge writing OUT/<experiment> instead of failing")
+	csvSet := fs.String("csv", "", fmt.Sprintf("CSV copies of each run's equity, fills and legs beside their Parquet files, as for run: auto = for an experiment of up to %d runs, always, never (default: the experiment file's [output] csv, else auto)", experiment.CSVRunsMax))
+	chartSet := fs.String("charts", "report", "per-run charts (runs/<key>/legs.png/.svg), as for run: report = only for the runs the equity chart and report show, all = for every run")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -35,6 +37,12 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := results.ValidMetric(*sortBy); err != nil {
 		return fmt.Errorf("--sort: %w", err)
+	}
+	if err := experiment.ValidCSV(*csvSet); err != nil {
+		return fmt.Errorf("--csv %w", err)
+	}
+	if *chartSet != "report" && *chartSet != "all" {
+		return fmt.Errorf("--charts %q: want report or all", *chartSet)
 	}
 	defer limitCores(*workers)()
 	dirs, err := experiment.ShardDirs(pos[1:])
@@ -55,7 +63,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData), Out: pos[0], Workers: *workers,
 		Version: version, SortBy: *sortBy, Wait: *wait, Hold: true, Holder: holder(append([]string{"merge"}, args...)),
-		Note: func(s string) { fmt.Fprintln(stderr, "note:", s) }}
+		Note: func(s string) { fmt.Fprintln(stderr, "note:", s) }, AllCharts: *chartSet == "all", CSV: *csvSet}
 	withOutputs(&opt, *noReport, *noDB)
 	o, err := experiment.Merge(ctx, f, dirs, opt)
 	if err != nil {

@@ -78,6 +78,14 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	if err != nil {
 		return err
 	}
+	// A shard's folder is not the results: the merge writes the CSV
+	// copies and the per-run charts, so it takes these flags.
+	if shard != nil && *csvSet != "" {
+		return fmt.Errorf("--csv %s with --shard: the CSV copies are written by the merge; give --csv to divergence merge", *csvSet)
+	}
+	if shard != nil && *chartSet == "all" {
+		return fmt.Errorf("--charts all with --shard: the per-run charts are drawn by the merge; give --charts to divergence merge")
+	}
 	f, err := experiment.Load(pos[0])
 	if err != nil {
 		return err

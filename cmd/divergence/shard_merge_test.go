@@ -239,6 +239,23 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 		t.Errorf("merge --no-db wrote results.duckdb (stat: %v)", err)
 	}
 
+	// The output flags go to the merge, which writes what a one-machine
+	// run with them writes (a shard took --csv and --charts and ignored
+	// them; the merge had neither); a shard refuses them.
+	oneFlags, mergedFlags := filepath.Join(dir, "one-flags"), filepath.Join(dir, "merged-flags")
+	mustRun(t, divergence(t, nil, "run", exp, "--out", oneFlags, "--quiet", "--csv", "never", "--charts", "all"))
+	mustRun(t, divergence(t, nil, "merge", mergedFlags, shards, "--csv", "never", "--charts", "all"))
+	sameFolders(t, filepath.Join(oneFlags, slug), filepath.Join(mergedFlags, slug))
+	if csvs, _ := filepath.Glob(filepath.Join(mergedFlags, slug, "runs", "*", "equity.csv")); len(csvs) != 0 {
+		t.Errorf("merge --csv never wrote %d equity.csv files", len(csvs))
+	}
+	for _, flags := range [][]string{{"--csv", "never"}, {"--charts", "all"}} {
+		b, err := divergence(t, nil, append([]string{"run", exp, "--out", filepath.Join(dir, "shard-flags"), "--quiet", "--shard", "0/4"}, flags...)...).CombinedOutput()
+		if err == nil || !strings.Contains(string(b), "give "+flags[0]+" to divergence merge") {
+			t.Errorf("run --shard %s: %v\n%s", strings.Join(flags, " "), err, b)
+		}
+	}
+
 	shard := func(i int) string { return filepath.Join(shards, experiment.Shard{Index: i, Count: 4}.Name(slug)) }
 	refused := func(name string, want []string, args ...string) {
 		t.Helper()
