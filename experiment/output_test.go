@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/divergence-research/divergence/results"
 )
 
 // csvSweep is a pair-hedge sweep of n runs (rebalance_days 1..n) on the
@@ -141,4 +143,61 @@ func TestOutputSpecErrors(t *testing.T) {
 	if _, err := Run(context.Background(), f, Options{Out: t.TempDir(), CSV: "maybe"}); err == nil || !strings.Contains(err.Error(), `"maybe"`) {
 		t.Errorf("Options.CSV = maybe: err = %v", err)
 	}
+}
+
+// TestReportFromFolderScenarioNames: a scenario's runs are keyed by its
+// slug ("nvda-30" for "NVDA @ -30%"), and metrics.json does not hold the
+// name. The report made again from the folder (divergence report)
+// labelled those runs "nvda-30" where the run's own said "NVDA @ -30%";
+// the name now comes from runs.parquet, as results.duckdb's does.
+func TestReportFromFolderScenarioNames(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.toml")
+	if err := os.WriteFile(path, []byte(`name = "names"
+seed = 3
+start = "2024-01-01"
+end = "2024-06-30"
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA", "BTC"]
+[[scenario]]
+name = "NVDA @ -30%"
+[[scenario.shock]]
+type = "jump"
+symbols = ["NVDA"]
+day = 5
+move = -0.3
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 2, Report: reportHTML})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Release()
+	recs, err := results.ReadRuns(o.Dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := 0
+	for _, r := range recs {
+		if strings.Contains(r.Run, "@") {
+			named++
+			if r.Scenario != "NVDA @ -30%" {
+				t.Errorf("run %s: scenario %q read from the folder, want %q", r.Run, r.Scenario, "NVDA @ -30%")
+			}
+		}
+	}
+	if named == 0 {
+		t.Fatalf("no scenario run among %d", len(recs))
+	}
+	reportFromFolderSame(t, o.Dir)
 }

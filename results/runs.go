@@ -250,7 +250,9 @@ func ReadRunRecord(path string) (RunRecord, error) {
 // given; then the other folders sorted by key). A record written before
 // RunRecord had Scenario, Base and LongLegOf gets the first two from its
 // key's "<base>@<scenario>" form and the third from runs.parquet's
-// long_leg_of column, so that older folders read the same.
+// long_leg_of column, so that older folders read the same; the scenario's
+// name (the key holds its slug) comes from runs.parquet's scenario
+// column.
 func ReadRuns(dir string, keys []string) ([]RunRecord, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "runs", "*", RunFile))
 	if err != nil {
@@ -291,6 +293,19 @@ func ReadRuns(dir string, keys []string) ([]RunRecord, error) {
 			for i := range out {
 				if out[i].LongLegOf == "" {
 					out[i].LongLegOf = of[out[i].Run]
+				}
+			}
+		}
+		// The scenario's name (the key holds its slug: "nvda-30" for
+		// "NVDA @ -30%"), from the runs table.
+		if t, err := ReadTableParquet(filepath.Join(dir, RunsParquet), "key", "scenario"); err == nil {
+			name := map[string]string{}
+			for i, k := range t.Columns[0].Strings {
+				name[k] = t.Columns[1].Strings[i]
+			}
+			for i := range out {
+				if n := name[out[i].Run]; n != "" && out[i].Scenario != "" {
+					out[i].Scenario = n
 				}
 			}
 		}
