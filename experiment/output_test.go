@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/report"
 )
 
 // csvSweep is a pair-hedge sweep of n runs (rebalance_days 1..n) on the
@@ -200,4 +202,40 @@ move = -0.3
 		t.Fatalf("no scenario run among %d", len(recs))
 	}
 	reportFromFolderSame(t, o.Dir)
+}
+
+// TestReportAfterNoReport: `divergence run --no-report`, then `divergence
+// report` on the folder, gives the page the run would have written. The
+// closes the page draws fills on (prices.parquet) were written only with
+// the report, so the later page lacked every price chart.
+func TestReportAfterNoReport(t *testing.T) {
+	f, err := Load(filepath.Join("testdata", "small.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	with, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, "with"), Workers: 2, Report: reportHTML})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer with.Release()
+	without, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, "without"), Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer without.Release()
+	if err := report.Write(context.Background(), without.Dir); err != nil {
+		t.Fatal(err)
+	}
+	a, errA := os.ReadFile(filepath.Join(with.Dir, report.ReportFile))
+	b, errB := os.ReadFile(filepath.Join(without.Dir, report.ReportFile))
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if !bytes.Equal(a, b) {
+		t.Errorf("report.html made after --no-report (%d bytes) differs from the run's own (%d bytes)", len(b), len(a))
+	}
+	if !bytes.Contains(a, []byte("prices")) {
+		t.Error("the report draws no prices: the test compares nothing")
+	}
 }

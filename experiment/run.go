@@ -669,6 +669,12 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		tables := []func() error{
 			func() error { return write(out, manifest) },
 			func() error { return writeAttribution(f, out) },
+			// The closes the report draws entries and exits on, kept
+			// in the folder so that a report made again from it (after
+			// --no-report too) is the same.
+			func() error {
+				return results.WriteOutputs(out.Dir, results.TableOutputs(PricesFile, pricesTable(priceLines(out.Panel)), true)...)
+			},
 		}
 		if stress {
 			tables = append(tables, func() error { return writeStress(f, out) })
@@ -1063,12 +1069,9 @@ func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest, op
 			equity[i] = charts.CurveSeries(o.Runs[i].Key, c)
 			gross[i], net[i] = c.Gross, c.Net
 		}
-		// The closes the report draws entries and exits on, kept beside
-		// it so that a report made again from the folder is the same.
+		// The closes, as prices.parquet holds them (written with the
+		// tables).
 		prices := priceLines(o.Panel)
-		if err := results.WriteOutputs(o.Dir, results.TableOutputs(PricesFile, pricesTable(prices), true)...); err != nil {
-			return fmt.Errorf("report: %w", err)
-		}
 		legs := make([]*Legs, len(o.Runs))
 		for i := range o.Runs {
 			r := &o.Runs[i]

@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
@@ -78,6 +79,16 @@ func TestReportFromMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := Input{Dir: dir, Manifest: f.Manifest}
+	// The closes, as the experiment keeps them beside its runs (sorted:
+	// the folder's map has no order, the experiment's list is by symbol).
+	syms := make([]string, 0, len(f.Prices))
+	for s := range f.Prices {
+		syms = append(syms, s)
+	}
+	slices.Sort(syms)
+	for _, s := range syms {
+		in.Prices = append(in.Prices, f.Prices[s])
+	}
 	for _, r := range f.Runs {
 		in.Runs = append(in.Runs, r.Record)
 		// The curve as read from the CSV file instead: the same numbers.
