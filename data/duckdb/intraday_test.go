@@ -105,6 +105,30 @@ func TestReadIntradayTimes(t *testing.T) {
 	}
 }
 
+// TestReadRepeatedHourNewestFirst: the autumn change's repeated hour in
+// a file of naive New York times written newest first. Read in file order
+// the EST 01:00 (06:00Z) comes first, then the EDT one (05:00Z); both
+// were read as the EDT one (the first occurrence, as an ascending file
+// wants), which left the column unsorted and the file refused. 02:00 EST
+// = 07:00Z, 00:00 EDT = 04:00Z.
+func TestReadRepeatedHourNewestFirst(t *testing.T) {
+	if _, err := time.LoadLocation("America/New_York"); err != nil {
+		t.Skipf("no time zone data: %v", err)
+	}
+	p := writeFile(t, t.TempDir(), "X.csv", barsCSV(hdr, "2024-11-03 02:00", "2024-11-03 01:00", "2024-11-03 01:00", "2024-11-03 00:00", "2024-11-02 23:00"))
+	s, err := ReadFile(context.Background(), p, ReadOptions{Timezone: "America/New_York"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []int64{utc(2024, 11, 3, 3, 0), utc(2024, 11, 3, 4, 0), utc(2024, 11, 3, 5, 0), utc(2024, 11, 3, 6, 0), utc(2024, 11, 3, 7, 0)}
+	if !slices.Equal(s.Time, want) {
+		t.Errorf("times\n got %v\nwant %v", fmtTimes(s.Time), fmtTimes(want))
+	}
+	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "newest first") {
+		t.Errorf("notes %q, want the reversal noted", s.Notes)
+	}
+}
+
 func fmtTimes(t []int64) []string {
 	out := make([]string, len(t))
 	for k, v := range t {

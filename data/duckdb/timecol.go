@@ -176,11 +176,14 @@ func (tc *timeCol) growText(n, size int) {
 	b.Grow(more)
 }
 
+// noPrev is prev's value before the first row.
+const noPrev = -1 << 63
+
 // prev is the instant of the last row converted, for resolving a repeated
-// wall-clock hour; -1<<63 when there is none.
+// wall-clock hour; noPrev when there is none.
 func (tc *timeCol) prev() int64 {
 	if len(tc.inst) == 0 {
-		return -1 << 63
+		return noPrev
 	}
 	return tc.inst[len(tc.inst)-1]
 }
@@ -546,14 +549,26 @@ func (d *decoder) resolveText() error {
 	tc.inst = slices.Grow(tc.inst[:0], n)
 	tc.lday = slices.Grow(tc.lday[:0], n)
 	z := newZoneResolver(d.topt.loc)
-	for k := 0; k < n; k++ {
-		s := strings.TrimSpace(tc.str(k))
+	// row reads row k's wall-clock time (local: ns as if UTC).
+	row := func(k int) (s string, w wall, day, local int64, err error) {
+		s = strings.TrimSpace(tc.str(k))
 		_, w, a, b, y, _ := scan(s)
 		m, dd := a, b
 		if first.kind == shapeSlash && order == data.DayFirst {
 			m, dd = b, a
 		}
-		day, err := checkedDay(y, m, dd)
+		day, err = checkedDay(y, m, dd)
+		return s, w, day, day*dayNano + w.nanos, err
+	}
+	// A file of local times newest first crosses a repeated hour in
+	// reverse: its later instant comes first (see zoneResolver.instant).
+	if n >= 2 && first.zone == zoneNone {
+		_, _, _, l0, err0 := row(0)
+		_, _, _, l1, err1 := row(n - 1)
+		z.desc = err0 == nil && err1 == nil && l1 < l0
+	}
+	for k := 0; k < n; k++ {
+		s, w, day, local, err := row(k)
 		switch {
 		case err == errDateRange:
 			return d.errAt(k, "date %q is out of range (%s)", clip(s), rangeOK)
@@ -563,7 +578,6 @@ func (d *decoder) resolveText() error {
 			return d.errAt(k, "date %q is not a date %s", clip(s), dateMsg)
 		}
 		w.day = day
-		local := day*dayNano + w.nanos
 		var inst int64
 		if w.zoned {
 			inst = local - w.off*1e9
@@ -691,7 +705,10 @@ func medianAbsStep(t []int64) int64 {
 // zoneResolver converts wall-clock times in a zone to instants, caching
 // 15-minute stretches of wall time that have one unambiguous offset.
 type zoneResolver struct {
-	loc    *time.Location
+	loc *time.Location
+	// desc: the rows are newest first, so a repeated hour's second
+	// occurrence (the later instant) comes first.
+	desc   bool
 	bucket int64 // cached wall bucket (floor(wall s / 900)); valid when ok
 	off    int64 // its offset, seconds east of UTC
 	ok     bool
@@ -709,7 +726,9 @@ func (e zoneError) Error() string { return string(e) }
 // a daylight-saving change is an error; a time that occurs twice (the hour
 // repeated when clocks go back) is its first occurrence, or the second when
 // the first would not come after prev (the previous row's instant), so
-// that an ascending file of local times crosses the change in order.
+// that an ascending file of local times crosses the change in order; in a
+// newest-first file (desc) it is the second occurrence, or the first when
+// the second would not come before prev.
 func (z *zoneResolver) instant(wall, prev int64) (int64, error) {
 	if z.loc == nil || z.loc == time.UTC {
 		return wall, nil
@@ -724,10 +743,17 @@ func (z *zoneResolver) instant(wall, prev int64) (int64, error) {
 		return 0, zoneError(fmt.Sprintf("does not exist in %s (skipped when clocks went forward)", z.loc))
 	case 2:
 		first := wall - offs[0]*1e9 // larger offset first: the earlier instant
+		second := wall - offs[1]*1e9
+		if z.desc {
+			if prev == noPrev || second < prev {
+				return second, nil
+			}
+			return first, nil
+		}
 		if first > prev {
 			return first, nil
 		}
-		return wall - offs[1]*1e9, nil
+		return second, nil
 	}
 	// Cache the bucket when its first and last second have this offset
 	// alone (no change can fall inside 15 minutes and out again).
