@@ -2,15 +2,12 @@ package experiment
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 
@@ -147,7 +144,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 			in.Source = "synthetic"
 		case f.Data.Table != "" || f.Data.Query != "":
 			// One table: its file's fingerprint, or its files' (see
-			// tableFingerprint); a query's data have none.
+			// duckdb.TableSHA256); a query's data have none.
 			in.Source = "table"
 			if f.Data.Query != "" {
 				in.Source = "query"
@@ -156,7 +153,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 			if sha, ok := shas[s.Source]; ok {
 				in.SHA256 = sha
 			} else if f.Data.Table != "" {
-				if in.SHA256, err = tableFingerprint(ctx, f.resolve(f.Data.Table)); err != nil {
+				if in.SHA256, err = duckdb.TableSHA256(ctx, f.resolve(f.Data.Table)); err != nil {
 					return nil, nil, fmt.Errorf("data.table: %w", err)
 				}
 				shas[s.Source] = in.SHA256
@@ -180,49 +177,6 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		inputs[i] = in
 	}
 	return p, inputs, nil
-}
-
-// tableFingerprint is the SHA-256 of a table's file, or for a glob or a
-// folder of files (duckdb.TableFiles) the SHA-256 of the list of its
-// files, each as its path below the table's folder, a tab and its own
-// SHA-256, a line each in path order: a file changed, added or removed
-// changes it, wherever the folder is mounted.
-func tableFingerprint(ctx context.Context, table string) (string, error) {
-	files, err := duckdb.TableFiles(ctx, table)
-	if err != nil {
-		return "", err
-	}
-	if len(files) == 1 && files[0] == table {
-		return results.Fingerprint(table)
-	}
-	base := table
-	if i := strings.IndexAny(base, "*?["); i >= 0 {
-		base = base[:i]
-	}
-	if st, err := os.Stat(base); err != nil || !st.IsDir() {
-		base = filepath.Dir(base)
-	}
-	rel := make([]string, len(files))
-	for i, p := range files {
-		if rel[i], err = filepath.Rel(base, p); err != nil {
-			rel[i] = p
-		}
-		rel[i] = filepath.ToSlash(rel[i])
-	}
-	order := make([]int, len(files))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return strings.Compare(rel[a], rel[b]) })
-	shas, err := fingerprints(ctx, files)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.New()
-	for _, i := range order {
-		fmt.Fprintf(h, "%s\t%s\n", rel[i], shas[i])
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // fingerprints returns the SHA-256 of each file (results.Fingerprint),

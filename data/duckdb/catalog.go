@@ -828,9 +828,9 @@ func loadSeries(ctx context.Context, ar *goduckdb.Arrow, e Entry) (data.Series, 
 // ImportSource reads instruments from a one-table dataset or query (see
 // ReadSource; no symbols in req imports every symbol the source has) and
 // writes them in one transaction, as Import does for files. Each entry's
-// Source is src.String() and its SHA256 that of the file read (a single
-// table file, or the DuckDB database), or of the source's description
-// when it spans several files or is a plain query.
+// Source is src.String() and its SHA256 that of the data read: the
+// table's file or files (TableSHA256), or the DuckDB database; a plain
+// query's is that of its text, all that can be told of it.
 func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Imported, error) {
 	if len(req.Symbols) == 0 {
 		syms, err := SourceSymbols(ctx, src)
@@ -843,18 +843,19 @@ func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Im
 	if err != nil {
 		return Imported{}, err
 	}
+	// The data's fingerprint: a database file's, a table's file or files
+	// (TableSHA256); a query's text, which is all that can be told of it.
 	var sum string
-	file := src.DuckDB
-	if file == "" && src.Query == "" {
-		if fi, err := os.Stat(src.Table); err == nil && fi.Mode().IsRegular() {
-			file = src.Table
-		}
-	}
-	if file != "" {
-		if sum, err = fileSHA256(file); err != nil {
+	switch {
+	case src.DuckDB != "":
+		if sum, err = fileSHA256(src.DuckDB); err != nil {
 			return Imported{}, err
 		}
-	} else {
+	case src.Query == "":
+		if sum, err = TableSHA256(ctx, src.Table); err != nil {
+			return Imported{}, err
+		}
+	default:
 		h := sha256.Sum256([]byte(src.String() + "\n" + src.Table + "\n" + src.Query))
 		sum = hex.EncodeToString(h[:])
 	}

@@ -2,9 +2,12 @@ package duckdb
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -282,6 +285,49 @@ func TableFiles(ctx context.Context, table string) ([]string, error) {
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// TableSHA256 fingerprints a table's data: the SHA-256 of its file, or
+// for a glob or a folder of files (TableFiles) the SHA-256 of the list of
+// its files, each as its path below the table's folder, a tab and its own
+// SHA-256, a line each in path order: a file changed, added or removed
+// changes it, wherever the folder is mounted.
+func TableSHA256(ctx context.Context, table string) (string, error) {
+	files, err := TableFiles(ctx, table)
+	if err != nil {
+		return "", err
+	}
+	if len(files) == 1 && files[0] == table {
+		return fileSHA256(table)
+	}
+	base := table
+	if i := strings.IndexAny(base, "*?["); i >= 0 {
+		base = base[:i]
+	}
+	if st, err := os.Stat(base); err != nil || !st.IsDir() {
+		base = filepath.Dir(base)
+	}
+	lines := make([]string, len(files))
+	for i, p := range files {
+		if err := ctx.Err(); err != nil {
+			return "", err
+		}
+		rel, err := filepath.Rel(base, p)
+		if err != nil {
+			rel = p
+		}
+		sum, err := fileSHA256(p)
+		if err != nil {
+			return "", err
+		}
+		lines[i] = filepath.ToSlash(rel) + "\t" + sum + "\n"
+	}
+	slices.Sort(lines)
+	h := sha256.New()
+	for _, l := range lines {
+		io.WriteString(h, l)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // resolveFiles handles a Table that names files.
