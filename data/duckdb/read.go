@@ -148,13 +148,19 @@ func ReadFiles(ctx context.Context, paths []string, opts []ReadOptions) (*data.P
 	if len(paths) == 0 {
 		return nil, errors.New("duckdb: no files to read")
 	}
-	r := &fileReader{}
+	// The files are read at once, as many as there are cores, and DuckDB
+	// gets the cores left to each: one thread a file when there are as
+	// many files as cores. Its parallel CSV reader, run on every core
+	// beside another file's, cost a third more CPU (8 files of 125,000
+	// bars on 2 cores: 840–900 ms against 600–690 ms, and 437–489 ms of
+	// wall time against 339–375 ms).
+	r := &fileReader{threads: max(1, runtime.GOMAXPROCS(0)/min(len(paths), runtime.GOMAXPROCS(0)))}
 	defer r.close()
 	if _, err := r.database(); err != nil {
 		return nil, err
 	}
-	// The files are read at once, as many as there are cores; the first
-	// error in the order of paths is returned, whichever came first.
+	// The first error in the order of paths is returned, whichever came
+	// first.
 	series := make([]data.Series, len(paths))
 	err := data.Each(len(paths), func(i int) (err error) {
 		var opt ReadOptions
@@ -201,6 +207,9 @@ func connector(path string) (*goduckdb.Connector, error) {
 type fileReader struct {
 	db    *sql.DB
 	owned bool
+	// threads is DuckDB's threads in the database it opens (0: as many
+	// as the Go runtime has processors, see threadsParam).
+	threads int
 	// mem allocates the Arrow IPC reader's buffers (default: Go's heap).
 	mem memory.Allocator
 }
@@ -217,6 +226,9 @@ func (r *fileReader) close() error {
 func (r *fileReader) database() (*sql.DB, error) {
 	if r.db == nil {
 		c, err := connector("")
+		if r.threads > 0 {
+			c, err = goduckdb.NewConnector("?threads="+strconv.Itoa(r.threads), nil)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("duckdb: open in-memory database: %w", err)
 		}
