@@ -148,12 +148,15 @@ func ReadFiles(ctx context.Context, paths []string, opts []ReadOptions) (*data.P
 	if len(paths) == 0 {
 		return nil, errors.New("duckdb: no files to read")
 	}
-	// The files are read at once, as many as there are cores, and DuckDB
-	// gets the cores left to each: one thread a file when there are as
-	// many files as cores. Its parallel CSV reader, run on every core
-	// beside another file's, cost a third more CPU (8 files of 125,000
-	// bars on 2 cores: 840–900 ms against 600–690 ms, and 437–489 ms of
-	// wall time against 339–375 ms).
+	// The files are read at once, as many as there are cores. DuckDB's
+	// threads setting is the database's one pool, shared by the queries,
+	// each of which also runs on the goroutine that asked for it: with as
+	// many files as cores, a pool of 1 (no thread beside the callers')
+	// reads each file on its own thread. A pool of every core, its
+	// parallel CSV reader running beside another file's, cost a third
+	// more CPU (8 files of 125,000 bars on 2 cores: 840–900 ms against
+	// 600–690 ms, and 437–489 ms of wall time against 339–375 ms). Fewer
+	// files than cores share the cores left (2 files on 8: a pool of 4).
 	r := &fileReader{threads: max(1, runtime.GOMAXPROCS(0)/min(len(paths), runtime.GOMAXPROCS(0)))}
 	defer r.close()
 	if _, err := r.database(); err != nil {
@@ -207,8 +210,8 @@ func connector(path string) (*goduckdb.Connector, error) {
 type fileReader struct {
 	db    *sql.DB
 	owned bool
-	// threads is DuckDB's threads in the database it opens (0: as many
-	// as the Go runtime has processors, see threadsParam).
+	// threads is DuckDB's thread pool in the database it opens (0: as
+	// many as the Go runtime has processors, see threadsParam).
 	threads int
 	// mem allocates the Arrow IPC reader's buffers (default: Go's heap).
 	mem memory.Allocator
@@ -225,10 +228,11 @@ func (r *fileReader) close() error {
 
 func (r *fileReader) database() (*sql.DB, error) {
 	if r.db == nil {
-		c, err := connector("")
+		params := threadsParam()
 		if r.threads > 0 {
-			c, err = goduckdb.NewConnector("?threads="+strconv.Itoa(r.threads), nil)
+			params = "?threads=" + strconv.Itoa(r.threads)
 		}
+		c, err := goduckdb.NewConnector(params, nil)
 		if err != nil {
 			return nil, fmt.Errorf("duckdb: open in-memory database: %w", err)
 		}
