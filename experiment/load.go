@@ -143,21 +143,27 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 			in.SHA256 = results.Synthetic
 			in.Source = "synthetic"
 		case f.Data.Table != "" || f.Data.Query != "":
-			// One table: its file's fingerprint, or its files' (see
-			// duckdb.TableSHA256); a query's data have none.
+			// One table: the database file's fingerprint (a table or
+			// query of [data] duckdb), or the table's file's or files'
+			// (see duckdb.TableSHA256); a query of files has none.
 			in.Source = "table"
 			if f.Data.Query != "" {
 				in.Source = "query"
 			}
 			in.Path = s.Source
-			if sha, ok := shas[s.Source]; ok {
+			switch sha, ok := shas[s.Source]; {
+			case ok:
 				in.SHA256 = sha
-			} else if f.Data.Table != "" {
+			case f.Data.DuckDB != "":
+				if in.SHA256, err = results.Fingerprint(f.resolve(f.Data.DuckDB)); err != nil {
+					return nil, nil, fmt.Errorf("data.duckdb: %w", err)
+				}
+			case f.Data.Table != "":
 				if in.SHA256, err = duckdb.TableSHA256(ctx, f.resolve(f.Data.Table)); err != nil {
 					return nil, nil, fmt.Errorf("data.table: %w", err)
 				}
-				shas[s.Source] = in.SHA256
 			}
+			shas[s.Source] = in.SHA256
 		case f.Data.Catalog == "":
 			in.Path = s.Source
 			in.SHA256 = fps[i]
