@@ -244,13 +244,13 @@ func drawLegs(w io.Writer, o *Outcome, r *RunResult, ls *legSeries, p *data.Pane
 	}
 	if iv.Intraday() { // bars per day or per session (see periodsPerYear)
 		if ppy == 252 {
-			var phases []int64
+			var equities []*data.Series
 			for _, i := range append(append([]int{}, ls.long...), ls.short...) {
-				if s := &p.Series[i]; s.Class == data.Equity && s.Len() > 0 {
-					phases = appendNew(phases, posMod(s.Time[0], int64(iv)))
+				if s := &p.Series[i]; s.Class == data.Equity {
+					equities = append(equities, s)
 				}
 			}
-			ppy, _ = sessionSteps(iv, phases)
+			ppy, _ = sessionSteps(iv, equities, false)
 		} else {
 			ppy *= float64(barsPerDay(iv))
 		}

@@ -3,6 +3,7 @@ package experiment
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"time"
 
@@ -27,7 +28,8 @@ const sessionMinutes = 390
 //     1m: 525,600);
 //   - equities give 252 sessions × the bars that overlap one (see
 //     sessionSteps; 1m: 98,280 = 252 × 390; 5m: 252 × 78; 1h: 252 × 7;
-//     4h from 00:00 UTC: 87 winter sessions × 3 + 165 summer ones × 2).
+//     4h from 00:00 UTC: 3 in winter time and 2 in summer time, weighted
+//     by the data's sessions in each).
 //
 // With both, the equities' steps add to the 24/7 ones only when their
 // stamps are off the 24/7 grid (not multiples of iv from 00:00 UTC, e.g.
@@ -35,22 +37,17 @@ const sessionMinutes = 390
 // with steps the 24/7 instrument already has.
 func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
 	iv := panelInterval(p)
-	continuous, sessions, offGrid := false, false, false
-	var phases, offPhases []int64 // the equities' stamps modulo iv
+	continuous, offGrid := false, false
+	var equities []*data.Series
 	for i := range p.Series {
 		s := &p.Series[i]
 		if s.Class.Calendar() == data.Continuous {
 			continuous = true
 			continue
 		}
-		sessions = true
-		if iv.Intraday() && s.Len() > 0 {
-			ph := posMod(s.Time[0], int64(iv))
-			phases = appendNew(phases, ph)
-			if !onGrid(s.Time, int64(iv)) {
-				offGrid = true
-				offPhases = appendNew(offPhases, ph)
-			}
+		equities = append(equities, s)
+		if iv.Intraday() && !onGrid(s.Time, int64(iv)) {
+			offGrid = true
 		}
 	}
 	if !iv.Intraday() {
@@ -61,54 +58,105 @@ func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
 	}
 	perDay := barsPerDay(iv)
 	crypto := fmt.Sprintf("365 days × %d bars (%s, 24/7)", perDay, iv)
-	if continuous {
-		phases = offPhases // on the grid, the equities' steps are the 24/7 ones
-	}
-	perYear, equity := sessionSteps(iv, phases)
 	switch {
-	case continuous && sessions && offGrid:
+	case continuous && offGrid:
+		// On the grid, the equities' steps are the 24/7 ones.
+		perYear, equity := sessionSteps(iv, equities, true)
 		return float64(365*perDay) + perYear, iv.String() + " bars, 24/7 and exchange sessions off its grid",
 			crypto + " + " + equity + ", their stamps off the 24/7 grid"
 	case continuous:
 		return float64(365 * perDay), iv.String() + " bars, 24/7 (a 24/7 instrument is in the panel)", crypto
 	}
+	perYear, equity := sessionSteps(iv, equities, false)
 	return perYear, iv.String() + " bars, exchange sessions", equity
+}
+
+// sessionSteps is the steps a year of 09:30–16:00 New York sessions puts
+// on a timeline of the series' bars of interval iv (with offGrid, their
+// bars off iv's grid from 00:00 UTC only), and the basis for
+// metrics.json. A bar is a step when it overlaps the session, a partial
+// one included: the 6.5-hour session has 7 hourly bars whether stamped on
+// the hour (09:00 holding 09:30–10:00) or at :30 (Yahoo's 09:30 …
+// 15:30).
+//
+// Bars on a grid fixed in UTC may cover the session with a different
+// count in winter time (14:30–21:00 UTC) and summer time (13:30–20:00
+// UTC): 4-hour bars from 00:00 UTC hold it in 3 (12:00, 16:00, 20:00) in
+// winter and 2 in summer, where bars stamped at New York's 09:30 and
+// 13:30 are 2 in both. So the grid (each day's first stamp modulo iv) is
+// read from the bars in each season, and the two counts are weighted by
+// the sessions the data have in each: a year's about 87 and 165 give
+// 591 for UTC-aligned 4-hour bars, not 252 × ceil(390 / 240) = 504.
+func sessionSteps(iv data.Interval, series []*data.Series, offGrid bool) (float64, string) {
+	step := int64(iv)
+	ny, _ := time.LoadLocation("America/New_York") // nil: one season
+	var phases [2][]int64                          // winter, summer: each day's first stamp modulo iv
+	var sessions [2]int                            // UTC days with a bar
+	seen := map[int64]bool{}
+	for _, s := range series {
+		ts := s.Time
+		for i := 0; i < len(ts); {
+			t := ts[i]
+			if offGrid && t%step == 0 {
+				i++
+				continue
+			}
+			day := data.DayNumber(t)
+			k := summerTime(ny, day)
+			phases[k] = appendNew(phases[k], posMod(t, step))
+			if !seen[day] {
+				seen[day] = true
+				sessions[k]++
+			}
+			// The next day's first bar (the stamps ascend).
+			next := (day + 1) * data.NanosPerDay
+			i += sort.Search(len(ts)-i, func(j int) bool { return ts[i+j] >= next })
+		}
+	}
+	count := func(k int, open, close int64) int64 {
+		ph := phases[k]
+		if len(ph) == 0 {
+			ph = phases[1-k] // a season the data do not reach: the other's grid
+		}
+		if len(ph) == 0 {
+			ph = []int64{0}
+		}
+		var n int64
+		for _, x := range ph {
+			n += barsOverlapping(iv, x, open, close)
+		}
+		return n
+	}
+	winter, summer := count(0, 14*60+30, 21*60), count(1, 13*60+30, 20*60)
+	if winter == summer {
+		return float64(252 * winter), fmt.Sprintf("252 sessions × %d bars (%s, 09:30–16:00 New York)", winter, iv)
+	}
+	w, sm := sessions[0], sessions[1]
+	if w+sm == 0 {
+		w, sm = winterSessions, summerSessions
+	}
+	perSession := float64(int64(w)*winter+int64(sm)*summer) / float64(w+sm)
+	return 252 * perSession, fmt.Sprintf(
+		"252 sessions × %.4g bars (%s, 09:30–16:00 New York: %d a session in winter time, %d in summer time, weighted by the data's %d and %d sessions)",
+		perSession, iv, winter, summer, w, sm)
 }
 
 // A year's 252 sessions, by New York's clock: about 165 in summer time
 // (EDT, UTC−4, from March's second Sunday to November's first: 170
 // weekdays in 2023–2025 less 5 holidays) and 87 in winter time (EST,
-// UTC−5).
+// UTC−5), the weights of sessionSteps when it has no bar to count.
 const (
 	summerSessions = 165
 	winterSessions = 252 - summerSessions
 )
 
-// sessionSteps is the steps a year of 09:30–16:00 New York sessions puts
-// on a timeline of bars of interval iv whose stamps are phase (mod iv)
-// for each of phases (one for a panel whose equities share a grid), and
-// the basis for metrics.json. A bar is a step when it overlaps the
-// session, a partial one included: the 6.5-hour session has 7 hourly
-// bars whether stamped on the hour (09:00 holding 09:30–10:00) or at :30
-// (Yahoo's 09:30 … 15:30). Bars aligned to UTC may cover the session
-// with a different count in summer and winter time: 4-hour bars from
-// 00:00 UTC hold it in 3 (12:00, 16:00, 20:00 UTC) in winter and 2 in
-// summer, 82 × 3 + 165 × 2 a year, not 252 × ceil(390 / 240).
-func sessionSteps(iv data.Interval, phases []int64) (float64, string) {
-	if len(phases) == 0 {
-		phases = []int64{0}
+// summerTime is 1 when New York keeps summer time (EDT) on the UTC day
+// (at 17:00 UTC, within its session), else 0; 0 without the zone.
+func summerTime(ny *time.Location, day int64) int {
+	if ny != nil && time.Unix(day*86400+17*3600, 0).In(ny).IsDST() {
+		return 1
 	}
-	var winter, summer int64
-	for _, ph := range phases {
-		winter += barsOverlapping(iv, ph, 14*60+30, 21*60)
-		summer += barsOverlapping(iv, ph, 13*60+30, 20*60)
-	}
-	if winter == summer {
-		return float64(252 * winter), fmt.Sprintf("252 sessions × %d bars (%s, 09:30–16:00 New York)", winter, iv)
-	}
-	return float64(winterSessions*winter + summerSessions*summer), fmt.Sprintf(
-		"%d sessions × %d bars + %d × %d (%s, 09:30–16:00 New York in winter and summer time)",
-		winterSessions, winter, summerSessions, summer, iv)
+	return 0
 }
 
 // barsOverlapping counts the bars of interval iv stamped at phase (mod
