@@ -113,6 +113,19 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 			p.Series[i].SetInterval()
 		}
 	}
+	// The bars' interval sets how long a bar lasts (when an order may
+	// fill) and how a resample buckets them: it is measured on the bars
+	// before end alone, so that data past the end cannot change the runs
+	// (a file of hourly bars, then 5-minute ones after end, read as
+	// 5-minute bars throughout).
+	if _, end := f.Bounds(); end != 0 {
+		for i := range p.Series {
+			s := &p.Series[i]
+			if k := sort.Search(s.Len(), func(j int) bool { return s.Time[j] >= end }); k >= 2 && k < s.Len() {
+				s.Interval = data.DetectInterval(s.Time[:k])
+			}
+		}
+	}
 	if f.Bar != 0 {
 		if p, err = duckdb.Resample(ctx, p, f.Bar); err != nil {
 			return nil, nil, fmt.Errorf("bar = %q: %w", f.Bar.String(), err)
