@@ -145,8 +145,23 @@ func (f *File) wfWindows(m *Market) ([]Window, error) {
 	if first == 0 {
 		first = m.Timeline.Times[0]
 	}
-	last := m.Timeline.Times[m.Timeline.Len()-1] + data.NanosPerDay
-	wins := w.Windows(first, last)
+	// The end of the last bar: a day after the last step's on daily bars,
+	// a bar after it on intraday ones (a day would open an
+	// out-of-sample window past the data when end falls on a weekend).
+	tl := m.Timeline
+	step := int64(data.NanosPerDay)
+	if iv := panelInterval(m.Panel); iv.Intraday() {
+		step = int64(iv)
+	}
+	last := tl.Times[tl.Len()-1] + step
+	var wins []Window
+	for _, win := range w.Windows(first, last) {
+		// A window whose out-of-sample days hold no bar (a weekend of
+		// equities with out_of_sample_days = 1) has nothing to replay.
+		if k := tl.StepAt(win.OOSStart); k < tl.Len() && tl.Times[k] < win.OOSEnd {
+			wins = append(wins, win)
+		}
+	}
 	if len(wins) == 0 {
 		return nil, fmt.Errorf("walkforward: no window fits between %s and %s: in_sample_days = %d is longer than the data", data.FormatDay(first), data.FormatDay(last), w.InSampleDays)
 	}
