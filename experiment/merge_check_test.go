@@ -56,3 +56,27 @@ func TestCheckShards(t *testing.T) {
 		})
 	}
 }
+
+// TestFilesDiffer: how a shard's fingerprinted files differ from the
+// merge's, by key.
+func TestFilesDiffer(t *testing.T) {
+	sc := FileSHA{Key: "scenarios[0]", Path: "s.toml", SHA256: "aaaa"}
+	fu := FileSHA{Key: "costs.symbols.BTC.funding_file", Path: "f.csv", SHA256: "bbbb"}
+	edited := sc
+	edited.SHA256 = "cccc"
+	for _, c := range []struct {
+		shard, merge []FileSHA
+		want         string
+	}{
+		{[]FileSHA{sc, fu}, []FileSHA{sc, fu}, ""},
+		{nil, nil, ""},
+		{[]FileSHA{sc, fu}, []FileSHA{edited, fu}, "its scenarios[0] (s.toml) had sha256 aaaa, the file now has cccc"},
+		{[]FileSHA{sc}, []FileSHA{sc, fu}, "it did not read costs.symbols.BTC.funding_file (f.csv)"},
+		{[]FileSHA{sc, fu}, []FileSHA{sc}, "it read costs.symbols.BTC.funding_file (f.csv), which the experiment no longer names"},
+		{nil, []FileSHA{sc}, "written by an older divergence"},
+	} {
+		if got := filesDiffer(c.shard, c.merge); c.want == "" && got != "" || !strings.Contains(got, c.want) {
+			t.Errorf("filesDiffer(%v, %v) = %q, want %q", c.shard, c.merge, got, c.want)
+		}
+	}
+}

@@ -360,6 +360,9 @@ func (f *File) auxFiles() ([]FileSHA, error) {
 // filesDiffer says how a shard's files differ from the merge's ("" when
 // they match by key and SHA-256).
 func filesDiffer(shard, merge []FileSHA) string {
+	if shard == nil && len(merge) > 0 {
+		return fmt.Sprintf("it records no fingerprint of the files the experiment reads (%s …): it was written by an older divergence; run it again", merge[0].Key)
+	}
 	for _, m := range merge {
 		i := slices.IndexFunc(shard, func(s FileSHA) bool { return s.Key == m.Key })
 		switch {

@@ -284,26 +284,18 @@ func ReadRuns(dir string, keys []string) ([]RunRecord, error) {
 		out = append(out, r)
 	}
 	if legacy {
-		// Older experiments kept long_leg_of in the runs table only.
-		if t, err := ReadTableParquet(filepath.Join(dir, RunsParquet), "key", "long_leg_of"); err == nil {
-			of := map[string]string{}
+		// long_leg_of and the scenario's name (the key holds its slug:
+		// "nvda-30" for "NVDA @ -30%") are in the runs table, both there
+		// when any run has a scenario or is a companion.
+		if t, err := ReadTableParquet(filepath.Join(dir, RunsParquet), "key", "long_leg_of", "scenario"); err == nil {
+			of, name := map[string]string{}, map[string]string{}
 			for i, k := range t.Columns[0].Strings {
-				of[k] = t.Columns[1].Strings[i]
+				of[k], name[k] = t.Columns[1].Strings[i], t.Columns[2].Strings[i]
 			}
 			for i := range out {
 				if out[i].LongLegOf == "" {
 					out[i].LongLegOf = of[out[i].Run]
 				}
-			}
-		}
-		// The scenario's name (the key holds its slug: "nvda-30" for
-		// "NVDA @ -30%"), from the runs table.
-		if t, err := ReadTableParquet(filepath.Join(dir, RunsParquet), "key", "scenario"); err == nil {
-			name := map[string]string{}
-			for i, k := range t.Columns[0].Strings {
-				name[k] = t.Columns[1].Strings[i]
-			}
-			for i := range out {
 				if n := name[out[i].Run]; n != "" && out[i].Scenario != "" {
 					out[i].Scenario = n
 				}

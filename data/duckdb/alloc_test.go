@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,8 +68,10 @@ func TestReadCSVAllocatesPerColumnNotPerRow(t *testing.T) {
 // read back as written, before and after the column is parsed.
 func TestTextTimesGrowAcrossBatches(t *testing.T) {
 	var rows []string
+	firstCap := 0
 	d := &decoder{file: "t.csv", rowAt: func(k int) int { return k + 2 }}
 	d.reserve(3000)
+	d.tc.ends = slices.Grow(d.tc.ends, 3000) // as readCSV sizes them
 	for batch := 0; batch < 3; batch++ {
 		bld := array.NewStringBuilder(memory.DefaultAllocator)
 		for i := 0; i < 1000; i++ {
@@ -84,6 +87,9 @@ func TestTextTimesGrowAcrossBatches(t *testing.T) {
 			t.Fatal(err)
 		}
 		a.Release()
+		if batch == 0 {
+			firstCap = d.tc.chars.Cap()
+		}
 	}
 	check := func(when string) {
 		for k, want := range rows {
@@ -93,6 +99,12 @@ func TestTextTimesGrowAcrossBatches(t *testing.T) {
 		}
 	}
 	check("collected")
+	// After the first batch (1,000 rows of 10 bytes), the bytes were sized
+	// for all 3,000 rows at its length, 30,000 and a sixteenth (a
+	// size class up), not for the batch alone.
+	if firstCap < 30_000 || firstCap > 40_000 {
+		t.Errorf("capacity after the first batch %d: not sized for the file's rows", firstCap)
+	}
 	if err := d.resolveTimes(); err != nil {
 		t.Fatal(err)
 	}
