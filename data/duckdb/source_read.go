@@ -307,20 +307,25 @@ func TableSHA256(ctx context.Context, table string) (string, error) {
 	if st, err := os.Stat(base); err != nil || !st.IsDir() {
 		base = filepath.Dir(base)
 	}
+	// The files are hashed at once, as many as there are cores.
 	lines := make([]string, len(files))
-	for i, p := range files {
+	err = data.Each(len(files), func(i int) error {
 		if err := ctx.Err(); err != nil {
-			return "", err
+			return err
 		}
-		rel, err := filepath.Rel(base, p)
+		rel, err := filepath.Rel(base, files[i])
 		if err != nil {
-			rel = p
+			rel = files[i]
 		}
-		sum, err := fileSHA256(p)
+		sum, err := fileSHA256(files[i])
 		if err != nil {
-			return "", err
+			return err
 		}
 		lines[i] = filepath.ToSlash(rel) + "\t" + sum + "\n"
+		return nil
+	})
+	if err != nil {
+		return "", err
 	}
 	slices.Sort(lines)
 	h := sha256.New()
