@@ -101,8 +101,9 @@ type File struct {
 	Scenarios []string `toml:"scenarios"`
 	// ScenarioStart is day 0 of the scenarios' shocks that are placed by
 	// a day offset (every library scenario), YYYY-MM-DD. Default: 30
-	// calendar days after start (or after the first bar), so that the
-	// strategies hold their positions when the shock lands.
+	// calendar days after start, or after the first bar when start is
+	// not given or is before the data, so that the strategies hold their
+	// positions when the shock lands.
 	ScenarioStart string `toml:"scenario_start"`
 	// Scenario holds scenarios written inline, as [[scenario]] tables with
 	// the keys of a scenario file; [Parse] decodes them into Inline.

@@ -826,7 +826,7 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 	}
 	r.Stats = stats
 	r.Metrics = results.Measure(res, m.PeriodsPerYear)
-	r.Metrics.Benchmarks = results.MeasureBenchmarks(res, m.Bench, m.PeriodsPerYear)
+	r.Metrics.Benchmarks = results.MeasureBenchmarks(res, v.Bench, m.PeriodsPerYear)
 	out.Records[i] = record(f, out, r)
 	r.legs = legsOf(opt.Strategies, r.Type, r.Params)
 	if r.View == 0 && r.LongLegOf == "" {

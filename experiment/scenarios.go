@@ -25,6 +25,10 @@ type View struct {
 	// source bars in its window): runs trading them see a partial
 	// scenario.
 	Unshocked []string
+	// Bench is the benchmarks as the view's runs are measured against
+	// them: a benchmark that is one of the view's instruments as the
+	// scenario shocked it, the others as loaded (nil without benchmarks).
+	Bench *data.Panel
 }
 
 // Name is the scenario's name, or "baseline".
@@ -80,19 +84,20 @@ func (f *File) scenarioList(all bool) ([]*scenarios.Scenario, error) {
 
 // Views builds the baseline view and one shocked view per scenario. Shocks
 // placed by a day offset count from scenario_start (default: 30 days after
-// the experiment's start).
+// the experiment's start, or its first bar when later).
 // A historical replay transplants real returns from the loaded data; on a
 // synthetic market it has no real history to take them from. When
 // optional is true (every library scenario by default), a scenario that
 // cannot apply to this data is skipped and named in the returned notes;
 // otherwise it is an error.
 func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]View, []string, error) {
-	views := []View{{Panel: m.Panel, Timeline: m.Timeline}}
+	views := []View{{Panel: m.Panel, Timeline: m.Timeline, Bench: m.Bench}}
 	var notes []string
-	start := m.Start
-	if start == 0 {
-		start = m.Timeline.Times[0]
-	}
+	// 30 days after the runs start: after start, or after the first bar
+	// when start is before the data (30 days after such a start could
+	// fall before every bar, and a shock there would move the whole
+	// history alike: no change to any run).
+	start := max(m.Start, m.Timeline.Times[0])
 	start += 30 * data.NanosPerDay
 	if f.ScenarioStart != "" {
 		start, _ = data.ParseDay(f.ScenarioStart)
@@ -136,9 +141,50 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 			}
 		}
 		slices.Sort(unshocked)
-		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked})
+		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked, Bench: shockedBench(m.Bench, p)})
+	}
+	if n := benchScenarioNote(m.Bench, m.Panel, len(views) > 1); n != "" {
+		notes = append(notes, n)
 	}
 	return views, notes, nil
+}
+
+// shockedBench is bench with each benchmark that is an instrument of
+// view replaced by the view's series (the scenario's prices): a run that
+// holds the shocked QQQ is measured against the shocked QQQ, not the
+// real one (beta 1.30 and correlation 0.66 for a plain holding). A
+// benchmark outside the runs' data is not replayed under scenarios: its
+// loaded series stays (see benchScenarioNote).
+func shockedBench(bench, view *data.Panel) *data.Panel {
+	if bench == nil {
+		return nil
+	}
+	out := &data.Panel{Synthetic: bench.Synthetic, Description: bench.Description, Series: slices.Clone(bench.Series)}
+	for i := range out.Series {
+		if j := view.Index(out.Series[i].Symbol); j >= 0 {
+			out.Series[i] = view.Series[j]
+		}
+	}
+	return out
+}
+
+// benchScenarioNote names the benchmarks the scenario runs are measured
+// against unshocked: those outside the runs' data ("" when none).
+func benchScenarioNote(bench, p *data.Panel, scenarioRuns bool) string {
+	if bench == nil || !scenarioRuns {
+		return ""
+	}
+	var out []string
+	for i := range bench.Series {
+		if p.Index(bench.Series[i].Symbol) < 0 {
+			out = append(out, bench.Series[i].Symbol)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("benchmark %s is not among the runs' instruments, so it is not replayed under the scenarios: the scenario runs' beta, correlation and capture are measured against its real prices (name it in data.symbols to shock it with the runs)",
+		strings.Join(out, ", "))
 }
 
 // touched reports whether a view differs from the panel it was made from:

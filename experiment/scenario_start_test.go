@@ -1,0 +1,112 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// scenarioExperiment writes AAA's 120 daily bars from 2025-01-01 and an
+// experiment holding it under an inline jump of −30% at day 0, with extra
+// TOML lines, and runs it.
+func scenarioExperiment(t *testing.T, extra string) *Outcome {
+	t.Helper()
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	for k := 0; k < 120; k++ {
+		c := 100 + float64(k%9) - float64(k%4)
+		fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", data.FormatDay(data.Day(2025, 1, 1)+int64(k)*data.NanosPerDay), c, c+1, c-1, c)
+	}
+	os.WriteFile(filepath.Join(dir, "AAA.csv"), []byte(b.String()), 0o644)
+	path := filepath.Join(dir, "x.toml")
+	os.WriteFile(path, []byte(`name = "x"
+cash = 100_000.0
+`+extra+`
+[data]
+dir = "."
+[data.classes]
+AAA = "crypto"
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["AAA"]
+[[scenario]]
+name = "crash"
+[[scenario.shock]]
+type = "jump"
+symbols = ["AAA"]
+day = 0
+move = -0.3
+`), 0o644)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(o.Release)
+	return o
+}
+
+// TestScenarioStartBeforeTheData: with start before the data and no
+// scenario_start, day 0 was 30 days after start, before every bar: the
+// jump scaled the whole history alike and no run changed (pnl vs baseline
+// 0 for a 30% crash). Day 0 is now 30 days after the first bar, where the
+// holding loses 30% of its value: the crash run ends below the baseline by
+// 0.3 × the baseline's position at the end (quantity × last close).
+func TestScenarioStartBeforeTheData(t *testing.T) {
+	o := scenarioExperiment(t, `start = "2024-11-01"`)
+	var base, crash *RunResult
+	for i := range o.Runs {
+		switch o.Runs[i].Key {
+		case "hold":
+			base = &o.Runs[i]
+		case "hold@crash":
+			crash = &o.Runs[i]
+		}
+	}
+	if base == nil || crash == nil {
+		t.Fatalf("runs %v", o.Runs)
+	}
+	// The baseline's position at the end, quantity × last close, is its
+	// gross exposure then.
+	eb, ec := base.Result.Curve.Equity, crash.Result.Curve.Equity
+	held := base.Result.Curve.Gross[len(eb)-1]
+	want := -0.3 * held
+	if got := ec[len(ec)-1] - eb[len(eb)-1]; held <= 0 || math.Abs(got-want) > 1e-6 {
+		t.Errorf("crash − baseline = %.6f, want −0.3 × %g = %.6f", got, held, want)
+	}
+}
+
+// TestScenarioRunsBenchmarkShocked: a run holding AAA, benchmarked on
+// AAA, under a scenario that shocks AAA: its beta and correlation against
+// the benchmark are 1 (the same moves, less the cash left over), where
+// the unshocked benchmark gave a beta and correlation of the crash
+// against a quiet day.
+func TestScenarioRunsBenchmarkShocked(t *testing.T) {
+	o := scenarioExperiment(t, "benchmarks = [\"AAA\"]")
+	for _, r := range o.Runs {
+		raw, ok := r.Metrics.Benchmarks["AAA"]
+		if !ok {
+			t.Fatalf("%s: no benchmark AAA", r.Key)
+		}
+		var m struct{ Beta, Correlation float64 }
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(m.Correlation-1) > 1e-3 || math.Abs(m.Beta-1) > 0.01 {
+			t.Errorf("%s: beta %g, correlation %g against AAA; want 1 and 1", r.Key, m.Beta, m.Correlation)
+		}
+	}
+}
