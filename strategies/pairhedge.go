@@ -128,8 +128,8 @@ func (p *PairHedgeParams) Validate() error {
 	if math.IsNaN(p.StopLoss) || p.StopLoss < 0 || p.StopLoss >= 1 {
 		return fmt.Errorf("stop_loss = %g: want a fraction in [0, 1) (0 = off)", p.StopLoss)
 	}
-	if p.CooldownDays < 0 {
-		return fmt.Errorf("cooldown_days = %d: want >= 0", p.CooldownDays)
+	if err := checkDays("cooldown_days", p.CooldownDays, 0); err != nil {
+		return err
 	}
 	if !valid(p.Execution) {
 		return fmt.Errorf("execution = %v: want %s", p.Execution, strict.OneOf(p.Execution.spellings()))

@@ -253,11 +253,25 @@ func (c *clock) due(now int64) bool {
 // reset starts the calendar again from a rebalance at now.
 func (c *clock) reset(now int64) { c.last, c.count = now, 0 }
 
-// checkClock checks rebalance_days and rebalance_bars: each >= 0, not
-// both set.
+// maxDays bounds the parameters counted in calendar days (100 years):
+// past about 106,751 days, days × nanoseconds a day overflows int64 and
+// the wait turns negative (a rebalance every bar).
+const maxDays = 36_525
+
+// checkDays checks a parameter counted in calendar days: from min to
+// maxDays.
+func checkDays(key string, days, min int) error {
+	if days < min || days > maxDays {
+		return fmt.Errorf("%s = %d: want %d to %d (100 years)", key, days, min, maxDays)
+	}
+	return nil
+}
+
+// checkClock checks rebalance_days and rebalance_bars: each >= 0 (days at
+// most maxDays), not both set.
 func checkClock(days, bars int) error {
-	if days < 0 {
-		return fmt.Errorf("rebalance_days = %d: want >= 0", days)
+	if err := checkDays("rebalance_days", days, 0); err != nil {
+		return err
 	}
 	if bars < 0 {
 		return fmt.Errorf("rebalance_bars = %d: want >= 0", bars)

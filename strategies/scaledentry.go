@@ -131,8 +131,8 @@ func (p *ScaledEntryParams) Validate() error {
 			return fmt.Errorf("tranches = %d: want >= 1", p.Tranches)
 		}
 		n = p.Tranches
-		if p.Mode == EntrySchedule && p.EveryDays < 1 {
-			return fmt.Errorf("every_days = %d: want >= 1", p.EveryDays)
+		if p.Mode == EntrySchedule && (p.EveryDays < 1 || p.EveryDays > maxDays) {
+			return checkDays("every_days", p.EveryDays, 1)
 		}
 		if p.Mode == EntryPyramid && (!(p.Step > 0) || p.Step > 10) {
 			return fmt.Errorf("step = %g: want a rise in (0, 10]", p.Step)
@@ -169,8 +169,8 @@ func (p *ScaledEntryParams) Validate() error {
 	if !(p.MaxPosition > 0 && p.MaxPosition <= 10) {
 		return fmt.Errorf("max_position = %g: want a fraction of equity in (0, 10]", p.MaxPosition)
 	}
-	if p.CooldownDays < 0 {
-		return fmt.Errorf("cooldown_days = %d: want >= 0", p.CooldownDays)
+	if err := checkDays("cooldown_days", p.CooldownDays, 0); err != nil {
+		return err
 	}
 	if !valid(p.Fill) {
 		return fmt.Errorf("fill = %v: want %s", p.Fill, strict.OneOf(p.Fill.spellings()))
