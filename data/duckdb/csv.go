@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -68,13 +69,29 @@ func scanCSV(path string, gz bool, check *rowCheck) (csvLayout, error) {
 		if err != nil {
 			return lay, fmt.Errorf("%s: %w", path, err)
 		}
-		r = zr
+		r = gzipEnd{zr}
 	}
 	sc := recordScanner{path: path, check: check, lay: &lay, gz: gz, size: size}
 	if err := sc.run(r); err != nil {
 		return lay, err
 	}
 	return lay, nil
+}
+
+// errTruncated is a .gz stream that ends before its compressed data or
+// its trailer do: the gzip reader's io.ErrUnexpectedEOF, which io.ReadFull
+// would take for the short last chunk of a whole file.
+var errTruncated = errors.New("the gzip file is truncated (it ends before its compressed data does): copy it again or check it with gzip -t")
+
+// gzipEnd passes a gzip stream through, its truncation as errTruncated.
+type gzipEnd struct{ r io.Reader }
+
+func (g gzipEnd) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	if err == io.ErrUnexpectedEOF {
+		err = errTruncated
+	}
+	return n, err
 }
 
 // scanChunk is how much of a CSV file the scanner reads at a time.
@@ -144,6 +161,9 @@ func (sc *recordScanner) run(r io.Reader) error {
 		}
 		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
 			break
+		}
+		if rerr == errTruncated {
+			return &data.RowError{File: sc.path, Msg: rerr.Error()}
 		}
 		if rerr != nil {
 			return fmt.Errorf("%s: %w", sc.path, rerr)
