@@ -61,6 +61,11 @@ to = 2022-11-01`, "shock[0].to = 2022-11-01: not after from = 2022-11-10: a wind
 		{"negative spread", jump("spread_days = -2"), "shock[0].spread_days = -2: a negative number of days"},
 		{"two timings", jump("random = true"), "shock[0]: give exactly one of date, time, day or random"},
 		{"no timing", head + "[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\nmove = -0.1\n", "shock[0]: give exactly one of date, time, day or random"},
+		// Past about 106,751 days, days × nanoseconds a day overflowed and
+		// the shock landed elsewhere (day = 100000 read as the baseline).
+		{"day past 100 years", head + "[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\nday = 100000\nmove = -0.1\n", "shock[0].day = 100000: want at most 36525 (100 years)"},
+		{"window past 100 years", head + "[[shock]]\ntype = \"volatility\"\nsymbols = [\"BTC\"]\nday = 0\ndays = 200000\nk = 2\n", "shock[0].days = 200000: want at most 36525 (100 years)"},
+		{"spread past 100 years", jump("spread_days = 110000"), "shock[0].spread_days = 110000: want at most 36525 (100 years)"},
 		{"negative day", head + "[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\nday = -3\nmove = -0.1\n", "shock[0].day = -3: an offset before the start"},
 		{"bad date", head + "[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\ndate = \"2025-13-01\"\nmove = -0.1\n", `shock[0].date = "2025-13-01": want a date YYYY-MM-DD`},
 		{"no target", head + "[[shock]]\ntype = \"jump\"\nday = 0\nmove = -0.1\n", "shock[0]: no instruments"},

@@ -40,9 +40,17 @@ func (t Target) validate() error {
 	return nil
 }
 
+// maxDays bounds the keys counted in calendar days (100 years): past
+// about 106,751 days, days × nanoseconds a day overflows int64 and a shock
+// lands somewhere else without a word.
+const maxDays = 36_525
+
 func (w When) validate() error {
 	if w.Day < 0 {
 		return fieldErr("day", w.Day, "an offset before the start")
+	}
+	if w.Day > maxDays {
+		return fieldErr("day", w.Day, "want at most %d (100 years)", maxDays)
 	}
 	if w.Date != 0 && w.Random {
 		return fmt.Errorf(": give date or random, not both")
@@ -53,6 +61,9 @@ func (w When) validate() error {
 func (win Window) validate(w When) error {
 	if win.Days < 0 {
 		return fieldErr("days", win.Days, "a negative window")
+	}
+	if win.Days > maxDays {
+		return fieldErr("days", win.Days, "want at most %d (100 years)", maxDays)
 	}
 	if win.Until == 0 && win.Days == 0 {
 		return fmt.Errorf(": give days or until (the window's length)")
@@ -72,6 +83,12 @@ func (j JumpPath) validate() error {
 	}
 	if j.RecoverDays < 0 {
 		return fieldErr("recover_days", j.RecoverDays, "a negative number of days")
+	}
+	if j.SpreadDays > maxDays {
+		return fieldErr("spread_days", j.SpreadDays, "want at most %d (100 years)", maxDays)
+	}
+	if j.RecoverDays > maxDays {
+		return fieldErr("recover_days", j.RecoverDays, "want at most %d (100 years)", maxDays)
 	}
 	if !(j.Recover >= 0 && j.Recover <= 1) {
 		return fieldErr("recover", j.Recover, "want a fraction of the move in [0, 1]")
@@ -595,6 +612,9 @@ func (s *Propagate) validate() error {
 	}
 	if s.LookbackDays < 0 {
 		return fieldErr("lookback_days", s.LookbackDays, "a negative lookback")
+	}
+	if s.LookbackDays > maxDays {
+		return fieldErr("lookback_days", s.LookbackDays, "want at most %d (100 years)", maxDays)
 	}
 	if s.MinObs < 0 {
 		return fieldErr("min_obs", s.MinObs, "a negative count")
