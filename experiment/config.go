@@ -477,6 +477,13 @@ func (f *File) Validate() error {
 			return fmt.Errorf("%s.sweep.%s: %s is also set in %s.params; set it in one of the two", key, both[0], both[0], key)
 		}
 	}
+	seenBench := map[string]int{}
+	for i, b := range f.Benchmarks {
+		if j, ok := seenBench[data.CanonicalSymbol(b)]; ok {
+			return fmt.Errorf("benchmarks[%d] = %q: benchmarks[%d] is %q already", i, b, j, f.Benchmarks[j])
+		}
+		seenBench[data.CanonicalSymbol(b)] = i
+	}
 	if f.ScenarioStart != "" {
 		if _, err := data.ParseDay(f.ScenarioStart); err != nil {
 			return fmt.Errorf("scenario_start: %w", err)

@@ -145,8 +145,11 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 		t.Funding.Interval = engine.DefaultFundingInterval
 		if c.FundingIntervalHours != nil {
 			h := *c.FundingIntervalHours
-			if !(h > 0 && h <= 24*365) {
-				return fmt.Errorf("%s.funding_interval_hours = %g: want (0, 8760]", key, h)
+			// At least a minute: a settlement every few seconds
+			// compounds any rate into nonsense (0.001 h gave a return
+			// of 4.5e28 %).
+			if !(h >= 1.0/60 && h <= 24*365) {
+				return fmt.Errorf("%s.funding_interval_hours = %g: want a minute (1/60) to a year (8760)", key, h)
 			}
 			t.Funding.Interval = int64(h * 3600e9)
 		}
@@ -199,7 +202,7 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 	if c.InitialMargin != nil && c.MaintenanceMargin != nil && *c.MaintenanceMargin > *c.InitialMargin && *c.InitialMargin > 0 {
 		return fmt.Errorf("%s.maintenance_margin = %g is above initial_margin = %g", key, *c.MaintenanceMargin, *c.InitialMargin)
 	}
-	if c.FundingRate != nil && math.Abs(*c.FundingRate) > 0.1 {
+	if c.FundingRate != nil && !(math.Abs(*c.FundingRate) <= 0.1) {
 		return fmt.Errorf("%s.funding_rate = %g: a rate per settlement (0.0001 = 0.01%% per 8 hours); want |rate| <= 0.1", key, *c.FundingRate)
 	}
 	if c.ImpactWindow != nil && *c.ImpactWindow < 0 {
@@ -347,6 +350,14 @@ func (f *File) engineBase(reg engine.Registry, classOf func(string) (data.Class,
 			cfg.Symbols = map[string]engine.Terms{}
 		}
 		cfg.Symbols[s] = t
+	}
+	for _, r := range []struct {
+		key string
+		v   float64
+	}{{"cash_rate", c.CashRate}, {"borrow_cash_rate", c.BorrowCashRate}} {
+		if !(r.v >= -1 && r.v <= 10) {
+			return cfg, fmt.Errorf("costs.%s = %g: want an annual rate in [-1, 10] (0.05 = 5%%)", r.key, r.v)
+		}
 	}
 	cfg.CashRate, cfg.BorrowRate = c.CashRate, c.BorrowCashRate
 	if c.Interest != nil {

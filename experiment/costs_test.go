@@ -147,6 +147,13 @@ func TestCostErrorsNameTheKey(t *testing.T) {
 		{"[costs]\nlimit_fill = \"maybe\"\n", "costs.limit_fill"},
 		{"[costs.equity]\nborow_rate = 0.1\n", "borow_rate"},
 		{"[[splits]]\nsymbol = \"BTC\"\ndate = \"2019-05-01\"\nratio = 2.0\n", "splits: a splits table needs prices = \"raw\""},
+		// NaN passed |rate| > 0.1, and the engine named its own field; a
+		// funding every 3.6 s compounded into a return of 4.5e28 %.
+		{"[costs.crypto]\nfunding_rate = nan\n", "costs.crypto.funding_rate = NaN"},
+		{"[costs]\ncash_rate = nan\n", "costs.cash_rate = NaN"},
+		{"[costs]\nborrow_cash_rate = 50.0\n", "costs.borrow_cash_rate = 50"},
+		{"[costs.crypto]\nfunding_interval_hours = 0.001\n", "costs.crypto.funding_interval_hours = 0.001: want a minute"},
+
 	} {
 		text := "name = \"x\"\nstart = \"2019-03-01\"\nend = \"2019-04-01\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n" + tc.extra
 		f, err := Parse("x.toml", text)
@@ -156,6 +163,15 @@ func TestCostErrorsNameTheKey(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want %q", tc.extra, err, tc.want)
 		}
+	}
+}
+
+// TestDuplicateBenchmark: the same benchmark twice was refused by the
+// reader, as two files giving one symbol; it names the key.
+func TestDuplicateBenchmark(t *testing.T) {
+	_, err := Parse("x.toml", "name = \"x\"\nbenchmarks = [\"QQQ\", \"qqq\"]\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n")
+	if want := `benchmarks[1] = "qqq": benchmarks[0] is "QQQ" already`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
 	}
 }
 
