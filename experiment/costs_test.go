@@ -153,7 +153,6 @@ func TestCostErrorsNameTheKey(t *testing.T) {
 		{"[costs]\ncash_rate = nan\n", "costs.cash_rate = NaN"},
 		{"[costs]\nborrow_cash_rate = 50.0\n", "costs.borrow_cash_rate = 50"},
 		{"[costs.crypto]\nfunding_interval_hours = 0.001\n", "costs.crypto.funding_interval_hours = 0.001: want a minute"},
-
 	} {
 		text := "name = \"x\"\nstart = \"2019-03-01\"\nend = \"2019-04-01\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n" + tc.extra
 		f, err := Parse("x.toml", text)
