@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 // version is the program version written into every manifest.
@@ -67,7 +68,10 @@ Run 'divergence COMMAND --help' for a command's flags.
 // instruments × 2,520 days peaks at 251 MB at 100
 // (BenchmarkMonteCarloMemory).
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// An interrupt, and the TERM that Kubernetes, Slurm's scancel and
+	// timeout send (and a closed terminal's HUP), cancel the work: what
+	// was being written is removed, nothing finished is touched.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {

@@ -368,3 +368,42 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 	mustRun(t, divergence(t, nil, "merge", merged2, shards))
 	sameFolders(t, filepath.Join(one, slug), filepath.Join(merged2, slug))
 }
+
+// TestTerminatedRunLeavesNothing: a run sent SIGTERM (what Kubernetes,
+// Slurm's scancel and timeout send) while it writes leaves no working
+// folder behind, as an interrupt does; it ignored TERM and left a
+// 110 MB .tmp folder until the next run into the same place.
+func TestTerminatedRunLeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the program and runs the demo")
+	}
+	out := t.TempDir()
+	for try := 0; try < 3; try++ {
+		cmd := divergence(t, nil, "run", filepath.Join("..", "..", "examples", "synthetic-ai-hedge.toml"), "--out", out, "--quiet", "--workers", "1")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			if tmp, _ := filepath.Glob(filepath.Join(out, ".*tmp-*", "runs", "*")); len(tmp) > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatal("the run's working folder never had a run in 60 s")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		cmd.Process.Signal(syscall.SIGTERM)
+		err := cmd.Wait()
+		if err == nil {
+			continue // it had finished: try again
+		}
+		if left, _ := filepath.Glob(filepath.Join(out, ".*tmp-*")); len(left) > 0 {
+			t.Fatalf("working folders left after SIGTERM: %v", left)
+		}
+		return
+	}
+	t.Fatal("three runs all finished before the signal: the test checked nothing")
+}
