@@ -227,6 +227,29 @@ func TestReportDBCompare(t *testing.T) {
 	if _, _, err := cli(t, "report", filepath.Join(dir, "nope")); err == nil {
 		t.Error("report of a missing folder succeeded")
 	}
+	// An --out inside a results folder would write over its files (the
+	// page over manifest.json, a chart over equity.png): refused, the
+	// file untouched. The command's own file there, and paths outside,
+	// are fine.
+	manifest, _ := os.ReadFile(filepath.Join(a, "manifest.json"))
+	for _, args := range [][]string{
+		{"report", a, "--out", filepath.Join(a, "manifest.json")},
+		{"report", a, "--out", filepath.Join(a, "runs", "page.html")},
+		{"compare", a, "--out", filepath.Join(a, "equity.png")},
+	} {
+		if _, _, err := cli(t, args...); err == nil || !strings.Contains(err.Error(), "inside the results folder") && !strings.Contains(err.Error(), "want an .html file") {
+			t.Errorf("%v: %v, want a refusal", args, err)
+		}
+	}
+	if after, _ := os.ReadFile(filepath.Join(a, "manifest.json")); !bytes.Equal(after, manifest) {
+		t.Error("manifest.json changed")
+	}
+	if _, _, err := cli(t, "report", a, "--out", filepath.Join(a, "report.html")); err != nil {
+		t.Errorf("report --out the folder's own report.html: %v", err)
+	}
+	if _, _, err := cli(t, "report", a, "--out", filepath.Join(dir, "elsewhere.html")); err != nil {
+		t.Errorf("report --out outside the folder: %v", err)
+	}
 }
 
 // --no-db writes report.html without results.duckdb, says how to make

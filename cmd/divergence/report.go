@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/divergence-research/divergence/results/report"
@@ -25,6 +26,12 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	path := *out
 	if path == "" {
 		path = filepath.Join(pos[0], report.ReportFile)
+	}
+	if !strings.EqualFold(filepath.Ext(path), ".html") {
+		return fmt.Errorf("report: --out %s: want an .html file", path)
+	}
+	if err := outsideResults("report", path, pos, report.ReportFile); err != nil {
+		return err
 	}
 	if err := report.WriteTo(ctx, pos[0], path); err != nil {
 		return err
@@ -80,11 +87,41 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if *out != "" {
 		opt.Outs = strings.Split(*out, ",")
+		for _, o := range opt.Outs {
+			if err := outsideResults("compare", o, dirs, "compare.png", "compare.svg"); err != nil {
+				return err
+			}
+		}
 	}
 	outs, err := report.CompareWith(ctx, dirs, opt)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "compare: %s\n", strings.Join(outs, ", "))
+	return nil
+}
+
+// outsideResults refuses an output path inside one of the results
+// folders dirs, but for the names in mine (the command's own files
+// there): report --out DIR/manifest.json wrote the page over the
+// manifest, and the folder could no longer be read.
+func outsideResults(cmd, path string, dirs []string, mine ...string) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs {
+		ad, err := filepath.Abs(d)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(ad, abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			continue
+		}
+		if !slices.Contains(mine, rel) {
+			return fmt.Errorf("%s: --out %s is inside the results folder %s: it would write over its files; give a path outside it (or leave --out out)", cmd, path, d)
+		}
+	}
 	return nil
 }
