@@ -118,6 +118,19 @@ func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord) 
 	} else if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("resultsdb: %s: %w", filepath.Join(dir, "manifest.json"), err)
 	}
+	if runs == nil {
+		// Every run the manifest lists has its curve: a run's folder
+		// lost (deleted, not copied) left the runs table naming a run
+		// with no rows in equity and fills, without a word.
+		for _, k := range m.Runs {
+			pq, csv := filepath.Join(dir, "runs", k, "equity.parquet"), filepath.Join(dir, "runs", k, "equity.csv")
+			if _, err := os.Stat(pq); err != nil {
+				if _, err := os.Stat(csv); err != nil {
+					return nil, fmt.Errorf("resultsdb: %s: run %s has no %s (nor equity.csv): the folder is incomplete", dir, k, pq)
+				}
+			}
+		}
+	}
 	tmpf, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("resultsdb: %w", err)

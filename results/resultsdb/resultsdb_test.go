@@ -401,6 +401,28 @@ func TestWriteFailureKeepsOld(t *testing.T) {
 	}
 }
 
+// TestWriteRefusesAMissingRun: a run's folder deleted from an experiment
+// folder gave a database whose runs table named the run and whose equity
+// and fills had no row of it, without a word (report refuses the same
+// folder). The build names the run.
+func TestWriteRefusesAMissingRun(t *testing.T) {
+	dir := smallFolder(t)
+	runs, err := os.ReadDir(filepath.Join(dir, "runs"))
+	if err != nil || len(runs) == 0 {
+		t.Fatal(err)
+	}
+	gone := runs[0].Name()
+	if err := os.RemoveAll(filepath.Join(dir, "runs", gone)); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), dir); err == nil || !strings.Contains(err.Error(), "run "+gone+" has no") {
+		t.Errorf("error %v, want one naming run %s", err, gone)
+	}
+	if _, err := os.Stat(filepath.Join(dir, File)); !os.IsNotExist(err) {
+		t.Errorf("results.duckdb written (%v)", err)
+	}
+}
+
 // TestWriteFromCSV builds the database of a folder without Parquet files:
 // equity and fills then come from the CSV files.
 func TestWriteFromCSV(t *testing.T) {
