@@ -30,6 +30,10 @@ type FundingSeries struct {
 // Len is the number of funding events.
 func (f *FundingSeries) Len() int { return len(f.Times) }
 
+// MaxFundingRate bounds a funding rate per settlement, in a file or a
+// funding_rate key: 10%.
+const MaxFundingRate = 0.1
+
 // ReadFunding reads a funding-rate CSV file (see ParseFunding).
 func ReadFunding(path string) (*FundingSeries, error) {
 	fh, _, err := OpenFile(path)
@@ -118,6 +122,12 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 		rate, err := strconv.ParseFloat(field(idx[2]), 64)
 		if err != nil || math.IsNaN(rate) || math.IsInf(rate, 0) {
 			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_rate %q is not a finite number", field(idx[2]))}
+		}
+		// The bound of the funding_rate key: exchanges cap a settlement
+		// at a few percent (the real files here reach 0.74%); 5 or −50
+		// is a file in percent, or a bad row, and ruined the run.
+		if math.Abs(rate) > MaxFundingRate {
+			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_rate %g is beyond ±%g per settlement: rates are fractions (0.0001 = 0.01%%); is the file in percent?", rate, MaxFundingRate)}
 		}
 		mark := math.NaN()
 		if hasMark {

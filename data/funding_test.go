@@ -47,7 +47,9 @@ func TestParseFundingErrorsNameFileAndLine(t *testing.T) {
 		{h + "2019-09-10T08:00:00Z,BTCUSDT,abc\n", "f.csv:2: funding_rate \"abc\""},
 		{h + "2019-09-10T08:00:00Z,BTCUSDT,NaN\n", "f.csv:2: funding_rate \"NaN\""},
 		{h + "2019-09-10T08:00:00Z,BTCUSDT,0.1\n2019-09-10T16:00:00Z,ETHUSDT,0.1\n", "f.csv:3: symbol \"ETHUSDT\" differs"},
-		{h + "2019-09-10T08:00:00Z,BTCUSDT,0.1\n2019-09-10T08:00:00Z,BTCUSDT,0.2\n", "f.csv:3: duplicate funding time 2019-09-10T08:00:00Z (also at line 2)"},
+		{h + "2019-09-10T08:00:00Z,BTCUSDT,0.1\n2019-09-10T08:00:00Z,BTCUSDT,0.02\n", "f.csv:3: duplicate funding time 2019-09-10T08:00:00Z (also at line 2)"},
+		// A rate in percent, or a bad row: 5 a settlement ruined the run.
+		{h + "2019-09-10T08:00:00Z,BTCUSDT,0.0001\n2019-09-10T16:00:00Z,BTCUSDT,-50\n", "f.csv:3: funding_rate -50 is beyond ±0.1 per settlement"},
 		{h, "f.csv: no funding rows"},
 	} {
 		_, err := ParseFunding(strings.NewReader(tc.in), "f.csv")

@@ -566,7 +566,7 @@ func TestStrategySeesRejections(t *testing.T) {
 // 2024-01-02 (the event of 2024-01-01 16:00 is before the position).
 func TestFundingFromFile(t *testing.T) {
 	csv := "funding_time_utc,symbol,funding_rate,mark_price\n" +
-		"2024-01-01T16:00:00Z,BTCUSDT,0.5,\n" +
+		"2024-01-01T16:00:00Z,BTCUSDT,0.05,\n" +
 		"2024-01-02T00:00:00.004Z,BTCUSDT,0.0001,100\n" +
 		"2024-01-02T08:00:00Z,BTCUSDT,0.0003,100\n"
 	fs, err := data.ParseFunding(strings.NewReader(csv), "BTCUSDT.csv")

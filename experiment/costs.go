@@ -202,8 +202,8 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 	if c.InitialMargin != nil && c.MaintenanceMargin != nil && *c.MaintenanceMargin > *c.InitialMargin && *c.InitialMargin > 0 {
 		return fmt.Errorf("%s.maintenance_margin = %g is above initial_margin = %g", key, *c.MaintenanceMargin, *c.InitialMargin)
 	}
-	if c.FundingRate != nil && !(math.Abs(*c.FundingRate) <= 0.1) {
-		return fmt.Errorf("%s.funding_rate = %g: a rate per settlement (0.0001 = 0.01%% per 8 hours); want |rate| <= 0.1", key, *c.FundingRate)
+	if c.FundingRate != nil && !(math.Abs(*c.FundingRate) <= data.MaxFundingRate) {
+		return fmt.Errorf("%s.funding_rate = %g: a rate per settlement (0.0001 = 0.01%% per 8 hours); want |rate| <= %g", key, *c.FundingRate, data.MaxFundingRate)
 	}
 	if c.ImpactWindow != nil && *c.ImpactWindow < 0 {
 		return fmt.Errorf("%s.impact_window = %d: want >= 0", key, *c.ImpactWindow)
