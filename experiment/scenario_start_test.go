@@ -17,6 +17,11 @@ import (
 // experiment holding it under an inline jump of −30% at day 0, with extra
 // TOML lines, and runs it.
 func scenarioExperiment(t *testing.T, extra string) *Outcome {
+	return scenarioAt(t, extra, "day = 0")
+}
+
+// scenarioAt is scenarioExperiment with the jump placed by timing.
+func scenarioAt(t *testing.T, extra, timing string) *Outcome {
 	t.Helper()
 	dir := t.TempDir()
 	var b strings.Builder
@@ -44,7 +49,7 @@ name = "crash"
 [[scenario.shock]]
 type = "jump"
 symbols = ["AAA"]
-day = 0
+`+timing+`
 move = -0.3
 `), 0o644)
 	f, err := Load(path)
@@ -109,4 +114,18 @@ func TestScenarioRunsBenchmarkShocked(t *testing.T) {
 			t.Errorf("%s: beta %g, correlation %g against AAA; want 1 and 1", r.Key, m.Beta, m.Correlation)
 		}
 	}
+}
+
+// TestShockDatedBeforeTheRunsStart: a jump dated before start moves only
+// the history the strategies warm up on; its runs equal the baseline's,
+// and a note says why, as it does for an early scenario_start.
+func TestShockDatedBeforeTheRunsStart(t *testing.T) {
+	o := scenarioAt(t, `start = "2025-02-01"`, "date = 2025-01-10")
+	want := "scenario crash: shock[0] (jump) is dated 2025-01-10, before the runs start (2025-02-01)"
+	for _, n := range o.Notes {
+		if strings.Contains(n, want) {
+			return
+		}
+	}
+	t.Errorf("notes %q, want %q", o.Notes, want)
 }

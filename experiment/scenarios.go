@@ -133,6 +133,14 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 		for _, n := range undone {
 			notes = append(notes, fmt.Sprintf("scenario %s: %s (its runs see that instrument unshocked)", s.Name, n))
 		}
+		// A shock dated before the runs start moves only the history the
+		// strategies warm up on, as an early scenario_start does.
+		for k, sh := range s.Shocks {
+			if w, ok := scenarios.Timing(sh); ok && w.Date != 0 && m.Start != 0 && w.Date < m.Start {
+				notes = append(notes, fmt.Sprintf("scenario %s: shock[%d] (%s) is dated %s, before the runs start (%s): it moves the warm-up history the strategies read, and a regime through the start what follows, not the prices the runs trade at before it",
+					s.Name, k, sh.Kind(), data.FormatStamp(w.Date), data.FormatDay(m.Start)))
+			}
+		}
 		if !touched(m.Panel, p) && !env.Shocked() {
 			note := fmt.Sprintf("scenario %s changes nothing in this data (the instruments it shocks are not here, or have no bars where it shocks them)", s.Name)
 			notes = append(notes, note)

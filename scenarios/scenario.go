@@ -62,6 +62,18 @@ type When struct {
 	Time bool
 }
 
+// timing is promoted to every shock type, which embeds When.
+func (w When) timing() When { return w }
+
+// Timing returns a shock's placement; false for a shock type without one.
+func Timing(s Shock) (When, bool) {
+	t, ok := s.(interface{ timing() When })
+	if !ok {
+		return When{}, false
+	}
+	return t.timing(), true
+}
+
 // Window is the length of a regime: Until (exclusive, UTC ns) when
 // non-zero, else Days calendar days from the shock's date.
 type Window struct {
