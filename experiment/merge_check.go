@@ -47,6 +47,7 @@ func ShardDirs(args []string) ([]string, error) {
 // merge's own experiment file, program version and data.
 type shardRef struct {
 	sha, version string
+	path         string // the merge's experiment file
 	stress       bool
 	inputs       []results.Input // nil: compared later, once the data is loaded
 	files        []FileSHA       // scenario and funding files (File.auxFiles)
@@ -80,7 +81,7 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, error
 		d := dirs[i]
 		var why []string
 		if m.ExperimentSHA256 != ref.sha {
-			why = append(why, fmt.Sprintf("it was run from another experiment file (sha256 %s, the merge's %s is %s)", short(m.ExperimentSHA256), m.Experiment, short(ref.sha)))
+			why = append(why, fmt.Sprintf("it was run from another experiment file (%s, sha256 %s; the merge's %s is %s)", m.Experiment, short(m.ExperimentSHA256), ref.path, short(ref.sha)))
 		}
 		if m.ProgramVersion != ref.version {
 			why = append(why, fmt.Sprintf("it was written by divergence %s, this is %s", m.ProgramVersion, ref.version))

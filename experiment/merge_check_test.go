@@ -9,7 +9,7 @@ import (
 
 func TestCheckShards(t *testing.T) {
 	inputs := []results.Input{{Symbol: "NVDA", SHA256: "synthetic", Rows: 100}}
-	ref := shardRef{sha: "aaaa", version: "0.1.0", inputs: inputs, slug: "exp"}
+	ref := shardRef{sha: "aaaa", path: "given.toml", version: "0.1.0", inputs: inputs, slug: "exp"}
 	m := func(i, n int) *ShardManifest {
 		return &ShardManifest{ExperimentSHA256: "aaaa", ProgramVersion: "0.1.0", Inputs: inputs, Shard: i, Shards: n}
 	}
@@ -32,8 +32,14 @@ func TestCheckShards(t *testing.T) {
 		{"duplicated", []string{"s0", "s1", "copy/s1"}, []*ShardManifest{m(0, 2), m(1, 2), m(1, 2)}, []string{"shard 1 of 2 is given 2 times: s1, copy/s1"}},
 		{"other version", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest { x := m(1, 2); x.ProgramVersion = "0.0.9"; return x }()},
 			[]string{"s1 is not a shard of this experiment: it was written by divergence 0.0.9, this is 0.1.0", "missing of 2: 1"}},
-		{"other experiment", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest { x := m(1, 2); x.ExperimentSHA256 = "bbbb"; return x }()},
-			[]string{"s1 is not a shard of this experiment: it was run from another experiment file"}},
+		// The merge's own file is named (it named the shard's recorded
+		// path as the merge's).
+		{"other experiment", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest {
+			x := m(1, 2)
+			x.Experiment, x.ExperimentSHA256 = "recorded.toml", "bbbb"
+			return x
+		}()},
+			[]string{"s1 is not a shard of this experiment: it was run from another experiment file (recorded.toml, sha256 bbbb; the merge's given.toml is aaaa)"}},
 		{"other data", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest {
 			x := m(1, 2)
 			x.Inputs = []results.Input{{Symbol: "NVDA", SHA256: "cafe", Rows: 100}}

@@ -1269,6 +1269,10 @@ func (f *File) checkSplits(p *data.Panel, splits []SplitSpec) error {
 		if err != nil {
 			continue
 		}
+		if !(sp.Ratio > 0) || math.IsInf(sp.Ratio, 0) {
+			// Named before the price check, which would read 1/0.
+			return fmt.Errorf("splits[%d].ratio = %g: want > 0", k, sp.Ratio)
+		}
 		j := sort.Search(s.Len(), func(x int) bool { return s.Time[x] >= ts })
 		if j == 0 || j >= s.Len() {
 			continue // outside the data (a vendor's full split history): nothing to apply or check

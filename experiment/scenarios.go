@@ -104,6 +104,9 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 		if first := m.Timeline.Times[0]; start < first {
 			return nil, nil, fmt.Errorf("scenario_start = %s is before the data (first bar %s)", f.ScenarioStart, data.FormatDay(first))
 		}
+		if last := m.Timeline.Times[m.Timeline.Len()-1]; start > last && len(list) > 0 {
+			return nil, nil, fmt.Errorf("scenario_start = %s is after the data (last bar %s)", f.ScenarioStart, data.FormatDay(last))
+		}
 		if m.Start != 0 && start < m.Start && len(list) > 0 {
 			notes = append(notes, fmt.Sprintf("scenario_start = %s is before the runs start (%s): shocks before that change only the warm-up history the strategies read, not a trade",
 				f.ScenarioStart, data.FormatDay(m.Start)))

@@ -269,7 +269,7 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
-	ref := shardRef{sha: sha, version: opt.Version, stress: ms[0].Stress, slug: results.Slug(f.Name), files: files}
+	ref := shardRef{sha: sha, path: f.path, version: opt.Version, stress: ms[0].Stress, slug: results.Slug(f.Name), files: files}
 	// The data is compared once loaded (mergeSource.load); the rest now.
 	order, err := checkShards(dirs, ms, ref)
 	if err != nil {
