@@ -130,22 +130,32 @@ func TestShockDatedBeforeTheRunsStart(t *testing.T) {
 	t.Errorf("notes %q, want %q", o.Notes, want)
 }
 
-// TestScenarioStartAfterTheData: a scenario_start after the data was
-// reported as shock[0].day, a key the user never wrote; it names itself.
-func TestScenarioStartAfterTheData(t *testing.T) {
+// flatRunError runs an experiment of head's keys (the %q in it is the
+// data folder) holding AAA, 60 flat daily bars from 2025-01-01, and
+// returns the error of its parse or run.
+func flatRunError(t *testing.T, head string) error {
+	t.Helper()
 	dir := t.TempDir()
 	var b strings.Builder
 	b.WriteString("date,open,high,low,close,volume\n")
 	for k := 0; k < 60; k++ {
 		fmt.Fprintf(&b, "%s,100,101,99,100,1000\n", data.FormatDay(data.Day(2025, 1, 1)+int64(k)*data.NanosPerDay))
 	}
-	os.WriteFile(filepath.Join(dir, "AAA.csv"), []byte(b.String()), 0o644)
-	text := "name = \"x\"\nscenario_start = \"2026-01-01\"\nscenarios = [\"ai-crypto-selloff\"]\n[data]\ndir = %q\n[data.classes]\nAAA = \"crypto\"\n" +
-		"[[strategy]]\nname = \"h\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\"]\n"
-	f, err := Parse(filepath.Join(dir, "x.toml"), fmt.Sprintf(text, dir))
+	if err := os.WriteFile(filepath.Join(dir, "AAA.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := fmt.Sprintf(head, dir) + "[[strategy]]\nname = \"h\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\"]\n"
+	f, err := Parse(filepath.Join(dir, "x.toml"), text)
 	if err == nil {
 		_, err = Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 1})
 	}
+	return err
+}
+
+// TestScenarioStartAfterTheData: a scenario_start after the data was
+// reported as shock[0].day, a key the user never wrote; it names itself.
+func TestScenarioStartAfterTheData(t *testing.T) {
+	err := flatRunError(t, "name = \"x\"\nscenario_start = \"2026-01-01\"\nscenarios = [\"ai-crypto-selloff\"]\n[data]\ndir = %q\n[data.classes]\nAAA = \"crypto\"\n")
 	if want := "scenario_start = 2026-01-01 is after the data (last bar 2025-03-01)"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v, want %q", err, want)
 	}
@@ -154,19 +164,7 @@ func TestScenarioStartAfterTheData(t *testing.T) {
 // TestSplitRatioNamed: a split's ratio of 0 on raw prices was reported by
 // the price check ("not by about 1/0"); it names the key.
 func TestSplitRatioNamed(t *testing.T) {
-	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("date,open,high,low,close,volume\n")
-	for k := 0; k < 60; k++ {
-		fmt.Fprintf(&b, "%s,100,101,99,100,1000\n", data.FormatDay(data.Day(2025, 1, 1)+int64(k)*data.NanosPerDay))
-	}
-	os.WriteFile(filepath.Join(dir, "AAA.csv"), []byte(b.String()), 0o644)
-	text := "name = \"x\"\nprices = \"raw\"\n[data]\ndir = %q\n[[splits]]\nsymbol = \"AAA\"\ndate = \"2025-02-01\"\nratio = 0.0\n" +
-		"[[strategy]]\nname = \"h\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\"]\n"
-	f, err := Parse(filepath.Join(dir, "x.toml"), fmt.Sprintf(text, dir))
-	if err == nil {
-		_, err = Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 1})
-	}
+	err := flatRunError(t, "name = \"x\"\nprices = \"raw\"\n[data]\ndir = %q\n[[splits]]\nsymbol = \"AAA\"\ndate = \"2025-02-01\"\nratio = 0.0\n")
 	if want := "splits[0].ratio = 0: want > 0"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v, want %q", err, want)
 	}
