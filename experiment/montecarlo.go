@@ -7,7 +7,6 @@ import (
 	"math"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/divergence-research/divergence/data"
@@ -149,13 +148,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		cfg.Seed = f.Seed
 	}
 	if spec.Shock != "" {
-		var s *scenarios.Scenario
-		var err error
-		if strings.HasSuffix(spec.Shock, ".toml") {
-			s, err = scenarios.Load(f.resolve(spec.Shock))
-		} else {
-			s, err = scenarios.Lookup(spec.Shock)
-		}
+		s, err := f.scenario(spec.Shock)
 		if err != nil {
 			return nil, fmt.Errorf("montecarlo.shock: %w", err)
 		}

@@ -403,9 +403,6 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			}
 		}
 	}
-	if err := f.checkSplits(p, f.Splits); err != nil {
-		return nil, err
-	}
 	tl := engine.NewTimeline(p)
 	if start != 0 && tl.StepAt(start) >= tl.Len() {
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatDay(tl.Times[tl.Len()-1]))
@@ -452,6 +449,11 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		return 0, false
 	})
 	if err != nil {
+		return nil, err
+	}
+	// After engineBase, which names a split's bad ratio or symbol: the
+	// check reads the close's move against 1/ratio.
+	if err := f.checkSplits(history, f.Splits); err != nil {
 		return nil, err
 	}
 	notes = append(notes, fundingCoverage(base, p, start)...)
@@ -1268,10 +1270,6 @@ func (f *File) checkSplits(p *data.Panel, splits []SplitSpec) error {
 		ts, err := data.ParseDay(sp.Date)
 		if err != nil {
 			continue
-		}
-		if !(sp.Ratio > 0) || math.IsInf(sp.Ratio, 0) {
-			// Named before the price check, which would read 1/0.
-			return fmt.Errorf("splits[%d].ratio = %g: want > 0", k, sp.Ratio)
 		}
 		j := sort.Search(s.Len(), func(x int) bool { return s.Time[x] >= ts })
 		if j == 0 || j >= s.Len() {

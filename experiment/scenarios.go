@@ -39,6 +39,19 @@ func (v *View) Name() string {
 	return v.Scenario.Name
 }
 
+// scenarioFile reports whether a scenario name is a file's path (it ends
+// in .toml), not a library name.
+func scenarioFile(name string) bool { return strings.HasSuffix(name, ".toml") }
+
+// scenario is the library scenario of that name, or the scenario file's
+// (relative to the experiment file).
+func (f *File) scenario(name string) (*scenarios.Scenario, error) {
+	if scenarioFile(name) {
+		return scenarios.Load(f.resolve(name))
+	}
+	return scenarios.Lookup(name)
+}
+
 // scenarioList resolves the experiment's scenarios: names from the
 // built-in library, paths of scenario files (relative to the experiment
 // file), and inline [[scenario]] tables, in that order. With all = true
@@ -46,13 +59,7 @@ func (v *View) Name() string {
 func (f *File) scenarioList(all bool) ([]*scenarios.Scenario, error) {
 	var out []*scenarios.Scenario
 	for i, name := range f.Scenarios {
-		var s *scenarios.Scenario
-		var err error
-		if strings.HasSuffix(name, ".toml") {
-			s, err = scenarios.Load(f.resolve(name))
-		} else {
-			s, err = scenarios.Lookup(name)
-		}
+		s, err := f.scenario(name)
 		if err != nil {
 			return nil, fmt.Errorf("scenarios[%d]: %w", i, err)
 		}

@@ -331,13 +331,13 @@ func (f *File) auxFiles() ([]FileSHA, error) {
 		return nil
 	}
 	for i, name := range f.Scenarios {
-		if strings.HasSuffix(name, ".toml") {
+		if scenarioFile(name) {
 			if err := add(fmt.Sprintf("scenarios[%d]", i), name); err != nil {
 				return nil, err
 			}
 		}
 	}
-	if mc := f.MonteCarlo; mc != nil && strings.HasSuffix(mc.Shock, ".toml") {
+	if mc := f.MonteCarlo; mc != nil && scenarioFile(mc.Shock) {
 		if err := add("montecarlo.shock", mc.Shock); err != nil {
 			return nil, err
 		}

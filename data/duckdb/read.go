@@ -202,7 +202,15 @@ func threadsParam() string { return "?threads=" + strconv.Itoa(runtime.GOMAXPROC
 // a catalog, a source's, a resample's, a concatenation's) runs on the
 // cores the program is limited to.
 func connector(path string) (*goduckdb.Connector, error) {
-	return goduckdb.NewConnector(path+threadsParam(), nil)
+	return connectorThreads(path, 0)
+}
+
+// connectorThreads is connector with a pool of n threads (0: threadsParam's).
+func connectorThreads(path string, n int) (*goduckdb.Connector, error) {
+	if n <= 0 {
+		return goduckdb.NewConnector(path+threadsParam(), nil)
+	}
+	return goduckdb.NewConnector(path+"?threads="+strconv.Itoa(n), nil)
 }
 
 // fileReader reads files through a DuckDB database: its own in-memory one,
@@ -228,11 +236,7 @@ func (r *fileReader) close() error {
 
 func (r *fileReader) database() (*sql.DB, error) {
 	if r.db == nil {
-		params := threadsParam()
-		if r.threads > 0 {
-			params = "?threads=" + strconv.Itoa(r.threads)
-		}
-		c, err := goduckdb.NewConnector(params, nil)
+		c, err := connectorThreads("", r.threads)
 		if err != nil {
 			return nil, fmt.Errorf("duckdb: open in-memory database: %w", err)
 		}

@@ -158,8 +158,8 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 
 // growText makes room for n more text rows of size bytes in all. The
 // bytes are sized once from the first batch when the row count is known
-// (reserve), else doubled: append's 1.25× steps copy a long column about
-// four times over.
+// (readCSV sizes the row ends for it), else doubled: append's 1.25× steps
+// copy a long column about four times over.
 func (tc *timeCol) growText(n, size int) {
 	tc.ends = grow(tc.ends, n)[:len(tc.ends)]
 	b := &tc.chars
