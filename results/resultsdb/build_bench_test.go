@@ -4,6 +4,7 @@ package resultsdb
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -127,4 +128,49 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 	b.ReportMetric(200, "runs/op")
+}
+
+// BenchmarkBuildRuns: the same folder built as the experiment builds it
+// (BuildRuns, the records in memory, every run's files of one layout)
+// and as `divergence db` does (Build, every file's columns matched by
+// name), interleaved each iteration. Reported: ms/records, ms/folder and
+// x-records (records over folder), from each variant's fastest build.
+func BenchmarkBuildRuns(b *testing.B) {
+	dir := b.TempDir()
+	benchFolder(b, dir, 200, 2520)
+	var m results.Manifest
+	raw, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		b.Fatal(err)
+	}
+	recs, err := results.ReadRuns(dir, m.Runs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), File)
+	var fast, folder time.Duration
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		t0 := time.Now()
+		if _, err := BuildRuns(context.Background(), dir, path, recs); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := Build(context.Background(), dir, path); err != nil {
+			b.Fatal(err)
+		}
+		d0, d1 := t1.Sub(t0), time.Since(t1)
+		if n == 0 || d0 < fast {
+			fast = d0
+		}
+		if n == 0 || d1 < folder {
+			folder = d1
+		}
+	}
+	b.ReportMetric(float64(fast.Milliseconds()), "ms/records")
+	b.ReportMetric(float64(folder.Milliseconds()), "ms/folder")
+	b.ReportMetric(fast.Seconds()/folder.Seconds(), "x-records")
 }

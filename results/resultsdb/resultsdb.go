@@ -107,7 +107,12 @@ func Build(ctx context.Context, dir, path string) (tables []string, err error) {
 // holds them in memory) instead of read from the folder; nil reads them.
 // Unlike Build it takes a run's working folder too: the experiment builds
 // the database inside the folder it is writing, before the folder is
-// renamed into place.
+// renamed into place. Given records also say that one program wrote
+// every run's files: their columns are first read from the first file of
+// each kind, where Build reads every file's (a folder may hold runs
+// written by different versions; 200 files' footers, read at each of the
+// three statements over them, cost about a tenth of the build). Files
+// that differ after all are then read as Build reads them.
 func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord) (tables []string, err error) {
 	if strings.ContainsAny(dir, "*?[]{}") {
 		return nil, fmt.Errorf("resultsdb: folder %q contains a glob character (* ? [ ] { }), which DuckDB would expand", dir)
@@ -158,7 +163,11 @@ func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord) 
 	}
 	db := sql.OpenDB(c)
 	db.SetMaxOpenConns(1)
-	tables, err = buildTx(ctx, db, dir, runsFile)
+	tables, err = buildTx(ctx, db, dir, runsFile, runs != nil)
+	if err != nil && runs != nil && ctx.Err() == nil {
+		// The transaction was rolled back: the database is empty.
+		tables, err = buildTx(ctx, db, dir, runsFile, false)
+	}
 	if err == nil {
 		_, err = db.ExecContext(ctx, "CHECKPOINT")
 	}
@@ -289,7 +298,7 @@ func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) +
 // none is made when there is no other column. A column without a value
 // (symbol, side, kind or tag of a table without a row) stays VARCHAR, as
 // an ENUM needs one.
-func enumCasts(ctx context.Context, tx *sql.Tx, table, files string, runs, text []string) (map[string]string, error) {
+func enumCasts(ctx context.Context, tx *sql.Tx, table, files, union string, runs, text []string) (map[string]string, error) {
 	expr := func(c string) string {
 		if c == "run" {
 			return keyOf
@@ -305,7 +314,7 @@ func enumCasts(ctx context.Context, tx *sql.Tx, table, files string, runs, text 
 			lists[i] = fmt.Sprintf("CAST(to_json(list(DISTINCT %s ORDER BY %s) FILTER (WHERE %s IS NOT NULL)) AS VARCHAR)", c, c, c)
 			dest[i] = &raw[i]
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT "+strings.Join(lists, ", ")+" FROM read_parquet("+files+", union_by_name = true)").Scan(dest...); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT "+strings.Join(lists, ", ")+" FROM read_parquet("+files+union+")").Scan(dest...); err != nil {
 			return nil, fmt.Errorf("resultsdb: table %s: %w", table, err)
 		}
 		for i, c := range text {
@@ -349,12 +358,12 @@ func folderOf(path string) string {
 const keyOf = `regexp_extract(filename, '([^/\\]+)[/\\][^/\\]+$', 1)`
 
 // buildTx creates every table inside one transaction.
-func buildTx(ctx context.Context, db *sql.DB, dir, runsFile string) ([]string, error) {
+func buildTx(ctx context.Context, db *sql.DB, dir, runsFile string, oneLayout bool) ([]string, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("resultsdb: %w", err)
 	}
-	tables, err := build(ctx, tx, dir, runsFile)
+	tables, err := build(ctx, tx, dir, runsFile, oneLayout)
 	if err != nil {
 		tx.Rollback()
 		return nil, err
@@ -399,7 +408,9 @@ func columns(ctx context.Context, tx *sql.Tx, src string, dates map[string]bool,
 	return strings.Join(out, ", "), nil
 }
 
-func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, error) {
+// build creates the tables; oneLayout says that every run's files of a
+// kind have the same columns (see [BuildRuns]).
+func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool) ([]string, error) {
 	var tables []string
 	exec := func(table, q string) error {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -482,7 +493,14 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, err
 			if t.table == "fills" {
 				text = []string{"symbol", "side", "kind", "tag"}
 			}
-			cast, err := enumCasts(ctx, tx, t.table, files, runs, text)
+			// union_by_name (columns matched by name across files that
+			// may differ) reads every file's footer when the statement
+			// is bound; one layout needs only the first file's.
+			union := ", union_by_name = true"
+			if oneLayout {
+				union = ""
+			}
+			cast, err := enumCasts(ctx, tx, t.table, files, union, runs, text)
 			if err != nil {
 				return nil, err
 			}
@@ -493,8 +511,8 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string) ([]string, err
 				}
 				sel = append(sel, c)
 			}
-			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_parquet(%s, filename = true, union_by_name = true))",
-				cast["run"], strings.Join(sel, ", "), files)
+			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_parquet(%s, filename = true%s))",
+				cast["run"], strings.Join(sel, ", "), files, union)
 		case len(csvs) > 0:
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_csv(%s, filename = true, header = true, union_by_name = true, types = %s))",
 				keyOf, t.cols, glob("runs", "*", t.file+".csv"), t.csvTypes)
