@@ -1,0 +1,91 @@
+package duckdb
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// readBatched is ReadSource with readSymbols's batches of about batch
+// rows (0: batchRows).
+func readBatched(t *testing.T, src Source, req Request, batch int) (*data.Panel, error) {
+	t.Helper()
+	loc, err := data.LoadTimezone(src.Timezone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p *data.Panel
+	err = withSourceReader(context.Background(), src, req, func(r *sourceReader) error {
+		r.loc, r.batch = loc, batch
+		var err error
+		p, err = r.read()
+		return err
+	})
+	return p, err
+}
+
+// A table read a few symbols a query gives the bars one query gives:
+// three symbols (48, 35 and 120 hourly bars, rows shuffled) read one a
+// query (batch 1), two then one (batch 100: ETHUSDT and NVDA, 83 rows,
+// then TAOUSDT) and all at once, from one Parquet file, from two (the
+// file and row of each bar follow it) and from a CSV file; and a bad row
+// in a later batch is refused as in one query.
+func TestReadSymbolsInBatches(t *testing.T) {
+	dir := t.TempDir()
+	db := memDB(t)
+	rows := fixtureRows()
+	one := parquetOf(t, db, dir, "one.parquet", "SELECT * FROM "+valuesSQL(rows, 5))
+	parquetOf(t, db, dir, "two-a.parquet", "SELECT * FROM "+valuesSQL(rows[:100], 6))
+	parquetOf(t, db, dir, "two-b.parquet", "SELECT * FROM "+valuesSQL(rows[100:], 7))
+	var csv strings.Builder
+	csv.WriteString("symbol,datetime,open,high,low,close,volume\n")
+	for i := range rows {
+		x := rows[(i*37)%len(rows)] // every row once (37 is prime to 203), out of order
+		fmt.Fprintf(&csv, "%s,%s,%v,%v,%v,%v,%v\n", x.sym, data.FormatTime(x.t), x.open, x.high, x.low, x.close, x.volume)
+	}
+	if len(rows) != 203 {
+		t.Fatalf("%d fixture rows, want 203", len(rows))
+	}
+	csvPath := writeFile(t, dir, "t.csv", csv.String())
+	req := Request{Symbols: []string{"TAOUSDT", "NVDA", "ETHUSDT"}}
+	for _, src := range []Source{{Table: one}, {Table: filepath.Join(dir, "two-*.parquet")}, {Table: csvPath}} {
+		want, err := readBatched(t, src, req, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want.Series) != 3 || want.Series[0].Len()+want.Series[1].Len()+want.Series[2].Len() != 203 {
+			t.Fatalf("%s: %d series, want 3 of 203 bars in all", src.Table, len(want.Series))
+		}
+		for _, batch := range []int{1, 100} {
+			got, err := readBatched(t, src, req, batch)
+			if err != nil {
+				t.Fatalf("%s, batches of %d rows: %v", src.Table, batch, err)
+			}
+			for i := range want.Series {
+				what := fmt.Sprintf("%s, batches of %d rows", src.Table, batch)
+				sameBars(t, what, got.Series[i], want.Series[i])
+				if fmt.Sprint(got.Series[i].Rows) != fmt.Sprint(want.Series[i].Rows) {
+					t.Errorf("%s: %s's rows differ", what, got.Series[i].Symbol)
+				}
+			}
+		}
+	}
+
+	// TAOUSDT's bar at 2024-01-02 05:00 twice, in a file of its own read
+	// after the other symbols' (batch 1) and with them.
+	dup := rows[29]
+	if dup.sym != "TAOUSDT" {
+		t.Fatalf("row 29 is %s's", dup.sym)
+	}
+	bad := parquetOf(t, db, dir, "bad.parquet", "SELECT * FROM "+valuesSQL(append(append([]tableRow(nil), rows...), dup), 8))
+	_, err1 := readBatched(t, Source{Table: bad}, req, 0)
+	_, err2 := readBatched(t, Source{Table: bad}, req, 1)
+	want := "symbol TAOUSDT: duplicate (symbol, time) " + data.FormatTime(dup.t)
+	if err1 == nil || err2 == nil || !strings.Contains(err1.Error(), want) || err1.Error() != err2.Error() {
+		t.Errorf("a duplicate: one query says %v\none a symbol says %v\nwant both …%s…", err1, err2, want)
+	}
+}
