@@ -89,3 +89,45 @@ func TestReadSymbolsInBatches(t *testing.T) {
 		t.Errorf("a duplicate: one query says %v\none a symbol says %v\nwant both …%s…", err1, err2, want)
 	}
 }
+
+// Rows without a symbol (NULL, empty or blank) belong to no instrument:
+// the series read from the table say how many were left out, and only
+// those of the requested time are counted.
+func TestReadSourceRowsWithoutSymbol(t *testing.T) {
+	dir := t.TempDir()
+	db := memDB(t)
+	cols := " t(symbol, ts, open, high, low, close, volume)"
+	pq := parquetOf(t, db, dir, "nosym.parquet", `SELECT * FROM (VALUES
+		('NVDA', TIMESTAMP '2024-01-02 14:30:00', 10.0, 11.0, 9.0, 10.5, 1.0),
+		(NULL, TIMESTAMP '2024-01-02 15:30:00', 10.5, 12.0, 10.0, 11.0, 2.0),
+		('NVDA', TIMESTAMP '2024-01-03 14:30:00', 10.5, 12.0, 10.0, 11.0, 2.0),
+		('', TIMESTAMP '2024-01-03 15:30:00', 10.5, 12.0, 10.0, 11.0, 2.0),
+		('  ', TIMESTAMP '2024-01-09 15:30:00', 10.5, 12.0, 10.0, 11.0, 2.0),
+		('TAO', TIMESTAMP '2024-01-03 15:30:00', 300.0, 310.0, 290.0, 305.0, 2.0))`+cols)
+	for _, tc := range []struct {
+		req  Request
+		want string
+	}{
+		{Request{Symbols: []string{"NVDA", "TAO"}}, "3 row(s) of " + pq + " have no symbol"},
+		{Request{Symbols: []string{"NVDA"}, End: utc(2024, 1, 5, 0, 0)}, "2 row(s) of " + pq + " have no symbol"},
+	} {
+		p, err := ReadSource(context.Background(), Source{Table: pq}, tc.req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range p.Series {
+			if got := strings.Join(s.Notes, "\n"); !strings.Contains(got, tc.want) {
+				t.Errorf("%s's notes %q, want …%s…", s.Symbol, got, tc.want)
+			}
+		}
+	}
+	// A table whose rows all have a symbol says nothing of it.
+	ok := parquetOf(t, db, dir, "ok.parquet", `SELECT * FROM (VALUES ('NVDA', TIMESTAMP '2024-01-02 14:30:00', 10.0, 11.0, 9.0, 10.5, 1.0))`+cols)
+	p, err := ReadSource(context.Background(), Source{Table: ok}, Request{Symbols: []string{"NVDA"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.Series[0].Notes, "\n"); strings.Contains(got, "no symbol") {
+		t.Errorf("notes %q of a table without such rows", got)
+	}
+}

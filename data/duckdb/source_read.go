@@ -171,7 +171,45 @@ func (r *sourceReader) read() (*data.Panel, error) {
 		}
 		p.Series[i] = ser
 	}
+	// Rows without a symbol belong to no instrument: they are left out,
+	// and said so, for a bar of a requested instrument may be among them.
+	n, err := r.countNoSymbol()
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		note := fmt.Sprintf("%d row(s) of %s have no symbol (empty or NULL): they belong to no instrument and were left out", n, r.src)
+		for i := range p.Series {
+			p.Series[i].Notes = append(p.Series[i].Notes, note)
+		}
+	}
 	return p, nil
+}
+
+// countNoSymbol counts the rows of the requested time whose symbol is
+// NULL or blank.
+func (r *sourceReader) countNoSymbol() (int64, error) {
+	sym := "CAST(" + sqlIdent(r.names[r.sym]) + " AS VARCHAR)"
+	where := sym + " IS NULL OR trim(" + sym + ") = ''"
+	tf, err := r.timeFilter()
+	if err != nil {
+		return 0, err
+	}
+	if tf != "" {
+		where = "(" + where + ") AND " + tf
+	}
+	rdr, err := r.ar.QueryContext(r.ctx, "SELECT count(*) FROM "+r.rel.from+" WHERE "+where)
+	if err != nil {
+		return 0, r.fail("%v", err)
+	}
+	defer rdr.Release()
+	var n int64
+	for rdr.Next() {
+		if a, ok := rdr.RecordBatch().Column(0).(*array.Int64); ok && a.Len() > 0 {
+			n = a.Value(0)
+		}
+	}
+	return n, rdr.Err()
 }
 
 // window describes the requested time range.
