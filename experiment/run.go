@@ -734,7 +734,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if out.Stress != nil {
 		out.Notes = append(out.Notes, out.Stress.Notes...)
 	}
-	out.Notes = append(out.Notes, idleAtClose(out.Runs, m.Panel)...)
+	idle, explained := idleAtClose(out.Runs, m.Panel)
+	out.Notes = append(out.Notes, idle...)
+	if n := noTrade(out.Runs, explained); n != "" {
+		out.Notes = append(out.Notes, n)
+	}
 	if opt.computeOnly {
 		opt.phase("done")
 		return out, nil
@@ -841,8 +845,9 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 // (fill = "close") and made no trade on a panel whose intraday bars are
 // stamped off each other's grid: such a strategy decides only at an
 // instant where every instrument it holds has a bar, which never comes
-// (docs/strategies.md, sync points). Nothing is said on one grid.
-func idleAtClose(runs []RunResult, p *data.Panel) []string {
+// (docs/strategies.md, sync points). Nothing is said on one grid. keys
+// are the runs noted.
+func idleAtClose(runs []RunResult, p *data.Panel) (notes, keys []string) {
 	var idle []*RunResult
 	for i := range runs {
 		r := &runs[i]
@@ -851,22 +856,47 @@ func idleAtClose(runs []RunResult, p *data.Panel) []string {
 		}
 	}
 	if len(idle) == 0 {
-		return nil
+		return nil, nil
 	}
 	a, b, off := offGrid(p)
 	if a == "" {
-		return nil
+		return nil, nil
 	}
 	offText := off.String()
 	if off%time.Minute == 0 {
 		offText = fmt.Sprintf("%d minutes", off/time.Minute)
 	}
-	var notes []string
 	for _, r := range idle {
 		notes = append(notes, fmt.Sprintf("run %s made no trade: with fill = \"close\" it decides only at an instant where every instrument it holds has a bar, and %s's bars are stamped %s off %s's, so they never share one; use fill = \"next-open\" (or data on one grid)",
 			r.Key, a, offText, b))
+		keys = append(keys, r.Key)
 	}
-	return notes
+	return notes, keys
+}
+
+// noTrade notes the baseline runs that made no trade, but those of
+// explained (noted with their reason already): their metrics are those
+// of cash held, which a sweep's table would otherwise show as a result
+// (a slow average longer than the data, a threshold never reached).
+func noTrade(runs []RunResult, explained []string) string {
+	var keys []string
+	for i := range runs {
+		r := &runs[i]
+		if r.View == 0 && r.LongLegOf == "" && r.Metrics.Fills == 0 && !slices.Contains(explained, r.Key) {
+			keys = append(keys, r.Key)
+		}
+	}
+	switch {
+	case len(keys) == 0:
+		return ""
+	case len(keys) == 1:
+		return fmt.Sprintf("run %s made no trade: its metrics are those of cash held (check its parameters against the data: a lookback longer than the bars, a threshold never crossed)", keys[0])
+	}
+	list := strings.Join(keys, ", ")
+	if len(keys) > 10 {
+		list = fmt.Sprintf("%s and %d more", strings.Join(keys[:10], ", "), len(keys)-10)
+	}
+	return fmt.Sprintf("%d runs made no trade: %s; their metrics are those of cash held (check their parameters against the data: a lookback longer than the bars, a threshold never crossed)", len(keys), list)
 }
 
 // offGrid returns two instruments of p with intraday bars of one interval

@@ -1,0 +1,56 @@
+package experiment
+
+import (
+	"strings"
+	"testing"
+)
+
+// A run that made no trade is said to have made none: its row (0%
+// return, no volatility) is cash held, not a result of its parameters.
+// Of a sweep of slow = 20, 3000, 4000 and 5000 days on the synthetic
+// market's BTC (about 2,700 bars to the end), the last three never see
+// their slow average and are named in one note; the first trades and is
+// not named. A run alone that never trades gets a note of its own.
+func TestNoTradeNote(t *testing.T) {
+	text := func(slow string) string {
+		return `name = "no trade"
+seed = 3
+start = "2024-01-01"
+end = "2024-06-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "sma"
+type = "sma-cross"
+[strategy.params]
+symbol = "BTC"
+fast = 5
+[strategy.sweep]
+slow = ` + slow + "\n"
+	}
+	o, err := runIn(t, t.TempDir(), text("[20, 3000, 4000, 5000]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fills := map[string]int{}
+	for _, r := range o.Runs {
+		fills[r.Key] = r.Metrics.Fills
+	}
+	if fills["sma--slow=20"] == 0 || fills["sma--slow=3000"]+fills["sma--slow=4000"]+fills["sma--slow=5000"] != 0 {
+		t.Fatalf("fills by run %v: want slow = 20 alone to trade", fills)
+	}
+	notes := strings.Join(o.Notes, "\n")
+	if want := "3 runs made no trade: sma--slow=3000, sma--slow=4000, sma--slow=5000; their metrics are those of cash held"; !strings.Contains(notes, want) {
+		t.Errorf("notes:\n%s\nwant …%s…", notes, want)
+	}
+	if strings.Contains(notes, "slow=20,") || strings.Contains(notes, "slow=20 ") {
+		t.Errorf("notes name the run that traded:\n%s", notes)
+	}
+	o, err = runIn(t, t.TempDir(), text("[20, 4000]"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "run sma--slow=4000 made no trade: its metrics are those of cash held"; !strings.Contains(strings.Join(o.Notes, "\n"), want) {
+		t.Errorf("notes:\n%s\nwant …%s…", strings.Join(o.Notes, "\n"), want)
+	}
+}
