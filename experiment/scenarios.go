@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -151,6 +152,9 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 					s.Name, k, sh.Kind(), data.FormatStamp(w.Date), data.FormatDay(m.Start)))
 			}
 		}
+		for _, n := range idleCosts(env, m.Panel, m.Base) {
+			notes = append(notes, fmt.Sprintf("scenario %s: %s", s.Name, n))
+		}
 		if !touched(m.Panel, p) && !env.Shocked() {
 			note := fmt.Sprintf("scenario %s changes nothing in this data (the instruments it shocks are not here, or have no bars where it shocks them)", s.Name)
 			notes = append(notes, note)
@@ -165,6 +169,65 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 		notes = append(notes, n)
 	}
 	return views, notes, nil
+}
+
+// idleCosts says which of a scenario's funding and borrow shocks change
+// nothing under the experiment's terms (base): a funding shock applies
+// to perpetuals (an instrument with funding_rate, funding_interval_hours,
+// funding_file or a funding model) and changes nothing where none of the
+// instruments it targets is one, or where it multiplies their rates of 0;
+// a borrow shock that multiplies changes nothing where the borrow rates
+// it multiplies are 0 (one that sets a rate applies everywhere).
+func idleCosts(env *scenarios.Env, p *data.Panel, base engine.Config) []string {
+	var fundShocked, fundActs, borrowShocked, borrowActs bool
+	var perps int
+	for i := range p.Series {
+		var fund, fundSet, borrow, borrowSet bool
+		for t := int64(math.MinInt64); ; {
+			f, until := env.AtUntil(i, t)
+			fund = fund || f.FundingMult != 1 || !math.IsNaN(f.FundingSet)
+			fundSet = fundSet || !math.IsNaN(f.FundingSet)
+			borrow = borrow || f.BorrowMult != 1 || !math.IsNaN(f.BorrowSet)
+			borrowSet = borrowSet || !math.IsNaN(f.BorrowSet)
+			if until == math.MaxInt64 {
+				break
+			}
+			t = until
+		}
+		terms := base.Equity
+		if p.Series[i].Class == data.Crypto {
+			terms = base.Crypto
+		}
+		if own, ok := base.Symbols[p.Series[i].Symbol]; ok {
+			terms = own
+		}
+		fd := &terms.Funding
+		perp := terms.FundingModel != nil || fd.Interval > 0 || len(fd.Times) > 0
+		fundRate := terms.FundingModel != nil || fd.Rate != 0 || slices.ContainsFunc(fd.Rates, func(r float64) bool { return r != 0 })
+		borrowRate := terms.BorrowModel != nil || terms.Borrow.Rate != 0
+		if fund {
+			fundShocked = true
+			if perp {
+				perps++
+			}
+			fundActs = fundActs || perp && (fundSet || fundRate)
+		}
+		if borrow {
+			borrowShocked = true
+			borrowActs = borrowActs || borrowSet || borrowRate
+		}
+	}
+	var notes []string
+	switch {
+	case fundShocked && perps == 0:
+		notes = append(notes, "its funding shock changes nothing: funding is paid on perpetuals, and none of the instruments it targets is one here (set funding_rate in [costs.crypto], or a funding_file under [costs.symbols.<symbol>])")
+	case fundShocked && !fundActs:
+		notes = append(notes, "its funding shock changes nothing: it multiplies funding rates of 0 (set funding_rate or funding_file, or give the shock a rate)")
+	}
+	if borrowShocked && !borrowActs {
+		notes = append(notes, "its borrow shock changes nothing: it multiplies borrow rates of 0 (set borrow_rate in [costs.equity] or [costs.crypto], or give the shock a rate)")
+	}
+	return notes
 }
 
 // shockedBench is bench with each benchmark that is an instrument of

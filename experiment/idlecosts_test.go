@@ -1,0 +1,88 @@
+package experiment
+
+import (
+	"strings"
+	"testing"
+)
+
+// A funding or borrow shock that changes nothing under the experiment's
+// terms is said to: funding on instruments none of which is a perpetual
+// (no funding terms), a funding multiplier on perpetuals of rate 0, a
+// borrow multiplier on borrow rates of 0. With the terms that give them
+// something to act on, nothing is said (and the shocked runs' costs
+// differ from the baseline's: the shocks do act; with the notes they are
+// the baseline's).
+func TestIdleCostShockNotes(t *testing.T) {
+	const perps = "funding is paid on perpetuals, and none of the instruments it targets is one"
+	const zeroFunding = "its funding shock changes nothing: it multiplies funding rates of 0"
+	const zeroBorrow = "its borrow shock changes nothing: it multiplies borrow rates of 0"
+	for _, tc := range []struct {
+		name, costs string
+		want, not   []string
+	}{
+		{"no terms", "", []string{perps, zeroBorrow}, []string{zeroFunding}},
+		{"perpetuals of rate 0", "[costs.crypto]\nfunding_interval_hours = 8.0\n", []string{zeroFunding, zeroBorrow}, []string{perps}},
+		{"rates", "[costs.crypto]\nfunding_rate = 0.0001\n[costs.equity]\nborrow_rate = 0.02\n", nil, []string{perps, zeroFunding, zeroBorrow}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := `name = "idle"
+seed = 3
+start = "2023-01-01"
+end = "2024-06-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA", "MSFT"]
+short = ["TAO", "BTC"]
+[[scenario]]
+name = "costs"
+[[scenario.shock]]
+type = "funding"
+symbols = ["TAO", "BTC"]
+day = 0
+days = 120
+mult = 5.0
+[[scenario.shock]]
+type = "borrow"
+symbols = ["NVDA", "MSFT", "TAO", "BTC"]
+day = 0
+days = 120
+mult = 3.0
+` + tc.costs
+			o, err := runIn(t, t.TempDir(), text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := strings.Join(o.Notes, "\n")
+			for _, w := range tc.want {
+				if !strings.Contains(notes, w) {
+					t.Errorf("notes lack …%s…:\n%s", w, notes)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(notes, w) {
+					t.Errorf("notes say …%s…:\n%s", w, notes)
+				}
+			}
+			// What the notes say, the costs show: the shocked run pays the
+			// baseline's funding and borrow when the notes say the shocks
+			// change nothing, and other amounts when nothing is said.
+			var base, shocked [2]float64
+			for _, r := range o.Runs {
+				c := [2]float64{r.Metrics.Costs.Funding, r.Metrics.Costs.Borrow}
+				switch r.Key {
+				case "hedge":
+					base = c
+				case "hedge@costs":
+					shocked = c
+				}
+			}
+			if idle := tc.want != nil; idle != (base == shocked) {
+				t.Errorf("funding and borrow %v in the baseline, %v under the scenario; notes:\n%s", base, shocked, notes)
+			}
+		})
+	}
+}
