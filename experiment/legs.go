@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -42,48 +43,66 @@ func legsSeries(r *RunResult, legs map[string][]string, p *data.Panel) *legSerie
 	}
 	all := append(append([]int{}, long...), short...)
 	start, end := r.Result.Curve.Time[0], r.Result.Curve.Time[r.Result.Curve.Len()-1]
-	// Sync points: the dates every instrument has, within the run.
-	count := map[int64]int{}
-	for _, i := range all {
-		for _, t := range p.Series[i].Time {
-			if t >= start && t <= end {
-				count[t]++
-			}
-		}
+	// Sync points: the times every instrument has, within the run, found
+	// by walking the instruments' sorted times together (a map of every
+	// bar's time cost 0.6 s on 6M one-minute bars); at[k] holds each
+	// instrument's bar index at sync point k.
+	ptr := make([]int, len(all))
+	for k, i := range all {
+		ptr[k], _ = slices.BinarySearch(p.Series[i].Time, start)
 	}
 	var times []int64
-	for t, n := range count {
-		if n == len(all) {
-			times = append(times, t)
+	var at []int // len(all) indices per sync point
+walk:
+	for {
+		// The latest of the instruments' current times; every other
+		// instrument is moved up to it.
+		t := int64(math.MinInt64)
+		for k, i := range all {
+			if ptr[k] >= p.Series[i].Len() {
+				break walk
+			}
+			t = max(t, p.Series[i].Time[ptr[k]])
+		}
+		if t > end {
+			break
+		}
+		synced := true
+		for k, i := range all {
+			ts := p.Series[i].Time
+			for ptr[k] < len(ts) && ts[ptr[k]] < t {
+				ptr[k]++
+			}
+			if ptr[k] == len(ts) {
+				break walk
+			}
+			synced = synced && ts[ptr[k]] == t
+		}
+		if !synced {
+			continue
+		}
+		times = append(times, t)
+		at = append(at, ptr...)
+		for k := range ptr {
+			ptr[k]++
 		}
 	}
-	slices.Sort(times)
 	if len(times) < 3 {
 		return nil
 	}
-	closeAt := func(i int, t int64) float64 {
-		s := &p.Series[i]
-		lo, hi := 0, s.Len()
-		for lo < hi {
-			m := (lo + hi) / 2
-			if s.Time[m] < t {
-				lo = m + 1
-			} else {
-				hi = m
-			}
-		}
-		return s.Close[lo]
-	}
+	m := len(all)
+	closeAt := func(k, j int) float64 { return p.Series[all[j]].Close[at[k*m+j]] }
 	n := len(times) - 1
 	lr, sr := make([]float64, n), make([]float64, n)
 	li, si := make([]float64, n+1), make([]float64, n+1)
 	li[0], si[0] = 1, 1
 	for k := 1; k <= n; k++ {
-		for _, i := range long {
-			lr[k-1] += (closeAt(i, times[k])/closeAt(i, times[k-1]) - 1) / float64(len(long))
+		for j := range long {
+			lr[k-1] += (closeAt(k, j)/closeAt(k-1, j) - 1) / float64(len(long))
 		}
-		for _, i := range short {
-			sr[k-1] += (closeAt(i, times[k])/closeAt(i, times[k-1]) - 1) / float64(len(short))
+		for j := range short {
+			jj := len(long) + j
+			sr[k-1] += (closeAt(k, jj)/closeAt(k-1, jj) - 1) / float64(len(short))
 		}
 		li[k], si[k] = li[k-1]*(1+lr[k-1]), si[k-1]*(1+sr[k-1])
 	}

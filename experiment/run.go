@@ -229,6 +229,17 @@ type Outcome struct {
 
 	legs *legsMemo // the runs' shared leg series, legs.csv and charts
 	csv  bool      // the runs' CSV copies are written (File.perRunCSV)
+
+	pricesOnce sync.Once
+	prices     []charts.Series // priceLines(Panel), made once for the table and the report
+}
+
+// closes returns the instruments' closes reduced per pixel column
+// (priceLines), computed on first use: prices.parquet and the report
+// both draw them.
+func (o *Outcome) closes() []charts.Series {
+	o.pricesOnce.Do(func() { o.prices = priceLines(o.Panel) })
+	return o.prices
 }
 
 // Market is an experiment's loaded data: the panel (adjusted and cut to
@@ -675,7 +686,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			// in the folder so that a report made again from it (after
 			// --no-report too) is the same.
 			func() error {
-				return results.WriteOutputs(out.Dir, results.TableOutputs(PricesFile, pricesTable(priceLines(out.Panel)), true)...)
+				return results.WriteOutputs(out.Dir, results.TableOutputs(PricesFile, pricesTable(out.closes()), true)...)
 			},
 		}
 		if stress {
@@ -1103,7 +1114,7 @@ func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest, op
 		}
 		// The closes, as prices.parquet holds them (written with the
 		// tables).
-		prices := priceLines(o.Panel)
+		prices := o.closes()
 		legs := make([]*Legs, len(o.Runs))
 		for i := range o.Runs {
 			r := &o.Runs[i]
