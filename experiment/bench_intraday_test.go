@@ -50,9 +50,9 @@ func resetPeakRSS() {
 // [data] table (symbols pushed into the query), a pair hedge long the
 // equities and short the tokens, checked at every minute's sync point and
 // rebalanced when a weight drifts half a point (about hourly on this
-// market), every output written (per-bar equity and fills in CSV and
-// Parquet, metrics.json, runs table, charts, manifest). Run is timed as a
-// whole; the split (load = read, validate and merge the timeline;
+// market), every output written as `divergence run` writes them (per-bar
+// equity and fills in CSV and Parquet, metrics.json, runs table, charts,
+// manifest, report.html and results.duckdb). Run is timed as a whole; the split (load = read, validate and merge the timeline;
 // engine = the replay; outputs = the rest of Run) is measured once after,
 // and the peak RSS from the reset after setup.
 func BenchmarkIntradayEndToEnd(b *testing.B) {
@@ -103,7 +103,7 @@ drift_band = 0.005
 	resetPeakRSS()
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
-		if _, err := Run(ctx, f, Options{Out: filepath.Join(dir, "out"), Version: "bench"}); err != nil {
+		if _, err := Run(ctx, f, Options{Out: filepath.Join(dir, "out"), Version: "bench", Report: reportHTML, Database: resultsDB}); err != nil {
 			b.Fatal(err)
 		}
 	}
