@@ -65,6 +65,18 @@ type When struct {
 // timing is promoted to every shock type, which embeds When.
 func (w When) timing() When { return w }
 
+func (t Target) target() Target { return t }
+
+// TargetOf returns the instruments a shock targets (groups and symbols);
+// false for a shock type without targets.
+func TargetOf(s Shock) (Target, bool) {
+	t, ok := s.(interface{ target() Target })
+	if !ok {
+		return Target{}, false
+	}
+	return t.target(), true
+}
+
 // Timing returns a shock's placement; false for a shock type without one.
 func Timing(s Shock) (When, bool) {
 	t, ok := s.(interface{ timing() When })

@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"reflect"
+	"slices"
 
 	"context"
 	"fmt"
@@ -72,6 +73,33 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "shocks (applied in this order):\n")
 		for i, sh := range s.Shocks {
 			fmt.Fprintf(stdout, "  %d. %s\n", i+1, describe(sh))
+		}
+		// The groups the shocks name, in order of first use, with their
+		// instruments: the scenario's own [groups] over the built-in ones;
+		// an experiment's [groups] may redefine any of them.
+		var used []string
+		for _, sh := range s.Shocks {
+			if t, ok := scenarios.TargetOf(sh); ok {
+				for _, g := range t.Groups {
+					if !slices.Contains(used, g) {
+						used = append(used, g)
+					}
+				}
+			}
+		}
+		if len(used) > 0 {
+			builtin := scenarios.DefaultGroups()
+			fmt.Fprintf(stdout, "groups (an experiment's [groups] may redefine them):\n")
+			for _, g := range used {
+				switch {
+				case s.Groups[g] != nil:
+					fmt.Fprintf(stdout, "  %s = %s (the scenario's own)\n", g, strings.Join(s.Groups[g], ", "))
+				case builtin[g] != nil:
+					fmt.Fprintf(stdout, "  %s = %s\n", g, strings.Join(builtin[g], ", "))
+				default:
+					fmt.Fprintf(stdout, "  %s: not built in: the experiment's [groups] must define it\n", g)
+				}
+			}
 		}
 		if len(s.Metadata) > 0 {
 			keys := s.MetadataKeys()
