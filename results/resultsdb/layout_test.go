@@ -43,22 +43,29 @@ func TestBuildRunsOneLayout(t *testing.T) {
 	ctx := context.Background()
 	dir := runFolder(t, filepath.Join("..", "..", "experiment", "testdata", "small.toml"))
 	recs := records(t, dir)
-	tmp := t.TempDir()
-	byFolder, byRecords := filepath.Join(tmp, "a.duckdb"), filepath.Join(tmp, "b.duckdb")
-	if _, err := Build(ctx, dir, byFolder); err != nil {
-		t.Fatal(err)
+	// both builds the folder's database by Build and by BuildRuns and
+	// returns their dumps and the second's path.
+	both := func() (byFolder, byRecords, path string) {
+		t.Helper()
+		out := t.TempDir()
+		a, b := filepath.Join(out, "a.duckdb"), filepath.Join(out, "b.duckdb")
+		if _, err := Build(ctx, dir, a); err != nil {
+			t.Fatalf("Build: %v", err)
+		}
+		if _, err := BuildRuns(ctx, dir, b, recs); err != nil {
+			t.Fatalf("BuildRuns: %v", err)
+		}
+		da, err := Dump(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, err := Dump(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return da, db, b
 	}
-	if _, err := BuildRuns(ctx, dir, byRecords, recs); err != nil {
-		t.Fatal(err)
-	}
-	a, err := Dump(ctx, byFolder)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Dump(ctx, byRecords)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b, _ := both()
 	if a != b {
 		t.Errorf("BuildRuns's tables differ from Build's")
 	}
@@ -85,27 +92,12 @@ func TestBuildRunsOneLayout(t *testing.T) {
 		if err := os.Remove(old); err != nil {
 			t.Fatal(err)
 		}
-		out := t.TempDir()
-		byFolder, byRecords := filepath.Join(out, "a.duckdb"), filepath.Join(out, "b.duckdb")
-		if _, err := Build(ctx, dir, byFolder); err != nil {
-			t.Fatalf("Build of a folder mixing layouts: %v", err)
-		}
-		if _, err := BuildRuns(ctx, dir, byRecords, recs); err != nil {
-			t.Fatalf("BuildRuns of a folder mixing layouts: %v", err)
-		}
-		got := open(t, byRecords)
+		a, b, path := both()
+		got := open(t, path)
 		if m := count(t, got, `SELECT count(*) FROM fills WHERE run = '`+key+`' AND tag IS NULL`); m != n {
 			t.Errorf("run %s: %d fills without a tag, want its %d", key, m, n)
 		}
 		got.Close()
-		a, err := Dump(ctx, byFolder)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := Dump(ctx, byRecords)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if a != b {
 			t.Errorf("run %s without tags: BuildRuns's tables differ from Build's", key)
 		}
