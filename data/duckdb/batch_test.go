@@ -2,10 +2,13 @@ package duckdb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	goduckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -91,8 +94,9 @@ func TestReadSymbolsInBatches(t *testing.T) {
 }
 
 // Rows without a symbol (NULL, empty or blank) belong to no instrument:
-// the series read from the table say how many were left out, and only
-// those of the requested time are counted.
+// the series read from the table say how many the source has, at any
+// time (their times are not read: a CSV table's are text, and a row
+// outside the requested time is counted too, as the note says).
 func TestReadSourceRowsWithoutSymbol(t *testing.T) {
 	dir := t.TempDir()
 	db := memDB(t)
@@ -108,8 +112,8 @@ func TestReadSourceRowsWithoutSymbol(t *testing.T) {
 		req  Request
 		want string
 	}{
-		{Request{Symbols: []string{"NVDA", "TAO"}}, "3 row(s) of " + pq + " have no symbol"},
-		{Request{Symbols: []string{"NVDA"}, End: utc(2024, 1, 5, 0, 0)}, "2 row(s) of " + pq + " have no symbol"},
+		{Request{Symbols: []string{"NVDA", "TAO"}}, "3 row(s) of " + pq + " (at any time) have no symbol"},
+		{Request{Symbols: []string{"NVDA"}, End: utc(2024, 1, 5, 0, 0)}, "3 row(s) of " + pq + " (at any time) have no symbol"},
 	} {
 		p, err := ReadSource(context.Background(), Source{Table: pq}, tc.req)
 		if err != nil {
@@ -129,5 +133,36 @@ func TestReadSourceRowsWithoutSymbol(t *testing.T) {
 	}
 	if got := strings.Join(p.Series[0].Notes, "\n"); strings.Contains(got, "no symbol") {
 		t.Errorf("notes %q of a table without such rows", got)
+	}
+}
+
+// A symbol column with a collation (COLLATE NOCASE) counts NVDA's rows
+// under another spelling's key (nvda); the requested NVDA is read all the
+// same, its own two bars, as one query for every symbol read them.
+func TestReadSourceCollatedSymbol(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.duckdb")
+	c, err := goduckdb.NewConnector(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := sql.OpenDB(c)
+	for _, q := range []string{
+		`CREATE TABLE bars (symbol VARCHAR COLLATE NOCASE, ts TIMESTAMP, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE)`,
+		`INSERT INTO bars VALUES ('nvda', TIMESTAMP '2024-01-01 14:30:00', 10, 11, 9, 10.5, 1), ('NVDA', TIMESTAMP '2024-01-02 14:30:00', 10, 11, 9, 10.5, 1),
+			('NVDA', TIMESTAMP '2024-01-03 14:30:00', 10, 11, 9, 10.5, 1), ('BTC', TIMESTAMP '2024-01-03 14:30:00', 10, 11, 9, 10.5, 1)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	for _, syms := range [][]string{{"NVDA"}, {"NVDA", "BTC"}} {
+		p, err := ReadSource(context.Background(), Source{DuckDB: path, Table: "bars"}, Request{Symbols: syms})
+		if err != nil {
+			t.Fatalf("%v: %v", syms, err)
+		}
+		if n := p.Series[0].Len(); n != 2 {
+			t.Errorf("%v: NVDA has %d bar(s), want its 2", syms, n)
+		}
 	}
 }

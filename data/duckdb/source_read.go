@@ -173,12 +173,15 @@ func (r *sourceReader) read() (*data.Panel, error) {
 	}
 	// Rows without a symbol belong to no instrument: they are left out,
 	// and said so, for a bar of a requested instrument may be among them.
+	// They are counted in the whole source: their times are not read
+	// (the time filter pushed into SQL is padded, and absent for times
+	// written as text).
 	n, err := r.countNoSymbol()
 	if err != nil {
 		return nil, err
 	}
 	if n > 0 {
-		note := fmt.Sprintf("%d row(s) of %s have no symbol (empty or NULL): they belong to no instrument and were left out", n, r.src)
+		note := fmt.Sprintf("%d row(s) of %s (at any time) have no symbol (empty or NULL): they belong to no instrument and were left out", n, r.src)
 		for i := range p.Series {
 			p.Series[i].Notes = append(p.Series[i].Notes, note)
 		}
@@ -186,18 +189,10 @@ func (r *sourceReader) read() (*data.Panel, error) {
 	return p, nil
 }
 
-// countNoSymbol counts the rows of the requested time whose symbol is
-// NULL or blank.
+// countNoSymbol counts the source's rows whose symbol is NULL or blank.
 func (r *sourceReader) countNoSymbol() (int64, error) {
 	sym := "CAST(" + sqlIdent(r.names[r.sym]) + " AS VARCHAR)"
 	where := sym + " IS NULL OR trim(" + sym + ") = ''"
-	tf, err := r.timeFilter()
-	if err != nil {
-		return 0, err
-	}
-	if tf != "" {
-		where = "(" + where + ") AND " + tf
-	}
 	rdr, err := r.ar.QueryContext(r.ctx, "SELECT count(*) FROM "+r.rel.from+" WHERE "+where)
 	if err != nil {
 		return 0, r.fail("%v", err)
@@ -861,15 +856,17 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 		batch, rows = batch[:0], 0
 		return r.readSymbol(where, counts, intern, out)
 	}
+	// Every requested symbol goes in a batch, even one the counts give
+	// no row: a column with a collation (COLLATE NOCASE) groups NVDA's
+	// rows under another spelling's key, yet the IN list matches them.
 	for _, i := range order {
-		if n := counts[syms[i]]; n > 0 {
-			if rows > 0 && rows+n > limit {
-				if err := flush(); err != nil {
-					return nil, err
-				}
+		n := counts[syms[i]]
+		if rows > 0 && rows+n > limit {
+			if err := flush(); err != nil {
+				return nil, err
 			}
-			batch, rows = append(batch, lits[i]), rows+n
 		}
+		batch, rows = append(batch, lits[i]), rows+n
 	}
 	if err := flush(); err != nil {
 		return nil, err
