@@ -55,7 +55,8 @@ func TestReadSymbolsInBatches(t *testing.T) {
 	}
 	csvPath := writeFile(t, dir, "t.csv", csv.String())
 	req := Request{Symbols: []string{"TAOUSDT", "NVDA", "ETHUSDT"}}
-	for _, src := range []Source{{Table: one}, {Table: filepath.Join(dir, "two-*.parquet")}, {Table: csvPath}} {
+	query := Source{Query: "SELECT * FROM read_parquet(" + sqlString(one) + ")"}
+	for _, src := range []Source{{Table: one}, {Table: filepath.Join(dir, "two-*.parquet")}, {Table: csvPath}, query} {
 		want, err := readBatched(t, src, req, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -96,7 +97,8 @@ func TestReadSymbolsInBatches(t *testing.T) {
 // Rows without a symbol (NULL, empty or blank) belong to no instrument:
 // the series read from the table say how many the source has, at any
 // time (their times are not read: a CSV table's are text, and a row
-// outside the requested time is counted too, as the note says).
+// outside the requested time is counted too, as the note says). A query
+// source's are not counted.
 func TestReadSourceRowsWithoutSymbol(t *testing.T) {
 	dir := t.TempDir()
 	db := memDB(t)
@@ -125,9 +127,17 @@ func TestReadSourceRowsWithoutSymbol(t *testing.T) {
 			}
 		}
 	}
+	// A query's rows are the query's to choose: they are not counted.
+	p, err := ReadSource(context.Background(), Source{Query: "SELECT * FROM read_parquet(" + sqlString(pq) + ")"}, Request{Symbols: []string{"NVDA"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.Series[0].Notes, "\n"); strings.Contains(got, "no symbol") {
+		t.Errorf("a query source's notes %q", got)
+	}
 	// A table whose rows all have a symbol says nothing of it.
 	ok := parquetOf(t, db, dir, "ok.parquet", `SELECT * FROM (VALUES ('NVDA', TIMESTAMP '2024-01-02 14:30:00', 10.0, 11.0, 9.0, 10.5, 1.0))`+cols)
-	p, err := ReadSource(context.Background(), Source{Table: ok}, Request{Symbols: []string{"NVDA"}})
+	p, err = ReadSource(context.Background(), Source{Table: ok}, Request{Symbols: []string{"NVDA"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -175,10 +176,13 @@ func (r *sourceReader) read() (*data.Panel, error) {
 	// and said so, for a bar of a requested instrument may be among them.
 	// They are counted in the whole source: their times are not read
 	// (the time filter pushed into SQL is padded, and absent for times
-	// written as text).
-	n, err := r.countNoSymbol()
-	if err != nil {
-		return nil, err
+	// written as text). A query's rows are the query's to choose: it is
+	// not run again to count them.
+	var n int64
+	if r.src.Query == "" {
+		if n, err = r.countNoSymbol(); err != nil {
+			return nil, err
+		}
 	}
 	if n > 0 {
 		note := fmt.Sprintf("%d row(s) of %s (at any time) have no symbol (empty or NULL): they belong to no instrument and were left out", n, r.src)
@@ -845,6 +849,12 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 	limit := batchRows
 	if r.batch > 0 {
 		limit = r.batch
+	}
+	if r.src.Query != "" {
+		// A query runs again for every statement over it, and its SQL
+		// (a join, a window) may cost more than its rows: it is read
+		// in one batch, as before.
+		limit = math.MaxInt
 	}
 	var batch []string
 	rows := 0
