@@ -35,8 +35,9 @@ func readBatched(t *testing.T, src Source, req Request, batch int) (*data.Panel,
 // three symbols (48, 35 and 120 hourly bars, rows shuffled) read one a
 // query (batch 1), two then one (batch 100: ETHUSDT and NVDA, 83 rows,
 // then TAOUSDT) and all at once, from one Parquet file, from two (the
-// file and row of each bar follow it) and from a CSV file; and a bad row
-// in a later batch is refused as in one query.
+// file and row of each bar follow it) and from a DuckDB table; a CSV
+// table and a query, read in one batch whatever the batch, give the same
+// bars too; and a bad row in a later batch is refused as in one query.
 func TestReadSymbolsInBatches(t *testing.T) {
 	dir := t.TempDir()
 	db := memDB(t)
@@ -56,21 +57,29 @@ func TestReadSymbolsInBatches(t *testing.T) {
 	csvPath := writeFile(t, dir, "t.csv", csv.String())
 	req := Request{Symbols: []string{"TAOUSDT", "NVDA", "ETHUSDT"}}
 	query := Source{Query: "SELECT * FROM read_parquet(" + sqlString(one) + ")"}
-	for _, src := range []Source{{Table: one}, {Table: filepath.Join(dir, "two-*.parquet")}, {Table: csvPath}, query} {
+	dbPath := filepath.Join(dir, "bars.duckdb")
+	c, err := goduckdb.NewConnector(dbPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fdb := sql.OpenDB(c)
+	execDB(t, fdb, "CREATE TABLE bars AS SELECT * FROM read_parquet("+sqlString(one)+")")
+	fdb.Close()
+	for _, src := range []Source{{Table: one}, {Table: filepath.Join(dir, "two-*.parquet")}, {DuckDB: dbPath, Table: "bars"}, {Table: csvPath}, query} {
 		want, err := readBatched(t, src, req, 0)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", src, err)
 		}
 		if len(want.Series) != 3 || want.Series[0].Len()+want.Series[1].Len()+want.Series[2].Len() != 203 {
-			t.Fatalf("%s: %d series, want 3 of 203 bars in all", src.Table, len(want.Series))
+			t.Fatalf("%s: %d series, want 3 of 203 bars in all", src, len(want.Series))
 		}
 		for _, batch := range []int{1, 100} {
 			got, err := readBatched(t, src, req, batch)
 			if err != nil {
-				t.Fatalf("%s, batches of %d rows: %v", src.Table, batch, err)
+				t.Fatalf("%s, batches of %d rows: %v", src, batch, err)
 			}
 			for i := range want.Series {
-				what := fmt.Sprintf("%s, batches of %d rows", src.Table, batch)
+				what := fmt.Sprintf("%s, batches of %d rows", src, batch)
 				sameBars(t, what, got.Series[i], want.Series[i])
 				if fmt.Sprint(got.Series[i].Rows) != fmt.Sprint(want.Series[i].Rows) {
 					t.Errorf("%s: %s's rows differ", what, got.Series[i].Symbol)
