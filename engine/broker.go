@@ -224,7 +224,7 @@ func resolve(t *Terms) modelSet {
 		b := t.Borrow
 		ms.borrow = &b
 	}
-	if ms.fund == nil && t.Funding.on() {
+	if ms.fund == nil && t.Funding.On() {
 		f := t.Funding
 		ms.fund = &f
 	}

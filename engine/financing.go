@@ -58,7 +58,9 @@ type Funding struct {
 	Rates    []float64
 }
 
-func (f *Funding) on() bool { return f.Interval > 0 || len(f.Times) > 0 }
+// On reports whether the instrument pays funding (a perpetual): events
+// every Interval, or at Times.
+func (f *Funding) On() bool { return f.Interval > 0 || len(f.Times) > 0 }
 
 // Events implements FundingModel: the events of Times in [from, to) and
 // the sum of their Rates, or the multiples of Interval in [from, to) at

@@ -71,7 +71,7 @@ func viaInterfaces(t Terms) Terms {
 		u.VolumeModel = volVia{ParticipationCap{Max: t.Slippage.MaxParticipation}}
 	}
 	u.BorrowModel = borrowVia{t.Borrow}
-	if t.Funding.on() {
+	if t.Funding.On() {
 		u.FundingModel = fundVia{t.Funding}
 	}
 	if t.Margin.Initial > 0 && t.Margin.Maintenance > 0 {

@@ -424,6 +424,18 @@ func factors(f scenarios.Factors) engine.EnvFactors {
 		BorrowMult: f.BorrowMult, BorrowSet: f.BorrowSet, VolumeMult: f.VolumeMult}
 }
 
+// termsOf is an instrument's terms in cfg: its own (Config.Symbols), or
+// its class's.
+func termsOf(cfg engine.Config, s *data.Series) engine.Terms {
+	if t, ok := cfg.Symbols[s.Symbol]; ok {
+		return t
+	}
+	if s.Class == data.Crypto {
+		return cfg.Crypto
+	}
+	return cfg.Equity
+}
+
 // withEnv returns cfg with the view's environment: its factors, and the
 // borrow recalls its scenario sets (the earlier of the file's recall and
 // the scenario's).
@@ -438,13 +450,7 @@ func withEnv(cfg engine.Config, p *data.Panel, env *scenarios.Env) engine.Config
 			continue
 		}
 		sym := p.Series[i].Symbol
-		t, ok := cfg.Symbols[sym]
-		if !ok {
-			t = cfg.Equity
-			if p.Series[i].Class == data.Crypto {
-				t = cfg.Crypto
-			}
-		}
+		t := termsOf(cfg, &p.Series[i])
 		if t.Borrow.RecallAt == 0 || rec[0] < t.Borrow.RecallAt {
 			t.Borrow.RecallAt = rec[0]
 		}

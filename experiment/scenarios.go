@@ -194,15 +194,9 @@ func idleCosts(env *scenarios.Env, p *data.Panel, base engine.Config) []string {
 			}
 			t = until
 		}
-		terms := base.Equity
-		if p.Series[i].Class == data.Crypto {
-			terms = base.Crypto
-		}
-		if own, ok := base.Symbols[p.Series[i].Symbol]; ok {
-			terms = own
-		}
+		terms := termsOf(base, &p.Series[i])
 		fd := &terms.Funding
-		perp := terms.FundingModel != nil || fd.Interval > 0 || len(fd.Times) > 0
+		perp := terms.FundingModel != nil || fd.On()
 		fundRate := terms.FundingModel != nil || fd.Rate != 0 || slices.ContainsFunc(fd.Rates, func(r float64) bool { return r != 0 })
 		borrowRate := terms.BorrowModel != nil || terms.Borrow.Rate != 0
 		if fund {

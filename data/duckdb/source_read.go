@@ -869,7 +869,7 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 		}
 		where[0] = symCol + " IN (" + strings.Join(batch, ", ") + ")"
 		batch, rows = batch[:0], 0
-		return r.readSymbol(where, counts, intern, out)
+		return r.readBatch(where, counts, intern, out)
 	}
 	// Every requested symbol goes in a batch, even one the counts give
 	// no row: a column with a collation (COLLATE NOCASE) groups NVDA's
@@ -893,10 +893,10 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 // symbol with more is read alone.
 const batchRows = 1 << 20
 
-// readSymbol runs the query of a batch of symbols (where: the symbols'
+// readBatch runs the query of a batch of symbols (where: the symbols'
 // and the time's conditions) and decodes its rows into out (with intern,
 // the files' names).
-func (r *sourceReader) readSymbol(where []string, counts map[string]int, intern map[string]string, out map[string]*tableDecoder) error {
+func (r *sourceReader) readBatch(where []string, counts map[string]int, intern map[string]string, out map[string]*tableDecoder) error {
 	sel := []string{"CAST(" + sqlIdent(r.names[r.sym]) + " AS VARCHAR)", sqlIdent(r.names[r.m[fDate]])}
 	var col columnMap
 	col[fDate] = 1
