@@ -171,7 +171,12 @@ type decoder struct {
 	raw *columnMap
 	// rowAt maps a 0-based bar index to its source line or row.
 	rowAt func(k int) int
-	s     data.Series
+	// rows, when set, are the bars' source rows as read (a table's row
+	// numbers), which rowAt maps to the file's rows or lines: finish
+	// maps them in place into the series' Rows when the bars kept their
+	// order, instead of a second column of the series' length.
+	rows []int
+	s    data.Series
 	// commaDecimal: the file is semicolon-separated, so a comma in a
 	// number is its decimal mark (see parseNumber).
 	commaDecimal bool
@@ -246,7 +251,6 @@ func (d *decoder) reserve(n int) {
 		return
 	}
 	d.tc.inst = slices.Grow(d.tc.inst, n)
-	d.tc.lday = slices.Grow(d.tc.lday, n)
 	for _, c := range []*[]float64{&d.s.Open, &d.s.High, &d.s.Low, &d.s.Close, &d.s.AdjClose, &d.s.Volume} {
 		*c = slices.Grow(*c, n)
 	}
@@ -283,6 +287,20 @@ func (d *decoder) finish() (data.Series, error) {
 		for _, c := range []*[]float64{&d.s.Open, &d.s.High, &d.s.Low} {
 			*c = append((*c)[:0], d.s.Close...)
 		}
+	}
+	if n := len(d.s.Time); d.perm == nil && len(d.rows) == n {
+		rows := d.rows
+		for k := range rows {
+			rows[k] = d.rowAt(k) // reads row k's entry only
+		}
+		d.s.Rows, d.rows = rows, nil
+		d.rowAt = func(k int) int {
+			if k < len(rows) {
+				return rows[k]
+			}
+			return 0
+		}
+		return d.s, nil
 	}
 	d.s.Rows = make([]int, len(d.s.Time))
 	for k := range d.s.Rows {

@@ -793,9 +793,8 @@ func (r *sourceReader) distinctSymbols() ([]string, error) {
 
 // tableDecoder is one symbol's decoder with the file and row of each bar.
 type tableDecoder struct {
-	*decoder
-	rows  []int
-	files []string
+	*decoder // its rows are the source rows (file_row_number, a CSV's record)
+	files    []string
 }
 
 // readSymbols reads the named symbols (as the source writes them) and

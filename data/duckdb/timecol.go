@@ -25,9 +25,11 @@ import (
 
 // timeCol collects one file's time column.
 type timeCol struct {
-	// inst[k] is row k's instant (UTC Unix ns) and lday[k] its date in its
+	// inst[k] is row k's instant (UTC Unix ns) and day(k) its date in its
 	// own offset or time zone (days since 1970-01-01): what a daily file is
-	// stamped with.
+	// stamped with. lday holds the dates only from the first row whose
+	// date is not its instant's UTC date (push): a column in UTC, the
+	// usual intraday table, keeps no second column of its length.
 	inst, lday []int64
 	// dateOnly: the column has no time of day (DATE, YYYY-MM-DD, slash
 	// dates, YYYYMMDD), so the file is daily whatever its spacing.
@@ -73,8 +75,7 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 			if day < minDay || day > maxDay {
 				return outOfRange(i, fmt.Sprintf("(day %d)", day))
 			}
-			tc.inst = append(tc.inst, day*dayNano)
-			tc.lday = append(tc.lday, day)
+			tc.push(day*dayNano, day)
 		}
 	case *array.Date64:
 		tc.dateOnly = true
@@ -83,8 +84,7 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 			if day < minDay || day > maxDay {
 				return outOfRange(i, fmt.Sprintf("(day %d)", day))
 			}
-			tc.inst = append(tc.inst, day*dayNano)
-			tc.lday = append(tc.lday, day)
+			tc.push(day*dayNano, day)
 		}
 	case *array.Timestamp:
 		typ := a.DataType().(*arrow.TimestampType)
@@ -127,8 +127,7 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 			if lday < minDay || lday > maxDay {
 				return outOfRange(i, time.Unix(0, ns).UTC().Format("2006-01-02"))
 			}
-			tc.inst = append(tc.inst, inst)
-			tc.lday = append(tc.lday, lday)
+			tc.push(inst, lday)
 		}
 	case *array.Int64:
 		for i := 0; i < n; i++ {
@@ -186,6 +185,28 @@ func (tc *timeCol) prev() int64 {
 		return noPrev
 	}
 	return tc.inst[len(tc.inst)-1]
+}
+
+// push appends a row's instant and its local date.
+func (tc *timeCol) push(inst, lday int64) {
+	if tc.lday == nil && lday != floorDiv(inst, dayNano) {
+		tc.lday = make([]int64, len(tc.inst), cap(tc.inst))
+		for k, v := range tc.inst {
+			tc.lday[k] = floorDiv(v, dayNano)
+		}
+	}
+	tc.inst = append(tc.inst, inst)
+	if tc.lday != nil {
+		tc.lday = append(tc.lday, lday)
+	}
+}
+
+// day is row k's local date (see inst).
+func (tc *timeCol) day(k int) int64 {
+	if tc.lday != nil {
+		return tc.lday[k]
+	}
+	return floorDiv(tc.inst[k], dayNano)
 }
 
 // str returns row k of a text column.
@@ -467,13 +488,12 @@ func (d *decoder) resolveInts(v []int64, text func(k int) string) error {
 			break
 		}
 	}
-	tc.inst = slices.Grow(tc.inst[:0], len(v))[:len(v)]
-	tc.lday = slices.Grow(tc.lday[:0], len(v))[:len(v)]
+	tc.inst, tc.lday = slices.Grow(tc.inst[:0], len(v)), nil
 	if ymd {
 		tc.dateOnly = true
-		for k, x := range v {
+		for _, x := range v {
 			day, _ := civilDay(int(x/10000), int(x/100%100), int(x%100))
-			tc.inst[k], tc.lday[k] = day*dayNano, day
+			tc.push(day*dayNano, day)
 		}
 		return nil
 	}
@@ -487,7 +507,7 @@ func (d *decoder) resolveInts(v []int64, text func(k int) string) error {
 		if day < minDay || day > maxDay {
 			return d.errAt(k, "date %s is out of range (%s)", text(k), rangeOK)
 		}
-		tc.inst[k], tc.lday[k] = x*mult, day
+		tc.push(x*mult, day)
 	}
 	return nil
 }
@@ -546,8 +566,7 @@ func (d *decoder) resolveText() error {
 		}
 	}
 	tc.dateOnly = first.sep == 0 && first.kind != shapeDigits
-	tc.inst = slices.Grow(tc.inst[:0], n)
-	tc.lday = slices.Grow(tc.lday[:0], n)
+	tc.inst, tc.lday = slices.Grow(tc.inst[:0], n), nil
 	z := newZoneResolver(d.topt.loc)
 	// row reads row k's wall-clock time (local: ns as if UTC).
 	row := func(k int) (s string, w wall, day, local int64, err error) {
@@ -584,8 +603,7 @@ func (d *decoder) resolveText() error {
 		} else if inst, err = z.instant(local, tc.prev()); err != nil {
 			return d.errAt(k, "timestamp %q %v", clip(s), err)
 		}
-		tc.inst = append(tc.inst, inst)
-		tc.lday = append(tc.lday, day)
+		tc.push(inst, day)
 	}
 	return nil
 }
@@ -619,11 +637,18 @@ func (d *decoder) stampTimes() {
 			d.perm[k] = k
 		}
 		sort.SliceStable(d.perm, func(a, b int) bool { return tc.inst[d.perm[a]] < tc.inst[d.perm[b]] })
-		inst, lday := make([]int64, n), make([]int64, n)
+		inst := make([]int64, n)
 		for k, i := range d.perm {
-			inst[k], lday[k] = tc.inst[i], tc.lday[i]
+			inst[k] = tc.inst[i]
 		}
-		tc.inst, tc.lday = inst, lday
+		if tc.lday != nil {
+			lday := make([]int64, n)
+			for k, i := range d.perm {
+				lday[k] = tc.lday[i]
+			}
+			tc.lday = lday
+		}
+		tc.inst = inst
 		d.s.Time = make([]int64, n) // placeholder for permute
 		d.permute()
 	}
@@ -632,8 +657,8 @@ func (d *decoder) stampTimes() {
 	// again once stamped.
 	t := tc.inst[:n:n]
 	if daily {
-		for k, day := range tc.lday {
-			t[k] = day * dayNano
+		for k := range t {
+			t[k] = tc.day(k) * dayNano // reads row k before it is stamped
 		}
 	}
 	d.s.Time = t
