@@ -36,7 +36,7 @@ func ReturnDistribution(w io.Writer, f Format, opt Options, s Series) error {
 		return err
 	}
 	r := ReturnsOf(s.Values)
-	var pct []float64
+	pct := make([]float64, 0, len(r)) // grown by append, a long series was copied a dozen times
 	for _, v := range r {
 		if !math.IsNaN(v) {
 			pct = append(pct, 100*v)

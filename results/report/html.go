@@ -56,18 +56,19 @@ func WriteInput(ctx context.Context, in Input) error {
 }
 
 // Render writes the HTML report of a loaded folder to w. The output is
-// deterministic: the same folder gives the same bytes.
+// deterministic: the same folder gives the same bytes. The page goes to
+// w as it is made, not through a copy of it in memory (8 MB for a sweep
+// of 200 runs): on an error w may hold part of it, which [Write] and
+// [WriteInput] never leave behind (their file is written atomically).
 func Render(ctx context.Context, w io.Writer, f *Folder) error {
 	page, err := build(ctx, f)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := pageTemplate.Execute(&buf, page); err != nil {
+	if err := pageTemplate.Execute(w, page); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	return nil
 }
 
 // page is what the template shows.
@@ -344,11 +345,9 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 			return nil, err
 		}
 	}
-	js, err := marshalPayload(pl)
-	if err != nil {
+	if p.Data, err = marshalPayload(pl); err != nil {
 		return nil, err
 	}
-	p.Data = template.JS(js)
 	return p, nil
 }
 

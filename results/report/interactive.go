@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"math"
 	"slices"
 	"strings"
@@ -163,10 +164,21 @@ func reduce(t []int64, v []float64) ([]int64, []float64) {
 	if len(t) <= 4*chartBuckets {
 		return t, v
 	}
+	return reduceAt(t, seconds(t), v)
+}
+
+// seconds are the times t in seconds, as the reduction places them.
+func seconds(t []int64) []float64 {
 	x := make([]float64, len(t))
 	for i, ti := range t {
 		x[i] = float64(ti) / 1e9
 	}
+	return x
+}
+
+// reduceAt is reduce of a line longer than 4 × chartBuckets points, with
+// its times also given in seconds (x).
+func reduceAt(t []int64, x, v []float64) ([]int64, []float64) {
 	xs, ys := downsample.MinMax(x, v, chartBuckets)
 	ts := make([]int64, len(xs))
 	// Kept points are points of the input: find each one's time.
@@ -183,10 +195,50 @@ func reduce(t []int64, v []float64) ([]int64, []float64) {
 // line reduces (t, v) and omits t when it equals base.
 func line(base, t []int64, v []float64) jsLine {
 	ts, vs := reduce(t, v)
+	return omitBase(base, ts, vs)
+}
+
+func omitBase(base, ts []int64, vs []float64) jsLine {
 	if slices.Equal(ts, base) {
 		ts = nil
 	}
 	return jsLine{T: ts, V: vs}
+}
+
+// runLines reduces the lines of one run, all at its equity's times t:
+// the times in seconds are made once for every line, and the
+// full-length series the lines come from (drawdown, exposures, rolling
+// metrics) are made one after another in one scratch buffer (buf), each
+// reduced before the next. A run of 125,000 bars made seven copies of
+// its times in seconds and a new buffer of its length for each line:
+// memory a fresh process pays a page fault a page for.
+type runLines struct {
+	t   []int64
+	x   []float64 // t in seconds, for lines longer than 4 × chartBuckets
+	buf []float64
+}
+
+func newRunLines(t []int64) *runLines {
+	l := &runLines{t: t, buf: make([]float64, len(t))}
+	if len(t) > 4*chartBuckets {
+		l.x = seconds(t)
+	}
+	return l
+}
+
+// reduce is reduce(l.t, v); a line kept whole is a copy of v, which may
+// be the scratch buffer.
+func (l *runLines) reduce(v []float64) ([]int64, []float64) {
+	if l.x == nil {
+		return l.t, slices.Clone(v)
+	}
+	return reduceAt(l.t, l.x, v)
+}
+
+// line is line(base, l.t, v).
+func (l *runLines) line(base []int64, v []float64) jsLine {
+	ts, vs := l.reduce(v)
+	return omitBase(base, ts, vs)
 }
 
 func style(pal *charts.Palette, key, name string) jsStyle {
@@ -197,8 +249,10 @@ func style(pal *charts.Palette, key, name string) jsStyle {
 	return s
 }
 
-func ratioOf(num, den []float64) []float64 {
-	out := make([]float64, len(num))
+// ratioOf writes num / den into dst (of their length), NaN where den is
+// 0 or the ratio infinite.
+func ratioOf(dst, num, den []float64) []float64 {
+	out := dst[:len(num)]
 	for i := range num {
 		out[i] = num[i] / den[i]
 		if den[i] == 0 || math.IsInf(out[i], 0) {
@@ -224,18 +278,20 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 	for _, i := range overview {
 		r := &f.Runs[i]
 		t, v := r.Equity.Time, r.Equity.Values
+		ls := newRunLines(t)
 		et, ev := reduce(t, v)
 		jr := jsRun{jsStyle: style(pal, r.Key, r.Name), T: et, E: ev}
-		jr.DD = line(et, t, metrics.Drawdown(nil, v))
+		jr.DD = ls.line(et, metrics.Drawdown(ls.buf, v))
 		if r.Gross != nil && r.Net != nil {
-			g, n := line(et, t, ratioOf(r.Gross, v)), line(et, t, ratioOf(r.Net, v))
+			g := ls.line(et, ratioOf(ls.buf, r.Gross, v))
+			n := ls.line(et, ratioOf(ls.buf, r.Net, v))
 			jr.G, jr.N = &g, &n
 		}
 		ret := charts.ReturnsOf(v)
-		jr.Sharpe = line(et, t, metrics.RollingSharpe(nil, ret, window, 0, ppy))
-		jr.Vol = line(et, t, metrics.RollingVolatility(nil, ret, window, ppy))
+		jr.Sharpe = ls.line(et, metrics.RollingSharpe(ls.buf, ret, window, 0, ppy))
+		jr.Vol = ls.line(et, metrics.RollingVolatility(ls.buf, ret, window, ppy))
 		if bench != nil {
-			b := line(et, t, metrics.RollingBeta(nil, ret, charts.BenchReturns(t, &bench.Equity), window))
+			b := ls.line(et, metrics.RollingBeta(ls.buf, ret, charts.BenchReturns(t, &bench.Equity), window))
 			jr.Beta = &b
 		}
 		p.Runs = append(p.Runs, jr)
@@ -465,13 +521,16 @@ func lowerIsBetter(col string) bool {
 var setupColumn = map[string]bool{"initial_cash": true, "commission_bps": true, "periods_per_year": true}
 
 // marshalPayload writes the payload as JSON that is safe inside a
-// <script type="application/json"> element ("<" escaped).
-func marshalPayload(p *payload) ([]byte, error) {
-	b, err := json.Marshal(p)
-	if err != nil {
-		return nil, fmt.Errorf("report: chart data: %w", err)
+// <script type="application/json"> element ("<" escaped, as json.Marshal
+// escapes <, > and & in strings). The encoder writes its (pooled) buffer
+// into the text once: json.Marshal's result, then its conversion to
+// text, were two more copies of several megabytes.
+func marshalPayload(p *payload) (template.JS, error) {
+	var b strings.Builder
+	if err := json.NewEncoder(&b).Encode(p); err != nil {
+		return "", fmt.Errorf("report: chart data: %w", err)
 	}
-	return b, nil // json.Marshal escapes <, > and & in strings
+	return template.JS(strings.TrimSuffix(b.String(), "\n")), nil // Encode ends the value with a newline
 }
 
 // legData reduces a run's legs for the payload.
