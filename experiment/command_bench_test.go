@@ -82,6 +82,75 @@ func runProcess(cmd *exec.Cmd) (processRun, error) {
 	return p, nil
 }
 
+// process is a run of the program (or of compute, this test binary as
+// a child) a benchmark makes.
+type process struct {
+	name string
+	cmd  func() *exec.Cmd
+}
+
+// commandProcesses returns the program's run of the experiment at path
+// with the extra flags, and the compute child's, with workers workers
+// on as many cores (GOMAXPROCS, as `divergence run --workers N` sets;
+// 0: all).
+func commandProcesses(b *testing.B, path, out string, workers int, extra ...string) (cmd, compute func() *exec.Cmd) {
+	bin, err := commandBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := os.Environ()
+	args := append([]string{"run", path, "--out", out, "--quiet"}, extra...)
+	if workers > 0 {
+		env = append(env, fmt.Sprintf("GOMAXPROCS=%d", workers))
+		args = append(args, "--workers", fmt.Sprint(workers))
+	}
+	cmd = func() *exec.Cmd {
+		c := exec.Command(bin, args...)
+		c.Env = env
+		return c
+	}
+	compute = func() *exec.Cmd {
+		c := exec.Command(self, "-test.run", "^$")
+		c.Env = append(env, childCompute+"="+path, childCompute+"_OUT="+out)
+		return c
+	}
+	return cmd, compute
+}
+
+// runProcesses runs each process once per iteration, interleaved, and
+// reports for each its fastest iteration: ms/<name>, and from the same
+// iteration its peak resident set (MB-rss-<name>), minor page faults
+// (faults/<name>) and system time (ms-sys/<name>), from the child's
+// resource usage. It returns the fastest seconds of each.
+func runProcesses(b *testing.B, ps []process) []float64 {
+	best := make([]processRun, len(ps))
+	b.ResetTimer()
+	for n := 0; n < b.N; n++ {
+		for i, p := range ps {
+			r, err := runProcess(p.cmd())
+			if err != nil {
+				b.Fatalf("%s: %v", p.name, err)
+			}
+			if n == 0 || r.secs < best[i].secs {
+				best[i] = r
+			}
+		}
+	}
+	secs := make([]float64, len(ps))
+	for i, p := range ps {
+		secs[i] = best[i].secs
+		b.ReportMetric(1000*best[i].secs, "ms/"+p.name)
+		b.ReportMetric(best[i].peakRSS/1e6, "MB-rss-"+p.name)
+		b.ReportMetric(float64(best[i].faults), "faults/"+p.name)
+		b.ReportMetric(1000*best[i].sysSecs, "ms-sys/"+p.name)
+	}
+	return secs
+}
+
 // BenchmarkCommandWhole: BenchmarkRunWhole's experiment (SMA 20/50 on 8
 // instruments × 125,000 daily bars from CSV) run by the program itself,
 // `divergence run` in a fresh process, as a user runs it, with every
@@ -91,54 +160,36 @@ func runProcess(cmd *exec.Cmd) (processRun, error) {
 // process touches every page of its memory for the first time, and a
 // first touch costs a page fault, about 10 µs a page on the benchmark
 // machine (a VM): runs in one warm process (BenchmarkRunWhole's) reuse
-// their pages and do not pay it. Reported, from each variant's fastest
-// iteration: ms/<variant>, the ratios x-cmd-whole and x-cmd-no-report
-// (over compute), and for each variant its peak resident set (MB-rss-),
-// minor page faults (faults/) and system time (ms-sys/), from the
-// child's resource usage.
+// their pages and do not pay it. Reported (runProcesses): each
+// variant's figures, and the ratios x-cmd-whole and x-cmd-no-report
+// (over compute).
 func BenchmarkCommandWhole(b *testing.B) {
-	bin, err := commandBinary()
-	if err != nil {
-		b.Fatal(err)
-	}
 	dir := b.TempDir()
 	path := wholeExperiment(b, dir, 125_000)
 	out := filepath.Join(dir, "out")
-	self, err := os.Executable()
-	if err != nil {
-		b.Fatal(err)
-	}
-	variants := []struct {
-		name string
-		cmd  func() *exec.Cmd
-	}{
-		{"cmd-whole", func() *exec.Cmd { return exec.Command(bin, "run", path, "--out", out, "--quiet") }},
-		{"cmd-no-report", func() *exec.Cmd { return exec.Command(bin, "run", path, "--out", out, "--quiet", "--no-report") }},
-		{"compute", func() *exec.Cmd {
-			c := exec.Command(self, "-test.run", "^$")
-			c.Env = append(os.Environ(), childCompute+"="+path, childCompute+"_OUT="+out)
-			return c
-		}},
-	}
-	best := make([]processRun, len(variants))
-	b.ResetTimer()
-	for n := 0; n < b.N; n++ {
-		for i, v := range variants {
-			p, err := runProcess(v.cmd())
-			if err != nil {
-				b.Fatalf("%s: %v", v.name, err)
-			}
-			if n == 0 || p.secs < best[i].secs {
-				best[i] = p
-			}
-		}
-	}
-	for i, v := range variants {
-		b.ReportMetric(1000*best[i].secs, "ms/"+v.name)
-		b.ReportMetric(best[i].peakRSS/1e6, "MB-rss-"+v.name)
-		b.ReportMetric(float64(best[i].faults), "faults/"+v.name)
-		b.ReportMetric(1000*best[i].sysSecs, "ms-sys/"+v.name)
-	}
-	b.ReportMetric(best[0].secs/best[2].secs, "x-cmd-whole")
-	b.ReportMetric(best[1].secs/best[2].secs, "x-cmd-no-report")
+	whole, compute := commandProcesses(b, path, out, 0)
+	noReport, _ := commandProcesses(b, path, out, 0, "--no-report")
+	secs := runProcesses(b, []process{{"cmd-whole", whole}, {"cmd-no-report", noReport}, {"compute", compute}})
+	b.ReportMetric(secs[0]/secs[2], "x-cmd-whole")
+	b.ReportMetric(secs[1]/secs[2], "x-cmd-no-report")
+}
+
+// BenchmarkCommandSweep: BenchmarkSweepCommand's 200-run sweep (pair
+// hedge on 20 instruments × 10 years, 1.9M fills) run by the program in
+// a fresh process, every output written, on 2 workers and on 1 (one
+// core: --workers 1 and GOMAXPROCS 1), against compute alone in a fresh
+// process on as many, interleaved each iteration. Reported
+// (runProcesses): each variant's figures, x-cmd-w2 (the command over
+// compute on 2 workers; goal ≤ 3), speedup-cmd and speedup-compute (1
+// worker over 2; goal ≥ 1.8 for the command).
+func BenchmarkCommandSweep(b *testing.B) {
+	dir := b.TempDir()
+	path := sweepExperiment(b, dir)
+	out := filepath.Join(dir, "out")
+	cmd2, compute2 := commandProcesses(b, path, out, 2)
+	cmd1, compute1 := commandProcesses(b, path, out, 1)
+	secs := runProcesses(b, []process{{"cmd-w2", cmd2}, {"cmd-w1", cmd1}, {"compute-w2", compute2}, {"compute-w1", compute1}})
+	b.ReportMetric(secs[0]/secs[2], "x-cmd-w2")
+	b.ReportMetric(secs[1]/secs[0], "speedup-cmd")
+	b.ReportMetric(secs[3]/secs[2], "speedup-compute")
 }
