@@ -91,8 +91,10 @@ type Options struct {
 	// report.WriteInput and resultsdb.BuildRuns unless --no-report (the
 	// experiment does not import those packages, whose tests run
 	// experiments).
-	Report   func(ctx context.Context, in ReportInput) error
-	Database func(ctx context.Context, dir string, runs []results.RunRecord) error
+	Report func(ctx context.Context, in ReportInput) error
+	// Database gets each run's equity curve too (equity[i] of runs[i]),
+	// which it may read instead of the runs' equity files.
+	Database func(ctx context.Context, dir string, runs []results.RunRecord, equity []*engine.Curve) error
 	// CSV, when set, replaces the experiment file's output.csv: auto,
 	// always or never (`divergence run --csv`).
 	CSV string
@@ -1102,7 +1104,15 @@ func writeDatabase(ctx context.Context, o *Outcome, opt Options) func() error {
 		if opt.Database == nil {
 			return nil
 		}
-		if err := opt.Database(ctx, o.Dir, o.Records); err != nil {
+		var equity []*engine.Curve
+		for i := range o.Runs {
+			if o.Runs[i].Result == nil {
+				equity = nil // a run without its result: the files
+				break
+			}
+			equity = append(equity, &o.Runs[i].Result.Curve)
+		}
+		if err := opt.Database(ctx, o.Dir, o.Records, equity); err != nil {
 			return fmt.Errorf("results database: %w", err)
 		}
 		return nil

@@ -15,6 +15,7 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2"
 
+	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
 	"github.com/divergence-research/divergence/results/report"
@@ -32,8 +33,8 @@ func reportHTML(ctx context.Context, in ReportInput) error {
 	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity, Gross: in.Gross, Net: in.Net, Prices: in.Prices, Legs: legs})
 }
 
-func resultsDB(ctx context.Context, dir string, runs []results.RunRecord) error {
-	_, err := resultsdb.BuildRuns(ctx, dir, filepath.Join(dir, resultsdb.File), runs)
+func resultsDB(ctx context.Context, dir string, runs []results.RunRecord, equity []*engine.Curve) error {
+	_, err := resultsdb.BuildRuns(ctx, dir, filepath.Join(dir, resultsdb.File), runs, equity)
 	return err
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/metrics"
@@ -192,9 +193,9 @@ func writeReport(ctx context.Context, in experiment.ReportInput) error {
 }
 
 // writeDatabase is experiment.Options.Database: results.duckdb of the
-// folder, with the runs' records in memory.
-func writeDatabase(ctx context.Context, dir string, runs []results.RunRecord) error {
-	_, err := resultsdb.BuildRuns(ctx, dir, filepath.Join(dir, resultsdb.File), runs)
+// folder, with the runs' records and equity curves in memory.
+func writeDatabase(ctx context.Context, dir string, runs []results.RunRecord, equity []*engine.Curve) error {
+	_, err := resultsdb.BuildRuns(ctx, dir, filepath.Join(dir, resultsdb.File), runs, equity)
 	return err
 }
 

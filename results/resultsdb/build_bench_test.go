@@ -155,7 +155,7 @@ func BenchmarkBuildRuns(b *testing.B) {
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
 		t0 := time.Now()
-		if _, err := BuildRuns(context.Background(), dir, path, recs); err != nil {
+		if _, err := BuildRuns(context.Background(), dir, path, recs, nil); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()

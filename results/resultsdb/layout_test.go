@@ -52,7 +52,7 @@ func TestBuildRunsOneLayout(t *testing.T) {
 		if _, err := Build(ctx, dir, a); err != nil {
 			t.Fatalf("Build: %v", err)
 		}
-		if _, err := BuildRuns(ctx, dir, b, recs); err != nil {
+		if _, err := BuildRuns(ctx, dir, b, recs, nil); err != nil {
 			t.Fatalf("BuildRuns: %v", err)
 		}
 		da, err := Dump(ctx, a)
