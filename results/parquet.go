@@ -58,6 +58,10 @@ var (
 	}, nil)
 )
 
+// CurveFields are the columns of an equity curve's Parquet file, in
+// order (a copy: the caller may change it).
+func CurveFields() []arrow.Field { return curveSchema.Fields() }
+
 // WriteCurveParquet writes an equity curve as a Parquet file with the columns
 // time (timestamp[ns, UTC]), equity, cash, gross, net and drawdown (double).
 // It does not close w.

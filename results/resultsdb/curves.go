@@ -14,6 +14,7 @@ import (
 	goduckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/results"
 )
 
 // curvesView is the name under which the equity curves in memory are
@@ -26,16 +27,12 @@ const curvesView = "divergence_equity_curves"
 const curveBatch = 122_880
 
 // curveSchema is the view's columns: the run's key as a dictionary
-// (each batch's run column indexes the sorted keys), then the curve's.
-var curveSchema = arrow.NewSchema([]arrow.Field{
+// (each batch's run column indexes the sorted keys), then the columns of
+// a curve's file (time, equity, cash, gross, net, drawdown), as
+// curveBatches fills them.
+var curveSchema = arrow.NewSchema(append([]arrow.Field{
 	{Name: "run", Type: &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}},
-	{Name: "time", Type: &arrow.TimestampType{Unit: arrow.Nanosecond, TimeZone: "UTC"}},
-	{Name: "equity", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "cash", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "gross", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "net", Type: arrow.PrimitiveTypes.Float64},
-	{Name: "drawdown", Type: arrow.PrimitiveTypes.Float64},
-}, nil)
+}, results.CurveFields()...), nil)
 
 // curveBatches is an array.RecordReader over the runs' equity curves in
 // the order of their keys, each curve's points in its order, in batches
