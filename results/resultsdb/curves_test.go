@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,5 +120,22 @@ func TestEquityFromMemory(t *testing.T) {
 	}
 	if recs[0].Run >= recs[1].Run || recs[1].Run >= recs[2].Run {
 		t.Fatalf("keys not in order: %s", fmt.Sprint(recs[0].Run, recs[1].Run, recs[2].Run))
+	}
+}
+
+// Curves whose columns are not all as long as their times are refused,
+// naming the run, before DuckDB reads any (from C, past a column's end).
+func TestEquityCurveLengths(t *testing.T) {
+	dir := t.TempDir()
+	curves := benchFolder(t, dir, 2, 10)
+	recs := records(t, dir)
+	curves[1].Net = curves[1].Net[:9]
+	path := filepath.Join(t.TempDir(), File)
+	_, err := BuildRuns(context.Background(), dir, path, recs, curves)
+	if err == nil || !strings.Contains(err.Error(), "run "+recs[1].Run+": equity curve of 10 times") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("a database was written: %v", err)
 	}
 }

@@ -131,6 +131,15 @@ func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord, 
 	if equity != nil && len(equity) != len(runs) {
 		return nil, fmt.Errorf("resultsdb: %d equity curves for %d runs", len(equity), len(runs))
 	}
+	for i, c := range equity {
+		// DuckDB reads them from C (curveBatches): a short column would be
+		// read past its end.
+		n := c.Len()
+		if len(c.Equity) != n || len(c.Cash) != n || len(c.Gross) != n || len(c.Net) != n || len(c.Drawdown) != n {
+			return nil, fmt.Errorf("resultsdb: run %s: equity curve of %d times with columns of %d, %d, %d, %d and %d values",
+				runs[i].Run, n, len(c.Equity), len(c.Cash), len(c.Gross), len(c.Net), len(c.Drawdown))
+		}
+	}
 	if strings.ContainsAny(dir, "*?[]{}") {
 		return nil, fmt.Errorf("resultsdb: folder %q contains a glob character (* ? [ ] { }), which DuckDB would expand", dir)
 	}
