@@ -19,8 +19,12 @@ import (
 
 // peakRSS returns the process's peak resident set (VmHWM) in bytes, 0
 // when /proc is not there.
-func peakRSS() float64 {
-	f, err := os.Open("/proc/self/status")
+func peakRSS() float64 { return vmHWM("/proc/self/status") }
+
+// vmHWM returns the peak resident set (VmHWM) a /proc/<pid>/status file
+// gives, in bytes; 0 when there is none.
+func vmHWM(status string) float64 {
+	f, err := os.Open(status)
 	if err != nil {
 		return 0
 	}
