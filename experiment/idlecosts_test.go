@@ -14,15 +14,21 @@ import (
 // the baseline's).
 func TestIdleCostShockNotes(t *testing.T) {
 	const perps = "funding is paid on perpetuals, and none of the instruments it targets is one"
-	const zeroFunding = "its funding shock changes nothing: it multiplies funding rates of 0"
-	const zeroBorrow = "its borrow shock changes nothing: it multiplies borrow rates of 0"
+	const zeroFunding = "its funding shock changes nothing: the funding rates it acts on are 0 and stay 0"
+	const zeroBorrow = "its borrow shock changes nothing: the borrow rates it acts on are 0 and stay 0"
+	const perp0 = "[costs.crypto]\nfunding_interval_hours = 8.0\n"
 	for _, tc := range []struct {
 		name, costs string
-		want, not   []string
+		fund, borrow string // the shocks' rate or multiplier
+		want, not    []string
 	}{
-		{"no terms", "", []string{perps, zeroBorrow}, []string{zeroFunding}},
-		{"perpetuals of rate 0", "[costs.crypto]\nfunding_interval_hours = 8.0\n", []string{zeroFunding, zeroBorrow}, []string{perps}},
-		{"rates", "[costs.crypto]\nfunding_rate = 0.0001\n[costs.equity]\nborrow_rate = 0.02\n", nil, []string{perps, zeroFunding, zeroBorrow}},
+		{"no terms", "", "mult = 5.0", "mult = 3.0", []string{perps, zeroBorrow}, []string{zeroFunding}},
+		{"perpetuals of rate 0", perp0, "mult = 5.0", "mult = 3.0", []string{zeroFunding, zeroBorrow}, []string{perps}},
+		{"rates", "[costs.crypto]\nfunding_rate = 0.0001\n[costs.equity]\nborrow_rate = 0.02\n", "mult = 5.0", "mult = 3.0", nil, []string{perps, zeroFunding, zeroBorrow}},
+		// Rates of 0 set to 0: nothing changes either.
+		{"rates of 0 set to 0", perp0, "rate = 0.0", "rate = 0.0", []string{zeroFunding, zeroBorrow}, []string{perps}},
+		// Rates of 0 set to a rate: both shocks act.
+		{"rates of 0 set", perp0, "rate = 0.0005", "rate = 0.3", nil, []string{perps, zeroFunding, zeroBorrow}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			text := `name = "idle"
@@ -44,13 +50,13 @@ type = "funding"
 symbols = ["TAO", "BTC"]
 day = 0
 days = 120
-mult = 5.0
+` + tc.fund + `
 [[scenario.shock]]
 type = "borrow"
 symbols = ["NVDA", "MSFT", "TAO", "BTC"]
 day = 0
 days = 120
-mult = 3.0
+` + tc.borrow + `
 ` + tc.costs
 			o, err := runIn(t, t.TempDir(), text)
 			if err != nil {

@@ -186,9 +186,11 @@ func idleCosts(env *scenarios.Env, p *data.Panel, base engine.Config) []string {
 		for t := int64(math.MinInt64); ; {
 			f, until := env.AtUntil(i, t)
 			fund = fund || f.FundingMult != 1 || !math.IsNaN(f.FundingSet)
-			fundSet = fundSet || !math.IsNaN(f.FundingSet)
+			// A rate set to 0 (or set, then multiplied by 0) leaves rates
+			// of 0 as they are.
+			fundSet = fundSet || !math.IsNaN(f.FundingSet) && f.FundingSet*f.FundingMult != 0
 			borrow = borrow || f.BorrowMult != 1 || !math.IsNaN(f.BorrowSet)
-			borrowSet = borrowSet || !math.IsNaN(f.BorrowSet)
+			borrowSet = borrowSet || !math.IsNaN(f.BorrowSet) && f.BorrowSet*f.BorrowMult != 0
 			if until == math.MaxInt64 {
 				break
 			}
@@ -216,10 +218,10 @@ func idleCosts(env *scenarios.Env, p *data.Panel, base engine.Config) []string {
 	case fundShocked && perps == 0:
 		notes = append(notes, "its funding shock changes nothing: funding is paid on perpetuals, and none of the instruments it targets is one here (set funding_rate in [costs.crypto], or a funding_file under [costs.symbols.<symbol>])")
 	case fundShocked && !fundActs:
-		notes = append(notes, "its funding shock changes nothing: it multiplies funding rates of 0 (set funding_rate or funding_file, or give the shock a rate)")
+		notes = append(notes, "its funding shock changes nothing: the funding rates it acts on are 0 and stay 0 (set funding_rate or funding_file, or give the shock a rate other than 0)")
 	}
 	if borrowShocked && !borrowActs {
-		notes = append(notes, "its borrow shock changes nothing: it multiplies borrow rates of 0 (set borrow_rate in [costs.equity] or [costs.crypto], or give the shock a rate)")
+		notes = append(notes, "its borrow shock changes nothing: the borrow rates it acts on are 0 and stay 0 (set borrow_rate in [costs.equity] or [costs.crypto], or give the shock a rate other than 0)")
 	}
 	return notes
 }
