@@ -18,7 +18,7 @@ func TestIdleCostShockNotes(t *testing.T) {
 	const zeroBorrow = "its borrow shock changes nothing: the borrow rates it acts on are 0 and stay 0"
 	const perp0 = "[costs.crypto]\nfunding_interval_hours = 8.0\n"
 	for _, tc := range []struct {
-		name, costs string
+		name, costs  string
 		fund, borrow string // the shocks' rate or multiplier
 		want, not    []string
 	}{

@@ -87,10 +87,10 @@ type Options struct {
 	// Report, when set, writes report.html into the experiment's folder
 	// from the results the experiment holds in memory (ReportInput), and
 	// Database, when set, builds results.duckdb there from the folder's
-	// files and the runs' records. cmd/divergence sets them to
-	// report.WriteInput and resultsdb.BuildRuns unless --no-report (the
-	// experiment does not import those packages, whose tests run
-	// experiments).
+	// files, the runs' records and their equity curves. cmd/divergence
+	// sets them to report.WriteInput and resultsdb.BuildRuns unless
+	// --no-report (the experiment does not import those packages, whose
+	// tests run experiments).
 	Report func(ctx context.Context, in ReportInput) error
 	// Database gets each run's equity curve too (equity[i] of runs[i]),
 	// which it may read instead of the runs' equity files.

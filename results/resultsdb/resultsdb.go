@@ -9,11 +9,12 @@
 // when it has no Parquet file. The one exception is the equity table of
 // an experiment that hands its curves over ([BuildRuns]): DuckDB makes
 // it from them, through its Arrow interface, in batches of a row group
-// (the same rows as the files', which a test checks), in a third to a
-// half of the time (730,200 rows of 200 daily runs: 1.8–2.3 s → 1.4–1.8
-// s for the whole build; 1M rows of 8 runs: 0.46–0.57 s → 0.20–0.24 s). The run key of an equity or fills row is
-// the name of the folder its file sits in (runs/<key>/...), which is the
-// run's key by construction.
+// (the same rows as the files', which a test checks). The whole build
+// takes 1.4–1.8 s instead of 1.8–2.3 s for 200 daily runs (730,200
+// equity rows), and 0.20–0.24 s instead of 0.46–0.57 s for 8 runs of
+// 125,000. The run key of an equity or fills row is the name of the
+// folder its file sits in (runs/<key>/...), which is the run's key by
+// construction.
 //
 // # Tables
 //
@@ -321,7 +322,8 @@ func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) +
 
 // enumCasts makes an ENUM type of each text column of table (for "run",
 // of runExpr: the run key of the file's path, keyOf, or a column of run
-// keys) and returns, by column, the expression that casts it. The text columns (run keys, symbols, sides, kinds,
+// keys) and returns, by column, the expression that casts it. The text
+// columns (run keys, symbols, sides, kinds,
 // tags) repeat a few values over millions of rows: stored as ENUM types
 // of their distinct values (in sorted order, so that they sort as text),
 // they cost a fraction of VARCHAR to store and to scan, and compare with
