@@ -175,9 +175,9 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 // nothing under the experiment's terms (base): a funding shock applies
 // to perpetuals (an instrument with funding_rate, funding_interval_hours,
 // funding_file or a funding model) and changes nothing where none of the
-// instruments it targets is one, or where it multiplies their rates of 0;
-// a borrow shock that multiplies changes nothing where the borrow rates
-// it multiplies are 0 (one that sets a rate applies everywhere).
+// instruments it targets is one, or where their rates are 0 and it
+// leaves them 0 (a multiplier, or a rate set to 0); a borrow shock
+// changes nothing where the borrow rates it acts on are 0 and stay 0.
 func idleCosts(env *scenarios.Env, p *data.Panel, base engine.Config) []string {
 	var fundShocked, fundActs, borrowShocked, borrowActs bool
 	var perps int

@@ -279,7 +279,7 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 		r := &f.Runs[i]
 		t, v := r.Equity.Time, r.Equity.Values
 		ls := newRunLines(t)
-		et, ev := reduce(t, v)
+		et, ev := ls.reduce(v) // its times in seconds serve every line of the run
 		jr := jsRun{jsStyle: style(pal, r.Key, r.Name), T: et, E: ev}
 		jr.DD = ls.line(et, metrics.Drawdown(ls.buf, v))
 		if r.Gross != nil && r.Net != nil {

@@ -360,11 +360,11 @@ func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) +
 // enumCasts makes an ENUM type of each text column of table (for "run",
 // of runExpr: the run key of the file's path, keyOf, or a column of run
 // keys) and returns, by column, the expression that casts it. The text
-// columns (run keys, symbols, sides, kinds,
-// tags) repeat a few values over millions of rows: stored as ENUM types
-// of their distinct values (in sorted order, so that they sort as text),
-// they cost a fraction of VARCHAR to store and to scan, and compare with
-// text as text does. The run keys are the folders of the files, given in
+// columns (run keys, symbols, sides, kinds, tags) repeat a few values
+// over millions of rows: stored as ENUM types of their distinct values
+// (in sorted order, so that they sort as text), they cost a fraction of
+// VARCHAR to store and to scan, and compare with text as text does. The
+// run keys are the folders of the files (or the runs' keys), given in
 // runs (sorted; a run whose file has no row is among them); one scan of
 // files finds the other columns' distinct values (as JSON lists), and
 // none is made when there is no other column. A column without a value
