@@ -569,6 +569,7 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 		pq, _ := filepath.Glob(filepath.Join(dir, "runs", "*", t.file+".parquet"))
 		csvs, _ := filepath.Glob(filepath.Join(dir, "runs", "*", t.file+".csv"))
 		var src, tail string
+		unordered := false
 		switch {
 		case t.table == "equity" && mem != nil:
 			// The curves in memory, in run order (curveBatches): the run
@@ -582,11 +583,17 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			}
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM %s)", cast["run"], t.cols, curvesView)
 		case len(pq) > 0 && len(pq) >= len(csvs):
-			// The files are listed in the order of their run keys: DuckDB
-			// keeps a scan's order when it inserts (insertion order is
-			// preserved), so the table holds each run's rows in the file's
-			// order, runs in key order, without a sort of every row (which
-			// doubled the build's peak memory).
+			// The files are listed in the order of their run keys. A run's
+			// file is one row group (as results writes it), which one of
+			// DuckDB's threads reads start to end and appends to its own
+			// rows: each run's rows stay together in the file's order,
+			// runs in key order on each thread, without a sort of every
+			// row (which doubled the build's peak memory). Keeping the
+			// order across threads too (DuckDB's default) inserted the
+			// files, smaller than a row group, one after another on one
+			// thread: 0.76–0.92 s against 0.50–0.63 s for a 200-run
+			// sweep's 1.9M fills on two, and 20–45 MB more at the peak.
+			unordered = true
 			slices.SortFunc(pq, func(a, b string) int { return strings.Compare(folderOf(a), folderOf(b)) })
 			quoted := make([]string, len(pq))
 			var runs []string // the files' folders, distinct and sorted
@@ -628,8 +635,18 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 		default:
 			continue
 		}
+		if unordered {
+			if _, err := tx.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
+				return nil, fmt.Errorf("resultsdb: table %s: %w", t.table, err)
+			}
+		}
 		if err := create(t.table, src, "", tail, nil); err != nil {
 			return nil, err
+		}
+		if unordered {
+			if _, err := tx.ExecContext(ctx, "RESET preserve_insertion_order"); err != nil {
+				return nil, fmt.Errorf("resultsdb: table %s: %w", t.table, err)
+			}
 		}
 	}
 
