@@ -313,6 +313,37 @@ func TestDocExamples(t *testing.T) {
 		}
 	}
 
+	// The Monte Carlo example's percentiles are montecarlo_summary's (the
+	// ⌈p·n⌉-th smallest terminal return, scenarios.Quantile), rounded as
+	// the example rounds them.
+	for _, q := range queries {
+		if !strings.Contains(q, "FROM montecarlo\n") {
+			continue
+		}
+		rows, err := db.Query(`SELECT e.run, e.p5_pct, e.median_pct, s.terminal_p05, s.terminal_median
+			FROM (` + strings.TrimRight(q, "; \n") + `) e JOIN montecarlo_summary s ON s.run = e.run`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var run string
+			var p5, med, sp5, smed float64
+			if err := rows.Scan(&run, &p5, &med, &sp5, &smed); err != nil {
+				t.Fatal(err)
+			}
+			// Within the example's rounding to 0.01 (percent).
+			if math.Abs(p5-100*sp5) > 0.005+1e-9 || math.Abs(med-100*smed) > 0.005+1e-9 {
+				t.Errorf("run %s: the example's 5th percentile and median %v%% and %v%%, montecarlo_summary's %v and %v", run, p5, med, sp5, smed)
+			}
+			n++
+		}
+		rows.Close()
+		if n == 0 {
+			t.Error("the Monte Carlo example and montecarlo_summary share no run")
+		}
+	}
+
 	// Spot-check the second example: under baseline, the best Sharpe is the
 	// largest in runs.csv (which lists the baseline runs).
 	f, err := os.Open(filepath.Join(dir, "runs.csv"))
