@@ -448,18 +448,22 @@ func metricsRun(f *metricsFlags, path string, stdout, stderr io.Writer) error {
 		// One column measured: inferred from the dates it has a return on
 		// (a stock's blank weekends in a file shared with a token are not
 		// its periods), unless --missing zero makes every row a period.
-		src := r
+		src, what := r, fmt.Sprintf("%d rows are", rows)
 		if col, err := r.Column(f.column); f.column != "" && err == nil && f.missing != missingZero {
 			src = ownDates(r, col)
+			what = fmt.Sprintf("column %s has a return on %d rows,", f.column, len(src.Dates))
 		}
 		ppy := src.InferPeriodsPerYear()
 		out.PeriodsPerYear, out.PPYSource = jsonValue(ppy), "inferred from the dates"
 		if ppy == 0 {
-			if rows >= 3 {
+			// Too few dates to infer from (those the inference read: a
+			// column's own in a longer file) get a note; enough dates
+			// that make no calendar, an error.
+			if len(src.Dates) >= 3 {
 				return fmt.Errorf("%s: cannot infer the periods per year from the dates; give --periods-per-year", path)
 			}
 			out.PeriodsPerYear, out.PPYSource = jsonValue(math.NaN()), "unknown"
-			fmt.Fprintf(stderr, "note: %s: %d rows are too few to infer the periods per year: annualised metrics are undefined (give --periods-per-year)\n", path, rows)
+			fmt.Fprintf(stderr, "note: %s: %s too few to infer the periods per year: annualised metrics are undefined (give --periods-per-year)\n", path, what)
 		}
 	}
 	ppy := float64(out.PeriodsPerYear)

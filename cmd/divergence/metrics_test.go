@@ -233,6 +233,29 @@ func TestMetricsEmptyAndOneRow(t *testing.T) {
 	}
 }
 
+// A column with a return on two rows of a longer file: the periods per
+// year cannot be inferred from its two dates, which gets the note of a
+// two-row file (not the error of dates that make no calendar), and its
+// metrics: total return 1.01 × 1.02 − 1, no annualised figure.
+func TestMetricsColumnTooFewDates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.csv")
+	os.WriteFile(path, []byte("date,a,b\n2024-01-01,0.01,\n2024-01-02,0.02,0.01\n2024-01-03,-0.01,\n"+
+		"2024-01-04,0.03,\n2024-01-05,0.01,0.02\n2024-01-08,0,\n"), 0o644)
+	m, stderr := metricValues(t, path, "--column", "b")
+	if !strings.Contains(stderr, "r.csv: column b has a return on 2 rows, too few to infer the periods per year") {
+		t.Errorf("stderr %q", stderr)
+	}
+	if m["periods"] != 2 || math.Abs(m["total_return"]-(1.01*1.02-1)) > 1e-15 || !math.IsNaN(m["cagr"]) || !math.IsNaN(m["sharpe"]) {
+		t.Errorf("column b: %v", m)
+	}
+	// Three dates that make no calendar are still an error.
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("date,a\n2024-01-01,0.01\n2024-01-02,0.02\n2024-03-05,0.01\n"), 0o644)
+	if _, _, err := cli(t, "metrics", bad); err == nil || !strings.Contains(err.Error(), "cannot infer the periods per year") {
+		t.Errorf("bad.csv: %v", err)
+	}
+}
+
 // JSON spells infinities out; the table prints them readably.
 func TestMetricsInfinity(t *testing.T) {
 	dir := t.TempDir()
