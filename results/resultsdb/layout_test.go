@@ -4,9 +4,13 @@ package resultsdb
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"github.com/divergence-research/divergence/engine"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -43,17 +47,24 @@ func TestBuildRunsOneLayout(t *testing.T) {
 	ctx := context.Background()
 	dir := runFolder(t, filepath.Join("..", "..", "experiment", "testdata", "small.toml"))
 	recs := records(t, dir)
-	// both builds the folder's database by Build and by BuildRuns and
-	// returns their dumps and the second's path.
+	curves := curvesOf(t, dir, recs)
+	// both builds the folder's database by Build and by BuildRuns
+	// (without and with the equity curves in memory: the first try of a
+	// folder whose files differ fails, and its equity table is not kept
+	// for the second) and returns their dumps (failing if the two
+	// BuildRuns differ) and the second's path.
 	both := func() (byFolder, byRecords, path string) {
 		t.Helper()
 		out := t.TempDir()
-		a, b := filepath.Join(out, "a.duckdb"), filepath.Join(out, "b.duckdb")
+		a, b, c := filepath.Join(out, "a.duckdb"), filepath.Join(out, "b.duckdb"), filepath.Join(out, "c.duckdb")
 		if _, err := Build(ctx, dir, a); err != nil {
 			t.Fatalf("Build: %v", err)
 		}
 		if _, err := BuildRuns(ctx, dir, b, recs, nil); err != nil {
 			t.Fatalf("BuildRuns: %v", err)
+		}
+		if _, err := BuildRuns(ctx, dir, c, recs, curves); err != nil {
+			t.Fatalf("BuildRuns with curves: %v", err)
 		}
 		da, err := Dump(ctx, a)
 		if err != nil {
@@ -62,6 +73,9 @@ func TestBuildRunsOneLayout(t *testing.T) {
 		db, err := Dump(ctx, b)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if dc, err := Dump(ctx, c); err != nil || dc != db {
+			t.Fatalf("BuildRuns with the curves in memory differs from BuildRuns from the files (%v)", err)
 		}
 		return da, db, b
 	}
@@ -100,6 +114,93 @@ func TestBuildRunsOneLayout(t *testing.T) {
 		got.Close()
 		if a != b {
 			t.Errorf("run %s without tags: BuildRuns's tables differ from Build's", key)
+		}
+	}
+}
+
+// curvesOf reads the runs' equity curves of a finished folder from their
+// equity.parquet files, as the experiment holds them (curves[i] of
+// recs[i]).
+func curvesOf(t *testing.T, dir string, recs []results.RunRecord) []*engine.Curve {
+	t.Helper()
+	db := open(t, filepath.Join(t.TempDir(), "curves.duckdb"))
+	defer db.Close()
+	curves := make([]*engine.Curve, len(recs))
+	for i, r := range recs {
+		rows, err := db.Query(`SELECT epoch_ns(time), equity, cash, gross, net, drawdown FROM read_parquet(?)`,
+			filepath.Join(dir, "runs", r.Run, "equity.parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &engine.Curve{}
+		for rows.Next() {
+			var ns int64
+			var v [5]sql.NullFloat64
+			if err := rows.Scan(&ns, &v[0], &v[1], &v[2], &v[3], &v[4]); err != nil {
+				t.Fatal(err)
+			}
+			f := func(x sql.NullFloat64) float64 {
+				if !x.Valid {
+					return math.NaN()
+				}
+				return x.Float64
+			}
+			c.Time = append(c.Time, ns)
+			c.Equity, c.Cash, c.Gross, c.Net, c.Drawdown = append(c.Equity, f(v[0])), append(c.Cash, f(v[1])), append(c.Gross, f(v[2])), append(c.Net, f(v[3])), append(c.Drawdown, f(v[4]))
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if c.Len() == 0 {
+			t.Fatalf("run %s: no equity", r.Run)
+		}
+		curves[i] = c
+	}
+	return curves
+}
+
+// The equity table from the curves in memory, on one core
+// (--workers 1: DuckDB's one thread) and on two: the same database as
+// Build's from the files. A build whose other tables fail (a run's
+// fills file is not Parquet): the error names the file, and no database
+// (nor a temporary one) is left, on one core or two.
+func TestBuildRunsEquityFromMemory(t *testing.T) {
+	ctx := context.Background()
+	dir := runFolder(t, filepath.Join("..", "..", "experiment", "testdata", "small.toml"))
+	recs := records(t, dir)
+	curves := curvesOf(t, dir, recs)
+	files := filepath.Join(t.TempDir(), "files.duckdb")
+	if _, err := Build(ctx, dir, files); err != nil {
+		t.Fatal(err)
+	}
+	want, err := Dump(ctx, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		path := filepath.Join(t.TempDir(), File)
+		if _, err := BuildRuns(ctx, dir, path, recs, curves); err != nil {
+			t.Fatalf("%d cores: %v", procs, err)
+		}
+		if got, err := Dump(ctx, path); err != nil || got != want {
+			t.Errorf("%d cores: the database differs from Build's (%v)", procs, err)
+		}
+	}
+	bad := filepath.Join(dir, "runs", recs[len(recs)-1].Run, "fills.parquet")
+	if err := os.WriteFile(bad, []byte("not parquet"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		out := t.TempDir()
+		_, err := BuildRuns(ctx, dir, filepath.Join(out, File), recs, curves)
+		if err == nil || !strings.Contains(err.Error(), "fills.parquet") {
+			t.Fatalf("%d cores: err = %v, want one naming %s", procs, err, bad)
+		}
+		if left, _ := os.ReadDir(out); len(left) != 0 {
+			t.Errorf("%d cores: left in the folder: %v", procs, left)
 		}
 	}
 }
