@@ -16,7 +16,10 @@ import (
 )
 
 // commandBinary builds the program (cmd/divergence) once for the
-// benchmarks that run it as a user does, in a process of its own.
+// benchmarks that run it as a user does, in a process of its own. It is
+// built from the checkout the test binary runs in (../cmd/divergence):
+// to compare two commits, run each commit's test binary in its own
+// checkout's experiment folder.
 var commandBinary = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "divergence-bench-")
 	if err != nil {
