@@ -93,8 +93,10 @@ type Options struct {
 	// tests run experiments).
 	Report func(ctx context.Context, in ReportInput) error
 	// Database gets each run's equity curve too (equity[i] of runs[i]),
-	// which it may read instead of the runs' equity files.
-	Database func(ctx context.Context, dir string, runs []results.RunRecord, equity []*engine.Curve) error
+	// which it may read instead of the runs' equity files, and the
+	// distinct values of the fills files' text columns across runs
+	// (results.FillText), nil when not known.
+	Database func(ctx context.Context, dir string, runs []results.RunRecord, equity []*engine.Curve, fillText map[string][]string) error
 	// CSV, when set, replaces the experiment file's output.csv: auto,
 	// always or never (`divergence run --csv`).
 	CSV string
@@ -231,6 +233,10 @@ type Outcome struct {
 
 	legs *legsMemo // the runs' shared leg series, legs.csv and charts
 	csv  bool      // the runs' CSV copies are written (File.perRunCSV)
+	// fillText[i] holds the distinct values of the text columns of
+	// Runs[i]'s fills file (results.FillText), once written, with
+	// Options.Database.
+	fillText []map[string][]string
 
 	pricesOnce sync.Once
 	prices     []charts.Series // priceLines(Panel), made once for the table and the report
@@ -608,7 +614,8 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	defer os.RemoveAll(tmp) // a no-op once renamed
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: runs, PeriodsPerYear: m.PeriodsPerYear,
-		Calendar: m.Calendar, PeriodsBasis: m.PeriodsBasis, Views: views, Notes: notes, Cash: f.Cash, Estimate: est, Records: make([]results.RunRecord, len(runs)), legs: newLegsMemo(perRunCSV), csv: perRunCSV}
+		Calendar: m.Calendar, PeriodsBasis: m.PeriodsBasis, Views: views, Notes: notes, Cash: f.Cash, Estimate: est, Records: make([]results.RunRecord, len(runs)), legs: newLegsMemo(perRunCSV), csv: perRunCSV,
+		fillText: make([]map[string][]string, len(runs))}
 	// One pool of tasks: first every run, each run, measured and written
 	// by its worker (its files, legs.csv and, with AllCharts, its legs
 	// chart); then the experiment's tables and the charts, which wait
@@ -646,6 +653,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		if err == nil && !opt.computeOnly {
 			err = writeRunFiles(out, &runs[i], &out.Records[i], views[runs[i].View].Panel, opt)
+			if err == nil && runs[i].Result != nil && opt.Database != nil {
+				// The values its fills file holds, for the database's
+				// types, while the fills are in memory.
+				out.fillText[i] = results.FillText(runs[i].Result.Fills)
+			}
 		}
 		if atomic.AddInt64(&unwritten, -1) == 0 {
 			close(filesWritten)
@@ -1112,7 +1124,18 @@ func writeDatabase(ctx context.Context, o *Outcome, opt Options) func() error {
 			}
 			equity = append(equity, &o.Runs[i].Result.Curve)
 		}
-		if err := opt.Database(ctx, o.Dir, o.Records, equity); err != nil {
+		// The fills' values when every run's are known (not after a
+		// merge of shards, whose runs were written elsewhere).
+		fillText := results.MergeFillText(o.fillText)
+		if len(o.fillText) != len(o.Runs) {
+			fillText = nil
+		}
+		for _, t := range o.fillText {
+			if t == nil {
+				fillText = nil
+			}
+		}
+		if err := opt.Database(ctx, o.Dir, o.Records, equity, fillText); err != nil {
 			return fmt.Errorf("results database: %w", err)
 		}
 		return nil

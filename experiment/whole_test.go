@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -33,8 +34,8 @@ func reportHTML(ctx context.Context, in ReportInput) error {
 	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity, Gross: in.Gross, Net: in.Net, Prices: in.Prices, Legs: legs})
 }
 
-func resultsDB(ctx context.Context, dir string, runs []results.RunRecord, equity []*engine.Curve) error {
-	_, err := resultsdb.BuildRuns(ctx, dir, filepath.Join(dir, resultsdb.File), runs, equity)
+func resultsDB(ctx context.Context, dir string, runs []results.RunRecord, equity []*engine.Curve, fillText map[string][]string) error {
+	_, err := resultsdb.BuildRuns(ctx, dir, filepath.Join(dir, resultsdb.File), runs, equity, fillText)
 	return err
 }
 
@@ -332,4 +333,62 @@ func reportFromFolderSame(t *testing.T, dir string) []byte {
 		t.Errorf("report.html from memory (%d bytes) differs from the one rendered from the folder (%d bytes)", len(mem), len(disk))
 	}
 	return mem
+}
+
+// The fills' values the experiment hands to its database (Options.Database's
+// fillText, results.FillText of each run's fills as written) are those
+// DuckDB finds in the folder's fills files, and the database made with
+// them is the one `divergence db` makes from the files (resultsdb.Build):
+// stress.toml, with scenario runs and a pair hedge's long-leg runs.
+func TestDatabaseFillText(t *testing.T) {
+	f, err := Load("testdata/stress.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var given map[string][]string
+	db := func(ctx context.Context, dir string, runs []results.RunRecord, equity []*engine.Curve, fillText map[string][]string) error {
+		given = fillText
+		return resultsDB(ctx, dir, runs, equity, fillText)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Version: "test", Database: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if given == nil {
+		t.Fatal("no fills' values given to the database")
+	}
+	conn, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, c := range []string{"symbol", "side", "kind", "tag"} {
+		var raw string
+		if err := conn.QueryRow(`SELECT CAST(to_json(list(DISTINCT `+c+` ORDER BY `+c+`)) AS VARCHAR) FROM read_parquet(?)`,
+			filepath.Join(o.Dir, "runs", "*", "fills.parquet")).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		if err := json.Unmarshal([]byte(raw), &want); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(given[c], want) {
+			t.Errorf("%s: given %q, the files hold %q", c, given[c], want)
+		}
+	}
+	rebuilt := filepath.Join(t.TempDir(), resultsdb.File)
+	if _, err := resultsdb.Build(context.Background(), o.Dir, rebuilt); err != nil {
+		t.Fatal(err)
+	}
+	a, err := resultsdb.Dump(context.Background(), filepath.Join(o.Dir, resultsdb.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := resultsdb.Dump(context.Background(), rebuilt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Error("the run's database differs from the one built again from its files")
+	}
 }

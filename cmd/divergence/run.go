@@ -193,9 +193,10 @@ func writeReport(ctx context.Context, in experiment.ReportInput) error {
 }
 
 // writeDatabase is experiment.Options.Database: results.duckdb of the
-// folder, with the runs' records and equity curves in memory.
-func writeDatabase(ctx context.Context, dir string, runs []results.RunRecord, equity []*engine.Curve) error {
-	_, err := resultsdb.BuildRuns(ctx, dir, filepath.Join(dir, resultsdb.File), runs, equity)
+// folder, with the runs' records, equity curves and fills' values in
+// memory.
+func writeDatabase(ctx context.Context, dir string, runs []results.RunRecord, equity []*engine.Curve, fillText map[string][]string) error {
+	_, err := resultsdb.BuildRuns(ctx, dir, filepath.Join(dir, resultsdb.File), runs, equity, fillText)
 	return err
 }
 

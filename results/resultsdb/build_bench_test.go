@@ -158,8 +158,8 @@ func BenchmarkBuildRuns(b *testing.B) {
 	}
 	path := filepath.Join(b.TempDir(), File)
 	variants := []func() error{
-		func() error { _, err := BuildRuns(context.Background(), dir, path, recs, curves); return err },
-		func() error { _, err := BuildRuns(context.Background(), dir, path, recs, nil); return err },
+		func() error { _, err := BuildRuns(context.Background(), dir, path, recs, curves, nil); return err },
+		func() error { _, err := BuildRuns(context.Background(), dir, path, recs, nil, nil); return err },
 		func() error { _, err := Build(context.Background(), dir, path); return err },
 	}
 	best := make([]time.Duration, len(variants))

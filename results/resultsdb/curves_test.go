@@ -55,14 +55,14 @@ func TestEquityFromMemory(t *testing.T) {
 	}
 	out := t.TempDir()
 	files, mem := filepath.Join(out, "files.duckdb"), filepath.Join(out, "memory.duckdb")
-	if _, err := BuildRuns(ctx, dir, files, recs, nil); err != nil {
+	if _, err := BuildRuns(ctx, dir, files, recs, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	// The runs in another order than their keys'.
 	rev, revCurves := slices.Clone(recs), slices.Clone(curves)
 	slices.Reverse(rev)
 	slices.Reverse(revCurves)
-	if _, err := BuildRuns(ctx, dir, mem, rev, revCurves); err != nil {
+	if _, err := BuildRuns(ctx, dir, mem, rev, revCurves, nil); err != nil {
 		t.Fatal(err)
 	}
 	a, err := Dump(ctx, files)
@@ -131,7 +131,7 @@ func TestEquityCurveLengths(t *testing.T) {
 	recs := records(t, dir)
 	curves[1].Net = curves[1].Net[:9]
 	path := filepath.Join(t.TempDir(), File)
-	_, err := BuildRuns(context.Background(), dir, path, recs, curves)
+	_, err := BuildRuns(context.Background(), dir, path, recs, curves, nil)
 	if err == nil || !strings.Contains(err.Error(), "run "+recs[1].Run+": equity curve of 10 times") {
 		t.Fatalf("err = %v", err)
 	}

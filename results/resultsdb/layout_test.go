@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,10 +61,10 @@ func TestBuildRunsOneLayout(t *testing.T) {
 		if _, err := Build(ctx, dir, a); err != nil {
 			t.Fatalf("Build: %v", err)
 		}
-		if _, err := BuildRuns(ctx, dir, b, recs, nil); err != nil {
+		if _, err := BuildRuns(ctx, dir, b, recs, nil, nil); err != nil {
 			t.Fatalf("BuildRuns: %v", err)
 		}
-		if _, err := BuildRuns(ctx, dir, c, recs, curves); err != nil {
+		if _, err := BuildRuns(ctx, dir, c, recs, curves, nil); err != nil {
 			t.Fatalf("BuildRuns with curves: %v", err)
 		}
 		da, err := Dump(ctx, a)
@@ -161,9 +162,10 @@ func curvesOf(t *testing.T, dir string, recs []results.RunRecord) []*engine.Curv
 
 // The equity table from the curves in memory, on one core
 // (--workers 1: DuckDB's one thread) and on two: the same database as
-// Build's from the files. A build whose other tables fail (a run's
-// fills file is not Parquet): the error names the file, and no database
-// (nor a temporary one) is left, on one core or two.
+// Build's from the files; and with the fills' values given (see below).
+// A build whose other tables fail (a run's fills file is not Parquet):
+// the error names the file, and no database (nor a temporary one) is
+// left, on one core or two.
 func TestBuildRunsEquityFromMemory(t *testing.T) {
 	ctx := context.Background()
 	dir := runFolder(t, filepath.Join("..", "..", "experiment", "testdata", "small.toml"))
@@ -181,13 +183,80 @@ func TestBuildRunsEquityFromMemory(t *testing.T) {
 	for _, procs := range []int{1, 2} {
 		runtime.GOMAXPROCS(procs)
 		path := filepath.Join(t.TempDir(), File)
-		if _, err := BuildRuns(ctx, dir, path, recs, curves); err != nil {
+		if _, err := BuildRuns(ctx, dir, path, recs, curves, nil); err != nil {
 			t.Fatalf("%d cores: %v", procs, err)
 		}
 		if got, err := Dump(ctx, path); err != nil || got != want {
 			t.Errorf("%d cores: the database differs from Build's (%v)", procs, err)
 		}
 	}
+	// The fills' values handed over (as the experiment hands those of
+	// results.FillText), here found by DuckDB in the files: the same
+	// database, ENUM types included. Values with one more symbol make
+	// the type (no scan of the files replaced them); values short of one
+	// fail the insert, which is made again from a scan.
+	fdb := open(t, filepath.Join(t.TempDir(), "values.duckdb"))
+	known := map[string][]string{}
+	for _, c := range []string{"symbol", "side", "kind", "tag"} {
+		var raw string
+		if err := fdb.QueryRow(`SELECT CAST(to_json(list(DISTINCT `+c+` ORDER BY `+c+`)) AS VARCHAR) FROM read_parquet(?)`,
+			filepath.Join(dir, "runs", "*", "fills.parquet")).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		var vs []string
+		if err := json.Unmarshal([]byte(raw), &vs); err != nil {
+			t.Fatal(err)
+		}
+		known[c] = vs
+	}
+	fdb.Close()
+	if len(known["symbol"]) < 2 || len(known["side"]) != 2 {
+		t.Fatalf("values %v: want at least two symbols and both sides", known)
+	}
+	enum := func(path, typ string) string {
+		t.Helper()
+		db := open(t, path)
+		defer db.Close()
+		var s string
+		if err := db.QueryRow(`SELECT CAST(enum_range(NULL::` + typ + `) AS VARCHAR)`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	more := map[string][]string{"symbol": append(slices.Clone(known["symbol"]), "ZZZ")}
+	less := map[string][]string{"symbol": known["symbol"][1:]}
+	for _, c := range []string{"side", "kind", "tag"} {
+		more[c], less[c] = known[c], known[c]
+	}
+	for _, v := range []struct {
+		name   string
+		values map[string][]string
+		symbol string // the fills_symbol type's values
+	}{
+		{"known", known, enum(files, "fills_symbol")},
+		{"one more", more, strings.TrimSuffix(enum(files, "fills_symbol"), "]") + ", ZZZ]"},
+		{"one short", less, enum(files, "fills_symbol")},
+	} {
+		path := filepath.Join(t.TempDir(), File)
+		if _, err := BuildRuns(ctx, dir, path, recs, curves, v.values); err != nil {
+			t.Fatalf("%s values: %v", v.name, err)
+		}
+		if got := enum(path, "fills_symbol"); got != v.symbol {
+			t.Errorf("%s values: fills_symbol %s, want %s", v.name, got, v.symbol)
+		}
+		if v.name == "one more" {
+			continue // its type has one more value than Build's
+		}
+		if got, err := Dump(ctx, path); err != nil || got != want {
+			t.Errorf("%s values: the database differs from Build's (%v)", v.name, err)
+		}
+		for _, typ := range []string{"fills_side", "fills_kind", "fills_tag"} {
+			if a, b := enum(path, typ), enum(files, typ); a != b {
+				t.Errorf("%s values: %s %s, Build's %s", v.name, typ, a, b)
+			}
+		}
+	}
+
 	bad := filepath.Join(dir, "runs", recs[len(recs)-1].Run, "fills.parquet")
 	if err := os.WriteFile(bad, []byte("not parquet"), 0o644); err != nil {
 		t.Fatal(err)
@@ -195,7 +264,7 @@ func TestBuildRunsEquityFromMemory(t *testing.T) {
 	for _, procs := range []int{1, 2} {
 		runtime.GOMAXPROCS(procs)
 		out := t.TempDir()
-		_, err := BuildRuns(ctx, dir, filepath.Join(out, File), recs, curves)
+		_, err := BuildRuns(ctx, dir, filepath.Join(out, File), recs, curves, nil)
 		if err == nil || !strings.Contains(err.Error(), "fills.parquet") {
 			t.Fatalf("%d cores: err = %v, want one naming %s", procs, err, bad)
 		}

@@ -49,7 +49,7 @@ func TestFillsKeepEachRunTogether(t *testing.T) {
 		}
 	}
 	path := filepath.Join(t.TempDir(), File)
-	if _, err := BuildRuns(context.Background(), dir, path, recs, curves); err != nil {
+	if _, err := BuildRuns(context.Background(), dir, path, recs, curves, nil); err != nil {
 		t.Fatal(err)
 	}
 	c, err := goduckdb.NewConnector(path+"?access_mode=read_only", nil)

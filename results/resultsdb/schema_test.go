@@ -161,7 +161,7 @@ func TestBuildRunsSources(t *testing.T) {
 		t.Fatal(err)
 	}
 	fromMemory := filepath.Join(t.TempDir(), "b.duckdb")
-	if _, err := BuildRuns(context.Background(), dir, fromMemory, recs, nil); err != nil {
+	if _, err := BuildRuns(context.Background(), dir, fromMemory, recs, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	tab := results.RunsTable(recs, results.All)
