@@ -1124,8 +1124,9 @@ func writeDatabase(ctx context.Context, o *Outcome, opt Options) func() error {
 			}
 			equity = append(equity, &o.Runs[i].Result.Curve)
 		}
-		// The fills' values when every run's are known (not after a
-		// merge of shards, whose runs were written elsewhere).
+		// The fills' values when every run's are known (each run whose
+		// files were written here, from a shard's fills under a merge
+		// too), else none: the database then reads them from the files.
 		fillText := results.MergeFillText(o.fillText)
 		if len(o.fillText) != len(o.Runs) {
 			fillText = nil
