@@ -2,6 +2,7 @@ package results
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -60,6 +61,13 @@ func TestFillText(t *testing.T) {
 		slices.Sort(file)
 		if file = slices.Compact(file); !slices.Equal(file, vs) {
 			t.Errorf("%s: the file holds %q, FillText gives %q", name, file, vs)
+		}
+	}
+	// A quantity of 0, −0 or NaN is written as a buy (results.Side).
+	for _, q := range []float64{0, math.Copysign(0, -1), math.NaN()} {
+		one := []engine.Fill{{Symbol: "X", Qty: q, Price: 1, Kind: engine.Market}}
+		if got := FillText(one)["side"]; !slices.Equal(got, []string{Side(&one[0])}) || got[0] != "buy" {
+			t.Errorf("quantity %v: side %q", q, got)
 		}
 	}
 	if got := FillText(nil); len(got) != 0 {

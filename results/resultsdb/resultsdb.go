@@ -32,9 +32,9 @@
 //	             symbol <metric>_<symbol> (beta_qqq, alpha_qqq, correlation_qqq,
 //	             tracking_error_qqq, information_ratio_qqq, up_capture_qqq,
 //	             down_capture_qqq)
-//	equity       run, time, equity, cash, gross, net, drawdown      (by run, then time)
+//	equity       run, time, equity, cash, gross, net, drawdown      (each run's rows together, in time order)
 //	fills        run, time, symbol, side, qty, price, notional, commission, kind, tag
-//	                                                              (by run, then as in the file)
+//	                                                              (each run's rows together, as in its file)
 //
 // The runs come from runs.parquet when it holds every column of the
 // record (results.All); otherwise from the runs' metrics.json files
@@ -125,20 +125,21 @@ func Build(ctx context.Context, dir, path string) (tables []string, err error) {
 // equity, when not nil, holds each run's equity curve (equity[i] of
 // runs[i], as written to runs/<key>/equity.parquet): the equity table is
 // then made from them, handed to DuckDB in batches of a row group
-// across runs, instead of from the files. DuckDB inserts, in order,
-// batches smaller than a row group one after another on one thread: the
-// files of a sweep's daily runs (3,651 rows each) are all such.
+// across runs and inserted in their order, instead of from the files.
 //
-// fillText, when not nil, holds the distinct values of the text columns
-// of the runs' fills files (symbol, side, kind, tag), as
-// results.FillText gives them, across every run: the fills table's ENUM
+// fillText, when not nil (and runs are given), holds the distinct values
+// of the text columns of the runs' fills files (symbol, side, kind, tag),
+// as results.FillText gives them, across every run: the fills table's ENUM
 // types are made of them instead of from a scan of every file (70–150
 // ms of a 200-run sweep's 1.9M fills). A value the files hold and
-// fillText lacks fails the insert, which is then made again as Build
-// makes it.
+// fillText lacks fails the insert, which is then made again from a scan
+// (with the files read as Build reads them).
 func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord, equity []*engine.Curve, fillText map[string][]string) (tables []string, err error) {
 	if equity != nil && len(equity) != len(runs) {
 		return nil, fmt.Errorf("resultsdb: %d equity curves for %d runs", len(equity), len(runs))
+	}
+	if runs == nil {
+		fillText = nil // no retry from a scan without the records
 	}
 	for i, c := range equity {
 		// DuckDB reads them from C (curveBatches): a short column would be
@@ -456,6 +457,13 @@ func buildTx(ctx context.Context, db *sql.DB, dir, runsFile string, oneLayout bo
 		return nil, fmt.Errorf("resultsdb: %w", err)
 	}
 	defer conn.Close()
+	// A setting is the connection's, not the transaction's: a try whose
+	// insert failed between build's SET and RESET left insertion order
+	// off for the retry, which would then split the equity curves' runs
+	// (their batches cross runs) and mix the optional tables' rows.
+	if _, err := conn.ExecContext(ctx, "RESET preserve_insertion_order"); err != nil {
+		return nil, fmt.Errorf("resultsdb: %w", err)
+	}
 	if mem != nil {
 		// A view reads its reader once: a fresh one for each build.
 		drop, err := showCurves(conn, mem.keys, mem.curves)
