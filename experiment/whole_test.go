@@ -339,56 +339,89 @@ func reportFromFolderSame(t *testing.T, dir string) []byte {
 // fillText, results.FillText of each run's fills as written) are those
 // DuckDB finds in the folder's fills files, and the database made with
 // them is the one `divergence db` makes from the files (resultsdb.Build):
-// stress.toml, with scenario runs and a pair hedge's long-leg runs.
+// stress.toml, with scenario runs and a pair hedge's long-leg runs, run
+// whole and merged from two shards.
 func TestDatabaseFillText(t *testing.T) {
 	f, err := Load("testdata/stress.toml")
 	if err != nil {
 		t.Fatal(err)
 	}
+	ctx := context.Background()
+	// db checks the values given against DuckDB's scan of the folder's
+	// files, then builds the database with them.
 	var given map[string][]string
 	db := func(ctx context.Context, dir string, runs []results.RunRecord, equity []*engine.Curve, fillText map[string][]string) error {
+		if fillText == nil {
+			t.Error("no fills' values given to the database")
+		}
 		given = fillText
+		conn, err := sql.Open("duckdb", "")
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		for _, c := range []string{"symbol", "side", "kind", "tag"} {
+			var raw string
+			if err := conn.QueryRow(`SELECT CAST(to_json(list(DISTINCT `+c+` ORDER BY `+c+`)) AS VARCHAR) FROM read_parquet(?)`,
+				filepath.Join(dir, "runs", "*", "fills.parquet")).Scan(&raw); err != nil {
+				return err
+			}
+			var want []string
+			if err := json.Unmarshal([]byte(raw), &want); err != nil {
+				return err
+			}
+			if !slices.Equal(fillText[c], want) {
+				t.Errorf("%s: given %q, the files hold %q", c, fillText[c], want)
+			}
+		}
 		return resultsDB(ctx, dir, runs, equity, fillText)
 	}
-	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Version: "test", Database: db})
+	// same checks that the folder's database is the one built again from
+	// its files.
+	same := func(dir string) {
+		t.Helper()
+		rebuilt := filepath.Join(t.TempDir(), resultsdb.File)
+		if _, err := resultsdb.Build(ctx, dir, rebuilt); err != nil {
+			t.Fatal(err)
+		}
+		a, err := resultsdb.Dump(ctx, filepath.Join(dir, resultsdb.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := resultsdb.Dump(ctx, rebuilt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a != b {
+			t.Errorf("%s: the run's database differs from the one built again from its files", dir)
+		}
+	}
+	o, err := Run(ctx, f, Options{Out: t.TempDir(), Version: "test", Database: db})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if given == nil {
-		t.Fatal("no fills' values given to the database")
+		t.Fatal("the database was not built")
 	}
-	conn, err := sql.Open("duckdb", "")
+	same(o.Dir)
+
+	shards := filepath.Join(t.TempDir(), "shards")
+	for i := range 2 {
+		if _, err := Run(ctx, f, Options{Out: shards, Version: "test", Shard: &Shard{Index: i, Count: 2, Source: "test"}}); err != nil {
+			t.Fatalf("shard %d: %v", i, err)
+		}
+	}
+	dirs, err := ShardDirs([]string{shards})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	for _, c := range []string{"symbol", "side", "kind", "tag"} {
-		var raw string
-		if err := conn.QueryRow(`SELECT CAST(to_json(list(DISTINCT `+c+` ORDER BY `+c+`)) AS VARCHAR) FROM read_parquet(?)`,
-			filepath.Join(o.Dir, "runs", "*", "fills.parquet")).Scan(&raw); err != nil {
-			t.Fatal(err)
-		}
-		var want []string
-		if err := json.Unmarshal([]byte(raw), &want); err != nil {
-			t.Fatal(err)
-		}
-		if !slices.Equal(given[c], want) {
-			t.Errorf("%s: given %q, the files hold %q", c, given[c], want)
-		}
-	}
-	rebuilt := filepath.Join(t.TempDir(), resultsdb.File)
-	if _, err := resultsdb.Build(context.Background(), o.Dir, rebuilt); err != nil {
-		t.Fatal(err)
-	}
-	a, err := resultsdb.Dump(context.Background(), filepath.Join(o.Dir, resultsdb.File))
+	given = nil
+	m, err := Merge(ctx, f, dirs, Options{Out: t.TempDir(), Version: "test", Database: db})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := resultsdb.Dump(context.Background(), rebuilt)
-	if err != nil {
-		t.Fatal(err)
+	if given == nil {
+		t.Fatal("the merge built no database")
 	}
-	if a != b {
-		t.Error("the run's database differs from the one built again from its files")
-	}
+	same(m.Dir)
 }
