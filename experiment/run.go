@@ -1127,14 +1127,9 @@ func writeDatabase(ctx context.Context, o *Outcome, opt Options) func() error {
 		// The fills' values when every run's are known (each run whose
 		// files were written here, from a shard's fills under a merge
 		// too), else none: the database then reads them from the files.
-		fillText := results.MergeFillText(o.fillText)
-		if len(o.fillText) != len(o.Runs) {
-			fillText = nil
-		}
-		for _, t := range o.fillText {
-			if t == nil {
-				fillText = nil
-			}
+		var fillText map[string][]string
+		if len(o.fillText) == len(o.Runs) && !slices.ContainsFunc(o.fillText, func(t map[string][]string) bool { return t == nil }) {
+			fillText = results.MergeFillText(o.fillText)
 		}
 		if err := opt.Database(ctx, o.Dir, o.Records, equity, fillText); err != nil {
 			return fmt.Errorf("results database: %w", err)

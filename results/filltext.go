@@ -6,8 +6,9 @@ import (
 	"github.com/divergence-research/divergence/engine"
 )
 
-// fillTextColumns are the text columns of a fills file, in its order.
-var fillTextColumns = []string{"symbol", "side", "kind", "tag"}
+// FillTextColumns returns the text columns of a fills file, in its
+// order: the keys of FillText's values.
+func FillTextColumns() []string { return []string{"symbol", "side", "kind", "tag"} }
 
 // FillText returns the distinct values of fills' text columns as
 // WriteFillsParquet writes them (symbol, side, kind, tag), by column
@@ -86,7 +87,7 @@ func FillText(fills []engine.Fill) map[string][]string {
 // column, each sorted as text; nil parts are skipped.
 func MergeFillText(parts []map[string][]string) map[string][]string {
 	out := map[string][]string{}
-	for _, name := range fillTextColumns {
+	for _, name := range FillTextColumns() {
 		var vs []string
 		for _, p := range parts {
 			vs = append(vs, p[name]...)

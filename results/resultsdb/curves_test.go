@@ -4,7 +4,6 @@ package resultsdb
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"math"
@@ -14,8 +13,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	goduckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
@@ -77,12 +74,7 @@ func TestEquityFromMemory(t *testing.T) {
 		t.Fatalf("the databases differ:\nfrom the files %d bytes, from memory %d bytes", len(a), len(b))
 	}
 
-	c, err := goduckdb.NewConnector(mem+"?access_mode=read_only", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
+	db := open(t, mem+"?access_mode=read_only")
 	var views, nulls int
 	if err := db.QueryRow("SELECT count(*) FROM duckdb_views() WHERE NOT internal").Scan(&views); err != nil || views != 0 {
 		t.Fatalf("%d views (%v)", views, err)

@@ -4,13 +4,10 @@ package resultsdb
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"path/filepath"
 	"runtime"
 	"testing"
-
-	goduckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
@@ -52,12 +49,7 @@ func TestFillsKeepEachRunTogether(t *testing.T) {
 	if _, err := BuildRuns(context.Background(), dir, path, recs, curves, nil); err != nil {
 		t.Fatal(err)
 	}
-	c, err := goduckdb.NewConnector(path+"?access_mode=read_only", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
+	db := open(t, path+"?access_mode=read_only")
 	rows, err := db.Query("SELECT CAST(run AS VARCHAR), epoch_us(time), CAST(symbol AS VARCHAR), qty, price FROM fills")
 	if err != nil {
 		t.Fatal(err)
@@ -112,12 +104,7 @@ func TestRetryKeepsEquityOrder(t *testing.T) {
 	if _, err := BuildRuns(context.Background(), dir, path, recs, curves, short); err != nil {
 		t.Fatal(err)
 	}
-	c, err := goduckdb.NewConnector(path+"?access_mode=read_only", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := sql.OpenDB(c)
-	defer db.Close()
+	db := open(t, path+"?access_mode=read_only")
 	if n := count(t, db, "SELECT count(*) FROM fills WHERE symbol = 'BTC'"); n == 0 {
 		t.Fatal("no BTC fills: the retry was not needed")
 	}

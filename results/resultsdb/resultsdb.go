@@ -627,7 +627,7 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			files := "[" + strings.Join(quoted, ", ") + "]"
 			var text []string
 			if t.table == "fills" {
-				text = []string{"symbol", "side", "kind", "tag"}
+				text = results.FillTextColumns()
 			}
 			// union_by_name (columns matched by name across files that
 			// may differ) reads every file's footer when the statement
