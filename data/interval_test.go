@@ -236,3 +236,80 @@ func TestDetectIntervalMedianOfSteps(t *testing.T) {
 		}
 	}
 }
+
+// longSeries is a series named sym with a bar at each of days (dates,
+// 00:00 UTC), its interval detected.
+func longSeries(t *testing.T, sym string, days ...string) Series {
+	t.Helper()
+	s := Series{Instrument: Instrument{Symbol: sym}}
+	for _, d := range days {
+		tm, err := ParseDay(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Time = append(s.Time, tm)
+	}
+	s.SetInterval()
+	return s
+}
+
+func TestCheckLongBars(t *testing.T) {
+	mondays := []string{"2024-09-30", "2024-10-07", "2024-10-14", "2024-10-21"}
+	for _, tc := range []struct {
+		name   string
+		series []Series
+		want   string // "" for none
+	}{
+		{"daily bars only", []Series{
+			longSeries(t, "A", "2024-10-04", "2024-10-07", "2024-10-08"),
+			longSeries(t, "B", "2024-10-05", "2024-10-06", "2024-10-07"),
+		}, ""},
+		{"weekly bars on one grid", []Series{
+			longSeries(t, "W", mondays...),
+			// A week missing (10-07) is a hole, not a bar off the grid.
+			longSeries(t, "X", "2024-09-30", "2024-10-14", "2024-10-21"),
+		}, ""},
+		{"monthly bars on the first of each month", []Series{
+			// Spacings of 31, 30, 31 and 30 days: the interval is one of
+			// them, and a 30-day month's bar ends at the next stamp.
+			longSeries(t, "M", "2024-07-01", "2024-08-01", "2024-09-01", "2024-10-01", "2024-11-01"),
+			longSeries(t, "N", "2024-07-01", "2024-08-01", "2024-09-01", "2024-10-01", "2024-11-01"),
+		}, ""},
+		{"weekly bars on Mondays and on Sundays", []Series{
+			longSeries(t, "W", mondays...),
+			longSeries(t, "X", "2024-10-06", "2024-10-13", "2024-10-20"),
+		}, "data: series W's 1w bar of 2024-09-30 lasts until 2024-10-07, but X has a bar stamped 2024-10-06 inside it"},
+		{"a daily series beside a weekly one", []Series{
+			longSeries(t, "D", "2024-10-07", "2024-10-08", "2024-10-09"),
+			longSeries(t, "W", mondays...),
+		}, "data: series W's 1w bar of 2024-10-07 lasts until 2024-10-14, but D has a bar stamped 2024-10-08 inside it"},
+		{"the last weekly bar lasts its interval", []Series{
+			longSeries(t, "W", "2024-09-30", "2024-10-07"),
+			longSeries(t, "X", "2024-09-30", "2024-10-07", "2024-10-13"),
+		}, "data: series W's 1w bar of 2024-10-07 lasts until 2024-10-14, but X has a bar stamped 2024-10-13 inside it"},
+	} {
+		err := (&Panel{Series: tc.series}).CheckLongBars()
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.want+":")):
+			t.Errorf("%s: err = %v\nwant it to start %s", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestCheckIntervalsWeeklyHint(t *testing.T) {
+	p := &Panel{Series: []Series{
+		{Instrument: Instrument{Symbol: "W"}, Interval: Weekly},
+		{Instrument: Instrument{Symbol: "MSFT"}, Interval: Daily},
+	}}
+	err := p.CheckIntervals()
+	want := `data: series W has 1w bars but MSFT has 1d bars, and bar = "..." resamples only to 1m, 5m, 15m, 1h, 4h or 1d, not to 1w: give every series 1w bars, or W's at 1d like MSFT's`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+	// The bar it would once suggest is refused.
+	if _, err := ParseBar("1w"); err == nil {
+		t.Error(`ParseBar("1w") accepted: the hint above should name it`)
+	}
+}

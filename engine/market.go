@@ -73,7 +73,9 @@ func (m *market) advance(k int) {
 // as funding settles it too. A daily bar stamped 00:00 closes by the next
 // 00:00. A weekly or sparse series (two bars three days apart) counts as
 // daily too, so that on a daily grid it holds no order back for a week;
-// its bar is revealed whole at its stamp, as every bar is.
+// its bar is revealed whole at its stamp, as every bar is. A decision on
+// it may then fill another series' bar that opens before its true close:
+// experiments refuse such bars off one grid (data.Panel.CheckLongBars).
 func barSpan(iv data.Interval) int64 {
 	if iv.Intraday() {
 		return int64(iv)
