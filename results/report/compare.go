@@ -200,7 +200,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 		if err != nil {
 			return nil, err
 		}
-		at := results.FormatTime(from)
+		at := data.FormatStamp(from)
 		if ends {
 			at = "the bar ending " + at
 		}
@@ -216,7 +216,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	if syn {
 		kind = "includes SYNTHETIC data (seeded, not real prices)"
 	}
-	caption := fmt.Sprintf("%s to %s; %s", results.FormatTime(first), results.FormatTime(last), kind)
+	caption := spanText(first, last) + "; " + kind
 	if len(notes) > 0 {
 		caption += "; " + strings.Join(notes, "; ")
 	}
@@ -245,6 +245,16 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 // hourly bar's (an equity's daily close, at 16:00 New York, is drawn at
 // 00:00 UTC, hours late rather than a day early). Curves of one interval
 // are left as stamped. The times are copied, not changed in place.
+// spanText names the span from first to last in one format: two dates
+// when both are at 00:00 UTC, else two instants (a daily curve beside an
+// hourly one does not read "2024-03-04 to 2024-03-06T23:00:00.000000000Z").
+func spanText(first, last int64) string {
+	if first%data.NanosPerDay == 0 && last%data.NanosPerDay == 0 {
+		return data.FormatDay(first) + " to " + data.FormatDay(last)
+	}
+	return data.FormatTime(first) + " to " + data.FormatTime(last)
+}
+
 func barEnds(curves []charts.Series) bool {
 	steps := make([]int64, len(curves))
 	mixed := false
@@ -278,7 +288,7 @@ func alignCommon(curves []charts.Series) (int64, error) {
 		from, to = max(from, c.Time[0]), min(to, c.Time[len(c.Time)-1])
 	}
 	if from > to {
-		return 0, fmt.Errorf("report: compare: the runs share no dates (the latest starts %s, the earliest ends %s); use --align none", results.FormatTime(from), results.FormatTime(to))
+		return 0, fmt.Errorf("report: compare: the runs share no dates (the latest starts %s, the earliest ends %s); use --align none", data.FormatStamp(from), data.FormatStamp(to))
 	}
 	for i, c := range curves {
 		a, _ := slices.BinarySearch(c.Time, from)
@@ -287,7 +297,7 @@ func alignCommon(curves []charts.Series) (int64, error) {
 			b++
 		}
 		if b-a < 1 {
-			return 0, fmt.Errorf("report: compare: %s has no point between %s and %s", c.Name, results.FormatTime(from), results.FormatTime(to))
+			return 0, fmt.Errorf("report: compare: %s has no point between %s and %s", c.Name, data.FormatStamp(from), data.FormatStamp(to))
 		}
 		curves[i].Time, curves[i].Values = c.Time[a:b], c.Values[a:b]
 	}

@@ -86,3 +86,21 @@ func TestCompareSkipsCompanionRuns(t *testing.T) {
 		t.Errorf("hedge~long-leg, named, is not drawn:\n%s", regexp.MustCompile(`>[^<]+<`).FindAllString(named, -1))
 	}
 }
+
+// The caption's span is in one format: dates when both ends are at
+// 00:00 UTC, instants otherwise.
+func TestSpanText(t *testing.T) {
+	d := data.Day(2024, 3, 4)
+	for _, tc := range []struct {
+		first, last int64
+		want        string
+	}{
+		{d, d + 2*data.NanosPerDay, "2024-03-04 to 2024-03-06"},
+		{d, d + 2*data.NanosPerDay + 23*int64(time.Hour), "2024-03-04T00:00:00Z to 2024-03-06T23:00:00Z"},
+		{d + int64(30*time.Minute), d + 2*data.NanosPerDay, "2024-03-04T00:30:00Z to 2024-03-06T00:00:00Z"},
+	} {
+		if got := spanText(tc.first, tc.last); got != tc.want {
+			t.Errorf("spanText = %q, want %q", got, tc.want)
+		}
+	}
+}
