@@ -41,8 +41,9 @@ Run 'divergence COMMAND --help' for a command's flags.
 `
 
 // The garbage collector runs at Go's default target (GOGC 100) unless
-// GOGC says otherwise: the program sets none, by measurement (issue
-// 11). BenchmarkRunWhole (the 8 × 125,000-bar SMA experiment with every
+// GOGC says otherwise, by measurement (issue 11), but for report.html
+// and results.duckdb, made at 50 once every run is measured (outputGC,
+// measured there). BenchmarkRunWhole (the 8 × 125,000-bar SMA experiment with every
 // output) run with its -gogc and -gomemlimit flags, two rounds of the
 // five settings in turn, best of three iterations each, 2-core machine,
 // load average about 2:

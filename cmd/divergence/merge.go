@@ -64,7 +64,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData), Out: pos[0], Workers: *workers,
 		Version: version, SortBy: *sortBy, Wait: *wait, Hold: true, Holder: holder(append([]string{"merge"}, args...)),
 		Note: func(s string) { fmt.Fprintln(stderr, "note:", s) }, AllCharts: *chartSet == "all", CSV: *csvSet}
-	withOutputs(&opt, *noReport, *noDB)
+	defer withOutputs(&opt, *noReport, *noDB)()
 	o, err := experiment.Merge(ctx, f, dirs, opt)
 	if err != nil {
 		return wayOut(err)
