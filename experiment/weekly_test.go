@@ -30,8 +30,12 @@ func writeWeekly(t *testing.T, dir, name string, first time.Time, n int) {
 
 func TestWeeklyFilesOnOneGrid(t *testing.T) {
 	monday := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) // a Monday
-	text := func(dir string) string {
-		return fmt.Sprintf(`name = "weekly"
+	// run writes EQ's and TOK's files with write and runs a pair hedge
+	// of them, long EQ, short TOK.
+	run := func(write func(dir string)) (*Outcome, error) {
+		dir := t.TempDir()
+		write(dir)
+		f, err := Parse("weekly.toml", fmt.Sprintf(`name = "weekly"
 cash = 100000.0
 [data]
 dir = %q
@@ -43,18 +47,18 @@ type = "pair-hedge"
 [strategy.params]
 long = ["EQ"]
 short = ["TOK"]
-`, dir)
+`, dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Run(t.Context(), f, Options{Out: t.TempDir(), Workers: 1, Keep: true})
 	}
 
 	// Both on Mondays: the runs go ahead, and trade.
-	dir := t.TempDir()
-	writeWeekly(t, dir, "EQ.csv", monday, 60)
-	writeWeekly(t, dir, "TOK.csv", monday, 60)
-	f, err := Parse("weekly.toml", text(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := Run(t.Context(), f, Options{Out: t.TempDir(), Workers: 1, Keep: true})
+	o, err := run(func(dir string) {
+		writeWeekly(t, dir, "EQ.csv", monday, 60)
+		writeWeekly(t, dir, "TOK.csv", monday, 60)
+	})
 	if err != nil {
 		t.Fatalf("weekly bars on one grid: %v", err)
 	}
@@ -71,14 +75,10 @@ short = ["TOK"]
 	// The token's weeks stamped on Sundays: a decision on the equity's
 	// Monday bar (its close is that of the week to come) would fill the
 	// token at its Sunday open six days later, before that close.
-	dir = t.TempDir()
-	writeWeekly(t, dir, "EQ.csv", monday, 60)
-	writeWeekly(t, dir, "TOK.csv", monday.AddDate(0, 0, 6), 60)
-	f, err = Parse("weekly.toml", text(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = Run(t.Context(), f, Options{Out: t.TempDir(), Workers: 1})
+	_, err = run(func(dir string) {
+		writeWeekly(t, dir, "EQ.csv", monday, 60)
+		writeWeekly(t, dir, "TOK.csv", monday.AddDate(0, 0, 6), 60)
+	})
 	want := "data: series EQ's 1w bar of 2024-01-01 lasts until 2024-01-08, but TOK has a bar stamped 2024-01-07 inside it"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("weekly bars off one grid: err = %v\nwant it to say %s", err, want)
@@ -86,14 +86,10 @@ short = ["TOK"]
 
 	// A weekly file beside a daily one: the hint names no bar that
 	// resampling refuses.
-	dir = t.TempDir()
-	writeWeekly(t, dir, "EQ.csv", monday, 60)
-	writeCSV(t, dir, "TOK.csv", 400, func(k int) float64 { return 50 })
-	f, err = Parse("weekly.toml", text(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = Run(t.Context(), f, Options{Out: t.TempDir(), Workers: 1})
+	_, err = run(func(dir string) {
+		writeWeekly(t, dir, "EQ.csv", monday, 60)
+		writeCSV(t, dir, "TOK.csv", 400, func(k int) float64 { return 50 })
+	})
 	want = "not to 1w: give every series 1w bars, or EQ's at 1d like TOK's"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("weekly beside daily: err = %v\nwant it to say %s", err, want)
