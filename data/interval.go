@@ -214,11 +214,12 @@ func (p *Panel) CheckIntervals() error {
 // that close happened (look-ahead). Long bars must therefore share their
 // stamps: a bar of series i stamped t lasts until t plus its interval or
 // its series' next stamp, whichever comes first, and no series may have
-// a bar stamped inside that span. The error names both series and both
+// a bar stamped inside that span. Only bars stamped before end count (0:
+// every bar), as a run stops there. The error names both series and both
 // stamps:
 //
 //	data: series W's 1w bar of 2024-10-07 lasts until 2024-10-14, but X has a bar stamped 2024-10-13 inside it: …
-func (p *Panel) CheckLongBars() error {
+func (p *Panel) CheckLongBars(end int64) error {
 	long := false
 	for i := range p.Series {
 		long = long || p.Series[i].BarInterval() > Daily
@@ -232,10 +233,13 @@ func (p *Panel) CheckLongBars() error {
 		t int64
 		i int
 	}
+	before := func(t int64) bool { return end == 0 || t < end }
 	var all []stamp
 	for i := range p.Series {
 		for _, t := range p.Series[i].Time {
-			all = append(all, stamp{t, i})
+			if before(t) {
+				all = append(all, stamp{t, i})
+			}
 		}
 	}
 	slices.SortFunc(all, func(a, b stamp) int {
@@ -251,16 +255,19 @@ func (p *Panel) CheckLongBars() error {
 			continue
 		}
 		for k, t := range s.Time {
-			end := t + int64(iv)
+			if !before(t) {
+				break
+			}
+			until := t + int64(iv)
 			if k+1 < len(s.Time) {
-				end = min(end, s.Time[k+1])
+				until = min(until, s.Time[k+1])
 			}
 			// The first stamp after t, of any series.
 			j, _ := slices.BinarySearchFunc(all, t+1, func(a stamp, t int64) int { return cmp.Compare(a.t, t) })
-			if j < len(all) && all[j].t < end {
+			if j < len(all) && all[j].t < until {
 				o := &p.Series[all[j].i]
 				return fmt.Errorf("data: series %s's %s bar of %s lasts until %s, but %s has a bar stamped %s inside it: a bar is revealed whole at its stamp, so an order on %s decided on %s's close could fill before that close happened; give the series bars stamped at the same times (weekly bars on the same weekday)",
-					s.Symbol, iv, FormatStamp(t), FormatStamp(end), o.Symbol, FormatStamp(all[j].t), o.Symbol, s.Symbol)
+					s.Symbol, iv, FormatStamp(t), FormatStamp(until), o.Symbol, FormatStamp(all[j].t), o.Symbol, s.Symbol)
 			}
 		}
 	}

@@ -288,12 +288,34 @@ func TestCheckLongBars(t *testing.T) {
 			longSeries(t, "X", "2024-09-30", "2024-10-07", "2024-10-13"),
 		}, "data: series W's 1w bar of 2024-10-07 lasts until 2024-10-14, but X has a bar stamped 2024-10-13 inside it"},
 	} {
-		err := (&Panel{Series: tc.series}).CheckLongBars()
+		err := (&Panel{Series: tc.series}).CheckLongBars(0)
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%s: %v", tc.name, err)
 		case tc.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.want+":")):
 			t.Errorf("%s: err = %v\nwant it to start %s", tc.name, err, tc.want)
+		}
+	}
+}
+
+// Bars from end on are never run: a token whose weeks move from Mondays
+// to Sundays after end is not refused for it, but is without an end.
+func TestCheckLongBarsBeforeEnd(t *testing.T) {
+	p := &Panel{Series: []Series{
+		longSeries(t, "W", "2024-09-30", "2024-10-07", "2024-10-14", "2024-10-21", "2024-10-28"),
+		longSeries(t, "X", "2024-09-30", "2024-10-07", "2024-10-14", "2024-10-20", "2024-10-27"),
+	}}
+	end, _ := ParseDay("2024-10-20")
+	if err := p.CheckLongBars(end); err != nil {
+		t.Errorf("end 2024-10-20: %v", err)
+	}
+	// W's bar of 10-14 lasts until 10-21: X's 10-20 is inside it, and
+	// before an end of 10-21.
+	end, _ = ParseDay("2024-10-21")
+	want := "data: series W's 1w bar of 2024-10-14 lasts until 2024-10-21, but X has a bar stamped 2024-10-20 inside it:"
+	for _, e := range []int64{end, 0} {
+		if err := p.CheckLongBars(e); err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("end %d: err = %v\nwant it to start %s", e, err, want)
 		}
 	}
 }
