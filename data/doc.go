@@ -8,7 +8,10 @@
 //     the candle opened; equities: the exchange session date); an intraday
 //     bar with its open instant. A bar becomes visible at its close.
 //     Series.Interval is the detected spacing (median, DetectInterval);
-//     Panel.CheckIntervals says whether a panel's series share one.
+//     Panel.CheckIntervals says whether a panel's series share one, and
+//     Panel.CheckLongBars whether bars of a week or more share their
+//     stamps (such a bar is revealed whole at its stamp: off one grid, a
+//     decision on it could fill another series before its close).
 //   - Prices, quantities and volumes are float64. A missing volume (index
 //     levels have none) is NaN, never zero: zero would read as "nothing
 //     traded".

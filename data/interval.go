@@ -168,11 +168,14 @@ func (s *Series) BarInterval() Interval {
 
 // CheckIntervals returns nil when every series of the panel has the same
 // interval (series with fewer than two bars, whose interval is unknown,
-// are ignored), and otherwise an error naming the first two series that
-// differ and their intervals, and how to make them one:
+// are ignored; so are differences between intervals of a week or more,
+// such as monthly files whose median steps are 30 and 31 days, which
+// CheckLongBars checks by their stamps), and otherwise an error naming
+// the first two series that differ and their intervals, and how to make
+// them one: the first bar = "…" both divide into, else what to give:
 //
 //	data: series NVDA has 1h bars but TAO has 5m bars (resample them to one interval, e.g. bar = "1h")
-//	data: series W has 1w bars but MSFT has 1d bars, and bar = "..." resamples only to 1m, 5m, 15m, 1h, 4h or 1d, not to 1w: give every series 1w bars, or W's at 1d like MSFT's
+//	data: series W has 1w bars but MSFT has 1d bars, and bar = "..." resamples only to 1m, 5m, 15m, 1h, 4h or 1d: give every series 1w bars, or W's at 1d like MSFT's
 func (p *Panel) CheckIntervals() error {
 	first := -1
 	for i := range p.Series {
@@ -184,45 +187,54 @@ func (p *Panel) CheckIntervals() error {
 			first = i
 			continue
 		}
-		if f := &p.Series[first]; s.Interval != f.Interval {
-			coarse := max(s.Interval, f.Interval)
-			if slices.Contains(BarIntervals[:], coarse) {
-				return fmt.Errorf("data: series %s has %s bars but %s has %s bars (resample them to one interval, e.g. bar = %q)",
-					f.Symbol, f.Interval, s.Symbol, s.Interval, coarse.String())
-			}
-			// Resampling makes only BarIntervals: not weekly bars, say,
-			// out of daily ones.
-			long, fine := f, s
-			if s.Interval > f.Interval {
-				long, fine = s, f
-			}
-			return fmt.Errorf("data: series %s has %s bars but %s has %s bars, and bar = \"...\" resamples only to 1m, 5m, 15m, 1h, 4h or 1d, not to %s: give every series %s bars, or %s's at %s like %s's",
-				f.Symbol, f.Interval, s.Symbol, s.Interval, long.Interval, long.Interval, long.Symbol, fine.Interval, fine.Symbol)
+		f := &p.Series[first]
+		if s.Interval == f.Interval || s.Interval >= Weekly && f.Interval >= Weekly {
+			continue
 		}
+		coarse := max(s.Interval, f.Interval)
+		for _, b := range BarIntervals {
+			if b >= coarse && b%s.Interval == 0 && b%f.Interval == 0 {
+				return fmt.Errorf("data: series %s has %s bars but %s has %s bars (resample them to one interval, e.g. bar = %q)",
+					f.Symbol, f.Interval, s.Symbol, s.Interval, b.String())
+			}
+		}
+		// Resampling makes only BarIntervals: not weekly bars, say, out
+		// of daily ones.
+		long, fine := f, s
+		if s.Interval > f.Interval {
+			long, fine = s, f
+		}
+		return fmt.Errorf("data: series %s has %s bars but %s has %s bars, and bar = \"...\" resamples only to 1m, 5m, 15m, 1h, 4h or 1d: give every series %s bars, or %s's at %s like %s's",
+			f.Symbol, f.Interval, s.Symbol, s.Interval, long.Interval, long.Symbol, fine.Interval, fine.Symbol)
 	}
 	return nil
 }
 
-// CheckLongBars returns nil unless a bar longer than a day (a weekly
-// file's, or a sparse series') is open when another series' bar starts.
-// A bar is revealed whole at its stamp, close included, and an order
-// waits for a bar that opens at or after the latest close seen, counting
-// a bar of a day or more as a day (see the engine's docs/execution.md):
-// a series of weekly bars stamped on Mondays beside one stamped on
-// Sundays would let a decision on Monday's bar, which shows the close of
-// the week to come, fill at the Sunday bar's open six days later, before
-// that close happened (look-ahead). Long bars must therefore share their
-// stamps: a bar of series i stamped t lasts until t plus its interval or
-// its series' next stamp, whichever comes first, and no series may have
-// a bar stamped inside that span. Only bars stamped before end count (0:
-// every bar), as a run stops there. The error names both series and both
-// stamps:
+// CheckLongBars returns nil unless a bar of a week or longer (a weekly
+// or monthly file's) is open when another series' bar starts. A bar is
+// revealed whole at its stamp, close included, and an order waits for a
+// bar that opens at or after the latest close seen, counting a bar of a
+// day or more as a day (see the engine's docs/execution.md): a series of
+// weekly bars stamped on Mondays beside one stamped on Sundays would let
+// a decision on Monday's bar, which shows the close of the week to come,
+// fill at the Sunday bar's open six days later, before that close
+// happened (look-ahead). Such bars must therefore share their stamps: a
+// bar of series i stamped t lasts until its series' next stamp when that
+// comes within two intervals (a month of 31 days beside an interval of
+// 30); the last bar, and one before a hole (a week missing), for the
+// longest such step of its series; and no series may have a bar stamped
+// inside that span. A series spaced more than a day
+// but less than a week apart (a daily file with holes) is taken for
+// daily bars, as the engine takes it. The error names both series and
+// both stamps:
 //
 //	data: series W's 1w bar of 2024-10-07 lasts until 2024-10-14, but X has a bar stamped 2024-10-13 inside it: …
-func (p *Panel) CheckLongBars(end int64) error {
+//
+// A caller checks the bars a run sees: its panel cut at its end.
+func (p *Panel) CheckLongBars() error {
 	long := false
 	for i := range p.Series {
-		long = long || p.Series[i].BarInterval() > Daily
+		long = long || p.Series[i].BarInterval() >= Weekly
 	}
 	if !long {
 		return nil
@@ -233,13 +245,10 @@ func (p *Panel) CheckLongBars(end int64) error {
 		t int64
 		i int
 	}
-	before := func(t int64) bool { return end == 0 || t < end }
 	var all []stamp
 	for i := range p.Series {
 		for _, t := range p.Series[i].Time {
-			if before(t) {
-				all = append(all, stamp{t, i})
-			}
+			all = append(all, stamp{t, i})
 		}
 	}
 	slices.SortFunc(all, func(a, b stamp) int {
@@ -250,24 +259,29 @@ func (p *Panel) CheckLongBars(end int64) error {
 	})
 	for i := range p.Series {
 		s := &p.Series[i]
-		iv := s.BarInterval()
-		if iv <= Daily {
+		iv := int64(s.BarInterval())
+		if iv < int64(Weekly) {
 			continue
 		}
-		for k, t := range s.Time {
-			if !before(t) {
-				break
+		// The longest step under two intervals: how long the series'
+		// last bar, and a bar before a hole, may last.
+		span := iv
+		for k := 1; k < len(s.Time); k++ {
+			if d := s.Time[k] - s.Time[k-1]; d < 2*iv {
+				span = max(span, d)
 			}
-			until := t + int64(iv)
-			if k+1 < len(s.Time) {
-				until = min(until, s.Time[k+1])
+		}
+		for k, t := range s.Time {
+			until := t + span
+			if k+1 < len(s.Time) && s.Time[k+1]-t < 2*iv {
+				until = s.Time[k+1]
 			}
 			// The first stamp after t, of any series.
 			j, _ := slices.BinarySearchFunc(all, t+1, func(a stamp, t int64) int { return cmp.Compare(a.t, t) })
 			if j < len(all) && all[j].t < until {
 				o := &p.Series[all[j].i]
 				return fmt.Errorf("data: series %s's %s bar of %s lasts until %s, but %s has a bar stamped %s inside it: a bar is revealed whole at its stamp, so an order on %s decided on %s's close could fill before that close happened; give the series bars stamped at the same times (weekly bars on the same weekday)",
-					s.Symbol, iv, FormatStamp(t), FormatStamp(until), o.Symbol, FormatStamp(all[j].t), o.Symbol, s.Symbol)
+					s.Symbol, Interval(iv), FormatStamp(t), FormatStamp(until), o.Symbol, FormatStamp(all[j].t), o.Symbol, s.Symbol)
 			}
 		}
 	}

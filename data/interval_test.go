@@ -253,6 +253,15 @@ func longSeries(t *testing.T, sym string, days ...string) Series {
 	return s
 }
 
+// shifted is s with every bar d later.
+func shifted(s Series, d time.Duration) Series {
+	s.Time = slices.Clone(s.Time)
+	for k := range s.Time {
+		s.Time[k] += int64(d)
+	}
+	return s
+}
+
 func TestCheckLongBars(t *testing.T) {
 	mondays := []string{"2024-09-30", "2024-10-07", "2024-10-14", "2024-10-21"}
 	for _, tc := range []struct {
@@ -270,11 +279,39 @@ func TestCheckLongBars(t *testing.T) {
 			longSeries(t, "X", "2024-09-30", "2024-10-14", "2024-10-21"),
 		}, ""},
 		{"monthly bars on the first of each month", []Series{
-			// Spacings of 31, 30, 31 and 30 days: the interval is one of
-			// them, and a 30-day month's bar ends at the next stamp.
+			// Steps of 31, 31, 30 and 31 days: the interval is 31 days,
+			// and a 30-day month's bar ends at the next stamp.
 			longSeries(t, "M", "2024-07-01", "2024-08-01", "2024-09-01", "2024-10-01", "2024-11-01"),
 			longSeries(t, "N", "2024-07-01", "2024-08-01", "2024-09-01", "2024-10-01", "2024-11-01"),
 		}, ""},
+		{"a 31-day month beside an interval of 30", []Series{
+			// Steps of 30, 31 and 30 days: the interval is 30 days, but
+			// October's bar lasts until November's stamp.
+			longSeries(t, "M", "2024-09-01", "2024-10-01", "2024-11-01", "2024-12-01"),
+			longSeries(t, "B", "2024-10-31"),
+		}, "data: series M's 30d bar of 2024-10-01 lasts until 2024-11-01, but B has a bar stamped 2024-10-31 inside it"},
+		{"the last monthly bar lasts the longest month", []Series{
+			longSeries(t, "M", "2024-09-01", "2024-10-01", "2024-11-01", "2024-12-01"),
+			longSeries(t, "N", "2024-09-01", "2024-10-01", "2024-11-01", "2024-12-01", "2024-12-31"),
+		}, "data: series M's 30d bar of 2024-12-01 lasts until 2025-01-01, but N has a bar stamped 2024-12-31 inside it"},
+		{"weekly bars beside monthly ones", []Series{
+			longSeries(t, "W", mondays...),
+			longSeries(t, "M", "2024-09-01", "2024-10-01", "2024-11-01"),
+		}, "data: series W's 1w bar of 2024-09-30 lasts until 2024-10-07, but M has a bar stamped 2024-10-01 inside it"},
+		{"daily bars at 00:00 beside daily bars at 16:00", []Series{
+			longSeries(t, "A", "2024-10-07", "2024-10-08", "2024-10-09"),
+			shifted(longSeries(t, "B", "2024-10-07", "2024-10-08", "2024-10-09"), 16*time.Hour),
+		}, ""},
+		{"daily files with holes, on alternate days", []Series{
+			// Two days apart: daily bars with holes, as the engine
+			// takes them, not two-day bars.
+			longSeries(t, "A", "2024-10-01", "2024-10-03", "2024-10-05", "2024-10-07"),
+			longSeries(t, "B", "2024-10-02", "2024-10-04", "2024-10-06", "2024-10-08"),
+		}, ""},
+		{"weekly bars at 00:00 beside weekly bars at 16:00", []Series{
+			longSeries(t, "W", mondays...),
+			shifted(longSeries(t, "X", mondays...), 16*time.Hour),
+		}, "data: series W's 1w bar of 2024-09-30 lasts until 2024-10-07, but X has a bar stamped 2024-09-30T16:00:00Z inside it"},
 		{"weekly bars on Mondays and on Sundays", []Series{
 			longSeries(t, "W", mondays...),
 			longSeries(t, "X", "2024-10-06", "2024-10-13", "2024-10-20"),
@@ -288,34 +325,12 @@ func TestCheckLongBars(t *testing.T) {
 			longSeries(t, "X", "2024-09-30", "2024-10-07", "2024-10-13"),
 		}, "data: series W's 1w bar of 2024-10-07 lasts until 2024-10-14, but X has a bar stamped 2024-10-13 inside it"},
 	} {
-		err := (&Panel{Series: tc.series}).CheckLongBars(0)
+		err := (&Panel{Series: tc.series}).CheckLongBars()
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%s: %v", tc.name, err)
 		case tc.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.want+":")):
 			t.Errorf("%s: err = %v\nwant it to start %s", tc.name, err, tc.want)
-		}
-	}
-}
-
-// Bars from end on are never run: a token whose weeks move from Mondays
-// to Sundays after end is not refused for it, but is without an end.
-func TestCheckLongBarsBeforeEnd(t *testing.T) {
-	p := &Panel{Series: []Series{
-		longSeries(t, "W", "2024-09-30", "2024-10-07", "2024-10-14", "2024-10-21", "2024-10-28"),
-		longSeries(t, "X", "2024-09-30", "2024-10-07", "2024-10-14", "2024-10-20", "2024-10-27"),
-	}}
-	end, _ := ParseDay("2024-10-20")
-	if err := p.CheckLongBars(end); err != nil {
-		t.Errorf("end 2024-10-20: %v", err)
-	}
-	// W's bar of 10-14 lasts until 10-21: X's 10-20 is inside it, and
-	// before an end of 10-21.
-	end, _ = ParseDay("2024-10-21")
-	want := "data: series W's 1w bar of 2024-10-14 lasts until 2024-10-21, but X has a bar stamped 2024-10-20 inside it:"
-	for _, e := range []int64{end, 0} {
-		if err := p.CheckLongBars(e); err == nil || !strings.HasPrefix(err.Error(), want) {
-			t.Errorf("end %d: err = %v\nwant it to start %s", e, err, want)
 		}
 	}
 }
@@ -326,9 +341,25 @@ func TestCheckIntervalsWeeklyHint(t *testing.T) {
 		{Instrument: Instrument{Symbol: "MSFT"}, Interval: Daily},
 	}}
 	err := p.CheckIntervals()
-	want := `data: series W has 1w bars but MSFT has 1d bars, and bar = "..." resamples only to 1m, 5m, 15m, 1h, 4h or 1d, not to 1w: give every series 1w bars, or W's at 1d like MSFT's`
+	want := `data: series W has 1w bars but MSFT has 1d bars, and bar = "..." resamples only to 1m, 5m, 15m, 1h, 4h or 1d: give every series 1w bars, or W's at 1d like MSFT's`
 	if err == nil || err.Error() != want {
 		t.Errorf("err = %v\nwant %s", err, want)
+	}
+	// 2h and 1h bars: the first bar both divide into.
+	p.Series[0].Interval, p.Series[1].Interval = 2*Hour, Hour
+	want = `data: series W has 2h bars but MSFT has 1h bars (resample them to one interval, e.g. bar = "4h")`
+	if err := p.CheckIntervals(); err == nil || err.Error() != want {
+		t.Errorf("2h and 1h: err = %v\nwant %s", err, want)
+	}
+	// Monthly files whose median steps differ, and weekly beside monthly:
+	// left to CheckLongBars, which reads their stamps.
+	p.Series[0].Interval, p.Series[1].Interval = 31*Daily, 30*Daily
+	if err := p.CheckIntervals(); err != nil {
+		t.Errorf("31d and 30d: %v", err)
+	}
+	p.Series[1].Interval = Weekly
+	if err := p.CheckIntervals(); err != nil {
+		t.Errorf("31d and 1w: %v", err)
 	}
 	// The bar it would once suggest is refused.
 	if _, err := ParseBar("1w"); err == nil {

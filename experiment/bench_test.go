@@ -53,8 +53,8 @@ func BenchmarkSweep200(b *testing.B) {
 		}
 	}
 	reg := strategies.Builtins()
-	// The garbage collector's target of the divergence program (Go's
-	// default, GOGC 100), so the figure is the program's.
+	// The garbage collector's target of the divergence program's runs
+	// (Go's default, GOGC 100), so the figure is the program's.
 	defer programGC()()
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {

@@ -146,14 +146,6 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		}
 	} else if err := p.CheckIntervals(); err != nil {
 		return nil, nil, err
-	} else {
-		// Resampling makes bars of a day at most: only a panel left at
-		// its files' intervals can hold weekly bars off one another's
-		// grid. Bars from end on are never run.
-		_, end := f.Bounds()
-		if err := p.CheckLongBars(end); err != nil {
-			return nil, nil, err
-		}
 	}
 	// The files of a folder of price files, fingerprinted at once, as
 	// many as there are cores, by the file each series was read from.

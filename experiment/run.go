@@ -422,6 +422,12 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			}
 		}
 	}
+	// Weekly bars off one another's grid, on the bars the runs see
+	// (resampled bars are a day at most; benchmarks, never traded, load
+	// apart).
+	if err := p.CheckLongBars(); err != nil {
+		return nil, err
+	}
 	tl := engine.NewTimeline(p)
 	if start != 0 && tl.StepAt(start) >= tl.Len() {
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatDay(tl.Times[tl.Len()-1]))

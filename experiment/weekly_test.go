@@ -31,13 +31,16 @@ func writeWeekly(t *testing.T, dir, name string, first time.Time, n int) {
 func TestWeeklyFilesOnOneGrid(t *testing.T) {
 	monday := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC) // a Monday
 	// run writes EQ's and TOK's files with write and runs a pair hedge
-	// of them, long EQ, short TOK.
-	run := func(write func(dir string)) (*Outcome, error) {
+	// of them, long EQ, short TOK, up to end ("" for none).
+	run := func(end string, write func(dir string)) (*Outcome, error) {
 		dir := t.TempDir()
 		write(dir)
+		if end != "" {
+			end = fmt.Sprintf("end = %q\n", end)
+		}
 		f, err := Parse("weekly.toml", fmt.Sprintf(`name = "weekly"
 cash = 100000.0
-[data]
+%s[data]
 dir = %q
 [data.classes]
 TOK = "crypto"
@@ -47,7 +50,7 @@ type = "pair-hedge"
 [strategy.params]
 long = ["EQ"]
 short = ["TOK"]
-`, dir))
+`, end, dir))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -55,7 +58,7 @@ short = ["TOK"]
 	}
 
 	// Both on Mondays: the runs go ahead, and trade.
-	o, err := run(func(dir string) {
+	o, err := run("", func(dir string) {
 		writeWeekly(t, dir, "EQ.csv", monday, 60)
 		writeWeekly(t, dir, "TOK.csv", monday, 60)
 	})
@@ -75,7 +78,7 @@ short = ["TOK"]
 	// The token's weeks stamped on Sundays: a decision on the equity's
 	// Monday bar (its close is that of the week to come) would fill the
 	// token at its Sunday open six days later, before that close.
-	_, err = run(func(dir string) {
+	_, err = run("", func(dir string) {
 		writeWeekly(t, dir, "EQ.csv", monday, 60)
 		writeWeekly(t, dir, "TOK.csv", monday.AddDate(0, 0, 6), 60)
 	})
@@ -86,12 +89,80 @@ short = ["TOK"]
 
 	// A weekly file beside a daily one: the hint names no bar that
 	// resampling refuses.
-	_, err = run(func(dir string) {
+	_, err = run("", func(dir string) {
 		writeWeekly(t, dir, "EQ.csv", monday, 60)
 		writeCSV(t, dir, "TOK.csv", 400, func(k int) float64 { return 50 })
 	})
-	want = "not to 1w: give every series 1w bars, or EQ's at 1d like TOK's"
+	want = "resamples only to 1m, 5m, 15m, 1h, 4h or 1d: give every series 1w bars, or EQ's at 1d like TOK's"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("weekly beside daily: err = %v\nwant it to say %s", err, want)
+	}
+
+	// The token's weeks move to Sundays after 60 Mondays: bars the runs
+	// never reach (after end, or after the equity's last bar when no end
+	// is given) do not refuse them; bars they reach do.
+	shift := func(eqWeeks int) func(dir string) {
+		return func(dir string) {
+			writeWeekly(t, dir, "EQ.csv", monday, eqWeeks)
+			writeWeekly(t, dir, "TOK.csv", monday, 60)
+			var b strings.Builder
+			for k := range 10 {
+				fmt.Fprintf(&b, "%s,160,161,159,160,1000000\n", monday.AddDate(0, 0, 7*60+6+7*k).Format("2006-01-02"))
+			}
+			f, err := os.OpenFile(filepath.Join(dir, "TOK.csv"), os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.WriteString(b.String()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Week 60 starts on 2025-02-24; the token's first Sunday is 03-02.
+	for _, c := range []struct {
+		end     string
+		eqWeeks int
+		refused bool
+	}{
+		{"2025-02-20", 80, false}, // an end before the Sundays
+		{"", 60, false},           // no end: the runs stop after EQ's last bar, 2025-02-17
+		{"2025-03-10", 80, true},  // an end after the first Sunday
+		{"", 80, true},            // no end: the runs go on to the token's last bar
+	} {
+		_, err := run(c.end, shift(c.eqWeeks))
+		switch {
+		case c.refused && (err == nil || !strings.Contains(err.Error(), "TOK has a bar stamped 2025-03-02 inside it")):
+			t.Errorf("end %q, %d weeks of EQ: err = %v, want the token's 2025-03-02 bar refused", c.end, c.eqWeeks, err)
+		case !c.refused && err != nil:
+			t.Errorf("end %q, %d weeks of EQ: %v", c.end, c.eqWeeks, err)
+		}
+	}
+}
+
+// Benchmarks are never traded: two weekly benchmarks stamped on
+// different weekdays do not refuse a run of daily bars.
+func TestWeeklyBenchmarksOffOneGrid(t *testing.T) {
+	dir := t.TempDir()
+	monday := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	writeCSV(t, dir, "EQ.csv", 300, func(k int) float64 { return 100 + float64(k%7) })
+	writeWeekly(t, dir, "B1.csv", monday, 40)
+	writeWeekly(t, dir, "B2.csv", monday.AddDate(0, 0, 6), 40)
+	f, err := Parse("bench.toml", fmt.Sprintf(`name = "benchmarks"
+cash = 100000.0
+benchmarks = ["B1", "B2"]
+[data]
+dir = %q
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["EQ"]
+`, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(t.Context(), f, Options{Out: t.TempDir(), Workers: 1}); err != nil {
+		t.Errorf("weekly benchmarks off one grid: %v", err)
 	}
 }

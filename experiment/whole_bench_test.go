@@ -32,9 +32,12 @@ import (
 	"github.com/divergence-research/divergence/strategies"
 )
 
-// programGC sets the garbage collector as cmd/divergence runs it (Go's
-// default GOGC 100, no memory limit) unless -gogc or -gomemlimit say otherwise
-// (to measure the settings), and returns the restore function.
+// programGC sets the garbage collector as cmd/divergence runs its runs
+// (Go's default GOGC 100, no memory limit) unless -gogc or -gomemlimit
+// say otherwise (to measure the settings), and returns the restore
+// function. The program lowers the target to 50 for its report and
+// database (outputGC in cmd/divergence); the benchmarks in one process
+// keep it throughout, and BenchmarkCommand* measure the program itself.
 func programGC() func() {
 	gc := debug.SetGCPercent(*benchGOGC)
 	limit := int64(math.MaxInt64)
