@@ -82,7 +82,11 @@ Run 'divergence COMMAND --help' for a command's flags.
 //
 // 50 saves 10–30 % of the peak at no cost to one large run, but slows
 // the sweep, whose runs allocate most, by 5–15 % in most rounds: the
-// default stays, and GOGC=50 is the setting for a tight memory budget.
+// runs keep the default, the report and the database that `run`,
+// `stress` and `merge` make after them are made at 50 (outputGC, where
+// the figures are), and GOGC=50 is the setting for a tight memory
+// budget. `divergence db` and `report` keep the default: they hold no
+// runs' results in memory.
 func main() {
 	// An interrupt, and the TERM that Kubernetes, Slurm's scancel and
 	// timeout send (and a closed terminal's HUP), cancel the work: what

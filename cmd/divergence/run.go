@@ -186,14 +186,19 @@ func withOutputs(opt *experiment.Options, noReport, noDB bool) (restore func()) 
 // those results, its peak of the whole run. Measured as a user runs the
 // program, a fresh process each time, 2-core machine, five interleaved
 // rounds at load 1.1–2.3 (2026-12-05), the default against 50 and 25
-// from the outputs on:
+// from the outputs on (a build that read the target from the
+// environment), peak RSS in MiB (/usr/bin/time's KiB / 1,024):
 //
-//	                           100                       50                        25
-//	8 × 125,000 bars, whole    2.01–2.46 s, 391–401 MB   1.94–2.24 s, 336–359 MB   1.95–2.47 s, 321–342 MB
-//	200-run sweep, 2 workers   3.41–4.33 s, 401–428 MB   3.47–4.73 s, 367–389 MB   3.52–4.62 s, 339–373 MB
+//	                           100                        50                         25
+//	8 × 125,000 bars, whole    2.01–2.46 s, 382–392 MiB   1.94–2.24 s, 328–351 MiB   1.95–2.47 s, 314–334 MiB
+//	200-run sweep, 2 workers   3.41–4.33 s, 392–418 MiB   3.47–4.73 s, 359–380 MiB   3.52–4.62 s, 331–364 MiB
 //
-// The runs themselves, which allocate most in a sweep, keep the default
-// (see main).
+// The program as built, against the one before, five more interleaved
+// rounds (load 1.6–2.1): whole 1.84–1.97 s and 331–347 MiB against
+// 1.97–2.26 s and 351–372 MiB (GOGC=50 throughout: 335–346 MiB); the
+// sweep 363–377 MiB against 359–391 MiB, its time within the noise. The
+// runs themselves, which allocate most in a sweep, keep the default (see
+// main).
 const outputGC = 50
 
 // outputsGC lowers the collector's target once, and restores it.

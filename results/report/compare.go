@@ -245,16 +245,6 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 // hourly bar's (an equity's daily close, at 16:00 New York, is drawn at
 // 00:00 UTC, hours late rather than a day early). Curves of one interval
 // are left as stamped. The times are copied, not changed in place.
-// spanText names the span from first to last in one format: two dates
-// when both are at 00:00 UTC, else two instants (a daily curve beside an
-// hourly one does not read "2024-03-04 to 2024-03-06T23:00:00.000000000Z").
-func spanText(first, last int64) string {
-	if first%data.NanosPerDay == 0 && last%data.NanosPerDay == 0 {
-		return data.FormatDay(first) + " to " + data.FormatDay(last)
-	}
-	return data.FormatTime(first) + " to " + data.FormatTime(last)
-}
-
 func barEnds(curves []charts.Series) bool {
 	steps := make([]int64, len(curves))
 	mixed := false
@@ -277,6 +267,17 @@ func barEnds(curves []charts.Series) bool {
 		curves[i].Time = t
 	}
 	return true
+}
+
+// spanText names the span from first to last in one format: two dates
+// when both are at 00:00 UTC, else two instants (a daily curve beside an
+// hourly one reads "2024-03-04T00:00:00Z to 2024-03-06T23:00:00Z", not
+// "2024-03-04 to 2024-03-06T23:00:00Z").
+func spanText(first, last int64) string {
+	if first%data.NanosPerDay == 0 && last%data.NanosPerDay == 0 {
+		return data.FormatDay(first) + " to " + data.FormatDay(last)
+	}
+	return data.FormatTime(first) + " to " + data.FormatTime(last)
 }
 
 // alignCommon cuts the curves, in place, to the dates all of them span:
