@@ -204,7 +204,6 @@ const outputGC = 50
 // outputsGC lowers the collector's target once, and restores it.
 type outputsGC struct {
 	once sync.Once
-	mu   sync.Mutex
 	prev int
 	set  bool
 }
@@ -214,15 +213,14 @@ func (g *outputsGC) lower() {
 		if os.Getenv("GOGC") != "" {
 			return // the user's choice
 		}
-		g.mu.Lock()
-		defer g.mu.Unlock()
 		g.prev, g.set = debug.SetGCPercent(outputGC), true
 	})
 }
 
+// restore puts the earlier target back. Its Do waits for a lower in
+// progress, and keeps any later one from lowering again.
 func (g *outputsGC) restore() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
+	g.once.Do(func() {})
 	if g.set {
 		debug.SetGCPercent(g.prev)
 		g.set = false
