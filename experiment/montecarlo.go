@@ -23,7 +23,8 @@ type MonteCarloSpec struct {
 	// Paths is the number of paths. Default 200; at most 1,000,000.
 	Paths int `toml:"paths"`
 	// Days is each path's length in calendar days. Default 365. On an
-	// experiment of exchange sessions alone a path holds their weekdays
+	// experiment of exchange sessions alone a path holds their weekdays,
+	// less the NYSE's holidays when the data close on them
 	// (scenarios.MonteCarlo.PathDates), each a session's returns.
 	Days int `toml:"days"`
 	// MeanBlock is the stationary bootstrap's mean block length in dates.

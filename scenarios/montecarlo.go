@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -16,7 +17,8 @@ type MonteCarloConfig struct {
 	Paths int
 	// Length is the length of a path in calendar days (> 0): that many
 	// dates, or the weekdays among them when the source trades on
-	// weekdays only (PathDates).
+	// weekdays only, less the NYSE's holidays when it closes on them
+	// (PathDates).
 	Length int
 	// MeanBlock is the mean block length in dates (>= 1): each next date
 	// starts a new block with probability 1/MeanBlock, else it follows
@@ -55,8 +57,9 @@ type MonteCarloConfig struct {
 // drawn with. An instrument's first source bar has no return and counts as
 // "no bar". Path dates are consecutive calendar days from Start, or the
 // weekdays among them when the source has no weekend date (exchange
-// sessions only): each path date draws one source date, so a year of
-// sessions holds about 261 returns, not 365.
+// sessions only), less the NYSE's holidays when the source closes on
+// them: each path date draws one source date, so a year of NYSE sessions
+// holds about 252 returns, not 365.
 type MonteCarlo struct {
 	cfg   MonteCarloConfig
 	src   *data.Panel
@@ -192,8 +195,10 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	}
 	// Path dates: Length calendar days from start, or, when the source
 	// has no weekend date (exchange sessions only), the weekdays among
-	// them: each date draws a source date's returns, and a session's
-	// return on a Saturday would put 365 sessions in a calendar year.
+	// them, less the NYSE's holidays when the source closes on them:
+	// each date draws a source date's returns, and a session's return on
+	// a Saturday would put 365 sessions in a calendar year (on every
+	// weekday, 261).
 	weekend := false
 	for _, t := range times {
 		if data.Weekday(t) >= 5 {
@@ -201,22 +206,60 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 			break
 		}
 	}
+	holidays := !weekend && closesOnNYSEHolidays(times)
 	for j := 0; j < cfg.Length; j++ {
 		t := mc.start + int64(j)*data.NanosPerDay
-		if weekend || data.Weekday(t) < 5 {
+		if weekend || (holidays && data.NYSESession(t)) || (!holidays && data.Weekday(t) < 5) {
 			mc.pathTimes = append(mc.pathTimes, t)
 		}
 	}
 	if len(mc.pathTimes) == 0 {
-		return nil, fmt.Errorf("scenarios: montecarlo length = %d days from %s holds no weekday, and the source trades on weekdays only", cfg.Length, data.FormatDay(mc.start))
+		what := "weekday"
+		if holidays {
+			what = "NYSE session"
+		}
+		return nil, fmt.Errorf("scenarios: montecarlo length = %d days from %s holds no %s, and the source trades on %ss only", cfg.Length, data.FormatDay(mc.start), what, what)
 	}
 	return mc, nil
 }
 
 // PathDates is the number of dates of every path: the configured length
 // in calendar days, or its weekdays when the source trades on weekdays
-// only.
+// only, less the NYSE's holidays when the source closes on them too
+// (closesOnNYSEHolidays).
 func (mc *MonteCarlo) PathDates() int { return len(mc.pathTimes) }
+
+// closesOnNYSEHolidays reports whether a source of weekday dates keeps
+// the NYSE's calendar: its span (first to last date) holds at least one
+// weekday NYSE holiday (data.NYSEHolidays) and it has a date on none of
+// them. A source with a bar on such a holiday (another exchange's
+// calendar, a synthetic market without holidays) keeps every weekday.
+func closesOnNYSEHolidays(times []int64) bool {
+	if len(times) == 0 {
+		return false
+	}
+	first, last := data.DayNumber(times[0]), data.DayNumber(times[len(times)-1])
+	have := make(map[int64]bool, len(times))
+	for _, t := range times {
+		have[data.DayNumber(t)] = true
+	}
+	y0 := time.Unix(0, times[0]).UTC().Year()
+	y1 := time.Unix(0, times[len(times)-1]).UTC().Year()
+	seen := false
+	for y := y0; y <= y1; y++ {
+		for _, h := range data.NYSEHolidays(y) {
+			d := data.DayNumber(h.UnixNano())
+			if d < first || d > last || data.Weekday(h.UnixNano()) >= 5 {
+				continue
+			}
+			if have[d] {
+				return false
+			}
+			seen = true
+		}
+	}
+	return seen
+}
 
 // SourceDates is the number of source dates the bootstrap draws from.
 func (mc *MonteCarlo) SourceDates() int { return mc.dates }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -365,6 +366,71 @@ func TestBootstrapSessionsOnWeekdays(t *testing.T) {
 				if tm < start || tm >= start+28*data.NanosPerDay || c.dates == 20 && (wd == time.Saturday || wd == time.Sunday) {
 					t.Fatalf("%v: %s has a bar on %s", c.syms, s.Symbol, data.FormatDay(tm))
 				}
+			}
+		}
+	}
+}
+
+// A source of NYSE sessions (no bar on the exchange's holidays) gives
+// paths on the NYSE's sessions: a year of path holds a year's sessions,
+// not every weekday. 2025 has 261 weekdays (365 days from Wednesday
+// January 1: 52 weeks and a Wednesday, 52 × 5 + 1) and 11 full-day
+// closures on weekdays: January 1, 9 (a day of mourning) and 20,
+// February 17, April 18, May 26, June 19, July 4, September 1,
+// November 27 and December 25, so 261 − 11 = 250 sessions. The same
+// source with a bar on one holiday (another exchange's calendar) keeps
+// every weekday: 261.
+func TestBootstrapSessionsSkipNYSEHolidays(t *testing.T) {
+	var days []int
+	for k := 0; k < 730; k++ {
+		if data.NYSESession(day(k)) {
+			days = append(days, k)
+		}
+	}
+	start := data.Day(2025, time.January, 1)
+	closed := map[string]bool{"2025-01-01": true, "2025-01-09": true, "2025-07-04": true, "2025-12-25": true}
+	open := map[string]bool{"2025-01-02": true, "2025-01-10": true, "2025-11-28": true, "2025-12-26": true}
+	holiday := 179 // 2025-07-04, a Friday
+	if got := data.FormatDay(day(holiday)); got != "2025-07-04" {
+		t.Fatalf("day(%d) = %s", holiday, got)
+	}
+	withHoliday := append(slices.Clone(days), holiday)
+	slices.Sort(withHoliday)
+	for _, c := range []struct {
+		name  string
+		days  []int
+		dates int
+	}{{"NYSE sessions", days, 250}, {"a bar on July 4", withHoliday, 261}} {
+		s := series("MSFT", data.Equity, c.days, flat(len(c.days), 100))
+		for k := range s.Close {
+			s.Close[k] = 100 + float64(k%7) // returns to draw
+		}
+		mc, err := NewMonteCarlo(panelOf(s), MonteCarloConfig{Paths: 2, Length: 365, MeanBlock: 5, Seed: 1, Start: start})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if mc.PathDates() != c.dates {
+			t.Errorf("%s: %d path dates, want %d", c.name, mc.PathDates(), c.dates)
+		}
+		p, err := mc.Path(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for _, tm := range p.Panel.Series[0].Time {
+			got[data.FormatDay(tm)] = true
+		}
+		if len(got) != c.dates {
+			t.Errorf("%s: path has %d dates, want %d", c.name, len(got), c.dates)
+		}
+		for d := range open {
+			if !got[d] {
+				t.Errorf("%s: no path bar on the session %s", c.name, d)
+			}
+		}
+		for d := range closed {
+			if got[d] != (c.dates == 261) {
+				t.Errorf("%s: path bar on the holiday %s = %v", c.name, d, got[d])
 			}
 		}
 	}
