@@ -82,8 +82,12 @@ func TestDayOrderSurvivesCryptoWeekend(t *testing.T) {
 }
 
 func TestMarketOnCloseStaleEquityAndWeekendMargin(t *testing.T) {
-	// 2024-01-05 Fri.
+	// 2024-01-05 Fri. E starts on Thursday, alone: its market-on-close
+	// order decided there fills at Thursday's close (21:00 UTC), as no
+	// later close has been seen; decided on Friday beside C's bar, which
+	// closes at 24:00 UTC, it would wait for Monday's.
 	eq := series(t, "E", data.Equity, []row{
+		{"2024-01-04", 100, 100, 100, 100, 1e9},
 		{"2024-01-05", 100, 100, 100, 100, 1e9},
 		{"2024-01-08", 101, 103, 99, 102, 1e9},
 	})
@@ -94,7 +98,7 @@ func TestMarketOnCloseStaleEquityAndWeekendMargin(t *testing.T) {
 		{"2024-01-08", 85, 85, 85, 85, 1e9},
 	})
 	res := one(t, panel(eq, cr), Config{Cash: 1e4}, func(ctx *Context, s *Slice) error {
-		if s.Step == 1 { // Saturday: E stale
+		if s.Step == 2 { // Saturday: E stale
 			ctx.Submit(Order{Instrument: 0, Kind: MarketOnClose, Amount: 1, TIF: Day, Tag: "moc-sat"})
 		}
 		return nil
@@ -107,14 +111,17 @@ func TestMarketOnCloseStaleEquityAndWeekendMargin(t *testing.T) {
 	cfg := Config{Cash: 1e4, Equity: Terms{Margin: Margin{Initial: 0.5, Maintenance: 0.25}},
 		Crypto: Terms{Margin: Margin{Initial: 0.2, Maintenance: 0.05, LiquidationFee: 0.01}}}
 	res = one(t, panel(eq, cr), cfg, func(ctx *Context, s *Slice) error {
-		if s.Step == 0 {
+		switch s.Step {
+		case 0: // Thursday: E alone
 			ctx.Submit(Order{Instrument: 0, Kind: MarketOnClose, Amount: 50})
+		case 1: // Friday
 			ctx.Submit(Order{Instrument: 1, Kind: MarketOnClose, Amount: 350})
 		}
 		return nil
 	})
 	logFills(t, res)
-	// By hand. Friday: cash 10,000 − 50×100 − 350×100 = −30,000; initial
+	// By hand. Thursday: cash 10,000 − 50×100 = 5,000. Friday: cash
+	// 5,000 − 350×100 = −30,000; initial
 	// margin 5,000×0.5 + 35,000×0.2 = 9,500 ≤ equity 10,000, accepted.
 	// Sunday (E stale at 100, C's low 78): equity at the worst prices
 	// −30,000 + 5,000 + 350×78 = 2,300 < maintenance 5,000×0.25 +
@@ -148,13 +155,13 @@ func TestMarketOnCloseStaleEquityAndWeekendMargin(t *testing.T) {
 		t.Errorf("%d margin calls, want 1", calls)
 	}
 	wantCash := -30000 + 350*L - 0.01*350*L
-	wantEq := []float64{10000, 10000, wantCash + 5000, wantCash + 5100}
+	wantEq := []float64{10000, 10000, 10000, wantCash + 5000, wantCash + 5100}
 	for k, w := range wantEq {
 		if math.Abs(res.Curve.Equity[k]-w) > 1e-9 {
 			t.Errorf("equity[%d] = %.6f, want %.6f", k, res.Curve.Equity[k], w)
 		}
 	}
-	if math.Abs(res.Curve.Cash[3]-wantCash) > 1e-9 || math.Abs(wantCash-(-2644.736842)) > 1e-6 {
-		t.Errorf("cash %.6f, want %.6f (−2,644.736842)", res.Curve.Cash[3], wantCash)
+	if math.Abs(res.Curve.Cash[4]-wantCash) > 1e-9 || math.Abs(wantCash-(-2644.736842)) > 1e-6 {
+		t.Errorf("cash %.6f, want %.6f (−2,644.736842)", res.Curve.Cash[4], wantCash)
 	}
 }

@@ -33,7 +33,7 @@ func TestWeekendCrashHitsOnSaturday(t *testing.T) {
 	var satPrice float64
 	strat := script(func(ctx *Context, s *Slice) error {
 		if s.Step == 0 {
-			// MOC at Friday's closes: 10 MSFT long, 20 TAO long.
+			// Market-on-close: 10 MSFT long, 20 TAO long.
 			if _, err := ctx.Submit(Order{Instrument: 0, Kind: MarketOnClose, Amount: 10}); err != nil {
 				return err
 			}
@@ -59,10 +59,14 @@ func TestWeekendCrashHitsOnSaturday(t *testing.T) {
 	if !staleSat || satPrice != 100 {
 		t.Errorf("Saturday: MSFT stale=%v price=%g, want stale at Friday's 100", staleSat, satPrice)
 	}
-	// Friday: cash 10,000 − 1,000 − 1,000 = 8,000; equity 10,000.
-	// Saturday: 8,000 + 10×100 + 20×35 = 9,700 (the crash lands on Saturday).
-	// Sunday:   8,000 + 1,000 + 720 = 9,720. Monday: 8,000 + 1,010 + 740 = 9,750.
-	want := []float64{10000, 9700, 9720, 9750}
+	// Friday: TAO fills at its close, cash 10,000 − 1,000 = 9,000;
+	// equity 10,000. MSFT's order was decided at a step that showed
+	// TAO's Friday close (24:00 UTC), after MSFT's (21:00 UTC): it fills
+	// at MSFT's next close, Monday's 101.
+	// Saturday: 9,000 + 20×35 = 9,700 (the crash lands on Saturday).
+	// Sunday: 9,000 + 20×36 = 9,720. Monday: 9,000 − 10×101 + 10×101 +
+	// 20×37 = 9,740.
+	want := []float64{10000, 9700, 9720, 9740}
 	for k, w := range want {
 		if res.Curve.Equity[k] != w {
 			t.Errorf("%s: equity %g, want %g", data.FormatDay(res.Curve.Time[k]), res.Curve.Equity[k], w)

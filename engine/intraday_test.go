@@ -356,3 +356,66 @@ func TestCloseFillMarksOpenBars(t *testing.T) {
 		t.Errorf("fills %+v: want D 50 at 10-07, then A 50 at the 10-08 00:00 close", res.Fills)
 	}
 }
+
+// An equity's daily bar closes at 21:00 UTC (New York's 16:00 in
+// winter), a token's at the next 00:00 UTC. A market-on-close order on
+// the equity decided at a step that shows the token's daily bar, whose
+// close comes three hours after the equity's, fills at the equity's
+// next close: at the close of the same day it would trade on a price the
+// token made after that close. Alone, or beside another equity, it fills
+// at the close it was decided on; the token's order fills at its own
+// close, after the equity's. EQ closes 100, 110, 120 on Monday to
+// Wednesday 2024-01-08 to 01-10; TOK 50, 55, 60.
+func TestEquityDailyCloseBeforeToken(t *testing.T) {
+	days := []string{"2024-01-08", "2024-01-09", "2024-01-10"}
+	rows := func(c ...float64) []row {
+		var r []row
+		for k, d := range days {
+			r = append(r, row{d, c[k], c[k], c[k], c[k], 1e6})
+		}
+		return r
+	}
+	eq := series(t, "EQ", data.Equity, rows(100, 110, 120))
+	tok := series(t, "TOK", data.Crypto, rows(50, 55, 60))
+	eq2 := series(t, "EQ2", data.Equity, rows(10, 11, 12))
+	for _, c := range []struct {
+		name  string
+		p     *data.Panel
+		order []int     // instruments given a market-on-close buy of 1 on Monday
+		want  []float64 // their fill prices, in fill order
+		day   []string  // and days
+	}{
+		{"equity alone", panel(eq), []int{0}, []float64{100}, []string{"2024-01-08"}},
+		{"two equities", panel(eq, eq2), []int{0, 1}, []float64{100, 10}, []string{"2024-01-08", "2024-01-08"}},
+		{"equity beside a token", panel(eq, tok), []int{0}, []float64{110}, []string{"2024-01-09"}},
+		{"token beside an equity", panel(eq, tok), []int{1}, []float64{50}, []string{"2024-01-08"}},
+	} {
+		res := one(t, c.p, Config{Cash: 1e4}, func(ctx *Context, s *Slice) error {
+			if s.Step == 0 {
+				for _, i := range c.order {
+					if _, err := ctx.Submit(Order{Instrument: i, Kind: MarketOnClose, Amount: 1}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if len(res.Fills) != len(c.want) {
+			t.Errorf("%s: fills %+v, want %d", c.name, res.Fills, len(c.want))
+			continue
+		}
+		for k, f := range res.Fills {
+			if f.Price != c.want[k] || data.FormatDay(f.Time) != c.day[k] {
+				t.Errorf("%s: fill %d at %g on %s, want %g on %s", c.name, k, f.Price, data.FormatDay(f.Time), c.want[k], c.day[k])
+			}
+		}
+	}
+	// The hour: at 21:00 UTC of its day, and a day when stamped past it.
+	if got := sessionClose(data.Day(2024, 1, 8), 0); got != data.Day(2024, 1, 8)+21*3600e9 {
+		t.Errorf("sessionClose(2024-01-08) = %s", data.FormatTime(got))
+	}
+	late := data.Day(2024, 1, 8) + 22*3600e9
+	if got := sessionClose(late, late+data.NanosPerDay); got != late+data.NanosPerDay {
+		t.Errorf("sessionClose(2024-01-08T22:00Z) = %s, want a day later", data.FormatTime(got))
+	}
+}

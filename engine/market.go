@@ -29,7 +29,18 @@ type market struct {
 	known int64
 	span  []int64 // per instrument, how long its bars last (barSpan)
 	close []int64 // per instrument, when its bar at the cursor closes
+	// session is, per instrument, whether its bars close at an
+	// exchange's session close (sessionClose): an equity's daily bars.
+	session []bool
 }
+
+// equityClose is when an equity's daily bar closes, from the start of
+// its stamp's UTC day: 21:00 UTC, New York's 16:00 close in winter (EST),
+// and an hour after it in summer (EDT, 20:00 UTC), so never before the
+// true close. A token's daily bar closes at the next 00:00 UTC, three or
+// four hours later: a decision on it comes after the equity's close of
+// that day.
+const equityClose = 21 * 60 * 60 * 1e9
 
 func newMarket(p *data.Panel, tl *Timeline) market {
 	n := len(p.Series)
@@ -41,12 +52,14 @@ func newMarket(p *data.Panel, tl *Timeline) market {
 		last:   make([]int, n),
 		price:  make([]float64, n),
 	}
-	m.span, m.close = make([]int64, n), make([]int64, n)
+	m.span, m.close, m.session = make([]int64, n), make([]int64, n), make([]bool, n)
 	for i := range m.cursor {
 		m.cursor[i] = -1
 		m.last[i] = -1
 		m.price[i] = math.NaN()
-		m.span[i] = barSpan(tl.Interval(i))
+		iv := tl.Interval(i)
+		m.span[i] = barSpan(iv)
+		m.session[i] = p.Series[i].Class == data.Equity && !iv.Intraday()
 	}
 	return m
 }
@@ -61,6 +74,9 @@ func (m *market) advance(k int) {
 		m.cursor[i] = int(row[j])
 		m.last[i] = k
 		c := m.now + m.span[i]
+		if m.session[i] {
+			c = sessionClose(m.now, c)
+		}
 		m.close[i] = c
 		if c > m.known {
 			m.known = c
@@ -81,6 +97,21 @@ func barSpan(iv data.Interval) int64 {
 		return int64(iv)
 	}
 	return data.NanosPerDay
+}
+
+// sessionClose is when an equity's daily bar stamped t closes: at
+// equityClose on t's UTC day (a bar stamped 2024-01-02, at 00:00 UTC,
+// closes at 2024-01-02T21:00Z, not at the next 00:00), or at end (the
+// stamp plus a day) when t is past that hour. A market-on-close order
+// on the equity decided on a token's daily bar, which closes at 24:00
+// UTC, then fills at the equity's next close, not at the close of the
+// same day, three or four hours before the token's it was decided on.
+func sessionClose(t, end int64) int64 {
+	c := data.DayNumber(t)*data.NanosPerDay + equityClose
+	if c < t {
+		return end
+	}
+	return c
 }
 
 // knownPrice is the last price of instrument i known now, at a step where

@@ -40,14 +40,16 @@ func TestPairHedgeWarmupSeedsWindows(t *testing.T) {
 
 // On mixed calendars the legs trade together: with execution = "open" no
 // rebalance of the crypto leg fills on a weekend (its equity leg would
-// wait for Monday); with "close" both legs fill at the same closes.
+// wait for Monday). With "close" the tokens fill at the decision's close
+// and the equities at the next day's (their close of the decision's day
+// came before the tokens' the decision saw), never across a weekend.
 func TestPairHedgeLegsTradeTogether(t *testing.T) {
 	p := &data.Panel{Series: []data.Series{
 		walk("EQA", data.Equity, 500, 1), walk("EQB", data.Equity, 500, 2),
 		walk("TKA", data.Crypto, 700, 3), walk("TKB", data.Crypto, 700, 4),
 	}}
 	for _, exec := range []string{"open", "close"} {
-		st, err := NewPairHedge(Params{"long": []string{"EQA", "EQB"}, "short": []string{"TKA", "TKB"}, "rebalance_days": int64(3), "execution": exec})
+		st, err := NewPairHedge(Params{"long": []string{"EQA", "EQB"}, "short": []string{"TKA", "TKB"}, "rebalance_days": int64(2), "execution": exec})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -76,8 +78,14 @@ func TestPairHedgeLegsTradeTogether(t *testing.T) {
 			t.Fatalf("%s: only %d fill days", exec, len(byDay))
 		}
 		for day, c := range byDay {
-			if c[0] == 0 || c[1] == 0 {
+			next, prev := byDay[day+data.NanosPerDay], byDay[day-data.NanosPerDay]
+			switch {
+			case exec == "open" && (c[0] == 0 || c[1] == 0):
 				t.Errorf("%s: on %s only one leg traded (%d equity, %d crypto fills)", exec, data.FormatDay(day), c[0], c[1])
+			case exec == "close" && c[1] > 0 && (c[0] > 0 || next[0] == 0 || next[1] > 0):
+				t.Errorf("%s: tokens filled on %s beside %d equity fills, then %d equity and %d crypto fills the next day; want the equities' the next day only", exec, data.FormatDay(day), c[0], next[0], next[1])
+			case exec == "close" && c[0] > 0 && prev[1] == 0:
+				t.Errorf("%s: equities filled on %s without the tokens' the day before", exec, data.FormatDay(day))
 			}
 		}
 	}

@@ -181,13 +181,15 @@ type Legged interface {
 //
 // Daily bars: every instrument of idx that has had a bar (and whose data
 // has not ended) has a fresh one now, and, when they trade on different
-// calendars (mixed: equities on sessions, tokens every day) and the
-// orders fill at the next open (nextOpen), tomorrow is not a weekend day.
-// Otherwise a decision on Friday would fill the tokens on Saturday and the
-// equities on Monday, sized against different equity, and leave the book
-// half-built over the weekend. Market-on-close orders fill at the closes
-// of the sync point itself, so they need no such wait. Exchange holidays
-// are not known here and can still split a rebalance across the holiday.
+// calendars (mixed: equities on sessions, tokens every day), tomorrow is
+// not a weekend day. Otherwise a decision on Friday would fill the tokens
+// on Saturday and the equities on Monday, sized against different
+// equity, and leave the book half-built over the weekend. Market-on-close
+// orders too: the tokens fill at the sync point's close, and the
+// equities at their next session's close, as their close of the day came
+// before the tokens' the decision saw (the engine's equity close). Exchange
+// holidays are not known here and can still split a rebalance across the
+// holiday.
 //
 // Intraday bars (any leg's interval under a day): see intradaySync.
 func syncPoint(ctx *engine.Context, idx []int, mixed, nextOpen bool) bool {
@@ -197,7 +199,7 @@ func syncPoint(ctx *engine.Context, idx []int, mixed, nextOpen bool) bool {
 	if !allFresh(ctx, idx) {
 		return false
 	}
-	return !mixed || !nextOpen || time.Unix(0, ctx.Time()).UTC().Weekday() != time.Friday
+	return !mixed || time.Unix(0, ctx.Time()).UTC().Weekday() != time.Friday
 }
 
 // allFresh reports whether every instrument of idx that has had a bar
