@@ -67,6 +67,7 @@ type broker struct {
 	splits   [][]Split
 	splitAt  []int
 	hits     []hit     // scratch: resting orders reached on the current bar
+	deferred int       // pending orders with a cancel or replace to come (cancelAt)
 	volMemo  []volMemo // MarketData.Volatility's cache, per instrument
 
 	events  []Event // since the strategy's last OnBar

@@ -77,7 +77,12 @@ func (c *Context) Submit(o Order) (OrderID, error) {
 }
 
 // Cancel removes a pending order; it reports whether the order was
-// pending. Cancelling one leg of a bracket cancels the other too.
+// pending. Cancelling one leg of a bracket cancels the other too. A
+// cancel decided at a step that shows a close later than the next step
+// (an equity's hourly bar stamped 13:30Z closes at 14:30Z, and a token's
+// 14:00Z bar comes first) takes effect at that close: until then the
+// order stays live as sent, as the decision could not have reached the
+// market sooner. On one grid it takes effect at once.
 func (c *Context) Cancel(id OrderID) bool {
 	return c.broker.cancel(id)
 }
@@ -93,7 +98,9 @@ func (c *Context) CancelAll(i int) int {
 // A zero argument keeps the current value. The modified order is a new
 // decision: it is checked only against bars after the current one. Replace
 // reports whether the order was pending and the new values are valid
-// (otherwise the order is left unchanged).
+// (otherwise the order is left unchanged). Like a cancel, a replace
+// decided off the next step's grid takes effect at the close the strategy
+// saw; the order stays live as it was until then.
 func (c *Context) Replace(id OrderID, amount, price, stop float64) bool {
 	return c.broker.replace(id, amount, price, stop)
 }
@@ -111,8 +118,21 @@ func (c *Context) Bracket(i int, stop, take float64, tag string) (sl, tp OrderID
 	return c.broker.bracket(i, stop, take, tag)
 }
 
-// Pending returns the number of orders waiting to fill.
-func (c *Context) Pending() int { return len(c.pending) }
+// Pending returns the number of orders waiting to fill, less those being
+// cancelled (a cancel decided off the next step's grid leaves the order
+// live until the close the strategy saw, see Cancel).
+func (c *Context) Pending() int {
+	n := len(c.pending)
+	if c.deferred == 0 {
+		return n
+	}
+	for j := range c.pending {
+		if o := &c.pending[j]; o.cancelAt != 0 && !o.replacing {
+			n--
+		}
+	}
+	return n
+}
 
 // Events returns what happened since the strategy's previous OnBar
 // returned: fills (including market-on-close fills after that OnBar),

@@ -303,6 +303,7 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 	}
 	for k := first; k < tl.Len(); k++ {
 		b.advance(k)
+		b.settleCancels()
 		b.applySplits()
 		if k > first {
 			b.accrue()

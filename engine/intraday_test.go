@@ -419,3 +419,83 @@ func TestEquityDailyCloseBeforeToken(t *testing.T) {
 		t.Errorf("sessionClose(2024-01-08T22:00Z) = %s, want a day later", data.FormatTime(got))
 	}
 }
+
+// A cancel, or a replace, decided at a step that shows a close later than
+// the next step takes effect at that close: until then the order stays
+// live, as sent. EQ hourly at :30 (its 13:30Z bar closes at 14:30Z), CR
+// hourly at :00. A limit buy of 10 CR at 85 rests from the 13:00Z step;
+// CR's 14:00Z bar dips to 80 (open 100, low 80, close 100), and its
+// 15:00Z bar to 70. At the 13:30Z step the strategy has seen EQ's close
+// of 14:30Z and cancels (or lowers the limit to 75): it could not have
+// done so before 14:30Z, half-way through CR's 14:00Z bar, which opens
+// at 100 and reaches 85 on its way to the low (open, low, high, close
+// path): the order, still as sent, fills there, 10 at 85. On one grid
+// (CR alone, the decision at the 13:00Z step seeing the 14:00Z close) the
+// cancel is at once: no fill, and the replaced limit of 75 fills on the
+// 15:00Z bar at 75.
+func TestCancelAfterTheCloseItSaw(t *testing.T) {
+	bars := func(sym string, class data.Class, t0 time.Time, n int, ohlc map[int][4]float64) data.Series {
+		s := flatAt(t, sym, class, 100, hourly(t0, n)...)
+		for k, b := range ohlc {
+			s.Open[k], s.High[k], s.Low[k], s.Close[k] = b[0], b[1], b[2], b[3]
+		}
+		return s
+	}
+	cr := bars("CR", data.Crypto, utc(2025, 10, 8, 13, 0), 5, map[int][4]float64{1: {100, 100, 80, 100}, 2: {100, 100, 70, 100}})
+	eq := bars("EQ", data.Equity, utc(2025, 10, 8, 13, 30), 4, nil)
+	// CR2: the 14:00Z bar stays at 100, the 15:00Z one dips to 70: the
+	// replace, in force from 14:30Z, fills at 75, not at 85.
+	cr2 := bars("CR", data.Crypto, utc(2025, 10, 8, 13, 0), 5, map[int][4]float64{2: {100, 100, 70, 100}})
+	for _, c := range []struct {
+		name    string
+		p       *data.Panel
+		decide  time.Time
+		replace bool
+		price   float64 // the fill's price, 0 for none
+		at      time.Time
+	}{
+		{"cancel off the grid", panel(eq, cr), utc(2025, 10, 8, 13, 30), false, 85, utc(2025, 10, 8, 14, 0)},
+		{"replace off the grid", panel(eq, cr), utc(2025, 10, 8, 13, 30), true, 85, utc(2025, 10, 8, 14, 0)},
+		{"replace off the grid, in force later", panel(eq, cr2), utc(2025, 10, 8, 13, 30), true, 75, utc(2025, 10, 8, 15, 0)},
+		{"cancel on one grid", panel(cr), utc(2025, 10, 8, 13, 0), false, 0, time.Time{}},
+		{"replace on one grid", panel(cr), utc(2025, 10, 8, 13, 0), true, 75, utc(2025, 10, 8, 15, 0)},
+	} {
+		crIdx := len(c.p.Series) - 1
+		var id OrderID
+		var pending []int
+		res := one(t, c.p, Config{Cash: 1e6}, func(ctx *Context, s *Slice) error {
+			now := time.Unix(0, s.Time).UTC()
+			if now == utc(2025, 10, 8, 13, 0) {
+				var err error
+				if id, err = ctx.Submit(Order{Instrument: crIdx, Kind: Limit, Amount: 10, Price: 85}); err != nil {
+					return err
+				}
+			}
+			if now == c.decide {
+				ok := false
+				if c.replace {
+					ok = ctx.Replace(id, 0, 75, 0)
+				} else {
+					ok = ctx.Cancel(id)
+				}
+				if !ok {
+					t.Errorf("%s: the order was not pending", c.name)
+				}
+				if !c.replace && ctx.Cancel(id) {
+					t.Errorf("%s: cancelled twice", c.name)
+				}
+			}
+			pending = append(pending, ctx.Pending())
+			return nil
+		})
+		switch {
+		case c.price == 0 && len(res.Fills) != 0:
+			t.Errorf("%s: fills %+v, want none", c.name, res.Fills)
+		case c.price != 0 && (len(res.Fills) != 1 || res.Fills[0].Price != c.price || res.Fills[0].Qty != 10 || res.Fills[0].Time != c.at.UnixNano()):
+			t.Errorf("%s: fills %+v, want 10 at %g at %s", c.name, res.Fills, c.price, c.at.Format(time.RFC3339))
+		}
+		if !c.replace && pending[len(pending)-1] != 0 {
+			t.Errorf("%s: %d orders pending at the end", c.name, pending[len(pending)-1])
+		}
+	}
+}

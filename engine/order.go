@@ -125,6 +125,17 @@ type Order struct {
 	// it submitted (market.known): the order fills only on a bar that
 	// opens at or after it (closes at or after it, market-on-close).
 	notBefore int64
+	// cancelAt, when set, is when a cancel (or a replace) decided off
+	// the next step's grid takes effect: the latest close the strategy
+	// had seen (market.known), later than the next step. Until then the
+	// order stays live as sent, on the bars that open before it: the
+	// decision could not reach the market sooner (broker.cancel).
+	cancelAt int64
+	// replacing says the deferred change is a Replace of repl (amount,
+	// price, stop), decided at step replStep, not a cancel.
+	replacing bool
+	repl      [3]float64
+	replStep  int
 	oco       OrderID // the other leg of a one-cancels-other pair, 0 none
 	triggered bool    // a stop that has triggered (StopLimit: now a limit)
 	extreme   float64 // TrailingStop: best price seen since submission

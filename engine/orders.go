@@ -135,6 +135,8 @@ func (b *broker) compact() {
 		if !b.pending[j].done {
 			b.pending[n] = b.pending[j]
 			n++
+		} else if b.pending[j].cancelAt != 0 {
+			b.deferred-- // filled or expired before its cancel came
 		}
 	}
 	b.pending = b.pending[:n]
@@ -306,19 +308,78 @@ func validPrices(o *Order) bool {
 }
 
 // cancel removes a pending order and the other leg of its bracket
-// (Context.Cancel).
+// (Context.Cancel). A cancel decided at a step that shows a close later
+// than the next step (an equity's 13:30Z hourly bar, closing at 14:30Z,
+// beside a token's 14:00Z bar to come) could not reach the market before
+// that close: the order stays live as sent on the bars that open before
+// it, and leaves the book at the first step at or after it
+// (settleCancels). On one grid that is the next step: the order leaves
+// at once. An order being cancelled is no longer pending for the
+// strategy (Pending, Cancel, Replace).
 func (b *broker) cancel(id OrderID) bool {
 	for j := range b.pending {
-		if b.pending[j].id == id {
-			oco := b.pending[j].oco
-			b.pending = append(b.pending[:j], b.pending[j+1:]...)
-			if oco != 0 {
-				b.cancel(oco)
-			}
-			return true
+		o := &b.pending[j]
+		if o.id != id || o.done || (o.cancelAt != 0 && !o.replacing) {
+			continue
 		}
+		oco := o.oco
+		if at := b.deferTo(); at != 0 {
+			if o.cancelAt == 0 {
+				b.deferred++
+			}
+			o.cancelAt, o.replacing = at, false
+		} else {
+			if o.cancelAt != 0 {
+				b.deferred--
+			}
+			b.pending = append(b.pending[:j], b.pending[j+1:]...)
+		}
+		if oco != 0 {
+			b.cancel(oco)
+		}
+		return true
 	}
 	return false
+}
+
+// deferTo is when a cancel or replace decided now takes effect: 0 for at
+// once, when the next step comes at or after the latest close seen (or
+// there is none), else that close (market.known).
+func (b *broker) deferTo() int64 {
+	if k := b.step + 1; k >= len(b.tl.Times) || b.tl.Times[k] >= b.known {
+		return 0
+	}
+	return b.known
+}
+
+// settleCancels applies, at step k, the cancels and replaces whose time
+// has come (cancelAt at or before now), before any order fills at k.
+func (b *broker) settleCancels() {
+	if b.deferred == 0 {
+		return
+	}
+	any := false
+	for j := range b.pending {
+		o := &b.pending[j]
+		if o.cancelAt == 0 || o.cancelAt > b.now || o.done {
+			continue
+		}
+		b.deferred--
+		at := o.cancelAt
+		o.cancelAt = 0
+		if !o.replacing {
+			o.done, any = true, true
+			continue
+		}
+		o.replacing = false
+		if n, ok := b.replaced(o, o.repl[0], o.repl[1], o.repl[2]); ok {
+			n.step, n.notBefore = o.replStep, at
+			*o = n
+		}
+	}
+	if any {
+		b.compact()
+	}
 }
 
 // cancelAll removes every pending order of instrument i (Context.CancelAll).
@@ -336,41 +397,79 @@ func (b *broker) cancelAll(i int) int {
 	return n
 }
 
-// replace modifies a pending order (Context.Replace).
+// replace modifies a pending order (Context.Replace). Like a cancel, a
+// replace decided off the next step's grid takes effect at the close the
+// strategy saw (deferTo): the order stays live as sent until then.
 func (b *broker) replace(id OrderID, amount, price, stop float64) bool {
 	for j := range b.pending {
 		o := &b.pending[j]
-		if o.id != id || o.done {
+		if o.id != id || o.done || (o.cancelAt != 0 && !o.replacing) {
 			continue
 		}
-		n := *o
-		if amount != 0 {
-			n.Amount = amount
-		}
-		if price != 0 {
-			switch {
-			case n.Kind == TrailingStop && n.TrailPct > 0:
-				n.TrailPct = price
-			case n.Kind == TrailingStop:
-				n.Trail = price
-			default:
-				n.Price = price
+		if o.replacing {
+			// A second change before the first took effect: both apply,
+			// in turn, when it does.
+			n, ok := b.replaced(o, o.repl[0], o.repl[1], o.repl[2])
+			if !ok {
+				return false
 			}
+			if _, ok := b.replaced(&n, amount, price, stop); !ok {
+				return false
+			}
+			keep := func(v, old float64) float64 {
+				if v != 0 {
+					return v
+				}
+				return old
+			}
+			o.repl = [3]float64{keep(amount, o.repl[0]), keep(price, o.repl[1]), keep(stop, o.repl[2])}
+			o.cancelAt, o.replStep = max(o.cancelAt, b.known), b.step
+			return true
 		}
-		if stop != 0 {
-			n.StopPrice = stop
-		}
-		if lot := b.series[n.Instrument].LotSize; lot > 0 && n.Sizing == Quantity {
-			n.Amount = math.Trunc(n.Amount/lot) * lot
-		}
-		if n.Sizing == Quantity && n.Amount == 0 || math.IsNaN(n.Amount) || math.IsInf(n.Amount, 0) || !validPrices(&n) {
+		n, ok := b.replaced(o, amount, price, stop)
+		if !ok {
 			return false
+		}
+		if at := b.deferTo(); at != 0 {
+			o.cancelAt, o.replacing, o.repl, o.replStep = at, true, [3]float64{amount, price, stop}, b.step
+			b.deferred++
+			return true
 		}
 		n.step, n.notBefore = b.step, b.known
 		*o = n
 		return true
 	}
 	return false
+}
+
+// replaced returns o with Replace's changes (a zero argument keeps the
+// value), and whether they are valid.
+func (b *broker) replaced(o *Order, amount, price, stop float64) (Order, bool) {
+	n := *o
+	if amount != 0 {
+		n.Amount = amount
+	}
+	if price != 0 {
+		switch {
+		case n.Kind == TrailingStop && n.TrailPct > 0:
+			n.TrailPct = price
+		case n.Kind == TrailingStop:
+			n.Trail = price
+		default:
+			n.Price = price
+		}
+	}
+	if stop != 0 {
+		n.StopPrice = stop
+	}
+	if lot := b.series[n.Instrument].LotSize; lot > 0 && n.Sizing == Quantity {
+		n.Amount = math.Trunc(n.Amount/lot) * lot
+	}
+	if n.Sizing == Quantity && n.Amount == 0 || math.IsNaN(n.Amount) || math.IsInf(n.Amount, 0) || !validPrices(&n) {
+		return Order{}, false
+	}
+	n.cancelAt, n.replacing, n.repl = 0, false, [3]float64{}
+	return n, true
 }
 
 // bracket places a one-cancels-other pair (Context.Bracket).
