@@ -34,6 +34,9 @@ func (p *BuyAndHoldParams) Validate() error {
 	if len(p.Symbols) == 0 {
 		return fmt.Errorf("symbols: at least one symbol is required")
 	}
+	if err := checkSymbols(p.Symbols); err != nil {
+		return err
+	}
 	if len(p.Weights) == 0 {
 		p.Weights = make([]float64, len(p.Symbols))
 		for i := range p.Weights {

@@ -141,6 +141,8 @@ func TestNewParamErrorsNameTheKey(t *testing.T) {
 		{"pair-hedge", Params{"long": []string{"A"}, "short": []string{"B"}, "cooldown_days": -2}, "cooldown_days = -2"},
 		{"pair-hedge", Params{"long": []string{"A"}, "short": []string{"B"}, "max_ratio": 0.5}, "max_ratio = 0.5"},
 		{"pair-hedge", Params{"long": []string{"A", "A"}, "short": []string{"B"}}, `long: "A" appears twice`},
+		{"buy-and-hold", Params{"symbols": []string{"A", "A"}, "weights": []float64{0.9, 0.1}}, `symbols: "A" appears twice`},
+		{"buy-and-hold", Params{"symbols": []string{"A", ""}}, `symbols[1]: empty symbol`},
 		{"weights", Params{}, "weights: required"},
 		{"weights", Params{"weights": map[string]any{"A": 0.7, "B": 0.7}}, "weights: absolute weights sum to 1.4, more than max_gross = 1"},
 		{"weights", Params{"weights": map[string]any{"A": "x"}}, "weights.A = x: want a number"},
