@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/strategies"
 )
@@ -219,7 +220,13 @@ func (f *File) expandNoted(reg strategies.Registry) ([]RunSpec, []string, error)
 				s, err := reg.New(spec.Type, params)
 				if err != nil {
 					err = fmt.Errorf("strategy[%d] (%s), run %s: %w", si, spec.Name, key, err)
-					if total == 1 {
+					// A value its key cannot take (a text for a number,
+					// an unknown key) is the file's mistake, not a point
+					// of the grid the strategy may refuse: the
+					// experiment stops on it.
+					var keyErr *strict.KeyError
+					var unknown *strict.UnknownKeysError
+					if total == 1 || errors.As(err, &keyErr) || errors.As(err, &unknown) {
 						return nil, nil, err
 					}
 					if firstErr == nil {

@@ -138,4 +138,13 @@ func TestSweepLeavesOutRefusedPoints(t *testing.T) {
 	if _, _, err := f.RunsNoted(strategies.Builtins()); err == nil || !strings.Contains(err.Error(), "run sma--fast=50--slow=20") {
 		t.Errorf("every point refused: %v", err)
 	}
+	// A value of the wrong type in the grid is the file's mistake: an
+	// error, though the other point runs.
+	f, err = Parse("x.toml", "name = \"x\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"NVDA\"]\nshort = [\"TAO\"]\n[strategy.sweep]\ngross = [1, \"b\"]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.RunsNoted(strategies.Builtins()); err == nil || !strings.Contains(err.Error(), `run h--gross=b`) || !strings.Contains(err.Error(), `gross = "b": want a number`) {
+		t.Errorf("a text in a grid of numbers: %v", err)
+	}
 }
