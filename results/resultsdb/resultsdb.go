@@ -163,11 +163,15 @@ func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord, 
 		// Every run the manifest lists has its curve: a run's folder
 		// lost (deleted, not copied) left the runs table naming a run
 		// with no rows in equity and fills, without a word.
+		// Every run writes its fills file too, without a row when it
+		// never traded.
 		for _, k := range m.Runs {
-			pq, csv := filepath.Join(dir, "runs", k, "equity.parquet"), filepath.Join(dir, "runs", k, "equity.csv")
-			if _, err := os.Stat(pq); err != nil {
-				if _, err := os.Stat(csv); err != nil {
-					return nil, fmt.Errorf("resultsdb: %s: run %s has no %s (nor equity.csv): the folder is incomplete", dir, k, pq)
+			for _, name := range []string{"equity", "fills"} {
+				pq, csv := filepath.Join(dir, "runs", k, name+".parquet"), filepath.Join(dir, "runs", k, name+".csv")
+				if _, err := os.Stat(pq); err != nil {
+					if _, err := os.Stat(csv); err != nil {
+						return nil, fmt.Errorf("resultsdb: %s: run %s has no %s (nor %s.csv): the folder is incomplete", dir, k, pq, name)
+					}
 				}
 			}
 		}

@@ -454,6 +454,31 @@ func TestWriteRefusesAMissingRun(t *testing.T) {
 	}
 }
 
+// TestWriteRefusesAMissingFillsFile: a run's fills file deleted (both
+// Parquet and CSV) gave a fills table without that run's rows, and exit
+// 0. Every run writes one, empty when it never traded: the build names
+// the run and the file, and writes nothing.
+func TestWriteRefusesAMissingFillsFile(t *testing.T) {
+	dir := smallFolder(t)
+	runs, err := os.ReadDir(filepath.Join(dir, "runs"))
+	if err != nil || len(runs) == 0 {
+		t.Fatal(err)
+	}
+	k := runs[0].Name()
+	for _, f := range []string{"fills.parquet", "fills.csv"} {
+		if err := os.Remove(filepath.Join(dir, "runs", k, f)); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+	}
+	want := "run " + k + " has no " + filepath.Join(dir, "runs", k, "fills.parquet") + " (nor fills.csv)"
+	if err := Write(context.Background(), dir); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, File)); !os.IsNotExist(err) {
+		t.Errorf("results.duckdb written (%v)", err)
+	}
+}
+
 // TestWriteFromCSV builds the database of a folder without Parquet files:
 // equity and fills then come from the CSV files.
 func TestWriteFromCSV(t *testing.T) {
