@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -148,5 +149,71 @@ func TestMarginModeSpellingAndValidation(t *testing.T) {
 	err := Config{Cash: 1, Crypto: Terms{MarginMode: Isolated, Margin: Margin{Maintenance: 0.05}}}.Validate()
 	if err == nil || !strings.Contains(err.Error(), "Crypto.MarginMode = isolated") {
 		t.Fatalf("isolated without initial margin: %v", err)
+	}
+}
+
+// A resting stop below a long's liquidation price does not save it: the
+// bar's path reaches the liquidation price first. Cash 10,000 buys 500 X
+// at 100 (cash −40,000); crypto terms Initial 0.2, Maintenance 0.05, fee
+// 1%. A sell stop to close the position rests at 80 (or 90). The next bar
+// falls (O 100, H 100, L 75, C 79: a down bar's path O→H→L→C). At the low
+// the account is −40,000 + 500 × 75 = −2,500 against 500 × 75 × 0.05 =
+// 1,875: a margin call. Its liquidation price solves −40,000 + 500 L =
+// 0.05 × 500 L: L = 40,000 / 475 = 84.210526, reached on the way down
+// from 100 before 80. So the position is liquidated there, proceeds
+// 42,105.263158 less the fee 421.052632: cash 1,684.210526, and the stop
+// is left with nothing to close. A stop at 90 comes before L on the path:
+// it fills at 90 (cash −40,000 + 45,000 = 5,000) and no margin call
+// follows. Isolated margin (margin 0.2 × 500 × 100 = 10,000, the same
+// liquidation price: 10,000 − 50,000 + 500 L = 0.05 × 500 L) gives the
+// same cash, its loss 7,894.74 + 421.05 within its margin.
+func TestStopBelowTheLiquidationPrice(t *testing.T) {
+	const L = 40000.0 / 475
+	for _, c := range []struct {
+		name string
+		mode MarginMode
+		stop float64
+		cash float64
+		liq  bool
+	}{
+		{"cross, stop at 80", Cross, 80, -40000 + 500*L*0.99, true},
+		{"isolated, stop at 80", Isolated, 80, -40000 + 500*L*0.99, true},
+		{"cross, stop at 90", Cross, 90, 5000, false},
+		{"isolated, stop at 90", Isolated, 90, 5000, false},
+	} {
+		p := panel(series(t, "X", data.Crypto, []row{
+			{"2024-01-01", 100, 100, 100, 100, 1e9},
+			{"2024-01-02", 100, 100, 100, 100, 1e9},
+			{"2024-01-03", 100, 100, 75, 79, 1e9},
+			{"2024-01-04", 79, 79, 79, 79, 1e9},
+		}))
+		cfg := Config{Cash: 10000, Crypto: Terms{Margin: Margin{Initial: 0.2, Maintenance: 0.05, LiquidationFee: 0.01}, MarginMode: c.mode}}
+		res := one(t, p, cfg, func(ctx *Context, s *Slice) error {
+			var err error
+			switch s.Step {
+			case 0:
+				_, err = ctx.Submit(Order{Instrument: 0, Kind: Market, Amount: 500})
+			case 1:
+				_, err = ctx.Submit(Order{Instrument: 0, Kind: Stop, Sizing: TargetValue, StopPrice: c.stop})
+			}
+			return err
+		})
+		if math.Abs(res.Portfolio.Cash-c.cash) > 1e-6 {
+			t.Errorf("%s: cash %.6f, want %.6f", c.name, res.Portfolio.Cash, c.cash)
+		}
+		if c.liq && math.Abs(c.cash-1684.210526) > 1e-6 {
+			t.Fatalf("%s: the hand computation gives %.6f", c.name, c.cash)
+		}
+		if got := res.Liquidations > 0; got != c.liq {
+			t.Errorf("%s: %d liquidations, want liquidated = %v", c.name, res.Liquidations, c.liq)
+		}
+		last := res.Fills[len(res.Fills)-1]
+		want := c.stop
+		if c.liq {
+			want = L
+		}
+		if math.Abs(last.Price-want) > 1e-9 || last.Qty != -500 {
+			t.Errorf("%s: last fill %g at %.6f, want −500 at %.6f", c.name, last.Qty, last.Price, want)
+		}
 	}
 }

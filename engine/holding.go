@@ -29,7 +29,15 @@ func (b *broker) checkMaintenance(k int) {
 	if b.anyIso {
 		b.checkIsolated(k)
 	}
-	eq, req, fresh := b.pf.Cash, 0.0, false
+	b.checkCross(k)
+}
+
+// accountAtWorst is the cross-margined account's equity and maintenance
+// requirement with every position at its bar's worst price (worst), an
+// isolated one at its cost less its margin (it is backed apart), and
+// whether a margined position has a bar at step k.
+func (b *broker) accountAtWorst(k int) (eq, req float64, fresh bool) {
+	eq = b.pf.Cash
 	for i, q := range b.pf.Qty {
 		if q == 0 {
 			continue
@@ -48,6 +56,13 @@ func (b *broker) checkMaintenance(k int) {
 			req += b.requirement(m, i, q, p).Maintenance
 		}
 	}
+	return eq, req, fresh
+}
+
+// checkCross is the maintenance check of the cross-margined account
+// (checkMaintenance).
+func (b *broker) checkCross(k int) {
+	eq, req, fresh := b.accountAtWorst(k)
 	if eq >= req || req == 0 {
 		return
 	}
@@ -80,22 +95,79 @@ func (b *broker) checkIsolated(k int) {
 		if q == 0 || !b.iso[i] || b.last[i] != k {
 			continue
 		}
-		m, a := b.maintM[i], b.pf.AvgCost[i]
-		mg := b.isoMargin(i, q)
-		w := b.worst(i, q, k)
-		eq := mg + q*(w-a)
-		r := b.requirement(m, i, q, w).Maintenance
-		if eq >= r {
-			continue
+		b.checkIsolatedOne(i, k)
+	}
+}
+
+// checkIsolatedOne is checkIsolated for the isolated position of
+// instrument i, which has a bar at step k.
+func (b *broker) checkIsolatedOne(i, k int) {
+	q := b.pf.Qty[i]
+	m, a := b.maintM[i], b.pf.AvgCost[i]
+	mg := b.isoMargin(i, q)
+	w := b.worst(i, q, k)
+	eq := mg + q*(w-a)
+	r := b.requirement(m, i, q, w).Maintenance
+	if eq >= r {
+		return
+	}
+	b.emit(Event{Kind: EventMarginCall, Time: b.now, Instrument: i, Qty: eq, Price: r, Reason: ReasonMaintenance})
+	// The position's equity at price L is (mg − q × a) + q × L.
+	p := b.liqPrice(i, q, mg-q*a, 0, rate(r, q, w))
+	fee := b.liquidate(i, q, p, m)
+	if short := q*(a-p) + fee - mg; short > 0 {
+		b.pf.charge(-short)
+		b.book(i, CostShortfall, -short)
+	}
+}
+
+// liquidationFirst reports whether instrument i's position, on its bar at
+// step k, reaches the price at which it is liquidated (the maintenance
+// check's liquidation price, liqPrice) before the point pos of the bar's
+// path, where a resting order of i is reached; and if so liquidates it
+// there first, as the maintenance check would (for a cross-margined
+// position, every margined one with a bar now: the account's margin
+// call). A resting stop below a long's liquidation price then finds
+// nothing to close, where it used to fill first and leave the
+// liquidation, which the path reached before it, undone. A tie goes to
+// the order.
+func (b *broker) liquidationFirst(i, k int, pos float64) {
+	q := b.pf.Qty[i]
+	m := b.maintM[i]
+	if !b.maint || q == 0 || m == nil || b.last[i] != k {
+		return
+	}
+	w := b.worst(i, q, k)
+	r := b.requirement(m, i, q, w).Maintenance
+	var l float64
+	iso := b.anyIso && b.iso[i]
+	if iso {
+		a, mg := b.pf.AvgCost[i], b.isoMargin(i, q)
+		if mg+q*(w-a) >= r {
+			return
 		}
-		b.emit(Event{Kind: EventMarginCall, Time: b.now, Instrument: i, Qty: eq, Price: r, Reason: ReasonMaintenance})
-		// The position's equity at price L is (mg − q × a) + q × L.
-		p := b.liqPrice(i, q, mg-q*a, 0, rate(r, q, w))
-		fee := b.liquidate(i, q, p, m)
-		if short := q*(a-p) + fee - mg; short > 0 {
-			b.pf.charge(-short)
-			b.book(i, CostShortfall, -short)
+		l = b.liqPrice(i, q, mg-q*a, 0, rate(r, q, w))
+	} else {
+		eq, req, _ := b.accountAtWorst(k)
+		if eq >= req || req == 0 {
+			return
 		}
+		l = b.liqPrice(i, q, eq-q*w, req-r, rate(r, q, w))
+	}
+	s, row := &b.series[i], b.cursor[i]
+	pts := path(s.Open[row], s.High[row], s.Low[row], s.Close[row])
+	dir := -1 // a long is liquidated as the price falls to l
+	if q < 0 {
+		dir = 1
+	}
+	at, _, ok := cross(&pts, 0, 0, pts[0], l, dir, false)
+	if !ok || at >= pos {
+		return
+	}
+	if iso {
+		b.checkIsolatedOne(i, k)
+	} else {
+		b.checkCross(k)
 	}
 }
 

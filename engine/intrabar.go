@@ -260,6 +260,7 @@ func (b *broker) fillResting(k int) {
 		if o.done {
 			continue
 		}
+		b.liquidationFirst(o.Instrument, k, h.pos)
 		d := b.orderDelta(o, h.ref, h.maker)
 		if d == 0 || (d > 0) != h.buy {
 			// Reached, but an earlier fill on this bar left it nothing to do
