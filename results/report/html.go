@@ -274,7 +274,11 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		if r.Fills, err = readFills(filepath.Join(f.Dir, "runs", r.Key)); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
 		}
-		rs.Trades, rs.TradesNote = tradesTable(RoundTrips(r.Fills))
+		end := int64(0)
+		if t := r.Equity.Time; len(t) > 0 {
+			end = t[len(t)-1]
+		}
+		rs.Trades, rs.TradesNote = tradesTable(RoundTrips(r.Fills), end)
 		for _, l := range ladders(r, pal, f.Prices, &closes) {
 			rs.Ladders = append(rs.Ladders, "ladder-"+strconv.Itoa(len(pl.Ladders)))
 			pl.Ladders = append(pl.Ladders, l)

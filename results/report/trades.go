@@ -32,8 +32,8 @@ type Fill struct {
 type RoundTrip struct {
 	Symbol string
 	// EntryTime and ExitTime are UTC Unix nanoseconds; Open is set when
-	// the lot was still held at the end (ExitTime and ExitPrice are then
-	// the last fill's time and 0).
+	// the lot was still held at the end (ExitTime is then the last fill's
+	// time, and ExitPrice NaN).
 	EntryTime, ExitTime   int64
 	Open                  bool
 	EntryPrice, ExitPrice float64
@@ -126,7 +126,9 @@ const maxTrades = 100
 // tradesTable is a run's round-trip table: every round trip when there
 // are at most maxTrades, else the maxTrades with the largest |PnL| (open
 // lots after them), in entry order; and a line that sums them all up.
-func tradesTable(rts []RoundTrip) (*htmlTable, string) {
+// end is the run's last time: an open lot has been held until then (0
+// when unknown: its holding is then not given).
+func tradesTable(rts []RoundTrip, end int64) (*htmlTable, string) {
 	if len(rts) == 0 {
 		return nil, ""
 	}
@@ -173,15 +175,20 @@ func tradesTable(rts []RoundTrip) (*htmlTable, string) {
 			side = "short"
 		}
 		exit := results.FormatTime(r.ExitTime)
+		held := holding(time.Duration(r.ExitTime - r.EntryTime))
 		if r.Open {
-			exit = "open"
+			// Held until the run's end, not until its last fill.
+			exit, held = "open", "—"
+			if end >= r.EntryTime {
+				held = holding(time.Duration(end-r.EntryTime)) + " (open)"
+			}
 		}
 		t.Rows = append(t.Rows, []cell{
 			{Text: r.Symbol}, {Text: side}, {Text: results.FormatTime(r.EntryTime)}, {Text: exit},
 			{Text: price(r.EntryPrice), Numeric: true}, {Text: price(r.ExitPrice), Numeric: true},
 			{Text: minus(strconv.FormatFloat(r.Qty, 'g', 6, 64)), Numeric: true},
 			{Text: formatMoney(r.PnL), Numeric: true}, {Text: formatValue("total_return", r.Return), Numeric: true},
-			{Text: holding(time.Duration(r.ExitTime - r.EntryTime)), Numeric: true}, {Text: r.Tranche},
+			{Text: held, Numeric: true}, {Text: r.Tranche},
 		})
 	}
 	return t, summary

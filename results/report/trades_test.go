@@ -55,8 +55,32 @@ func TestRoundTrips(t *testing.T) {
 	if cash := -(1000.0 + 550 - 1440 - 720 + 400) - 4.4; math.Abs(sum-cash) > 1e-9 {
 		t.Errorf("closed PnL %g, cash flows %g", sum, cash)
 	}
-	tab, note := tradesTable(got)
+	// The run ends on day 30: TAO's short, opened on day 2, has been held
+	// 28 days (not the 3 days to the last fill, day 5).
+	tab, note := tradesTable(got, day(30))
 	if len(tab.Rows) != 5 || note == "" {
-		t.Errorf("table of %d rows, note %q", len(tab.Rows), note)
+		t.Fatalf("table of %d rows, note %q", len(tab.Rows), note)
+	}
+	hold := len(tab.Header) - 2
+	if tab.Header[hold] != "holding" {
+		t.Fatalf("header %v", tab.Header)
+	}
+	tao := func(tab *htmlTable) []cell {
+		for _, r := range tab.Rows {
+			if r[0].Text == "TAO" {
+				return r
+			}
+		}
+		t.Fatal("no TAO row")
+		return nil
+	}
+	if r := tao(tab); r[3].Text != "open" || r[hold].Text != "28.0 d (open)" {
+		t.Errorf("open lot's row %v: want open, held 28.0 d (open)", r)
+	}
+	if got := tab.Rows[0][hold].Text; got != "2.0 d" {
+		t.Errorf("first round trip held %q, want 2.0 d (day 1 to day 3)", got)
+	}
+	if tab, _ := tradesTable(got, 0); tao(tab)[hold].Text != "—" {
+		t.Errorf("open lot without the run's end: holding %q, want —", tao(tab)[hold].Text)
 	}
 }
