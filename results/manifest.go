@@ -32,6 +32,11 @@ type Manifest struct {
 	// (cost and margin models, financing, benchmarks, scenarios, …), as
 	// key and readable value, in a fixed order; the report lists them.
 	Settings []Setting `json:"settings,omitempty"`
+	// SortBy is the headline metric the runs are ranked by (run --sort):
+	// the equity chart and the report's overview show the best runs by
+	// it (Rank). Empty in folders written before it was recorded: the
+	// report then ranks by "sharpe", the default.
+	SortBy string `json:"sort_by,omitempty"`
 }
 
 // Setting is one experiment setting: "costs.equity.borrow_rate" = "0.03".

@@ -87,7 +87,7 @@
 // pixel column (about 1,000 columns, package downsample: each column's
 // first, last, lowest and highest point) when it has more than 4,000
 // points, so the page holds O(pixels) per chart whatever the bar count:
-// the demo's report is about 1.3 MB, one of 200 runs of 20,000 minute bars
+// the demo's report is about 1.7 MB, one of 200 runs of 20,000 minute bars
 // about 5 MB.
 //
 // # Input folder

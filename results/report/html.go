@@ -206,7 +206,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	opt := charts.Options{Title: p.Title, Caption: caption, Synthetic: syn, Palette: pal}
 	overview := chartRuns(f)
 	if len(overview) < len(f.Main) {
-		p.ChartNote = fmt.Sprintf("The overview charts show the %d runs with the highest Sharpe ratio of %d; every run is in the runs table and has its own section below.", len(overview), len(f.Main))
+		p.ChartNote = fmt.Sprintf("The overview charts show the best %d of %d runs by %s, as the equity chart does; every run is in the runs table and has its own section below.", len(overview), len(f.Main), sortBy(f))
 	}
 	ppy := info.PeriodsPerYear
 	if !(ppy > 0) {
@@ -533,24 +533,34 @@ func sortedKeys[V any](m map[string]V) []string {
 const maxLines = 10
 
 // chartRuns returns the indices of the runs the overlay charts draw: the
-// main runs, or the maxLines of them with the highest Sharpe ratio (NaN
-// last, ties by order), in run order.
+// main runs, or the maxLines best of them by the folder's ranking metric
+// (sortBy: the one the equity chart and the runs' legs charts were
+// chosen by, results.Rank: ruined runs last), in run order.
 func chartRuns(f *Folder) []int {
 	idx := slices.Clone(f.Main)
 	if len(idx) <= maxLines {
 		return idx
 	}
-	sharpe := func(i int) float64 {
-		v := f.Runs[i].Record.Metrics.Sharpe
-		if math.IsNaN(v) {
-			return math.Inf(-1)
-		}
-		return v
+	ms := make([]*results.RunMetrics, len(idx))
+	for k, i := range idx {
+		ms[k] = &f.Runs[i].Record.Metrics
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return sharpe(idx[a]) > sharpe(idx[b]) })
-	idx = idx[:maxLines]
-	sort.Ints(idx)
-	return idx
+	best := results.Rank(sortBy(f), ms)[:maxLines]
+	out := make([]int, len(best))
+	for k, b := range best {
+		out[k] = idx[b]
+	}
+	sort.Ints(out)
+	return out
+}
+
+// sortBy is the metric the folder's runs are ranked by (its manifest's
+// sort_by), "sharpe" when it records none.
+func sortBy(f *Folder) string {
+	if f.Manifest.SortBy != "" {
+		return f.Manifest.SortBy
+	}
+	return "sharpe"
 }
 
 // stressMatrices groups stress cells into one matrix per metric; metrics,
