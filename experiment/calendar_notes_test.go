@@ -120,6 +120,8 @@ func TestGapNotes(t *testing.T) {
 //   - GONE ends 2024-02-10, before they start;
 //   - SHORT ends 2024-06-20, 10 days before they end (over a week);
 //   - NEAR ends 2024-06-25, 5 days before (within a week: not noted);
+//   - LATE starts 2024-04-01, 31 days after they start (over a week);
+//   - SOON starts 2024-03-06, 5 days after (within a week: not noted);
 //   - FULL spans them.
 func TestCoverageNotes(t *testing.T) {
 	days := func(sym string, from, to int64) data.Series { return everyDay(sym, data.Crypto, from, to) }
@@ -128,11 +130,14 @@ func TestCoverageNotes(t *testing.T) {
 		days("GONE", data.Day(2024, 1, 1), data.Day(2024, 2, 10)),
 		days("SHORT", data.Day(2024, 1, 1), data.Day(2024, 6, 20)),
 		days("NEAR", data.Day(2024, 1, 1), data.Day(2024, 6, 25)),
+		days("LATE", data.Day(2024, 4, 1), to),
+		days("SOON", data.Day(2024, 3, 6), to),
 		days("FULL", data.Day(2024, 1, 1), to),
 	}}
 	want := []string{
 		"GONE's data ends on 2024-02-10, before the runs start (2024-03-01): no run trades it",
 		"SHORT's data ends on 2024-06-20, 10 days before the runs end (2024-06-30): from a week after its last bar it is no longer traded",
+		"LATE's data starts on 2024-04-01, 31 days after the runs start (2024-03-01): no run trades it before",
 	}
 	notes := coverageNotes(p, from, to)
 	if len(notes) != len(want) {

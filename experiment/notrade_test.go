@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -52,5 +53,49 @@ slow = ` + slow + "\n"
 	}
 	if want := "run sma--slow=4000 made no trade: its metrics are those of cash held"; !strings.Contains(strings.Join(o.Notes, "\n"), want) {
 		t.Errorf("notes:\n%s\nwant …%s…", strings.Join(o.Notes, "\n"), want)
+	}
+}
+
+// A run whose orders are rejected is named with its count: a pair hedge
+// long BTC, short NVDA with borrow unavailable for equities never opens
+// its short (every rebalance's short order is rejected) and runs
+// long-only; the same hedge with borrow runs both legs and is not named.
+func TestRejectedNote(t *testing.T) {
+	text := func(unavailable bool) string {
+		return `name = "rejected"
+seed = 3
+start = "2024-01-01"
+end = "2024-06-01"
+[data]
+synthetic = true
+[costs.equity]
+borrow_unavailable = ` + map[bool]string{true: "true", false: "false"}[unavailable] + `
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["BTC"]
+short = ["NVDA"]
+rebalance_days = 30
+`
+	}
+	o, err := runIn(t, t.TempDir(), text(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := o.Runs[0]
+	if r.Metrics.Rejections == 0 {
+		t.Fatalf("no rejection with borrow unavailable (%d fills)", r.Metrics.Fills)
+	}
+	want := fmt.Sprintf("1 run had orders rejected: %s (%d); a rejected order is not retried", r.Key, r.Metrics.Rejections)
+	if notes := strings.Join(o.Notes, "\n"); !strings.Contains(notes, want) {
+		t.Errorf("notes:\n%s\nwant …%s…", notes, want)
+	}
+	o, err = runIn(t, t.TempDir(), text(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Runs[0].Metrics.Rejections != 0 || strings.Contains(strings.Join(o.Notes, "\n"), "rejected") {
+		t.Errorf("with borrow: %d rejections, notes %q", o.Runs[0].Metrics.Rejections, o.Notes)
 	}
 }

@@ -782,6 +782,9 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if n := noTrade(out.Runs, explained); n != "" {
 		out.Notes = append(out.Notes, n)
 	}
+	if n := rejected(out.Runs); n != "" {
+		out.Notes = append(out.Notes, n)
+	}
 	if opt.computeOnly {
 		opt.phase("done")
 		return out, nil
@@ -942,6 +945,33 @@ func noTrade(runs []RunResult, explained []string) string {
 	return fmt.Sprintf("%d runs made no trade: %s; their metrics are those of cash held (check their parameters against the data: a lookback longer than the bars, a threshold never crossed)", len(keys), list)
 }
 
+// rejected is a note naming the baseline runs that had orders rejected
+// (buying power, a short without borrow, a price that is not one): a
+// rejected order is not retried, so such a run holds less than its
+// strategy asked for, and a hedge may run one-legged; the count is in
+// its metrics (rejections), each rejection an event of the run.
+func rejected(runs []RunResult) string {
+	var keys []string
+	for i := range runs {
+		r := &runs[i]
+		if r.View == 0 && r.LongLegOf == "" && r.Metrics.Rejections > 0 {
+			keys = append(keys, fmt.Sprintf("%s (%d)", r.Key, r.Metrics.Rejections))
+		}
+	}
+	if len(keys) == 0 {
+		return ""
+	}
+	list := strings.Join(keys, ", ")
+	if len(keys) > 10 {
+		list = fmt.Sprintf("%s and %d more", strings.Join(keys[:10], ", "), len(keys)-10)
+	}
+	what := "run had orders"
+	if len(keys) > 1 {
+		what = "runs had orders"
+	}
+	return fmt.Sprintf("%d %s rejected: %s; a rejected order is not retried, so the run holds less than its strategy asked for (a short without borrow, an order past buying power or margin, an invalid price), and a hedge may run one-legged: see the rejections column", len(keys), what, list)
+}
+
 // offGrid returns two instruments of p with intraday bars of one interval
 // stamped off each other's grid (most of a's bars start off past b's by
 // off: Yahoo's hourly equities at :30, Binance's tokens at :00), or "".
@@ -988,7 +1018,9 @@ func offGrid(p *data.Panel) (a, b string, off time.Duration) {
 // runs without it (a hedge leg without it is that much smaller); one
 // whose data ends over a week before the runs end is no longer traded
 // from a week after its last bar, and a position in it stays at its last
-// close (docs/strategies.md).
+// close (docs/strategies.md); one whose data starts over a week after the
+// runs start is not traded before it, though the metrics span the whole
+// period.
 func coverageNotes(p *data.Panel, from, to int64) []string {
 	var notes []string
 	for i := range p.Series {
@@ -1002,8 +1034,22 @@ func coverageNotes(p *data.Panel, from, to int64) []string {
 			notes = append(notes, fmt.Sprintf("%s's data ends on %s, %s days before the runs end (%s): from a week after its last bar it is no longer traded, and a position in it stays at its last close",
 				s.Symbol, data.FormatStamp(last), strconv.FormatFloat(float64(to-last)/float64(data.NanosPerDay), 'f', 0, 64), data.FormatStamp(to)))
 		}
+		if first := firstFrom(s, from); first-from > 7*data.NanosPerDay && last >= from {
+			notes = append(notes, fmt.Sprintf("%s's data starts on %s, %s days after the runs start (%s): no run trades it before, and the metrics span the whole period (a hedge with it as a leg is one-legged or flat until then; set start to its first bar to compare like with like)",
+				s.Symbol, data.FormatStamp(first), strconv.FormatFloat(float64(first-from)/float64(data.NanosPerDay), 'f', 0, 64), data.FormatStamp(from)))
+		}
 	}
 	return notes
+}
+
+// firstFrom is the time of s's first bar at or after from (its last bar
+// when it has none).
+func firstFrom(s *data.Series, from int64) int64 {
+	k, _ := slices.BinarySearch(s.Time, from)
+	if k == s.Len() {
+		return s.Time[s.Len()-1]
+	}
+	return s.Time[k]
 }
 
 // runsFrom is the runs' first time: start, or the timeline's first step
