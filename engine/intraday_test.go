@@ -453,12 +453,15 @@ func TestCancelAfterTheCloseItSaw(t *testing.T) {
 		replace bool
 		price   float64 // the fill's price, 0 for none
 		at      time.Time
+		all     bool // CancelAll instead of Cancel
 	}{
-		{"cancel off the grid", panel(eq, cr), utc(2025, 10, 8, 13, 30), false, 85, utc(2025, 10, 8, 14, 0)},
-		{"replace off the grid", panel(eq, cr), utc(2025, 10, 8, 13, 30), true, 85, utc(2025, 10, 8, 14, 0)},
-		{"replace off the grid, in force later", panel(eq, cr2), utc(2025, 10, 8, 13, 30), true, 75, utc(2025, 10, 8, 15, 0)},
-		{"cancel on one grid", panel(cr), utc(2025, 10, 8, 13, 0), false, 0, time.Time{}},
-		{"replace on one grid", panel(cr), utc(2025, 10, 8, 13, 0), true, 75, utc(2025, 10, 8, 15, 0)},
+		{"cancel off the grid", panel(eq, cr), utc(2025, 10, 8, 13, 30), false, 85, utc(2025, 10, 8, 14, 0), false},
+		{"cancel all off the grid", panel(eq, cr), utc(2025, 10, 8, 13, 30), false, 85, utc(2025, 10, 8, 14, 0), true},
+		{"cancel all on one grid", panel(cr), utc(2025, 10, 8, 13, 0), false, 0, time.Time{}, true},
+		{"replace off the grid", panel(eq, cr), utc(2025, 10, 8, 13, 30), true, 85, utc(2025, 10, 8, 14, 0), false},
+		{"replace off the grid, in force later", panel(eq, cr2), utc(2025, 10, 8, 13, 30), true, 75, utc(2025, 10, 8, 15, 0), false},
+		{"cancel on one grid", panel(cr), utc(2025, 10, 8, 13, 0), false, 0, time.Time{}, false},
+		{"replace on one grid", panel(cr), utc(2025, 10, 8, 13, 0), true, 75, utc(2025, 10, 8, 15, 0), false},
 	} {
 		crIdx := len(c.p.Series) - 1
 		var id OrderID
@@ -473,16 +476,19 @@ func TestCancelAfterTheCloseItSaw(t *testing.T) {
 			}
 			if now == c.decide {
 				ok := false
-				if c.replace {
+				switch {
+				case c.replace:
 					ok = ctx.Replace(id, 0, 75, 0)
-				} else {
+				case c.all:
+					ok = ctx.CancelAll(crIdx) == 1
+				default:
 					ok = ctx.Cancel(id)
 				}
 				if !ok {
 					t.Errorf("%s: the order was not pending", c.name)
 				}
-				if !c.replace && ctx.Cancel(id) {
-					t.Errorf("%s: cancelled twice", c.name)
+				if !c.replace && (ctx.Cancel(id) || ctx.CancelAll(crIdx) != 0 || ctx.Pending() != 0) {
+					t.Errorf("%s: cancelled twice, or still pending", c.name)
 				}
 			}
 			pending = append(pending, ctx.Pending())

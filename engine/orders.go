@@ -386,8 +386,8 @@ func (b *broker) settleCancels() {
 func (b *broker) cancelAll(i int) int {
 	n := 0
 	for j := 0; j < len(b.pending); {
-		if b.pending[j].Instrument == i {
-			b.cancel(b.pending[j].id)
+		if o := &b.pending[j]; o.Instrument == i && !o.done && (o.cancelAt == 0 || o.replacing) {
+			b.cancel(o.id) // at once, or deferred: the order stays, being cancelled
 			n++
 			j = 0 // Cancel may have removed others too
 			continue
