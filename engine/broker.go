@@ -68,6 +68,7 @@ type broker struct {
 	splitAt  []int
 	hits     []hit     // scratch: resting orders reached on the current bar
 	deferred int       // pending orders with a cancel or replace to come (cancelAt)
+	closeAt  int64     // fillAtClose: the close being filled, 0 for any
 	volMemo  []volMemo // MarketData.Volatility's cache, per instrument
 
 	events  []Event // since the strategy's last OnBar

@@ -122,15 +122,17 @@ func (b *broker) checkIsolatedOne(i, k int) {
 }
 
 // liquidationFirst reports whether instrument i's position, on its bar at
-// step k, reaches the price at which it is liquidated (the maintenance
-// check's liquidation price, liqPrice) before the point pos of the bar's
-// path, where a resting order of i is reached; and if so liquidates it
-// there first, as the maintenance check would (for a cross-margined
-// position, every margined one with a bar now: the account's margin
-// call). A resting stop below a long's liquidation price then finds
-// nothing to close, where it used to fill first and leave the
-// liquidation, which the path reached before it, undone. A tie goes to
-// the order.
+// step k, reaches the price at which it is liquidated (liqPrice: for a
+// cross-margined position, with the account's other positions at their
+// opens, or last prices known) before the point pos of the bar's path,
+// where a resting order of i is reached; and if so liquidates it there
+// first, as the maintenance check would (for a cross-margined position,
+// every margined one with a bar now: the account's margin call). A
+// resting stop below a long's liquidation price then finds nothing to
+// close, where it used to fill first and leave the liquidation, which the
+// path reached before it, undone. Another position's fall alone does not
+// pre-empt i's order: it is left to the maintenance check after the
+// resting orders. A tie goes to the order.
 func (b *broker) liquidationFirst(i, k int, pos float64) {
 	q := b.pf.Qty[i]
 	m := b.maintM[i]
@@ -146,13 +148,36 @@ func (b *broker) liquidationFirst(i, k int, pos float64) {
 		if mg+q*(w-a) >= r {
 			return
 		}
-		l = b.liqPrice(i, q, mg-q*a, 0, rate(r, q, w))
+		l = liqLevel(q, mg-q*a, 0, rate(r, q, w))
 	} else {
 		eq, req, _ := b.accountAtWorst(k)
 		if eq >= req || req == 0 {
-			return
+			return // no margin call on this bar at all
 		}
-		l = b.liqPrice(i, q, eq-q*w, req-r, rate(r, q, w))
+		// Where i's own move takes the account to its requirement, the
+		// others where they stand when i's bar opens (their opens, or
+		// last prices known): their bars' worst prices may come later on
+		// their own paths, which the maintenance check after the resting
+		// orders takes (checkMaintenance).
+		eo, ro := b.pf.Cash, 0.0
+		for j, qj := range b.pf.Qty {
+			if qj == 0 || j == i {
+				continue
+			}
+			if b.anyIso && b.iso[j] {
+				eo += qj*b.pf.AvgCost[j] - b.isoMargin(j, qj)
+				continue
+			}
+			p := b.knownPrice(j)
+			if b.last[j] == k {
+				p = b.series[j].Open[b.cursor[j]]
+			}
+			eo += qj * p
+			if mj := b.maintM[j]; mj != nil {
+				ro += b.requirement(mj, j, qj, p).Maintenance
+			}
+		}
+		l = liqLevel(q, eo, ro, rate(r, q, w))
 	}
 	s, row := &b.series[i], b.cursor[i]
 	pts := path(s.Open[row], s.High[row], s.Low[row], s.Close[row])
@@ -160,7 +185,10 @@ func (b *broker) liquidationFirst(i, k int, pos float64) {
 	if q < 0 {
 		dir = 1
 	}
-	at, _, ok := cross(&pts, 0, 0, pts[0], l, dir, false)
+	at, _, ok := 0.0, 0.0, true // l = NaN: at the open, as liqPrice takes it
+	if !math.IsNaN(l) {
+		at, _, ok = cross(&pts, 0, 0, pts[0], l, dir, false)
+	}
 	if !ok || at >= pos {
 		return
 	}
@@ -221,6 +249,18 @@ func (b *broker) liqPrice(i int, q, eo, ro, rate float64) float64 {
 		return open
 	}
 	return math.Max(math.Min(l, hi), lo)
+}
+
+// liqLevel is liqPrice's liquidation price L = (ro − eo) / (q − |q| ×
+// rate), before it is held to the bar: NaN when the equity less the
+// requirement does not move with the price (a long at rate 1), which
+// liqPrice takes at the open.
+func liqLevel(q, eo, ro, rate float64) float64 {
+	d := q - math.Abs(q)*rate
+	if q > 0 && d <= 0 {
+		return math.NaN()
+	}
+	return (ro - eo) / d
 }
 
 // liquidate closes position q of instrument i at price p (fill kind
@@ -416,11 +456,22 @@ func (b *broker) applySplits() {
 				}
 				if o.Sizing == Quantity {
 					o.Amount *= r
+					o.replFrom *= r
+					o.repl[0] *= r
 				}
 				o.Price /= r
 				o.StopPrice /= r
 				o.Trail /= r
 				o.extreme /= r
+				if o.replacing {
+					// A replace on its way, in the prices before the split
+					// (for a trailing stop, price is a Trail, or TrailPct,
+					// which a split leaves alone).
+					if o.Kind != TrailingStop || o.TrailPct == 0 {
+						o.repl[1] /= r
+					}
+					o.repl[2] /= r
+				}
 			}
 		}
 	}

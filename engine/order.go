@@ -136,6 +136,7 @@ type Order struct {
 	replacing bool
 	repl      [3]float64
 	replStep  int
+	replFrom  float64 // Amount when the replace was decided
 	oco       OrderID // the other leg of a one-cancels-other pair, 0 none
 	triggered bool    // a stop that has triggered (StopLimit: now a limit)
 	extreme   float64 // TrailingStop: best price seen since submission

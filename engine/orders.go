@@ -43,18 +43,33 @@ func (b *broker) fillAtClose(k int) {
 	if !moc {
 		return
 	}
-	// The closes fill at the end of this step's shortest bar; an
-	// instrument whose bar closes after that (a daily bar beside hourly
-	// ones) counts at its open, the last price known then.
+	// The closes fill in time order, each instrument's orders at its
+	// bar's close (b.closeAt), with the others at the last prices known
+	// then: an instrument whose bar closes later (a token's daily bar
+	// at 24:00 UTC beside an equity's at 21:00, a daily bar beside hourly
+	// ones) counts at its open, and one whose bar closed before at its
+	// close. So an equity's order is sized at 21:00 UTC without the
+	// token's move after it, and fills at its own close.
 	inst, _ := b.tl.Active(k)
-	at := int64(math.MaxInt64)
-	for _, i := range inst {
-		at = min(at, b.now+b.market.span[i])
+	last := int64(math.MinInt64)
+	for {
+		at := int64(math.MaxInt64)
+		for _, i := range inst {
+			if c := b.market.close[i]; c > last && c < at {
+				at = c
+			}
+		}
+		if at == math.MaxInt64 {
+			break
+		}
+		for i := range b.mark {
+			b.mark[i] = b.knownAt(i, at)
+		}
+		b.closeAt = at
+		b.execute(k, MarketOnClose)
+		last = at
 	}
-	for i := range b.mark {
-		b.mark[i] = b.knownAt(i, at)
-	}
-	b.execute(k, MarketOnClose)
+	b.closeAt = 0
 }
 
 // due reports whether pending order o fills now, at a fill moment of the
@@ -62,6 +77,15 @@ func (b *broker) fillAtClose(k int) {
 func (b *broker) due(o *Order, k int, kind OrderKind) bool {
 	if o.done || o.Kind != kind || b.last[o.Instrument] != k {
 		return false
+	}
+	if kind == MarketOnClose {
+		c := b.market.close[o.Instrument]
+		if b.closeAt != 0 && c != b.closeAt {
+			return false // filled with the closes of its own time
+		}
+		if o.cancelAt != 0 && c >= o.cancelAt {
+			return false // the cancel or replace reaches the market first
+		}
 	}
 	// A market order never fills in the step it was submitted in: its
 	// price would be one the strategy has already seen. Nor on a bar
@@ -280,10 +304,25 @@ func (b *broker) submit(o Order) (OrderID, error) {
 	if o.Sizing != Quantity && !o.Kind.resting() {
 		for j := range b.pending {
 			p := &b.pending[j]
-			if p.Instrument == o.Instrument && p.Kind == o.Kind && p.Sizing != Quantity {
-				b.pending[j] = o
-				return o.id, nil
+			if p.Instrument != o.Instrument || p.Kind != o.Kind || p.Sizing == Quantity || p.done || (p.cancelAt != 0 && !p.replacing) {
+				continue
 			}
+			// The new target replaces the pending one; off the next
+			// step's grid the old one stays live until the close the
+			// decision saw, as a cancel's order does (cancel), and the
+			// new one waits for it (notBefore).
+			if at := b.deferTo(); at != 0 {
+				if p.cancelAt == 0 {
+					b.deferred++
+				}
+				p.cancelAt, p.replacing = at, false
+				break
+			}
+			if p.cancelAt != 0 {
+				b.deferred--
+			}
+			b.pending[j] = o
+			return o.id, nil
 		}
 	}
 	b.pending = append(b.pending, o)
@@ -372,7 +411,17 @@ func (b *broker) settleCancels() {
 			continue
 		}
 		o.replacing = false
-		if n, ok := b.replaced(o, o.repl[0], o.repl[1], o.repl[2]); ok {
+		amount := o.repl[0]
+		if amount != 0 && o.Sizing == Quantity && o.Amount != o.replFrom {
+			// A quantity order that partly filled while the change was on
+			// its way: the new amount, less what filled since.
+			amount -= o.replFrom - o.Amount
+			if amount == 0 || (amount > 0) != (o.repl[0] > 0) {
+				o.done, any = true, true
+				continue
+			}
+		}
+		if n, ok := b.replaced(o, amount, o.repl[1], o.repl[2]); ok {
 			n.step, n.notBefore = o.replStep, at
 			*o = n
 		}
@@ -431,7 +480,7 @@ func (b *broker) replace(id OrderID, amount, price, stop float64) bool {
 			return false
 		}
 		if at := b.deferTo(); at != 0 {
-			o.cancelAt, o.replacing, o.repl, o.replStep = at, true, [3]float64{amount, price, stop}, b.step
+			o.cancelAt, o.replacing, o.repl, o.replStep, o.replFrom = at, true, [3]float64{amount, price, stop}, b.step, o.Amount
 			b.deferred++
 			return true
 		}

@@ -1,0 +1,163 @@
+package engine
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// Market-on-close orders fill in the order of their bars' closes, each
+// sized with the others at the prices known at its close. Cash 10,000.
+// Monday 2024-01-08 the strategy buys 100 TOK at the next open and sets
+// EQ to half the equity at the close. Tuesday TOK opens at 50 (cash
+// 5,000) and closes at 100, at 24:00 UTC; EQ is 100 all along and closes
+// at 21:00 UTC, when TOK is still at its open: the equity then is 5,000
+// + 100 × 50 = 10,000, and half of it is 50 EQ. Sized with TOK's close,
+// three hours later, it was 0.5 × (5,000 + 100 × 100) / 100 = 75.
+func TestCloseFillsSizedAtTheirClose(t *testing.T) {
+	eq := series(t, "EQ", data.Equity, []row{
+		{"2024-01-08", 100, 100, 100, 100, 1e6}, {"2024-01-09", 100, 100, 100, 100, 1e6}, {"2024-01-10", 100, 100, 100, 100, 1e6},
+	})
+	tok := series(t, "TOK", data.Crypto, []row{
+		{"2024-01-08", 50, 50, 50, 50, 1e6}, {"2024-01-09", 50, 100, 50, 100, 1e6}, {"2024-01-10", 100, 100, 100, 100, 1e6},
+	})
+	res := one(t, panel(eq, tok), Config{Cash: 10000}, func(ctx *Context, s *Slice) error {
+		if s.Step != 0 {
+			return nil
+		}
+		if _, err := ctx.Submit(Order{Instrument: 1, Kind: Market, Amount: 100}); err != nil {
+			return err
+		}
+		_, err := ctx.TargetWeight(0, 0.5, MarketOnClose, "")
+		return err
+	})
+	var got *Fill
+	for i := range res.Fills {
+		if res.Fills[i].Symbol == "EQ" {
+			got = &res.Fills[i]
+		}
+	}
+	if got == nil || math.Abs(got.Qty-50) > 1e-9 || got.Price != 100 || data.FormatDay(got.Time) != "2024-01-09" {
+		t.Errorf("EQ fill %+v: want 50 at 100 on 2024-01-09", got)
+	}
+}
+
+// A daily equity beside hourly tokens: a market-on-close order on the
+// equity, decided at the 00:00 step that shows its whole bar (open 100,
+// close 120), fills at that close, 120, at the end of its session, not at
+// its open, which it used to: the tokens' hour closes first, and the
+// equity's bar was still open then.
+func TestDailyEquityCloseBesideHourlyTokens(t *testing.T) {
+	eq := series(t, "EQ", data.Equity, []row{{"2024-01-08", 100, 120, 100, 120, 1e6}, {"2024-01-09", 120, 120, 120, 120, 1e6}})
+	tok := flatAt(t, "TOK", data.Crypto, 10, hourly(utc(2024, 1, 8, 0, 0), 48)...)
+	res := one(t, panel(eq, tok), Config{Cash: 10000}, func(ctx *Context, s *Slice) error {
+		if s.Step == 0 {
+			_, err := ctx.Submit(Order{Instrument: 0, Kind: MarketOnClose, Amount: 10})
+			return err
+		}
+		return nil
+	})
+	if len(res.Fills) != 1 || res.Fills[0].Price != 120 || data.FormatDay(res.Fills[0].Time) != "2024-01-08" {
+		t.Errorf("fills %+v: want 10 EQ at its close, 120, on 2024-01-08", res.Fills)
+	}
+}
+
+// Off the grid (EQ hourly at :30, CR at :00), a market-on-close order on
+// CR submitted and cancelled at the 13:30Z step (which shows EQ's 14:30Z
+// close) does not fill: the cancel reaches the market at 14:30Z, before
+// CR's 14:00Z bar closes at 15:00Z. And a quantity order replaced while
+// it partly fills keeps the amount the replace asked for, less what
+// filled meanwhile: a buy of 30 CR, 10 a bar (participation 10 % of a
+// volume of 100), submitted at 13:00Z, replaced at 13:30Z by an amount
+// of 30 (all of it still to fill then); 10 fill on the 14:00Z bar before
+// the replace takes effect at 14:30Z, so 20 are left: 30 in all over
+// 14:00, 15:00 and 16:00, not 40.
+func TestOffGridCloseCancelAndPartialReplace(t *testing.T) {
+	eq := flatAt(t, "EQ", data.Equity, 100, hourly(utc(2025, 10, 8, 13, 30), 6)...)
+	cr := flatAt(t, "CR", data.Crypto, 100, hourly(utc(2025, 10, 8, 13, 0), 7)...)
+	for k := range cr.Volume {
+		cr.Volume[k] = 100
+	}
+	res := one(t, panel(eq, cr), Config{Cash: 1e6}, func(ctx *Context, s *Slice) error {
+		if time.Unix(0, s.Time).UTC() != utc(2025, 10, 8, 13, 30) {
+			return nil
+		}
+		id, err := ctx.Submit(Order{Instrument: 1, Kind: MarketOnClose, Amount: 5})
+		if err != nil {
+			return err
+		}
+		if !ctx.Cancel(id) {
+			t.Errorf("the market-on-close order was not pending")
+		}
+		return nil
+	})
+	if len(res.Fills) != 0 {
+		t.Errorf("cancelled market-on-close: fills %+v, want none", res.Fills)
+	}
+	cfg := Config{Cash: 1e6, Crypto: Terms{Slippage: Slippage{MaxParticipation: 0.1}}}
+	var id OrderID
+	res = one(t, panel(eq, cr), cfg, func(ctx *Context, s *Slice) error {
+		var err error
+		switch time.Unix(0, s.Time).UTC() {
+		case utc(2025, 10, 8, 13, 0):
+			id, err = ctx.Submit(Order{Instrument: 1, Kind: Market, Amount: 30})
+		case utc(2025, 10, 8, 13, 30):
+			if !ctx.Replace(id, 30, 0, 0) {
+				t.Errorf("the order was not pending")
+			}
+		}
+		return err
+	})
+	total := 0.0
+	for _, f := range res.Fills {
+		total += f.Qty
+	}
+	if total != 30 || len(res.Fills) != 3 {
+		t.Errorf("fills %+v: want 3 of 10, 30 in all", res.Fills)
+	}
+}
+
+// A resting order is pre-empted only by its own instrument's move to
+// its liquidation price, not by another position's fall, which the
+// maintenance check after the resting orders takes. Cash 10,000, crypto
+// Initial 0.2, Maintenance 0.05, fee 1 %: long 200 X and 280 Y at 100
+// (cash −38,000). X's next bar rises (100, 120, 100, 120) and reaches a
+// sell limit of 110, the take-profit; Y's falls (100, 100, 70, 90). With
+// Y at its open, X's liquidation price solves −38,000 + 280 × 100 + 200 L
+// = 0.05 × (28,000 + 200 L): L = 11,400 / 190 = 60, which X never
+// reaches: the take-profit fills, 200 at 110 (cash −16,000). The check
+// at the bar's worst prices then finds −16,000 + 280 × 70 = 3,600 against
+// 0.05 × 280 × 70 = 980: no margin call. Equity at the close: −16,000 +
+// 280 × 90 = 9,200.
+func TestLiquidationFirstOnlyForItsOwnMove(t *testing.T) {
+	x := series(t, "X", data.Crypto, []row{{"2024-01-01", 100, 100, 100, 100, 1e9}, {"2024-01-02", 100, 120, 100, 120, 1e9}})
+	y := series(t, "Y", data.Crypto, []row{{"2024-01-01", 100, 100, 100, 100, 1e9}, {"2024-01-02", 100, 100, 70, 90, 1e9}})
+	cfg := Config{Cash: 10000, Crypto: Terms{Margin: Margin{Initial: 0.2, Maintenance: 0.05, LiquidationFee: 0.01}}}
+	res := one(t, panel(x, y), cfg, func(ctx *Context, s *Slice) error {
+		if s.Step != 0 {
+			return nil
+		}
+		for _, o := range []Order{
+			{Instrument: 0, Kind: MarketOnClose, Amount: 200},
+			{Instrument: 1, Kind: MarketOnClose, Amount: 280},
+			{Instrument: 0, Kind: Limit, Amount: -200, Price: 110},
+		} {
+			if _, err := ctx.Submit(o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if res.Liquidations != 0 || res.MarginCalls != 0 {
+		t.Errorf("%d liquidations, %d margin calls, want none", res.Liquidations, res.MarginCalls)
+	}
+	last := res.Fills[len(res.Fills)-1]
+	if last.Symbol != "X" || last.Qty != -200 || last.Price != 110 {
+		t.Errorf("last fill %+v: want X −200 at 110", last)
+	}
+	if eq := res.Curve.Equity[len(res.Curve.Equity)-1]; math.Abs(eq-9200) > 1e-9 || math.Abs(res.Portfolio.Cash+16000) > 1e-9 {
+		t.Errorf("equity %.2f, cash %.2f: want 9,200 and −16,000", eq, res.Portfolio.Cash)
+	}
+}
