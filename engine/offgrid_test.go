@@ -161,3 +161,56 @@ func TestLiquidationFirstOnlyForItsOwnMove(t *testing.T) {
 		t.Errorf("equity %.2f, cash %.2f: want 9,200 and −16,000", eq, res.Portfolio.Cash)
 	}
 }
+
+// A new target order replaces a pending one of the same kind; off the
+// grid the old one stays live until the close the decision saw, like a
+// cancelled one. CR (hourly at :00, flat at 100) is targeted to half the
+// equity of 1,000,000 at the 13:00Z step: 5,000 CR at the 14:00Z open.
+// At the 13:30Z step, which shows EQ's 14:30Z close, a target of 0
+// replaces it: it reaches the market at 14:30Z, after CR's 14:00Z open,
+// so the 5,000 are bought there and sold at the 15:00Z open. On one grid
+// (CR alone, both targets at the 13:00Z step) nothing trades.
+func TestTargetReplacedAfterTheCloseItSaw(t *testing.T) {
+	eq := flatAt(t, "EQ", data.Equity, 100, hourly(utc(2025, 10, 8, 13, 30), 4)...)
+	cr := flatAt(t, "CR", data.Crypto, 100, hourly(utc(2025, 10, 8, 13, 0), 5)...)
+	for _, c := range []struct {
+		name   string
+		p      *data.Panel
+		second time.Time
+		want   []float64 // fill quantities
+	}{
+		{"off the grid", panel(eq, cr), utc(2025, 10, 8, 13, 30), []float64{5000, -5000}},
+		{"on one grid", panel(cr), utc(2025, 10, 8, 13, 0), nil},
+	} {
+		i := len(c.p.Series) - 1
+		res := one(t, c.p, Config{Cash: 1e6}, func(ctx *Context, s *Slice) error {
+			now := time.Unix(0, s.Time).UTC()
+			if now == utc(2025, 10, 8, 13, 0) {
+				if _, err := ctx.TargetWeight(i, 0.5, Market, ""); err != nil {
+					return err
+				}
+			}
+			if now == c.second {
+				_, err := ctx.TargetWeight(i, 0, Market, "")
+				return err
+			}
+			return nil
+		})
+		var got []float64
+		for _, f := range res.Fills {
+			got = append(got, f.Qty)
+		}
+		if len(got) != len(c.want) {
+			t.Errorf("%s: fills %+v, want %v", c.name, res.Fills, c.want)
+			continue
+		}
+		for k := range got {
+			if math.Abs(got[k]-c.want[k]) > 1e-9 {
+				t.Errorf("%s: fill %d of %g, want %g", c.name, k, got[k], c.want[k])
+			}
+		}
+		if len(res.Fills) == 2 && (res.Fills[0].Time != utc(2025, 10, 8, 14, 0).UnixNano() || res.Fills[1].Time != utc(2025, 10, 8, 15, 0).UnixNano()) {
+			t.Errorf("%s: fills at %s and %s, want 14:00Z and 15:00Z", c.name, data.FormatTime(res.Fills[0].Time), data.FormatTime(res.Fills[1].Time))
+		}
+	}
+}
