@@ -59,7 +59,8 @@ func SeedFor(root uint64, key string) uint64 {
 
 // Submit queues an order. Market orders fill at the instrument's next open;
 // market-on-close orders at the current close (when submitted from OnBar
-// and the instrument has a bar now); Limit, Stop, StopLimit and
+// and the instrument has a bar now, and that close comes no earlier than
+// the latest close shown: see MarketOnClose); Limit, Stop, StopLimit and
 // TrailingStop orders rest and are checked against the instrument's bars
 // after the current one, along the intrabar path (docs/execution.md). A
 // new Market or MarketOnClose target order replaces a pending target order
@@ -87,8 +88,10 @@ func (c *Context) Cancel(id OrderID) bool {
 	return c.broker.cancel(id)
 }
 
-// CancelAll removes every pending order of instrument i (and the other
-// legs of their one-cancels-other pairs); it returns how many it removed.
+// CancelAll cancels every pending order of instrument i (and the other
+// legs of their one-cancels-other pairs), as Cancel does (off the next
+// step's grid, from the close the strategy saw); it returns how many it
+// cancelled.
 func (c *Context) CancelAll(i int) int {
 	return c.broker.cancelAll(i)
 }

@@ -12,7 +12,11 @@ const (
 	Market OrderKind = iota + 1
 	// MarketOnClose fills at the close of the bar the strategy is looking at
 	// (the current slice), if the instrument has a bar in it; otherwise at
-	// the close of the instrument's next bar.
+	// the close of the instrument's next bar. In either case only at a
+	// close at or after the latest close the strategy has seen: an
+	// equity's daily bar closes at 21:00 UTC, before a token's at 24:00,
+	// so an equity's order decided at a step that shows a token's daily
+	// bar fills at the equity's next close (docs/execution.md).
 	MarketOnClose
 	// Limit rests at Order.Price and fills on a bar after the one it was
 	// submitted on, at the open when the open is already better than the

@@ -25,7 +25,8 @@ type BuyAndHoldParams struct {
 	// with RebalanceDays. Default 0.
 	RebalanceBars int `toml:"rebalance_bars"`
 	// Fill is when the orders trade: "next-open" (default) or "close"
-	// (market-on-close at the decision bar's close).
+	// (market-on-close at the decision bar's close; on mixed daily
+	// calendars an equity's at its next close).
 	Fill Fill `toml:"fill"`
 }
 

@@ -46,13 +46,16 @@ func (m *HedgeMode) UnmarshalText(b []byte) error { return read(b, m) }
 // uses that close only as the last price seen, which is all OnBar can
 // see; but it assumes an order can be placed with knowledge of the close
 // and still trade at it, which a real market-on-close order, submitted
-// before the auction, cannot quite do (docs/strategies.md, "Fill").
+// before the auction, cannot quite do (docs/strategies.md, "Fill"). On
+// mixed daily calendars an equity's order decided at a step that shows a
+// token's bar fills at the equity's next close: the equity closes at
+// 16:00 New York, before the token's 24:00 UTC close the decision saw.
 type Fill uint8
 
 // The fills.
 const (
 	FillNextOpen Fill = iota // "next-open": market orders at each instrument's next open (default)
-	FillClose                // "close": market-on-close orders at the decision bar's close
+	FillClose                // "close": market-on-close orders at the decision bar's close (an equity beside tokens: its next close)
 )
 
 func (Fill) spellings() []string { return []string{"next-open", "close"} }
@@ -81,7 +84,7 @@ type Execution uint8
 // The executions.
 const (
 	AtNextOpen Execution = iota // "open": market orders at each instrument's next open (default)
-	AtClose                     // "close": market-on-close orders at the closes the decision was made on
+	AtClose                     // "close": market-on-close orders at the closes the decision was made on (an equity beside tokens: its next close)
 )
 
 func (Execution) spellings() []string { return []string{"open", "close"} }

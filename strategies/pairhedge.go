@@ -56,11 +56,12 @@ type PairHedgeParams struct {
 	MaxGross float64 `toml:"max_gross"`
 	// Fill is when the legs trade: "next-open" (default: market orders at
 	// each instrument's next open) or "close" (market-on-close orders at
-	// the closes of the sync point the decision was made on, so both legs
-	// trade at the same moment). Decisions are made at sync points only.
-	// With "next-open" and legs on different calendars, a decision due at
-	// a sync point before a weekend (a Friday) waits for the next sync
-	// point, so that the crypto leg does not fill on Saturday while the
+	// the closes of the sync point the decision was made on; on mixed
+	// daily calendars the equities' at their next close, as their close
+	// comes before the tokens' the decision saw). Decisions are made at
+	// sync points only. With legs on different calendars, a decision due
+	// at a sync point before a weekend (a Friday) waits for the next sync
+	// point, so that one leg does not fill on Friday or Saturday while the
 	// equity leg waits for Monday.
 	Fill Fill `toml:"fill"`
 	// Execution is the older name of Fill: "open" is fill = "next-open",
@@ -305,8 +306,8 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	if allGone(ctx, s.long) || allGone(ctx, s.short) {
 		return nil
 	}
-	// Decisions at sync points only (every leg has a fresh bar), and with
-	// next-open execution on mixed calendars not before a weekend.
+	// Decisions at sync points only (every leg has a fresh bar), and on
+	// mixed calendars not before a weekend.
 	if !syncPoint(ctx, s.idx, s.mixed, s.kind == engine.Market) {
 		return nil
 	}

@@ -176,8 +176,10 @@ type Legged interface {
 	Legs() map[string][]string
 }
 
-// syncPoint reports whether a rebalance decided now fills every leg at the
-// same moment.
+// syncPoint reports whether a rebalance may be decided now: every leg at
+// the same moment with next-open fills; with close fills on mixed daily
+// calendars, the tokens at the decision's close and the equities at their
+// next one (never across a weekend).
 //
 // Daily bars: every instrument of idx that has had a bar (and whose data
 // has not ended) has a fresh one now, and, when they trade on different

@@ -44,7 +44,8 @@ type WeightsParams struct {
 	// equity: above 1 is leverage (borrowed cash). Default 1; (0, 10].
 	MaxGross float64 `toml:"max_gross"`
 	// Fill is when the orders trade: "next-open" (default) or "close"
-	// (market-on-close at the decision bar's close).
+	// (market-on-close at the decision bar's close; on mixed daily
+	// calendars an equity's at its next close).
 	Fill Fill `toml:"fill"`
 }
 

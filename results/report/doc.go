@@ -31,7 +31,8 @@
 //     and the box above filters by text or by conditions such as
 //     "sharpe>0.5 max_drawdown>-30%";
 //   - interactive charts of the overview runs (the main runs, or the
-//     maxLines with the highest Sharpe ratio): equity as growth of 1 with
+//     maxLines best by the manifest's sort_by, run's --sort; Sharpe
+//     when it records none): equity as growth of 1 with
 //     a linear/log toggle (the read-out also shows the equity in money),
 //     drawdown, gross and net exposure over equity, rolling Sharpe,
 //     volatility and, when a run's key contains "benchmark", beta against
