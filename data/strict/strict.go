@@ -36,6 +36,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -319,6 +320,11 @@ func (c *checker) value(v any, t reflect.Type, path string) error {
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		n, ok := v.(int64)
 		if !ok {
+			if f, isFloat := v.(float64); isFloat && f == math.Trunc(f) && !math.IsInf(f, 0) {
+				// 7.0 is a float in TOML, and Format writes it 7.
+				w := strconv.FormatFloat(f, 'f', -1, 64)
+				return &KeyError{Path: path, Value: v, Msg: "want a whole number, written without a decimal point (" + w + ", not " + w + ".0)"}
+			}
 			return &KeyError{Path: path, Value: v, Msg: "want a whole number"}
 		}
 		z := reflect.New(t).Elem()

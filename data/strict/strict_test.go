@@ -64,6 +64,7 @@ func TestDecodeErrorsNameTheKey(t *testing.T) {
 		{"[[schedule]]\ndate = \"x\"\n[[schedule]]\ndate = \"y\"\nwieghts = { A = 1 }", "unknown key schedule[1].wieghts (known: date, weights)"},
 		{"gap = 3", "gap = 3: want true or false"},
 		{"days = 1.5", "days = 1.5: want a whole number"},
+		{"days = 7.0", "days = 7: want a whole number, written without a decimal point (7, not 7.0)"},
 		{"gross = \"x\"", `gross = "x": want a number`},
 		{"long = \"A\"", `long = "A": want a list of strings`},
 		{"long = [\"A\", 2]", "long[1] = 2: want a string"},
