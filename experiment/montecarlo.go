@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -143,6 +144,19 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	}
 	if from != 0 {
 		src = src.Window(from, 0)
+		if n := twoDates(src); n < 2 {
+			what := "start = " + data.FormatDay(from)
+			if spec.From != "" {
+				what = "montecarlo.from = " + spec.From
+			}
+			last := int64(math.MinInt64)
+			for _, s := range m.history().Series {
+				if s.Len() > 0 {
+					last = max(last, s.Time[s.Len()-1])
+				}
+			}
+			return nil, fmt.Errorf("%s: the history the paths draw from has %d date(s) on or after it, want at least 2 (its data end on %s)", what, n, data.FormatDay(last))
+		}
 	}
 	cfg := scenarios.MonteCarloConfig{Paths: spec.Paths, Length: spec.Days, MeanBlock: spec.MeanBlock, Seed: spec.Seed, Groups: f.Groups}
 	if cfg.Seed == 0 {
@@ -462,4 +476,19 @@ func pathMeasures(initial float64, eq []float64) (terminal, drawdown float64) {
 		return scenarios.TerminalReturn(eq), scenarios.MaxDrawdown(eq)
 	}
 	return eq[len(eq)-1]/initial - 1, scenarios.MaxDrawdownFrom(initial, eq)
+}
+
+// twoDates counts the distinct bar times of p, up to 2.
+func twoDates(p *data.Panel) int {
+	var seen []int64
+	for _, s := range p.Series {
+		for _, t := range s.Time {
+			if !slices.Contains(seen, t) {
+				if seen = append(seen, t); len(seen) == 2 {
+					return 2
+				}
+			}
+		}
+	}
+	return len(seen)
 }

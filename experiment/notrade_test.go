@@ -99,3 +99,28 @@ rebalance_days = 30
 		t.Errorf("with borrow: %d rejections, notes %q", o.Runs[0].Metrics.Rejections, o.Notes)
 	}
 }
+
+// A Monte Carlo history cut to nothing by its from date names the key,
+// the date and where the data end (it said "montecarlo source panel
+// needs at least two dates"): end = 2024-06-01 is exclusive, so the
+// synthetic market's daily bars end on 2024-05-31.
+func TestMonteCarloFromAfterTheData(t *testing.T) {
+	_, err := runIn(t, t.TempDir(), `name = "mc"
+seed = 3
+end = "2024-06-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["BTC"]
+[montecarlo]
+paths = 10
+days = 30
+from = "2030-01-01"
+`)
+	if err == nil || !strings.Contains(err.Error(), "montecarlo.from = 2030-01-01: the history the paths draw from has 0 date(s) on or after it, want at least 2 (its data end on 2024-05-31)") {
+		t.Errorf("error %v", err)
+	}
+}
