@@ -246,7 +246,9 @@ func (s *Series) Validate(file string) error {
 		fields := [...]struct {
 			name string
 			v    float64
-		}{{"open", s.Open[k]}, {"high", s.High[k]}, {"low", s.Low[k]}, {"close", s.Close[k]}, {"adj_close", s.AdjClose[k]}}
+		}{{"close", s.Close[k]}, {"open", s.Open[k]}, {"high", s.High[k]}, {"low", s.Low[k]}, {"adj_close", s.AdjClose[k]}}
+		// Close first: a file of closes alone has its open, high and low
+		// made of them, and a bad close is to be named as such.
 		for _, f := range fields {
 			switch {
 			case math.IsNaN(f.v):

@@ -113,7 +113,20 @@ func TestValidatePriceRange(t *testing.T) {
 	}
 	s.AdjClose[1] = 10
 	s.Low[2], s.Close[2], s.Open[2] = 1e-300, 1e-300, 1e-300
-	want = "F.csv:4: 1970-01-03 open = 1e-300 is out of range: a price must lie between 1e-15 and 1e15"
+	want = "F.csv:4: 1970-01-03 close = 1e-300 is out of range: a price must lie between 1e-15 and 1e15"
+	if err := s.Validate("F.csv"); err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	// A bad close is named as such even when the open, high and low were
+	// made of it (a file of closes alone): it named the open.
+	s.Low[2], s.Close[2], s.Open[2], s.High[2] = math.NaN(), math.NaN(), math.NaN(), math.NaN()
+	want = "F.csv:4: 1970-01-03 close is NaN or empty"
+	if err := s.Validate("F.csv"); err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	// A bad open beside a sound close is the open's.
+	s.Low[2], s.Close[2], s.High[2] = 9, 10, 11
+	want = "F.csv:4: 1970-01-03 open is NaN or empty"
 	if err := s.Validate("F.csv"); err == nil || err.Error() != want {
 		t.Errorf("got %v\nwant %s", err, want)
 	}
