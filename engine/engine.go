@@ -269,6 +269,9 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 	if tl == nil {
 		tl = NewTimeline(p)
 	}
+	if tl.back != "" {
+		return nil, fmt.Errorf("engine: the panel's times go back: %s (times must increase, and stay before 2262, where int64 nanoseconds end)", tl.back)
+	}
 	first := 0
 	if cfg.Start != 0 {
 		first = tl.StepAt(cfg.Start)

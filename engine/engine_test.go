@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -249,5 +250,19 @@ func TestTargetBatchSwitch(t *testing.T) {
 	// The sell is booked before the buy.
 	if res.Fills[1].Symbol != "A" || res.Fills[2].Symbol != "B" {
 		t.Fatalf("fill order %v %v", res.Fills[1].Symbol, res.Fills[2].Symbol)
+	}
+}
+
+// A series whose times go back (unsorted, or a million daily bars from
+// 2000, which pass 2262 and wrap) is refused, naming the series and the
+// bar: the timeline would not increase, and every rule that compares
+// times (a bar's close, an order's wait) would mean nothing.
+func TestRunRefusesTimesGoingBack(t *testing.T) {
+	s := series(t, "X", data.Crypto, []row{{"2024-01-01", 1, 1, 1, 1, 1}, {"2024-01-02", 1, 1, 1, 1, 1}, {"2024-01-03", 1, 1, 1, 1, 1}})
+	s.Time[2] = s.Time[0] - data.NanosPerDay // 2023-12-31
+	_, err := Run(panel(s), nil, script(func(*Context, *Slice) error { return nil }), Config{Cash: 1})
+	want := "engine: the panel's times go back: X's bar 3 is stamped 2023-12-31T00:00:00Z, not after 2024-01-02T00:00:00Z"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("error %v, want %s…", err, want)
 	}
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/divergence-research/divergence/data"
@@ -25,6 +26,9 @@ type Timeline struct {
 	// iv is each instrument's bar interval (Series.Interval, or detected
 	// from its times when the series does not say).
 	iv []data.Interval
+	// back, when not "", says where a series' times went back (unsorted,
+	// or past 2262, where int64 nanoseconds wrap): Run refuses it.
+	back string
 }
 
 // NewTimeline merges the panel's calendars. It walks the series with one
@@ -52,6 +56,14 @@ func NewTimeline(p *data.Panel) *Timeline {
 		}
 		if !ok {
 			break
+		}
+		if k := len(tl.Times); k > 0 && next <= tl.Times[k-1] && tl.back == "" {
+			for i := range p.Series {
+				if ts := p.Series[i].Time; cur[i] < len(ts) && ts[cur[i]] == next {
+					tl.back = fmt.Sprintf("%s's bar %d is stamped %s, not after %s", p.Series[i].Symbol, cur[i]+1, data.FormatTime(next), data.FormatTime(tl.Times[k-1]))
+					break
+				}
+			}
 		}
 		for i := range p.Series {
 			ts := p.Series[i].Time
