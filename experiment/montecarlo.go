@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 
