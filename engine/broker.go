@@ -66,9 +66,10 @@ type broker struct {
 	qtyOpen  []float64 // each fresh instrument's position before the step's fills
 	splits   [][]Split
 	splitAt  []int
-	hits     []hit     // scratch: resting orders reached on the current bar
-	deferred int       // pending orders with a cancel or replace to come (cancelAt)
-	closeAt  int64     // fillAtClose: the close being filled, 0 for any
+	hits     []hit // scratch: resting orders reached on the current bar
+	deferred int   // pending orders with a cancel or replace to come (cancelAt)
+	closeAt  int64 // fillAtClose: the close being filled, when closing
+	closing  bool
 	volMemo  []volMemo // MarketData.Volatility's cache, per instrument
 
 	events  []Event // since the strategy's last OnBar

@@ -141,14 +141,15 @@ func (b *broker) liquidationFirst(i, k int, pos float64) {
 	}
 	w := b.worst(i, q, k)
 	r := b.requirement(m, i, q, w).Maintenance
-	var l float64
+	rt := rate(r, q, w)
+	var eo, ro float64 // the rest of what backs the position, and its requirement
 	iso := b.anyIso && b.iso[i]
 	if iso {
 		a, mg := b.pf.AvgCost[i], b.isoMargin(i, q)
 		if mg+q*(w-a) >= r {
 			return
 		}
-		l = liqLevel(q, mg-q*a, 0, rate(r, q, w))
+		eo = mg - q*a
 	} else {
 		eq, req, _ := b.accountAtWorst(k)
 		if eq >= req || req == 0 {
@@ -159,7 +160,7 @@ func (b *broker) liquidationFirst(i, k int, pos float64) {
 		// last prices known): their bars' worst prices may come later on
 		// their own paths, which the maintenance check after the resting
 		// orders takes (checkMaintenance).
-		eo, ro := b.pf.Cash, 0.0
+		eo = b.pf.Cash
 		for j, qj := range b.pf.Qty {
 			if qj == 0 || j == i {
 				continue
@@ -177,17 +178,22 @@ func (b *broker) liquidationFirst(i, k int, pos float64) {
 				ro += b.requirement(mj, j, qj, p).Maintenance
 			}
 		}
-		l = liqLevel(q, eo, ro, rate(r, q, w))
 	}
+	l := liqLevel(q, eo, ro, rt)
 	s, row := &b.series[i], b.cursor[i]
 	pts := path(s.Open[row], s.High[row], s.Low[row], s.Close[row])
 	dir := -1 // a long is liquidated as the price falls to l
 	if q < 0 {
 		dir = 1
 	}
-	at, _, ok := 0.0, 0.0, true // l = NaN: at the open, as liqPrice takes it
+	at, _, ok := 0.0, 0.0, true
 	if !math.IsNaN(l) {
 		at, _, ok = cross(&pts, 0, 0, pts[0], l, dir, false)
+	} else if o := pts[0]; eo+q*o >= ro+math.Abs(q)*o*rt {
+		// The equity less the requirement does not move with i's price:
+		// only an account already short of it at i's open is liquidated
+		// there, as liqPrice takes it; else not on i's account.
+		return
 	}
 	if !ok || at >= pos {
 		return

@@ -214,3 +214,110 @@ func TestTargetReplacedAfterTheCloseItSaw(t *testing.T) {
 		}
 	}
 }
+
+// A replace of a market-on-close order reaches the market before the
+// close it was meant for: the replaced order fills there, also as a Day
+// order (which expired unfilled). EQ hourly at :30 from 13:30Z, opening
+// at 100 and closing at 101, 102, …; CR hourly at :00, flat. At the 13:00Z
+// step (whose latest close is CR's, at 14:00Z) the strategy sends a
+// market-on-close buy of 10 EQ, then replaces it by 20: the replace
+// reaches the market at 14:00Z, before EQ's 13:30Z bar closes at 14:30Z,
+// where 20 fill at 101.
+func TestReplacedCloseOrderFillsAtItsClose(t *testing.T) {
+	eq := flatAt(t, "EQ", data.Equity, 100, hourly(utc(2025, 10, 8, 13, 30), 4)...)
+	for k := range eq.Close {
+		eq.Close[k], eq.High[k], eq.AdjClose[k] = 101+float64(k), 101+float64(k), 101+float64(k)
+	}
+	cr := flatAt(t, "CR", data.Crypto, 100, hourly(utc(2025, 10, 8, 13, 0), 5)...)
+	for _, tif := range []TimeInForce{GTC, Day} {
+		res := one(t, panel(eq, cr), Config{Cash: 1e6}, func(ctx *Context, s *Slice) error {
+			if s.Step != 0 {
+				return nil
+			}
+			id, err := ctx.Submit(Order{Instrument: 0, Kind: MarketOnClose, Amount: 10, TIF: tif})
+			if err != nil {
+				return err
+			}
+			if !ctx.Replace(id, 20, 0, 0) {
+				t.Errorf("tif %d: not pending", tif)
+			}
+			return nil
+		})
+		if len(res.Fills) != 1 || res.Fills[0].Qty != 20 || res.Fills[0].Price != 101 {
+			t.Errorf("tif %d: fills %+v, want 20 EQ at 101", tif, res.Fills)
+		}
+	}
+}
+
+// A second replace decided on the fills the strategy has seen counts
+// them once: a buy of 30 CR, 10 a bar, replaced at 13:30Z by 30 (in force
+// at 14:30Z); at 14:00Z, having seen 10 fill, the strategy replaces it by
+// 25, in force at 15:00Z: 25 more fill (10, 10, 5), 35 in all. A single
+// replace by 25 at 14:00Z gives as much.
+func TestSecondReplaceCountsFillsOnce(t *testing.T) {
+	eq := flatAt(t, "EQ", data.Equity, 100, hourly(utc(2025, 10, 8, 13, 30), 8)...)
+	cr := flatAt(t, "CR", data.Crypto, 100, hourly(utc(2025, 10, 8, 13, 0), 9)...)
+	for k := range cr.Volume {
+		cr.Volume[k] = 100
+	}
+	cfg := Config{Cash: 1e6, Crypto: Terms{Slippage: Slippage{MaxParticipation: 0.1}}}
+	for _, first := range []bool{true, false} {
+		var id OrderID
+		res := one(t, panel(eq, cr), cfg, func(ctx *Context, s *Slice) error {
+			var err error
+			switch time.Unix(0, s.Time).UTC() {
+			case utc(2025, 10, 8, 13, 0):
+				id, err = ctx.Submit(Order{Instrument: 1, Kind: Market, Amount: 30})
+			case utc(2025, 10, 8, 13, 30):
+				if first && !ctx.Replace(id, 30, 0, 0) {
+					t.Errorf("not pending at 13:30")
+				}
+			case utc(2025, 10, 8, 14, 0):
+				if !ctx.Replace(id, 25, 0, 0) {
+					t.Errorf("not pending at 14:00")
+				}
+			}
+			return err
+		})
+		total := 0.0
+		for _, f := range res.Fills {
+			total += f.Qty
+		}
+		if total != 35 {
+			t.Errorf("first replace %v: fills %+v, %g in all, want 35", first, res.Fills, total)
+		}
+	}
+}
+
+// At a maintenance of 1 (X's equity less its requirement does not move
+// with its price), another position's fall does not pre-empt X's order
+// either: cash 10,000 buys 50 X and 200 Y at 100 (cash −15,000); X rises
+// (100, 120, 100, 120) to a sell limit of 50 at 110; Y falls (100, 100,
+// 70, 90). At X's open, with Y at its open, the account holds −15,000 +
+// 20,000 + 5,000 = 10,000 against 5,000 × 1 + 20,000 × 0.05 = 6,000: it
+// is not short, so the limit fills (cash −9,500) and the check at the
+// worst prices finds −9,500 + 200 × 70 = 4,500 against 700: no call.
+func TestLiquidationFirstAtFullMaintenance(t *testing.T) {
+	x := series(t, "X", data.Crypto, []row{{"2024-01-01", 100, 100, 100, 100, 1e9}, {"2024-01-02", 100, 120, 100, 120, 1e9}})
+	y := series(t, "Y", data.Crypto, []row{{"2024-01-01", 100, 100, 100, 100, 1e9}, {"2024-01-02", 100, 100, 70, 90, 1e9}})
+	cfg := Config{Cash: 10000, Crypto: Terms{Margin: Margin{Initial: 0.2, Maintenance: 0.05, LiquidationFee: 0.01}},
+		Symbols: map[string]Terms{"X": {Margin: Margin{Initial: 1, Maintenance: 1}}}}
+	res := one(t, panel(x, y), cfg, func(ctx *Context, s *Slice) error {
+		if s.Step != 0 {
+			return nil
+		}
+		for _, o := range []Order{
+			{Instrument: 0, Kind: MarketOnClose, Amount: 50},
+			{Instrument: 1, Kind: MarketOnClose, Amount: 200},
+			{Instrument: 0, Kind: Limit, Amount: -50, Price: 110},
+		} {
+			if _, err := ctx.Submit(o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if res.Liquidations != 0 || res.MarginCalls != 0 || math.Abs(res.Portfolio.Cash+9500) > 1e-9 {
+		t.Errorf("%d liquidations, %d margin calls, cash %.2f: want none, none, −9,500", res.Liquidations, res.MarginCalls, res.Portfolio.Cash)
+	}
+}

@@ -65,11 +65,14 @@ func (b *broker) fillAtClose(k int) {
 		for i := range b.mark {
 			b.mark[i] = b.knownAt(i, at)
 		}
-		b.closeAt = at
+		if b.settleCloses(k, at) {
+			b.compact()
+		}
+		b.closeAt, b.closing = at, true
 		b.execute(k, MarketOnClose)
 		last = at
 	}
-	b.closeAt = 0
+	b.closing = false
 }
 
 // due reports whether pending order o fills now, at a fill moment of the
@@ -80,7 +83,7 @@ func (b *broker) due(o *Order, k int, kind OrderKind) bool {
 	}
 	if kind == MarketOnClose {
 		c := b.market.close[o.Instrument]
-		if b.closeAt != 0 && c != b.closeAt {
+		if b.closing && c != b.closeAt {
 			return false // filled with the closes of its own time
 		}
 		if o.cancelAt != 0 && c >= o.cancelAt {
@@ -403,32 +406,61 @@ func (b *broker) settleCancels() {
 		if o.cancelAt == 0 || o.cancelAt > b.now || o.done {
 			continue
 		}
-		b.deferred--
-		at := o.cancelAt
-		o.cancelAt = 0
-		if !o.replacing {
-			o.done, any = true, true
-			continue
-		}
-		o.replacing = false
-		amount := o.repl[0]
-		if amount != 0 && o.Sizing == Quantity && o.Amount != o.replFrom {
-			// A quantity order that partly filled while the change was on
-			// its way: the new amount, less what filled since.
-			amount -= o.replFrom - o.Amount
-			if amount == 0 || (amount > 0) != (o.repl[0] > 0) {
-				o.done, any = true, true
-				continue
-			}
-		}
-		if n, ok := b.replaced(o, amount, o.repl[1], o.repl[2]); ok {
-			n.step, n.notBefore = o.replStep, at
-			*o = n
-		}
+		any = b.settle(o) || any
 	}
 	if any {
 		b.compact()
 	}
+}
+
+// settle applies order o's deferred cancel or replace (its cancelAt has
+// come) and reports whether it left the book (done: compact it).
+func (b *broker) settle(o *Order) bool {
+	b.deferred--
+	at := o.cancelAt
+	o.cancelAt = 0
+	if !o.replacing {
+		o.done = true
+		return true
+	}
+	o.replacing = false
+	amount := o.repl[0]
+	if amount != 0 && o.Sizing == Quantity && o.Amount != o.replFrom {
+		// A quantity order that partly filled while the change was on its
+		// way: the new amount, less what filled since.
+		amount -= o.replFrom - o.Amount
+		if amount == 0 || (amount > 0) != (o.repl[0] > 0) {
+			o.done = true
+			return true
+		}
+	}
+	if n, ok := b.replaced(o, amount, o.repl[1], o.repl[2]); ok {
+		n.step, n.notBefore = o.replStep, at
+		*o = n
+	}
+	return false
+}
+
+// settleCloses applies, before the closes at time at fill at step k, the
+// deferred cancels and replaces of the market-on-close orders of the
+// instruments closing then whose change has reached the market by then
+// (cancelAt at or before at): the replaced order fills at that close,
+// the cancelled one leaves. The instrument's later bars close after at,
+// so no earlier close is skipped. Returns whether one left the book.
+func (b *broker) settleCloses(k int, at int64) bool {
+	if b.deferred == 0 {
+		return false
+	}
+	any := false
+	for j := range b.pending {
+		o := &b.pending[j]
+		i := o.Instrument
+		if o.Kind != MarketOnClose || o.cancelAt == 0 || o.cancelAt > at || o.done || b.last[i] != k || b.market.close[i] != at {
+			continue
+		}
+		any = b.settle(o) || any
+	}
+	return any
 }
 
 // cancelAll removes every pending order of instrument i (Context.CancelAll).
@@ -472,6 +504,10 @@ func (b *broker) replace(id OrderID, amount, price, stop float64) bool {
 				return old
 			}
 			o.repl = [3]float64{keep(amount, o.repl[0]), keep(price, o.repl[1]), keep(stop, o.repl[2])}
+			if amount != 0 {
+				// The new amount is decided on what has filled so far.
+				o.replFrom = o.Amount
+			}
 			o.cancelAt, o.replStep = max(o.cancelAt, b.known), b.step
 			return true
 		}
@@ -555,6 +591,12 @@ func (b *broker) expire(k int) {
 	for j := range b.pending {
 		o := &b.pending[j]
 		if o.TIF != Day || o.done || b.last[o.Instrument] != k || (o.step >= k && o.Kind != MarketOnClose) || !b.ready(o) {
+			continue
+		}
+		if o.cancelAt != 0 && !o.replacing {
+			// Being cancelled: it leaves the book without expiring.
+			b.deferred--
+			o.cancelAt, o.done, any = 0, true, true
 			continue
 		}
 		o.done, any = true, true
