@@ -142,6 +142,44 @@ func TestRunIntoLockedFolder(t *testing.T) {
 	}
 }
 
+// report and db on a folder a run is writing fail at once naming the
+// holder (they failed with low-level messages, a file renamed away or a
+// footer half read, as the run replaced the folder); once it is done they
+// run, and while one of them works a run into the folder waits or fails
+// naming it.
+func TestReportAndDBWaitForARun(t *testing.T) {
+	out := t.TempDir()
+	if _, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", out, "--no-report"); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(out, "small-synthetic")
+	l, err := experiment.LockDir(context.Background(), out, "small-synthetic", "pid 4242, started 2025-06-01T10:00:00Z, divergence run small.toml --out x", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"db", "report"} {
+		_, _, err := cli(t, cmd, dir)
+		if want := cmd + ": " + dir + " is being written by pid 4242, started 2025-06-01T10:00:00Z, divergence run small.toml --out x: wait for it (--wait)"; err == nil || err.Error() != want {
+			t.Errorf("%s: got %v\nwant %s", cmd, err, want)
+		}
+	}
+	for _, f := range []string{"results.duckdb", "report.html"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); !os.IsNotExist(err) {
+			t.Errorf("%s written while the folder was locked (%v)", f, err)
+		}
+	}
+	l.Release()
+	for _, cmd := range []string{"db", "report"} {
+		if _, _, err := cli(t, cmd, dir); err != nil {
+			t.Errorf("%s after the run: %v", cmd, err)
+		}
+	}
+	// The lock is released once they are done: a run into the folder goes.
+	if _, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", out, "--no-report"); err != nil {
+		t.Errorf("run after db and report: %v", err)
+	}
+}
+
 // The holder text names this process and its command, bounded.
 func TestHolder(t *testing.T) {
 	h := holder([]string{"run", "x.toml", "--out", strings.Repeat("y", 5000)})
@@ -180,5 +218,29 @@ func TestFinishedFoldersOnly(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "c.png")); err == nil {
 		t.Error("compare wrote its chart")
+	}
+}
+
+// A report of results whose lock cannot be made (a read-only parent
+// folder; here the lock's name is taken by a folder, which fails the
+// same way for root too) still works, read without the lock.
+func TestReportWithoutALock(t *testing.T) {
+	out := t.TempDir()
+	if _, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", out, "--no-report"); err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(out, ".small-synthetic.lock")
+	if err := os.Remove(lock); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(lock, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "r.html")
+	if _, _, err := cli(t, "report", filepath.Join(out, "small-synthetic"), "--out", dest); err != nil {
+		t.Errorf("report without a lock: %v", err)
+	}
+	if fi, err := os.Stat(dest); err != nil || fi.Size() == 0 {
+		t.Errorf("no report written (%v)", err)
 	}
 }

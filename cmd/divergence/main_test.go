@@ -74,8 +74,8 @@ func TestHelp(t *testing.T) {
 	}{
 		{[]string{"run", "--help"}, []string{"-out", "-workers", "-sort", "-top", "-no-report"}},
 		{[]string{"stress", "--help"}, []string{"-out", "-workers"}},
-		{[]string{"report", "--help"}, []string{"-out FILE"}},
-		{[]string{"db", "--help"}, []string{"Flags: none"}},
+		{[]string{"report", "--help"}, []string{"-out FILE", "-wait"}},
+		{[]string{"db", "--help"}, []string{"-wait"}},
 		{[]string{"compare", "--help"}, []string{"-runs", "-top", "-by", "-align", "-out"}},
 		{[]string{"strategies", "--help"}, []string{"Flags: none"}},
 		{[]string{"version", "--help"}, []string{"Flags: none"}},

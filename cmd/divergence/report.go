@@ -2,19 +2,23 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results/report"
 	"github.com/divergence-research/divergence/results/resultsdb"
 )
 
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("report", "report RESULTS_DIR [--out FILE]", stderr)
+	fs := newFlags("report", "report RESULTS_DIR [--out FILE] [--wait]", stderr)
 	out := fs.String("out", "", "write the report to `FILE` (default: RESULTS_DIR/report.html)")
+	wait := fs.Bool("wait", false, "when a run is writing the results folder, wait for it instead of failing")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -33,6 +37,11 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := outsideResults("report", path, pos, report.ReportFile); err != nil {
 		return err
 	}
+	lock, err := lockResults(ctx, "report", pos[0], args, *wait)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	if err := report.WriteTo(ctx, pos[0], path); err != nil {
 		return err
 	}
@@ -41,7 +50,8 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func cmdDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("db", "db RESULTS_DIR", stderr)
+	fs := newFlags("db", "db RESULTS_DIR [--wait]", stderr)
+	wait := fs.Bool("wait", false, "when a run is writing the results folder, wait for it instead of failing")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -50,6 +60,11 @@ func cmdDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("db: want one results folder, got %d arguments", len(pos))
 	}
+	lock, err := lockResults(ctx, "db", pos[0], args, *wait)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
 	if err := resultsdb.Write(ctx, pos[0]); err != nil {
 		return err
 	}
@@ -124,4 +139,37 @@ func outsideResults(cmd, path string, dirs []string, mine ...string) error {
 		}
 	}
 	return nil
+}
+
+// lockResults takes the lock a run holds while it writes the results
+// folder dir (experiment.LockDir, <out>/.<slug>.lock), so that report and
+// db neither read a folder a run is replacing (they failed with
+// low-level messages: a file renamed away, a Parquet footer half read)
+// nor have it replaced under them: a run writing it is named, or waited
+// for with --wait. A path that is not a folder is left to the command's
+// own checks, and a folder whose lock cannot be made (a read-only
+// parent) is read without it.
+func lockResults(ctx context.Context, cmd, dir string, args []string, wait bool) (*experiment.Lock, error) {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil
+	}
+	l, err := experiment.LockDir(ctx, filepath.Dir(abs), filepath.Base(abs), holder(append([]string{cmd}, args...)), wait)
+	var locked *experiment.LockedError
+	if errors.As(err, &locked) {
+		h := locked.Holder
+		if h == "" {
+			h = "another run (it has not yet written who it is)"
+		}
+		return nil, fmt.Errorf("%s: %s is being written by %s: wait for it (--wait)", cmd, dir, h)
+	}
+	if err != nil && ctx.Err() == nil {
+		// A folder whose parent this user cannot write (a report of
+		// read-only results to --out elsewhere): read it unlocked.
+		return nil, nil
+	}
+	return l, err
 }
