@@ -72,5 +72,6 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer o.Release()
 	fmt.Fprintf(stdout, "%s — merged %d shards, %d runs: %s (%s beside manifest.json)\n", f.Name, len(dirs), len(o.Runs), o.Dir, experiment.MergeFile)
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
+	printOutputs(stdout, o.Dir, *noReport, *noDB)
 	return nil
 }

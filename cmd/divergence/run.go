@@ -146,14 +146,20 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		printStress(stdout, o.Stress)
 	}
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
-	switch {
-	case *noReport:
-	case *noDB:
-		fmt.Fprintf(stdout, "report: %s  (no database: divergence db %s makes it)\n", filepath.Join(o.Dir, report.ReportFile), o.Dir)
-	default:
-		fmt.Fprintf(stdout, "report: %s  database: %s\n", filepath.Join(o.Dir, report.ReportFile), filepath.Join(o.Dir, resultsdb.File))
-	}
+	printOutputs(stdout, o.Dir, *noReport, *noDB)
 	return nil
+}
+
+// printOutputs says where the report and the database are, or how to
+// make the database a run skipped.
+func printOutputs(w io.Writer, dir string, noReport, noDB bool) {
+	switch {
+	case noReport:
+	case noDB:
+		fmt.Fprintf(w, "report: %s  (no database: divergence db %s makes it)\n", filepath.Join(dir, report.ReportFile), dir)
+	default:
+		fmt.Fprintf(w, "report: %s  database: %s\n", filepath.Join(dir, report.ReportFile), filepath.Join(dir, resultsdb.File))
+	}
 }
 
 // withOutputs sets the experiment's report.html and results.duckdb writers

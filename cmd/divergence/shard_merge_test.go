@@ -227,11 +227,17 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 			t.Errorf("shard %d: source %q, %d/%d, %d runs", i, m.Source, m.Shard, m.Shards, len(m.Runs))
 		}
 	}
-	mustRun(t, divergence(t, nil, "merge", merged, shards))
+	printed := mustRun(t, divergence(t, nil, "merge", merged, shards))
 	sameFolders(t, filepath.Join(one, slug), filepath.Join(merged, slug))
+	// It says where the report and the database are, as run does.
+	if want := "report: " + filepath.Join(merged, slug, "report.html") + "  database: " + filepath.Join(merged, slug, "results.duckdb"); !strings.Contains(printed, want) {
+		t.Errorf("merge printed:\n%s\nwant a line %s", printed, want)
+	}
 	// --no-db: the report without the database.
 	noDB := filepath.Join(dir, "merged-no-db")
-	mustRun(t, divergence(t, nil, "merge", noDB, shards, "--no-db"))
+	if printed := mustRun(t, divergence(t, nil, "merge", noDB, shards, "--no-db")); !strings.Contains(printed, "(no database: divergence db "+filepath.Join(noDB, slug)+" makes it)") {
+		t.Errorf("merge --no-db printed:\n%s", printed)
+	}
 	if _, err := os.Stat(filepath.Join(noDB, slug, "report.html")); err != nil {
 		t.Errorf("merge --no-db: %v", err)
 	}
