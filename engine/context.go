@@ -130,7 +130,7 @@ func (c *Context) Pending() int {
 		return n
 	}
 	for j := range c.pending {
-		if o := &c.pending[j]; o.cancelAt != 0 && !o.replacing {
+		if c.pending[j].cancelling() {
 			n--
 		}
 	}

@@ -157,9 +157,10 @@ func (b *broker) liquidationFirst(i, k int, pos float64) {
 		}
 		// Where i's own move takes the account to its requirement, the
 		// others where they stand when i's bar opens (their opens, or
-		// last prices known): their bars' worst prices may come later on
-		// their own paths, which the maintenance check after the resting
-		// orders takes (checkMaintenance).
+		// last prices known: b.mark, which fillResting set by openMarks
+		// before it reached any order): their bars' worst prices may come
+		// later on their own paths, which the maintenance check after the
+		// resting orders takes (checkMaintenance).
 		eo = b.pf.Cash
 		for j, qj := range b.pf.Qty {
 			if qj == 0 || j == i {
@@ -169,10 +170,7 @@ func (b *broker) liquidationFirst(i, k int, pos float64) {
 				eo += qj*b.pf.AvgCost[j] - b.isoMargin(j, qj)
 				continue
 			}
-			p := b.knownPrice(j)
-			if b.last[j] == k {
-				p = b.series[j].Open[b.cursor[j]]
-			}
+			p := b.mark[j]
 			eo += qj * p
 			if mj := b.maintM[j]; mj != nil {
 				ro += b.requirement(mj, j, qj, p).Maintenance

@@ -87,7 +87,8 @@ func (m *market) advance(k int) {
 // barSpan is how long bars of interval iv last: the interval (the
 // timeline's, measured as the median step) when under a day, else a day,
 // as funding settles it too. A daily bar stamped 00:00 closes by the next
-// 00:00, but an equity's, which closes at 21:00 UTC (sessionClose). A weekly or sparse series (two bars three days apart) counts as
+// 00:00, but an equity's, which closes at 21:00 UTC (sessionClose). A
+// weekly or sparse series (two bars three days apart) counts as
 // daily too, so that on a daily grid it holds no order back for a week;
 // its bar is revealed whole at its stamp, as every bar is. A decision on
 // it may then fill another series' bar that opens before its true close:

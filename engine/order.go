@@ -147,6 +147,10 @@ type Order struct {
 	done      bool    // filled, cancelled or expired: leaves the pending list
 }
 
+// cancelling reports whether o is being cancelled: a deferred cancel, not
+// a replace, is on its way (cancelAt).
+func (o *Order) cancelling() bool { return o.cancelAt != 0 && !o.replacing }
+
 // OrderID identifies a submitted order within a run.
 type OrderID int64
 

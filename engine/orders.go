@@ -81,14 +81,11 @@ func (b *broker) due(o *Order, k int, kind OrderKind) bool {
 	if o.done || o.Kind != kind || b.last[o.Instrument] != k {
 		return false
 	}
-	if kind == MarketOnClose {
-		c := b.market.close[o.Instrument]
-		if b.closing && c != b.closeAt {
-			return false // filled with the closes of its own time
-		}
-		if o.cancelAt != 0 && c >= o.cancelAt {
-			return false // the cancel or replace reaches the market first
-		}
+	// A market-on-close order fills with the closes of its own time; a
+	// change that reached the market by then was settled first
+	// (settleCloses).
+	if kind == MarketOnClose && b.closing && b.market.close[o.Instrument] != b.closeAt {
+		return false
 	}
 	// A market order never fills in the step it was submitted in: its
 	// price would be one the strategy has already seen. Nor on a bar
@@ -307,7 +304,7 @@ func (b *broker) submit(o Order) (OrderID, error) {
 	if o.Sizing != Quantity && !o.Kind.resting() {
 		for j := range b.pending {
 			p := &b.pending[j]
-			if p.Instrument != o.Instrument || p.Kind != o.Kind || p.Sizing == Quantity || p.done || (p.cancelAt != 0 && !p.replacing) {
+			if p.Instrument != o.Instrument || p.Kind != o.Kind || p.Sizing == Quantity || p.done || p.cancelling() {
 				continue
 			}
 			// The new target replaces the pending one; off the next
@@ -315,10 +312,7 @@ func (b *broker) submit(o Order) (OrderID, error) {
 			// decision saw, as a cancel's order does (cancel), and the
 			// new one waits for it (notBefore).
 			if at := b.deferTo(); at != 0 {
-				if p.cancelAt == 0 {
-					b.deferred++
-				}
-				p.cancelAt, p.replacing = at, false
+				b.cancelAfter(p, at)
 				break
 			}
 			if p.cancelAt != 0 {
@@ -361,15 +355,12 @@ func validPrices(o *Order) bool {
 func (b *broker) cancel(id OrderID) bool {
 	for j := range b.pending {
 		o := &b.pending[j]
-		if o.id != id || o.done || (o.cancelAt != 0 && !o.replacing) {
+		if o.id != id || o.done || o.cancelling() {
 			continue
 		}
 		oco := o.oco
 		if at := b.deferTo(); at != 0 {
-			if o.cancelAt == 0 {
-				b.deferred++
-			}
-			o.cancelAt, o.replacing = at, false
+			b.cancelAfter(o, at)
 		} else {
 			if o.cancelAt != 0 {
 				b.deferred--
@@ -382,6 +373,15 @@ func (b *broker) cancel(id OrderID) bool {
 		return true
 	}
 	return false
+}
+
+// cancelAfter makes o's cancel take effect at at (deferTo): it stays
+// live until then, a deferred change of the book (b.deferred).
+func (b *broker) cancelAfter(o *Order, at int64) {
+	if o.cancelAt == 0 {
+		b.deferred++
+	}
+	o.cancelAt, o.replacing = at, false
 }
 
 // deferTo is when a cancel or replace decided now takes effect: 0 for at
@@ -467,7 +467,7 @@ func (b *broker) settleCloses(k int, at int64) bool {
 func (b *broker) cancelAll(i int) int {
 	n := 0
 	for j := 0; j < len(b.pending); {
-		if o := &b.pending[j]; o.Instrument == i && !o.done && (o.cancelAt == 0 || o.replacing) {
+		if o := &b.pending[j]; o.Instrument == i && !o.done && !o.cancelling() {
 			b.cancel(o.id) // at once, or deferred: the order stays, being cancelled
 			n++
 			j = 0 // Cancel may have removed others too
@@ -484,7 +484,7 @@ func (b *broker) cancelAll(i int) int {
 func (b *broker) replace(id OrderID, amount, price, stop float64) bool {
 	for j := range b.pending {
 		o := &b.pending[j]
-		if o.id != id || o.done || (o.cancelAt != 0 && !o.replacing) {
+		if o.id != id || o.done || o.cancelling() {
 			continue
 		}
 		if o.replacing {
@@ -593,7 +593,7 @@ func (b *broker) expire(k int) {
 		if o.TIF != Day || o.done || b.last[o.Instrument] != k || (o.step >= k && o.Kind != MarketOnClose) || !b.ready(o) {
 			continue
 		}
-		if o.cancelAt != 0 && !o.replacing {
+		if o.cancelling() {
 			// Being cancelled: it leaves the book without expiring.
 			b.deferred--
 			o.cancelAt, o.done, any = 0, true, true

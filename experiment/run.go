@@ -938,11 +938,15 @@ func noTrade(runs []RunResult, explained []string) string {
 	case len(keys) == 1:
 		return fmt.Sprintf("run %s made no trade: its metrics are those of cash held (check its parameters against the data: a lookback longer than the bars, a threshold never crossed)", keys[0])
 	}
-	list := strings.Join(keys, ", ")
+	return fmt.Sprintf("%d runs made no trade: %s; their metrics are those of cash held (check their parameters against the data: a lookback longer than the bars, a threshold never crossed)", len(keys), firstTen(keys))
+}
+
+// firstTen lists a note's runs: the first ten, and how many more.
+func firstTen(keys []string) string {
 	if len(keys) > 10 {
-		list = fmt.Sprintf("%s and %d more", strings.Join(keys[:10], ", "), len(keys)-10)
+		return fmt.Sprintf("%s and %d more", strings.Join(keys[:10], ", "), len(keys)-10)
 	}
-	return fmt.Sprintf("%d runs made no trade: %s; their metrics are those of cash held (check their parameters against the data: a lookback longer than the bars, a threshold never crossed)", len(keys), list)
+	return strings.Join(keys, ", ")
 }
 
 // rejected is a note naming the baseline runs that had orders rejected
@@ -961,15 +965,11 @@ func rejected(runs []RunResult) string {
 	if len(keys) == 0 {
 		return ""
 	}
-	list := strings.Join(keys, ", ")
-	if len(keys) > 10 {
-		list = fmt.Sprintf("%s and %d more", strings.Join(keys[:10], ", "), len(keys)-10)
-	}
 	what := "run had orders"
 	if len(keys) > 1 {
 		what = "runs had orders"
 	}
-	return fmt.Sprintf("%d %s rejected: %s; a rejected order is not retried, so the run holds less than its strategy asked for (a short without borrow, an order past buying power or margin, an invalid price), and a hedge may run one-legged: see the rejections column", len(keys), what, list)
+	return fmt.Sprintf("%d %s rejected: %s; a rejected order is not retried, so the run holds less than its strategy asked for (a short without borrow, an order past buying power or margin, an invalid price), and a hedge may run one-legged: see the rejections column", len(keys), what, firstTen(keys))
 }
 
 // offGrid returns two instruments of p with intraday bars of one interval
