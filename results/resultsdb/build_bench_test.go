@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 )
@@ -54,7 +55,17 @@ func benchFolder(tb testing.TB, dir string, runs, days int) []*engine.Curve {
 		write(filepath.Join(rdir, "equity.parquet"), func(w io.Writer) error { return results.WriteCurveParquet(w, c) })
 		write(filepath.Join(rdir, "fills.csv"), func(w io.Writer) error { return results.WriteFillsCSV(w, fills) })
 		write(filepath.Join(rdir, "fills.parquet"), func(w io.Writer) error { return results.WriteFillsParquet(w, fills) })
-		write(filepath.Join(rdir, "metrics.json"), func(w io.Writer) error { return results.WriteJSON(w, benchMetrics(keys[i], i)) })
+		write(filepath.Join(rdir, "metrics.json"), func(w io.Writer) error { return results.WriteJSON(w, benchMetrics(keys[i], i, c)) })
+		// The runs table's record of the curve and the fills, as the
+		// build checks them.
+		for _, col := range tab.Columns {
+			switch col.Name {
+			case "final_equity":
+				col.Floats[i] = c.Equity[days-1]
+			case "fills":
+				col.Ints[i] = int64(len(fills))
+			}
+		}
 	}
 	write(filepath.Join(dir, "runs.csv"), func(w io.Writer) error { return results.WriteTableCSV(w, tab) })
 	write(filepath.Join(dir, "runs.parquet"), func(w io.Writer) error { return results.WriteTableParquet(w, tab) })
@@ -64,19 +75,21 @@ func benchFolder(tb testing.TB, dir string, runs, days int) []*engine.Curve {
 	return curves
 }
 
-// benchMetrics is a metrics.json of the experiment's layout.
-func benchMetrics(key string, i int) map[string]any {
+// benchMetrics is a metrics.json of the experiment's layout, for run i
+// of curve c and 40 fills.
+func benchMetrics(key string, i int, c *engine.Curve) map[string]any {
 	x := float64(i)
+	last := c.Len() - 1
 	return map[string]any{
 		"experiment": "bench", "run": key, "strategy": "sma", "type": "sma-cross",
 		"params": map[string]any{"fast": 5 + i%20, "slow": 30 + i/20, "symbol": "BTC"},
 		"swept":  map[string]any{"fast": 5 + i%20, "slow": 30 + i/20},
 		"seed":   uint64(1000 + i), "synthetic": true, "data": "synthetic data",
-		"start": "2015-01-01", "end": "2021-11-24", "initial_cash": 100000, "commission_bps": 10,
+		"start": data.FormatDay(c.Time[0]), "end": data.FormatDay(c.Time[last]), "initial_cash": 100000, "commission_bps": 10,
 		"periods_per_year": 365, "calendar": "calendar days",
 		"metrics": map[string]any{
 			"annual_volatility": 0.3 + x/1e3, "best_period": 0.1, "cagr": 0.05 + x/1e4, "calmar": 0.4,
-			"commission_paid": 12.5, "cvar_95": -0.03, "exposure_time": 0.9, "fills": 40, "final_equity": 1e5 + x,
+			"commission_paid": 12.5, "cvar_95": -0.03, "exposure_time": 0.9, "fills": 40, "final_equity": c.Equity[last],
 			"hit_rate": 0.51, "kurtosis": 2.1, "liquidations": 0, "margin_calls": 0, "max_drawdown": -0.2 - x/1e4,
 			"max_drawdown_duration": 90, "max_drawdown_peak": "2016-01-01", "max_drawdown_recovery": "",
 			"max_drawdown_trough": "2016-05-01", "periods": 2519, "periods_per_year": 365, "rejections": 0,

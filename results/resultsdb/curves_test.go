@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 )
@@ -42,6 +43,8 @@ func TestEquityFromMemory(t *testing.T) {
 		}
 		c.Gross[0] = math.NaN() // NULL in both tables
 		curves[i] = c
+		// The record of this curve, as the build from files checks it.
+		recs[i].End, recs[i].Metrics.FinalEquity = data.FormatDay(c.Time[n-1]), c.Equity[n-1]
 		rdir := filepath.Join(dir, "runs", recs[i].Run)
 		if err := results.WriteFileAtomic(filepath.Join(rdir, "equity.parquet"), func(w io.Writer) error { return results.WriteCurveParquet(w, c) }); err != nil {
 			t.Fatal(err)

@@ -74,6 +74,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -82,6 +83,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/parquet/file"
 	goduckdb "github.com/duckdb/duckdb-go/v2"
@@ -580,7 +582,9 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 		return nil, err
 	}
 
-	// equity and fills: Parquet when every run has it, else CSV.
+	// equity and fills: Parquet when every run has it, else CSV. read
+	// names the kind of file each table was made from.
+	read := map[string]string{}
 	for _, t := range []struct {
 		table, file string
 		cols        string
@@ -597,6 +601,7 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 		unordered := false
 		switch {
 		case t.table == "equity" && mem != nil:
+			read[t.table] = "memory"
 			// The curves in memory, in run order (curveBatches): the run
 			// column comes as each key's index in the sorted keys.
 			runs := slices.Clone(mem.keys)
@@ -619,6 +624,7 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			// thread: 0.76–0.92 s against 0.50–0.63 s for a 200-run
 			// sweep's 1.9M fills on two, and 20–45 MB more at the peak.
 			unordered = true
+			read[t.table] = "parquet"
 			slices.SortFunc(pq, func(a, b string) int { return strings.Compare(folderOf(a), folderOf(b)) })
 			quoted := make([]string, len(pq))
 			var runs []string // the files' folders, distinct and sorted
@@ -661,6 +667,7 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_csv(%s, filename = true, header = true, union_by_name = true, types = %s))",
 				keyOf, t.cols, glob("runs", "*", t.file+".csv"), t.csvTypes)
 			tail = "ORDER BY run, time"
+			read[t.table] = "csv"
 		default:
 			continue
 		}
@@ -676,6 +683,12 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			if _, err := tx.ExecContext(ctx, "RESET preserve_insertion_order"); err != nil {
 				return nil, fmt.Errorf("resultsdb: table %s: %w", t.table, err)
 			}
+		}
+	}
+
+	if read["equity"] != "memory" {
+		if err := checkRows(ctx, tx, dir, read); err != nil {
+			return nil, err
 		}
 	}
 
@@ -710,4 +723,73 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 		}
 	}
 	return tables, nil
+}
+
+// checkRows compares each run's rows in the equity and fills tables, made
+// from its files (read names the kind, "parquet" or "csv", of each
+// table), with its record: the number of fills, the date of the last
+// curve point and the final equity. A file cut short at a line's end (a
+// copy interrupted, a disk filled) reads as a shorter run without an
+// error, and a run whose Parquet file is missing while the others' are
+// there has no rows at all: either is an error naming the file, before
+// anything is kept.
+func checkRows(ctx context.Context, tx *sql.Tx, dir string, read map[string]string) error {
+	if read["equity"] == "" || read["fills"] == "" {
+		return nil // no files of a kind: nothing was made from them
+	}
+	// Dates as days since 1970-01-01 in UTC (the records' dates are the
+	// UTC days of the curve's points), free of the session's time zone.
+	row := tx.QueryRowContext(ctx, `
+		SELECT r.key, coalesce(e.n, 0), e.last_day, e.eq, coalesce(f.n, 0), r.fills,
+			datediff('day', DATE '1970-01-01', r."end"), r.final_equity
+		FROM runs r
+		LEFT JOIN (SELECT CAST(run AS VARCHAR) AS run, count(*) AS n,
+				CAST(floor(epoch_ms(max(time)) / 86400000.0) AS BIGINT) AS last_day,
+				arg_max(equity, time) AS eq FROM equity GROUP BY ALL) e ON e.run = r.key
+		LEFT JOIN (SELECT CAST(run AS VARCHAR) AS run, count(*) AS n FROM fills GROUP BY ALL) f ON f.run = r.key
+		WHERE e.n IS NULL OR coalesce(f.n, 0) <> r.fills
+			OR e.last_day <> datediff('day', DATE '1970-01-01', r."end")
+			OR abs(e.eq - r.final_equity) > 1e-9 * greatest(abs(r.final_equity), 1)
+		ORDER BY r.key LIMIT 1`)
+	var (
+		key         string
+		n, nf, want int64
+		last, end   sql.NullInt64
+		eq, final   sql.NullFloat64
+	)
+	switch err := row.Scan(&key, &n, &last, &eq, &nf, &want, &end, &final); {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("resultsdb: checking the runs' rows against their records: %w", err)
+	}
+	file := func(table string) string {
+		return filepath.Join(dir, "runs", key, table+"."+read[table])
+	}
+	day := func(d sql.NullInt64) string {
+		if !d.Valid {
+			return "no date"
+		}
+		return time.Unix(d.Int64*86400, 0).UTC().Format(time.DateOnly)
+	}
+	const cut = "cut short, or not this run's"
+	for _, t := range []string{"equity", "fills"} {
+		if _, err := os.Stat(file(t)); err != nil {
+			why := "the other runs have theirs"
+			if read[t] == "csv" {
+				why = "most runs have no Parquet file"
+			}
+			return fmt.Errorf("resultsdb: run %s has no %s: the %s table is made from the runs' %s files, as %s", key, file(t), t, map[string]string{"parquet": "Parquet", "csv": "CSV"}[read[t]], why)
+		}
+	}
+	switch {
+	case n == 0:
+		return fmt.Errorf("resultsdb: %s holds no rows, the run's record ends on %s: the file is %s", file("equity"), day(end), cut)
+	case nf != want:
+		return fmt.Errorf("resultsdb: %s holds %d fills, the run's record %d: the file is %s", file("fills"), nf, want, cut)
+	case last != end:
+		return fmt.Errorf("resultsdb: %s ends on %s, the run's record on %s: the file is %s", file("equity"), day(last), day(end), cut)
+	default:
+		return fmt.Errorf("resultsdb: %s ends at equity %v, the run's record at %v: the file is %s", file("equity"), eq.Float64, final.Float64, cut)
+	}
 }
