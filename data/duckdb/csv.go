@@ -130,6 +130,36 @@ type recordScanner struct {
 	size       int64 // the file's size when known (not compressed), else 0
 	sized      bool  // lines was sized from the first chunk's records
 	nonSpace   bool  // the file has a byte that is not white space
+	// The first line end outside quotes: its kind (endLF, endCRLF or
+	// endCR) and line. DuckDB's reader takes one kind of line end per
+	// file and fails on another without saying where: mixed is the error
+	// naming the first line that ends in another kind, returned once the
+	// file is scanned.
+	endKind, endLine int
+	mixed            error
+}
+
+// The kinds of line end.
+const (
+	endLF = 1 + iota
+	endCRLF
+	endCR
+)
+
+// lineEnd notes that line ends with a line end of kind outside quotes:
+// the first that differs from the file's first sets sc.mixed.
+func (sc *recordScanner) lineEnd(kind, line int) {
+	if sc.endKind == 0 {
+		sc.endKind, sc.endLine = kind, line
+		return
+	}
+	if kind == sc.endKind || sc.mixed != nil {
+		return
+	}
+	name := [...]string{endLF: "LF", endCRLF: "CR LF", endCR: "CR"}
+	sc.mixed = &data.RowError{File: sc.path, Row: line, Msg: fmt.Sprintf(
+		"this line ends in %s, line %d in %s: the file mixes line ends, which the CSV reader cannot read; save it with one kind throughout (dos2unix turns CR LF into LF)",
+		name[kind], sc.endLine, name[sc.endKind])}
 }
 
 func (sc *recordScanner) run(r io.Reader) error {
@@ -174,6 +204,9 @@ func (sc *recordScanner) run(r io.Reader) error {
 			return err
 		}
 	}
+	if sc.pendingCR && !sc.inQuote {
+		sc.lineEnd(endCR, sc.line-1) // the file's last byte is a CR alone
+	}
 	lay := sc.lay
 	if !sc.nonSpace {
 		return &data.RowError{File: sc.path, Msg: "empty file (want a header line such as date,open,high,low,close,adj_close,volume)"}
@@ -192,9 +225,11 @@ func (sc *recordScanner) run(r io.Reader) error {
 	if lay.names == nil {
 		// A header of white space only: its (empty) names are refused
 		// by the column mapping.
-		return parseHeader(sc.path, sc.header, lay)
+		if err := parseHeader(sc.path, sc.header, lay); err != nil {
+			return err
+		}
 	}
-	return nil
+	return sc.mixed
 }
 
 // notText says what a file that starts with these bytes is when it is not
@@ -261,6 +296,9 @@ func (sc *recordScanner) scan(b []byte) error {
 					return err
 				}
 			}
+			if sc.endKind != endLF {
+				sc.lineEnd(endLF, sc.line)
+			}
 			sc.line++
 			b = b[i+1:]
 		}
@@ -275,8 +313,13 @@ func (sc *recordScanner) scan(b []byte) error {
 			sc.pendingCR = false
 			if sc.inQuote {
 				sc.keep(b[i : i+1])
+			} else {
+				sc.lineEnd(endCRLF, sc.line-1)
 			}
 			continue
+		}
+		if sc.pendingCR && !sc.inQuote {
+			sc.lineEnd(endCR, sc.line-1) // a chunk's last byte was a CR alone
 		}
 		sc.pendingCR = false
 		if c == '\n' || c == '\r' {
@@ -306,12 +349,19 @@ func (sc *recordScanner) scan(b []byte) error {
 					return err
 				}
 			}
+			kind := endLF
 			if c == '\r' {
+				kind = endCR
 				if i+1 < len(b) && b[i+1] == '\n' {
 					i++
+					kind = endCRLF
 				} else if i+1 == len(b) {
 					sc.pendingCR = true
+					kind = 0 // known with the next chunk's first byte
 				}
+			}
+			if kind != 0 {
+				sc.lineEnd(kind, sc.line)
 			}
 			sc.line++
 			continue
