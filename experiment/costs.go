@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/divergence-research/divergence/data"
@@ -462,4 +463,31 @@ func withEnv(cfg engine.Config, p *data.Panel, env *scenarios.Env) engine.Config
 		cfg.Symbols = syms
 	}
 	return cfg
+}
+
+// rateNotes notes the annual rates above 100 % a year (cash_rate,
+// borrow_cash_rate, and each borrow_rate): rates are decimals, and
+// cash_rate = 5 meant for 5 % earns 500 % a year. Such a rate is kept (a
+// hard-to-borrow short can cost more than 100 %), and said.
+func (c *CostsSpec) rateNotes() []string {
+	var out []string
+	note := func(key string, v float64) {
+		if math.Abs(v) > 1 {
+			out = append(out, fmt.Sprintf("costs.%s = %g is %s %% a year: rates are decimals (0.05 = 5 %%); write %g for %g %%",
+				key, v, strconv.FormatFloat(100*v, 'f', -1, 64), v/100, v))
+		}
+	}
+	note("cash_rate", c.CashRate)
+	note("borrow_cash_rate", c.BorrowCashRate)
+	borrow := func(key string, s CostSpec) {
+		if s.BorrowRate != nil {
+			note(key+".borrow_rate", *s.BorrowRate)
+		}
+	}
+	borrow("equity", c.Equity)
+	borrow("crypto", c.Crypto)
+	for _, sym := range slices.Sorted(maps.Keys(c.Symbols)) {
+		borrow("symbols."+sym, c.Symbols[sym])
+	}
+	return out
 }

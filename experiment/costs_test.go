@@ -317,3 +317,41 @@ func TestNoEndStopsWhereTheDataStops(t *testing.T) {
 		t.Errorf("notes %v", o.Notes)
 	}
 }
+
+// TestRatesOverAHundredPercentNoted: rates are decimals, and cash_rate =
+// 5 meant for 5 % earns 500 % a year, in bounds ([-1, 10]) and without a
+// word. Each annual rate over 100 % (cash, borrowed cash, each class's
+// and symbol's borrow) is kept and noted with what to write instead; the
+// rates of costsExperiment (4 %, 7 %, 5 %, 25 %) are not.
+func TestRatesOverAHundredPercentNoted(t *testing.T) {
+	text := strings.Replace(costsExperiment, "cash_rate = 0.04", "cash_rate = 5", 1)
+	text = strings.Replace(text, "borrow_rate = 0.25", "borrow_rate = 1.5", 1)
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{costsExperiment, nil},
+		{text, []string{
+			"costs.cash_rate = 5 is 500 % a year: rates are decimals (0.05 = 5 %); write 0.05 for 5 %",
+			"costs.symbols.TAO.borrow_rate = 1.5 is 150 % a year: rates are decimals (0.05 = 5 %); write 0.015 for 1.5 %",
+		}},
+	} {
+		f, err := Parse("costs.toml", c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, computeOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range out.Notes {
+			if strings.Contains(n, "a year: rates are decimals") {
+				got = append(got, n)
+			}
+		}
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("notes %q, want %q", got, c.want)
+		}
+	}
+}
