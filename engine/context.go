@@ -287,6 +287,14 @@ func (c *Context) AvgCost(i int) float64 { return c.pf.AvgCost[i] }
 // Cash is the cash balance (negative when borrowing).
 func (c *Context) Cash() float64 { return c.pf.Cash }
 
+// Commission is the commission a taker fill of qty of instrument i at
+// price would pay under the run's fee terms (the built-in rates or the
+// instrument's fee model), for sizing an order so that it pays its own
+// costs. A scenario's fee shock, when the fill comes, is not in it.
+func (c *Context) Commission(i int, qty, price float64) float64 {
+	return c.commission(i, qty, price, false)
+}
+
 // Equity is cash + Σ quantity × last price.
 func (c *Context) Equity() float64 { return c.pf.Equity(c.price) }
 

@@ -189,7 +189,8 @@ func (p *ScaledEntryParams) Validate() error {
 //     on, not at the bar it filled on.
 //   - Entries, decided on the close and filled at the next open (or, with
 //     Fill "close", at that close), as a quantity order of Tranche ×
-//     capital / close per tranche (cut to the MaxPosition cap). In mode
+//     capital / close per tranche (cut to the MaxPosition cap), less its
+//     commission (Context.Commission): the money pays for both. In mode
 //     "drawdown" tranche k (1-based) is due when 1 − close/peak ≥
 //     Levels[k−1] (peak = highest close of the cycle so far), and a bar
 //     whose close has reached several levels buys all their tranches in
@@ -493,7 +494,15 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	tag := rangeTag(s.tagEntry, "tranche", st.entries, k)
 	st.entries += k
 	st.lastEntry = now
-	return s.submit(ctx, st, pendEntry, k, money/c, tag)
+	// The tranche's money pays its commission too (as a target weight
+	// does): with capital 1 the tranches spend the capital, not the
+	// capital and their commissions on borrowed cash. Exact for a
+	// commission proportional to the notional.
+	qty := money / c
+	if com := ctx.Commission(st.i, qty, c); com > 0 {
+		qty *= money / (money + com)
+	}
+	return s.submit(ctx, st, pendEntry, k, qty, tag)
 }
 
 // newCycle starts a cycle with reference peak c (the first bar's close, or

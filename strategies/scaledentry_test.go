@@ -308,3 +308,42 @@ func TestScaledEntryKeysOfOtherModes(t *testing.T) {
 		}
 	}
 }
+
+// TestScaledEntryTranchesPayTheirCommission: a tranche's money pays its
+// commission too, as a target weight's does, so capital 1 spends the
+// equity and no more. Cash 10,000, commission 10 bps (0.001), schedule
+// mode with 2 tranches every day, price 100 throughout (open = close).
+// Capital is 10,000 at the first close, each tranche 5,000:
+//
+//	units = 5,000 / 100 / 1.001 = 49.950050 (not 50)
+//	cost  = 49.950050 × 100 = 4,995.0050, commission 4.9950050: 5,000.00
+//	cash after both: 10,000 − 2 × 5,000.00 = 0.00
+//
+// Sized without its commission, tranche 1 bought 50 units for 5,005.00,
+// and tranche 2 (cut to the max_position room, 9,995 − 5,000 = 4,995)
+// 49.95 units for 4,999.995: cash ended at −4.995, borrowed.
+func TestScaledEntryTranchesPayTheirCommission(t *testing.T) {
+	x := bars("X", []float64{100, 100, 100, 100}, []float64{100, 100, 100, 100})
+	p := &data.Panel{Series: []data.Series{x}}
+	st, err := Builtins().New("scaled-entry", Params{"symbol": "X", "mode": "schedule", "tranches": 2, "every_days": 1, "take_profit": []float64{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(p, nil, st, engine.Config{Cash: 10000, Commission: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := 5000.0 / 100 / 1.001 // 49.950050
+	checkFills(t, res.Fills, []wantFill{
+		{1, "X", q, 100, "tranche 1"},
+		{2, "X", q, 100, "tranche 2"},
+	})
+	for _, f := range res.Fills {
+		if !near(f.Commission, q*100*0.001, 1e-12) {
+			t.Errorf("commission %g, want %g", f.Commission, q*100*0.001)
+		}
+	}
+	if got := res.Portfolio.Cash; math.Abs(got) > 1e-9 {
+		t.Errorf("cash %.6f after both tranches, want 0.00 (10,000 − 2 × 5,000)", got)
+	}
+}
