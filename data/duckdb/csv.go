@@ -204,8 +204,11 @@ func (sc *recordScanner) run(r io.Reader) error {
 			return err
 		}
 	}
-	if sc.pendingCR && !sc.inQuote {
-		sc.lineEnd(endCR, sc.line-1) // the file's last byte is a CR alone
+	if sc.pendingCR && !sc.inQuote && sc.endKind != endCRLF {
+		// The file's last byte is a CR alone: DuckDB takes it as the
+		// end of a file of CR LF line ends (the start of its last
+		// CR LF), not of one of LF.
+		sc.lineEnd(endCR, sc.line-1)
 	}
 	lay := sc.lay
 	if !sc.nonSpace {
