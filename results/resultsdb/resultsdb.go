@@ -470,6 +470,12 @@ func buildTx(ctx context.Context, db *sql.DB, dir, runsFile string, oneLayout bo
 	if _, err := conn.ExecContext(ctx, "RESET preserve_insertion_order"); err != nil {
 		return nil, fmt.Errorf("resultsdb: %w", err)
 	}
+	// Times are UTC. DuckDB's session time zone is the machine's: the
+	// CSV files' dates (2019-03-01, read as TIMESTAMPTZ) were that zone's
+	// midnight, 9 hours early in Tokyo, and the rows' days one early.
+	if _, err := conn.ExecContext(ctx, "SET TimeZone = 'UTC'"); err != nil {
+		return nil, fmt.Errorf("resultsdb: %w", err)
+	}
 	if mem != nil {
 		// A view reads its reader once: a fresh one for each build.
 		drop, err := showCurves(conn, mem.keys, mem.curves)
@@ -734,8 +740,13 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 // there has no rows at all: either is an error naming the file, before
 // anything is kept.
 func checkRows(ctx context.Context, tx *sql.Tx, dir string, read map[string]string) error {
-	if read["equity"] == "" || read["fills"] == "" {
-		return nil // no files of a kind: nothing was made from them
+	if read["equity"] == "" {
+		return nil // no equity files: no run to check
+	}
+	fills := "fills"
+	if read["fills"] == "" {
+		// No fills file at all: each run that traded is missing its own.
+		fills = "(SELECT CAST(NULL AS VARCHAR) AS run WHERE false)"
 	}
 	// Dates as days since 1970-01-01 in UTC (the records' dates are the
 	// UTC days of the curve's points), free of the session's time zone.
@@ -746,7 +757,7 @@ func checkRows(ctx context.Context, tx *sql.Tx, dir string, read map[string]stri
 		LEFT JOIN (SELECT CAST(run AS VARCHAR) AS run, count(*) AS n,
 				CAST(floor(epoch_ms(max(time)) / 86400000.0) AS BIGINT) AS last_day,
 				arg_max(equity, time) AS eq FROM equity GROUP BY ALL) e ON e.run = r.key
-		LEFT JOIN (SELECT CAST(run AS VARCHAR) AS run, count(*) AS n FROM fills GROUP BY ALL) f ON f.run = r.key
+		LEFT JOIN (SELECT CAST(run AS VARCHAR) AS run, count(*) AS n FROM `+fills+` GROUP BY ALL) f ON f.run = r.key
 		WHERE e.n IS NULL OR coalesce(f.n, 0) <> r.fills
 			OR e.last_day <> datediff('day', DATE '1970-01-01', r."end")
 			OR abs(e.eq - r.final_equity) > 1e-9 * greatest(abs(r.final_equity), 1)
@@ -774,6 +785,9 @@ func checkRows(ctx context.Context, tx *sql.Tx, dir string, read map[string]stri
 	}
 	const cut = "cut short, or not this run's"
 	for _, t := range []string{"equity", "fills"} {
+		if read[t] == "" {
+			return fmt.Errorf("resultsdb: run %s has no %s (nor %s.csv): the folder is incomplete", key, filepath.Join(dir, "runs", key, t+".parquet"), t)
+		}
 		if _, err := os.Stat(file(t)); err != nil {
 			why := "the other runs have theirs"
 			if read[t] == "csv" {

@@ -120,3 +120,22 @@ func TestWriteRefusesAMissingParquet(t *testing.T) {
 		t.Errorf("results.duckdb written (%v)", err)
 	}
 }
+
+// TestBuildRunsRefusesNoFillsFiles: given the records (as the experiment
+// and merge build), a folder without any fills file made the equity
+// table and no fills table, unchecked. Each run that traded has its
+// fills: the first by key (hedge) is named.
+func TestBuildRunsRefusesNoFillsFiles(t *testing.T) {
+	dir := smallFolder(t)
+	recs := records(t, dir)
+	fills, _ := filepath.Glob(filepath.Join(dir, "runs", "*", "fills.*"))
+	for _, p := range fills {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "run hedge has no " + filepath.Join(dir, "runs", "hedge", "fills.parquet") + " (nor fills.csv)"
+	if _, err := BuildRuns(context.Background(), dir, filepath.Join(dir, File), recs, nil, nil); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}
