@@ -68,7 +68,9 @@ type ScaledEntryParams struct {
 	TrailingStop float64 `toml:"trailing_stop"`
 	// MaxPosition caps the position value, as a fraction of equity split
 	// equally between the instruments, checked at the close a tranche is
-	// decided on; a tranche that would pass the cap is cut to fit it.
+	// decided on; a tranche that would pass the cap is cut to fit it, and
+	// a room under it no more than the commission on the position held
+	// is none (the position is at full size).
 	// Default 1.0; (0, 10].
 	MaxPosition float64 `toml:"max_position"`
 	// CooldownDays is the least number of calendar days between two
@@ -482,8 +484,21 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	if money >= room {
 		money, st.capped = room, true
 	}
-	if money <= 1e-9*st.capital {
-		// Already at the cap (up to rounding): the cycle is at full size.
+	// The tranche's money pays its commission too (as a target weight
+	// does): with capital 1 the tranches spend the capital, not the
+	// capital and their commissions on borrowed cash. Two steps: the
+	// first is exact for a commission proportional to the notional, the
+	// second for a fixed one (a minimum) too.
+	qty := money / c
+	if com := ctx.Commission(st.i, qty, c); com > 0 {
+		qty *= money / (money + com)
+		qty = (money - ctx.Commission(st.i, qty, c)) / c
+	}
+	// At the cap up to rounding, or up to the commission on the position
+	// held (the room the commissions of earlier tranches leave under the
+	// cap, which a top-up would pay a whole commission to fill): the
+	// cycle is at full size.
+	if money <= 1e-9*st.capital || qty <= 0 || (st.capped && money <= ctx.Commission(st.i, pos, c)) {
 		st.entries = s.n
 		if !st.full && st.first != 0 {
 			st.full = true
@@ -494,14 +509,6 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	tag := rangeTag(s.tagEntry, "tranche", st.entries, k)
 	st.entries += k
 	st.lastEntry = now
-	// The tranche's money pays its commission too (as a target weight
-	// does): with capital 1 the tranches spend the capital, not the
-	// capital and their commissions on borrowed cash. Exact for a
-	// commission proportional to the notional.
-	qty := money / c
-	if com := ctx.Commission(st.i, qty, c); com > 0 {
-		qty *= money / (money + com)
-	}
 	return s.submit(ctx, st, pendEntry, k, qty, tag)
 }
 

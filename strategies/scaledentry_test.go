@@ -347,3 +347,68 @@ func TestScaledEntryTranchesPayTheirCommission(t *testing.T) {
 		t.Errorf("cash %.6f after both tranches, want 0.00 (10,000 − 2 × 5,000)", got)
 	}
 }
+
+// TestScaledEntryCapLeavesNoTopUp: under a max_position cap, the room
+// the tranches' commissions leave is not filled by a top-up tranche
+// paying a whole commission. Cash 10,000, commission 10 bps, schedule
+// mode, 4 tranches of 2,500 every day, max_position 0.5, price 100:
+//
+//	tranche 1: 2,500 / 100 / 1.001 = 24.975025 units (2,497.5025 + 2.4975)
+//	tranche 2: equity 9,997.5025, room 0.5 × 9,997.5025 − 2,497.5025
+//	           = 2,501.24875 ≥ 2,500: 24.975025 units more
+//	tranche 3: equity 9,995.005, room 4,997.5025 − 4,995.005 = 2.4975,
+//	           under the commission on the position (4.995): full size
+//
+// Two fills, full size a day after the first; the review found a third
+// of 2.50 and a fourth of 0.0012 (and, under a 5.00 minimum fee, a
+// tranche of 2.49 paying 5.00).
+func TestScaledEntryCapLeavesNoTopUp(t *testing.T) {
+	x := bars("X", []float64{100, 100, 100, 100, 100, 100}, []float64{100, 100, 100, 100, 100, 100})
+	p := &data.Panel{Series: []data.Series{x}}
+	st, err := Builtins().New("scaled-entry", Params{"symbol": "X", "mode": "schedule", "tranches": 4, "every_days": 1,
+		"max_position": 0.5, "take_profit": []float64{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := engine.Run(p, nil, st, engine.Config{Cash: 10000, Commission: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := 2500.0 / 100 / 1.001 // 24.975025
+	checkFills(t, res.Fills, []wantFill{
+		{1, "X", q, 100, "tranche 1"},
+		{2, "X", q, 100, "tranche 2"},
+	})
+	rep := st.(Reporter).Report()
+	if rep["tranches_filled"] != 2 || rep["days_to_full_size"] != 1 {
+		t.Errorf("tranches_filled %g, days_to_full_size %g; want 2 and 1", rep["tranches_filled"], rep["days_to_full_size"])
+	}
+}
+
+// TestScaledEntryMinimumFee: with a minimum fee the tranche's units are
+// what its money buys once the fee is paid. Cash 10,000, a 5.00 minimum
+// (the 1 bps rate gives 0.25 on 2,500: the minimum applies), 4 tranches
+// of 2,500 at 100: units (2,500 − 5) / 100 = 24.95 each, and the four
+// spend 10,000 exactly: cash 0.00.
+func TestScaledEntryMinimumFee(t *testing.T) {
+	x := bars("X", []float64{100, 100, 100, 100, 100, 100}, []float64{100, 100, 100, 100, 100, 100})
+	p := &data.Panel{Series: []data.Series{x}}
+	st, err := Builtins().New("scaled-entry", Params{"symbol": "X", "mode": "schedule", "tranches": 4, "every_days": 1, "take_profit": []float64{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fee := engine.Commission{Bps: 1, Minimum: 5}
+	res, err := engine.Run(p, nil, st, engine.Config{Cash: 10000, Equity: engine.Terms{Commission: fee}, Crypto: engine.Terms{Commission: fee}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFills(t, res.Fills, []wantFill{
+		{1, "X", 24.95, 100, "tranche 1"},
+		{2, "X", 24.95, 100, "tranche 2"},
+		{3, "X", 24.95, 100, "tranche 3"},
+		{4, "X", 24.95, 100, "tranche 4"},
+	})
+	if got := res.Portfolio.Cash; math.Abs(got) > 1e-9 {
+		t.Errorf("cash %.6f, want 0.00 (10,000 − 4 × (2,495 + 5))", got)
+	}
+}
