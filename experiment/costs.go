@@ -473,8 +473,10 @@ func (c *CostsSpec) rateNotes() []string {
 	var out []string
 	note := func(key string, v float64) {
 		if math.Abs(v) > 1 {
-			out = append(out, fmt.Sprintf("costs.%s = %g is %s %% a year: rates are decimals (0.05 = 5 %%); write %g for %g %%",
-				key, v, strconv.FormatFloat(100*v, 'f', -1, 64), v/100, v))
+			// 12 digits: 100 × 1.1 is 110.00000000000001 in binary.
+			g := func(x float64) string { return strconv.FormatFloat(x, 'g', 12, 64) }
+			out = append(out, fmt.Sprintf("costs.%s = %g is %s %% a year: rates are decimals (0.05 = 5 %%); write %s for %g %%",
+				key, v, g(100*v), g(v/100), v))
 		}
 	}
 	note("cash_rate", c.CashRate)

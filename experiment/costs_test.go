@@ -326,6 +326,7 @@ func TestNoEndStopsWhereTheDataStops(t *testing.T) {
 func TestRatesOverAHundredPercentNoted(t *testing.T) {
 	text := strings.Replace(costsExperiment, "cash_rate = 0.04", "cash_rate = 5", 1)
 	text = strings.Replace(text, "borrow_rate = 0.25", "borrow_rate = 1.5", 1)
+	text = strings.Replace(text, "borrow_rate = 0.05", "borrow_rate = 1.1", 1)
 	for _, c := range []struct {
 		text string
 		want []string
@@ -333,6 +334,8 @@ func TestRatesOverAHundredPercentNoted(t *testing.T) {
 		{costsExperiment, nil},
 		{text, []string{
 			"costs.cash_rate = 5 is 500 % a year: rates are decimals (0.05 = 5 %); write 0.05 for 5 %",
+			// 100 × 1.1 is 110.00000000000001 in binary: printed as 110.
+			"costs.equity.borrow_rate = 1.1 is 110 % a year: rates are decimals (0.05 = 5 %); write 0.011 for 1.1 %",
 			"costs.symbols.TAO.borrow_rate = 1.5 is 150 % a year: rates are decimals (0.05 = 5 %); write 0.015 for 1.5 %",
 		}},
 	} {
