@@ -469,6 +469,42 @@ func TestSweepReportInBrowser(t *testing.T) {
 			t.Errorf("cell %s: %g, metrics.json sharpe %g", key, c.V, r.Record.Metrics.Sharpe)
 		}
 	}
+	// The swept fast (5, 10, 20) sorts as numbers (as text: 10, 20, 5)
+	// and filters as one: fast>=10 keeps sma's 4 runs of fast 10 and 20
+	// (the hedge's runs have no fast).
+	sorted, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+		const t = document.getElementById('runs-table'), j = Array.from(t.tHead.rows[0].cells).findIndex(c => c.dataset.col === 'param_fast');
+		t.tHead.rows[0].cells[j].click();
+		return Array.from(t.tBodies[0].rows).map(r => r.cells[j].textContent);
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(sorted, " "); got != "20 20 10 10 5 5 — —" {
+		t.Errorf("param_fast sorted %q, want 20 20 10 10 5 5 — — (numbers, descending, none last)", got)
+	}
+	count, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const box = document.querySelector('input[data-filter="runs-table"]');
+		box.value = 'param_fast>=10'; box.dispatchEvent(new Event('input'));
+		return document.querySelector('[data-count="runs-table"]').textContent;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if count != "4 of 8 runs" {
+		t.Errorf("filter param_fast>=10: %q, want 4 of 8 runs", count)
+	}
+	// Kurtosis has no better direction: said so, and coloured low to high.
+	note, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const m = document.getElementById('sweep-metric'); m.value = 'kurtosis'; m.dispatchEvent(new Event('change'));
+		return document.querySelector('#sweep-heatmap p.note').textContent;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(note, "kurtosis (no better direction: white low, purple high)") {
+		t.Errorf("kurtosis heatmap note %q", note)
+	}
 	painted, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`['wf-0', 'wf-1'].map(id => { const u = window.divergence.charts[id]; if (!u) return -1;
 		const c = u.ctx.canvas, d = u.ctx.getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })`))
 	if err != nil {

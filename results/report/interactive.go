@@ -138,6 +138,9 @@ type jsSweep struct {
 	// which lower is better (volatility, costs).
 	Metrics []string `json:"metrics"`
 	Lower   []string `json:"lower"`
+	// Neutral are the metrics with no better direction (noBetter),
+	// coloured from low to high.
+	Neutral []string `json:"neutral"`
 }
 
 // jsSweepGroup is one strategy's sweep: its swept parameters (param_<name>
@@ -462,6 +465,8 @@ func sweepOf(f *Folder) *jsSweep {
 			mcols = append(mcols, c)
 			if lowerIsBetter(c.Name) {
 				s.Lower = append(s.Lower, c.Name)
+			} else if noBetter(c.Name) {
+				s.Neutral = append(s.Neutral, c.Name)
 			}
 		}
 	}
@@ -510,10 +515,18 @@ func sweepOf(f *Folder) *jsSweep {
 }
 
 // lowerIsBetter reports whether a smaller value of the runs-table column
-// is the better one (volatility, costs, tracking error).
+// is the better one (volatility, costs, tracking error, the share of the
+// benchmark's falls captured).
 func lowerIsBetter(col string) bool {
 	return col == "annual_volatility" || col == "commission_paid" || col == "total_costs" || col == "turnover" ||
-		strings.HasPrefix(col, "costs_") || strings.HasPrefix(col, "tracking_error_")
+		strings.HasPrefix(col, "costs_") || strings.HasPrefix(col, "tracking_error_") || strings.HasPrefix(col, "down_capture_")
+}
+
+// noBetter reports whether the runs-table column has no better direction
+// in itself: a hedge seeks a low beta or correlation, a leveraged bet a
+// high one; skewness and kurtosis describe the returns' shape.
+func noBetter(col string) bool {
+	return col == "skewness" || col == "kurtosis" || strings.HasPrefix(col, "beta_") || strings.HasPrefix(col, "correlation_")
 }
 
 // setupColumn are the runs-table columns that describe the experiment's

@@ -120,16 +120,23 @@ func newRunsTable(f *Folder, pal *charts.Palette) *runsTable {
 	t := results.RunsTable(recs, results.All)
 	order := orderColumns(t)
 	rt := &runsTable{ID: "runs-table"}
+	_, text := tableText(t)
 	for _, j := range order {
 		c := &t.Columns[j]
-		rt.Header = append(rt.Header, colHead{Name: c.Name, Text: c.Strings != nil})
+		rt.Header = append(rt.Header, colHead{Name: c.Name, Text: c.Strings != nil && !numericParam(c)})
 	}
-	_, text := tableText(t)
 	for i := range recs {
 		row := make([]cell, len(order))
 		for k, j := range order {
 			c := &t.Columns[j]
 			switch {
+			case numericParam(c):
+				// A swept number (rebalance_days = 7, 14, 28) sorts and
+				// filters as one, not as text ("14" < "28" < "7").
+				row[k] = cell{Text: c.Strings[i], Numeric: true, V: c.Strings[i], HasV: true}
+				if c.Strings[i] == "" {
+					row[k].Text = "—"
+				}
 			case c.Floats != nil:
 				v := c.Floats[i]
 				row[k] = cell{Text: formatValue(c.Name, v), Numeric: true, V: rawNumber(v), HasV: true}
@@ -212,4 +219,24 @@ func runAliases(f *Folder) map[string]string {
 		}
 	}
 	return out
+}
+
+// numericParam reports whether c is a parameter column (param_*, its
+// values as text) whose values are all numbers, or empty where a run has
+// no such parameter.
+func numericParam(c *results.Column) bool {
+	if !strings.HasPrefix(c.Name, "param_") || c.Strings == nil {
+		return false
+	}
+	any := false
+	for _, v := range c.Strings {
+		if v == "" {
+			continue
+		}
+		if f, err := strconv.ParseFloat(v, 64); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return false
+		}
+		any = true
+	}
+	return any
 }

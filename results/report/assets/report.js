@@ -340,6 +340,7 @@
       var G = group();
       var xi = G.params.indexOf(xs.value), yi = G.params.indexOf(ys.value), mi = S.metrics.indexOf(ms.value);
       var lower = S.lower.indexOf(ms.value) >= 0, avg = os.value === "mean";
+      var neutral = (S.neutral || []).indexOf(ms.value) >= 0;
       var better = function (a, b) { return lower ? a < b : a > b; };
       var best = null;
       G.rows.forEach(function (r) { var v = num(r.m[mi]); if (!isNaN(v) && (!best || better(v, num(best.m[mi])))) best = r; });
@@ -359,10 +360,13 @@
       vals.sort(function (a, b) { return a - b; });
       var qv = function (p) { if (!vals.length) return 0; var h = (vals.length - 1) * p, i = Math.floor(h); return vals[i] + (h - i) * (vals[Math.min(i + 1, vals.length - 1)] - vals[i]); };
       var lo = qv(0.05), hi = qv(0.95);
-      var isPct = /return|cagr|drawdown|volatility|var_|alpha_|hit_rate|period|exposure/.test(ms.value);
+      var isPct = /return|cagr|drawdown|volatility|var_|alpha_|tracking_error_|hit_rate|period|exposure/.test(ms.value);
       var show = function (v) { return isPct ? pct(v, 1) : fixed(v, 3); };
       var colour = function (v) {
         var t = hi > lo ? Math.max(0, Math.min(1, (v - lo) / (hi - lo))) : 0.5;
+        if (neutral) { // white (low) to purple (high): no better or worse
+          return "rgb(" + [117, 107, 177].map(function (c) { return Math.round(255 + (c - 255) * t); }).join(",") + ")";
+        }
         if (lower) t = 1 - t;
         var a = t < 0.5 ? [214, 39, 40] : [31, 119, 180], s = Math.abs(t - 0.5) * 2; // red (worse), white, blue (better)
         return "rgb(" + a.map(function (c) { return Math.round(255 + (c - 255) * s); }).join(",") + ")";
@@ -382,9 +386,9 @@
       var others = G.params.filter(function (p, j) { return j !== xi && j !== yi; });
       var note = xi === yi ? "Choose two different parameters." : others.length === 0 ? "Every run of the sweep is a cell." :
         avg ? "Other parameters (" + others.join(", ") + ") averaged over: each cell is the mean of its runs." :
-          "Other parameters fixed at the best run's values by " + ms.value + " (" + (best ? best.key : "\u2014") + "): " +
+          "Other parameters fixed at the values of the " + (neutral ? "run with the highest " : "best run by ") + ms.value + " (" + (best ? best.key : "\u2014") + "): " +
           others.map(function (p) { return p + " = " + (best ? best.p[G.params.indexOf(p)] : "\u2014"); }).join(", ") + ".";
-      h += '<p class="note">' + esc(G.strategy) + ": " + esc(ms.value) + (lower ? " (lower is better)" : " (higher is better)") + ", in sample (every run over the whole period). " + esc(note) +
+      h += '<p class="note">' + esc(G.strategy) + ": " + esc(ms.value) + (neutral ? " (no better direction: white low, purple high)" : lower ? " (lower is better)" : " (higher is better)") + ", in sample (every run over the whole period). " + esc(note) +
         " Colours span the cells' 5th to 95th percentile (" + show(lo) + " to " + show(hi) + "); values beyond take the end colours.</p>";
       hm.innerHTML = h;
     };

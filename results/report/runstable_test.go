@@ -1,0 +1,55 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/charts"
+)
+
+// TestNumericParamsSortAsNumbers: a swept number (param_rebalance_days =
+// 7, 14, 28) was a text cell without data-v: the table sorted it as text
+// (14, 28, 7) and a filter param_rebalance_days>=14 hid every row. Its
+// cells now carry their values, as the metrics' do; a run without the
+// parameter has an empty value (sorted last); a text parameter (hedge)
+// stays text.
+func TestNumericParamsSortAsNumbers(t *testing.T) {
+	f := &Folder{}
+	for k, rb := range []float64{7, 14, 28} {
+		h := []string{"dollar", "beta", "vol"}[k]
+		f.Runs = append(f.Runs, Run{Key: "r" + strings.Repeat("x", k), Record: results.RunRecord{Run: "r" + strings.Repeat("x", k), Strategy: "hedge",
+			Params: map[string]any{"rebalance_days": rb, "hedge": h}, Swept: map[string]any{"rebalance_days": rb, "hedge": h}}})
+		f.Main = append(f.Main, k)
+	}
+	f.Runs = append(f.Runs, Run{Key: "hold", Record: results.RunRecord{Run: "hold", Strategy: "hold", Params: map[string]any{"hedge": "none"}}})
+	f.Main = append(f.Main, 3)
+	rt := newRunsTable(f, charts.NewPalette(f.Names()))
+	col := func(name string) int {
+		for j, h := range rt.Header {
+			if h.Name == name {
+				return j
+			}
+		}
+		t.Fatalf("no column %s in %v", name, rt.Header)
+		return -1
+	}
+	rb, hedge := col("param_rebalance_days"), col("param_hedge")
+	if rt.Header[rb].Text || !rt.Header[hedge].Text {
+		t.Errorf("text headers: rebalance_days %v, hedge %v; want false, true", rt.Header[rb].Text, rt.Header[hedge].Text)
+	}
+	var got []string
+	for _, r := range rt.Rows {
+		c := r[rb]
+		if !c.Numeric || !c.HasV {
+			t.Errorf("rebalance_days cell %+v: want a number with data-v", c)
+		}
+		got = append(got, c.V+"|"+c.Text)
+	}
+	if want := "7|7 14|14 28|28 |—"; strings.Join(got, " ") != want {
+		t.Errorf("rebalance_days cells %q, want %q", strings.Join(got, " "), want)
+	}
+	if c := rt.Rows[0][hedge]; c.Numeric || c.HasV || c.Text != "dollar" {
+		t.Errorf("hedge cell %+v: want the text dollar", c)
+	}
+}
