@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -14,6 +15,7 @@ import (
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
+	"github.com/divergence-research/divergence/results/metrics"
 )
 
 // CompareOptions choose the runs [CompareWith] draws and how.
@@ -83,9 +85,11 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	if len(dirs) == 0 {
 		return nil, errors.New("report: compare: no folders")
 	}
-	// One folder given twice would be drawn twice, as two experiments.
+	// One folder given twice (by two paths, a symbolic link) would be
+	// drawn twice, as two experiments.
 	seen := map[string]string{}
-	for _, d := range dirs {
+	var infos []os.FileInfo
+	for i, d := range dirs {
 		abs, err := filepath.Abs(d)
 		if err != nil {
 			abs = filepath.Clean(d)
@@ -94,6 +98,16 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 			return nil, fmt.Errorf("report: compare: %s and %s are the same folder", prev, d)
 		}
 		seen[abs] = d
+		fi, err := os.Stat(d)
+		if err != nil {
+			continue // Load names it
+		}
+		for j, o := range infos {
+			if o != nil && os.SameFile(o, fi) {
+				return nil, fmt.Errorf("report: compare: %s and %s are the same folder", dirs[j], d)
+			}
+		}
+		infos = append(infos[:i:i], fi)
 	}
 	outs := opt.Outs
 	if len(outs) == 0 {
@@ -144,11 +158,17 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	found := map[string]bool{}
 	var curves []charts.Series
 	var score []*results.RunMetrics
+	var ppys []float64 // the runs' periods per year, for score on the dates drawn
 	syn := false
-	for _, f := range folders {
+	// Folders of one experiment (a run before and after a change) are
+	// told apart by the end of their paths.
+	paths := distinctPaths(dirs)
+	drawnFrom := map[int]bool{} // the folders of the runs drawn
+	var of []int                // the folder of each curve
+	for fi, f := range folders {
 		prefix := f.Title()
 		if titles[prefix] > 1 {
-			prefix = filepath.Base(filepath.Clean(f.Dir))
+			prefix = paths[fi]
 		}
 		for _, r := range f.Runs {
 			// The runs under a scenario and the companion runs (a hedge's
@@ -167,7 +187,9 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 				s.Name = fmt.Sprintf("%s: %s (%d)%s", prefix, r.Name, n, tag)
 			}
 			curves = append(curves, s)
+			of = append(of, fi)
 			score = append(score, &r.Record.Metrics)
+			ppys = append(ppys, r.Record.PeriodsPerYear)
 			syn = syn || f.Synthetic() || r.Record.Synthetic
 		}
 	}
@@ -181,21 +203,14 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	}
 	total := len(curves)
 	var notes []string
-	if top > 0 && total > top {
-		idx := results.Rank(by, score)[:top]
-		sort.Ints(idx)
-		kept := make([]charts.Series, len(idx))
-		for k, i := range idx {
-			kept[k] = curves[i]
-		}
-		curves = kept
-		notes = append(notes, fmt.Sprintf("top %d of %d runs by %s", top, total, by))
-	}
 	ends := barEnds(curves)
 	if ends {
 		notes = append(notes, "runs of different bar intervals: each point drawn at its bar's end (a daily close at the next 00:00 UTC), the dates here too")
 	}
-	if opt.Align == AlignCommon && len(curves) > 1 {
+	aligned := opt.Align == AlignCommon && len(curves) > 1
+	if aligned {
+		// Every run's dates are cut to those all share before the best
+		// are chosen, so that they are chosen on the dates drawn.
 		from, err := alignCommon(curves)
 		if err != nil {
 			return nil, err
@@ -205,6 +220,26 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 			at = "the bar ending " + at
 		}
 		notes = append(notes, "aligned on the common dates, every run rebased to 1 at "+at)
+	}
+	if top > 0 && total > top {
+		over := "each over its own dates (--align none)"
+		if aligned {
+			// The metric over the dates drawn: a run's whole-period
+			// Sharpe says nothing of the window another experiment's
+			// runs share with it.
+			over = "over the dates drawn"
+			for i, c := range curves {
+				score[i] = windowMetrics(c.Values, ppys[i])
+			}
+		}
+		idx := results.Rank(by, score)[:top]
+		sort.Ints(idx)
+		kept, keptOf := make([]charts.Series, len(idx)), make([]int, len(idx))
+		for k, i := range idx {
+			kept[k], keptOf[k] = curves[i], of[i]
+		}
+		curves, of = kept, keptOf
+		notes = append(notes, fmt.Sprintf("top %d of %d runs by %s %s", top, total, by, over))
 	}
 	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	names := make([]string, len(curves))
@@ -220,8 +255,12 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	if len(notes) > 0 {
 		caption += "; " + strings.Join(notes, "; ")
 	}
+	for _, fi := range of {
+		drawnFrom[fi] = true
+	}
+	exps := plural(len(drawnFrom), "experiment")
 	copt := charts.Options{
-		Title:     fmt.Sprintf("Comparison of %d runs from %d experiments", len(curves), len(folders)),
+		Title:     fmt.Sprintf("Comparison of %s from %s", plural(len(curves), "run"), exps),
 		Caption:   caption,
 		Synthetic: syn,
 		Palette:   charts.NewPalette(names),
@@ -303,4 +342,60 @@ func alignCommon(curves []charts.Series) (int64, error) {
 		curves[i].Time, curves[i].Values = c.Time[a:b], c.Values[a:b]
 	}
 	return from, nil
+}
+
+// windowMetrics are the headline metrics of an equity curve cut to a
+// window: the simple returns between its points summarised with ppy
+// periods per year (as results.Measure does over a whole run), and its
+// last value.
+func windowMetrics(equity []float64, ppy float64) *results.RunMetrics {
+	m := &results.RunMetrics{Summary: metrics.Summarize(metrics.ReturnsFromEquity(nil, equity), ppy, nil)}
+	if len(equity) > 0 {
+		m.FinalEquity = equity[len(equity)-1]
+	}
+	return m
+}
+
+// distinctPaths labels each folder by the fewest last elements of its
+// path that no other folder's path ends with: out/x and runs/x for two
+// folders named x.
+func distinctPaths(dirs []string) []string {
+	parts := make([][]string, len(dirs))
+	for i, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			abs = d
+		}
+		parts[i] = strings.Split(filepath.ToSlash(filepath.Clean(abs)), "/")
+	}
+	suffix := func(i, n int) string {
+		p := parts[i]
+		return strings.Join(p[max(len(p)-n, 0):], "/")
+	}
+	out := make([]string, len(dirs))
+	for i := range dirs {
+		for n := 1; ; n++ {
+			s := suffix(i, n)
+			clash := false
+			for j := range dirs {
+				if j != i && suffix(j, n) == s {
+					clash = true
+					break
+				}
+			}
+			if !clash || n >= len(parts[i]) {
+				out[i] = s
+				break
+			}
+		}
+	}
+	return out
+}
+
+// plural is "1 run", "2 runs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

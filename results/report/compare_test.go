@@ -1,7 +1,9 @@
 package report
 
 import (
+	"cmp"
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results/charts"
 )
 
@@ -102,5 +105,135 @@ func TestSpanText(t *testing.T) {
 		if got := spanText(tc.first, tc.last); got != tc.want {
 			t.Errorf("spanText = %q, want %q", got, tc.want)
 		}
+	}
+}
+
+// TestCompareRanksOnTheDatesDrawn: aligned on the dates the folders
+// share, compare's --top chose the runs by each one's whole-period
+// Sharpe (metrics.json) and drew them on the shared window, where
+// another run may be best. It now ranks by the metric over the dates
+// drawn. Folder A: sma-cross swept on the synthetic BTC over 2019–2024
+// (8 runs); folder B: buy-and-hold over 2024 (1 run): the window is B's
+// year. The expected top 3 are recomputed here from each run's equity
+// curve cut to that window, Sharpe by hand (mean / sample standard
+// deviation of the simple returns × √ppy), and differ from the top 3 of
+// the whole period.
+func TestCompareRanksOnTheDatesDrawn(t *testing.T) {
+	run := func(text string) string {
+		t.Helper()
+		path := filepath.Join(t.TempDir(), "e.toml")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := experiment.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Dir
+	}
+	a := run(`name = "a"
+cash = 100_000.0
+start = "2019-01-01"
+end = "2024-12-31"
+[data]
+synthetic = true
+[[strategy]]
+name = "sma"
+type = "sma-cross"
+[strategy.params]
+symbol = "BTC"
+[strategy.sweep]
+fast = [5, 10, 20, 40]
+slow = [60, 120]
+`)
+	b := run(`name = "b"
+cash = 100_000.0
+start = "2024-01-01"
+end = "2024-12-31"
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA"]
+`)
+	// Every run's Sharpe over the shared dates, and over its whole period.
+	type score struct {
+		key           string
+		window, whole float64
+	}
+	var all []score
+	var from, to int64 = math.MinInt64, math.MaxInt64
+	folders := []*Folder{}
+	for _, d := range []string{a, b} {
+		f, err := Load(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		folders = append(folders, f)
+		for _, r := range f.Runs {
+			from, to = max(from, r.Equity.Time[0]), min(to, r.Equity.Time[len(r.Equity.Time)-1])
+		}
+	}
+	for _, f := range folders {
+		for _, r := range f.Runs {
+			var eq []float64
+			for k, tm := range r.Equity.Time {
+				if tm >= from && tm <= to {
+					eq = append(eq, r.Equity.Values[k])
+				}
+			}
+			var sum, sq float64
+			n := float64(len(eq) - 1)
+			for k := 1; k < len(eq); k++ {
+				sum += eq[k]/eq[k-1] - 1
+			}
+			mean := sum / n
+			for k := 1; k < len(eq); k++ {
+				d := eq[k]/eq[k-1] - 1 - mean
+				sq += d * d
+			}
+			all = append(all, score{r.Key, mean / math.Sqrt(sq/(n-1)) * math.Sqrt(r.Record.PeriodsPerYear), r.Record.Metrics.Sharpe})
+		}
+	}
+	top := func(by func(s score) float64) []string {
+		s := slices.Clone(all)
+		slices.SortStableFunc(s, func(x, y score) int { return cmp.Compare(by(y), by(x)) })
+		var keys []string
+		for _, x := range s[:3] {
+			keys = append(keys, x.key)
+		}
+		slices.Sort(keys)
+		return keys
+	}
+	want, whole := top(func(s score) float64 { return s.window }), top(func(s score) float64 { return s.whole })
+	if slices.Equal(want, whole) {
+		t.Fatalf("the top 3 over the window and over the whole period are the same (%v): the test shows nothing", want)
+	}
+	out := filepath.Join(t.TempDir(), "c.svg")
+	if _, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Top: 3, Outs: []string{out}}); err != nil {
+		t.Fatal(err)
+	}
+	svg, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var drawn []string
+	for _, s := range all {
+		if strings.Contains(string(svg), ": "+s.key+"<") || strings.Contains(string(svg), ": "+s.key+" ") {
+			drawn = append(drawn, s.key)
+		}
+	}
+	slices.Sort(drawn)
+	if !slices.Equal(drawn, want) {
+		t.Errorf("drew %v, want the top 3 by Sharpe over the shared dates %v (over the whole period: %v)", drawn, want, whole)
+	}
+	if !strings.Contains(string(svg), "top 3 of 9 runs by sharpe over the dates drawn") {
+		t.Errorf("the caption does not say the runs were ranked over the dates drawn")
 	}
 }

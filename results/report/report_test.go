@@ -261,15 +261,36 @@ func TestCompare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Both folders are "small synthetic": the runs are told apart by the
-	// folder name and a counter.
-	for _, s := range []string{"Comparison of 4 runs from 2 experiments", "small-synthetic: hedge", "small-synthetic: sma (2)", "SYNTHETIC DATA"} {
+	// Both folders are "small synthetic", of one name (small-synthetic)
+	// in two temporary folders: the runs are told apart by the ends of
+	// their paths (…/001/small-synthetic, …/002/small-synthetic; a
+	// counter, "sma (2)", told the two smas apart before).
+	pa, pb := filepath.Base(filepath.Dir(a))+"/small-synthetic", filepath.Base(filepath.Dir(b))+"/small-synthetic"
+	if pa == pb {
+		t.Fatalf("both folders end in %s", pa)
+	}
+	for _, s := range []string{"Comparison of 4 runs from 2 experiments", pa + ": hedge", pa + ": sma", pb + ": hedge", pb + ": sma", "SYNTHETIC DATA"} {
 		if !bytes.Contains(svg, []byte(s)) {
 			t.Errorf("comparison SVG lacks %q", s)
 		}
 	}
-	if bytes.Contains(svg, []byte(": hold")) {
-		t.Error("comparison draws a run that was not asked for")
+	if bytes.Contains(svg, []byte(": hold")) || bytes.Contains(svg, []byte("(2)")) {
+		t.Error("comparison draws a run that was not asked for, or a counter")
+	}
+	// Runs of one folder of the two: "from 1 experiment", as drawn.
+	if _, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Runs: []string{"hold"}, Top: 1, Outs: []string{svgPath}}); err != nil {
+		t.Fatal(err)
+	}
+	if one, _ := os.ReadFile(svgPath); !bytes.Contains(one, []byte("Comparison of 1 run from 1 experiment<")) {
+		t.Errorf("one run of one folder: the title does not say 1 experiment")
+	}
+	// A folder and a symbolic link to it are the same folder.
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(a, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CompareWith(context.Background(), []string{a, link}, CompareOptions{Outs: []string{svgPath}}); err == nil || !strings.Contains(err.Error(), "are the same folder") {
+		t.Errorf("a folder and a link to it: %v, want \"are the same folder\"", err)
 	}
 	f, err := os.Open(pngPath)
 	if err != nil {
