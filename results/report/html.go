@@ -198,7 +198,11 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		{"program version", f.Manifest.ProgramVersion},
 	}
 	for _, st := range f.Manifest.Settings {
-		p.Setup = append(p.Setup, pair{st.Key, st.Value})
+		v := st.Value
+		if st.Key == "end" {
+			v += " (exclusive: the period above ends before it)"
+		}
+		p.Setup = append(p.Setup, pair{st.Key, v})
 	}
 	p.RunsTable = newRunsTable(f, pal)
 

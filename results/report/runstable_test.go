@@ -53,3 +53,15 @@ func TestNumericParamsSortAsNumbers(t *testing.T) {
 		t.Errorf("hedge cell %+v: want the text dollar", c)
 	}
 }
+
+// TestSetupEndIsExclusive: the experiment's end is exclusive (small.toml:
+// end 2019-07-01, last bar 2019-06-30); the setup table said "end
+// 2019-07-01" under "period 2019-03-01 to 2019-06-30". It now says so.
+func TestSetupEndIsExclusive(t *testing.T) {
+	html := readReport(t, smallFolder(t))
+	for _, want := range []string{"2019-03-01 to 2019-06-30", "2019-07-01 (exclusive: the period above ends before it)"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}

@@ -114,7 +114,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 {{end}}{{if .WalkForwards}}
 <section id="walkforward">
 <h2>Walk-forward</h2>
-<p class="note">Each window chooses the parameters that were best in sample and runs them on the next, unseen period; the out-of-sample parts are stitched into one curve. It is the estimate of what the strategy would have earned; the in-sample best run over the whole period is chosen with hindsight and flatters it.</p>
+<p class="note">Each window chooses the parameters that were best in sample and runs them on the next, unseen period; the out-of-sample parts are stitched into one curve. It is the estimate of what the strategy would have earned; the in-sample best run over the whole period is chosen with hindsight and flatters it. A window's end is exclusive: is_end is the day out of sample starts, not its last in-sample day.</p>
 {{range .WalkForwards}}<h3>{{.Strategy}}</h3>
 <div class="uchart" id="{{.ID}}"></div>
 {{template "table" .Windows}}
