@@ -39,11 +39,21 @@ func (e *FileError) Error() string {
 		name += " (a symlink to " + e.Target + ")"
 	}
 	msg := name + ": " + e.Msg
+	if e.Msg == "" {
+		msg = name // the error says it
+	}
 	if e.Kind == "regular file" && e.Size >= 0 {
 		msg += " (a regular file of " + FormatSize(e.Size) + ")"
 	}
 	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+		err := e.Err
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path == e.Path {
+			// "x.csv: no such file or directory", not "x.csv: lstat
+			// x.csv: no such file or directory".
+			err = pe.Err
+		}
+		msg += ": " + err.Error()
 	}
 	return msg
 }
@@ -89,11 +99,19 @@ func fileKind(m fs.FileMode) string {
 }
 
 // statInput stats path, following symlinks, and says where a symlink
-// leads. A missing path gives os.Stat's *fs.PathError unchanged (so that
-// errors.Is(err, fs.ErrNotExist) holds); a loop gives a *FileError.
+// leads. A missing path gives a *FileError around os.Lstat's
+// *fs.PathError (errors.As finds it, errors.Is(err, fs.ErrNotExist)
+// holds), which reads "x.csv: no such file or directory"; a loop gives a
+// *FileError.
 func statInput(path string) (fs.FileInfo, string, error) {
 	li, err := os.Lstat(path)
 	if err != nil {
+		// The path and what is wrong, not the system call: "x.toml: does
+		// not exist", not "lstat x.toml: no such file or directory".
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, "", &FileError{Path: path, Size: -1, Err: pe}
+		}
 		return nil, "", err
 	}
 	if li.Mode()&fs.ModeSymlink == 0 {
@@ -136,7 +154,7 @@ func SymlinkTarget(path string) string {
 // that can be read, following symlinks. FIFOs, sockets and devices
 // (a symlink to /dev/zero) are refused by name and kind, a symlink loop is
 // reported as one (errors.Is(err, syscall.ELOOP)), all as *FileError. A
-// missing path gives os.Stat's *fs.PathError. The file is opened without
+// missing path gives a *FileError around os.Lstat's *fs.PathError. The file is opened without
 // blocking and closed again to prove it readable.
 func CheckFile(path string) (fs.FileInfo, error) {
 	f, fi, err := OpenFile(path)

@@ -90,11 +90,13 @@ func TestCheckFileRefusesSpecialFiles(t *testing.T) {
 			}
 		})
 	}
-	// A missing file is os.Stat's error, as before.
-	_, err := CheckFile(filepath.Join(dir, "missing.csv"))
+	// A missing file is os.Lstat's error, named once: "…/missing.csv: no
+	// such file or directory", not "lstat …/missing.csv: …".
+	missing := filepath.Join(dir, "missing.csv")
+	_, err := CheckFile(missing)
 	var pe *fs.PathError
-	if !errors.As(err, &pe) || !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("missing file: %v, want a *fs.PathError for a missing file", err)
+	if !errors.As(err, &pe) || !errors.Is(err, fs.ErrNotExist) || err.Error() != missing+": no such file or directory" {
+		t.Errorf("missing file: %v, want a *fs.PathError for a missing file, read %q", err, missing+": no such file or directory")
 	}
 }
 

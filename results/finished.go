@@ -16,6 +16,9 @@ import (
 // says which.
 func Finished(dir string) error {
 	info, err := os.Stat(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%s: no such folder (give a results folder, out/<experiment>): %w", dir, os.ErrNotExist)
+	}
 	if err != nil {
 		return fmt.Errorf("%s is not an experiment folder (no manifest.json): %w", dir, err)
 	}

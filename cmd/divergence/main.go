@@ -108,6 +108,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
 	}
+	if h := args[0]; (h == "help" || h == "-h" || h == "--help" || h == "-help") && len(args) > 1 {
+		// divergence help run: run's help.
+		return run(ctx, []string{args[1], "--help"}, stdout, stderr)
+	}
+	if helpAsked(args[1:]) {
+		// A help asked for is the output, not an error: it goes to
+		// stdout (divergence run --help | less), as the top level's does.
+		stderr = stdout
+	}
 	switch args[0] {
 	case "run":
 		return cmdRun(ctx, args[1:], stdout, stderr)
@@ -142,6 +151,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// helpAsked reports whether a command's arguments ask for its help (-h,
+// -help or --help before any --).
+func helpAsked(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 // parse parses flags that may stand before, between or after the

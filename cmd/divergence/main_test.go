@@ -30,11 +30,18 @@ func TestHelp(t *testing.T) {
 	if err != nil || !strings.Contains(out, "divergence run EXPERIMENT.toml") {
 		t.Fatalf("help: %v\n%s", err, out)
 	}
-	for _, args := range [][]string{{"run", "--help"}, {"data", "import", "--help"}, {"data", "list", "--help"}, {"data", "synth", "--help"}} {
-		_, stderr, err := cli(t, args...)
-		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr, "Usage: divergence") {
-			t.Errorf("%v: err %v, stderr %q", args, err, stderr)
+	// A help asked for is the output: on stdout (divergence run --help |
+	// less showed nothing), nothing on stderr; divergence help run is
+	// run's help.
+	for _, args := range [][]string{{"run", "--help"}, {"data", "import", "--help"}, {"data", "list", "--help"}, {"data", "synth", "--help"},
+		{"help", "run"}, {"run", "x.toml", "-h"}} {
+		stdout, stderr, err := cli(t, args...)
+		if !errors.Is(err, flag.ErrHelp) || !strings.Contains(stdout, "Usage: divergence") || stderr != "" {
+			t.Errorf("%v: err %v, stdout %q, stderr %q", args, err, stdout, stderr)
 		}
+	}
+	if out, _, err := cli(t, "help", "run"); err == nil && !strings.Contains(out, "Usage: divergence run EXPERIMENT.toml") {
+		t.Errorf("help run: %q", out)
 	}
 	for _, args := range [][]string{{"data", "--help"}, {"scenarios", "--help"}} {
 		if out, _, err := cli(t, args...); err != nil || !strings.Contains(out, "Usage") {
@@ -82,19 +89,19 @@ func TestHelp(t *testing.T) {
 		{[]string{"data", "synth", "--help"}, []string{"-seed", "-out"}},
 		{[]string{"metrics", "--help"}, []string{"-benchmark", "-periods-per-year"}},
 	} {
-		_, stderr, err := cli(t, tc.args...)
+		help, _, err := cli(t, tc.args...) // on stdout
 		if !errors.Is(err, flag.ErrHelp) {
 			t.Errorf("%v: err %v", tc.args, err)
 		}
-		if !strings.Contains(stderr, "Usage: divergence") {
-			t.Errorf("%v: no usage line in %q", tc.args, stderr)
+		if !strings.Contains(help, "Usage: divergence") {
+			t.Errorf("%v: no usage line in %q", tc.args, help)
 		}
 		for _, f := range tc.flags {
-			if !strings.Contains(stderr, f) {
-				t.Errorf("%v: help lacks %q:\n%s", tc.args, f, stderr)
+			if !strings.Contains(help, f) {
+				t.Errorf("%v: help lacks %q:\n%s", tc.args, f, help)
 			}
 		}
-		if strings.Contains(stderr, "Flags:\n\n") || strings.HasSuffix(stderr, "Flags:\n") {
+		if strings.Contains(help, "Flags:\n\n") || strings.HasSuffix(help, "Flags:\n") {
 			t.Errorf("%v: an empty flag list", tc.args)
 		}
 	}

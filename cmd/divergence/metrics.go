@@ -389,6 +389,12 @@ func cmdMetrics(args []string, stdout, stderr io.Writer) error {
 	if f.format != "json" && f.format != "table" {
 		return fmt.Errorf("--format = %q: want json or table", f.format)
 	}
+	formatSet := false
+	fs.Visit(func(fl *flag.Flag) { formatSet = formatSet || fl.Name == "format" })
+	if formatSet && (f.series || f.rolling > 0) {
+		// The series are a CSV: a --format would be ignored.
+		return fmt.Errorf("--format applies to the metrics; --series and --rolling write the series as CSV")
+	}
 	if f.rolling < 0 {
 		return fmt.Errorf("--rolling = %d: want a window of at least 1 row", f.rolling)
 	}

@@ -433,19 +433,19 @@ func TestMetricsRollingSeries(t *testing.T) {
 
 // --help lists every flag with its meaning.
 func TestMetricsHelp(t *testing.T) {
-	_, stderr, err := cli(t, "metrics", "--help")
+	help, _, err := cli(t, "metrics", "--help") // on stdout
 	if !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("err %v", err)
 	}
 	for _, f := range []string{"any-value", "benchmark", "column", "confidence", "ddof", "down-market", "es-rule", "format",
 		"from", "gaussian-ddof", "mar", "missing", "out", "periods-per-year", "rate-convention", "risk-free", "rolling",
 		"series", "starting-value", "sterling-excess", "tail", "threshold", "to", "var-method", "weights", "zero-risk"} {
-		if !strings.Contains(stderr, "\n  -"+f+" ") && !strings.Contains(stderr, "\n  -"+f+"\n") {
+		if !strings.Contains(help, "\n  -"+f+" ") && !strings.Contains(help, "\n  -"+f+"\n") {
 			t.Errorf("--help lacks -%s", f)
 		}
 	}
-	if !strings.Contains(stderr, `"Infinity"`) || !strings.Contains(stderr, "docs/metrics.md") {
-		t.Errorf("--help lacks the output conventions:\n%s", stderr)
+	if !strings.Contains(help, `"Infinity"`) || !strings.Contains(help, "docs/metrics.md") {
+		t.Errorf("--help lacks the output conventions:\n%s", help)
 	}
 }
 
@@ -512,5 +512,21 @@ func TestMetricsPeriodsPerColumn(t *testing.T) {
 		if float64(got.PeriodsPerYear) != 365 {
 			t.Errorf("%v: periods per year %g, want 365", args, float64(got.PeriodsPerYear))
 		}
+	}
+}
+
+// --format names the metrics' output; with --series or --rolling (a CSV
+// of series) it was ignored without a word. It is refused, and the
+// default (no --format) still writes the CSV.
+func TestMetricsFormatWithSeries(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.csv")
+	os.WriteFile(path, []byte("date,fund\n2024-01-31,0.1\n2024-02-29,-0.1\n2024-03-31,0.2\n"), 0o644)
+	for _, args := range [][]string{{"--series", "--format", "table"}, {"--rolling", "2", "--format", "json"}} {
+		if _, _, err := cli(t, append([]string{"metrics", path}, args...)...); err == nil || !strings.Contains(err.Error(), "--series and --rolling write the series as CSV") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+	if out, _, err := cli(t, "metrics", path, "--series"); err != nil || !strings.HasPrefix(out, "date,") {
+		t.Errorf("--series: %v, %q", err, out)
 	}
 }

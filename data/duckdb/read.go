@@ -125,8 +125,8 @@ func instrument(path string, opt ReadOptions) (data.Instrument, error) {
 // data row line 2) or its 1-based row (Parquet, Arrow), and Series.Source is
 // path. The series is validated with (*data.Series).Validate(path) before
 // it is returned; errors about the content are *data.RowError values, so
-// errors.Is(err, data.ErrInvalid) holds for them. A missing file gives the
-// *fs.PathError of os.Stat; a path that is not a regular readable file
+// errors.Is(err, data.ErrInvalid) holds for them. A missing file gives a
+// *data.FileError around the *fs.PathError of os.Lstat; a path that is not a regular readable file
 // (a FIFO, a device, a directory, a symlink loop) a *data.FileError
 // (see data.CheckFile).
 //
