@@ -560,3 +560,24 @@ func TestFillsParquetConstantColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteFileAtomicNamesTheFolder: a file in a folder that does not
+// exist, or under a file, was refused naming the hidden temporary file
+// ("open …/.x.html.tmp-3784538285: no such file or directory"). The
+// error names the file asked for and what is wrong with its folder.
+func TestWriteFileAtomicNamesTheFolder(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, want string }{
+		{filepath.Join(dir, "none", "x.html"), "cannot write " + filepath.Join(dir, "none", "x.html") + ": folder " + filepath.Join(dir, "none") + " does not exist"},
+		{filepath.Join(file, "x.html"), "cannot write " + filepath.Join(file, "x.html") + ": " + file + " is not a folder"},
+	} {
+		err := WriteFileAtomic(c.path, func(w io.Writer) error { _, err := w.Write([]byte("x")); return err })
+		if err == nil || !strings.HasSuffix(err.Error(), c.want) || strings.Contains(err.Error(), ".tmp-") {
+			t.Errorf("%s: %v, want %q", c.path, err, c.want)
+		}
+	}
+}

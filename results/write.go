@@ -22,8 +22,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,7 +75,19 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("results: writing %s: %w", path, err)
+		// Name the folder, not the temporary file's name.
+		folder := filepath.Clean(dir)
+		if fi, serr := os.Stat(folder); errors.Is(serr, fs.ErrNotExist) {
+			return fmt.Errorf("results: cannot write %s: folder %s does not exist", path, folder)
+		} else if serr == nil && !fi.IsDir() {
+			return fmt.Errorf("results: cannot write %s: %s is not a folder", path, folder)
+		}
+		dir = folder
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("results: cannot write %s in folder %s: %w", path, dir, err)
 	}
 	tmp := f.Name()
 	committed := false
