@@ -17,7 +17,7 @@ import (
 func Finished(dir string) error {
 	info, err := os.Stat(dir)
 	if errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("%s: no such folder (give a results folder, out/<experiment>): %w", dir, os.ErrNotExist)
+		return fmt.Errorf("%s: no such folder: give an experiment's results folder (out/<experiment>, with its manifest.json)", dir)
 	}
 	if err != nil {
 		return fmt.Errorf("%s is not an experiment folder (no manifest.json): %w", dir, err)

@@ -655,8 +655,23 @@ func metricPairs(m *results.RunMetrics) []pair {
 			out = append(out, pair{k, formatValue(leaf, x)})
 		case map[string]any:
 			for _, sk := range sortedKeys(x) {
-				add(k+"."+sk, sk, x[sk])
+				// Named and formatted as the runs table's columns:
+				// costs_commission (money), alpha_qqq (a rate).
+				switch {
+				case k == "costs":
+					add("costs_"+sk, "costs_"+sk, x[sk])
+				case strings.HasPrefix(k, "benchmarks."):
+					name := sk + "_" + strings.ToLower(strings.TrimPrefix(k, "benchmarks."))
+					add(name, name, x[sk])
+				default:
+					add(k+"."+sk, sk, x[sk])
+				}
 			}
+		case string:
+			if x == "" {
+				x = "—" // a date that did not happen (no recovery)
+			}
+			out = append(out, pair{k, x})
 		default:
 			out = append(out, pair{k, fmt.Sprint(x)})
 		}

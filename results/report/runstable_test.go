@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -62,6 +63,37 @@ func TestSetupEndIsExclusive(t *testing.T) {
 	for _, want := range []string{"2019-03-01 to 2019-06-30", "2019-07-01 (exclusive: the period above ends before it)"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+// TestRunPanelMetrics: the per-run panel listed a run's costs and
+// benchmark figures by their JSON paths and formatted them by their last
+// key alone: costs.commission 3316 (money to 4 digits), benchmarks.QQQ.
+// alpha 0.0215 (a rate as a decimal). They are now named and formatted
+// as the runs table's columns, and a date that did not happen (no
+// recovery) reads "—", not blank.
+func TestRunPanelMetrics(t *testing.T) {
+	var m results.RunMetrics
+	m.Costs.Commission, m.Costs.Total = 3316.35, 3316.35
+	m.Benchmarks = map[string]json.RawMessage{"QQQ": json.RawMessage(`{"alpha": 0.0215, "tracking_error": 0.2715, "beta": 1.1}`)}
+	m.MaxDrawdownPeak, m.MaxDrawdownTrough = "2024-01-02", "2024-03-04"
+	got := map[string]string{}
+	for _, p := range metricPairs(&m) {
+		got[p.K] = p.V
+	}
+	for k, want := range map[string]string{
+		"costs_commission": "3\u202f316.35", "costs_total": "3\u202f316.35",
+		"alpha_qqq": "2.15%", "tracking_error_qqq": "27.15%", "beta_qqq": "1.1",
+		"max_drawdown_recovery": "—",
+	} {
+		if got[k] != want {
+			t.Errorf("%s = %q, want %q", k, got[k], want)
+		}
+	}
+	for k := range got {
+		if strings.HasPrefix(k, "costs.") || strings.HasPrefix(k, "benchmarks.") {
+			t.Errorf("a JSON path as a name: %s", k)
 		}
 	}
 }
