@@ -23,8 +23,18 @@ type runsTable struct {
 }
 
 type colHead struct {
-	Name string
-	Text bool // a text column: sorted A to Z first
+	Name  string
+	Text  bool   // a text column: sorted A to Z first
+	Title string // the unit, shown on hover, for the columns whose name lacks it
+}
+
+// columnUnits are the units of the runs-table columns whose names do not
+// say them (docs/metrics.md).
+var columnUnits = map[string]string{
+	"max_drawdown_duration": "periods (bars) of the longest time under water",
+	"turnover":              "money traded a year, as a multiple of mean equity (a book bought and sold a year later: 2)",
+	"exposure_time":         "share of the curve's points with a position",
+	"periods":               "returns measured (not missing)",
 }
 
 // leadColumns come first, in this order, when present.
@@ -123,7 +133,7 @@ func newRunsTable(f *Folder, pal *charts.Palette) *runsTable {
 	_, text := tableText(t)
 	for _, j := range order {
 		c := &t.Columns[j]
-		rt.Header = append(rt.Header, colHead{Name: c.Name, Text: c.Strings != nil && !numericParam(c)})
+		rt.Header = append(rt.Header, colHead{Name: c.Name, Text: c.Strings != nil && !numericParam(c), Title: columnUnits[c.Name]})
 	}
 	for i := range recs {
 		row := make([]cell, len(order))

@@ -97,3 +97,18 @@ func TestRunPanelMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnUnits: the columns whose names do not say their unit carry
+// it on hover (max_drawdown_duration is in periods, turnover a multiple
+// of mean equity a year).
+func TestColumnUnits(t *testing.T) {
+	html := readReport(t, smallFolder(t))
+	for _, want := range []string{
+		`<th data-col="max_drawdown_duration" title="periods (bars) of the longest time under water">`,
+		`<th data-col="turnover" title="money traded a year, as a multiple of mean equity`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
