@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 )
 
@@ -108,9 +109,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
 	}
-	if h := args[0]; (h == "help" || h == "-h" || h == "--help" || h == "-help") && len(args) > 1 {
-		// divergence help run: run's help.
-		return run(ctx, []string{args[1], "--help"}, stdout, stderr)
+	if isHelp(args[0]) && len(args) > 1 && !isHelp(args[1]) {
+		// divergence help run: run's help (help data import: import's).
+		return run(ctx, append(slices.Clone(args[1:]), "--help"), stdout, stderr)
 	}
 	if helpAsked(args[1:]) {
 		// A help asked for is the output, not an error: it goes to
@@ -145,7 +146,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintln(stdout, "divergence", version)
 		return nil
-	case "help", "-h", "--help", "-help":
+	case "help", "-h", "--help", "-help": // help help too
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
@@ -153,14 +154,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return fmt.Errorf("unknown command %q", args[0])
 }
 
-// helpAsked reports whether a command's arguments ask for its help (-h,
-// -help or --help before any --).
+// isHelp reports whether a word asks for help.
+func isHelp(a string) bool { return a == "help" || a == "-h" || a == "--help" || a == "-help" }
+
+// helpAsked reports whether a command's arguments ask for its help: -h,
+// -help or --help first or last (run --help, run x.toml -h), not as the
+// value of a flag between (--column -h).
 func helpAsked(args []string) bool {
-	for _, a := range args {
-		switch a {
-		case "--":
-			return false
-		case "-h", "-help", "--help":
+	if len(args) == 0 {
+		return false
+	}
+	for _, a := range []string{args[0], args[len(args)-1]} {
+		if a != "help" && isHelp(a) {
 			return true
 		}
 	}
@@ -219,7 +224,8 @@ var commandHelp = map[string]string{
 		"(undefined values are NULL). Query it with the duckdb CLI or DuckDB's Python client (docs/python.md).",
 	"compare": "Draws runs of one or more results folders on one equity and drawdown chart. Runs of different periods\n" +
 		"are cut to their common dates and rebased to 1 there (--align none draws each over its own period); with\n" +
-		"more runs than --top, the best by --by are drawn. Writes compare.png and compare.svg into the first\n" +
+		"more runs than --top, the best by --by are drawn (--by measured over the dates all of them share; over\n" +
+		"each run's own period with --align none). Writes compare.png and compare.svg into the first\n" +
 		"folder unless --out names the files.",
 	"strategies": "Lists the built-in strategy types; with a NAME, that strategy's parameters: key, type, default and\n" +
 		"meaning (from the strategy's parameter struct).",

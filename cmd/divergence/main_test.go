@@ -43,6 +43,25 @@ func TestHelp(t *testing.T) {
 	if out, _, err := cli(t, "help", "run"); err == nil && !strings.Contains(out, "Usage: divergence run EXPERIMENT.toml") {
 		t.Errorf("help run: %q", out)
 	}
+	// help help (and --help --help) looped for ever: the top-level help.
+	for _, args := range [][]string{{"help", "help"}, {"--help", "--help"}, {"help", "-h"}} {
+		if out, _, err := cli(t, args...); err != nil || !strings.Contains(out, "Run 'divergence COMMAND --help'") {
+			t.Errorf("%v: %v %q", args, err, out)
+		}
+	}
+	// help data import is import's help; scenarios list --help the
+	// scenarios' (it was "takes no argument").
+	if out, _, err := cli(t, "help", "data", "import"); !errors.Is(err, flag.ErrHelp) || !strings.Contains(out, "Usage: divergence data import") {
+		t.Errorf("help data import: %v %q", err, out)
+	}
+	if out, _, err := cli(t, "scenarios", "list", "--help"); err != nil || !strings.Contains(out, "divergence scenarios show") {
+		t.Errorf("scenarios list --help: %v %q", err, out)
+	}
+	// -h as a flag's value asks for no help: the error and usage stay on
+	// stderr.
+	if out, stderr, err := cli(t, "metrics", "r.csv", "--column", "-h", "--bogus"); err == nil || out != "" || !strings.Contains(stderr, "-bogus") {
+		t.Errorf("metrics --column -h --bogus: %v, stdout %q, stderr %q", err, out, stderr)
+	}
 	for _, args := range [][]string{{"data", "--help"}, {"scenarios", "--help"}} {
 		if out, _, err := cli(t, args...); err != nil || !strings.Contains(out, "Usage") {
 			t.Errorf("%v: %v %q", args, err, out)

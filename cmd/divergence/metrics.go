@@ -374,7 +374,7 @@ func cmdMetrics(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&f.from, "from", "", "first `DATE` (YYYY-MM-DD, inclusive) of the rows measured")
 	fs.StringVar(&f.to, "to", "", "last `DATE` (YYYY-MM-DD, inclusive) of the rows measured")
 	fs.BoolVar(&f.anyValue, "any-value", false, "accept any finite number as a return (by default ≤ −1 and > 10 are refused as likely prices or percentages)")
-	fs.StringVar(&f.format, "format", "json", "output `json|table`")
+	fs.StringVar(&f.format, "format", "json", "output `json|table` of the metrics (not with --series or --rolling, which write CSV)")
 	fs.BoolVar(&f.series, "series", false, "write per-row series as CSV instead of the metrics: cumulative return, drawdown (and value with --starting-value)")
 	fs.IntVar(&f.rolling, "rolling", 0, "with the series, the rolling metrics of every `WINDOW` rows (volatility, Sharpe, max drawdown; beta and correlation per benchmark); implies --series")
 	fs.StringVar(&f.out, "out", "", "write the output to `FILE` instead of stdout")

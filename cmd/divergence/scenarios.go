@@ -17,6 +17,10 @@ import (
 )
 
 func cmdScenarios(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && slices.ContainsFunc(args, isHelp) {
+		// scenarios --help, scenarios list --help, scenarios show -h.
+		args = []string{"--help"}
+	}
 	if len(args) == 0 || args[0] == "list" {
 		if len(args) > 1 {
 			return fmt.Errorf("scenarios list: takes no argument, got %q (scenarios show NAME shows one)", args[1])

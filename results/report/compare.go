@@ -28,7 +28,10 @@ type CompareOptions struct {
 	Runs []string
 	// Top, when > 0 and more runs are chosen, draws only the Top runs
 	// with the highest By (lowest for annual_volatility); the caption
-	// says so. DefaultCompareTop when 0; < 0 draws every run.
+	// says so. Aligned (AlignCommon), By is measured over the dates every
+	// chosen run shares (each run's own period when they share none);
+	// with AlignNone, over each run's own period (its metrics.json).
+	// DefaultCompareTop when 0; < 0 draws every run.
 	Top int
 	// By is the metric of Top (results.MetricNames); "sharpe" when empty.
 	By string
@@ -73,8 +76,9 @@ func ParseAlign(s string) (Align, error) {
 // each atomically. It returns the paths written.
 //
 // A run is labelled "<experiment>: <strategy>" (the experiment's name
-// from its metrics.json), with the folder's base name instead of the
-// experiment's when two folders share a name. The chart is marked
+// from its metrics.json), with the end of the folder's path that tells
+// it from the others (out/x, runs/x) instead of the experiment's when two
+// folders share a name. The chart is marked
 // synthetic when any chosen run is, and when real and synthetic folders
 // are mixed the synthetic runs' labels end in "[SYNTHETIC]". Runs are
 // aligned on their common dates unless opt.Align is AlignNone, and at
@@ -88,7 +92,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	// One folder given twice (by two paths, a symbolic link) would be
 	// drawn twice, as two experiments.
 	seen := map[string]string{}
-	var infos []os.FileInfo
+	infos := make([]os.FileInfo, len(dirs)) // nil where the path cannot be read (Load names it)
 	for i, d := range dirs {
 		abs, err := filepath.Abs(d)
 		if err != nil {
@@ -100,14 +104,14 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 		seen[abs] = d
 		fi, err := os.Stat(d)
 		if err != nil {
-			continue // Load names it
+			continue
 		}
-		for j, o := range infos {
+		for j, o := range infos[:i] {
 			if o != nil && os.SameFile(o, fi) {
 				return nil, fmt.Errorf("report: compare: %s and %s are the same folder", dirs[j], d)
 			}
 		}
-		infos = append(infos[:i:i], fi)
+		infos[i] = fi
 	}
 	outs := opt.Outs
 	if len(outs) == 0 {
@@ -203,33 +207,32 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	}
 	total := len(curves)
 	var notes []string
-	ends := barEnds(curves)
-	if ends {
-		notes = append(notes, "runs of different bar intervals: each point drawn at its bar's end (a daily close at the next 00:00 UTC), the dates here too")
-	}
-	aligned := opt.Align == AlignCommon && len(curves) > 1
-	if aligned {
-		// Every run's dates are cut to those all share before the best
-		// are chosen, so that they are chosen on the dates drawn.
-		from, err := alignCommon(curves)
-		if err != nil {
-			return nil, err
-		}
-		at := data.FormatStamp(from)
-		if ends {
-			at = "the bar ending " + at
-		}
-		notes = append(notes, "aligned on the common dates, every run rebased to 1 at "+at)
-	}
 	if top > 0 && total > top {
 		over := "each over its own dates (--align none)"
-		if aligned {
-			// The metric over the dates drawn: a run's whole-period
-			// Sharpe says nothing of the window another experiment's
-			// runs share with it.
-			over = "over the dates drawn"
-			for i, c := range curves {
-				score[i] = windowMetrics(c.Values, ppys[i])
+		if opt.Align == AlignCommon {
+			// Aligned, the best are chosen over the dates every
+			// candidate shares (a run's whole-period Sharpe says nothing
+			// of the window another experiment's runs share with it),
+			// on copies: the runs kept are then drawn as alone.
+			cand := slices.Clone(curves)
+			barEnds(cand)
+			if from, err := alignCommon(cand); err == nil {
+				to := from
+				for _, c := range cand {
+					to = max(to, c.Time[len(c.Time)-1])
+				}
+				over = fmt.Sprintf("over the dates all %d share (%s)", total, spanText(from, to))
+				for i, c := range cand {
+					ruined := score[i].Ruined()
+					score[i] = windowMetrics(c.Values, ppys[i])
+					if ruined {
+						// Ruined before the window, or in it: its
+						// returns mean nothing, it ranks last.
+						score[i].MaxDrawdown = math.Min(score[i].MaxDrawdown, -1)
+					}
+				}
+			} else {
+				over = "each over its own dates (they share none)"
 			}
 		}
 		idx := results.Rank(by, score)[:top]
@@ -240,6 +243,21 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 		}
 		curves, of = kept, keptOf
 		notes = append(notes, fmt.Sprintf("top %d of %d runs by %s %s", top, total, by, over))
+	}
+	ends := barEnds(curves)
+	if ends {
+		notes = append(notes, "runs of different bar intervals: each point drawn at its bar's end (a daily close at the next 00:00 UTC), the dates here too")
+	}
+	if opt.Align == AlignCommon && len(curves) > 1 {
+		from, err := alignCommon(curves)
+		if err != nil {
+			return nil, err
+		}
+		at := data.FormatStamp(from)
+		if ends {
+			at = "the bar ending " + at
+		}
+		notes = append(notes, "aligned on the common dates, every run rebased to 1 at "+at)
 	}
 	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	names := make([]string, len(curves))
@@ -347,11 +365,15 @@ func alignCommon(curves []charts.Series) (int64, error) {
 // windowMetrics are the headline metrics of an equity curve cut to a
 // window: the simple returns between its points summarised with ppy
 // periods per year (as results.Measure does over a whole run), and its
-// last value.
+// last value. A window with a point at or below 0 is ruined (its returns
+// mean nothing: results.RunMetrics.Ruined).
 func windowMetrics(equity []float64, ppy float64) *results.RunMetrics {
 	m := &results.RunMetrics{Summary: metrics.Summarize(metrics.ReturnsFromEquity(nil, equity), ppy, nil)}
 	if len(equity) > 0 {
 		m.FinalEquity = equity[len(equity)-1]
+	}
+	if slices.ContainsFunc(equity, func(v float64) bool { return v <= 0 }) {
+		m.MaxDrawdown = -1
 	}
 	return m
 }

@@ -233,7 +233,78 @@ symbols = ["NVDA"]
 	if !slices.Equal(drawn, want) {
 		t.Errorf("drew %v, want the top 3 by Sharpe over the shared dates %v (over the whole period: %v)", drawn, want, whole)
 	}
-	if !strings.Contains(string(svg), "top 3 of 9 runs by sharpe over the dates drawn") {
-		t.Errorf("the caption does not say the runs were ranked over the dates drawn")
+	// The caption (wrapped over lines) says how the runs were chosen: over
+	// B's year, which all 9 runs share; the 3 kept, all of A, are then
+	// drawn over the dates they share.
+	text := svgText(svg)
+	if !strings.Contains(text, "top 3 of 9 runs by sharpe over the dates all 9 share") || !strings.Contains(text, "(2024-01-02 to 2024-12-30)") {
+		t.Errorf("the caption does not say the runs were ranked over the dates they share: %s", text)
+	}
+	// A folder that does not exist, first or between, is Load's error
+	// (the check of a folder given twice indexed past its list: a panic).
+	for _, dirs := range [][]string{{"nosuch", a, b}, {a, "nosuch", b}} {
+		if _, err := CompareWith(context.Background(), dirs, CompareOptions{Top: 3, Outs: []string{out}}); err == nil || !strings.Contains(err.Error(), "nosuch: no such folder") {
+			t.Errorf("%v: %v", dirs, err)
+		}
+	}
+}
+
+// TestCompareTopOfRunsSharingNoDates: runs that share no dates are ranked
+// each over its own period, and the best drawn alone (the ranking over
+// the shared dates failed on them with "the runs share no dates", where
+// the run drawn alone needs none).
+func TestCompareTopOfRunsSharingNoDates(t *testing.T) {
+	run := func(start, end string) string {
+		t.Helper()
+		path := filepath.Join(t.TempDir(), "e.toml")
+		text := "name = \"e" + start + "\"\ncash = 100_000.0\nstart = \"" + start + "\"\nend = \"" + end + "\"\n[data]\nsynthetic = true\n" +
+			"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"NVDA\"]\n"
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := experiment.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 1, Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.Dir
+	}
+	a, b := run("2019-01-01", "2019-06-30"), run("2024-01-01", "2024-06-30")
+	out := filepath.Join(t.TempDir(), "c.svg")
+	if _, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Top: 1, Outs: []string{out}}); err != nil {
+		t.Fatal(err)
+	}
+	svg, _ := os.ReadFile(out)
+	if text := svgText(svg); !strings.Contains(text, "top 1 of 2 runs by sharpe each over its own dates (they share none)") {
+		t.Errorf("caption does not say how the run was chosen: %s", text)
+	}
+}
+
+// svgText is the text of an SVG's elements, each trimmed, joined by
+// spaces (a caption wrapped over lines reads as one).
+func svgText(svg []byte) string {
+	var out []string
+	for _, m := range regexp.MustCompile(`>([^<]*)<`).FindAllSubmatch(svg, -1) {
+		if t := strings.TrimSpace(string(m[1])); t != "" {
+			out = append(out, t)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// TestWindowMetricsRuined: a window whose equity is at or below 0 is
+// ruined (its returns mean nothing): [-5, -6, -7] has a "return" of
+// +40 % and a Sharpe of 123, and ranked first.
+func TestWindowMetricsRuined(t *testing.T) {
+	for _, c := range []struct {
+		eq     []float64
+		ruined bool
+	}{{[]float64{-5, -6, -7}, true}, {[]float64{-5, -5, -5}, true}, {[]float64{100, 0, 10}, true}, {[]float64{100, 50, 80}, false}} {
+		if got := windowMetrics(c.eq, 252).Ruined(); got != c.ruined {
+			t.Errorf("%v: ruined %v, want %v", c.eq, got, c.ruined)
+		}
 	}
 }

@@ -661,7 +661,7 @@ func metricPairs(m *results.RunMetrics) []pair {
 				case k == "costs":
 					add("costs_"+sk, "costs_"+sk, x[sk])
 				case strings.HasPrefix(k, "benchmarks."):
-					name := sk + "_" + strings.ToLower(strings.TrimPrefix(k, "benchmarks."))
+					name := sk + "_" + results.ColumnSymbol(strings.TrimPrefix(k, "benchmarks."))
 					add(name, name, x[sk])
 				default:
 					add(k+"."+sk, sk, x[sk])
