@@ -466,7 +466,8 @@ func withEnv(cfg engine.Config, p *data.Panel, env *scenarios.Env) engine.Config
 }
 
 // rateNotes notes the annual rates above 100 % a year (cash_rate,
-// borrow_cash_rate, and each borrow_rate): rates are decimals, and
+// borrow_cash_rate, each borrow_rate, and the rates of the built-in
+// interest and borrow models' tables): rates are decimals, and
 // cash_rate = 5 meant for 5 % earns 500 % a year. Such a rate is kept (a
 // hard-to-borrow short can cost more than 100 %), and said.
 func (c *CostsSpec) rateNotes() []string {
@@ -481,10 +482,31 @@ func (c *CostsSpec) rateNotes() []string {
 	}
 	note("cash_rate", c.CashRate)
 	note("borrow_cash_rate", c.BorrowCashRate)
+	// The built-in models' rates, set in their tables: the interest
+	// model's rate and borrowrate, the borrow model's rate.
+	modelRates := func(key, builtin string, spec ModelSpec, fields ...string) {
+		if spec == nil || spec["model"] != builtin {
+			return
+		}
+		for _, k := range slices.Sorted(maps.Keys(spec)) {
+			for _, f := range fields {
+				if strings.EqualFold(k, f) {
+					switch v := spec[k].(type) {
+					case float64:
+						note(key+"."+k, v)
+					case int64:
+						note(key+"."+k, float64(v))
+					}
+				}
+			}
+		}
+	}
+	modelRates("interest", "cash_interest", c.Interest, "rate", "borrowrate")
 	borrow := func(key string, s CostSpec) {
 		if s.BorrowRate != nil {
 			note(key+".borrow_rate", *s.BorrowRate)
 		}
+		modelRates(key+".borrow", "borrow", s.Borrow, "rate")
 	}
 	borrow("equity", c.Equity)
 	borrow("crypto", c.Crypto)

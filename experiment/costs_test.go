@@ -332,6 +332,14 @@ func TestRatesOverAHundredPercentNoted(t *testing.T) {
 		want []string
 	}{
 		{costsExperiment, nil},
+		// The built-in models' tables: the interest model's rate, the
+		// borrow model's rate (the keys as written).
+		{strings.Replace(strings.Replace(costsExperiment, "cash_rate = 0.04\nborrow_cash_rate = 0.07\n", "", 1),
+			"borrow_rate = 0.25\nfunding_rate = 0.0003\n", "funding_rate = 0.0003\n[costs.symbols.TAO.borrow]\nmodel = \"borrow\"\nRate = 2\n", 1) +
+			"[costs.interest]\nmodel = \"cash_interest\"\nrate = 4\n", []string{
+			"costs.interest.rate = 4 is 400 % a year: rates are decimals (0.05 = 5 %); write 0.04 for 4 %",
+			"costs.symbols.TAO.borrow.Rate = 2 is 200 % a year: rates are decimals (0.05 = 5 %); write 0.02 for 2 %",
+		}},
 		{text, []string{
 			"costs.cash_rate = 5 is 500 % a year: rates are decimals (0.05 = 5 %); write 0.05 for 5 %",
 			// 100 × 1.1 is 110.00000000000001 in binary: printed as 110.
