@@ -385,7 +385,7 @@ func (r *sourceReader) resolveFiles(table string) error {
 			_, statErr = data.CheckFile(table)
 		}
 		if statErr != nil {
-			return fmt.Errorf("duckdb: %s: %w", r.src, statErr)
+			return r.fileErr(table, statErr)
 		}
 	} else if !multi {
 		// A symlink loop or a dangling link says so (not "no such file").
@@ -402,7 +402,7 @@ func (r *sourceReader) resolveFiles(table string) error {
 		hive, multi = true, true
 		r.rel.synthetic = data.IsSyntheticFile(filepath.Join(table, "x"))
 	case statErr != nil && !multi:
-		return fmt.Errorf("duckdb: %s: %w", r.src, statErr)
+		return r.fileErr(table, statErr)
 	case statErr == nil && !fi.Mode().IsRegular():
 		return r.fail("is not a regular file")
 	default:
@@ -1174,4 +1174,15 @@ func SourceSymbols(ctx context.Context, src Source) ([]string, error) {
 		return nil
 	})
 	return out, err
+}
+
+// fileErr is the error of the source's file at path: an error that names
+// the path itself (a *data.FileError: "x.parquet: no such file or
+// directory") is not prefixed with it again.
+func (r *sourceReader) fileErr(path string, err error) error {
+	var fe *data.FileError
+	if errors.As(err, &fe) && fe.Path == path && r.src.String() == path {
+		return fmt.Errorf("duckdb: %w", err)
+	}
+	return fmt.Errorf("duckdb: %s: %w", r.src, err)
 }
