@@ -106,8 +106,8 @@ func fileKind(m fs.FileMode) string {
 func statInput(path string) (fs.FileInfo, string, error) {
 	li, err := os.Lstat(path)
 	if err != nil {
-		// The path and what is wrong, not the system call: "x.toml: does
-		// not exist", not "lstat x.toml: no such file or directory".
+		// The path and what is wrong, not the system call: "x.toml: no
+		// such file or directory", not "lstat x.toml: …" (FileError.Error).
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			return nil, "", &FileError{Path: path, Size: -1, Err: pe}
@@ -154,8 +154,8 @@ func SymlinkTarget(path string) string {
 // that can be read, following symlinks. FIFOs, sockets and devices
 // (a symlink to /dev/zero) are refused by name and kind, a symlink loop is
 // reported as one (errors.Is(err, syscall.ELOOP)), all as *FileError. A
-// missing path gives a *FileError around os.Lstat's *fs.PathError. The file is opened without
-// blocking and closed again to prove it readable.
+// missing path gives a *FileError around os.Lstat's *fs.PathError. The
+// file is opened without blocking and closed again to prove it readable.
 func CheckFile(path string) (fs.FileInfo, error) {
 	f, fi, err := OpenFile(path)
 	if err != nil {

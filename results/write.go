@@ -82,12 +82,11 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		} else if serr == nil && !fi.IsDir() {
 			return fmt.Errorf("results: cannot write %s: %s is not a folder", path, folder)
 		}
-		dir = folder
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return fmt.Errorf("results: cannot write %s in folder %s: %w", path, dir, err)
+		return fmt.Errorf("results: cannot write %s in folder %s: %w", path, folder, err)
 	}
 	tmp := f.Name()
 	committed := false

@@ -126,9 +126,9 @@ func instrument(path string, opt ReadOptions) (data.Instrument, error) {
 // path. The series is validated with (*data.Series).Validate(path) before
 // it is returned; errors about the content are *data.RowError values, so
 // errors.Is(err, data.ErrInvalid) holds for them. A missing file gives a
-// *data.FileError around the *fs.PathError of os.Lstat; a path that is not a regular readable file
-// (a FIFO, a device, a directory, a symlink loop) a *data.FileError
-// (see data.CheckFile).
+// *data.FileError around the *fs.PathError of os.Lstat; a path that is
+// not a regular readable file (a FIFO, a device, a directory, a symlink
+// loop) a *data.FileError (see data.CheckFile).
 //
 // ReadFile opens and closes its own DuckDB; to read many files, ReadFiles
 // shares one.

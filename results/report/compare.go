@@ -91,17 +91,8 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	}
 	// One folder given twice (by two paths, a symbolic link) would be
 	// drawn twice, as two experiments.
-	seen := map[string]string{}
 	infos := make([]os.FileInfo, len(dirs)) // nil where the path cannot be read (Load names it)
 	for i, d := range dirs {
-		abs, err := filepath.Abs(d)
-		if err != nil {
-			abs = filepath.Clean(d)
-		}
-		if prev, ok := seen[abs]; ok {
-			return nil, fmt.Errorf("report: compare: %s and %s are the same folder", prev, d)
-		}
-		seen[abs] = d
 		fi, err := os.Stat(d)
 		if err != nil {
 			continue
@@ -167,8 +158,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	// Folders of one experiment (a run before and after a change) are
 	// told apart by the end of their paths.
 	paths := distinctPaths(dirs)
-	drawnFrom := map[int]bool{} // the folders of the runs drawn
-	var of []int                // the folder of each curve
+	var of []int // the folder of each curve
 	for fi, f := range folders {
 		prefix := f.Title()
 		if titles[prefix] > 1 {
@@ -273,6 +263,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	if len(notes) > 0 {
 		caption += "; " + strings.Join(notes, "; ")
 	}
+	drawnFrom := map[int]bool{} // the folders of the runs drawn
 	for _, fi := range of {
 		drawnFrom[fi] = true
 	}

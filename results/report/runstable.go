@@ -130,17 +130,19 @@ func newRunsTable(f *Folder, pal *charts.Palette) *runsTable {
 	t := results.RunsTable(recs, results.All)
 	order := orderColumns(t)
 	rt := &runsTable{ID: "runs-table"}
-	_, text := tableText(t)
-	for _, j := range order {
+	numeric := make([]bool, len(order)) // by table column: a swept number
+	for k, j := range order {
 		c := &t.Columns[j]
-		rt.Header = append(rt.Header, colHead{Name: c.Name, Text: c.Strings != nil && !numericParam(c), Title: columnUnits[c.Name]})
+		numeric[k] = numericParam(c)
+		rt.Header = append(rt.Header, colHead{Name: c.Name, Text: c.Strings != nil && !numeric[k], Title: columnUnits[c.Name]})
 	}
+	_, text := tableText(t)
 	for i := range recs {
 		row := make([]cell, len(order))
 		for k, j := range order {
 			c := &t.Columns[j]
 			switch {
-			case numericParam(c):
+			case numeric[k]:
 				// A swept number (rebalance_days = 7, 14, 28) sorts and
 				// filters as one, not as text ("14" < "28" < "7").
 				row[k] = cell{Text: c.Strings[i], Numeric: true, V: c.Strings[i], HasV: true}
@@ -238,7 +240,7 @@ func numericParam(c *results.Column) bool {
 	if !strings.HasPrefix(c.Name, "param_") || c.Strings == nil {
 		return false
 	}
-	any := false
+	some := false
 	for _, v := range c.Strings {
 		if v == "" {
 			continue
@@ -246,7 +248,7 @@ func numericParam(c *results.Column) bool {
 		if f, err := strconv.ParseFloat(v, 64); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return false
 		}
-		any = true
+		some = true
 	}
-	return any
+	return some
 }
