@@ -302,8 +302,18 @@ func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk
 	p.X.Tick.Length, p.Y.Tick.Length = 0, 0
 	p.X.LineStyle.Width, p.Y.LineStyle.Width = 0, 0
 
-	// Rotate long column labels so that they do not run into each other.
+	// Rows lower than a label are labelled every k-th row: decades of
+	// years in a monthly heatmap (or a stress test of many runs)
+	// otherwise overprint one another in a black bar, each label
+	// measured for nothing. The data area's height does not depend on
+	// the row labels.
 	dca := p.DataCanvas(area)
+	if k := rowStep((dca.Max.Y-dca.Min.Y)/vg.Length(nr), 1.2*p.Y.Tick.Label.FontExtents().Height, nr); k > 1 {
+		p.Y.Tick.Marker = everyKth(rowLabels, k)
+		dca = p.DataCanvas(area)
+	}
+
+	// Rotate long column labels so that they do not run into each other.
 	cellW := (dca.Max.X - dca.Min.X) / vg.Length(nc)
 	widest := vg.Length(0)
 	for _, l := range m.Cols {
@@ -322,6 +332,52 @@ func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk
 		p.Y.Padding = vg.Points(14) // room for the swatches between labels and cells
 	}
 	p.Draw(area)
+}
+
+// rowStep is the step k, the first of 1, 2, 5, 10, 20, 50, … (at most
+// n), at which labels of height need fit rows of height cell: k rows
+// between two labels.
+func rowStep(cell, need vg.Length, n int) int {
+	if !(cell > 0) || cell >= need {
+		return 1
+	}
+	for m := 1; ; m *= 10 {
+		for _, k := range []int{m, 2 * m, 5 * m} {
+			if k >= n || vg.Length(k)*cell >= need {
+				return min(k, n)
+			}
+		}
+	}
+}
+
+// everyKth returns the category ticks of labels (bottom to top, as
+// [categoryTicks] takes them) with every k-th labelled and the others
+// left out. Labels that count by one (the years of a monthly heatmap)
+// are labelled at the multiples of k (1990, 2000, 2010); others every
+// k-th from the top row, the first.
+func everyKth(labels []string, k int) plot.ConstantTicks {
+	n := len(labels)
+	years := make([]int, n)
+	byOne := n > 1
+	for i, l := range labels {
+		v, err := strconv.Atoi(l)
+		if err != nil || (i > 0 && v-years[i-1] != 1 && v-years[i-1] != -1) || (i > 1 && v-years[i-1] != years[i-1]-years[i-2]) {
+			byOne = false
+			break
+		}
+		years[i] = v
+	}
+	var ts []plot.Tick
+	for i, l := range labels {
+		keep := (n-1-i)%k == 0
+		if byOne {
+			keep = (years[i]%k+k)%k == 0
+		}
+		if keep {
+			ts = append(ts, plot.Tick{Value: float64(i) + 0.5, Label: l})
+		}
+	}
+	return ts
 }
 
 // cellGrid draws the matrix cells and their numbers; row 0 is at the top.

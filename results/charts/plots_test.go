@@ -10,9 +10,15 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 )
 
 // drawFunc renders one chart in a format.
@@ -352,5 +358,100 @@ func TestMonthlyLabelsOnlyWhenTheyFit(t *testing.T) {
 	}
 	if n := labels(80); n != 0 {
 		t.Errorf("80 years: %d month labels in rows too thin for text, want none", n)
+	}
+}
+
+// A monthly heatmap of more years than its height has room for labels
+// every k-th year (k of 1, 2, 5, 10, 20, …) at the multiples of k, each
+// label a line's height from the next: 80 years in 4.5 inches had their
+// labels printed over one another in a black bar. A few years keep every
+// label.
+func TestMonthlyYearLabelsDoNotOverlap(t *testing.T) {
+	series := func(from, years int) Series {
+		s := Series{Name: "a"}
+		v := 100.0
+		for d := day(from, 1, 1); d < day(from+years, 1, 1); d += 86400e9 {
+			v *= 1.0003
+			s.Time, s.Values = append(s.Time, d), append(s.Values, v)
+		}
+		return s
+	}
+	text := regexp.MustCompile(`<text x="[-\d.]+" y="(-?[\d.]+)"[^>]*font-size:([\d.]+)px[^>]*>(\d{4})</text>`)
+	years := func(s Series) (ys []int, gaps []float64, size float64) {
+		var buf bytes.Buffer
+		o := plotOptions
+		o.Width, o.Height = 6*vg.Inch, 4.5*vg.Inch // as the report draws it
+		if err := MonthlyReturns(&buf, SVG, o, s); err != nil {
+			t.Fatal(err)
+		}
+		var at []float64
+		for _, m := range text.FindAllStringSubmatch(buf.String(), -1) {
+			y, _ := strconv.ParseFloat(m[1], 64)
+			size, _ = strconv.ParseFloat(m[2], 64)
+			v, _ := strconv.Atoi(m[3])
+			ys, at = append(ys, v), append(at, y)
+		}
+		for i := 1; i < len(at); i++ {
+			gaps = append(gaps, math.Abs(at[i]-at[i-1]))
+		}
+		slices.Sort(ys) // the SVG lists them bottom to top, adjacent rows next to each other
+		return ys, gaps, size
+	}
+	ys, _, _ := years(series(2021, 4))
+	if want := []int{2021, 2022, 2023, 2024}; !slices.Equal(ys, want) {
+		t.Errorf("4 years: labels %v, want %v", ys, want)
+	}
+	for _, span := range []struct{ from, years int }{{1950, 80}, {1700, 342}} {
+		ys, gaps, size := years(series(span.from, span.years))
+		if len(ys) < 3 || len(ys) > span.years/5 {
+			t.Fatalf("%d years: %d year labels %v, want a few", span.years, len(ys), ys)
+		}
+		step := ys[1] - ys[0]
+		for i, y := range ys {
+			if y%step != 0 || (i > 0 && y-ys[i-1] != step) {
+				t.Errorf("%d years: labels %v are not the multiples of one step", span.years, ys)
+				break
+			}
+		}
+		for _, g := range gaps {
+			if g < size {
+				t.Errorf("%d years: labels %v, two of them %.2f apart, under their size %.1f", span.years, ys, g, size)
+				break
+			}
+		}
+	}
+}
+
+// everyKth labels rows that count by one at the multiples of k and any
+// others every k-th row from the top (the last of the bottom-to-top
+// labels); rowStep takes the first of 1, 2, 5, 10, … that fits.
+func TestEveryKthRowLabel(t *testing.T) {
+	labels := func(ts plot.ConstantTicks) []string {
+		var out []string
+		for _, tk := range ts {
+			out = append(out, tk.Label)
+		}
+		return out
+	}
+	years := []string{"2009", "2008", "2007", "2006", "2005", "2004", "2003", "2002", "2001", "2000", "1999"} // bottom to top
+	if got, want := labels(everyKth(years, 5)), []string{"2005", "2000"}; !slices.Equal(got, want) {
+		t.Errorf("years by 5: %v, want %v", got, want)
+	}
+	runs := []string{"g", "f", "e", "d", "c", "b", "a"} // a at the top
+	if got, want := labels(everyKth(runs, 2)), []string{"g", "e", "c", "a"}; !slices.Equal(got, want) {
+		t.Errorf("runs by 2: %v, want %v", got, want)
+	}
+	gappy := []string{"20", "10", "5", "4"} // integers, not by one: every k-th from the top
+	if got, want := labels(everyKth(gappy, 2)), []string{"10", "4"}; !slices.Equal(got, want) {
+		t.Errorf("gappy by 2: %v, want %v", got, want)
+	}
+	// Rows of 1 point under labels needing 12: 12 rows → 20; of 3: 4 → 5.
+	for _, c := range []struct {
+		cell, need vg.Length
+		n, want    int
+	}{{1, 12, 400, 20}, {3, 12, 400, 5}, {12, 12, 400, 1}, {20, 12, 400, 1}, {1, 12, 7, 7}, {0, 12, 10, 1}} {
+		if got := rowStep(c.cell, c.need, c.n); got != c.want {
+			t.Errorf("rowStep(%v, %v, %d) = %d, want %d", c.cell, c.need, c.n, got, c.want)
+		}
 	}
 }
