@@ -23,11 +23,11 @@ import (
 // keys given here replaced). Every key is optional; rates are fractions,
 // *_bps keys basis points. docs/execution.md gives each model's formula.
 type CostSpec struct {
-	CommissionBps *float64 `toml:"commission_bps"` // of notional; default: the top-level commission_bps
+	CommissionBps *float64 `toml:"commission_bps"` // of notional; default: the top-level commission_bps, unless the table sets another fee key (then 0: see feeNotes)
 	PerShare      *float64 `toml:"per_share"`      // money per unit of quantity
 	MinCommission *float64 `toml:"min_commission"` // floor per fill of per-share + bps
-	MakerBps      *float64 `toml:"maker_bps"`      // added on limit fills
-	TakerBps      *float64 `toml:"taker_bps"`      // added on all other fills
+	MakerBps      *float64 `toml:"maker_bps"`      // added on limit fills to this table's base fee (not the top-level rate)
+	TakerBps      *float64 `toml:"taker_bps"`      // added on all other fills, the same way
 
 	SlippageBps      *float64 `toml:"slippage_bps"`      // fixed
 	SpreadBps        *float64 `toml:"spread_bps"`        // quoted spread; a taker pays half
@@ -463,6 +463,40 @@ func withEnv(cfg engine.Config, p *data.Panel, env *scenarios.Env) engine.Config
 		cfg.Symbols = syms
 	}
 	return cfg
+}
+
+// feeNotes notes each class table ([costs.equity], [costs.crypto]) that
+// sets maker_bps or taker_bps but no base fee (commission_bps, per_share,
+// min_commission) under a top-level commission_bps that is not zero. A
+// table that sets any fee of its own replaces the top-level rate for its
+// fills (engine.Commission: terms that set no fee at all pay
+// Config.Commission), so its fills pay the maker or taker rate alone;
+// read as "added on every fill" (the key's comment), the two looked
+// summed: a careful reader expected 7 + 5 bps and the fills paid 5.
+func (f *File) feeNotes() []string {
+	if f.CommissionBps == 0 {
+		return nil
+	}
+	var out []string
+	for _, t := range []struct {
+		key string
+		c   *CostSpec
+	}{{"equity", &f.Costs.Equity}, {"crypto", &f.Costs.Crypto}} {
+		c := t.c
+		if (c.MakerBps == nil && c.TakerBps == nil) || c.CommissionBps != nil || c.PerShare != nil || c.MinCommission != nil || c.Fee != nil {
+			continue
+		}
+		var set []string
+		if c.MakerBps != nil {
+			set = append(set, fmt.Sprintf("maker_bps = %g", *c.MakerBps))
+		}
+		if c.TakerBps != nil {
+			set = append(set, fmt.Sprintf("taker_bps = %g", *c.TakerBps))
+		}
+		out = append(out, fmt.Sprintf("costs.%s sets %s and no commission_bps: its fills pay that alone, not the top-level commission_bps = %g as well (a class's own fee replaces the top-level rate); set costs.%s.commission_bps = %g to charge both",
+			t.key, strings.Join(set, " and "), f.CommissionBps, t.key, f.CommissionBps))
+	}
+	return out
 }
 
 // rateNotes notes the annual rates above 100 % a year (cash_rate,

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -364,5 +365,76 @@ func TestRatesOverAHundredPercentNoted(t *testing.T) {
 		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
 			t.Errorf("notes %q, want %q", got, c.want)
 		}
+	}
+}
+
+// TestClassFeeReplacesTopLevelCommission: a class table that sets a fee
+// of its own replaces the top-level commission_bps for its fills, and a
+// taker rate set alone is charged alone, with a note saying so; the
+// class's own commission_bps is added to its taker rate. A buy-and-hold
+// of NVDA (equity, no fee of its own) and BTC (crypto) under
+// commission_bps = 7: each fill's commission against |qty × price| × the
+// rate, NVDA 7 bps throughout; BTC 5 bps under taker_bps = 5, 7 + 5 = 12
+// bps with costs.crypto.commission_bps = 7 as well.
+func TestClassFeeReplacesTopLevelCommission(t *testing.T) {
+	const base = `
+name = "fees"
+cash = 100_000.0
+commission_bps = 7.0
+start = "2019-03-01"
+end = "2019-04-01"
+[data]
+synthetic = true
+[costs.crypto]
+taker_bps = 5.0
+%s
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA", "BTC"]
+weights = [0.4, 0.4]
+`
+	const note = "costs.crypto sets taker_bps = 5 and no commission_bps: its fills pay that alone, not the top-level commission_bps = 7 as well (a class's own fee replaces the top-level rate); set costs.crypto.commission_bps = 7 to charge both"
+	for _, c := range []struct {
+		extra    string
+		btc      float64 // bps
+		wantNote bool
+	}{
+		{"", 5, true},
+		{"commission_bps = 7.0", 12, false},
+	} {
+		f, err := Parse("fees.toml", fmt.Sprintf(base, c.extra))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, computeOnly: true, Keep: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fills := out.Runs[0].Result.Fills
+		seen := map[string]bool{}
+		for _, fl := range fills {
+			bps := map[string]float64{"NVDA": 7, "BTC": c.btc}[fl.Symbol]
+			want := math.Abs(fl.Qty*fl.Price) * bps / 1e4
+			if math.Abs(fl.Commission-want) > 1e-9*want {
+				t.Errorf("%q: %s fill of %g at %g paid %.6f, want %g bps = %.6f", c.extra, fl.Symbol, fl.Qty, fl.Price, fl.Commission, bps, want)
+			}
+			seen[fl.Symbol] = true
+		}
+		if !seen["NVDA"] || !seen["BTC"] {
+			t.Fatalf("%q: fills of %v, want NVDA and BTC", c.extra, seen)
+		}
+		if got := slices.Contains(out.Notes, note); got != c.wantNote {
+			t.Errorf("%q: note given %v, want %v; notes %q", c.extra, got, c.wantNote, out.Notes)
+		}
+	}
+	// No top-level rate: nothing to note.
+	f, err := Parse("fees.toml", strings.Replace(fmt.Sprintf(base, ""), "commission_bps = 7.0\n", "", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.feeNotes(); len(n) != 0 {
+		t.Errorf("top-level rate 0: notes %q, want none", n)
 	}
 }

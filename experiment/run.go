@@ -483,6 +483,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	}
 	notes = append(notes, fundingCoverage(base, p, start)...)
 	notes = append(notes, f.Costs.rateNotes()...)
+	notes = append(notes, f.feeNotes()...)
 	// The bars' source rows named the files' rows in the readers' and
 	// validation's messages, all made by now: nothing reads them after,
 	// and they cost 8 bytes a bar (50 MB for a year of 20 instruments'
