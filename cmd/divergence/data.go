@@ -19,7 +19,7 @@ const dataUsage = `Usage:
   divergence data import --table PATH|GLOB|DIR [--duckdb DB] [--query SQL] [--symbols A,B] [--class equity|crypto] [--columns time=c,...]
                          [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--on-bad-row P] [--catalog PATH]
   divergence data list [--catalog PATH]
-  divergence data synth [--seed N] [--out DIR]
+  divergence data synth [--seed N] [--out DIR] [--force]
   divergence data synth --interval 1m|1h --days N --instruments K [--seed N] [--out DIR] [--layout table|files]
 `
 
@@ -269,8 +269,22 @@ func cmdSynth(args []string, stdout, stderr io.Writer) error {
 	days := fs.Int("days", 30, "calendar days of the intraday market")
 	instruments := fs.Int("instruments", 6, "instruments of the intraday market: half crypto (24/7), half equities (New York sessions)")
 	layout := fs.String("layout", "table", "intraday output: table (one bars.parquet with a symbol column) or files (SYMBOL.parquet each)")
+	force := fs.Bool("force", false, "write into a folder that already holds files (replacing those of the same names)")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	// The synthetic files would replace real ones of the same names
+	// (QQQ.csv) and sit beside the rest (BTC.csv beside BTC-USD.csv): a
+	// folder of price files is not written into without --force.
+	if ents, err := os.ReadDir(*out); err == nil && len(ents) > 0 && !*force {
+		var names []string
+		for _, e := range ents[:min(3, len(ents))] {
+			names = append(names, e.Name())
+		}
+		if len(ents) > 3 {
+			names = append(names, "…")
+		}
+		return fmt.Errorf("data synth: %s already holds files (%s): the synthetic market would replace those of its names (QQQ.csv, …) and sit beside the others; give a new or empty folder, or --force to write into it", *out, strings.Join(names, ", "))
 	}
 	if *interval == "" {
 		p, err := synth.Generate(synth.DefaultConfig(*seed))

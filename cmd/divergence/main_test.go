@@ -552,3 +552,32 @@ func TestMergeSortChecked(t *testing.T) {
 		t.Errorf("merge wrote %s", filepath.Join(dir, "out"))
 	}
 }
+
+// data synth does not write into a folder that holds files: a folder of
+// real prices had its QQQ.csv replaced by synthetic bars and a synthetic
+// BTC.csv put beside the real BTC-USD.csv, without a word. --force
+// writes into it.
+func TestSynthRefusesAFolderWithFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "prices")
+	os.MkdirAll(dir, 0o755)
+	real := []byte("date,open,high,low,close,adj_close,volume\n2020-01-02,1,1,1,1,1,1\n")
+	if err := os.WriteFile(filepath.Join(dir, "QQQ.csv"), real, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := cli(t, "data", "synth", "--out", dir)
+	if err == nil || !strings.Contains(err.Error(), dir+" already holds files (QQQ.csv)") || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("synth into a folder of prices: %v, want a refusal naming the folder, its file and --force", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "QQQ.csv")); !bytes.Equal(got, real) {
+		t.Fatal("QQQ.csv was changed")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("%d files in the folder after the refusal, want 1", len(ents))
+	}
+	if _, _, err := cli(t, "data", "synth", "--out", dir, "--force"); err != nil {
+		t.Fatalf("--force: %v", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "QQQ.csv")); bytes.Equal(got, real) {
+		t.Fatal("--force: QQQ.csv not written")
+	}
+}
