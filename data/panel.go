@@ -22,8 +22,12 @@ type Series struct {
 	Time                           []int64
 	Open, High, Low, Close, Volume []float64
 	// AdjClose is the source's adjusted close; a copy of Close where the
-	// source has none.
+	// source has none (NoAdjClose).
 	AdjClose []float64
+	// NoAdjClose says the source has no adjusted close column: AdjClose
+	// copies Close, and Adjusted leaves the bars as they are (an
+	// equity's dividends are then not in its returns).
+	NoAdjClose bool
 	// Rows maps a bar to the place it came from (a CSV line, a Parquet row),
 	// for error messages; nil when the bars were generated.
 	Rows []int

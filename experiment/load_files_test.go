@@ -103,3 +103,57 @@ symbols = ["NVDA"]
 		t.Errorf("a splits table with dates outside the run's window is refused: %v", err)
 	}
 }
+
+// An equity's file without an adj_close column under prices = "adjusted"
+// (the default) is used as it is, with a note: the run's manifest said
+// "adjusted" and its returns left the dividends out without a word. A
+// file with adj_close, and a token's file without (no dividends), are
+// not noted; nor is any under prices = "raw".
+func TestNoAdjCloseNoted(t *testing.T) {
+	dir := t.TempDir()
+	writeCSV(t, dir, "NVDA.csv", 60, func(k int) float64 { return 100 + float64(k) })
+	writeCSV(t, dir, "BTC.csv", 60, func(k int) float64 { return 40000 + float64(k) })
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,adj_close,volume\n")
+	for k := range 40 {
+		d := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, k)
+		fmt.Fprintf(&b, "%s,300,300,300,300,%g,1000\n", d.Format("2006-01-02"), 290+float64(k)/4)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "MSFT.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const note = `NVDA (NVDA.csv): no adj_close column, so prices = "adjusted" leaves the bars as they are: dividends are not in these equities' returns (give files with adj_close, or set prices = "raw" to say the prices are raw)`
+	for _, prices := range []string{"adjusted", "raw"} {
+		f, err := Parse("x.toml", fmt.Sprintf(`name = "x"
+prices = %q
+[data]
+dir = %q
+classes = { BTC = "crypto" }
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA", "MSFT", "BTC"]
+`, prices, dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, computeOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range out.Notes {
+			if strings.Contains(n, "adj_close") {
+				got = append(got, n)
+			}
+		}
+		want := []string{note}
+		if prices == "raw" {
+			want = nil
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("prices = %s: notes %q, want %q", prices, got, want)
+		}
+	}
+}

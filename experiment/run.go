@@ -340,7 +340,13 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if err != nil {
 		return nil, err
 	}
+	var unadjusted []string // equities adjusted from a file without adj_close: as they are
 	if f.Prices == "adjusted" {
+		for i := range p.Series {
+			if s := &p.Series[i]; s.NoAdjClose && s.Class == data.Equity {
+				unadjusted = append(unadjusted, fmt.Sprintf("%s (%s)", s.Symbol, filepath.Base(s.Source)))
+			}
+		}
 		p = p.Adjusted()
 	}
 	lots := make([]string, 0, len(f.Data.LotSizes))
@@ -361,6 +367,10 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	}
 	start, end := f.Bounds()
 	var notes []string
+	if len(unadjusted) > 0 {
+		notes = append(notes, fmt.Sprintf("%s: no adj_close column, so prices = \"adjusted\" leaves the bars as they are: dividends are not in these equities' returns (give files with adj_close, or set prices = \"raw\" to say the prices are raw)",
+			strings.Join(unadjusted, ", ")))
+	}
 	for _, in := range inputs {
 		if n := len(in.Repairs); n > 0 {
 			notes = append(notes, fmt.Sprintf("%s: %d bad row(s) skipped or repaired by on_bad_row (listed in the manifest), the first: %s", in.Symbol, n, in.Repairs[0]))

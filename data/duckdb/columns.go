@@ -259,6 +259,7 @@ func (d *decoder) reserve(n int) {
 // finish decides the time column's format, stamps the bars (see
 // stampTimes), fills Rows and returns the series.
 func (d *decoder) finish() (data.Series, error) {
+	d.s.NoAdjClose = d.col[fAdjClose] < 0
 	if err := d.resolveTimes(); err != nil {
 		return data.Series{}, err
 	}
