@@ -518,3 +518,60 @@ func TestVarianceReductionDaily(t *testing.T) {
 		t.Errorf("on hourly curves: %.15g, want 0.75", got)
 	}
 }
+
+// Each run's metrics.json carries its scenario (by name), base and
+// long_leg_of: read back without runs.parquet (lost, or cut short), the
+// records are the ones the run held. metrics.json left them out, and a
+// folder without its runs.parquet read the hedge's long-leg companions
+// as runs of their own and its scenarios by their keys' slugs
+// ("nvda-30" for "NVDA -30%"), in results.duckdb and the report alike.
+func TestRecordsReadBackWithoutRunsParquet(t *testing.T) {
+	dir := t.TempDir()
+	o, err := runIn(t, dir, `name = "companions"
+start = "2024-01-02"
+end = "2024-04-01"
+[data]
+synthetic = true
+[[scenario]]
+name = "NVDA -30%"
+[[scenario.shock]]
+type = "jump"
+symbols = ["NVDA"]
+day = 10
+move = -0.3
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA"]
+short = ["TAO"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	companions := 0
+	for _, r := range o.Records {
+		keys = append(keys, r.Run)
+		if r.LongLegOf != "" {
+			companions++
+		}
+	}
+	if companions != 2 || len(keys) != 4 {
+		t.Fatalf("runs %v with %d long-leg companions, want 4 runs with 2 (the hedge and its companion, each under the baseline and the scenario)", keys, companions)
+	}
+	if err := os.Remove(filepath.Join(o.Dir, results.RunsParquet)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := results.ReadRuns(o.Dir, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range o.Records {
+		g := got[i]
+		if g.Run != r.Run || g.Scenario != r.Scenario || g.Base != r.Base || g.LongLegOf != r.LongLegOf {
+			t.Errorf("run %s read back as run %s, scenario %q, base %q, long_leg_of %q; want scenario %q, base %q, long_leg_of %q",
+				r.Run, g.Run, g.Scenario, g.Base, g.LongLegOf, r.Scenario, r.Base, r.LongLegOf)
+		}
+	}
+}

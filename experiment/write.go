@@ -92,22 +92,21 @@ func record(f *File, o *Outcome, r *RunResult) results.RunRecord {
 }
 
 // writeRun writes one run's folder: runs/<key>/equity.parquet,
-// fills.parquet (with their CSV copies when o.csv), metrics.json (rec, as written before the record
-// had its scenario, base and long_leg_of fields: results.ReadRuns derives
-// them from the key and runs.parquet). The workers call it as each run
-// finishes, so that a run's fills need not outlive it.
+// fills.parquet (with their CSV copies when o.csv), metrics.json (rec,
+// its scenario, base and long_leg_of included: without them a folder
+// whose runs.parquet was lost read its companion runs as runs of their
+// own, and its scenarios by their keys' slugs). The workers call it as
+// each run finishes, so that a run's fills need not outlive it.
 func writeRun(o *Outcome, r *RunResult, rec *results.RunRecord) error {
 	dir := filepath.Join(o.Dir, "runs", r.Key)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	c := &r.Result.Curve
-	file := *rec
-	file.Scenario, file.Base, file.LongLegOf = "", "", ""
 	outs := []results.Output{
 		{Name: "equity.parquet", Write: func(w io.Writer) error { return results.WriteCurveParquet(w, c) }},
 		{Name: "fills.parquet", Write: func(w io.Writer) error { return results.WriteFillsParquet(w, r.Result.Fills) }},
-		{Name: results.RunFile, Write: func(w io.Writer) error { return results.WriteJSON(w, file) }},
+		{Name: results.RunFile, Write: func(w io.Writer) error { return results.WriteJSON(w, rec) }},
 	}
 	if o.csv {
 		outs = append(outs,

@@ -58,9 +58,6 @@ func TestRunRecordMatchesExperiment(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				// The legacy files have no scenario or base: clear what
-				// ReadRuns derived from the key before writing back.
-				r.Scenario, r.Base, r.LongLegOf = "", "", ""
 				var got bytes.Buffer
 				if err := results.WriteJSON(&got, r); err != nil {
 					t.Fatal(err)
