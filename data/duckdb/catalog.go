@@ -407,7 +407,15 @@ func (c *Catalog) write(ctx context.Context, series []data.Series, entries []Ent
 			}
 		}
 	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+	// A cancel decided before the commit rolls back (the deferred
+	// ROLLBACK); the commit itself is not interrupted: a cancel that
+	// reached DuckDB while it committed returned "context canceled" for a
+	// transaction that was on disk, and the command said "nothing
+	// imported" of a catalog that now held every instrument.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
 		return fmt.Errorf("duckdb: catalog %s: commit: %w", c.path, err)
 	}
 	return nil

@@ -216,6 +216,25 @@ func TestCatalogFailedImportChangesNothing(t *testing.T) {
 		want  string
 	}{name: "cancelled inside the transaction", ctx: midCtx, paths: []string{good, newA},
 		hook: func(i int) error { midCancel(); return nil }, want: "context canceled"})
+	// Cancelled after the last series was written, before the commit: it
+	// rolls back (the commit itself is not interrupted, so that a cancel
+	// reaching it cannot report a failure for a transaction on disk).
+	lastCtx, lastCancel := context.WithCancel(ctx)
+	defer lastCancel()
+	tests = append(tests, struct {
+		name  string
+		ctx   context.Context
+		paths []string
+		opt   ImportOptions
+		hook  func(i int) error
+		want  string
+	}{name: "cancelled after the last write", ctx: lastCtx, paths: []string{good, newA},
+		hook: func(i int) error {
+			if i == 1 {
+				lastCancel()
+			}
+			return nil
+		}, want: "context canceled"})
 
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
