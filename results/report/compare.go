@@ -38,7 +38,9 @@ type CompareOptions struct {
 	// Align is how runs of different periods are put on one chart.
 	Align Align
 	// Outs are the files to write, .png or .svg. Empty: compare.png and
-	// compare.svg in the first folder.
+	// compare.svg beside the first folder (in its parent, out/ for
+	// out/<experiment>): a run of the experiment replaces its folder
+	// whole, and a comparison written inside it was lost at the next run.
 	Outs []string
 }
 
@@ -106,7 +108,8 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	}
 	outs := opt.Outs
 	if len(outs) == 0 {
-		outs = []string{filepath.Join(dirs[0], "compare.png"), filepath.Join(dirs[0], "compare.svg")}
+		parent := filepath.Join(dirs[0], "..")
+		outs = []string{filepath.Join(parent, "compare.png"), filepath.Join(parent, "compare.svg")}
 	}
 	by := opt.By
 	if by == "" {
