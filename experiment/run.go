@@ -843,8 +843,12 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
-	if err := replaceDir(tmp, final); err != nil {
+	kept, err := replaceDir(tmp, final)
+	if err != nil {
 		return nil, err
+	}
+	if n := keptNote(kept); n != "" {
+		out.Notes = append(out.Notes, n)
 	}
 	out.Dir = final
 	if opt.Hold {
@@ -1367,23 +1371,27 @@ func Ranked(runs []RunResult, metric string) []int {
 }
 
 // replaceDir puts the folder src in the place of dst: dst, if it exists,
-// is moved aside, src renamed to dst, and the old folder removed.
-func replaceDir(src, dst string) error {
+// is moved aside, src renamed to dst, and the old folder removed. The old
+// folder's entries that are not the program's (ProgramEntry: a notes.txt the
+// user put there) are moved into the new one, unless it has an entry of
+// that name, and returned: the old folder was removed whole, the user's
+// files with it.
+func replaceDir(src, dst string) (kept []string, err error) {
 	// src's files were written without a sync each (a working folder):
 	// one sync of the filesystem makes them durable before src replaces
 	// the old results.
 	if err := syncFolder(src); err != nil {
-		return err
+		return nil, err
 	}
 	old := ""
 	if _, err := os.Stat(dst); err == nil {
 		o, err := os.MkdirTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".old-")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		os.Remove(o)
 		if err := os.Rename(dst, o); err != nil {
-			return fmt.Errorf("experiment: moving the previous results aside: %w", err)
+			return nil, fmt.Errorf("experiment: moving the previous results aside: %w", err)
 		}
 		old = o
 	}
@@ -1391,12 +1399,60 @@ func replaceDir(src, dst string) error {
 		if old != "" {
 			os.Rename(old, dst) // put the previous results back
 		}
-		return fmt.Errorf("experiment: %w", err)
+		return nil, fmt.Errorf("experiment: %w", err)
 	}
-	if old != "" {
-		return os.RemoveAll(old)
+	if old == "" {
+		return nil, nil
 	}
-	return nil
+	ents, _ := os.ReadDir(old)
+	for _, e := range ents {
+		name := e.Name()
+		if ProgramEntry(name) {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(dst, name)); err == nil {
+			continue
+		}
+		if err := os.Rename(filepath.Join(old, name), filepath.Join(dst, name)); err != nil {
+			return kept, fmt.Errorf("experiment: keeping %s of the previous results (left in %s): %w", name, old, err)
+		}
+		kept = append(kept, name)
+	}
+	return kept, os.RemoveAll(old)
+}
+
+// ProgramEntry reports whether name, an entry at the top of a results
+// folder or a shard's, is one the program writes there (the run, a
+// shard, the merge, db, report; compare before it wrote beside the
+// folder) or a hidden temporary: such entries of a replaced folder are
+// its results, gone with it; any other is the user's, kept (replaceDir).
+// The command's TestShardsMergeByteIdentical checks every entry of
+// folders with every output (scenarios, Monte Carlo, walk-forward,
+// attribution, shards and their merge, report and database).
+func ProgramEntry(name string) bool {
+	if strings.HasPrefix(name, ".") {
+		return true
+	}
+	for _, p := range ownPrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownPrefixes are the beginnings of the names ProgramEntry takes for
+// the program's.
+var ownPrefixes = [...]string{"attribution", "compare.", "equity.", "manifest.json", "merge.json", "montecarlo", "prices.",
+	"report.html", "results.duckdb", "runs", "shard.json", "state.gob", "stress", "walkforward"}
+
+// keptNote says which entries of the previous results a run kept
+// (replaceDir); "" when none.
+func keptNote(kept []string) string {
+	if len(kept) == 0 {
+		return ""
+	}
+	return "kept from the previous results, which this run replaced: " + strings.Join(kept, ", ") + " (not files of the program's)"
 }
 
 // checkSplits checks a splits table against raw prices: each split date

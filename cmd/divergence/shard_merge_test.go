@@ -229,6 +229,24 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 	}
 	printed := mustRun(t, divergence(t, nil, "merge", merged, shards))
 	sameFolders(t, filepath.Join(one, slug), filepath.Join(merged, slug))
+	// Every entry these folders hold is one the program knows for its
+	// own: a folder replaced by a later run keeps none of them (a stale
+	// stress_heatmap.png beside new results), and keeps what is not.
+	folders := []string{filepath.Join(one, slug), filepath.Join(merged, slug)}
+	for i := range 4 {
+		folders = append(folders, filepath.Join(shards, experiment.Shard{Index: i, Count: 4}.Name(slug)))
+	}
+	for _, f := range folders {
+		ents, err := os.ReadDir(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if !experiment.ProgramEntry(e.Name()) {
+				t.Errorf("%s: %s is the program's, and experiment.ProgramEntry does not know it: a run replacing the folder would keep it as the user's", f, e.Name())
+			}
+		}
+	}
 	// It says where the report and the database are, as run does.
 	if want := "report: " + filepath.Join(merged, slug, "report.html") + "  database: " + filepath.Join(merged, slug, "results.duckdb"); !strings.Contains(printed, want) {
 		t.Errorf("merge printed:\n%s\nwant a line %s", printed, want)
