@@ -162,3 +162,64 @@ func TestBytesAndCount(t *testing.T) {
 		}
 	}
 }
+
+// The memory estimate counts the runs held at once by the workers, at
+// most one a run: --workers 100000 on an experiment of 2 runs was refused
+// for 69.7 GB "too large: make the grid smaller". Where the workers'
+// runs are most of the estimate, the refusal says so. From 2019-01-01 to
+// 2025-01-01 the synthetic market (crypto every day) has 6 × 365 + 2 =
+// 2,192 steps: a worker holds 2,192 × 256 bytes = 561,152.
+func TestEstimateWorkersAtMostTheRuns(t *testing.T) {
+	f, err := Parse("w.toml", `name = "w"
+start = "2019-01-01"
+end = "2025-01-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "a"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA"]
+[[strategy]]
+name = "b"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["BTC"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	est := func(workers int, limit int64) (Estimate, error) {
+		o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: workers, computeOnly: true, Limits: Limits{MaxMemory: limit}})
+		if err != nil {
+			return Estimate{}, err
+		}
+		return o.Estimate, nil
+	}
+	two, err := est(2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	many, err := est(100_000, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if many.Memory != two.Memory || many.Workers != 2 {
+		t.Errorf("--workers 100000: %d bytes with %d workers, want --workers 2's %d bytes with 2", many.Memory, many.Workers, two.Memory)
+	}
+	if two.Steps != 2192 || two.Working != 2*2192*256 {
+		t.Errorf("%d steps, the workers' runs %d bytes; want 2,192 steps and 2 × 2,192 × 256 = %d", two.Steps, two.Working, 2*2192*256)
+	}
+	one, err := est(1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Memory != two.Memory-2192*256 {
+		t.Errorf("1 worker: %d bytes, want 2 workers' less one run's 561,152: %d", one.Memory, two.Memory-2192*256)
+	}
+	// A limit the workers' runs pass: the refusal names them.
+	_, err = est(2, two.Memory-1)
+	if err == nil || !strings.Contains(err.Error(), "the 2 runs held at once by --workers 2") {
+		t.Errorf("a limit 1 byte under the estimate: %v; want the workers named", err)
+	}
+}
