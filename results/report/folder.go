@@ -430,6 +430,11 @@ func readEquity(dir string) (s charts.Series, gross, net []float64, err error) {
 		return s, gross, net, nil
 	}
 	path := filepath.Join(dir, "equity.csv")
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// Neither: the Parquet file is the one the program writes (the
+		// CSV copy only for small experiments), so it is the one named.
+		return s, nil, nil, fmt.Errorf("report: %s has no equity.parquet (nor equity.csv): the folder is incomplete; run the experiment again", dir)
+	}
 	header, rows, err := readCSV(path)
 	if err != nil {
 		return s, nil, nil, err

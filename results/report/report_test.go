@@ -237,6 +237,15 @@ func TestLoadErrors(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, ReportFile)); err == nil {
 		t.Error("report written despite the error")
 	}
+	// With neither file, the Parquet file is named, which the program
+	// always writes (it named the CSV copy: "open …/equity.csv: no such
+	// file or directory").
+	if err := os.Remove(eq); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), dir); err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "runs", "hold")+" has no equity.parquet (nor equity.csv)") {
+		t.Errorf("error %v, want one naming the missing equity.parquet", err)
+	}
 	if err := Write(context.Background(), filepath.Join(dir, "nope")); err == nil || !strings.Contains(err.Error(), "manifest.json") {
 		t.Errorf("error %v, want one naming manifest.json", err)
 	}
