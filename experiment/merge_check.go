@@ -81,7 +81,7 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, error
 		d := dirs[i]
 		var why []string
 		if m.ExperimentSHA256 != ref.sha {
-			why = append(why, fmt.Sprintf("it was run from another experiment file (%s, sha256 %s; the merge's %s is %s)", m.Experiment, short(m.ExperimentSHA256), ref.path, short(ref.sha)))
+			why = append(why, fmt.Sprintf("it was run from another experiment file (%s, sha256 %s; the merge's %s is %s: give the shards' file with --experiment)", m.Experiment, short(m.ExperimentSHA256), ref.path, short(ref.sha)))
 		}
 		if m.ProgramVersion != ref.version {
 			why = append(why, fmt.Sprintf("it was written by divergence %s, this is %s", m.ProgramVersion, ref.version))

@@ -39,7 +39,7 @@ func TestCheckShards(t *testing.T) {
 			x.Experiment, x.ExperimentSHA256 = "recorded.toml", "bbbb"
 			return x
 		}()},
-			[]string{"s1 is not a shard of this experiment: it was run from another experiment file (recorded.toml, sha256 bbbb; the merge's given.toml is aaaa)"}},
+			[]string{"s1 is not a shard of this experiment: it was run from another experiment file (recorded.toml, sha256 bbbb; the merge's given.toml is aaaa: give the shards' file with --experiment)"}},
 		{"other data", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest {
 			x := m(1, 2)
 			x.Inputs = []results.Input{{Symbol: "NVDA", SHA256: "cafe", Rows: 100}}

@@ -97,7 +97,7 @@ const ShardFile = "shard.json"
 // from and what it holds. The merge checks that shards belong together
 // by it.
 type ShardManifest struct {
-	// Experiment is the experiment file's path as given to the shard.
+	// Experiment is the experiment file's absolute path (merge reads it from there when not given --experiment).
 	Experiment string `json:"experiment"`
 	// ExperimentSHA256 is the experiment file's SHA-256.
 	ExperimentSHA256 string `json:"experiment_sha256"`

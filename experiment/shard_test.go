@@ -84,3 +84,32 @@ shock = "ai-bubble-burst"
 		}
 	}
 }
+
+// A shard records its experiment file's absolute path, which merge reads
+// when not given --experiment: a path as typed (sw/sweep.toml) was read
+// from the merge's folder, which found another file there, or none.
+func TestShardRecordsTheExperimentsAbsolutePath(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "sw"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	text := "name = \"abs\"\nstart = \"2024-01-02\"\nend = \"2024-02-01\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"NVDA\"]\n"
+	if err := os.WriteFile(filepath.Join(dir, "sw", "x.toml"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	f, err := Load(filepath.Join("sw", "x.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), f, Options{Out: "shards", Workers: 1, Shard: &Shard{Index: 0, Count: 1, Source: "test"}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadShardManifest(filepath.Join("shards", Shard{Index: 0, Count: 1}.Name("abs")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "sw", "x.toml"); m.Experiment != want {
+		t.Errorf("shard.json's experiment %q, want the absolute %q", m.Experiment, want)
+	}
+}
