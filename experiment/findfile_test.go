@@ -22,24 +22,24 @@ func TestFindFile(t *testing.T) {
 	}
 	f := &File{}
 	for sym, want := range map[string]string{"NVDA": "NVDA.csv.gz", "TAO": "TAO-USDT.csv.gz"} {
-		got, err := f.findFile(dir, sym)
+		got, err := f.findFile(dir, "data.dir", sym)
 		if err != nil || got != filepath.Join(dir, want) {
 			t.Errorf("findFile(%s) = %q, %v; want %s", sym, got, err, want)
 		}
 	}
-	_, err := f.findFile(dir, "BTC")
+	_, err := f.findFile(dir, "data.dir", "BTC")
 	if err == nil || !strings.Contains(err.Error(), "BTC.csv, BTC-USD.csv") || !strings.Contains(err.Error(), "[data.files]") {
 		t.Errorf("two files for BTC: %v", err)
 	}
 	f.Data.Files = map[string]string{"BTC": "BTC-USD.csv"}
-	if got, err := f.findFile(dir, "BTC"); err != nil || got != filepath.Join(dir, "BTC-USD.csv") {
+	if got, err := f.findFile(dir, "data.dir", "BTC"); err != nil || got != filepath.Join(dir, "BTC-USD.csv") {
 		t.Errorf("BTC under data.files: %q, %v", got, err)
 	}
 	missing := filepath.Join(dir, "nodir")
-	if _, err := f.findFile(missing, "NVDA"); err == nil || !strings.Contains(err.Error(), `symbol "NVDA": folder `+missing+" does not exist") {
+	if _, err := f.findFile(missing, "data.dir", "NVDA"); err == nil || !strings.Contains(err.Error(), `symbol "NVDA": folder `+missing+" does not exist") {
 		t.Errorf("missing folder: %v", err)
 	}
-	if _, err := f.findFile(dir, "MSFT"); err == nil || !strings.Contains(err.Error(), "no price file for symbol \"MSFT\"") || !strings.Contains(err.Error(), "MSFT.csv.gz") {
+	if _, err := f.findFile(dir, "data.dir", "MSFT"); err == nil || !strings.Contains(err.Error(), "no price file for symbol \"MSFT\"") || !strings.Contains(err.Error(), "MSFT.csv.gz") {
 		t.Errorf("no file for MSFT: %v", err)
 	}
 }

@@ -86,14 +86,14 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 			catSHA[e.Symbol] = e.SHA256
 		}
 	default:
-		dir := f.resolve(f.Data.Dir)
+		dir, key := f.resolve(f.Data.Dir), "data.dir"
 		if dataDir != "" {
-			dir = dataDir
+			dir, key = dataDir, "$DIVERGENCE_DATA (which replaces data.dir)"
 		}
 		paths = make([]string, len(symbols))
 		opts := make([]duckdb.ReadOptions, len(symbols))
 		for i, s := range symbols {
-			path, ferr := f.findFile(dir, s)
+			path, ferr := f.findFile(dir, key, s)
 			if ferr != nil {
 				return nil, nil, ferr
 			}
@@ -267,8 +267,9 @@ func (f *File) synthetic() (*data.Panel, error) {
 	return p, nil
 }
 
-// findFile finds a symbol's price file in dir.
-func (f *File) findFile(dir, sym string) (string, error) {
+// findFile finds a symbol's price file in dir, which key names in
+// errors (data.dir, or the variable that replaced it).
+func (f *File) findFile(dir, key, sym string) (string, error) {
 	if name, ok := f.Data.Files[sym]; ok {
 		path := name
 		if !filepath.IsAbs(path) {
@@ -282,7 +283,7 @@ func (f *File) findFile(dir, sym string) (string, error) {
 	// A folder that is something else (a file, a FIFO, a symlink loop)
 	// says so; a missing one gives the message below.
 	if _, err := data.CheckDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("data.dir: %w", err)
+		return "", fmt.Errorf("%s: %w", key, err)
 	}
 	var tried, found []string
 	for _, suffix := range fileSuffixes {
@@ -291,7 +292,7 @@ func (f *File) findFile(dir, sym string) (string, error) {
 			// Found: a FIFO, a device or a symlink loop is refused by
 			// name, not passed over as "no price file".
 			if _, err := data.CheckFile(path); err != nil {
-				return "", fmt.Errorf("data.dir: %w", err)
+				return "", fmt.Errorf("%s: %w", key, err)
 			}
 			found = append(found, path)
 		}
@@ -308,13 +309,13 @@ func (f *File) findFile(dir, sym string) (string, error) {
 		for i, p := range found {
 			names[i] = filepath.Base(p)
 		}
-		return "", fmt.Errorf("data.dir: symbol %q has %d price files in %s: %s; name the one to use under [data.files] (%s = %q)",
-			sym, len(found), dir, strings.Join(names, ", "), sym, names[0])
+		return "", fmt.Errorf("%s: symbol %q has %d price files in %s: %s; name the one to use under [data.files] (%s = %q)",
+			key, sym, len(found), dir, strings.Join(names, ", "), sym, names[0])
 	}
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("data.dir: no price file for symbol %q: folder %s does not exist (set data.dir in the experiment file, relative to it, or $DIVERGENCE_DATA on the command line)", sym, dir)
+		return "", fmt.Errorf("%s: no price file for symbol %q: folder %s does not exist (set data.dir in the experiment file, relative to it, or $DIVERGENCE_DATA on the command line)", key, sym, dir)
 	}
-	return "", fmt.Errorf("data.dir: no price file for symbol %q in %s (tried %v; map it under [data.files], or set data.dir ($DIVERGENCE_DATA on the command line))", sym, dir, tried)
+	return "", fmt.Errorf("%s: no price file for symbol %q in %s (tried %v; map it under [data.files], or set data.dir ($DIVERGENCE_DATA on the command line))", key, sym, dir, tried)
 }
 
 // fileSuffixes are the names findFile tries for a symbol SYM in data.dir:

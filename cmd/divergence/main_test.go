@@ -404,6 +404,13 @@ func TestDataEnvReplacesDir(t *testing.T) {
 	if err != nil || !strings.Contains(string(man), filepath.Join(mkt, "NVDA.csv")) {
 		t.Errorf("manifest does not name the file under $DIVERGENCE_DATA: %v\n%s", err, man)
 	}
+	// A folder of $DIVERGENCE_DATA's that does not exist is named as the
+	// variable's, not as data.dir's (which the file sets to another).
+	t.Setenv("DIVERGENCE_DATA", filepath.Join(dir, "nonexistent"))
+	_, _, err = cli(t, "run", exp, "--out", filepath.Join(dir, "out"), "--no-report")
+	if err == nil || !strings.Contains(err.Error(), "$DIVERGENCE_DATA (which replaces data.dir): no price file for symbol \"NVDA\": folder "+filepath.Join(dir, "nonexistent")+" does not exist") {
+		t.Errorf("$DIVERGENCE_DATA missing: %v, want the variable named", err)
+	}
 }
 
 // An intraday synthetic market written as one Parquet table, imported
