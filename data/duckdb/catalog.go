@@ -199,6 +199,18 @@ func OpenCatalog(path string) (*Catalog, error) {
 	return OpenCatalogWith(context.Background(), path, CatalogOptions{})
 }
 
+// damaged adds to err, an error opening the catalog at path, what to do
+// when DuckDB could not read the file (an IO error: a copy cut short, a
+// disk that filled): "Could not read enough bytes from file" alone said
+// neither that the catalog is damaged nor what to do; `data list`, which
+// only reads, said "create catalog tables".
+func damaged(path string, err error) error {
+	if m := err.Error(); !strings.Contains(m, "IO Error") && !strings.Contains(m, "orrupt") {
+		return err
+	}
+	return fmt.Errorf("%w: the catalog %s is damaged (cut short, or not written whole) and cannot be read; import the price files again into a new catalog (--catalog NEW.duckdb), or restore it from a copy", err, path)
+}
+
 // OpenCatalogWith is OpenCatalog with a bounded wait for another process
 // that holds the file: DuckDB's lock conflict is retried with backoff
 // (50 ms doubling to 1 s) until opt.Wait has passed or ctx ends, then
@@ -222,7 +234,7 @@ func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Cat
 		}
 		holder := lockHolder(err)
 		if holder == "" {
-			return nil, fmt.Errorf("duckdb: open catalog %s: %w", path, err)
+			return nil, damaged(path, fmt.Errorf("duckdb: open catalog %s: %w", path, err))
 		}
 		if waited >= wait || wait < 0 {
 			return nil, fmt.Errorf("%w: %s is held by %s (an import writes it in one transaction); waited %v for it: try again when it is done, or wait longer (--wait)",
@@ -244,7 +256,7 @@ func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Cat
 	db := sql.OpenDB(c)
 	if _, err := db.Exec(schema); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("duckdb: create catalog tables in %s: %w", path, err)
+		return nil, damaged(path, fmt.Errorf("duckdb: create catalog tables in %s: %w", path, err))
 	}
 	var v string
 	if err := db.QueryRow(`SELECT value FROM catalog_meta WHERE key = 'schema_version'`).Scan(&v); err != nil {

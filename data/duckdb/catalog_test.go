@@ -282,6 +282,23 @@ func TestOpenCatalogErrors(t *testing.T) {
 	if _, err := OpenCatalog(p); err == nil || !strings.Contains(err.Error(), "schema version 99") {
 		t.Errorf("future schema: err = %v", err)
 	}
+	// A catalog cut short (a copy interrupted) is called damaged, with
+	// what to do, not DuckDB's "Could not read enough bytes" alone.
+	cut := filepath.Join(dir, "cut.duckdb")
+	c = openCatalog(t, cut)
+	if _, err := c.Import(context.Background(), []string{writeFile(t, dir, "AAA.csv", oursCSV)}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if fi, err := os.Stat(cut); err != nil || fi.Size() < 40_000 {
+		t.Fatalf("the catalog: %v, %d bytes", err, fi.Size())
+	}
+	if err := os.Truncate(cut, 20_000); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenCatalog(cut); err == nil || !strings.Contains(err.Error(), "the catalog "+cut+" is damaged") || !strings.Contains(err.Error(), "--catalog NEW.duckdb") {
+		t.Errorf("a catalog cut short: err = %v, want it called damaged", err)
+	}
 }
 
 // dataDir finds the shared price history: $DIVERGENCE_DATA (the prices
