@@ -1,17 +1,20 @@
 package duckdb
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -386,6 +389,43 @@ func (r *fileReader) readCSV(ctx context.Context, path string, gz bool, d *decod
 	return nil
 }
 
+// notParquet says what a file named .parquet is when it is not a whole
+// Parquet file (which begins and ends with PAR1), with what to do; ""
+// when it may be one. DuckDB's own words were "No magic bytes found at
+// end of file" or "Footer length error" and a fragment of its query.
+func notParquet(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return "" // the reader names it
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	if bytes.HasPrefix(head, []byte("PAR1")) {
+		fi, err := f.Stat()
+		tail := make([]byte, 4)
+		if err != nil || fi.Size() < 12 {
+			return "the file is not a whole Parquet file (too short for its footer): it was cut short or not written whole; write or copy it again"
+		}
+		if _, err := f.ReadAt(tail, fi.Size()-4); err != nil || string(tail) != "PAR1" {
+			return "the file is not a whole Parquet file (it does not end with Parquet's footer): it was cut short or not written whole; write or copy it again"
+		}
+		return ""
+	}
+	switch {
+	case len(head) == 0:
+		return "the file is empty, not Parquet"
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return "the file is gzip-compressed, not Parquet: decompress it (gzip -d)"
+	case bytes.HasPrefix(head, []byte("ARROW1")):
+		return "the file is Arrow IPC, not Parquet: name it .arrow"
+	case bytes.IndexByte(head, 0) < 0 && utf8.Valid(head[:max(0, len(head)-3)]):
+		return "the file is text, not Parquet: a CSV file is named .csv"
+	}
+	return "the file is not Parquet (it does not begin with PAR1)"
+}
+
 // readParquet reads a Parquet file through DuckDB's read_parquet, first its
 // schema (LIMIT 0), then the columns it needs.
 func (r *fileReader) readParquet(ctx context.Context, path string, d *decoder) error {
@@ -393,11 +433,19 @@ func (r *fileReader) readParquet(ctx context.Context, path string, d *decoder) e
 	if err != nil {
 		return err
 	}
+	if msg := notParquet(path); msg != "" {
+		return &data.RowError{File: path, Msg: msg}
+	}
 	src := "read_parquet(" + sqlString(path) + ")"
 	err = withArrow(ctx, db, func(ar *goduckdb.Arrow) error {
 		rdr, err := ar.QueryContext(ctx, "SELECT * FROM "+src+" LIMIT 0")
 		if err != nil {
-			return err
+			if ctx.Err() != nil {
+				return err
+			}
+			// DuckDB's first line, without the query it quotes.
+			why, _, _ := strings.Cut(err.Error(), "\n")
+			return &data.RowError{File: path, Msg: "the file is not a readable Parquet file (" + strings.TrimSpace(why) + "): write or copy it again"}
 		}
 		var names []string
 		for _, f := range rdr.Schema().Fields() {

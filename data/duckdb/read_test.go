@@ -456,6 +456,14 @@ func TestReadFileErrorsParquetAndArrow(t *testing.T) {
 	writeIPC(t, noClose, false, [7]string{"date", "open", "high", "low", "last", "adj_close", "volume"}, arrow.FixedWidthTypes.Date32,
 		func(b array.Builder, k int) { b.(*array.Date32Builder).Append(arrow.Date32(wantTime[k] / dayNano)) })
 	notParquet := writeFile(t, dir, "text.parquet", oursCSV)
+	// dup.parquet cut short, and a file with Parquet's marks at both ends
+	// and nothing readable between them.
+	whole, err := os.ReadFile(pq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := writeFile(t, dir, "cut.parquet", string(whole[:len(whole)/2]))
+	marks := writeFile(t, dir, "marks.parquet", "PAR1garbagegarbagePAR1")
 	feather1 := writeFile(t, dir, "old.feather", "FEA1xxxxxxxx")
 	tests := []struct {
 		path, want string
@@ -463,7 +471,9 @@ func TestReadFileErrorsParquetAndArrow(t *testing.T) {
 		{pq, pq + ":3: duplicate date 2024-01-03 (also at row 2)"},
 		{badDate, badDate + `:3: date "yesterday" is not a date (want YYYY-MM-DD)`},
 		{noClose, noClose + `: missing column "close" (have date, open, high, low, last, adj_close, volume)`},
-		{notParquet, "duckdb: " + notParquet + ": "},
+		{notParquet, notParquet + ": the file is text, not Parquet: a CSV file is named .csv"},
+		{cut, cut + ": the file is not a whole Parquet file (it does not end with Parquet's footer): it was cut short or not written whole; write or copy it again"},
+		{marks, marks + ": the file is not a readable Parquet file (Invalid Input Error: "},
 		{feather1, feather1 + ": Feather v1 is not supported (save it as Feather v2, i.e. Arrow IPC)"},
 	}
 	for _, tc := range tests {
