@@ -291,6 +291,36 @@ func (s *Series) Validate(file string) error {
 	return nil
 }
 
+// CheckAdjClose returns, as a *RowError naming file and row, the first
+// bar whose adj_close is a one-row spike against its close: the ratio
+// adj_close / close moves by a factor of 2 or more from the bar before
+// and back by 1.5 or more at the bar after. Dividends move the ratio a
+// few percent, and a split of raw closes beside adjusted ones moves it
+// once and for good; a value typed or scaled wrong on one row (× 1,000)
+// made the adjusted prices jump there and back, a one-day move of
+// ±99.9 % the run took for real. nil when there is none, or without
+// an adj_close column (NoAdjClose).
+func (s *Series) CheckAdjClose(file string) error {
+	if s.NoAdjClose {
+		return nil
+	}
+	n := min(len(s.Close), len(s.AdjClose))
+	ratio := func(k int) float64 { return s.AdjClose[k] / s.Close[k] }
+	for k := 1; k+1 < n; k++ {
+		prev, r, next := ratio(k-1), ratio(k), ratio(k+1)
+		up, back := r/prev, next/r
+		if (up >= 2 && back <= 1/1.5) || (up <= 0.5 && back >= 1.5) {
+			row := k + 1
+			if s.Rows != nil && k < len(s.Rows) {
+				row = s.Rows[k]
+			}
+			return &RowError{File: file, Row: row, Msg: fmt.Sprintf("%s adj_close %g is %.4g × its close %g, against %.4g × the row before and %.4g × the row after: a bad adj_close (the adjusted prices would jump × %.4g there and back); correct it, or set prices = \"raw\" to use the closes as they are",
+				FormatStamp(s.Time[k]), s.AdjClose[k], r, s.Close[k], prev, next, up)}
+		}
+	}
+	return nil
+}
+
 // Validate checks every series of the panel and that symbols are unique.
 func (p *Panel) Validate() error {
 	seen := map[string]bool{}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -147,5 +148,45 @@ func TestParseDayMessages(t *testing.T) {
 	}
 	if d, err := ParseDay("2024-02-29"); err != nil || FormatDay(d) != "2024-02-29" {
 		t.Errorf("2024-02-29: %v", err)
+	}
+}
+
+// CheckAdjClose refuses a one-row spike of adj_close against close and
+// names its row; dividends (a few percent) and a split of raw closes
+// beside adjusted ones (a lasting jump of the ratio) pass.
+func TestCheckAdjClose(t *testing.T) {
+	series := func(adj []float64) *Series {
+		n := len(adj)
+		s := &Series{Instrument: Instrument{Symbol: "X"}, AdjClose: adj, Rows: make([]int, n)}
+		for k := range n {
+			s.Time = append(s.Time, int64(k+1)*NanosPerDay)
+			s.Close = append(s.Close, 100)
+			s.Rows[k] = k + 2 // a CSV file's lines after the header
+		}
+		return s
+	}
+	// Row 3 (line 4): 98 × 1,000 = 98,000, a ratio of 980 against 0.98.
+	err := series([]float64{98, 98, 98, 98000, 98, 98}).CheckAdjClose("X.csv")
+	var re *RowError
+	if !errors.As(err, &re) || re.Row != 5 || !strings.Contains(err.Error(), "adj_close 98000 is 980 × its close 100, against 0.98 × the row before and 0.98 × the row after") {
+		t.Errorf("a spike on the 4th bar: %v, want line 5 named", err)
+	}
+	// Downwards too: ÷ 1,000.
+	if err := series([]float64{98, 98, 0.098, 98, 98}).CheckAdjClose("X.csv"); err == nil {
+		t.Error("a spike down: no error")
+	}
+	for name, adj := range map[string][]float64{
+		"dividends":             {95, 95, 96, 96, 97, 97, 100},
+		"a split of raw closes": {10, 10, 10, 100, 100, 100},
+		"a spike at the last bar (no bar after to come back)": {98, 98, 98, 98000},
+	} {
+		if err := series(adj).CheckAdjClose("X.csv"); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	s := series([]float64{98, 98000, 98})
+	s.NoAdjClose = true
+	if err := s.CheckAdjClose("X.csv"); err != nil {
+		t.Errorf("without adj_close: %v", err)
 	}
 }

@@ -157,3 +157,42 @@ symbols = ["NVDA", "MSFT", "BTC"]
 		}
 	}
 }
+
+// A one-row spike of adj_close (× 1,000) refuses the run under prices =
+// "adjusted", naming the file and line: it ran with a one-day move of
+// ±99.9 % and a volatility of 17,286 %. Under prices = "raw" the
+// closes are used and the run goes on.
+func TestAdjCloseSpikeRefused(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,adj_close,volume\n")
+	for k := range 40 {
+		d := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, k)
+		adj := 290.0
+		if k == 20 {
+			adj = 290_000
+		}
+		fmt.Fprintf(&b, "%s,300,300,300,300,%g,1000\n", d.Format("2006-01-02"), adj)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "MSFT.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := `name = "x"
+prices = %q
+[data]
+dir = %q
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["MSFT"]
+`
+	// The 21st bar is line 22 of the file.
+	err := runText(t, fmt.Sprintf(text, "adjusted", dir))
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "MSFT.csv")+":22: 2024-01-21 adj_close 290000 is 966.7 × its close 300") {
+		t.Errorf("prices = adjusted: %v, want the spike named", err)
+	}
+	if err := runText(t, fmt.Sprintf(text, "raw", dir)); err != nil {
+		t.Errorf("prices = raw: %v", err)
+	}
+}

@@ -343,8 +343,12 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	var unadjusted []string // equities adjusted from a file without adj_close: as they are
 	if f.Prices == "adjusted" {
 		for i := range p.Series {
-			if s := &p.Series[i]; s.NoAdjClose && s.Class == data.Equity {
+			s := &p.Series[i]
+			if s.NoAdjClose && s.Class == data.Equity {
 				unadjusted = append(unadjusted, fmt.Sprintf("%s (%s)", s.Symbol, filepath.Base(s.Source)))
+			}
+			if err := s.CheckAdjClose(s.Source); err != nil {
+				return nil, err
 			}
 		}
 		p = p.Adjusted()
@@ -473,6 +477,11 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			return nil, fmt.Errorf("benchmarks: %w", err)
 		}
 		if f.Prices == "adjusted" {
+			for i := range bench.Series {
+				if err := bench.Series[i].CheckAdjClose(bench.Series[i].Source); err != nil {
+					return nil, fmt.Errorf("benchmarks: %w", err)
+				}
+			}
 			bench = bench.Adjusted()
 		}
 		notes = append(notes, benchCoverage(bench, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
