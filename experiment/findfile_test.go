@@ -42,6 +42,20 @@ func TestFindFile(t *testing.T) {
 	if _, err := f.findFile(dir, "data.dir", "MSFT"); err == nil || !strings.Contains(err.Error(), "no price file for symbol \"MSFT\"") || !strings.Contains(err.Error(), "MSFT.csv.gz") {
 		t.Errorf("no file for MSFT: %v", err)
 	}
+	// Names in another case: qqq.csv is QQQ's file, and beside QQQ.csv it
+	// is a second one (it was passed over without a word).
+	if err := os.WriteFile(filepath.Join(dir, "qqq.csv"), []byte("date,close\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.findFile(dir, "data.dir", "QQQ"); err != nil || got != filepath.Join(dir, "qqq.csv") {
+		t.Errorf("findFile(QQQ) with qqq.csv = %q, %v", got, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "QQQ.csv"), []byte("date,close\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.findFile(dir, "data.dir", "QQQ"); err == nil || !strings.Contains(err.Error(), `symbol "QQQ" has 2 price files in `+dir+": QQQ.csv, qqq.csv") {
+		t.Errorf("QQQ.csv beside qqq.csv: %v, want both named", err)
+	}
 }
 
 // A gzipped CSV found by its symbol in data.dir is read and run like a

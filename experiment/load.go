@@ -285,18 +285,26 @@ func (f *File) findFile(dir, key, sym string) (string, error) {
 	if _, err := data.CheckDir(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", fmt.Errorf("%s: %w", key, err)
 	}
+	// Names match whatever their case (qqq.csv for QQQ): a folder of
+	// lower-case names is read, and qqq.csv beside QQQ.csv is two files
+	// for one symbol, not one of them passed over.
+	ents, _ := os.ReadDir(dir)
 	var tried, found []string
 	for _, suffix := range fileSuffixes {
-		path := filepath.Join(dir, sym+suffix)
-		if _, err := os.Lstat(path); err == nil {
+		want := sym + suffix
+		for _, e := range ents {
+			if !strings.EqualFold(e.Name(), want) {
+				continue
+			}
 			// Found: a FIFO, a device or a symlink loop is refused by
 			// name, not passed over as "no price file".
+			path := filepath.Join(dir, e.Name())
 			if _, err := data.CheckFile(path); err != nil {
 				return "", fmt.Errorf("%s: %w", key, err)
 			}
 			found = append(found, path)
 		}
-		tried = append(tried, filepath.Base(path))
+		tried = append(tried, want)
 	}
 	switch {
 	case len(found) == 1:
