@@ -192,6 +192,12 @@ func trashName(out, path, slug, kind string, note func(string)) (string, bool) {
 			}
 			return "", false
 		}
+		// A run stopped after replacing the results, before it moved the
+		// user's entries of the old folder into the new one: move them
+		// now, or keep the folder.
+		if !keepUsers(path, final, note) {
+			return "", false
+		}
 	}
 	t, err := os.MkdirTemp(out, ".trash-")
 	if err != nil {

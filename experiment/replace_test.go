@@ -1,20 +1,15 @@
 package experiment
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
-// A run that replaces its results folder keeps the entries the user put
-// there (a notes.txt, a folder of their own) and says so; the previous
-// run's outputs go with the folder, one the new run does not write (a
-// stress heatmap from a run with scenarios) included. The folder was
-// removed whole, the user's files with it.
-func TestReplaceKeepsTheUsersFiles(t *testing.T) {
-	dir := t.TempDir()
-	text := `name = "keep"
+const keepExperiment = `name = "keep"
 start = "2024-01-02"
 end = "2024-03-01"
 [data]
@@ -25,42 +20,136 @@ type = "buy-and-hold"
 [strategy.params]
 symbols = ["NVDA"]
 `
-	o, err := runIn(t, dir, text)
+
+// runKeep runs keepExperiment into dir/out and returns its folder and
+// the housekeeping notes.
+func runKeep(t *testing.T, dir string) (string, []string) {
+	t.Helper()
+	f, err := Parse("keep.toml", keepExperiment)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := o.Dir
-	notes := []byte("my notes\n")
-	for name, body := range map[string][]byte{"notes.txt": notes, "stress_heatmap.png": []byte("stale")} {
-		if err := os.WriteFile(filepath.Join(res, name), body, 0o644); err != nil {
-			t.Fatal(err)
+	var notes []string
+	o, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 1, Note: func(s string) { notes = append(notes, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.Dir, notes
+}
+
+func writeText(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readText(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Errorf("%v", err)
+	}
+	return string(b)
+}
+
+// A run that replaces its results folder keeps the entries the user put
+// there (names matched whole: notes.txt, runs_analysis.ipynb,
+// equity.xlsx, .gitignore, a folder of their own) and says so; the
+// previous run's outputs go with the folder, one the new run does not
+// write (a stress heatmap from a run with scenarios) included. The
+// folder was removed whole, the user's files with it.
+func TestReplaceKeepsTheUsersFiles(t *testing.T) {
+	dir := t.TempDir()
+	res, _ := runKeep(t, dir)
+	mine := []string{".gitignore", "equity.xlsx", "notes.txt", "runs_analysis.ipynb"}
+	for _, name := range mine {
+		writeText(t, filepath.Join(res, name), "mine: "+name)
+	}
+	writeText(t, filepath.Join(res, "stress_heatmap.png"), "stale")
+	writeText(t, filepath.Join(res, "mine", "sub", "x"), "deep")
+	_, notes := runKeep(t, dir)
+	for _, name := range mine {
+		if got := readText(t, filepath.Join(res, name)); got != "mine: "+name {
+			t.Errorf("%s after the second run: %q, want it kept", name, got)
 		}
 	}
-	if err := os.MkdirAll(filepath.Join(res, "mine", "sub"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	o, err = runIn(t, dir, text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, err := os.ReadFile(filepath.Join(res, "notes.txt")); err != nil || string(got) != string(notes) {
-		t.Errorf("notes.txt after the second run: %q, %v; want it kept", got, err)
-	}
-	if fi, err := os.Stat(filepath.Join(res, "mine", "sub")); err != nil || !fi.IsDir() {
-		t.Errorf("mine/sub after the second run: %v; want it kept", err)
+	if got := readText(t, filepath.Join(res, "mine", "sub", "x")); got != "deep" {
+		t.Errorf("mine/sub/x after the second run: %q", got)
 	}
 	if _, err := os.Stat(filepath.Join(res, "stress_heatmap.png")); !os.IsNotExist(err) {
 		t.Errorf("the previous run's stress_heatmap.png was kept (stat: %v): it is an output of the program's, stale beside the new results", err)
 	}
-	if want := "kept from the previous results, which this run replaced: mine, notes.txt (not files of the program's)"; !slices.Contains(o.Notes, want) {
-		t.Errorf("notes %q, want %q", o.Notes, want)
+	if want := "kept from the previous results, which this run replaced: .gitignore, equity.xlsx, mine, notes.txt, runs_analysis.ipynb (not files of the program's)"; !slices.Contains(notes, want) {
+		t.Errorf("notes %q, want %q", notes, want)
 	}
-	// Nothing is left beside the folder: the old one is removed.
 	if ents, _ := os.ReadDir(filepath.Dir(res)); len(ents) != 2 { // the folder and its lock
 		var names []string
 		for _, e := range ents {
 			names = append(names, e.Name())
 		}
 		t.Errorf("beside the results: %v, want the folder and its lock", names)
+	}
+}
+
+// A run stopped after replacing its folder and before moving the user's
+// entries of the old one (.keep.old-…) leaves them to the next run's
+// cleaner, which moves them into the results instead of removing them
+// with the folder; an entry the results already have keeps the old
+// folder whole, under a name no cleaner removes.
+func TestCleanerKeepsTheUsersFiles(t *testing.T) {
+	dir := t.TempDir()
+	res, _ := runKeep(t, dir)
+	out := filepath.Dir(res)
+	old := filepath.Join(out, ".keep.old-123")
+	writeText(t, filepath.Join(old, "manifest.json"), "{}")
+	writeText(t, filepath.Join(old, "notes.txt"), "left behind")
+	_, notes := runKeep(t, dir)
+	if got := readText(t, filepath.Join(res, "notes.txt")); got != "left behind" {
+		t.Errorf("notes.txt of the old folder: %q in the results, want it moved there", got)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("the old folder is still there (stat: %v)", err)
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool {
+		return strings.Contains(n, "kept from the previous results") && strings.Contains(n, "notes.txt")
+	}) {
+		t.Errorf("notes %q, want notes.txt said kept", notes)
+	}
+	// Now the results have a notes.txt: another old one cannot join them.
+	writeText(t, filepath.Join(old, "notes.txt"), "older")
+	_, notes = runKeep(t, dir)
+	prev, _ := filepath.Glob(filepath.Join(out, "keep.previous-*"))
+	if len(prev) != 1 || readText(t, filepath.Join(prev[0], "notes.txt")) != "older" {
+		t.Fatalf("previous folders %v, want one holding the older notes.txt; notes %q", prev, notes)
+	}
+	if got := readText(t, filepath.Join(res, "notes.txt")); got != "left behind" {
+		t.Errorf("the results' notes.txt: %q, want it untouched", got)
+	}
+	if !slices.ContainsFunc(notes, func(n string) bool {
+		return strings.Contains(n, "notes.txt (the new results have one)") && strings.Contains(n, "are kept in "+prev[0])
+	}) {
+		t.Errorf("notes %q, want the previous folder named", notes)
+	}
+	// A later run leaves it alone.
+	runKeep(t, dir)
+	if _, err := os.Stat(prev[0]); err != nil {
+		t.Errorf("the previous folder was removed by a later run: %v", err)
+	}
+}
+
+// ProgramEntry matches the program's names whole.
+func TestProgramEntry(t *testing.T) {
+	for name, want := range map[string]bool{
+		"runs": true, "runs.parquet": true, "stress_heatmap.svg": true, "montecarlo_bands.csv": true, ".results.duckdb.tmp-12": true,
+		"report.html": true, "results.duckdb.wal": true, "walkforward_in_sample.parquet": true,
+		"runs_analysis.ipynb": false, "equity.xlsx": false, ".gitignore": false, "notes.txt": false, "stress.txt": false, "runs.csv.bak": false,
+	} {
+		if got := ProgramEntry(name); got != want {
+			t.Errorf("ProgramEntry(%q) = %v, want %v", name, got, want)
+		}
 	}
 }

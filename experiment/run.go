@@ -852,12 +852,8 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
-	kept, err := replaceDir(tmp, final)
-	if err != nil {
+	if err := replaceDir(tmp, final, opt.note); err != nil {
 		return nil, err
-	}
-	if n := keptNote(kept); n != "" {
-		out.Notes = append(out.Notes, n)
 	}
 	out.Dir = final
 	if opt.Hold {
@@ -1381,26 +1377,27 @@ func Ranked(runs []RunResult, metric string) []int {
 
 // replaceDir puts the folder src in the place of dst: dst, if it exists,
 // is moved aside, src renamed to dst, and the old folder removed. The old
-// folder's entries that are not the program's (ProgramEntry: a notes.txt the
-// user put there) are moved into the new one, unless it has an entry of
-// that name, and returned: the old folder was removed whole, the user's
-// files with it.
-func replaceDir(src, dst string) (kept []string, err error) {
+// folder's entries that are not the program's (ProgramEntry: a notes.txt
+// the user put there) are moved into the new one first (keepUsers), and
+// said through note: the old folder was removed whole, the user's files
+// with it. An entry that cannot be moved keeps the old folder, under a
+// name no cleaner removes (<dst>.previous-…), and is said too.
+func replaceDir(src, dst string, note func(string)) error {
 	// src's files were written without a sync each (a working folder):
 	// one sync of the filesystem makes them durable before src replaces
 	// the old results.
 	if err := syncFolder(src); err != nil {
-		return nil, err
+		return err
 	}
 	old := ""
 	if _, err := os.Stat(dst); err == nil {
 		o, err := os.MkdirTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".old-")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		os.Remove(o)
 		if err := os.Rename(dst, o); err != nil {
-			return nil, fmt.Errorf("experiment: moving the previous results aside: %w", err)
+			return fmt.Errorf("experiment: moving the previous results aside: %w", err)
 		}
 		old = o
 	}
@@ -1408,61 +1405,99 @@ func replaceDir(src, dst string) (kept []string, err error) {
 		if old != "" {
 			os.Rename(old, dst) // put the previous results back
 		}
-		return nil, fmt.Errorf("experiment: %w", err)
+		return fmt.Errorf("experiment: %w", err)
 	}
 	if old == "" {
-		return nil, nil
+		return nil
 	}
-	ents, _ := os.ReadDir(old)
+	if !keepUsers(old, dst, note) {
+		return nil
+	}
+	return os.RemoveAll(old)
+}
+
+// keepUsers moves the entries of old, a replaced results folder, that
+// are not the program's (ProgramEntry) into dst, its replacement, unless
+// dst has an entry of that name, and says which through note. It reports
+// whether old may be removed: when an entry could not be moved, old is
+// renamed to <dst>.previous-… (a name no cleaner removes), said through
+// note, and false is returned. The cleaner of a dead run's leftovers
+// (trashName) calls it too, for a run killed between its rename and the
+// moves.
+func keepUsers(old, dst string, note func(string)) bool {
+	ents, err := os.ReadDir(old)
+	if err != nil {
+		return true
+	}
+	var kept, stuck []string
 	for _, e := range ents {
 		name := e.Name()
 		if ProgramEntry(name) {
 			continue
 		}
 		if _, err := os.Lstat(filepath.Join(dst, name)); err == nil {
+			stuck = append(stuck, name+" (the new results have one)")
 			continue
 		}
 		if err := os.Rename(filepath.Join(old, name), filepath.Join(dst, name)); err != nil {
-			return kept, fmt.Errorf("experiment: keeping %s of the previous results (left in %s): %w", name, old, err)
+			stuck = append(stuck, name+" ("+err.Error()+")")
+			continue
 		}
 		kept = append(kept, name)
 	}
-	return kept, os.RemoveAll(old)
+	if len(kept) > 0 {
+		note("kept from the previous results, which this run replaced: " + strings.Join(kept, ", ") + " (not files of the program's)")
+	}
+	if len(stuck) == 0 {
+		return true
+	}
+	prev, err := os.MkdirTemp(filepath.Dir(dst), filepath.Base(dst)+".previous-")
+	if err == nil {
+		os.Remove(prev)
+		err = os.Rename(old, prev)
+	}
+	if err != nil {
+		note(fmt.Sprintf("the previous results, with %s, which could not join the new ones, are left in %s", strings.Join(stuck, ", "), old))
+		return false
+	}
+	note(fmt.Sprintf("the previous results, with %s, which could not join the new ones, are kept in %s: take what is yours, then remove it", strings.Join(stuck, ", "), prev))
+	return false
 }
 
 // ProgramEntry reports whether name, an entry at the top of a results
 // folder or a shard's, is one the program writes there (the run, a
 // shard, the merge, db, report; compare before it wrote beside the
-// folder) or a hidden temporary: such entries of a replaced folder are
-// its results, gone with it; any other is the user's, kept (replaceDir).
-// The command's TestShardsMergeByteIdentical checks every entry of
-// folders with every output (scenarios, Monte Carlo, walk-forward,
-// attribution, shards and their merge, report and database).
+// folder), or a temporary file of its own (.name.tmp-…): such entries
+// of a replaced folder are its results, gone with it; any other is the
+// user's, kept (replaceDir). Names are matched whole: notes.txt,
+// runs_analysis.ipynb, equity.xlsx and .gitignore are the user's. The
+// command's TestShardsMergeByteIdentical checks every entry of folders
+// with every output (scenarios, Monte Carlo, walk-forward, attribution,
+// shards and their merge, report and database).
 func ProgramEntry(name string) bool {
-	if strings.HasPrefix(name, ".") {
+	if strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-") {
 		return true
 	}
-	for _, p := range ownPrefixes {
-		if strings.HasPrefix(name, p) {
-			return true
-		}
+	switch name {
+	case "manifest.json", "merge.json", "shard.json", "state.gob", "report.html", "results.duckdb", "results.duckdb.wal",
+		"runs", "stress", "walkforward":
+		return true
 	}
-	return false
+	base, ext, ok := strings.Cut(name, ".")
+	if !ok || !slices.Contains(programExts[:], ext) {
+		return false
+	}
+	return slices.Contains(programBases[:], base)
 }
 
-// ownPrefixes are the beginnings of the names ProgramEntry takes for
-// the program's.
-var ownPrefixes = [...]string{"attribution", "compare.", "equity.", "manifest.json", "merge.json", "montecarlo", "prices.",
-	"report.html", "results.duckdb", "runs", "shard.json", "state.gob", "stress", "walkforward"}
-
-// keptNote says which entries of the previous results a run kept
-// (replaceDir); "" when none.
-func keptNote(kept []string) string {
-	if len(kept) == 0 {
-		return ""
-	}
-	return "kept from the previous results, which this run replaced: " + strings.Join(kept, ", ") + " (not files of the program's)"
-}
+// programBases and programExts make the names of ProgramEntry's files:
+// each base with each extension (stress_heatmap.png, runs.parquet, …).
+var (
+	programBases = [...]string{"attribution", "attribution_detail", "compare", "equity", "montecarlo", "montecarlo_bands",
+		"montecarlo_summary", "montecarlo_paths", "prices", "runs", "stress", "stress_summary", "stress_heatmap",
+		"walkforward", "walkforward_in_sample"}
+	programExts = [...]string{"csv", "parquet", "png", "svg"}
+)
 
 // checkSplits checks a splits table against raw prices: each split date
 // must fall within the instrument's data, and the close must move there by

@@ -633,12 +633,8 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, err
 	}
-	kept, err := replaceDir(tmp, final)
-	if err != nil {
+	if err := replaceDir(tmp, final, opt.note); err != nil {
 		return nil, err
-	}
-	if n := keptNote(kept); n != "" {
-		out.Notes = append(out.Notes, n)
 	}
 	out.Dir = final
 	return out, nil
