@@ -97,8 +97,13 @@ const ShardFile = "shard.json"
 // from and what it holds. The merge checks that shards belong together
 // by it.
 type ShardManifest struct {
-	// Experiment is the experiment file's absolute path (merge reads it from there when not given --experiment).
-	Experiment string `json:"experiment"`
+	// Experiment is the experiment file's path as given to the shard, and
+	// ExperimentAbs the same made absolute: merge, when not given
+	// --experiment, reads the file at ExperimentAbs when there is one
+	// there (a merge from another folder), else at Experiment (shards run
+	// in a folder since moved or copied, merged from its new place).
+	Experiment    string `json:"experiment"`
+	ExperimentAbs string `json:"experiment_abs,omitempty"`
 	// ExperimentSHA256 is the experiment file's SHA-256.
 	ExperimentSHA256 string `json:"experiment_sha256"`
 	// ProgramVersion is the version of the program that ran the shard.
@@ -125,6 +130,17 @@ type ShardManifest struct {
 	// Paths is the range [from, to) of Monte Carlo paths it ran ([0, 0]
 	// without Monte Carlo or when it got none).
 	Paths [2]int `json:"montecarlo_paths"`
+}
+
+// ExperimentFile is the path merge reads the experiment file from when
+// not given one: ExperimentAbs when a file is there, else Experiment.
+func (m *ShardManifest) ExperimentFile() string {
+	if m.ExperimentAbs != "" {
+		if _, err := os.Stat(m.ExperimentAbs); err == nil {
+			return m.ExperimentAbs
+		}
+	}
+	return m.Experiment
 }
 
 // WriteShardManifest writes m as JSON (results.WriteJSON).

@@ -617,15 +617,12 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 	if err != nil {
 		return nil, err
 	}
-	// The experiment's path made absolute: merge reads the file from it
-	// when not given one, from wherever it runs (a path as typed,
+	// The experiment's path made absolute too: merge reads the file from
+	// it when not given one, from wherever it runs (a path as typed,
 	// sw/sweep.toml, was read from the merge's folder: another file, or
 	// none).
-	exp := f.path
-	if a, err := filepath.Abs(exp); err == nil {
-		exp = a
-	}
-	man := &ShardManifest{Experiment: exp, ExperimentSHA256: sha, ProgramVersion: opt.Version, Stress: opt.Stress, Inputs: m.Inputs, Files: files,
+	abs, _ := filepath.Abs(f.path)
+	man := &ShardManifest{Experiment: f.path, ExperimentAbs: abs, ExperimentSHA256: sha, ProgramVersion: opt.Version, Stress: opt.Stress, Inputs: m.Inputs, Files: files,
 		Shard: sh.Index, Shards: sh.Count, Source: sh.Source, Groups: plan.Groups, Runs: keys, WalkForward: plan.WalkForward, Paths: plan.Paths}
 	if err := results.WriteFileAtomic(filepath.Join(tmp, ShardFile), func(w io.Writer) error { return WriteShardManifest(w, man) }); err != nil {
 		return nil, err

@@ -85,9 +85,11 @@ shock = "ai-bubble-burst"
 	}
 }
 
-// A shard records its experiment file's absolute path, which merge reads
-// when not given --experiment: a path as typed (sw/sweep.toml) was read
-// from the merge's folder, which found another file there, or none.
+// A shard records its experiment file's path as given and made absolute;
+// merge, when not given --experiment, reads the absolute one when it is
+// there: the path as typed (sw/sweep.toml) alone was read from the
+// merge's folder, which found another file there, or none. A folder
+// moved since still merges from the path as given.
 func TestShardRecordsTheExperimentsAbsolutePath(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "sw"), 0o755); err != nil {
@@ -109,7 +111,25 @@ func TestShardRecordsTheExperimentsAbsolutePath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := filepath.Join(dir, "sw", "x.toml"); m.Experiment != want {
-		t.Errorf("shard.json's experiment %q, want the absolute %q", m.Experiment, want)
+	abs := filepath.Join(dir, "sw", "x.toml")
+	if m.Experiment != filepath.Join("sw", "x.toml") || m.ExperimentAbs != abs {
+		t.Errorf("shard.json's experiment %q and %q, want sw/x.toml as given and %q", m.Experiment, m.ExperimentAbs, abs)
+	}
+	// From another folder, the absolute path is read.
+	t.Chdir(t.TempDir())
+	if got := m.ExperimentFile(); got != abs {
+		t.Errorf("merge from another folder reads %q, want %q", got, abs)
+	}
+	// Shards run in a folder since moved: the path as given, from the
+	// folder the merge runs in (the review's case: a run in mA, merged
+	// in its copy mB, failed for mA's file).
+	moved := filepath.Join(filepath.Dir(dir), filepath.Base(dir)+"-moved")
+	if err := os.Rename(dir, moved); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Rename(moved, dir)
+	t.Chdir(moved)
+	if got := m.ExperimentFile(); got != filepath.Join("sw", "x.toml") {
+		t.Errorf("merge in the moved folder reads %q, want sw/x.toml", got)
 	}
 }

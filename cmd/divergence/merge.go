@@ -55,7 +55,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		path = m.Experiment
+		path = m.ExperimentFile()
 	}
 	f, err := experiment.Load(path)
 	if err != nil {
