@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 func writeCSV(t *testing.T, dir, name string, days int, px func(k int) float64) {
@@ -155,6 +158,22 @@ symbols = ["NVDA", "MSFT", "BTC"]
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("prices = %s: notes %q, want %q", prices, got, want)
 		}
+	}
+	// The program's own synthetic files (marked so) have no dividends to
+	// leave out: no note.
+	if err := os.WriteFile(filepath.Join(dir, data.SyntheticMarker), []byte("synthetic\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse("x.toml", fmt.Sprintf("name = \"x\"\n[data]\ndir = %q\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"NVDA\"]\n", dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, computeOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Panel.Synthetic || slices.ContainsFunc(out.Notes, func(n string) bool { return strings.Contains(n, "adj_close") }) {
+		t.Errorf("synthetic files (panel synthetic %v): notes %q, want none of adj_close", out.Panel.Synthetic, out.Notes)
 	}
 }
 

@@ -344,7 +344,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if f.Prices == "adjusted" {
 		for i := range p.Series {
 			s := &p.Series[i]
-			if s.NoAdjClose && s.Class == data.Equity {
+			if s.NoAdjClose && s.Class == data.Equity && !p.Synthetic {
 				unadjusted = append(unadjusted, fmt.Sprintf("%s (%s)", s.Symbol, filepath.Base(s.Source)))
 			}
 			if err := s.CheckAdjClose(s.Source); err != nil {

@@ -166,7 +166,7 @@ func resampleQuery(bar data.Interval, equity bool) string {
 
 // resampleOne runs the query on the registered series and reads the bars.
 func resampleOne(ctx context.Context, ar *goduckdb.Arrow, s *data.Series, bar data.Interval) (data.Series, error) {
-	out := data.Series{Instrument: s.Instrument, Interval: bar}
+	out := data.Series{Instrument: s.Instrument, Interval: bar, NoAdjClose: s.NoAdjClose}
 	out.Notes = append(slices.Clip(s.Notes), resampleNote(s, bar))
 	rdr, err := ar.QueryContext(ctx, resampleQuery(bar, s.Class == data.Equity))
 	if err != nil {

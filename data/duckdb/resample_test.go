@@ -175,3 +175,18 @@ func TestReadSourceResamples(t *testing.T) {
 		t.Errorf("got %v o %v h %v l %v c %v v %v", fmtTimes(s.Time), s.Open, s.High, s.Low, s.Close, s.Volume)
 	}
 }
+
+// A series without an adj_close column stays one when resampled: the
+// run's note that its equities are not adjusted was lost at bar = "1d".
+func TestResampleKeepsNoAdjClose(t *testing.T) {
+	m := func(hh, mm int) int64 { return utc(2024, 1, 2, hh, mm) }
+	s := series("NVDA", data.Equity, [][6]float64{{10, 11, 9, 10.5, 1}, {10.5, 12, 10, 11, 2}}, []int64{m(14, 30), m(15, 30)})
+	s.NoAdjClose = true
+	out, err := Resample(context.Background(), &data.Panel{Series: []data.Series{s}}, data.Daily)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !out.Series[0].NoAdjClose {
+		t.Error("the resampled series lost NoAdjClose")
+	}
+}
