@@ -205,7 +205,10 @@ func OpenCatalog(path string) (*Catalog, error) {
 // neither that the catalog is damaged nor what to do; `data list`, which
 // only reads, said "create catalog tables".
 func damaged(path string, err error) error {
-	if m := err.Error(); !strings.Contains(m, "IO Error") && !strings.Contains(m, "orrupt") {
+	// Only a file DuckDB opened and could not read: a missing folder or
+	// a permission is not damage ("IO Error: Cannot open file" too).
+	m := err.Error()
+	if !strings.Contains(m, "Could not read enough bytes") && !strings.Contains(m, "Corrupt database file") && !strings.Contains(m, "checksum") {
 		return err
 	}
 	return fmt.Errorf("%w: the catalog %s is damaged (cut short, or not written whole) and cannot be read; import the price files again into a new catalog (--catalog NEW.duckdb), or restore it from a copy", err, path)

@@ -299,6 +299,10 @@ func TestOpenCatalogErrors(t *testing.T) {
 	if _, err := OpenCatalog(cut); err == nil || !strings.Contains(err.Error(), "the catalog "+cut+" is damaged") || !strings.Contains(err.Error(), "--catalog NEW.duckdb") {
 		t.Errorf("a catalog cut short: err = %v, want it called damaged", err)
 	}
+	// A catalog in a folder that does not exist is not damaged.
+	if _, err := OpenCatalog(filepath.Join(dir, "nodir", "x.duckdb")); err == nil || strings.Contains(err.Error(), "damaged") {
+		t.Errorf("a catalog in a missing folder: err = %v, want no word of damage", err)
+	}
 }
 
 // dataDir finds the shared price history: $DIVERGENCE_DATA (the prices
