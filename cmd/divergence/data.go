@@ -20,7 +20,7 @@ const dataUsage = `Usage:
                          [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--on-bad-row P] [--catalog PATH]
   divergence data list [--catalog PATH]
   divergence data synth [--seed N] [--out DIR] [--force]
-  divergence data synth --interval 1m|1h --days N --instruments K [--seed N] [--out DIR] [--layout table|files]
+  divergence data synth --interval 1m|1h --days N --instruments K [--seed N] [--out DIR] [--layout table|files] [--force]
 `
 
 func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -275,16 +275,26 @@ func cmdSynth(args []string, stdout, stderr io.Writer) error {
 	}
 	// The synthetic files would replace real ones of the same names
 	// (QQQ.csv) and sit beside the rest (BTC.csv beside BTC-USD.csv): a
-	// folder of price files is not written into without --force.
-	if ents, err := os.ReadDir(*out); err == nil && len(ents) > 0 && !*force {
+	// folder of files is not written into without --force, unless it is
+	// a synthetic market written before (marked so) or holds only hidden
+	// files (.DS_Store).
+	if ents, err := os.ReadDir(*out); err == nil && !*force {
 		var names []string
-		for _, e := range ents[:min(3, len(ents))] {
-			names = append(names, e.Name())
+		marked := false
+		for _, e := range ents {
+			if e.Name() == data.SyntheticMarker {
+				marked = true
+			}
+			if !strings.HasPrefix(e.Name(), ".") {
+				names = append(names, e.Name())
+			}
 		}
-		if len(ents) > 3 {
-			names = append(names, "…")
+		if len(names) > 0 && !marked {
+			if len(names) > 3 {
+				names = append(names[:3], "…")
+			}
+			return fmt.Errorf("data synth: %s already holds files (%s): the synthetic market would replace those of its names and sit beside the others; give a new or empty folder, or --force to write into it", *out, strings.Join(names, ", "))
 		}
-		return fmt.Errorf("data synth: %s already holds files (%s): the synthetic market would replace those of its names (QQQ.csv, …) and sit beside the others; give a new or empty folder, or --force to write into it", *out, strings.Join(names, ", "))
 	}
 	if *interval == "" {
 		p, err := synth.Generate(synth.DefaultConfig(*seed))

@@ -587,4 +587,18 @@ func TestSynthRefusesAFolderWithFiles(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(dir, "QQQ.csv")); bytes.Equal(got, real) {
 		t.Fatal("--force: QQQ.csv not written")
 	}
+	// Its own market written before (marked synthetic) is written again,
+	// as is a folder of hidden files only.
+	again := filepath.Join(t.TempDir(), "mkt")
+	for range 2 {
+		if _, _, err := cli(t, "data", "synth", "--out", again); err != nil {
+			t.Fatalf("synth into its own market: %v", err)
+		}
+	}
+	hidden := filepath.Join(t.TempDir(), "hidden")
+	os.MkdirAll(hidden, 0o755)
+	os.WriteFile(filepath.Join(hidden, ".DS_Store"), nil, 0o644)
+	if _, _, err := cli(t, "data", "synth", "--out", hidden); err != nil {
+		t.Fatalf("synth into a folder of hidden files only: %v", err)
+	}
 }
