@@ -465,6 +465,56 @@ func withEnv(cfg engine.Config, p *data.Panel, env *scenarios.Env) engine.Config
 	return cfg
 }
 
+// commissionText says what a fill pays: the top-level commission_bps
+// ("5 bps"), or, when a class or symbol table sets fees of its own (which
+// replace it for that class, feeNotes), each class's: "equity 5 bps,
+// crypto taker 5 bps", with ", and symbols' own" when a symbol table
+// sets fees. The charts' captions and the report's setup say it.
+func (f *File) commissionText() string {
+	top := fmt.Sprintf("%g bps", f.CommissionBps)
+	fee := func(c *CostSpec) string {
+		if c.Fee != nil {
+			return fmt.Sprintf("fee model %v", c.Fee["model"])
+		}
+		var ps []string
+		if c.CommissionBps != nil {
+			ps = append(ps, fmt.Sprintf("%g bps", *c.CommissionBps))
+		}
+		if c.PerShare != nil {
+			ps = append(ps, fmt.Sprintf("%g a unit", *c.PerShare))
+		}
+		if c.MinCommission != nil {
+			ps = append(ps, fmt.Sprintf("at least %g", *c.MinCommission))
+		}
+		if c.MakerBps != nil {
+			ps = append(ps, fmt.Sprintf("maker %g bps", *c.MakerBps))
+		}
+		if c.TakerBps != nil {
+			ps = append(ps, fmt.Sprintf("taker %g bps", *c.TakerBps))
+		}
+		return strings.Join(ps, " ")
+	}
+	eq, cr := fee(&f.Costs.Equity), fee(&f.Costs.Crypto)
+	syms := false
+	for _, s := range f.Costs.Symbols {
+		syms = syms || fee(&s) != ""
+	}
+	if eq == "" && cr == "" && !syms {
+		return top
+	}
+	if eq == "" {
+		eq = top
+	}
+	if cr == "" {
+		cr = top
+	}
+	out := "equity " + eq + ", crypto " + cr
+	if syms {
+		out += ", and symbols' own"
+	}
+	return out
+}
+
 // feeNotes notes each class table ([costs.equity], [costs.crypto]) that
 // sets maker_bps or taker_bps but no base fee (commission_bps, per_share,
 // min_commission) under a top-level commission_bps that is not zero. A
@@ -478,12 +528,26 @@ func (f *File) feeNotes() []string {
 		return nil
 	}
 	var out []string
-	for _, t := range []struct {
+	type table struct {
 		key string
 		c   *CostSpec
-	}{{"equity", &f.Costs.Equity}, {"crypto", &f.Costs.Crypto}} {
+	}
+	tables := []table{{"equity", &f.Costs.Equity}, {"crypto", &f.Costs.Crypto}}
+	base := func(c *CostSpec) bool {
+		return c.CommissionBps != nil || c.PerShare != nil || c.MinCommission != nil || c.Fee != nil
+	}
+	// A symbol's table starts from its class's: its maker or taker rate
+	// is then added to the class's base, if the class has one. Without a
+	// base in either class table, it is charged alone whatever the class.
+	if !base(&f.Costs.Equity) && !base(&f.Costs.Crypto) {
+		for _, sym := range slices.Sorted(maps.Keys(f.Costs.Symbols)) {
+			c := f.Costs.Symbols[sym]
+			tables = append(tables, table{"symbols." + sym, &c})
+		}
+	}
+	for _, t := range tables {
 		c := t.c
-		if (c.MakerBps == nil && c.TakerBps == nil) || c.CommissionBps != nil || c.PerShare != nil || c.MinCommission != nil || c.Fee != nil {
+		if (c.MakerBps == nil && c.TakerBps == nil) || base(c) {
 			continue
 		}
 		var set []string
@@ -493,7 +557,7 @@ func (f *File) feeNotes() []string {
 		if c.TakerBps != nil {
 			set = append(set, fmt.Sprintf("taker_bps = %g", *c.TakerBps))
 		}
-		out = append(out, fmt.Sprintf("costs.%s sets %s and no commission_bps: its fills pay that alone, not the top-level commission_bps = %g as well (a class's own fee replaces the top-level rate); set costs.%s.commission_bps = %g to charge both",
+		out = append(out, fmt.Sprintf("costs.%s sets %s and no commission_bps: its fills pay that alone, not the top-level commission_bps = %g as well (a class's or symbol's own fee replaces the top-level rate); set costs.%s.commission_bps = %g to charge both",
 			t.key, strings.Join(set, " and "), f.CommissionBps, t.key, f.CommissionBps))
 	}
 	return out

@@ -395,7 +395,7 @@ type = "buy-and-hold"
 symbols = ["NVDA", "BTC"]
 weights = [0.4, 0.4]
 `
-	const note = "costs.crypto sets taker_bps = 5 and no commission_bps: its fills pay that alone, not the top-level commission_bps = 7 as well (a class's own fee replaces the top-level rate); set costs.crypto.commission_bps = 7 to charge both"
+	const note = "costs.crypto sets taker_bps = 5 and no commission_bps: its fills pay that alone, not the top-level commission_bps = 7 as well (a class's or symbol's own fee replaces the top-level rate); set costs.crypto.commission_bps = 7 to charge both"
 	for _, c := range []struct {
 		extra    string
 		btc      float64 // bps
@@ -427,6 +427,28 @@ weights = [0.4, 0.4]
 		}
 		if got := slices.Contains(out.Notes, note); got != c.wantNote {
 			t.Errorf("%q: note given %v, want %v; notes %q", c.extra, got, c.wantNote, out.Notes)
+		}
+	}
+	// What the charts and the report say a fill pays.
+	for _, c := range []struct{ text, want string }{
+		{fmt.Sprintf(base, ""), "equity 7 bps, crypto taker 5 bps"},
+		{fmt.Sprintf(base, "commission_bps = 7.0"), "equity 7 bps, crypto 7 bps taker 5 bps"},
+		{strings.Replace(fmt.Sprintf(base, ""), "[costs.crypto]\ntaker_bps = 5.0\n", "", 1), "7 bps"},
+		// A symbol's own taker rate, no class base: charged alone, noted.
+		{strings.Replace(fmt.Sprintf(base, ""), "[costs.crypto]\ntaker_bps = 5.0\n", "[costs.symbols.BTC]\ntaker_bps = 5.0\n", 1), "equity 7 bps, crypto 7 bps, and symbols' own"},
+	} {
+		f, err := Parse("fees.toml", c.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.commissionText(); got != c.want {
+			t.Errorf("commission %q, want %q", got, c.want)
+		}
+		if strings.Contains(c.text, "costs.symbols.BTC") {
+			want := "costs.symbols.BTC sets taker_bps = 5 and no commission_bps: its fills pay that alone, not the top-level commission_bps = 7 as well (a class's or symbol's own fee replaces the top-level rate); set costs.symbols.BTC.commission_bps = 7 to charge both"
+			if n := f.feeNotes(); len(n) != 1 || n[0] != want {
+				t.Errorf("a symbol's taker rate: notes %q, want %q", n, want)
+			}
 		}
 	}
 	// No top-level rate: nothing to note.

@@ -41,8 +41,8 @@ func plot(f *File, o *Outcome, sortBy string, ft charts.Format) error {
 	kind := dataCaption(o.Panel)
 	opt := charts.Options{
 		Title: f.Name,
-		Caption: fmt.Sprintf("%s, %s to %s, %d instruments, commission %g bps%s",
-			kind, data.FormatDay(c.Time[0]), data.FormatDay(c.Time[c.Len()-1]), len(o.Panel.Series), f.CommissionBps, note),
+		Caption: fmt.Sprintf("%s, %s to %s, %d instruments, commission %s%s",
+			kind, data.FormatDay(c.Time[0]), data.FormatDay(c.Time[c.Len()-1]), len(o.Panel.Series), f.commissionText(), note),
 		Synthetic: o.Panel.Synthetic,
 		Palette:   charts.NewPalette(sorted),
 	}

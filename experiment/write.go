@@ -55,7 +55,7 @@ func (f *File) manifest(o *Outcome, inputs []results.Input, opt Options) *result
 	return &results.Manifest{
 		Experiment: f.path, ExperimentSHA256: sha, Inputs: inputs, Seed: f.Seed,
 		ProgramVersion: opt.Version, Synthetic: o.Panel.Synthetic, Runs: keys, Settings: f.settings(),
-		SortBy: opt.SortBy,
+		SortBy: opt.SortBy, Commission: f.commissionText(),
 	}
 }
 

@@ -37,6 +37,12 @@ type Manifest struct {
 	// it (Rank). Empty in folders written before it was recorded: the
 	// report then ranks by "sharpe", the default.
 	SortBy string `json:"sort_by,omitempty"`
+	// Commission says what a fill pays, by asset class when a class sets
+	// fees of its own ("equity 5 bps, crypto taker 5 bps"): the
+	// experiment's top-level commission_bps alone said 0 or another
+	// class's rate. Empty in folders written before it was recorded: the
+	// report then shows the runs' commission_bps.
+	Commission string `json:"commission,omitempty"`
 }
 
 // Setting is one experiment setting: "costs.equity.borrow_rate" = "0.03".
