@@ -198,7 +198,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		{"seed", strconv.FormatUint(f.Manifest.Seed, 10)},
 		{"period", period},
 		{"initial cash", formatMoney(info.Cash)},
-		{"commission", commission + " of each fill's notional"},
+		{"commission", commission + " (bps of each fill's notional)"},
 		{"periods per year", strconv.FormatFloat(info.PeriodsPerYear, 'g', -1, 64) + " (" + info.Calendar + ")"},
 		{"runs", runCount(f)},
 		{"program version", f.Manifest.ProgramVersion},
