@@ -113,7 +113,7 @@ func (e *EstimateError) Error() string {
 		case "memory":
 			parts = append(parts, fmt.Sprintf("%s of memory (limit %s)", Bytes(est.Memory), Bytes(lim.MaxMemory)))
 			if est.Workers > 1 && 2*est.Working > est.Memory {
-				parts = append(parts, fmt.Sprintf("most of it the %d runs held at once by --workers %d (%s): fewer workers need less", est.Workers, est.Workers, Bytes(est.Working)))
+				parts = append(parts, fmt.Sprintf("most of it the %d runs the workers hold at once (%s): fewer workers (--workers) need less", est.Workers, Bytes(est.Working)))
 			}
 		case "disk":
 			room := "limit " + Bytes(lim.MaxDisk)

@@ -219,7 +219,7 @@ symbols = ["BTC"]
 	}
 	// A limit the workers' runs pass: the refusal names them.
 	_, err = est(2, two.Memory-1)
-	if err == nil || !strings.Contains(err.Error(), "the 2 runs held at once by --workers 2") {
+	if err == nil || !strings.Contains(err.Error(), "the 2 runs the workers hold at once") {
 		t.Errorf("a limit 1 byte under the estimate: %v; want the workers named", err)
 	}
 }

@@ -321,7 +321,11 @@ func (f *File) findFile(dir, key, sym string) (string, error) {
 			key, sym, len(found), dir, strings.Join(names, ", "), sym, names[0])
 	}
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("%s: no price file for symbol %q: folder %s does not exist (set data.dir in the experiment file, relative to it, or $DIVERGENCE_DATA on the command line)", key, sym, dir)
+		hint := "set data.dir in the experiment file, relative to it, or $DIVERGENCE_DATA on the command line"
+		if key != "data.dir" {
+			hint = "point $DIVERGENCE_DATA at the folder of price files, or unset it to read data.dir"
+		}
+		return "", fmt.Errorf("%s: no price file for symbol %q: folder %s does not exist (%s)", key, sym, dir, hint)
 	}
 	return "", fmt.Errorf("%s: no price file for symbol %q in %s (tried %v; map it under [data.files], or set data.dir ($DIVERGENCE_DATA on the command line))", key, sym, dir, tried)
 }

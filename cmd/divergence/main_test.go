@@ -408,7 +408,7 @@ func TestDataEnvReplacesDir(t *testing.T) {
 	// variable's, not as data.dir's (which the file sets to another).
 	t.Setenv("DIVERGENCE_DATA", filepath.Join(dir, "nonexistent"))
 	_, _, err = cli(t, "run", exp, "--out", filepath.Join(dir, "out"), "--no-report")
-	if err == nil || !strings.Contains(err.Error(), "$DIVERGENCE_DATA (which replaces data.dir): no price file for symbol \"NVDA\": folder "+filepath.Join(dir, "nonexistent")+" does not exist") {
+	if err == nil || !strings.Contains(err.Error(), "$DIVERGENCE_DATA (which replaces data.dir): no price file for symbol \"NVDA\": folder "+filepath.Join(dir, "nonexistent")+" does not exist (point $DIVERGENCE_DATA at the folder of price files, or unset it to read data.dir)") {
 		t.Errorf("$DIVERGENCE_DATA missing: %v, want the variable named", err)
 	}
 }
