@@ -515,9 +515,11 @@ func (f *File) commissionText() string {
 	return out
 }
 
-// feeNotes notes each class table ([costs.equity], [costs.crypto]) that
-// sets maker_bps or taker_bps but no base fee (commission_bps, per_share,
-// min_commission) under a top-level commission_bps that is not zero. A
+// feeNotes notes each class table ([costs.equity], [costs.crypto]), and
+// each symbol table when neither class table sets a base fee, that sets
+// maker_bps or taker_bps but no base fee (commission_bps, per_share,
+// min_commission, a fee model) under a top-level commission_bps that is
+// not zero. A
 // table that sets any fee of its own replaces the top-level rate for its
 // fills (engine.Commission: terms that set no fee at all pay
 // Config.Commission), so its fills pay the maker or taker rate alone;
