@@ -381,6 +381,11 @@ func (c *Catalog) importFiles(ctx context.Context, paths []string, opt ImportOpt
 		for _, n := range s.Notes {
 			res.Notes = append(res.Notes, path+": "+n)
 		}
+		// The catalog stores adj_close as the close where the file has
+		// none: a run reading it later cannot tell, so it is said here.
+		if s.NoAdjClose && s.Class == data.Equity && !data.IsSyntheticFile(path) {
+			res.Notes = append(res.Notes, path+": no adj_close column: its bars are stored as they are, so a run with prices = \"adjusted\" leaves this equity's dividends out")
+		}
 		res.Repairs = append(res.Repairs, s.Repairs...)
 	}
 	if err := c.write(ctx, series, entries); err != nil {

@@ -492,3 +492,31 @@ INSERT INTO instruments VALUES ('AAA', 'equity', 'a.csv', 'x', TIMESTAMP '2024-0
 		t.Fatalf("primary keys left: %d, %v", n, err)
 	}
 }
+
+// An equity's file without adj_close is imported as it is, and said: the
+// catalog stores the close as adj_close, so a run reading it cannot tell
+// (the run's own note is for files read directly). A token's file, and a
+// file with adj_close, are not noted.
+func TestImportNotesNoAdjClose(t *testing.T) {
+	dir := t.TempDir()
+	c := openCatalog(t, filepath.Join(dir, "c.duckdb"))
+	defer c.Close()
+	noAdj := "date,open,high,low,close,volume\n2024-01-02,10,11,9,10.5,100\n2024-01-03,10.5,12,10,11,100\n"
+	nvda := writeFile(t, dir, "NVDA.csv", noAdj)
+	btc := writeFile(t, dir, "BTC.csv", noAdj)
+	msft := writeFile(t, dir, "MSFT.csv", oursCSV)
+	res, err := c.ImportReport(context.Background(), []string{nvda, btc, msft}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{nvda + `: no adj_close column: its bars are stored as they are, so a run with prices = "adjusted" leaves this equity's dividends out`}
+	var got []string
+	for _, n := range res.Notes {
+		if strings.Contains(n, "adj_close") {
+			got = append(got, n)
+		}
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes %q, want %q", got, want)
+	}
+}
