@@ -389,6 +389,54 @@ func (r *fileReader) readCSV(ctx context.Context, path string, gz bool, d *decod
 	return nil
 }
 
+// renamedTwin reports whether a name looks like DuckDB's renaming of a
+// repeated one: NAME_<digits> beside a name equal to NAME in another case.
+func renamedTwin(names []string) bool {
+	for _, n := range names {
+		i := strings.LastIndexByte(n, '_')
+		if i <= 0 || i == len(n)-1 || strings.Trim(n[i+1:], "0123456789") != "" {
+			continue
+		}
+		for _, m := range names {
+			if m != n && strings.EqualFold(m, n[:i]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parquetNames returns the top-level column names of the Parquet file at
+// path as the file spells them (DuckDB's parquet_schema), or an error,
+// nested columns included.
+func parquetNames(ctx context.Context, ar *goduckdb.Arrow, path string) ([]string, error) {
+	rdr, err := ar.QueryContext(ctx, "SELECT name, num_children FROM parquet_schema("+sqlString(path)+")")
+	if err != nil {
+		return nil, err
+	}
+	defer rdr.Release()
+	var names []string
+	row := 0
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		col, ok := rec.Column(0).(*array.String)
+		kids, ok2 := rec.Column(1).(*array.Int64)
+		if !ok || !ok2 {
+			return nil, errors.New("parquet_schema: unexpected types")
+		}
+		for k := 0; k < col.Len(); k++ {
+			if row > 0 {
+				if kids.IsValid(k) && kids.Value(k) > 0 {
+					return nil, errors.New("nested columns") // not a flat table of prices
+				}
+				names = append(names, strings.Clone(col.Value(k))) // the value is a view of memory released with the reader
+			}
+			row++
+		}
+	}
+	return names, rdr.Err()
+}
+
 // notParquet says what a file named .parquet is when it is not a whole
 // Parquet file (which begins and ends with PAR1), with what to do; ""
 // when it may be one. DuckDB's own words were "No magic bytes found at
@@ -452,6 +500,17 @@ func (r *fileReader) readParquet(ctx context.Context, path string, d *decoder) e
 			names = append(names, f.Name)
 		}
 		rdr.Release()
+		// DuckDB renames a column whose name repeats another's in another
+		// case (CLOSE beside close reads as CLOSE_1, which maps to
+		// nothing): the file's own names are then checked as a CSV
+		// header's are ("columns "close" and "CLOSE" both give close").
+		if renamedTwin(names) {
+			if raw, err := parquetNames(ctx, ar, path); err == nil && len(raw) == len(names) {
+				if _, err := mapColumns(path, raw); err != nil {
+					return err
+				}
+			}
+		}
 		// The row count is in the file's metadata: size the columns once.
 		if rdr, err = ar.QueryContext(ctx, "SELECT count(*) FROM "+src); err != nil {
 			return err

@@ -22,6 +22,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	goduckdb "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/divergence-research/divergence/data"
@@ -831,5 +832,54 @@ func TestReaderThreads(t *testing.T) {
 		if threads != procs {
 			t.Errorf("GOMAXPROCS %d: the catalog's DuckDB has %d threads", procs, threads)
 		}
+	}
+}
+
+// A Parquet file with two columns whose names differ only in case
+// ("close" and "CLOSE") is refused as a CSV header is: DuckDB read the
+// second as CLOSE_1, which maps to nothing, and the first was used
+// without a word. A file with a column named like DuckDB's renaming
+// (close and close_1, no twin) reads as before.
+func TestParquetColumnsTwinInCase(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, cols ...string) string {
+		fields := []arrow.Field{{Name: "date", Type: arrow.BinaryTypes.String}}
+		for _, c := range cols {
+			fields = append(fields, arrow.Field{Name: c, Type: arrow.PrimitiveTypes.Float64})
+		}
+		schema := arrow.NewSchema(fields, nil)
+		b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+		defer b.Release()
+		b.Field(0).(*array.StringBuilder).AppendValues([]string{"2024-01-02", "2024-01-03"}, nil)
+		for i := range cols {
+			b.Field(i+1).(*array.Float64Builder).AppendValues([]float64{10 + float64(i), 11 + float64(i)}, nil)
+		}
+		rec := b.NewRecordBatch()
+		defer rec.Release()
+		path := filepath.Join(dir, name)
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := pqarrow.NewFileWriter(schema, f, nil, pqarrow.DefaultWriterProps())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	twin := write("twin.parquet", "close", "CLOSE")
+	if _, err := ReadFile(context.Background(), twin, ReadOptions{}); err == nil || !strings.Contains(err.Error(), `columns "close" and "CLOSE" both give close`) {
+		t.Errorf("close beside CLOSE: %v, want both named", err)
+	}
+	plain := write("plain.parquet", "close", "close_1")
+	s, err := ReadFile(context.Background(), plain, ReadOptions{})
+	if err != nil || s.Close[0] != 10 {
+		t.Errorf("close beside close_1: %v, close %v; want the first column read", err, s.Close)
 	}
 }
