@@ -352,16 +352,7 @@ func TestRatesOverAHundredPercentNoted(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, computeOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, n := range out.Notes {
-			if strings.Contains(n, "a year: rates are decimals") {
-				got = append(got, n)
-			}
-		}
+		got := notesWith(t, f, "a year: rates are decimals")
 		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
 			t.Errorf("notes %q, want %q", got, c.want)
 		}

@@ -13,6 +13,12 @@ import (
 // files for one symbol (BTC.csv beside BTC-USD.csv) are refused, naming
 // both and the way out, rather than one picked by the order of the names
 // tried; a missing folder is named as missing.
+// list is dir's entries, as loadPanel reads them once for every symbol.
+func list(dir string) []os.DirEntry {
+	ents, _ := os.ReadDir(dir)
+	return ents
+}
+
 func TestFindFile(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"NVDA.csv.gz", "BTC.csv", "BTC-USD.csv", "TAO-USDT.csv.gz"} {
@@ -22,24 +28,24 @@ func TestFindFile(t *testing.T) {
 	}
 	f := &File{}
 	for sym, want := range map[string]string{"NVDA": "NVDA.csv.gz", "TAO": "TAO-USDT.csv.gz"} {
-		got, err := f.findFile(dir, "data.dir", sym)
+		got, err := f.findFile(dir, "data.dir", sym, list(dir))
 		if err != nil || got != filepath.Join(dir, want) {
 			t.Errorf("findFile(%s) = %q, %v; want %s", sym, got, err, want)
 		}
 	}
-	_, err := f.findFile(dir, "data.dir", "BTC")
+	_, err := f.findFile(dir, "data.dir", "BTC", list(dir))
 	if err == nil || !strings.Contains(err.Error(), "BTC.csv, BTC-USD.csv") || !strings.Contains(err.Error(), "[data.files]") {
 		t.Errorf("two files for BTC: %v", err)
 	}
 	f.Data.Files = map[string]string{"BTC": "BTC-USD.csv"}
-	if got, err := f.findFile(dir, "data.dir", "BTC"); err != nil || got != filepath.Join(dir, "BTC-USD.csv") {
+	if got, err := f.findFile(dir, "data.dir", "BTC", list(dir)); err != nil || got != filepath.Join(dir, "BTC-USD.csv") {
 		t.Errorf("BTC under data.files: %q, %v", got, err)
 	}
 	missing := filepath.Join(dir, "nodir")
-	if _, err := f.findFile(missing, "data.dir", "NVDA"); err == nil || !strings.Contains(err.Error(), `symbol "NVDA": folder `+missing+" does not exist") {
+	if _, err := f.findFile(missing, "data.dir", "NVDA", list(missing)); err == nil || !strings.Contains(err.Error(), `symbol "NVDA": folder `+missing+" does not exist") {
 		t.Errorf("missing folder: %v", err)
 	}
-	if _, err := f.findFile(dir, "data.dir", "MSFT"); err == nil || !strings.Contains(err.Error(), "no price file for symbol \"MSFT\"") || !strings.Contains(err.Error(), "MSFT.csv.gz") {
+	if _, err := f.findFile(dir, "data.dir", "MSFT", list(dir)); err == nil || !strings.Contains(err.Error(), "no price file for symbol \"MSFT\"") || !strings.Contains(err.Error(), "MSFT.csv.gz") {
 		t.Errorf("no file for MSFT: %v", err)
 	}
 	// Names in another case: qqq.csv is QQQ's file, and beside QQQ.csv it
@@ -47,13 +53,13 @@ func TestFindFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "qqq.csv"), []byte("date,close\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := f.findFile(dir, "data.dir", "QQQ"); err != nil || got != filepath.Join(dir, "qqq.csv") {
+	if got, err := f.findFile(dir, "data.dir", "QQQ", list(dir)); err != nil || got != filepath.Join(dir, "qqq.csv") {
 		t.Errorf("findFile(QQQ) with qqq.csv = %q, %v", got, err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "QQQ.csv"), []byte("date,close\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.findFile(dir, "data.dir", "QQQ"); err == nil || !strings.Contains(err.Error(), `symbol "QQQ" has 2 price files in `+dir+": QQQ.csv, qqq.csv") {
+	if _, err := f.findFile(dir, "data.dir", "QQQ", list(dir)); err == nil || !strings.Contains(err.Error(), `symbol "QQQ" has 2 price files in `+dir+": QQQ.csv, qqq.csv") {
 		t.Errorf("QQQ.csv beside qqq.csv: %v, want both named", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -25,6 +26,23 @@ func num(t *testing.T, s string) float64 {
 		t.Fatalf("%q: %v", s, err)
 	}
 	return v
+}
+
+// notesWith runs f for its notes alone (compute only, one worker) and
+// returns those that contain sub.
+func notesWith(t *testing.T, f *File, sub string) []string {
+	t.Helper()
+	out, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, computeOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range out.Notes {
+		if strings.Contains(n, sub) {
+			got = append(got, n)
+		}
+	}
+	return got
 }
 
 // runIn writes the experiment text into dir (its relative paths are

@@ -92,8 +92,9 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		}
 		paths = make([]string, len(symbols))
 		opts := make([]duckdb.ReadOptions, len(symbols))
+		ents, _ := os.ReadDir(dir) // once for every symbol; a missing folder is findFile's to name
 		for i, s := range symbols {
-			path, ferr := f.findFile(dir, key, s)
+			path, ferr := f.findFile(dir, key, s, ents)
 			if ferr != nil {
 				return nil, nil, ferr
 			}
@@ -267,9 +268,10 @@ func (f *File) synthetic() (*data.Panel, error) {
 	return p, nil
 }
 
-// findFile finds a symbol's price file in dir, which key names in
-// errors (data.dir, or the variable that replaced it).
-func (f *File) findFile(dir, key, sym string) (string, error) {
+// findFile finds a symbol's price file in dir, whose entries are ents,
+// and which key names in errors (data.dir, or the variable that replaced
+// it).
+func (f *File) findFile(dir, key, sym string, ents []os.DirEntry) (string, error) {
 	if name, ok := f.Data.Files[sym]; ok {
 		path := name
 		if !filepath.IsAbs(path) {
@@ -288,7 +290,6 @@ func (f *File) findFile(dir, key, sym string) (string, error) {
 	// Names match whatever their case (qqq.csv for QQQ): a folder of
 	// lower-case names is read, and qqq.csv beside QQQ.csv is two files
 	// for one symbol, not one of them passed over.
-	ents, _ := os.ReadDir(dir)
 	var tried, found []string
 	for _, suffix := range fileSuffixes {
 		want := sym + suffix

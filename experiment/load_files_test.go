@@ -141,16 +141,7 @@ symbols = ["NVDA", "MSFT", "BTC"]
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, computeOnly: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, n := range out.Notes {
-			if strings.Contains(n, "adj_close") {
-				got = append(got, n)
-			}
-		}
+		got := notesWith(t, f, "adj_close")
 		want := []string{note}
 		if prices == "raw" {
 			want = nil

@@ -179,14 +179,15 @@ func TestCatalogFailedImportChangesNothing(t *testing.T) {
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 
-	tests := []struct {
+	type importCase struct {
 		name  string
 		ctx   context.Context
 		paths []string
 		opt   ImportOptions
 		hook  func(i int) error
 		want  string
-	}{
+	}
+	tests := []importCase{
 		{name: "bad file after a good one", ctx: ctx, paths: []string{good, bad},
 			want: bad + `:4: close "abc" is not a number`},
 		{name: "missing file", ctx: ctx, paths: []string{good, filepath.Join(dir, "nope.csv")}, want: "no such file"},
@@ -207,28 +208,14 @@ func TestCatalogFailedImportChangesNothing(t *testing.T) {
 	// written: the next statement fails, and the rollback still runs.
 	midCtx, midCancel := context.WithCancel(ctx)
 	defer midCancel()
-	tests = append(tests, struct {
-		name  string
-		ctx   context.Context
-		paths []string
-		opt   ImportOptions
-		hook  func(i int) error
-		want  string
-	}{name: "cancelled inside the transaction", ctx: midCtx, paths: []string{good, newA},
+	tests = append(tests, importCase{name: "cancelled inside the transaction", ctx: midCtx, paths: []string{good, newA},
 		hook: func(i int) error { midCancel(); return nil }, want: "context canceled"})
 	// Cancelled after the last series was written, before the commit: it
 	// rolls back (the commit itself is not interrupted, so that a cancel
 	// reaching it cannot report a failure for a transaction on disk).
 	lastCtx, lastCancel := context.WithCancel(ctx)
 	defer lastCancel()
-	tests = append(tests, struct {
-		name  string
-		ctx   context.Context
-		paths []string
-		opt   ImportOptions
-		hook  func(i int) error
-		want  string
-	}{name: "cancelled after the last write", ctx: lastCtx, paths: []string{good, newA},
+	tests = append(tests, importCase{name: "cancelled after the last write", ctx: lastCtx, paths: []string{good, newA},
 		hook: func(i int) error {
 			if i == 1 {
 				lastCancel()
