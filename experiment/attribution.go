@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"sort"
+	"slices"
 
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
@@ -96,8 +96,9 @@ func Attribution(r *RunResult, legs map[string][]string) []InstrumentPnL {
 // writeAttribution writes, for the baseline runs, attribution.csv (run,
 // instrument, leg, pnl — the report reads it),
 // attribution_detail.csv/.parquet (every column of InstrumentPnL) and
-// attribution.png/.svg (PnL by leg: long leg, short leg, interest).
-func writeAttribution(f *File, o *Outcome) error {
+// attribution.png/.svg (PnL by leg: long leg, short leg, interest, of
+// the runs equity.png shows).
+func writeAttribution(f *File, o *Outcome, sortBy string) error {
 	var rows []InstrumentPnL
 	for i := range o.Runs {
 		r := &o.Runs[i]
@@ -125,40 +126,30 @@ func writeAttribution(f *File, o *Outcome) error {
 	if err := results.WriteOutputs(o.Dir, append(results.TableOutputs("attribution", simple, false), results.TableOutputs("attribution_detail", detail, true)...)...); err != nil {
 		return err
 	}
-	// The chart: PnL by leg per run.
+	// The chart: PnL by leg of the runs equity.png shows (o.Shown), in
+	// its order, names and colours; attribution.csv holds every run's.
+	names, pal, note := shownNames(o, sortBy)
 	var legs []charts.Legs
-	var names []string
-	idx := map[string]int{}
-	for _, r := range rows {
-		j, ok := idx[r.Run]
-		if !ok {
-			if len(legs) == maxOverlay {
-				continue
+	for j, i := range o.Shown {
+		l := charts.Legs{Run: names[j]}
+		for _, r := range o.Runs[i].Attribution {
+			k := slices.Index(l.Names, r.Leg)
+			if k < 0 {
+				k = len(l.Names)
+				l.Names = append(l.Names, r.Leg)
+				l.PnL = append(l.PnL, 0)
 			}
-			j = len(legs)
-			idx[r.Run] = j
-			legs = append(legs, charts.Legs{Run: r.Run})
-			names = append(names, r.Run)
+			l.PnL[k] += r.PnL
 		}
-		l := &legs[j]
-		found := false
-		for k, name := range l.Names {
-			if name == r.Leg {
-				l.PnL[k] += r.PnL
-				found = true
-			}
-		}
-		if !found {
-			l.Names = append(l.Names, r.Leg)
-			l.PnL = append(l.PnL, r.PnL)
+		if len(l.Names) > 0 {
+			legs = append(legs, l)
 		}
 	}
 	if len(legs) == 0 {
 		return nil
 	}
-	sort.Strings(names)
 	kind := dataCaption(o.Panel)
-	opt := charts.Options{Title: f.Name + ": PnL by leg", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(names),
-		Caption: fmt.Sprintf("%s; realized + unrealized − commission − borrow and funding − fees; interest apart", kind)}
+	opt := charts.Options{Title: f.Name + ": PnL by leg", Synthetic: o.Panel.Synthetic, Palette: pal,
+		Caption: fmt.Sprintf("%s; realized + unrealized − commission − borrow and funding − fees; interest apart%s", kind, note)}
 	return charts.WriteFiles(filepath.Join(o.Dir, "attribution"), func(w io.Writer, ft charts.Format) error { return charts.LegAttribution(w, ft, opt, legs) })
 }

@@ -16,27 +16,11 @@ import (
 // of 1 with a drawdown panel. The title and caption say whether the data
 // are real or synthetic.
 func plot(f *File, o *Outcome, sortBy string, ft charts.Format) error {
-	// o.Shown: every baseline run, or the best maxLines by sortBy (the
-	// stress test's scenario runs have their own plots, its long-leg
-	// companions none).
-	base := 0
-	for i := range o.Runs {
-		if o.Runs[i].View == 0 && o.Runs[i].LongLegOf == "" {
-			base++
-		}
-	}
-	note := ""
-	if base > len(o.Shown) {
-		note = fmt.Sprintf("; the best %d of %d runs by %s", len(o.Shown), base, sortBy)
-	}
-	names := make([]string, len(o.Shown))
+	names, pal, note := shownNames(o, sortBy)
 	curves := make([]charts.Series, len(o.Shown))
 	for j, i := range o.Shown {
-		names[j] = label(&o.Runs[i])
 		curves[j] = charts.CurveSeries(names[j], &o.Runs[i].Result.Curve)
 	}
-	sorted := append([]string(nil), names...)
-	sort.Strings(sorted)
 	c := &o.Runs[0].Result.Curve
 	kind := dataCaption(o.Panel)
 	opt := charts.Options{
@@ -44,9 +28,34 @@ func plot(f *File, o *Outcome, sortBy string, ft charts.Format) error {
 		Caption: fmt.Sprintf("%s, %s to %s, %d instruments, commission %s%s",
 			kind, data.FormatDay(c.Time[0]), data.FormatDay(c.Time[c.Len()-1]), len(o.Panel.Series), f.commissionText(), note),
 		Synthetic: o.Panel.Synthetic,
-		Palette:   charts.NewPalette(sorted),
+		Palette:   pal,
 	}
 	return chartFile(filepath.Join(o.Dir, "equity"), ft, func(w io.Writer) error { return charts.EquityDrawdown(w, ft, opt, curves) })
+}
+
+// shownNames gives the legend names of o.Shown's runs (label), in its
+// order, the palette the charts of those runs share (so that a run has
+// one colour in equity.png and attribution.png), and the captions' note
+// when they are the best of more baseline runs: o.Shown is every
+// baseline run, or the best maxLines by sortBy (the stress test's
+// scenario runs have their own plots, its long-leg companions none).
+func shownNames(o *Outcome, sortBy string) (names []string, pal *charts.Palette, note string) {
+	base := 0
+	for i := range o.Runs {
+		if o.Runs[i].View == 0 && o.Runs[i].LongLegOf == "" {
+			base++
+		}
+	}
+	if base > len(o.Shown) {
+		note = fmt.Sprintf("; the best %d of %d runs by %s", len(o.Shown), base, sortBy)
+	}
+	names = make([]string, len(o.Shown))
+	for j, i := range o.Shown {
+		names[j] = label(&o.Runs[i])
+	}
+	sorted := append([]string(nil), names...)
+	sort.Strings(sorted)
+	return names, charts.NewPalette(sorted), note
 }
 
 // chartFile writes base.png or base.svg (by ft), as charts.WriteFiles

@@ -734,7 +734,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		tables := []func() error{
 			func() error { return write(out, manifest) },
-			func() error { return writeAttribution(f, out) },
+			func() error { return writeAttribution(f, out, opt.SortBy) },
 			// The closes the report draws entries and exits on, kept
 			// in the folder so that a report made again from it (after
 			// --no-report too) is the same.

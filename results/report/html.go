@@ -90,6 +90,7 @@ type page struct {
 	Fans           []int
 	FanNote        string
 	Legs           template.HTML
+	LegsNote       string
 	// Others lists the scenario and companion runs.
 	Others            *htmlTable
 	StressSummary     *htmlTable
@@ -346,18 +347,19 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 			p.MonteCarloNote = "montecarlo_summary.csv writes VaR and CVaR as positive losses; they are shown here as returns, like every VaR in this report."
 		}
 	}
-	if len(f.Legs) > 0 {
+	if legs, note := overviewLegs(f, overview); len(legs) > 0 {
 		o := opt
 		o.Title = "PnL attribution by leg"
 		o.Caption = kind
-		names := make([]string, len(f.Legs))
-		for i, l := range f.Legs {
+		names := make([]string, len(legs))
+		for i, l := range legs {
 			names[i] = l.Run
 		}
 		o.Palette = paletteFor(pal, names)
-		if p.Legs, err = svg(func(w io.Writer) error { return charts.LegAttribution(w, charts.SVG, o, f.Legs) }); err != nil {
+		if p.Legs, err = svg(func(w io.Writer) error { return charts.LegAttribution(w, charts.SVG, o, legs) }); err != nil {
 			return nil, err
 		}
+		p.LegsNote = note
 	}
 	if p.Data, err = marshalPayload(pl); err != nil {
 		return nil, err
@@ -537,6 +539,32 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// overviewLegs is the attribution (f.Legs) of the overview charts' runs
+// (chartRuns), in the file's order, and a note saying so when it leaves
+// runs out: a sweep's chart of every run drew hundreds of bars and a
+// legend of hundreds of names. A file that names none of them (the
+// generic layout's strategies) is cut to its first maxLines runs.
+func overviewLegs(f *Folder, overview []int) ([]charts.Legs, string) {
+	if len(f.Legs) <= maxLines {
+		return f.Legs, ""
+	}
+	want := map[string]bool{}
+	for _, i := range overview {
+		want[f.Runs[i].Key] = true
+		want[f.Runs[i].Name] = true
+	}
+	var out []charts.Legs
+	for _, l := range f.Legs {
+		if want[l.Run] {
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		return f.Legs[:maxLines], fmt.Sprintf("The chart shows the first %d of the %d runs in attribution.csv.", maxLines, len(f.Legs))
+	}
+	return out, fmt.Sprintf("The chart shows the %d runs of the overview charts (the best by %s); attribution.csv holds all %d runs' legs.", len(out), sortBy(f), len(f.Legs))
 }
 
 // maxLines is the number of runs an equity or rolling chart shows at most.

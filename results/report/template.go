@@ -168,7 +168,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 {{end}}{{if .Legs}}
 <section id="attribution">
 <h2>PnL attribution</h2>
-<p class="note">From attribution.csv: profit and loss by leg, in the account currency.</p>
+<p class="note">From attribution.csv: profit and loss by leg, in the account currency.{{if .LegsNote}} {{.LegsNote}}{{end}}</p>
 {{.Legs}}
 </section>
 {{end}}</main>

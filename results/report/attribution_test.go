@@ -1,0 +1,54 @@
+//go:build duckdb_arrow
+
+package report
+
+import (
+	"context"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/experiment"
+)
+
+// The report's attribution chart shows the overview's runs (the best 10
+// of the sweep's 18 by Sharpe), and says that attribution.csv holds all
+// 18: it drew every run of attribution.csv, a bar per run and leg and a
+// legend entry per run (200 of them for a 200-run sweep, 3 MB of SVG).
+func TestAttributionFollowsTheOverview(t *testing.T) {
+	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "sweep.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := readReport(t, o.Dir)
+	i := strings.Index(html, `<section id="attribution">`)
+	if i < 0 {
+		t.Fatal("no attribution section")
+	}
+	sec := html[i:]
+	sec = sec[:strings.Index(sec, "</section>")]
+	var want []string
+	for _, k := range experiment.Ranked(o.Runs, "sharpe")[:10] {
+		want = append(want, o.Runs[k].Key)
+	}
+	var got []string
+	for _, m := range regexp.MustCompile(`>([^<]*)</text>`).FindAllStringSubmatch(sec, -1) {
+		if strings.HasPrefix(m[1], "hedge--") || strings.HasPrefix(m[1], "sma--") {
+			got = append(got, m[1])
+		}
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("attribution legend %q, want the best 10 by Sharpe %q", got, want)
+	}
+	if !strings.Contains(sec, "attribution.csv holds all 18 runs") {
+		t.Error("the section does not say attribution.csv holds all 18 runs")
+	}
+}
