@@ -78,7 +78,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	top := fs.Int("top", report.DefaultCompareTop, "draw at most `N` runs, the best by --by (0: every run)")
 	by := fs.String("by", "sharpe", "the `METRIC` --top ranks by: total_return, cagr, annual_volatility (lowest first), sharpe, sortino, max_drawdown, calmar, final_equity")
 	align := fs.String("align", "common", "`common`: cut every run to the dates all of them span and rebase to 1 at the latest common start; none: each run over its own period")
-	out := fs.String("out", "", "the chart `FILES` to write, .png or .svg, comma-separated (default: compare.png and compare.svg beside the first folder, in its parent: a run replaces its results folder whole)")
+	out := fs.String("out", "", "the chart `FILES` to write, .png or .svg, comma-separated (default: compare-A-vs-B.png and .svg, A and B the folders' names, beside the first folder, in its parent: a run replaces its results folder whole)")
 	dirs, err := parse(fs, args)
 	if err != nil {
 		return err

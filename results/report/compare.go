@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -37,12 +38,47 @@ type CompareOptions struct {
 	By string
 	// Align is how runs of different periods are put on one chart.
 	Align Align
-	// Outs are the files to write, .png or .svg. Empty: compare.png and
-	// compare.svg beside the first folder (in its parent, out/ for
+	// Outs are the files to write, .png or .svg. Empty: CompareName(dirs)
+	// .png and .svg beside the first folder (in its parent, out/ for
 	// out/<experiment>): a run of the experiment replaces its folder
 	// whole, and a comparison written inside it was lost at the next run.
 	Outs []string
 }
+
+// CompareName is the default name, without extension, of the chart
+// comparing the folders dirs: "compare-" and their names joined by "-vs-"
+// (compare-ai-hedge-vs-btc-trend), so that comparisons of other folders
+// written beside them do not replace it. Past maxCompareName bytes it is
+// the first folder's name, the number of the others and a hash of every
+// folder's absolute path (compare-ai-hedge-vs-5-more-1a2b3c4d).
+func CompareName(dirs []string) string {
+	abs := make([]string, len(dirs))
+	names := make([]string, len(dirs))
+	for i, d := range dirs {
+		a, err := filepath.Abs(d)
+		if err != nil {
+			a = filepath.Clean(d)
+		}
+		abs[i], names[i] = a, filepath.Base(a)
+	}
+	name := "compare-" + strings.Join(names, "-vs-")
+	if len(name) <= maxCompareName {
+		return name
+	}
+	h := sha256.New()
+	for _, a := range abs {
+		h.Write([]byte(a + "\x00"))
+	}
+	first := names[0]
+	if len(first) > maxCompareName/2 {
+		first = strings.ToValidUTF8(first[:maxCompareName/2], "") // no rune cut in two
+	}
+	return fmt.Sprintf("compare-%s-vs-%d-more-%x", first, len(dirs)-1, h.Sum(nil)[:4])
+}
+
+// maxCompareName bounds CompareName's names, well inside the 255 bytes of
+// a file name on common file systems.
+const maxCompareName = 120
 
 // DefaultCompareTop is the number of runs a comparison draws when it is
 // given more and no Top: beyond about ten lines a legend covers the chart.
@@ -108,8 +144,8 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	}
 	outs := opt.Outs
 	if len(outs) == 0 {
-		parent := filepath.Join(dirs[0], "..")
-		outs = []string{filepath.Join(parent, "compare.png"), filepath.Join(parent, "compare.svg")}
+		base := filepath.Join(dirs[0], "..", CompareName(dirs))
+		outs = []string{base + ".png", base + ".svg"}
 	}
 	by := opt.By
 	if by == "" {

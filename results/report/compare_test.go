@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/experiment"
@@ -306,5 +308,48 @@ func TestWindowMetricsRuined(t *testing.T) {
 		if got := windowMetrics(c.eq, 252).Ruined(); got != c.ruined {
 			t.Errorf("%v: ruined %v, want %v", c.eq, got, c.ruined)
 		}
+	}
+}
+
+// Comparisons of other folders get other default names, so that one does
+// not replace another beside them (both were out/compare.png); a name
+// too long for a file is cut to the first folder's name, the others'
+// count and a hash of every path, which still tells comparisons apart.
+func TestCompareName(t *testing.T) {
+	for _, c := range []struct {
+		dirs []string
+		want string
+	}{
+		{[]string{"out/ai-hedge"}, "compare-ai-hedge"},
+		{[]string{"out/ai-hedge/", "out/btc-trend"}, "compare-ai-hedge-vs-btc-trend"},
+		{[]string{"out/btc-trend", "out/ai-hedge"}, "compare-btc-trend-vs-ai-hedge"},
+		{[]string{"a/x", "b/y", "c/z"}, "compare-x-vs-y-vs-z"},
+	} {
+		if got := CompareName(c.dirs); got != c.want {
+			t.Errorf("CompareName(%q) = %q, want %q", c.dirs, got, c.want)
+		}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := CompareName([]string{"."}); got != "compare-"+filepath.Base(wd) {
+		t.Errorf(`CompareName(".") = %q, want the folder's own name`, got)
+	}
+	var many, other []string
+	for i := range 12 {
+		many = append(many, fmt.Sprintf("out/experiment-number-%02d", i))
+		other = append(other, fmt.Sprintf("elsewhere/experiment-number-%02d", i))
+	}
+	a, b := CompareName(many), CompareName(other)
+	if len(a) > 120 || !strings.HasPrefix(a, "compare-experiment-number-00-vs-11-more-") {
+		t.Errorf("12 folders: %q, want compare-experiment-number-00-vs-11-more-<hash> of ≤ 120 bytes", a)
+	}
+	if a == b {
+		t.Errorf("folders of the same names in other places share the name %q", a)
+	}
+	long := strings.Repeat("é", 100) // 200 bytes: cut at a rune's edge
+	if got := CompareName([]string{long, "b"}); !utf8.ValidString(got) || len(got) > 120 {
+		t.Errorf("a long name gives %q (%d bytes)", got, len(got))
 	}
 }

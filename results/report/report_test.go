@@ -537,8 +537,9 @@ func TestCompareTopDefaultOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Beside the folder, not in it: a run replaces its folder whole.
-	if parent := filepath.Dir(dir); len(outs) != 2 || outs[0] != filepath.Join(parent, "compare.png") || outs[1] != filepath.Join(parent, "compare.svg") {
-		t.Fatalf("outputs %v, want compare.png and compare.svg in %s", outs, parent)
+	name := "compare-" + filepath.Base(dir)
+	if parent := filepath.Dir(dir); len(outs) != 2 || outs[0] != filepath.Join(parent, name+".png") || outs[1] != filepath.Join(parent, name+".svg") {
+		t.Fatalf("outputs %v, want %s.png and .svg in %s", outs, name, parent)
 	}
 	svg, err := os.ReadFile(outs[1])
 	if err != nil {
