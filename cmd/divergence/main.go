@@ -99,9 +99,19 @@ func main() {
 		os.Exit(0)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "divergence:", err)
+		fmt.Fprintln(os.Stderr, "divergence:", failure(ctx, err))
 		os.Exit(1)
 	}
+}
+
+// failure is what the program says of err, the error a command returned
+// in ctx: after a signal, that it stopped and why, in place of the error
+// the stop left (context canceled, DuckDB's "INTERRUPT Error").
+func failure(ctx context.Context, err error) string {
+	if ctx.Err() == nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("stopped (%v): nothing half-written was kept", context.Cause(ctx))
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -404,6 +404,8 @@ func TestTerminatedRunLeavesNothing(t *testing.T) {
 	out := t.TempDir()
 	for try := 0; try < 3; try++ {
 		cmd := divergence(t, nil, "run", filepath.Join("..", "..", "examples", "synthetic-ai-hedge.toml"), "--out", out, "--quiet", "--workers", "1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -426,6 +428,13 @@ func TestTerminatedRunLeavesNothing(t *testing.T) {
 		}
 		if left, _ := filepath.Glob(filepath.Join(out, ".*tmp-*")); len(left) > 0 {
 			t.Fatalf("working folders left after SIGTERM: %v", left)
+		}
+		// It says why it stopped, not what the stop left ("context
+		// canceled", DuckDB's "INTERRUPT Error").
+		last := strings.TrimSpace(stderr.String())
+		last = last[strings.LastIndex(last, "\n")+1:]
+		if !strings.HasPrefix(last, "divergence: stopped (terminated signal received)") || strings.Contains(stderr.String(), "canceled") {
+			t.Errorf("after SIGTERM it said:\n%s", stderr.String())
 		}
 		return
 	}
