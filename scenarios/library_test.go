@@ -154,7 +154,9 @@ func TestLibrarySeedMoves(t *testing.T) {
 	checkMoves(t, "ai-bubble-burst", fp, out, start, []move{
 		{"^NDX", 0, 63, -0.30}, {"MSFT", 0, 63, -0.30}, {"NVDA", 0, 63, -0.45}, {"SMH", 0, 63, -0.45}, {"SPY", 0, 63, -0.20},
 		{"BTC", 0, 91, -0.40}, {"ETH", 0, 91, -0.50}, {"TAO", 0, 91, -0.65}, {"MARA", 0, 63, -0.55},
+		{"MSTR", 0, 63, -0.48}, {"COIN", 0, 63, -0.57}, {"CRWV", 0, 63, -0.45},
 	})
+	near(t, "MSTR borrow", env.At(p.Index("MSTR"), start+10*data.NanosPerDay).Borrow(0.01), 0.03, 1e-15)
 	f := env.At(bi, start+10*data.NanosPerDay)
 	near(t, "spread", f.SpreadMult, 3, 0)
 	near(t, "funding", f.Funding(0.0001), -0.001, 0)
@@ -195,7 +197,7 @@ func TestLibraryReplays(t *testing.T) {
 		tr := s.Shocks[0].(*Transplant)
 		// BTC's first transplanted return is the source's return on the
 		// window's first date.
-		for _, sym := range []string{"BTC", "NVDA"} {
+		for _, sym := range []string{"BTC", "NVDA", "MSTR", "COIN"} {
 			ss := &src.Series[src.Index(sym)]
 			q := sort.Search(len(ss.Time), func(k int) bool { return ss.Time[k] >= tr.From })
 			i := dst.Index(sym)

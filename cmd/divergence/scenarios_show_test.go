@@ -19,7 +19,7 @@ func TestScenariosShowGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	builtin := scenarios.DefaultGroups()
-	for _, g := range []string{"ai_tech", "semis", "indices", "majors", "ai_tokens", "miners"} {
+	for _, g := range []string{"ai_tech", "semis", "indices", "majors", "ai_tokens", "miners", "crypto_equities"} {
 		if want := "\n  " + g + " = " + strings.Join(builtin[g], ", ") + "\n"; len(builtin[g]) == 0 || !strings.Contains(out, want) {
 			t.Errorf("want %q in\n%s", want, out)
 		}
