@@ -3,8 +3,6 @@
 package report
 
 import (
-	"context"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,14 +16,7 @@ import (
 // 18: it drew every run of attribution.csv, a bar per run and leg and a
 // legend entry per run (200 of them for a 200-run sweep, 3 MB of SVG).
 func TestAttributionFollowsTheOverview(t *testing.T) {
-	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "sweep.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	o := runTestdata(t, "sweep.toml")
 	html := readReport(t, o.Dir)
 	i := strings.Index(html, `<section id="attribution">`)
 	if i < 0 {

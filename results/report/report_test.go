@@ -36,7 +36,14 @@ var shotOut = flag.String("shot", "", "also copy the Chromium screenshot of the 
 // folder and returns the experiment's output folder.
 func smallFolder(t testing.TB) string {
 	t.Helper()
-	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "small.toml"))
+	return runTestdata(t, "small.toml").Dir
+}
+
+// runTestdata runs experiment/testdata/<name> into a temporary folder, as
+// the command does on 2 workers.
+func runTestdata(t testing.TB, name string) *experiment.Outcome {
+	t.Helper()
+	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +51,7 @@ func smallFolder(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return o.Dir
+	return o
 }
 
 func readReport(t *testing.T, dir string) string {
@@ -444,15 +451,7 @@ func must[T any](v T, err error) T {
 // folder, as the command does on 2 workers.
 func runStress(t *testing.T) *experiment.Outcome {
 	t.Helper()
-	f, err := experiment.Load(filepath.Join("..", "..", "experiment", "testdata", "stress.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return o
+	return runTestdata(t, "stress.toml")
 }
 
 // TestWriteStressExperiment reports on experiment/testdata/stress.toml:
