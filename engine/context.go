@@ -275,6 +275,31 @@ func (c *Context) NextBarTime(i int) int64 {
 	return math.MaxInt64
 }
 
+// FillTime is the open instant (UTC ns) of instrument i's first bar at or
+// after the latest close the strategy has seen: the bar a market order
+// submitted now fills on (Submit), or math.MaxInt64 when its data has no
+// such bar. Like NextBarTime it reveals the calendar, never a price. On
+// bars stamped off each other's grid it can be later than NextBarTime: a
+// decision on a token's 20:00Z hourly bar has seen its 21:00Z close, so
+// an equity whose next bar opens at 20:30Z fills at the next session's
+// first bar.
+func (c *Context) FillTime(i int) int64 {
+	t := c.series[i].Time
+	lo, hi := c.cursor[i]+1, len(t) // the first bar at or after known is in [lo, hi]
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if t[m] < c.known {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(t) {
+		return t[lo]
+	}
+	return math.MaxInt64
+}
+
 // Bars is the number of bars instrument i has had so far.
 func (c *Context) Bars(i int) int { return c.cursor[i] + 1 }
 

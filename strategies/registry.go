@@ -233,13 +233,31 @@ type clock struct {
 	days, bars int
 	last       int64 // time of the last rebalance, 0 before the first
 	count      int   // sync points since the last rebalance
+	counted    int64 // time of the last step counted on intraday bars
 }
 
-// tick counts the step when it is a sync point of idx (allFresh). Call it
-// once per OnBar, before due.
+// tick counts the step when it is one of the strategy's own bars: on
+// daily bars a step at which every leg has a fresh bar (allFresh); on
+// intraday bars, where legs stamped off each other's grid (equities at
+// :30, tokens at :00) never have a bar at one instant, a step at which
+// every leg is current (allCurrent), at most one in each span of the
+// legs' largest interval: an hourly book counts its hours, 7 in an
+// equity session, 24 a day for tokens alone. Call it once per OnBar,
+// before due.
 func (c *clock) tick(ctx *engine.Context, idx []int) {
-	if c.bars > 0 && allFresh(ctx, idx) {
+	if c.bars == 0 {
+		return
+	}
+	if !intraday(ctx, idx) {
+		if allFresh(ctx, idx) {
+			c.count++
+		}
+		return
+	}
+	now := ctx.Time()
+	if span, ok := allCurrent(ctx, idx); ok && (c.counted == 0 || now-c.counted >= span) {
 		c.count++
+		c.counted = now
 	}
 }
 
@@ -305,29 +323,52 @@ func intraday(ctx *engine.Context, idx []int) bool {
 //     at this instant: the orders fill at these closes, together;
 //   - with next-open orders, every leg is current, its latest bar holding
 //     this instant (opened less than one of its intervals ago: an equity's
-//     hourly bar stamped 14:30 holds a token's 15:00 step), and the legs'
-//     next bars all open within one interval of each other (the largest
-//     of the legs' intervals): the orders, which fill at those opens, then
-//     complete the book within one bar. At a session's last bar the
-//     equities' next bar is the next session's, the tokens' an hour away,
-//     so no decision is taken there: no entry into a book that cannot be
-//     completed before the other calendar closes. A book on one calendar
-//     (equities only) still decides at a session's last bar, since every
-//     leg fills at the next session's open.
+//     hourly bar stamped 14:30 holds a token's 15:00 step), and the bars
+//     the legs' orders would fill on (ctx.FillTime: each leg's first open
+//     at or after the latest close the decision has seen) all open within
+//     one interval of each other (the largest of the legs' intervals): the
+//     orders then complete the book within one bar. At a session's last
+//     bar the equities fill at the next session's open, the tokens an hour
+//     away, so no decision is taken there: no entry into a book that
+//     cannot be completed before the other calendar closes. Nor on the
+//     token's step before it (20:00Z, beside the equity's 20:30Z last
+//     bar): that decision has seen the token's 21:00Z close, so the
+//     equities would fill the next morning too, though their next bar
+//     opens at 20:30Z. A book on one calendar (equities only) still
+//     decides at a session's last bar, since every leg fills at the next
+//     session's open.
 //
-// The next bars' times come from ctx.NextBarTime: the legs' calendars,
-// never their prices.
+// The fill bars' times come from the legs' calendars, never their prices.
 func intradaySync(ctx *engine.Context, idx []int, nextOpen bool) bool {
-	now := ctx.Time()
-	lo, hi, span := int64(math.MaxInt64), int64(math.MinInt64), int64(0)
+	if !nextOpen {
+		return allFresh(ctx, idx)
+	}
+	span, ok := allCurrent(ctx, idx)
+	if !ok {
+		return false
+	}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, i := range idx {
 		if ctx.Bars(i) == 0 || gone(ctx, i) {
 			continue
 		}
-		if !nextOpen {
-			if ctx.Stale(i) {
-				return false
-			}
+		t := ctx.FillTime(i)
+		if t == math.MaxInt64 {
+			continue // its data ends here: no order of it can fill anyway
+		}
+		lo, hi = min(lo, t), max(hi, t)
+	}
+	return lo > hi || hi-lo < span
+}
+
+// allCurrent reports whether every live leg of idx (one that has had a
+// bar and whose data has not ended) is current: its latest bar holds this
+// instant, having opened less than one of its intervals ago. span is the
+// largest of the live legs' intervals.
+func allCurrent(ctx *engine.Context, idx []int) (span int64, ok bool) {
+	now := ctx.Time()
+	for _, i := range idx {
+		if ctx.Bars(i) == 0 || gone(ctx, i) {
 			continue
 		}
 		iv := int64(ctx.Interval(i))
@@ -335,15 +376,11 @@ func intradaySync(ctx *engine.Context, idx []int, nextOpen bool) bool {
 			iv = data.NanosPerDay
 		}
 		if now-ctx.HistoryTime(i, 1)[0] >= iv {
-			return false // its latest bar no longer holds now: a gap, or the market is closed
+			return 0, false // its latest bar no longer holds now: a gap, or the market is closed
 		}
-		t := ctx.NextBarTime(i)
-		if t == math.MaxInt64 {
-			continue // its data ends here: no order of it can fill anyway
-		}
-		lo, hi, span = min(lo, t), max(hi, t), max(span, iv)
+		span = max(span, iv)
 	}
-	return !nextOpen || lo > hi || hi-lo < span
+	return span, true
 }
 
 // mixedCalendars reports whether the instruments of idx that have had a
