@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
@@ -34,10 +33,9 @@ func plot(f *File, o *Outcome, sortBy string, ft charts.Format) error {
 }
 
 // shownNames gives the legend names of o.Shown's runs (label), in its
-// order, the palette the charts of those runs share (so that a run has
-// one colour in equity.png and attribution.png), and the captions' note
-// when they are the best of more baseline runs: o.Shown is every
-// baseline run, or the best maxLines by sortBy (the stress test's
+// order, the palette of the experiment's charts (runPalette), and the
+// captions' note when they are the best of more baseline runs: o.Shown is
+// every baseline run, or the best maxLines by sortBy (the stress test's
 // scenario runs have their own plots, its long-leg companions none).
 func shownNames(o *Outcome, sortBy string) (names []string, pal *charts.Palette, note string) {
 	base := 0
@@ -53,9 +51,28 @@ func shownNames(o *Outcome, sortBy string) (names []string, pal *charts.Palette,
 	for j, i := range o.Shown {
 		names[j] = label(&o.Runs[i])
 	}
-	sorted := append([]string(nil), names...)
-	sort.Strings(sorted)
-	return names, charts.NewPalette(sorted), note
+	return names, runPalette(o), note
+}
+
+// runPalette is the palette every chart of the experiment shares, so that
+// a run has one colour in each: the unshocked runs' labels in run order,
+// the runs equity.png shows (o.Shown) first, so that they take the ten
+// distinct colours (the report's overview orders its palette the same
+// way); each run's key is an alias of its label, for the charts that name
+// runs by key (the stress charts).
+func runPalette(o *Outcome) *charts.Palette {
+	var names []string
+	for _, i := range o.Shown {
+		names = append(names, label(&o.Runs[i]))
+	}
+	alias := map[string]string{}
+	for i := range o.Runs {
+		if r := &o.Runs[i]; r.View == 0 {
+			names = append(names, label(r))
+			alias[r.Key] = label(r)
+		}
+	}
+	return charts.NewPaletteInOrder(names).WithAliases(alias)
 }
 
 // chartFile writes base.png or base.svg (by ft), as charts.WriteFiles

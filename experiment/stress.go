@@ -6,7 +6,6 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/divergence-research/divergence/results"
@@ -274,33 +273,33 @@ func writeStress(f *File, o *Outcome) error {
 			vals[rowIdx[r.Run]][colIdx[r.Scenario]] = r.PnLVsBaseline / f.Cash
 		}
 	}
-	sorted := append([]string(nil), rows...)
-	sort.Strings(sorted)
+	pal := runPalette(o)
 	kind := dataCaption(o.Panel)
-	opt := charts.Options{Title: f.Name + ": stress test", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
+	opt := charts.Options{Title: f.Name + ": stress test", Synthetic: o.Panel.Synthetic, Palette: pal,
 		Caption: fmt.Sprintf("%s; PnL of each run under each scenario minus its unshocked PnL, %% of initial cash", kind)}
 	mat := charts.Matrix{Metric: "PnL vs baseline (% of initial cash)", Rows: rows, Cols: cols2, Values: vals, Percent: true, RowAxis: "run", ColAxis: "scenario"}
 	if err := charts.WriteFiles(filepath.Join(o.Dir, "stress_heatmap"), func(w io.Writer, ft charts.Format) error { return charts.Heatmap(w, ft, opt, mat) }); err != nil {
 		return err
 	}
-	// Equity overlays per scenario.
+	// Equity overlays per scenario: the runs equity.png shows (o.Shown),
+	// each under the scenario, in its colour there.
+	shown := map[string]bool{}
+	for _, i := range o.Shown {
+		shown[o.Runs[i].Key] = true
+	}
 	for v := 1; v < len(o.Views); v++ {
 		var curves []charts.Series
-		var names []string
 		for i := range o.Runs {
 			r := &o.Runs[i]
-			if r.View == v && r.LongLegOf == "" {
-				names = append(names, r.Base)
+			if r.View == v && r.LongLegOf == "" && shown[r.Base] {
 				curves = append(curves, charts.CurveSeries(r.Base, &r.Result.Curve))
 			}
 		}
-		if len(curves) > maxOverlay {
-			curves, names = curves[:maxOverlay], names[:maxOverlay]
+		if len(curves) == 0 {
+			continue
 		}
-		sorted := append([]string(nil), names...)
-		sort.Strings(sorted)
 		sc := o.Views[v].Scenario
-		vopt := charts.Options{Title: f.Name + " under " + sc.Name, Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette(sorted),
+		vopt := charts.Options{Title: f.Name + " under " + sc.Name, Synthetic: o.Panel.Synthetic, Palette: pal,
 			Caption: fmt.Sprintf("%s; shocked by scenario %s (source: %s)", kind, sc.Name, clip(sc.Source, 60))}
 		if err := charts.WriteFiles(filepath.Join(o.Dir, "stress", results.Slug(sc.Name)), func(w io.Writer, ft charts.Format) error {
 			return charts.EquityDrawdown(w, ft, vopt, curves)

@@ -60,14 +60,19 @@ func Dashes(i int) []vg.Length {
 // Palette from all the experiment's run names and pass it to every chart.
 //
 // The style of a run is that of its index in the sorted, de-duplicated list
-// of names: it depends only on the set of names, not on the order in which
-// they were given or on which runs a given chart shows.
+// of names ([NewPalette]): it depends only on the set of names, not on the
+// order in which they were given or on which runs a given chart shows. Or
+// it is its index in an order the caller gives ([NewPaletteInOrder]): an
+// experiment's runs, those its charts show first, so that those get the
+// ten distinct colours whatever the other runs' names.
 //
 // A chart that labels a run otherwise (by its key, or the same run under a
 // stress scenario, "run@scenario") keeps the run's style through an alias
 // ([Palette.WithAliases]).
 type Palette struct {
 	names []string // sorted, unique
+	// order, when set, is each name's style index (NewPaletteInOrder).
+	order map[string]int
 	// alias maps another label to a name of names.
 	alias map[string]string
 }
@@ -79,11 +84,32 @@ func NewPalette(names []string) *Palette {
 	return &Palette{names: slices.Compact(s)}
 }
 
+// NewPaletteInOrder returns the palette of the given run names in which
+// each name has the style of its place in names (a name given twice keeps
+// its first place): the first name blue, the second orange, and so on.
+func NewPaletteInOrder(names []string) *Palette {
+	p := &Palette{order: make(map[string]int, len(names))}
+	for _, n := range names {
+		if _, dup := p.order[n]; !dup {
+			p.order[n] = len(p.order)
+			p.names = append(p.names, n)
+		}
+	}
+	slices.Sort(p.names)
+	return p
+}
+
 // Index returns the style index of a run name, or -1 if the palette does not
 // hold it.
 func (p *Palette) Index(name string) int {
 	if a, ok := p.alias[name]; ok {
 		name = a
+	}
+	if p.order != nil {
+		if i, ok := p.order[name]; ok {
+			return i
+		}
+		return -1
 	}
 	i, ok := slices.BinarySearch(p.names, name)
 	if !ok {
@@ -109,7 +135,7 @@ func (p *Palette) Color(name string) color.Color {
 // report label a run as it likes (its key, its scenario run's key) while
 // the run keeps one colour.
 func (p *Palette) WithAliases(alias map[string]string) *Palette {
-	out := &Palette{names: p.names, alias: make(map[string]string, len(p.alias)+len(alias))}
+	out := &Palette{names: p.names, order: p.order, alias: make(map[string]string, len(p.alias)+len(alias))}
 	for k, v := range p.alias {
 		out.alias[k] = v
 	}

@@ -168,7 +168,8 @@ var moneyKeys = map[string]bool{
 
 func build(ctx context.Context, f *Folder) (*page, error) {
 	syn := f.Synthetic()
-	pal := charts.NewPalette(f.Names()).WithAliases(runAliases(f))
+	overview := chartRuns(f)
+	pal := runPalette(f, overview)
 	kind := "real market data"
 	if syn {
 		kind = "SYNTHETIC market (seeded, not real prices)"
@@ -215,7 +216,6 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 
 	caption := fmt.Sprintf("%s, %s, commission %s", kind, period, commission)
 	opt := charts.Options{Title: p.Title, Caption: caption, Synthetic: syn, Palette: pal}
-	overview := chartRuns(f)
 	if len(overview) < len(f.Main) {
 		p.ChartNote = fmt.Sprintf("The overview charts show the best %d of %d runs by %s, as the equity chart does; every run is in the runs table and has its own section below.", len(overview), len(f.Main), sortBy(f))
 	}
@@ -565,6 +565,20 @@ func overviewLegs(f *Folder, overview []int) ([]charts.Legs, string) {
 		return f.Legs[:maxLines], fmt.Sprintf("The chart shows the first %d of the %d runs in attribution.csv.", maxLines, len(f.Legs))
 	}
 	return out, fmt.Sprintf("The chart shows the %d runs of the overview charts (the best by %s); attribution.csv holds all %d runs' legs.", len(out), sortBy(f), len(f.Legs))
+}
+
+// runPalette is the report's palette: the main runs' names in run order,
+// the overview's runs first, so that they take the ten distinct colours,
+// as in the experiment's own charts (equity.png, attribution.png and the
+// stress charts order their palette the same way); every other label of
+// a run (its key, its scenario runs) is an alias of its name.
+func runPalette(f *Folder, overview []int) *charts.Palette {
+	names := make([]string, 0, len(overview)+len(f.Main))
+	for _, i := range overview {
+		names = append(names, f.Runs[i].Name)
+	}
+	names = append(names, f.Names()...)
+	return charts.NewPaletteInOrder(names).WithAliases(runAliases(f))
 }
 
 // maxLines is the number of runs an equity or rolling chart shows at most.
