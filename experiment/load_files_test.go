@@ -5,6 +5,9 @@ package experiment
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -204,5 +207,60 @@ symbols = ["MSFT"]
 	}
 	if err := runText(t, fmt.Sprintf(text, "raw", dir)); err != nil {
 		t.Errorf("prices = raw: %v", err)
+	}
+}
+
+// A benchmark the runs do not trade is an input of the experiment: its
+// file's SHA-256, rows and dates go into manifest.json beside the traded
+// files'. They were left out, so a changed benchmark file (whose beta and
+// alpha columns the runs carry) went unrecorded.
+func TestBenchmarkInManifestInputs(t *testing.T) {
+	dir := t.TempDir()
+	writeCSV(t, dir, "NVDA.csv", 60, func(k int) float64 { return 100 + float64(k) })
+	writeCSV(t, dir, "SPY.csv", 60, func(k int) float64 { return 400 + float64(k%3) })
+	f, err := Parse("x.toml", fmt.Sprintf("name = \"x\"\ncash = 10000.0\nbenchmarks = [\"SPY\"]\n[data]\ndir = %q\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"NVDA\"]\n", dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(o.Dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Inputs []struct {
+			Symbol, SHA256 string
+			Rows           int
+		}
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, sym := range []string{"NVDA", "SPY"} {
+		raw, err := os.ReadFile(filepath.Join(dir, sym+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(raw)
+		rows := strings.Count(string(raw), "\n") - 1 // less the header
+		k := slices.IndexFunc(m.Inputs, func(in struct {
+			Symbol, SHA256 string
+			Rows           int
+		}) bool {
+			return in.Symbol == sym
+		})
+		if k < 0 {
+			t.Errorf("manifest.json inputs lack %s: %s", sym, b)
+			continue
+		}
+		if in := m.Inputs[k]; in.SHA256 != hex.EncodeToString(sum[:]) || in.Rows != rows {
+			t.Errorf("%s: sha256 %s rows %d, want %x and %d", sym, in.SHA256, in.Rows, sum, rows)
+		}
+	}
+	if len(m.Inputs) != 2 {
+		t.Errorf("%d inputs, want NVDA and SPY once each: %s", len(m.Inputs), b)
 	}
 }

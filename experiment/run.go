@@ -473,8 +473,16 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		for i, s := range f.Benchmarks {
 			syms[i] = data.CanonicalSymbol(s)
 		}
-		if bench, _, err = f.loadPanel(ctx, syms, opt.DataDir); err != nil {
+		var benchIn []results.Input
+		if bench, benchIn, err = f.loadPanel(ctx, syms, opt.DataDir); err != nil {
 			return nil, fmt.Errorf("benchmarks: %w", err)
+		}
+		// A benchmark the runs do not trade is an input all the same:
+		// its file's fingerprint goes into the manifest beside theirs.
+		for _, in := range benchIn {
+			if !slices.ContainsFunc(inputs, func(x results.Input) bool { return x.Symbol == in.Symbol }) {
+				inputs = append(inputs, in)
+			}
 		}
 		if f.Prices == "adjusted" {
 			for i := range bench.Series {
