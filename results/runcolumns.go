@@ -78,6 +78,9 @@ var runColumns = [...]RunColumn{
 	{Name: "rejections", Kind: Int, Headline: true, integer: func(r *RunRecord) int64 { return int64(r.Metrics.Rejections) }},
 	{Name: "margin_calls", Kind: Int, Headline: true, integer: func(r *RunRecord) int64 { return int64(r.Metrics.MarginCalls) }},
 	{Name: "liquidations", Kind: Int, Headline: true, integer: func(r *RunRecord) int64 { return int64(r.Metrics.Liquidations) }},
+	// ruined: the equity fell to 0 or below (RunMetrics.Ruined), and the
+	// returns after it, the metrics built on them, mean nothing.
+	{Name: "ruined", Kind: Bool, Headline: true, integer: func(r *RunRecord) int64 { return b2i(r.Metrics.Ruined()) }},
 	// The rest are in the All set only.
 	{Name: "experiment", Kind: Text, text: func(r *RunRecord) string { return r.Experiment }},
 	{Name: "synthetic", Kind: Bool, integer: func(r *RunRecord) int64 { return b2i(r.Synthetic) }},

@@ -43,7 +43,9 @@
 //   - a parameter sweep heatmap, when a strategy sweeps two parameters or
 //     more: any metric over any two of them, the others fixed at the best
 //     run's values or averaged over (the map says which), colours on the
-//     5th–95th percentile of the cells;
+//     5th–95th percentile of the cells; a cell with a ruined run (equity
+//     at 0 or below) says "ruined" instead of a metric of meaningless
+//     returns, and no ruined run is the best run the others are fixed at;
 //   - a walk-forward section per strategy (walkforward/<strategy>/): the
 //     stitched out-of-sample growth against the in-sample best run (a
 //     hindsight choice, said so) and the benchmark run, and the windows

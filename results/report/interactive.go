@@ -157,6 +157,9 @@ type jsSweepRow struct {
 	Key    string   `json:"key"`
 	Params []string `json:"p"`
 	M      []number `json:"m"`
+	// Ruined runs (equity at 0 or below) are drawn as such, not by a
+	// metric of meaningless returns.
+	Ruined bool `json:"r,omitempty"`
 }
 
 // reduce reduces a line to chartBuckets columns of its time range (see
@@ -497,7 +500,7 @@ func sweepOf(f *Folder) *jsSweep {
 			continue
 		}
 		for _, i := range rows {
-			row := jsSweepRow{Key: recs[i].Run}
+			row := jsSweepRow{Key: recs[i].Run, Ruined: recs[i].Metrics.Ruined()}
 			for _, c := range cols {
 				row.Params = append(row.Params, c.Strings[i])
 			}

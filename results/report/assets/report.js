@@ -343,18 +343,23 @@
       var neutral = (S.neutral || []).indexOf(ms.value) >= 0;
       var better = function (a, b) { return lower ? a < b : a > b; };
       var best = null;
-      G.rows.forEach(function (r) { var v = num(r.m[mi]); if (!isNaN(v) && (!best || better(v, num(best.m[mi])))) best = r; });
+      G.rows.forEach(function (r) { var v = num(r.m[mi]); if (!r.r && !isNaN(v) && (!best || better(v, num(best.m[mi])))) best = r; });
       var uniq = function (i) { var s = {}; G.rows.forEach(function (r) { s[r.p[i]] = true; }); return sortVals(Object.keys(s)); };
-      var cx = uniq(xi), cy = uniq(yi), cells = {}, keys = {}, vals = [];
+      var cx = uniq(xi), cy = uniq(yi), cells = {}, keys = {}, vals = [], ruined = {};
       G.rows.forEach(function (r) {
         if (!avg && best) {
           for (var j = 0; j < G.params.length; j++) if (j !== xi && j !== yi && r.p[j] !== best.p[j]) return;
         }
         var k = r.p[xi] + "\u0000" + r.p[yi], v = num(r.m[mi]);
+        if (r.r) { // ruined: its metrics mean nothing, nor does a mean with them
+          (ruined[k] = ruined[k] || []).push(r.key);
+          return;
+        }
         if (!isFinite(v)) return;
         (cells[k] = cells[k] || []).push(v);
         (keys[k] = keys[k] || []).push(r.key);
       });
+      Object.keys(ruined).forEach(function (k) { delete cells[k]; });
       Object.keys(cells).forEach(function (k) { var a = cells[k]; cells[k] = a.reduce(function (s, v) { return s + v; }, 0) / a.length; vals.push(cells[k]); });
       // Robust colour scale: the 5th to 95th percentile of the cells.
       vals.sort(function (a, b) { return a - b; });
@@ -378,7 +383,7 @@
         h += "<tr><th>" + esc(y) + "</th>";
         cx.forEach(function (x) {
           var k = x + "\u0000" + y, v = cells[k];
-          h += v === undefined ? '<td class="none">\u2014</td>' : '<td style="background:' + colour(v) + '" data-v="' + v + '" title="' + esc(keys[k].join(", ")) + '">' + show(v) + "</td>";
+          h += ruined[k] ? '<td class="ruined" title="' + esc(ruined[k].join(", ") + ": ruined (equity fell to 0 or below)") + '">ruined</td>' : v === undefined ? '<td class="none">\u2014</td>' : '<td style="background:' + colour(v) + '" data-v="' + v + '" title="' + esc(keys[k].join(", ")) + '">' + show(v) + "</td>";
         });
         h += "</tr>";
       });
