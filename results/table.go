@@ -3,6 +3,8 @@ package results
 import (
 	"fmt"
 	"io"
+	"math"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -113,8 +115,31 @@ func WriteTableCSV(w io.Writer, t *Table) error {
 	return cw.Close()
 }
 
-// WriteTableParquet writes the table as Parquet: doubles, int64s, strings
-// and timestamp[ns, UTC] columns. It does not close w.
+// nullableFloats is v as an Arrow array in which NaN (a value the table
+// does not have: a Sharpe ratio of a run that never traded, a hedge
+// effectiveness left blank) is null, as the CSV leaves it empty and
+// results.duckdb stores NULL: a NaN in Parquet sorts above every number
+// in DuckDB (ORDER BY sharpe DESC put a run without trades first) and
+// makes max() NaN. Without a NaN, v is wrapped as it is.
+func nullableFloats(mem memory.Allocator, v []float64) arrow.Array {
+	if !slices.ContainsFunc(v, math.IsNaN) {
+		return float64Array(v)
+	}
+	b := array.NewFloat64Builder(mem)
+	defer b.Release()
+	b.Reserve(len(v))
+	for _, x := range v {
+		if math.IsNaN(x) {
+			b.AppendNull()
+		} else {
+			b.Append(x)
+		}
+	}
+	return b.NewArray()
+}
+
+// WriteTableParquet writes the table as Parquet: doubles (NaN as null),
+// int64s, strings and timestamp[ns, UTC] columns. It does not close w.
 func WriteTableParquet(w io.Writer, t *Table) error {
 	if err := t.check(); err != nil {
 		return err
@@ -126,8 +151,8 @@ func WriteTableParquet(w io.Writer, t *Table) error {
 		c := &t.Columns[i]
 		switch {
 		case c.Floats != nil:
-			fields[i] = arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Float64}
-			cols[i] = float64Array(c.Floats)
+			fields[i] = arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Float64, Nullable: true}
+			cols[i] = nullableFloats(mem, c.Floats)
 		case c.Ints != nil:
 			fields[i] = arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Int64}
 			b := array.NewInt64Builder(mem)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -71,9 +72,23 @@ func TestTableParquetRoundTrip(t *testing.T) {
 	if got := stringColumn(t, tbl, 0); strings.Join(got, "|") != "a|b,c|d" {
 		t.Errorf("keys %v", got)
 	}
+	// NaN (no value) is null, as in the CSV (empty) and results.duckdb.
 	f := float64Column(t, tbl, 1)
-	if f[0] != 1.5 || !math.IsNaN(f[1]) || f[2] != -0.1 {
-		t.Errorf("sharpe %v", f)
+	nulls := tbl.Column(1).Data().Chunk(0).(*array.Float64)
+	if f[0] != 1.5 || !nulls.IsNull(1) || nulls.NullN() != 1 || f[2] != -0.1 {
+		t.Errorf("sharpe %v, %d nulls", f, nulls.NullN())
+	}
+	// And it reads back as NaN.
+	path := filepath.Join(t.TempDir(), "t.parquet")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadTableParquet(path, "sharpe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := back.Columns[0].Floats; len(v) != 3 || v[0] != 1.5 || !math.IsNaN(v[1]) || v[2] != -0.1 {
+		t.Errorf("read back %v", v)
 	}
 	ints := tbl.Column(2).Data().Chunk(0).(*array.Int64).Int64Values()
 	if ints[0] != 3 || ints[1] != 0 || ints[2] != 12 {
