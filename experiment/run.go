@@ -678,11 +678,16 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		if atomic.AddInt64(&left, -1) == 0 {
 			// The last run measured: what needs every run.
-			if !failed.Load() && !opt.computeOnly {
-				out.Shown = shown(out.Runs, opt.SortBy)
-				if stress {
-					out.Stress = StressTable(out)
+			if !failed.Load() {
+				if !opt.computeOnly {
+					out.Shown = shown(out.Runs, opt.SortBy)
+					if stress {
+						out.Stress = StressTable(out)
+					}
 				}
+				// The runs' notes, before the files that record them
+				// (manifest.json, the report) are written.
+				out.Notes = append(out.Notes, runNotes(out, ruined, m.Panel)...)
 			}
 			close(measured)
 		}
@@ -741,7 +746,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			}
 		}
 		tables := []func() error{
-			func() error { return write(out, manifest) },
+			func() error {
+				// Every note is known once the runs are measured.
+				manifest.Notes = out.Notes
+				return write(out, manifest)
+			},
 			func() error { return writeAttribution(f, out, opt.SortBy) },
 			// The closes the report draws entries and exits on, kept
 			// in the folder so that a report made again from it (after
@@ -798,22 +807,6 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range ruined {
-		if n != "" {
-			out.Notes = append(out.Notes, n)
-		}
-	}
-	if out.Stress != nil {
-		out.Notes = append(out.Notes, out.Stress.Notes...)
-	}
-	idle, explained := idleAtClose(out.Runs, m.Panel)
-	out.Notes = append(out.Notes, idle...)
-	if n := noTrade(out.Runs, explained); n != "" {
-		out.Notes = append(out.Notes, n)
-	}
-	if n := rejected(out.Runs); n != "" {
-		out.Notes = append(out.Notes, n)
-	}
 	if opt.computeOnly {
 		opt.phase("done")
 		return out, nil
@@ -869,6 +862,30 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	opt.phase("done")
 	return out, nil
+}
+
+// runNotes are the notes on the runs once every run is measured: the
+// ruined ones (ruined holds each run's ruinNote), the stress table's, the
+// runs idle at the close, those that never traded and the rejections.
+func runNotes(out *Outcome, ruined []string, p *data.Panel) []string {
+	var notes []string
+	for _, n := range ruined {
+		if n != "" {
+			notes = append(notes, n)
+		}
+	}
+	if out.Stress != nil {
+		notes = append(notes, out.Stress.Notes...)
+	}
+	idle, explained := idleAtClose(out.Runs, p)
+	notes = append(notes, idle...)
+	if n := noTrade(out.Runs, explained); n != "" {
+		notes = append(notes, n)
+	}
+	if n := rejected(out.Runs); n != "" {
+		notes = append(notes, n)
+	}
+	return notes
 }
 
 // execute runs, measures and records run i of out (out.Runs[i]): on the

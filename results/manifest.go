@@ -37,6 +37,11 @@ type Manifest struct {
 	// it (Rank). Empty in folders written before it was recorded: the
 	// report then ranks by "sharpe", the default.
 	SortBy string `json:"sort_by,omitempty"`
+	// Notes are the notes the program printed on the experiment: what the
+	// data made it decide or skip, the runs ruined, that never traded or
+	// had orders rejected, the scenarios that changed nothing. The report
+	// lists them.
+	Notes []string `json:"notes,omitempty"`
 	// Commission says what a fill pays, by asset class when a class sets
 	// fees of its own ("equity 5 bps, crypto taker 5 bps"): the
 	// experiment's top-level commission_bps alone said 0 or another

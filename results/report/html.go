@@ -91,6 +91,8 @@ type page struct {
 	FanNote        string
 	Legs           template.HTML
 	LegsNote       string
+	// Notes are the program's notes on the experiment (Manifest.Notes).
+	Notes []string
 	// Others lists the scenario and companion runs.
 	Others            *htmlTable
 	StressSummary     *htmlTable
@@ -181,7 +183,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	}
 	period := results.FormatTime(first) + " to " + results.FormatTime(last)
 	info := &f.Runs[f.Main[0]].Record
-	p := &page{Title: f.Title(), Synthetic: syn, Generated: f.Manifest.ProgramVersion, Inputs: f.Manifest.Inputs,
+	p := &page{Title: f.Title(), Synthetic: syn, Generated: f.Manifest.ProgramVersion, Inputs: f.Manifest.Inputs, Notes: f.Manifest.Notes,
 		Script: scripts(), Style: styles()}
 	data := "real"
 	if syn {

@@ -5,10 +5,12 @@ package report
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/divergence-research/divergence/experiment"
@@ -75,7 +77,28 @@ rebalance_days = [7, 91]
 			t.Errorf("runs.csv: %s ruined = %s, want %v", r[kc], r[rc], want[r[kc]])
 		}
 	}
+	// The notes the terminal printed are in manifest.json and the report.
+	b, err := os.ReadFile(filepath.Join(o.Dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct{ Notes []string }
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Notes, o.Notes) {
+		t.Errorf("manifest.json notes %q, the run's %q", m.Notes, o.Notes)
+	}
 	html := readReport(t, o.Dir)
+	for key := range want {
+		note := "run " + key + ": equity fell to "
+		if !slices.ContainsFunc(m.Notes, func(n string) bool { return strings.HasPrefix(n, note) }) {
+			t.Errorf("manifest.json has no note %q…", note)
+		}
+		if !strings.Contains(html, "<li>"+note) {
+			t.Errorf("the report lists no note %q…", note)
+		}
+	}
 	sweep := payloadOf(t, html)["sweep"].(map[string]any)
 	seen := 0
 	for _, g := range sweep["groups"].([]any) {

@@ -64,7 +64,11 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <table class="setup">
 {{range .Setup}}<tr{{if and $.Synthetic (eq .K "data")}} class="synthetic"{{end}}><th>{{.K}}</th><td>{{.V}}</td></tr>
 {{end}}</table>
-<h3>Data sources</h3>
+{{if .Notes}}<h3>Notes</h3>
+<p class="note">What the program said when it ran the experiment (manifest.json's notes).</p>
+<ul class="notes">{{range .Notes}}<li>{{.}}</li>
+{{end}}</ul>
+{{end}}<h3>Data sources</h3>
 <div class="wide"><table>
 <tr><th>symbol</th><th>source</th><th>path</th><th>SHA-256</th><th>rows</th><th>first</th><th>last</th></tr>
 {{range .Inputs}}<tr><td>{{.Symbol}}</td><td>{{.Source}}</td><td>{{if .Path}}{{.Path}}{{else}}(generated){{end}}</td><td class="hash">{{.SHA256}}</td><td class="num">{{.Rows}}</td><td>{{.First}}</td><td>{{.Last}}</td></tr>
