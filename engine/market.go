@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -32,6 +33,10 @@ type market struct {
 	// session is, per instrument, whether its bars close at an
 	// exchange's session close (sessionClose): an equity's daily bars.
 	session []bool
+	// intradayEquity is, per instrument, whether it is an equity on
+	// intraday bars, whose last bar of a session may be shorter than its
+	// interval (lastBarClose).
+	intradayEquity []bool
 }
 
 // equityClose is when an equity's daily bar closes, from the start of
@@ -52,7 +57,7 @@ func newMarket(p *data.Panel, tl *Timeline) market {
 		last:   make([]int, n),
 		price:  make([]float64, n),
 	}
-	m.span, m.close, m.session = make([]int64, n), make([]int64, n), make([]bool, n)
+	m.span, m.close, m.session, m.intradayEquity = make([]int64, n), make([]int64, n), make([]bool, n), make([]bool, n)
 	for i := range m.cursor {
 		m.cursor[i] = -1
 		m.last[i] = -1
@@ -60,6 +65,7 @@ func newMarket(p *data.Panel, tl *Timeline) market {
 		iv := tl.Interval(i)
 		m.span[i] = barSpan(iv)
 		m.session[i] = p.Series[i].Class == data.Equity && !iv.Intraday()
+		m.intradayEquity[i] = p.Series[i].Class == data.Equity && iv.Intraday()
 	}
 	return m
 }
@@ -76,6 +82,8 @@ func (m *market) advance(k int) {
 		c := m.now + m.span[i]
 		if m.session[i] {
 			c = sessionClose(m.now, c)
+		} else if m.intradayEquity[i] {
+			c = m.lastBarClose(int(i), c)
 		}
 		m.close[i] = c
 		if c > m.known {
@@ -113,6 +121,63 @@ func sessionClose(t, end int64) int64 {
 		return end
 	}
 	return c
+}
+
+// lastBarClose is when an intraday equity's bar at the cursor, opened
+// now, closes, given end, now plus its interval: at the New York close
+// (16:00, nyClose) when the bar straddles it and no bar follows at end
+// (the session's last bar: Yahoo's hourly 15:30 bar lasts 30 minutes,
+// and its interval, the median spacing, says an hour). Without the cap a
+// token's order decided on it waited for 22:00Z instead of 21:00Z, and a
+// decision at 21:00Z valued the equity at the bar's open. A bar followed
+// at end by the next (a market trading through 16:00) keeps its end.
+func (m *market) lastBarClose(i int, end int64) int64 {
+	s := &m.series[i]
+	if r := m.cursor[i] + 1; r < len(s.Time) && s.Time[r] <= end {
+		return end
+	}
+	if c := nyClose(m.now); m.now < c && c < end {
+		return c
+	}
+	return end
+}
+
+// nyClose is 16:00 New York time on t's UTC day, in UTC ns: 21:00Z in
+// standard time, 20:00Z in daylight saving time (US rules: from 2007, the
+// second Sunday of March to the first Sunday of November; before, the
+// first Sunday of April to the last Sunday of October). A US session
+// (09:30–16:00, 13:30Z–21:00Z at the latest) lies within one UTC day.
+func nyClose(t int64) int64 {
+	day := data.DayNumber(t)
+	y, mo, d := time.Unix(day*86_400, 0).UTC().Date()
+	h := int64(21)
+	if usDaylight(y, mo, d) {
+		h = 20
+	}
+	return day*data.NanosPerDay + h*int64(time.Hour)
+}
+
+// usDaylight reports whether US daylight saving time is in force at
+// 16:00 on the date (a change happens at 02:00, so the change's own
+// Sunday counts as after it).
+func usDaylight(y int, m time.Month, d int) bool {
+	// nthSunday is the day of month of the n-th Sunday of month (n = -1:
+	// the last).
+	nthSunday := func(month time.Month, n int) int {
+		first := time.Date(y, month, 1, 0, 0, 0, 0, time.UTC)
+		sun := 1 + (7-int(first.Weekday()))%7
+		if n > 0 {
+			return sun + 7*(n-1)
+		}
+		last := time.Date(y, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
+		return sun + 7*((last-sun)/7)
+	}
+	startM, startD, endM, endD := time.March, nthSunday(time.March, 2), time.November, nthSunday(time.November, 1)
+	if y < 2007 {
+		startM, startD, endM, endD = time.April, nthSunday(time.April, 1), time.October, nthSunday(time.October, -1)
+	}
+	after := func(mm time.Month, dd int) bool { return m > mm || (m == mm && d >= dd) }
+	return after(startM, startD) && !after(endM, endD)
 }
 
 // knownPrice is the last price of instrument i known now, at a step where
