@@ -272,6 +272,11 @@ type Market struct {
 	Base engine.Config
 	// Bench holds the benchmark instruments (nil without benchmarks).
 	Bench *data.Panel
+	// ReplaySource, when set, is History with the series the scenarios'
+	// replays take an instrument's returns from under another symbol
+	// (RENDER's history before 2023 as RNDR), loaded for them alone
+	// (loadReplaySources).
+	ReplaySource *data.Panel
 	// Notes say what the data made the experiment decide or skip.
 	Notes []string
 	// bufs hands a finished run's logs (fills, ledger, events) to the next
@@ -597,6 +602,9 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	explicit := len(f.Scenarios)+len(f.Inline) > 0
 	list, err := f.scenarioList(opt.Stress)
 	if err != nil {
+		return nil, err
+	}
+	if err := f.loadReplaySources(ctx, m, list, opt.DataDir); err != nil {
 		return nil, err
 	}
 	views, vnotes, err := f.Views(m, list, !explicit)

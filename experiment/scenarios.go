@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -123,6 +124,9 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 	var source *data.Panel
 	if !m.Panel.Synthetic {
 		source = m.history() // transplants read real returns from before start too
+		if m.ReplaySource != nil {
+			source = m.ReplaySource
+		}
 	}
 	for _, s := range list {
 		rng := rand.New(rand.NewPCG(engine.SeedFor(f.Seed, "scenario:"+s.Name), 1))
@@ -278,4 +282,58 @@ func touched(base, view *data.Panel) bool {
 		}
 	}
 	return false
+}
+
+// loadReplaySources loads, beside the experiment's instruments, the
+// series a replay of list takes an instrument's returns from under
+// another symbol (source_symbols: RENDER from RNDR before 2023), when the
+// experiment trades the instrument and does not load the source itself:
+// m.ReplaySource is then m's history with them, and their files are
+// inputs of the experiment. They do not join the runs' timeline. A source
+// that cannot be read is left out, and the replay says the instrument is
+// not replayed.
+func (f *File) loadReplaySources(ctx context.Context, m *Market, list []*scenarios.Scenario, dataDir string) error {
+	if m.Panel.Synthetic {
+		return nil
+	}
+	h := m.history()
+	var want []string
+	for _, s := range list {
+		for _, sh := range s.Shocks {
+			t, ok := sh.(*scenarios.Transplant)
+			if !ok || t.Self {
+				continue
+			}
+			for sym, src := range t.SourceSymbols {
+				if h.Index(sym) >= 0 && h.Index(src) < 0 && !slices.Contains(want, src) {
+					want = append(want, src)
+				}
+			}
+		}
+	}
+	slices.Sort(want)
+	var extra []data.Series
+	for _, sym := range want {
+		p, in, err := f.loadPanel(ctx, []string{sym}, dataDir)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			continue // no file for it: the replay notes the instrument it leaves alone
+		}
+		if f.Prices == "adjusted" {
+			if p.Series[0].CheckAdjClose(p.Series[0].Source) != nil {
+				continue
+			}
+			p = p.Adjusted()
+		}
+		extra = append(extra, p.Series...)
+		m.Inputs = append(m.Inputs, in...)
+	}
+	if len(extra) > 0 {
+		src := *h
+		src.Series = append(slices.Clone(h.Series), extra...)
+		m.ReplaySource = &src
+	}
+	return nil
 }

@@ -575,3 +575,67 @@ short = ["TAO"]
 		}
 	}
 }
+
+// A replay that takes an instrument's returns under another symbol
+// (source_symbols = { BBB = "OLD" }: a token's history under its old
+// ticker) loads that file for the replay alone when the experiment does
+// not: BBB's scenario path gets OLD's 2022-11 returns, OLD is an input of
+// the manifest, and the runs' timeline does not change. It was "BBB is
+// not replayed: the source has no OLD", though OLD's file was there. By
+// hand: OLD closes at 50 + k on its k-th day from 2022-10-01, so its
+// return on 2022-11-06 (k = 36) is 86/85; the replay puts it on BBB's
+// first bar on or after day 7 of the scenarios (which start 30 days after
+// the runs, 2023-02-01): 2023-02-08.
+func TestReplayLoadsItsSourceSymbols(t *testing.T) {
+	dir := t.TempDir()
+	prices := filepath.Join(dir, "prices")
+	if err := os.Mkdir(prices, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(sym, from string, days int, px func(k int) float64) {
+		var b strings.Builder
+		b.WriteString("date,open,high,low,close,volume\n")
+		d0, _ := time.Parse("2006-01-02", from)
+		for k := 0; k < days; k++ {
+			c := px(k)
+			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,100\n", d0.AddDate(0, 0, k).Format("2006-01-02"), c, c+1, c-1, c)
+		}
+		if err := os.WriteFile(filepath.Join(prices, sym+".csv"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flat := func(int) float64 { return 100 }
+	write("AAA", "2022-12-01", 140, flat)
+	write("BBB", "2022-12-01", 140, flat)
+	write("OLD", "2022-10-01", 90, func(k int) float64 { return 50 + float64(k) })
+	text := replayExperiment("renamed") +
+		"source_symbols = { BBB = \"OLD\" }\n" + `[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["AAA", "BBB"]
+`
+	o, err := runIn(t, dir, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(o.Notes, "\n"); strings.Contains(all, "BBB is not replayed") {
+		t.Errorf("BBB not replayed:\n%s", all)
+	}
+	p := o.Views[1].Panel
+	b := &p.Series[p.Index("BBB")]
+	k := slices.IndexFunc(b.Time, func(t int64) bool { return t >= data.Day(2023, 2, 8) })
+	if got, want := b.Close[k]/b.Close[k-1], 86.0/85; math.Abs(got-want) > 1e-12 {
+		t.Errorf("BBB's replayed return on %s: %g, want OLD's of 2022-11-06, 86/85 = %g", data.FormatDay(b.Time[k]), got, want)
+	}
+	if p.Index("OLD") >= 0 || o.Panel.Index("OLD") >= 0 {
+		t.Error("OLD joined the runs' panel")
+	}
+	man, err := os.ReadFile(filepath.Join(o.Dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(man), `"symbol": "OLD"`) {
+		t.Errorf("manifest.json's inputs lack OLD:\n%s", man)
+	}
+}

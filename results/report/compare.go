@@ -307,6 +307,10 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 		drawnFrom[fi] = true
 	}
 	exps := plural(len(drawnFrom), "experiment")
+	if len(drawnFrom) < len(folders) {
+		// The best runs come from some of the folders given.
+		exps = fmt.Sprintf("%d of %s", len(drawnFrom), plural(len(folders), "experiment"))
+	}
 	copt := charts.Options{
 		Title:     fmt.Sprintf("Comparison of %s from %s", plural(len(curves), "run"), exps),
 		Caption:   caption,

@@ -293,12 +293,12 @@ func TestCompare(t *testing.T) {
 	if bytes.Contains(svg, []byte(": hold")) || bytes.Contains(svg, []byte("(2)")) {
 		t.Error("comparison draws a run that was not asked for, or a counter")
 	}
-	// Runs of one folder of the two: "from 1 experiment", as drawn.
+	// Runs of one folder of the two: "from 1 of 2 experiments", as drawn.
 	if _, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Runs: []string{"hold"}, Top: 1, Outs: []string{svgPath}}); err != nil {
 		t.Fatal(err)
 	}
-	if one, _ := os.ReadFile(svgPath); !bytes.Contains(one, []byte("Comparison of 1 run from 1 experiment<")) {
-		t.Errorf("one run of one folder: the title does not say 1 experiment")
+	if one, _ := os.ReadFile(svgPath); !bytes.Contains(one, []byte("Comparison of 1 run from 1 of 2 experiments<")) {
+		t.Errorf("one run of one folder of two: the title does not say 1 of 2 experiments")
 	}
 	// A folder and a symbolic link to it are the same folder.
 	link := filepath.Join(t.TempDir(), "link")
