@@ -109,3 +109,28 @@ func sortedWords(s string) string {
 	slices.Sort(w)
 	return strings.Join(w, " ")
 }
+
+// At the run's last session the equities have no bar left after their
+// last one while the tokens go on: a rebalance decided there filled the
+// token leg alone. By hand: one session (the 13th) and CR to midnight;
+// CR's close jumps 20% at its 20:00Z bar, a drift past the band at the
+// 20:00Z step, whose latest close (CR's, 21:00Z) no EQ bar opens after;
+// so no decision follows the entry (EQ 15:30Z, CR 16:00Z).
+func TestIntradaySyncNotOneLeggedAtTheEnd(t *testing.T) {
+	crT := everyHour(time.Date(2025, 1, 13, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 14, 0, 0, 0, 0, time.UTC))
+	cr := hourBars("CR", data.Crypto, 10, crT)
+	jump := time.Date(2025, 1, 13, 20, 0, 0, 0, time.UTC).UnixNano()
+	for k, tm := range cr.Time {
+		if tm >= jump {
+			if tm > jump {
+				cr.Open[k] = 12
+			}
+			cr.Close[k], cr.High[k], cr.Low[k] = 12, 12, min(cr.Open[k], 12)
+		}
+	}
+	p := &data.Panel{Series: []data.Series{hourBars("EQ", data.Equity, 100, sessions(13)), cr}}
+	_, res := run(t, p, "pair-hedge", Params{"long": []string{"EQ"}, "short": []string{"CR"}, "rebalance_days": 0, "drift_band": 0.05}, 1e6)
+	if got, want := fillList(p, res.Fills), "EQ@2025-01-13T15:30:00Z CR@2025-01-13T16:00:00Z"; got != want {
+		t.Errorf("fills %s\nwant  %s", got, want)
+	}
+}

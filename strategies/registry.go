@@ -334,9 +334,10 @@ func intraday(ctx *engine.Context, idx []int) bool {
 //     token's step before it (20:00Z, beside the equity's 20:30Z last
 //     bar): that decision has seen the token's 21:00Z close, so the
 //     equities would fill the next morning too, though their next bar
-//     opens at 20:30Z. A book on one calendar (equities only) still
-//     decides at a session's last bar, since every leg fills at the next
-//     session's open.
+//     opens at 20:30Z. Nor when some legs have a bar left to fill on and
+//     others none (the run's last session: the tokens would fill alone).
+//     A book on one calendar (equities only) still decides at a session's
+//     last bar, since every leg fills at the next session's open.
 //
 // The fill bars' times come from the legs' calendars, never their prices.
 func intradaySync(ctx *engine.Context, idx []int, nextOpen bool) bool {
@@ -348,17 +349,25 @@ func intradaySync(ctx *engine.Context, idx []int, nextOpen bool) bool {
 		return false
 	}
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	ended := false
 	for _, i := range idx {
 		if ctx.Bars(i) == 0 || gone(ctx, i) {
 			continue
 		}
 		t := ctx.FillTime(i)
 		if t == math.MaxInt64 {
-			continue // its data ends here: no order of it can fill anyway
+			ended = true // no bar left to fill on: the run's end, or its data's
+			continue
 		}
 		lo, hi = min(lo, t), max(hi, t)
 	}
-	return lo > hi || hi-lo < span
+	if lo > hi {
+		return true // no leg can fill: nothing is split
+	}
+	// A leg that cannot fill while others can would leave the book
+	// one-legged: at the run's last session, the tokens filling after the
+	// equities' last bar.
+	return !ended && hi-lo < span
 }
 
 // allCurrent reports whether every live leg of idx (one that has had a
