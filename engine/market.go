@@ -34,8 +34,8 @@ type market struct {
 	// exchange's session close (sessionClose): an equity's daily bars.
 	session []bool
 	// intradayEquity is, per instrument, whether it is an equity on
-	// intraday bars, whose last bar of a session may be shorter than its
-	// interval (lastBarClose).
+	// intraday bars of New York's regular session alone, whose last bar
+	// of a session may be shorter than its interval (lastBarClose).
 	intradayEquity []bool
 }
 
@@ -65,7 +65,7 @@ func newMarket(p *data.Panel, tl *Timeline) market {
 		iv := tl.Interval(i)
 		m.span[i] = barSpan(iv)
 		m.session[i] = p.Series[i].Class == data.Equity && !iv.Intraday()
-		m.intradayEquity[i] = p.Series[i].Class == data.Equity && iv.Intraday()
+		m.intradayEquity[i] = p.Series[i].Class == data.Equity && iv.Intraday() && regularHours(p.Series[i].Time)
 	}
 	return m
 }
@@ -129,8 +129,11 @@ func sessionClose(t, end int64) int64 {
 // (the session's last bar: Yahoo's hourly 15:30 bar lasts 30 minutes,
 // and its interval, the median spacing, says an hour). Without the cap a
 // token's order decided on it waited for 22:00Z instead of 21:00Z, and a
-// decision at 21:00Z valued the equity at the bar's open. A bar followed
-// at end by the next (a market trading through 16:00) keeps its end.
+// decision at 21:00Z valued the equity at the bar's open. It applies to
+// series of regular-hours bars alone (regularHours), which hold nothing
+// after 16:00: on a series that trades past it a bar straddling 16:00
+// with a gap after it may close later, and the cap would show its close
+// before it came. A bar followed at end by the next keeps its end.
 func (m *market) lastBarClose(i int, end int64) int64 {
 	s := &m.series[i]
 	if r := m.cursor[i] + 1; r < len(s.Time) && s.Time[r] <= end {
@@ -155,6 +158,22 @@ func nyClose(t int64) int64 {
 		h = 20
 	}
 	return day*data.NanosPerDay + h*int64(time.Hour)
+}
+
+// regularHours reports whether every bar of times opens within New
+// York's regular session, 09:30 to 16:00 (nyClose less 6.5 hours to
+// nyClose): no pre- or post-market bar.
+func regularHours(times []int64) bool {
+	day, c := int64(math.MinInt64), int64(0)
+	for _, t := range times {
+		if d := data.DayNumber(t); d != day { // bars in time order: one close a day
+			day, c = d, nyClose(t)
+		}
+		if t < c-390*int64(time.Minute) || t >= c {
+			return false
+		}
+	}
+	return len(times) > 0
 }
 
 // usDaylight reports whether US daylight saving time is in force at

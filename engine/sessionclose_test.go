@@ -35,7 +35,9 @@ func TestNYClose(t *testing.T) {
 // January and 20:00Z in July, not an hour later; and a decision at the
 // 21:00Z step values the equity at that bar's close, not its open. An
 // equity whose next bar follows at the interval (trading through 16:00)
-// keeps the interval's end. EQ's bars open at 100 and close at 101.
+// keeps the interval's end, as does one with bars outside the regular
+// session, which may close after 16:00. EQ's bars open at 100 and close
+// at 101.
 func TestEquityLastBarClosesAtTheClose(t *testing.T) {
 	for _, c := range []struct {
 		name    string
@@ -47,6 +49,10 @@ func TestEquityLastBarClosesAtTheClose(t *testing.T) {
 		{"winter", hourly(utc(2025, 1, 13, 14, 30), 7), utc(2025, 1, 13, 20, 30), utc(2025, 1, 13, 21, 0), false},
 		{"summer", hourly(utc(2025, 7, 14, 13, 30), 7), utc(2025, 7, 14, 19, 30), utc(2025, 7, 14, 20, 0), false},
 		{"trading through 16:00", hourly(utc(2025, 1, 13, 14, 30), 9), utc(2025, 1, 13, 20, 30), utc(2025, 1, 13, 22, 0), true},
+		// A series that trades past 16:00 with its 21:30Z bar missing:
+		// its 20:30Z bar may close at 21:30Z, whose close the decision
+		// saw; capped at 21:00Z, CR filled there, before that close.
+		{"trading past 16:00, a bar missing", append(hourly(utc(2025, 1, 13, 14, 30), 7), hourly(utc(2025, 1, 13, 22, 30), 2)...), utc(2025, 1, 13, 20, 30), utc(2025, 1, 13, 22, 0), true},
 	} {
 		eq := flatAt(t, "EQ", data.Equity, 100, c.eq...)
 		for k := range eq.Close {
