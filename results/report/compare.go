@@ -48,32 +48,41 @@ type CompareOptions struct {
 // CompareName is the default name, without extension, of the chart
 // comparing the folders dirs: "compare-" and their names joined by "-vs-"
 // (compare-ai-hedge-vs-btc-trend), so that comparisons of other folders
-// written beside them do not replace it. Past maxCompareName bytes it is
-// the first folder's name, the number of the others and a hash of every
-// folder's absolute path (compare-ai-hedge-vs-5-more-1a2b3c4d).
+// written beside them do not replace it. When two folders share a name
+// (out/exp against old/exp, an experiment before and after a change) or a
+// name holds "-vs-", a hash of every folder's absolute path follows
+// (compare-exp-vs-exp-1a2b3c4d): another pair of folders of those names
+// gets another. Past maxCompareName bytes it is the first folder's name,
+// the number of the others and the hash (compare-ai-hedge-vs-5-more-1a2b3c4d).
 func CompareName(dirs []string) string {
 	abs := make([]string, len(dirs))
 	names := make([]string, len(dirs))
+	clash := false
 	for i, d := range dirs {
 		a, err := filepath.Abs(d)
 		if err != nil {
 			a = filepath.Clean(d)
 		}
 		abs[i], names[i] = a, filepath.Base(a)
-	}
-	name := "compare-" + strings.Join(names, "-vs-")
-	if len(name) <= maxCompareName {
-		return name
+		clash = clash || slices.Contains(names[:i], names[i]) || strings.Contains(names[i], "-vs-")
 	}
 	h := sha256.New()
 	for _, a := range abs {
 		h.Write([]byte(a + "\x00"))
 	}
+	hash := fmt.Sprintf("%x", h.Sum(nil)[:4])
+	name := "compare-" + strings.Join(names, "-vs-")
+	if clash {
+		name += "-" + hash
+	}
+	if len(name) <= maxCompareName {
+		return name
+	}
 	first := names[0]
 	if len(first) > maxCompareName/2 {
 		first = strings.ToValidUTF8(first[:maxCompareName/2], "") // no rune cut in two
 	}
-	return fmt.Sprintf("compare-%s-vs-%d-more-%x", first, len(dirs)-1, h.Sum(nil)[:4])
+	return fmt.Sprintf("compare-%s-vs-%d-more-%s", first, len(dirs)-1, hash)
 }
 
 // maxCompareName bounds CompareName's names, well inside the 255 bytes of

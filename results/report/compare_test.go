@@ -348,6 +348,16 @@ func TestCompareName(t *testing.T) {
 	if a == b {
 		t.Errorf("folders of the same names in other places share the name %q", a)
 	}
+	// Folders of one name in two places (an experiment before and after
+	// a change) get a hash of their paths, other for other places; so
+	// does a name holding "-vs-", which would read as two.
+	same1, same2 := CompareName([]string{"out/exp", "old/exp"}), CompareName([]string{"out/exp", "older/exp"})
+	if !strings.HasPrefix(same1, "compare-exp-vs-exp-") || len(same1) != len("compare-exp-vs-exp-")+8 || same1 == same2 {
+		t.Errorf("out/exp vs old/exp: %q; vs older/exp: %q: want compare-exp-vs-exp-<hash>, two hashes", same1, same2)
+	}
+	if x, y := CompareName([]string{"a-vs-b", "c"}), CompareName([]string{"a", "b-vs-c"}); x == y {
+		t.Errorf("a-vs-b with c and a with b-vs-c share the name %q", x)
+	}
 	long := strings.Repeat("é", 100) // 200 bytes: cut at a rune's edge
 	if got := CompareName([]string{long, "b"}); !utf8.ValidString(got) || len(got) > 120 {
 		t.Errorf("a long name gives %q (%d bytes)", got, len(got))
