@@ -37,16 +37,7 @@ func wavyBars(sym string, class data.Class, px, amp float64, times []time.Time) 
 // CR 16:00Z); 20:30Z and 21:00Z on the 13th fill EQ the next morning too.
 func TestIntradaySyncNotBeforeSessionEnd(t *testing.T) {
 	crT := everyHour(time.Date(2025, 1, 13, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC))
-	cr := hourBars("CR", data.Crypto, 10, crT)
-	jump := time.Date(2025, 1, 13, 20, 0, 0, 0, time.UTC).UnixNano()
-	for k, tm := range cr.Time {
-		if tm >= jump {
-			if tm > jump {
-				cr.Open[k] = 12
-			}
-			cr.Close[k], cr.High[k], cr.Low[k] = 12, 12, min(cr.Open[k], 12)
-		}
-	}
+	cr := jumpAt20(hourBars("CR", data.Crypto, 10, crT))
 	p := &data.Panel{Series: []data.Series{hourBars("EQ", data.Equity, 100, sessions(13, 14)), cr}}
 	_, res := run(t, p, "pair-hedge", Params{"long": []string{"EQ"}, "short": []string{"CR"}, "rebalance_days": 0, "drift_band": 0.05}, 1e6)
 	want := "EQ@2025-01-13T15:30:00Z CR@2025-01-13T16:00:00Z EQ@2025-01-14T15:30:00Z CR@2025-01-14T16:00:00Z"
@@ -118,7 +109,17 @@ func sortedWords(s string) string {
 // so no decision follows the entry (EQ 15:30Z, CR 16:00Z).
 func TestIntradaySyncNotOneLeggedAtTheEnd(t *testing.T) {
 	crT := everyHour(time.Date(2025, 1, 13, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 14, 0, 0, 0, 0, time.UTC))
-	cr := hourBars("CR", data.Crypto, 10, crT)
+	cr := jumpAt20(hourBars("CR", data.Crypto, 10, crT))
+	p := &data.Panel{Series: []data.Series{hourBars("EQ", data.Equity, 100, sessions(13)), cr}}
+	_, res := run(t, p, "pair-hedge", Params{"long": []string{"EQ"}, "short": []string{"CR"}, "rebalance_days": 0, "drift_band": 0.05}, 1e6)
+	if got, want := fillList(p, res.Fills), "EQ@2025-01-13T15:30:00Z CR@2025-01-13T16:00:00Z"; got != want {
+		t.Errorf("fills %s\nwant  %s", got, want)
+	}
+}
+
+// jumpAt20 moves cr, flat at 10, to 12 at the close of its bar stamped
+// 2025-01-13T20:00Z, and holds it there.
+func jumpAt20(cr data.Series) data.Series {
 	jump := time.Date(2025, 1, 13, 20, 0, 0, 0, time.UTC).UnixNano()
 	for k, tm := range cr.Time {
 		if tm >= jump {
@@ -128,9 +129,5 @@ func TestIntradaySyncNotOneLeggedAtTheEnd(t *testing.T) {
 			cr.Close[k], cr.High[k], cr.Low[k] = 12, 12, min(cr.Open[k], 12)
 		}
 	}
-	p := &data.Panel{Series: []data.Series{hourBars("EQ", data.Equity, 100, sessions(13)), cr}}
-	_, res := run(t, p, "pair-hedge", Params{"long": []string{"EQ"}, "short": []string{"CR"}, "rebalance_days": 0, "drift_band": 0.05}, 1e6)
-	if got, want := fillList(p, res.Fills), "EQ@2025-01-13T15:30:00Z CR@2025-01-13T16:00:00Z"; got != want {
-		t.Errorf("fills %s\nwant  %s", got, want)
-	}
+	return cr
 }
