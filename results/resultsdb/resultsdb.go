@@ -563,7 +563,8 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 	if err := exec("manifest", `CREATE TABLE manifest AS
 		SELECT json->>'experiment' AS experiment, json->>'experiment_sha256' AS experiment_sha256,
 			CAST(json->>'seed' AS UBIGINT) AS seed, json->>'program_version' AS program_version,
-			CAST(json->>'synthetic' AS BOOLEAN) AS synthetic
+			CAST(json->>'synthetic' AS BOOLEAN) AS synthetic,
+			CAST(json->'notes' AS VARCHAR[]) AS notes
 		FROM read_json_objects(`+manifest+`, format = 'auto')`); err != nil {
 		return nil, err
 	}

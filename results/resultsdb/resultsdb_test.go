@@ -12,6 +12,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -600,5 +601,41 @@ func TestMonthlyReturnsCompound(t *testing.T) {
 	}
 	if n == 0 || bad != 0 {
 		t.Errorf("%d of %d runs' months do not compound to their total return", bad, n)
+	}
+}
+
+// The notes the program printed (manifest.json's notes) are a list in
+// the manifest table, each as written: a quote, a comma and a line of
+// the manifest itself survive the JSON and the cast.
+func TestManifestNotes(t *testing.T) {
+	dir := smallFolder(t)
+	path := filepath.Join(dir, "manifest.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`run "x": equity fell to -1.00, then rose`, "2 runs made no trade: a, b"}
+	m["notes"] = want
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Build(context.Background(), dir, filepath.Join(dir, File)); err != nil {
+		t.Fatal(err)
+	}
+	db := open(t, filepath.Join(dir, File))
+	var n int
+	var first, second string
+	if err := db.QueryRow(`SELECT len(notes), notes[1], notes[2] FROM manifest`).Scan(&n, &first, &second); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || first != want[0] || second != want[1] {
+		t.Errorf("manifest.notes: %d notes %q, %q; want %q", n, first, second, want)
 	}
 }
