@@ -99,6 +99,10 @@ rebalance_days = [7, 91]
 			t.Errorf("the report lists no note %q…", note)
 		}
 	}
+	// The runs table marks the ruined runs' cells.
+	if n := strings.Count(html, `<td class="ruined" title="equity fell to 0 or below`); n != len(want) {
+		t.Errorf("the runs table marks %d ruined cells, want %d", n, len(want))
+	}
 	sweep := payloadOf(t, html)["sweep"].(map[string]any)
 	seen := 0
 	for _, g := range sweep["groups"].([]any) {

@@ -167,6 +167,11 @@ func newRunsTable(f *Folder, pal *charts.Palette) *runsTable {
 			case "params":
 				row[k].Class = "params"
 				row[k].Title = text[i][j]
+			case "ruined":
+				if recs[i].Metrics.Ruined() {
+					row[k].Class = "ruined"
+					row[k].Title = "equity fell to 0 or below: the returns after it, and the metrics on them, mean nothing"
+				}
 			}
 		}
 		rt.Rows = append(rt.Rows, row)
