@@ -434,7 +434,7 @@ func (b *broker) capped(i int, qty, ref float64) (q float64, finished bool) {
 		return qty, true
 	}
 	if lot := b.series[i].LotSize; lot > 0 {
-		avail = math.Trunc(avail/lot) * lot
+		avail = roundLots(avail, lot)
 	}
 	return math.Copysign(avail, qty), false
 }

@@ -201,7 +201,7 @@ func (b *broker) orderDelta(o *Order, ref float64, maker bool) float64 {
 		d = v/ref - b.pf.Qty[i]
 	}
 	if lot := b.series[i].LotSize; lot > 0 {
-		d = math.Trunc(d/lot) * lot
+		d = roundLots(d, lot)
 	}
 	if math.Abs(d) <= 1e-12*math.Abs(b.pf.Qty[i]) {
 		return 0

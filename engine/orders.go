@@ -201,7 +201,7 @@ func (b *broker) sizeTargets() {
 			}
 			b.rawd[i] = d
 			if lot := b.series[i].LotSize; lot > 0 {
-				d = math.Trunc(d/lot) * lot
+				d = roundLots(d, lot)
 			}
 			b.delta[i] = d
 			// The batch's costs: commission, and the slippage between the
@@ -260,7 +260,7 @@ func (b *broker) fitBuys() {
 		if d := b.delta[i]; d > 0 {
 			d *= f
 			if lot := b.series[i].LotSize; lot > 0 {
-				d = math.Trunc(d/lot) * lot
+				d = roundLots(d, lot)
 			}
 			b.delta[i] = d
 		}
@@ -285,7 +285,7 @@ func (b *broker) submit(o Order) (OrderID, error) {
 		return 0, fmt.Errorf("engine: order for %s: unknown time in force %d", b.series[o.Instrument].Symbol, o.TIF)
 	}
 	if lot := b.series[o.Instrument].LotSize; lot > 0 && o.Sizing == Quantity {
-		o.Amount = math.Trunc(o.Amount/lot) * lot
+		o.Amount = roundLots(o.Amount, lot)
 	}
 	if o.Sizing == Quantity && o.Amount == 0 {
 		return 0, nil
@@ -548,7 +548,7 @@ func (b *broker) replaced(o *Order, amount, price, stop float64) (Order, bool) {
 		n.StopPrice = stop
 	}
 	if lot := b.series[n.Instrument].LotSize; lot > 0 && n.Sizing == Quantity {
-		n.Amount = math.Trunc(n.Amount/lot) * lot
+		n.Amount = roundLots(n.Amount, lot)
 	}
 	if n.Sizing == Quantity && n.Amount == 0 || math.IsNaN(n.Amount) || math.IsInf(n.Amount, 0) || !validPrices(&n) {
 		return Order{}, false
@@ -605,4 +605,13 @@ func (b *broker) expire(k int) {
 	if any {
 		b.compact()
 	}
+}
+
+// roundLots rounds the quantity q toward zero to whole lots of size lot,
+// within 1e-9 of a lot: q / lot carries float error (14.4 / 0.1 is
+// 143.99999999999997), and a plain truncation sold 143 lots of a
+// position of 144, leaving a lot no order could sell.
+func roundLots(q, lot float64) float64 {
+	n := q / lot
+	return math.Trunc(n+math.Copysign(1e-9, n)) * lot
 }

@@ -42,6 +42,12 @@ func (p *Portfolio) apply(i int, qty, price, commission float64) {
 	p.Commission += commission
 	q0 := p.Qty[i]
 	q1 := q0 + qty
+	if q0 != 0 && (q0 > 0) != (qty > 0) && math.Abs(q1) < 1e-12*math.Abs(q0) {
+		// A sale of the whole position that float error put a hair past
+		// it (a lot-rounded 14.4 against a held 14.399999999999999):
+		// flat, not a short of 1e-15.
+		qty, q1 = -q0, 0
+	}
 	switch {
 	case q0 == 0 || (q0 > 0) == (qty > 0):
 		// Opening or adding on the same side.

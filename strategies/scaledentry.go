@@ -205,8 +205,9 @@ func (p *ScaledEntryParams) Validate() error {
 //   - Exits. Exit k is due when the close is at least (1 + TakeProfit[k−1])
 //     × the average entry price (the portfolio's average cost); each sells
 //     ExitFraction × the position held when exit 1 was decided (the rest
-//     if less remains), and a close that has reached several levels sells
-//     all of them in one order. Once exit 1 is decided, the cycle buys no
+//     if less remains; the last level sells the rest, whatever the
+//     fractions sum to), and a close that has reached several levels
+//     sells all of them in one order. Once exit 1 is decided, the cycle buys no
 //     more.
 //   - Trailing stop: when armed (see TrailingStop), a close at or below
 //     (1 − TrailingStop) × the highest close since the cycle's first entry
@@ -441,8 +442,11 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 				st.exitBase = pos
 			}
 			q := math.Min(float64(k)*s.p.ExitFraction*st.exitBase, pos)
-			last := st.exits+k == len(s.p.TakeProfit) && s.p.ExitFraction*float64(len(s.p.TakeProfit)) >= 1-1e-9
-			if lot := ctx.LotSize(i); pos-q <= 1e-9*st.exitBase || last || (lot > 0 && pos-q < lot) {
+			// The last level sells what is left, whatever the fractions
+			// sum to: a remainder past it could never exit (no level is
+			// left) nor let a new cycle start.
+			last := st.exits+k == len(s.p.TakeProfit)
+			if lot := ctx.LotSize(i); pos-q <= 1e-9*st.exitBase || last || (lot > 0 && pos-q < lot*(1-1e-9)) {
 				q = pos // the last exit, or a remainder smaller than a lot: sell out
 			}
 			tag := rangeTag(s.tagExit, "exit", st.exits, k)

@@ -412,3 +412,46 @@ func TestScaledEntryMinimumFee(t *testing.T) {
 		t.Errorf("cash %.6f, want 0.00 (10,000 − 4 × (2,495 + 5))", got)
 	}
 }
+
+// The last take-profit level sells what is left, whatever exit_fraction
+// sums to: with exit_fraction 1/4 over three levels, exits 2-3 sold half
+// the position and a quarter stayed, with no level left to sell it and no
+// new cycle (the docs: "the whole position when the last level is among
+// them"); with 0.3 over two levels, the last exit alone sold 0.3 and 0.4
+// stayed. Cash 10,000, one tranche (levels [0.05]), no commission:
+//
+//	bar  open  close  decision
+//	 0   100   100    peak 100
+//	 1    99    94    dd 0.06 ≥ 0.05: tranche 1, 10,000 / 94 = 106.3830 units
+//	 2    94    94    fill @ 94: avg 94; exits at 103.4, 112.8 and 122.2
+//	 3    96   106    exit 1: 1/4 (or 0.3) of the position
+//	 4   107   125    fill @ 107; 125 reaches 112.8 and 122.2 (two levels),
+//	                  or 112.8 (the last of two): the rest
+//	 5   126   126    fill the rest @ 126: flat
+func TestScaledEntryLastExitSellsTheRest(t *testing.T) {
+	x := bars("X", []float64{100, 99, 94, 96, 107, 126}, []float64{100, 94, 94, 106, 125, 126})
+	q := 10000.0 / 94
+	for _, c := range []struct {
+		name   string
+		tp     []float64
+		frac   float64
+		second string
+	}{
+		{"three levels, 1/4 each", []float64{0.10, 0.20, 0.30}, 0.25, "exits 2-3"},
+		{"two levels, 0.3 each", []float64{0.10, 0.20}, 0.3, "exit 2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, res := run(t, &data.Panel{Series: []data.Series{x}}, "scaled-entry", Params{
+				"symbol": "X", "levels": []float64{0.05}, "take_profit": c.tp, "exit_fraction": c.frac,
+			}, 10000)
+			checkFills(t, res.Fills, []wantFill{
+				{2, "X", q, 94, "tranche 1"},
+				{4, "X", -c.frac * q, 107, "exit 1"},
+				{5, "X", -(1 - c.frac) * q, 126, c.second},
+			})
+			if p := res.Portfolio.Qty[0]; p != 0 {
+				t.Errorf("position %g left after the last exit, want 0", p)
+			}
+		})
+	}
+}
