@@ -144,6 +144,8 @@ type runSection struct {
 	Trades     *htmlTable
 	TradesNote string
 	Ladders    []string
+	// Ruined: the run's equity fell to 0 or below (RunMetrics.Ruined).
+	Ruined bool
 }
 
 // percentKeys are the metrics (and runs.csv columns) that are decimal rates,
@@ -278,6 +280,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		r := &f.Runs[i]
 		rs := runSection{ID: "run-" + r.Key, Key: r.Key, Name: r.Name, Type: r.Record.Type, Swatch: cssColor(pal, r.Name), Params: paramsText(r.Record.Params), Legs: legs[r.Key]}
 		rs.Metrics = metricPairs(&r.Record.Metrics)
+		rs.Ruined = r.Record.Metrics.Ruined()
 		if !drawn[i] {
 			// Charts for the overview's runs only: the page's size stays
 			// bounded however many runs a sweep has.
@@ -403,7 +406,7 @@ func hedgeThreshold(cells []StressCell, cash float64) ([]StressCell, string) {
 			blanked++
 		}
 	}
-	return out, fmt.Sprintf("Hedge effectiveness (the share of the long leg's scenario loss the hedge saved) is shown only where the long leg alone lost at least %g%% of the initial cash against its baseline; elsewhere it is not defined (grey, \"n/a\"). %d cell(s) left blank by this rule. Colour scales span the 90th percentile of each metric's absolute values, so one outlier does not wash out the rest; the cell's text is always its value.", 100*results.HedgeThreshold, blanked)
+	return out, fmt.Sprintf("Hedge effectiveness (the share of the long leg's scenario loss the hedge saved) is shown only where the long leg alone lost at least %g%% of the initial cash against its baseline; elsewhere it is not defined (grey, \"n/a\"). %d cell(s) left blank by this rule. It is n/a too where the scenario could not shock an instrument the run trades (a replay whose window the instrument's data does not cover): the notes in Setup name them. Colour scales span the 90th percentile of each metric's absolute values, so one outlier does not wash out the rest; the cell's text is always its value.", 100*results.HedgeThreshold, blanked)
 }
 
 // lossesNegative returns the Monte Carlo summary with VaR and CVaR as

@@ -77,7 +77,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 
 <section id="runs">
 <h2>Runs</h2>
-{{with .RunsTable}}<div class="toolbar"><label>Filter <input class="filter" type="search" data-filter="{{.ID}}" placeholder="text, or sharpe&gt;0.5 max_drawdown&gt;-30%"></label><span data-count="{{.ID}}">{{len .Rows}} runs</span><span class="note">Click a column's name to sort by it (again to reverse); runs without a value go last.</span></div>
+{{with .RunsTable}}<div class="toolbar"><label>Filter <input class="filter" type="search" data-filter="{{.ID}}" placeholder="text, or sharpe&gt;0.5 max_drawdown&gt;-30%"></label><span data-count="{{.ID}}">{{len .Rows}} runs</span><span class="note">Click a column's name to sort by it (again to reverse); runs without a value go last, and ruined runs after the others by any metric.</span></div>
 <div class="runs-wrap"><table class="sortable" id="{{.ID}}">
 <thead><tr>{{range .Header}}<th data-col="{{.Name}}"{{if .Text}} class="text"{{end}}{{if .Title}} title="{{.Title}}"{{end}}>{{.Name}}</th>{{end}}</tr></thead>
 <tbody>
@@ -129,7 +129,8 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 {{range .Runs}}<div class="run" id="{{.ID}}">
 <h3><span class="swatch" style="background:{{.Swatch}}"></span>{{.Name}} <small>({{.Type}}, key <code>{{.Key}}</code>)</small></h3>
 <p class="note">Parameters: <code>{{.Params}}</code></p>
-<div class="metrics">{{range .Metrics}}<div><span>{{.K}}</span><span>{{.V}}</span></div>{{end}}</div>
+{{if .Ruined}}<p class="warn">Ruined: the equity fell to 0 or below. The returns after that, and the metrics below built on them (Sharpe, volatility, drawdown), mean nothing; the run ranks after every run that was not ruined.</p>
+{{end}}<div class="metrics">{{range .Metrics}}<div><span>{{.K}}</span><span>{{.V}}</span></div>{{end}}</div>
 {{if .Legs}}<div class="uchart" id="legs-growth-{{.Key}}"></div>
 <div class="uchart" id="legs-beta-{{.Key}}"></div>
 {{end}}{{range .Ladders}}<div class="uchart" id="{{.}}"></div>

@@ -275,9 +275,18 @@
         tbl.querySelectorAll("thead th").forEach(function (h) { h.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
         var rows = Array.prototype.slice.call(body.rows);
+        var numeric = !th.classList.contains("text");
         rows.sort(function (a, b) {
+          if (numeric) { // ruined runs after the others, as the program ranks them
+            var ra = !!a.querySelector("td.ruined"), rb = !!b.querySelector("td.ruined");
+            if (ra !== rb) return ra ? 1 : -1;
+          }
           var x = cellValue(a.cells[j]), y = cellValue(b.cells[j]);
-          if (typeof x === "string" || typeof y === "string") return dir * String(x).localeCompare(String(y));
+          if (typeof x === "string" || typeof y === "string") {
+            var xe = x === "\u2014" || x === "", ye = y === "\u2014" || y === "";
+            if (xe || ye) return xe === ye ? 0 : (xe ? 1 : -1); // no value last, either way
+            return dir * String(x).localeCompare(String(y));
+          }
           var xn = isNaN(x), yn = isNaN(y);
           if (xn || yn) return xn === yn ? 0 : (xn ? 1 : -1); // no value last, either way
           return x === y ? 0 : (x < y ? -dir : dir);
@@ -291,9 +300,12 @@
     box.addEventListener("input", function () {
       // Terms: column>value, column<value, column=value (numbers), or
       // text found anywhere in the row; all must hold.
-      var terms = box.value.trim().split(/\s+/).filter(Boolean).map(function (s) {
-        var m = /^([a-z0-9_]+)(>=|<=|>|<|=)(-?[0-9.eE+-]+)(%?)$/.exec(s);
-        if (m && heads.indexOf(m[1]) >= 0) return { col: heads.indexOf(m[1]), op: m[2], v: parseFloat(m[3]) / (m[4] ? 100 : 1) };
+      // The minus sign the table prints (U+2212) reads as "-", a column's
+      // name in any case, spaces around the operator allowed.
+      var q = box.value.replace(/\u2212/g, "-").replace(/\s*(>=|<=|>|<|=)\s*/g, "$1");
+      var terms = q.trim().split(/\s+/).filter(Boolean).map(function (s) {
+        var m = /^([A-Za-z0-9_]+)(>=|<=|>|<|=)(-?[0-9.eE+-]+)(%?)$/.exec(s);
+        if (m && heads.indexOf(m[1].toLowerCase()) >= 0) return { col: heads.indexOf(m[1].toLowerCase()), op: m[2], v: parseFloat(m[3]) / (m[4] ? 100 : 1) };
         return { text: s.toLowerCase() };
       });
       var shown = 0;
