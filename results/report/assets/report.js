@@ -39,6 +39,15 @@
   function pct(v, d) { return v == null || !isFinite(v) ? "—" : minus((100 * v).toFixed(d == null ? 2 : d)) + "%"; }
   function fixed(v, d) { return v == null || !isFinite(v) ? "—" : minus(v.toFixed(d)); }
 
+  // atNote is a read-out's " (at <time>)" when the value shown (its
+  // series' point idx, cursor.dataIdx) is of another time than the
+  // cursor's: a line thinned per pixel column has no point at every time,
+  // and shows its last point before the cursor.
+  function atNote(u, idx) {
+    var at = u.cursor.idx, x = u.data[0];
+    return idx != null && at != null && x[idx] !== x[at] ? " (at " + fmtDate(x[idx]) + ")" : "";
+  }
+
   // align joins lines ({t, v}, t defaulting to base) on their times; a
   // line lacking a time has undefined there (spanned), a NaN is null (a gap).
   function align(lines, base) {
@@ -64,13 +73,25 @@
       series.push({
         label: s.name, stroke: s.color, dash: s.dash, width: s.width == null ? 1.5 : s.width, fill: s.fill,
         show: s.show !== false, spanGaps: false, points: s.points || { show: false }, paths: s.paths,
-        value: s.value || function (u, v) { return v == null ? "—" : spec.fmt(v); }
+        value: s.value || function (u, v, si, idx) { return v == null ? "—" : spec.fmt(v) + atNote(u, idx); }
       });
     });
     var opts = {
       width: width(box), height: spec.height || 260, title: spec.title,
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
-      cursor: { sync: { key: spec.group || id }, drag: { x: true, y: false } },
+      cursor: {
+        sync: { key: spec.group || id }, drag: { x: true, y: false },
+        // Each line's read-out: its point at the cursor, else its last
+        // point before it (never a later one, nor one of another hour).
+        dataIdx: function (u, si, closest, xv) {
+          var d = u.data[si], x = u.data[0];
+          if (si === 0 || d[closest] != null) return closest;
+          var k = closest;
+          if (x[k] > xv) k--;
+          for (; k >= 0; k--) if (d[k] != null) return k;
+          return closest;
+        }
+      },
       scales: { x: { time: true }, y: { distr: spec.log ? 3 : 1 } },
       legend: { live: true },
       series: series,
@@ -137,7 +158,7 @@
       s.show = shown[s.key];
       s.value = function (u, v, si, idx) {
         if (v == null || idx == null) return "—";
-        return fixed(v, 4) + " (" + money(moneyAligned[si][idx]) + ")";
+        return fixed(v, 4) + " (" + money(moneyAligned[si][idx]) + ")" + atNote(u, idx);
       };
     });
     chart("chart-equity", {
@@ -235,7 +256,8 @@
       var at = {};
       (line.t || []).forEach(function (t, i) { if (tags && tags[i]) at[t] = tags[i]; });
       return function (u, v, si, idx) {
-        if (v == null) return "—";
+        // A fill is shown only at its own time, never carried forward.
+        if (v == null || atNote(u, idx) !== "") return "—";
         var tag = idx == null ? null : at[u.data[0][idx]];
         return fixed(v, 4) + (tag ? " (" + tag + ")" : "");
       };
