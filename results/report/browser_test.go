@@ -505,6 +505,19 @@ func TestSweepReportInBrowser(t *testing.T) {
 	if !strings.Contains(note, "kurtosis (no better direction: white low, purple high)") {
 		t.Errorf("kurtosis heatmap note %q", note)
 	}
+	// Money is shown as money: final equity with cents and grouped
+	// thousands (it read "508985.505"), the cell's value in data-v.
+	money, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+		const m = document.getElementById('sweep-metric'); m.value = 'final_equity'; m.dispatchEvent(new Event('change'));
+		const c = document.querySelector('#sweep-heatmap table.heat td[data-v]');
+		return [c.textContent, c.dataset.v];
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := strconv.ParseFloat(money[1], 64); err != nil || money[0] != formatMoney(v) {
+		t.Errorf("final_equity cell %q (value %s), want %q", money[0], money[1], formatMoney(v))
+	}
 	painted, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`['wf-0', 'wf-1'].map(id => { const u = window.divergence.charts[id]; if (!u) return -1;
 		const c = u.ctx.canvas, d = u.ctx.getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })`))
 	if err != nil {

@@ -164,7 +164,9 @@
     chart("chart-equity", {
       title: "Equity: growth of 1 (read-out: growth, and equity in money)" + (log ? ", log scale" : ""),
       series: ser, data: data, y: "growth of 1", group: "overview", log: log, height: 320,
-      fmt: function (v) { return fixed(v, 4); }, tick: function (v) { return fixed(v, v < 10 ? 2 : 0); }
+      fmt: function (v) { return fixed(v, 4); },
+      // A log scale's small ticks (0.001) keep their digits.
+      tick: function (v) { return v >= 10 ? fixed(v, 0) : v >= 0.01 || v <= 0 ? fixed(v, 2) : String(+v.toPrecision(2)); }
     });
   }
   drawEquity(false);
@@ -400,7 +402,8 @@
       var qv = function (p) { if (!vals.length) return 0; var h = (vals.length - 1) * p, i = Math.floor(h); return vals[i] + (h - i) * (vals[Math.min(i + 1, vals.length - 1)] - vals[i]); };
       var lo = qv(0.05), hi = qv(0.95);
       var isPct = /return|cagr|drawdown|volatility|var_|alpha_|tracking_error_|hit_rate|period|exposure/.test(ms.value);
-      var show = function (v) { return isPct ? pct(v, 1) : fixed(v, 3); };
+      var isMoney = /^(final_equity|commission_paid|total_costs|costs_)/.test(ms.value);
+      var show = function (v) { return isPct ? pct(v, 1) : isMoney ? money(v) : fixed(v, 3); };
       var colour = function (v) {
         var t = hi > lo ? Math.max(0, Math.min(1, (v - lo) / (hi - lo))) : 0.5;
         if (neutral) { // white (low) to purple (high): no better or worse
