@@ -218,11 +218,7 @@ func TestBenchmarkInManifestInputs(t *testing.T) {
 	dir := t.TempDir()
 	writeCSV(t, dir, "NVDA.csv", 60, func(k int) float64 { return 100 + float64(k) })
 	writeCSV(t, dir, "SPY.csv", 60, func(k int) float64 { return 400 + float64(k%3) })
-	f, err := Parse("x.toml", fmt.Sprintf("name = \"x\"\ncash = 10000.0\nbenchmarks = [\"SPY\"]\n[data]\ndir = %q\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"NVDA\"]\n", dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	o, err := runIn(t, t.TempDir(), fmt.Sprintf("name = \"x\"\ncash = 10000.0\nbenchmarks = [\"SPY\"]\n[data]\ndir = %q\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"NVDA\"]\n", dir))
 	if err != nil {
 		t.Fatal(err)
 	}

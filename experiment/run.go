@@ -352,11 +352,10 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			if s.NoAdjClose && s.Class == data.Equity && !p.Synthetic {
 				unadjusted = append(unadjusted, fmt.Sprintf("%s (%s)", s.Symbol, filepath.Base(s.Source)))
 			}
-			if err := s.CheckAdjClose(s.Source); err != nil {
-				return nil, err
-			}
 		}
-		p = p.Adjusted()
+		if p, err = adjustedPanel(p); err != nil {
+			return nil, err
+		}
 	}
 	lots := make([]string, 0, len(f.Data.LotSizes))
 	for sym := range f.Data.LotSizes {
@@ -490,12 +489,9 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			}
 		}
 		if f.Prices == "adjusted" {
-			for i := range bench.Series {
-				if err := bench.Series[i].CheckAdjClose(bench.Series[i].Source); err != nil {
-					return nil, fmt.Errorf("benchmarks: %w", err)
-				}
+			if bench, err = adjustedPanel(bench); err != nil {
+				return nil, fmt.Errorf("benchmarks: %w", err)
 			}
-			bench = bench.Adjusted()
 		}
 		notes = append(notes, benchCoverage(bench, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
 	}
@@ -870,6 +866,18 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	opt.phase("done")
 	return out, nil
+}
+
+// adjustedPanel is p on its adjusted closes (data.Panel.Adjusted), once
+// every series' adj_close passes its check (data.Series.CheckAdjClose: a
+// one-row spike is refused, naming the file and row).
+func adjustedPanel(p *data.Panel) (*data.Panel, error) {
+	for i := range p.Series {
+		if err := p.Series[i].CheckAdjClose(p.Series[i].Source); err != nil {
+			return nil, err
+		}
+	}
+	return p.Adjusted(), nil
 }
 
 // runNotes are the notes on the runs once every run is measured: the

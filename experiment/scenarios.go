@@ -322,10 +322,9 @@ func (f *File) loadReplaySources(ctx context.Context, m *Market, list []*scenari
 			continue // no file for it: the replay notes the instrument it leaves alone
 		}
 		if f.Prices == "adjusted" {
-			if p.Series[0].CheckAdjClose(p.Series[0].Source) != nil {
+			if p, err = adjustedPanel(p); err != nil {
 				continue
 			}
-			p = p.Adjusted()
 		}
 		extra = append(extra, p.Series...)
 		m.Inputs = append(m.Inputs, in...)

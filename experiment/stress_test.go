@@ -249,25 +249,33 @@ day = 7
 `
 }
 
+// dailyCSV writes dir/prices/<sym>.csv: days daily bars from the date
+// from, each closing at px(k) on its k-th day (high close + 1, low
+// close − 1), for replayExperiment's data folder.
+func dailyCSV(t *testing.T, dir, sym, from string, days int, px func(k int) float64) {
+	t.Helper()
+	prices := filepath.Join(dir, "prices")
+	if err := os.MkdirAll(prices, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	d0, _ := time.Parse("2006-01-02", from)
+	for k := 0; k < days; k++ {
+		c := px(k)
+		fmt.Fprintf(&b, "%s,%g,%g,%g,%g,100\n", d0.AddDate(0, 0, k).Format("2006-01-02"), c, c+1, c-1, c)
+	}
+	if err := os.WriteFile(filepath.Join(prices, sym+".csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A historical replay over a group notes each member it cannot replay
 // (no bars in the source's window): that member's runs see it unshocked.
 func TestReplayNotesUnreplayed(t *testing.T) {
 	dir := t.TempDir()
-	prices := filepath.Join(dir, "prices")
-	if err := os.Mkdir(prices, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	write := func(sym, from string, days int) {
-		var b strings.Builder
-		b.WriteString("date,open,high,low,close,volume\n")
-		d0, _ := time.Parse("2006-01-02", from)
-		for k := 0; k < days; k++ {
-			c := 100 + float64(k%7)
-			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,100\n", d0.AddDate(0, 0, k).Format("2006-01-02"), c, c+1, c-1, c)
-		}
-		if err := os.WriteFile(filepath.Join(prices, sym+".csv"), []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		dailyCSV(t, dir, sym, from, days, func(k int) float64 { return 100 + float64(k%7) })
 	}
 	write("AAA", "2022-10-01", 200) // covers the replayed window, 2022-11-06 to 2022-11-15
 	write("BBB", "2022-12-01", 140) // starts after it
@@ -588,26 +596,10 @@ short = ["TAO"]
 // the runs, 2023-02-01): 2023-02-08.
 func TestReplayLoadsItsSourceSymbols(t *testing.T) {
 	dir := t.TempDir()
-	prices := filepath.Join(dir, "prices")
-	if err := os.Mkdir(prices, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	write := func(sym, from string, days int, px func(k int) float64) {
-		var b strings.Builder
-		b.WriteString("date,open,high,low,close,volume\n")
-		d0, _ := time.Parse("2006-01-02", from)
-		for k := 0; k < days; k++ {
-			c := px(k)
-			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,100\n", d0.AddDate(0, 0, k).Format("2006-01-02"), c, c+1, c-1, c)
-		}
-		if err := os.WriteFile(filepath.Join(prices, sym+".csv"), []byte(b.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	flat := func(int) float64 { return 100 }
-	write("AAA", "2022-12-01", 140, flat)
-	write("BBB", "2022-12-01", 140, flat)
-	write("OLD", "2022-10-01", 90, func(k int) float64 { return 50 + float64(k) })
+	dailyCSV(t, dir, "AAA", "2022-12-01", 140, flat)
+	dailyCSV(t, dir, "BBB", "2022-12-01", 140, flat)
+	dailyCSV(t, dir, "OLD", "2022-10-01", 90, func(k int) float64 { return 50 + float64(k) })
 	text := replayExperiment("renamed") +
 		"source_symbols = { BBB = \"OLD\" }\n" + `[[strategy]]
 name = "hold"

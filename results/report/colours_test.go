@@ -104,3 +104,51 @@ func legendLabel(r *experiment.RunResult) string {
 	}
 	return r.Strategy + " (" + strings.Join(parts, ", ") + ")"
 }
+
+// The attribution chart of a sweep shows the runs the equity chart shows
+// (the best 10 of 18 by Sharpe), named and coloured as there, and says
+// so; attribution.csv keeps every run's rows. It drew the first 10 runs
+// in key order, named by key, in colours of its own.
+func TestAttributionChartShowsTheEquityChartsRuns(t *testing.T) {
+	o := runTestdata(t, "sweep.toml")
+	if len(o.Runs) != 18 || len(o.Shown) != 10 {
+		t.Fatalf("%d runs, %d shown; the test needs 18 and 10", len(o.Runs), len(o.Shown))
+	}
+	equity := svgLegend(t, filepath.Join(o.Dir, "equity.svg"))
+	attr := svgLegend(t, filepath.Join(o.Dir, "attribution.svg"))
+	csv, err := os.ReadFile(filepath.Join(o.Dir, "attribution.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg, err := os.ReadFile(filepath.Join(o.Dir, "attribution.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown := map[int]bool{}
+	for _, i := range o.Shown {
+		shown[i] = true
+	}
+	for i := range o.Runs {
+		name := legendLabel(&o.Runs[i])
+		c, inAttr := attr[name]
+		switch {
+		case shown[i] && !inAttr:
+			t.Errorf("attribution chart lacks shown run %q", name)
+		case shown[i] && c != equity[name]:
+			t.Errorf("run %q is %s in the attribution chart, %s in the equity chart", name, c, equity[name])
+		case !shown[i] && inAttr:
+			t.Errorf("attribution chart shows %q, which the equity chart leaves out", name)
+		}
+		if !strings.Contains(string(csv), "\n"+o.Runs[i].Key+",") {
+			t.Errorf("attribution.csv lacks run %s", o.Runs[i].Key)
+		}
+	}
+	// The caption, its lines joined.
+	var text []string
+	for _, m := range regexp.MustCompile(`>([^<]*)</text>`).FindAllStringSubmatch(string(svg), -1) {
+		text = append(text, m[1])
+	}
+	if !strings.Contains(strings.Join(text, " "), "the best 10 of 18 runs by sharpe") {
+		t.Errorf("attribution chart does not say it shows the best 10 of 18 runs by sharpe: %q", text)
+	}
+}
