@@ -62,3 +62,26 @@ func pricesTable(lines []charts.Series) *results.Table {
 	}
 	return &results.Table{Columns: []results.Column{{Name: "symbol", Strings: sym}, {Name: "time", Times: times}, {Name: "close", Floats: closes}}}
 }
+
+// BenchmarksFile is the benchmark instruments' closes over the runs'
+// span (benchmarks.parquet and benchmarks.csv: symbol, time, close),
+// every bar, in the order the experiment lists them: the report measures
+// the runs' rolling beta against the first.
+const BenchmarksFile = "benchmarks"
+
+// benchmarksTable is benchmarks.parquet/.csv: the closes of bench's
+// series at their bars from from to to (inclusive).
+func benchmarksTable(bench *data.Panel, from, to int64) *results.Table {
+	var sym []string
+	var times []int64
+	var closes []float64
+	for i := range bench.Series {
+		s := &bench.Series[i]
+		for k, t := range s.Time {
+			if t >= from && t <= to {
+				sym, times, closes = append(sym, s.Symbol), append(times, t), append(closes, s.Close[k])
+			}
+		}
+	}
+	return &results.Table{Columns: []results.Column{{Name: "symbol", Strings: sym}, {Name: "time", Times: times}, {Name: "close", Floats: closes}}}
+}

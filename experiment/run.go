@@ -766,6 +766,14 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		if stress {
 			tables = append(tables, func() error { return writeStress(f, out) })
 		}
+		if m.Bench != nil {
+			// The closes the report's rolling beta is measured on.
+			tables = append(tables, func() error {
+				tl := m.Timeline
+				t := benchmarksTable(m.Bench, runsFrom(m.Start, tl), tl.Times[tl.Len()-1])
+				return results.WriteOutputs(out.Dir, results.TableOutputs(BenchmarksFile, t, true)...)
+			})
+		}
 		written := make(chan struct{})
 		pending := int64(len(tables))
 		for _, t := range tables {

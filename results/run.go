@@ -78,43 +78,18 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64) map[s
 	if bench == nil {
 		return nil
 	}
-	t, eq := res.Curve.Time, res.Curve.Equity
 	out := make(map[string]json.RawMessage, len(bench.Series))
 	for i := range bench.Series {
 		s := &bench.Series[i]
-		var rr, br []float64
-		k, prevK, skipped := -1, -1, 0
-		prevE, prevB := math.NaN(), math.NaN()
-		for j, tb := range s.Time {
-			if tb < t[0] || tb > t[len(t)-1] {
-				continue
-			}
-			for k+1 < len(t) && t[k+1] <= tb {
-				k++
-			}
-			if k == prevK {
-				// The run has no point since the last bar sampled (a
-				// token's weekend beside a run of equities): not one of
-				// its periods; the benchmark's move compounds into the
-				// next.
-				skipped++
-				continue
-			}
-			e, b := eq[k], s.Close[j]
-			if !math.IsNaN(prevE) {
-				rr = append(rr, e/prevE-1)
-				br = append(br, b/prevB-1)
-			}
-			prevE, prevB, prevK = e, b, k
-		}
-		if len(rr) < 2 {
+		smp := SampleOnBenchmark(res.Curve.Time, res.Curve.Equity, s.Time, s.Close)
+		if len(smp.Run) < 2 {
 			continue
 		}
 		per := s.Class.Calendar().PeriodsPerYear()
-		if skipped > 0 {
+		if smp.Skipped > 0 {
 			per = ppy // sampled on the run's own steps
 		}
-		sum := metrics.Summarize(rr, per, br)
+		sum := metrics.Summarize(smp.Run, per, smp.Bench)
 		b, err := json.Marshal(sum)
 		if err != nil {
 			continue
@@ -125,6 +100,59 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64) map[s
 		if json.Unmarshal(b, &whole) == nil {
 			out[s.Symbol] = whole.Benchmark
 		}
+	}
+	return out
+}
+
+// BenchmarkSamples are a run's returns and a benchmark's over the same
+// periods, as [SampleOnBenchmark] takes them.
+type BenchmarkSamples struct {
+	// Run[j] and Bench[j] are the run's and the benchmark's returns over
+	// the j-th period; At[j] is the index in the run's curve of the point
+	// that period ends on.
+	Run, Bench []float64
+	At         []int
+	// Skipped counts the benchmark's bars passed over because the run had
+	// no new point since the last one sampled.
+	Skipped int
+}
+
+// SampleOnBenchmark pairs a run's equity (times t, values eq) with a
+// benchmark's closes (times bt, values bc) on the benchmark's own bars,
+// as [MeasureBenchmarks] measures them: at each of its bar times within
+// the run, the run's equity (its last point at or before that time) and
+// the benchmark's close; returns between consecutive samples. A bar with
+// no new point of the run since the last one sampled is skipped, its move
+// compounded into the next. Both time columns are increasing.
+func SampleOnBenchmark(t []int64, eq []float64, bt []int64, bc []float64) BenchmarkSamples {
+	var out BenchmarkSamples
+	if len(t) == 0 {
+		return out
+	}
+	k, prevK := -1, -1
+	prevE, prevB := math.NaN(), math.NaN()
+	for j, tb := range bt {
+		if tb < t[0] || tb > t[len(t)-1] {
+			continue
+		}
+		for k+1 < len(t) && t[k+1] <= tb {
+			k++
+		}
+		if k == prevK {
+			// The run has no point since the last bar sampled (a
+			// token's weekend beside a run of equities): not one of
+			// its periods; the benchmark's move compounds into the
+			// next.
+			out.Skipped++
+			continue
+		}
+		e, b := eq[k], bc[j]
+		if !math.IsNaN(prevE) {
+			out.Run = append(out.Run, e/prevE-1)
+			out.Bench = append(out.Bench, b/prevB-1)
+			out.At = append(out.At, k)
+		}
+		prevE, prevB, prevK = e, b, k
 	}
 	return out
 }

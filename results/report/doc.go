@@ -35,8 +35,11 @@
 //     when it records none): equity as growth of 1 with
 //     a linear/log toggle (the read-out also shows the equity in money),
 //     drawdown, gross and net exposure over equity, rolling Sharpe,
-//     volatility and, when a run's key contains "benchmark", beta against
-//     it. Drag to zoom, double-click to zoom out; the legend reads every
+//     volatility and, when the experiment lists benchmarks, beta against
+//     the first (benchmarks.parquet: its closes, every bar over the runs'
+//     span), measured on its bars as metrics.json's beta_<symbol> is (a
+//     token run's weekend compounds into an equity benchmark's Monday),
+//     over the window's span in its bars. Drag to zoom, double-click to zoom out; the legend reads every
 //     run's value (and the date) at the cursor; a click on a run's name
 //     hides or shows it in every overview chart; the cursors of the
 //     overview charts move together, and so do those of one run's charts;
@@ -48,7 +51,8 @@
 //     returns, and no ruined run is the best run the others are fixed at;
 //   - a walk-forward section per strategy (walkforward/<strategy>/): the
 //     stitched out-of-sample growth against the in-sample best run (a
-//     hindsight choice, said so) and the benchmark run, and the windows
+//     hindsight choice, said so) and the first benchmark's close
+//     (without costs), and the windows
 //     with the parameters each chose;
 //   - per main run: its parameters and metrics (metrics.json); for the
 //     overview runs also a pair hedge's legs (runs/<key>/legs.parquet), a

@@ -52,6 +52,10 @@ type Folder struct {
 	// Prices are instruments' closes by symbol (Input.Prices), on which
 	// the report marks the runs' fills; nil when not given.
 	Prices map[string]charts.Series
+	// Benchmarks are the benchmark instruments' closes over the runs'
+	// span, every bar, in the experiment's order (BenchmarksFile); nil
+	// when the experiment has no benchmarks.
+	Benchmarks []charts.Series
 	// Tables are the optional summary tables found (stress_summary.csv,
 	// montecarlo_summary.csv, and montecarlo.csv when it holds one row per
 	// path rather than whole paths), by file name.
@@ -149,7 +153,7 @@ func Load(dir string) (*Folder, error) {
 			return nil, err
 		}
 	}
-	if in.Prices, err = readPrices(filepath.Join(dir, PricesFile)); err != nil {
+	if in.Prices, err = readCloses(filepath.Join(dir, PricesFile)); err != nil {
 		return nil, err
 	}
 	return New(in)
@@ -217,6 +221,9 @@ func New(in Input) (*Folder, error) {
 	f.Tables = map[string]*Table{}
 	f.SVG = map[string][]byte{}
 	var err error
+	if f.Benchmarks, err = readCloses(filepath.Join(dir, BenchmarksFile)); err != nil {
+		return nil, err
+	}
 	if f.Stress, err = readStress(filepath.Join(dir, StressFile), f); err != nil {
 		return nil, err
 	}
@@ -706,10 +713,17 @@ func readAttribution(path string) ([]charts.Legs, error) {
 // the runs' entries and exits on them.
 const PricesFile = "prices.parquet"
 
-// readPrices reads PricesFile into one series per symbol, in the file's
-// order; nil when the folder has none (the report then draws the
-// scaled-entry ladders from the fills alone).
-func readPrices(path string) ([]charts.Series, error) {
+// BenchmarksFile is the benchmark instruments' closes an experiment
+// writes (symbol, time, close; every bar over the runs' span, in the
+// experiment's order): the report's rolling beta is measured against the
+// first.
+const BenchmarksFile = "benchmarks.parquet"
+
+// readCloses reads a file of closes (PricesFile, BenchmarksFile) into one
+// series per symbol, in the file's order; nil when the folder has none
+// (without prices, the report draws the scaled-entry ladders from the
+// fills alone; without benchmarks, it has no beta chart).
+func readCloses(path string) ([]charts.Series, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, nil
 	}
@@ -722,11 +736,19 @@ func readPrices(path string) ([]charts.Series, error) {
 		return nil, fmt.Errorf("report: %s: want symbol (text), time (timestamp) and close (double) columns", path)
 	}
 	var out []charts.Series
+	seen := map[string]bool{}
 	for k := range sym {
 		if len(out) == 0 || out[len(out)-1].Name != sym[k] {
+			if seen[sym[k]] {
+				return nil, fmt.Errorf("report: %s: row %d: %s's rows are not together", path, k+1, sym[k])
+			}
+			seen[sym[k]] = true
 			out = append(out, charts.Series{Name: sym[k]})
 		}
 		l := &out[len(out)-1]
+		if n := len(l.Time); n > 0 && times[k] <= l.Time[n-1] {
+			return nil, fmt.Errorf("report: %s: row %d: %s's times are not increasing", path, k+1, sym[k])
+		}
 		l.Time, l.Values = append(l.Time, times[k]), append(l.Values, closes[k])
 	}
 	return out, nil

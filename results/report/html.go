@@ -232,21 +232,27 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	if n < 3*window {
 		window = max(5, n/6)
 	}
-	var bench *Run
-	for _, i := range f.Main {
-		if strings.Contains(f.Runs[i].Key, "benchmark") {
-			bench = &f.Runs[i]
-			break
-		}
+	// The rolling beta is measured against the experiment's first
+	// benchmark instrument, on its own bars, as metrics.json's beta is.
+	var bench *charts.Series
+	betaWindow := 0
+	if len(f.Benchmarks) > 0 {
+		bench = &f.Benchmarks[0]
+		betaWindow = benchWindow(&f.Runs[f.Main[0]].Equity, bench, window)
 	}
 	p.RollingCap = fmt.Sprintf("Window: %d periods (about a quarter at %g periods per year, or a sixth of the run when it is short).", window, ppy)
-	if bench != nil {
-		p.RollingCap += " Beta is measured against the run " + bench.Name + "."
+	switch {
+	case bench != nil && betaWindow > 0:
+		p.RollingCap += fmt.Sprintf(" Beta is measured against %s, the experiment's first benchmark, on its bars as metrics.json's beta_%s is: the run's return between two of its closes against its own (a token run's weekend compounds into the equity benchmark's Monday), over the last %d of its bars (the span of the window above), each value shown until the next bar.",
+			bench.Name, results.ColumnSymbol(bench.Name), betaWindow)
 		p.Beta = true
-	} else {
-		p.RollingCap += ` No run's key contains "benchmark", so there is no beta chart.`
+	case bench != nil:
+		p.RollingCap += " The runs' span holds too few of " + bench.Name + "'s bars for a rolling beta against it."
+		bench = nil
+	default:
+		p.RollingCap += ` The experiment lists no benchmarks ("benchmarks" in the experiment file), so there is no beta chart.`
 	}
-	pl, err := buildPayload(f, pal, overview, window, ppy, bench, caption)
+	pl, err := buildPayload(f, pal, overview, window, ppy, bench, betaWindow, caption)
 	if err != nil {
 		return nil, err
 	}

@@ -34,9 +34,11 @@ type payload struct {
 	Runs   []jsRun `json:"runs"`
 	Window int     `json:"window"`
 	PPY    number  `json:"ppy"`
-	// BetaVs names the run the rolling beta is measured against.
-	BetaVs string   `json:"betaVs,omitempty"`
-	Legs   []jsLegs `json:"legs,omitempty"`
+	// BetaVs names the benchmark the rolling beta is measured against,
+	// over BetaWindow of its bars.
+	BetaVs     string   `json:"betaVs,omitempty"`
+	BetaWindow int      `json:"betaWindow,omitempty"`
+	Legs       []jsLegs `json:"legs,omitempty"`
 	// LegData are the legs' series, once per distinct legs (jsLegs.Data).
 	LegData []jsLegData `json:"legData,omitempty"`
 	WF      []jsWF      `json:"walkforward,omitempty"`
@@ -269,7 +271,7 @@ func ratioOf(dst, num, den []float64) []float64 {
 }
 
 // buildPayload gathers what the page's charts draw.
-func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, ppy float64, bench *Run, caption string) (*payload, error) {
+func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, ppy float64, bench *charts.Series, betaWindow int, caption string) (*payload, error) {
 	p := &payload{Synthetic: f.Synthetic(), Caption: caption, Window: window, PPY: number(ppy)}
 	for i := range f.Runs {
 		if slices.ContainsFunc(f.Runs[i].Equity.Time, func(t int64) bool { return t%data.NanosPerDay != 0 }) {
@@ -278,7 +280,7 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 		}
 	}
 	if bench != nil {
-		p.BetaVs = bench.Name
+		p.BetaVs, p.BetaWindow = bench.Name, betaWindow
 	}
 	var legSeries []*LegSeries // the distinct legs, by p.LegData index
 	for _, i := range overview {
@@ -297,7 +299,7 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 		jr.Sharpe = ls.line(et, metrics.RollingSharpe(ls.buf, ret, window, 0, ppy))
 		jr.Vol = ls.line(et, metrics.RollingVolatility(ls.buf, ret, window, ppy))
 		if bench != nil {
-			b := ls.line(et, metrics.RollingBeta(ls.buf, ret, charts.BenchReturns(t, &bench.Equity), window))
+			b := ls.line(et, rollingBetaOn(ls.buf, t, v, bench, betaWindow))
 			jr.Beta = &b
 		}
 		p.Runs = append(p.Runs, jr)
@@ -405,8 +407,8 @@ func bandsOf(f *Folder) []Band {
 // walkForwardLines is a walk-forward's chart: the stitched out-of-sample
 // growth against the in-sample best run of its strategy (best over the
 // whole period by the walk-forward's metric: a hindsight choice) and the
-// benchmark run, both rebased to 1 at the first out-of-sample date.
-func walkForwardLines(f *Folder, pal *charts.Palette, wf WalkForward, bench *Run) jsWF {
+// benchmark's close, both rebased to 1 at the first out-of-sample date.
+func walkForwardLines(f *Folder, pal *charts.Palette, wf WalkForward, bench *charts.Series) jsWF {
 	out := jsWF{Strategy: wf.Strategy}
 	for _, h := range wf.Windows.Header {
 		if m, ok := strings.CutPrefix(h, "is_"); ok && m != "start" && m != "end" {
@@ -443,8 +445,8 @@ func walkForwardLines(f *Folder, pal *charts.Palette, wf WalkForward, bench *Run
 		out.BestName, out.BestColor = best.Name+" (in-sample best by "+metric+", whole period)", cssColor(pal, best.Name)
 	}
 	if bench != nil {
-		out.Bench = rebase(bench.Equity.Time, bench.Equity.Values)
-		out.BenchName, out.BenchColor = bench.Name, cssColor(pal, bench.Name)
+		out.Bench = rebase(bench.Time, bench.Values)
+		out.BenchName, out.BenchColor = bench.Name+" (close, no costs)", benchColor
 	}
 	return out
 }

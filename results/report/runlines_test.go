@@ -28,8 +28,13 @@ func TestRunLinesEachItsOwn(t *testing.T) {
 		}
 		f := &Folder{Runs: []Run{{Key: "a", Name: "a", Equity: charts.Series{Name: "a", Time: tm, Values: eq}, Gross: gross, Net: net}}}
 		const window, ppy = 63, 365.0
-		br := &Run{Key: "bench", Name: "bench", Equity: bench}
-		p, err := buildPayload(f, charts.NewPalette([]string{"a"}), []int{0}, window, ppy, br, "")
+		bench.Name = "bench"
+		// The benchmark has a bar at every time of the run: its window
+		// in bars is the report's in periods.
+		if w := benchWindow(&f.Runs[0].Equity, &bench, window); w != window {
+			t.Fatalf("benchWindow = %d, want %d", w, window)
+		}
+		p, err := buildPayload(f, charts.NewPalette([]string{"a"}), []int{0}, window, ppy, &bench, window, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +57,9 @@ func TestRunLinesEachItsOwn(t *testing.T) {
 			{"net", jr.N, div(net, eq)},
 			{"sharpe", &jr.Sharpe, metrics.RollingSharpe(nil, ret, window, 0, ppy)},
 			{"vol", &jr.Vol, metrics.RollingVolatility(nil, ret, window, ppy)},
-			{"beta", jr.Beta, metrics.RollingBeta(nil, ret, charts.ReturnsOf(bench.Values), window)},
+			// The benchmark's returns start at the second point: the
+			// first full window ends at the window-th return.
+			{"beta", jr.Beta, append([]float64{math.NaN()}, metrics.RollingBeta(nil, ret[1:], charts.ReturnsOf(bench.Values)[1:], window)...)},
 		} {
 			wt, wv := reduce(tm, c.want)
 			gt := c.got.T

@@ -49,6 +49,7 @@
 //	montecarlo          montecarlo.parquet or .csv
 //	montecarlo_summary  montecarlo_summary.parquet or .csv
 //	attribution         attribution.parquet or .csv
+//	benchmarks          benchmarks.parquet or .csv (symbol, time, close)
 //	walkforward_windows walkforward/<strategy>/windows.parquet (strategy = the folder)
 //	walkforward_equity  walkforward/<strategy>/equity.parquet
 //
@@ -364,6 +365,7 @@ var optional = []struct{ table, file string }{
 	{"montecarlo", "montecarlo"},
 	{"montecarlo_summary", "montecarlo_summary"},
 	{"attribution", "attribution"},
+	{"benchmarks", "benchmarks"},
 }
 
 // sqlString quotes s as an SQL string literal.

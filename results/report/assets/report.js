@@ -188,7 +188,7 @@
   var w = D.window + " periods";
   overview("chart-sharpe", "sharpe", "Rolling Sharpe ratio (window " + w + ", rf 0, annualised with " + D.ppy + " periods/year)", "Sharpe", f2, f2);
   overview("chart-vol", "vol", "Rolling volatility (window " + w + ", annualised)", "volatility", p2, p0);
-  if (D.betaVs) overview("chart-beta", "beta", "Rolling beta against " + D.betaVs + " (window " + w + ")", "beta", f2, f2);
+  if (D.betaVs) overview("chart-beta", "beta", "Rolling beta against " + D.betaVs + " on its bars (window " + D.betaWindow + " of its bars)", "beta", f2, f2);
 
   // Per run: the legs of a pair hedge, cursors synchronised within the run.
   (D.legs || []).forEach(function (l) {
