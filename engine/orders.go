@@ -119,7 +119,18 @@ func (b *broker) execute(k int, kind OrderKind) {
 		for _, j := range b.batch {
 			b.pending[j].done = true
 		}
-		// Sells first, so their proceeds are cash before the buys.
+		// Sells first, so their proceeds are cash before the buys. On
+		// each side, the fills that only reduce a position go before
+		// those that add exposure (grow a position or cross zero): the
+		// margin a rebalance frees is there before its additions are
+		// checked for buying power, whatever order the instruments were
+		// listed in. The batch is put in that order (stably) before any
+		// of it fills.
+		for n := 1; n < len(b.batch); n++ {
+			for m := n; m > 0 && !b.adds(b.batch[m]) && b.adds(b.batch[m-1]); m-- {
+				b.batch[m-1], b.batch[m] = b.batch[m], b.batch[m-1]
+			}
+		}
 		for pass := 0; pass < 2; pass++ {
 			if pass == 1 {
 				b.fitBuys()
@@ -139,6 +150,14 @@ func (b *broker) execute(k int, kind OrderKind) {
 	if any {
 		b.compact()
 	}
+}
+
+// adds reports whether the batch's delta for pending order j adds
+// exposure to its instrument's position: grows it, or crosses zero.
+func (b *broker) adds(j int) bool {
+	i := b.pending[j].Instrument
+	q0, d := b.pf.Qty[i], b.delta[i]
+	return math.Abs(q0+d) > math.Abs(q0) || (q0 != 0 && (d > 0) != (q0 > 0) && math.Abs(d) > math.Abs(q0))
 }
 
 // fillQuantity fills a quantity order (or what the participation cap lets
