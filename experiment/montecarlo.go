@@ -172,7 +172,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 			cfg.ShockProb = s.Probability
 		}
 		if !m.Panel.Synthetic {
-			cfg.ShockSource = m.history()
+			cfg.ShockSource = m.replaySource()
 		}
 	}
 	mc, err := scenarios.NewMonteCarlo(src, cfg)

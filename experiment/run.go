@@ -272,7 +272,12 @@ type Market struct {
 	Base engine.Config
 	// Bench holds the benchmark instruments (nil without benchmarks).
 	Bench *data.Panel
-	// ReplaySource, when set, is History with the series the scenarios'
+	// Uncut is History before the cut at the experiment's end: the bars
+	// the source read past it (a data folder's files whole; a table or
+	// query is read up to end). Only the scenarios' replays read it, for
+	// an event after end.
+	Uncut *data.Panel
+	// ReplaySource, when set, is Uncut with the series the scenarios'
 	// replays take an instrument's returns from under another symbol
 	// (RENDER's history before 2023 as RNDR), loaded for them alone
 	// (loadReplaySources).
@@ -296,6 +301,24 @@ func (m *Market) recycle(res *engine.Result) {
 	if b := engine.Take(res); b != nil {
 		m.bufs.Put(b)
 	}
+}
+
+// replaySource is the panel the scenarios' replays take real returns
+// from: ReplaySource when loadReplaySources made it, else replayBase.
+func (m *Market) replaySource() *data.Panel {
+	if m.ReplaySource != nil {
+		return m.ReplaySource
+	}
+	return m.replayBase()
+}
+
+// replayBase is the panel the scenarios' replays read: before the cuts
+// at end and at start (Market.Uncut; history() when unset).
+func (m *Market) replayBase() *data.Panel {
+	if m.Uncut != nil {
+		return m.Uncut
+	}
+	return m.history()
 }
 
 // history is the panel before the warm-up cut (Market.History; Panel
@@ -432,6 +455,10 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 				data.FormatDay(common), who, data.FormatDay(last)))
 		}
 	}
+	// What the files hold past end, which the runs never see, is kept for
+	// the scenarios' replays: a replay of an event after end (DeepSeek's
+	// 2025-01-27 on a 2024 book) takes its returns from there.
+	uncut := p
 	if end != 0 {
 		p = p.Window(0, end)
 		for i := range p.Series {
@@ -524,7 +551,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			q.Series[i].Rows = nil
 		}
 	}
-	return &Market{Panel: p, History: history, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, PeriodsBasis: basis, Inputs: inputs, Base: base, Bench: bench, Notes: notes}, nil
+	return &Market{Panel: p, History: history, Uncut: uncut, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, PeriodsBasis: basis, Inputs: inputs, Base: base, Bench: bench, Notes: notes}, nil
 }
 
 // Run runs an experiment: it checks the file against opt.Strategies,

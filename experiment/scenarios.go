@@ -123,10 +123,7 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 	}
 	var source *data.Panel
 	if !m.Panel.Synthetic {
-		source = m.history() // transplants read real returns from before start too
-		if m.ReplaySource != nil {
-			source = m.ReplaySource
-		}
+		source = m.replaySource() // transplants read real returns from before start and after end too
 	}
 	for _, s := range list {
 		rng := rand.New(rand.NewPCG(engine.SeedFor(f.Seed, "scenario:"+s.Name), 1))
@@ -296,7 +293,7 @@ func (f *File) loadReplaySources(ctx context.Context, m *Market, list []*scenari
 	if m.Panel.Synthetic {
 		return nil
 	}
-	h := m.history()
+	h := m.replayBase()
 	var want []string
 	for _, s := range list {
 		for _, sh := range s.Shocks {

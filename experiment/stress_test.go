@@ -631,3 +631,76 @@ symbols = ["AAA", "BBB"]
 		t.Errorf("manifest.json's inputs lack OLD:\n%s", man)
 	}
 }
+
+// A replay of an event after the experiment's end takes its returns from
+// the bars the files hold past end, which the runs never see: a 2024
+// book under a 2025 event was left unshocked, with a note that the
+// source had no bars in the window, though the file had them. AAA closes
+// at 100 throughout but for 83, 90 and 95 on 2025-01-27 to 29; the
+// window [2025-01-27, 2025-01-30) has three bars with a predecessor, so
+// the replayed closes go 100 → 83 → 90 → 95 and the level carries: the
+// scenario run's AAA ends at 95 where the baseline's ends at 100. Held
+// from the first bar in both, its final equity is 5 × the quantity less.
+func TestReplayAfterEnd(t *testing.T) {
+	dir := t.TempDir()
+	d0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	dailyCSV(t, dir, "AAA", "2024-01-01", 500, func(k int) float64 {
+		switch d0.AddDate(0, 0, k).Format(time.DateOnly) {
+		case "2025-01-27":
+			return 83
+		case "2025-01-28":
+			return 90
+		case "2025-01-29":
+			return 95
+		}
+		return 100
+	})
+	o, err := runIn(t, dir, `name = "after end"
+start = "2024-02-01"
+end = "2024-06-01"
+scenario_start = "2024-03-01"
+[data]
+dir = "prices"
+classes = { AAA = "crypto" }
+[[scenario]]
+name = "later"
+[[scenario.shock]]
+type = "transplant"
+symbols = ["AAA"]
+from = 2025-01-27
+to = 2025-01-30
+day = 0
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["AAA"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(o.Notes, "\n")
+	if strings.Contains(all, "not replayed") {
+		t.Errorf("AAA noted as not replayed:\n%s", all)
+	}
+	var base, shocked *RunResult
+	for i := range o.Runs {
+		switch o.Runs[i].Key {
+		case "hold":
+			base = &o.Runs[i]
+		case "hold@later":
+			shocked = &o.Runs[i]
+		}
+	}
+	if base == nil || shocked == nil {
+		t.Fatalf("runs %v: want hold and hold@later", len(o.Runs))
+	}
+	if len(base.Result.Fills) != 1 {
+		t.Fatalf("baseline fills %d, want the one purchase", len(base.Result.Fills))
+	}
+	q := base.Result.Fills[0].Qty
+	eb, es := base.Result.Curve.Equity, shocked.Result.Curve.Equity
+	if got, want := es[len(es)-1]-eb[len(eb)-1], -5*q; math.Abs(got-want) > 1e-6 {
+		t.Errorf("scenario's final equity less the baseline's: %.6f, want −5 × %g = %.6f", got, q, want)
+	}
+}
