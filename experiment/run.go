@@ -1569,7 +1569,7 @@ func ProgramEntry(name string) bool {
 // programBases and programExts make the names of ProgramEntry's files:
 // each base with each extension (stress_heatmap.png, runs.parquet, …).
 var (
-	programBases = [...]string{"attribution", "attribution_detail", "compare", "equity", "montecarlo", "montecarlo_bands",
+	programBases = [...]string{"attribution", "attribution_detail", "benchmarks", "compare", "equity", "montecarlo", "montecarlo_bands",
 		"montecarlo_summary", "montecarlo_paths", "prices", "runs", "stress", "stress_summary", "stress_heatmap",
 		"walkforward", "walkforward_in_sample"}
 	programExts = [...]string{"csv", "parquet", "png", "svg"}
