@@ -99,6 +99,7 @@ func newBroker(p *data.Panel, tl *Timeline, cfg Config) broker {
 		b.fills = make([]Fill, 0, 64)
 	}
 	b.setupModels()
+	b.hide(cfg.Universe)
 	return b
 }
 

@@ -185,27 +185,39 @@ func (c *Context) LotSize(i int) float64 { return c.series[i].LotSize }
 // Class returns instrument i's asset class.
 func (c *Context) Class(i int) data.Class { return c.series[i].Class }
 
-// Lookup returns the index of symbol, or −1.
+// Lookup returns the index of symbol, or −1 (also for an instrument
+// outside the strategy's universe, Config.Universe).
 func (c *Context) Lookup(symbol string) int {
 	for i := range c.series {
-		if c.series[i].Symbol == symbol {
+		if c.series[i].Symbol == symbol && !c.isHidden(i) {
 			return i
 		}
 	}
 	return -1
 }
 
-// Price is instrument i's last close seen (NaN before its first bar).
-func (c *Context) Price(i int) float64 { return c.price[i] }
+// isHidden reports whether instrument i is outside the strategy's
+// universe (Config.Universe).
+func (c *Context) isHidden(i int) bool { return c.hidden != nil && c.hidden[i] }
+
+// Price is instrument i's last close seen (NaN before its first bar, and
+// for an instrument outside the strategy's universe).
+func (c *Context) Price(i int) float64 {
+	if c.isHidden(i) {
+		return math.NaN()
+	}
+	return c.price[i]
+}
 
 // Stale reports whether instrument i has no bar at the current slice (its
-// price is carried from an earlier close). True before its first bar.
-func (c *Context) Stale(i int) bool { return c.last[i] != c.step }
+// price is carried from an earlier close). True before its first bar, and
+// for an instrument outside the strategy's universe.
+func (c *Context) Stale(i int) bool { return c.last[i] != c.step || c.isHidden(i) }
 
 // Bar returns instrument i's bar at the current slice; ok is false when the
-// instrument is stale.
+// instrument is stale (or outside the strategy's universe).
 func (c *Context) Bar(i int) (b Bar, ok bool) {
-	if c.last[i] != c.step {
+	if c.last[i] != c.step || c.isHidden(i) {
 		return Bar{}, false
 	}
 	return c.bar(i), true
@@ -217,7 +229,7 @@ func (c *Context) Bar(i int) (b Bar, ok bool) {
 // reaches past the current slice.
 func (c *Context) History(i int, f Field, n int) []float64 {
 	r := c.cursor[i]
-	if r < 0 || n <= 0 {
+	if r < 0 || n <= 0 || c.isHidden(i) {
 		return nil
 	}
 	lo := r + 1 - n
@@ -246,7 +258,7 @@ func (c *Context) History(i int, f Field, n int) []float64 {
 // calendars can be lined up. Same aliasing rules as History.
 func (c *Context) HistoryTime(i, n int) []int64 {
 	r := c.cursor[i]
-	if r < 0 || n <= 0 {
+	if r < 0 || n <= 0 || c.isHidden(i) {
 		return nil
 	}
 	lo := r + 1 - n

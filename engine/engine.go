@@ -109,6 +109,16 @@ type Config struct {
 	// InterestModel, when not nil, replaces CashRate and BorrowRate: the
 	// interest the account earns on cash and pays on borrowed cash.
 	InterestModel InterestModel
+	// Universe, when not nil, lists the symbols the strategy trades and
+	// reads (strategies.Universe): the others of the panel are hidden from
+	// it (Context.Lookup does not find them, their prices are NaN, they
+	// have no bar in a Slice, an order for one is an error), and only its
+	// own instruments' closes count as seen (the latest close an order
+	// waits for, Context.FillTime): a run's fills do not depend on what
+	// else the panel holds, such as another strategy's tokens beside its
+	// equities. A symbol the panel does not have is an error. nil: every
+	// instrument is the strategy's.
+	Universe []string
 	// Reuse, when not nil, lends the run the storage of an earlier run's
 	// logs (see [Buffers]); nil allocates fresh ones. A Buffers is used
 	// by one run at a time.
@@ -188,7 +198,7 @@ func (c Config) validateFor(p *data.Panel) error {
 	for _, m := range []struct {
 		key  string
 		syms []string
-	}{{"Symbols", sortedKeys(c.Symbols)}, {"Splits", sortedKeys(c.Splits)}} {
+	}{{"Symbols", sortedKeys(c.Symbols)}, {"Splits", sortedKeys(c.Splits)}, {"Universe", c.Universe}} {
 		for _, s := range m.syms {
 			if p.Index(s) < 0 {
 				return fmt.Errorf("engine: %s: unknown symbol %q (the panel has %v)", m.key, s, p.Symbols())
@@ -319,7 +329,7 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 		b.settleFunding(k)
 		b.fillAtClose(k)
 		inst, _ := tl.Active(k)
-		slice = Slice{Step: k, Time: tl.Times[k], Active: inst}
+		slice = Slice{Step: k, Time: tl.Times[k], Active: b.visible(inst)}
 		if err := strat.OnBar(ctx, &slice); err != nil {
 			return nil, fmt.Errorf("engine: strategy at %s: %w", data.FormatDay(tl.Times[k]), err)
 		}

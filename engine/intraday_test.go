@@ -384,13 +384,18 @@ func TestEquityDailyCloseBeforeToken(t *testing.T) {
 		order []int     // instruments given a market-on-close buy of 1 on Monday
 		want  []float64 // their fill prices, in fill order
 		day   []string  // and days
+		// universe is the strategy's (Config.Universe); nil: every one.
+		universe []string
 	}{
-		{"equity alone", panel(eq), []int{0}, []float64{100}, []string{"2024-01-08"}},
-		{"two equities", panel(eq, eq2), []int{0, 1}, []float64{100, 10}, []string{"2024-01-08", "2024-01-08"}},
-		{"equity beside a token", panel(eq, tok), []int{0}, []float64{110}, []string{"2024-01-09"}},
-		{"token beside an equity", panel(eq, tok), []int{1}, []float64{50}, []string{"2024-01-08"}},
+		{"equity alone", panel(eq), []int{0}, []float64{100}, []string{"2024-01-08"}, nil},
+		{"two equities", panel(eq, eq2), []int{0, 1}, []float64{100, 10}, []string{"2024-01-08", "2024-01-08"}, nil},
+		{"equity beside a token", panel(eq, tok), []int{0}, []float64{110}, []string{"2024-01-09"}, nil},
+		{"token beside an equity", panel(eq, tok), []int{1}, []float64{50}, []string{"2024-01-08"}, nil},
+		// The token outside the strategy's universe: its close was not
+		// seen, and the equity fills at the close it was decided on.
+		{"equity beside a token it does not see", panel(eq, tok), []int{0}, []float64{100}, []string{"2024-01-08"}, []string{"EQ"}},
 	} {
-		res := one(t, c.p, Config{Cash: 1e4}, func(ctx *Context, s *Slice) error {
+		res := one(t, c.p, Config{Cash: 1e4, Universe: c.universe}, func(ctx *Context, s *Slice) error {
 			if s.Step == 0 {
 				for _, i := range c.order {
 					if _, err := ctx.Submit(Order{Instrument: i, Kind: MarketOnClose, Amount: 1}); err != nil {

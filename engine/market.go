@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"math"
 	"time"
 
@@ -33,6 +34,12 @@ type market struct {
 	// session is, per instrument, whether its bars close at an
 	// exchange's session close (sessionClose): an equity's daily bars.
 	session []bool
+	// hidden is, per instrument, whether it is outside the strategy's
+	// universe (Config.Universe); nil when every instrument is its own.
+	hidden []bool
+	// active is the scratch a Slice's visible instruments are copied to
+	// when some are hidden.
+	active []int32
 	// intradayEquity is, per instrument, whether it is an equity on
 	// intraday bars of New York's regular session alone, whose last bar
 	// of a session may be shorter than its interval (lastBarClose).
@@ -86,10 +93,38 @@ func (m *market) advance(k int) {
 			c = m.lastBarClose(int(i), c)
 		}
 		m.close[i] = c
-		if c > m.known {
+		if c > m.known && (m.hidden == nil || !m.hidden[i]) {
 			m.known = c
 		}
 	}
+}
+
+// hide hides the instruments outside universe from the strategy
+// (Config.Universe); nil hides none.
+func (m *market) hide(universe []string) {
+	if universe == nil {
+		return
+	}
+	m.hidden = make([]bool, len(m.series))
+	for i := range m.series {
+		m.hidden[i] = !slices.Contains(universe, m.series[i].Symbol)
+	}
+	m.active = make([]int32, 0, len(m.series))
+}
+
+// visible returns the instruments of inst the strategy sees: inst itself
+// when none is hidden, else a copy in the market's scratch.
+func (m *market) visible(inst []int32) []int32 {
+	if m.hidden == nil {
+		return inst
+	}
+	m.active = m.active[:0]
+	for _, i := range inst {
+		if !m.hidden[i] {
+			m.active = append(m.active, i)
+		}
+	}
+	return m.active
 }
 
 // barSpan is how long bars of interval iv last: the interval (the

@@ -291,6 +291,9 @@ func (b *broker) submit(o Order) (OrderID, error) {
 	if o.Instrument < 0 || o.Instrument >= len(b.series) {
 		return 0, fmt.Errorf("engine: order for instrument %d, have %d", o.Instrument, len(b.series))
 	}
+	if b.hidden != nil && b.hidden[o.Instrument] {
+		return 0, fmt.Errorf("engine: order for %s, which is not among the strategy's instruments (Config.Universe)", b.series[o.Instrument].Symbol)
+	}
 	if math.IsNaN(o.Amount) || math.IsInf(o.Amount, 0) {
 		return 0, fmt.Errorf("engine: order for %s: amount %g is not finite", b.series[o.Instrument].Symbol, o.Amount)
 	}

@@ -1371,6 +1371,13 @@ func runOne(reg strategies.Registry, cfg engine.Config, p *data.Panel, tl *engin
 	if err != nil {
 		return nil, nil, err
 	}
+	// The strategy sees its own instruments alone: its fills do not
+	// depend on the others the experiment loads (another strategy's
+	// tokens beside its equities would make its market-on-close orders
+	// wait for their later closes).
+	if u, ok := s.(strategies.Universe); ok {
+		cfg.Universe = u.Symbols()
+	}
 	res, err := engine.Run(p, tl, s, cfg)
 	if err != nil {
 		return nil, nil, err
