@@ -1,8 +1,8 @@
 package engine
 
 import (
-	"slices"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/divergence-research/divergence/data"
