@@ -65,7 +65,7 @@ func TestDemoReport(t *testing.T) {
 	}
 	checkSelfContained(t, html)
 	for _, col := range []string{"beta_qqq", "alpha_qqq", "correlation_qqq", "up_capture_qqq", "down_capture_qqq", "total_costs", "costs_commission", "var_95", "cvar_95"} {
-		if !strings.Contains(html, `<th data-col="`+col+`">`) {
+		if !strings.Contains(html, `<th data-col="`+col+`"`) {
 			t.Errorf("runs table lacks %s", col)
 		}
 	}

@@ -29,7 +29,8 @@
 //     equal in every row are left out and the parameters' JSON is last.
 //     A click on a column's name sorts by it (runs without a value last),
 //     and the box above filters by text or by conditions such as
-//     "sharpe>0.5 max_drawdown>-30%";
+//     "sharpe>0.5 max_drawdown>-30%" (a column shown in percent takes
+//     its bound in percent, with or without the sign);
 //   - interactive charts of the overview runs (the main runs, or the
 //     maxLines best by the manifest's sort_by, run's --sort; Sharpe
 //     when it records none): equity as growth of 1 with

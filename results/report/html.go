@@ -774,7 +774,7 @@ func formatValue(key string, v float64) string {
 		return "∞"
 	case math.IsInf(v, -1):
 		return "−∞"
-	case percentKeys[key] || strings.HasPrefix(key, "alpha_") || strings.HasPrefix(key, "tracking_error_"):
+	case percentColumn(key):
 		return minus(strconv.FormatFloat(100*v, 'f', 2, 64)) + "%"
 	case moneyKeys[key] || strings.HasPrefix(key, "costs_") || key == "total_costs":
 		return formatMoney(v)
@@ -782,6 +782,12 @@ func formatValue(key string, v float64) string {
 		return minus(strconv.FormatFloat(v, 'f', 0, 64))
 	}
 	return minus(strconv.FormatFloat(v, 'g', 4, 64))
+}
+
+// percentColumn reports whether the values of column key are rates the
+// report shows in percent.
+func percentColumn(key string) bool {
+	return percentKeys[key] || strings.HasPrefix(key, "alpha_") || strings.HasPrefix(key, "tracking_error_")
 }
 
 // formatCell formats a runs.csv field by its column.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,6 +98,31 @@ func TestRuinedRunsInBrowser(t *testing.T) {
 	}
 	if want := fmt.Sprintf("%d of 4 runs", above); count != want {
 		t.Errorf("filter \"Sharpe > −1\": %q, want %q", count, want)
+	}
+	// A column shown in percent takes a bound in percent, with or without
+	// the sign: halfway between the two smallest drawdowns, one run is
+	// above (a bare number read as a fraction would let all four pass).
+	var dds []float64
+	for i := range o.Runs {
+		dds = append(dds, o.Runs[i].Metrics.MaxDrawdown)
+	}
+	slices.Sort(dds)
+	if dds[3] == dds[2] {
+		t.Fatalf("drawdowns %v: two tie at the top, the filter test would check nothing", dds)
+	}
+	bound := fmt.Sprintf("%.4f", 50*(dds[2]+dds[3]))
+	for _, q := range []string{"max_drawdown>" + bound, "max_drawdown > " + bound + "%"} {
+		count, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+			const box = document.querySelector('input[data-filter="runs-table"]');
+			box.value = %q; box.dispatchEvent(new Event('input'));
+			return document.querySelector('[data-count="runs-table"]').textContent;
+		})()`, q)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if count != "1 of 4 runs" {
+			t.Errorf("filter %q (drawdowns %v): %q, want 1 of 4 runs", q, dds, count)
+		}
 	}
 	if n := strings.Count(readReport(t, o.Dir), `<p class="warn">Ruined:`); n != 2 {
 		t.Errorf("%d per-run sections say ruined, want 2", n)

@@ -26,6 +26,7 @@ type colHead struct {
 	Name  string
 	Text  bool   // a text column: sorted A to Z first
 	Title string // the unit, shown on hover, for the columns whose name lacks it
+	Pct   bool   // shown in percent: the filter reads a bound in percent
 }
 
 // columnUnits are the units of the runs-table columns whose names do not
@@ -134,7 +135,7 @@ func newRunsTable(f *Folder, pal *charts.Palette) *runsTable {
 	for k, j := range order {
 		c := &t.Columns[j]
 		numeric[k] = numericParam(c)
-		rt.Header = append(rt.Header, colHead{Name: c.Name, Text: c.Strings != nil && !numeric[k], Title: columnUnits[c.Name]})
+		rt.Header = append(rt.Header, colHead{Name: c.Name, Text: c.Strings != nil && !numeric[k], Title: columnUnits[c.Name], Pct: c.Floats != nil && percentColumn(c.Name)})
 	}
 	_, text := tableText(t)
 	for i := range recs {
