@@ -29,6 +29,10 @@ type broker struct {
 	mark  []float64 // scratch: prices used to size orders at a fill moment
 	delta []float64 // scratch: target-order deltas per instrument
 	batch []int     // scratch: indices into pending of a target batch
+	// adding is scratch: per instrument, whether the batch's delta adds
+	// exposure (grows the position or crosses zero), as of before the
+	// batch fills.
+	adding []bool
 
 	// The models, resolved per instrument at start (nil: none acts).
 	fee      []FeeModel // nil: Config.Commission at flatFee
@@ -91,6 +95,7 @@ func newBroker(p *data.Panel, tl *Timeline, cfg Config) broker {
 		mark:    make([]float64, n),
 		delta:   make([]float64, n),
 		batch:   make([]int, 0, n),
+		adding:  make([]bool, n),
 	}
 	if r := cfg.Reuse; r != nil {
 		b.fills, b.log, b.ledger = r.Fills[:0], r.Events[:0], r.Ledger[:0]

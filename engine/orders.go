@@ -119,26 +119,26 @@ func (b *broker) execute(k int, kind OrderKind) {
 		for _, j := range b.batch {
 			b.pending[j].done = true
 		}
-		// Sells first, so their proceeds are cash before the buys. On
-		// each side, the fills that only reduce a position go before
-		// those that add exposure (grow a position or cross zero): the
-		// margin a rebalance frees is there before its additions are
-		// checked for buying power, whatever order the instruments were
-		// listed in. The batch is put in that order (stably) before any
-		// of it fills.
-		for n := 1; n < len(b.batch); n++ {
-			for m := n; m > 0 && !b.adds(b.batch[m]) && b.adds(b.batch[m-1]); m-- {
-				b.batch[m-1], b.batch[m] = b.batch[m], b.batch[m-1]
-			}
+		// The batch fills in four phases: the sells that reduce a
+		// position, the buys that reduce one (covers), the sells that
+		// add exposure (grow a position or cross zero), then the buys
+		// that add it, fitted to the cash left (fitBuys). The margin a
+		// rebalance frees is there before its additions are checked for
+		// buying power, whatever order the instruments were listed in,
+		// and the sells' proceeds are cash before the buys that add.
+		// Each order's phase is decided before any of the batch fills.
+		for _, j := range b.batch {
+			b.adding[b.pending[j].Instrument] = b.adds(j)
 		}
-		for pass := 0; pass < 2; pass++ {
-			if pass == 1 {
+		for phase := 0; phase < 4; phase++ {
+			if phase == 3 {
 				b.fitBuys()
 			}
+			sell, add := phase%2 == 0, phase >= 2
 			for _, j := range b.batch {
 				o := &b.pending[j]
 				d := b.delta[o.Instrument]
-				if d == 0 || (pass == 0) != (d < 0) {
+				if d == 0 || (d < 0) != sell || b.adding[o.Instrument] != add {
 					continue
 				}
 				if _, finished := b.fillOrder(o, o.Kind, d, b.mark[o.Instrument], false, math.NaN()); !finished {
@@ -252,7 +252,8 @@ func (b *broker) execPrice(i int) float64 {
 	return b.mark[i]
 }
 
-// fitBuys scales the batch's buys down, after its sells have filled, when
+// fitBuys scales the batch's buys that add exposure down, after its sells
+// and covers have filled, when
 // the sells brought in less than sized (a participation cap, slippage
 // beyond the estimate, lots rounded toward zero): the buys may not take
 // cash below what the full plan would have left. An unlevered rotation
@@ -261,7 +262,7 @@ func (b *broker) fitBuys() {
 	cost := 0.0
 	for _, j := range b.batch {
 		i := b.pending[j].Instrument
-		if d := b.delta[i]; d > 0 {
+		if d := b.delta[i]; d > 0 && b.adding[i] {
 			p := b.execPrice(i)
 			cost += d*p + b.commission(i, d, p, false)
 		}
@@ -276,7 +277,7 @@ func (b *broker) fitBuys() {
 	f := math.Max(0, room/cost)
 	for _, j := range b.batch {
 		i := b.pending[j].Instrument
-		if d := b.delta[i]; d > 0 {
+		if d := b.delta[i]; d > 0 && b.adding[i] {
 			d *= f
 			if lot := b.series[i].LotSize; lot > 0 {
 				d = roundLots(d, lot)
