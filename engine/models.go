@@ -64,7 +64,8 @@ type MarketData struct {
 }
 
 // Volatility is the sample standard deviation of the daily simple returns
-// (close / previous close − 1) over the last w of Closes (w ≤ 0: 20), 0
+// (close / previous close − 1) over the last w returns of Closes, its
+// last w + 1 closes (w ≤ 0: 20), 0
 // with fewer than two returns: the σ of the square-root impact. The
 // engine caches it per instrument and bar, so models may ask freely.
 func (m *MarketData) Volatility(w int) float64 {

@@ -212,9 +212,18 @@ func (b *broker) sizeTargets() {
 			d := v/p - b.pf.Qty[i]
 			if b.anySlip && b.slip[i] != nil {
 				// Slippage moves the price by a few bps: it is found on
-				// the first pass and kept while K converges.
+				// the first pass and kept while K converges. It is the
+				// price of what fills on this bar: under a participation
+				// cap the delta fills in parts of at most the cap, each
+				// moving the price as much as a part does (the impact of
+				// the whole delta at once, 4.6 days of a token's volume,
+				// reserved 47 times the costs the fills paid).
 				if iter == 0 {
-					b.execp[i] = b.slipped(i, d, p, math.NaN())
+					now := d
+					if b.vol[i] != nil {
+						now, _ = b.capped(i, d, p)
+					}
+					b.execp[i] = b.slipped(i, now, p, math.NaN())
 				}
 				p = b.execp[i]
 			}

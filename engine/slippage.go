@@ -13,7 +13,8 @@ import (
 //	ImpactK × σ × sqrt(|qty| / volume) × price   square-root market impact
 //
 // where σ is the sample standard deviation of the instrument's daily simple returns
-// over the ImpactWindow closes before the fill bar (no look-ahead) and
+// over the ImpactWindow returns before the fill bar (ImpactWindow + 1
+// closes; no look-ahead) and
 // volume is the fill bar's volume. The executed price is clamped to the
 // fill bar's [low, high]: slippage never produces a price the bar did not
 // trade. Limit fills (maker) and liquidations have no slippage.
@@ -30,7 +31,7 @@ type Slippage struct {
 	SpreadBps        BasisPoints
 	RangeFrac        float64
 	ImpactK          float64
-	ImpactWindow     int // closes in σ's estimate; 0 = 20
+	ImpactWindow     int // returns in σ's estimate (one more close); 0 = 20
 	MaxParticipation float64
 }
 
