@@ -460,7 +460,7 @@ func (s *PairHedge) seed(ctx *engine.Context) {
 				sh += r
 			}
 		}
-		s.push(l, sh)
+		s.push(l/float64(nl), sh/float64(len(s.idx)-nl))
 	}
 	for j := range s.idx {
 		s.prev[j] = closes[j][len(common)-1]
@@ -472,34 +472,48 @@ func (s *PairHedge) seed(ctx *engine.Context) {
 // every instrument has a fresh bar now.
 func (s *PairHedge) record(ctx *engine.Context) {
 	for _, i := range s.idx {
-		if ctx.Stale(i) {
+		if ctx.Stale(i) && !gone(ctx, i) {
 			return
 		}
 	}
+	// An instrument whose data ended is left out of the legs' returns
+	// from then on: the estimate goes on with the others (it froze at
+	// its last value when MARA's file ended beside RIOT and CLSK).
 	if s.synced {
 		nl := len(s.long)
 		l, sh := 0.0, 0.0
+		cl, cs := 0, 0
 		for j, i := range s.idx {
+			if ctx.Stale(i) || !(s.prev[j] > 0) {
+				continue // gone, or not in the previous sync point
+			}
 			r := ctx.Price(i)/s.prev[j] - 1
 			if j < nl {
-				l += r
+				l, cl = l+r, cl+1
 			} else {
-				sh += r
+				sh, cs = sh+r, cs+1
 			}
 		}
-		s.push(l, sh)
+		if cl == 0 || cs == 0 {
+			return // a leg has no instrument left: no return to record
+		}
+		s.push(l/float64(cl), sh/float64(cs))
 	}
 	for j, i := range s.idx {
+		if ctx.Stale(i) {
+			s.prev[j] = 0 // gone: out of the next sync point's returns
+			continue
+		}
 		s.prev[j] = ctx.Price(i)
 	}
 	s.synced = true
 }
 
-// push appends one sync-point return of each leg to the ring buffers,
-// from the sums l and sh of its instruments' returns (equal weights).
+// push appends one sync-point return of each leg to the ring buffers:
+// l and sh, the mean returns of its instruments (equal weights).
 func (s *PairHedge) push(l, sh float64) {
-	s.rl[s.head] = l / float64(len(s.long))
-	s.rs[s.head] = sh / float64(len(s.short))
+	s.rl[s.head] = l
+	s.rs[s.head] = sh
 	s.head = (s.head + 1) % len(s.rl)
 	if s.nret < len(s.rl) {
 		s.nret++
