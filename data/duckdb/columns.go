@@ -177,9 +177,9 @@ type decoder struct {
 	// order, instead of a second column of the series' length.
 	rows []int
 	s    data.Series
-	// commaDecimal: the file is semicolon-separated, so a comma in a
-	// number is its decimal mark (see parseNumber).
-	commaDecimal bool
+	// marks, when set (a semicolon-separated file), decides the file's
+	// decimal mark from all its numbers (see decimalMarks).
+	marks *decimalMarks
 	// tc collects the time column until its format is decided (finish).
 	tc   timeCol
 	topt timeOpts
@@ -377,7 +377,7 @@ func (d *decoder) numbers(f field, a arrow.Array, raw stringArray, dst []float64
 					continue
 				}
 				s := raw.Value(i)
-				v, ok := parseNumber(s, f == fVolume, d.commaDecimal)
+				v, ok := d.number(f, s, off+i)
 				if !ok {
 					return d.errAt(off+i, "%s %q is not a number", f, data.Clip(s))
 				}
@@ -422,7 +422,7 @@ func (d *decoder) numbers(f field, a arrow.Array, raw stringArray, dst []float64
 				continue
 			}
 			s := a.Value(i)
-			v, ok := parseNumber(s, f == fVolume, d.commaDecimal)
+			v, ok := d.number(f, s, off+i)
 			if !ok {
 				return d.errAt(off+i, "%s %q is not a number", f, data.Clip(s))
 			}
@@ -449,19 +449,27 @@ func decimalFloat(n decimal128.Num, scale int32) float64 {
 }
 
 // thousandsComma matches a number grouped with commas (1,234,567.89);
-// thousandsDot one grouped with dots and a decimal comma (1.234.567,89).
+// decimalComma one grouped with dots and a decimal comma (1.234.567,89);
+// dotGroups one grouped by two or more dots (1.234.567: only a decimal
+// comma file writes it); dotGroup one dot then three digits (1.234: a
+// thousand and a quarter in a decimal comma file, one and a quarter
+// otherwise).
 var (
 	thousandsComma = regexp.MustCompile(`^-?\d{1,3}(,\d{3})+(\.\d*)?$`)
 	decimalComma   = regexp.MustCompile(`^-?(\d{1,3}(\.\d{3})+|\d+)(,\d*)?$`)
+	dotGroups      = regexp.MustCompile(`^-?\d{1,3}(\.\d{3}){2,}$`)
+	dotGroup       = regexp.MustCompile(`^-?\d{1,3}\.\d{3}$`)
 )
 
 // parseNumber parses a price or volume. Empty is NaN. It accepts what
 // strconv.ParseFloat accepts, then retries without a leading "$" and
 // with its separators read by the file's convention: in a comma-separated
 // file a comma groups thousands (1,234.5) and any other comma is refused;
-// in a semicolon-separated file (commaDecimal) the comma is the decimal
-// mark and dots group thousands (1.234,5). A volume may also be "N/A",
-// "NA", "-" or "null" (NaN) or end in K, M or B.
+// in a file whose decimal mark is the comma (commaDecimal, decided for a
+// semicolon-separated file by decimalMarks) dots group thousands (1.234,5;
+// 12.345 is twelve thousand) and any other dot is refused (1.5 is not a
+// number there). A volume may also be "N/A", "NA", "-" or "null" (NaN) or
+// end in K, M or B.
 func parseNumber(s string, volume, commaDecimal bool) (float64, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -470,6 +478,11 @@ func parseNumber(s string, volume, commaDecimal bool) (float64, bool) {
 	if commaDecimal && decimalComma.MatchString(s) && strings.ContainsAny(s, ".,") {
 		// 1.234,5 or 12.345 (grouped thousands) or 0,5.
 		return parseFloat(strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), ",", "."))
+	}
+	if commaDecimal {
+		if c := numberCore(s, volume); strings.Contains(c, ".") && !decimalComma.MatchString(c) {
+			return 0, false // a decimal point where the comma is the decimal mark
+		}
 	}
 	if v, ok := parseFloat(s); ok {
 		return v, true
@@ -489,7 +502,7 @@ func parseNumber(s string, volume, commaDecimal bool) (float64, bool) {
 		t = strings.ReplaceAll(strings.ReplaceAll(t, ".", ""), ",", ".")
 	case !commaDecimal && thousandsComma.MatchString(t):
 		t = strings.ReplaceAll(t, ",", "")
-	case strings.Contains(t, ","):
+	case !volume && strings.Contains(t, ","):
 		return 0, false
 	}
 	if t != s {
@@ -508,12 +521,146 @@ func parseNumber(s string, volume, commaDecimal bool) (float64, bool) {
 			mult = 1e9
 		}
 		if mult > 0 {
-			if v, ok := parseFloat(t[:len(t)-1]); ok {
+			// The number before the suffix, by the file's convention
+			// (1,5K is 1500 where the comma is the decimal mark).
+			if v, ok := parseNumber(t[:len(t)-1], false, commaDecimal); ok && !math.IsNaN(v) {
 				return v * mult, true
 			}
 		}
 	}
 	return 0, false
+}
+
+// numberCore is a number's text without white space, a leading "$" and,
+// for a volume, a K, M or B suffix: the part whose separators say which
+// decimal mark it uses.
+func numberCore(s string, volume bool) string {
+	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(s), "$"))
+	if volume && s != "" {
+		switch s[len(s)-1] {
+		case 'K', 'k', 'M', 'm', 'B', 'b':
+			s = strings.TrimSpace(s[:len(s)-1])
+		}
+	}
+	return s
+}
+
+// notation is what a number's text says about its file's decimal mark.
+type notation int8
+
+const (
+	// markNone: no separator (12, 1e3, N/A), read alike either way.
+	markNone notation = iota
+	// markComma: a comma (1,5 or 1.234,5) or two or more dot groups
+	// (1.234.567): the decimal mark is the comma.
+	markComma
+	// markPoint: a dot that cannot group thousands (1.5, 113988.7,
+	// 1.2345, 1.5e3): the decimal mark is the point.
+	markPoint
+	// markEither: one dot then three digits (1.234): either.
+	markEither
+)
+
+// numberNotation classifies a number's text (see notation).
+func numberNotation(s string, volume bool) notation {
+	c := numberCore(s, volume)
+	switch {
+	case strings.Contains(c, ","):
+		return markComma
+	case !strings.Contains(c, "."):
+		return markNone
+	case dotGroups.MatchString(c):
+		return markComma
+	case dotGroup.MatchString(c):
+		return markEither
+	}
+	return markPoint
+}
+
+// decimalMarks decides a semicolon-separated file's decimal mark from all
+// its numbers, not number by number: such files come from locales that
+// write 1.234,5 and from exports that only swapped the delimiter (a
+// Binance kline export with volumes 713.415 and 677.59). The mark is the
+// comma when some number holds a comma or groups thousands with two dots,
+// and the point otherwise; a file showing both (1.234,5 in one field, 1.5
+// in another) is refused, naming both lines. Until the end of the file is
+// read, a number that reads either way (1.234) is read with a point and
+// its comma reading kept in either.
+type decimalMarks struct {
+	comma, point markSeen
+	either       []eitherNumber
+}
+
+// markSeen is the first number that showed a decimal mark; row 0: none.
+type markSeen struct {
+	row  int
+	f    field
+	text string
+}
+
+// eitherNumber is bar k's field f, read with a decimal point, and its
+// reading with a decimal comma.
+type eitherNumber struct {
+	f     field
+	k     int
+	comma float64
+}
+
+// number parses field f of source bar k from its text s: with the file's
+// fixed convention, or, in a semicolon file, noting what s says about the
+// decimal mark (see decimalMarks; resolveMarks decides).
+func (d *decoder) number(f field, s string, k int) (float64, bool) {
+	volume := f == fVolume
+	m := d.marks
+	if m == nil {
+		return parseNumber(s, volume, false)
+	}
+	note := func(seen *markSeen) {
+		if seen.row == 0 {
+			*seen = markSeen{row: d.rowAt(k), f: f, text: strings.Clone(data.Clip(strings.TrimSpace(s)))}
+		}
+	}
+	switch numberNotation(s, volume) {
+	case markComma:
+		note(&m.comma)
+		return parseNumber(s, volume, true)
+	case markPoint:
+		note(&m.point)
+	case markEither:
+		v, ok := parseNumber(s, volume, false)
+		if c, okc := parseNumber(s, volume, true); ok && okc && c != v {
+			m.either = append(m.either, eitherNumber{f: f, k: k, comma: c})
+		}
+		return v, ok
+	}
+	return parseNumber(s, volume, false)
+}
+
+// resolveMarks decides a semicolon file's decimal mark once all its bars
+// are read (see decimalMarks): with a comma, the numbers read either way
+// take their comma reading; a file showing both marks is an error naming
+// the line of the first decimal point.
+func (d *decoder) resolveMarks() error {
+	m := d.marks
+	if m == nil || m.comma.row == 0 {
+		return nil
+	}
+	if m.point.row > 0 {
+		return &data.RowError{File: d.file, Row: m.point.row, Msg: fmt.Sprintf(
+			"%s %q has a decimal point, but line %d writes %s %q with a decimal comma: "+
+				"a semicolon-separated file's numbers must all use one decimal mark (1.234,5 or 1234.5)",
+			m.point.f, m.point.text, m.comma.row, m.comma.f, m.comma.text)}
+	}
+	cols := [...]*[]float64{fOpen: &d.s.Open, fHigh: &d.s.High, fLow: &d.s.Low, fClose: &d.s.Close,
+		fAdjClose: &d.s.AdjClose, fVolume: &d.s.Volume}
+	for _, e := range m.either {
+		(*cols[e.f])[e.k] = e.comma
+		if e.f == fClose && d.col[fAdjClose] < 0 {
+			d.s.AdjClose[e.k] = e.comma // adj_close defaults to close
+		}
+	}
+	m.either = nil
+	return nil
 }
 
 // parseFloat is strconv.ParseFloat, keeping out-of-range values (±Inf, 0),

@@ -99,7 +99,9 @@
 //
 // Numbers are what DuckDB casts to DOUBLE (bit for bit what
 // strconv.ParseFloat gives); failing that, a leading "$" and thousands
-// separators are dropped (Nasdaq.com). An empty price is NaN and rejected by
+// separators are dropped (Nasdaq.com). A semicolon-separated file's numbers
+// are all parsed in Go, with one decimal mark for the whole file (see
+// decimalMarks). An empty price is NaN and rejected by
 // validation. Volume may be empty, "N/A" or "-" (NaN), and may carry a K, M
 // or B suffix (Investing.com).
 //

@@ -364,7 +364,9 @@ func (r *fileReader) readCSV(ctx context.Context, path string, gz bool, d *decod
 	}
 	q, at, raw := csvQuery(path, gz, lay, m)
 	d.col, d.raw = at, &raw
-	d.commaDecimal = lay.delim == ';'
+	if lay.delim == ';' {
+		d.marks = &decimalMarks{}
+	}
 	db, err := r.database()
 	if err != nil {
 		return err
@@ -386,7 +388,7 @@ func (r *fileReader) readCSV(ctx context.Context, path string, gz bool, d *decod
 		return &data.RowError{File: path, Msg: fmt.Sprintf(
 			"DuckDB read %d rows but the file has %d non-empty lines after the header; cannot tell which line is which", n, len(lay.lines))}
 	}
-	return nil
+	return d.resolveMarks()
 }
 
 // renamedTwin reports whether a name looks like DuckDB's renaming of a

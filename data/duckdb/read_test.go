@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -634,7 +635,15 @@ func TestParseNumber(t *testing.T) {
 		{in: "1.234.567,25", want: 1234567.25, ok: true, semi: true},
 		{in: "1,2,3", want: 0, ok: false, semi: true},
 		{in: "12.345", want: 12345, ok: true, semi: true}, // grouped thousands, not twelve
-		{in: "1.5", want: 1.5, ok: true, semi: true},      // not a grouping: a dot decimal
+		// Where the comma is the decimal mark, a dot only groups
+		// thousands: "1.5" is not a number there (it read as 1.5, and
+		// its neighbour "1.234" as 1234, one column in two conventions).
+		{in: "1.5", want: 0, ok: false, semi: true},
+		{in: "12.345", want: 12.345, ok: true}, // a dot-decimal file's 12.345 is twelve
+		{in: "$1.234,5", want: 1234.5, ok: true, semi: true},
+		{in: "1,5K", volume: true, want: 1500, ok: true, semi: true}, // 1,5 thousand
+		{in: "1.5K", volume: true, want: 0, ok: false, semi: true},
+		{in: "1,5K", volume: true, want: 0, ok: false},
 		{"1.5", false, 1.5, true, false},
 		{" 1.5 ", false, 1.5, true, false},
 		{"", false, nan, true, false},
@@ -794,6 +803,119 @@ func TestSemicolonFile(t *testing.T) {
 	}
 	if s.Open[0] != 999.5 || s.High[0] != 1001 || s.Close[0] != 1000.25 || s.Volume[0] != 12345 || s.Volume[1] != 1234567 {
 		t.Errorf("read %v %v %v %v", s.Open, s.High, s.Close, s.Volume)
+	}
+}
+
+// The notation of a number's text, by its separators alone.
+func TestNumberNotation(t *testing.T) {
+	for _, tc := range []struct {
+		in     string
+		volume bool
+		want   notation
+	}{
+		{"12", false, markNone}, {"1e3", false, markNone}, {"N/A", true, markNone}, {"", false, markNone},
+		{"10,5", false, markComma}, {"1.234,5", false, markComma}, {"1.234.567", false, markComma},
+		{"1,2K", true, markComma}, {"$1.234,50", false, markComma},
+		{"1.5", false, markPoint}, {"113988.7", false, markPoint}, {"1.2345", false, markPoint},
+		{"1234.567", false, markPoint}, {"1.5e3", false, markPoint}, {"1.5K", true, markPoint},
+		{"1.234", false, markEither}, {"713.415", false, markEither}, {"-12.345", false, markEither},
+		{" $1.234 ", false, markEither}, {"1.234K", true, markEither},
+	} {
+		if got := numberNotation(tc.in, tc.volume); got != tc.want {
+			t.Errorf("numberNotation(%q, %v) = %d, want %d", tc.in, tc.volume, got, tc.want)
+		}
+	}
+}
+
+// A semicolon file whose numbers have decimal points reads them as
+// decimals, also those with exactly three decimals (713.415 read as
+// 713415 beside 677.59, and 1.234 as 1234 beside 1.5, before the decimal
+// mark was decided per file).
+func TestSemicolonDotDecimals(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, body string
+		close, vol []float64
+	}{
+		{"BTCUSDT.csv", "open_time;open;high;low;close;volume\n" +
+			"1759276800000;113988.7;114166.8;113988.7;114166.8;713.415\n" +
+			"1759277100000;114166.8;114246.0;114126.3;114187.9;677.59\n",
+			[]float64{114166.8, 114187.9}, []float64{713.415, 677.59}},
+		{"X.csv", "date;close\n2024-01-02;1.234\n2024-01-03;1.5\n",
+			[]float64{1.234, 1.5}, []float64{math.NaN(), math.NaN()}},
+		// Only numbers that read either way: no comma, so points.
+		{"Y.csv", "date;close;volume\n2024-01-02;1.234;12.345\n2024-01-03;2.500;1\n",
+			[]float64{1.234, 2.5}, []float64{12.345, 1}},
+	} {
+		s, err := ReadFile(context.Background(), writeFile(t, dir, tc.name, tc.body), ReadOptions{})
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if !equalFloats(s.Close, tc.close, 0) || !equalFloats(s.AdjClose, tc.close, 0) || !equalFloats(s.Volume, tc.vol, 0) {
+			t.Errorf("%s: close %v adj %v volume %v, want close %v volume %v", tc.name, s.Close, s.AdjClose, s.Volume, tc.close, tc.vol)
+		}
+	}
+}
+
+// A comma anywhere makes the comma the file's decimal mark, also for the
+// numbers before it (1.234 is then 1234); a file that also writes a
+// decimal point is refused, naming the line.
+func TestSemicolonDecimalMarkPerFile(t *testing.T) {
+	dir := t.TempDir()
+	// The close 1.234 on line 2 comes before the comma on line 3; the
+	// adj_close defaults to the close and follows it.
+	p := writeFile(t, dir, "EU.csv", "date;close;volume\n2024-01-02;1.234;7\n2024-01-03;1.240,5;1.000\n")
+	s, err := ReadFile(context.Background(), p, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalFloats(s.Close, []float64{1234, 1240.5}, 0) || !equalFloats(s.AdjClose, s.Close, 0) || !equalFloats(s.Volume, []float64{7, 1000}, 0) {
+		t.Errorf("close %v adj %v volume %v, want close [1234 1240.5] volume [7 1000]", s.Close, s.AdjClose, s.Volume)
+	}
+	for name, tc := range map[string]struct{ body, want string }{
+		"MIX.csv": {"date;close;volume\n2024-01-02;1.234,5;1\n2024-01-03;1.5;2\n",
+			`MIX.csv:3: close "1.5" has a decimal point, but line 2 writes close "1.234,5" with a decimal comma`},
+		"MIXVOL.csv": {"date;close;volume\n2024-01-02;10;1.5\n2024-01-03;10,5;2\n",
+			`MIXVOL.csv:2: volume "1.5" has a decimal point, but line 3 writes close "10,5" with a decimal comma`},
+	} {
+		_, err := ReadFile(context.Background(), writeFile(t, dir, name, tc.body), ReadOptions{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %q", name, err, tc.want)
+		}
+	}
+}
+
+// The real Binance 5-minute BTC file with its commas turned into
+// semicolons reads exactly as the comma file does (there DuckDB casts the
+// numbers; here Go parses them): 20,652 of its 26,208 volumes have three
+// decimals, which were read 1000 times too large.
+func TestSemicolonRealBinance(t *testing.T) {
+	src := filepath.Join(intradayDir(t), "binance_usdm_perp_5m_won9892000", "BTC-USD.csv")
+	body, err := os.ReadFile(src)
+	if err != nil {
+		t.Skip(err)
+	}
+	semi := writeFile(t, t.TempDir(), "BTC-USD.csv", strings.ReplaceAll(string(body), ",", ";"))
+	want, err := ReadFile(context.Background(), src, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadFile(context.Background(), semi, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want []float64
+	}{{"open", got.Open, want.Open}, {"high", got.High, want.High}, {"low", got.Low, want.Low},
+		{"close", got.Close, want.Close}, {"volume", got.Volume, want.Volume}} {
+		if !equalFloats(c.got, c.want, 0) {
+			t.Errorf("%s differs from the comma file's", c.name)
+		}
+	}
+	if !slices.Equal(got.Time, want.Time) || len(got.Time) != 26208 {
+		t.Errorf("%d times, want the comma file's %d (26,208)", len(got.Time), len(want.Time))
 	}
 }
 

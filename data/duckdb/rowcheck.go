@@ -29,7 +29,7 @@ type rowCheck struct {
 
 	path  string
 	delim byte
-	comma bool // semicolon file: a comma is the decimal mark
+	semi  bool // semicolon file: the decimal mark is decided later (decimalMarks)
 	m     columnMap
 	need  int // fields a record must have (1 + the largest index used)
 }
@@ -41,7 +41,7 @@ func (c *rowCheck) init(path string, lay *csvLayout) error {
 	if err != nil {
 		return err
 	}
-	c.path, c.delim, c.comma, c.m = path, lay.delim, lay.delim == ';', m
+	c.path, c.delim, c.semi, c.m = path, lay.delim, lay.delim == ';', m
 	for _, i := range m {
 		c.need = max(c.need, i+1)
 	}
@@ -87,12 +87,23 @@ func (c *rowCheck) value(fs []string, f field) (float64, bool) {
 		return 0, false
 	}
 	s := fs[i]
-	if !c.comma && plainDecimal(s) {
+	if !c.semi && plainDecimal(s) {
 		v, err := strconv.ParseFloat(s, 64)
 		return v, err == nil && !math.IsInf(v, 0)
 	}
 	s = strings.TrimSpace(s)
-	v, ok := parseNumber(s, f == fVolume, c.comma)
+	comma := false
+	if c.semi {
+		// The file's decimal mark is known once it is read: a number
+		// such as 1.234 (a thousand or one) is left to the decoder.
+		switch numberNotation(s, f == fVolume) {
+		case markEither:
+			return 0, false
+		case markComma:
+			comma = true
+		}
+	}
+	v, ok := parseNumber(s, f == fVolume, comma)
 	if !ok || math.IsNaN(v) || math.IsInf(v, 0) || s == "" {
 		return 0, false
 	}
