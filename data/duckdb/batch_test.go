@@ -156,8 +156,10 @@ func TestReadSourceRowsWithoutSymbol(t *testing.T) {
 }
 
 // A symbol column with a collation (COLLATE NOCASE) counts NVDA's rows
-// under another spelling's key (nvda); the requested NVDA is read all the
-// same, its own two bars, as one query for every symbol read them.
+// under one key whichever way they are written, and its IN list returns
+// every spelling: a table writing both NVDA and nvda is refused (the nvda
+// bar was left out), and one writing NVDA alone reads its 2 bars whatever
+// the batches.
 func TestReadSourceCollatedSymbol(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.duckdb")
 	c, err := goduckdb.NewConnector(path, nil)
@@ -169,6 +171,7 @@ func TestReadSourceCollatedSymbol(t *testing.T) {
 		`CREATE TABLE bars (symbol VARCHAR COLLATE NOCASE, ts TIMESTAMP, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE)`,
 		`INSERT INTO bars VALUES ('nvda', TIMESTAMP '2024-01-01 14:30:00', 10, 11, 9, 10.5, 1), ('NVDA', TIMESTAMP '2024-01-02 14:30:00', 10, 11, 9, 10.5, 1),
 			('NVDA', TIMESTAMP '2024-01-03 14:30:00', 10, 11, 9, 10.5, 1), ('BTC', TIMESTAMP '2024-01-03 14:30:00', 10, 11, 9, 10.5, 1)`,
+		`CREATE TABLE one AS SELECT * FROM bars WHERE ts <> TIMESTAMP '2024-01-01 14:30:00'`,
 	} {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
@@ -176,7 +179,11 @@ func TestReadSourceCollatedSymbol(t *testing.T) {
 	}
 	db.Close()
 	for _, syms := range [][]string{{"NVDA"}, {"NVDA", "BTC"}} {
-		p, err := ReadSource(context.Background(), Source{DuckDB: path, Table: "bars"}, Request{Symbols: syms})
+		_, err := ReadSource(context.Background(), Source{DuckDB: path, Table: "bars"}, Request{Symbols: syms})
+		if want := `symbols "NVDA" and "nvda" are the same instrument NVDA`; err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%v: err = %v, want %q", syms, err, want)
+		}
+		p, err := ReadSource(context.Background(), Source{DuckDB: path, Table: "one"}, Request{Symbols: syms})
 		if err != nil {
 			t.Fatalf("%v: %v", syms, err)
 		}

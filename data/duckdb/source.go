@@ -172,7 +172,8 @@ type relation struct {
 // at 00:00 UTC of their date, intraday bars at their open instant) and
 // validated as strictly: a duplicate (symbol, time), a NaN or non-positive
 // price, high < low, an open or close outside [low, high], a requested
-// symbol the source does not have, or a query with no rows at all are
+// symbol the source does not have or writes in more than one way (BTC and
+// btc in the requested window), or a query with no rows at all are
 // errors naming the source, the symbol, the time and, for files, the file
 // and row (Parquet: the row in its file; CSV: the line). With req.Bar set
 // the panel is then resampled (see Resample).

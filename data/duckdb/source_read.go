@@ -832,9 +832,20 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 		where = append(where, tf)
 	}
 	// Size each symbol's columns once: the count comes from the symbol
-	// column alone (and, for Parquet, mostly from row group statistics).
-	counts, err := r.countSymbols(symCol, where)
+	// column alone. Every spelling in the window is counted, not only the
+	// requested ones: a requested instrument the source also writes
+	// another way ("BTC" and "btc", " BTC" or "BTC-USD") is refused, as
+	// the read of every symbol refuses it, instead of reading one
+	// spelling's rows and leaving the others' out.
+	counts, err := r.countSymbols(symCol, where[1:])
 	if err != nil {
+		return nil, err
+	}
+	spellings := make([]string, 0, len(counts))
+	for sp := range counts {
+		spellings = append(spellings, sp)
+	}
+	if err := r.checkSpellings(syms, spellings); err != nil {
 		return nil, err
 	}
 	intern := map[string]string{}
@@ -885,7 +896,58 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 	if err := flush(); err != nil {
 		return nil, err
 	}
+	// A column with a collation (COLLATE NOCASE) counts "NVDA" and
+	// "nvda" under one key, and its IN list returns both: each spelling
+	// got its own decoder.
+	spellings = spellings[:0]
+	for sp := range out {
+		spellings = append(spellings, sp)
+	}
+	if err := r.checkSpellings(syms, spellings); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// checkSpellings refuses a requested instrument (syms, as requested) that
+// the source writes in more than one way among spellings (as the source
+// writes them), naming the spellings, as the read of every symbol does
+// ("symbols "AAA" and "aaa" are the same instrument AAA").
+func (r *sourceReader) checkSpellings(syms, spellings []string) error {
+	want := map[string]bool{}
+	for _, s := range syms {
+		want[data.CanonicalSymbol(s)] = true
+	}
+	by := map[string][]string{}
+	for _, sp := range spellings {
+		if c := data.CanonicalSymbol(sp); want[c] {
+			by[c] = append(by[c], sp)
+		}
+	}
+	var bad []string
+	for c, sps := range by {
+		if len(sps) > 1 {
+			bad = append(bad, c)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	slices.Sort(bad)
+	c := bad[0]
+	sps := by[c]
+	slices.Sort(sps)
+	q := make([]string, len(sps))
+	for i, sp := range sps {
+		q[i] = fmt.Sprintf("%q", sp)
+	}
+	list := strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+	in := ""
+	if r.req.Start != 0 || r.req.End != 0 {
+		in = " in " + r.window()
+	}
+	return r.fail("symbols %s are the same instrument %s: the source writes it %d ways%s; write one spelling, or select it in a query",
+		list, c, len(sps), in)
 }
 
 // batchRows is about how many rows one query of readSymbols returns: a
@@ -996,10 +1058,14 @@ func (r *sourceReader) readBatch(where []string, counts map[string]int, intern m
 	return nil
 }
 
-// countSymbols counts the rows of each symbol that the bar query will
-// return.
+// countSymbols counts the rows of each symbol (as the source writes it)
+// that satisfy where (the time filter, or none).
 func (r *sourceReader) countSymbols(symCol string, where []string) (map[string]int, error) {
-	rdr, err := r.ar.QueryContext(r.ctx, "SELECT "+symCol+", count(*) FROM "+r.rel.from+" WHERE "+strings.Join(where, " AND ")+" GROUP BY 1")
+	q := "SELECT " + symCol + ", count(*) FROM " + r.rel.from
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	rdr, err := r.ar.QueryContext(r.ctx, q+" GROUP BY 1")
 	if err != nil {
 		return nil, r.fail("%v", err)
 	}

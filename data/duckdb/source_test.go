@@ -285,6 +285,74 @@ func TestReadSourceColumnsWindowAndSymbols(t *testing.T) {
 	}
 }
 
+// A requested instrument that the source writes in several ways is
+// refused, naming the spellings, as the read of every symbol refuses it:
+// requesting AAA read the AAA row and left the aaa row out, silently.
+// Instruments written one way beside it read as they are.
+func TestReadSourceSymbolSpellings(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	p := writeFile(t, dir, "t.csv", "time,symbol,open,high,low,close,volume\n"+
+		"2025-01-01T00:00:00Z,AAA,1,2,0.5,1.5,10\n"+
+		"2025-01-01T01:00:00Z,aaa,1.5,2,1,1.8,10\n"+
+		"2025-01-01T00:00:00Z,BTC,1,2,0.5,1.5,10\n"+
+		"2025-01-01T01:00:00Z, BTC,1.5,2,1,1.8,10\n"+
+		"2025-01-01T02:00:00Z,BTC-USD,1.5,2,1,1.8,10\n"+
+		"2025-01-01T00:00:00Z,CCC,1,2,0.5,1.5,10\n"+
+		"2025-01-01T01:00:00Z,CCC,1.5,2,1,1.8,10\n")
+	src := Source{Table: p}
+	for _, tc := range []struct {
+		syms []string
+		want string
+	}{
+		{[]string{"AAA"}, `symbols "AAA" and "aaa" are the same instrument AAA`},
+		{[]string{"aaa"}, `symbols "AAA" and "aaa" are the same instrument AAA`},
+		{[]string{"CCC", "BTC"}, `symbols " BTC", "BTC" and "BTC-USD" are the same instrument BTC`},
+	} {
+		_, err := ReadSource(ctx, src, Request{Symbols: tc.syms})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want …%s", tc.syms, err, tc.want)
+		}
+	}
+	// Every symbol (what data import does without --symbols) is refused too.
+	all, err := SourceSymbols(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadSource(ctx, src, Request{Symbols: all}); err == nil || !strings.Contains(err.Error(), "are the same instrument") {
+		t.Errorf("every symbol %q: err = %v, want a refusal", all, err)
+	}
+	// CCC is written one way: its two bars, closes 1.5 and 1.8.
+	pn, err := ReadSource(ctx, src, Request{Symbols: []string{"CCC"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := pn.Series[0]; !slices.Equal(s.Close, []float64{1.5, 1.8}) {
+		t.Errorf("CCC closes %v, want [1.5 1.8]", s.Close)
+	}
+	// A spelling outside the requested window leaves none of its rows out
+	// of it: the window of the AAA row alone reads it.
+	pn, err = ReadSource(ctx, writeParquetTable(t, dir), Request{Symbols: []string{"AAA"}, Start: utc(2025, 1, 10, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := pn.Series[0]; !slices.Equal(s.Close, []float64{2.5}) {
+		t.Errorf("AAA from 2025-01-10: closes %v, want [2.5]", s.Close)
+	}
+}
+
+// writeParquetTable writes a table whose AAA is spelled aaa on
+// 2025-01-01 only, more than the reader's two days of padding before
+// 2025-01-10, where AAA has one bar (close 2.5).
+func writeParquetTable(t *testing.T, dir string) Source {
+	t.Helper()
+	db := memDB(t)
+	pq := parquetOf(t, db, dir, "spell.parquet", `SELECT * FROM (VALUES
+		('aaa', TIMESTAMP '2025-01-01 00:00:00', 1.0, 2.0, 0.5, 1.5, 10.0),
+		('AAA', TIMESTAMP '2025-01-10 00:00:00', 2.0, 3.0, 1.5, 2.5, 10.0)) t(symbol, ts, open, high, low, close, volume)`)
+	return Source{Table: pq}
+}
+
 // Bad rows are refused as in files, naming the source file, row, symbol
 // and time.
 func TestReadSourceBadRows(t *testing.T) {
