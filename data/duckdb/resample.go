@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -48,7 +49,14 @@ const (
 //     bars.
 //
 // Gaps stay gaps (an empty bucket makes no bar) and a last, partial bucket
-// (an in-progress candle, or a session cut short) is kept as it is.
+// (an in-progress candle, or a session cut short) is kept as it is. A
+// first bucket that a read's start cuts (ReadSource with Request.Start
+// and Bar, data import --start --bar: 4h buckets from 02:00 would start
+// with a 00:00 bucket holding only 02:00–04:00) is left out, with a note:
+// its open, high, low and volume would be those of part of it. It is the
+// bucket that begins before the start (for equities' daily bars, the
+// session opens before it). A first bucket the data themselves begin
+// inside is kept, as the last one is.
 //
 // A series already at bar is kept as it is (it is not re-stamped: hourly
 // bars starting at :30 stay there). Resampling to a finer interval than a
@@ -61,6 +69,12 @@ const (
 // bucket's first bar, and a note saying what was done. The panel's other
 // fields are kept.
 func Resample(ctx context.Context, p *data.Panel, bar data.Interval) (*data.Panel, error) {
+	return resample(ctx, p, bar, 0)
+}
+
+// resample is Resample, leaving out a first bucket that begins before
+// start (the bars' read began at start; 0: none did).
+func resample(ctx context.Context, p *data.Panel, bar data.Interval, start int64) (*data.Panel, error) {
 	if !slices.Contains(data.BarIntervals[:], bar) {
 		return nil, fmt.Errorf("duckdb: resample: bar %s: want one of 1m, 5m, 15m, 1h, 4h, 1d", bar)
 	}
@@ -131,6 +145,11 @@ func Resample(ctx context.Context, p *data.Panel, bar data.Interval) (*data.Pane
 			rr.Release()
 			if err != nil {
 				return fmt.Errorf("duckdb: resample %s to %s: %w", s.Symbol, bar, err)
+			}
+			if start != 0 && res.Len() > 0 {
+				if res, err = dropCutBucket(res, bar, start); err != nil {
+					return fmt.Errorf("duckdb: resample %s to %s: %w", s.Symbol, bar, err)
+				}
 			}
 			out.Series[i] = res
 		}
@@ -230,4 +249,45 @@ func resampleNote(s *data.Series, bar data.Interval) string {
 		return fmt.Sprintf("resampled from %s to 1d bars: UTC days", from)
 	}
 	return fmt.Sprintf("resampled from %s to %s bars aligned to 00:00 UTC", from, bar)
+}
+
+// bucketStart is the instant the bucket stamped t begins: t, except for an
+// equity's daily bar (stamped 00:00 UTC of its date), whose session opens
+// at SessionOpen New York time.
+func bucketStart(t int64, bar data.Interval, class data.Class) (int64, error) {
+	if bar != data.Daily || class != data.Equity {
+		return t, nil
+	}
+	loc, err := data.LoadTimezone(SessionZone)
+	if err != nil {
+		return 0, err
+	}
+	open, err := time.Parse("15:04", SessionOpen)
+	if err != nil {
+		return 0, err
+	}
+	y, m, d := time.Unix(0, t).UTC().Date()
+	return time.Date(y, m, d, open.Hour(), open.Minute(), 0, 0, loc).UnixNano(), nil
+}
+
+// dropCutBucket leaves out s's first bar when its bucket begins before
+// start: the bars before start were not read, so it holds part of its
+// bucket (see Resample).
+func dropCutBucket(s data.Series, bar data.Interval, start int64) (data.Series, error) {
+	b, err := bucketStart(s.Time[0], bar, s.Class)
+	if err != nil || b >= start {
+		return s, err
+	}
+	stamp := data.FormatTime
+	if bar == data.Daily {
+		stamp = data.FormatStamp
+	}
+	if s.Len() == 1 {
+		return s, fmt.Errorf("no whole %s bar from %s: the only one, %s, begins before it", bar, data.FormatTime(start), stamp(s.Time[0]))
+	}
+	s.Notes = append(s.Notes, fmt.Sprintf("the first %s bar, %s, was left out: it begins before the start %s, so only part of it was read",
+		bar, stamp(s.Time[0]), data.FormatTime(start)))
+	s.Time, s.Rows = s.Time[1:], s.Rows[1:]
+	s.Open, s.High, s.Low, s.Close, s.AdjClose, s.Volume = s.Open[1:], s.High[1:], s.Low[1:], s.Close[1:], s.AdjClose[1:], s.Volume[1:]
+	return s, nil
 }

@@ -2,8 +2,13 @@ package duckdb
 
 import (
 	"context"
+	"encoding/csv"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -188,5 +193,155 @@ func TestResampleKeepsNoAdjClose(t *testing.T) {
 	}
 	if !out.Series[0].NoAdjClose {
 		t.Error("the resampled series lost NoAdjClose")
+	}
+}
+
+// A read's start inside a bucket leaves that bucket out: hourly bars
+// 00:00–07:00 (open = high = low = close = 10 + hour, volume 1), read from
+// 02:00 and resampled to 4h, made a 00:00 bar of the 02:00 and 03:00
+// hours only (open 12, volume 2) stamped as a whole one.
+func TestReadSourceStartCutsBucket(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var body strings.Builder
+	body.WriteString("time,symbol,open,high,low,close,volume\n")
+	for h := 0; h < 8; h++ {
+		px := 10 + h
+		fmt.Fprintf(&body, "2025-01-01T%02d:00:00Z,BTC,%d,%d,%d,%d,1\n", h, px, px, px, px)
+	}
+	src := Source{Table: writeFile(t, dir, "t.csv", body.String())}
+	for _, tc := range []struct {
+		start int64
+		times []int64
+		// The 4h bars, by hand: the 04:00 bucket is the hours 4..7, open
+		// 14 (hour 4), high and close 17 (hour 7), low 14, volume 4; the
+		// 00:00 bucket from 00:00 is hours 0..3 (open 10, close 13).
+		open, close, vol []float64
+		note             bool
+	}{
+		{utc(2025, 1, 1, 2, 0), []int64{utc(2025, 1, 1, 4, 0)}, []float64{14}, []float64{17}, []float64{4}, true},
+		{utc(2025, 1, 1, 0, 0), []int64{utc(2025, 1, 1, 0, 0), utc(2025, 1, 1, 4, 0)}, []float64{10, 14}, []float64{13, 17}, []float64{4, 4}, false},
+		// A start on a bucket's boundary cuts nothing.
+		{utc(2025, 1, 1, 4, 0), []int64{utc(2025, 1, 1, 4, 0)}, []float64{14}, []float64{17}, []float64{4}, false},
+	} {
+		p, err := ReadSource(ctx, src, Request{Symbols: []string{"BTC"}, Start: tc.start, Bar: 4 * data.Hour})
+		if err != nil {
+			t.Fatalf("from %s: %v", data.FormatTime(tc.start), err)
+		}
+		s := p.Series[0]
+		if !slices.Equal(s.Time, tc.times) || !slices.Equal(s.Open, tc.open) || !slices.Equal(s.Close, tc.close) || !slices.Equal(s.Volume, tc.vol) {
+			t.Errorf("from %s: times %v open %v close %v volume %v, want %v %v %v %v", data.FormatTime(tc.start),
+				fmtTimes(s.Time), s.Open, s.Close, s.Volume, fmtTimes(tc.times), tc.open, tc.close, tc.vol)
+		}
+		noted := strings.Contains(strings.Join(s.Notes, "\n"), "the first 4h bar, 2025-01-01T00:00:00Z, was left out")
+		if noted != tc.note {
+			t.Errorf("from %s: notes %q, want the left-out bar noted: %v", data.FormatTime(tc.start), s.Notes, tc.note)
+		}
+	}
+	// From 06:00 only the cut bucket would remain: an error, not a bar.
+	if _, err := ReadSource(ctx, src, Request{Symbols: []string{"BTC"}, Start: utc(2025, 1, 1, 6, 0), Bar: 4 * data.Hour}); err == nil ||
+		!strings.Contains(err.Error(), "no whole 4h bar from 2025-01-01T06:00:00Z") {
+		t.Errorf("from 06:00: err = %v, want no whole bar", err)
+	}
+}
+
+// An equity's daily bar is its New York session: a start before the
+// session opens cuts nothing; a start inside it cuts that day. Hourly
+// bars 09:30–15:30 New York (14:30–20:30 UTC in January) on 2 and 3
+// January 2024, close = 100 + day + hour/100.
+func TestReadSourceStartCutsSession(t *testing.T) {
+	ctx := context.Background()
+	var body strings.Builder
+	body.WriteString("time,symbol,open,high,low,close,volume\n")
+	for d := 2; d <= 3; d++ {
+		for h := 14; h <= 20; h++ {
+			px := 100 + float64(d) + float64(h)/100
+			fmt.Fprintf(&body, "2024-01-%02dT%02d:30:00Z,NVDA,%v,%v,%v,%v,1\n", d, h, px, px, px, px)
+		}
+	}
+	src := Source{Table: writeFile(t, t.TempDir(), "t.csv", body.String())}
+	for _, tc := range []struct {
+		start int64
+		times []int64
+		open  []float64
+	}{
+		// 02:00 UTC is before 09:30 New York: both sessions whole, open
+		// of 2 January 102.14 (14:30 UTC), of 3 January 103.14.
+		{utc(2024, 1, 2, 2, 0), []int64{data.Day(2024, 1, 2), data.Day(2024, 1, 3)}, []float64{102.14, 103.14}},
+		// 15:00 UTC is inside the 2 January session: left out.
+		{utc(2024, 1, 2, 15, 0), []int64{data.Day(2024, 1, 3)}, []float64{103.14}},
+	} {
+		p, err := ReadSource(ctx, src, Request{Symbols: []string{"NVDA"}, Classes: []data.Class{data.Equity}, Start: tc.start, Bar: data.Daily})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := p.Series[0]; !slices.Equal(s.Time, tc.times) || !slices.Equal(s.Open, tc.open) || s.Volume[len(s.Volume)-1] != 7 {
+			t.Errorf("from %s: times %v open %v volume %v, want %v %v (7 bars a session)", data.FormatTime(tc.start), fmtTimes(s.Time), s.Open, s.Volume, fmtTimes(tc.times), tc.open)
+		}
+	}
+}
+
+// The real Binance 5-minute BTC bars from 2025-10-01T02:00Z to
+// 2025-10-03T00:00Z, resampled to 4h through ReadSource, against 4h bars
+// aggregated here from the raw file's rows: the first bar is 04:00, 24
+// five-minute bars of the cut 00:00 bucket having been left out.
+func TestReadSourceStartCutsBucketRealData(t *testing.T) {
+	path := filepath.Join(intradayDir(t), "binance_usdm_perp_5m_won9892000", "BTC-USD.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skip(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, end := utc(2025, 10, 1, 2, 0), utc(2025, 10, 3, 0, 0)
+	const bucket = int64(4 * data.Hour)
+	type agg struct {
+		t             int64
+		o, h, l, c, v float64
+	}
+	var want []agg
+	for _, r := range recs[1:] { // timestamp,open,high,low,close,volume
+		ms, _ := strconv.ParseInt(r[0], 10, 64)
+		ts := ms * 1e6
+		if ts < start || ts >= end {
+			continue
+		}
+		var x [5]float64
+		for i := range x {
+			if x[i], err = strconv.ParseFloat(r[i+1], 64); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := ts - ts%bucket
+		if b < start {
+			continue // the bucket the start cuts
+		}
+		if n := len(want); n == 0 || want[n-1].t != b {
+			want = append(want, agg{b, x[0], x[1], x[2], x[3], 0})
+		}
+		w := &want[len(want)-1]
+		w.h, w.l, w.c, w.v = math.Max(w.h, x[1]), math.Min(w.l, x[2]), x[3], w.v+x[4]
+	}
+	if len(want) != 11 { // 04:00..20:00 on the 1st, 00:00..20:00 on the 2nd
+		t.Fatalf("%d buckets computed, want 11", len(want))
+	}
+	q := "SELECT 'BTC' AS symbol, * FROM read_csv(" + sqlString(path) + ")"
+	p, err := ReadSource(context.Background(), Source{Query: q}, Request{Symbols: []string{"BTC"}, Start: start, End: end, Bar: 4 * data.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := p.Series[0]
+	if s.Len() != len(want) {
+		t.Fatalf("%d bars, want %d", s.Len(), len(want))
+	}
+	for k, w := range want {
+		if s.Time[k] != w.t || s.Open[k] != w.o || s.High[k] != w.h || s.Low[k] != w.l || s.Close[k] != w.c ||
+			math.Abs(s.Volume[k]-w.v) > 1e-9*w.v {
+			t.Errorf("bar %d: %s %v %v %v %v %v, want %s %v %v %v %v %v", k, data.FormatTime(s.Time[k]), s.Open[k], s.High[k], s.Low[k], s.Close[k], s.Volume[k],
+				data.FormatTime(w.t), w.o, w.h, w.l, w.c, w.v)
+		}
 	}
 }

@@ -67,7 +67,8 @@ type Request struct {
 	// stamps (UTC Unix ns); 0 leaves a side open.
 	Start, End int64
 	// Bar resamples the bars to this interval (one of data.BarIntervals);
-	// 0 keeps them as stored. See Resample.
+	// 0 keeps them as stored. See Resample; with Start, a first bucket
+	// that begins before Start (only part of it read) is left out.
 	Bar data.Interval
 }
 
@@ -208,7 +209,8 @@ func ReadSource(ctx context.Context, src Source, req Request) (*data.Panel, erro
 		return nil, err
 	}
 	if req.Bar != 0 {
-		return Resample(ctx, p, req.Bar)
+		// A first bucket begun before Start holds part of its bars: left out.
+		return resample(ctx, p, req.Bar, req.Start)
 	}
 	return p, nil
 }
