@@ -48,21 +48,85 @@ func (c Class) Calendar() Calendar {
 	return Sessions
 }
 
-// GuessClass guesses an instrument's class from its symbol: Yahoo-style
-// crypto pairs (BTC-USD, TAO-USDT), Binance pairs (BTCUSDT) and a list of
-// well-known tokens are crypto; everything else is equity. Importers use it
-// only when the user gives no --class.
+// GuessClass guesses an instrument's class from its symbol: crypto pairs
+// and a list of well-known tokens are crypto; everything else is equity.
+// A pair is a base and a quote currency: with a separator (BTC-USD,
+// TAO-USDT, BTC-EUR, ETH/BTC, SOL_USDC) any base and a quote of
+// cryptoQuotes; Binance-style without one, any base before USDT or USDC
+// (BTCUSDT), or a known token before another quote (ETHBTC, BTCEUR).
+// Importers use it only when the user gives no --class.
 func GuessClass(symbol string) Class {
 	s := strings.ToUpper(strings.TrimSpace(symbol))
 	if _, ok := quoteSuffix(s); ok {
 		return Crypto
 	}
+	if knownToken(s) {
+		return Crypto
+	}
+	for _, q := range cryptoQuotes {
+		for _, sep := range []string{"-", "_", "/"} {
+			if base, ok := strings.CutSuffix(s, sep+q); ok && base != "" && !strings.ContainsAny(base, "-_/") {
+				return Crypto
+			}
+		}
+		if base, ok := strings.CutSuffix(s, q); ok && knownToken(base) {
+			return Crypto
+		}
+	}
+	return Equity
+}
+
+// cryptoQuotes are the currencies a crypto pair is quoted in, besides
+// those CanonicalSymbol strips (USD, USDT, USDC): other stablecoins, fiat
+// currencies of crypto exchanges and the tokens pairs are quoted in. A
+// pair quoted in one of them is not its base's USD price, so its symbol
+// is kept whole (BTC-EUR is not BTC).
+var cryptoQuotes = [...]string{"USD", "USDT", "USDC", "BUSD", "FDUSD", "TUSD", "DAI", "EUR", "GBP", "BTC", "ETH", "BNB"}
+
+// knownToken reports whether s (upper case) is a well-known token.
+func knownToken(s string) bool {
 	switch s {
 	case "BTC", "ETH", "SOL", "XRP", "TAO", "RENDER", "RNDR", "FET", "NEAR", "ICP",
 		"GRT", "WLD", "AGIX", "OCEAN", "AR", "AKT", "DOGE", "ADA", "BNB":
-		return Crypto
+		return true
 	}
-	return Equity
+	return false
+}
+
+// WeekendNote says, for a series classed equity with bars stamped on a
+// Saturday or Sunday (UTC), that it may be a token: an equity's daily bars
+// resampled from intraday ones keep only the New York session, and its
+// calendar is the exchange's. "" otherwise.
+func WeekendNote(s *Series) string {
+	if s.Class != Equity {
+		return ""
+	}
+	n, first := 0, int64(0)
+	for _, t := range s.Time {
+		// 1970-01-01 was a Thursday: day 0 is weekday 4 (Sunday 0).
+		switch wd := ((floorDays(t)+4)%7 + 7) % 7; wd {
+		case 0, 6:
+			if n == 0 {
+				first = t
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("classed equity, but %d of its %d bars fall on a Saturday or Sunday (UTC), the first %s: "+
+		"if it trades every day (a token), give --class crypto (in an experiment, [data] classes): "+
+		"an equity's daily bars are its 09:30–16:00 New York session", n, s.Len(), FormatTime(first))
+}
+
+// floorDays is the day (since 1970-01-01 UTC) of the instant t.
+func floorDays(t int64) int64 {
+	d := t / NanosPerDay
+	if t%NanosPerDay < 0 {
+		d--
+	}
+	return d
 }
 
 // CanonicalSymbol strips a quote-currency suffix from a crypto pair so that

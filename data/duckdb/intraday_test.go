@@ -98,8 +98,11 @@ func TestReadIntradayTimes(t *testing.T) {
 			if s.Interval != tc.iv {
 				t.Errorf("interval %v, want %v", s.Interval, tc.iv)
 			}
-			if len(s.Notes) != 0 {
-				t.Errorf("notes %q", s.Notes)
+			// 2024-11-03 is a Sunday, 2024-01-13 a Saturday: the file
+			// (X, guessed equity) is noted as possibly a token.
+			weekend := tc.name == "naive New York repeated hour" || tc.name == "slash with time, day-first"
+			if weekend && (len(s.Notes) != 1 || !strings.HasPrefix(s.Notes[0], "classed equity, but")) || !weekend && len(s.Notes) != 0 {
+				t.Errorf("notes %q (weekend bars: %v)", s.Notes, weekend)
 			}
 		})
 	}
@@ -124,8 +127,9 @@ func TestReadRepeatedHourNewestFirst(t *testing.T) {
 	if !slices.Equal(s.Time, want) {
 		t.Errorf("times\n got %v\nwant %v", fmtTimes(s.Time), fmtTimes(want))
 	}
-	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "newest first") {
-		t.Errorf("notes %q, want the reversal noted", s.Notes)
+	// 2024-11-03 is a Sunday: X, guessed equity, is noted as possibly a token.
+	if len(s.Notes) != 2 || !strings.Contains(s.Notes[0], "newest first") || !strings.HasPrefix(s.Notes[1], "classed equity, but 5 of its 5 bars") {
+		t.Errorf("notes %q, want the reversal and the weekend bars noted", s.Notes)
 	}
 }
 

@@ -293,6 +293,9 @@ func (r *fileReader) read(ctx context.Context, path string, opt ReadOptions) (s 
 		}
 		return data.Series{}, err
 	}
+	if note := data.WeekendNote(&s); note != "" {
+		s.Notes = append(s.Notes, note)
+	}
 	return s, nil
 }
 

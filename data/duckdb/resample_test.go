@@ -345,3 +345,58 @@ func TestReadSourceStartCutsBucketRealData(t *testing.T) {
 		}
 	}
 }
+
+// A crypto pair quoted in euros is guessed crypto, so its daily bars are
+// whole UTC days, weekends included: hourly bars with volume 1 from
+// Friday 2025-10-03 to Sunday 10-05 make three daily bars of volume 24
+// (BTC-EUR was guessed equity, and its days were the 6.5 hours of a New
+// York session). A symbol guessed equity with the same bars keeps the
+// sessions and is noted as possibly a token.
+func TestReadSourceDailyCryptoPairWeekends(t *testing.T) {
+	var body strings.Builder
+	body.WriteString("time,symbol,open,high,low,close,volume\n")
+	for _, sym := range []string{"BTC-EUR", "ZZZ"} {
+		for d := 3; d <= 5; d++ {
+			for h := 0; h < 24; h++ {
+				fmt.Fprintf(&body, "2025-10-%02dT%02d:00:00Z,%s,10,10,10,10,1\n", d, h, sym)
+			}
+		}
+	}
+	src := Source{Table: writeFile(t, t.TempDir(), "t.csv", body.String())}
+	p, err := ReadSource(context.Background(), src, Request{Symbols: []string{"BTC-EUR", "ZZZ"}, Bar: data.Daily})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair, eq := p.Series[0], p.Series[1]
+	if pair.Class != data.Crypto || !slices.Equal(pair.Time, []int64{data.Day(2025, 10, 3), data.Day(2025, 10, 4), data.Day(2025, 10, 5)}) ||
+		!slices.Equal(pair.Volume, []float64{24, 24, 24}) {
+		t.Errorf("BTC-EUR: %v %v volume %v, want crypto, 3 days of volume 24", pair.Class, fmtTimes(pair.Time), pair.Volume)
+	}
+	// ZZZ: the New York sessions 09:30–16:00 EDT (13:30–20:00 UTC) hold
+	// the hourly bars opening 14:00..19:00 UTC, 6 of them a day.
+	if eq.Class != data.Equity || !slices.Equal(eq.Volume, []float64{6, 6, 6}) {
+		t.Errorf("ZZZ: %v volume %v, want equity, 3 sessions of 6 bars", eq.Class, eq.Volume)
+	}
+	notes := strings.Join(p.Notes(), "\n")
+	if !strings.Contains(notes, "ZZZ: classed equity, but 48 of its 72 bars fall on a Saturday or Sunday (UTC), the first 2025-10-04T00:00:00Z") ||
+		strings.Contains(notes, "BTC-EUR: classed equity") {
+		t.Errorf("notes:\n%s\nwant ZZZ's weekend bars noted, and no note for BTC-EUR", notes)
+	}
+}
+
+// A per-instrument file of an equity with weekend bars is noted too.
+func TestReadFileWeekendNote(t *testing.T) {
+	// 2025-10-04 is a Saturday.
+	p := writeFile(t, t.TempDir(), "ZZZ.csv", "date,close\n2025-10-03,10\n2025-10-04,10\n2025-10-06,10\n")
+	s, err := ReadFile(context.Background(), p, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(s.Notes, "\n"); !strings.Contains(got, "1 of its 3 bars fall on a Saturday or Sunday (UTC), the first 2025-10-04T00:00:00Z") {
+		t.Errorf("notes %q, want the Saturday bar noted", got)
+	}
+	s, err = ReadFile(context.Background(), p, ReadOptions{Class: data.Crypto})
+	if err != nil || len(s.Notes) != 0 {
+		t.Errorf("as crypto: notes %q, err %v; want none", s.Notes, err)
+	}
+}

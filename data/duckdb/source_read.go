@@ -170,6 +170,9 @@ func (r *sourceReader) read() (*data.Panel, error) {
 		if ser.Len() == 0 {
 			return nil, r.fail("symbol %s has no bars in %s", s, r.window())
 		}
+		if note := data.WeekendNote(&ser); note != "" {
+			ser.Notes = append(ser.Notes, note)
+		}
 		p.Series[i] = ser
 	}
 	// Rows without a symbol belong to no instrument: they are left out,
