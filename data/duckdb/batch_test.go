@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,8 +105,8 @@ func TestReadSymbolsInBatches(t *testing.T) {
 }
 
 // Rows without a symbol (NULL, empty or blank) belong to no instrument:
-// the series read from the table say how many the source has, at any
-// time (their times are not read: a CSV table's are text, and a row
+// the series read from the table say how many the source has and where
+// the first is, at any time (their times are not read: a CSV table's are text, and a row
 // outside the requested time is counted too, as the note says). A query
 // source's are not counted.
 func TestReadSourceRowsWithoutSymbol(t *testing.T) {
@@ -123,7 +124,8 @@ func TestReadSourceRowsWithoutSymbol(t *testing.T) {
 		req  Request
 		want string
 	}{
-		{Request{Symbols: []string{"NVDA", "TAO"}}, "3 row(s) of " + pq + " (at any time) have no symbol"},
+		// NULL at row 2, '' at 4, '  ' at 5.
+		{Request{Symbols: []string{"NVDA", "TAO"}}, "3 row(s) of " + pq + " (at any time) have no symbol (empty, blank or NULL), the first at row 2"},
 		{Request{Symbols: []string{"NVDA"}, End: utc(2024, 1, 5, 0, 0)}, "3 row(s) of " + pq + " (at any time) have no symbol"},
 	} {
 		p, err := ReadSource(context.Background(), Source{Table: pq}, tc.req)
@@ -135,6 +137,11 @@ func TestReadSourceRowsWithoutSymbol(t *testing.T) {
 				t.Errorf("%s's notes %q, want …%s…", s.Symbol, got, tc.want)
 			}
 		}
+	}
+	// Every symbol is NVDA and TAO: the blank one is no symbol (it was
+	// listed, then requested as the empty symbol).
+	if syms, err := SourceSymbols(context.Background(), Source{Table: pq}); err != nil || !slices.Equal(syms, []string{"NVDA", "TAO"}) {
+		t.Errorf("SourceSymbols = %q, %v; want [NVDA TAO]", syms, err)
 	}
 	// A query's rows are the query's to choose: they are not counted.
 	p, err := ReadSource(context.Background(), Source{Query: "SELECT * FROM read_parquet(" + sqlString(pq) + ")"}, Request{Symbols: []string{"NVDA"}})
@@ -152,6 +159,43 @@ func TestReadSourceRowsWithoutSymbol(t *testing.T) {
 	}
 	if got := strings.Join(p.Series[0].Notes, "\n"); strings.Contains(got, "no symbol") {
 		t.Errorf("notes %q of a table without such rows", got)
+	}
+}
+
+// A CSV table's whitespace-only symbols are no symbol, as NULL and empty
+// ones are: the read of every symbol listed "   " and failed with "empty
+// symbol requested", naming no row. Now they are left out with a note
+// naming the first one's line; a table with no symbol at all is refused,
+// naming it.
+func TestReadSourceBlankSymbols(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	const hdr = "time,symbol,open,high,low,close,volume\n"
+	src := Source{Table: writeFile(t, dir, "t.csv", hdr+
+		"2025-01-01T00:00:00Z,AAA,1,2,0.5,1.5,10\n"+
+		"2025-01-01T01:00:00Z,   ,1.5,2,1,1.8,10\n"+
+		"\n"+
+		"2025-01-01T02:00:00Z,\t,1.5,2,1,1.8,10\n"+
+		"2025-01-01T02:00:00Z,AAA,1.5,2,1,1.8,10\n")}
+	syms, err := SourceSymbols(ctx, src)
+	if err != nil || !slices.Equal(syms, []string{"AAA"}) {
+		t.Fatalf("SourceSymbols = %q, %v; want [AAA]", syms, err)
+	}
+	p, err := ReadSource(ctx, src, Request{Symbols: syms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lines 3 ("   ") and 5 (a tab; line 4 is empty).
+	want := "2 row(s) of " + src.Table + " (at any time) have no symbol (empty, blank or NULL), the first at line 3"
+	if s := p.Series[0]; s.Len() != 2 || !strings.Contains(strings.Join(s.Notes, "\n"), want) {
+		t.Errorf("AAA: %d bars, notes %q; want 2 bars and …%s", s.Len(), s.Notes, want)
+	}
+	none := Source{Table: writeFile(t, dir, "none.csv", hdr+
+		"2025-01-01T00:00:00Z,,1,2,0.5,1.5,10\n"+
+		"2025-01-01T01:00:00Z,  ,1.5,2,1,1.8,10\n")}
+	_, err = SourceSymbols(ctx, none)
+	if want := "has no symbols: its 2 row(s) have an empty, blank or NULL symbol, the first at line 2"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("no symbols: err = %v, want …%s", err, want)
 	}
 }
 

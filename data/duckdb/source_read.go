@@ -182,13 +182,14 @@ func (r *sourceReader) read() (*data.Panel, error) {
 	// written as text). A query's rows are the query's to choose: it is
 	// not run again to count them.
 	var n int64
+	var first string
 	if r.src.Query == "" {
-		if n, err = r.countNoSymbol(); err != nil {
+		if n, first, err = r.countNoSymbol(); err != nil {
 			return nil, err
 		}
 	}
 	if n > 0 {
-		note := fmt.Sprintf("%d row(s) of %s (at any time) have no symbol (empty or NULL): they belong to no instrument and were left out", n, r.src)
+		note := fmt.Sprintf("%d row(s) of %s (at any time) have no symbol (empty, blank or NULL)%s: they belong to no instrument and were left out", n, r.src, first)
 		for i := range p.Series {
 			p.Series[i].Notes = append(p.Series[i].Notes, note)
 		}
@@ -196,22 +197,84 @@ func (r *sourceReader) read() (*data.Panel, error) {
 	return p, nil
 }
 
-// countNoSymbol counts the source's rows whose symbol is NULL or blank.
-func (r *sourceReader) countNoSymbol() (int64, error) {
+// noSymbol is the SQL condition of a row without a symbol: NULL, empty
+// or white space only (as data.CanonicalSymbol trims it: spaces, tabs,
+// line ends, form feeds and no-break spaces).
+func (r *sourceReader) noSymbol() string {
 	sym := "CAST(" + sqlIdent(r.names[r.sym]) + " AS VARCHAR)"
-	where := sym + " IS NULL OR trim(" + sym + ") = ''"
-	rdr, err := r.ar.QueryContext(r.ctx, "SELECT count(*) FROM "+r.rel.from+" WHERE "+where)
+	return "(" + sym + " IS NULL OR trim(" + sym + ", ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(133) || chr(160)) = '')"
+}
+
+// countNoSymbol counts the source's rows whose symbol is NULL or blank,
+// and names the first of them (", the first at line 3", or "" when the
+// source does not number its rows).
+func (r *sourceReader) countNoSymbol() (int64, string, error) {
+	sel := []string{"count(*) OVER ()"}
+	var order []string
+	if r.rel.fileExpr != "" {
+		sel = append(sel, r.rel.fileExpr)
+		order = append(order, r.rel.fileExpr)
+	}
+	if r.rel.rowExpr != "" {
+		sel = append(sel, "CAST("+r.rel.rowExpr+" AS BIGINT)")
+		order = append(order, r.rel.rowExpr)
+	}
+	q := "SELECT " + strings.Join(sel, ", ") + " FROM " + r.rel.from + " WHERE " + r.noSymbol()
+	if len(order) > 0 {
+		q += " ORDER BY " + strings.Join(order, ", ")
+	}
+	rdr, err := r.ar.QueryContext(r.ctx, q+" LIMIT 1")
 	if err != nil {
-		return 0, r.fail("%v", err)
+		return 0, "", r.fail("%v", err)
 	}
 	defer rdr.Release()
 	var n int64
+	var file string
+	row := int64(0)
 	for rdr.Next() {
-		if a, ok := rdr.RecordBatch().Column(0).(*array.Int64); ok && a.Len() > 0 {
+		rec := rdr.RecordBatch()
+		if rec.NumRows() == 0 {
+			continue
+		}
+		if a, ok := rec.Column(0).(*array.Int64); ok {
 			n = a.Value(0)
 		}
+		c := 1
+		if r.rel.fileExpr != "" {
+			if a, ok := rec.Column(c).(stringArray); ok && a.IsValid(0) {
+				file = strings.Clone(a.Value(0))
+			}
+			c++
+		}
+		if r.rel.rowExpr != "" {
+			if a, ok := rec.Column(c).(*array.Int64); ok && a.IsValid(0) {
+				row = a.Value(0)
+			}
+		}
 	}
-	return n, rdr.Err()
+	if err := rdr.Err(); err != nil {
+		return 0, "", r.fail("%v", err)
+	}
+	if n == 0 {
+		return 0, "", nil
+	}
+	var where string
+	switch {
+	case r.rel.lines != nil && row >= 1 && row <= int64(len(r.rel.lines)):
+		where = fmt.Sprintf("line %d", r.rel.lines[row-1]) // a CSV record's line
+	case row > 0:
+		where = fmt.Sprintf("row %d", row)
+	}
+	switch {
+	case file != "" && where != "":
+		where = file + " " + where
+	case file != "":
+		where = file
+	}
+	if where != "" {
+		where = ", the first at " + where
+	}
+	return n, where, nil
 }
 
 // window describes the requested time range.
@@ -776,7 +839,10 @@ func (r *sourceReader) timeFilter() (string, error) {
 // distinctSymbols lists the source's symbols, sorted.
 func (r *sourceReader) distinctSymbols() ([]string, error) {
 	sym := "CAST(" + sqlIdent(r.names[r.sym]) + " AS VARCHAR)"
-	rdr, err := r.ar.QueryContext(r.ctx, "SELECT DISTINCT "+sym+" FROM "+r.rel.from+" WHERE "+sym+" IS NOT NULL ORDER BY 1")
+	// A row without a symbol (NULL, empty or blank) belongs to no
+	// instrument: a blank one listed here was requested as the empty
+	// symbol, and the read of every symbol failed on it.
+	rdr, err := r.ar.QueryContext(r.ctx, "SELECT DISTINCT "+sym+" FROM "+r.rel.from+" WHERE NOT "+r.noSymbol()+" ORDER BY 1")
 	if err != nil {
 		return nil, r.fail("%v", err)
 	}
@@ -1238,6 +1304,16 @@ func SourceSymbols(ctx context.Context, src Source) ([]string, error) {
 			return err
 		}
 		if len(out) == 0 {
+			// Rows, none with a symbol: say so, naming the first.
+			if r.src.Query == "" {
+				n, first, err := r.countNoSymbol()
+				if err != nil {
+					return err
+				}
+				if n > 0 {
+					return r.fail("has no symbols: its %d row(s) have an empty, blank or NULL symbol%s", n, first)
+				}
+			}
 			return r.fail("returned no rows")
 		}
 		return nil
