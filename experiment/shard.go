@@ -130,6 +130,12 @@ type ShardManifest struct {
 	// Paths is the range [from, to) of Monte Carlo paths it ran ([0, 0]
 	// without Monte Carlo or when it got none).
 	Paths [2]int `json:"montecarlo_paths"`
+	// Checksums are the SHA-256 of the files the merge reads from the
+	// shard folder, by name: state.gob, and montecarlo_paths.parquet and
+	// walkforward_in_sample.parquet when the shard wrote them. The merge
+	// refuses a shard whose files differ, or that records none (a shard
+	// of an older divergence).
+	Checksums map[string]string `json:"checksums_sha256,omitempty"`
 }
 
 // ExperimentFile is the path merge reads the experiment file from when

@@ -168,6 +168,66 @@ func writeShardState(dir string, st *shardState) error {
 	})
 }
 
+// shardDataFiles are the files of a shard folder the merge reads, which
+// shard.json records the SHA-256 of (ShardManifest.Checksums).
+var shardDataFiles = [...]string{stateFile, mcPathsFile, wfFile}
+
+// shardChecksums fingerprints the shardDataFiles present in dir.
+func shardChecksums(dir string) (map[string]string, error) {
+	sums := map[string]string{}
+	for _, name := range shardDataFiles {
+		p := filepath.Join(dir, name)
+		if _, err := os.Stat(p); err != nil {
+			continue
+		}
+		sha, err := results.Fingerprint(p)
+		if err != nil {
+			return nil, err
+		}
+		sums[name] = sha
+	}
+	return sums, nil
+}
+
+// verifyShardFiles checks that the files the merge reads from shard
+// folder dir are those the shard wrote: each has the SHA-256 its
+// shard.json records, and those its shard.json says it holds (the state,
+// the Monte Carlo paths when it ran some, the walk-forward scores when
+// it ran in-sample runs) are recorded. A shard.json without checksums
+// (an older divergence) is refused: its files cannot be checked.
+func verifyShardFiles(dir string, m *ShardManifest) error {
+	if m.Checksums == nil {
+		return fmt.Errorf("shard %d/%d (%s): %s records no checksums of its files: it was written by an older divergence; run the shard again", m.Shard, m.Shards, dir, ShardFile)
+	}
+	need := []string{stateFile}
+	if m.Paths[1] > m.Paths[0] {
+		need = append(need, mcPathsFile)
+	}
+	if len(m.WalkForward) > 0 {
+		need = append(need, wfFile)
+	}
+	for _, name := range need {
+		if _, ok := m.Checksums[name]; !ok {
+			return fmt.Errorf("shard %d/%d (%s): %s records no checksum of %s", m.Shard, m.Shards, dir, ShardFile, name)
+		}
+	}
+	for _, name := range shardDataFiles {
+		want, ok := m.Checksums[name]
+		if !ok {
+			continue
+		}
+		got, err := results.Fingerprint(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("shard %d/%d (%s): %w", m.Shard, m.Shards, dir, err)
+		}
+		if got != want {
+			return fmt.Errorf("shard %d/%d (%s): %s has sha256 %s, %s records %s: the file changed since the shard wrote it; run the shard again",
+				m.Shard, m.Shards, dir, name, short(got), ShardFile, short(want))
+		}
+	}
+	return nil
+}
+
 // readShardState reads a shard folder's state file.
 func readShardState(dir string) (*shardState, error) {
 	fh, err := os.Open(filepath.Join(dir, stateFile))
@@ -275,6 +335,11 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 	if err != nil {
 		return nil, err
 	}
+	for _, i := range order {
+		if err := verifyShardFiles(dirs[i], ms[i]); err != nil {
+			return nil, fmt.Errorf("merge: %w; nothing was written", err)
+		}
+	}
 	src := &mergeSource{}
 	for _, i := range order {
 		src.dirs = append(src.dirs, dirs[i])
@@ -381,34 +446,56 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 			s.mc[i].Dist.Paths = n
 			s.mc[i].Dist.TerminalReturns, s.mc[i].Dist.MaxDrawdowns = make([]float64, n), make([]float64, n)
 		}
-		var files []string
+		// Each shard's file is read on its own: it must hold its own
+		// range of paths (shard.json's, the plan's), each run's path
+		// once. A file of another shard's range would leave this range's
+		// paths at zero under a correct total.
+		seen := make([][]bool, len(mcRuns))
+		for i := range seen {
+			seen[i] = make([]bool, n)
+		}
 		for k, d := range s.dirs {
-			if plans[k].Paths[1] > plans[k].Paths[0] {
-				files = append(files, filepath.Join(d, mcPathsFile))
+			from, to := plans[k].Paths[0], plans[k].Paths[1]
+			if to <= from {
+				continue
+			}
+			file := filepath.Join(d, mcPathsFile)
+			rows := 0
+			err := duckdb.Concat(ctx, []string{file}, "run, path, shocked, terminal_return, max_drawdown, fan_terminal", "run, path", func(scan func(...any) error) error {
+				var run, path int64
+				var shocked string
+				var term, mdd, fan float64
+				if err := scan(&run, &path, &shocked, &term, &mdd, &fan); err != nil {
+					return err
+				}
+				if run < 0 || int(run) >= len(s.mc) {
+					return fmt.Errorf("run %d path %d: no such Monte Carlo run (the experiment has %d)", run, path, len(s.mc))
+				}
+				if path < int64(from) || path >= int64(to) {
+					return fmt.Errorf("run %d path %d: not a path of shard %d/%d, whose shard.json gives paths [%d, %d)", run, path, k, len(plans), from, to)
+				}
+				if seen[run][path] {
+					return fmt.Errorf("run %d path %d: given twice", run, path)
+				}
+				seen[run][path] = true
+				r := &s.mc[run]
+				r.Shocked[path], r.Terminal[path] = shocked == "true", fan
+				r.Dist.TerminalReturns[path], r.Dist.MaxDrawdowns[path] = term, mdd
+				rows++
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("merge: montecarlo: shard %d/%d (%s): %w; nothing was written", k, len(plans), d, err)
+			}
+			if want := (to - from) * len(mcRuns); rows != want {
+				return fmt.Errorf("merge: montecarlo: shard %d/%d (%s): %s holds %d path rows, want paths [%d, %d) × %d runs = %d; nothing was written",
+					k, len(plans), d, mcPathsFile, rows, from, to, len(mcRuns), want)
 			}
 		}
-		seen := 0
-		err := duckdb.Concat(ctx, files, "run, path, shocked, terminal_return, max_drawdown, fan_terminal", "run, path", func(scan func(...any) error) error {
-			var run, path int64
-			var shocked string
-			var term, mdd, fan float64
-			if err := scan(&run, &path, &shocked, &term, &mdd, &fan); err != nil {
-				return err
+		for i := range seen {
+			if p := slices.Index(seen[i], false); p >= 0 {
+				return fmt.Errorf("merge: montecarlo: no shard holds path %d of run %s; nothing was written", p, mcRuns[i].Key)
 			}
-			if run < 0 || int(run) >= len(s.mc) || path < 0 || int(path) >= n {
-				return fmt.Errorf("run %d path %d: out of range (%d runs, %d paths)", run, path, len(s.mc), n)
-			}
-			r := &s.mc[run]
-			r.Shocked[path], r.Terminal[path] = shocked == "true", fan
-			r.Dist.TerminalReturns[path], r.Dist.MaxDrawdowns[path] = term, mdd
-			seen++
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("merge: montecarlo: %w", err)
-		}
-		if seen != n*len(mcRuns) {
-			return fmt.Errorf("merge: montecarlo: the shards hold %d path rows, want %d paths × %d runs", seen, n, len(mcRuns))
 		}
 		for i := range s.mc {
 			b, times, err := mergedBands(states, i)
@@ -420,27 +507,36 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 		}
 	}
 	if wf != nil {
-		var files []string
-		for k, d := range s.dirs {
-			if len(plans[k].WalkForward) > 0 {
-				files = append(files, filepath.Join(d, wfFile))
-			}
-		}
 		s.wfScores = map[string]float64{}
-		err := duckdb.Concat(ctx, files, "key, score", "key", func(scan func(...any) error) error {
-			var key string
-			var score sql.NullFloat64
-			if err := scan(&key, &score); err != nil {
-				return err
+		for k, d := range s.dirs {
+			if len(plans[k].WalkForward) == 0 {
+				continue
 			}
-			s.wfScores[key] = math.NaN()
-			if score.Valid {
-				s.wfScores[key] = score.Float64
+			mine := map[string]bool{}
+			for _, key := range plans[k].WalkForward {
+				mine[key] = true
 			}
-			return nil
-		})
-		if err != nil {
-			return fmt.Errorf("merge: walk-forward: %w", err)
+			err := duckdb.Concat(ctx, []string{filepath.Join(d, wfFile)}, "key, score", "key", func(scan func(...any) error) error {
+				var key string
+				var score sql.NullFloat64
+				if err := scan(&key, &score); err != nil {
+					return err
+				}
+				if !mine[key] {
+					return fmt.Errorf("%s: not an in-sample run of shard %d/%d", key, k, len(plans))
+				}
+				if _, dup := s.wfScores[key]; dup {
+					return fmt.Errorf("%s: given twice", key)
+				}
+				s.wfScores[key] = math.NaN()
+				if score.Valid {
+					s.wfScores[key] = score.Float64
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("merge: walk-forward: shard %d/%d (%s): %w; nothing was written", k, len(plans), d, err)
+			}
 		}
 		for _, j := range wf.jobs {
 			if _, ok := s.wfScores[wf.key(j)]; !ok {
@@ -605,6 +701,10 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 	if err := writeShardState(tmp, st); err != nil {
 		return nil, err
 	}
+	sums, err := shardChecksums(tmp)
+	if err != nil {
+		return nil, err
+	}
 	sha, err := results.Fingerprint(f.path)
 	if err != nil {
 		return nil, err
@@ -623,7 +723,7 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 	// none).
 	abs, _ := filepath.Abs(f.path)
 	man := &ShardManifest{Experiment: f.path, ExperimentAbs: abs, ExperimentSHA256: sha, ProgramVersion: opt.Version, Stress: opt.Stress, Inputs: m.Inputs, Files: files,
-		Shard: sh.Index, Shards: sh.Count, Source: sh.Source, Groups: plan.Groups, Runs: keys, WalkForward: plan.WalkForward, Paths: plan.Paths}
+		Shard: sh.Index, Shards: sh.Count, Source: sh.Source, Groups: plan.Groups, Runs: keys, WalkForward: plan.WalkForward, Paths: plan.Paths, Checksums: sums}
 	if err := results.WriteFileAtomic(filepath.Join(tmp, ShardFile), func(w io.Writer) error { return WriteShardManifest(w, man) }); err != nil {
 		return nil, err
 	}
