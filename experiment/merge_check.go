@@ -43,6 +43,37 @@ func ShardDirs(args []string) ([]string, error) {
 	return out, nil
 }
 
+// ShardsExperiment is the experiment file a merge of the shard folders
+// dirs reads when not given one: the file their shard.json files record
+// (ShardManifest.ExperimentFile). Shards of several versions of one file
+// record the same path: the file as it is now chooses among them (the
+// merge leaves the others out, saying so). Shards recording different
+// files are several experiments': an error names each, with its shard
+// folders, and asks for --experiment.
+func ShardsExperiment(dirs []string) (string, error) {
+	var files []string
+	folders := map[string][]string{}
+	for _, d := range dirs {
+		m, err := ReadShardManifest(d)
+		if err != nil {
+			return "", fmt.Errorf("merge: %w", err)
+		}
+		p := m.ExperimentFile()
+		if _, ok := folders[p]; !ok {
+			files = append(files, p)
+		}
+		folders[p] = append(folders[p], filepath.Base(d))
+	}
+	if len(files) == 1 {
+		return files[0], nil
+	}
+	var each []string
+	for _, p := range files {
+		each = append(each, fmt.Sprintf("%s (%d shard folder(s): %s)", p, len(folders[p]), clipList(folders[p])))
+	}
+	return "", fmt.Errorf("merge: the shard folders hold the shards of %d experiment files; give the one to merge with --experiment FILE:\n  %s", len(files), strings.Join(each, "\n  "))
+}
+
 // shardRef is what every shard of a merge must have been made from: the
 // merge's own experiment file, program version and data.
 type shardRef struct {
@@ -56,29 +87,21 @@ type shardRef struct {
 
 // checkShards checks that the shards belong together: made from the
 // reference's experiment file, program and data, all of one count N, each
-// index 0 … N−1 exactly once. It returns the shards' positions in index
-// order, or an error naming every shard that is foreign or duplicated and
-// every index that is missing.
-func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, error) {
+// index 0 … N−1 exactly once. N is the count most of the shards made
+// from the reference's file, program and data give (ties: the smallest),
+// so that stale shards of an earlier version of the file, or of another
+// experiment, in the same folder do not outvote the current set. It
+// returns the shards' positions in index order and, when the set is
+// complete, notes naming the shards left out as another experiment's
+// (file, program, data); or an error naming every shard that is foreign
+// or duplicated and every index that is missing.
+func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []string, error) {
 	if len(dirs) == 0 {
-		return nil, errors.New("merge: no shard folders given")
+		return nil, nil, errors.New("merge: no shard folders given")
 	}
-	// N: the count most shards give (ties: the smallest); a shard of
-	// another count is foreign.
-	votes := map[int]int{}
-	for _, m := range ms {
-		votes[m.Shards]++
-	}
-	n := 0
-	for c, v := range votes {
-		if v > votes[n] || v == votes[n] && c < n {
-			n = c
-		}
-	}
-	var problems []string
-	byIndex := make([][]int, n)
+	// Why each shard is not of the reference's experiment ("" when it is).
+	foreign := make([]string, len(ms))
 	for i, m := range ms {
-		d := dirs[i]
 		var why []string
 		if m.ExperimentSHA256 != ref.sha {
 			why = append(why, fmt.Sprintf("it was run from another experiment file (%s, sha256 %s; the merge's %s is %s: give the shards' file with --experiment)", m.Experiment, short(m.ExperimentSHA256), ref.path, short(ref.sha)))
@@ -97,11 +120,37 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, error
 		if d := filesDiffer(m.Files, ref.files); d != "" {
 			why = append(why, "its files differ: "+d)
 		}
-		if m.Shards != n {
-			why = append(why, fmt.Sprintf("it is shard %d of %d, the others are of %d", m.Shard, m.Shards, n))
+		foreign[i] = strings.Join(why, "; ")
+	}
+	// N: the count most of the reference's shards give; only when there
+	// is none, the count most shards give (the error then names them all).
+	votes := map[int]int{}
+	for i, m := range ms {
+		if foreign[i] == "" {
+			votes[m.Shards]++
 		}
-		if len(why) > 0 {
-			problems = append(problems, fmt.Sprintf("%s is not a shard of this experiment: %s", d, strings.Join(why, "; ")))
+	}
+	if len(votes) == 0 {
+		for _, m := range ms {
+			votes[m.Shards]++
+		}
+	}
+	n := 0
+	for c, v := range votes {
+		if v > votes[n] || v == votes[n] && c < n {
+			n = c
+		}
+	}
+	var problems, others []string
+	byIndex := make([][]int, n)
+	for i, m := range ms {
+		d := dirs[i]
+		if foreign[i] != "" {
+			others = append(others, fmt.Sprintf("%s is not a shard of this experiment: %s", d, foreign[i]))
+			continue
+		}
+		if m.Shards != n {
+			problems = append(problems, fmt.Sprintf("%s is not a shard of this experiment: it is shard %d of %d, the others are of %d", d, m.Shard, m.Shards, n))
 			continue
 		}
 		byIndex[m.Shard] = append(byIndex[m.Shard], i)
@@ -125,10 +174,14 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, error
 	if len(missing) > 0 {
 		problems = append(problems, fmt.Sprintf("shard(s) missing of %d: %s", n, strings.Join(missing, ", ")))
 	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("merge: the shards do not make one experiment; nothing was written:\n  %s", strings.Join(problems, "\n  "))
+	if len(problems) > 0 || len(order) == 0 {
+		return nil, nil, fmt.Errorf("merge: the shards do not make one experiment; nothing was written:\n  %s", strings.Join(append(others, problems...), "\n  "))
 	}
-	return order, nil
+	notes := make([]string, len(others))
+	for i, o := range others {
+		notes[i] = "left out: " + o
+	}
+	return order, notes, nil
 }
 
 // inputsDiffer says how two lists of data inputs differ ("" when they

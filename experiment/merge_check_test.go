@@ -1,6 +1,11 @@
 package experiment
 
 import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,7 +19,7 @@ func TestCheckShards(t *testing.T) {
 		return &ShardManifest{ExperimentSHA256: "aaaa", ProgramVersion: "0.1.0", Inputs: inputs, Shard: i, Shards: n}
 	}
 	t.Run("complete, any order", func(t *testing.T) {
-		order, err := checkShards([]string{"c", "a", "b"}, []*ShardManifest{m(2, 3), m(0, 3), m(1, 3)}, ref)
+		order, _, err := checkShards([]string{"c", "a", "b"}, []*ShardManifest{m(2, 3), m(0, 3), m(1, 3)}, ref)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +55,7 @@ func TestCheckShards(t *testing.T) {
 			[]string{"s1 is not a shard of this experiment: it was run by `divergence stress`"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := checkShards(tc.dirs, tc.ms, ref)
+			_, _, err := checkShards(tc.dirs, tc.ms, ref)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -60,6 +65,98 @@ func TestCheckShards(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestCheckShardsLeavesOutOtherExperiments: the shard count is chosen
+// among the shards of the merge's file, program and data only: a
+// complete set of the current file's shards (2 of 2) beside more shards
+// of an older version of it (3 of 3) or of another program is merged,
+// the others named in notes; without a complete current set the error
+// names every shard.
+func TestCheckShardsLeavesOutOtherExperiments(t *testing.T) {
+	inputs := []results.Input{{Symbol: "NVDA", SHA256: "synthetic", Rows: 100}}
+	ref := shardRef{sha: "new", path: "e.toml", version: "0.1.0", inputs: inputs, slug: "exp"}
+	m := func(i, n int, sha, version string) *ShardManifest {
+		return &ShardManifest{Experiment: "e.toml", ExperimentSHA256: sha, ProgramVersion: version, Inputs: inputs, Shard: i, Shards: n}
+	}
+	dirs := []string{"exp-shard-0-of-2", "exp-shard-0-of-3", "exp-shard-1-of-2", "exp-shard-1-of-3", "exp-shard-2-of-3", "old-version"}
+	ms := []*ShardManifest{m(0, 2, "new", "0.1.0"), m(0, 3, "old", "0.1.0"), m(1, 2, "new", "0.1.0"), m(1, 3, "old", "0.1.0"), m(2, 3, "old", "0.1.0"), m(1, 2, "new", "0.0.9")}
+	order, notes, err := checkShards(dirs, ms, ref)
+	if err != nil {
+		t.Fatalf("the complete current set was refused: %v", err)
+	}
+	if !slices.Equal(order, []int{0, 2}) {
+		t.Errorf("order %v, want [0 2] (exp-shard-0-of-2, exp-shard-1-of-2)", order)
+	}
+	want := []string{
+		"left out: exp-shard-0-of-3 is not a shard of this experiment: it was run from another experiment file (e.toml, sha256 old",
+		"left out: exp-shard-1-of-3 is not a shard of this experiment: it was run from another experiment file",
+		"left out: exp-shard-2-of-3 is not a shard of this experiment: it was run from another experiment file",
+		"left out: old-version is not a shard of this experiment: it was written by divergence 0.0.9, this is 0.1.0",
+	}
+	if len(notes) != len(want) {
+		t.Fatalf("notes %q, want %d", notes, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(notes[i], w) {
+			t.Errorf("note %d %q, want it to begin %q", i, notes[i], w)
+		}
+	}
+	// The current set incomplete: an error naming the missing shard and
+	// the stale ones.
+	_, _, err = checkShards(dirs[:2], ms[:2], ref)
+	if err == nil {
+		t.Fatal("an incomplete current set was merged")
+	}
+	for _, w := range []string{"missing of 2: 1 (exp-shard-1-of-2)", "exp-shard-0-of-3 is not a shard of this experiment"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q lacks %q", err, w)
+		}
+	}
+}
+
+// TestShardsExperiment: merge without --experiment reads the file the
+// shards record; shards of two versions of one file are one experiment
+// (the file now chooses), shards of two files are refused, naming each
+// with its folders and asking for --experiment.
+func TestShardsExperiment(t *testing.T) {
+	dir := t.TempDir()
+	write := func(folder, exp, sha string) string {
+		t.Helper()
+		d := filepath.Join(dir, folder)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, exp)
+		if err := os.WriteFile(p, []byte("name = \"x\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m := &ShardManifest{Experiment: exp, ExperimentAbs: p, ExperimentSHA256: sha, ProgramVersion: "0.1.0", Shard: 0, Shards: 1}
+		var b bytes.Buffer
+		if err := WriteShardManifest(&b, m); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, ShardFile), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	a1, a2 := write("a-shard-0-of-1", "a.toml", "new"), write("a-shard-0-of-2", "a.toml", "old")
+	b1 := write("b-shard-0-of-1", "b.toml", "bbbb")
+	got, err := ShardsExperiment([]string{a1, a2})
+	if err != nil || got != filepath.Join(dir, "a.toml") {
+		t.Errorf("two versions of a.toml: %q, %v; want %s", got, err, filepath.Join(dir, "a.toml"))
+	}
+	_, err = ShardsExperiment([]string{a1, a2, b1})
+	if err == nil {
+		t.Fatal("the shards of a.toml and b.toml: no error")
+	}
+	for _, w := range []string{"2 experiment files", "--experiment", filepath.Join(dir, "a.toml") + " (2 shard folder(s): [a-shard-0-of-1 a-shard-0-of-2])",
+		filepath.Join(dir, "b.toml") + " (1 shard folder(s): [b-shard-0-of-1])"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q lacks %q", err, w)
+		}
 	}
 }
 
@@ -83,6 +180,72 @@ func TestFilesDiffer(t *testing.T) {
 	} {
 		if got := filesDiffer(c.shard, c.merge); c.want == "" && got != "" || !strings.Contains(got, c.want) {
 			t.Errorf("filesDiffer(%v, %v) = %q, want %q", c.shard, c.merge, got, c.want)
+		}
+	}
+}
+
+// TestMergeAfterReshard: an experiment sharded 3 ways, then edited and
+// sharded 2 ways into the same folder, merges from that folder: the
+// current 2 shards, the 3 stale ones named in notes (they outvoted the
+// current count, and the complete current set was refused as foreign).
+func TestMergeAfterReshard(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.toml")
+	shards := filepath.Join(dir, "shards")
+	ctx := context.Background()
+	for _, c := range []struct {
+		seed string
+		n    int
+	}{{"seed = 5", 3}, {"seed = 6", 2}} {
+		if err := os.WriteFile(p, []byte(strings.Replace(integrityExperiment, "seed = 5", c.seed, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range c.n {
+			if _, err := Run(ctx, f, Options{Out: shards, Workers: 1, Shard: &Shard{Index: i, Count: c.n, Source: "test"}}); err != nil {
+				t.Fatalf("shard %d/%d: %v", i, c.n, err)
+			}
+		}
+	}
+	dirs, err := ShardDirs([]string{shards})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) != 5 {
+		t.Fatalf("%d shard folders, want 5", len(dirs))
+	}
+	path, err := ShardsExperiment(dirs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	o, err := Merge(ctx, f, dirs, Options{Out: filepath.Join(dir, "merged"), Workers: 1, Note: func(s string) { notes = append(notes, s) }})
+	if err != nil {
+		t.Fatalf("the current experiment's complete set was refused: %v", err)
+	}
+	defer o.Release()
+	if o.Merged != 2 {
+		t.Errorf("%d shards merged, want 2", o.Merged)
+	}
+	var left []string
+	for _, n := range notes {
+		if strings.HasPrefix(n, "left out: ") {
+			left = append(left, n)
+		}
+	}
+	if len(left) != 3 {
+		t.Fatalf("notes %q: want 3 saying a shard of 3 was left out", notes)
+	}
+	for i, n := range left {
+		if w := filepath.Join(shards, Shard{Index: i, Count: 3}.Name("integrity-mc")) + " is not a shard of this experiment: it was run from another experiment file"; !strings.HasPrefix(n, "left out: "+w) {
+			t.Errorf("note %q, want it to begin %q", n, "left out: "+w)
 		}
 	}
 }

@@ -218,6 +218,7 @@ type Outcome struct {
 	Views          []View        // the baseline, then one per scenario
 	Notes          []string      // scenarios skipped, and why
 	Stress         *Stress       // when there are scenarios
+	Merged         int           // under Merge: the shards merged (others given are left out)
 	MonteCarlo     []MonteCarloResult
 	Estimate       Estimate // what the experiment was estimated to cost
 

@@ -329,11 +329,20 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
-	ref := shardRef{sha: sha, path: f.path, version: opt.Version, stress: ms[0].Stress, slug: results.Slug(f.Name), files: files}
+	// Stress or run: as the shards of this experiment file and program
+	// were run (the first's; checkShards names any other).
+	stress := ms[0].Stress
+	if i := slices.IndexFunc(ms, func(m *ShardManifest) bool { return m.ExperimentSHA256 == sha && m.ProgramVersion == opt.Version }); i >= 0 {
+		stress = ms[i].Stress
+	}
+	ref := shardRef{sha: sha, path: f.path, version: opt.Version, stress: stress, slug: results.Slug(f.Name), files: files}
 	// The data is compared once loaded (mergeSource.load); the rest now.
-	order, err := checkShards(dirs, ms, ref)
+	order, left, err := checkShards(dirs, ms, ref)
 	if err != nil {
 		return nil, err
+	}
+	for _, l := range left {
+		opt.note(l)
 	}
 	for _, i := range order {
 		if err := verifyShardFiles(dirs[i], ms[i]); err != nil {
@@ -347,7 +356,12 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 	}
 	opt.Stress = ref.stress
 	opt.merge = src
-	return Run(ctx, f, opt)
+	o, err := Run(ctx, f, opt)
+	if err != nil {
+		return nil, err
+	}
+	o.Merged = len(src.dirs)
+	return o, nil
 }
 
 // mergeSource is what a merge reads from its shards, in shard order.

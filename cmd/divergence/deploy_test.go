@@ -131,8 +131,10 @@ func TestDeployKubernetesJob(t *testing.T) {
 		t.Errorf("merge Job: want an initContainer waiting for job/divergence-shards, got %+v", m.InitContainers)
 	}
 	mc := m.Containers[0]
-	if len(mc.Args) != 3 || mc.Args[0] != "merge" || mc.Args[2] != out {
-		t.Errorf("merge Job args %v: want merge OUT %s", mc.Args, out)
+	// The merge is given the shards' experiment file: a shards folder
+	// holding another experiment's shards too is not refused for it.
+	if len(mc.Args) != 5 || mc.Args[0] != "merge" || mc.Args[2] != out || mc.Args[3] != "--experiment" || mc.Args[4] != c.Args[1] {
+		t.Errorf("merge Job args %v: want merge OUT %s --experiment %s", mc.Args, out, c.Args[1])
 	}
 	if mc.Image != c.Image {
 		t.Errorf("merge image %s, shards image %s: the merge must be the same program version", mc.Image, c.Image)
@@ -164,7 +166,8 @@ func TestDeployKubernetesJob(t *testing.T) {
 
 // deploy/slurm/array.sbatch is valid bash (bash -n), declares an array,
 // submits the merge with afterok on the array's job id once, and runs
-// shards from Slurm's variables (no --shard unless re-running one).
+// shards from Slurm's variables (no --shard unless re-running one), and
+// merges the shards of the experiment it ran (--experiment).
 func TestDeploySlurmArray(t *testing.T) {
 	const path = "../../deploy/slurm/array.sbatch"
 	if out, err := exec.Command("bash", "-n", path).CombinedOutput(); err != nil {
@@ -175,7 +178,7 @@ func TestDeploySlurmArray(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(b)
-	for _, want := range []string{"#SBATCH --array=", `--dependency="afterok:${SLURM_ARRAY_JOB_ID}"`, `"$BIN" merge`,
+	for _, want := range []string{"#SBATCH --array=", `--dependency="afterok:${SLURM_ARRAY_JOB_ID}"`, `"$BIN" merge "$SHARED/results" "$SHARDS_DIR" --experiment "$EXPERIMENT"` + "\n",
 		`run "$EXPERIMENT" --out "$SHARDS_DIR" --quiet` + "\n", "SLURM_ARRAY_TASK_MIN", "SLURM_RESTART_COUNT"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("%s lacks %q", path, want)

@@ -16,7 +16,7 @@ import (
 // OUT/<experiment> built from its shards' folders (experiment.Merge).
 func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("merge", "merge OUT SHARD_DIR... [--experiment FILE] [--workers N] [--sort METRIC] [--no-report] [--no-db] [--charts report|all] [--csv auto|always|never] [--wait]", stderr)
-	exp := fs.String("experiment", "", "the experiment file (default: the path the shards recorded in shard.json; its sha256 must be theirs)")
+	exp := fs.String("experiment", "", "the experiment file (default: the path the shards recorded in shard.json, when they record one; its sha256 must be theirs: shards of other files or versions are left out, said in a note)")
 	workers := fs.Int("workers", 0, "runs executed at once, and the cores the process uses (its Go runtime and DuckDB's threads); 0 = all cores")
 	sortBy := fs.String("sort", "sharpe", "metric the equity chart picks its runs by, as for run (the shards' runs must be merged with run's --sort)")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
@@ -51,11 +51,9 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	path := *exp
 	if path == "" {
-		m, err := experiment.ReadShardManifest(dirs[0])
-		if err != nil {
+		if path, err = experiment.ShardsExperiment(dirs); err != nil {
 			return err
 		}
-		path = m.ExperimentFile()
 	}
 	f, err := experiment.Load(path)
 	if err != nil {
@@ -70,7 +68,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return wayOut(err)
 	}
 	defer o.Release()
-	fmt.Fprintf(stdout, "%s — merged %d shards, %d runs: %s (%s beside manifest.json)\n", f.Name, len(dirs), len(o.Runs), o.Dir, experiment.MergeFile)
+	fmt.Fprintf(stdout, "%s — merged %d shards, %d runs: %s (%s beside manifest.json)\n", f.Name, o.Merged, len(o.Runs), o.Dir, experiment.MergeFile)
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
 	printOutputs(stdout, o.Dir, *noReport, *noDB)
 	return nil
