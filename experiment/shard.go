@@ -104,6 +104,10 @@ type ShardManifest struct {
 	// in a folder since moved or copied, merged from its new place).
 	Experiment    string `json:"experiment"`
 	ExperimentAbs string `json:"experiment_abs,omitempty"`
+	// ExperimentName is the experiment's name: a shard of another
+	// experiment whose name has the same slug ("A/B" and "a b") is not
+	// replaced by it (empty in a shard of an older divergence).
+	ExperimentName string `json:"experiment_name,omitempty"`
 	// ExperimentSHA256 is the experiment file's SHA-256.
 	ExperimentSHA256 string `json:"experiment_sha256"`
 	// ProgramVersion is the version of the program that ran the shard.

@@ -630,8 +630,15 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 	}
 	final := filepath.Join(opt.Out, name)
 	if info, err := os.Lstat(final); err == nil {
-		if _, err := ReadShardManifest(final); err != nil || !info.IsDir() {
+		prev, err := ReadShardManifest(final)
+		if err != nil || !info.IsDir() {
 			return nil, fmt.Errorf("%s exists and is not a shard folder: not replacing it; move it or choose another --out", final)
+		}
+		// As a one-machine run (checkReplace): the shard of another
+		// experiment whose name has the same slug is not replaced.
+		if prev.ExperimentName != "" && prev.ExperimentName != f.Name {
+			return nil, fmt.Errorf("%s holds shard %d/%d of experiment %q (%s, sha256 %s); %q maps to the same folder name: rename one experiment or choose another --out",
+				final, prev.Shard, prev.Shards, prev.ExperimentName, prev.Experiment, short(prev.ExperimentSHA256), f.Name)
 		}
 	}
 	tmp, err := os.MkdirTemp(opt.Out, "."+name+".tmp-")
@@ -736,7 +743,7 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 	// sw/sweep.toml, was read from the merge's folder: another file, or
 	// none).
 	abs, _ := filepath.Abs(f.path)
-	man := &ShardManifest{Experiment: f.path, ExperimentAbs: abs, ExperimentSHA256: sha, ProgramVersion: opt.Version, Stress: opt.Stress, Inputs: m.Inputs, Files: files,
+	man := &ShardManifest{Experiment: f.path, ExperimentAbs: abs, ExperimentName: f.Name, ExperimentSHA256: sha, ProgramVersion: opt.Version, Stress: opt.Stress, Inputs: m.Inputs, Files: files,
 		Shard: sh.Index, Shards: sh.Count, Source: sh.Source, Groups: plan.Groups, Runs: keys, WalkForward: plan.WalkForward, Paths: plan.Paths, Checksums: sums}
 	if err := results.WriteFileAtomic(filepath.Join(tmp, ShardFile), func(w io.Writer) error { return WriteShardManifest(w, man) }); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/divergence-research/divergence/results"
@@ -131,5 +132,56 @@ func TestShardRecordsTheExperimentsAbsolutePath(t *testing.T) {
 	t.Chdir(moved)
 	if got := m.ExperimentFile(); got != filepath.Join("sw", "x.toml") {
 		t.Errorf("merge in the moved folder reads %q, want sw/x.toml", got)
+	}
+}
+
+// TestShardSlugCollision: a shard of experiment "Integrity MC" does not
+// replace the shard folder of "integrity mc" (same slug), as a
+// one-machine run does not replace its results; the folder keeps the
+// first experiment's shard. The first experiment, edited, replaces its
+// own shard.
+func TestShardSlugCollision(t *testing.T) {
+	dir := t.TempDir()
+	shards := filepath.Join(dir, "shards")
+	ctx := context.Background()
+	folder := filepath.Join(shards, Shard{Index: 0, Count: 2}.Name("integrity-mc"))
+	run := func(file, text string) error {
+		p := filepath.Join(dir, file)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Run(ctx, f, Options{Out: shards, Workers: 1, Shard: &Shard{Index: 0, Count: 2, Source: "test"}})
+		return err
+	}
+	if err := run("a.toml", integrityExperiment); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(filepath.Join(folder, ShardFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = run("b.toml", strings.Replace(integrityExperiment, `name = "integrity mc"`, `name = "Integrity MC"`, 1))
+	if err == nil {
+		t.Fatal(`shard 0 of "Integrity MC" replaced the shard folder of "integrity mc" without an error`)
+	}
+	for _, w := range []string{folder, `experiment "integrity mc"`, `"Integrity MC" maps to the same folder name`} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q lacks %q", err, w)
+		}
+	}
+	after, err := os.ReadFile(filepath.Join(folder, ShardFile))
+	if err != nil || !bytes.Equal(before, after) {
+		t.Errorf("the shard folder of \"integrity mc\" changed (%v)", err)
+	}
+	if err := run("a.toml", strings.Replace(integrityExperiment, "seed = 5", "seed = 6", 1)); err != nil {
+		t.Errorf("the experiment's own shard, after an edit: %v", err)
+	}
+	m, err := ReadShardManifest(folder)
+	if err != nil || m.ExperimentName != "integrity mc" {
+		t.Errorf("shard.json: %+v, %v; want experiment_name \"integrity mc\"", m, err)
 	}
 }
