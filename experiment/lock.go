@@ -57,9 +57,11 @@ func lockName(slug string) string { return "." + slug + ".lock" }
 
 // LockDir takes the lock of the results folder <out>/<slug> (creating
 // out and the lock file as needed), writing holder into the lock file.
-// When another process holds it, LockDir returns a *LockedError, or with
-// wait polls until it is free or ctx is done.
-func LockDir(ctx context.Context, out, slug, holder string, wait bool) (*Lock, error) {
+// When another process holds it, LockDir returns a *LockedError when wait
+// is nil; else it calls wait once with a line saying whom it waits for
+// ("<out>/<slug> is locked: waiting for pid 12 (divergence db x) to
+// finish") and polls until the lock is free or ctx is done.
+func LockDir(ctx context.Context, out, slug, holder string, wait func(line string)) (*Lock, error) {
 	if fi, err := os.Stat(out); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("output folder %s is a file, not a folder", out)
 	}
@@ -71,6 +73,7 @@ func LockDir(ctx context.Context, out, slug, holder string, wait bool) (*Lock, e
 	if err != nil {
 		return nil, fmt.Errorf("experiment: lock: %w", err)
 	}
+	waiting := false
 	for {
 		ok, err := tryLock(f)
 		if err != nil {
@@ -80,10 +83,15 @@ func LockDir(ctx context.Context, out, slug, holder string, wait bool) (*Lock, e
 		if ok {
 			break
 		}
-		if !wait {
+		if wait == nil {
 			b, _ := os.ReadFile(path)
 			f.Close()
 			return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: strings.TrimSpace(string(b))}
+		}
+		if !waiting {
+			b, _ := os.ReadFile(path)
+			wait(waitingLine(filepath.Join(out, slug), strings.TrimSpace(string(b))))
+			waiting = true
 		}
 		select {
 		case <-ctx.Done():
@@ -99,6 +107,28 @@ func LockDir(ctx context.Context, out, slug, holder string, wait bool) (*Lock, e
 		f.WriteAt([]byte(holder+"\n"), 0)
 	}
 	return &Lock{f: f}, nil
+}
+
+// waitingLine says that a process waits for the holder of dir's lock,
+// whose lock file reads text ("pid 12, started 2025-06-01T10:00:00Z,
+// divergence db x", as cmd/divergence writes it): "dir is locked:
+// waiting for pid 12 (divergence db x) to finish".
+func waitingLine(dir, text string) string {
+	who := text
+	if pid, rest, ok := strings.Cut(text, ", "); ok && strings.HasPrefix(pid, "pid ") {
+		parts := strings.Split(rest, ", ")
+		if strings.HasPrefix(parts[0], "started ") {
+			parts = parts[1:]
+		}
+		who = pid
+		if len(parts) > 0 {
+			who += " (" + strings.Join(parts, ", ") + ")"
+		}
+	}
+	if who == "" {
+		who = "another process (it has not yet written who it is)"
+	}
+	return fmt.Sprintf("%s is locked: waiting for %s to finish", dir, who)
 }
 
 // Release releases the lock (a nil or released Lock is a no-op).
@@ -157,7 +187,7 @@ func cleanLeftovers(out, slug string, note func(string)) error {
 			// Another experiment's: take its lock for a moment, move the
 			// folder to a trash name, and delete it after letting go, so
 			// that a run starting now waits on its lock for a rename only.
-			l, err := LockDir(context.Background(), out, s, fmt.Sprintf("pid %d, removing leftovers", os.Getpid()), false)
+			l, err := LockDir(context.Background(), out, s, fmt.Sprintf("pid %d, removing leftovers", os.Getpid()), nil)
 			if err != nil {
 				continue // held: its run is alive
 			}

@@ -54,7 +54,7 @@ func TestConcurrentRunsIntoOneFolder(t *testing.T) {
 		}
 	}
 	// The lock is free again, its holder text cleared.
-	l, err := LockDir(context.Background(), out, results.Slug(loadSmall(t).Name), "test", false)
+	l, err := LockDir(context.Background(), out, results.Slug(loadSmall(t).Name), "test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestConcurrentRunsIntoOneFolder(t *testing.T) {
 func TestRunWaitsForTheLock(t *testing.T) {
 	out := t.TempDir()
 	f := loadSmall(t)
-	l, err := LockDir(context.Background(), out, results.Slug(f.Name), "pid 1, a test", false)
+	l, err := LockDir(context.Background(), out, results.Slug(f.Name), "pid 1, a test", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestRunWaitsForTheLock(t *testing.T) {
 		t.Fatal("the run did not wait for the lock")
 	}
 	// A wait ends with its context.
-	l, _ = LockDir(context.Background(), out, results.Slug(f.Name), "pid 1", false)
+	l, _ = LockDir(context.Background(), out, results.Slug(f.Name), "pid 1", nil)
 	defer l.Release()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -115,7 +115,7 @@ func TestDeadRunsLeftoversCleaned(t *testing.T) {
 	mk(".gone.old-1")           // another's previous results, between renames
 	mk(".trash-5")              // a cleaner that stopped
 	mk("keep")                  // not a run's
-	busy, err := LockDir(context.Background(), out, "busy", "pid 3", false)
+	busy, err := LockDir(context.Background(), out, "busy", "pid 3", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,11 +203,11 @@ func TestHoldKeepsTheLock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LockDir(context.Background(), out, results.Slug(f.Name), "", false); err == nil || !strings.Contains(err.Error(), "pid 7, the report") {
+	if _, err := LockDir(context.Background(), out, results.Slug(f.Name), "", nil); err == nil || !strings.Contains(err.Error(), "pid 7, the report") {
 		t.Fatalf("got %v", err)
 	}
 	o.Release()
-	l, err := LockDir(context.Background(), out, results.Slug(f.Name), "", false)
+	l, err := LockDir(context.Background(), out, results.Slug(f.Name), "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,6 +73,9 @@ type Options struct {
 	// Wait makes a run into a locked results folder wait for it instead
 	// of failing.
 	Wait bool
+	// Waiting, when set, receives with Wait one line when the run starts
+	// waiting, saying for whom (LockDir).
+	Waiting func(string)
 	// Hold keeps the results folder locked after Run returns, until
 	// Outcome.Release (the command holds it while it writes the database
 	// and the report).
@@ -593,7 +596,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 	}()
 	if opt.Shard == nil {
-		if lock, err = LockDir(ctx, opt.Out, slug, opt.Holder, opt.Wait); err != nil {
+		if lock, err = LockDir(ctx, opt.Out, slug, opt.Holder, opt.waiter()); err != nil {
 			return nil, err
 		}
 		if err := cleanLeftovers(opt.Out, slug, opt.note); err != nil {
@@ -1197,6 +1200,17 @@ func tradedSymbols(fills []engine.Fill) []string {
 func (o *Outcome) Release() { o.lock.Release() }
 
 // note reports a line of housekeeping through Options.Note, if set.
+// waiter is LockDir's wait argument: nil without Wait.
+func (o Options) waiter() func(string) {
+	switch {
+	case !o.Wait:
+		return nil
+	case o.Waiting == nil:
+		return func(string) {}
+	}
+	return o.Waiting
+}
+
 func (o Options) note(s string) {
 	if o.Note != nil {
 		o.Note(s)

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/divergence-research/divergence/experiment"
 )
@@ -128,7 +131,7 @@ func TestMachineMemory(t *testing.T) {
 // experiment package's tests.
 func TestRunIntoLockedFolder(t *testing.T) {
 	out := t.TempDir()
-	l, err := experiment.LockDir(context.Background(), out, "small-synthetic", "pid 4242, started 2025-06-01T10:00:00Z, divergence run small.toml --out x", false)
+	l, err := experiment.LockDir(context.Background(), out, "small-synthetic", "pid 4242, started 2025-06-01T10:00:00Z, divergence run small.toml --out x", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +156,7 @@ func TestReportAndDBWaitForARun(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(out, "small-synthetic")
-	l, err := experiment.LockDir(context.Background(), out, "small-synthetic", "pid 4242, started 2025-06-01T10:00:00Z, divergence run small.toml --out x", false)
+	l, err := experiment.LockDir(context.Background(), out, "small-synthetic", "pid 4242, started 2025-06-01T10:00:00Z, divergence run small.toml --out x", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,5 +245,57 @@ func TestReportWithoutALock(t *testing.T) {
 	}
 	if fi, err := os.Stat(dest); err != nil || fi.Size() == 0 {
 		t.Errorf("no report written (%v)", err)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a command writing it while the
+// test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (w *lockedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
+
+// run, report and db with --wait on a locked folder say once, on stderr,
+// whom they wait for, then go once the lock is released.
+func TestWaitSaysForWhom(t *testing.T) {
+	out := t.TempDir()
+	if _, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", out, "--no-report"); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(out, "small-synthetic")
+	for _, args := range [][]string{{"run", "../../experiment/testdata/small.toml", "--out", out, "--no-report", "--wait"}, {"report", dir, "--wait"}, {"db", dir, "--wait"}} {
+		t.Run(args[0], func(t *testing.T) {
+			l, err := experiment.LockDir(context.Background(), out, "small-synthetic", "pid 4242, started 2025-06-01T10:00:00Z, divergence db "+dir, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stdout, stderr lockedBuffer
+			done := make(chan error, 1)
+			go func() { done <- run(context.Background(), args, &stdout, &stderr) }()
+			want := "divergence: " + dir + " is locked: waiting for pid 4242 (divergence db " + dir + ") to finish\n"
+			deadline := time.Now().Add(30 * time.Second)
+			for !strings.Contains(stderr.String(), want) && time.Now().Before(deadline) {
+				time.Sleep(20 * time.Millisecond)
+			}
+			l.Release()
+			if err := <-done; err != nil {
+				t.Fatalf("after the lock was released: %v", err)
+			}
+			if got := stderr.String(); strings.Count(got, want) != 1 || strings.Count(got, "waiting for") != 1 {
+				t.Errorf("stderr %q, want the line %q once", got, want)
+			}
+		})
 	}
 }

@@ -60,7 +60,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("merge: the experiment file: %w (give it with --experiment)", err)
 	}
 	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData), Out: pos[0], Workers: *workers,
-		Version: version, SortBy: *sortBy, Wait: *wait, Hold: true, Holder: holder(append([]string{"merge"}, args...)),
+		Version: version, SortBy: *sortBy, Wait: *wait, Waiting: func(line string) { fmt.Fprintln(stderr, "divergence:", line) }, Hold: true, Holder: holder(append([]string{"merge"}, args...)),
 		Note: func(s string) { fmt.Fprintln(stderr, "note:", s) }, AllCharts: *chartSet == "all", CSV: *csvSet}
 	defer withOutputs(&opt, *noReport, *noDB)()
 	o, err := experiment.Merge(ctx, f, dirs, opt)

@@ -37,7 +37,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := outsideResults("report", path, pos, report.ReportFile); err != nil {
 		return err
 	}
-	lock, err := lockResults(ctx, "report", pos[0], args, *wait)
+	lock, err := lockResults(ctx, "report", pos[0], args, *wait, stderr)
 	if err != nil {
 		return err
 	}
@@ -60,7 +60,7 @@ func cmdDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("db: want one results folder, got %d arguments", len(pos))
 	}
-	lock, err := lockResults(ctx, "db", pos[0], args, *wait)
+	lock, err := lockResults(ctx, "db", pos[0], args, *wait, stderr)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func outsideResults(cmd, path string, dirs []string, mine ...string) error {
 // for with --wait. A path that is not a folder is left to the command's
 // own checks, and a folder whose lock cannot be made (a read-only
 // parent) is read without it.
-func lockResults(ctx context.Context, cmd, dir string, args []string, wait bool) (*experiment.Lock, error) {
+func lockResults(ctx context.Context, cmd, dir string, args []string, wait bool, stderr io.Writer) (*experiment.Lock, error) {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, nil
 	}
@@ -157,7 +157,11 @@ func lockResults(ctx context.Context, cmd, dir string, args []string, wait bool)
 	if err != nil {
 		return nil, nil
 	}
-	l, err := experiment.LockDir(ctx, filepath.Dir(abs), filepath.Base(abs), holder(append([]string{cmd}, args...)), wait)
+	var waiting func(string)
+	if wait {
+		waiting = func(line string) { fmt.Fprintln(stderr, "divergence:", line) }
+	}
+	l, err := experiment.LockDir(ctx, filepath.Dir(abs), filepath.Base(abs), holder(append([]string{cmd}, args...)), waiting)
 	var locked *experiment.LockedError
 	if errors.As(err, &locked) {
 		h := locked.Holder
