@@ -61,6 +61,9 @@ func InWorkingFolder(path string) bool {
 // The new file has mode 0644, or the mode of the file it replaces.
 // write must not retain the writer; it is buffered and flushed after write
 // returns.
+//
+// While it writes, the temporary file (.<base>.tmp-…) is locked (on
+// Unix): [RemoveLeftovers] of another process skips it.
 func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -89,6 +92,7 @@ func WriteFileAtomic(path string, write func(io.Writer) error) (err error) {
 		return fmt.Errorf("results: cannot write %s in folder %s: %w", path, folder, err)
 	}
 	tmp := f.Name()
+	lockTemp(f) // RemoveLeftovers in another process leaves it alone
 	committed := false
 	defer func() {
 		// Runs on error and on panic: never leave the temporary file behind.
@@ -167,4 +171,40 @@ func Fingerprint(path string) (string, error) {
 		return "", fmt.Errorf("results: fingerprint %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// RemoveLeftovers removes the temporary files WriteFileAtomic left beside
+// path (.<base>.tmp-…) when a process writing it was killed, skipping
+// those a live process is writing (locked: see lockTemp). It returns the
+// files removed. It must not run beside a WriteFileAtomic of path in this
+// process (POSIX locks do not tell a process's own files apart), nor on
+// systems without POSIX record locks, where it removes nothing.
+func RemoveLeftovers(path string) []string {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmps, _ := filepath.Glob(filepath.Join(globEscape(dir), "."+globEscape(base)+".tmp-*"))
+	var removed []string
+	for _, t := range tmps {
+		if fi, err := os.Lstat(t); err != nil || !fi.Mode().IsRegular() || tempInUse(t) {
+			continue
+		}
+		if os.Remove(t) == nil {
+			removed = append(removed, t)
+		}
+	}
+	return removed
+}
+
+// globEscape escapes the characters filepath.Match treats as patterns.
+func globEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -299,3 +299,27 @@ func TestWaitSaysForWhom(t *testing.T) {
 		})
 	}
 }
+
+// A report killed mid-write leaves .report.html.tmp-… in the results
+// folder; the next report of the folder removes it (no other command
+// did), and writes its own report.
+func TestReportRemovesKilledReportsLeftovers(t *testing.T) {
+	out := t.TempDir()
+	if _, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", out, "--no-report"); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(out, "small-synthetic")
+	dead := filepath.Join(dir, ".report.html.tmp-2718281828")
+	if err := os.WriteFile(dead, []byte("<html>half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cli(t, "report", dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dead); !os.IsNotExist(err) {
+		t.Errorf("%s left by a killed report is still there (%v)", dead, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "report.html")); err != nil {
+		t.Error(err)
+	}
+}

@@ -28,9 +28,18 @@ func Write(ctx context.Context, dir string) error {
 	if err != nil {
 		return err
 	}
-	return results.WriteFileAtomic(filepath.Join(dir, ReportFile), func(w io.Writer) error {
+	return writeFile(filepath.Join(dir, ReportFile), func(w io.Writer) error {
 		return Render(ctx, w, f)
 	})
+}
+
+// writeFile writes a report to path through results.WriteFileAtomic,
+// after removing the temporary files of reports of path that were killed
+// while writing (results.RemoveLeftovers: .report.html.tmp-… files no
+// live process is writing), which no other command removes.
+func writeFile(path string, write func(io.Writer) error) error {
+	results.RemoveLeftovers(path)
+	return results.WriteFileAtomic(path, write)
 }
 
 // WriteTo reads the experiment folder dir and writes its report to path,
@@ -40,7 +49,7 @@ func WriteTo(ctx context.Context, dir, path string) error {
 	if err != nil {
 		return err
 	}
-	return results.WriteFileAtomic(path, func(w io.Writer) error { return Render(ctx, w, f) })
+	return writeFile(path, func(w io.Writer) error { return Render(ctx, w, f) })
 }
 
 // WriteInput writes in.Dir/report.html of results held in memory (see
@@ -50,7 +59,7 @@ func WriteInput(ctx context.Context, in Input) error {
 	if err != nil {
 		return err
 	}
-	return results.WriteFileAtomic(filepath.Join(in.Dir, ReportFile), func(w io.Writer) error {
+	return writeFile(filepath.Join(in.Dir, ReportFile), func(w io.Writer) error {
 		return Render(ctx, w, f)
 	})
 }

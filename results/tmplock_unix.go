@@ -1,0 +1,34 @@
+//go:build unix
+
+package results
+
+import (
+	"os"
+	"syscall"
+)
+
+// lockTemp takes a POSIX record lock over the whole of f, a temporary
+// file WriteFileAtomic is writing, for as long as f is open: another
+// process's RemoveLeftovers sees the file in use and leaves it alone
+// (as DuckDB locks the databases resultsdb builds). A failure leaves the
+// file unlocked: only a cleaner of another process could then take it.
+func lockTemp(f *os.File) {
+	lk := syscall.Flock_t{Type: syscall.F_WRLCK, Whence: 0, Start: 0, Len: 0}
+	syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk)
+}
+
+// tempInUse reports whether a process holds a lock on the file at path
+// (lockTemp): a lock this process can take means no other process holds
+// it; it is released at once. POSIX locks do not conflict within a
+// process (and closing any descriptor of the file drops this process's
+// locks on it), so a write of the same path running in this process is
+// not seen: RemoveLeftovers must not run beside one.
+func tempInUse(path string) bool {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return true // not ours to judge
+	}
+	defer f.Close() // closing releases the lock
+	lk := syscall.Flock_t{Type: syscall.F_WRLCK, Whence: 0, Start: 0, Len: 0}
+	return syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk) != nil
+}
