@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/divergence-research/divergence/results"
 )
 
 const keepExperiment = `name = "keep"
@@ -150,6 +152,58 @@ func TestProgramEntry(t *testing.T) {
 	} {
 		if got := ProgramEntry(name); got != want {
 			t.Errorf("ProgramEntry(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// A run that replaces its results folder keeps the user's files under
+// runs/ too (the folder was dropped whole as the program's): a file in a
+// run's folder goes into the new run's folder, a folder that is no run
+// and a file at the top of runs/ are kept as they were; each is named in
+// the note. The run's own files (a stale legs chart included) go with
+// the old folder.
+func TestReplaceKeepsTheUsersFilesUnderRuns(t *testing.T) {
+	dir := t.TempDir()
+	res, _ := runKeep(t, dir)
+	ents, err := os.ReadDir(filepath.Join(res, "runs"))
+	if err != nil || len(ents) != 1 {
+		t.Fatalf("runs/: %v, %v; want the one run", ents, err)
+	}
+	key := ents[0].Name()
+	mine := map[string]string{
+		filepath.Join("runs", key, "mynote.txt"):          "note",
+		filepath.Join("runs", key, "sub", "x.txt"):        "deep",
+		filepath.Join("runs", "my-analysis", "a.txt"):     "analysis",
+		filepath.Join("runs", "README.md"):                "readme",
+		filepath.Join("runs", "gone-run", "mynote.txt"):   "of a run no longer made",
+		filepath.Join("runs", "gone-run", "metrics.json"): "{}",
+	}
+	for p, body := range mine {
+		writeText(t, filepath.Join(res, p), body)
+	}
+	writeText(t, filepath.Join(res, "runs", key, "legs.png"), "stale chart")
+	_, notes := runKeep(t, dir)
+	for p, body := range mine {
+		if p == filepath.Join("runs", "gone-run", "metrics.json") {
+			if _, err := os.Stat(filepath.Join(res, p)); !os.IsNotExist(err) {
+				t.Errorf("%s, a run of the previous results only, kept (%v)", p, err)
+			}
+			continue
+		}
+		if got := readText(t, filepath.Join(res, p)); got != body {
+			t.Errorf("%s after the second run: %q, want %q", p, got, body)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(res, "runs", key, "legs.png")); !os.IsNotExist(err) {
+		t.Errorf("the previous run's legs.png kept (%v)", err)
+	}
+	if _, err := os.Stat(filepath.Join(res, "runs", key, results.RunFile)); err != nil {
+		t.Errorf("the new run's metrics.json: %v", err)
+	}
+	note := strings.Join(notes, "\n")
+	for _, w := range []string{"runs/" + key + "/mynote.txt", "runs/" + key + "/sub", "runs/my-analysis", "runs/README.md", "runs/gone-run/mynote.txt"} {
+		if !strings.Contains(note, w) {
+			t.Errorf("notes %q do not name %s", notes, w)
 		}
 	}
 }

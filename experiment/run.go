@@ -1530,6 +1530,11 @@ func keepUsers(old, dst string, note func(string)) bool {
 	var kept, stuck []string
 	for _, e := range ents {
 		name := e.Name()
+		if name == "runs" && e.IsDir() {
+			k, st := keepUsersRuns(filepath.Join(old, name), filepath.Join(dst, name))
+			kept, stuck = append(kept, k...), append(stuck, st...)
+			continue
+		}
 		if ProgramEntry(name) {
 			continue
 		}
@@ -1560,6 +1565,81 @@ func keepUsers(old, dst string, note func(string)) bool {
 	}
 	note(fmt.Sprintf("the previous results, with %s, which could not join the new ones, are kept in %s: take what is yours, then remove it", strings.Join(stuck, ", "), prev))
 	return false
+}
+
+// keepUsersRuns moves the user's entries of old, the runs folder of a
+// replaced results (or shard) folder, into dst, its replacement's (made
+// when missing), and returns their names (runs/…) and those it could not
+// move, with why. The user's entries are the files at the top of runs/,
+// the folders that are no run (a run's folder holds metrics.json, in the
+// old results or the new), and within a run's folder the entries that
+// are not its files (RunEntry): they go into the new run's folder, or a
+// folder of that name when the new results have no such run.
+func keepUsersRuns(old, dst string) (kept, stuck []string) {
+	ents, err := os.ReadDir(old)
+	if err != nil {
+		return nil, nil
+	}
+	move := func(from, to, label string) {
+		if _, err := os.Lstat(to); err == nil {
+			stuck = append(stuck, label+" (the new results have one)")
+			return
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			stuck = append(stuck, label+" ("+err.Error()+")")
+			return
+		}
+		if err := os.Rename(from, to); err != nil {
+			stuck = append(stuck, label+" ("+err.Error()+")")
+			return
+		}
+		kept = append(kept, label)
+	}
+	isRun := func(name string) bool {
+		for _, d := range []string{old, dst} {
+			if _, err := os.Stat(filepath.Join(d, name, results.RunFile)); err == nil {
+				return true
+			}
+		}
+		return false
+	}
+	for _, e := range ents {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-") {
+			continue
+		}
+		if !e.IsDir() || !isRun(name) {
+			move(filepath.Join(old, name), filepath.Join(dst, name), "runs/"+name)
+			continue
+		}
+		inner, err := os.ReadDir(filepath.Join(old, name))
+		if err != nil {
+			continue
+		}
+		for _, f := range inner {
+			if RunEntry(f.Name()) {
+				continue
+			}
+			move(filepath.Join(old, name, f.Name()), filepath.Join(dst, name, f.Name()), "runs/"+name+"/"+f.Name())
+		}
+	}
+	return kept, stuck
+}
+
+// RunEntry reports whether name, an entry of a run's folder
+// (runs/<key>/), is one the program writes there: metrics.json, the
+// equity, fills and legs tables and the legs chart, or a temporary file
+// of its own (.name.tmp-…). Any other is the user's, kept when the
+// results are replaced (keepUsersRuns).
+func RunEntry(name string) bool {
+	if strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-") {
+		return true
+	}
+	if name == results.RunFile {
+		return true
+	}
+	base, ext, ok := strings.Cut(name, ".")
+	return ok && slices.Contains(programExts[:], ext) && (base == "equity" || base == "fills" || base == "legs")
 }
 
 // ProgramEntry reports whether name, an entry at the top of a results
