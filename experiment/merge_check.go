@@ -51,7 +51,7 @@ func ShardDirs(args []string) ([]string, error) {
 // files are several experiments': an error names each, with its shard
 // folders, and asks for --experiment.
 func ShardsExperiment(dirs []string) (string, error) {
-	var files []string
+	var files, typed []string // by the file's absolute path; the path to read it at
 	folders := map[string][]string{}
 	for _, d := range dirs {
 		m, err := ReadShardManifest(d)
@@ -59,17 +59,21 @@ func ShardsExperiment(dirs []string) (string, error) {
 			return "", fmt.Errorf("merge: %w", err)
 		}
 		p := m.ExperimentFile()
-		if _, ok := folders[p]; !ok {
-			files = append(files, p)
+		key, err := filepath.Abs(p)
+		if err != nil {
+			key = p
 		}
-		folders[p] = append(folders[p], filepath.Base(d))
+		if _, ok := folders[key]; !ok {
+			files, typed = append(files, key), append(typed, p)
+		}
+		folders[key] = append(folders[key], filepath.Base(d))
 	}
 	if len(files) == 1 {
-		return files[0], nil
+		return typed[0], nil
 	}
 	var each []string
-	for _, p := range files {
-		each = append(each, fmt.Sprintf("%s (%d shard folder(s): %s)", p, len(folders[p]), clipList(folders[p])))
+	for i, p := range files {
+		each = append(each, fmt.Sprintf("%s (%d shard folder(s): %s)", typed[i], len(folders[p]), clipList(folders[p])))
 	}
 	return "", fmt.Errorf("merge: the shard folders hold the shards of %d experiment files; give the one to merge with --experiment FILE:\n  %s", len(files), strings.Join(each, "\n  "))
 }

@@ -143,10 +143,17 @@ type ShardManifest struct {
 }
 
 // ExperimentFile is the path merge reads the experiment file from when
-// not given one: ExperimentAbs when a file is there, else Experiment.
+// not given one: Experiment, the path as typed, when from the merge's
+// folder it is the file at ExperimentAbs (so that the merge records the
+// path as a one-machine run of it does, in manifest.json and
+// report.html); else ExperimentAbs when a file is there (a merge from
+// another folder); else Experiment (shards run in a folder since moved).
 func (m *ShardManifest) ExperimentFile() string {
 	if m.ExperimentAbs != "" {
-		if _, err := os.Stat(m.ExperimentAbs); err == nil {
+		if ai, err := os.Stat(m.ExperimentAbs); err == nil {
+			if ti, err := os.Stat(m.Experiment); err == nil && os.SameFile(ai, ti) {
+				return m.Experiment
+			}
 			return m.ExperimentAbs
 		}
 	}

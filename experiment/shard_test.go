@@ -87,7 +87,8 @@ shock = "ai-bubble-burst"
 }
 
 // A shard records its experiment file's path as given and made absolute;
-// merge, when not given --experiment, reads the absolute one when it is
+// merge, when not given --experiment, reads the path as given when it is
+// the same file from the merge's folder, else the absolute one when it is
 // there: the path as typed (sw/sweep.toml) alone was read from the
 // merge's folder, which found another file there, or none. A folder
 // moved since still merges from the path as given.
@@ -115,6 +116,12 @@ func TestShardRecordsTheExperimentsAbsolutePath(t *testing.T) {
 	abs := filepath.Join(dir, "sw", "x.toml")
 	if m.Experiment != filepath.Join("sw", "x.toml") || m.ExperimentAbs != abs {
 		t.Errorf("shard.json's experiment %q and %q, want sw/x.toml as given and %q", m.Experiment, m.ExperimentAbs, abs)
+	}
+	// From the folder the shard ran in, the path as typed: the merge
+	// records it as the shard and a one-machine run do (manifest.json,
+	// report.html).
+	if got := m.ExperimentFile(); got != filepath.Join("sw", "x.toml") {
+		t.Errorf("merge from the shard's folder reads %q, want sw/x.toml as typed", got)
 	}
 	// From another folder, the absolute path is read.
 	t.Chdir(t.TempDir())
