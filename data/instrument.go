@@ -103,9 +103,7 @@ func WeekendNote(s *Series) string {
 	}
 	n, first := 0, int64(0)
 	for _, t := range s.Time {
-		// 1970-01-01 was a Thursday: day 0 is weekday 4 (Sunday 0).
-		switch wd := ((floorDays(t)+4)%7 + 7) % 7; wd {
-		case 0, 6:
+		if Weekday(t) >= 5 { // Saturday or Sunday
 			if n == 0 {
 				first = t
 			}
@@ -118,15 +116,6 @@ func WeekendNote(s *Series) string {
 	return fmt.Sprintf("classed equity, but %d of its %d bars fall on a Saturday or Sunday (UTC), the first %s: "+
 		"if it trades every day (a token), give --class crypto (in an experiment, [data] classes): "+
 		"an equity's daily bars are its 09:30–16:00 New York session", n, s.Len(), FormatTime(first))
-}
-
-// floorDays is the day (since 1970-01-01 UTC) of the instant t.
-func floorDays(t int64) int64 {
-	d := t / NanosPerDay
-	if t%NanosPerDay < 0 {
-		d--
-	}
-	return d
 }
 
 // CanonicalSymbol strips a quote-currency suffix from a crypto pair so that

@@ -313,7 +313,12 @@ func (c *Context) FillTime(i int) int64 {
 }
 
 // Bars is the number of bars instrument i has had so far.
-func (c *Context) Bars(i int) int { return c.cursor[i] + 1 }
+func (c *Context) Bars(i int) int {
+	if c.isHidden(i) {
+		return 0 // outside the strategy's universe (Config.Universe)
+	}
+	return c.cursor[i] + 1
+}
 
 // Position is instrument i's signed quantity.
 func (c *Context) Position(i int) float64 { return c.pf.Qty[i] }

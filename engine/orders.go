@@ -95,8 +95,9 @@ func (b *broker) due(o *Order, k int, kind OrderKind) bool {
 
 // execute fills the pending orders due now, at b.mark prices: quantity
 // orders first in submission order, then the target orders as one batch,
-// sized jointly against equity net of the batch's own commission, sells
-// before buys. Orders that filled in full (or were sized to nothing, or
+// sized jointly against equity net of the batch's own commission, filled
+// in four phases (reducing sells, covers, adding sells, adding buys).
+// Orders that filled in full (or were sized to nothing, or
 // rejected) leave the pending list; a remainder held back by the
 // participation cap stays for the instrument's next bar.
 func (b *broker) execute(k int, kind OrderKind) {

@@ -278,8 +278,8 @@ type Market struct {
 	Bench *data.Panel
 	// Uncut is History before the cut at the experiment's end: the bars
 	// the source read past it (a data folder's files whole; a table or
-	// query is read up to end). Only the scenarios' replays read it, for
-	// an event after end.
+	// query is read up to end). Only the scenarios' replays and Monte
+	// Carlo's shocks read it (replaySource), for an event after end.
 	Uncut *data.Panel
 	// ReplaySource, when set, is Uncut with the series the scenarios'
 	// replays take an instrument's returns from under another symbol
@@ -547,7 +547,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	// validation's messages, all made by now: nothing reads them after,
 	// and they cost 8 bytes a bar (50 MB for a year of 20 instruments'
 	// one-minute bars, held to the end of the run).
-	for _, q := range []*data.Panel{p, history, bench} {
+	for _, q := range []*data.Panel{p, history, uncut, bench} {
 		if q == nil {
 			continue
 		}
@@ -1199,7 +1199,6 @@ func tradedSymbols(fills []engine.Fill) []string {
 // Options.Hold (a no-op otherwise).
 func (o *Outcome) Release() { o.lock.Release() }
 
-// note reports a line of housekeeping through Options.Note, if set.
 // waiter is LockDir's wait argument: nil without Wait.
 func (o Options) waiter() func(string) {
 	switch {
@@ -1211,6 +1210,7 @@ func (o Options) waiter() func(string) {
 	return o.Waiting
 }
 
+// note reports a line of housekeeping through Options.Note, if set.
 func (o Options) note(s string) {
 	if o.Note != nil {
 		o.Note(s)

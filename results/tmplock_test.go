@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestHelperProcessWriting is not a test: run by TestRemoveLeftovers as
@@ -34,15 +35,23 @@ func TestHelperProcessWriting(t *testing.T) {
 
 // TestRemoveLeftovers: the temporary file of a killed write of a path is
 // removed; one another process is writing now is not, and its write
-// completes; files of other names are left.
+// completes; nor is one changed in the last 10 s (a write that has not
+// locked its file yet); files of other names are left.
 func TestRemoveLeftovers(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.html")
 	dead := filepath.Join(dir, ".report.html.tmp-123")
 	other := filepath.Join(dir, ".results.duckdb.tmp-9")
-	for _, p := range []string{dead, other} {
+	fresh := filepath.Join(dir, ".report.html.tmp-456")
+	old := time.Now().Add(-time.Minute)
+	for _, p := range []string{dead, other, fresh} {
 		if err := os.WriteFile(p, []byte("half"), 0o644); err != nil {
 			t.Fatal(err)
+		}
+		if p != fresh {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcessWriting$")
@@ -65,7 +74,7 @@ func TestRemoveLeftovers(t *testing.T) {
 		t.Fatalf("helper: %q, %v", line, err)
 	}
 	live, _ := filepath.Glob(filepath.Join(dir, ".report.html.tmp-*"))
-	live = slices.DeleteFunc(live, func(s string) bool { return s == dead })
+	live = slices.DeleteFunc(live, func(s string) bool { return s == dead || s == fresh })
 	if len(live) != 1 {
 		t.Fatalf("the helper's temporary file: %v", live)
 	}
@@ -86,7 +95,7 @@ func TestRemoveLeftovers(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("the live write's file: %v", err)
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, ".report.html.tmp-*")); len(left) != 0 {
-		t.Errorf("left: %s", strings.Join(left, ", "))
+	if left, _ := filepath.Glob(filepath.Join(dir, ".report.html.tmp-*")); !slices.Equal(left, []string{fresh}) {
+		t.Errorf("left: %s, want the fresh one alone", strings.Join(left, ", "))
 	}
 }

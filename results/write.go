@@ -29,6 +29,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // InWorkingFolder reports whether path lies in an experiment's working
@@ -175,7 +176,9 @@ func Fingerprint(path string) (string, error) {
 
 // RemoveLeftovers removes the temporary files WriteFileAtomic left beside
 // path (.<base>.tmp-…) when a process writing it was killed, skipping
-// those a live process is writing (locked: see lockTemp). It returns the
+// those a live process is writing (locked: see lockTemp) and those
+// changed in the last leftoverAge (a write between creating its file
+// and locking it). It returns the
 // files removed. It must not run beside a WriteFileAtomic of path in this
 // process (POSIX locks do not tell a process's own files apart), nor on
 // systems without POSIX record locks, where it removes nothing.
@@ -187,7 +190,7 @@ func RemoveLeftovers(path string) []string {
 	tmps, _ := filepath.Glob(filepath.Join(globEscape(dir), "."+globEscape(base)+".tmp-*"))
 	var removed []string
 	for _, t := range tmps {
-		if fi, err := os.Lstat(t); err != nil || !fi.Mode().IsRegular() || tempInUse(t) {
+		if fi, err := os.Lstat(t); err != nil || !fi.Mode().IsRegular() || time.Since(fi.ModTime()) < leftoverAge || tempInUse(t) {
 			continue
 		}
 		if os.Remove(t) == nil {
@@ -196,6 +199,10 @@ func RemoveLeftovers(path string) []string {
 	}
 	return removed
 }
+
+// leftoverAge is how long a temporary file has been left alone before
+// RemoveLeftovers takes it for a killed write's.
+const leftoverAge = 10 * time.Second
 
 // globEscape escapes the characters filepath.Match treats as patterns.
 func globEscape(s string) string {

@@ -139,48 +139,61 @@ func TestPairHedgeDriftAfterStopWithEndedLeg(t *testing.T) {
 
 // A pair hedge's hedge ratio goes on from the legs' other instruments
 // once one's data end: long L against short S1 and S2, S2 ending on day
-// 40 of 120, vol mode (h = σ(long leg) / σ(short leg) over the last 20
+// 40, vol mode (h = σ(long leg) / σ(short leg) over the last 20 recorded
 // sync-point returns). The ratio froze at its value of day 40, as every
-// sync point waited for S2. The last rebalance (the day before its
-// fills, next-open) is checked against σ(L) / σ(S1) of the 20 daily
-// returns ending that day, computed here from the paths.
+// sync point waited for S2. The returns recorded, built here from the
+// paths: days 1–40, the short leg's the mean of S1's and S2's; none
+// from day 41 to 48, while S2 is waited for (stale up to a week) and
+// then found gone (day 48's return would span the wait); from day 49,
+// S1's alone. The last rebalance (the day before its fills, next-open)
+// is checked against them, in a run of 62 days (its window mixes both)
+// and of 120 (S1 alone).
 func TestPairHedgeRatioOutlivesEndedInstrument(t *testing.T) {
-	const n, end = 120, 40
-	pl := path(n, func(k int) float64 { return 100 * math.Exp(0.01*math.Sin(float64(k)*0.9)+0.0002*float64(k)) })
-	p1 := path(n, func(k int) float64 { return 50 * math.Exp(0.02*math.Cos(float64(k)*1.3)) })
-	p2 := path(end+1, func(k int) float64 { return 20 * math.Exp(0.08*math.Sin(float64(k)*0.5)) })
-	panel := &data.Panel{Series: []data.Series{bars("L", pl, pl), bars("S1", p1, p1), bars("S2", p2, p2)}}
-	st, res := run(t, panel, "pair-hedge", Params{"long": []string{"L"}, "short": []string{"S1", "S2"},
-		"hedge": "vol", "lookback": int64(20), "rebalance_days": int64(10)}, 1e6)
-	last := int64(0)
-	for _, f := range res.Fills {
-		if f.Symbol == "S1" {
-			last = max(last, f.Time)
+	const end = 40
+	for _, n := range []int{62, 120} {
+		pl := path(n, func(k int) float64 { return 100 * math.Exp(0.01*math.Sin(float64(k)*0.9)+0.0002*float64(k)) })
+		p1 := path(n, func(k int) float64 { return 50 * math.Exp(0.02*math.Cos(float64(k)*1.3)) })
+		p2 := path(end+1, func(k int) float64 { return 20 * math.Exp(0.08*math.Sin(float64(k)*0.5)) })
+		panel := &data.Panel{Series: []data.Series{bars("L", pl, pl), bars("S1", p1, p1), bars("S2", p2, p2)}}
+		st, res := run(t, panel, "pair-hedge", Params{"long": []string{"L"}, "short": []string{"S1", "S2"},
+			"hedge": "vol", "lookback": int64(20), "rebalance_days": int64(10)}, 1e6)
+		last := int64(0)
+		for _, f := range res.Fills {
+			if f.Symbol == "S1" {
+				last = max(last, f.Time)
+			}
 		}
-	}
-	d := int((last-day0)/data.NanosPerDay) - 1 // the decision's day
-	if d < end+7+20 {
-		t.Fatalf("last rebalance decided on day %d, want one after S2 is gone and a window without it (day %d)", d, end+7+20)
-	}
-	sd := func(v []float64, k int) float64 {
-		var r []float64
-		for j := k - 19; j <= k; j++ {
-			r = append(r, v[j]/v[j-1]-1)
+		d := int((last-day0)/data.NanosPerDay) - 1 // the decision's day
+		if d <= end+8 {
+			t.Fatalf("%d days: last rebalance decided on day %d, want one after S2 is gone (day %d)", n, d, end+8)
 		}
-		m := 0.0
-		for _, x := range r {
-			m += x
+		var rl, rs []float64 // the returns recorded up to day d
+		for k := 1; k <= d; k++ {
+			r := func(v []float64) float64 { return v[k]/v[k-1] - 1 }
+			switch {
+			case k <= end:
+				rl, rs = append(rl, r(pl)), append(rs, (r(p1)+r(p2))/2)
+			case k > end+8:
+				rl, rs = append(rl, r(pl)), append(rs, r(p1))
+			}
 		}
-		m /= float64(len(r))
-		ss := 0.0
-		for _, x := range r {
-			ss += (x - m) * (x - m)
+		sd := func(v []float64) float64 {
+			v = v[len(v)-20:]
+			m := 0.0
+			for _, x := range v {
+				m += x
+			}
+			m /= float64(len(v))
+			ss := 0.0
+			for _, x := range v {
+				ss += (x - m) * (x - m)
+			}
+			return math.Sqrt(ss / float64(len(v)-1))
 		}
-		return math.Sqrt(ss / float64(len(r)-1))
-	}
-	want := sd(pl, d) / sd(p1, d)
-	got := st.(Reporter).Report()["hedge_ratio_last"]
-	if !near(got, want, 1e-9) {
-		t.Errorf("hedge ratio at day %d: %.12g, want σ(L)/σ(S1) = %.12g", d, got, want)
+		want := sd(rl) / sd(rs)
+		got := st.(Reporter).Report()["hedge_ratio_last"]
+		if !near(got, want, 1e-9) || want <= 0.25 {
+			t.Errorf("%d days: hedge ratio at day %d: %.12g, want %.12g (within the ratio's bounds, above 0.25)", n, d, got, want)
+		}
 	}
 }

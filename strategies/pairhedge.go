@@ -479,7 +479,16 @@ func (s *PairHedge) record(ctx *engine.Context) {
 	// An instrument whose data ended is left out of the legs' returns
 	// from then on: the estimate goes on with the others (it froze at
 	// its last value when MARA's file ended beside RIOT and CLSK).
-	if s.synced {
+	// The first sync point after one turned gone comes a week or more
+	// after the last: its returns span that wait, not one period, and
+	// are not recorded.
+	spansWait := false
+	for j, i := range s.idx {
+		if ctx.Stale(i) && s.prev[j] > 0 {
+			spansWait = true
+		}
+	}
+	if s.synced && !spansWait {
 		nl := len(s.long)
 		l, sh := 0.0, 0.0
 		cl, cs := 0, 0

@@ -130,7 +130,8 @@ type Reporter interface {
 }
 
 // Universe is implemented by strategies that know which instruments they
-// trade; the experiment runner loads the union of their symbols.
+// trade; the experiment runner loads the union of their symbols, and
+// each run sees its strategy's alone (engine.Config.Universe).
 type Universe interface {
 	Symbols() []string
 }

@@ -313,6 +313,10 @@ func TestReportRemovesKilledReportsLeftovers(t *testing.T) {
 	if err := os.WriteFile(dead, []byte("<html>half"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	old := time.Now().Add(-time.Minute) // killed a minute ago
+	if err := os.Chtimes(dead, old, old); err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := cli(t, "report", dir); err != nil {
 		t.Fatal(err)
 	}

@@ -55,8 +55,11 @@ const (
 // with a 00:00 bucket holding only 02:00–04:00) is left out, with a note:
 // its open, high, low and volume would be those of part of it. It is the
 // bucket that begins before the start (for equities' daily bars, the
-// session opens before it). A first bucket the data themselves begin
-// inside is kept, as the last one is.
+// session opens before it), whether or not the source held bars before
+// the start (the read does not look there: data that begin at 03:00, read
+// from 02:00 into 4h bars, lose their 00:00 bucket too). Without a start,
+// a first bucket the data themselves begin inside is kept, as the last
+// one is.
 //
 // A series already at bar is kept as it is (it is not re-stamped: hourly
 // bars starting at :30 stay there). Resampling to a finer interval than a

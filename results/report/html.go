@@ -257,7 +257,6 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		p.Beta = true
 	case bench != nil:
 		p.RollingCap += " The runs' span holds too few of " + bench.Name + "'s bars for a rolling beta against it."
-		bench = nil
 	default:
 		p.RollingCap += ` The experiment lists no benchmarks ("benchmarks" in the experiment file), so there is no beta chart.`
 	}

@@ -116,8 +116,8 @@ type jsWF struct {
 	Strategy string `json:"strategy"`
 	Metric   string `json:"metric"`
 	// OOS is the stitched out-of-sample growth of 1; Best the in-sample
-	// best run and Bench the benchmark run over the same dates, rebased
-	// to 1 at the first out-of-sample date.
+	// best run and Bench the first benchmark's close over the same dates,
+	// rebased to 1 at the first out-of-sample date.
 	OOS        *jsLine `json:"oos"`
 	Best       *jsLine `json:"best,omitempty"`
 	Bench      *jsLine `json:"bench,omitempty"`
@@ -272,6 +272,8 @@ func ratioOf(dst, num, den []float64) []float64 {
 
 // buildPayload gathers what the page's charts draw.
 func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, ppy float64, bench *charts.Series, betaWindow int, caption string) (*payload, error) {
+	// The beta is drawn against bench over betaWindow of its bars (none
+	// when 0); the walk-forward charts show bench's close either way.
 	p := &payload{Synthetic: f.Synthetic(), Caption: caption, Window: window, PPY: number(ppy)}
 	for i := range f.Runs {
 		if slices.ContainsFunc(f.Runs[i].Equity.Time, func(t int64) bool { return t%data.NanosPerDay != 0 }) {
@@ -279,7 +281,7 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 			break
 		}
 	}
-	if bench != nil {
+	if bench != nil && betaWindow > 0 {
 		p.BetaVs, p.BetaWindow = bench.Name, betaWindow
 	}
 	var legSeries []*LegSeries // the distinct legs, by p.LegData index
@@ -298,7 +300,7 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 		ret := charts.ReturnsOf(v)
 		jr.Sharpe = ls.line(et, metrics.RollingSharpe(ls.buf, ret, window, 0, ppy))
 		jr.Vol = ls.line(et, metrics.RollingVolatility(ls.buf, ret, window, ppy))
-		if bench != nil {
+		if bench != nil && betaWindow > 0 {
 			b := ls.line(et, rollingBetaOn(ls.buf, t, v, bench, betaWindow))
 			jr.Beta = &b
 		}
