@@ -1,6 +1,8 @@
 package experiment
 
 import (
+	"slices"
+
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
@@ -50,7 +52,8 @@ func priceLines(p *data.Panel) []charts.Series {
 	return out
 }
 
-// pricesTable is prices.parquet/.csv: one row per symbol and kept close.
+// pricesTable is prices.parquet/.csv (and benchmarks.parquet/.csv): one
+// row per symbol and close of the lines.
 func pricesTable(lines []charts.Series) *results.Table {
 	var sym []string
 	var times []int64
@@ -69,19 +72,19 @@ func pricesTable(lines []charts.Series) *results.Table {
 // the runs' rolling beta against the first.
 const BenchmarksFile = "benchmarks"
 
-// benchmarksTable is benchmarks.parquet/.csv: the closes of bench's
-// series at their bars from from to to (inclusive).
-func benchmarksTable(bench *data.Panel, from, to int64) *results.Table {
-	var sym []string
-	var times []int64
-	var closes []float64
+// benchmarkLines are the closes of bench's series at their bars from
+// from to to (inclusive), in its order (Name = the symbol): with
+// pricesTable, benchmarks.parquet/.csv.
+func benchmarkLines(bench *data.Panel, from, to int64) []charts.Series {
+	out := make([]charts.Series, len(bench.Series))
 	for i := range bench.Series {
 		s := &bench.Series[i]
-		for k, t := range s.Time {
-			if t >= from && t <= to {
-				sym, times, closes = append(sym, s.Symbol), append(times, t), append(closes, s.Close[k])
-			}
+		lo, _ := slices.BinarySearch(s.Time, from)
+		hi, found := slices.BinarySearch(s.Time, to)
+		if found {
+			hi++
 		}
+		out[i] = charts.Series{Name: s.Symbol, Time: s.Time[lo:hi], Values: s.Close[lo:hi]}
 	}
-	return &results.Table{Columns: []results.Column{{Name: "symbol", Strings: sym}, {Name: "time", Times: times}, {Name: "close", Floats: closes}}}
+	return out
 }

@@ -801,7 +801,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			// The closes the report's rolling beta is measured on.
 			tables = append(tables, func() error {
 				tl := m.Timeline
-				t := benchmarksTable(m.Bench, runsFrom(m.Start, tl), tl.Times[tl.Len()-1])
+				t := pricesTable(benchmarkLines(m.Bench, runsFrom(m.Start, tl), tl.Times[tl.Len()-1]))
 				return results.WriteOutputs(out.Dir, results.TableOutputs(BenchmarksFile, t, true)...)
 			})
 		}

@@ -17,13 +17,14 @@ func lockTemp(f *os.File) {
 	syscall.FcntlFlock(f.Fd(), syscall.F_SETLK, &lk)
 }
 
-// tempInUse reports whether a process holds a lock on the file at path
-// (lockTemp): a lock this process can take means no other process holds
-// it; it is released at once. POSIX locks do not conflict within a
-// process (and closing any descriptor of the file drops this process's
-// locks on it), so a write of the same path running in this process is
-// not seen: RemoveLeftovers must not run beside one.
-func tempInUse(path string) bool {
+// InUse reports whether another process holds a POSIX record lock on the
+// file at path (lockTemp's, or DuckDB's on a database it has open): a
+// lock this process can take means no other process holds it; it is
+// released at once. POSIX locks do not conflict within a process (and
+// closing any descriptor of the file drops this process's locks on it),
+// so a writer of the file in this process is not seen: a cleaner must
+// not run beside one.
+func InUse(path string) bool {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return true // not ours to judge

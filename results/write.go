@@ -187,10 +187,10 @@ func RemoveLeftovers(path string) []string {
 	if dir == "" {
 		dir = "."
 	}
-	tmps, _ := filepath.Glob(filepath.Join(globEscape(dir), "."+globEscape(base)+".tmp-*"))
+	tmps, _ := filepath.Glob(filepath.Join(GlobEscape(dir), "."+GlobEscape(base)+".tmp-*"))
 	var removed []string
 	for _, t := range tmps {
-		if fi, err := os.Lstat(t); err != nil || !fi.Mode().IsRegular() || time.Since(fi.ModTime()) < leftoverAge || tempInUse(t) {
+		if fi, err := os.Lstat(t); err != nil || !fi.Mode().IsRegular() || time.Since(fi.ModTime()) < leftoverAge || InUse(t) {
 			continue
 		}
 		if os.Remove(t) == nil {
@@ -204,8 +204,8 @@ func RemoveLeftovers(path string) []string {
 // RemoveLeftovers takes it for a killed write's.
 const leftoverAge = 10 * time.Second
 
-// globEscape escapes the characters filepath.Match treats as patterns.
-func globEscape(s string) string {
+// GlobEscape escapes the characters filepath.Match treats as patterns.
+func GlobEscape(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if strings.ContainsRune(`*?[\`, r) {

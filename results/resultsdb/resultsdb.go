@@ -239,36 +239,24 @@ func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord, 
 // that were killed before they could (.<name>.tmp-*, and a .wal beside
 // one): a SIGKILL or a power cut mid-build left a hidden file of up to
 // the database's size in the folder for good. A file that a process
-// still holds open (a build running now) is left alone (see inUse), as
+// still holds open (a build running now) is left alone (results.InUse), as
 // is every file on a system without POSIX record locks.
 func removeLeftovers(path string) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	tmps, _ := filepath.Glob(filepath.Join(globEscape(dir), "."+globEscape(base)+".tmp-*"))
+	tmps, _ := filepath.Glob(filepath.Join(results.GlobEscape(dir), "."+results.GlobEscape(base)+".tmp-*"))
 	for _, t := range tmps {
 		if strings.HasSuffix(t, ".wal") {
 			continue // removed with its database, or by a later build
 		}
-		if inUse(t) {
+		if results.InUse(t) { // DuckDB locks a database it has open
 			continue
 		}
 		os.Remove(t)
 		os.Remove(t + ".wal")
 	}
-}
-
-// globEscape escapes the characters filepath.Match treats as patterns.
-func globEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // runsParquet returns a Parquet file with every column of the runs'
