@@ -108,6 +108,28 @@ func easter(y int) time.Time {
 	return time.Date(y, time.Month(month), day, 0, 0, 0, 0, time.UTC)
 }
 
+// NYSEEarlyClose reports whether day (a UTC midnight, or any instant of
+// the day) is an NYSE session that closes early, at 13:00 New York time,
+// under the rules of the data's years (2017 on): the day after
+// Thanksgiving, and July 3 and December 24 when they fall on Monday to
+// Thursday (on a Friday they are the observed holiday; on a weekend, no
+// session). Unscheduled early closes are unknown here.
+func NYSEEarlyClose(day int64) bool {
+	wd := Weekday(day)
+	if wd >= 5 {
+		return false
+	}
+	t := time.Unix(0, day).UTC()
+	switch m, d := t.Month(), t.Day(); {
+	case m == time.July && d == 3, m == time.December && d == 24:
+		return wd <= 3 // Monday (0) to Thursday (3)
+	case m == time.November && wd == 4:
+		// The fourth Thursday's Friday: the 23rd to the 29th.
+		return d >= 23 && d <= 29
+	}
+	return false
+}
+
 // NYSESession reports whether day (a UTC midnight, or any instant of the
 // day) is a full-day NYSE session: a weekday that is not among
 // [NYSEHolidays].

@@ -57,3 +57,48 @@ func TestNYSESession(t *testing.T) {
 		}
 	}
 }
+
+// The NYSE's early closes (13:00) of 2017–2026, as its published
+// calendars list them: the day after Thanksgiving every year; July 3 in
+// 2017 (Mon), 2018 (Tue), 2019 (Wed), 2023 (Mon), 2024 (Wed), 2025 (Thu),
+// not in 2020 and 2026 (a Friday: the observed holiday), 2021 and 2022
+// (a weekend); December 24 in 2018 (Mon), 2019 (Tue), 2020 (Thu), 2024
+// (Tue), 2025 (Wed), 2026 (Thu), not in 2021 (a Friday: the observed
+// holiday) and 2017, 2022, 2023 (a weekend). 22 days in all
+// (10 + 6 + 6), and no other day of the ten years.
+func TestNYSEEarlyClose(t *testing.T) {
+	want := map[string]bool{}
+	for _, d := range []string{
+		"2017-07-03", "2017-11-24",
+		"2018-07-03", "2018-11-23", "2018-12-24",
+		"2019-07-03", "2019-11-29", "2019-12-24",
+		"2020-11-27", "2020-12-24",
+		"2021-11-26",
+		"2022-11-25",
+		"2023-07-03", "2023-11-24",
+		"2024-07-03", "2024-11-29", "2024-12-24",
+		"2025-07-03", "2025-11-28", "2025-12-24",
+		"2026-11-27", "2026-12-24",
+	} {
+		want[d] = true
+	}
+	if len(want) != 22 {
+		t.Fatalf("%d dates listed", len(want))
+	}
+	n := 0
+	for day := Day(2017, 1, 1); day < Day(2027, 1, 1); day += NanosPerDay {
+		got := NYSEEarlyClose(day + 15*3_600e9) // any instant of the day
+		if d := FormatDay(day); got != want[d] {
+			t.Errorf("NYSEEarlyClose(%s) = %v, want %v", d, got, want[d])
+		}
+		if got {
+			n++
+			if !NYSESession(day) {
+				t.Errorf("%s closes early and is no session", FormatDay(day))
+			}
+		}
+	}
+	if n != len(want) {
+		t.Errorf("%d early closes, want %d", n, len(want))
+	}
+}

@@ -160,13 +160,14 @@ func sessionClose(t, end int64) int64 {
 
 // lastBarClose is when an intraday equity's bar at the cursor, opened
 // now, closes, given end, now plus its interval: at the New York close
-// (16:00, nyClose) when the bar straddles it and no bar follows at end
-// (the session's last bar: Yahoo's hourly 15:30 bar lasts 30 minutes,
-// and its interval, the median spacing, says an hour). Without the cap a
-// token's order decided on it waited for 22:00Z instead of 21:00Z, and a
-// decision at 21:00Z valued the equity at the bar's open. It applies to
-// series of regular-hours bars alone (regularHours), which hold nothing
-// after 16:00: on a series that trades past it a bar straddling 16:00
+// (16:00, or 13:00 on an early close: nyClose) when the bar straddles it
+// and no bar follows at end (the session's last bar: Yahoo's hourly 15:30
+// bar lasts 30 minutes, and its interval, the median spacing, says an
+// hour; on an early close its 12:30 bar). Without the cap a token's order
+// decided on it waited for 22:00Z instead of 21:00Z, and a decision at
+// 21:00Z valued the equity at the bar's open. It applies to series of
+// regular-hours bars alone (regularHours), which hold nothing after the
+// close: on a series that trades past it a bar straddling 16:00
 // with a gap after it may close later, and the cap would show its close
 // before it came. A bar followed at end by the next keeps its end.
 func (m *market) lastBarClose(i int, end int64) int64 {
@@ -180,31 +181,47 @@ func (m *market) lastBarClose(i int, end int64) int64 {
 	return end
 }
 
-// nyClose is 16:00 New York time on t's UTC day, in UTC ns: 21:00Z in
-// standard time, 20:00Z in daylight saving time (US rules: from 2007, the
-// second Sunday of March to the first Sunday of November; before, the
-// first Sunday of April to the last Sunday of October). A US session
-// (09:30–16:00, 13:30Z–21:00Z at the latest) lies within one UTC day.
+// nyClose is the NYSE's close on t's UTC day, in UTC ns: 16:00 New York
+// time, 21:00Z in standard time and 20:00Z in daylight saving time (US
+// rules: from 2007, the second Sunday of March to the first Sunday of
+// November; before, the first Sunday of April to the last Sunday of
+// October), or 13:00 on an early close (data.NYSEEarlyClose: the day
+// after Thanksgiving, July 3 and December 24), three hours earlier. A
+// US session (09:30–16:00, 13:30Z–21:00Z at the latest) lies within one
+// UTC day.
 func nyClose(t int64) int64 {
+	_, c := nySession(t)
+	return c
+}
+
+// nySession is the NYSE's regular session on t's UTC day: its open,
+// 09:30 New York time, and its close (nyClose).
+func nySession(t int64) (open, close int64) {
 	day := data.DayNumber(t)
 	y, mo, d := time.Unix(day*86_400, 0).UTC().Date()
 	h := int64(21)
 	if usDaylight(y, mo, d) {
 		h = 20
 	}
-	return day*data.NanosPerDay + h*int64(time.Hour)
+	close = day*data.NanosPerDay + h*int64(time.Hour)
+	open = close - 390*int64(time.Minute)
+	if data.NYSEEarlyClose(day * data.NanosPerDay) {
+		close -= 3 * int64(time.Hour)
+	}
+	return open, close
 }
 
 // regularHours reports whether every bar of times opens within New
-// York's regular session, 09:30 to 16:00 (nyClose less 6.5 hours to
-// nyClose): no pre- or post-market bar.
+// York's regular session, 09:30 to the close (nySession): no pre- or
+// post-market bar.
 func regularHours(times []int64) bool {
-	day, c := int64(math.MinInt64), int64(0)
+	day, o, c := int64(math.MinInt64), int64(0), int64(0)
 	for _, t := range times {
-		if d := data.DayNumber(t); d != day { // bars in time order: one close a day
-			day, c = d, nyClose(t)
+		if d := data.DayNumber(t); d != day { // bars in time order: one session a day
+			day = d
+			o, c = nySession(t)
 		}
-		if t < c-390*int64(time.Minute) || t >= c {
+		if t < o || t >= c {
 			return false
 		}
 	}

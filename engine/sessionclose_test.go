@@ -20,6 +20,10 @@ func TestNYClose(t *testing.T) {
 		{2025, time.July, 1, 20}, {2025, time.October, 31, 20}, {2025, time.November, 2, 21}, {2025, time.November, 3, 21},
 		{2025, time.December, 31, 21}, {2025, time.January, 13, 21},
 		{2006, time.March, 31, 21}, {2006, time.April, 3, 20}, {2006, time.October, 27, 20}, {2006, time.October, 30, 21},
+		// Early closes, 13:00 New York: 18:00Z in standard time, 17:00Z in
+		// daylight time; a Friday's July 3 is a holiday, not an early close.
+		{2025, time.November, 28, 18}, {2025, time.December, 24, 18}, {2025, time.July, 3, 17},
+		{2026, time.July, 3, 20}, {2025, time.November, 21, 21},
 	} {
 		noon := time.Date(c.y, c.m, c.d, 15, 0, 0, 0, time.UTC).UnixNano()
 		want := time.Date(c.y, c.m, c.d, c.utc, 0, 0, 0, time.UTC).UnixNano()
@@ -49,6 +53,11 @@ func TestEquityLastBarClosesAtTheClose(t *testing.T) {
 		{"winter", hourly(utc(2025, 1, 13, 14, 30), 7), utc(2025, 1, 13, 20, 30), utc(2025, 1, 13, 21, 0), false},
 		{"summer", hourly(utc(2025, 7, 14, 13, 30), 7), utc(2025, 7, 14, 19, 30), utc(2025, 7, 14, 20, 0), false},
 		{"trading through 16:00", hourly(utc(2025, 1, 13, 14, 30), 9), utc(2025, 1, 13, 20, 30), utc(2025, 1, 13, 22, 0), true},
+		// Early closes at 13:00 New York: the 12:30 bar lasts 30 minutes,
+		// to 18:00Z the day after Thanksgiving and 17:00Z on July 3 (the
+		// interval would say 18:30Z and 17:30Z, and CR an hour later).
+		{"early close, winter", hourly(utc(2025, 11, 28, 14, 30), 4), utc(2025, 11, 28, 17, 30), utc(2025, 11, 28, 18, 0), false},
+		{"early close, summer", hourly(utc(2025, 7, 3, 13, 30), 4), utc(2025, 7, 3, 16, 30), utc(2025, 7, 3, 17, 0), false},
 		// A series that trades past 16:00 with its 21:30Z bar missing:
 		// its 20:30Z bar may close at 21:30Z, whose close the decision
 		// saw; capped at 21:00Z, CR filled there, before that close.
