@@ -563,6 +563,10 @@ func sqlIdent(s string) string {
 var (
 	csvErrLine = regexp.MustCompile(`CSV Error on Line: (\d+)`)
 	csvErrCols = regexp.MustCompile(`Expected Number of Columns: (\d+) Found: (\d+)`)
+	// csvGrouped finds a number grouped with commas (1,234.50) in a line,
+	// and csvQuoted the quoted fields, which may hold one.
+	csvGrouped = regexp.MustCompile(`(^|[^\d.])\d{1,3}(,\d{3})+(\.\d+)?([^\d]|$)`)
+	csvQuoted  = regexp.MustCompile(`"([^"]|"")*"`)
 )
 
 // csvError turns DuckDB's multi-line CSV error into a *data.RowError naming
@@ -580,6 +584,10 @@ func csvError(path string, lay *csvLayout, err error) error {
 	case csvErrCols.MatchString(msg):
 		c := csvErrCols.FindStringSubmatch(msg)
 		what = fmt.Sprintf("has %s fields, want %s (as many as the header)", c[2], c[1])
+		found, want := atoi(c[2]), atoi(c[1])
+		if found > want && lay.delim == ',' && csvGrouped.MatchString(csvQuoted.ReplaceAllString(originalLine(msg), `""`)) {
+			what += "; a number with commas grouping its thousands (1,234.50) needs double quotes"
+		}
 	case strings.Contains(msg, "Invalid unicode"):
 		what = "is not valid UTF-8"
 	case strings.Contains(msg, "Maximum line size"):
@@ -600,4 +608,20 @@ func csvError(path string, lay *csvLayout, err error) error {
 		}
 	}
 	return &data.RowError{File: path, Row: line, Msg: "malformed CSV line: " + data.Clip(what)}
+}
+
+// originalLine is the line DuckDB's CSV error quotes ("Original Line:
+// ..."), or "".
+func originalLine(msg string) string {
+	_, after, ok := strings.Cut(msg, "Original Line:")
+	if !ok {
+		return ""
+	}
+	line, _, _ := strings.Cut(after, "\n")
+	return strings.TrimSpace(line)
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }

@@ -75,6 +75,18 @@ func TestReadIntradayTimes(t *testing.T) {
 			[]int64{utc(2024, 1, 2, 0, 0), utc(2024, 1, 2, 1, 0)}, data.Hour},
 		{"epoch s", barsCSV("timestamp,open,high,low,close,volume", "1704153600", "1704157200"), ReadOptions{},
 			[]int64{utc(2024, 1, 2, 0, 0), utc(2024, 1, 2, 1, 0)}, data.Hour},
+		// Unix time written as a float (a pandas column with a NaN):
+		// 1704153600.0 s is 2024-01-02T00:00Z; .5 s is 500,000,000 ns and
+		// .25 ms 250,000 ns; digits past the nanosecond are dropped; a
+		// whole float of 8 digits is still YYYYMMDD.
+		{"epoch s as floats", barsCSV("timestamp,open,high,low,close,volume", "1704153600.0", "1704157200.00"), ReadOptions{},
+			[]int64{utc(2024, 1, 2, 0, 0), utc(2024, 1, 2, 1, 0)}, data.Hour},
+		{"epoch s with fractions", barsCSV("timestamp,open,high,low,close,volume", "1704153600.5", "1704157200.5", "1704160800.5000000009"), ReadOptions{},
+			[]int64{utc(2024, 1, 2, 0, 0) + 500_000_000, utc(2024, 1, 2, 1, 0) + 500_000_000, utc(2024, 1, 2, 2, 0) + 500_000_000}, data.Hour},
+		{"epoch ms with fractions", barsCSV("open_time,open,high,low,close,volume", "1704153600000.25", "1704153900000.25"), ReadOptions{},
+			[]int64{utc(2024, 1, 2, 0, 0) + 250_000, utc(2024, 1, 2, 0, 5) + 250_000}, data.Minutes5},
+		{"YYYYMMDD as floats", barsCSV("date,open,high,low,close,volume", "20240102.0", "20240103.0", "20240104.0"), ReadOptions{},
+			[]int64{data.Day(2024, 1, 2), data.Day(2024, 1, 3), data.Day(2024, 1, 4)}, data.Daily},
 		// Slash dates with a time, day-first proven by row 3 (13/01).
 		{"slash with time, day-first", barsCSV(hdr, "12/01/2024 23:00", "12/01/2024 23:30", "13/01/2024 00:00"), ReadOptions{},
 			[]int64{utc(2024, 1, 12, 23, 0), utc(2024, 1, 12, 23, 30), utc(2024, 1, 13, 0, 0)}, 30 * data.Minute},

@@ -403,6 +403,14 @@ var errorCases = []struct {
 		`malformed CSV line: has 8 fields, want 7 (as many as the header)`},
 	{"too many fields after a quoted newline", "date,open,high,low,close,adj_close,volume,note\n2024-01-02,10.5,11.25,10,11,10.75,1200,\"a\nb\"\n2024-01-03,11,12,10.5,11.5,11.25,1300,x,7\n", 4,
 		`malformed CSV line: has 9 fields, want 8 (as many as the header)`},
+	// An unquoted 1,234.50 splits into two fields: the field count is
+	// the error, not the prices it shifts (high 234.5 < low 1240 before).
+	{"unquoted grouped number", replaceLine(3, "2024-01-03,$1,234.50,1240,1230,1235,1235,1300"), 3,
+		`malformed CSV line: has 8 fields, want 7 (as many as the header); a number with commas grouping its thousands (1,234.50) needs double quotes`},
+	{"too many fields, prices shifted", replaceLine(3, "2024-01-03,11,10,10.5,10.5,11.25,1300,7"), 3,
+		`malformed CSV line: has 8 fields, want 7 (as many as the header)`},
+	{"quoted grouped number, a field too many", replaceLine(3, `2024-01-03,"$1,234.50",1240,1230,1235,1235,1300,7`), 3,
+		`malformed CSV line: has 8 fields, want 7 (as many as the header)`},
 	{"too few fields", replaceLine(3, "2024-01-03,11,12"), 3,
 		`malformed CSV line: has 3 fields, want 7 (as many as the header)`},
 	{"empty file", "", 0, `empty file (want a header line such as date,open,high,low,close,adj_close,volume)`},

@@ -31,7 +31,8 @@ type rowCheck struct {
 	delim byte
 	semi  bool // semicolon file: the decimal mark is decided later (decimalMarks)
 	m     columnMap
-	need  int // fields a record must have (1 + the largest index used)
+	need  int // fields the check reads (1 + the largest index used)
+	width int // fields a record has: as many as the header
 }
 
 // init maps the header's columns (the error is the one the reader would
@@ -41,26 +42,32 @@ func (c *rowCheck) init(path string, lay *csvLayout) error {
 	if err != nil {
 		return err
 	}
-	c.path, c.delim, c.semi, c.m = path, lay.delim, lay.delim == ';', m
+	c.path, c.delim, c.semi, c.m, c.width = path, lay.delim, lay.delim == ';', m, len(lay.names)
 	for _, i := range m {
 		c.need = max(c.need, i+1)
 	}
 	return nil
 }
 
-// fields splits a record into at most need fields; nil when it cannot.
-// The fields are substrings of one string made of the record (one
-// allocation per record, not per field).
+// fields splits a record into its first need fields; nil when it cannot,
+// or when the record has not as many fields as the header: DuckDB refuses
+// that line for its field count, which says more than a price check on
+// shifted fields (an unquoted 1,234.50 read as 1 and 234.50 made "high
+// 234.5 < low 1240"). The fields are substrings of one string made of
+// the record (one allocation per record, not per field).
 func (c *rowCheck) fields(rec []byte, dst []string) []string {
 	if bytes.IndexByte(rec, '"') >= 0 {
 		r := csv.NewReader(bytes.NewReader(rec))
 		r.Comma = rune(c.delim)
 		r.FieldsPerRecord = -1
 		f, err := r.Read()
-		if err != nil || len(f) < c.need {
+		if err != nil || len(f) < c.need || len(f) != c.width {
 			return nil
 		}
 		return f[:c.need]
+	}
+	if bytes.Count(rec, []byte{c.delim})+1 != c.width {
+		return nil
 	}
 	s := string(rec)
 	dst = dst[:0]

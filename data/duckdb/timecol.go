@@ -351,9 +351,14 @@ func scan(s string) (sh shape, w wall, a, b, y int, ok bool) {
 		}
 		return sh, w, a, b, y, true
 	default:
-		if _, ok := digits(s); ok && len(s) <= 19 {
-			sh.kind = shapeDigits
-			return sh, w, 0, 0, 0, true
+		// Digits, or Unix time with a fraction (1704153600.5, as a float
+		// column is written).
+		whole, frac, dot := strings.Cut(s, ".")
+		if _, ok := digits(whole); ok && len(whole) <= 19 {
+			if !dot || frac != "" && strings.Trim(frac, "0123456789") == "" {
+				sh.kind = shapeDigits
+				return sh, w, 0, 0, 0, true
+			}
 		}
 	}
 	return sh, w, 0, 0, 0, false
@@ -468,16 +473,19 @@ func (d *decoder) resolveTimes() error {
 		return d.resolveText()
 	}
 	if tc.ints != nil {
-		return d.resolveInts(tc.ints, func(k int) string { return strconv.FormatInt(tc.ints[k], 10) })
+		return d.resolveInts(tc.ints, nil, func(k int) string { return strconv.FormatInt(tc.ints[k], 10) })
 	}
 	return nil
 }
 
 // resolveInts reads integer dates: YYYYMMDD when every value is an
 // 8-digit valid date, otherwise Unix time in one unit for the whole file.
-func (d *decoder) resolveInts(v []int64, text func(k int) string) error {
+// frac, when not nil, holds each value's fraction of its unit in
+// billionths (1704153600.5 seconds: 1704153600 and 500,000,000): Unix
+// time, never YYYYMMDD; a fraction finer than a nanosecond is dropped.
+func (d *decoder) resolveInts(v, frac []int64, text func(k int) string) error {
 	tc := &d.tc
-	ymd := true
+	ymd := frac == nil
 	for _, x := range v {
 		if x < 10000101 || x > 99991231 {
 			ymd = false
@@ -507,7 +515,12 @@ func (d *decoder) resolveInts(v []int64, text func(k int) string) error {
 		if day < minDay || day > maxDay {
 			return d.errAt(k, "date %s is out of range (%s)", text(k), rangeOK)
 		}
-		tc.push(x*mult, day)
+		inst := x * mult
+		if frac != nil {
+			inst += frac[k] * mult / 1e9
+			day = floorDiv(inst, dayNano)
+		}
+		tc.push(inst, day)
 	}
 	return nil
 }
@@ -547,15 +560,24 @@ func (d *decoder) resolveText() error {
 	switch first.kind {
 	case shapeDigits:
 		v := make([]int64, n)
+		var frac []int64 // each row's fraction of its unit, in billionths, when one has a fraction
 		for k := range v {
 			s := strings.TrimSpace(tc.str(k))
-			x, err := strconv.ParseInt(s, 10, 64)
+			whole, f, _ := strings.Cut(s, ".")
+			x, err := strconv.ParseInt(whole, 10, 64)
 			if err != nil {
 				return d.errAt(k, "date %q is not a date %s", clip(s), dateMsg)
 			}
 			v[k] = x
+			if f = strings.TrimRight(f, "0"); f != "" {
+				if frac == nil {
+					frac = make([]int64, n)
+				}
+				f = (f + "00000000")[:9] // billionths: digits past the ninth are dropped
+				frac[k], _ = strconv.ParseInt(f, 10, 64)
+			}
 		}
-		return d.resolveInts(v, func(k int) string { return strings.TrimSpace(tc.str(k)) })
+		return d.resolveInts(v, frac, func(k int) string { return strings.TrimSpace(tc.str(k)) })
 	case shapeSlash:
 		if order == data.DateFormatAuto {
 			if !d.topt.monthFirstLayout {
