@@ -276,6 +276,10 @@ type Market struct {
 	Base engine.Config
 	// Bench holds the benchmark instruments (nil without benchmarks).
 	Bench *data.Panel
+	// BenchPeriods is each benchmark's periods per year on its own bars
+	// (periodsPerYear of it alone: 252 or 365 on daily bars, 8,760 on
+	// hourly 24/7 ones, 252 × 78 on 5-minute sessions), by symbol.
+	BenchPeriods map[string]float64
 	// Uncut is History before the cut at the experiment's end: the bars
 	// the source read past it (a data folder's files whole; a table or
 	// query is read up to end). Only the scenarios' replays and Monte
@@ -503,6 +507,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	// Benchmarks load apart: they must not change the runs' timeline or
 	// calendar.
 	var bench *data.Panel
+	var benchPPY map[string]float64
 	if len(f.Benchmarks) > 0 {
 		syms := make([]string, len(f.Benchmarks))
 		for i, s := range f.Benchmarks {
@@ -525,6 +530,10 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			}
 		}
 		notes = append(notes, benchCoverage(bench, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
+		benchPPY = make(map[string]float64, len(bench.Series))
+		for i := range bench.Series {
+			benchPPY[bench.Series[i].Symbol], _, _ = periodsPerYear(&data.Panel{Series: bench.Series[i : i+1]})
+		}
 	}
 	base, err := f.engineBase(opt.Models, func(sym string) (data.Class, bool) {
 		if i := p.Index(sym); i >= 0 {
@@ -555,7 +564,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			q.Series[i].Rows = nil
 		}
 	}
-	return &Market{Panel: p, History: history, Uncut: uncut, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, PeriodsBasis: basis, Inputs: inputs, Base: base, Bench: bench, Notes: notes}, nil
+	return &Market{Panel: p, History: history, Uncut: uncut, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, PeriodsBasis: basis, Inputs: inputs, Base: base, Bench: bench, BenchPeriods: benchPPY, Notes: notes}, nil
 }
 
 // Run runs an experiment: it checks the file against opt.Strategies,
@@ -979,7 +988,7 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 	}
 	r.Stats = stats
 	r.Metrics = results.Measure(res, m.PeriodsPerYear)
-	r.Metrics.Benchmarks = results.MeasureBenchmarks(res, v.Bench, m.PeriodsPerYear)
+	r.Metrics.Benchmarks = results.MeasureBenchmarks(res, v.Bench, m.PeriodsPerYear, m.BenchPeriods)
 	out.Records[i] = record(f, out, r)
 	r.legs = legsOf(opt.Strategies, r.Type, r.Params)
 	if r.View == 0 && r.LongLegOf == "" {

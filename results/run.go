@@ -69,12 +69,15 @@ func RunReturns(initial float64, equity []float64) (rets []float64, off int) {
 // A benchmark bar with no new point of the run since the last one sampled
 // (a token's weekend beside a run of equities) is skipped, its move
 // compounded into the next: the run's zero weekend returns would pull its
-// correlation towards 0. Annualised with the benchmark's calendar (252
-// sessions or 365 days), or with the run's own periods per year, ppy,
-// when bars were skipped (the samples are then the run's steps).
+// correlation towards 0. Annualised with the benchmark's own periods
+// per year, benchPPY[symbol] (its bars' interval and calendar: 8,760 for
+// hourly 24/7 bars, 252 × 78 for 5-minute sessions), or, when benchPPY
+// has none, its calendar's daily count (252 sessions or 365 days); with
+// the run's own periods per year, ppy, when bars were skipped (the
+// samples are then the run's steps).
 // Beta, alpha, correlation, tracking error, information ratio and capture
 // (metrics.Summarize), keyed by symbol; nil without benchmarks.
-func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64) map[string]json.RawMessage {
+func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64, benchPPY map[string]float64) map[string]json.RawMessage {
 	if bench == nil {
 		return nil
 	}
@@ -85,7 +88,10 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64) map[s
 		if len(smp.Run) < 2 {
 			continue
 		}
-		per := s.Class.Calendar().PeriodsPerYear()
+		per := benchPPY[s.Symbol]
+		if !(per > 0) {
+			per = s.Class.Calendar().PeriodsPerYear()
+		}
 		if smp.Skipped > 0 {
 			per = ppy // sampled on the run's own steps
 		}

@@ -148,7 +148,7 @@ func TestMeasureBenchmarksSkipsRunlessBars(t *testing.T) {
 		bench.Time, bench.Close = append(bench.Time, start+int64(d)*data.NanosPerDay), append(bench.Close, c)
 	}
 	res := &engine.Result{Curve: engine.Curve{Time: ct, Equity: eq}}
-	got := MeasureBenchmarks(res, &data.Panel{Series: []data.Series{bench}}, 252)
+	got := MeasureBenchmarks(res, &data.Panel{Series: []data.Series{bench}}, 252, nil)
 	var m struct {
 		Correlation float64 `json:"correlation"`
 	}
@@ -207,7 +207,7 @@ func TestMeasureBenchmarksKeepsRunAnnualisation(t *testing.T) {
 		c *= 1 + 0.02*math.Cos(float64(d)*1.3)
 		bench.Time, bench.Close = append(bench.Time, start+int64(d)*data.NanosPerDay), append(bench.Close, c)
 	}
-	got := MeasureBenchmarks(&engine.Result{Curve: engine.Curve{Time: ct, Equity: eq}}, &data.Panel{Series: []data.Series{bench}}, 365)
+	got := MeasureBenchmarks(&engine.Result{Curve: engine.Curve{Time: ct, Equity: eq}}, &data.Panel{Series: []data.Series{bench}}, 365, nil)
 	var m struct {
 		TrackingError float64 `json:"tracking_error"`
 	}
