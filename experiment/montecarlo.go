@@ -171,6 +171,11 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		if cfg.ShockProb == 0 {
 			cfg.ShockProb = s.Probability
 		}
+		if cfg.ShockProb == 0 {
+			// Without this, no path is shocked and nothing says so
+			// (the chart's caption even says the shock was injected).
+			return nil, fmt.Errorf("montecarlo.shock = %q: scenario %q gives no probability and montecarlo.shock_probability is not set (or 0): no path would be shocked; set shock_probability to a fraction in (0, 1]", spec.Shock, s.Name)
+		}
 		if !m.Panel.Synthetic {
 			cfg.ShockSource = m.replaySource()
 		}

@@ -114,3 +114,58 @@ func TestPathMeasuresFromInitialCash(t *testing.T) {
 		t.Errorf("drawdown %g, want -0.1 (90 against the cash 100)", dd)
 	}
 }
+
+// A Monte Carlo shock whose scenario gives no probability
+// (ai-crypto-selloff has none) and no montecarlo.shock_probability would
+// shock no path: 0 of the paths, while the chart's caption says the
+// shock was injected. It is refused, naming the key to set; with
+// shock_probability = 1 every path (4 of 4: a uniform draw in [0, 1) is
+// always below 1) is shocked.
+func TestMonteCarloShockWithoutProbability(t *testing.T) {
+	text := `name = "mc"
+start = "2019-06-01"
+end = "2021-06-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["BTC"]
+[montecarlo]
+paths = 4
+days = 30
+warmup_days = 0
+shock = "ai-crypto-selloff"
+`
+	f, err := Parse("mc.toml", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err == nil {
+		n := 0
+		for _, s := range o.MonteCarlo[0].Shocked {
+			if s {
+				n++
+			}
+		}
+		t.Fatalf("shock without a probability: no error, %d of 4 paths shocked", n)
+	}
+	if !strings.Contains(err.Error(), `montecarlo.shock = "ai-crypto-selloff"`) || !strings.Contains(err.Error(), "shock_probability") {
+		t.Errorf("shock without a probability: %v", err)
+	}
+	f, err = Parse("mc.toml", text+"shock_probability = 1.0\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, s := range o.MonteCarlo[0].Shocked {
+		if !s {
+			t.Errorf("shock_probability = 1: path %d not shocked", p)
+		}
+	}
+}
