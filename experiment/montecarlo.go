@@ -34,9 +34,10 @@ type MonteCarloSpec struct {
 	// Seed is the bootstrap's root seed. Default: the experiment's seed.
 	Seed uint64 `toml:"seed"`
 	// Shock names a scenario (library name or file) injected into a path
-	// with probability ShockProbability, at a random date when its shocks
-	// say random = true (otherwise at their day offsets from the path's
-	// start).
+	// with probability ShockProbability: a scenario of day offsets (every
+	// library scenario) from a date drawn uniformly among the path's
+	// dates from the third on (scenarios.MonteCarloConfig.Shock); shocks
+	// that say random = true draw their own dates over the path.
 	Shock string `toml:"shock"`
 	// ShockProbability is the chance a path is shocked. Default: the
 	// scenario's own probability.

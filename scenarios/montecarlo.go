@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"time"
 
 	"github.com/divergence-research/divergence/data"
@@ -223,6 +224,41 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	return mc, nil
 }
 
+// shockStart is the date a shocked path's scenario starts at (its day
+// 0). A scenario placed by day offsets alone (every library scenario)
+// starts at one of the path's dates from the third on, drawn uniformly
+// from the path's generator: at the path's first date, where it was
+// placed before, it moved prices before any position existed (a strategy
+// decides on the first date's close and fills at the second's open,
+// which a gap has moved too), and changed nothing of a book built after
+// it. A scenario with a shock at a random or fixed date keeps the path's
+// first date as its start: a random shock draws its own date over the
+// path.
+//
+// The date is drawn among those that leave the scenario's latest day
+// offset on the path (a jump at day 3 from the path's last date would be
+// after its last bar); a regime may run past the path's end, cut there.
+// A path too short for the scenario from its third date starts it at
+// the earliest date that fits.
+func (mc *MonteCarlo) shockStart(rng *rand.Rand) int64 {
+	last := 0
+	for _, sh := range mc.cfg.Shock.Shocks {
+		w, ok := Timing(sh)
+		if ok && (w.Random || w.Date != 0) {
+			return mc.start
+		}
+		last = max(last, w.Day)
+	}
+	t := mc.pathTimes
+	limit := t[len(t)-1] - int64(last)*data.NanosPerDay
+	hi := sort.Search(len(t), func(k int) bool { return t[k] > limit }) - 1 // the last date that fits
+	lo := min(2, max(hi, 0))
+	if hi < lo {
+		return mc.start
+	}
+	return t[lo+rng.IntN(hi-lo+1)]
+}
+
 // PathDates is the number of dates of every path: the configured length
 // in calendar days, or its weekdays when the source trades on weekdays
 // only, less the NYSE's holidays when the source closes on them too
@@ -337,7 +373,7 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 		draws[j]++ // report union-timeline indices (date 0 has no returns)
 	}
 	if mc.cfg.Shock != nil && mc.cfg.ShockProb > 0 && rng.Float64() < mc.cfg.ShockProb {
-		sp, env, err := mc.cfg.Shock.Apply(out, mc.cfg.Groups, ApplyOptions{Source: mc.cfg.ShockSource, Rand: rng, Start: mc.start})
+		sp, env, err := mc.cfg.Shock.Apply(out, mc.cfg.Groups, ApplyOptions{Source: mc.cfg.ShockSource, Rand: rng, Start: mc.shockStart(rng)})
 		if err != nil {
 			return nil, fmt.Errorf("scenarios: path %d: %w", i, err)
 		}

@@ -435,3 +435,88 @@ func TestBootstrapSessionsSkipNYSEHolidays(t *testing.T) {
 		}
 	}
 }
+
+// A scenario placed by day offsets starts on each shocked path at a date
+// drawn from the path's third on, not at its first date, where a jump
+// moved prices before any position existed: BTC's close over the
+// unshocked path's (the same draws: the shock's come after the
+// bootstrap's) is 1 up to one date, from the third on, and 0.7 from it;
+// over 64 paths the dates spread (a uniform draw over 88 dates gives at
+// least 20 distinct ones with near certainty). ETH's jump at day 5 falls
+// five days after BTC's, on the path: the drawn date leaves it room (the
+// path's last five dates are never drawn). A random shock keeps drawing
+// its own date (TestMonteCarloWorkers).
+func TestMonteCarloShockAtDrawnDate(t *testing.T) {
+	src := mixedSource(5, 200)
+	shock := mustParse(t, `name = "btc-crash"
+[[shock]]
+type = "jump"
+symbols = ["BTC"]
+day = 0
+move = -0.3
+[[shock]]
+type = "jump"
+symbols = ["ETH"]
+day = 5
+move = -0.5`)
+	cfg := MonteCarloConfig{Paths: 64, Length: 90, MeanBlock: 5, Seed: 7}
+	plain, err := NewMonteCarlo(src, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Shock, cfg.ShockProb = shock, 1
+	shocked, err := NewMonteCarlo(src, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := map[int]bool{}
+	for i := 0; i < cfg.Paths; i++ {
+		a, err := plain.Path(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := shocked.Path(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !b.Shocked {
+			t.Fatalf("path %d not shocked at probability 1", i)
+		}
+		k := a.Panel.Index("BTC")
+		x, y := a.Panel.Series[k], b.Panel.Series[k]
+		if len(x.Close) != len(y.Close) || len(x.Close) < 10 {
+			t.Fatalf("path %d: %d against %d BTC bars", i, len(x.Close), len(y.Close))
+		}
+		at := -1
+		for j := range x.Close {
+			r := y.Close[j] / x.Close[j]
+			switch {
+			case at < 0 && math.Abs(r-1) < 1e-12:
+			case at < 0 && math.Abs(r-0.7) < 1e-12:
+				at = j
+			case at >= 0 && math.Abs(r-0.7) < 1e-12:
+			default:
+				t.Fatalf("path %d: BTC ratio %v at bar %d (shock at %d)", i, r, j, at)
+			}
+		}
+		if at < 2 {
+			t.Errorf("path %d: BTC shocked from bar %d, want the third bar or later", i, at)
+		}
+		days[at] = true
+		e := a.Panel.Index("ETH")
+		ex, ey := a.Panel.Series[e], b.Panel.Series[e]
+		var eth int64 // the first ETH bar at half its price
+		for j := range ex.Close {
+			if math.Abs(ey.Close[j]/ex.Close[j]-0.5) < 1e-12 {
+				eth = ex.Time[j]
+				break
+			}
+		}
+		if want := x.Time[at] + 5*data.NanosPerDay; eth != want {
+			t.Errorf("path %d: ETH shocked at %s, want %s (BTC's date + 5 days)", i, data.FormatDay(eth), data.FormatDay(want))
+		}
+	}
+	if len(days) < 20 {
+		t.Errorf("the shocks fell on %d distinct bars over %d paths, want them spread", len(days), cfg.Paths)
+	}
+}
