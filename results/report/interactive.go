@@ -431,15 +431,22 @@ func walkForwardLines(f *Folder, pal *charts.Palette, wf WalkForward, bench *cha
 	if results.ValidMetric(metric) != nil {
 		metric = "sharpe"
 	}
+	// The best as results.Rank orders the runs: a ruined run (its equity
+	// fell to 0 or below) only when every run was, whatever its metric,
+	// as the runs table and the walk-forward's own choice rank it.
 	var best *Run
-	bestV := math.NaN()
+	bestV, bestRuined := math.NaN(), false
 	for _, i := range f.Main {
 		r := &f.Runs[i]
 		if results.Slug(r.Record.Strategy) != wf.Strategy {
 			continue
 		}
-		if v := r.Record.Metrics.Metric(metric); metrics.Better(metric, v, bestV) {
-			best, bestV = r, v
+		v, ruined := r.Record.Metrics.Metric(metric), r.Record.Metrics.Ruined()
+		if v != v {
+			continue
+		}
+		if best == nil || (bestRuined && !ruined) || (ruined == bestRuined && metrics.Better(metric, v, bestV)) {
+			best, bestV, bestRuined = r, v, ruined
 		}
 	}
 	if best != nil {
