@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -891,6 +892,20 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			return nil, err
 		}
 		out.WalkForward = wfs
+		noted := false
+		for i := range wfs {
+			if n := wfRuinNote(&wfs[i]); n != "" {
+				out.Notes, noted = append(out.Notes, n), true
+			}
+		}
+		if noted {
+			// manifest.json, written with the runs' notes, records these
+			// too, and so does the report, made from it.
+			manifest.Notes = out.Notes
+			if err := results.WriteFileAtomic(filepath.Join(out.Dir, "manifest.json"), func(w io.Writer) error { return results.WriteManifest(w, manifest) }); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if opt.finishing() && !early {
 		if err := finish(ctx, f, out, manifest, opt); err != nil {

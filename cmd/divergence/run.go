@@ -309,35 +309,7 @@ func printWalkForward(w io.Writer, o *experiment.Outcome) {
 			pct(s.TotalReturn), pct(s.CAGR), num(s.Sharpe), pct(s.MaxDrawdown))
 	}
 	tw.Flush()
-	for i := range o.WalkForward {
-		if n := wfRuinNote(&o.WalkForward[i]); n != "" {
-			fmt.Fprintln(w, "note: "+n)
-		}
-	}
 	fmt.Fprintln(w, "\nin sample (every run over the whole period; the best of a sweep is chosen with hindsight):")
-}
-
-// wfRuinNote says when a walk-forward's stitched out-of-sample equity
-// fell to 0 or below (the first such point, and its window), "" otherwise:
-// the windows after it compound their returns onto a negative level, so
-// a window that gains pulls the curve down and one that loses more than
-// everything turns it positive again, and the figures above mean nothing.
-func wfRuinNote(wf *experiment.WalkForward) string {
-	c := &wf.Curve
-	for k, e := range c.Equity {
-		if e > 0 {
-			continue
-		}
-		win := 0
-		for j, w := range wf.Windows {
-			if c.Time[k] >= w.OOSStart && c.Time[k] < w.OOSEnd {
-				win = j + 1
-			}
-		}
-		return fmt.Sprintf("walk-forward %s: the stitched out-of-sample equity fell to %.2f on %s, in window %d (ruin): the later windows' returns compound onto a negative level (a window that gains pulls it down), so its total return, CAGR, Sharpe ratio and drawdown above mean nothing; windows.csv gives each window's own result",
-			wf.Strategy, e, data.FormatStamp(c.Time[k]), win)
-	}
-	return ""
 }
 
 func pct(v float64) string {
