@@ -894,8 +894,10 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		out.WalkForward = wfs
 		noted := false
 		for i := range wfs {
-			if n := wfRuinNote(&wfs[i]); n != "" {
-				out.Notes, noted = append(out.Notes, n), true
+			for _, n := range []string{wfNoScoreNote(&wfs[i], f.WalkForward.Metric), wfRuinNote(&wfs[i])} {
+				if n != "" {
+					out.Notes, noted = append(out.Notes, n), true
+				}
 			}
 		}
 		if noted {

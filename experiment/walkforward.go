@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
@@ -404,4 +406,26 @@ func wfRuinNote(wf *WalkForward) string {
 			wf.Strategy, e, data.FormatStamp(c.Time[k]), win)
 	}
 	return ""
+}
+
+// wfNoScoreNote names the windows of a walk-forward where no candidate
+// had an in-sample score (every one flat, ruined, or with too few returns
+// for the metric), "" when there is none: there the first candidate in
+// sweep order trades out of sample by default, on no evidence.
+func wfNoScoreNote(wf *WalkForward, metric string) string {
+	var ks []string
+	for k, s := range wf.ISScore {
+		if math.IsNaN(s) {
+			ks = append(ks, strconv.Itoa(k+1))
+		}
+	}
+	if len(ks) == 0 || len(wf.Candidates) == 0 {
+		return ""
+	}
+	what := "window " + ks[0]
+	if len(ks) > 1 {
+		what = "windows " + strings.Join(ks, ", ")
+	}
+	return fmt.Sprintf("walk-forward %s: in %s no candidate has an in-sample %s (every one flat, ruined or too short to measure): the first in sweep order, %s, trades out of sample there by default, chosen on no evidence (windows.csv leaves its is_%s empty)",
+		wf.Strategy, what, metric, wf.Candidates[0].Key, metric)
 }

@@ -115,3 +115,70 @@ out_of_sample_days = 60
 		t.Errorf("manifest.json has no note of the walk-forward's ruin:\n%s", m)
 	}
 }
+
+// A window where no candidate has an in-sample score trades the first
+// candidate by default, and a note says so. SHORT's data start on
+// 2024-03-15: a pair hedge needs both legs, so every candidate is flat
+// (no return, no Sharpe) in the in-sample years of windows 1 (to
+// 2024-01-01) and 2 (to 2024-03-01), and trades in window 3's (to
+// 2024-04-30).
+func TestWalkForwardNoScoreNote(t *testing.T) {
+	dir := t.TempDir()
+	var long, short strings.Builder
+	long.WriteString("date,open,high,low,close,adj_close,volume\n")
+	short.WriteString("date,open,high,low,close,adj_close,volume\n")
+	for d := data.Day(2023, 1, 1); d < data.Day(2024, 7, 1); d += data.NanosPerDay {
+		k := float64(d / data.NanosPerDay)
+		l := 100 * (1 + 0.01*math.Sin(k))
+		s := 10 * (1 + 0.02*math.Cos(0.7*k))
+		fmt.Fprintf(&long, "%s,%g,%g,%g,%g,%g,1000000\n", data.FormatDay(d), l, l, l, l, l)
+		if d >= data.Day(2024, 3, 15) {
+			fmt.Fprintf(&short, "%s,%g,%g,%g,%g,%g,1000000\n", data.FormatDay(d), s, s, s, s, s)
+		}
+	}
+	for name, body := range map[string]string{"LONG.csv": long.String(), "SHORT.csv": short.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o, err := runIn(t, dir, `name = "wf no score"
+cash = 1_000_000.0
+[data]
+dir = "."
+[data.classes]
+LONG = "crypto"
+SHORT = "crypto"
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["LONG"]
+short = ["SHORT"]
+rebalance_days = 7
+[strategy.sweep]
+gross = [0.5, 1.0]
+[walkforward]
+in_sample_days = 365
+out_of_sample_days = 60
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "walk-forward hedge: in windows 1, 2 no candidate has an in-sample sharpe"
+	var got []string
+	for _, n := range o.Notes {
+		if strings.Contains(n, "no candidate has an in-sample") {
+			got = append(got, n)
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+		t.Errorf("notes %q, want one starting %q", got, want)
+	}
+	m, err := os.ReadFile(filepath.Join(o.Dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(m), want) {
+		t.Error("manifest.json does not record the note")
+	}
+}
