@@ -3,6 +3,7 @@ package strategies
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/strict"
@@ -211,6 +212,7 @@ type PairHedge struct {
 	seeded     bool      // seed ran (once, at the first priced OnBar)
 	rl, rs     []float64 // ring buffers of leg returns
 	mixed      bool      // the legs trade on different calendars
+	recAt      int64     // the last sync point recorded on intraday bars of two calendars (recordCurrent)
 	kind       engine.OrderKind
 	head, nret int
 }
@@ -265,7 +267,7 @@ func (s *PairHedge) Init(ctx *engine.Context) error {
 	s.rl = make([]float64, s.p.Lookback)
 	s.rs = make([]float64, s.p.Lookback)
 	s.invested, s.peak, s.stopped, s.synced, s.head, s.nret = false, 0, 0, false, 0, 0
-	s.seeded = false
+	s.seeded, s.recAt = false, 0
 	s.nReb, s.nDrift, s.nGross, s.nStop, s.nNoHedge, s.sumH, s.lastH = 0, 0, 0, 0, 0, 0, 0
 	return nil
 }
@@ -404,6 +406,10 @@ func (s *PairHedge) flatten(ctx *engine.Context, tag string) error {
 // Only past bars are read (History ends at the current bar, which is
 // left to record).
 func (s *PairHedge) seed(ctx *engine.Context) {
+	if s.mixed && intraday(ctx, s.idx) {
+		s.seedCurrent(ctx)
+		return
+	}
 	now := ctx.Time()
 	var common []int64
 	for j, i := range s.idx {
@@ -468,9 +474,138 @@ func (s *PairHedge) seed(ctx *engine.Context) {
 	s.synced = true
 }
 
+// seedCurrent is seed on intraday bars of two calendars (recordCurrent's
+// sync points): walking the bars before now in time order, a sync point
+// is an instant at which every instrument that has had a bar is current
+// (its latest bar opened less than one of its intervals before), at most
+// one in each span of the largest interval; each instrument's value there
+// is its latest close.
+func (s *PairHedge) seedCurrent(ctx *engine.Context) {
+	now := ctx.Time()
+	n := len(s.idx)
+	ts := make([][]int64, n)
+	cs := make([][]float64, n)
+	iv := make([]int64, n)
+	span := int64(0)
+	for j, i := range s.idx {
+		ts[j] = ctx.HistoryTime(i, ctx.Bars(i))
+		cs[j] = ctx.History(i, engine.Close, ctx.Bars(i))
+		iv[j] = int64(ctx.Interval(i))
+		if iv[j] <= 0 {
+			iv[j] = data.NanosPerDay
+		}
+		span = max(span, iv[j])
+	}
+	cur := make([]int, n) // per instrument: bars at or before the instant walked
+	var syncs []int64
+	for {
+		t, ok := int64(0), false
+		for j := range ts {
+			if c := cur[j]; c < len(ts[j]) && ts[j][c] < now && (!ok || ts[j][c] < t) {
+				t, ok = ts[j][c], true
+			}
+		}
+		if !ok {
+			break
+		}
+		for j := range ts {
+			for cur[j] < len(ts[j]) && ts[j][cur[j]] <= t {
+				cur[j]++
+			}
+		}
+		all := true
+		for j := range ts {
+			if cur[j] == 0 || t-ts[j][cur[j]-1] >= iv[j] {
+				all = false
+				break
+			}
+		}
+		if all && (len(syncs) == 0 || t-syncs[len(syncs)-1] >= span) {
+			syncs = append(syncs, t)
+		}
+	}
+	if len(syncs) > s.p.Lookback+1 {
+		syncs = syncs[len(syncs)-s.p.Lookback-1:]
+	}
+	if len(syncs) < 2 {
+		return
+	}
+	closeAt := func(j int, t int64) float64 { // the latest close at or before t
+		k := sort.Search(len(ts[j]), func(k int) bool { return ts[j][k] > t })
+		return cs[j][k-1]
+	}
+	nl := len(s.long)
+	for m := 1; m < len(syncs); m++ {
+		l, sh := 0.0, 0.0
+		for j := range s.idx {
+			r := closeAt(j, syncs[m])/closeAt(j, syncs[m-1]) - 1
+			if j < nl {
+				l += r
+			} else {
+				sh += r
+			}
+		}
+		s.push(l/float64(nl), sh/float64(n-nl))
+	}
+	for j := range s.idx {
+		s.prev[j] = closeAt(j, syncs[len(syncs)-1])
+	}
+	s.recAt, s.synced = syncs[len(syncs)-1], true
+}
+
+// recordCurrent is record on intraday bars of two calendars, where the
+// legs stamped off each other's grid (equities at :30, tokens at :00)
+// never all have a fresh bar at one instant, so that record found no
+// sync point and a hedge of estimated ratio never traded: a sync point is
+// a step at which every live leg is current (allCurrent: its latest bar
+// opened less than one of its intervals ago), at most one in each span of
+// the legs' largest interval (rebalance_bars counts the same steps), and
+// the returns are taken between the instruments' latest closes at
+// consecutive sync points.
+func (s *PairHedge) recordCurrent(ctx *engine.Context) {
+	span, ok := allCurrent(ctx, s.idx)
+	now := ctx.Time()
+	if !ok || (s.synced && now-s.recAt < span) {
+		return
+	}
+	live := func(i int) bool { return ctx.Bars(i) > 0 && !gone(ctx, i) }
+	if s.synced {
+		nl := len(s.long)
+		l, sh := 0.0, 0.0
+		cl, cs := 0, 0
+		for j, i := range s.idx {
+			if !live(i) || !(s.prev[j] > 0) {
+				continue
+			}
+			r := ctx.Price(i)/s.prev[j] - 1
+			if j < nl {
+				l, cl = l+r, cl+1
+			} else {
+				sh, cs = sh+r, cs+1
+			}
+		}
+		if cl > 0 && cs > 0 {
+			s.push(l/float64(cl), sh/float64(cs))
+		}
+	}
+	for j, i := range s.idx {
+		if !live(i) {
+			s.prev[j] = 0
+			continue
+		}
+		s.prev[j] = ctx.Price(i)
+	}
+	s.recAt, s.synced = now, true
+}
+
 // record appends the legs' returns since the previous sync point when
-// every instrument has a fresh bar now.
+// every instrument has a fresh bar now (recordCurrent's sync points on
+// intraday bars of two calendars).
 func (s *PairHedge) record(ctx *engine.Context) {
+	if s.mixed && intraday(ctx, s.idx) {
+		s.recordCurrent(ctx)
+		return
+	}
 	for _, i := range s.idx {
 		if ctx.Stale(i) && !gone(ctx, i) {
 			return
