@@ -22,9 +22,10 @@ func ExposureTime(gross []float64) float64 {
 
 // Turnover is the annual turnover: the money traded (Σ |quantity × price|
 // over the fills) divided by the mean equity and by the years the curve
-// spans, len(equity) / ppy. A buy of the whole book and its sale a year
-// later is a turnover of 2. NaN for an empty curve or a non-positive mean
-// equity.
+// spans, len(equity) / ppy (each point a bar of one period). A buy of
+// the whole book and its sale a year later is a turnover of about 2 (2 ×
+// 365/366 on daily points: the year's first point and the 365 after it).
+// NaN for an empty curve or a non-positive mean equity.
 func Turnover(traded float64, equity []float64, ppy float64) float64 {
 	checkPPY(ppy)
 	n, sum := 0, 0.0
