@@ -96,6 +96,15 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64, bench
 			per = ppy // sampled on the run's own steps
 		}
 		sum := metrics.Summarize(smp.Run, per, smp.Bench)
+		if daily := s.Class.Calendar().PeriodsPerYear(); per > daily && sum.Benchmark != nil {
+			// Intraday bars: captures annualised over bars raise a bar's
+			// small moves to thousands of periods a year (an up capture
+			// of 1e10 on hourly tokens, a down capture of 1 whatever the
+			// strategy); they are taken on the days' returns instead.
+			dr, db := dailySamples(res.Curve.Time, smp)
+			c := metrics.Capture{Method: metrics.CaptureAnnualized, PeriodsPerYear: daily}
+			sum.Benchmark.UpCapture, sum.Benchmark.DownCapture = c.Up(dr, db), c.Down(dr, db)
+		}
 		b, err := json.Marshal(sum)
 		if err != nil {
 			continue
@@ -108,6 +117,24 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64, bench
 		}
 	}
 	return out
+}
+
+// dailySamples compounds a run's and a benchmark's paired returns (smp)
+// into one return each per UTC day, the day of the run's point each
+// return ends on (t, the run's curve times): an equity's session lies
+// within one UTC day, a token's day is its UTC day.
+func dailySamples(t []int64, smp BenchmarkSamples) (run, bench []float64) {
+	day := int64(math.MinInt64)
+	for j := range smp.Run {
+		d := data.DayNumber(t[smp.At[j]])
+		if d != day || len(run) == 0 {
+			run, bench, day = append(run, 0), append(bench, 0), d
+		}
+		k := len(run) - 1
+		run[k] = (1+run[k])*(1+smp.Run[j]) - 1
+		bench[k] = (1+bench[k])*(1+smp.Bench[j]) - 1
+	}
+	return run, bench
 }
 
 // BenchmarkSamples are a run's returns and a benchmark's over the same

@@ -234,3 +234,59 @@ func TestMeasureBenchmarksKeepsRunAnnualisation(t *testing.T) {
 		t.Errorf("tracking error %.15g, want %.15g (annualised at 365)", m.TrackingError, want)
 	}
 }
+
+// On intraday bars the captures are taken on the days' returns: over six
+// days of hourly points, the run's and the benchmark's day returns are
+// their closes' ratios day to day (e[24d+23]/e[24d−1], the first day from
+// the first point), the up days those where the benchmark's is > 0, and
+// each capture CAGR(run)/CAGR(bench) over them with 365 days a year
+// (empyrical's annualised capture on daily returns), computed here.
+func TestMeasureBenchmarksIntradayCapturesDaily(t *testing.T) {
+	const days = 6
+	start := data.Day(2025, 1, 6)
+	n := 24 * days
+	eq, bc := make([]float64, n), make([]float64, n)
+	tm := make([]int64, n)
+	for k := range n {
+		tm[k] = start + int64(k)*3600e9
+		eq[k] = 1e6 * math.Exp(0.01*math.Sin(0.7*float64(k))+0.0004*float64(k))
+		bc[k] = 100 * math.Exp(0.02*math.Cos(0.3*float64(k))+0.0002*float64(k))
+	}
+	bench := data.Series{Instrument: data.Instrument{Symbol: "B", Class: data.Crypto}, Interval: data.Hour, Time: tm, Close: bc}
+	res := &engine.Result{Curve: engine.Curve{Time: tm, Equity: eq}}
+	got := MeasureBenchmarks(res, &data.Panel{Series: []data.Series{bench}}, 8760, map[string]float64{"B": 8760})
+	var m struct {
+		Up   float64 `json:"up_capture"`
+		Down float64 `json:"down_capture"`
+	}
+	if err := json.Unmarshal(got["B"], &m); err != nil {
+		t.Fatal(err)
+	}
+	var ur, ub, dr, db []float64
+	for d := 0; d < days; d++ {
+		from := max(24*d-1, 0)
+		r, b := eq[24*d+23]/eq[from]-1, bc[24*d+23]/bc[from]-1
+		switch {
+		case b > 0:
+			ur, ub = append(ur, r), append(ub, b)
+		case b < 0:
+			dr, db = append(dr, r), append(db, b)
+		}
+	}
+	cagr := func(v []float64) float64 {
+		p := 1.0
+		for _, x := range v {
+			p *= 1 + x
+		}
+		return math.Pow(p, 365/float64(len(v))) - 1
+	}
+	if len(ub) == 0 || len(db) == 0 {
+		t.Fatalf("%d up days and %d down days: want both", len(ub), len(db))
+	}
+	if want := cagr(ur) / cagr(ub); math.Abs(m.Up-want) > 1e-9*math.Abs(want) {
+		t.Errorf("up capture %g, want %g", m.Up, want)
+	}
+	if want := cagr(dr) / cagr(db); math.Abs(m.Down-want) > 1e-9*math.Abs(want) {
+		t.Errorf("down capture %g, want %g", m.Down, want)
+	}
+}
