@@ -358,7 +358,8 @@ func (c *fanCollector) add(k int, curves []*engine.Curve) error {
 // writeMonteCarlo writes montecarlo.csv/.parquet (run, path, shocked,
 // terminal return, max drawdown), montecarlo_summary.csv (per run:
 // percentiles of the terminal return, VaR and CVaR at 95% and 99% as
-// positive losses, mean and worst max drawdown) and montecarlo.png/.svg
+// losses (positive for a loss), mean and worst max drawdown, the share of
+// paths ending in a loss, the shocked paths) and montecarlo.png/.svg
 // (fan chart and terminal distribution).
 func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool) error {
 	var run []string
@@ -403,7 +404,18 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		"var_95", "var_99", "cvar_95", "cvar_99", "mean_max_drawdown", "worst_max_drawdown"} {
 		sum.Columns = append(sum.Columns, results.Column{Name: name, Floats: cols[j]})
 	}
-	sum.Columns = append(sum.Columns, results.Column{Name: "shocked_paths", Ints: nshock})
+	// The share of paths that end below the initial cash.
+	loss := make([]float64, len(mcs))
+	for i, r := range mcs {
+		n := 0
+		for _, v := range r.Dist.TerminalReturns {
+			if v < 0 {
+				n++
+			}
+		}
+		loss[i] = float64(n) / float64(max(len(r.Dist.TerminalReturns), 1))
+	}
+	sum.Columns = append(sum.Columns, results.Column{Name: "prob_loss", Floats: loss}, results.Column{Name: "shocked_paths", Ints: nshock})
 	if err := results.WriteOutputs(dir, append(append(results.TableOutputs("montecarlo", tab, true), results.TableOutputs("montecarlo_summary", sum, false)...),
 		results.TableOutputs("montecarlo_bands", bandsTable(mcs), true)...)...); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -116,6 +118,31 @@ func TestMonteCarloStreamedEqualsWholePaths(t *testing.T) {
 	}
 	o1, _ := mcRun(t, 150, 60, 1)
 	a, b := files(t, o.Dir), files(t, o1.Dir)
+	// prob_loss: the share of the whole paths that end below their start.
+	rows, err := csv.NewReader(bytes.NewReader(a["montecarlo_summary.csv"])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(rows[0], "prob_loss")
+	if col < 0 || len(rows) != len(o.MonteCarlo)+1 {
+		t.Fatalf("montecarlo_summary.csv: header %v, %d rows", rows[0], len(rows))
+	}
+	for i := range o.MonteCarlo {
+		d, err := scenarios.Summarize(curves[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, v := range d.TerminalReturns {
+			if v < 0 {
+				n++
+			}
+		}
+		got, err := strconv.ParseFloat(rows[i+1][col], 64)
+		if want := float64(n) / float64(len(d.TerminalReturns)); err != nil || math.Abs(got-want) > 1e-15 || n == 0 {
+			t.Errorf("%s: prob_loss %q, want %g (%d of %d paths)", rows[i+1][0], rows[i+1][col], want, n, len(d.TerminalReturns))
+		}
+	}
 	for _, name := range []string{"montecarlo.csv", "montecarlo.parquet", "montecarlo_summary.csv", "montecarlo.svg", "montecarlo.png"} {
 		if len(a[name]) == 0 || !bytes.Equal(a[name], b[name]) {
 			t.Errorf("%s differs between 3 workers and 1 (or is missing)", name)
