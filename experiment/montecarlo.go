@@ -435,7 +435,12 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 	if synthetic {
 		kind = "bootstrapped from the SYNTHETIC market"
 	}
-	caption := fmt.Sprintf("%d paths of %d days, %s, stationary block bootstrap (mean block %g)", spec.Paths, spec.Days, kind, spec.MeanBlock)
+	length := fmt.Sprintf("%d days", spec.Days)
+	if len(mcs) > 0 && len(mcs[0].Time) > 0 && len(mcs[0].Time) < spec.Days {
+		// A path of exchange sessions holds their dates alone.
+		length += fmt.Sprintf(" (%d sessions)", len(mcs[0].Time))
+	}
+	caption := fmt.Sprintf("%d paths of %s, %s, stationary block bootstrap (mean block %g)", spec.Paths, length, kind, spec.MeanBlock)
 	if spec.Shock != "" {
 		caption += fmt.Sprintf("; shock %s injected", spec.Shock)
 	}
@@ -509,4 +514,61 @@ func twoDates(p *data.Panel) int {
 		}
 	}
 	return len(seen)
+}
+
+// monteCarloNotes are the notes on the history the paths draw from (the
+// source monteCarlo bootstraps, from montecarlo.from or start): an
+// instrument whose bars start after a tenth or more of its dates (a path
+// drawn from the dates before holds no bar of it, and a basket waits for
+// it: on paths from a history since 2023-07-01, TAO was missing on 38 %
+// of dates and 133 of 500 paths stayed out for 10 days or more), and a
+// history of fewer dates than a path holds (each path replays the same
+// few dates over and over: ten dates of history for 365-day paths gave a
+// median terminal return of +280 %).
+func (f *File) monteCarloNotes(m *Market) []string {
+	spec := f.MonteCarlo
+	src := m.history()
+	from := m.Start
+	if spec.From != "" {
+		from, _ = parseDay(spec.From)
+	}
+	if from != 0 {
+		src = src.Window(from, 0)
+	}
+	dates := map[int64]bool{}
+	for i := range src.Series {
+		for _, t := range src.Series[i].Time {
+			dates[t] = true
+		}
+	}
+	n := len(dates)
+	if n == 0 {
+		return nil
+	}
+	first := int64(math.MaxInt64)
+	for t := range dates {
+		first = min(first, t)
+	}
+	var notes []string
+	for i := range src.Series {
+		s := &src.Series[i]
+		if s.Len() == 0 {
+			continue
+		}
+		before := 0
+		for t := range dates {
+			if t < s.Time[0] {
+				before++
+			}
+		}
+		if 10*before >= n {
+			notes = append(notes, fmt.Sprintf("montecarlo: %s's bars start on %s, after %d of the %d dates the paths draw from (from %s): a path drawn from those dates holds no %s bar, and a strategy that waits for every instrument stays out; set montecarlo.from on or after %s to draw from dates with every instrument",
+				s.Symbol, data.FormatDay(s.Time[0]), before, n, data.FormatDay(first), s.Symbol, data.FormatDay(s.Time[0])))
+		}
+	}
+	if n < spec.Days {
+		notes = append(notes, fmt.Sprintf("montecarlo: the history the paths draw from holds %d dates (from %s), fewer than a path's %d days: each path replays the same dates many times over, and its spread says little; set montecarlo.from earlier",
+			n, data.FormatDay(first), spec.Days))
+	}
+	return notes
 }

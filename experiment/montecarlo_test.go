@@ -1,11 +1,17 @@
 package experiment
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 // Monte Carlo paths carry warm-up history: an SMA(20/100) cross can trade
@@ -167,5 +173,70 @@ shock = "ai-crypto-selloff"
 		if !s {
 			t.Errorf("shock_probability = 1: path %d not shocked", p)
 		}
+	}
+}
+
+// The Monte Carlo's notes on its history: BTC trades from 2023-01-01 and
+// TAO from 2023-09-01, so 243 of the 365 dates of 2023 (from = 2023-01-01
+// to the data's end, 2023-12-31) come before TAO's first bar, a tenth or
+// more: noted. With from = 2023-12-22, the history holds 10 dates, fewer
+// than a path's 30 days: noted, and TAO, trading all along, is not.
+func TestMonteCarloHistoryNotes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(sym string, from int64) {
+		var b strings.Builder
+		b.WriteString("date,open,high,low,close,adj_close,volume\n")
+		for d := from; d < data.Day(2024, 1, 1); d += data.NanosPerDay {
+			p := 100 * math.Exp(0.02*math.Sin(float64(d/data.NanosPerDay)))
+			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,%g,1000\n", data.FormatDay(d), p, p, p, p, p)
+		}
+		if err := os.WriteFile(filepath.Join(dir, sym+".csv"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("BTC", data.Day(2023, 1, 1))
+	write("TAO", data.Day(2023, 9, 1))
+	run := func(from string) []string {
+		o, err := runIn(t, dir, `name = "mc notes"
+cash = 1000.0
+[data]
+dir = "."
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["BTC", "TAO"]
+[montecarlo]
+paths = 10
+days = 30
+mean_block = 2
+warmup_days = 0
+from = "`+from+`"
+`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := os.ReadFile(filepath.Join(o.Dir, "manifest.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var notes []string
+		for _, n := range o.Notes {
+			if strings.HasPrefix(n, "montecarlo: ") {
+				notes = append(notes, n)
+				if !bytes.Contains(m, []byte(strings.ReplaceAll(n[:40], `"`, `\"`))) {
+					t.Errorf("manifest.json does not record %q", n)
+				}
+			}
+		}
+		return notes
+	}
+	got := run("2023-01-01")
+	if want := "montecarlo: TAO's bars start on 2023-09-01, after 243 of the 365 dates the paths draw from (from 2023-01-01)"; len(got) != 1 || !strings.HasPrefix(got[0], want) {
+		t.Errorf("notes %q, want one starting %q", got, want)
+	}
+	got = run("2023-12-22")
+	if want := "montecarlo: the history the paths draw from holds 10 dates (from 2023-12-22), fewer than a path's 30 days"; len(got) != 1 || !strings.HasPrefix(got[0], want) {
+		t.Errorf("notes %q, want one starting %q", got, want)
 	}
 }

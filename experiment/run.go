@@ -876,6 +876,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		if err := writeMonteCarlo(f, out.Dir, mc, m.Panel.Synthetic); err != nil {
 			return nil, err
 		}
+		out.Notes = append(out.Notes, f.monteCarloNotes(m)...)
 	}
 	if f.WalkForward != nil {
 		opt.phase("walkforward")
@@ -892,21 +893,21 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			return nil, err
 		}
 		out.WalkForward = wfs
-		noted := false
 		for i := range wfs {
 			for _, n := range []string{wfNoScoreNote(&wfs[i], f.WalkForward.Metric), wfRuinNote(&wfs[i])} {
 				if n != "" {
-					out.Notes, noted = append(out.Notes, n), true
+					out.Notes = append(out.Notes, n)
 				}
 			}
 		}
-		if noted {
-			// manifest.json, written with the runs' notes, records these
-			// too, and so does the report, made from it.
-			manifest.Notes = out.Notes
-			if err := results.WriteFileAtomic(filepath.Join(out.Dir, "manifest.json"), func(w io.Writer) error { return results.WriteManifest(w, manifest) }); err != nil {
-				return nil, err
-			}
+	}
+	if len(out.Notes) > len(manifest.Notes) {
+		// manifest.json, written with the runs' notes, records the Monte
+		// Carlo's and the walk-forward's too, and so does the report,
+		// made from it.
+		manifest.Notes = out.Notes
+		if err := results.WriteFileAtomic(filepath.Join(out.Dir, "manifest.json"), func(w io.Writer) error { return results.WriteManifest(w, manifest) }); err != nil {
+			return nil, err
 		}
 	}
 	if opt.finishing() && !early {
