@@ -164,18 +164,9 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		cfg.Seed = f.Seed
 	}
 	if spec.Shock != "" {
-		s, err := f.scenario(spec.Shock)
-		if err != nil {
-			return nil, fmt.Errorf("montecarlo.shock: %w", err)
-		}
-		cfg.Shock, cfg.ShockProb = s, spec.ShockProbability
-		if cfg.ShockProb == 0 {
-			cfg.ShockProb = s.Probability
-		}
-		if cfg.ShockProb == 0 {
-			// Without this, no path is shocked and nothing says so
-			// (the chart's caption even says the shock was injected).
-			return nil, fmt.Errorf("montecarlo.shock = %q: scenario %q gives no probability and montecarlo.shock_probability is not set (or 0): no path would be shocked; set shock_probability to a fraction in (0, 1]", spec.Shock, s.Name)
+		var err error
+		if cfg.Shock, cfg.ShockProb, err = f.monteCarloShock(); err != nil {
+			return nil, err
 		}
 		if !m.Panel.Synthetic {
 			cfg.ShockSource = m.replaySource()
@@ -571,4 +562,26 @@ func (f *File) monteCarloNotes(m *Market) []string {
 			n, data.FormatDay(first), spec.Days))
 	}
 	return notes
+}
+
+// monteCarloShock is the scenario montecarlo.shock names and the chance a
+// path receives it (shock_probability, else the scenario's own); an error
+// when there is none (every library scenario but ai-bubble-burst has no
+// probability of its own: no path was shocked, and nothing said so, the
+// chart's caption saying the shock was injected). Run checks it before
+// the runs.
+func (f *File) monteCarloShock() (*scenarios.Scenario, float64, error) {
+	spec := f.MonteCarlo
+	s, err := f.scenario(spec.Shock)
+	if err != nil {
+		return nil, 0, fmt.Errorf("montecarlo.shock: %w", err)
+	}
+	p := spec.ShockProbability
+	if p == 0 {
+		p = s.Probability
+	}
+	if p == 0 {
+		return nil, 0, fmt.Errorf("montecarlo.shock = %q: scenario %q gives no probability and montecarlo.shock_probability is not set (or 0): no path would be shocked; set shock_probability to a fraction in (0, 1]", spec.Shock, s.Name)
+	}
+	return s, p, nil
 }

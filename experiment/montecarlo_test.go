@@ -148,7 +148,11 @@ shock = "ai-crypto-selloff"
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	ran := 0 // runs done before the error: none, it is found first
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, Progress: func(done, _ int) { ran = done }})
+	if ran != 0 {
+		t.Errorf("%d runs done before the error", ran)
+	}
 	if err == nil {
 		n := 0
 		for _, s := range o.MonteCarlo[0].Shocked {

@@ -630,9 +630,15 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err := opt.Limits.check(f.Name, est.share(opt.Shard)); err != nil {
 		return nil, err
 	}
-	// A walk-forward that no data can hold fails now, not after the runs.
+	// A walk-forward that no data can hold fails now, not after the runs,
+	// and so does a Monte Carlo shock that cannot be read or given.
 	if f.WalkForward != nil {
 		if _, err := f.wfWindows(m); err != nil {
+			return nil, err
+		}
+	}
+	if f.MonteCarlo != nil && f.MonteCarlo.Shock != "" {
+		if _, _, err := f.monteCarloShock(); err != nil {
 			return nil, err
 		}
 	}
