@@ -335,6 +335,7 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, p *data.Panel) err
 		isS, isE, oS, oE := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 		key, params := make([]string, n), make([]string, n)
 		score, oret, osharpe, odd := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		ruined := make([]bool, n)
 		for k, w := range wf.Windows {
 			c := &wf.Candidates[wf.Chosen[k]]
 			win[k] = int64(k + 1)
@@ -344,12 +345,16 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, p *data.Panel) err
 			params[k] = string(b)
 			score[k] = wf.ISScore[k]
 			oret[k], osharpe[k], odd[k] = wf.OOS[k].TotalReturn, wf.OOS[k].Sharpe, wf.OOS[k].MaxDrawdown
+			ruined[k] = wf.OOS[k].Ruined()
 		}
 		t.Columns = []results.Column{
 			{Name: "window", Ints: win}, {Name: "is_start", Times: isS}, {Name: "is_end", Times: isE},
 			{Name: "oos_start", Times: oS}, {Name: "oos_end", Times: oE}, {Name: "chosen", Strings: key},
 			{Name: "params", Strings: params}, {Name: "is_" + f.WalkForward.Metric, Floats: score},
 			{Name: "oos_total_return", Floats: oret}, {Name: "oos_sharpe", Floats: osharpe}, {Name: "oos_max_drawdown", Floats: odd},
+			// The window's out-of-sample run fell to 0 or below: its Sharpe
+			// ratio, on returns past the ruin, means nothing.
+			{Name: "oos_ruined", Bools: ruined},
 		}
 		if err := results.WriteOutputs(d, append(results.TableOutputs("windows", t, true),
 			results.Output{Name: "equity.csv", Write: func(w io.Writer) error { return results.WriteCurveCSV(w, &wf.Curve) }},

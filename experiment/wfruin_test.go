@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -106,6 +107,24 @@ out_of_sample_days = 60
 	}
 	if low > 0 {
 		t.Fatalf("the stitched equity's low is %g: the data should ruin it", low)
+	}
+	// windows.csv marks window 1 (the jump's) ruined, and no other: after
+	// it SHORT moves 2 % at most a day.
+	w, err := os.ReadFile(filepath.Join(o.Dir, "walkforward", "hedge", "windows.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(w)), "\n")
+	head := strings.Split(lines[0], ",")
+	col := slices.Index(head, "oos_ruined")
+	if col < 0 || len(lines) < 3 {
+		t.Fatalf("windows.csv: %d lines, header %v", len(lines), head)
+	}
+	for k, line := range lines[1:] {
+		f := strings.Split(line, ",")
+		if want := fmt.Sprint(k == 0); f[len(f)-len(head)+col] != want {
+			t.Errorf("window %d: oos_ruined %q, want %s", k+1, f[len(f)-len(head)+col], want)
+		}
 	}
 	m, err := os.ReadFile(filepath.Join(o.Dir, "manifest.json"))
 	if err != nil {
