@@ -249,11 +249,13 @@ type scaledState struct {
 	lastFill  int64   // time of the cycle's last tranche fill
 
 	pending  pendingKind // the order decided at the instrument's previous bar
-	levels   int         // how many tranches or exit levels it is for
-	decided  int64       // when it was decided (with fill = "close", when it filled)
-	closeAt  float64     // the close it was decided on: a new cycle's first peak
-	prevPos  float64     // the position when it was decided
-	prevCost float64     // and its cost, position × average cost
+	order    engine.OrderID
+	live     bool    // the order is still filling: the participation cap held part of it back
+	levels   int     // how many tranches or exit levels it is for
+	decided  int64   // when it was decided (with fill = "close", when it filled)
+	closeAt  float64 // the close it was decided on: a new cycle's first peak
+	prevPos  float64 // the position when it was decided
+	prevCost float64 // and its cost, position × average cost
 
 	// run statistics
 	boughtQty, boughtCost float64 // Σ qty and Σ qty × price over tranche fills
@@ -348,6 +350,25 @@ func (s *ScaledEntry) Init(ctx *engine.Context) error {
 
 // OnBar updates every instrument with a bar now.
 func (s *ScaledEntry) OnBar(ctx *engine.Context, _ *engine.Slice) error {
+	// An order is done when it has filled whole (a fill with nothing
+	// remaining) or was refused; until then (a fill-volume cap holds part
+	// of it back for later bars, or lets none through) it is still
+	// filling. Read here, at every step, since a market-on-close fill is
+	// reported at the next step, which may not be the instrument's bar.
+	for _, ev := range ctx.Events() {
+		for j := range s.st {
+			st := &s.st[j]
+			if !st.live || ev.Order != st.order {
+				continue
+			}
+			switch ev.Kind {
+			case engine.EventFill:
+				st.live = ev.Remaining != 0
+			case engine.EventRejected, engine.EventExpired, engine.EventCancelled:
+				st.live = false
+			}
+		}
+	}
 	for j := range s.st {
 		if ctx.Stale(s.st[j].i) {
 			continue
@@ -365,6 +386,21 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	now := ctx.Time()
 	c := ctx.Price(i) // the close: the instrument has a bar now
 	pos := ctx.Position(i)
+
+	// The order decided earlier is still filling (the participation cap
+	// spreads it over bars): decide nothing until it is done. Deciding on
+	// the part filled so far sent a second trailing stop for the whole
+	// remainder while the first still sold it, and a long-only book ended
+	// short.
+	if st.pending != pendNone && st.live {
+		if c > st.peak {
+			st.peak = c
+		}
+		if st.first != 0 && c > st.high {
+			st.high = c
+		}
+		return nil
+	}
 
 	// The order decided at the instrument's previous bar filled at this
 	// bar's open. What filled is read off the portfolio, not assumed: the
@@ -542,9 +578,11 @@ func (s *ScaledEntry) newCycle(ctx *engine.Context, st *scaledState, c float64) 
 // submit sends a quantity order for levels tranches or exit levels (0 for
 // a stop), decided on the current close.
 func (s *ScaledEntry) submit(ctx *engine.Context, st *scaledState, kind pendingKind, levels int, qty float64, tag string) error {
-	if _, err := ctx.Submit(engine.Order{Instrument: st.i, Kind: s.p.Fill.Kind(), Amount: qty, Tag: tag}); err != nil {
+	id, err := ctx.Submit(engine.Order{Instrument: st.i, Kind: s.p.Fill.Kind(), Amount: qty, Tag: tag})
+	if err != nil {
 		return err
 	}
+	st.order, st.live = id, true
 	st.pending = kind
 	st.levels = levels
 	st.decided = ctx.Time()
