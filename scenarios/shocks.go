@@ -190,6 +190,13 @@ func (v *view) jumpAll(move map[int]float64, t0 int64, p JumpPath) error {
 // with G1 = 1+x, G2 = 1 + x·(1-y), j = k-k0. High, low and close of bar k
 // are multiplied by g(j); the open by g(j) for a gap, by g(j-1) (g(-1) = 1)
 // when the move happens during the bar.
+//
+// N and M are SpreadDays and RecoverDays: on daily bars, bars (each a
+// trading day); on intraday bars, the bars of that many of the
+// instrument's trading dates (UTC days with a bar), from k0's (barsOfDays):
+// "−8 % over five sessions" spreads over an equity's five sessions, not
+// five hourly bars. SpreadDays 1 (the default) is one bar on either: the
+// move at once.
 func (v *view) jump(i, k0 int, x float64, p JumpPath) {
 	if k0 >= len(v.out.Series[i].Time) || x == 0 {
 		return
@@ -198,6 +205,14 @@ func (v *view) jump(i, k0 int, x float64, p JumpPath) {
 	n := len(s.Close)
 	N := max(p.SpreadDays, 1)
 	M := p.RecoverDays
+	if ts := v.out.Series[i].Time; v.out.Series[i].BarInterval().Intraday() {
+		if N > 1 {
+			N = barsOfDays(ts, k0, N)
+		}
+		if M > 0 {
+			M = barsOfDays(ts, k0+N, M)
+		}
+	}
 	G1 := 1 + x
 	G2 := G1
 	if M > 0 {
@@ -235,6 +250,22 @@ func (v *view) jump(i, k0 int, x float64, p JumpPath) {
 		s.Low[k] *= gc
 		s.Close[k] *= gc
 	}
+}
+
+// barsOfDays is the number of bars of times from k on that fall on the
+// first days UTC dates with a bar (at least 1): the bars of days trading
+// days.
+func barsOfDays(times []int64, k, days int) int {
+	n, seen, day := 0, 0, int64(math.MinInt64)
+	for ; k+n < len(times); n++ {
+		if d := data.DayNumber(times[k+n]); d != day {
+			if seen == days {
+				break
+			}
+			seen, day = seen+1, d
+		}
+	}
+	return max(n, 1)
 }
 
 // ---- volatility ----

@@ -514,3 +514,63 @@ func randomShock(r *rand.Rand, syms []string) Shock {
 			Drivers: map[string]float64{"BTC": move}, LookbackDays: 40, MinObs: 10}
 	}
 }
+
+// On intraday bars spread_days and recover_days count trading dates, not
+// bars: a −19 % move over 2 days, half recovered over 1, from Monday
+// 2025-01-06 (day 0 of the start) spreads over a token's 48 hourly bars
+// of Monday and Tuesday and recovers over Wednesday's 24, and over an
+// equity's 14 bars of two sessions (7 hourly bars each, 14:30Z..20:30Z)
+// and recovers over the next session's 7. With G1 = 0.81, G2 = 0.905:
+// close j = 100·0.81^((j+1)/N) for j < N, 100·0.81·(0.905/0.81)^((j−N+1)/M)
+// for N ≤ j < N+M, then 90.5. spread_days = 1 stays one bar.
+func TestJumpSpreadIntradayDays(t *testing.T) {
+	start := data.Day(2025, 1, 6)
+	hourly := func(sym string, class data.Class, times []int64) data.Series {
+		s := series(sym, class, make([]int, len(times)), flat(len(times), 100))
+		copy(s.Time, times)
+		s.Interval = data.Hour
+		return s
+	}
+	var tk, eq []int64
+	for d := int64(0); d < 5; d++ {
+		for h := int64(0); h < 24; h++ {
+			tk = append(tk, start+d*data.NanosPerDay+h*3600e9)
+		}
+		for h := int64(0); h < 7; h++ {
+			eq = append(eq, start+d*data.NanosPerDay+(14*60+30+60*h)*60e9)
+		}
+	}
+	p := panelOf(hourly("TK", data.Crypto, tk), hourly("EQ", data.Equity, eq))
+	s := mustParse(t, `name = "j"
+[[shock]]
+type = "jump"
+symbols = ["TK", "EQ"]
+day = 0
+move = -0.19
+spread_days = 2
+recover = 0.5
+recover_days = 1
+[[shock]]
+type = "jump"
+symbols = ["TK"]
+day = 4
+move = -0.5`)
+	out, _ := mustApply(t, s, p, ApplyOptions{Start: start})
+	for _, c := range []struct {
+		i, N, M, n int
+	}{{0, 48, 24, 120}, {1, 14, 7, 35}} {
+		for j := 0; j < c.n; j++ {
+			want := 90.5
+			switch {
+			case j < c.N:
+				want = 100 * math.Pow(0.81, float64(j+1)/float64(c.N))
+			case j < c.N+c.M:
+				want = 100 * 0.81 * math.Pow(0.905/0.81, float64(j-c.N+1)/float64(c.M))
+			}
+			if c.i == 0 && j >= 96 {
+				want *= 0.5 // Friday's jump, at once on its first bar
+			}
+			near(t, out.Series[c.i].Symbol+" close", out.Series[c.i].Close[j], want, 1e-12)
+		}
+	}
+}
