@@ -92,3 +92,65 @@ days = 120
 		})
 	}
 }
+
+// A liquidity shock whose spread and slippage multipliers meet spreads
+// and slippage of 0 changes nothing and is said to (the costs show it:
+// the shocked run pays the baseline's spread and slippage, 0); with a
+// spread of 10 bps and slippage of 2 in [costs.crypto], nothing is said
+// and the shocked run pays more.
+func TestIdleLiquidityShockNote(t *testing.T) {
+	const idle = "its liquidity shock's spread and slippage multipliers change nothing"
+	for _, tc := range []struct {
+		name, costs string
+		idle        bool
+	}{
+		{"no spread or slippage", "", true},
+		{"spread and slippage", "[costs.crypto]\nspread_bps = 10.0\nslippage_bps = 2.0\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := runIn(t, t.TempDir(), `name = "idle liquidity"
+seed = 3
+start = "2023-01-01"
+end = "2024-06-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA", "MSFT"]
+short = ["TAO", "BTC"]
+rebalance_days = 7
+[[scenario]]
+name = "thin"
+[[scenario.shock]]
+type = "liquidity"
+symbols = ["TAO", "BTC"]
+day = 0
+days = 120
+spread_mult = 4.0
+slippage_mult = 4.0
+`+tc.costs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := strings.Join(o.Notes, "\n")
+			if strings.Contains(notes, idle) != tc.idle {
+				t.Errorf("note %q said: %v, want %v:\n%s", idle, !tc.idle, tc.idle, notes)
+			}
+			var base, shocked [2]float64
+			for _, r := range o.Runs {
+				c := [2]float64{r.Metrics.Costs.Spread, r.Metrics.Costs.Slippage}
+				switch r.Key {
+				case "hedge":
+					base = c
+				case "hedge@thin":
+					shocked = c
+				}
+			}
+			if tc.idle != (base == shocked) || !tc.idle && !(shocked[0] > base[0]) {
+				t.Errorf("spread and slippage %v in the baseline, %v under the scenario", base, shocked)
+			}
+		})
+	}
+}

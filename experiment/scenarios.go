@@ -180,12 +180,14 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 // leaves them 0 (a multiplier, or a rate set to 0); a borrow shock
 // changes nothing where the borrow rates it acts on are 0 and stay 0.
 func idleCosts(env *scenarios.Env, p *data.Panel, base engine.Config) []string {
-	var fundShocked, fundActs, borrowShocked, borrowActs bool
+	var fundShocked, fundActs, borrowShocked, borrowActs, liqShocked, liqActs bool
 	var perps int
 	for i := range p.Series {
-		var fund, fundSet, borrow, borrowSet bool
+		var fund, fundSet, borrow, borrowSet, slipMult, spreadMult bool
 		for t := int64(math.MinInt64); ; {
 			f, until := env.AtUntil(i, t)
+			slipMult = slipMult || f.SlippageMult != 1
+			spreadMult = spreadMult || f.SpreadMult != 1
 			fund = fund || f.FundingMult != 1 || !math.IsNaN(f.FundingSet)
 			// A rate set to 0 (or set, then multiplied by 0) leaves rates
 			// of 0 as they are.
@@ -213,6 +215,12 @@ func idleCosts(env *scenarios.Env, p *data.Panel, base engine.Config) []string {
 			borrowShocked = true
 			borrowActs = borrowActs || borrowSet || borrowRate
 		}
+		if slipMult || spreadMult {
+			liqShocked = true
+			sl := &terms.Slippage
+			liqActs = liqActs || terms.SlippageModel != nil ||
+				slipMult && (sl.Bps != 0 || sl.RangeFrac != 0 || sl.ImpactK != 0) || spreadMult && sl.SpreadBps != 0
+		}
 	}
 	var notes []string
 	switch {
@@ -223,6 +231,9 @@ func idleCosts(env *scenarios.Env, p *data.Panel, base engine.Config) []string {
 	}
 	if borrowShocked && !borrowActs {
 		notes = append(notes, "its borrow shock changes nothing: the borrow rates it acts on are 0 and stay 0 (set borrow_rate in [costs.equity] or [costs.crypto], or give the shock a rate other than 0)")
+	}
+	if liqShocked && !liqActs {
+		notes = append(notes, "its liquidity shock's spread and slippage multipliers change nothing: the spread and slippage they multiply are 0 here (set spread_bps, slippage_bps or impact_k in [costs.equity] or [costs.crypto])")
 	}
 	return notes
 }
