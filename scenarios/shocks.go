@@ -697,8 +697,14 @@ func (s *Propagate) apply(v *view, key string) error {
 			return fmt.Errorf("%s: %s: %w", key, v.out.Series[i].Symbol, err)
 		}
 		if n < max(minObs, len(drv)+2) {
-			return fmt.Errorf("%s: %s: %d common observations in the %d days before %s, need %d (min_obs)",
-				key, v.out.Series[i].Symbol, n, lookback, data.FormatDay(t0), max(minObs, len(drv)+2))
+			why := ""
+			if n == 0 && v.out.Series[i].BarInterval().Intraday() {
+				// Equities stamped at :30 and tokens at :00 never share an
+				// instant: their returns cannot be paired.
+				why = " (an observation is a bar time both have: intraday bars off each other's grid, equities at :30 beside tokens at :00, never share one; propagate from drivers on the target's grid)"
+			}
+			return fmt.Errorf("%s: %s: %d common observations in the %d days before %s, need %d (min_obs)%s",
+				key, v.out.Series[i].Symbol, n, lookback, data.FormatDay(t0), max(minObs, len(drv)+2), why)
 		}
 		lm := 0.0
 		for d, sym := range dsyms {

@@ -574,3 +574,42 @@ move = -0.5`)
 		}
 	}
 }
+
+// Propagate on intraday bars off each other's grid: an equity at :30
+// cannot drive a token at :00 (no bar time in common), and the error says
+// why.
+func TestPropagateOffGridSaysWhy(t *testing.T) {
+	start := data.Day(2025, 1, 6)
+	var tk, eq []int64
+	for d := int64(0); d < 40; d++ {
+		for h := int64(0); h < 24; h++ {
+			tk = append(tk, start+d*data.NanosPerDay+h*3600e9)
+		}
+		if data.Weekday(start+d*data.NanosPerDay) < 5 {
+			for h := int64(0); h < 7; h++ {
+				eq = append(eq, start+d*data.NanosPerDay+(14*60+30+60*h)*60e9)
+			}
+		}
+	}
+	hourly := func(sym string, class data.Class, times []int64) data.Series {
+		c := make([]float64, len(times))
+		for k := range c {
+			c[k] = 100 * math.Exp(0.01*math.Sin(float64(k)))
+		}
+		s := series(sym, class, make([]int, len(times)), c)
+		copy(s.Time, times)
+		s.Interval = data.Hour
+		return s
+	}
+	p := panelOf(hourly("EQ", data.Equity, eq), hourly("TK", data.Crypto, tk))
+	s := mustParse(t, `name = "p"
+[[shock]]
+type = "propagate"
+drivers = { EQ = -0.1 }
+symbols = ["TK"]
+day = 30
+lookback_days = 20`)
+	_, _, err := s.Apply(p, nil, ApplyOptions{Start: start})
+	wantErr(t, err, `shock[0]: TK: 0 common observations`)
+	wantErr(t, err, `equities at :30 beside tokens at :00, never share one`)
+}
