@@ -22,6 +22,9 @@ type Returns struct {
 	Dates []int64 // UTC ns
 	Names []string
 	Cols  [][]float64
+	// Intraday says some row is stamped with a time of day (an intraday
+	// run's equity.csv times): its dates are instants, not days.
+	Intraday bool
 }
 
 // Column returns the named series, or an error listing the names.
@@ -37,7 +40,12 @@ func (r *Returns) Column(name string) ([]float64, error) {
 // InferPeriodsPerYear guesses the periods per year from the dates: the
 // median spacing of about a day gives 365 when weekend dates occur and 252
 // when they do not; about a week 52; about a month 12; about a quarter 4;
-// about a year 1. It returns 0 when it cannot tell.
+// about a year 1. Under a day (intraday rows), as a run annualises its
+// own: 365 days of the median number of rows a weekend day holds (a
+// token's bars) plus 252 sessions of the rows a weekday holds beyond them
+// (an equity's): 8,760 for hourly token bars, 252 × 7 for an equity's
+// hourly bars, 8,760 + 252 × 7 for both. It returns 0 when it cannot
+// tell.
 func (r *Returns) InferPeriodsPerYear() float64 {
 	if len(r.Dates) < 3 {
 		return 0
@@ -55,6 +63,32 @@ func (r *Returns) InferPeriodsPerYear() float64 {
 	sort.Float64s(gaps)
 	g := gaps[len(gaps)/2]
 	switch {
+	case g < 0.9:
+		// Rows a UTC day, on weekend days (a token's bars) and weekdays
+		// (a token's and an equity's): 365 days of the first, 252
+		// sessions of the rest.
+		var we, wd []int
+		for i := 0; i < len(r.Dates); {
+			day := data.DayNumber(r.Dates[i])
+			n := 0
+			for ; i < len(r.Dates) && data.DayNumber(r.Dates[i]) == day; i++ {
+				n++
+			}
+			if data.Weekday(r.Dates[i-1]) >= 5 {
+				we = append(we, n)
+			} else {
+				wd = append(wd, n)
+			}
+		}
+		median := func(v []int) float64 {
+			if len(v) == 0 {
+				return 0
+			}
+			sort.Ints(v)
+			return float64(v[len(v)/2])
+		}
+		w, s := median(we), median(wd)
+		return 365*w + 252*math.Max(s-w, 0)
 	case g <= 1.5:
 		if weekend {
 			return 365
@@ -73,7 +107,9 @@ func (r *Returns) InferPeriodsPerYear() float64 {
 }
 
 // ReadReturns reads a returns CSV: a header whose first column is the date
-// (YYYY-MM-DD), then one numeric column per series; empty cells are
+// (YYYY-MM-DD) or the instant (RFC 3339, 2025-10-01T01:00:00Z, or
+// 2025-10-01 01:00:00 in UTC: an intraday run's equity.csv times), then
+// one numeric column per series; empty cells are
 // missing values. Errors name the file, line and value. Dates must be
 // strictly increasing. A file with a header and no rows gives a table
 // with no rows (its metrics are undefined, not an error).
@@ -127,11 +163,11 @@ func ReadReturnsWith(path string, opt ReadOptions) (*Returns, error) {
 		if len(rec) != len(head) {
 			return nil, fmt.Errorf("%s:%d: %d fields, the header has %d", path, line, len(rec), len(head))
 		}
-		t, err := time.Parse("2006-01-02", strings.TrimSpace(rec[0]))
+		ts, err := parseReturnsTime(strings.TrimSpace(rec[0]))
 		if err != nil {
-			return nil, fmt.Errorf("%s:%d: date %q is not YYYY-MM-DD", path, line, rec[0])
+			return nil, fmt.Errorf("%s:%d: date %q is not YYYY-MM-DD or a time such as 2025-10-01T01:00:00Z", path, line, rec[0])
 		}
-		ts := t.UnixNano()
+		r.Intraday = r.Intraday || ts%data.NanosPerDay != 0
 		if n := len(r.Dates); n > 0 && ts <= r.Dates[n-1] {
 			return nil, fmt.Errorf("%s:%d: date %s is not after the previous row's (dates must be unique and ascending)", path, line, rec[0])
 		}
@@ -155,4 +191,19 @@ func ReadReturnsWith(path string, opt ReadOptions) (*Returns, error) {
 		}
 	}
 	return r, nil
+}
+
+// parseReturnsTime reads a returns table's date: YYYY-MM-DD (UTC
+// midnight), RFC 3339 with an offset or Z, or a date and time without
+// one, in UTC ("T" or a space between them).
+func parseReturnsTime(s string) (int64, error) {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t.UnixNano(), nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04", "2006-01-02 15:04"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UnixNano(), nil
+		}
+	}
+	return 0, errors.New("not a date")
 }

@@ -642,10 +642,10 @@ func metricsRun(f *metricsFlags, path string, stdout, stderr io.Writer) error {
 		}
 	}
 	if f.series || f.rolling > 0 {
-		return writeSeriesCSV(stdout, r.Dates, opt, f, series, benchNames, benches)
+		return writeSeriesCSV(stdout, r.Dates, r.Intraday, opt, f, series, benchNames, benches)
 	}
 	for _, s := range series {
-		rep := seriesReport{Name: s.name, First: firstValid(r.Dates, s.r, false), Last: firstValid(r.Dates, s.r, true)}
+		rep := seriesReport{Name: s.name, First: firstValid(r.Dates, r.Intraday, s.r, false), Last: firstValid(r.Dates, r.Intraday, s.r, true)}
 		all := opt.Series(s.r)
 		for j, b := range benches {
 			rel := opt.Relative(s.r, b)
@@ -717,7 +717,7 @@ func selectRows(r *results.Returns, from, to string) error {
 // writeSeriesCSV writes the per-row series: date, then for each measured
 // series its cumulative return, drawdown, value (with --starting-value)
 // and, with --rolling, the rolling metrics.
-func writeSeriesCSV(w io.Writer, dates []int64, opt metrics.Options, f *metricsFlags, series []measured, benchNames []string, benches [][]float64) error {
+func writeSeriesCSV(w io.Writer, dates []int64, intraday bool, opt metrics.Options, f *metricsFlags, series []measured, benchNames []string, benches [][]float64) error {
 	header := []string{"date"}
 	var cols [][]float64
 	add := func(name string, c []float64) {
@@ -775,7 +775,7 @@ func writeSeriesCSV(w io.Writer, dates []int64, opt metrics.Options, f *metricsF
 	}
 	rec := make([]string, len(header))
 	for i, d := range dates {
-		rec[0] = data.FormatDay(d)
+		rec[0] = formatRow(d, intraday)
 		for k, c := range cols {
 			rec[k+1] = csvValue(c[i])
 		}
@@ -787,15 +787,24 @@ func writeSeriesCSV(w io.Writer, dates []int64, opt metrics.Options, f *metricsF
 	return cw.Error()
 }
 
+// formatRow writes a row's date: YYYY-MM-DD, or the instant on a table
+// of intraday rows (Returns.Intraday).
+func formatRow(t int64, intraday bool) string {
+	if intraday {
+		return data.FormatTime(t)
+	}
+	return data.FormatDay(t)
+}
+
 // firstValid is the date of the first (or last) non-missing value.
-func firstValid(dates []int64, col []float64, last bool) string {
+func firstValid(dates []int64, intraday bool, col []float64, last bool) string {
 	for k := range col {
 		i := k
 		if last {
 			i = len(col) - 1 - k
 		}
 		if !math.IsNaN(col[i]) {
-			return data.FormatDay(dates[i])
+			return formatRow(dates[i], intraday)
 		}
 	}
 	return ""

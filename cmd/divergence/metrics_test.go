@@ -530,3 +530,93 @@ func TestMetricsFormatWithSeries(t *testing.T) {
 		t.Errorf("--series: %v, %q", err, out)
 	}
 }
+
+// Intraday returns (an intraday run's equity.csv times) go through the
+// command: times are read as instants and the periods per year inferred
+// from their spacing, as a run annualises its own. A token's hourly
+// returns every day: 365 × 24 = 8,760; an equity's 7 hourly bars a
+// session on weekdays: 252 × 7 = 1,764. annual_volatility is the sample
+// deviation × √ppy, computed here; --series writes the instants.
+func TestMetricsIntradayReturns(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Date(2025, 10, 6, 0, 0, 0, 0, time.UTC) // a Monday
+	for _, c := range []struct {
+		name string
+		ppy  float64
+		hour func(d, h int) bool
+	}{
+		{"token", 8760, func(d, h int) bool { return true }},
+		{"equity", 1764, func(d, h int) bool { return d%7 < 5 && h >= 14 && h < 21 }},
+		// Both (a mixed run's steps): a token's hour and, on weekdays, an
+		// equity's half hour: 8,760 + 1,764.
+		{"mixed", 10524, func(d, h int) bool { return true }},
+	} {
+		var b strings.Builder
+		b.WriteString("time,r\n")
+		var rs []float64
+		k := 0
+		for d := 0; d < 21; d++ {
+			for h := 0; h < 24; h++ {
+				if !c.hour(d, h) {
+					continue
+				}
+				at := start.Add(time.Duration(24*d+h) * time.Hour)
+				if c.name == "equity" {
+					at = at.Add(30 * time.Minute)
+				}
+				times := []time.Time{at}
+				if c.name == "mixed" && d%7 < 5 && h >= 14 && h < 21 {
+					times = append(times, at.Add(30*time.Minute))
+				}
+				for _, at := range times {
+					r := 0.004 * math.Sin(1.7*float64(k))
+					k++
+					rs = append(rs, r)
+					fmt.Fprintf(&b, "%s,%g\n", at.Format(time.RFC3339), r)
+				}
+			}
+		}
+		path := filepath.Join(dir, c.name+".csv")
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, _, err := cli(t, "metrics", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got metricsOut
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		if float64(got.PeriodsPerYear) != c.ppy {
+			t.Errorf("%s: periods per year %v, want %g", c.name, got.PeriodsPerYear, c.ppy)
+		}
+		mean, ss := 0.0, 0.0
+		for _, r := range rs {
+			mean += r / float64(len(rs))
+		}
+		for _, r := range rs {
+			ss += (r - mean) * (r - mean)
+		}
+		want := math.Sqrt(ss/float64(len(rs)-1)) * math.Sqrt(c.ppy)
+		seen := false
+		for _, m := range got.Series[0].Metrics {
+			if m.Name == "annual_volatility" {
+				seen = true
+				if math.Abs(float64(m.Value)-want) > 1e-12*want {
+					t.Errorf("%s: annual volatility %v, want %g", c.name, m.Value, want)
+				}
+			}
+		}
+		if !seen {
+			t.Errorf("%s: no annual_volatility in %s", c.name, out)
+		}
+		ser, _, err := cli(t, "metrics", path, "--series")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first := strings.Split(strings.Split(ser, "\n")[1], ",")[0]; !strings.HasSuffix(first, "Z") || !strings.Contains(first, "T") {
+			t.Errorf("%s: --series row stamped %q, want the instant", c.name, first)
+		}
+	}
+}
