@@ -50,45 +50,12 @@ func TestWalkForwardRuinNote(t *testing.T) {
 // 2024-03-01): a pair hedge short half its equity in it loses
 // 0.5 × 3 = 150 % of it that day, whichever gross is chosen.
 func TestWalkForwardRuinInManifest(t *testing.T) {
-	dir := t.TempDir()
-	var long, short strings.Builder
-	long.WriteString("date,open,high,low,close,adj_close,volume\n")
-	short.WriteString("date,open,high,low,close,adj_close,volume\n")
-	for d := data.Day(2023, 1, 1); d < data.Day(2024, 7, 1); d += data.NanosPerDay {
-		k := float64(d / data.NanosPerDay)
-		l := 100 * (1 + 0.01*math.Sin(k))
-		s := 10 * (1 + 0.01*math.Cos(0.7*k))
+	o, err := wfPairHedge(t, "wf ruin", "[1.0, 1.5]", func(d int64, s float64) (float64, bool) {
 		if d >= data.Day(2024, 2, 15) {
-			s *= 4
+			return 4 * s, true
 		}
-		fmt.Fprintf(&long, "%s,%g,%g,%g,%g,%g,1000000\n", data.FormatDay(d), l, l, l, l, l)
-		fmt.Fprintf(&short, "%s,%g,%g,%g,%g,%g,1000000\n", data.FormatDay(d), s, s, s, s, s)
-	}
-	for name, body := range map[string]string{"LONG.csv": long.String(), "SHORT.csv": short.String()} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	o, err := runIn(t, dir, `name = "wf ruin"
-cash = 1_000_000.0
-[data]
-dir = "."
-[data.classes]
-LONG = "crypto"
-SHORT = "crypto"
-[[strategy]]
-name = "hedge"
-type = "pair-hedge"
-[strategy.params]
-long = ["LONG"]
-short = ["SHORT"]
-rebalance_days = 7
-[strategy.sweep]
-gross = [1.0, 1.5]
-[walkforward]
-in_sample_days = 365
-out_of_sample_days = 60
-`)
+		return s, true
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,44 +109,9 @@ out_of_sample_days = 60
 // 2024-01-01) and 2 (to 2024-03-01), and trades in window 3's (to
 // 2024-04-30).
 func TestWalkForwardNoScoreNote(t *testing.T) {
-	dir := t.TempDir()
-	var long, short strings.Builder
-	long.WriteString("date,open,high,low,close,adj_close,volume\n")
-	short.WriteString("date,open,high,low,close,adj_close,volume\n")
-	for d := data.Day(2023, 1, 1); d < data.Day(2024, 7, 1); d += data.NanosPerDay {
-		k := float64(d / data.NanosPerDay)
-		l := 100 * (1 + 0.01*math.Sin(k))
-		s := 10 * (1 + 0.02*math.Cos(0.7*k))
-		fmt.Fprintf(&long, "%s,%g,%g,%g,%g,%g,1000000\n", data.FormatDay(d), l, l, l, l, l)
-		if d >= data.Day(2024, 3, 15) {
-			fmt.Fprintf(&short, "%s,%g,%g,%g,%g,%g,1000000\n", data.FormatDay(d), s, s, s, s, s)
-		}
-	}
-	for name, body := range map[string]string{"LONG.csv": long.String(), "SHORT.csv": short.String()} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	o, err := runIn(t, dir, `name = "wf no score"
-cash = 1_000_000.0
-[data]
-dir = "."
-[data.classes]
-LONG = "crypto"
-SHORT = "crypto"
-[[strategy]]
-name = "hedge"
-type = "pair-hedge"
-[strategy.params]
-long = ["LONG"]
-short = ["SHORT"]
-rebalance_days = 7
-[strategy.sweep]
-gross = [0.5, 1.0]
-[walkforward]
-in_sample_days = 365
-out_of_sample_days = 60
-`)
+	o, err := wfPairHedge(t, "wf no score", "[0.5, 1.0]", func(d int64, s float64) (float64, bool) {
+		return s, d >= data.Day(2024, 3, 15)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,4 +132,50 @@ out_of_sample_days = 60
 	if !strings.Contains(string(m), want) {
 		t.Error("manifest.json does not record the note")
 	}
+}
+
+// wfPairHedge runs a walk-forward (365 days in sample, 60 out) of a pair
+// hedge long LONG, short SHORT (weekly, gross swept over grosses) on daily
+// bars from 2023-01-01 to 2024-06-30: LONG at 100 × (1 + 0.01 sin k),
+// SHORT at short(day, 10 × (1 + 0.01 cos 0.7k)), left out on the days
+// short says so (k the day number).
+func wfPairHedge(t *testing.T, name, grosses string, short func(day int64, s float64) (float64, bool)) (*Outcome, error) {
+	t.Helper()
+	dir := t.TempDir()
+	var lb, sb strings.Builder
+	lb.WriteString("date,open,high,low,close,adj_close,volume\n")
+	sb.WriteString("date,open,high,low,close,adj_close,volume\n")
+	for d := data.Day(2023, 1, 1); d < data.Day(2024, 7, 1); d += data.NanosPerDay {
+		k := float64(d / data.NanosPerDay)
+		l := 100 * (1 + 0.01*math.Sin(k))
+		fmt.Fprintf(&lb, "%s,%g,%g,%g,%g,%g,1000000\n", data.FormatDay(d), l, l, l, l, l)
+		if s, ok := short(d, 10*(1+0.01*math.Cos(0.7*k))); ok {
+			fmt.Fprintf(&sb, "%s,%g,%g,%g,%g,%g,1000000\n", data.FormatDay(d), s, s, s, s, s)
+		}
+	}
+	for file, body := range map[string]string{"LONG.csv": lb.String(), "SHORT.csv": sb.String()} {
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return runIn(t, dir, `name = "`+name+`"
+cash = 1_000_000.0
+[data]
+dir = "."
+[data.classes]
+LONG = "crypto"
+SHORT = "crypto"
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["LONG"]
+short = ["SHORT"]
+rebalance_days = 7
+[strategy.sweep]
+gross = `+grosses+`
+[walkforward]
+in_sample_days = 365
+out_of_sample_days = 60
+`)
 }
