@@ -99,7 +99,9 @@ func (c *Context) CancelAll(i int) int {
 // Replace modifies a pending order: its Amount, limit Price and StopPrice
 // (for a TrailingStop, price sets Trail or TrailPct, whichever it uses).
 // A zero argument keeps the current value. The modified order is a new
-// decision: it is checked only against bars after the current one. Replace
+// decision: it is checked only against bars after the current one, and a
+// new stop arms a stop or stop-limit that had triggered again (a new
+// limit alone leaves a triggered stop-limit resting as a limit). Replace
 // reports whether the order was pending and the new values are valid
 // (otherwise the order is left unchanged). Like a cancel, a replace
 // decided off the next step's grid takes effect at the close the strategy

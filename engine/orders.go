@@ -578,6 +578,12 @@ func (b *broker) replaced(o *Order, amount, price, stop float64) (Order, bool) {
 		}
 	}
 	if stop != 0 {
+		if stop != n.StopPrice {
+			// A new stop has not been reached since the decision: a
+			// triggered stop (a stop-limit resting as a limit) is armed
+			// again, and triggers only when the path reaches the new one.
+			n.triggered = false
+		}
 		n.StopPrice = stop
 	}
 	if lot := b.series[n.Instrument].LotSize; lot > 0 && n.Sizing == Quantity {
