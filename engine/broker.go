@@ -474,6 +474,7 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 		}
 	}
 	finished = true
+	asked := qty
 	if !forced && b.vol[i] != nil {
 		if qty, finished = b.capped(i, qty, ref); qty == 0 {
 			return 0, false
@@ -536,8 +537,14 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 		Order: o.id, Slippage: slip,
 	})
 	rem := 0.0
-	if o.Sizing == Quantity && !forced {
+	switch {
+	case forced:
+	case o.Sizing == Quantity:
 		rem = o.Amount - qty
+	case !finished:
+		// A target held back by the cap: the rest of its delta at this
+		// price (re-sized at its next bar), not 0, which says complete.
+		rem = asked - qty
 	}
 	b.emit(Event{Kind: EventFill, Time: b.now, Order: o.id, Instrument: i, Qty: qty, Price: price, Remaining: rem})
 	return qty, finished

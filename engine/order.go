@@ -162,7 +162,9 @@ type EventKind uint8
 
 const (
 	// EventFill: an order (or part of it) filled; Qty and Price as in the
-	// Fill, Remaining is what is left pending (0 when complete).
+	// Fill, Remaining is what is left pending (0 when complete; for a
+	// target order held back by a fill-volume cap, the rest of its delta
+	// at this fill's price, re-sized at its next bar).
 	EventFill EventKind = iota + 1
 	// EventRejected: the order (or, for Qty ≠ 0, that part of it) was
 	// refused; Reason says why.
