@@ -103,7 +103,9 @@ func (c *Context) CancelAll(i int) int {
 // new stop arms a stop or stop-limit that had triggered again (a new
 // limit alone leaves a triggered stop-limit resting as a limit). Replace
 // reports whether the order was pending and the new values are valid
-// (otherwise the order is left unchanged). Like a cancel, a replace
+// (otherwise the order is left unchanged): a price for a kind without a
+// limit price (Market, MarketOnClose, Stop) or a stop for a kind without
+// a stop (all but Stop and StopLimit) is refused. Like a cancel, a replace
 // decided off the next step's grid takes effect at the close the strategy
 // saw; the order stays live as it was until then.
 func (c *Context) Replace(id OrderID, amount, price, stop float64) bool {

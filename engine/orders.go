@@ -564,6 +564,13 @@ func (b *broker) replace(id OrderID, amount, price, stop float64) bool {
 // value), and whether they are valid.
 func (b *broker) replaced(o *Order, amount, price, stop float64) (Order, bool) {
 	n := *o
+	// A price or stop the order's kind has no use for would be kept and
+	// ignored: a stop moved with price (a Stop has no limit price) stayed
+	// where it was, and Replace said it had changed.
+	if price != 0 && (n.Kind == Market || n.Kind == MarketOnClose || n.Kind == Stop) ||
+		stop != 0 && n.Kind != Stop && n.Kind != StopLimit {
+		return Order{}, false
+	}
 	if amount != 0 {
 		n.Amount = amount
 	}

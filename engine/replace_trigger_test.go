@@ -58,3 +58,71 @@ func TestReplaceStopRearmsStopLimit(t *testing.T) {
 		}
 	}
 }
+
+// Replace refuses a price or stop the order's kind does not have, and
+// leaves the order as it was: a sell Stop at 90 "moved" with
+// Replace(id, 0, 100, 0) set the unused limit price, reported true, and
+// filled at 90 on day 4 (open 95, low 90) where a stop at 100 fills on
+// day 3 (down bar 107/109/98/99: at 100). Replace(id, 0, 0, 100) moves it.
+func TestReplaceRefusesAFieldTheKindHasNot(t *testing.T) {
+	p := panel(series(t, "TOK", data.Crypto, []row{
+		{"2024-03-01", 100, 105, 95, 102, 1e6},
+		{"2024-03-02", 103, 110, 101, 108, 1e6},
+		{"2024-03-03", 107, 109, 98, 99, 1e6},
+		{"2024-03-04", 95, 97, 90, 96, 1e6},
+	}))
+	for _, tc := range []struct {
+		name        string
+		o           Order
+		price, stop float64
+		ok          bool
+	}{
+		{"stop with a price", Order{Kind: Stop, Amount: -10, StopPrice: 90}, 100, 0, false},
+		{"stop with a stop", Order{Kind: Stop, Amount: -10, StopPrice: 90}, 0, 100, true},
+		{"limit with a stop", Order{Kind: Limit, Amount: 10, Price: 90}, 0, 100, false},
+		{"market with a price", Order{Kind: Market, Amount: 10}, 100, 0, false},
+		{"trailing with a stop", Order{Kind: TrailingStop, Amount: -10, TrailPct: 0.05}, 0, 100, false},
+		{"stop-limit with both", Order{Kind: StopLimit, Amount: -10, StopPrice: 90, Price: 89}, 99, 100, true},
+	} {
+		var id OrderID
+		var ok bool
+		one(t, p, Config{}, func(ctx *Context, s *Slice) error {
+			var err error
+			switch s.Step {
+			case 0:
+				o := tc.o
+				o.Instrument = 0
+				if o.Kind == Market {
+					return nil
+				}
+				id, err = ctx.Submit(o)
+			case 1:
+				if tc.o.Kind == Market {
+					// a market order still pending at OnBar: submitted now
+					o := tc.o
+					id, err = ctx.Submit(o)
+				}
+				ok = ctx.Replace(id, 0, tc.price, tc.stop)
+			}
+			return err
+		})
+		if ok != tc.ok {
+			t.Errorf("%s: Replace said %v, want %v", tc.name, ok, tc.ok)
+		}
+	}
+	// The stop moved with its stop fills on day 3 at 100.
+	var id OrderID
+	res := one(t, p, Config{}, func(ctx *Context, s *Slice) error {
+		var err error
+		switch s.Step {
+		case 0:
+			id, err = ctx.Submit(Order{Instrument: 0, Kind: Stop, Amount: -10, StopPrice: 90})
+		case 1:
+			ctx.Replace(id, 0, 0, 100)
+		}
+		return err
+	})
+	if len(res.Fills) != 1 || res.Fills[0].Price != 100 || data.FormatDay(res.Fills[0].Time) != "2024-03-03" {
+		t.Errorf("fills %+v, want -10 at 100 on 2024-03-03", res.Fills)
+	}
+}
