@@ -382,7 +382,13 @@ func spanText(first, last int64) string {
 
 // alignCommon cuts the curves, in place, to the dates all of them span:
 // from the latest first time to the earliest last time. It returns the
-// common start.
+// common start. Each curve starts from its value as of the common start:
+// its last point at or before it, moved to it (the times are copied), so
+// that every growth of 1 is measured from the same instant. A weekday
+// curve beside one that starts on a Saturday starts from Friday's close,
+// not Monday's (which dropped Monday's return from the comparison); a
+// daily curve beside an hourly one from the close before the first
+// hourly bar's.
 func alignCommon(curves []charts.Series) (int64, error) {
 	from, to := int64(math.MinInt64), int64(math.MaxInt64)
 	for _, c := range curves {
@@ -392,7 +398,10 @@ func alignCommon(curves []charts.Series) (int64, error) {
 		return 0, fmt.Errorf("report: compare: the runs share no dates (the latest starts %s, the earliest ends %s); use --align none", data.FormatStamp(from), data.FormatStamp(to))
 	}
 	for i, c := range curves {
-		a, _ := slices.BinarySearch(c.Time, from)
+		a, ok := slices.BinarySearch(c.Time, from)
+		if !ok {
+			a-- // the last point before from: from is at or after the curve's first
+		}
 		b, ok := slices.BinarySearch(c.Time, to)
 		if ok {
 			b++
@@ -400,7 +409,12 @@ func alignCommon(curves []charts.Series) (int64, error) {
 		if b-a < 1 {
 			return 0, fmt.Errorf("report: compare: %s has no point between %s and %s", c.Name, data.FormatStamp(from), data.FormatStamp(to))
 		}
-		curves[i].Time, curves[i].Values = c.Time[a:b], c.Values[a:b]
+		t := c.Time[a:b]
+		if t[0] != from {
+			t = slices.Clone(t)
+			t[0] = from
+		}
+		curves[i].Time, curves[i].Values = t, c.Values[a:b]
 	}
 	return from, nil
 }

@@ -363,3 +363,39 @@ func TestCompareName(t *testing.T) {
 		t.Errorf("a long name gives %q (%d bytes)", got, len(got))
 	}
 }
+
+// TestAlignCommonAsOf: a weekday curve beside a token curve that starts
+// on a Saturday starts from its value as of that Saturday, Friday's
+// close, so that Monday's return stays in the comparison. By hand: eq
+// closes 100 (Thu, day 0), 110 (Fri, 1), 121 (Mon, 4), 133.1 (Tue, 5);
+// tok starts on day 2 (Sat). The common start is day 2; eq's first
+// point is Friday's 110 drawn at day 2, so its growth at Monday is
+// 121 / 110 = 1.1 (it was 121 / 121 = 1, Monday's +10 % dropped, when
+// the cut started at the first point on or after the common start).
+func TestAlignCommonAsOf(t *testing.T) {
+	day := int64(86400e9)
+	eqTime := []int64{0, 1 * day, 4 * day, 5 * day}
+	eq := charts.Series{Name: "eq", Time: eqTime, Values: []float64{100, 110, 121, 133.1}}
+	tok := charts.Series{Name: "tok", Time: []int64{2 * day, 3 * day, 4 * day, 5 * day}, Values: []float64{50, 50, 55, 55}}
+	curves := []charts.Series{eq, tok}
+	from, err := alignCommon(curves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if from != 2*day {
+		t.Fatalf("common start day %d, want 2", from/day)
+	}
+	c := curves[0]
+	if len(c.Time) != 3 || c.Time[0] != 2*day || c.Time[1] != 4*day || c.Values[0] != 110 {
+		t.Fatalf("eq cut to days %v values %v; want days 2, 4, 5 from Friday's 110", c.Time, c.Values)
+	}
+	if g := c.Values[1] / c.Values[0]; math.Abs(g-1.1) > 1e-12 {
+		t.Errorf("eq growth at Monday %g, want 1.1", g)
+	}
+	if eqTime[1] != 1*day {
+		t.Errorf("the run's own times were changed: %v", eqTime)
+	}
+	if k := curves[1]; len(k.Time) != 4 || k.Time[0] != 2*day || k.Values[0] != 50 {
+		t.Errorf("tok cut to days %v values %v; want every point", k.Time, k.Values)
+	}
+}
