@@ -192,7 +192,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		r := &f.Runs[i]
 		first, last = min(first, r.Equity.Time[0]), max(last, r.Equity.Time[len(r.Equity.Time)-1])
 	}
-	period := results.FormatTime(first) + " to " + results.FormatTime(last)
+	period := spanText(first, last) // one format for both ends
 	info := &f.Runs[f.Main[0]].Record
 	p := &page{Title: f.Title(), Synthetic: syn, Generated: f.Manifest.ProgramVersion, Inputs: f.Manifest.Inputs, Notes: f.Manifest.Notes,
 		Script: scripts(), Style: styles()}

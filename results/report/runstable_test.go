@@ -1,9 +1,13 @@
 package report
 
 import (
+	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
@@ -110,5 +114,33 @@ func TestColumnUnits(t *testing.T) {
 		if !strings.Contains(html, want) {
 			t.Errorf("report lacks %q", want)
 		}
+	}
+}
+
+// The Setup table's period is written in one format: a run of hourly
+// bars from 2024-01-02 00:00Z to 2024-01-03 23:00Z reads as two instants,
+// not "2024-01-02 to 2024-01-03T23:00:00Z" (found by a probe).
+func TestSetupPeriodOneFormat(t *testing.T) {
+	f, err := Load(smallFolder(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := Input{Dir: t.TempDir(), Manifest: f.Manifest}
+	t0 := time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC).UnixNano()
+	s := charts.Series{Time: make([]int64, 48), Values: make([]float64, 48)}
+	for k := range s.Time {
+		s.Time[k], s.Values[k] = t0+int64(k)*3600e9, 1e6+float64(k)
+	}
+	in.Runs, in.Equity = append(in.Runs, f.Runs[0].Record), append(in.Equity, s)
+	in.Gross, in.Net = append(in.Gross, make([]float64, 48)), append(in.Net, make([]float64, 48))
+	if err := WriteInput(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(in.Dir, ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "2024-01-02T00:00:00Z to 2024-01-03T23:00:00Z"; !strings.Contains(string(b), want) {
+		t.Errorf("report lacks the period %q", want)
 	}
 }
