@@ -251,6 +251,7 @@ type scaledState struct {
 	pending  pendingKind // the order decided at the instrument's previous bar
 	order    engine.OrderID
 	live     bool    // the order is still filling: the participation cap held part of it back
+	filledAt int64   // when the order last filled (0: not yet)
 	levels   int     // how many tranches or exit levels it is for
 	decided  int64   // when it was decided (with fill = "close", when it filled)
 	closeAt  float64 // the close it was decided on: a new cycle's first peak
@@ -363,7 +364,7 @@ func (s *ScaledEntry) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 			}
 			switch ev.Kind {
 			case engine.EventFill:
-				st.live = ev.Remaining != 0
+				st.live, st.filledAt = ev.Remaining != 0, ev.Time
 			case engine.EventRejected, engine.EventExpired, engine.EventCancelled:
 				st.live = false
 			}
@@ -570,8 +571,14 @@ func (s *ScaledEntry) newCycle(ctx *engine.Context, st *scaledState, c float64) 
 	st.capped = false
 	st.lastEntry = 0
 	if restart {
-		// The cooldown runs from the end of the previous cycle.
+		// The cooldown runs from the end of the previous cycle: its sale's
+		// last fill, at this bar's open, or with fill = "close" at a
+		// close before this bar (counted from this bar, it lasted a bar
+		// longer).
 		st.lastEntry = ctx.Time()
+		if st.filledAt != 0 {
+			st.lastEntry = st.filledAt
+		}
 	}
 }
 
@@ -582,7 +589,7 @@ func (s *ScaledEntry) submit(ctx *engine.Context, st *scaledState, kind pendingK
 	if err != nil {
 		return err
 	}
-	st.order, st.live = id, true
+	st.order, st.live, st.filledAt = id, true, 0
 	st.pending = kind
 	st.levels = levels
 	st.decided = ctx.Time()
