@@ -135,6 +135,10 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 			}
 		}
 		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start, Note: note})
+		if err != nil && source == nil && replays(s) {
+			// scenarios' own words name its Go API (ApplyOptions.Source).
+			err = fmt.Errorf("scenario %s replays real prices (a transplant), which the synthetic market has not: run it on real data (data.dir, a catalog, a table or a query)", s.Name)
+		}
 		if err != nil {
 			if optional {
 				notes = append(notes, fmt.Sprintf("scenario %s skipped: %v", s.Name, err))
@@ -343,4 +347,15 @@ func (f *File) loadReplaySources(ctx context.Context, m *Market, list []*scenari
 		m.ReplaySource = &src
 	}
 	return nil
+}
+
+// replays reports whether a scenario has a transplant of real prices
+// from another window (not self = true, which replays the panel's own).
+func replays(s *scenarios.Scenario) bool {
+	for _, sh := range s.Shocks {
+		if t, ok := sh.(*scenarios.Transplant); ok && !t.Self {
+			return true
+		}
+	}
+	return false
 }

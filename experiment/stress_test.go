@@ -172,7 +172,7 @@ func TestStressLibrarySkipsWithNotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	notes := strings.Join(o.Notes, "\n")
-	for _, want := range []string{"replay-deepseek-2025-01-27 skipped", "miner-ai-pivot changes nothing"} {
+	for _, want := range []string{"replay-deepseek-2025-01-27 skipped: scenario replay-deepseek-2025-01-27 replays real prices (a transplant), which the synthetic market has not: run it on real data", "miner-ai-pivot changes nothing"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
 		}
@@ -702,5 +702,19 @@ symbols = ["AAA"]
 	eb, es := base.Result.Curve.Equity, shocked.Result.Curve.Equity
 	if got, want := es[len(es)-1]-eb[len(eb)-1], -5*q; math.Abs(got-want) > 1e-6 {
 		t.Errorf("scenario's final equity less the baseline's: %.6f, want −5 × %g = %.6f", got, q, want)
+	}
+}
+
+// A replay listed explicitly on the synthetic market is an error that says
+// what to do (run on real data), not the scenario API's ApplyOptions.
+func TestReplayOnSyntheticSaysWhy(t *testing.T) {
+	f, err := Parse("r.toml", "name = \"r\"\nstart = \"2019-03-01\"\nend = \"2019-09-01\"\nscenarios = [\"replay-deepseek-2025-01-27\"]\n[data]\nsynthetic = true\n"+
+		"[[strategy]]\nname = \"tech\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"NVDA\"]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if want := "scenario replay-deepseek-2025-01-27 replays real prices (a transplant), which the synthetic market has not: run it on real data (data.dir"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want it to contain %q", err, want)
 	}
 }

@@ -262,7 +262,7 @@ func parseInstant(flag, s string) (int64, error) {
 }
 
 func cmdSynth(args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("data synth", "data synth [--seed N] [--out DIR] [--interval 1m|1h --days N --instruments K [--layout table|files]]", stderr)
+	fs := newFlags("data synth", "data synth [--seed N] [--out DIR] [--force] [--interval 1m|1h --days N --instruments K [--layout table|files]]", stderr)
 	seed := fs.Uint64("seed", 7, "seed of the synthetic market")
 	out := fs.String("out", "synthetic-market", "folder for the files")
 	interval := fs.String("interval", "", "intraday bars (1m, 5m, 15m, 1h, 4h), written as Parquet; default: the daily market as CSV")
