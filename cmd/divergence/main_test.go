@@ -139,6 +139,12 @@ func TestRunDemo(t *testing.T) {
 	if !strings.Contains(out, "SYNTHETIC") || !strings.Contains(out, "long-ai-tech-short-ai-tokens") {
 		t.Errorf("output:\n%s", out)
 	}
+	// 4 strategies × (the baseline and 3 scenarios) = 16 runs in the
+	// table; the pair hedge's long leg alone under each of the 4 views
+	// are the companions, counted apart.
+	if want := "16 runs (and 4 long-leg companions"; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
 	for _, f := range []string{"equity.png", "equity.svg", "manifest.json", "runs.csv", "runs/long-ai-tech-short-ai-tokens/metrics.json", "report.html", "results.duckdb"} {
 		if st, err := os.Stat(filepath.Join(dir, "ai-hedge-on-the-synthetic-market", f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: %v", f, err)

@@ -126,18 +126,23 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	if o.Panel.Synthetic {
 		label = "SYNTHETIC data"
 	}
-	fmt.Fprintf(stdout, "%s — %s, %d runs, %d instruments, periods/year %g\n", f.Name, label, len(o.Runs), len(o.Panel.Series), o.PeriodsPerYear)
-	// A walk-forward's out-of-sample result is the estimate of what the
-	// strategy earns; the runs below are in-sample (chosen with hindsight).
-	printWalkForward(stdout, o)
 	// The stress test's long-leg companions feed the hedge columns; they
-	// are in runs.csv (long_leg_of) but not in this table.
+	// are in runs.csv (long_leg_of) but not in the table below, and the
+	// count says so.
 	var order []int
 	for _, i := range experiment.Ranked(o.Runs, *sortBy) {
 		if o.Runs[i].LongLegOf == "" {
 			order = append(order, i)
 		}
 	}
+	runs := fmt.Sprintf("%d runs", len(o.Runs))
+	if c := len(o.Runs) - len(order); c > 0 {
+		runs = fmt.Sprintf("%d runs (and %d long-leg companions for the hedge columns, in runs.csv)", len(order), c)
+	}
+	fmt.Fprintf(stdout, "%s — %s, %s, %d instruments, periods/year %g\n", f.Name, label, runs, len(o.Panel.Series), o.PeriodsPerYear)
+	// A walk-forward's out-of-sample result is the estimate of what the
+	// strategy earns; the runs below are in-sample (chosen with hindsight).
+	printWalkForward(stdout, o)
 	printRuns(stdout, o.Runs, order, *top, *sortBy)
 	for _, n := range o.Notes {
 		fmt.Fprintln(stdout, "note:", n)
