@@ -284,7 +284,7 @@ func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk
 		sw := vg.Points(12)
 		mx := x0 + barW + vg.Points(14)
 		dc.FillPolygon(missingGrey, []vg.Point{{X: mx, Y: y - barH}, {X: mx + sw, Y: y - barH}, {X: mx + sw, Y: y}, {X: mx, Y: y}})
-		dc.FillText(miss, vg.Point{X: mx + sw + vg.Points(4), Y: y - barH/2}, "no data")
+		dc.FillText(miss, vg.Point{X: mx + sw + vg.Points(4), Y: y - barH/2}, "n/a: no data")
 		area.Max.Y = y - barH - lab.FontExtents().Height - vg.Points(8)
 	}
 
