@@ -279,7 +279,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		p.Fans = append(p.Fans, k)
 	}
 	for k, wf := range f.WalkForwards {
-		p.WalkForwards = append(p.WalkForwards, wfSection{ID: "wf-" + strconv.Itoa(k), Strategy: wf.Strategy, Windows: formatTable(wf.Windows)})
+		p.WalkForwards = append(p.WalkForwards, wfSection{ID: "wf-" + strconv.Itoa(k), Strategy: wf.Strategy, Windows: formatTable(withoutColumn(wf.Windows, "params"))})
 	}
 
 	var closes closeSet
@@ -489,6 +489,29 @@ func otherRuns(f *Folder) *htmlTable {
 }
 
 // formatTable formats a CSV table by its column names.
+// withoutColumn is t without the named column (t itself when it has
+// none). The walk-forward table leaves out params, the chosen run's whole
+// parameter set as JSON: its key (chosen) names the swept ones, and the
+// long column pushed the windows' figures off the page; windows.csv keeps
+// it.
+func withoutColumn(t *Table, name string) *Table {
+	if t == nil {
+		return nil
+	}
+	j := slices.Index(t.Header, name)
+	if j < 0 {
+		return t
+	}
+	out := &Table{Header: slices.Delete(slices.Clone(t.Header), j, j+1)}
+	for _, r := range t.Rows {
+		if j < len(r) {
+			r = slices.Delete(slices.Clone(r), j, j+1)
+		}
+		out.Rows = append(out.Rows, r)
+	}
+	return out
+}
+
 func formatTable(t *Table) *htmlTable {
 	out := &htmlTable{Header: t.Header}
 	for _, r := range t.Rows {

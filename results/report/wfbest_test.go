@@ -44,3 +44,21 @@ func TestWalkForwardBestSkipsRuined(t *testing.T) {
 		}
 	}
 }
+
+// The walk-forward table leaves out params (the chosen run's whole
+// parameter set as JSON, which pushed the windows' figures off the page);
+// chosen and the other columns stay, in order.
+func TestWalkForwardTableWithoutParams(t *testing.T) {
+	in := &Table{Header: []string{"window", "chosen", "params", "is_sharpe", "oos_ruined"},
+		Rows: [][]string{{"1", "hedge--gross=2", `{"gross":2,"long":["NVDA","MSFT"]}`, "1.5", "false"}}}
+	got := withoutColumn(in, "params")
+	if strings.Join(got.Header, ",") != "window,chosen,is_sharpe,oos_ruined" || strings.Join(got.Rows[0], ",") != "1,hedge--gross=2,1.5,false" {
+		t.Errorf("header %v, row %v", got.Header, got.Rows[0])
+	}
+	if len(in.Header) != 5 || len(in.Rows[0]) != 5 {
+		t.Error("the input table changed")
+	}
+	if withoutColumn(nil, "params") != nil || withoutColumn(got, "params") != got {
+		t.Error("a nil table, or one without the column, is not passed through")
+	}
+}
