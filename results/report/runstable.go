@@ -49,10 +49,13 @@ var leadColumns = []string{
 	"fills", "rejections", "margin_calls", "liquidations",
 }
 
-// setupColumns are shown only when they differ between rows.
+// setupColumns are shown only when they differ between rows: an
+// experiment without scenarios has no scenario (every row "baseline") nor
+// long_leg_of (every row empty) to show.
 var setupColumns = map[string]bool{
 	"experiment": true, "data": true, "synthetic": true, "seed": true, "initial_cash": true,
 	"commission_bps": true, "periods_per_year": true, "calendar": true, "type": true,
+	"scenario": true, "long_leg_of": true,
 }
 
 func isBenchmarkColumn(name string) bool {
@@ -94,12 +97,12 @@ func orderColumns(t *results.Table) []int {
 		case "fills":
 			group(func(n string) bool { return strings.HasPrefix(n, "costs_") })
 		}
-		if j, ok := pos[name]; ok {
+		if j, ok := pos[name]; ok && !(setupColumns[name] && constant(&t.Columns[j])) {
 			take(j)
 		}
 	}
 	for j, c := range t.Columns {
-		if c.Name == "params" || (setupColumns[c.Name] && constant(&t.Columns[j])) {
+		if c.Name == "params" || (setupColumns[c.Name] && constant(&t.Columns[j])) || c.Name == "base" && sameText(t, j, pos["key"]) {
 			continue
 		}
 		take(j)
@@ -108,6 +111,19 @@ func orderColumns(t *results.Table) []int {
 		take(j)
 	}
 	return out
+}
+
+// sameText reports whether columns i and j of t read the same in every
+// row (base, the key without its scenario, is the key itself in an
+// experiment without scenarios).
+func sameText(t *results.Table, i, j int) bool {
+	_, rows := tableText(&results.Table{Columns: []results.Column{t.Columns[i], t.Columns[j]}})
+	for _, r := range rows {
+		if r[0] != r[1] {
+			return false
+		}
+	}
+	return true
 }
 
 // constant reports whether a column holds one value in every row.

@@ -144,3 +144,29 @@ func TestSetupPeriodOneFormat(t *testing.T) {
 		t.Errorf("report lacks the period %q", want)
 	}
 }
+
+// The runs table leaves out what says nothing in an experiment without
+// scenarios: scenario (every row "baseline"), base (every row its key)
+// and long_leg_of (every row empty); with a scenario run they are shown
+// (found by a probe).
+func TestRunsTableHidesEmptyScenarioColumns(t *testing.T) {
+	table := func(keys, scen, base, leg []string) *results.Table {
+		return &results.Table{Columns: []results.Column{
+			{Name: "key", Strings: keys}, {Name: "strategy", Strings: keys}, {Name: "scenario", Strings: scen},
+			{Name: "base", Strings: base}, {Name: "long_leg_of", Strings: leg}, {Name: "sharpe", Floats: []float64{1, 2}},
+		}}
+	}
+	names := func(t *results.Table) string {
+		var out []string
+		for _, j := range orderColumns(t) {
+			out = append(out, t.Columns[j].Name)
+		}
+		return strings.Join(out, ",")
+	}
+	if got := names(table([]string{"a", "b"}, []string{"baseline", "baseline"}, []string{"a", "b"}, []string{"", ""})); got != "key,strategy,sharpe" {
+		t.Errorf("without scenarios: columns %s", got)
+	}
+	if got := names(table([]string{"a", "a@crash"}, []string{"baseline", "crash"}, []string{"a", "a"}, []string{"", ""})); got != "key,strategy,scenario,sharpe,base" {
+		t.Errorf("with a scenario: columns %s", got)
+	}
+}
