@@ -59,7 +59,9 @@ const (
 // the start (the read does not look there: data that begin at 03:00, read
 // from 02:00 into 4h bars, lose their 00:00 bucket too). Without a start,
 // a first bucket the data themselves begin inside is kept, as the last
-// one is.
+// one is. A last bucket that a read's end cuts (Request.End, data import
+// --end: 4h buckets before 22:00 would end with a 20:00 bucket holding
+// only 20:00–22:00) is left out the same way, with a note.
 //
 // A series already at bar is kept as it is (it is not re-stamped: hourly
 // bars starting at :30 stay there). Resampling to a finer interval than a
@@ -72,12 +74,13 @@ const (
 // bucket's first bar, and a note saying what was done. The panel's other
 // fields are kept.
 func Resample(ctx context.Context, p *data.Panel, bar data.Interval) (*data.Panel, error) {
-	return resample(ctx, p, bar, 0)
+	return resample(ctx, p, bar, 0, 0)
 }
 
 // resample is Resample, leaving out a first bucket that begins before
-// start (the bars' read began at start; 0: none did).
-func resample(ctx context.Context, p *data.Panel, bar data.Interval, start int64) (*data.Panel, error) {
+// start (the bars' read began at start; 0: none did) and a last bucket
+// that ends after end (the bars' read stopped at end; 0: none did).
+func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end int64) (*data.Panel, error) {
 	if !slices.Contains(data.BarIntervals[:], bar) {
 		return nil, fmt.Errorf("duckdb: resample: bar %s: want one of 1m, 5m, 15m, 1h, 4h, 1d", bar)
 	}
@@ -151,6 +154,11 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, start int64
 			}
 			if start != 0 && res.Len() > 0 {
 				if res, err = dropCutBucket(res, bar, start); err != nil {
+					return fmt.Errorf("duckdb: resample %s to %s: %w", s.Symbol, bar, err)
+				}
+			}
+			if end != 0 && res.Len() > 0 {
+				if res, err = dropEndCutBucket(res, bar, end); err != nil {
 					return fmt.Errorf("duckdb: resample %s to %s: %w", s.Symbol, bar, err)
 				}
 			}
@@ -292,5 +300,47 @@ func dropCutBucket(s data.Series, bar data.Interval, start int64) (data.Series, 
 		bar, stamp(s.Time[0]), data.FormatTime(start)))
 	s.Time, s.Rows = s.Time[1:], s.Rows[1:]
 	s.Open, s.High, s.Low, s.Close, s.AdjClose, s.Volume = s.Open[1:], s.High[1:], s.Low[1:], s.Close[1:], s.AdjClose[1:], s.Volume[1:]
+	return s, nil
+}
+
+// bucketEnd is the instant the bucket stamped t ends: t + bar, except for
+// an equity's daily bar, whose session closes at SessionClose New York
+// time.
+func bucketEnd(t int64, bar data.Interval, class data.Class) (int64, error) {
+	if bar != data.Daily || class != data.Equity {
+		return t + int64(bar), nil
+	}
+	loc, err := data.LoadTimezone(SessionZone)
+	if err != nil {
+		return 0, err
+	}
+	cl, err := time.Parse("15:04", SessionClose)
+	if err != nil {
+		return 0, err
+	}
+	y, m, d := time.Unix(0, t).UTC().Date()
+	return time.Date(y, m, d, cl.Hour(), cl.Minute(), 0, 0, loc).UnixNano(), nil
+}
+
+// dropEndCutBucket leaves out s's last bar when its bucket ends after end:
+// the bars from end on were not read, so it holds part of its bucket (its
+// close and volume those of part of it), as dropCutBucket does at start.
+func dropEndCutBucket(s data.Series, bar data.Interval, end int64) (data.Series, error) {
+	n := s.Len()
+	e, err := bucketEnd(s.Time[n-1], bar, s.Class)
+	if err != nil || e <= end {
+		return s, err
+	}
+	stamp := data.FormatTime
+	if bar == data.Daily {
+		stamp = data.FormatStamp
+	}
+	if n == 1 {
+		return s, fmt.Errorf("no whole %s bar before %s: the only one, %s, ends after it", bar, data.FormatTime(end), stamp(s.Time[0]))
+	}
+	s.Notes = append(s.Notes, fmt.Sprintf("the last %s bar, %s, was left out: it ends after the end %s, so only part of it was read",
+		bar, stamp(s.Time[n-1]), data.FormatTime(end)))
+	s.Time, s.Rows = s.Time[:n-1], s.Rows[:n-1]
+	s.Open, s.High, s.Low, s.Close, s.AdjClose, s.Volume = s.Open[:n-1], s.High[:n-1], s.Low[:n-1], s.Close[:n-1], s.AdjClose[:n-1], s.Volume[:n-1]
 	return s, nil
 }

@@ -400,3 +400,84 @@ func TestReadFileWeekendNote(t *testing.T) {
 		t.Errorf("as crypto: notes %q, err %v; want none", s.Notes, err)
 	}
 }
+
+// A read's end inside a bucket leaves that bucket out, as a start inside
+// one does: hourly bars 00:00–07:00 (open = high = low = close = 10 +
+// hour, volume 1) read before 06:00 and resampled to 4h made a 04:00 bar
+// of the 04:00 and 05:00 hours only (close 15, volume 2) stamped as a
+// whole one. By hand: the 00:00 bucket is hours 0..3, open 10, close 13,
+// volume 4; the 04:00 bucket read whole (end 08:00 or later) is hours
+// 4..7, close 17, volume 4.
+func TestReadSourceEndCutsBucket(t *testing.T) {
+	ctx := context.Background()
+	var body strings.Builder
+	body.WriteString("time,symbol,open,high,low,close,volume\n")
+	for h := 0; h < 8; h++ {
+		px := 10 + h
+		fmt.Fprintf(&body, "2025-01-01T%02d:00:00Z,BTC,%d,%d,%d,%d,1\n", h, px, px, px, px)
+	}
+	src := Source{Table: writeFile(t, t.TempDir(), "t.csv", body.String())}
+	for _, tc := range []struct {
+		end              int64
+		times            []int64
+		open, close, vol []float64
+		note             bool
+	}{
+		{utc(2025, 1, 1, 6, 0), []int64{utc(2025, 1, 1, 0, 0)}, []float64{10}, []float64{13}, []float64{4}, true},
+		{utc(2025, 1, 1, 8, 0), []int64{utc(2025, 1, 1, 0, 0), utc(2025, 1, 1, 4, 0)}, []float64{10, 14}, []float64{13, 17}, []float64{4, 4}, false},
+		// An end on a bucket's boundary cuts nothing.
+		{utc(2025, 1, 1, 4, 0), []int64{utc(2025, 1, 1, 0, 0)}, []float64{10}, []float64{13}, []float64{4}, false},
+		// Data that end before the end keep their last bucket (an
+		// in-progress candle): the 04:00 bucket ends at 08:00 ≤ 09:00.
+		{utc(2025, 1, 1, 9, 0), []int64{utc(2025, 1, 1, 0, 0), utc(2025, 1, 1, 4, 0)}, []float64{10, 14}, []float64{13, 17}, []float64{4, 4}, false},
+	} {
+		p, err := ReadSource(ctx, src, Request{Symbols: []string{"BTC"}, End: tc.end, Bar: 4 * data.Hour})
+		if err != nil {
+			t.Fatalf("before %s: %v", data.FormatTime(tc.end), err)
+		}
+		s := p.Series[0]
+		if !slices.Equal(s.Time, tc.times) || !slices.Equal(s.Open, tc.open) || !slices.Equal(s.Close, tc.close) || !slices.Equal(s.Volume, tc.vol) {
+			t.Errorf("before %s: times %v open %v close %v volume %v, want %v %v %v %v", data.FormatTime(tc.end),
+				fmtTimes(s.Time), s.Open, s.Close, s.Volume, fmtTimes(tc.times), tc.open, tc.close, tc.vol)
+		}
+		noted := strings.Contains(strings.Join(s.Notes, "\n"), "the last 4h bar, 2025-01-01T04:00:00Z, was left out")
+		if noted != tc.note {
+			t.Errorf("before %s: notes %q, want the left-out bar noted: %v", data.FormatTime(tc.end), s.Notes, tc.note)
+		}
+	}
+	// Before 02:00 only the cut bucket would remain: an error, not a bar.
+	if _, err := ReadSource(ctx, src, Request{Symbols: []string{"BTC"}, End: utc(2025, 1, 1, 2, 0), Bar: 4 * data.Hour}); err == nil ||
+		!strings.Contains(err.Error(), "no whole 4h bar before 2025-01-01T02:00:00Z") {
+		t.Errorf("before 02:00: err = %v, want no whole bar", err)
+	}
+	// An equity's daily bar is its session: hourly bars 09:30–15:30 New
+	// York (14:30–20:30 UTC in January) on 2 and 3 January 2024, close =
+	// 100 + day + hour/100. An end at 18:00 UTC (13:00 New York) cuts the
+	// 3 January session (its close would be 103.17, not 103.20): left
+	// out; an end at 00:00 UTC on 4 January keeps both.
+	body.Reset()
+	body.WriteString("time,symbol,open,high,low,close,volume\n")
+	for d := 2; d <= 3; d++ {
+		for h := 14; h <= 20; h++ {
+			px := 100 + float64(d) + float64(h)/100
+			fmt.Fprintf(&body, "2024-01-%02dT%02d:30:00Z,NVDA,%v,%v,%v,%v,1\n", d, h, px, px, px, px)
+		}
+	}
+	eq := Source{Table: writeFile(t, t.TempDir(), "e.csv", body.String())}
+	for _, tc := range []struct {
+		end   int64
+		times []int64
+		close []float64
+	}{
+		{utc(2024, 1, 3, 18, 0), []int64{data.Day(2024, 1, 2)}, []float64{102.2}},
+		{utc(2024, 1, 4, 0, 0), []int64{data.Day(2024, 1, 2), data.Day(2024, 1, 3)}, []float64{102.2, 103.2}},
+	} {
+		p, err := ReadSource(ctx, eq, Request{Symbols: []string{"NVDA"}, Classes: []data.Class{data.Equity}, End: tc.end, Bar: data.Daily})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := p.Series[0]; !slices.Equal(s.Time, tc.times) || !slices.Equal(s.Close, tc.close) {
+			t.Errorf("before %s: times %v close %v, want %v %v", data.FormatTime(tc.end), fmtTimes(s.Time), s.Close, fmtTimes(tc.times), tc.close)
+		}
+	}
+}

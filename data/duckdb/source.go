@@ -68,7 +68,8 @@ type Request struct {
 	Start, End int64
 	// Bar resamples the bars to this interval (one of data.BarIntervals);
 	// 0 keeps them as stored. See Resample; with Start, a first bucket
-	// that begins before Start (only part of it read) is left out.
+	// that begins before Start (only part of it read) is left out; with
+	// End, so is a last bucket that ends after End.
 	Bar data.Interval
 }
 
@@ -209,8 +210,9 @@ func ReadSource(ctx context.Context, src Source, req Request) (*data.Panel, erro
 		return nil, err
 	}
 	if req.Bar != 0 {
-		// A first bucket begun before Start holds part of its bars: left out.
-		return resample(ctx, p, req.Bar, req.Start)
+		// A first bucket begun before Start, or a last one ending after
+		// End, holds part of its bars: left out.
+		return resample(ctx, p, req.Bar, req.Start, req.End)
 	}
 	return p, nil
 }
