@@ -250,6 +250,47 @@ func TestNaiveNewYorkNote(t *testing.T) {
 	}
 }
 
+// The same sessions resampled with bar = "1h" or "4h" are stamped on
+// buckets from 00:00 UTC: New York's 09:30–16:00 read as UTC is the 1h
+// buckets 09:00 (holding 09:30–10:00) … 15:00, or the 4h buckets 08:00
+// (09:30–12:00) and 12:00 (12:00–16:00). Neither was noted (a first
+// stamp before 09:30 UTC ruled the series out), so a book resampled to
+// 1h traded equities 4 or 5 hours early against its tokens unwarned. In
+// New York time (January: 14:30–21:00 UTC) the 1h buckets are 14:00 …
+// 20:00 and the 4h ones 12:00, 16:00, 20:00: not noted.
+func TestNaiveNewYorkNoteResampled(t *testing.T) {
+	buckets := func(sym string, iv data.Interval, firstMin int, n int) data.Series {
+		s := data.Series{Instrument: data.Instrument{Symbol: sym, Class: data.Equity}, Interval: iv}
+		for d := 0; d < 10; d++ {
+			day := data.Day(2025, 1, 6) + int64(d)*data.NanosPerDay
+			if data.Weekday(day) >= 5 {
+				continue
+			}
+			for k := 0; k < n; k++ {
+				s.Time = append(s.Time, day+int64(firstMin)*int64(time.Minute)+int64(k)*int64(iv))
+			}
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		s    data.Series
+		note bool
+	}{
+		{buckets("NAIVE", data.Hour, 9*60, 7), true},          // 09:00 … 15:00
+		{buckets("NAIVE", 4*data.Hour, 8*60, 2), true},        // 08:00, 12:00
+		{buckets("NVDA", data.Hour, 14*60, 7), false},         // 14:00 … 20:00
+		{buckets("NVDA", 4*data.Hour, 12*60, 3), false},       // 12:00, 16:00, 20:00
+		{buckets("EARLY", data.Hour, 8*60, 8), false},         // 08:00 … 15:00: the 08:00 bar ends before 09:30
+		{buckets("NAIVE5", 5*data.Minute, 9*60+30, 78), true}, // unresampled 5m from 09:30, as before
+	} {
+		notes := calendarNotes(&data.Panel{Series: []data.Series{tc.s}})
+		got := len(notes) == 1 && strings.Contains(notes[0], "sessions run from 09:30 UTC")
+		if got != tc.note || len(notes) > 1 {
+			t.Errorf("%s %s bars from %s: notes %q, want the naive New York note: %v", tc.s.Symbol, tc.s.Interval, data.FormatTime(tc.s.Time[0]), notes, tc.note)
+		}
+	}
+}
+
 // A close halved for one bar (100, 100, 50, 100, 100: −50% then +100%)
 // is noted as a spike; a crash that stays (100, 60, 62) and a sharp move
 // taken back in part (100, 72, 98: −28% then +36%, as a token moved on

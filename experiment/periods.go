@@ -307,22 +307,29 @@ func gapNote(s *data.Series, continuous bool) string {
 }
 
 // naiveNewYork reports whether a series' sessions look like New York's
-// read as UTC: most days open at 09:30 UTC and no bar starts before 09:30
-// or at 16:00 UTC or later (a New York session in UTC opens at 13:30 or
-// 14:30).
+// read as UTC: most days' first bar holds 09:30 UTC and every bar (from
+// its stamp for its interval) overlaps 09:30–16:00 UTC (a New York
+// session in UTC opens at 13:30 or 14:30). A bar holds 09:30 when it
+// starts there, or, resampled to buckets from 00:00 UTC (bar = "1h":
+// 09:00 holding 09:30–10:00; "4h": 08:00), when it starts before and
+// ends after it.
 func naiveNewYork(s *data.Series) bool {
 	const open, close = 570, 960 // 09:30, 16:00 in minutes
+	iv := int64(s.BarInterval() / data.Minute)
+	if iv < 1 {
+		iv = 1
+	}
 	days, at930 := 0, 0
 	prevDay := int64(math.MinInt64)
 	for _, t := range s.Time {
 		d := data.DayNumber(t)
 		minute := (t - d*data.NanosPerDay) / int64(time.Minute)
-		if minute < open || minute >= close {
+		if minute+iv <= open || minute >= close {
 			return false
 		}
 		if d != prevDay {
 			days++
-			if minute == open {
+			if minute <= open && open < minute+iv {
 				at930++
 			}
 			prevDay = d
