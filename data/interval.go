@@ -289,13 +289,25 @@ func (p *Panel) CheckLongBars() error {
 }
 
 // Notes lists the series' notes (Series.Notes), each prefixed with its
-// symbol, in panel order.
+// symbol, in panel order; a note several series share is listed once,
+// prefixed with all their symbols (a table's rows without a symbol are
+// noted on every series read from it: one line, not one per instrument).
 func (p *Panel) Notes() []string {
-	var out []string
+	var order []string
+	who := map[string][]string{}
 	for i := range p.Series {
 		for _, n := range p.Series[i].Notes {
-			out = append(out, p.Series[i].Symbol+": "+n)
+			if _, ok := who[n]; !ok {
+				order = append(order, n)
+			}
+			if syms := who[n]; len(syms) == 0 || syms[len(syms)-1] != p.Series[i].Symbol {
+				who[n] = append(syms, p.Series[i].Symbol)
+			}
 		}
+	}
+	out := make([]string, 0, len(order))
+	for _, n := range order {
+		out = append(out, strings.Join(who[n], ", ")+": "+n)
 	}
 	return out
 }

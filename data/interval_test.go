@@ -366,3 +366,19 @@ func TestCheckIntervalsWeeklyHint(t *testing.T) {
 		t.Error(`ParseBar("1w") accepted: the hint above should name it`)
 	}
 }
+
+// Panel.Notes lists a note several series share once, with all their
+// symbols, in the order the notes first come; a series' own notes keep
+// its symbol alone.
+func TestPanelNotesShared(t *testing.T) {
+	p := &Panel{Series: []Series{
+		{Instrument: Instrument{Symbol: "BTC"}, Notes: []string{"3 row(s) have no symbol", "resampled"}},
+		{Instrument: Instrument{Symbol: "ETH"}, Notes: []string{"3 row(s) have no symbol"}},
+		{Instrument: Instrument{Symbol: "TAO"}, Notes: []string{"starts late", "3 row(s) have no symbol"}},
+	}}
+	got := strings.Join(p.Notes(), "\n")
+	want := "BTC, ETH, TAO: 3 row(s) have no symbol\nBTC: resampled\nTAO: starts late"
+	if got != want {
+		t.Errorf("notes\n%s\nwant\n%s", got, want)
+	}
+}
