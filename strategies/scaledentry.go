@@ -589,7 +589,9 @@ func (s *ScaledEntry) submit(ctx *engine.Context, st *scaledState, kind pendingK
 	if err != nil {
 		return err
 	}
-	st.order, st.live, st.filledAt = id, true, 0
+	// id 0: the lot size rounded the order to nothing and none was sent;
+	// there is nothing to wait for (the next bar sees no change).
+	st.order, st.live, st.filledAt = id, id != 0, 0
 	st.pending = kind
 	st.levels = levels
 	st.decided = ctx.Time()
