@@ -488,7 +488,6 @@ func otherRuns(f *Folder) *htmlTable {
 	return t
 }
 
-// formatTable formats a CSV table by its column names.
 // withoutColumn is t without the named column (t itself when it has
 // none). The walk-forward table leaves out params, the chosen run's whole
 // parameter set as JSON: its key (chosen) names the swept ones, and the
@@ -512,6 +511,7 @@ func withoutColumn(t *Table, name string) *Table {
 	return out
 }
 
+// formatTable formats a CSV table by its column names.
 func formatTable(t *Table) *htmlTable {
 	out := &htmlTable{Header: t.Header}
 	for _, r := range t.Rows {
