@@ -239,7 +239,8 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 // offset on the path (a jump at day 3 from the path's last date would be
 // after its last bar); a regime may run past the path's end, cut there.
 // A path too short for the scenario from its third date starts it at
-// the earliest date that fits.
+// the latest date that fits (the first or second; the path's first date
+// when none does).
 func (mc *MonteCarlo) shockStart(rng *rand.Rand) int64 {
 	last := 0
 	for _, sh := range mc.cfg.Shock.Shocks {
