@@ -476,10 +476,12 @@ func (s *PairHedge) seed(ctx *engine.Context) {
 
 // seedCurrent is seed on intraday bars of two calendars (recordCurrent's
 // sync points): walking the bars before now in time order, a sync point
-// is an instant at which every instrument that has had a bar is current
+// is an instant at which every instrument has had a bar and is current
 // (its latest bar opened less than one of its intervals before), at most
 // one in each span of the largest interval; each instrument's value there
-// is its latest close.
+// is its latest close. (Live, recordCurrent's allCurrent passes over a
+// leg with no bar yet, but OnBar records nothing before every leg has
+// one, pricedAll: neither counts an instant before a leg's first bar.)
 func (s *PairHedge) seedCurrent(ctx *engine.Context) {
 	now := ctx.Time()
 	n := len(s.idx)
