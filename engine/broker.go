@@ -539,7 +539,11 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 	rem := 0.0
 	switch {
 	case forced:
-	case o.Sizing == Quantity:
+	case o.Sizing == Quantity && !finished:
+		// The cap held a remainder back. A finished order whose rest was
+		// refused (no borrow, buying power) is complete: 0, as
+		// EventFill documents, where o.Amount − qty said the refused part
+		// was still pending.
 		rem = o.Amount - qty
 	case !finished:
 		// A target held back by the cap: the rest of its delta at this

@@ -46,3 +46,57 @@ func TestTargetFillReportsRemaining(t *testing.T) {
 		}
 	}
 }
+
+// A quantity order whose rest is refused is complete: its fill reports
+// Remaining 0. Long 10, then a sale of 30 with no borrow: 10 close the
+// long, the 20 that would open a short are refused, and the order is done
+// (it reported −20 still to fill). A quantity order the cap holds back
+// still reports its rest: 30 bought at 10 a bar leaves 20, then 10, then 0.
+func TestQuantityFillRemainingWhenRefusedOrCapped(t *testing.T) {
+	p := abc(t)
+	cfg := Config{Cash: 10000}
+	cfg.Equity.Borrow.Unavailable = true
+	var rem []float64
+	one(t, p, cfg, func(ctx *Context, s *Slice) error {
+		for _, e := range ctx.Events() {
+			if e.Kind == EventFill {
+				rem = append(rem, e.Remaining)
+			}
+		}
+		if s.Step == 0 {
+			if _, err := ctx.Submit(Order{Instrument: 0, Kind: Market, Amount: 10}); err != nil {
+				return err
+			}
+			_, err := ctx.Submit(Order{Instrument: 0, Kind: Market, Amount: -30})
+			return err
+		}
+		return nil
+	})
+	if len(rem) != 2 || rem[0] != 0 || rem[1] != 0 {
+		t.Errorf("remaining %v, want [0 0]: the sale's refused 20 are not pending", rem)
+	}
+
+	q := panel(series(t, "TOK", data.Crypto, []row{
+		{"2024-03-01", 100, 105, 95, 102, 100},
+		{"2024-03-02", 103, 110, 101, 108, 100},
+		{"2024-03-03", 107, 109, 98, 99, 100},
+		{"2024-03-04", 95, 97, 90, 96, 100},
+		{"2024-03-05", 100, 104, 99, 101, 100},
+	}))
+	rem = nil
+	one(t, q, Config{Cash: 1e6, Crypto: Terms{Slippage: Slippage{MaxParticipation: 0.1}}}, func(ctx *Context, s *Slice) error {
+		for _, e := range ctx.Events() {
+			if e.Kind == EventFill {
+				rem = append(rem, e.Remaining)
+			}
+		}
+		if s.Step == 0 {
+			_, err := ctx.Submit(Order{Instrument: 0, Kind: Market, Amount: 30})
+			return err
+		}
+		return nil
+	})
+	if len(rem) != 3 || rem[0] != 20 || rem[1] != 10 || rem[2] != 0 {
+		t.Errorf("capped: remaining %v, want [20 10 0]", rem)
+	}
+}
