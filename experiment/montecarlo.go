@@ -138,13 +138,8 @@ func (r *MonteCarloResult) finish() {
 // worker), so the result does not depend on the worker count.
 func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt Options) ([]MonteCarloResult, error) {
 	spec := f.MonteCarlo
-	src := m.history() // the bootstrap's source; its own warm-up is montecarlo's
-	from := m.Start
-	if spec.From != "" {
-		from, _ = parseDay(spec.From)
-	}
+	src, from := f.monteCarloHistory(m) // the bootstrap's source; its own warm-up is montecarlo's
 	if from != 0 {
-		src = src.Window(from, 0)
 		if n := twoDates(src); n < 2 {
 			what := "start = " + data.FormatDay(from)
 			if spec.From != "" {
@@ -507,6 +502,19 @@ func twoDates(p *data.Panel) int {
 	return len(seen)
 }
 
+// monteCarloHistory is the history the paths draw from: the market's
+// from montecarlo.from, else from start (from, 0 when neither is set).
+func (f *File) monteCarloHistory(m *Market) (src *data.Panel, from int64) {
+	src, from = m.history(), m.Start
+	if f.MonteCarlo.From != "" {
+		from, _ = parseDay(f.MonteCarlo.From)
+	}
+	if from != 0 {
+		src = src.Window(from, 0)
+	}
+	return src, from
+}
+
 // monteCarloNotes are the notes on the history the paths draw from (the
 // source monteCarlo bootstraps, from montecarlo.from or start): an
 // instrument whose bars start after a tenth or more of its dates (a path
@@ -518,14 +526,7 @@ func twoDates(p *data.Panel) int {
 // median terminal return of +280 %).
 func (f *File) monteCarloNotes(m *Market) []string {
 	spec := f.MonteCarlo
-	src := m.history()
-	from := m.Start
-	if spec.From != "" {
-		from, _ = parseDay(spec.From)
-	}
-	if from != 0 {
-		src = src.Window(from, 0)
-	}
+	src, _ := f.monteCarloHistory(m)
 	dates := map[int64]bool{}
 	for i := range src.Series {
 		for _, t := range src.Series[i].Time {

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -419,22 +418,11 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	// What the readers did that the user should know ("rows were newest
 	// first; read in reverse"), and dates asked for beyond the data.
 	// The same note of several instruments (each resampled alike) is one
-	// line naming them all, in order of first mention.
+	// line naming them all, in order of first mention (data.Panel.Notes).
+	notes = append(notes, p.Notes()...)
 	first, last := int64(math.MaxInt64), int64(math.MinInt64)
-	var said []string
-	who := map[string][]string{}
 	for i := range p.Series {
-		s := &p.Series[i]
-		for _, n := range s.Notes {
-			if who[n] == nil {
-				said = append(said, n)
-			}
-			who[n] = append(who[n], s.Symbol)
-		}
-		first, last = min(first, s.Time[0]), max(last, s.Time[s.Len()-1])
-	}
-	for _, n := range said {
-		notes = append(notes, strings.Join(who[n], ", ")+": "+n)
+		first, last = min(first, p.Series[i].Time[0]), max(last, p.Series[i].Time[p.Series[i].Len()-1])
 	}
 	if start != 0 && start < first {
 		notes = append(notes, fmt.Sprintf("start = %s is before the data: the runs start with its first bar, on %s", f.Start, data.FormatDay(first)))
@@ -912,7 +900,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		// Carlo's and the walk-forward's too, and so does the report,
 		// made from it.
 		manifest.Notes = out.Notes
-		if err := results.WriteFileAtomic(filepath.Join(out.Dir, "manifest.json"), func(w io.Writer) error { return results.WriteManifest(w, manifest) }); err != nil {
+		if err := writeManifest(out.Dir, manifest); err != nil {
 			return nil, err
 		}
 	}
@@ -1796,10 +1784,15 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 // first such point), "" otherwise: past it, returns change sign with
 // the equity and say nothing, nor do the metrics built on them.
 func ruinNote(key string, c *engine.Curve) string {
-	for k, e := range c.Equity {
-		if e <= 0 {
-			return fmt.Sprintf("run %s: equity fell to %.2f on %s (ruin): the returns after it, and the metrics built on them (Sharpe, volatility, drawdown), mean nothing; it ranks after every run that was not ruined", key, e, data.FormatStamp(c.Time[k]))
-		}
+	k := firstRuin(c)
+	if k < 0 {
+		return ""
 	}
-	return ""
+	return fmt.Sprintf("run %s: equity fell to %.2f on %s (ruin): the returns after it, and the metrics built on them (Sharpe, volatility, drawdown), mean nothing; it ranks after every run that was not ruined", key, c.Equity[k], data.FormatStamp(c.Time[k]))
+}
+
+// firstRuin is the index of a curve's first point at or below 0, -1 when
+// there is none.
+func firstRuin(c *engine.Curve) int {
+	return slices.IndexFunc(c.Equity, func(e float64) bool { return e <= 0 })
 }

@@ -397,20 +397,18 @@ func wfScore(m *results.RunMetrics, metric string) float64 {
 // everything turns it positive again, and the figures above mean nothing.
 func wfRuinNote(wf *WalkForward) string {
 	c := &wf.Curve
-	for k, e := range c.Equity {
-		if e > 0 {
-			continue
-		}
-		win := 0
-		for j, w := range wf.Windows {
-			if c.Time[k] >= w.OOSStart && c.Time[k] < w.OOSEnd {
-				win = j + 1
-			}
-		}
-		return fmt.Sprintf("walk-forward %s: the stitched out-of-sample equity fell to %.2f on %s, in window %d (ruin): the later windows' returns compound onto a negative level (a window that gains pulls it down), so its total return, CAGR, Sharpe ratio and drawdown above mean nothing; windows.csv gives each window's own result",
-			wf.Strategy, e, data.FormatStamp(c.Time[k]), win)
+	k := firstRuin(c)
+	if k < 0 {
+		return ""
 	}
-	return ""
+	win := 0
+	for j, w := range wf.Windows {
+		if c.Time[k] >= w.OOSStart && c.Time[k] < w.OOSEnd {
+			win = j + 1
+		}
+	}
+	return fmt.Sprintf("walk-forward %s: the stitched out-of-sample equity fell to %.2f on %s, in window %d (ruin): the later windows' returns compound onto a negative level (a window that gains pulls it down), so its total return, CAGR, Sharpe ratio and drawdown above mean nothing; windows.csv gives each window's own result",
+		wf.Strategy, c.Equity[k], data.FormatStamp(c.Time[k]), win)
 }
 
 // wfNoScoreNote names the windows of a walk-forward where no candidate

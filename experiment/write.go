@@ -39,7 +39,13 @@ func write(o *Outcome, m *results.Manifest) error {
 	); err != nil {
 		return err
 	}
-	return results.WriteFileAtomic(filepath.Join(o.Dir, "manifest.json"), func(w io.Writer) error { return results.WriteManifest(w, m) })
+	return writeManifest(o.Dir, m)
+}
+
+// writeManifest writes dir/manifest.json (again, when notes came after the
+// runs: the Monte Carlo's, the walk-forward's).
+func writeManifest(dir string, m *results.Manifest) error {
+	return results.WriteFileAtomic(filepath.Join(dir, "manifest.json"), func(w io.Writer) error { return results.WriteManifest(w, m) })
 }
 
 // manifest is the experiment's manifest.json.

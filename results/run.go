@@ -127,7 +127,7 @@ func dailySamples(t []int64, smp BenchmarkSamples) (run, bench []float64) {
 	day := int64(math.MinInt64)
 	for j := range smp.Run {
 		d := data.DayNumber(t[smp.At[j]])
-		if d != day || len(run) == 0 {
+		if d != day {
 			run, bench, day = append(run, 0), append(bench, 0), d
 		}
 		k := len(run) - 1

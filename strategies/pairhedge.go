@@ -441,25 +441,24 @@ func (s *PairHedge) seed(ctx *engine.Context) {
 	if len(common) < 2 {
 		return
 	}
-	// Closes at the sync points, per instrument (a search in its times).
-	closes := make([][]float64, len(s.idx))
-	for j, i := range s.idx {
+	s.seedAt(ctx, common)
+}
+
+// seedAt pushes the legs' returns between consecutive sync points (at
+// least two, before now) and keeps the closes at the last: each
+// instrument's latest close at or before each (its close there, at the
+// dates every instrument has a bar).
+func (s *PairHedge) seedAt(ctx *engine.Context, syncs []int64) {
+	closeAt := func(i int, t int64) float64 {
 		ts := ctx.HistoryTime(i, ctx.Bars(i))
-		cs := ctx.History(i, engine.Close, ctx.Bars(i))
-		closes[j] = make([]float64, len(common))
-		k := 0
-		for n, t := range common {
-			for ts[k] < t {
-				k++
-			}
-			closes[j][n] = cs[k]
-		}
+		k := sort.Search(len(ts), func(k int) bool { return ts[k] > t })
+		return ctx.History(i, engine.Close, ctx.Bars(i))[k-1]
 	}
 	nl := len(s.long)
-	for n := 1; n < len(common); n++ {
+	for m := 1; m < len(syncs); m++ {
 		l, sh := 0.0, 0.0
-		for j := range s.idx {
-			r := closes[j][n]/closes[j][n-1] - 1
+		for j, i := range s.idx {
+			r := closeAt(i, syncs[m])/closeAt(i, syncs[m-1]) - 1
 			if j < nl {
 				l += r
 			} else {
@@ -468,8 +467,8 @@ func (s *PairHedge) seed(ctx *engine.Context) {
 		}
 		s.push(l/float64(nl), sh/float64(len(s.idx)-nl))
 	}
-	for j := range s.idx {
-		s.prev[j] = closes[j][len(common)-1]
+	for j, i := range s.idx {
+		s.prev[j] = closeAt(i, syncs[len(syncs)-1])
 	}
 	s.synced = true
 }
@@ -486,12 +485,10 @@ func (s *PairHedge) seedCurrent(ctx *engine.Context) {
 	now := ctx.Time()
 	n := len(s.idx)
 	ts := make([][]int64, n)
-	cs := make([][]float64, n)
 	iv := make([]int64, n)
 	span := int64(0)
 	for j, i := range s.idx {
 		ts[j] = ctx.HistoryTime(i, ctx.Bars(i))
-		cs[j] = ctx.History(i, engine.Close, ctx.Bars(i))
 		iv[j] = int64(ctx.Interval(i))
 		if iv[j] <= 0 {
 			iv[j] = data.NanosPerDay
@@ -532,27 +529,8 @@ func (s *PairHedge) seedCurrent(ctx *engine.Context) {
 	if len(syncs) < 2 {
 		return
 	}
-	closeAt := func(j int, t int64) float64 { // the latest close at or before t
-		k := sort.Search(len(ts[j]), func(k int) bool { return ts[j][k] > t })
-		return cs[j][k-1]
-	}
-	nl := len(s.long)
-	for m := 1; m < len(syncs); m++ {
-		l, sh := 0.0, 0.0
-		for j := range s.idx {
-			r := closeAt(j, syncs[m])/closeAt(j, syncs[m-1]) - 1
-			if j < nl {
-				l += r
-			} else {
-				sh += r
-			}
-		}
-		s.push(l/float64(nl), sh/float64(n-nl))
-	}
-	for j := range s.idx {
-		s.prev[j] = closeAt(j, syncs[len(syncs)-1])
-	}
-	s.recAt, s.synced = syncs[len(syncs)-1], true
+	s.seedAt(ctx, syncs)
+	s.recAt = syncs[len(syncs)-1]
 }
 
 // recordCurrent is record on intraday bars of two calendars, where the
@@ -570,34 +548,59 @@ func (s *PairHedge) recordCurrent(ctx *engine.Context) {
 	if !ok || (s.synced && now-s.recAt < span) {
 		return
 	}
-	live := func(i int) bool { return ctx.Bars(i) > 0 && !gone(ctx, i) }
 	if s.synced {
-		nl := len(s.long)
-		l, sh := 0.0, 0.0
-		cl, cs := 0, 0
-		for j, i := range s.idx {
-			if !live(i) || !(s.prev[j] > 0) {
-				continue
-			}
-			r := ctx.Price(i)/s.prev[j] - 1
-			if j < nl {
-				l, cl = l+r, cl+1
-			} else {
-				sh, cs = sh+r, cs+1
-			}
+		s.pushSince(ctx, true)
+	}
+	s.markPrev(ctx, true)
+	s.recAt = now
+}
+
+// out reports whether instrument i is out of a sync point's returns:
+// stale (gone, on the record rule) or, on recordCurrent's, without a bar
+// yet or gone.
+func (s *PairHedge) out(ctx *engine.Context, i int, current bool) bool {
+	if current {
+		return ctx.Bars(i) == 0 || gone(ctx, i)
+	}
+	return ctx.Stale(i)
+}
+
+// pushSince pushes the legs' mean returns since the previous sync point,
+// over the instruments in both (out: not now; prev 0: not then); false,
+// pushing nothing, when a leg has none left.
+func (s *PairHedge) pushSince(ctx *engine.Context, current bool) bool {
+	nl := len(s.long)
+	l, sh := 0.0, 0.0
+	cl, cs := 0, 0
+	for j, i := range s.idx {
+		if s.out(ctx, i, current) || !(s.prev[j] > 0) {
+			continue // gone, or not in the previous sync point
 		}
-		if cl > 0 && cs > 0 {
-			s.push(l/float64(cl), sh/float64(cs))
+		r := ctx.Price(i)/s.prev[j] - 1
+		if j < nl {
+			l, cl = l+r, cl+1
+		} else {
+			sh, cs = sh+r, cs+1
 		}
 	}
+	if cl == 0 || cs == 0 {
+		return false // a leg has no instrument left: no return to record
+	}
+	s.push(l/float64(cl), sh/float64(cs))
+	return true
+}
+
+// markPrev keeps each instrument's close at this sync point (0 for one
+// out of it: gone, out of the next sync point's returns).
+func (s *PairHedge) markPrev(ctx *engine.Context, current bool) {
 	for j, i := range s.idx {
-		if !live(i) {
+		if s.out(ctx, i, current) {
 			s.prev[j] = 0
 			continue
 		}
 		s.prev[j] = ctx.Price(i)
 	}
-	s.recAt, s.synced = now, true
+	s.synced = true
 }
 
 // record appends the legs' returns since the previous sync point when
@@ -625,34 +628,10 @@ func (s *PairHedge) record(ctx *engine.Context) {
 			spansWait = true
 		}
 	}
-	if s.synced && !spansWait {
-		nl := len(s.long)
-		l, sh := 0.0, 0.0
-		cl, cs := 0, 0
-		for j, i := range s.idx {
-			if ctx.Stale(i) || !(s.prev[j] > 0) {
-				continue // gone, or not in the previous sync point
-			}
-			r := ctx.Price(i)/s.prev[j] - 1
-			if j < nl {
-				l, cl = l+r, cl+1
-			} else {
-				sh, cs = sh+r, cs+1
-			}
-		}
-		if cl == 0 || cs == 0 {
-			return // a leg has no instrument left: no return to record
-		}
-		s.push(l/float64(cl), sh/float64(cs))
+	if s.synced && !spansWait && !s.pushSince(ctx, false) {
+		return
 	}
-	for j, i := range s.idx {
-		if ctx.Stale(i) {
-			s.prev[j] = 0 // gone: out of the next sync point's returns
-			continue
-		}
-		s.prev[j] = ctx.Price(i)
-	}
-	s.synced = true
+	s.markPrev(ctx, false)
 }
 
 // push appends one sync-point return of each leg to the ring buffers:

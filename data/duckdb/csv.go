@@ -584,7 +584,8 @@ func csvError(path string, lay *csvLayout, err error) error {
 	case csvErrCols.MatchString(msg):
 		c := csvErrCols.FindStringSubmatch(msg)
 		what = fmt.Sprintf("has %s fields, want %s (as many as the header)", c[2], c[1])
-		found, want := atoi(c[2]), atoi(c[1])
+		found, _ := strconv.Atoi(c[2])
+		want, _ := strconv.Atoi(c[1])
 		if found > want && lay.delim == ',' && csvGrouped.MatchString(csvQuoted.ReplaceAllString(originalLine(msg), `""`)) {
 			what += "; a number with commas grouping its thousands (1,234.50) needs double quotes"
 		}
@@ -619,9 +620,4 @@ func originalLine(msg string) string {
 	}
 	line, _, _ := strings.Cut(after, "\n")
 	return strings.TrimSpace(line)
-}
-
-func atoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
 }
