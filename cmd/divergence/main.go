@@ -235,7 +235,8 @@ var commandHelp = map[string]string{
 	"compare": "Draws runs of one or more results folders on one equity and drawdown chart. Runs of different periods\n" +
 		"are cut to their common dates and rebased to 1 there (--align none draws each over its own period); with\n" +
 		"more runs than --top, the best by --by are drawn (--by measured over the dates all of them share; over\n" +
-		"each run's own period with --align none). Writes compare-A-vs-B.png and .svg (A, B: the folders'\n" +
+		"each run's own period with --align none). Prints the runs drawn, best first by --by, with their metrics\n" +
+		"over the dates drawn, and writes compare-A-vs-B.png, .svg and .csv (that table; A, B: the folders'\n" +
 		"names) beside the first folder (in its parent: a run replaces its folder whole) unless --out names\n" +
 		"the files.",
 	"strategies": "Lists the built-in strategy types; with a NAME, that strategy's parameters: key, type, default and\n" +

@@ -244,12 +244,22 @@ func TestReportDBCompare(t *testing.T) {
 	if st, err := os.Stat(filepath.Join(a, "results.duckdb")); err != nil || st.Size() == 0 {
 		t.Fatalf("results.duckdb: %v", err)
 	}
-	out := filepath.Join(dir, "cmp.png")
-	if _, _, err := cli(t, "compare", a, b, "--runs", "hedge,sma--fast=5--slow=30", "--out", out); err != nil {
+	out, table := filepath.Join(dir, "cmp.png"), filepath.Join(dir, "cmp.csv")
+	printed, _, err := cli(t, "compare", a, b, "--runs", "hedge,sma--fast=5--slow=30", "--out", out+","+table)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if st, err := os.Stat(out); err != nil || st.Size() < 1000 {
 		t.Fatalf("compare chart: %v", err)
+	}
+	// The runs drawn are printed and written as a table, one line each,
+	// measured over the dates they share.
+	if !strings.Contains(printed, "2 runs drawn, by sharpe, over the dates all 2 runs drawn share (") || !strings.Contains(printed, "total return") ||
+		!strings.Contains(printed, ": hedge ") || !strings.Contains(printed, ": sma--fast=5--slow=30 ") {
+		t.Errorf("compare printed no table of the 2 runs:\n%s", printed)
+	}
+	if b, err := os.ReadFile(table); err != nil || strings.Count(string(b), "\n") != 3 || !strings.HasPrefix(string(b), "run,folder,key,start,end,") {
+		t.Errorf("compare table: %v\n%s", err, b)
 	}
 	// One folder given twice (once with a trailing slash) is refused, not
 	// drawn as two experiments.

@@ -9,7 +9,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"text/tabwriter"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results/report"
 	"github.com/divergence-research/divergence/results/resultsdb"
@@ -78,7 +80,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	top := fs.Int("top", report.DefaultCompareTop, "draw at most `N` runs, the best by --by (0: every run)")
 	by := fs.String("by", "sharpe", "the `METRIC` --top ranks by: total_return, cagr, annual_volatility (lowest first), sharpe, sortino, max_drawdown, calmar, final_equity")
 	align := fs.String("align", "common", "`common`: cut every run to the dates all of them span and rebase to 1 at the latest common start; none: each run over its own period")
-	out := fs.String("out", "", "the chart `FILES` to write, .png or .svg, comma-separated (default: compare-A-vs-B.png and .svg, A and B the folders' names, beside the first folder, in its parent: a run replaces its results folder whole)")
+	out := fs.String("out", "", "the `FILES` to write, comma-separated: charts (.png, .svg) and the table of the runs drawn (.csv) (default: compare-A-vs-B.png, .svg and .csv, A and B the folders' names, beside the first folder, in its parent: a run replaces its results folder whole)")
 	dirs, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -103,17 +105,41 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *out != "" {
 		opt.Outs = strings.Split(*out, ",")
 		for _, o := range opt.Outs {
-			if err := outsideResults("compare", o, dirs, "compare.png", "compare.svg"); err != nil {
+			if err := outsideResults("compare", o, dirs, "compare.png", "compare.svg", "compare.csv"); err != nil {
 				return err
 			}
 		}
 	}
-	outs, err := report.CompareWith(ctx, dirs, opt)
+	cmp, err := report.CompareWith(ctx, dirs, opt)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "compare: %s\n", strings.Join(outs, ", "))
+	printComparison(stdout, cmp, opt.By)
+	fmt.Fprintf(stdout, "compare: %s\n", strings.Join(cmp.Outs, ", "))
 	return nil
+}
+
+// printComparison prints the runs a comparison drew, best first by by,
+// with their metrics over the dates drawn (the table of its CSV).
+func printComparison(w io.Writer, c *report.Comparison, by string) {
+	runs := fmt.Sprintf("%d runs", len(c.Rows))
+	if len(c.Rows) == 1 {
+		runs = "1 run"
+	}
+	fmt.Fprintf(w, "%s drawn, by %s, over %s:\n", runs, by, c.Over)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "run\tfrom\tto\ttotal return\tCAGR\tvol\tSharpe\tSortino\tmax DD\tCalmar\t")
+	for _, r := range c.Rows {
+		m := r.Metrics
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Name, data.FormatStamp(r.Start), data.FormatStamp(r.End),
+			pct(m.TotalReturn), pct(m.CAGR), pct(m.AnnualVolatility), num(m.Sharpe), num(m.Sortino), pct(m.MaxDrawdown), num(m.Calmar))
+	}
+	tw.Flush()
+	for _, r := range c.Rows {
+		if r.Metrics.Ruined() {
+			fmt.Fprintf(w, "note: %s: equity fell to 0 or below in these dates (ruin): its metrics mean nothing; it ranks last\n", r.Name)
+		}
+	}
 }
 
 // outsideResults refuses an output path inside one of the results

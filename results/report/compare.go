@@ -38,11 +38,43 @@ type CompareOptions struct {
 	By string
 	// Align is how runs of different periods are put on one chart.
 	Align Align
-	// Outs are the files to write, .png or .svg. Empty: CompareName(dirs)
-	// .png and .svg beside the first folder (in its parent, out/ for
+	// Outs are the files to write: charts (.png, .svg) and the table of
+	// the runs drawn (.csv, see [Comparison]). Empty: CompareName(dirs)
+	// .png, .svg and .csv beside the first folder (in its parent, out/ for
 	// out/<experiment>): a run of the experiment replaces its folder
 	// whole, and a comparison written inside it was lost at the next run.
 	Outs []string
+}
+
+// Comparison is what [CompareWith] made: the files it wrote and the table
+// of the runs it drew.
+type Comparison struct {
+	// Outs are the files written, in the order given.
+	Outs []string
+	// Rows are the runs drawn, best first by CompareOptions.By (a ruined
+	// run last: results.Rank), each with its metrics over the dates it is
+	// drawn on.
+	Rows []CompareRow
+	// Over says which dates the rows' metrics are measured over: "the
+	// dates all N runs drawn share (FROM to TO)" when they are aligned,
+	// else "each run's own period (its metrics.json)".
+	Over string
+}
+
+// CompareRow is one run of a comparison's table.
+type CompareRow struct {
+	// Name is the run's label on the chart; Folder the results folder as
+	// given; Key the run's key there.
+	Name, Folder, Key string
+	// Start and End are the first and last points measured, as drawn
+	// (at the bars' ends when the runs' intervals differ).
+	Start, End int64
+	// Metrics are measured over Start to End: the simple returns between
+	// the run's equity points from its value as of Start, annualised with
+	// the run's own periods per year (as results.Measure does over a whole
+	// run); the run's own metrics.json when it is drawn over its own
+	// period. FinalEquity is the run's equity at End, in its currency.
+	Metrics results.RunMetrics
 }
 
 // CompareName is the default name, without extension, of the chart
@@ -120,7 +152,8 @@ func ParseAlign(s string) (Align, error) {
 // CompareWith draws runs of several experiment folders side by side on one
 // equity and drawdown chart ([charts.EquityDrawdown]) and writes it to each
 // path of opt.Outs, as PNG or SVG by the path's extension (.png, .svg),
-// each atomically. It returns the paths written.
+// and the table of the runs drawn ([Comparison], [CompareTable]) to each
+// .csv path, each atomically. It returns the paths written and the table.
 //
 // A run is labelled "<experiment>: <strategy>" (the experiment's name
 // from its metrics.json), with the end of the folder's path that tells
@@ -132,7 +165,7 @@ func ParseAlign(s string) (Align, error) {
 // most opt.Top are drawn (see [CompareOptions]); each drawn run has its
 // own colour and keeps it whatever else is drawn (the palette is of the
 // labels).
-func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]string, error) {
+func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Comparison, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("report: compare: no folders")
 	}
@@ -154,7 +187,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	outs := opt.Outs
 	if len(outs) == 0 {
 		base := filepath.Join(dirs[0], "..", CompareName(dirs))
-		outs = []string{base + ".png", base + ".svg"}
+		outs = []string{base + ".png", base + ".svg", base + ".csv"}
 	}
 	by := opt.By
 	if by == "" {
@@ -175,8 +208,10 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 			formats[i] = charts.PNG
 		case ".svg":
 			formats[i] = charts.SVG
+		case ".csv":
+			formats[i] = tableCSV
 		default:
-			return nil, fmt.Errorf("report: compare: %s: want a .png or .svg file", out)
+			return nil, fmt.Errorf("report: compare: %s: want a .png, .svg or .csv file", out)
 		}
 	}
 	folders := make([]*Folder, len(dirs))
@@ -206,13 +241,15 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 	// Folders of one experiment (a run before and after a change) are
 	// told apart by the end of their paths.
 	paths := distinctPaths(dirs)
-	var of []int // the folder of each curve
+	var of []int     // the folder of each curve
+	var runOf []*Run // the run of each curve
 	for fi, f := range folders {
 		prefix := f.Title()
 		if titles[prefix] > 1 {
 			prefix = paths[fi]
 		}
-		for _, r := range f.Runs {
+		for ri := range f.Runs {
+			r := &f.Runs[ri]
 			// The runs under a scenario and the companion runs (a hedge's
 			// long leg alone) are drawn when named, not by default.
 			if len(runs) > 0 && !slices.Contains(runs, r.Key) || len(runs) == 0 && companion(&r.Record) {
@@ -230,6 +267,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 			}
 			curves = append(curves, s)
 			of = append(of, fi)
+			runOf = append(runOf, r)
 			score = append(score, &r.Record.Metrics)
 			ppys = append(ppys, r.Record.PeriodsPerYear)
 			syn = syn || f.Synthetic() || r.Record.Synthetic
@@ -275,18 +313,19 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 		}
 		idx := results.Rank(by, score)[:top]
 		sort.Ints(idx)
-		kept, keptOf := make([]charts.Series, len(idx)), make([]int, len(idx))
+		kept, keptOf, keptRun := make([]charts.Series, len(idx)), make([]int, len(idx)), make([]*Run, len(idx))
 		for k, i := range idx {
-			kept[k], keptOf[k] = curves[i], of[i]
+			kept[k], keptOf[k], keptRun[k] = curves[i], of[i], runOf[i]
 		}
-		curves, of = kept, keptOf
+		curves, of, runOf = kept, keptOf, keptRun
 		notes = append(notes, fmt.Sprintf("top %d of %d runs by %s %s", top, total, by, over))
 	}
 	ends := barEnds(curves)
 	if ends {
 		notes = append(notes, "runs of different bar intervals: each point drawn at its bar's end (a daily close at the next 00:00 UTC), the dates here too")
 	}
-	if opt.Align == AlignCommon && len(curves) > 1 {
+	aligned := opt.Align == AlignCommon && len(curves) > 1
+	if aligned {
 		from, err := alignCommon(curves)
 		if err != nil {
 			return nil, err
@@ -326,13 +365,90 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) ([]stri
 		Synthetic: syn,
 		Palette:   charts.NewPalette(names),
 	}
+	cmp := &Comparison{Outs: outs, Over: "each run's own period (its metrics.json)"}
+	if aligned {
+		cmp.Over = fmt.Sprintf("the dates all %s drawn share (%s)", plural(len(curves), "run"), spanText(curves[0].Time[0], last))
+	}
+	rows := make([]CompareRow, len(curves))
+	for i, c := range curves {
+		r := runOf[i]
+		rows[i] = CompareRow{Name: c.Name, Folder: dirs[of[i]], Key: r.Key, Start: c.Time[0], End: c.Time[len(c.Time)-1], Metrics: r.Record.Metrics}
+		if aligned {
+			rows[i].Metrics = *windowMetrics(c.Values, r.Record.PeriodsPerYear)
+		}
+	}
+	ms := make([]*results.RunMetrics, len(rows))
+	for i := range rows {
+		ms[i] = &rows[i].Metrics
+	}
+	for _, i := range results.Rank(by, ms) {
+		cmp.Rows = append(cmp.Rows, rows[i])
+	}
 	for i, out := range outs {
-		err := results.WriteFileAtomic(out, func(w io.Writer) error { return charts.EquityDrawdown(w, formats[i], copt, curves) })
+		err := results.WriteFileAtomic(out, func(w io.Writer) error {
+			if formats[i] == tableCSV {
+				return results.WriteTableCSV(w, CompareTable(cmp.Rows))
+			}
+			return charts.EquityDrawdown(w, formats[i], copt, curves)
+		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	return outs, nil
+	return cmp, nil
+}
+
+// tableCSV marks an output of CompareWith that is the table, not a chart.
+const tableCSV charts.Format = "csv"
+
+// CompareTable is the table of a comparison's rows, as its CSV holds it:
+// run (the chart's label), folder, key, start, end, periods,
+// periods_per_year, the headline metrics (total_return, cagr,
+// annual_volatility, sharpe, sortino, max_drawdown, calmar, as decimals:
+// 0.12 = 12 %), final_equity and ruined (the equity fell to 0 or below
+// in the dates measured: its metrics mean nothing).
+func CompareTable(rows []CompareRow) *results.Table {
+	n := len(rows)
+	text := func(name string, f func(r *CompareRow) string) results.Column {
+		c := results.Column{Name: name, Strings: make([]string, n)}
+		for i := range rows {
+			c.Strings[i] = f(&rows[i])
+		}
+		return c
+	}
+	times := func(name string, f func(r *CompareRow) int64) results.Column {
+		c := results.Column{Name: name, Times: make([]int64, n)}
+		for i := range rows {
+			c.Times[i] = f(&rows[i])
+		}
+		return c
+	}
+	t := &results.Table{Columns: []results.Column{
+		text("run", func(r *CompareRow) string { return r.Name }),
+		text("folder", func(r *CompareRow) string { return r.Folder }),
+		text("key", func(r *CompareRow) string { return r.Key }),
+		times("start", func(r *CompareRow) int64 { return r.Start }),
+		times("end", func(r *CompareRow) int64 { return r.End }),
+		{Name: "periods", Ints: make([]int64, n)},
+		{Name: "periods_per_year", Floats: make([]float64, n)},
+	}}
+	for i := range rows {
+		t.Columns[5].Ints[i] = int64(rows[i].Metrics.Periods)
+		t.Columns[6].Floats[i] = rows[i].Metrics.PeriodsPerYear
+	}
+	for _, name := range results.MetricNames {
+		c := results.Column{Name: name, Floats: make([]float64, n)}
+		for i := range rows {
+			c.Floats[i] = rows[i].Metrics.Metric(name)
+		}
+		t.Columns = append(t.Columns, c)
+	}
+	ruined := results.Column{Name: "ruined", Bools: make([]bool, n)}
+	for i := range rows {
+		ruined.Bools[i] = rows[i].Metrics.Ruined()
+	}
+	t.Columns = append(t.Columns, ruined)
+	return t
 }
 
 // barEnds moves every curve's points to their bars' ends, its times plus

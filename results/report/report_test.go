@@ -326,7 +326,7 @@ func TestCompare(t *testing.T) {
 		want string
 	}{
 		{[]string{"nope"}, []string{svgPath}, `run "nope" is in none of`},
-		{nil, []string{filepath.Join(out, "x.gif")}, "want a .png or .svg"},
+		{nil, []string{filepath.Join(out, "x.gif")}, "want a .png, .svg or .csv file"},
 	} {
 		if _, err := CompareWith(context.Background(), []string{a}, CompareOptions{Runs: tc.runs, Outs: tc.outs}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want one containing %q", err, tc.want)
@@ -531,14 +531,18 @@ func TestCompareTopDefaultOut(t *testing.T) {
 			worst, worstV = r.Name, v
 		}
 	}
-	outs, err := CompareWith(context.Background(), []string{dir}, CompareOptions{Top: 2})
+	cmp, err := CompareWith(context.Background(), []string{dir}, CompareOptions{Top: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
+	outs := cmp.Outs
 	// Beside the folder, not in it: a run replaces its folder whole.
 	name := "compare-" + filepath.Base(dir)
-	if parent := filepath.Dir(dir); len(outs) != 2 || outs[0] != filepath.Join(parent, name+".png") || outs[1] != filepath.Join(parent, name+".svg") {
-		t.Fatalf("outputs %v, want %s.png and .svg in %s", outs, name, parent)
+	if parent := filepath.Dir(dir); len(outs) != 3 || outs[0] != filepath.Join(parent, name+".png") || outs[1] != filepath.Join(parent, name+".svg") || outs[2] != filepath.Join(parent, name+".csv") {
+		t.Fatalf("outputs %v, want %s.png, .svg and .csv in %s", outs, name, parent)
+	}
+	if _, err := os.Stat(outs[2]); err != nil {
+		t.Fatal(err)
 	}
 	svg, err := os.ReadFile(outs[1])
 	if err != nil {

@@ -1,0 +1,173 @@
+package report
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/results"
+)
+
+// holdFolder runs a buy-and-hold of BTC on the synthetic market, named
+// name, and replaces its run's equity with values, one a day from
+// first: a folder whose curve is known by hand. metrics.json keeps the
+// run's own figures, which the comparison of an aligned window does not
+// read.
+func holdFolder(t *testing.T, name string, first int64, values []float64) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "e.toml")
+	text := "name = \"" + name + "\"\ncash = 100_000.0\nstart = \"2024-01-01\"\nend = \"2024-03-31\"\n[data]\nsynthetic = true\n" +
+		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BTC\"]\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := experiment.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 1, Version: "test", CSV: "never"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &engine.Curve{}
+	for k, v := range values {
+		c.Time = append(c.Time, first+int64(k)*data.NanosPerDay)
+		c.Equity, c.Cash, c.Gross, c.Net, c.Drawdown = append(c.Equity, v), append(c.Cash, v), append(c.Gross, 0), append(c.Net, 0), append(c.Drawdown, 0)
+	}
+	eq := filepath.Join(o.Dir, "runs", "hold", "equity.parquet")
+	if err := results.WriteFileAtomic(eq, func(w io.Writer) error { return results.WriteCurveParquet(w, c) }); err != nil {
+		t.Fatal(err)
+	}
+	return o.Dir
+}
+
+// TestCompareTable: the table of a comparison measures each run drawn
+// over the dates drawn, by hand. A's equity runs 2024-01-01 to 01-06,
+// B's 01-03 to 01-08: aligned, both are measured from 01-03 to 01-06.
+//
+//	A on 01-03..06: 99, 108.9, 130.68, 120  returns 0.1, 0.2, 120/130.68 − 1 = −0.08172635445
+//	  total 120/99 − 1 = 0.21212121; max drawdown 120/130.68 − 1 = −0.08172635
+//	  mean 0.07275788185, sample sd √(((0.02724212)² + (0.12724212)² + (−0.15448424)²)/2)
+//	  = √(0.04079806/2) = 0.14282519; Sharpe 0.50941912·19.10497317 = 9.73244
+//	B on 01-03..06: 50, 55, 60.5, 54.45     returns 0.1, 0.1, −0.1
+//	  total 54.45/50 − 1 = 0.089; max drawdown 54.45/60.5 − 1 = −0.1
+//	  mean 0.1/3, sd √((2·(0.2/3)² + (0.4/3)²)/2) = √(0.02666667/2) = 0.11547005;
+//	  Sharpe 0.03333333/0.11547005·√365 = 5.51513; volatility 0.11547005·√365 = 2.20605
+//
+// By Sharpe, A comes first; by volatility (lowest first), B. Over each
+// run's own period (--align none), the rows are the runs' metrics.json.
+func TestCompareTable(t *testing.T) {
+	d1 := data.Day(2024, 1, 1)
+	a := holdFolder(t, "a", d1, []float64{100, 110, 99, 108.9, 130.68, 120})
+	b := holdFolder(t, "b", d1+2*data.NanosPerDay, []float64{50, 55, 60.5, 54.45, 59.895, 70})
+	out := filepath.Join(t.TempDir(), "c.csv")
+	cmp, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Top: -1, Outs: []string{out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		folder                 string
+		total, dd, sharpe, vol float64
+		final                  float64
+	}{
+		{a, 0.21212121212, -0.08172635445, 9.73244, 0.14282519 * math.Sqrt(365), 120},
+		{b, 0.089, -0.1, 5.51513, 2.20605, 54.45},
+	}
+	if len(cmp.Rows) != 2 {
+		t.Fatalf("%d rows, want 2", len(cmp.Rows))
+	}
+	near := func(what string, got, want, tol float64) {
+		t.Helper()
+		if math.Abs(got-want) > tol {
+			t.Errorf("%s = %.10g, want %.10g", what, got, want)
+		}
+	}
+	for i, w := range want {
+		r := cmp.Rows[i]
+		if r.Folder != w.folder || r.Key != "hold" {
+			t.Fatalf("row %d is %s of %s, want hold of %s", i, r.Key, r.Folder, w.folder)
+		}
+		if r.Start != d1+2*data.NanosPerDay || r.End != d1+5*data.NanosPerDay {
+			t.Errorf("row %d measured %s to %s, want 2024-01-03 to 2024-01-06", i, data.FormatStamp(r.Start), data.FormatStamp(r.End))
+		}
+		m := r.Metrics
+		near(w.folder+" total return", m.TotalReturn, w.total, 1e-9)
+		near(w.folder+" max drawdown", m.MaxDrawdown, w.dd, 1e-9)
+		near(w.folder+" Sharpe", m.Sharpe, w.sharpe, 1e-4)
+		near(w.folder+" volatility", m.AnnualVolatility, w.vol, 1e-4)
+		near(w.folder+" CAGR", m.CAGR, math.Pow(1+w.total, 365.0/3)-1, 1e-9*math.Pow(1+w.total, 365.0/3))
+		near(w.folder+" final equity", m.FinalEquity, w.final, 1e-9)
+		if m.Periods != 3 {
+			t.Errorf("%s: %d periods, want 3", w.folder, m.Periods)
+		}
+	}
+	if cmp.Over != "the dates all 2 runs drawn share (2024-01-03 to 2024-01-06)" {
+		t.Errorf("over %q", cmp.Over)
+	}
+
+	// The CSV holds the same rows, in the same order.
+	fh, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	recs, err := csv.NewReader(fh).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	if len(recs) != 3 {
+		t.Fatalf("%d CSV lines, want a header and 2 rows", len(recs))
+	}
+	for i, w := range want {
+		row := recs[i+1]
+		if row[col["folder"]] != w.folder || row[col["start"]] != "2024-01-03" || row[col["end"]] != "2024-01-06" || row[col["ruined"]] != "false" {
+			t.Errorf("CSV row %d: %v", i+1, row)
+		}
+		v, err := strconv.ParseFloat(row[col["total_return"]], 64)
+		if err != nil || math.Abs(v-w.total) > 1e-9 {
+			t.Errorf("CSV row %d total_return %q, want %g", i+1, row[col["total_return"]], w.total)
+		}
+	}
+
+	// By volatility, lowest first: B, then A.
+	cmp, err = CompareWith(context.Background(), []string{a, b}, CompareOptions{Top: -1, By: "annual_volatility", Outs: []string{out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cmp.Rows[0].Folder != b || cmp.Rows[1].Folder != a {
+		t.Errorf("by volatility: %s then %s, want b then a", cmp.Rows[0].Folder, cmp.Rows[1].Folder)
+	}
+
+	// Each over its own period: the runs' metrics.json, their own dates.
+	cmp, err = CompareWith(context.Background(), []string{a, b}, CompareOptions{Top: -1, Align: AlignNone, Outs: []string{out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range cmp.Rows {
+		recs, err := results.ReadRuns(r.Folder, []string{"hold"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Metrics.Sharpe != recs[0].Metrics.Sharpe || r.Metrics.TotalReturn != recs[0].Metrics.TotalReturn {
+			t.Errorf("%s unaligned: Sharpe %g, total %g; metrics.json says %g, %g", r.Folder, r.Metrics.Sharpe, r.Metrics.TotalReturn, recs[0].Metrics.Sharpe, recs[0].Metrics.TotalReturn)
+		}
+	}
+	if first := cmp.Rows[0]; first.Folder == a && first.Start != d1 || first.Folder == b && first.End != d1+7*data.NanosPerDay {
+		t.Errorf("unaligned %s measured %s to %s, want its own dates", first.Folder, data.FormatStamp(first.Start), data.FormatStamp(first.End))
+	}
+	if cmp.Over != "each run's own period (its metrics.json)" {
+		t.Errorf("over %q", cmp.Over)
+	}
+}
