@@ -3,6 +3,9 @@
 package report
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -41,5 +44,63 @@ func TestAttributionFollowsTheOverview(t *testing.T) {
 	}
 	if !strings.Contains(sec, "attribution.csv holds all 18 runs") {
 		t.Error("the section does not say attribution.csv holds all 18 runs")
+	}
+}
+
+// The report's attribution chart labels runs as every other chart does,
+// by strategy name: attribution.csv names them by key, and the chart
+// said "long-ai-short-tokens" where the equity chart beside it said
+// "Long AI / short tokens".
+func TestAttributionLabelsByName(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "e.toml")
+	text := `name = "named"
+cash = 100_000.0
+start = "2019-03-01"
+end = "2019-07-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "Long AI / short tokens"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA"]
+short = ["TAO"]
+[[strategy]]
+name = "Hold BTC"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["BTC"]
+`
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := experiment.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := readReport(t, o.Dir)
+	i := strings.Index(html, `<section id="attribution">`)
+	if i < 0 {
+		t.Fatal("no attribution section")
+	}
+	sec := html[i:]
+	sec = sec[:strings.Index(sec, "</section>")]
+	var labels []string
+	for _, m := range regexp.MustCompile(`>([^<]*)</text>`).FindAllStringSubmatch(sec, -1) {
+		labels = append(labels, m[1])
+	}
+	for _, want := range []string{"Long AI / short tokens", "Hold BTC"} {
+		if !slices.Contains(labels, want) {
+			t.Errorf("the attribution chart does not label a run %q: %q", want, labels)
+		}
+	}
+	for _, key := range []string{"long-ai-short-tokens", "hold-btc"} {
+		if slices.Contains(labels, key) {
+			t.Errorf("the attribution chart labels a run by its key %q", key)
+		}
 	}
 }

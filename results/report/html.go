@@ -370,9 +370,16 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		o := opt
 		o.Title = "PnL attribution by leg"
 		o.Caption = kind
+		// attribution.csv names runs by key; the chart labels them as
+		// every other chart does (the strategy's name, or the key when
+		// the folder has several runs of one strategy).
+		legs = slices.Clone(legs)
 		names := make([]string, len(legs))
-		for i, l := range legs {
-			names[i] = l.Run
+		for i := range legs {
+			if r := f.run(legs[i].Run); r != nil {
+				legs[i].Run = r.Name
+			}
+			names[i] = legs[i].Run
 		}
 		o.Palette = paletteFor(pal, names)
 		if p.Legs, err = svg(func(w io.Writer) error { return charts.LegAttribution(w, charts.SVG, o, legs) }); err != nil {
