@@ -33,8 +33,9 @@
 //	             tracking_error_qqq, information_ratio_qqq, up_capture_qqq,
 //	             down_capture_qqq)
 //	equity       run, time, equity, cash, gross, net, drawdown      (each run's rows together, in time order)
-//	fills        run, time, symbol, side, qty, price, notional, commission, kind, tag
-//	                                                              (each run's rows together, as in its file)
+//	fills        run, time, symbol, side, qty, price, notional, commission, kind, tag, slippage, fee
+//	                                                              (each run's rows together, as in its file;
+//	                                                              slippage and fee NULL from files without them)
 //
 // The runs come from runs.parquet when it holds every column of the
 // record (results.All); otherwise from the runs' metrics.json files
@@ -427,6 +428,43 @@ func enumCasts(ctx context.Context, tx *sql.Tx, table, files, union, runExpr str
 	return cast, nil
 }
 
+// laterColumns are the columns of the runs' files that an older layout
+// lacks (fills' slippage and fee): [absent] finds them missing, and the
+// table then holds NULL in them.
+var laterColumns = map[string][]string{"fills": {"slippage", "fee"}}
+
+// absent reports which of table's laterColumns the files of src (a
+// read_parquet or read_csv call) do not have.
+func absent(ctx context.Context, tx *sql.Tx, table, src string) (map[string]bool, error) {
+	later := laterColumns[table]
+	if len(later) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT column_name FROM (DESCRIBE SELECT * FROM "+src+")")
+	if err != nil {
+		return nil, fmt.Errorf("resultsdb: table %s: %w", table, err)
+	}
+	defer rows.Close()
+	has := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, fmt.Errorf("resultsdb: table %s: %w", table, err)
+		}
+		has[c] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("resultsdb: table %s: %w", table, err)
+	}
+	missing := map[string]bool{}
+	for _, c := range later {
+		if !has[c] {
+			missing[c] = true
+		}
+	}
+	return missing, nil
+}
+
 // folderOf is the name of the folder of a run's file, split as keyOf
 // splits it in SQL (on / and \ whatever the system).
 func folderOf(path string) string {
@@ -589,8 +627,8 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 	}{
 		{"equity", "equity", "time, equity, cash, gross, net, drawdown",
 			"{'time': 'TIMESTAMPTZ', 'equity': 'DOUBLE', 'cash': 'DOUBLE', 'gross': 'DOUBLE', 'net': 'DOUBLE', 'drawdown': 'DOUBLE'}"},
-		{"fills", "fills", "time, symbol, side, qty, price, notional, commission, kind, tag",
-			"{'time': 'TIMESTAMPTZ', 'symbol': 'VARCHAR', 'side': 'VARCHAR', 'qty': 'DOUBLE', 'price': 'DOUBLE', 'notional': 'DOUBLE', 'commission': 'DOUBLE', 'kind': 'VARCHAR', 'tag': 'VARCHAR'}"},
+		{"fills", "fills", "time, symbol, side, qty, price, notional, commission, kind, tag, slippage, fee",
+			"{'time': 'TIMESTAMPTZ', 'symbol': 'VARCHAR', 'side': 'VARCHAR', 'qty': 'DOUBLE', 'price': 'DOUBLE', 'notional': 'DOUBLE', 'commission': 'DOUBLE', 'kind': 'VARCHAR', 'tag': 'VARCHAR', 'slippage': 'DOUBLE', 'fee': 'DOUBLE'}"},
 	} {
 		pq, _ := filepath.Glob(filepath.Join(dir, "runs", "*", t.file+".parquet"))
 		csvs, _ := filepath.Glob(filepath.Join(dir, "runs", "*", t.file+".csv"))
@@ -651,18 +689,38 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			if err != nil {
 				return nil, err
 			}
+			missing, err := absent(ctx, tx, t.table, "read_parquet("+files+union+")")
+			if err != nil {
+				return nil, err
+			}
 			var sel []string
 			for _, c := range strings.Split(t.cols, ", ") {
 				if e, ok := cast[c]; ok {
 					c = e + " AS " + c
+				} else if missing[c] {
+					c = "CAST(NULL AS DOUBLE) AS " + c
 				}
 				sel = append(sel, c)
 			}
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_parquet(%s, filename = true%s))",
 				cast["run"], strings.Join(sel, ", "), files, union)
 		case len(csvs) > 0:
+			files := glob("runs", "*", t.file+".csv")
+			missing, err := absent(ctx, tx, t.table, "read_csv("+files+", header = true, union_by_name = true)")
+			if err != nil {
+				return nil, err
+			}
+			cols, types := strings.Split(t.cols, ", "), t.csvTypes
+			for i, c := range cols {
+				if missing[c] {
+					// A file of an older layout: the column is NULL,
+					// and read_csv is not told its type.
+					cols[i] = "CAST(NULL AS DOUBLE) AS " + c
+					types = strings.Replace(types, ", '"+c+"': 'DOUBLE'", "", 1)
+				}
+			}
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_csv(%s, filename = true, header = true, union_by_name = true, types = %s))",
-				keyOf, t.cols, glob("runs", "*", t.file+".csv"), t.csvTypes)
+				keyOf, strings.Join(cols, ", "), files, types)
 			tail = "ORDER BY run, time"
 			read[t.table] = "csv"
 		default:
