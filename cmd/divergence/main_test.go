@@ -152,6 +152,24 @@ func TestRunDemo(t *testing.T) {
 	}
 }
 
+// One run of one instrument is counted in the singular.
+func TestRunHeaderSingular(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "one.toml")
+	text := "name = \"one\"\nstart = \"2024-01-01\"\nend = \"2024-03-01\"\n[data]\nsynthetic = true\n" +
+		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BTC\"]\n"
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := cli(t, "run", path, "--out", dir, "--no-report")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "one — SYNTHETIC data, 1 run, 1 instrument, periods/year 365"; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+}
+
 // Synthetic market to CSV, imported into a catalog, listed; a bad file
 // makes the whole import fail and the catalog stays as it was.
 func TestSynthImportList(t *testing.T) {

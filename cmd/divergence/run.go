@@ -135,11 +135,17 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 			order = append(order, i)
 		}
 	}
-	runs := fmt.Sprintf("%d runs", len(o.Runs))
-	if c := len(o.Runs) - len(order); c > 0 {
-		runs = fmt.Sprintf("%d runs (and %d long-leg companions for the hedge columns, in runs.csv)", len(order), c)
+	count := func(n int, noun string) string {
+		if n == 1 {
+			return "1 " + noun
+		}
+		return fmt.Sprintf("%d %ss", n, noun)
 	}
-	fmt.Fprintf(stdout, "%s — %s, %s, %d instruments, periods/year %g\n", f.Name, label, runs, len(o.Panel.Series), o.PeriodsPerYear)
+	runs := count(len(o.Runs), "run")
+	if c := len(o.Runs) - len(order); c > 0 {
+		runs = fmt.Sprintf("%s (and %s for the hedge columns, in runs.csv)", count(len(order), "run"), count(c, "long-leg companion"))
+	}
+	fmt.Fprintf(stdout, "%s — %s, %s, %s, periods/year %g\n", f.Name, label, runs, count(len(o.Panel.Series), "instrument"), o.PeriodsPerYear)
 	// A walk-forward's out-of-sample result is the estimate of what the
 	// strategy earns; the runs below are in-sample (chosen with hindsight).
 	printWalkForward(stdout, o)
