@@ -3,9 +3,6 @@
 package report
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -52,7 +49,6 @@ func TestAttributionFollowsTheOverview(t *testing.T) {
 // said "long-ai-short-tokens" where the equity chart beside it said
 // "Long AI / short tokens".
 func TestAttributionLabelsByName(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "e.toml")
 	text := `name = "named"
 cash = 100_000.0
 start = "2019-03-01"
@@ -71,17 +67,7 @@ type = "buy-and-hold"
 [strategy.params]
 symbols = ["BTC"]
 `
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := experiment.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 2, Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	o := runText(t, text, experiment.Options{})
 	html := readReport(t, o.Dir)
 	i := strings.Index(html, `<section id="attribution">`)
 	if i < 0 {

@@ -23,20 +23,9 @@ import (
 // read.
 func holdFolder(t *testing.T, name string, first int64, values []float64) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "e.toml")
 	text := "name = \"" + name + "\"\ncash = 100_000.0\nstart = \"2024-01-01\"\nend = \"2024-03-31\"\n[data]\nsynthetic = true\n" +
 		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BTC\"]\n"
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := experiment.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := experiment.Run(context.Background(), f, experiment.Options{Out: t.TempDir(), Workers: 1, Version: "test", CSV: "never"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	o := runText(t, text, experiment.Options{Workers: 1, CSV: "never"})
 	c := &engine.Curve{}
 	for k, v := range values {
 		c.Time = append(c.Time, first+int64(k)*data.NanosPerDay)

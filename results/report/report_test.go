@@ -54,6 +54,29 @@ func runTestdata(t testing.TB, name string) *experiment.Outcome {
 	return o
 }
 
+// runText runs the experiment file text into a temporary folder with
+// opt (its Out, Version and, when unset, Workers filled in).
+func runText(t testing.TB, text string, opt experiment.Options) *experiment.Outcome {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "e.toml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := experiment.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Out, opt.Version = t.TempDir(), "test"
+	if opt.Workers == 0 {
+		opt.Workers = 2
+	}
+	o, err := experiment.Run(context.Background(), f, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 func readReport(t *testing.T, dir string) string {
 	t.Helper()
 	if err := Write(context.Background(), dir); err != nil {
