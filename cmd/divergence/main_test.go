@@ -272,7 +272,7 @@ func TestReportDBCompare(t *testing.T) {
 	}
 	// The runs drawn are printed and written as a table, one line each,
 	// measured over the dates they share.
-	if !strings.Contains(printed, "2 runs drawn, by sharpe, over the dates all 2 runs drawn share (") || !strings.Contains(printed, "total return") ||
+	if !strings.Contains(printed, "2 runs drawn, by sharpe, over the dates they all share (") || !strings.Contains(printed, "total return") ||
 		!strings.Contains(printed, ": hedge ") || !strings.Contains(printed, ": sma--fast=5--slow=30 ") {
 		t.Errorf("compare printed no table of the 2 runs:\n%s", printed)
 	}

@@ -56,7 +56,7 @@ type Comparison struct {
 	// drawn on.
 	Rows []CompareRow
 	// Over says which dates the rows' metrics are measured over: "the
-	// dates all N runs drawn share (FROM to TO)" when they are aligned,
+	// dates they all share (FROM to TO)" when they are aligned,
 	// else "each run's own period (its metrics.json)".
 	Over string
 }
@@ -367,7 +367,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 	}
 	cmp := &Comparison{Outs: outs, Over: "each run's own period (its metrics.json)"}
 	if aligned {
-		cmp.Over = fmt.Sprintf("the dates all %s drawn share (%s)", plural(len(curves), "run"), spanText(curves[0].Time[0], last))
+		cmp.Over = "the dates they all share (" + spanText(curves[0].Time[0], last) + ")"
 	}
 	rows := make([]CompareRow, len(curves))
 	for i, c := range curves {

@@ -98,7 +98,7 @@ func TestCompareTable(t *testing.T) {
 			t.Errorf("%s: %d periods, want 3", w.folder, m.Periods)
 		}
 	}
-	if cmp.Over != "the dates all 2 runs drawn share (2024-01-03 to 2024-01-06)" {
+	if cmp.Over != "the dates they all share (2024-01-03 to 2024-01-06)" {
 		t.Errorf("over %q", cmp.Over)
 	}
 
