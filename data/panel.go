@@ -405,16 +405,55 @@ func FormatStamp(t int64) string {
 	return FormatTime(t)
 }
 
+// ParseInstant parses a time bound as an experiment file (start, end) or
+// a command line (data import --start, --end) writes it: a date
+// YYYY-MM-DD, meaning 00:00 UTC of it as [ParseDay] gives, or an RFC 3339
+// instant with its zone, Z or a numeric offset (2024-03-04T14:30:00Z,
+// 2024-03-04T09:30:00-05:00), converted to UTC; in Unix nanoseconds. An
+// instant without a zone (2024-03-04T14:30:00) is refused: New York's
+// 09:30 is 14:30 UTC in winter and 13:30 in summer, and a bound must not
+// guess. Its errors say what is wrong and what is wanted, for the caller
+// to put after the key and the value.
+func ParseInstant(s string) (int64, error) {
+	t, bad, err := parseDate(s)
+	if err == nil {
+		return t, nil
+	}
+	if bad != "" {
+		return 0, fmt.Errorf("not a day of the calendar (%s)", bad) // 2021-02-30
+	}
+	if tm, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return tm.UnixNano(), nil
+	}
+	if _, err := time.Parse("2006-01-02T15:04:05.999999999", s); err == nil {
+		return 0, fmt.Errorf("an instant needs its zone: add Z (UTC) or an offset such as -05:00 (%sZ, %s-05:00); without one it is ambiguous (New York's 09:30 is 14:30 UTC in winter, 13:30 in summer)", s, s)
+	}
+	return 0, fmt.Errorf("want a date YYYY-MM-DD (00:00 UTC) or an RFC 3339 instant with Z or an offset, such as 2024-03-04T14:30:00Z or 2024-03-04T09:30:00-05:00")
+}
+
 // ParseDay parses YYYY-MM-DD as UTC midnight, in Unix nanoseconds.
 func ParseDay(s string) (int64, error) {
-	t, err := time.Parse("2006-01-02", s)
+	t, bad, err := parseDate(s)
+	switch {
+	case bad != "":
+		return 0, fmt.Errorf("data: date %q is not a day of the calendar (%s)", s, bad)
+	case err != nil:
+		return 0, fmt.Errorf("data: date %q is not YYYY-MM-DD", s)
+	}
+	return t, nil
+}
+
+// parseDate parses YYYY-MM-DD as UTC midnight; bad says which field is
+// out of range when the layout is right but the day does not exist
+// (2021-02-30: "day out of range").
+func parseDate(s string) (t int64, bad string, err error) {
+	tm, err := time.Parse("2006-01-02", s)
 	if err != nil {
 		var pe *time.ParseError
 		if errors.As(err, &pe) && strings.Contains(pe.Message, "out of range") {
-			// 2021-02-30: the layout is right, the day does not exist.
-			return 0, fmt.Errorf("data: date %q is not a day of the calendar (%s)", s, strings.TrimPrefix(pe.Message, ": "))
+			return 0, strings.TrimPrefix(pe.Message, ": "), err
 		}
-		return 0, fmt.Errorf("data: date %q is not YYYY-MM-DD", s)
+		return 0, "", err
 	}
-	return t.UnixNano(), nil
+	return tm.UnixNano(), "", nil
 }

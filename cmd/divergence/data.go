@@ -97,7 +97,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	query := fs.String("query", "", "DuckDB query returning the bars (time, symbol, open, high, low, close, volume)")
 	symbols := fs.String("symbols", "", "comma-separated symbols to import from a table or query (default: all)")
 	columns := fs.String("columns", "", "column renames, e.g. time=open_time,symbol=ticker,close=px_last")
-	start := fs.String("start", "", "first date (YYYY-MM-DD) or instant (RFC 3339) to import from a table or query")
+	start := fs.String("start", "", "first date (YYYY-MM-DD, 00:00 UTC) or instant (RFC 3339 with Z or an offset: 2025-01-02T14:30:00Z) to import from a table or query")
 	end := fs.String("end", "", "date or instant before which to import (exclusive)")
 	bar := fs.String("bar", "", "resample a table or query to 1m, 5m, 15m, 1h, 4h or 1d bars")
 	wait := fs.Duration("wait", duckdb.DefaultCatalogWait, "how long to wait for another process that holds the catalog")
@@ -245,20 +245,17 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return printEntries(stdout, res.Entries)
 }
 
-// parseInstant parses YYYY-MM-DD (00:00 UTC) or an RFC 3339 instant; ""
-// is 0 (open).
+// parseInstant parses YYYY-MM-DD (00:00 UTC) or an RFC 3339 instant with
+// its zone (data.ParseInstant); "" is 0 (open).
 func parseInstant(flag, s string) (int64, error) {
 	if s == "" {
 		return 0, nil
 	}
-	if t, err := data.ParseDay(s); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
+	t, err := data.ParseInstant(s)
 	if err != nil {
-		return 0, fmt.Errorf("%s %q: want YYYY-MM-DD or an RFC 3339 time such as 2025-01-02T14:30:00Z", flag, s)
+		return 0, fmt.Errorf("%s %q: %w", flag, s, err)
 	}
-	return t.UnixNano(), nil
+	return t, nil
 }
 
 func cmdSynth(args []string, stdout, stderr io.Writer) error {

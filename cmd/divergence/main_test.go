@@ -474,6 +474,12 @@ func TestDataSynthIntradayAndImportTable(t *testing.T) {
 	if _, _, err := cli(t, "data", "import", "x.csv", "--date-format", "YYYY/MM", "--catalog", cat); err == nil || !strings.Contains(err.Error(), "--date-format") {
 		t.Errorf("bad date format: %v", err)
 	}
+	// --start takes what an experiment's start takes (data.ParseInstant):
+	// an instant without a zone is refused, asking for Z or an offset.
+	if _, _, err := cli(t, "data", "import", "--table", filepath.Join(mkt, "bars.parquet"), "--start", "2025-01-02T14:30:00", "--catalog", cat); err == nil ||
+		!strings.Contains(err.Error(), `--start "2025-01-02T14:30:00": an instant needs its zone: add Z (UTC) or an offset`) {
+		t.Errorf("--start without a zone: %v", err)
+	}
 	// --class without --symbols sets the class of every symbol of the
 	// table: BTC, guessed crypto without it, is imported as equity.
 	out, _, err = cli(t, "data", "import", "--table", filepath.Join(mkt, "bars.parquet"), "--class", "equity", "--catalog", cat)
