@@ -50,8 +50,12 @@ type File struct {
 	// CommissionBps is the commission on every fill, in basis points of
 	// notional. Default 0.
 	CommissionBps float64 `toml:"commission_bps"`
-	// Start and End bound the replayed period (YYYY-MM-DD, End exclusive).
-	// Bars before Start are warm-up history the strategies can read (see
+	// Start and End bound the replayed period, End exclusive: bars at or
+	// after Start and before End are replayed. Each is a date YYYY-MM-DD
+	// (00:00 UTC) or an RFC 3339 instant with Z or an offset
+	// ("2024-03-04T14:30:00Z", "2024-03-04T09:30:00-05:00", converted to
+	// UTC) for intraday bars; an instant without a zone is refused. Bars
+	// before Start are warm-up history the strategies can read (see
 	// Warmup). Empty = from the first bar / to the last.
 	Start string `toml:"start"`
 	End   string `toml:"end"`
@@ -100,7 +104,9 @@ type File struct {
 	// (`divergence scenarios list`) or paths of scenario files.
 	Scenarios []string `toml:"scenarios"`
 	// ScenarioStart is day 0 of the scenarios' shocks that are placed by
-	// a day offset (every library scenario), YYYY-MM-DD. Default: 30
+	// a day offset (every library scenario): a date YYYY-MM-DD (00:00
+	// UTC) or an RFC 3339 instant, as Start takes (day k is then k × 24
+	// hours after it). Default: 30
 	// calendar days after start, or after the first bar when start is
 	// not given or is before the data, so that the strategies hold their
 	// positions when the shock lands.
@@ -184,7 +190,8 @@ type DataSpec struct {
 	// Interval, with Synthetic, generates an intraday market of that bar
 	// (1m, 5m, 15m, 1h or 4h: synth.GenerateIntraday, equities in New York
 	// sessions, crypto 24/7) instead of the daily one. It starts on the
-	// experiment's start (default 2025-01-01) and lasts Days.
+	// day of the experiment's start, at 00:00 UTC (default 2025-01-01),
+	// and lasts Days.
 	Interval data.Interval `toml:"interval"`
 	// Days is the intraday synthetic market's length in calendar days.
 	// Default 60.
@@ -410,17 +417,13 @@ func (f *File) Validate() error {
 	if f.CommissionBps < 0 || f.CommissionBps >= 1e4 || math.IsNaN(f.CommissionBps) {
 		return fmt.Errorf("commission_bps = %g: want [0, 10000)", f.CommissionBps)
 	}
-	var start, end int64
-	var err error
-	if f.Start != "" {
-		if start, err = data.ParseDay(f.Start); err != nil {
-			return fmt.Errorf("start: %w", err)
-		}
+	start, err := parseBound("start", f.Start)
+	if err != nil {
+		return err
 	}
-	if f.End != "" {
-		if end, err = data.ParseDay(f.End); err != nil {
-			return fmt.Errorf("end: %w", err)
-		}
+	end, err := parseBound("end", f.End)
+	if err != nil {
+		return err
 	}
 	if start != 0 && end != 0 && end <= start {
 		return fmt.Errorf("end = %s is not after start = %s", f.End, f.Start)
@@ -484,10 +487,8 @@ func (f *File) Validate() error {
 		}
 		seenBench[data.CanonicalSymbol(b)] = i
 	}
-	if f.ScenarioStart != "" {
-		if _, err := data.ParseDay(f.ScenarioStart); err != nil {
-			return fmt.Errorf("scenario_start: %w", err)
-		}
+	if _, err := parseBound("scenario_start", f.ScenarioStart); err != nil {
+		return err
 	}
 	if _, err := f.scenarioList(false); err != nil {
 		return err
@@ -509,17 +510,37 @@ func (f *File) Validate() error {
 	return err
 }
 
-// Bounds returns Start and End as UTC ns (0 when unset).
+// Bounds returns Start and End as UTC ns (0 when unset): a date's 00:00
+// UTC, an instant's own time.
 func (f *File) Bounds() (start, end int64) {
-	start, _ = data.ParseDay(f.Start)
-	end, _ = data.ParseDay(f.End)
-	if f.Start == "" {
-		start = 0
-	}
-	if f.End == "" {
-		end = 0
-	}
+	start, _ = parseBound("start", f.Start)
+	end, _ = parseBound("end", f.End)
 	return start, end
+}
+
+// parseBound parses the time bound of key: a date YYYY-MM-DD (00:00 UTC)
+// or an RFC 3339 instant with Z or an offset (data.ParseInstant); "" is 0
+// (unset). The error names the key and the value.
+func parseBound(key, s string) (int64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	t, err := data.ParseInstant(s)
+	if err != nil {
+		return 0, fmt.Errorf("%s = %q: %w", key, s, err)
+	}
+	return t, nil
+}
+
+// boundText is a bound as the notes, the manifest and the report show
+// it: a date as it is written, an instant in UTC
+// (2024-03-04T09:30:00-05:00 is 2024-03-04T14:30:00Z).
+func boundText(s string) string {
+	t, err := data.ParseInstant(s)
+	if err != nil || t%data.NanosPerDay == 0 && len(s) == len("2006-01-02") {
+		return s
+	}
+	return data.FormatTime(t)
 }
 
 // warm reports whether the bars before Start are visible (Warmup, default

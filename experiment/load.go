@@ -259,7 +259,9 @@ func (f *File) synthetic() (*data.Panel, error) {
 	c := synth.DefaultIntradayConfig(f.Data.SyntheticSeed, f.Data.Interval, f.Data.days(), 0)
 	c.Assets = synth.DefaultAssets()
 	if start, _ := f.Bounds(); start != 0 {
-		c.Start = start
+		// The market begins at 00:00 UTC of start's day: a start at an
+		// instant (14:30Z) has that day's bars before it as warm-up.
+		c.Start = data.DayNumber(start) * data.NanosPerDay
 	}
 	p, err := synth.GenerateIntraday(c)
 	if err != nil {

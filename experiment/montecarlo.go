@@ -141,7 +141,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	src, from := f.monteCarloHistory(m) // the bootstrap's source; its own warm-up is montecarlo's
 	if from != 0 {
 		if n := twoDates(src); n < 2 {
-			what := "start = " + data.FormatDay(from)
+			what := "start = " + data.FormatStamp(from)
 			if spec.From != "" {
 				what = "montecarlo.from = " + spec.From
 			}

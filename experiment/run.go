@@ -425,10 +425,10 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		first, last = min(first, p.Series[i].Time[0]), max(last, p.Series[i].Time[p.Series[i].Len()-1])
 	}
 	if start != 0 && start < first {
-		notes = append(notes, fmt.Sprintf("start = %s is before the data: the runs start with its first bar, on %s", f.Start, data.FormatDay(first)))
+		notes = append(notes, fmt.Sprintf("start = %s is before the data: the runs start with its first bar, on %s", f.Start, data.FormatStamp(first)))
 	}
 	if end != 0 && end > last+data.NanosPerDay {
-		notes = append(notes, fmt.Sprintf("end = %s is after the data: the runs end with its last bar, on %s", f.End, data.FormatDay(last)))
+		notes = append(notes, fmt.Sprintf("end = %s is after the data: the runs end with its last bar, on %s", f.End, data.FormatStamp(last)))
 	}
 	if end == 0 {
 		// No end given: stop on the last day every instrument trades, so
@@ -472,7 +472,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	}
 	tl := engine.NewTimeline(p)
 	if start != 0 && tl.StepAt(start) >= tl.Len() {
-		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatDay(tl.Times[tl.Len()-1]))
+		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatStamp(tl.Times[tl.Len()-1]))
 	}
 	notes = append(notes, coverageNotes(p, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
 	history := p

@@ -109,16 +109,16 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 	start := max(m.Start, m.Timeline.Times[0])
 	start += 30 * data.NanosPerDay
 	if f.ScenarioStart != "" {
-		start, _ = data.ParseDay(f.ScenarioStart)
+		start, _ = parseBound("scenario_start", f.ScenarioStart)
 		if first := m.Timeline.Times[0]; start < first {
-			return nil, nil, fmt.Errorf("scenario_start = %s is before the data (first bar %s)", f.ScenarioStart, data.FormatDay(first))
+			return nil, nil, fmt.Errorf("scenario_start = %s is before the data (first bar %s)", f.ScenarioStart, data.FormatStamp(first))
 		}
 		if last := m.Timeline.Times[m.Timeline.Len()-1]; start > last && len(list) > 0 {
-			return nil, nil, fmt.Errorf("scenario_start = %s is after the data (last bar %s)", f.ScenarioStart, data.FormatDay(last))
+			return nil, nil, fmt.Errorf("scenario_start = %s is after the data (last bar %s)", f.ScenarioStart, data.FormatStamp(last))
 		}
 		if m.Start != 0 && start < m.Start && len(list) > 0 {
 			notes = append(notes, fmt.Sprintf("scenario_start = %s is before the runs start (%s): shocks before that change only the warm-up history the strategies read, not a trade",
-				f.ScenarioStart, data.FormatDay(m.Start)))
+				f.ScenarioStart, data.FormatStamp(m.Start)))
 		}
 	}
 	var source *data.Panel
@@ -154,7 +154,7 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 		for k, sh := range s.Shocks {
 			if w, ok := scenarios.Timing(sh); ok && w.Date != 0 && m.Start != 0 && w.Date < m.Start {
 				notes = append(notes, fmt.Sprintf("scenario %s: shock[%d] (%s) is dated %s, before the runs start (%s): it moves the warm-up history the strategies read, and a regime through the start what follows, not the prices the runs trade at before it",
-					s.Name, k, sh.Kind(), data.FormatStamp(w.Date), data.FormatDay(m.Start)))
+					s.Name, k, sh.Kind(), data.FormatStamp(w.Date), data.FormatStamp(m.Start)))
 			}
 		}
 		for _, n := range idleCosts(env, m.Panel, m.Base) {

@@ -27,10 +27,10 @@ func (f *File) settings() []results.Setting {
 		add("data.timezone", f.Data.Timezone)
 	}
 	if f.Start != "" {
-		add("start", f.Start)
+		add("start", boundText(f.Start))
 	}
 	if f.End != "" {
-		add("end", f.End)
+		add("end", boundText(f.End))
 	}
 	if f.Warmup != nil {
 		add("warmup", *f.Warmup)

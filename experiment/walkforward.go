@@ -165,7 +165,7 @@ func (f *File) wfWindows(m *Market) ([]Window, error) {
 		}
 	}
 	if len(wins) == 0 {
-		return nil, fmt.Errorf("walkforward: no window fits between %s and %s: in_sample_days = %d is longer than the data", data.FormatDay(first), data.FormatDay(last), w.InSampleDays)
+		return nil, fmt.Errorf("walkforward: no window fits between %s and %s: in_sample_days = %d is longer than the data", data.FormatStamp(first), data.FormatStamp(last), w.InSampleDays)
 	}
 	return wins, nil
 }

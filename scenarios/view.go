@@ -184,13 +184,13 @@ func (v *view) when(w When, span int64, key string) (int64, error) {
 		}
 		n := (v.end - span - v.start) / data.NanosPerDay
 		if n < 0 {
-			return 0, fmt.Errorf("%s.random: the panel (%s to %s) is shorter than the shock's window", key, data.FormatDay(v.start), data.FormatDay(v.end))
+			return 0, fmt.Errorf("%s.random: the panel (%s to %s) is shorter than the shock's window", key, data.FormatStamp(v.start), data.FormatStamp(v.end))
 		}
 		return v.start + int64(v.opt.Rand.IntN(int(n)+1))*data.NanosPerDay, nil
 	default:
 		t := v.start + int64(w.Day)*data.NanosPerDay
 		if t > v.end {
-			return 0, fmt.Errorf("%s.day = %d: %s is after the panel's last bar (%s)", key, w.Day, data.FormatDay(t), data.FormatDay(v.end))
+			return 0, fmt.Errorf("%s.day = %d: %s is after the panel's last bar (%s)", key, w.Day, data.FormatStamp(t), data.FormatStamp(v.end))
 		}
 		return t, nil
 	}
