@@ -304,3 +304,28 @@ symbols = ["TAO"]
 		t.Errorf("the run starts at %s, want 2025-01-06T15:00:00Z", got)
 	}
 }
+
+// The notes and errors on a start at an instant name the bars by their
+// instants: TOK's bars run 10:00Z to 21:00Z.
+func TestStartInstantNotes(t *testing.T) {
+	o := instantsRun(t, `start = "2024-03-04T08:00:00Z"`)
+	want := "start = 2024-03-04T08:00:00Z is before the data: the runs start with its first bar, on 2024-03-04T10:00:00Z"
+	if !strings.Contains(strings.Join(o.Notes, "\n"), want) {
+		t.Errorf("notes lack %q:\n%s", want, strings.Join(o.Notes, "\n"))
+	}
+	dir := t.TempDir()
+	instantsMarket(t, dir)
+	_, err := runIn(t, dir, `name = "x"
+start = "2024-03-04T21:30:00Z"
+[data]
+dir = "."
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["TOK"]
+`)
+	if want := "start = 2024-03-04T21:30:00Z: no bars on or after it (data ends 2024-03-04T21:00:00Z)"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("start after the data: %v, want %s", err, want)
+	}
+}
