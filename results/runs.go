@@ -41,9 +41,13 @@ type RunRecord struct {
 	Seed      uint64 `json:"seed"`
 	Synthetic bool   `json:"synthetic"`
 	// Data says "synthetic data" or "real data".
-	Data  string  `json:"data"`
-	Start string  `json:"start"` // first curve point, 2006-01-02
-	End   string  `json:"end"`   // last curve point
+	Data string `json:"data"`
+	// Start and End are the UTC dates (2006-01-02) of the first and last
+	// curve points, on intraday bars too and whether the experiment's
+	// start and end are dates or instants: the points' instants are the
+	// equity's first and last times.
+	Start string  `json:"start"`
+	End   string  `json:"end"`
 	Cash  float64 `json:"initial_cash"`
 	// CommissionBps is the experiment's commission in basis points.
 	CommissionBps  float64    `json:"commission_bps"`
