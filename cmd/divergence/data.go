@@ -92,7 +92,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	catalog := fs.String("catalog", defaultCatalog(), "catalog file ($DIVERGENCE_CATALOG)")
 	tz := fs.String("timezone", "", "IANA time zone of timestamps written without an offset, e.g. America/New_York (default UTC)")
 	dateFormat := fs.String("date-format", "", "order of slash dates when the file cannot tell: MM/DD/YYYY or DD/MM/YYYY")
-	table := fs.String("table", "", "one-table dataset with a symbol column: Parquet/CSV/Arrow file, glob, hive folder; or a table of --duckdb")
+	table := fs.String("table", "", "one-table dataset with a symbol column: Parquet/CSV/Arrow file, glob, hive folder; or a table of --duckdb (a CSV is first copied to a temporary Parquet file in $TMPDIR, about a third of its size)")
 	duck := fs.String("duckdb", "", "DuckDB database file (opened read-only) holding --table or queried by --query")
 	query := fs.String("query", "", "DuckDB query returning the bars (time, symbol, open, high, low, close, volume)")
 	symbols := fs.String("symbols", "", "comma-separated symbols to import from a table or query (default: all)")

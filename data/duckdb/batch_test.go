@@ -36,9 +36,10 @@ func readBatched(t *testing.T, src Source, req Request, batch int) (*data.Panel,
 // three symbols (48, 35 and 120 hourly bars, rows shuffled) read one a
 // query (batch 1), two then one (batch 100: ETHUSDT and NVDA, 83 rows,
 // then TAOUSDT) and all at once, from one Parquet file, from two (the
-// file and row of each bar follow it) and from a DuckDB table; a CSV
-// table and a query, read in one batch whatever the batch, give the same
-// bars too; and a bad row in a later batch is refused as in one query.
+// file and row of each bar follow it), from a DuckDB table and from a CSV
+// table (copied to Parquet, its lines following each bar); a query, read
+// in one batch whatever the batch, gives the same bars too; and a bad row
+// in a later batch is refused as in one query.
 func TestReadSymbolsInBatches(t *testing.T) {
 	dir := t.TempDir()
 	db := memDB(t)

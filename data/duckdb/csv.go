@@ -10,6 +10,7 @@ import (
 	"io"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -620,4 +621,38 @@ func originalLine(msg string) string {
 	}
 	line, _, _ := strings.Cut(after, "\n")
 	return strings.TrimSpace(line)
+}
+
+// recordLines maps a CSV file's data records to their lines in runs of
+// records on consecutive lines: one run for a file without blank lines
+// or line ends inside quotes, instead of a line a record (8 bytes a row)
+// held for the whole read of a CSV table.
+type recordLines struct {
+	n int // records
+	// Run i starts at record from[i] (0-based) on line first[i]; its
+	// records are on consecutive lines.
+	from, first []int
+}
+
+// newRecordLines compacts the line of each record (csvLayout.lines).
+func newRecordLines(lines []int) *recordLines {
+	m := &recordLines{n: len(lines)}
+	for k, l := range lines {
+		if k == 0 || l != lines[k-1]+1 {
+			m.from = append(m.from, k)
+			m.first = append(m.first, l)
+		}
+	}
+	return m
+}
+
+// line is the line of record k (1-based, as file_row_number + 1 counts
+// them), or 0 when the file has no record k.
+func (m *recordLines) line(k int) int {
+	if k < 1 || k > m.n {
+		return 0
+	}
+	k--
+	i := sort.Search(len(m.from), func(i int) bool { return m.from[i] > k }) - 1
+	return m.first[i] + k - m.from[i]
 }

@@ -154,12 +154,14 @@ type relation struct {
 	// rowExpr and fileExpr give each row's file row (1-based; "" when the
 	// source has none) and file name ("" for a single file or no file).
 	rowExpr, fileExpr string
-	file              string // the single file, when there is one
-	lines             []int  // CSV: the line of each record, to name rows
+	file              string       // the single file, when there is one
+	lines             *recordLines // CSV: the line of each record, to name rows
 	synthetic         bool
-	csv               bool
-	csvPath, csvArgs  string   // CSV: the read_csv path and options
-	helpers           []string // columns the reader added (filename, row)
+	// csv: a CSV table, read once into a temporary Parquet file when its
+	// columns are known (see csvToParquet).
+	csv              bool
+	csvPath, csvArgs string   // CSV: the read_csv path and options
+	helpers          []string // columns the reader added (filename, row)
 }
 
 // ReadSource reads the requested instruments of a one-table dataset or
@@ -179,6 +181,12 @@ type relation struct {
 // errors naming the source, the symbol, the time and, for files, the file
 // and row (Parquet: the row in its file; CSV: the line). With req.Bar set
 // the panel is then resampled (see Resample).
+//
+// A CSV table (a file or a glob) is parsed once, into a temporary
+// Parquet file in os.TempDir (about a third of the CSV's size, removed
+// once read; see csvToParquet), and then read as a Parquet table: its
+// symbols cannot be found without parsing every row, so even two of its
+// symbols cost a parse of the whole file.
 //
 // Each series' Source is src.String() and its Rows the file rows (0 for a
 // DuckDB table or a query). DuckDB databases are attached read-only.

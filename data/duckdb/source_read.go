@@ -260,8 +260,8 @@ func (r *sourceReader) countNoSymbol() (int64, string, error) {
 	}
 	var where string
 	switch {
-	case r.rel.lines != nil && row >= 1 && row <= int64(len(r.rel.lines)):
-		where = fmt.Sprintf("line %d", r.rel.lines[row-1]) // a CSV record's line
+	case r.rel.lines != nil && r.rel.lines.line(int(row)) > 0:
+		where = fmt.Sprintf("line %d", r.rel.lines.line(int(row))) // a CSV record's line
 	case row > 0:
 		where = fmt.Sprintf("row %d", row)
 	}
@@ -508,13 +508,11 @@ func (r *sourceReader) resolveFiles(table string) error {
 			if err != nil {
 				return err
 			}
-			r.rel.lines = lay.lines
+			r.rel.lines = newRecordLines(lay.lines)
 			r.rel.csvArgs = ", header = true, delim = " + sqlString(string(lay.delim)) + ", compression = " + comp
-			r.rel.rowExpr = colRow
-			r.rel.helpers = []string{colRow}
 		}
 		r.rel.csvPath = pattern
-		r.rel.from = r.csvFrom(nil)
+		r.rel.from = r.csvCall(nil)
 	case formatIPC:
 		if multi {
 			return r.fail("Arrow IPC is read one file at a time (no globs or folders)")
@@ -529,9 +527,9 @@ func (r *sourceReader) resolveFiles(table string) error {
 	return nil
 }
 
-// csvFrom is the read_csv call of a CSV table, reading the named columns
+// csvCall is the read_csv call of a CSV table, reading the named columns
 // as text (the time column: its format is decided in Go; the symbol).
-func (r *sourceReader) csvFrom(text []string) string {
+func (r *sourceReader) csvCall(text []string) string {
 	types := ""
 	if len(text) > 0 {
 		var t []string
@@ -540,11 +538,54 @@ func (r *sourceReader) csvFrom(text []string) string {
 		}
 		types = ", types = {" + strings.Join(t, ", ") + "}"
 	}
-	call := "read_csv(" + sqlString(r.rel.csvPath) + r.rel.csvArgs + types + ")"
-	if r.rel.rowExpr == colRow {
-		return "(SELECT *, row_number() OVER () AS " + colRow + " FROM " + call + ")"
+	return "read_csv(" + sqlString(r.rel.csvPath) + r.rel.csvArgs + types + ")"
+}
+
+// csvToParquet parses a CSV table once, the named columns as text, into a
+// temporary Parquet file that every later query reads (in a folder of
+// os.TempDir, removed with the reader).
+//
+// Queried as it was, a CSV table was parsed again by every query (the
+// symbols, their counts, the bars, the rows without a symbol) and read
+// in one batch, for a batch would parse it again: every row, numbered by
+// a window (row_number() OVER (), which streams), sorted by symbol and
+// held at once, for DuckDB makes a query's result whole before returning
+// it, and every symbol's text times held in Go until the last was read.
+// 10.6M rows (a 1.3 GB CSV) took 51 s and 3.9 GB to import, against 17 s
+// and 1.3 GB from Parquet; copied first, 26 s and 1.5 GB. The copy
+// streams: the CSV scan writes row groups as it goes, in the file's
+// order (preserve_insertion_order), so that the Parquet file's row k is
+// the CSV's data record k and file_row_number numbers the records; the
+// symbols are then read in batches as from any Parquet table
+// (BenchmarkImportCSVTable), and each batch's text times are parsed and
+// let go before the next (decoder.resolveEarly).
+func (r *sourceReader) csvToParquet(text []string) error {
+	dir, err := os.MkdirTemp("", "divergence-csv-")
+	if err != nil {
+		return r.fail("temporary folder for the CSV table: %v", err)
 	}
-	return call
+	r.release = append(r.release, func() { os.RemoveAll(dir) })
+	tmp := filepath.Join(dir, "table.parquet")
+	if err := r.exec("SET preserve_insertion_order = true"); err != nil {
+		return err
+	}
+	// The scan's buffers are 8 MiB, not 32 (16 lines of DuckDB's longest,
+	// 2 MB): on two threads the copy of a 2.5M-row table peaked at
+	// 240-250 MB instead of 290-355 MB, in the same time.
+	call := strings.TrimSuffix(r.csvCall(text), ")") + ", buffer_size = 8388608)"
+	if err := r.exec("COPY (SELECT * FROM " + call + ") TO " + sqlString(tmp) + " (FORMAT parquet)"); err != nil {
+		return r.fail("%v", err)
+	}
+	r.rel.csv = false
+	if r.rel.fileExpr != "" {
+		// A glob's files: the file's name is a column of the copy.
+		r.rel.from = "read_parquet(" + sqlString(tmp) + ")"
+		return nil
+	}
+	r.rel.from = "read_parquet(" + sqlString(tmp) + ", file_row_number = true)"
+	r.rel.rowExpr = "file_row_number + 1"
+	r.rel.helpers = []string{"file_row_number"}
+	return nil
 }
 
 // registerIPC reads an Arrow IPC file with arrow-go and registers it as
@@ -648,7 +689,9 @@ func (r *sourceReader) schema() error {
 	}
 	if r.rel.csv {
 		// Read the time and symbol columns as text.
-		r.rel.from = r.csvFrom([]string{r.names[r.m[fDate]], r.names[r.sym]})
+		if err := r.csvToParquet([]string{r.names[r.m[fDate]], r.names[r.sym]}); err != nil {
+			return err
+		}
 		rdr, err := r.ar.QueryContext(r.ctx, "SELECT * FROM "+r.rel.from+" LIMIT 0")
 		if err != nil {
 			return r.fail("%v", err)
@@ -868,7 +911,8 @@ type tableDecoder struct {
 
 // readSymbols reads the named symbols (as the source writes them) and
 // decodes each symbol's rows, a batch of symbols of about batchRows rows
-// a query from a Parquet or DuckDB table (one batch from other sources).
+// a query from a Parquet, CSV (once copied, see csvToParquet) or DuckDB
+// table (one batch from other sources).
 // Symbols without rows get no decoder.
 //
 // One query for every symbol, sorted by symbol and time, cost a sort of
@@ -930,14 +974,13 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 	if r.batch > 0 {
 		limit = r.batch
 	}
-	if r.src.Query != "" || r.rel.csv || r.rel.rowExpr == colRow {
+	if r.src.Query != "" || r.rel.rowExpr == colRow {
 		// Batches pay off where a symbol's rows are found without reading
-		// the others' (Parquet, a DuckDB table). A query runs again for
-		// every statement over it, and its SQL (a join, a window) may
-		// cost more than its rows; CSV is parsed whole by each query, and
-		// a CSV or Arrow IPC table numbers every row in a window first
-		// (a 601 MB CSV table of 6M rows took 25 s in six batches, 47 s
-		// in twelve). These are read in one batch, as before.
+		// the others' (Parquet, a DuckDB table, a CSV table once copied
+		// to Parquet). A query runs again for every statement over it,
+		// and its SQL (a join, a window) may cost more than its rows; an
+		// Arrow IPC table numbers every row in a window first. These are
+		// read in one batch.
 		limit = math.MaxInt
 	}
 	var batch []string
@@ -1060,6 +1103,7 @@ func (r *sourceReader) readBatch(where []string, counts map[string]int, intern m
 		return r.fail("%v", err)
 	}
 	defer rdr.Release()
+	var batch []*tableDecoder // the decoders of this batch's symbols
 	for rdr.Next() {
 		rec := rdr.RecordBatch()
 		sa, ok := rec.Column(0).(stringArray)
@@ -1081,8 +1125,13 @@ func (r *sourceReader) readBatch(where []string, counts map[string]int, intern m
 			if td == nil {
 				td = r.newDecoder(strings.Clone(s), col)
 				out[td.s.Symbol] = td
+				batch = append(batch, td)
 				if n := counts[s]; n > 0 {
 					td.reserve(n)
+					if r.tsKind == tsText {
+						// Sizes the text from the first batch's (growText).
+						td.tc.ends = slices.Grow(td.tc.ends, n)
+					}
 					if rowAt >= 0 {
 						td.rows = make([]int, 0, n)
 					}
@@ -1123,6 +1172,11 @@ func (r *sourceReader) readBatch(where []string, counts map[string]int, intern m
 	}
 	if err := rdr.Err(); err != nil {
 		return r.fail("%v", err)
+	}
+	// Each symbol's rows are all in: its text times are parsed now and
+	// their text let go, before the next batch's arrive.
+	for _, td := range batch {
+		td.resolveEarly()
 	}
 	return nil
 }
@@ -1181,8 +1235,8 @@ func (r *sourceReader) newDecoder(sym string, col columnMap) *tableDecoder {
 	if r.rel.lines != nil {
 		// CSV: the record number becomes the file's line.
 		d.rowAt = func(k int) int {
-			if k < len(td.rows) && td.rows[k] >= 1 && td.rows[k] <= len(r.rel.lines) {
-				return r.rel.lines[td.rows[k]-1]
+			if k < len(td.rows) {
+				return r.rel.lines.line(td.rows[k])
 			}
 			return 0
 		}
