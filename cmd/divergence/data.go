@@ -159,13 +159,8 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		if cls != 0 {
 			// --class applies to every symbol imported: those named, or
-			// all the source has.
-			if len(req.Symbols) == 0 {
-				if req.Symbols, err = duckdb.SourceSymbols(ctx, src); err != nil {
-					return err
-				}
-			}
-			req.Classes = make([]data.Class, len(req.Symbols))
+			// all the source has (one class for all).
+			req.Classes = make([]data.Class, max(len(req.Symbols), 1))
 			for i := range req.Classes {
 				req.Classes[i] = cls
 			}

@@ -854,20 +854,17 @@ func loadSeries(ctx context.Context, ar *goduckdb.Arrow, e Entry) (data.Series, 
 }
 
 // ImportSource reads instruments from a one-table dataset or query (see
-// ReadSource; no symbols in req imports every symbol the source has) and
-// writes them in one transaction, as Import does for files. Each entry's
+// ReadSource; no symbols in req imports every symbol the source has, and
+// then Classes may hold one class for all of them) and writes them in
+// one transaction, as Import does for files. Each entry's
 // Source is src.String() and its SHA256 that of the data read: the
 // table's file or files (TableSHA256), or the DuckDB database; a plain
 // query's is that of its text, all that can be told of it.
 func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Imported, error) {
-	if len(req.Symbols) == 0 {
-		syms, err := SourceSymbols(ctx, src)
-		if err != nil {
-			return Imported{}, err
-		}
-		req.Symbols = syms
+	if err := src.Validate(); err != nil {
+		return Imported{}, err
 	}
-	p, err := ReadSource(ctx, src, req)
+	p, err := readSource(ctx, src, req)
 	if err != nil {
 		return Imported{}, err
 	}

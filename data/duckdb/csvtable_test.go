@@ -150,3 +150,28 @@ func TestCSVTableTemporaryFile(t *testing.T) {
 		t.Errorf("TMPDIR missing: err = %v, want …%s…", err, want)
 	}
 }
+
+// Importing every symbol of a table with one class gives each that class:
+// the symbols are listed by the reader that reads them.
+func TestImportSourceEverySymbolOneClass(t *testing.T) {
+	dir := t.TempDir()
+	c, err := OpenCatalog(filepath.Join(dir, "cat.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	res, err := c.ImportSource(context.Background(), Source{Table: csvLines(t, dir, 0, "")}, Request{Classes: []data.Class{data.Crypto}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range res.Entries {
+		if e.Class != data.Crypto {
+			t.Errorf("%s: class %v, want crypto", e.Symbol, e.Class)
+		}
+		got = append(got, e.Symbol)
+	}
+	if !slices.Equal(got, []string{"AAA", "BBB", "CCC"}) {
+		t.Errorf("imported %v, want AAA, BBB, CCC", got)
+	}
+}

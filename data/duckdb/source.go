@@ -197,7 +197,15 @@ func ReadSource(ctx context.Context, src Source, req Request) (*data.Panel, erro
 	if len(req.Symbols) == 0 {
 		return nil, fmt.Errorf("duckdb: %s: no symbols requested", src)
 	}
-	if len(req.Classes) != 0 && len(req.Classes) != len(req.Symbols) {
+	return readSource(ctx, src, req)
+}
+
+// readSource is ReadSource, where no symbols in req reads every symbol
+// the source has (SourceSymbols), listed by the same reader: a CSV table
+// is then parsed once, not once to list its symbols and again to read
+// them. Without symbols, Classes may hold one class for all of them.
+func readSource(ctx context.Context, src Source, req Request) (*data.Panel, error) {
+	if len(req.Classes) != 0 && len(req.Classes) != len(req.Symbols) && (len(req.Symbols) != 0 || len(req.Classes) != 1) {
 		return nil, fmt.Errorf("duckdb: %s: %d classes for %d symbols", src, len(req.Classes), len(req.Symbols))
 	}
 	if req.Bar != 0 && !slices.Contains(data.BarIntervals[:], req.Bar) {

@@ -70,15 +70,31 @@ func (r *sourceReader) fail(format string, args ...any) error {
 	return fmt.Errorf("duckdb: %s: %s", r.src, fmt.Sprintf(format, args...))
 }
 
-func (r *sourceReader) read() (*data.Panel, error) {
+// open resolves the source and reads its columns.
+func (r *sourceReader) open() error {
 	if err := r.exec("SET TimeZone = 'UTC'"); err != nil {
-		return nil, err
+		return err
 	}
 	if err := r.resolve(); err != nil {
+		return err
+	}
+	return r.schema()
+}
+
+func (r *sourceReader) read() (*data.Panel, error) {
+	if err := r.open(); err != nil {
 		return nil, err
 	}
-	if err := r.schema(); err != nil {
-		return nil, err
+	if len(r.req.Symbols) == 0 {
+		// Every symbol of the source (see readSource).
+		syms, err := r.symbols()
+		if err != nil {
+			return nil, err
+		}
+		r.req.Symbols = syms
+		if len(r.req.Classes) == 1 {
+			r.req.Classes = slices.Repeat(r.req.Classes, len(syms))
+		}
 	}
 	// The requested symbols, canonical and unique.
 	want := make([]string, len(r.req.Symbols))
@@ -1344,35 +1360,36 @@ func SourceSymbols(ctx context.Context, src Source) ([]string, error) {
 	}
 	var out []string
 	err := withSourceReader(ctx, src, Request{}, func(r *sourceReader) error {
-		if err := r.exec("SET TimeZone = 'UTC'"); err != nil {
-			return err
-		}
-		if err := r.resolve(); err != nil {
-			return err
-		}
-		if err := r.schema(); err != nil {
+		if err := r.open(); err != nil {
 			return err
 		}
 		var err error
-		if out, err = r.distinctSymbols(); err != nil {
-			return err
-		}
-		if len(out) == 0 {
-			// Rows, none with a symbol: say so, naming the first.
-			if r.src.Query == "" {
-				n, first, err := r.countNoSymbol()
-				if err != nil {
-					return err
-				}
-				if n > 0 {
-					return r.fail("has no symbols: its %d row(s) have an empty, blank or NULL symbol%s", n, first)
-				}
-			}
-			return r.fail("returned no rows")
-		}
-		return nil
+		out, err = r.symbols()
+		return err
 	})
 	return out, err
+}
+
+// symbols lists the source's symbols (see SourceSymbols).
+func (r *sourceReader) symbols() ([]string, error) {
+	out, err := r.distinctSymbols()
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		// Rows, none with a symbol: say so, naming the first.
+		if r.src.Query == "" {
+			n, first, err := r.countNoSymbol()
+			if err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				return nil, r.fail("has no symbols: its %d row(s) have an empty, blank or NULL symbol%s", n, first)
+			}
+		}
+		return nil, r.fail("returned no rows")
+	}
+	return out, nil
 }
 
 // fileErr is the error of the source's file at path: an error that names
