@@ -292,6 +292,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 			// on copies: the runs kept are then drawn as alone.
 			cand := slices.Clone(curves)
 			barEnds(cand)
+			firsts := firstTimes(cand)
 			if from, err := alignCommon(cand); err == nil {
 				to := from
 				for _, c := range cand {
@@ -300,7 +301,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 				over = fmt.Sprintf("over the dates all %d share (%s)", total, spanText(from, to))
 				for i, c := range cand {
 					ruined := score[i].Ruined()
-					score[i] = windowMetrics(c.Values, ppys[i])
+					score[i] = windowMetrics(c.Values, ppys[i], startCash(runOf[i], firsts[i], from))
 					if ruined {
 						// Ruined before the window, or in it: its
 						// returns mean nothing, it ranks last.
@@ -325,9 +326,11 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 		notes = append(notes, "runs of different bar intervals: each point drawn at its bar's end (a daily close at the next 00:00 UTC), the dates here too")
 	}
 	aligned := opt.Align == AlignCommon && len(curves) > 1
+	firsts := firstTimes(curves)
+	var from int64 // the common start, aligned
 	if aligned {
-		from, err := alignCommon(curves)
-		if err != nil {
+		var err error
+		if from, err = alignCommon(curves); err != nil {
 			return nil, err
 		}
 		at := data.FormatStamp(from)
@@ -374,7 +377,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 		r := runOf[i]
 		rows[i] = CompareRow{Name: c.Name, Folder: dirs[of[i]], Key: r.Key, Start: c.Time[0], End: c.Time[len(c.Time)-1], Metrics: r.Record.Metrics}
 		if aligned {
-			rows[i].Metrics = *windowMetrics(c.Values, r.Record.PeriodsPerYear)
+			rows[i].Metrics = *windowMetrics(c.Values, r.Record.PeriodsPerYear, startCash(r, firsts[i], from))
 		}
 	}
 	ms := make([]*results.RunMetrics, len(rows))
@@ -537,11 +540,15 @@ func alignCommon(curves []charts.Series) (int64, error) {
 
 // windowMetrics are the headline metrics of an equity curve cut to a
 // window: the simple returns between its points summarised with ppy
-// periods per year (as results.Measure does over a whole run), and its
-// last value. A window with a point at or below 0 is ruined (its returns
-// mean nothing: results.RunMetrics.Ruined).
-func windowMetrics(equity []float64, ppy float64) *results.RunMetrics {
-	m := &results.RunMetrics{Summary: metrics.Summarize(metrics.ReturnsFromEquity(nil, equity), ppy, nil)}
+// periods per year (as results.Measure does over a whole run), first
+// from initial to the first point when initial is not 0 (a window that
+// starts with the run, whose first point a fill at the first close put
+// below its cash: results.RunReturns), and its last value. A window with
+// a point at or below 0 is ruined (its returns mean nothing:
+// results.RunMetrics.Ruined).
+func windowMetrics(equity []float64, ppy, initial float64) *results.RunMetrics {
+	rets, _ := results.RunReturns(initial, equity)
+	m := &results.RunMetrics{Summary: metrics.Summarize(rets, ppy, nil)}
 	if len(equity) > 0 {
 		m.FinalEquity = equity[len(equity)-1]
 	}
@@ -549,6 +556,26 @@ func windowMetrics(equity []float64, ppy float64) *results.RunMetrics {
 		m.MaxDrawdown = -1
 	}
 	return m
+}
+
+// firstTimes are the curves' first times.
+func firstTimes(curves []charts.Series) []int64 {
+	t := make([]int64, len(curves))
+	for i, c := range curves {
+		t[i] = c.Time[0]
+	}
+	return t
+}
+
+// startCash is the cash a window of run r is measured from: its initial
+// cash when the window starts at the run's own first point (first, the
+// curve's first time as drawn, is the window's start from), as its
+// metrics.json is; else 0 (the window's first point).
+func startCash(r *Run, first, from int64) float64 {
+	if first == from {
+		return r.Record.Cash
+	}
+	return 0
 }
 
 // distinctPaths labels each folder by the fewest last elements of its

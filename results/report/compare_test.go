@@ -305,7 +305,7 @@ func TestWindowMetricsRuined(t *testing.T) {
 		eq     []float64
 		ruined bool
 	}{{[]float64{-5, -6, -7}, true}, {[]float64{-5, -5, -5}, true}, {[]float64{100, 0, 10}, true}, {[]float64{100, 50, 80}, false}} {
-		if got := windowMetrics(c.eq, 252).Ruined(); got != c.ruined {
+		if got := windowMetrics(c.eq, 252, 0).Ruined(); got != c.ruined {
 			t.Errorf("%v: ruined %v, want %v", c.eq, got, c.ruined)
 		}
 	}

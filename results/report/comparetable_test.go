@@ -46,8 +46,9 @@ func holdFolder(t *testing.T, name string, first int64, values []float64) string
 //	  total 120/99 − 1 = 0.21212121; max drawdown 120/130.68 − 1 = −0.08172635
 //	  mean 0.07275788185, sample sd √(((0.02724212)² + (0.12724212)² + (−0.15448424)²)/2)
 //	  = √(0.04079806/2) = 0.14282519; Sharpe 0.50941912·19.10497317 = 9.73244
-//	B on 01-03..06: 50, 55, 60.5, 54.45     returns 0.1, 0.1, −0.1
-//	  total 54.45/50 − 1 = 0.089; max drawdown 54.45/60.5 − 1 = −0.1
+//	B on 01-03..06: 100,000, 110,000, 121,000, 108,900  returns 0.1, 0.1, −0.1
+//	  (its first point is its initial cash, as a run's is)
+//	  total 108,900/100,000 − 1 = 0.089; max drawdown 108,900/121,000 − 1 = −0.1
 //	  mean 0.1/3, sd √((2·(0.2/3)² + (0.4/3)²)/2) = √(0.02666667/2) = 0.11547005;
 //	  Sharpe 0.03333333/0.11547005·√365 = 5.51513; volatility 0.11547005·√365 = 2.20605
 //
@@ -56,7 +57,7 @@ func holdFolder(t *testing.T, name string, first int64, values []float64) string
 func TestCompareTable(t *testing.T) {
 	d1 := data.Day(2024, 1, 1)
 	a := holdFolder(t, "a", d1, []float64{100, 110, 99, 108.9, 130.68, 120})
-	b := holdFolder(t, "b", d1+2*data.NanosPerDay, []float64{50, 55, 60.5, 54.45, 59.895, 70})
+	b := holdFolder(t, "b", d1+2*data.NanosPerDay, []float64{100_000, 110_000, 121_000, 108_900, 119_790, 140_000})
 	out := filepath.Join(t.TempDir(), "c.csv")
 	cmp, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Top: -1, Outs: []string{out}})
 	if err != nil {
@@ -68,7 +69,7 @@ func TestCompareTable(t *testing.T) {
 		final                  float64
 	}{
 		{a, 0.21212121212, -0.08172635445, 9.73244, 0.14282519 * math.Sqrt(365), 120},
-		{b, 0.089, -0.1, 5.51513, 2.20605, 54.45},
+		{b, 0.089, -0.1, 5.51513, 2.20605, 108_900},
 	}
 	if len(cmp.Rows) != 2 {
 		t.Fatalf("%d rows, want 2", len(cmp.Rows))
@@ -158,5 +159,34 @@ func TestCompareTable(t *testing.T) {
 	}
 	if cmp.Over != "each run's own period (its metrics.json)" {
 		t.Errorf("over %q", cmp.Over)
+	}
+}
+
+// A window that starts with a run is measured from the run's initial
+// cash, as its metrics.json is: C's first point, 99,000, is below its
+// 100,000 of cash (a fill at the first close paid its costs). From
+// 2024-01-03, which C starts on and A (from 01-01) shares:
+//
+//	C: 100,000 → 99,000, 108,900, 119,790, 107,811  returns −0.01, 0.1, 0.1, −0.1
+//	  4 periods; total 107,811/100,000 − 1 = 0.07811 (from its first point
+//	  it would be 107,811/99,000 − 1 = 0.089, over 3)
+//	A: from its value on 01-03, 99: total 120/99 − 1 = 0.21212121, 3 periods
+func TestCompareWindowFromInitialCash(t *testing.T) {
+	d1 := data.Day(2024, 1, 1)
+	a := holdFolder(t, "a", d1, []float64{100, 110, 99, 108.9, 130.68, 120})
+	c := holdFolder(t, "c", d1+2*data.NanosPerDay, []float64{99_000, 108_900, 119_790, 107_811})
+	cmp, err := CompareWith(context.Background(), []string{a, c}, CompareOptions{Top: -1, Outs: []string{filepath.Join(t.TempDir(), "c.csv")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		total   float64
+		periods int
+	}{a: {0.21212121212, 3}, c: {0.07811, 4}}
+	for _, r := range cmp.Rows {
+		w := want[r.Folder]
+		if math.Abs(r.Metrics.TotalReturn-w.total) > 1e-9 || r.Metrics.Periods != w.periods {
+			t.Errorf("%s: total %.10g over %d periods, want %.10g over %d", r.Folder, r.Metrics.TotalReturn, r.Metrics.Periods, w.total, w.periods)
+		}
 	}
 }
