@@ -38,7 +38,7 @@ type CostSpec struct {
 
 	BorrowRate        *float64 `toml:"borrow_rate"`        // annual, on short market value, ACT/360
 	BorrowUnavailable *bool    `toml:"borrow_unavailable"` // shorts rejected
-	BorrowRecall      *string  `toml:"borrow_recall"`      // YYYY-MM-DD: shorts covered at the next open
+	BorrowRecall      *string  `toml:"borrow_recall"`      // a date YYYY-MM-DD (00:00 UTC) or an RFC 3339 instant with Z or an offset: shorts covered at the next open
 
 	FundingRate          *float64 `toml:"funding_rate"`           // per settlement (0.0001 = 0.01% per 8h); longs pay when > 0
 	FundingIntervalHours *float64 `toml:"funding_interval_hours"` // default 8 when a funding rate or file is set
@@ -135,9 +135,12 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 		t.Borrow.Unavailable = *c.BorrowUnavailable
 	}
 	if c.BorrowRecall != nil {
-		ts, err := data.ParseDay(*c.BorrowRecall)
+		ts, err := parseBound(key+".borrow_recall", *c.BorrowRecall)
 		if err != nil {
-			return fmt.Errorf("%s.borrow_recall: %w", key, err)
+			return err
+		}
+		if ts == 0 {
+			return fmt.Errorf("%s.borrow_recall = \"\": want a date or an instant (leave the key out for no recall)", key)
 		}
 		t.Borrow.RecallAt = ts
 	}
