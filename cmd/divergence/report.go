@@ -122,11 +122,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // printComparison prints the runs a comparison drew, best first by by,
 // with their metrics over the dates drawn (the table of its CSV).
 func printComparison(w io.Writer, c *report.Comparison, by string) {
-	runs := fmt.Sprintf("%d runs", len(c.Rows))
-	if len(c.Rows) == 1 {
-		runs = "1 run"
-	}
-	fmt.Fprintf(w, "%s drawn, by %s, over %s:\n", runs, by, c.Over)
+	fmt.Fprintf(w, "%s drawn, by %s, over %s:\n", plural(len(c.Rows), "run"), by, c.Over)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\tfrom\tto\ttotal return\tCAGR\tvol\tSharpe\tSortino\tmax DD\tCalmar\t")
 	for _, r := range c.Rows {

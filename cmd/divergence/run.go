@@ -135,17 +135,11 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 			order = append(order, i)
 		}
 	}
-	count := func(n int, noun string) string {
-		if n == 1 {
-			return "1 " + noun
-		}
-		return fmt.Sprintf("%d %ss", n, noun)
-	}
-	runs := count(len(o.Runs), "run")
+	runs := plural(len(o.Runs), "run")
 	if c := len(o.Runs) - len(order); c > 0 {
-		runs = fmt.Sprintf("%s (and %s for the hedge columns, in runs.csv)", count(len(order), "run"), count(c, "long-leg companion"))
+		runs = fmt.Sprintf("%s (and %s for the hedge columns, in runs.csv)", plural(len(order), "run"), plural(c, "long-leg companion"))
 	}
-	fmt.Fprintf(stdout, "%s — %s, %s, %s, periods/year %g\n", f.Name, label, runs, count(len(o.Panel.Series), "instrument"), o.PeriodsPerYear)
+	fmt.Fprintf(stdout, "%s — %s, %s, %s, periods/year %g\n", f.Name, label, runs, plural(len(o.Panel.Series), "instrument"), o.PeriodsPerYear)
 	// A walk-forward's out-of-sample result is the estimate of what the
 	// strategy earns; the runs below are in-sample (chosen with hindsight).
 	printWalkForward(stdout, o)
@@ -328,6 +322,14 @@ func pct(v float64) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.2f%%", 100*v)
+}
+
+// plural is "1 run", "2 runs".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func num(v float64) string {

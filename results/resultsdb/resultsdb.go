@@ -623,12 +623,9 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 	for _, t := range []struct {
 		table, file string
 		cols        string
-		csvTypes    string
 	}{
-		{"equity", "equity", "time, equity, cash, gross, net, drawdown",
-			"{'time': 'TIMESTAMPTZ', 'equity': 'DOUBLE', 'cash': 'DOUBLE', 'gross': 'DOUBLE', 'net': 'DOUBLE', 'drawdown': 'DOUBLE'}"},
-		{"fills", "fills", "time, symbol, side, qty, price, notional, commission, kind, tag, slippage, fee",
-			"{'time': 'TIMESTAMPTZ', 'symbol': 'VARCHAR', 'side': 'VARCHAR', 'qty': 'DOUBLE', 'price': 'DOUBLE', 'notional': 'DOUBLE', 'commission': 'DOUBLE', 'kind': 'VARCHAR', 'tag': 'VARCHAR', 'slippage': 'DOUBLE', 'fee': 'DOUBLE'}"},
+		{"equity", "equity", "time, equity, cash, gross, net, drawdown"},
+		{"fills", "fills", "time, symbol, side, qty, price, notional, commission, kind, tag, slippage, fee"},
 	} {
 		pq, _ := filepath.Glob(filepath.Join(dir, "runs", "*", t.file+".parquet"))
 		csvs, _ := filepath.Glob(filepath.Join(dir, "runs", "*", t.file+".csv"))
@@ -710,17 +707,26 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			if err != nil {
 				return nil, err
 			}
-			cols, types := strings.Split(t.cols, ", "), t.csvTypes
+			// Each column's type (time TIMESTAMPTZ, the text columns
+			// VARCHAR, the rest DOUBLE); a column a file of an older
+			// layout lacks is NULL, and read_csv is not told its type.
+			cols := strings.Split(t.cols, ", ")
+			var types []string
 			for i, c := range cols {
-				if missing[c] {
-					// A file of an older layout: the column is NULL,
-					// and read_csv is not told its type.
+				typ := "DOUBLE"
+				switch {
+				case missing[c]:
 					cols[i] = "CAST(NULL AS DOUBLE) AS " + c
-					types = strings.Replace(types, ", '"+c+"': 'DOUBLE'", "", 1)
+					continue
+				case c == "time":
+					typ = "TIMESTAMPTZ"
+				case slices.Contains(results.FillTextColumns(), c):
+					typ = "VARCHAR"
 				}
+				types = append(types, sqlString(c)+": "+sqlString(typ))
 			}
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_csv(%s, filename = true, header = true, union_by_name = true, types = %s))",
-				keyOf, strings.Join(cols, ", "), files, types)
+				keyOf, strings.Join(cols, ", "), files, "{"+strings.Join(types, ", ")+"}")
 			tail = "ORDER BY run, time"
 			read[t.table] = "csv"
 		default:
