@@ -40,3 +40,38 @@ func (d Date) String() string {
 	}
 	return FormatDay(int64(d))
 }
+
+// When is a time bound read from a configuration file (an experiment's
+// start, end and scenario_start, a borrow recall, a date key taken as
+// text): its text, as [ParseInstant] (or [ParseDay], for a date key)
+// reads it later. In TOML it is a string ("2024-03-04",
+// "2024-03-04T14:30:00Z"), a date (2024-03-04, held as "2024-03-04") or
+// a date-time with Z or an offset (2024-03-04T09:30:00-05:00, held as
+// written). A date-time without a zone is refused as ParseInstant
+// refuses one ("an instant needs its zone"), and so is a time of day.
+type When string
+
+// UnmarshalTOML reads a TOML string, date or date-time.
+func (w *When) UnmarshalTOML(v any) error {
+	switch x := v.(type) {
+	case string:
+		*w = When(x)
+	case time.Time:
+		// BurntSushi/toml marks a value written without a zone by the
+		// name of its location: its fields are as written.
+		switch x.Location().String() {
+		case "date-local":
+			*w = When(x.Format(time.DateOnly))
+		case "datetime-local":
+			_, err := ParseInstant(x.Format("2006-01-02T15:04:05.999999999"))
+			return err
+		case "time-local":
+			return fmt.Errorf("a time of day has no date: want a date YYYY-MM-DD or an instant such as 2024-03-04T14:30:00Z")
+		default:
+			*w = When(x.Format(time.RFC3339Nano))
+		}
+	default:
+		return fmt.Errorf("want a date YYYY-MM-DD (00:00 UTC) or an RFC 3339 instant with Z or an offset, such as 2024-03-04T14:30:00Z")
+	}
+	return nil
+}

@@ -54,11 +54,12 @@ type File struct {
 	// after Start and before End are replayed. Each is a date YYYY-MM-DD
 	// (00:00 UTC) or an RFC 3339 instant with Z or an offset
 	// ("2024-03-04T14:30:00Z", "2024-03-04T09:30:00-05:00", converted to
-	// UTC) for intraday bars; an instant without a zone is refused. Bars
+	// UTC) for intraday bars, written as a string or as TOML's own date
+	// or date-time; an instant without a zone is refused. Bars
 	// before Start are warm-up history the strategies can read (see
 	// Warmup). Empty = from the first bar / to the last.
-	Start string `toml:"start"`
-	End   string `toml:"end"`
+	Start data.When `toml:"start"`
+	End   data.When `toml:"end"`
 	// Warmup, true by default, lets the strategies and their indicators
 	// read the bars before Start as history. false starts cold: the data
 	// is cut at Start before the runs, so that nothing before it is
@@ -110,7 +111,7 @@ type File struct {
 	// calendar days after start, or after the first bar when start is
 	// not given or is before the data, so that the strategies hold their
 	// positions when the shock lands.
-	ScenarioStart string `toml:"scenario_start"`
+	ScenarioStart data.When `toml:"scenario_start"`
 	// Scenario holds scenarios written inline, as [[scenario]] tables with
 	// the keys of a scenario file; [Parse] decodes them into Inline.
 	Scenario []toml.Primitive `toml:"scenario"`
@@ -521,11 +522,11 @@ func (f *File) Bounds() (start, end int64) {
 // parseBound parses the time bound of key: a date YYYY-MM-DD (00:00 UTC)
 // or an RFC 3339 instant with Z or an offset (data.ParseInstant); "" is 0
 // (unset). The error names the key and the value.
-func parseBound(key, s string) (int64, error) {
+func parseBound(key string, s data.When) (int64, error) {
 	if s == "" {
 		return 0, nil
 	}
-	t, err := data.ParseInstant(s)
+	t, err := data.ParseInstant(string(s))
 	if err != nil {
 		return 0, fmt.Errorf("%s = %q: %w", key, s, err)
 	}
@@ -535,10 +536,10 @@ func parseBound(key, s string) (int64, error) {
 // boundText is a bound as the notes, the manifest and the report show
 // it: a date as it is written, an instant in UTC
 // (2024-03-04T09:30:00-05:00 is 2024-03-04T14:30:00Z).
-func boundText(s string) string {
-	t, err := data.ParseInstant(s)
+func boundText(s data.When) string {
+	t, err := data.ParseInstant(string(s))
 	if err != nil || t%data.NanosPerDay == 0 && len(s) == len("2006-01-02") {
-		return s
+		return string(s)
 	}
 	return data.FormatTime(t)
 }

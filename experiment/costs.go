@@ -36,9 +36,9 @@ type CostSpec struct {
 	ImpactWindow     *int     `toml:"impact_window"`     // closes in σ; default 20
 	MaxParticipation *float64 `toml:"max_participation"` // of bar volume; the rest carries over
 
-	BorrowRate        *float64 `toml:"borrow_rate"`        // annual, on short market value, ACT/360
-	BorrowUnavailable *bool    `toml:"borrow_unavailable"` // shorts rejected
-	BorrowRecall      *string  `toml:"borrow_recall"`      // a date YYYY-MM-DD (00:00 UTC) or an RFC 3339 instant with Z or an offset: shorts covered at the next open
+	BorrowRate        *float64   `toml:"borrow_rate"`        // annual, on short market value, ACT/360
+	BorrowUnavailable *bool      `toml:"borrow_unavailable"` // shorts rejected
+	BorrowRecall      *data.When `toml:"borrow_recall"`      // a date YYYY-MM-DD (00:00 UTC) or an RFC 3339 instant with Z or an offset: shorts covered at the next open
 
 	FundingRate          *float64 `toml:"funding_rate"`           // per settlement (0.0001 = 0.01% per 8h); longs pay when > 0
 	FundingIntervalHours *float64 `toml:"funding_interval_hours"` // default 8 when a funding rate or file is set
@@ -99,9 +99,9 @@ type CostsSpec struct {
 
 // SplitSpec is one [[splits]] row, used with prices = "raw".
 type SplitSpec struct {
-	Symbol string  `toml:"symbol"`
-	Date   string  `toml:"date"`
-	Ratio  float64 `toml:"ratio"` // new shares per old: 4 = 4-for-1
+	Symbol string    `toml:"symbol"`
+	Date   data.When `toml:"date"`
+	Ratio  float64   `toml:"ratio"` // new shares per old: 4 = 4-for-1
 }
 
 // apply sets the keys given in c on t, and the models it names from reg;
@@ -383,7 +383,7 @@ func (f *File) engineBase(reg engine.Registry, classOf func(string) (data.Class,
 		return cfg, fmt.Errorf("costs.limit_fill = %q: want \"through\" or \"touch\"", c.LimitFill)
 	}
 	for i, sp := range f.Splits {
-		ts, err := data.ParseDay(sp.Date)
+		ts, err := data.ParseDay(string(sp.Date))
 		if err != nil {
 			return cfg, fmt.Errorf("splits[%d].date: %w", i, err)
 		}

@@ -164,6 +164,60 @@ func TestStartEndInstants(t *testing.T) {
 	})
 }
 
+// TOML's own dates and date-times (unquoted) are the same bounds as the
+// strings: start = 2024-03-04T09:00:00-05:00 (14:00Z) and end =
+// 2024-03-04T19:00:00Z give the run of the "instants" case of
+// TestStartEndInstants (bought at 15:00Z's 104, the last close 107), and
+// start = 2024-03-04 the "date" case's every bar (12 points, last close
+// 110, bought at 96 and 104, sold at 100 between).
+func TestStartEndTOMLValues(t *testing.T) {
+	const e6 = 1_000_000.0
+	o := instantsRun(t, "start = 2024-03-04T09:00:00-05:00\nend = 2024-03-04T19:00:00Z")
+	checkInstantsRun(t, o, "2024-03-04T14:00:00Z", "2024-03-04T18:00:00Z", 5,
+		[]instantFill{{"2024-03-04T15:00:00Z", e6 / 104, 104}}, e6*107/104)
+	if got := settingsOf(t, o); got["start"] != "2024-03-04T14:00:00Z" || got["end"] != "2024-03-04T19:00:00Z" {
+		t.Errorf("manifest settings start %q, end %q", got["start"], got["end"])
+	}
+	o = instantsRun(t, "start = 2024-03-04")
+	checkInstantsRun(t, o, "2024-03-04T10:00:00Z", "2024-03-04T21:00:00Z", 12,
+		[]instantFill{{"2024-03-04T13:00:00Z", e6 / 96, 96}, {"2024-03-04T14:00:00Z", -e6 / 96, 100},
+			{"2024-03-04T15:00:00Z", e6 * 100 / 96 / 104, 104}}, e6*100/96*110/104)
+	if got := settingsOf(t, o); got["start"] != "2024-03-04" {
+		t.Errorf("manifest settings start %q, want the date as written", got["start"])
+	}
+	// The other keys that take a date or an instant, unquoted.
+	f, err := Parse("x.toml", `name = "x"
+start = 2024-01-02
+end = 2024-06-03T00:00:00Z
+scenario_start = 2024-03-04T09:30:00-05:00
+prices = "raw"
+[[splits]]
+symbol = "NVDA"
+date = 2024-02-01
+ratio = 4.0
+[costs.equity]
+borrow_recall = 2024-05-01T14:30:00Z
+[montecarlo]
+paths = 10
+from = 2024-01-15
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Start != "2024-01-02" || f.End != "2024-06-03T00:00:00Z" || f.ScenarioStart != "2024-03-04T09:30:00-05:00" ||
+		f.Splits[0].Date != "2024-02-01" || *f.Costs.Equity.BorrowRecall != "2024-05-01T14:30:00Z" || f.MonteCarlo.From != "2024-01-15" {
+		t.Errorf("read start %q, end %q, scenario_start %q, splits date %q, borrow_recall %q, montecarlo.from %q",
+			f.Start, f.End, f.ScenarioStart, f.Splits[0].Date, *f.Costs.Equity.BorrowRecall, f.MonteCarlo.From)
+	}
+}
+
 // settingsOf reads the outcome's manifest.json settings by key.
 func settingsOf(t *testing.T, o *Outcome) map[string]string {
 	t.Helper()
@@ -191,6 +245,13 @@ func TestStartEndInstantErrors(t *testing.T) {
 		{"start = \"2024-03-04T14:30:00Z\"\nend = \"2024-03-04T09:30:00-05:00\"", `end = 2024-03-04T09:30:00-05:00 is not after start = 2024-03-04T14:30:00Z`},
 		{"start = \"2024-03-04\"\nend = \"2024-03-03T19:00:00-05:00\"", `end = 2024-03-03T19:00:00-05:00 is not after start = 2024-03-04`},
 		{`scenario_start = "2024-03-05T10:00"`, `scenario_start = "2024-03-05T10:00": want a date YYYY-MM-DD`},
+		// Unquoted: TOML's date-time without a zone, its time of day and a
+		// number, each named as written.
+		{`start = 2024-03-04T14:30:00`, `start = 2024-03-04T14:30:00: an instant needs its zone: add Z (UTC) or an offset such as -05:00`},
+		{`end = 14:30:00`, `end = 14:30:00: a time of day has no date`},
+		{`start = 20240304`, `start = 20240304: want a date YYYY-MM-DD (00:00 UTC) or an RFC 3339 instant`},
+		// A date key takes a TOML date; an instant there is refused.
+		{"[montecarlo]\npaths = 10\nfrom = 2024-01-15T12:00:00Z", `montecarlo.from: data: date "2024-01-15T12:00:00Z" is not YYYY-MM-DD`},
 	} {
 		_, err := Parse("x.toml", `name = "x"
 `+c.top+`

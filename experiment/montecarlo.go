@@ -44,7 +44,7 @@ type MonteCarloSpec struct {
 	ShockProbability float64 `toml:"shock_probability"`
 	// From is the first date (YYYY-MM-DD) of the history the bootstrap
 	// draws from. Default: the experiment's start.
-	From string `toml:"from"`
+	From data.When `toml:"from"`
 	// WarmupDays of real (or, on the synthetic market, generated) history
 	// before each path's first date are replayed as warm-up: the
 	// strategies read them (moving averages, hedge windows) but trade only
@@ -86,7 +86,7 @@ func (m *MonteCarloSpec) validate() error {
 		return fmt.Errorf("montecarlo.shock_probability is set but montecarlo.shock is not")
 	}
 	if m.From != "" {
-		if _, err := parseDay(m.From); err != nil {
+		if _, err := parseDay(string(m.From)); err != nil {
 			return fmt.Errorf("montecarlo.from: %w", err)
 		}
 	}
@@ -143,7 +143,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		if n := twoDates(src); n < 2 {
 			what := "start = " + data.FormatStamp(from)
 			if spec.From != "" {
-				what = "montecarlo.from = " + spec.From
+				what = "montecarlo.from = " + string(spec.From)
 			}
 			last := int64(math.MinInt64)
 			for _, s := range m.history().Series {
@@ -507,7 +507,7 @@ func twoDates(p *data.Panel) int {
 func (f *File) monteCarloHistory(m *Market) (src *data.Panel, from int64) {
 	src, from = m.history(), m.Start
 	if f.MonteCarlo.From != "" {
-		from, _ = parseDay(f.MonteCarlo.From)
+		from, _ = parseDay(string(f.MonteCarlo.From))
 	}
 	if from != 0 {
 		src = src.Window(from, 0)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 )
 
@@ -19,7 +20,8 @@ func TestBorrowRecallInstant(t *testing.T) {
 		"2025-01-27T09:30:00-05:00": day + 52_200e9,
 	} {
 		var terms engine.Terms
-		c := &CostSpec{BorrowRecall: &in}
+		w := data.When(in)
+		c := &CostSpec{BorrowRecall: &w}
 		if err := c.apply(&File{}, engine.Models(), &terms, "costs.equity"); err != nil {
 			t.Fatalf("%s: %v", in, err)
 		}
@@ -33,7 +35,8 @@ func TestBorrowRecallInstant(t *testing.T) {
 		"":                    `costs.equity.borrow_recall = "": want a date or an instant`,
 	} {
 		var terms engine.Terms
-		c := &CostSpec{BorrowRecall: &in}
+		w := data.When(in)
+		c := &CostSpec{BorrowRecall: &w}
 		if err := c.apply(&File{}, engine.Models(), &terms, "costs.equity"); err == nil || !strings.Contains(err.Error(), msg) {
 			t.Errorf("borrow_recall = %q: %v, want %s…", in, err, msg)
 		}

@@ -1712,7 +1712,7 @@ func (f *File) checkSplits(p *data.Panel, splits []SplitSpec) error {
 			continue // engineBase names it
 		}
 		s := &p.Series[i]
-		ts, err := data.ParseDay(sp.Date)
+		ts, err := data.ParseDay(string(sp.Date))
 		if err != nil {
 			continue
 		}

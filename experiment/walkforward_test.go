@@ -70,7 +70,7 @@ func TestWalkForwardChoosesInSampleBest(t *testing.T) {
 	for _, k := range []int{0, 3} {
 		win := wf.Windows[k]
 		g := *f
-		g.Start, g.End = data.FormatDay(win.ISStart), data.FormatDay(win.ISEnd)
+		g.Start, g.End = data.When(data.FormatDay(win.ISStart)), data.When(data.FormatDay(win.ISEnd))
 		g.WalkForward = nil
 		g.Strategy = f.Strategy[:1]
 		io, err := Run(context.Background(), &g, Options{Out: t.TempDir(), Workers: 2})

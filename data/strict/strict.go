@@ -111,16 +111,24 @@ func (e *UnknownKeysError) Error() string {
 	return b.String()
 }
 
-// Format writes a TOML value for an error message: strings quoted, dates
-// as YYYY-MM-DD (with the time when there is one), the rest as %v; at most
+// Format writes a TOML value for an error message: strings quoted, dates,
+// date-times and times as written (a date-time with its zone, Z or an
+// offset, when it has one), the rest as %v; at most
 // MaxQuoted bytes of it (see [Clip]).
 func Format(v any) string {
 	switch x := v.(type) {
 	case string:
 		return fmt.Sprintf("%q", Clip(x, MaxQuoted))
 	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+		// As written: BurntSushi/toml names the location of a value
+		// written without a zone by its kind.
+		switch x.Location().String() {
+		case "date-local":
 			return x.Format(time.DateOnly)
+		case "datetime-local":
+			return x.Format("2006-01-02T15:04:05.999999999")
+		case "time-local":
+			return x.Format("15:04:05.999999999")
 		}
 		return x.Format(time.RFC3339Nano)
 	}

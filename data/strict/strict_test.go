@@ -151,3 +151,19 @@ func TestErrorsQuoteBoundedText(t *testing.T) {
 		t.Fatalf("Clip cut inside a character: %q", got)
 	}
 }
+
+// Errors quote TOML's dates, date-times and times as written: a
+// date-time without a zone gains no Z, and one with an offset at
+// midnight keeps its time and offset (before, both were misquoted: as
+// 2024-03-04T14:30:00Z and as the date alone).
+func TestFormatTOMLTimes(t *testing.T) {
+	var doc map[string]any
+	if _, err := toml.Decode("a = 2024-03-04\nb = 2024-03-04T14:30:00\nc = 14:30:00\nd = 2024-03-04T00:00:00-05:00\ne = 2024-03-04T14:30:00.5Z\n", &doc); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"a": "2024-03-04", "b": "2024-03-04T14:30:00", "c": "14:30:00", "d": "2024-03-04T00:00:00-05:00", "e": "2024-03-04T14:30:00.5Z"} {
+		if got := Format(doc[k]); got != want {
+			t.Errorf("%s: Format gives %s, want %s", k, got, want)
+		}
+	}
+}
