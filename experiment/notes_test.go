@@ -119,3 +119,52 @@ func TestFundingCoverageNotes(t *testing.T) {
 		t.Errorf("regular file: %q", notes)
 	}
 }
+
+// The ends of a funding file are compared with the run's events, not with
+// its bars' stamps. Daily bars 2024-01-01 .. 2024-01-10: the last bar
+// settles the events of 2024-01-10 00:00, 08:00 and 16:00, so the run's
+// events fall in [2024-01-01T00:00Z, 2024-01-11T00:00Z).
+//   - A file stamped as Binance stamps it, each event a few ms late
+//     (00:00:00.002), from 2024-01-01T00:00:00.002Z to
+//     2024-01-10T16:00:00.002Z covers the run: no note (the first event
+//     is 2 ms after the first bar's stamp, well within half the 8 h
+//     interval; it was noted as not covering the run).
+//   - The same file stopping at 2024-01-10T00:00:00.002Z leaves the last
+//     day's 08:00 and 16:00 events unpaid: a note (there was none, for
+//     00:00 of the last day was not before the last bar's stamp).
+//     Stamped on the hour, the same (there was no note either).
+//   - Starting at 2024-01-01T08:00:00.002Z leaves the first day's 00:00
+//     event out: a note.
+func TestFundingCoverageEnds(t *testing.T) {
+	const h8, ms = 8 * 3600 * int64(1e9), int64(1e6)
+	day := data.Day(2024, 1, 1)
+	p := &data.Panel{Series: []data.Series{{Instrument: data.Instrument{Symbol: "BTC", Class: data.Crypto}, Interval: data.Daily}}}
+	for d := int64(0); d < 10; d++ {
+		p.Series[0].Time = append(p.Series[0].Time, day+d*data.NanosPerDay)
+	}
+	file := func(from, to, late int64) engine.Funding { // events k = from..to, at 8k h + late
+		var fu engine.Funding
+		for k := from; k <= to; k++ {
+			fu.Times, fu.Rates = append(fu.Times, day+k*h8+late), append(fu.Rates, 0.0001)
+		}
+		return fu
+	}
+	notes := func(fu engine.Funding) []string {
+		return fundingCoverage(engine.Config{Symbols: map[string]engine.Terms{"BTC": {Funding: fu}}}, p, 0)
+	}
+	// 10 days × 3 events: k = 0 (01-01 00:00) .. 29 (01-10 16:00).
+	if got := notes(file(0, 29, 2*ms)); len(got) != 0 {
+		t.Errorf("a file covering the run, stamped 2 ms late: %q", got)
+	}
+	// k = 27 is 2024-01-10 00:00.
+	want := "BTC's funding file has events from 2024-01-01T00:00:00.002Z to 2024-01-10T00:00:00.002Z, the run's bars of BTC settle those from 2024-01-01 to before 2024-01-11: no funding is charged outside the file"
+	if got := notes(file(0, 27, 2*ms)); len(got) != 1 || got[0] != want {
+		t.Errorf("a file stopping at 00:00 of the last day:\n got %q\nwant %q", got, want)
+	}
+	if got := notes(file(0, 27, 0)); len(got) != 1 || !strings.HasSuffix(got[0], "no funding is charged outside the file") {
+		t.Errorf("a file stopping at 00:00 of the last day, stamped on the hour: %q", got)
+	}
+	if got := notes(file(1, 29, 2*ms)); len(got) != 1 || !strings.HasPrefix(got[0], "BTC's funding file has events from 2024-01-01T08:00:00.002Z to 2024-01-10T16:00:00.002Z") {
+		t.Errorf("a file starting at 08:00 of the first day: %q", got)
+	}
+}

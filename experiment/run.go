@@ -1730,7 +1730,14 @@ func (f *File) checkSplits(p *data.Panel, splits []SplitSpec) error {
 }
 
 // fundingCoverage notes the instruments whose funding file does not cover
-// their part of the run: outside the file no funding is charged.
+// their part of the run: outside the file no funding is charged. The
+// run's events of an instrument are those in [its first bar, its last
+// bar + the bar's span) (a daily bar settles its whole day, 00:00 to
+// 16:00, at its close). Each end of the file is compared with the run's
+// within half of the file's interval: Binance stamps an event a few
+// milliseconds late (the 00:00 event at 00:00:00.002), which covers the
+// run's first day, while a file that stops at 00:00 of the run's last day
+// leaves that day's 08:00 and 16:00 events unpaid.
 func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 	var out []string
 	syms := make([]string, 0, len(cfg.Symbols))
@@ -1745,24 +1752,33 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 			continue
 		}
 		s := &p.Series[i]
+		span := cfg.BarDuration
+		if span == 0 {
+			span = data.NanosPerDay
+			if s.Interval.Intraday() {
+				span = int64(s.Interval)
+			}
+		}
 		first, last := max(s.Time[0], start), s.Time[s.Len()-1]
-		if fu.Times[0] > first || fu.Times[len(fu.Times)-1] < last {
-			out = append(out, fmt.Sprintf("%s's funding file covers %s to %s, the run %s to %s: no funding is charged outside the file",
-				sym, data.FormatDay(fu.Times[0]), data.FormatDay(fu.Times[len(fu.Times)-1]), data.FormatDay(first), data.FormatDay(last)))
+		end := last + span // the run's events of sym are in [first, end)
+		step := int64(data.DetectInterval(fu.Times))
+		fileFirst, fileLast := fu.Times[0], fu.Times[len(fu.Times)-1]
+		if fileFirst > first+step/2 || fileLast < end-step-step/2 {
+			out = append(out, fmt.Sprintf("%s's funding file has events from %s to %s, the run's bars of %s settle those from %s to before %s: no funding is charged outside the file",
+				sym, data.FormatTime(fileFirst), data.FormatTime(fileLast), sym, data.FormatStamp(first), data.FormatStamp(end)))
 		}
 		// Holes inside the file, within the run: no funding is charged
 		// across them (a step over twice the file's usual one).
-		step := int64(data.DetectInterval(fu.Times))
 		holes, from, to := 0, int64(0), int64(0)
 		big, bigAt := 0.0, int64(0)
 		for k := range fu.Times {
-			if k > 0 && step > 0 && fu.Times[k]-fu.Times[k-1] > 2*step && fu.Times[k] > first && fu.Times[k-1] < last {
+			if k > 0 && step > 0 && fu.Times[k]-fu.Times[k-1] > 2*step && fu.Times[k] > first && fu.Times[k-1] < end {
 				if holes == 0 {
 					from, to = fu.Times[k-1], fu.Times[k]
 				}
 				holes++
 			}
-			if r := math.Abs(fu.Rates[k]); r > big && fu.Times[k] >= first && fu.Times[k] <= last {
+			if r := math.Abs(fu.Rates[k]); r > big && fu.Times[k] >= first && fu.Times[k] < end {
 				big, bigAt = r, fu.Times[k]
 			}
 		}
