@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -62,23 +63,56 @@ func TestParseFundingErrorsNameFileAndLine(t *testing.T) {
 	}
 }
 
-// The shared Binance BTCUSDT history, when it is beside the checkout:
-// 8-hourly since 2019-09-10, sorted, every rate finite.
-func TestReadSharedFundingFile(t *testing.T) {
-	path := "../../shared/data/other/funding/binance_usdm_BTCUSDT_funding.csv"
-	if _, err := os.Stat(path); err != nil {
-		t.Skip("shared funding data not present")
+// The shared funding files ($DIVERGENCE_DATA/other/funding, and
+// other/more/funding when there; DIVERGENCE_DATA may also name the prices
+// folder beside other/): every one reads, one symbol each (BTCUSDT and
+// BTC-USDT-SWAP both BTC), its events strictly increasing and within the
+// ±10 % bound. The Binance BTCUSDT history is 8-hourly from 2019-09-10
+// 08:00 to 2026-06-29 00:00:00.006, none missing: 2 events on the first
+// day (08:00, 16:00), 3 on each of the 2,483 days from 2019-09-11
+// through 2026-06-28, 1 on the last (00:00): 2 + 2,483 × 3 + 1 = 7,452.
+func TestReadSharedFundingFiles(t *testing.T) {
+	d := os.Getenv("DIVERGENCE_DATA")
+	if d == "" {
+		t.Skip("DIVERGENCE_DATA not set: no real funding files")
 	}
-	f, err := ReadFunding(path)
-	if err != nil {
-		t.Fatal(err)
+	if filepath.Base(filepath.Clean(d)) == "prices" {
+		d = filepath.Dir(filepath.Clean(d))
 	}
-	if f.Symbol != "BTC" || f.Len() != 7452 || f.Times[0] != Day(2019, 9, 10)+8*3600e9 {
-		t.Fatalf("symbol %s, %d events, first %d", f.Symbol, f.Len(), f.Times[0])
+	var files []string
+	for _, g := range []string{"other/funding/*.csv", "other/funding/*/*.csv", "other/more/funding/*.csv"} {
+		m, _ := filepath.Glob(filepath.Join(d, g))
+		files = append(files, m...)
 	}
-	for k := 1; k < f.Len(); k++ {
-		if f.Times[k] <= f.Times[k-1] {
-			t.Fatalf("event %d out of order", k)
+	if len(files) == 0 {
+		t.Skipf("no funding files under %s/other/funding (DIVERGENCE_DATA)", d)
+	}
+	for _, path := range files {
+		f, err := ReadFunding(path)
+		if err != nil {
+			t.Errorf("%v", err)
+			continue
+		}
+		// The file names the pair: binance_usdm_BTCUSDT_funding.csv,
+		// binance_usdm_recent/TAOUSDT.csv, okx_BTC_swap_funding.csv.
+		if !strings.Contains(strings.ToUpper(filepath.Base(path)), f.Symbol) {
+			t.Errorf("%s: symbol %s (%q) not in the file's name", path, f.Symbol, f.Raw)
+		}
+		for k := range f.Times {
+			if k > 0 && f.Times[k] <= f.Times[k-1] {
+				t.Errorf("%s: event %d out of order", path, k)
+				break
+			}
+			if math.Abs(f.Rates[k]) > MaxFundingRate {
+				t.Errorf("%s: rate %g", path, f.Rates[k])
+				break
+			}
+		}
+		if filepath.Base(path) == "binance_usdm_BTCUSDT_funding.csv" {
+			if f.Symbol != "BTC" || f.Len() != 7452 || f.Times[0] != Day(2019, 9, 10)+8*3600e9 || f.Times[f.Len()-1] != Day(2026, 6, 29)+6e6 {
+				t.Errorf("%s: symbol %s, %d events, first %s, last %s", path, f.Symbol, f.Len(), FormatTime(f.Times[0]), FormatTime(f.Times[f.Len()-1]))
+			}
 		}
 	}
+	t.Logf("%d funding files read", len(files))
 }
