@@ -51,7 +51,8 @@ func ReadFunding(path string) (*FundingSeries, error) {
 // (columns found by header name, in any order; others are ignored):
 // funding_time_utc is an RFC 3339 UTC time, with or without fractional
 // seconds (2019-09-10T08:00:00Z, 2026-06-29T00:00:00.006000Z); the rate is
-// a decimal fraction; an empty mark price is NaN. Rows are returned sorted
+// a decimal fraction, or a percent with its sign (0.0100% = 0.0001, as
+// exchanges' pages show it); an empty mark price is NaN. Rows are returned sorted
 // by time. Errors name the file and line: a missing column, an unparsable
 // time or rate, a NaN or infinite rate, a second symbol in one file, a
 // duplicated time, no rows.
@@ -119,14 +120,18 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 		} else if sym != out.Raw {
 			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("symbol %q differs from %q above (one symbol per file)", sym, out.Raw)}
 		}
-		rate, err := strconv.ParseFloat(field(idx[2]), 64)
+		txt := field(idx[2])
+		rate, err := parseRate(txt)
 		if err != nil || math.IsNaN(rate) || math.IsInf(rate, 0) {
-			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_rate %q is not a finite number", field(idx[2]))}
+			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_rate %q is not a finite number", txt)}
 		}
 		// The bound of the funding_rate key: exchanges cap a settlement
 		// at a few percent (the real files here reach 0.74%); 5 or −50
 		// is a file in percent, or a bad row, and ruined the run.
 		if math.Abs(rate) > MaxFundingRate {
+			if strings.HasSuffix(txt, "%") {
+				return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_rate %s is beyond ±%g per settlement (%g%%)", txt, MaxFundingRate, 100*MaxFundingRate)}
+			}
 			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_rate %g is beyond ±%g per settlement: rates are fractions (0.0001 = 0.01%%); is the file in percent?", rate, MaxFundingRate)}
 		}
 		mark := math.NaN()
@@ -155,4 +160,20 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 	}
 	out.Symbol = CanonicalSymbol(strings.TrimSuffix(strings.ToUpper(out.Raw), "-SWAP"))
 	return out, nil
+}
+
+// parseRate parses a rate: a fraction (0.0001), or a percent with its
+// sign (0.01%, read as 0.01e-2, the same double as 0.0001).
+func parseRate(s string) (float64, error) {
+	num, pct := strings.CutSuffix(s, "%")
+	if !pct {
+		return strconv.ParseFloat(s, 64)
+	}
+	num = strings.TrimSpace(num)
+	if num == "" || strings.ContainsAny(num, "eEnNiIxXpP_") {
+		// An exponent, NaN, Inf, hex or digit separators: no percent
+		// form of those is written; refused as not a number.
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.ParseFloat(num+"e-2", 64)
 }

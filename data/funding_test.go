@@ -116,3 +116,31 @@ func TestReadSharedFundingFiles(t *testing.T) {
 	}
 	t.Logf("%d funding files read", len(files))
 }
+
+// A rate written in percent with its sign, as exchanges' web pages and
+// exports show it, is read as the fraction it says: 0.010000% =
+// 0.010000 / 100 = 0.0001 and -0.0375% = -0.000375 (the same doubles as
+// the fractions written out); 15% = 0.15 is beyond the ±0.1 bound.
+func TestParseFundingPercentSign(t *testing.T) {
+	in := "funding_time_utc,symbol,funding_rate\n" +
+		"2021-01-02T00:00:00Z,BTCUSDT,0.010000%\n" +
+		"2021-01-02T08:00:00Z,BTCUSDT, -0.0375 %\n" +
+		"2021-01-02T16:00:00Z,BTCUSDT,0.0001\n"
+	f, err := ParseFunding(strings.NewReader(in), "f.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Rates[0] != 0.0001 || f.Rates[1] != -0.000375 || f.Rates[2] != 0.0001 {
+		t.Fatalf("rates %v, want [0.0001 -0.000375 0.0001]", f.Rates)
+	}
+	for _, tc := range []struct{ rate, want string }{
+		{"15%", "f.csv:2: funding_rate 15% is beyond ±0.1 per settlement"},
+		{"%", `f.csv:2: funding_rate "%" is not a finite number`},
+		{"NaN%", `f.csv:2: funding_rate "NaN%" is not a finite number`},
+	} {
+		_, err := ParseFunding(strings.NewReader("funding_time_utc,symbol,funding_rate\n2021-01-02T00:00:00Z,BTCUSDT,"+tc.rate+"\n"), "f.csv")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.rate, err, tc.want)
+		}
+	}
+}
