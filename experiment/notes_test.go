@@ -167,4 +167,11 @@ func TestFundingCoverageEnds(t *testing.T) {
 	if got := notes(file(1, 29, 2*ms)); len(got) != 1 || !strings.HasPrefix(got[0], "BTC's funding file has events from 2024-01-01T08:00:00.002Z to 2024-01-10T16:00:00.002Z") {
 		t.Errorf("a file starting at 08:00 of the first day: %q", got)
 	}
+	// A file wholly after the run (k = 30 is 2024-01-11 00:00, the run's
+	// end), as the shared 2026 Binance files are after the shared prices:
+	// the note says the instrument pays nothing.
+	want = "BTC's funding file has events from 2024-01-11T00:00:00.002Z to 2024-01-12T16:00:00.002Z, the run's bars of BTC settle those from 2024-01-01 to before 2024-01-11: none falls within the run: BTC pays no funding"
+	if got := notes(file(30, 35, 2*ms)); len(got) != 1 || got[0] != want {
+		t.Errorf("a file after the run:\n got %q\nwant %q", got, want)
+	}
 }

@@ -1764,8 +1764,12 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 		step := int64(data.DetectInterval(fu.Times))
 		fileFirst, fileLast := fu.Times[0], fu.Times[len(fu.Times)-1]
 		if fileFirst > first+step/2 || fileLast < end-step-step/2 {
-			out = append(out, fmt.Sprintf("%s's funding file has events from %s to %s, the run's bars of %s settle those from %s to before %s: no funding is charged outside the file",
-				sym, data.FormatTime(fileFirst), data.FormatTime(fileLast), sym, data.FormatStamp(first), data.FormatStamp(end)))
+			what := "no funding is charged outside the file"
+			if fileFirst >= end || fileLast < first {
+				what = fmt.Sprintf("none falls within the run: %s pays no funding", sym)
+			}
+			out = append(out, fmt.Sprintf("%s's funding file has events from %s to %s, the run's bars of %s settle those from %s to before %s: %s",
+				sym, data.FormatTime(fileFirst), data.FormatTime(fileLast), sym, data.FormatStamp(first), data.FormatStamp(end), what))
 		}
 		// Holes inside the file, within the run: no funding is charged
 		// across them (a step over twice the file's usual one).
