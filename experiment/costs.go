@@ -166,6 +166,11 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 		if c.FundingRate != nil {
 			return fmt.Errorf("%s: set funding_rate or funding_file, not both", key)
 		}
+		if c.FundingIntervalHours != nil {
+			// It was ignored without a word: a file settles at its own
+			// times.
+			return fmt.Errorf("%s: set funding_interval_hours or funding_file, not both: a funding file settles at the times it lists", key)
+		}
 		fs, err := data.ReadFunding(f.resolve(*c.FundingFile))
 		if err != nil {
 			return fmt.Errorf("%s.funding_file: %w", key, err)

@@ -267,6 +267,9 @@ func TestInputsThatWouldMislead(t *testing.T) {
 		{"", "", "[costs.symbols.BTC]\nfunding_file = \"" + eth + "\"\n", "the file's rates are for ETH"},
 		{"", "", "[costs.crypto]\nfunding_file = \"" + eth + "\"\n", "a funding file belongs to one instrument"},
 		{"", "", "[costs.symbols.BTC]\nfunding_rate = 0.0001\nfunding_file = \"" + eth + "\"\n", "not both"},
+		// An interval beside a file was ignored without a word: the file
+		// settles at its own times.
+		{"", "", "[costs.symbols.BTC]\nfunding_interval_hours = 4.0\nfunding_file = \"" + eth + "\"\n", "costs.symbols.BTC: set funding_interval_hours or funding_file, not both"},
 		{"prices = \"raw\"", "", "[[splits]]\nsymbol = \"NVDA\"\ndate = \"2019-04-01\"\nratio = 4.0\n", "already split-adjusted"},
 		{"", "files = { NVDAX = \"x.csv\" }", "", "data.files"},
 		{"", "classes = { MSFT = \"crypto\" }", "", "data.classes.MSFT"},
