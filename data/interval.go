@@ -153,6 +153,89 @@ func DetectInterval(t []int64) Interval {
 	return 0
 }
 
+// Segment is a stretch of a series' bars at one interval: from row From
+// up to the next segment's From (or the last bar), its bars are Interval
+// apart. See Series.Segments.
+type Segment struct {
+	From     int
+	Interval Interval
+}
+
+// SegmentSteps is how many consecutive steps on the other side of a day
+// from a series' interval (a day or more apart in a series of intraday
+// bars, under a day in a series of daily ones) make a stretch of bars at
+// another interval (Series.Segments). Fewer are holes and sessions: an
+// hourly equity's overnight and weekend steps come one at a time, and two
+// in a row take a day with a single bar.
+const SegmentSteps = 3
+
+// dayStep is the step from which two bars are a day or more apart: 23
+// hours, as the readers take a file for daily (a day across a change of
+// daylight saving time in a zone).
+const dayStep = 23 * int64(Hour)
+
+// Segments returns the stretches of the series' bars at an interval on the
+// other side of a day from its own (BarInterval, the median step): daily
+// bars before hourly ones in one file (a daily history with hourly klines
+// appended), or hourly bars inside daily ones. Such a stretch is at least
+// SegmentSteps consecutive steps each a day or more apart in an intraday
+// series (under a day in a daily one); its interval is its own median step
+// (DetectInterval of its bars), the rest keeps the series' interval. A bar
+// belongs to the stretch of the step that follows it: the last daily bar
+// before hourly ones lasts a day, the first hourly bar an hour; the last
+// bar of the series, to the stretch of the step before it.
+//
+// nil when the whole series is at one interval (a step of its own kind in
+// every run of SegmentSteps, which is every file of one interval with
+// holes, nights and weekends); else the segments in row order, the first
+// from row 0, adjacent ones of different intervals.
+func (s *Series) Segments() []Segment {
+	t := s.Time
+	iv := s.BarInterval()
+	if iv <= 0 || len(t) < SegmentSteps+1 {
+		return nil
+	}
+	daily := int64(iv) >= dayStep
+	other := func(k int) bool { return (t[k]-t[k-1] >= dayStep) != daily }
+	var segs []Segment
+	add := func(from int, v Interval) {
+		if n := len(segs); n > 0 && segs[n-1].Interval == v {
+			return
+		}
+		if n := len(segs); n > 0 && segs[n-1].From == from {
+			segs[n-1].Interval = v
+			return
+		}
+		segs = append(segs, Segment{From: from, Interval: v})
+	}
+	for k := 1; k < len(t); {
+		if !other(k) {
+			k++
+			continue
+		}
+		c := k
+		for c+1 < len(t) && other(c+1) {
+			c++
+		}
+		// Steps k..c are of the other kind: bars k-1..c-1 (and c, when
+		// it is the last bar) are followed by them.
+		if c-k+1 >= SegmentSteps {
+			if segs == nil {
+				segs = []Segment{{From: 0, Interval: iv}}
+			}
+			add(k-1, DetectInterval(t[k-1:c+1]))
+			if c+1 < len(t) {
+				add(c, iv)
+			}
+		}
+		k = c + 1
+	}
+	if len(segs) == 1 {
+		return nil
+	}
+	return segs
+}
+
 // SetInterval records the series' detected interval (DetectInterval of its
 // times) in Series.Interval.
 func (s *Series) SetInterval() { s.Interval = DetectInterval(s.Time) }
