@@ -272,9 +272,12 @@ func (c *Context) HistoryTime(i, n int) []int64 {
 	return c.series[i].Time[lo : r+1 : r+1]
 }
 
-// Interval is instrument i's bar interval (data.Series.Interval, or the
-// median spacing of its bars when the series does not record it).
-func (c *Context) Interval(i int) data.Interval { return c.tl.Interval(i) }
+// Interval is the interval of instrument i's current bar (its first bar's
+// before it has one): data.Series.Interval, or the median spacing of its
+// bars when the series does not record it; in a file that changes
+// interval (daily bars, then hourly ones: data.Series.Segments), the
+// interval of the stretch the bar is in.
+func (c *Context) Interval(i int) data.Interval { return c.tl.IntervalAt(i, c.cursor[i]) }
 
 // NextBarTime is the open instant (UTC ns) of instrument i's next bar
 // after the current slice, or math.MaxInt64 when its data has no more

@@ -44,6 +44,29 @@ type market struct {
 	// intraday bars of New York's regular session alone, whose last bar
 	// of a session may be shorter than its interval (lastBarClose).
 	intradayEquity []bool
+	// segs is, per instrument whose file changes interval (daily bars,
+	// then hourly ones: Timeline.Segments), the span, session and
+	// intradayEquity of each of its segments, which advance copies into
+	// the fields above as the cursor enters one; nil when no instrument
+	// changes interval. segAt is the segment each one's cursor is in.
+	segs  [][]segBars
+	segAt []int
+}
+
+// segBars is how the bars of one segment of a series last (see barProps).
+type segBars struct {
+	from           int // the segment's first row
+	span           int64
+	session        bool
+	intradayEquity bool
+}
+
+// barProps is how bars of interval iv of a series of class cl with these
+// times last: their span (barSpan), whether they close at the session's
+// close (an equity's daily bars) and whether they are an equity's bars of
+// the regular session alone (lastBarClose).
+func barProps(iv data.Interval, cl data.Class, times []int64) (span int64, session, intradayEquity bool) {
+	return barSpan(iv), cl == data.Equity && !iv.Intraday(), cl == data.Equity && iv.Intraday() && regularHours(times)
 }
 
 // equityClose is when an equity's daily bar closes, from the start of
@@ -69,10 +92,27 @@ func newMarket(p *data.Panel, tl *Timeline) market {
 		m.cursor[i] = -1
 		m.last[i] = -1
 		m.price[i] = math.NaN()
-		iv := tl.Interval(i)
-		m.span[i] = barSpan(iv)
-		m.session[i] = p.Series[i].Class == data.Equity && !iv.Intraday()
-		m.intradayEquity[i] = p.Series[i].Class == data.Equity && iv.Intraday() && regularHours(p.Series[i].Time)
+		s := &p.Series[i]
+		sg := tl.Segments(i)
+		if sg == nil {
+			m.span[i], m.session[i], m.intradayEquity[i] = barProps(tl.Interval(i), s.Class, s.Time)
+			continue
+		}
+		if m.segs == nil {
+			m.segs, m.segAt = make([][]segBars, n), make([]int, n)
+		}
+		m.segs[i] = make([]segBars, len(sg))
+		for k, g := range sg {
+			to := len(s.Time)
+			if k+1 < len(sg) {
+				to = sg[k+1].From
+			}
+			b := &m.segs[i][k]
+			b.from = g.From
+			b.span, b.session, b.intradayEquity = barProps(g.Interval, s.Class, s.Time[g.From:to])
+		}
+		b := m.segs[i][0]
+		m.span[i], m.session[i], m.intradayEquity[i] = b.span, b.session, b.intradayEquity
 	}
 	return m
 }
@@ -86,6 +126,9 @@ func (m *market) advance(k int) {
 	for j, i := range inst {
 		m.cursor[i] = int(row[j])
 		m.last[i] = k
+		if m.segs != nil && m.segs[i] != nil {
+			m.enterSegment(i, int(row[j]))
+		}
 		c := m.now + m.span[i]
 		if m.session[i] {
 			c = sessionClose(m.now, c)
@@ -97,6 +140,20 @@ func (m *market) advance(k int) {
 			m.known = c
 		}
 	}
+}
+
+// enterSegment moves instrument i's segment on to the one holding row
+// (rows only advance) and makes its bars' span and closes current.
+func (m *market) enterSegment(i int32, row int) {
+	sg, k := m.segs[i], m.segAt[i]
+	if k+1 >= len(sg) || sg[k+1].from > row {
+		return
+	}
+	for k+1 < len(sg) && sg[k+1].from <= row {
+		k++
+	}
+	m.segAt[i] = k
+	m.span[i], m.session[i], m.intradayEquity[i] = sg[k].span, sg[k].session, sg[k].intradayEquity
 }
 
 // hide hides the instruments outside universe from the strategy
@@ -128,7 +185,8 @@ func (m *market) visible(inst []int32) []int32 {
 }
 
 // barSpan is how long bars of interval iv last: the interval (the
-// timeline's, measured as the median step) when under a day, else a day,
+// timeline's, measured as the median step, or a segment's in a file that
+// changes interval: Timeline.Segments) when under a day, else a day,
 // as funding settles it too. A daily bar stamped 00:00 closes by the next
 // 00:00, but an equity's, which closes at 21:00 UTC (sessionClose). A
 // weekly or sparse series (two bars three days apart) counts as

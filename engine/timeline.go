@@ -26,6 +26,10 @@ type Timeline struct {
 	// iv is each instrument's bar interval (Series.Interval, or detected
 	// from its times when the series does not say).
 	iv []data.Interval
+	// seg is, per instrument, the stretches of its bars at another
+	// interval (data.Series.Segments: daily bars, then hourly ones); nil
+	// for an instrument at one interval throughout, as most are.
+	seg [][]data.Segment
 	// back, when not "", says where a series' times went back (unsorted,
 	// or past 2262, where int64 nanoseconds wrap): Run refuses it.
 	back string
@@ -42,6 +46,12 @@ func NewTimeline(p *data.Panel) *Timeline {
 	tl := &Timeline{n: n, inst: make([]int32, 0, total), row: make([]int32, 0, total), iv: make([]data.Interval, n)}
 	for i := range p.Series {
 		tl.iv[i] = p.Series[i].BarInterval()
+		if sg := p.Series[i].Segments(); sg != nil {
+			if tl.seg == nil {
+				tl.seg = make([][]data.Segment, n)
+			}
+			tl.seg[i] = sg
+		}
 	}
 	cur := make([]int, n)
 	tl.off = append(tl.off, 0)
@@ -93,6 +103,30 @@ func (tl *Timeline) Active(k int) (inst, row []int32) {
 // the median spacing of its times when the series does not record one (0
 // for a series of fewer than two bars).
 func (tl *Timeline) Interval(i int) data.Interval { return tl.iv[i] }
+
+// Segments returns instrument i's stretches of bars at other intervals
+// (data.Series.Segments), nil when its bars are at one interval.
+func (tl *Timeline) Segments(i int) []data.Segment {
+	if tl.seg == nil {
+		return nil
+	}
+	return tl.seg[i]
+}
+
+// IntervalAt is the interval of instrument i's bar at row: its segment's
+// (Segments) when its file changes interval, else Interval(i). A row
+// before the first (−1) is in the first segment.
+func (tl *Timeline) IntervalAt(i, row int) data.Interval {
+	sg := tl.Segments(i)
+	if sg == nil {
+		return tl.iv[i]
+	}
+	k := len(sg) - 1 // a few segments: the last one starting at or before row
+	for k > 0 && sg[k].From > row {
+		k--
+	}
+	return sg[k].Interval
+}
 
 // StepAt returns the first step whose time is >= t (Len() if none).
 func (tl *Timeline) StepAt(t int64) int {
