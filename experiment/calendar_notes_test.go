@@ -323,3 +323,23 @@ func everyDay(sym string, class data.Class, from, to int64) data.Series {
 	}
 	return s
 }
+
+// TestSpacingNoteIntervalChange: a file of daily bars, then hourly ones
+// (BTC 2024-01-01 … 01-10 daily, hourly from 01-11 00:00 for 20 days) is
+// noted with where each interval begins, however few the daily bars
+// (9 steps, under spacingRun); each bar lasts its stretch's interval.
+func TestSpacingNoteIntervalChange(t *testing.T) {
+	s := data.Series{Instrument: data.Instrument{Symbol: "BTC", Class: data.Crypto}}
+	d0 := data.Day(2024, 1, 1)
+	for k := int64(0); k < 10; k++ {
+		s.Time = append(s.Time, d0+k*data.NanosPerDay)
+	}
+	for k := int64(0); k < 480; k++ {
+		s.Time = append(s.Time, d0+10*data.NanosPerDay+k*int64(data.Hour))
+	}
+	s.SetInterval()
+	want := `BTC's file changes interval: 1d bars from 2024-01-01, then 1h bars from 2024-01-11T00:00:00Z: each bar lasts its own stretch's interval, and days (rebalance_days, every_days, cooldown_days) stay calendar days; the metrics count every step as one 1h bar (bar = "1d" resamples the file to one interval)`
+	if got := spacingNote(&s); got != want {
+		t.Errorf("\n got %s\nwant %s", got, want)
+	}
+}

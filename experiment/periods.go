@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/divergence-research/divergence/data"
@@ -368,14 +369,21 @@ func spikeNote(s *data.Series) string {
 		s.Symbol, what, data.FormatStamp(s.Time[first]), 100*a, 100*b)
 }
 
-// spacingNote notes a series whose bars change spacing (a file of hourly
-// bars, then 5-minute ones): the longest run of at least
-// spacingRun consecutive equal steps other than its interval. Holes,
-// nights and weekends are single steps, not runs. "" when there is none.
+// spacingNote notes a series whose bars change spacing. Across a day
+// (daily bars, then hourly ones: data.Series.Segments), it says where each
+// stretch begins and that each bar lasts its stretch's interval, which the
+// runs use: one line, however short the stretches. Otherwise (a file of
+// hourly bars, then 5-minute ones) it notes the longest run of at least
+// spacingRun consecutive equal steps other than its interval, read at
+// the series' interval. Holes, nights and weekends are single steps, not
+// runs. "" when there is none.
 func spacingNote(s *data.Series) string {
 	iv := int64(s.Interval)
 	if iv <= 0 {
 		return "" // no interval measured: nothing to compare with
+	}
+	if segs := s.Segments(); segs != nil {
+		return segmentsNote(s, segs)
 	}
 	best, bestAt, bestStep := 0, 0, int64(0)
 	for k := 1; k < len(s.Time); {
@@ -399,3 +407,36 @@ func spacingNote(s *data.Series) string {
 // spacingRun is how many consecutive steps of one spacing other than a
 // series' interval make spacingNote say its file mixes intervals.
 const spacingRun = 50
+
+// segmentsNote is spacingNote for a series whose bars change interval
+// across a day (segs, from data.Series.Segments):
+//
+//	BTC's file changes interval: 1d bars from 2024-01-01, then 1h bars from 2024-01-11T00:00:00Z: each bar lasts its own stretch's interval, and days (rebalance_days, every_days, cooldown_days) stay calendar days; the metrics count every step as one 1h bar (bar = "1d" resamples the file to one interval)
+func segmentsNote(s *data.Series, segs []data.Segment) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s's file changes interval: ", s.Symbol)
+	for k, g := range segs {
+		if k > 0 {
+			b.WriteString(", then ")
+		}
+		stamp := data.FormatStamp
+		if g.Interval.Intraday() || k > 0 && segs[k-1].Interval.Intraday() {
+			stamp = data.FormatTime
+		}
+		fmt.Fprintf(&b, "%s bars from %s", g.Interval, stamp(s.Time[g.From]))
+	}
+	coarse := s.Interval
+	for _, g := range segs {
+		coarse = max(coarse, g.Interval)
+	}
+	bar := data.Daily
+	for _, v := range data.BarIntervals {
+		if v >= coarse {
+			bar = v
+			break
+		}
+	}
+	fmt.Fprintf(&b, ": each bar lasts its own stretch's interval, and days (rebalance_days, every_days, cooldown_days) stay calendar days; the metrics count every step as one %s bar (bar = %q resamples the file to one interval)",
+		s.Interval, bar.String())
+	return b.String()
+}
