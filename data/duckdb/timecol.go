@@ -668,6 +668,10 @@ func clip(s string) string {
 // stampTimes turns the resolved column into the series' times: a daily
 // file (no time of day, or bars a day or more apart) is stamped 00:00 UTC
 // of each bar's date, an intraday file with each bar's instant. A file
+// mostly of daily bars whose rows hold, somewhere, three or more bars of
+// one day at increasing times (a daily history with hourly bars after
+// it) is intraday too: stamped by their dates, its hourly bars fell on
+// one stamp, refused as a "duplicate date". A file
 // whose rows are strictly newest first throughout is reversed (with a
 // note); any other disorder is left for validation to report.
 func (d *decoder) stampTimes() {
@@ -697,7 +701,7 @@ func (d *decoder) stampTimes() {
 		d.s.Time = make([]int64, n) // placeholder for permute
 		d.permute()
 	}
-	daily := tc.dateOnly || n < 2 || medianAbsStep(tc.inst) >= 23*int64(time.Hour)
+	daily := tc.dateOnly || n < 2 || medianAbsStep(tc.inst) >= 23*int64(time.Hour) && !tc.intradayDay()
 	// The instants become the stamps in place: the column is not read
 	// again once stamped.
 	t := tc.inst[:n:n]
@@ -748,6 +752,23 @@ func (d *decoder) permute() {
 
 // medianAbsStep is the median of |t[k] - t[k-1]| (lower middle), counted
 // by value so that it costs no sort of the whole column.
+// intradayDay reports whether three or more consecutive rows fall on
+// one day (tc.day) at increasing instants: bars within a day. Two rows
+// of one day stay a duplicate date for validation to report.
+func (tc *timeCol) intradayDay() bool {
+	run := 1
+	for k := 1; k < len(tc.inst); k++ {
+		if tc.inst[k] > tc.inst[k-1] && tc.day(k) == tc.day(k-1) {
+			if run++; run >= 3 {
+				return true
+			}
+		} else {
+			run = 1
+		}
+	}
+	return false
+}
+
 func medianAbsStep(t []int64) int64 {
 	counts := map[int64]int{}
 	for k := 1; k < len(t); k++ {
