@@ -1,0 +1,222 @@
+package data
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// RateSeries is a lending market's rate history (a DeFi pool such as
+// Aave's or Compound's), in time order: from Times[k] until Times[k+1]
+// (the last row until the end of time) the asset lent earns Supply[k] a
+// year and the asset borrowed pays Borrow[k] a year. Rates are annual
+// fractions (0.05 = 5 % a year) over a year of RateYearDays days, as the
+// protocols quote them.
+type RateSeries struct {
+	Asset  string // canonical: wbtc → BTC, weth → ETH, usdc → USDC
+	Raw    string // the asset as written in the file
+	Source string // the file it was read from
+	// Dated is true for a file of dates (YYYY-MM-DD) rather than times:
+	// each date's rates hold from the end of that day (see ParseRates).
+	Dated  bool
+	Times  []int64
+	Supply []float64
+	Borrow []float64
+	// Lines are the file's line of each row, for notes that name one.
+	Lines []int
+}
+
+// Len is the number of rows.
+func (r *RateSeries) Len() int { return len(r.Times) }
+
+// At returns the index of the row in force at t (the last at or before
+// t), -1 before the first.
+func (r *RateSeries) At(t int64) int {
+	return sort.Search(len(r.Times), func(k int) bool { return r.Times[k] > t }) - 1
+}
+
+// RateYearDays is the year of a lending rate file: DeFi protocols
+// annualise over 365 days (Aave's SECONDS_PER_YEAR, Compound's
+// blocks per year of 365 days), leap years or not.
+const RateYearDays = 365.0
+
+// MaxLendingRate bounds an annual rate in a lending rate file: 10,
+// 1,000 % a year. A pool's borrow rate past its utilisation kink reaches
+// 100 % and more (the shared Aave v2 WETH file: 1.03); 25 for 25 % is a
+// file in percent.
+const MaxLendingRate = 10.0
+
+// ReadRates reads a lending rate CSV file (see ParseRates).
+func ReadRates(path string) (*RateSeries, error) {
+	fh, _, err := OpenFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("data: %w", err)
+	}
+	defer fh.Close()
+	return ParseRates(fh, path)
+}
+
+// ParseRates parses the lending rate layout
+//
+//	time_utc,asset,supply_rate,borrow_rate    (Aave: a snapshot a day)
+//	date,asset,supply_rate,borrow_rate        (Compound: a rate a day)
+//
+// (columns found by header name, in any order; others are ignored).
+// time_utc is an RFC 3339 time with its zone (2020-12-02T18:00:45Z),
+// converted to UTC: the row's rates hold from that instant. A date
+// (2020-11-10) holds from the end of its day, 00:00 UTC of the next: the
+// rate of a day is known once the day is over, and holding it from the
+// day's start would charge it before it was seen. Rates are annual
+// fractions (or percents with their sign, 5% = 0.05), within
+// [0, MaxLendingRate]. One asset per file. Rows are returned sorted by
+// time. Errors name the file and line: a missing column, both or neither
+// time column, an unparsable time or rate, a NaN, negative or too large
+// rate, a second asset, a duplicated time, no rows.
+func ParseRates(r io.Reader, name string) (*RateSeries, error) {
+	const layout = "time_utc (or date),asset,supply_rate,borrow_rate"
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if err == io.EOF {
+		return nil, &RowError{File: name, Msg: "empty file (want a header " + layout + ")"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: %s: %w", name, err)
+	}
+	col := map[string]int{}
+	for k, h := range head {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = k
+	}
+	tc, hasTime := col["time_utc"]
+	dc, hasDate := col["date"]
+	out := &RateSeries{Source: name}
+	switch {
+	case hasTime && hasDate:
+		return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("both a time_utc and a date column (header %q): which one stamps the rates?", strings.Join(head, ","))}
+	case hasDate:
+		tc, out.Dated = dc, true
+	case !hasTime:
+		return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("no time_utc or date column (header %q; want %s)", strings.Join(head, ","), layout)}
+	}
+	idx := [3]int{}
+	for k, n := range []string{"asset", "supply_rate", "borrow_rate"} {
+		c, ok := col[n]
+		if !ok {
+			return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("no %s column (header %q; want %s)", n, strings.Join(head, ","), layout)}
+		}
+		idx[k] = c
+	}
+	type row struct {
+		t              int64
+		supply, borrow float64
+		line           int
+	}
+	var rows []row
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, &RowError{File: name, Row: pe.Line, Msg: pe.Err.Error()}
+			}
+			return nil, fmt.Errorf("data: %s: %w", name, err)
+		}
+		field := func(c int) string {
+			if c < len(rec) {
+				return strings.TrimSpace(rec[c])
+			}
+			return ""
+		}
+		var t int64
+		if out.Dated {
+			d, err := time.Parse(time.DateOnly, field(tc))
+			if err != nil {
+				return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("date %q is not a date YYYY-MM-DD", Clip(field(tc)))}
+			}
+			t = d.UnixNano() + NanosPerDay // known at the day's end
+		} else {
+			ts, err := time.Parse(time.RFC3339Nano, field(tc))
+			if err != nil {
+				return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("time_utc %q is not an RFC 3339 time with its zone (2020-12-02T18:00:45Z)", Clip(field(tc)))}
+			}
+			t = ts.UTC().UnixNano()
+		}
+		asset := field(idx[0])
+		if asset == "" {
+			return nil, &RowError{File: name, Row: line, Msg: "asset is empty"}
+		}
+		if out.Raw == "" {
+			out.Raw = asset
+		} else if asset != out.Raw {
+			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("asset %q differs from %q above (one asset per file)", Clip(asset), out.Raw)}
+		}
+		var v [2]float64
+		for k, n := range []string{"supply_rate", "borrow_rate"} {
+			txt := field(idx[k+1])
+			x, err := parseRate(txt)
+			switch {
+			case err != nil || math.IsNaN(x) || math.IsInf(x, 0):
+				return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("%s %q is not a finite number", n, Clip(txt))}
+			case x < 0:
+				return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("%s %s is negative: a lending rate is >= 0", n, txt)}
+			case x > MaxLendingRate:
+				return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("%s %s is beyond %g (%g %% a year): rates are annual fractions (0.05 = 5 %%); is the file in percent?", n, txt, MaxLendingRate, 100*MaxLendingRate)}
+			}
+			v[k] = x
+		}
+		rows = append(rows, row{t, v[0], v[1], line})
+	}
+	if len(rows) == 0 {
+		return nil, &RowError{File: name, Msg: "no rate rows"}
+	}
+	sort.SliceStable(rows, func(a, b int) bool { return rows[a].t < rows[b].t })
+	n := len(rows)
+	out.Times, out.Supply, out.Borrow, out.Lines = make([]int64, n), make([]float64, n), make([]float64, n), make([]int, n)
+	for k, e := range rows {
+		if k > 0 && e.t == rows[k-1].t {
+			what := "time " + FormatTime(e.t)
+			if out.Dated {
+				what = "date " + FormatDay(e.t-NanosPerDay)
+			}
+			return nil, &RowError{File: name, Row: e.line, Msg: fmt.Sprintf("duplicate %s (also at line %d)", what, rows[k-1].line)}
+		}
+		out.Times[k], out.Supply[k], out.Borrow[k], out.Lines[k] = e.t, e.supply, e.borrow, e.line
+	}
+	out.Asset = RateAsset(out.Raw)
+	return out, nil
+}
+
+// RateAsset is the instrument a lending market's asset stands for: a
+// wrapped coin is the coin (wbtc → BTC, weth → ETH), any other the
+// canonical symbol of its name (link → LINK, usdc → USDC).
+func RateAsset(raw string) string {
+	switch s := strings.ToUpper(strings.TrimSpace(raw)); s {
+	case "WBTC":
+		return "BTC"
+	case "WETH":
+		return "ETH"
+	default:
+		return CanonicalSymbol(s)
+	}
+}
+
+// Stablecoin reports whether asset (canonical, as RateAsset gives it) is
+// a US-dollar stablecoin whose lending rates can stand for a cash rate:
+// USDC, USDT, DAI, BUSD, TUSD, USDP, GUSD, FRAX, LUSD, SUSD.
+func Stablecoin(asset string) bool {
+	switch asset {
+	case "USDC", "USDT", "DAI", "BUSD", "TUSD", "USDP", "GUSD", "FRAX", "LUSD", "SUSD":
+		return true
+	}
+	return false
+}
