@@ -167,7 +167,7 @@ func (b *broker) setupModels() {
 		b.anySlip = b.anySlip || b.slip[i] != nil || b.vol[i] != nil
 		b.margin = b.margin || b.initM[i] != nil
 		b.maint = b.maint || b.maintM[i] != nil
-		b.finance = b.finance || ms.shorting.Rate != 0 || ms.customBorrow
+		b.finance = b.finance || ms.shorting.charges() || ms.customBorrow
 		b.funding = b.funding || b.fund[i] != nil
 		b.recalls = b.recalls || ms.shorting.RecallAt != 0
 	}
@@ -186,7 +186,7 @@ func (b *broker) setupModels() {
 	if b.funding || b.finance {
 		per := 1
 		for i := range b.fund {
-			if b.fund[i] != nil || b.shorting[i].Rate != 0 {
+			if b.fund[i] != nil || b.shorting[i].charges() {
 				per++
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 // Borrow are the terms of shorting (equities): an annual fee on the short
@@ -21,11 +23,30 @@ type Borrow struct {
 	// an open short is covered at the open of the instrument's first bar
 	// at or after it, and new shorts are rejected.
 	RecallAt int64
+	// Times and Rates (annual fractions), when Times is not empty, make
+	// the rate a step function (a rate file, data.ReadRates): Rates[k]
+	// holds from Times[k] (never before it) until Times[k+1], the last
+	// to the end; Rate holds before Times[0]. Times ascending.
+	Times []int64
+	Rates []float64
+	// YearDays is the year of Rates' day count: 0 is DayCount (ACT/360);
+	// data.RateYearDays (365) for a DeFi pool's rates. Rate, before
+	// Times[0], accrues ACT/360 whatever it is.
+	YearDays float64
 }
+
+// charges reports whether the terms charge a borrow fee of their own.
+func (b *Borrow) charges() bool { return b.Rate != 0 || len(b.Times) > 0 }
 
 // BorrowFee implements BorrowModel: |qty| × price × rate × days / 360,
 // the rate being Rate, or env.BorrowSet when not NaN, times env.BorrowMult.
+// With Times, the rates in force over the period, each for its part of
+// it (stepped): |qty| × price × env.BorrowMult × Σ rate × days / year;
+// a BorrowSet replaces them all, ACT/360.
 func (b Borrow) BorrowFee(h Holding, a Accrual, env EnvFactors) float64 {
+	if len(b.Times) > 0 && env.BorrowSet != env.BorrowSet {
+		return -h.Qty * h.Price * env.BorrowMult * stepped(b.Times, b.Rates, b.Rate, b.YearDays, a.From, a.To)
+	}
 	rate := b.Rate
 	if env.BorrowSet == env.BorrowSet {
 		rate = env.BorrowSet
@@ -99,10 +120,29 @@ func ceilDiv(a, b int64) int64 {
 // Config.CashRate and Config.BorrowRate set it.
 type CashInterest struct {
 	Rate, BorrowRate float64
+	// Times, when not empty, make the rates step functions (a stablecoin
+	// pool's rate file, data.ReadRates): from Times[k] (never before it)
+	// until Times[k+1], the last to the end, a positive balance earns
+	// Rates[k] and a negative one pays BorrowRates[k]; Rate and
+	// BorrowRate hold before Times[0]. Times ascending.
+	Times              []int64
+	Rates, BorrowRates []float64
+	// YearDays is the year of Rates' and BorrowRates' day count: 0 is
+	// DayCount (ACT/360); data.RateYearDays (365) for a DeFi pool's.
+	YearDays float64
 }
 
 // Interest implements InterestModel.
 func (c CashInterest) Interest(balance float64, a Accrual) float64 {
+	if len(c.Times) > 0 {
+		switch {
+		case balance > 0:
+			return -balance * stepped(c.Times, c.Rates, c.Rate, c.YearDays, a.From, a.To)
+		case balance < 0:
+			return -balance * stepped(c.Times, c.BorrowRates, c.BorrowRate, c.YearDays, a.From, a.To)
+		}
+		return 0
+	}
 	switch {
 	case balance > 0 && c.Rate != 0:
 		return -balance * c.Rate * a.Days / DayCount
@@ -112,9 +152,73 @@ func (c CashInterest) Interest(balance float64, a Accrual) float64 {
 	return 0
 }
 
-// Validate reports a rate outside [-1, 10] a year.
+// Validate reports a rate outside [-1, 10] a year, and Times that do
+// not ascend or do not match Rates and BorrowRates.
 func (c CashInterest) Validate() error {
-	return validRates(c.Rate, c.BorrowRate, "Rate", "BorrowRate")
+	if err := validRates(c.Rate, c.BorrowRate, "Rate", "BorrowRate"); err != nil {
+		return err
+	}
+	if len(c.Times) != len(c.Rates) || len(c.Times) != len(c.BorrowRates) {
+		return fmt.Errorf("%d Times but %d Rates and %d BorrowRates", len(c.Times), len(c.Rates), len(c.BorrowRates))
+	}
+	return validSteps(c.Times, c.YearDays, func(k int) error {
+		if r, b := c.Rates[k], c.BorrowRates[k]; !(r >= -1 && r <= 10 && b >= -1 && b <= 10) {
+			return validRates(r, b, fmt.Sprintf("Rates[%d]", k), fmt.Sprintf("BorrowRates[%d]", k))
+		}
+		return nil
+	})
+}
+
+// validSteps checks a step function's Times (strictly ascending) and
+// year (0, or a year of 360 to 366 days), and each step with rate.
+func validSteps(times []int64, year float64, rate func(k int) error) error {
+	if year != 0 && !(year >= 360 && year <= 366) {
+		return fmt.Errorf("YearDays = %g: want 0 (ACT/360), or 360 to 366", year)
+	}
+	for k := range times {
+		if k > 0 && times[k] <= times[k-1] {
+			return fmt.Errorf("Times[%d] is not after Times[%d]", k, k-1)
+		}
+		if err := rate(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stepped is the fraction of a year's rate accrued over [from, to) under
+// a step function: rate0 before times[0] (ACT/360), then rates[k] from
+// times[k] until times[k+1] over a year of year days (0: DayCount), each
+// for the nanoseconds it holds: Σ rate × days / year. It does not
+// allocate.
+func stepped(times []int64, rates []float64, rate0, year float64, from, to int64) float64 {
+	if year == 0 {
+		year = DayCount
+	}
+	day := float64(data.NanosPerDay)
+	// j rows stand at or before from: rates[j-1] is in force there.
+	j, found := slices.BinarySearch(times, from)
+	if found {
+		j++
+	}
+	var acc float64
+	t := from
+	if j == 0 {
+		end := min(to, times[0])
+		if end > t && rate0 != 0 {
+			acc += rate0 * (float64(end-t) / day) / DayCount
+		}
+		t, j = end, 1
+	}
+	for ; t < to; j++ {
+		end := to
+		if j < len(times) {
+			end = min(to, times[j])
+		}
+		acc += rates[j-1] * (float64(end-t) / day) / year
+		t = end
+	}
+	return acc
 }
 
 func validRates(a, b float64, na, nb string) error {

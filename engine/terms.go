@@ -7,7 +7,9 @@ import (
 
 // Day-count and time constants. Every annual rate in this package (short
 // borrow, interest on cash, interest on borrowed cash) accrues ACT/360:
-// rate × calendar days / 360, the money-market and stock-loan convention.
+// rate × calendar days / 360, the money-market and stock-loan convention;
+// rates that step with time (Borrow.Times, CashInterest.Times) accrue
+// over their own YearDays when set (365 for DeFi pools' rates).
 const (
 	nsPerHour = int64(3600e9)
 	// DayCount is the denominator of the ACT/360 day count.
@@ -142,6 +144,20 @@ func (t *Terms) validate(where string) error {
 		}
 		if math.IsNaN(f.Rates[k]) || math.IsInf(f.Rates[k], 0) {
 			return fmt.Errorf("engine: %s.Funding.Rates[%d] = %g: want a finite rate", where, k, f.Rates[k])
+		}
+	}
+	if bo := &t.Borrow; len(bo.Times) > 0 || len(bo.Rates) > 0 || bo.YearDays != 0 {
+		if len(bo.Times) != len(bo.Rates) {
+			return fmt.Errorf("engine: %s.Borrow: %d times but %d rates", where, len(bo.Times), len(bo.Rates))
+		}
+		err := validSteps(bo.Times, bo.YearDays, func(k int) error {
+			if r := bo.Rates[k]; !(r >= 0 && r <= 10) {
+				return fmt.Errorf("Rates[%d] = %g: want an annual rate in [0, 10]", k, r)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("engine: %s.Borrow.%w", where, err)
 		}
 	}
 	if err := t.Margin.validate(where); err != nil {
