@@ -130,6 +130,10 @@ type File struct {
 	Output OutputSpec `toml:"output"`
 
 	path string // where the file was read from
+	// rateFiles are the rate files engineBase read, by key
+	// (costs.cash_rate_file, costs.symbols.SYM.borrow_rate_file), for the
+	// run's notes on them (rateFileNotes).
+	rateFiles map[string]*data.RateSeries
 }
 
 // OutputSpec chooses the optional files of the results folder.

@@ -39,6 +39,11 @@ type CostSpec struct {
 	BorrowRate        *float64   `toml:"borrow_rate"`        // annual, on short market value, ACT/360
 	BorrowUnavailable *bool      `toml:"borrow_unavailable"` // shorts rejected
 	BorrowRecall      *data.When `toml:"borrow_recall"`      // a date YYYY-MM-DD (00:00 UTC) or an RFC 3339 instant with Z or an offset: shorts covered at the next open
+	// BorrowRateFile is a lending rate file (time_utc or date, asset,
+	// supply_rate, borrow_rate; data.ReadRates) whose borrow_rate the
+	// symbol's short pays, stepping at the file's times, ACT/365; before
+	// its first row, the class's borrow_rate. [costs.symbols.SYM] only.
+	BorrowRateFile *string `toml:"borrow_rate_file"`
 
 	FundingRate          *float64 `toml:"funding_rate"`           // per settlement (0.0001 = 0.01% per 8h); longs pay when > 0
 	FundingIntervalHours *float64 `toml:"funding_interval_hours"` // default 8 when a funding rate or file is set
@@ -95,6 +100,12 @@ type CostsSpec struct {
 	// Interest names the account's interest model (see ModelSpec); it
 	// replaces cash_rate and borrow_cash_rate.
 	Interest ModelSpec `toml:"interest"`
+	// CashRateFile is a stablecoin pool's lending rate file (USDC, USDT,
+	// DAI, …; data.ReadRates): positive cash earns its supply_rate and
+	// negative cash pays its borrow_rate, stepping at the file's times,
+	// ACT/365; nothing before its first row. It replaces cash_rate and
+	// borrow_cash_rate.
+	CashRateFile string `toml:"cash_rate_file"`
 }
 
 // SplitSpec is one [[splits]] row, used with prices = "raw".
@@ -143,6 +154,11 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 			return fmt.Errorf("%s.borrow_recall = \"\": want a date or an instant (leave the key out for no recall)", key)
 		}
 		t.Borrow.RecallAt = ts
+	}
+	if c.BorrowRateFile != nil {
+		if err := c.borrowFile(f, t, key); err != nil {
+			return err
+		}
 	}
 	set(&t.Funding.Rate, c.FundingRate)
 	if c.FundingRate != nil || c.FundingFile != nil || c.FundingIntervalHours != nil {
@@ -217,7 +233,53 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 	if c.ImpactWindow != nil && *c.ImpactWindow < 0 {
 		return fmt.Errorf("%s.impact_window = %d: want >= 0", key, *c.ImpactWindow)
 	}
-	return c.applyModels(reg, t, key)
+	if err := c.applyModels(reg, t, key); err != nil {
+		return err
+	}
+	if c.BorrowRateFile != nil && (t.Funding.On() || t.FundingModel != nil) {
+		// A perpetual pays funding, not borrow: the file would be read
+		// and never charged.
+		return fmt.Errorf("%s.borrow_rate_file: %s is a perpetual here (a funding rate, file or model, in this table or its class's): it pays funding, not borrow", key, strings.TrimPrefix(key, "costs.symbols."))
+	}
+	return nil
+}
+
+// borrowFile reads c's borrow_rate_file into t's borrow: its borrow_rate
+// from each row's time, ACT/365, the class's borrow_rate (t.Borrow.Rate,
+// ACT/360) before the first row; the file replaces a borrow model of the
+// class. It is refused beside borrow_rate or a borrow model in the same
+// table, outside a symbol's table, and for another asset than the
+// symbol.
+func (c *CostSpec) borrowFile(f *File, t *engine.Terms, key string) error {
+	sym, ok := strings.CutPrefix(key, "costs.symbols.")
+	if !ok {
+		return fmt.Errorf("%s.borrow_rate_file: a borrow rate file belongs to one instrument: set it under [costs.symbols.SYM]", key)
+	}
+	if c.BorrowRate != nil {
+		return fmt.Errorf("%s: set borrow_rate or borrow_rate_file, not both: the file's rates replace the constant (before its first row the class's borrow_rate applies)", key)
+	}
+	if c.Borrow != nil {
+		return fmt.Errorf("%s: set borrow_rate_file or borrow.model, not both: the borrow model replaces the file's rates", key)
+	}
+	rs, err := data.ReadRates(f.resolve(*c.BorrowRateFile))
+	if err != nil {
+		return fmt.Errorf("%s.borrow_rate_file: %w", key, err)
+	}
+	if rs.Asset != data.CanonicalSymbol(sym) {
+		return fmt.Errorf("%s.borrow_rate_file: the file's rates are for %s (%q), not %s", key, rs.Asset, rs.Raw, sym)
+	}
+	t.Borrow.Times, t.Borrow.Rates, t.Borrow.YearDays = rs.Times, rs.Borrow, data.RateYearDays
+	t.BorrowModel = nil
+	f.keepRates(key+".borrow_rate_file", rs)
+	return nil
+}
+
+// keepRates keeps a rate file read under key for the run's notes.
+func (f *File) keepRates(key string, rs *data.RateSeries) {
+	if f.rateFiles == nil {
+		f.rateFiles = map[string]*data.RateSeries{}
+	}
+	f.rateFiles[key] = rs
 }
 
 // applyModels sets the models c names on t, refusing beside each the keys
@@ -250,7 +312,7 @@ func (c *CostSpec) applyModels(reg engine.Registry, t *engine.Terms, key string)
 		t.VolumeModel, e = newModel(reg.Volume, "volume", c.Volume, key+".volume")
 		return e
 	})
-	set("borrow", c.Borrow, map[string]bool{"borrow_rate": c.BorrowRate != nil}, func() (e error) {
+	set("borrow", c.Borrow, map[string]bool{"borrow_rate": c.BorrowRate != nil, "borrow_rate_file": c.BorrowRateFile != nil}, func() (e error) {
 		t.BorrowModel, e = newModel(reg.Borrow, "borrow", c.Borrow, key+".borrow")
 		return e
 	})
@@ -378,6 +440,23 @@ func (f *File) engineBase(reg engine.Registry, classOf func(string) (data.Class,
 			return cfg, err
 		}
 		cfg.InterestModel = m
+	}
+	if c.CashRateFile != "" {
+		switch {
+		case c.CashRate != 0 || c.BorrowCashRate != 0:
+			return cfg, fmt.Errorf("costs: set cash_rate_file or cash_rate and borrow_cash_rate, not both: the file's supply_rate and borrow_rate replace them")
+		case c.Interest != nil:
+			return cfg, fmt.Errorf("costs: set cash_rate_file or interest.model, not both")
+		}
+		rs, err := data.ReadRates(f.resolve(c.CashRateFile))
+		if err != nil {
+			return cfg, fmt.Errorf("costs.cash_rate_file: %w", err)
+		}
+		if !data.Stablecoin(rs.Asset) {
+			return cfg, fmt.Errorf("costs.cash_rate_file: the file's rates are for %s (%q), not a dollar stablecoin (USDC, USDT, DAI, BUSD, TUSD, USDP, GUSD, FRAX, LUSD, SUSD): cash earns and pays a stablecoin pool's rates", rs.Asset, rs.Raw)
+		}
+		cfg.InterestModel = engine.CashInterest{Times: rs.Times, Rates: rs.Supply, BorrowRates: rs.Borrow, YearDays: data.RateYearDays}
+		f.keepRates("costs.cash_rate_file", rs)
 	}
 	switch c.LimitFill {
 	case "", "through":

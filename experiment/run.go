@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -539,6 +540,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		return nil, err
 	}
 	notes = append(notes, fundingCoverage(base, p, start)...)
+	notes = append(notes, f.rateFileNotes(base, p, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
 	notes = append(notes, f.Costs.rateNotes()...)
 	notes = append(notes, f.feeNotes()...)
 	// The bars' source rows named the files' rows in the readers' and
@@ -1795,6 +1797,84 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 		if big >= 0.01 {
 			out = append(out, fmt.Sprintf("%s's funding file has a rate of %g per event (%s), %.4g%%: rates are fractions (0.0001 = 0.01%%); check the file is not written in percent",
 				sym, big, data.FormatTime(bigAt), 100*big))
+		}
+	}
+	return out
+}
+
+// rateFileNotes says which stablecoin a cash rate file is of, and notes
+// the rate files (f.rateFiles) that do not cover the run's accrual, from
+// its first step (first, or a borrowing symbol's first bar after it) to
+// its last (last): before a file's first row the constant rate holds
+// (for borrow, the class's borrow_rate, ACT/360; for cash, none); after
+// its last row that row's rates are held on, noted when the run goes on
+// past where the file's next row was due (1.5 of its usual spacing). A
+// rate over 100 % a year in force within the run is noted too: real pools
+// reach it past their utilisation kink (Aave v2 WETH, 103 %), and a file
+// in percent with small rates (3 for 3 %) passes the 1,000 % bound.
+func (f *File) rateFileNotes(cfg engine.Config, p *data.Panel, first, last int64) []string {
+	var out []string
+	for _, key := range slices.Sorted(maps.Keys(f.rateFiles)) {
+		rs := f.rateFiles[key]
+		from, what := first, "cash"
+		sym, borrow := strings.CutPrefix(key, "costs.symbols.")
+		before := "cash earns and pays nothing"
+		rates := [][]float64{rs.Supply, rs.Borrow}
+		names := []string{"supply_rate", "borrow_rate"}
+		if borrow {
+			sym = strings.TrimSuffix(sym, ".borrow_rate_file")
+			i := p.Index(sym)
+			if i < 0 {
+				continue
+			}
+			from = max(first, p.Series[i].Time[0])
+			what = "a short of " + sym
+			before = what + " pays no borrow fee"
+			if r := cfg.Symbols[sym].Borrow.Rate; r != 0 {
+				before = fmt.Sprintf("%s pays its class's borrow_rate, %g a year (ACT/360)", what, r)
+			}
+			rates, names = rates[1:], names[1:]
+		} else {
+			out = append(out, fmt.Sprintf("%s: cash earns %s's supply_rate and pays its borrow_rate (%q in %s), per year of 365 days",
+				key, rs.Asset, rs.Raw, filepath.Base(rs.Source)))
+		}
+		n := rs.Len()
+		fileFirst, fileLast := rs.Times[0], rs.Times[n-1]
+		step := int64(data.DetectInterval(rs.Times))
+		if step <= 0 {
+			step = data.NanosPerDay
+		}
+		switch {
+		case fileFirst >= last:
+			out = append(out, fmt.Sprintf("%s starts at %s, after the run's last step (%s): none of its rates falls within the run: %s",
+				key, data.FormatTime(fileFirst), data.FormatStamp(last), before))
+			continue
+		case fileFirst > from:
+			out = append(out, fmt.Sprintf("%s starts at %s, after the run's first step (%s): before it %s",
+				key, data.FormatTime(fileFirst), data.FormatStamp(from), before))
+		}
+		if last-fileLast > step+step/2 {
+			r := fmt.Sprintf("borrow_rate %g", rs.Borrow[n-1])
+			if !borrow {
+				r = fmt.Sprintf("supply_rate %g and borrow_rate %g", rs.Supply[n-1], rs.Borrow[n-1])
+			}
+			out = append(out, fmt.Sprintf("%s ends at %s, %.4g days before the run's last step (%s): its last row's %s a year are held to the end",
+				key, data.FormatTime(fileLast), float64(last-fileLast)/float64(data.NanosPerDay), data.FormatStamp(last), r))
+		}
+		// The largest rate in force within the run: rows from the one
+		// standing at from to the last before last.
+		big, at := 0.0, -1
+		for k := max(rs.At(from), 0); k < n && rs.Times[k] < last; k++ {
+			for c, col := range rates {
+				if col[k] > big {
+					big, at = col[k], k*2+c
+				}
+			}
+		}
+		if big > 1 {
+			k := at / 2
+			out = append(out, fmt.Sprintf("%s has a %s of %g a year (line %d, %s), %.4g %%: real pools reach this past their utilisation kink, but check the file is not written in percent",
+				key, names[at%2], big, rs.Lines[k], data.FormatTime(rs.Times[k]), 100*big))
 		}
 	}
 	return out

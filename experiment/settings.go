@@ -68,6 +68,9 @@ func (f *File) settings() []results.Setting {
 	if f.Costs.BorrowCashRate != 0 {
 		add("costs.borrow_cash_rate", f.Costs.BorrowCashRate)
 	}
+	if f.Costs.CashRateFile != "" {
+		add("costs.cash_rate_file", f.Costs.CashRateFile)
+	}
 	if f.Costs.LimitFill != "" {
 		add("costs.limit_fill", f.Costs.LimitFill)
 	}

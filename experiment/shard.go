@@ -349,8 +349,9 @@ type FileSHA struct {
 
 // auxFiles fingerprints the files the experiment reads besides its price
 // data and itself, in the order of their keys: scenario files
-// (scenarios[i], montecarlo.shock) and funding files
-// (costs.symbols.SYM.funding_file). The shards of an experiment and its
+// (scenarios[i], montecarlo.shock), funding and borrow rate files
+// (costs.symbols.SYM.funding_file, .borrow_rate_file) and the cash rate
+// file (costs.cash_rate_file). The shards of an experiment and its
 // merge must read the same ones: a shard run under a scenario file since
 // edited would merge its old shocks beside the new.
 func (f *File) auxFiles() ([]FileSHA, error) {
@@ -385,6 +386,16 @@ func (f *File) auxFiles() ([]FileSHA, error) {
 			if err := add("costs.symbols."+sym+".funding_file", *p); err != nil {
 				return nil, err
 			}
+		}
+		if p := f.Costs.Symbols[sym].BorrowRateFile; p != nil {
+			if err := add("costs.symbols."+sym+".borrow_rate_file", *p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if p := f.Costs.CashRateFile; p != "" {
+		if err := add("costs.cash_rate_file", p); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

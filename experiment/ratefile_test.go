@@ -1,0 +1,333 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+)
+
+// byDay sums a run's ledger entries of kind by day.
+func byDay(r *engine.Result, kind engine.CostKind) map[string]float64 {
+	out := map[string]float64{}
+	for _, e := range r.Ledger {
+		if e.Kind == kind {
+			out[data.FormatDay(e.Time)] += e.Amount
+		}
+	}
+	return out
+}
+
+// rateFixture writes BTC at 100 every day from 2024-01-01 to 01-06, a
+// wbtc borrow rate file and a usdc cash rate file into dir. Both files
+// step at 2024-01-02 12:00 and 2024-01-04 00:00: wbtc borrow 7.3 % then
+// 14.6 % a year; usdc supply 3.65 % then 7.3 %, borrow 7.3 % then
+// 14.6 % (0.0001, 0.0002 and 0.0004 a day over 365).
+func rateFixture(t *testing.T, dir string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,adj_close,volume\n")
+	for k := 0; k < 6; k++ {
+		fmt.Fprintf(&b, "%s,100,100,100,100,100,1000000\n", data.FormatDay(data.Day(2024, 1, 1)+int64(k)*data.NanosPerDay))
+	}
+	for name, text := range map[string]string{
+		"prices/BTC.csv": b.String(),
+		"wbtc.csv":       "time_utc,asset,supply_rate,borrow_rate\n2024-01-04T00:00:00Z,wbtc,0.002,0.146\n2024-01-02T12:00:00Z,wbtc,0.001,0.073\n",
+		"usdc.csv":       "time_utc,asset,supply_rate,borrow_rate\n2024-01-02T12:00:00Z,usdc,0.0365,0.073\n2024-01-04T00:00:00Z,usdc,0.073,0.146\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// borrow_rate_file and cash_rate_file, by hand. 20,000 of cash; BTC flat
+// at 100; [costs.crypto] borrow_rate = 0.036 (ACT/360), which BTC pays
+// before its file's first row. Rows hold from their time on, ACT/365.
+//
+// "short" (weights BTC = −0.5) sells 100 BTC at the 01-02 open: cash
+// 30,000, short value 10,000, the balance that earns 20,000. Borrow on
+// 10,000 and interest on the balance (each step's accrual is the day
+// before it; the day's borrow does not reduce the balance it is on):
+//
+//	step   borrow                                    interest earned (balance × usdc supply)
+//	01-02  no position                               before the rows: 0
+//	01-03  12 h 3.6 %/360 + 12 h 7.3 %/365           20,000 × 0.0001 × 0.5          = 1.00
+//	       10,000 × (0.00005 + 0.0001) = 1.50         cash 30,000 − 1.50 + 1.00 = 29,999.50
+//	01-04  10,000 × 0.0002 = 2.00                     19,999.50 × 0.0001             = 1.99995
+//	       (the 14.6 % row at 01-04 00:00 not yet)    cash 29,999.49995
+//	01-05  10,000 × 0.0004 = 4.00                     19,999.49995 × 0.0002          = 3.99989999
+//	                                                  cash 29,999.49995 − 4 + 3.99989999 = 29,999.49984999
+//	01-06  4.00                                       19,999.49984999 × 0.0002       = 3.999899969998
+//
+// borrow 11.50; interest −10.999649959998 (income).
+//
+// "long" (weights BTC = 1.5, max_gross 1.5) buys 300 at the 01-02 open:
+// cash −10,000, paying usdc's borrow_rate:
+//
+//	01-03  12 h at 7.3 %: 10,000 × 0.0002 × 0.5     = 1.00           cash −10,001
+//	01-04  10,001 × 0.0002                           = 2.0002         cash −10,003.0002
+//	01-05  10,003.0002 × 0.0004                      = 4.00120008     cash −10,007.00140008
+//	01-06  10,007.00140008 × 0.0004                  = 4.002800560032
+//
+// interest 11.004200640032 paid, no borrow.
+func TestRateFilesByHand(t *testing.T) {
+	dir := t.TempDir()
+	rateFixture(t, dir)
+	out, err := runIn(t, dir, `
+name = "rate files"
+seed = 1
+cash = 20_000.0
+commission_bps = 0.0
+[data]
+dir = "prices"
+[costs]
+cash_rate_file = "usdc.csv"
+[costs.crypto]
+borrow_rate = 0.036
+[costs.symbols.BTC]
+borrow_rate_file = "wbtc.csv"
+[[strategy]]
+name = "short"
+type = "weights"
+[strategy.params]
+weights = { BTC = -0.5 }
+[[strategy]]
+name = "long"
+type = "weights"
+[strategy.params]
+weights = { BTC = 1.5 }
+max_gross = 1.5
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		borrow, interest map[string]float64
+		bTotal, iTotal   float64
+	}{
+		"short": {
+			map[string]float64{"2024-01-03": 1.5, "2024-01-04": 2, "2024-01-05": 4, "2024-01-06": 4},
+			map[string]float64{"2024-01-03": -1, "2024-01-04": -1.99995, "2024-01-05": -3.99989999, "2024-01-06": -3.999899969998},
+			11.5, -10.999649959998,
+		},
+		"long": {
+			map[string]float64{},
+			map[string]float64{"2024-01-03": 1, "2024-01-04": 2.0002, "2024-01-05": 4.00120008, "2024-01-06": 4.002800560032},
+			0, 11.004200640032,
+		},
+	}
+	if len(out.Runs) != 2 {
+		t.Fatalf("%d runs", len(out.Runs))
+	}
+	for _, r := range out.Runs {
+		w := want[r.Key]
+		for kind, m := range map[engine.CostKind]map[string]float64{engine.CostBorrow: w.borrow, engine.CostInterest: w.interest} {
+			got := byDay(r.Result, kind)
+			if len(got) != len(m) {
+				t.Errorf("%s: %v on %v, want %v", r.Key, kind, got, m)
+			}
+			for day, v := range m {
+				if math.Abs(got[day]-v) > 1e-9 {
+					t.Errorf("%s: %v on %s = %.12f, want %.12f", r.Key, kind, day, got[day], v)
+				}
+			}
+		}
+		c := r.Result.Costs
+		if math.Abs(c.Borrow-w.bTotal) > 0.005 || math.Abs(c.Interest-w.iTotal) > 0.005 {
+			t.Errorf("%s: borrow %.4f, interest %.4f; want %.2f and %.2f to the cent", r.Key, c.Borrow, c.Interest, w.bTotal, w.iTotal)
+		}
+	}
+	// The notes: which stablecoin; neither file covers the run's first
+	// step (2024-01-01), and what holds before each.
+	var notes []string
+	for _, n := range out.Notes {
+		if strings.Contains(n, "rate_file") {
+			notes = append(notes, n)
+		}
+	}
+	for _, sub := range []string{
+		`costs.cash_rate_file: cash earns USDC's supply_rate and pays its borrow_rate ("usdc" in usdc.csv), per year of 365 days`,
+		"costs.cash_rate_file starts at 2024-01-02T12:00:00Z, after the run's first step (2024-01-01): before it cash earns and pays nothing",
+		"costs.symbols.BTC.borrow_rate_file starts at 2024-01-02T12:00:00Z, after the run's first step (2024-01-01): before it a short of BTC pays its class's borrow_rate, 0.036 a year (ACT/360)",
+	} {
+		found := false
+		for _, n := range notes {
+			found = found || n == sub
+		}
+		if !found {
+			t.Errorf("no note %q in %q", sub, notes)
+		}
+	}
+	if len(notes) != 3 {
+		t.Errorf("notes %q", notes)
+	}
+}
+
+// What a rate file may not stand beside, or be: each refused, naming the
+// key or the file and line.
+func TestRateFilesRefused(t *testing.T) {
+	dir := t.TempDir()
+	rateFixture(t, dir)
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("time_utc,asset,supply_rate,borrow_rate\n2024-01-02T00:00:00Z,wbtc,0.01,0.02\n2024-01-03T00:00:00Z,wbtc,0.01,NaN\n"), 0o644)
+	base := "name = \"x\"\ncash = 20_000.0\n[data]\ndir = \"prices\"\n%s\n[[strategy]]\nname = \"s\"\ntype = \"weights\"\n[strategy.params]\nweights = { BTC = -0.5 }\n"
+	for _, tc := range []struct{ costs, want string }{
+		{"[costs.symbols.BTC]\nborrow_rate = 0.05\nborrow_rate_file = \"wbtc.csv\"", "costs.symbols.BTC: set borrow_rate or borrow_rate_file, not both"},
+		{"[costs.symbols.BTC]\nborrow_rate_file = \"wbtc.csv\"\n[costs.symbols.BTC.borrow]\nmodel = \"borrow\"\nrate = 0.05", "costs.symbols.BTC: set borrow_rate_file or borrow.model, not both"},
+		{"[costs.crypto]\nborrow_rate_file = \"wbtc.csv\"", "costs.crypto.borrow_rate_file: a borrow rate file belongs to one instrument"},
+		{"[costs.symbols.BTC]\nborrow_rate_file = \"usdc.csv\"", "costs.symbols.BTC.borrow_rate_file: the file's rates are for USDC (\"usdc\"), not BTC"},
+		{"[costs.symbols.BTC]\nborrow_rate_file = \"bad.csv\"", "bad.csv:3: borrow_rate \"NaN\" is not a finite number"},
+		{"[costs.symbols.BTC]\nborrow_rate_file = \"missing.csv\"", "costs.symbols.BTC.borrow_rate_file"},
+		// A perpetual pays funding, not borrow: the file would never be charged.
+		{"[costs.crypto]\nfunding_rate = 0.0001\n[costs.symbols.BTC]\nborrow_rate_file = \"wbtc.csv\"", "costs.symbols.BTC.borrow_rate_file: BTC is a perpetual here"},
+		{"[costs]\ncash_rate = 0.04\ncash_rate_file = \"usdc.csv\"", "costs: set cash_rate_file or cash_rate and borrow_cash_rate, not both"},
+		{"[costs]\nborrow_cash_rate = 0.07\ncash_rate_file = \"usdc.csv\"", "not both"},
+		{"[costs]\ncash_rate_file = \"usdc.csv\"\n[costs.interest]\nmodel = \"cash_interest\"\nrate = 0.01", "costs: set cash_rate_file or interest.model, not both"},
+		{"[costs]\ncash_rate_file = \"wbtc.csv\"", "costs.cash_rate_file: the file's rates are for BTC (\"wbtc\"), not a dollar stablecoin"},
+		{"[costs]\ncash_rate_file = \"bad.csv\"", "costs.cash_rate_file: " + bad + ":3: borrow_rate \"NaN\""},
+	} {
+		path := filepath.Join(dir, "x.toml")
+		os.WriteFile(path, []byte(fmt.Sprintf(base, tc.costs)), 0o644)
+		f, err := Load(path)
+		if err == nil {
+			_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, computeOnly: true})
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.costs, err, tc.want)
+		}
+	}
+}
+
+// A file that stops before the run's end holds its last rates, said in
+// a note, as is a rate over 100 % a year within the run; a file wholly
+// after the run charges none of its rates.
+func TestRateFileCoverageNotes(t *testing.T) {
+	dir := t.TempDir()
+	rateFixture(t, dir)
+	os.WriteFile(filepath.Join(dir, "early.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-30T23:00:00Z,wbtc,0.01,0.05\n2023-12-31T23:00:00Z,wbtc,0.01,1.5\n2024-01-01T23:00:00Z,wbtc,0.01,0.05\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "late.csv"), []byte("date,asset,supply_rate,borrow_rate\n2024-02-01,usdc,0.01,0.05\n"), 0o644)
+	path := filepath.Join(dir, "x.toml")
+	os.WriteFile(path, []byte("name = \"x\"\n[data]\ndir = \"prices\"\n[costs]\ncash_rate_file = \"late.csv\"\n[costs.symbols.BTC]\nborrow_rate_file = \"early.csv\"\n[[strategy]]\nname = \"s\"\ntype = \"weights\"\n[strategy.params]\nweights = { BTC = -0.5 }\n"), 0o644)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sub, want := range map[string]string{
+		// Last row 2024-01-01 23:00, a day's spacing; the last step
+		// 2024-01-06 is 4.042 days on (over 1.5 days).
+		"borrow_rate_file ends": "costs.symbols.BTC.borrow_rate_file ends at 2024-01-01T23:00:00Z, 4.042 days before the run's last step (2024-01-06): its last row's borrow_rate 0.05 a year are held to the end",
+		// The 150 % row is in force at the run's first step.
+		"borrow_rate of 1.5": "costs.symbols.BTC.borrow_rate_file has a borrow_rate of 1.5 a year (line 3, 2023-12-31T23:00:00Z), 150 %: real pools reach this past their utilisation kink, but check the file is not written in percent",
+		// 2024-02-01's rate holds from 02-02.
+		"cash_rate_file starts": "costs.cash_rate_file starts at 2024-02-02T00:00:00Z, after the run's last step (2024-01-06): none of its rates falls within the run: cash earns and pays nothing",
+	} {
+		got := notesWith(t, f, sub)
+		if len(got) != 1 || got[0] != want {
+			t.Errorf("notes with %q: %q, want %q", sub, got, want)
+		}
+	}
+}
+
+// The real Aave v2 files with a short BTC on the real daily bars: the
+// borrow fee follows aave_v2_wbtc.csv's borrow_rate and the cash earns
+// aave_v2_usdc.csv's supply_rate, each row from its own second, over a
+// year of 365 days (31,536,000 s).
+//
+// Interest at the step of 01-02, on 1,000,000 of cash: usdc's row of
+// 2020-12-31T23:52:42Z (0.04427876309980293) until
+// 2021-01-01T23:51:32Z (85,892 s), then 0.04786147941820138 (508 s):
+//
+//	1,000,000 × (0.04427876309980293 × 85,892 + 0.04786147941820138 × 508) / 31,536,000 = 121.37 earned
+//
+// The short is sized on the equity at its fill, the 2021-01-02 open:
+// 0.5 × 1,000,121.37 / 29,331.7 = 17.048472631865 BTC (proceeds
+// 500,060.68). The step of 01-03 accrues 01-02 00:00 → 01-03 00:00 on the
+// short at 01-02's close (32,178.33: 548,591.38); wbtc's row of
+// 2021-01-01T23:57:58Z (0.003203594101845823) holds until
+// 2021-01-02T23:59:21Z (86,361 s), whose rate (0.004574077224140577)
+// holds the last 39 s:
+//
+//	548,591.38 × (0.003203594101845823 × 86,361 + 0.004574077224140577 × 39) / 31,536,000 = 4.82
+//
+// The step of 01-04, on 01-03's close (33,000.05: 562,600.45): 86,293 s
+// at 0.004574077224140577, then 107 s from 2021-01-03T23:58:13Z at
+// 0.0046633645754409515:
+//
+//	562,600.45 × (0.004574077224140577 × 86,293 + 0.0046633645754409515 × 107) / 31,536,000 = 7.05
+//
+// Interest at 01-03, on cash 1,000,121.37 + 500,060.68 less the short's
+// 548,591.38 = 951,590.68: 0.04786147941820138 until
+// 2021-01-02T23:59:22Z (86,362 s), then 0.047263948089706694 (38 s):
+//
+//	951,590.68 × (0.04786147941820138 × 86,362 + 0.047263948089706694 × 38) / 31,536,000 = 124.78 earned
+func TestRealBTCRateFilesByHand(t *testing.T) {
+	d := sharedData(t)
+	wbtc, usdc := filepath.Join(d, "other/borrow_rates/aave_v2_wbtc.csv"), filepath.Join(d, "other/borrow_rates/aave_v2_usdc.csv")
+	for _, p := range []string{wbtc, usdc} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("no real rate file: %v", err)
+		}
+	}
+	out, err := runIn(t, t.TempDir(), fmt.Sprintf(`
+name = "btc short on aave rates"
+seed = 1
+cash = 1_000_000.0
+commission_bps = 0.0
+start = "2021-01-01"
+end = "2021-01-05"
+[data]
+dir = %q
+[costs]
+cash_rate_file = %q
+[costs.symbols.BTC]
+borrow_rate_file = %q
+[[strategy]]
+name = "short"
+type = "weights"
+[strategy.params]
+weights = { BTC = -0.5 }
+`, filepath.Join(d, "prices"), usdc, wbtc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const year = 365 * 86400.0
+	i2 := 1e6 * (0.04427876309980293*85892 + 0.04786147941820138*508) / year
+	q := 0.5 * (1e6 + i2) / 29331.7
+	b3 := q * 32178.33 * (0.003203594101845823*86361 + 0.004574077224140577*39) / year
+	b4 := q * 33000.05 * (0.004574077224140577*86293 + 0.0046633645754409515*107) / year
+	i3 := (1e6 + i2 + q*29331.7 - q*32178.33) * (0.04786147941820138*86362 + 0.047263948089706694*38) / year
+	for _, c := range []struct {
+		name      string
+		got, hand float64
+	}{{"b3", b3, 4.82}, {"b4", b4, 7.05}, {"i2", i2, 121.37}, {"i3", i3, 124.78}} {
+		if math.Abs(c.got-c.hand) > 0.005 {
+			t.Fatalf("%s: the formula gives %.4f, the hand sum %.2f", c.name, c.got, c.hand)
+		}
+	}
+	r := out.Runs[0].Result
+	borrow, interest := byDay(r, engine.CostBorrow), byDay(r, engine.CostInterest)
+	for _, c := range []struct {
+		what      string
+		got, want float64
+	}{{"borrow 01-03", borrow["2021-01-03"], b3}, {"borrow 01-04", borrow["2021-01-04"], b4},
+		{"interest 01-02", interest["2021-01-02"], -i2}, {"interest 01-03", interest["2021-01-03"], -i3}} {
+		if math.Abs(c.got-c.want) > 1e-9*math.Abs(c.want) {
+			t.Errorf("%s = %.9f, want %.9f", c.what, c.got, c.want)
+		}
+	}
+	// The files cover the run: only the note naming the stablecoin.
+	if len(out.Notes) != 1 || !strings.Contains(out.Notes[0], `cash earns USDC's supply_rate and pays its borrow_rate ("usdc" in aave_v2_usdc.csv)`) {
+		t.Errorf("notes %q", out.Notes)
+	}
+}
