@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -234,6 +235,53 @@ func TestRealDataExamples(t *testing.T) {
 		if !strings.Contains(out, "real data") {
 			t.Errorf("%s output:\n%s", ex, out)
 		}
+	}
+	// The financing example reads the funding and rate files of
+	// ../shared/data/other beside the checkout (named in the file, not
+	// under $DIVERGENCE_DATA).
+	if _, err := os.Stat("../../../shared/data/other/funding/binance_usdm_BTCUSDT_funding.csv"); err != nil {
+		t.Skipf("real funding and rate files not beside the checkout: %v", err)
+	}
+	out := t.TempDir()
+	if _, _, err := cli(t, "run", "../../examples/real-btc-financing.toml", "--out", out, "--no-report"); err != nil {
+		t.Fatal(err)
+	}
+	// Over 2021-01-04..2022-10-31 Binance's BTCUSDT funding averaged
+	// +0.017 % per 8 hours (86 % of its 1,998 events positive: longs paid
+	// shorts), 0.339 of the notional in all: the short perpetual, about
+	// half of equity (gross 1.0 over two sides, rebalanced monthly, about
+	// 500,000), received about 0.339 × 500,000 = 170,000, within
+	// 0.339 × 350,000..650,000; the ETH spot short paid Aave's WETH
+	// borrow rate; cash
+	// earned Aave's USDC supply rate in both hedged runs, which hold
+	// about half their capital in cash (the perpetual short needs none,
+	// the spot short's proceeds stay).
+	costs := func(run string) map[string]float64 {
+		matches, _ := filepath.Glob(filepath.Join(out, "*", "runs", run, "metrics.json"))
+		if len(matches) != 1 {
+			t.Fatalf("run %s: %v", run, matches)
+		}
+		b, err := os.ReadFile(matches[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			Metrics struct{ Costs map[string]float64 } `json:"metrics"`
+		}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m.Metrics.Costs
+	}
+	perp, spot := costs("ai-tech-short-btc-perpetual"), costs("ai-tech-short-eth-spot")
+	if f := -perp["funding"]; f < 0.339*350_000 || f > 0.339*650_000 {
+		t.Errorf("BTC perpetual short received %g of funding, want 0.339 × 350,000..650,000", f)
+	}
+	if !(perp["funding"] < 0 && perp["borrow"] == 0 && perp["interest"] < 0) {
+		t.Errorf("BTC perpetual short: funding %g (want received, < 0), borrow %g (want 0), interest %g (want earned, < 0)", perp["funding"], perp["borrow"], perp["interest"])
+	}
+	if !(spot["borrow"] > 0 && spot["funding"] == 0 && spot["interest"] < 0) {
+		t.Errorf("ETH spot short: borrow %g (want paid, > 0), funding %g (want 0), interest %g (want earned, < 0)", spot["borrow"], spot["funding"], spot["interest"])
 	}
 }
 
