@@ -82,6 +82,7 @@ func ShardsExperiment(dirs []string) (string, error) {
 // merge's own experiment file, program version and data.
 type shardRef struct {
 	sha, version string
+	build        string // Options.Build ("" when not known)
 	path         string // the merge's experiment file
 	stress       bool
 	inputs       []results.Input // nil: compared later, once the data is loaded
@@ -112,6 +113,9 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 		}
 		if m.ProgramVersion != ref.version {
 			why = append(why, fmt.Sprintf("it was written by divergence %s, this is %s", m.ProgramVersion, ref.version))
+		} else if m.ProgramBuild != ref.build {
+			why = append(why, fmt.Sprintf("it was written by another build of divergence %s (%s), this merge's is %s: merge with the program that ran the shards, or run them again with this one",
+				m.ProgramVersion, buildName(m.ProgramBuild), buildName(ref.build)))
 		}
 		if m.Stress != ref.stress {
 			why = append(why, fmt.Sprintf("it was run by `divergence %s`, this merge is for `%s`", cmdName(m.Stress), cmdName(ref.stress)))
@@ -211,6 +215,14 @@ func inputsDiffer(a, b []results.Input) string {
 		}
 	}
 	return fmt.Sprintf("%d inputs, the merge's data has %d", len(ka), len(kb))
+}
+
+// buildName shows a program build (Options.Build) in a message.
+func buildName(b string) string {
+	if b == "" {
+		return "none recorded"
+	}
+	return "executable sha256 " + short(b)
 }
 
 func short(sha string) string {

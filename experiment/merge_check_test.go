@@ -37,6 +37,10 @@ func TestCheckShards(t *testing.T) {
 		{"duplicated", []string{"s0", "s1", "copy/s1"}, []*ShardManifest{m(0, 2), m(1, 2), m(1, 2)}, []string{"shard 1 of 2 is given 2 times: s1, copy/s1"}},
 		{"other version", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest { x := m(1, 2); x.ProgramVersion = "0.0.9"; return x }()},
 			[]string{"s1 is not a shard of this experiment: it was written by divergence 0.0.9, this is 0.1.0", "missing of 2: 1"}},
+		// Of this version but another build (Options.Build: the sha256 of
+		// another executable).
+		{"other build", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest { x := m(1, 2); x.ProgramBuild = "0123456789abcdef"; return x }()},
+			[]string{"s1 is not a shard of this experiment: it was written by another build of divergence 0.1.0 (executable sha256 0123456789ab), this merge's is none recorded", "missing of 2: 1"}},
 		// The merge's own file is named (it named the shard's recorded
 		// path as the merge's).
 		{"other experiment", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest {

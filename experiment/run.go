@@ -54,6 +54,12 @@ type Options struct {
 	Workers int
 	// Version is the program version written to the manifest.
 	Version string
+	// Build identifies the program's build beyond Version, which every
+	// build between two releases shares (cmd/divergence gives the SHA-256
+	// of its executable): a shard records it in shard.json and a merge
+	// refuses the shards of another build, whose runs another code may
+	// have computed. Empty: not recorded, and only Version is compared.
+	Build string
 	// SortBy is the metric runs are ranked by in the plot (when there are
 	// too many runs to draw them all) and by TopRuns. Default "sharpe".
 	SortBy string

@@ -112,6 +112,10 @@ type ShardManifest struct {
 	ExperimentSHA256 string `json:"experiment_sha256"`
 	// ProgramVersion is the version of the program that ran the shard.
 	ProgramVersion string `json:"program_version"`
+	// ProgramBuild identifies the build of the program that ran the
+	// shard (Options.Build: the SHA-256 of its executable): the merge
+	// refuses a shard of another build, as of another version.
+	ProgramBuild string `json:"program_build,omitempty"`
 	// Stress is true for `divergence stress` (every library scenario when
 	// the file names none).
 	Stress bool `json:"stress"`

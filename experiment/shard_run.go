@@ -332,10 +332,12 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 	// Stress or run: as the shards of this experiment file and program
 	// were run (the first's; checkShards names any other).
 	stress := ms[0].Stress
-	if i := slices.IndexFunc(ms, func(m *ShardManifest) bool { return m.ExperimentSHA256 == sha && m.ProgramVersion == opt.Version }); i >= 0 {
+	if i := slices.IndexFunc(ms, func(m *ShardManifest) bool {
+		return m.ExperimentSHA256 == sha && m.ProgramVersion == opt.Version && m.ProgramBuild == opt.Build
+	}); i >= 0 {
 		stress = ms[i].Stress
 	}
-	ref := shardRef{sha: sha, path: f.path, version: opt.Version, stress: stress, slug: results.Slug(f.Name), files: files}
+	ref := shardRef{sha: sha, path: f.path, version: opt.Version, build: opt.Build, stress: stress, slug: results.Slug(f.Name), files: files}
 	// The data is compared once loaded (mergeSource.load); the rest now.
 	order, left, err := checkShards(dirs, ms, ref)
 	if err != nil {
@@ -743,7 +745,7 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 	// sw/sweep.toml, was read from the merge's folder: another file, or
 	// none).
 	abs, _ := filepath.Abs(f.path)
-	man := &ShardManifest{Experiment: f.path, ExperimentAbs: abs, ExperimentName: f.Name, ExperimentSHA256: sha, ProgramVersion: opt.Version, Stress: opt.Stress, Inputs: m.Inputs, Files: files,
+	man := &ShardManifest{Experiment: f.path, ExperimentAbs: abs, ExperimentName: f.Name, ExperimentSHA256: sha, ProgramVersion: opt.Version, ProgramBuild: opt.Build, Stress: opt.Stress, Inputs: m.Inputs, Files: files,
 		Shard: sh.Index, Shards: sh.Count, Source: sh.Source, Groups: plan.Groups, Runs: keys, WalkForward: plan.WalkForward, Paths: plan.Paths, Checksums: sums}
 	if err := results.WriteFileAtomic(filepath.Join(tmp, ShardFile), func(w io.Writer) error { return WriteShardManifest(w, man) }); err != nil {
 		return nil, err

@@ -243,8 +243,9 @@ var commandHelp = map[string]string{
 		"meaning (from the strategy's parameter struct).",
 	"merge": "Builds OUT/<experiment> from the folders of an experiment's shards (run --shard I/N, or a Kubernetes\n" +
 		"Indexed Job / Slurm array): the same files a one-machine run writes, plus merge.json. SHARD_DIR is a shard\n" +
-		"folder or a folder holding them. The shards must come from the same experiment file, program version and\n" +
-		"data, each index 0…N−1 once: otherwise an error names the shard and nothing is written.",
+		"folder or a folder holding them. The shards must come from the same experiment file, program (version and\n" +
+		"build: the sha256 of the divergence executable, which this merge must share) and data, each index 0…N−1\n" +
+		"once: otherwise an error names the shard and nothing is written.",
 	"version":   "Prints the program version.",
 	"data list": "Lists the instruments in the catalog.",
 	"data import": "Imports price files into the catalog, one instrument per file (its symbol from the file name\n" +

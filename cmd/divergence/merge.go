@@ -62,6 +62,9 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData), Out: pos[0], Workers: *workers,
 		Version: version, SortBy: *sortBy, Wait: *wait, Waiting: func(line string) { fmt.Fprintln(stderr, "divergence:", line) }, Hold: true, Holder: holder(append([]string{"merge"}, args...)),
 		Note: func(s string) { fmt.Fprintln(stderr, "note:", s) }, AllCharts: *chartSet == "all", CSV: *csvSet}
+	if opt.Build, err = programBuild(); err != nil {
+		return err
+	}
 	defer withOutputs(&opt, *noReport, *noDB)()
 	o, err := experiment.Merge(ctx, f, dirs, opt)
 	if err != nil {

@@ -98,6 +98,11 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		Limits: lim, Wait: *lf.wait, Waiting: func(line string) { fmt.Fprintln(stderr, "divergence:", line) }, Hold: true, Holder: holder(append([]string{name}, args...)),
 		Note:      func(s string) { fmt.Fprintln(stderr, "note:", s) },
 		AllCharts: *chartSet == "all", CSV: *csvSet}
+	if shard != nil {
+		if opt.Build, err = programBuild(); err != nil {
+			return err
+		}
+	}
 	defer withOutputs(&opt, *noReport, *noDB)()
 	var bar *progress
 	if !*quiet && isTerminal(stderr) {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/results"
 )
 
 // The environment variables a shard's index and count come from when
@@ -123,4 +125,24 @@ func envInt(name, v string) (int, error) {
 		return 0, fmt.Errorf("%s=%q: want a whole number", name, v)
 	}
 	return n, nil
+}
+
+// programBuild is this program's build for shard.json and the merge
+// (experiment.Options.Build): the SHA-256 of its executable. The version
+// alone is the same for every build between two releases, so shards run
+// by programs of different code (a fix of a metric between two builds)
+// were merged side by side; the executable's bytes tell them apart
+// (Go's builds are reproducible: one source, toolchain and flags give
+// one file, the image every pod of a Job runs or the binary every task
+// of an array shares).
+func programBuild() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("the program's own file, whose sha256 a shard records: %w", err)
+	}
+	sha, err := results.Fingerprint(exe)
+	if err != nil {
+		return "", fmt.Errorf("the program's own file, whose sha256 a shard records: %w", err)
+	}
+	return sha, nil
 }

@@ -133,3 +133,35 @@ func shardSpeedup(b *testing.B, dir, exp string) {
 	b.ReportMetric(t2.Seconds()/float64(b.N), "s/2-processes")
 	b.ReportMetric(t1.Seconds()/t2.Seconds(), "speedup")
 }
+
+// BenchmarkProgramBuild: what recording the program's build costs a shard
+// and a merge (programBuild: the sha256 of the executable, here the test
+// binary) beside the run of one shard of 3 of the demo with a sweep and a
+// walk-forward (in this process, --workers 1).
+func BenchmarkProgramBuild(b *testing.B) {
+	b.Run("sha256-of-executable", func(b *testing.B) {
+		exe, err := os.Executable()
+		if err != nil {
+			b.Fatal(err)
+		}
+		fi, err := os.Stat(exe)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(fi.Size())
+		for n := 0; n < b.N; n++ {
+			if _, err := programBuild(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("shard-1-of-3", func(b *testing.B) {
+		dir := b.TempDir()
+		exp, _ := demoWithWalkForward(b, dir, "")
+		for n := 0; n < b.N; n++ {
+			if _, stderr, err := cli(b, "run", exp, "--out", filepath.Join(dir, "shards"), "--quiet", "--workers", "1", "--shard", "1/3"); err != nil {
+				b.Fatalf("shard: %v\n%s", err, stderr)
+			}
+		}
+	})
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -45,7 +47,7 @@ func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 // demoWithWalkForward writes the demo experiment (scenarios, Monte Carlo)
 // with a sweep of its SMA strategy and a walk-forward over it into dir,
 // and returns its path and slug.
-func demoWithWalkForward(t *testing.T, dir, extra string) (string, string) {
+func demoWithWalkForward(t testing.TB, dir, extra string) (string, string) {
 	t.Helper()
 	b, err := os.ReadFile("../../examples/synthetic-ai-hedge.toml")
 	if err != nil {
@@ -100,6 +102,21 @@ func cleanEnv(drop ...string) []string {
 		}
 	}
 	return out
+}
+
+// binarySHA256 is the sha256 of the program shardBinary built, read here
+// on its own (crypto/sha256 over the file's bytes).
+func binarySHA256(t *testing.T) string {
+	t.Helper()
+	bin, err := shardBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%x", sha256.Sum256(b))
 }
 
 func mustRun(t *testing.T, cmd *exec.Cmd) string {
@@ -225,6 +242,11 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 		}
 		if m.Source != want || m.Shard != i || m.Shards != 4 || len(m.Runs) == 0 {
 			t.Errorf("shard %d: source %q, %d/%d, %d runs", i, m.Source, m.Shard, m.Shards, len(m.Runs))
+		}
+		// The build it records is the program's file's sha256 (the merge
+		// refuses the shards of another build).
+		if want := binarySHA256(t); m.ProgramBuild != want {
+			t.Errorf("shard %d records program_build %q, want the binary's sha256 %s", i, m.ProgramBuild, want)
 		}
 	}
 	printed := mustRun(t, divergence(t, nil, "merge", merged, shards))
