@@ -131,6 +131,30 @@ func waitingLine(dir, text string) string {
 	return fmt.Sprintf("%s is locked: waiting for %s to finish", dir, who)
 }
 
+// lockHolder reports whether another process holds the lock of the
+// results folder <out>/<slug>, and its holder's text (pid, start time,
+// command) when it does, without making the lock file: a folder without
+// one, or one that cannot be opened, is held by nobody. A lock found free
+// is released at once.
+func lockHolder(out, slug string) (string, bool) {
+	path := filepath.Join(out, lockName(slug))
+	f, err := os.Open(path)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close() // releases the flock when taken
+	ok, err := tryLock(f)
+	if err != nil || ok {
+		return "", false
+	}
+	b, _ := os.ReadFile(path)
+	h := strings.TrimSpace(string(b))
+	if h == "" {
+		h = "another process (it has not yet written who it is)"
+	}
+	return h, true
+}
+
 // Release releases the lock (a nil or released Lock is a no-op).
 func (l *Lock) Release() {
 	if l == nil || l.f == nil {

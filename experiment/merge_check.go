@@ -88,6 +88,9 @@ type shardRef struct {
 	inputs       []results.Input // nil: compared later, once the data is loaded
 	files        []FileSHA       // scenario and funding files (File.auxFiles)
 	slug         string          // for the names of missing shards' folders
+	// writing says who is writing the shard folder <parent>/<name> (a
+	// shard process holding its lock: lockHolder); nil: nobody.
+	writing func(parent, name string) (string, bool)
 }
 
 // checkShards checks that the shards belong together: made from the
@@ -163,12 +166,37 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 		}
 		byIndex[m.Shard] = append(byIndex[m.Shard], i)
 	}
+	// The folders the shards were given in: a shard still running (its
+	// first time) has no folder there yet, only its lock.
+	var parents []string
+	for _, d := range dirs {
+		if p := filepath.Dir(d); !slices.Contains(parents, p) {
+			parents = append(parents, p)
+		}
+	}
+	writer := func(parent, name string) string {
+		if ref.writing == nil {
+			return ""
+		}
+		if h, ok := ref.writing(parent, name); ok {
+			return h
+		}
+		return ""
+	}
 	var missing []string
 	order := make([]int, 0, n)
 	for k, at := range byIndex {
+		name := Shard{Index: k, Count: n}.Name(ref.slug)
 		switch {
 		case len(at) == 0:
-			missing = append(missing, fmt.Sprintf("%d (%s)", k, Shard{Index: k, Count: n}.Name(ref.slug)))
+			why := ""
+			for _, p := range parents {
+				if h := writer(p, name); h != "" {
+					why = fmt.Sprintf(": %s is being written by %s; wait for it to finish and merge again", filepath.Join(p, name), h)
+					break
+				}
+			}
+			missing = append(missing, fmt.Sprintf("%d (%s%s)", k, name, why))
 		case len(at) > 1:
 			names := make([]string, len(at))
 			for j, i := range at {
@@ -176,6 +204,13 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 			}
 			problems = append(problems, fmt.Sprintf("shard %d of %d is given %d times: %s", k, n, len(at), strings.Join(names, ", ")))
 		default:
+			// A shard run again while the merge reads its folder would
+			// replace it under the merge.
+			d := dirs[at[0]]
+			if h := writer(filepath.Dir(d), filepath.Base(d)); h != "" {
+				problems = append(problems, fmt.Sprintf("%s (shard %d of %d) is being written by %s, which replaces it whole; wait for it to finish and merge again", d, k, n, h))
+				continue
+			}
 			order = append(order, at[0])
 		}
 	}

@@ -1,0 +1,46 @@
+package experiment
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMergeNamesAShardBeingWritten: a shard process holds its folder's
+// lock while it writes (<out>/.<slug>-shard-I-of-N.lock). A merge given
+// that folder while the shard runs again read it as the shard replaced it
+// whole (the files it had checked swapped for others under it); a shard
+// running for the first time has no folder yet and was only "missing".
+// Both now name the holder and ask to wait; nothing is written. The lock
+// here is held as a shard process holds it (LockDir, another open file).
+func TestMergeNamesAShardBeingWritten(t *testing.T) {
+	dir := t.TempDir()
+	f, dirs := shardedIntegrity(t, dir)
+	parent, name := filepath.Dir(dirs[1]), filepath.Base(dirs[1])
+	const holder = "pid 4242, started 2026-01-02T03:04:05Z, divergence run x.toml --shard 1/3"
+	lock, err := LockDir(context.Background(), parent, name, holder, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Run again while the merge starts: the folder is there.
+	mergeMustRefuse(t, f, dir, dirs, dirs[1]+" (shard 1 of 3) is being written by "+holder+", which replaces it whole; wait for it to finish and merge again",
+		"nothing was written")
+	// Its first run: no folder yet, the shards given as their folder.
+	if err := os.RemoveAll(dirs[1]); err != nil {
+		t.Fatal(err)
+	}
+	shardDirs, err := ShardDirs([]string{parent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mergeMustRefuse(t, f, dir, shardDirs, "missing of 3: 1 ("+name+": "+dirs[1]+" is being written by "+holder+"; wait for it to finish and merge again)")
+	// Its lock released (the shard died): missing, and nothing more.
+	lock.Release()
+	out := filepath.Join(dir, "merged")
+	_, err = Merge(context.Background(), f, shardDirs, Options{Out: out, Workers: 1})
+	if err == nil || !strings.Contains(err.Error(), "missing of 3: 1 ("+name+")") {
+		t.Errorf("with the lock free: %v; want the shard missing, no writer named", err)
+	}
+}
