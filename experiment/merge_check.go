@@ -111,7 +111,14 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 	foreign := make([]string, len(ms))
 	for i, m := range ms {
 		var why []string
-		if m.ExperimentSHA256 != ref.sha {
+		switch {
+		case m.ExperimentSHA256 == ref.sha:
+		case sameFile(m, ref.path):
+			// The file the shard ran, edited since: the merge's file is
+			// not "another" one.
+			why = append(why, fmt.Sprintf("it was run from another version of the experiment file %s (sha256 %s; the file is now %s)",
+				ref.path, short(m.ExperimentSHA256), short(ref.sha)))
+		default:
 			why = append(why, fmt.Sprintf("it was run from another experiment file (%s, sha256 %s; the merge's %s is %s: give the shards' file with --experiment)", m.Experiment, short(m.ExperimentSHA256), ref.path, short(ref.sha)))
 		}
 		if m.ProgramVersion != ref.version {
@@ -225,6 +232,16 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 		notes[i] = "left out: " + o
 	}
 	return order, notes, nil
+}
+
+// sameFile reports whether the shard of m ran the experiment file at
+// path (as typed, or made absolute), whatever its content then.
+func sameFile(m *ShardManifest, path string) bool {
+	if m.Experiment == path {
+		return true
+	}
+	abs, err := filepath.Abs(path)
+	return err == nil && m.ExperimentAbs == abs
 }
 
 // inputsDiffer says how two lists of data inputs differ ("" when they

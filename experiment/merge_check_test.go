@@ -49,6 +49,14 @@ func TestCheckShards(t *testing.T) {
 			return x
 		}()},
 			[]string{"s1 is not a shard of this experiment: it was run from another experiment file (recorded.toml, sha256 bbbb; the merge's given.toml is aaaa: give the shards' file with --experiment)"}},
+		// The merge's file is the one the shard ran, edited since: there
+		// is no other file to give (it said "another experiment file").
+		{"edited since", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest {
+			x := m(1, 2)
+			x.Experiment, x.ExperimentSHA256 = "given.toml", "bbbb"
+			return x
+		}()},
+			[]string{"s1 is not a shard of this experiment: it was run from another version of the experiment file given.toml (sha256 bbbb; the file is now aaaa)"}},
 		{"other data", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest {
 			x := m(1, 2)
 			x.Inputs = []results.Input{{Symbol: "NVDA", SHA256: "cafe", Rows: 100}}
@@ -94,9 +102,9 @@ func TestCheckShardsLeavesOutOtherExperiments(t *testing.T) {
 		t.Errorf("order %v, want [0 2] (exp-shard-0-of-2, exp-shard-1-of-2)", order)
 	}
 	want := []string{
-		"left out: exp-shard-0-of-3 is not a shard of this experiment: it was run from another experiment file (e.toml, sha256 old",
-		"left out: exp-shard-1-of-3 is not a shard of this experiment: it was run from another experiment file",
-		"left out: exp-shard-2-of-3 is not a shard of this experiment: it was run from another experiment file",
+		"left out: exp-shard-0-of-3 is not a shard of this experiment: it was run from another version of the experiment file e.toml (sha256 old; the file is now new)",
+		"left out: exp-shard-1-of-3 is not a shard of this experiment: it was run from another version of the experiment file e.toml",
+		"left out: exp-shard-2-of-3 is not a shard of this experiment: it was run from another version of the experiment file e.toml",
 		"left out: old-version is not a shard of this experiment: it was written by divergence 0.0.9, this is 0.1.0",
 	}
 	if len(notes) != len(want) {
@@ -248,7 +256,7 @@ func TestMergeAfterReshard(t *testing.T) {
 		t.Fatalf("notes %q: want 3 saying a shard of 3 was left out", notes)
 	}
 	for i, n := range left {
-		if w := filepath.Join(shards, Shard{Index: i, Count: 3}.Name("integrity-mc")) + " is not a shard of this experiment: it was run from another experiment file"; !strings.HasPrefix(n, "left out: "+w) {
+		if w := filepath.Join(shards, Shard{Index: i, Count: 3}.Name("integrity-mc")) + " is not a shard of this experiment: it was run from another version of the experiment file " + f.Path(); !strings.HasPrefix(n, "left out: "+w) {
 			t.Errorf("note %q, want it to begin %q", n, "left out: "+w)
 		}
 	}
