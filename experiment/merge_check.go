@@ -91,6 +91,9 @@ type shardRef struct {
 	// writing says who is writing the shard folder <parent>/<name> (a
 	// shard process holding its lock: lockHolder); nil: nobody.
 	writing func(parent, name string) (string, bool)
+	// unread says why a folder <parent>/<name> there is not read as a
+	// shard ("" when there is none: notShard); nil: not asked.
+	unread func(parent, name string) string
 }
 
 // checkShards checks that the shards belong together: made from the
@@ -202,6 +205,12 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 					why = fmt.Sprintf(": %s is being written by %s; wait for it to finish and merge again", filepath.Join(p, name), h)
 					break
 				}
+				if ref.unread != nil {
+					if u := ref.unread(p, name); u != "" {
+						why = ": " + u
+						break
+					}
+				}
 			}
 			missing = append(missing, fmt.Sprintf("%d (%s%s)", k, name, why))
 		case len(at) > 1:
@@ -232,6 +241,21 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 		notes[i] = "left out: " + o
 	}
 	return order, notes, nil
+}
+
+// notShard says why the folder <parent>/<name>, named as a shard, is not
+// read as one: it has no shard.json (a shard's folder appears whole,
+// shard.json in it: so a copy cut short, or a folder made by hand). ""
+// when there is no such folder.
+func notShard(parent, name string) string {
+	d := filepath.Join(parent, name)
+	if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(d, ShardFile)); err == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s has no %s: a copy cut short, or not a shard's folder; copy it again or run the shard again", d, ShardFile)
 }
 
 // sameFile reports whether the shard of m ran the experiment file at

@@ -44,3 +44,24 @@ func TestMergeNamesAShardBeingWritten(t *testing.T) {
 		t.Errorf("with the lock free: %v; want the shard missing, no writer named", err)
 	}
 }
+
+// TestMergeNamesAShardFolderWithoutManifest: a shard's folder without its
+// shard.json (a copy from the cluster cut short: rsync had copied the
+// runs, not yet shard.json) was skipped as not a shard, and the merge said
+// only that the shard was missing, beside the folder of that name.
+func TestMergeNamesAShardFolderWithoutManifest(t *testing.T) {
+	dir := t.TempDir()
+	f, dirs := shardedIntegrity(t, dir)
+	if err := os.Remove(filepath.Join(dirs[2], ShardFile)); err != nil {
+		t.Fatal(err)
+	}
+	shardDirs, err := ShardDirs([]string{filepath.Dir(dirs[2])})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shardDirs) != 2 {
+		t.Fatalf("ShardDirs: %v, want the 2 folders with a shard.json", shardDirs)
+	}
+	mergeMustRefuse(t, f, dir, shardDirs, "missing of 3: 2 ("+filepath.Base(dirs[2])+": "+dirs[2]+" has no shard.json: a copy cut short, or not a shard's folder; copy it again or run the shard again)",
+		"nothing was written")
+}

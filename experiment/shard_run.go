@@ -337,7 +337,7 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 	}); i >= 0 {
 		stress = ms[i].Stress
 	}
-	ref := shardRef{sha: sha, path: f.path, version: opt.Version, build: opt.Build, stress: stress, slug: results.Slug(f.Name), files: files, writing: lockHolder}
+	ref := shardRef{sha: sha, path: f.path, version: opt.Version, build: opt.Build, stress: stress, slug: results.Slug(f.Name), files: files, writing: lockHolder, unread: notShard}
 	// The data is compared once loaded (mergeSource.load); the rest now.
 	order, left, err := checkShards(dirs, ms, ref)
 	if err != nil {
