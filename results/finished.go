@@ -43,6 +43,11 @@ func Finished(dir string) error {
 	m, err := os.Stat(filepath.Join(dir, "manifest.json"))
 	switch {
 	case errors.Is(err, os.ErrNotExist):
+		// A shard's folder (experiment.ShardFile) holds runs/ and no
+		// manifest: its results are the merge's.
+		if _, err := os.Stat(filepath.Join(dir, "shard.json")); err == nil {
+			return fmt.Errorf("%s is a shard's folder (shard.json), not an experiment's results: divergence merge OUT %s builds them from the experiment's shards, in OUT/<experiment>", dir, filepath.Dir(filepath.Clean(dir)))
+		}
 		return fmt.Errorf("%s is not an experiment folder: no manifest.json (an experiment's results have one once its runs are written)", dir)
 	case err != nil:
 		return fmt.Errorf("%s: %w", dir, err)
