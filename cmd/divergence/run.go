@@ -89,6 +89,12 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	if shard != nil && *chartSet == "all" {
 		return fmt.Errorf("--charts all with --shard: the per-run charts are drawn by the merge; give --charts to divergence merge")
 	}
+	// --sort picks the runs of the equity chart and ranks the report's:
+	// the merge's (a shard took it and ignored it, and the merge drew by
+	// Sharpe).
+	if shard != nil && *sortBy != "sharpe" {
+		return fmt.Errorf("--sort %s with --shard: the charts and the report that rank by it are the merge's; give --sort to divergence merge", *sortBy)
+	}
 	f, err := experiment.Load(pos[0])
 	if err != nil {
 		return err

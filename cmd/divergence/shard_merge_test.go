@@ -298,7 +298,7 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 	if csvs, _ := filepath.Glob(filepath.Join(one, slug, "runs", "*", "equity.csv")); len(csvs) == 0 {
 		t.Error("the one-machine run wrote no equity.csv by default: --csv never changes nothing, the test checks nothing")
 	}
-	for _, flags := range [][]string{{"--csv", "never"}, {"--charts", "all"}} {
+	for _, flags := range [][]string{{"--csv", "never"}, {"--charts", "all"}, {"--sort", "cagr"}} {
 		b, err := divergence(t, nil, append([]string{"run", exp, "--out", filepath.Join(dir, "shard-flags"), "--quiet", "--shard", "0/4"}, flags...)...).CombinedOutput()
 		if err == nil || !strings.Contains(string(b), "give "+flags[0]+" to divergence merge") {
 			t.Errorf("run --shard %s: %v\n%s", strings.Join(flags, " "), err, b)
