@@ -146,6 +146,31 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportMetric(200, "runs/op")
 }
 
+// BenchmarkBuildFromCSV: the folder of BenchmarkBuild without its runs'
+// Parquet files, built from their CSV copies (the text columns made
+// ENUM types, as from Parquet: one more scan of the fills' CSV files for
+// their values).
+func BenchmarkBuildFromCSV(b *testing.B) {
+	dir := b.TempDir()
+	benchFolder(b, dir, 200, 2520)
+	pq, err := filepath.Glob(filepath.Join(dir, "runs", "*", "*.parquet"))
+	if err != nil || len(pq) == 0 {
+		b.Fatal("no Parquet files", err)
+	}
+	for _, p := range pq {
+		if err := os.Remove(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if err := Write(context.Background(), dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(200, "runs/op")
+}
+
 // BenchmarkBuildRuns: the same folder built as the experiment builds it
 // (BuildRuns, the records and the equity curves in memory, every run's
 // files of one layout), as it was built before the curves were handed

@@ -376,7 +376,7 @@ func sqlIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) +
 // known gives them (by column, sorted), and none is made when there is
 // no other column. A column without a value (symbol, side, kind or tag
 // of a table without a row) stays VARCHAR, as an ENUM needs one.
-func enumCasts(ctx context.Context, tx *sql.Tx, table, files, union, runExpr string, runs, text []string, known map[string][]string) (map[string]string, error) {
+func enumCasts(ctx context.Context, tx *sql.Tx, table, from, runExpr string, runs, text []string, known map[string][]string) (map[string]string, error) {
 	expr := func(c string) string {
 		if c == "run" {
 			return runExpr
@@ -396,7 +396,7 @@ func enumCasts(ctx context.Context, tx *sql.Tx, table, files, union, runExpr str
 			lists[i] = fmt.Sprintf("CAST(to_json(list(DISTINCT %s ORDER BY %s) FILTER (WHERE %s IS NOT NULL)) AS VARCHAR)", c, c, c)
 			dest[i] = &raw[i]
 		}
-		if err := tx.QueryRowContext(ctx, "SELECT "+strings.Join(lists, ", ")+" FROM read_parquet("+files+union+")").Scan(dest...); err != nil {
+		if err := tx.QueryRowContext(ctx, "SELECT "+strings.Join(lists, ", ")+" FROM "+from).Scan(dest...); err != nil {
 			return nil, fmt.Errorf("resultsdb: table %s: %w", table, err)
 		}
 		for i, c := range text {
@@ -639,7 +639,7 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			runs := slices.Clone(mem.keys)
 			slices.Sort(runs)
 			runs = slices.Compact(runs)
-			cast, err := enumCasts(ctx, tx, t.table, "", "", "run", runs, nil, nil)
+			cast, err := enumCasts(ctx, tx, t.table, "", "run", runs, nil, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -682,7 +682,7 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			if t.table == "fills" {
 				known = fillText
 			}
-			cast, err := enumCasts(ctx, tx, t.table, files, union, keyOf, runs, text, known)
+			cast, err := enumCasts(ctx, tx, t.table, "read_parquet("+files+union+")", keyOf, runs, text, known)
 			if err != nil {
 				return nil, err
 			}
@@ -725,8 +725,35 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 				}
 				types = append(types, sqlString(c)+": "+sqlString(typ))
 			}
-			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_csv(%s, filename = true, header = true, union_by_name = true, types = %s))",
-				keyOf, strings.Join(cols, ", "), files, "{"+strings.Join(types, ", ")+"}")
+			from := fmt.Sprintf("read_csv(%s, filename = true, header = true, union_by_name = true, types = %s)", files, "{"+strings.Join(types, ", ")+"}")
+			// The text columns as ENUM types, as from Parquet: the
+			// database's types do not depend on which files it was made
+			// from (they were VARCHAR, a run's Parquet file missing
+			// beside its CSV copy).
+			runs := make([]string, 0, len(csvs))
+			for _, p := range csvs {
+				runs = append(runs, folderOf(p))
+			}
+			slices.Sort(runs)
+			runs = slices.Compact(runs)
+			var text []string
+			if t.table == "fills" {
+				for _, c := range results.FillTextColumns() {
+					if !missing[c] {
+						text = append(text, c)
+					}
+				}
+			}
+			cast, err := enumCasts(ctx, tx, t.table, from, keyOf, runs, text, nil)
+			if err != nil {
+				return nil, err
+			}
+			for i, c := range cols {
+				if e, ok := cast[c]; ok {
+					cols[i] = e + " AS " + c
+				}
+			}
+			src = fmt.Sprintf("(SELECT %s AS run, %s FROM %s)", cast["run"], strings.Join(cols, ", "), from)
 			tail = "ORDER BY run, time"
 			read[t.table] = "csv"
 		default:
