@@ -101,11 +101,14 @@ type shardRef struct {
 // index 0 … N−1 exactly once. N is the count most of the shards made
 // from the reference's file, program and data give (ties: the smallest),
 // so that stale shards of an earlier version of the file, or of another
-// experiment, in the same folder do not outvote the current set. It
-// returns the shards' positions in index order and, when the set is
-// complete, notes naming the shards left out as another experiment's
-// (file, program, data); or an error naming every shard that is foreign
-// or duplicated and every index that is missing.
+// experiment, in the same folder do not outvote the current set; a count
+// whose set is complete goes before one whose set is not (the experiment
+// sharded again with another count into the same folder). It returns the
+// shards' positions in index order and, when the set is complete, notes
+// naming the shards left out (another experiment's file, program or
+// data, or another count's); or an error naming every shard that is
+// foreign, of another count or duplicated and every index that is
+// missing.
 func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []string, error) {
 	if len(dirs) == 0 {
 		return nil, nil, errors.New("merge: no shard folders given")
@@ -156,8 +159,38 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 			votes[m.Shards]++
 		}
 	}
+	// A count whose set is complete (each index 0 … c−1 once among the
+	// reference's shards) goes first: the same experiment sharded again
+	// with another count into the same folder (2 shards, then 3) gives two
+	// sets that merge alike; the other set is left out.
+	seen := map[int]map[int]int{} // count → index → shards
+	for i, m := range ms {
+		if foreign[i] == "" {
+			if seen[m.Shards] == nil {
+				seen[m.Shards] = map[int]int{}
+			}
+			seen[m.Shards][m.Shard]++
+		}
+	}
+	complete := func(c int) bool {
+		if c < 1 || len(seen[c]) != c {
+			return false
+		}
+		for _, k := range seen[c] {
+			if k != 1 {
+				return false
+			}
+		}
+		return true
+	}
 	n := 0
 	for c, v := range votes {
+		if cc, cn := complete(c), complete(n); cc != cn {
+			if cc {
+				n = c
+			}
+			continue
+		}
 		if v > votes[n] || v == votes[n] && c < n {
 			n = c
 		}
@@ -171,7 +204,11 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 			continue
 		}
 		if m.Shards != n {
-			problems = append(problems, fmt.Sprintf("%s is not a shard of this experiment: it is shard %d of %d, the others are of %d", d, m.Shard, m.Shards, n))
+			if complete(n) {
+				others = append(others, fmt.Sprintf("%s is shard %d of %d of this experiment: the complete set of %d shards is merged", d, m.Shard, m.Shards, n))
+			} else {
+				problems = append(problems, fmt.Sprintf("%s is shard %d of %d, the others are of %d: give the shards of one count", d, m.Shard, m.Shards, n))
+			}
 			continue
 		}
 		byIndex[m.Shard] = append(byIndex[m.Shard], i)

@@ -62,7 +62,9 @@ func TestCheckShards(t *testing.T) {
 			x.Inputs = []results.Input{{Symbol: "NVDA", SHA256: "cafe", Rows: 100}}
 			return x
 		}()}, []string{"s1 is not a shard of this experiment: its data differ: input 1 is NVDA cafe 100 rows"}},
-		{"other count", []string{"s0", "s1", "t"}, []*ShardManifest{m(0, 2), m(1, 2), m(0, 3)}, []string{"t is not a shard of this experiment: it is shard 0 of 3, the others are of 2"}},
+		// Shards of two counts, neither set complete: the count most
+		// shards give (3: s0 and s2, against t alone of 2), t named.
+		{"other count", []string{"s0", "t", "s2"}, []*ShardManifest{m(0, 3), m(0, 2), m(2, 3)}, []string{"t is shard 0 of 2, the others are of 3: give the shards of one count", "missing of 3: 1"}},
 		{"stress vs run", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest { x := m(1, 2); x.Stress = true; return x }()},
 			[]string{"s1 is not a shard of this experiment: it was run by `divergence stress`"}},
 	} {
@@ -74,6 +76,55 @@ func TestCheckShards(t *testing.T) {
 			for _, w := range append(tc.want, "nothing was written") {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TestCheckShardsTwoCounts: the experiment sharded into 2, then into 3,
+// in one folder (same file, program and data): the complete set is
+// merged and the other count's shards are left out with a note; it was
+// an error ("not a shard of this experiment: it is shard 0 of 2, the
+// others are of 3") though either set merges to the same folder. A
+// complete set wins over a larger incomplete one.
+func TestCheckShardsTwoCounts(t *testing.T) {
+	inputs := []results.Input{{Symbol: "NVDA", SHA256: "synthetic", Rows: 100}}
+	ref := shardRef{sha: "aaaa", path: "e.toml", version: "0.1.0", inputs: inputs, slug: "exp"}
+	m := func(i, n int) *ShardManifest {
+		return &ShardManifest{ExperimentSHA256: "aaaa", ProgramVersion: "0.1.0", Inputs: inputs, Shard: i, Shards: n}
+	}
+	for _, tc := range []struct {
+		name  string
+		dirs  []string
+		ms    []*ShardManifest
+		order []int
+		notes []string
+	}{
+		// 3 of 3 and 2 of 2: both complete, the one of more shards.
+		{"both complete", []string{"a0", "a1", "b0", "b1", "b2"}, []*ShardManifest{m(0, 2), m(1, 2), m(0, 3), m(1, 3), m(2, 3)}, []int{2, 3, 4},
+			[]string{"left out: a0 is shard 0 of 2 of this experiment: the complete set of 3 shards is merged", "left out: a1 is shard 1 of 2 of this experiment: the complete set of 3 shards is merged"}},
+		// 2 of 2 complete, 2 of 3 (a tie of votes, 3 incomplete): the 2.
+		{"the complete one", []string{"b0", "a0", "b2", "a1"}, []*ShardManifest{m(0, 3), m(0, 2), m(2, 3), m(1, 2)}, []int{1, 3},
+			[]string{"left out: b0 is shard 0 of 3 of this experiment: the complete set of 2 shards is merged", "left out: b2 is shard 2 of 3 of this experiment: the complete set of 2 shards is merged"}},
+		// 3 of 4 (most votes, incomplete) beside a complete 2 of 2.
+		{"complete over more", []string{"c0", "c1", "c3", "a0", "a1"}, []*ShardManifest{m(0, 4), m(1, 4), m(3, 4), m(0, 2), m(1, 2)}, []int{3, 4},
+			[]string{"left out: c0 is shard 0 of 4", "left out: c1 is shard 1 of 4", "left out: c3 is shard 3 of 4"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			order, notes, err := checkShards(tc.dirs, tc.ms, ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(order, tc.order) {
+				t.Errorf("order %v, want %v", order, tc.order)
+			}
+			if len(notes) != len(tc.notes) {
+				t.Fatalf("notes %q, want %d", notes, len(tc.notes))
+			}
+			for i, w := range tc.notes {
+				if !strings.HasPrefix(notes[i], w) {
+					t.Errorf("note %q, want it to begin %q", notes[i], w)
 				}
 			}
 		})
