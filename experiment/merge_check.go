@@ -282,11 +282,17 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 
 // notShard says why the folder <parent>/<name>, named as a shard, is not
 // read as one: it has no shard.json (a shard's folder appears whole,
-// shard.json in it: so a copy cut short, or a folder made by hand). ""
-// when there is no such folder.
+// shard.json in it: so a copy cut short, or a folder made by hand); or,
+// without the folder, that a shard process left its working folder
+// there. "" when there is neither.
 func notShard(parent, name string) string {
 	d := filepath.Join(parent, name)
 	if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+		// No folder, but the working folder of a shard process that
+		// stopped (its lock free: checkShards asks writing first).
+		if tmp, _ := filepath.Glob(filepath.Join(parent, "."+name+".tmp-*")); len(tmp) > 0 {
+			return fmt.Sprintf("its run stopped before it finished (killed or failed: %s is its working folder); run the shard again", tmp[0])
+		}
 		return ""
 	}
 	if _, err := os.Stat(filepath.Join(d, ShardFile)); err == nil {

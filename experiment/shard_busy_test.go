@@ -65,3 +65,22 @@ func TestMergeNamesAShardFolderWithoutManifest(t *testing.T) {
 	mergeMustRefuse(t, f, dir, shardDirs, "missing of 3: 2 ("+filepath.Base(dirs[2])+": "+dirs[2]+" has no shard.json: a copy cut short, or not a shard's folder; copy it again or run the shard again)",
 		"nothing was written")
 }
+
+// TestMergeNamesAShardThatStopped: a shard killed while it wrote left its
+// working folder (.<name>.tmp-…) and no folder; the merge said only that
+// the shard was missing, and now says that its run stopped.
+func TestMergeNamesAShardThatStopped(t *testing.T) {
+	dir := t.TempDir()
+	f, dirs := shardedIntegrity(t, dir)
+	parent, name := filepath.Dir(dirs[0]), filepath.Base(dirs[0])
+	tmp := filepath.Join(parent, "."+name+".tmp-123")
+	if err := os.Rename(dirs[0], tmp); err != nil {
+		t.Fatal(err)
+	}
+	shardDirs, err := ShardDirs([]string{parent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mergeMustRefuse(t, f, dir, shardDirs, "missing of 3: 0 ("+name+": its run stopped before it finished (killed or failed: "+tmp+" is its working folder); run the shard again)",
+		"nothing was written")
+}
