@@ -200,3 +200,45 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// Runs' CSV copies of two layouts in one folder (one run's fills without
+// slippage and fee, the other's with): the columns are matched by name
+// (union_by_name, which files of one header do without), the older
+// file's NULL, the newer's as written.
+func TestFillsCSVMixedLayouts(t *testing.T) {
+	dir := costFolder(t)
+	files, _ := filepath.Glob(filepath.Join(dir, "runs", "*", "fills.csv"))
+	if len(files) != 2 {
+		t.Fatalf("%d fills.csv, want 2", len(files))
+	}
+	for _, p := range append(must(filepath.Glob(filepath.Join(dir, "runs", "*", "fills.parquet"))), must(filepath.Glob(filepath.Join(dir, "runs", "*", "equity.parquet")))...) {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dropCSVColumns(t, files[0], "slippage", "fee")
+	if same, err := sameHeader(files); err != nil || same {
+		t.Fatalf("sameHeader of two layouts: %v, %v; want false", same, err)
+	}
+	if err := Write(context.Background(), dir); err != nil {
+		t.Fatal(err)
+	}
+	db := open(t, filepath.Join(dir, File))
+	old, cur := filepath.Base(filepath.Dir(files[0])), filepath.Base(filepath.Dir(files[1]))
+	for _, c := range []struct {
+		run        string
+		rows, with int // fills, and fills with a slippage
+	}{{old, csvRows(t, files[0]), 0}, {cur, csvRows(t, files[1]), csvRows(t, files[1])}} {
+		var n, slips int
+		if err := db.QueryRow("SELECT count(*), count(slippage) FROM fills WHERE run = ?", c.run).Scan(&n, &slips); err != nil {
+			t.Fatal(err)
+		}
+		if n != c.rows || slips != c.with || n == 0 {
+			t.Errorf("run %s: %d fills, %d with a slippage; want %d and %d", c.run, n, slips, c.rows, c.with)
+		}
+	}
+	var sum float64
+	if err := db.QueryRow("SELECT sum(slippage) FROM fills WHERE run = ?", cur).Scan(&sum); err != nil || sum <= 0 {
+		t.Errorf("run %s: the slippage sums to %v (%v): want the file's, above 0", cur, sum, err)
+	}
+}

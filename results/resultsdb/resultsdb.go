@@ -465,6 +465,36 @@ func absent(ctx context.Context, tx *sql.Tx, table, src string) (map[string]bool
 	return missing, nil
 }
 
+// sameHeader reports whether the CSV files all begin with the same header
+// line (bytes up to the first newline).
+func sameHeader(files []string) (bool, error) {
+	var first []byte
+	buf := make([]byte, 4096)
+	for i, p := range files {
+		f, err := os.Open(p)
+		if err != nil {
+			return false, err
+		}
+		n, err := io.ReadFull(f, buf)
+		f.Close()
+		if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+			return false, fmt.Errorf("%s: %w", p, err)
+		}
+		line := buf[:n]
+		end := slices.Index(line, '\n')
+		if end < 0 {
+			return false, nil // a header past 4 KiB, or none: read by name
+		}
+		line = line[:end]
+		if i == 0 {
+			first = slices.Clone(line)
+		} else if string(line) != string(first) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 // folderOf is the name of the folder of a run's file, split as keyOf
 // splits it in SQL (on / and \ whatever the system).
 func folderOf(path string) string {
@@ -703,7 +733,17 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 				cast["run"], strings.Join(sel, ", "), files, union)
 		case len(csvs) > 0:
 			files := glob("runs", "*", t.file+".csv")
-			missing, err := absent(ctx, tx, t.table, "read_csv("+files+", header = true, union_by_name = true)")
+			// union_by_name (columns matched by name across files of
+			// different layouts) sniffs every file, each time the files
+			// are read (three times): 0.9 s against 0.08 s for the fills
+			// of 28 runs. Files of one header need only the first's.
+			union := ", union_by_name = true"
+			if same, err := sameHeader(csvs); err != nil {
+				return nil, fmt.Errorf("resultsdb: table %s: %w", t.table, err)
+			} else if same {
+				union = ""
+			}
+			missing, err := absent(ctx, tx, t.table, "read_csv("+files+", header = true"+union+")")
 			if err != nil {
 				return nil, err
 			}
@@ -725,7 +765,7 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 				}
 				types = append(types, sqlString(c)+": "+sqlString(typ))
 			}
-			from := fmt.Sprintf("read_csv(%s, filename = true, header = true, union_by_name = true, types = %s)", files, "{"+strings.Join(types, ", ")+"}")
+			from := fmt.Sprintf("read_csv(%s, filename = true, header = true%s, types = %s)", files, union, "{"+strings.Join(types, ", ")+"}")
 			// The text columns as ENUM types, as from Parquet: the
 			// database's types do not depend on which files it was made
 			// from (they were VARCHAR, a run's Parquet file missing
