@@ -27,6 +27,13 @@ type csvLayout struct {
 	// duckLines[k] is the line number DuckDB's errors give lines[k]: DuckDB
 	// does not count line ends inside quoted fields. nil when the same.
 	duckLines []int
+	// extraHeader is how many lines after the first belong to the header:
+	// 2 for yfinance's three-line header (Price, Ticker and Date lines,
+	// see multiHeader), else 0.
+	extraHeader int
+	// noHeader: the file has no header line, its first line is a bar
+	// (a Binance kline file, see klineColumns); names are Binance's.
+	noHeader bool
 }
 
 // physLine maps a line number from a DuckDB error to the file's line.
@@ -138,6 +145,9 @@ type recordScanner struct {
 	// file is scanned.
 	endKind, endLine int
 	mixed            error
+	// yf is the yfinance header being read: its lines so far (1 after
+	// a first line starting "Price" or "Ticker"); 0 when done or none.
+	yf yfHeader
 }
 
 // The kinds of line end.
@@ -217,6 +227,10 @@ func (sc *recordScanner) run(r io.Reader) error {
 	}
 	if sc.headerLine != 1 {
 		return &data.RowError{File: sc.path, Row: 1, Msg: "empty line where the header should be"}
+	}
+	if sc.yf.lines > 0 {
+		return &data.RowError{File: sc.path, Msg: fmt.Sprintf(
+			"the file ends inside yfinance's header (lines Price, Ticker and Date): %d lines, no bars", sc.yf.lines)}
 	}
 	switch {
 	case sc.quotedEnds == 0:
@@ -393,7 +407,7 @@ func (sc *recordScanner) start() {
 	}
 	sc.inRecord, sc.recLine, sc.recQuoted = true, sc.line, sc.quotedEnds
 	sc.rec, sc.oversized = sc.rec[:0], false
-	sc.unkept = sc.header != nil && (sc.check == nil || sc.fed >= checkBytes)
+	sc.unkept = sc.header != nil && sc.yf.lines == 0 && (sc.check == nil || sc.fed >= checkBytes)
 }
 
 // keep appends bytes of the current record (up to maxRecord).
@@ -429,13 +443,48 @@ func (sc *recordScanner) end() error {
 		if err := parseHeader(sc.path, sc.header, lay); err != nil {
 			return err
 		}
-		if sc.check != nil {
-			if err := sc.check.init(sc.path, lay); err != nil {
+		if sc.yf.start(lay.names) {
+			return nil // the header goes on (multiHeader)
+		}
+		if kline, err := headerless(sc.path, lay); err != nil || kline {
+			if err != nil {
 				return err
 			}
+			// The first line is a bar: a data record on line 1.
+			if err := sc.initCheck(); err != nil {
+				return err
+			}
+			return sc.data()
 		}
-		return nil
+		return sc.initCheck()
 	}
+	if sc.yf.lines > 0 {
+		if sc.oversized {
+			return &data.RowError{File: sc.path, Row: sc.recLine, Msg: fmt.Sprintf("the header line is longer than %s", data.FormatSize(maxRecord))}
+		}
+		out, err := sc.yf.line(sc.path, sc.recLine, sc.rec, lay)
+		if err != nil || out == yfMore {
+			return err
+		}
+		sc.yf.lines = 0
+		if err := sc.initCheck(); err != nil || out == yfEnd {
+			return err
+		}
+	}
+	return sc.data()
+}
+
+// initCheck starts the early check once the header is known.
+func (sc *recordScanner) initCheck() error {
+	if sc.check != nil {
+		return sc.check.init(sc.path, sc.lay)
+	}
+	return nil
+}
+
+// data notes the current record as a data record and checks it.
+func (sc *recordScanner) data() error {
+	lay := sc.lay
 	// duckLines differ from lines only after a line end inside quotes:
 	// kept from then on (copied from lines when that first happens).
 	if sc.recQuoted > 0 && lay.duckLines == nil {
@@ -545,9 +594,16 @@ func csvQuery(path string, gz bool, lay csvLayout, m columnMap) (string, columnM
 	if gz {
 		comp = "gzip"
 	}
-	q := fmt.Sprintf("SELECT %s FROM read_csv(%s, columns = {%s}, header = true, auto_detect = false, "+
+	header := "header = true"
+	switch {
+	case lay.noHeader:
+		header = "header = false"
+	case lay.extraHeader > 0:
+		header = fmt.Sprintf("header = false, skip = %d", 1+lay.extraHeader)
+	}
+	q := fmt.Sprintf("SELECT %s FROM read_csv(%s, columns = {%s}, %s, auto_detect = false, "+
 		"delim = %s, quote = '\"', escape = '\"', strict_mode = true, compression = '%s')",
-		strings.Join(sel, ", "), sqlString(path), strings.Join(cols, ", "), sqlString(string(lay.delim)), comp)
+		strings.Join(sel, ", "), sqlString(path), strings.Join(cols, ", "), header, sqlString(string(lay.delim)), comp)
 	return q, at, raw
 }
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -83,6 +84,11 @@ func fileFormat(path string) (format, bool, error) {
 	return 0, false, &data.RowError{File: path, Msg: "unknown file type (want .csv, .csv.gz, .parquet, .arrow, .ipc or .feather)"}
 }
 
+// klineFileName matches the name of a Binance kline file as
+// data.binance.vision names them, SYMBOL-INTERVAL-YYYY-MM[-DD]: its symbol
+// is the pair.
+var klineFileName = regexp.MustCompile(`^([A-Za-z0-9]+)-(1s|1m|3m|5m|15m|30m|1h|2h|4h|6h|8h|12h|1d|3d|1w|1mo)-\d{4}-\d{2}(-\d{2})?$`)
+
 // instrument derives the symbol and class of the file at path.
 func instrument(path string, opt ReadOptions) (data.Instrument, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
@@ -95,6 +101,9 @@ func instrument(path string, opt ReadOptions) (data.Instrument, error) {
 			base = base[:len(base)-3]
 		}
 		raw = strings.TrimSuffix(base, filepath.Ext(base))
+		if m := klineFileName.FindStringSubmatch(raw); m != nil {
+			raw = m[1] // BTCUSDT-1d-2024-01 → BTCUSDT
+		}
 	}
 	sym := data.CanonicalSymbol(raw)
 	if sym == "" {

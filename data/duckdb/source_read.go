@@ -524,6 +524,9 @@ func (r *sourceReader) resolveFiles(table string) error {
 			if err != nil {
 				return err
 			}
+			if lay.noHeader || lay.extraHeader > 0 {
+				return r.fail("a yfinance or Binance kline file holds one instrument and no symbol column: import it as a file (data import FILE, or [data] files)")
+			}
 			r.rel.lines = newRecordLines(lay.lines)
 			r.rel.csvArgs = ", header = true, delim = " + sqlString(string(lay.delim)) + ", compression = " + comp
 		}
