@@ -64,6 +64,14 @@ const investingCSV = `"Date","Price","Open","High","Low","Vol.","Change %"
 "05/09/2024","63,070.4","61,192.5","63,410.2","60,740.2","-","3.07%"
 `
 
+// investingOldCSV is investing.com's older download: dates written
+// "Mon DD, YYYY" (quoted, for their comma), fields unquoted otherwise.
+const investingOldCSV = `Date,Price,Open,High,Low,Vol.,Change %
+"Jan 03, 2019",1.54,1.73,1.75,1.52,1.21M,-9.94%
+"Jan 02, 2019",1.71,1.51,1.75,1.50,980.50K,13.25%
+"Dec 31, 2018",1.51,1.55,1.60,1.49,-,-2.58%
+`
+
 // nasdaqQuotedCSV is Nasdaq.com's download as saved by some tools: the
 // close column named Close, $ prices, volumes grouped by commas (quoted).
 const nasdaqQuotedCSV = `Date,Close,Volume,Open,High,Low
@@ -135,6 +143,22 @@ func TestPublicLayouts(t *testing.T) {
 			close: []float64{63070.4, 60799.0, 62900.6}, adj: []float64{63070.4, 60799.0, 62900.6},
 			vol:  []float64{nan, 84120, 1050000},
 			rows: []int{4, 3, 2}},
+		// Read oldest first: line 4 (Dec 31, 2018) is the first bar;
+		// 980.50K is 980,500 and 1.21M 1,210,000.
+		{name: "investing.com, month names", file: "RIOT.csv", body: investingOldCSV, symbol: "RIOT", class: data.Equity,
+			time:  []int64{d(2018, 12, 31), d(2019, 1, 2), d(2019, 1, 3)},
+			open:  []float64{1.55, 1.51, 1.73},
+			close: []float64{1.51, 1.71, 1.54}, adj: []float64{1.51, 1.71, 1.54},
+			vol:  []float64{nan, 980500, 1210000},
+			rows: []int{4, 3, 2}},
+		// Full month names, and Sept.
+		{name: "month names in full", file: "RIOT.csv",
+			body: "Date,Price\n\"September 28, 2018\",1.5\n\"Sept 29, 2018\",1.6\n\"october 1, 2018\",1.7\n", symbol: "RIOT", class: data.Equity,
+			time:  []int64{d(2018, 9, 28), d(2018, 9, 29), d(2018, 10, 1)},
+			open:  []float64{1.5, 1.6, 1.7},
+			close: []float64{1.5, 1.6, 1.7}, adj: []float64{1.5, 1.6, 1.7},
+			vol:  []float64{nan, nan, nan},
+			rows: []int{2, 3, 4}},
 		// "$1,822.79" is 1822.79; "47,913,510" is 47913510; 02/29 is
 		// month-first.
 		{name: "nasdaq.com with grouped volumes", file: "NVDA.csv", body: nasdaqQuotedCSV, symbol: "NVDA", class: data.Equity,
@@ -198,6 +222,10 @@ func TestPublicLayoutErrors(t *testing.T) {
 			strings.Replace(klineCSV, ",1541042718.71,0\n", ",1541042718.71\n", 1), 2, "has 11 fields, want 12"},
 		{"kline close no number", "BTCUSDT.csv",
 			strings.Replace(klineCSV, "42845.23000000", "42845x23", 1), 3, `close "42845x23" is not a number`},
+		{"month name, no such day", "RIOT.csv", strings.Replace(investingOldCSV, "Jan 02, 2019", "Feb 30, 2019", 1),
+			3, `date "Feb 30, 2019" is not a date`},
+		{"month names beside ISO dates", "RIOT.csv", strings.Replace(investingOldCSV, "Jan 02, 2019", "2019-01-02", 1),
+			3, "is written as YYYY-MM-DD but row 2 (\"Jan 03, 2019\") as Mon DD, YYYY"},
 		{"bars without a header", "NVDA.csv", "2024-01-02,49.24,49.29,47.59,48.14\n2024-01-03,47.47,48.17,47.30,47.55\n",
 			1, "the first line is a bar (2024-01-02,49.24,49.29,47.59,48.14), not a header: add a header line"},
 	}

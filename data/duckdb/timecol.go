@@ -255,6 +255,7 @@ const (
 	shapeISO              // YYYY-MM-DD[(T| )hh:mm[:ss[.f]][zone]]
 	shapeSlash            // A/B/YYYY[ hh:mm[:ss]]
 	shapeDigits           // YYYYMMDD or a Unix epoch
+	shapeMonth            // Mon DD, YYYY (investing.com's older exports: "Jan 03, 2019")
 )
 
 type zoneStyle uint8
@@ -276,6 +277,8 @@ func (s shape) describe() string {
 		b.WriteString("MM/DD/YYYY or DD/MM/YYYY")
 	case shapeDigits:
 		return "a number (YYYYMMDD or Unix time)"
+	case shapeMonth:
+		return "Mon DD, YYYY"
 	default:
 		return "no date"
 	}
@@ -370,6 +373,19 @@ func scan(s string) (sh shape, w wall, a, b, y int, ok bool) {
 			sh.order = data.MonthFirst
 		}
 		return sh, w, a, b, y, true
+	case len(s) >= 10 && isLetter(s[0]):
+		// A month's English name or its first three letters, the day,
+		// a comma and the year: "May 10, 2024", "January 3, 2019".
+		name, rest, _ := strings.Cut(s, " ")
+		day, year, comma := strings.Cut(rest, ", ")
+		m := monthNumber(name)
+		dd, ok1 := digits(day)
+		yy, ok2 := digits(year)
+		if m == 0 || !comma || !ok1 || !ok2 || len(day) > 2 || len(year) != 4 {
+			return sh, w, 0, 0, 0, false
+		}
+		sh.kind, a, b, y = shapeMonth, m, dd, yy
+		return sh, w, a, b, y, true
 	default:
 		// Digits, or Unix time with a fraction (1704153600.5, as a float
 		// column is written).
@@ -382,6 +398,24 @@ func scan(s string) (sh shape, w wall, a, b, y int, ok bool) {
 		}
 	}
 	return sh, w, 0, 0, 0, false
+}
+
+func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
+
+// monthNames are the English months, January first.
+var monthNames = [12]string{"january", "february", "march", "april", "may", "june",
+	"july", "august", "september", "october", "november", "december"}
+
+// monthNumber is the month (1-12) that s names in English, whole or by
+// its first three letters ("Sep" and "Sept" too), any case; 0 if none.
+func monthNumber(s string) int {
+	s = strings.ToLower(s)
+	for i, n := range monthNames {
+		if s == n || len(s) == 3 && s == n[:3] || s == "sept" && i == 8 {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // scanClock parses hh:mm[:ss[.fraction]] and, when zones is true, an
