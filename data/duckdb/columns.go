@@ -45,13 +45,15 @@ func (f field) required() bool { return f == fDate || f == fClose }
 
 // aliases maps a normalised column name (see normName) to the field it
 // provides and a rank: when several columns give the same field, the lowest
-// rank wins ("date" over "timestamp").
+// rank wins ("date" over "timestamp"). snapped_at is CoinGecko's
+// (snapped_at,price,market_cap,total_volume: its volume is in USD, not
+// in coins, and is left out).
 var aliases = map[string]struct {
 	f    field
 	rank int
 }{
 	"date": {fDate, 0}, "datetime": {fDate, 1}, "timestamp": {fDate, 2}, "time": {fDate, 3},
-	"opentime": {fDate, 4}, "day": {fDate, 5}, "ts": {fDate, 6},
+	"opentime": {fDate, 4}, "day": {fDate, 5}, "ts": {fDate, 6}, "snappedat": {fDate, 7},
 	"open": {fOpen, 0}, "high": {fHigh, 0}, "low": {fLow, 0},
 	"close": {fClose, 0}, "close/last": {fClose, 1}, "price": {fClose, 2},
 	"adjclose": {fAdjClose, 0}, "adjustedclose": {fAdjClose, 1},

@@ -72,6 +72,14 @@ const investingOldCSV = `Date,Price,Open,High,Low,Vol.,Change %
 "Dec 31, 2018",1.51,1.55,1.60,1.49,-,-2.58%
 `
 
+// coingeckoCSV is CoinGecko's chart export: a close-only series (price,
+// in USD), stamped at 00:00 UTC with " UTC" written out; market cap and
+// total volume (in USD, not in coins) are not bars' columns.
+const coingeckoCSV = `snapped_at,price,market_cap,total_volume
+2024-01-01 00:00:00 UTC,42261.04,827460432915.6,12474960394.4
+2024-01-02 00:00:00 UTC,44179.92,865080126282.6,19938690810.4
+`
+
 // nasdaqQuotedCSV is Nasdaq.com's download as saved by some tools: the
 // close column named Close, $ prices, volumes grouped by commas (quoted).
 const nasdaqQuotedCSV = `Date,Close,Volume,Open,High,Low
@@ -159,6 +167,12 @@ func TestPublicLayouts(t *testing.T) {
 			close: []float64{1.5, 1.6, 1.7}, adj: []float64{1.5, 1.6, 1.7},
 			vol:  []float64{nan, nan, nan},
 			rows: []int{2, 3, 4}},
+		{name: "coingecko", file: "BTC-USD.csv", body: coingeckoCSV, symbol: "BTC", class: data.Crypto,
+			time:  []int64{d(2024, 1, 1), d(2024, 1, 2)},
+			open:  []float64{42261.04, 44179.92}, // close-only: each bar is its close
+			close: []float64{42261.04, 44179.92}, adj: []float64{42261.04, 44179.92},
+			vol:  []float64{nan, nan},
+			rows: []int{2, 3}},
 		// "$1,822.79" is 1822.79; "47,913,510" is 47913510; 02/29 is
 		// month-first.
 		{name: "nasdaq.com with grouped volumes", file: "NVDA.csv", body: nasdaqQuotedCSV, symbol: "NVDA", class: data.Equity,

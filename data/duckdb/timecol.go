@@ -265,6 +265,7 @@ const (
 	zoneColon             // Z or ±hh:mm
 	zoneCompact           // ±hhmm
 	zoneHour              // ±hh
+	zoneUTC               // " UTC" (CoinGecko's "2024-01-01 00:00:00 UTC")
 )
 
 // describe names a shape for error messages.
@@ -299,6 +300,8 @@ func (s shape) describe() string {
 		b.WriteString("±hhmm")
 	case zoneHour:
 		b.WriteString("±hh")
+	case zoneUTC:
+		b.WriteString(" UTC")
 	}
 	return b.String()
 }
@@ -465,6 +468,10 @@ func scanClock(s string, zones bool) (w wall, secs bool, z zoneStyle, ok bool) {
 	if s == "Z" {
 		w.zoned = true
 		return w, secs, zoneColon, true
+	}
+	if s == " UTC" {
+		w.zoned = true
+		return w, secs, zoneUTC, true
 	}
 	if s[0] != '+' && s[0] != '-' {
 		return w, false, 0, false
