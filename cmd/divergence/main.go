@@ -249,7 +249,11 @@ var commandHelp = map[string]string{
 	"version":   "Prints the program version.",
 	"data list": "Lists the instruments in the catalog.",
 	"data import": "Imports price files into the catalog, one instrument per file (its symbol from the file name\n" +
-		"unless --symbol gives it), or the instruments of one table (--table, --duckdb, --query).",
+		"unless --symbol gives it), or the instruments of one table (--table, --duckdb, --query).\n" +
+		"Files: CSV (.csv, .tsv, .gz), Parquet, Arrow IPC; the public exports read as they are: Yahoo and\n" +
+		"yfinance (its three-line header too), Binance klines (header-less data.binance.vision files too),\n" +
+		"investing.com (--date-format MM/DD/YYYY when no day is past the 12th), Nasdaq.com, CoinGecko,\n" +
+		"close-only series (README \"Data in\").",
 	"data synth": "Writes the seeded synthetic market (the demo's data) as CSV files, one per instrument, or with\n" +
 		"--interval an intraday market as Parquet.",
 }

@@ -37,12 +37,21 @@
 // data). A few
 // aliases cover other exports: "Close/Last" (Nasdaq.com) and "Price"
 // (Investing.com) for close, "Vol." for volume, "timestamp", "datetime",
-// "time", "ts" and "open_time" (Binance klines) for date.
+// "time", "ts", "open_time" (Binance klines) and "snapped_at" (CoinGecko)
+// for date. Two layouts whose first line is not a plain header are
+// recognised as the file is scanned (layouts.go): yfinance's three header
+// lines (Price, Ticker and Date: the columns are the Price line's, a
+// download of several tickers is refused) and Binance's kline files of
+// data.binance.vision, which have none (12 numbers on the first line,
+// the first a Unix time in ms or µs: the kline columns); a file whose
+// first line is a bar in any other layout is refused, saying to add a
+// header. A kline file's name, SYMBOL-1d-2024-01.csv, gives the symbol.
 //
 // Times may be YYYY-MM-DD (the canonical daily form), an RFC 3339 or
 // "YYYY-MM-DD hh:mm[:ss[.f]]" timestamp with or without an offset (Z,
-// ±hh:mm, ±hhmm, ±hh), MM/DD/YYYY or DD/MM/YYYY (optionally with
-// " hh:mm[:ss]"), YYYYMMDD, Unix epoch seconds, milliseconds, microseconds
+// ±hh:mm, ±hhmm, ±hh, " UTC"), MM/DD/YYYY or DD/MM/YYYY (optionally with
+// " hh:mm[:ss]"), the month by its English name ("Jan 03, 2019",
+// "September 28, 2018": investing.com's older downloads), YYYYMMDD, Unix epoch seconds, milliseconds, microseconds
 // or nanoseconds (told apart by magnitude, one unit per file), or in
 // Parquet and Arrow a DATE, a TIMESTAMP (any unit; with a zone it states
 // the instant, without one it is wall-clock time) or an integer column.

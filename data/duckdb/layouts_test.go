@@ -72,6 +72,19 @@ const investingOldCSV = `Date,Price,Open,High,Low,Vol.,Change %
 "Dec 31, 2018",1.51,1.55,1.60,1.49,-,-2.58%
 `
 
+// yfHistoryCSV is yf.Ticker("NVDA").history().to_csv(): the date with
+// the exchange's midnight and offset.
+const yfHistoryCSV = `Date,Open,High,Low,Close,Volume,Dividends,Stock Splits
+2024-01-02 00:00:00-05:00,49.24,49.29,47.59,48.14,411254000,0.0,0.0
+2024-01-03 00:00:00-05:00,47.47,48.17,47.30,47.55,320896000,0.0,0.0
+`
+
+// klineHeaderCSV is python-binance's kline columns saved with a header.
+const klineHeaderCSV = `Open time,Open,High,Low,Close,Volume,Close time,Quote asset volume,Number of trades,Taker buy base asset volume,Taker buy quote asset volume,Ignore
+1704067200000,42283.58,44184.10,42180.77,44179.55,27174.29903,1704153599999,1169995682.43,1193870,14226.30394,612655232.00,0
+1704153600000,44179.55,45879.63,44148.34,44946.91,65146.40661,1704239999999,2935399419.71,2030684,34200.94570,1541042718.71,0
+`
+
 // coingeckoCSV is CoinGecko's chart export: a close-only series (price,
 // in USD), stamped at 00:00 UTC with " UTC" written out; market cap and
 // total volume (in USD, not in coins) are not bars' columns.
@@ -167,6 +180,20 @@ func TestPublicLayouts(t *testing.T) {
 			close: []float64{1.5, 1.6, 1.7}, adj: []float64{1.5, 1.6, 1.7},
 			vol:  []float64{nan, nan, nan},
 			rows: []int{2, 3, 4}},
+		// Daily bars stamped at New York's midnight are that day's
+		// session: 2024-01-02 00:00-05:00 is the bar of 2024-01-02.
+		{name: "yfinance history with offsets", file: "NVDA.csv", body: yfHistoryCSV, symbol: "NVDA", class: data.Equity,
+			time:  []int64{d(2024, 1, 2), d(2024, 1, 3)},
+			open:  []float64{49.24, 47.47},
+			close: []float64{48.14, 47.55}, adj: []float64{48.14, 47.55},
+			vol:  []float64{411254000, 320896000},
+			rows: []int{2, 3}},
+		{name: "binance klines with a header", file: "BTC.csv", body: klineHeaderCSV, symbol: "BTC", class: data.Crypto,
+			time:  []int64{d(2024, 1, 1), d(2024, 1, 2)},
+			open:  []float64{42283.58, 44179.55},
+			close: []float64{44179.55, 44946.91}, adj: []float64{44179.55, 44946.91},
+			vol:  []float64{27174.29903, 65146.40661},
+			rows: []int{2, 3}},
 		{name: "coingecko", file: "BTC-USD.csv", body: coingeckoCSV, symbol: "BTC", class: data.Crypto,
 			time:  []int64{d(2024, 1, 1), d(2024, 1, 2)},
 			open:  []float64{42261.04, 44179.92}, // close-only: each bar is its close
