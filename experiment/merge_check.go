@@ -255,6 +255,11 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 			for j, i := range at {
 				names[j] = dirs[i]
 			}
+			if !slices.ContainsFunc(names, func(d string) bool { return filepath.Clean(d) != filepath.Clean(names[0]) }) {
+				// One folder named twice on the command line.
+				problems = append(problems, fmt.Sprintf("shard %d of %d: its folder %s is given %d times", k, n, names[0], len(at)))
+				break
+			}
 			problems = append(problems, fmt.Sprintf("shard %d of %d is given %d times: %s", k, n, len(at), strings.Join(names, ", ")))
 		default:
 			// A shard run again while the merge reads its folder would

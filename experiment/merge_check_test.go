@@ -35,6 +35,8 @@ func TestCheckShards(t *testing.T) {
 	}{
 		{"missing", []string{"s0", "s2"}, []*ShardManifest{m(0, 3), m(2, 3)}, []string{"missing of 3: 1 (exp-shard-1-of-3)"}},
 		{"duplicated", []string{"s0", "s1", "copy/s1"}, []*ShardManifest{m(0, 2), m(1, 2), m(1, 2)}, []string{"shard 1 of 2 is given 2 times: s1, copy/s1"}},
+		// One folder named twice: said so, not listed twice ("s1, s1").
+		{"one folder twice", []string{"s0", "s1", "./s1"}, []*ShardManifest{m(0, 2), m(1, 2), m(1, 2)}, []string{"shard 1 of 2: its folder s1 is given 2 times"}},
 		{"other version", []string{"s0", "s1"}, []*ShardManifest{m(0, 2), func() *ShardManifest { x := m(1, 2); x.ProgramVersion = "0.0.9"; return x }()},
 			[]string{"s1 is not a shard of this experiment: it was written by divergence 0.0.9, this is 0.1.0", "missing of 2: 1"}},
 		// Of this version but another build (Options.Build: the sha256 of

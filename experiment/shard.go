@@ -135,8 +135,9 @@ type ShardManifest struct {
 	Runs   []string `json:"runs"`
 	// WalkForward are the keys of the walk-forward in-sample runs it ran.
 	WalkForward []string `json:"walkforward_in_sample"`
-	// Paths is the range [from, to) of Monte Carlo paths it ran ([0, 0]
-	// without Monte Carlo or when it got none).
+	// Paths is the range [from, to) of Monte Carlo paths it ran: [0, 0]
+	// without Monte Carlo, an empty [k, k] when the plan gave it none
+	// (the ranges of the shards in index order tile 0..paths).
 	Paths [2]int `json:"montecarlo_paths"`
 	// Checksums are the SHA-256 of the files the merge reads from the
 	// shard folder, by name: state.gob, and montecarlo_paths.parquet and

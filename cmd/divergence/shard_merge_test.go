@@ -324,7 +324,7 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 		}
 	}
 	refused("missing", []string{"missing of 4: 2 (" + slug + "-shard-2-of-4)"}, shard(0), shard(1), shard(3))
-	refused("duplicated", []string{"shard 1 of 4 is given 2 times: " + shard(1) + ", " + shard(1)}, shard(0), shard(1), shard(1), shard(2), shard(3))
+	refused("duplicated", []string{"shard 1 of 4: its folder " + shard(1) + " is given 2 times"}, shard(0), shard(1), shard(1), shard(2), shard(3))
 
 	// A shard of the experiment with another seed: another file.
 	otherDir := filepath.Join(dir, "other")
