@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -329,5 +330,31 @@ weights = { BTC = -0.5 }
 	// The files cover the run: only the note naming the stablecoin.
 	if len(out.Notes) != 1 || !strings.Contains(out.Notes[0], `cash earns USDC's supply_rate and pays its borrow_rate ("usdc" in aave_v2_usdc.csv)`) {
 		t.Errorf("notes %q", out.Notes)
+	}
+}
+
+// A rate file missing days within the run is noted: rows at 2023-12-31,
+// 2024-01-01, 01-02 and 01-05, 23:00Z, a day apart but for the 3 days
+// from 01-02 23:00 to 01-05 23:00 (over twice the day), inside the run
+// (2024-01-01 to 01-06): 01-02's rate is held across the gap. A file a
+// day apart throughout gets no such note.
+func TestRateFileGapNote(t *testing.T) {
+	dir := t.TempDir()
+	rateFixture(t, dir)
+	os.WriteFile(filepath.Join(dir, "gap.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-31T23:00:00Z,wbtc,0.01,0.05\n2024-01-01T23:00:00Z,wbtc,0.01,0.06\n2024-01-02T23:00:00Z,wbtc,0.01,0.07\n2024-01-05T23:00:00Z,wbtc,0.01,0.08\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "full.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-31T23:00:00Z,wbtc,0.01,0.05\n2024-01-01T23:00:00Z,wbtc,0.01,0.06\n2024-01-02T23:00:00Z,wbtc,0.01,0.07\n2024-01-03T23:00:00Z,wbtc,0.01,0.07\n2024-01-04T23:00:00Z,wbtc,0.01,0.07\n2024-01-05T23:00:00Z,wbtc,0.01,0.08\n"), 0o644)
+	for file, want := range map[string][]string{
+		"gap.csv":  {"costs.symbols.BTC.borrow_rate_file has 1 gap(s) of over twice its usual spacing (1 days) within the run, the first from 2024-01-02T23:00:00Z to 2024-01-05T23:00:00Z: the rate before a gap is held across it"},
+		"full.csv": nil,
+	} {
+		path := filepath.Join(dir, "x.toml")
+		os.WriteFile(path, []byte("name = \"x\"\n[data]\ndir = \"prices\"\n[costs.symbols.BTC]\nborrow_rate_file = \""+file+"\"\n[[strategy]]\nname = \"s\"\ntype = \"weights\"\n[strategy.params]\nweights = { BTC = -0.5 }\n"), 0o644)
+		f, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := notesWith(t, f, "gap(s)"); !slices.Equal(got, want) {
+			t.Errorf("%s: notes %q, want %q", file, got, want)
+		}
 	}
 }

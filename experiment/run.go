@@ -1811,8 +1811,9 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 // rateFileNotes says which stablecoin a cash rate file is of, and notes
 // the rate files (f.rateFiles) that do not cover the run's accrual, from
 // its first step (first, or a borrowing symbol's first bar after it) to
-// its last (last): before a file's first row the constant rate holds
-// (for borrow, the class's borrow_rate, ACT/360; for cash, none); after
+// its last (last), or have gaps within it: before a file's first row the
+// constant rate holds (for borrow, the class's borrow_rate, ACT/360; for
+// cash, none); across a gap and after
 // its last row that row's rates are held on, noted when the run goes on
 // past where the file's next row was due (1.5 of its usual spacing). A
 // rate over 100 % a year in force within the run is noted too: real pools
@@ -1866,6 +1867,22 @@ func (f *File) rateFileNotes(cfg engine.Config, p *data.Panel, first, last int64
 			}
 			out = append(out, fmt.Sprintf("%s ends at %s, %.4g days before the run's last step (%s): its last row's %s a year are held to the end",
 				key, data.FormatTime(fileLast), float64(last-fileLast)/float64(data.NanosPerDay), data.FormatStamp(last), r))
+		}
+		// Gaps inside the file, within the run (a step over twice the
+		// file's usual one: days missing from a daily file): the rate
+		// before a gap is held across it, as after the last row.
+		gaps, gapFrom, gapTo := 0, int64(0), int64(0)
+		for k := 1; k < n; k++ {
+			if rs.Times[k]-rs.Times[k-1] > 2*step && rs.Times[k] > from && rs.Times[k-1] < last {
+				if gaps == 0 {
+					gapFrom, gapTo = rs.Times[k-1], rs.Times[k]
+				}
+				gaps++
+			}
+		}
+		if gaps > 0 {
+			out = append(out, fmt.Sprintf("%s has %d gap(s) of over twice its usual spacing (%.4g days) within the run, the first from %s to %s: the rate before a gap is held across it",
+				key, gaps, float64(step)/float64(data.NanosPerDay), data.FormatTime(gapFrom), data.FormatTime(gapTo)))
 		}
 		// The largest rate in force within the run: rows from the one
 		// standing at from to the last before last.
