@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -72,5 +73,32 @@ func TestShockOnADayOrAtATime(t *testing.T) {
 	_, err = Parse("x.toml", "name = \"x\"\n[[shock]]\ntype = \"jump\"\nsymbols = [\"TAO\"]\nmove = -0.2\ntime = \"2025-02-06T14:00:00Z\"\ndate = 2025-02-06\n")
 	if err == nil || !strings.Contains(err.Error(), "exactly one of date, time, day or random") {
 		t.Errorf("date and time: %v", err)
+	}
+}
+
+// A shock's time written without an offset is UTC on any machine.
+// BurntSushi/toml gives such a value the machine's offset (a location
+// named "datetime-local"), so its instant moved with the machine's zone:
+// 2025-02-06T14:00:00 was 19:00Z on a machine in New York (−5 h). Here
+// the value is made as a New York machine's decoder makes it: 14:00 at
+// −05:00 named datetime-local, read as 14:00Z = 1,738,850,400 s (2025-02-06
+// is day 20,125: 55 years 1970–2024 = 20,089 days with 14 leap days,
+// + 31 + 5 = 20,125; × 86,400 + 14 × 3,600). A time of day alone is
+// refused.
+func TestShockTimeWithoutOffsetIsUTC(t *testing.T) {
+	ny := time.FixedZone("datetime-local", -5*3600)
+	var at instant
+	if err := at.UnmarshalTOML(time.Date(2025, 2, 6, 14, 0, 0, 0, ny)); err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(1_738_850_400) * 1e9; int64(at) != want {
+		t.Errorf("2025-02-06T14:00:00 on a New York machine: %s, want 2025-02-06T14:00:00Z", data.FormatTime(int64(at)))
+	}
+	// With its offset written, the offset counts: 09:00-05:00 is 14:00Z.
+	if err := at.UnmarshalTOML(time.Date(2025, 2, 6, 9, 0, 0, 0, time.FixedZone("", -5*3600))); err != nil || int64(at) != int64(1_738_850_400)*1e9 {
+		t.Errorf("09:00-05:00: %s, %v; want 14:00Z", data.FormatTime(int64(at)), err)
+	}
+	if err := at.UnmarshalTOML(time.Date(0, 1, 1, 14, 0, 0, 0, time.FixedZone("time-local", 0))); err == nil || !strings.Contains(err.Error(), "a time of day has no date") {
+		t.Errorf("a time of day: %v", err)
 	}
 }
