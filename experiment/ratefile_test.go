@@ -344,7 +344,7 @@ func TestRateFileGapNote(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "gap.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-31T23:00:00Z,wbtc,0.01,0.05\n2024-01-01T23:00:00Z,wbtc,0.01,0.06\n2024-01-02T23:00:00Z,wbtc,0.01,0.07\n2024-01-05T23:00:00Z,wbtc,0.01,0.08\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "full.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-31T23:00:00Z,wbtc,0.01,0.05\n2024-01-01T23:00:00Z,wbtc,0.01,0.06\n2024-01-02T23:00:00Z,wbtc,0.01,0.07\n2024-01-03T23:00:00Z,wbtc,0.01,0.07\n2024-01-04T23:00:00Z,wbtc,0.01,0.07\n2024-01-05T23:00:00Z,wbtc,0.01,0.08\n"), 0o644)
 	for file, want := range map[string][]string{
-		"gap.csv":  {"costs.symbols.BTC.borrow_rate_file has 1 gap(s) of over twice its usual spacing (1 days) within the run, the first from 2024-01-02T23:00:00Z to 2024-01-05T23:00:00Z: the rate before a gap is held across it"},
+		"gap.csv":  {"costs.symbols.BTC.borrow_rate_file has 1 gap(s) of over twice its usual spacing (1d) within the run, the first from 2024-01-02T23:00:00Z to 2024-01-05T23:00:00Z: the rate before a gap is held across it"},
 		"full.csv": nil,
 	} {
 		path := filepath.Join(dir, "x.toml")

@@ -1813,9 +1813,9 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 // its first step (first, or a borrowing symbol's first bar after it) to
 // its last (last), or have gaps within it: before a file's first row the
 // constant rate holds (for borrow, the class's borrow_rate, ACT/360; for
-// cash, none); across a gap and after
-// its last row that row's rates are held on, noted when the run goes on
-// past where the file's next row was due (1.5 of its usual spacing). A
+// cash, none); across a gap, and after its last row, the rates before are
+// held on, noted when the run goes on past where the file's next row was
+// due (1.5 of its usual spacing; a gap, over twice it). A
 // rate over 100 % a year in force within the run is noted too: real pools
 // reach it past their utilisation kink (Aave v2 WETH, 103 %), and a file
 // in percent with small rates (3 for 3 %) passes the 1,000 % bound.
@@ -1881,8 +1881,8 @@ func (f *File) rateFileNotes(cfg engine.Config, p *data.Panel, first, last int64
 			}
 		}
 		if gaps > 0 {
-			out = append(out, fmt.Sprintf("%s has %d gap(s) of over twice its usual spacing (%.4g days) within the run, the first from %s to %s: the rate before a gap is held across it",
-				key, gaps, float64(step)/float64(data.NanosPerDay), data.FormatTime(gapFrom), data.FormatTime(gapTo)))
+			out = append(out, fmt.Sprintf("%s has %d gap(s) of over twice its usual spacing (%s) within the run, the first from %s to %s: the rate before a gap is held across it",
+				key, gaps, data.Interval(step), data.FormatTime(gapFrom), data.FormatTime(gapTo)))
 		}
 		// The largest rate in force within the run: rows from the one
 		// standing at from to the last before last.
