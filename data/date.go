@@ -57,15 +57,13 @@ func (w *When) UnmarshalTOML(v any) error {
 	case string:
 		*w = When(x)
 	case time.Time:
-		// BurntSushi/toml marks a value written without a zone by the
-		// name of its location: its fields are as written.
-		switch x.Location().String() {
-		case "date-local":
+		switch how := HowWritten(x); how {
+		case LocalDate:
 			*w = When(x.Format(time.DateOnly))
-		case "datetime-local":
-			_, err := ParseInstant(x.Format("2006-01-02T15:04:05.999999999"))
+		case LocalDateTime:
+			_, err := ParseInstant(x.Format(how.LocalLayout()))
 			return err
-		case "time-local":
+		case LocalTime:
 			return fmt.Errorf("a time of day has no date: want a date YYYY-MM-DD or an instant such as 2024-03-04T14:30:00Z")
 		default:
 			*w = When(x.Format(time.RFC3339Nano))

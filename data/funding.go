@@ -1,8 +1,6 @@
 package data
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -57,30 +55,20 @@ func ReadFunding(path string) (*FundingSeries, error) {
 // time or rate, a NaN or infinite rate, a second symbol in one file, a
 // duplicated time, no rows.
 func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	head, err := cr.Read()
-	if err == io.EOF {
-		return nil, &RowError{File: name, Msg: "empty file (want a header funding_time_utc,symbol,funding_rate)"}
-	}
+	kc, err := newKeyedCSV(r, name, "funding_time_utc,symbol,funding_rate")
 	if err != nil {
-		return nil, fmt.Errorf("data: %s: %w", name, err)
-	}
-	col := map[string]int{}
-	for k, h := range head {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = k
+		return nil, err
 	}
 	need := []string{"funding_time_utc", "symbol", "funding_rate"}
 	idx := make([]int, 3)
 	for k, n := range need {
-		c, ok := col[n]
+		c, ok := kc.col[n]
 		if !ok {
-			return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("no %s column (header %q; want funding_time_utc,symbol,funding_rate[,mark_price])", n, strings.Join(head, ","))}
+			return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("no %s column (header %q; want funding_time_utc,symbol,funding_rate[,mark_price])", n, kc.header())}
 		}
 		idx[k] = c
 	}
-	markCol, hasMark := col["mark_price"]
+	markCol, hasMark := kc.col["mark_price"]
 	type ev struct {
 		t          int64
 		rate, mark float64
@@ -89,24 +77,14 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 	var evs []ev
 	out := &FundingSeries{Source: name}
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		more, err := kc.next()
+		if err != nil {
+			return nil, err
+		}
+		if !more {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, &RowError{File: name, Row: pe.Line, Msg: pe.Err.Error()}
-			}
-			return nil, fmt.Errorf("data: %s: %w", name, err)
-		}
-		field := func(c int) string {
-			if c < len(rec) {
-				return strings.TrimSpace(rec[c])
-			}
-			return ""
-		}
+		line, field := kc.line, kc.field
 		ts, err := time.Parse(time.RFC3339Nano, field(idx[0]))
 		if err != nil {
 			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_time_utc %q is not an RFC 3339 time (2019-09-10T08:00:00Z)", field(idx[0]))}

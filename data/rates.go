@@ -1,8 +1,6 @@
 package data
 
 import (
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -79,36 +77,27 @@ func ReadRates(path string) (*RateSeries, error) {
 // rate, a second asset, a duplicated time, no rows.
 func ParseRates(r io.Reader, name string) (*RateSeries, error) {
 	const layout = "time_utc (or date),asset,supply_rate,borrow_rate"
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	head, err := cr.Read()
-	if err == io.EOF {
-		return nil, &RowError{File: name, Msg: "empty file (want a header " + layout + ")"}
-	}
+	kc, err := newKeyedCSV(r, name, layout)
 	if err != nil {
-		return nil, fmt.Errorf("data: %s: %w", name, err)
+		return nil, err
 	}
-	col := map[string]int{}
-	for k, h := range head {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = k
-	}
+	col := kc.col
 	tc, hasTime := col["time_utc"]
 	dc, hasDate := col["date"]
 	out := &RateSeries{Source: name}
 	switch {
 	case hasTime && hasDate:
-		return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("both a time_utc and a date column (header %q): which one stamps the rates?", strings.Join(head, ","))}
+		return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("both a time_utc and a date column (header %q): which one stamps the rates?", kc.header())}
 	case hasDate:
 		tc, out.Dated = dc, true
 	case !hasTime:
-		return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("no time_utc or date column (header %q; want %s)", strings.Join(head, ","), layout)}
+		return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("no time_utc or date column (header %q; want %s)", kc.header(), layout)}
 	}
 	idx := [3]int{}
 	for k, n := range []string{"asset", "supply_rate", "borrow_rate"} {
 		c, ok := col[n]
 		if !ok {
-			return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("no %s column (header %q; want %s)", n, strings.Join(head, ","), layout)}
+			return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("no %s column (header %q; want %s)", n, kc.header(), layout)}
 		}
 		idx[k] = c
 	}
@@ -119,24 +108,14 @@ func ParseRates(r io.Reader, name string) (*RateSeries, error) {
 	}
 	var rows []row
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		more, err := kc.next()
+		if err != nil {
+			return nil, err
+		}
+		if !more {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, &RowError{File: name, Row: pe.Line, Msg: pe.Err.Error()}
-			}
-			return nil, fmt.Errorf("data: %s: %w", name, err)
-		}
-		field := func(c int) string {
-			if c < len(rec) {
-				return strings.TrimSpace(rec[c])
-			}
-			return ""
-		}
+		line, field := kc.line, kc.field
 		var t int64
 		if out.Dated {
 			d, err := time.Parse(time.DateOnly, field(tc))

@@ -278,14 +278,14 @@ func (t *instant) UnmarshalTOML(v any) error {
 		}
 		*t = instant(tm.UnixNano())
 	case time.Time:
-		switch x.Location().String() {
-		case "datetime-local", "date-local":
+		switch data.HowWritten(x) {
+		case data.LocalDateTime, data.LocalDate:
 			// Written without an offset: UTC, whatever this machine's
 			// zone (BurntSushi/toml gives such a value the machine's
 			// offset, so that its UnixNano moved with the machine's
 			// zone: 14:00 was 19:00Z on a machine in New York).
 			x = time.Date(x.Year(), x.Month(), x.Day(), x.Hour(), x.Minute(), x.Second(), x.Nanosecond(), time.UTC)
-		case "time-local":
+		case data.LocalTime:
 			return fmt.Errorf("a time of day has no date: want an RFC 3339 time such as 2025-02-06T14:00:00Z")
 		}
 		*t = instant(x.UnixNano())

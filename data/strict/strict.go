@@ -42,6 +42,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 // KeyError is a value its key does not take.
@@ -120,15 +122,8 @@ func Format(v any) string {
 	case string:
 		return fmt.Sprintf("%q", Clip(x, MaxQuoted))
 	case time.Time:
-		// As written: BurntSushi/toml names the location of a value
-		// written without a zone by its kind.
-		switch x.Location().String() {
-		case "date-local":
-			return x.Format(time.DateOnly)
-		case "datetime-local":
-			return x.Format("2006-01-02T15:04:05.999999999")
-		case "time-local":
-			return x.Format("15:04:05.999999999")
+		if l := data.HowWritten(x).LocalLayout(); l != "" {
+			return x.Format(l) // as written, without a zone
 		}
 		return x.Format(time.RFC3339Nano)
 	}

@@ -1,0 +1,73 @@
+package data
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// keyedCSV reads a small CSV file whose columns are found by their header
+// names (the funding and lending rate files): the header, then a record
+// at a time with its line, errors naming the file and line.
+type keyedCSV struct {
+	cr   *csv.Reader
+	name string
+	head []string
+	// col is each header name's column: lower case, spaces and a byte
+	// order mark trimmed.
+	col  map[string]int
+	rec  []string
+	line int
+}
+
+// newKeyedCSV reads the header of r (the file name); layout is the
+// header the error of an empty file asks for.
+func newKeyedCSV(r io.Reader, name, layout string) (*keyedCSV, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if err == io.EOF {
+		return nil, &RowError{File: name, Msg: "empty file (want a header " + layout + ")"}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data: %s: %w", name, err)
+	}
+	head = append([]string(nil), head...) // the reader reuses its record
+	col := map[string]int{}
+	for k, h := range head {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = k
+	}
+	return &keyedCSV{cr: cr, name: name, head: head, col: col}, nil
+}
+
+// header is the header line as written, for messages.
+func (k *keyedCSV) header() string { return strings.Join(k.head, ",") }
+
+// next reads the next record and its line; false at the end of the file.
+func (k *keyedCSV) next() (bool, error) {
+	rec, err := k.cr.Read()
+	if err == io.EOF {
+		return false, nil
+	}
+	k.line, _ = k.cr.FieldPos(0)
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return false, &RowError{File: k.name, Row: pe.Line, Msg: pe.Err.Error()}
+		}
+		return false, fmt.Errorf("data: %s: %w", k.name, err)
+	}
+	k.rec = rec
+	return true, nil
+}
+
+// field is column c of the record, trimmed; "" past its end.
+func (k *keyedCSV) field(c int) string {
+	if c < len(k.rec) {
+		return strings.TrimSpace(k.rec[c])
+	}
+	return ""
+}
