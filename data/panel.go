@@ -47,6 +47,22 @@ type Series struct {
 // Len is the number of bars.
 func (s *Series) Len() int { return len(s.Time) }
 
+// DropBars lets the garbage collector take the panel's bars: each series
+// keeps its instrument, interval, notes and repairs, and has no bars (Len
+// 0). For a program that still holds the panel once nothing reads its
+// bars (an experiment's outputs made from the runs' results); no one may
+// read them while it runs or after. A nil panel is left as it is.
+func (p *Panel) DropBars() {
+	if p == nil {
+		return
+	}
+	for i := range p.Series {
+		s := &p.Series[i]
+		s.Time, s.Rows = nil, nil
+		s.Open, s.High, s.Low, s.Close, s.Volume, s.AdjClose = nil, nil, nil, nil, nil, nil
+	}
+}
+
 // Panel is the columnar market a run replays: one Series per instrument,
 // in a fixed order (the order instruments were requested in). A Panel is
 // read-only once built; runs share it.

@@ -107,7 +107,7 @@ drift_band = 0.005
 	resetPeakRSS()
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
-		if _, err := Run(ctx, f, Options{Out: filepath.Join(dir, "out"), Version: "bench", Report: reportHTML, Database: resultsDB}); err != nil {
+		if _, err := Run(ctx, f, Options{Out: filepath.Join(dir, "out"), Version: "bench", Report: reportHTML, Database: resultsDB, FreeBars: true}); err != nil {
 			b.Fatal(err)
 		}
 	}

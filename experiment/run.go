@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -70,6 +71,14 @@ type Options struct {
 	// run is written (by default they are dropped: a large sweep's fills
 	// would otherwise all be held until the end).
 	Keep bool
+	// FreeBars drops the market's bars (data.Panel.DropBars) once the
+	// runs' files and the tables are written, before the report, the
+	// database and the charts, which read the runs' results and not a
+	// bar: the database then builds beside the results alone, not the
+	// market as well. Outcome.Panel and Outcome.Views keep their
+	// instruments, without bars. The command sets it; a caller that reads
+	// the bars after Run leaves it unset.
+	FreeBars bool
 	// Limits bound the experiment's estimated runs, memory and disk
 	// (see [Estimate]); the zero value bounds the runs only.
 	Limits Limits
@@ -302,6 +311,24 @@ type Market struct {
 	// bufs hands a finished run's logs (fills, ledger, events) to the next
 	// run (engine.Buffers), once nothing reads them any more.
 	bufs sync.Pool
+}
+
+// dropBars drops the bars of every panel of the market and of its views
+// (data.Panel.DropBars) and their timelines, and returns the memory they
+// held to the system (debug.FreeOSMemory: a garbage collection) before
+// the outputs that follow allocate, DuckDB's included. Nothing may read a
+// bar after, nor while it runs.
+func (m *Market) dropBars(views []View) {
+	for _, p := range []*data.Panel{m.Panel, m.History, m.Bench, m.Uncut, m.ReplaySource} {
+		p.DropBars()
+	}
+	m.Timeline = nil
+	for v := range views {
+		views[v].Panel.DropBars()
+		views[v].Bench.DropBars()
+		views[v].Timeline = nil
+	}
+	debug.FreeOSMemory()
 }
 
 // lend returns logs an earlier run handed back, or nil.
@@ -776,6 +803,14 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	var tasks []func() error
 	manifest := f.manifest(out, m.Inputs, opt)
+	// With opt.FreeBars, the first output that needs no bar drops them
+	// all, and the others wait until it has (sync.Once).
+	var barsOnce sync.Once
+	freeBars := func() {
+		if opt.FreeBars {
+			barsOnce.Do(func() { m.dropBars(views) })
+		}
+	}
 	// Without Monte Carlo or walk-forward, the report and the database
 	// read nothing written after the runs' files and the tables: they are
 	// made here, beside the runs' last files and the charts, once those
@@ -844,12 +879,18 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			})
 		}
 		// The database, the longest of them, is taken first, then the
-		// report beside it, then the charts.
+		// report beside it, then the charts. Each waits for every run's
+		// files (the legs they draw are made with them) and the tables
+		// (the closes the report draws): from then on none reads a bar,
+		// and with opt.FreeBars the first of them to start drops them.
 		if early {
-			tasks = append(tasks, wait(writeDatabase(ctx, out, opt), written, filesWritten))
-			tasks = append(tasks, wait(writeReport(ctx, out, manifest, opt), written))
+			noBars := func(task func() error) func() error {
+				return wait(func() error { freeBars(); return task() }, written, filesWritten)
+			}
+			tasks = append(tasks, noBars(writeDatabase(ctx, out, opt)))
+			tasks = append(tasks, noBars(writeReport(ctx, out, manifest, opt)))
 			for _, t := range unreadCharts(f, out, opt) {
-				tasks = append(tasks, after(t))
+				tasks = append(tasks, noBars(t))
 			}
 		}
 	}
@@ -913,6 +954,9 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 	}
 	if opt.finishing() && !early {
+		// The Monte Carlo and the walk-forward, which replay the
+		// market, are done.
+		freeBars()
 		if err := finish(ctx, f, out, manifest, opt); err != nil {
 			return nil, err
 		}

@@ -191,8 +191,8 @@ func BenchmarkRunWhole(b *testing.B) {
 	defer programGC()()
 	out := b.TempDir()
 	secs, split, rss := runVariants(b, f, []variant{
-		{"whole", Options{Out: out, Report: reportHTML, Database: resultsDB}},
-		{"no-report", Options{Out: out}},
+		{"whole", Options{Out: out, Report: reportHTML, Database: resultsDB, FreeBars: true}},
+		{"no-report", Options{Out: out, FreeBars: true}},
 		{"compute", Options{Out: out, computeOnly: true}},
 	})
 	b.ReportMetric(1000*secs[0], "ms/whole")
@@ -290,8 +290,8 @@ func BenchmarkSweepCommand(b *testing.B) {
 	defer programGC()()
 	out := b.TempDir()
 	secs, _, _ := runVariants(b, f, []variant{
-		{"cmd-w1", Options{Out: out, Workers: 1, Report: reportHTML, Database: resultsDB}},
-		{"cmd-w2", Options{Out: out, Workers: 2, Report: reportHTML, Database: resultsDB}},
+		{"cmd-w1", Options{Out: out, Workers: 1, Report: reportHTML, Database: resultsDB, FreeBars: true}},
+		{"cmd-w2", Options{Out: out, Workers: 2, Report: reportHTML, Database: resultsDB, FreeBars: true}},
 		{"compute-w1", Options{Out: out, Workers: 1, computeOnly: true}},
 		{"compute-w2", Options{Out: out, Workers: 2, computeOnly: true}},
 	})

@@ -103,7 +103,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress,
 		Limits: lim, Wait: *lf.wait, Waiting: func(line string) { fmt.Fprintln(stderr, "divergence:", line) }, Hold: true, Holder: holder(append([]string{name}, args...)),
 		Note:      func(s string) { fmt.Fprintln(stderr, "note:", s) },
-		AllCharts: *chartSet == "all", CSV: *csvSet}
+		AllCharts: *chartSet == "all", CSV: *csvSet, FreeBars: true}
 	if shard != nil {
 		if opt.Build, err = programBuild(); err != nil {
 			return err
