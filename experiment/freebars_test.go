@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -59,8 +60,8 @@ func TestFreeBarsSameOutputs(t *testing.T) {
 				t.Errorf("%d instruments after FreeBars, want %d", len(freed.Panel.Series), len(kept.Panel.Series))
 			}
 			a, b := folderFiles(t, kept.Dir), folderFiles(t, freed.Dir)
-			if !slices.Equal(mapsKeys(a), mapsKeys(b)) {
-				t.Fatalf("files differ:\n%v\n%v", mapsKeys(a), mapsKeys(b))
+			if !slices.Equal(slices.Sorted(maps.Keys(a)), slices.Sorted(maps.Keys(b))) {
+				t.Fatalf("files differ:\n%v\n%v", slices.Sorted(maps.Keys(a)), slices.Sorted(maps.Keys(b)))
 			}
 			for name, data := range a {
 				if name != resultsdb.File && !bytes.Equal(data, b[name]) {
@@ -68,8 +69,8 @@ func TestFreeBarsSameOutputs(t *testing.T) {
 				}
 			}
 			ta, tb := dbTables(t, filepath.Join(kept.Dir, resultsdb.File)), dbTables(t, filepath.Join(freed.Dir, resultsdb.File))
-			if len(ta) < 3 || !slices.Equal(mapsKeys(ta), mapsKeys(tb)) {
-				t.Fatalf("results.duckdb tables %v with FreeBars, want %v", mapsKeys(tb), mapsKeys(ta))
+			if len(ta) < 3 || !slices.Equal(slices.Sorted(maps.Keys(ta)), slices.Sorted(maps.Keys(tb))) {
+				t.Fatalf("results.duckdb tables %v with FreeBars, want %v", slices.Sorted(maps.Keys(tb)), slices.Sorted(maps.Keys(ta)))
 			}
 			for table, rows := range ta {
 				if rows != tb[table] {
@@ -195,13 +196,4 @@ func dbTables(t *testing.T, path string) map[string]string {
 		out[n] = b.String()
 	}
 	return out
-}
-
-func mapsKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
