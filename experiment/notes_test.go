@@ -100,7 +100,7 @@ func TestFundingCoverageNotes(t *testing.T) {
 	}
 	cfg := engine.Config{Symbols: map[string]engine.Terms{"BTC": {Funding: fu}}}
 	notes := fundingCoverage(cfg, p, 0)
-	if len(notes) != 1 || notes[0] != "BTC's funding file has 1 hole(s) within the run, the first from 2024-01-02T16:00:00Z to 2024-01-05T00:00:00Z: no funding is charged across them" {
+	if len(notes) != 1 || notes[0] != "BTC's funding file has 1 hole(s) within the run, 6 event(s) missing (its events are usually 8h apart), the first from 2024-01-02T16:00:00Z to 2024-01-05T00:00:00Z: no funding is charged across them" {
 		t.Errorf("hole: %q", notes)
 	}
 	fu.Rates[4] = -0.037 // 2024-01-01 08:00
@@ -117,6 +117,51 @@ func TestFundingCoverageNotes(t *testing.T) {
 	cfg.Symbols["BTC"] = engine.Terms{Funding: fu}
 	if notes := fundingCoverage(cfg, p, 0); len(notes) != 0 {
 		t.Errorf("regular file: %q", notes)
+	}
+	// Stamped as Binance stamps its events, each a few ms late and not
+	// by the same amount (0, 1, ..., 6 ms: steps of 8 h ± 6 ms), with
+	// single events missing: event 10 (2024-01-04 08:00) and event 20
+	// (2024-01-07 16:00), each a step of 16 h. Two holes of one event
+	// each; before, a hole had to be over twice the usual step and
+	// neither was noted.
+	fu = engine.Funding{}
+	for k := int64(-3); k < 33; k++ {
+		if k == 10 || k == 20 {
+			continue
+		}
+		fu.Times, fu.Rates = append(fu.Times, day+k*h8+(k+3)%7*1e6), append(fu.Rates, 0.0001)
+	}
+	cfg.Symbols["BTC"] = engine.Terms{Funding: fu}
+	// Event 9 is at 72 h + (12 % 7) ms = 2024-01-04T00:00:00.005Z, event
+	// 11 at 88 h + (14 % 7) ms = 2024-01-04T16:00:00Z.
+	want := "BTC's funding file has 2 hole(s) within the run, 2 event(s) missing (its events are usually 8h apart), the first from 2024-01-04T00:00:00.005Z to 2024-01-04T16:00:00Z: no funding is charged across them"
+	if notes := fundingCoverage(cfg, p, 0); len(notes) != 1 || notes[0] != want {
+		t.Errorf("single missing events:\n%q\nwant\n%q", notes, want)
+	}
+	// A contract moved from 8-hourly to 4-hourly events: every 8 h from
+	// 2023-12-31 00:00 (−24 h) to 2024-01-03 00:00 (48 h), the event at
+	// 24 h missing; then every 4 h to 2024-01-12 00:00 (264 h), the event
+	// at 100 h missing. The median step is 4 h (54 steps of 4 h against 8
+	// of 8 h). The 8-hour steps are not holes (8 h is not over twice 4 h,
+	// and not over 1.5 of the steps beside it); the step of 16 h (16 h to
+	// 32 h) is one, over twice 4 h, missing (16 + 4) / 8 − 1 = 1 event at
+	// its neighbours' 8 h; the step of 8 h from 96 h to 104 h is one, over
+	// 1.5 of 4 h and of its neighbours' 4 h, missing (8 + 2) / 4 − 1 = 1.
+	fu = engine.Funding{}
+	for h := int64(-24); h <= 264; {
+		if h != 24 && h != 100 {
+			fu.Times, fu.Rates = append(fu.Times, day+h*3600*1e9), append(fu.Rates, 0.0001)
+		}
+		if h < 48 {
+			h += 8
+		} else {
+			h += 4
+		}
+	}
+	cfg.Symbols["BTC"] = engine.Terms{Funding: fu}
+	want = "BTC's funding file has 2 hole(s) within the run, 2 event(s) missing (its events are usually 4h apart), the first from 2024-01-01T16:00:00Z to 2024-01-02T08:00:00Z: no funding is charged across them"
+	if notes := fundingCoverage(cfg, p, 0); len(notes) != 1 || notes[0] != want {
+		t.Errorf("8-hourly then 4-hourly:\n%q\nwant\n%q", notes, want)
 	}
 }
 

@@ -1824,23 +1824,44 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 				sym, data.FormatTime(fileFirst), data.FormatTime(fileLast), sym, data.FormatStamp(first), data.FormatStamp(end), what))
 		}
 		// Holes inside the file, within the run: no funding is charged
-		// across them (a step over twice the file's usual one).
-		holes, from, to := 0, int64(0), int64(0)
+		// across them. A hole is a step over twice the file's usual one
+		// (its median), or over 1.5 of it and of the steps on either side:
+		// a single missing event is a hole, and so is one event missing in
+		// a stretch at another interval, but the steps of such a stretch
+		// are not (an exchange moves a contract from 8-hourly to 4-hourly
+		// events). It misses as many events as its length has room for at
+		// the spacing around it (the usual one or, in a stretch at a
+		// longer one, the shorter of its neighbours). The spacing is said
+		// to the second (Binance's events are stamped a few ms late, by
+		// varying amounts).
+		holes, missing, from, to := 0, int64(0), int64(0), int64(0)
 		big, bigAt := 0.0, int64(0)
-		for k := range fu.Times {
-			if k > 0 && step > 0 && fu.Times[k]-fu.Times[k-1] > 2*step && fu.Times[k] > first && fu.Times[k-1] < end {
-				if holes == 0 {
-					from, to = fu.Times[k-1], fu.Times[k]
+		t := fu.Times
+		for k := range t {
+			if k > 0 && step > 0 && t[k] > first && t[k-1] < end {
+				gap, prev, next := t[k]-t[k-1], step, step
+				if k >= 2 {
+					prev = t[k-1] - t[k-2]
 				}
-				holes++
+				if k+1 < len(t) {
+					next = t[k+1] - t[k]
+				}
+				if gap > 2*step || (gap > step+step/2 && 2*gap > 3*max(prev, next)) {
+					if holes == 0 {
+						from, to = t[k-1], t[k]
+					}
+					holes++
+					around := max(step, min(prev, next))
+					missing += (gap+around/2)/around - 1
+				}
 			}
 			if r := math.Abs(fu.Rates[k]); r > big && fu.Times[k] >= first && fu.Times[k] < end {
 				big, bigAt = r, fu.Times[k]
 			}
 		}
 		if holes > 0 {
-			out = append(out, fmt.Sprintf("%s's funding file has %d hole(s) within the run, the first from %s to %s: no funding is charged across them",
-				sym, holes, data.FormatTime(from), data.FormatTime(to)))
+			out = append(out, fmt.Sprintf("%s's funding file has %d hole(s) within the run, %d event(s) missing (its events are usually %s apart), the first from %s to %s: no funding is charged across them",
+				sym, holes, missing, data.Interval((step+5e8)/1e9*1e9), data.FormatTime(from), data.FormatTime(to)))
 		}
 		// Perpetual funding is a few hundredths of a percent per event; a
 		// rate of 1% or more is likely a file written in percent.
