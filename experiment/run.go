@@ -72,12 +72,15 @@ type Options struct {
 	// would otherwise all be held until the end).
 	Keep bool
 	// FreeBars drops the market's bars (data.Panel.DropBars) once the
-	// runs' files and the tables are written, before the report, the
-	// database and the charts, which read the runs' results and not a
-	// bar: the database then builds beside the results alone, not the
-	// market as well. Outcome.Panel and Outcome.Views keep their
-	// instruments, without bars. The command sets it; a caller that reads
-	// the bars after Run leaves it unset.
+	// runs' files and the tables are written (and the Monte Carlo and the
+	// walk-forward run), before the report, the database and the charts,
+	// which read the runs' results and not a bar: the database then
+	// builds beside the results alone, not the market as well.
+	// Outcome.Panel and Outcome.Views then keep their instruments,
+	// without bars. It applies when the report or the database is made
+	// (Report or Database set); a shard, a run without either, and a run
+	// that fails keep their bars. The command sets it; a caller that
+	// reads the bars after Run leaves it unset.
 	FreeBars bool
 	// Limits bound the experiment's estimated runs, memory and disk
 	// (see [Estimate]); the zero value bounds the runs only.
@@ -729,7 +732,8 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// by its worker (its files, legs.csv and, with AllCharts, its legs
 	// chart); then the experiment's tables and the charts, which wait
 	// until every run is measured (the equity chart picks the runs it
-	// shows by their metrics) and then draw beside the last runs' files.
+	// shows by their metrics), and without the report and the database
+	// draw beside the last runs' files.
 	// Unless opt.Keep, a run's fills, ledger and events are dropped once
 	// written (the metrics, the curve and the PnL attribution stay): memory
 	// does not grow with the fills of a large sweep. Everything is stored
@@ -813,9 +817,10 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	// Without Monte Carlo or walk-forward, the report and the database
 	// read nothing written after the runs' files and the tables: they are
-	// made here, beside the runs' last files and the charts, once those
-	// are written (every task they wait for comes before them in the
-	// pool's order, so it is taken first and waiting cannot block).
+	// made here, in the same pool, with the charts, each once every run's
+	// files and the tables are written (every task they wait for comes
+	// before them in the pool's order, so it is taken first and waiting
+	// cannot block).
 	early := opt.finishing() && f.MonteCarlo == nil && f.WalkForward == nil
 	if !opt.computeOnly {
 		// Without the report and the database, the charts (the equity
