@@ -65,7 +65,8 @@ func (p *Panel) DropBars() {
 
 // Panel is the columnar market a run replays: one Series per instrument,
 // in a fixed order (the order instruments were requested in). A Panel is
-// read-only once built; runs share it.
+// read-only once built (but for DropBars, once no one reads its bars);
+// runs share it.
 type Panel struct {
 	Series []Series
 	// Synthetic is true when any series was generated rather than read:

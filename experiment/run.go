@@ -1860,8 +1860,8 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 					missing += (gap+around/2)/around - 1
 				}
 			}
-			if r := math.Abs(fu.Rates[k]); r > big && fu.Times[k] >= first && fu.Times[k] < end {
-				big, bigAt = r, fu.Times[k]
+			if r := math.Abs(fu.Rates[k]); r > big && t[k] >= first && t[k] < end {
+				big, bigAt = r, t[k]
 			}
 		}
 		if holes > 0 {
