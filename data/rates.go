@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -189,13 +190,12 @@ func RateAsset(raw string) string {
 	}
 }
 
-// Stablecoin reports whether asset (canonical, as RateAsset gives it) is
-// a US-dollar stablecoin whose lending rates can stand for a cash rate:
-// USDC, USDT, DAI, BUSD, TUSD, USDP, GUSD, FRAX, LUSD, SUSD.
-func Stablecoin(asset string) bool {
-	switch asset {
-	case "USDC", "USDT", "DAI", "BUSD", "TUSD", "USDP", "GUSD", "FRAX", "LUSD", "SUSD":
-		return true
-	}
-	return false
+// Stablecoins lists the US-dollar stablecoins whose lending rates can
+// stand for a cash rate (canonical symbols, as RateAsset gives them).
+func Stablecoins() []string {
+	return []string{"USDC", "USDT", "DAI", "BUSD", "TUSD", "USDP", "GUSD", "FRAX", "LUSD", "SUSD"}
 }
+
+// Stablecoin reports whether asset (canonical, as RateAsset gives it) is
+// one of Stablecoins.
+func Stablecoin(asset string) bool { return slices.Contains(Stablecoins(), asset) }

@@ -453,7 +453,7 @@ func (f *File) engineBase(reg engine.Registry, classOf func(string) (data.Class,
 			return cfg, fmt.Errorf("costs.cash_rate_file: %w", err)
 		}
 		if !data.Stablecoin(rs.Asset) {
-			return cfg, fmt.Errorf("costs.cash_rate_file: the file's rates are for %s (%q), not a dollar stablecoin (USDC, USDT, DAI, BUSD, TUSD, USDP, GUSD, FRAX, LUSD, SUSD): cash earns and pays a stablecoin pool's rates", rs.Asset, rs.Raw)
+			return cfg, fmt.Errorf("costs.cash_rate_file: the file's rates are for %s (%q), not a dollar stablecoin (%s): cash earns and pays a stablecoin pool's rates", rs.Asset, rs.Raw, strings.Join(data.Stablecoins(), ", "))
 		}
 		cfg.InterestModel = engine.CashInterest{Times: rs.Times, Rates: rs.Supply, BorrowRates: rs.Borrow, YearDays: data.RateYearDays}
 		f.keepRates("costs.cash_rate_file", rs)

@@ -1866,7 +1866,7 @@ func fundingCoverage(cfg engine.Config, p *data.Panel, start int64) []string {
 		}
 		if holes > 0 {
 			out = append(out, fmt.Sprintf("%s's funding file has %d hole(s) within the run, %d event(s) missing (its events are usually %s apart), the first from %s to %s: no funding is charged across them",
-				sym, holes, missing, data.Interval((step+5e8)/1e9*1e9), data.FormatTime(from), data.FormatTime(to)))
+				sym, holes, missing, data.Interval(time.Duration(step).Round(time.Second)), data.FormatTime(from), data.FormatTime(to)))
 		}
 		// Perpetual funding is a few hundredths of a percent per event; a
 		// rate of 1% or more is likely a file written in percent.
