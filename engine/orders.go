@@ -193,8 +193,10 @@ func (b *broker) compact() {
 // depends on the deltas, so it is found by fixed-point iteration, which
 // contracts because K' ≤ fee × Σ|w| < 1 for any sane leverage. With
 // Σ w ≤ 1 the cash left after the batch is (E − K)(1 − Σ w) ≥ 0.
-// With slippage, each delta is sized at the price it will execute at
-// (the mark moved by the slippage of the delta's side and size).
+// With slippage, each delta is still the target's value at the mark
+// over the mark; its costs are reserved at the price it will execute at
+// (the mark moved by the slippage of the delta's side and size), so the
+// cash left is as planned.
 func (b *broker) sizeTargets() {
 	E := b.pf.Equity(b.mark)
 	K := 0.0
