@@ -690,3 +690,22 @@ func TestSynthRefusesAFolderWithFiles(t *testing.T) {
 		t.Fatalf("synth into a folder of hidden files only: %v", err)
 	}
 }
+
+// compare's --runs help gave its default as "every run", while
+// report.CompareOptions.Runs draws only the main runs by default: the
+// demo folder's 20 runs gave 4 lines, its baselines (TestReportDBCompare
+// draws the folder and names a scenario run with --runs to get it).
+func TestCompareHelpRunsDefault(t *testing.T) {
+	help, _, err := cli(t, "compare", "--help")
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("compare --help: %v", err)
+	}
+	if strings.Contains(help, "(default: every run)") {
+		t.Errorf("compare --help still says --runs draws every run by default:\n%s", help)
+	}
+	for _, want := range []string{"every main run", "KEY@SCENARIO", "KEY~long-leg", "only when named"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("compare --help lacks %q:\n%s", want, help)
+		}
+	}
+}

@@ -76,7 +76,7 @@ func cmdDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("compare", "compare RESULTS_DIR... [--runs KEY,KEY] [--top N] [--by METRIC] [--align common|none] [--out FILE[,FILE]]", stderr)
-	runs := fs.String("runs", "", "comma-separated run `KEYS` to draw from each folder (default: every run)")
+	runs := fs.String("runs", "", "comma-separated run `KEYS` to draw from each folder (default: every main run; a run under a scenario (KEY@SCENARIO) or a companion run (KEY~long-leg) is drawn only when named)")
 	top := fs.Int("top", report.DefaultCompareTop, "draw at most `N` runs, the best by --by (0: every run)")
 	by := fs.String("by", "sharpe", "the `METRIC` --top ranks by: total_return, cagr, annual_volatility (lowest first), sharpe, sortino, max_drawdown, calmar, final_equity")
 	align := fs.String("align", "common", "`common`: cut every run to the dates all of them span and rebase to 1 at the latest common start; none: each run over its own period")
