@@ -276,7 +276,7 @@ func benchScenarioNote(bench, p *data.Panel, scenarioRuns bool) string {
 	if len(out) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("benchmark %s is not among the runs' instruments, so it is not replayed under the scenarios: the scenario runs' beta, correlation and capture are measured against its real prices (name it in data.symbols to shock it with the runs)",
+	return fmt.Sprintf("benchmark %s is not among the runs' instruments, so it is not replayed under the scenarios: the scenario runs' beta, correlation and capture are measured against its unshocked prices (name it in data.symbols to shock it with the runs)",
 		strings.Join(out, ", "))
 }
 
