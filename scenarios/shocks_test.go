@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -123,20 +124,30 @@ k = 2`)
 }
 
 func TestCorrelation(t *testing.T) {
-	// A: 100 → 110, B: 100 → 90 at day 1. f = (ln 1.1 + ln 0.9)/2 = ln √0.99.
-	// ρ = 0.5: r'_A = 0.5 ln 1.1 + 0.5 f → A = 100·1.1^0.5·0.99^0.25;
-	//          r'_B → B = 100·0.9^0.5·0.99^0.25.
-	// ρ = 1: both 100·√0.99.
+	// Two returns in the window, g = ln 1.1, h = g/2:
+	//   A: 100 → 110 → 121, r_A = (g, g),  μ_A = g
+	//   B: 100 → 100 → 110, r_B = (0, g),  μ_B = h
+	//   f = ((g+0)/2, (g+g)/2) = (h, g),   φ = (h+g)/2 = 0.75g for both
+	// r' = μ + (1−ρ)(r − μ) + ρ(f − φ):
+	//   r'_A = (g + ρ(h − 0.75g), g + ρ(g − 0.75g)) = (g(1 − ρ/4), g(1 + ρ/4))
+	//   r'_B = (h − (1−ρ)h + ρ(h − 0.75g), h + (1−ρ)h + ρ(0.25g))
+	//        = (ρg/4, g(1 − ρ/4))
+	// ρ = 0.5: A = 100·1.1^0.875 then 121; B = 100·1.1^0.125 then 110.
+	// ρ = 1:   A = 100·1.1^0.75 then 121; B = 100·1.1^0.25 then 110 (the
+	//          deviations from the mean are f − φ for both: correlation 1).
+	// Each ends where it did: the window's total return is kept. (Pulling
+	// the raw returns to f, the old rule, made A 100·1.1^0.75 at ρ = 0.5
+	// and ended it at 121^0.875 = 100·1.1^1.75.)
 	mk := func() *data.Panel {
-		return panelOf(series("A", data.Crypto, seq(2), []float64{100, 110}), series("B", data.Crypto, seq(2), []float64{100, 90}))
+		return panelOf(series("A", data.Crypto, seq(3), []float64{100, 110, 121}), series("B", data.Crypto, seq(3), []float64{100, 100, 110}))
 	}
 	for _, c := range []struct {
 		rho  string
-		a, b float64
+		a, b []float64
 	}{
-		{"0.5", 100 * math.Sqrt(1.1) * math.Pow(0.99, 0.25), 100 * math.Sqrt(0.9) * math.Pow(0.99, 0.25)},
-		{"1.0", 100 * math.Sqrt(0.99), 100 * math.Sqrt(0.99)},
-		{"0.0", 110, 90},
+		{"0.5", []float64{100, 100 * math.Pow(1.1, 0.875), 121}, []float64{100, 100 * math.Pow(1.1, 0.125), 110}},
+		{"1.0", []float64{100, 100 * math.Pow(1.1, 0.75), 121}, []float64{100, 100 * math.Pow(1.1, 0.25), 110}},
+		{"0.0", []float64{100, 110, 121}, []float64{100, 100, 110}},
 	} {
 		s := mustParse(t, `name = "c"
 [[shock]]
@@ -146,9 +157,44 @@ day = 0
 days = 5
 rho = `+c.rho)
 		out, _ := mustApply(t, s, mk(), ApplyOptions{})
-		near(t, "A rho="+c.rho, out.Series[0].Close[1], c.a, 1e-12)
-		near(t, "B rho="+c.rho, out.Series[1].Close[1], c.b, 1e-12)
+		for k := range c.a {
+			near(t, fmt.Sprintf("A[%d] rho=%s", k, c.rho), out.Series[0].Close[k], c.a[k], 1e-12)
+			near(t, fmt.Sprintf("B[%d] rho=%s", k, c.rho), out.Series[1].Close[k], c.b[k], 1e-12)
+		}
 	}
+
+	// Instruments on different calendars: f_t is the mean over those with
+	// a bar at t, and φ is taken over each one's own bars. From a Monday,
+	// E on weekdays (days 0–4 and 7) rises 2% a session (a = ln 1.02), C
+	// every day (0–7) 1% a day (b = ln 1.01); m = (a + b)/2.
+	//   f on days 1–4 and 7 (both trade) = m; on days 5, 6 (C alone) = b.
+	//   E: its bars all see f = m, so φ_E = m and r'_E = a: E is unchanged.
+	//   C: φ_C = (5m + 2b)/7, r'_C = b + ρ(f − φ_C); with ρ = 1, on day 1
+	//      b + m − φ_C = b + 2(m − b)/7 = b + (a − b)/7, so
+	//      C_1 = 101 · (1.02/1.01)^(1/7); C still ends at 100 · 1.01^7.
+	// (The old rule moved E's returns to m: E ended at 100 · 1.0150^5.)
+	ce := make([]float64, 6)
+	cc := make([]float64, 8)
+	for k := range ce {
+		ce[k] = 100 * math.Pow(1.02, float64(k))
+	}
+	for k := range cc {
+		cc[k] = 100 * math.Pow(1.01, float64(k))
+	}
+	p := panelOf(series("E", data.Equity, weekdays(6), ce), series("C", data.Crypto, seq(8), cc))
+	s := mustParse(t, `name = "c"
+[[shock]]
+type = "correlation"
+symbols = ["E", "C"]
+day = 0
+days = 30
+rho = 1`)
+	out, _ := mustApply(t, s, p, ApplyOptions{})
+	for k, want := range ce {
+		near(t, fmt.Sprintf("E[%d]", k), out.Series[0].Close[k], want, 1e-12)
+	}
+	near(t, "C[1]", out.Series[1].Close[1], 101*math.Pow(1.02/1.01, 1.0/7), 1e-12)
+	near(t, "C[7]", out.Series[1].Close[7], cc[7], 1e-12)
 }
 
 func TestWick(t *testing.T) {
