@@ -162,6 +162,24 @@ func TestLibrarySeedMoves(t *testing.T) {
 	near(t, "funding", f.Funding(0.0001), -0.001, 0)
 	near(t, "borrow", env.At(p.Index("NVDA"), start+10*data.NanosPerDay).Borrow(0.01), 0.03, 1e-15)
 	near(t, "after", env.At(bi, start+91*data.NanosPerDay).SpreadMult, 1, 0)
+
+	// On the random market too, once the correlation and volatility
+	// windows (91 days from start) are over, each instrument stands at its
+	// jump from where it would have been: both shocks keep the window's
+	// total return. From start's bar to the panel's last (day 199, past
+	// the windows' ends), relative to the unshocked panel.
+	out, _ = apply("ai-bubble-burst", p)
+	var whole []move
+	for _, m := range []move{
+		{"^NDX", 0, 0, -0.30}, {"MSFT", 0, 0, -0.30}, {"NVDA", 0, 0, -0.45}, {"SPY", 0, 0, -0.20},
+		{"BTC", 0, 0, -0.40}, {"ETH", 0, 0, -0.50}, {"TAO", 0, 0, -0.65}, {"MARA", 0, 0, -0.55}, {"COIN", 0, 0, -0.57},
+	} {
+		ts := p.Series[p.Index(m.sym)].Time
+		k0 := sort.Search(len(ts), func(k int) bool { return ts[k] >= start })
+		m.bars = len(ts) - k0
+		whole = append(whole, m)
+	}
+	checkMoves(t, "ai-bubble-burst on a random market", p, out, start, whole)
 }
 
 func TestLibraryReplays(t *testing.T) {
