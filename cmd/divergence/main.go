@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"syscall"
 )
 
@@ -109,9 +110,35 @@ func main() {
 // the stop left (context canceled, DuckDB's "INTERRUPT Error").
 func failure(ctx context.Context, err error) string {
 	if ctx.Err() == nil {
-		return err.Error()
+		return withoutNativeTrace(err.Error())
 	}
 	return fmt.Sprintf("stopped (%v): nothing half-written was kept", context.Cause(ctx))
+}
+
+// nativeTrace begins the C++ stack trace DuckDB appends to the message of
+// a fatal or internal error (a checkpoint that found the disk full:
+// "FATAL Error: Failed to create checkpoint because of error: Could not
+// write file \"…\": No space left on device\n\nStack Trace:\n\n/…/divergence(duckdb::…) [0x2c0cdc6]…").
+const nativeTrace = "\n\nStack Trace:"
+
+// withoutNativeTrace drops from msg the stack traces DuckDB appends to its
+// fatal and internal errors: frames of the C++ library and addresses, a
+// screenful that buries the line saying what went wrong, and nothing a
+// researcher can act on. A trace ends at a blank line or at the end of
+// the message; what follows a blank line is kept.
+func withoutNativeTrace(msg string) string {
+	for {
+		i := strings.Index(msg, nativeTrace)
+		if i < 0 {
+			return msg
+		}
+		rest := strings.TrimLeft(msg[i+len(nativeTrace):], "\n")
+		if j := strings.Index(rest, "\n\n"); j >= 0 {
+			msg = msg[:i] + rest[j:]
+		} else {
+			msg = msg[:i]
+		}
+	}
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
