@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -289,6 +290,17 @@ func cmdSynth(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if *interval == "" {
+		// --days, --instruments and --layout shape the intraday market
+		// only: the daily one would silently ignore them.
+		var stray []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "days" || f.Name == "instruments" || f.Name == "layout" {
+				stray = append(stray, "--"+f.Name)
+			}
+		})
+		if len(stray) > 0 {
+			return fmt.Errorf("data synth: %s shape the intraday market: give --interval (1m, 5m, 15m, 1h or 4h) too, or leave them out for the daily market", strings.Join(stray, ", "))
+		}
 		p, err := synth.Generate(synth.DefaultConfig(*seed))
 		if err != nil {
 			return err
@@ -309,6 +321,20 @@ func cmdSynth(args []string, stdout, stderr io.Writer) error {
 	}
 	if *layout != "table" && *layout != "files" {
 		return fmt.Errorf("--layout %q: want table or files", *layout)
+	}
+	// Checked here, naming the flags, before the config is built: it
+	// makes every one of the --instruments (a mistyped 10000000000000
+	// panicked allocating them).
+	if *days < 1 || *days > synth.MaxDays {
+		return fmt.Errorf("--days = %d: want 1 to %d calendar days", *days, synth.MaxDays)
+	}
+	if *instruments < 1 {
+		return fmt.Errorf("--instruments = %d: want 1 or more", *instruments)
+	}
+	steps := int64(*days) * int64(data.Daily/iv)
+	if int64(*instruments) > synth.MaxIntradayBars/steps {
+		return fmt.Errorf("--instruments = %d: %d days of %s bars are %d bar steps, and %d instruments of them more than %d bars (fewer instruments or --days, or a coarser --interval)",
+			*instruments, *days, iv, steps, *instruments, synth.MaxIntradayBars)
 	}
 	p, err := synth.GenerateIntraday(synth.DefaultIntradayConfig(*seed, iv, *days, *instruments))
 	if err != nil {

@@ -69,6 +69,16 @@ type IntradayConfig struct {
 // 8 GB of columns.
 const maxIntradayBars = 150_000_000
 
+// MaxIntradayBars and MaxDays are the bounds [IntradayConfig.Validate]
+// enforces on bar steps × instruments and on days, for a caller that
+// checks its own inputs (naming its flags or keys) before it builds the
+// config: [IntradayAssets] makes every one of its k instruments, so k
+// must be checked first.
+const (
+	MaxIntradayBars = maxIntradayBars
+	MaxDays         = maxDays
+)
+
 // streamIntraday selects the intraday generator's PCG streams (factors:
 // Seed, streamIntraday; asset: Seed, streamIntraday ^ fnv64a(Symbol)).
 const streamIntraday uint64 = 0x696e747261646179 // "intraday"
