@@ -18,6 +18,7 @@
 package experiment
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -321,6 +322,24 @@ func (d *DataSpec) validate() error {
 	if d.Days < 0 || d.Days > 3660 {
 		return fmt.Errorf("data.days = %d: want 1 to 3660 calendar days", d.Days)
 	}
+	for i, sym := range d.Symbols {
+		if err := checkSymbol(sym); err != nil {
+			return fmt.Errorf("data.symbols[%d] = %q: %w", i, sym, err)
+		}
+	}
+	return nil
+}
+
+// checkSymbol refuses a symbol no instrument can have: empty, or padded
+// with white space (" TAO" is looked for as " TAO.csv"; a table writing
+// it so is refused as a second spelling of TAO).
+func checkSymbol(sym string) error {
+	switch {
+	case strings.TrimSpace(sym) == "":
+		return errors.New("an empty symbol")
+	case strings.TrimSpace(sym) != sym:
+		return fmt.Errorf("white space around the symbol (want %q)", strings.TrimSpace(sym))
+	}
 	return nil
 }
 
@@ -487,6 +506,9 @@ func (f *File) Validate() error {
 	}
 	seenBench := map[string]int{}
 	for i, b := range f.Benchmarks {
+		if err := checkSymbol(b); err != nil {
+			return fmt.Errorf("benchmarks[%d] = %q: %w", i, b, err)
+		}
 		if j, ok := seenBench[data.CanonicalSymbol(b)]; ok {
 			return fmt.Errorf("benchmarks[%d] = %q: benchmarks[%d] is %q already", i, b, j, f.Benchmarks[j])
 		}

@@ -395,6 +395,9 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		}
 		if u, ok := s.(strategies.Universe); ok {
 			for _, sym := range u.Symbols() {
+				if err := checkSymbol(sym); err != nil {
+					return nil, fmt.Errorf("run %s: symbol %q in strategy %q's params: %w", spec.Key, sym, spec.Strategy, err)
+				}
 				add(sym)
 			}
 		}

@@ -1,0 +1,61 @@
+package experiment
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// An empty symbol, or one padded with white space, in data.symbols, in
+// benchmarks or in a strategy's basket is refused naming the key or the
+// run, before any data is looked for: it used to reach the file search
+// and fail as `data.dir: no price file for symbol "" in d (tried [.csv
+// .csv.gz -USD.csv …])`, naming no key. Nothing is written.
+func TestSymbolEmptyOrPadded(t *testing.T) {
+	exp := func(top, data, short string) string {
+		return `name = "symbols"
+start = "2020-01-01"
+end = "2020-03-01"
+` + top + `
+[data]
+synthetic = true
+` + data + `
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA"]
+short = [` + short + `]
+`
+	}
+	cases := []struct {
+		name, text string
+		want       []string
+	}{
+		{"data.symbols empty", exp("", `symbols = ["QQQ", ""]`, `"TAO"`), []string{`data.symbols[1] = "": an empty symbol`}},
+		{"data.symbols blank", exp("", `symbols = ["  "]`, `"TAO"`), []string{`data.symbols[0] = "  ": an empty symbol`}},
+		{"data.symbols padded", exp("", `symbols = ["QQQ "]`, `"TAO"`), []string{`data.symbols[0] = "QQQ ": white space around the symbol (want "QQQ")`}},
+		{"benchmarks empty", exp(`benchmarks = [""]`, "", `"TAO"`), []string{`benchmarks[0] = "": an empty symbol`}},
+		{"benchmarks padded", exp(`benchmarks = [" QQQ"]`, "", `"TAO"`), []string{`benchmarks[0] = " QQQ": white space around the symbol (want "QQQ")`}},
+		{"basket empty", exp("", "", `""`), []string{`run hedge: symbol "" in strategy "hedge"'s params: an empty symbol`}},
+		{"basket padded", exp("", "", `" TAO"`), []string{`run hedge: symbol " TAO" in strategy "hedge"'s params: white space around the symbol (want "TAO")`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			_, err := runIn(t, dir, tc.text)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "no price file") {
+				t.Errorf("error %q reached the file search", err)
+			}
+			noOutput(t, filepath.Join(dir, "out"))
+		})
+	}
+}
