@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -170,6 +171,7 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 		slices.Sort(unshocked)
 		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked, Bench: shockedBench(m.Bench, p)})
 	}
+	notes = append(notes, f.groupNotes(m.Panel, list)...)
 	if n := benchScenarioNote(m.Bench, m.Panel, len(views) > 1); n != "" {
 		notes = append(notes, n)
 	}
@@ -358,4 +360,49 @@ func replays(s *scenarios.Scenario) bool {
 		}
 	}
 	return false
+}
+
+// groupNotes name the members of the experiment's own [groups] that the
+// loaded data lacks, for the groups the scenarios' shocks target (a
+// scenario's own groups of that name aside). A shock skips a member not
+// in the data, as it must for the built-in groups (written for every
+// market the product knows), so a mistyped symbol in a group the
+// experiment wrote for its data would be left unshocked without a word.
+func (f *File) groupNotes(p *data.Panel, list []*scenarios.Scenario) []string {
+	used := map[string]bool{}
+	for _, s := range list {
+		for _, sh := range s.Shocks {
+			if t, ok := scenarios.TargetOf(sh); ok {
+				for _, g := range t.Groups {
+					if _, own := s.Groups[g]; !own {
+						used[g] = true
+					}
+				}
+			}
+		}
+	}
+	var notes []string
+	for _, g := range slices.Sorted(maps.Keys(f.Groups)) {
+		if !used[g] {
+			continue
+		}
+		var missing []string
+		for _, sym := range f.Groups[g] {
+			if p.Index(sym) < 0 {
+				missing = append(missing, sym)
+			}
+		}
+		if len(missing) > 0 {
+			notes = append(notes, fmt.Sprintf("groups.%s names %s, not among the instruments loaded (the runs' and the benchmarks'): the scenarios' shocks on the group leave %s out", g, strings.Join(missing, ", "), pronoun(len(missing))))
+		}
+	}
+	return notes
+}
+
+// pronoun is "it" or "them".
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
