@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -534,5 +535,64 @@ symbols = `+symbols+"\n")
 	}
 	if all := strings.Join(o.Notes, "\n"); strings.Contains(all, "made no trade") {
 		t.Errorf("a note on one grid:\n%s", all)
+	}
+}
+
+// With bar = "4h" and an end inside a bucket, the runs see no price from
+// the end on: TAO's hourly bars go on past the end (kept for replays),
+// and its 20:00 bucket, which the end at 22:30 cuts, would close at
+// 23:00's price. The bucket is left out with a note, so the run ends on
+// the 16:00 bucket's close (19:00's price). Checked twice over: the last
+// equity point is worth 1,000,000 × (the 16:00 bucket's close / the first
+// bar's open), by hand below; and the run is identical when every bar
+// from the end on is doubled in the file.
+func TestIntradayBarEndCutsNoLookAhead(t *testing.T) {
+	run := func(after float64) *Outcome {
+		dir := t.TempDir()
+		// 48 hourly bars from 6 January 00:00Z, price 100 + hour index;
+		// from 22:30 on 6 January (hour 23 on) × after.
+		t0 := time.Date(2025, 1, 6, 0, 0, 0, 0, time.UTC)
+		end := time.Date(2025, 1, 6, 22, 30, 0, 0, time.UTC)
+		hourlyCSV(t, filepath.Join(dir, "TAO-USD.csv"), hours(t0, 48), func(tm time.Time) float64 {
+			p := 100 + tm.Sub(t0).Hours()
+			if !tm.Before(end) {
+				p *= after
+			}
+			return p
+		}, func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) })
+		o, err := runIn(t, dir, `name = "cut"
+bar = "4h"
+end = "2025-01-06T22:30:00Z"
+[data]
+dir = "."
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["TAO"]
+fill = "close"
+`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	a, b := run(1), run(2)
+	ca, cb := a.Runs[0].Result.Curve, b.Runs[0].Result.Curve
+	if !slices.Equal(ca.Time, cb.Time) || !slices.Equal(ca.Equity, cb.Equity) {
+		t.Errorf("the run changed with the bars after the end:\n%v %v\n%v %v", ca.Time, ca.Equity, cb.Time, cb.Equity)
+	}
+	// Buckets 00:00 … 16:00 (closes 103, 107, 111, 115, 119); bought at
+	// the first bucket's close, 103, with all the cash: the last point is
+	// worth 1e6 × 119 / 103 = 1,155,339.805…
+	n := len(ca.Time)
+	if got := data.FormatTime(ca.Time[n-1]); got != "2025-01-06T16:00:00Z" {
+		t.Errorf("last point %s, want 2025-01-06T16:00:00Z", got)
+	}
+	if want := 1e6 * 119 / 103; math.Abs(ca.Equity[n-1]-want) > 1e-6 {
+		t.Errorf("last equity %.6f, want %.6f", ca.Equity[n-1], want)
+	}
+	if !strings.Contains(strings.Join(a.Notes, "\n"), "the last 4h bar before the end, 2025-01-06T20:00:00Z, was left out") {
+		t.Errorf("notes lack the left-out bucket:\n%s", strings.Join(a.Notes, "\n"))
 	}
 }

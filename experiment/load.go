@@ -142,7 +142,8 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		}
 	}
 	if f.Bar != 0 {
-		if p, err = duckdb.Resample(ctx, p, f.Bar); err != nil {
+		_, end := f.Bounds()
+		if p, err = duckdb.ResampleUntil(ctx, p, f.Bar, end); err != nil {
 			return nil, nil, fmt.Errorf("bar = %q: %w", f.Bar.String(), err)
 		}
 	} else if err := p.CheckIntervals(); err != nil {

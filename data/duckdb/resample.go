@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -74,13 +75,23 @@ const (
 // bucket's first bar, and a note saying what was done. The panel's other
 // fields are kept.
 func Resample(ctx context.Context, p *data.Panel, bar data.Interval) (*data.Panel, error) {
-	return resample(ctx, p, bar, 0, 0)
+	return resample(ctx, p, bar, 0, 0, false)
+}
+
+// ResampleUntil is Resample for bars that the runs read up to end (0:
+// no end) while bars past it stay in the panel (an experiment keeps them
+// for its scenarios' replays): the bar whose bucket begins before end and
+// ends after it is left out, with a note, as a read cut at end leaves it
+// out. Its high, low, close and volume would include bars from end on.
+func ResampleUntil(ctx context.Context, p *data.Panel, bar data.Interval, end int64) (*data.Panel, error) {
+	return resample(ctx, p, bar, 0, end, false)
 }
 
 // resample is Resample, leaving out a first bucket that begins before
-// start (the bars' read began at start; 0: none did) and a last bucket
-// that ends after end (the bars' read stopped at end; 0: none did).
-func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end int64) (*data.Panel, error) {
+// start (the bars' read began at start; 0: none did) and the bucket that
+// end cuts (0: none), the bars read up to end (readCut) or going on past
+// it (see dropEndCutBucket).
+func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end int64, readCut bool) (*data.Panel, error) {
 	if !slices.Contains(data.BarIntervals[:], bar) {
 		return nil, fmt.Errorf("duckdb: resample: bar %s: want one of 1m, 5m, 15m, 1h, 4h, 1d", bar)
 	}
@@ -158,7 +169,11 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end 
 				}
 			}
 			if end != 0 && res.Len() > 0 {
-				if res, err = dropEndCutBucket(res, bar, end); err != nil {
+				var src *data.Series
+				if !readCut {
+					src = s
+				}
+				if res, err = dropEndCutBucket(res, bar, end, src); err != nil {
 					return fmt.Errorf("duckdb: resample %s to %s: %w", s.Symbol, bar, err)
 				}
 			}
@@ -322,25 +337,55 @@ func bucketEnd(t int64, bar data.Interval, class data.Class) (int64, error) {
 	return time.Date(y, m, d, cl.Hour(), cl.Minute(), 0, 0, loc).UnixNano(), nil
 }
 
-// dropEndCutBucket leaves out s's last bar when its bucket ends after end:
-// the bars from end on were not read, so it holds part of its bucket (its
-// close and volume those of part of it), as dropCutBucket does at start.
-func dropEndCutBucket(s data.Series, bar data.Interval, end int64) (data.Series, error) {
+// dropEndCutBucket leaves out s's bar whose bucket begins before end and
+// ends after it, when its high, low, close and volume are not those of
+// the part before end: as dropCutBucket at start. src nil: the bars were
+// read up to end (ReadSource, data import --end), and the bucket, the
+// last bar, holds only the part read. src, the bars resampled: they go on
+// past end (an experiment keeps them for its scenarios' replays), and the
+// bucket is left out when it holds a bar from end on, which the runs,
+// ending at end, must not see (an equity's 20:00 4h bucket, its session
+// over at 21:00 UTC, holds none before an end at 22:30 and stays).
+func dropEndCutBucket(s data.Series, bar data.Interval, end int64, src *data.Series) (data.Series, error) {
 	n := s.Len()
-	e, err := bucketEnd(s.Time[n-1], bar, s.Class)
+	k := sort.Search(n, func(j int) bool { return s.Time[j] >= end }) - 1
+	if k < 0 {
+		return s, nil
+	}
+	e, err := bucketEnd(s.Time[k], bar, s.Class)
 	if err != nil || e <= end {
 		return s, err
+	}
+	what := "only part of it was read"
+	if src != nil {
+		j := sort.Search(src.Len(), func(j int) bool { return src.Time[j] >= end })
+		if j == src.Len() || src.Time[j] >= e {
+			return s, nil
+		}
+		what = "and its high, low, close and volume would include bars from the end on"
 	}
 	stamp := data.FormatTime
 	if bar == data.Daily {
 		stamp = data.FormatStamp
 	}
-	if n == 1 {
+	if k == 0 {
 		return s, fmt.Errorf("no whole %s bar before %s: the only one, %s, ends after it", bar, data.FormatTime(end), stamp(s.Time[0]))
 	}
-	s.Notes = append(s.Notes, fmt.Sprintf("the last %s bar, %s, was left out: it ends after the end %s, so only part of it was read",
-		bar, stamp(s.Time[n-1]), data.FormatTime(end)))
-	s.Time, s.Rows = s.Time[:n-1], s.Rows[:n-1]
-	s.Open, s.High, s.Low, s.Close, s.AdjClose, s.Volume = s.Open[:n-1], s.High[:n-1], s.Low[:n-1], s.Close[:n-1], s.AdjClose[:n-1], s.Volume[:n-1]
+	last := "the last %s bar, %s, was left out: it ends after the end %s, so %s"
+	if src != nil {
+		last = "the last %s bar before the end, %s, was left out: it ends after the end %s, %s"
+	}
+	s.Notes = append(s.Notes, fmt.Sprintf(last, bar, stamp(s.Time[k]), data.FormatTime(end), what))
+	if k == n-1 {
+		s.Time, s.Rows = s.Time[:k], s.Rows[:k]
+		s.Open, s.High, s.Low, s.Close, s.AdjClose, s.Volume = s.Open[:k], s.High[:k], s.Low[:k], s.Close[:k], s.AdjClose[:k], s.Volume[:k]
+		return s, nil
+	}
+	s.Time, s.Rows = slices.Delete(slices.Clone(s.Time), k, k+1), slices.Delete(slices.Clone(s.Rows), k, k+1)
+	for _, c := range []*[]float64{&s.Open, &s.High, &s.Low, &s.Close, &s.AdjClose, &s.Volume} {
+		if len(*c) == n {
+			*c = slices.Delete(slices.Clone(*c), k, k+1)
+		}
+	}
 	return s, nil
 }

@@ -481,3 +481,69 @@ func TestReadSourceEndCutsBucket(t *testing.T) {
 		}
 	}
 }
+
+// ResampleUntil: bars that go on past the end (an experiment keeps them for
+// its replays) lose the bucket the end cuts only when it holds a bar from
+// the end on. BTC, hourly bars 00:00–23:00 on 1 and 2 January 2025, close
+// = 100 + day×100 + hour (open = high = low = close, volume 1), into 4h
+// bars before an end at 22:30 on 1 January:
+//   - the 20:00 bucket holds 20:00, 21:00, 22:00 and 23:00: the last is
+//     after the end (its close would be 123, a price from after it): left
+//     out, with a note;
+//   - 00:00–16:00 stay (16:00 closes at 19:00's 119), and so do the 2
+//     January buckets, which the runs never see (00:00 closes at 303).
+//
+// NVDA, hourly bars 14:00–20:00 on 1 January (close 300 + hour): its 20:00
+// bucket holds 20:00 alone, before the end: it stays (close 320).
+func TestResampleUntilDropsBucketWithBarsPastEnd(t *testing.T) {
+	ctx := context.Background()
+	var btc, nvda [][6]float64
+	var bt, nt []int64
+	for d := 1; d <= 2; d++ {
+		for h := 0; h < 24; h++ {
+			px := float64(100 + d*100 + h)
+			btc = append(btc, [6]float64{px, px, px, px, 1})
+			bt = append(bt, utc(2025, 1, d, h, 0))
+		}
+	}
+	for h := 14; h <= 20; h++ {
+		px := float64(300 + h)
+		nvda = append(nvda, [6]float64{px, px, px, px, 1})
+		nt = append(nt, utc(2025, 1, 1, h, 0))
+	}
+	p := &data.Panel{Series: []data.Series{series("BTC", data.Crypto, btc, bt), series("NVDA", data.Equity, nvda, nt)}}
+	end := utc(2025, 1, 1, 22, 30)
+	out, err := ResampleUntil(ctx, p, 4*data.Hour, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, n := out.Series[0], out.Series[1]
+	var wantT []int64
+	for _, h := range []int{0, 4, 8, 12, 16} {
+		wantT = append(wantT, utc(2025, 1, 1, h, 0))
+	}
+	for h := 0; h < 24; h += 4 {
+		wantT = append(wantT, utc(2025, 1, 2, h, 0))
+	}
+	wantC := []float64{203, 207, 211, 215, 219, 303, 307, 311, 315, 319, 323}
+	if !slices.Equal(b.Time, wantT) || !slices.Equal(b.Close, wantC) || len(b.Open) != len(wantT) || len(b.AdjClose) != len(wantT) || len(b.Volume) != len(wantT) || len(b.Rows) != len(wantT) {
+		t.Errorf("BTC times %v closes %v, want %v %v", fmtTimes(b.Time), b.Close, fmtTimes(wantT), wantC)
+	}
+	// Every column loses the same bar: the 2 January 00:00 bucket opens
+	// at 300 (00:00) with volume 4, its first source row the 25th bar's
+	// (row 26 of a file with a header).
+	if k := 5; b.Open[k] != 300 || b.Volume[k] != 4 || b.AdjClose[k] != 303 || b.Rows[k] != 26 {
+		t.Errorf("BTC 2 January 00:00: open %g volume %g adj %g row %d, want 300 4 303 26", b.Open[k], b.Volume[k], b.AdjClose[k], b.Rows[k])
+	}
+	if want := "the last 4h bar before the end, 2025-01-01T20:00:00Z, was left out: it ends after the end 2025-01-01T22:30:00Z, and its high, low, close and volume would include bars from the end on"; !slices.Contains(b.Notes, want) {
+		t.Errorf("BTC notes %q, want %q", b.Notes, want)
+	}
+	if wantN := []int64{utc(2025, 1, 1, 12, 0), utc(2025, 1, 1, 16, 0), utc(2025, 1, 1, 20, 0)}; !slices.Equal(n.Time, wantN) || !slices.Equal(n.Close, []float64{315, 319, 320}) {
+		t.Errorf("NVDA times %v closes %v, want %v [315 319 320]", fmtTimes(n.Time), n.Close, fmtTimes(wantN))
+	}
+	for _, note := range n.Notes {
+		if strings.Contains(note, "left out") {
+			t.Errorf("NVDA: %q", note)
+		}
+	}
+}

@@ -228,7 +228,7 @@ func readSource(ctx context.Context, src Source, req Request) (*data.Panel, erro
 	if req.Bar != 0 {
 		// A first bucket begun before Start, or a last one ending after
 		// End, holds part of its bars: left out.
-		return resample(ctx, p, req.Bar, req.Start, req.End)
+		return resample(ctx, p, req.Bar, req.Start, req.End, true)
 	}
 	return p, nil
 }
