@@ -56,7 +56,9 @@ type MonteCarloConfig struct {
 // Whole dates are drawn together, so weekends stay equity-free and an
 // equity's Monday return (which spans the weekend) stays on the date it was
 // drawn with. An instrument's first source bar has no return and counts as
-// "no bar". Path dates are consecutive calendar days from Start, or the
+// "no bar"; a union date on which every bar is a first bar (a token listed
+// on a Saturday beside equities) carries no return and is not drawn, so
+// every path date has a bar. Path dates are consecutive calendar days from Start, or the
 // weekdays among them when the source has no weekend date (exchange
 // sessions only), less the NYSE's holidays when the source closes on
 // them: each path date draws one source date, so a year of NYSE sessions
@@ -64,8 +66,9 @@ type MonteCarloConfig struct {
 type MonteCarlo struct {
 	cfg   MonteCarloConfig
 	src   *data.Panel
-	dates int // T: usable source dates (union dates after the first)
-	// per instrument, per source date (columnar):
+	dates int     // T: usable source dates (union dates after the first on which some instrument has a return)
+	union []int32 // the union-timeline index of each usable source date
+	// per instrument, per usable source date (columnar):
 	bars       [][]srcBar
 	startPrice []float64
 	start      int64
@@ -156,15 +159,15 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	if len(times) < 2 {
 		return nil, errors.New("scenarios: montecarlo source panel needs at least two dates")
 	}
-	T := len(times) - 1
-	mc := &MonteCarlo{cfg: cfg, src: src, dates: T,
+	U := len(times) - 1
+	mc := &MonteCarlo{cfg: cfg, src: src,
 		bars:       make([][]srcBar, n),
 		startPrice: make([]float64, n)}
 	for i := range src.Series {
 		s := &src.Series[i]
-		mc.bars[i] = make([]srcBar, T)
+		mc.bars[i] = make([]srcBar, U)
 		k := 0
-		for d := 1; d <= T; d++ {
+		for d := 1; d <= U; d++ {
 			for k < len(s.Time) && s.Time[k] < times[d] {
 				k++
 			}
@@ -184,6 +187,32 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 			return nil, fmt.Errorf("scenarios: montecarlo start_prices.%s = %g: want a positive price", s.Symbol, p)
 		}
 		mc.startPrice[i] = p
+	}
+	// The dates drawn from: the union dates on which some instrument has
+	// a return. A date that holds only first bars (a token listed on a
+	// Saturday beside equities) has none: drawn, it would leave its path
+	// date without a bar of any instrument, one date short of the other
+	// paths (an experiment's runs then disagree on the paths' dates).
+	for d := 0; d < U; d++ {
+		for i := range mc.bars {
+			if mc.bars[i][d].g != 0 {
+				mc.union = append(mc.union, int32(d+1))
+				break
+			}
+		}
+	}
+	if len(mc.union) < U {
+		for i := range mc.bars {
+			b := mc.bars[i][:0]
+			for _, d := range mc.union {
+				b = append(b, mc.bars[i][d-1])
+			}
+			mc.bars[i] = b
+		}
+	}
+	mc.dates = len(mc.union)
+	if mc.dates == 0 {
+		return nil, errors.New("scenarios: montecarlo source panel has no date with a return (every instrument's bars are its first)")
 	}
 	for sym := range cfg.StartPrices {
 		if src.Index(sym) < 0 {
@@ -370,8 +399,8 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 		out.Series[k] = s
 	}
 	path := &Path{Index: i, Panel: out, Draws: draws}
-	for j := range draws {
-		draws[j]++ // report union-timeline indices (date 0 has no returns)
+	for j, d := range draws {
+		draws[j] = mc.union[d] // report union-timeline indices (date 0 has no returns)
 	}
 	if mc.cfg.Shock != nil && mc.cfg.ShockProb > 0 && rng.Float64() < mc.cfg.ShockProb {
 		sp, env, err := mc.cfg.Shock.Apply(out, mc.cfg.Groups, ApplyOptions{Source: mc.cfg.ShockSource, Rand: rng, Start: mc.shockStart(rng)})
