@@ -39,9 +39,11 @@ type MonteCarloSpec struct {
 	// dates from the third on (scenarios.MonteCarloConfig.Shock); shocks
 	// that say random = true draw their own dates over the path.
 	Shock string `toml:"shock"`
-	// ShockProbability is the chance a path is shocked. Default: the
-	// scenario's own probability.
-	ShockProbability float64 `toml:"shock_probability"`
+	// ShockProbability is the chance a path is shocked, in (0, 1]. Default
+	// (nil): the scenario's own probability. 0 is refused: it would
+	// leave every path unshocked (leave out Shock for that), and read
+	// as "not set" it took the scenario's own probability without a word.
+	ShockProbability *float64 `toml:"shock_probability"`
 	// From is the first date (YYYY-MM-DD) of the history the bootstrap
 	// draws from. Default: the experiment's start.
 	From data.When `toml:"from"`
@@ -80,9 +82,9 @@ func (m *MonteCarloSpec) validate() error {
 		return fmt.Errorf("montecarlo.days = %d: want 2 to 36,525 (100 years; longer paths would run past the dates a timestamp holds, 2262)", m.Days)
 	case !(m.MeanBlock >= 1):
 		return fmt.Errorf("montecarlo.mean_block = %g: want >= 1", m.MeanBlock)
-	case m.ShockProbability < 0 || m.ShockProbability > 1 || math.IsNaN(m.ShockProbability):
-		return fmt.Errorf("montecarlo.shock_probability = %g: want a fraction in [0, 1]", m.ShockProbability)
-	case m.ShockProbability > 0 && m.Shock == "":
+	case m.ShockProbability != nil && !(*m.ShockProbability > 0 && *m.ShockProbability <= 1):
+		return fmt.Errorf("montecarlo.shock_probability = %g: want a fraction in (0, 1] (for unshocked paths, leave out montecarlo.shock)", *m.ShockProbability)
+	case m.ShockProbability != nil && m.Shock == "":
 		return fmt.Errorf("montecarlo.shock_probability is set but montecarlo.shock is not")
 	}
 	if m.From != "" {
@@ -577,12 +579,12 @@ func (f *File) monteCarloShock() (*scenarios.Scenario, float64, error) {
 	if err != nil {
 		return nil, 0, fmt.Errorf("montecarlo.shock: %w", err)
 	}
-	p := spec.ShockProbability
-	if p == 0 {
-		p = s.Probability
+	p := s.Probability
+	if spec.ShockProbability != nil {
+		p = *spec.ShockProbability
 	}
 	if p == 0 {
-		return nil, 0, fmt.Errorf("montecarlo.shock = %q: scenario %q gives no probability and montecarlo.shock_probability is not set (or 0): no path would be shocked; set shock_probability to a fraction in (0, 1]", spec.Shock, s.Name)
+		return nil, 0, fmt.Errorf("montecarlo.shock = %q: scenario %q gives no probability and montecarlo.shock_probability is not set: no path would be shocked; set shock_probability to a fraction in (0, 1]", spec.Shock, s.Name)
 	}
 	return s, p, nil
 }

@@ -145,6 +145,10 @@ func TestScenarioErrors(t *testing.T) {
 		{"scenario_start = \"2020-13-01\"\n", "scenario_start"},
 		{"[montecarlo]\npaths = -1\n", "montecarlo.paths = -1"},
 		{"[montecarlo]\nshock_probability = 0.5\n", "montecarlo.shock is not"},
+		// An explicit 0 beside a shock is refused: read as "not set", it
+		// took ai-bubble-burst's own 0.24 without a word.
+		{"[montecarlo]\nshock = \"ai-bubble-burst\"\nshock_probability = 0.0\n", "montecarlo.shock_probability = 0: want a fraction in (0, 1] (for unshocked paths, leave out montecarlo.shock)"},
+		{"[montecarlo]\nshock = \"ai-bubble-burst\"\nshock_probability = 1.5\n", "montecarlo.shock_probability = 1.5: want a fraction in (0, 1]"},
 		{"[[scenario]]\nname = \"s\"\n[[scenario.shock]]\ntype = \"jump\"\ngroups = [\"ai_tokens\"]\nday = 0\nmove = -1.2\n", "move = -1.2"},
 	} {
 		text := strings.Replace(base, "[data]", tc.extra+"[data]", 1)
