@@ -296,8 +296,8 @@ func (b *broker) worst(i int, q float64, k int) float64 {
 
 // accrue books the holding costs of the calendar days since the previous
 // step, on the positions and cash held at its end, valued at its prices:
-// the borrow fee of shorts but perpetuals' (BorrowModel, the scenario's
-// factors asked at the previous step's time); interest on the cash
+// the borrow fee of shorts but perpetuals' (BorrowModel, under the
+// scenario's factors of each part of the period, borrowFee); interest on the cash
 // balance net of short-sale proceeds and of perpetuals' notional
 // (InterestModel).
 func (b *broker) accrue() {
@@ -318,17 +318,8 @@ func (b *broker) accrue() {
 		if q > 0 || perp {
 			continue
 		}
-		env := Neutral()
-		if b.env != nil {
-			env = b.env.At(i, b.prev)
-		}
 		h := Holding{Instrument: i, Time: b.prev, Qty: q, Price: b.price[i]}
-		var fee float64
-		if bm, ok := b.borrow[i].(*Borrow); ok {
-			fee = bm.BorrowFee(h, a, env) // the built-in, called directly
-		} else {
-			fee = b.borrow[i].BorrowFee(h, a, env)
-		}
+		fee := b.borrowFee(i, h, a)
 		if fee != 0 {
 			b.pf.charge(fee)
 			b.book(i, CostBorrow, fee)
@@ -341,6 +332,47 @@ func (b *broker) accrue() {
 		b.pf.charge(amt)
 		b.book(-1, CostInterest, amt)
 	}
+}
+
+// borrowFee is short h's fee over period a under instrument i's borrow
+// model. A SpanEnv's factors apply to the part of the period they hold
+// for: the period is cut where they change and each part pays at its own
+// factors, so that a scenario's borrow window charges the calendar days
+// inside it, and only those (an equity's Friday → Monday accrual across
+// a window that starts on Saturday pays Saturday and Sunday at the
+// window's rate, not all three days at Friday's). A plain Env is asked
+// once, at the period's start.
+func (b *broker) borrowFee(i int, h Holding, a Accrual) float64 {
+	if b.span == nil {
+		env := Neutral()
+		if b.env != nil {
+			env = b.env.At(i, a.From)
+		}
+		return b.borrowFeeAt(i, h, a, env)
+	}
+	var fee float64
+	for from := a.From; from < a.To; {
+		env, until := b.span.AtUntil(i, from)
+		to := a.To
+		if until > from && until < to {
+			to = until
+		}
+		part := a
+		if from != a.From || to != a.To {
+			part = Accrual{From: from, To: to, Days: float64(to-from) / float64(data.NanosPerDay)}
+		}
+		fee += b.borrowFeeAt(i, h, part, env)
+		from = to
+	}
+	return fee
+}
+
+// borrowFeeAt is instrument i's borrow model's fee over a under env.
+func (b *broker) borrowFeeAt(i int, h Holding, a Accrual, env EnvFactors) float64 {
+	if bm, ok := b.borrow[i].(*Borrow); ok {
+		return bm.BorrowFee(h, a, env) // the built-in, called directly
+	}
+	return b.borrow[i].BorrowFee(h, a, env)
 }
 
 // settleFunding pays the funding events of every perpetual with a bar at

@@ -151,7 +151,9 @@ type Accrual struct {
 type BorrowModel interface {
 	// BorrowFee returns the money short h (Qty < 0, valued at the start of
 	// the period) pays over period a, ≥ 0. env holds the scenario's
-	// factors at a.From (Neutral() without a scenario): a model honours
+	// factors at a.From (Neutral() without a scenario; under a SpanEnv
+	// the engine cuts a step's period where the factors change, and asks
+	// for each part): a model honours
 	// BorrowSet (replaces its annual rate when not NaN) and BorrowMult
 	// (multiplies it), as Borrow does.
 	BorrowFee(h Holding, a Accrual, env EnvFactors) float64

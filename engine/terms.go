@@ -80,7 +80,8 @@ func Neutral() EnvFactors {
 // deterministic (a pure function of its arguments). The engine asks it
 // at most once per instrument and step for fills and funding (at the
 // step's time), and once per short and step for borrow (at the previous
-// step's time, the start of the accrual period).
+// step's time, the start of the accrual period; a SpanEnv once per part
+// of the period between the times its factors change).
 type Env interface {
 	At(instrument int, t int64) EnvFactors
 }
@@ -89,7 +90,9 @@ type Env interface {
 // windows (a scenario's shock from one date to another): AtUntil returns
 // At(instrument, t) and the first time after t at which the factors may
 // change (math.MaxInt64: never). The engine then asks again only from that
-// time, for fills and funding; borrow still asks At.
+// time, for fills and funding; a borrow accrual period is cut at those
+// times, each part paying at its own factors (a window that starts on a
+// Saturday charges an equity's Saturday and Sunday at its rate).
 type SpanEnv interface {
 	Env
 	AtUntil(instrument int, t int64) (f EnvFactors, until int64)
