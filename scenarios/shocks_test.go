@@ -124,30 +124,40 @@ k = 2`)
 }
 
 func TestCorrelation(t *testing.T) {
-	// Two returns in the window, g = ln 1.1, h = g/2:
-	//   A: 100 → 110 → 121, r_A = (g, g),  μ_A = g
-	//   B: 100 → 100 → 110, r_B = (0, g),  μ_B = h
-	//   f = ((g+0)/2, (g+g)/2) = (h, g),   φ = (h+g)/2 = 0.75g for both
-	// r' = μ + (1−ρ)(r − μ) + ρ(f − φ):
-	//   r'_A = (g + ρ(h − 0.75g), g + ρ(g − 0.75g)) = (g(1 − ρ/4), g(1 + ρ/4))
-	//   r'_B = (h − (1−ρ)h + ρ(h − 0.75g), h + (1−ρ)h + ρ(0.25g))
-	//        = (ρg/4, g(1 − ρ/4))
-	// ρ = 0.5: A = 100·1.1^0.875 then 121; B = 100·1.1^0.125 then 110.
-	// ρ = 1:   A = 100·1.1^0.75 then 121; B = 100·1.1^0.25 then 110 (the
-	//          deviations from the mean are f − φ for both: correlation 1).
-	// Each ends where it did: the window's total return is kept. (Pulling
-	// the raw returns to f, the old rule, made A 100·1.1^0.75 at ρ = 0.5
-	// and ended it at 121^0.875 = 100·1.1^1.75.)
-	mk := func() *data.Panel {
-		return panelOf(series("A", data.Crypto, seq(3), []float64{100, 110, 121}), series("B", data.Crypto, seq(3), []float64{100, 100, 110}))
+	// Three log returns in the window (closes from 100 by exp):
+	//   A: r = (0.03, 0, 0),  μ = 0.01,  d = (0.02, −0.01, −0.01),  Σd² = 0.0006
+	//   B: r = (0, 0.03, 0),  μ = 0.01,  d = (−0.01, 0.02, −0.01), Σd² = 0.0006
+	//   f − φ = (d_A + d_B)/2 = (0.005, 0.005, −0.01)
+	// m = (1−ρ)d + ρ(f − φ), r' = μ + λm, λ = √(Σd² / Σm²):
+	//   ρ = 1:   m = (0.005, 0.005, −0.01) for both, Σm² = 0.00015, λ = 2:
+	//            r' = (0.02, 0.02, −0.01) for both (correlation 1, each
+	//            one's Σd'² still 0.0006, its total still 0.03).
+	//   ρ = 0.5: m_A = (0.0125, −0.0025, −0.01), Σm² = 0.0002625,
+	//            λ = √(0.0006/0.0002625) = √(16/7) = 4/√7;
+	//            m_B = (−0.0025, 0.0125, −0.01), the same λ.
+	//   ρ = 0:   unchanged.
+	// (Pulling the raw returns to f, the old rule, gave A
+	// (0.0225, 0.0075, 0) at ρ = 0.5 and a window's variance of 0.000225
+	// against 0.0006.)
+	ra, rb := []float64{0.03, 0, 0}, []float64{0, 0.03, 0}
+	closes := func(r []float64) []float64 {
+		c := []float64{100}
+		for _, x := range r {
+			c = append(c, c[len(c)-1]*math.Exp(x))
+		}
+		return c
 	}
+	mk := func() *data.Panel {
+		return panelOf(series("A", data.Crypto, seq(4), closes(ra)), series("B", data.Crypto, seq(4), closes(rb)))
+	}
+	l := 4 / math.Sqrt(7)
 	for _, c := range []struct {
 		rho  string
 		a, b []float64
 	}{
-		{"0.5", []float64{100, 100 * math.Pow(1.1, 0.875), 121}, []float64{100, 100 * math.Pow(1.1, 0.125), 110}},
-		{"1.0", []float64{100, 100 * math.Pow(1.1, 0.75), 121}, []float64{100, 100 * math.Pow(1.1, 0.25), 110}},
-		{"0.0", []float64{100, 110, 121}, []float64{100, 100, 110}},
+		{"0.5", []float64{0.01 + l*0.0125, 0.01 - l*0.0025, 0.01 - l*0.01}, []float64{0.01 - l*0.0025, 0.01 + l*0.0125, 0.01 - l*0.01}},
+		{"1.0", []float64{0.02, 0.02, -0.01}, []float64{0.02, 0.02, -0.01}},
+		{"0.0", ra, rb},
 	} {
 		s := mustParse(t, `name = "c"
 [[shock]]
@@ -157,30 +167,29 @@ day = 0
 days = 5
 rho = `+c.rho)
 		out, _ := mustApply(t, s, mk(), ApplyOptions{})
-		for k := range c.a {
-			near(t, fmt.Sprintf("A[%d] rho=%s", k, c.rho), out.Series[0].Close[k], c.a[k], 1e-12)
-			near(t, fmt.Sprintf("B[%d] rho=%s", k, c.rho), out.Series[1].Close[k], c.b[k], 1e-12)
+		wa, wb := closes(c.a), closes(c.b)
+		for k := range wa {
+			near(t, fmt.Sprintf("A[%d] rho=%s", k, c.rho), out.Series[0].Close[k], wa[k], 1e-10)
+			near(t, fmt.Sprintf("B[%d] rho=%s", k, c.rho), out.Series[1].Close[k], wb[k], 1e-10)
 		}
 	}
 
 	// Instruments on different calendars: f_t is the mean over those with
-	// a bar at t, and φ is taken over each one's own bars. From a Monday,
-	// E on weekdays (days 0–4 and 7) rises 2% a session (a = ln 1.02), C
-	// every day (0–7) 1% a day (b = ln 1.01); m = (a + b)/2.
-	//   f on days 1–4 and 7 (both trade) = m; on days 5, 6 (C alone) = b.
-	//   E: its bars all see f = m, so φ_E = m and r'_E = a: E is unchanged.
-	//   C: φ_C = (5m + 2b)/7, r'_C = b + ρ(f − φ_C); with ρ = 1, on day 1
-	//      b + m − φ_C = b + 2(m − b)/7 = b + (a − b)/7, so
-	//      C_1 = 101 · (1.02/1.01)^(1/7); C still ends at 100 · 1.01^7.
-	// (The old rule moved E's returns to m: E ended at 100 · 1.0150^5.)
-	ce := make([]float64, 6)
-	cc := make([]float64, 8)
-	for k := range ce {
-		ce[k] = 100 * math.Pow(1.02, float64(k))
-	}
-	for k := range cc {
-		cc[k] = 100 * math.Pow(1.01, float64(k))
-	}
+	// a bar at t, and φ and λ are taken over each one's own bars. ρ = 1,
+	// y = ln 1.02. From a Monday, E on weekdays (returns on days 1–4 and 7)
+	// moves x = 4y on day 1 and 0 after; C every day (days 1–7) moves y on
+	// days 5 and 6 (the weekend) and 0 otherwise.
+	//   f: day 1 = x/2 = 2y; days 2–4 and 7 = 0; days 5, 6 = y.
+	//   E: μ = x/5, φ_E = 2y/5 = x/10; d = x·(0.8, −0.2 ×4), Σd² = 0.8x²;
+	//      f − φ_E = x·(0.4, −0.1 ×4), Σ = 0.2x², λ = 2: r' = r, E is
+	//      unchanged (on its days only its own move drives f).
+	//   C: μ = 2y/7, φ_C = (2y + 2y)/7 = 4y/7; Σd² = 5(2y/7)² + 2(5y/7)²
+	//      = 70y²/49; f − φ_C = (10, −4, −4, −4, 3, 3, −4)·y/7, Σ = 182y²/49,
+	//      λ = √(70/182) = √(5/13): r'_C = 2y/7 + √(5/13)·(f − φ_C), so
+	//      C_1 = 100·exp(2y/7 + √(5/13)·10y/7); C still ends at 100·1.02².
+	y := math.Log(1.02)
+	ce := []float64{100, 100 * math.Pow(1.02, 4), 100 * math.Pow(1.02, 4), 100 * math.Pow(1.02, 4), 100 * math.Pow(1.02, 4), 100 * math.Pow(1.02, 4)}
+	cc := []float64{100, 100, 100, 100, 100, 102, 100 * 1.02 * 1.02, 100 * 1.02 * 1.02}
 	p := panelOf(series("E", data.Equity, weekdays(6), ce), series("C", data.Crypto, seq(8), cc))
 	s := mustParse(t, `name = "c"
 [[shock]]
@@ -191,10 +200,83 @@ days = 30
 rho = 1`)
 	out, _ := mustApply(t, s, p, ApplyOptions{})
 	for k, want := range ce {
-		near(t, fmt.Sprintf("E[%d]", k), out.Series[0].Close[k], want, 1e-12)
+		near(t, fmt.Sprintf("E[%d]", k), out.Series[0].Close[k], want, 1e-10)
 	}
-	near(t, "C[1]", out.Series[1].Close[1], 101*math.Pow(1.02/1.01, 1.0/7), 1e-12)
-	near(t, "C[7]", out.Series[1].Close[7], cc[7], 1e-12)
+	near(t, "C[1]", out.Series[1].Close[1], 100*math.Exp(2*y/7+math.Sqrt(5.0/13)*10*y/7), 1e-10)
+	near(t, "C[7]", out.Series[1].Close[7], cc[7], 1e-10)
+}
+
+// A correlation shock and then a volatility shock over the same window, as
+// the library's hypothetical scenarios lay them out: each instrument's
+// window keeps its mean log return and its volatility is k times its own
+// (the correlation shock keeps it; the volatility shock scales it), and
+// the pairwise correlation of the window's returns rises. On a random
+// market of six instruments, checked with the population moments of each
+// window's log returns, computed here.
+func TestCorrelationThenVolatilityKeepsMomentsByDesign(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	syms := []string{"A", "B", "C", "D", "E", "F"}
+	p := randomPanel(r, syms, 120)
+	s := mustParse(t, `name = "cv"
+[[shock]]
+type = "correlation"
+symbols = ["A", "B", "C", "D", "E", "F"]
+day = 10
+days = 60
+rho = 0.5
+[[shock]]
+type = "volatility"
+symbols = ["A", "B", "C", "D", "E", "F"]
+day = 10
+days = 60
+k = 2`)
+	out, _ := mustApply(t, s, p, ApplyOptions{Start: p.Series[0].Time[0]})
+	// The window: the bars from day 10 after the first bar for 60 days
+	// (each one's return from the close before).
+	from := p.Series[0].Time[0] + 10*data.NanosPerDay
+	to := from + 60*data.NanosPerDay
+	window := func(s data.Series) []float64 {
+		var r []float64
+		for k := 1; k < s.Len(); k++ {
+			if s.Time[k] >= from && s.Time[k] < to {
+				r = append(r, math.Log(s.Close[k]/s.Close[k-1]))
+			}
+		}
+		return r
+	}
+	moments := func(x []float64) (m, sd float64) {
+		for _, v := range x {
+			m += v
+		}
+		m /= float64(len(x))
+		for _, v := range x {
+			sd += (v - m) * (v - m)
+		}
+		return m, math.Sqrt(sd / float64(len(x)))
+	}
+	corr := func(x, y []float64) float64 {
+		mx, sx := moments(x)
+		my, sy := moments(y)
+		c := 0.0
+		for k := range x {
+			c += (x[k] - mx) * (y[k] - my)
+		}
+		return c / float64(len(x)) / (sx * sy)
+	}
+	var before, after float64
+	for i := range syms {
+		m0, s0 := moments(window(p.Series[i]))
+		m1, s1 := moments(window(out.Series[i]))
+		near(t, syms[i]+" mean", m1, m0, 1e-12)
+		near(t, syms[i]+" sd", s1, 2*s0, 1e-12)
+		for j := i + 1; j < len(syms); j++ {
+			before += corr(window(p.Series[i]), window(p.Series[j]))
+			after += corr(window(out.Series[i]), window(out.Series[j]))
+		}
+	}
+	if !(after > before+1) {
+		t.Errorf("sum of the 15 pairwise correlations %g before, %g after: want a rise", before, after)
+	}
 }
 
 func TestWick(t *testing.T) {
