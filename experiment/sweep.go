@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,23 +104,40 @@ func sweepValues(key string, v any) ([]any, error) {
 		if tf < ff {
 			return nil, fmt.Errorf("%s: to = %g is below from = %g", key, tf, ff)
 		}
-		// The count as a float first: (to − from)/step may be far past
-		// any int (or +Inf), which int() would not convert faithfully.
-		nf := math.Floor((tf-ff)/sf+1e-9) + 1
-		if !(nf <= 100000) {
+		// The count and the values in exact decimal arithmetic on the
+		// numbers as written (0.1 is 1/10, not the float nearest it), each
+		// value then the float nearest from + i×step: -0.3 + 3×0.1 is 0,
+		// not 5.55e-17 (which no rounding to significant digits clears,
+		// being relative to the value), and 0.1 + 2×0.1 reads 0.3.
+		fr, tr, sr := decimal(from), decimal(to), decimal(step)
+		q := new(big.Rat).Sub(tr, fr)
+		q.Quo(q, sr)
+		q.Add(q, big.NewRat(1, 1_000_000_000)) // within 1e-9 of a step
+		if q.Cmp(big.NewRat(100000, 1)) >= 0 {
 			return nil, fmt.Errorf("%s: more than 100,000 values", key)
 		}
-		n := int(nf)
+		n := int(new(big.Int).Quo(q.Num(), q.Denom()).Int64()) + 1
 		out := make([]any, n)
+		v := new(big.Rat)
 		for i := range out {
-			// from + i×step, rounded to 12 significant digits so that
-			// 0.1 + 2×0.1 reads 0.3 in keys and tables.
-			v, _ := strconv.ParseFloat(strconv.FormatFloat(ff+float64(i)*sf, 'g', 12, 64), 64)
-			out[i] = v
+			v.Mul(sr, big.NewRat(int64(i), 1))
+			v.Add(v, fr)
+			out[i], _ = v.Float64()
 		}
 		return out, nil
 	}
 	return nil, fmt.Errorf("%s: want a list of values or a range { from, to, step }", key)
+}
+
+// decimal is a number of the experiment file as the exact decimal it
+// was written as: an integer, or a float's shortest decimal form (the
+// text TOML read, for any number of up to 17 significant digits).
+func decimal(v any) *big.Rat {
+	if i, ok := v.(int64); ok {
+		return new(big.Rat).SetInt64(i)
+	}
+	r, _ := new(big.Rat).SetString(strconv.FormatFloat(v.(float64), 'g', -1, 64))
+	return r
 }
 
 func number(v any) (float64, error) {

@@ -56,6 +56,45 @@ func TestSweepFloatRange(t *testing.T) {
 	}
 }
 
+// A float range that crosses zero, or whose numbers carry more than 12
+// significant digits, lists the decimals as written: from + i×step in
+// decimal arithmetic, then the float nearest it.
+//
+//	-0.3 + 3×0.1 = 0 (float arithmetic gives 5.551115123125783e-17,
+//	which 12 significant digits kept as 5.55111512313e-17: the key read
+//	"x=5.55111512313e-17" and a strategy testing x == 0 saw it on)
+//	1.0000000000001 + i×0.0000000000001 for i = 0…2: 1.0000000000001,
+//	1.0000000000002, 1.0000000000003 (14 significant digits, which 12
+//	rounded to three runs of x = 1)
+func TestSweepFloatRangeExactDecimals(t *testing.T) {
+	for _, c := range []struct {
+		from, to, step float64
+		want           []float64
+	}{
+		{-0.3, 0.3, 0.1, []float64{-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3}},
+		{-0.05, 0.05, 0.025, []float64{-0.05, -0.025, 0, 0.025, 0.05}},
+		{1.0000000000001, 1.0000000000003, 0.0000000000001, []float64{1.0000000000001, 1.0000000000002, 1.0000000000003}},
+	} {
+		vs, err := sweepValues("x", map[string]any{"from": c.from, "to": c.to, "step": c.step})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make([]float64, len(vs))
+		for i, v := range vs {
+			got[i] = v.(float64)
+		}
+		if len(got) != len(c.want) {
+			t.Errorf("%g..%g step %g: %v, want %v", c.from, c.to, c.step, got, c.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] || formatValue(got[i]) != formatValue(c.want[i]) {
+				t.Errorf("%g..%g step %g: value %d = %s, want %s", c.from, c.to, c.step, i, formatValue(got[i]), formatValue(c.want[i]))
+			}
+		}
+	}
+}
+
 func TestSweepErrors(t *testing.T) {
 	base := "name = \"x\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n[strategy.sweep]\n"
 	for _, tc := range []struct{ sweep, want string }{
