@@ -228,6 +228,12 @@ func (f *File) wfInSample(ctx context.Context, wf *wfPlan, m *Market, opt Option
 		j := wf.jobs[i]
 		cand := &wf.out[j.s].Candidates[j.c]
 		cu := wf.cuts[2*j.k]
+		if cu.tl.StepAt(wf.wins[j.k].ISStart) >= cu.tl.Len() {
+			// No bar in sample (an equity's weekend before a Monday out of
+			// sample, a start before the data): no evidence, a NaN score,
+			// as a flat run's (wfNoScoreNote names the window).
+			return nil
+		}
 		cfg := m.Base
 		cfg.Seed, cfg.Start = engine.SeedFor(f.Seed, wf.key(j)), wf.wins[j.k].ISStart
 		cfg.Reuse = m.lend()
@@ -412,8 +418,8 @@ func wfRuinNote(wf *WalkForward) string {
 }
 
 // wfNoScoreNote names the windows of a walk-forward where no candidate
-// had an in-sample score (every one flat, ruined, or with too few returns
-// for the metric), "" when there is none: there the first candidate in
+// had an in-sample score (no bar in sample, or every one flat, ruined, or
+// with too few returns for the metric), "" when there is none: there the first candidate in
 // sweep order trades out of sample by default, on no evidence.
 func wfNoScoreNote(wf *WalkForward, metric string) string {
 	var ks []string
@@ -429,6 +435,6 @@ func wfNoScoreNote(wf *WalkForward, metric string) string {
 	if len(ks) > 1 {
 		what = "windows " + strings.Join(ks, ", ")
 	}
-	return fmt.Sprintf("walk-forward %s: in %s no candidate has an in-sample %s (every one flat, ruined or too short to measure): the first in sweep order, %s, trades out of sample there by default, chosen on no evidence (windows.csv leaves its is_%s empty)",
+	return fmt.Sprintf("walk-forward %s: in %s no candidate has an in-sample %s (no bar in sample, or every one flat, ruined or too short to measure): the first in sweep order, %s, trades out of sample there by default, chosen on no evidence (windows.csv leaves its is_%s empty)",
 		wf.Strategy, what, metric, wf.Candidates[0].Key, metric)
 }
