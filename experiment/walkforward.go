@@ -388,9 +388,14 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, p *data.Panel) err
 // wfScore is a candidate's in-sample score: its metric, or NaN when it
 // was ruined in sample (equity at or below 0), so that it is chosen only
 // when every candidate was (its metric, on returns past the ruin, means
-// nothing; results.Rank ranks such runs last too).
+// nothing; results.Rank ranks such runs last too), and NaN when it made
+// no trade in sample: no evidence either. Minimising volatility or
+// drawdown, a candidate that stays in cash scored 0 and won every window
+// (with a cash rate, its interest alone gave it the best Sharpe ratio
+// too), and the walk-forward traded out of sample on a signal that never
+// fired in sample.
 func wfScore(m *results.RunMetrics, metric string) float64 {
-	if m.Ruined() {
+	if m.Ruined() || m.Fills == 0 {
 		return math.NaN()
 	}
 	return m.Metric(metric)
@@ -418,8 +423,8 @@ func wfRuinNote(wf *WalkForward) string {
 }
 
 // wfNoScoreNote names the windows of a walk-forward where no candidate
-// had an in-sample score (no bar in sample, or every one flat, ruined, or
-// with too few returns for the metric), "" when there is none: there the first candidate in
+// had an in-sample score (no bar in sample, or every one without a trade,
+// flat, ruined, or with too few returns for the metric), "" when there is none: there the first candidate in
 // sweep order trades out of sample by default, on no evidence.
 func wfNoScoreNote(wf *WalkForward, metric string) string {
 	var ks []string
@@ -435,6 +440,6 @@ func wfNoScoreNote(wf *WalkForward, metric string) string {
 	if len(ks) > 1 {
 		what = "windows " + strings.Join(ks, ", ")
 	}
-	return fmt.Sprintf("walk-forward %s: in %s no candidate has an in-sample %s (no bar in sample, or every one flat, ruined or too short to measure): the first in sweep order, %s, trades out of sample there by default, chosen on no evidence (windows.csv leaves its is_%s empty)",
+	return fmt.Sprintf("walk-forward %s: in %s no candidate has an in-sample %s (no bar in sample, or every one without a trade in sample, flat, ruined or too short to measure): the first in sweep order, %s, trades out of sample there by default, chosen on no evidence (windows.csv leaves its is_%s empty)",
 		wf.Strategy, what, metric, wf.Candidates[0].Key, metric)
 }

@@ -197,13 +197,23 @@ func TestWalkForwardLongerThanData(t *testing.T) {
 
 // A candidate ruined in sample (max drawdown −100% or worse) scores NaN,
 // which the choice never prefers: its Sharpe of 3 on returns past the
-// ruin loses to a Sharpe of 0.5; a run that was not ruined keeps its
-// metric.
+// ruin loses to a Sharpe of 0.5; a run that was not ruined, and traded,
+// keeps its metric.
 func TestWalkForwardScoreRuin(t *testing.T) {
-	ruined := &results.RunMetrics{}
+	ruined := &results.RunMetrics{Fills: 40}
 	ruined.Sharpe, ruined.MaxDrawdown = 3, -1.2
-	fine := &results.RunMetrics{}
+	fine := &results.RunMetrics{Fills: 12}
 	fine.Sharpe, fine.MaxDrawdown = 0.5, -0.3
+	// A candidate that made no trade in sample has no evidence either:
+	// minimising drawdown, its 0 beat every candidate that traded.
+	idle := &results.RunMetrics{}
+	idle.Sharpe, idle.MaxDrawdown = math.NaN(), 0
+	if got := wfScore(idle, "max_drawdown"); !math.IsNaN(got) {
+		t.Errorf("a candidate without a trade scores %g on max_drawdown, want NaN", got)
+	}
+	if metrics.Better("max_drawdown", wfScore(idle, "max_drawdown"), wfScore(fine, "max_drawdown")) {
+		t.Error("the candidate without a trade is preferred")
+	}
 	if got := wfScore(ruined, "sharpe"); !math.IsNaN(got) {
 		t.Errorf("ruined candidate scores %g, want NaN", got)
 	}
