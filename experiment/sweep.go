@@ -68,6 +68,16 @@ func sweepValues(key string, v any) ([]any, error) {
 		fi, fInt := from.(int64)
 		ti, tInt := to.(int64)
 		si, sInt := step.(int64)
+		if tf, ok := to.(float64); ok && fInt && sInt && tf >= float64(fi) {
+			// Whole from and step make whole values whatever the bound:
+			// { from = 5, to = 15.0, step = 5 } is 5, 10, 15 (as floats,
+			// an integer parameter refused "fast = 5 … not 5.0", naming
+			// a value the user wrote as 5).
+			ti, tInt = math.MaxInt64, true
+			if f := math.Floor(tf); f < 0x1p63 {
+				ti = int64(f)
+			}
+		}
 		if fInt && tInt && sInt {
 			if si <= 0 {
 				return nil, fmt.Errorf("%s.step = %d: want > 0", key, si)

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -53,6 +54,42 @@ func TestSweepFloatRange(t *testing.T) {
 		if v.(float64) != want[i] {
 			t.Errorf("value %d = %v, want %v", i, v, want[i])
 		}
+	}
+}
+
+// A range of whole from and step gives whole values whatever its bound:
+// { from = 5, to = 15.0, step = 5 } is 5, 10, 15 (int64), and to = 16.5
+// or 19.9 bound it the same (the next, 20, is past it); to = 4.5 is below
+// from. As floats, an integer parameter (sma-cross's fast) refused the
+// first with "fast = 5: want a whole number, written without a decimal
+// point (5, not 5.0)", naming a value written as 5.
+func TestSweepWholeRangeFloatBound(t *testing.T) {
+	for _, to := range []float64{15.0, 16.5, 19.9} {
+		vs, err := sweepValues("fast", map[string]any{"from": int64(5), "to": to, "step": int64(5)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(vs) != 3 || vs[0] != int64(5) || vs[1] != int64(10) || vs[2] != int64(15) {
+			t.Errorf("to = %g: %#v, want int64 5, 10, 15", to, vs)
+		}
+	}
+	if _, err := sweepValues("fast", map[string]any{"from": int64(5), "to": 4.5, "step": int64(5)}); err == nil || !strings.Contains(err.Error(), "fast: to = 4.5 is below from = 5") {
+		t.Errorf("to = 4.5: %v", err)
+	}
+	f, err := Parse("s.toml", "name = \"s\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"x\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n[strategy.sweep]\nfast = { from = 5, to = 15.0, step = 5 }\nslow = [50]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs, err := f.Runs(strategies.Builtins())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, s := range specs {
+		keys = append(keys, s.Key)
+	}
+	if want := []string{"x--fast=5--slow=50", "x--fast=10--slow=50", "x--fast=15--slow=50"}; !slices.Equal(keys, want) {
+		t.Errorf("keys %q, want %q", keys, want)
 	}
 }
 
