@@ -416,7 +416,16 @@ func (b *broker) settleFunding(k int) {
 		if (q == 0 || nCur == 0) && (q0 == 0 || nGap == 0) {
 			continue
 		}
-		if b.env != nil {
+		switch {
+		case b.span != nil:
+			// Each event at the factors of its own time: a scenario's
+			// funding window that begins or ends inside a gap charges
+			// the gap's events on either side at their own rate.
+			if nGap > 0 {
+				gapSum = b.fundSpan(m, i, from, b.now)
+			}
+			curSum = b.fundSpan(m, i, max(from, b.now), end)
+		case b.env != nil:
 			e := b.factors(i)
 			if e.FundingSet == e.FundingSet {
 				gapSum, curSum = float64(nGap)*e.FundingSet, float64(nCur)*e.FundingSet
@@ -431,6 +440,28 @@ func (b *broker) settleFunding(k int) {
 		b.pf.charge(pay)
 		b.book(i, CostFunding, pay)
 	}
+}
+
+// fundSpan is the sum of instrument i's funding rates over [from, to)
+// under a SpanEnv: the interval is cut where the factors change, and each
+// part's events take its factors (FundingSet replacing each rate,
+// FundingMult scaling them).
+func (b *broker) fundSpan(m FundingModel, i int, from, to int64) float64 {
+	var sum float64
+	for t := from; t < to; {
+		f, until := b.span.AtUntil(i, t)
+		next := to
+		if until > t && until < to {
+			next = until
+		}
+		n, s := b.fundEvents(m, i, t, next)
+		if f.FundingSet == f.FundingSet {
+			s = float64(n) * f.FundingSet
+		}
+		sum += s * f.FundingMult
+		t = next
+	}
+	return sum
 }
 
 // fundEvents asks funding model m of instrument i for its events in
