@@ -420,18 +420,20 @@ func (b *broker) settleFunding(k int) {
 		case b.span != nil:
 			// Each event at the factors of its own time: a scenario's
 			// funding window that begins or ends inside a gap charges
-			// the gap's events on either side at their own rate.
+			// the gap's events on either side at their own rate. The
+			// bar's own events take the step's factors (asked once per
+			// window) when they hold to the bar's end.
 			if nGap > 0 {
 				gapSum = b.fundSpan(m, i, from, b.now)
 			}
-			curSum = b.fundSpan(m, i, max(from, b.now), end)
+			if e := b.factors(i); end <= b.envUntil[i] {
+				curSum = funded(e, nCur, curSum)
+			} else {
+				curSum = b.fundSpan(m, i, max(from, b.now), end)
+			}
 		case b.env != nil:
 			e := b.factors(i)
-			if e.FundingSet == e.FundingSet {
-				gapSum, curSum = float64(nGap)*e.FundingSet, float64(nCur)*e.FundingSet
-			}
-			gapSum *= e.FundingMult
-			curSum *= e.FundingMult
+			gapSum, curSum = funded(e, nGap, gapSum), funded(e, nCur, curSum)
 		}
 		pay := (q0*gapSum + q*curSum) * b.price[i]
 		if pay == 0 {
@@ -455,13 +457,19 @@ func (b *broker) fundSpan(m FundingModel, i int, from, to int64) float64 {
 			next = until
 		}
 		n, s := b.fundEvents(m, i, t, next)
-		if f.FundingSet == f.FundingSet {
-			s = float64(n) * f.FundingSet
-		}
-		sum += s * f.FundingMult
+		sum += funded(&f, n, s)
 		t = next
 	}
 	return sum
+}
+
+// funded is the sum of n funding rates (sum) under factors e: FundingSet
+// replaces each rate, FundingMult scales them.
+func funded(e *EnvFactors, n int, sum float64) float64 {
+	if e.FundingSet == e.FundingSet {
+		sum = float64(n) * e.FundingSet
+	}
+	return sum * e.FundingMult
 }
 
 // fundEvents asks funding model m of instrument i for its events in
