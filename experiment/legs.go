@@ -19,7 +19,8 @@ import (
 const legWindow = 60
 
 // legSeries are a pair hedge's legs at their sync points (the dates every
-// instrument of both legs has, within the run): the equal-weight long and
+// instrument of both legs has, within the run; on intraday bars off each
+// other's grid, the instants every leg is current, see currentSync): the equal-weight long and
 // short leg returns since the previous sync point (lr, sr) and the legs'
 // growth of 1 (li, si; one more point than the returns, at times[0]).
 type legSeries struct {
@@ -88,7 +89,12 @@ walk:
 		}
 	}
 	if len(times) < 3 {
-		return nil
+		// Intraday bars off each other's grid (an equity's at :30, a
+		// token's at :00) share no instant: the strategy's own sync
+		// points, then.
+		if times, at = currentSync(p, all, start, end); len(times) < 3 {
+			return nil
+		}
 	}
 	m := len(all)
 	closeAt := func(k, j int) float64 { return p.Series[all[j]].Close[at[k*m+j]] }
@@ -107,6 +113,57 @@ walk:
 		li[k], si[k] = li[k-1]*(1+lr[k-1]), si[k-1]*(1+sr[k-1])
 	}
 	return &legSeries{times: times, lr: lr, sr: sr, li: li, si: si, long: long, short: short}
+}
+
+// currentSync are the sync points of intraday legs stamped off each
+// other's grid, as the strategies take them (strategies' allCurrent and
+// clock.tick): the instants, among the legs' bar times within [start,
+// end], at which every leg is current (its latest bar opened less than its
+// interval ago), at most one in each span of the legs' largest interval
+// from the last one taken; at holds each leg's latest bar at each. None
+// when a leg's bars are a day or longer (daily legs meet at instants).
+func currentSync(p *data.Panel, all []int, start, end int64) (times []int64, at []int) {
+	m := len(all)
+	next := make([]int, m) // per leg: the first bar after the instant
+	ivs := make([]int64, m)
+	span := int64(0)
+	for k, i := range all {
+		s := &p.Series[i]
+		iv := int64(s.BarInterval())
+		if iv <= 0 || iv >= data.NanosPerDay {
+			return nil, nil
+		}
+		ivs[k], span = iv, max(span, iv)
+		next[k], _ = slices.BinarySearch(s.Time, start)
+	}
+	last := int64(math.MinInt64)
+	for {
+		t := int64(math.MaxInt64)
+		for k, i := range all {
+			if ts := p.Series[i].Time; next[k] < len(ts) {
+				t = min(t, ts[next[k]])
+			}
+		}
+		if t == math.MaxInt64 || t > end {
+			return times, at
+		}
+		current := true
+		for k, i := range all {
+			ts := p.Series[i].Time
+			for next[k] < len(ts) && ts[next[k]] <= t {
+				next[k]++
+			}
+			j := next[k] - 1
+			current = current && j >= 0 && t-ts[j] < ivs[k]
+		}
+		if current && (last == math.MinInt64 || t-last >= span) {
+			times = append(times, t)
+			for k := range all {
+				at = append(at, next[k]-1)
+			}
+			last = t
+		}
+	}
 }
 
 // legsMemo holds, per distinct legs setup, the leg series, legs.csv and

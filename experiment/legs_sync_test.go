@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/strategies"
 )
 
@@ -124,6 +125,57 @@ short = ["TAO", "BTC"]
 				if !slices.EqualFunc(c.a, c.b, func(x, y float64) bool { return math.Float64bits(x) == math.Float64bits(y) }) {
 					t.Errorf("run %s: %s differs", r.Key, c.name)
 				}
+			}
+		}
+	}
+}
+
+// Intraday legs stamped off each other's grid share no instant: the leg
+// series then takes the strategy's own sync points, the instants every
+// leg is current, at most one an hour here. By hand, on 6 January 2025:
+// E (equity) hourly bars at 14:30, 15:30, 16:30 (closes 100, 102, 99);
+// T (token) hourly bars 00:00 … 23:00, close 50 + hour.
+//
+//	14:00  T's bar; E has none yet                  no
+//	14:30  E's bar; T's 14:00 bar holds it (30 min)  sync 1
+//	15:00  both current, 30 min after the last      no
+//	15:30                                           sync 2
+//	16:30                                           sync 3
+//	17:30  E's 16:30 bar is an hour old             no (nor later)
+//
+// Long leg returns: 102/100 − 1 = 0.02, 99/102 − 1; short leg (T at 14:00,
+// 15:00, 16:00: 64, 65, 66): 65/64 − 1, 66/65 − 1.
+func TestLegsSeriesOffGrid(t *testing.T) {
+	day := data.Day(2025, 1, 6)
+	h := func(x float64) int64 { return day + int64(x*float64(data.Hour)) }
+	e := data.Series{Instrument: data.Instrument{Symbol: "E", Class: data.Equity}, Interval: data.Hour,
+		Time: []int64{h(14.5), h(15.5), h(16.5)}, Close: []float64{100, 102, 99}}
+	tok := data.Series{Instrument: data.Instrument{Symbol: "T", Class: data.Crypto}, Interval: data.Hour}
+	for k := 0; k < 24; k++ {
+		tok.Time = append(tok.Time, h(float64(k)))
+		tok.Close = append(tok.Close, 50+float64(k))
+	}
+	p := &data.Panel{Series: []data.Series{e, tok}}
+	var r RunResult
+	r.Result = &engine.Result{}
+	r.Result.Curve.Time = []int64{h(0), h(23)}
+	got := legsSeries(&r, map[string][]string{"long leg": {"E"}, "short leg": {"T"}}, p)
+	if got == nil {
+		t.Fatal("no leg series")
+	}
+	if want := []int64{h(14.5), h(15.5), h(16.5)}; !slices.Equal(got.times, want) {
+		t.Fatalf("sync points %v, want %v", got.times, want)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want []float64
+	}{
+		{"long", got.lr, []float64{0.02, 99.0/102 - 1}},
+		{"short", got.sr, []float64{65.0/64 - 1, 66.0/65 - 1}},
+	} {
+		for k := range c.want {
+			if math.Abs(c.got[k]-c.want[k]) > 1e-15 {
+				t.Errorf("%s leg return %d = %g, want %g", c.name, k, c.got[k], c.want[k])
 			}
 		}
 	}
