@@ -68,6 +68,7 @@ type broker struct {
 	rawd     []float64 // scratch: target deltas before lot rounding
 	fundTo   []int64   // funding settled up to (exclusive), per instrument
 	qtyOpen  []float64 // each fresh instrument's position before the step's fills
+	qtyFund  []float64 // each fresh instrument's position after the open's fills: the one its bar's funding events are owed on
 	splits   [][]Split
 	splitAt  []int
 	hits     []hit // scratch: resting orders reached on the current bar
@@ -133,6 +134,7 @@ func (b *broker) setupModels() {
 	b.rawd = make([]float64, n)
 	b.fundTo = make([]int64, n)
 	b.qtyOpen = make([]float64, n)
+	b.qtyFund = make([]float64, n)
 	b.volMemo = make([]volMemo, n)
 	b.interest = cfg.InterestModel
 	if b.interest == nil && (cfg.CashRate != 0 || cfg.BorrowRate != 0) {
@@ -262,6 +264,19 @@ func (b *broker) advance(k int) {
 		inst, _ := b.tl.Active(k)
 		for _, i := range inst {
 			b.qtyOpen[i] = b.pf.Qty[i]
+		}
+	}
+}
+
+// noteOpenPositions notes, after the open's fills at step k (recalls and
+// market orders), the positions the fresh instruments hold: their bars'
+// funding events are owed on them, whatever fills later in the bar (a
+// resting order, a liquidation) or at its close.
+func (b *broker) noteOpenPositions(k int) {
+	if b.funding {
+		inst, _ := b.tl.Active(k)
+		for _, i := range inst {
+			b.qtyFund[i] = b.pf.Qty[i]
 		}
 	}
 }

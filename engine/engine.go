@@ -323,6 +323,7 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 		}
 		b.recall(k)
 		b.fillAtOpen(k)
+		b.noteOpenPositions(k)
 		b.fillResting(k)
 		b.checkMaintenance(k)
 		b.markClose(k)

@@ -61,7 +61,9 @@ func (b Borrow) BorrowFee(h Holding, a Accrual, env EnvFactors) float64 {
 // short receives). price is the close of the bar the event falls in (the
 // possibly shocked panel's price, not the exchange's mark). On daily bars
 // the events of a bar's day, [date, date + Config.BarDuration), settle
-// together at that bar's step, on the position held after the bar's open.
+// together at that bar's step, on the position held after the bar's open
+// (its market orders and recalls; not after the bar's resting fills or
+// liquidations).
 // On intraday bars each event settles at the bar that holds it ([open,
 // open + interval): an 08:00 UTC event at the bar opening at 08:00, or at
 // a :30 bar opening at 07:30), and an event that falls in a gap of the

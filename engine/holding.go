@@ -405,14 +405,17 @@ func (b *broker) settleFunding(k int) {
 		// Events in [from, now) fell in days without a bar (a gap in the
 		// data): they are owed on the position held through the gap, the
 		// one before this step's fills; events of the bar's own day, on
-		// the position after the open.
+		// the position after the open (noteOpenPositions), not the one
+		// left after the bar's resting fills and liquidations: a long
+		// liquidated in the bar held the day's first event, and a limit
+		// that fills in it did not.
 		var nGap, nCur int
 		var gapSum, curSum float64
 		if from < b.now {
 			nGap, gapSum = b.fundEvents(m, i, from, b.now)
 		}
 		nCur, curSum = b.fundEvents(m, i, max(from, b.now), end)
-		q, q0 := b.pf.Qty[i], b.qtyOpen[i]
+		q, q0 := b.qtyFund[i], b.qtyOpen[i]
 		if (q == 0 || nCur == 0) && (q0 == 0 || nGap == 0) {
 			continue
 		}
