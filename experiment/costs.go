@@ -227,6 +227,15 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 	if c.InitialMargin != nil && c.MaintenanceMargin != nil && *c.MaintenanceMargin > *c.InitialMargin && *c.InitialMargin > 0 {
 		return fmt.Errorf("%s.maintenance_margin = %g is above initial_margin = %g", key, *c.MaintenanceMargin, *c.InitialMargin)
 	}
+	// The same with one of them inherited (a symbol's table under its
+	// class's): a position at full leverage would be liquidated at once.
+	if m := t.Margin; (c.InitialMargin != nil || c.MaintenanceMargin != nil) && m.Initial > 0 && m.Maintenance > m.Initial {
+		which, v := "maintenance_margin", m.Maintenance
+		if c.MaintenanceMargin == nil {
+			which, v = "initial_margin", m.Initial
+		}
+		return fmt.Errorf("%s.%s = %g: the maintenance margin (%g) would be above the initial margin (%g) with the terms it takes from its class", key, which, v, m.Maintenance, m.Initial)
+	}
 	if c.FundingRate != nil && !(math.Abs(*c.FundingRate) <= data.MaxFundingRate) {
 		return fmt.Errorf("%s.funding_rate = %g: a rate per settlement (0.0001 = 0.01%% per 8 hours); want |rate| <= %g", key, *c.FundingRate, data.MaxFundingRate)
 	}

@@ -144,6 +144,9 @@ func TestCostErrorsNameTheKey(t *testing.T) {
 		{"[costs.equity]\nborrow_rate = -0.1\n", "costs.equity.borrow_rate = -0.1"},
 		{"[costs.crypto]\ninitial_margin = 1.5\n", "costs.crypto.initial_margin = 1.5"},
 		{"[costs.crypto]\ninitial_margin = 0.1\nmaintenance_margin = 0.2\n", "costs.crypto.maintenance_margin = 0.2 is above"},
+		// One of the two inherited from the class's table.
+		{"[costs.crypto]\ninitial_margin = 0.2\n[costs.symbols.BTC]\nmaintenance_margin = 0.3\n", "costs.symbols.BTC.maintenance_margin = 0.3: the maintenance margin (0.3) would be above the initial margin (0.2)"},
+		{"[costs.crypto]\nmaintenance_margin = 0.3\n[costs.symbols.BTC]\ninitial_margin = 0.2\n", "costs.symbols.BTC.initial_margin = 0.2: the maintenance margin (0.3) would be above the initial margin (0.2)"},
 		{"[costs.symbols.NOPE]\nborrow_rate = 0.1\n", "costs.symbols.NOPE"},
 		{"[costs]\nlimit_fill = \"maybe\"\n", "costs.limit_fill"},
 		{"[costs.equity]\nborow_rate = 0.1\n", "borow_rate"},
