@@ -75,6 +75,9 @@ func RunReturns(initial float64, equity []float64) (rets []float64, off int) {
 // has none, its calendar's daily count (252 sessions or 365 days); with
 // the run's own periods per year, ppy, when bars were skipped (the
 // samples are then the run's steps).
+// On intraday bars the captures are taken on the days' returns
+// (dailySamples), annualised with the benchmark's calendar's days, or the
+// run's (curveDaysPerYear) when bars were skipped.
 // Beta, alpha, correlation, tracking error, information ratio and capture
 // (metrics.Summarize), keyed by symbol; nil without benchmarks.
 func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64, benchPPY map[string]float64) map[string]json.RawMessage {
@@ -96,7 +99,14 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64, bench
 			per = ppy // sampled on the run's own steps
 		}
 		sum := metrics.Summarize(smp.Run, per, smp.Bench)
-		if daily := s.Class.Calendar().PeriodsPerYear(); per > daily && sum.Benchmark != nil {
+		daily := s.Class.Calendar().PeriodsPerYear()
+		if smp.Skipped > 0 {
+			// Sampled on the run's steps: the days are the run's (a
+			// session run's against a token, its weekend compounded into
+			// Monday: 252 days a year, not the token's 365).
+			daily = curveDaysPerYear(res.Curve.Time)
+		}
+		if per > daily && sum.Benchmark != nil {
 			// Intraday bars: captures annualised over bars raise a bar's
 			// small moves to thousands of periods a year (an up capture
 			// of 1e10 on hourly tokens, a down capture of 1 whatever the
@@ -117,6 +127,19 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64, bench
 		}
 	}
 	return out
+}
+
+// curveDaysPerYear is the days a year of a run's curve (times t): 365
+// when it has a point on a UTC Saturday or Sunday (a 24/7 instrument in
+// its panel), else 252 (exchange sessions, which never fall on a UTC
+// weekend).
+func curveDaysPerYear(t []int64) float64 {
+	for _, tm := range t {
+		if data.Weekday(tm) >= 5 {
+			return 365
+		}
+	}
+	return 252
 }
 
 // dailySamples compounds a run's and a benchmark's paired returns (smp)
