@@ -72,6 +72,29 @@ func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
 	return perYear, iv.String() + " bars, exchange sessions", equity
 }
 
+// runsPanel is p with only the series that have a bar at or after from,
+// the runs' first step (p is already cut at end): a series whose data end
+// before the runs start (its bars warm-up history alone) puts no step on
+// their curve, so it must not set their calendar. A token whose file
+// ended the year before beside equities made periodsPerYear read 365 for
+// a curve of sessions, and a year of MSFT (251 periods) was annualised as
+// 251/365 of a year. p itself when every series has such a bar.
+func runsPanel(p *data.Panel, from int64) *data.Panel {
+	keep := make([]data.Series, 0, len(p.Series))
+	for i := range p.Series {
+		s := &p.Series[i]
+		if n := s.Len(); n > 0 && s.Time[n-1] >= from {
+			keep = append(keep, *s)
+		}
+	}
+	if len(keep) == len(p.Series) || len(keep) == 0 {
+		return p
+	}
+	q := *p
+	q.Series = keep
+	return &q
+}
+
 // sessionSteps is the steps a year of 09:30–16:00 New York sessions puts
 // on a timeline of the series' bars of interval iv (with offGrid, their
 // bars off iv's grid from 00:00 UTC only), and the basis for

@@ -531,7 +531,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			return nil, err
 		}
 	}
-	ppy, calendar, basis := periodsPerYear(p)
+	ppy, calendar, basis := periodsPerYear(runsPanel(p, runsFrom(start, tl)))
 	notes = append(notes, calendarNotes(p)...)
 	// Benchmarks load apart: they must not change the runs' timeline or
 	// calendar.
