@@ -201,6 +201,17 @@ func barSpan(iv data.Interval) int64 {
 	return data.NanosPerDay
 }
 
+// DailyBarEnd is when a daily bar stamped t closes as the engine replays
+// it: an equity's at 21:00 UTC of its stamp's day (sessionClose), any
+// other's a day after its stamp.
+func DailyBarEnd(t int64, c data.Class) int64 {
+	end := t + data.NanosPerDay
+	if c == data.Equity {
+		return sessionClose(t, end)
+	}
+	return end
+}
+
 // sessionClose is when an equity's daily bar stamped t closes: at
 // equityClose on t's UTC day (a bar stamped 2024-01-02, at 00:00 UTC,
 // closes at 2024-01-02T21:00Z, not at the next 00:00), or at end (the

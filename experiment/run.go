@@ -498,6 +498,23 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	uncut := p
 	if end != 0 {
 		p = p.Window(0, end)
+		// A daily bar stamped before an end given as an instant may close
+		// after it (an equity's session of that day opening after a
+		// 12:00Z end): its prices come after the end, and it is left out.
+		var cut []string
+		for i := range p.Series {
+			s := &p.Series[i]
+			if n := s.Len(); n > 0 && s.BarInterval() == data.Daily && engine.DailyBarEnd(s.Time[n-1], s.Class) > end {
+				cut = append(cut, s.Symbol+" ("+data.FormatDay(s.Time[n-1])+")")
+				s.Time, s.Open, s.High, s.Low, s.Close, s.Volume, s.AdjClose = s.Time[:n-1], s.Open[:n-1], s.High[:n-1], s.Low[:n-1], s.Close[:n-1], s.Volume[:n-1], s.AdjClose[:n-1]
+				if s.Rows != nil {
+					s.Rows = s.Rows[:n-1]
+				}
+			}
+		}
+		if len(cut) > 0 {
+			notes = append(notes, fmt.Sprintf("end = %s falls inside the daily bars of %s, which close after it: left out (an end given as a date ends on a day's close)", f.End, strings.Join(cut, ", ")))
+		}
 		for i := range p.Series {
 			if p.Series[i].Len() == 0 {
 				return nil, fmt.Errorf("end = %s: %s has no bars before it", f.End, p.Series[i].Symbol)
