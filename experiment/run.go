@@ -460,6 +460,9 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	// The same note of several instruments (each resampled alike) is one
 	// line naming them all, in order of first mention (data.Panel.Notes).
 	notes = append(notes, p.Notes()...)
+	if n := currencyNote(p); n != "" {
+		notes = append(notes, n)
+	}
 	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	for i := range p.Series {
 		first, last = min(first, p.Series[i].Time[0]), max(last, p.Series[i].Time[p.Series[i].Len()-1])
@@ -1991,6 +1994,27 @@ func (f *File) rateFileNotes(cfg engine.Config, p *data.Panel, first, last int64
 		}
 	}
 	return out
+}
+
+// currencyNote says when the instruments' symbols tell of prices in more
+// than one currency (9984.T in yen beside NVDA in dollars, data
+// .QuoteCurrency): the engine converts none, so a book holding them
+// together adds yen to dollars in its cash, its PnL and its weights. ""
+// when they share one.
+func currencyNote(p *data.Panel) string {
+	by := map[string][]string{}
+	for i := range p.Series {
+		c := data.QuoteCurrency(p.Series[i].Symbol)
+		by[c] = append(by[c], p.Series[i].Symbol)
+	}
+	if len(by) < 2 {
+		return ""
+	}
+	var parts []string
+	for _, c := range slices.Sorted(maps.Keys(by)) {
+		parts = append(parts, strings.Join(by[c], ", ")+" in "+c)
+	}
+	return "prices in more than one currency (" + strings.Join(parts, "; ") + ", as their symbols tell): the engine converts none, so a book holding them together counts one currency as another in its cash, PnL and weights; convert the files to one currency first"
 }
 
 // ruinNote is a note on run key when its equity fell to 0 or below (the
