@@ -221,8 +221,10 @@ func holding(d time.Duration) string {
 
 // jsLadder is a scaled entry's tranche ladder, or a run's fills on one
 // instrument's price: the price line (when the report has prices), each
-// entry (buys of a long, sells of a short) and exit at its fill price, and
-// the average entry price of the position held.
+// entry (buys of a long, sells of a short) and exit at its fill price (a
+// fill that reverses the position is both: it exits the old one and
+// enters the new one), and the average entry price of the position held
+// (null while there is none).
 type jsLadder struct {
 	Run    string `json:"run"`
 	Symbol string `json:"symbol"`
@@ -284,8 +286,14 @@ func ladders(r *Run, pal *charts.Palette, prices map[string]charts.Series, close
 				cost += f.Qty * f.Price
 			} else {
 				mark(&l.Exit, &l.ExitTags, f)
-				if pos != 0 {
-					cost *= (pos + f.Qty) / pos // the average entry price is kept
+				if rest := pos + f.Qty; (rest > 0) != (pos > 0) && math.Abs(rest) >= 1e-9 {
+					// A fill that crosses zero closes the position and
+					// opens one the other way with the rest, at its price
+					// (as RoundTrips matches it): an exit and an entry.
+					mark(&l.Entry, &l.EntryTags, f)
+					cost = rest * f.Price
+				} else {
+					cost *= rest / pos // the average entry price is kept
 				}
 			}
 			pos += f.Qty
