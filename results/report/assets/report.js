@@ -270,8 +270,22 @@
         points: { show: true, size: 9, width: 2, stroke: l.color, fill: "#fff" } },
       { name: "exits", color: "#d62728", width: 1.5, value: tagged(l.exit, l.exitTags), paths: none,
         points: { show: true, size: 9, width: 2, stroke: "#d62728", fill: "#fff" } },
-      { name: "average entry price", color: l.color, dash: [4, 3], width: 1.2 });
+      // The average entry price holds from one fill to the next (a step,
+      // not a slope between fills) and has no value while no position is
+      // held (null from the fill that closed it to the next entry): the
+      // read-out gives its value at the cursor, never an earlier one.
+      { name: "average entry price", color: l.color, dash: [4, 3], width: 1.2, paths: uPlot.paths.stepped({ align: 1 }),
+        value: function (u, v, si) {
+          var at = u.cursor.idx, x = at == null ? null : u.data[si][at];
+          return x == null ? "\u2014" : fixed(x, 4);
+        } });
     var data = align(lines.map(function (x) { return { t: x.t, v: x.v }; }), []);
+    // Carry each average over the times of the other lines (the closes)
+    // until the next fill changes it.
+    var avg = data[data.length - 1], held;
+    for (var j = 0; j < avg.length; j++) {
+      if (avg[j] === undefined) { if (held !== undefined) avg[j] = held; } else held = avg[j];
+    }
     chart("ladder-" + k, { title: l.title, group: "run-" + l.run, height: 240, series: ser, data: data, y: "price",
       fmt: function (v) { return fixed(v, 4); }, tick: function (v) { return fixed(v, 2); } });
   });
