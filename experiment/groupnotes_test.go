@@ -44,7 +44,7 @@ move = -0.3
 			hits = append(hits, n)
 		}
 	}
-	want := "groups.mine names NVDIA, XX, not among the instruments loaded (the runs' and the benchmarks'): the scenarios' shocks on the group leave them out"
+	want := "groups.mine names NVDIA, XX, not among the instruments loaded: the scenarios' shocks on the group leave them out"
 	if len(hits) != 1 || hits[0] != want {
 		t.Errorf("group notes %q, want only %q", hits, want)
 	}

@@ -393,7 +393,7 @@ func (f *File) groupNotes(p *data.Panel, list []*scenarios.Scenario) []string {
 			}
 		}
 		if len(missing) > 0 {
-			notes = append(notes, fmt.Sprintf("groups.%s names %s, not among the instruments loaded (the runs' and the benchmarks'): the scenarios' shocks on the group leave %s out", g, strings.Join(missing, ", "), pronoun(len(missing))))
+			notes = append(notes, fmt.Sprintf("groups.%s names %s, not among the instruments loaded: the scenarios' shocks on the group leave %s out", g, strings.Join(missing, ", "), pronoun(len(missing))))
 		}
 	}
 	return notes
