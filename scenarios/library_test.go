@@ -244,3 +244,47 @@ func TestLibraryOnEquityOnlyPanel(t *testing.T) {
 		}
 	}
 }
+
+// An experiment's [groups] that redefines a built-in group without a
+// member the library's scenario overrides (ai-bubble-burst's −45% on
+// CRWV, a built-in ai_tech member) decides the targets: the override is
+// skipped and the scenario applies (it failed with "overrides.CRWV: not
+// in the panel and not a member of the shock's groups"). With CRWV in the
+// panel but out of the redefined group, CRWV is not shocked by the jump
+// (its window's return stays the baseline's), and MSFT still falls by
+// ai_tech's −30%. A mistyped override (no group ever held it) is still
+// an error.
+func TestRedefinedGroupSkipsLibraryOverride(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	p := randomPanel(r, []string{"MSFT", "NVDA", "META", "CRWV"}, 200)
+	start := d0 + 14*data.NanosPerDay
+	s, err := Lookup("ai-bubble-burst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := map[string][]string{"ai_tech": {"MSFT", "NVDA", "META"}}
+	out, _, err := s.Apply(p, groups, ApplyOptions{Start: start})
+	if err != nil {
+		t.Fatalf("ai-bubble-burst with ai_tech redefined: %v", err)
+	}
+	// Past the 91-day windows, relative to the unshocked panel: MSFT at
+	// ai_tech's jump, CRWV (in no target group now: no shock) unmoved.
+	for _, c := range []struct {
+		sym  string
+		want float64
+	}{{"MSFT", -0.30}, {"CRWV", 0}} {
+		i := p.Index(c.sym)
+		ts := p.Series[i].Time
+		k0 := sort.Search(len(ts), func(k int) bool { return ts[k] >= start })
+		checkMoves(t, "redefined ai_tech", p, out, start, []move{{c.sym, 0, len(ts) - k0, c.want}})
+	}
+	typo := mustParse(t, `name = "typo"
+[[shock]]
+type = "jump"
+groups = ["ai_tech"]
+day = 0
+move = -0.3
+overrides = { CRWW = -0.5 }`)
+	_, _, err = typo.Apply(p, groups, ApplyOptions{Start: start})
+	wantErr(t, err, "shock[0].overrides.CRWW: not in the panel and not a member of the shock's groups")
+}

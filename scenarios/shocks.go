@@ -143,21 +143,25 @@ func (s *Jump) apply(v *view, key string) error {
 
 // overrides sets per-symbol moves. An override must name one of the
 // shock's targets; one naming a member of the shock's groups that the
-// panel lacks is skipped like the member itself.
+// panel lacks is skipped like the member itself, and so is one naming a
+// member of a built-in group of the shock that an experiment's [groups]
+// redefined without it (the library's ai-bubble-burst overrides CRWV, a
+// member of the built-in ai_tech: with ai_tech = [MSFT, NVDA, META] the
+// user's groups decide the targets, and the scenario failed).
 func (v *view) overrides(t Target, over map[string]float64, move map[int]float64, key string) error {
+	builtin := DefaultGroups()
 	for _, sym := range slices.Sorted(maps.Keys(over)) {
 		i := v.out.Index(sym)
 		if _, ok := move[i]; i >= 0 && ok {
 			move[i] = over[sym]
 			continue
 		}
-		inGroup := false
+		inGroup, wasMember := false, false
 		for _, g := range t.Groups {
-			for _, m := range v.groups[g] {
-				inGroup = inGroup || m == sym
-			}
+			inGroup = inGroup || slices.Contains(v.groups[g], sym)
+			wasMember = wasMember || !slices.Equal(v.groups[g], builtin[g]) && slices.Contains(builtin[g], sym)
 		}
-		if i < 0 && inGroup {
+		if i < 0 && inGroup || wasMember {
 			continue
 		}
 		if i < 0 {
