@@ -53,12 +53,45 @@ const (
 	// workingStepBytes is what a run holds per step while it runs (curve,
 	// fills, ledger, events), once per worker.
 	workingStepBytes = 256
-	// diskStepBytes is what a run writes per step: equity.csv (~100
-	// bytes), equity.parquet (~50), legs.csv (~60) and fills (a share).
-	diskStepBytes = 256
-	// diskRunBytes is what a run writes besides: metrics.json and, for a
-	// strategy with legs, legs.png and legs.svg (~170 KB).
-	diskRunBytes = 200 << 10
+	// processBytes is the process before any experiment: the Go runtime,
+	// the program's pages and DuckDB's library (peak RSS of a one-run,
+	// 1,886-step experiment with --no-report --no-db: 78–79 MiB).
+	processBytes = 80 << 20
+	// heapHeadroom is the Go heap's growth over what it holds: at GOGC
+	// 100 the collector lets the heap reach twice its live data before
+	// it runs, and the runs' results grow the live data to the end
+	// (a 2,000-run sweep held ~1.7× the live bytes above at its peak).
+	heapHeadroom = 2
+	// databaseBytes and databaseStepBytes are what building
+	// results.duckdb costs in memory (DuckDB's own, outside the Go
+	// heap): ~45 MiB to open it, and ~62 bytes per step of every run as
+	// it takes their curves (a 2,000-run, 2,556-step sweep peaked 365
+	// MB above the same with --no-report --no-db).
+	databaseBytes     = 48 << 20
+	databaseStepBytes = 64
+	// diskStepBytes is what a run always writes per step: equity.parquet
+	// (~40 bytes) and, for a strategy with legs, legs.parquet (~6).
+	diskStepBytes = 48
+	// diskCSVStepBytes is what its CSV copies add per step, when they are
+	// written (File.perRunCSV: up to CSVRunsMax runs by default):
+	// equity.csv (~120 bytes) and legs.csv (~20).
+	diskCSVStepBytes = 144
+	// diskDatabaseStepBytes is a step of a run in results.duckdb (~31–33
+	// bytes measured, daily and one-minute).
+	diskDatabaseStepBytes = 32
+	// diskRunBytes is what a run writes besides: metrics.json (~2 KB),
+	// fills (a few KB) and its rows in runs.*, the report and the
+	// database.
+	diskRunBytes = 16 << 10
+	// diskChartBytes is a run's legs.png and legs.svg (~170–290 KB),
+	// drawn for the runs the equity chart shows (at most maxLines) or,
+	// with Options.AllCharts, every run.
+	diskChartBytes = 200 << 10
+	// diskExperimentBytes is the experiment's own files (equity and
+	// attribution charts, runs.*, prices.*), and diskOutputBytes what
+	// report.html and an empty results.duckdb add (~2 MB for one run).
+	diskExperimentBytes = 256 << 10
+	diskOutputBytes     = 2 << 20
 	// mcPathBytes is what Monte Carlo keeps per path and run: its terminal
 	// return, drawdown, terminal value and shock flag (MonteCarloResult).
 	// The paths' curves are not kept: they stream into per-day bands
@@ -87,8 +120,8 @@ type Estimate struct {
 	WalkForward int   // of Runs: walk-forward window runs
 	Bars        int64 // bars in the panel, every instrument (0: data not loaded)
 	Steps       int64 // steps of the merged timeline (0: data not loaded)
-	Memory      int64 // bytes
-	Disk        int64 // bytes
+	Memory      int64 // bytes: peak memory of the process, once the data is loaded
+	Disk        int64 // bytes: the results folder, as the options write it
 	// Workers and Working: the runs held in memory at once (the workers,
 	// at most one a run) and the bytes they hold, of Memory.
 	Workers int
@@ -112,7 +145,8 @@ func (e *EstimateError) Error() string {
 			parts = append(parts, fmt.Sprintf("%s runs (limit %s)", count(int64(est.Runs)), count(int64(lim.maxRuns()))))
 		case "memory":
 			parts = append(parts, fmt.Sprintf("%s of memory (limit %s)", Bytes(est.Memory), Bytes(lim.MaxMemory)))
-			if est.Workers > 1 && 2*est.Working > est.Memory {
+			// Of what the experiment adds to the process (processBytes).
+			if est.Workers > 1 && 2*est.Working > est.Memory-processBytes {
 				parts = append(parts, fmt.Sprintf("most of it the %d runs the workers hold at once (%s): fewer workers (--workers) need less", est.Workers, Bytes(est.Working)))
 			}
 		case "disk":
@@ -244,14 +278,17 @@ func (f *File) Estimate(opt Options) (Estimate, error) {
 }
 
 // withData completes an estimate once the data is loaded: bars and steps
-// of the panel, and from them the memory and disk of the runs.
-func (f *File) withData(e Estimate, m *Market, workers int) Estimate {
+// of the panel, and from them the memory and disk of the runs, as opt
+// will write them (its workers, CSV copies, charts, report and
+// database).
+func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 	var bars int64
 	for i := range m.Panel.Series {
 		bars += int64(m.Panel.Series[i].Len())
 	}
 	steps := int64(m.Timeline.Len())
 	e.Bars, e.Steps = bars, steps
+	held := e.Memory // Monte Carlo's, from the file
 	if w := f.WalkForward; w != nil && steps > 0 {
 		first := m.Start
 		if first == 0 {
@@ -262,15 +299,34 @@ func (f *File) withData(e Estimate, m *Market, workers int) Estimate {
 		e.WalkForward = int(min(wf, 1<<40))
 		e.Runs += e.WalkForward
 		// Each window cuts the panel twice (in and out of sample).
-		e.Memory += 2 * wins * bars * barBytes
+		held += 2 * wins * bars * barBytes
 	}
 	main := int64(e.Points+e.Companions) * int64(e.Views)
 	// The pool runs no more workers than there are runs: --workers
 	// 100000 on 2 runs held 2, and was refused for 69.7 GB.
-	e.Workers = max(1, min(workers, e.Runs))
+	e.Workers = max(1, min(opt.Workers, e.Runs))
+	// The workers' share is an upper bound already (a one-minute sweep
+	// on 2 workers peaked where the same on 1 did): no headroom on it.
 	e.Working = int64(e.Workers) * steps * workingStepBytes
-	e.Memory += int64(e.Views)*bars*barBytes + main*(steps*stepBytes+runBytes) + e.Working
-	e.Disk += main * (steps*diskStepBytes + diskRunBytes)
+	held += int64(e.Views)*bars*barBytes + main*(steps*stepBytes+runBytes)
+	e.Memory = processBytes + heapHeadroom*held + e.Working
+	outputs := opt.Report != nil || opt.Database != nil
+	perStep := int64(diskStepBytes)
+	if csv, _ := f.perRunCSV(int(min(main, 1<<40)), opt); csv {
+		perStep += diskCSVStepBytes
+	}
+	if opt.Database != nil {
+		e.Memory += databaseBytes + main*steps*databaseStepBytes
+		perStep += diskDatabaseStepBytes
+	}
+	charted := min(main, maxLines)
+	if opt.AllCharts {
+		charted = main
+	}
+	e.Disk += diskExperimentBytes + main*(steps*perStep+diskRunBytes) + charted*diskChartBytes
+	if outputs {
+		e.Disk += diskOutputBytes
+	}
 	return e
 }
 

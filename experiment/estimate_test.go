@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 )
 
@@ -221,5 +222,78 @@ symbols = ["BTC"]
 	_, err = est(2, two.Memory-1)
 	if err == nil || !strings.Contains(err.Error(), "the 2 runs the workers hold at once") {
 		t.Errorf("a limit 1 byte under the estimate: %v; want the workers named", err)
+	}
+}
+
+// The estimate is of the whole process and of the files the options
+// write. It counted the runs' live bytes only (no process, no heap
+// headroom, no results.duckdb) and every run's CSV copies and legs charts:
+// a 2,000-run daily sweep peaked at 870 MiB against 251 MiB estimated,
+// and wrote 378 MiB against 1.6 GiB (CSV copies are not written past
+// CSVRunsMax runs, the legs charts only for the runs shown).
+//
+// Here 60 runs of an SMA cross on BTC from 2019-01-01 to 2025-01-01:
+// 6 × 365 + 2 = 2,192 steps, one bar each (2,192 bars), 2 workers.
+func TestEstimateCountsProcessAndOutputs(t *testing.T) {
+	f, err := Parse("s.toml", `name = "s"
+start = "2019-01-01"
+end = "2025-01-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "sma"
+type = "sma-cross"
+[strategy.params]
+symbol = "BTC"
+slow = 100
+[strategy.sweep]
+fast = { from = 1, to = 60, step = 1 }
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := func(context.Context, ReportInput) error { return nil }
+	database := func(context.Context, string, []results.RunRecord, []*engine.Curve, map[string][]string) error {
+		return nil
+	}
+	for _, tc := range []struct {
+		name         string
+		opt          Options
+		memory, disk int64
+	}{
+		// Held: the panel, 2,192 × 56 = 122,752, and 60 runs of
+		// 2,192 × 48 + 8,192 = 113,408 each, 6,804,480: 6,927,232, twice
+		// for the heap's headroom, 13,854,464; the workers, 2 × 2,192 ×
+		// 256 = 1,122,304; the process, 80 MiB = 83,886,080; the
+		// database, 48 MiB = 50,331,648 and 60 × 2,192 × 64 = 8,417,280.
+		// 157,611,776 in all.
+		// Disk: 60 runs past CSVRunsMax, so Parquet only, 48 bytes a
+		// step, and 32 in results.duckdb: 60 × (2,192 × 80 + 16,384) =
+		// 11,504,640; 10 runs' charts (the shown), 10 × 204,800 =
+		// 2,048,000; the experiment's files, 262,144, and the report's
+		// and database's, 2,097,152: 15,911,936.
+		{"report and database", Options{Report: report, Database: database}, 157_611_776, 15_911_936},
+		// No database: 83,886,080 + 13,854,464 + 1,122,304 = 98,862,848.
+		// CSV copies (always): 60 × (2,192 × (48 + 144) + 16,384) =
+		// 26,234,880, + 2,048,000 + 262,144 = 28,545,024.
+		{"no report, csv always", Options{CSV: "always"}, 98_862_848, 28_545_024},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opt := tc.opt
+			opt.Out, opt.Workers = t.TempDir(), 2
+			opt.Limits = Limits{MaxMemory: 1}
+			_, err := Run(context.Background(), f, opt)
+			var ee *EstimateError
+			if !errors.As(err, &ee) {
+				t.Fatalf("got %v, want an estimate error", err)
+			}
+			e := ee.Estimate
+			if e.Steps != 2192 || e.Bars != 2192 || e.Runs != 60 {
+				t.Fatalf("%d steps, %d bars, %d runs; want 2,192, 2,192, 60", e.Steps, e.Bars, e.Runs)
+			}
+			if e.Memory != tc.memory || e.Disk != tc.disk {
+				t.Errorf("memory %d, disk %d; want %d, %d", e.Memory, e.Disk, tc.memory, tc.disk)
+			}
+		})
 	}
 }

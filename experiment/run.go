@@ -675,7 +675,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	m.Notes = append(sweepNotes, m.Notes...)
-	est = f.withData(est, m, opt.Workers)
+	est = f.withData(est, m, opt)
 	if err := opt.Limits.check(f.Name, est.share(opt.Shard)); err != nil {
 		return nil, err
 	}
