@@ -340,7 +340,10 @@ func (e Estimate) share(s *Shard) Estimate {
 	div := func(x int) int { return (x + n - 1) / n }
 	div64 := func(x int64) int64 { return (x + int64(n) - 1) / int64(n) }
 	e.Runs, e.MonteCarlo, e.WalkForward = div(e.Runs), div(e.MonteCarlo), div(e.WalkForward)
-	e.Memory, e.Disk = div64(e.Memory), div64(e.Disk)
+	// Each shard is a process of its own: the program's memory
+	// (processBytes) is every shard's, not a share of it.
+	fixed := min(e.Memory, processBytes)
+	e.Memory, e.Disk = fixed+div64(e.Memory-fixed), div64(e.Disk)
 	return e
 }
 
