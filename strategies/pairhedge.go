@@ -388,7 +388,12 @@ func (s *PairHedge) flatten(ctx *engine.Context, tag string) error {
 			continue // no bar will come to fill it; it would stay pending
 		}
 		kind := s.kind
-		if ctx.Stale(i) {
+		if ctx.Stale(i) && kind != engine.Market {
+			// A zero target replaces a pending target of its own kind
+			// only: the close-fill entry of an equity leg decided the
+			// session before a holiday would still fill at the next
+			// close, after this exit, and hold the leg alone.
+			ctx.CancelAll(i)
 			kind = engine.Market
 		}
 		if _, err := ctx.TargetWeight(i, 0, kind, tag); err != nil {
