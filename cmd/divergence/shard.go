@@ -32,8 +32,10 @@ const (
 // given, else Kubernetes' JOB_COMPLETION_INDEX with the count from
 // --shards or DIVERGENCE_SHARDS, else Slurm's SLURM_ARRAY_TASK_ID with
 // SLURM_ARRAY_TASK_COUNT (index = (id − SLURM_ARRAY_TASK_MIN) /
-// SLURM_ARRAY_TASK_STEP). nil: not sharded. The Shard's Source records
-// which, for shard.json.
+// SLURM_ARRAY_TASK_STEP; --shards or DIVERGENCE_SHARDS, when set, must
+// equal the count). nil: not sharded (DIVERGENCE_SHARDS without an index
+// is an error, as --shards alone). The Shard's Source records which, for
+// shard.json.
 func shardFrom(flagShard string, flagShards int, getenv func(string) string) (*experiment.Shard, error) {
 	if flagShard != "" {
 		s, err := experiment.ParseShard(flagShard)
@@ -107,6 +109,15 @@ func shardFrom(flagShard string, flagShards int, getenv func(string) string) (*e
 		if flagShards != 0 && flagShards != n {
 			return nil, fmt.Errorf("%s but --shards %d: the array and the flag disagree", src, flagShards)
 		}
+		// DIVERGENCE_SHARDS stands for --shards: a count that is not the
+		// array's was ignored, and each task ran its shard of another N.
+		if v := getenv(envShards); v != "" && flagShards == 0 {
+			if c, err := envInt(envShards, v); err != nil {
+				return nil, err
+			} else if c != n {
+				return nil, fmt.Errorf("%s but %s=%d: the array and the count disagree (an array of N tasks is N shards: --array=0-%d)", src, envShards, c, c-1)
+			}
+		}
 		s := experiment.Shard{Index: (id - lo) / step, Count: n, Source: src}
 		if err := s.Validate(); err != nil {
 			return nil, fmt.Errorf("%s: %w (the array's ids must run from %s to %s + (%s − 1) × step)", src, err, envSlurmMin, envSlurmMin, envSlurmCount)
@@ -115,6 +126,12 @@ func shardFrom(flagShard string, flagShards int, getenv func(string) string) (*e
 	}
 	if flagShards != 0 {
 		return nil, fmt.Errorf("--shards %d: gives the count beside %s (Kubernetes); for one shard give --shard I/N", flagShards, envK8sIndex)
+	}
+	if v := getenv(envShards); v != "" {
+		// As --shards alone: a pod of a Job that is not Indexed (no
+		// JOB_COMPLETION_INDEX) ran the whole experiment, unsharded, in
+		// every pod.
+		return nil, fmt.Errorf("%s=%s is set but neither %s (Kubernetes: an Indexed Job, completionMode: Indexed) nor %s (Slurm): for one shard give --shard I/N; to run the whole experiment unset %s", envShards, v, envK8sIndex, envSlurmID, envShards)
 	}
 	return nil, nil
 }

@@ -29,6 +29,13 @@ func TestShardFrom(t *testing.T) {
 		{name: "both", env: map[string]string{"SLURM_ARRAY_TASK_ID": "1", "JOB_COMPLETION_INDEX": "1"}, err: "give --shard"},
 		{name: "bad number", env: map[string]string{"JOB_COMPLETION_INDEX": "x", "DIVERGENCE_SHARDS": "2"}, err: `JOB_COMPLETION_INDEX="x"`},
 		{name: "--shards alone", shards: 3, err: "--shards 3"},
+		// DIVERGENCE_SHARDS stands for --shards: alone (a Job that is not
+		// Indexed) it ran the whole experiment in every pod; beside a Slurm
+		// array of another count it was ignored.
+		{name: "DIVERGENCE_SHARDS alone", env: map[string]string{"DIVERGENCE_SHARDS": "4"}, err: "DIVERGENCE_SHARDS=4 is set but neither JOB_COMPLETION_INDEX"},
+		{name: "slurm DIVERGENCE_SHARDS agrees", env: map[string]string{"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4", "DIVERGENCE_SHARDS": "4"}, want: "2/4 slurm: SLURM_ARRAY_TASK_ID=2, SLURM_ARRAY_TASK_COUNT=4"},
+		{name: "slurm DIVERGENCE_SHARDS disagrees", env: map[string]string{"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4", "DIVERGENCE_SHARDS": "8"}, err: "DIVERGENCE_SHARDS=8: the array and the count disagree"},
+		{name: "slurm bad DIVERGENCE_SHARDS", env: map[string]string{"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4", "DIVERGENCE_SHARDS": "x"}, err: `DIVERGENCE_SHARDS="x"`},
 		{name: "flag count disagrees", flag: "1/4", shards: 3, err: "disagree"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
