@@ -7,25 +7,26 @@ import (
 	"github.com/divergence-research/divergence/data"
 )
 
-// borrowWindow is a SpanEnv with one borrow window [from, to): BorrowSet
-// inside it, neutral outside, as a scenario's borrow shock builds it.
-type borrowWindow struct {
+// envWindow is a SpanEnv with one window [from, to): set's factors
+// inside it, neutral outside, as a scenario's borrow or funding shock
+// builds it.
+type envWindow struct {
 	from, to int64
-	set      float64
+	set      func(*EnvFactors)
 }
 
-func (w borrowWindow) At(i int, t int64) EnvFactors {
+func (w envWindow) At(i int, t int64) EnvFactors {
 	f, _ := w.AtUntil(i, t)
 	return f
 }
 
-func (w borrowWindow) AtUntil(i int, t int64) (EnvFactors, int64) {
+func (w envWindow) AtUntil(i int, t int64) (EnvFactors, int64) {
 	f := Neutral()
 	switch {
 	case t < w.from:
 		return f, w.from
 	case t < w.to:
-		f.BorrowSet = w.set
+		w.set(&f)
 		return f, w.to
 	}
 	return f, math.MaxInt64
@@ -73,7 +74,7 @@ func TestBorrowWindowSplitsTheAccrual(t *testing.T) {
 		{"to a Saturday", data.Day(2024, 3, 12), data.Day(2024, 3, 16),
 			map[string]float64{"2024-03-08": 0.5, "2024-03-11": 1.5, "2024-03-12": 0.5, "2024-03-13": 5, "2024-03-14": 5, "2024-03-15": 5, "2024-03-18": 6}, 23.5},
 	} {
-		cfg := Config{Cash: 10000, Equity: Terms{Borrow: Borrow{Rate: 0.036}}, Env: borrowWindow{tc.from, tc.to, 0.36}}
+		cfg := Config{Cash: 10000, Equity: Terms{Borrow: Borrow{Rate: 0.036}}, Env: envWindow{tc.from, tc.to, func(f *EnvFactors) { f.BorrowSet = 0.36 }}}
 		res := one(t, p, cfg, at(0, Order{Instrument: 0, Kind: MarketOnClose, Amount: -100}))
 		got := ledgerOf(res, CostBorrow)
 		for day, w := range tc.want {

@@ -1,36 +1,10 @@
 package engine
 
 import (
-	"math"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
 )
-
-// fundingWindow is a SpanEnv with one funding window [from, to):
-// FundingSet inside it, neutral outside, as a scenario's funding shock
-// builds it.
-type fundingWindow struct {
-	from, to int64
-	set      float64
-}
-
-func (w fundingWindow) At(i int, t int64) EnvFactors {
-	f, _ := w.AtUntil(i, t)
-	return f
-}
-
-func (w fundingWindow) AtUntil(i int, t int64) (EnvFactors, int64) {
-	f := Neutral()
-	switch {
-	case t < w.from:
-		return f, w.from
-	case t < w.to:
-		f.FundingSet = w.set
-		return f, w.to
-	}
-	return f, math.MaxInt64
-}
 
 // A funding window's rate applies to the events inside it, also when they
 // fall in a gap of the data and are settled at the bar after it. A
@@ -53,7 +27,7 @@ func TestFundingWindowInGap(t *testing.T) {
 	}
 	p := panel(series(t, "P", data.Crypto, rows))
 	cfg := Config{Crypto: Terms{Funding: Funding{Rate: 0.0001, Interval: DefaultFundingInterval}},
-		Env: fundingWindow{data.Day(2024, 1, 3), data.Day(2024, 1, 4), 0.001}}
+		Env: envWindow{data.Day(2024, 1, 3), data.Day(2024, 1, 4), func(f *EnvFactors) { f.FundingSet = 0.001 }}}
 	res := one(t, p, cfg, at(0, Order{Instrument: 0, Kind: MarketOnClose, Amount: 10}))
 	got := ledgerOf(res, CostFunding)
 	want := map[string]float64{"2024-01-02": 0.3, "2024-01-05": 3.6, "2024-01-06": 0.3}
