@@ -29,22 +29,7 @@ func TestWalkForwardSkipsWindowsWithoutBars(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			var b strings.Builder
-			b.WriteString("date,open,high,low,close,volume\n")
-			k := 0
-			for x := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC); x.Before(time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC)); x = x.Add(c.step) {
-				if c.class == "equity" && (x.Weekday() == time.Saturday || x.Weekday() == time.Sunday) {
-					continue
-				}
-				px := 100 + 10*float64(k%17)/17 + float64(k%5)
-				stamp := x.Format("2006-01-02")
-				if c.step < 24*time.Hour {
-					stamp = x.Format(time.RFC3339)
-				}
-				fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", stamp, px, px+1, px-1, px+0.5)
-				k++
-			}
-			os.WriteFile(filepath.Join(dir, "AAA.csv"), []byte(b.String()), 0o644)
+			sawtoothBars(t, filepath.Join(dir, "AAA.csv"), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 7, 1, 0, 0, 0, 0, time.UTC), c.step, c.class == "equity")
 			path := filepath.Join(dir, "x.toml")
 			os.WriteFile(path, []byte(fmt.Sprintf(`name = "wf"
 start = "2024-02-01"
@@ -85,5 +70,31 @@ out_of_sample_days = %d
 				}
 			}
 		})
+	}
+}
+
+// sawtoothBars writes a price file of bars every step from from to before
+// to (weekdays alone with weekdays), the k-th closing at 100 + 10(k mod
+// 17)/17 + (k mod 5) + 0.5: moves up and down for an SMA cross to trade
+// on. Stamps are dates on daily steps, RFC 3339 instants on shorter ones.
+func sawtoothBars(t *testing.T, path string, from, to time.Time, step time.Duration, weekdays bool) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	k := 0
+	for x := from; x.Before(to); x = x.Add(step) {
+		if weekdays && (x.Weekday() == time.Saturday || x.Weekday() == time.Sunday) {
+			continue
+		}
+		px := 100 + 10*float64(k%17)/17 + float64(k%5)
+		stamp := x.Format("2006-01-02")
+		if step < 24*time.Hour {
+			stamp = x.Format(time.RFC3339)
+		}
+		fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", stamp, px, px+1, px-1, px+0.5)
+		k++
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -39,20 +39,7 @@ func TestWalkForwardInSampleWithoutBars(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			var b strings.Builder
-			b.WriteString("date,open,high,low,close,volume\n")
-			k := 0
-			for x := time.Date(2023, 11, 1, 0, 0, 0, 0, time.UTC); x.Before(time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)); x = x.AddDate(0, 0, 1) {
-				if x.Weekday() == time.Saturday || x.Weekday() == time.Sunday {
-					continue
-				}
-				px := 100 + 10*float64(k%17)/17 + float64(k%5)
-				fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", x.Format("2006-01-02"), px, px+1, px-1, px+0.5)
-				k++
-			}
-			if err := os.WriteFile(filepath.Join(dir, "AAA.csv"), []byte(b.String()), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			sawtoothBars(t, filepath.Join(dir, "AAA.csv"), time.Date(2023, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), 24*time.Hour, true)
 			path := filepath.Join(dir, "x.toml")
 			if err := os.WriteFile(path, []byte(fmt.Sprintf(`name = "wf"
 start = %q

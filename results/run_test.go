@@ -255,22 +255,35 @@ func TestMeasureBenchmarksIntradayCapturesDaily(t *testing.T) {
 	bench := data.Series{Instrument: data.Instrument{Symbol: "B", Class: data.Crypto}, Interval: data.Hour, Time: tm, Close: bc}
 	res := &engine.Result{Curve: engine.Curve{Time: tm, Equity: eq}}
 	got := MeasureBenchmarks(res, &data.Panel{Series: []data.Series{bench}}, 8760, map[string]float64{"B": 8760})
+	var r, b []float64
+	for d := 0; d < days; d++ {
+		from := max(24*d-1, 0)
+		r, b = append(r, eq[24*d+23]/eq[from]-1), append(b, bc[24*d+23]/bc[from]-1)
+	}
+	wantDailyCaptures(t, got["B"], r, b, 365)
+}
+
+// wantDailyCaptures checks a benchmark's up and down captures (raw, as
+// MeasureBenchmarks writes them) against the run's and the benchmark's
+// day returns r and b: the ratio of the CAGRs of the run's returns on
+// the benchmark's up (down) days to the benchmark's, annualised with
+// perYear days.
+func wantDailyCaptures(t *testing.T, raw json.RawMessage, r, b []float64, perYear float64) {
+	t.Helper()
 	var m struct {
 		Up   float64 `json:"up_capture"`
 		Down float64 `json:"down_capture"`
 	}
-	if err := json.Unmarshal(got["B"], &m); err != nil {
+	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
 	var ur, ub, dr, db []float64
-	for d := 0; d < days; d++ {
-		from := max(24*d-1, 0)
-		r, b := eq[24*d+23]/eq[from]-1, bc[24*d+23]/bc[from]-1
+	for d := range r {
 		switch {
-		case b > 0:
-			ur, ub = append(ur, r), append(ub, b)
-		case b < 0:
-			dr, db = append(dr, r), append(db, b)
+		case b[d] > 0:
+			ur, ub = append(ur, r[d]), append(ub, b[d])
+		case b[d] < 0:
+			dr, db = append(dr, r[d]), append(db, b[d])
 		}
 	}
 	cagr := func(v []float64) float64 {
@@ -278,16 +291,16 @@ func TestMeasureBenchmarksIntradayCapturesDaily(t *testing.T) {
 		for _, x := range v {
 			p *= 1 + x
 		}
-		return math.Pow(p, 365/float64(len(v))) - 1
+		return math.Pow(p, perYear/float64(len(v))) - 1
 	}
 	if len(ub) == 0 || len(db) == 0 {
 		t.Fatalf("%d up days and %d down days: want both", len(ub), len(db))
 	}
 	if want := cagr(ur) / cagr(ub); math.Abs(m.Up-want) > 1e-9*math.Abs(want) {
-		t.Errorf("up capture %g, want %g", m.Up, want)
+		t.Errorf("up capture %g, want %g (%g days a year)", m.Up, want, perYear)
 	}
 	if want := cagr(dr) / cagr(db); math.Abs(m.Down-want) > 1e-9*math.Abs(want) {
-		t.Errorf("down capture %g, want %g", m.Down, want)
+		t.Errorf("down capture %g, want %g (%g days a year)", m.Down, want, perYear)
 	}
 }
 
@@ -325,38 +338,10 @@ func TestMeasureBenchmarksIntradaySessionRunCapturesOnSessions(t *testing.T) {
 	}
 	res := &engine.Result{Curve: engine.Curve{Time: tm, Equity: eq}}
 	got := MeasureBenchmarks(res, &data.Panel{Series: []data.Series{bench}}, 252*7, map[string]float64{"B": 8760})
-	var m struct {
-		Up   float64 `json:"up_capture"`
-		Down float64 `json:"down_capture"`
-	}
-	if err := json.Unmarshal(got["B"], &m); err != nil {
-		t.Fatal(err)
-	}
-	var ur, ub, dr, db []float64
+	var r, b []float64
 	for d := 0; d < 10; d++ { // ten sessions of 7 points
 		from := max(7*d-1, 0)
-		r, b := eq[7*d+6]/eq[from]-1, closeAt(tm[7*d+6])/closeAt(tm[from])-1
-		switch {
-		case b > 0:
-			ur, ub = append(ur, r), append(ub, b)
-		case b < 0:
-			dr, db = append(dr, r), append(db, b)
-		}
+		r, b = append(r, eq[7*d+6]/eq[from]-1), append(b, closeAt(tm[7*d+6])/closeAt(tm[from])-1)
 	}
-	cagr := func(v []float64) float64 {
-		p := 1.0
-		for _, x := range v {
-			p *= 1 + x
-		}
-		return math.Pow(p, 252/float64(len(v))) - 1
-	}
-	if len(ub) == 0 || len(db) == 0 {
-		t.Fatalf("%d up days and %d down days: want both", len(ub), len(db))
-	}
-	if want := cagr(ur) / cagr(ub); math.Abs(m.Up-want) > 1e-9*math.Abs(want) {
-		t.Errorf("up capture %g, want %g (252 session days a year)", m.Up, want)
-	}
-	if want := cagr(dr) / cagr(db); math.Abs(m.Down-want) > 1e-9*math.Abs(want) {
-		t.Errorf("down capture %g, want %g (252 session days a year)", m.Down, want)
-	}
+	wantDailyCaptures(t, got["B"], r, b, 252)
 }
