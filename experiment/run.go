@@ -692,7 +692,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 	}
 	explicit := len(f.Scenarios)+len(f.Inline) > 0
-	list, err := f.scenarioList(opt.Stress)
+	list, origins, err := f.scenarioOrigins(opt.Stress)
 	if err != nil {
 		return nil, err
 	}
@@ -830,6 +830,8 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	var tasks []func() error
 	manifest := f.manifest(out, m.Inputs, opt)
+	manifest.Scenarios = scenarioSetups(views, origins)
+	manifest.MonteCarlo = f.monteCarloSetup(m)
 	// With opt.FreeBars, the first output that needs no bar drops them
 	// all, and the others wait until it has (sync.Once).
 	var barsOnce sync.Once

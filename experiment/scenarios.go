@@ -32,6 +32,10 @@ type View struct {
 	// them: a benchmark that is one of the view's instruments as the
 	// scenario shocked it, the others as loaded (nil without benchmarks).
 	Bench *data.Panel
+	// Start is day 0 of the scenario, the day its shocks placed by a
+	// day offset count from (scenario_start, or its default); 0 for the
+	// baseline.
+	Start int64
 }
 
 // Name is the scenario's name, or "baseline".
@@ -60,36 +64,56 @@ func (f *File) scenario(name string) (*scenarios.Scenario, error) {
 // file), and inline [[scenario]] tables, in that order. With all = true
 // and none given, every library scenario is used.
 func (f *File) scenarioList(all bool) ([]*scenarios.Scenario, error) {
+	out, _, err := f.scenarioOrigins(all)
+	return out, err
+}
+
+// scenarioOrigins is scenarioList with where each scenario comes from:
+// "library", the scenario file's path as the experiment names it, or
+// "inline".
+func (f *File) scenarioOrigins(all bool) ([]*scenarios.Scenario, map[*scenarios.Scenario]string, error) {
 	var out []*scenarios.Scenario
+	origin := map[*scenarios.Scenario]string{}
 	for i, name := range f.Scenarios {
 		s, err := f.scenario(name)
 		if err != nil {
-			return nil, fmt.Errorf("scenarios[%d]: %w", i, err)
+			return nil, nil, fmt.Errorf("scenarios[%d]: %w", i, err)
 		}
 		out = append(out, s)
+		origin[s] = "library"
+		if scenarioFile(name) {
+			origin[s] = name
+		}
 	}
 	if len(f.Scenario) > len(f.Inline) {
-		return nil, fmt.Errorf("scenario: %d inline [[scenario]] tables but %d decoded: read the file with Parse or Load", len(f.Scenario), len(f.Inline))
+		return nil, nil, fmt.Errorf("scenario: %d inline [[scenario]] tables but %d decoded: read the file with Parse or Load", len(f.Scenario), len(f.Inline))
 	}
-	out = append(out, f.Inline...)
+	for _, s := range f.Inline {
+		out = append(out, s)
+		origin[s] = "inline"
+	}
 	if len(out) == 0 && all {
-		return scenarios.Library()
+		lib, err := scenarios.Library()
+		for _, s := range lib {
+			origin[s] = "library"
+		}
+		return lib, origin, err
 	}
 	seen := map[string]string{}
 	for _, s := range out {
 		slug := results.Slug(s.Name)
 		if slug == "baseline" {
-			return nil, fmt.Errorf("scenario %q: the name is reserved for the unshocked runs", s.Name)
+			return nil, nil, fmt.Errorf("scenario %q: the name is reserved for the unshocked runs", s.Name)
 		}
 		if prev, ok := seen[slug]; ok {
 			if prev == s.Name {
-				return nil, fmt.Errorf("scenario %q is listed twice", s.Name)
+				return nil, nil, fmt.Errorf("scenario %q is listed twice", s.Name)
 			}
-			return nil, fmt.Errorf("scenarios %q and %q would share the folder name %q: rename one", prev, s.Name, slug)
+			return nil, nil, fmt.Errorf("scenarios %q and %q would share the folder name %q: rename one", prev, s.Name, slug)
 		}
 		seen[slug] = s.Name
 	}
-	return out, nil
+	return out, origin, nil
 }
 
 // Views builds the baseline view and one shocked view per scenario. Shocks
@@ -169,7 +193,7 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 			}
 		}
 		slices.Sort(unshocked)
-		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked, Bench: shockedBench(m.Bench, p)})
+		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked, Bench: shockedBench(m.Bench, p), Start: start})
 	}
 	notes = append(notes, f.groupNotes(m.Panel, list)...)
 	if n := benchScenarioNote(m.Bench, m.Panel, len(views) > 1); n != "" {

@@ -6,7 +6,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/scenarios"
 )
 
 // settings lists, for the manifest and the report, what the experiment
@@ -103,6 +105,87 @@ func (f *File) settings() []results.Setting {
 	}
 	if w := f.WalkForward; w != nil {
 		add("walkforward", fmt.Sprintf("%s, %d days in sample, %d out of sample, best by %s", w.Mode, w.InSampleDays, w.OutOfSampleDays, w.Metric))
+	}
+	return out
+}
+
+// scenarioSetups describes, for manifest.json, the scenarios of the
+// shocked views (views[0] is the baseline), in the views' order: where
+// each comes from (origin, from scenarioOrigins), its description and
+// probability, day 0, and its shocks with their dates.
+func scenarioSetups(views []View, origin map[*scenarios.Scenario]string) []results.ScenarioSetup {
+	var out []results.ScenarioSetup
+	for _, v := range views {
+		s := v.Scenario
+		if s == nil {
+			continue
+		}
+		o := origin[s]
+		if o == "" {
+			o = "library"
+		}
+		st := results.ScenarioSetup{Name: s.Name, Origin: o, Description: strings.Join(strings.Fields(s.Description), " "),
+			Probability: s.Probability, Start: data.FormatStamp(v.Start), Shocks: make([]string, len(s.Shocks))}
+		for k, sh := range s.Shocks {
+			st.Shocks[k] = shockText(sh, v.Start)
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// shockText is a shock as scenarios.Describe writes it, and the dates it
+// acts on with day 0 at start: "…: from 2024-03-01" (a jump's spread and
+// recovery run on over the bars its fields say), "…: 2024-03-01 to
+// 2024-05-31, the end excluded" for a regime.
+func shockText(sh scenarios.Shock, start int64) string {
+	text := scenarios.Describe(sh)
+	w, ok := scenarios.Timing(sh)
+	if !ok {
+		return text
+	}
+	if w.Random {
+		return text + ": on a date drawn at random"
+	}
+	at := w.Date
+	if at == 0 {
+		at = start + int64(w.Day)*data.NanosPerDay
+	}
+	win, ok := scenarios.WindowOf(sh)
+	if !ok {
+		return text + ": from " + data.FormatStamp(at)
+	}
+	end := win.Until
+	if end == 0 {
+		end = at + int64(win.Days)*data.NanosPerDay
+	}
+	return text + ": " + data.FormatStamp(at) + " to " + data.FormatStamp(end) + ", the end excluded"
+}
+
+// monteCarloSetup is the [montecarlo] table as the paths are made, for
+// manifest.json: its defaults filled in, the history's first date (the
+// runs' start without montecarlo.from) and the shock's probability
+// (shock_probability, else the scenario's own); nil without one.
+func (f *File) monteCarloSetup(m *Market) *results.MonteCarloSetup {
+	mc := f.MonteCarlo
+	if mc == nil {
+		return nil
+	}
+	out := &results.MonteCarloSetup{Paths: mc.Paths, Days: mc.Days, MeanBlock: mc.MeanBlock, WarmupDays: mc.warmup(), Seed: mc.Seed}
+	if out.Seed == 0 {
+		out.Seed = f.Seed
+	}
+	from := m.Start
+	if mc.From != "" {
+		from, _ = parseDay(string(mc.From))
+	}
+	if from != 0 {
+		out.From = data.FormatDay(from)
+	}
+	if mc.Shock != "" {
+		if s, p, err := f.monteCarloShock(); err == nil {
+			out.Shock, out.ShockProbability = s.Name, p
+		}
 	}
 	return out
 }

@@ -48,6 +48,59 @@ type Manifest struct {
 	// class's rate. Empty in folders written before it was recorded: the
 	// report then shows the runs' commission_bps.
 	Commission string `json:"commission,omitempty"`
+	// Scenarios describe the stress scenarios whose runs the folder
+	// holds (run keys <key>@<scenario>), in the order of the runs: the
+	// experiment's own and, under divergence stress without any, the
+	// library's that applied. Empty without scenario runs, and in
+	// folders written before they were recorded.
+	Scenarios []ScenarioSetup `json:"scenarios,omitempty"`
+	// MonteCarlo is the Monte Carlo the montecarlo files were made with;
+	// nil without [montecarlo], and in folders written before it was
+	// recorded.
+	MonteCarlo *MonteCarloSetup `json:"montecarlo,omitempty"`
+}
+
+// ScenarioSetup is what a stress scenario did to the market its runs
+// replayed.
+type ScenarioSetup struct {
+	// Name is the scenario's name, as the runs' scenario column has it.
+	Name string `json:"name"`
+	// Origin is "library" (the built-in scenario of that name), the
+	// scenario file's path as the experiment names it, or "inline" (a
+	// [[scenario]] table of the experiment file).
+	Origin string `json:"origin"`
+	// Description is the scenario's own description.
+	Description string `json:"description,omitempty"`
+	// Probability is the scenario's probability (0: none given).
+	Probability float64 `json:"probability,omitempty"`
+	// Start is day 0 (YYYY-MM-DD), the day the shocks placed by a day
+	// offset count from: scenario_start, or its default.
+	Start string `json:"start"`
+	// Shocks are the scenario's shocks in the order applied, each its
+	// kind, targets and parameters, and the dates it starts (and, for a
+	// regime, ends) on.
+	Shocks []string `json:"shocks"`
+}
+
+// MonteCarloSetup is the [montecarlo] table as the paths were made.
+type MonteCarloSetup struct {
+	// Paths is the number of paths each run was replayed over.
+	Paths int `json:"paths"`
+	// Days is each path's length in calendar days.
+	Days int `json:"days"`
+	// MeanBlock is the stationary bootstrap's mean block length in dates.
+	MeanBlock float64 `json:"mean_block"`
+	// WarmupDays of history before each path are replayed as warm-up.
+	WarmupDays int `json:"warmup_days"`
+	// From is the first date (YYYY-MM-DD) of the history the paths draw
+	// from.
+	From string `json:"from,omitempty"`
+	// Seed is the bootstrap's root seed.
+	Seed uint64 `json:"seed"`
+	// Shock names the scenario injected into a path with probability
+	// ShockProbability; empty when no path is shocked.
+	Shock            string  `json:"shock,omitempty"`
+	ShockProbability float64 `json:"shock_probability,omitempty"`
 }
 
 // Setting is one experiment setting: "costs.equity.borrow_rate" = "0.03".

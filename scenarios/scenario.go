@@ -93,6 +93,19 @@ type Window struct {
 	Until int64
 }
 
+// window is promoted to every regime shock type, which embeds Window.
+func (w Window) window() Window { return w }
+
+// WindowOf returns a regime shock's window; false for a shock type
+// without one (a jump, a recall, a wick, a transplant).
+func WindowOf(s Shock) (Window, bool) {
+	w, ok := s.(interface{ window() Window })
+	if !ok {
+		return Window{}, false
+	}
+	return w.window(), true
+}
+
 // JumpPath shapes a multiplicative move: spread over SpreadDays bars
 // (default 1), as a gap at the open (Gap) or during the bar, with Recover
 // of the move (a fraction in [0, 1]) given back over RecoverDays bars.

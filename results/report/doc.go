@@ -21,6 +21,12 @@
 //   - the setup: experiment file and its SHA-256, seed, program version,
 //     period, initial cash, commission, periods per year, and the data
 //     inputs (symbol, source, path, SHA-256, rows, first and last bar);
+//     and every stress scenario whose runs the report shows (those of
+//     the experiment file and, under divergence stress, the library's),
+//     as manifest.json's "scenarios" records it: where it comes from,
+//     its description and probability, day 0, and each shock with its
+//     parameters and dates (by name only for a folder whose manifest
+//     predates them);
 //   - the runs table: every run and every column of its record
 //     (results.RunsTable with results.All, the columns of runs.parquet and
 //     results.duckdb): headline metrics, VaR and CVaR, per benchmark
@@ -64,8 +70,13 @@
 //   - a stress test section (heatmaps of stress.csv by run and scenario,
 //     with colour scales on the 90th percentile of |value| so that one
 //     outlier does not wash out the rest, and each scenario's runs as an
-//     interactive chart), Monte Carlo (one fan per run, small multiples)
-//     and PnL attribution, each only when the folder holds the files it is
+//     interactive chart), Monte Carlo (one fan per run, small
+//     multiples, under a note of what its figures are of:
+//     the paths per run counted in montecarlo.csv, their dates in the
+//     bands, and from manifest.json's "montecarlo" the paths' days, the
+//     bootstrap's mean block, history and warm-up, the shock and its
+//     probability, with the shocked paths counted in montecarlo.csv) and
+//     PnL attribution, each only when the folder holds the files it is
 //     drawn from (below).
 //
 // # One colour per run

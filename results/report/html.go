@@ -108,8 +108,12 @@ type page struct {
 	Scenarios         []string
 	MonteCarloSummary *htmlTable
 	MonteCarloNote    string
-	WalkForwards      []wfSection
-	Sweep             bool
+	// MonteCarloAbout says what the Monte Carlo figures are of (paths,
+	// days, bootstrap, shock); ScenarioRows describe the stress scenarios.
+	MonteCarloAbout string
+	ScenarioRows    []scenarioRow
+	WalkForwards    []wfSection
+	Sweep           bool
 	// Data is the charts' JSON; Script and Style the inlined uPlot and
 	// the report's own code.
 	Data   template.JS
@@ -226,6 +230,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		p.Setup = append(p.Setup, pair{st.Key, v})
 	}
 	p.RunsTable = newRunsTable(f, pal)
+	p.ScenarioRows = scenarioRows(f)
 
 	caption := fmt.Sprintf("%s, %s, commission %s", kind, period, commission)
 	opt := charts.Options{Title: p.Title, Caption: caption, Synthetic: syn, Palette: pal}
@@ -357,6 +362,9 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		if b := f.SVG["montecarlo.svg"]; b != nil {
 			p.MonteCarlo = cleanSVG(b)
 		}
+	}
+	if len(pl.Fans) > 0 || p.MonteCarlo != "" || f.Tables["montecarlo_summary.csv"] != nil {
+		p.MonteCarloAbout = monteCarloAbout(f)
 	}
 	if t := f.Tables["montecarlo_summary.csv"]; t != nil {
 		var flipped bool

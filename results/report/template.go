@@ -68,6 +68,12 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <p class="note">What the program said when it ran the experiment (manifest.json's notes).</p>
 <ul class="notes">{{range .Notes}}<li>{{.}}</li>
 {{end}}</ul>
+{{end}}{{with .ScenarioRows}}<h3 id="scenarios">Stress scenarios</h3>
+<p class="note">Every scenario whose runs this report shows (key run@scenario), as manifest.json records it: day 0 is the day the shocks placed by a day offset count from; each shock is listed in the order applied, with its parameters (moves and rates are fractions; spread_days and recover_days count bars, days calendar days) and the dates it acts on. A scenario's groups are the experiment's [groups] over the built-in ones (divergence scenarios show NAME lists them).</p>
+<div class="wide"><table class="scenarios">
+<tr><th>scenario</th><th>from</th><th>probability</th><th>day 0</th><th>what it does</th></tr>
+{{range .}}<tr id="setup-scenario-{{.Name}}"><td class="key">{{.Name}}</td>{{if .Unrecorded}}<td colspan="4">Not described in this folder's manifest.json (written before scenarios were recorded): <code>divergence scenarios show {{.Name}}</code> describes a library scenario.</td>{{else}}<td>{{.Origin}}</td><td class="num">{{.Probability}}</td><td>{{.Start}}</td><td>{{.Description}}<ol class="shocks">{{range .Shocks}}<li><code>{{.}}</code></li>{{end}}</ol></td>{{end}}</tr>
+{{end}}</table></div>
 {{end}}<h3>Data sources</h3>
 <div class="wide"><table>
 <tr><th>symbol</th><th>source</th><th>path</th><th>SHA-256</th><th>rows</th><th>first</th><th>last</th></tr>
@@ -149,7 +155,8 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 {{if or .Stress .StressSummary .Scenarios}}
 <section id="stress">
 <h2>Stress test</h2>
-{{if .Stress}}<p class="note">From stress.csv: one cell per run and scenario; red is below zero, blue above, grey no value. {{.StressNote}}</p>
+{{if .ScenarioRows}}<p class="note">What each scenario does (its shocks and their dates) is under <a href="#scenarios">Setup</a>.</p>
+{{end}}{{if .Stress}}<p class="note">From stress.csv: one cell per run and scenario; red is below zero, blue above, grey no value. {{.StressNote}}</p>
 {{range .Stress}}{{.}}{{end}}{{end}}
 {{with .StressSummary}}<h3>Summary by run</h3>
 <p class="note">From stress_summary.csv.</p>
@@ -162,7 +169,8 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 {{end}}{{if or .MonteCarlo .MonteCarloSummary .Fans}}
 <section id="montecarlo">
 <h2>Monte Carlo</h2>
-<p class="note">VaR and CVaR are returns at the tail throughout this report: a loss is negative.</p>
+{{if .MonteCarloAbout}}<p class="note" id="montecarlo-about">{{.MonteCarloAbout}}</p>
+{{end}}<p class="note">VaR and CVaR are returns at the tail throughout this report: a loss is negative.</p>
 {{if .Fans}}<p class="note">{{.FanNote}}</p>
 <div class="fans">{{range .Fans}}<div class="uchart" id="fan-{{.}}"></div>{{end}}</div>
 {{else}}{{.MonteCarlo}}{{end}}
