@@ -59,8 +59,9 @@
 //   - a walk-forward section per strategy (walkforward/<strategy>/): the
 //     stitched out-of-sample growth against the in-sample best run (a
 //     hindsight choice, said so) and the first benchmark's close
-//     (without costs), and the windows
-//     with the parameters each chose;
+//     (without costs), and the windows with the parameters each chose,
+//     under a note of the window each figure is measured over and the
+//     Sharpe ratio's annualisation;
 //   - per main run: its parameters and metrics (metrics.json); for the
 //     overview runs also a pair hedge's legs (runs/<key>/legs.parquet), a
 //     scaled entry's tranche ladder, the monthly returns heatmap and the
@@ -70,14 +71,14 @@
 //   - a stress test section (heatmaps of stress.csv by run and scenario,
 //     with colour scales on the 90th percentile of |value| so that one
 //     outlier does not wash out the rest, and each scenario's runs as an
-//     interactive chart), Monte Carlo (one fan per run, small
-//     multiples, under a note of what its figures are of:
-//     the paths per run counted in montecarlo.csv, their dates in the
-//     bands, and from manifest.json's "montecarlo" the paths' days, the
-//     bootstrap's mean block, history and warm-up, the shock and its
-//     probability, with the shocked paths counted in montecarlo.csv) and
-//     PnL attribution, each only when the folder holds the files it is
-//     drawn from (below).
+//     interactive chart, of the overview's runs, which its note says),
+//     Monte Carlo (one fan per run, small multiples, under a note of
+//     what its figures are of: the paths per run counted in
+//     montecarlo.csv, their dates in the bands, and from manifest.json's
+//     "montecarlo" the paths' days, the bootstrap's mean block, history
+//     and warm-up, the shock and its probability, with the shocked paths
+//     counted in montecarlo.csv) and PnL attribution, each only when the
+//     folder holds the files it is drawn from (below).
 //
 // # One colour per run
 //

@@ -112,8 +112,11 @@ type page struct {
 	// days, bootstrap, shock); ScenarioRows describe the stress scenarios.
 	MonteCarloAbout string
 	ScenarioRows    []scenarioRow
-	WalkForwards    []wfSection
-	Sweep           bool
+	// ScenarioNote says which runs the scenario charts draw; WFNote
+	// what the walk-forward windows' figures are of.
+	ScenarioNote, WFNote string
+	WalkForwards         []wfSection
+	Sweep                bool
 	// Data is the charts' JSON; Script and Style the inlined uPlot and
 	// the report's own code.
 	Data   template.JS
@@ -279,6 +282,12 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	for _, sc := range pl.Scenarios {
 		p.Scenarios = append(p.Scenarios, sc.Name)
 	}
+	p.ScenarioNote = "Each run under the scenario, in the run's colour"
+	if len(overview) < len(f.Main) {
+		p.ScenarioNote += fmt.Sprintf(": the %d runs of the overview charts (the best %d of %d by %s); the stress heatmaps above hold every run", len(overview), len(overview), len(f.Main), sortBy(f))
+	}
+	p.ScenarioNote += "; companion runs (such as run~long-leg) are not drawn. Growth of 1 from each run's start."
+	p.WFNote = fmt.Sprintf("In the windows' table, is_%s is the chosen run's score over its in-sample window [is_start, is_end); oos_total_return, oos_sharpe and oos_max_drawdown are of its out-of-sample window [oos_start, oos_end) alone: the return not annualised, the Sharpe ratio annualised at %g periods per year with rf = 0.", wfMetric(f), ppy)
 	p.Sweep = pl.Sweep != nil
 	for k := range pl.Fans {
 		p.Fans = append(p.Fans, k)
@@ -966,3 +975,16 @@ func dropSize(tag []byte) ([]byte, bool) {
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+
+// wfMetric is the metric the walk-forward windows were chosen by (their
+// is_<metric> column), "sharpe" when no window table names one.
+func wfMetric(f *Folder) string {
+	for _, wf := range f.WalkForwards {
+		for _, h := range wf.Windows.Header {
+			if m, ok := strings.CutPrefix(h, "is_"); ok && m != "start" && m != "end" {
+				return m
+			}
+		}
+	}
+	return "sharpe"
+}

@@ -170,3 +170,42 @@ func TestStressSetupListsEveryScenario(t *testing.T) {
 		}
 	}
 }
+
+// TestScenarioChartsSayWhichRuns: a sweep of 18 runs
+// (experiment/testdata/sweep.toml: hedge 3 gross × 4 rebalance_days, sma
+// 3 fast × 2 slow) under one scenario draws the 10 runs of the overview
+// in each scenario chart, and says so.
+func TestScenarioChartsSayWhichRuns(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "experiment", "testdata", "sweep.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(b), "\n[data]", "\nscenarios = [\"ai-crypto-selloff\"]\n\n[data]", 1)
+	o := runText(t, text, experiment.Options{})
+	page := readReport(t, o.Dir)
+	if want := "the 10 runs of the overview charts (the best 10 of 18 by sharpe)"; !strings.Contains(html.UnescapeString(page), want) {
+		t.Errorf("the scenario charts do not say %q", want)
+	}
+	sc := payloadOf(t, page)["scenarios"].([]any)
+	if n := len(sc[0].(map[string]any)["runs"].([]any)); n != 10 {
+		t.Errorf("the scenario chart draws %d runs, want 10", n)
+	}
+}
+
+// TestWalkForwardSaysWhatWindowsMeasure: the walk-forward note says
+// over which window each figure of the windows' table is measured and
+// the Sharpe ratio's annualisation: experiment/testdata/walkforward.toml
+// trades BTC, a 24/7 instrument, so 365 periods a year, and it chooses
+// by the default metric, sharpe.
+func TestWalkForwardSaysWhatWindowsMeasure(t *testing.T) {
+	o := runTestdata(t, "walkforward.toml")
+	page := html.UnescapeString(readReport(t, o.Dir))
+	for _, want := range []string{
+		"is_sharpe is the chosen run's score over its in-sample window [is_start, is_end)",
+		"of its out-of-sample window [oos_start, oos_end) alone: the return not annualised, the Sharpe ratio annualised at 365 periods per year",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("walk-forward section lacks %q", want)
+		}
+	}
+}

@@ -124,7 +124,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 {{end}}{{if .WalkForwards}}
 <section id="walkforward">
 <h2>Walk-forward</h2>
-<p class="note">Each window chooses the parameters that were best in sample and runs them on the next, unseen period; the out-of-sample parts are stitched into one curve. It is the estimate of what the strategy would have earned; the in-sample best run over the whole period is chosen with hindsight and flatters it. A window's end is exclusive: is_end is the day out of sample starts, not its last in-sample day.</p>
+<p class="note">Each window chooses the parameters that were best in sample and runs them on the next, unseen period; the out-of-sample parts are stitched into one curve. It is the estimate of what the strategy would have earned; the in-sample best run over the whole period is chosen with hindsight and flatters it. A window's end is exclusive: is_end is the day out of sample starts, not its last in-sample day. {{.WFNote}}</p>
 {{range .WalkForwards}}<h3>{{.Strategy}}</h3>
 <div class="uchart" id="{{.ID}}"></div>
 {{template "table" .Windows}}
@@ -162,7 +162,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <p class="note">From stress_summary.csv.</p>
 {{template "table" .}}{{end}}
 {{if .Scenarios}}<h3>Equity under each scenario</h3>
-<p class="note">Each run under the scenario, in the run's colour.</p>
+<p class="note">{{.ScenarioNote}}</p>
 {{range $i, $s := .Scenarios}}<div class="uchart" id="scenario-{{$i}}"></div>
 {{end}}{{end}}
 </section>
