@@ -57,7 +57,9 @@
 //     at 0 or below) says "ruined" instead of a metric of meaningless
 //     returns, and no ruined run is the best run the others are fixed at;
 //   - a walk-forward section per strategy (walkforward/<strategy>/): the
-//     stitched out-of-sample growth against the in-sample best run (a
+//     stitched out-of-sample result as divergence run prints it (windows,
+//     dates, total return, CAGR, Sharpe, max drawdown from the initial
+//     cash), the stitched out-of-sample growth against the in-sample best run (a
 //     hindsight choice, said so) and the first benchmark's close
 //     (without costs), and the windows with the parameters each chose,
 //     under a note of the window each figure is measured over and the

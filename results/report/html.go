@@ -126,7 +126,33 @@ type page struct {
 
 type wfSection struct {
 	ID, Strategy string
-	Windows      *htmlTable
+	// Headline is the stitched out-of-sample result, as divergence run
+	// prints it: one row of windows, period and headline metrics.
+	Headline *htmlTable
+	Windows  *htmlTable
+}
+
+// wfHeadline is the stitched out-of-sample curve of wf summarised as
+// divergence run prints it: the number of windows, the curve's first and
+// last times, and its total return, CAGR, Sharpe ratio and maximum
+// drawdown at ppy periods per year, its returns taken from the initial
+// cash (the first window's entry costs count: windowMetrics); nil for a
+// curve of fewer than 2 points, which the command does not print either.
+func wfHeadline(wf WalkForward, ppy, cash float64) *htmlTable {
+	if len(wf.Values) < 2 {
+		return nil
+	}
+	m := windowMetrics(wf.Values, ppy, cash)
+	row := []cell{
+		{Text: strconv.Itoa(len(wf.Windows.Rows)), Numeric: true},
+		{Text: results.FormatTime(wf.Equity[0])},
+		{Text: results.FormatTime(wf.Equity[len(wf.Equity)-1])},
+	}
+	for _, k := range []string{"total_return", "cagr", "sharpe", "max_drawdown"} {
+		v := map[string]float64{"total_return": m.TotalReturn, "cagr": m.CAGR, "sharpe": m.Sharpe, "max_drawdown": m.MaxDrawdown}[k]
+		row = append(row, cell{Text: formatValue(k, v), Numeric: true})
+	}
+	return &htmlTable{Header: []string{"windows", "from", "to", "total_return", "cagr", "sharpe", "max_drawdown"}, Rows: [][]cell{row}}
 }
 
 type htmlTable struct {
@@ -293,7 +319,8 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		p.Fans = append(p.Fans, k)
 	}
 	for k, wf := range f.WalkForwards {
-		p.WalkForwards = append(p.WalkForwards, wfSection{ID: "wf-" + strconv.Itoa(k), Strategy: wf.Strategy, Windows: formatTable(withoutColumn(wf.Windows, "params"))})
+		p.WalkForwards = append(p.WalkForwards, wfSection{ID: "wf-" + strconv.Itoa(k), Strategy: wf.Strategy,
+			Headline: wfHeadline(wf, ppy, info.Cash), Windows: formatTable(withoutColumn(wf.Windows, "params"))})
 	}
 
 	var closes closeSet

@@ -126,7 +126,8 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <h2>Walk-forward</h2>
 <p class="note">Each window chooses the parameters that were best in sample and runs them on the next, unseen period; the out-of-sample parts are stitched into one curve. It is the estimate of what the strategy would have earned; the in-sample best run over the whole period is chosen with hindsight and flatters it. A window's end is exclusive: is_end is the day out of sample starts, not its last in-sample day. {{.WFNote}}</p>
 {{range .WalkForwards}}<h3>{{.Strategy}}</h3>
-<div class="uchart" id="{{.ID}}"></div>
+{{if .Headline}}<p class="note">Out of sample, stitched: what the windows' chosen runs earned on data none of them was chosen on, from the initial cash (the first window's entry costs count), the Sharpe ratio annualised at the runs' periods per year with rf = 0.</p>
+{{template "table" .Headline}}{{end}}<div class="uchart" id="{{.ID}}"></div>
 {{template "table" .Windows}}
 {{end}}</section>
 {{end}}
