@@ -85,7 +85,7 @@ type shardRef struct {
 	build        string // Options.Build ("" when not known)
 	path         string // the merge's experiment file
 	stress       bool
-	inputs       []results.Input // nil: compared later, once the data is loaded
+	inputs       []results.Input // nil: not yet known (the data not loaded): see checkShards
 	files        []FileSHA       // scenario and funding files (File.auxFiles)
 	slug         string          // for the names of missing shards' folders
 	// writing says who is writing the shard folder <parent>/<name> (a
@@ -109,6 +109,13 @@ type shardRef struct {
 // data, or another count's); or an error naming every shard that is
 // foreign, of another count or duplicated and every index that is
 // missing.
+//
+// Without the data (ref.inputs nil, before they are loaded) the shards
+// of stale data look current: a set of them may be chosen, or clash with
+// the current set (two shards 0 of 2, or two complete counts). So then
+// it fails only when no data could make a set whole — some index missing
+// from every count's shards — and otherwise returns no order: the choice
+// is made again once the data are known.
 func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []string, error) {
 	if len(dirs) == 0 {
 		return nil, nil, errors.New("merge: no shard folders given")
@@ -276,6 +283,16 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 		problems = append(problems, fmt.Sprintf("shard(s) missing of %d: %s", n, strings.Join(missing, ", ")))
 	}
 	if len(problems) > 0 || len(order) == 0 {
+		if ref.inputs == nil {
+			for c, at := range seen {
+				if len(at) == c {
+					return nil, nil, nil // count c has every index: the data choose
+				}
+			}
+		}
+		if len(others) > 0 {
+			problems = append(problems, "the shards named not of this experiment, or of another count, are left out of a merge: give the folders of one complete set of the current experiment's shards (run the missing ones), or move the others away")
+		}
 		return nil, nil, fmt.Errorf("merge: the shards do not make one experiment; nothing was written:\n  %s", strings.Join(append(others, problems...), "\n  "))
 	}
 	notes := make([]string, len(others))

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/divergence-research/divergence/data/duckdb"
 	"github.com/divergence-research/divergence/engine"
@@ -307,8 +306,10 @@ func mergedBands(states []*shardState, i int) (*metrics.Bands, []int64, error) {
 // one-machine [Run] writes, plus merge.json. It checks that the shards
 // belong together — the experiment file f (its SHA-256), the program
 // (opt.Version), the data and the shard count, each index once — and
-// names any shard that does not: then nothing is written. opt.Stress is
-// taken from the shards.
+// names any shard that does not: then nothing is written. Shards of
+// another file, program or data beside a complete set of the current
+// ones are left out, said through opt.Note. opt.Stress is taken from
+// the shards.
 func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("merge: no shard folders given")
@@ -338,24 +339,13 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 		stress = ms[i].Stress
 	}
 	ref := shardRef{sha: sha, path: f.path, version: opt.Version, build: opt.Build, stress: stress, slug: results.Slug(f.Name), files: files, writing: lockHolder, unread: notShard}
-	// The data is compared once loaded (mergeSource.load); the rest now.
-	order, left, err := checkShards(dirs, ms, ref)
-	if err != nil {
+	// What no data could mend fails now; the set is chosen once the data
+	// are loaded (mergeSource.choose), which the shards of stale data
+	// cannot then outvote.
+	if _, _, err := checkShards(dirs, ms, ref); err != nil {
 		return nil, err
 	}
-	for _, l := range left {
-		opt.note(l)
-	}
-	for _, i := range order {
-		if err := verifyShardFiles(dirs[i], ms[i]); err != nil {
-			return nil, fmt.Errorf("merge: %w; nothing was written", err)
-		}
-	}
-	src := &mergeSource{}
-	for _, i := range order {
-		src.dirs = append(src.dirs, dirs[i])
-		src.manifests = append(src.manifests, ms[i])
-	}
+	src := &mergeSource{given: dirs, givenManifests: ms, ref: ref}
 	opt.Stress = ref.stress
 	opt.merge = src
 	o, err := Run(ctx, f, opt)
@@ -368,11 +358,46 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 
 // mergeSource is what a merge reads from its shards, in shard order.
 type mergeSource struct {
-	dirs      []string
-	manifests []*ShardManifest
+	// The shard folders given, their manifests, and what they are
+	// checked against: choose picks the set to merge among them.
+	given          []string
+	givenManifests []*ShardManifest
+	ref            shardRef
+
+	dirs      []string         // the shards merged, in index order
+	manifests []*ShardManifest // theirs
 	runs      map[string]*shardRun
 	mc        []MonteCarloResult
 	wfScores  map[string]float64
+}
+
+// choose picks, once the data are loaded (their inputs), the shards to
+// merge among those given (checkShards), says which it leaves out
+// through note, and checks their files' checksums.
+func (s *mergeSource) choose(inputs []results.Input, note func(string)) error {
+	ref := s.ref
+	ref.inputs = inputs
+	if ref.inputs == nil {
+		ref.inputs = []results.Input{}
+	}
+	order, left, err := checkShards(s.given, s.givenManifests, ref)
+	if err != nil {
+		return err
+	}
+	for _, l := range left {
+		note(l)
+	}
+	s.dirs, s.manifests = nil, nil
+	for _, i := range order {
+		s.dirs = append(s.dirs, s.given[i])
+		s.manifests = append(s.manifests, s.givenManifests[i])
+	}
+	for k := range s.dirs {
+		if err := verifyShardFiles(s.dirs[k], s.manifests[k]); err != nil {
+			return fmt.Errorf("merge: %w; nothing was written", err)
+		}
+	}
+	return nil
 }
 
 // MergeRecord is merge.json: which shards a merged folder was made of.
@@ -407,15 +432,6 @@ func (s *mergeSource) writeRecord(dir string) error {
 // bands (merged in path order), the walk-forward's in-sample scores.
 // runs are the experiment's runs; mcRuns its Monte Carlo runs.
 func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []ShardPlan, runs []RunResult, mcRuns []RunSpec, wf *wfPlan) error {
-	var foreign []string // every shard made from other data, as checkShards names them
-	for i, man := range s.manifests {
-		if d := inputsDiffer(man.Inputs, m.Inputs); d != "" {
-			foreign = append(foreign, fmt.Sprintf("%s is not a shard of this experiment: its data differ: %s", s.dirs[i], d))
-		}
-	}
-	if len(foreign) > 0 {
-		return fmt.Errorf("merge: %s; nothing was written", strings.Join(foreign, "; "))
-	}
 	if len(plans) != len(s.manifests) {
 		return fmt.Errorf("merge: %d shards, the plan has %d", len(s.manifests), len(plans))
 	}
@@ -581,6 +597,9 @@ func (f *File) shardPlans(specs []RunSpec, opt Options, m *Market, views int, st
 // (mergeSource.load); it returns the walk-forward's layout (nil without
 // one).
 func (f *File) mergeLoad(ctx context.Context, opt Options, specs []RunSpec, m *Market, views []View, runs []RunResult, stress bool) (*wfPlan, error) {
+	if err := opt.merge.choose(m.Inputs, opt.note); err != nil {
+		return nil, err
+	}
 	plans, wf, err := f.shardPlans(specs, opt, m, len(views), stress, len(opt.merge.manifests))
 	if err != nil {
 		return nil, err
