@@ -146,6 +146,9 @@ type Options struct {
 	// merge, set by Merge, takes the runs' results from shards instead
 	// of running them.
 	merge *mergeSource
+	// mergeRead, when set, is called before a merge reads the file name
+	// of the shard folder dir.
+	mergeRead func(dir, name string)
 	// paths, set for a shard, is the range of Monte Carlo paths to run.
 	paths *[2]int
 	// computeOnly loads and runs, and writes nothing (the benchmarks'

@@ -181,21 +181,27 @@ func WriteShardManifest(w io.Writer, m *ShardManifest) error {
 
 // ReadShardManifest reads dir/shard.json.
 func ReadShardManifest(dir string) (*ShardManifest, error) {
+	m, _, err := readShardManifest(dir)
+	return m, err
+}
+
+// readShardManifest reads dir/shard.json, and returns its bytes too.
+func readShardManifest(dir string) (*ShardManifest, []byte, error) {
 	path := filepath.Join(dir, ShardFile)
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a shard folder: %w", dir, err)
+		return nil, nil, fmt.Errorf("%s is not a shard folder: %w", dir, err)
 	}
 	var m ShardManifest
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := (Shard{Index: m.Shard, Count: m.Shards}).Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &m, nil
+	return &m, b, nil
 }
 
 // shardUnit is a piece of work the plan assigns: a run group or a

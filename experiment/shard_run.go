@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/gob"
@@ -308,19 +309,21 @@ func mergedBands(states []*shardState, i int) (*metrics.Bands, []int64, error) {
 // (opt.Version), the data and the shard count, each index once — and
 // names any shard that does not: then nothing is written. Shards of
 // another file, program or data beside a complete set of the current
-// ones are left out, said through opt.Note. opt.Stress is taken from
-// the shards.
+// ones are left out, said through opt.Note. A shard folder replaced
+// while the merge reads it (shardID) is an error too. opt.Stress is
+// taken from the shards.
 func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("merge: no shard folders given")
 	}
 	ms := make([]*ShardManifest, len(dirs))
+	ids := make([]shardID, len(dirs))
 	for i, d := range dirs {
-		m, err := ReadShardManifest(d)
+		m, id, err := readShard(d)
 		if err != nil {
 			return nil, fmt.Errorf("merge: %w", err)
 		}
-		ms[i] = m
+		ms[i], ids[i] = m, id
 	}
 	sha, err := results.Fingerprint(f.path)
 	if err != nil {
@@ -345,7 +348,7 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 	if _, _, err := checkShards(dirs, ms, ref); err != nil {
 		return nil, err
 	}
-	src := &mergeSource{given: dirs, givenManifests: ms, ref: ref}
+	src := &mergeSource{given: dirs, givenManifests: ms, ids: ids, ref: ref, beforeRead: opt.mergeRead}
 	opt.Stress = ref.stress
 	opt.merge = src
 	o, err := Run(ctx, f, opt)
@@ -358,14 +361,19 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 
 // mergeSource is what a merge reads from its shards, in shard order.
 type mergeSource struct {
-	// The shard folders given, their manifests, and what they are
-	// checked against: choose picks the set to merge among them.
+	// The shard folders given, their manifests and identities, and what
+	// they are checked against: choose picks the set to merge among them.
 	given          []string
 	givenManifests []*ShardManifest
+	ids            []shardID
 	ref            shardRef
+	// beforeRead, when set, is called before the merge reads the file
+	// name of the shard folder dir (Options.mergeRead).
+	beforeRead func(dir, name string)
 
 	dirs      []string         // the shards merged, in index order
 	manifests []*ShardManifest // theirs
+	at        []int            // their positions among the given
 	runs      map[string]*shardRun
 	mc        []MonteCarloResult
 	wfScores  map[string]float64
@@ -387,17 +395,72 @@ func (s *mergeSource) choose(inputs []results.Input, note func(string)) error {
 	for _, l := range left {
 		note(l)
 	}
-	s.dirs, s.manifests = nil, nil
+	s.dirs, s.manifests, s.at = nil, nil, order
 	for _, i := range order {
 		s.dirs = append(s.dirs, s.given[i])
 		s.manifests = append(s.manifests, s.givenManifests[i])
 	}
 	for k := range s.dirs {
 		if err := verifyShardFiles(s.dirs[k], s.manifests[k]); err != nil {
-			return fmt.Errorf("merge: %w; nothing was written", err)
+			return s.failed(k, fmt.Errorf("merge: %w; nothing was written", err))
 		}
 	}
 	return nil
+}
+
+// read says that the merge reads the file name of shard k.
+func (s *mergeSource) read(k int, name string) {
+	if s.beforeRead != nil {
+		s.beforeRead(s.dirs[k], name)
+	}
+}
+
+// failed is err, a failure to read or check shard k, unless shard k's
+// folder is no longer the one the merge began to read: then that.
+func (s *mergeSource) failed(k int, err error) error {
+	if cerr := s.ids[s.at[k]].check(s.dirs[k], s.manifests[k]); cerr != nil {
+		return cerr
+	}
+	return err
+}
+
+// shardID identifies one writing of a shard folder: the folder itself
+// (running a shard again renames a new folder into its place, the old
+// one moved aside and removed) and the bytes of its shard.json (which
+// record the SHA-256 of the files the merge reads). The merge reads a
+// shard's identity before its manifest and checks it once it has read
+// every file: a shard run again in between (a retried Kubernetes index,
+// a Slurm task resubmitted) would otherwise give it the manifest and the
+// checked files of one run and the state of another.
+type shardID struct {
+	dir  os.FileInfo
+	json []byte
+}
+
+// readShard reads the shard folder dir's manifest and identity.
+func readShard(dir string) (*ShardManifest, shardID, error) {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, shardID{}, fmt.Errorf("%s is not a shard folder: %w", dir, err)
+	}
+	m, b, err := readShardManifest(dir)
+	if err != nil {
+		return nil, shardID{}, err
+	}
+	return m, shardID{dir: fi, json: b}, nil
+}
+
+// check fails when the folder dir (of shard m) is no longer the one id
+// was read from.
+func (id shardID) check(dir string, m *ShardManifest) error {
+	fi, err := os.Stat(dir)
+	if err == nil && os.SameFile(fi, id.dir) {
+		b, rerr := os.ReadFile(filepath.Join(dir, ShardFile))
+		if rerr == nil && bytes.Equal(b, id.json) {
+			return nil
+		}
+	}
+	return fmt.Errorf("merge: %s (shard %d/%d) was replaced while the merge read it (the shard was run again, or its folder moved or copied over): its files may be of two runs; nothing was written: merge again once no shard is running", dir, m.Shard, m.Shards)
 }
 
 // MergeRecord is merge.json: which shards a merged folder was made of.
@@ -458,9 +521,10 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 	s.runs = map[string]*shardRun{}
 	states := make([]*shardState, len(s.dirs))
 	for k, d := range s.dirs {
+		s.read(k, stateFile)
 		st, err := readShardState(d)
 		if err != nil {
-			return fmt.Errorf("merge: %w", err)
+			return s.failed(k, fmt.Errorf("merge: %w", err))
 		}
 		states[k] = st
 		if len(st.Runs) != len(want[k]) {
@@ -491,6 +555,7 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 			if to <= from {
 				continue
 			}
+			s.read(k, mcPathsFile)
 			file := filepath.Join(d, mcPathsFile)
 			rows := 0
 			err := duckdb.Concat(ctx, []string{file}, "run, path, shocked, terminal_return, max_drawdown, fan_terminal", "run, path", func(scan func(...any) error) error {
@@ -517,7 +582,7 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 				return nil
 			})
 			if err != nil {
-				return fmt.Errorf("merge: montecarlo: shard %d/%d (%s): %w; nothing was written", k, len(plans), d, err)
+				return s.failed(k, fmt.Errorf("merge: montecarlo: shard %d/%d (%s): %w; nothing was written", k, len(plans), d, err))
 			}
 			if want := (to - from) * len(mcRuns); rows != want {
 				return fmt.Errorf("merge: montecarlo: shard %d/%d (%s): %s holds %d path rows, want paths [%d, %d) × %d runs = %d; nothing was written",
@@ -548,6 +613,7 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 			for _, key := range plans[k].WalkForward {
 				mine[key] = true
 			}
+			s.read(k, wfFile)
 			err := duckdb.Concat(ctx, []string{filepath.Join(d, wfFile)}, "key, score", "key", func(scan func(...any) error) error {
 				var key string
 				var score sql.NullFloat64
@@ -567,13 +633,20 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 				return nil
 			})
 			if err != nil {
-				return fmt.Errorf("merge: walk-forward: shard %d/%d (%s): %w; nothing was written", k, len(plans), d, err)
+				return s.failed(k, fmt.Errorf("merge: walk-forward: shard %d/%d (%s): %w; nothing was written", k, len(plans), d, err))
 			}
 		}
 		for _, j := range wf.jobs {
 			if _, ok := s.wfScores[wf.key(j)]; !ok {
 				return fmt.Errorf("merge: walk-forward: no shard holds the in-sample score of %s", wf.key(j))
 			}
+		}
+	}
+	// Every file is read: each shard's folder must still be the one
+	// whose manifest was checked.
+	for k := range s.dirs {
+		if err := s.ids[s.at[k]].check(s.dirs[k], s.manifests[k]); err != nil {
+			return err
 		}
 	}
 	return nil
