@@ -2,9 +2,13 @@ package experiment
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -179,13 +183,16 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		case f.Data.Table != "" || f.Data.Query != "":
 			// One table: the database file's fingerprint (a table or
 			// query of [data] duckdb), or the table's file's or files'
-			// (see duckdb.TableSHA256); a query of files has none.
+			// (see duckdb.TableSHA256); a query of files has no file to
+			// fingerprint: its bars are (barsSHA256).
 			in.Source = "table"
 			if f.Data.Query != "" {
 				in.Source = "query"
 			}
 			in.Path = s.Source
 			switch sha, ok := shas[s.Source]; {
+			case f.Data.Query != "" && f.Data.DuckDB == "":
+				in.SHA256 = barsSHA256(s) // each instrument's own (shas is not read)
 			case ok:
 				in.SHA256 = sha
 			case f.Data.DuckDB != "":
@@ -217,6 +224,35 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		inputs[i] = in
 	}
 	return p, inputs, nil
+}
+
+// barsSHA256 is the SHA-256 of a series' bars as loaded, hex: its time,
+// open, high, low, close, volume and adjusted close columns (whether it
+// has one), each value's 8 bytes little-endian, floats bit for bit. It
+// fingerprints the data of a query of files, which has no file of its
+// own: a shard run before the files were corrected (the same dates,
+// other prices) is not merged beside the current data.
+func barsSHA256(s *data.Series) string {
+	h := sha256.New()
+	var b [8]byte
+	put := func(u uint64) {
+		binary.LittleEndian.PutUint64(b[:], u)
+		h.Write(b[:])
+	}
+	put(uint64(s.Len()))
+	for _, t := range s.Time {
+		put(uint64(t))
+	}
+	for _, col := range [][]float64{s.Open, s.High, s.Low, s.Close, s.Volume, s.AdjClose} {
+		put(uint64(len(col)))
+		for _, x := range col {
+			put(math.Float64bits(x))
+		}
+	}
+	if s.NoAdjClose {
+		put(1)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // inBackground starts fn and returns the function that waits for its

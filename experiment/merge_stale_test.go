@@ -189,3 +189,80 @@ func sameResultFiles(t *testing.T, one, merged string) {
 		}
 	}
 }
+
+// TestMergeRefusesAQueryOfChangedFiles: a query of files has no file to
+// fingerprint, and its inputs were compared by rows and dates only. Its
+// files corrected after the shards ran (BTC's prices from June halved,
+// the same dates), the merge took the shards' runs beside the new bars
+// (the legs, the attribution) and exited 0: neither the old data's
+// results nor the new's. Now the bars are fingerprinted: the merge
+// refuses the shards, and the shards run again on the new bars merge to
+// the one-machine run's files.
+func TestMergeRefusesAQueryOfChangedFiles(t *testing.T) {
+	dir := t.TempDir()
+	bars := filepath.Join(dir, "bars")
+	if err := os.MkdirAll(bars, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(scale float64) {
+		t.Helper()
+		if err := writeTableBars(filepath.Join(bars, "btc.csv"), "BTC", scale); err != nil {
+			t.Fatal(err)
+		}
+		if err := writeTableBars(filepath.Join(bars, "eth.csv"), "ETH", 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := strings.Replace(staleExperiment, `table = "bars/*.csv"`, `query = "SELECT * FROM read_csv('`+filepath.Join(bars, "*.csv")+`')"`, 1)
+	p := filepath.Join(dir, "x.toml")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	shards := filepath.Join(dir, "shards")
+	runShards := func() []string {
+		t.Helper()
+		var dirs []string
+		for i := range 2 {
+			if _, err := Run(ctx, f, Options{Out: shards, Workers: 1, Shard: &Shard{Index: i, Count: 2, Source: "test"}}); err != nil {
+				t.Fatalf("shard %d: %v", i, err)
+			}
+			dirs = append(dirs, filepath.Join(shards, Shard{Index: i, Count: 2}.Name("stale")))
+		}
+		return dirs
+	}
+	write(1)
+	dirs := runShards()
+	write(0.5)
+	out := filepath.Join(dir, "merged")
+	o, err := Merge(ctx, f, dirs, Options{Out: out, Workers: 1})
+	if err == nil {
+		o.Release()
+		t.Fatal("merged the shards of the old bars beside the new")
+	}
+	for _, w := range []string{dirs[0] + " is not a shard of this experiment: its data differ: input 1 is BTC", dirs[1] + " is not a shard of this experiment", "nothing was written"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q lacks %q", err, w)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "stale")); err == nil {
+		t.Error("a merged folder was written")
+	}
+	// Run again on the new bars: the merge is the one-machine run's.
+	dirs = runShards()
+	o, err = Merge(ctx, f, dirs, Options{Out: out, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Release()
+	one, err := Run(ctx, f, Options{Out: filepath.Join(dir, "one"), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	one.Release()
+	sameResultFiles(t, one.Dir, o.Dir)
+}

@@ -118,7 +118,9 @@ type Input struct {
 	// Source names the reader or generator: "yahoo-csv", "parquet",
 	// "synthetic", ...
 	Source string `json:"source"`
-	// SHA256 is the file's [Fingerprint], or [Synthetic] for generated data.
+	// SHA256 is the file's [Fingerprint], or [Synthetic] for generated
+	// data; for a query of files, which has no file of its own, the
+	// SHA-256 of the bars it returned for the instrument.
 	SHA256 string `json:"sha256"`
 	// Rows is the number of bars used.
 	Rows int `json:"rows"`
