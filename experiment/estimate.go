@@ -51,24 +51,37 @@ const (
 	// metrics, statistics and PnL attribution.
 	runBytes = 8 << 10
 	// workingStepBytes is what a run holds per step while it runs (curve,
-	// fills, ledger, events), once per worker.
-	workingStepBytes = 256
+	// fills, ledger, events, recycled from one run to the next), once per
+	// worker: a second worker on a one-minute SMA sweep (525,600 steps)
+	// added 23–35 MiB to the peak, 46–67 bytes a step.
+	workingStepBytes = 64
 	// processBytes is the process before any experiment: the Go runtime,
-	// the program's pages and DuckDB's library (peak RSS of a one-run,
-	// 1,886-step experiment with --no-report --no-db: 78–79 MiB).
-	processBytes = 80 << 20
+	// the program's pages and DuckDB's library, and the experiment's
+	// tables and charts (peak RSS of a one-run, 2,737-step daily
+	// experiment with --no-report: 100.7 MiB).
+	processBytes = 100 << 20
 	// heapHeadroom is the Go heap's growth over what it holds: at GOGC
 	// 100 the collector lets the heap reach twice its live data before
 	// it runs, and the runs' results grow the live data to the end
 	// (a 2,000-run sweep held ~1.7× the live bytes above at its peak).
 	heapHeadroom = 2
-	// databaseBytes and databaseStepBytes are what building
-	// results.duckdb costs in memory (DuckDB's own, outside the Go
-	// heap): ~45 MiB to open it, and ~62 bytes per step of every run as
-	// it takes their curves (a 2,000-run, 2,556-step sweep peaked 365
-	// MB above the same with --no-report --no-db).
-	databaseBytes     = 48 << 20
-	databaseStepBytes = 64
+	// outputHeadroom is the heap's growth over what it holds while
+	// report.html and results.duckdb are made: the command runs the
+	// collector at 50 then (cmd/divergence outputGC), and drops the bars
+	// first (Options.FreeBars).
+	outputHeadroom = 1.5
+	// databaseBytes, databaseStepBytes and databaseRunBytes are what
+	// building results.duckdb costs in memory (DuckDB's own, outside the
+	// Go heap), beside the report and the runs' curves but after the
+	// bars are dropped: ~20 MiB to open it (the same one-run experiment
+	// peaked 19 MiB higher with it and the report), ~30 bytes per step of every
+	// run as it takes their curves (a 10-run one-minute sweep, 5.3M
+	// steps, peaked at 640–650 MiB: 100 for the program, 1.5 × 240 for
+	// the curves, ~185 for the database), and ~120 KiB per run for its
+	// files and rows (a 500-run daily sweep, 1.4M steps: ~130 MiB).
+	databaseBytes     = 24 << 20
+	databaseStepBytes = 32
+	databaseRunBytes  = 128 << 10
 	// diskStepBytes is what a run always writes per step: equity.parquet
 	// (~40 bytes) and, for a strategy with legs, legs.parquet (~6).
 	diskStepBytes = 48
@@ -84,14 +97,18 @@ const (
 	// database.
 	diskRunBytes = 16 << 10
 	// diskChartBytes is a run's legs.png and legs.svg (~170–290 KB),
-	// drawn for the runs the equity chart shows (at most maxLines) or,
-	// with Options.AllCharts, every run.
+	// drawn for the pair-hedge runs the equity chart shows (at most
+	// maxLines) or, with Options.AllCharts, every baseline one.
 	diskChartBytes = 200 << 10
 	// diskExperimentBytes is the experiment's own files (equity and
 	// attribution charts, runs.*, prices.*), and diskOutputBytes what
 	// report.html and an empty results.duckdb add (~2 MB for one run).
 	diskExperimentBytes = 256 << 10
 	diskOutputBytes     = 2 << 20
+	// diskLineStepBytes is a step of a line of the equity chart, drawn
+	// for the baseline runs shown (at most maxLines): equity.svg writes
+	// ~26 bytes a point (567 KB for 10 runs of 2,192 days).
+	diskLineStepBytes = 32
 	// mcPathBytes is what Monte Carlo keeps per path and run: its terminal
 	// return, drawdown, terminal value and shock flag (MonteCarloResult).
 	// The paths' curves are not kept: they stream into per-day bands
@@ -102,8 +119,30 @@ const (
 	// mcSketchDayBytes is one day's quantile sketch (log bins at 0.1 %
 	// over the range the day's values span).
 	mcSketchDayBytes = 4 << 10
-	// mcDiskPathBytes is one path's row of montecarlo.csv and .parquet.
-	mcDiskPathBytes = 96
+	// mcDiskPathBytes is one path's row of montecarlo.csv and .parquet
+	// (63–71 and 18–22 bytes measured, with 2,000 and 20,000 paths), and
+	// mcDatabasePathBytes its row in results.duckdb (~40).
+	mcDiskPathBytes     = 96
+	mcDatabasePathBytes = 48
+	// mcDiskDayBytes is one day of a run's bands: its rows of
+	// montecarlo_bands.csv and .parquet (103–166 bytes measured) and
+	// the report's copy (~25).
+	mcDiskDayBytes = 192
+	// mcChartBytes and mcChartRunBytes are montecarlo.png and .svg: one
+	// panel per run, at most maxOverlay (128 KB for 1 run, 267 KB for 3,
+	// 527 KB for 10).
+	mcChartBytes    = 64 << 10
+	mcChartRunBytes = 48 << 10
+	// wfDiskStepBytes is one step of a strategy's stitched out-of-sample
+	// curve: walkforward/<strategy>/equity.csv and .parquet (~82 and
+	// ~34 bytes measured); in results.duckdb and the report it costs
+	// what a run's step does there (diskDatabaseStepBytes).
+	wfDiskStepBytes = 128
+	// wfDiskWindowBytes is one window's row of windows.csv and .parquet
+	// (~300 bytes), and wfChartBytes walkforward.png and .svg (190–211
+	// KB).
+	wfDiskWindowBytes = 512
+	wfChartBytes      = 256 << 10
 )
 
 // Estimate is what an experiment will cost, computed before any work:
@@ -145,10 +184,6 @@ func (e *EstimateError) Error() string {
 			parts = append(parts, fmt.Sprintf("%s runs (limit %s)", count(int64(est.Runs)), count(int64(lim.maxRuns()))))
 		case "memory":
 			parts = append(parts, fmt.Sprintf("%s of memory (limit %s)", Bytes(est.Memory), Bytes(lim.MaxMemory)))
-			// Of what the experiment adds to the process (processBytes).
-			if est.Workers > 1 && 2*est.Working > est.Memory-processBytes {
-				parts = append(parts, fmt.Sprintf("most of it the %d runs the workers hold at once (%s): fewer workers (--workers) need less", est.Workers, Bytes(est.Working)))
-			}
 		case "disk":
 			room := "limit " + Bytes(lim.MaxDisk)
 			if lim.DiskFree {
@@ -272,7 +307,14 @@ func (f *File) Estimate(opt Options) (Estimate, error) {
 			exact = int64(mc.Days) * mcSketchDayBytes
 		}
 		e.Memory += int64(e.Points) * (exact + int64(mc.Paths)*mcPathBytes)
-		e.Disk += int64(e.Points) * int64(mc.Paths) * mcDiskPathBytes
+		// On disk, per run: its paths' rows (and in results.duckdb), its
+		// bands' days; and the chart of the runs' fans.
+		row := int64(mcDiskPathBytes)
+		if opt.Database != nil {
+			row += mcDatabasePathBytes
+		}
+		e.Disk += int64(e.Points)*(int64(mc.Paths)*row+int64(mc.Days)*mcDiskDayBytes) +
+			mcChartBytes + int64(min(e.Points, maxOverlay))*mcChartRunBytes
 	}
 	return e, nil
 }
@@ -282,6 +324,7 @@ func (f *File) Estimate(opt Options) (Estimate, error) {
 // will write them (its workers, CSV copies, charts, report and
 // database).
 func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
+	pts, _ := f.points() // checked by Estimate
 	var bars int64
 	for i := range m.Panel.Series {
 		bars += int64(m.Panel.Series[i].Len())
@@ -289,17 +332,33 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 	steps := int64(m.Timeline.Len())
 	e.Bars, e.Steps = bars, steps
 	held := e.Memory // Monte Carlo's, from the file
+	var wfDisk int64
 	if w := f.WalkForward; w != nil && steps > 0 {
 		first := m.Start
 		if first == 0 {
 			first = m.Timeline.Times[0]
 		}
-		wins := int64(len(w.Windows(first, m.Timeline.Times[steps-1]+data.NanosPerDay)))
+		ws := w.Windows(first, m.Timeline.Times[steps-1]+data.NanosPerDay)
+		wins := int64(len(ws))
 		wf := wins * int64(e.Points+len(f.Strategy))
 		e.WalkForward = int(min(wf, 1<<40))
 		e.Runs += e.WalkForward
 		// Each window cuts the panel twice (in and out of sample).
 		held += 2 * wins * bars * barBytes
+		// On disk, per strategy: its stitched out-of-sample curve (the
+		// steps the windows' out-of-sample parts hold) and its windows'
+		// rows; and the chart of the curves.
+		var oos int64
+		if wins > 0 {
+			from, _ := slices.BinarySearch(m.Timeline.Times, ws[0].OOSStart)
+			to, _ := slices.BinarySearch(m.Timeline.Times, ws[len(ws)-1].OOSEnd)
+			oos = int64(to - from)
+		}
+		perStep := int64(wfDiskStepBytes)
+		if opt.Report != nil || opt.Database != nil {
+			perStep += diskDatabaseStepBytes
+		}
+		wfDisk = int64(len(f.Strategy))*(oos*perStep+wins*wfDiskWindowBytes) + wfChartBytes
 	}
 	main := int64(e.Points+e.Companions) * int64(e.Views)
 	// The pool runs no more workers than there are runs: --workers
@@ -308,22 +367,44 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 	// The workers' share is an upper bound already (a one-minute sweep
 	// on 2 workers peaked where the same on 1 did): no headroom on it.
 	e.Working = int64(e.Workers) * steps * workingStepBytes
-	held += int64(e.Views)*bars*barBytes + main*(steps*stepBytes+runBytes)
-	e.Memory = processBytes + heapHeadroom*held + e.Working
+	curves := main * (steps*stepBytes + runBytes)
+	panels := int64(e.Views) * bars * barBytes
+	e.Memory = processBytes + heapHeadroom*(held+panels+curves) + e.Working
 	outputs := opt.Report != nil || opt.Database != nil
 	perStep := int64(diskStepBytes)
 	if csv, _ := f.perRunCSV(int(min(main, 1<<40)), opt); csv {
 		perStep += diskCSVStepBytes
 	}
 	if opt.Database != nil {
-		e.Memory += databaseBytes + main*steps*databaseStepBytes
+		// results.duckdb is built once every run is done, beside the
+		// report: the workers' buffers are gone and, with FreeBars, the
+		// bars; the curves stay. The peak is the larger of the two
+		// phases: a one-minute sweep's runs hold its bars, a daily
+		// sweep's database its many runs' rows.
+		kept := curves + held
+		if !opt.FreeBars {
+			kept += panels
+		}
+		last := processBytes + int64(outputHeadroom*float64(kept)) +
+			databaseBytes + main*(steps*databaseStepBytes+databaseRunBytes)
+		e.Memory = max(e.Memory, last)
 		perStep += diskDatabaseStepBytes
 	}
-	charted := min(main, maxLines)
-	if opt.AllCharts {
-		charted = main
+	e.Disk += wfDisk
+	// Legs charts are drawn for baseline runs of a strategy with legs
+	// (the pair hedges) alone: a sweep of SMA crosses draws none.
+	var legged int64
+	for si, n := range pts {
+		if opt.Strategies[f.Strategy[si].Type].LongLeg != nil {
+			legged += int64(n)
+		}
 	}
-	e.Disk += diskExperimentBytes + main*(steps*perStep+diskRunBytes) + charted*diskChartBytes
+	charted := min(legged, maxLines)
+	if opt.AllCharts {
+		charted = legged
+	}
+	lines := min(int64(e.Points), maxLines)
+	e.Disk += diskExperimentBytes + lines*steps*diskLineStepBytes + main*(steps*perStep+diskRunBytes) + charted*diskChartBytes
 	if outputs {
 		e.Disk += diskOutputBytes
 	}

@@ -83,7 +83,10 @@ func TestMillionPathMonteCarloRefused(t *testing.T) {
 // baseline + 3 scenarios) = 3 × 4 = 12 runs, and Monte Carlo 2 runs × 40
 // paths = 80; Monte Carlo keeps, per run, the 40 paths' values of its
 // 120 days exactly (40 × 120 × 8 = 38,400 bytes) and 64 bytes a path
-// (2,560): 2 × 40,960 = 81,920 bytes.
+// (2,560): 2 × 40,960 = 81,920 bytes. On disk, per run, 40 rows of 96
+// bytes (montecarlo.csv and .parquet; no database) and 120 days of bands
+// of 192: 2 × (3,840 + 23,040) = 53,760; the fan chart, 64 KiB and 48 KiB
+// a run, 65,536 + 98,304: 217,600 bytes.
 func TestEstimateCountsTheRuns(t *testing.T) {
 	f, err := Load("testdata/stress.toml")
 	if err != nil {
@@ -93,7 +96,7 @@ func TestEstimateCountsTheRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Estimate{Points: 2, Views: 4, Companions: 1, Runs: 92, MonteCarlo: 80, Memory: 81_920, Disk: 80 * mcDiskPathBytes}
+	want := Estimate{Points: 2, Views: 4, Companions: 1, Runs: 92, MonteCarlo: 80, Memory: 81_920, Disk: 217_600}
 	if e != want {
 		t.Fatalf("estimate %+v\nwant     %+v", e, want)
 	}
@@ -169,7 +172,7 @@ func TestBytesAndCount(t *testing.T) {
 // for 69.7 GB "too large: make the grid smaller". Where the workers'
 // runs are most of the estimate, the refusal says so. From 2019-01-01 to
 // 2025-01-01 the synthetic market (crypto every day) has 6 × 365 + 2 =
-// 2,192 steps: a worker holds 2,192 × 256 bytes = 561,152.
+// 2,192 steps: a worker holds 2,192 × 64 bytes = 140,288.
 func TestEstimateWorkersAtMostTheRuns(t *testing.T) {
 	f, err := Parse("w.toml", `name = "w"
 start = "2019-01-01"
@@ -208,20 +211,15 @@ symbols = ["BTC"]
 	if many.Memory != two.Memory || many.Workers != 2 {
 		t.Errorf("--workers 100000: %d bytes with %d workers, want --workers 2's %d bytes with 2", many.Memory, many.Workers, two.Memory)
 	}
-	if two.Steps != 2192 || two.Working != 2*2192*256 {
-		t.Errorf("%d steps, the workers' runs %d bytes; want 2,192 steps and 2 × 2,192 × 256 = %d", two.Steps, two.Working, 2*2192*256)
+	if two.Steps != 2192 || two.Working != 2*2192*64 {
+		t.Errorf("%d steps, the workers' runs %d bytes; want 2,192 steps and 2 × 2,192 × 64 = %d", two.Steps, two.Working, 2*2192*64)
 	}
 	one, err := est(1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if one.Memory != two.Memory-2192*256 {
-		t.Errorf("1 worker: %d bytes, want 2 workers' less one run's 561,152: %d", one.Memory, two.Memory-2192*256)
-	}
-	// A limit the workers' runs pass: the refusal names them.
-	_, err = est(2, two.Memory-1)
-	if err == nil || !strings.Contains(err.Error(), "the 2 runs the workers hold at once") {
-		t.Errorf("a limit 1 byte under the estimate: %v; want the workers named", err)
+	if one.Memory != two.Memory-2192*64 {
+		t.Errorf("1 worker: %d bytes, want 2 workers' less one run's 140,288: %d", one.Memory, two.Memory-2192*64)
 	}
 }
 
@@ -261,22 +259,26 @@ fast = { from = 1, to = 60, step = 1 }
 		opt          Options
 		memory, disk int64
 	}{
-		// Held: the panel, 2,192 × 56 = 122,752, and 60 runs of
-		// 2,192 × 48 + 8,192 = 113,408 each, 6,804,480: 6,927,232, twice
-		// for the heap's headroom, 13,854,464; the workers, 2 × 2,192 ×
-		// 256 = 1,122,304; the process, 80 MiB = 83,886,080; the
-		// database, 48 MiB = 50,331,648 and 60 × 2,192 × 64 = 8,417,280.
-		// 157,611,776 in all.
+		// The runs: held, the panel, 2,192 × 56 = 122,752, and 60 runs
+		// of 2,192 × 48 + 8,192 = 113,408 each, 6,804,480: 6,927,232,
+		// twice for the heap's headroom, 13,854,464; the workers, 2 ×
+		// 2,192 × 64 = 280,576; the process, 100 MiB = 104,857,600:
+		// 118,992,640.
+		// The outputs, after the runs (the bars kept: no FreeBars): 1.5 ×
+		// 6,927,232 = 10,390,848; the database, 24 MiB = 25,165,824 and
+		// 60 × (2,192 × 32 + 131,072) = 12,072,960; the process:
+		// 152,487,232, the larger.
 		// Disk: 60 runs past CSVRunsMax, so Parquet only, 48 bytes a
 		// step, and 32 in results.duckdb: 60 × (2,192 × 80 + 16,384) =
-		// 11,504,640; 10 runs' charts (the shown), 10 × 204,800 =
-		// 2,048,000; the experiment's files, 262,144, and the report's
-		// and database's, 2,097,152: 15,911,936.
-		{"report and database", Options{Report: report, Database: database}, 157_611_776, 15_911_936},
-		// No database: 83,886,080 + 13,854,464 + 1,122,304 = 98,862,848.
+		// 11,504,640; no legs charts (an SMA cross has no legs); the
+		// equity chart's 10 lines (the shown), 10 × 2,192 × 32 =
+		// 701,440; the experiment's files, 262,144, and the report's and
+		// database's, 2,097,152: 14,565,376.
+		{"report and database", Options{Report: report, Database: database}, 152_487_232, 14_565_376},
+		// No database: the runs alone, 118,992,640.
 		// CSV copies (always): 60 × (2,192 × (48 + 144) + 16,384) =
-		// 26,234,880, + 2,048,000 + 262,144 = 28,545,024.
-		{"no report, csv always", Options{CSV: "always"}, 98_862_848, 28_545_024},
+		// 26,234,880, + 701,440 + 262,144 = 27,198,464.
+		{"no report, csv always", Options{CSV: "always"}, 118_992_640, 27_198_464},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := tc.opt
@@ -293,6 +295,61 @@ fast = { from = 1, to = 60, step = 1 }
 			}
 			if e.Memory != tc.memory || e.Disk != tc.disk {
 				t.Errorf("memory %d, disk %d; want %d, %d", e.Memory, e.Disk, tc.memory, tc.disk)
+			}
+		})
+	}
+}
+
+// The disk estimate counts what Monte Carlo and the walk-forward write:
+// it counted Monte Carlo's path rows alone (not montecarlo_bands.*, a
+// row a day and run, nor montecarlo.png/.svg, a panel a run) and nothing
+// of the walk-forward (walkforward/<strategy>/equity.*, a row a step of
+// the stitched out-of-sample curve, windows.*, walkforward.png/.svg).
+// Each experiment is run and its folder measured: a limit at 0.9× the
+// bytes written refuses it, one at 1.2× lets it through.
+func TestEstimateDiskMonteCarloAndWalkForward(t *testing.T) {
+	sma := func(name, extra string) string {
+		return `name = "` + name + `"
+start = "2019-01-01"
+end = "2025-01-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "sma"
+type = "sma-cross"
+[strategy.params]
+symbol = "BTC"
+slow = 100
+[strategy.sweep]
+` + extra
+	}
+	for _, tc := range []struct{ name, text string }{
+		// 10 runs × 200 paths of 365 days: the bands (10 × 365 rows) and
+		// the chart's 10 panels outweigh the 2,000 path rows.
+		{"montecarlo", sma("mc", "fast = { from = 10, to = 55, step = 5 }\n[montecarlo]\npaths = 200\ndays = 365\nmean_block = 10\n")},
+		// 2 runs; the stitched curve of ~1,800 out-of-sample days.
+		{"walkforward", sma("wf", "fast = [10, 20]\n[walkforward]\nin_sample_days = 365\nout_of_sample_days = 91\nmode = \"rolling\"\nmetric = \"sharpe\"\n")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse(tc.name+".toml", tc.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 2, CSV: "never"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var written int64
+			for _, b := range files(t, o.Dir) {
+				written += int64(len(b))
+			}
+			est := o.Estimate
+			t.Logf("estimated %d bytes, written %d (%.2f×)", est.Disk, written, float64(est.Disk)/float64(written))
+			if err := (Limits{MaxDisk: written * 9 / 10}).check(f.Name, est); err == nil {
+				t.Errorf("a limit at 0.9× the %d bytes written let an estimate of %d through", written, est.Disk)
+			}
+			if err := (Limits{MaxDisk: written * 12 / 10}).check(f.Name, est); err != nil {
+				t.Errorf("a limit at 1.2× the %d bytes written: %v", written, err)
 			}
 		})
 	}

@@ -131,12 +131,12 @@ func TestPlanShardsProperties(t *testing.T) {
 
 // A shard's estimate is its share: 1,001 runs on 4 shards → 251 each,
 // so that --max-runs bounds one machine's work. Its memory is the
-// program's 80 MiB (each shard is a process) and a quarter of the rest:
-// 83,890,081 − 83,886,080 = 4,001 → ⌈4,001/4⌉ = 1,001 over 83,886,080.
+// program's 100 MiB (each shard is a process) and a quarter of the rest:
+// 104,861,601 − 104,857,600 = 4,001 → ⌈4,001/4⌉ = 1,001 over 104,857,600.
 func TestEstimateShare(t *testing.T) {
-	e := Estimate{Runs: 1001, MonteCarlo: 800, Memory: 83_890_081, Disk: 9}
+	e := Estimate{Runs: 1001, MonteCarlo: 800, Memory: 104_861_601, Disk: 9}
 	s := e.share(&Shard{Index: 1, Count: 4})
-	if s.Runs != 251 || s.MonteCarlo != 200 || s.Memory != 83_886_080+1001 || s.Disk != 3 {
+	if s.Runs != 251 || s.MonteCarlo != 200 || s.Memory != 104_857_600+1001 || s.Disk != 3 {
 		t.Errorf("share = %+v", s)
 	}
 	if got := e.share(nil); got != e {
