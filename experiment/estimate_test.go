@@ -169,8 +169,7 @@ func TestBytesAndCount(t *testing.T) {
 
 // The memory estimate counts the runs held at once by the workers, at
 // most one a run: --workers 100000 on an experiment of 2 runs was refused
-// for 69.7 GB "too large: make the grid smaller". Where the workers'
-// runs are most of the estimate, the refusal says so. From 2019-01-01 to
+// for 69.7 GB "too large: make the grid smaller". From 2019-01-01 to
 // 2025-01-01 the synthetic market (crypto every day) has 6 × 365 + 2 =
 // 2,192 steps: a worker holds 2,192 × 64 bytes = 140,288.
 func TestEstimateWorkersAtMostTheRuns(t *testing.T) {
