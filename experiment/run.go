@@ -1062,7 +1062,7 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 		if len(views[r.View].Unshocked) > 0 {
 			r.traded = tradedSymbols(r.Result.Fills)
 		}
-		r.Stats, r.Attribution = sr.Stats, sr.Attribution.rows()
+		r.Stats, r.Attribution = sr.Stats.stats(), sr.Attribution.rows()
 		r.Metrics = results.RunMetrics{}
 		if err := json.Unmarshal(sr.Metrics, &r.Metrics); err != nil {
 			return fmt.Errorf("merge: run %s: its metrics: %w", r.Key, err)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -49,7 +50,7 @@ type shardRun struct {
 	Key         string
 	Curve       engine.Curve
 	Fills       fillColumns
-	Stats       map[string]float64
+	Stats       statColumns
 	Metrics     []byte // results.RunMetrics as JSON
 	Attribution attributionColumns
 }
@@ -84,6 +85,35 @@ func (c *fillColumns) fills() []engine.Fill {
 			Commission: c.Commission[i], Kind: c.Kind[i], Tag: c.Tag[i], Order: c.Order[i], Slippage: c.Slippage[i], Fee: c.Fee[i]}
 	}
 	return out
+}
+
+// statColumns are a run's strategy statistics by column, in name order:
+// gob writes a map in Go's random iteration order, so a map here made
+// two runs of one shard write different state.gob bytes (and shard.json
+// a different checksum of it).
+type statColumns struct {
+	Name  []string
+	Value []float64
+}
+
+func statsToColumns(m map[string]float64) statColumns {
+	var c statColumns
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		c.Name, c.Value = append(c.Name, k), append(c.Value, m[k])
+	}
+	return c
+}
+
+// stats returns the statistics as a map, nil when there are none.
+func (c *statColumns) stats() map[string]float64 {
+	if len(c.Name) == 0 {
+		return nil
+	}
+	m := make(map[string]float64, len(c.Name))
+	for i, k := range c.Name {
+		m[k] = c.Value[i]
+	}
+	return m
 }
 
 // attributionColumns are a run's InstrumentPnL rows by column.
@@ -767,7 +797,7 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 		if err != nil {
 			return fmt.Errorf("run %s: %w", r.Key, err)
 		}
-		st.Runs[i] = shardRun{Key: r.Key, Curve: r.Result.Curve, Fills: fillsToColumns(r.Result.Fills), Stats: r.Stats, Metrics: mj, Attribution: attributionToColumns(r.Attribution)}
+		st.Runs[i] = shardRun{Key: r.Key, Curve: r.Result.Curve, Fills: fillsToColumns(r.Result.Fills), Stats: statsToColumns(r.Stats), Metrics: mj, Attribution: attributionToColumns(r.Attribution)}
 		if !opt.Keep {
 			m.recycle(r.Result) // the fills were copied above
 		}

@@ -3,6 +3,7 @@ package experiment
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,5 +191,67 @@ func TestShardSlugCollision(t *testing.T) {
 	m, err := ReadShardManifest(folder)
 	if err != nil || m.ExperimentName != "integrity mc" {
 		t.Errorf("shard.json: %+v, %v; want experiment_name \"integrity mc\"", m, err)
+	}
+}
+
+// TestShardFolderSameBytes: a shard run again (a retried pod, another
+// worker count) writes its folder byte for byte as before, as a
+// one-machine run does. The pair hedges' statistics (rebalances, hedge
+// ratios: seven per run) went into state.gob as a map, which gob writes
+// in Go's random iteration order: state.gob, and shard.json's checksum
+// of it, differed from one run of the shard to the next.
+func TestShardFolderSameBytes(t *testing.T) {
+	dir := t.TempDir()
+	text := `name = "same shard"
+seed = 3
+start = "2021-01-01"
+end = "2021-09-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA", "MSFT"]
+short = ["TAO", "FET"]
+lookback = 30
+[strategy.sweep]
+hedge = ["dollar", "beta", "vol"]
+gross = [0.5, 1.0]
+`
+	p := filepath.Join(dir, "x.toml")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var folders []string
+	for i, workers := range []int{1, 2, 1} {
+		out := filepath.Join(dir, fmt.Sprintf("shards%d", i))
+		if _, err := Run(context.Background(), f, Options{Out: out, Workers: workers, Shard: &Shard{Index: 0, Count: 2, Source: "test"}}); err != nil {
+			t.Fatal(err)
+		}
+		folders = append(folders, filepath.Join(out, Shard{Index: 0, Count: 2}.Name("same-shard")))
+	}
+	st, err := os.ReadFile(filepath.Join(folders[0], stateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(st, []byte("hedge_ratio_mean")) {
+		t.Fatalf("%s holds no strategy statistics: the test wants some", stateFile)
+	}
+	want := folderFiles(t, folders[0])
+	for i, other := range folders[1:] {
+		got := folderFiles(t, other)
+		for name, b := range want {
+			if !bytes.Equal(got[name], b) {
+				t.Errorf("run %d of shard 0/2: %s differs from the first run's", i+2, name)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("run %d of shard 0/2 wrote %d files, the first %d", i+2, len(got), len(want))
+		}
 	}
 }
