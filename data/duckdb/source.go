@@ -21,7 +21,8 @@ import (
 //
 //   - Table alone: a Parquet file (.parquet, .pq), a glob of them
 //     ("bars/*.parquet"), a hive-partitioned folder ("bars/", holding
-//     bars/symbol=NVDA/….parquet; the partition keys become columns), a CSV
+//     bars/symbol=NVDA/….parquet, or .csv; the partition keys become
+//     columns), a CSV
 //     file or glob (.csv, .csv.gz, .tsv, .txt) or an Arrow IPC file
 //     (.arrow, .ipc, .feather, .arrows).
 //   - DuckDB + Table: a table or view of an existing DuckDB database file
@@ -160,8 +161,12 @@ type relation struct {
 	// csv: a CSV table, read once into a temporary Parquet file when its
 	// columns are known (see csvToParquet).
 	csv              bool
-	csvPath, csvArgs string   // CSV: the read_csv path and options
-	helpers          []string // columns the reader added (filename, row)
+	csvPath, csvArgs string // CSV: the read_csv path and options
+	// hiveKeys are a hive-partitioned folder's partition keys
+	// (bars/symbol=NVDA/…: symbol), columns of no file, which
+	// read_csv's types may not name.
+	hiveKeys []string
+	helpers  []string // columns the reader added (filename, row)
 }
 
 // ReadSource reads the requested instruments of a one-table dataset or

@@ -351,8 +351,9 @@ func (r *sourceReader) resolve() error {
 
 // folderPattern is the glob of a hive-partitioned folder's data files:
 // every file below it with the extension of the first one found ("" when
-// there is none).
-func folderPattern(dir string) string {
+// there is none), and the partition keys of that file's path (the k of
+// each k=v folder between dir and the file).
+func folderPattern(dir string) (pattern string, keys []string) {
 	var ext string
 	filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
 		if err != nil || e.IsDir() || ext != "" {
@@ -360,14 +361,21 @@ func folderPattern(dir string) string {
 		}
 		if f, _, ferr := fileFormat(p); ferr == nil && f != formatIPC {
 			ext = strings.TrimPrefix(strings.ToLower(filepath.Base(p)), strings.SplitN(strings.ToLower(filepath.Base(p)), ".", 2)[0])
+			if rel, rerr := filepath.Rel(dir, filepath.Dir(p)); rerr == nil {
+				for _, part := range strings.Split(filepath.ToSlash(rel), "/") {
+					if k, _, ok := strings.Cut(part, "="); ok && k != "" {
+						keys = append(keys, k)
+					}
+				}
+			}
 			return filepath.SkipAll
 		}
 		return nil
 	})
 	if ext == "" {
-		return ""
+		return "", nil
 	}
-	return filepath.Join(dir, "**", "*"+ext)
+	return filepath.Join(dir, "**", "*"+ext), keys
 }
 
 // TableFiles lists the files a source's Table names, as ReadSource reads
@@ -381,7 +389,7 @@ func TableFiles(ctx context.Context, table string) ([]string, error) {
 		if !fi.IsDir() {
 			return []string{table}, nil
 		}
-		if pattern = folderPattern(table); pattern == "" {
+		if pattern, _ = folderPattern(table); pattern == "" {
 			return nil, nil
 		}
 	}
@@ -478,7 +486,7 @@ func (r *sourceReader) resolveFiles(table string) error {
 	switch {
 	case statErr == nil && fi.IsDir():
 		// A hive-partitioned folder: every data file below it.
-		if pattern = folderPattern(table); pattern == "" {
+		if pattern, r.rel.hiveKeys = folderPattern(table); pattern == "" {
 			return r.fail("folder holds no .parquet or .csv files")
 		}
 		hive, multi = true, true
@@ -548,13 +556,19 @@ func (r *sourceReader) resolveFiles(table string) error {
 
 // csvCall is the read_csv call of a CSV table, reading the named columns
 // as text (the time column: its format is decided in Go; the symbol).
+// A hive folder's partition keys (a symbol=NVDA folder's symbol) are
+// columns of no file, which types may not name: they are left to the
+// hive partitioning (the symbol column is read as text after).
 func (r *sourceReader) csvCall(text []string) string {
-	types := ""
-	if len(text) > 0 {
-		var t []string
-		for _, n := range text {
-			t = append(t, sqlString(n)+": 'VARCHAR'")
+	var t []string
+	for _, n := range text {
+		if slices.ContainsFunc(r.rel.hiveKeys, func(k string) bool { return strings.EqualFold(k, n) }) {
+			continue
 		}
+		t = append(t, sqlString(n)+": 'VARCHAR'")
+	}
+	types := ""
+	if len(t) > 0 {
 		types = ", types = {" + strings.Join(t, ", ") + "}"
 	}
 	return "read_csv(" + sqlString(r.rel.csvPath) + r.rel.csvArgs + types + ")"

@@ -131,9 +131,11 @@ func TestReadSourceSameAsFiles(t *testing.T) {
 	execDB(t, db, "COPY (SELECT * FROM "+vals+" WHERE symbol <> 'NVDA') TO "+sqlString(filepath.Join(globDir, "b.parquet"))+" (FORMAT parquet)")
 	hive := filepath.Join(dir, "hive")
 	execDB(t, db, "COPY "+vals+" TO "+sqlString(hive)+" (FORMAT parquet, PARTITION_BY (symbol))")
-	// CSV with RFC 3339 text times.
+	// CSV with RFC 3339 text times, and a hive folder of them.
 	csvPath := filepath.Join(dir, "bars.csv")
 	execDB(t, db, "COPY (SELECT symbol, strftime(ts, '%Y-%m-%dT%H:%M:%SZ') AS ts, open, high, low, close, volume FROM "+vals+") TO "+sqlString(csvPath)+" (HEADER)")
+	hiveCSV := filepath.Join(dir, "hivecsv")
+	execDB(t, db, "COPY (SELECT symbol, strftime(ts, '%Y-%m-%dT%H:%M:%SZ') AS ts, open, high, low, close, volume FROM "+vals+") TO "+sqlString(hiveCSV)+" (FORMAT csv, HEADER, PARTITION_BY (symbol))")
 	// A DuckDB database file with the table, closed before reading.
 	dbPath := filepath.Join(dir, "market.duckdb")
 	func() {
@@ -162,6 +164,7 @@ func TestReadSourceSameAsFiles(t *testing.T) {
 		{"glob", Source{Table: filepath.Join(globDir, "*.parquet")}},
 		{"hive folder", Source{Table: hive}},
 		{"csv", Source{Table: csvPath}},
+		{"hive csv folder", Source{Table: hiveCSV}},
 		{"arrow ipc", Source{Table: ipcPath}},
 		{"duckdb table", Source{DuckDB: dbPath, Table: "bars"}},
 		{"duckdb query", Source{DuckDB: dbPath, Query: "SELECT * FROM bars WHERE volume >= 0"}},
@@ -426,5 +429,42 @@ func TestReadSourceCSVLines(t *testing.T) {
 	}
 	if s := got.Series[0]; !slices.Equal(s.Time, []int64{utc(2024, 1, 2, 14, 0), utc(2024, 1, 2, 15, 0)}) || !slices.Equal(s.Rows, []int{5, 2}) {
 		t.Errorf("got %v rows %v", fmtTimes(s.Time), s.Rows)
+	}
+}
+
+// A hive folder of CSV files (bars/symbol=NVDA/….csv, as DuckDB's
+// PARTITION_BY writes it) is read as one of Parquet files is: read_csv
+// was told the symbol column's type, which no file holds ("Columns with
+// names: "symbol" do not exist in the CSV File" for every hive CSV
+// folder). A ticker of digits with a leading zero (Tencent's 0700) keeps
+// its name in both. The bars are those of a per-instrument file of the
+// same rows.
+func TestReadSourceHiveNumericTicker(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db := memDB(t)
+	var rows []tableRow
+	for _, x := range fixtureRows() {
+		if x.sym == "NVDA" {
+			rows = append(rows, x, tableRow{"0700", x.t, x.open / 100, x.high / 100, x.low / 100, x.close / 100, x.volume})
+		}
+	}
+	vals := valuesSQL(rows, 2)
+	hivePQ, hiveCSV := filepath.Join(dir, "pq"), filepath.Join(dir, "csv")
+	execDB(t, db, "COPY "+vals+" TO "+sqlString(hivePQ)+" (FORMAT parquet, PARTITION_BY (symbol))")
+	execDB(t, db, "COPY (SELECT symbol, strftime(ts, '%Y-%m-%dT%H:%M:%SZ') AS ts, open, high, low, close, volume FROM "+vals+") TO "+sqlString(hiveCSV)+" (FORMAT csv, HEADER, PARTITION_BY (symbol))")
+	if _, err := os.Stat(filepath.Join(hiveCSV, "symbol=0700")); err != nil {
+		t.Fatalf("the fixture has no symbol=0700 folder: %v", err)
+	}
+	want, err := ReadFiles(ctx, []string{perInstrumentCSV(t, dir, "0700", rows)}, []ReadOptions{{Symbol: "0700", Class: data.Equity}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{hivePQ, hiveCSV} {
+		p, err := ReadSource(ctx, Source{Table: table}, Request{Symbols: []string{"0700"}, Classes: []data.Class{data.Equity}})
+		if err != nil {
+			t.Fatalf("%s: %v", table, err)
+		}
+		sameBars(t, filepath.Base(table), p.Series[0], want.Series[0])
 	}
 }
