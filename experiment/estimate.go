@@ -109,6 +109,20 @@ const (
 	// for the baseline runs shown (at most maxLines): equity.svg writes
 	// ~26 bytes a point (567 KB for 10 runs of 2,192 days).
 	diskLineStepBytes = 32
+	// diskScenarioBytes is what each scenario kept adds to a stress
+	// test's folder besides its runs: stress/<scenario>.png (194–226 KB)
+	// and .svg (its lines as the equity chart's, diskLineStepBytes) and
+	// its column of the heatmap; diskScenarioOutputBytes its share of
+	// report.html and results.duckdb (real-ai-hedge under 9 library
+	// scenarios: 3.3 MB past its runs' files and the svg lines, ~370 KB
+	// a scenario, ~100 KB of it in the report and the database).
+	diskScenarioBytes       = 224 << 10
+	diskScenarioOutputBytes = 128 << 10
+	// diskCloseBytes is a close of prices.* and benchmarks.* (an
+	// instrument's closes, reduced to at most 4 × priceBuckets): a row of
+	// the CSV (~29 bytes) and of the Parquet file (~8; real-ai-hedge's 7
+	// instruments, 10,250 closes: 297,643 and 83,306 bytes).
+	diskCloseBytes = 40
 	// mcPathBytes is what Monte Carlo keeps per path and run: its terminal
 	// return, drawdown, terminal value and shock flag (MonteCarloResult).
 	// The paths' curves are not kept: they stream into per-day bands
@@ -148,8 +162,10 @@ const (
 // Estimate is what an experiment will cost, computed before any work:
 // run counts from the file alone, memory and disk once the data's size is
 // known (Bars and Steps; 0 before). Sizes are upper estimates from the
-// cost model above (Views counts every scenario, even one that will be
-// skipped).
+// cost model above. From the file alone, Views counts every scenario;
+// [Run] counts again, once the data is loaded, only those it keeps (a
+// library scenario that cannot apply to the data, or changes nothing in
+// it, is skipped: [File.Views]).
 type Estimate struct {
 	Points      int   // parameter sets: every strategy's sweep points
 	Views       int   // 1 (the baseline) + scenarios
@@ -159,6 +175,7 @@ type Estimate struct {
 	WalkForward int   // of Runs: walk-forward window runs
 	Bars        int64 // bars in the panel, every instrument (0: data not loaded)
 	Steps       int64 // steps of the merged timeline (0: data not loaded)
+	RunSteps    int64 // of Steps, those a run writes: from start, the warm-up left out
 	Memory      int64 // bytes: peak memory of the process, once the data is loaded
 	Disk        int64 // bytes: the results folder, as the options write it
 	// Workers and Working: the runs held in memory at once (the workers,
@@ -319,6 +336,18 @@ func (f *File) Estimate(opt Options) (Estimate, error) {
 	return e, nil
 }
 
+// withViews is the file's estimate e with n views kept (the baseline
+// and n−1 scenarios): their runs and long-leg companions.
+func (e Estimate) withViews(n int) Estimate {
+	e.Runs -= (e.Points + e.Companions) * e.Views
+	if n <= 1 {
+		e.Companions = 0
+	}
+	e.Views = n
+	e.Runs += (e.Points + e.Companions) * n
+	return e
+}
+
 // withData completes an estimate once the data is loaded: bars and steps
 // of the panel, and from them the memory and disk of the runs, as opt
 // will write them (its workers, CSV copies, charts, report and
@@ -330,15 +359,24 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 		bars += int64(m.Panel.Series[i].Len())
 	}
 	steps := int64(m.Timeline.Len())
+	// A run writes the steps from start alone: the warm-up before it is
+	// read, not written (a year's runs after 2019–2024 of daily warm-up,
+	// real-ai-hedge, were counted 2,601 steps on disk for their 354).
+	// Memory keeps the whole timeline's count, as measured.
+	written := steps
+	if m.Start != 0 && steps > 0 {
+		written -= int64(m.Timeline.StepAt(m.Start))
+	}
+	e.RunSteps = written
 	e.Bars, e.Steps = bars, steps
 	held := e.Memory // Monte Carlo's, from the file
 	var wfDisk int64
-	if w := f.WalkForward; w != nil && steps > 0 {
+	if w := f.WalkForward; w != nil && m.Timeline.Len() > 0 {
 		first := m.Start
 		if first == 0 {
 			first = m.Timeline.Times[0]
 		}
-		ws := w.Windows(first, m.Timeline.Times[steps-1]+data.NanosPerDay)
+		ws := w.Windows(first, m.Timeline.Times[m.Timeline.Len()-1]+data.NanosPerDay)
 		wins := int64(len(ws))
 		wf := wins * int64(e.Points+len(f.Strategy))
 		e.WalkForward = int(min(wf, 1<<40))
@@ -404,7 +442,24 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 		charted = legged
 	}
 	lines := min(int64(e.Points), maxLines)
-	e.Disk += diskExperimentBytes + lines*steps*diskLineStepBytes + main*(steps*perStep+diskRunBytes) + charted*diskChartBytes
+	e.Disk += diskExperimentBytes + lines*written*diskLineStepBytes + main*(written*perStep+diskRunBytes) + charted*diskChartBytes
+	// Each scenario kept: its equity chart, and its share of the
+	// report's and the database's tables.
+	scen := int64(diskScenarioBytes)
+	if outputs {
+		scen += diskScenarioOutputBytes
+	}
+	e.Disk += int64(e.Views-1) * (scen + lines*written*diskLineStepBytes)
+	var closes int64
+	for _, p := range []*data.Panel{m.Panel, m.Bench} {
+		if p == nil {
+			continue
+		}
+		for i := range p.Series {
+			closes += int64(min(p.Series[i].Len(), 4*priceBuckets))
+		}
+	}
+	e.Disk += closes * diskCloseBytes
 	if outputs {
 		e.Disk += diskOutputBytes
 	}

@@ -272,12 +272,13 @@ fast = { from = 1, to = 60, step = 1 }
 		// 11,504,640; no legs charts (an SMA cross has no legs); the
 		// equity chart's 10 lines (the shown), 10 × 2,192 × 32 =
 		// 701,440; the experiment's files, 262,144, and the report's and
-		// database's, 2,097,152: 14,565,376.
-		{"report and database", Options{Report: report, Database: database}, 152_487_232, 14_565_376},
+		// database's, 2,097,152; prices.*, 2,192 closes of 40 bytes,
+		// 87,680: 14,653,056.
+		{"report and database", Options{Report: report, Database: database}, 152_487_232, 14_653_056},
 		// No database: the runs alone, 118,992,640.
 		// CSV copies (always): 60 × (2,192 × (48 + 144) + 16,384) =
-		// 26,234,880, + 701,440 + 262,144 = 27,198,464.
-		{"no report, csv always", Options{CSV: "always"}, 118_992_640, 27_198_464},
+		// 26,234,880, + 701,440 + 262,144 + 87,680 = 27,286,144.
+		{"no report, csv always", Options{CSV: "always"}, 118_992_640, 27_286_144},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := tc.opt
@@ -351,5 +352,54 @@ slow = 100
 				t.Errorf("a limit at 1.2× the %d bytes written: %v", written, err)
 			}
 		})
+	}
+}
+
+// A stress test over the scenario library counts on disk only the
+// scenarios it keeps (on the synthetic market the replays are skipped:
+// no real history to transplant) and only the steps its runs write (from
+// start: 2019–2020 are warm-up). It counted every library scenario and
+// the whole timeline: real-ai-hedge was estimated at 2.8× its folder.
+// The folder is measured: a limit at 0.9× its bytes refuses the
+// estimate, one at 1.2× lets it through.
+func TestEstimateDiskStressLibrary(t *testing.T) {
+	f, err := Parse("lib.toml", `name = "lib"
+start = "2021-01-01"
+end = "2022-01-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA", "MSFT"]
+short = ["TAO", "FET"]
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 2, Stress: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written int64
+	for _, b := range files(t, o.Dir) {
+		written += int64(len(b))
+	}
+	est := o.Estimate
+	t.Logf("%d views kept, %d steps written of %d; estimated %d bytes, written %d (%.2f×)", len(o.Views), est.RunSteps, est.Steps, est.Disk, written, float64(est.Disk)/float64(written))
+	if est.Views != len(o.Views) || est.Runs != len(o.Runs) {
+		t.Errorf("estimated %d views and %d runs, made %d and %d", est.Views, est.Runs, len(o.Views), len(o.Runs))
+	}
+	if err := (Limits{MaxDisk: written * 9 / 10}).check(f.Name, est); err == nil {
+		t.Errorf("a limit at 0.9× the %d bytes written let an estimate of %d through", written, est.Disk)
+	}
+	if err := (Limits{MaxDisk: written * 12 / 10}).check(f.Name, est); err != nil {
+		t.Errorf("a limit at 1.2× the %d bytes written: %v", written, err)
 	}
 }

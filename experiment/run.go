@@ -678,6 +678,16 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	m.Notes = append(sweepNotes, m.Notes...)
+	// Scenarios named in the file must all apply (or the run fails): each
+	// counts. Of the library's (divergence stress), only those that apply
+	// to the data count: the baseline now, and each scenario as Views
+	// keeps it (a limit passed stops it there, before a run), then the
+	// estimate is made again of the views kept.
+	explicit := len(f.Scenarios)+len(f.Inline) > 0
+	fileEst := est
+	if !explicit {
+		est = fileEst.withViews(1)
+	}
 	est = f.withData(est, m, opt)
 	if err := opt.Limits.check(f.Name, est.share(opt.Shard)); err != nil {
 		return nil, err
@@ -694,7 +704,6 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			return nil, err
 		}
 	}
-	explicit := len(f.Scenarios)+len(f.Inline) > 0
 	list, origins, err := f.scenarioOrigins(opt.Stress)
 	if err != nil {
 		return nil, err
@@ -702,9 +711,18 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err := f.loadReplaySources(ctx, m, list, opt.DataDir); err != nil {
 		return nil, err
 	}
-	views, vnotes, err := f.Views(m, list, !explicit)
+	admit := func(n int) error {
+		return opt.Limits.check(f.Name, f.withData(fileEst.withViews(n), m, opt).share(opt.Shard))
+	}
+	if explicit {
+		admit = nil // counted above
+	}
+	views, vnotes, err := f.views(m, list, !explicit, admit)
 	if err != nil {
 		return nil, err
+	}
+	if !explicit {
+		est = f.withData(fileEst.withViews(len(views)), m, opt)
 	}
 	notes := append(append([]string(nil), m.Notes...), vnotes...)
 	stress := len(views) > 1

@@ -125,6 +125,14 @@ func (f *File) scenarioOrigins(all bool) ([]*scenarios.Scenario, map[*scenarios.
 // cannot apply to this data is skipped and named in the returned notes;
 // otherwise it is an error.
 func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]View, []string, error) {
+	return f.views(m, list, optional, nil)
+}
+
+// views is Views; admit, when set, is asked before each shocked view is
+// kept with the count of views it makes (the baseline's included), and
+// its error stops the building: [Run] checks the estimate of the views
+// that apply, one at a time, as it goes.
+func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit func(views int) error) ([]View, []string, error) {
 	views := []View{{Panel: m.Panel, Timeline: m.Timeline, Bench: m.Bench}}
 	var notes []string
 	// 30 days after the runs start: after start, or after the first bar
@@ -190,6 +198,11 @@ func (f *File) Views(m *Market, list []*scenarios.Scenario, optional bool) ([]Vi
 			notes = append(notes, note)
 			if optional {
 				continue
+			}
+		}
+		if admit != nil {
+			if err := admit(len(views) + 1); err != nil {
+				return nil, nil, err
 			}
 		}
 		slices.Sort(unshocked)
