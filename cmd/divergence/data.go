@@ -39,8 +39,12 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs := newFlags("data list", "data list [--catalog PATH]", stderr)
 		catalog := fs.String("catalog", defaultCatalog(), "catalog file ($DIVERGENCE_CATALOG)")
 		wait := fs.Duration("wait", duckdb.DefaultCatalogWait, "how long to wait for another process (an import) that holds the catalog")
-		if _, err := parse(fs, args[1:]); err != nil {
+		pos, err := parse(fs, args[1:])
+		if err != nil {
 			return err
+		}
+		if len(pos) > 0 {
+			return fmt.Errorf("data list: takes no argument, got %q (the catalog is given by --catalog)", pos[0])
 		}
 		if _, err := os.Stat(*catalog); err != nil {
 			return fmt.Errorf("data list: %w (import files first: divergence data import FILE...)", err)
@@ -59,6 +63,9 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return cmdSynth(args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, dataUsage)
+	if m := closest(args[0], []string{"import", "list", "synth"}); m != "" {
+		return fmt.Errorf("data: unknown subcommand %q: did you mean data %s?", args[0], m)
+	}
 	return fmt.Errorf("data: unknown subcommand %q", args[0])
 }
 
@@ -263,8 +270,13 @@ func cmdSynth(args []string, stdout, stderr io.Writer) error {
 	instruments := fs.Int("instruments", 6, "instruments of the intraday market: half crypto (24/7), half equities (New York sessions)")
 	layout := fs.String("layout", "table", "intraday output: table (one bars.parquet with a symbol column) or files (SYMBOL.parquet each)")
 	force := fs.Bool("force", false, "write into a folder that already holds files (replacing those of the same names)")
-	if _, err := parse(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil {
 		return err
+	}
+	if len(pos) > 0 {
+		// data synth DIR wrote to synthetic-market, not DIR.
+		return fmt.Errorf("data synth: takes no argument, got %q (the folder is given by --out)", pos[0])
 	}
 	// The synthetic files would replace real ones of the same names
 	// (QQQ.csv) and sit beside the rest (BTC.csv beside BTC-USD.csv): a

@@ -176,10 +176,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdCompare(ctx, args[1:], stdout, stderr)
 	case "metrics":
 		return cmdMetrics(args[1:], stdout, stderr)
-	case "version", "--version":
+	case "version", "--version", "-version":
 		fs := newFlags("version", "version", stderr)
-		if _, err := parse(fs, args[1:]); err != nil {
+		pos, err := parse(fs, args[1:])
+		if err != nil {
 			return err
+		}
+		if len(pos) > 0 {
+			return fmt.Errorf("version: takes no argument, got %q", pos[0])
 		}
 		fmt.Fprintln(stdout, "divergence", version)
 		return nil
@@ -188,8 +192,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
+	if m := closest(args[0], commands); m != "" {
+		return fmt.Errorf("unknown command %q: did you mean %s?", args[0], m)
+	}
 	return fmt.Errorf("unknown command %q", args[0])
 }
+
+// commands are the program's commands, for the one a misspelling meant.
+var commands = []string{"run", "stress", "merge", "scenarios", "report", "db", "compare", "data", "metrics", "strategies", "version", "help"}
 
 // isHelp reports whether a word asks for help.
 func isHelp(a string) bool { return a == "help" || a == "-h" || a == "--help" || a == "-help" }
@@ -210,20 +220,166 @@ func helpAsked(args []string) bool {
 }
 
 // parse parses flags that may stand before, between or after the
-// positional arguments, and returns the positionals.
+// positional arguments, and returns the positionals. -h or --help prints
+// the command's help (flag.ErrHelp). A mistake is returned as one line
+// naming the flag the way the README writes it (--out), and the flag the
+// command has that was likely meant, without the flag package's own line
+// and the screenful of usage it printed (before the same error, which
+// main printed again). A flag given twice with two values is refused:
+// every flag holds one value (lists are comma-separated), and the first
+// was silently dropped (--benchmark SPY --benchmark QQQ measured QQQ
+// alone).
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	usage, output := fs.Usage, fs.Output()
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	given := map[string][]string{}
+	values := map[string]flag.Value{}
+	fs.VisitAll(func(f *flag.Flag) {
+		values[f.Name] = f.Value
+		r := recorded{Value: f.Value, name: f.Name, given: given}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			f.Value = recordedBool{r}
+		} else {
+			f.Value = r
+		}
+	})
+	restore := func() {
+		fs.VisitAll(func(f *flag.Flag) { f.Value = values[f.Name] })
+		fs.Usage = usage
+		fs.SetOutput(output)
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			restore()
+			if errors.Is(err, flag.ErrHelp) {
+				usage()
+				return nil, err
+			}
+			return nil, flagError(fs, err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
-			return pos, nil
+			break
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+	restore()
+	var names []string
+	for n := range given {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if v := given[n]; slices.ContainsFunc(v, func(s string) bool { return s != v[0] }) {
+			return nil, fmt.Errorf("%s: --%s given %d times (%s): give it once", fs.Name(), n, len(v), strings.Join(v, ", "))
+		}
+	}
+	return pos, nil
+}
+
+// recorded is a flag's value that notes each value given to it, for
+// parse to refuse a flag given twice; recordedBool keeps a boolean flag
+// one that takes no value.
+type recorded struct {
+	flag.Value
+	name  string
+	given map[string][]string
+}
+
+func (r recorded) Set(s string) error {
+	r.given[r.name] = append(r.given[r.name], s)
+	return r.Value.Set(s)
+}
+
+type recordedBool struct{ recorded }
+
+func (recordedBool) IsBoolFlag() bool { return true }
+
+// flagError rewrites an error of the flag package for fs: the command
+// first, flags written --name as the README and the help's synopsis
+// write them, an unknown flag with the command's flag it likely meant
+// (or, for a flag another command has, the flags this one takes).
+func flagError(fs *flag.FlagSet, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		name = strings.TrimLeft(name, "-")
+		var flags []string
+		fs.VisitAll(func(f *flag.Flag) { flags = append(flags, "--"+f.Name) })
+		hint := fmt.Sprintf("divergence %s --help lists its flags", fs.Name())
+		if len(flags) == 0 {
+			hint = "it takes no flags"
+		}
+		if m := closest(name, flags); m != "" {
+			hint = fmt.Sprintf("did you mean %s? %s", m, hint)
+		} else if len(flags) > 0 && len(flags) <= 12 {
+			hint = fmt.Sprintf("its flags: %s", strings.Join(flags, ", "))
+		}
+		return fmt.Errorf("%s: unknown flag --%s (%s)", fs.Name(), name, hint)
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return fmt.Errorf("%s: --%s needs a value", fs.Name(), strings.TrimLeft(name, "-"))
+	}
+	// invalid value "x" for flag -workers: …, invalid boolean value "x" for -quiet: …
+	if before, after, ok := strings.Cut(msg, " for flag -"); ok {
+		msg = before + " for --" + after
+	} else if before, after, ok := strings.Cut(msg, " for -"); ok {
+		msg = before + " for --" + after
+	}
+	return fmt.Errorf("%s: %s", fs.Name(), msg)
+}
+
+// closest returns the word of words (flags written --name, or commands)
+// that word likely misspells: within an edit distance of a third of its
+// length (at least 1, at most 3), or that it begins (a flag cut short,
+// --max-mem), the nearest first; "" when none is.
+func closest(word string, words []string) string {
+	bare := func(w string) string { return strings.TrimLeft(w, "-") }
+	word = bare(word)
+	if word == "" {
+		return ""
+	}
+	best, bestD := "", 0
+	limit := min(max(len(word)/3, 1), 3)
+	for _, w := range words {
+		d := editDistance(strings.ToLower(word), strings.ToLower(bare(w)))
+		if d > limit && !(len(word) >= 3 && strings.HasPrefix(bare(w), word)) {
+			continue
+		}
+		if best == "" || d < bestD {
+			best, bestD = w, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes
+// (flag and command names are ASCII), a swap of two neighbours counting
+// one (--otu for --out).
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
 }
 
 // newFlags returns the flag set of a command: --help prints its synopsis,

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+)
+
+// A mistyped flag is one line naming it as the README writes it, and the
+// flag likely meant, or the flags the command has; it was the flag
+// package's "flag provided but not defined: -otu", a screenful of usage,
+// and the same line again.
+func TestFlagMistakes(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "x.toml", "--otu", "o"}, "run: unknown flag --otu (did you mean --out? divergence run --help lists its flags)"},
+		{[]string{"stress", "x.toml", "--wokers", "2"}, "stress: unknown flag --wokers (did you mean --workers?"},
+		{[]string{"run", "x.toml", "--max-mem", "1G"}, "run: unknown flag --max-mem (did you mean --max-memory?"},
+		{[]string{"run", "x.toml", "-no_db"}, "run: unknown flag --no_db (did you mean --no-db?"},
+		// A flag of run given to a command that has no such flag: the
+		// command's own flags, as its definitions list them, sorted.
+		{[]string{"merge", "out", "shards", "--quiet"}, "merge: unknown flag --quiet (its flags: --charts, --csv, --experiment, --no-db, --no-report, --sort, --wait, --workers)"},
+		{[]string{"report", "res", "--no-db"}, "report: unknown flag --no-db (its flags: --out, --wait)"},
+		{[]string{"compare", "res", "--workers", "2"}, "compare: unknown flag --workers (its flags: --align, --by, --out, --runs, --top)"},
+		{[]string{"strategies", "--all"}, "strategies: unknown flag --all (it takes no flags)"},
+		{[]string{"run", "x.toml", "--out"}, "run: --out needs a value"},
+		{[]string{"run", "x.toml", "--workers", "two"}, `run: invalid value "two" for --workers: `},
+		{[]string{"run", "x.toml", "--quiet=maybe"}, `run: invalid boolean value "maybe" for --quiet: `},
+		{[]string{"data", "synth", "--seed", "-1"}, `data synth: invalid value "-1" for --seed: `},
+		// A flag given twice with two values: the first was dropped.
+		{[]string{"metrics", "r.csv", "--benchmark", "SPY", "--benchmark", "QQQ"}, "metrics: --benchmark given 2 times (SPY, QQQ): give it once"},
+		{[]string{"compare", "a", "--runs", "k1", "b", "--runs=k2"}, "compare: --runs given 2 times (k1, k2): give it once"},
+		{[]string{"run", "x.toml", "--out", "a", "--out", "b", "--out", "a"}, "run: --out given 3 times (a, b, a): give it once"},
+	} {
+		stdout, stderr, err := cli(t, tc.args...)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%v: err %v, want %q", tc.args, err, tc.want)
+		}
+		if stdout != "" || stderr != "" {
+			t.Errorf("%v: stdout %q, stderr %q: want the error alone", tc.args, stdout, stderr)
+		}
+	}
+	// The same value twice is one value; the command goes on (to the
+	// missing file).
+	_, _, err := cli(t, "run", "missing.toml", "--quiet", "--quiet", "--out", "o", "--out=o")
+	if err == nil || strings.Contains(err.Error(), "given") || !strings.Contains(err.Error(), "missing.toml") {
+		t.Errorf("run with a flag repeated with its value: %v", err)
+	}
+	// The help still names each flag's type (the flags' own values, not
+	// the ones parse counts with) and asks for no second look.
+	help, stderr, err := cli(t, "run", "x.toml", "--out", "o", "--help")
+	if !errors.Is(err, flag.ErrHelp) || stderr != "" || !strings.Contains(help, "-workers int") || !strings.Contains(help, "-out string") {
+		t.Errorf("run --help after flags: %v, stderr %q\n%s", err, stderr, help)
+	}
+}
+
+// A mistyped command names the one likely meant; an argument a command
+// would ignore is refused.
+func TestCommandMistakes(t *testing.T) {
+	t.Chdir(t.TempDir())
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"runn", "x.toml"}, `unknown command "runn": did you mean run?`},
+		{[]string{"strss", "x.toml"}, `unknown command "strss": did you mean stress?`},
+		{[]string{"comapre", "a", "b"}, `unknown command "comapre": did you mean compare?`},
+		{[]string{"scenario", "list"}, `unknown command "scenario": did you mean scenarios?`},
+		{[]string{"backtest", "x.toml"}, `unknown command "backtest"`},
+		{[]string{"data", "imprt", "f.csv"}, `data: unknown subcommand "imprt": did you mean data import?`},
+		// data synth DIR wrote the market to synthetic-market.
+		{[]string{"data", "synth", "mine"}, `data synth: takes no argument, got "mine" (the folder is given by --out)`},
+		{[]string{"data", "list", "cat.duckdb"}, `data list: takes no argument, got "cat.duckdb" (the catalog is given by --catalog)`},
+		{[]string{"version", "x"}, `version: takes no argument, got "x"`},
+	} {
+		_, _, err := cli(t, tc.args...)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%v: err %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	if _, _, err := cli(t, "backtest"); err != nil && strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("backtest: %v: nothing is near it", err)
+	}
+	if ents, _ := os.ReadDir("."); len(ents) > 0 {
+		t.Errorf("the refused commands wrote %v", ents)
+	}
+	// -version as --version (Go's flags take one dash or two).
+	if out, _, err := cli(t, "-version"); err != nil || out != "divergence "+version+"\n" {
+		t.Errorf("-version: %v %q", err, out)
+	}
+}
