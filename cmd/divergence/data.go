@@ -19,7 +19,7 @@ const dataUsage = `Usage:
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--timezone TZ] [--date-format F] [--on-bad-row fail|skip|clip] [--catalog PATH]
   divergence data import --table PATH|GLOB|DIR [--duckdb DB] [--query SQL] [--symbols A,B] [--class equity|crypto] [--columns time=c,...]
                          [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--on-bad-row P] [--catalog PATH]
-  divergence data list [--catalog PATH]
+  divergence data list [--catalog PATH] [--wait D]
   divergence data synth [--seed N] [--out DIR] [--force]
   divergence data synth --interval 1m|1h --days N --instruments K [--seed N] [--out DIR] [--layout table|files] [--force]
 `
@@ -36,7 +36,7 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "import":
 		return cmdImport(ctx, args[1:], stdout, stderr)
 	case "list":
-		fs := newFlags("data list", "data list [--catalog PATH]", stderr)
+		fs := newFlags("data list", "data list [--catalog PATH] [--wait D]", stderr)
 		catalog := fs.String("catalog", defaultCatalog(), "catalog file ($DIVERGENCE_CATALOG)")
 		wait := fs.Duration("wait", duckdb.DefaultCatalogWait, "how long to wait for another process (an import) that holds the catalog")
 		pos, err := parse(fs, args[1:])

@@ -26,13 +26,13 @@ Usage:
   divergence stress EXPERIMENT.toml [--out DIR] [--workers N] every run × every scenario (+ baseline)
   divergence scenarios list | show NAME|FILE.toml            the built-in scenario library, or a scenario file
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]
-  divergence data list [--catalog PATH]                      instruments in the catalog
+  divergence data list [--catalog PATH] [--wait D]           instruments in the catalog
   divergence data synth [--seed N] [--out DIR] [--interval 1m…4h]  the synthetic market as CSV (intraday: Parquet)
   divergence run EXPERIMENT.toml --shard I/N [--out DIR]    one shard of N (or from JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID)
   divergence merge OUT SHARD_DIR...                          the shards merged into OUT/<experiment>, as one machine writes it
   divergence report RESULTS_DIR [--out FILE] [--wait]        the HTML report of an experiment (run writes it too)
   divergence db RESULTS_DIR [--wait]                         (re)build results.duckdb (run writes it too)
-  divergence compare RESULTS_DIR... [--runs K,K] [--top N] [--by METRIC] [--align common|none] [--out F]
+  divergence compare RESULTS_DIR... [--runs K,K] [--top N] [--by METRIC] [--align common|none] [--out F[,F]]
                                                              runs of several experiments on one chart
   divergence metrics RETURNS.csv [--benchmark COL] [--periods-per-year N] [--risk-free RATE|COL] [--format json|table]
                                                              metrics of any returns series (--help: every parameter)

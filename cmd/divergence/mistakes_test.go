@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -91,5 +92,53 @@ func TestCommandMistakes(t *testing.T) {
 	// -version as --version (Go's flags take one dash or two).
 	if out, _, err := cli(t, "-version"); err != nil || out != "divergence "+version+"\n" {
 		t.Errorf("-version: %v %q", err, out)
+	}
+}
+
+// Every flag of a command is in its --help synopsis and on its line of
+// the README's Commands (but for metrics and data import, whose lines end
+// in "…" and "[flags]", and stress, which has run's): data list's --wait
+// and merge's flags were in neither.
+func TestSynopsesListEveryFlag(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := string(readme)
+	block = block[strings.Index(block, "## Commands"):]
+	block = block[strings.Index(block, "```\n")+4:]
+	block = block[:strings.Index(block, "\n```\n")]
+	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)
+	for _, cmd := range [][]string{{"run"}, {"stress"}, {"merge"}, {"report"}, {"db"}, {"compare"}, {"data", "list"}, {"data", "synth"}} {
+		help, _, _ := cli(t, append(cmd, "--help")...)
+		synopsis, _, _ := strings.Cut(help, "\n")
+		// The command's lines of the README: its own and the indented
+		// ones that continue it.
+		var lines []string
+		in := false
+		for _, l := range strings.Split(block, "\n") {
+			switch {
+			case strings.HasPrefix(l, "divergence "+strings.Join(cmd, " ")+" "):
+				in = true
+			case !strings.HasPrefix(l, " "):
+				in = false
+			}
+			if in {
+				lines = append(lines, l)
+			}
+		}
+		readmeLines := strings.Join(lines, "\n")
+		if readmeLines == "" {
+			t.Fatalf("README lists no divergence %s", strings.Join(cmd, " "))
+		}
+		for _, m := range flagLine.FindAllStringSubmatch(help, -1) {
+			f := "--" + m[1]
+			if !strings.Contains(synopsis, f+" ") && !strings.Contains(synopsis, f+"]") {
+				t.Errorf("%v: the synopsis lacks %s: %s", cmd, f, synopsis)
+			}
+			if cmd[0] != "stress" && !strings.Contains(readmeLines, f+" ") && !strings.Contains(readmeLines, f+"]") {
+				t.Errorf("%v: the README lacks %s:\n%s", cmd, f, readmeLines)
+			}
+		}
 	}
 }
