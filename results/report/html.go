@@ -162,6 +162,15 @@ type htmlTable struct {
 
 type pair struct{ K, V string }
 
+// metricPair is a run's metric with its unit, shown on hover as in the
+// runs table's header, for the metrics whose names do not say it
+// (columnUnits: max_drawdown_duration in periods, turnover); "" for the
+// others.
+type metricPair struct {
+	pair
+	Unit string
+}
+
 type cell struct {
 	Text    string
 	Numeric bool
@@ -176,7 +185,7 @@ type cell struct {
 type runSection struct {
 	ID, Key, Name, Type, Swatch string
 	Params                      string
-	Metrics                     []pair
+	Metrics                     []metricPair
 	Monthly, Distribution       template.HTML
 	// Legs is set for a pair hedge drawn in the overview (its legs'
 	// charts are drawn by the script).
@@ -334,7 +343,9 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		}
 		r := &f.Runs[i]
 		rs := runSection{ID: "run-" + r.Key, Key: r.Key, Name: r.Name, Type: r.Record.Type, Swatch: cssColor(pal, r.Name), Params: paramsText(r.Record.Params), Legs: legs[r.Key]}
-		rs.Metrics = metricPairs(&r.Record.Metrics)
+		for _, m := range metricPairs(&r.Record.Metrics) {
+			rs.Metrics = append(rs.Metrics, metricPair{pair: m, Unit: columnUnits[m.K]})
+		}
 		rs.Ruined = r.Record.Metrics.Ruined()
 		if !drawn[i] {
 			// Charts for the overview's runs only: the page's size stays

@@ -137,7 +137,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <h3><span class="swatch" style="background:{{.Swatch}}"></span>{{.Name}} <small>({{.Type}}, key <code>{{.Key}}</code>)</small></h3>
 <p class="note">Parameters: <code>{{.Params}}</code></p>
 {{if .Ruined}}<p class="warn">Ruined: the equity fell to 0 or below. The returns after that, and the metrics below built on them (Sharpe, volatility, drawdown), mean nothing; the run ranks after every run that was not ruined.</p>
-{{end}}<div class="metrics">{{range .Metrics}}<div><span>{{.K}}</span><span>{{.V}}</span></div>{{end}}</div>
+{{end}}<div class="metrics">{{range .Metrics}}<div{{if .Unit}} title="{{.Unit}}"{{end}}><span>{{.K}}</span><span>{{.V}}</span></div>{{end}}</div>
 {{if .Legs}}<div class="uchart" id="legs-growth-{{.Key}}"></div>
 <div class="uchart" id="legs-beta-{{.Key}}"></div>
 {{end}}{{range .Ladders}}<div class="uchart" id="{{.}}"></div>
