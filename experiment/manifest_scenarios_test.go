@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 // TestManifestScenarioOrigins: manifest.json's scenarios record says
@@ -19,7 +21,8 @@ import (
 // 2023-02-01 + 14 days = 2023-02-15; the inline volatility regime from
 // date = 2023-03-01 for days = 10 spans 2023-03-01 to 2023-03-11, the
 // end excluded; the library's openai-miss is placed by day offsets
-// (day 0 and day 1), its first shock from day 0, 2023-02-01.
+// (day 0 and day 1), its first shock from day 0, 2023-02-01; the inline
+// random jump gives the date it drew, the day it moved NVDA.
 func TestManifestScenarioOrigins(t *testing.T) {
 	dir := t.TempDir()
 	px := func(k int) float64 { return 100 + float64(k%7) }
@@ -56,6 +59,13 @@ symbols = ["TAO"]
 date = 2023-03-01
 days = 10
 k = 2.0
+[[scenario]]
+name = "inline-random"
+[[scenario.shock]]
+type = "jump"
+symbols = ["NVDA"]
+random = true
+move = -0.2
 [[strategy]]
 name = "hold"
 type = "buy-and-hold"
@@ -91,6 +101,7 @@ symbols = ["NVDA", "TAO"]
 		{"from-a-file", "shocks/mine.toml", ": from 2023-02-15"},
 		{"openai-miss", "library", ": from 2023-02-01"},
 		{"inline-vol", "inline", ": 2023-03-01 to 2023-03-11, the end excluded"},
+		{"inline-random", "inline", " (drawn at random)"},
 	}
 	if len(m.Scenarios) != len(want) {
 		t.Fatalf("%d scenarios recorded, want %d: %+v", len(m.Scenarios), len(want), m.Scenarios)
@@ -103,5 +114,34 @@ symbols = ["NVDA", "TAO"]
 		if len(s.Shocks) == 0 || !strings.HasSuffix(s.Shocks[0], w.shockEnd) {
 			t.Errorf("scenario %s: first shock %q, want it to end %q", w.name, s.Shocks, w.shockEnd)
 		}
+	}
+	// The random jump's recorded date is the one it moved NVDA on: the
+	// first close of the shocked view that differs from the loaded one
+	// (a bar every calendar day, so the date itself).
+	drawnText := m.Scenarios[3].Shocks[0]
+	_, rest, _ := strings.Cut(drawnText, ": from ")
+	day, _, _ := strings.Cut(rest, " ")
+	var v *View
+	for i := range o.Views {
+		if o.Views[i].Scenario != nil && o.Views[i].Scenario.Name == "inline-random" {
+			v = &o.Views[i]
+		}
+	}
+	if v == nil {
+		t.Fatal("no view of inline-random")
+	}
+	base, shocked := o.Panel.Series[0], v.Panel.Series[0]
+	if base.Symbol != "NVDA" {
+		t.Fatalf("series 0 is %s", base.Symbol)
+	}
+	first := ""
+	for k := range base.Close {
+		if base.Close[k] != shocked.Close[k] {
+			first = data.FormatDay(base.Time[k])
+			break
+		}
+	}
+	if first == "" || first != day {
+		t.Errorf("the random jump is recorded as %q, its first moved close is on %q", drawnText, first)
 	}
 }

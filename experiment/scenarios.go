@@ -36,6 +36,8 @@ type View struct {
 	// day offset count from (scenario_start, or its default); 0 for the
 	// baseline.
 	Start int64
+	// Drawn are the dates its random shocks drew, by shock index.
+	Drawn map[int]int64
 }
 
 // Name is the scenario's name, or "baseline".
@@ -167,7 +169,9 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 				unshocked = append(unshocked, sym)
 			}
 		}
-		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start, Note: note})
+		drawn := map[int]int64{}
+		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start, Note: note,
+			Drawn: func(k int, at int64) { drawn[k] = at }})
 		if err != nil && source == nil && replays(s) {
 			// scenarios' own words name its Go API (ApplyOptions.Source).
 			err = fmt.Errorf("scenario %s replays real prices (a transplant), which the synthetic market has not: run it on real data (data.dir, a catalog, a table or a query)", s.Name)
@@ -206,7 +210,7 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 			}
 		}
 		slices.Sort(unshocked)
-		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked, Bench: shockedBench(m.Bench, p), Start: start})
+		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked, Bench: shockedBench(m.Bench, p), Start: start, Drawn: drawn})
 	}
 	notes = append(notes, f.groupNotes(m.Panel, list)...)
 	if n := benchScenarioNote(m.Bench, m.Panel, len(views) > 1); n != "" {

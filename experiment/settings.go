@@ -127,7 +127,11 @@ func scenarioSetups(views []View, origin map[*scenarios.Scenario]string) []resul
 		st := results.ScenarioSetup{Name: s.Name, Origin: o, Description: strings.Join(strings.Fields(s.Description), " "),
 			Probability: s.Probability, Start: data.FormatStamp(v.Start), Shocks: make([]string, len(s.Shocks))}
 		for k, sh := range s.Shocks {
-			st.Shocks[k] = shockText(sh, v.Start)
+			at, drawn := v.Drawn[k]
+			if !drawn {
+				at = 0
+			}
+			st.Shocks[k] = shockText(sh, v.Start, at)
 		}
 		out = append(out, st)
 	}
@@ -137,29 +141,32 @@ func scenarioSetups(views []View, origin map[*scenarios.Scenario]string) []resul
 // shockText is a shock as scenarios.Describe writes it, and the dates it
 // acts on with day 0 at start: "…: from 2024-03-01" (a jump's spread and
 // recovery run on over the bars its fields say), "…: 2024-03-01 to
-// 2024-05-31, the end excluded" for a regime.
-func shockText(sh scenarios.Shock, start int64) string {
+// 2024-05-31, the end excluded" for a regime; a random shock's date is
+// the one it drew (drawn, 0 when unknown), said so.
+func shockText(sh scenarios.Shock, start, drawn int64) string {
 	text := scenarios.Describe(sh)
 	w, ok := scenarios.Timing(sh)
 	if !ok {
 		return text
 	}
-	if w.Random {
+	at, how := w.Date, ""
+	switch {
+	case w.Random && drawn == 0:
 		return text + ": on a date drawn at random"
-	}
-	at := w.Date
-	if at == 0 {
+	case w.Random:
+		at, how = drawn, " (drawn at random)"
+	case at == 0:
 		at = start + int64(w.Day)*data.NanosPerDay
 	}
 	win, ok := scenarios.WindowOf(sh)
 	if !ok {
-		return text + ": from " + data.FormatStamp(at)
+		return text + ": from " + data.FormatStamp(at) + how
 	}
 	end := win.Until
 	if end == 0 {
 		end = at + int64(win.Days)*data.NanosPerDay
 	}
-	return text + ": " + data.FormatStamp(at) + " to " + data.FormatStamp(end) + ", the end excluded"
+	return text + ": " + data.FormatStamp(at) + " to " + data.FormatStamp(end) + ", the end excluded" + how
 }
 
 // monteCarloSetup is the [montecarlo] table as the paths are made, for

@@ -245,6 +245,9 @@ type ApplyOptions struct {
 	// should say: a group member a historical replay has no bars for
 	// (symbol, the instrument left unshocked, and text, why).
 	Note func(symbol, text string)
+	// Drawn, when set, hears each date a Random shock drew: the shock's
+	// index in the scenario and the date.
+	Drawn func(shock int, at int64)
 }
 
 // Validate checks the scenario without a panel: names, ranges and dates.
@@ -298,6 +301,7 @@ func (s *Scenario) Apply(p *data.Panel, groups map[string][]string, opt ApplyOpt
 	v := newView(p, groups, opt)
 	for i, sh := range s.Shocks {
 		key := fmt.Sprintf("shock[%d]", i)
+		v.shock = i
 		if err := sh.apply(v, key); err != nil {
 			return nil, nil, fmt.Errorf("scenario %q: %w", s.Name, err)
 		}

@@ -19,6 +19,7 @@ type view struct {
 	groups map[string][]string
 	opt    ApplyOptions
 	env    *envBuilder
+	shock  int // the index of the shock being applied
 
 	owned    []bool // Open, High, Low, Close, AdjClose copied
 	volOwned []bool // Volume copied
@@ -186,7 +187,11 @@ func (v *view) when(w When, span int64, key string) (int64, error) {
 		if n < 0 {
 			return 0, fmt.Errorf("%s.random: the panel (%s to %s) is shorter than the shock's window", key, data.FormatStamp(v.start), data.FormatStamp(v.end))
 		}
-		return v.start + int64(v.opt.Rand.IntN(int(n)+1))*data.NanosPerDay, nil
+		t := v.start + int64(v.opt.Rand.IntN(int(n)+1))*data.NanosPerDay
+		if v.opt.Drawn != nil {
+			v.opt.Drawn(v.shock, t)
+		}
+		return t, nil
 	default:
 		t := v.start + int64(w.Day)*data.NanosPerDay
 		if t > v.end {
