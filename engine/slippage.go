@@ -17,7 +17,10 @@ import (
 // closes; no look-ahead) and
 // volume is the fill bar's volume. The executed price is clamped to the
 // fill bar's [low, high]: slippage never produces a price the bar did not
-// trade. Limit fills (maker) and liquidations have no slippage.
+// trade. Limit fills (maker) and liquidations have no slippage. The range,
+// the volume and the clamp are the whole bar's, for a fill at its open
+// too: a stated assumption of bar-level execution (docs/execution.md,
+// "What a fill knows of its own bar").
 //
 // MaxParticipation, when > 0, caps what fills on one bar at that fraction
 // of the bar's volume (summed over all orders of the instrument); the rest
