@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/duckdb"
 	"github.com/divergence-research/divergence/results/metrics"
 	"github.com/divergence-research/divergence/scenarios"
 )
@@ -65,6 +66,15 @@ const (
 	// it runs, and the runs' results grow the live data to the end
 	// (a 2,000-run sweep held ~1.7× the live bytes above at its peak).
 	heapHeadroom = 2
+	// tableRowBytes is what DuckDB holds per row while it reads a
+	// one-table dataset (data.table, data.query) for the panel, outside
+	// the Go heap, before the bars reach it: the rows of one query (a
+	// batch of about duckdb.BatchRows rows; a query or an Arrow IPC
+	// table at once), sorted by symbol and time. A 1.0M-bar Parquet
+	// table (one batch) climbed to 325–332 MiB as DuckDB read it, then
+	// fell by ~140 MiB when the query ended: 332 − 100 for the program −
+	// 57 MiB of the bars decoded (56 B each) = 175 MiB, ~180 bytes a row.
+	tableRowBytes = 192
 	// outputHeadroom is the heap's growth over what it holds while
 	// report.html and results.duckdb are made: the command runs the
 	// collector at 50 then (cmd/divergence outputGC), and drops the bars
@@ -176,7 +186,7 @@ type Estimate struct {
 	Bars        int64 // bars in the panel, every instrument (0: data not loaded)
 	Steps       int64 // steps of the merged timeline (0: data not loaded)
 	RunSteps    int64 // of Steps, those a run writes: from start, the warm-up left out
-	Memory      int64 // bytes: peak memory of the process, once the data is loaded
+	Memory      int64 // bytes: peak memory of the process, its data's load included (known once loaded)
 	Disk        int64 // bytes: the results folder, as the options write it
 	// Workers and Working: the runs held in memory at once (the workers,
 	// at most one a run) and the bytes they hold, of Memory.
@@ -354,10 +364,7 @@ func (e Estimate) withViews(n int) Estimate {
 // database).
 func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 	pts, _ := f.points() // checked by Estimate
-	var bars int64
-	for i := range m.Panel.Series {
-		bars += int64(m.Panel.Series[i].Len())
-	}
+	bars := panelBars(m.Panel)
 	steps := int64(m.Timeline.Len())
 	// A run writes the steps from start alone: the warm-up before it is
 	// read, not written (a year's runs after 2019–2024 of daily warm-up,
@@ -407,7 +414,24 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 	e.Working = int64(e.Workers) * steps * workingStepBytes
 	curves := main * (steps*stepBytes + runBytes)
 	panels := int64(e.Views) * bars * barBytes
+	// The series the replays take returns from under another symbol
+	// (loadReplaySources: RNDR for RENDER), held once beside the panel
+	// until the bars are dropped.
+	if m.ReplaySource != nil {
+		panels += (panelBars(m.ReplaySource) - panelBars(m.replayBase())) * barBytes
+	}
 	e.Memory = processBytes + heapHeadroom*(held+panels+curves) + e.Working
+	// A third phase comes first: reading a one-table dataset, when
+	// DuckDB holds a query's rows beside the bars decoded so far (every
+	// bar read, to end, warm-up included).
+	if f.Data.Table != "" || f.Data.Query != "" {
+		read := panelBars(m.replayBase())
+		rows := read
+		if f.Data.Query == "" && !duckdb.ReadWhole(f.Data.Table) {
+			rows = min(rows, duckdb.BatchRows)
+		}
+		e.Memory = max(e.Memory, processBytes+rows*tableRowBytes+read*barBytes)
+	}
 	outputs := opt.Report != nil || opt.Database != nil
 	perStep := int64(diskStepBytes)
 	if csv, _ := f.perRunCSV(int(min(main, 1<<40)), opt); csv {
@@ -464,6 +488,15 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 		e.Disk += diskOutputBytes
 	}
 	return e
+}
+
+// panelBars is the bars of every instrument of p.
+func panelBars(p *data.Panel) int64 {
+	var n int64
+	for i := range p.Series {
+		n += int64(p.Series[i].Len())
+	}
+	return n
 }
 
 // count writes n with thousands separators: 1,000,000.

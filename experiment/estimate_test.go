@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 )
@@ -402,4 +403,79 @@ symbols = ["NVDA"]
 	if err := (Limits{MaxDisk: written * 12 / 10}).check(f.Name, est); err != nil {
 		t.Errorf("a limit at 1.2× the %d bytes written: %v", written, err)
 	}
+}
+
+// series is an instrument of n bars for the estimate, which reads their
+// count alone.
+func series(sym string, n int) data.Series {
+	return data.Series{Instrument: data.Instrument{Symbol: sym}, Time: make([]int64, n)}
+}
+
+// Reading a one-table dataset is a phase of its own, before the runs:
+// DuckDB holds a query's rows (a batch of about duckdb.BatchRows of a
+// Parquet table, a query's whole result) beside the bars decoded. A
+// 1.0M-bar one-minute Parquet table peaked there at 325–332 MiB, which
+// the estimate (the runs' phase, 262 MiB) did not count. The replays'
+// source series (RNDR for RENDER) are held beside the panel too.
+//
+// Two instruments of 600,000 bars on one 600,000-step timeline, one
+// buy-and-hold run, one worker, no outputs. The runs' phase: the process,
+// 100 MiB = 104,857,600; twice the bars, 1,200,000 × 56 = 67,200,000,
+// and the curve, 600,000 × 48 + 8,192 = 28,808,192: 192,016,384; the
+// worker, 600,000 × 64 = 38,400,000: 335,273,984.
+func TestEstimateLoadPhase(t *testing.T) {
+	const steps = 600_000
+	panel := &data.Panel{Series: []data.Series{series("A", steps), series("B", steps)}}
+	tl := &engine.Timeline{Times: make([]int64, steps)}
+	for _, tc := range []struct {
+		name, data string
+		memory     int64
+	}{
+		// One batch of 1,048,576 rows × 192 = 201,326,592, beside the
+		// 67,200,000 bytes of bars, and the process: 373,384,192.
+		{"parquet table", "table = \"bars.parquet\"", 373_384_192},
+		// An Arrow IPC table and a query are read at once: 1,200,000 ×
+		// 192 = 230,400,000, + 67,200,000 + 104,857,600 = 402,457,600.
+		{"arrow table", "table = \"bars.arrow\"", 402_457_600},
+		{"query", "query = \"SELECT * FROM 'bars.parquet'\"", 402_457_600},
+		// A folder of files: the runs' phase, 335,273,984.
+		{"files", "dir = \"prices\"", 335_273_984},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse("l.toml", "name = \"l\"\n[data]\n"+tc.data+"\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"A\"]\n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			opt := Options{Workers: 1}.withDefaults()
+			e, err := f.Estimate(opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e = f.withData(e, &Market{Panel: panel, Timeline: tl}, opt)
+			if e.Memory != tc.memory {
+				t.Errorf("memory %d, want %d", e.Memory, tc.memory)
+			}
+		})
+	}
+	t.Run("replay source", func(t *testing.T) {
+		// A 2,000-bar panel and a replay source of 3,000 more bars: the
+		// process, 104,857,600; twice (2,000 + 3,000) × 56 = 280,000
+		// and the curve, 2,000 × 48 + 8,192 = 104,192: 768,384; the
+		// worker, 2,000 × 64 = 128,000: 105,753,984.
+		f, err := Parse("r.toml", "name = \"r\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"A\"]\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &data.Panel{Series: []data.Series{series("A", 2_000)}}
+		src := &data.Panel{Series: []data.Series{p.Series[0], series("RNDR", 3_000)}}
+		opt := Options{Workers: 1}.withDefaults()
+		e, err := f.Estimate(opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e = f.withData(e, &Market{Panel: p, ReplaySource: src, Timeline: &engine.Timeline{Times: make([]int64, 2_000)}}, opt)
+		if e.Memory != 105_753_984 {
+			t.Errorf("memory %d, want 105,753,984", e.Memory)
+		}
+	})
 }

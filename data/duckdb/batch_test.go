@@ -15,7 +15,7 @@ import (
 )
 
 // readBatched is ReadSource with readSymbols's batches of about batch
-// rows (0: batchRows).
+// rows (0: BatchRows).
 func readBatched(t *testing.T, src Source, req Request, batch int) (*data.Panel, error) {
 	t.Helper()
 	loc, err := data.LoadTimezone(src.Timezone)

@@ -42,7 +42,7 @@ type sourceReader struct {
 	tsKind  tsKind
 	symVar  bool // the symbol column is VARCHAR (filters push down as they are)
 	release []func()
-	batch   int // about how many rows a query of readSymbols returns (0: batchRows)
+	batch   int // about how many rows a query of readSymbols returns (0: BatchRows)
 }
 
 // tsKind is the type of a table's time column.
@@ -943,7 +943,7 @@ type tableDecoder struct {
 }
 
 // readSymbols reads the named symbols (as the source writes them) and
-// decodes each symbol's rows, a batch of symbols of about batchRows rows
+// decodes each symbol's rows, a batch of symbols of about BatchRows rows
 // a query from a Parquet, CSV (once copied, see csvToParquet) or DuckDB
 // table (one batch from other sources).
 // Symbols without rows get no decoder.
@@ -1003,7 +1003,7 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(syms[a], syms[b]) })
-	limit := batchRows
+	limit := BatchRows
 	if r.batch > 0 {
 		limit = r.batch
 	}
@@ -1095,9 +1095,9 @@ func (r *sourceReader) checkSpellings(syms, spellings []string) error {
 		list, c, len(sps), in)
 }
 
-// batchRows is about how many rows one query of readSymbols returns: a
+// BatchRows is about how many rows one query of readSymbols returns: a
 // symbol with more is read alone.
-const batchRows = 1 << 20
+const BatchRows = 1 << 20
 
 // readBatch runs the query of a batch of symbols (where: the symbols'
 // and the time's conditions) and decodes its rows into out (with intern,
@@ -1418,4 +1418,13 @@ func (r *sourceReader) fileErr(path string, err error) error {
 		return fmt.Errorf("duckdb: %w", err)
 	}
 	return fmt.Errorf("duckdb: %s: %w", r.src, err)
+}
+
+// ReadWhole reports whether a table (Source.Table) is read in one query
+// whatever its rows, not in batches of about BatchRows: an Arrow IPC
+// file, whose rows are numbered in one window first. A query
+// (Source.Query) is always read whole.
+func ReadWhole(table string) bool {
+	f, _, err := fileFormat(table)
+	return err == nil && f == formatIPC
 }
