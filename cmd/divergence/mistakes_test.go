@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -140,5 +142,40 @@ func TestSynopsesListEveryFlag(t *testing.T) {
 				t.Errorf("%v: the README lacks %s:\n%s", cmd, f, readmeLines)
 			}
 		}
+	}
+}
+
+// compare's errors begin "compare:" as its siblings' begin with their
+// names; they began "report: compare:" (and "report:" for a folder it
+// could not read), the prefix of the package that draws the comparison.
+func TestCompareErrors(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.Mkdir("empty", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"compare", "nosuch", "--out", "c.png"}, "compare: nosuch: no such folder: "},
+		{[]string{"compare", "empty", "--out", "c.png"}, "compare: empty is not an experiment folder: no manifest.json ("},
+		{[]string{"compare", "empty", "empty/", "--out", "c.png"}, "compare: empty and empty/ are the same folder"},
+		{[]string{"compare", "empty", "--out", "c.txt"}, "compare: c.txt: want a .png, .svg or .csv file"},
+		{[]string{"compare", "empty", "--by", "alpha"}, `compare: --by: unknown metric "alpha" (known: `},
+		{[]string{"compare", "empty", "--align", "both"}, `compare: --align "both": want common or none`},
+	} {
+		_, _, err := cli(t, tc.args...)
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%v: err %v, want %q", tc.args, err, tc.want)
+		}
+	}
+	// The error under the message is kept (main tells a stop by it).
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := run(ctx, []string{"compare", "empty", "--out", "c.png"}, io.Discard, io.Discard); !errors.Is(err, context.Canceled) {
+		t.Errorf("compare stopped: %v: want context.Canceled under it", err)
+	}
+	if ents, _ := os.ReadDir("."); len(ents) != 1 {
+		t.Errorf("the refused comparisons wrote %v", ents)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/report"
 	"github.com/divergence-research/divergence/results/resultsdb"
 )
@@ -97,7 +98,10 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		opt.Top = -1
 	}
 	if opt.Align, err = report.ParseAlign(*align); err != nil {
-		return err
+		return fmt.Errorf("compare: --align %q: want common or none", *align)
+	}
+	if err := results.ValidMetric(*by); err != nil {
+		return fmt.Errorf("compare: --by: %w", err)
 	}
 	if *runs != "" {
 		opt.Runs = strings.Split(*runs, ",")
@@ -112,12 +116,31 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	cmp, err := report.CompareWith(ctx, dirs, opt)
 	if err != nil {
-		return err
+		return compareError(err)
 	}
 	printComparison(stdout, cmp, opt.By)
 	fmt.Fprintf(stdout, "compare: %s\n", strings.Join(cmp.Outs, ", "))
 	return nil
 }
+
+// compareError is an error of report.CompareWith as the compare command
+// says it, "compare: …" as its siblings' errors begin with their names,
+// in place of the package's "report: compare: …" (and "report: …" for a
+// folder it could not read); errors.Is and errors.As still see err.
+func compareError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "report: ")
+	return commandError{msg: "compare: " + strings.TrimPrefix(msg, "compare: "), err: err}
+}
+
+// commandError is an error of a package said as a command's: msg, with
+// err under it.
+type commandError struct {
+	msg string
+	err error
+}
+
+func (e commandError) Error() string { return e.msg }
+func (e commandError) Unwrap() error { return e.err }
 
 // printComparison prints the runs a comparison drew, best first by by,
 // with their metrics over the dates drawn (the table of its CSV).
