@@ -30,6 +30,10 @@ func TestFlagMistakes(t *testing.T) {
 		{[]string{"report", "res", "--no-db"}, "report: unknown flag --no-db (its flags: --out, --wait)"},
 		{[]string{"compare", "res", "--workers", "2"}, "compare: unknown flag --workers (its flags: --align, --by, --out, --runs, --top)"},
 		{[]string{"strategies", "--all"}, "strategies: unknown flag --all (it takes no flags)"},
+		// scenarios' subcommands had no flag parser: --x was taken for a
+		// scenario's name (show: "want one scenario name").
+		{[]string{"scenarios", "show", "--x", "ai-bubble-burst"}, "scenarios show: unknown flag --x (it takes no flags)"},
+		{[]string{"scenarios", "list", "--all"}, "scenarios list: unknown flag --all (it takes no flags)"},
 		{[]string{"run", "x.toml", "--out"}, "run: --out needs a value"},
 		{[]string{"run", "x.toml", "--workers", "two"}, `run: invalid value "two" for --workers: `},
 		{[]string{"run", "x.toml", "--quiet=maybe"}, `run: invalid boolean value "maybe" for --quiet: `},
@@ -75,6 +79,9 @@ func TestCommandMistakes(t *testing.T) {
 		{[]string{"scenario", "list"}, `unknown command "scenario": did you mean scenarios?`},
 		{[]string{"backtest", "x.toml"}, `unknown command "backtest"`},
 		{[]string{"data", "imprt", "f.csv"}, `data: unknown subcommand "imprt": did you mean data import?`},
+		{[]string{"scenarios", "lst"}, `scenarios: unknown subcommand "lst": did you mean scenarios list?`},
+		{[]string{"scenarios", "shwo", "ai-bubble-burst"}, `scenarios: unknown subcommand "shwo": did you mean scenarios show?`},
+		{[]string{"scenarios", "replay"}, `scenarios: unknown subcommand "replay": want list or show NAME`},
 		// data synth DIR wrote the market to synthetic-market.
 		{[]string{"data", "synth", "mine"}, `data synth: takes no argument, got "mine" (the folder is given by --out)`},
 		{[]string{"data", "list", "cat.duckdb"}, `data list: takes no argument, got "cat.duckdb" (the catalog is given by --catalog)`},

@@ -13,14 +13,28 @@ import (
 	"github.com/divergence-research/divergence/scenarios"
 )
 
+// scenariosUsage is the scenarios command's help.
+const scenariosUsage = "Usage:\n  divergence scenarios list        the built-in scenario library\n  divergence scenarios show NAME|FILE.toml   a scenario's description, source, shocks and cited figures\n"
+
 func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && slices.ContainsFunc(args, isHelp) {
 		// scenarios --help, scenarios list --help, scenarios show -h.
-		args = []string{"--help"}
+		fmt.Fprint(stdout, scenariosUsage)
+		return nil
 	}
-	if len(args) == 0 || args[0] == "list" {
-		if len(args) > 1 {
-			return fmt.Errorf("scenarios list: takes no argument, got %q (scenarios show NAME shows one)", args[1])
+	if len(args) == 0 {
+		args = []string{"list"}
+	}
+	switch args[0] {
+	case "list":
+		// Neither subcommand has a flag: parse says a flag given is
+		// unknown, where it was taken for a scenario's name.
+		pos, err := parse(newFlags("scenarios list", "scenarios list", stderr), args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) > 0 {
+			return fmt.Errorf("scenarios list: takes no argument, got %q (scenarios show NAME shows one)", pos[0])
 		}
 		lib, err := scenarios.Library()
 		if err != nil {
@@ -40,23 +54,21 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", s.Name, p, len(s.Shocks), src)
 		}
 		return tw.Flush()
-	}
-	if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" || args[0] == "help" {
-		fmt.Fprint(stdout, "Usage:\n  divergence scenarios list        the built-in scenario library\n  divergence scenarios show NAME|FILE.toml   a scenario's description, source, shocks and cited figures\n")
-		return nil
-	}
-	if args[0] == "show" {
-		if len(args) != 2 {
+	case "show":
+		pos, err := parse(newFlags("scenarios show", "scenarios show NAME|FILE.toml", stderr), args[1:])
+		if err != nil {
+			return err
+		}
+		if len(pos) != 1 {
 			return fmt.Errorf("scenarios show: want one scenario name")
 		}
 		// A name from the library, or a scenario file (as an experiment's
 		// scenarios list takes either).
 		var s *scenarios.Scenario
-		var err error
-		if strings.HasSuffix(strings.ToLower(args[1]), ".toml") {
-			s, err = scenarios.Load(args[1])
+		if strings.HasSuffix(strings.ToLower(pos[0]), ".toml") {
+			s, err = scenarios.Load(pos[0])
 		} else {
-			s, err = scenarios.Lookup(args[1])
+			s, err = scenarios.Lookup(pos[0])
 		}
 		if err != nil {
 			return err
@@ -112,7 +124,11 @@ func cmdScenarios(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("scenarios: want list or show NAME, got %q", args[0])
+	fmt.Fprint(stderr, scenariosUsage)
+	if m := closest(args[0], []string{"list", "show"}); m != "" {
+		return fmt.Errorf("scenarios: unknown subcommand %q: did you mean scenarios %s?", args[0], m)
+	}
+	return fmt.Errorf("scenarios: unknown subcommand %q: want list or show NAME", args[0])
 }
 
 func cmdStress(ctx context.Context, args []string, stdout, stderr io.Writer) error {
