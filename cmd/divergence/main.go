@@ -249,6 +249,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		fs.Usage = usage
 		fs.SetOutput(output)
 	}
+	args0 := args
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -267,6 +268,9 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = rest[1:]
 	}
 	restore()
+	if err := helpAsValue(fs, args0); err != nil {
+		return nil, err
+	}
 	var names []string
 	for n := range given {
 		names = append(names, n)
@@ -278,6 +282,36 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 	}
 	return pos, nil
+}
+
+// helpAsValue refuses a help word (-h, -help, --help) that ends args
+// as the value of a flag of fs (run x.toml --out -h): it asks for help,
+// and is no flag's value, so the flag has none, as when it ends args
+// itself (run x.toml --out). The flag package took it for the value,
+// and the run went ahead into a folder named -h. A help word between
+// the arguments is a value (--column -h), as the flag package reads it.
+func helpAsValue(fs *flag.FlagSet, args []string) error {
+	for i := 0; i < len(args)-1; i++ {
+		a := args[i]
+		if a == "--" {
+			return nil
+		}
+		if len(a) < 2 || a[0] != '-' || strings.Contains(a, "=") {
+			continue
+		}
+		f := fs.Lookup(strings.TrimPrefix(a[1:], "-"))
+		if f == nil {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 == len(args)-1 && args[i+1] != "help" && isHelp(args[i+1]) {
+			return fmt.Errorf("%s: --%s needs a value", fs.Name(), f.Name)
+		}
+		i++ // the flag's value
+	}
+	return nil
 }
 
 // recorded is a flag's value that notes each value given to it, for

@@ -35,6 +35,11 @@ func TestFlagMistakes(t *testing.T) {
 		{[]string{"scenarios", "show", "--x", "ai-bubble-burst"}, "scenarios show: unknown flag --x (it takes no flags)"},
 		{[]string{"scenarios", "list", "--all"}, "scenarios list: unknown flag --all (it takes no flags)"},
 		{[]string{"run", "x.toml", "--out"}, "run: --out needs a value"},
+		// -h last asks for help, and is no value: --out has none, as
+		// above (the flag package took it for the value, and the run
+		// went ahead into a folder named -h).
+		{[]string{"run", "x.toml", "--out", "-h"}, "run: --out needs a value"},
+		{[]string{"metrics", "r.csv", "--column", "--help"}, "metrics: --column needs a value"},
 		{[]string{"run", "x.toml", "--workers", "two"}, `run: invalid value "two" for --workers: `},
 		{[]string{"run", "x.toml", "--quiet=maybe"}, `run: invalid boolean value "maybe" for --quiet: `},
 		{[]string{"data", "synth", "--seed", "-1"}, `data synth: invalid value "-1" for --seed: `},
@@ -62,6 +67,10 @@ func TestFlagMistakes(t *testing.T) {
 	help, stderr, err := cli(t, "run", "x.toml", "--out", "o", "--help")
 	if !errors.Is(err, flag.ErrHelp) || stderr != "" || !strings.Contains(help, "-workers int") || !strings.Contains(help, "-out string") {
 		t.Errorf("run --help after flags: %v, stderr %q\n%s", err, stderr, help)
+	}
+	// After a switch, which takes no value, -h is the help still.
+	if help, _, err := cli(t, "run", "x.toml", "--quiet", "-h"); !errors.Is(err, flag.ErrHelp) || !strings.Contains(help, "Usage: divergence run") {
+		t.Errorf("run --quiet -h: %v\n%s", err, help)
 	}
 }
 
