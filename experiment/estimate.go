@@ -92,6 +92,37 @@ const (
 	databaseBytes     = 24 << 20
 	databaseStepBytes = 32
 	databaseRunBytes  = 128 << 10
+	// reportBytes, reportStepBytes, reportMaxBytes and reportLegBarBytes
+	// are what report.html and the charts made beside it (the equity
+	// chart's PNG among them) add to the Go heap while they are made:
+	// ~6 MiB of fonts, images and page, and ~64 bytes a step of each run
+	// shown (at most maxLines), its lines, returns and distribution,
+	// garbage as soon as its section is written (a heap profile: ~46
+	// bytes a shown step; peak RSS over the estimate without the report,
+	// one-minute BTC, 16,610 steps, with --no-db: 1 run shown, −2 MiB; 5,
+	// +5; 10 of 20, +9; with the database, on two workers: −6, +9, +18).
+	// The collector, at outputGC, bounds that garbage near half the live
+	// heap whatever the steps: on the 10-run one-minute sweep (5.3M steps
+	// shown, 336 MB at 64 bytes a step) the report's heap grew from 245 to
+	// 377 MiB, 132 MiB for a live heap of 245 (its curves), so the term
+	// stops at reportMaxBytes, below that growth as the peak RSS rose
+	// less (with results.duckdb, 636–651 MiB against 647 for the process,
+	// the curves and the database alone: 100 MiB there is 1.16–1.19× the
+	// peak, the runs' bound of 1.2 kept). A pair hedge
+	// shown adds its legs' series, ~40 bytes a bar of the panel (3 on
+	// 5-minute perps, 157,248 bars of 6 instruments: +22 MiB with
+	// --no-db and +23 with the database, over what the steps count).
+	reportBytes       = 6 << 20
+	reportStepBytes   = 64
+	reportMaxBytes    = 100 << 20
+	reportLegBarBytes = 40
+	// reportBesideBytes is what the report and results.duckdb made at
+	// the same time (two workers or more) hold past the sum of their
+	// terms: one-minute BTC (20 runs) peaked at 183–204 MiB where the
+	// sum said 176, the hourly 50-run sweep at 163–189 where it said
+	// 162; on one worker (one after the other) at 146–156, and with
+	// --no-db at 130–137, both within their terms.
+	reportBesideBytes = 10 << 20
 	// diskStepBytes is what a run always writes per step: equity.parquet
 	// (~40 bytes) and, for a strategy with legs, legs.parquet (~6).
 	diskStepBytes = 48
@@ -433,26 +464,6 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 		e.Memory = max(e.Memory, processBytes+rows*tableRowBytes+read*barBytes)
 	}
 	outputs := opt.Report != nil || opt.Database != nil
-	perStep := int64(diskStepBytes)
-	if csv, _ := f.perRunCSV(int(min(main, 1<<40)), opt); csv {
-		perStep += diskCSVStepBytes
-	}
-	if opt.Database != nil {
-		// results.duckdb is built once every run is done, beside the
-		// report: the workers' buffers are gone and, with FreeBars, the
-		// bars; the curves stay. The peak is the larger of the two
-		// phases: a one-minute sweep's runs hold its bars, a daily
-		// sweep's database its many runs' rows.
-		kept := curves + held
-		if !opt.FreeBars {
-			kept += panels
-		}
-		last := processBytes + int64(outputHeadroom*float64(kept)) +
-			databaseBytes + main*(steps*databaseStepBytes+databaseRunBytes)
-		e.Memory = max(e.Memory, last)
-		perStep += diskDatabaseStepBytes
-	}
-	e.Disk += wfDisk
 	// Legs charts are drawn for baseline runs of a strategy with legs
 	// (the pair hedges) alone: a sweep of SMA crosses draws none.
 	var legged int64
@@ -461,11 +472,48 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 			legged += int64(n)
 		}
 	}
+	lines := min(int64(e.Points), maxLines)
+	if outputs {
+		// report.html and results.duckdb are made once every run is
+		// done: the workers' buffers are gone and, with FreeBars, the
+		// bars; the curves stay. The peak is the larger of the phases:
+		// a one-minute sweep's runs hold its bars, a daily sweep's
+		// outputs its many runs' rows.
+		kept := curves + held
+		if !opt.FreeBars {
+			kept += panels
+		}
+		var database, report int64
+		if opt.Database != nil {
+			database = databaseBytes + main*(steps*databaseStepBytes+databaseRunBytes)
+		}
+		if opt.Report != nil {
+			report = min(reportBytes+lines*steps*reportStepBytes, reportMaxBytes) +
+				min(legged, maxLines)*bars*reportLegBarBytes
+		}
+		// On two workers or more the report and the database are made
+		// at the same time, and their memory adds: the 5-minute pair
+		// hedges, one-minute BTC (20 runs) and the hourly 50-run sweep
+		// peaked 30–45 MiB higher than on one worker, where one follows
+		// the other.
+		both := max(database, report)
+		if opt.Workers >= 2 && database > 0 && report > 0 {
+			both = database + report + reportBesideBytes
+		}
+		e.Memory = max(e.Memory, processBytes+int64(outputHeadroom*float64(kept))+both)
+	}
+	perStep := int64(diskStepBytes)
+	if csv, _ := f.perRunCSV(int(min(main, 1<<40)), opt); csv {
+		perStep += diskCSVStepBytes
+	}
+	if opt.Database != nil {
+		perStep += diskDatabaseStepBytes
+	}
+	e.Disk += wfDisk
 	charted := min(legged, maxLines)
 	if opt.AllCharts {
 		charted = legged
 	}
-	lines := min(int64(e.Points), maxLines)
 	e.Disk += diskExperimentBytes + lines*written*diskLineStepBytes + main*(written*perStep+diskRunBytes) + charted*diskChartBytes
 	// Each scenario kept: its equity chart, and its share of the
 	// report's and the database's tables.

@@ -266,8 +266,10 @@ fast = { from = 1, to = 60, step = 1 }
 		// 118,992,640.
 		// The outputs, after the runs (the bars kept: no FreeBars): 1.5 ×
 		// 6,927,232 = 10,390,848; the database, 24 MiB = 25,165,824 and
-		// 60 × (2,192 × 32 + 131,072) = 12,072,960; the process:
-		// 152,487,232, the larger.
+		// 60 × (2,192 × 32 + 131,072) = 12,072,960; beside it on the 2
+		// workers the report, 6 MiB = 6,291,456 and its 10 runs shown,
+		// 10 × 2,192 × 64 = 1,402,880, and 10 MiB = 10,485,760 for the
+		// two at once; the process: 170,667,328, the larger.
 		// Disk: 60 runs past CSVRunsMax, so Parquet only, 48 bytes a
 		// step, and 32 in results.duckdb: 60 × (2,192 × 80 + 16,384) =
 		// 11,504,640; no legs charts (an SMA cross has no legs); the
@@ -275,7 +277,7 @@ fast = { from = 1, to = 60, step = 1 }
 		// 701,440; the experiment's files, 262,144, and the report's and
 		// database's, 2,097,152; prices.*, 2,192 closes of 40 bytes,
 		// 87,680: 14,653,056.
-		{"report and database", Options{Report: report, Database: database}, 152_487_232, 14_653_056},
+		{"report and database", Options{Report: report, Database: database}, 170_667_328, 14_653_056},
 		// No database: the runs alone, 118,992,640.
 		// CSV copies (always): 60 × (2,192 × (48 + 144) + 16,384) =
 		// 26,234,880, + 701,440 + 262,144 + 87,680 = 27,286,144.
@@ -476,6 +478,80 @@ func TestEstimateLoadPhase(t *testing.T) {
 		e = f.withData(e, &Market{Panel: p, ReplaySource: src, Timeline: &engine.Timeline{Times: make([]int64, 2_000)}}, opt)
 		if e.Memory != 105_753_984 {
 			t.Errorf("memory %d, want 105,753,984", e.Memory)
+		}
+	})
+}
+
+// The outputs' phase counts report.html beside results.duckdb: on two
+// workers both are made at the same time and their memory adds, on one
+// the larger counts, and with --no-db the report alone. It counted the
+// database alone: the 5-minute pair hedges, one-minute BTC (20 runs) and
+// the hourly 50-run sweep peaked at 0.81–0.91 of it, and --no-db
+// counted no report.
+func TestEstimateReportPhase(t *testing.T) {
+	report := func(context.Context, ReportInput) error { return nil }
+	database := func(context.Context, string, []results.RunRecord, []*engine.Curve, map[string][]string) error {
+		return nil
+	}
+	est := func(t *testing.T, text string, panel *data.Panel, steps int, opt Options) int64 {
+		t.Helper()
+		f, err := Parse("o.toml", text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opt.FreeBars = true
+		opt = opt.withDefaults()
+		e, err := f.Estimate(opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.withData(e, &Market{Panel: panel, Timeline: &engine.Timeline{Times: make([]int64, steps)}}, opt).Memory
+	}
+	// Three pair hedges (all shown) on 2 instruments of 100,000 bars
+	// (200,000 bars, 100,000 steps). The curves: 3 × (100,000 × 48 +
+	// 8,192) = 14,424,576, 1.5 × = 21,636,864 once the bars are dropped,
+	// with the process's 104,857,600: 126,494,464. The database: 24 MiB
+	// = 25,165,824 + 3 × (100,000 × 32 + 131,072) = 35,159,040. The
+	// report: 6 MiB = 6,291,456 + 3 × 100,000 × 64 = 19,200,000 for the
+	// runs shown, and their legs, 3 × 200,000 × 40 = 24,000,000:
+	// 49,491,456. (The runs' phase: 104,857,600 + 2 × (200,000 × 56 +
+	// 14,424,576) = 51,249,152 + 100,000 × 64 a worker: 162,506,752 on
+	// one, 168,906,752 on two.)
+	hedges := "name = \"o\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"h\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"A\"]\nshort = [\"B\"]\n[strategy.sweep]\ngross = [0.5, 1.0, 1.5]\n"
+	pair := &data.Panel{Series: []data.Series{series("A", 100_000), series("B", 100_000)}}
+	for _, tc := range []struct {
+		name   string
+		opt    Options
+		memory int64
+	}{
+		// Both at once: 126,494,464 + 35,159,040 + 49,491,456 + 10 MiB
+		// = 10,485,760 for the two together: 221,630,720.
+		{"two workers", Options{Workers: 2, Report: report, Database: database}, 221_630_720},
+		// One after the other: the report, the larger: 175,985,920.
+		{"one worker", Options{Workers: 1, Report: report, Database: database}, 175_985_920},
+		// The report alone: 175,985,920.
+		{"no database", Options{Workers: 2, Report: report}, 175_985_920},
+		// The database alone: 161,653,504, below the runs' 168,906,752.
+		{"no report", Options{Workers: 2, Database: database}, 168_906_752},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := est(t, hedges, pair, 100_000, tc.opt); got != tc.memory {
+				t.Errorf("memory %d, want %d", got, tc.memory)
+			}
+		})
+	}
+	t.Run("capped", func(t *testing.T) {
+		// Ten SMA crosses of 200,000 steps, --no-db, two workers: the
+		// report's runs shown would be 10 × 200,000 × 64 = 128,000,000 +
+		// 6 MiB, capped at 100 MiB = 104,857,600. The curves: 10 ×
+		// (200,000 × 48 + 8,192) = 96,081,920, 1.5 × = 144,122,880, and
+		// the process: 353,838,080, above the runs' phase, 104,857,600 +
+		// 2 × (200,000 × 56 + 96,081,920) + 2 × 200,000 × 64 =
+		// 345,021,440.
+		sma := "name = \"o\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"s\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"A\"\nslow = 100\n[strategy.sweep]\nfast = { from = 1, to = 10, step = 1 }\n"
+		one := &data.Panel{Series: []data.Series{series("A", 200_000)}}
+		if got := est(t, sma, one, 200_000, Options{Workers: 2, Report: report}); got != 353_838_080 {
+			t.Errorf("memory %d, want 353,838,080", got)
 		}
 	})
 }
