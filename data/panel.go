@@ -130,16 +130,22 @@ func (p *Panel) Window(from, to int64) *Panel {
 		if hi < lo {
 			hi = lo
 		}
-		w := s
-		w.Time = s.Time[lo:hi]
-		w.Open, w.High, w.Low, w.Close = s.Open[lo:hi], s.High[lo:hi], s.Low[lo:hi], s.Close[lo:hi]
-		w.Volume, w.AdjClose = s.Volume[lo:hi], s.AdjClose[lo:hi]
-		if s.Rows != nil {
-			w.Rows = s.Rows[lo:hi]
-		}
-		out.Series[i] = w
+		out.Series[i] = s.Bars(lo, hi)
 	}
 	return out
+}
+
+// Bars returns the series cut to its bars [lo, hi): every column (and
+// Rows, when set) a sub-slice of the original, not a copy.
+func (s Series) Bars(lo, hi int) Series {
+	w := s
+	w.Time = s.Time[lo:hi]
+	w.Open, w.High, w.Low, w.Close = s.Open[lo:hi], s.High[lo:hi], s.Low[lo:hi], s.Close[lo:hi]
+	w.Volume, w.AdjClose = s.Volume[lo:hi], s.AdjClose[lo:hi]
+	if s.Rows != nil {
+		w.Rows = s.Rows[lo:hi]
+	}
+	return w
 }
 
 // Adjusted returns a copy of the series whose open, high, low and close are

@@ -351,20 +351,28 @@ func (b *broker) borrowFee(i int, h Holding, a Accrual) float64 {
 		return b.borrowFeeAt(i, h, a, env)
 	}
 	var fee float64
-	for from := a.From; from < a.To; {
-		env, until := b.span.AtUntil(i, from)
-		to := a.To
-		if until > from && until < to {
-			to = until
-		}
+	b.spanParts(i, a.From, a.To, func(from, to int64, env EnvFactors) {
 		part := a
 		if from != a.From || to != a.To {
 			part = Accrual{From: from, To: to, Days: float64(to-from) / float64(data.NanosPerDay)}
 		}
 		fee += b.borrowFeeAt(i, h, part, env)
-		from = to
-	}
+	})
 	return fee
+}
+
+// spanParts cuts [from, to) where instrument i's SpanEnv factors change
+// and calls part with each piece and its factors, in time order.
+func (b *broker) spanParts(i int, from, to int64, part func(from, to int64, env EnvFactors)) {
+	for t := from; t < to; {
+		env, until := b.span.AtUntil(i, t)
+		next := to
+		if until > t && until < to {
+			next = until
+		}
+		part(t, next, env)
+		t = next
+	}
 }
 
 // borrowFeeAt is instrument i's borrow model's fee over a under env.
@@ -453,16 +461,10 @@ func (b *broker) settleFunding(k int) {
 // FundingMult scaling them).
 func (b *broker) fundSpan(m FundingModel, i int, from, to int64) float64 {
 	var sum float64
-	for t := from; t < to; {
-		f, until := b.span.AtUntil(i, t)
-		next := to
-		if until > t && until < to {
-			next = until
-		}
-		n, s := b.fundEvents(m, i, t, next)
-		sum += funded(&f, n, s)
-		t = next
-	}
+	b.spanParts(i, from, to, func(from, to int64, env EnvFactors) {
+		n, s := b.fundEvents(m, i, from, to)
+		sum += funded(&env, n, s)
+	})
 	return sum
 }
 

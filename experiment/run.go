@@ -512,10 +512,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			s := &p.Series[i]
 			if n := s.Len(); n > 0 && s.BarInterval() == data.Daily && engine.DailyBarEnd(s.Time[n-1], s.Class) > end {
 				cut = append(cut, s.Symbol+" ("+data.FormatDay(s.Time[n-1])+")")
-				s.Time, s.Open, s.High, s.Low, s.Close, s.Volume, s.AdjClose = s.Time[:n-1], s.Open[:n-1], s.High[:n-1], s.Low[:n-1], s.Close[:n-1], s.Volume[:n-1], s.AdjClose[:n-1]
-				if s.Rows != nil {
-					s.Rows = s.Rows[:n-1]
-				}
+				*s = s.Bars(0, n-1)
 			}
 		}
 		if len(cut) > 0 {
