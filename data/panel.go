@@ -412,6 +412,17 @@ func DayNumber(t int64) int64 {
 // (1970-01-01 was a Thursday, 3), for times before 1970 too.
 func Weekday(t int64) int64 { return ((DayNumber(t) % 7) + 7 + 3) % 7 }
 
+// HasWeekend reports whether any of the times falls on a UTC Saturday or
+// Sunday (Weekday ≥ 5): a 24/7 instrument's, never an exchange session's.
+func HasWeekend(times []int64) bool {
+	for _, t := range times {
+		if Weekday(t) >= 5 {
+			return true
+		}
+	}
+	return false
+}
+
 // FormatTime formats Unix nanoseconds as RFC 3339 in UTC, with the
 // fraction of a second only when there is one: 2024-01-02T14:30:00Z.
 func FormatTime(t int64) string { return time.Unix(0, t).UTC().Format(time.RFC3339Nano) }

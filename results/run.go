@@ -134,10 +134,8 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64, bench
 // its panel), else 252 (exchange sessions, which never fall on a UTC
 // weekend).
 func curveDaysPerYear(t []int64) float64 {
-	for _, tm := range t {
-		if data.Weekday(tm) >= 5 {
-			return 365
-		}
+	if data.HasWeekend(t) {
+		return 365
 	}
 	return 252
 }

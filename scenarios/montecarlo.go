@@ -229,13 +229,7 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	// each date draws a source date's returns, and a session's return on
 	// a Saturday would put 365 sessions in a calendar year (on every
 	// weekday, 261).
-	weekend := false
-	for _, t := range times {
-		if data.Weekday(t) >= 5 {
-			weekend = true
-			break
-		}
-	}
+	weekend := data.HasWeekend(times)
 	holidays := !weekend && closesOnNYSEHolidays(times)
 	for j := 0; j < cfg.Length; j++ {
 		t := mc.start + int64(j)*data.NanosPerDay
