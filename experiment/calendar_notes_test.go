@@ -1,6 +1,9 @@
 package experiment
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -341,5 +344,52 @@ func TestSpacingNoteIntervalChange(t *testing.T) {
 	want := `BTC's file changes interval: 1d bars from 2024-01-01, then 1h bars from 2024-01-11T00:00:00Z: each bar lasts its own stretch's interval, and days (rebalance_days, every_days, cooldown_days) stay calendar days; the metrics count every step as one 1h bar (bar = "1d" resamples the file to one interval)`
 	if got := spacingNote(&s); got != want {
 		t.Errorf("\n got %s\nwant %s", got, want)
+	}
+}
+
+// An equity with weekend bars read from a file is noted once: the reader's
+// note (data.WeekendNote, one line for all the series alike) and not again
+// per series by the experiment. Two files of 28 daily bars from Monday
+// 2024-01-01: 4 weeks, 8 of them on a Saturday or Sunday (29%, over the
+// experiment's 5%).
+func TestWeekendNotedOnce(t *testing.T) {
+	dir := t.TempDir()
+	for _, sym := range []string{"AAA", "BBB"} {
+		var b strings.Builder
+		b.WriteString("date,open,high,low,close,volume\n")
+		for k := range 28 {
+			day := time.Date(2024, 1, 1+k, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+			c := 100 + float64(k)
+			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", day, c, c+1, c-1, c)
+		}
+		if err := os.WriteFile(filepath.Join(dir, sym+".csv"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	text := `name = "weekends"
+[data]
+dir = "` + filepath.ToSlash(dir) + `"
+[data.classes]
+AAA = "equity"
+BBB = "equity"
+[[strategy]]
+name = "bh"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["AAA", "BBB"]
+`
+	o, err := runIn(t, t.TempDir(), text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var weekend []string
+	for _, n := range o.Notes {
+		if strings.Contains(n, "weekend") || strings.Contains(n, "Saturday") {
+			weekend = append(weekend, n)
+		}
+	}
+	if len(weekend) != 1 || !strings.HasPrefix(weekend[0], "AAA, BBB: classed equity") ||
+		!strings.Contains(weekend[0], "8 of its 28 bars fall on a Saturday or Sunday (UTC), the first 2024-01-06") {
+		t.Errorf("weekend notes:\n%s", strings.Join(weekend, "\n"))
 	}
 }
