@@ -249,7 +249,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		fs.Usage = usage
 		fs.SetOutput(output)
 	}
-	args0 := args
+	if err := missingValue(fs, args); err != nil {
+		restore()
+		return nil, err
+	}
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -268,9 +271,6 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		args = rest[1:]
 	}
 	restore()
-	if err := helpAsValue(fs, args0); err != nil {
-		return nil, err
-	}
 	var names []string
 	for n := range given {
 		names = append(names, n)
@@ -284,13 +284,18 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	return pos, nil
 }
 
-// helpAsValue refuses a help word (-h, -help, --help) that ends args
-// as the value of a flag of fs (run x.toml --out -h): it asks for help,
-// and is no flag's value, so the flag has none, as when it ends args
-// itself (run x.toml --out). The flag package took it for the value,
-// and the run went ahead into a folder named -h. A help word between
+// missingValue refuses a flag of fs given no value in args: the word
+// after it is a flag (run x.toml --out --quiet, --workers --out), or a
+// help word (-h, -help, --help) that ends args (run x.toml --out -h).
+// The flag package took the word for the value: the run went ahead into
+// a folder named --quiet or -h, and --workers --out said only that
+// "--out" is no number. A flag is a word naming, after its dash or two,
+// a flag of fs or of any command (knownFlags: report --out --no-db is no
+// report named --no-db), with or without its =value; a negative number
+// (--threshold -0.5) is none, nor is a word given with = (--out=--quiet),
+// the way to give a value that looks like a flag. A help word between
 // the arguments is a value (--column -h), as the flag package reads it.
-func helpAsValue(fs *flag.FlagSet, args []string) error {
+func missingValue(fs *flag.FlagSet, args []string) error {
 	for i := 0; i < len(args)-1; i++ {
 		a := args[i]
 		if a == "--" {
@@ -306,12 +311,47 @@ func helpAsValue(fs *flag.FlagSet, args []string) error {
 		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
 			continue
 		}
-		if i+1 == len(args)-1 && args[i+1] != "help" && isHelp(args[i+1]) {
+		v := args[i+1]
+		if i+1 == len(args)-1 && v != "help" && isHelp(v) {
 			return fmt.Errorf("%s: --%s needs a value", fs.Name(), f.Name)
+		}
+		if name, ok := flagName(v); ok && (fs.Lookup(name) != nil || slices.Contains(knownFlags, name)) {
+			return fmt.Errorf("%s: --%s needs a value (%s is a flag)", fs.Name(), f.Name, v)
 		}
 		i++ // the flag's value
 	}
 	return nil
+}
+
+// flagName returns the name a word written as a flag gives, -name or
+// --name with or without =value after it; false for a word that is not
+// written so (a value, --, ---x). A negative number (-0.5) gives a name
+// no flag has.
+func flagName(a string) (string, bool) {
+	name, ok := strings.CutPrefix(a, "-")
+	if !ok {
+		return "", false
+	}
+	name = strings.TrimPrefix(name, "-")
+	name, _, _ = strings.Cut(name, "=")
+	if name == "" || name[0] == '-' {
+		return "", false
+	}
+	return name, true
+}
+
+// knownFlags are the flags of every command (TestKnownFlags holds them
+// to the commands' help), for missingValue to tell one given where a
+// value belongs, whichever command it belongs to.
+var knownFlags = []string{
+	"align", "any-value", "bar", "benchmark", "by", "catalog", "charts", "class", "column", "columns",
+	"confidence", "csv", "date-format", "days", "ddof", "down-market", "duckdb", "end", "es-rule",
+	"experiment", "force", "format", "from", "gaussian-ddof", "instruments", "interval", "layout", "mar",
+	"max-disk", "max-memory", "max-runs", "missing", "no-db", "no-report", "on-bad-row", "out",
+	"periods-per-year", "query", "quiet", "rate-convention", "risk-free", "rolling", "runs", "seed",
+	"series", "shard", "shards", "sort", "start", "starting-value", "sterling-excess", "symbol",
+	"symbols", "table", "tail", "threshold", "timezone", "timings", "to", "top", "var-method", "wait",
+	"weights", "workers", "zero-risk",
 }
 
 // recorded is a flag's value that notes each value given to it, for

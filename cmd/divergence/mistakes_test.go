@@ -6,7 +6,9 @@ import (
 	"flag"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -193,5 +195,96 @@ func TestCompareErrors(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir("."); len(ents) != 1 {
 		t.Errorf("the refused comparisons wrote %v", ents)
+	}
+}
+
+// A flag given where a value belongs leaves the flag before it without
+// one: the flag package took the flag for the value (run x.toml --out
+// --quiet ran into a folder named --quiet, and --workers --out said only
+// that "--out" is no number). The word is a flag when it names one of
+// the command's flags or of any other command's (report's --out is no
+// file named --no-db); a negative number is a value, as is a word given
+// with = (--out=--quiet).
+func TestFlagAsValue(t *testing.T) {
+	small, err := filepath.Abs("../../experiment/testdata/small.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", small, "--no-report", "--out", "--quiet"}, "run: --out needs a value (--quiet is a flag)"},
+		{[]string{"run", small, "--no-report", "--out", "-quiet"}, "run: --out needs a value (-quiet is a flag)"},
+		{[]string{"run", small, "--no-report", "--out", "--top=5"}, "run: --out needs a value (--top=5 is a flag)"},
+		{[]string{"run", "x.toml", "--workers", "--out", "o"}, "run: --workers needs a value (--out is a flag)"},
+		{[]string{"stress", "x.toml", "--sort", "--workers", "2"}, "stress: --sort needs a value (--workers is a flag)"},
+		{[]string{"stress", "x.toml", "--max-memory", "--force"}, "stress: --max-memory needs a value (--force is a flag)"},
+		{[]string{"merge", "out", "shards", "--experiment", "--no-db"}, "merge: --experiment needs a value (--no-db is a flag)"},
+		{[]string{"metrics", "r.csv", "--benchmark", "--workers", "2"}, "metrics: --benchmark needs a value (--workers is a flag)"},
+		{[]string{"metrics", "r.csv", "--threshold", "--mar", "0.1"}, "metrics: --threshold needs a value (--mar is a flag)"},
+		{[]string{"report", "res", "--out", "--no-db"}, "report: --out needs a value (--no-db is a flag)"},
+		{[]string{"compare", "a", "b", "--top", "--by", "cagr"}, "compare: --top needs a value (--by is a flag)"},
+		{[]string{"data", "import", "f.csv", "--symbol", "--class", "equity"}, "data import: --symbol needs a value (--class is a flag)"},
+		{[]string{"data", "list", "--catalog", "--wait", "1s"}, "data list: --catalog needs a value (--wait is a flag)"},
+		{[]string{"data", "synth", "--out", "--force"}, "data synth: --out needs a value (--force is a flag)"},
+	} {
+		stdout, stderr, err := cli(t, tc.args...)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%v: err %v, want %q", tc.args, err, tc.want)
+		}
+		if stdout != "" || stderr != "" {
+			t.Errorf("%v: stdout %q, stderr %q: want the error alone", tc.args, stdout, stderr)
+		}
+	}
+	if ents, _ := os.ReadDir("."); len(ents) > 0 {
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		t.Errorf("the refused commands wrote %v", names)
+	}
+	// A negative number is a value: the commands go on to the missing
+	// file, or to the number's own check (data synth's seed is unsigned,
+	// a year has more than 0 periods).
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"metrics", "missing.csv", "--threshold", "-0.5", "--risk-free", "-0.01", "--sterling-excess", "-0.1"}, "missing.csv"},
+		{[]string{"metrics", "missing.csv", "--periods-per-year", "-1"}, "--periods-per-year = -1: want > 0"},
+		{[]string{"data", "synth", "--seed", "-1"}, `data synth: invalid value "-1" for --seed: `},
+		{[]string{"run", "missing.toml", "--out=--quiet"}, "missing.toml"},
+	} {
+		_, _, err := cli(t, tc.args...)
+		if err == nil || strings.Contains(err.Error(), "needs a value") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err %v, want it to mention %q", tc.args, err, tc.want)
+		}
+	}
+}
+
+// knownFlags holds every flag of every command, as their help lists
+// them, and no other (scenarios' subcommands take none).
+func TestKnownFlags(t *testing.T) {
+	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)
+	seen := map[string]bool{}
+	for _, cmd := range [][]string{{"run"}, {"stress"}, {"merge"}, {"report"}, {"db"}, {"compare"}, {"metrics"},
+		{"data", "import"}, {"data", "list"}, {"data", "synth"}, {"strategies"}, {"version"}} {
+		help, _, err := cli(t, append(cmd, "--help")...)
+		if !errors.Is(err, flag.ErrHelp) {
+			t.Fatalf("%v --help: %v", cmd, err)
+		}
+		for _, m := range flagLine.FindAllStringSubmatch(help, -1) {
+			seen[m[1]] = true
+			if !slices.Contains(knownFlags, m[1]) {
+				t.Errorf("%v: --%s is not in knownFlags", cmd, m[1])
+			}
+		}
+	}
+	for _, f := range knownFlags {
+		if !seen[f] {
+			t.Errorf("knownFlags has --%s, which no command takes", f)
+		}
 	}
 }
