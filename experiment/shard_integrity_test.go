@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
 	"os"
@@ -223,5 +224,154 @@ func TestMergeChecksums(t *testing.T) {
 	t.Run("no checksums", func(t *testing.T) {
 		editShardJSON(t, dirs[2], func(m map[string]any) { delete(m, "checksums_sha256") })
 		mergeMustRefuse(t, f, dir, dirs, "shard 2/3", dirs[2], "records no checksums", "older divergence")
+	})
+}
+
+// keysExperiment is a sweep of 4 runs, cut into 2 shards.
+const keysExperiment = `name = "keys sweep"
+seed = 5
+cash = 100_000.0
+start = "2019-06-01"
+end = "2019-12-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "sma"
+type = "sma-cross"
+[strategy.params]
+symbol = "BTC"
+[strategy.sweep]
+fast = [5, 10]
+slow = [30, 60]
+`
+
+// TestMergeStateKeys: the runs of a shard's state.gob must be the keys
+// its shard.json lists, not only as many. The states are rewritten, each
+// with its checksum updated in shard.json, so that neither the count nor
+// the checksum tells: a run of shard 0 given the key of a run of shard 1
+// and that run shard 0's key (every key is still held once, each under
+// the other's figures: the merge went through), and a run given a key
+// no run has (the merge failed only when it reached the run it lacked,
+// naming no shard).
+func TestMergeStateKeys(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "x.toml")
+	if err := os.WriteFile(p, []byte(keysExperiment), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards := filepath.Join(dir, "shards")
+	var dirs []string
+	var keys [][]string
+	for i := range 2 {
+		if _, err := Run(context.Background(), f, Options{Out: shards, Workers: 1, Shard: &Shard{Index: i, Count: 2, Source: "test"}}); err != nil {
+			t.Fatalf("shard %d: %v", i, err)
+		}
+		d := filepath.Join(shards, Shard{Index: i, Count: 2}.Name("keys-sweep"))
+		m, err := ReadShardManifest(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Runs) == 0 {
+			t.Fatalf("shard %d holds no run: the test wants runs in each", i)
+		}
+		dirs, keys = append(dirs, d), append(keys, m.Runs)
+	}
+	orig := make([][]byte, 2)
+	for i, d := range dirs {
+		if orig[i], err = os.ReadFile(filepath.Join(d, stateFile)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// rekey rewrites shard i's state with its run of key from renamed to
+	// to, and its checksum in shard.json.
+	rekey := func(t *testing.T, i int, from, to string) {
+		t.Helper()
+		st, err := readShardState(dirs[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for j := range st.Runs {
+			if st.Runs[j].Key == from {
+				st.Runs[j].Key = to
+				n++
+			}
+		}
+		if n != 1 {
+			t.Fatalf("shard %d: %d runs of key %s", i, n, from)
+		}
+		var b bytes.Buffer
+		if err := gob.NewEncoder(&b).Encode(st); err != nil {
+			t.Fatal(err)
+		}
+		sp := filepath.Join(dirs[i], stateFile)
+		if err := os.WriteFile(sp, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sha := sha256Of(t, sp)
+		editShardJSON(t, dirs[i], func(m map[string]any) {
+			m["checksums_sha256"].(map[string]any)[stateFile] = sha
+		})
+	}
+	restore := func(t *testing.T) {
+		t.Helper()
+		for i := range dirs {
+			sp := filepath.Join(dirs[i], stateFile)
+			if err := os.WriteFile(sp, orig[i], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sha := sha256Of(t, sp)
+			editShardJSON(t, dirs[i], func(m map[string]any) {
+				m["checksums_sha256"].(map[string]any)[stateFile] = sha
+			})
+		}
+	}
+	mustRefuse := func(t *testing.T, want ...string) {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "merged")
+		o, err := Merge(context.Background(), f, dirs, Options{Out: out, Workers: 1})
+		if err == nil {
+			o.Release()
+			t.Fatalf("merged without an error; want one with %q", want)
+		}
+		for _, w := range want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("error %q lacks %q", err, w)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(out, "keys-sweep")); err == nil {
+			t.Errorf("a merged folder was written")
+		}
+	}
+	a, b := keys[0][0], keys[1][0]
+	t.Run("keys exchanged between shards", func(t *testing.T) {
+		defer restore(t)
+		rekey(t, 0, a, b)
+		rekey(t, 1, b, a)
+		mustRefuse(t, dirs[0]+": state.gob", "holds run "+b+", which shard.json does not list", "lacks run "+a+", which shard.json lists")
+	})
+	t.Run("a key no run has", func(t *testing.T) {
+		defer restore(t)
+		rekey(t, 1, b, "nosuch")
+		mustRefuse(t, dirs[1]+": state.gob", "holds run nosuch, which shard.json does not list", "lacks run "+b)
+	})
+	t.Run("a key twice", func(t *testing.T) {
+		if len(keys[0]) < 2 {
+			t.Skip("shard 0 holds one run")
+		}
+		defer restore(t)
+		rekey(t, 0, keys[0][1], a)
+		mustRefuse(t, dirs[0]+": state.gob holds run "+a+" twice")
+	})
+	t.Run("restored", func(t *testing.T) {
+		o, err := Merge(context.Background(), f, dirs, Options{Out: filepath.Join(t.TempDir(), "merged"), Workers: 1})
+		if err != nil {
+			t.Fatalf("the shards as written: %v", err)
+		}
+		o.Release()
 	})
 }

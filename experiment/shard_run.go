@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/divergence-research/divergence/data/duckdb"
 	"github.com/divergence-research/divergence/engine"
@@ -270,6 +271,53 @@ func readShardState(dir string) (*shardState, error) {
 		return nil, fmt.Errorf("shard %s: %s: %w", dir, stateFile, err)
 	}
 	return &st, nil
+}
+
+// stateKeys checks that the runs of a shard's state (st, read from the
+// shard folder dir) are those its shard.json lists (keys, checked against
+// the plan): the merge takes each run's figures by the key the state
+// gives it, so a state whose keys disagree would leave a run out, or
+// give one run's figures to another (the checksum, recorded beside the
+// keys, does not tell: it is of the file as it is). The error names a
+// key the state holds twice, or the first key, in sorted order, that
+// one holds and the other does not.
+func stateKeys(dir string, st *shardState, keys []string) error {
+	held := make([]string, len(st.Runs))
+	for i := range st.Runs {
+		held[i] = st.Runs[i].Key
+	}
+	slices.Sort(held)
+	for i := 1; i < len(held); i++ {
+		if held[i] == held[i-1] {
+			return fmt.Errorf("merge: %s: %s holds run %s twice: the shard's files disagree; run the shard again; nothing was written", dir, stateFile, held[i])
+		}
+	}
+	listed := slices.Sorted(slices.Values(keys))
+	var extra, missing []string
+	i, j := 0, 0
+	for i < len(held) || j < len(listed) {
+		switch {
+		case j == len(listed) || i < len(held) && held[i] < listed[j]:
+			extra = append(extra, held[i])
+			i++
+		case i == len(held) || listed[j] < held[i]:
+			missing = append(missing, listed[j])
+			j++
+		default:
+			i, j = i+1, j+1
+		}
+	}
+	var why []string
+	if len(extra) > 0 {
+		why = append(why, fmt.Sprintf("holds run %s, which %s does not list", extra[0], ShardFile))
+	}
+	if len(missing) > 0 {
+		why = append(why, fmt.Sprintf("lacks run %s, which %s lists", missing[0], ShardFile))
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	return fmt.Errorf("merge: %s: %s %s: the shard's files disagree; run the shard again; nothing was written", dir, stateFile, strings.Join(why, ", and "))
 }
 
 // mcPathsTable is a shard's mcPathsFile: its paths' figures per Monte
@@ -559,6 +607,9 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 		states[k] = st
 		if len(st.Runs) != len(want[k]) {
 			return fmt.Errorf("merge: %s: %s holds %d runs, shard.json %d", d, stateFile, len(st.Runs), len(want[k]))
+		}
+		if err := stateKeys(d, st, want[k]); err != nil {
+			return err
 		}
 		for j := range st.Runs {
 			s.runs[st.Runs[j].Key] = &st.Runs[j]
