@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -788,12 +789,18 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	var done int
 	measure := func(i int) error { return f.execute(opt, m, views, out, i) }
 	ruined := make([]string, len(runs)) // by run: a note when its equity fell to 0 or below
+	// A digest of each swept run's result, taken before its result is
+	// written and recycled, for the note on runs with the same results.
+	digests, digested := make([][sha256.Size]byte, len(runs)), make([]bool, len(runs))
 	runTask := func(i int) error {
 		err := measure(i)
 		if err != nil {
 			failed.Store(true)
 		} else if runs[i].Result != nil {
 			ruined[i] = ruinNote(runs[i].Key, &runs[i].Result.Curve)
+			if len(runs[i].Swept) > 0 && runs[i].View == 0 {
+				digests[i], digested[i] = resultDigest(runs[i].Result), true
+			}
 		}
 		if atomic.AddInt64(&left, -1) == 0 {
 			// The last run measured: what needs every run.
@@ -807,6 +814,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 				// The runs' notes, before the files that record them
 				// (manifest.json, the report) are written.
 				out.Notes = append(out.Notes, runNotes(out, ruined, m.Panel)...)
+				out.Notes = append(out.Notes, sameResults(out.Runs, digests, digested)...)
 			}
 			close(measured)
 		}

@@ -1,0 +1,101 @@
+package experiment
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/engine"
+)
+
+// A sweep's runs with the same results are named in a note. Under hedge
+// = "dollar" the legs are sized equal whatever max_ratio, which bounds
+// the estimated modes' ratio only: of the 6 runs of gross × max_ratio,
+// the three max_ratio values at each gross are one result, 2 + 2 = 4
+// runs repeat another's. Over gross alone every run differs: no note.
+func TestSameResultsNote(t *testing.T) {
+	text := func(sweep string) string {
+		return `name = "same"
+seed = 3
+start = "2024-01-01"
+end = "2024-09-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["NVDA", "MSFT"]
+short = ["TAO", "FET"]
+hedge = "dollar"
+[strategy.sweep]
+` + sweep
+	}
+	o, err := runIn(t, t.TempDir(), text("gross = [0.5, 1.0]\nmax_ratio = [2, 3, 4]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var same []string
+	for _, n := range o.Notes {
+		if strings.HasPrefix(n, "sweep hedge:") {
+			same = append(same, n)
+		}
+	}
+	want := "sweep hedge: 4 of its 6 runs repeat the results of another run of the sweep (the same fills, the same equity at every step), so the parameters they differ in changed no decision on these data: max_ratio = 2, 3, 4 (gross = 0.5); max_ratio = 2, 3, 4 (gross = 1)"
+	if len(same) != 1 || same[0] != want {
+		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(same, "\n"), want)
+	}
+
+	o, err = runIn(t, t.TempDir(), text("gross = [0.5, 1.0]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range o.Notes {
+		if strings.HasPrefix(n, "sweep hedge:") {
+			t.Errorf("runs that differ noted: %s", n)
+		}
+	}
+}
+
+// The digest tells results apart by any step's equity or cash and any
+// fill's quantity, price or costs, and not by what is not a result (a
+// fill's tag).
+func TestResultDigest(t *testing.T) {
+	base := func() *engine.Result {
+		return &engine.Result{
+			Curve: engine.Curve{Time: []int64{1, 2, 3}, Equity: []float64{100, 101, 99}, Cash: []float64{100, 50, 50},
+				Gross: []float64{0, 51, 49}, Net: []float64{0, 51, 49}, Drawdown: []float64{0, 0, -0.0198}},
+			Fills: []engine.Fill{{Time: 2, Symbol: "AAA", Qty: 5, Price: 10, Commission: 0.5, Tag: "entry"}},
+		}
+	}
+	d := resultDigest(base())
+	if resultDigest(base()) != d {
+		t.Fatal("the same result, two digests")
+	}
+	changes := map[string]func(r *engine.Result){
+		"equity":     func(r *engine.Result) { r.Curve.Equity[2] = 99.01 },
+		"cash":       func(r *engine.Result) { r.Curve.Cash[1] = 50.5 },
+		"time":       func(r *engine.Result) { r.Curve.Time[2] = 4 },
+		"qty":        func(r *engine.Result) { r.Fills[0].Qty = 5.5 },
+		"price":      func(r *engine.Result) { r.Fills[0].Price = 10.01 },
+		"commission": func(r *engine.Result) { r.Fills[0].Commission = 0 },
+		"slippage":   func(r *engine.Result) { r.Fills[0].Slippage = 0.1 },
+		"fee":        func(r *engine.Result) { r.Fills[0].Fee = 1 },
+		"symbol":     func(r *engine.Result) { r.Fills[0].Symbol = "AAB" },
+		"fill time":  func(r *engine.Result) { r.Fills[0].Time = 3 },
+		"one more": func(r *engine.Result) {
+			r.Fills = append(r.Fills, engine.Fill{Time: 3, Symbol: "AAA"})
+		},
+	}
+	for name, change := range changes {
+		r := base()
+		change(r)
+		if resultDigest(r) == d {
+			t.Errorf("%s changed, the same digest", name)
+		}
+	}
+	r := base()
+	r.Fills[0].Tag = "rebalance"
+	if resultDigest(r) != d {
+		t.Error("a tag changed the digest")
+	}
+}
