@@ -11,17 +11,20 @@ import (
 	"github.com/divergence-research/divergence/engine"
 )
 
-// A sweep's runs whose results are the same (the same fills, the same
-// equity at every step) are named in a note: the parameters they differ
-// in changed no decision on the data, so the sweep's surface is flat
-// there for a reason of the data or of the strategy's rules, not of the
-// market's response to the parameter (a pair hedge on equities and
+// A sweep's runs whose results are the same (the same equity and cash at
+// every step, as many fills) are named in a note: the parameters they
+// differ in changed no decision on the data, so the sweep's surface is
+// flat there for a reason of the data or of the strategy's rules, not of
+// the market's response to the parameter (a pair hedge on equities and
 // tokens decides at sync points only, Monday to Thursday, so
 // rebalance_days = 4 and 5 rebalance on the same days).
 
 // resultDigest is a digest of a run's result: the time, equity and cash
-// of every step of its curve, and each fill's time, symbol, quantity,
-// price, commission, slippage and fee.
+// of every step of its curve and its count of fills. The fills
+// themselves are left out: they are most of a sweep's bytes (a 200-run
+// sweep's 1.9M fills would take 80 ms of SHA-256 against 11 ms for the
+// curves), and two different sets of fills that move cash and equity
+// alike at every step are not a case to guard against.
 func resultDigest(r *engine.Result) [sha256.Size]byte {
 	d := digester{h: sha256.New()}
 	c := &r.Curve
@@ -32,16 +35,6 @@ func resultDigest(r *engine.Result) [sha256.Size]byte {
 		d.float(c.Cash[k])
 	}
 	d.int(int64(len(r.Fills)))
-	for k := range r.Fills {
-		f := &r.Fills[k]
-		d.int(f.Time)
-		d.text(f.Symbol)
-		d.float(f.Qty)
-		d.float(f.Price)
-		d.float(f.Commission)
-		d.float(f.Slippage)
-		d.float(f.Fee)
-	}
 	return d.sum()
 }
 
@@ -61,12 +54,6 @@ func (d *digester) int(v int64) {
 }
 
 func (d *digester) float(v float64) { d.int(int64(math.Float64bits(v))) }
-
-func (d *digester) text(s string) {
-	d.int(int64(len(s)))
-	d.flush()
-	d.h.Write([]byte(s))
-}
 
 func (d *digester) flush() {
 	d.h.Write(d.buf[:d.n])
@@ -128,7 +115,7 @@ func sameResults(runs []RunResult, digests [][sha256.Size]byte, have []bool) []s
 		if more := multi - len(shown); more > 0 {
 			list += fmt.Sprintf("; and %d more such group(s)", more)
 		}
-		notes = append(notes, fmt.Sprintf("sweep %s: %d of its %d runs repeat the results of another run of the sweep (the same fills, the same equity at every step), so the parameters they differ in changed no decision on these data: %s",
+		notes = append(notes, fmt.Sprintf("sweep %s: %d of its %d runs repeat the results of another run of the sweep (the same equity and cash at every step, as many fills), so the parameters they differ in changed no decision on these data: %s",
 			s, repeats, len(idx), list))
 	}
 	return notes

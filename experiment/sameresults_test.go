@@ -40,7 +40,7 @@ hedge = "dollar"
 			same = append(same, n)
 		}
 	}
-	want := "sweep hedge: 4 of its 6 runs repeat the results of another run of the sweep (the same fills, the same equity at every step), so the parameters they differ in changed no decision on these data: max_ratio = 2, 3, 4 (gross = 0.5); max_ratio = 2, 3, 4 (gross = 1)"
+	want := "sweep hedge: 4 of its 6 runs repeat the results of another run of the sweep (the same equity and cash at every step, as many fills), so the parameters they differ in changed no decision on these data: max_ratio = 2, 3, 4 (gross = 0.5); max_ratio = 2, 3, 4 (gross = 1)"
 	if len(same) != 1 || same[0] != want {
 		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(same, "\n"), want)
 	}
@@ -56,9 +56,9 @@ hedge = "dollar"
 	}
 }
 
-// The digest tells results apart by any step's equity or cash and any
-// fill's quantity, price or costs, and not by what is not a result (a
-// fill's tag).
+// The digest tells results apart by any step's time, equity or cash and
+// by their count of fills, and not by what is not a result (a fill's
+// tag).
 func TestResultDigest(t *testing.T) {
 	base := func() *engine.Result {
 		return &engine.Result{
@@ -72,18 +72,15 @@ func TestResultDigest(t *testing.T) {
 		t.Fatal("the same result, two digests")
 	}
 	changes := map[string]func(r *engine.Result){
-		"equity":     func(r *engine.Result) { r.Curve.Equity[2] = 99.01 },
-		"cash":       func(r *engine.Result) { r.Curve.Cash[1] = 50.5 },
-		"time":       func(r *engine.Result) { r.Curve.Time[2] = 4 },
-		"qty":        func(r *engine.Result) { r.Fills[0].Qty = 5.5 },
-		"price":      func(r *engine.Result) { r.Fills[0].Price = 10.01 },
-		"commission": func(r *engine.Result) { r.Fills[0].Commission = 0 },
-		"slippage":   func(r *engine.Result) { r.Fills[0].Slippage = 0.1 },
-		"fee":        func(r *engine.Result) { r.Fills[0].Fee = 1 },
-		"symbol":     func(r *engine.Result) { r.Fills[0].Symbol = "AAB" },
-		"fill time":  func(r *engine.Result) { r.Fills[0].Time = 3 },
-		"one more": func(r *engine.Result) {
+		"equity": func(r *engine.Result) { r.Curve.Equity[2] = 99.01 },
+		"cash":   func(r *engine.Result) { r.Curve.Cash[1] = 50.5 },
+		"time":   func(r *engine.Result) { r.Curve.Time[2] = 4 },
+		"one more fill": func(r *engine.Result) {
 			r.Fills = append(r.Fills, engine.Fill{Time: 3, Symbol: "AAA"})
+		},
+		"one more step": func(r *engine.Result) {
+			c := &r.Curve
+			c.Time, c.Equity, c.Cash = append(c.Time, 4), append(c.Equity, 99), append(c.Cash, 50)
 		},
 	}
 	for name, change := range changes {
