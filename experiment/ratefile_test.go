@@ -216,7 +216,7 @@ func TestRateFilesRefused(t *testing.T) {
 func TestRateFileCoverageNotes(t *testing.T) {
 	dir := t.TempDir()
 	rateFixture(t, dir)
-	os.WriteFile(filepath.Join(dir, "early.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-30T23:00:00Z,wbtc,0.01,0.05\n2023-12-31T23:00:00Z,wbtc,0.01,1.5\n2024-01-01T23:00:00Z,wbtc,0.01,0.05\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "early.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-30T23:00:00Z,wbtc,0.01,0.05\n2023-12-31T23:00:00Z,wbtc,0.01,1.4999999500631385\n2024-01-01T23:00:00Z,wbtc,0.01,0.05\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "late.csv"), []byte("date,asset,supply_rate,borrow_rate\n2024-02-01,usdc,0.01,0.05\n"), 0o644)
 	path := filepath.Join(dir, "x.toml")
 	os.WriteFile(path, []byte("name = \"x\"\n[data]\ndir = \"prices\"\n[costs]\ncash_rate_file = \"late.csv\"\n[costs.symbols.BTC]\nborrow_rate_file = \"early.csv\"\n[[strategy]]\nname = \"s\"\ntype = \"weights\"\n[strategy.params]\nweights = { BTC = -0.5 }\n"), 0o644)
@@ -228,7 +228,9 @@ func TestRateFileCoverageNotes(t *testing.T) {
 		// Last row 2024-01-01 23:00, a day's spacing; the last step
 		// 2024-01-06 is 4.042 days on (over 1.5 days).
 		"borrow_rate_file ends": "costs.symbols.BTC.borrow_rate_file ends at 2024-01-01T23:00:00Z, 4.042 days before the run's last step (2024-01-06): its last row's borrow_rate 0.05 a year are held to the end",
-		// The 150 % row is in force at the run's first step.
+		// The 150 % row is in force at the run's first step; its rate,
+		// 1.4999999500631385 in the file (a float32 written out in
+		// full, as real pool exports hold), is given to 6 digits.
 		"borrow_rate of 1.5": "costs.symbols.BTC.borrow_rate_file has a borrow_rate of 1.5 a year (line 3, 2023-12-31T23:00:00Z), 150 %: real pools reach this past their utilisation kink, but check the file is not written in percent",
 		// 2024-02-01's rate holds from 02-02.
 		"cash_rate_file starts": "costs.cash_rate_file starts at 2024-02-02T00:00:00Z, after the run's last step (2024-01-06): none of its rates falls within the run: cash earns and pays nothing",

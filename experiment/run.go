@@ -1982,9 +1982,9 @@ func (f *File) rateFileNotes(cfg engine.Config, p *data.Panel, first, last int64
 				key, data.FormatTime(fileFirst), data.FormatStamp(from), before))
 		}
 		if last-fileLast > step+step/2 {
-			r := fmt.Sprintf("borrow_rate %g", rs.Borrow[n-1])
+			r := fmt.Sprintf("borrow_rate %.6g", rs.Borrow[n-1])
 			if !borrow {
-				r = fmt.Sprintf("supply_rate %g and borrow_rate %g", rs.Supply[n-1], rs.Borrow[n-1])
+				r = fmt.Sprintf("supply_rate %.6g and borrow_rate %.6g", rs.Supply[n-1], rs.Borrow[n-1])
 			}
 			out = append(out, fmt.Sprintf("%s ends at %s, %.4g days before the run's last step (%s): its last row's %s a year are held to the end",
 				key, data.FormatTime(fileLast), float64(last-fileLast)/float64(data.NanosPerDay), data.FormatStamp(last), r))
@@ -2017,7 +2017,7 @@ func (f *File) rateFileNotes(cfg engine.Config, p *data.Panel, first, last int64
 		}
 		if big > 1 {
 			k := at / 2
-			out = append(out, fmt.Sprintf("%s has a %s of %g a year (line %d, %s), %.4g %%: real pools reach this past their utilisation kink, but check the file is not written in percent",
+			out = append(out, fmt.Sprintf("%s has a %s of %.6g a year (line %d, %s), %.4g %%: real pools reach this past their utilisation kink, but check the file is not written in percent",
 				key, names[at%2], big, rs.Lines[k], data.FormatTime(rs.Times[k]), 100*big))
 		}
 	}
