@@ -229,8 +229,8 @@ func TestRateFileCoverageNotes(t *testing.T) {
 		// 2024-01-06 is 4.042 days on (over 1.5 days).
 		"borrow_rate_file ends": "costs.symbols.BTC.borrow_rate_file ends at 2024-01-01T23:00:00Z, 4.042 days before the run's last step (2024-01-06): its last row's borrow_rate 0.05 a year are held to the end",
 		// The 150 % row is in force at the run's first step; its rate,
-		// 1.4999999500631385 in the file (a float32 written out in
-		// full, as real pool exports hold), is given to 6 digits.
+		// 1.4999999500631385 in the file (written to 17 digits, as
+		// the real pool exports are), is given to 6 digits.
 		"borrow_rate of 1.5": "costs.symbols.BTC.borrow_rate_file has a borrow_rate of 1.5 a year (line 3, 2023-12-31T23:00:00Z), 150 %: real pools reach this past their utilisation kink, but check the file is not written in percent",
 		// 2024-02-01's rate holds from 02-02.
 		"cash_rate_file starts": "costs.cash_rate_file starts at 2024-02-02T00:00:00Z, after the run's last step (2024-01-06): none of its rates falls within the run: cash earns and pays nothing",
