@@ -104,7 +104,12 @@
 //
 // In the charts' JSON, and in the runs table's data-v attributes, NaN is
 // null ("" in data-v) and ±Inf the strings "Infinity" and "-Infinity", as
-// in metrics.json. Times are whole UTC seconds; equity is in money to the
+// in metrics.json. Times are whole UTC seconds, each column of them
+// delta-encoded (its first time, a unit, then the steps in that unit: a
+// daily column's steps are 1 or 3 days) and decoded by the page's script
+// once it has parsed the object; the runs drawn share one time column when
+// theirs are the same, and a fills chart's tags are indexes in one table
+// of the page's distinct tags. Equity is in money to the
 // cent, other values to 5 significant digits. Every line is reduced per
 // pixel column (about 1,000 columns, package downsample: each column's
 // first, last, lowest and highest point) when it has more than 4,000

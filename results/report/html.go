@@ -333,6 +333,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	}
 
 	var closes closeSet
+	var tags tagSet
 	drawn := map[int]bool{}
 	for _, i := range overview {
 		drawn[i] = true
@@ -361,7 +362,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 			end = t[len(t)-1]
 		}
 		rs.Trades, rs.TradesNote = tradesTable(RoundTrips(r.Fills), end)
-		for _, l := range ladders(r, pal, f.Prices, &closes) {
+		for _, l := range ladders(r, pal, f.Prices, &closes, &tags) {
 			rs.Ladders = append(rs.Ladders, "ladder-"+strconv.Itoa(len(pl.Ladders)))
 			pl.Ladders = append(pl.Ladders, l)
 		}
@@ -377,7 +378,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		}
 		p.Runs = append(p.Runs, rs)
 	}
-	pl.Closes = closes.lines
+	pl.Closes, pl.Tags = closes.lines, tags.list
 	p.Others = otherRuns(f)
 
 	if len(f.Stress) > 0 {

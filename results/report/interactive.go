@@ -48,9 +48,11 @@ type payload struct {
 	Scenarios []jsScenario `json:"scenarios,omitempty"`
 	// Ladders are the runs' fill charts (tranche ladders, fills on
 	// prices), in the order of the runs' sections; Closes the prices
-	// they draw on (jsLadder.Close).
+	// they draw on (jsLadder.Close), and Tags their fills' distinct tags
+	// (jsLadder.EntryTags).
 	Ladders []jsLadder  `json:"ladders,omitempty"`
 	Closes  []priceLine `json:"closes,omitempty"`
+	Tags    []string    `json:"tags,omitempty"`
 }
 
 type jsScenario struct {
@@ -85,8 +87,12 @@ type jsStyle struct {
 type jsRun struct {
 	jsStyle
 	// T and E are the run's equity in money, reduced per pixel column.
-	T secs  `json:"t"`
-	E cents `json:"e"`
+	// In the page, T is left out when an earlier run has the same times
+	// (the runs of a sweep over one period share them): TS is then that
+	// run's index in the payload's Runs.
+	T  secs  `json:"t,omitempty"`
+	TS *int  `json:"ts,omitempty"`
+	E  cents `json:"e"`
 	// DD is the drawdown (equity over its running peak − 1); G and N are
 	// the gross and net exposure over equity (absent when unknown).
 	DD     jsLine  `json:"dd"`
@@ -553,8 +559,10 @@ var setupColumn = map[string]bool{"initial_cash": true, "commission_bps": true, 
 // into the text once: json.Marshal's result, then its conversion to
 // text, were two more copies of several megabytes.
 func marshalPayload(p *payload) (template.JS, error) {
+	q := *p
+	q.Runs = shareTimes(p.Runs)
 	var b strings.Builder
-	if err := json.NewEncoder(&b).Encode(p); err != nil {
+	if err := json.NewEncoder(&b).Encode(&q); err != nil {
 		return "", fmt.Errorf("report: chart data: %w", err)
 	}
 	return template.JS(strings.TrimSuffix(b.String(), "\n")), nil // Encode ends the value with a newline
@@ -590,4 +598,22 @@ func sameLegs(a, b *LegSeries) bool {
 	}
 	return slices.Equal(a.Time, b.Time) && eq(a.LongReturn, b.LongReturn) && eq(a.ShortReturn, b.ShortReturn) &&
 		eq(a.BetaShortOnLong, b.BetaShortOnLong) && eq(a.Correl, b.Correl)
+}
+
+// shareTimes returns runs (a copy, runs is left as it is) with the time
+// column of each run left out when an earlier run has the same one, the
+// run pointing at it (jsRun.TS): the ten runs a daily sweep draws wrote
+// ten copies of one column.
+func shareTimes(runs []jsRun) []jsRun {
+	out := slices.Clone(runs)
+	for i := range out {
+		for j := range i {
+			if out[j].TS == nil && len(runs[i].T) > 0 && slices.Equal(runs[i].T, runs[j].T) {
+				k := j
+				out[i].T, out[i].TS = nil, &k
+				break
+			}
+		}
+	}
+	return out
 }

@@ -14,7 +14,7 @@ import (
 
 // TestJSONNumbers: the charts' JSON writes NaN as null and infinities as
 // "Infinity"/"-Infinity"; money to the cent, ratios to 5 significant
-// digits, times in whole seconds (floored before 1970).
+// digits, times in whole seconds (floored before 1970), delta-encoded.
 func TestJSONNumbers(t *testing.T) {
 	nan, inf := math.NaN(), math.Inf(1)
 	for _, tc := range []struct {
@@ -23,7 +23,11 @@ func TestJSONNumbers(t *testing.T) {
 	}{
 		{cents{1234567.891, -0.004, nan, inf, -inf, 2.0049}, `[1234567.89,0.00,null,"Infinity","-Infinity",2.00]`},
 		{ratios{1.234567, -0.00012345678, nan, 1e9}, `[1.2346,-0.00012346,null,1e+09]`},
-		{secs{1_700_000_000_123_456_789, -1}, `[1700000000,-1]`},
+		// The first time, the unit (the steps' greatest common divisor), the steps in units.
+		{secs{1_700_000_000_123_456_789, -1}, `[1700000000,1700000001,-1]`},
+		{secs{86400e9, 2 * 86400e9, 5 * 86400e9, 5 * 86400e9}, `[86400,86400,1,3,0]`},
+		{secs{60e9}, `[60,1]`},
+		{secs{}, `[]`},
 		{number(inf), `"Infinity"`},
 		{prices{4557.694089840388}, `[4557.6941]`},
 	} {

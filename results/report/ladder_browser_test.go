@@ -6,6 +6,7 @@ import (
 	"context"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -117,6 +118,28 @@ schedule = [ { date = "2020-04-01", weights = { BTC = -0.5 } }, { date = "2020-0
 		r, _ := got[1].(string)
 		if x, err := strconv.ParseFloat(r, 64); err != nil || math.Abs(x-c.want) > 1e-4*c.want {
 			t.Errorf("%s: read-out %q, want %.4f", c.day, r, c.want)
+		}
+	}
+	// At each fill's time the entries' or exits' read-out names the
+	// fill's price and its tag (the page's tags table, by index).
+	for i, fl := range fills {
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(async () => {
+			const u = window.divergence.charts['ladder-0'];
+			const i = u.data[0].indexOf(`+strconv.FormatInt(fl.Time/1e9, 10)+`);
+			if (i < 0) return ['no such time'];
+			u.setCursor({ left: u.valToPos(u.data[0][i], 'x'), top: 10 });
+			await new Promise(r => setTimeout(r, 30));
+			const rows = Array.from(u.root.querySelectorAll('.u-legend .u-series'));
+			return ['entries', 'exits'].map(n => rows[u.series.findIndex(s => s.label === n)].querySelector('.u-value').textContent);
+		})()`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The price as the page holds it (8 significant digits), to 4 decimals.
+		price, _ := strconv.ParseFloat(strconv.FormatFloat(fl.Price, 'g', 8, 64), 64)
+		want := strconv.FormatFloat(price, 'f', 4, 64) + " (" + fl.Tag + ")"
+		if fl.Tag == "" || !slices.Contains(got, want) {
+			t.Errorf("fill %d (%s): entries, exits read %q; want one %q", i, time.Unix(0, fl.Time).UTC().Format(time.DateOnly), got, want)
 		}
 	}
 	checkQuiet(t, url, problems, requests)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/divergence-research/divergence/results/charts"
@@ -30,7 +31,9 @@ func TestLadderReversal(t *testing.T) {
 		}}
 	prices := map[string]charts.Series{"BTC": {Name: "BTC", Time: []int64{day(0), day(1), day(2), day(3), day(4), day(5)}, Values: []float64{100, 100, 120, 150, 130, 130}}}
 	var closes closeSet
-	ls := ladders(r, charts.NewPalette([]string{"flip"}), prices, &closes)
+	var tags tagSet
+	tags.refs([]string{"b"}) // a tag of an earlier run's ladder
+	ls := ladders(r, charts.NewPalette([]string{"flip"}), prices, &closes, &tags)
 	if len(ls) != 1 {
 		t.Fatalf("%d ladders, want 1", len(ls))
 	}
@@ -50,6 +53,23 @@ func TestLadderReversal(t *testing.T) {
 	}
 	if !equalTimes(l.Exit.T, []int64{day(3), day(4)}) {
 		t.Errorf("exits at %v, want days 3 and 4", l.Exit.T)
+	}
+	// The tags are indexes in the page's table, each tag written once.
+	tagsOf := func(k []int) []string {
+		var out []string
+		for _, i := range k {
+			out = append(out, tags.list[i])
+		}
+		return out
+	}
+	if g, w := tagsOf(l.EntryTags), []string{"a", "b", "flip"}; !slices.Equal(g, w) {
+		t.Errorf("entry tags %q, want %q", g, w)
+	}
+	if g, w := tagsOf(l.ExitTags), []string{"flip", "cover"}; !slices.Equal(g, w) {
+		t.Errorf("exit tags %q, want %q", g, w)
+	}
+	if w := []string{"b", "a", "flip", "cover"}; !slices.Equal(tags.list, w) {
+		t.Errorf("tag table %q, want %q (each once)", tags.list, w)
 	}
 }
 

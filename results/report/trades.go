@@ -236,9 +236,36 @@ type jsLadder struct {
 	Entry priceLine `json:"entry"`
 	Exit  priceLine `json:"exit"`
 	Avg   priceLine `json:"avg"`
-	// EntryTags are the entries' tags, in order ("tranche 1", …).
-	EntryTags []string `json:"entryTags"`
-	ExitTags  []string `json:"exitTags"`
+	// EntryTags are the entries' tags, in order ("tranche 1", …), and
+	// ExitTags the exits': indexes in the payload's Tags, where each
+	// distinct tag is written once (a rebalancing strategy's thousands of
+	// fills have two: "rebalance long", "rebalance short").
+	EntryTags []int `json:"entryTags"`
+	ExitTags  []int `json:"exitTags"`
+}
+
+// tagSet holds the distinct tags of the ladders' fills, each once.
+type tagSet struct {
+	list []string
+	at   map[string]int
+}
+
+// refs returns the indexes in t.list of tags, adding those not in it.
+func (t *tagSet) refs(tags []string) []int {
+	if t.at == nil {
+		t.at = map[string]int{}
+	}
+	out := make([]int, len(tags))
+	for i, s := range tags {
+		k, ok := t.at[s]
+		if !ok {
+			k = len(t.list)
+			t.list = append(t.list, s)
+			t.at[s] = k
+		}
+		out[i] = k
+	}
+	return out
 }
 
 // maxMarkers bounds the fills a ladder marks: beyond it (a weekly
@@ -247,8 +274,9 @@ const maxMarkers = 400
 
 // ladders are the price charts of a run's fills: one per symbol with at
 // most maxMarkers fills, for a run whose fills are tagged as tranches
-// ("tranche k") or when prices are known.
-func ladders(r *Run, pal *charts.Palette, prices map[string]charts.Series, closes *closeSet) []jsLadder {
+// ("tranche k") or when prices are known. Their closes are added to
+// closes, their fills' tags to tags.
+func ladders(r *Run, pal *charts.Palette, prices map[string]charts.Series, closes *closeSet, tags *tagSet) []jsLadder {
 	bySymbol := map[string][]Fill{}
 	var order []string
 	tranches := false
@@ -279,18 +307,19 @@ func ladders(r *Run, pal *charts.Palette, prices map[string]charts.Series, close
 			l.Title += " on its close"
 		}
 		pos, cost := 0.0, 0.0
+		var entryTags, exitTags []string
 		for _, f := range fs {
 			opening := pos == 0 || (pos > 0) == (f.Qty > 0)
 			if opening {
-				mark(&l.Entry, &l.EntryTags, f)
+				mark(&l.Entry, &entryTags, f)
 				cost += f.Qty * f.Price
 			} else {
-				mark(&l.Exit, &l.ExitTags, f)
+				mark(&l.Exit, &exitTags, f)
 				if rest := pos + f.Qty; (rest > 0) != (pos > 0) && math.Abs(rest) >= 1e-9 {
 					// A fill that crosses zero closes the position and
 					// opens one the other way with the rest, at its price
 					// (as RoundTrips matches it): an exit and an entry.
-					mark(&l.Entry, &l.EntryTags, f)
+					mark(&l.Entry, &entryTags, f)
 					cost = rest * f.Price
 				} else {
 					cost *= rest / pos // the average entry price is kept
@@ -311,6 +340,7 @@ func ladders(r *Run, pal *charts.Palette, prices map[string]charts.Series, close
 				l.Avg.V = append(l.Avg.V, avg)
 			}
 		}
+		l.EntryTags, l.ExitTags = tags.refs(entryTags), tags.refs(exitTags)
 		out = append(out, l)
 	}
 	return out

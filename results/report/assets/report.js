@@ -7,6 +7,7 @@
   var el = document.getElementById("report-data");
   if (!el || typeof uPlot === "undefined") return;
   var D = JSON.parse(el.textContent);
+  decode(D);
   var charts = {};
   var groups = {};
   window.divergence = { charts: charts, data: D };
@@ -17,6 +18,36 @@
     if (v === "Infinity") return Infinity;
     if (v === "-Infinity") return -Infinity;
     return v;
+  }
+  // decode undoes the payload's compact forms (jsondata.go) once, in
+  // place: every time column (a field "t") is delta-encoded, [first time,
+  // unit, steps in units]; a run without one has the times of the earlier
+  // run ts; a ladder's tags are indexes in D.tags.
+  function times(a) {
+    if (!a.length) return a;
+    var t = [a[0]], x = a[0], u = a[1];
+    for (var i = 2; i < a.length; i++) { x += a[i] * u; t.push(x); }
+    return t;
+  }
+  function decodeTimes(x) {
+    if (Array.isArray(x)) {
+      for (var i = 0; i < x.length; i++) if (x[i] !== null && typeof x[i] === "object") decodeTimes(x[i]);
+      return;
+    }
+    Object.keys(x).forEach(function (k) {
+      var v = x[k];
+      if (k === "t" && Array.isArray(v)) x[k] = times(v);
+      else if (v !== null && typeof v === "object") decodeTimes(v);
+    });
+  }
+  function decode(D) {
+    decodeTimes(D);
+    (D.runs || []).forEach(function (r) { if (!r.t) r.t = r.ts != null ? D.runs[r.ts].t : []; });
+    var tag = function (k) { return D.tags[k]; };
+    (D.ladders || []).forEach(function (l) {
+      l.entryTags = (l.entryTags || []).map(tag);
+      l.exitTags = (l.exitTags || []).map(tag);
+    });
   }
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function fmtDate(ts) {
