@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -194,5 +195,150 @@ func TestHedgeThresholdWideStress(t *testing.T) {
 	}
 	if kept != 1 {
 		t.Errorf("%d effectiveness cells kept, want 1", kept)
+	}
+}
+
+// decodeTimes decodes a time column as the page's script does (report.js
+// times: the first time, the unit, the steps in units), in float64 as
+// JavaScript's numbers are.
+func decodeTimes(a []any) []float64 {
+	if len(a) == 0 {
+		return nil
+	}
+	x, u := a[0].(float64), a[1].(float64)
+	out := []float64{x}
+	for _, d := range a[2:] {
+		x += d.(float64) * u
+		out = append(out, x)
+	}
+	return out
+}
+
+// decodePayload undoes the payload's compact forms in place as report.js
+// decode does: every "t" decoded, a run without times given those of
+// the run its "ts" names, ladder tags looked up in "tags".
+func decodePayload(p map[string]any) {
+	var walk func(x any)
+	walk = func(x any) {
+		switch v := x.(type) {
+		case []any:
+			for _, y := range v {
+				walk(y)
+			}
+		case map[string]any:
+			for k, y := range v {
+				if a, ok := y.([]any); ok && k == "t" {
+					v[k] = decodeTimes(a)
+				} else {
+					walk(y)
+				}
+			}
+		}
+	}
+	walk(p)
+	runs, _ := p["runs"].([]any)
+	for _, x := range runs {
+		r := x.(map[string]any)
+		if _, ok := r["t"]; !ok {
+			r["t"] = runs[int(r["ts"].(float64))].(map[string]any)["t"]
+		}
+	}
+	tags, _ := p["tags"].([]any)
+	ladders, _ := p["ladders"].([]any)
+	for _, x := range ladders {
+		l := x.(map[string]any)
+		for _, k := range []string{"entryTags", "exitTags"} {
+			var out []string
+			idx, _ := l[k].([]any)
+			for _, i := range idx {
+				out = append(out, tags[int(i.(float64))].(string))
+			}
+			l[k] = out
+		}
+	}
+}
+
+// TestTimesRoundTrip: a time column written delta-encoded and decoded as
+// the page's script decodes it gives back every time in whole seconds
+// exactly (floored), whatever its steps: daily with weekends, minutes
+// with gaps, irregular, before 1970, repeated, one time, none.
+func TestTimesRoundTrip(t *testing.T) {
+	day := int64(86400e9)
+	t0 := int64(1_546_300_800e9) // 2019-01-01
+	var daily, minutes, odd []int64
+	for k := range 3651 {
+		if d := (k + 2) % 7; d != 5 && d != 6 || k > 3000 { // weekdays, then every day
+			daily = append(daily, t0+int64(k)*day)
+		}
+	}
+	for k := range 5000 {
+		if k%390 < 200 || k%977 == 0 {
+			minutes = append(minutes, t0+int64(k)*60e9+30e9)
+		}
+	}
+	x := -5*day - 1
+	for k := range 200 {
+		odd = append(odd, x)
+		x += int64(k%7) * 1_234_567_891 // steps of 0 s, sub-second parts
+	}
+	for _, s := range [][]int64{daily, minutes, odd, {t0}, {t0, t0, t0}, nil, {-1, 1}} {
+		b, err := json.Marshal(secs(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var a []any
+		if err := json.Unmarshal(b, &a); err != nil {
+			t.Fatal(err)
+		}
+		got := decodeTimes(a)
+		if len(got) != len(s) {
+			t.Fatalf("%d times decoded from %.60s…, want %d", len(got), b, len(s))
+		}
+		for i, tm := range s {
+			if want := float64(floorDiv(tm, 1e9)); got[i] != want {
+				t.Fatalf("time %d decoded as %v, want %v (%.60s…)", i, got[i], want, b)
+			}
+		}
+	}
+	// The daily column's steps are in days: two characters a time.
+	if b, _ := json.Marshal(secs(daily)); len(b) > 2*len(daily)+30 {
+		t.Errorf("%d daily times in %d bytes, want about 2 a time", len(daily), len(b))
+	}
+}
+
+// TestTimesAreT: the page's script decodes every field "t" of the
+// payload as a time column, and only those: every time column (secs) of
+// the payload's types is named "t", and every "t" is one.
+func TestTimesAreT(t *testing.T) {
+	seen := map[reflect.Type]bool{}
+	var walk func(ty reflect.Type, path string)
+	walk = func(ty reflect.Type, path string) {
+		for ty.Kind() == reflect.Pointer || ty.Kind() == reflect.Slice || ty.Kind() == reflect.Array || ty.Kind() == reflect.Map {
+			if ty == reflect.TypeFor[secs]() {
+				break
+			}
+			ty = ty.Elem()
+		}
+		if ty.Kind() != reflect.Struct || seen[ty] {
+			return
+		}
+		seen[ty] = true
+		for _, f := range reflect.VisibleFields(ty) {
+			if !f.IsExported() || f.Anonymous {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if isT := f.Type == reflect.TypeFor[secs](); isT != (name == "t") {
+				t.Errorf("%s.%s (json %q) is of type %v: a time column must be, and only it be, named \"t\"", path, f.Name, name, f.Type)
+			}
+			walk(f.Type, path+"."+f.Name)
+		}
+	}
+	walk(reflect.TypeFor[payload](), "payload")
+	if len(seen) < 10 {
+		t.Errorf("%d types walked", len(seen))
 	}
 }
