@@ -21,7 +21,9 @@ import (
 // price is a step that holds from one fill to the next, and has no value
 // while no position is held. A weights run holds BTC long from the start,
 // flips it short on 2020-04-01's schedule, goes flat on 2020-08-01's and
-// long again on 2020-10-01's (one fill each, next open). The chart read
+// long again on 2020-10-01's, and sells half on 2020-11-15's (one fill
+// each, next open): an exit that keeps the average, which the page's JSON
+// leaves out (a point only where the average changes). The chart read
 // nothing between two fills (the line a slope from one fill to the next,
 // undefined at the closes' days), drew that slope across the flat months
 // August and September (a hole one day wide at the exit), and its read-out
@@ -46,7 +48,7 @@ name = "flip"
 type = "weights"
 [strategy.params]
 weights = { BTC = 0.5 }
-schedule = [ { date = "2020-04-01", weights = { BTC = -0.5 } }, { date = "2020-08-01", weights = { BTC = 0.0 } }, { date = "2020-10-01", weights = { BTC = 0.5 } } ]
+schedule = [ { date = "2020-04-01", weights = { BTC = -0.5 } }, { date = "2020-08-01", weights = { BTC = 0.0 } }, { date = "2020-10-01", weights = { BTC = 0.5 } }, { date = "2020-11-15", weights = { BTC = 0.25 } } ]
 `)
 	if err != nil {
 		t.Fatal(err)
@@ -63,9 +65,9 @@ schedule = [ { date = "2020-04-01", weights = { BTC = -0.5 } }, { date = "2020-0
 		t.Fatal(err)
 	}
 	// The fills: buy (long), sell through zero (short), buy back (flat),
-	// buy (long again).
-	if len(fills) != 4 || !(fills[0].Qty > 0 && fills[1].Qty < -fills[0].Qty && fills[2].Qty > 0 && fills[3].Qty > 0) {
-		t.Fatalf("fills %+v: want long, a flip to short, flat, long", fills)
+	// buy (long again), sell half.
+	if len(fills) != 5 || !(fills[0].Qty > 0 && fills[1].Qty < -fills[0].Qty && fills[2].Qty > 0 && fills[3].Qty > 0 && fills[4].Qty < 0 && -fills[4].Qty < fills[3].Qty) {
+		t.Fatalf("fills %+v: want long, a flip to short, flat, long, half sold", fills)
 	}
 	day := func(s string) int64 {
 		d, err := time.Parse(time.DateOnly, s)
@@ -77,7 +79,8 @@ schedule = [ { date = "2020-04-01", weights = { BTC = -0.5 } }, { date = "2020-0
 	// The average entry price at a day and the read-out there: the
 	// long's entry price between the first fill and the flip, the flip's
 	// price (the short's entry) until the cover, none while flat, the
-	// last fill's price after it.
+	// long's price after it, at the half sold (an exit, no point of
+	// the average in the JSON) and after it.
 	cases := []struct {
 		day  string
 		want float64 // NaN: no position
@@ -86,6 +89,7 @@ schedule = [ { date = "2020-04-01", weights = { BTC = -0.5 } }, { date = "2020-0
 		{"2020-06-01", fills[1].Price},
 		{"2020-09-01", math.NaN()},
 		{"2020-12-01", fills[3].Price},
+		{time.Unix(0, fills[4].Time).UTC().Format(time.DateOnly), fills[3].Price},
 	}
 	page, _ := filepath.Abs(filepath.Join(o.Dir, ReportFile))
 	ctx, url, problems, requests := openReport(t, page)

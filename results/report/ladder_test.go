@@ -84,3 +84,13 @@ func equalTimes(a secs, b []int64) bool {
 	}
 	return true
 }
+
+// TestAverageChanges: the average entry price keeps a point only where it
+// changes (NaN, no position, equal to NaN), the first always.
+func TestAverageChanges(t *testing.T) {
+	nan := math.NaN()
+	l := changes(priceLine{T: secs{1, 2, 3, 4, 5, 6, 7}, V: prices{100, 100, 110, nan, nan, 110, 110}})
+	if !slices.Equal(l.T, secs{1, 3, 4, 6}) || len(l.V) != 4 || l.V[0] != 100 || l.V[1] != 110 || !math.IsNaN(l.V[2]) || l.V[3] != 110 {
+		t.Errorf("changes: %v at %v, want 100 110 NaN 110 at 1 3 4 6", l.V, l.T)
+	}
+}

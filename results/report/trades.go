@@ -224,7 +224,12 @@ func holding(d time.Duration) string {
 // entry (buys of a long, sells of a short) and exit at its fill price (a
 // fill that reverses the position is both: it exits the old one and
 // enters the new one), and the average entry price of the position held
-// (null while there is none).
+// (null while there is none) at the fills that change it: an exit keeps
+// the average, and a point of the same value as the one before is left
+// out (half the points of a rebalancing strategy's line). The page's
+// script carries each average over every later time until the next point
+// (report.js), so that the line and its read-out at an exit are those of
+// a point there.
 type jsLadder struct {
 	Run    string `json:"run"`
 	Symbol string `json:"symbol"`
@@ -340,6 +345,7 @@ func ladders(r *Run, pal *charts.Palette, prices map[string]charts.Series, close
 				l.Avg.V = append(l.Avg.V, avg)
 			}
 		}
+		l.Avg = changes(l.Avg)
 		l.EntryTags, l.ExitTags = tags.refs(entryTags), tags.refs(exitTags)
 		out = append(out, l)
 	}
@@ -379,6 +385,20 @@ func (c *closeSet) ref(symbol string, a, b int, ps charts.Series) int {
 type priceLine struct {
 	T secs   `json:"t"`
 	V prices `json:"v"`
+}
+
+// changes returns the points of l whose value differs from the one
+// before (NaN equal to NaN), the first always: l in place.
+func changes(l priceLine) priceLine {
+	n := 0
+	for i, v := range l.V {
+		if last := n - 1; last >= 0 && (v == l.V[last] || v != v && l.V[last] != l.V[last]) {
+			continue
+		}
+		l.T[n], l.V[n] = l.T[i], v
+		n++
+	}
+	return priceLine{T: l.T[:n], V: l.V[:n]}
 }
 
 // mark adds a fill to a marker line; a second fill at the same time

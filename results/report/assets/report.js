@@ -311,8 +311,9 @@
           return x == null ? "\u2014" : fixed(x, 4);
         } });
     var data = align(lines.map(function (x) { return { t: x.t, v: x.v }; }), []);
-    // Carry each average over the times of the other lines (the closes)
-    // until the next fill changes it.
+    // Carry each average over the times of the other lines (the closes,
+    // and the fills that leave it as it was: the payload has a point only
+    // where it changes) until the next fill changes it.
     var avg = data[data.length - 1], held;
     for (var j = 0; j < avg.length; j++) {
       if (avg[j] === undefined) { if (held !== undefined) avg[j] = held; } else held = avg[j];
