@@ -60,8 +60,10 @@ func TestDemoReport(t *testing.T) {
 	}
 	html := string(b)
 	t.Logf("demo report.html: %d bytes", len(b))
-	if len(b) > 2e6 {
-		t.Errorf("demo report.html is %d bytes, want ≤ 2 MB", len(b))
+	// Measured: 1,405,429 bytes (1,713,193 before the JSON's time columns
+	// were delta-encoded).
+	if len(b) > 1.6e6 {
+		t.Errorf("demo report.html is %d bytes, want ≤ 1.6 MB", len(b))
 	}
 	checkSelfContained(t, html)
 	for _, col := range []string{"beta_qqq", "alpha_qqq", "correlation_qqq", "up_capture_qqq", "down_capture_qqq", "total_costs", "costs_commission", "var_95", "cvar_95"} {

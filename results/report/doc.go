@@ -114,8 +114,10 @@
 // pixel column (about 1,000 columns, package downsample: each column's
 // first, last, lowest and highest point) when it has more than 4,000
 // points, so the page holds O(pixels) per chart whatever the bar count:
-// the demo's report is about 1.7 MB, one of 200 runs of 20,000 minute bars
-// about 5 MB.
+// the demo's report is about 1.4 MB, one of 200 runs of 20,000 minute bars
+// about 3.5 MB, and a daily sweep of 200 pair hedges of 20 instruments over
+// ten years (ten runs drawn, with their fills on 20 closes each) about
+// 5.8 MB.
 //
 // # Input folder
 //
