@@ -61,3 +61,51 @@ func BenchmarkWriteCurve(b *testing.B) {
 		})
 	}
 }
+
+// benchFills are n fills of a 20-instrument pair hedge rebalanced daily:
+// a fill per instrument a day, as a 200-run sweep's runs hold about
+// 9,500 each.
+func benchFills(n int) []engine.Fill {
+	fills := make([]engine.Fill, n)
+	t0 := time.Date(2019, 1, 2, 0, 0, 0, 0, time.UTC).UnixNano()
+	syms := []string{"MSFT", "NVDA", "META", "AMD", "ORCL", "QQQ", "GOOGL", "AMZN", "AVGO", "TSM",
+		"BTC", "ETH", "TAO", "RENDER", "FET", "NEAR", "SOL", "XRP", "AR", "AKT"}
+	for k := range fills {
+		s := k % len(syms)
+		tag, q := "rebalance long", 10+math.Sin(float64(k))
+		if s >= 10 {
+			tag, q = "rebalance short", -q
+		}
+		p := 100 * (1 + 0.3*math.Sin(float64(k)/500))
+		fills[k] = engine.Fill{Time: t0 + int64(k/len(syms))*int64(24*time.Hour), Symbol: syms[s], Qty: q, Price: p,
+			Commission: math.Abs(q*p) * 5e-4, Tag: tag}
+	}
+	return fills
+}
+
+// BenchmarkWriteFills writes one run's 9,500 fills as Parquet and CSV: a
+// 200-run sweep writes 200 such files.
+func BenchmarkWriteFills(b *testing.B) {
+	fills := benchFills(9500)
+	for _, tc := range []struct {
+		name  string
+		write func(io.Writer, []engine.Fill) error
+	}{
+		{"parquet", WriteFillsParquet},
+		{"csv", WriteFillsCSV},
+	} {
+		b.Run(tc.name+"/fills=9500", func(b *testing.B) {
+			var size countWriter
+			if err := tc.write(&size, fills); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(size.n)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := tc.write(&countWriter{}, fills); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
