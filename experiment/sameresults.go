@@ -74,9 +74,14 @@ func sameResults(runs []RunResult, digests [][sha256.Size]byte, have []bool) []s
 	var notes []string
 	var strategies []string
 	byStrategy := map[string][]int{}
+	swept := map[string]int{} // by strategy: its swept runs, traded or not
 	for i := range runs {
 		r := &runs[i]
-		if !have[i] || r.View != 0 || r.LongLegOf != "" || len(r.Swept) == 0 || r.Metrics.Fills == 0 {
+		if !have[i] || r.View != 0 || r.LongLegOf != "" || len(r.Swept) == 0 {
+			continue
+		}
+		swept[r.Strategy]++
+		if r.Metrics.Fills == 0 {
 			continue
 		}
 		if _, ok := byStrategy[r.Strategy]; !ok {
@@ -115,8 +120,13 @@ func sameResults(runs []RunResult, digests [][sha256.Size]byte, have []bool) []s
 		if more := multi - len(shown); more > 0 {
 			list += fmt.Sprintf("; and %d more such group(s)", more)
 		}
-		notes = append(notes, fmt.Sprintf("sweep %s: %d of its %d runs repeat the results of another run of the sweep (the same equity and cash at every step, as many fills), so the parameters they differ in changed no decision on these data: %s",
-			s, repeats, len(idx), list))
+		of := fmt.Sprintf("%d of its %d runs", repeats, len(idx))
+		if n := swept[s]; n > len(idx) {
+			// The runs that made no trade are not among those compared.
+			of = fmt.Sprintf("%d of the %d of its %d runs that traded", repeats, len(idx), n)
+		}
+		notes = append(notes, fmt.Sprintf("sweep %s: %s repeat the results of another run of the sweep (the same equity and cash at every step, as many fills), so the parameters they differ in changed no decision on these data: %s",
+			s, of, list))
 	}
 	return notes
 }

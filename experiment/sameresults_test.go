@@ -56,6 +56,42 @@ hedge = "dollar"
 	}
 }
 
+// The note counts the runs it compares, those that traded: of a scaled
+// entry's 8 runs, the 4 whose drawdown level (90%, 95%) is never reached
+// make no trade (noTrade's note), and the 4 others (levels 5% and 6%,
+// take-profits never reached) are one result. The sweep's runs are 8,
+// not 4: the note says 3 of the 4 of them that traded.
+func TestSameResultsNoteCountsTraded(t *testing.T) {
+	o, err := runIn(t, t.TempDir(), `name = "traded"
+seed = 3
+start = "2024-01-01"
+end = "2024-09-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "se"
+type = "scaled-entry"
+[strategy.params]
+symbol = "NVDA"
+[strategy.sweep]
+levels = [[0.9], [0.95], [0.05], [0.06]]
+take_profit = [[5.0], [6.0]]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var same []string
+	for _, n := range o.Notes {
+		if strings.HasPrefix(n, "sweep se:") {
+			same = append(same, n)
+		}
+	}
+	want := "sweep se: 3 of the 4 of its 8 runs that traded repeat the results of another run of the sweep"
+	if len(same) != 1 || !strings.HasPrefix(same[0], want) {
+		t.Errorf("notes:\n%s\nwant one beginning:\n%s", strings.Join(same, "\n"), want)
+	}
+}
+
 // The digest tells results apart by any step's time, equity or cash and
 // by their count of fills, and not by what is not a result (a fill's
 // tag).
