@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -113,9 +114,21 @@ func WeekendNote(s *Series) string {
 	if n == 0 {
 		return ""
 	}
-	return fmt.Sprintf("classed equity, but %d of its %d bars fall on a Saturday or Sunday (UTC), the first %s: "+
+	return fmt.Sprintf(weekendNoteStart+"%d of its %d bars fall on a Saturday or Sunday (UTC), the first %s: "+
 		"if it trades every day (a token), give --class crypto (in an experiment, [data] classes): "+
 		"an equity's daily bars are its 09:30–16:00 New York session", n, s.Len(), FormatTime(first))
+}
+
+// weekendNoteStart begins every WeekendNote.
+const weekendNoteStart = "classed equity, but "
+
+// WeekendNoted reports whether notes (a series' Notes) hold a WeekendNote:
+// the reader's, on the series as read, whose counts differ from those of
+// a window of it (an experiment's end before the file's).
+func WeekendNoted(notes []string) bool {
+	return slices.ContainsFunc(notes, func(n string) bool {
+		return strings.HasPrefix(n, weekendNoteStart) && strings.Contains(n, " fall on a Saturday or Sunday (UTC), the first ")
+	})
 }
 
 // CanonicalSymbol strips a quote-currency suffix from a crypto pair so that

@@ -3,7 +3,6 @@ package experiment
 import (
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -259,9 +258,10 @@ func calendarNotes(p *data.Panel) []string {
 		span := s.Time[n-1] - s.Time[0]
 		cont := s.Class.Calendar() == data.Continuous
 		switch {
-		case !cont && weekend*20 > n && !slices.Contains(s.Notes, data.WeekendNote(s)):
+		case !cont && weekend*20 > n && !data.WeekendNoted(s.Notes):
 			// Over 5% of the bars, and the reader has not said it already
-			// (data.WeekendNote: one line for every series alike).
+			// (data.WeekendNote: one line for every series alike), of
+			// the bars it read, which may go on past the experiment's end.
 			notes = append(notes, fmt.Sprintf("%s is classed as %s (exchange sessions, 252 a year) but %d of its %d bars fall on weekends: if it trades 24/7, class it crypto ([data.classes] %s = \"crypto\") or the annualised metrics are scaled by the wrong calendar",
 				s.Symbol, s.Class, weekend, n, s.Symbol))
 		case cont && weekend == 0 && span >= 365*data.NanosPerDay:
