@@ -67,10 +67,9 @@ func (d *digester) sum() (out [sha256.Size]byte) {
 }
 
 // sameResults notes, for each swept strategy, the baseline runs whose
-// results repeat another run's (digests by run, nil where none was
-// taken). Runs that made no trade are left to noTrade's note.
+// results repeat another run's (digests by run, have false where none
+// was taken). Runs that made no trade are left to noTrade's note.
 func sameResults(runs []RunResult, digests [][sha256.Size]byte, have []bool) []string {
-	type group struct{ runs []int }
 	var notes []string
 	var strategies []string
 	byStrategy := map[string][]int{}
@@ -91,26 +90,28 @@ func sameResults(runs []RunResult, digests [][sha256.Size]byte, have []bool) []s
 	}
 	for _, s := range strategies {
 		idx := byStrategy[s]
+		// The runs by result, each group in run order, the groups in
+		// order of their first run.
 		at := map[[sha256.Size]byte]int{}
-		var groups []group
+		var groups [][]int
 		for _, i := range idx {
 			g, ok := at[digests[i]]
 			if !ok {
 				g = len(groups)
 				at[digests[i]] = g
-				groups = append(groups, group{})
+				groups = append(groups, nil)
 			}
-			groups[g].runs = append(groups[g].runs, i)
+			groups[g] = append(groups[g], i)
 		}
 		repeats, multi, shown := 0, 0, []string(nil)
 		for _, g := range groups {
-			if len(g.runs) < 2 {
+			if len(g) < 2 {
 				continue
 			}
-			repeats += len(g.runs) - 1
+			repeats += len(g) - 1
 			multi++
 			if len(shown) < 3 {
-				shown = append(shown, describeSame(runs, g.runs))
+				shown = append(shown, describeSame(runs, g))
 			}
 		}
 		if repeats == 0 {
