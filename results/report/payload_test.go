@@ -3,14 +3,12 @@
 package report
 
 import (
-	"context"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/divergence-research/divergence/results"
-	"github.com/divergence-research/divergence/results/charts"
 )
 
 // TestPayloadDecodes: the page's JSON, decoded as its script decodes it,
@@ -18,30 +16,7 @@ import (
 // column), each fills chart's closes and fills at their times, and each
 // fill's tag at its marker.
 func TestPayloadDecodes(t *testing.T) {
-	dir := smallFolder(t)
-	f, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := Input{Dir: dir, Manifest: f.Manifest}
-	for _, r := range f.Runs {
-		in.Runs, in.Equity = append(in.Runs, r.Record), append(in.Equity, r.Equity)
-	}
-	sma := f.run("sma")
-	btc := charts.Series{Name: "BTC"}
-	for k, tm := range sma.Equity.Time {
-		btc.Time, btc.Values = append(btc.Time, tm), append(btc.Values, 1000+float64(k))
-	}
-	in.Prices = []charts.Series{btc}
-	g, err := New(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf strings.Builder
-	if err := Render(context.Background(), &buf, g); err != nil {
-		t.Fatal(err)
-	}
-	p := payloadOf(t, buf.String())
+	dir, f, btc, p := pricedPage(t)
 	raw := map[string]bool{} // runs written with their own times
 	for _, x := range p["runs"].([]any) {
 		r := x.(map[string]any)

@@ -591,31 +591,7 @@ func TestCompareTopDefaultOut(t *testing.T) {
 // report marks each run's fills on them: the sma run's BTC entries and
 // exits at their fill prices, on BTC's close over the run.
 func TestPricesFromMemory(t *testing.T) {
-	dir := smallFolder(t)
-	f, err := Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := Input{Dir: dir, Manifest: f.Manifest}
-	for _, r := range f.Runs {
-		in.Runs, in.Equity = append(in.Runs, r.Record), append(in.Equity, r.Equity)
-	}
-	// A made-up BTC close on every day of the run, 1000 + day.
-	sma := f.run("sma")
-	btc := charts.Series{Name: "BTC"}
-	for k, tm := range sma.Equity.Time {
-		btc.Time, btc.Values = append(btc.Time, tm), append(btc.Values, 1000+float64(k))
-	}
-	in.Prices = []charts.Series{btc}
-	g, err := New(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := Render(context.Background(), &buf, g); err != nil {
-		t.Fatal(err)
-	}
-	p := payloadOf(t, buf.String())
+	dir, _, btc, p := pricedPage(t)
 	fills, err := readFills(filepath.Join(dir, "runs", "sma"))
 	if err != nil {
 		t.Fatal(err)
@@ -642,6 +618,36 @@ func TestPricesFromMemory(t *testing.T) {
 	if !found {
 		t.Error("no chart of the sma run's BTC fills")
 	}
+}
+
+// pricedPage renders the small folder's report from memory, given a
+// made-up BTC close on every day of the sma run (1000 + day), and returns
+// the folder, as loaded, that close and the page's chart data as parsed.
+func pricedPage(t *testing.T) (string, *Folder, charts.Series, map[string]any) {
+	t.Helper()
+	dir := smallFolder(t)
+	f, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := Input{Dir: dir, Manifest: f.Manifest}
+	for _, r := range f.Runs {
+		in.Runs, in.Equity = append(in.Runs, r.Record), append(in.Equity, r.Equity)
+	}
+	btc := charts.Series{Name: "BTC"}
+	for k, tm := range f.run("sma").Equity.Time {
+		btc.Time, btc.Values = append(btc.Time, tm), append(btc.Values, 1000+float64(k))
+	}
+	in.Prices = []charts.Series{btc}
+	g, err := New(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	if err := Render(context.Background(), &buf, g); err != nil {
+		t.Fatal(err)
+	}
+	return dir, f, btc, payloadOf(t, buf.String())
 }
 
 // TestBandsFile: montecarlo_bands.csv (run, time, p05 … p95) gives one fan
