@@ -21,7 +21,7 @@ import (
 // to compare two commits, run each commit's test binary in its own
 // checkout's experiment folder.
 var commandBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "divergence-bench-")
+	dir, err := binDir()
 	if err != nil {
 		return "", err
 	}
@@ -39,6 +39,11 @@ type commandError struct {
 }
 
 func (e *commandError) Error() string { return e.what + ": " + e.err.Error() + "\n" + string(e.out) }
+
+// binDir is the folder of the program built for the benchmarks, made
+// on first use and removed when the package's tests end (TestMain): each
+// run of them left a 130 MB binary in the system's temporary folder.
+var binDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "divergence-bench-") })
 
 // childCompute, set in the environment of this test binary run as a
 // child process, names an experiment file that the child loads and runs
@@ -59,7 +64,11 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if dir, err := binDir(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
 }
 
 // processRun is what one run of the program cost.

@@ -23,9 +23,22 @@ import (
 	"github.com/divergence-research/divergence/results/resultsdb"
 )
 
+// binDir is the folder of the program built for the shard tests, made
+// on first use and removed when the package's tests end (TestMain): each
+// run of them left a 130 MB binary in the system's temporary folder.
+var binDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "divergence-bin-") })
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dir, err := binDir(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
 // shardBinary builds the program once for the shard tests.
 var shardBinary = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "divergence-bin-")
+	dir, err := binDir()
 	if err != nil {
 		return "", err
 	}
