@@ -1069,7 +1069,30 @@ func runNotes(out *Outcome, ruined []string, p *data.Panel) []string {
 	if n := rejected(out.Runs); n != "" {
 		notes = append(notes, n)
 	}
+	if n := dragged(out.Runs); n != "" {
+		notes = append(notes, n)
+	}
 	return notes
+}
+
+// dragged is a note naming the baseline runs, not ruined, with a positive
+// Sharpe ratio and a loss: their mean return a period is above the
+// risk-free rate, but their volatility drags the compounded return below
+// zero (its rate is about the mean less half the variance), so a table
+// sorted by Sharpe ratio ranks a loss among the gains. "" when none.
+func dragged(runs []RunResult) string {
+	var keys []string
+	for i := range runs {
+		r := &runs[i]
+		m := &r.Metrics
+		if r.View == 0 && r.LongLegOf == "" && !m.Ruined() && m.Sharpe > 0 && m.TotalReturn < 0 {
+			keys = append(keys, fmt.Sprintf("%s (Sharpe %.2f, total return %.2f%%, volatility %.0f%% a year)", r.Key, m.Sharpe, 100*m.TotalReturn, 100*m.AnnualVolatility))
+		}
+	}
+	if len(keys) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d run(s) with a positive Sharpe ratio lost money: %s; their mean return a period is positive, but their volatility drags the compounded return below zero (about the mean less half the variance), so a ranking by Sharpe ratio puts these losses among the gains: sort by cagr or calmar (--sort) to rank by what was made", len(keys), firstTen(keys))
 }
 
 // execute runs, measures and records run i of out (out.Runs[i]): on the
