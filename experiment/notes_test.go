@@ -220,3 +220,29 @@ func TestFundingCoverageEnds(t *testing.T) {
 		t.Errorf("a file after the run:\n got %q\nwant %q", got, want)
 	}
 }
+
+// Up to maxRuinNotes ruined runs are noted one by one; more are one
+// note naming each run and the date of its ruin, in run order. Run k of
+// five falls to -1 on day k+1 (1970-01-02 … 1970-01-06); a run that stays
+// positive is not named.
+func TestRuinNotesGrouped(t *testing.T) {
+	day := int64(24 * 3600 * 1e9)
+	var ruined []ruin
+	for k := range 5 {
+		c := engine.Curve{Time: []int64{0, day, 2 * day, 3 * day, 4 * day, 5 * day}, Equity: []float64{100, 90, 80, 70, 60, 50}}
+		c.Equity[k+1] = -1
+		ruined = append(ruined, ruinOf(fmt.Sprintf("r%d", k), &c))
+	}
+	ok := engine.Curve{Time: []int64{0, day}, Equity: []float64{100, 101}}
+	ruined = append(ruined[:2], append([]ruin{ruinOf("fine", &ok)}, ruined[2:]...)...)
+
+	three := ruinNotes(ruined[:4]) // r0, r1, fine, r2
+	if len(three) != 3 || !strings.HasPrefix(three[2], "run r2: equity fell to -1.00 on 1970-01-04 (ruin)") {
+		t.Errorf("three ruined runs: %q", three)
+	}
+	all := ruinNotes(ruined)
+	want := "5 runs were ruined, their equity at or below 0 (the runs table's ruined column): r0 on 1970-01-02, r1 on 1970-01-03, r2 on 1970-01-04, r3 on 1970-01-05, r4 on 1970-01-06; the returns after each ruin"
+	if len(all) != 1 || !strings.HasPrefix(all[0], want) {
+		t.Errorf("five ruined runs: %q\nwant one note beginning %q", all, want)
+	}
+}

@@ -788,7 +788,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	var progress sync.Mutex
 	var done int
 	measure := func(i int) error { return f.execute(opt, m, views, out, i) }
-	ruined := make([]string, len(runs)) // by run: a note when its equity fell to 0 or below
+	ruined := make([]ruin, len(runs)) // by run: its note when its equity fell to 0 or below
 	// A digest of each swept run's result, taken before its result is
 	// written and recycled, for the note on runs with the same results.
 	digests, digested := make([][sha256.Size]byte, len(runs)), make([]bool, len(runs))
@@ -797,7 +797,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		if err != nil {
 			failed.Store(true)
 		} else if runs[i].Result != nil {
-			ruined[i] = ruinNote(runs[i].Key, &runs[i].Result.Curve)
+			ruined[i] = ruinOf(runs[i].Key, &runs[i].Result.Curve)
 			if len(runs[i].Swept) > 0 && runs[i].View == 0 {
 				digests[i], digested[i] = resultDigest(runs[i].Result), true
 			}
@@ -1051,13 +1051,8 @@ func adjustedPanel(p *data.Panel) (*data.Panel, error) {
 // runNotes are the notes on the runs once every run is measured: the
 // ruined ones (ruined holds each run's ruinNote), the stress table's, the
 // runs idle at the close, those that never traded and the rejections.
-func runNotes(out *Outcome, ruined []string, p *data.Panel) []string {
-	var notes []string
-	for _, n := range ruined {
-		if n != "" {
-			notes = append(notes, n)
-		}
-	}
+func runNotes(out *Outcome, ruined []ruin, p *data.Panel) []string {
+	notes := ruinNotes(ruined)
 	if out.Stress != nil {
 		notes = append(notes, out.Stress.Notes...)
 	}
@@ -2071,12 +2066,44 @@ func currencyNote(p *data.Panel) string {
 // ruinNote is a note on run key when its equity fell to 0 or below (the
 // first such point), "" otherwise: past it, returns change sign with
 // the equity and say nothing, nor do the metrics built on them.
-func ruinNote(key string, c *engine.Curve) string {
+func ruinNote(key string, c *engine.Curve) string { return ruinOf(key, c).note }
+
+// ruin is a run's ruin, when its equity fell to 0 or below: its note,
+// and the run and the ruin's date for a note on many runs ("" when
+// none).
+type ruin struct{ note, short string }
+
+func ruinOf(key string, c *engine.Curve) ruin {
 	k := firstRuin(c)
 	if k < 0 {
-		return ""
+		return ruin{}
 	}
-	return fmt.Sprintf("run %s: equity fell to %.2f on %s (ruin): the returns after it, and the metrics built on them (Sharpe, volatility, drawdown), mean nothing; it ranks after every run that was not ruined", key, c.Equity[k], data.FormatStamp(c.Time[k]))
+	at := data.FormatStamp(c.Time[k])
+	return ruin{
+		note:  fmt.Sprintf("run %s: equity fell to %.2f on %s (ruin): the returns after it, and the metrics built on them (Sharpe, volatility, drawdown), mean nothing; it ranks after every run that was not ruined", key, c.Equity[k], at),
+		short: key + " on " + at,
+	}
+}
+
+// maxRuinNotes is the number of ruined runs noted one by one: more are
+// one note, so that a sweep of high leverage does not print a screen of
+// the same line.
+const maxRuinNotes = 3
+
+// ruinNotes are the notes on the ruined runs, in run order: one each, or
+// one for them all past maxRuinNotes.
+func ruinNotes(ruined []ruin) []string {
+	var notes, short []string
+	for _, r := range ruined {
+		if r.note != "" {
+			notes, short = append(notes, r.note), append(short, r.short)
+		}
+	}
+	if len(notes) <= maxRuinNotes {
+		return notes
+	}
+	return []string{fmt.Sprintf("%d runs were ruined, their equity at or below 0 (the runs table's ruined column): %s; the returns after each ruin, and the metrics built on them (Sharpe, volatility, drawdown), mean nothing; they rank after every run that was not ruined",
+		len(short), firstTen(short))}
 }
 
 // firstRuin is the index of a curve's first point at or below 0, -1 when
