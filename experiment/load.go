@@ -3,12 +3,10 @@ package experiment
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -233,26 +231,22 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 // own: a shard run before the files were corrected (the same dates,
 // other prices) is not merged beside the current data.
 func barsSHA256(s *data.Series) string {
-	h := sha256.New()
-	var b [8]byte
-	put := func(u uint64) {
-		binary.LittleEndian.PutUint64(b[:], u)
-		h.Write(b[:])
-	}
-	put(uint64(s.Len()))
+	d := digester{h: sha256.New()}
+	d.int(int64(s.Len()))
 	for _, t := range s.Time {
-		put(uint64(t))
+		d.int(t)
 	}
 	for _, col := range [][]float64{s.Open, s.High, s.Low, s.Close, s.Volume, s.AdjClose} {
-		put(uint64(len(col)))
+		d.int(int64(len(col)))
 		for _, x := range col {
-			put(math.Float64bits(x))
+			d.float(x)
 		}
 	}
 	if s.NoAdjClose {
-		put(1)
+		d.int(1)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := d.sum()
+	return hex.EncodeToString(sum[:])
 }
 
 // inBackground starts fn and returns the function that waits for its
