@@ -47,20 +47,10 @@ func resetPeakRSS() {
 	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0o200)
 }
 
-// BenchmarkIntradayEndToEnd: 20 instruments × 365 days of 1-minute bars
-// (10 tokens 24/7 and 10 equities in their New York sessions, 6.23M
-// bars) in one Parquet table, made by the synthetic generator in the
-// benchmark's temporary folder; an experiment reading it through
-// [data] table (symbols pushed into the query), a pair hedge long the
-// equities and short the tokens, checked at every minute's sync point and
-// rebalanced when a weight drifts half a point (about hourly on this
-// market), every output written as `divergence run` writes them (per-bar
-// equity and fills in CSV and Parquet, metrics.json, runs table, charts,
-// manifest, report.html and results.duckdb). Run is timed as a whole; the split (load = read, validate and merge the timeline;
-// engine = the replay; outputs = the rest of Run) is measured once after,
-// and the peak RSS from the reset after setup.
-func BenchmarkIntradayEndToEnd(b *testing.B) {
-	dir := b.TempDir()
+// intradayExperiment writes into dir the market and the experiment of
+// BenchmarkIntradayEndToEnd (bars.parquet, bench.toml) and returns the
+// experiment's path and its number of bars.
+func intradayExperiment(b *testing.B, dir string) (string, int) {
 	p, err := synth.GenerateIntraday(synth.DefaultIntradayConfig(1, data.Minute, 365, 20))
 	if err != nil {
 		b.Fatal(err)
@@ -98,6 +88,24 @@ drift_band = 0.005
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		b.Fatal(err)
 	}
+	return path, bars
+}
+
+// BenchmarkIntradayEndToEnd: 20 instruments × 365 days of 1-minute bars
+// (10 tokens 24/7 and 10 equities in their New York sessions, 6.23M
+// bars) in one Parquet table, made by the synthetic generator in the
+// benchmark's temporary folder; an experiment reading it through
+// [data] table (symbols pushed into the query), a pair hedge long the
+// equities and short the tokens, checked at every minute's sync point and
+// rebalanced when a weight drifts half a point (about hourly on this
+// market), every output written as `divergence run` writes them (per-bar
+// equity and fills in CSV and Parquet, metrics.json, runs table, charts,
+// manifest, report.html and results.duckdb). Run is timed as a whole; the split (load = read, validate and merge the timeline;
+// engine = the replay; outputs = the rest of Run) is measured once after,
+// and the peak RSS from the reset after setup.
+func BenchmarkIntradayEndToEnd(b *testing.B) {
+	dir := b.TempDir()
+	path, bars := intradayExperiment(b, dir)
 	f, err := Load(path)
 	if err != nil {
 		b.Fatal(err)

@@ -54,6 +54,7 @@ const childCompute = "DIVERGENCE_BENCH_COMPUTE"
 
 func TestMain(m *testing.M) {
 	if path := os.Getenv(childCompute); path != "" {
+		HugePages() // as the program does first (cmd/divergence's main)
 		f, err := Load(path)
 		if err == nil {
 			_, err = Run(context.Background(), f, Options{Out: os.Getenv(childCompute + "_OUT"), computeOnly: true})
@@ -235,4 +236,38 @@ func BenchmarkCommandSweep(b *testing.B) {
 	b.ReportMetric(secs[0]/secs[2], "x-cmd-w2")
 	b.ReportMetric(secs[1]/secs[0], "speedup-cmd")
 	b.ReportMetric(secs[3]/secs[2], "speedup-compute")
+}
+
+// BenchmarkCommandHugePages: the program with HugePages (its default)
+// and with DIVERGENCE_HUGEPAGES=off, fresh processes interleaved each
+// iteration, on BenchmarkCommandWhole's experiment (8 × 125,000 daily
+// bars from CSV, every output) and on BenchmarkIntradayEndToEnd's (20
+// instruments × a year of one-minute bars, 6.23M, from one Parquet
+// table, every output). Reported (runProcesses): each variant's figures,
+// and x-whole and x-intraday, the time with 4 KiB pages over the time
+// with huge pages. Where HugePages does not advise (THP not in madvise
+// mode), both variants are the same program.
+func BenchmarkCommandHugePages(b *testing.B) {
+	if ok, why := hugePagesHere(); !ok {
+		b.Logf("HugePages would not advise here (%s): both variants run the same", why)
+	}
+	dir := b.TempDir()
+	whole := wholeExperiment(b, filepath.Join(dir, "whole"), 125_000)
+	idir := filepath.Join(dir, "intraday")
+	if err := os.MkdirAll(idir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	intraday, _ := intradayExperiment(b, idir)
+	off := func(cmd func() *exec.Cmd) func() *exec.Cmd {
+		return func() *exec.Cmd {
+			c := cmd()
+			c.Env = append(c.Env, hugePagesEnv+"=off")
+			return c
+		}
+	}
+	w, _ := commandProcesses(b, whole, filepath.Join(dir, "out-whole"), 0)
+	i, _ := commandProcesses(b, intraday, filepath.Join(dir, "out-intraday"), 0)
+	secs := runProcesses(b, []process{{"whole-huge", w}, {"whole-4k", off(w)}, {"intraday-huge", i}, {"intraday-4k", off(i)}})
+	b.ReportMetric(secs[1]/secs[0], "x-whole")
+	b.ReportMetric(secs[3]/secs[2], "x-intraday")
 }

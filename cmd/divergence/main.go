@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/divergence-research/divergence/experiment"
 )
 
 // version is the program version written into every manifest.
@@ -90,6 +92,15 @@ Run 'divergence COMMAND --help' for a command's flags.
 // budget. `divergence db` and `report` keep the default: they hold no
 // runs' results in memory.
 func main() {
+	// Huge pages for the heap where Linux gives them on request: a fresh
+	// process's first touch of each 4 KiB page is a page fault, and a
+	// run's columns are hundreds of MB touched once (experiment.HugePages
+	// has the figures; DIVERGENCE_HUGEPAGES=off turns it off). Not for
+	// the commands that hold little (version, metrics, strategies…): the
+	// reservation costs about 10 ms.
+	if len(os.Args) > 1 && slices.Contains([]string{"run", "stress", "merge", "report", "db", "compare", "data"}, os.Args[1]) {
+		experiment.HugePages()
+	}
 	// An interrupt, and the TERM that Kubernetes, Slurm's scancel and
 	// timeout send (and a closed terminal's HUP), cancel the work: what
 	// was being written is removed, nothing finished is touched.
