@@ -102,7 +102,7 @@ func writeAttribution(f *File, o *Outcome, sortBy string) error {
 	var rows []InstrumentPnL
 	for i := range o.Runs {
 		r := &o.Runs[i]
-		if r.View == 0 && r.LongLegOf == "" {
+		if r.Baseline() {
 			rows = append(rows, r.Attribution...)
 		}
 	}

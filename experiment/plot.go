@@ -40,7 +40,7 @@ func plot(f *File, o *Outcome, sortBy string, ft charts.Format) error {
 func shownNames(o *Outcome, sortBy string) (names []string, pal *charts.Palette, note string) {
 	base := 0
 	for i := range o.Runs {
-		if o.Runs[i].View == 0 && o.Runs[i].LongLegOf == "" {
+		if o.Runs[i].Baseline() {
 			base++
 		}
 	}

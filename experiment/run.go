@@ -231,6 +231,11 @@ type RunResult struct {
 	traded []string
 }
 
+// Baseline reports whether the run is one of the experiment's own: on
+// the unshocked data (not a scenario's view) and not a stress test's
+// long-leg companion.
+func (r *RunResult) Baseline() bool { return r.View == 0 && r.LongLegOf == "" }
+
 // Outcome is an executed experiment.
 type Outcome struct {
 	Dir            string // the experiment's output folder
@@ -1080,7 +1085,7 @@ func dragged(runs []RunResult) string {
 	for i := range runs {
 		r := &runs[i]
 		m := &r.Metrics
-		if r.View == 0 && r.LongLegOf == "" && !m.Ruined() && m.Sharpe > 0 && m.TotalReturn < 0 {
+		if r.Baseline() && !m.Ruined() && m.Sharpe > 0 && m.TotalReturn < 0 {
 			keys = append(keys, fmt.Sprintf("%s (Sharpe %.2f, total return %.2f%%, volatility %.0f%% a year)", r.Key, m.Sharpe, 100*m.TotalReturn, 100*m.AnnualVolatility))
 		}
 	}
@@ -1129,7 +1134,7 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 	r.Metrics.Benchmarks = results.MeasureBenchmarks(res, v.Bench, m.PeriodsPerYear, m.BenchPeriods)
 	out.Records[i] = record(f, out, r)
 	r.legs = legsOf(opt.Strategies, r.Type, r.Params)
-	if r.View == 0 && r.LongLegOf == "" {
+	if r.Baseline() {
 		r.Attribution = Attribution(r, r.legs)
 	}
 	return nil
@@ -1145,7 +1150,7 @@ func idleAtClose(runs []RunResult, p *data.Panel) (notes, keys []string) {
 	var idle []*RunResult
 	for i := range runs {
 		r := &runs[i]
-		if r.View == 0 && r.LongLegOf == "" && r.Metrics.Fills == 0 && (r.Params["fill"] == "close" || r.Params["execution"] == "close") {
+		if r.Baseline() && r.Metrics.Fills == 0 && (r.Params["fill"] == "close" || r.Params["execution"] == "close") {
 			idle = append(idle, r)
 		}
 	}
@@ -1176,7 +1181,7 @@ func noTrade(runs []RunResult, explained []string) string {
 	var keys []string
 	for i := range runs {
 		r := &runs[i]
-		if r.View == 0 && r.LongLegOf == "" && r.Metrics.Fills == 0 && !slices.Contains(explained, r.Key) {
+		if r.Baseline() && r.Metrics.Fills == 0 && !slices.Contains(explained, r.Key) {
 			keys = append(keys, r.Key)
 		}
 	}
@@ -1206,7 +1211,7 @@ func rejected(runs []RunResult) string {
 	var keys []string
 	for i := range runs {
 		r := &runs[i]
-		if r.View == 0 && r.LongLegOf == "" && r.Metrics.Rejections > 0 {
+		if r.Baseline() && r.Metrics.Rejections > 0 {
 			keys = append(keys, fmt.Sprintf("%s (%d)", r.Key, r.Metrics.Rejections))
 		}
 	}
@@ -1398,7 +1403,7 @@ func writeRunFiles(o *Outcome, r *RunResult, rec *results.RunRecord, p *data.Pan
 		return err
 	}
 	var legs map[string][]string
-	if r.View == 0 && r.LongLegOf == "" {
+	if r.Baseline() {
 		legs = r.legs
 	}
 	if err := writeLegs(o, r, legs, p, opt.AllCharts); err != nil {
@@ -1470,7 +1475,7 @@ func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest, op
 		legs := make([]*Legs, len(o.Runs))
 		for i := range o.Runs {
 			r := &o.Runs[i]
-			if r.View != 0 || r.LongLegOf != "" {
+			if !r.Baseline() {
 				continue
 			}
 			if l := r.legs; l != nil {
@@ -1490,7 +1495,7 @@ func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest, op
 func shown(runs []RunResult, sortBy string) []int {
 	var pick []int
 	for _, i := range Ranked(runs, sortBy) {
-		if runs[i].View == 0 && runs[i].LongLegOf == "" {
+		if runs[i].Baseline() {
 			pick = append(pick, i)
 		}
 	}

@@ -78,7 +78,7 @@ func sameResults(runs []RunResult, digests [][sha256.Size]byte, have []bool) []s
 	swept := map[string]int{} // by strategy: its swept runs, traded or not
 	for i := range runs {
 		r := &runs[i]
-		if !have[i] || r.View != 0 || r.LongLegOf != "" || len(r.Swept) == 0 {
+		if !have[i] || !r.Baseline() || len(r.Swept) == 0 {
 			continue
 		}
 		swept[r.Strategy]++
