@@ -54,7 +54,9 @@ const childCompute = "DIVERGENCE_BENCH_COMPUTE"
 
 func TestMain(m *testing.M) {
 	if path := os.Getenv(childCompute); path != "" {
-		HugePages() // as the program does first (cmd/divergence's main)
+		if os.Getenv("DIVERGENCE_HUGEPAGES") != "off" {
+			HugePages() // as the program does first (cmd/divergence's main)
+		}
 		f, err := Load(path)
 		if err == nil {
 			_, err = Run(context.Background(), f, Options{Out: os.Getenv(childCompute + "_OUT"), computeOnly: true})
@@ -261,7 +263,7 @@ func BenchmarkCommandHugePages(b *testing.B) {
 	off := func(cmd func() *exec.Cmd) func() *exec.Cmd {
 		return func() *exec.Cmd {
 			c := cmd()
-			c.Env = append(c.Env, hugePagesEnv+"=off")
+			c.Env = append(c.Env, "DIVERGENCE_HUGEPAGES=off")
 			return c
 		}
 	}

@@ -6,13 +6,10 @@ import (
 	"strings"
 )
 
-// hugePagesEnv turns HugePages off when set to "off".
-const hugePagesEnv = "DIVERGENCE_HUGEPAGES"
-
-// hugePagesHere decides whether HugePages advises the heap in this
-// process on this machine, and why (or why not).
+// hugePagesHere decides whether HugePages advises the heap on this
+// machine, and why (or why not).
 func hugePagesHere() (bool, string) {
-	return hugePagesWanted(os.Getenv(hugePagesEnv), readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
+	return hugePagesWanted(readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
 		readSmall("/proc/sys/vm/overcommit_memory"), readSmall("/proc/meminfo"))
 }
 
@@ -26,17 +23,11 @@ func readSmall(path string) string {
 	return string(b)
 }
 
-// hugePagesWanted decides from the environment variable's value, the
-// contents of /sys/kernel/mm/transparent_hugepage/enabled and
-// /proc/sys/vm/overcommit_memory and /proc/meminfo ("" when unreadable)
-// whether HugePages advises the heap, and why (or why not).
-func hugePagesWanted(env, thp, overcommit, meminfo string) (bool, string) {
-	switch {
-	case env == "off":
-		return false, hugePagesEnv + "=off"
-	case env != "":
-		return false, hugePagesEnv + "=" + env + " is not off (the one value it takes): huge pages left off"
-	}
+// hugePagesWanted decides from the contents of
+// /sys/kernel/mm/transparent_hugepage/enabled, /proc/sys/vm/overcommit_memory
+// and /proc/meminfo ("" when unreadable) whether HugePages advises the
+// heap, and why (or why not).
+func hugePagesWanted(thp, overcommit, meminfo string) (bool, string) {
 	switch mode := thpMode(thp); mode {
 	case "madvise":
 	case "":

@@ -26,10 +26,10 @@ import (
 // The reservation is 1 GiB or a quarter of the machine's memory if
 // less; the heap beyond it has 4 KiB pages as before. Nothing is done
 // under strict overcommit (vm.overcommit_memory 2, where the
-// reservation would count against the commit limit), when THP is
-// "always" (the heap has them already) or "never", or when the
-// environment sets DIVERGENCE_HUGEPAGES=off. It reports what it did, for
-// the caller to note. Call it once, first thing in the process.
+// reservation would count against the commit limit) or when THP is
+// "always" (the heap has them already) or "never". It reports whether
+// it advised, and why (or why not). Call it once, first thing in the
+// process (the program does, unless DIVERGENCE_HUGEPAGES=off).
 func HugePages() (bool, string) {
 	ok, why := hugePagesHere()
 	if !ok {

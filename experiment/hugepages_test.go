@@ -6,30 +6,28 @@ import (
 )
 
 // TestHugePagesWanted: the advice is taken only where THP is in madvise
-// mode, the overcommit is not strict, the machine's memory is known and
-// the environment does not turn it off; each refusal says why.
+// mode, the overcommit is not strict and the machine's memory is known;
+// each refusal says why.
 func TestHugePagesWanted(t *testing.T) {
 	const (
 		madvise = "always [madvise] never\n"
 		mem     = "MemTotal:       24683748 kB\nMemFree:        18569128 kB\n"
 	)
 	for _, tc := range []struct {
-		name                       string
-		env, thp, overcommit, info string
-		want                       bool
-		why                        string
+		name                  string
+		thp, overcommit, info string
+		want                  bool
+		why                   string
 	}{
-		{"madvise", "", madvise, "0\n", mem, true, "on request"},
-		{"heuristic overcommit 1", "", madvise, "1\n", mem, true, "on request"},
-		{"off", "off", madvise, "0\n", mem, false, "DIVERGENCE_HUGEPAGES=off"},
-		{"other value", "no", madvise, "0\n", mem, false, `DIVERGENCE_HUGEPAGES=no is not off`},
-		{"always", "", "[always] madvise never\n", "0\n", mem, false, "are always here"},
-		{"never", "", "always madvise [never]\n", "0\n", mem, false, "are never here"},
-		{"no THP", "", "", "0\n", mem, false, "no transparent huge pages"},
-		{"strict overcommit", "", madvise, "2\n", mem, false, "strict overcommit"},
-		{"no meminfo", "", madvise, "0\n", "", false, "memory is unknown"},
+		{"madvise", madvise, "0\n", mem, true, "on request"},
+		{"heuristic overcommit 1", madvise, "1\n", mem, true, "on request"},
+		{"always", "[always] madvise never\n", "0\n", mem, false, "are always here"},
+		{"never", "always madvise [never]\n", "0\n", mem, false, "are never here"},
+		{"no THP", "", "0\n", mem, false, "no transparent huge pages"},
+		{"strict overcommit", madvise, "2\n", mem, false, "strict overcommit"},
+		{"no meminfo", madvise, "0\n", "", false, "memory is unknown"},
 	} {
-		got, why := hugePagesWanted(tc.env, tc.thp, tc.overcommit, tc.info)
+		got, why := hugePagesWanted(tc.thp, tc.overcommit, tc.info)
 		if got != tc.want || !strings.Contains(why, tc.why) {
 			t.Errorf("%s: hugePagesWanted = %v, %q; want %v, containing %q", tc.name, got, why, tc.want, tc.why)
 		}

@@ -95,11 +95,11 @@ func main() {
 	// Huge pages for the heap where Linux gives them on request: a fresh
 	// process's first touch of each 4 KiB page is a page fault, and a
 	// run's columns are hundreds of MB touched once (experiment.HugePages
-	// has the figures; DIVERGENCE_HUGEPAGES=off turns it off). Not for
-	// the commands that hold little (version, metrics, strategies…): the
-	// reservation costs about 10 ms.
-	if len(os.Args) > 1 && slices.Contains([]string{"run", "stress", "merge", "report", "db", "compare", "data"}, os.Args[1]) {
-		experiment.HugePages()
+	// has the figures). Not for the commands that hold little (version,
+	// metrics, strategies…): the reservation costs about 10 ms.
+	if err := hugePages(os.Getenv(hugePagesEnv), os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "divergence:", err)
+		os.Exit(1)
 	}
 	// An interrupt, and the TERM that Kubernetes, Slurm's scancel and
 	// timeout send (and a closed terminal's HUP), cancel the work: what
@@ -114,6 +114,25 @@ func main() {
 		fmt.Fprintln(os.Stderr, "divergence:", failure(ctx, err))
 		os.Exit(1)
 	}
+}
+
+// hugePagesEnv, set to "off", keeps the heap in 4 KiB pages.
+const hugePagesEnv = "DIVERGENCE_HUGEPAGES"
+
+// hugePages calls experiment.HugePages for the commands of args that
+// hold a run's data (run, stress, merge, report, db, compare, data),
+// unless env (hugePagesEnv's value) is "off"; any other value but "" is
+// an error, for any command.
+func hugePages(env string, args []string) error {
+	switch env {
+	case "", "off":
+	default:
+		return fmt.Errorf("%s=%q: the one value it takes is off (huge pages are asked for by default)", hugePagesEnv, env)
+	}
+	if env == "" && len(args) > 0 && slices.Contains([]string{"run", "stress", "merge", "report", "db", "compare", "data"}, args[0]) {
+		experiment.HugePages()
+	}
+	return nil
 }
 
 // failure is what the program says of err, the error a command returned
