@@ -6,11 +6,43 @@ import (
 	"strings"
 )
 
-// hugePagesHere decides whether HugePages advises the heap on this
-// machine, and why (or why not).
-func hugePagesHere() (bool, string) {
-	return hugePagesWanted(readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
-		readSmall("/proc/sys/vm/overcommit_memory"), readSmall("/proc/meminfo"))
+// hugePageSize is the huge page HugePages asks for: 2 MiB, the PMD size
+// of x86-64 and of arm64 with 4 KiB pages. Elsewhere (arm64 with 64 KiB
+// pages: 512 MiB) the first touch of a page would make that much
+// resident, and nothing is asked.
+const hugePageSize = 2 << 20
+
+// hugePagesWanted decides from the contents of
+// /sys/kernel/mm/transparent_hugepage/enabled and hpage_pmd_size,
+// /proc/sys/vm/overcommit_memory and /proc/meminfo ("" when unreadable),
+// and whether the process has an address-space limit (RLIMIT_AS or
+// RLIMIT_DATA), the size of HugePages' reservation, or 0 and why none.
+func hugePagesWanted(thp, pmdSize, overcommit, meminfo string, limited bool) (int, string) {
+	switch mode := thpMode(thp); mode {
+	case "madvise":
+	case "":
+		return 0, "no transparent huge pages on this system"
+	default:
+		return 0, "transparent huge pages are " + mode + " here"
+	}
+	if s := strings.TrimSpace(pmdSize); s != strconv.Itoa(hugePageSize) {
+		return 0, "huge pages of " + strconv.Quote(s) + " bytes here, not 2 MiB"
+	}
+	switch strings.TrimSpace(overcommit) {
+	case "0", "1":
+	case "2":
+		return 0, "strict overcommit (vm.overcommit_memory 2)"
+	default:
+		return 0, "the overcommit setting is unknown"
+	}
+	if limited {
+		return 0, "the process's address space is limited (ulimit -v or -d)"
+	}
+	n := hugeReserve(meminfo)
+	if n == 0 {
+		return 0, "the machine's memory is unknown or under 16 MiB"
+	}
+	return n, "transparent huge pages on request"
 }
 
 // readSmall is the content of a small system file, "" when it cannot be
@@ -21,27 +53,6 @@ func readSmall(path string) string {
 		return ""
 	}
 	return string(b)
-}
-
-// hugePagesWanted decides from the contents of
-// /sys/kernel/mm/transparent_hugepage/enabled, /proc/sys/vm/overcommit_memory
-// and /proc/meminfo ("" when unreadable) whether HugePages advises the
-// heap, and why (or why not).
-func hugePagesWanted(thp, overcommit, meminfo string) (bool, string) {
-	switch mode := thpMode(thp); mode {
-	case "madvise":
-	case "":
-		return false, "no transparent huge pages on this system"
-	default:
-		return false, "transparent huge pages are " + mode + " here"
-	}
-	if strings.TrimSpace(overcommit) == "2" {
-		return false, "strict overcommit (vm.overcommit_memory 2)"
-	}
-	if hugeReserve(meminfo) == 0 {
-		return false, "the machine's memory is unknown or under 16 MiB"
-	}
-	return true, "transparent huge pages on request"
 }
 
 // thpMode is the bracketed word of the THP setting ("always [madvise]
@@ -65,13 +76,10 @@ func hugeReserve(meminfo string) int {
 		f := strings.Fields(line)
 		if len(f) == 3 && f[0] == "MemTotal:" && f[2] == "kB" {
 			kb, err := strconv.ParseInt(f[1], 10, 64)
-			if err != nil || kb <= 0 {
+			if err != nil || kb < 16<<10 {
 				return 0
 			}
-			if kb < 16<<10 {
-				return 0
-			}
-			return int(min(most, kb<<10/4)) &^ (2<<20 - 1)
+			return int(min(most>>10, kb/4)<<10) &^ (hugePageSize - 1)
 		}
 	}
 	return 0

@@ -3,13 +3,17 @@
 package experiment
 
 import (
-	"runtime"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
 	"syscall"
 	"unsafe"
 )
 
 // HugePages asks Linux for transparent huge pages (2 MiB, one page fault
-// where 4 KiB pages take 512) on the address space the Go heap grows
+// where 4 KiB pages take 512) on the first addresses the Go heap grows
 // into, where the kernel gives them only on request (THP in "madvise"
 // mode, the default of Debian and Ubuntu; the Go runtime asks for none).
 // A run's memory is mostly columns of millions of values written once,
@@ -20,30 +24,85 @@ import (
 // (BenchmarkCommandHugePages measures the program with and without).
 //
 // It reserves the heap's next addresses with one large allocation,
-// advises them MADV_HUGEPAGE, and frees it: the pages are never touched
-// (a fresh allocation is zero without a write), so nothing is resident,
-// and the allocations that follow reuse those addresses, lowest first.
-// The reservation is 1 GiB or a quarter of the machine's memory if
-// less; the heap beyond it has 4 KiB pages as before. Nothing is done
-// under strict overcommit (vm.overcommit_memory 2, where the
-// reservation would count against the commit limit) or when THP is
-// "always" (the heap has them already) or "never". It reports whether
-// it advised, and why (or why not). Call it once, first thing in the
-// process (the program does, unless DIVERGENCE_HUGEPAGES=off).
-func HugePages() (bool, string) {
-	ok, why := hugePagesHere()
-	if !ok {
-		return false, why
+// advises them MADV_HUGEPAGE, and frees them (debug.FreeOSMemory): the
+// allocations that follow reuse those addresses, lowest first. The
+// reservation is 1 GiB or a quarter of the machine's memory if less;
+// the heap beyond it has 4 KiB pages as before. Its pages are fresh
+// from the system or released before it (the heap's free pages are
+// released first), so the runtime does not clear them and nothing
+// becomes resident; were it written all the same, the resident set
+// would grow by it, and that is an error. Nothing is
+// asked (false and why, no error) where THP is "always" (the heap has
+// them already) or "never", its huge pages are not 2 MiB, the overcommit
+// is strict (vm.overcommit_memory 2: the reservation would count
+// against the commit limit) or unknown, or the address space is limited
+// (RLIMIT_AS or RLIMIT_DATA: the heap keeps what it reserved). It
+// reports whether it asked and why (or why not).
+//
+// Call it first thing in the process (the program does, unless
+// DIVERGENCE_HUGEPAGES=off or GODEBUG=disablethp=1), where the heap is
+// small: each call collects it twice. Advised memory
+// is THP's as the kernel runs it: a fault may compact memory to find a
+// huge page (defrag "madvise"), and khugepaged may gather pages the Go
+// scavenger returned back into a huge page (max_ptes_none), so the
+// resident set can exceed what the runtime counts; the Go runtime asks
+// for none for those reasons, and DIVERGENCE_HUGEPAGES=off is the way
+// back.
+func HugePages() (bool, string, error) {
+	n, why := hugePagesWanted(readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
+		readSmall("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"),
+		readSmall("/proc/sys/vm/overcommit_memory"), readSmall("/proc/meminfo"), addressLimited())
+	if n == 0 {
+		return false, why, nil
 	}
-	const h = 2 << 20 // a huge page
-	b := make([]byte, hugeReserve(readSmall("/proc/meminfo")))
+	// Free pages the heap has used are released first: released pages
+	// are zero when the reservation is given them (the runtime does not
+	// clear them), pages freed but kept would be cleared, and with them
+	// the whole reservation.
+	debug.FreeOSMemory()
+	before := residentBytes()
+	b := make([]byte, n)
+	grew := residentBytes() - before
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	lo, hi := (p+h-1)&^(h-1), (p+uintptr(len(b)))&^(h-1) // the whole huge pages inside
-	err := syscall.Madvise(b[lo-p:hi-p], syscall.MADV_HUGEPAGE)
-	b = nil
-	runtime.GC() // frees the reservation now: the collector's goal must not include it
-	if err != nil {
-		return false, "madvise: " + err.Error()
+	lo, hi := (p+hugePageSize-1)&^(hugePageSize-1), (p+uintptr(n))&^(hugePageSize-1) // the whole huge pages inside
+	var err error
+	if lo < hi {
+		err = syscall.Madvise(b[lo-p:hi-p], syscall.MADV_HUGEPAGE)
 	}
-	return true, why
+	b = nil
+	// The reservation goes back now, collected and its pages released:
+	// neither the collector's goal nor a memory limit counts it.
+	debug.FreeOSMemory()
+	// The runtime's own bookkeeping of 1 GiB is about 1 MiB; a
+	// reservation written would be resident whole.
+	if grew > int64(n/100) {
+		return false, why, fmt.Errorf("the %d MiB reservation was written (%d MiB resident): the heap had used its addresses", n>>20, grew>>20)
+	}
+	if err != nil {
+		return false, why, fmt.Errorf("madvise: %w", err)
+	}
+	return true, why, nil
+}
+
+// residentBytes is the process's resident set (/proc/self/statm), 0
+// when unknown.
+func residentBytes() int64 {
+	f := strings.Fields(readSmall("/proc/self/statm"))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseInt(f[1], 10, 64)
+	return pages * int64(os.Getpagesize())
+}
+
+// addressLimited reports whether the process's address space or data
+// segment is limited (ulimit -v or -d, set by some clusters' jobs).
+func addressLimited() bool {
+	for _, r := range []int{syscall.RLIMIT_AS, syscall.RLIMIT_DATA} {
+		var l syscall.Rlimit
+		if err := syscall.Getrlimit(r, &l); err != nil || l.Cur != ^uint64(0) {
+			return true
+		}
+	}
+	return false
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,21 +18,42 @@ import (
 // child, makes TestHugePagesAdvisesHeap check the heap of that fresh
 // process (a test process's heap holds the free memory of the tests
 // before it, where a new allocation may land instead): "on" calls
-// HugePages first, "none" does not.
+// HugePages first, "none" does not, "twice" calls it twice, "dirty"
+// calls it after 64 MiB were written and collected (free, not yet
+// released: where the reservation begins).
 const hugePagesChild = "DIVERGENCE_TEST_HUGEPAGES_CHILD"
 
 // TestHugePagesAdvisesHeap: after HugePages, a 64 MiB column allocated
 // by the program lies in memory advised for huge pages (the mapping's
 // VmFlags in /proc/self/smaps hold "hg"); without the call it does not.
+// The reservation is not written (HugePages fails if it grows the
+// resident set by 1 %) when the heap's top holds 64 MiB written and
+// freed, nor on a second call, given the first one's addresses.
 // Whether the kernel then finds free 2 MiB pages for it is the
 // machine's state, reported, not checked. Skipped where HugePages would
 // not advise (THP not in madvise mode, strict overcommit).
 func TestHugePagesAdvisesHeap(t *testing.T) {
 	if mode := os.Getenv(hugePagesChild); mode != "" {
-		if mode == "on" {
-			if ok, why := HugePages(); !ok {
-				t.Fatalf("HugePages did not advise: %s", why)
+		if mode == "dirty" {
+			x := make([]byte, 64<<20)
+			for i := range x {
+				x[i] = 1
 			}
+			runtime.KeepAlive(x)
+			x = nil
+			runtime.GC()
+		}
+		if mode == "on" || mode == "twice" || mode == "dirty" {
+			if ok, why, err := HugePages(); !ok || err != nil {
+				t.Fatalf("HugePages did not advise: %s, %v", why, err)
+			}
+		}
+		if mode == "twice" {
+			// The second reservation is given the first's addresses,
+			// released: not cleared, not written.
+			ok, _, err := HugePages()
+			fmt.Printf("SECOND %v %v\n", ok, err)
+			return
 		}
 		col := make([]float64, 8<<20) // 64 MiB
 		for i := range col {
@@ -44,19 +66,27 @@ func TestHugePagesAdvisesHeap(t *testing.T) {
 		fmt.Printf("VMFLAGS %s\nANONHUGE %d\n", flags, huge)
 		return
 	}
-	if ok, why := hugePagesHere(); !ok {
+	if n, why := hugePagesWanted(readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
+		readSmall("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"),
+		readSmall("/proc/sys/vm/overcommit_memory"), readSmall("/proc/meminfo"), addressLimited()); n == 0 {
 		t.Skip(why)
 	}
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, mode := range []string{"on", "none"} {
+	for _, mode := range []string{"on", "none", "twice", "dirty"} {
 		c := exec.Command(self, "-test.run", "^TestHugePagesAdvisesHeap$", "-test.v")
 		c.Env = append(os.Environ(), hugePagesChild+"="+mode)
 		out, err := c.CombinedOutput()
 		if err != nil {
 			t.Fatalf("child %s: %v\n%s", mode, err, out)
+		}
+		if mode == "twice" {
+			if !strings.Contains(string(out), "SECOND true <nil>") {
+				t.Errorf("a second HugePages: want advised, no error, child said:\n%s", out)
+			}
+			continue
 		}
 		var flags string
 		huge := -1
@@ -73,7 +103,7 @@ func TestHugePagesAdvisesHeap(t *testing.T) {
 		}
 		advised := strings.Contains(" "+flags+" ", " hg ")
 		t.Logf("%s: VmFlags %s, AnonHugePages %d kB", mode, flags, huge)
-		if want := mode == "on"; advised != want {
+		if want := mode != "none"; advised != want {
 			t.Errorf("%s: the column's mapping advised for huge pages = %v, want %v (VmFlags %s)", mode, advised, want, flags)
 		}
 	}

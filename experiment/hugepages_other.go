@@ -2,6 +2,8 @@
 
 package experiment
 
-// HugePages does nothing here: transparent huge pages on request are
+// HugePages asks nothing here: transparent huge pages on request are
 // Linux's, and the reservation needs a 64-bit address space.
-func HugePages() (bool, string) { return false, "not Linux on a 64-bit machine" }
+func HugePages() (bool, string, error) {
+	return false, "huge pages are asked for on 64-bit Linux only", nil
+}

@@ -7,21 +7,38 @@ import (
 	"testing"
 )
 
-// TestHugePagesEnv: DIVERGENCE_HUGEPAGES takes "off" or nothing; any
-// other value is an error naming the variable and its one value, before
-// any command runs (the program, built, exits 1 with it).
-func TestHugePagesEnv(t *testing.T) {
-	for _, env := range []string{"", "off"} {
-		for _, args := range [][]string{nil, {"version"}, {"metrics", "x.csv"}} {
-			if err := hugePages(env, args); err != nil {
-				t.Errorf("hugePages(%q, %q) = %v, want nil", env, args, err)
+// TestHugePagesFor: huge pages are asked for the commands that read or
+// write a run's data, unless DIVERGENCE_HUGEPAGES is off or GODEBUG has
+// disablethp=1; any other value of the variable is an error naming it
+// and its one value, whatever the command.
+func TestHugePagesFor(t *testing.T) {
+	for _, tc := range []struct {
+		name, env, godebug string
+		args               []string
+		want               bool
+	}{
+		{"run", "", "", []string{"run", "x.toml"}, true},
+		{"stress", "", "", []string{"stress", "x.toml"}, true},
+		{"data import", "", "", []string{"data", "import", "x.csv"}, true},
+		{"db", "", "", []string{"db", "out"}, true},
+		{"version", "", "", []string{"version"}, false},
+		{"metrics", "", "", []string{"metrics", "r.csv"}, false},
+		{"no command", "", "", nil, false},
+		{"off", "off", "", []string{"run", "x.toml"}, false},
+		{"disablethp", "", "gctrace=1,disablethp=1", []string{"run", "x.toml"}, false},
+		{"disablethp=0", "", "disablethp=0", []string{"run", "x.toml"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := hugePagesFor(tc.env, tc.godebug, tc.args)
+			if err != nil || got != tc.want {
+				t.Errorf("hugePagesFor(%q, %q, %q) = %v, %v; want %v", tc.env, tc.godebug, tc.args, got, err, tc.want)
 			}
-		}
+		})
 	}
 	for _, env := range []string{"on", "0", "OFF", "false"} {
-		err := hugePages(env, []string{"version"})
-		if err == nil || !strings.Contains(err.Error(), "DIVERGENCE_HUGEPAGES=\""+env+"\"") || !strings.Contains(err.Error(), "the one value it takes is off") {
-			t.Errorf("hugePages(%q) = %v, want the variable, its value and its one value named", env, err)
+		got, err := hugePagesFor(env, "", []string{"version"})
+		if got || err == nil || !strings.Contains(err.Error(), "DIVERGENCE_HUGEPAGES=\""+env+"\"") || !strings.Contains(err.Error(), "the one value it takes is off") {
+			t.Errorf("hugePagesFor(%q) = %v, %v; want an error naming the variable, its value and its one value", env, got, err)
 		}
 	}
 	bin, err := shardBinary()
@@ -33,10 +50,5 @@ func TestHugePagesEnv(t *testing.T) {
 	out, err := c.CombinedOutput()
 	if code := c.ProcessState.ExitCode(); err == nil || code != 1 || !strings.Contains(string(out), `divergence: DIVERGENCE_HUGEPAGES="yes": the one value it takes is off`) {
 		t.Errorf("DIVERGENCE_HUGEPAGES=yes divergence version: exit %d, %q; want exit 1 naming the variable", code, out)
-	}
-	c = exec.Command(bin, "version")
-	c.Env = append(os.Environ(), "DIVERGENCE_HUGEPAGES=off")
-	if out, err := c.CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "divergence ") {
-		t.Errorf("DIVERGENCE_HUGEPAGES=off divergence version: %v, %q", err, out)
 	}
 }
