@@ -31,23 +31,22 @@ import (
 // from the system or released before it (the heap's free pages are
 // released first), so the runtime does not clear them and nothing
 // becomes resident; were it written all the same, the resident set
-// would grow by it, and that is an error. Nothing is
-// asked (false and why, no error) where THP is "always" (the heap has
-// them already) or "never", its huge pages are not 2 MiB, the overcommit
-// is strict (vm.overcommit_memory 2: the reservation would count
-// against the commit limit) or unknown, or the address space is limited
-// (RLIMIT_AS or RLIMIT_DATA: the heap keeps what it reserved). It
-// reports whether it asked and why (or why not).
+// would grow by it, and that is an error. Nothing is asked (false and
+// why, no error) where THP is "always" (the heap has them already) or
+// "never", its huge pages are not 2 MiB, the overcommit is strict
+// (vm.overcommit_memory 2: the reservation would count against the
+// commit limit) or unknown, or the address space is limited (RLIMIT_AS
+// or RLIMIT_DATA: the heap keeps what it reserved). It reports whether
+// it asked and why (or why not).
 //
 // Call it first thing in the process (the program does, unless
 // DIVERGENCE_HUGEPAGES=off or GODEBUG=disablethp=1), where the heap is
-// small: each call collects it twice. Advised memory
-// is THP's as the kernel runs it: a fault may compact memory to find a
-// huge page (defrag "madvise"), and khugepaged may gather pages the Go
-// scavenger returned back into a huge page (max_ptes_none), so the
-// resident set can exceed what the runtime counts; the Go runtime asks
-// for none for those reasons, and DIVERGENCE_HUGEPAGES=off is the way
-// back.
+// small: each call collects it twice. Advised memory is THP's as the
+// kernel runs it: a fault may compact memory to find a huge page
+// (defrag "madvise"), and khugepaged may gather pages the Go scavenger
+// returned back into a huge page (max_ptes_none), so the resident set
+// can exceed what the runtime counts; the Go runtime asks for none for
+// those reasons, and DIVERGENCE_HUGEPAGES=off is the way back.
 func HugePages() (bool, string, error) {
 	n, why := hugePagesWanted(readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
 		readSmall("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"),

@@ -27,8 +27,10 @@ const hugePagesChild = "DIVERGENCE_TEST_HUGEPAGES_CHILD"
 // by the program lies in memory advised for huge pages (the mapping's
 // VmFlags in /proc/self/smaps hold "hg"); without the call it does not.
 // The reservation is not written (HugePages fails if it grows the
-// resident set by 1 %) when the heap's top holds 64 MiB written and
-// freed, nor on a second call, given the first one's addresses.
+// resident set by 1 %) when the heap holds 64 MiB written and freed
+// (where it begins, when they are at the heap's top: without the
+// release before it, 960 MiB of it were written), nor on a second
+// call, given the first one's addresses.
 // Whether the kernel then finds free 2 MiB pages for it is the
 // machine's state, reported, not checked. Skipped where HugePages would
 // not advise (THP not in madvise mode, strict overcommit).
@@ -103,7 +105,15 @@ func TestHugePagesAdvisesHeap(t *testing.T) {
 		}
 		advised := strings.Contains(" "+flags+" ", " hg ")
 		t.Logf("%s: VmFlags %s, AnonHugePages %d kB", mode, flags, huge)
-		if want := mode != "none"; advised != want {
+		if mode == "dirty" {
+			// What is checked is that HugePages did not fail (the child
+			// would have): the reservation was not written. Where the
+			// column lands depends on whether the freed 64 MiB sit at
+			// the heap's top, which the runtime's own allocations
+			// decide (under load, once, they did not).
+			continue
+		}
+		if want := mode == "on"; advised != want {
 			t.Errorf("%s: the column's mapping advised for huge pages = %v, want %v (VmFlags %s)", mode, advised, want, flags)
 		}
 	}
