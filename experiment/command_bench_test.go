@@ -269,7 +269,8 @@ func BenchmarkCommandHugePages(b *testing.B) {
 	with := func(cmd func() *exec.Cmd, value string) func() *exec.Cmd {
 		return func() *exec.Cmd {
 			c := cmd()
-			c.Env = slices.DeleteFunc(c.Env, func(kv string) bool { return strings.HasPrefix(kv, "DIVERGENCE_HUGEPAGES=") })
+			// A copy: the processes of one variant share their Env.
+			c.Env = slices.DeleteFunc(slices.Clone(c.Env), func(kv string) bool { return strings.HasPrefix(kv, "DIVERGENCE_HUGEPAGES=") })
 			if value != "" {
 				c.Env = append(c.Env, "DIVERGENCE_HUGEPAGES="+value)
 			}
