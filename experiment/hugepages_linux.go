@@ -26,8 +26,8 @@ import (
 // It reserves the heap's next addresses with one large allocation,
 // advises them MADV_HUGEPAGE, and frees them (debug.FreeOSMemory): the
 // allocations that follow reuse those addresses, lowest first. The
-// reservation is 1 GiB or a quarter of the machine's memory if less;
-// the heap beyond it has 4 KiB pages as before. Its pages are fresh
+// reservation is 4 GiB or a quarter of the machine's memory if less
+// (hugeReserve); the heap beyond it has 4 KiB pages as before. Its pages are fresh
 // from the system or released before it (the heap's free pages are
 // released first), so the runtime does not clear them and nothing
 // becomes resident; were it written all the same, the resident set
@@ -72,8 +72,8 @@ func HugePages() (bool, string, error) {
 	// The reservation goes back now, collected and its pages released:
 	// neither the collector's goal nor a memory limit counts it.
 	debug.FreeOSMemory()
-	// The runtime's own bookkeeping of 1 GiB is about 1 MiB; a
-	// reservation written would be resident whole.
+	// The runtime's own bookkeeping is about 1 MiB a GiB; a reservation
+	// written would be resident whole.
 	if grew > int64(n/100) {
 		return false, why, fmt.Errorf("the %d MiB reservation was written (%d MiB resident): the heap had used its addresses", n>>20, grew>>20)
 	}

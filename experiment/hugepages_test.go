@@ -22,8 +22,8 @@ func TestHugePagesWanted(t *testing.T) {
 		want                       int
 		why                        string
 	}{
-		{"madvise", madvise, pmd, "0\n", mem, false, 1 << 30, "on request"},
-		{"heuristic overcommit 1", madvise, pmd, "1\n", mem, false, 1 << 30, "on request"},
+		{"madvise", madvise, pmd, "0\n", mem, false, 4 << 30, "on request"},
+		{"heuristic overcommit 1", madvise, pmd, "1\n", mem, false, 4 << 30, "on request"},
 		{"always", "[always] madvise never\n", pmd, "0\n", mem, false, 0, "are always here"},
 		{"never", "always madvise [never]\n", pmd, "0\n", mem, false, 0, "are never here"},
 		{"no THP", "", pmd, "0\n", mem, false, 0, "no transparent huge pages"},
@@ -43,20 +43,21 @@ func TestHugePagesWanted(t *testing.T) {
 	}
 }
 
-// TestHugeReserve: 1 GiB, or a quarter of MemTotal in whole 2 MiB pages.
+// TestHugeReserve: 4 GiB, or a quarter of MemTotal in whole 2 MiB pages.
 func TestHugeReserve(t *testing.T) {
 	for _, tc := range []struct {
 		name, info string
 		want       int
 	}{
-		{"24 GB", "MemTotal:       24683748 kB\n", 1 << 30}, // a quarter is 5.9 GiB: 1 GiB
-		{"4 GiB", "MemTotal:        4194304 kB\n", 1 << 30}, // a quarter is exactly 1 GiB
+		{"24 GB", "MemTotal:       24683748 kB\n", 4 << 30},  // a quarter is 5.9 GiB: 4 GiB
+		{"16 GiB", "MemTotal:       16777216 kB\n", 4 << 30}, // a quarter is exactly 4 GiB
+		{"4 GiB", "MemTotal:        4194304 kB\n", 1 << 30},  // a quarter is 1 GiB
 		// 2,000,000 kB = 2,048,000,000 B; a quarter 512,000,000 B =
 		// 244.14 pages of 2,097,152 B: 244 pages, 511,705,088 B.
 		{"2 GB, MemTotal second", "MemFree: 1 kB\nMemTotal: 2000000 kB\n", 511_705_088},
 		{"16 MiB", "MemTotal: 16384 kB\n", 4 << 20}, // a quarter, 2 pages
 		{"under 16 MiB", "MemTotal: 16383 kB\n", 0},
-		{"absurd", "MemTotal: 9223372036854775807 kB\n", 1 << 30}, // no overflow
+		{"absurd", "MemTotal: 9223372036854775807 kB\n", 4 << 30}, // no overflow
 		{"not kB", "MemTotal: 2000000 MB\n", 0},
 		{"not a number", "MemTotal: x kB\n", 0},
 		{"no MemTotal", "MemFree: 2000000 kB\n", 0},

@@ -96,9 +96,9 @@ func main() {
 	// process's first touch of each 4 KiB page is a page fault, and a
 	// run's columns are hundreds of MB touched once (experiment.HugePages
 	// has the figures). Not for the commands that touch little (version,
-	// metrics, strategies…): the reservation costs about 18 ms (ten runs
-	// of `divergence db` on a missing folder took 0.59–0.61 s with it,
-	// 0.42–0.43 s without).
+	// metrics, strategies…): the reservation costs about 25 ms (ten runs
+	// of `divergence db` on a missing folder took 0.57–0.58 s with it,
+	// 0.31–0.33 s without).
 	if ask, err := hugePagesFor(os.Getenv(hugePagesEnv), os.Getenv("GODEBUG"), os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "divergence:", err)
 		os.Exit(1)
