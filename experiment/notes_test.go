@@ -64,15 +64,15 @@ func TestRuinNote(t *testing.T) {
 	day := int64(24 * 3600 * 1e9)
 	c := engine.Curve{Time: []int64{0, day, 2 * day, 3 * day}, Equity: []float64{100, 5, -7985.666, 10}}
 	want := "run h: equity fell to -7985.67 on 1970-01-03 (ruin)"
-	if got := ruinNote("h", &c); !strings.HasPrefix(got, want) {
+	if got := ruinOf("h", &c).note; !strings.HasPrefix(got, want) {
 		t.Errorf("%q, want %q…", got, want)
 	}
 	c.Equity[2] = 0.01
-	if got := ruinNote("h", &c); got != "" {
+	if got := ruinOf("h", &c).note; got != "" {
 		t.Errorf("positive curve: %q", got)
 	}
 	c.Time[1], c.Equity[1] = day+13*3600*1e9, 0 // an intraday point at 0 is named by its instant
-	if got := ruinNote("h", &c); !strings.HasPrefix(got, "run h: equity fell to 0.00 on 1970-01-02T13:00:00Z") {
+	if got := ruinOf("h", &c).note; !strings.HasPrefix(got, "run h: equity fell to 0.00 on 1970-01-02T13:00:00Z") {
 		t.Errorf("intraday: %q", got)
 	}
 }

@@ -2068,16 +2068,14 @@ func currencyNote(p *data.Panel) string {
 	return "prices in more than one currency (" + strings.Join(parts, "; ") + ", as their symbols tell): the engine converts none, so a book holding them together counts one currency as another in its cash, PnL and weights; convert the files to one currency first"
 }
 
-// ruinNote is a note on run key when its equity fell to 0 or below (the
-// first such point), "" otherwise: past it, returns change sign with
-// the equity and say nothing, nor do the metrics built on them.
-func ruinNote(key string, c *engine.Curve) string { return ruinOf(key, c).note }
-
 // ruin is a run's ruin, when its equity fell to 0 or below: its note,
 // and the run and the ruin's date for a note on many runs ("" when
 // none).
 type ruin struct{ note, short string }
 
+// ruinOf is run key's ruin at the first point where its equity fell to
+// 0 or below (none otherwise): past it, returns change sign with the
+// equity and say nothing, nor do the metrics built on them.
 func ruinOf(key string, c *engine.Curve) ruin {
 	k := firstRuin(c)
 	if k < 0 {

@@ -34,12 +34,7 @@ hedge = "dollar"
 	if err != nil {
 		t.Fatal(err)
 	}
-	var same []string
-	for _, n := range o.Notes {
-		if strings.HasPrefix(n, "sweep hedge:") {
-			same = append(same, n)
-		}
-	}
+	same := notesPrefixed(o, "sweep hedge:")
 	want := "sweep hedge: 4 of its 6 runs repeat the results of another run of the sweep (the same equity and cash at every step, as many fills), so the parameters they differ in changed no decision on these data: max_ratio = 2, 3, 4 (gross = 0.5); max_ratio = 2, 3, 4 (gross = 1)"
 	if len(same) != 1 || same[0] != want {
 		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(same, "\n"), want)
@@ -49,10 +44,8 @@ hedge = "dollar"
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range o.Notes {
-		if strings.HasPrefix(n, "sweep hedge:") {
-			t.Errorf("runs that differ noted: %s", n)
-		}
+	for _, n := range notesPrefixed(o, "sweep hedge:") {
+		t.Errorf("runs that differ noted: %s", n)
 	}
 }
 
@@ -80,16 +73,22 @@ take_profit = [[5.0], [6.0]]
 	if err != nil {
 		t.Fatal(err)
 	}
-	var same []string
-	for _, n := range o.Notes {
-		if strings.HasPrefix(n, "sweep se:") {
-			same = append(same, n)
-		}
-	}
+	same := notesPrefixed(o, "sweep se:")
 	want := "sweep se: 3 of the 4 of its 8 runs that traded repeat the results of another run of the sweep"
 	if len(same) != 1 || !strings.HasPrefix(same[0], want) {
 		t.Errorf("notes:\n%s\nwant one beginning:\n%s", strings.Join(same, "\n"), want)
 	}
+}
+
+// notesPrefixed are the notes of o that begin with prefix.
+func notesPrefixed(o *Outcome, prefix string) []string {
+	var got []string
+	for _, n := range o.Notes {
+		if strings.HasPrefix(n, prefix) {
+			got = append(got, n)
+		}
+	}
+	return got
 }
 
 // The digest tells results apart by any step's time, equity or cash and

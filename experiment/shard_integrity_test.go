@@ -107,7 +107,7 @@ func mergeMustRefuse(t *testing.T, f *File, dir string, dirs []string, want ...s
 			t.Errorf("error %q lacks %q", err, w)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(out, "integrity-mc")); err == nil {
+	if _, err := os.Stat(filepath.Join(out, results.Slug(f.Name))); err == nil {
 		t.Errorf("a merged folder was written")
 	}
 }
@@ -286,6 +286,19 @@ func TestMergeStateKeys(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// putState writes b as shard i's state and records its checksum in
+	// shard.json.
+	putState := func(t *testing.T, i int, b []byte) {
+		t.Helper()
+		sp := filepath.Join(dirs[i], stateFile)
+		if err := os.WriteFile(sp, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sha := sha256Of(t, sp)
+		editShardJSON(t, dirs[i], func(m map[string]any) {
+			m["checksums_sha256"].(map[string]any)[stateFile] = sha
+		})
+	}
 	// rekey rewrites shard i's state with its run of key from renamed to
 	// to, and its checksum in shard.json.
 	rekey := func(t *testing.T, i int, from, to string) {
@@ -308,43 +321,12 @@ func TestMergeStateKeys(t *testing.T) {
 		if err := gob.NewEncoder(&b).Encode(st); err != nil {
 			t.Fatal(err)
 		}
-		sp := filepath.Join(dirs[i], stateFile)
-		if err := os.WriteFile(sp, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		sha := sha256Of(t, sp)
-		editShardJSON(t, dirs[i], func(m map[string]any) {
-			m["checksums_sha256"].(map[string]any)[stateFile] = sha
-		})
+		putState(t, i, b.Bytes())
 	}
 	restore := func(t *testing.T) {
 		t.Helper()
 		for i := range dirs {
-			sp := filepath.Join(dirs[i], stateFile)
-			if err := os.WriteFile(sp, orig[i], 0o644); err != nil {
-				t.Fatal(err)
-			}
-			sha := sha256Of(t, sp)
-			editShardJSON(t, dirs[i], func(m map[string]any) {
-				m["checksums_sha256"].(map[string]any)[stateFile] = sha
-			})
-		}
-	}
-	mustRefuse := func(t *testing.T, want ...string) {
-		t.Helper()
-		out := filepath.Join(t.TempDir(), "merged")
-		o, err := Merge(context.Background(), f, dirs, Options{Out: out, Workers: 1})
-		if err == nil {
-			o.Release()
-			t.Fatalf("merged without an error; want one with %q", want)
-		}
-		for _, w := range want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("error %q lacks %q", err, w)
-			}
-		}
-		if _, err := os.Stat(filepath.Join(out, "keys-sweep")); err == nil {
-			t.Errorf("a merged folder was written")
+			putState(t, i, orig[i])
 		}
 	}
 	a, b := keys[0][0], keys[1][0]
@@ -352,12 +334,12 @@ func TestMergeStateKeys(t *testing.T) {
 		defer restore(t)
 		rekey(t, 0, a, b)
 		rekey(t, 1, b, a)
-		mustRefuse(t, dirs[0]+": state.gob", "holds run "+b+", which shard.json does not list", "lacks run "+a+", which shard.json lists")
+		mergeMustRefuse(t, f, t.TempDir(), dirs, dirs[0]+": state.gob", "holds run "+b+", which shard.json does not list", "lacks run "+a+", which shard.json lists")
 	})
 	t.Run("a key no run has", func(t *testing.T) {
 		defer restore(t)
 		rekey(t, 1, b, "nosuch")
-		mustRefuse(t, dirs[1]+": state.gob", "holds run nosuch, which shard.json does not list", "lacks run "+b)
+		mergeMustRefuse(t, f, t.TempDir(), dirs, dirs[1]+": state.gob", "holds run nosuch, which shard.json does not list", "lacks run "+b)
 	})
 	t.Run("a key twice", func(t *testing.T) {
 		if len(keys[0]) < 2 {
@@ -365,7 +347,7 @@ func TestMergeStateKeys(t *testing.T) {
 		}
 		defer restore(t)
 		rekey(t, 0, keys[0][1], a)
-		mustRefuse(t, dirs[0]+": state.gob holds run "+a+" twice")
+		mergeMustRefuse(t, f, t.TempDir(), dirs, dirs[0]+": state.gob holds run "+a+" twice")
 	})
 	t.Run("restored", func(t *testing.T) {
 		o, err := Merge(context.Background(), f, dirs, Options{Out: filepath.Join(t.TempDir(), "merged"), Workers: 1})

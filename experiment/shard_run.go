@@ -293,26 +293,29 @@ func stateKeys(dir string, st *shardState, keys []string) error {
 		}
 	}
 	listed := slices.Sorted(slices.Values(keys))
-	var extra, missing []string
+	var extra, missing string // the first of each, in sorted order
 	i, j := 0, 0
 	for i < len(held) || j < len(listed) {
 		switch {
 		case j == len(listed) || i < len(held) && held[i] < listed[j]:
-			extra = append(extra, held[i])
+			if extra == "" {
+				extra = fmt.Sprintf("holds run %s, which %s does not list", held[i], ShardFile)
+			}
 			i++
 		case i == len(held) || listed[j] < held[i]:
-			missing = append(missing, listed[j])
+			if missing == "" {
+				missing = fmt.Sprintf("lacks run %s, which %s lists", listed[j], ShardFile)
+			}
 			j++
 		default:
 			i, j = i+1, j+1
 		}
 	}
 	var why []string
-	if len(extra) > 0 {
-		why = append(why, fmt.Sprintf("holds run %s, which %s does not list", extra[0], ShardFile))
-	}
-	if len(missing) > 0 {
-		why = append(why, fmt.Sprintf("lacks run %s, which %s lists", missing[0], ShardFile))
+	for _, w := range []string{extra, missing} {
+		if w != "" {
+			why = append(why, w)
+		}
 	}
 	if len(why) == 0 {
 		return nil
