@@ -27,11 +27,10 @@ import (
 // advises them MADV_HUGEPAGE, and frees them (debug.FreeOSMemory): the
 // allocations that follow reuse those addresses, lowest first. The
 // reservation is 4 GiB or a quarter of the machine's memory if less
-// (hugeReserve); the heap beyond it has 4 KiB pages as before. Its pages are fresh
-// from the system or released before it (the heap's free pages are
-// released first), so the runtime does not clear them and nothing
-// becomes resident; were it written all the same, the resident set
-// would grow by it, and that is an error. Nothing is asked (false and
+// (hugeReserve); the heap beyond it has 4 KiB pages as before. It is
+// allocated without being cleared, so nothing of it becomes resident
+// but the page of its first byte; were it written all the same, the
+// resident set would grow by it, and that is an error. Nothing is asked (false and
 // why, no error) where THP is "always" (the heap has them already) or
 // "never", its huge pages are not 2 MiB, the overcommit is strict
 // (vm.overcommit_memory 2: the reservation would count against the
@@ -41,7 +40,7 @@ import (
 //
 // Call it first thing in the process (the program does, unless
 // DIVERGENCE_HUGEPAGES=off or GODEBUG=disablethp=1), where the heap is
-// small: each call collects it twice. Advised memory is THP's as the
+// small: each call collects it. Advised memory is THP's as the
 // kernel runs it: a fault may compact memory to find a huge page
 // (defrag "madvise"), and khugepaged may gather pages the Go scavenger
 // returned back into a huge page (max_ptes_none), so the resident set
@@ -54,16 +53,17 @@ func HugePages() (bool, string, error) {
 	if n == 0 {
 		return false, why, nil
 	}
-	// Free pages the heap has used are released first: released pages
-	// are zero when the reservation is given them (the runtime does not
-	// clear them), pages freed but kept would be cleared, and with them
-	// the whole reservation.
-	debug.FreeOSMemory()
+	// The reservation is allocated uncleared: a make([]byte, n) is
+	// cleared, all 4 GiB of it written, wherever any of its pages had
+	// been used and not yet released, which the heap's history decides
+	// (seen in a test's child process given 64 MiB written and freed,
+	// and once in CI on a second call, even with the heap's free pages
+	// released before it).
 	before := residentBytes()
-	b := make([]byte, n)
+	b := uncleared(n)
 	grew := residentBytes() - before
 	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	lo, hi := (p+hugePageSize-1)&^(hugePageSize-1), (p+uintptr(n))&^(hugePageSize-1) // the whole huge pages inside
+	lo, hi := (p+hugePageSize-1)&^(hugePageSize-1), (p+uintptr(len(b)))&^(hugePageSize-1) // the whole huge pages inside
 	var err error
 	if lo < hi {
 		err = syscall.Madvise(b[lo-p:hi-p], syscall.MADV_HUGEPAGE)
@@ -75,12 +75,23 @@ func HugePages() (bool, string, error) {
 	// The runtime's own bookkeeping is about 1 MiB a GiB; a reservation
 	// written would be resident whole.
 	if grew > int64(n/100) {
-		return false, why, fmt.Errorf("the %d MiB reservation was written (%d MiB resident): the heap had used its addresses", n>>20, grew>>20)
+		return false, why, fmt.Errorf("the %d MiB reservation was written (%d MiB resident)", n>>20, grew>>20)
 	}
 	if err != nil {
 		return false, why, fmt.Errorf("madvise: %w", err)
 	}
 	return true, why, nil
+}
+
+// uncleared allocates at least n bytes the runtime does not clear (a
+// strings.Builder grows its buffer so, through the runtime's
+// MakeNoZero): fresh or released pages read zero, others what they held.
+// Only its first byte is written, to find it.
+func uncleared(n int) []byte {
+	var sb strings.Builder
+	sb.Grow(n)
+	sb.WriteByte(0)
+	return unsafe.Slice(unsafe.StringData(sb.String()), sb.Cap())
 }
 
 // residentBytes is the process's resident set (/proc/self/statm), 0
