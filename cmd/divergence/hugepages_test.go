@@ -27,6 +27,10 @@ func TestHugePagesFor(t *testing.T) {
 		{"off", "off", "", []string{"run", "x.toml"}, false},
 		{"disablethp", "", "gctrace=1,disablethp=1", []string{"run", "x.toml"}, false},
 		{"disablethp=0", "", "disablethp=0", []string{"run", "x.toml"}, true},
+		{"clobberfree", "", "clobberfree=1", []string{"run", "x.toml"}, false},
+		{"clobberfree=2", "", "gctrace=1, clobberfree=2", []string{"db", "out"}, false},
+		{"clobberfree=0", "", "clobberfree=0", []string{"run", "x.toml"}, true},
+		{"clobberfree, then 0", "", "clobberfree=1,clobberfree=0", []string{"run", "x.toml"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := hugePagesFor(tc.env, tc.godebug, tc.args)

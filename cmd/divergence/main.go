@@ -129,7 +129,8 @@ const hugePagesEnv = "DIVERGENCE_HUGEPAGES"
 // (experiment.HugePages), from hugePagesEnv's value env, GODEBUG's and
 // the command line: for the commands that read or write a run's data
 // (run, stress, merge, report, db, compare, data), unless env is "off"
-// or GODEBUG turns the runtime's own use of them off (disablethp=1).
+// or GODEBUG turns the runtime's own use of them off (disablethp=1) or
+// has freed memory written (clobberfree).
 // Any other value of env but "" is an error, whatever the command.
 func hugePagesFor(env, godebug string, args []string) (bool, error) {
 	switch env {
@@ -139,10 +140,16 @@ func hugePagesFor(env, godebug string, args []string) (bool, error) {
 	default:
 		return false, fmt.Errorf("%s=%q: the one value it takes is off (huge pages are asked for by default)", hugePagesEnv, env)
 	}
+	// disablethp=1 asks the runtime for no huge pages; clobberfree (any
+	// value but 0) writes every freed object, the 4 GiB reservation
+	// among them. A setting's last value counts, as the runtime reads it.
+	set := map[string]string{}
 	for _, kv := range strings.Split(godebug, ",") {
-		if strings.TrimSpace(kv) == "disablethp=1" {
-			return false, nil
-		}
+		k, v, _ := strings.Cut(strings.TrimSpace(kv), "=")
+		set[k] = v
+	}
+	if set["disablethp"] == "1" || set["clobberfree"] != "" && set["clobberfree"] != "0" {
+		return false, nil
 	}
 	return len(args) > 0 && slices.Contains([]string{"run", "stress", "merge", "report", "db", "compare", "data"}, args[0]), nil
 }
