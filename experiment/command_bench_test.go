@@ -57,7 +57,7 @@ const childCompute = "DIVERGENCE_BENCH_COMPUTE"
 func TestMain(m *testing.M) {
 	if path := os.Getenv(childCompute); path != "" {
 		if os.Getenv("DIVERGENCE_HUGEPAGES") == "" {
-			HugePages() // as the program does first (cmd/divergence's main)
+			HugePages(os.Getenv("GODEBUG")) // as the program does first (cmd/divergence's main)
 		}
 		f, err := Load(path)
 		if err == nil {
@@ -254,7 +254,7 @@ func BenchmarkCommandSweep(b *testing.B) {
 // madvise mode…), both variants are the same program, and the
 // benchmark says so.
 func BenchmarkCommandHugePages(b *testing.B) {
-	if n, why := hugePagesWanted(readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
+	if n, why := hugePagesWanted(os.Getenv("GODEBUG"), readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
 		readSmall("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"),
 		readSmall("/proc/sys/vm/overcommit_memory"), readSmall("/proc/meminfo"), false); n == 0 {
 		b.Logf("HugePages asks nothing here (%s): both variants run the same", why)

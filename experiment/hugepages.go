@@ -12,12 +12,22 @@ import (
 // resident, and nothing is asked.
 const hugePageSize = 2 << 20
 
-// hugePagesWanted decides from the contents of
+// hugePagesWanted decides from GODEBUG's value, the contents of
 // /sys/kernel/mm/transparent_hugepage/enabled and hpage_pmd_size,
 // /proc/sys/vm/overcommit_memory and /proc/meminfo ("" when unreadable),
 // and whether the process has an address-space limit (RLIMIT_AS or
 // RLIMIT_DATA), the size of HugePages' reservation, or 0 and why none.
-func hugePagesWanted(thp, pmdSize, overcommit, meminfo string, limited bool) (int, string) {
+func hugePagesWanted(godebug, thp, pmdSize, overcommit, meminfo string, limited bool) (int, string) {
+	// The runtime's settings under which the reservation would be
+	// written or would not serve: disablethp (no huge pages asked),
+	// clobberfree (freed memory written: the 4 GiB, 8 s at start),
+	// harddecommit (released memory remapped, its advice lost), efence
+	// (freed memory never reused).
+	for _, k := range []string{"disablethp", "clobberfree", "harddecommit", "efence"} {
+		if godebugValue(godebug, k) != 0 {
+			return 0, "GODEBUG has " + k
+		}
+	}
 	switch mode := thpMode(thp); mode {
 	case "madvise":
 	case "":
@@ -43,6 +53,25 @@ func hugePagesWanted(thp, pmdSize, overcommit, meminfo string, limited bool) (in
 		return 0, "the machine's memory is unknown or under 16 MiB"
 	}
 	return n, "transparent huge pages on request"
+}
+
+// godebugValue is the value GODEBUG gives the runtime's setting key, as
+// the runtime reads it at start (runtime.parsegodebug): fields split at
+// commas, left to right, a later value replacing an earlier one; a
+// field without "=" or whose value is not a 32-bit decimal integer is
+// ignored; nothing is trimmed. 0 when unset.
+func godebugValue(godebug, key string) int64 {
+	var v int64
+	for field := range strings.SplitSeq(godebug, ",") {
+		k, val, ok := strings.Cut(field, "=")
+		if !ok || k != key {
+			continue
+		}
+		if n, err := strconv.ParseInt(val, 10, 32); err == nil {
+			v = n
+		}
+	}
+	return v
 }
 
 // readSmall is the content of a small system file, "" when it cannot be

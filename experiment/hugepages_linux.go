@@ -28,32 +28,35 @@ import (
 // allocations that follow reuse those addresses, lowest first. The
 // reservation is 4 GiB or a quarter of the machine's memory if less
 // (hugeReserve); the heap beyond it has 4 KiB pages as before. It is
-// allocated without being cleared, so nothing of it becomes resident
-// but the page of its first byte; were it written all the same, the
-// resident set would grow by it, and that is an error. Nothing is
-// asked (false and why, no error) in a race-detector or sanitizer
-// build, where THP is "always" (the heap has them already) or "never",
-// its huge pages are not 2 MiB, the overcommit is strict
+// allocated without being cleared (uncleared), so nothing of it becomes
+// resident but the page of its first byte; were it written all the
+// same, the resident set would grow by it, and that is an error.
+//
+// Nothing is asked (false and why, no error) in a race-detector,
+// sanitizer or valgrind build (their runtime tracks the reservation's
+// memory), where godebug (GODEBUG's value, which the caller reads) has
+// disablethp, clobberfree, harddecommit or efence (hugePagesWanted),
+// where THP is "always" (the heap has them already) or "never", its
+// huge pages are not 2 MiB, the overcommit is strict
 // (vm.overcommit_memory 2: the reservation would count against the
 // commit limit) or unknown, or the address space is limited (RLIMIT_AS
 // or RLIMIT_DATA: the heap keeps what it reserved). It reports whether
 // it asked and why (or why not).
 //
 // Call it first thing in the process (the program does, unless
-// DIVERGENCE_HUGEPAGES=off or GODEBUG has disablethp=1 or clobberfree,
-// which writes freed memory: 4 GiB resident, 8 s), where the heap is
-// small: each call collects it. Advised memory is THP's as the
-// kernel runs it: a fault may compact memory to find a huge page
-// (defrag "madvise"), and khugepaged may gather pages the Go scavenger
-// returned back into a huge page (max_ptes_none), so the resident set
-// can exceed what the runtime counts; the Go runtime asks for none for
-// those reasons, and DIVERGENCE_HUGEPAGES=off is the way back.
-func HugePages() (bool, string, error) {
+// DIVERGENCE_HUGEPAGES=off), where the heap is small: each call
+// collects it. Advised memory is THP's as the kernel runs it: a fault
+// may compact memory to find a huge page (defrag "madvise"), and
+// khugepaged may gather pages the Go scavenger returned back into a
+// huge page (max_ptes_none), so the resident set can exceed what the
+// runtime counts; the Go runtime asks for none for those reasons, and
+// DIVERGENCE_HUGEPAGES=off is the way back.
+func HugePages(godebug string) (bool, string, error) {
 	if sanitized {
 		// A race build's allocation and free of 4 GiB: 2.1 GB resident, 6.4 s.
-		return false, "a race-detector or sanitizer build (its runtime would track the reservation's memory)", nil
+		return false, "a race-detector, sanitizer or valgrind build (its runtime would track the reservation's memory)", nil
 	}
-	n, why := hugePagesWanted(readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
+	n, why := hugePagesWanted(godebug, readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
 		readSmall("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"),
 		readSmall("/proc/sys/vm/overcommit_memory"), readSmall("/proc/meminfo"), addressLimited())
 	if n == 0 {
@@ -91,8 +94,11 @@ func HugePages() (bool, string, error) {
 
 // uncleared allocates at least n bytes the runtime does not clear (a
 // strings.Builder grows its buffer so, through the runtime's
-// MakeNoZero): fresh or released pages read zero, others what they held.
-// Only its first byte is written, to find it.
+// MakeNoZero): fresh or released pages read zero (released with the
+// default GODEBUG madvdontneed=1), others what they held. Only its
+// first byte is written, to find it. That the growth is not cleared is
+// the runtime's behaviour (Go 1.21 on), not a documented promise:
+// TestHugePagesAdvisesHeap checks it at each Go version.
 func uncleared(n int) []byte {
 	var sb strings.Builder
 	sb.Grow(n)

@@ -4,6 +4,6 @@ package experiment
 
 // HugePages asks nothing here: transparent huge pages on request are
 // Linux's, and the reservation needs a 64-bit address space.
-func HugePages() (bool, string, error) {
+func HugePages(godebug string) (bool, string, error) {
 	return false, "huge pages are asked for on 64-bit Linux only", nil
 }

@@ -1,7 +1,7 @@
-//go:build !race && !msan && !asan
+//go:build !race && !msan && !asan && !valgrind
 
 package experiment
 
-// sanitized: a race-detector or sanitizer build, whose runtime tracks
+// sanitized: a race-detector, sanitizer or valgrind build, whose runtime tracks
 // each allocation's and each free's memory (the reservation's too).
 const sanitized = false

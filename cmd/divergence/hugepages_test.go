@@ -8,39 +8,33 @@ import (
 )
 
 // TestHugePagesFor: huge pages are asked for the commands that read or
-// write a run's data, unless DIVERGENCE_HUGEPAGES is off or GODEBUG has
-// disablethp=1; any other value of the variable is an error naming it
-// and its one value, whatever the command.
+// write a run's data, unless DIVERGENCE_HUGEPAGES is off; any other
+// value is refused, naming the variable and its one value, whatever the
+// command.
 func TestHugePagesFor(t *testing.T) {
 	for _, tc := range []struct {
-		name, env, godebug string
-		args               []string
-		want               bool
+		name, env string
+		args      []string
+		want      bool
 	}{
-		{"run", "", "", []string{"run", "x.toml"}, true},
-		{"stress", "", "", []string{"stress", "x.toml"}, true},
-		{"data import", "", "", []string{"data", "import", "x.csv"}, true},
-		{"db", "", "", []string{"db", "out"}, true},
-		{"version", "", "", []string{"version"}, false},
-		{"metrics", "", "", []string{"metrics", "r.csv"}, false},
-		{"no command", "", "", nil, false},
-		{"off", "off", "", []string{"run", "x.toml"}, false},
-		{"disablethp", "", "gctrace=1,disablethp=1", []string{"run", "x.toml"}, false},
-		{"disablethp=0", "", "disablethp=0", []string{"run", "x.toml"}, true},
-		{"clobberfree", "", "clobberfree=1", []string{"run", "x.toml"}, false},
-		{"clobberfree=2", "", "gctrace=1, clobberfree=2", []string{"db", "out"}, false},
-		{"clobberfree=0", "", "clobberfree=0", []string{"run", "x.toml"}, true},
-		{"clobberfree, then 0", "", "clobberfree=1,clobberfree=0", []string{"run", "x.toml"}, true},
+		{"run", "", []string{"run", "x.toml"}, true},
+		{"stress", "", []string{"stress", "x.toml"}, true},
+		{"data import", "", []string{"data", "import", "x.csv"}, true},
+		{"db", "", []string{"db", "out"}, true},
+		{"version", "", []string{"version"}, false},
+		{"metrics", "", []string{"metrics", "r.csv"}, false},
+		{"no command", "", nil, false},
+		{"off", "off", []string{"run", "x.toml"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := hugePagesFor(tc.env, tc.godebug, tc.args)
+			got, err := hugePagesFor(tc.env, tc.args)
 			if err != nil || got != tc.want {
-				t.Errorf("hugePagesFor(%q, %q, %q) = %v, %v; want %v", tc.env, tc.godebug, tc.args, got, err, tc.want)
+				t.Errorf("hugePagesFor(%q, %q) = %v, %v; want %v", tc.env, tc.args, got, err, tc.want)
 			}
 		})
 	}
 	for _, env := range []string{"on", "0", "OFF", "false"} {
-		got, err := hugePagesFor(env, "", []string{"version"})
+		got, err := hugePagesFor(env, []string{"version"})
 		if got || err == nil || !strings.Contains(err.Error(), "DIVERGENCE_HUGEPAGES=\""+env+"\"") || !strings.Contains(err.Error(), "the one value it takes is off") {
 			t.Errorf("hugePagesFor(%q) = %v, %v; want an error naming the variable, its value and its one value", env, got, err)
 		}

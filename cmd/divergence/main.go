@@ -99,11 +99,11 @@ func main() {
 	// metrics, strategies…): the reservation costs about 25 ms (ten runs
 	// of `divergence db` on a missing folder took 0.57–0.58 s with it,
 	// 0.31–0.33 s without).
-	if ask, err := hugePagesFor(os.Getenv(hugePagesEnv), os.Getenv("GODEBUG"), os.Args[1:]); err != nil {
+	if ask, err := hugePagesFor(os.Getenv(hugePagesEnv), os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "divergence:", err)
 		os.Exit(1)
 	} else if ask {
-		if _, _, err := experiment.HugePages(); err != nil {
+		if _, _, err := experiment.HugePages(os.Getenv("GODEBUG")); err != nil {
 			fmt.Fprintf(os.Stderr, "divergence: note: no huge pages for this run (%s=off stops asking): %v\n", hugePagesEnv, err)
 		}
 	}
@@ -126,30 +126,18 @@ func main() {
 const hugePagesEnv = "DIVERGENCE_HUGEPAGES"
 
 // hugePagesFor decides whether main asks for huge pages
-// (experiment.HugePages), from hugePagesEnv's value env, GODEBUG's and
-// the command line: for the commands that read or write a run's data
-// (run, stress, merge, report, db, compare, data), unless env is "off"
-// or GODEBUG turns the runtime's own use of them off (disablethp=1) or
-// has freed memory written (clobberfree).
-// Any other value of env but "" is an error, whatever the command.
-func hugePagesFor(env, godebug string, args []string) (bool, error) {
+// (experiment.HugePages, which declines under some GODEBUG settings),
+// from hugePagesEnv's value env and the command line: for the commands
+// that read or write a run's data (run, stress, merge, report, db,
+// compare, data), unless env is "off". Any other value of env but "" is
+// an error, whatever the command.
+func hugePagesFor(env string, args []string) (bool, error) {
 	switch env {
 	case "":
 	case "off":
 		return false, nil
 	default:
 		return false, fmt.Errorf("%s=%q: the one value it takes is off (huge pages are asked for by default)", hugePagesEnv, env)
-	}
-	// disablethp=1 asks the runtime for no huge pages; clobberfree (any
-	// value but 0) writes every freed object, the 4 GiB reservation
-	// among them. A setting's last value counts, as the runtime reads it.
-	set := map[string]string{}
-	for _, kv := range strings.Split(godebug, ",") {
-		k, v, _ := strings.Cut(strings.TrimSpace(kv), "=")
-		set[k] = v
-	}
-	if set["disablethp"] == "1" || set["clobberfree"] != "" && set["clobberfree"] != "0" {
-		return false, nil
 	}
 	return len(args) > 0 && slices.Contains([]string{"run", "stress", "merge", "report", "db", "compare", "data"}, args[0]), nil
 }
