@@ -279,11 +279,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	if !(ppy > 0) {
 		ppy = 252
 	}
-	n := len(f.Runs[f.Main[0]].Equity.Time)
-	window := int(math.Round(ppy / 4))
-	if n < 3*window {
-		window = max(5, n/6)
-	}
+	window := rollingWindow(ppy, len(f.Runs[f.Main[0]].Equity.Time))
 	// The rolling beta is measured against the experiment's first
 	// benchmark instrument, on its own bars, as metrics.json's beta is.
 	var bench *charts.Series
@@ -1026,4 +1022,16 @@ func wfMetric(f *Folder) string {
 		}
 	}
 	return "sharpe"
+}
+
+// rollingWindow is the rolling charts' window, in periods, for a run of
+// n points at ppy periods a year: about a quarter (ppy/4, rounded), or
+// a sixth of the run when it holds fewer than three quarters, 5 at the
+// least.
+func rollingWindow(ppy float64, n int) int {
+	w := int(math.Round(ppy / 4))
+	if n < 3*w {
+		w = max(5, n/6)
+	}
+	return w
 }
