@@ -35,14 +35,18 @@ import (
 
 // LockedError is a results folder another run is writing.
 type LockedError struct {
-	Dir    string // the results folder
-	Holder string // the lock file's text: pid, start time, command ("" when not yet written)
+	Dir    string        // the results folder
+	Holder string        // the lock file's text: pid, start time, command ("" when not yet written)
+	Waited time.Duration // how long the caller waited for it (0: not at all)
 }
 
 func (e *LockedError) Error() string {
 	h := e.Holder
 	if h == "" {
 		h = "another run (it has not yet written who it is)"
+	}
+	if e.Waited > 0 {
+		return fmt.Sprintf("%s is still being written by %s after a wait of %v: wait longer (--wait) or choose another --out", e.Dir, h, e.Waited)
 	}
 	return fmt.Sprintf("%s is being written by %s: wait for it (--wait) or choose another --out", e.Dir, h)
 }
@@ -62,6 +66,12 @@ func lockName(slug string) string { return "." + slug + ".lock" }
 // ("<out>/<slug> is locked: waiting for pid 12 (divergence db x) to
 // finish") and polls until the lock is free or ctx is done.
 func LockDir(ctx context.Context, out, slug, holder string, wait func(line string)) (*Lock, error) {
+	return LockDirUpTo(ctx, out, slug, holder, wait, 0)
+}
+
+// LockDirUpTo is LockDir whose wait ends, when upTo > 0, after upTo: it
+// then returns a *LockedError that says how long it waited.
+func LockDirUpTo(ctx context.Context, out, slug, holder string, wait func(line string), upTo time.Duration) (*Lock, error) {
 	if fi, err := os.Stat(out); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("output folder %s is a file, not a folder", out)
 	}
@@ -74,6 +84,7 @@ func LockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 		return nil, fmt.Errorf("experiment: lock: %w", err)
 	}
 	waiting := false
+	var waited time.Duration
 	for {
 		ok, err := tryLock(f)
 		if err != nil {
@@ -83,22 +94,29 @@ func LockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 		if ok {
 			break
 		}
-		if wait == nil {
+		if wait == nil || upTo > 0 && waited >= upTo {
 			b, _ := os.ReadFile(path)
 			f.Close()
-			return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: strings.TrimSpace(string(b))}
+			return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: strings.TrimSpace(string(b)), Waited: waited}
 		}
 		if !waiting {
 			b, _ := os.ReadFile(path)
 			wait(waitingLine(filepath.Join(out, slug), strings.TrimSpace(string(b))))
 			waiting = true
 		}
+		d := 200 * time.Millisecond
+		if upTo > 0 {
+			d = min(d, upTo-waited)
+		}
+		t := time.NewTimer(d)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			f.Close()
 			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
+		case <-t.C:
 		}
+		waited += d
 	}
 	if holder == "" {
 		holder = fmt.Sprintf("pid %d", os.Getpid())

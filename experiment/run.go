@@ -91,8 +91,10 @@ type Options struct {
 	// folder locked. Default: "pid N".
 	Holder string
 	// Wait makes a run into a locked results folder wait for it instead
-	// of failing.
-	Wait bool
+	// of failing: up to WaitUpTo when it is above 0, else as long as it
+	// takes.
+	Wait     bool
+	WaitUpTo time.Duration
 	// Waiting, when set, receives with Wait one line when the run starts
 	// waiting, saying for whom (LockDir).
 	Waiting func(string)
@@ -661,7 +663,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 	}()
 	if opt.Shard == nil {
-		if lock, err = LockDir(ctx, opt.Out, slug, opt.Holder, opt.waiter()); err != nil {
+		if lock, err = LockDirUpTo(ctx, opt.Out, slug, opt.Holder, opt.waiter(), opt.WaitUpTo); err != nil {
 			return nil, err
 		}
 		if err := cleanLeftovers(opt.Out, slug, opt.note); err != nil {

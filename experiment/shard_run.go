@@ -798,7 +798,7 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 	}
 	plan := plans[sh.Index]
 	name := sh.Name(results.Slug(f.Name))
-	lock, err := LockDir(ctx, opt.Out, name, opt.Holder, opt.waiter())
+	lock, err := LockDirUpTo(ctx, opt.Out, name, opt.Holder, opt.waiter(), opt.WaitUpTo)
 	if err != nil {
 		return nil, err
 	}

@@ -19,7 +19,7 @@ const dataUsage = `Usage:
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--timezone TZ] [--date-format F] [--on-bad-row fail|skip|clip] [--catalog PATH]
   divergence data import --table PATH|GLOB|DIR [--duckdb DB] [--query SQL] [--symbols A,B] [--class equity|crypto] [--columns time=c,...]
                          [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--on-bad-row P] [--catalog PATH]
-  divergence data list [--catalog PATH] [--wait D]
+  divergence data list [--catalog PATH] [--wait [D]]
   divergence data synth [--seed N] [--out DIR] [--force]
   divergence data synth --interval 1m|1h --days N --instruments K [--seed N] [--out DIR] [--layout table|files] [--force]
 `
@@ -36,9 +36,9 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "import":
 		return cmdImport(ctx, args[1:], stdout, stderr)
 	case "list":
-		fs := newFlags("data list", "data list [--catalog PATH] [--wait D]", stderr)
+		fs := newFlags("data list", "data list [--catalog PATH] [--wait [D]]", stderr)
 		catalog := fs.String("catalog", defaultCatalog(), "catalog file ($DIVERGENCE_CATALOG)")
-		wait := fs.Duration("wait", duckdb.DefaultCatalogWait, "how long to wait for another process (an import) that holds the catalog")
+		wait := addWait(fs, waitFlag{d: duckdb.DefaultCatalogWait}, "how long to wait for another process (an import) that holds the catalog: a duration, nothing (as long as it takes) or 0 (not at all)")
 		pos, err := parse(fs, args[1:])
 		if err != nil {
 			return err
@@ -49,7 +49,7 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if _, err := os.Stat(*catalog); err != nil {
 			return fmt.Errorf("data list: %w (import files first: divergence data import FILE...)", err)
 		}
-		cat, err := duckdb.OpenCatalogWith(ctx, *catalog, catalogWait(*wait, stderr))
+		cat, err := duckdb.OpenCatalogWith(ctx, *catalog, catalogWait(wait, stderr))
 		if err != nil {
 			return err
 		}
@@ -70,12 +70,17 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 // catalogWait is how the data commands wait for a catalog another process
-// holds: up to wait (0: not at all), saying so on stderr.
-func catalogWait(wait time.Duration, stderr io.Writer) duckdb.CatalogOptions {
-	if wait <= 0 {
-		wait = -1
+// holds (--wait): as long as it takes, up to a duration, or not at all,
+// saying so on stderr.
+func catalogWait(wait *waitFlag, stderr io.Writer) duckdb.CatalogOptions {
+	d := wait.d
+	switch {
+	case wait.forever:
+		d = duckdb.WaitForever
+	case d <= 0:
+		d = -1
 	}
-	return duckdb.CatalogOptions{Wait: wait, Waiting: func(msg string) { fmt.Fprintln(stderr, "divergence:", msg) }}
+	return duckdb.CatalogOptions{Wait: d, Waiting: func(msg string) { fmt.Fprintln(stderr, "divergence:", msg) }}
 }
 
 func printEntries(w io.Writer, entries []duckdb.Entry) error {
@@ -108,7 +113,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	start := fs.String("start", "", "first date (YYYY-MM-DD, 00:00 UTC) or instant (RFC 3339 with Z or an offset: 2025-01-02T14:30:00Z) to import from a table or query")
 	end := fs.String("end", "", "date or instant before which to import (exclusive)")
 	bar := fs.String("bar", "", "resample a table or query to 1m, 5m, 15m, 1h, 4h or 1d bars")
-	wait := fs.Duration("wait", duckdb.DefaultCatalogWait, "how long to wait for another process that holds the catalog")
+	wait := addWait(fs, waitFlag{d: duckdb.DefaultCatalogWait}, "how long to wait for another process that holds the catalog: a duration, nothing (as long as it takes) or 0 (not at all)")
 	onBadRow := fs.String("on-bad-row", "fail", "a bar whose open/high/low/close contradict each other: fail (refuse the file), skip it, or clip (widen high/low to include open and close); NaN, duplicate and unparsable rows always fail")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -187,7 +192,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	_, statErr := os.Stat(*catalog)
 	created := os.IsNotExist(statErr)
-	cat, err := duckdb.OpenCatalogWith(ctx, *catalog, catalogWait(*wait, stderr))
+	cat, err := duckdb.OpenCatalogWith(ctx, *catalog, catalogWait(wait, stderr))
 	if err != nil {
 		return err
 	}

@@ -145,6 +145,47 @@ func TestRunIntoLockedFolder(t *testing.T) {
 	}
 }
 
+// --wait with a duration waits up to it for a folder another process
+// holds, then fails naming the holder and the wait: run, report and db,
+// written --wait=D and --wait D; --wait=0 does not wait.
+func TestWaitUpTo(t *testing.T) {
+	out := t.TempDir()
+	if _, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", out, "--no-report"); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(out, "small-synthetic")
+	const holder = "pid 4242, started 2025-06-01T10:00:00Z, divergence run small.toml --out x"
+	l, err := experiment.LockDir(context.Background(), out, "small-synthetic", holder, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"run --wait=300ms", []string{"run", "../../experiment/testdata/small.toml", "--out", out, "--no-report", "--wait=300ms"},
+			dir + " is still being written by " + holder + " after a wait of 300ms: wait longer (--wait) or choose another --out"},
+		{"run --wait 300ms", []string{"run", "../../experiment/testdata/small.toml", "--wait", "300ms", "--out", out, "--no-report"},
+			dir + " is still being written by " + holder + " after a wait of 300ms: wait longer (--wait) or choose another --out"},
+		{"report --wait 300ms", []string{"report", dir, "--wait", "300ms"}, "report: " + dir + " is still being written by " + holder + " after a wait of 300ms: wait longer (--wait)"},
+		{"db --wait=300ms", []string{"db", "--wait=300ms", dir}, "db: " + dir + " is still being written by " + holder + " after a wait of 300ms: wait longer (--wait)"},
+		{"db --wait=0", []string{"db", "--wait=0", dir}, "db: " + dir + " is being written by " + holder + ": wait for it (--wait)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, err := cli(t, tc.args...)
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("got %v\nwant %s", err, tc.want)
+			}
+			said, want := strings.Contains(stderr, "is locked: waiting for pid 4242"), strings.Contains(tc.want, "after a wait")
+			if said != want {
+				t.Errorf("stderr %q: said it waits %v, want %v", stderr, said, want)
+			}
+		})
+	}
+}
+
 // report and db on a folder a run is writing fail at once naming the
 // holder (they failed with low-level messages, a file renamed away or a
 // footer half read, as the run replaced the folder); once it is done they

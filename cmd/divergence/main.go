@@ -28,12 +28,12 @@ Usage:
   divergence stress EXPERIMENT.toml [--out DIR] [--workers N] every run × every scenario (+ baseline)
   divergence scenarios list | show NAME|FILE.toml            the built-in scenario library, or a scenario file
   divergence data import FILE... [--symbol S] [--class equity|crypto] [--catalog PATH]
-  divergence data list [--catalog PATH] [--wait D]           instruments in the catalog
+  divergence data list [--catalog PATH] [--wait [D]]         instruments in the catalog
   divergence data synth [--seed N] [--out DIR] [--interval 1m…4h]  the synthetic market as CSV (intraday: Parquet)
   divergence run EXPERIMENT.toml --shard I/N [--out DIR]    one shard of N (or from JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID)
   divergence merge OUT SHARD_DIR...                          the shards merged into OUT/<experiment>, as one machine writes it
-  divergence report RESULTS_DIR [--out FILE] [--wait]        the HTML report of an experiment (run writes it too)
-  divergence db RESULTS_DIR [--wait]                         (re)build results.duckdb (run writes it too)
+  divergence report RESULTS_DIR [--out FILE] [--wait [D]]    the HTML report of an experiment (run writes it too)
+  divergence db RESULTS_DIR [--wait [D]]                     (re)build results.duckdb (run writes it too)
   divergence compare RESULTS_DIR... [--runs K,K] [--top N] [--by METRIC] [--align common|none] [--out F[,F]]
                                                              runs of several experiments on one chart
   divergence metrics RETURNS.csv [--benchmark COL] [--periods-per-year N] [--risk-free RATE|COL] [--format json|table]
@@ -267,6 +267,8 @@ func helpAsked(args []string) bool {
 // was silently dropped (--benchmark SPY --benchmark QQQ measured QQQ
 // alone).
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	written := args // as given, for missingValue's messages
+	args = joinOptional(fs, args)
 	usage, output := fs.Usage, fs.Output()
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
@@ -286,7 +288,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		fs.Usage = usage
 		fs.SetOutput(output)
 	}
-	if err := missingValue(fs, args); err != nil {
+	if err := missingValue(fs, written); err != nil {
 		restore()
 		return nil, err
 	}
@@ -438,6 +440,9 @@ func flagError(fs *flag.FlagSet, err error) error {
 		msg = before + " for --" + after
 	} else if before, after, ok := strings.Cut(msg, " for -"); ok {
 		msg = before + " for --" + after
+	}
+	if strings.HasPrefix(msg, "invalid boolean value ") && strings.Contains(msg, " for --wait: ") {
+		msg = "invalid value " + strings.TrimPrefix(msg, "invalid boolean value ") // it takes a duration too
 	}
 	return fmt.Errorf("%s: %s", fs.Name(), msg)
 }

@@ -15,13 +15,13 @@ import (
 // cmdMerge is `divergence merge OUT SHARD_DIR...`: the experiment folder
 // OUT/<experiment> built from its shards' folders (experiment.Merge).
 func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("merge", "merge OUT SHARD_DIR... [--experiment FILE] [--workers N] [--sort METRIC] [--no-report] [--no-db] [--charts report|all] [--csv auto|always|never] [--wait]", stderr)
+	fs := newFlags("merge", "merge OUT SHARD_DIR... [--experiment FILE] [--workers N] [--sort METRIC] [--no-report] [--no-db] [--charts report|all] [--csv auto|always|never] [--wait [D]]", stderr)
 	exp := fs.String("experiment", "", "the experiment file (default: the path the shards recorded in shard.json, when they record one; its sha256 must be theirs: shards of other files or versions are left out, said in a note)")
 	workers := fs.Int("workers", 0, "runs executed at once, and the cores the process uses (its Go runtime and DuckDB's threads); 0 = all cores")
 	sortBy := fs.String("sort", "sharpe", "metric the equity chart picks its runs by, as for run (the shards' runs must be merged with run's --sort)")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
 	noDB := fs.Bool("no-db", false, "skip results.duckdb, still write report.html; divergence db OUT/<experiment> makes it later")
-	wait := fs.Bool("wait", false, "wait for a run or merge writing OUT/<experiment> instead of failing")
+	wait := addWait(fs, waitFlag{}, "wait for a run or merge writing OUT/<experiment> instead of failing: as long as it takes, or up to a duration (--wait=30s)")
 	csvSet := fs.String("csv", "", fmt.Sprintf("CSV copies of each run's equity, fills and legs beside their Parquet files, as for run: auto = for an experiment of up to %d runs, always, never (default: the experiment file's [output] csv, else auto)", experiment.CSVRunsMax))
 	chartSet := fs.String("charts", "report", "per-run charts (runs/<key>/legs.png/.svg), as for run: report = only for the runs the equity chart and report show, all = for every run")
 	pos, err := parse(fs, args)
@@ -60,7 +60,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("merge: the experiment file: %w (give it with --experiment)", err)
 	}
 	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData), Out: pos[0], Workers: *workers,
-		Version: version, SortBy: *sortBy, Wait: *wait, Waiting: func(line string) { fmt.Fprintln(stderr, "divergence:", line) }, Hold: true, Holder: holder(append([]string{"merge"}, args...)),
+		Version: version, SortBy: *sortBy, Wait: wait.on(), WaitUpTo: wait.upTo(), Waiting: func(line string) { fmt.Fprintln(stderr, "divergence:", line) }, Hold: true, Holder: holder(append([]string{"merge"}, args...)),
 		Note: func(s string) { fmt.Fprintln(stderr, "note:", s) }, AllCharts: *chartSet == "all", CSV: *csvSet, FreeBars: true}
 	if opt.Build, err = programBuild(); err != nil {
 		return err

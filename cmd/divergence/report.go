@@ -19,9 +19,9 @@ import (
 )
 
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("report", "report RESULTS_DIR [--out FILE] [--wait]", stderr)
+	fs := newFlags("report", "report RESULTS_DIR [--out FILE] [--wait [D]]", stderr)
 	out := fs.String("out", "", "write the report to `FILE` (default: RESULTS_DIR/report.html)")
-	wait := fs.Bool("wait", false, "when a run is writing the results folder, wait for it instead of failing")
+	wait := addWait(fs, waitFlag{}, "when a run is writing the results folder, wait for it instead of failing: as long as it takes, or up to a duration (--wait=30s)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -40,7 +40,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := outsideResults("report", path, pos, report.ReportFile); err != nil {
 		return err
 	}
-	lock, err := lockResults(ctx, "report", pos[0], args, *wait, stderr)
+	lock, err := lockResults(ctx, "report", pos[0], args, wait, stderr)
 	if err != nil {
 		return err
 	}
@@ -53,8 +53,8 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func cmdDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("db", "db RESULTS_DIR [--wait]", stderr)
-	wait := fs.Bool("wait", false, "when a run is writing the results folder, wait for it instead of failing")
+	fs := newFlags("db", "db RESULTS_DIR [--wait [D]]", stderr)
+	wait := addWait(fs, waitFlag{}, "when a run is writing the results folder, wait for it instead of failing: as long as it takes, or up to a duration (--wait=30s)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func cmdDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("db: want one results folder, got %d arguments", len(pos))
 	}
-	lock, err := lockResults(ctx, "db", pos[0], args, *wait, stderr)
+	lock, err := lockResults(ctx, "db", pos[0], args, wait, stderr)
 	if err != nil {
 		return err
 	}
@@ -194,7 +194,7 @@ func outsideResults(cmd, path string, dirs []string, mine ...string) error {
 // for with --wait. A path that is not a folder is left to the command's
 // own checks, and a folder whose lock cannot be made (a read-only
 // parent) is read without it.
-func lockResults(ctx context.Context, cmd, dir string, args []string, wait bool, stderr io.Writer) (*experiment.Lock, error) {
+func lockResults(ctx context.Context, cmd, dir string, args []string, wait *waitFlag, stderr io.Writer) (*experiment.Lock, error) {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, nil
 	}
@@ -203,15 +203,18 @@ func lockResults(ctx context.Context, cmd, dir string, args []string, wait bool,
 		return nil, nil
 	}
 	var waiting func(string)
-	if wait {
+	if wait.on() {
 		waiting = func(line string) { fmt.Fprintln(stderr, "divergence:", line) }
 	}
-	l, err := experiment.LockDir(ctx, filepath.Dir(abs), filepath.Base(abs), holder(append([]string{cmd}, args...)), waiting)
+	l, err := experiment.LockDirUpTo(ctx, filepath.Dir(abs), filepath.Base(abs), holder(append([]string{cmd}, args...)), waiting, wait.upTo())
 	var locked *experiment.LockedError
 	if errors.As(err, &locked) {
 		h := locked.Holder
 		if h == "" {
 			h = "another run (it has not yet written who it is)"
+		}
+		if locked.Waited > 0 {
+			return nil, fmt.Errorf("%s: %s is still being written by %s after a wait of %v: wait longer (--wait)", cmd, dir, h, locked.Waited)
 		}
 		return nil, fmt.Errorf("%s: %s is being written by %s: wait for it (--wait)", cmd, dir, h)
 	}

@@ -35,7 +35,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // runExperiment is `run` and `stress`: stress also runs every library
 // scenario when the experiment names none, and prints the stress table.
 func runExperiment(ctx context.Context, name string, args []string, stdout, stderr io.Writer, stress bool) error {
-	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--no-db] [--charts report|all] [--csv auto|always|never] [--timings] [--max-runs N] [--max-memory SIZE] [--max-disk SIZE] [--force] [--wait] [--shard I/N] [--shards N]", stderr)
+	fs := newFlags(name, name+" EXPERIMENT.toml [--out DIR] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--no-db] [--charts report|all] [--csv auto|always|never] [--timings] [--max-runs N] [--max-memory SIZE] [--max-disk SIZE] [--force] [--wait [D]] [--shard I/N] [--shards N]", stderr)
 	out := fs.String("out", "out", "folder to write the experiment's results folder into")
 	workers := fs.Int("workers", 0, "runs executed at once, and the cores the process uses (its Go runtime and DuckDB's threads); 0 = all cores")
 	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity")
@@ -101,7 +101,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	}
 	opt := experiment.Options{Shard: shard, Strategies: strategies.Builtins(), DataDir: os.Getenv(envData),
 		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress,
-		Limits: lim, Wait: *lf.wait, Waiting: func(line string) { fmt.Fprintln(stderr, "divergence:", line) }, Hold: true, Holder: holder(append([]string{name}, args...)),
+		Limits: lim, Wait: lf.wait.on(), WaitUpTo: lf.wait.upTo(), Waiting: func(line string) { fmt.Fprintln(stderr, "divergence:", line) }, Hold: true, Holder: holder(append([]string{name}, args...)),
 		Note:      func(s string) { fmt.Fprintln(stderr, "note:", s) },
 		AllCharts: *chartSet == "all", CSV: *csvSet, FreeBars: true}
 	if shard != nil {

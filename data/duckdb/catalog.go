@@ -152,11 +152,24 @@ COMMIT;`)
 // that has the catalog open (an import writing it) before giving up.
 const DefaultCatalogWait = 10 * time.Second
 
+// WaitForever, as CatalogOptions.Wait, waits as long as the catalog is
+// held.
+const WaitForever = time.Duration(math.MaxInt64)
+
+// waitText says how long a wait of d lasts: "up to 10s", or "until it
+// is free" for WaitForever.
+func waitText(d time.Duration) string {
+	if d == WaitForever {
+		return "until it is free"
+	}
+	return "up to " + d.String()
+}
+
 // CatalogOptions say how OpenCatalogWith waits for a catalog that another
 // process holds.
 type CatalogOptions struct {
 	// Wait bounds the wait: 0 is DefaultCatalogWait, a negative value
-	// does not wait.
+	// does not wait, WaitForever waits as long as it takes.
 	Wait time.Duration
 	// Waiting, when set, is called once, when the catalog turns out to be
 	// held, with a message naming the holder and the wait
@@ -244,7 +257,7 @@ func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Cat
 				ErrCatalogBusy, path, holder, waited)
 		}
 		if waited == 0 && opt.Waiting != nil {
-			opt.Waiting(fmt.Sprintf("catalog %s is held by %s; waiting up to %v", path, holder, wait))
+			opt.Waiting(fmt.Sprintf("catalog %s is held by %s; waiting %s", path, holder, waitText(wait)))
 		}
 		d := min(delay, wait-waited)
 		t := time.NewTimer(d)

@@ -105,3 +105,13 @@ func TestCatalogWaitsForHolder(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestWaitText: the waiting line says the bound, or that it waits until
+// the catalog is free.
+func TestWaitText(t *testing.T) {
+	for d, want := range map[time.Duration]string{10 * time.Second: "up to 10s", 1500 * time.Millisecond: "up to 1.5s", WaitForever: "until it is free"} {
+		if got := waitText(d); got != want {
+			t.Errorf("waitText(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
