@@ -101,7 +101,11 @@ func LockDirUpTo(ctx context.Context, out, slug, holder string, wait func(line s
 		}
 		if !waiting {
 			b, _ := os.ReadFile(path)
-			wait(waitingLine(filepath.Join(out, slug), strings.TrimSpace(string(b))))
+			line := waitingLine(filepath.Join(out, slug), strings.TrimSpace(string(b)))
+			if upTo > 0 {
+				line += fmt.Sprintf(" (up to %v)", upTo)
+			}
+			wait(line)
 			waiting = true
 		}
 		d := 200 * time.Millisecond

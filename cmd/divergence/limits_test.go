@@ -174,13 +174,24 @@ func TestWaitUpTo(t *testing.T) {
 		{"db --wait=0", []string{"db", "--wait=0", dir}, "db: " + dir + " is being written by " + holder + ": wait for it (--wait)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, stderr, err := cli(t, tc.args...)
+			// A wait without its bound would end here, not at the
+			// suite's timeout.
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			var stdout, stderr bytes.Buffer
+			start := time.Now()
+			err := run(ctx, tc.args, &stdout, &stderr)
+			took := time.Since(start)
 			if err == nil || err.Error() != tc.want {
 				t.Fatalf("got %v\nwant %s", err, tc.want)
 			}
-			said, want := strings.Contains(stderr, "is locked: waiting for pid 4242"), strings.Contains(tc.want, "after a wait")
-			if said != want {
-				t.Errorf("stderr %q: said it waits %v, want %v", stderr, said, want)
+			waits := strings.Contains(tc.want, "after a wait")
+			said := strings.Contains(stderr.String(), "is locked: waiting for pid 4242 (divergence run small.toml --out x) to finish (up to 300ms)")
+			if said != waits {
+				t.Errorf("stderr %q: said it waits up to 300ms %v, want %v", stderr.String(), said, waits)
+			}
+			if waits && took < 300*time.Millisecond {
+				t.Errorf("failed after %v, before its 300 ms wait", took)
 			}
 		})
 	}

@@ -31,14 +31,20 @@ func (w *waitFlag) String() string {
 	return w.d.String()
 }
 
-// Set reads a value of --wait: true, false, 0, or a duration.
+// Set reads a value of --wait: true (what the flag package gives a bare
+// --wait), false, 0, or a duration. A number without a unit but 0 is
+// refused (1 could mean a second or, to strconv, true).
 func (w *waitFlag) Set(s string) error {
-	if b, err := strconv.ParseBool(s); err == nil {
-		*w = waitFlag{forever: b}
+	switch s {
+	case "true", "false":
+		*w = waitFlag{forever: s == "true"}
 		return nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 {
+		if _, nerr := strconv.ParseFloat(s, 64); nerr == nil {
+			return fmt.Errorf("want a unit: %ss or %sm, say", s, s)
+		}
 		return fmt.Errorf("want a duration (30s, 5m), nothing (as long as it takes) or 0 (not at all)")
 	}
 	*w = waitFlag{d: d}
@@ -61,11 +67,15 @@ func (w *waitFlag) upTo() time.Duration {
 func (w *waitFlag) IsBoolFlag() bool { return true }
 
 // takes reports whether s, the word after a bare --wait, is its value:
-// a duration (30s, 1m30s, 0), not true or false, which would more likely
-// be an argument.
+// a duration (30s, 1m30s, 0), or a number, which Set refuses for want of
+// a unit (as an argument it would be misread); not true or false, which
+// would more likely be an argument.
 func (w *waitFlag) takes(s string) bool {
-	d, err := time.ParseDuration(s)
-	return err == nil && d >= 0
+	if _, err := time.ParseDuration(s); err == nil {
+		return true
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 // addWait defines --wait on fs, with its default and usage.
@@ -83,10 +93,16 @@ func joinOptional(fs *flag.FlagSet, args []string) []string {
 	var out []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
-		if a == "--" {
-			return append(out, args[i:]...)
-		}
 		out = append(out, a)
+		if a == "--" {
+			// parse takes the word after it as an argument, whatever
+			// it is, and reads flags again after that.
+			if i+1 < len(args) {
+				out = append(out, args[i+1])
+				i++
+			}
+			continue
+		}
 		name, ok := flagName(a)
 		if !ok || strings.Contains(a, "=") || i+1 == len(args) {
 			continue

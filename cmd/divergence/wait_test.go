@@ -36,7 +36,7 @@ func TestWaitFlag(t *testing.T) {
 			t.Errorf("Set(%q) = %+v, on %v; want forever %v, %v, on %v", tc.in, w, w.on(), tc.forever, tc.d, tc.on)
 		}
 	}
-	for _, in := range []string{"30", "-1s", "soon", ""} {
+	for _, in := range []string{"30", "1", "t", "TRUE", "-1s", "soon", ""} {
 		var w waitFlag
 		if err := w.Set(in); err == nil {
 			t.Errorf("Set(%q) accepted: %+v", in, w)
@@ -65,6 +65,9 @@ func TestWaitFlagParsing(t *testing.T) {
 		{[]string{"x.toml", "--wait", "0"}, false, 0, []string{"x.toml"}},
 		{[]string{"--wait", "true", "x.toml"}, true, 0, []string{"true", "x.toml"}}, // a word, not a duration
 		{[]string{"x.toml", "--", "--wait", "30s"}, false, 10 * time.Second, []string{"x.toml", "--wait", "30s"}},
+		// After "--", parse takes one word as an argument, then flags
+		// again.
+		{[]string{"--", "f.csv", "--wait", "5s"}, false, 5 * time.Second, []string{"f.csv"}},
 	} {
 		fs := flag.NewFlagSet("test", flag.ContinueOnError)
 		fs.SetOutput(io.Discard)
@@ -81,9 +84,19 @@ func TestWaitFlagParsing(t *testing.T) {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	addWait(fs, waitFlag{}, "")
-	want := `test: invalid value "soon" for --wait: want a duration (30s, 5m), nothing (as long as it takes) or 0 (not at all)`
-	if _, err := parse(fs, []string{"--wait=soon"}); err == nil || err.Error() != want {
-		t.Errorf("--wait=soon: %v, want %s", err, want)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--wait=soon"}, `test: invalid value "soon" for --wait: want a duration (30s, 5m), nothing (as long as it takes) or 0 (not at all)`},
+		// A number without a unit is refused, given either way (as an
+		// argument it would be misread).
+		{[]string{"--wait", "10", "f.csv"}, `test: invalid value "10" for --wait: want a unit: 10s or 10m, say`},
+		{[]string{"--wait=1"}, `test: invalid value "1" for --wait: want a unit: 1s or 1m, say`},
+	} {
+		if _, err := parse(fs, tc.args); err == nil || err.Error() != tc.want {
+			t.Errorf("%q: %v, want %s", tc.args, err, tc.want)
+		}
 	}
 }
 

@@ -104,6 +104,22 @@ func TestCatalogWaitsForHolder(t *testing.T) {
 	if _, err := c.List(ctx); err != nil {
 		t.Error(err)
 	}
+	// Waiting as long as it takes: the holder lets go after ~300 ms.
+	c.Close()
+	pid, release = holdCatalog(t, path)
+	msgs = nil
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		release()
+	}()
+	c, err = OpenCatalogWith(ctx, path, CatalogOptions{Wait: WaitForever, Waiting: func(m string) { msgs = append(msgs, m) }})
+	if err != nil {
+		t.Fatalf("wait as long as it takes: %v", err)
+	}
+	c.Close()
+	if want := "PID " + strconv.Itoa(pid) + "); waiting until it is free"; len(msgs) != 1 || !strings.Contains(msgs[0], want) {
+		t.Errorf("waiting messages: %q, want one containing %q", msgs, want)
+	}
 }
 
 // TestWaitText: the waiting line says the bound, or that it waits until
