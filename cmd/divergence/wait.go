@@ -42,7 +42,7 @@ func (w *waitFlag) Set(s string) error {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 {
-		if _, nerr := strconv.ParseFloat(s, 64); nerr == nil {
+		if f, nerr := strconv.ParseFloat(s, 64); nerr == nil && f > 0 {
 			return fmt.Errorf("want a unit: %ss or %sm, say", s, s)
 		}
 		return fmt.Errorf("want a duration (30s, 5m), nothing (as long as it takes) or 0 (not at all)")
@@ -63,7 +63,7 @@ func (w *waitFlag) upTo() time.Duration {
 }
 
 // IsBoolFlag lets --wait stand alone; its value may follow it, as the
-// next word, when that word is one (optionalValue).
+// next word, when that word is one (takes, joinOptional).
 func (w *waitFlag) IsBoolFlag() bool { return true }
 
 // takes reports whether s, the word after a bare --wait, is its value:

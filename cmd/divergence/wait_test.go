@@ -93,6 +93,7 @@ func TestWaitFlagParsing(t *testing.T) {
 		// argument it would be misread).
 		{[]string{"--wait", "10", "f.csv"}, `test: invalid value "10" for --wait: want a unit: 10s or 10m, say`},
 		{[]string{"--wait=1"}, `test: invalid value "1" for --wait: want a unit: 1s or 1m, say`},
+		{[]string{"--wait", "-5"}, `test: invalid value "-5" for --wait: want a duration (30s, 5m), nothing (as long as it takes) or 0 (not at all)`},
 	} {
 		if _, err := parse(fs, tc.args); err == nil || err.Error() != tc.want {
 			t.Errorf("%q: %v, want %s", tc.args, err, tc.want)
