@@ -55,6 +55,15 @@ func hugePagesWanted(godebug, thp, pmdSize, overcommit, meminfo string, limited 
 	return n, "transparent huge pages on request"
 }
 
+// hugePagesHere is hugePagesWanted on this machine's settings (the
+// files it names), given GODEBUG's value and whether the address space
+// is limited.
+func hugePagesHere(godebug string, limited bool) (int, string) {
+	return hugePagesWanted(godebug, readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
+		readSmall("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"),
+		readSmall("/proc/sys/vm/overcommit_memory"), readSmall("/proc/meminfo"), limited)
+}
+
 // godebugValue is the value GODEBUG gives the runtime's setting key, as
 // the runtime reads it at start (runtime.parsegodebug): fields split at
 // commas, left to right, a later value replacing an earlier one; a

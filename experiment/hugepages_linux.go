@@ -56,9 +56,7 @@ func HugePages(godebug string) (bool, string, error) {
 		// A race build's allocation and free of 4 GiB: 2.1 GB resident, 6.4 s.
 		return false, "a race-detector, sanitizer or valgrind build (its runtime would track the reservation's memory)", nil
 	}
-	n, why := hugePagesWanted(godebug, readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
-		readSmall("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"),
-		readSmall("/proc/sys/vm/overcommit_memory"), readSmall("/proc/meminfo"), addressLimited())
+	n, why := hugePagesHere(godebug, addressLimited())
 	if n == 0 {
 		return false, why, nil
 	}

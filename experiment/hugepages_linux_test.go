@@ -106,9 +106,7 @@ func TestHugePagesAdvisesHeap(t *testing.T) {
 		}
 		t.Skip("a race-detector or sanitizer build: HugePages asks for nothing")
 	}
-	if n, why := hugePagesWanted("", readSmall("/sys/kernel/mm/transparent_hugepage/enabled"),
-		readSmall("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"),
-		readSmall("/proc/sys/vm/overcommit_memory"), readSmall("/proc/meminfo"), addressLimited()); n == 0 {
+	if n, why := hugePagesHere("", addressLimited()); n == 0 {
 		t.Skip(why)
 	}
 	self, err := os.Executable()
@@ -121,10 +119,11 @@ func TestHugePagesAdvisesHeap(t *testing.T) {
 		// would write the freed 64 MiB), and for "uncleared" no
 		// background release of the freed pages (GOGC off, no memory
 		// limit: the scavenger's goals follow them).
-		c.Env = []string{hugePagesChild + "=" + mode, "GODEBUG=", "GOMEMLIMIT=off", "GOGC=100"}
+		gogc := "GOGC=100"
 		if mode == "uncleared" {
-			c.Env[3] = "GOGC=off"
+			gogc = "GOGC=off"
 		}
+		c.Env = []string{hugePagesChild + "=" + mode, "GODEBUG=", "GOMEMLIMIT=off", gogc}
 		for _, kv := range os.Environ() {
 			if k, _, _ := strings.Cut(kv, "="); k != hugePagesChild && k != "GODEBUG" && k != "GOMEMLIMIT" && k != "GOGC" {
 				c.Env = append(c.Env, kv)

@@ -40,15 +40,21 @@ type LockedError struct {
 	Waited time.Duration // how long the caller waited for it (0: not at all)
 }
 
-func (e *LockedError) Error() string {
+func (e *LockedError) Error() string { return e.Says(e.Dir) + " or choose another --out" }
+
+// Says is what a command says of the locked folder, written dir: who
+// writes it, and how long it was waited for ("dir is being written by
+// pid 12 …: wait for it (--wait)", "dir is still being written by pid
+// 12 … after a wait of 30s: wait longer (--wait)").
+func (e *LockedError) Says(dir string) string {
 	h := e.Holder
 	if h == "" {
 		h = "another run (it has not yet written who it is)"
 	}
 	if e.Waited > 0 {
-		return fmt.Sprintf("%s is still being written by %s after a wait of %v: wait longer (--wait) or choose another --out", e.Dir, h, e.Waited)
+		return fmt.Sprintf("%s is still being written by %s after a wait of %v: wait longer (--wait)", dir, h, e.Waited)
 	}
-	return fmt.Sprintf("%s is being written by %s: wait for it (--wait) or choose another --out", e.Dir, h)
+	return fmt.Sprintf("%s is being written by %s: wait for it (--wait)", dir, h)
 }
 
 // Lock is a held lock on a results folder.

@@ -209,14 +209,7 @@ func lockResults(ctx context.Context, cmd, dir string, args []string, wait *wait
 	l, err := experiment.LockDirUpTo(ctx, filepath.Dir(abs), filepath.Base(abs), holder(append([]string{cmd}, args...)), waiting, wait.upTo())
 	var locked *experiment.LockedError
 	if errors.As(err, &locked) {
-		h := locked.Holder
-		if h == "" {
-			h = "another run (it has not yet written who it is)"
-		}
-		if locked.Waited > 0 {
-			return nil, fmt.Errorf("%s: %s is still being written by %s after a wait of %v: wait longer (--wait)", cmd, dir, h, locked.Waited)
-		}
-		return nil, fmt.Errorf("%s: %s is being written by %s: wait for it (--wait)", cmd, dir, h)
+		return nil, fmt.Errorf("%s: %s", cmd, locked.Says(dir))
 	}
 	if err != nil && ctx.Err() == nil {
 		// A folder whose parent this user cannot write (a report of
