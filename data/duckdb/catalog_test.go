@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -505,5 +506,42 @@ func TestImportNotesNoAdjClose(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("notes %q, want %q", got, want)
+	}
+}
+
+// Bars stamped to the nanosecond keep every digit through an import: the
+// catalog's listing (first and last), its load and a direct read agree
+// with the times as written. 2024-01-02 09:30:00 UTC is 1,704,187,800 s
+// (19,724 days × 86,400 + 34,200); the fractions are added as written.
+func TestCatalogKeepsNanoseconds(t *testing.T) {
+	ctx := context.Background()
+	c := openCatalog(t, "")
+	p := writeFile(t, t.TempDir(), "X.csv", "time,open,high,low,close,volume\n"+
+		"2024-01-02 09:30:00.123456789,1,1,1,1,1\n"+
+		"2024-01-02 09:30:00.123456790,1,1,1,1,1\n"+
+		"2024-01-02 09:30:01.000000001,1,1,1,1,1\n")
+	want := []int64{1_704_187_800_123_456_789, 1_704_187_800_123_456_790, 1_704_187_801_000_000_001}
+	if _, err := c.Import(ctx, []string{p}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].First != want[0] || list[0].Last != want[2] {
+		t.Errorf("listing %+v, want first %d and last %d", list, want[0], want[2])
+	}
+	panel, err := c.Load(ctx, []string{"X"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct, err := ReadFile(ctx, p, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string][]int64{"loaded": panel.Series[0].Time, "read": direct.Time} {
+		if !slices.Equal(got, want) {
+			t.Errorf("%s times %v, want %v", name, got, want)
+		}
 	}
 }
