@@ -741,3 +741,46 @@ lookback_days = 20`)
 	wantErr(t, err, `shock[0]: TK: 0 common observations`)
 	wantErr(t, err, `equities at :30 beside tokens at :00, never share one`)
 }
+
+// A shock that takes a price outside the range a loaded price may hold
+// ([data.MinPrice, data.MaxPrice]) is refused, naming the shock, the
+// instrument and the day, and one that stays inside is applied.
+func TestShockOutsidePriceRange(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		start float64 // every close before the shock (bars o=c h=c·1.01 l=c·0.99)
+		shock string
+		want  string // "" = applied
+	}{
+		// closes 100, 121, 121, 130 as in TestVolatility: with k = 1000,
+		// bar 1's return is ln 1.1 + 1000·(ln 1.21 − ln 1.1) = 1001·ln 1.1,
+		// a close of 100·1.1^1001 ≈ 1e43.
+		{"volatility k=1000", 0, "type = \"volatility\"\nday = 1\ndays = 2\nk = 1000", "shock[0]: BTC on 2025-01-07: price outside the range of any data"},
+		// 100·(1 + 1e13) = 1e15 + 100: above 1e15.
+		{"jump up past 1e15", 100, "type = \"jump\"\nday = 2\nmove = 1e13", "shock[0]: BTC on 2025-01-08: price outside"},
+		// 100·(1 + 1e12) ≈ 1e14, its high 1.01e14: inside.
+		{"jump up to 1e14", 100, "type = \"jump\"\nday = 2\nmove = 1e12", ""},
+		// 1e-10·(1 − 0.99999) = 1e-15, its low 0.99e-15: below 1e-15.
+		{"jump down below 1e-15", 1e-10, "type = \"jump\"\nday = 2\nmove = -0.99999", "shock[0]: BTC on 2025-01-08: price outside"},
+		// 1e-10·(1 − 0.999) = 1e-13, its low 0.99e-13: inside.
+		{"jump down to 1e-13", 1e-10, "type = \"jump\"\nday = 2\nmove = -0.999", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			closes := []float64{100, 121, 121, 130}
+			if c.start != 0 {
+				closes = flat(4, c.start)
+			}
+			p := panelOf(series("BTC", data.Crypto, seq(4), closes))
+			s := mustParse(t, "name = \"x\"\n[[shock]]\nsymbols = [\"BTC\"]\n"+c.shock)
+			_, _, err := s.Apply(p, nil, ApplyOptions{})
+			if c.want == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			wantErr(t, err, c.want)
+			wantErr(t, err, data.PriceRange)
+		})
+	}
+}

@@ -116,6 +116,15 @@ func (v *view) enforceOHLC(key string) error {
 				return fmt.Errorf("%s: %s on %s: price not positive and finite after the shock (o=%g h=%g l=%g c=%g)",
 					key, s.Symbol, data.FormatDay(s.Time[k]), o, h, l, c)
 			}
+			// A shocked price is held to the range of a loaded one: a
+			// volatility shock of k = 1000 took a price to 1e-40, its
+			// returns to exactly -100% while the equity stayed positive,
+			// and the run's metrics contradicted each other (a total
+			// return of -100% beside a final equity of 7.3 million).
+			if l < data.MinPrice || h > data.MaxPrice {
+				return fmt.Errorf("%s: %s on %s: price outside the range of any data after the shock (o=%g h=%g l=%g c=%g; %s): a milder shock",
+					key, s.Symbol, data.FormatDay(s.Time[k]), o, h, l, c, data.PriceRange)
+			}
 			s.High[k], s.Low[k] = h, l
 		}
 		if !v.adjAlias[i] {
