@@ -241,6 +241,16 @@ func TestModelValidate(t *testing.T) {
 	if err := (Config{Cash: 1, Equity: Terms{FeeModel: Commission{Bps: 1}, VolumeModel: ParticipationCap{Max: 0.1}}}).Validate(); err != nil {
 		t.Fatal(err)
 	}
+	// A window of one return has a volatility of 0, and so an impact of 0.
+	err = Config{Cash: 1, Crypto: Terms{Slippage: Slippage{ImpactK: 0.1, ImpactWindow: 1}}}.Validate()
+	if err == nil || !strings.Contains(err.Error(), "Crypto.Slippage.ImpactWindow = 1: want 0 (the default, 20) or at least 2 returns") {
+		t.Fatalf("err %v", err)
+	}
+	for _, w := range []int{0, 2} {
+		if err := (Config{Cash: 1, Crypto: Terms{Slippage: Slippage{ImpactK: 0.1, ImpactWindow: w}}}).Validate(); err != nil {
+			t.Fatalf("ImpactWindow %d: %v", w, err)
+		}
+	}
 }
 
 // Volatility against a two-pass sample standard deviation; its cache

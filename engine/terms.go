@@ -131,8 +131,8 @@ func (t *Terms) validate(where string) error {
 			return err
 		}
 	}
-	if s.ImpactWindow < 0 {
-		return fmt.Errorf("engine: %s.Slippage.ImpactWindow = %d: want >= 0", where, s.ImpactWindow)
+	if s.ImpactWindow < 0 || s.ImpactWindow == 1 {
+		return fmt.Errorf("engine: %s.Slippage.ImpactWindow = %d: want 0 (the default, 20) or at least 2 returns (a volatility of one return is 0, and so would be the impact)", where, s.ImpactWindow)
 	}
 	f := &t.Funding
 	if f.Interval < 0 || math.IsNaN(f.Rate) || math.IsInf(f.Rate, 0) {

@@ -239,8 +239,8 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 	if c.FundingRate != nil && !(math.Abs(*c.FundingRate) <= data.MaxFundingRate) {
 		return fmt.Errorf("%s.funding_rate = %g: a rate per settlement (0.0001 = 0.01%% per 8 hours); want |rate| <= %g", key, *c.FundingRate, data.MaxFundingRate)
 	}
-	if c.ImpactWindow != nil && *c.ImpactWindow < 0 {
-		return fmt.Errorf("%s.impact_window = %d: want >= 0", key, *c.ImpactWindow)
+	if c.ImpactWindow != nil && (*c.ImpactWindow < 0 || *c.ImpactWindow == 1) {
+		return fmt.Errorf("%s.impact_window = %d: want 0 (the default, 20) or at least 2 returns (a volatility of one return is 0, and so would be the impact)", key, *c.ImpactWindow)
 	}
 	if err := c.applyModels(reg, t, key); err != nil {
 		return err

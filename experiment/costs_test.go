@@ -157,6 +157,9 @@ func TestCostErrorsNameTheKey(t *testing.T) {
 		{"[costs]\ncash_rate = nan\n", "costs.cash_rate = NaN"},
 		{"[costs]\nborrow_cash_rate = 50.0\n", "costs.borrow_cash_rate = 50"},
 		{"[costs.crypto]\nfunding_interval_hours = 0.001\n", "costs.crypto.funding_interval_hours = 0.001: want a minute"},
+		// A volatility of one return is 0: impact_k = 0.1 charged nothing.
+		{"[costs.crypto]\nimpact_k = 0.1\nimpact_window = 1\n", "costs.crypto.impact_window = 1: want 0 (the default, 20) or at least 2 returns"},
+		{"[costs.equity]\nimpact_window = -3\n", "costs.equity.impact_window = -3: want 0"},
 	} {
 		text := "name = \"x\"\nstart = \"2019-03-01\"\nend = \"2019-04-01\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n" + tc.extra
 		f, err := Parse("x.toml", text)

@@ -281,6 +281,11 @@ func NewScaledEntry(params Params) (engine.Strategy, error) {
 	if err := Decode(params, &p); err != nil {
 		return nil, err
 	}
+	// tranche = 0 would read as the default (1 / tranches): given, it is
+	// outside (0, 1] like any other.
+	if _, ok := params["tranche"]; ok && p.Tranche == 0 {
+		return nil, fmt.Errorf("tranche = 0: want a fraction of the capital in (0, 1], or leave it out for 1 / the number of tranches")
+	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}

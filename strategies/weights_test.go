@@ -127,6 +127,8 @@ func TestNewParamErrorsNameTheKey(t *testing.T) {
 		{"scaled-entry", Params{"symbol": "X", "mode": "pyramid", "step": -0.1}, "step = -0.1"},
 		{"scaled-entry", Params{"symbol": "X", "capital": 0.0}, "capital = 0"},
 		{"scaled-entry", Params{"symbol": "X", "tranche": 1.5}, "tranche = 1.5"},
+		{"scaled-entry", Params{"symbol": "X", "tranche": 0.0}, "tranche = 0: want a fraction of the capital in (0, 1]"},
+		{"scaled-entry", Params{"symbol": "X", "tranche": int64(0)}, "tranche = 0: want a fraction of the capital in (0, 1]"},
 		{"scaled-entry", Params{"symbol": "X", "take_profit": []float64{0.2, 0.1}}, "take_profit[1] = 0.1"},
 		{"scaled-entry", Params{"symbol": "X", "exit_fraction": 2.0}, "exit_fraction = 2"},
 		{"scaled-entry", Params{"symbol": "X", "trailing_stop": 1.0}, "trailing_stop = 1"},
