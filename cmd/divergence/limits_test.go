@@ -266,6 +266,12 @@ func TestFinishedFoldersOnly(t *testing.T) {
 			t.Errorf("%s: got %v", args[0], err)
 		}
 	}
+	// No lock file is left beside a folder that is not an experiment's.
+	for _, name := range []string{".empty.lock", "..small-synthetic.tmp-123.lock"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s left behind", name)
+		}
+	}
 	for _, name := range []string{"results.duckdb", "report.html"} {
 		if _, err := os.Stat(filepath.Join(tmp, name)); err == nil {
 			t.Errorf("%s written into the working folder", name)

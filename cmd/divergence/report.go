@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -192,10 +191,12 @@ func outsideResults(cmd, path string, dirs []string, mine ...string) error {
 // low-level messages: a file renamed away, a Parquet footer half read)
 // nor have it replaced under them: a run writing it is named, or waited
 // for with --wait. A path that is not a folder is left to the command's
-// own checks, and a folder whose lock cannot be made (a read-only
-// parent) is read without it.
+// own checks, and so is a folder that is not a finished experiment's
+// (results.Finished: no manifest.json, a run's working folder), which
+// left a lock file beside it (.notres.lock) for an error; a folder whose
+// lock cannot be made (a read-only parent) is read without it.
 func lockResults(ctx context.Context, cmd, dir string, args []string, wait *waitFlag, stderr io.Writer) (*experiment.Lock, error) {
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+	if results.Finished(dir) != nil {
 		return nil, nil
 	}
 	abs, err := filepath.Abs(dir)
