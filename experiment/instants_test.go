@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -388,5 +389,31 @@ symbols = ["TOK"]
 `)
 	if want := "start = 2024-03-04T21:30:00Z: no bars on or after it (data ends 2024-03-04T21:00:00Z)"; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("start after the data: %v, want %s", err, want)
+	}
+}
+
+// A window that holds no bar of the data, which goes on past it, says so,
+// not that the data end: 2019-03-02 is a Saturday and end is exclusive,
+// so an equity has no bar from start to end, its last before end being
+// Friday 2019-03-01.
+func TestEmptyWindowSaysSo(t *testing.T) {
+	f, err := Parse("x.toml", `name = "x"
+start = "2019-03-02"
+end = "2019-03-04"
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["MSFT"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	want := "start = 2019-03-02, end = 2019-03-04: no bars between them (the last bar before end is on 2019-03-01; the data go on to "
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "): widen the window") {
+		t.Errorf("got %v, want %q", err, want)
 	}
 }

@@ -540,6 +540,11 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	}
 	tl := engine.NewTimeline(p)
 	if start != 0 && tl.StepAt(start) >= tl.Len() {
+		// The bars were cut at end: the data may go on past it, so the
+		// window, not the data, is what holds no bar.
+		if end != 0 && lastBar(uncut) >= end {
+			return nil, fmt.Errorf("start = %s, end = %s: no bars between them (the last bar before end is on %s; the data go on to %s): widen the window", f.Start, f.End, data.FormatStamp(tl.Times[tl.Len()-1]), data.FormatStamp(lastBar(uncut)))
+		}
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatStamp(tl.Times[tl.Len()-1]))
 	}
 	notes = append(notes, coverageNotes(p, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
@@ -2115,4 +2120,15 @@ func ruinNotes(ruined []ruin) []string {
 // there is none.
 func firstRuin(c *engine.Curve) int {
 	return slices.IndexFunc(c.Equity, func(e float64) bool { return e <= 0 })
+}
+
+// lastBar is the time of the latest bar of any series of p (0 for none).
+func lastBar(p *data.Panel) int64 {
+	var t int64
+	for i := range p.Series {
+		if s := &p.Series[i]; s.Len() > 0 {
+			t = max(t, s.Time[s.Len()-1])
+		}
+	}
+	return t
 }
