@@ -409,6 +409,12 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 				if err := checkSymbol(sym); err != nil {
 					return nil, fmt.Errorf("run %s: symbol %q in strategy %q's params: %w", spec.Key, sym, spec.Strategy, err)
 				}
+				// Every reader names an instrument canonically (upper
+				// case, no quote currency): "nvda" found NVDA.csv, then
+				// the strategy looked for an instrument "nvda".
+				if c := data.CanonicalSymbol(sym); c != sym {
+					return nil, fmt.Errorf("run %s: symbol %q in strategy %q's params: the data name it %q (upper case, without a quote currency): write %q", spec.Key, sym, spec.Strategy, c, c)
+				}
 				add(sym)
 			}
 		}

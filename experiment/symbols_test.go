@@ -39,6 +39,12 @@ short = [` + short + `]
 		{"benchmarks padded", exp(`benchmarks = [" QQQ"]`, "", `"TAO"`), []string{`benchmarks[0] = " QQQ": white space around the symbol (want "QQQ")`}},
 		{"basket empty", exp("", "", `""`), []string{`run hedge: symbol "" in strategy "hedge"'s params: an empty symbol`}},
 		{"basket padded", exp("", "", `" TAO"`), []string{`run hedge: symbol " TAO" in strategy "hedge"'s params: white space around the symbol (want "TAO")`}},
+		// The readers name instruments canonically: "tao" found the file
+		// and then no instrument of that name; "TAO", "tao" read one file
+		// twice ("… both give symbol").
+		{"basket lower case", exp("", "", `"tao"`), []string{`run hedge: symbol "tao" in strategy "hedge"'s params: the data name it "TAO" (upper case, without a quote currency): write "TAO"`}},
+		{"basket twice in two cases", exp("", "", `"TAO", "tao"`), []string{`symbol "tao" in strategy "hedge"'s params: the data name it "TAO"`}},
+		{"basket with its quote currency", exp("", "", `"TAO-USD"`), []string{`symbol "TAO-USD" in strategy "hedge"'s params: the data name it "TAO"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
