@@ -145,3 +145,35 @@ symbols = ["NVDA", "TAO"]
 		t.Errorf("the random jump is recorded as %q, its first moved close is on %q", drawnText, first)
 	}
 }
+
+// An inline [[scenario]] listed by name in scenarios (which names the
+// library's scenarios and scenario files) is refused saying that it runs
+// without being listed, not as an unknown scenario of the library.
+func TestInlineScenarioListedByName(t *testing.T) {
+	f, err := Parse("x.toml", `name = "x"
+start = "2019-03-01"
+end = "2019-06-01"
+scenarios = ["late"]
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["BTC"]
+[[scenario]]
+name = "late"
+[[scenario.shock]]
+type = "jump"
+symbols = ["BTC"]
+day = 5
+move = -0.1
+`)
+	if err == nil {
+		_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	}
+	want := `scenarios[0] = "late": that is the name of an inline [[scenario]] table, which runs without being listed`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want %q", err, want)
+	}
+}

@@ -79,6 +79,13 @@ func (f *File) scenarioOrigins(all bool) ([]*scenarios.Scenario, map[*scenarios.
 	for i, name := range f.Scenarios {
 		s, err := f.scenario(name)
 		if err != nil {
+			// An inline [[scenario]] runs without being listed: its name
+			// here is not a scenario of the library.
+			for _, in := range f.Inline {
+				if in.Name == name {
+					return nil, nil, fmt.Errorf("scenarios[%d] = %q: that is the name of an inline [[scenario]] table, which runs without being listed: leave it out of scenarios (which names the library's scenarios and scenario files)", i, name)
+				}
+			}
 			return nil, nil, fmt.Errorf("scenarios[%d]: %w", i, err)
 		}
 		out = append(out, s)
