@@ -178,18 +178,29 @@ type BenchmarkSamples struct {
 // the benchmark's close; returns between consecutive samples. A bar with
 // no new point of the run since the last one sampled is skipped, its move
 // compounded into the next. Both time columns are increasing.
+//
+// Times are bars' opens. Bars of different lengths (data.DetectInterval)
+// are paired by their ends instead, each time moved by its own interval:
+// a daily benchmark's bar of day D closes at the end of D, with the
+// hourly run's point of 23:00, not of 00:00 (which closes at 01:00 and
+// gave a beta of 0.03 against the run's own daily candles).
 func SampleOnBenchmark(t []int64, eq []float64, bt []int64, bc []float64) BenchmarkSamples {
 	var out BenchmarkSamples
 	if len(t) == 0 {
 		return out
 	}
+	var shiftRun, shiftBench int64
+	if ir, ib := int64(data.DetectInterval(t)), int64(data.DetectInterval(bt)); ir > 0 && ib > 0 && ir != ib {
+		shiftRun, shiftBench = ir, ib
+	}
 	k, prevK := -1, -1
 	prevE, prevB := math.NaN(), math.NaN()
 	for j, tb := range bt {
-		if tb < t[0] || tb > t[len(t)-1] {
+		tb += shiftBench
+		if tb < t[0]+shiftRun || tb > t[len(t)-1]+shiftRun {
 			continue
 		}
-		for k+1 < len(t) && t[k+1] <= tb {
+		for k+1 < len(t) && t[k+1]+shiftRun <= tb {
 			k++
 		}
 		if k == prevK {

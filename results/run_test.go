@@ -3,7 +3,9 @@ package results
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
@@ -344,4 +346,40 @@ func TestMeasureBenchmarksIntradaySessionRunCapturesOnSessions(t *testing.T) {
 		r, b = append(r, eq[7*d+6]/eq[from]-1), append(b, closeAt(tm[7*d+6])/closeAt(tm[from])-1)
 	}
 	wantDailyCaptures(t, got["B"], r, b, 252)
+}
+
+// A daily benchmark beside an hourly run is paired by the bars' ends: the
+// benchmark's bar of day D closes at the end of D, with the run's point of
+// 23:00 (whose bar ends at 24:00), not of 00:00. Here the run's equity
+// over 3 days of hours h = 0…71 is 100 + h and the benchmark is its own
+// daily candles, closing at hours 23, 47 and 71: 123, 147 and 171. The
+// samples are the run's points 23, 47 and 71, and the two return series
+// are the same, 147/123 − 1 and 171/147 − 1; paired by opens (points 0,
+// 24 and 48: 100, 124, 148) they were 0.24 and 0.1935 against 0.1951 and
+// 0.1633. A daily run beside a daily benchmark keeps its pairing by day.
+func TestSampleOnBenchmarkPairsBarEnds(t *testing.T) {
+	start := data.Day(2024, 1, 1)
+	var ct []int64
+	var eq []float64
+	for h := range 72 {
+		ct, eq = append(ct, start+int64(h)*int64(time.Hour)), append(eq, 100+float64(h))
+	}
+	bt := []int64{start, start + data.NanosPerDay, start + 2*data.NanosPerDay}
+	bc := []float64{123, 147, 171}
+	smp := SampleOnBenchmark(ct, eq, bt, bc)
+	want := []float64{147.0/123 - 1, 171.0/147 - 1}
+	if !slices.Equal(smp.At, []int{47, 71}) || len(smp.Run) != 2 || len(smp.Bench) != 2 {
+		t.Fatalf("samples at %v, run %v, bench %v; want at [47 71]", smp.At, smp.Run, smp.Bench)
+	}
+	for j, w := range want {
+		if math.Abs(smp.Run[j]-w) > 1e-15 || math.Abs(smp.Bench[j]-w) > 1e-15 {
+			t.Errorf("period %d: run %v, bench %v, want %v", j, smp.Run[j], smp.Bench[j], w)
+		}
+	}
+	// Daily beside daily: each benchmark day with the run's point of that
+	// day, as before (days 0, 1, 2 of a daily run 100, 110, 121).
+	daily := SampleOnBenchmark(bt, []float64{100, 110, 121}, bt, bc)
+	if !slices.Equal(daily.At, []int{1, 2}) || math.Abs(daily.Run[0]-0.1) > 1e-15 || math.Abs(daily.Bench[1]-(171.0/147-1)) > 1e-15 {
+		t.Errorf("daily: at %v, run %v, bench %v", daily.At, daily.Run, daily.Bench)
+	}
 }
