@@ -72,10 +72,15 @@ type broker struct {
 	splits   [][]Split
 	splitAt  []int
 	hits     []hit // scratch: resting orders reached on the current bar
-	deferred int   // pending orders with a cancel or replace to come (cancelAt)
-	closeAt  int64 // fillAtClose: the close being filled, when closing
-	closing  bool
-	volMemo  []volMemo // MarketData.Volatility's cache, per instrument
+	// entryStep[i] is the step on which a resting order last opened or
+	// added to instrument i's position, at entryPos[i] on that bar's
+	// path (see pathFrom); −1 none. Kept only with a maintenance check.
+	entryStep []int
+	entryPos  []float64
+	deferred  int   // pending orders with a cancel or replace to come (cancelAt)
+	closeAt   int64 // fillAtClose: the close being filled, when closing
+	closing   bool
+	volMemo   []volMemo // MarketData.Volatility's cache, per instrument
 
 	events  []Event // since the strategy's last OnBar
 	log     []Event // the run's events but fills
@@ -181,6 +186,12 @@ func (b *broker) setupModels() {
 		}
 	}
 	b.hits = make([]hit, 0, 2*n+8)
+	if b.maint {
+		b.entryStep, b.entryPos = make([]int, n), make([]float64, n)
+		for i := range b.entryStep {
+			b.entryStep[i] = -1
+		}
+	}
 	b.events = make([]Event, 0, 2*n+8)
 	// Holding costs book an entry per position and step: size the ledger
 	// for every instrument that can pay them, over the whole timeline,

@@ -80,7 +80,7 @@ func (b *broker) checkCross(k int) {
 		}
 		w := b.worst(i, q, k)
 		r := b.requirement(m, i, q, w).Maintenance
-		b.liquidate(i, q, b.liqPrice(i, q, eq-q*w, req-r, rate(r, q, w)), m)
+		b.liquidate(i, q, b.liqPrice(i, k, q, eq-q*w, req-r, rate(r, q, w)), m)
 	}
 }
 
@@ -113,7 +113,7 @@ func (b *broker) checkIsolatedOne(i, k int) {
 	}
 	b.emit(Event{Kind: EventMarginCall, Time: b.now, Instrument: i, Qty: eq, Price: r, Reason: ReasonMaintenance})
 	// The position's equity at price L is (mg − q × a) + q × L.
-	p := b.liqPrice(i, q, mg-q*a, 0, rate(r, q, w))
+	p := b.liqPrice(i, k, q, mg-q*a, 0, rate(r, q, w))
 	fee := b.liquidate(i, q, p, m)
 	if short := q*(a-p) + fee - mg; short > 0 {
 		b.pf.charge(-short)
@@ -184,10 +184,13 @@ func (b *broker) liquidationFirst(i, k int, pos float64) {
 	if q < 0 {
 		dir = 1
 	}
+	// From where the position began on this bar (the open, or a fill
+	// of an earlier resting order: pathFrom).
+	first, _, _, from := b.pathFrom(i, k)
 	at, _, ok := 0.0, 0.0, true
 	if !math.IsNaN(l) {
-		at, _, ok = cross(&pts, 0, 0, pts[0], l, dir, false)
-	} else if o := pts[0]; eo+q*o >= ro+math.Abs(q)*o*rt {
+		at, _, ok = cross(&pts, min(int(from), 2), from, first, l, dir, false)
+	} else if o := first; eo+q*o >= ro+math.Abs(q)*o*rt {
 		// The equity less the requirement does not move with i's price:
 		// only an account already short of it at i's open is liquidated
 		// there, as liqPrice takes it; else not on i's account.
@@ -233,10 +236,11 @@ func rate(r, q, w float64) float64 {
 // otherwise at L, which then lies between the open and the bar's worst
 // price (clamped to [low, high] against rounding). When the equity less
 // the requirement does not move with the price (a long at rate 1), at
-// the open.
-func (b *broker) liqPrice(i int, q, eo, ro, rate float64) float64 {
-	s, r := &b.series[i], b.cursor[i]
-	open, lo, hi := s.Open[r], s.Low[r], s.High[r]
+// the open. For a position a resting order opened or added to on this
+// bar, the open, low and high are those of the path from its fill on
+// (pathFrom).
+func (b *broker) liqPrice(i, k int, q, eo, ro, rate float64) float64 {
+	open, lo, hi, _ := b.pathFrom(i, k)
 	d := q - math.Abs(q)*rate
 	if q > 0 {
 		if d <= 0 {
@@ -281,17 +285,43 @@ func (b *broker) liquidate(i int, q, p float64, m MarginModel) float64 {
 	return fee
 }
 
-// worst is position q of instrument i valued at its bar's worst price, or,
-// without a bar at step k, at the last price known now (knownPrice).
+// worst is position q of instrument i valued at the worst price of its
+// bar that it lived through (pathFrom), or, without a bar at step k, at
+// the last price known now (knownPrice).
 func (b *broker) worst(i int, q float64, k int) float64 {
 	if b.last[i] != k {
 		return b.knownPrice(i)
 	}
-	s, r := &b.series[i], b.cursor[i]
+	_, lo, hi, _ := b.pathFrom(i, k)
 	if q > 0 {
-		return s.Low[r]
+		return lo
 	}
-	return s.High[r]
+	return hi
+}
+
+// pathFrom is the part of instrument i's bar at step k (path: open, then
+// the extreme nearer the open's side, the other, the close) that its
+// position lived through: the whole bar, its open, low and high, from
+// position 0 of the path; or, for a position a resting order opened,
+// turned or added to on this bar, from that fill on: the price at its
+// point of the path, and the lowest and highest after it. A buy stop
+// filled at 105 on the way up of a bar 100, 90, 110, 108 lives through
+// 105 to 110 to 108: it is not margin-checked at the low of 90, which
+// came before it existed, nor liquidated at the open.
+func (b *broker) pathFrom(i, k int) (first, lo, hi, from float64) {
+	s, r := &b.series[i], b.cursor[i]
+	if b.entryStep == nil || b.entryStep[i] != k {
+		return s.Open[r], s.Low[r], s.High[r], 0
+	}
+	pts := path(s.Open[r], s.High[r], s.Low[r], s.Close[r])
+	from = b.entryPos[i]
+	seg := min(int(from), 2)
+	first = pts[seg] + (from-float64(seg))*(pts[seg+1]-pts[seg])
+	lo, hi = first, first
+	for _, v := range pts[seg+1:] {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	return first, lo, hi, from
 }
 
 // accrue books the holding costs of the calendar days since the previous

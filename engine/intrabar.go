@@ -269,6 +269,7 @@ func (b *broker) fillResting(k int) {
 			o.triggered = h.wasTriggered
 			continue
 		}
+		before := b.pf.Qty[o.Instrument]
 		var q float64
 		if o.Sizing == Quantity {
 			q = b.fillQuantity(o, h.ref, h.maker, h.limit)
@@ -276,6 +277,12 @@ func (b *broker) fillResting(k int) {
 			var finished bool
 			q, finished = b.fillOrder(o, o.Kind, d, h.ref, h.maker, h.limit)
 			o.done = finished
+		}
+		if after := b.pf.Qty[o.Instrument]; b.entryStep != nil && after != 0 &&
+			(before == 0 || (before > 0) != (after > 0) || math.Abs(after) > math.Abs(before)) {
+			// Opened, turned or added to here: what the position now
+			// holds lives through the bar from this point on only.
+			b.entryStep[o.Instrument], b.entryPos[o.Instrument] = k, h.pos
 		}
 		if q != 0 && o.oco != 0 {
 			for x := range b.pending {
