@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -332,7 +333,16 @@ func pct(v float64) string {
 	if v != v || math.IsInf(v, 0) {
 		return "—"
 	}
-	return fmt.Sprintf("%.2f%%", 100*v)
+	return unsignedZero(fmt.Sprintf("%.2f%%", 100*v))
+}
+
+// unsignedZero drops the sign of a number that printed as zero: a Sharpe
+// ratio of -0.0004 reads 0.00, not -0.00.
+func unsignedZero(s string) string {
+	if rest, ok := strings.CutPrefix(s, "-"); ok && strings.Trim(rest, "0.%") == "" {
+		return rest
+	}
+	return s
 }
 
 // plural is "1 run", "2 runs".
@@ -347,7 +357,7 @@ func num(v float64) string {
 	if v != v || math.IsInf(v, 0) {
 		return "—"
 	}
-	return fmt.Sprintf("%.2f", v)
+	return unsignedZero(fmt.Sprintf("%.2f", v))
 }
 
 func printRuns(w io.Writer, runs []experiment.RunResult, order []int, top int, sortBy string) {
