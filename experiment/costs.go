@@ -711,3 +711,33 @@ func (c *CostsSpec) rateNotes() []string {
 	}
 	return out
 }
+
+// recallNotes names each borrow_recall outside the run's steps, first to
+// last: before the runs start, no short can be opened at all (a recall
+// refuses new shorts from its time on); after the last step it never
+// comes, and the shorts are held to the end as without it.
+func (c *CostsSpec) recallNotes(first, last int64) []string {
+	var out []string
+	check := func(key string, cs *CostSpec) {
+		if cs.BorrowRecall == nil || *cs.BorrowRecall == "" {
+			return
+		}
+		at, err := parseBound(key+".borrow_recall", *cs.BorrowRecall)
+		if err != nil {
+			return // refused with the terms
+		}
+		switch {
+		case at > last:
+			out = append(out, fmt.Sprintf("%s.borrow_recall = %s is after the run's last step (%s): no short is recalled", key, *cs.BorrowRecall, data.FormatStamp(last)))
+		case at < first:
+			out = append(out, fmt.Sprintf("%s.borrow_recall = %s is before the run's first step (%s): no short can be opened (a recall refuses new shorts from then on)", key, *cs.BorrowRecall, data.FormatStamp(first)))
+		}
+	}
+	check("costs.equity", &c.Equity)
+	check("costs.crypto", &c.Crypto)
+	for _, sym := range slices.Sorted(maps.Keys(c.Symbols)) {
+		cs := c.Symbols[sym]
+		check("costs.symbols."+sym, &cs)
+	}
+	return out
+}

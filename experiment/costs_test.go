@@ -460,3 +460,31 @@ weights = [0.4, 0.4]
 		t.Errorf("top-level rate 0: notes %q, want none", n)
 	}
 }
+
+// A borrow_recall outside the run's steps (2019-03-01 to the last step
+// before 2019-09-01, on costsExperiment's synthetic market) is noted: after
+// the last step it never comes; before the first, no short can be opened.
+// One inside the run is not noted.
+func TestRecallOutsideTheRunNoted(t *testing.T) {
+	for _, c := range []struct {
+		name, extra string
+		want        []string
+	}{
+		{"inside", "[costs.symbols.NVDA]\nborrow_recall = \"2019-06-03\"\n", nil},
+		{"after", "[costs.symbols.NVDA]\nborrow_recall = \"2099-01-01\"\n",
+			[]string{"costs.symbols.NVDA.borrow_recall = 2099-01-01 is after the run's last step (2019-08-31): no short is recalled"}},
+		{"before", "[costs.symbols.NVDA]\nborrow_recall = \"2018-01-01\"\n",
+			[]string{"costs.symbols.NVDA.borrow_recall = 2018-01-01 is before the run's first step (2019-03-01): no short can be opened (a recall refuses new shorts from then on)"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, err := Parse("costs.toml", costsExperiment+c.extra)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := notesWith(t, f, "borrow_recall")
+			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+				t.Errorf("notes %q, want %q", got, c.want)
+			}
+		})
+	}
+}

@@ -620,6 +620,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	notes = append(notes, fundingCoverage(base, p, start)...)
 	notes = append(notes, f.rateFileNotes(base, p, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
 	notes = append(notes, f.Costs.rateNotes()...)
+	notes = append(notes, f.Costs.recallNotes(runsFrom(start, tl), tl.Times[tl.Len()-1])...)
 	notes = append(notes, f.feeNotes()...)
 	// The bars' source rows named the files' rows in the readers' and
 	// validation's messages, all made by now: nothing reads them after,
