@@ -169,3 +169,37 @@ func TestSplitRatioNamed(t *testing.T) {
 		t.Errorf("error %v, want %q", err, want)
 	}
 }
+
+// TestScenarioStartWithoutScenarios: scenario_start in an experiment with
+// no scenario is noted by divergence run (it places the library's only
+// under divergence stress), and not by divergence stress, which uses it.
+func TestScenarioStartWithoutScenarios(t *testing.T) {
+	f, err := Parse("x.toml", `name = "x"
+start = "2019-03-01"
+end = "2019-09-01"
+scenario_start = "2019-04-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["BTC"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "scenario_start = 2019-04-01: the experiment has no scenario for it to place (scenarios, [[scenario]]); divergence stress places the library's from it"
+	if got := notesWith(t, f, "scenario_start"); strings.Join(got, "\n") != want {
+		t.Errorf("run: notes %q, want %q", got, want)
+	}
+	out, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, computeOnly: true, Stress: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range out.Notes {
+		if strings.Contains(n, "no scenario for it to place") {
+			t.Errorf("stress: %q", n)
+		}
+	}
+}

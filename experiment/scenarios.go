@@ -162,6 +162,9 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 			notes = append(notes, fmt.Sprintf("scenario_start = %s is before the runs start (%s): shocks before that change only the warm-up history the strategies read, not a trade",
 				f.ScenarioStart, data.FormatStamp(m.Start)))
 		}
+		if len(list) == 0 {
+			notes = append(notes, fmt.Sprintf("scenario_start = %s: the experiment has no scenario for it to place (scenarios, [[scenario]]); divergence stress places the library's from it", f.ScenarioStart))
+		}
 	}
 	var source *data.Panel
 	if !m.Panel.Synthetic {
