@@ -412,8 +412,9 @@ symbols = ["MSFT"]
 		t.Fatal(err)
 	}
 	_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
-	want := "start = 2019-03-02, end = 2019-03-04: no bars between them (the last bar before end is on 2019-03-01; the data go on to "
-	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "): widen the window") {
+	// Named by the experiment's file, as a parse error is.
+	want := "x.toml: start = 2019-03-02, end = 2019-03-04: no bars between them (the last bar before end is on 2019-03-01; the data go on to "
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "): widen the window") {
 		t.Errorf("got %v, want %q", err, want)
 	}
 }

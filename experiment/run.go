@@ -692,7 +692,9 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	opt.phase("load")
 	m, err := f.prepare(ctx, specs, opt)
 	if err != nil {
-		return nil, err
+		// Named by the experiment's file, as a parse error is: the data,
+		// start and end it names are what failed.
+		return nil, f.named(err)
 	}
 	m.Notes = append(sweepNotes, m.Notes...)
 	// Scenarios named in the file must all apply (or the run fails): each
@@ -2138,4 +2140,13 @@ func lastBar(p *data.Panel) int64 {
 		}
 	}
 	return t
+}
+
+// named prefixes err with the experiment file's path, unless it is a
+// cancellation or already begins with it.
+func (f *File) named(err error) error {
+	if f.path == "" || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || strings.HasPrefix(err.Error(), f.path+":") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", f.path, err)
 }
