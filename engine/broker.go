@@ -73,8 +73,8 @@ type broker struct {
 	splitAt  []int
 	hits     []hit // scratch: resting orders reached on the current bar
 	// entryStep[i] is the step on which a resting order last opened or
-	// added to instrument i's position, at entryPos[i] on that bar's
-	// path (see pathFrom); −1 none. Kept only with a maintenance check.
+	// turned instrument i's position, at entryPos[i] on that bar's path
+	// (see pathFrom); −1 none. Kept only with a maintenance check.
 	entryStep []int
 	entryPos  []float64
 	deferred  int   // pending orders with a cancel or replace to come (cancelAt)

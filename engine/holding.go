@@ -236,7 +236,7 @@ func rate(r, q, w float64) float64 {
 // otherwise at L, which then lies between the open and the bar's worst
 // price (clamped to [low, high] against rounding). When the equity less
 // the requirement does not move with the price (a long at rate 1), at
-// the open. For a position a resting order opened or added to on this
+// the open. For a position a resting order opened or turned on this
 // bar, the open, low and high are those of the path from its fill on
 // (pathFrom).
 func (b *broker) liqPrice(i, k int, q, eo, ro, rate float64) float64 {
@@ -302,9 +302,11 @@ func (b *broker) worst(i int, q float64, k int) float64 {
 // pathFrom is the part of instrument i's bar at step k (path: open, then
 // the extreme nearer the open's side, the other, the close) that its
 // position lived through: the whole bar, its open, low and high, from
-// position 0 of the path; or, for a position a resting order opened,
-// turned or added to on this bar, from that fill on: the price at its
-// point of the path, and the lowest and highest after it. A buy stop
+// position 0 of the path; or, for a position a resting order opened or
+// turned on this bar, from that fill on: the price at its point of the
+// path, and the lowest and highest after it. A position added to keeps
+// where it began: its earlier part lived through the bar before the add
+// (with every other position at its worst, as the check values them). A buy stop
 // filled at 105 on the way up of a bar 100, 90, 110, 108 lives through
 // 105 to 110 to 108: it is not margin-checked at the low of 90, which
 // came before it existed, nor liquidated at the open.

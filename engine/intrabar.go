@@ -278,10 +278,12 @@ func (b *broker) fillResting(k int) {
 			q, finished = b.fillOrder(o, o.Kind, d, h.ref, h.maker, h.limit)
 			o.done = finished
 		}
-		if after := b.pf.Qty[o.Instrument]; b.entryStep != nil && after != 0 &&
-			(before == 0 || (before > 0) != (after > 0) || math.Abs(after) > math.Abs(before)) {
-			// Opened, turned or added to here: what the position now
-			// holds lives through the bar from this point on only.
+		if after := b.pf.Qty[o.Instrument]; b.entryStep != nil && after != 0 && (before == 0 || (before > 0) != (after > 0)) {
+			// Opened or turned here: the position lives through the bar
+			// from this point on only. An add keeps the point the
+			// position began at (the open, or an earlier fill of this
+			// bar): what it held before lived through the bar before
+			// the add, every other position at its worst with it.
 			b.entryStep[o.Instrument], b.entryPos[o.Instrument] = k, h.pos
 		}
 		if q != 0 && o.oco != 0 {

@@ -80,3 +80,51 @@ func TestMarginCheckFromTheEntry(t *testing.T) {
 		})
 	}
 }
+
+// A resting order that adds to a position leaves the check of what it
+// held before on the whole bar, every other position at its worst with
+// it. Cross margin, cash 10,000, initial 0.45, maintenance 0.4; 100 A and
+// 100 B bought at day 1's close of 100 (cash −10,000); day 2: A 100, 110,
+// 80, 108 (up: O → L → H → C), B 100, 101, 80, 100; a buy stop of 1 A at
+// 105 fills on A's way up, after its low.
+//
+// At the worst prices, A 80 and B 80: cash −10,105, equity −10,105 +
+// 101 × 80 + 100 × 80 = 5,975 against 0.4 × 16,080 = 6,432: a margin
+// call. Each liquidation price solves E₀ + q·L = R₀ + 0.4·q·L with the
+// other at its worst: A, E₀ = 5,975 − 8,080 = −2,105, R₀ = 3,200:
+// L = 5,305 / 60.6 = 87.5413; B, E₀ = −2,025, R₀ = 3,232: L = 5,257 / 60
+// = 87.6167. (Valuing A from the add on, at 105, hid the call: the
+// account stood at 10,803 at the end.) Without the add, the same check
+// liquidates both at 86.6667: E₀ = −2,000, R₀ = 3,200, L = 5,200 / 60.
+func TestMarginCheckAfterAnAdd(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		add    bool
+		liqs   []float64 // A's, then B's
+		firstA int       // index of A's liquidation fill
+	}{
+		{"without the add", false, []float64{5200.0 / 60, 5200.0 / 60}, 2},
+		{"with the add", true, []float64{5305 / 60.6, 5257.0 / 60}, 3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			flat := func(d string, p float64) row { return row{d, p, p, p, p, 1e9} }
+			a := series(t, "A", data.Crypto, []row{flat("2024-01-01", 100), {"2024-01-02", 100, 110, 80, 108, 1e9}, flat("2024-01-03", 108)})
+			b := series(t, "B", data.Crypto, []row{flat("2024-01-01", 100), {"2024-01-02", 100, 101, 80, 100, 1e9}, flat("2024-01-03", 100)})
+			cfg := Config{Cash: 10000, Crypto: Terms{Margin: Margin{Initial: 0.45, Maintenance: 0.4}}}
+			orders := []Order{{Instrument: 0, Kind: MarketOnClose, Amount: 100}, {Instrument: 1, Kind: MarketOnClose, Amount: 100}}
+			if c.add {
+				orders = append(orders, Order{Instrument: 0, Kind: Stop, StopPrice: 105, Amount: 1})
+			}
+			res := one(t, panel(a, b), cfg, at(0, orders...))
+			if res.MarginCalls != 1 || res.Liquidations != 2 || len(res.Fills) != c.firstA+2 {
+				t.Fatalf("%d margin calls, %d liquidations, fills %+v: want 1 call and 2 liquidations", res.MarginCalls, res.Liquidations, res.Fills)
+			}
+			for j, want := range c.liqs {
+				f := res.Fills[c.firstA+j]
+				if f.Kind != Liquidation || f.Instrument != j || math.Abs(f.Price-want) > 1e-9 {
+					t.Errorf("fill %+v: want instrument %d liquidated at %.4f", f, j, want)
+				}
+			}
+		})
+	}
+}
