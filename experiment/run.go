@@ -420,7 +420,9 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		}
 	}
 	for _, s := range f.Data.Symbols {
-		add(s)
+		// As the readers name it: "nvda" beside a strategy's "NVDA"
+		// read NVDA.csv twice ("both give symbol").
+		add(data.CanonicalSymbol(s))
 	}
 	if len(symbols) == 0 {
 		return nil, errors.New("the experiment names no instrument: its strategies declare none (a strategy type of a program's own names them through strategies.Universe) and data.symbols lists none")

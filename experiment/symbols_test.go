@@ -65,3 +65,28 @@ short = [` + short + `]
 		})
 	}
 }
+
+// data.symbols are read as the readers name instruments: "nvda" beside a
+// strategy's "NVDA" is one instrument, read once (it was read twice and
+// refused: "… both give symbol").
+func TestDataSymbolsCanonical(t *testing.T) {
+	dir := t.TempDir()
+	o, err := runIn(t, dir, `name = "symbols"
+start = "2020-01-01"
+end = "2020-03-01"
+[data]
+synthetic = true
+symbols = ["nvda", "tao-usd"]
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA"]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(o.Panel.Symbols(), ","); got != "NVDA,TAO" {
+		t.Errorf("instruments %s, want NVDA,TAO", got)
+	}
+}
