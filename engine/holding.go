@@ -292,11 +292,18 @@ func (b *broker) worst(i int, q float64, k int) float64 {
 	if b.last[i] != k {
 		return b.knownPrice(i)
 	}
-	_, lo, hi, _ := b.pathFrom(i, k)
-	if q > 0 {
-		return lo
+	if b.entryStep != nil && b.entryStep[i] == k {
+		_, lo, hi, _ := b.pathFrom(i, k)
+		if q > 0 {
+			return lo
+		}
+		return hi
 	}
-	return hi
+	s, r := &b.series[i], b.cursor[i] // the whole bar (pathFrom's first case, without its call)
+	if q > 0 {
+		return s.Low[r]
+	}
+	return s.High[r]
 }
 
 // pathFrom is the part of instrument i's bar at step k (path: open, then
