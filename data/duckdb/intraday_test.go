@@ -321,3 +321,49 @@ func TestReadParquetIntraday(t *testing.T) {
 		})
 	}
 }
+
+// Daily candles of UTC days written in a zone behind UTC: every stamp is
+// 00:00 UTC, so "2024-11-27 21:00:00-03:00" is the candle of 2024-11-28
+// (21:00 − (−3 h) = 24:00), read as that day with a note; it was read by
+// its local date, a day early throughout. Stamps that are not all 00:00
+// UTC keep their local dates, as local midnights do (the daily rows of
+// TestReadIntradayTimes).
+func TestDailyUTCDaysInAZoneBehind(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		body string
+		opt  ReadOptions
+		want []int64
+		note string
+	}{
+		{"offsets", barsCSV(hdr, "2024-11-27 21:00:00-03:00", "2024-11-28 21:00:00-03:00", "2024-11-29 21:00:00-03:00"), ReadOptions{},
+			[]int64{data.Day(2024, 11, 28), data.Day(2024, 11, 29), data.Day(2024, 11, 30)},
+			"daily bars stamped 00:00 UTC, written in a zone behind UTC (the first, 2024-11-28 00:00 UTC, is 2024-11-27 there): read as the UTC days they are, not their local dates"},
+		{"a zone", barsCSV(hdr, "2024-11-27 21:00", "2024-11-28 21:00", "2024-11-29 21:00"), ReadOptions{Timezone: "America/Santiago"},
+			[]int64{data.Day(2024, 11, 28), data.Day(2024, 11, 29), data.Day(2024, 11, 30)},
+			"read as the UTC days they are"},
+		{"not all at 00:00 UTC", barsCSV(hdr, "2024-11-27 21:00:00-03:00", "2024-11-28 22:00:00-03:00", "2024-11-29 21:00:00-03:00"), ReadOptions{},
+			[]int64{data.Day(2024, 11, 27), data.Day(2024, 11, 28), data.Day(2024, 11, 29)}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.opt.Timezone != "" {
+				if _, err := time.LoadLocation(c.opt.Timezone); err != nil {
+					t.Skipf("no time zone data: %v", err)
+				}
+			}
+			s, err := ReadFile(ctx, writeFile(t, dir, "BTC.csv", c.body), c.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(s.Time, c.want) {
+				t.Errorf("times\n got %v\nwant %v", fmtTimes(s.Time), fmtTimes(c.want))
+			}
+			got := strings.Join(s.Notes, "\n")
+			if c.note == "" && strings.Contains(got, "UTC days") || c.note != "" && !strings.Contains(got, c.note) {
+				t.Errorf("notes %q, want %q", s.Notes, c.note)
+			}
+		})
+	}
+}

@@ -746,10 +746,23 @@ func (d *decoder) stampTimes() {
 	// The instants become the stamps in place: the column is not read
 	// again once stamped.
 	t := tc.inst[:n:n]
-	if daily {
+	// Daily bars every one of which is 00:00 UTC, written in a zone behind
+	// UTC ("2024-11-27 21:00:00-03:00" for the candle of 2024-11-28), are
+	// UTC days: their local dates, a day early throughout, are not read.
+	// (A file written at local midnight, "2024-01-02 00:00:00-05:00",
+	// keeps its local dates.)
+	utcDays := daily && !tc.dateOnly && tc.lday != nil && n > 0
+	for k := 0; k < n && utcDays; k++ {
+		utcDays = tc.inst[k]%dayNano == 0
+	}
+	if daily && !utcDays {
 		for k := range t {
 			t[k] = tc.day(k) * dayNano // reads row k before it is stamped
 		}
+	}
+	if utcDays {
+		d.s.Notes = append(d.s.Notes, fmt.Sprintf("daily bars stamped 00:00 UTC, written in a zone behind UTC (the first, %s 00:00 UTC, is %s there): read as the UTC days they are, not their local dates",
+			data.FormatDay(t[0]), data.FormatDay(tc.lday[0]*dayNano)))
 	}
 	d.s.Time = t
 	tc.inst, tc.lday = nil, nil
