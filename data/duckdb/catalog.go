@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -48,9 +49,13 @@ CREATE TABLE IF NOT EXISTS instruments (
 	first_ts TIMESTAMP_NS NOT NULL,
 	last_ts  TIMESTAMP_NS NOT NULL,
 	n_rows   BIGINT NOT NULL,
-	synthetic BOOLEAN NOT NULL DEFAULT false -- imported from a folder of generated prices
+	synthetic BOOLEAN NOT NULL DEFAULT false, -- imported from a folder of generated prices
+	no_adj_close BOOLEAN NOT NULL DEFAULT false, -- the file had no adjusted close: adj_close holds the close
+	notes VARCHAR NOT NULL DEFAULT ''    -- what the reader noted of the file (newest first, …), one a line
 );
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS synthetic BOOLEAN DEFAULT false;
+ALTER TABLE instruments ADD COLUMN IF NOT EXISTS no_adj_close BOOLEAN DEFAULT false;
+ALTER TABLE instruments ADD COLUMN IF NOT EXISTS notes VARCHAR DEFAULT '';
 CREATE TABLE IF NOT EXISTS bars (
 	symbol    VARCHAR NOT NULL,
 	ts        TIMESTAMP_NS NOT NULL, -- the bar's open (daily bars: 00:00 UTC of its date)
@@ -326,6 +331,12 @@ type Entry struct {
 	// Synthetic is true when the file came from a folder of generated
 	// prices (data.SyntheticMarker); a panel loaded with it is synthetic.
 	Synthetic bool
+	// NoAdjClose and Notes are the series' as read from the file
+	// (data.Series): a series loaded back has them again, so that a run
+	// from the catalog notes what a run from the file does. An instrument
+	// imported by an earlier version has neither.
+	NoAdjClose bool
+	Notes      []string
 }
 
 // Imported is what ImportReport did: the entries written, in the order of
@@ -389,13 +400,14 @@ func (c *Catalog) importFiles(ctx context.Context, paths []string, opt ImportOpt
 		}
 		series[i] = s
 		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1],
-			Rows: s.Len(), Source: s.Source, SHA256: sum}
+			Rows: s.Len(), Source: s.Source, SHA256: sum, NoAdjClose: s.NoAdjClose, Notes: s.Notes}
 		res.Intervals = append(res.Intervals, s.Interval)
 		for _, n := range s.Notes {
 			res.Notes = append(res.Notes, path+": "+n)
 		}
 		// The catalog stores adj_close as the close where the file has
-		// none: a run reading it later cannot tell, so it is said here.
+		// none (and says so in no_adj_close, which a run reading it
+		// notes): it is said here too.
 		if s.NoAdjClose && s.Class == data.Equity && !data.IsSyntheticFile(path) {
 			res.Notes = append(res.Notes, path+": no adj_close column: its bars are stored as they are, so a run with prices = \"adjusted\" leaves this equity's dividends out")
 		}
@@ -505,9 +517,9 @@ func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Serie
 	if err != nil {
 		return err
 	}
-	res, err := conn.ExecContext(ctx, `INSERT INTO instruments
-		SELECT ?, ?, ?, ?, min(ts), max(ts), count(*), ? FROM bars WHERE symbol = ?`,
-		s.Symbol, s.Class.String(), e.Source, e.SHA256, data.IsSyntheticFile(e.Source), s.Symbol)
+	res, err := conn.ExecContext(ctx, `INSERT INTO instruments (symbol, class, source, sha256, first_ts, last_ts, n_rows, synthetic, no_adj_close, notes)
+		SELECT ?, ?, ?, ?, min(ts), max(ts), count(*), ?, ?, ? FROM bars WHERE symbol = ?`,
+		s.Symbol, s.Class.String(), e.Source, e.SHA256, data.IsSyntheticFile(e.Source), s.NoAdjClose, strings.Join(s.Notes, "\n"), s.Symbol)
 	if err != nil {
 		return err
 	}
@@ -632,7 +644,8 @@ func (c *Catalog) List(ctx context.Context) ([]Entry, error) {
 func (c *Catalog) list(ctx context.Context, q interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }) ([]Entry, error) {
-	rows, err := q.QueryContext(ctx, `SELECT symbol, class, source, sha256, epoch_ns(first_ts), epoch_ns(last_ts), n_rows, coalesce(synthetic, false)
+	rows, err := q.QueryContext(ctx, `SELECT symbol, class, source, sha256, epoch_ns(first_ts), epoch_ns(last_ts), n_rows, coalesce(synthetic, false),
+			coalesce(no_adj_close, false), coalesce(notes, '')
 		FROM instruments ORDER BY symbol`)
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
@@ -643,13 +656,17 @@ func (c *Catalog) list(ctx context.Context, q interface {
 		var e Entry
 		var class string
 		var n int64
-		if err := rows.Scan(&e.Symbol, &class, &e.Source, &e.SHA256, &e.First, &e.Last, &n, &e.Synthetic); err != nil {
+		var notes string
+		if err := rows.Scan(&e.Symbol, &class, &e.Source, &e.SHA256, &e.First, &e.Last, &n, &e.Synthetic, &e.NoAdjClose, &notes); err != nil {
 			return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
 		}
 		if e.Class, err = data.ParseClass(class); err != nil {
 			return nil, fmt.Errorf("duckdb: catalog %s: instrument %s: %w", c.path, e.Symbol, err)
 		}
 		e.Rows = int(n)
+		if notes != "" {
+			e.Notes = strings.Split(notes, "\n")
+		}
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -733,6 +750,7 @@ func (c *Catalog) Load(ctx context.Context, symbols []string) (p *data.Panel, er
 				return fmt.Errorf("duckdb: catalog %s: load %s: %w", c.path, e.Symbol, err)
 			}
 			s.Source = "catalog:" + c.path + ":" + e.Source
+			s.NoAdjClose, s.Notes = e.NoAdjClose, slices.Clone(e.Notes)
 			if err := s.Validate(s.Source); err != nil {
 				return err
 			}
@@ -904,7 +922,7 @@ func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Im
 	for i := range p.Series {
 		s := &p.Series[i]
 		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1], Rows: s.Len(),
-			Source: src.String(), SHA256: sum, Synthetic: p.Synthetic}
+			Source: src.String(), SHA256: sum, Synthetic: p.Synthetic, NoAdjClose: s.NoAdjClose, Notes: s.Notes}
 		res.Intervals = append(res.Intervals, s.Interval)
 		res.Repairs = append(res.Repairs, s.Repairs...)
 	}

@@ -82,7 +82,9 @@ func TestCatalogImportListLoad(t *testing.T) {
 	first, last := data.Day(2024, 1, 2), data.Day(2024, 1, 5)
 	wantList := []Entry{
 		{Symbol: "NVDA", Class: data.Equity, First: first, Last: last, Rows: 4, Source: nvda, SHA256: sha(t, nvda)},
-		{Symbol: "TAO", Class: data.Crypto, First: first, Last: last, Rows: 4, Source: tao, SHA256: sha(t, tao)},
+		// Yahoo's file without an adjusted close: the entry says so
+		// (TestCatalogKeepsWhatTheReaderSaid).
+		{Symbol: "TAO", Class: data.Crypto, First: first, Last: last, Rows: 4, Source: tao, SHA256: sha(t, tao), NoAdjClose: true},
 	}
 	if !reflect.DeepEqual(entries, []Entry{wantList[1], wantList[0]}) {
 		t.Errorf("Import = %+v\nwant %+v", entries, wantList)
@@ -131,7 +133,7 @@ func TestCatalogImportListLoad(t *testing.T) {
 	}
 	list, _ = c.List(ctx)
 	wantList[0] = Entry{Symbol: "NVDA", Class: data.Equity, First: data.Day(2025, 3, 3), Last: data.Day(2025, 3, 3),
-		Rows: 1, Source: nvda2, SHA256: sha(t, nvda2)}
+		Rows: 1, Source: nvda2, SHA256: sha(t, nvda2), NoAdjClose: true}
 	if !reflect.DeepEqual(list, wantList) {
 		t.Errorf("after re-import List = %+v\nwant %+v", list, wantList)
 	}
@@ -139,7 +141,7 @@ func TestCatalogImportListLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := p.Series[0]; s.Len() != 1 || s.Close[0] != 5.5 || s.AdjClose[0] != 5.5 || s.Rows[0] != 2 {
+	if s := p.Series[0]; s.Len() != 1 || s.Close[0] != 5.5 || s.AdjClose[0] != 5.5 || s.Rows[0] != 2 || !s.NoAdjClose {
 		t.Errorf("re-imported NVDA = %+v", s)
 	}
 
@@ -479,12 +481,68 @@ INSERT INTO instruments VALUES ('AAA', 'equity', 'a.csv', 'x', TIMESTAMP '2024-0
 	if err := c.db.QueryRow(`SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'instruments' AND constraint_type = 'PRIMARY KEY'`).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("primary keys left: %d, %v", n, err)
 	}
+	// The columns added since (synthetic, no_adj_close, notes): the old
+	// row has their defaults, and an import writes them.
+	if es[0].Synthetic || es[0].NoAdjClose || es[0].Notes != nil {
+		t.Errorf("old row %+v: want the added columns' defaults", es[0])
+	}
+	p := writeFile(t, t.TempDir(), "BBB.csv", "date,open,high,low,close\n2024-01-03,5,6,4,5.5\n2024-01-02,5,6,4,5\n")
+	if _, err := c.Import(context.Background(), []string{p}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	es, err = c.List(context.Background())
+	if err != nil || len(es) != 2 || !es[1].NoAdjClose || len(es[1].Notes) != 1 {
+		t.Fatalf("after an import: %+v, %v", es, err)
+	}
+}
+
+// What the reader said of a file, beyond its bars, comes back with a
+// series loaded from the catalog as read from the file: an equity file
+// without adj_close (NoAdjClose: a run with prices = "adjusted" notes that
+// its dividends are not in its returns) and a file written newest first
+// (its note). A file with adj_close has neither.
+func TestCatalogKeepsWhatTheReaderSaid(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	c := openCatalog(t, "")
+	paths := []string{
+		writeFile(t, dir, "NVDA.csv", "date,open,high,low,close,volume\n2024-01-02,10,11,9,10.5,100\n2024-01-03,10.5,12,10,11,100\n"),
+		writeFile(t, dir, "MSFT.csv", "date,open,high,low,close,adj_close,volume\n2024-01-03,10.5,12,10,11,10.9,100\n2024-01-02,10,11,9,10.5,10.4,100\n"),
+		writeFile(t, dir, "AMD.csv", oursCSV),
+	}
+	if _, err := c.Import(ctx, paths, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := c.Load(ctx, []string{"NVDA", "MSFT", "AMD"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, path := range paths {
+		want, err := ReadFile(ctx, path, ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := p.Series[i]
+		if got.NoAdjClose != want.NoAdjClose || !slices.Equal(got.Notes, want.Notes) {
+			t.Errorf("%s: loaded NoAdjClose %v, notes %q; read %v, %q", want.Symbol, got.NoAdjClose, got.Notes, want.NoAdjClose, want.Notes)
+		}
+	}
+	// What the files are, independently of the reader.
+	if s := p.Series[0]; !s.NoAdjClose || len(s.Notes) != 0 {
+		t.Errorf("NVDA (no adj_close): %v, %q", s.NoAdjClose, s.Notes)
+	}
+	if s := p.Series[1]; s.NoAdjClose || len(s.Notes) != 1 || !strings.HasPrefix(s.Notes[0], "rows are newest first") {
+		t.Errorf("MSFT (newest first): %v, %q", s.NoAdjClose, s.Notes)
+	}
+	if s := p.Series[2]; s.NoAdjClose || len(s.Notes) != 0 {
+		t.Errorf("AMD: %v, %q", s.NoAdjClose, s.Notes)
+	}
 }
 
 // An equity's file without adj_close is imported as it is, and said: the
-// catalog stores the close as adj_close, so a run reading it cannot tell
-// (the run's own note is for files read directly). A token's file, and a
-// file with adj_close, are not noted.
+// catalog stores the close as adj_close (and no_adj_close, which a series
+// loaded back has: TestCatalogKeepsWhatTheReaderSaid). A token's file,
+// and a file with adj_close, are not noted.
 func TestImportNotesNoAdjClose(t *testing.T) {
 	dir := t.TempDir()
 	c := openCatalog(t, filepath.Join(dir, "c.duckdb"))
