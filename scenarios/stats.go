@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/divergence-research/divergence/results/metrics"
 )
 
 // Distribution summarises value curves across Monte Carlo paths (equity
@@ -57,14 +59,10 @@ func MaxDrawdownFrom(peak float64, c []float64) float64 {
 }
 
 // Quantile is the empirical quantile: the ⌈p·n⌉-th smallest value (the
-// smallest for p = 0). NaN for no values.
+// smallest for p = 0; metrics.QuantileRank, which the Monte Carlo chart's
+// terminal percentiles use too). NaN for no values.
 func Quantile(xs []float64, p float64) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	return quantileSorted(s, p)
+	return metrics.QuantileRank(xs, p)
 }
 
 func quantileSorted(s []float64, p float64) float64 {

@@ -138,7 +138,8 @@ func (fn Fan) Summary() FanSummary {
 // median line of the paths ([Fan.Bands]), in each run's palette colour.
 // The bottom panel is the distribution of the paths' terminal returns in
 // percent ([Fan.Terminal]), one histogram per run, with the 5th percentile
-// (dashed) and the median (solid) marked and labelled. The bands and the
+// (dashed) and the median (solid) by nearest rank (metrics.QuantileRank,
+// as the summary table's) marked and labelled. The bands and the
 // median are reduced per pixel column (downsample.Envelope and MinMax)
 // before they are drawn.
 func MonteCarlo(w io.Writer, f Format, opt Options, fans []Fan) error {
@@ -268,7 +269,11 @@ func MonteCarloSummaries(w io.Writer, f Format, opt Options, fans []FanSummary) 
 				topCount = math.Max(topCount, cnt)
 			}
 			bottom.Add(bars)
-			q5, q50 := metrics.Quantile(terms[i], 0.05), metrics.Quantile(terms[i], 0.5)
+			// As montecarlo_summary's terminal_p05 and terminal_median
+			// (nearest rank): the interpolated percentiles differed from
+			// the summary's by up to a path's spacing (−59.1 % against
+			// −59.64 % on 300 paths), under the same words.
+			q5, q50 := metrics.QuantileRank(terms[i], 0.05), metrics.QuantileRank(terms[i], 0.5)
 			dashed := draw.LineStyle{Color: col, Width: vg.Points(1.4), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}
 			solid := draw.LineStyle{Color: col, Width: vg.Points(1.4)}
 			l5, l50 := "5th pct "+minus(fmt.Sprintf("%.1f%%", q5)), "median "+minus(fmt.Sprintf("%.1f%%", q50))

@@ -455,3 +455,26 @@ func TestEveryKthRowLabel(t *testing.T) {
 		}
 	}
 }
+
+// The terminal panel's 5th percentile and median are by nearest rank, as
+// montecarlo_summary's terminal_p05 and terminal_median: of the 20
+// terminal returns −10 %, −9 %, …, 9 %, the ⌈0.05 × 20⌉ = 1st smallest,
+// −10 %, and the ⌈0.5 × 20⌉ = 10th, −1 % (interpolated, R type 7, they
+// were −9.05 % and −0.5 %, labelled −9.1 % and −0.5 %).
+func TestMonteCarloTerminalLabelsByRank(t *testing.T) {
+	fn := FanSummary{Name: "a", Time: []int64{day(2025, time.January, 1), day(2025, time.January, 2)}}
+	for q := range fn.Bands {
+		fn.Bands[q] = []float64{1, 1 + float64(q)/10}
+	}
+	for k := range 20 {
+		fn.Terminal = append(fn.Terminal, float64(k-10)/100)
+	}
+	got := output(t, "montecarlo-rank", SVG, func(w io.Writer, f Format) error {
+		return MonteCarloSummaries(w, f, Options{Palette: NewPalette([]string{"a"})}, []FanSummary{fn})
+	})
+	for _, s := range []string{"5th pct −10.0%", "median −1.0%"} {
+		if !bytes.Contains(got, []byte(s)) {
+			t.Errorf("SVG lacks %q", s)
+		}
+	}
+}

@@ -306,3 +306,25 @@ func Quantile(x []float64, p float64) float64 {
 	q, _ := tail(validCopy(x), p)
 	return q
 }
+
+// QuantileRank returns the p-quantile of the non-missing values of x by
+// nearest rank: the ⌈p·n⌉-th smallest (the smallest for p = 0; R's
+// quantile type 1, SQL's quantile_disc), as a Monte Carlo summary's
+// terminal percentiles are taken. p·n within 1e-9 of a whole number is
+// that number (1 − 0.95 is 0.05000000000000004: of 100 values, the 5th).
+// It works on a copy of x (selection, O(n) expected). NaN when there is
+// no value.
+func QuantileRank(x []float64, p float64) float64 {
+	checkAlpha(p)
+	s := validCopy(x)
+	if len(s) == 0 {
+		return nan()
+	}
+	h := p * float64(len(s))
+	if r := math.Round(h); math.Abs(h-r) < 1e-9 {
+		h = r
+	}
+	k := min(max(int(math.Ceil(h))-1, 0), len(s)-1)
+	selectK(s, k)
+	return s[k]
+}
