@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-
-	"github.com/divergence-research/divergence/results/metrics"
 )
 
 // Distribution summarises value curves across Monte Carlo paths (equity
@@ -59,10 +57,16 @@ func MaxDrawdownFrom(peak float64, c []float64) float64 {
 }
 
 // Quantile is the empirical quantile: the ⌈p·n⌉-th smallest value (the
-// smallest for p = 0; metrics.QuantileRank, which the Monte Carlo chart's
-// terminal percentiles use too). NaN for no values.
+// smallest for p = 0). NaN for no values. (results/metrics.QuantileRank
+// is the same rule, for the Monte Carlo chart's labels: this package may
+// not depend on results.)
 func Quantile(xs []float64, p float64) float64 {
-	return metrics.QuantileRank(xs, p)
+	if len(xs) == 0 {
+		return math.NaN()
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return quantileSorted(s, p)
 }
 
 func quantileSorted(s []float64, p float64) float64 {

@@ -269,10 +269,11 @@ func MonteCarloSummaries(w io.Writer, f Format, opt Options, fans []FanSummary) 
 				topCount = math.Max(topCount, cnt)
 			}
 			bottom.Add(bars)
-			// As montecarlo_summary's terminal_p05 and terminal_median
-			// (nearest rank): the interpolated percentiles differed from
-			// the summary's by up to a path's spacing (−59.1 % against
-			// −59.64 % on 300 paths), under the same words.
+			// By nearest rank, as montecarlo_summary's terminal_p05 and
+			// terminal_median (of the same returns when each path starts
+			// at the initial cash, as the experiment's do): interpolated,
+			// they differed from the summary's by up to a path's spacing
+			// (−59.1 % against −59.64 % on 300 paths), under the same words.
 			q5, q50 := metrics.QuantileRank(terms[i], 0.05), metrics.QuantileRank(terms[i], 0.5)
 			dashed := draw.LineStyle{Color: col, Width: vg.Points(1.4), Dashes: []vg.Length{vg.Points(5), vg.Points(3)}}
 			solid := draw.LineStyle{Color: col, Width: vg.Points(1.4)}

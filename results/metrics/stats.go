@@ -310,7 +310,7 @@ func Quantile(x []float64, p float64) float64 {
 // QuantileRank returns the p-quantile of the non-missing values of x by
 // nearest rank: the ⌈p·n⌉-th smallest (the smallest for p = 0; R's
 // quantile type 1, SQL's quantile_disc), as a Monte Carlo summary's
-// terminal percentiles are taken. p·n within 1e-9 of a whole number is
+// terminal percentiles are taken (scenarios.Quantile, of the same rule). p·n within 1e-9 of a whole number is
 // that number (1 − 0.95 is 0.05000000000000004: of 100 values, the 5th).
 // It works on a copy of x (selection, O(n) expected). NaN when there is
 // no value.
