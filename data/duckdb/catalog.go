@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -51,7 +52,7 @@ CREATE TABLE IF NOT EXISTS instruments (
 	n_rows   BIGINT NOT NULL,
 	synthetic BOOLEAN NOT NULL DEFAULT false, -- imported from a folder of generated prices
 	no_adj_close BOOLEAN NOT NULL DEFAULT false, -- the file had no adjusted close: adj_close holds the close
-	notes VARCHAR NOT NULL DEFAULT ''    -- what the reader noted of the file (newest first, …), one a line
+	notes VARCHAR NOT NULL DEFAULT ''    -- what the reader noted of the file (newest first, …): a JSON array, '' for none
 );
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS synthetic BOOLEAN DEFAULT false;
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS no_adj_close BOOLEAN DEFAULT false;
@@ -519,7 +520,7 @@ func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Serie
 	}
 	res, err := conn.ExecContext(ctx, `INSERT INTO instruments (symbol, class, source, sha256, first_ts, last_ts, n_rows, synthetic, no_adj_close, notes)
 		SELECT ?, ?, ?, ?, min(ts), max(ts), count(*), ?, ?, ? FROM bars WHERE symbol = ?`,
-		s.Symbol, s.Class.String(), e.Source, e.SHA256, data.IsSyntheticFile(e.Source), s.NoAdjClose, strings.Join(s.Notes, "\n"), s.Symbol)
+		s.Symbol, s.Class.String(), e.Source, e.SHA256, data.IsSyntheticFile(e.Source), s.NoAdjClose, storedNotes(s.Notes), s.Symbol)
 	if err != nil {
 		return err
 	}
@@ -664,8 +665,8 @@ func (c *Catalog) list(ctx context.Context, q interface {
 			return nil, fmt.Errorf("duckdb: catalog %s: instrument %s: %w", c.path, e.Symbol, err)
 		}
 		e.Rows = int(n)
-		if notes != "" {
-			e.Notes = strings.Split(notes, "\n")
+		if e.Notes, err = readNotes(notes); err != nil {
+			return nil, fmt.Errorf("duckdb: catalog %s: instrument %s: notes: %w", c.path, e.Symbol, err)
 		}
 		out = append(out, e)
 	}
@@ -751,6 +752,11 @@ func (c *Catalog) Load(ctx context.Context, symbols []string) (p *data.Panel, er
 			}
 			s.Source = "catalog:" + c.path + ":" + e.Source
 			s.NoAdjClose, s.Notes = e.NoAdjClose, slices.Clone(e.Notes)
+			// The weekend note depends on the class, which a run may set
+			// otherwise: made again from the series, as a read does.
+			if note := data.WeekendNote(&s); note != "" {
+				s.Notes = append(s.Notes, note)
+			}
 			if err := s.Validate(s.Source); err != nil {
 				return err
 			}
@@ -932,4 +938,26 @@ func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Im
 	}
 	res.Entries = entries
 	return res, nil
+}
+
+// storedNotes is the instruments table's notes of a series: its reader's
+// notes as a JSON array ("" for none), without the weekend note, which
+// depends on the class a run may set otherwise (Load makes it again).
+func storedNotes(notes []string) string {
+	keep := slices.DeleteFunc(slices.Clone(notes), func(n string) bool { return data.WeekendNoted([]string{n}) })
+	if len(keep) == 0 {
+		return ""
+	}
+	b, _ := json.Marshal(keep) // strings only: no error
+	return string(b)
+}
+
+// readNotes reads storedNotes' text back.
+func readNotes(text string) ([]string, error) {
+	if text == "" {
+		return nil, nil
+	}
+	var out []string
+	err := json.Unmarshal([]byte(text), &out)
+	return out, err
 }

@@ -603,3 +603,20 @@ func TestCatalogKeepsNanoseconds(t *testing.T) {
 		}
 	}
 }
+
+// The notes kept of an instrument come back as they were, a line break
+// or an empty note included, without the weekend note (which Load makes
+// again for the class: TestCatalogRunNotesFollowTheClass in experiment).
+func TestStoredNotes(t *testing.T) {
+	weekend := "classed equity, but 8 of its 60 bars fall on a Saturday or Sunday (UTC), the first 2024-01-06: …"
+	for _, notes := range [][]string{nil, {"a"}, {"a\nb", "", `"quoted"`}, {weekend, "kept"}} {
+		got, err := readNotes(storedNotes(notes))
+		want := slices.DeleteFunc(slices.Clone(notes), func(n string) bool { return n == weekend })
+		if err != nil || !slices.Equal(got, want) || len(want) == 0 && got != nil {
+			t.Errorf("%q came back as %q, %v; want %q", notes, got, err, want)
+		}
+	}
+	if _, err := readNotes("not json"); err == nil {
+		t.Error("a broken notes column read without an error")
+	}
+}
