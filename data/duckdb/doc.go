@@ -74,10 +74,10 @@
 // YYYY-MM-DD, slash dates, YYYYMMDD) or its bars are 23 hours or more apart
 // (median spacing): each bar is then stamped 00:00 UTC of its date in its
 // own offset or zone, exactly as before intraday support (so a daily
-// file's "2024-01-02 00:00:00-05:00" is 2024-01-02) — unless every stamp
-// is 00:00 UTC written in a zone behind UTC ("2024-11-27 21:00:00-03:00",
-// the candle of 2024-11-28): those are UTC days, read as such with a
-// note. Otherwise the file
+// file's "2024-01-02 00:00:00-05:00" is 2024-01-02) — unless, for a
+// token (any class but equity), every stamp is 00:00 UTC written in a zone
+// behind UTC ("2024-11-27 21:00:00-03:00", the candle of 2024-11-28):
+// those are UTC days, read as such with a note. Otherwise the file
 // is intraday and each bar is stamped with its instant, the bar's open,
 // in UTC nanoseconds. The series' Interval is the median spacing (see
 // data.DetectInterval).

@@ -340,12 +340,21 @@ func TestDailyUTCDaysInAZoneBehind(t *testing.T) {
 	}{
 		{"offsets", barsCSV(hdr, "2024-11-27 21:00:00-03:00", "2024-11-28 21:00:00-03:00", "2024-11-29 21:00:00-03:00"), ReadOptions{},
 			[]int64{data.Day(2024, 11, 28), data.Day(2024, 11, 29), data.Day(2024, 11, 30)},
-			"daily bars stamped 00:00 UTC, written in a zone behind UTC (the first, 2024-11-28 00:00 UTC, is 2024-11-27 there): read as the UTC days they are, not their local dates"},
+			"daily bars stamped 00:00 UTC, written in a zone behind UTC (2024-11-28 00:00 UTC is 2024-11-27 there): read as the UTC days they are, not their local dates"},
 		{"a zone", barsCSV(hdr, "2024-11-27 21:00", "2024-11-28 21:00", "2024-11-29 21:00"), ReadOptions{Timezone: "America/Santiago"},
 			[]int64{data.Day(2024, 11, 28), data.Day(2024, 11, 29), data.Day(2024, 11, 30)},
 			"read as the UTC days they are"},
 		{"not all at 00:00 UTC", barsCSV(hdr, "2024-11-27 21:00:00-03:00", "2024-11-28 22:00:00-03:00", "2024-11-29 21:00:00-03:00"), ReadOptions{},
 			[]int64{data.Day(2024, 11, 27), data.Day(2024, 11, 28), data.Day(2024, 11, 29)}, ""},
+		// The note names the first row whose local date differs: a file
+		// mixing +00:00 and −03:00 stamps, all at 00:00 UTC.
+		{"mixed offsets", barsCSV(hdr, "2024-11-28 00:00:00+00:00", "2024-11-28 21:00:00-03:00", "2024-11-29 21:00:00-03:00"), ReadOptions{},
+			[]int64{data.Day(2024, 11, 28), data.Day(2024, 11, 29), data.Day(2024, 11, 30)},
+			"(2024-11-29 00:00 UTC is 2024-11-28 there)"},
+		// An equity's daily bars are its sessions' dates: stamped 19:00 in
+		// New York (00:00 UTC in winter), Friday 2024-01-05 stays Friday.
+		{"an equity", barsCSV(hdr, "2024-01-04 19:00:00-05:00", "2024-01-05 19:00:00-05:00", "2024-01-08 19:00:00-05:00"), ReadOptions{Class: data.Equity},
+			[]int64{data.Day(2024, 1, 4), data.Day(2024, 1, 5), data.Day(2024, 1, 8)}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if c.opt.Timezone != "" {

@@ -218,11 +218,21 @@ func connector(path string) (*goduckdb.Connector, error) {
 }
 
 // connectorThreads is connector with a pool of n threads (0: threadsParam's).
+// Every connection's session runs in UTC (utcSession).
 func connectorThreads(path string, n int) (*goduckdb.Connector, error) {
 	if n <= 0 {
-		return goduckdb.NewConnector(path+threadsParam(), nil)
+		return goduckdb.NewConnector(path+threadsParam(), utcSession)
 	}
-	return goduckdb.NewConnector(path+"?threads="+strconv.Itoa(n), nil)
+	return goduckdb.NewConnector(path+"?threads="+strconv.Itoa(n), utcSession)
+}
+
+// utcSession sets a new connection's time zone to UTC. DuckDB's session
+// zone is the machine's (TZ) otherwise, and it is the zone its Arrow
+// output gives a TIMESTAMPTZ column: a Parquet file of daily bars at
+// 00:00 UTC, read under TZ=America/Sao_Paulo, was dated a day early.
+func utcSession(execer driver.ExecerContext) error {
+	_, err := execer.ExecContext(context.Background(), "SET TimeZone = 'UTC'", nil)
+	return err
 }
 
 // fileReader reads files through a DuckDB database: its own in-memory one,

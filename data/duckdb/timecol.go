@@ -746,14 +746,20 @@ func (d *decoder) stampTimes() {
 	// The instants become the stamps in place: the column is not read
 	// again once stamped.
 	t := tc.inst[:n:n]
-	// Daily bars every one of which is 00:00 UTC, written in a zone behind
-	// UTC ("2024-11-27 21:00:00-03:00" for the candle of 2024-11-28), are
-	// UTC days: their local dates, a day early throughout, are not read.
-	// (A file written at local midnight, "2024-01-02 00:00:00-05:00",
-	// keeps its local dates.)
-	utcDays := daily && !tc.dateOnly && tc.lday != nil && n > 0
+	// A token's daily bars every one of which is 00:00 UTC, written in a
+	// zone behind UTC ("2024-11-27 21:00:00-03:00" for the candle of
+	// 2024-11-28), are UTC days: their local dates, a day early
+	// throughout, are not read. A file written at local midnight
+	// ("2024-01-02 00:00:00-05:00") keeps its local dates, and so does an
+	// equity's (its bars are its sessions' dates: "2024-01-05 19:00-05:00"
+	// is Friday's, not Saturday's).
+	utcDays := daily && d.s.Class != data.Equity && !tc.dateOnly && tc.lday != nil && n > 0
+	first := -1 // the first row whose local date is not its UTC date
 	for k := 0; k < n && utcDays; k++ {
 		utcDays = tc.inst[k]%dayNano == 0
+		if first < 0 && tc.lday[k] != floorDiv(tc.inst[k], dayNano) {
+			first = k
+		}
 	}
 	if daily && !utcDays {
 		for k := range t {
@@ -761,8 +767,8 @@ func (d *decoder) stampTimes() {
 		}
 	}
 	if utcDays {
-		d.s.Notes = append(d.s.Notes, fmt.Sprintf("daily bars stamped 00:00 UTC, written in a zone behind UTC (the first, %s 00:00 UTC, is %s there): read as the UTC days they are, not their local dates",
-			data.FormatDay(t[0]), data.FormatDay(tc.lday[0]*dayNano)))
+		d.s.Notes = append(d.s.Notes, fmt.Sprintf("daily bars stamped 00:00 UTC, written in a zone behind UTC (%s 00:00 UTC is %s there): read as the UTC days they are, not their local dates",
+			data.FormatDay(t[first]), data.FormatDay(tc.lday[first]*dayNano)))
 	}
 	d.s.Time = t
 	tc.inst, tc.lday = nil, nil
