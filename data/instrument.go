@@ -126,9 +126,22 @@ const weekendNoteStart = "classed equity, but "
 // the reader's, on the series as read, whose counts differ from those of
 // a window of it (an experiment's end before the file's).
 func WeekendNoted(notes []string) bool {
-	return slices.ContainsFunc(notes, func(n string) bool {
-		return strings.HasPrefix(n, weekendNoteStart) && strings.Contains(n, " fall on a Saturday or Sunday (UTC), the first ")
-	})
+	return slices.ContainsFunc(notes, IsWeekendNote)
+}
+
+// IsWeekendNote reports whether note is a WeekendNote.
+func IsWeekendNote(note string) bool {
+	return strings.HasPrefix(note, weekendNoteStart) && strings.Contains(note, " fall on a Saturday or Sunday (UTC), the first ")
+}
+
+// RenoteWeekend replaces s's WeekendNote, if any, with the one its class
+// gives now (none for a token): the note depends on the class, which a
+// run may set after the series was read, or a catalog stored it under.
+func (s *Series) RenoteWeekend() {
+	s.Notes = slices.DeleteFunc(s.Notes, IsWeekendNote)
+	if note := WeekendNote(s); note != "" {
+		s.Notes = append(s.Notes, note)
+	}
 }
 
 // CanonicalSymbol strips a quote-currency suffix from a crypto pair so that

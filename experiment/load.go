@@ -120,14 +120,10 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 	for _, sym := range classSyms {
 		if i := p.Index(sym); i >= 0 {
 			p.Series[i].Class, _ = data.ParseClass(f.Data.Classes[sym])
-			// The weekend note is the class's: made again for the class
-			// now (a catalog's instrument imported as an equity, classed
-			// crypto here, kept "give [data] classes" of a run that did).
-			s := &p.Series[i]
-			s.Notes = slices.DeleteFunc(s.Notes, func(n string) bool { return data.WeekendNoted([]string{n}) })
-			if note := data.WeekendNote(s); note != "" {
-				s.Notes = append(s.Notes, note)
-			}
+			// The weekend note is the class's (a catalog's instrument
+			// imported as an equity, classed crypto here, kept "give
+			// [data] classes" of a run that did).
+			p.Series[i].RenoteWeekend()
 		}
 	}
 	if err := p.Validate(); err != nil {

@@ -550,8 +550,8 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if start != 0 && tl.StepAt(start) >= tl.Len() {
 		// The bars were cut at end: the data may go on past it, so the
 		// window, not the data, is what holds no bar.
-		if end != 0 && lastBar(uncut) >= end {
-			return nil, fmt.Errorf("start = %s, end = %s: no bars between them (the last bar before end is on %s; the data go on to %s): widen the window", f.Start, f.End, data.FormatStamp(tl.Times[tl.Len()-1]), data.FormatStamp(lastBar(uncut)))
+		if last := lastBar(uncut); end != 0 && last >= end {
+			return nil, fmt.Errorf("start = %s, end = %s: no bars between them (the last bar before end is on %s; the data go on to %s): widen the window", f.Start, f.End, data.FormatStamp(tl.Times[tl.Len()-1]), data.FormatStamp(last))
 		}
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatStamp(tl.Times[tl.Len()-1]))
 	}

@@ -752,11 +752,7 @@ func (c *Catalog) Load(ctx context.Context, symbols []string) (p *data.Panel, er
 			}
 			s.Source = "catalog:" + c.path + ":" + e.Source
 			s.NoAdjClose, s.Notes = e.NoAdjClose, slices.Clone(e.Notes)
-			// The weekend note depends on the class, which a run may set
-			// otherwise: made again from the series, as a read does.
-			if note := data.WeekendNote(&s); note != "" {
-				s.Notes = append(s.Notes, note)
-			}
+			s.RenoteWeekend() // not stored (storedNotes): made for the class, as a read does
 			if err := s.Validate(s.Source); err != nil {
 				return err
 			}
@@ -944,7 +940,7 @@ func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Im
 // notes as a JSON array ("" for none), without the weekend note, which
 // depends on the class a run may set otherwise (Load makes it again).
 func storedNotes(notes []string) string {
-	keep := slices.DeleteFunc(slices.Clone(notes), func(n string) bool { return data.WeekendNoted([]string{n}) })
+	keep := slices.DeleteFunc(slices.Clone(notes), data.IsWeekendNote)
 	if len(keep) == 0 {
 		return ""
 	}
