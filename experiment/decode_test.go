@@ -87,6 +87,9 @@ func TestParseRefusesWrappingValues(t *testing.T) {
 		{minimal + "[montecarlo]\npaths = 0\n", "montecarlo.paths = 0: want 1 to 1,000,000 (leave it out for 200)"},
 		{minimal + "[montecarlo]\ndays = 0\n", "montecarlo.days = 0: want 2 to 36,525 (leave it out for 365)"},
 		{minimal + "[montecarlo]\nmean_block = 0.0\n", "montecarlo.mean_block = 0: want >= 1 (leave it out for 10)"},
+		// inf passed ">= 1", then stopped the run at its manifest ("json:
+		// unsupported value: +Inf"), naming no key
+		{minimal + "[montecarlo]\nmean_block = inf\n", "montecarlo.mean_block = +Inf: want a finite length >= 1"},
 		{minimal + "[montecarlo]\nwarmup_days = -1\n", "montecarlo.warmup_days = -1: want 0"},
 		{minimal + "[montecarlo]\npaths = 9223372036854775807\n", "montecarlo.paths = 9223372036854775807: want 1 to 1,000,000"},
 		{minimal + "[walkforward]\nin_sample_days = -30\nout_of_sample_days = 10\n", "walkforward.in_sample_days = -30: want 1 to 36525 (100 years)"},

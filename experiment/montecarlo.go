@@ -80,8 +80,8 @@ func (m *MonteCarloSpec) validate() error {
 		return fmt.Errorf("montecarlo.paths = %d: want 1 to 1,000,000", m.Paths)
 	case m.Days < 2 || m.Days > 36_525:
 		return fmt.Errorf("montecarlo.days = %d: want 2 to 36,525 (100 years; longer paths would run past the dates a timestamp holds, 2262)", m.Days)
-	case !(m.MeanBlock >= 1):
-		return fmt.Errorf("montecarlo.mean_block = %g: want >= 1", m.MeanBlock)
+	case !(m.MeanBlock >= 1) || math.IsInf(m.MeanBlock, 1):
+		return fmt.Errorf("montecarlo.mean_block = %g: want a finite length >= 1", m.MeanBlock)
 	case m.ShockProbability != nil && !(*m.ShockProbability > 0 && *m.ShockProbability <= 1):
 		return fmt.Errorf("montecarlo.shock_probability = %g: want a fraction in (0, 1] (for unshocked paths, leave out montecarlo.shock)", *m.ShockProbability)
 	case m.ShockProbability != nil && m.Shock == "":

@@ -68,6 +68,13 @@ func sweepValues(key string, v any) ([]any, error) {
 		fi, fInt := from.(int64)
 		ti, tInt := to.(int64)
 		si, sInt := step.(int64)
+		if sf, ok := step.(float64); ok && fInt && sf == math.Trunc(sf) && math.Abs(sf) < 0x1p53 {
+			// A whole step written 10.0 beside a whole from steps as 10:
+			// { from = 30, to = 50, step = 10.0 } is 30, 40, 50 (as
+			// floats, an integer parameter refused "slow = 30 … not
+			// 30.0", naming a value written as 30).
+			si, sInt = int64(sf), true
+		}
 		if tf, ok := to.(float64); ok && fInt && sInt && tf >= float64(fi) {
 			// Whole from and step make whole values whatever the bound:
 			// { from = 5, to = 15.0, step = 5 } is 5, 10, 15 (as floats,

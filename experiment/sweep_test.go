@@ -93,6 +93,42 @@ func TestSweepWholeRangeFloatBound(t *testing.T) {
 	}
 }
 
+// A whole step written with a decimal point beside a whole from steps
+// as a whole number: { from = 30, to = 50, step = 10.0 } is 30, 40, 50
+// (int64). As floats, sma-cross refused it with "slow = 30: want a whole
+// number, written without a decimal point (30, not 30.0)", naming a value
+// the user wrote as 30. A fractional step keeps the float values.
+func TestSweepWholeFloatStep(t *testing.T) {
+	vs, err := sweepValues("slow", map[string]any{"from": int64(30), "to": int64(50), "step": 10.0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 3 || vs[0] != int64(30) || vs[1] != int64(40) || vs[2] != int64(50) {
+		t.Errorf("%#v, want int64 30, 40, 50", vs)
+	}
+	if _, err := sweepValues("slow", map[string]any{"from": int64(30), "to": int64(50), "step": 0.0}); err == nil || !strings.Contains(err.Error(), "slow.step = 0: want > 0") {
+		t.Errorf("step = 0.0: %v", err)
+	}
+	vs, err = sweepValues("slow", map[string]any{"from": int64(30), "to": int64(31), "step": 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 3 || vs[0] != 30.0 || vs[1] != 30.5 || vs[2] != 31.0 {
+		t.Errorf("%#v, want float64 30, 30.5, 31", vs)
+	}
+	f, err := Parse("s.toml", "name = \"s\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"x\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n[strategy.sweep]\nslow = { from = 30, to = 50, step = 10.0 }\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs, err := f.Runs(strategies.Builtins())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(specs) != 3 || specs[2].Key != "x--slow=50" {
+		t.Errorf("%d runs, last %q; want 3, x--slow=50", len(specs), specs[len(specs)-1].Key)
+	}
+}
+
 // A float range that crosses zero, or whose numbers carry more than 12
 // significant digits, lists the decimals as written: from + i×step in
 // decimal arithmetic, then the float nearest it.
