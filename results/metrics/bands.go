@@ -27,6 +27,9 @@ import (
 //   - each day's smallest and largest values are kept exactly and bound
 //     every estimate, so the 0 and 1 quantiles are exact, and so is a day
 //     on which every path has the same value (day 0 of a growth of 1);
+//   - values of exactly 1 are counted apart, as zeros are, and read as 1:
+//     a growth of 1 that has not moved (a run in cash on that path) is
+//     not read as its bin's 0.999;
 //   - a day whose non-zero magnitudes of one sign span more than a factor
 //     of MaxRange (1e8) merges its smallest magnitudes into one bin,
 //     whose order statistics then read as that bin's upper edge:
@@ -143,6 +146,7 @@ func (b *Bands) Quantiles() [][]float64 {
 type daySketch struct {
 	pos, neg         bins
 	zero, pInf, nInf int64
+	one              int64 // values of exactly 1, outside the bins
 	n                int64
 	min, max         float64 // exact
 }
@@ -171,6 +175,8 @@ func (s *daySketch) add(v, logGamma float64, maxBins int) {
 		s.nInf++
 	case math.Abs(v) < tiny:
 		s.zero++
+	case v == 1:
+		s.one++
 	case v > 0:
 		s.pos.add(index(v, logGamma), maxBins)
 	default:
@@ -249,11 +255,26 @@ func (s *daySketch) binRank(k int64, logGamma float64) float64 {
 		return 0
 	}
 	k -= s.zero
+	// The ones rank after bin 0, which holds (1/γ, 1], and before bin 1.
+	ones := s.one > 0
 	for j, c := range s.pos.c {
+		if ones && s.pos.off+j > 0 {
+			if k < s.one {
+				return 1
+			}
+			k -= s.one
+			ones = false
+		}
 		if k < int64(c) {
 			return value(s.pos.off+j, logGamma)
 		}
 		k -= int64(c)
+	}
+	if ones && k < s.one {
+		return 1
+	}
+	if ones {
+		k -= s.one
 	}
 	return math.Inf(1)
 }

@@ -16,7 +16,7 @@ import (
 // in path order, with b's paths before o's: while the total stays within
 // the exact limit the values are concatenated in that order; beyond it
 // every value goes into the sketch, whose state (per day: bin counts,
-// zero and infinite counts, exact minimum and maximum) does not depend on
+// zero, one and infinite counts, exact minimum and maximum) does not depend on
 // the order values arrive in — except on a day whose magnitudes span more
 // than MaxRange, where bins are merged and which bins are merged depends
 // on the order (the estimate then stays within the documented bounds).
@@ -74,6 +74,7 @@ func (s *daySketch) merge(o *daySketch, maxBins int) {
 	}
 	s.n += o.n
 	s.zero += o.zero
+	s.one += o.one
 	s.pInf += o.pInf
 	s.nInf += o.nInf
 	for j, c := range o.pos.c {
@@ -101,6 +102,7 @@ type sketchState struct {
 	PosOff, NegOff      int
 	Pos, Neg            []uint32
 	Zero, PInf, NInf, N int64
+	One                 int64
 	Min, Max            float64
 }
 
@@ -111,7 +113,7 @@ func (b *Bands) MarshalBinary() ([]byte, error) {
 	st := bandsState{Days: b.days, Exact: b.exact, Paths: b.paths, Qs: b.qs, Alpha: b.alpha, Kept: b.kept}
 	for _, s := range b.sketch {
 		st.Sketch = append(st.Sketch, sketchState{PosOff: s.pos.off, NegOff: s.neg.off, Pos: s.pos.c, Neg: s.neg.c,
-			Zero: s.zero, PInf: s.pInf, NInf: s.nInf, N: s.n, Min: s.min, Max: s.max})
+			Zero: s.zero, One: s.one, PInf: s.pInf, NInf: s.nInf, N: s.n, Min: s.min, Max: s.max})
 	}
 	var buf bytes.Buffer
 	if err := gob.NewEncoder(&buf).Encode(&st); err != nil {
@@ -139,7 +141,7 @@ func (b *Bands) UnmarshalBinary(p []byte) error {
 		nb.sketch = make([]daySketch, st.Days)
 		for d, s := range st.Sketch {
 			nb.sketch[d] = daySketch{pos: bins{off: s.PosOff, c: s.Pos}, neg: bins{off: s.NegOff, c: s.Neg},
-				zero: s.Zero, pInf: s.PInf, nInf: s.NInf, n: s.N, min: s.Min, max: s.Max}
+				zero: s.Zero, one: s.One, pInf: s.PInf, nInf: s.NInf, n: s.N, min: s.Min, max: s.Max}
 		}
 	} else {
 		for d := range nb.kept {
