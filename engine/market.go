@@ -263,6 +263,12 @@ func nyClose(t int64) int64 {
 	return c
 }
 
+// SessionHours is the NYSE's regular session on t's UTC day, 09:30 New
+// York time to its close (16:00, or 13:00 on an early close), in UTC
+// Unix nanoseconds: when an equity's daily bar stamped t opened and
+// closed in fact.
+func SessionHours(t int64) (open, close int64) { return nySession(t) }
+
 // nySession is the NYSE's regular session on t's UTC day: its open,
 // 09:30 New York time, and its close (nyClose).
 func nySession(t int64) (open, close int64) {

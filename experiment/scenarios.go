@@ -179,8 +179,10 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 				unshocked = append(unshocked, sym)
 			}
 		}
+		var said []string
 		drawn := map[int]int64{}
 		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start, Note: note,
+			Said:  func(_, n string) { said = append(said, n) },
 			Drawn: func(k int, at int64) { drawn[k] = at }})
 		if err != nil && source == nil && replays(s) {
 			// scenarios' own words name its Go API (ApplyOptions.Source).
@@ -195,6 +197,9 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 		}
 		for _, n := range undone {
 			notes = append(notes, fmt.Sprintf("scenario %s: %s (its runs see that instrument unshocked)", s.Name, n))
+		}
+		for _, n := range said {
+			notes = append(notes, fmt.Sprintf("scenario %s: %s", s.Name, n))
 		}
 		// A shock dated before the runs start moves only the history the
 		// strategies warm up on, as an early scenario_start does.

@@ -26,7 +26,8 @@ func hourlyPanel() *data.Panel {
 
 // On hourly bars a jump placed on a day hits the day's first bar
 // (00:00Z), one placed at an exact time the first bar at or after it; a
-// time between bars moves to the next bar.
+// time inside a bar moves a gap (the default) to the next bar (a move
+// during the bar stays in it: TestTimeInsideAnHourlyBar).
 func TestShockOnADayOrAtATime(t *testing.T) {
 	cases := []struct {
 		when  string

@@ -52,7 +52,11 @@ type Target struct {
 // calendar days from ApplyOptions.Start. A shock placed on a day hits
 // each instrument's first bar at or after 00:00 UTC of that day (on
 // intraday bars, the day's first bar); the `time` key of a scenario file
-// sets Date to an exact instant instead (its first bar at or after it).
+// sets Date to an exact instant instead: a gap hits each instrument's
+// first bar that opens at or after it, a move during the bar its first
+// bar that has not closed by then (view.hit). An instrument whose first
+// bar comes trading days after the shock's date takes only the rest of
+// a jump's path or a replay (docs/scenarios.md).
 type When struct {
 	Date   int64 // UTC ns of a calendar date (00:00), or of an exact instant
 	Day    int   // offset in calendar days from the start
@@ -245,6 +249,10 @@ type ApplyOptions struct {
 	// should say: a group member a historical replay has no bars for
 	// (symbol, the instrument left unshocked, and text, why).
 	Note func(symbol, text string)
+	// Said, when set, hears what a shock did that the caller should say
+	// and that Note does not cover: an instrument that first trades after
+	// a jump or a replay began takes only the rest of it.
+	Said func(symbol, text string)
 	// Drawn, when set, hears each date a Random shock drew: the shock's
 	// index in the scenario and the date.
 	Drawn func(shock int, at int64)

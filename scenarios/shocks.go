@@ -138,7 +138,7 @@ func (s *Jump) apply(v *view, key string) error {
 	if err != nil {
 		return err
 	}
-	return v.jumpAll(move, t0, s.JumpPath)
+	return v.jumpAll(move, t0, s.When, s.JumpPath)
 }
 
 // overrides sets per-symbol moves. An override must name one of the
@@ -173,16 +173,66 @@ func (v *view) overrides(t Target, over map[string]float64, move map[int]float64
 }
 
 // jumpAll applies a jump path with per-instrument moves, in index order.
-func (v *view) jumpAll(move map[int]float64, t0 int64, p JumpPath) error {
+// An instrument whose first bar comes trading days after t0 (listed
+// after the move began) takes the rest of the path from there, scaled
+// so that its first bar opens where it did (missed): the part of the move
+// before it traded is not a return anyone could have held.
+func (v *view) jumpAll(move map[int]float64, t0 int64, w When, p JumpPath) error {
 	keys := make([]int, 0, len(move))
 	for i := range move {
 		keys = append(keys, i)
 	}
 	sort.Ints(keys)
 	for _, i := range keys {
-		v.jump(i, v.barAt(i, t0), move[i], p)
+		if move[i] == 0 {
+			continue
+		}
+		pre := v.missed(i, t0)
+		if pre > 0 {
+			if days := max(p.SpreadDays, 1) + p.RecoverDays; pre >= days {
+				v.note(i, fmt.Sprintf("%s first trades on %s, %d trading days after the move from %s began: its %d-day path had run its course",
+					v.out.Series[i].Symbol, data.FormatDay(v.out.Series[i].Time[0]), pre, data.FormatDay(t0), days))
+				continue
+			}
+			v.say(i, fmt.Sprintf("%s first trades on %s, %d trading days after the move from %s began: it takes the rest of the path from there",
+				v.out.Series[i].Symbol, data.FormatDay(v.out.Series[i].Time[0]), pre, data.FormatDay(t0)))
+		}
+		v.jump(i, v.hit(i, t0, w, p.Gap), pre, move[i], p)
 	}
 	return nil
+}
+
+// missed is the number of instrument i's trading dates from t0's date
+// up to the date of its first bar, when that bar comes after t0: a
+// token's days, an equity's NYSE sessions (0 when it trades by t0's
+// date). A shock that began on them happened before the instrument
+// traded.
+func (v *view) missed(i int, t0 int64) int {
+	s := &v.out.Series[i]
+	if len(s.Time) == 0 || s.Time[0] <= t0 {
+		return 0
+	}
+	n := 0
+	for d := data.DayNumber(t0); d < data.DayNumber(s.Time[0]); d++ {
+		if s.Class != data.Equity || data.NYSESession(d*data.NanosPerDay) {
+			n++
+		}
+	}
+	return n
+}
+
+// note tells the caller what a shock left undone on instrument i (it
+// sees i unshocked); say what it did that the caller should know.
+func (v *view) note(i int, text string) {
+	if v.opt.Note != nil {
+		v.opt.Note(v.out.Series[i].Symbol, text)
+	}
+}
+
+func (v *view) say(i int, text string) {
+	if v.opt.Said != nil {
+		v.opt.Said(v.out.Series[i].Symbol, text)
+	}
 }
 
 // jump scales instrument i's bars from k0 on by the cumulative factor
@@ -201,7 +251,13 @@ func (v *view) jumpAll(move map[int]float64, t0 int64, p JumpPath) error {
 // "−8 % over five sessions" spreads over an equity's five sessions, not
 // five hourly bars. SpreadDays 1 (the default) is one bar on either: the
 // move at once.
-func (v *view) jump(i, k0 int, x float64, p JumpPath) {
+//
+// pre is the number of trading days the path ran before bar k0, the
+// instrument's first (missed): bar k then takes g(k + pre), divided by
+// g(pre − 1), the level the path had reached before it, so that its
+// first open stands where it traded. On intraday bars pre days are pre
+// times the bars of its first date, and so are N and M.
+func (v *view) jump(i, k0, pre int, x float64, p JumpPath) {
 	if k0 >= len(v.out.Series[i].Time) || x == 0 {
 		return
 	}
@@ -209,12 +265,22 @@ func (v *view) jump(i, k0 int, x float64, p JumpPath) {
 	n := len(s.Close)
 	N := max(p.SpreadDays, 1)
 	M := p.RecoverDays
+	off := pre
 	if ts := v.out.Series[i].Time; v.out.Series[i].BarInterval().Intraday() {
-		if N > 1 {
-			N = barsOfDays(ts, k0, N)
-		}
-		if M > 0 {
-			M = barsOfDays(ts, k0+N, M)
+		switch {
+		case pre > 0:
+			perDay := barsOfDays(ts, 0, 1)
+			off, M = pre*perDay, M*perDay
+			if N > 1 {
+				N *= perDay
+			}
+		default:
+			if N > 1 {
+				N = barsOfDays(ts, k0, N)
+			}
+			if M > 0 {
+				M = barsOfDays(ts, k0+N, M)
+			}
 		}
 	}
 	G1 := 1 + x
@@ -237,8 +303,9 @@ func (v *view) jump(i, k0 int, x float64, p JumpPath) {
 		return G2
 	}
 	last := N + M // from here on the factor is constant
+	base := g(off - 1)
 	for k := k0; k < n; k++ {
-		j := k - k0
+		j := k - k0 + off
 		var gc, gopen float64
 		if j > last {
 			gc, gopen = G2, G2
@@ -248,6 +315,9 @@ func (v *view) jump(i, k0 int, x float64, p JumpPath) {
 			if !p.Gap {
 				gopen = g(j - 1)
 			}
+		}
+		if off > 0 {
+			gc, gopen = gc/base, gopen/base
 		}
 		s.Open[k] *= gopen
 		s.High[k] *= gc
@@ -558,12 +628,17 @@ func (s *Wick) apply(v *view, key string) error {
 		return err
 	}
 	for _, i := range idx {
-		k := v.barAt(i, t0)
+		if pre := v.missed(i, t0); pre > 0 {
+			v.note(i, fmt.Sprintf("%s first trades on %s, %d trading days after the wick on %s", v.out.Series[i].Symbol,
+				data.FormatDay(v.out.Series[i].Time[0]), pre, data.FormatDay(t0)))
+			continue
+		}
+		k := v.hit(i, t0, s.When, false)
 		if k >= len(v.out.Series[i].Time) {
 			continue
 		}
 		if s.Close != 0 {
-			v.jump(i, k, s.Close, JumpPath{})
+			v.jump(i, k, 0, s.Close, JumpPath{})
 		}
 		sr := v.prices(i)
 		sr.High[k] = max(sr.High[k], sr.Open[k], sr.Close[k])
@@ -597,7 +672,7 @@ func (s *Transplant) validate() error {
 
 // apply: the source's bars q in [From, To) give r_q = ln(C_q / C_{q-1})
 // (a bar needs a predecessor) and the shape O_q/C_q, H_q/C_q, L_q/C_q; the
-// target's bars from its first bar on or after the date take these returns
+// target's bars from the bar the date hits (view.hit) take these returns
 // and shapes in order (truncated at the end of the target's bars).
 func (s *Transplant) apply(v *view, key string) error {
 	src := v.opt.Source
@@ -657,11 +732,31 @@ func (s *Transplant) apply(v *view, key string) error {
 			r[q-lo] = math.Log(c / ss.Close[q-1])
 			so[q-lo], sh[q-lo], sl[q-lo] = ss.Open[q]/c, ss.High[q]/c, ss.Low[q]/c
 		}
-		k0 := v.barAt(i, t0)
+		// An instrument that first trades pre days into the replay
+		// replays the rest, from the source's bar off on (the source's
+		// bars are the target's, in order; on intraday bars a day is the
+		// bars of its first date). Its first bar has no return: as when
+		// the replay begins on it, its second takes the first return.
+		k0, off := v.hit(i, t0, s.When, false), 0
+		if pre := v.missed(i, t0); pre > 0 {
+			ts := v.out.Series[i].Time
+			off = pre
+			if v.out.Series[i].BarInterval().Intraday() {
+				off = pre * barsOfDays(ts, 0, 1)
+			}
+			if off >= n {
+				v.note(i, fmt.Sprintf("%s first trades on %s, %d trading days after the replay from %s began: its %d bars had all been replayed",
+					sym, data.FormatDay(ts[0]), pre, data.FormatDay(t0), n))
+				continue
+			}
+			v.say(i, fmt.Sprintf("%s first trades on %s, %d trading days after the replay from %s began: it replays the rest from there",
+				sym, data.FormatDay(ts[0]), pre, data.FormatDay(t0)))
+			k0 = 0
+		}
 		k0 = max(k0, 1)
-		k1 := min(k0+n, len(v.out.Series[i].Time))
-		v.rebuild(i, k0, k1, r, func(k int, c float64) (float64, float64, float64) {
-			q := k - k0
+		k1 := min(k0+n-off, len(v.out.Series[i].Time))
+		v.rebuild(i, k0, k1, r[off:], func(k int, c float64) (float64, float64, float64) {
+			q := k - k0 + off
 			return c * so[q], c * sh[q], c * sl[q]
 		})
 	}
@@ -733,6 +828,17 @@ func (s *Propagate) apply(v *view, key string) error {
 		if isDriver[i] {
 			continue
 		}
+		if pre := v.missed(i, t0); pre > 0 {
+			// No history before the shock to estimate a beta on.
+			sym := v.out.Series[i].Symbol
+			text := fmt.Sprintf("%s first trades on %s, %d trading days after the shock's date %s: it has no returns before it to estimate its betas on",
+				sym, data.FormatDay(v.out.Series[i].Time[0]), pre, data.FormatDay(t0))
+			if slices.Contains(s.Symbols, sym) {
+				return fmt.Errorf("%s.symbols: %s", key, text)
+			}
+			v.note(i, text)
+			continue
+		}
 		beta, n, err := v.betas(i, drv, from, t0)
 		if err != nil {
 			return fmt.Errorf("%s: %s: %w", key, v.out.Series[i].Symbol, err)
@@ -753,7 +859,7 @@ func (s *Propagate) apply(v *view, key string) error {
 		}
 		move[i] = math.Expm1(lm)
 	}
-	return v.jumpAll(move, t0, s.JumpPath)
+	return v.jumpAll(move, t0, s.When, s.JumpPath)
 }
 
 // betas regresses instrument i's log returns on the drivers' over the

@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
 )
 
 // view is the per-run shocked panel under construction. out.Series[i]
@@ -244,6 +245,38 @@ func (v *view) window(w When, win Window, key string) (from, to int64, err error
 func (v *view) barAt(i int, t int64) int {
 	ts := v.out.Series[i].Time
 	return sort.Search(len(ts), func(k int) bool { return ts[k] >= t })
+}
+
+// hit is instrument i's bar a shock at t0 lands on: its first bar on or
+// after t0 (Len() if none). For an instant (When.Time, the file's time
+// key), a move during the bar (gap false: a jump's, a wick, a replay's
+// first return) lands on the first bar that has not closed by t0 (the
+// bar t0 falls in), and a gap on the first bar that opens at or after
+// t0. A daily bar opens at its stamp (00:00 UTC) and closes a day later,
+// an equity's at its session's open and close (engine.SessionHours): a
+// time of 14:00Z on 2025-01-07 hits an equity's session of that day,
+// which opens at 14:30Z, either way, and a token's candle of that day
+// with a move during it (its next with a gap).
+func (v *view) hit(i int, t0 int64, w When, gap bool) int {
+	k := v.barAt(i, t0)
+	if !w.Time || k == 0 {
+		return k
+	}
+	s := &v.out.Series[i]
+	prev := s.Time[k-1]
+	open, end := prev, prev+data.NanosPerDay
+	if iv := s.BarInterval(); iv.Intraday() {
+		end = prev + int64(iv)
+		if k < len(s.Time) {
+			end = min(end, s.Time[k])
+		}
+	} else if s.Class == data.Equity {
+		open, end = engine.SessionHours(prev)
+	}
+	if gap && open >= t0 || !gap && t0 < end {
+		return k - 1
+	}
+	return k
 }
 
 // barRange returns instrument i's bars with from <= t < to.

@@ -1,0 +1,247 @@
+package scenarios
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// heard collects what Apply said through Note and Said.
+type heard struct{ notes, said []string }
+
+func (h *heard) options(opt ApplyOptions) ApplyOptions {
+	opt.Note = func(sym, text string) { h.notes = append(h.notes, sym+": "+text) }
+	opt.Said = func(sym, text string) { h.said = append(h.said, sym+": "+text) }
+	return opt
+}
+
+func (h *heard) has(t *testing.T, list []string, sub string) {
+	t.Helper()
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return
+		}
+	}
+	t.Errorf("nothing containing %q among %q", sub, list)
+}
+
+// A jump that began before an instrument first traded gives it the rest
+// of its path, from the level the path had reached (its first open stands
+// where it traded), and leaves one listed after the path ran its course
+// as it was, with a note. Before, each took the whole path from its first
+// bar, however late (a token listed 60 days after ai-bubble-burst's day 0
+// fell 45 % over the 63 sessions after its listing).
+//
+// Move −50 % over N = 5 bars from day 2 (a Wednesday, 2025-01-08), gap
+// false: g(j) = 0.5^((j+1)/5), g(j ≥ 5) = 0.5.
+//
+//	AA (token, from day 0): closes 100, 100, 100·0.5^(1/5) … 50 from day 6.
+//	BB (token, from day 4: 2 days missed, j = k + 2): bar k takes g(k+2) /
+//	  g(1): closes 100·0.5^(1/5) = 87.0551, 100·0.5^(2/5) = 75.7858,
+//	  then 100·0.5^(3/5) = 65.9754 for good; its first open g(1)/g(1) = 1.
+//	CC (token, from day 8: 6 days missed ≥ 5): unchanged, noted.
+//	NV (equity, from Monday day 7): sessions missed from Wednesday
+//	  2025-01-08: the 8th and the 10th (the 9th the NYSE closed, President
+//	  Carter's day of mourning): 2, so the same as BB.
+func TestJumpOnLateListing(t *testing.T) {
+	p := panelOf(
+		series("AA", data.Crypto, seq(12), flat(12, 100)),
+		series("BB", data.Crypto, []int{4, 5, 6, 7, 8, 9}, flat(6, 100)),
+		series("CC", data.Crypto, []int{8, 9, 10}, flat(3, 100)),
+		series("NV", data.Equity, []int{7, 8, 9, 10, 11}, flat(5, 100)),
+	)
+	s := mustParse(t, `name = "j"
+[[shock]]
+type = "jump"
+symbols = ["AA", "BB", "CC", "NV"]
+day = 2
+gap = false
+spread_days = 5
+move = -0.5`)
+	var h heard
+	out, _ := mustApply(t, s, p, h.options(ApplyOptions{}))
+	g := func(j int) float64 { return math.Pow(0.5, math.Min(float64(j+1), 5)/5) }
+	for k := range 12 {
+		want := 100.0
+		if k >= 2 {
+			want = 100 * g(k-2)
+		}
+		near(t, "AA close", out.Series[0].Close[k], want, 1e-12)
+	}
+	late := []float64{100 * math.Pow(0.5, 0.2), 100 * math.Pow(0.5, 0.4), 100 * math.Pow(0.5, 0.6), 100 * math.Pow(0.5, 0.6), 100 * math.Pow(0.5, 0.6)}
+	for _, i := range []int{1, 3} {
+		s := out.Series[i]
+		near(t, s.Symbol+" open[0]", s.Open[0], 100, 1e-12)
+		for k, want := range late {
+			near(t, s.Symbol+" close", s.Close[k], want, 1e-12)
+		}
+	}
+	for k, c := range out.Series[2].Close {
+		near(t, "CC close", c, 100, 0)
+		near(t, "CC open", out.Series[2].Open[k], 100, 0)
+	}
+	h.has(t, h.notes, "CC: CC first trades on 2025-01-14, 6 trading days after the move from 2025-01-08 began: its 5-day path had run its course")
+	h.has(t, h.said, "BB: BB first trades on 2025-01-10, 2 trading days after the move from 2025-01-08 began: it takes the rest of the path from there")
+	h.has(t, h.said, "NV: NV first trades on 2025-01-13, 2 trading days after")
+	if len(h.notes) != 1 || len(h.said) != 2 {
+		t.Errorf("notes %q, said %q: want one and two", h.notes, h.said)
+	}
+}
+
+// A replay that began before an instrument first traded replays the rest
+// for it; one listed after the replay's last bar is left as it was, with a
+// note; a wick before an instrument traded is not put on its first bar.
+//
+// Source closes (days 0–4) 100, 80, 88, 66, 99: the window [day 1, day 5)
+// replays the returns ln 0.8, ln 1.1, ln 0.75, ln 1.5 from day 2.
+//
+//	AA (from day 0): closes 100, 100, 80, 88, 66, 99, then 99.
+//	BB (from day 4, 2 days missed): its bar 1 takes the third return, bar
+//	  2 the fourth: 100, 75, 112.5, then 112.5.
+//	CC (from day 7, 5 days missed ≥ the 4 bars): unchanged, noted.
+func TestTransplantOnLateListing(t *testing.T) {
+	src := panelOf(series("AA", data.Crypto, seq(5), []float64{100, 80, 88, 66, 99}),
+		series("BB", data.Crypto, seq(5), []float64{100, 80, 88, 66, 99}),
+		series("CC", data.Crypto, seq(5), []float64{100, 80, 88, 66, 99}))
+	p := panelOf(
+		series("AA", data.Crypto, seq(8), flat(8, 100)),
+		series("BB", data.Crypto, []int{4, 5, 6, 7}, flat(4, 100)),
+		series("CC", data.Crypto, []int{7, 8}, flat(2, 100)),
+	)
+	s := mustParse(t, `name = "replay"
+[[shock]]
+type = "transplant"
+symbols = ["AA", "BB", "CC"]
+from = 2025-01-07
+to = 2025-01-11
+day = 2
+[[shock]]
+type = "wick"
+symbols = ["CC"]
+day = 2
+move = -0.3`)
+	var h heard
+	out, _ := mustApply(t, s, p, h.options(ApplyOptions{Source: src}))
+	for k, want := range []float64{100, 100, 80, 88, 66, 99, 99, 99} {
+		near(t, "AA close", out.Series[0].Close[k], want, 1e-12)
+	}
+	for k, want := range []float64{100, 75, 112.5, 112.5} {
+		near(t, "BB close", out.Series[1].Close[k], want, 1e-12)
+	}
+	for k, c := range out.Series[2].Close {
+		near(t, "CC close", c, 100, 0)
+		near(t, "CC low", out.Series[2].Low[k], 99, 0)
+	}
+	h.has(t, h.said, "BB: BB first trades on 2025-01-10, 2 trading days after the replay from 2025-01-08 began: it replays the rest from there")
+	h.has(t, h.notes, "CC: CC first trades on 2025-01-13, 5 trading days after the replay from 2025-01-08 began: its 4 bars had all been replayed")
+	h.has(t, h.notes, "CC: CC first trades on 2025-01-13, 5 trading days after the wick on 2025-01-08")
+}
+
+// A shock placed at an instant (time) inside a daily bar: a move during
+// the bar (gap = false) lands on the bar the instant falls in, a gap on
+// the first bar that opens at or after it. A token's daily candle runs
+// 00:00–24:00 UTC; an equity's session of 2025-01-07 (a Tuesday, New
+// York on EST) 14:30–21:00 UTC. Before, both took the first bar stamped
+// after the instant: the next day's, for a token's candle holding it and
+// for an equity's session that opened after it.
+func TestTimeInsideADailyBar(t *testing.T) {
+	for _, c := range []struct {
+		time      string
+		gap       bool
+		btc, nvda int // the bar that takes the move (day offset)
+	}{
+		{"2025-01-07T14:00:00Z", false, 1, 1},
+		{"2025-01-07T14:00:00Z", true, 2, 1}, // the session opens at 14:30, after it
+		{"2025-01-07T15:00:00Z", true, 2, 2},
+		{"2025-01-07T15:00:00Z", false, 1, 1},
+		{"2025-01-07T22:00:00Z", false, 1, 2}, // after the session's close
+		{"2025-01-07T00:00:00Z", true, 1, 1},
+	} {
+		p := panelOf(series("BTC", data.Crypto, seq(4), flat(4, 100)), series("NVDA", data.Equity, seq(4), flat(4, 100)))
+		gap := "false"
+		if c.gap {
+			gap = "true"
+		}
+		s := mustParse(t, `name = "j"
+[[shock]]
+type = "jump"
+symbols = ["BTC", "NVDA"]
+time = "`+c.time+`"
+gap = `+gap+`
+move = -0.1`)
+		out, _ := mustApply(t, s, p, ApplyOptions{})
+		for i, hit := range []int{c.btc, c.nvda} {
+			for k := range 4 {
+				want := 100.0
+				if k >= hit {
+					want = 90
+				}
+				near(t, c.time+" gap="+gap+" "+out.Series[i].Symbol+" close", out.Series[i].Close[k], want, 1e-12)
+			}
+		}
+	}
+}
+
+// On hourly bars the same: a time of 14:05 falls in the 14:00 bar, which
+// a move during the bar lands on; a gap waits for the 15:00 bar's open.
+func TestTimeInsideAnHourlyBar(t *testing.T) {
+	start := data.Day(2025, 1, 7)
+	for _, c := range []struct {
+		gap string
+		hit int
+	}{{"false", 14}, {"true", 15}} {
+		s := series("BTC", data.Crypto, make([]int, 24), flat(24, 100))
+		for h := range s.Time {
+			s.Time[h] = start + int64(h)*3600e9
+		}
+		s.Interval = data.Hour
+		sc := mustParse(t, `name = "j"
+[[shock]]
+type = "jump"
+symbols = ["BTC"]
+time = "2025-01-07T14:05:00Z"
+gap = `+c.gap+`
+move = -0.1`)
+		out, _ := mustApply(t, sc, panelOf(s), ApplyOptions{})
+		for k, got := range out.Series[0].Close {
+			want := 100.0
+			if k >= c.hit {
+				want = 90
+			}
+			near(t, "gap="+c.gap+" close", got, want, 1e-12)
+		}
+	}
+}
+
+// A follower that first trades after a propagated shock's date has no
+// returns before it to estimate its betas on: a group member is left as
+// it was, with a note; one named in symbols is an error saying why.
+// Before, both stopped the scenario with "0 common observations".
+func TestPropagateLateFollower(t *testing.T) {
+	p := panelOf(series("BTC", data.Crypto, seq(60), flat(60, 100)), series("TAO", data.Crypto, []int{50, 51, 52}, flat(3, 100)))
+	p.Series[0].Close[20] = 101 // returns that vary, for a driver
+	var h heard
+	s := mustParse(t, `name = "p"
+[[shock]]
+type = "propagate"
+drivers = { BTC = -0.1 }
+groups = ["ai_tokens"]
+day = 40
+lookback_days = 40
+min_obs = 5`)
+	out, _ := mustApply(t, s, p, h.options(ApplyOptions{}))
+	for _, c := range out.Series[1].Close {
+		near(t, "TAO close", c, 100, 0)
+	}
+	h.has(t, h.notes, "TAO: TAO first trades on 2025-02-25, 10 trading days after the shock's date 2025-02-15: it has no returns before it to estimate its betas on")
+	s = mustParse(t, `name = "p"
+[[shock]]
+type = "propagate"
+drivers = { BTC = -0.1 }
+symbols = ["TAO"]
+day = 40`)
+	_, _, err := s.Apply(p, nil, ApplyOptions{})
+	wantErr(t, err, `shock[0].symbols: TAO first trades on 2025-02-25, 10 trading days after the shock's date 2025-02-15`)
+}
