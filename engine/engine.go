@@ -305,7 +305,10 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 	c.Gross = make([]float64, 0, steps)
 	c.Net = make([]float64, 0, steps)
 	c.Drawdown = make([]float64, 0, steps)
-	peak := math.Inf(-1)
+	// The initial cash is the first peak: a fill at the first bar's
+	// close pays its costs before the first point, a drawdown from the
+	// cash (as max_drawdown measures it from the returns).
+	peak := cfg.Cash
 	var slice Slice
 
 	// Warm-up: history before Start is visible, nothing trades.

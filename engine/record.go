@@ -9,7 +9,7 @@ type Curve struct {
 	Cash     []float64
 	Gross    []float64 // Σ |quantity × price|
 	Net      []float64 // Σ quantity × price
-	Drawdown []float64 // equity / running peak − 1, ≤ 0
+	Drawdown []float64 // equity / running peak − 1, ≤ 0; the initial cash is the first peak
 }
 
 // Len is the number of points.

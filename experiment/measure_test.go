@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +68,18 @@ max_gross = 2.0
 		}
 		if r.Result.Curve.Equity[0] >= o.Cash && r.Key == "close" {
 			t.Errorf("close: first point %.2f not below the cash: the test's premise", r.Result.Curve.Equity[0])
+		}
+		// The curve's drawdown column (the engine's running peak, from
+		// the cash) reaches the max_drawdown the metrics measure on the
+		// returns from the cash: the first point's costs are a drawdown
+		// from the cash in both (the column's peak was the first point).
+		if dd := slices.Min(r.Result.Curve.Drawdown); math.Abs(dd-m.MaxDrawdown) > 1e-12 {
+			t.Errorf("%s: the curve's deepest drawdown %.12f, max_drawdown %.12f", r.Key, dd, m.MaxDrawdown)
+		}
+		if r.Key == "close" {
+			if dd0, want := r.Result.Curve.Drawdown[0], r.Result.Curve.Equity[0]/o.Cash-1; math.Abs(dd0-want) > 1e-15 {
+				t.Errorf("close: drawdown at the first point %.15f, want first point / cash − 1 = %.15f", dd0, want)
+			}
 		}
 	}
 }

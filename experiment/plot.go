@@ -18,7 +18,7 @@ func plot(f *File, o *Outcome, sortBy string, ft charts.Format) error {
 	names, pal, note := shownNames(o, sortBy)
 	curves := make([]charts.Series, len(o.Shown))
 	for j, i := range o.Shown {
-		curves[j] = charts.CurveSeries(names[j], &o.Runs[i].Result.Curve)
+		curves[j] = charts.ResultSeries(names[j], o.Runs[i].Result)
 	}
 	c := &o.Runs[0].Result.Curve
 	kind := dataCaption(o.Panel)

@@ -1484,7 +1484,7 @@ func writeReport(ctx context.Context, o *Outcome, manifest *results.Manifest, op
 		gross, net := make([][]float64, len(o.Runs)), make([][]float64, len(o.Runs))
 		for i := range o.Runs {
 			c := &o.Runs[i].Result.Curve
-			equity[i] = charts.CurveSeries(o.Runs[i].Key, c)
+			equity[i] = charts.ResultSeries(o.Runs[i].Key, o.Runs[i].Result)
 			gross[i], net[i] = c.Gross, c.Net
 		}
 		// The closes, as prices.parquet holds them (written with the

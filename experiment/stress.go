@@ -292,7 +292,7 @@ func writeStress(f *File, o *Outcome) error {
 		for i := range o.Runs {
 			r := &o.Runs[i]
 			if r.View == v && r.LongLegOf == "" && shown[r.Base] {
-				curves = append(curves, charts.CurveSeries(r.Base, &r.Result.Curve))
+				curves = append(curves, charts.ResultSeries(r.Base, r.Result))
 			}
 		}
 		if len(curves) == 0 {

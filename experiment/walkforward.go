@@ -369,7 +369,9 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, p *data.Panel) err
 		}
 		name := wf.Strategy + " (walk-forward, out of sample)"
 		names = append(names, name)
-		curves = append(curves, charts.CurveSeries(name, &wf.Curve))
+		s := charts.CurveSeries(name, &wf.Curve)
+		s.Initial = f.Cash // the stitched curve grows from the cash, as its metrics
+		curves = append(curves, s)
 	}
 	sorted := append([]string(nil), names...)
 	sort.Strings(sorted)

@@ -35,7 +35,7 @@ func ReturnDistribution(w io.Writer, f Format, opt Options, s Series) error {
 	if err != nil {
 		return err
 	}
-	r := ReturnsOf(s.Values)
+	r := s.Returns()
 	pct := make([]float64, 0, len(r)) // grown by append, a long series was copied a dozen times
 	for _, v := range r {
 		if !math.IsNaN(v) {

@@ -31,6 +31,7 @@ import (
 
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results/downsample"
+	"github.com/divergence-research/divergence/results/metrics"
 )
 
 // Series is one run's equity over time.
@@ -38,12 +39,114 @@ type Series struct {
 	Name   string    // the run's name, shown in the legend and keyed in the Palette
 	Time   []int64   // UTC Unix nanoseconds, strictly increasing
 	Values []float64 // equity, in money; NaN or ±Inf marks a missing point (a gap)
+	// Initial is the run's starting cash: the base of its growth of 1,
+	// its first drawdown peak and the start of its first return, as the
+	// run's metrics measure them (results.RunReturns). A fill at the
+	// first bar's close pays its costs before the first point, which then
+	// stands below the cash. 0: the first finite value is the base.
+	Initial float64
 }
 
 // CurveSeries returns the equity of an engine curve as a Series. The columns
 // are shared, not copied.
 func CurveSeries(name string, c *engine.Curve) Series {
 	return Series{Name: name, Time: c.Time, Values: c.Equity}
+}
+
+// ResultSeries is CurveSeries of a run's curve, with its initial cash.
+func ResultSeries(name string, res *engine.Result) Series {
+	s := CurveSeries(name, &res.Curve)
+	s.Initial = res.Initial
+	return s
+}
+
+// Returns is ReturnsOf(s.Values) with, when Initial is set and the first
+// value is finite and not Initial, row 0 the return from Initial to it:
+// the returns the run's metrics measure (results.RunReturns).
+func (s Series) Returns() []float64 {
+	r := ReturnsOf(s.Values)
+	if len(r) > 0 && s.Initial > 0 {
+		if v := s.Values[0]; !math.IsNaN(v) && !math.IsInf(v, 0) && v != s.Initial {
+			r[0] = v/s.Initial - 1
+		}
+	}
+	return r
+}
+
+// Growth writes into dst (grown to len(s.Values); nil allocates) the
+// series' growth of 1: each value over Initial, or over the first finite
+// value when Initial is not set ([Growth]); NaN where a value is missing
+// or the base is not positive.
+func (s Series) Growth(dst []float64) []float64 {
+	if s.Initial <= 0 {
+		return Growth(dst, s.Values)
+	}
+	if cap(dst) < len(s.Values) {
+		dst = make([]float64, len(s.Values))
+	}
+	dst = dst[:len(s.Values)]
+	for k, v := range s.Values {
+		dst[k] = math.NaN()
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			dst[k] = v / s.Initial
+		}
+	}
+	return dst
+}
+
+// Drawdown writes into dst (len(s.Values); nil allocates) the series'
+// drawdown, each value over its running peak − 1, the peak starting at
+// Initial when set ([metrics.Drawdown] otherwise): the depth the run's
+// max_drawdown measures.
+func (s Series) Drawdown(dst []float64) []float64 {
+	if s.Initial <= 0 {
+		return metrics.Drawdown(dst, s.Values)
+	}
+	if dst == nil {
+		dst = make([]float64, len(s.Values))
+	}
+	peak := s.Initial
+	for k, v := range s.Values {
+		if math.IsNaN(v) {
+			dst[k] = math.NaN()
+			continue
+		}
+		peak = math.Max(peak, v)
+		dst[k] = v/peak - 1
+	}
+	return dst
+}
+
+// base is the series' growth base: Initial when set, else its first
+// finite value (NaN when it has none).
+func (s Series) base() float64 {
+	if s.Initial > 0 {
+		return s.Initial
+	}
+	for _, v := range s.Values {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			return v
+		}
+	}
+	return math.NaN()
+}
+
+// Rolled writes roll's windows of the returns r into dst (len(r); nil
+// allocates) so that a window's first value holds a whole window of
+// returns: when r[0] is NaN (the first point's, which has none), roll
+// runs on r[1:] into dst[1:] and dst[0] is NaN. A curve of W returns
+// then gives its first value at its W-th return, as empyrical's rolling
+// functions do, not over the W − 1 returns of its first W points.
+func Rolled(dst, r []float64, roll func(dst, r []float64) []float64) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(r))
+	}
+	if len(r) == 0 || !math.IsNaN(r[0]) {
+		return roll(dst, r)
+	}
+	dst[0] = math.NaN()
+	roll(dst[1:], r[1:])
+	return dst
 }
 
 // Format is an output image format.
@@ -184,6 +287,10 @@ func prepare(opt Options, curves []Series, cols int) ([]run, error) {
 			emit = func(j int, x, g, d float64) { r.x[j], r.growth[j], r.dd[j] = x, g, d }
 		}
 		base, peak := math.NaN(), math.Inf(-1)
+		if s.Initial > 0 {
+			base, peak = s.Initial, s.Initial
+		}
+		first := true
 		for j, t := range s.Time {
 			if j > 0 && t <= s.Time[j-1] {
 				return nil, fmt.Errorf("charts: run %q: time %d at point %d is not after the previous %d", s.Name, t, j, s.Time[j-1])
@@ -194,18 +301,20 @@ func prepare(opt Options, curves []Series, cols int) ([]run, error) {
 				emit(j, x, math.NaN(), math.NaN())
 				continue
 			}
-			if math.IsNaN(base) {
-				if v <= 0 {
+			if first {
+				if math.IsNaN(base) && v <= 0 {
 					return nil, fmt.Errorf("charts: run %q: first equity %g is not positive, so growth of 1 is undefined", s.Name, v)
 				}
-				base = v
-				r.first = x
+				if math.IsNaN(base) {
+					base = v
+				}
+				r.first, first = x, false
 			}
 			r.last = x
 			peak = math.Max(peak, v)
 			emit(j, x, v/base, 100*(v/peak-1))
 		}
-		if math.IsNaN(base) {
+		if first {
 			return nil, fmt.Errorf("charts: run %q has no finite value", s.Name)
 		}
 		if gr != nil {

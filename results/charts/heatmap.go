@@ -145,13 +145,10 @@ func monthlyMatrix(s Series) (Matrix, error) {
 		last float64
 	}
 	var marks []mark // last finite value of each month with data, in order
-	base := math.NaN()
+	base := s.base() // the first month's return from the initial cash
 	for k, v := range s.Values {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
-		}
-		if math.IsNaN(base) {
-			base = v
 		}
 		t := time.Unix(0, s.Time[k]).UTC()
 		ym := t.Year()*12 + int(t.Month()) - 1

@@ -65,9 +65,9 @@ func drawRolling(dc draw.Canvas, opt Options, curves []Series, benchmark *Series
 	out := make([]rolled, len(curves))
 	xmin, xmax := math.Inf(1), math.Inf(-1)
 	for i, s := range curves {
-		r := ReturnsOf(s.Values)
-		out[i].sharpe = metrics.RollingSharpe(nil, r, window, 0, ppy)
-		out[i].vol = metrics.RollingVolatility(nil, r, window, ppy)
+		r := s.Returns()
+		out[i].sharpe = Rolled(nil, r, func(dst, r []float64) []float64 { return metrics.RollingSharpe(dst, r, window, 0, ppy) })
+		out[i].vol = Rolled(nil, r, func(dst, r []float64) []float64 { return metrics.RollingVolatility(dst, r, window, ppy) })
 		for k := range out[i].vol {
 			out[i].vol[k] *= 100
 		}

@@ -172,6 +172,7 @@ func New(in Input) (*Folder, error) {
 	f := &Folder{Dir: in.Dir, Manifest: in.Manifest, byKey: make(map[string]int, len(in.Runs))}
 	for i := range in.Runs {
 		r := Run{Key: in.Runs[i].Run, Record: in.Runs[i], Equity: in.Equity[i]}
+		r.Equity.Initial = in.Runs[i].Cash // the base of its growth, returns and drawdown, as its metrics
 		if len(r.Equity.Time) == 0 {
 			return nil, fmt.Errorf("report: run %s: no equity", r.Key)
 		}

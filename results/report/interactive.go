@@ -93,6 +93,10 @@ type jsRun struct {
 	T  secs  `json:"t,omitempty"`
 	TS *int  `json:"ts,omitempty"`
 	E  cents `json:"e"`
+	// C is the initial cash, the base of the run's growth of 1 (its
+	// first point stands below it when a fill at the first bar's close
+	// paid its costs before it).
+	C number `json:"c"`
 	// DD is the drawdown (equity over its running peak − 1); G and N are
 	// the gross and net exposure over equity (absent when unknown).
 	DD     jsLine  `json:"dd"`
@@ -121,9 +125,10 @@ type jsLegData struct {
 type jsWF struct {
 	Strategy string `json:"strategy"`
 	Metric   string `json:"metric"`
-	// OOS is the stitched out-of-sample growth of 1; Best the in-sample
-	// best run and Bench the first benchmark's close over the same dates,
-	// rebased to 1 at the first out-of-sample date.
+	// OOS is the stitched out-of-sample growth of 1, from the cash (as
+	// its headline total return); Best the in-sample best run and Bench
+	// the first benchmark's close over the same dates, rebased to 1 at
+	// the first out-of-sample date.
 	OOS        *jsLine `json:"oos"`
 	Best       *jsLine `json:"best,omitempty"`
 	Bench      *jsLine `json:"bench,omitempty"`
@@ -296,16 +301,16 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 		t, v := r.Equity.Time, r.Equity.Values
 		ls := newRunLines(t)
 		et, ev := ls.reduce(v) // its times in seconds serve every line of the run
-		jr := jsRun{jsStyle: style(pal, r.Key, r.Name), T: et, E: ev}
-		jr.DD = ls.line(et, metrics.Drawdown(ls.buf, v))
+		jr := jsRun{jsStyle: style(pal, r.Key, r.Name), T: et, E: ev, C: number(r.Equity.Initial)}
+		jr.DD = ls.line(et, r.Equity.Drawdown(ls.buf))
 		if r.Gross != nil && r.Net != nil {
 			g := ls.line(et, ratioOf(ls.buf, r.Gross, v))
 			n := ls.line(et, ratioOf(ls.buf, r.Net, v))
 			jr.G, jr.N = &g, &n
 		}
-		ret := charts.ReturnsOf(v)
-		jr.Sharpe = ls.line(et, metrics.RollingSharpe(ls.buf, ret, window, 0, ppy))
-		jr.Vol = ls.line(et, metrics.RollingVolatility(ls.buf, ret, window, ppy))
+		ret := r.Equity.Returns()
+		jr.Sharpe = ls.line(et, charts.Rolled(ls.buf, ret, func(dst, r []float64) []float64 { return metrics.RollingSharpe(dst, r, window, 0, ppy) }))
+		jr.Vol = ls.line(et, charts.Rolled(ls.buf, ret, func(dst, r []float64) []float64 { return metrics.RollingVolatility(dst, r, window, ppy) }))
 		if bench != nil && betaWindow > 0 {
 			b := ls.line(et, rollingBetaOn(ls.buf, t, v, bench, betaWindow))
 			jr.Beta = &b
@@ -363,7 +368,7 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 			p.Scenarios = append(p.Scenarios, jsScenario{Name: r.Record.Scenario})
 		}
 		b := f.run(r.Record.BaseKey())
-		g := charts.Growth(nil, r.Equity.Values)
+		g := r.Equity.Growth(nil)
 		sr := jsScenarioRun{jsStyle: style(pal, r.Key, b.Name), Base: b.Key}
 		sr.T, sr.G = reduce(r.Equity.Time, g)
 		for _, jr := range p.Runs {
@@ -432,7 +437,22 @@ func walkForwardLines(f *Folder, pal *charts.Palette, wf WalkForward, bench *cha
 		ts, vs := reduce(t[k:], charts.Growth(nil, v[k:]))
 		return &jsLine{T: ts, V: vs}
 	}
-	out.OOS = rebase(wf.Equity, wf.Values)
+	// The stitched curve grows from the experiment's cash, as its
+	// headline total return does (its first point stands below it when
+	// the first window's first fill, at a close, paid its costs).
+	cash := 0.0
+	for _, i := range f.Main {
+		if r := &f.Runs[i]; results.Slug(r.Record.Strategy) == wf.Strategy {
+			cash = r.Record.Cash
+			break
+		}
+	}
+	if s := (charts.Series{Values: wf.Values, Initial: cash}); cash > 0 && len(wf.Values) > 0 {
+		ts, vs := reduce(wf.Equity, s.Growth(nil))
+		out.OOS = &jsLine{T: ts, V: vs}
+	} else {
+		out.OOS = rebase(wf.Equity, wf.Values)
+	}
 	metric := out.Metric
 	if results.ValidMetric(metric) != nil {
 		metric = "sharpe"

@@ -55,8 +55,10 @@ func TestRunLinesEachItsOwn(t *testing.T) {
 			{"drawdown", &jr.DD, metrics.Drawdown(nil, eq)},
 			{"gross", jr.G, div(gross, eq)},
 			{"net", jr.N, div(net, eq)},
-			{"sharpe", &jr.Sharpe, metrics.RollingSharpe(nil, ret, window, 0, ppy)},
-			{"vol", &jr.Vol, metrics.RollingVolatility(nil, ret, window, ppy)},
+			// A window's first value holds a whole window of returns: the
+			// first point has none (charts.Rolled).
+			{"sharpe", &jr.Sharpe, append([]float64{math.NaN()}, metrics.RollingSharpe(nil, ret[1:], window, 0, ppy)...)},
+			{"vol", &jr.Vol, append([]float64{math.NaN()}, metrics.RollingVolatility(nil, ret[1:], window, ppy)...)},
 			// The benchmark's returns start at the second point: the
 			// first full window ends at the window-th return.
 			{"beta", jr.Beta, append([]float64{math.NaN()}, metrics.RollingBeta(nil, ret[1:], charts.ReturnsOf(bench.Values)[1:], window)...)},

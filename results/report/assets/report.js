@@ -180,8 +180,9 @@
     moneyAligned = align(runs.map(function (r, i) { return { t: r.t, v: r.e, i: i }; }), base);
     var data = [moneyAligned[0]];
     runs.forEach(function (r, i) {
-      var m = moneyAligned[i + 1], e0 = NaN;
-      for (var k = 0; k < r.e.length; k++) { var x = num(r.e[k]); if (isFinite(x) && x > 0) { e0 = x; break; } }
+      // growth from the initial cash, as the run's metrics measure it
+      var m = moneyAligned[i + 1], e0 = num(r.c);
+      for (var k = 0; !(e0 > 0) && k < r.e.length; k++) { var x = num(r.e[k]); if (isFinite(x) && x > 0) { e0 = x; break; } }
       data.push(m.map(function (x) { return x == null ? x : x / e0; }));
     });
     var ser = runSeries();
