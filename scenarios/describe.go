@@ -21,7 +21,7 @@ func Describe(sh Shock) string {
 		t := v.Type()
 		for i := 0; i < v.NumField(); i++ {
 			f, fv := t.Field(i), v.Field(i)
-			if !f.IsExported() {
+			if !f.IsExported() || f.Name == "SetRate" { // set_rate is not a key: rate= or mult= says it
 				continue
 			}
 			if fv.Kind() == reflect.Struct {
@@ -69,10 +69,12 @@ func Describe(sh Shock) string {
 // shownAtZero reports whether field name of the shock part v is shown
 // even at its zero value, where 0 is what the file says, not a default:
 // a move, k or rho of 0, the day offset 0 (a shock on the start day, when
-// neither a date nor random places it) and a rate set to 0.
+// neither a date nor random places it), a rate set to 0, a volume_mult of
+// 0 (volume gone; NaN, unchanged, is not shown) and gap = false (the move
+// during the bar, where true is the default).
 func shownAtZero(v reflect.Value, name string) bool {
 	switch name {
-	case "Move", "K", "Rho":
+	case "Move", "K", "Rho", "VolumeMult", "Gap":
 		return true
 	case "Day":
 		w, ok := v.Interface().(When)

@@ -405,6 +405,10 @@ func (f *liquidityFile) check() error {
 	if f.SpreadMult != nil && *f.SpreadMult == 0 {
 		return &strict.KeyError{Path: "spread_mult", Value: 0, Msg: "want a multiplier > 0"}
 	}
+	if f.VolumeMult != nil && math.IsNaN(*f.VolumeMult) {
+		// NaN is the shock's "unchanged": written, it is a mistake.
+		return &strict.KeyError{Path: "volume_mult", Value: *f.VolumeMult, Msg: "want a finite multiplier >= 0"}
+	}
 	return nil
 }
 
@@ -500,7 +504,17 @@ type propagateFile struct {
 	MinObs       int                `toml:"min_obs"`
 }
 
-func (f *propagateFile) check() error { return nil }
+// check refuses a 0 written: 365 and 30 are what leaving the key out
+// gives, and a 0 taken for them said nothing.
+func (f *propagateFile) check() error {
+	if f.LookbackDays == 0 {
+		return &strict.KeyError{Path: "lookback_days", Value: 0, Msg: "want at least 1 calendar day (leave it out for 365)"}
+	}
+	if f.MinObs == 0 {
+		return &strict.KeyError{Path: "min_obs", Value: 0, Msg: "want at least 1 return (leave it out for 30)"}
+	}
+	return nil
+}
 
 func (f *propagateFile) shock(t Target, w When) Shock {
 	return &Propagate{Target: t, When: w, JumpPath: f.path(), Drivers: f.Drivers, LookbackDays: f.LookbackDays, MinObs: f.MinObs}

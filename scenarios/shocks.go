@@ -71,6 +71,11 @@ func (win Window) validate(w When) error {
 	if win.Until != 0 && win.Days != 0 {
 		return fmt.Errorf(": give days or until, not both")
 	}
+	if win.Until != 0 && w.Random {
+		// The drawn start could fall after until: the window's length,
+		// or whether it has one, would depend on the seed.
+		return fmt.Errorf(": give days with random = true, not until (a drawn start and a fixed end make a window of any length, or none)")
+	}
 	if win.Until != 0 && w.Date != 0 && win.Until <= w.Date {
 		return fieldErr("until", data.FormatDay(win.Until), "not after date = %s: a window that ends before it starts", data.FormatDay(w.Date))
 	}
@@ -538,6 +543,9 @@ func validateRate(set bool, rate, mult float64, annual bool) error {
 		}
 		if annual && rate < 0 {
 			return fieldErr("rate", rate, "a negative borrow rate")
+		}
+		if !annual && math.Abs(rate) > data.MaxFundingRate {
+			return fieldErr("rate", rate, "beyond ±%g a settlement, the bound of a funding file: rates are fractions per settlement (0.001 = 0.1 %%)", data.MaxFundingRate)
 		}
 		if mult != 0 {
 			return fmt.Errorf(": give rate or mult, not both")
