@@ -18,6 +18,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	xfont "golang.org/x/image/font"
@@ -393,6 +394,10 @@ func drawEquityDrawdown(dc draw.Canvas, opt Options, curves []Series, cols int) 
 
 	top := newPanel(xmin, xmax, ticks, majors)
 	top.Y.Label.Text = "growth of 1 (equity ÷ first value)"
+	if !slices.ContainsFunc(curves, func(s Series) bool { return !(s.Initial > 0) }) {
+		top.Y.Label.Text = "growth of 1 (equity ÷ initial cash)"
+	}
+	top.Y.Tick.Marker = fixedTicks{}
 	top.X.Tick.Marker = unlabelled{ticks} // the dates are under the bottom panel
 	top.Add(refLine{y: 1})
 	for _, r := range runs {

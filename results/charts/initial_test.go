@@ -2,6 +2,7 @@ package charts
 
 import (
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
@@ -83,5 +84,34 @@ func TestRolledWholeWindows(t *testing.T) {
 	got = Rolled(nil, r, func(dst, r []float64) []float64 { return metrics.RollingVolatility(dst, r, 3, 1) })
 	if math.IsNaN(got[2]) {
 		t.Errorf("point 2 of returns from the cash: NaN, want the window −0.02, 0.01, −0.01")
+	}
+}
+
+// The growth axis writes each labelled tick as the value it stands at,
+// all with the same decimals: over 0.97–1.055 the ticks 0.975, 1.000,
+// 1.025, 1.050 (the default ticker's significant digits wrote 1.025 as
+// "1.03" and 1.000 as "1"). Over 0.8–1.3 one decimal suffices, and over
+// 0–300 none.
+func TestFixedTicksWriteTheirValues(t *testing.T) {
+	for _, c := range []struct {
+		min, max float64
+		dec      int
+	}{{0.97, 1.055, 3}, {0.8, 1.3, 1}, {0, 300, 0}} {
+		n := 0
+		for _, tk := range (fixedTicks{}).Ticks(c.min, c.max) {
+			if tk.Label == "" {
+				continue
+			}
+			n++
+			if want := strconv.FormatFloat(tk.Value, 'f', c.dec, 64); tk.Label != want {
+				t.Errorf("%g–%g: tick at %g labelled %q, want %q", c.min, c.max, tk.Value, tk.Label, want)
+			}
+			if v, err := strconv.ParseFloat(tk.Label, 64); err != nil || math.Abs(v-tk.Value) > 1e-9 {
+				t.Errorf("%g–%g: label %q is not the tick's value %g", c.min, c.max, tk.Label, tk.Value)
+			}
+		}
+		if n < 2 {
+			t.Errorf("%g–%g: %d labelled ticks", c.min, c.max, n)
+		}
 	}
 }

@@ -363,6 +363,41 @@ func (moneyTicks) Ticks(min, max float64) []plot.Tick {
 	return ts
 }
 
+// fixedTicks labels an axis with as many decimals as its step between
+// labelled ticks needs, the same for every label: 0.975, 1.000, 1.025,
+// 1.050 (the default ticker's significant digits wrote 1.025 as "1.03",
+// beside a tick a quarter of a step from where 1.03 stands).
+type fixedTicks struct{}
+
+func (fixedTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	step := math.Inf(1)
+	prev := math.NaN()
+	for _, t := range ts {
+		if t.Label == "" {
+			continue
+		}
+		if !math.IsNaN(prev) {
+			step = math.Min(step, t.Value-prev)
+		}
+		prev = t.Value
+	}
+	dec := 0
+	if step > 0 && !math.IsInf(step, 0) {
+		// Enough decimals to write the step itself (0.025: 3), whole
+		// steps none.
+		for dec < 10 && math.Abs(step*math.Pow10(dec)-math.Round(step*math.Pow10(dec))) > 1e-9*math.Pow10(dec) {
+			dec++
+		}
+	}
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', dec, 64)
+		}
+	}
+	return ts
+}
+
 // countTicks labels an axis of counts: whole numbers only, without
 // decimals.
 type countTicks struct{}

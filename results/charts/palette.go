@@ -49,10 +49,16 @@ func Color(i int) color.Color {
 // solid (nil) for the first round of colours, then dashed, dotted and
 // dash-dotted.
 func Dashes(i int) []vg.Length {
+	return slices.Clone(dashes[DashKind(i)])
+}
+
+// DashKind is the dash pattern of the i-th style: 0 solid, 1 dashed, 2
+// dotted, 3 dash-dotted (the report's swatches draw it the same way).
+func DashKind(i int) int {
 	if i < 0 {
 		i = -i
 	}
-	return slices.Clone(dashes[(i/len(palette))%len(dashes)])
+	return (i / len(palette)) % len(dashes)
 }
 
 // Palette assigns every run a fixed style (colour and dash pattern), so that

@@ -175,6 +175,7 @@ type cell struct {
 	Text    string
 	Numeric bool
 	Swatch  string // CSS colour of the run, for the key column
+	Dash    string // its swatch's dash class ("" solid, d1 dashed, d2 dotted, d3 dash-dotted)
 	// V is the raw value a sortable table sorts by (data-v), when HasV.
 	V     string
 	HasV  bool
@@ -184,6 +185,7 @@ type cell struct {
 
 type runSection struct {
 	ID, Key, Name, Type, Swatch string
+	Dash                        string // the swatch's dash class, as cell.Dash
 	Params                      string
 	Metrics                     []metricPair
 	Monthly, Distribution       template.HTML
@@ -339,7 +341,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 			return nil, err
 		}
 		r := &f.Runs[i]
-		rs := runSection{ID: "run-" + r.Key, Key: r.Key, Name: r.Name, Type: r.Record.Type, Swatch: cssColor(pal, r.Name), Params: paramsText(r.Record.Params), Legs: legs[r.Key]}
+		rs := runSection{ID: "run-" + r.Key, Key: r.Key, Name: r.Name, Type: r.Record.Type, Swatch: cssColor(pal, r.Name), Dash: dashClass(pal, r.Name), Params: paramsText(r.Record.Params), Legs: legs[r.Key]}
 		for _, m := range metricPairs(&r.Record.Metrics) {
 			rs.Metrics = append(rs.Metrics, metricPair{pair: m, Unit: columnUnits[m.K]})
 		}
@@ -922,6 +924,16 @@ func minus(s string) string {
 }
 
 // cssColor is the run's palette colour as #rrggbb.
+// dashClass is the class of a run's swatch beside "swatch" that draws
+// its line's dash pattern: runs past the palette's ten colours share a
+// colour with another and differ by it, in the charts and the swatches.
+func dashClass(pal *charts.Palette, name string) string {
+	if k := charts.DashKind(pal.Index(name)); k > 0 {
+		return fmt.Sprintf(" d%d", k)
+	}
+	return ""
+}
+
 func cssColor(pal *charts.Palette, name string) string {
 	r, g, b, _ := pal.Color(name).RGBA()
 	return fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)

@@ -752,3 +752,53 @@ func TestReportSizeManyRuns(t *testing.T) {
 		t.Error("no sweep heatmap data, or the read-out would not show the time of day")
 	}
 }
+
+// Past the palette's ten colours a run shares its colour with another
+// and differs by its line's dash: its swatch in the runs table draws the
+// dash too, so that no two of twelve runs show the same swatch (before,
+// the 11th and the 1st did: the same colour, no dash).
+func TestSwatchesDistinctPastTenRuns(t *testing.T) {
+	f, err := Load(smallFolder(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := f.Runs[0]
+	in := Input{Dir: t.TempDir(), Manifest: f.Manifest}
+	for i := range 12 {
+		rec := base.Record
+		rec.Run = fmt.Sprintf("run%02d", i)
+		in.Runs, in.Equity = append(in.Runs, rec), append(in.Equity, base.Equity)
+	}
+	if err := WriteInput(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(in.Dir, ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	seen := map[string]string{} // swatch → run
+	dashed := 0
+	for i := range 12 {
+		key := fmt.Sprintf("run%02d", i)
+		end := strings.Index(html, `"></span>`+key+"<")
+		if end < 0 {
+			t.Fatalf("%s has no swatch in the runs table", key)
+		}
+		start := strings.LastIndex(html[:end], `<span class="swatch`)
+		sw := html[start:end]
+		if prev, ok := seen[sw]; ok {
+			t.Errorf("%s and %s show the same swatch %s", prev, key, sw)
+		}
+		seen[sw] = key
+		if strings.Contains(sw, `swatch d1"`) {
+			dashed++
+		}
+	}
+	if dashed != 2 {
+		t.Errorf("%d dashed swatches, want 2 (the 11th and 12th runs)", dashed)
+	}
+	if !strings.Contains(html, ".swatch.d1 {") {
+		t.Error("the page's style has no rule for a dashed swatch")
+	}
+}

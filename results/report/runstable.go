@@ -180,6 +180,7 @@ func newRunsTable(f *Folder, pal *charts.Palette) *runsTable {
 			switch c.Name {
 			case "key":
 				row[k].Swatch = cssColor(pal, f.Runs[i].paletteName(f))
+				row[k].Dash = dashClass(pal, f.Runs[i].paletteName(f))
 				row[k].Class = "key"
 			case "params":
 				row[k].Class = "params"

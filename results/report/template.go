@@ -36,6 +36,10 @@ td.hash { font-family: "Liberation Mono", Consolas, monospace; font-size: 12px; 
 .setup th { width: 190px; background: none; }
 .setup .synthetic td { color: var(--warn); font-weight: bold; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+/* past ten runs a colour comes again with its line's dash: white gaps over the colour */
+.swatch.d1 { background-image: repeating-linear-gradient(90deg, transparent 0 5px, #fff 5px 7px) !important; }
+.swatch.d2 { background-image: repeating-linear-gradient(90deg, transparent 0 2px, #fff 2px 4px) !important; }
+.swatch.d3 { background-image: repeating-linear-gradient(90deg, transparent 0 6px, #fff 6px 7px, transparent 7px 8px, #fff 8px 9px) !important; }
 svg.chart { display: block; width: 100%; height: auto; max-width: 1100px; margin: 8px 0 16px; }
 .pair { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
 .pair svg.chart { margin: 0; }
@@ -87,7 +91,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <div class="runs-wrap"><table class="sortable" id="{{.ID}}">
 <thead><tr>{{range .Header}}<th data-col="{{.Name}}"{{if .Text}} class="text"{{end}}{{if .Pct}} data-pct{{end}}{{if .Title}} title="{{.Title}}"{{end}}>{{.Name}}</th>{{end}}</tr></thead>
 <tbody>
-{{range .Rows}}<tr>{{range .}}<td{{if .Numeric}} class="num"{{else if .Class}} class="{{.Class}}"{{end}}{{if .HasV}} data-v="{{.V}}"{{end}}{{if .Title}} title="{{.Title}}"{{end}}>{{if .Swatch}}<span class="swatch" style="background:{{.Swatch}}"></span>{{end}}{{.Text}}</td>{{end}}</tr>
+{{range .Rows}}<tr>{{range .}}<td{{if .Numeric}} class="num"{{else if .Class}} class="{{.Class}}"{{end}}{{if .HasV}} data-v="{{.V}}"{{end}}{{if .Title}} title="{{.Title}}"{{end}}>{{if .Swatch}}<span class="swatch{{.Dash}}" style="background:{{.Swatch}}"></span>{{end}}{{.Text}}</td>{{end}}</tr>
 {{end}}</tbody></table></div>{{end}}
 <p class="note">Every run, with every column of runs.parquet and of the runs table of results.duckdb (the same names): rates in percent, Sharpe annualised with rf = 0, money in the account currency; the benchmark columns are &lt;metric&gt;_&lt;symbol&gt;; "—" is undefined (NULL in the database, null in JSON). The setup columns that are the same for every run are under Setup.</p>
 </section>
@@ -134,7 +138,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <section id="per-run">
 <h2>Per run</h2>
 {{range .Runs}}<div class="run" id="{{.ID}}">
-<h3><span class="swatch" style="background:{{.Swatch}}"></span>{{.Name}} <small>({{.Type}}, key <code>{{.Key}}</code>)</small></h3>
+<h3><span class="swatch{{.Dash}}" style="background:{{.Swatch}}"></span>{{.Name}} <small>({{.Type}}, key <code>{{.Key}}</code>)</small></h3>
 <p class="note">Parameters: <code>{{.Params}}</code></p>
 {{if .Ruined}}<p class="warn">Ruined: the equity fell to 0 or below. The returns after that, and the metrics below built on them (Sharpe, volatility, drawdown), mean nothing; the run ranks after every run that was not ruined.</p>
 {{end}}<div class="metrics">{{range .Metrics}}<div{{if .Unit}} title="{{.Unit}}"{{end}}><span>{{.K}}</span><span>{{.V}}</span></div>{{end}}</div>
