@@ -104,13 +104,14 @@ type MonteCarloResult struct {
 	Run, Strategy string
 	Time          []int64 // the path dates
 	// Bands are the charts.FanQuantiles (5, 25, 50, 75 and 95 %) of the
-	// paths' growth of 1 on each date (charts.Growth of each path into
-	// metrics.Bands): exact (R type 7, as charts.Fan.Bands) up to
+	// paths' growth of 1 on each date (each path over the initial cash,
+	// charts.Series.Growth, into metrics.Bands): exact (R type 7, as charts.Fan.Bands) up to
 	// metrics.DefaultExactPaths paths, within metrics.DefaultRelativeError
 	// of the value beyond.
 	Bands [5][]float64
 	// Terminal holds each path's total return as the fan chart measures
-	// it (charts.Fan.Terminal: last over first finite value, minus 1).
+	// it (charts.Fan.Terminal: last over first finite value, minus 1;
+	// over the initial cash when the first point is not it, as Dist's).
 	Terminal []float64
 	Shocked  []bool
 	// Dist holds each path's terminal return and maximum drawdown
@@ -200,7 +201,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	if opt.paths != nil {
 		first, end = opt.paths[0], opt.paths[1]
 	}
-	fan := newFanCollector(len(runs), opt.Workers)
+	fan := newFanCollector(len(runs), opt.Workers, f.Cash)
 	fan.next = first
 	// On cancellation the pool skips the paths not started: release the
 	// workers waiting for them.
@@ -252,6 +253,11 @@ func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, run
 		o.Shocked[p.Index] = p.Shocked
 		o.Dist.TerminalReturns[p.Index], o.Dist.MaxDrawdowns[p.Index] = pathMeasures(res.Initial, eq)
 		o.Terminal[p.Index] = charts.Fan{Paths: [][]float64{eq}}.Terminal()[0]
+		if res.Initial > 0 && eq[0] != res.Initial {
+			// From the cash, as the summary's terminal return: the
+			// chart's labels are its percentiles.
+			o.Terminal[p.Index] = o.Dist.TerminalReturns[p.Index]
+		}
 		if opt.onPath != nil {
 			opt.onPath(i, p.Index, eq)
 		}
@@ -274,11 +280,15 @@ type fanCollector struct {
 	bands   []*metrics.Bands
 	times   [][]int64
 	growth  []float64
+	// initial is the runs' cash: a path's growth of 1 is over it, as its
+	// terminal return (a first-bar close fill puts the first point
+	// below it).
+	initial float64
 }
 
-func newFanCollector(runs, workers int) *fanCollector {
+func newFanCollector(runs, workers int, initial float64) *fanCollector {
 	c := &fanCollector{ahead: 4 * max(workers, 1), pending: map[int][]*engine.Curve{},
-		bands: make([]*metrics.Bands, runs), times: make([][]int64, runs)}
+		bands: make([]*metrics.Bands, runs), times: make([][]int64, runs), initial: initial}
 	c.cond = sync.NewCond(&c.mu)
 	return c
 }
@@ -337,7 +347,7 @@ func (c *fanCollector) add(k int, curves []*engine.Curve) error {
 		if len(cv.Equity) != len(c.times[i]) {
 			return fmt.Errorf("montecarlo path %d: %d dates, path 0 has %d: paths must share their dates", k, len(cv.Equity), len(c.times[i]))
 		}
-		c.growth = charts.Growth(c.growth, cv.Equity)
+		c.growth = charts.Series{Values: cv.Equity, Initial: c.initial}.Growth(c.growth)
 		c.bands[i].Add(c.growth)
 	}
 	return nil
