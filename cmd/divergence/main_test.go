@@ -83,7 +83,7 @@ func TestHelp(t *testing.T) {
 		"[[shock]]\ntype = \"jump\"\nsymbols = [\"NVDA\"]\ntime = \"2025-01-20T15:30:00Z\"\nmove = -0.1\n"), 0o644)
 	zout, _, zerr := cli(t, "scenarios", "show", file)
 	for _, want := range []string{"1. jump symbols=[NVDA] day=0 gap=true spread_days=1 move=0\n",
-		"2. volatility symbols=[NVDA] date=2025-01-20 days=5 k=0\n", "3. funding symbols=[BTC] day=2 days=5 set_rate=true rate=0\n",
+		"2. volatility symbols=[NVDA] date=2025-01-20 days=5 k=0\n", "3. funding symbols=[BTC] day=2 days=5 rate=0\n",
 		"4. jump symbols=[NVDA] time=2025-01-20T15:30:00Z gap=true spread_days=1 move=-0.1\n"} {
 		if zerr != nil || !strings.Contains(zout, want) {
 			t.Errorf("scenarios show (zeros): %v: want %q in\n%s", zerr, want, zout)
