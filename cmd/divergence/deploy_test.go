@@ -185,3 +185,130 @@ func TestDeploySlurmArray(t *testing.T) {
 		}
 	}
 }
+
+// slurmTask runs deploy/slurm/array.sbatch as one Slurm task would, with
+// the given variables, a fake sbatch on PATH and a fake divergence as
+// DIVERGENCE_BIN, each of which logs its arguments. It returns the logged
+// calls (one a line: "sbatch ARGS" or "divergence ARGS"), the script's
+// stderr and its exit code.
+func slurmTask(t *testing.T, env map[string]string) (calls []string, stderr string, code int) {
+	t.Helper()
+	dir := t.TempDir()
+	log := dir + "/calls"
+	for _, name := range []string{"sbatch", "divergence"} {
+		fake := "#!/bin/sh\necho \"" + name + " $*\" >> " + log + "\n"
+		if err := os.WriteFile(dir+"/"+name, []byte(fake), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	script, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	script += "/../../deploy/slurm/array.sbatch"
+	cmd := exec.Command("bash", script, "exp.toml")
+	cmd.Env = []string{"PATH=" + dir + ":" + os.Getenv("PATH"), "HOME=" + dir, "DIVERGENCE_BIN=" + dir + "/divergence", "DIVERGENCE_SHARED=" + dir + "/shared"}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(log)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	if s := strings.TrimSpace(string(b)); s != "" {
+		calls = strings.Split(s, "\n")
+	}
+	return calls, errb.String(), code
+}
+
+// Every task of a Slurm array, run through the script as Slurm would run
+// it: one merge per merge submission whatever its --array (submitted
+// without --array=0, the script's own --array=0-15 starts 16 merge tasks,
+// which all merged and all but one failed on the lock), one merge
+// submission (--array=0) per shards array, one shard run per task; and
+// the documented manual merge asks for one task.
+func TestDeploySlurmTasks(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		ids           []int
+		env           map[string]string
+		merges, sbats int
+		runs          int
+	}{
+		{name: "merge array from 0", ids: seq(0, 15), env: map[string]string{"DIVERGENCE_MERGE": "1", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "16"}, merges: 1},
+		{name: "merge array from 1", ids: seq(1, 16), env: map[string]string{"DIVERGENCE_MERGE": "1", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "16"}, merges: 1},
+		{name: "merge --array=0", ids: seq(0, 0), env: map[string]string{"DIVERGENCE_MERGE": "1", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "1"}, merges: 1},
+		{name: "shards", ids: seq(0, 15), env: map[string]string{"SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "16", "SLURM_ARRAY_JOB_ID": "77"}, sbats: 1, runs: 16},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var merges, sbats, runs int
+			for _, id := range tc.ids {
+				env := map[string]string{"SLURM_ARRAY_TASK_ID": strconv.Itoa(id)}
+				for k, v := range tc.env {
+					env[k] = v
+				}
+				calls, stderr, code := slurmTask(t, env)
+				if code != 0 {
+					t.Fatalf("task %d: exit %d: %s", id, code, stderr)
+				}
+				for _, c := range calls {
+					switch {
+					case strings.HasPrefix(c, "divergence merge "):
+						merges++
+					case strings.HasPrefix(c, "divergence run "):
+						runs++
+					case strings.HasPrefix(c, "sbatch "):
+						sbats++
+						if !strings.Contains(c, " --array=0 ") || !strings.Contains(c, "--dependency=afterok:77") || !strings.Contains(c, "DIVERGENCE_MERGE=1") {
+							t.Errorf("task %d submits %q: want one merge task after the array", id, c)
+						}
+					default:
+						t.Errorf("task %d: unexpected call %q", id, c)
+					}
+				}
+			}
+			if merges != tc.merges || sbats != tc.sbats || runs != tc.runs {
+				t.Errorf("merges %d, merge submissions %d, runs %d; want %d, %d, %d", merges, sbats, runs, tc.merges, tc.sbats, tc.runs)
+			}
+		})
+	}
+	// The manual merge as documented (README, the script's header) asks
+	// for one task.
+	for _, path := range []string{"../../README.md", "../../deploy/slurm/array.sbatch"} {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.Contains(line, "sbatch ") && strings.Contains(line, "DIVERGENCE_MERGE=1") && strings.Contains(line, "array.sbatch") {
+				n++
+				if !strings.Contains(line, "--array=0 ") {
+					t.Errorf("%s: %q: a manual merge without --array=0 starts one merge per array task", path, line)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s documents no manual merge", path)
+		}
+	}
+}
+
+// seq is lo, lo+1, …, hi.
+func seq(lo, hi int) []int {
+	var s []int
+	for i := lo; i <= hi; i++ {
+		s = append(s, i)
+	}
+	return s
+}
