@@ -666,7 +666,10 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	// The results folder is locked from here to the end (opt.Hold: until
 	// Outcome.Release): a second run into it fails now, naming this one.
-	// A shard locks its own folder instead (runShard).
+	// A shard locks its own folder instead (runShard). A merge locks it
+	// once its shards are chosen and read (mergeLoad): one refused leaves
+	// no folder and no lock file behind (lock files are never removed:
+	// lock.go).
 	slug := results.Slug(f.Name)
 	final := filepath.Join(opt.Out, slug)
 	var lock *Lock
@@ -676,14 +679,18 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			lock.Release()
 		}
 	}()
-	if opt.Shard == nil {
+	lockOut := func() error {
+		var err error
 		if lock, err = LockDirUpTo(ctx, opt.Out, slug, opt.Holder, opt.waiter(), opt.WaitUpTo); err != nil {
-			return nil, err
+			return err
 		}
 		if err := cleanLeftovers(opt.Out, slug, opt.note); err != nil {
-			return nil, err
+			return err
 		}
-		if err := checkReplace(final, f.Name); err != nil {
+		return checkReplace(final, f.Name)
+	}
+	if opt.Shard == nil && opt.merge == nil {
+		if err := lockOut(); err != nil {
 			return nil, err
 		}
 	}
@@ -778,6 +785,9 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	var wf *wfPlan
 	if opt.merge != nil {
 		if wf, err = f.mergeLoad(ctx, opt, specs, m, views, runs, stress); err != nil {
+			return nil, err
+		}
+		if err := lockOut(); err != nil {
 			return nil, err
 		}
 	}

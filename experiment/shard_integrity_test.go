@@ -7,8 +7,10 @@ import (
 	"encoding/gob"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -93,11 +95,17 @@ func sha256Of(t *testing.T, path string) string {
 }
 
 // mergeMustRefuse merges dirs into dir/merged and checks that it fails
-// with an error holding every want, and that no merged folder was made.
+// with an error holding every want, and that it left nothing behind: no
+// merged folder, and dir/merged as it was (a refused merge once left
+// dir/merged made, holding the merged folder's lock file).
 func mergeMustRefuse(t *testing.T, f *File, dir string, dirs []string, want ...string) {
 	t.Helper()
 	out := filepath.Join(dir, "merged")
+	before := dirNames(t, out)
 	o, err := Merge(context.Background(), f, dirs, Options{Out: out, Workers: 1})
+	if after := dirNames(t, out); !slices.Equal(before, after) {
+		t.Errorf("a refused merge changed %s: %q before, %q after", out, before, after)
+	}
 	if err == nil {
 		o.Release()
 		t.Fatalf("merged without an error; want one with %q", want)
@@ -356,4 +364,21 @@ func TestMergeStateKeys(t *testing.T) {
 		}
 		o.Release()
 	})
+}
+
+// dirNames lists dir's entries by name (nil when dir does not exist).
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	es, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{}
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
 }
