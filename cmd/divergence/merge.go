@@ -15,10 +15,12 @@ import (
 // cmdMerge is `divergence merge OUT SHARD_DIR...`: the experiment folder
 // OUT/<experiment> built from its shards' folders (experiment.Merge).
 func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("merge", "merge OUT SHARD_DIR... [--experiment FILE] [--workers N] [--sort METRIC] [--no-report] [--no-db] [--charts report|all] [--csv auto|always|never] [--wait [D]]", stderr)
+	fs := newFlags("merge", "merge OUT SHARD_DIR... [--experiment FILE] [--workers N] [--sort METRIC] [--top N] [--quiet] [--no-report] [--no-db] [--charts report|all] [--csv auto|always|never] [--wait [D]]", stderr)
 	exp := fs.String("experiment", "", "the experiment file (default: the path the shards recorded in shard.json, when they record one; its sha256 must be theirs: shards of other files or versions are left out, said in a note)")
 	workers := fs.Int("workers", 0, "runs executed at once, and the cores the process uses (its Go runtime and DuckDB's threads); 0 = all cores")
-	sortBy := fs.String("sort", "sharpe", "metric the equity chart picks its runs by, as for run (the shards' runs must be merged with run's --sort)")
+	sortBy := fs.String("sort", "sharpe", "metric the printed table is sorted by and the equity chart picks its runs by, as for run (the shards' runs must be merged with run's --sort)")
+	top := fs.Int("top", 20, "print the best N runs (0 = all), as run does")
+	quiet := fs.Bool("quiet", false, "no progress bar")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
 	noDB := fs.Bool("no-db", false, "skip results.duckdb, still write report.html; divergence db OUT/<experiment> makes it later")
 	wait := addWait(fs, waitFlag{}, "wait for a run or merge writing OUT/<experiment> instead of failing: as long as it takes, or up to a duration (--wait=30s)")
@@ -34,6 +36,9 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *workers < 0 {
 		return fmt.Errorf("--workers = %d: want 0 (all cores) or more", *workers)
+	}
+	if *top < 0 {
+		return fmt.Errorf("--top = %d: want 0 (all) or more", *top)
 	}
 	if err := results.ValidMetric(*sortBy); err != nil {
 		return fmt.Errorf("--sort: %w", err)
@@ -66,12 +71,20 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer withOutputs(&opt, *noReport, *noDB)()
+	var bar *progress
+	if !*quiet && isTerminal(stderr) {
+		bar = newProgress(stderr)
+		opt.Progress = bar.update
+	}
 	o, err := experiment.Merge(ctx, f, dirs, opt)
+	bar.finish()
 	if err != nil {
 		return wayOut(err)
 	}
 	defer o.Release()
 	fmt.Fprintf(stdout, "%s — merged %d shards, %d runs: %s (%s beside manifest.json)\n", f.Name, o.Merged, len(o.Runs), o.Dir, experiment.MergeFile)
+	// What a one-machine run of the experiment prints.
+	printSummary(stdout, f.Name, o, *top, *sortBy)
 	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
 	printOutputs(stdout, o.Dir, *noReport, *noDB)
 	return nil

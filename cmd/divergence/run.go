@@ -134,6 +134,17 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 		fmt.Fprintf(stdout, "shard: %s\n", o.Dir)
 		return nil
 	}
+	printSummary(stdout, f.Name, o, *top, *sortBy)
+	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
+	printOutputs(stdout, o.Dir, *noReport, *noDB)
+	return nil
+}
+
+// printSummary prints what run (and merge, of the merged experiment)
+// says of an experiment's results: the data and the runs, the
+// walk-forward's out-of-sample result, the best top runs by sortBy, the
+// notes and the stress table.
+func printSummary(w io.Writer, name string, o *experiment.Outcome, top int, sortBy string) {
 	label := "real data"
 	if o.Panel.Synthetic {
 		label = "SYNTHETIC data"
@@ -142,7 +153,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	// are in runs.csv (long_leg_of) but not in the table below, and the
 	// count says so.
 	var order []int
-	for _, i := range experiment.Ranked(o.Runs, *sortBy) {
+	for _, i := range experiment.Ranked(o.Runs, sortBy) {
 		if o.Runs[i].LongLegOf == "" {
 			order = append(order, i)
 		}
@@ -151,20 +162,17 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	if c := len(o.Runs) - len(order); c > 0 {
 		runs = fmt.Sprintf("%s (and %s for the hedge columns, in runs.csv)", plural(len(order), "run"), plural(c, "long-leg companion"))
 	}
-	fmt.Fprintf(stdout, "%s — %s, %s, %s, periods/year %g\n", f.Name, label, runs, plural(len(o.Panel.Series), "instrument"), o.PeriodsPerYear)
+	fmt.Fprintf(w, "%s — %s, %s, %s, periods/year %g\n", name, label, runs, plural(len(o.Panel.Series), "instrument"), o.PeriodsPerYear)
 	// A walk-forward's out-of-sample result is the estimate of what the
 	// strategy earns; the runs below are in-sample (chosen with hindsight).
-	printWalkForward(stdout, o)
-	printRuns(stdout, o.Runs, order, *top, *sortBy)
+	printWalkForward(w, o)
+	printRuns(w, o.Runs, order, top, sortBy)
 	for _, n := range o.Notes {
-		fmt.Fprintln(stdout, "note:", n)
+		fmt.Fprintln(w, "note:", n)
 	}
 	if o.Stress != nil {
-		printStress(stdout, o.Stress)
+		printStress(w, o.Stress)
 	}
-	fmt.Fprintf(stdout, "results: %s (plot: %s)\n", o.Dir, filepath.Join(o.Dir, "equity.png"))
-	printOutputs(stdout, o.Dir, *noReport, *noDB)
-	return nil
 }
 
 // printOutputs says where the report and the database are, or how to

@@ -245,7 +245,7 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 	dir := t.TempDir()
 	exp, slug := demoWithWalkForward(t, dir, "")
 	one, shards, merged := filepath.Join(dir, "one"), filepath.Join(dir, "shards"), filepath.Join(dir, "merged")
-	mustRun(t, divergence(t, nil, "run", exp, "--out", one, "--quiet"))
+	onePrinted := mustRun(t, divergence(t, nil, "run", exp, "--out", one, "--quiet"))
 	runShards(t, exp, shards)
 	for i, want := range []string{"kubernetes: JOB_COMPLETION_INDEX=0, DIVERGENCE_SHARDS=4", "kubernetes: JOB_COMPLETION_INDEX=1, DIVERGENCE_SHARDS=4",
 		"slurm: SLURM_ARRAY_TASK_ID=3, SLURM_ARRAY_TASK_COUNT=4, SLURM_ARRAY_TASK_MIN=1", "slurm: SLURM_ARRAY_TASK_ID=4, SLURM_ARRAY_TASK_COUNT=4, SLURM_ARRAY_TASK_MIN=1"} {
@@ -264,6 +264,10 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 	}
 	printed := mustRun(t, divergence(t, nil, "merge", merged, shards))
 	sameFolders(t, filepath.Join(one, slug), filepath.Join(merged, slug))
+	// It prints what the one-machine run printed (a merge once printed
+	// its results' paths alone): runs table, walk-forward, stress table,
+	// notes.
+	samePrinted(t, onePrinted, one, printed, merged, "walk-forward, out of sample", "stress test: PnL vs the unshocked baseline", "best 20 of")
 	// Every entry these folders hold is one the program knows for its
 	// own: a folder replaced by a later run keeps none of them (a stale
 	// stress_heatmap.png beside new results), and keeps what is not.
@@ -302,9 +306,10 @@ func TestShardsMergeByteIdentical(t *testing.T) {
 	// run with them writes (a shard took --csv and --charts and ignored
 	// them; the merge had neither); a shard refuses them.
 	oneFlags, mergedFlags := filepath.Join(dir, "one-flags"), filepath.Join(dir, "merged-flags")
-	mustRun(t, divergence(t, nil, "run", exp, "--out", oneFlags, "--quiet", "--csv", "never", "--charts", "all"))
-	mustRun(t, divergence(t, nil, "merge", mergedFlags, shards, "--csv", "never", "--charts", "all"))
+	oneFlagsPrinted := mustRun(t, divergence(t, nil, "run", exp, "--out", oneFlags, "--quiet", "--csv", "never", "--charts", "all", "--sort", "cagr", "--top", "3"))
+	mergedFlagsPrinted := mustRun(t, divergence(t, nil, "merge", mergedFlags, shards, "--csv", "never", "--charts", "all", "--sort", "cagr", "--top", "3", "--quiet"))
 	sameFolders(t, filepath.Join(oneFlags, slug), filepath.Join(mergedFlags, slug))
+	samePrinted(t, oneFlagsPrinted, oneFlags, mergedFlagsPrinted, mergedFlags, "best 3 of", "by cagr")
 	if csvs, _ := filepath.Glob(filepath.Join(mergedFlags, slug, "runs", "*", "equity.csv")); len(csvs) != 0 {
 		t.Errorf("merge --csv never wrote %d equity.csv files", len(csvs))
 	}
@@ -490,4 +495,24 @@ func dirNames(t *testing.T, dir string) []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+// samePrinted checks that a merge into the folder merged printed what a
+// one-machine run into one printed, but for the line naming the merge
+// and the folders' paths, and that both hold each of want.
+func samePrinted(t *testing.T, onePrinted, one, mergePrinted, merged string, want ...string) {
+	t.Helper()
+	lines := strings.Split(mergePrinted, "\n")
+	if len(lines) == 0 || !strings.Contains(lines[0], " — merged 4 shards") {
+		t.Fatalf("merge printed:\n%s\nwant a first line naming the merge", mergePrinted)
+	}
+	got := strings.Join(lines[1:], "\n")
+	if exp := strings.ReplaceAll(onePrinted, one, merged); got != exp {
+		t.Errorf("merge printed (after its first line):\n%s\nthe one-machine run (its folder renamed):\n%s", got, exp)
+	}
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("merge printed:\n%s\nwant %q", got, w)
+		}
+	}
 }
