@@ -48,7 +48,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	csvSet := fs.String("csv", "", fmt.Sprintf("CSV copies of each run's equity, fills and legs beside their Parquet files: auto = for an experiment of up to %d runs, always, never (default: the experiment file's [output] csv, else auto)", experiment.CSVRunsMax))
 	chartSet := fs.String("charts", "report", "per-run charts (runs/<key>/legs.png/.svg): report = only for the runs the equity chart and report show (the baseline runs, or the best 10 of them by --sort), all = for every baseline run")
 	shardFlag := fs.String("shard", "", "run only shard I of N (0 ≤ I < N) into OUT/<experiment>-shard-I-of-N, to be merged (divergence merge); without it, from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm) when set")
-	shardsFlag := fs.Int("shards", 0, "the shard count N beside JOB_COMPLETION_INDEX (or set DIVERGENCE_SHARDS)")
+	shardsFlag := fs.Int("shards", 0, "the shard count N beside JOB_COMPLETION_INDEX (or set DIVERGENCE_SHARDS; both set, they must agree)")
 	timings := fs.Bool("timings", false, "print the wall time of each phase (load, runs, montecarlo, walkforward, report) to stderr; without Monte Carlo or walk-forward the report and database are made beside the runs and counted in runs")
 	pos, err := parse(fs, args)
 	if err != nil {

@@ -30,7 +30,7 @@ const (
 
 // shardFrom decides which shard this process runs: --shard I/N when
 // given, else Kubernetes' JOB_COMPLETION_INDEX with the count from
-// --shards or DIVERGENCE_SHARDS, else Slurm's SLURM_ARRAY_TASK_ID with
+// --shards or DIVERGENCE_SHARDS (both set, they must agree), else Slurm's SLURM_ARRAY_TASK_ID with
 // SLURM_ARRAY_TASK_COUNT (index = (id − SLURM_ARRAY_TASK_MIN) /
 // SLURM_ARRAY_TASK_STEP; --shards or DIVERGENCE_SHARDS, when set, must
 // equal the count). nil: not sharded (DIVERGENCE_SHARDS without an index
@@ -58,6 +58,16 @@ func shardFrom(flagShard string, flagShards int, getenv func(string) string) (*e
 			return nil, err
 		}
 		n, src := flagShards, "--shards"
+		if v := getenv(envShards); n != 0 && v != "" {
+			// Both given: --shards once overrode the Job's count in
+			// silence (the Slurm branch refuses a DIVERGENCE_SHARDS that
+			// is not the array's count).
+			if c, err := envInt(envShards, v); err != nil {
+				return nil, err
+			} else if c != n {
+				return nil, fmt.Errorf("%s=%s: --shards %d and %s=%d disagree on the shard count: give one (the Job's spec.completions)", envK8sIndex, k8s, n, envShards, c)
+			}
+		}
 		if n == 0 {
 			v := getenv(envShards)
 			if v == "" {

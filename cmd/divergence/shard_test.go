@@ -19,6 +19,10 @@ func TestShardFrom(t *testing.T) {
 		{name: "flag wins over env", flag: "0/2", env: map[string]string{"JOB_COMPLETION_INDEX": "1", "DIVERGENCE_SHARDS": "2"}, want: "0/2 --shard 0/2"},
 		{name: "k8s env", env: map[string]string{"JOB_COMPLETION_INDEX": "3", "DIVERGENCE_SHARDS": "4"}, want: "3/4 kubernetes: JOB_COMPLETION_INDEX=3, DIVERGENCE_SHARDS=4"},
 		{name: "k8s --shards", shards: 8, env: map[string]string{"JOB_COMPLETION_INDEX": "7"}, want: "7/8 kubernetes: JOB_COMPLETION_INDEX=7, --shards=8"},
+		{name: "k8s --shards agrees", shards: 4, env: map[string]string{"JOB_COMPLETION_INDEX": "1", "DIVERGENCE_SHARDS": "4"}, want: "1/4 kubernetes: JOB_COMPLETION_INDEX=1, --shards=4"},
+		// --shards once overrode a DIVERGENCE_SHARDS of another count.
+		{name: "k8s --shards disagrees", shards: 8, env: map[string]string{"JOB_COMPLETION_INDEX": "1", "DIVERGENCE_SHARDS": "4"}, err: "--shards 8 and DIVERGENCE_SHARDS=4 disagree on the shard count"},
+		{name: "k8s --shards bad DIVERGENCE_SHARDS", shards: 8, env: map[string]string{"JOB_COMPLETION_INDEX": "1", "DIVERGENCE_SHARDS": "x"}, err: `DIVERGENCE_SHARDS="x"`},
 		{name: "k8s no count", env: map[string]string{"JOB_COMPLETION_INDEX": "0"}, err: "DIVERGENCE_SHARDS"},
 		{name: "k8s out of range", env: map[string]string{"JOB_COMPLETION_INDEX": "4", "DIVERGENCE_SHARDS": "4"}, err: "index must be 0 to 3"},
 		{name: "slurm from 0", env: map[string]string{"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "0"}, want: "2/4 slurm: SLURM_ARRAY_TASK_ID=2, SLURM_ARRAY_TASK_COUNT=4, SLURM_ARRAY_TASK_MIN=0"},
