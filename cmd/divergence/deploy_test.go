@@ -244,11 +244,19 @@ func TestDeploySlurmTasks(t *testing.T) {
 		env           map[string]string
 		merges, sbats int
 		runs          int
+		refused       string // the script exits non-zero saying this, calling nothing
 	}{
 		{name: "merge array from 0", ids: seq(0, 15), env: map[string]string{"DIVERGENCE_MERGE": "1", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "16"}, merges: 1},
 		{name: "merge array from 1", ids: seq(1, 16), env: map[string]string{"DIVERGENCE_MERGE": "1", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "16"}, merges: 1},
 		{name: "merge --array=0", ids: seq(0, 0), env: map[string]string{"DIVERGENCE_MERGE": "1", "SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "1"}, merges: 1},
 		{name: "shards", ids: seq(0, 15), env: map[string]string{"SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "16", "SLURM_ARRAY_JOB_ID": "77"}, sbats: 1, runs: 16},
+		{name: "shards from 1", ids: seq(1, 16), env: map[string]string{"SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "16", "SLURM_ARRAY_JOB_ID": "77"}, sbats: 1, runs: 16},
+		{name: "one shard, one task", ids: seq(0, 0), env: map[string]string{"SLURM_ARRAY_TASK_MIN": "0", "SLURM_ARRAY_TASK_COUNT": "1", "SLURM_ARRAY_JOB_ID": "77"}, sbats: 1, runs: 1},
+		{name: "re-run shard 3", ids: seq(3, 3), env: map[string]string{"SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_COUNT": "1", "SLURM_ARRAY_JOB_ID": "77", "DIVERGENCE_SHARD": "3/16"}, runs: 1},
+		// sbatch --array=3 without DIVERGENCE_SHARD ran the whole
+		// experiment as shard 0 of 1 and submitted another merge.
+		{name: "re-run without DIVERGENCE_SHARD", ids: seq(3, 3), env: map[string]string{"SLURM_ARRAY_TASK_MIN": "3", "SLURM_ARRAY_TASK_COUNT": "1", "SLURM_ARRAY_JOB_ID": "77"},
+			refused: "To re-run shard I of N: sbatch --array=I --export=ALL,DIVERGENCE_SHARD=I/N"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var merges, sbats, runs int
@@ -258,6 +266,12 @@ func TestDeploySlurmTasks(t *testing.T) {
 					env[k] = v
 				}
 				calls, stderr, code := slurmTask(t, env)
+				if tc.refused != "" {
+					if code == 0 || !strings.Contains(stderr, tc.refused) || len(calls) > 0 {
+						t.Errorf("task %d: exit %d, calls %q, stderr %q; want a refusal saying %q", id, code, calls, stderr, tc.refused)
+					}
+					continue
+				}
 				if code != 0 {
 					t.Fatalf("task %d: exit %d: %s", id, code, stderr)
 				}
