@@ -126,10 +126,10 @@ func TestDeployKubernetesJob(t *testing.T) {
 		t.Fatal("no Job divergence-merge")
 	}
 	m := merge.Spec.Template.Spec
-	if len(m.InitContainers) != 1 || !strings.Contains(strings.Join(m.InitContainers[0].Command, " "), "--for=condition=complete") ||
-		!slices.Contains(m.InitContainers[0].Command, "job/divergence-shards") {
-		t.Errorf("merge Job: want an initContainer waiting for job/divergence-shards, got %+v", m.InitContainers)
+	if len(m.InitContainers) != 1 {
+		t.Fatalf("merge Job: want an initContainer waiting for job/divergence-shards, got %+v", m.InitContainers)
 	}
+	testWaitForShards(t, m.InitContainers[0])
 	mc := m.Containers[0]
 	// The merge is given the shards' experiment file: a shards folder
 	// holding another experiment's shards too is not refused for it.
@@ -161,6 +161,83 @@ func TestDeployKubernetesJob(t *testing.T) {
 	}
 	if _, ok := objs["RoleBinding/divergence-merge-job-reader"]; !ok {
 		t.Error("no RoleBinding of the merge's service account")
+	}
+}
+
+// testWaitForShards runs the merge Job's initContainer, its command and
+// environment, against a fake kubectl that reports the shards Job's
+// conditions in turn: it ends at once with the shards Job Complete (0) or
+// Failed (1: a `kubectl wait --for=condition=complete` waited out its 24h
+// on a failed Job), and fails once its time is out.
+func testWaitForShards(t *testing.T, c k8sContainer) {
+	for _, tc := range []struct {
+		name    string
+		states  []string // the conditions kubectl reports, one per call (the last repeated)
+		timeout string
+		code    int
+		stderr  string
+	}{
+		{name: "complete", states: []string{"SuccessCriteriaMet Complete "}},
+		{name: "running then complete", states: []string{"", "", "Complete "}},
+		{name: "failed", states: []string{"", "FailureTarget Failed "}, code: 1, stderr: "job/divergence-shards failed"},
+		{name: "api error then complete", states: []string{"!", "Complete "}},
+		{name: "time out", states: []string{""}, timeout: "0", code: 1, stderr: "not complete after 0s"},
+	} {
+		t.Run("wait "+tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for i, st := range tc.states {
+				if err := os.WriteFile(dir+"/state"+strconv.Itoa(i), []byte(st), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// The fake: its arguments logged, then state<n> printed (the
+			// last once past them), "!" an API error.
+			fake := `#!/bin/sh
+d=$(dirname "$0")
+echo "$*" >> "$d/calls"
+n=$(wc -l < "$d/calls")
+i=$((n - 1)); [ -f "$d/state$i" ] || i=` + strconv.Itoa(len(tc.states)-1) + `
+s=$(cat "$d/state$i")
+[ "$s" = "!" ] && { echo "connection refused" >&2; exit 1; }
+printf '%s' "$s"
+`
+			if err := os.WriteFile(dir+"/kubectl", []byte(fake), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			// The fake first on PATH, for the command itself too (a real
+			// kubectl may be installed).
+			t.Setenv("PATH", dir+":"+os.Getenv("PATH"))
+			cmd := exec.Command(c.Command[0], c.Command[1:]...)
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+			for _, e := range c.Env {
+				v := e.Value
+				switch {
+				case e.Name == "WAIT_POLL_SECONDS":
+					v = "0"
+				case e.Name == "WAIT_TIMEOUT_SECONDS" && tc.timeout != "":
+					v = tc.timeout
+				}
+				cmd.Env = append(cmd.Env, e.Name+"="+v)
+			}
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			err := cmd.Run()
+			code := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tc.code || !strings.Contains(errb.String(), tc.stderr) {
+				t.Errorf("exit %d, stderr %q; want %d, %q", code, errb.String(), tc.code, tc.stderr)
+			}
+			calls, _ := os.ReadFile(dir + "/calls")
+			lines := strings.Split(strings.TrimSpace(string(calls)), "\n")
+			if want := max(len(tc.states), 1); len(lines) < want || !strings.Contains(lines[0], "job/divergence-shards") {
+				t.Errorf("kubectl called %q: want at least %d calls on job/divergence-shards", lines, want)
+			}
+		})
 	}
 }
 
