@@ -305,13 +305,20 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 // notShard says why the folder <parent>/<name>, named as a shard, is not
 // read as one: it has no shard.json (a shard's folder appears whole,
 // shard.json in it: so a copy cut short, or a folder made by hand); or,
-// without the folder, that a shard process left its working folder
-// there. "" when there is neither.
+// without the folder, that a shard process moved the previous folder
+// aside (.<name>.old-…) and stopped before its own took its place, or
+// left its working folder there. "" when there is none of these.
 func notShard(parent, name string) string {
 	d := filepath.Join(parent, name)
 	if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
-		// No folder, but the working folder of a shard process that
-		// stopped (its lock free: checkShards asks writing first).
+		// No folder, but the previous one moved aside by a shard process
+		// that stopped between its two renames (its lock free:
+		// checkShards asks writing first): the next run of the shard puts
+		// it back (cleanLeftovers) before it writes its own.
+		if old, _ := filepath.Glob(filepath.Join(parent, "."+name+".old-*")); len(old) > 0 {
+			return fmt.Sprintf("a run of it stopped between moving its folder aside and putting the new one in place: %s is the previous shard folder; the next run of the shard restores it (or rename it to %s)", old[0], d)
+		}
+		// Else the working folder of a shard process that stopped.
 		if tmp, _ := filepath.Glob(filepath.Join(parent, "."+name+".tmp-*")); len(tmp) > 0 {
 			return fmt.Sprintf("its run stopped before it finished (killed or failed: %s is its working folder); run the shard again", tmp[0])
 		}

@@ -84,3 +84,24 @@ func TestMergeNamesAShardThatStopped(t *testing.T) {
 	mergeMustRefuse(t, f, dir, shardDirs, "missing of 3: 0 ("+name+": its run stopped before it finished (killed or failed: "+tmp+" is its working folder); run the shard again)",
 		"nothing was written")
 }
+
+// TestMergeNamesAShardMovedAside: a shard killed between moving its
+// previous folder aside (.<name>.old-…) and renaming its new one into
+// place left no folder; the merge said only that the shard was missing,
+// and now names the folder moved aside, which the shard's next run puts
+// back.
+func TestMergeNamesAShardMovedAside(t *testing.T) {
+	dir := t.TempDir()
+	f, dirs := shardedIntegrity(t, dir)
+	parent, name := filepath.Dir(dirs[1]), filepath.Base(dirs[1])
+	old := filepath.Join(parent, "."+name+".old-456")
+	if err := os.Rename(dirs[1], old); err != nil {
+		t.Fatal(err)
+	}
+	shardDirs, err := ShardDirs([]string{parent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mergeMustRefuse(t, f, dir, shardDirs, "missing of 3: 1 ("+name+": a run of it stopped between moving its folder aside and putting the new one in place: "+old+
+		" is the previous shard folder; the next run of the shard restores it (or rename it to "+dirs[1]+"))", "nothing was written")
+}
