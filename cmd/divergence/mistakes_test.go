@@ -28,7 +28,7 @@ func TestFlagMistakes(t *testing.T) {
 		{[]string{"run", "x.toml", "-no_db"}, "run: unknown flag --no_db (did you mean --no-db?"},
 		// A flag of run given to a command that has no such flag: the
 		// command's own flags, as its definitions list them, sorted.
-		{[]string{"merge", "out", "shards", "--quiet"}, "merge: unknown flag --quiet (its flags: --charts, --csv, --experiment, --no-db, --no-report, --sort, --wait, --workers)"},
+		{[]string{"merge", "out", "shards", "--timings"}, "merge: unknown flag --timings (its flags: --charts, --csv, --experiment, --no-db, --no-report, --quiet, --sort, --top, --wait, --workers)"},
 		{[]string{"report", "res", "--no-db"}, "report: unknown flag --no-db (its flags: --out, --wait)"},
 		{[]string{"compare", "res", "--workers", "2"}, "compare: unknown flag --workers (its flags: --align, --by, --out, --runs, --top)"},
 		{[]string{"strategies", "--all"}, "strategies: unknown flag --all (it takes no flags)"},
