@@ -153,6 +153,9 @@ func printComparison(w io.Writer, c *report.Comparison, by string) {
 			pct(m.TotalReturn), pct(m.CAGR), pct(m.AnnualVolatility), num(m.Sharpe), num(m.Sortino), pct(m.MaxDrawdown), num(m.Calmar))
 	}
 	tw.Flush()
+	for _, m := range c.Missing {
+		fmt.Fprintf(w, "note: %s\n", m)
+	}
 	for _, r := range c.Rows {
 		if r.Metrics.Ruined() {
 			fmt.Fprintf(w, "note: %s: equity fell to 0 or below in these dates (ruin): its metrics mean nothing; it ranks last\n", r.Name)

@@ -59,6 +59,9 @@ type Comparison struct {
 	// dates they all share (FROM to TO)" when they are aligned,
 	// else "each run's own period (its metrics.json)".
 	Over string
+	// Missing says, for each run named (CompareOptions.Runs) that some of
+	// the folders lack, which: it is drawn from the others only.
+	Missing []string
 }
 
 // CompareRow is one run of a comparison's table.
@@ -234,6 +237,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 		mixed = mixed || f.Synthetic() != folders[0].Synthetic()
 	}
 	found := map[string]bool{}
+	lacking := map[string][]string{} // a named run → the folders without it
 	var curves []charts.Series
 	var score []*results.RunMetrics
 	var ppys []float64 // the runs' periods per year, for score on the dates drawn
@@ -247,6 +251,11 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 		prefix := f.Title()
 		if titles[prefix] > 1 {
 			prefix = paths[fi]
+		}
+		for _, k := range runs {
+			if !slices.ContainsFunc(f.Runs, func(r Run) bool { return r.Key == k }) {
+				lacking[k] = append(lacking[k], dirs[fi])
+			}
 		}
 		for ri := range f.Runs {
 			r := &f.Runs[ri]
@@ -282,7 +291,13 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 		return nil, errors.New("report: compare: no runs to draw")
 	}
 	total := len(curves)
-	var notes []string
+	var notes, missing []string
+	for _, k := range runs {
+		if ds := lacking[k]; len(ds) > 0 {
+			missing = append(missing, fmt.Sprintf("run %s is not in %s: drawn from the other folders only", k, strings.Join(ds, ", ")))
+		}
+	}
+	notes = append(notes, missing...)
 	if top > 0 && total > top {
 		over := "each over its own dates (--align none)"
 		if opt.Align == AlignCommon {
@@ -368,7 +383,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 		Synthetic: syn,
 		Palette:   charts.NewPalette(names),
 	}
-	cmp := &Comparison{Outs: outs, Over: "each run's own period (its metrics.json)"}
+	cmp := &Comparison{Outs: outs, Over: "each run's own period (its metrics.json)", Missing: missing}
 	if aligned {
 		cmp.Over = "the dates they all share (" + spanText(curves[0].Time[0], last) + ")"
 	}

@@ -802,3 +802,32 @@ func TestSwatchesDistinctPastTenRuns(t *testing.T) {
 		t.Error("the page's style has no rule for a dashed swatch")
 	}
 }
+
+// A run named with --runs that only some of the folders hold is drawn
+// from those, and the comparison says which folders lack it (before, it
+// said nothing: a comparison of a change "before and after" silently
+// drew one side).
+func TestCompareRunsMissingFromSome(t *testing.T) {
+	a := smallFolder(t)
+	text, err := os.ReadFile(filepath.Join("..", "..", "experiment", "testdata", "small.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same experiment without its sma run.
+	cut := strings.Index(string(text), "[[strategy]]\nname = \"sma\"")
+	if cut < 0 {
+		t.Fatal("small.toml has no sma strategy")
+	}
+	b := runText(t, string(text[:cut]), experiment.Options{}).Dir
+	out := filepath.Join(t.TempDir(), "cmp.svg")
+	cmp, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Runs: []string{"hedge", "sma"}, Outs: []string{out}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cmp.Missing) != 1 || !strings.Contains(cmp.Missing[0], "run sma is not in "+b) {
+		t.Errorf("missing %q, want run sma named as not in %s", cmp.Missing, b)
+	}
+	if len(cmp.Rows) != 3 {
+		t.Errorf("%d runs drawn, want 3 (hedge twice, sma once)", len(cmp.Rows))
+	}
+}
