@@ -442,7 +442,10 @@ func (b *broker) capped(i int, qty, ref float64) (q float64, finished bool) {
 	m := b.vol[i]
 	r := b.cursor[i]
 	v := b.series[i].Volume[r]
-	if m == nil || math.IsNaN(v) {
+	if m == nil || !(v > 0) {
+		// Unknown (NaN), or 0: a source's artifact (Yahoo's hourly bars
+		// carry prices and no volume), which impact reads as unknown too
+		// (Slippage.slip): a cap on it held the whole order back.
 		return qty, true
 	}
 	if b.volStep[i] != b.step {

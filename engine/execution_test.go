@@ -176,6 +176,22 @@ func TestParticipationCapCarriesPartialFills(t *testing.T) {
 	}
 }
 
+// A bar of volume 0 (a source's artifact: Yahoo's hourly bars carry
+// prices without volume) counts as unknown volume, as NaN does and as
+// impact read it already: the cap lets the whole order through. Before,
+// the cap held all of it back (0 × 10 % fills nothing), while the same
+// bar charged no impact. Bars of 1,000: 100 a bar; the order of 250
+// submitted before the zero bar fills at once there.
+func TestParticipationCapZeroVolumeIsUnknown(t *testing.T) {
+	rows := []row{{"2024-01-01", 10, 10, 10, 10, 1000}, {"2024-01-02", 10, 10, 10, 10, 0}, {"2024-01-03", 10, 10, 10, 10, 1000}}
+	p := panel(series(t, "X", data.Crypto, rows))
+	cfg := Config{Crypto: Terms{Slippage: Slippage{MaxParticipation: 0.1}}}
+	res := one(t, p, cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: 250}))
+	if len(res.Fills) != 1 || res.Fills[0].Qty != 250 || res.Fills[0].Time != data.Day(2024, 1, 2) {
+		t.Fatalf("fills %+v, want 250 at once on the bar of volume 0", res.Fills)
+	}
+}
+
 type envFunc func(i int, t int64) EnvFactors
 
 func (f envFunc) At(i int, t int64) EnvFactors { return f(i, t) }

@@ -162,7 +162,12 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 	}
 	set(&t.Funding.Rate, c.FundingRate)
 	if c.FundingRate != nil || c.FundingFile != nil || c.FundingIntervalHours != nil {
-		t.Funding.Interval = engine.DefaultFundingInterval
+		// A symbol's funding_rate keeps the interval its class gave:
+		// the 8-hour default only where none was (it reset a class's
+		// 4 hours, halving the settlements).
+		if t.Funding.Interval == 0 {
+			t.Funding.Interval = engine.DefaultFundingInterval
+		}
 		if c.FundingIntervalHours != nil {
 			h := *c.FundingIntervalHours
 			// At least a minute: a settlement every few seconds
@@ -242,6 +247,9 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 	if c.ImpactWindow != nil && (*c.ImpactWindow < 0 || *c.ImpactWindow == 1) {
 		return fmt.Errorf("%s.impact_window = %d: want 0 (the default, 20) or at least 2 returns (a volatility of one return is 0, and so would be the impact)", key, *c.ImpactWindow)
 	}
+	if err := c.inheritedModels(t, key); err != nil {
+		return err
+	}
 	if err := c.applyModels(reg, t, key); err != nil {
 		return err
 	}
@@ -249,6 +257,40 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 		// A perpetual pays funding, not borrow: the file would be read
 		// and never charged.
 		return fmt.Errorf("%s.borrow_rate_file: %s is a perpetual here (a funding rate, file or model, in this table or its class's): it pays funding, not borrow", key, strings.TrimPrefix(key, "costs.symbols."))
+	}
+	return nil
+}
+
+// inheritedModels makes the flat keys a table sets count over the models
+// of their kinds it inherits (a symbol's table under its class's): a
+// symbol's commission_bps, spread_bps, max_participation, borrow_rate or
+// funding_rate replace its class's fee, slippage, volume, borrow or
+// funding model (they were ignored: the model won); margin keys beside
+// an inherited margin model are refused, the model's other terms being
+// unknown. And a table whose fee keys are all 0 charges no fee: a zero
+// engine.Commission means "not set" and fell back to the top-level
+// commission_bps, which the docs say a table's fee keys replace.
+func (c *CostSpec) inheritedModels(t *engine.Terms, key string) error {
+	if c.CommissionBps != nil || c.PerShare != nil || c.MinCommission != nil || c.MakerBps != nil || c.TakerBps != nil {
+		t.FeeModel = nil
+		if t.Commission == (engine.Commission{}) {
+			t.FeeModel = &engine.Commission{} // no fee, set
+		}
+	}
+	if c.SlippageBps != nil || c.SpreadBps != nil || c.RangeFraction != nil || c.ImpactK != nil || c.ImpactWindow != nil {
+		t.SlippageModel = nil
+	}
+	if c.MaxParticipation != nil {
+		t.VolumeModel = nil
+	}
+	if c.BorrowRate != nil {
+		t.BorrowModel = nil
+	}
+	if c.FundingRate != nil || c.FundingFile != nil || c.FundingIntervalHours != nil {
+		t.FundingModel = nil
+	}
+	if t.MarginModel != nil && (c.InitialMargin != nil || c.MaintenanceMargin != nil || c.LiquidationFee != nil) {
+		return fmt.Errorf("%s: initial_margin, maintenance_margin or liquidation_fee beside the margin model it takes from its class: give the table its own margin.model, or set the class's margin by its keys", key)
 	}
 	return nil
 }

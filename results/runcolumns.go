@@ -112,6 +112,7 @@ var runColumns = [...]RunColumn{
 	{Name: "costs_funding", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Funding }},
 	{Name: "costs_interest", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Interest }},
 	{Name: "costs_liquidation_fees", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.LiquidationFee }},
+	{Name: "costs_isolated_shortfall", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Shortfall }},
 	// beta_<symbol>, … go last.
 }
 

@@ -56,3 +56,23 @@ func TestSlug(t *testing.T) {
 		}
 	}
 }
+
+// The runs table's costs_<kind> columns add up to its total_costs, an
+// isolated position's shortfall included (it had no column: a run whose
+// isolated long lost 4,280 beyond its margin showed costs of 288.33
+// beside a total of −3,991.67). By hand: 8.33 + 280 − 4,280 = −3,991.67.
+func TestRunsTableCostsAddUp(t *testing.T) {
+	rec := RunRecord{Run: "iso"}
+	rec.Metrics.Costs = Costs{Interest: 8.33, LiquidationFee: 280, Shortfall: -4280, Total: -3991.67}
+	tab := RunsTable([]RunRecord{rec}, All)
+	sum, n := 0.0, 0
+	for _, c := range tab.Columns {
+		if strings.HasPrefix(c.Name, "costs_") {
+			sum += c.Floats[0]
+			n++
+		}
+	}
+	if math.Abs(sum-(-3991.67)) > 1e-9 {
+		t.Errorf("%d costs_ columns sum to %.2f, total_costs −3,991.67", n, sum)
+	}
+}
