@@ -5,6 +5,7 @@ package strategies
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -195,5 +196,56 @@ func TestPairHedgeRatioOutlivesEndedInstrument(t *testing.T) {
 		if !near(got, want, 1e-9) || want <= 0.25 {
 			t.Errorf("%d days: hedge ratio at day %d: %.12g, want %.12g (within the ratio's bounds, above 0.25)", n, d, got, want)
 		}
+	}
+}
+
+// A one-instrument leg whose data have a hole of more than a week (a
+// Tokyo stock over Golden Week; a halt) comes back into the estimate
+// after it: the ratio at the last rebalance is σ(L)/σ(S) of the last 20
+// returns both recorded, all after the hole. Before, the instrument's
+// previous close stayed 0 from the hole on (no sync point could be
+// recorded without it, so none marked it again): the ratio froze at its
+// value before the hole for the rest of the run.
+func TestPairHedgeRatioAfterAHole(t *testing.T) {
+	const n, holeFrom, holeTo = 100, 30, 40 // S has no bars on days 30–39
+	pl := path(n, func(k int) float64 { return 100 * math.Exp(0.01*math.Sin(float64(k)*0.9)+0.0002*float64(k)) })
+	ps := path(n, func(k int) float64 { return 50 * math.Exp(0.02*math.Cos(float64(k)*1.3)+0.03*math.Sin(float64(k)*0.21)) })
+	s := bars("S", ps, ps)
+	cut := func(v []float64) []float64 { return append(slices.Clone(v[:holeFrom]), v[holeTo:]...) }
+	times := append(slices.Clone(s.Time[:holeFrom]), s.Time[holeTo:]...)
+	s.Time, s.Open, s.High, s.Low, s.Close, s.Volume = times, cut(s.Open), cut(s.High), cut(s.Low), cut(s.Close), cut(s.Volume)
+	s.AdjClose = s.Close
+	panel := &data.Panel{Series: []data.Series{bars("L", pl, pl), s}}
+	st, res := run(t, panel, "pair-hedge", Params{"long": []string{"L"}, "short": []string{"S"},
+		"hedge": "vol", "lookback": int64(20), "rebalance_days": int64(10)}, 1e6)
+	last := int64(0)
+	for _, f := range res.Fills {
+		if f.Symbol == "S" {
+			last = max(last, f.Time)
+		}
+	}
+	d := int((last-day0)/data.NanosPerDay) - 1 // the decision's day
+	if d < holeTo+21 {
+		t.Fatalf("last rebalance decided on day %d, want one 20 returns after the hole (day %d)", d, holeTo+21)
+	}
+	var rl, rs []float64 // the last 20 returns up to day d, all after the hole
+	for k := d - 19; k <= d; k++ {
+		rl, rs = append(rl, pl[k]/pl[k-1]-1), append(rs, ps[k]/ps[k-1]-1)
+	}
+	sd := func(v []float64) float64 {
+		m := 0.0
+		for _, x := range v {
+			m += x
+		}
+		m /= float64(len(v))
+		ss := 0.0
+		for _, x := range v {
+			ss += (x - m) * (x - m)
+		}
+		return math.Sqrt(ss / float64(len(v)-1))
+	}
+	want := sd(rl) / sd(rs)
+	if got := st.(Reporter).Report()["hedge_ratio_last"]; !near(got, want, 1e-9) {
+		t.Errorf("hedge ratio at day %d: %.12g, want %.12g", d, got, want)
 	}
 }

@@ -633,9 +633,12 @@ func (s *PairHedge) record(ctx *engine.Context) {
 			spansWait = true
 		}
 	}
-	if s.synced && !spansWait && !s.pushSince(ctx, false) {
-		return
+	if s.synced && !spansWait {
+		s.pushSince(ctx, false) // nothing when a leg had no instrument in the previous sync point
 	}
+	// Always: a leg back from a hole of more than a week is measured
+	// again from here (returning before this left its previous close 0,
+	// and the estimate froze for the rest of the run).
 	s.markPrev(ctx, false)
 }
 
