@@ -378,6 +378,13 @@ func TestEquityDailyCloseBeforeToken(t *testing.T) {
 	eq := series(t, "EQ", data.Equity, rows(100, 110, 120))
 	tok := series(t, "TOK", data.Crypto, rows(50, 55, 60))
 	eq2 := series(t, "EQ2", data.Equity, rows(10, 11, 12))
+	// A Tokyo stock's daily bar closes at 06:00 UTC (15:00 JST), fifteen
+	// hours before New York's: an order on it decided on a New York close
+	// fills at its next close, not at the one of the same date, whose
+	// price came before what the decision saw (it did, when every
+	// equity's bar closed at 21:00 UTC). Alone, or beside a token (whose
+	// day closes after it), the same.
+	jp := series(t, "9984.T", data.Equity, rows(7000, 7100, 7200))
 	for _, c := range []struct {
 		name  string
 		p     *data.Panel
@@ -394,6 +401,10 @@ func TestEquityDailyCloseBeforeToken(t *testing.T) {
 		// The token outside the strategy's universe: its close was not
 		// seen, and the equity fills at the close it was decided on.
 		{"equity beside a token it does not see", panel(eq, tok), []int{0}, []float64{100}, []string{"2024-01-08"}, []string{"EQ"}},
+		{"Tokyo beside New York", panel(eq, jp), []int{1}, []float64{7100}, []string{"2024-01-09"}, nil},
+		{"New York beside Tokyo", panel(eq, jp), []int{0}, []float64{100}, []string{"2024-01-08"}, nil},
+		{"Tokyo alone", panel(jp), []int{0}, []float64{7000}, []string{"2024-01-08"}, nil},
+		{"Tokyo beside a token", panel(jp, tok), []int{0}, []float64{7100}, []string{"2024-01-09"}, nil},
 	} {
 		res := one(t, c.p, Config{Cash: 1e4, Universe: c.universe}, func(ctx *Context, s *Slice) error {
 			if s.Step == 0 {
@@ -416,11 +427,11 @@ func TestEquityDailyCloseBeforeToken(t *testing.T) {
 		}
 	}
 	// The hour: at 21:00 UTC of its day, and a day when stamped past it.
-	if got := sessionClose(data.Day(2024, 1, 8), 0); got != data.Day(2024, 1, 8)+21*3600e9 {
+	if got := sessionClose(data.Day(2024, 1, 8), 0, data.NewYork); got != data.Day(2024, 1, 8)+21*3600e9 {
 		t.Errorf("sessionClose(2024-01-08) = %s", data.FormatTime(got))
 	}
 	late := data.Day(2024, 1, 8) + 22*3600e9
-	if got := sessionClose(late, late+data.NanosPerDay); got != late+data.NanosPerDay {
+	if got := sessionClose(late, late+data.NanosPerDay, data.NewYork); got != late+data.NanosPerDay {
 		t.Errorf("sessionClose(2024-01-08T22:00Z) = %s, want a day later", data.FormatTime(got))
 	}
 }

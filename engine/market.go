@@ -34,6 +34,9 @@ type market struct {
 	// session is, per instrument, whether its bars close at an
 	// exchange's session close (sessionClose): an equity's daily bars.
 	session []bool
+	// exch is, per instrument, the exchange whose close ends its daily
+	// bars when session is set (data.ExchangeOf its symbol).
+	exch []data.Exchange
 	// hidden is, per instrument, whether it is outside the strategy's
 	// universe (Config.Universe); nil when every instrument is its own.
 	hidden []bool
@@ -69,13 +72,12 @@ func barProps(iv data.Interval, cl data.Class, times []int64) (span int64, sessi
 	return barSpan(iv), cl == data.Equity && !iv.Intraday(), cl == data.Equity && iv.Intraday() && regularHours(times)
 }
 
-// equityClose is when an equity's daily bar closes, from the start of
-// its stamp's UTC day: 21:00 UTC, New York's 16:00 close in winter (EST),
-// and an hour after it in summer (EDT, 20:00 UTC), so never before the
-// true close. A token's daily bar closes at the next 00:00 UTC, three or
-// four hours later: a decision on it comes after the equity's close of
-// that day.
-const equityClose = 21 * 60 * 60 * 1e9
+// An equity's daily bar closes at its exchange's close of its stamp's
+// UTC day (data.Exchange.Close): 21:00 UTC for New York, its 16:00 close
+// in winter (EST), an hour after it in summer (EDT, 20:00 UTC), so never
+// before the true close; 06:00 UTC for Tokyo. A token's daily bar closes
+// at the next 00:00 UTC, three or four hours after New York's: a
+// decision on it comes after the equity's close of that day.
 
 func newMarket(p *data.Panel, tl *Timeline) market {
 	n := len(p.Series)
@@ -88,11 +90,13 @@ func newMarket(p *data.Panel, tl *Timeline) market {
 		price:  make([]float64, n),
 	}
 	m.span, m.close, m.session, m.intradayEquity = make([]int64, n), make([]int64, n), make([]bool, n), make([]bool, n)
+	m.exch = make([]data.Exchange, n)
 	for i := range m.cursor {
 		m.cursor[i] = -1
 		m.last[i] = -1
 		m.price[i] = math.NaN()
 		s := &p.Series[i]
+		m.exch[i] = data.ExchangeOf(s.Symbol)
 		sg := tl.Segments(i)
 		if sg == nil {
 			m.span[i], m.session[i], m.intradayEquity[i] = barProps(tl.Interval(i), s.Class, s.Time)
@@ -131,7 +135,7 @@ func (m *market) advance(k int) {
 		}
 		c := m.now + m.span[i]
 		if m.session[i] {
-			c = sessionClose(m.now, c)
+			c = sessionClose(m.now, c, m.exch[i])
 		} else if m.intradayEquity[i] {
 			c = m.lastBarClose(int(i), c)
 		}
@@ -201,26 +205,28 @@ func barSpan(iv data.Interval) int64 {
 	return data.NanosPerDay
 }
 
-// DailyBarEnd is when a daily bar stamped t closes as the engine replays
-// it: an equity's at 21:00 UTC of its stamp's day (sessionClose), any
-// other's a day after its stamp.
-func DailyBarEnd(t int64, c data.Class) int64 {
+// DailyBarEnd is when a daily bar stamped t of symbol, of class c,
+// closes as the engine replays it: an equity's at its exchange's close
+// of its stamp's day (sessionClose: 21:00 UTC in New York), any other's
+// a day after its stamp.
+func DailyBarEnd(t int64, c data.Class, symbol string) int64 {
 	end := t + data.NanosPerDay
 	if c == data.Equity {
-		return sessionClose(t, end)
+		return sessionClose(t, end, data.ExchangeOf(symbol))
 	}
 	return end
 }
 
-// sessionClose is when an equity's daily bar stamped t closes: at
-// equityClose on t's UTC day (a bar stamped 2024-01-02, at 00:00 UTC,
-// closes at 2024-01-02T21:00Z, not at the next 00:00), or at end (the
+// sessionClose is when an equity's daily bar stamped t closes: at its
+// exchange e's close on t's UTC day (a New York bar stamped 2024-01-02,
+// at 00:00 UTC, closes at 2024-01-02T21:00Z, not at the next 00:00; a
+// Tokyo bar at 06:00Z), or at end (the
 // stamp plus a day) when t is past that hour. A market-on-close order
 // on the equity decided on a token's daily bar, which closes at 24:00
 // UTC, then fills at the equity's next close, not at the close of the
 // same day, three or four hours before the token's it was decided on.
-func sessionClose(t, end int64) int64 {
-	c := data.DayNumber(t)*data.NanosPerDay + equityClose
+func sessionClose(t, end int64, e data.Exchange) int64 {
+	c := e.Close(t)
 	if c < t {
 		return end
 	}

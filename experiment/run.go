@@ -526,7 +526,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		var cut []string
 		for i := range p.Series {
 			s := &p.Series[i]
-			if n := s.Len(); n > 0 && s.BarInterval() == data.Daily && engine.DailyBarEnd(s.Time[n-1], s.Class) > end {
+			if n := s.Len(); n > 0 && s.BarInterval() == data.Daily && engine.DailyBarEnd(s.Time[n-1], s.Class, s.Symbol) > end {
 				cut = append(cut, s.Symbol+" ("+data.FormatDay(s.Time[n-1])+")")
 				*s = s.Bars(0, n-1)
 			}

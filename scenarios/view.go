@@ -271,7 +271,10 @@ func (v *view) hit(i int, t0 int64, w When, gap bool) int {
 			end = min(end, s.Time[k])
 		}
 	} else if s.Class == data.Equity {
-		open, end = engine.SessionHours(prev)
+		end = engine.DailyBarEnd(prev, s.Class, s.Symbol)
+		if data.ExchangeOf(s.Symbol) == data.NewYork {
+			open, end = engine.SessionHours(prev)
+		}
 	}
 	if gap && open >= t0 || !gap && t0 < end {
 		return k - 1
