@@ -488,6 +488,12 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 			// sum to: a remainder past it could never exit (no level is
 			// left) nor let a new cycle start.
 			last := st.exits+k == len(s.p.TakeProfit)
+			if lot := ctx.LotSize(i); lot > 0 && q < lot*(1-1e-9) {
+				// An exit smaller than a lot sells one: rounded to none,
+				// it spent its level (and armed the trailing stop) on
+				// nothing, and exits_filled did not count it.
+				q = math.Min(lot, pos)
+			}
 			if lot := ctx.LotSize(i); pos-q <= 1e-9*st.exitBase || last || (lot > 0 && pos-q < lot*(1-1e-9)) {
 				q = pos // the last exit, or a remainder smaller than a lot: sell out
 			}
