@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestMergeNamesAShardBeingWritten: a shard process holds its folder's
@@ -42,6 +43,38 @@ func TestMergeNamesAShardBeingWritten(t *testing.T) {
 	_, err = Merge(context.Background(), f, shardDirs, Options{Out: out, Workers: 1})
 	if err == nil || !strings.Contains(err.Error(), "missing of 3: 1 ("+name+")") {
 		t.Errorf("with the lock free: %v; want the shard missing, no writer named", err)
+	}
+}
+
+// TestMergeWaitsForAShardBeingWritten: with --wait (Options.Wait) a
+// merge waits for a shard being written, as every command waits for its
+// results folder, then merges the shards as they finished (it failed at
+// once, asking to wait); up to WaitUpTo, after which it says how long it
+// waited.
+func TestMergeWaitsForAShardBeingWritten(t *testing.T) {
+	dir := t.TempDir()
+	f, dirs := shardedIntegrity(t, dir)
+	parent, name := filepath.Dir(dirs[1]), filepath.Base(dirs[1])
+	const holder = "pid 4242, divergence run x.toml --shard 1/3"
+	lock, err := LockDir(context.Background(), parent, name, holder, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Merge(context.Background(), f, dirs, Options{Out: filepath.Join(dir, "late"), Workers: 1, Wait: true, WaitUpTo: 50 * time.Millisecond})
+	if want := "is still being written by " + holder + " after a wait of"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("waiting up to 50 ms: %v, want %q", err, want)
+	}
+	var waited []string
+	o, err := Merge(context.Background(), f, dirs, Options{Out: filepath.Join(dir, "merged"), Workers: 1, Wait: true,
+		Waiting: func(line string) { waited = append(waited, line); lock.Release() }})
+	if err != nil {
+		t.Fatalf("merge with --wait: %v", err)
+	}
+	if len(waited) != 1 || !strings.Contains(waited[0], name+" is locked: waiting for pid 4242") {
+		t.Errorf("waited for %q, want the shard and its holder named once", waited)
+	}
+	if len(o.Runs) == 0 {
+		t.Error("the merge has no runs")
 	}
 }
 

@@ -383,6 +383,40 @@ func mergedBands(states []*shardState, i int) (*metrics.Bands, []int64, error) {
 	return b, times, nil
 }
 
+// waitForShards waits, with Options.Wait (up to WaitUpTo), for every
+// shard of f being written in the folders dirs lie in: a lock
+// .<slug>-shard-I-of-N.lock held by a shard process (a rerun of a given
+// shard, or a first run with no folder yet). It takes each lock and
+// releases it at once: the merge then reads the shards as they finished.
+// Without it a merge refuses a shard being written, asking to wait.
+func waitForShards(ctx context.Context, f *File, dirs []string, opt Options) error {
+	prefix := "." + results.Slug(f.Name) + "-shard-"
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		parent := filepath.Dir(d)
+		if seen[parent] {
+			continue
+		}
+		seen[parent] = true
+		locks, err := filepath.Glob(filepath.Join(parent, prefix+"*.lock"))
+		if err != nil {
+			return fmt.Errorf("merge: %w", err)
+		}
+		for _, l := range locks {
+			name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(l), "."), ".lock")
+			if _, held := lockHolder(parent, name); !held {
+				continue
+			}
+			lock, err := LockDirUpTo(ctx, parent, name, opt.Holder, opt.waiter(), opt.WaitUpTo)
+			if err != nil {
+				return fmt.Errorf("merge: shard %s: %w", filepath.Join(parent, name), err)
+			}
+			lock.Release()
+		}
+	}
+	return nil
+}
+
 // Merge builds an experiment's results folder, opt.Out/<slug>, from the
 // folders of its shards (see [ShardDirs]), byte for byte the folder a
 // one-machine [Run] writes, plus merge.json. It checks that the shards
@@ -396,6 +430,11 @@ func mergedBands(states []*shardState, i int) (*metrics.Bands, []int64, error) {
 func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, error) {
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("merge: no shard folders given")
+	}
+	if opt.Wait {
+		if err := waitForShards(ctx, f, dirs, opt); err != nil {
+			return nil, err
+		}
 	}
 	ms := make([]*ShardManifest, len(dirs))
 	ids := make([]shardID, len(dirs))

@@ -23,7 +23,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	noReport := fs.Bool("no-report", false, "skip results.duckdb and report.html")
 	noDB := fs.Bool("no-db", false, "skip results.duckdb, still write report.html; divergence db OUT/<experiment> makes it later")
-	wait := addWait(fs, waitFlag{}, "wait for a run or merge writing OUT/<experiment> instead of failing: as long as it takes, or up to a duration (--wait=30s)")
+	wait := addWait(fs, waitFlag{}, "wait for a run or merge writing OUT/<experiment>, and for shards still being written, instead of failing: as long as it takes, or up to a duration (--wait=30s)")
 	csvSet := fs.String("csv", "", fmt.Sprintf("CSV copies of each run's equity, fills and legs beside their Parquet files, as for run: auto = for an experiment of up to %d runs, always, never (default: the experiment file's [output] csv, else auto)", experiment.CSVRunsMax))
 	chartSet := fs.String("charts", "report", "per-run charts (runs/<key>/legs.png/.svg), as for run: report = only for the runs the equity chart and report show, all = for every run")
 	pos, err := parse(fs, args)
