@@ -209,7 +209,9 @@ func TestPairHedgeRatioOutlivesEndedInstrument(t *testing.T) {
 func TestPairHedgeRatioAfterAHole(t *testing.T) {
 	const n, holeFrom, holeTo = 100, 30, 40 // S has no bars on days 30–39
 	pl := path(n, func(k int) float64 { return 100 * math.Exp(0.01*math.Sin(float64(k)*0.9)+0.0002*float64(k)) })
-	ps := path(n, func(k int) float64 { return 50 * math.Exp(0.02*math.Cos(float64(k)*1.3)+0.03*math.Sin(float64(k)*0.21)) })
+	ps := path(n, func(k int) float64 {
+		return 50 * math.Exp(0.02*math.Cos(float64(k)*1.3)+0.03*math.Sin(float64(k)*0.21))
+	})
 	s := bars("S", ps, ps)
 	cut := func(v []float64) []float64 { return append(slices.Clone(v[:holeFrom]), v[holeTo:]...) }
 	times := append(slices.Clone(s.Time[:holeFrom]), s.Time[holeTo:]...)
