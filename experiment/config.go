@@ -267,7 +267,7 @@ func (d DataSpec) days() int {
 
 // source is the one-table or SQL source of the spec (Table or Query set).
 func (d *DataSpec) source(resolve func(string) string) duckdb.Source {
-	src := duckdb.Source{Table: d.Table, Query: d.Query, Columns: d.Columns, Timezone: d.Timezone, DateFormat: d.DateFormat}
+	src := duckdb.Source{Table: d.Table, Query: d.Query, Columns: d.Columns, Timezone: d.Timezone, DateFormat: d.DateFormat, OnBadRow: d.OnBadRow}
 	if d.DuckDB != "" {
 		src.DuckDB = resolve(d.DuckDB)
 	} else if src.Table != "" {

@@ -149,3 +149,48 @@ func TestOnBadRow(t *testing.T) {
 		}
 	}
 }
+
+// on_bad_row reaches a one-table source too (it was read for per-file
+// sources only: a table with a bad row failed under "skip", naming the
+// key that would have let it through). The same bars as TestOnBadRow's,
+// one table with a symbol column: refused by default, the row skipped
+// with "skip" (59 bars).
+func TestOnBadRowTable(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("symbol,date,open,high,low,close,volume\n")
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for k := 0; k < 60; k++ {
+		o, h, l, c := 100.0+float64(k%5), 106.0+float64(k%5), 99.0+float64(k%5), 103.0+float64(k%5)
+		if k == 20 {
+			o = h + 1 // line 22: open above high
+		}
+		fmt.Fprintf(&b, "NVDA,%s,%g,%g,%g,%g,1000\n", day.AddDate(0, 0, k).Format("2006-01-02"), o, h, l, c)
+	}
+	os.WriteFile(filepath.Join(dir, "t.csv"), []byte(b.String()), 0o644)
+	exp := func(policy string) string {
+		s := "name = \"table bad rows\"\n[data]\ntable = \"t.csv\"\n"
+		if policy != "" {
+			s += "on_bad_row = \"" + policy + "\"\n"
+		}
+		return s + "[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"NVDA\"]\n"
+	}
+	f, err := Parse(filepath.Join(dir, "e.toml"), exp(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, "out")}); err == nil || !strings.Contains(err.Error(), "open 107 outside [low 99, high 106]") {
+		t.Fatalf("default: %v", err)
+	}
+	f, err = Parse(filepath.Join(dir, "e.toml"), exp("skip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, "out-skip"), Keep: true})
+	if err != nil {
+		t.Fatalf("skip: %v", err)
+	}
+	if n := o.Panel.Series[0].Len(); n != 59 {
+		t.Errorf("skip: %d bars, want 59", n)
+	}
+}
