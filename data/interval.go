@@ -174,12 +174,17 @@ const SegmentSteps = 3
 // daylight saving time in a zone).
 const dayStep = 23 * int64(Hour)
 
-// Segments returns the stretches of the series' bars at an interval on the
-// other side of a day from its own (BarInterval, the median step): daily
-// bars before hourly ones in one file (a daily history with hourly klines
-// appended), or hourly bars inside daily ones. Such a stretch is at least
-// SegmentSteps consecutive steps each a day or more apart in an intraday
-// series (under a day in a daily one); its interval is its own median step
+// Segments returns the stretches of the series' bars at another interval
+// than its own (BarInterval, the median step): daily bars before hourly
+// ones in one file (a daily history with hourly klines appended), hourly
+// bars inside daily ones, or, in an intraday series, bars at least twice
+// as long or at most half as long (an hourly history with 5-minute bars
+// appended: replayed at the median's 5 minutes, the hourly bars' closes
+// came up to 55 minutes early). Such a stretch is at least SegmentSteps
+// consecutive steps each of the other kind (a day or more apart, or twice
+// the interval or more, or half or less, in an intraday series; under a
+// day in a daily one: a night or a weekend is one step, and does not make
+// one); its interval is its own median step
 // (DetectInterval of its bars), the rest keeps the series' interval. A bar
 // belongs to the stretch of the step that follows it: the last daily bar
 // before hourly ones lasts a day, the first hourly bar an hour; the last
@@ -196,7 +201,26 @@ func (s *Series) Segments() []Segment {
 		return nil
 	}
 	daily := int64(iv) >= dayStep
-	other := func(k int) bool { return (t[k]-t[k-1] >= dayStep) != daily }
+	// kind is a step's: 0 the series' own, else the other kind it is
+	// of: under a day in a daily series; in an intraday one a day or
+	// more (1), twice the interval or more under a day (2), half of it
+	// or less (3). A stretch is a run of steps of one kind: an hourly
+	// series' last bar before days, 15 hours before the first, stays
+	// hourly.
+	kind := func(k int) int {
+		st := t[k] - t[k-1]
+		switch {
+		case daily && st < dayStep, !daily && st >= dayStep:
+			return 1
+		case daily:
+			return 0
+		case st >= 2*int64(iv):
+			return 2
+		case 2*st <= int64(iv):
+			return 3
+		}
+		return 0
+	}
 	var segs []Segment
 	add := func(from int, v Interval) {
 		if n := len(segs); n > 0 && segs[n-1].Interval == v {
@@ -209,12 +233,13 @@ func (s *Series) Segments() []Segment {
 		segs = append(segs, Segment{From: from, Interval: v})
 	}
 	for k := 1; k < len(t); {
-		if !other(k) {
+		kd := kind(k)
+		if kd == 0 {
 			k++
 			continue
 		}
 		c := k
-		for c+1 < len(t) && other(c+1) {
+		for c+1 < len(t) && kind(c+1) == kd {
 			c++
 		}
 		// Steps k..c are of the other kind: bars k-1..c-1 (and c, when

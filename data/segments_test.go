@@ -58,6 +58,25 @@ func TestSegments(t *testing.T) {
 	if want := []Segment{{0, Daily}, {5, Hour}, {9, Daily}}; !reflect.DeepEqual(series(mix...).Segments(), want) {
 		t.Errorf("hourly inside daily: %v, want %v", series(mix...).Segments(), want)
 	}
+	// Hourly bars, then five-minute ones (median 5m): the hourly bars
+	// are a stretch of their own (replayed at 5 minutes they closed up
+	// to 55 minutes early); the last hourly bar (row 9, 09:00) steps an
+	// hour to the first 5-minute bar (10:00), so it lasts an hour.
+	var fine []int64
+	fine = append(fine, hours(d0, 10)...)
+	for k := int64(0); k < 30; k++ {
+		fine = append(fine, d0+10*h+k*5*60e9)
+	}
+	if want := []Segment{{0, Hour}, {10, 5 * Minute}}; !reflect.DeepEqual(series(fine...).Segments(), want) {
+		t.Errorf("hourly then 5-minute: %v, want %v", series(fine...).Segments(), want)
+	}
+	// An hourly series with a hole of two missing bars (one 3-hour step)
+	// and another of one: single steps, one interval.
+	holes := append(hours(d0, 5), hours(d0+7*h, 5)...)
+	holes = append(holes, hours(d0+13*h, 5)...)
+	if got := series(holes...).Segments(); got != nil {
+		t.Errorf("hourly with holes: %v, want nil", got)
+	}
 	// Hourly bars, then daily ones to the end: the last hourly bar
 	// (01-01 09:00) steps 15 hours to 01-02 00:00, which opens the days.
 	s = series(append(hours(d0, 10), d0+day, d0+2*day, d0+3*day, d0+4*day)...)

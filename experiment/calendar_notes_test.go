@@ -154,10 +154,13 @@ func TestCoverageNotes(t *testing.T) {
 }
 
 // A series whose spacing changes (hourly bars for 100 steps, then 1,000
-// five-minute ones: its interval, the median step, is 5m) is noted with
-// the run of other steps; Yahoo-style hourly sessions (nights and
-// weekends single steps between runs of 1h) and a run of 49 hourly steps
-// are not.
+// five-minute ones: its interval, the median step, is 5m) has a stretch
+// of hourly bars (data.Series.Segments), each bar lasting its stretch's
+// interval, and is noted so: from 2025-09-01 00:00, 100 hours, to the
+// 2025-09-05 04:00 bar, the first followed by a 5-minute step. So is a
+// run of 49 hourly steps (from 2025-09-03 03:00, 51 hours into the
+// file). Yahoo-style hourly sessions (nights and weekends single steps
+// between runs of 1h) are not.
 func TestSpacingNote(t *testing.T) {
 	h, m5 := int64(time.Hour), int64(5*time.Minute)
 	mixed := data.Series{Instrument: data.Instrument{Symbol: "TAO", Class: data.Crypto}}
@@ -172,15 +175,17 @@ func TestSpacingNote(t *testing.T) {
 		tm += m5
 	}
 	mixed.SetInterval()
-	want := `TAO's bars are 1h apart for 100 steps (2025-09-01 to 2025-09-05T04:00:00Z) while most are 5m apart: the file mixes intervals, and the metrics count every step as one 5m bar; resample it to one interval (bar = "1h")`
+	const tail = `: each bar lasts its own stretch's interval, and days (rebalance_days, every_days, cooldown_days) stay calendar days; the metrics count every step as one 5m bar (bar = "1h" resamples the file to one interval)`
+	want := "TAO's file changes interval: 1h bars from 2025-09-01T00:00:00Z, then 5m bars from 2025-09-05T04:00:00Z" + tail
 	if got := spacingNote(&mixed); got != want {
 		t.Errorf("mixed:\n got %s\nwant %s", got, want)
 	}
 	short := mixed
 	short.Time = mixed.Time[51:] // 49 hourly steps left
 	short.SetInterval()
-	if got := spacingNote(&short); got != "" {
-		t.Errorf("49 hourly steps: %s", got)
+	want = "TAO's file changes interval: 1h bars from 2025-09-03T03:00:00Z, then 5m bars from 2025-09-05T04:00:00Z" + tail
+	if got := spacingNote(&short); got != want {
+		t.Errorf("49 hourly steps:\n got %s\nwant %s", got, want)
 	}
 	var sess data.Series
 	sess.Symbol = "NVDA"

@@ -109,11 +109,28 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end 
 		case iv > 0 && bar%iv != 0:
 			return nil, fmt.Errorf("duckdb: resample: %s has %s bars, which do not divide into %s bars", s.Symbol, iv, bar)
 		}
+		// A stretch of the file at a coarser interval than bar (an hourly
+		// history before 5-minute bars, resampled to 15 minutes) would be
+		// relabelled bar by bar, each hour as a quarter whose close came
+		// 45 minutes later: refused. The bars are checked against their
+		// own stretch's interval.
+		segs := s.Segments()
+		for _, g := range segs {
+			if g.Interval > bar {
+				return nil, fmt.Errorf("duckdb: resample: %s has %s bars from %s (row %d), coarser than the %s bars asked for: resampling only aggregates bars into longer ones (resample it to %s or coarser, or cut that stretch out)",
+					s.Symbol, g.Interval, data.FormatTime(s.Time[g.From]), rowOf(s, g.From), bar, g.Interval)
+			}
+		}
 		if bar < data.Daily && iv > 0 {
+			g, biv := 0, iv
 			for k, t := range s.Time {
-				if floorDiv(t, int64(bar)) != floorDiv(t+int64(iv)-1, int64(bar)) {
+				for g < len(segs) && segs[g].From <= k {
+					biv = segs[g].Interval
+					g++
+				}
+				if floorDiv(t, int64(bar)) != floorDiv(t+int64(biv)-1, int64(bar)) {
 					return nil, fmt.Errorf("duckdb: resample: %s's %s bar at %s straddles two %s buckets (buckets start at 00:00 UTC); "+
-						"resample it to a coarser bar or leave it at %s (row %d)", s.Symbol, iv, data.FormatTime(t), bar, iv, rowOf(s, k))
+						"resample it to a coarser bar or leave it at %s (row %d)", s.Symbol, biv, data.FormatTime(t), bar, biv, rowOf(s, k))
 				}
 			}
 		}

@@ -149,6 +149,10 @@ func TestResampleRefusals(t *testing.T) {
 		{series("X", data.Crypto, [][6]float64{{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}}, []int64{d, d + 7*int64(data.Minute)}), data.Minutes15,
 			"X has 7m bars, which do not divide into 15m bars"},
 		{daily, 2 * data.Hour, "bar 2h: want one of"},
+		// Hourly bars, then 5-minute ones (median 5m), to 15 minutes:
+		// each hour was relabelled a quarter whose close came 45 minutes
+		// later.
+		{hourlyThen5m(d), data.Minutes15, "BTC has 1h bars from 2024-01-02T00:00:00Z (row 2), coarser than the 15m bars asked for"},
 	} {
 		_, err := Resample(ctx, &data.Panel{Series: []data.Series{tc.s}}, tc.bar)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -160,6 +164,23 @@ func TestResampleRefusals(t *testing.T) {
 	if err != nil || &out.Series[0].Time[0] != &daily.Time[0] {
 		t.Errorf("daily to daily: %v", err)
 	}
+}
+
+// hourlyThen5m is BTC's hourly bars from d for 4 hours, then 5-minute
+// bars for 2 hours: median 5m.
+func hourlyThen5m(d int64) data.Series {
+	var times []int64
+	var bars [][6]float64
+	for k := int64(0); k < 4; k++ {
+		times = append(times, d+k*int64(data.Hour))
+	}
+	for k := int64(0); k < 24; k++ {
+		times = append(times, d+4*int64(data.Hour)+k*int64(data.Minutes5))
+	}
+	for range times {
+		bars = append(bars, [6]float64{1, 1, 1, 1, 1})
+	}
+	return series("BTC", data.Crypto, bars, times)
 }
 
 // ReadSource with Bar: minute bars of a table come out hourly.
