@@ -545,8 +545,17 @@ symbols = `+symbols+"\n")
 // the 16:00 bucket's close (19:00's price). Checked twice over: the last
 // equity point is worth 1,000,000 × (the 16:00 bucket's close / the first
 // bar's open), by hand below; and the run is identical when every bar
-// from the end on is doubled in the file.
+// from the end on is doubled in the file. The same from one table (data
+// table), whose read stopped at the end: the bucket was kept there, a 4h
+// bar holding two hours (the read now goes on to the bucket's end, and
+// sees that the data do).
 func TestIntradayBarEndCutsNoLookAhead(t *testing.T) {
+	for _, table := range []bool{false, true} {
+		t.Run(map[bool]string{false: "files", true: "table"}[table], func(t *testing.T) { barEndCuts(t, table) })
+	}
+}
+
+func barEndCuts(t *testing.T, table bool) {
 	run := func(after float64) *Outcome {
 		dir := t.TempDir()
 		// 48 hourly bars from 6 January 00:00Z, price 100 + hour index;
@@ -560,11 +569,29 @@ func TestIntradayBarEndCutsNoLookAhead(t *testing.T) {
 			}
 			return p
 		}, func(tm time.Time) string { return tm.UTC().Format(time.RFC3339) })
+		source := `dir = "."`
+		if table {
+			raw, err := os.ReadFile(filepath.Join(dir, "TAO-USD.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+			for k := range lines {
+				lines[k] = map[bool]string{true: "symbol,", false: "TAO,"}[k == 0] + lines[k]
+			}
+			if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(filepath.Join(dir, "TAO-USD.csv")); err != nil {
+				t.Fatal(err)
+			}
+			source = `table = "t.csv"`
+		}
 		o, err := runIn(t, dir, `name = "cut"
 bar = "4h"
 end = "2025-01-06T22:30:00Z"
 [data]
-dir = "."
+`+source+`
 [[strategy]]
 name = "hold"
 type = "buy-and-hold"

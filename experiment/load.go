@@ -53,8 +53,21 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 			}
 		}
 		// Only the experiment's period is read; bars before start stay in
-		// (warm-up history), so only the end is pushed down.
+		// (warm-up history), so only the end is pushed down. With bar, up
+		// to the end of the bucket the end cuts: ResampleUntil leaves that
+		// bucket out when the data go on past the end, which it must see
+		// (read up to the end alone, a 4h bucket cut at 22:00 was kept
+		// holding two hours, where a folder of files left it out).
 		_, req.End = f.Bounds()
+		if f.Bar != 0 && req.End != 0 {
+			b := int64(f.Bar)
+			if f.Bar >= data.Daily {
+				b = data.NanosPerDay
+			}
+			if q := req.End / b; q*b < req.End {
+				req.End = (q + 1) * b
+			}
+		}
 		key := "data.table"
 		if f.Data.Query != "" {
 			key = "data.query"
