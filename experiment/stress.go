@@ -55,15 +55,18 @@ type StressRow struct {
 	MarginCalls  int
 	Liquidations int
 	// LongLegPnLVsBaseline is the long leg alone's loss to the scenario
-	// (pair hedges only; NaN otherwise), and HedgeEffectiveness is
-	// 1 − PnLVsBaseline / LongLegPnLVsBaseline: the share of the long leg's
-	// scenario loss the hedge removed (above 1: the hedge turned it into a
-	// gain). NaN when the long leg lost less than results.HedgeThreshold
-	// (1%) of the initial cash: the ratio of two near-zero numbers says
+	// (pair hedges only; NaN otherwise), in money, and
+	// LongLegChangeVsBaseline the same over its baseline's final equity;
+	// HedgeEffectiveness is 1 − the hedge's change / the long leg's, each
+	// relative to the run's own baseline (results.ScenarioChange): the
+	// share of the long leg's scenario loss the hedge removed (above 1: the
+	// hedge turned it into a gain). NaN when the long leg lost less than
+	// results.HedgeThreshold (1%): the ratio of two near-zero numbers says
 	// nothing (results.ScenarioHedgeEffectiveness); NaN too when the
 	// scenario could not shock an instrument the run trades (View.Unshocked).
-	LongLegPnLVsBaseline float64
-	HedgeEffectiveness   float64
+	LongLegPnLVsBaseline    float64
+	LongLegChangeVsBaseline float64
+	HedgeEffectiveness      float64
 	// VarianceReduction is 1 − Var(hedged daily returns) / Var(long leg's)
 	// over the whole run (pair hedges only).
 	VarianceReduction float64
@@ -112,7 +115,7 @@ func StressTable(o *Outcome) *Stress {
 			PnL: pnl, PnLVsBaseline: r.Metrics.FinalEquity - base.Metrics.FinalEquity,
 			TotalReturn: r.Metrics.TotalReturn, MaxDrawdown: r.Metrics.MaxDrawdown, WorstDay: results.WorstDay(r.Result.Initial, r.Result.Curve.Time, r.Result.Curve.Equity),
 			Fills: r.Metrics.Fills, Costs: r.Metrics.Costs.Total, MarginCalls: r.Metrics.MarginCalls, Liquidations: r.Metrics.Liquidations,
-			LongLegPnLVsBaseline: math.NaN(), HedgeEffectiveness: math.NaN(), VarianceReduction: math.NaN()}
+			LongLegPnLVsBaseline: math.NaN(), LongLegChangeVsBaseline: math.NaN(), HedgeEffectiveness: math.NaN(), VarianceReduction: math.NaN()}
 		if s := o.Views[r.View].Scenario; s != nil && s.Probability > 0 {
 			row.Probability = s.Probability
 		}
@@ -123,7 +126,8 @@ func StressTable(o *Outcome) *Stress {
 		if leg, ok := byKey[legKey]; ok {
 			legBase := byKey[r.Base+LongLegSuffix]
 			row.LongLegPnLVsBaseline = leg.Metrics.FinalEquity - legBase.Metrics.FinalEquity
-			row.HedgeEffectiveness = results.ScenarioHedgeEffectiveness(row.PnLVsBaseline, row.LongLegPnLVsBaseline, cash)
+			row.LongLegChangeVsBaseline = results.ScenarioChange(leg.Metrics.FinalEquity, legBase.Metrics.FinalEquity)
+			row.HedgeEffectiveness = results.ScenarioHedgeEffectiveness(results.ScenarioChange(r.Metrics.FinalEquity, base.Metrics.FinalEquity), row.LongLegChangeVsBaseline)
 			row.VarianceReduction = varianceReduction(results.DayEnds(r.Result.Curve.Time, r.Result.Curve.Equity), results.DayEnds(leg.Result.Curve.Time, leg.Result.Curve.Equity))
 			// A scenario that left an instrument of the hedge unshocked
 			// (a replay without its bars) measured a partial scenario: a
@@ -210,7 +214,7 @@ func writeStress(f *File, o *Outcome) error {
 	n := len(st.Rows)
 	run, strat, scen := make([]string, n), make([]string, n), make([]string, n)
 	fills, calls, liqs := make([]int64, n), make([]int64, n), make([]int64, n)
-	cols := make([][]float64, 11)
+	cols := make([][]float64, 12)
 	for j := range cols {
 		cols[j] = make([]float64, n)
 	}
@@ -218,12 +222,12 @@ func writeStress(f *File, o *Outcome) error {
 		run[i], strat[i], scen[i], fills[i] = r.Run, r.Strategy, r.Scenario, int64(r.Fills)
 		calls[i], liqs[i] = int64(r.MarginCalls), int64(r.Liquidations)
 		for j, v := range []float64{r.Probability, r.PnL, r.PnLVsBaseline, r.TotalReturn, r.MaxDrawdown, r.WorstDay, r.Costs,
-			r.LongLegPnLVsBaseline, r.HedgeEffectiveness, r.VarianceReduction, r.PnLVsBaseline / f.Cash} {
+			r.LongLegPnLVsBaseline, r.LongLegChangeVsBaseline, r.HedgeEffectiveness, r.VarianceReduction, r.PnLVsBaseline / f.Cash} {
 			cols[j][i] = v
 		}
 	}
 	names := []string{"probability", "pnl", "pnl_vs_baseline", "total_return", "max_drawdown", "worst_day", "costs",
-		"long_leg_pnl_vs_baseline", "hedge_effectiveness", "variance_reduction", "pnl_vs_baseline_pct_of_cash"}
+		"long_leg_pnl_vs_baseline", "long_leg_change_vs_baseline", "hedge_effectiveness", "variance_reduction", "pnl_vs_baseline_pct_of_cash"}
 	tab := &results.Table{Columns: []results.Column{{Name: "run", Strings: run}, {Name: "strategy", Strings: strat}, {Name: "scenario", Strings: scen}}}
 	for j, name := range names {
 		tab.Columns = append(tab.Columns, results.Column{Name: name, Floats: cols[j]})

@@ -98,8 +98,9 @@
 // positive losses; the report shows them negated and says so.
 //
 // Hedge effectiveness (stress.csv) is shown only where the pair hedge's
-// long leg alone lost at least [results.HedgeThreshold] of the initial cash to the
-// scenario; elsewhere the ratio of two small numbers means nothing and the
+// long leg alone lost at least [results.HedgeThreshold] of its baseline's
+// final equity to the scenario (of the initial cash in a folder written
+// before stress.csv had long_leg_change_vs_baseline); elsewhere the ratio of two small numbers means nothing and the
 // cell shows "n/a" (grey).
 //
 // In the charts' JSON, and in the runs table's data-v attributes, NaN is

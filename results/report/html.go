@@ -448,17 +448,25 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 }
 
 // hedgeThreshold blanks the hedge effectiveness of every stress cell
-// whose long leg alone lost less than results.HedgeThreshold of the
-// initial cash (long_leg_pnl_vs_baseline > −HedgeThreshold × cash), and
-// says so, counting every such cell of a pair hedge. stress.csv leaves
-// them empty itself; a folder written before it followed the same
-// threshold (0.1% then) has them blanked here.
+// whose long leg alone lost less than results.HedgeThreshold against its
+// baseline (long_leg_change_vs_baseline > −HedgeThreshold), and says so,
+// counting every such cell of a pair hedge. stress.csv leaves them empty
+// itself; a folder written before it had that column measured the loss
+// against the initial cash (long_leg_pnl_vs_baseline > −HedgeThreshold ×
+// cash, 0.1% at first), and has its cells blanked by that rule here.
 func hedgeThreshold(cells []StressCell, cash float64) ([]StressCell, string) {
 	type rc struct{ r, c string }
 	long := map[rc]float64{}
-	have := false
+	have, relative := false, false
 	for _, c := range cells {
-		if c.Metric == "long_leg_pnl_vs_baseline" {
+		relative = relative || c.Metric == "long_leg_change_vs_baseline"
+	}
+	lossMetric, bound := "long_leg_pnl_vs_baseline", -results.HedgeThreshold*cash
+	if relative {
+		lossMetric, bound, cash = "long_leg_change_vs_baseline", -results.HedgeThreshold, 1
+	}
+	for _, c := range cells {
+		if c.Metric == lossMetric {
 			long[rc{c.Strategy, c.Scenario}] = c.Value
 		}
 		have = have || c.Metric == "hedge_effectiveness"
@@ -476,12 +484,16 @@ func hedgeThreshold(cells []StressCell, cash float64) ([]StressCell, string) {
 		if math.IsNaN(c.Value) && (!ok || math.IsNaN(l)) {
 			continue // not a pair hedge: no long leg, no effectiveness
 		}
-		if !ok || !(cash > 0) || !(l <= -results.HedgeThreshold*cash) {
+		if !ok || !(cash > 0) || !(l <= bound) {
 			out[i].Value = math.NaN()
 			blanked++
 		}
 	}
-	return out, fmt.Sprintf("Hedge effectiveness (the share of the long leg's scenario loss the hedge saved) is shown only where the long leg alone lost at least %g%% of the initial cash against its baseline; elsewhere it is not defined (grey, \"n/a\"). %d cell(s) left blank by this rule. It is n/a too where the scenario could not shock an instrument the run trades (a replay whose window the instrument's data does not cover): the notes in Setup name them. Colour scales span the 90th percentile of each metric's absolute values, so one outlier does not wash out the rest; the cell's text is always its value.", 100*results.HedgeThreshold, blanked)
+	of := "of its baseline's final equity"
+	if !relative {
+		of = "of the initial cash" // a folder written before the relative measure
+	}
+	return out, fmt.Sprintf("Hedge effectiveness (the share of the long leg's scenario loss the hedge saved, each run's loss relative to its own baseline) is shown only where the long leg alone lost at least %g%% "+of+" against its baseline; elsewhere it is not defined (grey, \"n/a\"). %d cell(s) left blank by this rule. It is n/a too where the scenario could not shock an instrument the run trades (a replay whose window the instrument's data does not cover): the notes in Setup name them. Colour scales span the 90th percentile of each metric's absolute values, so one outlier does not wash out the rest; the cell's text is always its value.", 100*results.HedgeThreshold, blanked)
 }
 
 // lossesNegative returns the Monte Carlo summary with VaR and CVaR as

@@ -342,3 +342,23 @@ func TestTimesAreT(t *testing.T) {
 		t.Errorf("%d types walked", len(seen))
 	}
 }
+
+// TestHedgeThresholdRelative: a stress.csv with the long leg's change
+// relative to its baseline (long_leg_change_vs_baseline) is thresholded on
+// it, not on the money loss against the cash: −2 % keeps (though its
+// money loss, 5,000, is 0.5 % of the cash), −0.5 % is blanked (though its
+// money loss, 30,000, is 3 % of the cash: the long leg alone had grown
+// to 6,000,000).
+func TestHedgeThresholdRelative(t *testing.T) {
+	cells := []StressCell{
+		{"h", "a", "long_leg_pnl_vs_baseline", -5000}, {"h", "a", "long_leg_change_vs_baseline", -0.02}, {"h", "a", "hedge_effectiveness", 0.4},
+		{"h", "b", "long_leg_pnl_vs_baseline", -30000}, {"h", "b", "long_leg_change_vs_baseline", -0.005}, {"h", "b", "hedge_effectiveness", 0.9},
+	}
+	out, note := hedgeThreshold(cells, 1e6)
+	if out[2].Value != 0.4 || !math.IsNaN(out[5].Value) {
+		t.Errorf("effectiveness %g and %g, want 0.4 kept and the second blanked", out[2].Value, out[5].Value)
+	}
+	if !strings.Contains(note, "1 cell(s) left blank") || !strings.Contains(note, "of its baseline's final equity") {
+		t.Errorf("note %q", note)
+	}
+}

@@ -487,7 +487,7 @@ func TestWriteStressExperiment(t *testing.T) {
 		`<section id="stress">`, `<section id="montecarlo">`, `id="other-runs"`, "Scenario and companion runs",
 		"Stress test: total_return by run and scenario", "Summary by run", "Equity under each scenario",
 		"hedge@ai-bubble-burst", "terminal_p05", "ai-crypto-selloff",
-		"shown only where the long leg alone lost at least 1% of the initial cash", "a loss is negative", `id="scenario-0"`, `id="fan-0"`,
+		"shown only where the long leg alone lost at least 1% of its baseline", "a loss is negative", `id="scenario-0"`, `id="fan-0"`,
 	} {
 		if !strings.Contains(html, s) {
 			t.Errorf("report lacks %q", s)
