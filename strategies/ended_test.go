@@ -178,20 +178,7 @@ func TestPairHedgeRatioOutlivesEndedInstrument(t *testing.T) {
 				rl, rs = append(rl, r(pl)), append(rs, r(p1))
 			}
 		}
-		sd := func(v []float64) float64 {
-			v = v[len(v)-20:]
-			m := 0.0
-			for _, x := range v {
-				m += x
-			}
-			m /= float64(len(v))
-			ss := 0.0
-			for _, x := range v {
-				ss += (x - m) * (x - m)
-			}
-			return math.Sqrt(ss / float64(len(v)-1))
-		}
-		want := sd(rl) / sd(rs)
+		want := sampleSD(rl[len(rl)-20:]) / sampleSD(rs[len(rs)-20:])
 		got := st.(Reporter).Report()["hedge_ratio_last"]
 		if !near(got, want, 1e-9) || want <= 0.25 {
 			t.Errorf("%d days: hedge ratio at day %d: %.12g, want %.12g (within the ratio's bounds, above 0.25)", n, d, got, want)
@@ -234,20 +221,22 @@ func TestPairHedgeRatioAfterAHole(t *testing.T) {
 	for k := d - 19; k <= d; k++ {
 		rl, rs = append(rl, pl[k]/pl[k-1]-1), append(rs, ps[k]/ps[k-1]-1)
 	}
-	sd := func(v []float64) float64 {
-		m := 0.0
-		for _, x := range v {
-			m += x
-		}
-		m /= float64(len(v))
-		ss := 0.0
-		for _, x := range v {
-			ss += (x - m) * (x - m)
-		}
-		return math.Sqrt(ss / float64(len(v)-1))
-	}
-	want := sd(rl) / sd(rs)
+	want := sampleSD(rl) / sampleSD(rs)
 	if got := st.(Reporter).Report()["hedge_ratio_last"]; !near(got, want, 1e-9) {
 		t.Errorf("hedge ratio at day %d: %.12g, want %.12g", d, got, want)
 	}
+}
+
+// sampleSD is the sample standard deviation (n − 1) of v, by two passes.
+func sampleSD(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		m += x
+	}
+	m /= float64(len(v))
+	ss := 0.0
+	for _, x := range v {
+		ss += (x - m) * (x - m)
+	}
+	return math.Sqrt(ss / float64(len(v)-1))
 }
