@@ -348,6 +348,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 		if from, err = alignCommon(curves); err != nil {
 			return nil, err
 		}
+		rebaseAligned(curves, runOf, firsts, from)
 		at := data.FormatStamp(from)
 		if ends {
 			at = "the bar ending " + at
@@ -580,6 +581,17 @@ func firstTimes(curves []charts.Series) []int64 {
 		t[i] = c.Time[0]
 	}
 	return t
+}
+
+// rebaseAligned sets the growth base of curves cut to the common start
+// from: the cash only where the window starts with the run (startCash,
+// windowMetrics' rule), else the curve's first value there (a run 3.4
+// times its cash at the common start was drawn from its cash, not from
+// 1 as the caption says).
+func rebaseAligned(curves []charts.Series, runOf []*Run, firsts []int64, from int64) {
+	for i := range curves {
+		curves[i].Initial = startCash(runOf[i], firsts[i], from)
+	}
 }
 
 // startCash is the cash a window of run r is measured from: its initial

@@ -539,6 +539,31 @@ func TestAlignCommon(t *testing.T) {
 	}
 }
 
+// Aligned runs start at 1 on the common date: a run that began before it
+// is rebased on its value there (its growth from its cash, 339,687.90 /
+// 100,000 = 3.4, was drawn from 3.4), one that begins on it on its cash
+// (its first point below the cash by its entry costs: 0.99).
+func TestAlignCommonRebases(t *testing.T) {
+	day := int64(86400e9)
+	early := charts.Series{Name: "early", Time: []int64{0, day, 2 * day}, Values: []float64{100_000, 339_687.90, 350_000}, Initial: 100_000}
+	late := charts.Series{Name: "late", Time: []int64{day, 2 * day}, Values: []float64{99_000, 101_000}, Initial: 100_000}
+	curves := []charts.Series{early, late}
+	firsts := firstTimes(curves)
+	from, err := alignCommon(curves)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := []*Run{{}, {}}
+	runs[0].Record.Cash, runs[1].Record.Cash = 100_000, 100_000
+	rebaseAligned(curves, runs, firsts, from)
+	if g := curves[0].Growth(nil); g[0] != 1 {
+		t.Errorf("the early run at the common start: growth %g, want 1", g[0])
+	}
+	if g := curves[1].Growth(nil); g[0] != 0.99 {
+		t.Errorf("the run starting there: growth %g, want 0.99 (from its cash)", g[0])
+	}
+}
+
 // TestCompareTopDefaultOut: with more runs than Top, the best Top by the
 // metric are drawn and the caption says so; without outputs the chart
 // goes into the first folder.
