@@ -181,10 +181,12 @@ const dayStep = 23 * int64(Hour)
 // as long or at most half as long (an hourly history with 5-minute bars
 // appended: replayed at the median's 5 minutes, the hourly bars' closes
 // came up to 55 minutes early). Such a stretch is at least SegmentSteps
-// consecutive steps each of the other kind (a day or more apart, or twice
-// the interval or more, or half or less, in an intraday series; under a
-// day in a daily one: a night or a weekend is one step, and does not make
-// one); its interval is its own median step
+// consecutive steps each of the other kind (a day or more apart in an
+// intraday series, under a day in a daily one: a night or a weekend is
+// one step, and does not make one), or at least IntradayStretchSteps
+// steps twice the interval or more, or half or less, in an intraday
+// series, at one of BarIntervals, each a whole number of it (a thin hour
+// of a minute file, bars 2 to 7 minutes apart, is not one); its interval is its own median step
 // (DetectInterval of its bars), the rest keeps the series' interval. A bar
 // belongs to the stretch of the step that follows it: the last daily bar
 // before hourly ones lasts a day, the first hourly bar an hour; the last
@@ -243,7 +245,15 @@ func (s *Series) Segments() []Segment {
 			c++
 		}
 		// Steps k..c are of the other kind: bars k-1..c-1 (and c, when
-		// it is the last bar) are followed by them.
+		// it is the last bar) are followed by them. A stretch of another
+		// intraday interval (kinds 2 and 3) is a source's other bars, not
+		// a thin hour of a minute file (bars 2, 3, 7 minutes apart): at
+		// least IntradayStretchSteps steps, at an interval bars are
+		// resampled to (BarIntervals), every step a whole number of it.
+		if kd >= 2 && !intradayStretch(t[k-1:c+1]) {
+			k = c + 1
+			continue
+		}
 		if c-k+1 >= SegmentSteps {
 			if segs == nil {
 				segs = []Segment{{From: 0, Interval: iv}}
@@ -259,6 +269,30 @@ func (s *Series) Segments() []Segment {
 		return nil
 	}
 	return segs
+}
+
+// IntradayStretchSteps is the fewest steps of a stretch of another
+// intraday interval in an intraday series (Segments).
+const IntradayStretchSteps = 50
+
+// intradayStretch reports whether bars at times t (one run of steps
+// of one kind) are a stretch of another intraday interval: at least
+// IntradayStretchSteps steps, their median one of BarIntervals, every
+// step a whole number of it.
+func intradayStretch(t []int64) bool {
+	if len(t)-1 < IntradayStretchSteps {
+		return false
+	}
+	v := int64(DetectInterval(t))
+	if !slices.Contains(BarIntervals[:], Interval(v)) {
+		return false
+	}
+	for k := 1; k < len(t); k++ {
+		if (t[k]-t[k-1])%v != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // SetInterval records the series' detected interval (DetectInterval of its

@@ -58,17 +58,42 @@ func TestSegments(t *testing.T) {
 	if want := []Segment{{0, Daily}, {5, Hour}, {9, Daily}}; !reflect.DeepEqual(series(mix...).Segments(), want) {
 		t.Errorf("hourly inside daily: %v, want %v", series(mix...).Segments(), want)
 	}
-	// Hourly bars, then five-minute ones (median 5m): the hourly bars
+	// Hourly bars, then five-minute ones (median 5m): the 60 hourly bars
 	// are a stretch of their own (replayed at 5 minutes they closed up
-	// to 55 minutes early); the last hourly bar (row 9, 09:00) steps an
-	// hour to the first 5-minute bar (10:00), so it lasts an hour.
+	// to 55 minutes early); the last hourly bar (row 59) steps an hour to
+	// the first 5-minute bar, so it lasts an hour.
 	var fine []int64
-	fine = append(fine, hours(d0, 10)...)
-	for k := int64(0); k < 30; k++ {
-		fine = append(fine, d0+10*h+k*5*60e9)
+	fine = append(fine, hours(d0, 60)...)
+	for k := int64(0); k < 200; k++ {
+		fine = append(fine, d0+60*h+k*5*60e9)
 	}
-	if want := []Segment{{0, Hour}, {10, 5 * Minute}}; !reflect.DeepEqual(series(fine...).Segments(), want) {
+	if want := []Segment{{0, Hour}, {60, 5 * Minute}}; !reflect.DeepEqual(series(fine...).Segments(), want) {
 		t.Errorf("hourly then 5-minute: %v, want %v", series(fine...).Segments(), want)
+	}
+	// A thin hour of a minute file (bars 2 to 4 minutes apart, a trade
+	// now and then), and fewer than 50 hourly steps among 5-minute bars:
+	// not stretches of another interval.
+	var thin []int64
+	for k := int64(0); k < 600; k++ {
+		thin = append(thin, d0+k*60e9)
+	}
+	tm := d0 + 600*60e9
+	for k := 0; k < 20; k++ {
+		tm += int64(2+k%3) * 60e9
+		thin = append(thin, tm)
+	}
+	for k := int64(1); k <= 600; k++ {
+		thin = append(thin, tm+k*60e9)
+	}
+	if got := series(thin...).Segments(); got != nil {
+		t.Errorf("a thin hour of minute bars: %v, want nil", got)
+	}
+	few := append(hours(d0, 40), hours(d0+40*h, 0)...)
+	for k := int64(0); k < 200; k++ {
+		few = append(few, d0+40*h+k*5*60e9)
+	}
+	if got := series(few...).Segments(); got != nil {
+		t.Errorf("39 hourly steps among 5-minute bars: %v, want nil", got)
 	}
 	// An hourly series with a hole of two missing bars (one 3-hour step)
 	// and another of one: single steps, one interval.

@@ -6,7 +6,7 @@ import (
 	"github.com/divergence-research/divergence/data"
 )
 
-// A file of hourly bars, then five-minute ones (median 5m), beside a
+// A file of 60 hourly bars, then five-minute ones (median 5m), beside a
 // five-minute series: its hourly bars last an hour (data.Series.Segments),
 // not the median's five minutes. A market order decided at the 01:00
 // step, which has seen BB's 01:00 bar whole (its close is the 02:00
@@ -28,13 +28,14 @@ func TestHourlyStretchInAFiveMinuteFile(t *testing.T) {
 		return s
 	}
 	var aa, bb []int64
-	for k := int64(0); k < 48; k++ { // AA: every 5 minutes, 00:00–03:55
+	const n = 60*12 + 200 // AA: every 5 minutes for 60 hours and 200 bars more
+	for k := int64(0); k < n; k++ {
 		aa = append(aa, d0+k*m5)
 	}
-	for h := int64(0); h < 3; h++ { // BB: hourly 00:00–02:00, then 5-minute bars from 03:00
+	for h := int64(0); h < 60; h++ { // BB: hourly for 60 hours, then 5-minute bars
 		bb = append(bb, d0+h*12*m5)
 	}
-	for k := int64(36); k < 48; k++ {
+	for k := int64(60 * 12); k < n; k++ {
 		bb = append(bb, d0+k*m5)
 	}
 	p := panel(mk("AA", aa), mk("BB", bb))

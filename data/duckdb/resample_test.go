@@ -166,16 +166,16 @@ func TestResampleRefusals(t *testing.T) {
 	}
 }
 
-// hourlyThen5m is BTC's hourly bars from d for 4 hours, then 5-minute
-// bars for 2 hours: median 5m.
+// hourlyThen5m is BTC's hourly bars from d for 60 hours, then 5-minute
+// bars for 200 more: median 5m.
 func hourlyThen5m(d int64) data.Series {
 	var times []int64
 	var bars [][6]float64
-	for k := int64(0); k < 4; k++ {
+	for k := int64(0); k < 60; k++ {
 		times = append(times, d+k*int64(data.Hour))
 	}
-	for k := int64(0); k < 24; k++ {
-		times = append(times, d+4*int64(data.Hour)+k*int64(data.Minutes5))
+	for k := int64(0); k < 200; k++ {
+		times = append(times, d+60*int64(data.Hour)+k*int64(data.Minutes5))
 	}
 	for range times {
 		bars = append(bars, [6]float64{1, 1, 1, 1, 1})
