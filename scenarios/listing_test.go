@@ -98,8 +98,11 @@ move = -0.5`)
 // replays the returns ln 0.8, ln 1.1, ln 0.75, ln 1.5 from day 2.
 //
 //	AA (from day 0): closes 100, 100, 80, 88, 66, 99, then 99.
-//	BB (from day 4, 2 days missed): its bar 1 takes the third return, bar
-//	  2 the fourth: 100, 75, 112.5, then 112.5.
+//	BB (from day 4, 2 days missed): on the calendar, its day-4 bar is
+//	  the replay's third (ln 0.75, the day it listed: not its own, it has
+//	  no bar before), its day-5 bar takes the fourth, ln 1.5, as AA does
+//	  that day: 100, 150, then 150. (A first version took the third
+//	  return on day 5, a day behind the rest of the book.)
 //	CC (from day 7, 5 days missed ≥ the 4 bars): unchanged, noted.
 func TestTransplantOnLateListing(t *testing.T) {
 	src := panelOf(series("AA", data.Crypto, seq(5), []float64{100, 80, 88, 66, 99}),
@@ -127,7 +130,7 @@ move = -0.3`)
 	for k, want := range []float64{100, 100, 80, 88, 66, 99, 99, 99} {
 		near(t, "AA close", out.Series[0].Close[k], want, 1e-12)
 	}
-	for k, want := range []float64{100, 75, 112.5, 112.5} {
+	for k, want := range []float64{100, 150, 150, 150} {
 		near(t, "BB close", out.Series[1].Close[k], want, 1e-12)
 	}
 	for k, c := range out.Series[2].Close {
@@ -244,4 +247,38 @@ symbols = ["TAO"]
 day = 40`)
 	_, _, err := s.Apply(p, nil, ApplyOptions{})
 	wantErr(t, err, `shock[0].symbols: TAO first trades on 2025-02-25, 10 trading days after the shock's date 2025-02-15`)
+}
+
+// An hourly token listed at 14:00 on the move's third day takes the
+// path on from where it was at 13:00 (the time since the move began,
+// not whole dates of its own bars: its first date holds 10 bars), moving
+// with a token that traded throughout: each of its closes over its first
+// open is AA's close over AA's 13:00 close of that day. Its first bar
+// opens where it traded, though the move is a gap.
+func TestJumpOnLateHourlyListing(t *testing.T) {
+	start := data.Day(2025, 1, 6)
+	hourly := func(sym string, from int64, n int) data.Series {
+		s := series(sym, data.Crypto, make([]int, n), flat(n, 100))
+		for k := range s.Time {
+			s.Time[k] = from + int64(k)*3600e9
+		}
+		s.Interval = data.Hour
+		return s
+	}
+	p := panelOf(hourly("AA", start, 24*8), hourly("BB", start+2*data.NanosPerDay+14*3600e9, 24*5+10))
+	s := mustParse(t, `name = "j"
+[[shock]]
+type = "jump"
+symbols = ["AA", "BB"]
+day = 0
+spread_days = 5
+move = -0.5`)
+	out, _ := mustApply(t, s, p, ApplyOptions{Start: start})
+	aa, bb := out.Series[0], out.Series[1]
+	before := aa.Close[2*24+13] // AA at 13:00 on the third day
+	near(t, "BB's first open", bb.Open[0], 100, 1e-12)
+	for k := range bb.Close {
+		want := 100 * aa.Close[2*24+14+k] / before
+		near(t, "BB close", bb.Close[k], want, 1e-12)
+	}
 }

@@ -202,7 +202,7 @@ func (v *view) jumpAll(move map[int]float64, t0 int64, w When, p JumpPath) error
 			v.say(i, fmt.Sprintf("%s first trades on %s, %d trading days after the move from %s began: it takes the rest of the path from there",
 				v.out.Series[i].Symbol, data.FormatDay(v.out.Series[i].Time[0]), pre, data.FormatDay(t0)))
 		}
-		v.jump(i, v.hit(i, t0, w, p.Gap), pre, move[i], p)
+		v.jump(i, v.hit(i, t0, w, p.Gap), pre, t0, move[i], p)
 	}
 	return nil
 }
@@ -262,7 +262,7 @@ func (v *view) say(i int, text string) {
 // g(pre − 1), the level the path had reached before it, so that its
 // first open stands where it traded. On intraday bars pre days are pre
 // times the bars of its first date, and so are N and M.
-func (v *view) jump(i, k0, pre int, x float64, p JumpPath) {
+func (v *view) jump(i, k0, pre int, t0 int64, x float64, p JumpPath) {
 	if k0 >= len(v.out.Series[i].Time) || x == 0 {
 		return
 	}
@@ -274,8 +274,14 @@ func (v *view) jump(i, k0, pre int, x float64, p JumpPath) {
 	if ts := v.out.Series[i].Time; v.out.Series[i].BarInterval().Intraday() {
 		switch {
 		case pre > 0:
-			perDay := barsOfDays(ts, 0, 1)
+			perDay := barsPerDay(ts)
 			off, M = pre*perDay, M*perDay
+			if iv := int64(v.out.Series[i].BarInterval()); v.out.Series[i].Class == data.Crypto && iv > 0 {
+				// A token trades every hour: the bars it missed are the
+				// time since the move began (listed at 14:00, not at a
+				// date's first bar).
+				off = int((ts[0] - t0) / iv)
+			}
 			if N > 1 {
 				N *= perDay
 			}
@@ -323,12 +329,26 @@ func (v *view) jump(i, k0, pre int, x float64, p JumpPath) {
 		}
 		if off > 0 {
 			gc, gopen = gc/base, gopen/base
+			if k == k0 {
+				gopen = 1 // a late listing's first bar opens where it traded, gap or not
+			}
 		}
 		s.Open[k] *= gopen
 		s.High[k] *= gc
 		s.Low[k] *= gc
 		s.Close[k] *= gc
 	}
+}
+
+// barsPerDay is the bars of a whole trading date of times: the most of
+// its first two dates' (the first, a listing's, may begin late in its
+// day).
+func barsPerDay(times []int64) int {
+	first := barsOfDays(times, 0, 1)
+	if first >= len(times) {
+		return first
+	}
+	return max(first, barsOfDays(times, first, 1))
 }
 
 // barsOfDays is the number of bars of times from k on that fall on the
@@ -646,7 +666,7 @@ func (s *Wick) apply(v *view, key string) error {
 			continue
 		}
 		if s.Close != 0 {
-			v.jump(i, k, 0, s.Close, JumpPath{})
+			v.jump(i, k, 0, t0, s.Close, JumpPath{})
 		}
 		sr := v.prices(i)
 		sr.High[k] = max(sr.High[k], sr.Open[k], sr.Close[k])
@@ -741,30 +761,35 @@ func (s *Transplant) apply(v *view, key string) error {
 			so[q-lo], sh[q-lo], sl[q-lo] = ss.Open[q]/c, ss.High[q]/c, ss.Low[q]/c
 		}
 		// An instrument that first trades pre days into the replay
-		// replays the rest, from the source's bar off on (the source's
-		// bars are the target's, in order; on intraday bars a day is the
-		// bars of its first date). Its first bar has no return: as when
-		// the replay begins on it, its second takes the first return.
+		// replays the rest on the calendar: its bar k takes the source's
+		// return off + k (the source's bars are the target's, in order;
+		// on intraday bars a day is the bars of a whole date). Its first
+		// bar has no return: the replay's return off, the day it listed,
+		// is not its own.
 		k0, off := v.hit(i, t0, s.When, false), 0
 		if pre := v.missed(i, t0); pre > 0 {
 			ts := v.out.Series[i].Time
 			off = pre
 			if v.out.Series[i].BarInterval().Intraday() {
-				off = pre * barsOfDays(ts, 0, 1)
+				off = pre * barsPerDay(ts)
 			}
-			if off >= n {
+			if off+1 >= n {
 				v.note(i, fmt.Sprintf("%s first trades on %s, %d trading days after the replay from %s began: its %d bars had all been replayed",
 					sym, data.FormatDay(ts[0]), pre, data.FormatDay(t0), n))
 				continue
 			}
 			v.say(i, fmt.Sprintf("%s first trades on %s, %d trading days after the replay from %s began: it replays the rest from there",
 				sym, data.FormatDay(ts[0]), pre, data.FormatDay(t0)))
-			k0 = 0
+			k1 := min(n-off, len(ts))
+			v.rebuild(i, 1, k1, r[off+1:], func(k int, c float64) (float64, float64, float64) {
+				return c * so[k+off], c * sh[k+off], c * sl[k+off]
+			})
+			continue
 		}
 		k0 = max(k0, 1)
-		k1 := min(k0+n-off, len(v.out.Series[i].Time))
-		v.rebuild(i, k0, k1, r[off:], func(k int, c float64) (float64, float64, float64) {
-			q := k - k0 + off
+		k1 := min(k0+n, len(v.out.Series[i].Time))
+		v.rebuild(i, k0, k1, r, func(k int, c float64) (float64, float64, float64) {
+			q := k - k0
 			return c * so[q], c * sh[q], c * sl[q]
 		})
 	}
