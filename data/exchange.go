@@ -47,7 +47,10 @@ func ExchangeOf(symbol string) Exchange {
 		return Australia
 	case "L":
 		return London
-	case "DE", "F", "PA", "AS", "BR", "MI", "MC", "SW", "VI", "LS":
+	case "DE", "PA", "AS", "BR", "MI", "MC", "SW", "VI", "LS":
+		// Not .F: Börse Frankfurt trades until 22:00 CET, and its
+		// Yahoo close is that late price (New York's 21:00 UTC bound
+		// covers it).
 		return Europe
 	}
 	return NewYork
@@ -63,7 +66,9 @@ const tokyoLonger = 20032 * NanosPerDay
 // auction), so never before the true close. New York 21:00 (16:00 EST;
 // 20:00 in summer), Tokyo 06:00 (15:00 JST; 06:30 from 2024-11-05),
 // Hong Kong 08:10, China 07:00, Korea 06:30, Taiwan 05:30, India 10:00,
-// Australia 06:10, London 16:35, Europe 16:35.
+// Australia 06:15, London 16:35, Europe 16:35 (Xetra's and Euronext's
+// 17:30 CET; Frankfurt's floor, .F, trades until 22:00 and counts as New
+// York).
 func (e Exchange) Close(day int64) int64 {
 	d := DayNumber(day) * NanosPerDay
 	hm := func(h, m int64) int64 { return d + (h*60+m)*60e9 }
@@ -84,7 +89,7 @@ func (e Exchange) Close(day int64) int64 {
 	case India:
 		return hm(10, 0)
 	case Australia:
-		return hm(6, 10)
+		return hm(6, 15) // the closing auction ends by 16:12 AEST
 	case London, Europe:
 		return hm(16, 35)
 	}

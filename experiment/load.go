@@ -64,9 +64,11 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 			if f.Bar >= data.Daily {
 				b = data.NanosPerDay
 			}
-			if q := req.End / b; q*b < req.End {
-				req.End = (q + 1) * b
+			q := req.End / b // truncated: q·b is the ceiling before 1970, one step short after
+			if q*b < req.End {
+				q++
 			}
+			req.End = q * b
 		}
 		key := "data.table"
 		if f.Data.Query != "" {

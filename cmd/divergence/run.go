@@ -444,7 +444,7 @@ func whole(x float64) float64 {
 
 func printStress(w io.Writer, st *experiment.Stress) {
 	fmt.Fprintln(w, "\nstress test: PnL vs the unshocked baseline")
-	fmt.Fprintf(w, "(hedge effectiveness only where the long leg alone lost at least %g%% of the initial cash, as in stress.csv and the report)\n", 100*results.HedgeThreshold)
+	fmt.Fprintf(w, "(hedge effectiveness, each run's loss relative to its own baseline, only where the long leg alone lost at least %g%% of its baseline, as in stress.csv and the report)\n", 100*results.HedgeThreshold)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\tscenario\tprobability\tPnL vs baseline\tmax DD\tworst day\thedge effectiveness\t")
 	for _, r := range st.Rows {
