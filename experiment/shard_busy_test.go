@@ -76,6 +76,32 @@ func TestMergeWaitsForAShardBeingWritten(t *testing.T) {
 	if len(o.Runs) == 0 {
 		t.Error("the merge has no runs")
 	}
+	// A first run: no folder yet, the shards given as their folder (the
+	// two there). The folder appears while the merge waits, which then
+	// takes it in (it refused it as missing, the list made before the
+	// wait).
+	aside := filepath.Join(dir, "aside")
+	if err := os.Rename(dirs[1], aside); err != nil {
+		t.Fatal(err)
+	}
+	lock, err = LockDir(context.Background(), parent, name, holder, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	given, err := ShardDirs([]string{parent})
+	if err != nil || len(given) != 2 {
+		t.Fatalf("ShardDirs: %v, %v; want the two finished shards", given, err)
+	}
+	_, err = Merge(context.Background(), f, given, Options{Out: filepath.Join(dir, "merged-first"), Workers: 1, Wait: true,
+		Waiting: func(string) {
+			if err := os.Rename(aside, dirs[1]); err != nil {
+				t.Error(err)
+			}
+			lock.Release()
+		}})
+	if err != nil {
+		t.Errorf("merge with --wait for a first run: %v", err)
+	}
 }
 
 // TestMergeNamesAShardFolderWithoutManifest: a shard's folder without its

@@ -388,8 +388,10 @@ func mergedBands(states []*shardState, i int) (*metrics.Bands, []int64, error) {
 // .<slug>-shard-I-of-N.lock held by a shard process (a rerun of a given
 // shard, or a first run with no folder yet). It takes each lock and
 // releases it at once: the merge then reads the shards as they finished.
-// Without it a merge refuses a shard being written, asking to wait.
-func waitForShards(ctx context.Context, f *File, dirs []string, opt Options) error {
+// It returns dirs with the folders of the shards it waited for that were
+// not among them (a first run's, made while it waited). Without it a
+// merge refuses a shard being written, asking to wait.
+func waitForShards(ctx context.Context, f *File, dirs []string, opt Options) ([]string, error) {
 	prefix := "." + results.Slug(f.Name) + "-shard-"
 	seen := map[string]bool{}
 	for _, d := range dirs {
@@ -400,7 +402,7 @@ func waitForShards(ctx context.Context, f *File, dirs []string, opt Options) err
 		seen[parent] = true
 		locks, err := filepath.Glob(filepath.Join(parent, prefix+"*.lock"))
 		if err != nil {
-			return fmt.Errorf("merge: %w", err)
+			return nil, fmt.Errorf("merge: %w", err)
 		}
 		for _, l := range locks {
 			name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(l), "."), ".lock")
@@ -409,12 +411,16 @@ func waitForShards(ctx context.Context, f *File, dirs []string, opt Options) err
 			}
 			lock, err := LockDirUpTo(ctx, parent, name, opt.Holder, opt.waiter(), opt.WaitUpTo)
 			if err != nil {
-				return fmt.Errorf("merge: shard %s: %w", filepath.Join(parent, name), err)
+				return nil, fmt.Errorf("merge: shard %s: %w", filepath.Join(parent, name), err)
 			}
 			lock.Release()
+			d := filepath.Join(parent, name)
+			if _, err := os.Stat(filepath.Join(d, ShardFile)); err == nil && !slices.Contains(dirs, d) {
+				dirs = append(dirs, d)
+			}
 		}
 	}
-	return nil
+	return dirs, nil
 }
 
 // Merge builds an experiment's results folder, opt.Out/<slug>, from the
@@ -432,7 +438,8 @@ func Merge(ctx context.Context, f *File, dirs []string, opt Options) (*Outcome, 
 		return nil, fmt.Errorf("merge: no shard folders given")
 	}
 	if opt.Wait {
-		if err := waitForShards(ctx, f, dirs, opt); err != nil {
+		var err error
+		if dirs, err = waitForShards(ctx, f, dirs, opt); err != nil {
 			return nil, err
 		}
 	}
