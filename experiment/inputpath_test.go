@@ -77,17 +77,7 @@ func TestOnBadRow(t *testing.T) {
 	dir := t.TempDir()
 	prices := filepath.Join(dir, "prices")
 	os.Mkdir(prices, 0o755)
-	var b strings.Builder
-	b.WriteString("date,open,high,low,close,volume\n")
-	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	for k := 0; k < 60; k++ {
-		o, h, l, c := 100.0+float64(k%5), 106.0+float64(k%5), 99.0+float64(k%5), 103.0+float64(k%5)
-		if k == 20 {
-			o = h + 1 // line 22: open above high
-		}
-		fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", day.AddDate(0, 0, k).Format("2006-01-02"), o, h, l, c)
-	}
-	os.WriteFile(filepath.Join(prices, "NVDA.csv"), []byte(b.String()), 0o644)
+	os.WriteFile(filepath.Join(prices, "NVDA.csv"), []byte(badRowCSV("")), 0o644)
 	exp := func(policy string) string {
 		s := "name = \"bad rows " + policy + "\"\n[data]\ndir = \"prices\"\n"
 		if policy != "" {
@@ -157,17 +147,7 @@ func TestOnBadRow(t *testing.T) {
 // with "skip" (59 bars).
 func TestOnBadRowTable(t *testing.T) {
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("symbol,date,open,high,low,close,volume\n")
-	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	for k := 0; k < 60; k++ {
-		o, h, l, c := 100.0+float64(k%5), 106.0+float64(k%5), 99.0+float64(k%5), 103.0+float64(k%5)
-		if k == 20 {
-			o = h + 1 // line 22: open above high
-		}
-		fmt.Fprintf(&b, "NVDA,%s,%g,%g,%g,%g,1000\n", day.AddDate(0, 0, k).Format("2006-01-02"), o, h, l, c)
-	}
-	os.WriteFile(filepath.Join(dir, "t.csv"), []byte(b.String()), 0o644)
+	os.WriteFile(filepath.Join(dir, "t.csv"), []byte(badRowCSV("NVDA")), 0o644)
 	exp := func(policy string) string {
 		s := "name = \"table bad rows\"\n[data]\ntable = \"t.csv\"\n"
 		if policy != "" {
@@ -193,4 +173,25 @@ func TestOnBadRowTable(t *testing.T) {
 	if n := o.Panel.Series[0].Len(); n != 59 {
 		t.Errorf("skip: %d bars, want 59", n)
 	}
+}
+
+// badRowCSV is 60 daily bars from 2024-01-01 whose 21st (line 22) opens
+// above its high (107 over 106), with a symbol column of symbol when it
+// is given.
+func badRowCSV(symbol string) string {
+	var b strings.Builder
+	col := ""
+	if symbol != "" {
+		col, symbol = "symbol,", symbol+","
+	}
+	b.WriteString(col + "date,open,high,low,close,volume\n")
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for k := 0; k < 60; k++ {
+		o, h, l, c := 100.0+float64(k%5), 106.0+float64(k%5), 99.0+float64(k%5), 103.0+float64(k%5)
+		if k == 20 {
+			o = h + 1 // line 22: open above high
+		}
+		fmt.Fprintf(&b, "%s%s,%g,%g,%g,%g,1000\n", symbol, day.AddDate(0, 0, k).Format("2006-01-02"), o, h, l, c)
+	}
+	return b.String()
 }

@@ -734,9 +734,7 @@ func (s *Transplant) apply(v *view, key string) error {
 			if explicit[sym] {
 				return fmt.Errorf("%s.symbols: %q is not in the source panel (have %v)", key, ssym, src.Symbols())
 			}
-			if v.opt.Note != nil {
-				v.opt.Note(sym, fmt.Sprintf("%s is not replayed: the source has no %s", sym, ssym))
-			}
+			v.note(i, fmt.Sprintf("%s is not replayed: the source has no %s", sym, ssym))
 			continue
 		}
 		ss := &src.Series[j]
@@ -747,9 +745,7 @@ func (s *Transplant) apply(v *view, key string) error {
 			if explicit[sym] {
 				return fmt.Errorf("%s.symbols: %q has no bars in the source from %s to %s", key, ssym, data.FormatDay(s.From), data.FormatDay(s.To))
 			}
-			if v.opt.Note != nil {
-				v.opt.Note(sym, fmt.Sprintf("%s is not replayed: its source has no bars from %s to %s", sym, data.FormatDay(s.From), data.FormatDay(s.To)))
-			}
+			v.note(i, fmt.Sprintf("%s is not replayed: its source has no bars from %s to %s", sym, data.FormatDay(s.From), data.FormatDay(s.To)))
 			continue
 		}
 		n := hi - lo

@@ -82,40 +82,18 @@ func (s Series) Growth(dst []float64) []float64 {
 	if s.Initial <= 0 {
 		return Growth(dst, s.Values)
 	}
-	if cap(dst) < len(s.Values) {
-		dst = make([]float64, len(s.Values))
-	}
-	dst = dst[:len(s.Values)]
-	for k, v := range s.Values {
-		dst[k] = math.NaN()
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			dst[k] = v / s.Initial
-		}
-	}
-	return dst
+	return growthOver(dst, s.Values, s.Initial)
 }
 
 // Drawdown writes into dst (len(s.Values); nil allocates) the series'
 // drawdown, each value over its running peak − 1, the peak starting at
-// Initial when set ([metrics.Drawdown] otherwise): the depth the run's
-// max_drawdown measures.
+// Initial when set ([metrics.DrawdownFrom]; [metrics.Drawdown] otherwise):
+// the depth the run's max_drawdown measures.
 func (s Series) Drawdown(dst []float64) []float64 {
 	if s.Initial <= 0 {
 		return metrics.Drawdown(dst, s.Values)
 	}
-	if dst == nil {
-		dst = make([]float64, len(s.Values))
-	}
-	peak := s.Initial
-	for k, v := range s.Values {
-		if math.IsNaN(v) {
-			dst[k] = math.NaN()
-			continue
-		}
-		peak = math.Max(peak, v)
-		dst[k] = v/peak - 1
-	}
-	return dst
+	return metrics.DrawdownFrom(dst, s.Values, s.Initial)
 }
 
 // base is the series' growth base: Initial when set, else its first

@@ -91,12 +91,15 @@ func (fn Fan) growth() [][]float64 {
 // the value is missing (NaN, ±Inf) or the first finite value is not
 // positive. A Monte Carlo runner that streams paths into
 // metrics.Bands adds Growth of each path, as [Fan.Bands] does.
-func Growth(dst, path []float64) []float64 {
+func Growth(dst, path []float64) []float64 { return growthOver(dst, path, math.NaN()) }
+
+// growthOver is Growth over base, or over the first finite value when
+// base is NaN.
+func growthOver(dst, path []float64, base float64) []float64 {
 	if cap(dst) < len(path) {
 		dst = make([]float64, len(path))
 	}
 	dst = dst[:len(path)]
-	base := math.NaN()
 	for k, v := range path {
 		dst[k] = math.NaN()
 		if math.IsNaN(v) || math.IsInf(v, 0) {

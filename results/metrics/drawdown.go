@@ -146,8 +146,14 @@ func DrawdownFromReturns(dst, r []float64) []float64 {
 // point gives NaN and does not move the peak; a point whose running peak
 // is not positive gives NaN.
 func Drawdown(dst, equity []float64) []float64 {
+	return DrawdownFrom(dst, equity, math.Inf(-1))
+}
+
+// DrawdownFrom is [Drawdown] with the running peak starting at peak: a
+// run's initial cash, the first peak its max_drawdown measures from when
+// its first point stands below it (−Inf: the first point).
+func DrawdownFrom(dst, equity []float64, peak float64) []float64 {
 	dst = out(dst, len(equity))
-	peak := math.Inf(-1)
 	for i, e := range equity {
 		if math.IsNaN(e) {
 			dst[i] = nan()

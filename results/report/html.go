@@ -461,9 +461,10 @@ func hedgeThreshold(cells []StressCell, cash float64) ([]StressCell, string) {
 	for _, c := range cells {
 		relative = relative || c.Metric == "long_leg_change_vs_baseline"
 	}
-	lossMetric, bound := "long_leg_pnl_vs_baseline", -results.HedgeThreshold*cash
+	// The money rule needs the cash; the relative one does not.
+	lossMetric, bound, measurable := "long_leg_pnl_vs_baseline", -results.HedgeThreshold*cash, cash > 0
 	if relative {
-		lossMetric, bound, cash = "long_leg_change_vs_baseline", -results.HedgeThreshold, 1
+		lossMetric, bound, measurable = "long_leg_change_vs_baseline", -results.HedgeThreshold, true
 	}
 	for _, c := range cells {
 		if c.Metric == lossMetric {
@@ -484,7 +485,7 @@ func hedgeThreshold(cells []StressCell, cash float64) ([]StressCell, string) {
 		if math.IsNaN(c.Value) && (!ok || math.IsNaN(l)) {
 			continue // not a pair hedge: no long leg, no effectiveness
 		}
-		if !ok || !(cash > 0) || !(l <= bound) {
+		if !ok || !measurable || !(l <= bound) {
 			out[i].Value = math.NaN()
 			blanked++
 		}
