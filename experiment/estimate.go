@@ -269,8 +269,12 @@ func (e Estimate) describe() string {
 	if e.Steps > 0 {
 		s += fmt.Sprintf(", over %s steps (%s bars)", count(e.Steps), count(e.Bars))
 	}
-	if e.Memory > 0 {
+	switch {
+	case e.Steps > 0:
 		s += fmt.Sprintf("; about %s of memory and %s on disk", Bytes(e.Memory), Bytes(e.Disk))
+	case e.Memory > 0:
+		// From the file alone: Monte Carlo's share, the data's to come.
+		s += fmt.Sprintf("; at least %s of memory and %s on disk (Monte Carlo's share, before the data are loaded: theirs is counted then)", Bytes(e.Memory), Bytes(e.Disk))
 	}
 	return s
 }

@@ -1,0 +1,42 @@
+package experiment
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// A refusal before the data are loaded (here for the run count) knows
+// only Monte Carlo's share of the memory and disk: it must say so, not
+// give that share as the experiment's estimate. The demo refused with
+// --max-runs 10 said "about 3.4 MB of memory and 698.5 KB on disk", and
+// with --max-memory 50M, once loaded, "about 154.2 MB".
+//
+// 1 point × 1,000 paths of 365 days, the paths kept exactly (1,000 ≤
+// DefaultExactPaths): 1,000 × 365 × 8 = 2,920,000 bytes of bands and
+// 1,000 × 64 = 64,000 of figures, 2,984,000 bytes = 2.85 MiB ("2.8 MB").
+func TestEstimateBeforeDataSaysItIsPartial(t *testing.T) {
+	f, err := Parse("mc.toml", minimal+"[montecarlo]\npaths = 1000\ndays = 365\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := f.Estimate(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Memory != 2_984_000 {
+		t.Fatalf("memory %d, want 2,984,000", e.Memory)
+	}
+	err = Limits{MaxRuns: 10}.check("mc", e)
+	var ee *EstimateError
+	if !errors.As(err, &ee) {
+		t.Fatalf("got %v, want an estimate error", err)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "about 2.8 MB of memory") {
+		t.Errorf("%q gives Monte Carlo's share as the estimate", msg)
+	}
+	if !strings.Contains(msg, "at least 2.8 MB of memory") || !strings.Contains(msg, "before the data are loaded") {
+		t.Errorf("%q does not say the figures are Monte Carlo's share, before the data are loaded", msg)
+	}
+}
