@@ -93,10 +93,14 @@ func NewTimeline(p *data.Panel) *Timeline {
 func (tl *Timeline) Len() int { return len(tl.Times) }
 
 // Active returns the instruments with a bar at step k and those bars' rows.
-// The slices alias the timeline: read them, never write.
+// The slices alias the timeline: read them, never write. Their capacity
+// ends with step k (full slice expressions): the instruments a Slice
+// shows a strategy (Slice.Active) are these, and re-sliced to their
+// capacity they showed every later step's, which instruments have bars
+// when (a halt, a delisting) to the end of the data.
 func (tl *Timeline) Active(k int) (inst, row []int32) {
 	a, b := tl.off[k], tl.off[k+1]
-	return tl.inst[a:b], tl.row[a:b]
+	return tl.inst[a:b:b], tl.row[a:b:b]
 }
 
 // Interval returns instrument i's bar interval: its Series.Interval, or
