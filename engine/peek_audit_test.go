@@ -343,3 +343,194 @@ func TestPeekSliceActiveEndsAtItsStep(t *testing.T) {
 type script func(ctx *engine.Context, s *engine.Slice) error
 
 func (f script) OnBar(ctx *engine.Context, s *engine.Slice) error { return f(ctx, s) }
+
+// closeOf is when the bar of series s stamped t closes in fact, worked
+// out apart from the engine for the calendars of mixedPanel (January and
+// February 2025: New York on standard time, closing at 16:00 EST =
+// 21:00Z; Tokyo at 15:30 JST = 06:30Z since 2024-11-05; a token's
+// daily bar at the next 00:00Z; hourly bars an hour after their stamp,
+// New York's last at 19:30Z closing 20:30Z).
+func closeOf(t *testing.T, s *data.Series, stamp int64) int64 {
+	t.Helper()
+	day := stamp - stamp%data.NanosPerDay
+	switch {
+	case s.Symbol == "TOK" && s.Interval == data.Daily:
+		return stamp + data.NanosPerDay
+	case s.Symbol == "TOK" || s.Symbol == "EQH":
+		return stamp + int64(time.Hour)
+	case s.Symbol == "EQ":
+		return day + 21*int64(time.Hour)
+	case s.Symbol == "9984.T":
+		return day + 6*int64(time.Hour) + 30*int64(time.Minute)
+	}
+	t.Fatalf("no calendar for %s", s.Symbol)
+	return 0
+}
+
+// An adversary sends every order kind on every instrument at every step,
+// replaces and cancels some, and the engine must fill none of them on a
+// bar that opens before the latest close the strategy had seen when it
+// decided (a market-on-close order: on a bar that closes before it): a
+// daily equity's bar at a token's 00:00Z hour shows the 21:00Z close,
+// and a token order decided then waits for 21:00Z; a Tokyo bar beside
+// New York's closes at 06:30Z, and its market-on-close order decided on
+// a day that shows New York's close fills the next day. A cancel or
+// replace decided then reaches the market no sooner: until that close
+// the order fills as it would have without the change (a control run
+// that draws the same random numbers and changes nothing), and the
+// cancelled order fills on no bar opening at or after it.
+func TestPeekNoFillBeforeTheDecisionsInformation(t *testing.T) {
+	for _, hourly := range []bool{false, true} {
+		for seed := uint64(1); seed <= 4; seed++ {
+			t.Run(fmt.Sprintf("hourly=%v/seed=%d", hourly, seed), func(t *testing.T) {
+				p := mixedPanel(t, seed, hourly)
+				known := map[engine.OrderID]int64{}   // the latest close seen at the order's decision
+				changed := map[engine.OrderID]int64{} // the latest close seen at its cancel or replace
+				cancels := map[engine.OrderID]bool{}
+				sent := 0
+				type sentOrder struct {
+					engine.Order
+					id engine.OrderID
+				}
+				run := func(act bool) *engine.Result {
+					var prev []sentOrder
+					strat := script(func(ctx *engine.Context, s *engine.Slice) error {
+						k := int64(math.MinInt64)
+						for i := 0; i < ctx.NumInstruments(); i++ {
+							if ts := ctx.HistoryTime(i, 1); len(ts) == 1 {
+								k = max(k, closeOf(t, &p.Series[i], ts[0]))
+							}
+						}
+						r := ctx.Rand()
+						// Change some of the orders sent at the previous
+						// step, still pending or not.
+						for _, o := range prev {
+							c := r.IntN(3)
+							if !act || c != 0 {
+								continue
+							}
+							if o.Kind == engine.Limit || o.Kind == engine.StopLimit {
+								sg := math.Copysign(1, o.Amount)
+								if ctx.Replace(o.id, 0, o.Price*(1-0.002*sg), 0) {
+									changed[o.id] = k
+								}
+							} else if ctx.Cancel(o.id) {
+								changed[o.id], cancels[o.id] = k, true
+							}
+						}
+						prev = prev[:0]
+						for i := 0; i < ctx.NumInstruments(); i++ {
+							px := ctx.Price(i)
+							if math.IsNaN(px) {
+								continue
+							}
+							for kind := engine.Market; kind <= engine.TrailingStop; kind++ {
+								qty := float64(1 + r.IntN(5))
+								if r.IntN(2) == 0 {
+									qty = -qty
+								}
+								o := engine.Order{Instrument: i, Kind: kind, Amount: qty, TIF: engine.TimeInForce(r.IntN(2))}
+								sg := math.Copysign(1, qty)
+								switch kind {
+								case engine.Limit:
+									o.Price = px * (1 - 0.005*sg)
+								case engine.Stop:
+									o.StopPrice = px * (1 + 0.005*sg)
+								case engine.StopLimit:
+									o.StopPrice, o.Price = px*(1+0.005*sg), px*(1+0.01*sg)
+								case engine.TrailingStop:
+									o.TrailPct = 0.005
+								}
+								id, err := ctx.Submit(o)
+								if err != nil {
+									return err
+								}
+								known[id] = k
+								sent++
+								prev = append(prev, sentOrder{o, id})
+							}
+							if r.IntN(3) == 0 {
+								sl, tp, err := ctx.Bracket(i, px*0.995, px*1.005, "b")
+								if err != nil {
+									return err
+								}
+								known[sl], known[tp] = k, k
+							}
+						}
+						return nil
+					})
+					res, err := engine.Run(p, nil, strat, engine.Config{Cash: 1e9, Seed: seed})
+					if err != nil {
+						t.Fatal(err)
+					}
+					return res
+				}
+				ctl := run(false)
+				res := run(true)
+				early := 0
+				for _, f := range res.Fills {
+					k, ok := known[f.Order]
+					if !ok {
+						continue // a liquidation or recall
+					}
+					when, what := f.Time, "opens"
+					if f.Kind == engine.MarketOnClose {
+						when, what = closeOf(t, &p.Series[f.Instrument], f.Time), "closes"
+					}
+					if when < k {
+						early++
+						if early <= 5 {
+							t.Errorf("order %d (%v on %s) fills on the bar of %s, which %s at %s, before %s, the close seen when it was decided",
+								f.Order, f.Kind, f.Symbol, data.FormatTime(f.Time), what, data.FormatTime(when), data.FormatTime(k))
+						}
+					}
+					if c, ok := changed[f.Order]; ok && cancels[f.Order] && f.Time >= c {
+						t.Errorf("order %d on %s fills at %s, after its cancel reached the market at %s", f.Order, f.Symbol, data.FormatTime(f.Time), data.FormatTime(c))
+					}
+				}
+				if early > 0 {
+					t.Errorf("%d fills before their decision's information", early)
+				}
+				// Before its change reached the market, a changed order
+				// fills as in the control run.
+				type key struct {
+					id engine.OrderID
+					at int64
+				}
+				// (A market-on-close order's fill comes at its bar's
+				// close: a change that reached the market at that close
+				// applies to it, as a decision on a close may act on it,
+				// the market-on-close convention.)
+				before := func(fs []engine.Fill) map[key]engine.Fill {
+					m := map[key]engine.Fill{}
+					for _, f := range fs {
+						when := f.Time
+						if f.Kind == engine.MarketOnClose {
+							when = closeOf(t, &p.Series[f.Instrument], f.Time)
+						}
+						if c, ok := changed[f.Order]; ok && when < c {
+							m[key{f.Order, f.Time}] = f
+						}
+					}
+					return m
+				}
+				a, b := before(ctl.Fills), before(res.Fills)
+				for k, f := range a {
+					if g, ok := b[k]; !ok || g.Qty != f.Qty || g.Price != f.Price {
+						t.Errorf("order %d on %s: filled %g at %g on %s without its change, %g at %g with it, decided on a close at %s",
+							f.Order, f.Symbol, f.Qty, f.Price, data.FormatTime(f.Time), g.Qty, g.Price, data.FormatTime(changed[f.Order]))
+					}
+				}
+				for k, g := range b {
+					if _, ok := a[k]; !ok {
+						t.Errorf("order %d on %s fills on %s only with a change decided on a close at %s", g.Order, g.Symbol, data.FormatTime(g.Time), data.FormatTime(changed[g.Order]))
+					}
+				}
+				if len(res.Fills) < sent/20 || len(changed) == 0 {
+					t.Fatalf("probe proves nothing: %d fills of %d orders, %d changed", len(res.Fills), sent, len(changed))
+				}
+				t.Logf("%d orders, %d fills, %d changed, %d changed orders filled before the change came", sent/2, len(res.Fills), len(changed), len(a))
+			})
+		}
+	}
+}
