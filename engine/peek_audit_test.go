@@ -473,6 +473,26 @@ func TestPeekNoFillBeforeTheDecisionsInformation(t *testing.T) {
 					if !ok {
 						continue // a liquidation or recall
 					}
+					// No commission, no slippage: a market order fills at
+					// its bar's open, a market-on-close order at its close,
+					// a limit no worse than its limit, every fill at a
+					// price the bar traded.
+					sr := &p.Series[f.Instrument]
+					r := 0
+					for sr.Time[r] != f.Time {
+						r++
+					}
+					bad := f.Price < sr.Low[r] || f.Price > sr.High[r]
+					switch f.Kind {
+					case engine.Market:
+						bad = bad || f.Price != sr.Open[r]
+					case engine.MarketOnClose:
+						bad = bad || f.Price != sr.Close[r]
+					}
+					if bad {
+						t.Errorf("order %d (%v on %s) fills at %g on the bar of %s (O %g H %g L %g C %g)", f.Order, f.Kind, f.Symbol, f.Price,
+							data.FormatTime(f.Time), sr.Open[r], sr.High[r], sr.Low[r], sr.Close[r])
+					}
 					when, what := f.Time, "opens"
 					if f.Kind == engine.MarketOnClose {
 						when, what = closeOf(t, &p.Series[f.Instrument], f.Time), "closes"
