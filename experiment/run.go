@@ -519,18 +519,8 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	// 2025-01-27 on a 2024 book) takes its returns from there.
 	uncut := p
 	if end != 0 {
-		p = p.Window(0, end)
-		// A daily bar stamped before an end given as an instant may close
-		// after it (an equity's session of that day opening after a
-		// 12:00Z end): its prices come after the end, and it is left out.
 		var cut []string
-		for i := range p.Series {
-			s := &p.Series[i]
-			if n := s.Len(); n > 0 && s.BarInterval() == data.Daily && engine.DailyBarEnd(s.Time[n-1], s.Class, s.Symbol) > end {
-				cut = append(cut, s.Symbol+" ("+data.FormatDay(s.Time[n-1])+")")
-				*s = s.Bars(0, n-1)
-			}
-		}
+		p, cut = cutAt(p, end)
 		if len(cut) > 0 {
 			notes = append(notes, fmt.Sprintf("end = %s falls inside the daily bars of %s, which close after it: left out (an end given as a date ends on a day's close)", f.End, strings.Join(cut, ", ")))
 		}
@@ -2141,6 +2131,23 @@ func ruinNotes(ruined []ruin) []string {
 // there is none.
 func firstRuin(c *engine.Curve) int {
 	return slices.IndexFunc(c.Equity, func(e float64) bool { return e <= 0 })
+}
+
+// cutAt is p with the bars before end alone (data.Panel.Window), less a
+// daily bar stamped before an end given as an instant that closes after
+// it (an equity's session of that day opening after a 12:00Z end): its
+// prices come after the end, and it is left out. cut names the bars left
+// out so, as "SYMBOL (day)".
+func cutAt(p *data.Panel, end int64) (q *data.Panel, cut []string) {
+	q = p.Window(0, end)
+	for i := range q.Series {
+		s := &q.Series[i]
+		if n := s.Len(); n > 0 && s.BarInterval() == data.Daily && engine.DailyBarEnd(s.Time[n-1], s.Class, s.Symbol) > end {
+			cut = append(cut, s.Symbol+" ("+data.FormatDay(s.Time[n-1])+")")
+			*s = s.Bars(0, n-1)
+		}
+	}
+	return q, cut
 }
 
 // lastBar is the time of the latest bar of any series of p (0 for none).

@@ -178,11 +178,19 @@ func (f *File) wfSetup(specs []RunSpec, m *Market) (*wfPlan, error) {
 	}
 	p := m.Panel
 	// Per window: the panel cut at the window's end and its timeline, shared
-	// by that window's runs.
+	// by that window's runs. In sample, a daily bar that closes after the
+	// end is left out, as the experiment's end leaves it out (cutAt): on
+	// windows of whole days from a first bar inside a day (a token's 07:00
+	// hourly bar), a daily equity's bar stamped 00:00 of the in-sample end
+	// closes at 21:00, in the out-of-sample window, and the choice of
+	// parameters would see its close. Out of sample it stays: the window's
+	// last point marks it, and the next window's first point (after
+	// which its returns count) marks it too, so its move counts once.
 	cuts := make([]wfCut, 2*len(wins))
 	for k, win := range wins {
-		for j, end := range []int64{win.ISEnd, win.OOSEnd} {
-			c := p.Window(0, end)
+		is, _ := cutAt(p, win.ISEnd)
+		oos := p.Window(0, win.OOSEnd)
+		for j, c := range []*data.Panel{is, oos} {
 			cuts[2*k+j] = wfCut{p: c, tl: engine.NewTimeline(c)}
 		}
 	}
