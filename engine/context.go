@@ -228,12 +228,14 @@ func (c *Context) Bar(i int) (b Bar, ok bool) {
 }
 
 // History returns up to n of instrument i's most recent values of field f,
-// oldest first, ending with the current (or last) bar. The slice aliases
-// the panel: read it, never write it, do not keep it past OnBar. It never
-// reaches past the current slice.
+// oldest first, ending with the current (or last) bar; nil for n <= 0 or
+// a Field that is none of Open … Volume. The slice aliases the panel:
+// read it, never write it (a write changes the bars every later run of
+// the panel reads), do not keep it past OnBar. It never reaches past the
+// current slice, not even re-sliced to its capacity.
 func (c *Context) History(i int, f Field, n int) []float64 {
 	r := c.cursor[i]
-	if r < 0 || n <= 0 || c.isHidden(i) {
+	if r < 0 || n <= 0 || f > Volume || c.isHidden(i) {
 		return nil
 	}
 	lo := r + 1 - n

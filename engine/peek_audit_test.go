@@ -554,3 +554,24 @@ func TestPeekNoFillBeforeTheDecisionsInformation(t *testing.T) {
 		}
 	}
 }
+
+// History of a Field that is none of Open … Volume is nil, not a panic
+// ("slice bounds out of range") that took the whole experiment down.
+func TestPeekHistoryUnknownField(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	d := data.Day(2025, 1, 6)
+	a := peekSeries(t, rng, "A", data.Crypto, []int64{d, d + data.NanosPerDay})
+	var got [][]float64
+	_, err := engine.Run(&data.Panel{Series: []data.Series{a}}, nil, script(func(ctx *engine.Context, s *engine.Slice) error {
+		got = append(got, ctx.History(0, engine.Volume+1, 2), ctx.History(0, 200, 2))
+		return nil
+	}), engine.Config{Cash: 1e6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, h := range got {
+		if h != nil {
+			t.Errorf("call %d: %v, want nil", k, h)
+		}
+	}
+}
