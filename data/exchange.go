@@ -22,10 +22,23 @@ const (
 	Australia
 	London
 	Europe // Xetra, Euronext, Milan, Madrid, SIX: 17:30 CET
+	// Futures (Yahoo's ES=F, GC=F, CL=F): CME Globex's day ends at
+	// 17:00 New York time, 22:00 UTC in winter, an hour after New
+	// York's stock close.
+	Futures
+	// Currency (Yahoo's EURUSD=X): a day of London time, ending at
+	// midnight UTC in winter (23:00 in summer).
+	Currency
 )
 
 // ExchangeOf is the exchange of an equity's symbol, by its suffix.
 func ExchangeOf(symbol string) Exchange {
+	switch {
+	case strings.HasSuffix(symbol, "=F"):
+		return Futures
+	case strings.HasSuffix(symbol, "=X"):
+		return Currency
+	}
 	i := strings.LastIndexByte(symbol, '.')
 	if i < 0 {
 		return NewYork
@@ -68,7 +81,8 @@ const tokyoLonger = 20032 * NanosPerDay
 // Hong Kong 08:10, China 07:00, Korea 06:30, Taiwan 05:30, India 10:00,
 // Australia 06:15, London 16:35, Europe 16:35 (Xetra's and Euronext's
 // 17:30 CET; Frankfurt's floor, .F, trades until 22:00 and counts as New
-// York).
+// York), futures (=F) 22:00, currencies (=X) 24:00 (the next day's
+// 00:00, as a token's daily bar).
 func (e Exchange) Close(day int64) int64 {
 	d := DayNumber(day) * NanosPerDay
 	hm := func(h, m int64) int64 { return d + (h*60+m)*60e9 }
@@ -92,6 +106,10 @@ func (e Exchange) Close(day int64) int64 {
 		return hm(6, 15) // the closing auction ends by 16:12 AEST
 	case London, Europe:
 		return hm(16, 35)
+	case Futures:
+		return hm(22, 0)
+	case Currency:
+		return hm(24, 0)
 	}
 	return hm(21, 0)
 }

@@ -23,6 +23,10 @@ func TestExchangeClose(t *testing.T) {
 		{"VOD.L", time.Date(2024, 1, 8, 0, 0, 0, 0, time.UTC), "2024-01-08T16:35:00Z"},
 		{"SAP.DE", time.Date(2024, 1, 8, 0, 0, 0, 0, time.UTC), "2024-01-08T16:35:00Z"},
 		{"SHOP.TO", time.Date(2024, 1, 8, 0, 0, 0, 0, time.UTC), "2024-01-08T21:00:00Z"},
+		// Futures: CME Globex's 17:00 EST is 22:00 UTC; a currency's
+		// day of London time (GMT in January) ends at midnight UTC.
+		{"GC=F", time.Date(2024, 1, 8, 0, 0, 0, 0, time.UTC), "2024-01-08T22:00:00Z"},
+		{"EURUSD=X", time.Date(2024, 1, 8, 0, 0, 0, 0, time.UTC), "2024-01-09T00:00:00Z"},
 	} {
 		t.Run(c.symbol+" "+c.day.Format("2006-01-02"), func(t *testing.T) {
 			got := ExchangeOf(c.symbol).Close(c.day.UnixNano() + 3600e9) // any instant of the day
