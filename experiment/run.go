@@ -492,6 +492,9 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if end != 0 && end > last+data.NanosPerDay {
 		notes = append(notes, fmt.Sprintf("end = %s is after the data: the runs end with its last bar, on %s", f.End, data.FormatStamp(last)))
 	}
+	// endWho is the instrument whose data end first, when no end is
+	// given and the runs end with it.
+	endWho := ""
 	if end == 0 {
 		// No end given: stop on the last day every instrument trades, so
 		// that no run goes on with an instrument frozen at its last close.
@@ -502,6 +505,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 				common, who = t, p.Series[i].Symbol
 			}
 		}
+		endWho = who
 		if iv := p.Series[p.Index(who)].Interval; common < last && iv.Intraday() {
 			// Intraday: right after the bar that ends first, not at the
 			// end of its day.
@@ -525,9 +529,17 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			notes = append(notes, fmt.Sprintf("end = %s falls inside the daily bars of %s, which close after it: left out (an end given as a date ends on a day's close)", f.End, strings.Join(cut, ", ")))
 		}
 		for i := range p.Series {
-			if p.Series[i].Len() == 0 {
-				return nil, fmt.Errorf("end = %s: %s has no bars before it", f.End, p.Series[i].Symbol)
+			if p.Series[i].Len() > 0 {
+				continue
 			}
+			if endWho != "" {
+				// The end is the first instrument's last bar, and this
+				// one starts after it: the data share no period.
+				u := &uncut.Series[uncut.Index(endWho)]
+				return nil, fmt.Errorf("no end given, so the runs end with the data that end first, %s's on %s, before %s's first bar on %s: the instruments share no period; load instruments whose data overlap (or set end)",
+					endWho, data.FormatStamp(u.Time[u.Len()-1]), p.Series[i].Symbol, data.FormatStamp(uncut.Series[i].Time[0]))
+			}
+			return nil, fmt.Errorf("end = %s: %s has no bars before it", f.End, p.Series[i].Symbol)
 		}
 	}
 	// Weekly bars off one another's grid, on the bars the runs see
