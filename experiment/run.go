@@ -674,6 +674,15 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// lock.go).
 	slug := results.Slug(f.Name)
 	final := filepath.Join(opt.Out, slug)
+	// Before any folder or lock file is made: results the data would
+	// read back are refused.
+	outName := slug
+	if opt.Shard != nil {
+		outName = opt.Shard.Name(slug)
+	}
+	if err := f.checkOutside(opt.Out, outName); err != nil {
+		return nil, fmt.Errorf("%s: %w", f.path, err)
+	}
 	var lock *Lock
 	held := false
 	defer func() {
