@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -410,20 +411,26 @@ func cmdMetrics(args []string, stdout, stderr io.Writer) error {
 	if f.column != "" && f.weights != "" {
 		return errors.New("--column and --weights: give one of them")
 	}
-	w := stdout
 	if f.out != "" {
-		file, err := os.Create(f.out)
-		if err != nil {
+		// The output is made first and replaces the file whole: a failed
+		// measurement leaves an earlier output as it was (the file was
+		// truncated before the returns were read), and the returns file
+		// itself is never the output (it was emptied, then read).
+		if in, err := os.Stat(pos[0]); err == nil {
+			if o, err := os.Stat(f.out); err == nil && os.SameFile(in, o) {
+				return fmt.Errorf("metrics: --out %s is the returns file: it would be replaced by its metrics; give another path", f.out)
+			}
+		}
+		var buf bytes.Buffer
+		if err := metricsRun(&f, pos[0], &buf, stderr); err != nil {
 			return err
 		}
-		defer file.Close()
-		w = file
-		if err := metricsRun(&f, pos[0], w, stderr); err != nil {
+		return results.WriteFileAtomic(f.out, func(w io.Writer) error {
+			_, err := w.Write(buf.Bytes())
 			return err
-		}
-		return file.Close()
+		})
 	}
-	return metricsRun(&f, pos[0], w, stderr)
+	return metricsRun(&f, pos[0], stdout, stderr)
 }
 
 // measured is one series the command measures.
