@@ -49,3 +49,37 @@ move = -0.3
 		t.Errorf("group notes %q, want only %q", hits, want)
 	}
 }
+
+// A member of the experiment's own [groups] spelt otherwise than the data
+// name every instrument (upper case, no quote currency) can match no
+// instrument: it is refused, naming the group, the member and the
+// spelling to write, as a strategy's symbol is. It was a note only, and
+// the scenario's shock on the group moved nothing ("amd" beside the
+// loaded AMD).
+func TestGroupMemberSpelling(t *testing.T) {
+	for _, c := range []struct {
+		member, want string
+	}{
+		{`"amd"`, `groups.mine[1] = "amd": the data name it "AMD"`},
+		{`"AMD-USD"`, `groups.mine[1] = "AMD-USD": the data name it "AMD"`},
+		{`" AMD"`, `groups.mine[1] = " AMD": white space around the symbol`},
+		{`""`, `groups.mine[1] = "": an empty symbol`},
+	} {
+		t.Run(c.member, func(t *testing.T) {
+			_, err := Parse("g.toml", `name = "groups"
+[data]
+synthetic = true
+[groups]
+mine = ["NVDA", `+c.member+`]
+[[strategy]]
+name = "bh"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA", "AMD"]
+`)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("Parse: %v, want %q", err, c.want)
+			}
+		})
+	}
+}
