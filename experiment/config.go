@@ -437,6 +437,9 @@ func (f *File) Validate() error {
 	if strings.TrimSpace(f.Name) == "" {
 		return fmt.Errorf("name: required")
 	}
+	if n := len(results.Slug(f.Name)); n > maxExperimentSlug {
+		return fmt.Errorf("name: its results folder's name would be %d characters long, want at most %d: shorten it (description takes any text)", n, maxExperimentSlug)
+	}
 	if !(f.Cash > 0) || f.Cash > 1e15 {
 		return fmt.Errorf("cash = %g: want a positive amount up to 1e15", f.Cash)
 	}
@@ -486,6 +489,9 @@ func (f *File) Validate() error {
 		key := fmt.Sprintf("strategy[%d]", i)
 		if strings.TrimSpace(s.Name) == "" {
 			return fmt.Errorf("%s.name: required", key)
+		}
+		if n := len(results.Slug(s.Name)); n > maxStrategySlug {
+			return fmt.Errorf("%s.name: its runs' folder names would begin with %d characters, want at most %d: shorten it", key, n, maxStrategySlug)
 		}
 		if j, ok := slugs[results.Slug(s.Name)]; ok {
 			if f.Strategy[j].Name == s.Name {

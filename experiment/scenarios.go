@@ -109,8 +109,15 @@ func (f *File) scenarioOrigins(all bool) ([]*scenarios.Scenario, map[*scenarios.
 		return lib, origin, err
 	}
 	seen := map[string]string{}
-	for _, s := range out {
+	for i, s := range out {
 		slug := results.Slug(s.Name)
+		if len(slug) > maxScenarioSlug {
+			key := fmt.Sprintf("scenario[%d].name", i-len(f.Scenarios))
+			if i < len(f.Scenarios) {
+				key = fmt.Sprintf("scenarios[%d] = %q: its name", i, f.Scenarios[i])
+			}
+			return nil, nil, fmt.Errorf("%s: its runs' folder names would end with %d characters, want at most %d: shorten it", key, len(slug), maxScenarioSlug)
+		}
 		if slug == "baseline" {
 			return nil, nil, fmt.Errorf("scenario %q: the name is reserved for the unshocked runs", s.Name)
 		}

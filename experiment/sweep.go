@@ -1,6 +1,8 @@
 package experiment
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -245,7 +247,7 @@ func (f *File) expandNoted(reg strategies.Registry) ([]RunSpec, []string, error)
 			}
 			key := results.Slug(spec.Name)
 			if len(parts) > 0 {
-				key += "--" + safeKey(strings.Join(parts, "--"))
+				key = shortKey(key + "--" + safeKey(strings.Join(parts, "--")))
 			}
 			for base, i := key, 2; keys[key]; i++ {
 				key = fmt.Sprintf("%s-%d", base, i)
@@ -332,4 +334,31 @@ func safeKey(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// maxKeyLen bounds a run's key made by a sweep, in bytes: the key names
+// the run's folder, and with a scenario's "@slug" (maxScenarioSlug) and
+// a companion's "~long-leg" it stays within the 255 bytes a file system
+// gives a name. A longer key (a swept basket writes every symbol) keeps
+// its first bytes and ends with "--" and 10 hex digits of its SHA-256:
+// the swept values are in the run's params and the runs table.
+const maxKeyLen = 160
+
+// Folder names of the experiment's and of a strategy's and scenario's
+// names (their slugs), at most: the experiment's beside ".tmp-…" or
+// "-shard-I-of-N", a strategy's at the start of its runs' keys.
+const (
+	maxExperimentSlug = 120
+	maxStrategySlug   = 100
+	maxScenarioSlug   = 80
+)
+
+// shortKey is key, or when longer than maxKeyLen its first bytes and a
+// digest of the whole (keys are ASCII: results.Slug and safeKey).
+func shortKey(key string) string {
+	if len(key) <= maxKeyLen {
+		return key
+	}
+	sum := sha256.Sum256([]byte(key))
+	return key[:maxKeyLen-12] + "--" + hex.EncodeToString(sum[:5])
 }
