@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -111,6 +112,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			if err := outsideResults("compare", o, dirs, "compare.png", "compare.svg", "compare.csv"); err != nil {
 				return err
 			}
+			if err := notOthersTable(o); err != nil {
+				return err
+			}
 		}
 	}
 	cmp, err := report.CompareWith(ctx, dirs, opt)
@@ -186,6 +190,34 @@ func outsideResults(cmd, path string, dirs []string, mine ...string) error {
 		}
 	}
 	return nil
+}
+
+// compareHeader begins the first line of the table compare writes
+// (report.CompareTable).
+const compareHeader = "run,folder,key,"
+
+// notOthersTable refuses a compare --out table (.csv) that exists and is
+// not one compare wrote (its first line does not begin compareHeader):
+// a price or returns file named by mistake was replaced by the table.
+func notOthersTable(path string) error {
+	if !strings.EqualFold(filepath.Ext(path), ".csv") {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // missing: written new; unreadable: the write says why
+	}
+	defer f.Close()
+	head := make([]byte, 200)
+	n, _ := io.ReadFull(f, head)
+	line, _, _ := strings.Cut(string(head[:n]), "\n")
+	if strings.HasPrefix(line, compareHeader) {
+		return nil
+	}
+	if len(line) > 60 {
+		line = line[:60] + "…"
+	}
+	return fmt.Errorf("compare: --out %s exists and is not a table compare wrote (its first line is %q): not replacing it; give a new path, or remove the file first", path, line)
 }
 
 // lockResults takes the lock a run holds while it writes the results
