@@ -7,26 +7,35 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 )
 
-// The fills table, inserted from the runs' files on several threads
-// without DuckDB's insertion order, keeps each run's rows together and
-// in its file's order (what a query of one run's fills without ORDER BY
-// sees, and what keeps a run's rows quick to find): 48 runs of 3,000
-// fills each, whose file order is not the order of any column (times
-// repeat, three symbols a time in the order c, a, b), read on 4 threads.
+// The equity and fills tables, inserted from the runs' files on 4 of
+// DuckDB's threads, hold each run's rows together and in its file's order,
+// and the runs one after another in key order: what a query without ORDER
+// BY sees, the same on any number of threads (the same experiment on 1
+// and 2 workers listed its fills' runs in another order before: the files
+// were inserted without DuckDB's insertion order, each thread appending
+// its own). 48 runs of 3,000 fills each, whose file order is not the order
+// of any column (times repeat, three symbols a time in the order c, a, b),
+// built as a run builds it (its curves in memory) and from the files alone
+// (as divergence db and merge build it).
 func TestFillsKeepEachRunTogether(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4)) // DuckDB's threads
 	dir := t.TempDir()
-	const runs, per = 48, 3000
-	curves := benchFolder(t, dir, runs, 40)
+	const runs, per, days = 48, 3000, 40
+	curves := benchFolder(t, dir, runs, days)
 	recs := records(t, dir)
 	want := map[string][]engine.Fill{}
+	curveOf := map[string]*engine.Curve{}
+	var keys []string
 	for i, r := range recs {
+		keys = append(keys, r.Run)
+		curveOf[r.Run] = curves[i]
 		fills := make([]engine.Fill, per)
 		for k := range fills {
 			fills[k] = engine.Fill{Time: curves[i].Time[0] + int64(k/3)*3_600_000_000_000, Symbol: []string{"c", "a", "b"}[k%3],
@@ -45,45 +54,97 @@ func TestFillsKeepEachRunTogether(t *testing.T) {
 			}
 		}
 	}
-	path := filepath.Join(t.TempDir(), File)
-	if _, err := BuildRuns(context.Background(), dir, path, recs, curves, nil); err != nil {
-		t.Fatal(err)
-	}
-	db := open(t, path+"?access_mode=read_only")
-	rows, err := db.Query("SELECT CAST(run AS VARCHAR), epoch_us(time), CAST(symbol AS VARCHAR), qty, price FROM fills")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	seen := map[string]bool{}
-	run, k, n := "", 0, 0
-	for rows.Next() {
-		var r, sym string
-		var us int64
-		var qty, price float64
-		if err := rows.Scan(&r, &us, &sym, &qty, &price); err != nil {
-			t.Fatal(err)
+	// The keys in byte order, as SQL's ORDER BY run would give them
+	// (benchFolder writes them in another: sma--fast=5--slow=30,
+	// sma--fast=6--slow=30, …, sma--fast=10--slow=30 sorts before 5).
+	slices.Sort(keys)
+	if slices.Equal(keys, func() []string {
+		var k []string
+		for _, r := range recs {
+			k = append(k, r.Run)
 		}
-		if r != run {
-			if run != "" && k != per {
-				t.Fatalf("run %s: %d rows together, then run %s's", run, k, r)
+		return k
+	}()) {
+		t.Fatal("the records are in key order already: the test cannot tell the orders apart")
+	}
+	for _, b := range []struct {
+		name  string
+		build func(path string) error
+	}{
+		{"run (curves in memory)", func(path string) error {
+			_, err := BuildRuns(context.Background(), dir, path, recs, curves, nil)
+			return err
+		}},
+		// The records say 3,000 fills (benchFolder's say 40), as the
+		// build checks the files against them.
+		{"from the files alone", func(path string) error {
+			files := slices.Clone(recs)
+			for i := range files {
+				files[i].Metrics.Fills = per
 			}
-			if seen[r] {
-				t.Fatalf("run %s's rows are not together: it comes again after %s", r, run)
+			_, err := BuildRuns(context.Background(), dir, path, files, nil, nil)
+			return err
+		}},
+	} {
+		t.Run(b.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), File)
+			if err := b.build(path); err != nil {
+				t.Fatal(err)
 			}
-			seen[r], run, k = true, r, 0
-		}
-		w := want[r][k]
-		if us != w.Time/1000 || sym != w.Symbol || qty != w.Qty || price != w.Price {
-			t.Fatalf("run %s, row %d: %d %s %v @ %v, want the file's %d %s %v @ %v", r, k, us, sym, qty, price, w.Time/1000, w.Symbol, w.Qty, w.Price)
-		}
-		k, n = k+1, n+1
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if n != runs*per || len(seen) != runs {
-		t.Fatalf("%d rows of %d runs, want %d of %d", n, len(seen), runs*per, runs)
+			db := open(t, path+"?access_mode=read_only")
+			for _, tab := range []struct {
+				table, query string
+				rows         int
+				row          func(run string, k int) (int64, string, float64, float64)
+			}{
+				{"fills", "SELECT CAST(run AS VARCHAR), epoch_us(time), CAST(symbol AS VARCHAR), qty, price FROM fills", per,
+					func(run string, k int) (int64, string, float64, float64) {
+						w := want[run][k]
+						return w.Time / 1000, w.Symbol, w.Qty, w.Price
+					}},
+				{"equity", "SELECT CAST(run AS VARCHAR), epoch_us(time), '', equity, cash FROM equity", days,
+					func(run string, k int) (int64, string, float64, float64) {
+						c := curveOf[run]
+						return c.Time[k] / 1000, "", c.Equity[k], c.Cash[k]
+					}},
+			} {
+				rows, err := db.Query(tab.query)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var order []string
+				run, k := "", 0
+				for rows.Next() {
+					var r, sym string
+					var us int64
+					var x, y float64
+					if err := rows.Scan(&r, &us, &sym, &x, &y); err != nil {
+						t.Fatal(err)
+					}
+					if r != run {
+						if run != "" && k != tab.rows {
+							t.Fatalf("%s: run %s: %d rows together, then run %s's", tab.table, run, k, r)
+						}
+						order, run, k = append(order, r), r, 0
+					}
+					if k >= tab.rows {
+						t.Fatalf("%s: run %s: more than %d rows", tab.table, r, tab.rows)
+					}
+					wus, wsym, wx, wy := tab.row(r, k)
+					if us != wus || sym != wsym || x != wx || y != wy {
+						t.Fatalf("%s: run %s, row %d: %d %s %v %v, want the file's %d %s %v %v", tab.table, r, k, us, sym, x, y, wus, wsym, wx, wy)
+					}
+					k++
+				}
+				if err := rows.Err(); err != nil {
+					t.Fatal(err)
+				}
+				rows.Close()
+				if !slices.Equal(order, keys) {
+					t.Errorf("%s: the runs come in the order %v, want key order %v", tab.table, order, keys)
+				}
+			}
+		})
 	}
 }
 
@@ -91,7 +152,7 @@ func TestFillsKeepEachRunTogether(t *testing.T) {
 // symbol the files hold) and is made again from a scan keeps the equity
 // table from the curves in memory in its order, run after run in key
 // order, each in time order: the first try's setting of DuckDB's
-// insertion order (off for the fills) is the connection's and outlived
+// insertion order (then off for the fills) is the connection's and outlived
 // its rolled-back transaction; the retry inserted the curves' batches,
 // which cross runs, out of order and split 3 of 120 runs.
 func TestRetryKeepsEquityOrder(t *testing.T) {

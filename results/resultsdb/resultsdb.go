@@ -521,10 +521,10 @@ func buildTx(ctx context.Context, db *sql.DB, dir, runsFile string, oneLayout bo
 		return nil, fmt.Errorf("resultsdb: %w", err)
 	}
 	defer conn.Close()
-	// A setting is the connection's, not the transaction's: a try whose
-	// insert failed between build's SET and RESET left insertion order
-	// off for the retry, which would then split the equity curves' runs
-	// (their batches cross runs) and mix the optional tables' rows.
+	// Every table's row order is DuckDB's insertion order (its default),
+	// and a setting is the connection's, not the transaction's: reset,
+	// whatever the connection was left with, or the equity curves'
+	// batches (which cross runs) would split the runs.
 	if _, err := conn.ExecContext(ctx, "RESET preserve_insertion_order"); err != nil {
 		return nil, fmt.Errorf("resultsdb: %w", err)
 	}
@@ -660,7 +660,6 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 		pq, _ := filepath.Glob(filepath.Join(dir, "runs", "*", t.file+".parquet"))
 		csvs, _ := filepath.Glob(filepath.Join(dir, "runs", "*", t.file+".csv"))
 		var src, tail string
-		unordered := false
 		switch {
 		case t.table == "equity" && mem != nil:
 			read[t.table] = "memory"
@@ -675,17 +674,17 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			}
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM %s)", cast["run"], t.cols, curvesView)
 		case len(pq) > 0 && len(pq) >= len(csvs):
-			// The files are listed in the order of their run keys. A run's
-			// file is one row group (as results writes it), which one of
-			// DuckDB's threads reads start to end and appends to its own
-			// rows: each run's rows stay together in the file's order,
-			// runs in key order on each thread, without a sort of every
-			// row (which doubled the build's peak memory). Keeping the
-			// order across threads too (DuckDB's default) inserted the
-			// files, smaller than a row group, one after another on one
-			// thread: 0.76–0.92 s against 0.50–0.63 s for a 200-run
-			// sweep's 1.9M fills on two, and 20–45 MB more at the peak.
-			unordered = true
+			// The files are listed in the order of their run keys and
+			// inserted in DuckDB's insertion order: each run's rows
+			// together in its file's order, the runs in key order, which
+			// is what a query without ORDER BY sees, the same on any
+			// number of threads. Without the insertion order (each
+			// thread appending the files it read) the build was a tenth
+			// quicker (0.50–0.63 s against 0.76–0.92 s for a 200-run
+			// sweep's 1.9M fills on two threads, 20–45 MB less at the
+			// peak), but the runs came in another order at each build,
+			// so the same experiment on 1 and 2 workers, or run and
+			// rebuilt by divergence db, gave the tables in other orders.
 			read[t.table] = "parquet"
 			slices.SortFunc(pq, func(a, b string) int { return strings.Compare(folderOf(a), folderOf(b)) })
 			quoted := make([]string, len(pq))
@@ -799,18 +798,8 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 		default:
 			continue
 		}
-		if unordered {
-			if _, err := tx.ExecContext(ctx, "SET preserve_insertion_order = false"); err != nil {
-				return nil, fmt.Errorf("resultsdb: table %s: %w", t.table, err)
-			}
-		}
 		if err := create(t.table, src, "", tail, nil); err != nil {
 			return nil, err
-		}
-		if unordered {
-			if _, err := tx.ExecContext(ctx, "RESET preserve_insertion_order"); err != nil {
-				return nil, fmt.Errorf("resultsdb: table %s: %w", t.table, err)
-			}
 		}
 	}
 
