@@ -12,7 +12,9 @@ import (
 )
 
 // Two builds of the same folder's database differ in their bytes but not
-// in their dumps; a changed row changes the dump.
+// in their dumps; a changed row changes the dump, and so do the same rows
+// stored in another order (what a query without ORDER BY sees). The rows
+// are dumped as the file holds them: b then a.
 func TestDumpComparesContent(t *testing.T) {
 	dir := t.TempDir()
 	tab := &results.Table{Columns: []results.Column{{Name: "key", Strings: []string{"b", "a"}}, {Name: "v", Floats: []float64{1.5, -2}}}}
@@ -33,6 +35,7 @@ func TestDumpComparesContent(t *testing.T) {
 		return p
 	}
 	a, b, c := build("a.duckdb", ""), build("b.duckdb", ""), build("c.duckdb", " UNION ALL SELECT 'c', 3")
+	sorted := build("sorted.duckdb", " ORDER BY key")
 	da, err := Dump(ctx, a)
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +48,10 @@ func TestDumpComparesContent(t *testing.T) {
 	if da == dc {
 		t.Error("a changed table dumps the same")
 	}
-	if want := "table t\n  key VARCHAR\n  v DOUBLE\n[a -2]\n[b 1.5]\n"; da != want {
+	if ds, _ := Dump(ctx, sorted); ds != "table t\n  key VARCHAR\n  v DOUBLE\n[a -2]\n[b 1.5]\n" {
+		t.Errorf("the rows stored in key order dump as %q", ds)
+	}
+	if want := "table t\n  key VARCHAR\n  v DOUBLE\n[b 1.5]\n[a -2]\n"; da != want {
 		t.Errorf("dump %q, want %q", da, want)
 	}
 }

@@ -731,7 +731,16 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM read_parquet(%s, filename = true%s))",
 				cast["run"], strings.Join(sel, ", "), files, union)
 		case len(csvs) > 0:
-			files := glob("runs", "*", t.file+".csv")
+			// The files listed in the order of their run keys, as the
+			// Parquet files are, and inserted in that order: sorted by
+			// run and time instead, a run's fills of one time (a hedge's
+			// legs) came in another order than from Parquet.
+			slices.SortFunc(csvs, func(a, b string) int { return strings.Compare(folderOf(a), folderOf(b)) })
+			quoted := make([]string, len(csvs))
+			for i, p := range csvs {
+				quoted[i] = sqlString(p)
+			}
+			files := "[" + strings.Join(quoted, ", ") + "]"
 			// union_by_name (columns matched by name across files of
 			// different layouts) sniffs every file, each time the files
 			// are read (three times): 0.9 s against 0.08 s for the fills
@@ -793,7 +802,6 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 				}
 			}
 			src = fmt.Sprintf("(SELECT %s AS run, %s FROM %s)", cast["run"], strings.Join(cols, ", "), from)
-			tail = "ORDER BY run, time"
 			read[t.table] = "csv"
 		default:
 			continue
