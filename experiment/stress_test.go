@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
+	"github.com/divergence-research/divergence/results/resultsdb"
 )
 
 // Under a scenario, a buy-and-hold run that bought before the shock holds
@@ -127,14 +129,60 @@ func TestStressPnLMatchesHoldingsRevaluation(t *testing.T) {
 	}
 }
 
-// Stress and Monte Carlo outputs are byte-identical on 1 and 3 workers.
+// Stress and Monte Carlo outputs are byte-identical on 1 and 3 workers,
+// report.html too, and results.duckdb holds the same tables with their
+// rows in the same order (resultsdb.Dump: a query without ORDER BY reads
+// them alike; the file's bytes are DuckDB's own layout). The command
+// gives DuckDB as many threads as workers (GOMAXPROCS): here too. On 3,
+// the fills table listed its runs in another order than on 1.
 func TestStressDeterministicAcrossWorkers(t *testing.T) {
-	_, a := execute(t, "testdata/stress.toml", 1)
-	_, b := execute(t, "testdata/stress.toml", 3)
+	f, err := Load("testdata/stress.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	out := map[int]map[string][]byte{}
+	dump := map[int]string{}
+	for _, workers := range []int{1, 3} {
+		runtime.GOMAXPROCS(workers)
+		o, err := Run(ctx, f, Options{Out: t.TempDir(), Workers: workers, Version: "test", Report: reportHTML, Database: resultsDB})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[workers] = files(t, o.Dir)
+		if dump[workers], err = resultsdb.Dump(ctx, filepath.Join(o.Dir, resultsdb.File)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := out[1], out[3]
+	for _, want := range []string{"report.html", resultsdb.File, "stress.csv", "montecarlo.csv"} {
+		if len(a[want]) == 0 {
+			t.Errorf("no %s", want)
+		}
+	}
 	for name, want := range a {
+		if name == resultsdb.File {
+			continue
+		}
 		if !bytes.Equal(b[name], want) {
 			t.Errorf("%s differs between 1 and 3 workers", name)
 		}
+	}
+	if len(a) != len(b) {
+		t.Errorf("%d files on 1 worker, %d on 3", len(a), len(b))
+	}
+	if !strings.Contains(dump[1], "table fills\n") || strings.Count(dump[1], "\n") < 1000 {
+		t.Fatalf("the database's dump lacks the fills:\n%.300s", dump[1])
+	}
+	if dump[1] != dump[3] {
+		x, y := strings.Split(dump[1], "\n"), strings.Split(dump[3], "\n")
+		for i := range min(len(x), len(y)) {
+			if x[i] != y[i] {
+				t.Fatalf("results.duckdb differs between 1 and 3 workers at line %d of its dump: %q on 3, %q on 1", i+1, y[i], x[i])
+			}
+		}
+		t.Fatalf("results.duckdb: %d lines of dump on 1 worker, %d on 3", len(x), len(y))
 	}
 }
 
