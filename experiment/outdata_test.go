@@ -36,6 +36,14 @@ func TestOutInsideTheTable(t *testing.T) {
 		{"a level down", "bars/*/*.csv", "bars", false, true},
 		{"shard", "bars/", "bars", true, true},
 		{"one level glob", "bars/2024/*.csv", "bars/2024", false, false},
+		// A glob of several levels whose first ones cannot name the
+		// folders down to --out (hive partitions beside a results
+		// folder): nothing below --out is read, it runs.
+		{"partitions beside the results", "bars/20*/*.csv", "bars/results", false, false},
+		// A glob of two levels reads bars/results/*.csv, not the
+		// results' files a level deeper.
+		{"a level down, --out below", "bars/*/*.csv", "bars/results", false, false},
+		{"three levels, --out two down", "bars/*/*/*.csv", "bars/results", false, true},
 		{"one file", "bars/2024/bars.csv", "bars/2024", false, false},
 		{"elsewhere", "bars/", "out", false, false},
 	} {
