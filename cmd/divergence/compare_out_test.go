@@ -40,4 +40,16 @@ func TestCompareOutKeepsOtherFiles(t *testing.T) {
 	if b, _ := os.ReadFile(table); !strings.HasPrefix(string(b), "run,folder,key,") {
 		t.Errorf("%s: %.40q", table, b)
 	}
+	// An empty file (mktemp --suffix .csv, made for the table) holds
+	// nothing to keep: it is written, not refused.
+	empty := filepath.Join(dir, "tmp.csv")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cli(t, "compare", res, "--out", empty); err != nil {
+		t.Errorf("compare --out an empty file: %v", err)
+	}
+	if b, _ := os.ReadFile(empty); !strings.HasPrefix(string(b), "run,folder,key,") {
+		t.Errorf("%s: %.40q, want compare's table", empty, b)
+	}
 }

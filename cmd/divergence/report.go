@@ -198,7 +198,8 @@ const compareHeader = "run,folder,key,"
 
 // notOthersTable refuses a compare --out table (.csv) that exists and is
 // not one compare wrote (its first line does not begin compareHeader):
-// a price or returns file named by mistake was replaced by the table.
+// a price or returns file named by mistake was replaced by the table. An
+// empty file (made for the table, by mktemp) is written.
 func notOthersTable(path string) error {
 	if !strings.EqualFold(filepath.Ext(path), ".csv") {
 		return nil
@@ -210,6 +211,9 @@ func notOthersTable(path string) error {
 	defer f.Close()
 	head := make([]byte, 200)
 	n, _ := io.ReadFull(f, head)
+	if fi, err := f.Stat(); n == 0 && err == nil && fi.Mode().IsRegular() {
+		return nil // empty (mktemp --suffix .csv): nothing to keep
+	}
 	line, _, _ := strings.Cut(string(head[:n]), "\n")
 	if strings.HasPrefix(line, compareHeader) {
 		return nil
