@@ -111,3 +111,28 @@ mult = 2.0`)
 		t.Errorf("%q", d)
 	}
 }
+
+// A member of a scenario's own [groups] is matched against the panel's
+// instruments as the data name them (upper case, no quote currency): a
+// member spelt "btc" or "BTC-USD" matched none, and the shocks on the
+// group left it out without a word (an experiment's [groups] were
+// refused so already).
+func TestScenarioGroupMemberSpelling(t *testing.T) {
+	const shock = "[[shock]]\ntype = \"jump\"\ngroups = [\"mine\"]\nday = 0\nmove = -0.1\n"
+	for _, c := range []struct{ name, groups, want string }{
+		{"lower case", `mine = ["BTC", "eth"]`, `groups.mine[1] = "eth": the data name it "ETH" (upper case, without a quote currency): write "ETH"`},
+		{"quote currency", `mine = ["RENDER-USD"]`, `groups.mine[0] = "RENDER-USD": the data name it "RENDER"`},
+		{"padded", `mine = [" BTC"]`, `groups.mine[0] = " BTC": white space around the symbol`},
+		{"empty", `mine = [""]`, `groups.mine[0] = "": an empty symbol`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("x.toml", "name = \"x\"\n"+shock+"[groups]\n"+c.groups+"\n")
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want one containing %q", err, c.want)
+			}
+		})
+	}
+	if _, err := Parse("x.toml", "name = \"x\"\n"+shock+"[groups]\nmine = [\"BTC\", \"9984.T\", \"^NDX\"]\n"); err != nil {
+		t.Errorf("members spelt as the data name them: %v", err)
+	}
+}

@@ -271,6 +271,19 @@ func (s *Scenario) Validate() error {
 		if len(s.Groups[g]) == 0 {
 			return fmt.Errorf("groups.%s: an empty group", g)
 		}
+		// Members are matched against the instruments as the data name
+		// them: another spelling ("btc", "BTC-USD") matches none, and the
+		// shocks on the group would leave it out without a word.
+		for i, sym := range s.Groups[g] {
+			switch c := data.CanonicalSymbol(sym); {
+			case strings.TrimSpace(sym) == "":
+				return fmt.Errorf("groups.%s[%d] = %q: an empty symbol", g, i, sym)
+			case strings.TrimSpace(sym) != sym:
+				return fmt.Errorf("groups.%s[%d] = %q: white space around the symbol (want %q)", g, i, sym, strings.TrimSpace(sym))
+			case c != sym:
+				return fmt.Errorf("groups.%s[%d] = %q: the data name it %q (upper case, without a quote currency): write %q", g, i, sym, c, c)
+			}
+		}
 	}
 	if len(s.Shocks) == 0 {
 		return fmt.Errorf("shock: at least one [[shock]] is required")
