@@ -3,6 +3,7 @@ package experiment
 import (
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -87,8 +88,12 @@ const (
 	// peaked 19 MiB higher with it and the report), ~30 bytes per step of every
 	// run as it takes their curves (a 10-run one-minute sweep, 5.3M
 	// steps, peaked at 640–650 MiB: 100 for the program, 1.5 × 240 for
-	// the curves, ~185 for the database), and ~120 KiB per run for its
-	// files and rows (a 500-run daily sweep, 1.4M steps: ~130 MiB).
+	// the curves, ~185 for the database), and per run, for its files and
+	// rows, up to 128 KiB for each of DuckDB's threads (duckdbThreads): on
+	// one, 1,000 daily runs of 2,557 steps peaked at 430–449 MiB, the
+	// database's share past its steps under 90 KiB a run; on two, the
+	// same at 638–641 MiB (the Go heap at most 214 MB, 208 on one), and
+	// 500, 2,000 and 1,000 runs of 732 steps alike: 218–236 KiB a run.
 	databaseBytes     = 24 << 20
 	databaseStepBytes = 32
 	databaseRunBytes  = 128 << 10
@@ -489,7 +494,7 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 		}
 		var database, report int64
 		if opt.Database != nil {
-			database = databaseBytes + main*(steps*databaseStepBytes+databaseRunBytes)
+			database = databaseBytes + main*(steps*databaseStepBytes+int64(duckdbThreads(opt.Workers))*databaseRunBytes)
 		}
 		if opt.Report != nil {
 			report = min(reportBytes+lines*steps*reportStepBytes, reportMaxBytes) +
@@ -540,6 +545,13 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 		e.Disk += diskOutputBytes
 	}
 	return e
+}
+
+// duckdbThreads is the threads DuckDB builds results.duckdb on for
+// workers workers: the process's cores (GOMAXPROCS), which the command
+// lowers to --workers N below them (cmd/divergence limitCores).
+func duckdbThreads(workers int) int {
+	return max(1, min(workers, runtime.GOMAXPROCS(0)))
 }
 
 // panelBars is the bars of every instrument of p.

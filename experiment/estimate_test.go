@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -233,6 +234,7 @@ symbols = ["BTC"]
 // Here 60 runs of an SMA cross on BTC from 2019-01-01 to 2025-01-01:
 // 6 × 365 + 2 = 2,192 steps, one bar each (2,192 bars), 2 workers.
 func TestEstimateCountsProcessAndOutputs(t *testing.T) {
+	twoCores(t) // DuckDB's threads (duckdbThreads)
 	f, err := Parse("s.toml", `name = "s"
 start = "2019-01-01"
 end = "2025-01-01"
@@ -266,10 +268,10 @@ fast = { from = 1, to = 60, step = 1 }
 		// 118,992,640.
 		// The outputs, after the runs (the bars kept: no FreeBars): 1.5 ×
 		// 6,927,232 = 10,390,848; the database, 24 MiB = 25,165,824 and
-		// 60 × (2,192 × 32 + 131,072) = 12,072,960; beside it on the 2
-		// workers the report, 6 MiB = 6,291,456 and its 10 runs shown,
-		// 10 × 2,192 × 64 = 1,402,880, and 10 MiB = 10,485,760 for the
-		// two at once; the process: 170,667,328, the larger.
+		// 60 × (2,192 × 32 + 2 threads × 131,072) = 19,937,280; beside it
+		// on the 2 workers the report, 6 MiB = 6,291,456 and its 10 runs
+		// shown, 10 × 2,192 × 64 = 1,402,880, and 10 MiB = 10,485,760 for
+		// the two at once; the process: 178,531,648, the larger.
 		// Disk: 60 runs past CSVRunsMax, so Parquet only, 48 bytes a
 		// step, and 32 in results.duckdb: 60 × (2,192 × 80 + 16,384) =
 		// 11,504,640; no legs charts (an SMA cross has no legs); the
@@ -277,7 +279,7 @@ fast = { from = 1, to = 60, step = 1 }
 		// 701,440; the experiment's files, 262,144, and the report's and
 		// database's, 2,097,152; prices.*, 2,192 closes of 40 bytes,
 		// 87,680: 14,653,056.
-		{"report and database", Options{Report: report, Database: database}, 170_667_328, 14_653_056},
+		{"report and database", Options{Report: report, Database: database}, 178_531_648, 14_653_056},
 		// No database: the runs alone, 118,992,640.
 		// CSV copies (always): 60 × (2,192 × (48 + 144) + 16,384) =
 		// 26,234,880, + 701,440 + 262,144 + 87,680 = 27,286,144.
@@ -489,6 +491,7 @@ func TestEstimateLoadPhase(t *testing.T) {
 // the hourly 50-run sweep peaked at 0.81–0.91 of it, and --no-db
 // counted no report.
 func TestEstimateReportPhase(t *testing.T) {
+	twoCores(t) // DuckDB's threads (duckdbThreads)
 	report := func(context.Context, ReportInput) error { return nil }
 	database := func(context.Context, string, []results.RunRecord, []*engine.Curve, map[string][]string) error {
 		return nil
@@ -511,7 +514,8 @@ func TestEstimateReportPhase(t *testing.T) {
 	// (200,000 bars, 100,000 steps). The curves: 3 × (100,000 × 48 +
 	// 8,192) = 14,424,576, 1.5 × = 21,636,864 once the bars are dropped,
 	// with the process's 104,857,600: 126,494,464. The database: 24 MiB
-	// = 25,165,824 + 3 × (100,000 × 32 + 131,072) = 35,159,040. The
+	// = 25,165,824 + 3 × (100,000 × 32 + 131,072 a thread): 35,159,040
+	// on one thread, 35,552,256 on two. The
 	// report: 6 MiB = 6,291,456 + 3 × 100,000 × 64 = 19,200,000 for the
 	// runs shown, and their legs, 3 × 200,000 × 40 = 24,000,000:
 	// 49,491,456. (The runs' phase: 104,857,600 + 2 × (200,000 × 56 +
@@ -524,14 +528,14 @@ func TestEstimateReportPhase(t *testing.T) {
 		opt    Options
 		memory int64
 	}{
-		// Both at once: 126,494,464 + 35,159,040 + 49,491,456 + 10 MiB
-		// = 10,485,760 for the two together: 221,630,720.
-		{"two workers", Options{Workers: 2, Report: report, Database: database}, 221_630_720},
+		// Both at once: 126,494,464 + 35,552,256 + 49,491,456 + 10 MiB
+		// = 10,485,760 for the two together: 222,023,936.
+		{"two workers", Options{Workers: 2, Report: report, Database: database}, 222_023_936},
 		// One after the other: the report, the larger: 175,985,920.
 		{"one worker", Options{Workers: 1, Report: report, Database: database}, 175_985_920},
 		// The report alone: 175,985,920.
 		{"no database", Options{Workers: 2, Report: report}, 175_985_920},
-		// The database alone: 161,653,504, below the runs' 168,906,752.
+		// The database alone: 162,046,720, below the runs' 168,906,752.
 		{"no report", Options{Workers: 2, Database: database}, 168_906_752},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -554,4 +558,71 @@ func TestEstimateReportPhase(t *testing.T) {
 			t.Errorf("memory %d, want 353,838,080", got)
 		}
 	})
+}
+
+// DuckDB builds results.duckdb on as many threads as the process has
+// cores (GOMAXPROCS, which --workers N lowers to N), and its memory per
+// run grows with them: 1,000 daily SMA crosses of 2,557 steps peaked at
+// 638–641 MiB on two workers (Go heap at most 214 MB) against 430–449 MiB
+// on one (208 MB), estimated 532 and 514; the database's share per run,
+// past its 24 MiB and 32 bytes a step, was ~220–236 KiB on two threads
+// (500, 1,000 and 2,000 runs; 1,000 runs of 732 steps), under 128 KiB on
+// one. The estimate counted 128 KiB a run whatever the threads (0.78–0.88
+// of the peak on two workers).
+func TestEstimateDatabaseThreads(t *testing.T) {
+	twoCores(t)
+	database := func(context.Context, string, []results.RunRecord, []*engine.Curve, map[string][]string) error {
+		return nil
+	}
+	// 1,000 SMA crosses on one instrument of 1,000 bars (1,000 steps),
+	// the bars dropped before the outputs, results.duckdb alone (no
+	// report: Options.Report nil). The curves: 1,000 × (1,000 × 48 +
+	// 8,192) = 56,192,000; 1.5 × = 84,288,000, with the process's
+	// 104,857,600: 189,145,600. The database: 24 MiB = 25,165,824 +
+	// 1,000 × 1,000 × 32 = 32,000,000 + its threads × 1,000 × 131,072.
+	// (The runs' phase, 104,857,600 + 2 × (1,000 × 56 + 56,192,000) +
+	// workers × 1,000 × 64, is below: 217,481,600 on two, 217,865,600 on
+	// eight.)
+	sma := "name = \"o\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"s\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"A\"\n[strategy.sweep]\nfast = { from = 1, to = 50, step = 1 }\nslow = { from = 100, to = 119, step = 1 }\n"
+	one := &data.Panel{Series: []data.Series{series("A", 1_000)}}
+	f, err := Parse("o.toml", sma)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		workers int
+		memory  int64
+	}{
+		// One thread: 189,145,600 + 25,165,824 + 32,000,000 +
+		// 131,072,000 = 377,383,424.
+		{"one worker", 1, 377_383_424},
+		// Two threads: 131,072,000 more, 508,455,424.
+		{"two workers", 2, 508_455_424},
+		// Eight workers on two cores: DuckDB still has two threads.
+		{"more workers than cores", 8, 508_455_424},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opt := Options{Workers: tc.workers, Database: database, FreeBars: true}.withDefaults()
+			e, err := f.Estimate(opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Points != 1000 {
+				t.Fatalf("%d points, want 1,000", e.Points)
+			}
+			got := f.withData(e, &Market{Panel: one, Timeline: &engine.Timeline{Times: make([]int64, 1_000)}}, opt).Memory
+			if got != tc.memory {
+				t.Errorf("memory %d, want %d", got, tc.memory)
+			}
+		})
+	}
+}
+
+// twoCores gives the test a process of two cores (GOMAXPROCS), which
+// DuckDB's threads in the estimate follow, whatever the machine.
+func twoCores(t *testing.T) {
+	t.Helper()
+	prev := runtime.GOMAXPROCS(2)
+	t.Cleanup(func() { runtime.GOMAXPROCS(prev) })
 }
