@@ -179,6 +179,15 @@ const (
 	// mcSketchDayBytes is one day's quantile sketch (log bins at 0.1 %
 	// over the range the day's values span).
 	mcSketchDayBytes = 4 << 10
+	// mcExactValueBytes is a value the bands keep exactly: 8 bytes and
+	// append's slack (1,000 values sit in a slice grown to 1,280: 10,240
+	// bytes a day). Past metrics.DefaultExactPaths paths the bands hold
+	// that many of every day of every run before they turn to sketches,
+	// the larger of the two phases: 4 SMA crosses × 5,000 paths × 1,000
+	// days peaked at 168–200 MiB (the Go heap at 88 MB as the bands
+	// turned, 37–40 MB live after: ~8 KB a day of sketch), estimated at
+	// 135–168 with the sketch alone (0.81–0.84).
+	mcExactValueBytes = 10
 	// mcDiskPathBytes is one path's row of montecarlo.csv and .parquet
 	// (63–71 and 18–22 bytes measured, with 2,000 and 20,000 paths), and
 	// mcDatabasePathBytes its row in results.duckdb (~40).
@@ -369,9 +378,9 @@ func (f *File) Estimate(opt Options) (Estimate, error) {
 		e.Runs += e.MonteCarlo
 		// Per run: the bands (exact values of the first paths, then a
 		// sketch per day) and a few figures per path.
-		exact := int64(min(mc.Paths, metrics.DefaultExactPaths)) * int64(mc.Days) * 8
+		exact := int64(min(mc.Paths, metrics.DefaultExactPaths)) * int64(mc.Days) * mcExactValueBytes
 		if mc.Paths > metrics.DefaultExactPaths {
-			exact = int64(mc.Days) * mcSketchDayBytes
+			exact = max(exact, int64(mc.Days)*mcSketchDayBytes)
 		}
 		e.Memory += int64(e.Points) * (exact + int64(mc.Paths)*mcPathBytes)
 		// On disk, per run: its paths' rows (and in results.duckdb), its

@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"strings"
@@ -61,14 +62,16 @@ func TestMillionPathMonteCarloRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "an estimated 1,000,001 runs (limit 100,000)") || !strings.Contains(err.Error(), "1,000,000 Monte Carlo path runs") {
 		t.Fatalf("got %v", err)
 	}
-	// More paths than the bands keep exactly: a sketch per day, 365 ×
-	// 4,096 = 1,495,040 bytes, and 64 bytes of figures per path,
-	// 64,000,000: 65,495,040 bytes (62.5 MiB) in all, whatever the path
-	// count beyond 1,000 but for the 64 bytes a path.
+	// More paths than the bands keep exactly: the larger of their exact
+	// phase, 1,000 values a day of 10 bytes, 365 × 10,000 = 3,650,000
+	// bytes, and a sketch per day, 365 × 4,096 = 1,495,040; and 64 bytes
+	// of figures per path, 64,000,000: 67,650,000 bytes (64.5 MiB) in
+	// all, whatever the path count beyond 1,000 but for the 64 bytes a
+	// path.
 	lim := Limits{MaxRuns: -1, MaxMemory: 32 << 20}
 	_, err = Run(context.Background(), f, Options{Out: out, Limits: lim})
 	var ee *EstimateError
-	if !errors.As(err, &ee) || ee.Estimate.Memory != 65_495_040 || !strings.Contains(err.Error(), "an estimated 62.5 MB of memory (limit 32.0 MB)") {
+	if !errors.As(err, &ee) || ee.Estimate.Memory != 67_650_000 || !strings.Contains(err.Error(), "an estimated 64.5 MB of memory (limit 32.0 MB)") {
 		t.Fatalf("got %v", err)
 	}
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
@@ -84,8 +87,8 @@ func TestMillionPathMonteCarloRefused(t *testing.T) {
 // has 2 strategies (one a pair hedge, with its long-leg companion) × (the
 // baseline + 3 scenarios) = 3 × 4 = 12 runs, and Monte Carlo 2 runs × 40
 // paths = 80; Monte Carlo keeps, per run, the 40 paths' values of its
-// 120 days exactly (40 × 120 × 8 = 38,400 bytes) and 64 bytes a path
-// (2,560): 2 × 40,960 = 81,920 bytes. On disk, per run, 40 rows of 96
+// 120 days exactly (10 bytes each with append's slack: 40 × 120 × 10 =
+// 48,000 bytes) and 64 bytes a path (2,560): 2 × 50,560 = 101,120 bytes. On disk, per run, 40 rows of 96
 // bytes (montecarlo.csv and .parquet; no database) and 120 days of bands
 // of 192: 2 × (3,840 + 23,040) = 53,760; the fan chart, 64 KiB and 48 KiB
 // a run, 65,536 + 98,304: 217,600 bytes.
@@ -98,7 +101,7 @@ func TestEstimateCountsTheRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Estimate{Points: 2, Views: 4, Companions: 1, Runs: 92, MonteCarlo: 80, Memory: 81_920, Disk: 217_600}
+	want := Estimate{Points: 2, Views: 4, Companions: 1, Runs: 92, MonteCarlo: 80, Memory: 101_120, Disk: 217_600}
 	if e != want {
 		t.Fatalf("estimate %+v\nwant     %+v", e, want)
 	}
@@ -625,4 +628,48 @@ func twoCores(t *testing.T) {
 	t.Helper()
 	prev := runtime.GOMAXPROCS(2)
 	t.Cleanup(func() { runtime.GOMAXPROCS(prev) })
+}
+
+// Monte Carlo's bands keep the first metrics.DefaultExactPaths paths'
+// values of each day exactly before they turn to a sketch, all of a
+// run's days at once, every run's together (the paths are added in
+// order): 1,000 values a day in a slice append grew to 1,280, 10,240
+// bytes, over twice the sketch's 4 KiB counted for more than 1,000
+// paths. 4 SMA crosses × 5,000 paths × 1,000 days peaked at 168–200 MiB
+// (its Go heap at 88 MB as the bands turned, 37–40 MB live after),
+// estimated 135–168 (0.81–0.84).
+func TestEstimateMonteCarloBandsExactPhase(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		paths, days int
+		memory      int64
+	}{
+		// 2 runs × (1,000 paths × 1,000 days × 10 bytes = 10,000,000
+		// + 5,000 × 64 = 320,000) = 20,640,000.
+		{"past the exact paths", 5_000, 1_000, 20_640_000},
+		// 2 × (500 × 1,000 × 10 = 5,000,000 + 500 × 64 = 32,000) =
+		// 10,064,000.
+		{"within them", 500, 1_000, 10_064_000},
+		// The sketch's 4 KiB a day is below the exact phase's 10,000
+		// bytes a day at 1,000 paths, which counts: 2 × (10,000 × 365 =
+		// 3,650,000 + 20,000 × 64 = 1,280,000) = 9,860,000.
+		{"a year", 20_000, 365, 9_860_000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := fmt.Sprintf("%s[strategy.sweep]\nfast = [5, 10]\n[montecarlo]\npaths = %d\ndays = %d\n",
+				strings.Replace(strings.Replace(minimal, "type = \"buy-and-hold\"\n", "type = \"sma-cross\"\n", 1), "symbols = [\"BTC\"]", "symbol = \"BTC\"\nslow = 100", 1),
+				tc.paths, tc.days)
+			f, err := Parse("mc.toml", text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := f.Estimate(Options{Workers: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Points != 2 || e.Memory != tc.memory {
+				t.Errorf("%d points, memory %d; want 2 and %d", e.Points, e.Memory, tc.memory)
+			}
+		})
+	}
 }

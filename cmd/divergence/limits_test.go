@@ -40,7 +40,9 @@ func TestRunRefusesRunawayExperiments(t *testing.T) {
 	}{
 		{sweep, nil, "an estimated 1,000,000 runs (limit 100,000)"},
 		{mc, nil, "an estimated 1,000,001 runs (limit 100,000)"},
-		{mc, []string{"--max-runs", "0", "--max-memory", "32M"}, "an estimated 62.5 MB of memory (limit 32.0 MB)"},
+		// 365 days (the default) × 1,000 exact paths × 10 bytes +
+		// 1,000,000 paths × 64 bytes = 67,650,000 bytes = 64.5 MiB
+		{mc, []string{"--max-runs", "0", "--max-memory", "32M"}, "an estimated 64.5 MB of memory (limit 32.0 MB)"},
 		// --max-disk given is a limit, not the free space
 		{mc, []string{"--max-runs", "0", "--max-disk", "1K"}, "of results on disk (limit 1.0 KB)"},
 	} {
