@@ -249,22 +249,28 @@ type EstimateError struct {
 
 func (e *EstimateError) Error() string {
 	est, lim := e.Estimate, e.Limits
+	// Before the data are loaded (no steps yet) memory and disk are
+	// Monte Carlo's share alone: a lower bound, said so.
+	size := "an estimated "
+	if est.Steps == 0 {
+		size = "at least "
+	}
 	var parts []string
 	for _, o := range e.Over {
 		switch o {
 		case "runs":
-			parts = append(parts, fmt.Sprintf("%s runs (limit %s)", count(int64(est.Runs)), count(int64(lim.maxRuns()))))
+			parts = append(parts, fmt.Sprintf("an estimated %s runs (limit %s)", count(int64(est.Runs)), count(int64(lim.maxRuns()))))
 		case "memory":
-			parts = append(parts, fmt.Sprintf("%s of memory (limit %s)", Bytes(est.Memory), Bytes(lim.MaxMemory)))
+			parts = append(parts, fmt.Sprintf("%s%s of memory (limit %s)", size, Bytes(est.Memory), Bytes(lim.MaxMemory)))
 		case "disk":
 			room := "limit " + Bytes(lim.MaxDisk)
 			if lim.DiskFree {
 				room = Bytes(lim.MaxDisk) + " free"
 			}
-			parts = append(parts, fmt.Sprintf("%s of results on disk (%s)", Bytes(est.Disk), room))
+			parts = append(parts, fmt.Sprintf("%s%s of results on disk (%s)", size, Bytes(est.Disk), room))
 		}
 	}
-	return fmt.Sprintf("experiment %q is too large: an estimated %s; it would make %s", e.Name, strings.Join(parts, ", "), est.describe())
+	return fmt.Sprintf("experiment %q is too large: %s; it would make %s", e.Name, strings.Join(parts, ", "), est.describe())
 }
 
 // describe says where the runs come from.

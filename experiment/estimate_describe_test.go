@@ -41,3 +41,29 @@ func TestEstimateBeforeDataSaysItIsPartial(t *testing.T) {
 		t.Errorf("%q does not say the figures are Monte Carlo's share, before the data are loaded", msg)
 	}
 }
+
+// The refusal's own figures say the same: a memory limit passed before
+// the data are loaded is passed by at least Monte Carlo's share (the
+// figure of TestEstimateBeforeDataSaysItIsPartial: 1,000 × 365 × 10 +
+// 1,000 × 64 = 3,714,000 bytes = 3.54 MiB, "3.5 MB"), not by "an
+// estimated" 3.5 MB; once the data are loaded the
+// whole estimate is "an estimated" figure.
+func TestRefusalBeforeDataSaysAtLeast(t *testing.T) {
+	f, err := Parse("mc.toml", minimal+"[montecarlo]\npaths = 1000\ndays = 365\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := f.Estimate(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := Limits{MaxRuns: -1, MaxMemory: 1 << 20}.check("mc", e).Error()
+	if !strings.Contains(msg, `too large: at least 3.5 MB of memory (limit 1.0 MB)`) {
+		t.Errorf("before the data: %q", msg)
+	}
+	e.Steps = 2520
+	msg = Limits{MaxRuns: -1, MaxMemory: 1 << 20}.check("mc", e).Error()
+	if !strings.Contains(msg, `too large: an estimated 3.5 MB of memory (limit 1.0 MB)`) {
+		t.Errorf("with the data: %q", msg)
+	}
+}

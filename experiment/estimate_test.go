@@ -71,7 +71,7 @@ func TestMillionPathMonteCarloRefused(t *testing.T) {
 	lim := Limits{MaxRuns: -1, MaxMemory: 32 << 20}
 	_, err = Run(context.Background(), f, Options{Out: out, Limits: lim})
 	var ee *EstimateError
-	if !errors.As(err, &ee) || ee.Estimate.Memory != 67_650_000 || !strings.Contains(err.Error(), "an estimated 64.5 MB of memory (limit 32.0 MB)") {
+	if !errors.As(err, &ee) || ee.Estimate.Memory != 67_650_000 || !strings.Contains(err.Error(), "at least 64.5 MB of memory (limit 32.0 MB)") {
 		t.Fatalf("got %v", err)
 	}
 	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {

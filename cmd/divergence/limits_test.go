@@ -42,7 +42,7 @@ func TestRunRefusesRunawayExperiments(t *testing.T) {
 		{mc, nil, "an estimated 1,000,001 runs (limit 100,000)"},
 		// 365 days (the default) × 1,000 exact paths × 10 bytes +
 		// 1,000,000 paths × 64 bytes = 67,650,000 bytes = 64.5 MiB
-		{mc, []string{"--max-runs", "0", "--max-memory", "32M"}, "an estimated 64.5 MB of memory (limit 32.0 MB)"},
+		{mc, []string{"--max-runs", "0", "--max-memory", "32M"}, "at least 64.5 MB of memory (limit 32.0 MB)"},
 		// --max-disk given is a limit, not the free space
 		{mc, []string{"--max-runs", "0", "--max-disk", "1K"}, "of results on disk (limit 1.0 KB)"},
 	} {
