@@ -217,6 +217,40 @@ func DailyBarEnd(t int64, c data.Class, symbol string) int64 {
 	return end
 }
 
+// BarEnd is when bar k of series s closes as the engine replays it
+// (market.advance): a daily bar as DailyBarEnd says; an intraday one
+// its interval after its stamp (its stretch's, in a file that changes
+// interval: data.Series.Segments), or, for an equity's bars of the
+// regular session alone, at the New York close when the bar straddles
+// it and no bar follows within its interval (lastBarClose: Yahoo's
+// 15:30 hourly bar closes at 16:00).
+func BarEnd(s *data.Series, k int) int64 {
+	t := s.Time[k]
+	iv, from, to := s.BarInterval(), 0, s.Len()
+	if sg := s.Segments(); sg != nil {
+		j := len(sg) - 1
+		for j > 0 && sg[j].From > k {
+			j--
+		}
+		iv, from = sg[j].Interval, sg[j].From
+		if j+1 < len(sg) {
+			to = sg[j+1].From
+		}
+	}
+	span := barSpan(iv)
+	if !iv.Intraday() {
+		return DailyBarEnd(t, s.Class, s.Symbol)
+	}
+	end := t + span
+	if s.Class != data.Equity || k+1 < s.Len() && s.Time[k+1] <= end || !regularHours(s.Time[from:to]) {
+		return end
+	}
+	if c := nyClose(t); t < c && c < end {
+		return c
+	}
+	return end
+}
+
 // sessionClose is when an equity's daily bar stamped t closes: at its
 // exchange e's close on t's UTC day (a New York bar stamped 2024-01-02,
 // at 00:00 UTC, closes at 2024-01-02T21:00Z, not at the next 00:00; a

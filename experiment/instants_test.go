@@ -134,9 +134,13 @@ func TestStartEndInstants(t *testing.T) {
 	})
 	t.Run("start inside a bar", func(t *testing.T) {
 		// start 13:30Z: the first bar at or after it is 14:00Z's, as above.
+		// end 18:30Z falls inside the 18:00Z bar, which closes at 19:00Z:
+		// it is left out (as a daily bar closing after an end is), and the
+		// curve is 14:00–17:00Z (4 points), the last close 106:
+		// 1,000,000 × 106 / 104 = 1,019,230.769231.
 		o := instantsRun(t, "start = \"2024-03-04T13:30:00Z\"\nend = \"2024-03-04T18:30:00Z\"")
-		checkInstantsRun(t, o, "2024-03-04T14:00:00Z", "2024-03-04T18:00:00Z", 5,
-			[]instantFill{{"2024-03-04T15:00:00Z", e6 / 104, 104}}, e6*107/104)
+		checkInstantsRun(t, o, "2024-03-04T14:00:00Z", "2024-03-04T17:00:00Z", 4,
+			[]instantFill{{"2024-03-04T15:00:00Z", e6 / 104, 104}}, e6*106/104)
 	})
 	t.Run("date", func(t *testing.T) {
 		// A date is 00:00 UTC: every bar is replayed. 12:00Z: SMA(3) =

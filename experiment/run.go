@@ -523,10 +523,13 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	// 2025-01-27 on a 2024 book) takes its returns from there.
 	uncut := p
 	if end != 0 {
-		var cut []string
-		p, cut = cutAt(p, end)
-		if len(cut) > 0 {
-			notes = append(notes, fmt.Sprintf("end = %s falls inside the daily bars of %s, which close after it: left out (an end given as a date ends on a day's close)", f.End, strings.Join(cut, ", ")))
+		var daily, intraday []string
+		p, daily, intraday = cutAt(p, end)
+		if len(daily) > 0 {
+			notes = append(notes, fmt.Sprintf("end = %s falls inside the daily bars of %s, which close after it: left out (an end given as a date ends on a day's close)", f.End, strings.Join(daily, ", ")))
+		}
+		if len(intraday) > 0 {
+			notes = append(notes, fmt.Sprintf("end = %s falls inside the bars of %s, which close after it: left out", f.End, strings.Join(intraday, ", ")))
 		}
 		for i := range p.Series {
 			if p.Series[i].Len() > 0 {
@@ -2155,20 +2158,28 @@ func firstRuin(c *engine.Curve) int {
 }
 
 // cutAt is p with the bars before end alone (data.Panel.Window), less a
-// daily bar stamped before an end given as an instant that closes after
-// it (an equity's session of that day opening after a 12:00Z end): its
-// prices come after the end, and it is left out. cut names the bars left
-// out so, as "SYMBOL (day)".
-func cutAt(p *data.Panel, end int64) (q *data.Panel, cut []string) {
+// bar stamped before end that closes after it (engine.BarEnd): a daily
+// bar stamped before an end given as an instant (an equity's session of
+// that day opening after a 12:00Z end), or an intraday bar that the end
+// falls inside (an hourly bar of 14:00Z, an end at 14:30Z). Its prices
+// come after the end, and it is left out. daily and intraday name the
+// bars left out so, as "SYMBOL (day)" and "SYMBOL (instant)".
+func cutAt(p *data.Panel, end int64) (q *data.Panel, daily, intraday []string) {
 	q = p.Window(0, end)
 	for i := range q.Series {
 		s := &q.Series[i]
-		if n := s.Len(); n > 0 && s.BarInterval() == data.Daily && engine.DailyBarEnd(s.Time[n-1], s.Class, s.Symbol) > end {
-			cut = append(cut, s.Symbol+" ("+data.FormatDay(s.Time[n-1])+")")
-			*s = s.Bars(0, n-1)
+		n := s.Len()
+		for n > 0 && engine.BarEnd(s, n-1) > end {
+			if t := s.Time[n-1]; s.BarInterval().Intraday() {
+				intraday = append(intraday, s.Symbol+" ("+data.FormatTime(t)+")")
+			} else {
+				daily = append(daily, s.Symbol+" ("+data.FormatDay(t)+")")
+			}
+			n--
+			*s = s.Bars(0, n)
 		}
 	}
-	return q, cut
+	return q, daily, intraday
 }
 
 // lastBar is the time of the latest bar of any series of p (0 for none).

@@ -188,7 +188,7 @@ func (f *File) wfSetup(specs []RunSpec, m *Market) (*wfPlan, error) {
 	// which its returns count) marks it too, so its move counts once.
 	cuts := make([]wfCut, 2*len(wins))
 	for k, win := range wins {
-		is, _ := cutAt(p, win.ISEnd)
+		is, _, _ := cutAt(p, win.ISEnd)
 		oos := p.Window(0, win.OOSEnd)
 		for j, c := range []*data.Panel{is, oos} {
 			cuts[2*k+j] = wfCut{p: c, tl: engine.NewTimeline(c)}
