@@ -525,11 +525,17 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if end != 0 {
 		var daily, intraday []string
 		p, daily, intraday = cutAt(p, end)
+		// With no end given the runs' end is derived (above), and the
+		// notes name it, not the unset key ("end =  falls inside").
+		at := fmt.Sprintf("end = %s", f.End)
+		if endWho != "" {
+			at = "the runs' end, " + data.FormatTime(end) + ","
+		}
 		if len(daily) > 0 {
-			notes = append(notes, fmt.Sprintf("end = %s falls inside the daily bars of %s, which close after it: left out (an end given as a date ends on a day's close)", f.End, strings.Join(daily, ", ")))
+			notes = append(notes, fmt.Sprintf("%s falls inside the daily bars of %s, which close after it: left out (an end given as a date ends on a day's close)", at, strings.Join(daily, ", ")))
 		}
 		if len(intraday) > 0 {
-			notes = append(notes, fmt.Sprintf("end = %s falls inside the bars of %s, which close after it: left out", f.End, strings.Join(intraday, ", ")))
+			notes = append(notes, fmt.Sprintf("%s falls inside the bars of %s, which close after it: left out", at, strings.Join(intraday, ", ")))
 		}
 		for i := range p.Series {
 			if p.Series[i].Len() > 0 {
