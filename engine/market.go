@@ -228,10 +228,7 @@ func BarEnd(s *data.Series, k int) int64 {
 	t := s.Time[k]
 	iv, from, to := s.BarInterval(), 0, s.Len()
 	if sg := s.Segments(); sg != nil {
-		j := len(sg) - 1
-		for j > 0 && sg[j].From > k {
-			j--
-		}
+		j := segmentAt(sg, k)
 		iv, from = sg[j].Interval, sg[j].From
 		if j+1 < len(sg) {
 			to = sg[j+1].From

@@ -125,11 +125,18 @@ func (tl *Timeline) IntervalAt(i, row int) data.Interval {
 	if sg == nil {
 		return tl.iv[i]
 	}
-	k := len(sg) - 1 // a few segments: the last one starting at or before row
+	return sg[segmentAt(sg, row)].Interval
+}
+
+// segmentAt is the index of the segment of sg holding row: the last one
+// starting at or before it (a few segments), the first for a row before
+// it.
+func segmentAt(sg []data.Segment, row int) int {
+	k := len(sg) - 1
 	for k > 0 && sg[k].From > row {
 		k--
 	}
-	return sg[k].Interval
+	return k
 }
 
 // StepAt returns the first step whose time is >= t (Len() if none).

@@ -522,17 +522,9 @@ func (f *File) Validate() error {
 		}
 		seenBench[data.CanonicalSymbol(b)] = i
 	}
-	// A group's members are matched against the instruments as the data
-	// name them (upper case, no quote currency): another spelling matches
-	// none, and the shocks on the group would skip it.
 	for _, g := range slices.Sorted(maps.Keys(f.Groups)) {
-		for i, sym := range f.Groups[g] {
-			if err := checkSymbol(sym); err != nil {
-				return fmt.Errorf("groups.%s[%d] = %q: %w", g, i, sym, err)
-			}
-			if c := data.CanonicalSymbol(sym); c != sym {
-				return fmt.Errorf("groups.%s[%d] = %q: the data name it %q (upper case, without a quote currency): write %q", g, i, sym, c, c)
-			}
+		if err := scenarios.CheckGroup(g, f.Groups[g]); err != nil {
+			return err
 		}
 	}
 	if _, err := parseBound("scenario_start", f.ScenarioStart); err != nil {

@@ -6,6 +6,21 @@ import (
 	"testing"
 )
 
+// mcFileEstimate is the estimate, from the file alone, of an experiment
+// of 1,000 Monte Carlo paths of 365 days.
+func mcFileEstimate(t *testing.T) Estimate {
+	t.Helper()
+	f, err := Parse("mc.toml", minimal+"[montecarlo]\npaths = 1000\ndays = 365\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := f.Estimate(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 // A refusal before the data are loaded (here for the run count) knows
 // only Monte Carlo's share of the memory and disk: it must say so, not
 // give that share as the experiment's estimate. The demo refused with
@@ -17,18 +32,11 @@ import (
 // × 10 = 3,650,000 bytes of bands and 1,000 × 64 = 64,000 of figures,
 // 3,714,000 bytes = 3.54 MiB ("3.5 MB").
 func TestEstimateBeforeDataSaysItIsPartial(t *testing.T) {
-	f, err := Parse("mc.toml", minimal+"[montecarlo]\npaths = 1000\ndays = 365\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := f.Estimate(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mcFileEstimate(t)
 	if e.Memory != 3_714_000 {
 		t.Fatalf("memory %d, want 3,714,000", e.Memory)
 	}
-	err = Limits{MaxRuns: 10}.check("mc", e)
+	err := Limits{MaxRuns: 10}.check("mc", e)
 	var ee *EstimateError
 	if !errors.As(err, &ee) {
 		t.Fatalf("got %v, want an estimate error", err)
@@ -49,14 +57,7 @@ func TestEstimateBeforeDataSaysItIsPartial(t *testing.T) {
 // estimated" 3.5 MB; once the data are loaded the
 // whole estimate is "an estimated" figure.
 func TestRefusalBeforeDataSaysAtLeast(t *testing.T) {
-	f, err := Parse("mc.toml", minimal+"[montecarlo]\npaths = 1000\ndays = 365\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := f.Estimate(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mcFileEstimate(t)
 	msg := Limits{MaxRuns: -1, MaxMemory: 1 << 20}.check("mc", e).Error()
 	if !strings.Contains(msg, `too large: at least 3.5 MB of memory (limit 1.0 MB)`) {
 		t.Errorf("before the data: %q", msg)

@@ -271,18 +271,8 @@ func (s *Scenario) Validate() error {
 		if len(s.Groups[g]) == 0 {
 			return fmt.Errorf("groups.%s: an empty group", g)
 		}
-		// Members are matched against the instruments as the data name
-		// them: another spelling ("btc", "BTC-USD") matches none, and the
-		// shocks on the group would leave it out without a word.
-		for i, sym := range s.Groups[g] {
-			switch c := data.CanonicalSymbol(sym); {
-			case strings.TrimSpace(sym) == "":
-				return fmt.Errorf("groups.%s[%d] = %q: an empty symbol", g, i, sym)
-			case strings.TrimSpace(sym) != sym:
-				return fmt.Errorf("groups.%s[%d] = %q: white space around the symbol (want %q)", g, i, sym, strings.TrimSpace(sym))
-			case c != sym:
-				return fmt.Errorf("groups.%s[%d] = %q: the data name it %q (upper case, without a quote currency): write %q", g, i, sym, c, c)
-			}
+		if err := CheckGroup(g, s.Groups[g]); err != nil {
+			return err
 		}
 	}
 	if len(s.Shocks) == 0 {
@@ -294,6 +284,25 @@ func (s *Scenario) Validate() error {
 		}
 		if err := sh.validate(); err != nil {
 			return fmt.Errorf("shock[%d]%s", i, err.Error())
+		}
+	}
+	return nil
+}
+
+// CheckGroup checks the members of group name (a scenario's or an
+// experiment's [groups]): each spelt as the data name instruments (upper
+// case, without a quote currency: data.CanonicalSymbol), since another
+// spelling ("btc", "BTC-USD") matches none and the shocks on the group
+// would leave it out without a word. Errors name groups.NAME[i].
+func CheckGroup(name string, members []string) error {
+	for i, sym := range members {
+		switch c := data.CanonicalSymbol(sym); {
+		case strings.TrimSpace(sym) == "":
+			return fmt.Errorf("groups.%s[%d] = %q: an empty symbol", name, i, sym)
+		case strings.TrimSpace(sym) != sym:
+			return fmt.Errorf("groups.%s[%d] = %q: white space around the symbol (want %q)", name, i, sym, strings.TrimSpace(sym))
+		case c != sym:
+			return fmt.Errorf("groups.%s[%d] = %q: the data name it %q (upper case, without a quote currency): write %q", name, i, sym, c, c)
 		}
 	}
 	return nil

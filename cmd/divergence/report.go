@@ -192,12 +192,15 @@ func outsideResults(cmd, path string, dirs []string, mine ...string) error {
 	return nil
 }
 
-// compareHeader begins the first line of the table compare writes
-// (report.CompareTable).
-const compareHeader = "run,folder,key,"
+// compareHeader begins the first line of the table compare writes: its
+// first three columns (report.CompareTable), "run,folder,key,".
+func compareHeader() string {
+	c := report.CompareTable(nil).Columns
+	return c[0].Name + "," + c[1].Name + "," + c[2].Name + ","
+}
 
 // notOthersTable refuses a compare --out table (.csv) that exists and is
-// not one compare wrote (its first line does not begin compareHeader):
+// not one compare wrote (its first line does not begin compareHeader()):
 // a price or returns file named by mistake was replaced by the table. An
 // empty file (made for the table, by mktemp) is written.
 func notOthersTable(path string) error {
@@ -215,7 +218,7 @@ func notOthersTable(path string) error {
 		return nil // empty (mktemp --suffix .csv): nothing to keep
 	}
 	line, _, _ := strings.Cut(string(head[:n]), "\n")
-	if strings.HasPrefix(line, compareHeader) {
+	if strings.HasPrefix(line, compareHeader()) {
 		return nil
 	}
 	if len(line) > 60 {
