@@ -348,9 +348,14 @@ func checkQuiet(t *testing.T, url string, problems, requests func() []string) {
 func openReport(t *testing.T, page string) (ctx context.Context, url string, problems, requests func() []string) {
 	t.Helper()
 	bin := chromium()
+	// Chromium makes a folder for its singleton socket in TMPDIR
+	// (org.chromium.Chromium.*) and leaves it there when closed: one
+	// more in the machine's /tmp at every test.
+	tmp := t.TempDir()
 	opts := []chromedp.ExecAllocatorOption{
+		chromedp.Env("TMPDIR=" + tmp),
 		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(filepath.Join(tmp, "profile")),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-default-apps", true), chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-quic", true), chromedp.Flag("metrics-recording-only", true), chromedp.Flag("mute-audio", true),
