@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
@@ -150,14 +151,32 @@ func (c *Context) Pending() int {
 func (c *Context) Events() []Event { return c.events }
 
 // Buy submits a market order for qty (> 0) of instrument i.
+// A negative qty is an error (Sell sells); 0 submits nothing.
 func (c *Context) Buy(i int, qty float64) (OrderID, error) {
+	if qty < 0 {
+		return 0, c.negativeQty("Buy", i, qty, "Sell sells")
+	}
 	return c.Submit(Order{Instrument: i, Kind: Market, Amount: qty})
 }
 
 // Sell submits a market order selling qty (> 0) of instrument i (a short
-// sale if the position is smaller).
+// sale if the position is smaller). A negative qty is an error (Buy
+// buys); 0 submits nothing.
 func (c *Context) Sell(i int, qty float64) (OrderID, error) {
+	if qty < 0 {
+		return 0, c.negativeQty("Sell", i, qty, "Buy buys")
+	}
 	return c.Submit(Order{Instrument: i, Kind: Market, Amount: -qty})
+}
+
+// negativeQty is Buy's and Sell's error for a quantity below 0, naming
+// the instrument (or its index, when it is not one).
+func (c *Context) negativeQty(call string, i int, qty float64, other string) error {
+	name := fmt.Sprintf("instrument %d", i)
+	if i >= 0 && i < len(c.broker.series) {
+		name = c.broker.series[i].Symbol
+	}
+	return fmt.Errorf("engine: %s %s: quantity %g, want > 0 (%s)", call, name, qty, other)
 }
 
 // TargetWeight submits an order bringing instrument i to weight w of equity

@@ -208,6 +208,25 @@ func (c Config) validateFor(p *data.Panel) error {
 	return nil
 }
 
+// checkColumns refuses a series whose columns the loop reads (open, high,
+// low, close, volume) are not one value per time: the loop would index
+// past their end.
+func checkColumns(p *data.Panel) error {
+	for i := range p.Series {
+		s := &p.Series[i]
+		n := len(s.Time)
+		for _, c := range []struct {
+			name string
+			col  []float64
+		}{{"open", s.Open}, {"high", s.High}, {"low", s.Low}, {"close", s.Close}, {"volume", s.Volume}} {
+			if len(c.col) != n {
+				return fmt.Errorf("engine: series %s has %d times but %d %s values (every column needs one value per time)", s.Symbol, n, len(c.col), c.name)
+			}
+		}
+	}
+	return nil
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -269,7 +288,24 @@ var ErrNoData = errors.New("engine: no bars to replay")
 // Run replays the panel through the strategy. tl must be NewTimeline(p)
 // (pass nil to build it here); sharing one timeline across runs of the same
 // panel saves the merge.
+//
+// The panel is read as it is: its bars must be sound (data.Panel.Validate,
+// which the readers and the synthetic market apply; a panel built by hand
+// should pass it too). Run checks its shape only, which costs nothing per
+// bar: a nil panel or strategy, a series whose open, high, low, close or
+// volume column is not as long as its times, a timeline built from
+// another panel and times that go back are errors; a NaN or negative price
+// is not looked for.
 func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, error) {
+	if p == nil {
+		return nil, errors.New("engine: nil panel")
+	}
+	if strat == nil {
+		return nil, errors.New("engine: nil strategy")
+	}
+	if err := checkColumns(p); err != nil {
+		return nil, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -278,6 +314,8 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 	}
 	if tl == nil {
 		tl = NewTimeline(p)
+	} else if err := tl.checkFor(p); err != nil {
+		return nil, err
 	}
 	if tl.back != "" {
 		return nil, fmt.Errorf("engine: the panel's times go back: %s (times must increase, and stay before 2262, where int64 nanoseconds end)", tl.back)

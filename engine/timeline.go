@@ -89,6 +89,29 @@ func NewTimeline(p *data.Panel) *Timeline {
 	return tl
 }
 
+// checkFor refuses a timeline that was not built from a panel of p's
+// shape (its instruments and their bar counts): Run would read rows the
+// panel does not have.
+func (tl *Timeline) checkFor(p *data.Panel) error {
+	total := 0
+	for i := range p.Series {
+		total += len(p.Series[i].Time)
+	}
+	if tl.n != len(p.Series) || len(tl.inst) != total {
+		return fmt.Errorf("engine: the timeline was not built from this panel (%s, %s; the timeline has %s, %s): pass NewTimeline(p), or nil",
+			count(len(p.Series), "instrument"), count(total, "bar"), count(tl.n, "instrument"), count(len(tl.inst), "bar"))
+	}
+	return nil
+}
+
+// count writes n and its noun, plural unless n is 1.
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // Len is the number of steps.
 func (tl *Timeline) Len() int { return len(tl.Times) }
 
