@@ -11,8 +11,10 @@ import (
 )
 
 // Measure computes a run's metrics from its equity curve: the simple
-// returns between consecutive curve points, summarised with ppy periods
-// per year ([metrics.Summarize]), with the run's counts and costs and its
+// returns between consecutive curve points ([RunReturns]: first the
+// return from the initial cash to the first point, when a fill at the
+// first step's close made them differ), summarised with ppy periods per
+// year ([metrics.Summarize]), with the run's counts and costs and its
 // [RunMeasures].
 func Measure(res *engine.Result, ppy float64) RunMetrics {
 	eq := res.Curve.Equity

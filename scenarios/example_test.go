@@ -109,3 +109,50 @@ func ExampleMonteCarlo() {
 	// Output:
 	// paths 200, VaR95 0.0103 <= CVaR95 0.0564: true
 }
+
+// A scenario built in Go, from the same shock types a scenario file
+// declares (a program adds it to an experiment through
+// experiment.File.Inline). The panel passed in is never written: Apply
+// returns a view.
+//
+// By hand, on a flat TAO at 100: the jump of −20 % as a gap on
+// 2025-01-08 opens that day at 100 × 0.8 = 80, and every later bar keeps
+// its return, so the closes from then on are 80. Validate names a Go
+// field by its file key, as a scenario file's error does.
+func ExampleScenario_Apply() {
+	s := &scenarios.Scenario{
+		Name:   "tao-gap",
+		Source: "a program's own",
+		Shocks: []scenarios.Shock{
+			&scenarios.Jump{
+				Target:   scenarios.Target{Symbols: []string{"TAO"}},
+				When:     scenarios.When{Date: data.Day(2025, 1, 8)},
+				JumpPath: scenarios.JumpPath{Gap: true},
+				Move:     -0.2,
+			},
+		},
+	}
+	if err := s.Validate(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	p := flatPanel("TAO", 4)
+	view, _, err := s.Apply(p, nil, scenarios.ApplyOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v := view.Series[0]
+	for k := range v.Time {
+		fmt.Printf("%s open %g close %g (was %g)\n", data.FormatDay(v.Time[k]), v.Open[k], v.Close[k], p.Series[0].Close[k])
+	}
+
+	s.Shocks[0].(*scenarios.Jump).Move = -1.5
+	fmt.Println(s.Validate())
+	// Output:
+	// 2025-01-06 open 100 close 100 (was 100)
+	// 2025-01-07 open 100 close 100 (was 100)
+	// 2025-01-08 open 80 close 80 (was 100)
+	// 2025-01-09 open 80 close 80 (was 100)
+	// shock[0].move = -1.5: a move below -100%
+}

@@ -131,7 +131,9 @@ type Reporter interface {
 
 // Universe is implemented by strategies that know which instruments they
 // trade; the experiment runner loads the union of their symbols, and
-// each run sees its strategy's alone (engine.Config.Universe).
+// each run sees its strategy's alone (engine.Config.Universe). engine.Run
+// does not look for it: a program that calls engine.Run itself passes the
+// symbols as Config.Universe, or the strategy sees the whole panel.
 type Universe interface {
 	Symbols() []string
 }

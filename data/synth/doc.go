@@ -10,9 +10,10 @@
 //
 // GenerateIntraday makes an intraday market on the same factor structure
 // (minute to 4-hour bars, equities in their New York sessions, crypto
-// 24/7; see IntradayConfig), and WriteParquetTable and WriteParquetDir
-// write any panel as Parquet (one table with a symbol column, or one
-// file per instrument), marking the folder synthetic.
+// 24/7; see IntradayConfig). Package data/duckdb (cgo) writes any panel,
+// this one's included, as Parquet: duckdb.WriteParquetTable (one table
+// with a symbol column) and duckdb.WriteParquetDir (one file per
+// instrument), marking the folder synthetic when the panel is.
 //
 // # Model
 //
