@@ -39,6 +39,14 @@ import (
 
 // File is an experiment file as written in TOML. Every key is documented
 // in README.md ("An experiment file").
+//
+// The defaults the fields' comments give are set by Parse and Load: a
+// File a program builds as a literal has none of them (its Cash is 0,
+// which Validate refuses, its Seed 0), and no path, so relative paths
+// resolve against the working directory and the manifest records no
+// experiment file. A program that builds an experiment in Go starts from
+// Parse of a short text and changes the fields it needs (Inline holds
+// scenarios built in Go).
 type File struct {
 	// Name is the experiment's title, used in plots and the output folder
 	// name. Required.

@@ -658,9 +658,12 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 // too, and with [montecarlo] the Monte Carlo section, with [walkforward]
 // the walk-forward analysis.
 func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
+	if f == nil {
+		return nil, errors.New("experiment: nil File (read one with Parse or Load)")
+	}
 	opt = opt.withDefaults()
 	if err := f.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", f.path, err)
+		return nil, f.named(err)
 	}
 	if err := ValidCSV(opt.CSV); err != nil {
 		return nil, fmt.Errorf("Options.CSV = %w", err)
@@ -670,7 +673,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// experiment past opt.Limits before a run starts or a folder exists.
 	est, err := f.Estimate(opt)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.path, err)
+		return nil, f.named(err)
 	}
 	if err := opt.Limits.check(f.Name, est.share(opt.Shard)); err != nil {
 		return nil, err
@@ -690,7 +693,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		outName = opt.Shard.Name(slug)
 	}
 	if err := f.checkOutside(opt.Out, outName); err != nil {
-		return nil, fmt.Errorf("%s: %w", f.path, err)
+		return nil, f.named(err)
 	}
 	var lock *Lock
 	held := false
@@ -716,7 +719,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	}
 	specs, sweepNotes, err := f.RunsNoted(opt.Strategies)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.path, err)
+		return nil, f.named(err)
 	}
 	opt.phase("load")
 	m, err := f.prepare(ctx, specs, opt)

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -69,17 +70,32 @@ func Builtins() Registry {
 // Names lists the registered strategy types, sorted.
 func (r Registry) Names() []string { return slices.Sorted(maps.Keys(r)) }
 
-// New builds the strategy of the given type.
+// New builds the strategy of the given type. A factory without New, or
+// whose New returns neither a strategy nor an error (nil, or a nil
+// pointer), is an error naming the type.
 func (r Registry) New(typ string, p Params) (engine.Strategy, error) {
 	f, ok := r[typ]
 	if !ok {
 		return nil, fmt.Errorf("strategies: unknown strategy type %q (known: %s)", typ, strings.Join(r.Names(), ", "))
 	}
+	if f.New == nil {
+		return nil, fmt.Errorf("strategies: type %q has no constructor (Factory.New is nil)", typ)
+	}
 	s, err := f.New(p)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", typ, err)
 	}
+	if s == nil || isNilPointer(s) {
+		return nil, fmt.Errorf("strategies: type %q: its constructor returned no strategy and no error", typ)
+	}
 	return s, nil
+}
+
+// isNilPointer reports whether s holds a nil pointer (a typed nil, which
+// is not == nil as an interface).
+func isNilPointer(s engine.Strategy) bool {
+	v := reflect.ValueOf(s)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // Decode decodes params into dst, a pointer to a params struct holding the
