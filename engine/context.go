@@ -172,22 +172,44 @@ func (c *Context) Sell(i int, qty float64) (OrderID, error) {
 // negativeQty is Buy's and Sell's error for a quantity below 0, naming
 // the instrument (or its index, when it is not one).
 func (c *Context) negativeQty(call string, i int, qty float64, other string) error {
-	name := fmt.Sprintf("instrument %d", i)
+	return fmt.Errorf("engine: %s %s: quantity %g, want > 0 (%s)", call, c.orderName(i), qty, other)
+}
+
+// orderName names instrument i in an order's error: its symbol, or its
+// index when it is not one of the panel's.
+func (c *Context) orderName(i int) string {
 	if i >= 0 && i < len(c.broker.series) {
-		name = c.broker.series[i].Symbol
+		return c.broker.series[i].Symbol
 	}
-	return fmt.Errorf("engine: %s %s: quantity %g, want > 0 (%s)", call, name, qty, other)
+	return fmt.Sprintf("instrument %d", i)
 }
 
 // TargetWeight submits an order bringing instrument i to weight w of equity
-// (see TargetWeight sizing), filling as kind (Market or MarketOnClose).
+// (see TargetWeight sizing), filling as kind (Market or MarketOnClose). A
+// resting kind, which needs a price, is an error: Submit sends a resting
+// target order with its price.
 func (c *Context) TargetWeight(i int, w float64, kind OrderKind, tag string) (OrderID, error) {
+	if kind.resting() {
+		return 0, c.needsPrice("TargetWeight", i, kind)
+	}
 	return c.Submit(Order{Instrument: i, Kind: kind, Sizing: TargetWeight, Amount: w, Tag: tag})
 }
 
-// TargetValue submits an order bringing instrument i to market value v.
+// TargetValue submits an order bringing instrument i to market value v,
+// filling as kind (Market or MarketOnClose; a resting kind is an error,
+// as for TargetWeight).
 func (c *Context) TargetValue(i int, v float64, kind OrderKind, tag string) (OrderID, error) {
+	if kind.resting() {
+		return 0, c.needsPrice("TargetValue", i, kind)
+	}
 	return c.Submit(Order{Instrument: i, Kind: kind, Sizing: TargetValue, Amount: v, Tag: tag})
+}
+
+// needsPrice is TargetWeight's and TargetValue's error for a resting kind.
+func (c *Context) needsPrice(call string, i int, kind OrderKind) error {
+	name := c.orderName(i)
+	goName := map[OrderKind]string{Limit: "Limit", Stop: "Stop", StopLimit: "StopLimit", TrailingStop: "TrailingStop"}[kind]
+	return fmt.Errorf("engine: %s %s: a %s order needs a price: use Submit(Order{Kind: %s, Sizing: %s, …})", call, name, kind, goName, call)
 }
 
 // Time is the current slice's time (UTC ns).

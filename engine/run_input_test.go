@@ -129,3 +129,47 @@ func TestBuySellRefuseNegativeQuantity(t *testing.T) {
 		t.Fatalf("final equity %g, want 1004", eq)
 	}
 }
+
+// TargetWeight and TargetValue fill as Market or MarketOnClose, as their
+// docs say: they take no price, so a resting kind (limit, stop, stop-limit,
+// trailing stop) could only be rejected for its missing price once
+// submitted. It is an error that says to use Submit, which sets one (a
+// resting target order, as Bracket's legs are).
+func TestTargetOrdersRefuseRestingKinds(t *testing.T) {
+	rows := []row{{"2024-01-01", 100, 101, 99, 100, 10}, {"2024-01-02", 100, 103, 99, 102, 10}}
+	cases := []struct {
+		name string
+		call func(ctx *Context) (OrderID, error)
+		want string
+	}{
+		{"weight limit", func(ctx *Context) (OrderID, error) { return ctx.TargetWeight(0, 0.5, Limit, "") },
+			"engine: TargetWeight X: a limit order needs a price: use Submit(Order{Kind: Limit, Sizing: TargetWeight, …})"},
+		{"value stop", func(ctx *Context) (OrderID, error) { return ctx.TargetValue(0, 500, Stop, "") },
+			"engine: TargetValue X: a stop order needs a price: use Submit(Order{Kind: Stop, Sizing: TargetValue, …})"},
+		{"weight trailing", func(ctx *Context) (OrderID, error) { return ctx.TargetWeight(0, 0.5, TrailingStop, "") },
+			"engine: TargetWeight X: a trailing-stop order needs a price: use Submit(Order{Kind: TrailingStop, Sizing: TargetWeight, …})"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var id OrderID
+			var err error
+			done := false
+			res, runErr := Run(panel(series(t, "X", data.Crypto, rows)), nil, script(func(ctx *Context, _ *Slice) error {
+				if !done {
+					done = true
+					id, err = c.call(ctx)
+				}
+				return nil
+			}), Config{Cash: 1000})
+			if runErr != nil {
+				t.Fatal(runErr)
+			}
+			if err == nil || err.Error() != c.want || id != 0 {
+				t.Fatalf("id %d, error %v\nwant 0, %s", id, err, c.want)
+			}
+			if res.Rejections != 0 || len(res.Fills) != 0 {
+				t.Fatalf("%d rejections, fills %+v: want none", res.Rejections, res.Fills)
+			}
+		})
+	}
+}
