@@ -8,6 +8,9 @@ import "time"
 // TOML library: a time.Time is what BurntSushi/toml hands over.
 type Written uint8
 
+// How a TOML value was written: an offset date-time (2024-03-04T14:30:00Z),
+// a local date (2024-03-04), a local date-time (2024-03-04T14:30:00) or a
+// local time (14:30:00).
 const (
 	Zoned Written = iota
 	LocalDate

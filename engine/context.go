@@ -12,12 +12,13 @@ import (
 // Field names a bar column for history windows.
 type Field uint8
 
+// The bar columns History reads: the data.Series columns of those names.
 const (
 	Open Field = iota
 	High
 	Low
 	Close
-	Volume
+	Volume // NaN where the source gives none (an index level)
 )
 
 // Bar is one instrument's bar at the current slice.

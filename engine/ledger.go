@@ -4,6 +4,8 @@ package engine
 type CostKind uint8
 
 const (
+	// CostCommission: the commission on a fill's notional (Config.Commission
+	// or the instrument's fee model).
 	CostCommission CostKind = iota + 1
 	// CostSlippage: fixed and range (volatility-scaled) slippage, money
 	// lost to the executed price being worse than the reference price.
@@ -11,11 +13,11 @@ const (
 	CostSpread // half-spread paid by taker fills
 	CostImpact // square-root market impact
 	CostBorrow // short borrow fee
-	CostFunding
+	CostFunding // perpetual funding paid (negative when received)
 	// CostInterest: interest on cash (income, negative) and on borrowed
 	// cash (a cost, positive); Instrument −1.
 	CostInterest
-	CostLiquidationFee
+	CostLiquidationFee // the fee a margin liquidation charges (Fill.Fee)
 	// CostShortfall: the part of an isolated position's liquidation loss
 	// (trading loss and liquidation fee) beyond its margin, which the
 	// account does not pay: booked negative (given back), on the

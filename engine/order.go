@@ -209,6 +209,7 @@ func (k EventKind) String() string {
 type Reason uint8
 
 const (
+	// ReasonNone: an event without a reason (a fill, an expiry).
 	ReasonNone Reason = iota
 	// ReasonBuyingPower: the fill would raise the initial-margin
 	// requirement above equity.
