@@ -10,9 +10,9 @@ const (
 	// CostSlippage: fixed and range (volatility-scaled) slippage, money
 	// lost to the executed price being worse than the reference price.
 	CostSlippage
-	CostSpread // half-spread paid by taker fills
-	CostImpact // square-root market impact
-	CostBorrow // short borrow fee
+	CostSpread  // half-spread paid by taker fills
+	CostImpact  // square-root market impact
+	CostBorrow  // short borrow fee
 	CostFunding // perpetual funding paid (negative when received)
 	// CostInterest: interest on cash (income, negative) and on borrowed
 	// cash (a cost, positive); Instrument −1.
