@@ -242,9 +242,12 @@ func (s *Series) Validate(file string) error {
 	if n == 0 {
 		return &RowError{File: file, Msg: "no bars"}
 	}
-	for _, c := range [][]float64{s.Open, s.High, s.Low, s.Close, s.AdjClose, s.Volume} {
-		if len(c) != n {
-			return &RowError{File: file, Msg: fmt.Sprintf("column lengths differ (%d times, %d values)", n, len(c))}
+	for _, c := range [...]struct {
+		name string
+		col  []float64
+	}{{"open", s.Open}, {"high", s.High}, {"low", s.Low}, {"close", s.Close}, {"adj_close", s.AdjClose}, {"volume", s.Volume}} {
+		if len(c.col) != n {
+			return &RowError{File: file, Msg: fmt.Sprintf("column lengths differ (%d times, %d %s values)", n, len(c.col), c.name)}
 		}
 	}
 	// Daily bars (all at 00:00 UTC) are named by their date, intraday
