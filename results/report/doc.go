@@ -2,8 +2,8 @@
 // experiment, report.html, beside its other files: from the results the
 // experiment holds in memory ([Input], [New], [WriteInput]) or from its
 // output folder ([Load], [Write]); it also draws runs of several folders
-// on one chart ([Compare], [CompareWith]: runs cut to their common dates,
-// the best N by a metric when there are many). It never parses a chart it drew (SVG is
+// on one chart ([CompareWith]: runs cut to their common dates, the best N
+// by a metric when there are many). It never parses a chart it drew (SVG is
 // inlined by editing the root tag only) and reads equity from Parquet, so
 // its cost and size do not grow with the bar count beyond one pass over
 // each curve: every line chart is downsampled per pixel column (package
