@@ -237,6 +237,7 @@ func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, run
 	curves := make([]*engine.Curve, len(runs))
 	for i, r := range runs {
 		cfg := withEnv(m.Base, panel, p.Env)
+		cfg.Symbols = pathFunding(cfg.Symbols, mc, p)
 		cfg.Seed = engine.SeedFor(f.Seed, fmt.Sprintf("mc-%d-%s", p.Index, r.Key))
 		cfg.Start = start
 		cfg.Reuse = m.lend()
@@ -264,6 +265,48 @@ func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, run
 		curves[i] = &res.Curve
 	}
 	return curves, nil
+}
+
+// pathFunding gives the perpetuals whose funding comes from a file
+// (engine.Funding.Times) their events on path p: path date j settles the
+// events of the day of the source date it draws (Draws[j]), at the same
+// times of its own day, as it carries that date's returns; the file's
+// events before the path's first date stay (the warm-up's). The file
+// lists the history's dates alone: read at the path's own dates, which
+// come after them, it charged no funding on any path. Terms without a
+// file (a flat rate every interval, a registered model) are returned
+// as they are; so is syms when none has a file (it is not modified).
+func pathFunding(syms map[string]engine.Terms, mc *scenarios.MonteCarlo, p *scenarios.Path) map[string]engine.Terms {
+	var out map[string]engine.Terms
+	first := mc.PathTime(0)
+	for sym, t := range syms {
+		fu := t.Funding
+		if len(fu.Times) == 0 {
+			continue
+		}
+		if out == nil {
+			out = make(map[string]engine.Terms, len(syms))
+			for k, v := range syms {
+				out[k] = v
+			}
+		}
+		n := sort.Search(len(fu.Times), func(k int) bool { return fu.Times[k] >= first })
+		times := append(make([]int64, 0, n+3*len(p.Draws)), fu.Times[:n]...)
+		rates := append(make([]float64, 0, cap(times)), fu.Rates[:n]...)
+		for j, u := range p.Draws {
+			day := mc.SourceTime(u)
+			shift := mc.PathTime(j) - day
+			for k := sort.Search(len(fu.Times), func(k int) bool { return fu.Times[k] >= day }); k < len(fu.Times) && fu.Times[k] < day+data.NanosPerDay; k++ {
+				times, rates = append(times, fu.Times[k]+shift), append(rates, fu.Rates[k])
+			}
+		}
+		t.Funding.Times, t.Funding.Rates = times, rates
+		out[sym] = t
+	}
+	if out == nil {
+		return syms
+	}
+	return out
 }
 
 // fanCollector streams the paths' growth of 1 into each run's bands in

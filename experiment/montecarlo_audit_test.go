@@ -4,10 +4,17 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/scenarios"
 )
 
 // type7 is R's quantile type 7 of sorted values, written here from its
@@ -205,5 +212,141 @@ warmup_days = 0
 				t.Errorf("bands: %d rows, checked %d", len(bands)-1, row-1)
 			}
 		})
+	}
+}
+
+// A perpetual's funding on the Monte Carlo paths, with its rates from a
+// funding file and with the same rate given flat: a file of 0.001 at
+// 00:00, 08:00 and 16:00 UTC of every day of the history is, on the
+// historical run, the flat funding_rate = 0.001 every 8 hours (the same
+// events, the same rate). On the paths it must be too: a long BTC
+// perpetual pays 3 × 0.001 of its value a day on both.
+func TestAuditMonteCarloFundingFile(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("funding_time_utc,symbol,funding_rate\n")
+	for d := data.Day(2020, 12, 1); d < data.Day(2022, 1, 10); d += data.NanosPerDay {
+		for h := int64(0); h < 3; h++ {
+			fmt.Fprintf(&b, "%s,BTCUSDT,0.001\n", time.Unix(0, d+h*8*3600e9).UTC().Format(time.RFC3339))
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "funding.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(costs string) (*Outcome, [][]float64) {
+		text := `name = "mc"
+start = "2021-01-01"
+end = "2022-01-01"
+cash = 1000.0
+[data]
+synthetic = true
+[costs.symbols.BTC]
+` + costs + `
+[[strategy]]
+name = "long"
+type = "weights"
+[strategy.params]
+weights = { BTC = 0.5 }
+[montecarlo]
+paths = 6
+days = 30
+mean_block = 5
+warmup_days = 0
+`
+		path := filepath.Join(dir, "x.toml")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		curves := make([][]float64, 6)
+		o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, Keep: true, onPath: func(_, p int, eq []float64) {
+			mu.Lock()
+			defer mu.Unlock()
+			curves[p] = slices.Clone(eq)
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o, curves
+	}
+	fileOut, fileCurves := run(`funding_file = "funding.csv"`)
+	flatOut, flatCurves := run(`funding_rate = 0.001`)
+	a, c := fileOut.Runs[0].Result.Curve.Equity, flatOut.Runs[0].Result.Curve.Equity
+	if math.Abs(a[len(a)-1]-c[len(c)-1]) > 1e-9*c[len(c)-1] {
+		t.Fatalf("historical run: %.6f with the file, %.6f flat: the file should settle the same events", a[len(a)-1], c[len(c)-1])
+	}
+	for p := range 6 {
+		x, y := fileCurves[p], flatCurves[p]
+		if len(x) != len(y) {
+			t.Fatalf("path %d: %d and %d dates", p, len(x), len(y))
+		}
+		if d := x[len(x)-1] - y[len(y)-1]; math.Abs(d) > 1e-9*y[len(y)-1] {
+			t.Errorf("path %d: final equity %.4f with the funding file, %.4f with the flat rate (%.4f apart)", p, x[len(x)-1], y[len(y)-1], d)
+		}
+	}
+}
+
+// pathFunding by hand: a BTC source of 6 days from 2024-01-01 (union
+// index u = day u), a funding file with an event at 00:00 and 08:00 of
+// each day at rate u/1000 + h/100,000 (h the hour) and one at 00:00 of
+// 2023-12-31: these 13 events, before the path, are kept as they are
+// (a warm-up's). Path date j (2024-01-07 +
+// j) draws source day Draws[j], so its events are at its own 00:00 and
+// 08:00 at Draws[j]/1000 and Draws[j]/1000 + 8e-5. A symbol without a
+// file keeps its terms, and the map given is not modified.
+func TestPathFundingCarriesDrawnDays(t *testing.T) {
+	d0 := data.Day(2024, 1, 1)
+	s := data.Series{Instrument: data.Instrument{Symbol: "BTC", Class: data.Crypto}, Interval: data.Daily}
+	for u := range 6 {
+		c := 100 + float64(u%3)
+		s.Time = append(s.Time, d0+int64(u)*data.NanosPerDay)
+		s.Open, s.High, s.Low, s.Close, s.Volume = append(s.Open, c), append(s.High, c), append(s.Low, c), append(s.Close, c), append(s.Volume, 1)
+	}
+	s.AdjClose = s.Close
+	mc, err := scenarios.NewMonteCarlo(&data.Panel{Series: []data.Series{s}}, scenarios.MonteCarloConfig{Paths: 3, Length: 12, MeanBlock: 2, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const h8 = 8 * 3600 * int64(1e9)
+	fu := engine.Funding{Times: []int64{d0 - data.NanosPerDay}, Rates: []float64{0.5}}
+	for u := range 6 {
+		for _, h := range []int64{0, 8} {
+			fu.Times = append(fu.Times, d0+int64(u)*data.NanosPerDay+h/8*h8)
+			fu.Rates = append(fu.Rates, float64(u)/1000+float64(h)/100000)
+		}
+	}
+	syms := map[string]engine.Terms{"BTC": {Funding: fu}, "ETH": {Funding: engine.Funding{Rate: 0.001, Interval: h8}}}
+	for i := range 3 {
+		p, err := mc.Path(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := pathFunding(syms, mc, p)
+		if e := got["ETH"].Funding; e.Rate != 0.001 || e.Interval != h8 || e.Times != nil {
+			t.Errorf("ETH's flat funding changed: %+v", e)
+		}
+		g := got["BTC"].Funding
+		// the file's own 13 events, all before the path (the warm-up's), then the path's
+		want := engine.Funding{Times: slices.Clone(fu.Times), Rates: slices.Clone(fu.Rates)}
+		for j, u := range p.Draws {
+			day := data.Day(2024, 1, 7) + int64(j)*data.NanosPerDay
+			want.Times = append(want.Times, day, day+h8)
+			want.Rates = append(want.Rates, float64(u)/1000, float64(u)/1000+8e-5)
+		}
+		if !slices.Equal(g.Times, want.Times) || len(g.Rates) != len(want.Rates) {
+			t.Fatalf("path %d: times %v, want %v", i, g.Times, want.Times)
+		}
+		for k := range g.Rates {
+			if math.Abs(g.Rates[k]-want.Rates[k]) > 1e-15 {
+				t.Fatalf("path %d event %d: rate %g, want %g", i, k, g.Rates[k], want.Rates[k])
+			}
+		}
+	}
+	if len(syms["BTC"].Funding.Times) != 13 {
+		t.Errorf("the experiment's terms were modified: %d BTC events", len(syms["BTC"].Funding.Times))
 	}
 }

@@ -68,6 +68,7 @@ type MonteCarlo struct {
 	src   *data.Panel
 	dates int     // T: usable source dates (union dates after the first on which some instrument has a return)
 	union []int32 // the union-timeline index of each usable source date
+	times []int64 // the union timeline: the source's dates
 	// per instrument, per usable source date (columnar):
 	bars       [][]srcBar
 	startPrice []float64
@@ -160,7 +161,7 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 		return nil, errors.New("scenarios: montecarlo source panel needs at least two dates")
 	}
 	U := len(times) - 1
-	mc := &MonteCarlo{cfg: cfg, src: src,
+	mc := &MonteCarlo{cfg: cfg, src: src, times: times,
 		bars:       make([][]srcBar, n),
 		startPrice: make([]float64, n)}
 	for i := range src.Series {
@@ -320,6 +321,16 @@ func closesOnNYSEHolidays(times []int64) bool {
 	}
 	return seen
 }
+
+// SourceTime is the time of source date u as Path.Draws gives it (an
+// index into the source's union timeline): what a path date carries
+// besides the bars, a perpetual's funding events of that day, is read
+// from there.
+func (mc *MonteCarlo) SourceTime(u int32) int64 { return mc.times[u] }
+
+// PathTime is the time of path date j (0 <= j < PathDates), the date
+// that carries the source date Path.Draws[j].
+func (mc *MonteCarlo) PathTime(j int) int64 { return mc.pathTimes[j] }
 
 // SourceDates is the number of source dates the bootstrap draws from.
 func (mc *MonteCarlo) SourceDates() int { return mc.dates }
