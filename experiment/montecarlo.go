@@ -400,7 +400,7 @@ func (c *fanCollector) add(k int, curves []*engine.Curve) error {
 // terminal return, max drawdown), montecarlo_summary.csv (per run:
 // percentiles of the terminal return, VaR and CVaR at 95% and 99% as
 // losses (positive for a loss), mean and worst max drawdown, the share of
-// paths ending in a loss, the shocked paths) and montecarlo.png/.svg
+// paths ending in a loss, the share ruined, the shocked paths) and montecarlo.png/.svg
 // (fan chart and terminal distribution).
 func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool) error {
 	var run []string
@@ -456,7 +456,13 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		}
 		loss[i] = float64(n) / float64(max(len(r.Dist.TerminalReturns), 1))
 	}
-	sum.Columns = append(sum.Columns, results.Column{Name: "prob_loss", Floats: loss}, results.Column{Name: "shocked_paths", Ints: nshock})
+	// The share of paths ruined: equity at 0 or below at some date.
+	ruin := make([]float64, len(mcs))
+	for i, r := range mcs {
+		ruin[i] = float64(ruinedPaths(r.Dist.MaxDrawdowns)) / float64(max(len(r.Dist.MaxDrawdowns), 1))
+	}
+	sum.Columns = append(sum.Columns, results.Column{Name: "prob_loss", Floats: loss}, results.Column{Name: "prob_ruin", Floats: ruin},
+		results.Column{Name: "shocked_paths", Ints: nshock})
 	if err := results.WriteOutputs(dir, append(append(results.TableOutputs("montecarlo", tab, true), results.TableOutputs("montecarlo_summary", sum, false)...),
 		results.TableOutputs("montecarlo_bands", bandsTable(mcs), true)...)...); err != nil {
 		return err
@@ -540,6 +546,35 @@ func pathMeasures(initial float64, eq []float64) (terminal, drawdown float64) {
 		return scenarios.TerminalReturn(eq), scenarios.MaxDrawdown(eq)
 	}
 	return eq[len(eq)-1]/initial - 1, scenarios.MaxDrawdownFrom(initial, eq)
+}
+
+// ruinedPaths counts the paths whose equity fell to 0 or below: their
+// maximum drawdown, from a positive peak (the cash, or a first point
+// above it), is then −1 or less (pathMeasures), and only then.
+func ruinedPaths(drawdowns []float64) int {
+	n := 0
+	for _, d := range drawdowns {
+		if d <= -1 {
+			n++
+		}
+	}
+	return n
+}
+
+// monteCarloRuinNotes name the runs whose equity fell to 0 or below on
+// some paths, as a run's own ruin is noted: those paths' terminal
+// returns and drawdowns pass −100 % (the account went on with negative
+// equity) and weigh on the percentiles, VaR and CVaR.
+func monteCarloRuinNotes(mcs []MonteCarloResult) []string {
+	var notes []string
+	for _, r := range mcs {
+		if n := ruinedPaths(r.Dist.MaxDrawdowns); n > 0 {
+			total := len(r.Dist.MaxDrawdowns)
+			notes = append(notes, fmt.Sprintf("montecarlo: run %s: %d of %d paths' equity fell to 0 or below (ruin, prob_ruin %.3g%%): their terminal returns and drawdowns pass -100%% and weigh on the run's percentiles, VaR and CVaR",
+				r.Run, n, total, 100*float64(n)/float64(total)))
+		}
+	}
+	return notes
 }
 
 // twoDates counts the distinct bar times of p, up to 2.

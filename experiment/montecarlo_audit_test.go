@@ -46,8 +46,9 @@ func nearestRank(s []float64, p float64) float64 {
 // montecarlo.csv's terminal return (last equity over the cash − 1) and
 // maximum drawdown (from the cash as first peak); montecarlo_summary's
 // nearest-rank percentiles, VaR (−p05, −p01), CVaR (− the mean of the
-// returns at or below them), mean and worst drawdown and prob_loss (the
-// share of terminal returns below 0). The long/short hedge loses on
+// returns at or below them), mean and worst drawdown, prob_loss (the
+// share of terminal returns below 0) and prob_ruin (the share of paths
+// whose equity touched 0 or below). The long/short hedge loses on
 // some paths and gains on others, so every figure is exercised.
 func TestAuditMonteCarloFilesByHand(t *testing.T) {
 	for _, c := range []struct {
@@ -119,7 +120,7 @@ warmup_days = 0
 					t.Fatalf("run %s: %d dates", mc.Run, days)
 				}
 				col := make([]float64, c.paths)
-				losses := 0
+				losses, ruins := 0, 0
 				for d := 0; d < days; d++ {
 					for k := range c.paths {
 						eq := curves[[2]int{r, k}]
@@ -157,6 +158,9 @@ warmup_days = 0
 					if term[k] < 0 {
 						losses++
 					}
+					if slices.Min(eq) <= 0 {
+						ruins++
+					}
 					line := paths[1+r*c.paths+k]
 					if line[0] != mc.Run || line[1] != fmt.Sprint(k) {
 						t.Fatalf("montecarlo.csv line %d: %v", 1+r*c.paths+k, line[:2])
@@ -188,7 +192,7 @@ warmup_days = 0
 					"terminal_p75": nearestRank(s, 0.75), "terminal_p95": nearestRank(s, 0.95),
 					"var_95": -p05, "var_99": -p01, "cvar_95": cvar(p05), "cvar_99": cvar(p01),
 					"mean_max_drawdown": meanDD, "worst_max_drawdown": worstDD,
-					"prob_loss": float64(losses) / float64(c.paths), "shocked_paths": 0,
+					"prob_loss": float64(losses) / float64(c.paths), "prob_ruin": float64(ruins) / float64(c.paths), "shocked_paths": 0,
 				}
 				head, line := summary[0], summary[1+r]
 				if line[0] != mc.Run {
@@ -348,5 +352,98 @@ func TestPathFundingCarriesDrawnDays(t *testing.T) {
 	}
 	if len(syms["BTC"].Funding.Times) != 13 {
 		t.Errorf("the experiment's terms were modified: %d BTC events", len(syms["BTC"].Funding.Times))
+	}
+}
+
+// Ruin on a path: a short of TAO as large as the equity, on paths where
+// TAO jumps +400 % (move = 4: × 5) at a date from the third on, has lost
+// four times the position's value at the jump: equity 1,000 − 4 × ~1,000
+// < 0 on every path (the drift before the jump is a few ten percent at
+// most). Each path's equity falls to 0 or below; a path's maximum
+// drawdown from the cash (its peak ≥ 1,000 > 0) is then ≤ −1, so the
+// ruined paths are those whose max_drawdown ≤ −1 in montecarlo.csv,
+// counted here by hand from the curves. montecarlo_summary gives their
+// share as prob_ruin (5 of 5: 1), and the run's notes say how many paths
+// were ruined; a run without ruin (a long BTC position, weight 0.5) has
+// prob_ruin 0 and no note.
+func TestMonteCarloRuinedPaths(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "squeeze.toml"), []byte(`name = "tao-squeeze"
+[[shock]]
+type = "jump"
+symbols = ["TAO"]
+day = 0
+move = 4.0
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	ruined := map[int]int{}
+	path := filepath.Join(dir, "x.toml")
+	if err := os.WriteFile(path, []byte(`name = "ruin"
+start = "2021-01-01"
+end = "2022-01-01"
+cash = 1000.0
+[data]
+synthetic = true
+[[strategy]]
+name = "short"
+type = "weights"
+[strategy.params]
+weights = { TAO = -1.0 }
+[[strategy]]
+name = "long"
+type = "weights"
+[strategy.params]
+weights = { BTC = 0.5 }
+[montecarlo]
+paths = 5
+days = 30
+mean_block = 5
+warmup_days = 0
+shock = "squeeze.toml"
+shock_probability = 1.0
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 1, onPath: func(run, _ int, eq []float64) {
+		mu.Lock()
+		defer mu.Unlock()
+		if slices.IndexFunc(eq, func(e float64) bool { return e <= 0 }) >= 0 {
+			ruined[run]++
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ruined[0] != 5 || ruined[1] != 0 {
+		t.Fatalf("ruined paths by hand: short %d, long %d; the setup wants 5 and 0", ruined[0], ruined[1])
+	}
+	rows, err := readCSV(filepath.Join(o.Dir, "montecarlo_summary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(rows[0], "prob_ruin")
+	if col < 0 {
+		t.Fatalf("montecarlo_summary.csv has no prob_ruin: %v", rows[0])
+	}
+	for i, want := range []float64{1, 0} {
+		if got := num(t, rows[1+i][col]); got != want {
+			t.Errorf("%s: prob_ruin %g, want %g", rows[1+i][0], got, want)
+		}
+	}
+	var notes []string
+	for _, n := range o.Notes {
+		if strings.Contains(n, "ruin") {
+			notes = append(notes, n)
+		}
+	}
+	want := "montecarlo: run short: 5 of 5 paths' equity fell to 0 or below (ruin, prob_ruin 100%)"
+	if len(notes) != 1 || !strings.HasPrefix(notes[0], want) {
+		t.Errorf("ruin notes %q, want one starting %q", notes, want)
 	}
 }

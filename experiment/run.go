@@ -1032,6 +1032,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			return nil, err
 		}
 		out.Notes = append(out.Notes, f.monteCarloNotes(m)...)
+		out.Notes = append(out.Notes, monteCarloRuinNotes(mc)...)
 	}
 	if f.WalkForward != nil {
 		opt.phase("walkforward")

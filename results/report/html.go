@@ -211,7 +211,7 @@ var percentKeys = map[string]bool{
 	"pnl_vs_baseline_pct_of_cash": true, "worst_day": true, "variance_reduction": true, "hedge_effectiveness": true,
 	"probability": true, "probability_total": true, "terminal_return": true, "terminal_p05": true, "terminal_p25": true,
 	"terminal_median": true, "terminal_p75": true, "terminal_p95": true, "var_99": true, "cvar_99": true,
-	"mean_max_drawdown": true, "worst_max_drawdown": true, "prob_loss": true,
+	"mean_max_drawdown": true, "worst_max_drawdown": true, "prob_loss": true, "prob_ruin": true,
 	// walk-forward windows
 	"oos_total_return": true, "oos_max_drawdown": true, "is_total_return": true, "is_cagr": true, "is_max_drawdown": true,
 }

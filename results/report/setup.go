@@ -126,7 +126,7 @@ func monteCarloAbout(f *Folder) string {
 			fmt.Fprintf(&b, " manifest.json says %d paths a run, which the files do not hold: they may come from another run of the experiment.", mc.Paths)
 		}
 	}
-	b.WriteString(" The percentiles, VaR and CVaR are of the paths' terminal returns, each over its whole path (not annualised); the drawdowns are each path's maximum drawdown; prob_loss is the share of paths that end below the initial cash.")
+	b.WriteString(" The percentiles, VaR and CVaR are of the paths' terminal returns, each over its whole path (not annualised); the drawdowns are each path's maximum drawdown; prob_loss is the share of paths that end below the initial cash; prob_ruin the share whose equity fell to 0 or below.")
 	return b.String()
 }
 

@@ -326,6 +326,7 @@ var columnComments = map[string][][2]string{
 		{"var_99", "value at risk at 99% of the paths' terminal returns, as a positive loss: minus the 1st percentile terminal return"},
 		{"cvar_95", "expected shortfall at 95% of the paths' terminal returns, as a positive loss: minus the mean of the terminal returns at or below the 5th percentile (runs.cvar_95 is a per-period return, negative for a loss)"},
 		{"cvar_99", "expected shortfall at 99% of the paths' terminal returns, as a positive loss: minus the mean of the terminal returns at or below the 1st percentile"},
+		{"prob_ruin", "the share of paths whose equity fell to 0 or below at some date (their max_drawdown is -1 or less)"},
 	},
 }
 
