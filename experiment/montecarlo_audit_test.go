@@ -447,3 +447,147 @@ shock_probability = 1.0
 		t.Errorf("ruin notes %q, want one starting %q", notes, want)
 	}
 }
+
+// On the real daily history of BTC (every day) and NVDA (NYSE sessions),
+// 2021–2024, the bootstrap keeps each instrument's log-return mean and
+// variance and their correlation on the dates both trade. Path dates 300
+// apart (mean block 10: the same block with probability 0.9^300) over
+// 3,000 paths are iid draws of a uniform source date, so the tolerances
+// are 5 standard errors of an iid sample: mean σ/√n, variance
+// √((μ4 − σ⁴)/n), correlation (1 − ρ²)/√n · 1.5 (heavy tails: the
+// normal theory's error times 1.5). The source's figures are computed
+// here from its bars (union of dates, log close-to-close of each
+// instrument's consecutive bars).
+func TestAuditMonteCarloRealMoments(t *testing.T) {
+	d := sharedData(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.toml")
+	if err := os.WriteFile(path, []byte(fmt.Sprintf(`name = "real"
+start = "2021-01-01"
+end = "2025-01-01"
+[data]
+dir = %q
+[[strategy]]
+name = "w"
+type = "weights"
+[strategy.params]
+weights = { BTC = 0.5, NVDA = 0.5 }
+[montecarlo]
+paths = 3000
+days = 1500
+mean_block = 10
+warmup_days = 0
+`, filepath.Join(d, "prices"))), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{Out: t.TempDir()}.withDefaults()
+	specs, err := f.Runs(opt.Strategies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.prepare(context.Background(), specs, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, _ := f.monteCarloHistory(m)
+	mc, err := scenarios.NewMonteCarlo(src, scenarios.MonteCarloConfig{Paths: 3000, Length: 1500, MeanBlock: 10, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib, in := src.Index("BTC"), src.Index("NVDA")
+	ret := func(s int) map[int64]float64 {
+		x := src.Series[s]
+		out := map[int64]float64{}
+		for k := 1; k < x.Len(); k++ {
+			out[x.Time[k]] = math.Log(x.Close[k] / x.Close[k-1])
+		}
+		return out
+	}
+	rb, rn := ret(ib), ret(in)
+	var sb, sn, cb, cn []float64
+	for tm, v := range rb {
+		sb = append(sb, v)
+		if w, ok := rn[tm]; ok {
+			cb, cn = append(cb, v), append(cn, w)
+		}
+	}
+	for _, v := range rn {
+		sn = append(sn, v)
+	}
+	var pb, pn, qb, qn []float64
+	for i := range 3000 {
+		p, err := mc.Path(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := 0; j < 1500; j += 300 {
+			tj := mc.PathTime(j)
+			var r [2]float64
+			var has [2]bool
+			for k, s := range []int{ib, in} {
+				x := p.Panel.Series[s]
+				b, ok := slices.BinarySearch(x.Time, tj)
+				if !ok {
+					continue
+				}
+				prev := src.Series[s].Close[src.Series[s].Len()-1]
+				if b > 0 {
+					prev = x.Close[b-1]
+				}
+				has[k], r[k] = true, math.Log(x.Close[b]/prev)
+			}
+			if has[0] {
+				pb = append(pb, r[0])
+			}
+			if has[1] {
+				pn = append(pn, r[1])
+			}
+			if has[0] && has[1] {
+				qb, qn = append(qb, r[0]), append(qn, r[1])
+			}
+		}
+	}
+	type mom struct{ n, mean, v, m4 float64 }
+	moms := func(x []float64) mom {
+		m := mom{n: float64(len(x))}
+		for _, v := range x {
+			m.mean += v / m.n
+		}
+		for _, v := range x {
+			d := (v - m.mean) * (v - m.mean)
+			m.v += d / m.n
+			m.m4 += d * d / m.n
+		}
+		return m
+	}
+	corr := func(x, y []float64) float64 {
+		a, b := moms(x), moms(y)
+		c := 0.0
+		for k := range x {
+			c += (x[k] - a.mean) * (y[k] - b.mean) / a.n
+		}
+		return c / math.Sqrt(a.v*b.v)
+	}
+	for _, c := range []struct {
+		name     string
+		src, got []float64
+	}{{"BTC", sb, pb}, {"NVDA", sn, pn}} {
+		s, g := moms(c.src), moms(c.got)
+		if tol := 5 * math.Sqrt(s.v/g.n); math.Abs(g.mean-s.mean) > tol {
+			t.Errorf("%s: mean log return %.6f over %g path dates, source %.6f ± %.6f", c.name, g.mean, g.n, s.mean, tol)
+		}
+		if tol := 5 * math.Sqrt((s.m4-s.v*s.v)/g.n); math.Abs(g.v-s.v) > tol {
+			t.Errorf("%s: variance %.4g, source %.4g ± %.4g", c.name, g.v, s.v, tol)
+		}
+		t.Logf("%s: mean %.6f (source %.6f), variance %.4g (source %.4g), n %g", c.name, g.mean, s.mean, g.v, s.v, g.n)
+	}
+	rs, rp := corr(cb, cn), corr(qb, qn)
+	if tol := 1.5 * 5 * (1 - rs*rs) / math.Sqrt(float64(len(qb))); math.Abs(rp-rs) > tol {
+		t.Errorf("BTC/NVDA correlation on paths %.4f, source %.4f ± %.4f", rp, rs, tol)
+	}
+	t.Logf("correlation %.4f (source %.4f) over %d dates", rp, rs, len(qb))
+}
