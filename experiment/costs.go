@@ -760,6 +760,20 @@ func (c *CostsSpec) rateNotes() []string {
 // comes, and the shorts are held to the end as without it.
 func (c *CostsSpec) recallNotes(first, last int64) []string {
 	var out []string
+	c.recalls(func(key, raw string, at int64) {
+		switch {
+		case at > last:
+			out = append(out, fmt.Sprintf("%s.borrow_recall = %s is after the run's last step (%s): no short is recalled", key, raw, data.FormatStamp(last)))
+		case at < first:
+			out = append(out, fmt.Sprintf("%s.borrow_recall = %s is before the run's first step (%s): no short can be opened (a recall refuses new shorts from then on)", key, raw, data.FormatStamp(first)))
+		}
+	})
+	return out
+}
+
+// recalls calls fn with each borrow_recall set (its key, as written, and
+// its time), equity, crypto, then the symbols in order.
+func (c *CostsSpec) recalls(fn func(key, raw string, at int64)) {
 	check := func(key string, cs *CostSpec) {
 		if cs.BorrowRecall == nil || *cs.BorrowRecall == "" {
 			return
@@ -768,12 +782,7 @@ func (c *CostsSpec) recallNotes(first, last int64) []string {
 		if err != nil {
 			return // refused with the terms
 		}
-		switch {
-		case at > last:
-			out = append(out, fmt.Sprintf("%s.borrow_recall = %s is after the run's last step (%s): no short is recalled", key, *cs.BorrowRecall, data.FormatStamp(last)))
-		case at < first:
-			out = append(out, fmt.Sprintf("%s.borrow_recall = %s is before the run's first step (%s): no short can be opened (a recall refuses new shorts from then on)", key, *cs.BorrowRecall, data.FormatStamp(first)))
-		}
+		fn(key, string(*cs.BorrowRecall), at)
 	}
 	check("costs.equity", &c.Equity)
 	check("costs.crypto", &c.Crypto)
@@ -781,5 +790,4 @@ func (c *CostsSpec) recallNotes(first, last int64) []string {
 		cs := c.Symbols[sym]
 		check("costs.symbols."+sym, &cs)
 	}
-	return out
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/divergence-research/divergence/data"
@@ -648,6 +649,24 @@ func (f *File) monteCarloNotes(m *Market) []string {
 				s.Symbol, data.FormatDay(s.Time[0]), before, n, data.FormatDay(first), s.Symbol, data.FormatDay(s.Time[0])))
 		}
 	}
+	// A borrow recall at or before the paths' first date (the day after
+	// the history) refuses the shorts it covers on every path.
+	last := int64(math.MinInt64)
+	for t := range dates {
+		last = max(last, t)
+	}
+	pathStart := last + data.NanosPerDay
+	f.Costs.recalls(func(key, raw string, at int64) {
+		if at > pathStart {
+			return
+		}
+		what := "an instrument " + key + " sets"
+		if sym, ok := strings.CutPrefix(key, "costs.symbols."); ok {
+			what = sym
+		}
+		notes = append(notes, fmt.Sprintf("montecarlo: %s.borrow_recall = %s comes before the paths (from %s): no short of %s can be opened on any path (a recall refuses new shorts from then on)",
+			key, raw, data.FormatDay(pathStart), what))
+	})
 	if n < spec.Days {
 		notes = append(notes, fmt.Sprintf("montecarlo: the history the paths draw from holds %d dates (from %s), fewer than a path's %d days: each path replays the same dates many times over, and its spread says little; set montecarlo.from earlier",
 			n, data.FormatDay(first), spec.Days))

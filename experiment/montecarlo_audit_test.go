@@ -591,3 +591,56 @@ warmup_days = 0
 	}
 	t.Logf("correlation %.4f (source %.4f) over %d dates", rp, rs, len(qb))
 }
+
+// A borrow_recall within the history comes before every Monte Carlo
+// path (the paths start the day after the history, 2022-01-01 here): a
+// recall refuses new shorts from its time on, so a short of TAO at half
+// the equity is refused on every path (before this note, a TAO short
+// alone gave 4 paths of terminal return 0, flat at the cash, and no
+// word). The run says so in a note naming the key and the paths' first date;
+// a recall after the paths' start (none here for BTC) gives no note.
+func TestMonteCarloRecallBeforePathsNoted(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.toml")
+	if err := os.WriteFile(path, []byte(`name = "recall"
+start = "2021-01-01"
+end = "2022-01-01"
+cash = 1000.0
+[data]
+synthetic = true
+[costs.symbols.TAO]
+borrow_rate = 0.05
+borrow_recall = "2021-06-01"
+[costs.symbols.BTC]
+borrow_recall = "2030-01-01"
+[[strategy]]
+name = "short"
+type = "weights"
+[strategy.params]
+weights = { TAO = -0.5, BTC = -0.1 }
+[montecarlo]
+paths = 4
+days = 30
+warmup_days = 0
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range o.Notes {
+		if strings.HasPrefix(n, "montecarlo:") && strings.Contains(n, "borrow_recall") {
+			got = append(got, n)
+		}
+	}
+	want := "montecarlo: costs.symbols.TAO.borrow_recall = 2021-06-01 comes before the paths (from 2022-01-01): no short of TAO can be opened on any path (a recall refuses new shorts from then on)"
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("recall notes:\n got %q\nwant [%q]", got, want)
+	}
+}
