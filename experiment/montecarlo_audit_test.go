@@ -224,7 +224,8 @@ warmup_days = 0
 // 00:00, 08:00 and 16:00 UTC of every day of the history is, on the
 // historical run, the flat funding_rate = 0.001 every 8 hours (the same
 // events, the same rate). On the paths it must be too: a long BTC
-// perpetual pays 3 × 0.001 of its value a day on both.
+// perpetual pays 3 × 0.001 of its value a day on both (after 60 days
+// of warm-up, whose events the file keeps).
 func TestAuditMonteCarloFundingFile(t *testing.T) {
 	dir := t.TempDir()
 	var b strings.Builder
@@ -255,7 +256,7 @@ weights = { BTC = 0.5 }
 paths = 6
 days = 30
 mean_block = 5
-warmup_days = 0
+warmup_days = 60
 `
 		path := filepath.Join(dir, "x.toml")
 		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
