@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
 )
 
 // Returns is a table of return series read from CSV: a date column and one
@@ -44,8 +46,10 @@ func (r *Returns) Column(name string) ([]float64, error) {
 // own: 365 days of the median number of rows a weekend day holds (a
 // token's bars) plus 252 sessions of the rows a weekday holds beyond them
 // (an equity's): 8,760 for hourly token bars, 252 × 7 for an equity's
-// hourly bars, 8,760 + 252 × 7 for both. It returns 0 when it cannot
-// tell.
+// hourly bars, 8,760 + 252 × 7 for both. When New York's winter-time and
+// summer-time weekdays hold different counts (4-hour bars from 00:00 UTC
+// hold the session in 3 and 2), each season's count is weighted by its
+// sessions, as a run's is. It returns 0 when it cannot tell.
 func (r *Returns) InferPeriodsPerYear() float64 {
 	if len(r.Dates) < 3 {
 		return 0
@@ -67,7 +71,11 @@ func (r *Returns) InferPeriodsPerYear() float64 {
 		// Rows a UTC day, on weekend days (a token's bars) and weekdays
 		// (a token's and an equity's): 365 days of the first, 252
 		// sessions of the rest.
+		// Weekdays are split by New York's season (summer time: the
+		// session opens at 13:30 UTC), whose bars on a UTC grid may
+		// differ in count.
 		var we, wd []int
+		var season [2][]int // winter, summer weekdays
 		for i := 0; i < len(r.Dates); {
 			day := data.DayNumber(r.Dates[i])
 			n := 0
@@ -78,17 +86,43 @@ func (r *Returns) InferPeriodsPerYear() float64 {
 				we = append(we, n)
 			} else {
 				wd = append(wd, n)
+				k := 0
+				if open, _ := engine.SessionHours(day * data.NanosPerDay); open-day*data.NanosPerDay == summerOpen {
+					k = 1
+				}
+				season[k] = append(season[k], n)
 			}
 		}
 		median := func(v []int) float64 {
 			if len(v) == 0 {
 				return 0
 			}
-			sort.Ints(v)
+			v = slices.Clone(v)
+			slices.Sort(v)
 			return float64(v[len(v)/2])
 		}
 		w, s := median(we), median(wd)
-		return 365*w + 252*math.Max(s-w, 0)
+		sw, ss := median(season[0]), median(season[1])
+		if len(season[0]) == 0 || len(season[1]) == 0 || sw == ss {
+			return 365*w + 252*math.Max(s-w, 0)
+		}
+		// Each season's rows beyond the weekend's, weighted by its
+		// sessions (weekdays with such rows), as a run weighs the 4h
+		// bars from 00:00 UTC that hold the session: 3 in winter time,
+		// 2 in summer time.
+		var sessions [2]float64
+		for k, v := range season {
+			for _, n := range v {
+				if float64(n) > w {
+					sessions[k]++
+				}
+			}
+		}
+		if sessions[0]+sessions[1] == 0 {
+			return 365 * w
+		}
+		perSession := (sessions[0]*math.Max(sw-w, 0) + sessions[1]*math.Max(ss-w, 0)) / (sessions[0] + sessions[1])
+		return 365*w + 252*perSession
 	case g <= 1.5:
 		if weekend {
 			return 365
@@ -105,6 +139,10 @@ func (r *Returns) InferPeriodsPerYear() float64 {
 	}
 	return 0
 }
+
+// summerOpen is when New York's session opens in summer time, after
+// 00:00 UTC of its day: 09:30 EDT is 13:30 UTC.
+const summerOpen = 13*int64(time.Hour) + 30*int64(time.Minute)
 
 // ReadReturns reads a returns CSV: a header whose first column is the date
 // (YYYY-MM-DD) or the instant (RFC 3339, 2025-10-01T01:00:00Z, or
