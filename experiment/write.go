@@ -117,7 +117,7 @@ func writeRun(o *Outcome, r *RunResult, rec *results.RunRecord) error {
 	if o.csv {
 		outs = append(outs,
 			results.Output{Name: "equity.csv", Write: func(w io.Writer) error { return results.WriteCurveCSV(w, c) }},
-			results.Output{Name: "fills.csv", Write: func(w io.Writer) error { return results.WriteFillsCSV(w, r.Result.Fills) }})
+			results.Output{Name: "fills.csv", Write: func(w io.Writer) error { return results.WriteRunFillsCSV(w, r.Result.Fills, c.Time) }})
 	}
 	if err := results.WriteOutputs(dir, outs...); err != nil {
 		return fmt.Errorf("run %s: %w", r.Key, err)

@@ -106,14 +106,24 @@ func WriteCurveCSV(w io.Writer, c *engine.Curve) error {
 // price, notional (signed, see [Notional]), commission, kind (the
 // [engine.OrderKind] name), tag, slippage (money the execution price cost,
 // already in price) and fee (a liquidation fee, paid beside the
-// commission). Fills are written in the order given.
+// commission). Fills are written in the order given; their times are
+// dates when every one is UTC midnight (WriteRunFillsCSV: a run's).
 func WriteFillsCSV(w io.Writer, fills []engine.Fill) error {
+	return WriteRunFillsCSV(w, fills, nil)
+}
+
+// WriteRunFillsCSV is WriteFillsCSV for the fills of a run whose curve is
+// stamped curve: their times are dates only when the curve's are too, so
+// that an intraday run's fills at 00:00 UTC are written as the instants
+// its equity.csv writes (a date names a daily bar, which closes at 24:00,
+// not the hourly bar of 00:00, which closes at 01:00).
+func WriteRunFillsCSV(w io.Writer, fills []engine.Fill, curve []int64) error {
 	cw := newCSVWriter(w)
 	for _, name := range fillColumns {
 		cw.String(name)
 	}
 	cw.EndRow()
-	layout := dateLayout
+	layout := timeLayout(curve)
 	for i := range fills {
 		if !isMidnight(fills[i].Time) {
 			layout = nanoLayout
