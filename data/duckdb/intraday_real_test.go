@@ -12,18 +12,29 @@ import (
 )
 
 // intradayDir finds the real intraday bars (../shared/data/intraday, see
-// its SOURCES.md): $DIVERGENCE_DATA/intraday, else ../../../shared/data/intraday.
+// its SOURCES.md): with $DIVERGENCE_DATA, the intraday folder it names
+// (as the intraday examples are run), the one in it (the shared data
+// folder) or beside it (the prices folder, as the daily ones are run);
+// else ../../../shared/data/intraday. It skips when none has bars.
 func intradayDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "intraday")
+	cands := []string{filepath.Join("..", "..", "..", "shared", "data", "intraday")}
 	if env := os.Getenv("DIVERGENCE_DATA"); env != "" {
-		dir = filepath.Join(env, "intraday")
+		cands = []string{filepath.Join(env, "intraday"), filepath.Join(filepath.Dir(filepath.Clean(env)), "intraday")}
+		if filepath.Base(filepath.Clean(env)) == "intraday" {
+			cands = []string{env}
+		}
 	}
-	abs, _ := filepath.Abs(dir)
-	if m, _ := filepath.Glob(filepath.Join(abs, "*", "*.csv")); len(m) == 0 {
-		t.Skipf("no intraday data: no %s/*/*.csv (set DIVERGENCE_DATA)", abs)
+	var tried []string
+	for _, d := range cands {
+		abs, _ := filepath.Abs(d)
+		tried = append(tried, abs)
+		if m, _ := filepath.Glob(filepath.Join(abs, "*", "*.csv")); len(m) > 0 {
+			return abs
+		}
 	}
-	return abs
+	t.Skipf("no intraday data: no */*.csv in %s (set DIVERGENCE_DATA)", strings.Join(tried, " or "))
+	return ""
 }
 
 // Every real intraday file reads as it is, with the interval, window and
