@@ -49,7 +49,9 @@
 //	scenario_summary    stress_summary.parquet or .csv
 //	montecarlo          montecarlo.parquet or .csv
 //	montecarlo_summary  montecarlo_summary.parquet or .csv
+//	montecarlo_bands    montecarlo_bands.parquet or .csv
 //	attribution         attribution.parquet or .csv
+//	attribution_detail  attribution_detail.parquet or .csv
 //	benchmarks          benchmarks.parquet or .csv (symbol, time, close)
 //	walkforward_windows walkforward/<strategy>/windows.parquet (strategy = the folder)
 //	walkforward_equity  walkforward/<strategy>/equity.parquet
@@ -354,7 +356,9 @@ var optional = []struct{ table, file string }{
 	{"scenario_summary", "stress_summary"},
 	{"montecarlo", "montecarlo"},
 	{"montecarlo_summary", "montecarlo_summary"},
+	{"montecarlo_bands", "montecarlo_bands"},
 	{"attribution", "attribution"},
+	{"attribution_detail", "attribution_detail"},
 	{"benchmarks", "benchmarks"},
 }
 

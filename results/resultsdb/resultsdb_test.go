@@ -259,12 +259,18 @@ func TestDocExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"scenarios", "scenario_summary", "montecarlo", "montecarlo_summary"} {
+	for _, want := range []string{"scenarios", "scenario_summary", "montecarlo", "montecarlo_summary", "montecarlo_bands", "attribution", "attribution_detail"} {
 		if !strings.Contains(" "+strings.Join(tables, " ")+" ", " "+want+" ") {
 			t.Errorf("no %s table (tables %v)", want, tables)
 		}
 	}
 	db := open(t, filepath.Join(dir, File))
+	// Every table of the folder's files is in the database, row for row.
+	for _, tf := range [][2]string{{"montecarlo_bands", "montecarlo_bands.csv"}, {"attribution", "attribution.csv"}, {"attribution_detail", "attribution_detail.csv"}} {
+		if got, want := count(t, db, "SELECT count(*) FROM "+tf[0]), csvRows(t, filepath.Join(dir, tf[1])); got != want || want == 0 {
+			t.Errorf("%s has %d rows, %s %d", tf[0], got, tf[1], want)
+		}
+	}
 	// Every run folder is a row, scenario runs included.
 	dirs, _ := filepath.Glob(filepath.Join(dir, "runs", "*", "metrics.json"))
 	if got := count(t, db, "SELECT count(*) FROM runs"); got != len(dirs) {
