@@ -138,7 +138,7 @@ func TestWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "manifest inputs runs equity fills scenarios montecarlo attribution"
+	want := "manifest inputs runs equity fills scenarios montecarlo attribution attribution_detail"
 	if got := strings.Join(tables, " "); got != want {
 		t.Errorf("tables %q, want %q", got, want)
 	}
