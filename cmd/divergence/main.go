@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/divergence-research/divergence/experiment"
@@ -109,8 +110,9 @@ func main() {
 	}
 	// An interrupt, and the TERM that Kubernetes, Slurm's scancel and
 	// timeout send (and a closed terminal's HUP), cancel the work: what
-	// was being written is removed, nothing finished is touched.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	// was being written is removed, nothing finished is touched. A second
+	// one quits at once (interruptible).
+	ctx, stop := interruptible(context.Background(), os.Stderr, os.Exit, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -120,6 +122,61 @@ func main() {
 		fmt.Fprintln(os.Stderr, "divergence:", failure(ctx, err))
 		os.Exit(1)
 	}
+}
+
+// interruptible is parent cancelled by the first of sigs the process
+// receives, its cause naming the signal ("interrupt signal received", as
+// signal.NotifyContext says): the work stops and removes what it was
+// writing. A second one quits at once through exit, saying so on stderr,
+// with the status a shell gives a process the signal killed (128 + its
+// number: 130 for an interrupt, 143 for TERM), without waiting for the
+// work to stop: a stop that hangs (a write to a disk that does not
+// answer, a DuckDB query deaf to its interrupt) is cut short, and what it
+// leaves under .tmp- names is removed by the next run, as a kill's is.
+// stop lets the signals go.
+func interruptible(parent context.Context, stderr io.Writer, exit func(int), sigs ...os.Signal) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			cancel(signalError(s.String() + " signal received"))
+		case <-done:
+			return
+		}
+		select {
+		case s := <-ch:
+			fmt.Fprintf(stderr, "divergence: %v signal received again: quitting at once (the next run into the same folder removes the working files this one leaves)\n", s)
+			exit(128 + signalNumber(s))
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	return ctx, func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(done)
+			cancel(nil)
+		})
+	}
+}
+
+// signalError is the cause of a context a signal cancelled; like
+// signal.NotifyContext's, it is a context.Canceled.
+type signalError string
+
+func (e signalError) Error() string        { return string(e) }
+func (e signalError) Is(target error) bool { return target == context.Canceled }
+
+// signalNumber is s's number (1 when it has none: an os.Signal that is
+// not a syscall.Signal).
+func signalNumber(s os.Signal) int {
+	if n, ok := s.(syscall.Signal); ok {
+		return int(n)
+	}
+	return 1
 }
 
 // hugePagesEnv, set to "off", keeps the heap in 4 KiB pages.
@@ -212,7 +269,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "compare":
 		return cmdCompare(ctx, args[1:], stdout, stderr)
 	case "metrics":
-		return cmdMetrics(args[1:], stdout, stderr)
+		return cmdMetrics(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fs := newFlags("version", "version", stderr)
 		pos, err := parse(fs, args[1:])
