@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -343,7 +344,7 @@ type metricsFlags struct {
 	out                      string
 }
 
-func cmdMetrics(args []string, stdout, stderr io.Writer) error {
+func cmdMetrics(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("metrics", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
@@ -422,7 +423,7 @@ func cmdMetrics(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		var buf bytes.Buffer
-		if err := metricsRun(&f, pos[0], &buf, stderr); err != nil {
+		if err := measureUntil(ctx, &f, pos[0], &buf, stderr); err != nil {
 			return err
 		}
 		return results.WriteFileAtomic(f.out, func(w io.Writer) error {
@@ -430,7 +431,42 @@ func cmdMetrics(args []string, stdout, stderr io.Writer) error {
 			return err
 		})
 	}
-	return metricsRun(&f, pos[0], stdout, stderr)
+	return measureUntil(ctx, &f, pos[0], stdout, stderr)
+}
+
+// measureUntil is metricsRun until ctx is done (a signal): it returns
+// ctx's error then, at once, and nothing more is written to stdout or
+// stderr. Reading a returns file of millions of rows takes seconds and
+// does not look at ctx: metricsRun goes on on its own goroutine, writing
+// nothing, until the process ends.
+func measureUntil(ctx context.Context, f *metricsFlags, path string, stdout, stderr io.Writer) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- metricsRun(f, path, stopWriter{ctx, stdout}, stopWriter{ctx, stderr}) }()
+	select {
+	case err := <-done:
+		if ctx.Err() != nil {
+			return ctx.Err() // what it wrote was cut short
+		}
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// stopWriter writes to w until ctx is done, then fails with ctx's error.
+type stopWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (s stopWriter) Write(p []byte) (int, error) {
+	if err := s.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return s.w.Write(p)
 }
 
 // measured is one series the command measures.
