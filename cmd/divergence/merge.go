@@ -49,6 +49,9 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *chartSet != "report" && *chartSet != "all" {
 		return fmt.Errorf("--charts %q: want report or all", *chartSet)
 	}
+	if err := dbOut(pos[0], *noReport || *noDB); err != nil {
+		return err
+	}
 	defer limitCores(*workers)()
 	dirs, err := experiment.ShardDirs(pos[1:])
 	if err != nil {

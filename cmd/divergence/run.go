@@ -96,6 +96,9 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	if shard != nil && *sortBy != "sharpe" {
 		return fmt.Errorf("--sort %s with --shard: the charts and the report that rank by it are the merge's; give --sort to divergence merge", *sortBy)
 	}
+	if err := dbOut(*out, *noReport || *noDB || shard != nil); err != nil {
+		return err
+	}
 	f, err := experiment.Load(pos[0])
 	if err != nil {
 		return err
@@ -282,6 +285,17 @@ func writeReport(ctx context.Context, in experiment.ReportInput) error {
 		legs[i] = (*report.LegSeries)(l)
 	}
 	return report.WriteInput(ctx, report.Input{Dir: in.Dir, Manifest: in.Manifest, Runs: in.Runs, Equity: in.Equity, Gross: in.Gross, Net: in.Net, Prices: in.Prices, Legs: legs})
+}
+
+// dbOut refuses, before any work, an --out out whose path has a glob
+// character when results.duckdb is written there (unless noDB): DuckDB
+// would expand it (resultsdb.GlobChars), and the database, the last
+// output made, would fail once every run was done.
+func dbOut(out string, noDB bool) error {
+	if noDB || !strings.ContainsAny(out, resultsdb.GlobChars) {
+		return nil
+	}
+	return fmt.Errorf("--out %s: its path has a glob character (* ? [ ] { }), which DuckDB would expand building results.duckdb there: choose another --out, or pass --no-db (the report and the runs' files are written as usual)", out)
 }
 
 // writeDatabase is experiment.Options.Database: results.duckdb of the

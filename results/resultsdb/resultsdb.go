@@ -100,6 +100,11 @@ import (
 const File = "results.duckdb"
 
 // Write builds dir/results.duckdb from the experiment folder dir,
+// GlobChars are the characters DuckDB expands in the paths the database
+// is built from: a folder whose path has one cannot hold it (Build and
+// BuildRuns refuse it; divergence run refuses such an --out up front).
+const GlobChars = "*?[]{}"
+
 // replacing an existing one atomically.
 func Write(ctx context.Context, dir string) error {
 	_, err := Build(ctx, dir, filepath.Join(dir, File))
@@ -156,7 +161,7 @@ func BuildRuns(ctx context.Context, dir, path string, runs []results.RunRecord, 
 				runs[i].Run, n, len(c.Equity), len(c.Cash), len(c.Gross), len(c.Net), len(c.Drawdown))
 		}
 	}
-	if strings.ContainsAny(dir, "*?[]{}") {
+	if strings.ContainsAny(dir, GlobChars) {
 		return nil, fmt.Errorf("resultsdb: folder %q contains a glob character (* ? [ ] { }), which DuckDB would expand", dir)
 	}
 	var m results.Manifest
