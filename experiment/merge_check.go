@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -37,10 +38,74 @@ func ShardDirs(args []string) ([]string, error) {
 			}
 		}
 		if n == 0 {
+			if busy := busyShards(a, entries); busy != nil {
+				return nil, busy
+			}
 			return nil, fmt.Errorf("merge: %s is neither a shard folder (no %s) nor a folder of shard folders", a, ShardFile)
 		}
 	}
 	return out, nil
+}
+
+// ShardsBusyError is a folder given to merge that holds no finished
+// shard yet, only shards being written: each on its first run, a process
+// holding its lock (<Dir>/.<name>.lock) with no folder yet (a merge
+// started beside its shards).
+type ShardsBusyError struct {
+	Dir     string
+	Shards  []string // the shard folders' names, <slug>-shard-I-of-N
+	Holders []string // who writes each: its lock file's text
+}
+
+func (e *ShardsBusyError) Error() string {
+	each := make([]string, len(e.Shards))
+	for i := range e.Shards {
+		each[i] = e.Shards[i] + " (" + e.Holders[i] + ")"
+	}
+	return fmt.Sprintf("merge: %s holds no finished shard yet; being written: %s: wait for them (--wait) and merge again", e.Dir, strings.Join(each, ", "))
+}
+
+// busyShards is the ShardsBusyError of dir, whose entries are entries,
+// when a process holds the lock of a shard folder there; nil when none
+// does.
+func busyShards(dir string, entries []os.DirEntry) *ShardsBusyError {
+	var e ShardsBusyError
+	for _, en := range entries {
+		name, ok := strings.CutSuffix(strings.TrimPrefix(en.Name(), "."), ".lock")
+		if !ok || !strings.HasPrefix(en.Name(), ".") || !strings.Contains(name, "-shard-") || !en.Type().IsRegular() {
+			continue
+		}
+		if h, held := lockHolder(dir, name); held {
+			e.Shards, e.Holders = append(e.Shards, name), append(e.Holders, h)
+		}
+	}
+	if len(e.Shards) == 0 {
+		return nil
+	}
+	e.Dir = dir
+	return &e
+}
+
+// WaitShardDirs is ShardDirs, which waits with opt.Wait (up to
+// opt.WaitUpTo a shard, saying whom it waits for through opt.Waiting) for
+// the shards being written in a folder that holds none finished yet
+// (ShardsBusyError), then looks again. Without opt.Wait, or when the wait
+// ends, it fails as ShardDirs does.
+func WaitShardDirs(ctx context.Context, args []string, opt Options) ([]string, error) {
+	for {
+		dirs, err := ShardDirs(args)
+		var busy *ShardsBusyError
+		if !opt.Wait || !errors.As(err, &busy) {
+			return dirs, err
+		}
+		for _, name := range busy.Shards {
+			lock, err := LockDirUpTo(ctx, busy.Dir, name, opt.Holder, opt.waiter(), opt.WaitUpTo)
+			if err != nil {
+				return nil, fmt.Errorf("merge: shard %s: %w", filepath.Join(busy.Dir, name), err)
+			}
+			lock.Release()
+		}
+	}
 }
 
 // ShardsExperiment is the experiment file a merge of the shard folders

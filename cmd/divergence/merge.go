@@ -53,7 +53,10 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer limitCores(*workers)()
-	dirs, err := experiment.ShardDirs(pos[1:])
+	// Shards all still on their first run (a merge started beside them)
+	// are waited for with --wait.
+	waiting := func(line string) { fmt.Fprintln(stderr, "divergence:", line) }
+	dirs, err := experiment.WaitShardDirs(ctx, pos[1:], experiment.Options{Wait: wait.on(), WaitUpTo: wait.upTo(), Waiting: waiting, Holder: holder(append([]string{"merge"}, args...))})
 	if err != nil {
 		return err
 	}
@@ -68,7 +71,7 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("merge: the experiment file: %w (give it with --experiment)", err)
 	}
 	opt := experiment.Options{Strategies: strategies.Builtins(), DataDir: os.Getenv(envData), Out: pos[0], Workers: *workers,
-		Version: version, SortBy: *sortBy, Wait: wait.on(), WaitUpTo: wait.upTo(), Waiting: func(line string) { fmt.Fprintln(stderr, "divergence:", line) }, Hold: true, Holder: holder(append([]string{"merge"}, args...)),
+		Version: version, SortBy: *sortBy, Wait: wait.on(), WaitUpTo: wait.upTo(), Waiting: waiting, Hold: true, Holder: holder(append([]string{"merge"}, args...)),
 		Note: func(s string) { fmt.Fprintln(stderr, "note:", s) }, AllCharts: *chartSet == "all", CSV: *csvSet, FreeBars: true}
 	if opt.Build, err = programBuild(); err != nil {
 		return err
