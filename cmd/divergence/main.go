@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/divergence-research/divergence/experiment"
 )
@@ -112,7 +113,7 @@ func main() {
 	// timeout send (and a closed terminal's HUP), cancel the work: what
 	// was being written is removed, nothing finished is touched. A second
 	// one quits at once (interruptible).
-	ctx, stop := interruptible(context.Background(), os.Stderr, os.Exit, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := interruptible(context.Background(), os.Stderr, os.Exit, sameSignal, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -133,24 +134,36 @@ func main() {
 // work to stop: a stop that hangs (a write to a disk that does not
 // answer, a DuckDB query deaf to its interrupt) is cut short, and what it
 // leaves under .tmp- names is removed by the next run, as a kill's is.
+// A signal within window of the first is the first delivered twice, not
+// a second: timeout sends its signal to the process, then to its process
+// group, the process in it.
 // stop lets the signals go.
-func interruptible(parent context.Context, stderr io.Writer, exit func(int), sigs ...os.Signal) (context.Context, func()) {
+func interruptible(parent context.Context, stderr io.Writer, exit func(int), window time.Duration, sigs ...os.Signal) (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(parent)
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, sigs...)
 	done := make(chan struct{})
 	go func() {
+		var first time.Time
 		select {
 		case s := <-ch:
+			first = time.Now()
 			cancel(signalError(s.String() + " signal received"))
 		case <-done:
 			return
 		}
-		select {
-		case s := <-ch:
-			fmt.Fprintf(stderr, "divergence: %v signal received again: quitting at once (the next run into the same folder removes the working files this one leaves)\n", s)
-			exit(128 + signalNumber(s))
-		case <-done:
+		for {
+			select {
+			case s := <-ch:
+				if time.Since(first) < window {
+					continue // the first, delivered twice
+				}
+				fmt.Fprintf(stderr, "divergence: %v signal received again: quitting at once (the next run into the same folder removes the working files this one leaves)\n", s)
+				exit(128 + signalNumber(s))
+				return
+			case <-done:
+				return
+			}
 		}
 	}()
 	var once sync.Once
@@ -162,6 +175,10 @@ func interruptible(parent context.Context, stderr io.Writer, exit func(int), sig
 		})
 	}
 }
+
+// sameSignal is the window after a signal within which another is the
+// same one delivered twice (interruptible).
+const sameSignal = 500 * time.Millisecond
 
 // signalError is the cause of a context a signal cancelled; like
 // signal.NotifyContext's, it is a context.Canceled.
