@@ -66,7 +66,7 @@ func intradayExperiment(b *testing.B, dir string) (string, int) {
 			short = append(short, s.Symbol)
 		}
 	}
-	if _, err := duckdb.WriteParquetTable(dir, p); err != nil {
+	if _, err := duckdb.WriteParquetTable(context.Background(), dir, p); err != nil {
 		b.Fatal(err)
 	}
 	p = nil

@@ -334,7 +334,7 @@ func TestIntradaySourcesSameBytes(t *testing.T) {
 	// The generator's Parquet table says "synthetic" in its metadata;
 	// DuckDB copies of it do not, so every source below is read alike
 	// (as real data) and only the layout differs.
-	gen, err := duckdb.WriteParquetTable(filepath.Join(dir, "gen"), p)
+	gen, err := duckdb.WriteParquetTable(context.Background(), filepath.Join(dir, "gen"), p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		return printEntries(stdout, entries)
 	case "synth":
-		return cmdSynth(args[1:], stdout, stderr)
+		return cmdSynth(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprint(stderr, dataUsage)
 	if m := closest(args[0], []string{"import", "list", "synth"}); m != "" {
@@ -266,7 +266,7 @@ func parseInstant(flag, s string) (int64, error) {
 	return t, nil
 }
 
-func cmdSynth(args []string, stdout, stderr io.Writer) error {
+func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("data synth", "data synth [--seed N] [--out DIR] [--force] [--interval 1m|1h --days N --instruments K [--layout table|files]]", stderr)
 	seed := fs.Uint64("seed", 7, "seed of the synthetic market")
 	out := fs.String("out", "synthetic-market", "folder for the files")
@@ -318,8 +318,11 @@ func cmdSynth(args []string, stdout, stderr io.Writer) error {
 		if len(stray) > 0 {
 			return fmt.Errorf("data synth: %s shape the intraday market: give --interval (1m, 5m, 15m, 1h or 4h) too, or leave them out for the daily market", strings.Join(stray, ", "))
 		}
-		p, err := synth.Generate(synth.DefaultConfig(*seed))
+		p, err := untilDone(ctx, func() (*data.Panel, error) { return synth.Generate(synth.DefaultConfig(*seed)) })
 		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		paths, err := data.WriteCSVDir(*out, p)
@@ -353,18 +356,20 @@ func cmdSynth(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("--instruments = %d: %d days of %s bars are %d bar steps, and %d instruments of them more than %d bars (fewer instruments or --days, or a coarser --interval)",
 			*instruments, *days, iv, steps, *instruments, synth.MaxIntradayBars)
 	}
-	p, err := synth.GenerateIntraday(synth.DefaultIntradayConfig(*seed, iv, *days, *instruments))
+	p, err := untilDone(ctx, func() (*data.Panel, error) {
+		return synth.GenerateIntraday(synth.DefaultIntradayConfig(*seed, iv, *days, *instruments))
+	})
 	if err != nil {
 		return err
 	}
 	var paths []string
 	if *layout == "table" {
-		path, err := duckdb.WriteParquetTable(*out, p)
+		path, err := duckdb.WriteParquetTable(ctx, *out, p)
 		if err != nil {
 			return err
 		}
 		paths = []string{path}
-	} else if paths, err = duckdb.WriteParquetDir(*out, p); err != nil {
+	} else if paths, err = duckdb.WriteParquetDir(ctx, *out, p); err != nil {
 		return err
 	}
 	bars := 0
@@ -381,6 +386,32 @@ func cmdSynth(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "  %-8s %-7s %s .. %s  %d bars  %s\n", s.Symbol, s.Class, data.FormatTime(s.Time[0]), data.FormatTime(s.Time[s.Len()-1]), s.Len(), where)
 	}
 	return nil
+}
+
+// untilDone is f() until ctx is done (a signal): then ctx's error, at
+// once, f left running on its own goroutine until the process ends (the
+// synthetic market's generation: seconds of arithmetic that does not
+// look at ctx, and writes nothing).
+func untilDone[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	var zero T
+	if err := ctx.Err(); err != nil {
+		return zero, err
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		return zero, ctx.Err()
+	}
 }
 
 // stamp formats a bar time: its date when it and other (the other end of

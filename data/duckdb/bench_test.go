@@ -130,7 +130,7 @@ func BenchmarkReadSource1Minute6M(b *testing.B) {
 		b.Skip(err)
 	}
 	dir := b.TempDir()
-	path, err := WriteParquetTable(dir, p)
+	path, err := WriteParquetTable(context.Background(), dir, p)
 	if err != nil {
 		b.Fatal(err)
 	}

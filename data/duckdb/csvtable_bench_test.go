@@ -123,7 +123,7 @@ func writeBenchTable(b *testing.B, dir string, n int) (csvPath, pqPath string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	bySymbol, err := WriteParquetTable(filepath.Join(dir, "gen"), p)
+	bySymbol, err := WriteParquetTable(context.Background(), filepath.Join(dir, "gen"), p)
 	if err != nil {
 		b.Fatal(err)
 	}

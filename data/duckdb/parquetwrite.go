@@ -1,6 +1,7 @@
 package duckdb
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -51,7 +52,10 @@ func tableSchema(withSymbol bool) *arrow.Schema {
 // symbol then time, and marks dir synthetic (data.SyntheticMarker) when
 // the panel is. The file is written to a temporary name and renamed, so a
 // failed write leaves no partial file. It returns the file's path.
-func WriteParquetTable(dir string, p *data.Panel) (string, error) {
+func WriteParquetTable(ctx context.Context, dir string, p *data.Panel) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
@@ -61,7 +65,7 @@ func WriteParquetTable(dir string, p *data.Panel) (string, error) {
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(p.Series[a].Symbol, p.Series[b].Symbol) })
 	path := filepath.Join(dir, TableFile)
-	if err := writePanelParquet(path, true, p, order); err != nil {
+	if err := writePanelParquet(ctx, path, true, p, order); err != nil {
 		return "", err
 	}
 	return path, markSynthetic(dir, p)
@@ -71,7 +75,10 @@ func WriteParquetTable(dir string, p *data.Panel) (string, error) {
 // (columns ts, open, high, low, close, volume), in panel order, and marks dir
 // synthetic when the panel is. Each file is written to a temporary name and
 // renamed.
-func WriteParquetDir(dir string, p *data.Panel) ([]string, error) {
+func WriteParquetDir(ctx context.Context, dir string, p *data.Panel) ([]string, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -82,7 +89,7 @@ func WriteParquetDir(dir string, p *data.Panel) ([]string, error) {
 			return nil, fmt.Errorf("synth: symbol %q cannot name a file", sym)
 		}
 		path := filepath.Join(dir, sym+".parquet")
-		if err := writePanelParquet(path, false, p, []int{i}); err != nil {
+		if err := writePanelParquet(ctx, path, false, p, []int{i}); err != nil {
 			return nil, err
 		}
 		paths = append(paths, path)
@@ -98,8 +105,11 @@ func markSynthetic(dir string, p *data.Panel) error {
 		[]byte("The price files in this folder are generated (divergence data synth), not market data.\n"), 0o644)
 }
 
-// writeParquet writes the series of p at the given indices to path.
-func writePanelParquet(path string, withSymbol bool, p *data.Panel, order []int) (err error) {
+// writePanelParquet writes the series of p at the given indices to path,
+// through a temporary file renamed into place; stopped by ctx (checked
+// before each row group), it removes the temporary file and returns ctx's
+// error.
+func writePanelParquet(ctx context.Context, path string, withSymbol bool, p *data.Panel, order []int) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
 	if err != nil {
 		return err
@@ -136,6 +146,10 @@ func writePanelParquet(path string, withSymbol bool, p *data.Panel, order []int)
 	for _, i := range order {
 		s := &p.Series[i]
 		for lo := 0; lo < s.Len(); lo += chunk {
+			if err := ctx.Err(); err != nil {
+				fw.Close()
+				return err
+			}
 			hi := min(lo+chunk, s.Len())
 			if withSymbol {
 				sb := b.Field(0).(*array.StringBuilder)

@@ -23,7 +23,7 @@ func TestSynthParquetRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	table, err := WriteParquetTable(filepath.Join(dir, "table"), p)
+	table, err := WriteParquetTable(ctx, filepath.Join(dir, "table"), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestSynthParquetRoundTrip(t *testing.T) {
 	for i := range p.Series {
 		sameBars(t, "table", got.Series[i], p.Series[i])
 	}
-	files, err := WriteParquetDir(filepath.Join(dir, "files"), p)
+	files, err := WriteParquetDir(ctx, filepath.Join(dir, "files"), p)
 	if err != nil {
 		t.Fatal(err)
 	}
