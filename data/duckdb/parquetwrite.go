@@ -74,27 +74,33 @@ func WriteParquetTable(ctx context.Context, dir string, p *data.Panel) (string, 
 // WriteParquetDir writes one Parquet file per instrument, dir/SYMBOL.parquet
 // (columns ts, open, high, low, close, volume), in panel order, and marks dir
 // synthetic when the panel is. Each file is written to a temporary name and
-// renamed.
+// renamed. The mark is made first: a write stopped after some files (ctx,
+// an error) leaves them whole in a folder marked as the finished one is,
+// which the next synthetic market may be written into.
 func WriteParquetDir(ctx context.Context, dir string, p *data.Panel) ([]string, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	for i := range p.Series {
+		if sym := p.Series[i].Symbol; sym == "" || strings.ContainsAny(sym, `/\*?[`) || sym == "." || sym == ".." {
+			return nil, fmt.Errorf("synth: symbol %q cannot name a file", sym)
+		}
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := markSynthetic(dir, p); err != nil {
 		return nil, err
 	}
 	var paths []string
 	for i := range p.Series {
-		sym := p.Series[i].Symbol
-		if sym == "" || strings.ContainsAny(sym, `/\*?[`) || sym == "." || sym == ".." {
-			return nil, fmt.Errorf("synth: symbol %q cannot name a file", sym)
-		}
-		path := filepath.Join(dir, sym+".parquet")
+		path := filepath.Join(dir, p.Series[i].Symbol+".parquet")
 		if err := writePanelParquet(ctx, path, false, p, []int{i}); err != nil {
 			return nil, err
 		}
 		paths = append(paths, path)
 	}
-	return paths, markSynthetic(dir, p)
+	return paths, nil
 }
 
 func markSynthetic(dir string, p *data.Panel) error {

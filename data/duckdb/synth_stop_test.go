@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,21 +47,42 @@ func TestWriteParquetStoppedMidway(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		write func(ctx context.Context, dir string) error
+		n     int      // calls of Err before the stop
+		left  []string // what the stop leaves
 	}{
-		{"table", func(ctx context.Context, dir string) error { _, err := WriteParquetTable(ctx, dir, p); return err }},
-		{"files", func(ctx context.Context, dir string) error { _, err := WriteParquetDir(ctx, dir, p); return err }},
+		// Err is asked once on entry, then before each row group: the
+		// stop comes before the second.
+		{"table", func(ctx context.Context, dir string) error { _, err := WriteParquetTable(ctx, dir, p); return err }, 2, nil},
+		{"files, in the first", func(ctx context.Context, dir string) error { _, err := WriteParquetDir(ctx, dir, p); return err }, 2,
+			[]string{data.SyntheticMarker}},
+		// After BTC.parquet's two row groups, before MSFT.parquet's
+		// first: BTC.parquet is whole, and the folder is marked
+		// synthetic, as it is once the market is written (unmarked, the
+		// next data synth into it refused it as a folder of files
+		// without --force).
+		{"files, in the second", func(ctx context.Context, dir string) error { _, err := WriteParquetDir(ctx, dir, p); return err }, 3,
+			[]string{data.SyntheticMarker, "BTC.parquet"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			// Err is asked once on entry, then before each row group:
-			// the stop comes before the second.
-			err := tc.write(&stopAfter{Context: context.Background(), n: 2}, dir)
+			err := tc.write(&stopAfter{Context: context.Background(), n: tc.n}, dir)
 			if !errors.Is(err, context.Canceled) {
 				t.Errorf("error %v, want the stop", err)
 			}
 			ents, _ := os.ReadDir(dir)
+			var left []string
 			for _, e := range ents {
-				t.Errorf("left %s", filepath.Join(dir, e.Name()))
+				left = append(left, e.Name())
+			}
+			if strings.Join(left, " ") != strings.Join(tc.left, " ") {
+				t.Errorf("left %q, want %q", left, tc.left)
+			}
+			if slices.Contains(left, "BTC.parquet") {
+				got, err := ReadFiles(context.Background(), []string{filepath.Join(dir, "BTC.parquet")}, []ReadOptions{{Class: p.Series[0].Class}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameBars(t, "BTC.parquet", got.Series[0], p.Series[0])
 			}
 		})
 	}
