@@ -233,6 +233,12 @@ type Estimate struct {
 	RunSteps    int64 // of Steps, those a run writes: from start, the warm-up left out
 	Memory      int64 // bytes: peak memory of the process, its data's load included (known once loaded)
 	Disk        int64 // bytes: the results folder, as the options write it
+	// RunDisk is what Disk counts for one run's own folder (runs/<key>/:
+	// its equity, legs, metrics and fills files); a run's fills, which
+	// the model cannot know before the run, are counted at a few KB.
+	// [Run] measures the runs' folders as they are written and stops an
+	// experiment whose runs write more than that (diskGuard).
+	RunDisk int64
 	// Workers and Working: the runs held in memory at once (the workers,
 	// at most one a run) and the bytes they hold, of Memory.
 	Workers int
@@ -530,10 +536,13 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 	if csv, _ := f.perRunCSV(int(min(main, 1<<40)), opt); csv {
 		perStep += diskCSVStepBytes
 	}
+	var dbStep int64
 	if opt.Database != nil {
-		perStep += diskDatabaseStepBytes
+		dbStep = diskDatabaseStepBytes
 	}
+	perStep += dbStep
 	e.Disk += wfDisk
+	e.RunDisk = written*(perStep-dbStep) + diskRunBytes
 	charted := min(legged, maxLines)
 	if opt.AllCharts {
 		charted = legged

@@ -848,6 +848,12 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// A digest of each swept run's result, taken before its result is
 	// written and recycled, for the note on runs with the same results.
 	digests, digested := make([][sha256.Size]byte, len(runs)), make([]bool, len(runs))
+	// The runs' folders measured as they are written: an experiment whose
+	// results cannot fit the disk limit stops there, not at a full disk.
+	var guard *diskGuard
+	if opt.merge == nil && !opt.computeOnly {
+		guard = newDiskGuard(f.Name, opt.Limits, est, len(runs), opt.Database != nil)
+	}
 	runTask := func(i int) error {
 		err := measure(i)
 		if err != nil {
@@ -876,6 +882,9 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		if err == nil && !opt.computeOnly {
 			err = writeRunFiles(out, &runs[i], &out.Records[i], views[runs[i].View].Panel, opt)
+			if err == nil {
+				err = guard.add(runDir(out.Dir, runs[i].Key))
+			}
 			if err == nil && runs[i].Result != nil && opt.Database != nil {
 				// The values its fills file holds, for the database's
 				// types, while the fills are in memory.

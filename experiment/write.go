@@ -104,7 +104,7 @@ func record(f *File, o *Outcome, r *RunResult) results.RunRecord {
 // own, and its scenarios by their keys' slugs). The workers call it as
 // each run finishes, so that a run's fills need not outlive it.
 func writeRun(o *Outcome, r *RunResult, rec *results.RunRecord) error {
-	dir := filepath.Join(o.Dir, "runs", r.Key)
+	dir := runDir(o.Dir, r.Key)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

@@ -1,0 +1,96 @@
+package experiment
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+)
+
+// diskHeavy is a sweep of pair hedges rebalanced every day on twelve
+// synthetic instruments: each run writes thousands of fills, where the
+// estimate counts a run's fills at a few KB.
+const diskHeavy = `name = "heavy"
+start = "2020-01-01"
+end = "2023-01-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hedge"
+type = "pair-hedge"
+[strategy.params]
+long = ["MSFT", "NVDA", "META", "AMD", "ORCL", "QQQ"]
+short = ["TAO", "RENDER", "FET", "NEAR", "BTC", "ETH"]
+rebalance_days = 1
+[strategy.sweep]
+gross = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2]
+`
+
+// TestDiskGuardStopsWhatCannotFit: an experiment whose runs write more
+// than the estimate counted stops once they show that the results pass
+// the disk limit, with nothing kept; under a limit that the folder fits,
+// the same experiment runs to its end. The folder's size is measured by
+// a run without a limit (its files read back), not by the guard.
+func TestDiskGuardStopsWhatCannotFit(t *testing.T) {
+	f, err := Parse("heavy.toml", diskHeavy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{Workers: 2, CSV: "never", Report: reportHTML, Database: resultsDB}
+	free := opt
+	free.Out = t.TempDir()
+	o, err := Run(context.Background(), f, free)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var written int64
+	for _, b := range files(t, o.Dir) {
+		written += int64(len(b))
+	}
+	est := o.Estimate
+	t.Logf("estimated %d bytes (%d a run's folder), written %d", est.Disk, est.RunDisk, written)
+	// The premise: the estimate undercounts this experiment by far.
+	if est.Disk*3/2 > written {
+		t.Fatalf("estimated %d bytes for the %d written: not the undercount this test needs", est.Disk, written)
+	}
+
+	t.Run("over the limit", func(t *testing.T) {
+		// Admitted up front (the estimate is under the limit), the
+		// folder would not fit: a quarter of the way from the estimate
+		// to the folder's size, which the guard's figure passes after
+		// about two runs of the eight (each adds about an eighth of
+		// the way, at the least), whatever order they finish in.
+		lim := opt
+		lim.Out = t.TempDir()
+		lim.Limits = Limits{MaxDisk: est.Disk + (written-est.Disk)/4}
+		_, err := Run(context.Background(), f, lim)
+		var de *DiskError
+		if !errors.As(err, &de) {
+			t.Fatalf("run under a %d-byte limit with %d bytes to write: %v, want a DiskError", lim.Limits.MaxDisk, written, err)
+		}
+		if de.Done >= de.Runs || de.Runs != 8 || de.Least <= lim.Limits.MaxDisk || de.Estimate != est.Disk {
+			t.Errorf("stopped after %d of %d runs at %d bytes (limit %d, estimate %d): want before the last of 8, past the limit, the estimate %d",
+				de.Done, de.Runs, de.Least, lim.Limits.MaxDisk, de.Estimate, est.Disk)
+		}
+		// Nothing was kept: no results folder, no working folder.
+		if entries, _ := os.ReadDir(lim.Out); len(entries) > 1 || len(entries) == 1 && entries[0].Name() != ".heavy.lock" {
+			t.Errorf("left in --out after the stop: %v", entries)
+		}
+	})
+	t.Run("fits", func(t *testing.T) {
+		lim := opt
+		lim.Out = t.TempDir()
+		lim.Limits = Limits{MaxDisk: written * 21 / 20}
+		if _, err := Run(context.Background(), f, lim); err != nil {
+			t.Errorf("a limit 5%% over the %d bytes the folder takes: %v", written, err)
+		}
+	})
+	t.Run("force", func(t *testing.T) {
+		lim := opt
+		lim.Out = t.TempDir()
+		lim.Limits = Limits{MaxDisk: (est.Disk + written) / 2, Force: true}
+		if _, err := Run(context.Background(), f, lim); err != nil {
+			t.Errorf("--force: %v", err)
+		}
+	})
+}
