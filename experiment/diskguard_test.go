@@ -43,10 +43,7 @@ func TestDiskGuardStopsWhatCannotFit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var written int64
-	for _, b := range files(t, o.Dir) {
-		written += int64(len(b))
-	}
+	written := folderBytes(t, o.Dir)
 	est := o.Estimate
 	t.Logf("estimated %d bytes (%d a run's folder), written %d", est.Disk, est.RunDisk, written)
 	// The premise: the estimate undercounts this experiment by far.

@@ -347,10 +347,7 @@ slow = 100
 			if err != nil {
 				t.Fatal(err)
 			}
-			var written int64
-			for _, b := range files(t, o.Dir) {
-				written += int64(len(b))
-			}
+			written := folderBytes(t, o.Dir)
 			est := o.Estimate
 			t.Logf("estimated %d bytes, written %d (%.2f×)", est.Disk, written, float64(est.Disk)/float64(written))
 			if err := (Limits{MaxDisk: written * 9 / 10}).check(f.Name, est); err == nil {
@@ -395,10 +392,7 @@ symbols = ["NVDA"]
 	if err != nil {
 		t.Fatal(err)
 	}
-	var written int64
-	for _, b := range files(t, o.Dir) {
-		written += int64(len(b))
-	}
+	written := folderBytes(t, o.Dir)
 	est := o.Estimate
 	t.Logf("%d views kept, %d steps written of %d; estimated %d bytes, written %d (%.2f×)", len(o.Views), est.RunSteps, est.Steps, est.Disk, written, float64(est.Disk)/float64(written))
 	if est.Views != len(o.Views) || est.Runs != len(o.Runs) {

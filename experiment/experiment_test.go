@@ -18,6 +18,16 @@ import (
 
 var update = flag.Bool("update", false, "update golden files")
 
+// folderBytes is the size of every file under dir, read back.
+func folderBytes(t *testing.T, dir string) int64 {
+	t.Helper()
+	var n int64
+	for _, b := range files(t, dir) {
+		n += int64(len(b))
+	}
+	return n
+}
+
 // files returns every file under dir with its bytes, keyed by relative path.
 func files(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
