@@ -192,6 +192,44 @@ func TestParticipationCapZeroVolumeIsUnknown(t *testing.T) {
 	}
 }
 
+// A cap used up by several fills leaves nothing on the bar, not the
+// float error of their sum. The cap is 0.5 × 326.6958721948642 =
+// 163.3479360974321 units (halving is exact). Four buys on one bar: 2 and
+// 22.977655426354616 fill whole (used 24.977655426354616), 1,000 fills
+// what is left, 163.3479360974321 − 24.977655426354616 =
+// 138.37028067107747 (rounded); the sum of the three is then
+// 163.34793609743207, 2.8e-14 short of the cap, and the buy of 10 filled
+// that 2.8e-14, paying the minimum commission of 1 for it (found by
+// TestPropInstrumentOrder's runs: the same run with its instruments in
+// another order had no such fill). The bar holds three fills, their
+// commission 3 × 1 (a minimum of 1, nothing else); the rest (861.63 and
+// 10) fills on the next bar, of volume 1e9.
+func TestParticipationCapUsedUpLeavesNoDust(t *testing.T) {
+	rows := []row{{"2024-01-01", 10, 10, 10, 10, 1e9}, {"2024-01-02", 10, 10, 10, 10, 326.6958721948642}, {"2024-01-03", 10, 10, 10, 10, 1e9}}
+	p := panel(series(t, "X", data.Crypto, rows))
+	cfg := Config{Crypto: Terms{Commission: Commission{Minimum: 1}, Slippage: Slippage{MaxParticipation: 0.5}}}
+	res := one(t, p, cfg, at(0,
+		Order{Instrument: 0, Kind: Market, Amount: 2},
+		Order{Instrument: 0, Kind: Market, Amount: 22.977655426354616},
+		Order{Instrument: 0, Kind: Market, Amount: 1000},
+		Order{Instrument: 0, Kind: Market, Amount: 10}))
+	var n int
+	var qty, com float64
+	for _, f := range res.Fills {
+		if f.Time == data.Day(2024, 1, 2) {
+			n++
+			qty += f.Qty
+			com += f.Commission
+		}
+	}
+	if n != 3 || com != 3 || math.Abs(qty-163.3479360974321) > 1e-9 {
+		t.Fatalf("the capped bar: %d fills of %.17g units paying %g; want 3 of 163.3479360974321 paying 3: %+v", n, qty, com, res.Fills)
+	}
+	if q := res.Portfolio.Qty[0]; math.Abs(q-1034.977655426354616) > 1e-9 {
+		t.Fatalf("position %.17g, want every order filled, 1,034.977655426354616", q)
+	}
+}
+
 type envFunc func(i int, t int64) EnvFactors
 
 func (f envFunc) At(i int, t int64) EnvFactors { return f(i, t) }
