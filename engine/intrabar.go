@@ -236,10 +236,20 @@ func (b *broker) fillResting(k int) {
 		if d == 0 {
 			continue // a closing order with nothing to close: inert
 		}
+		if o.triggered && o.trigBuy != (d > 0) {
+			// Triggered on the other side and held back (the
+			// participation cap) before the position turned: a closing
+			// target's stop of this side has not been reached
+			// (TestTargetStopRearmedWhenThePositionTurns).
+			o.triggered = false
+		}
 		wasTriggered := o.triggered
 		if h, ok := b.reach(o, d > 0, s.Open[r], s.High[r], s.Low[r], s.Close[r]); ok {
 			h.j, h.id, h.buy, h.wasTriggered = j, o.id, d > 0, wasTriggered
 			b.hits = append(b.hits, h)
+		}
+		if o.triggered {
+			o.trigBuy = d > 0
 		}
 	}
 	if len(b.hits) == 0 {

@@ -143,6 +143,7 @@ type Order struct {
 	replFrom  float64 // Amount when the replace was decided
 	oco       OrderID // the other leg of a one-cancels-other pair, 0 none
 	triggered bool    // a stop that has triggered (StopLimit: now a limit)
+	trigBuy   bool    // the side it triggered on (a target's side follows the position, which may turn)
 	extreme   float64 // TrailingStop: best price seen since submission
 	done      bool    // filled, cancelled or expired: leaves the pending list
 }
