@@ -241,10 +241,20 @@ type propTrader struct {
 	// gone is when the strategy cancelled each order (Cancel returned
 	// true, or CancelAll of its instrument), the first time.
 	gone map[OrderID]int64
+	// terms are each resting order's limit and stop prices, as sent and
+	// as each accepted Replace changed them, with when it was decided.
+	terms map[OrderID][]propTerms
+}
+
+// propTerms are a resting order's kind and prices from time at.
+type propTerms struct {
+	at          int64
+	kind        OrderKind
+	price, stop float64
 }
 
 func newPropTrader(seed uint64, syms []string, scale, unit float64) *propTrader {
-	return &propTrader{rng: rand.New(rand.NewPCG(seed, 77)), syms: syms, scale: scale, unit: unit, sent: map[OrderID]int64{}, size: map[OrderID]Sizing{}, inst: map[OrderID]int{}, gone: map[OrderID]int64{}}
+	return &propTrader{rng: rand.New(rand.NewPCG(seed, 77)), syms: syms, scale: scale, unit: unit, sent: map[OrderID]int64{}, size: map[OrderID]Sizing{}, inst: map[OrderID]int{}, gone: map[OrderID]int64{}, terms: map[OrderID][]propTerms{}}
 }
 
 func (s *propTrader) Init(ctx *Context) error {
@@ -319,6 +329,9 @@ func (s *propTrader) OnBar(ctx *Context, sl *Slice) error {
 			}
 			id, err = ctx.Submit(o)
 			sz = o.Sizing
+			if err == nil && id != 0 && kind.resting() {
+				s.terms[id] = []propTerms{{ctx.Time(), kind, o.Price, o.StopPrice}}
+			}
 		}
 		if err := note(id, i, sz, err); err != nil {
 			return err
@@ -335,6 +348,8 @@ func (s *propTrader) OnBar(ctx *Context, sl *Slice) error {
 			if err := note(tp, i, TargetValue, nil); err != nil {
 				return err
 			}
+			s.terms[sl] = []propTerms{{ctx.Time(), Stop, 0, px * 0.95}}
+			s.terms[tp] = []propTerms{{ctx.Time(), Limit, px * 1.05, 0}}
 		}
 	}
 	if len(s.ids) > 0 && r.IntN(3) == 0 {
@@ -354,9 +369,35 @@ func (s *propTrader) OnBar(ctx *Context, sl *Slice) error {
 			}
 			ctx.Replace(id, a, 0, 0)
 		default:
-			f := 1 + 0.03*r.NormFloat64()
+			// A new limit, stop or both, as the order's kind takes them.
 			ctx.Replace(id, 0, 0, 0)
-			ctx.Replace(id, 0, f*ctx.Price(s.idx[0]), f*ctx.Price(s.idx[0]))
+			tm := s.terms[id]
+			px := ctx.Price(s.inst[id])
+			if len(tm) == 0 || tm[0].kind == TrailingStop || px != px {
+				break
+			}
+			last := tm[len(tm)-1]
+			price, stop := px*(1+0.03*r.NormFloat64()), px*(1+0.03*r.NormFloat64())
+			switch {
+			case last.kind == Limit:
+				stop = 0
+			case last.kind == Stop:
+				price = 0
+			case r.IntN(3) == 0:
+				price = 0
+			case r.IntN(2) == 0:
+				stop = 0
+			}
+			if ctx.Replace(id, 0, price, stop) {
+				if price != 0 {
+					last.price = price
+				}
+				if stop != 0 {
+					last.stop = stop
+				}
+				last.at = ctx.Time()
+				s.terms[id] = append(tm, last)
+			}
 		}
 	}
 	if r.IntN(20) == 0 {
@@ -467,6 +508,42 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 			} else if f.Time < seen || f.Time <= at {
 				t.Fatalf("%s fill %+v on a bar opening at %s, before the close %s seen when sent at %s",
 					f.Kind, f, data.FormatTime(f.Time), data.FormatTime(seen), data.FormatTime(at))
+			}
+			if tm := strat.terms[f.Order]; len(tm) > 0 && tm[0].kind != TrailingStop {
+				// The terms in force: the last change that reached the
+				// market by the bar's open. A limit buys at or below its
+				// limit (a stop-limit once triggered too). A stop fills
+				// once the path has reached it: a buy stop's bars since
+				// it was sent traded at or above one of its stops (sells
+				// the other way); a triggered stop the participation cap
+				// held back fills at a later open, wherever it is.
+				v := tm[0]
+				for _, x := range tm[1:] {
+					if known(x.at) <= f.Time {
+						v = x
+					}
+				}
+				buy := f.Qty > 0
+				bad := false
+				switch v.kind {
+				case Limit, StopLimit:
+					bad = buy && f.Price > v.price || !buy && f.Price < v.price
+				case Stop:
+					s := &p.Series[f.Instrument]
+					reached := false
+					for r0 := 0; r0 <= r && !reached; r0++ {
+						if s.Time[r0] < known(tm[0].at) {
+							continue
+						}
+						for _, x := range tm {
+							reached = reached || buy && s.High[r0] >= x.stop || !buy && s.Low[r0] <= x.stop
+						}
+					}
+					bad = !reached
+				}
+				if bad {
+					t.Fatalf("%s fill %+v beyond its terms %+v (all: %+v)", f.Kind, f, v, tm)
+				}
 			}
 			if c, ok := strat.gone[f.Order]; ok {
 				// Cancelled: the cancel reaches the market with the latest
