@@ -244,6 +244,8 @@ type propTrader struct {
 	// terms are each resting order's limit and stop prices, as sent and
 	// as each accepted Replace changed them, with when it was decided.
 	terms map[OrderID][]propTerms
+	// day are the Day orders never replaced.
+	day map[OrderID]bool
 }
 
 // propTerms are a resting order's kind and prices from time at.
@@ -254,7 +256,7 @@ type propTerms struct {
 }
 
 func newPropTrader(seed uint64, syms []string, scale, unit float64) *propTrader {
-	return &propTrader{rng: rand.New(rand.NewPCG(seed, 77)), syms: syms, scale: scale, unit: unit, sent: map[OrderID]int64{}, size: map[OrderID]Sizing{}, inst: map[OrderID]int{}, gone: map[OrderID]int64{}, terms: map[OrderID][]propTerms{}}
+	return &propTrader{rng: rand.New(rand.NewPCG(seed, 77)), syms: syms, scale: scale, unit: unit, sent: map[OrderID]int64{}, size: map[OrderID]Sizing{}, inst: map[OrderID]int{}, gone: map[OrderID]int64{}, terms: map[OrderID][]propTerms{}, day: map[OrderID]bool{}}
 }
 
 func (s *propTrader) Init(ctx *Context) error {
@@ -329,6 +331,9 @@ func (s *propTrader) OnBar(ctx *Context, sl *Slice) error {
 			}
 			id, err = ctx.Submit(o)
 			sz = o.Sizing
+			if err == nil && id != 0 && o.TIF == Day {
+				s.day[id] = true
+			}
 			if err == nil && id != 0 && kind.resting() {
 				s.terms[id] = []propTerms{{ctx.Time(), kind, o.Price, o.StopPrice}}
 			}
@@ -354,6 +359,7 @@ func (s *propTrader) OnBar(ctx *Context, sl *Slice) error {
 	}
 	if len(s.ids) > 0 && r.IntN(3) == 0 {
 		id := s.ids[r.IntN(len(s.ids))]
+		delete(s.day, id) // a replaced Day order is not checked
 		switch r.IntN(3) {
 		case 0:
 			if _, ok := s.gone[id]; !ok && ctx.Cancel(id) {
@@ -501,7 +507,7 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 			}
 			seen := known(at)
 			if f.Kind == MarketOnClose {
-				if c := propClose(kinds[f.Instrument], f.Time); c < seen {
+				if c := propClose(kinds[f.Instrument], f.Time); c < seen || f.Time < at {
 					t.Fatalf("market-on-close fill %+v on a bar closing at %s, before the close %s seen when sent at %s",
 						f, data.FormatTime(c), data.FormatTime(seen), data.FormatTime(at))
 				}
@@ -543,6 +549,23 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 				}
 				if bad {
 					t.Fatalf("%s fill %+v beyond its terms %+v (all: %+v)", f.Kind, f, v, tm)
+				}
+			}
+			if strat.day[f.Order] {
+				// A Day order fills on the first bar of its instrument
+				// that it could fill on, or never.
+				s := &p.Series[f.Instrument]
+				first := -1
+				for r0 := range s.Time {
+					// A market-on-close order: the bar at the step it was
+					// sent at, or a later one, closing after the close seen.
+					if f.Kind == MarketOnClose && s.Time[r0] >= at && propClose(kinds[f.Instrument], s.Time[r0]) >= seen || f.Kind != MarketOnClose && s.Time[r0] >= seen {
+						first = r0
+						break
+					}
+				}
+				if first != r {
+					t.Fatalf("Day order's fill %+v, not on its first bar %d (%s)", f, first, data.FormatTime(s.Time[max(first, 0)]))
 				}
 			}
 			if c, ok := strat.gone[f.Order]; ok {
