@@ -637,8 +637,113 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 	}
 	cash := cfg.Cash
 	fi, li := 0, 0
+	fundTo := make([]int64, n)
 	peak := cfg.Cash
 	for k, ts := range c.Time {
+		if k > 0 {
+			// 6. The holding costs of the days since the previous step,
+			// on its positions, cash and marks: borrow on shorts but
+			// perpetuals' (rate × the Env's BorrowMult at the period's
+			// start, ACT/360), interest on the cash net of short
+			// proceeds and perpetuals' notional.
+			days := float64(ts-c.Time[k-1]) / float64(data.NanosPerDay)
+			bal := cash
+			want := make([]float64, n+1) // borrow per instrument, then interest
+			for i, q := range pos {
+				if q == 0 {
+					continue
+				}
+				v := q * mark[i]
+				tm := terms(i)
+				perp := tm.Funding.On()
+				if perp || q < 0 {
+					bal += v
+				}
+				if q < 0 && !perp {
+					mult := 1.0
+					if cfg.Env != nil {
+						mult = cfg.Env.At(i, c.Time[k-1]).BorrowMult
+					}
+					want[i] = -v * tm.Borrow.Rate * mult * days / DayCount
+				}
+			}
+			if bal > 0 {
+				want[n] = -bal * cfg.CashRate * days / DayCount
+			} else {
+				want[n] = -bal * cfg.BorrowRate * days / DayCount
+			}
+			got := make([]float64, n+1)
+			for _, e := range res.Ledger[li:] {
+				if e.Time > ts {
+					break
+				}
+				switch e.Kind {
+				case CostBorrow:
+					got[e.Instrument] += e.Amount
+				case CostInterest:
+					got[n] += e.Amount
+				}
+			}
+			for i := range want {
+				if math.Abs(got[i]-want[i]) > 1e-9*(math.Abs(want[i])+1e-3) {
+					t.Fatalf("step %d (%s): borrow (or interest, %d) of %d: %.12g booked, %.12g computed", k, data.FormatTime(ts), n, i, got[i], want[i])
+				}
+			}
+		}
+		// 7. Perpetual funding of the instruments with a bar now: every
+		// Interval since 1970 in [settled to, now), a gap, on the
+		// position before the step's fills, and in [now, now + the
+		// bar's span) on the one after the open's fills (market orders,
+		// recalls), at the bar's close, times the Env's FundingMult now.
+		for i := range p.Series {
+			tm := terms(i)
+			r := rowOf(i, ts)
+			if !tm.Funding.On() || r < 0 {
+				continue
+			}
+			span := data.NanosPerDay
+			if kinds[i] == propIntraday {
+				span = 4 * nsPerHour
+			}
+			from, end := fundTo[i], ts+span
+			if from == 0 {
+				from = ts
+			}
+			fundTo[i] = end
+			iv := tm.Funding.Interval
+			events := func(a, b int64) float64 { // how many in [a, b)
+				if b <= a {
+					return 0
+				}
+				return float64((b+iv-1)/iv - (a+iv-1)/iv)
+			}
+			qOpen, qFund := pos[i], pos[i]
+			for _, f := range res.Fills[fi:] {
+				if f.Time > ts {
+					break
+				}
+				if f.Instrument == i && (f.Kind == Market || f.Kind == Recall) {
+					qFund += f.Qty
+				}
+			}
+			mult := 1.0
+			if cfg.Env != nil {
+				mult = cfg.Env.At(i, ts).FundingMult
+			}
+			want := (qOpen*events(from, ts) + qFund*events(max(from, ts), end)) * tm.Funding.Rate * mult * p.Series[i].Close[r]
+			got := 0.0
+			for _, e := range res.Ledger[li:] {
+				if e.Time > ts {
+					break
+				}
+				if e.Kind == CostFunding && e.Instrument == i {
+					got += e.Amount
+				}
+			}
+			if math.Abs(got-want) > 1e-9*(math.Abs(want)+1e-3) {
+				t.Fatalf("step %d (%s): funding of %s %.12g booked, %.12g computed", k, data.FormatTime(ts), p.Series[i].Symbol, got, want)
+			}
+		}
 		for ; fi < len(res.Fills) && res.Fills[fi].Time <= ts; fi++ {
 			f := &res.Fills[fi]
 			pos[f.Instrument] += f.Qty
