@@ -579,6 +579,70 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 			}
 			used[barKey{f.Instrument, f.Time}] += math.Abs(f.Qty)
 		}
+		// The commission: the instrument's terms' (a minimum, per share,
+		// bps, and maker bps on limit fills, taker on the others), or
+		// Config.Commission when they set none; none on liquidations.
+		// A stop-limit fills as maker or taker: not checked.
+		if f.Kind != StopLimit {
+			want := 0.0
+			n := math.Abs(f.Qty * f.Price)
+			if c := terms(f.Instrument).Commission; c != (Commission{}) {
+				want = max(c.Minimum, c.PerShare*math.Abs(f.Qty)+float64(c.Bps)/1e4*n) + float64(c.Taker)/1e4*n
+				if f.Kind == Limit {
+					want += float64(c.Maker-c.Taker) / 1e4 * n
+				}
+			} else {
+				want = float64(cfg.Commission) / 1e4 * n
+			}
+			if f.Kind == Liquidation {
+				want = 0
+			}
+			if math.Abs(f.Commission-want) > 1e-9*(want+1e-9) {
+				t.Fatalf("fill %+v: commission %.12g, want %.12g", f, f.Commission, want)
+			}
+		}
+		// The slippage of a fill at the open (market orders, recalls)
+		// or the close (market-on-close): fixed bps, half the spread,
+		// a fraction of the bar's range, square-root impact on the σ of
+		// the 20 returns before the bar, times the Env's factors, away
+		// from the reference and clamped to the bar.
+		if f.Kind == Market || f.Kind == MarketOnClose || f.Kind == Recall {
+			sl := terms(f.Instrument).Slippage
+			ref := s.Open[r]
+			if f.Kind == MarketOnClose {
+				ref = s.Close[r]
+			}
+			env := Neutral()
+			if cfg.Env != nil {
+				env = cfg.Env.At(f.Instrument, f.Time)
+			}
+			fixed := ref*float64(sl.Bps)/1e4 + sl.RangeFrac*(s.High[r]-s.Low[r])
+			impact := 0.0
+			if v := s.Volume[r] * env.VolumeMult; sl.ImpactK > 0 && v > 0 {
+				cl := s.Close[max(0, r-21):r]
+				var rets []float64
+				for x := 1; x < len(cl); x++ {
+					rets = append(rets, cl[x]/cl[x-1]-1)
+				}
+				sd := 0.0
+				if len(rets) >= 2 {
+					mean := 0.0
+					for _, x := range rets {
+						mean += x / float64(len(rets))
+					}
+					for _, x := range rets {
+						sd += (x - mean) * (x - mean) / float64(len(rets)-1)
+					}
+					sd = math.Sqrt(sd)
+				}
+				impact = ref * sl.ImpactK * sd * math.Sqrt(math.Abs(f.Qty)/v)
+			}
+			u := (fixed+impact)*env.SlippageMult + ref*float64(sl.SpreadBps)/2e4*env.SpreadMult
+			want := math.Min(math.Max(ref+math.Copysign(u, f.Qty), s.Low[r]), s.High[r])
+			if math.Abs(f.Price-want) > 1e-9*ref {
+				t.Fatalf("fill %+v: price %.12g, want %.12g (reference %g, slippage %g a unit)", f, f.Price, want, ref, u)
+			}
+		}
 		sumCom += f.Commission
 		sumFee += f.Fee
 		sumSlip += f.Slippage
