@@ -643,6 +643,9 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 				t.Fatalf("fill %+v: price %.12g, want %.12g (reference %g, slippage %g a unit)", f, f.Price, want, ref, u)
 			}
 		}
+		if lot := s.LotSize; lot > 0 && math.Abs(f.Qty/lot-math.Round(f.Qty/lot)) > 1e-9 {
+			t.Fatalf("fill %+v: not a whole number of lots of %g", f, lot)
+		}
 		sumCom += f.Commission
 		sumFee += f.Fee
 		sumSlip += f.Slippage
@@ -868,11 +871,9 @@ func propRun(t *testing.T, seed uint64) (*data.Panel, []propKind, Config, *propT
 	p, kinds := propPanel(t, rng, 2+rng.IntN(4))
 	cash := 1e4 + 1e5*rng.Float64()
 	cfg := propCosts(rng, cash, false)
-	if rng.IntN(3) == 0 {
-		for i := range p.Series {
-			if p.Series[i].Class == data.Equity {
-				p.Series[i].LotSize = 1
-			}
+	for i := range p.Series {
+		if rng.IntN(3) == 0 {
+			p.Series[i].LotSize = [...]float64{1, 10, 0.01, 0.5}[rng.IntN(4)]
 		}
 	}
 	syms := p.Symbols()
