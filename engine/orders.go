@@ -421,12 +421,33 @@ func (b *broker) cancelAfter(o *Order, at int64) {
 
 // deferTo is when a cancel or replace decided now takes effect: 0 for at
 // once, when the next step comes at or after the latest close seen (or
-// there is none), else that close (market.known).
+// there is none), else that close (market.known). The next step is the
+// next with a bar of the strategy's own: a step of hidden instruments
+// alone (Config.Universe) fills none of its orders, and deferring to
+// the close past it sent a replacing target to the end of the book, where
+// the run without the hidden instrument kept its place
+// (TestHiddenStepsDeferNothing).
 func (b *broker) deferTo() int64 {
-	if k := b.step + 1; k >= len(b.tl.Times) || b.tl.Times[k] >= b.known {
+	k := b.step + 1
+	for b.hidden != nil && k < len(b.tl.Times) && b.hiddenOnly(k) {
+		k++
+	}
+	if k >= len(b.tl.Times) || b.tl.Times[k] >= b.known {
 		return 0
 	}
 	return b.known
+}
+
+// hiddenOnly reports whether every instrument with a bar at step k is
+// outside the strategy's universe.
+func (b *broker) hiddenOnly(k int) bool {
+	inst, _ := b.tl.Active(k)
+	for _, i := range inst {
+		if !b.hidden[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // settleCancels applies, at step k, the cancels and replaces whose time

@@ -46,3 +46,59 @@ func TestUniverseHidesTheOthers(t *testing.T) {
 		t.Errorf("a universe with a symbol the panel lacks: %v, want an error naming it", err)
 	}
 }
+
+// A step at which only hidden instruments have a bar does not defer a
+// change of the book: a target that replaces a pending one takes its
+// place at once, as without the hidden instrument, and the run fills the
+// same. Tokens X and Y at 100, cash 1,000, initial margin 0.5 (buying
+// power 2,000); a hidden token H on 12-hour bars makes a step at 12:00.
+// At the first step the strategy sends X 1.5 and Y 1.5 (TargetWeight,
+// market), then X 1.5 again, which replaces the first. At the next open
+// the batch wants 15 X and 15 Y (1.5 × 1,000 / 100 each): the first buy
+// needs 0.5 × 1,500 = 750 ≤ 1,000, the second would need 1,500 > 1,000
+// and is refused. The replacing X kept the first X's place, before Y, so
+// X fills, Y is refused, as in the run without H. Before, the 12:00 step
+// (before the next close seen, 00:00) deferred the replace: the new X
+// went to the end of the book and Y filled instead (found by a
+// randomized test comparing runs with and without a hidden instrument).
+func TestHiddenStepsDeferNothing(t *testing.T) {
+	days := []row{{"2024-01-01", 100, 100, 100, 100, 1e6}, {"2024-01-02", 100, 100, 100, 100, 1e6}, {"2024-01-03", 100, 100, 100, 100, 1e6}}
+	h := data.Series{Instrument: data.Instrument{Symbol: "H", Class: data.Crypto, Source: "test"}}
+	for k := 0; k < 5; k++ {
+		h.Time = append(h.Time, data.Day(2024, 1, 1)+int64(k)*data.NanosPerDay/2)
+		for _, c := range []*[]float64{&h.Open, &h.High, &h.Low, &h.Close, &h.AdjClose} {
+			*c = append(*c, 50)
+		}
+		h.Volume = append(h.Volume, 1e6)
+	}
+	h.SetInterval()
+	strat := func(ctx *Context, s *Slice) error {
+		if s.Step != 0 {
+			return nil
+		}
+		for _, i := range []int{0, 1, 0} {
+			if _, err := ctx.TargetWeight(i, 1.5, Market, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	cfg := Config{Cash: 1000, Crypto: Terms{Margin: Margin{Initial: 0.5}}}
+	for _, tc := range []struct {
+		name string
+		p    *data.Panel
+		u    []string
+	}{
+		{"without H", panel(series(t, "X", data.Crypto, days), series(t, "Y", data.Crypto, days)), nil},
+		{"H hidden", panel(series(t, "X", data.Crypto, days), series(t, "Y", data.Crypto, days), h), []string{"X", "Y"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := cfg
+			c.Universe = tc.u
+			res := one(t, tc.p, c, strat)
+			if len(res.Fills) != 1 || res.Fills[0].Symbol != "X" || res.Fills[0].Qty != 15 || res.Rejections != 1 {
+				t.Fatalf("fills %+v, %d rejections; want 15 X alone, Y refused", res.Fills, res.Rejections)
+			}
+		})
+	}
+}
