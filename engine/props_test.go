@@ -270,6 +270,9 @@ func (s *propTrader) Init(ctx *Context) error {
 }
 
 func (s *propTrader) OnBar(ctx *Context, sl *Slice) error {
+	if len(sl.Active) == 0 {
+		return nil // a step of instruments outside the universe only
+	}
 	r := s.rng
 	note := func(id OrderID, i int, sz Sizing, err error) error {
 		if err != nil {
@@ -1271,4 +1274,52 @@ func sameBySymbol(p *data.Panel, a *Result, q *data.Panel, b *Result, rel float6
 		}
 	}
 	return nil
+}
+
+// An instrument outside the strategy's universe (Config.Universe), on
+// its own calendar (steps the others do not have), changes no fill, and
+// the curve only at its own steps: at every step of the run without it,
+// the same equity (1e-9; no Env and no interest, whose accruals the
+// extra steps would cut and compound).
+func TestPropHiddenInstrument(t *testing.T) {
+	for seed := uint64(1); seed <= 60; seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 0x0171))
+			p, _ := propPanel(t, rng, 3+rng.IntN(3))
+			cash := 1e4 + 1e5*rng.Float64()
+			cfg := propCosts(rng, cash, false)
+			cfg.Env, cfg.CashRate, cfg.BorrowRate = nil, 0, 0
+			ss := rng.Uint64()
+			syms := p.Symbols()[:len(p.Series)-1]
+			cfg.Universe = syms
+			a, err := Run(p, nil, newPropTrader(ss, syms, 1, cash/4), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Universe = nil
+			q := &data.Panel{Series: p.Series[:len(p.Series)-1]}
+			b, err := Run(q, nil, newPropTrader(ss, syms, 1, cash/4), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(a.Fills) != len(b.Fills) {
+				t.Fatalf("%d fills with %s hidden, %d without it", len(a.Fills), p.Series[len(p.Series)-1].Symbol, len(b.Fills))
+			}
+			for j := range a.Fills {
+				x, y := a.Fills[j], b.Fills[j]
+				if x.Time != y.Time || x.Symbol != y.Symbol || x.Kind != y.Kind || math.Abs(x.Qty-y.Qty) > 1e-9*math.Abs(x.Qty) || math.Abs(x.Price-y.Price) > 1e-9*x.Price {
+					t.Fatalf("fill %d: %+v hidden, %+v without", j, x, y)
+				}
+			}
+			at := map[int64]float64{}
+			for j, ts := range a.Curve.Time {
+				at[ts] = a.Curve.Equity[j]
+			}
+			for j, ts := range b.Curve.Time {
+				if e, ok := at[ts]; !ok || math.Abs(e-b.Curve.Equity[j]) > 1e-9*cash {
+					t.Fatalf("step %s: equity %.12g hidden (%v), %.12g without", data.FormatTime(ts), e, ok, b.Curve.Equity[j])
+				}
+			}
+		})
+	}
 }
