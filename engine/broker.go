@@ -89,6 +89,10 @@ type broker struct {
 	rejects int
 	calls   int
 	liqs    int
+	// inCall: the cross-margined account is under its maintenance
+	// requirement, its margin call made (checkCross): it stays one call
+	// until the account is back above.
+	inCall bool
 }
 
 func newBroker(p *data.Panel, tl *Timeline, cfg Config) broker {

@@ -64,9 +64,16 @@ func (b *broker) accountAtWorst(k int) (eq, req float64, fresh bool) {
 func (b *broker) checkCross(k int) {
 	eq, req, fresh := b.accountAtWorst(k)
 	if eq >= req || req == 0 {
+		b.inCall = false
 		return
 	}
-	b.emit(Event{Kind: EventMarginCall, Time: b.now, Instrument: -1, Qty: eq, Price: req, Reason: ReasonMaintenance})
+	// One call while the account stays under: steps at which no margined
+	// position it holds has a bar (a weekend for an equity) liquidate
+	// nothing, and counted a call each (TestMarginCallOncePerEpisode).
+	if !b.inCall {
+		b.inCall = true
+		b.emit(Event{Kind: EventMarginCall, Time: b.now, Instrument: -1, Qty: eq, Price: req, Reason: ReasonMaintenance})
+	}
 	if !fresh {
 		return
 	}

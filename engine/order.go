@@ -176,7 +176,12 @@ const (
 	// of a one-cancels-other pair filled). Strategy cancels are silent.
 	EventCancelled
 	// EventMarginCall: account equity at the bar's worst prices fell below
-	// the maintenance requirement (Qty = equity, Price = requirement).
+	// the maintenance requirement (Qty = equity, Price = requirement). The
+	// cross-margined account's call is sent once, when it falls under,
+	// and stays open, without another event, until it is back above (over
+	// a weekend on which its margined equities have no bar to be
+	// liquidated on); an isolated position's, whose liquidation follows at
+	// once, at each.
 	EventMarginCall
 	// EventLiquidation: a position was force-closed after a margin call.
 	EventLiquidation
