@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -90,4 +91,41 @@ func TestDiskGuardStopsWhatCannotFit(t *testing.T) {
 			t.Errorf("--force: %v", err)
 		}
 	})
+}
+
+// TestDiskGuardCountsLegsChartsOnce: with AllCharts, each pair-hedge
+// run's worker writes its legs.png and legs.svg into its folder, which
+// the estimate counts apart (charted × diskChartBytes, not in RunDisk).
+// The guard measured them in the run's folder too, so its figure passed
+// the size of the folder the experiment writes (10.75 MB against 10.69
+// MB: the eight runs' charts, 8 × 260 KB, counted twice) and stopped an
+// experiment under a limit its folder fits. The folder's size is
+// measured by a run without a limit (its files read back).
+func TestDiskGuardCountsLegsChartsOnce(t *testing.T) {
+	f, err := Parse("heavy.toml", diskHeavy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{Workers: 2, CSV: "never", Report: reportHTML, Database: resultsDB, AllCharts: true}
+	free := opt
+	free.Out = t.TempDir()
+	o, err := Run(context.Background(), f, free)
+	if err != nil {
+		t.Fatal(err)
+	}
+	written := folderBytes(t, o.Dir)
+	// The premise: every run's folder holds its legs chart.
+	for _, r := range o.Runs {
+		for _, name := range []string{"legs.png", "legs.svg"} {
+			if _, err := os.Stat(filepath.Join(runDir(o.Dir, r.Key), name)); err != nil {
+				t.Fatalf("run %s: %v", r.Key, err)
+			}
+		}
+	}
+	lim := opt
+	lim.Out = t.TempDir()
+	lim.Limits = Limits{MaxDisk: written}
+	if _, err := Run(context.Background(), f, lim); err != nil {
+		t.Errorf("a limit of the %d bytes the folder takes: %v", written, err)
+	}
 }
