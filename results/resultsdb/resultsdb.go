@@ -99,12 +99,12 @@ import (
 // File is the name of the database in an experiment folder.
 const File = "results.duckdb"
 
-// Write builds dir/results.duckdb from the experiment folder dir,
 // GlobChars are the characters DuckDB expands in the paths the database
 // is built from: a folder whose path has one cannot hold it (Build and
 // BuildRuns refuse it; divergence run refuses such an --out up front).
 const GlobChars = "*?[]{}"
 
+// Write builds dir/results.duckdb from the experiment folder dir,
 // replacing an existing one atomically.
 func Write(ctx context.Context, dir string) error {
 	_, err := Build(ctx, dir, filepath.Join(dir, File))
