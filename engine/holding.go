@@ -20,8 +20,9 @@ import (
 // those prices. Below it, a margin call is raised and every cross
 // margined position (one with a maintenance model) with a bar now is
 // liquidated at its liquidation price (liqPrice), paying the liquidation
-// fee; positions without a bar wait for their next bar (the margin call
-// repeats while the account is short of maintenance).
+// fee; positions without a bar wait for their next bar (the margin call,
+// made when the account falls under, stays open without another until
+// it is back above: checkCross).
 func (b *broker) checkMaintenance(k int) {
 	if !b.maint {
 		return
