@@ -24,9 +24,9 @@ import (
 // results.duckdb is written, its copy of their fills counted at their
 // fills.parquet's size (the database's fills table took 60.0 MB for the
 // sweep's 62.6 MB of files). The runs not yet written stay at RunDisk,
-// what they write at the least (their equity curves): the figure is a
-// floor of the folder's size that rises as the runs are measured, and
-// the guard stops the experiment only once it passes the limit (the
+// about what they write at the least (their equity curves); the rest of
+// the folder stays at the model's figures. The guard stops the
+// experiment once that figure passes the limit (the
 // sweep above, a folder of 209.7 MB, ended at a figure between 190 and
 // 200 MB: it stopped under a limit of 190 MB after 190 runs, not under
 // one of 200 MB).

@@ -236,9 +236,11 @@ func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, run
 	panel, start := withWarmup(warm, p.Panel)
 	tl := engine.NewTimeline(panel)
 	curves := make([]*engine.Curve, len(runs))
+	// The path's funding events, the same for every run on it.
+	syms := pathFunding(withEnv(m.Base, panel, p.Env).Symbols, mc, p)
 	for i, r := range runs {
 		cfg := withEnv(m.Base, panel, p.Env)
-		cfg.Symbols = pathFunding(cfg.Symbols, mc, p)
+		cfg.Symbols = syms
 		cfg.Seed = engine.SeedFor(f.Seed, fmt.Sprintf("mc-%d-%s", p.Index, r.Key))
 		cfg.Start = start
 		cfg.Reuse = m.lend()
@@ -660,7 +662,7 @@ func (f *File) monteCarloNotes(m *Market) []string {
 		if at > pathStart {
 			return
 		}
-		what := "an instrument " + key + " sets"
+		what := map[string]string{"costs.equity": "an equity", "costs.crypto": "a token"}[key]
 		if sym, ok := strings.CutPrefix(key, "costs.symbols."); ok {
 			what = sym
 		}
