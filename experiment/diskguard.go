@@ -69,11 +69,11 @@ func (g *diskGuard) add(dir string) error {
 	defer g.mu.Unlock()
 	g.done++
 	g.excess += extra
-	least := g.est.Disk + g.excess
-	if least <= g.limit {
+	projected := g.est.Disk + g.excess
+	if projected <= g.limit {
 		return nil
 	}
-	return &DiskError{Name: g.name, Done: g.done, Runs: g.runs, Least: least, Estimate: g.est.Disk, Limit: g.limit, Free: g.free}
+	return &DiskError{Name: g.name, Done: g.done, Runs: g.runs, Projected: projected, Estimate: g.est.Disk, Limit: g.limit, Free: g.free}
 }
 
 // runFolderBytes is the size of the files in a run's folder, and of its
@@ -101,11 +101,11 @@ func runFolderBytes(dir string) (total, fills int64, err error) {
 }
 
 // DiskError is an experiment stopped by its runs' size: the runs written
-// so far show that its results need more than the disk limit.
+// so far bring its results' estimate past the disk limit.
 type DiskError struct {
 	Name       string // the experiment
 	Done, Runs int    // runs written when it stopped, of all
-	Least      int64  // bytes the results need at the least
+	Projected  int64  // bytes of the results, estimated with the runs written measured
 	Estimate   int64  // bytes the estimate said before the runs
 	Limit      int64  // the limit: the free space under --out when Free
 	Free       bool
@@ -116,9 +116,9 @@ func (e *DiskError) Error() string {
 	if e.Free {
 		room = "the " + Bytes(e.Limit) + " free under --out"
 	}
-	return fmt.Sprintf("experiment %q stopped after %d of %d runs: their files show that the results need at least %s on disk (estimated at %s before the runs, which counts a run's fills at a few KB), more than %s; nothing was kept. "+
+	return fmt.Sprintf("experiment %q stopped after %d of %d runs: with their files measured, the results are estimated at %s on disk (%s before the runs, which counted a run's fills at a few KB), more than %s; nothing was kept. "+
 		"Free space, write elsewhere (--out), write less (--csv never, --no-db, fewer runs or fewer trades), or raise --max-disk",
-		e.Name, e.Done, e.Runs, Bytes(e.Least), Bytes(e.Estimate), room)
+		e.Name, e.Done, e.Runs, Bytes(e.Projected), Bytes(e.Estimate), room)
 }
 
 // runDir is the folder of run key in the results folder dir.

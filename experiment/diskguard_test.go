@@ -66,9 +66,9 @@ func TestDiskGuardStopsWhatCannotFit(t *testing.T) {
 		if !errors.As(err, &de) {
 			t.Fatalf("run under a %d-byte limit with %d bytes to write: %v, want a DiskError", lim.Limits.MaxDisk, written, err)
 		}
-		if de.Done >= de.Runs || de.Runs != 8 || de.Least <= lim.Limits.MaxDisk || de.Estimate != est.Disk {
+		if de.Done >= de.Runs || de.Runs != 8 || de.Projected <= lim.Limits.MaxDisk || de.Estimate != est.Disk {
 			t.Errorf("stopped after %d of %d runs at %d bytes (limit %d, estimate %d): want before the last of 8, past the limit, the estimate %d",
-				de.Done, de.Runs, de.Least, lim.Limits.MaxDisk, de.Estimate, est.Disk)
+				de.Done, de.Runs, de.Projected, lim.Limits.MaxDisk, de.Estimate, est.Disk)
 		}
 		// Nothing was kept: no results folder, no working folder.
 		if entries, _ := os.ReadDir(lim.Out); len(entries) > 1 || len(entries) == 1 && entries[0].Name() != ".heavy.lock" {
