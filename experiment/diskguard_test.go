@@ -129,3 +129,44 @@ func TestDiskGuardCountsLegsChartsOnce(t *testing.T) {
 		t.Errorf("a limit of the %d bytes the folder takes: %v", written, err)
 	}
 }
+
+// TestDiskGuardShard: a shard's runs are measured against its share of
+// the estimate, as a one-machine run's against the whole: a limit its
+// share passes up front but its folder does not fit stops it with
+// nothing kept; one 5 % over the folder lets it finish. The folder is
+// measured by the same shard run without a limit.
+func TestDiskGuardShard(t *testing.T) {
+	// A shard fingerprints its experiment file: one on disk.
+	path := filepath.Join(t.TempDir(), "heavy.toml")
+	if err := os.WriteFile(path, []byte(diskHeavy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shard := func(out string, lim Limits) (*Outcome, error) {
+		return Run(context.Background(), f, Options{Out: out, Workers: 2, CSV: "never", Limits: lim, Shard: &Shard{Index: 0, Count: 2, Source: "test"}})
+	}
+	o, err := shard(t.TempDir(), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	written, share := folderBytes(t, o.Dir), o.Estimate.Disk
+	t.Logf("shard 0 of 2: its share estimated at %d bytes, written %d", share, written)
+	if share == 0 || share*3/2 > written {
+		t.Fatalf("share estimated at %d bytes for the %d written: not the undercount this test needs", share, written)
+	}
+	out := t.TempDir()
+	_, err = shard(out, Limits{MaxDisk: share + (written-share)/4})
+	var de *DiskError
+	if !errors.As(err, &de) || de.Done >= de.Runs {
+		t.Fatalf("shard under a limit its folder of %d bytes does not fit: %v, want a DiskError before its last run", written, err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) > 1 {
+		t.Errorf("left in --out after the stop: %v", entries)
+	}
+	if _, err := shard(t.TempDir(), Limits{MaxDisk: written * 21 / 20}); err != nil {
+		t.Errorf("a limit 5%% over the %d bytes the shard's folder takes: %v", written, err)
+	}
+}

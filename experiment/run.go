@@ -799,7 +799,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 	}
 	if opt.Shard != nil {
-		return f.runShard(ctx, opt, specs, m, views, runs, stress, notes)
+		return f.runShard(ctx, opt, est, specs, m, views, runs, stress, notes)
 	}
 	perRunCSV, csvNote := f.perRunCSV(len(runs), opt)
 	if csvNote != "" {

@@ -836,7 +836,7 @@ func clipList(keys []string) string {
 // to a temporary folder and renamed into place under that folder's lock:
 // running shard I again replaces its folder whole. runs are every run of
 // the experiment; the Outcome holds the shard's.
-func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Market, views []View, runs []RunResult, stress bool, notes []string) (*Outcome, error) {
+func (f *File) runShard(ctx context.Context, opt Options, est Estimate, specs []RunSpec, m *Market, views []View, runs []RunResult, stress bool, notes []string) (*Outcome, error) {
 	sh := *opt.Shard
 	plans, wf, err := f.shardPlans(specs, opt, m, len(views), stress, sh.Count)
 	if err != nil {
@@ -881,16 +881,22 @@ func (f *File) runShard(ctx context.Context, opt Options, specs []RunSpec, m *Ma
 		}
 	}
 	out := &Outcome{Dir: tmp, Panel: m.Panel, Runs: mine, PeriodsPerYear: m.PeriodsPerYear, Calendar: m.Calendar,
-		Views: views, Notes: notes, Cash: f.Cash, Records: make([]results.RunRecord, len(mine)), legs: newLegsMemo(false)}
+		Views: views, Notes: notes, Cash: f.Cash, Estimate: est.share(opt.Shard), Records: make([]results.RunRecord, len(mine)), legs: newLegsMemo(false)}
 	st := &shardState{Runs: make([]shardRun, len(mine))}
 	chartless := opt
 	chartless.AllCharts = false // the merge draws the charts of the runs the whole experiment shows
+	// The shard's runs measured as they are written, against its share
+	// of the estimate (diskGuard; the merge builds results.duckdb).
+	guard := newDiskGuard(f.Name, opt.Limits, out.Estimate, len(mine), false)
 	err = parallel(ctx, len(mine), opt.Workers, opt.Progress, func(i int) error {
 		r := &mine[i]
 		if err := f.execute(opt, m, views, out, i); err != nil {
 			return err
 		}
 		if err := writeRunFiles(out, r, &out.Records[i], views[r.View].Panel, chartless); err != nil {
+			return err
+		}
+		if err := guard.add(runDir(out.Dir, r.Key)); err != nil {
 			return err
 		}
 		mj, err := json.Marshal(r.Metrics)
