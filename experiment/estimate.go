@@ -532,17 +532,17 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 		}
 		e.Memory = max(e.Memory, processBytes+int64(outputHeadroom*float64(kept))+both)
 	}
-	perStep := int64(diskStepBytes)
+	// A step in the run's own folder, then in results.duckdb too.
+	runStep := int64(diskStepBytes)
 	if csv, _ := f.perRunCSV(int(min(main, 1<<40)), opt); csv {
-		perStep += diskCSVStepBytes
+		runStep += diskCSVStepBytes
 	}
-	var dbStep int64
+	perStep := runStep
 	if opt.Database != nil {
-		dbStep = diskDatabaseStepBytes
+		perStep += diskDatabaseStepBytes
 	}
-	perStep += dbStep
 	e.Disk += wfDisk
-	e.RunDisk = written*(perStep-dbStep) + diskRunBytes
+	e.RunDisk = written*runStep + diskRunBytes
 	charted := min(legged, maxLines)
 	if opt.AllCharts {
 		charted = legged

@@ -440,20 +440,13 @@ func cmdMetrics(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // does not look at ctx: metricsRun goes on on its own goroutine, writing
 // nothing, until the process ends.
 func measureUntil(ctx context.Context, f *metricsFlags, path string, stdout, stderr io.Writer) error {
-	if err := ctx.Err(); err != nil {
-		return err
+	_, err := untilDone(ctx, func() (struct{}, error) {
+		return struct{}{}, metricsRun(f, path, stopWriter{ctx, stdout}, stopWriter{ctx, stderr})
+	})
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr // what it wrote was cut short
 	}
-	done := make(chan error, 1)
-	go func() { done <- metricsRun(f, path, stopWriter{ctx, stdout}, stopWriter{ctx, stderr}) }()
-	select {
-	case err := <-done:
-		if ctx.Err() != nil {
-			return ctx.Err() // what it wrote was cut short
-		}
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return err
 }
 
 // stopWriter writes to w until ctx is done, then fails with ctx's error.
