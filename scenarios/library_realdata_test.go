@@ -1,0 +1,162 @@
+package scenarios
+
+import (
+	"encoding/csv"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// realPrices is the shared folder of real daily prices beside the checkout
+// (../shared/data/prices from the repository's root).
+const realPrices = "../../shared/data/prices"
+
+// closesOf reads a shared price file's dates and closes.
+func closesOf(t *testing.T, file string) ([]string, []float64) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(realPrices, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	var dates []string
+	var closes []float64
+	for _, r := range rows[1:] { // header: date,open,high,low,close,adj_close,volume
+		c, err := strconv.ParseFloat(r[4], 64)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		dates, closes = append(dates, r[0]), append(closes, c)
+	}
+	return dates, closes
+}
+
+// figureAfter is the n-th (0-based) percentage written after anchor in
+// text ("-78%", "−17.0%", "+11.52%"), and one unit of its last digit:
+// the rounding the text allows (its round figures are "about": ETH's
+// 2022 fall of 79.3% is written -80%).
+func figureAfter(t *testing.T, text, anchor string, n int) (float64, float64) {
+	t.Helper()
+	at := strings.Index(text, anchor)
+	if at < 0 {
+		t.Fatalf("anchor %q not in the text", anchor)
+	}
+	ms := regexp.MustCompile(`([-−+]?)(\d+(?:\.(\d+))?)%`).FindAllStringSubmatch(text[at+len(anchor):], n+1)
+	if len(ms) <= n {
+		t.Fatalf("no figure %d after %q", n, anchor)
+	}
+	m := ms[n]
+	v, _ := strconv.ParseFloat(m[2], 64)
+	if m[1] == "-" || m[1] == "−" {
+		v = -v
+	}
+	return v / 100, math.Pow(10, -float64(len(m[3]))) / 100
+}
+
+// TestLibraryFiguresMatchRealData checks the real-data figures the
+// library's files and the docs' table quote (the seeds' real moves, the
+// replays' headline moves, the historical references of ai-bubble-burst)
+// against ../shared/data/prices, computed here from the closes: a day's
+// move (close over the previous close), a span (the last close on or
+// before `to` over the last close before `from`) or the deepest drawdown
+// of the closes from their running peak within [from, to].
+func TestLibraryFiguresMatchRealData(t *testing.T) {
+	if _, err := os.Stat(filepath.Join(realPrices, "NVDA.csv")); err != nil {
+		t.Skipf("real price data not found at %s: %v", realPrices, err)
+	}
+	doc, err := os.ReadFile("../docs/scenarios.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := func(src string) string {
+		if src == "docs" {
+			return string(doc)
+		}
+		b, err := libraryFS.ReadFile("library/" + src + ".toml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, c := range []struct {
+		src, anchor string
+		n           int
+		file        string
+		kind        string // "day", "span" or "drawdown"
+		from, to    string
+	}{
+		// seeds/000 and seeds/001: the real moves of the days named.
+		{"ai-earnings-divergence", "MSFT 511.44", 0, "MSFT.csv", "day", "", "2025-07-31"},
+		{"ai-earnings-divergence", "META 694.17", 0, "META.csv", "day", "", "2025-07-31"},
+		{"miner-ai-pivot", "IREN 60.75", 0, "IREN.csv", "day", "", "2025-11-03"},
+		{"miner-ai-pivot", "CIFR 18.65", 0, "CIFR.csv", "day", "", "2025-11-03"},
+		{"miner-ai-pivot", "mean of RIOT", 0, "RIOT.csv", "day", "", "2025-11-03"},
+		{"miner-ai-pivot", "mean of RIOT", 1, "CLSK.csv", "day", "", "2025-11-03"},
+		{"miner-ai-pivot", "mean of RIOT", 2, "WULF.csv", "day", "", "2025-11-03"},
+		{"miner-ai-pivot", "BTC 110,540.68", 0, "BTC-USD.csv", "day", "", "2025-11-03"},
+		{"miner-ai-pivot", "SPY 680.05", 0, "SPY.csv", "day", "", "2025-11-03"},
+		// the replays' headline moves
+		{"replay-deepseek-2025-01-27", "NVDA 142.58 -> 118.39, ", 0, "NVDA.csv", "day", "", "2025-01-27"},
+		{"replay-covid-2020-03", "BTC ", 0, "BTC-USD.csv", "day", "", "2020-03-12"},
+		// ai-bubble-burst's references: 2000-02, and 2022 peak to trough
+		{"ai-bubble-burst", "2000-02 (Nasdaq-100 ", 0, "^NDX.csv", "drawdown", "2000-01-01", "2002-12-31"},
+		{"ai-bubble-burst", "2022 (QQQ ", 0, "QQQ.csv", "drawdown", "2021-01-01", "2022-12-31"},
+		{"ai-bubble-burst", "2022 (QQQ ", 1, "^SOX.csv", "drawdown", "2021-01-01", "2022-12-31"},
+		{"ai-bubble-burst", "2022 (QQQ ", 2, "BTC-USD.csv", "drawdown", "2021-01-01", "2022-12-31"},
+		{"ai-bubble-burst", "2022 (QQQ ", 3, "ETH-USD.csv", "drawdown", "2021-01-01", "2022-12-31"},
+		{"ai-bubble-burst", "2022 (QQQ ", 4, "SOL-USD.csv", "drawdown", "2021-01-01", "2022-12-31"},
+		{"ai-bubble-burst", "S&P 500 -20% (2022: ", 0, "SPY.csv", "drawdown", "2021-01-01", "2022-12-31"},
+		{"ai-bubble-burst", "2021-11 peak to the 2022 trough, in log terms (../shared/data/prices: BTC ", 0, "BTC-USD.csv", "drawdown", "2021-11-01", "2022-12-31"},
+		{"ai-bubble-burst", "2021-11 peak to the 2022 trough, in log terms (../shared/data/prices: BTC ", 1, "MSTR.csv", "drawdown", "2021-11-01", "2022-12-31"},
+		{"ai-bubble-burst", "2021-11 peak to the 2022 trough, in log terms (../shared/data/prices: BTC ", 2, "COIN.csv", "drawdown", "2021-11-01", "2022-12-31"},
+		{"ai-bubble-burst", "miners -55% over 63 sessions (2022 calendar year: MARA ", 0, "MARA.csv", "span", "2022-01-01", "2022-12-31"},
+		{"ai-bubble-burst", "miners -55% over 63 sessions (2022 calendar year: MARA ", 1, "RIOT.csv", "span", "2022-01-01", "2022-12-31"},
+		{"docs", "miners −55% (2022 calendar year: MARA ", 0, "MARA.csv", "span", "2022-01-01", "2022-12-31"},
+	} {
+		t.Run(c.src+"/"+c.file, func(t *testing.T) {
+			want, tol := figureAfter(t, text(c.src), c.anchor, c.n)
+			dates, closes := closesOf(t, c.file)
+			got := math.NaN()
+			switch c.kind {
+			case "day":
+				for k := 1; k < len(dates); k++ {
+					if dates[k] == c.to {
+						got = closes[k]/closes[k-1] - 1
+					}
+				}
+			case "span":
+				var a, b float64
+				for k := range dates {
+					if dates[k] < c.from {
+						a = closes[k]
+					}
+					if dates[k] <= c.to {
+						b = closes[k]
+					}
+				}
+				got = b/a - 1
+			case "drawdown":
+				peak, dd := 0.0, 0.0
+				for k := range dates {
+					if dates[k] < c.from || dates[k] > c.to {
+						continue
+					}
+					peak = math.Max(peak, closes[k])
+					dd = math.Min(dd, closes[k]/peak-1)
+				}
+				got = dd
+			}
+			if !(math.Abs(got-want) <= tol+1e-12) {
+				t.Errorf("%s after %q says %.4g%%; %s's closes give %.4g%% (%s %s..%s)", c.src, c.anchor, want*100, c.file, got*100, c.kind, c.from, c.to)
+			}
+		})
+	}
+}
