@@ -101,6 +101,9 @@ func TestLibraryFiguresMatchRealData(t *testing.T) {
 		{"miner-ai-pivot", "mean of RIOT", 0, "RIOT.csv", "day", "", "2025-11-03"},
 		{"miner-ai-pivot", "mean of RIOT", 1, "CLSK.csv", "day", "", "2025-11-03"},
 		{"miner-ai-pivot", "mean of RIOT", 2, "WULF.csv", "day", "", "2025-11-03"},
+		{"miner-ai-pivot", "with a bar that day rose more (HUT ", 0, "HUT.csv", "day", "", "2025-11-03"},
+		{"miner-ai-pivot", "with a bar that day rose more (HUT ", 1, "CORZ.csv", "day", "", "2025-11-03"},
+		{"miner-ai-pivot", "with a bar that day rose more (HUT ", 2, "BITF.csv", "day", "", "2025-11-03"},
 		{"miner-ai-pivot", "BTC 110,540.68", 0, "BTC-USD.csv", "day", "", "2025-11-03"},
 		{"miner-ai-pivot", "SPY 680.05", 0, "SPY.csv", "day", "", "2025-11-03"},
 		// the replays' headline moves
