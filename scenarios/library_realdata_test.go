@@ -11,14 +11,24 @@ import (
 	"testing"
 )
 
-// realPrices is the shared folder of real daily prices beside the checkout
-// (../shared/data/prices from the repository's root).
-const realPrices = "../../shared/data/prices"
+// realPrices is the shared folder of real daily prices: $DIVERGENCE_DATA
+// (the data folder or its prices folder), else ../shared/data/prices
+// beside the checkout, as CI has it.
+func realPrices() string {
+	d := os.Getenv("DIVERGENCE_DATA")
+	if d == "" {
+		d = "../../shared/data"
+	}
+	if filepath.Base(filepath.Clean(d)) == "prices" {
+		return filepath.Clean(d)
+	}
+	return filepath.Join(d, "prices")
+}
 
 // closesOf reads a shared price file's dates and closes.
 func closesOf(t *testing.T, file string) ([]string, []float64) {
 	t.Helper()
-	f, err := os.Open(filepath.Join(realPrices, file))
+	f, err := os.Open(filepath.Join(realPrices(), file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,8 +79,8 @@ func figureAfter(t *testing.T, text, anchor string, n int) (float64, float64) {
 // before `to` over the last close before `from`) or the deepest drawdown
 // of the closes from their running peak within [from, to].
 func TestLibraryFiguresMatchRealData(t *testing.T) {
-	if _, err := os.Stat(filepath.Join(realPrices, "NVDA.csv")); err != nil {
-		t.Skipf("real price data not found at %s: %v", realPrices, err)
+	if _, err := os.Stat(filepath.Join(realPrices(), "NVDA.csv")); err != nil {
+		t.Skipf("real price data not found at %s: %v", realPrices(), err)
 	}
 	doc, err := os.ReadFile("../docs/scenarios.md")
 	if err != nil {
