@@ -53,7 +53,7 @@ func ReadFunding(path string) (*FundingSeries, error) {
 // exchanges' pages show it); an empty mark price is NaN. Rows are returned sorted
 // by time. Errors name the file and line: a missing column, an unparsable
 // time or rate, a NaN or infinite rate, a second symbol in one file, a
-// duplicated time, no rows.
+// duplicated time or two under a minute apart, no rows.
 func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 	kc, err := newKeyedCSV(r, name, "funding_time_utc,symbol,funding_rate")
 	if err != nil {
@@ -133,6 +133,14 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 	for k, e := range evs {
 		if k > 0 && e.t == evs[k-1].t {
 			return nil, &RowError{File: name, Row: e.line, Msg: fmt.Sprintf("duplicate funding time %s (also at line %d)", time.Unix(0, e.t).UTC().Format(time.RFC3339Nano), evs[k-1].line)}
+		}
+		// Under a minute apart: one settlement written twice, to the
+		// second and with the exchange's millisecond offset (Binance's
+		// 00:00:00.018), as two copies of a history concatenated give
+		// it; both would be charged. No exchange settles that often.
+		if k > 0 && e.t-evs[k-1].t < int64(time.Minute) {
+			return nil, &RowError{File: name, Row: e.line, Msg: fmt.Sprintf("funding time %s is %s after %s (line %d): one settlement written twice? (events under a minute apart)",
+				time.Unix(0, e.t).UTC().Format(time.RFC3339Nano), time.Duration(e.t-evs[k-1].t), time.Unix(0, evs[k-1].t).UTC().Format(time.RFC3339Nano), evs[k-1].line)}
 		}
 		out.Times[k], out.Rates[k], out.Marks[k] = e.t, e.rate, e.mark
 	}

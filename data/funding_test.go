@@ -49,6 +49,16 @@ func TestParseFundingErrorsNameFileAndLine(t *testing.T) {
 		{h + "2019-09-10T08:00:00Z,BTCUSDT,NaN\n", "f.csv:2: funding_rate \"NaN\""},
 		{h + "2019-09-10T08:00:00Z,BTCUSDT,0.1\n2019-09-10T16:00:00Z,ETHUSDT,0.1\n", "f.csv:3: symbol \"ETHUSDT\" differs"},
 		{h + "2019-09-10T08:00:00Z,BTCUSDT,0.1\n2019-09-10T08:00:00Z,BTCUSDT,0.02\n", "f.csv:3: duplicate funding time 2019-09-10T08:00:00Z (also at line 2)"},
+		// The same settlement written twice, once to the second (the
+		// vivowa copy of Binance's BTCUSDT history) and once with
+		// Binance's millisecond offset (the shared file): two files
+		// concatenated charged 2021-01-03's 00:00 event twice, 18 ms
+		// apart. Events under a minute apart are one settlement.
+		{h + "2021-01-03T00:00:00.018000Z,BTCUSDT,0.00124058\n2021-01-02T16:00:00Z,BTCUSDT,0.00115471\n2021-01-03T00:00:00Z,BTCUSDT,0.00124058\n", "f.csv:2: funding time 2021-01-03T00:00:00.018Z is 18ms after 2021-01-03T00:00:00Z (line 4)"},
+		{h + "2021-01-03T00:00:00Z,BTCUSDT,0.0001\n2021-01-03T00:00:59Z,BTCUSDT,0.0001\n", "f.csv:3: funding time 2021-01-03T00:00:59Z is 59s after 2021-01-03T00:00:00Z (line 2)"},
+		// A decimal comma (0,0001 unquoted) splits the rate into two
+		// fields: the rate read 0 and the rest was dropped.
+		{h + "2021-01-03T00:00:00Z,BTCUSDT,0,0001\n", "f.csv:2: 4 fields, the header 3"},
 		// A rate in percent, or a bad row: 5 a settlement ruined the run.
 		{h + "2019-09-10T08:00:00Z,BTCUSDT,0.0001\n2019-09-10T16:00:00Z,BTCUSDT,-50\n", "f.csv:3: funding_rate -50 is beyond ±0.1 per settlement"},
 		{h, "f.csv: no funding rows"},

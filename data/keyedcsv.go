@@ -60,6 +60,14 @@ func (k *keyedCSV) next() (bool, error) {
 		}
 		return false, fmt.Errorf("data: %s: %w", k.name, err)
 	}
+	// More fields than the header, not all empty (a trailing comma is
+	// let be): a decimal comma (0,0001 unquoted) or a shifted row, whose
+	// columns would be read as others'.
+	for _, x := range rec[min(len(rec), len(k.head)):] {
+		if strings.TrimSpace(x) != "" {
+			return false, &RowError{File: k.name, Row: k.line, Msg: fmt.Sprintf("%d fields, the header %d (%s): a decimal comma, or a comma in a field not quoted?", len(rec), len(k.head), k.header())}
+		}
+	}
 	k.rec = rec
 	return true, nil
 }

@@ -69,6 +69,9 @@ func TestParseRatesErrorsNameFileAndLine(t *testing.T) {
 		{h + ok + "2020-12-03T23:37:05Z,,0.002,0.0176\n", "f.csv:3: asset is empty"},
 		{h + "2020-12-03T23:37:05Z,wbtc,0.002,0.0176\n" + ok + "2020-12-03T23:37:05Z,wbtc,0.003,0.0177\n", "f.csv:4: duplicate time 2020-12-03T23:37:05Z (also at line 2)"},
 		{"date,asset,supply_rate,borrow_rate\n2020-11-10,usdc,0.05,0.09\n2020-11-10,usdc,0.05,0.08\n", "f.csv:3: duplicate date 2020-11-10 (also at line 2)"},
+		// A decimal comma splits a rate into two fields (0,05 read as 0
+		// and 05 as the next column's rate).
+		{h + "2020-12-03T23:37:05Z,wbtc,0,05,0.01\n", "f.csv:2: 5 fields, the header 4"},
 		{h, "f.csv: no rate rows"},
 	} {
 		_, err := ParseRates(strings.NewReader(tc.in), "f.csv")
