@@ -337,17 +337,36 @@ weights = { BTC = -0.5 }
 
 // A rate file missing days within the run is noted: rows at 2023-12-31,
 // 2024-01-01, 01-02 and 01-05, 23:00Z, a day apart but for the 3 days
-// from 01-02 23:00 to 01-05 23:00 (over twice the day), inside the run
-// (2024-01-01 to 01-06): 01-02's rate is held across the gap. A file a
-// day apart throughout gets no such note.
+// from 01-02 23:00 to 01-05 23:00 (01-03 and 01-04 have no row), inside
+// the run (2024-01-01 to 01-06): 01-02's rate is held across the gap. A
+// file a day apart throughout gets no such note. In a daily file a gap
+// is a UTC day without a row, so that one missing day is noted whatever
+// the times of the rows beside it.
 func TestRateFileGapNote(t *testing.T) {
 	dir := t.TempDir()
 	rateFixture(t, dir)
 	os.WriteFile(filepath.Join(dir, "gap.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-31T23:00:00Z,wbtc,0.01,0.05\n2024-01-01T23:00:00Z,wbtc,0.01,0.06\n2024-01-02T23:00:00Z,wbtc,0.01,0.07\n2024-01-05T23:00:00Z,wbtc,0.01,0.08\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "oneday.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-31T23:00:00Z,wbtc,0.01,0.05\n2024-01-01T23:00:00Z,wbtc,0.01,0.06\n2024-01-02T23:00:00Z,wbtc,0.01,0.07\n2024-01-04T23:00:00Z,wbtc,0.01,0.08\n2024-01-05T23:00:00Z,wbtc,0.01,0.08\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "aave.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-31T23:59:47Z,wbtc,0.01,0.05\n2024-01-01T23:58:11Z,wbtc,0.01,0.06\n2024-01-02T23:59:23Z,wbtc,0.01,0.07\n2024-01-04T23:54:35Z,wbtc,0.01,0.08\n2024-01-05T23:59:00Z,wbtc,0.01,0.08\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "jitter.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-31T23:00:00Z,wbtc,0.01,0.05\n2024-01-01T11:27:12Z,wbtc,0.01,0.06\n2024-01-02T23:28:24Z,wbtc,0.01,0.07\n2024-01-03T23:00:00Z,wbtc,0.01,0.08\n2024-01-04T23:00:00Z,wbtc,0.01,0.08\n2024-01-05T23:00:00Z,wbtc,0.01,0.08\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "dated.csv"), []byte("date,asset,supply_rate,borrow_rate\n2023-12-30,wbtc,0.01,0.05\n2023-12-31,wbtc,0.01,0.05\n2024-01-01,wbtc,0.01,0.06\n2024-01-03,wbtc,0.01,0.07\n2024-01-04,wbtc,0.01,0.08\n2024-01-05,wbtc,0.01,0.08\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "full.csv"), []byte("time_utc,asset,supply_rate,borrow_rate\n2023-12-31T23:00:00Z,wbtc,0.01,0.05\n2024-01-01T23:00:00Z,wbtc,0.01,0.06\n2024-01-02T23:00:00Z,wbtc,0.01,0.07\n2024-01-03T23:00:00Z,wbtc,0.01,0.07\n2024-01-04T23:00:00Z,wbtc,0.01,0.07\n2024-01-05T23:00:00Z,wbtc,0.01,0.08\n"), 0o644)
 	for file, want := range map[string][]string{
-		"gap.csv":  {"costs.symbols.BTC.borrow_rate_file has 1 gap(s) of over twice its usual spacing (1d) within the run, the first from 2024-01-02T23:00:00Z to 2024-01-05T23:00:00Z: the rate before a gap is held across it"},
+		"gap.csv":  {"costs.symbols.BTC.borrow_rate_file has 1 gap(s) within the run, 2 day(s) without a row (it has a row a day), the first from 2024-01-02T23:00:00Z to 2024-01-05T23:00:00Z: the rate before a gap is held across it"},
 		"full.csv": nil,
+		// One day missing, 48 h between rows at 23:00: exactly twice the
+		// day, which the rule "over twice the usual spacing" let pass.
+		"oneday.csv": {"costs.symbols.BTC.borrow_rate_file has 1 gap(s) within the run, 1 day(s) without a row (it has a row a day), the first from 2024-01-02T23:00:00Z to 2024-01-04T23:00:00Z: the rate before a gap is held across it"},
+		// Aave's snapshots near the end of each day, 2024-01-03's missing:
+		// 01-02 23:59:23 to 01-04 23:54:35 is 47.92 h (the shared
+		// aave_v2_usdc.csv's 2022-09-24 to 09-26), under twice the day.
+		"aave.csv": {"costs.symbols.BTC.borrow_rate_file has 1 gap(s) within the run, 1 day(s) without a row (it has a row a day), the first from 2024-01-02T23:59:23Z to 2024-01-04T23:54:35Z: the rate before a gap is held across it"},
+		// A row every day at times that wander (Aave v2 UNI's 2021-08-31
+		// 11:27:12 then 09-01 23:28:24, 36 h): no day without a row.
+		"jitter.csv": nil,
+		// Compound's dates, 2024-01-02 missing: its rows hold from the
+		// ends of 01-01 and 01-03, exactly two days apart.
+		"dated.csv": {"costs.symbols.BTC.borrow_rate_file has 1 gap(s) within the run, 1 day(s) without a row (it has a row a day), the first from 2024-01-01 to 2024-01-03: the rate before a gap is held across it"},
 	} {
 		path := filepath.Join(dir, "x.toml")
 		os.WriteFile(path, []byte("name = \"x\"\n[data]\ndir = \"prices\"\n[costs.symbols.BTC]\nborrow_rate_file = \""+file+"\"\n[[strategy]]\nname = \"s\"\ntype = \"weights\"\n[strategy.params]\nweights = { BTC = -0.5 }\n"), 0o644)
@@ -358,5 +377,51 @@ func TestRateFileGapNote(t *testing.T) {
 		if got := notesWith(t, f, "gap(s)"); !slices.Equal(got, want) {
 			t.Errorf("%s: notes %q, want %q", file, got, want)
 		}
+	}
+}
+
+// The shared Aave v2 files have no row for 2022-09-18 and 2022-09-25
+// (nor 2022-11-10): USDC's snapshots 2022-09-17T23:59:47Z →
+// 09-19T23:58:11Z (47.97 h) and 09-24T23:59:23Z → 09-26T23:54:35Z
+// (47.92 h), WBTC's 09-17T23:49:11Z → 09-19T23:00:47Z (47.19 h) and
+// 09-24T23:12:35Z → 09-26T23:24:11Z (48.19 h). Over September 2022 each
+// file is noted with its 2 missing days; the rule "over twice the usual
+// spacing" noted WBTC's second gap alone, and USDC's none.
+func TestRealAaveMissingDaysNoted(t *testing.T) {
+	d := sharedData(t)
+	wbtc, usdc := filepath.Join(d, "other/borrow_rates/aave_v2_wbtc.csv"), filepath.Join(d, "other/borrow_rates/aave_v2_usdc.csv")
+	for _, p := range []string{wbtc, usdc} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("no real rate file: %v", err)
+		}
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.toml")
+	os.WriteFile(path, []byte(fmt.Sprintf(`
+name = "btc short on aave rates, september 2022"
+start = "2022-09-01"
+end = "2022-10-01"
+[data]
+dir = %q
+[costs]
+cash_rate_file = %q
+[costs.symbols.BTC]
+borrow_rate_file = %q
+[[strategy]]
+name = "short"
+type = "weights"
+[strategy.params]
+weights = { BTC = -0.5 }
+`, filepath.Join(d, "prices"), usdc, wbtc)), 0o644)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"costs.cash_rate_file has 2 gap(s) within the run, 2 day(s) without a row (it has a row a day), the first from 2022-09-17T23:59:47Z to 2022-09-19T23:58:11Z: the rate before a gap is held across it",
+		"costs.symbols.BTC.borrow_rate_file has 2 gap(s) within the run, 2 day(s) without a row (it has a row a day), the first from 2022-09-17T23:49:11Z to 2022-09-19T23:00:47Z: the rate before a gap is held across it",
+	}
+	if got := notesWith(t, f, "gap(s)"); !slices.Equal(got, want) {
+		t.Errorf("notes %q, want %q", got, want)
 	}
 }

@@ -2073,19 +2073,42 @@ func (f *File) rateFileNotes(cfg engine.Config, p *data.Panel, first, last int64
 			out = append(out, fmt.Sprintf("%s ends at %s, %.4g days before the run's last step (%s): its last row's %s a year are held to the end",
 				key, data.FormatTime(fileLast), float64(last-fileLast)/float64(data.NanosPerDay), data.FormatStamp(last), r))
 		}
-		// Gaps inside the file, within the run (a step over twice the
-		// file's usual one: days missing from a daily file): the rate
-		// before a gap is held across it, as after the last row.
-		gaps, gapFrom, gapTo := 0, int64(0), int64(0)
+		// Gaps inside the file, within the run: the rate before a gap is
+		// held across it, as after the last row. In a daily file (a row a
+		// day, Aave's snapshots wandering by hours around the day's end,
+		// or Compound's dates) a gap is a UTC day without a row: one
+		// missing day is 48 h between rows give or take the snapshots'
+		// wander (47.92 h in aave_v2_usdc.csv), which "over twice the
+		// spacing" let pass. In another file, a step over twice its
+		// usual one.
+		daily := step > data.NanosPerDay*5/6 && step < data.NanosPerDay*7/6
+		gaps, missing, gapFrom, gapTo := 0, int64(0), int64(0), int64(0)
 		for k := 1; k < n; k++ {
-			if rs.Times[k]-rs.Times[k-1] > 2*step && rs.Times[k] > from && rs.Times[k-1] < last {
+			if rs.Times[k] <= from || rs.Times[k-1] >= last {
+				continue
+			}
+			gap := rs.Times[k]-rs.Times[k-1] > 2*step
+			if daily {
+				days := data.DayNumber(rs.Times[k]) - data.DayNumber(rs.Times[k-1])
+				gap = days > 1
+				missing += max(days-1, 0)
+			}
+			if gap {
 				if gaps == 0 {
 					gapFrom, gapTo = rs.Times[k-1], rs.Times[k]
 				}
 				gaps++
 			}
 		}
-		if gaps > 0 {
+		switch {
+		case gaps > 0 && daily:
+			fromS, toS := data.FormatTime(gapFrom), data.FormatTime(gapTo)
+			if rs.Dated { // the rows' dates, each held from its day's end
+				fromS, toS = data.FormatDay(gapFrom-data.NanosPerDay), data.FormatDay(gapTo-data.NanosPerDay)
+			}
+			out = append(out, fmt.Sprintf("%s has %d gap(s) within the run, %d day(s) without a row (it has a row a day), the first from %s to %s: the rate before a gap is held across it",
+				key, gaps, missing, fromS, toS))
+		case gaps > 0:
 			out = append(out, fmt.Sprintf("%s has %d gap(s) of over twice its usual spacing (%s) within the run, the first from %s to %s: the rate before a gap is held across it",
 				key, gaps, data.Interval(step), data.FormatTime(gapFrom), data.FormatTime(gapTo)))
 		}
