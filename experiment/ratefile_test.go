@@ -425,3 +425,25 @@ weights = { BTC = -0.5 }
 		t.Errorf("notes %q, want %q", got, want)
 	}
 }
+
+// A [costs.symbols.SYM] table for an instrument no strategy trades is
+// refused (a typo, or a table left from another experiment), and the
+// error says why: SOL.csv lies in the data folder beside BTC.csv, but the
+// experiment loads only the instruments its strategies name, so "the
+// experiment's data has no such instrument" sent one looking for a file
+// that is there.
+func TestCostsForAnInstrumentNotTraded(t *testing.T) {
+	dir := t.TempDir()
+	rateFixture(t, dir)
+	b, err := os.ReadFile(filepath.Join(dir, "prices/BTC.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "prices/SOL.csv"), b, 0o644)
+	os.WriteFile(filepath.Join(dir, "sol.csv"), []byte("funding_time_utc,symbol,funding_rate\n2024-01-01T00:00:00Z,SOLUSDT,0.0001\n"), 0o644)
+	_, err = runIn(t, dir, "name = \"x\"\n[data]\ndir = \"prices\"\n[costs.symbols.SOL]\nfunding_file = \"sol.csv\"\n[[strategy]]\nname = \"s\"\ntype = \"weights\"\n[strategy.params]\nweights = { BTC = -0.5 }\n")
+	want := "costs.symbols.SOL: no strategy of the experiment trades SOL (the runs' instruments: BTC): the table applies to none"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}

@@ -616,6 +616,20 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			benchPPY[bench.Series[i].Symbol], _, _ = periodsPerYear(&data.Panel{Series: bench.Series[i : i+1]})
 		}
 	}
+	// A costs table for an instrument no run trades applies to none (a
+	// typo, or a table kept from another experiment): refused, saying
+	// which instruments the runs have, since its file may well lie in
+	// the data folder (only the instruments the strategies name load).
+	for _, sym := range slices.Sorted(maps.Keys(f.Costs.Symbols)) {
+		if p.Index(sym) < 0 {
+			have := make([]string, len(p.Series))
+			for i := range p.Series {
+				have[i] = p.Series[i].Symbol
+			}
+			slices.Sort(have)
+			return nil, fmt.Errorf("costs.symbols.%s: no strategy of the experiment trades %s (the runs' instruments: %s): the table applies to none", sym, sym, strings.Join(have, ", "))
+		}
+	}
 	base, err := f.engineBase(opt.Models, func(sym string) (data.Class, bool) {
 		if i := p.Index(sym); i >= 0 {
 			return p.Series[i].Class, true
