@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -327,7 +328,11 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 				over = "each over its own dates (they share none)"
 			}
 		}
-		idx := results.Rank(by, score)[:top]
+		labels := make([]string, len(curves))
+		for i, c := range curves {
+			labels[i] = c.Name
+		}
+		idx := rankLabelled(by, score, labels)[:top]
 		sort.Ints(idx)
 		kept, keptOf, keptRun := make([]charts.Series, len(idx)), make([]int, len(idx)), make([]*Run, len(idx))
 		for k, i := range idx {
@@ -400,21 +405,76 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 	for i := range rows {
 		ms[i] = &rows[i].Metrics
 	}
-	for _, i := range results.Rank(by, ms) {
+	for _, i := range rankLabelled(by, ms, names) {
 		cmp.Rows = append(cmp.Rows, rows[i])
+	}
+	// Every output is made, and every output's place checked, before any
+	// is written: a comparison that fails writes none of them (a chart
+	// written, then the table's folder missing, left half a comparison
+	// behind an error).
+	made := make([][]byte, len(outs))
+	for i, out := range outs {
+		var b bytes.Buffer
+		var err error
+		if formats[i] == tableCSV {
+			err = results.WriteTableCSV(&b, CompareTable(cmp.Rows))
+		} else {
+			err = charts.EquityDrawdown(&b, formats[i], copt, curves)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("report: compare: writing %s: %w", out, err)
+		}
+		made[i] = b.Bytes()
+	}
+	for _, out := range outs {
+		if err := canWrite(out); err != nil {
+			return nil, err
+		}
 	}
 	for i, out := range outs {
 		err := results.WriteFileAtomic(out, func(w io.Writer) error {
-			if formats[i] == tableCSV {
-				return results.WriteTableCSV(w, CompareTable(cmp.Rows))
-			}
-			return charts.EquityDrawdown(w, formats[i], copt, curves)
+			_, err := w.Write(made[i])
+			return err
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
 	return cmp, nil
+}
+
+// canWrite reports why path cannot be written by results.WriteFileAtomic
+// (its folder missing or not a folder, path a folder, no permission), or
+// nil: it goes as far as the temporary file, which it removes, and leaves
+// a file at path as it was.
+func canWrite(path string) error {
+	probe := errors.New("probe")
+	err := results.WriteFileAtomic(path, func(io.Writer) error { return probe })
+	if errors.Is(err, probe) {
+		return nil
+	}
+	return err
+}
+
+// rankLabelled is results.Rank of the runs labelled labels, with ties
+// (equal values, NaNs, the ruined among themselves) in the order of
+// their labels instead of the order of the folders on the command line:
+// "compare A B" and "compare B A" rank, and keep with Top, the same runs.
+func rankLabelled(by string, ms []*results.RunMetrics, labels []string) []int {
+	perm := make([]int, len(ms))
+	for i := range perm {
+		perm[i] = i
+	}
+	slices.SortStableFunc(perm, func(a, b int) int { return strings.Compare(labels[a], labels[b]) })
+	sorted := make([]*results.RunMetrics, len(ms))
+	for k, i := range perm {
+		sorted[k] = ms[i]
+	}
+	idx := results.Rank(by, sorted)
+	for k, j := range idx {
+		idx[k] = perm[j]
+	}
+	return idx
 }
 
 // tableCSV marks an output of CompareWith that is the table, not a chart.
