@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/results"
 )
 
 // TestCompareFailsWritingNothing: a comparison whose last output cannot
@@ -77,6 +81,64 @@ func TestCompareTiesWhateverTheOrder(t *testing.T) {
 					}
 					t.Errorf("by %s, top 1: kept %v, want x's run", by, kept)
 				}
+			}
+		})
+	}
+}
+
+// TestCompareCurveCutShort: an equity file cut at a row's end (a copy
+// interrupted, a CSV trimmed by hand) still reads, and was drawn and
+// measured as if the run had ended there: aligned, every run of the
+// comparison was cut to it without a word; over each run's own period,
+// its row said it ended there and gave the whole run's metrics.json.
+// The curve must end where the run's metrics.json measured it: the
+// number of returns (Periods) and the final equity. The run here is
+// the synthetic BTC held 2024-01-01 to 03-31; its curve is cut to its
+// first 40 points.
+func TestCompareCurveCutShort(t *testing.T) {
+	text := "name = \"cut\"\ncash = 100_000.0\nstart = \"2024-01-01\"\nend = \"2024-03-31\"\n[data]\nsynthetic = true\n" +
+		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BTC\"]\n"
+	for _, format := range []string{"equity.parquet", "equity.csv"} {
+		t.Run(format, func(t *testing.T) {
+			dir := runText(t, text, experiment.Options{Workers: 1, CSV: "always"}).Dir
+			run := filepath.Join(dir, "runs", "hold")
+			tab, err := results.ReadTableParquet(filepath.Join(run, "equity.parquet"), "time", "equity")
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := &engine.Curve{}
+			for k := range 40 {
+				v := tab.Columns[1].Floats[k]
+				c.Time = append(c.Time, tab.Columns[0].Times[k])
+				c.Equity, c.Cash, c.Gross, c.Net, c.Drawdown = append(c.Equity, v), append(c.Cash, v), append(c.Gross, 0), append(c.Net, 0), append(c.Drawdown, 0)
+			}
+			if len(tab.Columns[0].Times) <= 40 {
+				t.Fatalf("the run has %d points: nothing cut", len(tab.Columns[0].Times))
+			}
+			if format == "equity.csv" {
+				// Without the Parquet file, the CSV is the one read.
+				if err := os.Remove(filepath.Join(run, "equity.parquet")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err = results.WriteFileAtomic(filepath.Join(run, format), func(w io.Writer) error {
+				if format == "equity.csv" {
+					return results.WriteCurveCSV(w, c)
+				}
+				return results.WriteCurveParquet(w, c)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "c.csv")
+			for _, align := range []Align{AlignCommon, AlignNone} {
+				_, err := CompareWith(context.Background(), []string{dir}, CompareOptions{Align: align, Outs: []string{out}})
+				if err == nil || !strings.Contains(err.Error(), filepath.Join(run, format)) || !strings.Contains(err.Error(), "metrics.json") {
+					t.Errorf("align %d: err = %v, want one naming %s and its metrics.json", align, err, filepath.Join(run, format))
+				}
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Error("the table was written")
 			}
 		})
 	}

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"io"
 	"math"
 	"os"
@@ -33,6 +35,33 @@ func holdFolder(t *testing.T, name string, first int64, values []float64) string
 	}
 	eq := filepath.Join(o.Dir, "runs", "hold", "equity.parquet")
 	if err := results.WriteFileAtomic(eq, func(w io.Writer) error { return results.WriteCurveParquet(w, c) }); err != nil {
+		t.Fatal(err)
+	}
+	// metrics.json ends where the curve now does (report.Load refuses a
+	// curve cut short of it): its periods, the returns from the cash of
+	// 100,000 (one fewer when the first point is that cash), and its
+	// final equity.
+	mj := filepath.Join(o.Dir, "runs", "hold", "metrics.json")
+	b, err := os.ReadFile(mj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // the seed, a uint64, kept whole
+	if err := dec.Decode(&rec); err != nil {
+		t.Fatal(err)
+	}
+	periods := len(values)
+	if values[0] == 100_000 {
+		periods--
+	}
+	m := rec["metrics"].(map[string]any)
+	m["periods"], m["final_equity"] = periods, values[len(values)-1]
+	if b, err = json.Marshal(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(mj, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return o.Dir

@@ -149,7 +149,11 @@ func Load(dir string) (*Folder, error) {
 	in.Equity = make([]charts.Series, len(in.Runs))
 	in.Gross, in.Net = make([][]float64, len(in.Runs)), make([][]float64, len(in.Runs))
 	for i := range in.Runs {
-		if in.Equity[i], in.Gross[i], in.Net[i], err = readEquity(filepath.Join(dir, "runs", in.Runs[i].Run)); err != nil {
+		run := filepath.Join(dir, "runs", in.Runs[i].Run)
+		if in.Equity[i], in.Gross[i], in.Net[i], err = readEquity(run); err != nil {
+			return nil, err
+		}
+		if err := curveMatches(run, &in.Runs[i], in.Equity[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -410,6 +414,30 @@ func parseTime(path string, line int, s string) (int64, error) {
 // readEquity reads a run's equity: the time and equity columns of
 // equity.parquet in its folder, or of equity.csv when there is no Parquet
 // file. Times must be strictly increasing.
+// curveMatches checks that the equity curve s read from the run folder
+// dir ends where the run's metrics.json measured it: as many returns
+// (results.RunReturns from its initial cash) as its periods, and its last
+// point its final equity. A file cut at a row's end (a copy interrupted,
+// a CSV trimmed) reads without error, and was drawn, compared and
+// aligned on as if the run had ended there.
+func curveMatches(dir string, r *results.RunRecord, s charts.Series) error {
+	if len(s.Values) == 0 {
+		return nil // New says the run has no equity
+	}
+	rets, _ := results.RunReturns(r.Cash, s.Values)
+	last := s.Values[len(s.Values)-1]
+	want := r.Metrics.FinalEquity
+	if len(rets) == r.Metrics.Periods && (last == want || math.IsNaN(last) && math.IsNaN(want)) {
+		return nil
+	}
+	file := filepath.Join(dir, "equity.parquet")
+	if _, err := os.Stat(file); err != nil {
+		file = filepath.Join(dir, "equity.csv")
+	}
+	return fmt.Errorf("report: %s: %d returns to %s, ending at %.10g, where its metrics.json measured %d to a final equity of %.10g: the file is cut short or not this run's; run the experiment again",
+		file, len(rets), results.FormatTime(s.Time[len(s.Time)-1]), last, r.Metrics.Periods, want)
+}
+
 func readEquity(dir string) (s charts.Series, gross, net []float64, err error) {
 	pq := filepath.Join(dir, "equity.parquet")
 	if _, err := os.Stat(pq); err == nil {
