@@ -629,7 +629,9 @@ func windowMetrics(equity []float64, ppy, initial float64) *results.RunMetrics {
 		m.FinalEquity = equity[len(equity)-1]
 	}
 	if slices.ContainsFunc(equity, func(v float64) bool { return v <= 0 }) {
-		m.MaxDrawdown = -1
+		// −1 at least; lower, as a run's metrics.json is, when the equity
+		// went below 0.
+		m.MaxDrawdown = math.Min(m.MaxDrawdown, -1)
 	}
 	return m
 }

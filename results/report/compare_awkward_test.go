@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -139,6 +140,30 @@ func TestCompareCurveCutShort(t *testing.T) {
 			}
 			if _, err := os.Stat(out); err == nil {
 				t.Error("the table was written")
+			}
+		})
+	}
+}
+
+// TestWindowMetricsRuinedDrawdown: a ruined window keeps its drawdown
+// when it is worse than −100 % (equity below 0), as the run's own
+// metrics.json does, instead of −100 % flat: a run alone over its whole
+// period read −356.87 % in its run table and −100 % in its comparison.
+// From 100 to 200 then −100: the drop from the peak of 200 is
+// (−100 − 200) / 200 = −1.5. A window that only touches 0 is −1.
+func TestWindowMetricsRuinedDrawdown(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		eq   []float64
+		want float64
+	}{
+		{"below 0", []float64{100, 200, -100}, -1.5},
+		{"at 0", []float64{100, 200, 0}, -1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := windowMetrics(c.eq, 365, 0)
+			if math.Abs(m.MaxDrawdown-c.want) > 1e-12 || !m.Ruined() {
+				t.Errorf("max drawdown %v (ruined %v), want %v", m.MaxDrawdown, m.Ruined(), c.want)
 			}
 		})
 	}
