@@ -181,6 +181,13 @@ func TestCompareErrors(t *testing.T) {
 		{[]string{"compare", "empty", "--out", "c.txt"}, "compare: c.txt: want a .png, .svg or .csv file"},
 		{[]string{"compare", "empty", "--by", "alpha"}, `compare: --by: unknown metric "alpha" (known: `},
 		{[]string{"compare", "empty", "--align", "both"}, `compare: --align "both": want common or none`},
+		// An empty key or path (a trailing comma) said as such, not as a
+		// run "" found nowhere or a file ":" of no known kind; one file
+		// given twice was written twice and listed twice.
+		{[]string{"compare", "empty", "--runs", "a,", "--out", "c.png"}, `compare: --runs "a,": an empty key`},
+		{[]string{"compare", "empty", "--runs", "a,,b", "--out", "c.png"}, `compare: --runs "a,,b": an empty key`},
+		{[]string{"compare", "empty", "--out", "c.png,"}, `compare: --out "c.png,": an empty path`},
+		{[]string{"compare", "empty", "--out", "c.png,./c.png"}, `compare: --out "c.png,./c.png": c.png and ./c.png are the same file`},
 	} {
 		_, _, err := cli(t, tc.args...)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {

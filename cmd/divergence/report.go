@@ -105,9 +105,24 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if *runs != "" {
 		opt.Runs = strings.Split(*runs, ",")
+		if slices.Contains(opt.Runs, "") {
+			return fmt.Errorf("compare: --runs %q: an empty key (a comma too many)", *runs)
+		}
 	}
 	if *out != "" {
 		opt.Outs = strings.Split(*out, ",")
+		if slices.Contains(opt.Outs, "") {
+			return fmt.Errorf("compare: --out %q: an empty path (a comma too many)", *out)
+		}
+		abs := make([]string, len(opt.Outs))
+		for i, o := range opt.Outs {
+			if abs[i], err = filepath.Abs(o); err != nil {
+				return fmt.Errorf("compare: --out %s: %w", o, err)
+			}
+			if j := slices.Index(abs[:i], abs[i]); j >= 0 {
+				return fmt.Errorf("compare: --out %q: %s and %s are the same file", *out, opt.Outs[j], o)
+			}
+		}
 		for _, o := range opt.Outs {
 			if err := outsideResults("compare", o, dirs, "compare.png", "compare.svg", "compare.csv"); err != nil {
 				return err
