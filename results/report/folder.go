@@ -411,9 +411,6 @@ func parseTime(path string, line int, s string) (int64, error) {
 	return t.UTC().UnixNano(), nil
 }
 
-// readEquity reads a run's equity: the time and equity columns of
-// equity.parquet in its folder, or of equity.csv when there is no Parquet
-// file. Times must be strictly increasing.
 // curveMatches checks that the equity curve s read from the run folder
 // dir ends where the run's metrics.json measured it: as many returns
 // (results.RunReturns from its initial cash) as its periods, and its last
@@ -438,6 +435,9 @@ func curveMatches(dir string, r *results.RunRecord, s charts.Series) error {
 		file, len(rets), results.FormatTime(s.Time[len(s.Time)-1]), last, r.Metrics.Periods, want)
 }
 
+// readEquity reads a run's equity: the time and equity columns of
+// equity.parquet in its folder, or of equity.csv when there is no Parquet
+// file. Times must be strictly increasing.
 func readEquity(dir string) (s charts.Series, gross, net []float64, err error) {
 	pq := filepath.Join(dir, "equity.parquet")
 	if _, err := os.Stat(pq); err == nil {
