@@ -16,6 +16,13 @@ import (
 	"sync"
 	"syscall"
 	"time"
+	// The IANA time-zone database inside the program (about 450 KB):
+	// New York's sessions decide an intraday market's equity bars and
+	// the periods a year holds (experiment/periods.go), and a host
+	// without /usr/share/zoneinfo (a slim container, an HPC node) gave
+	// other numbers or refused the run (TestNoHostTimeZones). The host's
+	// database, when there is one, is still read first.
+	_ "time/tzdata"
 
 	"github.com/divergence-research/divergence/experiment"
 )
