@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -130,6 +131,14 @@ func TestDeployKubernetesJob(t *testing.T) {
 		t.Fatalf("merge Job: want an initContainer waiting for job/divergence-shards, got %+v", m.InitContainers)
 	}
 	testWaitForShards(t, m.InitContainers[0])
+	// The wait runs `sh -c` with kubectl, date and sleep: an image with a
+	// shell and kubectl that can still be pulled. Bitnami's Docker Hub
+	// images lost their version tags in 2025 (moved to bitnamilegacy, no
+	// updates): bitnami/kubectl:1.31 no longer pulls, so the merge Job
+	// hung in ImagePullBackOff and never merged.
+	if img := m.InitContainers[0].Image; strings.HasPrefix(img, "bitnami/") || strings.HasPrefix(img, "docker.io/bitnami/") || !strings.Contains(img, ":") {
+		t.Errorf("merge Job's initContainer image %q: want a pinned image that still pulls (alpine/kubectl:VERSION has sh and kubectl)", img)
+	}
 	mc := m.Containers[0]
 	// The merge is given the shards' experiment file: a shards folder
 	// holding another experiment's shards too is not refused for it.
@@ -402,4 +411,144 @@ func seq(lo, hi int) []int {
 		s = append(s, i)
 	}
 	return s
+}
+
+// The command lines the deployments run are read by this program's own
+// flag parser with their environment: each goes past its flags (and the
+// shard index and count the scheduler gives) to the missing experiment
+// file or shard folder, not to a flag error; the Slurm script's shards
+// and merge as the fake divergence logged them, the Kubernetes Jobs'
+// args as job.yaml gives them.
+func TestDeployCommandsParse(t *testing.T) {
+	check := func(name string, args []string, env map[string]string, want string) {
+		t.Helper()
+		for _, k := range []string{envK8sIndex, envShards, envSlurmID, envSlurmCount, envSlurmMin, envSlurmStep} {
+			t.Setenv(k, "")
+		}
+		for k, v := range env {
+			t.Setenv(k, v)
+		}
+		_, _, err := cli(t, args...)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: divergence %q: %v; want an error naming %s (the flags and the shard parsed)", name, args, err, want)
+		}
+	}
+	// Kubernetes: the shards Job's pod of index 1, and the merge.
+	b, err := os.ReadFile("../../deploy/kubernetes/job.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	for {
+		var o k8sObject
+		if err := dec.Decode(&o); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if o.Kind != "Job" {
+			continue
+		}
+		c := o.Spec.Template.Spec.Containers[0]
+		env := map[string]string{}
+		for _, e := range c.Env {
+			env[e.Name] = e.Value
+		}
+		if o.Spec.CompletionMode == "Indexed" {
+			env[envK8sIndex] = "1"
+		}
+		want := c.Args[1] // the experiment file, or the merge's shard folders
+		if c.Args[0] == "merge" {
+			want = c.Args[2]
+		}
+		check("job.yaml "+o.Metadata.Name, c.Args, env, want)
+	}
+	// Slurm: task 3 of 0-15, a re-run of shard 3, and the merge.
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+	}{
+		{"shard task", map[string]string{envSlurmID: "3", envSlurmMin: "0", envSlurmCount: "16", "SLURM_ARRAY_JOB_ID": "77"}},
+		{"re-run", map[string]string{envSlurmID: "3", envSlurmMin: "3", envSlurmCount: "1", "DIVERGENCE_SHARD": "3/16"}},
+		{"merge", map[string]string{envSlurmID: "0", envSlurmMin: "0", envSlurmCount: "1", "DIVERGENCE_MERGE": "1"}},
+	} {
+		calls, stderr, code := slurmTask(t, tc.env)
+		if code != 0 {
+			t.Fatalf("slurm %s: exit %d: %s", tc.name, code, stderr)
+		}
+		for _, c := range calls {
+			args, ok := strings.CutPrefix(c, "divergence ")
+			if !ok {
+				continue
+			}
+			want := "exp.toml"
+			if strings.HasPrefix(args, "merge ") {
+				want = "shards" // $DIVERGENCE_SHARED/results/shards, not there
+			}
+			env := map[string]string{}
+			for k, v := range tc.env {
+				if strings.HasPrefix(k, "SLURM_ARRAY_TASK_") {
+					env[k] = v
+				}
+			}
+			check("array.sbatch "+tc.name, strings.Fields(args), env, want)
+		}
+	}
+}
+
+// deploy/Dockerfile builds the program as the Makefile does (cgo, the
+// duckdb_arrow tag) and reproducibly (-trimpath: README "Past one
+// machine" counts on one build giving one sha256 on every node), with a
+// Go at least go.mod's, into an image whose entrypoint is divergence (the
+// Jobs' args begin with the command); job.yaml's Jobs run the image of
+// this version.
+func TestDeployDockerfile(t *testing.T) {
+	b, err := os.ReadFile("../../deploy/Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	var build string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "RUN ") && strings.Contains(l, "go build") {
+			build = l
+		}
+	}
+	for _, want := range []string{"CGO_ENABLED=1", "-tags duckdb_arrow", "-trimpath", "./cmd/divergence"} {
+		if !strings.Contains(build, want) {
+			t.Errorf("Dockerfile's go build %q lacks %s", build, want)
+		}
+	}
+	mk, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(mk), "TAGS    := -tags duckdb_arrow") {
+		t.Error("the Makefile's tags changed: the Dockerfile's must follow")
+	}
+	from := regexp.MustCompile(`(?m)^FROM golang:(\d+)\.(\d+)`).FindStringSubmatch(s)
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	need := regexp.MustCompile(`(?m)^go (\d+)\.(\d+)`).FindStringSubmatch(string(mod))
+	if from == nil || need == nil {
+		t.Fatalf("Dockerfile FROM golang:%v, go.mod go %v", from, need)
+	}
+	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
+	if atoi(from[1]) < atoi(need[1]) || atoi(from[1]) == atoi(need[1]) && atoi(from[2]) < atoi(need[2]) {
+		t.Errorf("Dockerfile builds with Go %s.%s, go.mod wants %s.%s", from[1], from[2], need[1], need[2])
+	}
+	if !strings.Contains(s, `ENTRYPOINT ["divergence"]`) || !strings.Contains(s, "/usr/local/bin/divergence") {
+		t.Error(`Dockerfile: want the program at /usr/local/bin/divergence and ENTRYPOINT ["divergence"]`)
+	}
+	y, err := os.ReadFile("../../deploy/kubernetes/job.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`image: (\S*divergence\S*)`).FindAllStringSubmatch(string(y), -1) {
+		if !strings.HasSuffix(m[1], ":"+version) {
+			t.Errorf("job.yaml runs %s: want the image of this version, %s", m[1], version)
+		}
+	}
 }
