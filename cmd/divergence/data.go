@@ -21,7 +21,7 @@ const dataUsage = `Usage:
                          [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--on-bad-row P] [--catalog PATH]
   divergence data list [--catalog PATH] [--wait [D]]
   divergence data synth [--seed N] [--out DIR] [--force]
-  divergence data synth --interval 1m|1h --days N --instruments K [--seed N] [--out DIR] [--layout table|files] [--force]
+  divergence data synth --interval 1m|5m|15m|1h|4h --days N --instruments K [--seed N] [--out DIR] [--layout table|files] [--force]
 `
 
 func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -267,7 +267,7 @@ func parseInstant(flag, s string) (int64, error) {
 }
 
 func cmdSynth(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("data synth", "data synth [--seed N] [--out DIR] [--force] [--interval 1m|1h --days N --instruments K [--layout table|files]]", stderr)
+	fs := newFlags("data synth", "data synth [--seed N] [--out DIR] [--force] [--interval 1m|5m|15m|1h|4h --days N --instruments K [--layout table|files]]", stderr)
 	seed := fs.Uint64("seed", 7, "seed of the synthetic market")
 	out := fs.String("out", "synthetic-market", "folder for the files")
 	interval := fs.String("interval", "", "intraday bars (1m, 5m, 15m, 1h, 4h), written as Parquet; default: the daily market as CSV")
