@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
@@ -288,5 +289,5 @@ func ValidMetric(name string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown metric %q (known: %v)", name, MetricNames)
+	return fmt.Errorf("unknown metric %q (known: %s)", name, strings.Join(MetricNames, ", "))
 }

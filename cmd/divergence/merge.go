@@ -32,7 +32,11 @@ func cmdMerge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if len(pos) < 2 {
 		fs.Usage()
-		return fmt.Errorf("merge: want OUT and at least one shard folder (or a folder of shard folders), got %d arguments", len(pos))
+		got := "no argument"
+		if len(pos) == 1 {
+			got = fmt.Sprintf("only OUT, %s", pos[0])
+		}
+		return fmt.Errorf("merge: want OUT and at least one shard folder (or a folder of shard folders), got %s", got)
 	}
 	if *workers < 0 {
 		return fmt.Errorf("--workers = %d: want 0 (all cores) or more", *workers)

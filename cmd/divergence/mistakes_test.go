@@ -49,6 +49,10 @@ func TestFlagMistakes(t *testing.T) {
 		{[]string{"metrics", "r.csv", "--benchmark", "SPY", "--benchmark", "QQQ"}, "metrics: --benchmark given 2 times (SPY, QQQ): give it once"},
 		{[]string{"compare", "a", "--runs", "k1", "b", "--runs=k2"}, "compare: --runs given 2 times (k1, k2): give it once"},
 		{[]string{"run", "x.toml", "--out", "a", "--out", "b", "--out", "a"}, "run: --out given 3 times (a, b, a): give it once"},
+		// The metrics a run ranks by, listed as a sentence lists them
+		// (they were Go's print of a slice: "(known: [total_return cagr …])").
+		{[]string{"run", "x.toml", "--sort", "alpha"}, `--sort: unknown metric "alpha" (known: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity)`},
+		{[]string{"compare", "a", "--by", "alpha"}, `compare: --by: unknown metric "alpha" (known: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity)`},
 	} {
 		stdout, stderr, err := cli(t, tc.args...)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
@@ -97,6 +101,8 @@ func TestCommandMistakes(t *testing.T) {
 		{[]string{"data", "synth", "mine"}, `data synth: takes no argument, got "mine" (the folder is given by --out)`},
 		{[]string{"data", "list", "cat.duckdb"}, `data list: takes no argument, got "cat.duckdb" (the catalog is given by --catalog)`},
 		{[]string{"version", "x"}, `version: takes no argument, got "x"`},
+		// merge given OUT alone said "got 1 arguments".
+		{[]string{"merge", "out"}, "merge: want OUT and at least one shard folder (or a folder of shard folders), got only OUT, out"},
 	} {
 		_, _, err := cli(t, tc.args...)
 		if err == nil || err.Error() != tc.want {
