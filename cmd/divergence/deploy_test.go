@@ -264,6 +264,20 @@ func TestDeploySlurmArray(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(b)
+	// Every DIVERGENCE_ variable the script reads is named in its header
+	// (DIVERGENCE_BIN and DIVERGENCE_SCRIPT were read and not described).
+	var header []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "#SBATCH") {
+			header = append(header, l)
+		}
+	}
+	head := strings.Join(header, "\n")
+	for _, m := range regexp.MustCompile(`\$\{?(DIVERGENCE_[A-Z_]+)`).FindAllStringSubmatch(s, -1) {
+		if !regexp.MustCompile(`\b` + m[1] + `\b`).MatchString(head) {
+			t.Errorf("%s reads %s, which its header does not describe", path, m[1])
+		}
+	}
 	for _, want := range []string{"#SBATCH --array=", `--dependency="afterok:${SLURM_ARRAY_JOB_ID}"`, `"$BIN" merge "$SHARED/results" "$SHARDS_DIR" --experiment "$EXPERIMENT"` + "\n",
 		`run "$EXPERIMENT" --out "$SHARDS_DIR" --quiet` + "\n", "SLURM_ARRAY_TASK_MIN", "SLURM_RESTART_COUNT"} {
 		if !strings.Contains(s, want) {
