@@ -30,7 +30,11 @@ type k8sObject struct {
 		AccessModes          []string `yaml:"accessModes"`
 		Template             struct {
 			Spec struct {
-				RestartPolicy      string         `yaml:"restartPolicy"`
+				RestartPolicy   string `yaml:"restartPolicy"`
+				SecurityContext struct {
+					FSGroup             *int   `yaml:"fsGroup"`
+					FSGroupChangePolicy string `yaml:"fsGroupChangePolicy"`
+				} `yaml:"securityContext"`
 				ServiceAccountName string         `yaml:"serviceAccountName"`
 				InitContainers     []k8sContainer `yaml:"initContainers"`
 				Containers         []k8sContainer `yaml:"containers"`
@@ -156,6 +160,25 @@ func TestDeployKubernetesJob(t *testing.T) {
 		ct := sp.Containers[0]
 		if len(ct.VolumeMounts) != 1 || !strings.HasPrefix(out, ct.VolumeMounts[0].MountPath) {
 			t.Errorf("%s: mounts %+v do not hold %s", job.Metadata.Name, ct.VolumeMounts, out)
+		}
+	}
+	// The image runs as deploy/Dockerfile's USER; a fresh volume's root
+	// is root's, not writable by it: the pods ask Kubernetes to give the
+	// volume that group (fsGroup; once, where its root differs), or the
+	// shards failed at once on creating /shared/results/shards.
+	df, err := os.ReadFile("../../deploy/Dockerfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := regexp.MustCompile(`(?m)^USER (\d+):(\d+)`).FindStringSubmatch(string(df))
+	if user == nil {
+		t.Fatal("deploy/Dockerfile: no USER uid:gid")
+	}
+	gid, _ := strconv.Atoi(user[2])
+	for _, job := range []k8sObject{shards, merge} {
+		sc := job.Spec.Template.Spec.SecurityContext
+		if sc.FSGroup == nil || *sc.FSGroup != gid || sc.FSGroupChangePolicy != "OnRootMismatch" {
+			t.Errorf("%s: securityContext %+v: want fsGroup %d (the image's group), fsGroupChangePolicy OnRootMismatch", job.Metadata.Name, sc, gid)
 		}
 	}
 	if m.ServiceAccountName == "" {
