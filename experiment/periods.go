@@ -7,6 +7,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	// The time-zone database inside any program using the package (about
+	// 450 KB): sessionSteps reads New York's seasons from it, and a host
+	// without /usr/share/zoneinfo gave one season for both, so the
+	// periods a year of 4-hour equity bars (and every annualised metric)
+	// changed with the machine (TestSessionStepsWithoutHostTimeZones).
+	// The host's database, when there is one, is still read first.
+	_ "time/tzdata"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -113,9 +120,13 @@ func runsPanel(p *data.Panel, from int64) *data.Panel {
 // 591 for UTC-aligned 4-hour bars, not 252 × ceil(390 / 240) = 504.
 func sessionSteps(iv data.Interval, series []*data.Series, offGrid bool) (float64, string) {
 	step := int64(iv)
-	ny, _ := time.LoadLocation("America/New_York") // nil: one season
-	var phases [2][]int64                          // winter, summer: each day's first stamp modulo iv
-	var sessions [2]int                            // UTC days with a bar
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		// Cannot happen with time/tzdata linked in (above).
+		panic("experiment: New York's time zone: " + err.Error())
+	}
+	var phases [2][]int64 // winter, summer: each day's first stamp modulo iv
+	var sessions [2]int   // UTC days with a bar
 	seen := map[int64]bool{}
 	for _, s := range series {
 		ts := s.Time
