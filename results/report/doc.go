@@ -103,6 +103,13 @@
 // before stress.csv had long_leg_change_vs_baseline); elsewhere the ratio of two small numbers means nothing and the
 // cell shows "n/a" (grey).
 //
+// Every text of the folder (names, descriptions, notes, symbols) is shown
+// as text: escaped in the HTML, in the JSON and by the script. A
+// bidirectional embedding, override or isolate control in one
+// (U+202A–U+202E, U+2066–U+2069) is shown as U+FFFD: left in, a
+// right-to-left override in a strategy's name reversed the page's own
+// text after it (a fills chart of MSFT titled "TFSM").
+//
 // In the charts' JSON, and in the runs table's data-v attributes, NaN is
 // null ("" in data-v) and ±Inf the strings "Infinity" and "-Infinity", as
 // in metrics.json. Times are whole UTC seconds, each column of them

@@ -69,15 +69,18 @@ func WriteInput(ctx context.Context, in Input) error {
 // w as it is made, not through a copy of it in memory (8 MB for a sweep
 // of 200 runs): on an error w may hold part of it, which [Write] and
 // [WriteInput] never leave behind (their file is written atomically).
+// A bidi control in any text of the folder reaches the page as U+FFFD
+// (see bidiWriter).
 func Render(ctx context.Context, w io.Writer, f *Folder) error {
 	page, err := build(ctx, f)
 	if err != nil {
 		return err
 	}
-	if err := pageTemplate.Execute(w, page); err != nil {
+	bw := &bidiWriter{w: w}
+	if err := pageTemplate.Execute(bw, page); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	return nil
+	return bw.Flush()
 }
 
 // page is what the template shows.
