@@ -342,11 +342,10 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 			name = r.Name
 		}
 		fan := jsFan{jsStyle: style(pal, b.Run, name)}
-		fan.T, fan.Q[2] = reduce(b.Time, b.Q[2])
-		for q := range fan.Q {
-			if q != 2 {
-				fan.Q[q] = pick(b.Time, fan.T, b.Q[q])
-			}
+		var q [5][]float64
+		fan.T, q = fanLines(b)
+		for k := range q {
+			fan.Q[k] = q[k]
 		}
 		p.Fans = append(p.Fans, fan)
 	}
@@ -379,6 +378,40 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 		p.Scenarios[k].Runs = append(p.Scenarios[k].Runs, sr)
 	}
 	return p, nil
+}
+
+// fanLines are a fan's dates and bands as drawn: a fan of more than
+// 4 × chartBuckets dates keeps the dates any of its bands keeps (reduce:
+// each column's first, last, lowest and highest point of each band), and
+// every band is drawn at all of them, so that each band keeps its
+// extremes (the bands taken at the median's kept dates lost theirs).
+func fanLines(b Band) ([]int64, [5][]float64) {
+	t := b.Time
+	if len(t) > 4*chartBuckets {
+		x := seconds(t)
+		keep := make([]bool, len(t))
+		for _, v := range b.Q {
+			kept, _ := reduceAt(t, x, v)
+			j := 0
+			for _, k := range kept {
+				for t[j] < k {
+					j++
+				}
+				keep[j] = true
+			}
+		}
+		t = nil
+		for i, k := range keep {
+			if k {
+				t = append(t, b.Time[i])
+			}
+		}
+	}
+	var q [5][]float64
+	for k := range q {
+		q[k] = pick(b.Time, t, b.Q[k])
+	}
+	return t, q
 }
 
 // pick returns the values of v (at times t) at the times kept (a subset
