@@ -65,3 +65,38 @@ func TestFanKeepsEveryBandsExtremes(t *testing.T) {
 		})
 	}
 }
+
+// TestLegsKeepBothExtremes: a pair hedge's legs of more than 4 ×
+// chartBuckets bars are drawn at the dates either leg's growth keeps, so
+// the short leg keeps its extremes too (it was taken at the long leg's
+// kept dates only).
+func TestLegsKeepBothExtremes(t *testing.T) {
+	const n = 10_000
+	l := LegSeries{}
+	for i := range n {
+		l.Time = append(l.Time, int64(i)*60e9)
+		l.LongReturn = append(l.LongReturn, 1e-5) // growth rises steadily: each column keeps its first and last
+		l.ShortReturn = append(l.ShortReturn, 0)
+		l.BetaShortOnLong = append(l.BetaShortOnLong, math.NaN())
+		l.Correl = append(l.Correl, math.NaN())
+	}
+	// The short leg halves at bar 4321 and doubles back at the next: its
+	// growth is 1 but for 0.5 at bar 4321 (by hand: 1 × (1 − 0.5) = 0.5,
+	// then 0.5 × (1 + 1) = 1).
+	l.ShortReturn[4321], l.ShortReturn[4322] = -0.5, 1
+	d := legData(&l)
+	if len(d.T) >= n/2 {
+		t.Errorf("%d bars kept of %d: not reduced", len(d.T), n)
+	}
+	if len(d.Long) != len(d.T) || len(d.ShortG) != len(d.T) {
+		t.Fatalf("%d dates, %d long, %d short", len(d.T), len(d.Long), len(d.ShortG))
+	}
+	if got := slices.Min(d.ShortG); got != 0.5 {
+		t.Errorf("short leg's lowest growth %v, want 0.5", got)
+	}
+	// The long leg ends at (1 + 1e-5)^(n) (growth from the first bar's
+	// return on), kept as its last point.
+	if got, want := d.Long[len(d.Long)-1], math.Pow(1+1e-5, n); math.Abs(got-want) > 1e-9 {
+		t.Errorf("long leg ends at %v, want %v", got, want)
+	}
+}

@@ -380,33 +380,41 @@ func buildPayload(f *Folder, pal *charts.Palette, overview []int, window int, pp
 	return p, nil
 }
 
-// fanLines are a fan's dates and bands as drawn: a fan of more than
-// 4 × chartBuckets dates keeps the dates any of its bands keeps (reduce:
-// each column's first, last, lowest and highest point of each band), and
-// every band is drawn at all of them, so that each band keeps its
-// extremes (the bands taken at the median's kept dates lost theirs).
-func fanLines(b Band) ([]int64, [5][]float64) {
-	t := b.Time
-	if len(t) > 4*chartBuckets {
-		x := seconds(t)
-		keep := make([]bool, len(t))
-		for _, v := range b.Q {
-			kept, _ := reduceAt(t, x, v)
-			j := 0
-			for _, k := range kept {
-				for t[j] < k {
-					j++
-				}
-				keep[j] = true
+// keptByAny is the times of t that reduce keeps of any of the lines vs
+// (each column's first, last, lowest and highest point of each line), in
+// order: lines drawn on one time column each keep their extremes, at most
+// len(vs) times the points of one line. t itself when it is short enough
+// to be kept whole.
+func keptByAny(t []int64, vs ...[]float64) []int64 {
+	if len(t) <= 4*chartBuckets {
+		return t
+	}
+	x := seconds(t)
+	keep := make([]bool, len(t))
+	for _, v := range vs {
+		kept, _ := reduceAt(t, x, v)
+		j := 0
+		for _, k := range kept {
+			for t[j] < k {
+				j++
 			}
-		}
-		t = nil
-		for i, k := range keep {
-			if k {
-				t = append(t, b.Time[i])
-			}
+			keep[j] = true
 		}
 	}
+	var out []int64
+	for i, k := range keep {
+		if k {
+			out = append(out, t[i])
+		}
+	}
+	return out
+}
+
+// fanLines are a fan's dates and bands as drawn: every band at the dates
+// any of the five keeps (keptByAny), so that each keeps its extremes (the
+// bands taken at the median's kept dates lost theirs).
+func fanLines(b Band) ([]int64, [5][]float64) {
+	t := keptByAny(b.Time, b.Q[:]...)
 	var q [5][]float64
 	for k := range q {
 		q[k] = pick(b.Time, t, b.Q[k])
@@ -624,16 +632,15 @@ func marshalPayload(p *payload) (template.JS, error) {
 // legData reduces a run's legs for the payload.
 func legData(l *LegSeries) jsLegData {
 	var d jsLegData
-	lt, _ := reduce(l.Time, l.LongReturn)
-	// The legs' growth lines share their times: reduce by the wider of
-	// the two (each line keeps its own extremes only when short; a long
-	// series takes the long leg's columns).
+	// The legs' growth lines share their times: those either keeps, so
+	// that each keeps its extremes (the short leg, taken at the long
+	// leg's kept times, lost its own).
 	long, short := growth(l.LongReturn), growth(l.ShortReturn)
-	if len(lt) == len(l.Time) {
-		d.T, d.Long, d.ShortG = lt, long, short
+	d.T = keptByAny(l.Time, long, short)
+	if len(d.T) == len(l.Time) {
+		d.Long, d.ShortG = long, short
 	} else {
-		d.T, d.Long = reduce(l.Time, long)
-		d.ShortG = pick(l.Time, d.T, short)
+		d.Long, d.ShortG = pick(l.Time, d.T, long), pick(l.Time, d.T, short)
 	}
 	d.Beta = line(d.T, l.Time, l.BetaShortOnLong)
 	d.Correlation = line(d.T, l.Time, l.Correl)
