@@ -147,6 +147,7 @@ func TestReportInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, url, problems, requests := openReport(t, page)
+	drawRunCharts(t, ctx)
 
 	// Every chart draws: each .uchart element holds a uPlot chart whose
 	// canvas has painted pixels.
@@ -338,6 +339,19 @@ func checkQuiet(t *testing.T, url string, problems, requests func() []string) {
 	}
 	if len(req) == 0 {
 		t.Error("no request seen at all: the network listener did not work")
+	}
+}
+
+// drawRunCharts draws the charts the page draws only near the screen (a
+// run's fills and legs: TestRunChartsDrawnNearTheScreen), as printing
+// does, and waits for them to paint.
+func drawRunCharts(t *testing.T, ctx context.Context) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](`(async () => {
+		window.divergence.drawAll();
+		await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+	})()`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -598,6 +612,7 @@ take_profit = [0.15, 0.30]
 	}
 	page, _ := filepath.Abs(filepath.Join(o.Dir, ReportFile))
 	ctx, url, problems, requests := openReport(t, page)
+	drawRunCharts(t, ctx)
 	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`(() => { const u = window.divergence.charts['ladder-0']; if (!u) return [-1, 0, 0, 0, 0];
 		const c = u.ctx.canvas, d = u.ctx.getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
 		const at = name => u.series.findIndex(s => s.label === name);

@@ -81,6 +81,7 @@ short = ["TAO", "FET"]
 		}
 	}
 	ctx, url, problems, requests := openReport(t, page)
+	drawRunCharts(t, ctx)
 	type state struct {
 		Images, Handlers, Scripts, Names, Descs int
 		JSON                                    string

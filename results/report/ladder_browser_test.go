@@ -93,6 +93,7 @@ schedule = [ { date = "2020-04-01", weights = { BTC = -0.5 } }, { date = "2020-0
 	}
 	page, _ := filepath.Abs(filepath.Join(o.Dir, ReportFile))
 	ctx, url, problems, requests := openReport(t, page)
+	drawRunCharts(t, ctx)
 	for _, c := range cases {
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](`(async () => {
 			const u = window.divergence.charts['ladder-0'];

@@ -10,7 +10,37 @@
   decode(D);
   var charts = {};
   var groups = {};
-  window.divergence = { charts: charts, data: D };
+  window.divergence = { charts: charts, data: D, drawAll: drawAll };
+
+  // A run's own charts (its fills on each instrument, a pair hedge's
+  // legs: 200 and more in a sweep's report) are drawn when they come
+  // within two screens of the window, or all before printing: each chart
+  // drawn lays out the whole page again, and a 200-run report took its
+  // 10 s to open drawing them all. Their places keep a chart's height
+  // meanwhile, so the page does not move as they are drawn.
+  var deferred = {};
+  var observer = typeof IntersectionObserver === "undefined" ? null : new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) { if (e.isIntersecting) drawNow(e.target.id); });
+  }, { rootMargin: "2000px 0px" });
+  function later(id, height, draw) {
+    var box = document.getElementById(id);
+    if (!box) return;
+    if (!observer) { draw(); return; }
+    deferred[id] = draw;
+    box.style.minHeight = (height + 60) + "px";
+    observer.observe(box);
+  }
+  function drawNow(id) {
+    var draw = deferred[id], box = document.getElementById(id);
+    if (!draw) return;
+    delete deferred[id];
+    observer.unobserve(box);
+    draw();
+    box.style.minHeight = "";
+  }
+  // drawAll draws every chart not drawn yet.
+  function drawAll() { Object.keys(deferred).forEach(drawNow); }
+  window.addEventListener("beforeprint", drawAll);
 
   // JSON numbers: null is NaN, infinities are strings.
   function num(v) {
@@ -225,17 +255,19 @@
   // Per run: the legs of a pair hedge, cursors synchronised within the run.
   (D.legs || []).forEach(function (l) {
     var g = "run-" + l.key, d = D.legData[l.d];
-    chart("legs-growth-" + l.key, {
+    later("legs-growth-" + l.key, 260, function () { chart("legs-growth-" + l.key, {
       title: l.name + ": legs, growth of 1 (equal-weight long leg and short leg, unhedged)",
       series: [{ name: "long leg", color: l.color }, { name: "short leg (as held long)", color: "#555", dash: [6, 3] }],
       data: [d.t, d.long.map(num), d.short.map(num)], y: "growth of 1", group: g,
       fmt: function (v) { return fixed(v, 4); }, tick: f2
-    });
-    var al = align([{ t: d.beta.t || d.t, v: d.beta.v }, { t: d.corr.t || d.t, v: d.corr.v }], []);
-    chart("legs-beta-" + l.key, {
-      title: l.name + ": rolling beta of the short leg on the long leg, and their correlation",
-      series: [{ name: "beta short on long", color: l.color }, { name: "correlation", color: "#555", dash: [6, 3] }],
-      data: al, y: "beta, correlation", group: g, fmt: function (v) { return fixed(v, 3); }, tick: f2
+    }); });
+    later("legs-beta-" + l.key, 260, function () {
+      var al = align([{ t: d.beta.t || d.t, v: d.beta.v }, { t: d.corr.t || d.t, v: d.corr.v }], []);
+      chart("legs-beta-" + l.key, {
+        title: l.name + ": rolling beta of the short leg on the long leg, and their correlation",
+        series: [{ name: "beta short on long", color: l.color }, { name: "correlation", color: "#555", dash: [6, 3] }],
+        data: al, y: "beta, correlation", group: g, fmt: function (v) { return fixed(v, 3); }, tick: f2
+      });
     });
   });
 
@@ -282,7 +314,7 @@
   // Fills: a run's entries and exits on an instrument's price (when the
   // report has prices), with the average entry price of the position: the
   // tranche ladder of a scaled entry.
-  (D.ladders || []).forEach(function (l, k) {
+  (D.ladders || []).forEach(function (l, k) { later("ladder-" + k, 240, function () {
     var lines = [], ser = [];
     if (l.close != null) { lines.push(D.closes[l.close]); ser.push({ name: l.symbol + " close", color: "#777", width: 1 }); }
     // The read-out of a fill names its tags ("tranches 1-2") beside its price.
@@ -321,7 +353,7 @@
     }
     chart("ladder-" + k, { title: l.title, group: "run-" + l.run, height: 240, series: ser, data: data, y: "price",
       fmt: function (v) { return fixed(v, 4); }, tick: function (v) { return fixed(v, 2); } });
-  });
+  }); });
 
   window.addEventListener("resize", function () {
     Object.keys(charts).forEach(function (id) {
