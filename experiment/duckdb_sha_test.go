@@ -39,7 +39,7 @@ func TestDuckDBTableFingerprint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, inputs, err := f.loadPanel(context.Background(), []string{"NVDA"}, "")
+	_, inputs, err := f.loadPanel(context.Background(), []string{"NVDA"}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

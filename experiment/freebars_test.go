@@ -268,7 +268,7 @@ symbols = ["AAA", "BBB"]
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.loadReplaySources(ctx, m, list, opt.DataDir); err != nil {
+	if err := f.loadReplaySources(ctx, m, list, opt); err != nil {
 		t.Fatal(err)
 	}
 	views, _, err := f.Views(m, list, false)

@@ -21,9 +21,11 @@ import (
 )
 
 // loadPanel loads the instruments the experiment needs, in order, and
-// describes each input for the manifest. dataDir, when set, replaces
-// data.dir (Options.DataDir).
-func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) (*data.Panel, []results.Input, error) {
+// describes each input for the manifest. opt.DataDir, when set, replaces
+// data.dir; a catalog another process holds (an import writing it) is
+// waited for as opt says (Options.catalogWait).
+func (f *File) loadPanel(ctx context.Context, symbols []string, opt Options) (*data.Panel, []results.Input, error) {
+	dataDir := opt.DataDir
 	var p *data.Panel
 	var err error
 	var catSHA map[string]string
@@ -86,7 +88,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, dataDir string) 
 		if _, serr := data.CheckFile(path); serr != nil {
 			return nil, nil, fmt.Errorf("data.catalog: %w", serr)
 		}
-		cat, cerr := duckdb.OpenCatalog(path)
+		cat, cerr := duckdb.OpenCatalogWith(ctx, path, opt.catalogWait())
 		if cerr != nil {
 			return nil, nil, fmt.Errorf("data.catalog: %w", cerr)
 		}

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/duckdb"
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
@@ -92,11 +93,13 @@ type Options struct {
 	Holder string
 	// Wait makes a run into a locked results folder wait for it instead
 	// of failing: up to WaitUpTo when it is above 0, else as long as it
-	// takes.
+	// takes. A data.catalog another process holds (an import writing it)
+	// is waited for alike; without Wait, up to duckdb.DefaultCatalogWait.
 	Wait     bool
 	WaitUpTo time.Duration
 	// Waiting, when set, receives with Wait one line when the run starts
-	// waiting, saying for whom (LockDir).
+	// waiting, saying for whom (LockDir); and, with Wait or not, one when
+	// it waits for its data.catalog.
 	Waiting func(string)
 	// Hold keeps the results folder locked after Run returns, until
 	// Outcome.Release (the command holds it while it writes the database
@@ -431,7 +434,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if err := f.checkDataKeys(symbols); err != nil {
 		return nil, err
 	}
-	p, inputs, err := f.loadPanel(ctx, symbols, opt.DataDir)
+	p, inputs, err := f.loadPanel(ctx, symbols, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -595,7 +598,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			syms[i] = data.CanonicalSymbol(s)
 		}
 		var benchIn []results.Input
-		if bench, benchIn, err = f.loadPanel(ctx, syms, opt.DataDir); err != nil {
+		if bench, benchIn, err = f.loadPanel(ctx, syms, opt); err != nil {
 			return nil, fmt.Errorf("benchmarks: %w", err)
 		}
 		// A benchmark the runs do not trade is an input all the same:
@@ -773,7 +776,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.loadReplaySources(ctx, m, list, opt.DataDir); err != nil {
+	if err := f.loadReplaySources(ctx, m, list, opt); err != nil {
 		return nil, err
 	}
 	admit := func(n int) error {
@@ -1425,6 +1428,25 @@ func tradedSymbols(fills []engine.Fill) []string {
 // Release releases the results folder's lock that Run kept with
 // Options.Hold (a no-op otherwise).
 func (o *Outcome) Release() { o.lock.Release() }
+
+// catalogWait is how a run waits for a data.catalog another process holds
+// (an import writing it): with Wait as a results folder's lock is waited
+// for (up to WaitUpTo, else as long as it takes), without it
+// duckdb.DefaultCatalogWait, as `data list` does; saying so through
+// Waiting either way. It was always the default 10 s, in silence and
+// deaf to an interrupt, and `run --wait` did not lengthen it, though its
+// error said to wait longer with --wait.
+func (o Options) catalogWait() duckdb.CatalogOptions {
+	c := duckdb.CatalogOptions{Waiting: o.Waiting}
+	switch {
+	case !o.Wait:
+	case o.WaitUpTo > 0:
+		c.Wait = o.WaitUpTo
+	default:
+		c.Wait = duckdb.WaitForever
+	}
+	return c
+}
 
 // waiter is LockDir's wait argument: nil without Wait.
 func (o Options) waiter() func(string) {

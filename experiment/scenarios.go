@@ -369,7 +369,7 @@ func touched(base, view *data.Panel) bool {
 // inputs of the experiment. They do not join the runs' timeline. A source
 // that cannot be read is left out, and the replay says the instrument is
 // not replayed.
-func (f *File) loadReplaySources(ctx context.Context, m *Market, list []*scenarios.Scenario, dataDir string) error {
+func (f *File) loadReplaySources(ctx context.Context, m *Market, list []*scenarios.Scenario, opt Options) error {
 	if m.Panel.Synthetic {
 		return nil
 	}
@@ -391,7 +391,7 @@ func (f *File) loadReplaySources(ctx context.Context, m *Market, list []*scenari
 	slices.Sort(want)
 	var extra []data.Series
 	for _, sym := range want {
-		p, in, err := f.loadPanel(ctx, []string{sym}, dataDir)
+		p, in, err := f.loadPanel(ctx, []string{sym}, opt)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
