@@ -17,14 +17,15 @@ import (
 
 // TestHoldRunCatalogHelper is not a test: run by TestRunWaitsForCatalog
 // in a child process (DuckDB's lock is per process), it opens the catalog
-// named by DIVERGENCE_TEST_HOLD_RUN_CATALOG, as an import writing it does,
-// says "held", and keeps it open until its stdin closes.
+// named by DIVERGENCE_TEST_HOLD_RUN_CATALOG, as an import writing it does
+// (or, with DIVERGENCE_TEST_HOLD_RUN_CATALOG_RO set, to read, as a run
+// does), says "held", and keeps it open until its stdin closes.
 func TestHoldRunCatalogHelper(t *testing.T) {
 	path := os.Getenv("DIVERGENCE_TEST_HOLD_RUN_CATALOG")
 	if path == "" {
 		t.Skip("helper process only")
 	}
-	c, err := duckdb.OpenCatalog(path)
+	c, err := duckdb.OpenCatalogWith(context.Background(), path, duckdb.CatalogOptions{ReadOnly: os.Getenv("DIVERGENCE_TEST_HOLD_RUN_CATALOG_RO") != ""})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,11 +34,15 @@ func TestHoldRunCatalogHelper(t *testing.T) {
 	c.Close()
 }
 
-// holdRunCatalog starts a child process holding path; release closes it.
-func holdRunCatalog(t *testing.T, path string) (release func()) {
+// holdRunCatalog starts a child process holding path (to read only, with
+// readOnly); release closes it.
+func holdRunCatalog(t *testing.T, path string, readOnly bool) (release func()) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHoldRunCatalogHelper$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "DIVERGENCE_TEST_HOLD_RUN_CATALOG="+path)
+	if readOnly {
+		cmd.Env = append(cmd.Env, "DIVERGENCE_TEST_HOLD_RUN_CATALOG_RO=1")
+	}
 	in, _ := cmd.StdinPipe()
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -99,13 +104,17 @@ symbols = ["XYZ"]
 		cancel  time.Duration // cancel the run's context after this; 0 never
 		release time.Duration // release the catalog after this; 0 never
 		busy    bool          // the run fails with duckdb.ErrCatalogBusy
+		reader  bool          // the holder reads the catalog, as another run does
 	}{
 		{name: "--wait 300ms gives up after it", wait: true, upTo: 300 * time.Millisecond, busy: true},
 		{name: "an interrupt ends the wait", wait: true, cancel: 300 * time.Millisecond},
 		{name: "no --wait: default wait, said", release: time.Second},
+		// Another run (a shard) reading the catalog is no reason to wait:
+		// each run held it in turn, and the second failed.
+		{name: "another run reading it: no wait", wait: true, upTo: 300 * time.Millisecond, reader: true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			release := holdRunCatalog(t, filepath.Join(dir, "cat.duckdb"))
+			release := holdRunCatalog(t, filepath.Join(dir, "cat.duckdb"), c.reader)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			if c.cancel > 0 {
@@ -140,7 +149,12 @@ symbols = ["XYZ"]
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			if len(said) != 1 || !strings.Contains(said[0], "cat.duckdb is held by") {
+			switch {
+			case c.reader:
+				if len(said) != 0 {
+					t.Errorf("said %q, want nothing (no wait)", said)
+				}
+			case len(said) != 1 || !strings.Contains(said[0], "cat.duckdb is held by"):
 				t.Errorf("said %q, want one line naming the catalog and its holder", said)
 			}
 		})

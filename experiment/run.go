@@ -1433,11 +1433,13 @@ func (o *Outcome) Release() { o.lock.Release() }
 // (an import writing it): with Wait as a results folder's lock is waited
 // for (up to WaitUpTo, else as long as it takes), without it
 // duckdb.DefaultCatalogWait, as `data list` does; saying so through
-// Waiting either way. It was always the default 10 s, in silence and
-// deaf to an interrupt, and `run --wait` did not lengthen it, though its
-// error said to wait longer with --wait.
+// Waiting either way. It is opened read-only, so that runs (shards) read
+// it at once: each held it in turn, and the others waited and failed. It
+// was always the default 10 s, in silence and deaf to an interrupt, and
+// `run --wait` did not lengthen it, though its error said to wait longer
+// with --wait.
 func (o Options) catalogWait() duckdb.CatalogOptions {
-	c := duckdb.CatalogOptions{Waiting: o.Waiting}
+	c := duckdb.CatalogOptions{Waiting: o.Waiting, ReadOnly: true}
 	switch {
 	case !o.Wait:
 	case o.WaitUpTo > 0:

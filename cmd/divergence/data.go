@@ -49,7 +49,9 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if _, err := os.Stat(*catalog); err != nil {
 			return fmt.Errorf("data list: %w (import files first: divergence data import FILE...)", err)
 		}
-		cat, err := duckdb.OpenCatalogWith(ctx, *catalog, catalogWait(wait, stderr))
+		opt := catalogWait(wait, stderr)
+		opt.ReadOnly = true // beside runs and other lists reading it
+		cat, err := duckdb.OpenCatalogWith(ctx, *catalog, opt)
 		if err != nil {
 			return err
 		}

@@ -182,6 +182,15 @@ type CatalogOptions struct {
 	// ("catalog c.duckdb is held by divergence (PID 4711); waiting up to
 	// 10s"), for the command to print.
 	Waiting func(msg string)
+	// ReadOnly opens the catalog for reading only (Load, List; Import
+	// fails): any number of processes may read it at once (runs, shards),
+	// where a catalog opened to write is held by one process at a time,
+	// so that a second run reading it waited for the first and failed
+	// after the wait. An import writing it is still waited for, and waits
+	// for its readers. A catalog made by an earlier version, whose tables
+	// need bringing up to date, or a file not yet a catalog, is opened to
+	// write as without ReadOnly.
+	ReadOnly bool
 }
 
 // ErrCatalogBusy is wrapped by the error of a catalog still held by another
@@ -250,16 +259,27 @@ func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Cat
 	var waited time.Duration
 	for delay := 50 * time.Millisecond; ; delay = min(2*delay, time.Second) {
 		var err error
-		c, err = connector(path)
+		if opt.ReadOnly && path != "" {
+			c, err = goduckdb.NewConnector(path+threadsParam()+"&access_mode=read_only", utcSession)
+		} else {
+			c, err = connector(path)
+		}
 		if err == nil {
 			break
 		}
 		holder := lockHolder(err)
+		if holder == "" && opt.ReadOnly {
+			// Not a file DuckDB opens to read only (an empty one, a
+			// missing one): open it as without ReadOnly, which creates it
+			// or says what is wrong.
+			opt.ReadOnly = false
+			continue
+		}
 		if holder == "" {
 			return nil, damaged(path, fmt.Errorf("duckdb: open catalog %s: %w", path, err))
 		}
 		if waited >= wait || wait < 0 {
-			return nil, fmt.Errorf("%w: %s is held by %s (an import writes it in one transaction); waited %v for it: try again when it is done, or wait longer (--wait)",
+			return nil, fmt.Errorf("%w: %s is held by %s (an import writing it, or a process that opened it to write); waited %v for it: try again when it is done, or wait longer (--wait)",
 				ErrCatalogBusy, path, holder, waited)
 		}
 		if waited == 0 && opt.Waiting != nil {
@@ -276,6 +296,16 @@ func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Cat
 		waited += d
 	}
 	db := sql.OpenDB(c)
+	if opt.ReadOnly && path != "" {
+		if readable(db) {
+			return &Catalog{db: db, path: path, mem: mallocator.NewMallocator()}, nil
+		}
+		// Not a catalog of this layout yet: open it to write, which
+		// creates or updates its tables (or says what is wrong).
+		db.Close()
+		opt.ReadOnly = false
+		return OpenCatalogWith(ctx, path, opt)
+	}
 	if _, err := db.Exec(schema); err != nil {
 		db.Close()
 		return nil, damaged(path, fmt.Errorf("duckdb: create catalog tables in %s: %w", path, err))
@@ -298,6 +328,29 @@ func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Cat
 		name = ":memory:"
 	}
 	return &Catalog{db: db, path: name, mem: mallocator.NewMallocator()}, nil
+}
+
+// readable reports whether db, a catalog opened read-only, has this
+// version's layout as it stands (schema, with the columns its ALTER TABLEs
+// add, and no primary key on instruments), so that nothing needs writing
+// before it is read.
+func readable(db *sql.DB) bool {
+	var v string
+	if err := db.QueryRow(`SELECT value FROM catalog_meta WHERE key = 'schema_version'`).Scan(&v); err != nil || v != schemaVersion {
+		return false
+	}
+	var cols, keys int
+	if err := db.QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = 'instruments' AND column_name IN ('synthetic', 'no_adj_close', 'notes')`).Scan(&cols); err != nil || cols != 3 {
+		return false
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'instruments' AND constraint_type = 'PRIMARY KEY'`).Scan(&keys); err != nil || keys != 0 {
+		return false
+	}
+	var tables int
+	if err := db.QueryRow(`SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('bars', 'repairs')`).Scan(&tables); err != nil || tables != 2 {
+		return false
+	}
+	return true
 }
 
 // Close closes the database.

@@ -3,7 +3,9 @@ package duckdb
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,14 +17,15 @@ import (
 
 // TestHoldCatalogHelper is not a test: run by TestCatalogWaitsForHolder
 // in a child process (DuckDB's lock is per process), it opens the catalog
-// named by DIVERGENCE_TEST_HOLD_CATALOG, says "held", and keeps it open
+// named by DIVERGENCE_TEST_HOLD_CATALOG (to read only, with
+// DIVERGENCE_TEST_HOLD_CATALOG_RO set), says "held", and keeps it open
 // until its stdin closes.
 func TestHoldCatalogHelper(t *testing.T) {
 	path := os.Getenv("DIVERGENCE_TEST_HOLD_CATALOG")
 	if path == "" {
 		t.Skip("helper process only")
 	}
-	c, err := OpenCatalog(path)
+	c, err := OpenCatalogWith(context.Background(), path, CatalogOptions{ReadOnly: os.Getenv("DIVERGENCE_TEST_HOLD_CATALOG_RO") != ""})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,8 +37,17 @@ func TestHoldCatalogHelper(t *testing.T) {
 // holdCatalog starts a child process holding path; release closes it.
 func holdCatalog(t *testing.T, path string) (pid int, release func()) {
 	t.Helper()
+	return holdCatalogAs(t, path, false)
+}
+
+// holdCatalogAs is holdCatalog, the child reading only with readOnly.
+func holdCatalogAs(t *testing.T, path string, readOnly bool) (pid int, release func()) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHoldCatalogHelper$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "DIVERGENCE_TEST_HOLD_CATALOG="+path)
+	if readOnly {
+		cmd.Env = append(cmd.Env, "DIVERGENCE_TEST_HOLD_CATALOG_RO=1")
+	}
 	in, _ := cmd.StdinPipe()
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -130,4 +142,82 @@ func TestWaitText(t *testing.T) {
 			t.Errorf("waitText(%v) = %q, want %q", d, got, want)
 		}
 	}
+}
+
+// Readers of a catalog (runs, shards, data list) open it read-only and
+// share it: a second reader does not wait for the first, as it did when
+// each opened it to write; an import (a writer) still waits for them. A
+// file not yet a catalog of this layout is opened to write, as before.
+func TestCatalogReadersShare(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "XYZ.csv")
+	// Two bars: the catalog holds XYZ with 2 rows.
+	if err := os.WriteFile(csvPath, []byte("date,open,high,low,close\n2024-01-02,10,11,9,10.5\n2024-01-03,10.5,12,10,11\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "c.duckdb")
+	c, err := OpenCatalog(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Import(context.Background(), []string{csvPath}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	ctx := context.Background()
+	_, release := holdCatalogAs(t, path, true)
+	t.Run("a second reader opens at once", func(t *testing.T) {
+		r, err := OpenCatalogWith(ctx, path, CatalogOptions{ReadOnly: true, Wait: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		es, err := r.List(ctx)
+		if err != nil || len(es) != 1 || es[0].Symbol != "XYZ" || es[0].Rows != 2 {
+			t.Fatalf("List = %+v, %v; want XYZ with 2 rows", es, err)
+		}
+		if _, err := r.Import(ctx, []string{csvPath}, ImportOptions{}); err == nil {
+			t.Error("an import through a read-only catalog succeeded")
+		}
+	})
+	t.Run("a writer waits for the readers", func(t *testing.T) {
+		_, err := OpenCatalogWith(ctx, path, CatalogOptions{Wait: -1})
+		if !errors.Is(err, ErrCatalogBusy) {
+			t.Fatalf("err = %v, want ErrCatalogBusy", err)
+		}
+	})
+	release()
+	t.Run("an empty file: as opened to write", func(t *testing.T) {
+		empty := filepath.Join(dir, "empty.duckdb")
+		if err := os.WriteFile(empty, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, rw := OpenCatalogWith(ctx, empty, CatalogOptions{Wait: -1})
+		_, ro := OpenCatalogWith(ctx, empty, CatalogOptions{ReadOnly: true, Wait: -1})
+		if fmt.Sprint(ro) != fmt.Sprint(rw) {
+			t.Errorf("read-only: %v\nto write: %v\nwant the same", ro, rw)
+		}
+	})
+	t.Run("an older layout is brought up to date", func(t *testing.T) {
+		db, err := sql.Open("duckdb", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = db.Exec("ALTER TABLE instruments DROP COLUMN notes")
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := OpenCatalogWith(ctx, path, CatalogOptions{ReadOnly: true, Wait: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if es, err := r.List(ctx); err != nil || len(es) != 1 || es[0].Rows != 2 {
+			t.Fatalf("List = %+v, %v; want XYZ with 2 rows", es, err)
+		}
+	})
 }
