@@ -279,7 +279,7 @@ func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Cat
 			return nil, damaged(path, fmt.Errorf("duckdb: open catalog %s: %w", path, err))
 		}
 		if waited >= wait || wait < 0 {
-			return nil, fmt.Errorf("%w: %s is held by %s (an import writing it, or a process that opened it to write); waited %v for it: try again when it is done, or wait longer (--wait)",
+			return nil, fmt.Errorf("%w: %s is held by %s (an import writing it, or a run or data list reading it); waited %v for it: try again when it is done, or wait longer (--wait)",
 				ErrCatalogBusy, path, holder, waited)
 		}
 		if waited == 0 && opt.Waiting != nil {
