@@ -192,6 +192,16 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 		}
 	}
+	// The files are read and validated before the catalog is opened (a
+	// process holds it while it has it open): runs reading it wait for
+	// the write alone, and a file's error is said at once.
+	var prep *duckdb.PreparedImport
+	if !fromSource {
+		opt := duckdb.ImportOptions{Symbol: *symbol, Class: cls, Timezone: *tz, DateFormat: df, OnBadRow: badRow}
+		if prep, err = duckdb.PrepareImport(ctx, files, opt); err != nil {
+			return fmt.Errorf("data import: nothing imported: %w", err)
+		}
+	}
 	_, statErr := os.Stat(*catalog)
 	created := os.IsNotExist(statErr)
 	cat, err := duckdb.OpenCatalogWith(ctx, *catalog, catalogWait(wait, stderr))
@@ -207,7 +217,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if fromSource {
 		res, err = cat.ImportSource(ctx, src, req)
 	} else {
-		res, err = cat.ImportReport(ctx, files, duckdb.ImportOptions{Symbol: *symbol, Class: cls, Timezone: *tz, DateFormat: df, OnBadRow: badRow})
+		res, err = cat.WriteImport(ctx, prep)
 	}
 	cat.Close()
 	if err != nil {

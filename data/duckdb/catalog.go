@@ -425,32 +425,50 @@ func (c *Catalog) ImportReport(ctx context.Context, paths []string, opt ImportOp
 }
 
 func (c *Catalog) importFiles(ctx context.Context, paths []string, opt ImportOptions) (Imported, error) {
+	p, err := PrepareImport(ctx, paths, opt)
+	if err != nil {
+		return Imported{}, err
+	}
+	return c.WriteImport(ctx, p)
+}
+
+// PreparedImport is files read and validated for an import
+// (PrepareImport), not yet written to a catalog (Catalog.WriteImport).
+type PreparedImport struct {
+	series []data.Series
+	res    Imported
+}
+
+// PrepareImport reads and validates every file of an import, as Import
+// does, without a catalog: a command reads its files before it opens the
+// catalog, which a process holds while it has it open, so that runs
+// reading it wait for an import's write only, not for its reading too
+// (and a file's error is said at once, whoever holds the catalog).
+func PrepareImport(ctx context.Context, paths []string, opt ImportOptions) (*PreparedImport, error) {
 	var res Imported
 	if len(paths) == 0 {
-		return res, errors.New("duckdb: no files to import")
+		return nil, errors.New("duckdb: no files to import")
 	}
 	if opt.Symbol != "" && len(paths) != 1 {
-		return res, fmt.Errorf("duckdb: a symbol (%q) can be given only when importing one file, not %d", opt.Symbol, len(paths))
+		return nil, fmt.Errorf("duckdb: a symbol (%q) can be given only when importing one file, not %d", opt.Symbol, len(paths))
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-
-	r := &fileReader{db: c.db}
+	r := &fileReader{}
+	defer r.close()
 	series := make([]data.Series, len(paths))
 	entries := make([]Entry, len(paths))
 	from := map[string]string{}
 	for i, path := range paths {
 		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class, Timezone: opt.Timezone, DateFormat: opt.DateFormat, OnBadRow: opt.OnBadRow})
 		if err != nil {
-			return res, err
+			return nil, err
 		}
 		if prev, ok := from[s.Symbol]; ok {
-			return res, fmt.Errorf("duckdb: %s and %s both give symbol %q", prev, path, s.Symbol)
+			return nil, fmt.Errorf("duckdb: %s and %s both give symbol %q", prev, path, s.Symbol)
 		}
 		from[s.Symbol] = path
 		sum, err := fileSHA256(path)
 		if err != nil {
-			return res, err
+			return nil, err
 		}
 		series[i] = s
 		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1],
@@ -467,11 +485,20 @@ func (c *Catalog) importFiles(ctx context.Context, paths []string, opt ImportOpt
 		}
 		res.Repairs = append(res.Repairs, s.Repairs...)
 	}
-	if err := c.write(ctx, series, entries); err != nil {
+	res.Entries = entries
+	return &PreparedImport{series: series, res: res}, nil
+}
+
+// WriteImport writes a prepared import in one transaction, replacing the
+// bars of instruments the catalog already holds; on any error nothing is
+// written. It returns what Import would.
+func (c *Catalog) WriteImport(ctx context.Context, p *PreparedImport) (Imported, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.write(ctx, p.series, p.res.Entries); err != nil {
 		return Imported{}, err
 	}
-	res.Entries = entries
-	return res, nil
+	return p.res, nil
 }
 
 // write replaces the instruments of entries and their bars in one
