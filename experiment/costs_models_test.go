@@ -108,7 +108,7 @@ func TestCostModelErrorsNameTheKey(t *testing.T) {
 		{"[costs.equity.fee]\nfixed = 1.0\n", `costs.equity.fee.model: required (a fee model: commission, tiered)`},
 		{"[costs.equity.fee]\nmodel = \"flat\"\n", `costs.equity.fee.model = "flat": unknown fee model (known: commission, tiered)`},
 		{"[costs.equity.fee]\nmodel = 3\n", `costs.equity.fee.model = 3: want a string`},
-		{"[costs.equity.fee]\nmodel = \"tiered\"\nfixd = 1.0\n", `unknown key costs.equity.fee.fixd (known for fee model "tiered": fixed, tiers)`},
+		{"[costs.equity.fee]\nmodel = \"tiered\"\nfixd = 1.0\n", `unknown key costs.equity.fee.fixd (did you mean fixed? known for fee model "tiered": fixed, tiers)`},
 		{"[costs.equity.fee]\nmodel = \"tiered\"\ntiers = [{from = 0, bps = \"ten\"}]\n", `costs.equity.fee.tiers[0].bps = "ten": want a number`},
 		{"[costs.equity.fee]\nmodel = \"tiered\"\ntiers = [{from = 5, bps = 10}]\n", `costs.equity.fee: tiers[0].from = 5: the first tier starts at 0`},
 		{"[costs.equity]\ncommission_bps = 1.0\n[costs.equity.fee]\nmodel = \"tiered\"\n", `costs.equity: commission_bps and fee.model both set`},

@@ -52,11 +52,11 @@ func TestParseUnknownKeys(t *testing.T) {
 	}
 	many := b.String()
 	for _, tc := range []struct{ name, text, want string }{
-		{"top level", "nme = \"x\"\n" + minimal, "x.toml: unknown key nme (known: bar, benchmarks, cash, "},
-		{"in a table", strings.Replace(minimal, "[data]\n", "[data]\nsynthetik = true\n", 1), "x.toml: unknown key data.synthetik (known: catalog, classes, columns, date_format, days, dir, duckdb, files, interval, lot_sizes, on_bad_row, query, symbols, synthetic, synthetic_seed, table, timezone)"},
+		{"top level", "nme = \"x\"\n" + minimal, "x.toml: unknown key nme (did you mean name? known: bar, benchmarks, cash, "},
+		{"in a table", strings.Replace(minimal, "[data]\n", "[data]\nsynthetik = true\n", 1), "x.toml: unknown key data.synthetik (did you mean synthetic? known: catalog, classes, columns, date_format, days, dir, duckdb, files, interval, lot_sizes, on_bad_row, query, symbols, synthetic, synthetic_seed, table, timezone)"},
 		{"in an array of tables", strings.Replace(minimal, "type = \"buy-and-hold\"\n", "type = \"buy-and-hold\"\nbogus = 1\n", 1), "x.toml: unknown key strategy[0].bogus (known: name, params, sweep, type)"},
 		{"deep within the bound", minimal + "[costs.equity.bogus.a.b.c]\nd = 1\n", "x.toml: unknown key costs.equity.bogus (known: borrow, borrow_rate, "},
-		{"in montecarlo", minimal + "[montecarlo]\npath = 3\n", "x.toml: unknown key montecarlo.path (known: days, from, "},
+		{"in montecarlo", minimal + "[montecarlo]\npath = 3\n", "x.toml: unknown key montecarlo.path (did you mean paths? known: days, from, "},
 		{"a bounded list", many, "and 9995 more (known: name, params, sweep, type)"},
 		{"inline scenario", minimal + "[[scenario]]\nname = \"s\"\n[[scenario.shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\nday = 1\nmove = -0.2\nstrength = 2\n",
 			"x.toml: scenario[0]: unknown key shock[0].strength (known for type \"jump\": "},

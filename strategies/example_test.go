@@ -139,5 +139,5 @@ func Example_writeAStrategy() {
 	// 2024-03-05 TAO +95.238095 @ 105 (momentum)
 	// 2024-03-08 TAO -95.238095 @ 98 (momentum)
 	// final equity 9333.33
-	// momentum: params: unknown key lookbak (known: lookback, symbol, weight)
+	// momentum: params: unknown key lookbak (did you mean lookback? known: lookback, symbol, weight)
 }

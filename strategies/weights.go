@@ -154,10 +154,16 @@ func (p *WeightsParams) weightSets() (base []float64, sched [][]float64, err err
 	case nil:
 	case map[string]any:
 		m := make(map[string]float64, len(x))
-		for s, v := range x {
+		syms := make([]string, 0, len(x))
+		for s := range x {
+			syms = append(syms, s)
+		}
+		sort.Strings(syms) // the first bad weight in the order of its names, the same on every run
+		for _, s := range syms {
+			v := x[s]
 			f, ok := number(v)
 			if !ok {
-				return nil, nil, fmt.Errorf("weights.%s = %v: want a number", s, v)
+				return nil, nil, fmt.Errorf("weights.%s = %s: want a number%s", s, strict.Format(v), strict.NumberHint(v, false))
 			}
 			m[s] = f
 		}
@@ -172,7 +178,7 @@ func (p *WeightsParams) weightSets() (base []float64, sched [][]float64, err err
 		for j, v := range x {
 			f, ok := number(v)
 			if !ok {
-				return nil, nil, fmt.Errorf("weights[%d] = %v: want a number", j, v)
+				return nil, nil, fmt.Errorf("weights[%d] = %s: want a number%s", j, strict.Format(v), strict.NumberHint(v, false))
 			}
 			base[j] = f
 		}

@@ -147,7 +147,13 @@ func TestNewParamErrorsNameTheKey(t *testing.T) {
 		{"buy-and-hold", Params{"symbols": []string{"A", ""}}, `symbols[1]: empty symbol`},
 		{"weights", Params{}, "weights: required"},
 		{"weights", Params{"weights": map[string]any{"A": 0.7, "B": 0.7}}, "weights: absolute weights sum to 1.4, more than max_gross = 1"},
-		{"weights", Params{"weights": map[string]any{"A": "x"}}, "weights.A = x: want a number"},
+		{"weights", Params{"weights": map[string]any{"A": "x"}}, `weights.A = "x": want a number`},
+		// A weight written as a percentage: the fraction to write (60% =
+		// 60/100 = 0.6); of two bad weights, the first by name, BTC before
+		// NVDA, on every run (it was whichever the map gave first).
+		{"weights", Params{"weights": map[string]any{"NVDA": "60%", "BTC": "40%"}}, `weights.BTC = "40%": want a number (a percentage is written as a fraction, unquoted: 0.4 for "40%")`},
+		{"weights", Params{"symbols": []string{"A"}, "weights": []any{"60%"}}, `weights[0] = "60%": want a number (a percentage is written as a fraction, unquoted: 0.6 for "60%")`},
+		{"weights", Params{"schedule": []map[string]any{{"date": "2024-01-01", "weights": map[string]any{"A": "0.5"}}}}, `schedule[0].weights.A = "0.5": want a number (write it unquoted: 0.5, not "0.5")`},
 		{"weights", Params{"symbols": []string{"A", "B"}, "weights": []float64{0.5}}, "weights: 1 weights for 2 symbols"},
 		{"weights", Params{"weights": 0.5}, "weights: want a table"},
 		{"weights", Params{"symbols": []string{"A"}, "schedule": []map[string]any{{"date": "2024-01-01", "weights": map[string]any{"B": 0.5}}}}, `schedule[0].weights.B: "B" is not in symbols`},
@@ -155,7 +161,7 @@ func TestNewParamErrorsNameTheKey(t *testing.T) {
 		{"weights", Params{"schedule": []map[string]any{{"weights": map[string]any{"A": 0.5}}}}, "schedule[0].date: required"},
 		{"weights", Params{"schedule": []map[string]any{{"date": "Jan 1", "weights": map[string]any{"A": 0.5}}}}, `schedule[0].date = "Jan 1": want a date YYYY-MM-DD`},
 		{"weights", Params{"schedule": []map[string]any{{"date": "2024-01-01", "weights": map[string]any{"A": 2.0}}}}, "schedule[0].weights.A = 2"},
-		{"weights", Params{"schedule": []map[string]any{{"date": "2024-01-01", "wieghts": map[string]any{"A": 0.5}}}}, "unknown key schedule[0].wieghts (known: date, weights)"},
+		{"weights", Params{"schedule": []map[string]any{{"date": "2024-01-01", "wieghts": map[string]any{"A": 0.5}}}}, "unknown key schedule[0].wieghts (did you mean weights? known: date, weights)"},
 		{"weights", Params{"weights": map[string]any{"A": 1.0}, "max_gross": 11.0}, "max_gross = 11"},
 		{"weights", Params{"weights": map[string]any{"A": 1.0}, "rebalance_days": -1}, "rebalance_days = -1"},
 	} {

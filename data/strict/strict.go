@@ -105,12 +105,124 @@ func (e *UnknownKeysError) Error() string {
 	if len(e.Keys) > n {
 		fmt.Fprintf(&b, " and %d more", len(e.Keys)-n)
 	}
-	b.WriteString(" (known")
+	b.WriteString(" (")
+	if m := e.meant(n); m != "" {
+		b.WriteString("did you mean " + m + "? ")
+	}
+	b.WriteString("known")
 	if e.For != "" {
 		b.WriteString(" for " + e.For)
 	}
 	b.WriteString(": " + strings.Join(e.Known, ", ") + ")")
 	return b.String()
+}
+
+// meant is the known key each of the first n unknown keys likely
+// misspells ("gross", or "gross for gros, weights for wieghts" when
+// several do), "" when none is close to one. Only the keys of Keys[0]'s
+// table are looked at: Known lists that table's keys.
+func (e *UnknownKeysError) meant(n int) string {
+	if len(e.Keys) == 0 {
+		return ""
+	}
+	parent := func(k string) (string, string) {
+		i := strings.LastIndexByte(k, '.')
+		return k[:i+1], k[i+1:]
+	}
+	table, _ := parent(e.Keys[0])
+	var found []string
+	var sole string
+	for _, k := range e.Keys[:n] {
+		p, last := parent(k)
+		if p != table {
+			continue
+		}
+		if m := Closest(last, e.Known); m != "" {
+			sole = m
+			found = append(found, m+" for "+Clip(last, MaxQuoted))
+		}
+	}
+	switch {
+	case len(found) == 0:
+		return ""
+	case n == 1:
+		return sole
+	}
+	return strings.Join(found, ", ")
+}
+
+// Closest returns the word of words that word likely misspells, matched
+// ignoring case: within an edit distance of a third of its length (at
+// least 1, at most 3), the nearest first (the first of words on a tie);
+// "" when none is, or when word is one of words.
+func Closest(word string, words []string) string {
+	if word == "" {
+		return ""
+	}
+	lw := strings.ToLower(word)
+	best, bestD := "", 0
+	limit := min(max(len(word)/3, 1), 3)
+	for _, w := range words {
+		d := editDistance(lw, strings.ToLower(w))
+		if d == 0 && w == word {
+			return ""
+		}
+		if d > limit {
+			continue
+		}
+		if best == "" || d < bestD {
+			best, bestD = w, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes, a
+// swap of two neighbours counting one (wieghts for weights).
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// NumberHint says how to write a number that was given as a string: ""
+// unless v is one. "7" is the number quoted; "60%" a percentage, which a
+// file writes as the fraction 0.6.
+func NumberHint(v any, whole bool) string {
+	s, ok := v.(string)
+	if !ok {
+		return ""
+	}
+	t := strings.TrimSpace(s)
+	if p, ok := strings.CutSuffix(t, "%"); ok {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(p), 64); err == nil && !math.IsInf(f, 0) {
+			return fmt.Sprintf(" (a percentage is written as a fraction, unquoted: %s for %q)", strconv.FormatFloat(f/100, 'g', -1, 64), s)
+		}
+		return ""
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) || whole && f != math.Trunc(f) {
+		return ""
+	}
+	return fmt.Sprintf(" (write it unquoted: %s, not %q)", t, s)
 }
 
 // Format writes a TOML value for an error message: strings quoted, dates,
@@ -328,7 +440,7 @@ func (c *checker) value(v any, t reflect.Type, path string) error {
 				w := strconv.FormatFloat(f, 'f', -1, 64)
 				return &KeyError{Path: path, Value: v, Msg: "want a whole number, written without a decimal point (" + w + ", not " + w + ".0)"}
 			}
-			return &KeyError{Path: path, Value: v, Msg: "want a whole number"}
+			return &KeyError{Path: path, Value: v, Msg: "want a whole number" + NumberHint(v, true)}
 		}
 		z := reflect.New(t).Elem()
 		if z.CanUint() && n < 0 {
@@ -349,7 +461,7 @@ func (c *checker) value(v any, t reflect.Type, path string) error {
 				return &KeyError{Path: path, Value: v, Msg: "an integer too large to be a float exactly (write it as a float)"}
 			}
 		default:
-			return &KeyError{Path: path, Value: v, Msg: "want a number"}
+			return &KeyError{Path: path, Value: v, Msg: "want a number" + NumberHint(v, false)}
 		}
 	default:
 		return fmt.Errorf("%s: strict: unsupported field type %s", path, t)

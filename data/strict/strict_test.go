@@ -57,11 +57,11 @@ func TestDecodeKeepsDefaultsAndReadsValues(t *testing.T) {
 
 func TestDecodeErrorsNameTheKey(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
-		{"gros = 1", "unknown key gros (known: Rest, days, gap, gross, long, mode, note, schedule)"},
+		{"gros = 1", "unknown key gros (did you mean gross? known: Rest, days, gap, gross, long, mode, note, schedule)"},
 		{"a = 1\nb = 2\nc = 3\nd = 4\ne = 5\nf = 6\ng = 7", "unknown keys a, b, c, d, e and 2 more (known: "},
 		// Unknown keys inside an array of tables name the element; the
 		// known keys are the element's.
-		{"[[schedule]]\ndate = \"x\"\n[[schedule]]\ndate = \"y\"\nwieghts = { A = 1 }", "unknown key schedule[1].wieghts (known: date, weights)"},
+		{"[[schedule]]\ndate = \"x\"\n[[schedule]]\ndate = \"y\"\nwieghts = { A = 1 }", "unknown key schedule[1].wieghts (did you mean weights? known: date, weights)"},
 		{"gap = 3", "gap = 3: want true or false"},
 		{"days = 1.5", "days = 1.5: want a whole number"},
 		{"days = 7.0", "days = 7: want a whole number, written without a decimal point (7, not 7.0)"},
@@ -78,6 +78,38 @@ func TestDecodeErrorsNameTheKey(t *testing.T) {
 		_, err := decode(t, tc.text)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want it to contain %q", tc.text, err, tc.want)
+		}
+	}
+}
+
+// A newcomer's slips name the fix: the key likely meant (within a third
+// of the key's length in edits: gros is gross less one letter, wieghts
+// weights with two letters swapped, one edit), and a number written as a
+// string or a percentage, with the way to write it (60% is 60/100 = 0.6).
+func TestDecodeErrorsSayTheFix(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"gros = 1", "unknown key gros (did you mean gross? known: Rest, days, gap, gross, long, mode, note, schedule)"},
+		{"[[schedule]]\ndate = \"x\"\nwieghts = { A = 1 }", "unknown key schedule[0].wieghts (did you mean weights? known: date, weights)"},
+		// Several: each with the key it likely misspells; one far from
+		// every known key (zzz: 3 edits from gap, over 3/3 = 1) has none.
+		{"gros = 1\nlnog = [\"A\"]\nzzz = 1", "unknown keys gros, lnog, zzz (did you mean gross for gros, long for lnog? known: "},
+		{"zzz = 1", "unknown key zzz (known: "},
+		{"gross = \"60%\"", `gross = "60%": want a number (a percentage is written as a fraction, unquoted: 0.6 for "60%")`},
+		{"gross = \"12.5 %\"", `gross = "12.5 %": want a number (a percentage is written as a fraction, unquoted: 0.125 for "12.5 %")`},
+		{"gross = \"0.6\"", `gross = "0.6": want a number (write it unquoted: 0.6, not "0.6")`},
+		{"days = \"7\"", `days = "7": want a whole number (write it unquoted: 7, not "7")`},
+		// No hint where there is no number to write.
+		{"gross = \"x%\"", `gross = "x%": want a number`},
+		{"days = \"7.5\"", `days = "7.5": want a whole number`},
+	} {
+		_, err := decode(t, tc.text)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want it to contain %q", tc.text, err, tc.want)
+		}
+		if strings.HasSuffix(tc.want, "want a number") || strings.HasSuffix(tc.want, "want a whole number") || strings.HasSuffix(tc.want, "(known: ") {
+			if err != nil && strings.Contains(err.Error(), "did you mean") || err != nil && strings.Contains(err.Error(), "unquoted") {
+				t.Errorf("%q: error %v: want no hint", tc.text, err)
+			}
 		}
 	}
 }
