@@ -1,7 +1,9 @@
 package strict
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 )
@@ -29,6 +31,9 @@ func Parse(text string) (toml.MetaData, toml.Primitive, error) {
 		return toml.MetaData{}, p, err
 	}
 	md, err := toml.Decode(text, &p)
+	if err != nil {
+		err = withSyntaxHint(err, text)
+	}
 	if err != nil && len(err.Error()) > 2*MaxQuoted {
 		// The toml package quotes keys and tokens whole: a 5 MB key in
 		// the message would be 5 MB of error text.
@@ -36,6 +41,89 @@ func Parse(text string) (toml.MetaData, toml.Primitive, error) {
 	}
 	return md, p, err
 }
+
+// withSyntaxHint adds to the parser's error on a line whose value is a
+// date written with slashes (start = 2023/01/01) or a percentage (weight
+// = 60%), which TOML cannot read, the way to write it: the parser's own
+// message names only the character it stopped at.
+func withSyntaxHint(err error, text string) error {
+	var pe toml.ParseError
+	if !errors.As(err, &pe) || pe.Position.Line < 1 {
+		return err
+	}
+	line := text
+	for range pe.Position.Line - 1 {
+		_, line, _ = strings.Cut(line, "\n")
+	}
+	line, _, _ = strings.Cut(line, "\n")
+	_, value, ok := strings.Cut(line, "=")
+	if !ok {
+		return err
+	}
+	value, _, _ = strings.Cut(value, "#")
+	value = strings.TrimSpace(value)
+	hint := ""
+	switch {
+	case slashDate(value):
+		hint = "write a date as YYYY-MM-DD, such as 2023-01-01 or \"2023-01-01\""
+	case percentage(value):
+		hint = "write a percentage as a fraction: 0.6 for 60%"
+	default:
+		return err
+	}
+	return &hinted{msg: err.Error() + " (" + hint + ")", err: err}
+}
+
+// slashDate reports whether v begins like a date written with slashes,
+// 2023/01/01 or 01/31/2023 (digits, a slash, digits, a slash, digits).
+func slashDate(v string) bool {
+	groups := 0
+	for part := range strings.SplitSeq(v, "/") {
+		n := 0
+		for n < len(part) && part[n] >= '0' && part[n] <= '9' {
+			n++
+		}
+		if n == 0 {
+			return false
+		}
+		groups++
+		if n < len(part) {
+			break // the last group ends the date: 2023/01/01]
+		}
+	}
+	return groups >= 3
+}
+
+// percentage reports whether v holds a number followed by a percent sign
+// outside quotes (60%, 60 %, { A = 60% }).
+func percentage(v string) bool {
+	quoted := false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c == '"' || c == '\'':
+			quoted = !quoted
+		case c == '%' && !quoted:
+			j := i - 1
+			for j >= 0 && v[j] == ' ' {
+				j--
+			}
+			if j >= 0 && v[j] >= '0' && v[j] <= '9' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hinted is the parser's error with a hint after it; Unwrap gives the
+// original.
+type hinted struct {
+	msg string
+	err error
+}
+
+func (e *hinted) Error() string { return e.msg }
+func (e *hinted) Unwrap() error { return e.err }
 
 // clipped is an error whose message is cut short; Unwrap gives the
 // original.

@@ -110,3 +110,35 @@ func BenchmarkParseWide(b *testing.B) {
 		}
 	}
 }
+
+// A date written with slashes or a percentage is a TOML syntax error
+// whose parser message names only the character it stopped at ("got '/'
+// instead"): the error says how to write the value. Other syntax errors
+// are the parser's own, and a slash or percent sign inside a string or a
+// comment is no hint's business.
+func TestParseSyntaxHints(t *testing.T) {
+	const dateHint = `(write a date as YYYY-MM-DD, such as 2023-01-01 or "2023-01-01")`
+	const pctHint = "(write a percentage as a fraction: 0.6 for 60%)"
+	for _, tc := range []struct{ text, want, not string }{
+		{"name = \"x\"\nstart = 2023/01/01\n", "line 2", ""},
+		{"name = \"x\"\nstart = 2023/01/01\n", dateHint, pctHint},
+		{"end = 12/31/2024 # US order\n", dateHint, pctHint},
+		{"w = { NVDA = 60%, BTC = 40% }\n", pctHint, dateHint},
+		{"gross = 60 %\n", pctHint, dateHint},
+		{"x = 12.5%\n", pctHint, dateHint},
+		// No hint: not a value with slashes or a percent sign.
+		{"x = [1, 2\n", "toml:", dateHint},
+		{"x = [1, 2\n", "toml:", pctHint},
+		{"x = 2023/01\n", "toml:", dateHint},
+		{"x = \"60%\" 1\n", "toml:", pctHint},
+	} {
+		_, _, err := Parse(tc.text)
+		if err == nil {
+			t.Errorf("%q: no error", tc.text)
+			continue
+		}
+		if !strings.Contains(err.Error(), tc.want) || tc.not != "" && strings.Contains(err.Error(), tc.not) {
+			t.Errorf("%q: error %q, want it to contain %q and not %q", tc.text, err, tc.want, tc.not)
+		}
+	}
+}
