@@ -294,6 +294,9 @@ func (d *DataSpec) validate() error {
 			n++
 		}
 	}
+	if n == 0 {
+		return fmt.Errorf("data: no source of bars: add a [data] table with dir = \"…\", the folder of price files (SYM.csv, SYM-USD.csv; relative to the experiment file, and $DIVERGENCE_DATA replaces it on the command line), or one of synthetic = true, catalog, table or query")
+	}
 	if n != 1 {
 		return fmt.Errorf("data: set exactly one of synthetic = true, dir, catalog, table or query")
 	}
@@ -405,7 +408,7 @@ func Parse(path, text string) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := strict.Decode(&md, p, f, ""); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w%s", path, err, misplacedKey(err, ""))
 	}
 	// Montecarlo's paths, days and mean_block default when left out; a 0
 	// written is refused (validate cannot tell it from one left out).
@@ -435,6 +438,60 @@ func Parse(path, text string) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return f, nil
+}
+
+// misplacedKey says, of an unknown key that is a key of the file's top
+// level (benchmarks, commission_bps) or close to one, found in a table,
+// that TOML put it in the table whose header it was written below: a
+// newcomer's key added at the end of a file lands in its last table.
+// table is the header of the table the keys were read in ("[strategy.params]"),
+// or "" to take it from each key's path (data.commission_bps: [data]).
+// "" when no key is one.
+func misplacedKey(err error, table string) string {
+	var uk *strict.UnknownKeysError
+	if !errors.As(err, &uk) {
+		return ""
+	}
+	top := strict.Known(File{})
+	for _, k := range uk.Keys {
+		where, last := table, k
+		if table == "" {
+			i := strings.LastIndexByte(k, '.')
+			if i < 0 {
+				continue // a key of the top level itself
+			}
+			where, last = header(k[:i]), k[i+1:]
+		} else if strings.ContainsAny(k, ".[") {
+			continue
+		}
+		if strict.Closest(last, uk.Known) != "" {
+			continue // a misspelling of a key of its own table, which the error names
+		}
+		m := last
+		if !slices.Contains(top, m) {
+			if m = strict.Closest(last, top); m == "" {
+				continue
+			}
+		}
+		return fmt.Sprintf("; %s is a key of the file's top level, not of %s: TOML puts every key written below a table's header in that table, so write it above the file's first [table]", m, where)
+	}
+	return ""
+}
+
+// header writes a table's path as its TOML header: data is [data],
+// costs.equity [costs.equity], strategy[0] [[strategy]].
+func header(path string) string {
+	var parts []string
+	array := false
+	for p := range strings.SplitSeq(path, ".") {
+		name, _, indexed := strings.Cut(p, "[")
+		parts = append(parts, name)
+		array = indexed
+	}
+	if array {
+		return "[[" + strings.Join(parts, ".") + "]]"
+	}
+	return "[" + strings.Join(parts, ".") + "]"
 }
 
 // Validate checks the file and names the bad key. The strategies' types

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/divergence-research/divergence/data/strict"
+	"github.com/divergence-research/divergence/strategies"
 )
 
 const minimal = "name = \"x\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BTC\"]\n"
@@ -136,5 +137,44 @@ func TestStrategyNamesSharingASlug(t *testing.T) {
 	_, err := Parse("x.toml", text)
 	if err == nil || !strings.Contains(err.Error(), `strategy[1].name: "HOLD" and strategy[0]'s "hold" would share the run folder name "hold"`) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// A newcomer's first files: a key of the top level written at the end of
+// the file, below a table's header, which TOML puts in that table; an
+// experiment without [data]; a swept key the strategy does not take. Each
+// error says where the key went and what to write.
+func TestParseNewcomerMistakes(t *testing.T) {
+	const placed = " is a key of the file's top level, not of "
+	pair := "name = \"x\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"NVDA\"]\nshort = [\"FET\"]\n"
+	for _, tc := range []struct{ name, text, want, not string }{
+		{"misspelt below [data]", strings.Replace(minimal, "synthetic = true\n", "synthetic = true\ncomission_bps = 10\n", 1),
+			"x.toml: unknown key data.comission_bps (known: catalog, classes, columns, date_format, days, dir, duckdb, files, interval, lot_sizes, on_bad_row, query, symbols, synthetic, synthetic_seed, table, timezone); commission_bps" + placed + "[data]: TOML puts every key written below a table's header in that table, so write it above the file's first [table]", ""},
+		{"benchmarks at the end", strings.Replace(minimal, "synthetic = true\n", "synthetic = true\nbenchmarks = [\"QQQ\"]\n", 1), "benchmarks" + placed + "[data]:", ""},
+		{"in [[strategy]]", strings.Replace(minimal, "type = \"buy-and-hold\"\n", "type = \"buy-and-hold\"\nseed = 2\n", 1), "unknown key strategy[0].seed (known: name, params, sweep, type); seed" + placed + "[[strategy]]:", ""},
+		{"in a nested table", minimal + "[costs.equity]\nstart = \"2023-01-01\"\n", "start" + placed + "[costs.equity]:", ""},
+		// A misspelling of the table's own key is named as one, not as a
+		// misplaced key (synthetik is synthetic less one letter).
+		{"own key misspelt", strings.Replace(minimal, "[data]\n", "[data]\nsynthetik = true\n", 1), "did you mean synthetic?", placed},
+		// A misspelt top-level key at the top level: its own hint only.
+		{"top level", "comission_bps = 10\n" + minimal, "unknown key comission_bps (did you mean commission_bps? known: ", placed},
+		{"no [data]", "name = \"x\"\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BTC\"]\n",
+			`x.toml: data: no source of bars: add a [data] table with dir = "…", the folder of price files (SYM.csv, SYM-USD.csv; relative to the experiment file, and $DIVERGENCE_DATA replaces it on the command line), or one of synthetic = true, catalog, table or query`, ""},
+		{"two sources", strings.Replace(minimal, "synthetic = true\n", "synthetic = true\ndir = \"d\"\n", 1), "x.toml: data: set exactly one of synthetic = true, dir, catalog, table or query", ""},
+		// The strategy's parameters: a key of the top level written below
+		// [strategy.params], and a swept key the strategy does not take.
+		{"benchmarks in params", pair + "benchmarks = [\"QQQ\"]\n", "params: unknown key benchmarks (known: cooldown_days, drift_band, execution, fill, gross, hedge, legs, long, lookback, max_gross, max_ratio, rebalance_bars, rebalance_days, short, stop_loss); benchmarks" + placed + "[strategy.params]:", ""},
+		{"swept key unknown", pair + "[strategy.sweep]\nlookbak = [20, 60]\n", "unknown key lookbak (did you mean lookback? known: cooldown_days, drift_band, execution, fill, gross, hedge, legs, long, lookback, max_gross, max_ratio, rebalance_bars, rebalance_days, short, stop_loss); lookbak is swept in strategy[0].sweep: sweep one of the keys the strategy takes", placed},
+		{"own param misspelt", pair + "rebalance_day = 7\n", "unknown key rebalance_day (did you mean rebalance_days?", placed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse("x.toml", tc.text)
+			if err == nil {
+				_, err = f.Runs(strategies.Builtins())
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || tc.not != "" && strings.Contains(err.Error(), tc.not) {
+				t.Fatalf("got %v\nwant %q (and not %q)", err, tc.want, tc.not)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -199,6 +200,23 @@ func (f *File) expand(reg strategies.Registry) ([]RunSpec, error) {
 	return specs, err
 }
 
+// sweptKey says, of an unknown key the strategy's sweep gives, that it
+// was read from [strategy.sweep] (strategy[si].sweep.<key>): the error
+// is the strategy's, which sees one table of parameters. "" when the
+// unknown keys are not swept.
+func sweptKey(err error, swept []string, si int) string {
+	var uk *strict.UnknownKeysError
+	if !errors.As(err, &uk) {
+		return ""
+	}
+	for _, k := range uk.Keys {
+		if slices.Contains(swept, k) {
+			return fmt.Sprintf("; %s is swept in strategy[%d].sweep: sweep one of the keys the strategy takes", k, si)
+		}
+	}
+	return ""
+}
+
 // expandNoted is expand with the notes of the sweep points left out.
 func (f *File) expandNoted(reg strategies.Registry) ([]RunSpec, []string, error) {
 	var out []RunSpec
@@ -256,7 +274,7 @@ func (f *File) expandNoted(reg strategies.Registry) ([]RunSpec, []string, error)
 			if reg != nil {
 				s, err := reg.New(spec.Type, params)
 				if err != nil {
-					err = fmt.Errorf("strategy[%d] (%s), run %s: %w", si, spec.Name, key, err)
+					err = fmt.Errorf("strategy[%d] (%s), run %s: %w%s%s", si, spec.Name, key, err, sweptKey(err, names, si), misplacedKey(err, "[strategy.params]"))
 					// A value its key cannot take (a text for a number,
 					// an unknown key) is the file's mistake, not a point
 					// of the grid the strategy may refuse: the
