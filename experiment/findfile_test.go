@@ -87,3 +87,39 @@ func TestRunGzipFromDir(t *testing.T) {
 		t.Errorf("read %s: %d bars, last close %v", s.Source, s.Len(), s.Close)
 	}
 }
+
+// A symbol with no file says what the folder holds: the symbol likely
+// meant (NVIDIA is NVDA with two letters more: 2 edits, within a third
+// of its 6 letters; BTCC is BTC with one more), or else the symbols, at
+// most maxFolderSymbols of them, as findFile reads the names (TAO-USDT.csv.gz
+// is TAO, the longest suffix cut).
+func TestFindFileNamesTheFolderSymbols(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"NVDA.csv", "BTC-USD.csv", "TAO-USDT.csv.gz", "notes.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("date,close\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	many := t.TempDir()
+	for i := range 35 {
+		if err := os.WriteFile(filepath.Join(many, "S"+string(rune('A'+i/26))+string(rune('A'+i%26))+".csv"), []byte("date,close\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	empty := t.TempDir()
+	f := &File{}
+	for _, tc := range []struct{ dir, sym, want string }{
+		{dir, "NVIDIA", `; did you mean "NVDA" (NVDA.csv)?; map it under [data.files]`},
+		{dir, "BTCC", `; did you mean "BTC" (BTC-USD.csv)?`},
+		{dir, "nvidia", `; did you mean "NVDA" (NVDA.csv)?`},
+		{dir, "MSFT", "; the folder's files hold BTC, NVDA, TAO; map it under [data.files]"},
+		// 35 files SAA … SBI: the first 30, SAA … SAZ and SBA … SBD, then a count.
+		{many, "QQQ", "; the folder's files hold SAA, SAB, SAC, SAD, SAE, SAF, SAG, SAH, SAI, SAJ, SAK, SAL, SAM, SAN, SAO, SAP, SAQ, SAR, SAS, SAT, SAU, SAV, SAW, SAX, SAY, SAZ, SBA, SBB, SBC, SBD and 5 more;"},
+		{empty, "QQQ", "; the folder holds no price file;"},
+	} {
+		_, err := f.findFile(tc.dir, "data.dir", tc.sym, list(tc.dir))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("findFile(%s): %v\nwant it to contain %q", tc.sym, err, tc.want)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/duckdb"
+	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/data/synth"
 	"github.com/divergence-research/divergence/results"
 )
@@ -382,7 +383,49 @@ func (f *File) findFile(dir, key, sym string, ents []os.DirEntry) (string, error
 		}
 		return "", fmt.Errorf("%s: no price file for symbol %q: folder %s does not exist (%s)", key, sym, dir, hint)
 	}
-	return "", fmt.Errorf("%s: no price file for symbol %q in %s (tried %v; map it under [data.files], or set data.dir ($DIVERGENCE_DATA on the command line))", key, sym, dir, tried)
+	return "", fmt.Errorf("%s: no price file for symbol %q in %s (tried %v%s; map it under [data.files], or set data.dir ($DIVERGENCE_DATA on the command line))", key, sym, dir, tried, folderSymbols(sym, ents))
+}
+
+// maxFolderSymbols bounds the symbols folderSymbols lists.
+const maxFolderSymbols = 30
+
+// folderSymbols says which symbols the price files ents hold, for the
+// error of a symbol none of them has: the one sym likely misspells
+// ("NVIDIA": `; did you mean "NVDA" (NVDA.csv)?`), or else the first
+// maxFolderSymbols of them, sorted. Names are read as findFile matches
+// them (SYM plus one of fileSuffixes, the longest that fits).
+func folderSymbols(sym string, ents []os.DirEntry) string {
+	file := map[string]string{}
+	var syms []string
+	for _, e := range ents {
+		name, best := e.Name(), ""
+		for _, suffix := range fileSuffixes {
+			if len(suffix) > len(best) && len(name) > len(suffix) && strings.EqualFold(name[len(name)-len(suffix):], suffix) {
+				best = suffix
+			}
+		}
+		if best == "" {
+			continue
+		}
+		s := strings.ToUpper(name[:len(name)-len(best)])
+		if _, ok := file[s]; !ok {
+			file[s] = name
+			syms = append(syms, s)
+		}
+	}
+	if len(syms) == 0 {
+		return "; the folder holds no price file"
+	}
+	sort.Strings(syms)
+	if m := strict.Closest(sym, syms); m != "" {
+		return fmt.Sprintf("; did you mean %q (%s)?", m, file[m])
+	}
+	more := ""
+	if len(syms) > maxFolderSymbols {
+		more = fmt.Sprintf(" and %d more", len(syms)-maxFolderSymbols)
+		syms = syms[:maxFolderSymbols]
+	}
+	return fmt.Sprintf("; the folder's files hold %s%s", strings.Join(syms, ", "), more)
 }
 
 // fileSuffixes are the names findFile tries for a symbol SYM in data.dir:
