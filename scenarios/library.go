@@ -6,6 +6,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/divergence-research/divergence/data/strict"
 )
 
 //go:embed library/*.toml
@@ -54,5 +56,9 @@ func Lookup(name string) (*Scenario, error) {
 		}
 		names[i] = s.Name
 	}
-	return nil, fmt.Errorf("scenarios: unknown scenario %q (built in: %s)", name, strings.Join(names, ", "))
+	meant := ""
+	if m := strict.Closest(name, names); m != "" {
+		meant = "did you mean " + m + "? "
+	}
+	return nil, fmt.Errorf("scenarios: unknown scenario %q (%sbuilt in: %s)", name, meant, strings.Join(names, ", "))
 }

@@ -65,6 +65,10 @@ func TestLibrary(t *testing.T) {
 	}
 	_, err = Lookup("nope")
 	wantErr(t, err, `unknown scenario "nope" (built in: ai-bubble-burst, `)
+	// A misspelt name: the one likely meant first (buble is bubble less a
+	// letter: one edit).
+	_, err = Lookup("ai-buble-burst")
+	wantErr(t, err, `unknown scenario "ai-buble-burst" (did you mean ai-bubble-burst? built in: ai-bubble-burst, `)
 	b, _ := Lookup("ai-bubble-burst")
 	if b.Probability != 0.24 {
 		t.Errorf("ai-bubble-burst probability = %g, want 0.24 (seeds/002)", b.Probability)

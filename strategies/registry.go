@@ -76,7 +76,11 @@ func (r Registry) Names() []string { return slices.Sorted(maps.Keys(r)) }
 func (r Registry) New(typ string, p Params) (engine.Strategy, error) {
 	f, ok := r[typ]
 	if !ok {
-		return nil, fmt.Errorf("strategies: unknown strategy type %q (known: %s)", typ, strings.Join(r.Names(), ", "))
+		meant := ""
+		if m := strict.Closest(typ, r.Names()); m != "" {
+			meant = "did you mean " + m + "? "
+		}
+		return nil, fmt.Errorf("strategies: unknown strategy type %q (%sknown: %s)", typ, meant, strings.Join(r.Names(), ", "))
 	}
 	if f.New == nil {
 		return nil, fmt.Errorf("strategies: type %q has no constructor (Factory.New is nil)", typ)

@@ -121,7 +121,9 @@ func TestParamErrorsNameTheKey(t *testing.T) {
 		{"buy-and-hold", Params{"symbols": []string{"A", "B"}, "weights": []float64{0.7, 0.7}}, "sum to 1.4"},
 		{"buy-and-hold", Params{"symbols": []string{"A", "B"}, "weights": []float64{1}}, "1 weights for 2 symbols"},
 		{"buy-and-hold", Params{}, "symbols: at least one"},
-		{"nope", Params{}, "unknown strategy type \"nope\""},
+		{"nope", Params{}, "unknown strategy type \"nope\" (known: "},
+		// A misspelt type: the one likely meant first (two letters swapped: one edit).
+		{"pair-hegde", Params{}, "unknown strategy type \"pair-hegde\" (did you mean pair-hedge? known: buy-and-hold, pair-hedge, "},
 	} {
 		_, err := reg.New(tc.typ, tc.params)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

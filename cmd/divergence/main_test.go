@@ -571,6 +571,10 @@ func TestStrategiesCommand(t *testing.T) {
 	if _, _, err := cli(t, "strategies", "nope"); err == nil || !strings.Contains(err.Error(), "unknown strategy type") {
 		t.Errorf("unknown name: %v", err)
 	}
+	// A misspelt name: the one likely meant (two letters swapped: one edit).
+	if _, _, err := cli(t, "strategies", "scaled-entyr"); err == nil || !strings.Contains(err.Error(), `strategies: unknown strategy type "scaled-entyr" (did you mean scaled-entry? known: buy-and-hold, `) {
+		t.Errorf("misspelt name: %v", err)
+	}
 }
 
 // TestRunWalkForwardFirst: with a walk-forward, run prints its

@@ -37,7 +37,8 @@ func cmdStrategies(args []string, stdout, stderr io.Writer) error {
 	name := pos[0]
 	f, ok := reg[name]
 	if !ok {
-		return fmt.Errorf("strategies: unknown strategy type %q (known: %s)", name, strings.Join(reg.Names(), ", "))
+		_, err := reg.New(name, nil) // the registry's error, naming the type likely meant
+		return err
 	}
 	docs, err := strategies.ParamDocs(name)
 	if err != nil {
