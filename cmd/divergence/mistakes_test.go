@@ -301,3 +301,54 @@ func TestKnownFlags(t *testing.T) {
 		}
 	}
 }
+
+// A newcomer's first experiment files, through `divergence run`: each
+// mistake is refused before any work with an error that names the file,
+// the key or value, and what to write instead.
+func TestExperimentFileMistakes(t *testing.T) {
+	t.Setenv(envData, "")
+	dir := t.TempDir()
+	prices := filepath.Join(dir, "prices")
+	if err := os.Mkdir(prices, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"NVDA.csv", "FET-USD.csv", "QQQ.csv"} {
+		if err := os.WriteFile(filepath.Join(prices, name), []byte("date,close\n2024-01-02,1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const data = "[data]\ndir = \"prices\"\n"
+	const pair = "[[strategy]]\nname = \"h\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"NVDA\"]\nshort = [\"FET\"]\n"
+	for _, tc := range []struct{ name, text, want string }{
+		{"misspelt key", "name = \"m\"\ncomission_bps = 10\n" + data + pair, "m.toml: unknown key comission_bps (did you mean commission_bps? known: "},
+		{"key below [data]", "name = \"m\"\n" + data + "commission_bps = 10\n" + pair, "m.toml: unknown key data.commission_bps (known: "},
+		{"key below [data], the hint", "name = \"m\"\n" + data + "commission_bps = 10\n" + pair, "commission_bps is a key of the file's top level, not of [data]: "},
+		{"benchmarks at the end", "name = \"m\"\n" + data + pair + "benchmarks = [\"QQQ\"]\n", "params: unknown key benchmarks (known: "},
+		{"date with slashes", "name = \"m\"\nstart = 2023/01/01\n" + data + pair, `m.toml: toml: line 2: expected a top-level item to end with a newline, comment, or EOF, but got '/' instead (write a date as YYYY-MM-DD, such as 2023-01-01 or "2023-01-01")`},
+		{"date with slashes, quoted", "name = \"m\"\nstart = \"2023/01/01\"\n" + data + pair, `m.toml: start = "2023/01/01": want a date YYYY-MM-DD`},
+		{"weight as a percentage", "name = \"m\"\n" + data + "[[strategy]]\nname = \"w\"\ntype = \"weights\"\n[strategy.params]\nweights = { NVDA = \"60%\" }\n", `weights.NVDA = "60%": want a number (a percentage is written as a fraction, unquoted: 0.6 for "60%")`},
+		{"symbol not in the data", "name = \"m\"\n" + data + strings.Replace(pair, `"NVDA"`, `"NVIDIA"`, 1), `no price file for symbol "NVIDIA" in ` + filepath.Join(dir, "prices") + ` (tried [NVIDIA.csv `},
+		{"symbol not in the data, the hint", "name = \"m\"\n" + data + strings.Replace(pair, `"NVDA"`, `"NVIDIA"`, 1), `; did you mean "NVDA" (NVDA.csv)?`},
+		{"symbol in lower case", "name = \"m\"\n" + data + strings.Replace(pair, `"FET"`, `"fet"`, 1), `symbol "fet" in strategy "h"'s params: the data name it "FET" (upper case, without a quote currency): write "FET"`},
+		{"strategy type misspelt", "name = \"m\"\n" + data + strings.Replace(pair, "pair-hedge", "pair-hegde", 1), `unknown strategy type "pair-hegde" (did you mean pair-hedge? known: `},
+		{"parameter of the wrong type", "name = \"m\"\n" + data + pair + "rebalance_days = \"7\"\n", `rebalance_days = "7": want a whole number (write it unquoted: 7, not "7")`},
+		{"no [data]", "name = \"m\"\n" + pair, `m.toml: data: no source of bars: add a [data] table with dir = "…"`},
+		{"sweep of an unknown parameter", "name = \"m\"\n" + data + pair + "[strategy.sweep]\nlookbak = [20, 60]\n", "lookbak is swept in strategy[0].sweep: "},
+		{"scenario misspelt", "name = \"m\"\nscenarios = [\"ai-buble-burst\"]\n" + data + pair, `unknown scenario "ai-buble-burst" (did you mean ai-bubble-burst? built in: `},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, "m.toml")
+			if err := os.WriteFile(path, []byte(tc.text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "out")
+			_, _, err := cli(t, "run", path, "--out", out, "--quiet")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v\nwant it to contain %q", err, tc.want)
+			}
+			if _, err := os.Stat(filepath.Join(out, "m")); err == nil {
+				t.Errorf("%s written: want no results before the file is right", filepath.Join(out, "m"))
+			}
+		})
+	}
+}
