@@ -20,6 +20,7 @@ package experiment
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"math"
 	"path/filepath"
@@ -661,6 +662,18 @@ func (f *File) resolve(p string) string {
 		return p
 	}
 	return filepath.Join(filepath.Dir(f.path), p)
+}
+
+// missingFile says, of a rate or funding file written as a relative
+// path that is not there, where it was looked for: relative paths are
+// read from the experiment file's folder, and $DIVERGENCE_DATA replaces
+// data.dir alone, so an experiment run from another checkout finds its
+// prices and not these. "" for any other error, or an absolute path.
+func (f *File) missingFile(written string, err error) string {
+	if !errors.Is(err, fs.ErrNotExist) || filepath.IsAbs(written) {
+		return ""
+	}
+	return fmt.Sprintf(" (%q is read relative to the experiment file's folder, %s; $DIVERGENCE_DATA replaces data.dir only: write the path from that folder, or an absolute one)", written, filepath.Dir(f.path))
 }
 
 func parseDay(s string) (int64, error) { return data.ParseDay(s) }

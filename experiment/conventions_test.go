@@ -252,3 +252,39 @@ out_of_sample_days = 90
 		t.Errorf("sma: the same final equity warm and cold; the cold start should delay its first signal")
 	}
 }
+
+// A funding or rate file that is not there, written relative to the
+// experiment file: the error says which folder it was read from and that
+// $DIVERGENCE_DATA does not move it (the financing example run from a
+// checkout not beside ../shared found its prices through the variable
+// and failed on its funding file, naming only the joined path). An
+// absolute path, or another error, has no such hint.
+func TestMissingRateFileSaysWhereItWasRead(t *testing.T) {
+	base := "name = \"m\"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"a\"\ntype = \"sma-cross\"\n"
+	classOf := classesOf(map[string]data.Class{"BTC": data.Crypto, "ETH": data.Crypto})
+	dir := t.TempDir()
+	exp := filepath.Join(dir, "examples", "m.toml")
+	abs := filepath.Join(dir, "nofile.csv")
+	const hint = `is read relative to the experiment file's folder, `
+	for _, tc := range []struct{ name, costs, want string }{
+		{"funding", "[costs.symbols.BTC]\nfunding_file = \"../other/f.csv\"\n",
+			`costs.symbols.BTC.funding_file: data: ` + filepath.Join(dir, "other", "f.csv") + `: no such file or directory ("../other/f.csv" ` + hint + filepath.Join(dir, "examples") + `; $DIVERGENCE_DATA replaces data.dir only: write the path from that folder, or an absolute one)`},
+		{"borrow", "[costs.symbols.ETH]\nborrow_rate_file = \"r.csv\"\n", `costs.symbols.ETH.borrow_rate_file: data: ` + filepath.Join(dir, "examples", "r.csv") + `: no such file or directory ("r.csv" ` + hint},
+		{"cash", "[costs]\ncash_rate_file = \"c.csv\"\n", `costs.cash_rate_file: data: ` + filepath.Join(dir, "examples", "c.csv") + `: no such file or directory ("c.csv" ` + hint},
+		{"absolute", "[costs]\ncash_rate_file = \"" + abs + "\"\n", `costs.cash_rate_file: data: ` + abs + `: no such file or directory`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse(exp, base+tc.costs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.engineBase(engine.Registry{}, classOf)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v\nwant it to contain %q", err, tc.want)
+			}
+			if tc.name == "absolute" && strings.Contains(err.Error(), hint) {
+				t.Errorf("absolute path: %v: want no hint", err)
+			}
+		})
+	}
+}

@@ -194,7 +194,7 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 		}
 		fs, err := data.ReadFunding(f.resolve(*c.FundingFile))
 		if err != nil {
-			return fmt.Errorf("%s.funding_file: %w", key, err)
+			return fmt.Errorf("%s.funding_file: %w%s", key, err, f.missingFile(*c.FundingFile, err))
 		}
 		if fs.Symbol != data.CanonicalSymbol(sym) {
 			return fmt.Errorf("%s.funding_file: the file's rates are for %s (%q), not %s", key, fs.Symbol, fs.Raw, sym)
@@ -314,7 +314,7 @@ func (c *CostSpec) borrowFile(f *File, t *engine.Terms, key string) error {
 	}
 	rs, err := data.ReadRates(f.resolve(*c.BorrowRateFile))
 	if err != nil {
-		return fmt.Errorf("%s.borrow_rate_file: %w", key, err)
+		return fmt.Errorf("%s.borrow_rate_file: %w%s", key, err, f.missingFile(*c.BorrowRateFile, err))
 	}
 	if rs.Asset != data.CanonicalSymbol(sym) {
 		return fmt.Errorf("%s.borrow_rate_file: the file's rates are for %s (%q), not %s", key, rs.Asset, rs.Raw, sym)
@@ -501,7 +501,7 @@ func (f *File) engineBase(reg engine.Registry, classOf func(string) (data.Class,
 		}
 		rs, err := data.ReadRates(f.resolve(c.CashRateFile))
 		if err != nil {
-			return cfg, fmt.Errorf("costs.cash_rate_file: %w", err)
+			return cfg, fmt.Errorf("costs.cash_rate_file: %w%s", err, f.missingFile(c.CashRateFile, err))
 		}
 		if !data.Stablecoin(rs.Asset) {
 			return cfg, fmt.Errorf("costs.cash_rate_file: the file's rates are for %s (%q), not a dollar stablecoin (%s): cash earns and pays a stablecoin pool's rates", rs.Asset, rs.Raw, strings.Join(data.Stablecoins(), ", "))
