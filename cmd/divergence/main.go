@@ -24,6 +24,7 @@ import (
 	// database, when there is one, is still read first.
 	_ "time/tzdata"
 
+	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/experiment"
 )
 
@@ -541,7 +542,7 @@ func closest(word string, words []string) string {
 	best, bestD := "", 0
 	limit := min(max(len(word)/3, 1), 3)
 	for _, w := range words {
-		d := editDistance(strings.ToLower(word), strings.ToLower(bare(w)))
+		d := strict.EditDistance(strings.ToLower(word), strings.ToLower(bare(w)))
 		if d > limit && !(len(word) >= 3 && strings.HasPrefix(bare(w), word)) {
 			continue
 		}
@@ -550,33 +551,6 @@ func closest(word string, words []string) string {
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes
-// (flag and command names are ASCII), a swap of two neighbours counting
-// one (--otu for --out).
-func editDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }
 
 // newFlags returns the flag set of a command: --help prints its synopsis,

@@ -163,7 +163,7 @@ func Closest(word string, words []string) string {
 	best, bestD := "", 0
 	limit := min(max(len(word)/3, 1), 3)
 	for _, w := range words {
-		d := editDistance(lw, strings.ToLower(w))
+		d := EditDistance(lw, strings.ToLower(w))
 		if d == 0 && w == word {
 			return ""
 		}
@@ -177,9 +177,10 @@ func Closest(word string, words []string) string {
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes, a
-// swap of two neighbours counting one (wieghts for weights).
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in bytes, a
+// swap of two neighbours counting one (wieghts for weights, --otu for
+// --out).
+func EditDistance(a, b string) int {
 	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
