@@ -282,3 +282,18 @@ move = -0.5`)
 		near(t, "BB close", bb.Close[k], want, 1e-12)
 	}
 }
+
+// TestCounted: the notes' counts agree with their nouns (a replay's late
+// listing said "its 1 bars had all been replayed").
+func TestCounted(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0 bars"}, {1, "1 bar"}, {2, "2 bars"}, {11, "11 bars"}} {
+		t.Run(c.want, func(t *testing.T) {
+			if got := counted(c.n, "bar"); got != c.want {
+				t.Errorf("counted(%d, bar) = %q, want %q", c.n, got, c.want)
+			}
+		})
+	}
+}

@@ -770,12 +770,12 @@ func (s *Transplant) apply(v *view, key string) error {
 				off = pre * barsPerDay(ts)
 			}
 			if off+1 >= n {
-				v.note(i, fmt.Sprintf("%s first trades on %s, %d trading days after the replay from %s began: its %d bars had all been replayed",
-					sym, data.FormatDay(ts[0]), pre, data.FormatDay(t0), n))
+				v.note(i, fmt.Sprintf("%s first trades on %s, %s after the replay from %s began: its %s had all been replayed",
+					sym, data.FormatDay(ts[0]), counted(pre, "trading day"), data.FormatDay(t0), counted(n, "bar")))
 				continue
 			}
-			v.say(i, fmt.Sprintf("%s first trades on %s, %d trading days after the replay from %s began: it replays the rest from there",
-				sym, data.FormatDay(ts[0]), pre, data.FormatDay(t0)))
+			v.say(i, fmt.Sprintf("%s first trades on %s, %s after the replay from %s began: it replays the rest from there",
+				sym, data.FormatDay(ts[0]), counted(pre, "trading day"), data.FormatDay(t0)))
 			k1 := min(n-off, len(ts))
 			v.rebuild(i, 1, k1, r[off+1:], func(k int, c float64) (float64, float64, float64) {
 				return c * so[k+off], c * sh[k+off], c * sl[k+off]
@@ -947,4 +947,12 @@ func (v *view) betas(i int, drv []int, from, to int64) ([]float64, int, error) {
 		}
 	}
 	return out, n, nil
+}
+
+// counted is n and noun, the noun plural but for one ("1 bar", "4 bars").
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
