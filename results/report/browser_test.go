@@ -273,6 +273,39 @@ func TestReportInBrowser(t *testing.T) {
 		t.Error("the clicked legend entry is not marked off")
 	}
 
+	// Zoomed in, the log scale keeps the zoom: the equity chart, drawn
+	// again on the log scale, came back at its whole range while the
+	// overview's other charts stayed zoomed. The zoom is a drag across
+	// the equity chart, from 30 % to 50 % of its width.
+	if err := chromedp.Do(ctx,
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, box[0]+0.3*box[2], y, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, box[0]+0.4*box[2], y, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, box[0]+0.5*box[2], y, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, box[0]+0.5*box[2], y, chromedp.ButtonLeft),
+		chromedp.Sleep(100*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	zoomed, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(async () => {
+		const c = window.divergence.charts, u0 = c['chart-equity'], x = u0.data[0];
+		const before = [u0.scales.x.min, u0.scales.x.max, x[0], x[x.length - 1]];
+		const box = document.getElementById('equity-log');
+		box.checked = true;
+		box.dispatchEvent(new Event('change'));
+		await new Promise(r => requestAnimationFrame(r));
+		const u = c['chart-equity'];
+		return before.concat([u.scales.x.min, u.scales.x.max, u.scales.y.distr, c['chart-drawdown'].scales.x.min, c['chart-drawdown'].scales.x.max]);
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := zoomed[0], zoomed[1]
+	if !(lo > zoomed[2] && hi < zoomed[3]) || zoomed[7] != lo || zoomed[8] != hi {
+		t.Errorf("the drag left the equity chart at [%g, %g] of [%g, %g], the drawdown chart at [%g, %g]: want a zoom inside, on both", lo, hi, zoomed[2], zoomed[3], zoomed[7], zoomed[8])
+	}
+	if zoomed[6] != 3 || zoomed[4] != lo || zoomed[5] != hi {
+		t.Errorf("after the log toggle (y distr %g), the equity chart shows [%g, %g]; want the log scale (3) at the zoom [%g, %g] the drawdown chart keeps", zoomed[6], zoomed[4], zoomed[5], lo, hi)
+	}
+
 	// Sorting the runs table by Sharpe.
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#runs-table th[data-col="sharpe"]`))); err != nil {
 		t.Fatal(err)

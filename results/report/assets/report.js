@@ -204,9 +204,14 @@
   var moneyAligned = null;
   function drawEquity(log) {
     if (!runs.length) return;
-    var shown = {};
+    var shown = {}, zoom = null;
     var old = charts["chart-equity"];
-    if (old) { old.series.forEach(function (s, j) { if (j) shown[old.divKeys[j]] = s.show; }); old.destroy(); delete groups.overview["chart-equity"]; }
+    if (old) {
+      old.series.forEach(function (s, j) { if (j) shown[old.divKeys[j]] = s.show; });
+      // The zoom the chart had, and the overview's other charts keep.
+      zoom = { min: old.scales.x.min, max: old.scales.x.max };
+      old.destroy(); delete groups.overview["chart-equity"];
+    }
     moneyAligned = align(runs.map(function (r, i) { return { t: r.t, v: r.e, i: i }; }), base);
     var data = [moneyAligned[0]];
     runs.forEach(function (r, i) {
@@ -230,6 +235,7 @@
       // A log scale's small ticks (0.001) keep their digits.
       tick: function (v) { return v >= 10 ? fixed(v, 0) : v >= 0.01 || v <= 0 ? fixed(v, 2) : String(+v.toPrecision(2)); }
     });
+    if (zoom && zoom.min != null && zoom.max != null) charts["chart-equity"].setScale("x", zoom);
   }
   drawEquity(false);
   var logBox = document.getElementById("equity-log");
