@@ -103,3 +103,56 @@ func TestShockTimeWithoutOffsetIsUTC(t *testing.T) {
 		t.Errorf("a time of day: %v", err)
 	}
 }
+
+// A replay lays the source's bars one for one on the target's, so a
+// source at another bar interval than the panel's would misplace its
+// moves: a daily source's −20 % day (closes 100 → 80 on 2025-01-27) laid
+// on hourly bars was the whole day's move in the first hour of
+// 2025-02-06 (00:00Z closing at 100 · 80/100 = 80), and a nine-day
+// replay nine hours long. Such a source is refused, naming the shock,
+// the symbol and both intervals; one at the panel's interval replays.
+func TestTransplantSourceOfAnotherInterval(t *testing.T) {
+	daily := data.Series{Instrument: data.Instrument{Symbol: "TAO", Class: data.Crypto}}
+	for k, c := range []float64{100, 100, 80} {
+		daily.Time = append(daily.Time, data.Day(2025, 1, 25+k))
+		for _, col := range []*[]float64{&daily.Open, &daily.High, &daily.Low, &daily.AdjClose} {
+			*col = append(*col, 100)
+		}
+		daily.Close = append(daily.Close, c)
+		daily.Volume = append(daily.Volume, 1)
+	}
+	daily.Low[2] = 80
+	daily.SetInterval()
+	hourly := hourlyPanel()
+	hourly.Series[0].Time = nil
+	for k := range hourly.Series[0].Close { // the same 48 bars, ten days earlier: 2025-01-26 and -27
+		hourly.Series[0].Time = append(hourly.Series[0].Time, data.Day(2025, 1, 26)+int64(k)*int64(data.Hour))
+	}
+	hourly.Series[0].Close[47], hourly.Series[0].Low[47] = 80, 80 // the day's -20 % in its last hour
+	sc, err := Parse("x.toml", "name = \"x\"\n[[shock]]\ntype = \"transplant\"\nsymbols = [\"TAO\"]\nfrom = 2025-01-27\nto = 2025-01-28\ndate = 2025-02-06\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = sc.Apply(hourlyPanel(), nil, ApplyOptions{Source: &data.Panel{Series: []data.Series{daily}}})
+	if err == nil || !strings.Contains(err.Error(), "shock[0]") || !strings.Contains(err.Error(), "TAO") ||
+		!strings.Contains(err.Error(), "1d") || !strings.Contains(err.Error(), "1h") {
+		t.Errorf("daily source on hourly bars: %v, want an error naming shock[0], TAO, 1d and 1h", err)
+	}
+	// The hourly source of the same day replays it hour by hour: its 24
+	// bars of 2025-01-27 (the first has the 26th's last close, 100, as
+	// predecessor) put 23 flat hours and the -20 % hour on 2025-02-06,
+	// closing that day at 100 · 80/100 = 80 and not before its last hour.
+	out, _, err := sc.Apply(hourlyPanel(), nil, ApplyOptions{Source: hourly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &out.Series[0]
+	for k := 24; k < 47; k++ {
+		if s.Close[k] != 100 {
+			t.Fatalf("hourly source: %s closes at %g before the day's last hour, want 100", data.FormatTime(s.Time[k]), s.Close[k])
+		}
+	}
+	if math.Abs(s.Close[47]-80) > 1e-9 {
+		t.Errorf("hourly source: the day's last hour closes at %g, want 80", s.Close[47])
+	}
+}

@@ -738,6 +738,16 @@ func (s *Transplant) apply(v *view, key string) error {
 			continue
 		}
 		ss := &src.Series[j]
+		// The source's bars are laid one for one on the target's: a
+		// source at another interval would put a day's move on one
+		// hour (a nine-day replay nine hours long), or an hour's on a
+		// day. Intervals of a week or more differ by the month's
+		// length and are taken as one (as data.CheckIntervals does).
+		if siv, tiv := ss.BarInterval(), v.out.Series[i].BarInterval(); siv > 0 && tiv > 0 && siv != tiv &&
+			(siv.Intraday() || tiv.Intraday() || min(siv, tiv) < 7*data.Daily) {
+			return fmt.Errorf("%s (transplant %s to %s): the source's %s has %s bars, the panel's %s %s bars: a replay lays the source's bars one for one on the target's; give a source at the panel's interval (or resample the panel to %s)",
+				key, data.FormatDay(s.From), data.FormatDay(s.To), ssym, siv, sym, tiv, siv)
+		}
 		lo := sort.Search(len(ss.Time), func(k int) bool { return ss.Time[k] >= s.From })
 		hi := sort.Search(len(ss.Time), func(k int) bool { return ss.Time[k] >= s.To })
 		lo = max(lo, 1)
