@@ -156,3 +156,63 @@ func TestTransplantSourceOfAnotherInterval(t *testing.T) {
 		t.Errorf("hourly source: the day's last hour closes at %g, want 80", s.Close[47])
 	}
 }
+
+// yahooHourly is an equity's hourly bars as Yahoo Finance stamps them,
+// 09:30 … 15:30 New York on two sessions, 2025-11-03 and -04 (standard
+// time, UTC−5: 14:30Z … 20:30Z), every price 100. The engine closes
+// the 15:30 bar at the 16:00 close, 21:00Z (engine.BarEnd), not an
+// hour after its stamp.
+func yahooHourly() *data.Panel {
+	s := data.Series{Instrument: data.Instrument{Symbol: "NVDA", Class: data.Equity}}
+	for _, day := range []int64{data.Day(2025, 11, 3), data.Day(2025, 11, 4)} {
+		for h := 0; h < 7; h++ {
+			s.Time = append(s.Time, day+14*int64(data.Hour)+30*int64(data.Minute)+int64(h)*int64(data.Hour))
+			for _, c := range []*[]float64{&s.Open, &s.High, &s.Low, &s.Close, &s.AdjClose} {
+				*c = append(*c, 100)
+			}
+			s.Volume = append(s.Volume, 1)
+		}
+	}
+	s.SetInterval()
+	return &data.Panel{Series: []data.Series{s}}
+}
+
+// A move during the bar placed at an instant after an equity's close
+// (an earnings release at 16:15 New York, 21:15Z) lands on the next
+// session's first bar: the session's last bar, Yahoo's 15:30, closed at
+// 16:00, before the news. It landed there all the same (its end was
+// taken as its stamp + 1 h = 16:30), so the 15:30 bar's close, which the
+// runs see at 16:00, held a move made at 16:15. A wick of −10 % on the
+// flat bars: the bar it lands on has low 100 · 0.9 = 90, every other
+// low stays 100. One at 15:45 New York (20:45Z) lands in the 15:30 bar.
+func TestTimeAfterAnEquitysClose(t *testing.T) {
+	for _, c := range []struct {
+		at, want string
+	}{
+		{"2025-11-03T21:15:00Z", "2025-11-04T14:30:00Z"},
+		{"2025-11-03T20:45:00Z", "2025-11-03T20:30:00Z"},
+	} {
+		t.Run(c.at, func(t *testing.T) {
+			sc, err := Parse("x.toml", "name = \"x\"\n[[shock]]\ntype = \"wick\"\nsymbols = [\"NVDA\"]\nmove = -0.1\ntime = \""+c.at+"\"\n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, _, err := sc.Apply(yahooHourly(), nil, ApplyOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := &out.Series[0]
+			var hit []string
+			for k := range s.Low {
+				if math.Abs(s.Low[k]-90) < 1e-9 {
+					hit = append(hit, data.FormatTime(s.Time[k]))
+				} else if s.Low[k] != 100 {
+					t.Errorf("%s: low %g, want 100 or 90", data.FormatTime(s.Time[k]), s.Low[k])
+				}
+			}
+			if len(hit) != 1 || hit[0] != c.want {
+				t.Errorf("wick at %s lands on %v, want [%s]", c.at, hit, c.want)
+			}
+		})
+	}
+}

@@ -256,7 +256,11 @@ func (v *view) barAt(i int, t int64) int {
 // an equity's at its session's open and close (engine.SessionHours): a
 // time of 14:00Z on 2025-01-07 hits an equity's session of that day,
 // which opens at 14:30Z, either way, and a token's candle of that day
-// with a move during it (its next with a gap).
+// with a move during it (its next with a gap). An intraday bar closes
+// when the engine closes it (engine.BarEnd): its interval after its
+// stamp, an equity's last bar of the session at the New York close
+// (Yahoo's 15:30 hourly bar at 16:00), so a move at 16:15 New York
+// lands on the next session's first bar, not on a bar already closed.
 func (v *view) hit(i int, t0 int64, w When, gap bool) int {
 	k := v.barAt(i, t0)
 	if !w.Time || k == 0 {
@@ -266,7 +270,7 @@ func (v *view) hit(i int, t0 int64, w When, gap bool) int {
 	prev := s.Time[k-1]
 	open, end := prev, prev+data.NanosPerDay
 	if iv := s.BarInterval(); iv.Intraday() {
-		end = prev + int64(iv)
+		end = engine.BarEnd(s, k-1)
 		if k < len(s.Time) {
 			end = min(end, s.Time[k])
 		}
