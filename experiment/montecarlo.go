@@ -616,7 +616,9 @@ func (f *File) monteCarloHistory(m *Market) (src *data.Panel, from int64) {
 // of dates and 133 of 500 paths stayed out for 10 days or more), and a
 // history of fewer dates than a path holds (each path replays the same
 // few dates over and over: ten dates of history for 365-day paths gave a
-// median terminal return of +280 %).
+// median terminal return of +280 %); likewise an instrument whose bars
+// end before a tenth or more of the dates (AGIX, merged into FET, stops
+// on 2023-12-29: a path date drawn from 2024 holds no AGIX bar).
 func (f *File) monteCarloNotes(m *Market) []string {
 	spec := f.MonteCarlo
 	src, _ := f.monteCarloHistory(m)
@@ -651,12 +653,33 @@ func (f *File) monteCarloNotes(m *Market) []string {
 				s.Symbol, data.FormatDay(s.Time[0]), before, n, data.FormatDay(first), s.Symbol, data.FormatDay(s.Time[0])))
 		}
 	}
-	// A borrow recall at or before the paths' first date (the day after
-	// the history) refuses the shorts it covers on every path.
 	last := int64(math.MinInt64)
 	for t := range dates {
 		last = max(last, t)
 	}
+	// Likewise one whose bars end before a tenth or more of the dates (a
+	// token merged away, a delisting, a file that stops): a path date
+	// drawn from after its end holds no bar of it, so a position in it
+	// keeps its price (a zero return, not the loss or conversion that
+	// ended it) and a basket that waits for every instrument stays put.
+	for i := range src.Series {
+		s := &src.Series[i]
+		if s.Len() == 0 {
+			continue
+		}
+		end, after := s.Time[s.Len()-1], 0
+		for t := range dates {
+			if t > end {
+				after++
+			}
+		}
+		if 10*after >= n {
+			notes = append(notes, fmt.Sprintf("montecarlo: %s's bars end on %s, before %d of the %d dates the paths draw from (to %s): a path date drawn from those dates holds no %s bar, so a position in it keeps its price (a zero return, not what ended its data) and a strategy that waits for every instrument does not trade; leave it out, or set end to the day after its last bar",
+				s.Symbol, data.FormatDay(end), after, n, data.FormatDay(last), s.Symbol))
+		}
+	}
+	// A borrow recall at or before the paths' first date (the day after
+	// the history) refuses the shorts it covers on every path.
 	pathStart := last + data.NanosPerDay
 	f.Costs.recalls(func(key, raw string, at int64) {
 		if at > pathStart {

@@ -244,3 +244,57 @@ from = "`+from+`"
 		t.Errorf("notes %q, want one starting %q", got, want)
 	}
 }
+
+// An instrument whose bars end early in the history the paths draw from
+// is noted as one whose bars start late is: AGIX's bars end on
+// 2023-04-30, so the 245 dates of May to December 2023
+// (31+30+31+31+30+31+30+31 = 245) of the 365 the paths draw from come
+// after its last bar, a tenth or more. A path date drawn from them holds
+// no AGIX bar: a position in it keeps its price, and a basket that waits
+// for every instrument does not rebalance. BTC trades all year: no note.
+func TestMonteCarloHistoryEndNote(t *testing.T) {
+	dir := t.TempDir()
+	write := func(sym string, to int64) {
+		var b strings.Builder
+		b.WriteString("date,open,high,low,close,adj_close,volume\n")
+		for d := data.Day(2023, 1, 1); d < to; d += data.NanosPerDay {
+			p := 100 * math.Exp(0.02*math.Sin(float64(d/data.NanosPerDay)))
+			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,%g,1000\n", data.FormatDay(d), p, p, p, p, p)
+		}
+		if err := os.WriteFile(filepath.Join(dir, sym+".csv"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("BTC", data.Day(2024, 1, 1))
+	write("AGIX", data.Day(2023, 5, 1))
+	o, err := runIn(t, dir, `name = "mc end notes"
+cash = 1000.0
+end = "2024-01-01"
+[data]
+dir = "."
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["BTC", "AGIX"]
+rebalance_days = 7
+[montecarlo]
+paths = 10
+days = 30
+mean_block = 2
+warmup_days = 0
+from = "2023-01-01"
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range o.Notes {
+		if strings.HasPrefix(n, "montecarlo: ") {
+			got = append(got, n)
+		}
+	}
+	if want := "montecarlo: AGIX's bars end on 2023-04-30, before 245 of the 365 dates the paths draw from (to 2023-12-31)"; len(got) != 1 || !strings.HasPrefix(got[0], want) {
+		t.Errorf("notes %q, want one starting %q", got, want)
+	}
+}
