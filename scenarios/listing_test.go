@@ -295,5 +295,42 @@ func TestCounted(t *testing.T) {
 				t.Errorf("counted(%d, bar) = %q, want %q", c.n, got, c.want)
 			}
 		})
+
+// A jump dated after an instrument's data ended (a token merged away, a
+// delisting) cannot move it: its position stays at its last close,
+// unshocked. Before, the shock skipped it without a word, and a stress
+// test of a book holding it read as if the whole book had been shocked.
+// AA (token, days 0–11) and DD (token, days 0–3, ending 2025-01-09);
+// a −50 % jump on day 5 (2025-01-11), gap true: AA's closes from day 5
+// are 100·0.5 = 50; DD is unchanged, and noted (Note, so the experiment
+// counts it unshocked).
+func TestJumpAfterDataEnded(t *testing.T) {
+	p := panelOf(
+		series("AA", data.Crypto, seq(12), flat(12, 100)),
+		series("DD", data.Crypto, []int{0, 1, 2, 3}, flat(4, 100)),
+	)
+	s := mustParse(t, `name = "j"
+[[shock]]
+type = "jump"
+symbols = ["AA", "DD"]
+day = 5
+move = -0.5`)
+	var h heard
+	out, _ := mustApply(t, s, p, h.options(ApplyOptions{}))
+	for k := range 12 {
+		want := 100.0
+		if k >= 5 {
+			want = 50
+		}
+		near(t, "AA close", out.Series[0].Close[k], want, 1e-12)
+	}
+	for k := range 4 {
+		near(t, "DD close", out.Series[1].Close[k], 100, 0)
+	}
+	h.has(t, h.notes, "DD: DD's data ends on 2025-01-09, before the move from 2025-01-11")
+	for _, n := range h.notes {
+		if strings.HasPrefix(n, "AA:") {
+			t.Errorf("AA, shocked, noted: %q", n)
+		}
 	}
 }

@@ -181,7 +181,8 @@ func (v *view) overrides(t Target, over map[string]float64, move map[int]float64
 // An instrument whose first bar comes trading days after t0 (listed
 // after the move began) takes the rest of the path from there, scaled
 // so that its first bar opens where it did (missed): the part of the move
-// before it traded is not a return anyone could have held.
+// before it traded is not a return anyone could have held. One whose data
+// ended before t0 (merged away, delisted) is left as it was, noted.
 func (v *view) jumpAll(move map[int]float64, t0 int64, w When, p JumpPath) error {
 	keys := make([]int, 0, len(move))
 	for i := range move {
@@ -190,6 +191,11 @@ func (v *view) jumpAll(move map[int]float64, t0 int64, w When, p JumpPath) error
 	sort.Ints(keys)
 	for _, i := range keys {
 		if move[i] == 0 {
+			continue
+		}
+		if ts := v.out.Series[i].Time; len(ts) > 0 && v.hit(i, t0, w, p.Gap) >= len(ts) && v.tradesFrom(t0) {
+			v.note(i, fmt.Sprintf("%s's data ends on %s, before the move from %s began: it is left as it was, a position in it held at its last close",
+				v.out.Series[i].Symbol, data.FormatDay(ts[len(ts)-1]), data.FormatDay(t0)))
 			continue
 		}
 		pre := v.missed(i, t0)
@@ -205,6 +211,18 @@ func (v *view) jumpAll(move map[int]float64, t0 int64, w When, p JumpPath) error
 		v.jump(i, v.hit(i, t0, w, p.Gap), pre, t0, move[i], p)
 	}
 	return nil
+}
+
+// tradesFrom reports whether some instrument of the panel has a bar at
+// or after t: a move from then on happens inside the data, and an
+// instrument whose data ended before it misses it.
+func (v *view) tradesFrom(t int64) bool {
+	for i := range v.out.Series {
+		if ts := v.out.Series[i].Time; len(ts) > 0 && ts[len(ts)-1] >= t {
+			return true
+		}
+	}
+	return false
 }
 
 // missed is the number of instrument i's trading dates from t0's date
