@@ -295,6 +295,8 @@ func TestCounted(t *testing.T) {
 				t.Errorf("counted(%d, bar) = %q, want %q", c.n, got, c.want)
 			}
 		})
+	}
+}
 
 // A jump dated after an instrument's data ended (a token merged away, a
 // delisting) cannot move it: its position stays at its last close,
