@@ -26,14 +26,18 @@ const replacement = "\ufffd"
 func (b *bidiWriter) Write(p []byte) (int, error) {
 	n := len(p)
 	if len(b.held) > 0 {
-		k := min(3-len(b.held), len(p))
-		b.held = append(b.held, p[:k]...)
-		p = p[k:]
-		if len(b.held) < 3 {
+		// Only continuation bytes complete the held character: another
+		// byte (a lead byte 0xe2 after a stray one) starts a character
+		// of its own, which the loop below looks at.
+		for len(b.held) < 3 && len(p) > 0 && p[0]&0xc0 == 0x80 {
+			b.held = append(b.held, p[0])
+			p = p[1:]
+		}
+		if len(b.held) < 3 && len(p) == 0 {
 			return n, nil
 		}
 		c := b.held
-		if isBidi(c) {
+		if len(c) == 3 && isBidi(c) {
 			c = []byte(replacement)
 		}
 		b.held = b.held[:0]
@@ -46,14 +50,14 @@ func (b *bidiWriter) Write(p []byte) (int, error) {
 		if p[i] != 0xe2 {
 			continue
 		}
-		if i+3 > len(p) {
+		if i+3 > len(p) && (i+1 == len(p) || p[i+1]&0xc0 == 0x80) {
 			if _, err := b.w.Write(p[start:i]); err != nil {
 				return 0, err
 			}
 			b.held = append(b.held, p[i:]...)
 			return n, nil
 		}
-		if isBidi(p[i : i+3]) {
+		if i+3 <= len(p) && isBidi(p[i:i+3]) {
 			if _, err := b.w.Write(p[start:i]); err != nil {
 				return 0, err
 			}
