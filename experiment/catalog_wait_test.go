@@ -171,6 +171,8 @@ func TestCatalogWaitOptions(t *testing.T) {
 		{"no --wait: the catalog's default", Options{}, 0},
 		{"--wait: as long as it takes", Options{Wait: true}, duckdb.WaitForever},
 		{"--wait 30s", Options{Wait: true, WaitUpTo: 30 * time.Second}, 30 * time.Second},
+		// --wait=0 is "not at all" on every command: it waited 10 s.
+		{"--wait=0: not at all", Options{NoWait: true}, -1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := c.opt.catalogWait().Wait; got != c.want {

@@ -97,6 +97,10 @@ type Options struct {
 	// is waited for alike; without Wait, up to duckdb.DefaultCatalogWait.
 	Wait     bool
 	WaitUpTo time.Duration
+	// NoWait, with Wait false, says the wait was refused outright
+	// (--wait=0): a data.catalog another process holds fails the run at
+	// once, where without it the run waits duckdb.DefaultCatalogWait.
+	NoWait bool
 	// Waiting, when set, receives with Wait one line when the run starts
 	// waiting, saying for whom (LockDir); and, with Wait or not, one when
 	// it waits for its data.catalog.
@@ -1441,6 +1445,8 @@ func (o *Outcome) Release() { o.lock.Release() }
 func (o Options) catalogWait() duckdb.CatalogOptions {
 	c := duckdb.CatalogOptions{Waiting: o.Waiting, ReadOnly: true}
 	switch {
+	case !o.Wait && o.NoWait:
+		c.Wait = -1
 	case !o.Wait:
 	case o.WaitUpTo > 0:
 		c.Wait = o.WaitUpTo

@@ -105,7 +105,7 @@ func runExperiment(ctx context.Context, name string, args []string, stdout, stde
 	}
 	opt := experiment.Options{Shard: shard, Strategies: strategies.Builtins(), DataDir: os.Getenv(envData),
 		Out: *out, Workers: *workers, Version: version, SortBy: *sortBy, Stress: stress,
-		Limits: lim, Wait: lf.wait.on(), WaitUpTo: lf.wait.upTo(), Waiting: func(line string) { fmt.Fprintln(stderr, "divergence:", line) }, Hold: true, Holder: holder(append([]string{name}, args...)),
+		Limits: lim, Wait: lf.wait.on(), WaitUpTo: lf.wait.upTo(), NoWait: lf.wait.refused(), Waiting: func(line string) { fmt.Fprintln(stderr, "divergence:", line) }, Hold: true, Holder: holder(append([]string{name}, args...)),
 		Note:      func(s string) { fmt.Fprintln(stderr, "note:", s) },
 		AllCharts: *chartSet == "all", CSV: *csvSet, FreeBars: true}
 	if shard != nil {

@@ -17,6 +17,7 @@ import (
 type waitFlag struct {
 	forever bool
 	d       time.Duration // up to; 0 = not at all (when not forever)
+	given   bool          // set on the command line (--wait=0 is not its absence)
 }
 
 func (w *waitFlag) String() string {
@@ -37,7 +38,7 @@ func (w *waitFlag) String() string {
 func (w *waitFlag) Set(s string) error {
 	switch s {
 	case "true", "false":
-		*w = waitFlag{forever: s == "true"}
+		*w = waitFlag{forever: s == "true", given: true}
 		return nil
 	}
 	d, err := time.ParseDuration(s)
@@ -47,12 +48,16 @@ func (w *waitFlag) Set(s string) error {
 		}
 		return fmt.Errorf("want a duration (30s, 5m), nothing (as long as it takes) or 0 (not at all)")
 	}
-	*w = waitFlag{d: d}
+	*w = waitFlag{d: d, given: true}
 	return nil
 }
 
 // on reports whether the command waits at all.
 func (w *waitFlag) on() bool { return w.forever || w.d > 0 }
+
+// refused reports whether the wait was set to none on the command line
+// (--wait=0, --wait=false), as against not given.
+func (w *waitFlag) refused() bool { return w.given && !w.on() }
 
 // upTo is the longest wait, 0 for as long as it takes (or none: on).
 func (w *waitFlag) upTo() time.Duration {

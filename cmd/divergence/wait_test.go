@@ -4,6 +4,7 @@ import (
 	"flag"
 	"io"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,5 +117,35 @@ func TestCatalogWait(t *testing.T) {
 		if got := catalogWait(&tc.w, io.Discard).Wait; got != tc.want {
 			t.Errorf("catalogWait(%+v).Wait = %v, want %v", tc.w, got, tc.want)
 		}
+	}
+}
+
+// TestWaitRefused: --wait=0 (or false) refuses the wait, which its
+// absence does not: a run's data.catalog is waited for 10 s without the
+// flag and not at all with --wait=0, as on every command (it waited the
+// 10 s all the same).
+func TestWaitRefused(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"--wait=0"}, true},
+		{[]string{"--wait", "0"}, true},
+		{[]string{"--wait=false"}, true},
+		{[]string{"--wait"}, false},
+		{[]string{"--wait=30s"}, false},
+	} {
+		t.Run(strings.Join(append([]string{"args"}, tc.args...), " "), func(t *testing.T) {
+			fs := flag.NewFlagSet("test", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			w := addWait(fs, waitFlag{}, "")
+			if _, err := parse(fs, tc.args); err != nil {
+				t.Fatal(err)
+			}
+			if got := w.refused(); got != tc.want {
+				t.Errorf("refused() = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
