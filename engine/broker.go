@@ -555,7 +555,7 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 			com = b.commission(i, qty, price, maker)
 		}
 	}
-	b.pf.apply(i, qty, price, com)
+	qty = b.pf.apply(i, qty, price, com)
 	if b.vol[i] != nil {
 		b.volUsed[i] += math.Abs(qty)
 	}

@@ -80,3 +80,48 @@ func TestExtremeMagnitudesToTheCent(t *testing.T) {
 		t.Errorf("funding %.4f, want 600,000,030", f)
 	}
 }
+
+// TestDustSnapKeepsTheMoney: a sale within 1e-12 of a whole position
+// leaves it flat (float dust is not kept as a position); the dust is sold
+// at the fill price, not dropped. At 1e12 units the 1e-12 is 1 unit: a
+// sale of 1e12 − 0.5 at 1 left the position flat and the cash 0.5 short
+// (equity 2e12 − 0.5, not 2e12); a sale of 1e12 + 0.5 credited 0.5 for
+// units never sold.
+func TestDustSnapKeepsTheMoney(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		sell float64
+	}{
+		{"short of the position", 1e12 - 0.5},
+		{"past the position", 1e12 + 0.5},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := series(t, "A", data.Crypto, []row{
+				{"2024-01-01", 1, 1, 1, 1, 1e30},
+				{"2024-01-02", 1, 1, 1, 1, 1e30},
+			})
+			st := script(func(ctx *Context, s *Slice) error {
+				q := 1e12
+				if s.Step == 1 {
+					q = -c.sell
+				}
+				_, err := ctx.Submit(Order{Instrument: 0, Kind: MarketOnClose, Sizing: Quantity, Amount: q})
+				return err
+			})
+			res, err := Run(panel(a), nil, st, Config{Cash: 2e12})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// No costs, price 1 throughout: flat at the end, cash and
+			// equity 2e12 − 1e12 × 1 + 1e12 × 1 = 2e12; the fill books
+			// the whole position, −1e12.
+			p := res.Portfolio
+			if p.Qty[0] != 0 || p.Cash != 2e12 || res.Curve.Equity[1] != 2e12 {
+				t.Errorf("qty %g, cash %.4f, equity %.4f; want 0, 2e12, 2e12", p.Qty[0], p.Cash, res.Curve.Equity[1])
+			}
+			if f := res.Fills[len(res.Fills)-1]; f.Qty != -1e12 {
+				t.Errorf("the sale filled %.4f, want −1e12 (the position)", f.Qty)
+			}
+		})
+	}
+}

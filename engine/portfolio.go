@@ -37,17 +37,23 @@ func NewPortfolio(n int, cash float64) Portfolio {
 //   - reducing realizes (price − avg) × closed quantity × side;
 //   - crossing through zero realizes the closed part and opens the rest at
 //     the fill price.
-func (p *Portfolio) apply(i int, qty, price, commission float64) {
-	p.Cash -= qty*price + commission
-	p.Commission += commission
+//
+// It returns the quantity booked: qty, or −(the position) when qty
+// closes all of it but for float dust (within 1e-12 of it, either side).
+// Cash moves by the booked quantity, so that dust is sold at the price,
+// not dropped: a sale of 1e12 − 0.5 units of a 1e12 position used to
+// leave it flat with the 0.5 units' value gone from equity.
+func (p *Portfolio) apply(i int, qty, price, commission float64) float64 {
 	q0 := p.Qty[i]
 	q1 := q0 + qty
 	if q0 != 0 && (q0 > 0) != (qty > 0) && math.Abs(q1) < 1e-12*math.Abs(q0) {
-		// A sale of the whole position that float error put a hair past
-		// it (a lot-rounded 14.4 against a held 14.399999999999999):
-		// flat, not a short of 1e-15.
+		// A sale of the whole position that float error put a hair
+		// short of or past it (a lot-rounded 14.4 against a held
+		// 14.399999999999999): flat, not a short of 1e-15.
 		qty, q1 = -q0, 0
 	}
+	p.Cash -= qty*price + commission
+	p.Commission += commission
 	switch {
 	case q0 == 0 || (q0 > 0) == (qty > 0):
 		// Opening or adding on the same side.
@@ -55,8 +61,7 @@ func (p *Portfolio) apply(i int, qty, price, commission float64) {
 	case math.Abs(qty) <= math.Abs(q0):
 		// Reducing (possibly to flat).
 		p.Realized[i] += (price - p.AvgCost[i]) * (-qty)
-		if q1 == 0 || math.Abs(q1) < 1e-12*math.Abs(q0) {
-			q1 = 0
+		if q1 == 0 {
 			p.AvgCost[i] = 0
 		}
 	default:
@@ -65,6 +70,7 @@ func (p *Portfolio) apply(i int, qty, price, commission float64) {
 		p.AvgCost[i] = price
 	}
 	p.Qty[i] = q1
+	return qty
 }
 
 // charge takes amount (> 0 a cost, < 0 income) from cash.
