@@ -52,7 +52,8 @@ func ReadFunding(path string) (*FundingSeries, error) {
 // a decimal fraction, or a percent with its sign (0.0100% = 0.0001, as
 // exchanges' pages show it); an empty mark price is NaN. Rows are returned sorted
 // by time. Errors name the file and line: a missing column, an unparsable
-// time or rate, a NaN or infinite rate, a second symbol in one file, a
+// time or rate, a time past 2262-04-11 or before 1677-09-21 (outside
+// Unix nanoseconds), a NaN or infinite rate, a second symbol in one file, a
 // duplicated time or two under a minute apart, no rows.
 func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 	kc, err := newKeyedCSV(r, name, "funding_time_utc,symbol,funding_rate")
@@ -87,7 +88,11 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 		line, field := kc.line, kc.field
 		ts, err := time.Parse(time.RFC3339Nano, field(idx[0]))
 		if err != nil {
-			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_time_utc %q is not an RFC 3339 time (2019-09-10T08:00:00Z)", field(idx[0]))}
+			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_time_utc %q is not an RFC 3339 time (2019-09-10T08:00:00Z)", Clip(field(idx[0])))}
+		}
+		tn, ok := unixNanos(ts)
+		if !ok {
+			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("funding_time_utc %q is outside %s", Clip(field(idx[0])), nanosRange)}
 		}
 		sym := field(idx[1])
 		if sym == "" {
@@ -121,7 +126,7 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 				}
 			}
 		}
-		evs = append(evs, ev{ts.UTC().UnixNano(), rate, mark, line})
+		evs = append(evs, ev{tn, rate, mark, line})
 	}
 	if len(evs) == 0 {
 		return nil, &RowError{File: name, Msg: "no funding rows"}
@@ -146,6 +151,17 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 	}
 	out.Symbol = CanonicalSymbol(strings.TrimSuffix(strings.ToUpper(out.Raw), "-SWAP"))
 	return out, nil
+}
+
+// nanosRange says which times Unix nanoseconds (int64) hold.
+const nanosRange = "the times Unix nanoseconds hold (1677-09-21T00:12:43Z to 2262-04-11T23:47:16Z)"
+
+// unixNanos is t in Unix nanoseconds, and false when t is outside
+// nanosRange: time.UnixNano wraps such a time round int64 into another
+// (2300-01-01 read as 1715-06-13).
+func unixNanos(t time.Time) (int64, bool) {
+	n := t.UnixNano()
+	return n, time.Unix(0, n).Equal(t)
 }
 
 // parseRate parses a rate: a fraction (0.0001), or a percent with its

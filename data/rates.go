@@ -74,7 +74,8 @@ func ReadRates(path string) (*RateSeries, error) {
 // fractions (or percents with their sign, 5% = 0.05), within
 // [0, MaxLendingRate]. One asset per file. Rows are returned sorted by
 // time. Errors name the file and line: a missing column, both or neither
-// time column, an unparsable time or rate, a NaN, negative or too large
+// time column, an unparsable time or rate, a time outside Unix
+// nanoseconds (past 2262-04-11, before 1677-09-21), a NaN, negative or too large
 // rate, a second asset, a duplicated time, no rows.
 func ParseRates(r io.Reader, name string) (*RateSeries, error) {
 	const layout = "time_utc (or date),asset,supply_rate,borrow_rate"
@@ -123,13 +124,20 @@ func ParseRates(r io.Reader, name string) (*RateSeries, error) {
 			if err != nil {
 				return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("date %q is not a date YYYY-MM-DD", Clip(field(tc)))}
 			}
-			t = d.UnixNano() + NanosPerDay // known at the day's end
+			dn, ok := unixNanos(d)
+			if !ok || dn > math.MaxInt64-NanosPerDay {
+				return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("date %q is outside the dates whose end Unix nanoseconds hold (1677-09-22 to 2262-04-10)", Clip(field(tc)))}
+			}
+			t = dn + NanosPerDay // known at the day's end
 		} else {
 			ts, err := time.Parse(time.RFC3339Nano, field(tc))
 			if err != nil {
 				return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("time_utc %q is not an RFC 3339 time with its zone (2020-12-02T18:00:45Z)", Clip(field(tc)))}
 			}
-			t = ts.UTC().UnixNano()
+			var ok bool
+			if t, ok = unixNanos(ts); !ok {
+				return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("time_utc %q is outside %s", Clip(field(tc)), nanosRange)}
+			}
 		}
 		asset := field(idx[0])
 		if asset == "" {
