@@ -52,7 +52,6 @@ func (k *keyedCSV) next() (bool, error) {
 	if err == io.EOF {
 		return false, nil
 	}
-	k.line, _ = k.cr.FieldPos(0)
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
@@ -60,6 +59,9 @@ func (k *keyedCSV) next() (bool, error) {
 		}
 		return false, fmt.Errorf("data: %s: %w", k.name, err)
 	}
+	// After the error: a record the reader refused has no fields, and
+	// FieldPos(0) of it panicked (an unterminated quote on a row).
+	k.line, _ = k.cr.FieldPos(0)
 	// More fields than the header, not all empty (a trailing comma is
 	// let be): a decimal comma (0,0001 unquoted) or a shifted row, whose
 	// columns would be read as others'.
