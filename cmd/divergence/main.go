@@ -372,7 +372,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 	if err := missingValue(fs, written); err != nil {
 		restore()
-		return nil, err
+		return nil, clipWords(err)
 	}
 	var pos []string
 	for {
@@ -382,7 +382,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 				usage()
 				return nil, err
 			}
-			return nil, flagError(fs, err)
+			return nil, clipWords(flagError(fs, err))
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -399,7 +399,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	slices.Sort(names)
 	for _, n := range names {
 		if v := given[n]; slices.ContainsFunc(v, func(s string) bool { return s != v[0] }) {
-			return nil, fmt.Errorf("%s: --%s given %d times (%s): give it once", fs.Name(), n, len(v), strings.Join(v, ", "))
+			return nil, clipWords(fmt.Errorf("%s: --%s given %d times (%s): give it once", fs.Name(), n, len(v), strings.Join(v, ", ")))
 		}
 	}
 	return pos, nil
@@ -492,6 +492,25 @@ func (r recorded) Set(s string) error {
 type recordedBool struct{ recorded }
 
 func (recordedBool) IsBoolFlag() bool { return true }
+
+// clipWords clips each word (between spaces) of err's message longer
+// than strict.MaxQuoted: a flag's error quotes the word given (an
+// unknown flag, a value twice or bad), and a 5 KB word made a 5 KB
+// message, twice over for a bad number (the flag package quotes the
+// value and strconv's error again).
+func clipWords(err error) error {
+	words := strings.Split(err.Error(), " ")
+	long := false
+	for k, w := range words {
+		if len(w) > strict.MaxQuoted {
+			words[k], long = strict.Clip(w, strict.MaxQuoted), true
+		}
+	}
+	if !long {
+		return err
+	}
+	return errors.New(strings.Join(words, " "))
+}
 
 // flagError rewrites an error of the flag package for fs: the command
 // first, flags written --name as the README and the help's synopsis
