@@ -10,9 +10,18 @@ import (
 	"testing"
 )
 
-// fuzzSeeds adds the head (at most 2 KB) of each file matching glob to f.
+// fuzzSeeds adds the head (at most 2 KB) of each shared data file
+// matching glob (under other/, in $DIVERGENCE_DATA or ../shared/data
+// beside the checkout, as TestReadSharedRateFiles finds them) to f.
 func fuzzSeeds(f *testing.F, glob string) {
-	paths, _ := filepath.Glob(glob)
+	d := os.Getenv("DIVERGENCE_DATA")
+	if d == "" {
+		d = "../../shared/data"
+	}
+	if filepath.Base(filepath.Clean(d)) == "prices" {
+		d = filepath.Dir(filepath.Clean(d))
+	}
+	paths, _ := filepath.Glob(filepath.Join(d, glob))
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -46,7 +55,7 @@ func checkFileError(t *testing.T, err error, name string) {
 // names the file (and a line); what parses is sorted, at least a minute
 // apart, finite, within ±MaxFundingRate, and the same parsed twice.
 func FuzzParseFunding(f *testing.F) {
-	fuzzSeeds(f, "/work/shared/data/other/funding/*.csv")
+	fuzzSeeds(f, "other/funding/*.csv")
 	h := "funding_time_utc,symbol,funding_rate\n"
 	f.Add(h + "2019-09-10T08:00:00Z,BTCUSDT,0.0001\n2019-09-10T16:00:00.006Z,BTCUSDT,0.01%\n")
 	f.Add("symbol,funding_rate,mark_price,funding_time_utc\nBTC-USDT-SWAP,-0.0002,65000.5,2026-03-16T08:00:00Z\nBTC-USDT-SWAP,1e-4,,2026-03-16T16:00:00+02:00\n")
@@ -98,7 +107,7 @@ func nanless(v []float64) []float64 {
 // increasing in time, with rates in [0, MaxLendingRate], its lines those
 // of the file, and the same parsed twice.
 func FuzzParseRates(f *testing.F) {
-	fuzzSeeds(f, "/work/shared/data/other/borrow_rates/*.csv")
+	fuzzSeeds(f, "other/borrow_rates/*.csv")
 	f.Add("time_utc,asset,supply_rate,borrow_rate\n2020-12-03T23:37:05Z,wbtc,0.002,0.0176\n2020-12-02T18:00:45Z,wbtc,0.0001,0.0042\n2020-12-05T01:00:00+02:00,wbtc,5%,10%\n")
 	f.Add("date,asset,supply_rate,borrow_rate\n2020-11-10,usdc,0.057,0.0909\n2020-11-11,usdc,0.0435,0.0805\n")
 	f.Add("date,time_utc,asset,supply_rate,borrow_rate\n")
