@@ -629,10 +629,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	// the data folder (only the instruments the strategies name load).
 	for _, sym := range slices.Sorted(maps.Keys(f.Costs.Symbols)) {
 		if p.Index(sym) < 0 {
-			have := make([]string, len(p.Series))
-			for i := range p.Series {
-				have[i] = p.Series[i].Symbol
-			}
+			have := p.Symbols()
 			slices.Sort(have)
 			return nil, fmt.Errorf("costs.symbols.%s: no strategy of the experiment trades %s (the runs' instruments: %s): the table applies to none", sym, sym, strings.Join(have, ", "))
 		}

@@ -2,7 +2,9 @@ package strategies
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/divergence-research/divergence/data"
@@ -154,12 +156,8 @@ func (p *WeightsParams) weightSets() (base []float64, sched [][]float64, err err
 	case nil:
 	case map[string]any:
 		m := make(map[string]float64, len(x))
-		syms := make([]string, 0, len(x))
-		for s := range x {
-			syms = append(syms, s)
-		}
-		sort.Strings(syms) // the first bad weight in the order of its names, the same on every run
-		for _, s := range syms {
+		// The first bad weight in the order of its names, the same on every run.
+		for _, s := range slices.Sorted(maps.Keys(x)) {
 			v := x[s]
 			f, ok := number(v)
 			if !ok {
