@@ -336,3 +336,48 @@ move = -0.5`)
 		}
 	}
 }
+
+// A follower of a propagated shock whose data ended before the shock
+// (AGIX, merged into FET at the end of 2023, beside the other AI tokens
+// in 2025) cannot move, as a jump leaves it: it is left as it was and
+// noted. Before, its empty lookback stopped the whole scenario ("AGIX: 0
+// common observations in the 60 days before …").
+//
+// BTC (driver, days 0–119) returns vary; TAO follows it exactly,
+// r_TAO = 2·r_BTC, so β = 2 and TAO moves by 0.9² − 1 = −19 % from day
+// 110 (a gap); AGIX ends on day 19, before the lookback [day 50, day 110).
+func TestPropagateEndedFollower(t *testing.T) {
+	n := 120
+	btc, tao := make([]float64, n), make([]float64, n)
+	btc[0], tao[0] = 100, 10
+	for k := 1; k < n; k++ {
+		x := 0.01 * float64(k%7-3)
+		btc[k], tao[k] = btc[k-1]*math.Exp(x), tao[k-1]*math.Exp(2*x)
+	}
+	p := panelOf(series("BTC", data.Crypto, seq(n), btc), series("AGIX", data.Crypto, seq(20), flat(20, 0.5)), series("TAO", data.Crypto, seq(n), tao))
+	for _, target := range []string{`groups = ["ai_tokens"]`, `symbols = ["AGIX", "TAO"]`} {
+		t.Run(target, func(t *testing.T) {
+			var h heard
+			s := mustParse(t, `name = "p"
+[[shock]]
+type = "propagate"
+drivers = { BTC = -0.1 }
+`+target+`
+day = 110
+lookback_days = 60
+min_obs = 5`)
+			out, _ := mustApply(t, s, p, h.options(ApplyOptions{}))
+			for k := range 20 {
+				near(t, "AGIX close", out.Series[1].Close[k], 0.5, 0)
+			}
+			for k := range n {
+				want := tao[k]
+				if k >= 110 {
+					want *= 0.81
+				}
+				near(t, "TAO close", out.Series[2].Close[k], want, 1e-9)
+			}
+			h.has(t, h.notes, "AGIX: AGIX's data ends on 2025-01-25, before the move from 2025-04-26 began: it is left as it was")
+		})
+	}
+}

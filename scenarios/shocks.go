@@ -193,9 +193,8 @@ func (v *view) jumpAll(move map[int]float64, t0 int64, w When, p JumpPath) error
 		if move[i] == 0 {
 			continue
 		}
-		if ts := v.out.Series[i].Time; len(ts) > 0 && v.hit(i, t0, w, p.Gap) >= len(ts) && v.tradesFrom(t0) {
-			v.note(i, fmt.Sprintf("%s's data ends on %s, before the move from %s began: it is left as it was, a position in it held at its last close",
-				v.out.Series[i].Symbol, data.FormatDay(ts[len(ts)-1]), data.FormatDay(t0)))
+		if v.endedBefore(i, t0, w, p.Gap) {
+			v.noteEnded(i, t0)
 			continue
 		}
 		pre := v.missed(i, t0)
@@ -211,6 +210,22 @@ func (v *view) jumpAll(move map[int]float64, t0 int64, w When, p JumpPath) error
 		v.jump(i, v.hit(i, t0, w, p.Gap), pre, t0, move[i], p)
 	}
 	return nil
+}
+
+// endedBefore reports whether instrument i's data ended before a move
+// at t0 (placed by w, a gap or not) reaches it, while the panel trades on:
+// a token merged away, a delisting, a file that stops.
+func (v *view) endedBefore(i int, t0 int64, w When, gap bool) bool {
+	ts := v.out.Series[i].Time
+	return len(ts) > 0 && v.hit(i, t0, w, gap) >= len(ts) && v.tradesFrom(t0)
+}
+
+// noteEnded says that instrument i, whose data ended before the move
+// from t0, is left as it was.
+func (v *view) noteEnded(i int, t0 int64) {
+	ts := v.out.Series[i].Time
+	v.note(i, fmt.Sprintf("%s's data ends on %s, before the move from %s began: it is left as it was, a position in it held at its last close",
+		v.out.Series[i].Symbol, data.FormatDay(ts[len(ts)-1]), data.FormatDay(t0)))
 }
 
 // tradesFrom reports whether some instrument of the panel has a bar at
@@ -883,6 +898,13 @@ func (s *Propagate) apply(v *view, key string) error {
 	from := t0 - int64(lookback)*data.NanosPerDay
 	for _, i := range idx {
 		if isDriver[i] {
+			continue
+		}
+		if v.endedBefore(i, t0, s.When, s.Gap) {
+			// No move to give it, whatever its betas: a jump leaves it
+			// as it was, and so does this (its lookback may hold no
+			// bar, and its betas would stop the scenario).
+			v.noteEnded(i, t0)
 			continue
 		}
 		if pre := v.missed(i, t0); pre > 0 {
