@@ -381,3 +381,49 @@ min_obs = 5`)
 		})
 	}
 }
+
+// A shock placed at an instant (`time`) on hourly bars, and a token
+// listed later that day, at 15:00Z, five hours after a one-bar move at
+// 10:00Z: the move happened before it traded, so it is left as it was
+// and noted, as one listed on a later date is (a wick's too). Before, the
+// token took the whole move on its first bar (with a gap, opening 20 %
+// below its first traded price; a wick pushed its first low down 20 %),
+// since the trading dates it missed counted 0. A token trading through
+// moves on its 10:00 bar: a gap opens it at 80, during the bar it closes
+// there; a wick takes its low 99 to 79.2. A token whose data ended the
+// day before is noted for the wick as for a jump.
+func TestTimeBeforeSameDayListing(t *testing.T) {
+	start := data.Day(2025, 1, 7)
+	hourly := func(sym string, h0, n int) data.Series {
+		s := series(sym, data.Crypto, make([]int, n), flat(n, 100))
+		for h := range s.Time {
+			s.Time[h] = start + int64(h0+h)*int64(data.Hour)
+		}
+		s.Interval = data.Hour
+		return s
+	}
+	for _, c := range []struct {
+		shock, note string
+		btcLow      float64 // BTC's 10:00 bar's low (its close after: btcClose)
+		btcClose    float64
+	}{
+		{"type = \"jump\"\nmove = -0.2\ngap = true", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the move at 2025-01-07T10:00:00Z: its 1-bar path had run its course", 79.2, 80},
+		{"type = \"jump\"\nmove = -0.2\ngap = false", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the move at 2025-01-07T10:00:00Z: its 1-bar path had run its course", 79.2, 80},
+		{"type = \"wick\"\nmove = -0.2", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the wick at 2025-01-07T10:00:00Z", 79.2, 100},
+	} {
+		t.Run(c.shock, func(t *testing.T) {
+			p := panelOf(hourly("BTC", 0, 72), hourly("TAO", 15, 40), hourly("DD", -24, 20))
+			var h heard
+			s := mustParse(t, "name = \"x\"\n[[shock]]\nsymbols = [\"BTC\", \"TAO\", \"DD\"]\ntime = \"2025-01-07T10:00:00Z\"\n"+c.shock)
+			out, _ := mustApply(t, s, p, h.options(ApplyOptions{}))
+			for i := 1; i <= 2; i++ {
+				samePanel(t, panelOf(out.Series[i]), panelOf(p.Series[i]))
+			}
+			near(t, "BTC low at 10:00", out.Series[0].Low[10], c.btcLow, 1e-12)
+			near(t, "BTC close at 10:00", out.Series[0].Close[10], c.btcClose, 1e-12)
+			near(t, "BTC close at 09:00", out.Series[0].Close[9], 100, 0)
+			h.has(t, h.notes, c.note)
+			h.has(t, h.notes, "DD: DD's data ends on 2025-01-06T19:00:00Z, before the move from 2025-01-07T10:00:00Z began")
+		})
+	}
+}

@@ -198,6 +198,11 @@ func (v *view) jumpAll(move map[int]float64, t0 int64, w When, p JumpPath) error
 			continue
 		}
 		pre := v.missed(i, t0)
+		if v.listedAfterInstant(i, t0, w) && max(p.SpreadDays, 1) == 1 && p.RecoverDays == 0 {
+			v.note(i, fmt.Sprintf("%s first trades at %s, after the move at %s: its 1-bar path had run its course",
+				v.out.Series[i].Symbol, data.FormatTime(v.out.Series[i].Time[0]), data.FormatTime(t0)))
+			continue
+		}
 		if pre > 0 {
 			if days := max(p.SpreadDays, 1) + p.RecoverDays; pre >= days {
 				v.note(i, fmt.Sprintf("%s first trades on %s, %d trading days after the move from %s began: its %d-day path had run its course",
@@ -225,7 +230,16 @@ func (v *view) endedBefore(i int, t0 int64, w When, gap bool) bool {
 func (v *view) noteEnded(i int, t0 int64) {
 	ts := v.out.Series[i].Time
 	v.note(i, fmt.Sprintf("%s's data ends on %s, before the move from %s began: it is left as it was, a position in it held at its last close",
-		v.out.Series[i].Symbol, data.FormatDay(ts[len(ts)-1]), data.FormatDay(t0)))
+		v.out.Series[i].Symbol, data.FormatStamp(ts[len(ts)-1]), data.FormatStamp(t0)))
+}
+
+// listedAfterInstant reports whether instrument i's first bar opens
+// after t0, a shock placed at an instant (w.Time) on the date i first
+// trades: the dates it missed (view.missed) count 0, but the shock
+// happened before it traded.
+func (v *view) listedAfterInstant(i int, t0 int64, w When) bool {
+	ts := v.out.Series[i].Time
+	return w.Time && len(ts) > 0 && ts[0] > t0 && v.missed(i, t0) == 0
 }
 
 // tradesFrom reports whether some instrument of the panel has a bar at
@@ -692,6 +706,15 @@ func (s *Wick) apply(v *view, key string) error {
 		if pre := v.missed(i, t0); pre > 0 {
 			v.note(i, fmt.Sprintf("%s first trades on %s, %d trading days after the wick on %s", v.out.Series[i].Symbol,
 				data.FormatDay(v.out.Series[i].Time[0]), pre, data.FormatDay(t0)))
+			continue
+		}
+		if v.listedAfterInstant(i, t0, s.When) {
+			v.note(i, fmt.Sprintf("%s first trades at %s, after the wick at %s", v.out.Series[i].Symbol,
+				data.FormatTime(v.out.Series[i].Time[0]), data.FormatTime(t0)))
+			continue
+		}
+		if v.endedBefore(i, t0, s.When, false) {
+			v.noteEnded(i, t0)
 			continue
 		}
 		k := v.hit(i, t0, s.When, false)
