@@ -49,6 +49,15 @@ symbols = ["BTC"]
 date = 2025-03-01
 until = 2025-02-01
 k = 2`, "shock[0].until = 2025-02-01: not after date = 2025-03-01: a window that ends before it starts"},
+		// A window from an instant (time) that until, a date, does not
+		// pass: the message names the key given and the instant, not
+		// "date = 2025-03-01" for a start at 10:00 on that date.
+		{"window ends before it starts, time", head + `[[shock]]
+type = "volatility"
+symbols = ["BTC"]
+time = "2025-03-01T10:00:00Z"
+until = 2025-03-01
+k = 2`, "shock[0].until = 2025-03-01: not after time = 2025-03-01T10:00:00Z: a window that ends before it starts"},
 		{"transplant window", head + `[[shock]]
 type = "transplant"
 groups = ["majors"]

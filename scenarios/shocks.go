@@ -77,6 +77,9 @@ func (win Window) validate(w When) error {
 		return fmt.Errorf(": give days with random = true, not until (a drawn start and a fixed end make a window of any length, or none)")
 	}
 	if win.Until != 0 && w.Date != 0 && win.Until <= w.Date {
+		if w.Time {
+			return fieldErr("until", data.FormatDay(win.Until), "not after time = %s: a window that ends before it starts", data.FormatTime(w.Date))
+		}
 		return fieldErr("until", data.FormatDay(win.Until), "not after date = %s: a window that ends before it starts", data.FormatDay(w.Date))
 	}
 	return nil
