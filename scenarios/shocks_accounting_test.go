@@ -94,12 +94,16 @@ type refSeries struct {
 	t                          []int64
 	o, h, l, c, adj, vol, adj0 []float64
 	c0                         []float64 // the original closes (AdjClose keeps its ratio to them)
+	in                         []float64 // the closes the current shock starts from
 }
+
+// next starts the next shock of a composition from the bars as they are.
+func (r *refSeries) next() { r.in = append([]float64(nil), r.c...) }
 
 func refOf(s *data.Series) *refSeries {
 	cp := func(x []float64) []float64 { return append([]float64(nil), x...) }
 	return &refSeries{t: s.Time, o: cp(s.Open), h: cp(s.High), l: cp(s.Low), c: cp(s.Close), adj: cp(s.AdjClose), vol: cp(s.Volume),
-		adj0: cp(s.AdjClose), c0: cp(s.Close)}
+		adj0: cp(s.AdjClose), c0: cp(s.Close), in: cp(s.Close)}
 }
 
 // inWindow lists the bars k >= 1 (a bar with a return) stamped in [from, to).
@@ -127,7 +131,7 @@ func (r *refSeries) newCloses(ks []int, rs []float64, shape func(k int, cNew, cO
 		prev = cNew
 	}
 	last := ks[len(ks)-1]
-	m := prev / r.c0[last]
+	m := prev / r.in[last]
 	for k := last + 1; k < len(r.t); k++ {
 		r.o[k] *= m
 		r.h[k] *= m
@@ -302,7 +306,7 @@ func sameAsRef(t *testing.T, what string, s *data.Series, r *refSeries) {
 // checkAgainstRef applies the scenario and compares every instrument of
 // the result to the reference (instruments the reference leaves alone
 // to their original bars), and checks the input panel is untouched.
-func checkAgainstRef(t *testing.T, text string, p *data.Panel, opt ApplyOptions, ref func(map[string]*refSeries)) *heard {
+func checkAgainstRef(t *testing.T, text string, p *data.Panel, opt ApplyOptions, ref func(map[string]*refSeries)) *data.Panel {
 	t.Helper()
 	before := deepCopy(p)
 	refs := map[string]*refSeries{}
@@ -313,13 +317,12 @@ func checkAgainstRef(t *testing.T, text string, p *data.Panel, opt ApplyOptions,
 	for _, r := range refs {
 		r.finish()
 	}
-	var h heard
-	out, _ := mustApply(t, mustParse(t, text), p, h.options(opt))
+	out, _ := mustApply(t, mustParse(t, text), p, opt)
 	samePanel(t, p, before)
 	for i := range out.Series {
 		sameAsRef(t, "", &out.Series[i], refs[out.Series[i].Symbol])
 	}
-	return &h
+	return out
 }
 
 // symbolsOf lists the panel's symbols sorted (the references' fixed order).
@@ -512,5 +515,75 @@ func TestShockAccountingHourly(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			checkAgainstRef(t, "name = \"a\"\n[[shock]]\nsymbols = "+syms+"\n"+c.text, awkwardHourly(5), ApplyOptions{}, c.ref)
 		})
+	}
+}
+
+// Two and three shocks on the same bars compose in their declared order,
+// each from the bars the previous left (high and low restored between
+// them): volatility ×2 then correlation ρ = 0.6 over [day 10, day 24),
+// then a wick on day 16, matches the references applied in that order;
+// the other order gives other bars (and matches its own references). A
+// volatility window drawn at random (random = true) lands where the
+// documented draw puts it: a uniform calendar day in [start, end − 14
+// days], the generator's IntN(n + 1) days after the start, and the same
+// seed gives the same bytes.
+func TestShockCompositionAndSeed(t *testing.T) {
+	from, to := day(10), day(24)
+	vol := "[[shock]]\ntype = \"volatility\"\nsymbols = " + awkwardSyms + "\nday = 10\ndays = 14\nk = 2\n"
+	corr := "[[shock]]\ntype = \"correlation\"\nsymbols = " + awkwardSyms + "\nday = 10\ndays = 14\nrho = 0.6\n"
+	wick := "[[shock]]\ntype = \"wick\"\nsymbols = [\"BTC\", \"EQ\"]\nday = 16\nmove = -0.1\nclose = 0.02\n"
+	refVol := func(rs map[string]*refSeries) {
+		for _, sym := range symbolsOf(rs) {
+			refVolatility(rs[sym], from, to, 2)
+		}
+	}
+	refCorr := func(rs map[string]*refSeries) {
+		var all []*refSeries
+		for _, sym := range symbolsOf(rs) {
+			all = append(all, rs[sym])
+		}
+		refCorrelation(all, from, to, 0.6)
+	}
+	refWk := func(rs map[string]*refSeries) {
+		for _, sym := range []string{"BTC", "EQ"} {
+			refWick(rs[sym], rs[sym].firstOnOrAfter(day(16)), -0.1, 0.02)
+		}
+	}
+	seqOf := func(steps ...func(map[string]*refSeries)) func(map[string]*refSeries) {
+		return func(rs map[string]*refSeries) {
+			for _, step := range steps {
+				step(rs)
+				for _, r := range rs {
+					r.finish()
+					r.next()
+				}
+			}
+		}
+	}
+	p := awkwardDaily(11)
+	checkAgainstRef(t, "name = \"vcw\"\n"+vol+corr+wick, p, ApplyOptions{}, seqOf(refVol, refCorr, refWk))
+	checkAgainstRef(t, "name = \"cvw\"\n"+corr+vol+wick, p, ApplyOptions{}, seqOf(refCorr, refVol, refWk))
+	a, _ := mustApply(t, mustParse(t, "name = \"x\"\n"+vol+corr), p, ApplyOptions{})
+	b, _ := mustApply(t, mustParse(t, "name = \"x\"\n"+corr+vol), p, ApplyOptions{})
+	if a.Series[1].Close[15] == b.Series[1].Close[15] {
+		t.Errorf("volatility then correlation and the other order give the same BTC close: %g", a.Series[1].Close[15])
+	}
+
+	// The random window: the panel runs from day 0 to day 39, so
+	// n = 39 − 14 = 25 and the start is day IntN(26) of the seed's PCG.
+	text := "name = \"r\"\n[[shock]]\ntype = \"volatility\"\nsymbols = " + awkwardSyms + "\nrandom = true\ndays = 14\nk = 3\n"
+	var first *data.Panel
+	for range 2 {
+		d := rand.New(rand.NewPCG(42, 1)).IntN(26)
+		out := checkAgainstRef(t, text, p, ApplyOptions{Rand: rand.New(rand.NewPCG(42, 1))}, func(rs map[string]*refSeries) {
+			for _, sym := range symbolsOf(rs) {
+				refVolatility(rs[sym], day(d), day(d+14), 3)
+			}
+		})
+		if first == nil {
+			first = out
+			continue
+		}
+		samePanel(t, out, first)
 	}
 }
