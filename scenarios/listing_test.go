@@ -427,3 +427,31 @@ func TestTimeBeforeSameDayListing(t *testing.T) {
 		})
 	}
 }
+
+// A volatility or correlation window that holds no return of an
+// instrument (its data ended before the window, it was listed after it)
+// leaves it as it was, and says so: before, it was skipped without a
+// word, and a run trading it read as if the regime had hit the whole
+// book. On the awkward panel (window [day 10, day 24)): PAST ends on
+// day 5, FUTURE starts on day 30; the others have returns in it.
+func TestRegimeOutsideDataNoted(t *testing.T) {
+	for _, shock := range []string{"type = \"volatility\"\nk = 2", "type = \"correlation\"\nrho = 0.5"} {
+		t.Run(shock, func(t *testing.T) {
+			p := awkwardDaily(3)
+			var h heard
+			s := mustParse(t, "name = \"r\"\n[[shock]]\nsymbols = "+awkwardSyms+"\nday = 10\ndays = 14\n"+shock)
+			out, _ := mustApply(t, s, p, h.options(ApplyOptions{}))
+			kind := strings.TrimSuffix(strings.TrimPrefix(strings.SplitN(shock, "\n", 2)[0], "type = \""), "\"")
+			h.has(t, h.notes, "PAST: PAST has no return in the "+kind+" window from 2025-01-16 to 2025-01-30 (its bars run from 2025-01-06 to 2025-01-11): it is left as it was")
+			h.has(t, h.notes, "FUTURE: FUTURE has no return in the "+kind+" window from 2025-01-16 to 2025-01-30 (its bars run from 2025-02-05 to 2025-02-14): it is left as it was")
+			if len(h.notes) != 2 {
+				t.Errorf("notes %q, want PAST's and FUTURE's", h.notes)
+			}
+			for i := range p.Series {
+				if sym := p.Series[i].Symbol; sym == "PAST" || sym == "FUTURE" {
+					samePanel(t, panelOf(out.Series[i]), panelOf(p.Series[i]))
+				}
+			}
+		})
+	}
+}

@@ -441,6 +441,7 @@ func (s *Volatility) apply(v *view, key string) error {
 		lo, hi := v.barRange(i, from, to)
 		lo = max(lo, 1)
 		if hi <= lo {
+			v.noteNoReturns(i, KindVolatility, from, to)
 			continue
 		}
 		r := v.logReturns(i, lo, hi)
@@ -465,6 +466,19 @@ func (s *Volatility) apply(v *view, key string) error {
 		})
 	}
 	return nil
+}
+
+// noteNoReturns says that a regime's window [from, to) holds no return
+// of instrument i (its data ended before it, began after it, or has a
+// hole there): the regime leaves it as it was.
+func (v *view) noteNoReturns(i int, kind ShockKind, from, to int64) {
+	ts := v.out.Series[i].Time
+	held := "it has no bars"
+	if len(ts) > 0 {
+		held = fmt.Sprintf("its bars run from %s to %s", data.FormatStamp(ts[0]), data.FormatStamp(ts[len(ts)-1]))
+	}
+	v.note(i, fmt.Sprintf("%s has no return in the %s window from %s to %s (%s): it is left as it was",
+		v.out.Series[i].Symbol, kind, data.FormatStamp(from), data.FormatStamp(to), held))
 }
 
 // ---- correlation ----
@@ -527,6 +541,7 @@ func (s *Correlation) apply(v *view, key string) error {
 		ts := v.out.Series[i].Time
 		r := rets[j]
 		if len(r) == 0 {
+			v.noteNoReturns(i, KindCorrelation, from, to)
 			continue
 		}
 		mu, phi := 0.0, 0.0
