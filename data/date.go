@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -20,13 +21,20 @@ type Date int64
 func (d *Date) UnmarshalTOML(v any) error {
 	switch x := v.(type) {
 	case string:
-		t, err := ParseDay(x)
-		if err != nil {
+		t, bad, err := parseDate(x)
+		switch {
+		case errors.Is(err, errOutsideNanos):
+			return errors.New(daysRange)
+		case bad != "" || err != nil:
 			return fmt.Errorf("want a date YYYY-MM-DD")
 		}
 		*d = Date(t)
 	case time.Time:
-		*d = Date(Day(x.Year(), x.Month(), x.Day()))
+		t, ok := unixNanos(time.Date(x.Year(), x.Month(), x.Day(), 0, 0, 0, 0, time.UTC))
+		if !ok {
+			return errors.New(daysRange)
+		}
+		*d = Date(t)
 	default:
 		return fmt.Errorf("want a date YYYY-MM-DD")
 	}

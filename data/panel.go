@@ -459,8 +459,15 @@ func ParseInstant(s string) (int64, error) {
 	if bad != "" {
 		return 0, fmt.Errorf("not a day of the calendar (%s)", bad) // 2021-02-30
 	}
+	if errors.Is(err, errOutsideNanos) {
+		return 0, errors.New(daysRange)
+	}
 	if tm, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return tm.UnixNano(), nil
+		n, ok := unixNanos(tm)
+		if !ok {
+			return 0, errors.New("outside " + nanosRange)
+		}
+		return n, nil
 	}
 	if _, err := time.Parse("2006-01-02T15:04:05.999999999", s); err == nil {
 		return 0, fmt.Errorf("an instant needs its zone: add Z (UTC) or an offset such as -05:00 (%sZ, %s-05:00); without one it is ambiguous (New York's 09:30 is 14:30 UTC in winter, 13:30 in summer)", s, s)
@@ -474,11 +481,20 @@ func ParseDay(s string) (int64, error) {
 	switch {
 	case bad != "":
 		return 0, fmt.Errorf("data: date %q is not a day of the calendar (%s)", s, bad)
+	case errors.Is(err, errOutsideNanos):
+		return 0, fmt.Errorf("data: date %q is %s", s, daysRange)
 	case err != nil:
 		return 0, fmt.Errorf("data: date %q is not YYYY-MM-DD", s)
 	}
 	return t, nil
 }
+
+// errOutsideNanos is parseDate's error for a day of the calendar whose
+// midnight Unix nanoseconds (int64) cannot hold.
+var errOutsideNanos = errors.New("outside Unix nanoseconds")
+
+// daysRange says which dates' midnights Unix nanoseconds hold.
+const daysRange = "outside the dates Unix nanoseconds hold (1677-09-22 to 2262-04-11)"
 
 // parseDate parses YYYY-MM-DD as UTC midnight; bad says which field is
 // out of range when the layout is right but the day does not exist
@@ -492,5 +508,11 @@ func parseDate(s string) (t int64, bad string, err error) {
 		}
 		return 0, "", err
 	}
-	return tm.UnixNano(), "", nil
+	// time.UnixNano wraps a time outside int64 round into another:
+	// 9999-01-01 read as 1815-03-31.
+	n, ok := unixNanos(tm)
+	if !ok {
+		return 0, "", errOutsideNanos
+	}
+	return n, "", nil
 }
