@@ -37,7 +37,9 @@ type PairHedgeParams struct {
 	Hedge HedgeMode `toml:"hedge"`
 	// Lookback is the number of returns in the rolling window of the
 	// "beta", "vol" and "minvar" modes, in sync points (see PairHedge).
-	// Default 60; >= 5.
+	// Default 60; 5 to 100,000,000 (the window holds no more returns than
+	// the data gives: one longer than the data never fills, and the hedge
+	// never trades).
 	Lookback int `toml:"lookback"`
 	// MaxRatio bounds the hedge ratio |short weight| / long weight of the
 	// estimated modes to [1/MaxRatio, MaxRatio]. Default 4; >= 1.
@@ -121,8 +123,8 @@ func (p *PairHedgeParams) Validate() error {
 	if !valid(p.Hedge) {
 		return fmt.Errorf("hedge = %v: want %s", p.Hedge, strict.OneOf(p.Hedge.spellings()))
 	}
-	if p.Lookback < 5 {
-		return fmt.Errorf("lookback = %d: want >= 5 returns", p.Lookback)
+	if p.Lookback < 5 || p.Lookback > maxWindow {
+		return fmt.Errorf("lookback = %d: want 5 to %d returns", p.Lookback, maxWindow)
 	}
 	if !(p.MaxRatio >= 1) || math.IsInf(p.MaxRatio, 0) {
 		return fmt.Errorf("max_ratio = %g: want a finite hedge ratio bound >= 1", p.MaxRatio)
@@ -178,7 +180,8 @@ func (p *PairHedgeParams) Validate() error {
 // (returns are synchronous; a stale price counting as a 0 return on the
 // union timeline would split the weekend move from the equities' and bias
 // β towards 0). The last Lookback returns are kept in ring buffers filled
-// from ctx.Price at each OnBar: only closes already seen, allocation-free.
+// from ctx.Price at each OnBar: only closes already seen, allocation-free
+// once the window is full (the buffers grow to Lookback as returns come).
 // Variances and covariances are sample ones (n − 1); the ratios do not
 // depend on the divisor.
 //
@@ -264,8 +267,7 @@ func (s *PairHedge) Init(ctx *engine.Context) error {
 	s.clock = clock{days: s.p.RebalanceDays, bars: s.p.RebalanceBars}
 	s.target = make([]float64, len(s.idx))
 	s.prev = make([]float64, len(s.idx))
-	s.rl = make([]float64, s.p.Lookback)
-	s.rs = make([]float64, s.p.Lookback)
+	s.rl, s.rs = s.rl[:0], s.rs[:0] // grown by push up to Lookback
 	s.invested, s.peak, s.stopped, s.synced, s.head, s.nret = false, 0, 0, false, 0, 0
 	s.seeded, s.recAt = false, 0
 	s.nReb, s.nDrift, s.nGross, s.nStop, s.nNoHedge, s.sumH, s.lastH = 0, 0, 0, 0, 0, 0, 0
@@ -440,8 +442,8 @@ func (s *PairHedge) seed(ctx *engine.Context) {
 		}
 		common = out
 	}
-	if len(common) > s.p.Lookback+1 {
-		common = common[len(common)-s.p.Lookback-1:]
+	if len(common)-1 > s.p.Lookback {
+		common = common[len(common)-1-s.p.Lookback:]
 	}
 	if len(common) < 2 {
 		return
@@ -528,8 +530,8 @@ func (s *PairHedge) seedCurrent(ctx *engine.Context) {
 			syncs = append(syncs, t)
 		}
 	}
-	if len(syncs) > s.p.Lookback+1 {
-		syncs = syncs[len(syncs)-s.p.Lookback-1:]
+	if len(syncs)-1 > s.p.Lookback {
+		syncs = syncs[len(syncs)-1-s.p.Lookback:]
 	}
 	if len(syncs) < 2 {
 		return
@@ -644,13 +646,20 @@ func (s *PairHedge) record(ctx *engine.Context) {
 
 // push appends one sync-point return of each leg to the ring buffers:
 // l and sh, the mean returns of its instruments (equal weights).
+// The buffers grow to Lookback as the returns come, so a window longer
+// than the data takes only what the data fills (made at full length,
+// lookback = 1e12 asked for 16 TB); full, they are rings, oldest at head.
 func (s *PairHedge) push(l, sh float64) {
+	if len(s.rl) < s.p.Lookback {
+		s.rl = append(s.rl, l)
+		s.rs = append(s.rs, sh)
+		s.nret = len(s.rl)
+		s.head = s.nret % s.p.Lookback
+		return
+	}
 	s.rl[s.head] = l
 	s.rs[s.head] = sh
 	s.head = (s.head + 1) % len(s.rl)
-	if s.nret < len(s.rl) {
-		s.nret++
-	}
 }
 
 // ratio is the hedge ratio h = wS / wL of the mode, from the full window;
@@ -659,7 +668,7 @@ func (s *PairHedge) ratio() (h float64, ok bool) {
 	if s.p.Hedge == HedgeDollar {
 		return 1, true
 	}
-	if s.nret < len(s.rl) {
+	if s.nret < s.p.Lookback {
 		return 0, false
 	}
 	vl, vs, cov := windowMoments(s.rl, s.rs, s.head)

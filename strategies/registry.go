@@ -303,6 +303,12 @@ func (c *clock) reset(now int64) { c.last, c.count = now, 0 }
 // the wait turns negative (a rebalance every bar).
 const maxDays = 36_525
 
+// maxWindow bounds the windows counted in bars or returns (sma-cross's
+// fast and slow, pair-hedge's lookback): a century of minute bars is
+// 52.6 million. Past 2^63 − 1 a window plus one wrapped negative, and a
+// window's buffers made at full length asked for terabytes.
+const maxWindow = 100_000_000
+
 // checkDays checks a parameter counted in calendar days: from min to
 // maxDays.
 func checkDays(key string, days, min int) error {

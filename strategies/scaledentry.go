@@ -44,7 +44,7 @@ type ScaledEntryParams struct {
 	// only. Default 0: the peak starts at the cycle's first close.
 	PeakLookback int `toml:"peak_lookback"`
 	// Tranches is the number of tranches in modes "schedule" and "pyramid".
-	// Default 4; >= 1.
+	// Default 4; 1 to 1,000,000.
 	Tranches int `toml:"tranches"`
 	// EveryDays is the spacing of the tranches in mode "schedule", in
 	// calendar days. Default 7; >= 1.
@@ -81,6 +81,11 @@ type ScaledEntryParams struct {
 	// (market-on-close at the close the decision was made on).
 	Fill Fill `toml:"fill"`
 }
+
+// maxTranches bounds tranches: a tranche is at least a millionth of the
+// capital. Each has a fill tag made up front (levelTags): 2^63 − 1
+// panicked, 1e12 ran out of memory.
+const maxTranches = 1_000_000
 
 // defaultsScaledEntry are the defaults before decoding (the zero Mode is
 // "drawdown"); Tranche and ExitFraction are filled in by Validate (they
@@ -129,8 +134,8 @@ func (p *ScaledEntryParams) Validate() error {
 			return fmt.Errorf("peak_lookback = %d: want >= 0 bars", p.PeakLookback)
 		}
 	case EntrySchedule, EntryPyramid:
-		if p.Tranches < 1 {
-			return fmt.Errorf("tranches = %d: want >= 1", p.Tranches)
+		if p.Tranches < 1 || p.Tranches > maxTranches {
+			return fmt.Errorf("tranches = %d: want 1 to %d", p.Tranches, maxTranches)
 		}
 		n = p.Tranches
 		if p.Mode == EntrySchedule && (p.EveryDays < 1 || p.EveryDays > maxDays) {

@@ -11,9 +11,10 @@ import (
 type SMACrossParams struct {
 	// Symbol is the instrument traded. Required.
 	Symbol string `toml:"symbol"`
-	// Fast is the short moving average's length in bars. Default 20.
+	// Fast is the short moving average's length in bars. Default 20; >= 1.
 	Fast int `toml:"fast"`
-	// Slow is the long moving average's length in bars. Default 50; > Fast.
+	// Slow is the long moving average's length in bars. Default 50; > Fast,
+	// at most 100,000,000.
 	Slow int `toml:"slow"`
 	// Weight is the fraction of equity held while the fast average is above
 	// the slow one. Default 1.0 (all in); (0, 1].
@@ -28,11 +29,11 @@ func (p *SMACrossParams) Validate() error {
 	if p.Symbol == "" {
 		return fmt.Errorf("symbol: required")
 	}
-	if p.Fast < 1 {
-		return fmt.Errorf("fast = %d: want >= 1", p.Fast)
+	if p.Fast < 1 || p.Fast >= maxWindow {
+		return fmt.Errorf("fast = %d: want >= 1 (and < slow <= %d)", p.Fast, maxWindow)
 	}
-	if p.Slow <= p.Fast {
-		return fmt.Errorf("slow = %d: want > fast (%d)", p.Slow, p.Fast)
+	if p.Slow <= p.Fast || p.Slow > maxWindow {
+		return fmt.Errorf("slow = %d: want > fast (%d) and <= %d bars", p.Slow, p.Fast, maxWindow)
 	}
 	if !(p.Weight > 0 && p.Weight <= 1) {
 		return fmt.Errorf("weight = %g: want a fraction in (0, 1]", p.Weight)

@@ -1,0 +1,103 @@
+package strategies
+
+// Parameters at their extremes: each one works as documented or is
+// refused naming the strategy, the key and the value; never a panic, an
+// allocation the data cannot fill, or a run that quietly does nothing.
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+)
+
+// extremesPanel is two daily instruments over 30 days, X falling 1 a day
+// from 100 and Y rising 1 a day from 100.
+func extremesPanel() *data.Panel {
+	xs, ys := make([]float64, 30), make([]float64, 30)
+	for k := range xs {
+		xs[k], ys[k] = 100-float64(k), 100+float64(k)
+	}
+	return &data.Panel{Series: []data.Series{bars("X", xs, xs), bars("Y", ys, ys)}}
+}
+
+// Huge counts were built or run as given: scaled-entry's tranches = 2^63 − 1
+// panicked in the constructor (makeslice for its fill tags; 1e12 ran the
+// machine out of memory), pair-hedge's lookback = 2^63 − 1 panicked at
+// Init (its return windows, made at full length; 1e12 asked for 16 TB),
+// sma-cross's slow = 2^63 − 1 panicked at its second bar (slow + 1 wrapped
+// to −2^63, its history came back empty and was indexed at −1). Each is
+// now refused naming the strategy, the key and the value.
+func TestHugeCountsRefused(t *testing.T) {
+	for _, c := range []struct {
+		name, typ string
+		params    Params
+		key       string
+	}{
+		{"scaled-entry tranches 2^63-1", "scaled-entry", Params{"symbol": "X", "mode": "schedule", "tranches": int64(math.MaxInt64)}, "tranches = 9223372036854775807"},
+		{"scaled-entry tranches 1e12", "scaled-entry", Params{"symbol": "X", "mode": "pyramid", "tranches": int64(1e12)}, "tranches = 1000000000000"},
+		{"pair-hedge lookback 2^63-1", "pair-hedge", Params{"long": []string{"Y"}, "short": []string{"X"}, "hedge": "beta", "lookback": int64(math.MaxInt64)}, "lookback = 9223372036854775807"},
+		{"pair-hedge lookback 1e12", "pair-hedge", Params{"long": []string{"Y"}, "short": []string{"X"}, "hedge": "vol", "lookback": int64(1e12)}, "lookback = 1000000000000"},
+		{"sma-cross slow 2^63-1", "sma-cross", Params{"symbol": "X", "slow": int64(math.MaxInt64)}, "slow = 9223372036854775807"},
+		{"sma-cross fast and slow near 2^63", "sma-cross", Params{"symbol": "X", "fast": int64(math.MaxInt64 - 1), "slow": int64(math.MaxInt64)}, "= 922337203685477580"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var err error
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Fatalf("panic: %v", r)
+					}
+				}()
+				var s engine.Strategy
+				s, err = Builtins().New(c.typ, c.params)
+				if err == nil {
+					_, err = engine.Run(extremesPanel(), nil, s, engine.Config{Cash: 1000})
+					if err == nil {
+						t.Fatalf("built and ran; want an error naming %q", c.key)
+					}
+				}
+			}()
+			if !strings.HasPrefix(err.Error(), c.typ+": ") || !strings.Contains(err.Error(), c.key) {
+				t.Errorf("error %q: want it to start %q and name %q", err, c.typ+": ", c.key)
+			}
+		})
+	}
+}
+
+// The largest counts allowed still run: a lookback of 100,000,000 returns
+// on 30 bars holds no more than the 29 returns the data has (the window
+// never fills, so the estimated hedge never trades: the runner's "made no
+// trade" note), and sma-cross with slow = 100,000,000 waits as many bars.
+func TestLargestCountsRun(t *testing.T) {
+	for _, c := range []struct {
+		name, typ string
+		params    Params
+	}{
+		{"pair-hedge lookback 1e8", "pair-hedge", Params{"long": []string{"Y"}, "short": []string{"X"}, "hedge": "beta", "lookback": int64(1e8)}},
+		{"sma-cross slow 1e8", "sma-cross", Params{"symbol": "X", "fast": int64(1e8 - 1), "slow": int64(1e8)}},
+		{"scaled-entry tranches 1e6", "scaled-entry", Params{"symbol": "X", "mode": "schedule", "tranches": int64(1e6), "every_days": int64(1)}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := Builtins().New(c.typ, c.params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := engine.Run(extremesPanel(), nil, s, engine.Config{Cash: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.typ == "scaled-entry" {
+				// One tranche of 1000 / 1e6 = 0.001 of cash a day from day 0,
+				// filled at the next open: 29 fills over the 30 bars.
+				if len(res.Fills) != 29 {
+					t.Errorf("%d fills, want 29", len(res.Fills))
+				}
+			} else if len(res.Fills) != 0 {
+				t.Errorf("%d fills, want none", len(res.Fills))
+			}
+		})
+	}
+}
