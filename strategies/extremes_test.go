@@ -101,3 +101,42 @@ func TestLargestCountsRun(t *testing.T) {
 		})
 	}
 }
+
+// Values the constructor took and then ignored or replaced, refused now
+// naming the key: exit_fraction = 0 given read as the default (1 /
+// len(take_profit) = 1/3, selling a third at each level), as tranche = 0
+// is refused; exit_fraction with take_profit = [] (no exit level: it
+// sells nothing, and 5, outside (0, 1], passed unchecked); a tranche
+// below a millionth of the capital (1e-300 bought nothing: under 1e-9 of
+// the capital a tranche counts as none and the cycle as full, and the
+// run made no trade).
+func TestScaledEntryIgnoredValuesRefused(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		params Params
+		want   string
+	}{
+		{"exit_fraction 0", Params{"symbol": "X", "exit_fraction": 0.0}, "scaled-entry: exit_fraction = 0: want a fraction of the position in (0, 1], or leave it out for 1 / len(take_profit)"},
+		{"exit_fraction 5 without take_profit", Params{"symbol": "X", "take_profit": []float64{}, "exit_fraction": 5.0}, "scaled-entry: exit_fraction = 5: want a fraction of the position in (0, 1]"},
+		{"exit_fraction 0.5 without take_profit", Params{"symbol": "X", "take_profit": []float64{}, "exit_fraction": 0.5}, "scaled-entry: exit_fraction: applies with take_profit levels, and take_profit = [] has none (it would be ignored)"},
+		{"tranche 1e-300", Params{"symbol": "X", "tranche": 1e-300}, "scaled-entry: tranche = 1e-300: want a fraction of the capital in [1e-06, 1]"},
+		{"tranche just under 1e-6", Params{"symbol": "X", "tranche": 0.99e-6}, "scaled-entry: tranche = 9.9e-07: want a fraction of the capital in [1e-06, 1]"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Builtins().New("scaled-entry", c.params)
+			if err == nil || err.Error() != c.want {
+				t.Errorf("got %v\nwant %s", err, c.want)
+			}
+		})
+	}
+	// The bounds themselves build.
+	for _, p := range []Params{
+		{"symbol": "X", "tranche": 1e-6},
+		{"symbol": "X", "exit_fraction": 1.0},
+		{"symbol": "X", "take_profit": []float64{}},
+	} {
+		if _, err := Builtins().New("scaled-entry", p); err != nil {
+			t.Errorf("%v: %v", p, err)
+		}
+	}
+}

@@ -31,7 +31,7 @@ type ScaledEntryParams struct {
 	// (see ScaledEntry). Default 1.0; (0, 10].
 	Capital float64 `toml:"capital"`
 	// Tranche is the fraction of an instrument's capital bought per
-	// tranche. Default 1 / number of tranches; (0, 1].
+	// tranche. Default 1 / number of tranches; [0.000001, 1].
 	Tranche float64 `toml:"tranche"`
 	// Levels are the drawdown levels from the running peak close, one per
 	// tranche, strictly increasing, each in [0, 1). Mode "drawdown" only.
@@ -58,7 +58,7 @@ type ScaledEntryParams struct {
 	TakeProfit []float64 `toml:"take_profit"`
 	// ExitFraction is the fraction of the position held at the first exit
 	// that each exit sells. Default 1 / len(TakeProfit) (the last exit
-	// leaves the instrument flat); (0, 1].
+	// leaves the instrument flat); (0, 1]. Only with take_profit levels.
 	ExitFraction float64 `toml:"exit_fraction"`
 	// TrailingStop, when > 0, sells the remainder when the close falls this
 	// fraction below the highest close since the cycle's first entry. It
@@ -86,6 +86,11 @@ type ScaledEntryParams struct {
 // capital. Each has a fill tag made up front (levelTags): 2^63 − 1
 // panicked, 1e12 ran out of memory.
 const maxTranches = 1_000_000
+
+// minTranche is the least tranche, a fraction of the capital: a tranche
+// under 1e-9 of it counts as none (the cycle is at full size), so the
+// run made no trade.
+const minTranche = 1e-6
 
 // defaultsScaledEntry are the defaults before decoding (the zero Mode is
 // "drawdown"); Tranche and ExitFraction are filled in by Validate (they
@@ -153,8 +158,8 @@ func (p *ScaledEntryParams) Validate() error {
 	if p.Tranche == 0 {
 		p.Tranche = 1 / float64(n)
 	}
-	if !(p.Tranche > 0 && p.Tranche <= 1) {
-		return fmt.Errorf("tranche = %g: want a fraction of the capital in (0, 1]", p.Tranche)
+	if !(p.Tranche >= minTranche && p.Tranche <= 1) {
+		return fmt.Errorf("tranche = %g: want a fraction of the capital in [%g, 1]", p.Tranche, minTranche)
 	}
 	for k, l := range p.TakeProfit {
 		if !(l > 0) || math.IsInf(l, 0) {
@@ -167,7 +172,7 @@ func (p *ScaledEntryParams) Validate() error {
 	if p.ExitFraction == 0 && len(p.TakeProfit) > 0 {
 		p.ExitFraction = 1 / float64(len(p.TakeProfit))
 	}
-	if len(p.TakeProfit) > 0 && !(p.ExitFraction > 0 && p.ExitFraction <= 1) {
+	if p.ExitFraction != 0 && !(p.ExitFraction > 0 && p.ExitFraction <= 1) {
 		return fmt.Errorf("exit_fraction = %g: want a fraction of the position in (0, 1]", p.ExitFraction)
 	}
 	if math.IsNaN(p.TrailingStop) || p.TrailingStop < 0 || p.TrailingStop >= 1 {
@@ -287,9 +292,13 @@ func NewScaledEntry(params Params) (engine.Strategy, error) {
 		return nil, err
 	}
 	// tranche = 0 would read as the default (1 / tranches): given, it is
-	// outside (0, 1] like any other.
+	// outside its range like any other. So is exit_fraction = 0 (read as
+	// 1 / len(take_profit)).
 	if _, ok := params["tranche"]; ok && p.Tranche == 0 {
-		return nil, fmt.Errorf("tranche = 0: want a fraction of the capital in (0, 1], or leave it out for 1 / the number of tranches")
+		return nil, fmt.Errorf("tranche = 0: want a fraction of the capital in [%g, 1], or leave it out for 1 / the number of tranches", minTranche)
+	}
+	if _, ok := params["exit_fraction"]; ok && p.ExitFraction == 0 {
+		return nil, fmt.Errorf("exit_fraction = 0: want a fraction of the position in (0, 1], or leave it out for 1 / len(take_profit)")
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -311,6 +320,11 @@ func NewScaledEntry(params Params) (engine.Strategy, error) {
 			}
 			return nil, fmt.Errorf("%s: applies to mode = %s, not %q (it would be ignored)", key, strings.Join(names, " or "), p.Mode.String())
 		}
+	}
+	// Without profit levels nothing reads exit_fraction (the trailing
+	// stop sells the whole remainder).
+	if _, ok := params["exit_fraction"]; ok && len(p.TakeProfit) == 0 {
+		return nil, fmt.Errorf("exit_fraction: applies with take_profit levels, and take_profit = [] has none (it would be ignored)")
 	}
 	n := len(p.Levels)
 	if p.Mode != EntryDrawdown {
