@@ -140,3 +140,30 @@ func TestScaledEntryIgnoredValuesRefused(t *testing.T) {
 		}
 	}
 }
+
+// pair-hedge refuses an empty symbol in a leg when built, naming its
+// place (it was found only at Init, after the data had loaded, as an
+// unknown symbol ""), and a max_gross that is not a number a cap can
+// reach (+Inf built and capped nothing, as 0 = off does).
+func TestPairHedgeBadLegsAndCap(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		params Params
+		want   string
+	}{
+		{"empty long symbol", Params{"long": []string{"Y", ""}, "short": []string{"X"}}, `pair-hedge: long[1]: empty symbol`},
+		{"empty short symbol", Params{"long": []string{"Y"}, "short": []string{""}}, `pair-hedge: short[0]: empty symbol`},
+		{"max_gross inf", Params{"long": []string{"Y"}, "short": []string{"X"}, "max_gross": math.Inf(1)}, `pair-hedge: max_gross = +Inf: want 0 (off) or a leverage >= gross (1), at most 10`},
+		{"max_gross 1e308", Params{"long": []string{"Y"}, "short": []string{"X"}, "max_gross": 1e308}, `pair-hedge: max_gross = 1e+308: want 0 (off) or a leverage >= gross (1), at most 10`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Builtins().New("pair-hedge", c.params)
+			if err == nil || err.Error() != c.want {
+				t.Errorf("got %v\nwant %s", err, c.want)
+			}
+		})
+	}
+	if _, err := Builtins().New("pair-hedge", Params{"long": []string{"Y"}, "short": []string{"X"}, "gross": 10.0, "max_gross": 10.0}); err != nil {
+		t.Errorf("max_gross = gross = 10: %v", err)
+	}
+}

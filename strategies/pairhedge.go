@@ -55,7 +55,8 @@ type PairHedgeParams struct {
 	// entered again. Default 0; >= 0.
 	CooldownDays int `toml:"cooldown_days"`
 	// MaxGross, when > 0, rebalances as soon as gross exposure at a close is
-	// more than MaxGross × equity (it must be >= Gross). Default 0 (off).
+	// more than MaxGross × equity (it must be >= Gross). Default 0 (off);
+	// [Gross, 10].
 	MaxGross float64 `toml:"max_gross"`
 	// Fill is when the legs trade: "next-open" (default: market orders at
 	// each instrument's next open) or "close" (market-on-close orders at
@@ -91,6 +92,16 @@ func (p *PairHedgeParams) Validate() error {
 	}
 	if len(p.Short) == 0 {
 		return fmt.Errorf("short: at least one symbol is required")
+	}
+	for _, leg := range []struct {
+		key     string
+		symbols []string
+	}{{"long", p.Long}, {"short", p.Short}} {
+		for j, s := range leg.symbols {
+			if s == "" {
+				return fmt.Errorf("%s[%d]: empty symbol", leg.key, j)
+			}
+		}
 	}
 	seen := map[string]string{}
 	for _, s := range p.Long {
@@ -144,8 +155,8 @@ func (p *PairHedgeParams) Validate() error {
 	if !valid(p.Legs) {
 		return fmt.Errorf("legs = %v: want %s", p.Legs, strict.OneOf(p.Legs.spellings()))
 	}
-	if math.IsNaN(p.MaxGross) || p.MaxGross < 0 || (p.MaxGross > 0 && p.MaxGross < p.Gross) {
-		return fmt.Errorf("max_gross = %g: want 0 (off) or a leverage >= gross (%g)", p.MaxGross, p.Gross)
+	if math.IsNaN(p.MaxGross) || p.MaxGross < 0 || (p.MaxGross > 0 && p.MaxGross < p.Gross) || p.MaxGross > 10 {
+		return fmt.Errorf("max_gross = %g: want 0 (off) or a leverage >= gross (%g), at most 10", p.MaxGross, p.Gross)
 	}
 	return nil
 }
