@@ -167,3 +167,34 @@ func TestPairHedgeBadLegsAndCap(t *testing.T) {
 		t.Errorf("max_gross = gross = 10: %v", err)
 	}
 }
+
+// A nil value from Go (no TOML value is nil) is refused naming its key.
+// The TOML writer left the key out, so it read as its default: a program
+// passing a nil []float64 for take_profit, meaning none, got the default
+// exits [0.10, 0.20, 0.30]; "exit_fraction": nil read as exit_fraction
+// = 0.
+func TestNilParamsRefused(t *testing.T) {
+	for _, c := range []struct {
+		name, typ string
+		params    Params
+		want      string
+	}{
+		{"nil", "sma-cross", Params{"symbol": "X", "fast": nil}, "sma-cross: params: fast: no value (nil): leave the key out for its default"},
+		{"nil slice", "scaled-entry", Params{"symbol": "X", "take_profit": []float64(nil)}, "scaled-entry: params: take_profit: no value (nil): leave the key out for its default, or give an empty list"},
+		{"nil in a table", "weights", Params{"weights": map[string]any{"X": 0.5, "Y": nil}}, "weights: params: weights.Y: no value (nil)"},
+		{"nil in a list", "buy-and-hold", Params{"symbols": []any{"X", nil}}, "buy-and-hold: params: symbols[1]: no value (nil)"},
+		{"nil map", "weights", Params{"weights": map[string]any(nil)}, "weights: params: weights: no value (nil)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Builtins().New(c.typ, c.params)
+			if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+				t.Errorf("got %v\nwant %s…", err, c.want)
+			}
+		})
+	}
+	// An empty list is a value: take_profit = [] means no exit.
+	s, err := Builtins().New("scaled-entry", Params{"symbol": "X", "take_profit": []float64{}})
+	if err != nil || len(s.(*ScaledEntry).p.TakeProfit) != 0 {
+		t.Errorf("take_profit = []: %v", err)
+	}
+}

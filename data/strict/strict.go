@@ -287,7 +287,17 @@ func DecodeText(text string, dst any) error {
 // The map is written back as TOML and parsed, so that there is one
 // decoding path: the same types, defaults, UnmarshalText and errors as a
 // table read from a file.
+//
+// A nil value (nil, or a nil slice, map or pointer: a Go caller's; no
+// TOML value is nil) is an error naming its key: the TOML writer leaves
+// it out, so it read as the key's default (a nil list of exits as the
+// default exits, not none).
 func DecodeMap(m map[string]any, dst any, path string) error {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if err := noNil(m[k], join(path, k)); err != nil {
+			return err
+		}
+	}
 	var buf bytes.Buffer
 	if err := toml.NewEncoder(&buf).Encode(m); err != nil {
 		if path == "" {
@@ -300,6 +310,49 @@ func DecodeMap(m map[string]any, dst any, path string) error {
 		return err
 	}
 	return Decode(&md, p, dst, path)
+}
+
+// noNil returns an error naming the first nil value in v (at path), in
+// the order of a table's sorted keys and a list's elements.
+func noNil(v any, path string) error {
+	rv := reflect.ValueOf(v)
+	if v == nil {
+		return fmt.Errorf("%s: no value (nil): leave the key out for its default", path)
+	}
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if rv.IsNil() {
+			return fmt.Errorf("%s: no value (nil): leave the key out for its default", path)
+		}
+		return noNil(rv.Elem().Interface(), path)
+	case reflect.Slice:
+		if rv.IsNil() {
+			return fmt.Errorf("%s: no value (nil): leave the key out for its default, or give an empty list", path)
+		}
+		for j := range rv.Len() {
+			if err := noNil(rv.Index(j).Interface(), fmt.Sprintf("%s[%d]", path, j)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		if rv.IsNil() {
+			return fmt.Errorf("%s: no value (nil): leave the key out for its default, or give an empty table", path)
+		}
+		if rv.Type().Key().Kind() != reflect.String {
+			return nil // the TOML writer refuses it, naming the type
+		}
+		keys := make([]string, 0, rv.Len())
+		for _, k := range rv.MapKeys() {
+			keys = append(keys, k.String())
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if err := noNil(rv.MapIndex(reflect.ValueOf(k).Convert(rv.Type().Key())).Interface(), join(path, k)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Check checks a raw TOML value (as the toml package decodes it into an
