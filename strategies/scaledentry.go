@@ -489,13 +489,13 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	if pos > 0 {
 		// Trailing stop on the remainder.
 		armed := st.exits > 0 || len(s.p.TakeProfit) == 0
-		if s.p.TrailingStop > 0 && armed && st.first != 0 && c <= (1-s.p.TrailingStop)*st.high {
+		if s.p.TrailingStop > 0 && armed && st.first != 0 && fallen(c, st.high, s.p.TrailingStop) {
 			return s.submit(ctx, st, pendStop, 0, -pos, "trailing stop")
 		}
 		// Scale out at every profit level the close has reached: one
 		// order for the sum of their sizes.
 		k, avg := 0, ctx.AvgCost(i)
-		for st.exits+k < len(s.p.TakeProfit) && c >= (1+s.p.TakeProfit[st.exits+k])*avg {
+		for st.exits+k < len(s.p.TakeProfit) && risen(c, avg, s.p.TakeProfit[st.exits+k]) {
 			k++
 		}
 		if k > 0 {
@@ -533,8 +533,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	switch s.p.Mode {
 	case EntryDrawdown:
 		// Every level the drawdown has reached: one order for them all.
-		dd := 1 - c/st.peak
-		for st.entries+k < s.n && dd >= s.p.Levels[st.entries+k] {
+		for st.entries+k < s.n && fallen(c, st.peak, s.p.Levels[st.entries+k]) {
 			k++
 		}
 	case EntrySchedule:
@@ -542,7 +541,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 			k = 1
 		}
 	case EntryPyramid:
-		if st.entries == 0 || c >= (1+s.p.Step)*st.lastPrice {
+		if st.entries == 0 || risen(c, st.lastPrice, s.p.Step) {
 			k = 1
 		}
 	}
@@ -582,6 +581,23 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	st.lastEntry = now
 	return s.submit(ctx, st, pendEntry, k, qty, tag)
 }
+
+// levelTol is the relative tolerance of a price against a level: prices
+// on a tick grid hit levels exactly, and in floats they fell a hair short
+// (1 − 90/100 is 0.09999999999999998 < 0.10; (1 + 0.1) × 100 is
+// 110.00000000000001 > 110). A few ulps of a double; far below any
+// level's meaning.
+const levelTol = 1e-12
+
+// fallen reports whether close c is at least frac below ref: c ≤ (1 −
+// frac) × ref, up to levelTol (a drawdown level from the peak, the
+// trailing stop from the high).
+func fallen(c, ref, frac float64) bool { return c <= (1-frac)*ref*(1+levelTol) }
+
+// risen reports whether close c is at least frac above ref: c ≥ (1 +
+// frac) × ref, up to levelTol (a profit level over the average entry
+// price, the pyramid's step over the last tranche's fill).
+func risen(c, ref, frac float64) bool { return c >= (1+frac)*ref*(1-levelTol) }
 
 // newCycle starts a cycle with reference peak c (the first bar's close, or
 // the close the previous cycle's last sale was decided on): capital fixed

@@ -104,3 +104,40 @@ func TestScaledEntryCommissionLotsCapCooldownByHand(t *testing.T) {
 		}
 	}
 }
+
+// Market-on-close fills and the cooldown after a cycle's sale. Cash
+// 1,000, no costs, levels [0.10], take_profit [0.20], cooldown_days 2,
+// fill = "close": an order fills at the close it was decided on.
+//
+//	bar close  decision and fill at this close              cash       equity
+//	 0  100    cycle: peak 100                               1,000      1,000
+//	 1   90    dd 0.10: tranche 1, 1,000/90 = 11.1111 @ 90   0          1,000
+//	 2  100    avg 90; exit at 1.2 × 90 = 108: not yet       0          1,111.11
+//	 3  110    110 ≥ 108: exit 1 (the last): −11.1111 @ 110  1,222.22   1,222.22
+//	 4   95    flat: a new cycle, capital 1,222.22, peak 110
+//	           (bar 3's close); dd 0.136 ≥ 0.10, but the
+//	           sale filled at bar 3's close, 1 day ago < 2   1,222.22   1,222.22
+//	 5   96    2 days: dd 1 − 96/110 = 0.127: tranche 1,
+//	           1,222.22/96 = 12.7315 @ 96                    0          1,222.22
+//	 6   96                                                  0          1,222.22
+func TestScaledEntryCloseFillsCooldownAfterSaleByHand(t *testing.T) {
+	px := []float64{100, 90, 100, 110, 95, 96, 96}
+	st, res := run(t, &data.Panel{Series: []data.Series{bars("X", px, px)}}, "scaled-entry", Params{
+		"symbol": "X", "levels": []float64{0.10}, "take_profit": []float64{0.20},
+		"cooldown_days": int64(2), "fill": "close",
+	}, 1000)
+	q1 := 1000.0 / 90
+	cash := q1 * 110
+	checkFills(t, res.Fills, []wantFill{
+		{1, "X", q1, 90, "tranche 1"},
+		{3, "X", -q1, 110, "exit 1"},
+		{5, "X", cash / 96, 96, "tranche 1"},
+	})
+	checkCurve(t, res,
+		[]float64{1000, 1000, q1 * 100, cash, cash, cash, cash},
+		[]float64{1000, 0, 0, cash, cash, 0, 0})
+	rep := st.(Reporter).Report()
+	if rep["tranches_filled"] != 2 || rep["exits_filled"] != 1 {
+		t.Errorf("report %v: want 2 tranches and 1 exit", rep)
+	}
+}
