@@ -306,7 +306,7 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		if eq > s.peak {
 			s.peak = eq
 		}
-		if eq <= (1-s.p.StopLoss)*s.peak {
+		if fallen(eq, s.peak, s.p.StopLoss) {
 			s.invested = false
 			s.stopped = now
 			s.nStop++

@@ -109,3 +109,24 @@ func TestPairHedgeGross3CommissionNearZeroLegByHand(t *testing.T) {
 		t.Errorf("commission %.9f, want %.9f", got, 1000-x1+e2-x3)
 	}
 }
+
+// The stop-loss fires at exactly its level. Dollar mode, gross 1, cash
+// 1,000, L and S at 100: +5 L, −5 S at bar 1's open, cash 1,000, so the
+// equity is 500 + 5 × L's close with S flat; the peak since entry is
+// 1,000. stop_loss 0.34: the stop is at 0.66 × 1,000 = 660, which L = 32
+// reaches exactly (500 + 160). In floats 1 − 0.34 is 0.6599999999999999
+// and × 1,000 gives 659.9999999999999 < 660: the stop did not fire.
+// Decided on bar 2's close, both legs are closed at bar 3's open (and not
+// entered again within cooldown_days 30).
+func TestPairHedgeStopLossAtExactlyItsLevel(t *testing.T) {
+	l := bars("L", []float64{100, 100, 100, 32, 32}, []float64{100, 100, 32, 32, 32})
+	s := flat("S", 5, 100)
+	_, res := run(t, &data.Panel{Series: []data.Series{l, s}}, "pair-hedge",
+		Params{"long": []string{"L"}, "short": []string{"S"}, "rebalance_days": int64(30), "stop_loss": 0.34, "cooldown_days": int64(30)}, 1000)
+	checkFills(t, res.Fills, []wantFill{
+		{1, "S", -5, 100, "rebalance short"},
+		{1, "L", 5, 100, "rebalance long"},
+		{3, "L", -5, 32, "stop loss"},
+		{3, "S", 5, 100, "stop loss"},
+	})
+}

@@ -303,6 +303,24 @@ func (c *clock) reset(now int64) { c.last, c.count = now, 0 }
 // the wait turns negative (a rebalance every bar).
 const maxDays = 36_525
 
+// levelTol is the relative tolerance of a price against a level: prices
+// on a tick grid hit levels exactly, and in floats they fell a hair short
+// (1 − 90/100 is 0.09999999999999998 < 0.10; (1 + 0.1) × 100 is
+// 110.00000000000001 > 110). A few ulps of a double; far below any
+// level's meaning.
+const levelTol = 1e-12
+
+// fallen reports whether close c is at least frac below ref: c ≤ (1 −
+// frac) × ref, up to levelTol (scaled-entry's drawdown level from the
+// peak and trailing stop from the high, pair-hedge's stop-loss from the
+// equity's peak).
+func fallen(c, ref, frac float64) bool { return c <= (1-frac)*ref*(1+levelTol) }
+
+// risen reports whether close c is at least frac above ref: c ≥ (1 +
+// frac) × ref, up to levelTol (a profit level over the average entry
+// price, the pyramid's step over the last tranche's fill).
+func risen(c, ref, frac float64) bool { return c >= (1+frac)*ref*(1-levelTol) }
+
 // maxWindow bounds the windows counted in bars or returns (sma-cross's
 // fast and slow, pair-hedge's lookback): a century of minute bars is
 // 52.6 million. Past 2^63 − 1 a window plus one wrapped negative, and a

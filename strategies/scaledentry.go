@@ -582,23 +582,6 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	return s.submit(ctx, st, pendEntry, k, qty, tag)
 }
 
-// levelTol is the relative tolerance of a price against a level: prices
-// on a tick grid hit levels exactly, and in floats they fell a hair short
-// (1 − 90/100 is 0.09999999999999998 < 0.10; (1 + 0.1) × 100 is
-// 110.00000000000001 > 110). A few ulps of a double; far below any
-// level's meaning.
-const levelTol = 1e-12
-
-// fallen reports whether close c is at least frac below ref: c ≤ (1 −
-// frac) × ref, up to levelTol (a drawdown level from the peak, the
-// trailing stop from the high).
-func fallen(c, ref, frac float64) bool { return c <= (1-frac)*ref*(1+levelTol) }
-
-// risen reports whether close c is at least frac above ref: c ≥ (1 +
-// frac) × ref, up to levelTol (a profit level over the average entry
-// price, the pyramid's step over the last tranche's fill).
-func risen(c, ref, frac float64) bool { return c >= (1+frac)*ref*(1-levelTol) }
-
 // newCycle starts a cycle with reference peak c (the first bar's close, or
 // the close the previous cycle's last sale was decided on): capital fixed
 // at today's equity.
