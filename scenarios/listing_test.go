@@ -391,7 +391,8 @@ min_obs = 5`)
 // since the trading dates it missed counted 0. A token trading through
 // moves on its 10:00 bar: a gap opens it at 80, during the bar it closes
 // there; a wick takes its low 99 to 79.2. A token whose data ended the
-// day before is noted for the wick as for a jump.
+// day before is noted for the wick as for a jump, each by its kind (the
+// wick's note said "before the move from …").
 func TestTimeBeforeSameDayListing(t *testing.T) {
 	start := data.Day(2025, 1, 7)
 	hourly := func(sym string, h0, n int) data.Series {
@@ -403,13 +404,16 @@ func TestTimeBeforeSameDayListing(t *testing.T) {
 		return s
 	}
 	for _, c := range []struct {
-		shock, note string
-		btcLow      float64 // BTC's 10:00 bar's low (its close after: btcClose)
-		btcClose    float64
+		shock, note, ended string
+		btcLow             float64 // BTC's 10:00 bar's low (its close after: btcClose)
+		btcClose           float64
 	}{
-		{"type = \"jump\"\nmove = -0.2\ngap = true", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the move at 2025-01-07T10:00:00Z: its 1-bar path had run its course", 79.2, 80},
-		{"type = \"jump\"\nmove = -0.2\ngap = false", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the move at 2025-01-07T10:00:00Z: its 1-bar path had run its course", 79.2, 80},
-		{"type = \"wick\"\nmove = -0.2", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the wick at 2025-01-07T10:00:00Z", 79.2, 100},
+		{"type = \"jump\"\nmove = -0.2\ngap = true", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the move at 2025-01-07T10:00:00Z: its 1-bar path had run its course",
+			"DD: DD's data ends on 2025-01-06T19:00:00Z, before the move from 2025-01-07T10:00:00Z began", 79.2, 80},
+		{"type = \"jump\"\nmove = -0.2\ngap = false", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the move at 2025-01-07T10:00:00Z: its 1-bar path had run its course",
+			"DD: DD's data ends on 2025-01-06T19:00:00Z, before the move from 2025-01-07T10:00:00Z began", 79.2, 80},
+		{"type = \"wick\"\nmove = -0.2", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the wick at 2025-01-07T10:00:00Z",
+			"DD: DD's data ends on 2025-01-06T19:00:00Z, before the wick at 2025-01-07T10:00:00Z: it is left as it was", 79.2, 100},
 	} {
 		t.Run(c.shock, func(t *testing.T) {
 			p := panelOf(hourly("BTC", 0, 72), hourly("TAO", 15, 40), hourly("DD", -24, 20))
@@ -423,7 +427,7 @@ func TestTimeBeforeSameDayListing(t *testing.T) {
 			near(t, "BTC close at 10:00", out.Series[0].Close[10], c.btcClose, 1e-12)
 			near(t, "BTC close at 09:00", out.Series[0].Close[9], 100, 0)
 			h.has(t, h.notes, c.note)
-			h.has(t, h.notes, "DD: DD's data ends on 2025-01-06T19:00:00Z, before the move from 2025-01-07T10:00:00Z began")
+			h.has(t, h.notes, c.ended)
 		})
 	}
 }

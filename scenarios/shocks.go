@@ -197,7 +197,7 @@ func (v *view) jumpAll(move map[int]float64, t0 int64, w When, p JumpPath) error
 			continue
 		}
 		if v.endedBefore(i, t0, w, p.Gap) {
-			v.noteEnded(i, t0)
+			v.noteEnded(i, t0, KindJump)
 			continue
 		}
 		pre := v.missed(i, t0)
@@ -228,12 +228,17 @@ func (v *view) endedBefore(i int, t0 int64, w When, gap bool) bool {
 	return len(ts) > 0 && v.hit(i, t0, w, gap) >= len(ts) && v.tradesFrom(t0)
 }
 
-// noteEnded says that instrument i, whose data ended before the move
-// from t0, is left as it was.
-func (v *view) noteEnded(i int, t0 int64) {
+// noteEnded says that instrument i, whose data ended before the shock
+// of kind at t0, is left as it was: before "the wick at t0", or "the move
+// from t0" (a jump, a propagated shock) began.
+func (v *view) noteEnded(i int, t0 int64, kind ShockKind) {
 	ts := v.out.Series[i].Time
-	v.note(i, fmt.Sprintf("%s's data ends on %s, before the move from %s began: it is left as it was, a position in it held at its last close",
-		v.out.Series[i].Symbol, data.FormatStamp(ts[len(ts)-1]), data.FormatStamp(t0)))
+	before := fmt.Sprintf("the move from %s began", data.FormatStamp(t0))
+	if kind == KindWick {
+		before = "the wick at " + data.FormatStamp(t0)
+	}
+	v.note(i, fmt.Sprintf("%s's data ends on %s, before %s: it is left as it was, a position in it held at its last close",
+		v.out.Series[i].Symbol, data.FormatStamp(ts[len(ts)-1]), before))
 }
 
 // listedAfterInstant reports whether instrument i's first bar opens
@@ -732,7 +737,7 @@ func (s *Wick) apply(v *view, key string) error {
 			continue
 		}
 		if v.endedBefore(i, t0, s.When, false) {
-			v.noteEnded(i, t0)
+			v.noteEnded(i, t0, KindWick)
 			continue
 		}
 		k := v.hit(i, t0, s.When, false)
@@ -945,7 +950,7 @@ func (s *Propagate) apply(v *view, key string) error {
 			// No move to give it, whatever its betas: a jump leaves it
 			// as it was, and so does this (its lookback may hold no
 			// bar, and its betas would stop the scenario).
-			v.noteEnded(i, t0)
+			v.noteEnded(i, t0, KindJump)
 			continue
 		}
 		if pre := v.missed(i, t0); pre > 0 {
