@@ -408,9 +408,9 @@ func TestTimeBeforeSameDayListing(t *testing.T) {
 		btcLow             float64 // BTC's 10:00 bar's low (its close after: btcClose)
 		btcClose           float64
 	}{
-		{"type = \"jump\"\nmove = -0.2\ngap = true", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the move at 2025-01-07T10:00:00Z: its 1-bar path had run its course",
+		{"type = \"jump\"\nmove = -0.2\ngap = true", "TAO: TAO first trades at 2025-01-07T15:00:00Z, 5 bars after the move at 2025-01-07T10:00:00Z: its 1-bar path had run its course",
 			"DD: DD's data ends on 2025-01-06T19:00:00Z, before the move from 2025-01-07T10:00:00Z began", 79.2, 80},
-		{"type = \"jump\"\nmove = -0.2\ngap = false", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the move at 2025-01-07T10:00:00Z: its 1-bar path had run its course",
+		{"type = \"jump\"\nmove = -0.2\ngap = false", "TAO: TAO first trades at 2025-01-07T15:00:00Z, 5 bars after the move at 2025-01-07T10:00:00Z: its 1-bar path had run its course",
 			"DD: DD's data ends on 2025-01-06T19:00:00Z, before the move from 2025-01-07T10:00:00Z began", 79.2, 80},
 		{"type = \"wick\"\nmove = -0.2", "TAO: TAO first trades at 2025-01-07T15:00:00Z, after the wick at 2025-01-07T10:00:00Z",
 			"DD: DD's data ends on 2025-01-06T19:00:00Z, before the wick at 2025-01-07T10:00:00Z: it is left as it was", 79.2, 100},

@@ -55,8 +55,9 @@ type Target struct {
 // sets Date to an exact instant instead: a gap hits each instrument's
 // first bar that opens at or after it, a move during the bar its first
 // bar that has not closed by then (view.hit). An instrument whose first
-// bar comes trading days after the shock's date takes only the rest of
-// a jump's path or a replay (docs/scenarios.md).
+// bar comes after the shock (trading days after its date, or after its
+// instant on that date) takes only the rest of a jump's path or a replay
+// (docs/scenarios.md).
 type When struct {
 	Date   int64 // UTC ns of a calendar date (00:00), or of an exact instant
 	Day    int   // offset in calendar days from the start

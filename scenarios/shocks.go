@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
 )
 
 // fieldErr formats a validation error as ".key = value: problem"; Validate
@@ -181,11 +182,13 @@ func (v *view) overrides(t Target, over map[string]float64, move map[int]float64
 }
 
 // jumpAll applies a jump path with per-instrument moves, in index order.
-// An instrument whose first bar comes trading days after t0 (listed
-// after the move began) takes the rest of the path from there, scaled
-// so that its first bar opens where it did (missed): the part of the move
-// before it traded is not a return anyone could have held. One whose data
-// ended before t0 (merged away, delisted) is left as it was, noted.
+// An instrument whose first bar comes after t0 (listed after the move
+// began: trading days after it, or, for a shock placed at an instant, on
+// its date after the instant) takes the rest of the path from there,
+// scaled so that its first bar opens where it traded (pathBars): the part
+// of the move before it traded is not a return anyone could have held.
+// One whose data ended before t0 (merged away, delisted) is left as it
+// was, noted.
 func (v *view) jumpAll(move map[int]float64, t0 int64, w When, p JumpPath) error {
 	keys := make([]int, 0, len(move))
 	for i := range move {
@@ -201,21 +204,28 @@ func (v *view) jumpAll(move map[int]float64, t0 int64, w When, p JumpPath) error
 			continue
 		}
 		pre := v.missed(i, t0)
-		if v.listedAfterInstant(i, t0, w) && max(p.SpreadDays, 1) == 1 && p.RecoverDays == 0 {
-			v.note(i, fmt.Sprintf("%s first trades at %s, after the move at %s: its 1-bar path had run its course",
-				v.out.Series[i].Symbol, data.FormatTime(v.out.Series[i].Time[0]), data.FormatTime(t0)))
-			continue
-		}
-		if pre > 0 {
-			if days := max(p.SpreadDays, 1) + p.RecoverDays; pre >= days {
-				v.note(i, fmt.Sprintf("%s first trades on %s, %d trading days after the move from %s began: its %d-day path had run its course",
-					v.out.Series[i].Symbol, data.FormatDay(v.out.Series[i].Time[0]), pre, data.FormatDay(t0), days))
+		late := pre > 0 || v.listedAfterInstant(i, t0, w)
+		k0 := v.hit(i, t0, w, p.Gap)
+		off, N, M := v.pathBars(i, k0, t0, late, pre, p)
+		if late {
+			s := &v.out.Series[i]
+			var when, length string
+			if s.BarInterval().Intraday() {
+				when = fmt.Sprintf("%s first trades at %s, %s after the move at %s", s.Symbol,
+					data.FormatStamp(s.Time[0]), counted(off, "bar"), data.FormatStamp(t0))
+				length = fmt.Sprintf("%d-bar", N+M)
+			} else {
+				when = fmt.Sprintf("%s first trades on %s, %s after the move from %s began", s.Symbol,
+					data.FormatDay(s.Time[0]), counted(pre, "trading day"), data.FormatDay(t0))
+				length = fmt.Sprintf("%d-day", N+M)
+			}
+			if off >= N+M {
+				v.note(i, when+": its "+length+" path had run its course")
 				continue
 			}
-			v.say(i, fmt.Sprintf("%s first trades on %s, %d trading days after the move from %s began: it takes the rest of the path from there",
-				v.out.Series[i].Symbol, data.FormatDay(v.out.Series[i].Time[0]), pre, data.FormatDay(t0)))
+			v.say(i, when+": it takes the rest of the path from there")
 		}
-		v.jump(i, v.hit(i, t0, w, p.Gap), pre, t0, move[i], p)
+		v.jump(i, k0, off, N, M, move[i], p)
 	}
 	return nil
 }
@@ -303,52 +313,19 @@ func (v *view) say(i int, text string) {
 //
 // with G1 = 1+x, G2 = 1 + x·(1-y), j = k-k0. High, low and close of bar k
 // are multiplied by g(j); the open by g(j) for a gap, by g(j-1) (g(-1) = 1)
-// when the move happens during the bar.
+// when the move happens during the bar. N, M and off are in bars
+// (pathBars).
 //
-// N and M are SpreadDays and RecoverDays: on daily bars, bars (each a
-// trading day); on intraday bars, the bars of that many of the
-// instrument's trading dates (UTC days with a bar), from k0's (barsOfDays):
-// "−8 % over five sessions" spreads over an equity's five sessions, not
-// five hourly bars. SpreadDays 1 (the default) is one bar on either: the
-// move at once.
-//
-// pre is the number of trading days the path ran before bar k0, the
-// instrument's first (missed): bar k then takes g(k + pre), divided by
-// g(pre − 1), the level the path had reached before it, so that its
-// first open stands where it traded. On intraday bars pre days are pre
-// times the bars of its first date, and so are N and M.
-func (v *view) jump(i, k0, pre int, t0 int64, x float64, p JumpPath) {
+// off is the number of the path's bars that ran before bar k0, the
+// instrument's first (a late listing): bar k then takes g(k + off),
+// divided by g(off − 1), the level the path had reached before it, so
+// that its first open stands where it traded.
+func (v *view) jump(i, k0, off, N, M int, x float64, p JumpPath) {
 	if k0 >= len(v.out.Series[i].Time) || x == 0 {
 		return
 	}
 	s := v.prices(i)
 	n := len(s.Close)
-	N := max(p.SpreadDays, 1)
-	M := p.RecoverDays
-	off := pre
-	if ts := v.out.Series[i].Time; v.out.Series[i].BarInterval().Intraday() {
-		switch {
-		case pre > 0:
-			perDay := barsPerDay(ts)
-			off, M = pre*perDay, M*perDay
-			if iv := int64(v.out.Series[i].BarInterval()); v.out.Series[i].Class == data.Crypto && iv > 0 {
-				// A token trades every hour: the bars it missed are the
-				// time since the move began (listed at 14:00, not at a
-				// date's first bar).
-				off = int((ts[0] - t0) / iv)
-			}
-			if N > 1 {
-				N *= perDay
-			}
-		default:
-			if N > 1 {
-				N = barsOfDays(ts, k0, N)
-			}
-			if M > 0 {
-				M = barsOfDays(ts, k0+N, M)
-			}
-		}
-	}
 	G1 := 1 + x
 	G2 := G1
 	if M > 0 {
@@ -393,6 +370,117 @@ func (v *view) jump(i, k0, pre int, t0 int64, x float64, p JumpPath) {
 		s.Low[k] *= gc
 		s.Close[k] *= gc
 	}
+}
+
+// pathBars is jump path p, hitting instrument i's bar k0 (v.hit) for a
+// shock at t0, in i's bars: N of spread, M of recovery (SpreadDays and
+// RecoverDays), and off, the bars of the path that ran before its first
+// bar when it first trades after t0 (late; pre is the trading dates it
+// missed, view.missed).
+//
+// On daily bars they are days: N = SpreadDays, M = RecoverDays, off = pre.
+// On intraday bars a day is the bars of one of the instrument's trading
+// dates (UTC days with a bar), counted from the bar the shock hits: the
+// spread runs to the end of the SpreadDays-th date from k0's (1, the
+// default, is the move at once: one bar), the recovery over the
+// RecoverDays dates from the bar after it. An instrument listed late joins
+// this path on its own calendar from the instant (lateBars): a token
+// listed at 15:00 after a move at 10:00 of a spread of two days missed 5
+// of its 38 bars, 10:00 to the end of the next date, and takes the rest,
+// 33, as a token trading throughout does from 15:00. An equity listed on
+// a later date than the move counts whole sessions of its bars
+// (barsPerDay) from the move's date.
+func (v *view) pathBars(i, k0 int, t0 int64, late bool, pre int, p JumpPath) (off, N, M int) {
+	s := &v.out.Series[i]
+	ts := s.Time
+	N, M = max(p.SpreadDays, 1), p.RecoverDays
+	switch {
+	case !s.BarInterval().Intraday():
+		if late {
+			off = pre
+		}
+		return off, N, M
+	case !late:
+		if N > 1 {
+			N = barsOfDays(ts, k0, N)
+		}
+		if M > 0 {
+			M = barsOfDays(ts, k0+N, M)
+		}
+		return 0, N, M
+	case s.Class == data.Equity && pre > 0:
+		perDay := barsPerDay(ts)
+		off, M = pre*perDay, M*perDay
+		if N > 1 {
+			N *= perDay
+		}
+		return off, N, M
+	}
+	// A token (on a grid of its interval, every day), or an equity listed
+	// on the move's date (on its session's grid): the path's bars
+	// from the one the shock hits, hit, off before its first. Dates are
+	// UTC days: a token's every day; an equity's same date.
+	iv := int64(s.BarInterval())
+	off = v.lateBars(i, t0, p.Gap, pre)
+	hit := ts[0] - int64(off)*iv
+	first := data.DayNumber(ts[0])
+	// virtual counts the bars on the grid from t to the end of day d-1
+	// (a date of the path that ended before the instrument traded).
+	virtual := func(t, d int64) int { return int((d*data.NanosPerDay - t + iv - 1) / iv) }
+	if N > 1 {
+		if rest := N - int(first-data.DayNumber(hit)); rest > 0 {
+			N = off + barsOfDays(ts, 0, rest)
+		} else {
+			N = virtual(hit, data.DayNumber(hit)+int64(N))
+		}
+	}
+	if M > 0 {
+		if off < N {
+			M = barsOfDays(ts, N-off, M)
+		} else {
+			from := hit + int64(N)*iv // the recovery's first bar
+			if rest := M - int(first-data.DayNumber(from)); rest > 0 {
+				M = off - N + barsOfDays(ts, 0, rest)
+			} else {
+				M = virtual(from, data.DayNumber(from)+int64(M))
+			}
+		}
+	}
+	return off, N, M
+}
+
+// lateBars is the number of bars of a shock at t0 (a gap or not) that
+// instrument i, on intraday bars and first trading after t0, missed: on a
+// token's calendar (a bar every interval, on the grid of its first bar's
+// stamp) those from the bar the shock hits (the one t0 falls in; for a
+// gap the first that opens at or after it) up to its first; for an equity
+// listed on a later date pre whole sessions of its bars (barsPerDay); one
+// listed on t0's date, its session's bars from the open up to its first,
+// from the one the shock hits. At least 1: the shock began before the
+// instrument's first trade, which stands where it traded.
+func (v *view) lateBars(i int, t0 int64, gap bool, pre int) int {
+	s := &v.out.Series[i]
+	ts := s.Time
+	iv := int64(s.BarInterval())
+	if s.Class == data.Equity {
+		if pre > 0 {
+			return pre * barsPerDay(ts)
+		}
+		open := data.DayNumber(ts[0]) * data.NanosPerDay
+		if data.ExchangeOf(s.Symbol) == data.NewYork {
+			open, _ = engine.SessionHours(ts[0])
+		}
+		n := 0
+		for b := ts[0] - iv; b >= open && (gap && b >= t0 || !gap && b+iv > t0); b -= iv {
+			n++
+		}
+		return max(n, 1)
+	}
+	d := ts[0] - t0
+	if gap {
+		return int(max(d/iv, 1))
+	}
+	return int(max((d+iv-1)/iv, 1))
 }
 
 // barsPerDay is the bars of a whole trading date of times: the most of
@@ -745,7 +833,7 @@ func (s *Wick) apply(v *view, key string) error {
 			continue
 		}
 		if s.Close != 0 {
-			v.jump(i, k, 0, t0, s.Close, JumpPath{})
+			v.jump(i, k, 0, 1, 0, s.Close, JumpPath{})
 		}
 		sr := v.prices(i)
 		sr.High[k] = max(sr.High[k], sr.Open[k], sr.Close[k])

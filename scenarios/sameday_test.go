@@ -1,0 +1,165 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// hourlyFrom is a token with n hourly bars of close 100 from t.
+func hourlyFrom(sym string, t int64, n int) data.Series {
+	s := series(sym, data.Crypto, make([]int, n), flat(n, 100))
+	for h := range s.Time {
+		s.Time[h] = t + int64(h)*int64(data.Hour)
+	}
+	s.Interval = data.Hour
+	return s
+}
+
+// A jump of more than one bar placed by time (2025-01-07T10:00Z) on
+// hourly bars: BTC trades throughout, TAO first trades at 15:00Z that day,
+// five bars into the path, LATE at 05:00Z on the 8th, nineteen bars into
+// it. They join the path where it had got to, as a token listed on a later
+// date does: bar k takes step j = k + off of g (docs/scenarios.md) over
+// g(off − 1), its first bar opening where it traded. The path's length
+// is counted on the token's calendar from the instant: spread_days = 2
+// runs from the 10:00 bar to the end of the 8th, N = 14 + 24 = 38 bars
+// (BTC's too), whenever the token listed. Before, TAO took the whole move
+// over its own bars from its first (N = 9 + 24 = 33 of them: its first
+// close 100·0.8^(1/33)), and LATE's path ran 48 bars from the instant,
+// ten hours past the end of the 8th.
+//
+// spread_days = 2, move = -0.2: g(j) = 0.8^((j+1)/38), j < 38, then 0.8.
+//
+//	TAO (off 5):  close_k = 100·g(k+5)/g(4) = 100·0.8^((min(k, 32)+1)/38)
+//	              (its bar 32 is 23:00 on the 8th, where g reaches 0.8);
+//	              open_k = 100·g(k+4)/g(4) = 100·0.8^(min(k, 33)/38) during
+//	              the bar, the close for a gap; open_0 = 100 either way.
+//	LATE (off 19): close_k = 100·0.8^((min(k, 18)+1)/38).
+//
+// spread_days = 1, recover_days = 1, recover = 0.5: BTC moves to 80 on
+// its 10:00 bar and recovers to 90 over the rest of that date, M = 13 bars
+// (11:00 … 23:00): g(0) = 0.8, g(j) = 0.8·(0.9/0.8)^(j/13), 1 ≤ j ≤ 13.
+// TAO (off 5): close_k = 100·g(k+5)/g(4) = 100·(9/8)^((min(k, 8)+1)/13),
+// 100·(9/8)^(9/13) from its bar 8 (23:00) on. LATE lists after the 14
+// bars of the path ran their course (19 bars after the instant): left as
+// it was. (Before, TAO took the whole path from its first bar, moving to
+// 80 on it.)
+func TestJumpPathOnSameDayListing(t *testing.T) {
+	start := data.Day(2025, 1, 7)
+	h := int64(data.Hour)
+	for _, c := range []struct {
+		name, shock string
+		tao, late   func(k int) (open, close float64) // nil: left as it was
+		note        string
+	}{
+		{"spread gap=false", "spread_days = 2\ngap = false",
+			func(k int) (float64, float64) {
+				return 100 * math.Pow(0.8, float64(min(k, 33))/38), 100 * math.Pow(0.8, float64(min(k, 32)+1)/38)
+			},
+			func(k int) (float64, float64) {
+				return 100 * math.Pow(0.8, float64(min(k, 19))/38), 100 * math.Pow(0.8, float64(min(k, 18)+1)/38)
+			}, ""},
+		{"spread gap=true", "spread_days = 2\ngap = true",
+			func(k int) (float64, float64) {
+				c := 100 * math.Pow(0.8, float64(min(k, 32)+1)/38)
+				if k == 0 {
+					return 100, c
+				}
+				return c, c
+			},
+			func(k int) (float64, float64) {
+				c := 100 * math.Pow(0.8, float64(min(k, 18)+1)/38)
+				if k == 0 {
+					return 100, c
+				}
+				return c, c
+			}, ""},
+		{"recovery", "recover_days = 1\nrecover = 0.5\ngap = false",
+			func(k int) (float64, float64) {
+				return 100 * math.Pow(9.0/8, float64(min(k, 9))/13), 100 * math.Pow(9.0/8, float64(min(k, 8)+1)/13)
+			},
+			nil, "LATE: LATE first trades at 2025-01-08T05:00:00Z, 19 bars after the move at 2025-01-07T10:00:00Z: its 14-bar path had run its course"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := panelOf(hourlyFrom("BTC", start, 96), hourlyFrom("TAO", start+15*h, 60), hourlyFrom("LATE", start+29*h, 40))
+			var hd heard
+			s := mustParse(t, "name = \"x\"\n[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\", \"TAO\", \"LATE\"]\ntime = \"2025-01-07T10:00:00Z\"\nmove = -0.2\n"+c.shock)
+			out, _ := mustApply(t, s, p, hd.options(ApplyOptions{}))
+			for i, f := range []func(int) (float64, float64){c.tao, c.late} {
+				got := out.Series[i+1]
+				if f == nil {
+					samePanel(t, panelOf(got), panelOf(p.Series[i+1]))
+					continue
+				}
+				for k := range got.Close {
+					o, cl := f(k)
+					near(t, fmt.Sprintf("%s open %d", got.Symbol, k), got.Open[k], o, 1e-12)
+					near(t, fmt.Sprintf("%s close %d", got.Symbol, k), got.Close[k], cl, 1e-12)
+				}
+			}
+			hd.has(t, hd.said, "TAO: TAO first trades at 2025-01-07T15:00:00Z, 5 bars after the move at 2025-01-07T10:00:00Z: it takes the rest of the path from there")
+			if c.note != "" {
+				hd.has(t, hd.notes, c.note)
+			}
+		})
+	}
+}
+
+// The same for an equity listed during a session, on hourly bars stamped
+// as Yahoo stamps them (09:30 … 15:30 New York, 14:30Z … 20:30Z in
+// January): EQ trades on 2025-01-07, 08 and 10 (the 9th, a day of
+// mourning, has no bars), IPO from 17:30Z on the 7th. A move of −20 %
+// over two sessions at 15:00Z lands during the bar on EQ's 14:30Z bar
+// (N = 7 + 7 = 14 bars, to the end of the 8th); IPO missed three of them
+// (14:30Z, 15:30Z, 16:30Z: its session's bars from the open, the one the
+// move hits, to its first), and takes g(k+3)/g(2) = 0.8^((min(k, 10)+1)/14)
+// (its bar 10 is the 8th's 20:30Z, the path's last). As a gap the move
+// waits for the 15:30Z bar: EQ's N = 6 + 7 = 13, IPO missed two (15:30Z,
+// 16:30Z): 0.8^((min(k, 10)+1)/13). Before, IPO took the whole move over
+// its 11 bars from its first (first close 100·0.8^(1/11)).
+func TestJumpPathOnSameDayEquityListing(t *testing.T) {
+	h := int64(data.Hour)
+	session := func(sym string, days []int64, from int64) data.Series {
+		var ts []int64
+		for _, d := range days {
+			for b := range int64(7) {
+				if t := d + 29*h/2 + b*h; t >= from {
+					ts = append(ts, t)
+				}
+			}
+		}
+		s := series(sym, data.Equity, make([]int, len(ts)), flat(len(ts), 100))
+		copy(s.Time, ts)
+		s.Interval = data.Hour
+		return s
+	}
+	days := []int64{data.Day(2025, 1, 7), data.Day(2025, 1, 8), data.Day(2025, 1, 10)}
+	for _, c := range []struct {
+		gap  string
+		N    float64 // the path's bars
+		said string
+	}{
+		{"false", 14, "IPO: IPO first trades at 2025-01-07T17:30:00Z, 3 bars after the move at 2025-01-07T15:00:00Z: it takes the rest of the path from there"},
+		{"true", 13, "IPO: IPO first trades at 2025-01-07T17:30:00Z, 2 bars after the move at 2025-01-07T15:00:00Z: it takes the rest of the path from there"},
+	} {
+		t.Run("gap="+c.gap, func(t *testing.T) {
+			p := panelOf(session("EQ", days, 0), session("IPO", days, days[0]+35*h/2))
+			var hd heard
+			s := mustParse(t, "name = \"x\"\n[[shock]]\ntype = \"jump\"\nsymbols = [\"EQ\", \"IPO\"]\ntime = \"2025-01-07T15:00:00Z\"\nmove = -0.2\nspread_days = 2\ngap = "+c.gap)
+			out, _ := mustApply(t, s, p, hd.options(ApplyOptions{}))
+			ipo := out.Series[1]
+			if len(ipo.Close) != 18 {
+				t.Fatalf("IPO has %d bars, want 4 + 7 + 7", len(ipo.Close))
+			}
+			for k := range ipo.Close {
+				near(t, fmt.Sprintf("IPO close %d", k), ipo.Close[k], 100*math.Pow(0.8, float64(min(k, 10)+1)/c.N), 1e-12)
+			}
+			near(t, "IPO open 0", ipo.Open[0], 100, 0)
+			near(t, "EQ close on the 8th's last bar", out.Series[0].Close[13], 80, 1e-12)
+			hd.has(t, hd.said, c.said)
+		})
+	}
+}
