@@ -163,3 +163,23 @@ func TestJumpPathOnSameDayEquityListing(t *testing.T) {
 		})
 	}
 }
+
+// A one-bar move with a recovery, placed on a date (2025-01-06, day 0)
+// on hourly bars: AA moves −20 % on its 00:00 bar and recovers half of it
+// over the rest of that date and the next, M = 23 + 24 = 47 bars
+// (g(0) = 0.8, g(j) = 0.8·(0.9/0.8)^(j/47), 1 ≤ j ≤ 47: 90 from 23:00 on
+// the 7th). BB, listed at 14:00 on the 7th, 38 bars into the path, ends
+// its recovery with AA's: close_k = 100·g(k+38)/g(37) =
+// 100·(9/8)^((min(k, 9)+1)/47), 100·(9/8)^(10/47) from its bar 9 (23:00).
+// Before, a late token counted the recovery as 2 × 24 = 48 bars and
+// recovered an hour past AA.
+func TestJumpRecoveryOnLateHourlyListing(t *testing.T) {
+	start := data.Day(2025, 1, 6)
+	p := panelOf(hourlyFrom("AA", start, 96), hourlyFrom("BB", start+38*int64(data.Hour), 40))
+	s := mustParse(t, "name = \"x\"\n[[shock]]\ntype = \"jump\"\nsymbols = [\"AA\", \"BB\"]\ndate = 2025-01-06\nmove = -0.2\nrecover_days = 2\nrecover = 0.5\ngap = false")
+	out, _ := mustApply(t, s, p, ApplyOptions{})
+	near(t, "AA close at 23:00 on the 7th", out.Series[0].Close[47], 90, 1e-12)
+	for k, c := range out.Series[1].Close {
+		near(t, fmt.Sprintf("BB close %d", k), c, 100*math.Pow(9.0/8, float64(min(k, 9)+1)/47), 1e-12)
+	}
+}
