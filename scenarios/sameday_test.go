@@ -183,3 +183,60 @@ func TestJumpRecoveryOnLateHourlyListing(t *testing.T) {
 		near(t, fmt.Sprintf("BB close %d", k), c, 100*math.Pow(9.0/8, float64(min(k, 9)+1)/47), 1e-12)
 	}
 }
+
+// A replay placed by time (2025-01-07T10:00Z) on hourly bars: the
+// source's bar m returns ln(C_m/C_{m−1}) = 0.01·m (C_m = 100·e^(0.01·m(m+1)/2)),
+// so the replay's q-th return (q from 0, the window from the source's
+// first bar: its first return is bar 1's) is 0.01·(q+1). BTC, trading
+// throughout, takes return q on its bar 10+q. TAO, first trading at
+// 15:00Z, five bars into the replay, replays the rest as a token listed
+// on a later date does: its bar k is the replay's bar 5+k, its first
+// (the replay's sixth, return 0.06) not its own: close_k =
+// 100·e^(0.01·(7 + … + (6+k))). LATE, first trading at 05:00Z on the
+// 8th, nineteen bars in: close_k = 100·e^(0.01·(21 + … + (20+k))).
+// Before, TAO replayed from the replay's first return on its bar 1
+// (close_1 = 100·e^0.01), and LATE from its 24th (a whole date of bars
+// for the date it missed, not the 19 hours since the replay began).
+func TestTransplantOnSameDayListing(t *testing.T) {
+	start := data.Day(2025, 1, 7)
+	h := int64(data.Hour)
+	source := func(sym string) data.Series {
+		s := hourlyFrom(sym, data.Day(2024, 6, 1), 48)
+		for m := range s.Close {
+			c := 100 * math.Exp(0.01*float64(m*(m+1)/2))
+			s.Open[m], s.High[m], s.Low[m], s.Close[m] = c, c, c, c
+		}
+		s.AdjClose = s.Close
+		return s
+	}
+	src := panelOf(source("BTC"), source("TAO"), source("LATE"))
+	p := panelOf(hourlyFrom("BTC", start, 60), hourlyFrom("TAO", start+15*h, 30), hourlyFrom("LATE", start+29*h, 40))
+	var hd heard
+	s := mustParse(t, `name = "replay"
+[[shock]]
+type = "transplant"
+symbols = ["BTC", "TAO", "LATE"]
+from = 2024-06-01
+to = 2024-06-03
+time = "2025-01-07T10:00:00Z"`)
+	out, _ := mustApply(t, s, p, hd.options(ApplyOptions{Source: src}))
+	// sum is 0.01·(a + … + b).
+	sum := func(a, b int) float64 { return 0.01 * float64((a+b)*(b-a+1)/2) }
+	for k := range 10 {
+		near(t, "BTC close before", out.Series[0].Close[k], 100, 0)
+	}
+	for q := range 47 {
+		near(t, fmt.Sprintf("BTC close %d", 10+q), out.Series[0].Close[10+q], 100*math.Exp(sum(1, q+1)), 1e-12)
+	}
+	for _, c := range []struct {
+		i, off int
+	}{{1, 5}, {2, 19}} {
+		got := out.Series[c.i]
+		near(t, got.Symbol+" close 0", got.Close[0], 100, 0)
+		for k := 1; k < len(got.Close); k++ {
+			q := min(c.off+k, 46) // the replay's 47 returns end at q = 46; the level then holds
+			near(t, fmt.Sprintf("%s close %d", got.Symbol, k), got.Close[k], 100*math.Exp(sum(c.off+2, q+1)), 1e-12)
+		}
+	}
+	hd.has(t, hd.said, "TAO: TAO first trades at 2025-01-07T15:00:00Z, 5 bars after the replay from 2025-01-07T10:00:00Z began: it replays the rest from there")
+}

@@ -933,26 +933,30 @@ func (s *Transplant) apply(v *view, key string) error {
 			r[q-lo] = math.Log(c / ss.Close[q-1])
 			so[q-lo], sh[q-lo], sl[q-lo] = ss.Open[q]/c, ss.High[q]/c, ss.Low[q]/c
 		}
-		// An instrument that first trades pre days into the replay
-		// replays the rest on the calendar: its bar k takes the source's
-		// return off + k (the source's bars are the target's, in order;
-		// on intraday bars a day is the bars of a whole date). Its first
-		// bar has no return: the replay's return off, the day it listed,
-		// is not its own.
+		// An instrument that first trades after the replay began (pre
+		// trading days into it, or, placed at an instant, on its date
+		// after the instant) replays the rest on the calendar: its bar k
+		// takes the source's return off + k (the source's bars are the
+		// target's, in order; on intraday bars off is the bars it missed
+		// on its own calendar from the one the replay hits, lateBars, as
+		// for a jump). Its first bar has no return: the replay's return
+		// off, the bar it listed, is not its own.
 		k0, off := v.hit(i, t0, s.When, false), 0
-		if pre := v.missed(i, t0); pre > 0 {
+		if pre := v.missed(i, t0); pre > 0 || v.listedAfterInstant(i, t0, s.When) {
 			ts := v.out.Series[i].Time
+			when := fmt.Sprintf("%s first trades on %s, %s after the replay from %s began",
+				sym, data.FormatDay(ts[0]), counted(pre, "trading day"), data.FormatDay(t0))
 			off = pre
 			if v.out.Series[i].BarInterval().Intraday() {
-				off = pre * barsPerDay(ts)
+				off = v.lateBars(i, t0, false, pre)
+				when = fmt.Sprintf("%s first trades at %s, %s after the replay from %s began",
+					sym, data.FormatStamp(ts[0]), counted(off, "bar"), data.FormatStamp(t0))
 			}
 			if off+1 >= n {
-				v.note(i, fmt.Sprintf("%s first trades on %s, %s after the replay from %s began: its %s had all been replayed",
-					sym, data.FormatDay(ts[0]), counted(pre, "trading day"), data.FormatDay(t0), counted(n, "bar")))
+				v.note(i, fmt.Sprintf("%s: its %s had all been replayed", when, counted(n, "bar")))
 				continue
 			}
-			v.say(i, fmt.Sprintf("%s first trades on %s, %s after the replay from %s began: it replays the rest from there",
-				sym, data.FormatDay(ts[0]), counted(pre, "trading day"), data.FormatDay(t0)))
+			v.say(i, when+": it replays the rest from there")
 			k1 := min(n-off, len(ts))
 			v.rebuild(i, 1, k1, r[off+1:], func(k int, c float64) (float64, float64, float64) {
 				return c * so[k+off], c * sh[k+off], c * sl[k+off]
