@@ -240,3 +240,30 @@ time = "2025-01-07T10:00:00Z"`)
 	}
 	hd.has(t, hd.said, "TAO: TAO first trades at 2025-01-07T15:00:00Z, 5 bars after the replay from 2025-01-07T10:00:00Z began: it replays the rest from there")
 }
+
+// A propagated shock placed by time (2025-01-07T10:00Z) on hourly bars
+// and a follower listed at 15:00Z that day: it has no returns before the
+// shock to estimate its betas on, as one listed on a later date has not;
+// a group member is left as it was, noted, and one named in symbols is
+// an error saying why. Before, both stopped the scenario with "0 common
+// observations in the 5 days before 2025-01-07" and a hint about bars off
+// each other's grid. BTC, the driver, moves −10 % on its 10:00Z bar of
+// the 7th (its bar 10·24 + 10 = 250, close 100 + 250 mod 7 = 105): 94.5.
+func TestPropagateSameDayFollower(t *testing.T) {
+	start := data.Day(2025, 1, 7)
+	btc := hourlyFrom("BTC", start-10*data.NanosPerDay, 24*14)
+	for k := range btc.Close {
+		c := 100 + float64(k%7)
+		btc.Open[k], btc.High[k], btc.Low[k], btc.Close[k] = c, c*1.01, c*0.99, c
+	}
+	p := panelOf(btc, hourlyFrom("TAO", start+15*int64(data.Hour), 40))
+	text := "TAO first trades at 2025-01-07T15:00:00Z, after the shock at 2025-01-07T10:00:00Z: it has no returns before it to estimate its betas on"
+	shock := "name = \"p\"\n[[shock]]\ntype = \"propagate\"\ndrivers = { BTC = -0.1 }\ntime = \"2025-01-07T10:00:00Z\"\nlookback_days = 5\nmin_obs = 5\n"
+	var hd heard
+	out, _ := mustApply(t, mustParse(t, shock+"groups = [\"ai_tokens\"]"), p, hd.options(ApplyOptions{}))
+	samePanel(t, panelOf(out.Series[1]), panelOf(p.Series[1]))
+	near(t, "BTC close at 10:00Z on the 7th", out.Series[0].Close[250], 94.5, 1e-12)
+	hd.has(t, hd.notes, "TAO: "+text)
+	_, _, err := mustParse(t, shock+"symbols = [\"TAO\"]").Apply(p, nil, ApplyOptions{})
+	wantErr(t, err, "shock[0].symbols: "+text)
+}

@@ -1045,11 +1045,16 @@ func (s *Propagate) apply(v *view, key string) error {
 			v.noteEnded(i, t0, KindJump)
 			continue
 		}
-		if pre := v.missed(i, t0); pre > 0 {
-			// No history before the shock to estimate a beta on.
+		if pre := v.missed(i, t0); pre > 0 || v.listedAfterInstant(i, t0, s.When) {
+			// No history before the shock to estimate a beta on (listed
+			// on a later date, or after its instant on its date).
 			sym := v.out.Series[i].Symbol
-			text := fmt.Sprintf("%s first trades on %s, %d trading days after the shock's date %s: it has no returns before it to estimate its betas on",
-				sym, data.FormatDay(v.out.Series[i].Time[0]), pre, data.FormatDay(t0))
+			text := fmt.Sprintf("%s first trades on %s, %s after the shock's date %s: it has no returns before it to estimate its betas on",
+				sym, data.FormatDay(v.out.Series[i].Time[0]), counted(pre, "trading day"), data.FormatDay(t0))
+			if pre == 0 {
+				text = fmt.Sprintf("%s first trades at %s, after the shock at %s: it has no returns before it to estimate its betas on",
+					sym, data.FormatStamp(v.out.Series[i].Time[0]), data.FormatStamp(t0))
+			}
 			if slices.Contains(s.Symbols, sym) {
 				return fmt.Errorf("%s.symbols: %s", key, text)
 			}
