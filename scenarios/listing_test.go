@@ -459,3 +459,22 @@ func TestRegimeOutsideDataNoted(t *testing.T) {
 		})
 	}
 }
+
+// A replay on an instrument whose data ended before it began (DD stops
+// on 2025-01-07, the replay starts on the 10th) leaves it as it was and
+// says so, as a jump and a wick do: before, nothing was said, and a
+// hedge in DD looked replayed. AA, trading on, replays the source's
+// returns ln 0.8, ln 1.1, ln 0.75, ln 1.5 from the 10th: 80, 88, 66, 99.
+func TestTransplantAfterDataEnded(t *testing.T) {
+	src := panelOf(series("AA", data.Crypto, seq(5), []float64{100, 80, 88, 66, 99}),
+		series("DD", data.Crypto, seq(5), []float64{100, 80, 88, 66, 99}))
+	p := panelOf(series("AA", data.Crypto, seq(8), flat(8, 100)), series("DD", data.Crypto, seq(2), flat(2, 100)))
+	s := mustParse(t, "name = \"r\"\n[[shock]]\ntype = \"transplant\"\nsymbols = [\"AA\", \"DD\"]\nfrom = 2025-01-07\nto = 2025-01-11\nday = 4")
+	var h heard
+	out, _ := mustApply(t, s, p, h.options(ApplyOptions{Source: src}))
+	for k, want := range []float64{100, 100, 100, 100, 80, 88, 66, 99} {
+		near(t, "AA close", out.Series[0].Close[k], want, 1e-12)
+	}
+	samePanel(t, panelOf(out.Series[1]), panelOf(p.Series[1]))
+	h.has(t, h.notes, "DD: DD's data ends on 2025-01-07, before the replay from 2025-01-10 began: it is left as it was, a position in it held at its last close")
+}

@@ -239,13 +239,17 @@ func (v *view) endedBefore(i int, t0 int64, w When, gap bool) bool {
 }
 
 // noteEnded says that instrument i, whose data ended before the shock
-// of kind at t0, is left as it was: before "the wick at t0", or "the move
-// from t0" (a jump, a propagated shock) began.
+// of kind at t0, is left as it was: "before the wick at t0", "before the
+// replay from t0 began", "before the move from t0 began" (a jump, a
+// propagated shock).
 func (v *view) noteEnded(i int, t0 int64, kind ShockKind) {
 	ts := v.out.Series[i].Time
 	before := fmt.Sprintf("the move from %s began", data.FormatStamp(t0))
-	if kind == KindWick {
+	switch kind {
+	case KindWick:
 		before = "the wick at " + data.FormatStamp(t0)
+	case KindTransplant:
+		before = fmt.Sprintf("the replay from %s began", data.FormatStamp(t0))
 	}
 	v.note(i, fmt.Sprintf("%s's data ends on %s, before %s: it is left as it was, a position in it held at its last close",
 		v.out.Series[i].Symbol, data.FormatStamp(ts[len(ts)-1]), before))
@@ -941,6 +945,10 @@ func (s *Transplant) apply(v *view, key string) error {
 		// on its own calendar from the one the replay hits, lateBars, as
 		// for a jump). Its first bar has no return: the replay's return
 		// off, the bar it listed, is not its own.
+		if v.endedBefore(i, t0, s.When, false) {
+			v.noteEnded(i, t0, KindTransplant)
+			continue
+		}
 		k0, off := v.hit(i, t0, s.When, false), 0
 		if pre := v.missed(i, t0); pre > 0 || v.listedAfterInstant(i, t0, s.When) {
 			ts := v.out.Series[i].Time
