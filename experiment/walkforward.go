@@ -105,6 +105,16 @@ type WalkForward struct {
 	Candidates []RunSpec
 }
 
+// Summary measures the stitched out-of-sample curve at ppy periods per
+// year, its returns taken from the initial cash (the first window's entry
+// costs count; a first point at the cash is the baseline, as a run's):
+// the result `divergence run` prints. The report's headline
+// (results/report) computes the same from equity.csv.
+func (wf *WalkForward) Summary(cash, ppy float64) metrics.Summary {
+	rets, _ := results.RunReturns(cash, wf.Curve.Equity)
+	return metrics.Summarize(rets, ppy, nil)
+}
+
 // walkForward runs the walk-forward of every strategy of the experiment.
 func (f *File) walkForward(ctx context.Context, specs []RunSpec, m *Market, opt Options) ([]WalkForward, error) {
 	wf, err := f.wfSetup(specs, m)

@@ -6,6 +6,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -303,4 +305,229 @@ func TestWalkForwardAuditChoiceAndReturns(t *testing.T) {
 			t.Errorf("window 3 with the future changed chose %s, want pick--symbols=DN", got)
 		}
 	})
+}
+
+// TestWalkForwardRecomputed rebuilds each walk-forward from ordinary
+// runs: every window's chosen parameters run as an experiment of their
+// own from its out-of-sample start to its end (start and end, a second
+// path to the window's bars, its warm-up and its costs), their curves
+// chained by hand from the cash, and the summary the command prints
+// (total return, CAGR, Sharpe ratio, max drawdown) computed here from
+// that chain. With 1 and 2 workers the walk-forward's files are the
+// same bytes.
+func TestWalkForwardRecomputed(t *testing.T) {
+	for _, c := range []struct {
+		name, class, from, to, start, end, mode string
+		step                                    time.Duration
+		is, oos                                 int
+		costs, params                           string
+	}{
+		{"daily 24/7, commission and funding", "crypto", "2023-11-01", "2024-07-01", "2024-01-03", "2024-06-17", "rolling", 24 * time.Hour, 40, 25,
+			"commission_bps = 7.0\n[costs.crypto]\nfunding_rate = 0.0002\n",
+			// At the close: an order at a window's first close fills there,
+			// and the window's first point is below the cash by its costs.
+			"fill = \"close\"\n"},
+		{"daily equity, expanding", "equity", "2023-11-01", "2024-07-01", "2024-01-03", "2024-06-17", "expanding", 24 * time.Hour, 40, 25, "commission_bps = 3.0\n", ""},
+		{"hourly 24/7", "crypto", "2024-02-20", "2024-04-01", "2024-03-01", "2024-03-29", "rolling", time.Hour, 5, 3, "commission_bps = 2.0\n", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			from, _ := time.Parse(time.DateOnly, c.from)
+			to, _ := time.Parse(time.DateOnly, c.to)
+			sawtoothBars(t, filepath.Join(dir, "AAA.csv"), from, to, c.step, c.class == "equity")
+			text := fmt.Sprintf(`name = "wf recomputed"
+cash = 10000.0
+start = %q
+end = %q
+%s
+[data]
+dir = "."
+[data.classes]
+AAA = %q
+[[strategy]]
+name = "sma"
+type = "sma-cross"
+[strategy.params]
+symbol = "AAA"
+%s[strategy.sweep]
+fast = [2, 3, 5]
+slow = [8, 13]
+[walkforward]
+in_sample_days = %d
+out_of_sample_days = %d
+mode = %q
+`, c.start, c.end, c.costs, c.class, c.params, c.is, c.oos, c.mode)
+			path := filepath.Join(dir, "wf.toml")
+			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var outs [2]*Outcome
+			for w := range outs {
+				o, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, fmt.Sprint("out", w+1)), Workers: w + 1})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer o.Release()
+				outs[w] = o
+			}
+			for _, name := range []string{"windows.csv", "windows.parquet", "equity.csv", "equity.parquet"} {
+				a, err1 := os.ReadFile(filepath.Join(outs[0].Dir, "walkforward", "sma", name))
+				b, err2 := os.ReadFile(filepath.Join(outs[1].Dir, "walkforward", "sma", name))
+				if err1 != nil || err2 != nil || string(a) != string(b) {
+					t.Errorf("walkforward/sma/%s differs with 1 and 2 workers (%v, %v)", name, err1, err2)
+				}
+			}
+			wf := outs[1].WalkForward[0]
+			if len(wf.Windows) < 3 {
+				t.Fatalf("%d windows", len(wf.Windows))
+			}
+			last := wf.Windows[len(wf.Windows)-1]
+			if last.OOSEnd-last.OOSStart == int64(c.oos)*data.NanosPerDay {
+				t.Errorf("the last window is whole (%s to %s): the test wants one cut at the data's end", data.FormatStamp(last.OOSStart), data.FormatStamp(last.OOSEnd))
+			}
+			// Warm-up: each window's run decides at its first bar on
+			// averages of the bars before the window. Where SMA(fast) >
+			// SMA(slow) of the closes up to the window's first bar (by hand,
+			// from the file), its order fills at the next open and the
+			// window's second point holds the position (its first, filled at
+			// the close); elsewhere it is flat.
+			rows, err := readCSV(filepath.Join(dir, "AAA.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var stamps []int64
+			var closes []float64
+			for _, r := range rows[1:] {
+				ts, err := data.ParseInstant(r[0])
+				if err != nil {
+					t.Fatal(err)
+				}
+				v, err := strconv.ParseFloat(r[4], 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				stamps, closes = append(stamps, ts), append(closes, v)
+			}
+			sma := func(i, n int) float64 {
+				sum := 0.0
+				for _, v := range closes[i-n+1 : i+1] {
+					sum += v
+				}
+				return sum / float64(n)
+			}
+			entered := 0
+			for k, win := range wf.Windows {
+				i := sort.Search(len(stamps), func(i int) bool { return stamps[i] >= win.OOSStart })
+				p := wf.Candidates[wf.Chosen[k]].Params
+				fast, slow := int(p["fast"].(int64)), int(p["slow"].(int64))
+				at := sort.Search(wf.Curve.Len(), func(n int) bool { return wf.Curve.Time[n] >= win.OOSStart })
+				if at+1 >= wf.Curve.Len() || wf.Curve.Time[at+1] >= win.OOSEnd {
+					continue
+				}
+				up := sma(i, fast) > sma(i, slow)
+				if strings.Contains(c.params, "close") {
+					at-- // filled at the first bar's close: held at the first point
+				}
+				if held := wf.Curve.Gross[at+1] > 0; held != up {
+					t.Errorf("window %d (%s): SMA(%d) > SMA(%d) at its first bar is %v by hand, position at its second point %v", k+1, cand(wf, k), fast, slow, up, held)
+				}
+				if up {
+					entered++
+				}
+			}
+			if entered == 0 {
+				t.Error("no window starts with the averages crossed up: the warm-up check proves nothing")
+			}
+			level, n := f.Cash, 0
+			var levels []float64
+			trades := 0
+			for k, win := range wf.Windows {
+				cand := wf.Candidates[wf.Chosen[k]]
+				g := *f
+				g.Start, g.End = data.When(data.FormatStamp(win.OOSStart)), data.When(data.FormatStamp(win.OOSEnd))
+				g.WalkForward = nil
+				g.Strategy = []StrategySpec{{Name: "sma", Type: cand.Type, Params: map[string]any(cand.Params)}}
+				o, err := Run(context.Background(), &g, Options{Out: filepath.Join(dir, fmt.Sprint("w", k+1)), Workers: 1})
+				if err != nil {
+					t.Fatalf("window %d on its own: %v", k+1, err)
+				}
+				r := o.Runs[0]
+				if got, want := wf.OOS[k], r.Metrics; !same(got.TotalReturn, want.TotalReturn) || !same(got.Sharpe, want.Sharpe) || !same(got.MaxDrawdown, want.MaxDrawdown) || got.Fills != want.Fills {
+					t.Errorf("window %d out of sample: return %g, Sharpe %g, max DD %g, %d fills; on its own %g, %g, %g, %d", k+1,
+						got.TotalReturn, got.Sharpe, got.MaxDrawdown, got.Fills, want.TotalReturn, want.Sharpe, want.MaxDrawdown, want.Fills)
+				}
+				trades += r.Metrics.Fills
+				eq := r.Result.Curve
+				prev := f.Cash
+				for i := range eq.Len() {
+					level *= eq.Equity[i] / prev
+					prev = eq.Equity[i]
+					if n >= wf.Curve.Len() || wf.Curve.Time[n] != eq.Time[i] {
+						t.Fatalf("window %d point %d: %s on its own, not on the stitched curve", k+1, i, data.FormatStamp(eq.Time[i]))
+					}
+					if math.Abs(wf.Curve.Equity[n]-level) > 1e-9*level {
+						t.Fatalf("stitched equity at %s: %.12g, chained by hand %.12g", data.FormatStamp(eq.Time[i]), wf.Curve.Equity[n], level)
+					}
+					levels = append(levels, level)
+					n++
+				}
+				o.Release()
+			}
+			if n != wf.Curve.Len() || trades == 0 {
+				t.Fatalf("%d points chained of %d, %d fills", n, wf.Curve.Len(), trades)
+			}
+			// The summary from the chained levels: the returns from the
+			// cash (the first point's own when it is not the cash, which
+			// is then a baseline), CAGR over their count at the periods
+			// per year, Sharpe ratio = mean / sample sd × √ppy, drawdown
+			// from the running peak that starts at the cash.
+			ppy := outs[1].PeriodsPerYear
+			var rets []float64
+			prev, peak, dd := f.Cash, f.Cash, 0.0
+			for i, l := range levels {
+				if i > 0 || l != f.Cash {
+					rets = append(rets, l/prev-1)
+				}
+				prev, peak = l, max(peak, l)
+				dd = min(dd, l/peak-1)
+				if got := wf.Curve.Drawdown[i]; math.Abs(got-(l/peak-1)) > 1e-12 {
+					t.Fatalf("stitched drawdown at %d: %g, by hand %g", i, got, l/peak-1)
+				}
+			}
+			total := levels[len(levels)-1]/f.Cash - 1
+			cagr := math.Pow(1+total, ppy/float64(len(rets))) - 1
+			mean, ss := 0.0, 0.0
+			for _, r := range rets {
+				mean += r
+			}
+			mean /= float64(len(rets))
+			for _, r := range rets {
+				ss += (r - mean) * (r - mean)
+			}
+			sharpe := mean / math.Sqrt(ss/float64(len(rets)-1)) * math.Sqrt(ppy)
+			got := wf.Summary(outs[1].Cash, ppy)
+			for _, m := range []struct {
+				what      string
+				got, want float64
+			}{{"total return", got.TotalReturn, total}, {"CAGR", got.CAGR, cagr}, {"Sharpe", got.Sharpe, sharpe}, {"max drawdown", got.MaxDrawdown, dd}} {
+				if math.Abs(m.got-m.want) > 1e-9*max(1, math.Abs(m.want)) {
+					t.Errorf("stitched %s %.12g, by hand %.12g", m.what, m.got, m.want)
+				}
+			}
+		})
+	}
+}
+
+func cand(wf WalkForward, k int) string { return wf.Candidates[wf.Chosen[k]].Key }
+
+// same says a and b are equal within 1e-12 (relative above 1), or both NaN.
+func same(a, b float64) bool {
+	if math.IsNaN(a) || math.IsNaN(b) {
+		return math.IsNaN(a) && math.IsNaN(b)
+	}
+	return math.Abs(a-b) <= 1e-12*max(1, math.Abs(b))
 }

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -612,6 +614,38 @@ func TestRunWalkForwardFirst(t *testing.T) {
 	}
 	if f := strings.Fields(row); len(f) < 5 || f[4] != want {
 		t.Errorf("sma out-of-sample row %q, want total return %s", row, want)
+	}
+	// CAGR, Sharpe ratio and max drawdown by hand from equity.csv: the
+	// file's first point is the cash (100,000, the baseline), the returns
+	// are those after it; CAGR over their count at 365 periods a year (a
+	// token is in the panel), Sharpe = mean / sample sd × √365, the
+	// drawdown from the running peak.
+	first := equity(lines[1])
+	if first != 100_000 {
+		t.Fatalf("the stitched curve starts at %g, not the cash", first)
+	}
+	var rets []float64
+	prev, peak, dd := first, first, 0.0
+	for _, l := range lines[2:] {
+		v := equity(l)
+		rets = append(rets, v/prev-1)
+		prev, peak = v, max(peak, v)
+		dd = min(dd, v/peak-1)
+	}
+	mean, ss := 0.0, 0.0
+	for _, r := range rets {
+		mean += r
+	}
+	mean /= float64(len(rets))
+	for _, r := range rets {
+		ss += (r - mean) * (r - mean)
+	}
+	n := float64(len(rets))
+	cagr := math.Pow(prev/first, 365/n) - 1
+	sharpe := mean / math.Sqrt(ss/(n-1)) * math.Sqrt(365)
+	wantRest := []string{fmt.Sprintf("%.2f%%", 100*cagr), fmt.Sprintf("%.2f", sharpe), fmt.Sprintf("%.2f%%", 100*dd)}
+	if f := strings.Fields(row); len(f) < 8 || !slices.Equal(f[5:8], wantRest) {
+		t.Errorf("sma out-of-sample row %q, want CAGR, Sharpe, max DD %v", row, wantRest)
 	}
 }
 

@@ -19,7 +19,6 @@ import (
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results"
-	"github.com/divergence-research/divergence/results/metrics"
 	"github.com/divergence-research/divergence/results/report"
 	"github.com/divergence-research/divergence/results/resultsdb"
 	"github.com/divergence-research/divergence/strategies"
@@ -342,8 +341,7 @@ func printWalkForward(w io.Writer, o *experiment.Outcome) {
 			continue
 		}
 		// From the initial cash: the first window's entry costs count.
-		rets, _ := results.RunReturns(o.Cash, c.Equity)
-		s := metrics.Summarize(rets, o.PeriodsPerYear, nil)
+		s := wf.Summary(o.Cash, o.PeriodsPerYear)
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", wf.Strategy, len(wf.Windows), data.FormatDay(c.Time[0]), data.FormatDay(c.Time[c.Len()-1]),
 			pct(s.TotalReturn), pct(s.CAGR), num(s.Sharpe), pct(s.MaxDrawdown))
 	}
