@@ -427,6 +427,15 @@ func Parse(path, text string) (*File, error) {
 			}
 		}
 	}
+	// Walkforward's window lengths have no default: one left out is
+	// required, not "= 0" (validate cannot tell it from a 0 written).
+	if w := f.WalkForward; w != nil {
+		for _, k := range []string{"in_sample_days", "out_of_sample_days"} {
+			if !md.IsDefined("walkforward", k) {
+				return nil, fmt.Errorf("%s: walkforward.%s: required (whole calendar days, 1 to %d)", path, k, maxWindowDays)
+			}
+		}
+	}
 	for i, sp := range f.Scenario {
 		s, err := scenarios.FromPrimitive(fmt.Sprintf("scenario[%d]", i), md, sp)
 		if err != nil {

@@ -95,6 +95,10 @@ func TestParseRefusesWrappingValues(t *testing.T) {
 		{minimal + "[montecarlo]\npaths = 9223372036854775807\n", "montecarlo.paths = 9223372036854775807: want 1 to 1,000,000"},
 		{minimal + "[walkforward]\nin_sample_days = -30\nout_of_sample_days = 10\n", "walkforward.in_sample_days = -30: want 1 to 36525 (100 years)"},
 		{minimal + "[walkforward]\nin_sample_days = 30\nout_of_sample_days = -10\n", "walkforward.out_of_sample_days = -10: want 1 to 36525 (100 years)"},
+		// A length left out read as 0 written: "in_sample_days = 0".
+		{minimal + "[walkforward]\nout_of_sample_days = 10\n", "x.toml: walkforward.in_sample_days: required (whole calendar days, 1 to 36525)"},
+		{minimal + "[walkforward]\nin_sample_days = 30\nmode = \"expanding\"\n", "x.toml: walkforward.out_of_sample_days: required (whole calendar days, 1 to 36525)"},
+		{minimal + "[walkforward]\nin_sample_days = 0\nout_of_sample_days = 10\n", "walkforward.in_sample_days = 0: want 1 to 36525 (100 years)"},
 		{minimal + "[costs.equity]\nimpact_window = -3\n", ""}, // checked with the data: see costs_test
 		// A range from -2^63 to 2^63−1 overflowed to − from and then
 		// looped for ever; a float range's count overflowed an int.
