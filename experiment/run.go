@@ -765,7 +765,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	// and so does a Monte Carlo shock that cannot be read or given.
 	if f.WalkForward != nil {
 		if _, err := f.wfWindows(m); err != nil {
-			return nil, err
+			return nil, f.named(err)
 		}
 	}
 	if f.MonteCarlo != nil && f.MonteCarlo.Shock != "" {

@@ -166,7 +166,8 @@ func TestWalkForwardIgnoresCompanions(t *testing.T) {
 }
 
 // A walk-forward the data cannot hold (in-sample windows of 2,000 days
-// over 3 years) fails before any run, naming the data's span; a window
+// over 3 years) fails before any run, naming the file, as the data's
+// errors do, and the data's span; a window
 // past 100 years (whose nanoseconds would overflow) is refused with the
 // file.
 func TestWalkForwardLongerThanData(t *testing.T) {
@@ -177,7 +178,7 @@ func TestWalkForwardLongerThanData(t *testing.T) {
 	f.WalkForward.InSampleDays = 2_000
 	runs := 0
 	_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 2, Progress: func(int, int) { runs++ }})
-	if err == nil || !strings.Contains(err.Error(), "no window fits between 2020-01-01 and") || !strings.Contains(err.Error(), "in_sample_days = 2000 is longer than the data") {
+	if err == nil || !strings.HasPrefix(err.Error(), "testdata/walkforward.toml: walkforward: no window fits between 2020-01-01 and") || !strings.Contains(err.Error(), "in_sample_days = 2000 is longer than the data") {
 		t.Fatalf("%v, want no window", err)
 	}
 	if runs != 0 {
