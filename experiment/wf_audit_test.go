@@ -320,15 +320,18 @@ func TestWalkForwardRecomputed(t *testing.T) {
 		name, class, from, to, start, end, mode string
 		step                                    time.Duration
 		is, oos                                 int
-		costs, params                           string
+		costs, params, scenario                 string
 	}{
 		{"daily 24/7, commission and funding", "crypto", "2023-11-01", "2024-07-01", "2024-01-03", "2024-06-17", "rolling", 24 * time.Hour, 40, 25,
 			"commission_bps = 7.0\n[costs.crypto]\nfunding_rate = 0.0002\n",
 			// At the close: an order at a window's first close fills there,
 			// and the window's first point is below the cash by its costs.
-			"fill = \"close\"\n"},
-		{"daily equity, expanding", "equity", "2023-11-01", "2024-07-01", "2024-01-03", "2024-06-17", "expanding", 24 * time.Hour, 40, 25, "commission_bps = 3.0\n", ""},
-		{"hourly 24/7", "crypto", "2024-02-20", "2024-04-01", "2024-03-01", "2024-03-29", "rolling", time.Hour, 5, 3, "commission_bps = 2.0\n", ""},
+			// A scenario (AAA -30% on its day 40) shocks the stress runs,
+			// not the walk-forward's windows: the runs on the windows alone
+			// have none.
+			"fill = \"close\"\n", "[[scenario]]\nname = \"crash\"\n[[scenario.shock]]\ntype = \"jump\"\nsymbols = [\"AAA\"]\nday = 40\nmove = -0.3\n"},
+		{"daily equity, expanding", "equity", "2023-11-01", "2024-07-01", "2024-01-03", "2024-06-17", "expanding", 24 * time.Hour, 40, 25, "commission_bps = 3.0\n", "", ""},
+		{"hourly 24/7", "crypto", "2024-02-20", "2024-04-01", "2024-03-01", "2024-03-29", "rolling", time.Hour, 5, 3, "commission_bps = 2.0\n", "", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -356,7 +359,7 @@ slow = [8, 13]
 in_sample_days = %d
 out_of_sample_days = %d
 mode = %q
-`, c.start, c.end, c.costs, c.class, c.params, c.is, c.oos, c.mode)
+%s`, c.start, c.end, c.costs, c.class, c.params, c.is, c.oos, c.mode, c.scenario)
 			path := filepath.Join(dir, "wf.toml")
 			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 				t.Fatal(err)
@@ -382,6 +385,9 @@ mode = %q
 				}
 			}
 			wf := outs[1].WalkForward[0]
+			if c.scenario != "" && len(outs[1].Runs) != 2*len(wf.Candidates) {
+				t.Fatalf("%d runs for %d candidates under a scenario", len(outs[1].Runs), len(wf.Candidates))
+			}
 			if len(wf.Windows) < 3 {
 				t.Fatalf("%d windows", len(wf.Windows))
 			}
@@ -449,13 +455,22 @@ mode = %q
 				cand := wf.Candidates[wf.Chosen[k]]
 				g := *f
 				g.Start, g.End = data.When(data.FormatStamp(win.OOSStart)), data.When(data.FormatStamp(win.OOSEnd))
-				g.WalkForward = nil
+				g.WalkForward, g.Scenarios, g.Scenario, g.Inline = nil, nil, nil, nil
 				g.Strategy = []StrategySpec{{Name: "sma", Type: cand.Type, Params: map[string]any(cand.Params)}}
 				o, err := Run(context.Background(), &g, Options{Out: filepath.Join(dir, fmt.Sprint("w", k+1)), Workers: 1})
 				if err != nil {
 					t.Fatalf("window %d on its own: %v", k+1, err)
 				}
-				r := o.Runs[0]
+				var r *RunResult
+				for i := range o.Runs {
+					if o.Runs[i].Baseline() {
+						r = &o.Runs[i]
+						break
+					}
+				}
+				if r == nil {
+					t.Fatalf("window %d on its own: no baseline run of %d", k+1, len(o.Runs))
+				}
 				if got, want := wf.OOS[k], r.Metrics; !same(got.TotalReturn, want.TotalReturn) || !same(got.Sharpe, want.Sharpe) || !same(got.MaxDrawdown, want.MaxDrawdown) || got.Fills != want.Fills {
 					t.Errorf("window %d out of sample: return %g, Sharpe %g, max DD %g, %d fills; on its own %g, %g, %g, %d", k+1,
 						got.TotalReturn, got.Sharpe, got.MaxDrawdown, got.Fills, want.TotalReturn, want.Sharpe, want.MaxDrawdown, want.Fills)
