@@ -487,6 +487,16 @@ mode = %q
 					if math.Abs(wf.Curve.Equity[n]-level) > 1e-9*level {
 						t.Fatalf("stitched equity at %s: %.12g, chained by hand %.12g", data.FormatStamp(eq.Time[i]), wf.Curve.Equity[n], level)
 					}
+					// Cash, gross and net: the window's run's, as fractions of
+					// its equity, times the chained level.
+					for _, col := range []struct {
+						what      string
+						got, mine float64
+					}{{"cash", wf.Curve.Cash[n], eq.Cash[i]}, {"gross", wf.Curve.Gross[n], eq.Gross[i]}, {"net", wf.Curve.Net[n], eq.Net[i]}} {
+						if want := col.mine / eq.Equity[i] * level; math.Abs(col.got-want) > 1e-9*level {
+							t.Fatalf("stitched %s at %s: %.12g, the window's fraction of the chain %.12g", col.what, data.FormatStamp(eq.Time[i]), col.got, want)
+						}
+					}
 					levels = append(levels, level)
 					n++
 				}
