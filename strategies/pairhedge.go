@@ -330,10 +330,10 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	due := !s.invested || s.clock.due(now)
 	if !due && ctx.Pending() == 0 && (s.p.DriftBand > 0 || s.p.MaxGross > 0) {
 		eq := ctx.Equity()
-		if s.p.DriftBand > 0 && maxAbsDrift(ctx, s.idx, s.target, eq) > s.p.DriftBand {
+		if s.p.DriftBand > 0 && past(maxAbsDrift(ctx, s.idx, s.target, eq), s.p.DriftBand) {
 			due, why = true, onDrift
 		} else if s.p.MaxGross > 0 {
-			if g, _ := ctx.Exposure(); g > s.p.MaxGross*eq {
+			if g, _ := ctx.Exposure(); past(g, s.p.MaxGross*eq) {
 				due, why = true, onGrossCap
 			}
 		}

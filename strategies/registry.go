@@ -321,6 +321,12 @@ func fallen(c, ref, frac float64) bool { return c <= (1-frac)*ref*(1+levelTol) }
 // price, the pyramid's step over the last tranche's fill).
 func risen(c, ref, frac float64) bool { return c >= (1+frac)*ref*(1-levelTol) }
 
+// past reports whether x is more than level, past levelTol (pair-hedge's
+// drift from a target weight against drift_band, its gross exposure
+// against max_gross × equity): a value that has only reached its level,
+// computed a hair over it, is not past it.
+func past(x, level float64) bool { return x > level+levelTol*math.Abs(level) }
+
 // maxWindow bounds the windows counted in bars or returns (sma-cross's
 // fast and slow, pair-hedge's lookback): a century of minute bars is
 // 52.6 million. Past 2^63 − 1 a window plus one wrapped negative, and a

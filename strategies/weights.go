@@ -330,7 +330,7 @@ func (s *Weights) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		tag = onSchedule.String()
 	case s.clock.due(now):
 		tag = onSchedule.String()
-	case s.p.DriftBand > 0 && ctx.Pending() == 0 && s.drift(ctx) > s.p.DriftBand:
+	case s.p.DriftBand > 0 && ctx.Pending() == 0 && past(s.drift(ctx), s.p.DriftBand):
 		why, tag = onDrift, onDrift.String()
 	default:
 		return nil
