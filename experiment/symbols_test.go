@@ -37,7 +37,8 @@ short = [` + short + `]
 		{"data.symbols padded", exp("", `symbols = ["QQQ "]`, `"TAO"`), []string{`data.symbols[0] = "QQQ ": white space around the symbol (want "QQQ")`}},
 		{"benchmarks empty", exp(`benchmarks = [""]`, "", `"TAO"`), []string{`benchmarks[0] = "": an empty symbol`}},
 		{"benchmarks padded", exp(`benchmarks = [" QQQ"]`, "", `"TAO"`), []string{`benchmarks[0] = " QQQ": white space around the symbol (want "QQQ")`}},
-		{"basket empty", exp("", "", `""`), []string{`run hedge: symbol "" in strategy "hedge"'s params: an empty symbol`}},
+		// Refused by pair-hedge itself, naming the key.
+		{"basket empty", exp("", "", `""`), []string{`strategy[0] (hedge), run hedge: pair-hedge: short[0]: empty symbol`}},
 		{"basket padded", exp("", "", `" TAO"`), []string{`run hedge: symbol " TAO" in strategy "hedge"'s params: white space around the symbol (want "TAO")`}},
 		// The readers name instruments canonically: "tao" found the file
 		// and then no instrument of that name; "TAO", "tao" read one file
