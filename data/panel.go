@@ -108,11 +108,31 @@ func (p *Panel) Select(symbols []string) (*Panel, error) {
 		seen[s] = true
 		i := p.Index(s)
 		if i < 0 {
-			return nil, fmt.Errorf("data: unknown symbol %q (have %v)", s, p.Symbols())
+			return nil, &UnknownSymbolError{Symbol: s, Have: p.Symbols()}
 		}
 		out.Series = append(out.Series, p.Series[i])
 	}
 	return out, nil
+}
+
+// UnknownSymbolError is the error of an instrument the data do not hold:
+// Panel.Select's, a catalog's, a folder's without the symbol's file. A
+// caller that knows who asked for it (a strategy's parameter) can say so
+// (errors.As).
+type UnknownSymbolError struct {
+	Symbol string
+	// Have lists the instruments the data hold, when known.
+	Have []string
+	// Msg, when set, is the whole message (a reader's own: the files it
+	// tried); else it is made from Symbol and Have.
+	Msg string
+}
+
+func (e *UnknownSymbolError) Error() string {
+	if e.Msg != "" {
+		return e.Msg
+	}
+	return fmt.Sprintf("data: unknown symbol %q (have %v)", e.Symbol, e.Have)
 }
 
 // Window returns the panel restricted to bars with from <= t < to (either

@@ -383,7 +383,7 @@ func (f *File) findFile(dir, key, sym string, ents []os.DirEntry) (string, error
 		}
 		return "", fmt.Errorf("%s: no price file for symbol %q: folder %s does not exist (%s)", key, sym, dir, hint)
 	}
-	return "", fmt.Errorf("%s: no price file for symbol %q in %s (tried %v%s; map it under [data.files], or set data.dir ($DIVERGENCE_DATA on the command line))", key, sym, dir, tried, folderSymbols(sym, ents))
+	return "", &data.UnknownSymbolError{Symbol: sym, Msg: fmt.Sprintf("%s: no price file for symbol %q in %s (tried %v%s; map it under [data.files], or set data.dir ($DIVERGENCE_DATA on the command line))", key, sym, dir, tried, folderSymbols(sym, ents))}
 }
 
 // maxFolderSymbols bounds the symbols folderSymbols lists.

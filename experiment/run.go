@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -22,6 +23,7 @@ import (
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/duckdb"
+	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
@@ -400,6 +402,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	// The union of the strategies' instruments, in order of first mention.
 	var symbols []string
 	seen := map[string]bool{}
+	asker := map[string]string{} // the first strategy and parameter asking for each symbol
 	add := func(s string) {
 		if !seen[s] {
 			seen[s] = true
@@ -422,6 +425,12 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 				if c := data.CanonicalSymbol(sym); c != sym {
 					return nil, fmt.Errorf("run %s: symbol %q in strategy %q's params: the data name it %q (upper case, without a quote currency): write %q", spec.Key, sym, spec.Strategy, c, c)
 				}
+				if _, ok := asker[sym]; !ok {
+					asker[sym] = fmt.Sprintf("strategy %q asks for %q", spec.Strategy, sym)
+					if p := paramPath(spec.Params, sym); p != "" {
+						asker[sym] += " (" + p + ")"
+					}
+				}
 				add(sym)
 			}
 		}
@@ -440,6 +449,16 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	}
 	p, inputs, err := f.loadPanel(ctx, symbols, opt)
 	if err != nil {
+		// Who asked for a symbol the data do not hold, and the one
+		// likely meant when the reader did not say.
+		var us *data.UnknownSymbolError
+		if errors.As(err, &us) && asker[us.Symbol] != "" {
+			hint := ":"
+			if c := strict.Closest(us.Symbol, us.Have); c != "" {
+				hint = fmt.Sprintf("; did you mean %q?", c)
+			}
+			return nil, fmt.Errorf("%s, which the data do not hold%s %w", asker[us.Symbol], hint, err)
+		}
 		return nil, err
 	}
 	var unadjusted []string // equities adjusted from a file without adj_close: as they are
@@ -2283,4 +2302,56 @@ func (f *File) named(err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", f.path, err)
+}
+
+// paramPath is the path, in params, of the first parameter (keys sorted)
+// naming sym: a string (symbol), an element of a list (short[1]), a
+// table's key (weights.MARA) or deeper (schedule[0].weights.MARA); ""
+// when none does (a strategy of a program's own that names it otherwise).
+func paramPath(params strategies.Params, sym string) string {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		if p, ok := valuePath(reflect.ValueOf(params[k]), sym); ok {
+			return k + p
+		}
+	}
+	return ""
+}
+
+// valuePath is paramPath within one value: the path below it, and whether
+// it names sym.
+func valuePath(v reflect.Value, sym string) (string, bool) {
+	for v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return "", false
+		}
+		v = v.Elem()
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return "", v.String() == sym
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if p, ok := valuePath(v.Index(i), sym); ok {
+				return fmt.Sprintf("[%d]%s", i, p), true
+			}
+		}
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String {
+			return "", false
+		}
+		keys := make([]string, 0, v.Len())
+		for _, k := range v.MapKeys() {
+			keys = append(keys, k.String())
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if k == sym {
+				return "." + k, true
+			}
+			if p, ok := valuePath(v.MapIndex(reflect.ValueOf(k).Convert(v.Type().Key())), sym); ok {
+				return "." + k + p, true
+			}
+		}
+	}
+	return "", false
 }

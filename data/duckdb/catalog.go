@@ -810,7 +810,7 @@ func (c *Catalog) Load(ctx context.Context, symbols []string) (p *data.Panel, er
 			if len(have) > 0 {
 				holds = "holds " + strings.Join(have, ", ")
 			}
-			return nil, fmt.Errorf("duckdb: catalog %s has no instrument %q (it %s)", c.path, s, holds)
+			return nil, &data.UnknownSymbolError{Symbol: s, Have: have, Msg: fmt.Sprintf("duckdb: catalog %s has no instrument %q (it %s)", c.path, s, holds)}
 		}
 		want = append(want, e)
 	}

@@ -144,7 +144,7 @@ func (r *sourceReader) read() (*data.Panel, error) {
 			}
 			switch len(cands) {
 			case 0:
-				return nil, r.fail("has no symbol %q (it has %s)", s, listSome(have))
+				return nil, &data.UnknownSymbolError{Symbol: s, Have: have, Msg: r.fail("has no symbol %q (it has %s)", s, listSome(have)).Error()}
 			case 1:
 				again[i] = cands[0]
 				names = append(names, cands[0])
