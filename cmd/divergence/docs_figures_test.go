@@ -226,3 +226,47 @@ func thousands(x float64) string {
 	}
 	return s
 }
+
+// docs/metrics.md's figures of the demo (examples/synthetic-ai-hedge.toml,
+// the synthetic market: no data needed) are the demo's.
+func TestDocsQuoteDemoFigures(t *testing.T) {
+	o := t.TempDir()
+	if _, _, err := cli(t, "run", "../../examples/synthetic-ai-hedge.toml", "--out", o, "--quiet", "--no-report"); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(o, "ai-hedge-on-the-synthetic-market", "runs", "long-ai-tech-only")
+	b, err := os.ReadFile(filepath.Join(run, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Metrics struct {
+			HitRate float64 `json:"hit_rate"`
+		} `json:"metrics"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	// Count the zero days and the gains from the curve itself.
+	var prev float64
+	var days, zeros, gains int
+	for i, r := range readCSV(t, filepath.Join(run, "equity.csv")) {
+		e, _ := strconv.ParseFloat(r["equity"], 64)
+		if i > 0 {
+			days++
+			switch {
+			case e == prev:
+				zeros++
+			case e > prev:
+				gains++
+			}
+		}
+		prev = e
+	}
+	if got := float64(gains) / float64(days); math.Abs(got-m.Metrics.HitRate) > 1e-12 {
+		t.Errorf("hit_rate %v in metrics.json, %d gains of %d days in equity.csv (%v)", m.Metrics.HitRate, gains, days, got)
+	}
+	want := fmt.Sprintf("The demo's \"long AI tech only\" reads `hit_rate` %.3f because %.0f %% of its %s days are such zeros; among its days with a move, %.1f %% gained.",
+		m.Metrics.HitRate, 100*float64(zeros)/float64(days), thousands(float64(days)), 100*float64(gains)/float64(days-zeros))
+	docHas(t, "../../docs/metrics.md", want)
+}
