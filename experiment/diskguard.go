@@ -28,8 +28,9 @@ import (
 // the folder stays at the model's figures. The guard stops the
 // experiment once that figure passes the limit (the
 // sweep above, a folder of 209.7 MB, ended at a figure between 190 and
-// 200 MB: it stopped under a limit of 190 MB after 190 runs, not under
-// one of 200 MB).
+// 200 MB: under a limit of 190 MB it stopped after 190 or 191 runs, or
+// only after the last, as the runs two workers finish first come; not
+// under one of 200 MB).
 type diskGuard struct {
 	name     string // the experiment's
 	limit    int64
