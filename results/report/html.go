@@ -374,9 +374,11 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		if rs.Monthly, err = svg(func(w io.Writer) error { return charts.MonthlyReturns(w, charts.SVG, o, r.Equity) }); err != nil {
 			return nil, err
 		}
+		rs.Monthly = labelled(rs.Monthly, r.Name+": monthly returns, "+o.Caption+"; its metrics are listed above.")
 		if rs.Distribution, err = svg(func(w io.Writer) error { return charts.ReturnDistribution(w, charts.SVG, o, r.Equity) }); err != nil {
 			return nil, err
 		}
+		rs.Distribution = labelled(rs.Distribution, r.Name+": distribution of period returns, "+o.Caption+"; its metrics are listed above.")
 		p.Runs = append(p.Runs, rs)
 	}
 	pl.Closes, pl.Tags = closes.lines, tags.list
@@ -399,7 +401,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 			if err != nil {
 				return nil, err
 			}
-			p.Stress = append(p.Stress, h)
+			p.Stress = append(p.Stress, labelled(h, heatmapLabel(o.Title, m)))
 		}
 	}
 	if t := f.Tables["stress_summary.csv"]; t != nil {
@@ -409,7 +411,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		p.FanNote = fmt.Sprintf("One chart per run: the median growth of 1 of the run's Monte Carlo paths with its 25–75%% and 5–95%% bands (%s).", kind)
 	} else if len(f.Fans) == 0 {
 		if b := f.SVG["montecarlo.svg"]; b != nil {
-			p.MonteCarlo = cleanSVG(b)
+			p.MonteCarlo = labelled(cleanSVG(b), "Monte Carlo paths' growth of 1 (montecarlo.svg); montecarlo_summary.csv has their figures.")
 		}
 	}
 	if len(pl.Fans) > 0 || p.MonteCarlo != "" || f.Tables["montecarlo_summary.csv"] != nil {
@@ -442,6 +444,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		if p.Legs, err = svg(func(w io.Writer) error { return charts.LegAttribution(w, charts.SVG, o, legs) }); err != nil {
 			return nil, err
 		}
+		p.Legs = labelled(p.Legs, "PnL attribution by leg, in the account currency ("+kind+"); attribution.csv has the figures.")
 		p.LegsNote = note
 	}
 	if p.Data, err = marshalPayload(pl); err != nil {
@@ -1013,6 +1016,47 @@ func cleanSVG(b []byte) template.HTML {
 	}
 	out = append(out, tag...)
 	return template.HTML(append(out, rest...))
+}
+
+// labelled gives an inline SVG chart (cleanSVG's, role="img", whose
+// drawn text a screen reader does not read) its text alternative: an
+// aria-label.
+func labelled(h template.HTML, label string) template.HTML {
+	const start = `<svg class="chart" role="img"`
+	rest, ok := strings.CutPrefix(string(h), start)
+	if !ok {
+		return h
+	}
+	return template.HTML(start + ` aria-label="` + template.HTMLEscapeString(label) + `"` + rest)
+}
+
+// heatmapLabel is a stress heatmap's text alternative: its title, then
+// each row's cells as the chart writes them (n/a for none), so that a
+// screen reader reads every figure the colours show.
+func heatmapLabel(title string, m charts.Matrix) string {
+	var b strings.Builder
+	b.WriteString(title + ", " + m.Metric + ".")
+	for i, row := range m.Rows {
+		b.WriteString(" " + row + ":")
+		for j, col := range m.Cols {
+			if j > 0 {
+				b.WriteString(",")
+			}
+			v := m.Values[i][j]
+			var s string
+			switch {
+			case math.IsNaN(v):
+				s = "n/a"
+			case m.Percent:
+				s = strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
+			default:
+				s = strconv.FormatFloat(v, 'f', 2, 64)
+			}
+			b.WriteString(" " + col + " " + strings.Replace(s, "-", "\u2212", 1))
+		}
+		b.WriteString(".")
+	}
+	return b.String()
 }
 
 // dropSize removes the leading `<svg width="…" height="…"` of a start tag
