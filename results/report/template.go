@@ -66,7 +66,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <section id="setup">
 <h2>Setup</h2>
 <table class="setup">
-{{range .Setup}}<tr{{if and $.Synthetic (eq .K "data")}} class="synthetic"{{end}}><th>{{.K}}</th><td>{{.V}}</td></tr>
+{{range .Setup}}<tr{{if and $.Synthetic (eq .K "data")}} class="synthetic"{{end}}><th scope="row">{{.K}}</th><td>{{.V}}</td></tr>
 {{end}}</table>
 {{if .Notes}}<h3>Notes</h3>
 <p class="note">What the program said when it ran the experiment (manifest.json's notes).</p>
@@ -75,19 +75,19 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 {{end}}{{with .ScenarioRows}}<h3 id="scenarios">Stress scenarios</h3>
 <p class="note">Every scenario whose runs this report shows (key run@scenario), as manifest.json records it: day 0 is the day the shocks placed by a day offset count from; each shock is listed in the order applied, with its parameters (moves and rates are fractions; spread_days and recover_days count bars, days calendar days) and the dates it acts on. A scenario's groups are the experiment's [groups] over the built-in ones (divergence scenarios show NAME lists them).</p>
 <div class="wide"><table class="scenarios">
-<tr><th>scenario</th><th>from</th><th>probability</th><th>day 0</th><th>what it does</th></tr>
+<tr><th scope="col">scenario</th><th scope="col">from</th><th scope="col">probability</th><th scope="col">day 0</th><th scope="col">what it does</th></tr>
 {{range .}}<tr id="setup-scenario-{{.Name}}"><td class="key">{{.Name}}</td>{{if .Unrecorded}}<td colspan="4">Not described in this folder's manifest.json (written before scenarios were recorded): <code>divergence scenarios show {{.Name}}</code> describes a library scenario.</td>{{else}}<td>{{.Origin}}</td><td class="num">{{.Probability}}</td><td>{{.Start}}</td><td>{{.Description}}<ol class="shocks">{{range .Shocks}}<li><code>{{.}}</code></li>{{end}}</ol></td>{{end}}</tr>
 {{end}}</table></div>
 {{end}}<h3>Data sources</h3>
 <div class="wide"><table>
-<tr><th>symbol</th><th>source</th><th>path</th><th>SHA-256</th><th>rows</th><th>first</th><th>last</th></tr>
+<tr><th scope="col">symbol</th><th scope="col">source</th><th scope="col">path</th><th scope="col">SHA-256</th><th scope="col">rows</th><th scope="col">first</th><th scope="col">last</th></tr>
 {{range .Inputs}}<tr><td>{{.Symbol}}</td><td>{{.Source}}</td><td>{{if .Path}}{{.Path}}{{else}}(generated){{end}}</td><td class="hash">{{.SHA256}}</td><td class="num">{{.Rows}}</td><td>{{.First}}</td><td>{{.Last}}</td></tr>
 {{end}}</table></div>
 </section>
 
 <section id="runs">
 <h2>Runs</h2>
-{{with .RunsTable}}<div class="toolbar"><label>Filter <input class="filter" type="search" data-filter="{{.ID}}" placeholder="text, or sharpe&gt;0.5 max_drawdown&gt;-30%"></label><span data-count="{{.ID}}">{{len .Rows}} runs</span><span class="note">Click a column's name to sort by it (again to reverse); runs without a value go last, and ruined runs after the others by any metric.</span></div>
+{{with .RunsTable}}<div class="toolbar"><label>Filter <input class="filter" type="search" data-filter="{{.ID}}" placeholder="text, or sharpe&gt;0.5 max_drawdown&gt;-30%"></label><span data-count="{{.ID}}">{{len .Rows}} runs</span><span class="note screen-only">Click a column's name to sort by it (again to reverse); runs without a value go last, and ruined runs after the others by any metric.</span></div>
 <div class="runs-wrap"><table class="sortable" id="{{.ID}}">
 <thead><tr>{{range .Header}}<th data-col="{{.Name}}"{{if .Text}} class="text"{{end}}{{if .Pct}} data-pct{{end}}{{if .Title}} title="{{.Title}}"{{end}}>{{.Name}}</th>{{end}}</tr></thead>
 <tbody>
@@ -99,8 +99,8 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <section id="equity">
 <h2>Equity and drawdown</h2>
 {{if .ChartNote}}<p class="note">{{.ChartNote}}</p>{{end}}
-<p class="note">Drag across a chart to zoom in (double-click to zoom out); the line under each chart reads every run's value at the cursor; click a run's name to hide or show it in every chart of this part. The cursors of these charts move together.</p>
-<div class="toolbar"><label><input type="checkbox" id="equity-log"> log scale</label></div>
+<p class="note screen-only">Drag across a chart to zoom in (double-click to zoom out); the line under each chart reads every run's value at the cursor; click a run's name to hide or show it in every chart of this part. The cursors of these charts move together.</p>
+<div class="toolbar screen-only"><label><input type="checkbox" id="equity-log"> log scale</label></div>
 <div class="uchart" id="chart-equity"></div>
 <div class="uchart" id="chart-drawdown"></div>
 </section>
@@ -195,6 +195,6 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 </body>
 </html>
 {{define "table"}}<div class="wide"><table>
-<tr>{{range .Header}}<th>{{.}}</th>{{end}}</tr>
+<tr>{{range .Header}}<th scope="col">{{.}}</th>{{end}}</tr>
 {{range .Rows}}<tr>{{range .}}<td{{if .Numeric}} class="num"{{end}}>{{.Text}}</td>{{end}}</tr>
 {{end}}</table></div>{{end}}`))

@@ -40,7 +40,15 @@
   }
   // drawAll draws every chart not drawn yet.
   function drawAll() { Object.keys(deferred).forEach(drawNow); }
+  // Ctrl+P and window.print() fire beforeprint; a browser without it
+  // (or a print preview started otherwise) still turns to print media.
   window.addEventListener("beforeprint", drawAll);
+  if (window.matchMedia) {
+    var printing = window.matchMedia("print");
+    var onPrint = function (m) { if (m.matches) drawAll(); };
+    if (printing.addEventListener) printing.addEventListener("change", onPrint);
+    else if (printing.addListener) printing.addListener(onPrint);
+  }
 
   // JSON numbers: null is NaN, infinities are strings.
   function num(v) {
@@ -161,15 +169,57 @@
         label: spec.y, size: 64,
         values: function (u, vals) { return vals.map(function (v) { return v == null ? "" : spec.tick(v); }); }
       }],
-      hooks: { setSeries: [function (u, si, o) { propagate(u, si, o); }] }
+      hooks: { setSeries: [function (u, si, o) { pressed(u); propagate(u, si, o); }] }
     };
     box.innerHTML = "";
     var u = new uPlot(opts, spec.data, box);
+    box.setAttribute("role", "figure");
+    box.setAttribute("aria-label", describe(spec, opts, spec.data));
+    keyboardLegend(u);
     u.divKeys = [null].concat(spec.series.map(function (s) { return s.key; }));
     u.divGroup = spec.group;
     charts[id] = u;
     if (spec.group) (groups[spec.group] = groups[spec.group] || {})[id] = u;
     return u;
+  }
+
+  // describe is a chart's text alternative (its box's aria-label): the
+  // title, the span of time and each line's last value, as the read-out
+  // formats it.
+  function describe(spec, opts, data) {
+    var x = data[0] || [], s = (opts.title || "Chart") + ".";
+    if (x.length) s += " " + fmtDate(x[0]) + " to " + fmtDate(x[x.length - 1]) + ".";
+    var last = spec.series.map(function (ser, j) {
+      var d = data[j + 1] || [];
+      for (var k = d.length - 1; k >= 0; k--) if (d[k] != null && isFinite(d[k])) return ser.name + " " + spec.fmt(d[k]);
+      return ser.name + " no value";
+    });
+    return last.length ? s + " Last values: " + last.join("; ") + "." : s;
+  }
+  // keyboardLegend lets a legend entry (a line's name, clicked to hide or
+  // show it) be reached by Tab and toggled by Enter or Space.
+  function keyboardLegend(u) {
+    var rows = u.root.querySelectorAll(".u-legend .u-series");
+    Array.prototype.forEach.call(rows, function (row, i) {
+      var th = row.querySelector("th");
+      if (!i || !th) return; // the first is the date's read-out
+      th.tabIndex = 0;
+      th.setAttribute("role", "button");
+      th.addEventListener("keydown", function (e) {
+        if (e.key !== "Enter" && e.key !== " ") return;
+        e.preventDefault();
+        th.click();
+      });
+    });
+    pressed(u);
+  }
+  // pressed marks each legend entry shown (aria-pressed true) or hidden.
+  function pressed(u) {
+    var rows = u.root ? u.root.querySelectorAll(".u-legend .u-series") : [];
+    Array.prototype.forEach.call(rows, function (row, i) {
+      var th = row.querySelector("th");
+      if (i && th && u.series[i]) th.setAttribute("aria-pressed", u.series[i].show ? "true" : "false");
+    });
   }
 
   // propagate shows or hides a run in every chart of its group when its
@@ -378,6 +428,13 @@
   document.querySelectorAll("table.sortable").forEach(function (tbl) {
     var body = tbl.tBodies[0];
     tbl.querySelectorAll("thead th").forEach(function (th, j) {
+      // The name is a button: reached by Tab, pressed by Enter or Space.
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "sort";
+      b.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(b);
       th.addEventListener("click", function () {
         var dir = th.getAttribute("aria-sort") === "descending" ? 1 : -1;
         if (th.getAttribute("aria-sort") === null && th.classList.contains("text")) dir = 1;
@@ -502,11 +559,11 @@
         var a = t < 0.5 ? [214, 39, 40] : [31, 119, 180], s = Math.abs(t - 0.5) * 2; // red (worse), white, blue (better)
         return "rgb(" + a.map(function (c) { return Math.round(255 + (c - 255) * s); }).join(",") + ")";
       };
-      var h = '<table class="heat"><thead><tr><th>' + esc(ys.value) + " \u2193 / " + esc(xs.value) + " \u2192</th>";
-      cx.forEach(function (x) { h += "<th>" + esc(x) + "</th>"; });
+      var h = '<table class="heat"><thead><tr><th scope="col">' + esc(ys.value) + " \u2193 / " + esc(xs.value) + " \u2192</th>";
+      cx.forEach(function (x) { h += '<th scope="col">' + esc(x) + "</th>"; });
       h += "</tr></thead><tbody>";
       cy.forEach(function (y) {
-        h += "<tr><th>" + esc(y) + "</th>";
+        h += '<tr><th scope="row">' + esc(y) + "</th>";
         cx.forEach(function (x) {
           var k = x + "\u0000" + y, v = cells[k];
           h += ruined[k] ? '<td class="ruined" title="' + esc(ruined[k].join(", ") + ": ruined (equity fell to 0 or below)") + '">ruined</td>' : v === undefined ? '<td class="none">\u2014</td>' : '<td style="background:' + colour(v) + '" data-v="' + v + '" title="' + esc(keys[k].join(", ")) + '">' + show(v) + "</td>";

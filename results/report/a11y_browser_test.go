@@ -1,0 +1,172 @@
+//go:build duckdb_arrow
+
+package report
+
+import (
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// TestReportPrintKeyboardReader reads the demo's report printed, without
+// a mouse and as a screen reader does.
+//
+// Keyboard: Tab reaches the runs table's sharpe header, Enter sorts by it
+// (aria-sort descending: its values then fall row by row) and Space
+// reverses; Tab goes on to the equity chart's first legend entry, Space
+// hides that run in the equity and the drawdown charts (aria-pressed
+// false); the focused control has a visible outline.
+//
+// Screen reader: every drawn chart box is a figure whose aria-label
+// names the chart and gives each line's last value (the equity chart's
+// is the run's final_equity over its initial cash, to 4 decimals, as
+// the runs table's data-v and the Setup's cash give it); every inline SVG
+// chart has an aria-label; every th outside a thead has a scope.
+//
+// Print: as print media, every chart box is drawn (the page's
+// matchMedia('print') listener: no beforeprint is fired here); no cell of
+// the runs table is clipped by a scrolling box; the synthetic banner
+// keeps its colours (print-color-adjust exact); the log toggle is
+// hidden; Page.printToPDF fires beforeprint and gives a PDF.
+func TestReportPrintKeyboardReader(t *testing.T) {
+	if chromium() == "" {
+		t.Skip("chromium not installed: apt-get install chromium (Debian's package); .ci/run installs it")
+	}
+	if testing.Short() {
+		t.Skip("runs the demo and a browser")
+	}
+	dir := demoReport(t)
+	page, _ := filepath.Abs(filepath.Join(dir, ReportFile))
+	ctx, url, problems, requests := openReport(t, page)
+	eval := func(js string) any {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[any](js, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	// tabTo presses Tab until the focused element matches sel.
+	tabTo := func(sel string) bool {
+		t.Helper()
+		for range 200 {
+			if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
+				t.Fatal(err)
+			}
+			if eval(`!!document.activeElement && document.activeElement.matches(`+strconv.Quote(sel)+`)`) == true {
+				return true
+			}
+		}
+		return false
+	}
+	key := func(k string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(k)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	t.Run("keyboard", func(t *testing.T) {
+		if !tabTo(`#runs-table th[data-col="sharpe"] *, #runs-table th[data-col="sharpe"]`) {
+			t.Fatal("Tab never reaches the runs table's sharpe header")
+		}
+		if o := eval(`(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle + " " + s.outlineWidth; })()`).(string); strings.HasPrefix(o, "none") || strings.HasSuffix(o, " 0px") {
+			t.Errorf("the focused sharpe header has no visible outline: %q", o)
+		}
+		sorted := `(() => { const th = document.querySelector('#runs-table th[data-col="sharpe"]'), j = th.cellIndex;
+			const v = Array.from(document.querySelectorAll('#runs-table tbody tr')).map(r => parseFloat(r.cells[j].getAttribute('data-v'))).filter(x => !isNaN(x));
+			return th.getAttribute('aria-sort') + " " + v.every((x, i) => i === 0 || (th.getAttribute('aria-sort') === 'descending' ? v[i-1] >= x : v[i-1] <= x)); })()`
+		key("\r")
+		if got := eval(sorted); got != "descending true" {
+			t.Errorf("Enter on the sharpe header: aria-sort and order %v, want descending true", got)
+		}
+		key(" ")
+		if got := eval(sorted); got != "ascending true" {
+			t.Errorf("Space on the sharpe header: aria-sort and order %v, want ascending true", got)
+		}
+		if !tabTo(`#chart-equity .u-legend .u-series th`) {
+			t.Fatal("Tab never reaches a legend entry of the equity chart")
+		}
+		key(" ")
+		got := eval(`(() => { const th = document.activeElement, i = Array.from(th.closest('tbody').children).indexOf(th.parentNode);
+			const eq = window.divergence.charts['chart-equity'], dd = window.divergence.charts['chart-drawdown'];
+			const k = eq.divKeys[i], j = dd.divKeys.indexOf(k);
+			return [th.getAttribute('aria-pressed'), eq.series[i].show, j > 0 && dd.series[j].show].join(" "); })()`)
+		if got != "false false false" {
+			t.Errorf("Space on the first legend entry: aria-pressed, shown in equity, shown in drawdown = %v, want false false false", got)
+		}
+		key(" ") // shown again for what follows
+	})
+
+	t.Run("screen reader", func(t *testing.T) {
+		if eval(`document.documentElement.lang`) != "en" {
+			t.Error("the page has no lang")
+		}
+		if n := eval(`Array.from(document.querySelectorAll('table th:not([scope])')).filter(th => !th.closest('thead') && !th.closest('.u-legend')).length`).(float64); n != 0 {
+			t.Errorf("%v th outside a thead (and uPlot's legends) without a scope", n)
+		}
+		if n := eval(`Array.from(document.querySelectorAll('svg.chart')).filter(s => !(s.getAttribute('aria-label') || '').trim()).length`).(float64); n != 0 {
+			t.Errorf("%v inline SVG charts without an aria-label", n)
+		}
+		if n := eval(`Array.from(document.querySelectorAll('.uchart')).filter(b => window.divergence.charts[b.id] && !(b.getAttribute('role') === 'figure' && (b.getAttribute('aria-label') || '').includes('Last values:'))).length`).(float64); n != 0 {
+			t.Errorf("%v drawn charts without a figure role and a label giving their last values", n)
+		}
+		label := eval(`document.getElementById('chart-equity').getAttribute('aria-label') || ''`).(string)
+		// The first run's final growth: its final_equity (runs table) over
+		// the initial cash (Setup), written with 4 decimals.
+		fe := eval(`parseFloat(Array.from(document.querySelectorAll('#runs-table tbody tr')).find(r => r.cells[0].textContent === window.divergence.data.runs[0].key).cells[document.querySelector('#runs-table th[data-col="final_equity"]').cellIndex].getAttribute('data-v'))`).(float64)
+		cash := eval(`parseFloat(Array.from(document.querySelectorAll('.setup tr')).find(r => r.cells[0].textContent === 'initial cash').cells[1].textContent.replace(/[^0-9.]/g, ''))`).(float64)
+		name := eval(`window.divergence.data.runs[0].name`).(string)
+		want := name + " " + strings.Replace(strconv.FormatFloat(math.Round(fe/cash*1e4)/1e4, 'f', 4, 64), "-", "\u2212", 1)
+		if !strings.Contains(label, want) {
+			t.Errorf("equity chart's label %q lacks %q", label, want)
+		}
+	})
+
+	t.Run("print", func(t *testing.T) {
+		eval(`window.__beforeprint = 0; window.addEventListener('beforeprint', () => window.__beforeprint++)`)
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		if n := eval(`(async () => { await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+			return Array.from(document.querySelectorAll('.uchart')).filter(b => !window.divergence.charts[b.id]).length; })()`).(float64); n != 0 {
+			t.Errorf("as print media, %v chart boxes are not drawn", n)
+		}
+		clipped := eval(`(() => { const cells = [document.querySelector('#runs-table thead th:last-child'), document.querySelector('#runs-table tbody tr:last-child td:last-child')];
+			let n = 0;
+			for (const c of cells) { const r = c.getBoundingClientRect();
+				for (let a = c.parentElement; a && a !== document.body; a = a.parentElement) {
+					const s = getComputedStyle(a);
+					if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+					const b = a.getBoundingClientRect();
+					if (r.right > b.right + 1 || r.bottom > b.bottom + 1) n++;
+				} }
+			return n; })()`).(float64)
+		if clipped != 0 {
+			t.Errorf("printed, the runs table's last header or last cell is clipped by %v scrolling boxes", clipped)
+		}
+		if got := eval(`getComputedStyle(document.getElementById('synthetic')).printColorAdjust`); got != "exact" {
+			t.Errorf("printed, the synthetic banner's print-color-adjust is %v, want exact (else its white text prints on white)", got)
+		}
+		if got := eval(`document.getElementById('equity-log').offsetParent === null`); got != true {
+			t.Error("printed, the log scale toggle is shown")
+		}
+		res, err := chromedp.Call(ctx, cdppage.PrintToPDF, cdppage.PrintToPDFParams{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(res.Data), "%PDF") {
+			t.Error("Page.printToPDF gave no PDF")
+		}
+		if got := eval(`window.__beforeprint`); got != 1.0 {
+			t.Errorf("beforeprint fired %v times on printing, want 1", got)
+		}
+	})
+	checkQuiet(t, url, problems, requests)
+}
