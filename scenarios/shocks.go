@@ -258,10 +258,13 @@ func (v *view) noteEnded(i int, t0 int64, kind ShockKind) {
 // listedAfterInstant reports whether instrument i's first bar opens
 // after t0, a shock placed at an instant (w.Time) on the date i first
 // trades: the dates it missed (view.missed) count 0, but the shock
-// happened before it traded.
+// happened before it traded. Only on that same date: an equity first
+// trading on the Monday after an instant on a Saturday also missed no
+// session, and takes the shock at its first session as one trading
+// throughout does (as it does with the shock placed by its date).
 func (v *view) listedAfterInstant(i int, t0 int64, w When) bool {
 	ts := v.out.Series[i].Time
-	return w.Time && len(ts) > 0 && ts[0] > t0 && v.missed(i, t0) == 0
+	return w.Time && len(ts) > 0 && ts[0] > t0 && data.DayNumber(ts[0]) == data.DayNumber(t0)
 }
 
 // tradesFrom reports whether some instrument of the panel has a bar at
