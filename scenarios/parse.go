@@ -276,7 +276,7 @@ func (t *instant) UnmarshalTOML(v any) error {
 		if err != nil {
 			return fmt.Errorf("want an RFC 3339 time such as 2025-02-06T14:00:00Z")
 		}
-		*t = instant(tm.UnixNano())
+		return t.set(tm)
 	case time.Time:
 		switch data.HowWritten(x) {
 		case data.LocalDateTime, data.LocalDate:
@@ -288,10 +288,21 @@ func (t *instant) UnmarshalTOML(v any) error {
 		case data.LocalTime:
 			return fmt.Errorf("a time of day has no date: want an RFC 3339 time such as 2025-02-06T14:00:00Z")
 		}
-		*t = instant(x.UnixNano())
+		return t.set(x)
 	default:
 		return fmt.Errorf("want an RFC 3339 time such as 2025-02-06T14:00:00Z")
 	}
+}
+
+// set holds tm, refusing a time Unix nanoseconds (int64) cannot hold:
+// time.UnixNano wraps it round into another (2609-07-30T00:00Z read as
+// 2025-01-08T00:25:26Z), as data.ParseInstant refuses it.
+func (t *instant) set(tm time.Time) error {
+	n := tm.UnixNano()
+	if !time.Unix(0, n).Equal(tm) {
+		return fmt.Errorf("outside the times Unix nanoseconds hold (1677-09-21T00:12:43Z to 2262-04-11T23:47:16Z)")
+	}
+	*t = instant(n)
 	return nil
 }
 
