@@ -1056,13 +1056,15 @@ func (s *Propagate) apply(v *view, key string) error {
 			v.noteEnded(i, t0, KindJump)
 			continue
 		}
-		if pre := v.missed(i, t0); pre > 0 || v.listedAfterInstant(i, t0, s.When) {
+		if ts := v.out.Series[i].Time; len(ts) > 0 && ts[0] >= t0 {
 			// No history before the shock to estimate a beta on (listed
-			// on a later date, or after its instant on its date).
+			// on a later date, after its instant on its date, or at the
+			// session after a shock on a day the exchange was closed).
+			pre := v.missed(i, t0)
 			sym := v.out.Series[i].Symbol
 			text := fmt.Sprintf("%s first trades on %s, %s after the shock's date %s: it has no returns before it to estimate its betas on",
-				sym, data.FormatDay(v.out.Series[i].Time[0]), counted(pre, "trading day"), data.FormatDay(t0))
-			if pre == 0 {
+				sym, data.FormatDay(ts[0]), counted(pre, "trading day"), data.FormatDay(t0))
+			if v.listedAfterInstant(i, t0, s.When) {
 				text = fmt.Sprintf("%s first trades at %s, after the shock at %s: it has no returns before it to estimate its betas on",
 					sym, data.FormatStamp(v.out.Series[i].Time[0]), data.FormatStamp(t0))
 			}

@@ -89,3 +89,33 @@ func TestInstantOnAClosedDayReachesNextSessionListing(t *testing.T) {
 		}
 	})
 }
+
+// A propagated shock's follower with no bar before the shock has no
+// returns to estimate its betas on, whether it first trades days later,
+// later on the shock's date, or at the next session after a shock on a
+// closed day: a group member is left as it was with a note, one named in
+// symbols is an error saying why. An equity first trading on the Monday
+// after a Saturday shock missed no session and was not "listed after the
+// instant on that date", so its betas were estimated over no bar and
+// the scenario stopped with "0 common observations" (by time and by
+// date alike).
+func TestPropagateFollowerWithNoBarBeforeAClosedDayShock(t *testing.T) {
+	btc := make([]float64, 14)
+	for k := range btc {
+		btc[k] = 100 + float64(k%3) // returns that vary, for a driver
+	}
+	for _, when := range []string{`time = "2025-01-11T15:00:00Z"`, `date = 2025-01-11`} {
+		p := panelOf(series("BTC", data.Crypto, seq(14), btc), series("AMD", data.Equity, []int{7, 8, 9}, flat(3, 100)))
+		var h heard
+		s := mustParse(t, "name = \"p\"\n[[shock]]\ntype = \"propagate\"\ndrivers = { BTC = -0.1 }\ngroups = [\"semis\"]\nmin_obs = 3\n"+when)
+		out, _ := mustApply(t, s, p, h.options(ApplyOptions{}))
+		for k, c := range out.Series[1].Close {
+			near(t, when+" AMD close", c, 100, 0)
+			near(t, when+" AMD open", out.Series[1].Open[k], 100, 0)
+		}
+		h.has(t, h.notes, "AMD: AMD first trades on 2025-01-13, 0 trading days after the shock's date 2025-01-11: it has no returns before it to estimate its betas on")
+		s = mustParse(t, "name = \"p\"\n[[shock]]\ntype = \"propagate\"\ndrivers = { BTC = -0.1 }\nsymbols = [\"AMD\"]\nmin_obs = 3\n"+when)
+		_, _, err := s.Apply(p, nil, ApplyOptions{})
+		wantErr(t, err, "shock[0].symbols: AMD first trades on 2025-01-13, 0 trading days after the shock's date 2025-01-11: it has no returns before it")
+	}
+}
