@@ -1,6 +1,7 @@
 package data
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -155,6 +156,16 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 
 // nanosRange says which times Unix nanoseconds (int64) hold.
 const nanosRange = "the times Unix nanoseconds hold (1677-09-21T00:12:43Z to 2262-04-11T23:47:16Z)"
+
+// UnixNanos is t in Unix nanoseconds, or an error naming the range they
+// hold when t is outside it: time.UnixNano wraps such a time into
+// another date (2300-01-01 into 1715-06-13).
+func UnixNanos(t time.Time) (int64, error) {
+	if n, ok := unixNanos(t); ok {
+		return n, nil
+	}
+	return 0, errors.New("outside " + nanosRange)
+}
 
 // unixNanos is t in Unix nanoseconds, and false when t is outside
 // nanosRange: time.UnixNano wraps such a time round int64 into another

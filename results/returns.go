@@ -202,8 +202,10 @@ func ReadReturnsWith(path string, opt ReadOptions) (*Returns, error) {
 			return nil, fmt.Errorf("%s:%d: %d fields, the header has %d", path, line, len(rec), len(head))
 		}
 		ts, err := parseReturnsTime(strings.TrimSpace(rec[0]))
-		if err != nil {
+		if errors.Is(err, errNotADate) {
 			return nil, fmt.Errorf("%s:%d: date %q is not YYYY-MM-DD or a time such as 2025-10-01T01:00:00Z", path, line, rec[0])
+		} else if err != nil {
+			return nil, fmt.Errorf("%s:%d: date %q is %w", path, line, rec[0], err)
 		}
 		r.Intraday = r.Intraday || ts%data.NanosPerDay != 0
 		if n := len(r.Dates); n > 0 && ts <= r.Dates[n-1] {
@@ -234,14 +236,15 @@ func ReadReturnsWith(path string, opt ReadOptions) (*Returns, error) {
 // parseReturnsTime reads a returns table's date: YYYY-MM-DD (UTC
 // midnight), RFC 3339 with an offset or Z, or a date and time without
 // one, in UTC ("T" or a space between them).
+// A time outside the range Unix nanoseconds hold is an error saying so.
 func parseReturnsTime(s string) (int64, error) {
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t.UnixNano(), nil
-	}
-	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04", "2006-01-02 15:04"} {
+	for _, layout := range []string{"2006-01-02", time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04", "2006-01-02 15:04"} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UnixNano(), nil
+			return data.UnixNanos(t)
 		}
 	}
-	return 0, errors.New("not a date")
+	return 0, errNotADate
 }
+
+// errNotADate is parseReturnsTime's error for text that is no date.
+var errNotADate = errors.New("not a date")

@@ -731,7 +731,18 @@ func selectRows(r *results.Returns, from, to string) error {
 		if err != nil {
 			return fmt.Errorf("--%s = %q: want YYYY-MM-DD", d.flag, d.v)
 		}
-		*d.dst = t.UnixNano()
+		// A bound past the times Unix nanoseconds hold (--to 9999-12-31
+		// for "no end") is past every row: time.UnixNano wrapped it into
+		// another date (9999-12-31 into 1816-03-29), and --to kept none.
+		n, err := data.UnixNanos(t)
+		switch {
+		case err == nil:
+		case t.Year() > 1970:
+			n = math.MaxInt64
+		default:
+			n = math.MinInt64
+		}
+		*d.dst = n
 	}
 	if lo > hi {
 		return fmt.Errorf("--from %s is after --to %s", from, to)

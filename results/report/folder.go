@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/charts"
 )
@@ -401,14 +402,17 @@ func parseFloat(path string, line int, col, s string) (float64, error) {
 // parseTime reads a date (2006-01-02) or an RFC 3339 time, as UTC Unix
 // nanoseconds.
 func parseTime(path string, line int, s string) (int64, error) {
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t.UnixNano(), nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
+	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return 0, fmt.Errorf("report: %s:%d: time %q is neither a date (2006-01-02) nor RFC 3339", path, line, s)
+		if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return 0, fmt.Errorf("report: %s:%d: time %q is neither a date (2006-01-02) nor RFC 3339", path, line, s)
+		}
 	}
-	return t.UTC().UnixNano(), nil
+	n, err := data.UnixNanos(t)
+	if err != nil {
+		return 0, fmt.Errorf("report: %s:%d: time %q is %w", path, line, s, err)
+	}
+	return n, nil
 }
 
 // curveMatches checks that the equity curve s read from the run folder
