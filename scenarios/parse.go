@@ -298,9 +298,9 @@ func (t *instant) UnmarshalTOML(v any) error {
 // time.UnixNano wraps it round into another (2609-07-30T00:00Z read as
 // 2025-01-08T00:25:26Z), as data.ParseInstant refuses it.
 func (t *instant) set(tm time.Time) error {
-	n := tm.UnixNano()
-	if !time.Unix(0, n).Equal(tm) {
-		return fmt.Errorf("outside the times Unix nanoseconds hold (1677-09-21T00:12:43Z to 2262-04-11T23:47:16Z)")
+	n, err := data.UnixNanos(tm)
+	if err != nil {
+		return err
 	}
 	*t = instant(n)
 	return nil
