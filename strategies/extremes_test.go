@@ -40,6 +40,10 @@ func TestHugeCountsRefused(t *testing.T) {
 		{"scaled-entry tranches 1e12", "scaled-entry", Params{"symbol": "X", "mode": "pyramid", "tranches": int64(1e12)}, "tranches = 1000000000000"},
 		{"pair-hedge lookback 2^63-1", "pair-hedge", Params{"long": []string{"Y"}, "short": []string{"X"}, "hedge": "beta", "lookback": int64(math.MaxInt64)}, "lookback = 9223372036854775807"},
 		{"pair-hedge lookback 1e12", "pair-hedge", Params{"long": []string{"Y"}, "short": []string{"X"}, "hedge": "vol", "lookback": int64(1e12)}, "lookback = 1000000000000"},
+		// Each level buys a tranche: 1,000,001 levels, the default
+		// tranche 1/1,000,001 < 1e-6, were refused as "tranche =
+		// 9.99999e-07", a key the user never wrote.
+		{"scaled-entry levels past a million", "scaled-entry", Params{"symbol": "X", "levels": manyLevels(1_000_001)}, "levels: 1000001 levels, want at most 1000000"},
 		{"sma-cross slow 2^63-1", "sma-cross", Params{"symbol": "X", "slow": int64(math.MaxInt64)}, "slow = 9223372036854775807"},
 		{"sma-cross fast and slow near 2^63", "sma-cross", Params{"symbol": "X", "fast": int64(math.MaxInt64 - 1), "slow": int64(math.MaxInt64)}, "= 922337203685477580"},
 	} {
@@ -197,4 +201,13 @@ func TestNilParamsRefused(t *testing.T) {
 	if err != nil || len(s.(*ScaledEntry).p.TakeProfit) != 0 {
 		t.Errorf("take_profit = []: %v", err)
 	}
+}
+
+// manyLevels is n drawdown levels increasing strictly in [0, 0.5).
+func manyLevels(n int) []float64 {
+	l := make([]float64, n)
+	for k := range l {
+		l[k] = float64(k) / float64(2*n)
+	}
+	return l
 }

@@ -135,6 +135,12 @@ func (p *ScaledEntryParams) Validate() error {
 			}
 		}
 		n = len(p.Levels)
+		if n > maxTranches {
+			// Each level buys a tranche: past a million, the default
+			// tranche (1 / levels) fell under minTranche, refused as a
+			// tranche the user never wrote.
+			return fmt.Errorf("levels: %d levels, want at most %d (one tranche each)", n, maxTranches)
+		}
 		if p.PeakLookback < 0 {
 			return fmt.Errorf("peak_lookback = %d: want >= 0 bars", p.PeakLookback)
 		}
