@@ -211,26 +211,8 @@ func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk
 			}
 		}
 	}
-	decimals := m.Decimals
-	if decimals == 0 {
-		decimals = 2
-		if m.Percent {
-			decimals = 1
-		}
-	}
-	format := func(v float64) string {
-		switch {
-		case math.IsNaN(v):
-			return "n/a"
-		case math.IsInf(v, 1):
-			return "+∞"
-		case math.IsInf(v, -1):
-			return "−∞"
-		case m.Percent:
-			return minus(strconv.FormatFloat(100*v, 'f', decimals, 64))
-		}
-		return minus(strconv.FormatFloat(v, 'f', decimals, 64))
-	}
+	decimals := m.decimals()
+	format := m.CellText
 	scale := func(v float64) string {
 		if m.Percent {
 			return minus(strconv.FormatFloat(100*v, 'f', decimals, 64)) + "%"
@@ -457,4 +439,33 @@ func (s rowSwatches) Plot(c draw.Canvas, p *plot.Plot) {
 		x := c.Min.X - vg.Points(2) - sz
 		c.FillPolygon(s.pal.Color(name), []vg.Point{{X: x, Y: y - sz/2}, {X: x + sz, Y: y - sz/2}, {X: x + sz, Y: y + sz/2}, {X: x, Y: y + sz/2}})
 	}
+}
+
+// decimals is the cells' number of decimals: Decimals, else 1 for
+// percentages and 2 for other values.
+func (m Matrix) decimals() int {
+	switch {
+	case m.Decimals != 0:
+		return m.Decimals
+	case m.Percent:
+		return 1
+	}
+	return 2
+}
+
+// CellText is a cell's value as the heatmap writes it in its cell: n/a,
+// +∞ or −∞, else the value (×100 when Percent, without the % sign) to
+// its decimals, with a minus sign.
+func (m Matrix) CellText(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "n/a"
+	case math.IsInf(v, 1):
+		return "+∞"
+	case math.IsInf(v, -1):
+		return "−∞"
+	case m.Percent:
+		return minus(strconv.FormatFloat(100*v, 'f', m.decimals(), 64))
+	}
+	return minus(strconv.FormatFloat(v, 'f', m.decimals(), 64))
 }

@@ -1043,16 +1043,11 @@ func heatmapLabel(title string, m charts.Matrix) string {
 				b.WriteString(",")
 			}
 			v := m.Values[i][j]
-			var s string
-			switch {
-			case math.IsNaN(v):
-				s = "n/a"
-			case m.Percent:
-				s = strconv.FormatFloat(100*v, 'f', 1, 64) + "%"
-			default:
-				s = strconv.FormatFloat(v, 'f', 2, 64)
+			s := m.CellText(v)
+			if m.Percent && !math.IsNaN(v) && !math.IsInf(v, 0) {
+				s += "%"
 			}
-			b.WriteString(" " + col + " " + strings.Replace(s, "-", "\u2212", 1))
+			b.WriteString(" " + col + " " + s)
 		}
 		b.WriteString(".")
 	}
