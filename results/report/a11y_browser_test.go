@@ -102,6 +102,23 @@ func TestReportPrintKeyboardReader(t *testing.T) {
 			t.Errorf("Space on the first legend entry: aria-pressed, shown in equity, shown in drawdown = %v, want false false false", got)
 		}
 		key(" ") // shown again for what follows
+		// Zoomed in, the whole range comes back from the keyboard: the
+		// "whole range" button (Tab, then Enter) puts every overview
+		// chart back at its first and last time, as a double-click does.
+		eval(`(() => { for (const id of ['chart-equity', 'chart-drawdown']) { const u = window.divergence.charts[id], x = u.data[0];
+			u.setScale('x', { min: x[Math.floor(x.length / 3)], max: x[Math.floor(2 * x.length / 3)] }); } })()`)
+		whole := `['chart-equity', 'chart-drawdown'].map(id => { const u = window.divergence.charts[id], x = u.data[0];
+			return u.scales.x.min === x[0] && u.scales.x.max === x[x.length - 1]; }).join(" ")`
+		if got := eval(whole); got != "false false" {
+			t.Fatalf("zoomed: at the whole range %v, want false false", got)
+		}
+		if !tabTo(`#zoom-reset`) {
+			t.Fatal("Tab never reaches the whole range button")
+		}
+		key("\r")
+		if got := eval(whole); got != "true true" {
+			t.Errorf("Enter on the whole range button: equity and drawdown charts at their whole range %v, want true true", got)
+		}
 	})
 
 	t.Run("screen reader", func(t *testing.T) {

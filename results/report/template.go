@@ -99,8 +99,8 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <section id="equity">
 <h2>Equity and drawdown</h2>
 {{if .ChartNote}}<p class="note">{{.ChartNote}}</p>{{end}}
-<p class="note screen-only">Drag across a chart to zoom in (double-click to zoom out); the line under each chart reads every run's value at the cursor; click a run's name to hide or show it in every chart of this part. The cursors of these charts move together.</p>
-<div class="toolbar screen-only"><label><input type="checkbox" id="equity-log"> log scale</label></div>
+<p class="note screen-only">Drag across a chart to zoom in (double-click, or the whole range button, to zoom out); the line under each chart reads every run's value at the cursor; click a run's name to hide or show it in every chart of this part. The cursors of these charts move together.</p>
+<div class="toolbar screen-only"><label><input type="checkbox" id="equity-log"> log scale</label> <button type="button" id="zoom-reset">whole range</button></div>
 <div class="uchart" id="chart-equity"></div>
 <div class="uchart" id="chart-drawdown"></div>
 </section>

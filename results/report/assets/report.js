@@ -290,6 +290,16 @@
   drawEquity(false);
   var logBox = document.getElementById("equity-log");
   if (logBox) logBox.addEventListener("change", function () { drawEquity(logBox.checked); });
+  // The whole range again in every overview chart: a double-click does it
+  // with the mouse, this button from the keyboard too.
+  var zoomReset = document.getElementById("zoom-reset");
+  if (zoomReset) zoomReset.addEventListener("click", function () {
+    var g = groups.overview || {};
+    Object.keys(g).forEach(function (id) {
+      var u = g[id], x = u.data[0];
+      if (x.length) u.setScale("x", { min: x[0], max: x[x.length - 1] });
+    });
+  });
 
   function overview(id, name, title, y, fmt, tick, filter) {
     var have = [];
