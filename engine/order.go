@@ -36,7 +36,10 @@ const (
 	// TrailingStop is a stop whose level follows the best price since
 	// submission (the peak for a sell, the trough for a buy) at a distance
 	// of Order.Trail (money) or Order.TrailPct (fraction of the extreme).
-	// The extreme starts at the last close when it is submitted.
+	// The extreme starts at the last close when it is submitted; the
+	// level checked at a point of a bar's path uses the best price up to
+	// that point, never one after it (docs/execution.md, "Which best
+	// price a trailing stop uses").
 	TrailingStop
 
 	// Liquidation marks fills forced by the margin model. Not submittable.
