@@ -6,7 +6,9 @@ import "math"
 //
 //	max(Minimum, PerShare × |qty| + Bps × notional) + (Maker or Taker) × notional
 //
-// Maker applies to Limit fills, Taker to every other fill. The zero value
+// Maker applies to Limit fills, Taker to every other fill. A fill of no
+// quantity pays nothing (the Minimum is a fill's, not an order's: a
+// target already reached trades nothing). The zero value
 // means "not set": Config.Commission (bps of notional) applies instead.
 // Commission is the built-in FeeModel.
 type Commission struct {
@@ -23,6 +25,9 @@ func (c *Commission) set() bool { return *c != Commission{} }
 func (c Commission) Fee(t Trade) float64 { return c.fee(t.Qty, t.Price, t.Maker) }
 
 func (c *Commission) fee(qty, price float64, maker bool) float64 {
+	if qty == 0 {
+		return 0
+	}
 	n := math.Abs(qty * price)
 	base := c.PerShare*math.Abs(qty) + c.Bps.Fraction()*n
 	if base < c.Minimum {

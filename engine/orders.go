@@ -237,7 +237,12 @@ func (b *broker) sizeTargets() {
 			b.delta[i] = d
 			// The batch's costs: commission, and the slippage between the
 			// mark (where E is measured) and the execution price.
-			com := b.commission(i, d, p, false)
+			// A delta of 0 trades nothing and pays nothing: a fee model's
+			// minimum is not reserved for it.
+			com := 0.0
+			if d != 0 {
+				com = b.commission(i, d, p, false)
+			}
 			comSum += com
 			next += com + math.Abs(d*(p-b.mark[i]))
 		}
