@@ -1,6 +1,9 @@
 package engine
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Commission is charged on every fill, in money:
 //
@@ -37,4 +40,21 @@ func (c *Commission) fee(qty, price float64, maker bool) float64 {
 		return base + c.Maker.Fraction()*n
 	}
 	return base + c.Taker.Fraction()*n
+}
+
+// Validate reports a field that is not a finite amount >= 0, by its key
+// in an experiment file's fee table (bps, pershare, minimum, maker,
+// taker): a negative rate would pay the account for trading, and a NaN
+// minimum would be no minimum. Config.Validate calls it for a Commission
+// given as a FeeModel; the Terms' own Commission is checked there too.
+func (c Commission) Validate() error {
+	for _, f := range []struct {
+		n string
+		v float64
+	}{{"bps", float64(c.Bps)}, {"pershare", c.PerShare}, {"minimum", c.Minimum}, {"maker", float64(c.Maker)}, {"taker", float64(c.Taker)}} {
+		if !(f.v >= 0) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("%s = %g: want a finite value >= 0", f.n, f.v)
+		}
+	}
+	return nil
 }

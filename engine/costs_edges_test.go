@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -112,5 +113,35 @@ func TestZeroDeltaTargetReservesNoMinimum(t *testing.T) {
 	}
 	if got := (Commission{Minimum: 5}).Fee(Trade{Qty: 0, Price: 100}); got != 0 {
 		t.Errorf("a fill of no quantity pays %g, want 0", got)
+	}
+}
+
+// Config.Validate checks the built-in models given as models, as it
+// checks the Terms' own fields, naming the terms and the key.
+func TestBuiltinModelsValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		t    Terms
+		want string // "" = valid
+	}{
+		{"commission", Terms{FeeModel: &Commission{Bps: 1, Minimum: 1}}, ""},
+		{"negative commission", Terms{FeeModel: &Commission{Bps: -5}}, "Equity.FeeModel: bps = -5"},
+		{"NaN minimum", Terms{FeeModel: Commission{Minimum: math.NaN()}}, "Equity.FeeModel: minimum = NaN"},
+		{"slippage", Terms{SlippageModel: &Slippage{Bps: 1, ImpactK: 0.1, ImpactWindow: 2}}, ""},
+		{"negative spread", Terms{SlippageModel: &Slippage{SpreadBps: -1}}, "Equity.SlippageModel: spreadbps = -1"},
+		{"window of one", Terms{SlippageModel: &Slippage{ImpactWindow: 1}}, "Equity.SlippageModel: impactwindow = 1"},
+		{"ignored cap", Terms{SlippageModel: &Slippage{Bps: 1, MaxParticipation: 0.1}}, "Equity.SlippageModel: maxparticipation = 0.1"},
+		{"cap of the whole volume", Terms{VolumeModel: ParticipationCap{Max: 1}}, ""},
+		{"cap over the volume", Terms{VolumeModel: ParticipationCap{Max: 1.5}}, "Equity.VolumeModel: ParticipationCap.Max = 1.5"},
+		{"margin", Terms{MarginModel: &Margin{Initial: 0.5, Maintenance: 0.25}}, ""},
+		{"negative margin", Terms{MarginModel: &Margin{Initial: -1}}, "Equity.MarginModel: initial = -1"},
+		{"maintenance over initial", Terms{MarginModel: Margin{Initial: 0.2, Maintenance: 0.3}}, "Equity.MarginModel: maintenance = 0.3 is above initial = 0.2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Config{Cash: 1, Equity: tc.t}.Validate()
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("%v, want %q", err, tc.want)
+			}
+		})
 	}
 }

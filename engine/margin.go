@@ -31,6 +31,26 @@ func (m Margin) Margin(h Holding) Requirement {
 	return Requirement{Initial: v * m.Initial, Maintenance: v * m.Maintenance, LiquidationFee: v * m.LiquidationFee}
 }
 
+// Validate reports, by its key in an experiment file's margin table, a
+// fraction outside [0, 1] (initial, maintenance, liquidationfee) and a
+// maintenance above the initial margin: Config.Validate calls it for a
+// Margin given as a MarginModel (a negative initial margin passed every
+// buying-power check).
+func (m Margin) Validate() error {
+	for _, f := range []struct {
+		n string
+		v float64
+	}{{"initial", m.Initial}, {"maintenance", m.Maintenance}, {"liquidationfee", m.LiquidationFee}} {
+		if !(f.v >= 0 && f.v <= 1) {
+			return fmt.Errorf("%s = %g: want a fraction in [0, 1]", f.n, f.v)
+		}
+	}
+	if m.Initial > 0 && m.Maintenance > m.Initial {
+		return fmt.Errorf("maintenance = %g is above initial = %g", m.Maintenance, m.Initial)
+	}
+	return nil
+}
+
 func (m *Margin) validate(where string) error {
 	for _, f := range []struct {
 		n string

@@ -57,6 +57,29 @@ func (s *Slippage) slip(t *Trade, m *MarketData) Slip {
 	return p
 }
 
+// Validate reports, by its key in an experiment file's slippage table, a
+// rate that is not finite and >= 0 (bps, spreadbps, rangefrac, impactk),
+// an impact window of 1 or below 0, and a MaxParticipation: as a
+// SlippageModel, Slippage moves prices only, and a cap given here would
+// be ignored (the cap is a VolumeModel, ParticipationCap).
+func (s Slippage) Validate() error {
+	for _, f := range []struct {
+		n string
+		v float64
+	}{{"bps", float64(s.Bps)}, {"spreadbps", float64(s.SpreadBps)}, {"rangefrac", s.RangeFrac}, {"impactk", s.ImpactK}} {
+		if !(f.v >= 0) || math.IsInf(f.v, 0) {
+			return fmt.Errorf("%s = %g: want a finite value >= 0", f.n, f.v)
+		}
+	}
+	if s.ImpactWindow < 0 || s.ImpactWindow == 1 {
+		return fmt.Errorf("impactwindow = %d: want 0 (the default, 20) or at least 2 returns", s.ImpactWindow)
+	}
+	if s.MaxParticipation != 0 {
+		return fmt.Errorf("maxparticipation = %g: the slippage model moves prices only; a cap on the bar's volume is a volume model (model = \"participation\", max = %g)", s.MaxParticipation, s.MaxParticipation)
+	}
+	return nil
+}
+
 // sigma is the sample standard deviation of the daily simple returns
 // (close / previous close − 1) over the last w closes of closes (w = 0:
 // 20), 0 with fewer than two returns.
@@ -101,10 +124,11 @@ func (p ParticipationCap) Participation(Trade, MarketData) float64 {
 	return math.Inf(1)
 }
 
-// Validate reports a cap that is not a finite fraction ≥ 0.
+// Validate reports a cap that is not a fraction in [0, 1] (as
+// max_participation: a bar's fills cannot take more than its volume).
 func (p ParticipationCap) Validate() error {
-	if !(p.Max >= 0) || math.IsInf(p.Max, 0) {
-		return fmt.Errorf("ParticipationCap.Max = %g: want a finite fraction >= 0", p.Max)
+	if !(p.Max >= 0 && p.Max <= 1) {
+		return fmt.Errorf("ParticipationCap.Max = %g: want a fraction in [0, 1]", p.Max)
 	}
 	return nil
 }
