@@ -655,8 +655,8 @@ func (f *File) commissionText() string {
 
 // feeNotes notes each class table ([costs.equity], [costs.crypto]), and
 // each symbol table when neither class table sets a base fee, that sets
-// maker_bps or taker_bps but no base fee (commission_bps, per_share,
-// min_commission, a fee model) under a top-level commission_bps that is
+// min_commission, maker_bps or taker_bps but no base fee (commission_bps,
+// per_share, a fee model) under a top-level commission_bps that is
 // not zero. A
 // table that sets any fee of its own replaces the top-level rate for its
 // fills (engine.Commission: terms that set no fee at all pay
@@ -673,8 +673,11 @@ func (f *File) feeNotes() []string {
 		c   *CostSpec
 	}
 	tables := []table{{"equity", &f.Costs.Equity}, {"crypto", &f.Costs.Crypto}}
+	// A base is a rate of the table's own; a minimum alone is a floor
+	// of nothing: its fills pay the minimum, where max(minimum, the
+	// top-level rate) was meant.
 	base := func(c *CostSpec) bool {
-		return c.CommissionBps != nil || c.PerShare != nil || c.MinCommission != nil || c.Fee != nil
+		return c.CommissionBps != nil || c.PerShare != nil || c.Fee != nil
 	}
 	// A symbol's table starts from its class's: its maker or taker rate
 	// is then added to the class's base, if the class has one. Without a
@@ -687,10 +690,13 @@ func (f *File) feeNotes() []string {
 	}
 	for _, t := range tables {
 		c := t.c
-		if (c.MakerBps == nil && c.TakerBps == nil) || base(c) {
+		if (c.MinCommission == nil && c.MakerBps == nil && c.TakerBps == nil) || base(c) {
 			continue
 		}
 		var set []string
+		if c.MinCommission != nil {
+			set = append(set, fmt.Sprintf("min_commission = %g", *c.MinCommission))
+		}
 		if c.MakerBps != nil {
 			set = append(set, fmt.Sprintf("maker_bps = %g", *c.MakerBps))
 		}

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -44,5 +45,54 @@ func TestBuiltinModelTablesAreValidated(t *testing.T) {
 	}
 	if _, err := f.engineBase(engine.Registry{}, classesOf(map[string]data.Class{"NVDA": data.Equity})); err != nil {
 		t.Errorf("sound models refused: %v", err)
+	}
+}
+
+// A class table that sets min_commission alone under a top-level
+// commission_bps replaces that rate with the minimum: a fill pays
+// max(1, 0) = 1, not max(1, 7 bps of its notional), and the run says so
+// (it said so for maker_bps or taker_bps alone, and took a minimum for a
+// base fee). The NVDA buy of 0.8 × 100,000 paid 1 where 7 bps is 56.
+func TestMinimumAloneReplacesTopLevelNoted(t *testing.T) {
+	const text = `
+name = "fees"
+cash = 100_000.0
+commission_bps = 7.0
+start = "2019-03-01"
+end = "2019-04-01"
+[data]
+synthetic = true
+[costs.equity]
+min_commission = 1.0
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA"]
+weights = [0.8]
+`
+	f, err := Parse("fees.toml", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "costs.equity sets min_commission = 1 and no commission_bps: its fills pay that alone, not the top-level commission_bps = 7 as well (a class's or symbol's own fee replaces the top-level rate); set costs.equity.commission_bps = 7 to charge both"
+	if n := f.feeNotes(); len(n) != 1 || n[0] != want {
+		t.Errorf("notes %q, want %q", n, want)
+	}
+	out, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, Keep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fills := out.Runs[0].Result.Fills
+	if len(fills) != 1 || fills[0].Commission != 1 || fills[0].Qty*fills[0].Price < 79000 {
+		t.Errorf("fills %+v: want one buy of about 80,000 paying 1", fills)
+	}
+	// With a rate of its own beside the minimum, nothing to say.
+	f, err = Parse("fees.toml", strings.Replace(text, "min_commission = 1.0\n", "min_commission = 1.0\nper_share = 0.01\n", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.feeNotes(); len(n) != 0 {
+		t.Errorf("min_commission beside per_share: notes %q, want none", n)
 	}
 }
