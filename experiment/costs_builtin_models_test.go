@@ -2,6 +2,11 @@ package experiment
 
 import (
 	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,5 +99,94 @@ weights = [0.8]
 	}
 	if n := f.feeNotes(); len(n) != 0 {
 		t.Errorf("min_commission beside per_share: notes %q, want none", n)
+	}
+}
+
+// Every fee and slippage model at once on a traded run: the costs agree
+// wherever they are written. The fills' commissions sum to metrics.json's
+// costs.commission, runs.csv's commission_paid and the attribution's
+// commission column; the fills' slippage (money, already in their
+// prices) to slippage + spread + impact; the kinds to total, and
+// total_costs in runs.csv; the attribution's rows to the final equity
+// less the initial cash.
+func TestCostKindsAgreeAcrossOutputs(t *testing.T) {
+	f, err := Parse("m.toml", costsModelsBase+`
+[costs.equity]
+commission_bps = 3.0
+per_share = 0.01
+min_commission = 2.0
+taker_bps = 1.0
+slippage_bps = 2.0
+spread_bps = 4.0
+range_fraction = 0.05
+impact_k = 0.2
+max_participation = 0.001
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, Keep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &o.Runs[0]
+	res := r.Result
+	var com, slip float64
+	for _, fl := range res.Fills {
+		com += fl.Commission
+		slip += fl.Slippage
+	}
+	if len(res.Fills) < 4 || res.Costs.Impact <= 0 || res.Costs.Spread <= 0 {
+		t.Fatalf("%d fills, costs %+v: the test needs trades paying every kind", len(res.Fills), res.Costs)
+	}
+	var m struct {
+		Metrics struct {
+			Commission float64 `json:"commission_paid"`
+			Costs      map[string]float64
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(o.Dir, "runs", r.Key, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	c := m.Metrics.Costs
+	rows, err := readCSV(filepath.Join(o.Dir, "runs.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := func(name string) float64 {
+		k := slices.Index(rows[0], name)
+		if k < 0 {
+			t.Fatalf("runs.csv has no %s", name)
+		}
+		return num(t, rows[1][k])
+	}
+	var attrCom, attrPnL float64
+	for _, a := range Attribution(r, nil) {
+		if a.Instrument != "interest" {
+			attrCom += a.Commission
+		}
+		attrPnL += a.PnL
+	}
+	final := res.Curve.Equity[len(res.Curve.Equity)-1]
+	for _, g := range []struct {
+		what      string
+		got, want float64
+	}{
+		{"metrics.json costs.commission", c["commission"], com},
+		{"metrics.json commission_paid", m.Metrics.Commission, com},
+		{"runs.csv commission_paid", col("commission_paid"), com},
+		{"attribution commission", attrCom, com},
+		{"slippage + spread + impact", c["slippage"] + c["spread"] + c["impact"], slip},
+		{"costs.total", c["total"], c["commission"] + c["slippage"] + c["spread"] + c["impact"] + c["borrow"] + c["funding"] + c["interest"] + c["liquidation_fees"]},
+		{"runs.csv total_costs", col("total_costs"), com + slip},
+		{"attribution PnL", attrPnL, final - f.Cash},
+	} {
+		if math.Abs(g.got-g.want) > 1e-9*math.Max(1, math.Abs(g.want)) {
+			t.Errorf("%s = %.10f, want %.10f", g.what, g.got, g.want)
+		}
 	}
 }
