@@ -247,6 +247,12 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 	if c.ImpactWindow != nil && (*c.ImpactWindow < 0 || *c.ImpactWindow == 1) {
 		return fmt.Errorf("%s.impact_window = %d: want 0 (the default, 20) or at least 2 returns (a volatility of one return is 0, and so would be the impact)", key, *c.ImpactWindow)
 	}
+	// A window with no impact to apply it to did nothing, and in a
+	// symbol's table under its class's slippage model it replaced that
+	// model (as a flat key does) with one that charged nothing.
+	if c.ImpactWindow != nil && *c.ImpactWindow != 0 && c.Slippage == nil && !(t.Slippage.ImpactK > 0) {
+		return fmt.Errorf("%s.impact_window = %d: no impact_k to apply it to, in this table or its class's keys (a flat slippage key in a symbol's table replaces its class's slippage model); set impact_k", key, *c.ImpactWindow)
+	}
 	if err := c.inheritedModels(t, key); err != nil {
 		return err
 	}

@@ -190,3 +190,36 @@ max_participation = 0.001
 		}
 	}
 }
+
+// An impact_window with no impact_k to apply it to is refused: set alone
+// in a class table it did nothing, and in a symbol's table under its
+// class's slippage model it replaced that model (a flat key does) with
+// one that charged nothing: NVDA paid no slippage at all, the class's
+// 5 bps and impact dropped without a word.
+func TestImpactWindowWithoutImpactRefused(t *testing.T) {
+	classes := classesOf(map[string]data.Class{"NVDA": data.Equity})
+	for _, tc := range []struct{ name, extra, want string }{
+		{"alone in a class", "[costs.equity]\nimpact_window = 30\n",
+			"costs.equity.impact_window = 30: no impact_k to apply it to"},
+		{"a symbol's under a class model", "[costs.equity.slippage]\nmodel = \"slippage\"\nbps = 5.0\nimpactk = 0.1\n[costs.symbols.NVDA]\nimpact_window = 30\n",
+			"costs.symbols.NVDA.impact_window = 30: no impact_k to apply it to"},
+		{"a symbol's under a class impact_k", "[costs.equity]\nimpact_k = 0.1\n[costs.symbols.NVDA]\nimpact_window = 30\n", ""},
+		{"beside its impact_k", "[costs.equity]\nimpact_k = 0.1\nimpact_window = 30\n", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse("m.toml", costsModelsBase+tc.extra)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := f.engineBase(engine.Registry{}, classes)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tc.want == "" && cfg.Symbols["NVDA"].Slippage.ImpactWindow != 30 && cfg.Equity.Slippage.ImpactWindow != 30:
+				t.Errorf("window not taken: %+v", cfg)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("%v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
