@@ -56,5 +56,15 @@ func (c Commission) Validate() error {
 			return fmt.Errorf("%s = %g: want a finite value >= 0", f.n, f.v)
 		}
 	}
+	// A rate of 10,000 bps is the whole notional, as Config.Commission
+	// refuses it.
+	for _, f := range []struct {
+		n string
+		v BasisPoints
+	}{{"bps", c.Bps}, {"maker", c.Maker}, {"taker", c.Taker}} {
+		if f.v >= 1e4 {
+			return fmt.Errorf("%s = %g: want a rate under 10000 bps (the whole notional)", f.n, float64(f.v))
+		}
+	}
 	return nil
 }

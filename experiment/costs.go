@@ -224,6 +224,14 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 	for _, v := range []struct {
 		n string
 		p *float64
+	}{{"commission_bps", c.CommissionBps}, {"maker_bps", c.MakerBps}, {"taker_bps", c.TakerBps}} {
+		if v.p != nil && *v.p >= 1e4 {
+			return fmt.Errorf("%s.%s = %g: want a rate under 10000 bps (the whole notional), as the top-level commission_bps", key, v.n, *v.p)
+		}
+	}
+	for _, v := range []struct {
+		n string
+		p *float64
 	}{{"max_participation", c.MaxParticipation}, {"initial_margin", c.InitialMargin}, {"maintenance_margin", c.MaintenanceMargin}, {"liquidation_fee", c.LiquidationFee}} {
 		if v.p != nil && *v.p > 1 {
 			return fmt.Errorf("%s.%s = %g: want a fraction in [0, 1]", key, v.n, *v.p)

@@ -31,6 +31,11 @@ func TestBuiltinModelTablesAreValidated(t *testing.T) {
 		{"cap in the slippage model", "[costs.equity.slippage]\nmodel = \"slippage\"\nmaxparticipation = 0.1\n", "costs.equity.slippage: maxparticipation = 0.1: the slippage model moves prices only"},
 		{"cap above the volume", "[costs.equity.volume]\nmodel = \"participation\"\nmax = 5.0\n", "costs.equity.volume: ParticipationCap.Max = 5: want a fraction in [0, 1]"},
 		{"negative initial margin", "[costs.equity.margin]\nmodel = \"margin\"\ninitial = -1.0\n", "costs.equity.margin: initial = -1: want a fraction in [0, 1]"},
+		// A rate of the whole notional or more, refused as the top-level
+		// commission_bps refuses it (it was taken in a table).
+		{"commission of the whole notional", "[costs.equity]\ncommission_bps = 10000.0\n", "costs.equity.commission_bps = 10000: want a rate under 10000 bps"},
+		{"taker past the notional", "[costs.symbols.NVDA]\ntaker_bps = 25000.0\n", "costs.symbols.NVDA.taker_bps = 25000: want a rate under 10000 bps"},
+		{"model's maker past the notional", "[costs.crypto.fee]\nmodel = \"commission\"\nmaker = 10000.0\n", "costs.crypto.fee: maker = 10000: want a rate under 10000 bps"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := Parse("m.toml", costsModelsBase+tc.extra)
