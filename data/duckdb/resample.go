@@ -32,7 +32,8 @@ const (
 // Resample aggregates every series of p to bars of interval bar (one of
 // data.BarIntervals: 1m 5m 15m 1h 4h 1d) in DuckDB, with time_bucket and
 // GROUP BY, not in a Go loop. Per bucket: open is the open of the first bar
-// (arg_min by time), high the maximum high, low the minimum low, close and
+// it holds (arg_min by time: 00:01's when the 00:00 bar is missing; the
+// bucket keeps its 00:00 stamp), high the maximum high, low the minimum low, close and
 // adj_close those of the last bar (arg_max), volume the sum (unknown when
 // any bar's volume is unknown). A bucket is stamped with its start, and
 // holds the bars whose open lies in it:
@@ -68,8 +69,11 @@ const (
 // bars starting at :30 stay there). Resampling to a finer interval than a
 // series' own, or to one its interval does not divide, is an error naming
 // the series and both intervals; so is a series whose bars straddle the
-// buckets (hourly bars at :30 into 4h buckets), which would move part of
-// a bar into the previous bucket.
+// buckets (hourly bars at :30 into 4h buckets, or into a token's 1d
+// buckets, where the 23:30 bar would make the day's close that of 00:30
+// the next day), which would move part of a bar into the previous
+// bucket. An equity's session day is not checked: its bars end by 16:00
+// New York (Yahoo's hourly 15:30 bar lasts half an hour).
 //
 // The resampled series have Interval = bar, Rows the source row of each
 // bucket's first bar, and a note saying what was done. The panel's other
@@ -121,7 +125,12 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end 
 					s.Symbol, g.Interval, data.FormatTime(s.Time[g.From]), rowOf(s, g.From), bar, g.Interval)
 			}
 		}
-		if bar < data.Daily && iv > 0 {
+		// A bar running past its bucket's end would put its close, which
+		// comes after the bucket's, into the bucket: checked for every
+		// bucket cut at 00:00 UTC, a token's day included (hourly bars at
+		// :30 put 00:00–00:30 of the next day into its close). An
+		// equity's day is its New York session, whose bars end by 16:00.
+		if iv > 0 && (bar < data.Daily || s.Class != data.Equity) {
 			g, biv := 0, iv
 			for k, t := range s.Time {
 				for g < len(segs) && segs[g].From <= k {
@@ -129,8 +138,12 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end 
 					g++
 				}
 				if floorDiv(t, int64(bar)) != floorDiv(t+int64(biv)-1, int64(bar)) {
+					fix := "resample it to a coarser bar or leave it at"
+					if bar == data.Daily {
+						fix = "leave it at"
+					}
 					return nil, fmt.Errorf("duckdb: resample: %s's %s bar at %s straddles two %s buckets (buckets start at 00:00 UTC); "+
-						"resample it to a coarser bar or leave it at %s (row %d)", s.Symbol, biv, data.FormatTime(t), bar, biv, rowOf(s, k))
+						"%s %s (row %d)", s.Symbol, biv, data.FormatTime(t), bar, fix, biv, rowOf(s, k))
 				}
 			}
 		}

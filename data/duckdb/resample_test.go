@@ -166,6 +166,58 @@ func TestResampleRefusals(t *testing.T) {
 	}
 }
 
+// A token's day is cut at 00:00 UTC, so a bar that runs past midnight
+// (hourly bars at :30, 4-hour bars from 02:00) would put the next day's
+// first minutes into this day's close: the 1d bar of 2 January would
+// close at the 23:30 bar's close, 00:30 on 3 January, while the engine
+// shows it at 24:00. Refused as the same bars are into 4h buckets. An
+// equity's day is its New York session, which its bars at :30 (Yahoo's,
+// the last one 15:30–16:00) do not run past: kept.
+func TestResampleDailyStraddle(t *testing.T) {
+	ctx := context.Background()
+	d := data.Day(2024, 1, 2)
+	h := int64(data.Hour)
+	flat := func(n int) [][6]float64 {
+		b := make([][6]float64, n)
+		for k := range b {
+			b[k] = [6]float64{1, 1, 1, 1, 1}
+		}
+		return b
+	}
+	every := func(from, step int64, n int) []int64 {
+		ts := make([]int64, n)
+		for k := range ts {
+			ts[k] = from + int64(k)*step
+		}
+		return ts
+	}
+	for _, tc := range []struct {
+		name string
+		s    data.Series
+		want string // "" for none
+	}{
+		{"hourly at :30", series("TAO", data.Crypto, flat(48), every(d+h/2, h, 48)),
+			"TAO's 1h bar at 2024-01-02T23:30:00Z straddles two 1d buckets (buckets start at 00:00 UTC); leave it at 1h (row 25)"},
+		{"4-hourly from 02:00", series("FET", data.Crypto, flat(12), every(d+2*h, 4*h, 12)),
+			"FET's 4h bar at 2024-01-02T22:00:00Z straddles two 1d buckets"},
+		{"hourly on the hour", series("BTC", data.Crypto, flat(48), every(d, h, 48)), ""},
+		{"equity hourly at :30", series("NVDA", data.Equity, flat(7), every(d+14*h+h/2, h, 7)), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Resample(ctx, &data.Panel{Series: []data.Series{tc.s}}, data.Daily)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v\nwant …%s", err, tc.want)
+			}
+		})
+	}
+}
+
 // hourlyThen5m is BTC's hourly bars from d for 60 hours, then 5-minute
 // bars for 200 more: median 5m.
 func hourlyThen5m(d int64) data.Series {
