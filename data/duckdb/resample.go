@@ -12,6 +12,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/arrow/memory/mallocator"
 	goduckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -48,7 +49,12 @@ const (
 //     in 09:30–16:00 America/New_York (DST-correct) on a date, stamped
 //     00:00 UTC of that date; bars outside regular hours (pre- and
 //     post-market) are left out of daily bars. A half-day simply has fewer
-//     bars.
+//     bars. On a series of regular-hours bars alone (every bar overlaps
+//     its session) the bar that opens before 09:30 and ends after it is
+//     the session's first: bars stamped on the 00:00 UTC grid (resampled
+//     to 1h or 4h, or the synthetic market's) hold 09:30–10:00 at 09:00
+//     and 09:30–11:00 (EST) at 07:00. A stretch of daily bars in a file
+//     of intraday ones keeps its dates.
 //
 // Gaps stay gaps (an empty bucket makes no bar) and a last, partial bucket
 // (an in-progress candle, or a session cut short) is kept as it is. A
@@ -176,8 +182,8 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end 
 		}
 		for _, i := range todo {
 			s := &p.Series[i]
-			rec := barRecord(mem, s)
-			rr, err := array.NewRecordReader(barSchema, []arrow.RecordBatch{rec})
+			rec := resampleRecord(mem, s)
+			rr, err := array.NewRecordReader(resampleSchema, []arrow.RecordBatch{rec})
 			rec.Release()
 			if err != nil {
 				return err
@@ -217,6 +223,30 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end 
 	return out, nil
 }
 
+// resampleSchema is barSchema and each bar's span: how long it lasts, in
+// nanoseconds (its stretch's interval, see data.Series.Segments).
+var resampleSchema = arrow.NewSchema(append(barSchema.Fields(), arrow.Field{Name: "span", Type: arrow.PrimitiveTypes.Int64}), nil)
+
+// resampleRecord is s's bars as an Arrow record of resampleSchema.
+func resampleRecord(mem memory.Allocator, s *data.Series) arrow.RecordBatch {
+	rec := barRecord(mem, s)
+	defer rec.Release()
+	b := array.NewInt64Builder(mem)
+	defer b.Release()
+	b.Reserve(s.Len())
+	segs, iv, g := s.Segments(), s.BarInterval(), 0
+	for k := range s.Time {
+		for g < len(segs) && segs[g].From <= k {
+			iv = segs[g].Interval
+			g++
+		}
+		b.UnsafeAppend(int64(iv))
+	}
+	span := b.NewArray()
+	defer span.Release()
+	return array.NewRecordBatch(resampleSchema, append(slices.Clone(rec.Columns()), span), rec.NumRows())
+}
+
 func rowOf(s *data.Series, k int) int {
 	if s.Rows != nil && k < len(s.Rows) {
 		return s.Rows[k]
@@ -224,26 +254,82 @@ func rowOf(s *data.Series, k int) int {
 	return k + 1
 }
 
-// resampleQuery is the SQL that aggregates the registered series.
-func resampleQuery(bar data.Interval, equity bool) string {
+// resampleQuery is the SQL that aggregates the registered series. For an
+// equity's days, extended says that the series holds bars outside the
+// session (pre- or post-market: see extendedHours).
+func resampleQuery(bar data.Interval, equity, extended bool) string {
 	const aggs = `arg_min(open, ts), max(high), min(low), arg_max(close, ts), arg_max(adj_close, ts),
 		CASE WHEN count(volume) = count(*) THEN sum(volume) END, arg_min(line, ts)`
 	if bar == data.Daily && equity {
-		return fmt.Sprintf(`SELECT epoch_ns(CAST(CAST(w AS DATE) AS TIMESTAMP)) AS t, %s
-		FROM (SELECT *, timezone('%s', timezone('UTC', CAST(ts AS TIMESTAMP))) AS w FROM %s)
-		WHERE CAST(w AS TIME) >= TIME '%s' AND CAST(w AS TIME) < TIME '%s'
-		GROUP BY CAST(w AS DATE) ORDER BY 1`, aggs, SessionZone, resampleView, SessionOpen, SessionClose)
+		// w is a bar's New York wall-clock open, e its end. A bar of a
+		// session holds the bars that open in it; on regular-hours bars
+		// alone, also the one that opens before 09:30 and ends after it
+		// (a bar stamped on the 00:00 UTC grid: 09:00 holds 09:30–10:00).
+		// A daily bar (a stretch of daily bars in the file) keeps its UTC
+		// date.
+		in := fmt.Sprintf("CAST(w AS TIME) >= TIME '%s'", SessionOpen)
+		if !extended {
+			in = fmt.Sprintf("(%s OR e > CAST(w AS DATE) + TIME '%s')", in, SessionOpen)
+		}
+		return fmt.Sprintf(`SELECT epoch_ns(CAST(d AS TIMESTAMP)) AS t, %s
+		FROM (SELECT *, CASE WHEN span >= %d THEN CAST(CAST(ts AS TIMESTAMP) AS DATE) ELSE CAST(w AS DATE) END AS d
+			FROM (SELECT *, timezone('%s', timezone('UTC', CAST(ts AS TIMESTAMP))) AS w,
+				timezone('%s', timezone('UTC', CAST(ts AS TIMESTAMP) + to_microseconds(span // 1000))) AS e FROM %s))
+		WHERE span >= %d OR (CAST(w AS TIME) < TIME '%s' AND %s)
+		GROUP BY d ORDER BY 1`, aggs, int64(data.Daily), SessionZone, SessionZone, resampleView, int64(data.Daily), SessionClose, in)
 	}
 	return fmt.Sprintf(`SELECT epoch_ns(b) AS t, %s
 		FROM (SELECT *, time_bucket(INTERVAL '%d minutes', CAST(ts AS TIMESTAMP)) AS b FROM %s)
 		GROUP BY b ORDER BY b`, aggs, int64(bar/data.Minute), resampleView)
 }
 
+// extendedHours reports whether an intraday bar of s lies wholly outside
+// the New York session of its date (ends by 09:30 or opens at 16:00 or
+// later): pre- or post-market bars, whose bar straddling 09:30 holds
+// pre-market trading too.
+func extendedHours(s *data.Series) (bool, error) {
+	loc, err := data.LoadTimezone(SessionZone)
+	if err != nil {
+		return false, err
+	}
+	o, err := time.Parse("15:04", SessionOpen)
+	if err != nil {
+		return false, err
+	}
+	c, err := time.Parse("15:04", SessionClose)
+	if err != nil {
+		return false, err
+	}
+	segs, iv, g := s.Segments(), s.BarInterval(), 0
+	for k, t := range s.Time {
+		for g < len(segs) && segs[g].From <= k {
+			iv = segs[g].Interval
+			g++
+		}
+		if iv >= data.Daily {
+			continue
+		}
+		y, m, d := time.Unix(0, t).In(loc).Date()
+		if t >= time.Date(y, m, d, c.Hour(), c.Minute(), 0, 0, loc).UnixNano() ||
+			t+int64(max(iv, 1)) <= time.Date(y, m, d, o.Hour(), o.Minute(), 0, 0, loc).UnixNano() {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // resampleOne runs the query on the registered series and reads the bars.
 func resampleOne(ctx context.Context, ar *goduckdb.Arrow, s *data.Series, bar data.Interval) (data.Series, error) {
 	out := data.Series{Instrument: s.Instrument, Interval: bar, NoAdjClose: s.NoAdjClose}
 	out.Notes = append(slices.Clip(s.Notes), resampleNote(s, bar))
-	rdr, err := ar.QueryContext(ctx, resampleQuery(bar, s.Class == data.Equity))
+	var extended bool
+	if bar == data.Daily && s.Class == data.Equity {
+		var err error
+		if extended, err = extendedHours(s); err != nil {
+			return out, err
+		}
+	}
+	rdr, err := ar.QueryContext(ctx, resampleQuery(bar, s.Class == data.Equity, extended))
 	if err != nil {
 		return out, err
 	}

@@ -23,8 +23,11 @@ type naiveBar struct {
 // naiveResample is a plain Go loop over the documented rule (Resample's
 // doc comment), written apart from the SQL: a bar of length bar below a
 // day, or any non-equity's day, is the bucket floor(t/bar)·bar UTC; an
-// equity's day is the bars whose New York wall-clock time is in
-// [09:30, 16:00), stamped 00:00 UTC of the New York date. Open first,
+// equity's day is the bars that open in 09:30–16:00 New York time, and
+// on a series without pre- or post-market bars (every bar overlaps its
+// session) also the bar that opens before 09:30 and ends after it,
+// stamped 00:00 UTC of the New York date (the series here have no daily
+// stretch). Open first,
 // high max, low min, close and adj_close last, volume the running sum
 // in time order (NaN when any is NaN), row the first bar's.
 func naiveResample(t *testing.T, s *data.Series, bar data.Interval) []naiveBar {
@@ -33,13 +36,22 @@ func naiveResample(t *testing.T, s *data.Series, bar data.Interval) []naiveBar {
 	if err != nil {
 		t.Skip("no tzdata:", err)
 	}
+	// session is hh:mm New York time on ts's New York date.
+	session := func(ts int64, hh, mm int) int64 {
+		y, m, d := time.Unix(0, ts).In(ny).Date()
+		return time.Date(y, m, d, hh, mm, 0, 0, ny).UnixNano()
+	}
+	iv := int64(s.BarInterval())
+	extended := false
+	for _, ts := range s.Time {
+		extended = extended || ts >= session(ts, 16, 0) || ts+iv <= session(ts, 9, 30)
+	}
 	var out []naiveBar
 	for k, ts := range s.Time {
 		var key int64
 		if bar == data.Daily && s.Class == data.Equity {
 			w := time.Unix(0, ts).In(ny)
-			mins := w.Hour()*60 + w.Minute()
-			if mins < 9*60+30 || mins >= 16*60 {
+			if ts >= session(ts, 16, 0) || ts < session(ts, 9, 30) && (extended || ts+iv <= session(ts, 9, 30)) {
 				continue
 			}
 			key = time.Date(w.Year(), w.Month(), w.Day(), 0, 0, 0, 0, time.UTC).UnixNano()
@@ -91,7 +103,8 @@ func randomBars(r *rand.Rand, sym string, class data.Class, ts []int64) data.Ser
 // that begin and end inside buckets (02:07 … 21:53) with a few bars
 // missing (some the first or last of their bucket), and an equity's
 // 5-minute bars from 08:00 to 17:55 New York time (pre- and post-market)
-// across both 2024 DST changes.
+// across both 2024 DST changes, and an equity's hourly bars on the UTC
+// grid (09:00 … 15:00 New York, regular hours alone).
 func TestResampleAgainstNaiveLoop(t *testing.T) {
 	ctx := context.Background()
 	ny, err := time.LoadLocation("America/New_York")
@@ -116,16 +129,28 @@ func TestResampleAgainstNaiveLoop(t *testing.T) {
 			eq = append(eq, time.Date(day[0], time.Month(day[1]), day[2], mins/60, mins%60, 0, 0, ny).UnixNano())
 		}
 	}
+	// Hourly equity bars on the 00:00 UTC grid, regular hours alone (as
+	// bar = "1h" makes them): 09:00 … 15:00 New York, the first holding
+	// 09:30–10:00.
+	var grid []int64
+	for _, day := range [][3]int{{2024, 3, 8}, {2024, 3, 11}, {2024, 11, 1}, {2024, 11, 4}} {
+		for h := 9; h < 16; h++ {
+			grid = append(grid, time.Date(day[0], time.Month(day[1]), day[2], h, 0, 0, 0, ny).UnixNano())
+		}
+	}
 	token := randomBars(r, "TAO", data.Crypto, tok)
 	token.Interval = data.Minute
 	equity := randomBars(r, "NVDA", data.Equity, eq)
 	equity.Interval = data.Minutes5
+	hourly := randomBars(r, "MSFT", data.Equity, grid)
+	hourly.Interval = data.Hour
 	for _, c := range []struct {
 		s    data.Series
 		bars []data.Interval
 	}{
 		{token, []data.Interval{data.Minutes5, data.Minutes15, data.Hour, data.Hours4, data.Daily}},
 		{equity, []data.Interval{data.Minutes15, data.Hour, data.Hours4, data.Daily}},
+		{hourly, []data.Interval{data.Hours4, data.Daily}},
 	} {
 		for _, bar := range c.bars {
 			t.Run(fmt.Sprintf("%s_%s", c.s.Symbol, bar), func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -619,4 +620,95 @@ func TestResampleUntilDropsBucketWithBarsPastEnd(t *testing.T) {
 			t.Errorf("NVDA: %q", note)
 		}
 	}
+}
+
+// An equity's bars stamped on the 00:00 UTC grid (bar = "1h" or "4h"
+// resampled, or the synthetic market's hourly and 4-hour equities) open
+// before their stamp's hour says: the 14:00Z hour (09:00 New York) holds
+// 09:30–10:00, the 12:00Z 4-hour bar 09:30–11:00 (EST; 09:30–12:00
+// EDT). Their daily bars are the same session as the 5-minute bars'
+// (the 5-minute bars to days directly): open 100 (09:30's), high, low,
+// close and volume of all 78 bars. They were left out, their stamps
+// being before 09:30: the days opened at 10:00's (hourly) or 11:00's
+// (4-hourly) open. An equity file of daily bars, then hourly ones,
+// keeps its daily bars' dates (stamped 00:00 UTC, 19:00 New York the day
+// before, they were left out too).
+func TestResampleEquityGridBarsToDays(t *testing.T) {
+	ctx := context.Background()
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	// 5-minute bars 09:30 … 15:55 on 2024-03-08 (EST) and 2024-03-11
+	// (EDT): bar k of a day opens at 100 + k, closes at 100 + k + 0.5,
+	// high +1, low −1, volume k + 1.
+	var times []int64
+	var bars [][6]float64
+	for _, d := range []int{8, 11} {
+		for k := 0; k < 78; k++ {
+			times = append(times, time.Date(2024, 3, d, 9, 30+5*k, 0, 0, ny).UnixNano())
+			o := 100 + float64(k)
+			bars = append(bars, [6]float64{o, o + 1, o - 1, o + 0.5, float64(k + 1)})
+		}
+	}
+	fine := series("NVDA", data.Equity, bars, times)
+	fine.Interval = data.Minutes5
+	// By hand: each day opens at 100 (bar 0), high 177 + 1 = 178 (bar
+	// 77), low 99 (bar 0), close 177.5, volume 1 + … + 78 = 3081.
+	wantT := []int64{data.Day(2024, 3, 8), data.Day(2024, 3, 11)}
+	check := func(t *testing.T, s data.Series) {
+		t.Helper()
+		if !slices.Equal(s.Time, wantT) || !slices.Equal(s.Open, []float64{100, 100}) || !slices.Equal(s.High, []float64{178, 178}) ||
+			!slices.Equal(s.Low, []float64{99, 99}) || !slices.Equal(s.Close, []float64{177.5, 177.5}) || !slices.Equal(s.Volume, []float64{3081, 3081}) {
+			t.Errorf("got %v o %v h %v l %v c %v v %v", fmtTimes(s.Time), s.Open, s.High, s.Low, s.Close, s.Volume)
+		}
+	}
+	for _, mid := range []data.Interval{data.Minutes5, data.Hour, data.Hours4} {
+		t.Run("via "+mid.String(), func(t *testing.T) {
+			p, err := Resample(ctx, &data.Panel{Series: []data.Series{fine}}, mid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := Resample(ctx, p, data.Daily)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, out.Series[0])
+		})
+	}
+	t.Run("daily then hourly", func(t *testing.T) {
+		// 60 daily bars from 2024-01-01 (00:00 UTC), each 1, 2, 0.5,
+		// 1.5, volume 10; then the hourly bars of the two sessions
+		// above (14:00Z … 20:00Z, 13:00Z … 19:00Z).
+		var ts []int64
+		var bs [][6]float64
+		for k := 0; k < 60; k++ {
+			ts = append(ts, data.Day(2024, 1, 1)+int64(k)*data.NanosPerDay)
+			bs = append(bs, [6]float64{1, 2, 0.5, 1.5, 10})
+		}
+		p, err := Resample(ctx, &data.Panel{Series: []data.Series{fine}}, data.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := p.Series[0]
+		for k := range h.Time {
+			ts = append(ts, h.Time[k])
+			bs = append(bs, [6]float64{h.Open[k], h.High[k], h.Low[k], h.Close[k], h.Volume[k]})
+		}
+		s := series("NVDA", data.Equity, bs, ts)
+		s.Interval = data.Hour
+		if sg := s.Segments(); len(sg) != 2 || sg[0].Interval != data.Daily {
+			t.Fatalf("segments %+v: the test's premise", sg)
+		}
+		out, err := Resample(ctx, &data.Panel{Series: []data.Series{s}}, data.Daily)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := out.Series[0]
+		if r.Len() != 62 || r.Time[0] != data.Day(2024, 1, 1) || r.Time[59] != data.Day(2024, 2, 29) || r.Open[0] != 1 || r.Close[59] != 1.5 {
+			t.Fatalf("%d bars from %v: want the 60 daily ones (2024-01-01 … 2024-02-29) and 2 sessions", r.Len(), fmtTimes(r.Time[:min(3, r.Len())]))
+		}
+		r.Time, r.Open, r.High, r.Low, r.Close, r.Volume = r.Time[60:], r.Open[60:], r.High[60:], r.Low[60:], r.Close[60:], r.Volume[60:]
+		check(t, r)
+	})
 }
