@@ -105,3 +105,75 @@ func TestBarEndIsTheMarketsClose(t *testing.T) {
 		t.Fatalf("%d bars checked", checked)
 	}
 }
+
+// An equity's bars stamped on the 00:00 UTC grid (bar = "4h" or "1h"
+// resampled from finer bars, or the synthetic market's) are bars of the
+// regular session too, though stamped before 09:30: the 12:00Z 4h bar
+// holds 09:30–11:00 EST. The session's last one closes at the New York
+// close, as Yahoo's 15:30 bar does (by hand: 16:00 EST is 21:00Z, 16:00
+// EDT 20:00Z, 13:00 EST on 29 November 2024, the day after
+// Thanksgiving, 18:00Z):
+//   - January (EST): the 20:00Z 4h bar holds 15:00–16:00 and closes at
+//     21:00Z, not 24:00Z; the 16:00Z bar, followed at 20:00Z, at 20:00Z;
+//   - March 11 (EDT): the 16:00Z bar, the last, closes at 20:00Z, its
+//     own end;
+//   - 29 November: the 16:00Z bar holds 11:00–13:00 and closes at
+//     18:00Z;
+//   - hourly bars 14:00Z … 20:00Z (January): the 20:00Z bar closes at
+//     21:00Z, its own end.
+//
+// The market gives every bar the same close (market.advance). Before,
+// the bars failed the regular-hours test (a 12:00Z stamp is 07:00 New
+// York), and the January bar closed at 24:00Z: a decision at 20:00Z on a
+// token's close of 24:00Z filled the equity at the close of 21:00Z, three
+// hours old.
+func TestBarEndOnTheUTCGrid(t *testing.T) {
+	h := int64(time.Hour)
+	day := func(y int, m time.Month, d int) int64 { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).UnixNano() }
+	grid := func(first, step, n int64, days ...int64) []int64 {
+		var ts []int64
+		for _, d := range days {
+			for k := int64(0); k < n; k++ {
+				ts = append(ts, d+first*h+k*step*h)
+			}
+		}
+		return ts
+	}
+	jan := grid(12, 4, 3, day(2024, 1, 8), day(2024, 1, 9))
+	mar := grid(12, 4, 2, day(2024, 3, 11), day(2024, 3, 12))
+	nov := grid(12, 4, 2, day(2024, 11, 26), day(2024, 11, 29))
+	hourly := grid(14, 1, 7, day(2024, 1, 8), day(2024, 1, 9))
+	mk := func(iv data.Interval, times []int64) data.Series {
+		s := data.Series{Instrument: data.Instrument{Symbol: "NVDA", Class: data.Equity}, Interval: iv, Time: times}
+		for range times {
+			s.Open, s.High, s.Low, s.Close, s.Volume = append(s.Open, 1), append(s.High, 1), append(s.Low, 1), append(s.Close, 1), append(s.Volume, 1)
+		}
+		s.AdjClose = s.Close
+		return s
+	}
+	for _, c := range []struct {
+		name string
+		s    data.Series
+		k    int
+		want string
+	}{
+		{"January's last 4h bar", mk(data.Hours4, jan), 5, "2024-01-09T21:00:00Z"},
+		{"January's 16:00Z 4h bar", mk(data.Hours4, jan), 4, "2024-01-09T20:00:00Z"},
+		{"March's last 4h bar", mk(data.Hours4, mar), 3, "2024-03-12T20:00:00Z"},
+		{"an early close's last 4h bar", mk(data.Hours4, nov), 3, "2024-11-29T18:00:00Z"},
+		{"January's last hourly bar", mk(data.Hour, hourly), 13, "2024-01-09T21:00:00Z"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := time.Unix(0, BarEnd(&c.s, c.k)).UTC().Format(time.RFC3339); got != c.want {
+				t.Errorf("bar %d (%s) closes at %s, want %s", c.k, data.FormatTime(c.s.Time[c.k]), got, c.want)
+			}
+			p := &data.Panel{Series: []data.Series{c.s}}
+			tl := NewTimeline(p)
+			m := newMarket(p, tl)
+			m.advance(c.k)
+			if got := time.Unix(0, m.close[0]).UTC().Format(time.RFC3339); got != c.want {
+				t.Errorf("the market closes bar %d at %s, want %s", c.k, got, c.want)
+			}
+		})
+	}
+}

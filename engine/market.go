@@ -69,7 +69,7 @@ type segBars struct {
 // close (an equity's daily bars) and whether they are an equity's bars of
 // the regular session alone (lastBarClose).
 func barProps(iv data.Interval, cl data.Class, times []int64) (span int64, session, intradayEquity bool) {
-	return barSpan(iv), cl == data.Equity && !iv.Intraday(), cl == data.Equity && iv.Intraday() && regularHours(times)
+	return barSpan(iv), cl == data.Equity && !iv.Intraday(), cl == data.Equity && iv.Intraday() && regularHours(times, barSpan(iv))
 }
 
 // An equity's daily bar closes at its exchange's close of its stamp's
@@ -239,7 +239,7 @@ func BarEnd(s *data.Series, k int) int64 {
 		return DailyBarEnd(t, s.Class, s.Symbol)
 	}
 	end := t + span
-	if s.Class != data.Equity || k+1 < s.Len() && s.Time[k+1] <= end || !regularHours(s.Time[from:to]) {
+	if s.Class != data.Equity || k+1 < s.Len() && s.Time[k+1] <= end || !regularHours(s.Time[from:to], span) {
 		return end
 	}
 	if c := nyClose(t); t < c && c < end {
@@ -323,17 +323,20 @@ func nySession(t int64) (open, close int64) {
 	return open, close
 }
 
-// regularHours reports whether every bar of times opens within New
-// York's regular session, 09:30 to the close (nySession): no pre- or
-// post-market bar.
-func regularHours(times []int64) bool {
+// regularHours reports whether every bar of times, each lasting span,
+// lies in New York's regular session, 09:30 to the close (nySession):
+// opens before the close and ends after the open, so no pre- or
+// post-market bar. A bar stamped on the 00:00 UTC grid that opens
+// before 09:30 and ends after it (bar = "4h"'s 12:00Z bar, holding
+// 09:30–11:00 EST) is one of the session's.
+func regularHours(times []int64, span int64) bool {
 	day, o, c := int64(math.MinInt64), int64(0), int64(0)
 	for _, t := range times {
 		if d := data.DayNumber(t); d != day { // bars in time order: one session a day
 			day = d
 			o, c = nySession(t)
 		}
-		if t < o || t >= c {
+		if t+max(span, 1) <= o || t >= c {
 			return false
 		}
 	}

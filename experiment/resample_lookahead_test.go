@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/divergence-research/divergence/engine"
 )
 
 // minuteCSV writes one-minute bars at times, a seeded random walk; the
@@ -61,20 +63,25 @@ func TestResampledBarsNoLookAhead(t *testing.T) {
 			eq = append(eq, time.Date(2024, 3, d, 9, 30+m, 0, 0, ny))
 		}
 	}
-	// realTime is when the first sub-bar of sym's bucket stamped at
-	// opens: the fill at that bucket's open is that sub-bar's open.
-	realTime := func(sym string, at int64) time.Time {
+	// realTime is when the price sym filled at in the bucket stamped at
+	// (lasting bar) was made: at the open of its first sub-bar, or, at
+	// the close (fill = "close"), at the close of its last one.
+	realTime := func(sym string, at int64, bar time.Duration, atClose bool) time.Time {
 		ts := tok
 		if sym == "NVDA" {
 			ts = eq
 		}
 		k := sort.Search(len(ts), func(j int) bool { return ts[j].UnixNano() >= at })
+		if atClose {
+			e := sort.Search(len(ts), func(j int) bool { return ts[j].UnixNano() >= at+int64(bar) })
+			return ts[e-1].Add(time.Minute)
+		}
 		if k == len(ts) {
 			return time.Unix(0, 1<<62)
 		}
 		return ts[k]
 	}
-	run := func(bar string, x time.Time, k float64) *Outcome {
+	run := func(bar, fill string, x time.Time, k float64) *Outcome {
 		dir := t.TempDir()
 		minuteCSV(t, filepath.Join(dir, "TAO-USD.csv"), tok, 1, x, k)
 		minuteCSV(t, filepath.Join(dir, "NVDA.csv"), eq, 2, x, k)
@@ -91,6 +98,7 @@ short = ["TAO"]
 gross = 1.0
 rebalance_days = 0
 drift_band = 0.002
+fill = "`+fill+`"
 [[strategy]]
 name = "sma"
 type = "sma-cross"
@@ -107,15 +115,17 @@ slow = 3
 	xs := []time.Time{
 		time.Date(2024, 3, 7, 18, 30, 0, 0, time.UTC),
 		time.Date(2024, 3, 8, 20, 30, 0, 0, time.UTC),
+		time.Date(2024, 3, 7, 22, 0, 0, 0, time.UTC),
 		time.Date(2024, 3, 11, 14, 0, 0, 0, time.UTC),
 		time.Date(2024, 3, 12, 0, 0, 0, 0, time.UTC),
 	}
 	for _, c := range []struct {
-		bar string
-		len time.Duration
-	}{{"1h", time.Hour}, {"4h", 4 * time.Hour}, {"1d", 24 * time.Hour}} {
-		t.Run(c.bar, func(t *testing.T) {
-			base := run(c.bar, xs[0], 1)
+		bar, fill string
+		len       time.Duration
+	}{{"1h", "next-open", time.Hour}, {"4h", "next-open", 4 * time.Hour}, {"1d", "next-open", 24 * time.Hour}, {"4h", "close", 4 * time.Hour}} {
+		t.Run(c.bar+"_"+c.fill, func(t *testing.T) {
+			atClose := c.fill == "close"
+			base := run(c.bar, c.fill, xs[0], 1)
 			trades := 0
 			for _, r := range base.Runs {
 				trades += len(r.Result.Fills)
@@ -124,17 +134,17 @@ slow = 3
 				t.Fatalf("%d fills: too few for the test to mean anything", trades)
 			}
 			for _, x := range xs {
-				moved := run(c.bar, x, 1.5)
+				moved := run(c.bar, c.fill, x, 1.5)
 				for i, r := range base.Runs {
 					m := moved.Runs[i]
 					var before, mb []string
 					for _, f := range r.Result.Fills {
-						if realTime(f.Symbol, f.Time).Before(x) {
+						if realTime(f.Symbol, f.Time, c.len, atClose && f.Kind == engine.MarketOnClose).Before(x) {
 							before = append(before, fmt.Sprintf("%s %s %.12g@%.12g", time.Unix(0, f.Time).UTC().Format(time.RFC3339), f.Symbol, f.Qty, f.Price))
 						}
 					}
 					for _, f := range m.Result.Fills {
-						if realTime(f.Symbol, f.Time).Before(x) {
+						if realTime(f.Symbol, f.Time, c.len, atClose && f.Kind == engine.MarketOnClose).Before(x) {
 							mb = append(mb, fmt.Sprintf("%s %s %.12g@%.12g", time.Unix(0, f.Time).UTC().Format(time.RFC3339), f.Symbol, f.Qty, f.Price))
 						}
 					}
