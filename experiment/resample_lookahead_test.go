@@ -166,3 +166,39 @@ slow = 3
 		})
 	}
 }
+
+// A bucket that start cuts (the 4h bucket of 00:00 before a start at
+// 02:00) is warm-up history, made whole from the bars before start: the
+// runs begin with the 04:00 bucket, with warmup = false too (none of the
+// cut bucket is replayed).
+func TestResampledBucketStartCuts(t *testing.T) {
+	var tok []time.Time
+	for tm := time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC); tm.Before(time.Date(2024, 3, 8, 0, 0, 0, 0, time.UTC)); tm = tm.Add(time.Minute) {
+		tok = append(tok, tm)
+	}
+	for _, warm := range []string{"true", "false"} {
+		t.Run("warmup="+warm, func(t *testing.T) {
+			dir := t.TempDir()
+			minuteCSV(t, filepath.Join(dir, "TAO-USD.csv"), tok, 1, tok[0], 1)
+			o, err := runIn(t, dir, `name = "cut"
+bar = "4h"
+start = "2024-03-06T02:00:00Z"
+warmup = `+warm+`
+[data]
+dir = "."
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["TAO"]
+`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := o.Runs[0].Result.Curve
+			if got := time.Unix(0, c.Time[0]).UTC().Format(time.RFC3339); got != "2024-03-06T04:00:00Z" {
+				t.Errorf("first point %s, want 2024-03-06T04:00:00Z", got)
+			}
+		})
+	}
+}
