@@ -145,3 +145,44 @@ func TestBuiltinModelsValidate(t *testing.T) {
 		})
 	}
 }
+
+// Config.Validate checks a Borrow or Funding given as a model, as it
+// checks the other built-ins (TestBuiltinModelsValidate): a negative or
+// NaN borrow rate, the Terms' own shorting fields set on the model (where
+// they were ignored), a funding interval under a minute (8 ns taken for
+// 8 hours), a rate no settlement pays, and steps out of order.
+func TestFinancingModelsValidate(t *testing.T) {
+	const h8 = 8 * 3600 * int64(1e9)
+	for _, tc := range []struct {
+		name string
+		t    Terms
+		want string // "" = valid
+	}{
+		{"borrow", Terms{BorrowModel: Borrow{Rate: 0.05}}, ""},
+		{"borrow steps", Terms{BorrowModel: &Borrow{Rate: 0.05, Times: []int64{1, 2}, Rates: []float64{0.01, 0}, YearDays: 365}}, ""},
+		{"negative borrow", Terms{BorrowModel: &Borrow{Rate: -1}}, "Equity.BorrowModel: rate = -1: want a finite value >= 0"},
+		{"NaN borrow", Terms{BorrowModel: Borrow{Rate: math.NaN()}}, "Equity.BorrowModel: rate = NaN"},
+		{"unavailable on the model", Terms{BorrowModel: Borrow{Unavailable: true}}, "Equity.BorrowModel: unavailable = true"},
+		{"recall on the model", Terms{BorrowModel: Borrow{RecallAt: 5}}, "Equity.BorrowModel: recallat = 5"},
+		{"borrow steps unmatched", Terms{BorrowModel: Borrow{Times: []int64{1}}}, "Equity.BorrowModel: 1 times but 0 rates"},
+		{"borrow step above 10", Terms{BorrowModel: Borrow{Times: []int64{1}, Rates: []float64{11}}}, "Equity.BorrowModel: rates[0] = 11"},
+		{"funding", Terms{FundingModel: Funding{Rate: 0.0001, Interval: h8}}, ""},
+		{"funding at times", Terms{FundingModel: &Funding{Times: []int64{1, 2}, Rates: []float64{0.1, -0.1}}}, ""},
+		{"no funding", Terms{FundingModel: Funding{}}, ""},
+		{"funding in percent", Terms{FundingModel: Funding{Rate: 0.5, Interval: h8}}, "Equity.FundingModel: rate = 0.5"},
+		{"infinite funding", Terms{FundingModel: Funding{Rate: math.Inf(-1), Interval: h8}}, "Equity.FundingModel: rate = -Inf"},
+		{"interval of 8 ns", Terms{FundingModel: Funding{Rate: 0.0001, Interval: 8}}, "Equity.FundingModel: interval = 8"},
+		{"interval over a year", Terms{FundingModel: Funding{Interval: 366 * 24 * 3600 * int64(1e9)}}, "Equity.FundingModel: interval = 31622400000000000"},
+		{"rate with no events", Terms{FundingModel: Funding{Rate: 0.0001}}, "Equity.FundingModel: rate = 0.0001 with no interval or times"},
+		{"funding steps out of order", Terms{FundingModel: Funding{Times: []int64{3, 1}, Rates: []float64{0, 0}}}, "Equity.FundingModel: times[1] = 1 is not after times[0] = 3"},
+		{"NaN funding step", Terms{FundingModel: Funding{Times: []int64{1}, Rates: []float64{math.NaN()}}}, "Equity.FundingModel: rates[0] = NaN"},
+		{"times and interval", Terms{FundingModel: Funding{Interval: h8, Times: []int64{1}, Rates: []float64{0}}}, "Equity.FundingModel: set times and rates, or rate and interval, not both"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Config{Cash: 1, Equity: tc.t}.Validate()
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("%v, want %q", err, tc.want)
+			}
+		})
+	}
+}

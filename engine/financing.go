@@ -56,6 +56,44 @@ func (b Borrow) BorrowFee(h Holding, a Accrual, env EnvFactors) float64 {
 	return -v * rate * a.Days / DayCount
 }
 
+// Validate reports, by its key in an experiment file's borrow table, a
+// rate that is not finite and >= 0, the shorting terms set on the model
+// (unavailable, recallat: as a BorrowModel, Borrow charges the fee only,
+// and they were ignored; they are the Terms' Borrow, the table's
+// borrow_unavailable and borrow_recall), and steps as the Terms' Borrow
+// takes them (times ascending, one rate in [0, 10] each, yeardays 0 or
+// 360 to 366, only with times). Config.Validate calls it for a Borrow
+// given as a BorrowModel.
+func (b Borrow) Validate() error {
+	if !(b.Rate >= 0) || math.IsInf(b.Rate, 0) {
+		return fmt.Errorf("rate = %g: want a finite value >= 0", b.Rate)
+	}
+	if b.Unavailable {
+		return fmt.Errorf("unavailable = true: the borrow model charges the fee only; set borrow_unavailable = true in the terms' table (Terms.Borrow.Unavailable)")
+	}
+	if b.RecallAt != 0 {
+		return fmt.Errorf("recallat = %d: the borrow model charges the fee only; set borrow_recall in the terms' table (Terms.Borrow.RecallAt)", b.RecallAt)
+	}
+	if len(b.Times) != len(b.Rates) {
+		return fmt.Errorf("%d times but %d rates", len(b.Times), len(b.Rates))
+	}
+	if b.YearDays != 0 && len(b.Times) == 0 {
+		return fmt.Errorf("yeardays = %g: the year of the times' rates; there are no times", b.YearDays)
+	}
+	if b.YearDays != 0 && !(b.YearDays >= 360 && b.YearDays <= 366) {
+		return fmt.Errorf("yeardays = %g: want 0 (ACT/360), or 360 to 366", b.YearDays)
+	}
+	for k, r := range b.Rates {
+		if k > 0 && b.Times[k] <= b.Times[k-1] {
+			return fmt.Errorf("times[%d] = %d is not after times[%d] = %d", k, b.Times[k], k-1, b.Times[k-1])
+		}
+		if !(r >= 0 && r <= 10) {
+			return fmt.Errorf("rates[%d] = %g: want an annual rate in [0, 10]", k, r)
+		}
+	}
+	return nil
+}
+
 // Funding are the terms of a perpetual future: at every funding event the
 // position pays qty × price × rate (longs pay shorts when rate > 0; a
 // short receives). price is the close of the bar the event falls in (the
@@ -107,6 +145,56 @@ func (f *Funding) events(from, to int64) (n int, rates float64) {
 	}
 	n = int(ceilDiv(to, f.Interval) - ceilDiv(from, f.Interval))
 	return n, float64(n) * f.Rate
+}
+
+// minFundingInterval and maxFundingInterval bound Funding.Interval
+// when it is not 0 (funding_interval_hours: a minute to a year): a
+// settlement every few nanoseconds compounds any rate into nonsense.
+const (
+	minFundingInterval = int64(60e9)
+	maxFundingInterval = int64(365 * 24 * 3600e9)
+)
+
+// Validate reports, by its key in an experiment file's funding table, a
+// rate (rate, rates) that is not finite or beyond ±data.MaxFundingRate
+// per settlement (as funding_rate and a funding file), an interval that
+// is not 0 or a minute to a year in nanoseconds, a
+// rate with neither interval nor times (no settlement would pay it),
+// times that do not ascend or match rates, and times beside a rate or
+// an interval (which they replace). Config.Validate calls it for a
+// Funding given as a FundingModel; a Funding of zeros is a perpetual
+// that pays nothing.
+func (f Funding) Validate() error {
+	perSettlement := func(n string, r float64) error {
+		if !(math.Abs(r) <= data.MaxFundingRate) {
+			return fmt.Errorf("%s = %g: a rate per settlement (0.0001 = 0.01%% per 8 hours); want |rate| <= %g", n, r, data.MaxFundingRate)
+		}
+		return nil
+	}
+	if err := perSettlement("rate", f.Rate); err != nil {
+		return err
+	}
+	if f.Interval != 0 && !(f.Interval >= minFundingInterval && f.Interval <= maxFundingInterval) {
+		return fmt.Errorf("interval = %d: nanoseconds between settlements (%d = 8 hours); want 0 or a minute (%d) to a year (%d)", f.Interval, DefaultFundingInterval, minFundingInterval, maxFundingInterval)
+	}
+	if len(f.Times) != len(f.Rates) {
+		return fmt.Errorf("%d times but %d rates", len(f.Times), len(f.Rates))
+	}
+	if len(f.Times) > 0 && (f.Rate != 0 || f.Interval != 0) {
+		return fmt.Errorf("set times and rates, or rate and interval, not both: the times' rates replace them")
+	}
+	if f.Rate != 0 && f.Interval == 0 && len(f.Times) == 0 {
+		return fmt.Errorf("rate = %g with no interval or times: no settlement would pay it; set interval (%d = 8 hours)", f.Rate, DefaultFundingInterval)
+	}
+	for k, r := range f.Rates {
+		if k > 0 && f.Times[k] <= f.Times[k-1] {
+			return fmt.Errorf("times[%d] = %d is not after times[%d] = %d", k, f.Times[k], k-1, f.Times[k-1])
+		}
+		if err := perSettlement(fmt.Sprintf("rates[%d]", k), r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func ceilDiv(a, b int64) int64 {
