@@ -177,6 +177,12 @@ func TestFinancingModelsValidate(t *testing.T) {
 		{"funding steps out of order", Terms{FundingModel: Funding{Times: []int64{3, 1}, Rates: []float64{0, 0}}}, "Equity.FundingModel: times[1] = 1 is not after times[0] = 3"},
 		{"NaN funding step", Terms{FundingModel: Funding{Times: []int64{1}, Rates: []float64{math.NaN()}}}, "Equity.FundingModel: rates[0] = NaN"},
 		{"times and interval", Terms{FundingModel: Funding{Interval: h8, Times: []int64{1}, Rates: []float64{0}}}, "Equity.FundingModel: set times and rates, or rate and interval, not both"},
+		// The terms' own funding (not a model), held to the same ranges:
+		// an interval of 8 ns and a rate of 50 % a settlement were taken.
+		{"terms funding", Terms{Funding: Funding{Rate: 0.0001}}, ""},
+		{"terms interval of 8 ns", Terms{Funding: Funding{Rate: 0.0001, Interval: 8}}, "Equity.Funding.Interval = 8"},
+		{"terms funding in percent", Terms{Funding: Funding{Rate: 0.5, Interval: h8}}, "Equity.Funding.Rate = 0.5"},
+		{"terms funding step of 5", Terms{Funding: Funding{Times: []int64{1}, Rates: []float64{5}}}, "Equity.Funding.Rates[0] = 5"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Config{Cash: 1, Equity: tc.t}.Validate()

@@ -422,9 +422,11 @@ func TestFundingSignBothSides(t *testing.T) {
 	}
 	// A rate series: events at 2024-01-02 08:00 (0.001) and 2024-01-03
 	// 00:00 (−0.002) settle on day 2 and day 3: the long pays 10 × 100 ×
-	// 0.001 = 1 and then receives 2.
+	// 0.001 = 1 and then receives 2. The event of 2024-01-01 16:00 (0.09,
+	// near the largest rate a settlement may have) comes before the
+	// positions open and is not paid (it would be 90).
 	day2 := data.Day(2024, 1, 2)
-	cfg = Config{Crypto: Terms{Funding: Funding{Times: []int64{day2 - 8*nsPerHour, day2 + 8*nsPerHour, day2 + 24*nsPerHour}, Rates: []float64{0.5, 0.001, -0.002}}}}
+	cfg = Config{Crypto: Terms{Funding: Funding{Times: []int64{day2 - 8*nsPerHour, day2 + 8*nsPerHour, day2 + 24*nsPerHour}, Rates: []float64{0.09, 0.001, -0.002}}}}
 	res = one(t, p, cfg, orders)
 	if len(res.Ledger) != 4 || !near(res.Ledger[0].Amount, 1, 1e-12) || !near(res.Ledger[2].Amount, -2, 1e-12) {
 		t.Fatalf("series funding %+v", res.Ledger)

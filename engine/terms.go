@@ -3,6 +3,8 @@ package engine
 import (
 	"fmt"
 	"math"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 // Day-count and time constants. Every annual rate in this package (short
@@ -138,6 +140,14 @@ func (t *Terms) validate(where string) error {
 	if f.Interval < 0 || math.IsNaN(f.Rate) || math.IsInf(f.Rate, 0) {
 		return fmt.Errorf("engine: %s.Funding: interval %d, rate %g: want interval >= 0 and a finite rate", where, f.Interval, f.Rate)
 	}
+	// As the funding model's table and the experiment's keys: an interval
+	// of 8 (nanoseconds, meant as hours) paid 1e13 settlements a day.
+	if f.Interval != 0 && !(f.Interval >= minFundingInterval && f.Interval <= maxFundingInterval) {
+		return fmt.Errorf("engine: %s.Funding.Interval = %d: nanoseconds between settlements (%d = 8 hours); want 0 (8 hours) or a minute (%d) to a year (%d)", where, f.Interval, DefaultFundingInterval, minFundingInterval, maxFundingInterval)
+	}
+	if math.Abs(f.Rate) > data.MaxFundingRate {
+		return fmt.Errorf("engine: %s.Funding.Rate = %g: a rate per settlement (0.0001 = 0.01%%); want |rate| <= %g", where, f.Rate, data.MaxFundingRate)
+	}
 	if len(f.Times) != len(f.Rates) {
 		return fmt.Errorf("engine: %s.Funding: %d times but %d rates", where, len(f.Times), len(f.Rates))
 	}
@@ -145,8 +155,8 @@ func (t *Terms) validate(where string) error {
 		if k > 0 && f.Times[k] <= f.Times[k-1] {
 			return fmt.Errorf("engine: %s.Funding.Times[%d] is not after Times[%d]", where, k, k-1)
 		}
-		if math.IsNaN(f.Rates[k]) || math.IsInf(f.Rates[k], 0) {
-			return fmt.Errorf("engine: %s.Funding.Rates[%d] = %g: want a finite rate", where, k, f.Rates[k])
+		if !(math.Abs(f.Rates[k]) <= data.MaxFundingRate) {
+			return fmt.Errorf("engine: %s.Funding.Rates[%d] = %g: want a finite rate per settlement, |rate| <= %g", where, k, f.Rates[k], data.MaxFundingRate)
 		}
 	}
 	if bo := &t.Borrow; len(bo.Times) > 0 || len(bo.Rates) > 0 || bo.YearDays != 0 {
