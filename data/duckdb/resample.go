@@ -78,8 +78,17 @@ const (
 // buckets (hourly bars at :30 into 4h buckets, or into a token's 1d
 // buckets, where the 23:30 bar would make the day's close that of 00:30
 // the next day), which would move part of a bar into the previous
-// bucket. An equity's session day is not checked: its bars end by 16:00
-// New York (Yahoo's hourly 15:30 bar lasts half an hour).
+// bucket. An equity's session day is checked only on a series with pre-
+// or post-market bars: a bar that straddles the session's 09:30 open
+// (4h buckets on the UTC grid: 07:00–11:00 New York in winter) or its
+// 16:00 close (hourly bars at :30 going on after 16:00: 15:30–16:30; 4h:
+// 15:00–19:00) is refused, naming it and its row, for the day's close
+// would be a post-market price shown at 16:00, or its open, high and low
+// would hold pre-market trading. A bar ends at the next bar's stamp when
+// that comes first (Yahoo's extended hours: the pre-market 09:00 bar ends
+// at 09:30, the 15:30 bar at 16:00). On regular-hours bars alone a bar
+// holds no trading outside the session (Yahoo's hourly 15:30 bar lasts
+// half an hour; the 09:00 bar on the UTC grid holds 09:30–10:00).
 //
 // The resampled series have Interval = bar, Rows the source row of each
 // bucket's first bar, and a note saying what was done. The panel's other
@@ -135,7 +144,7 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end 
 		// comes after the bucket's, into the bucket: checked for every
 		// bucket cut at 00:00 UTC, a token's day included (hourly bars at
 		// :30 put 00:00–00:30 of the next day into its close). An
-		// equity's day is its New York session, whose bars end by 16:00.
+		// equity's day is its New York session: see sessionStraddle.
 		if iv > 0 && (bar < data.Daily || s.Class != data.Equity) {
 			g, biv := 0, iv
 			for k, t := range s.Time {
@@ -151,6 +160,11 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end 
 					return nil, fmt.Errorf("duckdb: resample: %s's %s bar at %s straddles two %s buckets (buckets start at 00:00 UTC); "+
 						"%s %s (row %d)", s.Symbol, biv, data.FormatTime(t), bar, fix, biv, rowOf(s, k))
 				}
+			}
+		}
+		if bar == data.Daily && s.Class == data.Equity {
+			if err := sessionStraddle(s); err != nil {
+				return nil, err
 			}
 		}
 		todo = append(todo, i)
@@ -316,6 +330,70 @@ func extendedHours(s *data.Series) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// sessionStraddle refuses, on an equity with pre- or post-market bars
+// (see extendedHours), an intraday bar that straddles its date's New York
+// session open or close: its daily bar is the session, and a bar opening
+// in it and ending after 16:00 would give the day the close of a
+// post-market price, which the engine shows at 16:00 (look-ahead), one
+// opening before 09:30 and ending after it would mix pre-market trading
+// into the session's open, high and low (left out, the day would open
+// late). A bar ends at its stamp plus its interval, or at the next bar's
+// stamp if that is earlier (Yahoo's pre-market 09:00 bar ends at 09:30,
+// its 15:30 bar at 16:00, where the next begins). On regular-hours bars
+// alone nothing is checked: a bar holds no trading outside the session.
+func sessionStraddle(s *data.Series) error {
+	ext, err := extendedHours(s)
+	if err != nil || !ext {
+		return err
+	}
+	loc, err := data.LoadTimezone(SessionZone)
+	if err != nil {
+		return err
+	}
+	o, err := time.Parse("15:04", SessionOpen)
+	if err != nil {
+		return err
+	}
+	c, err := time.Parse("15:04", SessionClose)
+	if err != nil {
+		return err
+	}
+	segs, iv, g := s.Segments(), s.BarInterval(), 0
+	for k, t := range s.Time {
+		for g < len(segs) && segs[g].From <= k {
+			iv = segs[g].Interval
+			g++
+		}
+		if iv >= data.Daily {
+			continue
+		}
+		e := t + int64(max(iv, 1))
+		if k+1 < len(s.Time) && s.Time[k+1] > t && s.Time[k+1] < e {
+			e = s.Time[k+1]
+		}
+		w := time.Unix(0, t).In(loc)
+		y, m, d := w.Date()
+		open := time.Date(y, m, d, o.Hour(), o.Minute(), 0, 0, loc).UnixNano()
+		cl := time.Date(y, m, d, c.Hour(), c.Minute(), 0, 0, loc).UnixNano()
+		var what, why string
+		switch {
+		case t < open && e > open:
+			what = fmt.Sprintf("opens before the %s %s session open and ends after it", SessionOpen, SessionZone)
+			why = "its open, high and low would hold pre-market trading (left out, the day would open late)"
+		case t >= open && t < cl && e > cl:
+			what = fmt.Sprintf("runs past the %s %s session close into post-market trading", SessionClose, SessionZone)
+			why = fmt.Sprintf("its close would be a post-market price, shown at %s", SessionClose)
+		default:
+			continue
+		}
+		return fmt.Errorf("duckdb: resample: %s's %s bar at %s (%s–%s New York) %s; the series has pre- or post-market bars, so its 1d bars are its %s–%s sessions, and %s; "+
+			"leave it at %s, or give bars that begin at %s and end by %s New York; if it trades every day (a token), give --class crypto (in an experiment, [data] classes) (row %d)",
+			s.Symbol, iv, data.FormatTime(t), w.Format("15:04"), time.Unix(0, e).In(loc).Format("15:04"), what, SessionOpen, SessionClose, why,
+			iv, SessionOpen, SessionClose, rowOf(s, k))
+	}
+	return nil
 }
 
 // resampleOne runs the query on the registered series and reads the bars.

@@ -424,8 +424,12 @@ func TestReadSourceStartCutsBucketRealData(t *testing.T) {
 // whole UTC days, weekends included: hourly bars with volume 1 from
 // Friday 2025-10-03 to Sunday 10-05 make three daily bars of volume 24
 // (BTC-EUR was guessed equity, and its days were the 6.5 hours of a New
-// York session). A symbol guessed equity with the same bars keeps the
-// sessions and is noted as possibly a token.
+// York session). A symbol guessed equity with the same bars is noted as
+// possibly a token; its daily bars are refused, for its 09:00–10:00 New
+// York bar straddles the session open (it made sessions of the 6 bars
+// opening 14:00…19:00 UTC, losing 09:30–10:00: see
+// TestResampleExtendedHoursSessionStraddle), and the error says to class
+// it crypto.
 func TestReadSourceDailyCryptoPairWeekends(t *testing.T) {
 	var body strings.Builder
 	body.WriteString("time,symbol,open,high,low,close,volume\n")
@@ -437,19 +441,25 @@ func TestReadSourceDailyCryptoPairWeekends(t *testing.T) {
 		}
 	}
 	src := Source{Table: writeFile(t, t.TempDir(), "t.csv", body.String())}
-	p, err := ReadSource(context.Background(), src, Request{Symbols: []string{"BTC-EUR", "ZZZ"}, Bar: data.Daily})
+	p, err := ReadSource(context.Background(), src, Request{Symbols: []string{"BTC-EUR"}, Bar: data.Daily})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pair, eq := p.Series[0], p.Series[1]
+	pair := p.Series[0]
 	if pair.Class != data.Crypto || !slices.Equal(pair.Time, []int64{data.Day(2025, 10, 3), data.Day(2025, 10, 4), data.Day(2025, 10, 5)}) ||
 		!slices.Equal(pair.Volume, []float64{24, 24, 24}) {
 		t.Errorf("BTC-EUR: %v %v volume %v, want crypto, 3 days of volume 24", pair.Class, fmtTimes(pair.Time), pair.Volume)
 	}
-	// ZZZ: the New York sessions 09:30–16:00 EDT (13:30–20:00 UTC) hold
-	// the hourly bars opening 14:00..19:00 UTC, 6 of them a day.
-	if eq.Class != data.Equity || !slices.Equal(eq.Volume, []float64{6, 6, 6}) {
-		t.Errorf("ZZZ: %v volume %v, want equity, 3 sessions of 6 bars", eq.Class, eq.Volume)
+	// ZZZ's rows are the file's lines 74…145: 13:00Z on 3 October
+	// (09:00 EDT) is line 74 + 13 = 87.
+	if _, err := ReadSource(context.Background(), src, Request{Symbols: []string{"ZZZ"}, Bar: data.Daily}); err == nil ||
+		!strings.Contains(err.Error(), "ZZZ's 1h bar at 2025-10-03T13:00:00Z (09:00–10:00 New York) opens before the 09:30") ||
+		!strings.Contains(err.Error(), "give --class crypto") || !strings.Contains(err.Error(), "(row 87)") {
+		t.Errorf("ZZZ to 1d: err = %v, want its 09:00 bar refused, naming row 87 and --class crypto", err)
+	}
+	p, err = ReadSource(context.Background(), src, Request{Symbols: []string{"BTC-EUR", "ZZZ"}})
+	if err != nil {
+		t.Fatal(err)
 	}
 	notes := strings.Join(p.Notes(), "\n")
 	if !strings.Contains(notes, "ZZZ: classed equity, but 48 of its 72 bars fall on a Saturday or Sunday (UTC), the first 2025-10-04T00:00:00Z") ||
