@@ -1303,6 +1303,23 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 	lo, hi := 0, s.Len()
 	if r.req.Start != 0 {
 		lo = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= r.req.Start })
+		// Resampling, a bar stamped before the start that ends after it
+		// is kept: an equity's regular-hours bar on the 00:00 UTC grid
+		// stamped 09:00 New York holds 09:30–10:00, so a start at 09:30
+		// left that session without its first half hour. A bucket that
+		// begins before the start is left out all the same (see
+		// Resample), so elsewhere the bar goes with its bucket.
+		if r.req.Bar != 0 && lo > 0 && lo < s.Len() {
+			iv, k := s.BarInterval(), lo-1
+			for _, g := range s.Segments() {
+				if g.From <= k {
+					iv = g.Interval
+				}
+			}
+			if iv > 0 && iv < data.Daily && s.Time[k]+int64(iv) > r.req.Start {
+				lo = k
+			}
+		}
 	}
 	if r.req.End != 0 {
 		hi = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= r.req.End })
