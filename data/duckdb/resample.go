@@ -65,7 +65,11 @@ const (
 // bucket that begins before the start (for equities' daily bars, the
 // session opens before it), whether or not the source held bars before
 // the start (the read does not look there: data that begin at 03:00, read
-// from 02:00 into 4h bars, lose their 00:00 bucket too). Without a start,
+// from 02:00 into 4h bars, lose their 00:00 bucket too). A bar stamped
+// before the start that ends after it is read with it (ReadSource), for
+// it holds the bucket's first minutes: an equity's 09:00 New York bar on
+// the 00:00 UTC grid holds 09:30–10:00, so a start at 09:30 keeps that
+// session whole. Without a start,
 // a first bucket the data themselves begin inside is kept, as the last
 // one is. A last bucket that a read's end cuts (Request.End, data import
 // --end: 4h buckets before 22:00 would end with a 20:00 bucket holding

@@ -92,4 +92,3 @@ func TestResampleExtendedHoursSessionStraddle(t *testing.T) {
 		})
 	}
 }
-
