@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -23,12 +24,45 @@ import (
 const resampleView = "divergence_resample_bars"
 
 // SessionZone, SessionOpen and SessionClose define the equity session that
-// daily resampling keeps (see Resample): 09:30 to 16:00 New York time.
+// daily resampling keeps (see Resample): 09:30 to 16:00 New York time,
+// to SessionEarlyClose on the NYSE's early closes (data.NYSEEarlyClose).
 const (
-	SessionZone  = "America/New_York"
-	SessionOpen  = "09:30"
-	SessionClose = "16:00"
+	SessionZone       = "America/New_York"
+	SessionOpen       = "09:30"
+	SessionClose      = "16:00"
+	SessionEarlyClose = "13:00"
 )
+
+// sessionOn is the New York session of the date y-m-d: its open and its
+// close (SessionEarlyClose on an early close), in Unix nanoseconds, and
+// the close's wall-clock time.
+func sessionOn(y int, m time.Month, d int, loc *time.Location) (open, close int64, closeAt string, err error) {
+	o, err := time.Parse("15:04", SessionOpen)
+	if err != nil {
+		return 0, 0, "", err
+	}
+	closeAt = SessionClose
+	if data.NYSEEarlyClose(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).UnixNano()) {
+		closeAt = SessionEarlyClose
+	}
+	c, err := time.Parse("15:04", closeAt)
+	if err != nil {
+		return 0, 0, "", err
+	}
+	return time.Date(y, m, d, o.Hour(), o.Minute(), 0, 0, loc).UnixNano(), time.Date(y, m, d, c.Hour(), c.Minute(), 0, 0, loc).UnixNano(), closeAt, nil
+}
+
+// earlyCloses is the dates, as SQL date literals, of the NYSE's early
+// closes from t0's UTC date to t1's.
+func earlyCloses(t0, t1 int64) []string {
+	var out []string
+	for day := data.DayNumber(t0); day <= data.DayNumber(t1); day++ {
+		if data.NYSEEarlyClose(day * data.NanosPerDay) {
+			out = append(out, "DATE '"+time.Unix(0, day*data.NanosPerDay).UTC().Format("2006-01-02")+"'")
+		}
+	}
+	return out
+}
 
 // Resample aggregates every series of p to bars of interval bar (one of
 // data.BarIntervals: 1m 5m 15m 1h 4h 1d) in DuckDB, with time_bucket and
@@ -46,7 +80,8 @@ const (
 //   - 1d for crypto (and any non-equity) is the UTC calendar day, cut at
 //     00:00 UTC, stamped 00:00 UTC of that date (as daily files are);
 //   - 1d for equities is the New York session: the bars whose open falls
-//     in 09:30–16:00 America/New_York (DST-correct) on a date, stamped
+//     in 09:30–16:00 America/New_York (DST-correct; to 13:00 on the
+//     NYSE's early closes, data.NYSEEarlyClose) on a date, stamped
 //     00:00 UTC of that date; bars outside regular hours (pre- and
 //     post-market) are left out of daily bars. A half-day simply has fewer
 //     bars. On a series of regular-hours bars alone (every bar overlaps
@@ -275,7 +310,10 @@ func rowOf(s *data.Series, k int) int {
 // resampleQuery is the SQL that aggregates the registered series. For an
 // equity's days, extended says that the series holds bars outside the
 // session (pre- or post-market: see extendedHours).
-func resampleQuery(bar data.Interval, equity, extended bool) string {
+//
+// early is the series' early-close dates (earlyCloses), whose sessions
+// end at SessionEarlyClose.
+func resampleQuery(bar data.Interval, equity, extended bool, early []string) string {
 	const aggs = `arg_min(open, ts), max(high), min(low), arg_max(close, ts), arg_max(adj_close, ts),
 		CASE WHEN count(volume) = count(*) THEN sum(volume) END, arg_min(line, ts)`
 	if bar == data.Daily && equity {
@@ -289,12 +327,16 @@ func resampleQuery(bar data.Interval, equity, extended bool) string {
 		if !extended {
 			in = fmt.Sprintf("(%s OR e > CAST(w AS DATE) + TIME '%s')", in, SessionOpen)
 		}
+		cl := fmt.Sprintf("TIME '%s'", SessionClose)
+		if len(early) > 0 {
+			cl = fmt.Sprintf("CASE WHEN CAST(w AS DATE) IN (%s) THEN TIME '%s' ELSE %s END", strings.Join(early, ", "), SessionEarlyClose, cl)
+		}
 		return fmt.Sprintf(`SELECT epoch_ns(CAST(d AS TIMESTAMP)) AS t, %s
 		FROM (SELECT *, CASE WHEN span >= %d THEN CAST(CAST(ts AS TIMESTAMP) AS DATE) ELSE CAST(w AS DATE) END AS d
 			FROM (SELECT *, timezone('%s', timezone('UTC', CAST(ts AS TIMESTAMP))) AS w,
 				timezone('%s', timezone('UTC', CAST(ts AS TIMESTAMP) + to_microseconds(span // 1000))) AS e FROM %s))
-		WHERE span >= %d OR (CAST(w AS TIME) < TIME '%s' AND %s)
-		GROUP BY d ORDER BY 1`, aggs, int64(data.Daily), SessionZone, SessionZone, resampleView, int64(data.Daily), SessionClose, in)
+		WHERE span >= %d OR (CAST(w AS TIME) < %s AND %s)
+		GROUP BY d ORDER BY 1`, aggs, int64(data.Daily), SessionZone, SessionZone, resampleView, int64(data.Daily), cl, in)
 	}
 	return fmt.Sprintf(`SELECT epoch_ns(b) AS t, %s
 		FROM (SELECT *, time_bucket(INTERVAL '%d minutes', CAST(ts AS TIMESTAMP)) AS b FROM %s)
@@ -310,14 +352,6 @@ func extendedHours(s *data.Series) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	o, err := time.Parse("15:04", SessionOpen)
-	if err != nil {
-		return false, err
-	}
-	c, err := time.Parse("15:04", SessionClose)
-	if err != nil {
-		return false, err
-	}
 	segs, iv, g := s.Segments(), s.BarInterval(), 0
 	for k, t := range s.Time {
 		for g < len(segs) && segs[g].From <= k {
@@ -328,8 +362,11 @@ func extendedHours(s *data.Series) (bool, error) {
 			continue
 		}
 		y, m, d := time.Unix(0, t).In(loc).Date()
-		if t >= time.Date(y, m, d, c.Hour(), c.Minute(), 0, 0, loc).UnixNano() ||
-			t+int64(max(iv, 1)) <= time.Date(y, m, d, o.Hour(), o.Minute(), 0, 0, loc).UnixNano() {
+		open, cl, _, err := sessionOn(y, m, d, loc)
+		if err != nil {
+			return false, err
+		}
+		if t >= cl || t+int64(max(iv, 1)) <= open {
 			return true, nil
 		}
 	}
@@ -356,14 +393,6 @@ func sessionStraddle(s *data.Series) error {
 	if err != nil {
 		return err
 	}
-	o, err := time.Parse("15:04", SessionOpen)
-	if err != nil {
-		return err
-	}
-	c, err := time.Parse("15:04", SessionClose)
-	if err != nil {
-		return err
-	}
 	segs, iv, g := s.Segments(), s.BarInterval(), 0
 	for k, t := range s.Time {
 		for g < len(segs) && segs[g].From <= k {
@@ -379,16 +408,18 @@ func sessionStraddle(s *data.Series) error {
 		}
 		w := time.Unix(0, t).In(loc)
 		y, m, d := w.Date()
-		open := time.Date(y, m, d, o.Hour(), o.Minute(), 0, 0, loc).UnixNano()
-		cl := time.Date(y, m, d, c.Hour(), c.Minute(), 0, 0, loc).UnixNano()
+		open, cl, closeAt, err := sessionOn(y, m, d, loc)
+		if err != nil {
+			return err
+		}
 		var what, why string
 		switch {
 		case t < open && e > open:
 			what = fmt.Sprintf("opens before the %s %s session open and ends after it", SessionOpen, SessionZone)
 			why = "its open, high and low would hold pre-market trading (left out, the day would open late)"
 		case t >= open && t < cl && e > cl:
-			what = fmt.Sprintf("runs past the %s %s session close into post-market trading", SessionClose, SessionZone)
-			why = fmt.Sprintf("its close would be a post-market price, shown at %s", SessionClose)
+			what = fmt.Sprintf("runs past the %s %s session close into post-market trading", closeAt, SessionZone)
+			why = fmt.Sprintf("its close would be a post-market price, shown at %s", closeAt)
 		default:
 			continue
 		}
@@ -411,7 +442,11 @@ func resampleOne(ctx context.Context, ar *goduckdb.Arrow, s *data.Series, bar da
 			return out, err
 		}
 	}
-	rdr, err := ar.QueryContext(ctx, resampleQuery(bar, s.Class == data.Equity, extended))
+	var early []string
+	if bar == data.Daily && s.Class == data.Equity && s.Len() > 0 {
+		early = earlyCloses(s.Time[0], s.Time[s.Len()-1])
+	}
+	rdr, err := ar.QueryContext(ctx, resampleQuery(bar, s.Class == data.Equity, extended, early))
 	if err != nil {
 		return out, err
 	}
@@ -518,7 +553,7 @@ func dropCutBucket(s data.Series, bar data.Interval, start int64) (data.Series, 
 
 // bucketEnd is the instant the bucket stamped t ends: t + bar, except for
 // an equity's daily bar, whose session closes at SessionClose New York
-// time.
+// time (SessionEarlyClose on an early close).
 func bucketEnd(t int64, bar data.Interval, class data.Class) (int64, error) {
 	if bar != data.Daily || class != data.Equity {
 		return t + int64(bar), nil
@@ -527,12 +562,9 @@ func bucketEnd(t int64, bar data.Interval, class data.Class) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	cl, err := time.Parse("15:04", SessionClose)
-	if err != nil {
-		return 0, err
-	}
 	y, m, d := time.Unix(0, t).UTC().Date()
-	return time.Date(y, m, d, cl.Hour(), cl.Minute(), 0, 0, loc).UnixNano(), nil
+	_, cl, _, err := sessionOn(y, m, d, loc)
+	return cl, err
 }
 
 // dropEndCutBucket leaves out s's bar whose bucket begins before end and

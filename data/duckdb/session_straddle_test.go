@@ -92,3 +92,48 @@ func TestResampleExtendedHoursSessionStraddle(t *testing.T) {
 		})
 	}
 }
+
+// The NYSE closes at 13:00 New York on its early closes (29 November
+// 2024, the day after Thanksgiving, in winter time: UTC − 5), and the
+// engine shows an equity's daily bar at its close. Yahoo-style extended
+// hours: pre-market 04:00 … 09:00 (09:00Z … 14:00Z, bars 0 … 5), the
+// session 09:30 … 12:30 (14:30Z … 17:30Z, bars 6 … 9, the 12:30 bar
+// ending at 13:00 where the next begins), post-market 13:00 … 19:00
+// (18:00Z … 00:00Z, bars 10 … 16). The day held the post-market bars
+// opening before 16:00 (13:00, 14:00, 15:00): its close was bar 12's, 22,
+// a 15:00 price shown at 13:00. By hand: open 16 (bar 6), close 19 (bar
+// 9), volume 4.
+func TestResampleExtendedHoursEarlyClose(t *testing.T) {
+	d := data.Day(2024, 11, 29)
+	var ts []int64
+	var bs [][6]float64
+	for k, m := range append(append([]int64{9, 10, 11, 12, 13, 14}, 14*60+30, 15*60+30, 16*60+30, 17*60+30), 18, 19, 20, 21, 22, 23, 24) {
+		if m < 60 {
+			m *= 60
+		}
+		ts = append(ts, d+m*int64(data.Minute))
+		px := 10 + float64(k)
+		bs = append(bs, [6]float64{px, px, px, px, 1})
+	}
+	s := series("MSFT", data.Equity, bs, ts)
+	out, err := Resample(context.Background(), &data.Panel{Series: []data.Series{s}}, data.Daily)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := out.Series[0]
+	if r.Len() != 1 || r.Time[0] != d || r.Open[0] != 16 || r.Close[0] != 19 || r.Volume[0] != 4 {
+		t.Errorf("got %v o %v c %v v %v, want one bar at %s o 16 c 19 v 4", fmtTimes(r.Time), r.Open, r.Close, r.Volume, data.FormatTime(d))
+	}
+	// A bar running past 13:00 on that day is refused as one running
+	// past 16:00 is on another: hourly bars at :30, 08:30 … 18:30.
+	var ts2 []int64
+	var bs2 [][6]float64
+	for k := 0; k < 11; k++ {
+		ts2 = append(ts2, d+int64(13*60+30+60*k)*int64(data.Minute))
+		bs2 = append(bs2, [6]float64{1, 1, 1, 1, 1})
+	}
+	_, err = Resample(context.Background(), &data.Panel{Series: []data.Series{series("AMD", data.Equity, bs2, ts2)}}, data.Daily)
+	if err == nil || !strings.Contains(err.Error(), "AMD's 1h bar at 2024-11-29T17:30:00Z (12:30–13:30 New York) runs past the 13:00 America/New_York session close") {
+		t.Errorf("err = %v, want the 12:30 bar refused", err)
+	}
+}
