@@ -483,11 +483,7 @@ func ParseInstant(s string) (int64, error) {
 		return 0, errors.New(daysRange)
 	}
 	if tm, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		n, ok := unixNanos(tm)
-		if !ok {
-			return 0, errors.New("outside " + nanosRange)
-		}
-		return n, nil
+		return UnixNanos(tm)
 	}
 	if _, err := time.Parse("2006-01-02T15:04:05.999999999", s); err == nil {
 		return 0, fmt.Errorf("an instant needs its zone: add Z (UTC) or an offset such as -05:00 (%sZ, %s-05:00); without one it is ambiguous (New York's 09:30 is 14:30 UTC in winter, 13:30 in summer)", s, s)
