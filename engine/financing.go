@@ -56,6 +56,12 @@ func (b Borrow) BorrowFee(h Holding, a Accrual, env EnvFactors) float64 {
 	return -v * rate * a.Days / DayCount
 }
 
+// RefusedFields lists the fields Validate refuses on a Borrow given as a
+// BorrowModel (Unavailable, RecallAt: the Terms' own Borrow takes them),
+// so that a configuration decoder lists only the fields the model takes.
+// It is found by type assertion, as Validate is.
+func (Borrow) RefusedFields() []string { return []string{"Unavailable", "RecallAt"} }
+
 // Validate reports, by its key in an experiment file's borrow table, a
 // rate that is not finite and >= 0, the shorting terms set on the model
 // (unavailable, recallat: as a BorrowModel, Borrow charges the fee only,

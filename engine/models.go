@@ -207,7 +207,9 @@ type MarginModel interface {
 
 // Registry lists models by kind and name, each with a constructor of its
 // zero value (a pointer, so that a configuration decoder can fill its
-// fields).
+// fields). A model may have, found by type assertion, Validate() error
+// (run after its fields are set) and RefusedFields() []string (fields
+// Validate refuses, that a decoder does not offer as the model's keys).
 type Registry struct {
 	Fee      map[string]func() FeeModel
 	Slippage map[string]func() SlippageModel

@@ -57,6 +57,12 @@ func (s *Slippage) slip(t *Trade, m *MarketData) Slip {
 	return p
 }
 
+// RefusedFields lists the fields Validate refuses on a Slippage given as
+// a SlippageModel (MaxParticipation: the cap is a VolumeModel), so that a
+// configuration decoder lists only the fields the model takes. It is
+// found by type assertion, as Validate is.
+func (Slippage) RefusedFields() []string { return []string{"MaxParticipation"} }
+
 // Validate reports, by its key in an experiment file's slippage table, a
 // rate that is not finite and >= 0 (bps, spreadbps, rangefrac, impactk),
 // an impact window of 1 or below 0, and a MaxParticipation: as a

@@ -423,9 +423,19 @@ func newModel[M any](kinds map[string]func() M, kind string, spec ModelSpec, key
 			var ue *strict.UnknownKeysError
 			if errors.As(err, &ue) {
 				ue.For = fmt.Sprintf("%s model %q", kind, name)
-				for i, k := range ue.Known {
-					ue.Known[i] = strings.ToLower(k) // untagged fields match ignoring case
+				var refused []string
+				if r, ok := any(m).(interface{ RefusedFields() []string }); ok && !strings.Contains(strings.TrimPrefix(ue.Keys[0], key+"."), ".") {
+					refused = r.RefusedFields() // keys of the model's own table, not of a table inside it
 				}
+				known := ue.Known[:0]
+				for _, k := range ue.Known {
+					// Untagged fields match ignoring case; a field
+					// Validate refuses is not offered.
+					if !slices.ContainsFunc(refused, func(r string) bool { return strings.EqualFold(r, k) }) {
+						known = append(known, strings.ToLower(k))
+					}
+				}
+				ue.Known = known
 			}
 			return zero, err
 		}

@@ -69,3 +69,34 @@ func TestFinancingModelTablesAreValidated(t *testing.T) {
 		})
 	}
 }
+
+// An unknown key in a model's table lists the keys the model takes, and
+// only those: the borrow model's list named unavailable and recallat,
+// and the slippage model's maxparticipation, keys it refuses when set
+// ("set borrow_unavailable in the terms' table", "a volume model") —
+// and a misspelling of one was "did you mean" it. The lists below are
+// the models' fields (engine.Borrow, engine.Slippage, engine.Funding)
+// less those their Validate refuses.
+func TestModelTableListsOnlyKeysItTakes(t *testing.T) {
+	for _, tc := range []struct{ name, extra, want string }{
+		{"borrow", "[costs.crypto.borrow]\nmodel = \"borrow\"\nbogus = 1\n",
+			`unknown key costs.crypto.borrow.bogus (known for borrow model "borrow": rate, rates, times, yeardays)`},
+		{"borrow misspelt", "[costs.crypto.borrow]\nmodel = \"borrow\"\nunavailabel = true\n",
+			`unknown key costs.crypto.borrow.unavailabel (known for borrow model "borrow": rate, rates, times, yeardays)`},
+		{"slippage", "[costs.crypto.slippage]\nmodel = \"slippage\"\nbogus = 1\n",
+			`unknown key costs.crypto.slippage.bogus (known for slippage model "slippage": bps, impactk, impactwindow, rangefrac, spreadbps)`},
+		{"funding", "[costs.crypto.funding]\nmodel = \"funding\"\nbogus = 1\n",
+			`unknown key costs.crypto.funding.bogus (known for funding model "funding": interval, rate, rates, times)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse("m.toml", costsModelsBase+tc.extra)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.engineBase(engine.Registry{}, classesOf(map[string]data.Class{"NVDA": data.Equity}))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
