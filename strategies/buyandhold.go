@@ -22,7 +22,7 @@ type BuyAndHoldParams struct {
 	// RebalanceBars, when > 0, brings the basket back to Weights every so
 	// many of its sync points (steps at which every instrument of the
 	// basket has a fresh bar: 21 on equities is a trading month). Not
-	// with RebalanceDays. Default 0.
+	// with RebalanceDays. Default 0; 0 to 100,000,000.
 	RebalanceBars int `toml:"rebalance_bars"`
 	// Fill is when the orders trade: "next-open" (default) or "close"
 	// (market-on-close at the decision bar's close; on mixed daily

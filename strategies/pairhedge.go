@@ -28,7 +28,8 @@ type PairHedgeParams struct {
 	// RebalanceBars, when > 0, brings the legs back to their targets every
 	// so many sync points (steps at which every instrument of both legs
 	// has a fresh bar: on an equity pair, trading sessions; 21 is a
-	// month). Not with an explicit rebalance_days. Default 0.
+	// month). Not with an explicit rebalance_days. Default 0; 0 to
+	// 100,000,000.
 	RebalanceBars int `toml:"rebalance_bars"`
 	// Hedge is how the legs are sized against each other: "dollar"
 	// (default: equal notional), "beta" (beta-neutral to the long leg),

@@ -328,7 +328,8 @@ func risen(c, ref, frac float64) bool { return c >= (1+frac)*ref*(1-levelTol) }
 func past(x, level float64) bool { return x > level+levelTol*math.Abs(level) }
 
 // maxWindow bounds the windows counted in bars or returns (sma-cross's
-// fast and slow, pair-hedge's lookback): a century of minute bars is
+// fast and slow, pair-hedge's lookback, scaled-entry's peak_lookback,
+// rebalance_bars): a century of minute bars is
 // 52.6 million. Past 2^63 − 1 a window plus one wrapped negative, and a
 // window's buffers made at full length asked for terabytes.
 const maxWindow = 100_000_000
@@ -342,14 +343,23 @@ func checkDays(key string, days, min int) error {
 	return nil
 }
 
+// checkBars checks a parameter counted in bars where 0 means none (off,
+// or the cycle's own first close): from 0 to maxWindow.
+func checkBars(key string, bars int) error {
+	if bars < 0 || bars > maxWindow {
+		return fmt.Errorf("%s = %d: want 0 to %d bars", key, bars, maxWindow)
+	}
+	return nil
+}
+
 // checkClock checks rebalance_days and rebalance_bars: each >= 0 (days at
-// most maxDays), not both set.
+// most maxDays, bars at most maxWindow), not both set.
 func checkClock(days, bars int) error {
 	if err := checkDays("rebalance_days", days, 0); err != nil {
 		return err
 	}
-	if bars < 0 {
-		return fmt.Errorf("rebalance_bars = %d: want >= 0", bars)
+	if err := checkBars("rebalance_bars", bars); err != nil {
+		return err
 	}
 	if days > 0 && bars > 0 {
 		return fmt.Errorf("rebalance_days = %d and rebalance_bars = %d: set one of the two (calendar days or the strategy's own bars)", days, bars)

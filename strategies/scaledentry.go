@@ -41,7 +41,8 @@ type ScaledEntryParams struct {
 	// highest close of the instrument's last PeakLookback bars (history
 	// before the run's start included), so that a run starting below an
 	// earlier top sees the drawdown it is already in. Mode "drawdown"
-	// only. Default 0: the peak starts at the cycle's first close.
+	// only. Default 0: the peak starts at the cycle's first close; 0 to
+	// 100,000,000.
 	PeakLookback int `toml:"peak_lookback"`
 	// Tranches is the number of tranches in modes "schedule" and "pyramid".
 	// Default 4; 1 to 1,000,000.
@@ -141,8 +142,8 @@ func (p *ScaledEntryParams) Validate() error {
 			// tranche the user never wrote.
 			return fmt.Errorf("levels: %d levels, want at most %d (one tranche each)", n, maxTranches)
 		}
-		if p.PeakLookback < 0 {
-			return fmt.Errorf("peak_lookback = %d: want >= 0 bars", p.PeakLookback)
+		if err := checkBars("peak_lookback", p.PeakLookback); err != nil {
+			return err
 		}
 	case EntrySchedule, EntryPyramid:
 		if p.Tranches < 1 || p.Tranches > maxTranches {

@@ -36,7 +36,7 @@ type WeightsParams struct {
 	// RebalanceBars, when > 0, brings the positions back to the targets
 	// every so many of the basket's sync points (steps at which every
 	// priced instrument of the basket has a fresh bar). Not with
-	// RebalanceDays. Default 0.
+	// RebalanceDays. Default 0; 0 to 100,000,000.
 	RebalanceBars int `toml:"rebalance_bars"`
 	// DriftBand, when > 0, rebalances as soon as any weight (value /
 	// equity at a close) is more than this far from its target. Default 0

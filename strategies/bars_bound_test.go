@@ -1,0 +1,43 @@
+package strategies
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestBarParametersBounded: the integer parameters counted in bars had
+// no upper bound where the windows had one: rebalance_bars = 1e18 and
+// peak_lookback = 1e18 were taken (a rebalance never due, a peak over
+// more bars than a century of minutes holds). Each is refused past
+// maxWindow (100,000,000 bars: a century of minute bars is
+// 100 × 365.25 × 1440 = 52,596,000), the error naming the strategy, the
+// key and the range; the bound itself is taken.
+func TestBarParametersBounded(t *testing.T) {
+	reg := Builtins()
+	for _, c := range []struct {
+		typ, key string
+		params   Params
+	}{
+		{"buy-and-hold", "rebalance_bars", Params{"symbols": []string{"BTC"}}},
+		{"weights", "rebalance_bars", Params{"weights": map[string]any{"BTC": 1.0}}},
+		{"pair-hedge", "rebalance_bars", Params{"long": []string{"BTC"}, "short": []string{"ETH"}}},
+		{"scaled-entry", "peak_lookback", Params{"symbols": []string{"BTC"}}},
+	} {
+		t.Run(c.typ+" "+c.key, func(t *testing.T) {
+			for _, v := range []int64{1e18, 100_000_001, -1} {
+				c.params[c.key] = v
+				_, err := reg.New(c.typ, c.params)
+				want := c.typ + ": " + c.key + " = "
+				if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "want 0 to 100000000") {
+					t.Errorf("%s = %d: %v, want a refusal with %q and the range 0 to 100000000", c.key, v, err, want)
+				}
+			}
+			for _, v := range []int64{1, 100_000_000} {
+				c.params[c.key] = v
+				if _, err := reg.New(c.typ, c.params); err != nil {
+					t.Errorf("%s = %d: %v, want it accepted", c.key, v, err)
+				}
+			}
+		})
+	}
+}
