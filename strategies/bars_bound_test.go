@@ -41,3 +41,29 @@ func TestBarParametersBounded(t *testing.T) {
 		})
 	}
 }
+
+// pair-hedge with rebalance_bars = 0 alone (and no drift_band) has no
+// rebalance calendar at all, which it refuses; the error named
+// rebalance_days = 0, a key the file did not set. It names the key set.
+func TestPairHedgeZeroBarsNamesTheKeySet(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		params Params
+		want   string
+	}{
+		{"bars alone", Params{"rebalance_bars": int64(0)}, "pair-hedge: rebalance_bars = 0: want 1 to 100000000 bars"},
+		{"days set to 0", Params{"rebalance_days": int64(0)}, "pair-hedge: rebalance_days = 0: want >= 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.params["long"], tc.params["short"] = []string{"A"}, []string{"B"}
+			_, err := Builtins().New("pair-hedge", tc.params)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+	// With a drift band, no calendar is sound.
+	if _, err := Builtins().New("pair-hedge", Params{"long": []string{"A"}, "short": []string{"B"}, "rebalance_bars": int64(0), "drift_band": 0.05}); err != nil {
+		t.Errorf("rebalance_bars = 0 with a drift band: %v", err)
+	}
+}

@@ -241,6 +241,11 @@ func NewPairHedge(params Params) (engine.Strategy, error) {
 	_, days := params["rebalance_days"]
 	if _, bars := params["rebalance_bars"]; bars && !days {
 		p.RebalanceDays = 0 // the bars replace the default calendar
+		if p.RebalanceBars == 0 && p.DriftBand == 0 {
+			// No calendar at all: name the key the file set, not
+			// the rebalance_days = 0 it did not.
+			return nil, fmt.Errorf("rebalance_bars = 0: want 1 to %d bars (or 0 with a drift_band or rebalance_days)", maxWindow)
+		}
 	}
 	_, fill := params["fill"]
 	_, exec := params["execution"]
