@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,7 +100,11 @@ type WalkForward struct {
 	Windows  []Window
 	Chosen   []int     // per window: index into Candidates of the in-sample best
 	ISScore  []float64 // its in-sample metric
-	OOS      []results.RunMetrics
+	// ISTied is, per window, how many candidates scored exactly the
+	// chosen one's in-sample score, itself included (1: no tie; a tie
+	// goes to the first in sweep order). NaN scores tie with none.
+	ISTied []int
+	OOS    []results.RunMetrics
 	// Curve is the stitched out-of-sample equity: each window's returns
 	// compounded onto the previous window's last value, starting at cash.
 	Curve      engine.Curve
@@ -281,6 +287,7 @@ func (f *File) wfFinish(ctx context.Context, wf *wfPlan, scores []float64, m *Ma
 	for s := range out {
 		out[s].Chosen = make([]int, len(wins))
 		out[s].ISScore = make([]float64, len(wins))
+		out[s].ISTied = make([]int, len(wins))
 		out[s].OOS = make([]results.RunMetrics, len(wins))
 	}
 	for i, j := range jobs {
@@ -289,6 +296,11 @@ func (f *File) wfFinish(ctx context.Context, wf *wfPlan, scores []float64, m *Ma
 		if j.c == 0 || metrics.Better(w.Metric, scores[i], scores[bi]) {
 			out[j.s].Chosen[j.k] = j.c
 			out[j.s].ISScore[j.k] = scores[i]
+		}
+	}
+	for i, j := range jobs {
+		if scores[i] == out[j.s].ISScore[j.k] { // false for NaN
+			out[j.s].ISTied[j.k]++
 		}
 	}
 	// Out of sample: the chosen candidate per window.
@@ -456,10 +468,48 @@ func wfNoScoreNote(wf *WalkForward, metric string) string {
 	if len(ks) == 0 || len(wf.Candidates) == 0 {
 		return ""
 	}
-	what := "window " + ks[0]
-	if len(ks) > 1 {
-		what = "windows " + strings.Join(ks, ", ")
-	}
 	return fmt.Sprintf("walk-forward %s: in %s no candidate has an in-sample %s (no bar in sample, or every one without a trade in sample, flat, ruined or too short to measure): the first in sweep order, %s, trades out of sample there by default, chosen on no evidence (windows.csv leaves its is_%s empty)",
-		wf.Strategy, what, metric, wf.Candidates[0].Key, metric)
+		wf.Strategy, windowList(ks), metric, wf.Candidates[0].Key, metric)
+}
+
+// wfInfNote names the windows of a walk-forward whose chosen candidate
+// scored +Inf in sample, "" when none did: a Sortino or Calmar ratio of
+// a candidate with no losing period (no downside, no drawdown) is +Inf.
+// The choice keeps it (no downside is the best a ratio of downside can
+// say), but +Inf ranks nothing among the candidates that reach it: they
+// tie, and the first in sweep order is chosen, not the one that made
+// the most. The note says how many tied, window by window.
+func wfInfNote(wf *WalkForward, metric string) string {
+	var inf []string
+	tied := map[int][]string{} // candidates tied at +Inf → windows
+	for k, s := range wf.ISScore {
+		if !math.IsInf(s, 1) {
+			continue
+		}
+		inf = append(inf, strconv.Itoa(k+1))
+		if k < len(wf.ISTied) && wf.ISTied[k] > 1 {
+			tied[wf.ISTied[k]] = append(tied[wf.ISTied[k]], strconv.Itoa(k+1))
+		}
+	}
+	if len(inf) == 0 {
+		return ""
+	}
+	ties := "no other candidate reached it"
+	if len(tied) > 0 {
+		var parts []string
+		for _, n := range slices.Sorted(maps.Keys(tied)) {
+			parts = append(parts, fmt.Sprintf("%d candidates in %s", n, windowList(tied[n])))
+		}
+		ties = strings.Join(parts, "; ") + " tied at it, and the first in sweep order was chosen, not the one that made the most"
+	}
+	return fmt.Sprintf("walk-forward %s: in %s the chosen candidate's in-sample %s is +Inf (no losing period in sample: a ratio over no downside or no drawdown), which ranks above every finite score but cannot rank the candidates that reach it: %s (windows.csv: is_%s = +Inf)",
+		wf.Strategy, windowList(inf), metric, ties, metric)
+}
+
+// windowList is "window 3" or "windows 1, 2, 4" of the window numbers ks.
+func windowList(ks []string) string {
+	if len(ks) == 1 {
+		return "window " + ks[0]
+	}
+	return "windows " + strings.Join(ks, ", ")
 }
