@@ -503,7 +503,8 @@ func resampleNote(s *data.Series, bar data.Interval) string {
 	}
 	switch {
 	case bar == data.Daily && s.Class == data.Equity:
-		return fmt.Sprintf("resampled from %s to 1d bars: the %s–%s New York session of each date", from, SessionOpen, SessionClose)
+		return fmt.Sprintf("resampled from %s to 1d bars: the %s–%s New York session of each date (%s–%s on the NYSE's early closes: the day after Thanksgiving, and July 3 and December 24 from Monday to Thursday)",
+			from, SessionOpen, SessionClose, SessionOpen, SessionEarlyClose)
 	case bar == data.Daily:
 		return fmt.Sprintf("resampled from %s to 1d bars: UTC days", from)
 	}

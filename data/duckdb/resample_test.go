@@ -131,6 +131,13 @@ func TestResampleEquitySessionDays(t *testing.T) {
 		!slices.Equal(r.Close, []float64{11, 21}) || !slices.Equal(r.Volume, []float64{3, 7}) {
 		t.Errorf("got %v o %v h %v l %v c %v v %v", fmtTimes(r.Time), r.Open, r.High, r.Low, r.Close, r.Volume)
 	}
+	// The note gives the session, its early closes too (the resample ends
+	// those days at 13:00, TestResampleExtendedHoursEarlyClose): it said
+	// 09:30–16:00 of each date, and nothing of them.
+	want := "resampled from 5m to 1d bars: the 09:30–16:00 New York session of each date (09:30–13:00 on the NYSE's early closes: the day after Thanksgiving, and July 3 and December 24 from Monday to Thursday)"
+	if !slices.Equal(r.Notes, []string{want}) {
+		t.Errorf("notes %q, want [%q]", r.Notes, want)
+	}
 }
 
 func TestResampleRefusals(t *testing.T) {
