@@ -16,7 +16,7 @@ import (
 )
 
 const dataUsage = `Usage:
-  divergence data import FILE... [--symbol S] [--class equity|crypto] [--timezone TZ] [--date-format F] [--on-bad-row fail|skip|clip] [--catalog PATH] [--wait [D]]
+  divergence data import FILE... [--symbol S] [--class equity|crypto] [--start DATE] [--end DATE] [--timezone TZ] [--date-format F] [--on-bad-row fail|skip|clip] [--catalog PATH] [--wait [D]]
   divergence data import --table PATH|GLOB|DIR [--duckdb DB] [--query SQL] [--symbols A,B] [--class equity|crypto] [--columns time=c,...]
                          [--start DATE] [--end DATE] [--bar 1h] [--timezone TZ] [--date-format F] [--on-bad-row P] [--catalog PATH]
   divergence data list [--catalog PATH] [--wait [D]]
@@ -112,8 +112,8 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	query := fs.String("query", "", "DuckDB query returning the bars (time, symbol, open, high, low, close, volume)")
 	symbols := fs.String("symbols", "", "comma-separated symbols to import from a table or query (default: all)")
 	columns := fs.String("columns", "", "column renames, e.g. time=open_time,symbol=ticker,close=px_last")
-	start := fs.String("start", "", "first date (YYYY-MM-DD, 00:00 UTC) or instant (RFC 3339 with Z or an offset: 2025-01-02T14:30:00Z) to import from a table or query")
-	end := fs.String("end", "", "date or instant before which to import (exclusive)")
+	start := fs.String("start", "", "first date (YYYY-MM-DD, 00:00 UTC) or instant (RFC 3339 with Z or an offset: 2025-01-02T14:30:00Z) to import, from files or a table or query; a file is still read and checked whole")
+	end := fs.String("end", "", "date or instant before which to import (exclusive), from files or a table or query")
 	bar := fs.String("bar", "", "resample a table or query to 1m, 5m, 15m, 1h, 4h or 1d bars")
 	wait := addWait(fs, waitFlag{d: duckdb.DefaultCatalogWait}, "how long to wait for another process that holds the catalog: a duration, nothing (as long as it takes) or 0 (not at all)")
 	onBadRow := fs.String("on-bad-row", "fail", "a bar whose open/high/low/close contradict each other: fail (refuse the file), skip it, or clip (widen high/low to include open and close); NaN, duplicate and unparsable rows always fail")
@@ -145,13 +145,22 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case !fromSource && len(files) == 0:
 		fs.Usage()
 		return fmt.Errorf("data import: no files given")
-	case !fromSource && (*symbols != "" || *columns != "" || *start != "" || *end != "" || *bar != ""):
-		return fmt.Errorf("data import: --symbols, --columns, --start, --end and --bar apply to --table, --duckdb or --query")
+	case !fromSource && (*symbols != "" || *columns != "" || *bar != ""):
+		return fmt.Errorf("data import: --symbols, --columns and --bar apply to --table, --duckdb or --query")
 	case fromSource && *symbol != "":
 		return fmt.Errorf("data import: --symbol names the instrument of one file; a table or query has a symbol column: pick its symbols with --symbols")
 	}
 	var src duckdb.Source
 	var req duckdb.Request
+	if req.Start, err = parseInstant("--start", *start); err != nil {
+		return err
+	}
+	if req.End, err = parseInstant("--end", *end); err != nil {
+		return err
+	}
+	if *start != "" && *end != "" && req.Start >= req.End {
+		return fmt.Errorf("data import: --start %s is not before --end %s: the window [start, end) holds no time", *start, *end)
+	}
 	if fromSource {
 		src = duckdb.Source{Table: *table, DuckDB: *duck, Query: *query, Timezone: *tz, DateFormat: df, OnBadRow: badRow}
 		if *columns != "" {
@@ -180,12 +189,6 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				req.Classes[i] = cls
 			}
 		}
-		if req.Start, err = parseInstant("--start", *start); err != nil {
-			return err
-		}
-		if req.End, err = parseInstant("--end", *end); err != nil {
-			return err
-		}
 		if *bar != "" {
 			if req.Bar, err = data.ParseBar(*bar); err != nil {
 				return fmt.Errorf("--bar: %w", err)
@@ -197,7 +200,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// the write alone, and a file's error is said at once.
 	var prep *duckdb.PreparedImport
 	if !fromSource {
-		opt := duckdb.ImportOptions{Symbol: *symbol, Class: cls, Timezone: *tz, DateFormat: df, OnBadRow: badRow}
+		opt := duckdb.ImportOptions{Symbol: *symbol, Class: cls, Timezone: *tz, DateFormat: df, OnBadRow: badRow, Start: req.Start, End: req.End}
 		if prep, err = duckdb.PrepareImport(ctx, files, opt); err != nil {
 			return fmt.Errorf("data import: nothing imported: %w", err)
 		}

@@ -371,6 +371,10 @@ type ImportOptions struct {
 	// repaired is kept in the catalog's repairs table and returned in
 	// Imported.Repairs.
 	OnBadRow data.BadRowPolicy
+	// Start and End bound the bars imported from each file, as in
+	// ReadOptions (--start, --end): the entry's First, Last and Rows are
+	// the window's, its SHA256 still the whole file's.
+	Start, End int64
 }
 
 // Entry describes one instrument of the catalog.
@@ -458,7 +462,8 @@ func PrepareImport(ctx context.Context, paths []string, opt ImportOptions) (*Pre
 	entries := make([]Entry, len(paths))
 	from := map[string]string{}
 	for i, path := range paths {
-		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class, Timezone: opt.Timezone, DateFormat: opt.DateFormat, OnBadRow: opt.OnBadRow})
+		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class, Timezone: opt.Timezone, DateFormat: opt.DateFormat, OnBadRow: opt.OnBadRow,
+			Start: opt.Start, End: opt.End})
 		if err != nil {
 			return nil, err
 		}

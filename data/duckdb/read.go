@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -53,6 +54,16 @@ type ReadOptions struct {
 	// in Series.Repairs. NaN, empty, unparsable, non-positive or
 	// out-of-range, repeated and out-of-order rows are always refused.
 	OnBadRow data.BadRowPolicy
+	// Start and End bound the bars kept, as Request's do a table's:
+	// Start <= t < End on the bars' stamps (UTC Unix ns: a daily bar's
+	// 00:00 UTC of its date, an intraday bar's open instant); 0 leaves a
+	// side open. The whole file is still read and checked first (its
+	// format, date order and decimal mark are decided from every row,
+	// and a row the file cannot hold is refused wherever it is, outside
+	// the window too; OnBadRow skips or repairs it there as anywhere):
+	// only the bars then kept, and their repairs, are returned. A window
+	// that keeps no bar is an error naming the file and the bars it has.
+	Start, End int64
 }
 
 // format is a file's layout, chosen by its extension.
@@ -312,10 +323,62 @@ func (r *fileReader) read(ctx context.Context, path string, opt ReadOptions) (s 
 		}
 		return data.Series{}, err
 	}
+	if s, err = window(path, s, opt.Start, opt.End); err != nil {
+		return data.Series{}, err
+	}
 	if note := data.WeekendNote(&s); note != "" {
 		s.Notes = append(s.Notes, note)
 	}
 	return s, nil
+}
+
+// window cuts a validated series to its bars in [start, end) (0 leaves a
+// side open), with the repairs of those bars only; a window that keeps no
+// bar is an error naming the file, the window and the bars the file has.
+func window(path string, s data.Series, start, end int64) (data.Series, error) {
+	if start == 0 && end == 0 {
+		return s, nil
+	}
+	lo, hi := 0, s.Len()
+	if start != 0 {
+		lo = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= start })
+	}
+	if end != 0 {
+		hi = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= end })
+	}
+	if hi <= lo {
+		return data.Series{}, &data.RowError{File: path, Msg: fmt.Sprintf("no bars in %s: its bars run from %s to %s",
+			windowText(start, end), data.FormatStamp(s.Time[0]), data.FormatStamp(s.Time[s.Len()-1]))}
+	}
+	if lo == 0 && hi == s.Len() {
+		return s, nil
+	}
+	w := s.Bars(lo, hi)
+	if w.Len() >= 2 {
+		w.SetInterval() // else the file's, which one bar cannot tell
+	}
+	w.Repairs = nil
+	for _, r := range s.Repairs {
+		if (start == 0 || r.Time >= start) && (end == 0 || r.Time < end) {
+			w.Repairs = append(w.Repairs, r)
+		}
+	}
+	return w, nil
+}
+
+// windowText names a time window [start, end) (0: an open side) in
+// messages, as a table's read does.
+func windowText(start, end int64) string {
+	f := data.FormatStamp
+	switch {
+	case start != 0 && end != 0:
+		return "[" + f(start) + ", " + f(end) + ")"
+	case start != 0:
+		return "the time from " + f(start)
+	case end != 0:
+		return "the time before " + f(end)
+	}
+	return "the file"
 }
 
 // decode reads one file without validating it.

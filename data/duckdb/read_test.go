@@ -318,6 +318,19 @@ func TestReadFileFormats(t *testing.T) {
 			if s.Class != want {
 				t.Errorf("Class = %v, want %v", s.Class, want)
 			}
+			// --start 2024-01-03 --end 2024-01-05 keeps the fixture's
+			// bars 2 and 3 of 4 (01-03 and 01-04; 01-05 is the end,
+			// excluded): closes 11.5 and 10, at the second and third
+			// of the file's rows or lines.
+			w, err := ReadFile(ctx, p, ReadOptions{Start: data.Day(2024, 1, 3), End: data.Day(2024, 1, 5)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(w.Time) != fmt.Sprint([]int64{data.Day(2024, 1, 3), data.Day(2024, 1, 4)}) ||
+				!equalFloats(w.Close, []float64{11.5, 10}, tc.rel) || fmt.Sprint(w.Rows) != fmt.Sprint(tc.rows[1:3]) {
+				t.Errorf("window [2024-01-03, 2024-01-05): times %v closes %v rows %v, want 2024-01-03, 2024-01-04, closes [11.5 10], rows %v",
+					w.Time, w.Close, w.Rows, tc.rows[1:3])
+			}
 		})
 	}
 }

@@ -295,16 +295,10 @@ func (r *sourceReader) countNoSymbol() (int64, string, error) {
 
 // window describes the requested time range.
 func (r *sourceReader) window() string {
-	f := data.FormatStamp
-	switch {
-	case r.req.Start != 0 && r.req.End != 0:
-		return "[" + f(r.req.Start) + ", " + f(r.req.End) + ")"
-	case r.req.Start != 0:
-		return "the time from " + f(r.req.Start)
-	case r.req.End != 0:
-		return "the time before " + f(r.req.End)
+	if r.req.Start == 0 && r.req.End == 0 {
+		return "the source"
 	}
-	return "the source"
+	return windowText(r.req.Start, r.req.End)
 }
 
 // listSome lists up to 20 names and a count of the rest.
