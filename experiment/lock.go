@@ -65,6 +65,12 @@ type Lock struct {
 // lockName is the lock file of slug's folder.
 func lockName(slug string) string { return "." + slug + ".lock" }
 
+// LockFile is the lock file of the results folder dir (<out>/<slug>):
+// <out>/.<slug>.lock, made by the first run into it and left in place.
+func LockFile(dir string) string {
+	return filepath.Join(filepath.Dir(dir), lockName(filepath.Base(dir)))
+}
+
 // LockDir takes the lock of the results folder <out>/<slug> (creating
 // out and the lock file as needed), writing holder into the lock file.
 // When another process holds it, LockDir returns a *LockedError when wait

@@ -44,7 +44,7 @@ Usage:
   divergence merge OUT SHARD_DIR...                          the shards merged into OUT/<experiment>, as one machine writes it
   divergence report RESULTS_DIR [--out FILE] [--wait [D]]    the HTML report of an experiment (run writes it too)
   divergence db RESULTS_DIR [--wait [D]]                     (re)build results.duckdb (run writes it too)
-  divergence compare RESULTS_DIR... [--runs K,K] [--top N] [--by METRIC] [--align common|none] [--out F[,F]]
+  divergence compare RESULTS_DIR... [--runs K,K] [--top N] [--by METRIC] [--align common|none] [--out F[,F]] [--wait [D]]
                                                              runs of several experiments on one chart
   divergence metrics RETURNS.csv [--benchmark COL] [--periods-per-year N] [--risk-free RATE|COL] [--format json|table]
                                                              metrics of any returns series (--help: every parameter)

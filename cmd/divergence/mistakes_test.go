@@ -30,7 +30,7 @@ func TestFlagMistakes(t *testing.T) {
 		// command's own flags, as its definitions list them, sorted.
 		{[]string{"merge", "out", "shards", "--timings"}, "merge: unknown flag --timings (its flags: --charts, --csv, --experiment, --no-db, --no-report, --quiet, --sort, --top, --wait, --workers)"},
 		{[]string{"report", "res", "--no-db"}, "report: unknown flag --no-db (its flags: --out, --wait)"},
-		{[]string{"compare", "res", "--workers", "2"}, "compare: unknown flag --workers (its flags: --align, --by, --out, --runs, --top)"},
+		{[]string{"compare", "res", "--workers", "2"}, "compare: unknown flag --workers (its flags: --align, --by, --out, --runs, --top, --wait)"},
 		{[]string{"strategies", "--all"}, "strategies: unknown flag --all (it takes no flags)"},
 		// scenarios' subcommands had no flag parser: --x was taken for a
 		// scenario's name (show: "want one scenario name").

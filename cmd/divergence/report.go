@@ -76,12 +76,13 @@ func cmdDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("compare", "compare RESULTS_DIR... [--runs KEY,KEY] [--top N] [--by METRIC] [--align common|none] [--out FILE[,FILE]]", stderr)
+	fs := newFlags("compare", "compare RESULTS_DIR... [--runs KEY,KEY] [--top N] [--by METRIC] [--align common|none] [--out FILE[,FILE]] [--wait [D]]", stderr)
 	runs := fs.String("runs", "", "comma-separated run `KEYS` to draw from each folder (default: every main run; a run under a scenario (KEY@SCENARIO) or a companion run (KEY~long-leg) is drawn only when named)")
 	top := fs.Int("top", report.DefaultCompareTop, "draw at most `N` runs, the best by --by (0: every run)")
 	by := fs.String("by", "sharpe", "the `METRIC` --top ranks by: total_return, cagr, annual_volatility (lowest first), sharpe, sortino, max_drawdown, calmar, final_equity")
 	align := fs.String("align", "common", "`common`: cut every run to the dates all of them span and rebase to 1 at the latest common start; none: each run over its own period")
 	out := fs.String("out", "", "the `FILES` to write, comma-separated: charts (.png, .svg) and the table of the runs drawn (.csv) (default: compare-A-vs-B.png, .svg and .csv, A and B the folders' names, beside the first folder, in its parent: a run replaces its results folder whole)")
+	wait := addWait(fs, waitFlag{}, "when a run is writing a results folder, wait for it instead of failing: as long as it takes, or up to a duration (--wait=30s); each folder is read under its lock, as a run replaces it under it")
 	dirs, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -131,6 +132,18 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				return err
 			}
 		}
+	}
+	// Each folder is read under its lock, let go once read (one at a
+	// time: two compares of A B and B A never wait for each other). A run
+	// replaces its folder under the lock by two renames, the old one
+	// aside, the new one in: read then, it was missing, or read half old
+	// and half new.
+	opt.Hold = func(dir string) (func(), error) {
+		l, err := lockResults(ctx, "compare", dir, args, wait, stderr)
+		if err != nil {
+			return nil, err
+		}
+		return l.Release, nil
 	}
 	cmp, err := report.CompareWith(ctx, dirs, opt)
 	if err != nil {
@@ -243,22 +256,31 @@ func notOthersTable(path string) error {
 }
 
 // lockResults takes the lock a run holds while it writes the results
-// folder dir (experiment.LockDir, <out>/.<slug>.lock), so that report and
-// db neither read a folder a run is replacing (they failed with
-// low-level messages: a file renamed away, a Parquet footer half read)
-// nor have it replaced under them: a run writing it is named, or waited
-// for with --wait. A path that is not a folder is left to the command's
-// own checks, and so is a folder that is not a finished experiment's
-// (results.Finished: no manifest.json, a run's working folder), which
-// left a lock file beside it (.notres.lock) for an error; a folder whose
+// folder dir (experiment.LockDir, <out>/.<slug>.lock), so that report,
+// db and compare neither read a folder a run is replacing (they failed
+// with low-level messages: a file renamed away, a Parquet footer half
+// read, no such folder; compare could read the old manifest and the new
+// runs) nor have it replaced under them: a run writing it is named, or
+// waited for with --wait. A path that is not a folder is left to the
+// command's own checks, and so is a folder that is not a finished
+// experiment's (results.Finished: no manifest.json, a run's working
+// folder), which left a lock file beside it (.notres.lock) for an error,
+// unless its lock file is there already (a run made it: the folder is
+// missing while the run is between its two renames); a folder whose
 // lock cannot be made (a read-only parent) is read without it.
 func lockResults(ctx context.Context, cmd, dir string, args []string, wait *waitFlag, stderr io.Writer) (*experiment.Lock, error) {
-	if results.Finished(dir) != nil {
-		return nil, nil
-	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, nil
+	}
+	if results.Finished(dir) != nil {
+		// Not (now) a results folder: no lock is made for it, unless a
+		// run has one (its lock file is there): the folder may be
+		// missing because that run is between its two renames, the old
+		// results moved aside and the new not yet in.
+		if _, err := os.Lstat(experiment.LockFile(abs)); err != nil {
+			return nil, nil
+		}
 	}
 	var waiting func(string)
 	if wait.on() {

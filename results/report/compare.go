@@ -45,6 +45,29 @@ type CompareOptions struct {
 	// out/<experiment>): a run of the experiment replaces its folder
 	// whole, and a comparison written inside it was lost at the next run.
 	Outs []string
+	// Hold, when set, is called before each folder is read, and the
+	// release it returns once the folder is read (before the next is
+	// held): a command takes the folder's lock there, which a run holds
+	// while it replaces the folder (by two renames: read meanwhile, it
+	// was missing, or half the old results and half the new). An error
+	// ends the comparison, nothing written.
+	Hold func(dir string) (release func(), err error)
+}
+
+// loadHeld loads the folder dir (Load) between hold's call and its
+// release (CompareOptions.Hold); without hold, Load alone.
+func loadHeld(dir string, hold func(string) (func(), error)) (*Folder, error) {
+	if hold == nil {
+		return Load(dir)
+	}
+	release, err := hold(dir)
+	if err != nil {
+		return nil, err
+	}
+	if release != nil {
+		defer release()
+	}
+	return Load(dir)
 }
 
 // Comparison is what [CompareWith] made: the files it wrote and the table
@@ -224,7 +247,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		f, err := Load(d)
+		f, err := loadHeld(d, opt.Hold)
 		if err != nil {
 			return nil, err
 		}
