@@ -513,7 +513,9 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 	finished = true
 	asked := qty
 	if !forced && b.vol[i] != nil {
-		if qty, finished = b.capped(i, qty, ref); qty == 0 {
+		qty, finished = b.capped(i, qty, ref)
+		o.held = o.held || !finished
+		if qty == 0 {
 			return 0, false
 		}
 	}
@@ -556,6 +558,7 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 		}
 	}
 	qty = b.pf.apply(i, qty, price, com)
+	o.partly = o.partly || qty != 0
 	if b.vol[i] != nil {
 		b.volUsed[i] += math.Abs(qty)
 	}

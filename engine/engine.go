@@ -280,6 +280,13 @@ type Result struct {
 	Events []Event
 	// Rejections, MarginCalls and Liquidations count those events.
 	Rejections, MarginCalls, Liquidations int
+	// Pending lists the orders still pending when the run ended, in
+	// submission order, each with why it is left (PendingWhy): no bar
+	// after its placement, its instrument's data ended, its level never
+	// reached, resting by design (a protective stop), held back by the
+	// fill-volume cap. nil when none is. They never fill and no event
+	// reports them (docs/execution.md).
+	Pending []PendingOrder
 }
 
 // ErrNoData is returned when the panel (after Start) has no bars.
@@ -405,5 +412,6 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 	res.Costs = b.costs
 	res.Events = b.log
 	res.Rejections, res.MarginCalls, res.Liquidations = b.rejects, b.calls, b.liqs
+	res.Pending = b.unfilled()
 	return res, nil
 }

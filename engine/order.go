@@ -149,6 +149,8 @@ type Order struct {
 	trigBuy   bool    // the side it triggered on (a target's side follows the position, which may turn)
 	extreme   float64 // TrailingStop: best price seen since submission
 	done      bool    // filled, cancelled or expired: leaves the pending list
+	partly    bool    // some of it filled (Result.Pending)
+	held      bool    // the fill-volume cap held some of it back (Result.Pending)
 }
 
 // cancelling reports whether o is being cancelled: a deferred cancel, not

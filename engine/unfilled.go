@@ -1,0 +1,216 @@
+package engine
+
+import "math"
+
+// PendingWhy says why an order was still pending when a run ended.
+type PendingWhy uint8
+
+const (
+	// PendingNoBar: its instrument had no bar after the order was placed
+	// (on which it could fill): it was placed on the run's last bar (a
+	// market order decided at the last close), or off the grid, after the
+	// last bar's open it could fill at. It never had a chance to fill.
+	PendingNoBar PendingWhy = iota + 1
+	// PendingDataEnded: its instrument's data ended (PendingOrder.DataEnd)
+	// before the run's last step, with no bar after the order was
+	// placed: it never had a chance to fill.
+	PendingDataEnded
+	// PendingNotReached: a resting order (limit, stop, stop-limit,
+	// trailing stop) that would open or add to a position, whose level
+	// the instrument's bars after its placement never reached
+	// (PendingOrder.Reach says how near they came).
+	PendingNotReached
+	// PendingResting: a resting order that would reduce or close the
+	// position held at the end (a protective stop, a take-profit), or a
+	// target order with nothing to do (a bracket leg on a flat
+	// position): resting at the end by design.
+	PendingResting
+	// PendingHeldBack: the order had bars to fill on, but the fill-volume
+	// cap held it (or the rest of it) back.
+	PendingHeldBack
+)
+
+// String names the reason as a phrase.
+func (w PendingWhy) String() string {
+	switch w {
+	case PendingNoBar:
+		return "no bar after its placement"
+	case PendingDataEnded:
+		return "its instrument's data ended"
+	case PendingNotReached:
+		return "level never reached"
+	case PendingResting:
+		return "resting (protective or nothing to do)"
+	case PendingHeldBack:
+		return "held back by the fill-volume cap"
+	}
+	return "unknown"
+}
+
+// Chanceless reports whether the order never had a chance to fill: no bar
+// of its instrument came after its placement.
+func (w PendingWhy) Chanceless() bool { return w == PendingNoBar || w == PendingDataEnded }
+
+// PendingOrder is an order still pending when the run ended
+// (Result.Pending): it never filled, or (Partly) filled in part only.
+// Orders being cancelled (a cancel decided off the next step's grid) are
+// not among them.
+type PendingOrder struct {
+	Order      OrderID
+	Instrument int
+	Symbol     string
+	Kind       OrderKind
+	Sizing     Sizing
+	// Amount is the quantity left to fill (Quantity) or the target
+	// weight or value.
+	Amount float64
+	// Side is +1 for a buy, −1 for a sell, 0 for a target order with
+	// nothing to do at the last prices (already at its target). A target
+	// order's side is its delta at the instrument's last close.
+	Side int
+	// Level is the price a resting order waits for: a limit's price, a
+	// stop's trigger (a stop-limit's limit once triggered), a trailing
+	// stop's level at the end; NaN for market and market-on-close orders
+	// (and a trailing stop that never saw a price).
+	Level float64
+	// Reach is, for PendingNotReached, how far the instrument's bars went
+	// toward Level after the order's placement: the lowest low for a
+	// buy limit or a sell stop, the highest high for a sell limit or a
+	// buy stop; NaN otherwise.
+	Reach float64
+	Tag   string
+	// Placed is the time of the step the order was submitted (or last
+	// replaced) in.
+	Placed int64
+	// Why says why it is left (PendingWhy).
+	Why PendingWhy
+	// DataEnd is the time of the instrument's last bar in the panel.
+	DataEnd int64
+	// Partly: some of it filled.
+	Partly bool
+}
+
+// unfilled lists the pending orders at the end of a run (after its last
+// step), nil when there are none. It runs once, after the loop.
+func (b *broker) unfilled() []PendingOrder {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	copy(b.mark, b.price)
+	endStep := b.tl.Len() - 1
+	runEnd := b.tl.Times[endStep]
+	out := make([]PendingOrder, 0, len(b.pending))
+	for j := range b.pending {
+		o := &b.pending[j]
+		if o.done || o.cancelling() {
+			continue
+		}
+		i := o.Instrument
+		s := &b.series[i]
+		po := PendingOrder{
+			Order: o.id, Instrument: i, Symbol: s.Symbol, Kind: o.Kind, Sizing: o.Sizing,
+			Amount: o.Amount, Level: math.NaN(), Reach: math.NaN(), Tag: o.Tag, Partly: o.partly,
+		}
+		po.Placed = b.tl.Times[max(o.step, 0)]
+		if n := len(s.Time); n > 0 {
+			po.DataEnd = s.Time[n-1]
+		}
+		p := b.price[i]
+		priced := p == p && p > 0
+		if priced {
+			if d := b.orderDelta(o, p, o.Kind == Limit); d > 0 {
+				po.Side = 1
+			} else if d < 0 {
+				po.Side = -1
+			}
+		}
+		buy := po.Side > 0
+		po.Level = level(o, buy)
+		// A bar it could fill on: one of its instrument's after its
+		// placement (at it, for a market-on-close order) that opens (or
+		// closes) at or after the close the strategy had seen then.
+		chance := false
+		if last := b.last[i]; last >= 0 {
+			if o.Kind == MarketOnClose {
+				chance = last >= o.step && b.close[i] >= o.notBefore
+			} else {
+				chance = last > o.step && b.tl.Times[last] >= o.notBefore
+			}
+		}
+		pos := b.pf.Qty[i]
+		protective := o.Kind.resting() && pos != 0 && po.Side != 0 && (po.Side > 0) != (pos > 0)
+		switch {
+		case priced && po.Side == 0 && o.Sizing != Quantity:
+			po.Why = PendingResting
+		case !chance && po.DataEnd < runEnd:
+			po.Why = PendingDataEnded
+		case protective:
+			po.Why = PendingResting
+		case !chance:
+			po.Why = PendingNoBar
+		case o.held || !o.Kind.resting():
+			po.Why = PendingHeldBack
+		default:
+			po.Why = PendingNotReached
+			po.Reach = b.reachAfter(o, buy)
+		}
+		out = append(out, po)
+	}
+	return out
+}
+
+// level is the price resting order o waits for on side buy (NaN for the
+// others).
+func level(o *Order, buy bool) float64 {
+	switch o.Kind {
+	case Limit:
+		return o.Price
+	case Stop:
+		return o.StopPrice
+	case StopLimit:
+		if o.triggered {
+			return o.Price
+		}
+		return o.StopPrice
+	case TrailingStop:
+		E := o.extreme
+		switch {
+		case buy && o.TrailPct > 0:
+			return E * (1 + o.TrailPct)
+		case buy:
+			return E + o.Trail
+		case o.TrailPct > 0:
+			return E * (1 - o.TrailPct)
+		}
+		return E - o.Trail
+	}
+	return math.NaN()
+}
+
+// reachAfter is how far the bars of o's instrument after o's placement
+// went toward its level on side buy: the lowest low a buy limit (or a
+// sell stop) waits under, the highest high a sell limit (or a buy stop)
+// waits over; NaN for a trailing stop, whose level moves.
+func (b *broker) reachAfter(o *Order, buy bool) float64 {
+	low := buy
+	switch {
+	case o.Kind == TrailingStop:
+		return math.NaN()
+	case o.Kind == Stop || o.Kind == StopLimit && !o.triggered:
+		low = !buy
+	}
+	s := &b.series[o.Instrument]
+	from := b.tl.Times[max(o.step, 0)]
+	r := math.NaN()
+	for k, t := range s.Time {
+		if t <= from || t < o.notBefore || k > b.cursor[o.Instrument] {
+			continue
+		}
+		if low && !(s.Low[k] >= r) {
+			r = s.Low[k]
+		} else if !low && !(s.High[k] <= r) {
+			r = s.High[k]
+		}
+	}
+	return r
+}

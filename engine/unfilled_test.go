@@ -1,0 +1,137 @@
+package engine
+
+import (
+	"math"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// pendingMarket is two stocks on five weekdays, 2024-01-01 (a Monday) to
+// 01-05; BBB's data ends on 01-03, two days before the run's end.
+func pendingMarket(t *testing.T) *data.Panel {
+	return panel(
+		series(t, "AAA", data.Equity, []row{
+			{"2024-01-01", 100, 102, 98, 101, 1e6},
+			{"2024-01-02", 101, 104, 99, 103, 1e6},
+			{"2024-01-03", 103, 105, 100, 104, 1e6},
+			{"2024-01-04", 104, 106, 101, 105, 1e6},
+			{"2024-01-05", 105, 107, 102, 106, 1e6},
+		}),
+		series(t, "BBB", data.Equity, []row{
+			{"2024-01-01", 50, 51, 49, 50, 1e6},
+			{"2024-01-02", 50, 52, 49, 51, 1e6},
+			{"2024-01-03", 51, 52, 50, 51, 1e6},
+		}),
+	)
+}
+
+func TestPendingAtTheEnd(t *testing.T) {
+	p := pendingMarket(t)
+	day := func(s string) int64 {
+		d, err := data.ParseDay(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	must := func(_ OrderID, err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	strat := script(func(ctx *Context, s *Slice) error {
+		switch s.Step {
+		case 0:
+			must(ctx.Buy(0, 10))                                                      // 1: fills at 01-02's open
+			must(ctx.Submit(Order{Instrument: 0, Kind: Limit, Amount: 5, Price: 90})) // 2: below every low
+			_, _, err := ctx.Bracket(1, 40, 60, "")                                   // 3, 4: legs of a flat position
+			must(0, err)
+		case 1:
+			must(ctx.Submit(Order{Instrument: 0, Kind: Stop, Amount: -10, StopPrice: 80})) // 5: protects the 10 bought
+		case 2:
+			must(ctx.Buy(1, 3)) // 6: on BBB's last bar
+		case 4:
+			must(ctx.Buy(0, 2)) // 7: on the run's last bar
+		}
+		return nil
+	})
+	res, err := Run(p, nil, strat, Config{Cash: 1e5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Fills) != 1 || res.Fills[0].Price != 101 {
+		t.Fatalf("fills = %+v, want the market buy at 01-02's open 101 only", res.Fills)
+	}
+	nan := math.NaN()
+	want := []PendingOrder{
+		// The lows after 01-01 are 99, 100, 101, 102: the lowest, 99,
+		// stays above the limit at 90.
+		{Order: 2, Instrument: 0, Symbol: "AAA", Kind: Limit, Amount: 5, Side: 1, Level: 90, Reach: 99, Placed: day("2024-01-01"), Why: PendingNotReached, DataEnd: day("2024-01-05")},
+		// A flat position: a closing target has nothing to do.
+		{Order: 3, Instrument: 1, Symbol: "BBB", Kind: Stop, Sizing: TargetValue, Side: 0, Level: 40, Reach: nan, Placed: day("2024-01-01"), Why: PendingResting, DataEnd: day("2024-01-03")},
+		{Order: 4, Instrument: 1, Symbol: "BBB", Kind: Limit, Sizing: TargetValue, Side: 0, Level: 60, Reach: nan, Placed: day("2024-01-01"), Why: PendingResting, DataEnd: day("2024-01-03")},
+		// A sell stop under a long of 10: protective.
+		{Order: 5, Instrument: 0, Symbol: "AAA", Kind: Stop, Amount: -10, Side: -1, Level: 80, Reach: nan, Placed: day("2024-01-02"), Why: PendingResting, DataEnd: day("2024-01-05")},
+		{Order: 6, Instrument: 1, Symbol: "BBB", Kind: Market, Amount: 3, Side: 1, Level: nan, Reach: nan, Placed: day("2024-01-03"), Why: PendingDataEnded, DataEnd: day("2024-01-03")},
+		{Order: 7, Instrument: 0, Symbol: "AAA", Kind: Market, Amount: 2, Side: 1, Level: nan, Reach: nan, Placed: day("2024-01-05"), Why: PendingNoBar, DataEnd: day("2024-01-05")},
+	}
+	if len(res.Pending) != len(want) {
+		t.Fatalf("%d pending orders at the end, want %d: %+v", len(res.Pending), len(want), res.Pending)
+	}
+	same := func(a, b float64) bool { return a == b || a != a && b != b }
+	for k, w := range want {
+		g := res.Pending[k]
+		t.Run(w.Symbol+"/"+w.Kind.String()+"/"+w.Why.String(), func(t *testing.T) {
+			if g.Order != w.Order || g.Instrument != w.Instrument || g.Symbol != w.Symbol || g.Kind != w.Kind || g.Sizing != w.Sizing ||
+				g.Amount != w.Amount || g.Side != w.Side || !same(g.Level, w.Level) || !same(g.Reach, w.Reach) ||
+				g.Placed != w.Placed || g.Why != w.Why || g.DataEnd != w.DataEnd || g.Partly != w.Partly {
+				t.Errorf("pending[%d] = %+v\nwant        %+v", k, g, w)
+			}
+		})
+	}
+}
+
+// A run whose orders all filled leaves nothing pending: nil.
+func TestNothingPendingIsNil(t *testing.T) {
+	strat := script(func(ctx *Context, s *Slice) error {
+		if s.Step == 0 {
+			_, err := ctx.Buy(0, 1)
+			return err
+		}
+		return nil
+	})
+	res, err := Run(pendingMarket(t), nil, strat, Config{Cash: 1e5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Fills) != 1 || res.Pending != nil {
+		t.Fatalf("fills %d, pending %+v: want 1 fill and nil", len(res.Fills), res.Pending)
+	}
+}
+
+// A market order that the fill-volume cap holds back on every bar after
+// it is left partly filled, held back.
+func TestPendingHeldBack(t *testing.T) {
+	strat := script(func(ctx *Context, s *Slice) error {
+		if s.Step == 2 {
+			_, err := ctx.Buy(0, 1e6)
+			return err
+		}
+		return nil
+	})
+	// 10% of a bar's 1e6 volume: 1e5 on each of 01-04 and 01-05, so
+	// 1e6 − 2e5 = 8e5 is left.
+	cfg := Config{Cash: 1e9, Equity: Terms{Slippage: Slippage{MaxParticipation: 0.1}}}
+	res, err := Run(pendingMarket(t), nil, strat, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pending) != 1 {
+		t.Fatalf("pending %+v, want one", res.Pending)
+	}
+	g := res.Pending[0]
+	if g.Why != PendingHeldBack || !g.Partly || !near(g.Amount, 8e5, 1e-12) || g.Side != 1 {
+		t.Fatalf("pending %+v, want held back, partly filled, 8e5 left to buy", g)
+	}
+}
