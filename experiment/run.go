@@ -1170,6 +1170,7 @@ func runNotes(out *Outcome, ruined []ruin, p *data.Panel) []string {
 	if n := dragged(out.Runs); n != "" {
 		notes = append(notes, n)
 	}
+	notes = append(notes, pendingNotes(out.Runs)...)
 	return notes
 }
 
@@ -1202,7 +1203,7 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 		if !ok {
 			return fmt.Errorf("merge: no shard holds run %s", r.Key)
 		}
-		r.Result = &engine.Result{Initial: f.Cash, Curve: sr.Curve, Fills: sr.Fills.fills()}
+		r.Result = &engine.Result{Initial: f.Cash, Curve: sr.Curve, Fills: sr.Fills.fills(), Pending: sr.Pending}
 		if len(views[r.View].Unshocked) > 0 {
 			r.traded = tradedSymbols(r.Result.Fills)
 		}

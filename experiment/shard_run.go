@@ -54,6 +54,7 @@ type shardRun struct {
 	Stats       statColumns
 	Metrics     []byte // results.RunMetrics as JSON
 	Attribution attributionColumns
+	Pending     []engine.PendingOrder // the orders left pending at the run's end (its note)
 }
 
 // fillColumns are engine.Fills by column.
@@ -903,7 +904,7 @@ func (f *File) runShard(ctx context.Context, opt Options, est Estimate, specs []
 		if err != nil {
 			return fmt.Errorf("run %s: %w", r.Key, err)
 		}
-		st.Runs[i] = shardRun{Key: r.Key, Curve: r.Result.Curve, Fills: fillsToColumns(r.Result.Fills), Stats: statsToColumns(r.Stats), Metrics: mj, Attribution: attributionToColumns(r.Attribution)}
+		st.Runs[i] = shardRun{Key: r.Key, Curve: r.Result.Curve, Fills: fillsToColumns(r.Result.Fills), Stats: statsToColumns(r.Stats), Metrics: mj, Attribution: attributionToColumns(r.Attribution), Pending: r.Result.Pending}
 		if !opt.Keep {
 			m.recycle(r.Result) // the fills were copied above
 		}
