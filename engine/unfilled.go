@@ -1,6 +1,10 @@
 package engine
 
-import "math"
+import (
+	"math"
+
+	"github.com/divergence-research/divergence/data"
+)
 
 // PendingWhy says why an order was still pending when a run ended.
 type PendingWhy uint8
@@ -13,7 +17,10 @@ const (
 	PendingNoBar PendingWhy = iota + 1
 	// PendingDataEnded: its instrument's data ended (PendingOrder.DataEnd)
 	// before the run's last step, with no bar after the order was
-	// placed: it never had a chance to fill.
+	// placed: it never had a chance to fill. An equity whose market was
+	// closed from the day after its last bar to the run's end (a run
+	// going on over a weekend or an NYSE holiday beside tokens) is
+	// PendingNoBar: its market ended the run, not its data.
 	PendingDataEnded
 	// PendingNotReached: a resting order (limit, stop, stop-limit,
 	// trailing stop) that would open or add to a position, whose level
@@ -142,7 +149,7 @@ func (b *broker) unfilled() []PendingOrder {
 		switch {
 		case priced && po.Side == 0 && o.Sizing != Quantity:
 			po.Why = PendingResting
-		case !chance && po.DataEnd < runEnd:
+		case !chance && po.DataEnd < runEnd && !closedUntil(s.Class, po.DataEnd, runEnd):
 			po.Why = PendingDataEnded
 		case protective:
 			po.Why = PendingResting
@@ -157,6 +164,24 @@ func (b *broker) unfilled() []PendingOrder {
 		out = append(out, po)
 	}
 	return out
+}
+
+// closedUntil reports whether an instrument of class c whose last bar is
+// at last had no session to trade in after last's day, up to end's day:
+// an equity whose data stops on a Friday, in a run going on to Sunday
+// beside tokens, ended with its market, not its data. Only the NYSE's
+// weekends and full-day holidays count; a crypto instrument trades every
+// day.
+func closedUntil(c data.Class, last, end int64) bool {
+	if c != data.Equity {
+		return false
+	}
+	for d := (data.DayNumber(last) + 1) * data.NanosPerDay; d <= end; d += data.NanosPerDay {
+		if data.NYSESession(d) {
+			return false
+		}
+	}
+	return true
 }
 
 // level is the price resting order o waits for on side buy (NaN for the

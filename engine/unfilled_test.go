@@ -135,3 +135,58 @@ func TestPendingHeldBack(t *testing.T) {
 		t.Fatalf("pending %+v, want held back, partly filled, 8e5 left to buy", g)
 	}
 }
+
+// An equity whose last bar is the run's last NYSE session, in a run that
+// goes on beside a token over the weekend (or a holiday weekend), had no
+// bar after an order placed on that session: its market closed, its data
+// did not end. An equity whose data stops with sessions still to come
+// before the run's end is PendingDataEnded.
+func TestPendingOverAClosedMarket(t *testing.T) {
+	day := func(s string) int64 {
+		d, err := data.ParseDay(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	token := func(last string) data.Series {
+		var rows []row
+		for d := day("2024-01-10"); d <= day(last); d += data.NanosPerDay {
+			rows = append(rows, row{data.FormatDay(d), 10, 11, 9, 10, 1e6})
+		}
+		return series(t, "TTT", data.Crypto, rows)
+	}
+	// 2024-01-10 is a Wednesday; 01-12 a Friday; 01-15 Martin Luther
+	// King Jr. Day (the NYSE closed); 01-16 a Tuesday.
+	aaa := series(t, "AAA", data.Equity, []row{
+		{"2024-01-10", 100, 102, 98, 101, 1e6},
+		{"2024-01-11", 101, 104, 99, 103, 1e6},
+		{"2024-01-12", 103, 105, 100, 104, 1e6},
+	})
+	for _, tc := range []struct {
+		name, last string
+		want       PendingWhy
+	}{
+		{"run ends on the Sunday", "2024-01-14", PendingNoBar},
+		{"run ends on the holiday Monday", "2024-01-15", PendingNoBar},
+		{"run ends on the Tuesday, a session", "2024-01-16", PendingDataEnded},
+		{"run ends on the Saturday", "2024-01-13", PendingNoBar},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			strat := script(func(ctx *Context, s *Slice) error {
+				if ctx.Time() == day("2024-01-12") {
+					_, err := ctx.Buy(0, 1)
+					return err
+				}
+				return nil
+			})
+			res, err := Run(panel(aaa, token(tc.last)), nil, strat, Config{Cash: 1e5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Pending) != 1 || res.Pending[0].Symbol != "AAA" || res.Pending[0].Why != tc.want {
+				t.Fatalf("pending = %+v, want AAA's buy %v", res.Pending, tc.want)
+			}
+		})
+	}
+}
