@@ -3,6 +3,7 @@
 package report
 
 import (
+	"context"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -12,9 +13,58 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+
+	"github.com/divergence-research/divergence/experiment"
+	"github.com/divergence-research/divergence/strategies"
 )
 
-// TestReportPrintKeyboardReader reads the demo's report printed, without
+// smallReport runs a small experiment with what the reader tests need
+// (a synthetic market, so the banner; a benchmark, so its columns; two
+// swept runs and a pair hedge, so round trips, legends and a wide runs
+// table) over 2023 alone, writes its report and returns the folder: a
+// few seconds where the demo (its scenarios and Monte Carlo) takes ten.
+func smallReport(t *testing.T) string {
+	t.Helper()
+	f, err := experiment.Parse("small.toml", `name = "small"
+seed = 42
+cash = 1_000_000.0
+commission_bps = 5.0
+start = "2023-01-01"
+end = "2023-12-31"
+benchmarks = ["QQQ"]
+[data]
+synthetic = true
+synthetic_seed = 7
+[[strategy]]
+name = "long AI tech / short AI tokens"
+type = "pair-hedge"
+[strategy.params]
+long = ["MSFT", "NVDA"]
+short = ["TAO", "FET"]
+rebalance_days = 14
+[[strategy]]
+name = "BTC SMA"
+type = "sma-cross"
+[strategy.params]
+symbol = "BTC"
+slow = 50
+[strategy.sweep]
+fast = [5, 10]
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := experiment.Run(context.Background(), f, experiment.Options{Strategies: strategies.Builtins(), Out: t.TempDir(), Workers: 2, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), o.Dir); err != nil {
+		t.Fatal(err)
+	}
+	return o.Dir
+}
+
+// TestReportPrintKeyboardReader reads a small report printed, without
 // a mouse and as a screen reader does.
 //
 // Keyboard: Tab reaches the runs table's sharpe header, Enter sorts by it
@@ -39,9 +89,9 @@ func TestReportPrintKeyboardReader(t *testing.T) {
 		t.Skip("chromium not installed: apt-get install chromium (Debian's package); .ci/run installs it")
 	}
 	if testing.Short() {
-		t.Skip("runs the demo and a browser")
+		t.Skip("runs an experiment and a browser")
 	}
-	dir := demoReport(t)
+	dir := smallReport(t)
 	page, _ := filepath.Abs(filepath.Join(dir, ReportFile))
 	ctx, url, problems, requests := openReport(t, page)
 	eval := func(js string) any {
