@@ -77,7 +77,9 @@ fast = [5, 10]
 // names the chart and gives each line's last value (the equity chart's
 // is the run's final_equity over its initial cash, to 4 decimals, as
 // the runs table's data-v and the Setup's cash give it); every inline SVG
-// chart has an aria-label; every th outside a thead has a scope.
+// chart has an aria-label; every th outside a thead has a scope; the
+// runs filter's count is a polite, atomic live region and says "0 of M
+// runs" (M the folder's runs) under a filter no run meets.
 //
 // Print: as print media, every chart box is drawn (the page's
 // matchMedia('print') listener: no beforeprint is fired here); no cell of
@@ -183,6 +185,22 @@ func TestReportPrintKeyboardReader(t *testing.T) {
 		}
 		if n := eval(`Array.from(document.querySelectorAll('.uchart')).filter(b => window.divergence.charts[b.id] && !(b.getAttribute('role') === 'figure' && (b.getAttribute('aria-label') || '').includes('Last values:'))).length`).(float64); n != 0 {
 			t.Errorf("%v drawn charts without a figure role and a label giving their last values", n)
+		}
+		// The runs filter's count is a polite live region, read whole:
+		// a screen reader says "N of M runs" when the filter changes it.
+		// M is every run of the folder; a filter no Sharpe meets leaves 0.
+		count := eval(`(() => { const c = document.querySelector('[data-count="runs-table"]'), box = document.querySelector('input[data-filter="runs-table"]');
+			const at = [c.getAttribute('aria-live'), c.getAttribute('aria-atomic')];
+			box.value = 'sharpe>1e9'; box.dispatchEvent(new Event('input'));
+			at.push(c.textContent);
+			box.value = ''; box.dispatchEvent(new Event('input'));
+			return at.join("|"); })()`)
+		f, err := Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "polite|true|0 of " + strconv.Itoa(len(f.Runs)) + " runs"; count != want {
+			t.Errorf("the runs filter's count: aria-live, aria-atomic and text after filtering %q, want %q", count, want)
 		}
 		label := eval(`document.getElementById('chart-equity').getAttribute('aria-label') || ''`).(string)
 		// The first run's final growth: its final_equity (runs table) over

@@ -87,7 +87,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 
 <section id="runs">
 <h2>Runs</h2>
-{{with .RunsTable}}<div class="toolbar"><label>Filter <input class="filter" type="search" data-filter="{{.ID}}" placeholder="text, or sharpe&gt;0.5 max_drawdown&gt;-30%"></label><span data-count="{{.ID}}">{{len .Rows}} runs</span><span class="note screen-only">Click a column's name to sort by it (again to reverse); runs without a value go last, and ruined runs after the others by any metric.</span></div>
+{{with .RunsTable}}<div class="toolbar"><label>Filter <input class="filter" type="search" data-filter="{{.ID}}" placeholder="text, or sharpe&gt;0.5 max_drawdown&gt;-30%"></label><span data-count="{{.ID}}" aria-live="polite" aria-atomic="true">{{len .Rows}} runs</span><span class="note screen-only">Click a column's name to sort by it (again to reverse); runs without a value go last, and ruined runs after the others by any metric.</span></div>
 <div class="runs-wrap"><table class="sortable" id="{{.ID}}">
 <thead><tr>{{range .Header}}<th data-col="{{.Name}}"{{if .Text}} class="text"{{end}}{{if .Pct}} data-pct{{end}}{{if .Title}} title="{{.Title}}"{{end}}>{{.Name}}</th>{{end}}</tr></thead>
 <tbody>
