@@ -85,7 +85,9 @@ fast = [5, 10]
 // matchMedia('print') listener: no beforeprint is fired here); no cell of
 // the runs table is clipped by a scrolling box; the synthetic banner
 // keeps its colours (print-color-adjust exact); the log toggle is
-// hidden; Page.printToPDF fires beforeprint and gives a PDF.
+// hidden; every collapsible section (a run's round trips) is open with its
+// table shown, and back on the screen those the reader had closed are
+// closed again; Page.printToPDF fires beforeprint and gives a PDF.
 func TestReportPrintKeyboardReader(t *testing.T) {
 	if chromium() == "" {
 		t.Skip("chromium not installed: apt-get install chromium (Debian's package); .ci/run installs it")
@@ -216,8 +218,20 @@ func TestReportPrintKeyboardReader(t *testing.T) {
 
 	t.Run("print", func(t *testing.T) {
 		eval(`window.__beforeprint = 0; window.addEventListener('beforeprint', () => window.__beforeprint++)`)
+		// Every collapsible section, closed or opened by the reader: the
+		// first is opened before printing, the others stay closed. shown
+		// gives, per section, whether it is open and its table laid out.
+		sections := `Array.from(document.querySelectorAll('details')).map(d => (d.open ? 'open' : 'closed') + (d.querySelector('table') && d.querySelector('table').checkVisibility() ? '+table' : '')).join(' ')`
+		before := eval(`(() => { const all = document.querySelectorAll('details'); if (all.length) all[0].open = true; return all.length; })()`).(float64)
+		if before < 2 {
+			t.Fatalf("%v collapsible sections, want the round trips of at least two runs", before)
+		}
+		screen := eval(sections).(string)
 		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 			t.Fatal(err)
+		}
+		if got, want := eval(`(async () => { await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))); return `+sections+`; })()`), strings.TrimSpace(strings.Repeat("open+table ", int(before))); got != want {
+			t.Errorf("as print media, the collapsible sections are %q, want every one open with its table: %q", got, want)
 		}
 		if n := eval(`(async () => { await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
 			return Array.from(document.querySelectorAll('.uchart')).filter(b => !window.divergence.charts[b.id]).length; })()`).(float64); n != 0 {
@@ -251,6 +265,14 @@ func TestReportPrintKeyboardReader(t *testing.T) {
 		}
 		if got := eval(`window.__beforeprint`); got != 1.0 {
 			t.Errorf("beforeprint fired %v times on printing, want 1", got)
+		}
+		// Back on the screen, the sections the reader had closed are
+		// closed again, the one opened stays open.
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {
+			t.Fatal(err)
+		}
+		if got := eval(`(async () => { await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))); return ` + sections + `; })()`); got != screen {
+			t.Errorf("after printing, the collapsible sections are %q, want them as the reader left them: %q", got, screen)
 		}
 	})
 	checkQuiet(t, url, problems, requests)

@@ -40,12 +40,28 @@
   }
   // drawAll draws every chart not drawn yet.
   function drawAll() { Object.keys(deferred).forEach(drawNow); }
+  // Printed, every closed section (a run's round trips) is opened, so
+  // that every table of the page is on paper; the ones the reader had
+  // closed close again after.
+  var opened = [];
+  function openAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      opened.push(d);
+    });
+  }
+  function closeAgain() {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  }
+  function beforePrint() { drawAll(); openAll(); }
   // Ctrl+P and window.print() fire beforeprint; a browser without it
   // (or a print preview started otherwise) still turns to print media.
-  window.addEventListener("beforeprint", drawAll);
+  window.addEventListener("beforeprint", beforePrint);
+  window.addEventListener("afterprint", closeAgain);
   if (window.matchMedia) {
     var printing = window.matchMedia("print");
-    var onPrint = function (m) { if (m.matches) drawAll(); };
+    var onPrint = function (m) { if (m.matches) beforePrint(); else closeAgain(); };
     if (printing.addEventListener) printing.addEventListener("change", onPrint);
     else if (printing.addListener) printing.addListener(onPrint);
   }
