@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -20,9 +21,10 @@ import (
 
 // smallReport runs a small experiment with what the reader tests need
 // (a synthetic market, so the banner; a benchmark, so its columns; two
-// swept runs and a pair hedge, so round trips, legends and a wide runs
-// table) over 2023 alone, writes its report and returns the folder: a
-// few seconds where the demo (its scenarios and Monte Carlo) takes ten.
+// swept runs and a pair hedge, so round trips, legends and a runs table
+// wider than its scrolling box on the screen) over 2023 alone, writes its
+// report and returns the folder: a few seconds where the demo (its
+// scenarios and Monte Carlo) takes ten.
 func smallReport(t *testing.T) string {
 	t.Helper()
 	f, err := experiment.Parse("small.toml", `name = "small"
@@ -83,7 +85,11 @@ fast = [5, 10]
 //
 // Print: as print media, every chart box is drawn (the page's
 // matchMedia('print') listener: no beforeprint is fired here); no cell of
-// the runs table is clipped by a scrolling box; the synthetic banner
+// the runs table is clipped by a scrolling box; on an A4 page's width the
+// runs table keeps its key, swept parameter and headline metrics at 9 pt
+// or more, within the page, its names not in buttons (Chromium's repeated
+// header leaves those blank), with a note saying where every column is;
+// an empty filter is left out with its label; the synthetic banner
 // keeps its colours (print-color-adjust exact); the log toggle is
 // hidden; every collapsible section (a run's round trips) is open with its
 // table shown, and back on the screen those the reader had closed are
@@ -227,6 +233,12 @@ func TestReportPrintKeyboardReader(t *testing.T) {
 			t.Fatalf("%v collapsible sections, want the round trips of at least two runs", before)
 		}
 		screen := eval(sections).(string)
+		// On the screen the runs table has every column, and no note
+		// for paper.
+		if got := eval(`(() => { const t = document.getElementById('runs-table');
+			return [Array.from(t.tHead.rows[0].cells).filter(c => !c.checkVisibility()).length, Array.from(document.querySelectorAll('#runs p')).filter(p => p.checkVisibility() && /runs\.parquet/.test(p.textContent) && /print|paper/i.test(p.textContent)).length].join(' '); })()`); got != "0 0" {
+			t.Errorf("on the screen, hidden runs-table columns and notes for paper: %v, want 0 0", got)
+		}
 		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +249,9 @@ func TestReportPrintKeyboardReader(t *testing.T) {
 			return Array.from(document.querySelectorAll('.uchart')).filter(b => !window.divergence.charts[b.id]).length; })()`).(float64); n != 0 {
 			t.Errorf("as print media, %v chart boxes are not drawn", n)
 		}
-		clipped := eval(`(() => { const cells = [document.querySelector('#runs-table thead th:last-child'), document.querySelector('#runs-table tbody tr:last-child td:last-child')];
+		// The last column printed (the others are not shown on paper).
+		clipped := eval(`(() => { const last = r => Array.from(r.cells).filter(c => c.checkVisibility()).pop();
+			const cells = [last(document.querySelector('#runs-table thead tr')), last(document.querySelector('#runs-table tbody tr:last-child'))];
 			let n = 0;
 			for (const c of cells) { const r = c.getBoundingClientRect();
 				for (let a = c.parentElement; a && a !== document.body; a = a.parentElement) {
@@ -250,11 +264,88 @@ func TestReportPrintKeyboardReader(t *testing.T) {
 		if clipped != 0 {
 			t.Errorf("printed, the runs table's last header or last cell is clipped by %v scrolling boxes", clipped)
 		}
+		// Nor could a longer table be (the screen's box is 640 px high,
+		// taller than these few rows): no box around it scrolls or clips.
+		if got := eval(`(() => { const out = [];
+			for (let a = document.getElementById('runs-table').parentElement; a && a !== document.body; a = a.parentElement) {
+				const s = getComputedStyle(a);
+				if (s.overflowX !== 'visible' || s.overflowY !== 'visible' || s.maxHeight !== 'none') out.push(a.tagName + '.' + a.className);
+			}
+			return out.join(' '); })()`); got != "" {
+			t.Errorf("printed, the runs table is inside boxes that scroll or clip: %v", got)
+		}
 		if got := eval(`getComputedStyle(document.getElementById('synthetic')).printColorAdjust`); got != "exact" {
 			t.Errorf("printed, the synthetic banner's print-color-adjust is %v, want exact (else its white text prints on white)", got)
 		}
+		// An empty runs filter is left out with its label ("Filter" with
+		// nothing after it printed before).
+		if got := eval(`document.querySelector('input[data-filter="runs-table"]').closest('label').checkVisibility()`); got != false {
+			t.Error("printed, the empty runs filter's label is shown")
+		}
 		if got := eval(`document.getElementById('equity-log').offsetParent === null`); got != true {
 			t.Error("printed, the log scale toggle is shown")
+		}
+		// On paper (an A4 page, 210 mm less Chromium's 10 mm margins: 7.49
+		// in, 718 px at 96 px an inch) the runs table shows the key, the
+		// swept parameter and the six headline metrics at 9 pt (12 px) or
+		// more, each row with as many cells as the header, within the
+		// page's width, and says where its other columns are.
+		type runsPrint struct {
+			Heads, Notes []string
+			Rows         []int
+			Font, Right  float64
+			Width, All   float64
+		}
+		printedRuns := func() runsPrint {
+			t.Helper()
+			v, err := chromedp.Run(ctx, chromedp.Evaluate[runsPrint](`(async () => {
+				await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+				const t = document.getElementById('runs-table'), vis = c => c.checkVisibility();
+				const cells = Array.from(t.querySelectorAll('th, td, th button')).filter(vis);
+				return { Heads: Array.from(t.tHead.rows[0].cells).filter(vis).map(c => c.dataset.col),
+					Rows: Array.from(t.tBodies[0].rows).filter(vis).map(r => Array.from(r.cells).filter(vis).length),
+					Font: Math.min(...cells.map(c => parseFloat(getComputedStyle(c).fontSize))),
+					Right: t.getBoundingClientRect().right, Width: document.documentElement.clientWidth,
+					All: t.tHead.rows[0].cells.length,
+					Notes: Array.from(document.querySelectorAll('#runs p')).filter(vis).map(p => p.textContent) };
+			})()`, chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 718, Height: 1000, DeviceScaleFactor: 1}); err != nil {
+			t.Fatal(err)
+		}
+		pr := printedRuns()
+		if got, want := strings.Join(pr.Heads, " "), "key param_fast total_return cagr annual_volatility sharpe max_drawdown final_equity"; got != want {
+			t.Errorf("printed, the runs table's columns are %q, want %q", got, want)
+		}
+		for i, n := range pr.Rows {
+			if n != len(pr.Heads) {
+				t.Errorf("printed, row %d of the runs table has %d cells under %d column names", i, n, len(pr.Heads))
+			}
+		}
+		if pr.Font < 12 {
+			t.Errorf("printed, the runs table's smallest font is %v px, want 9 pt (12 px) or more", pr.Font)
+		}
+		if pr.Right > pr.Width {
+			t.Errorf("printed on A4, the runs table ends at %v px, past the page's %v", pr.Right, pr.Width)
+		}
+		where := strconv.Itoa(int(pr.All)) + " columns"
+		if n := strings.Join(pr.Notes, " "); !strings.Contains(n, "runs.parquet") || !strings.Contains(n, "runs.csv") || !strings.Contains(n, where) {
+			t.Errorf("printed, the runs section's notes %q do not say that its %s are in runs.parquet and runs.csv", n, where)
+		}
+		// Chromium leaves form controls out of a table header it repeats
+		// on each page (a header of buttons printed blank from the second
+		// page on: seen with pdftotext): printed, a column's name is the
+		// th's own generated text, its sort button not shown.
+		if got := eval(`Array.from(document.querySelectorAll('#runs-table thead th')).filter(th => th.checkVisibility() &&
+			!(getComputedStyle(th, '::before').content === JSON.stringify(th.dataset.col) && !th.querySelector('button').checkVisibility())).map(th => th.dataset.col).join(' ')`); got != "" {
+			t.Errorf("printed, the runs table's column names %q are in buttons, which Chromium's repeated header leaves blank", got)
+		}
+		if _, err := chromedp.Call(ctx, emulation.ClearDeviceMetricsOverride, cdp.Empty{}); err != nil {
+			t.Fatal(err)
 		}
 		res, err := chromedp.Call(ctx, cdppage.PrintToPDF, cdppage.PrintToPDFParams{})
 		if err != nil {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"html/template"
 	"math"
 	"strconv"
 	"strings"
@@ -20,6 +21,39 @@ type runsTable struct {
 	ID     string
 	Header []colHead
 	Rows   [][]cell
+	// Printed are the columns (indexes in Header) the table keeps on
+	// paper: printColumn's. Its every column is too wide for a page at a
+	// readable size; the others are in runs.parquet.
+	Printed []int
+	// Swept says that some of Printed are swept parameters.
+	Swept bool
+}
+
+// printMetrics are the headline metrics the runs table keeps on paper,
+// with the key, the scenario, the swept parameters and, when a run is
+// ruined, the ruined column.
+var printMetrics = map[string]bool{
+	"total_return": true, "cagr": true, "annual_volatility": true, "sharpe": true, "max_drawdown": true, "final_equity": true,
+}
+
+// printColumn reports whether the runs table keeps the column name on
+// paper; ruined is whether a run is ruined.
+func printColumn(name string, ruined bool) bool {
+	return name == "key" || name == "scenario" || strings.HasPrefix(name, "param_") || printMetrics[name] || name == "ruined" && ruined
+}
+
+// PrintStyle is the style sheet that leaves the runs table's other
+// columns (those not in Printed) off the printed page: every cell of a
+// row that is not at a printed column's place, by its position (the
+// sort moves rows, never columns).
+func (t *runsTable) PrintStyle() template.CSS {
+	var b strings.Builder
+	b.WriteString("@media print { #" + t.ID + " tr > *")
+	for _, j := range t.Printed {
+		b.WriteString(":not(:nth-child(" + strconv.Itoa(j+1) + "))")
+	}
+	b.WriteString(" { display: none; } }")
+	return template.CSS(b.String())
 }
 
 type colHead struct {
@@ -152,6 +186,16 @@ func newRunsTable(f *Folder, pal *charts.Palette) *runsTable {
 		c := &t.Columns[j]
 		numeric[k] = numericParam(c)
 		rt.Header = append(rt.Header, colHead{Name: c.Name, Text: c.Strings != nil && !numeric[k], Title: columnUnits[c.Name], Pct: c.Floats != nil && percentColumn(c.Name)})
+	}
+	ruined := false
+	for i := range recs {
+		ruined = ruined || recs[i].Metrics.Ruined()
+	}
+	for k, h := range rt.Header {
+		if printColumn(h.Name, ruined) {
+			rt.Printed = append(rt.Printed, k)
+			rt.Swept = rt.Swept || strings.HasPrefix(h.Name, "param_")
+		}
 	}
 	_, text := tableText(t)
 	for i := range recs {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -168,5 +169,47 @@ func TestRunsTableHidesEmptyScenarioColumns(t *testing.T) {
 	}
 	if got := names(table([]string{"a", "a@crash"}, []string{"baseline", "crash"}, []string{"a", "a"}, []string{"", ""})); got != "key,strategy,scenario,sharpe,base" {
 		t.Errorf("with a scenario: columns %s", got)
+	}
+}
+
+// On paper the runs table keeps the key, the swept parameters, the six
+// headline metrics and, only when a run is ruined, the ruined column
+// (the scenario column is left out here as everywhere when no run has
+// one): the names below are the spec, in the table's order.
+func TestRunsTablePrintedColumns(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		ruined bool
+		want   string
+	}{
+		{"none ruined", false, "key param_fast total_return cagr annual_volatility sharpe max_drawdown final_equity"},
+		{"one ruined", true, "key param_fast total_return cagr annual_volatility sharpe max_drawdown final_equity ruined"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &Folder{}
+			for k, fast := range []float64{5, 10} {
+				key := "sma-" + strconv.Itoa(int(fast))
+				r := Run{Key: key, Record: results.RunRecord{Run: key, Strategy: "sma", Params: map[string]any{"fast": fast, "slow": 50.0}, Swept: map[string]any{"fast": fast}}}
+				if tc.ruined && k == 1 {
+					r.Record.Metrics.MaxDrawdown = -1 // equity at 0: ruined
+				}
+				f.Runs = append(f.Runs, r)
+				f.Main = append(f.Main, k)
+			}
+			rt := newRunsTable(f, charts.NewPalette(f.Names()))
+			var got []string
+			for _, j := range rt.Printed {
+				got = append(got, rt.Header[j].Name)
+			}
+			if strings.Join(got, " ") != tc.want {
+				t.Errorf("printed columns %q, want %q", strings.Join(got, " "), tc.want)
+			}
+			if !rt.Swept {
+				t.Error("Swept false with param_fast printed")
+			}
+			if len(rt.Header) <= len(rt.Printed) {
+				t.Errorf("%d columns, %d printed: want others left to runs.parquet", len(rt.Header), len(rt.Printed))
+			}
+		})
 	}
 }

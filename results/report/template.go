@@ -51,6 +51,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 .note { color: var(--muted); font-size: 13.5px; margin: 4px 0; }
 @media (max-width: 900px) { .pair { grid-template-columns: 1fr; } }
 {{.Style}}
+{{with .RunsTable}}{{.PrintStyle}}{{end}}
 </style>
 </head>
 <body>
@@ -92,7 +93,8 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 <thead><tr>{{range .Header}}<th data-col="{{.Name}}"{{if .Text}} class="text"{{end}}{{if .Pct}} data-pct{{end}}{{if .Title}} title="{{.Title}}"{{end}}>{{.Name}}</th>{{end}}</tr></thead>
 <tbody>
 {{range .Rows}}<tr>{{range .}}<td{{if .Numeric}} class="num"{{else if .Class}} class="{{.Class}}"{{end}}{{if .HasV}} data-v="{{.V}}"{{end}}{{if .Title}} title="{{.Title}}"{{end}}>{{if .Swatch}}<span class="swatch{{.Dash}}" style="background:{{.Swatch}}"></span>{{end}}{{.Text}}</td>{{end}}</tr>
-{{end}}</tbody></table></div>{{end}}
+{{end}}</tbody></table></div>
+<p class="note print-only">On paper this table keeps each run's key{{if .Swept}}, its swept parameters{{end}} and the headline metrics, readable; all {{len .Header}} columns are in runs.parquet (and the runs table of results.duckdb), the headline ones in runs.csv, and each run's own metrics are under Per run.</p>{{end}}
 <p class="note">Every run, with every column of runs.parquet and of the runs table of results.duckdb (the same names): rates in percent, Sharpe annualised with rf = 0, money in the account currency; the benchmark columns are &lt;metric&gt;_&lt;symbol&gt;; "—" is undefined (NULL in the database, null in JSON). The setup columns that are the same for every run are under Setup.</p>
 </section>
 
