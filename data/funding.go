@@ -18,9 +18,10 @@ import (
 // NaN where it has none. The engine takes Times and Rates as its
 // Funding.Times and Funding.Rates.
 type FundingSeries struct {
-	Symbol string // canonical symbol: BTCUSDT, BTC-USDT-SWAP → BTC
+	Symbol string // the instrument it finances (FundingSymbol): BTCUSDT, BTC/USDT:USDT, XBTUSD → BTC
 	Raw    string // the symbol as written in the file
 	Source string // the file it was read from
+	Line   int    // the file's line of the first row, where the symbol is written
 	Times  []int64
 	Rates  []float64
 	Marks  []float64
@@ -100,7 +101,7 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 			return nil, &RowError{File: name, Row: line, Msg: "symbol is empty"}
 		}
 		if out.Raw == "" {
-			out.Raw = sym
+			out.Raw, out.Line = sym, line
 		} else if sym != out.Raw {
 			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("symbol %q differs from %q above (one symbol per file)", sym, out.Raw)}
 		}
@@ -120,11 +121,9 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 		}
 		mark := math.NaN()
 		if hasMark {
-			if m := field(markCol); m != "" {
-				mark, err = strconv.ParseFloat(m, 64)
-				if err != nil || !(mark > 0) || math.IsInf(mark, 0) {
-					return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("mark_price %q is not a positive number", m)}
-				}
+			mark, err = parseMark(field(markCol))
+			if err != nil {
+				return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("mark_price %q is not a positive number (nor 0, NaN or empty: unknown)", Clip(field(markCol)))}
 			}
 		}
 		evs = append(evs, ev{tn, rate, mark, line})
@@ -150,8 +149,99 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 		}
 		out.Times[k], out.Rates[k], out.Marks[k] = e.t, e.rate, e.mark
 	}
-	out.Symbol = CanonicalSymbol(strings.TrimSuffix(strings.ToUpper(out.Raw), "-SWAP"))
+	out.Symbol = FundingSymbol(out.Raw)
 	return out, nil
+}
+
+// FundingSymbol is the instrument a perpetual's symbol, as a funding file
+// writes it, finances: BTC for Binance's and Bybit's BTCUSDT (and
+// BTCUSDC, BTCUSD), ccxt's unified BTC/USDT:USDT and BTC/USD:BTC (the
+// base), OKX's BTC-USDT-SWAP, FTX's BTC-PERP, Deribit's BTC-PERPETUAL,
+// Binance COIN-M's BTCUSD_PERP, BitMEX's XBTUSD and KuCoin's XBTUSDTM (XBT
+// is bitcoin; KuCoin's M marks the perpetual); a coin alone (SOL) is
+// itself. A spelling whose base is not a plain name of letters and
+// digits (a ccxt dated future BTC/USDT:USDT-240628, Kraken's PF_XBTUSD)
+// is returned as written, upper case: a guess could finance the wrong
+// instrument, and the experiment's funding_symbol key maps it. So is
+// 1000PEPEUSDT (1000PEPE: a contract of 1,000 tokens).
+func FundingSymbol(raw string) string {
+	s := strings.ToUpper(strings.TrimSpace(raw))
+	base := s
+	if pair, settle, ok := strings.Cut(s, ":"); ok {
+		// ccxt: BASE/QUOTE:SETTLE; a dated future adds -YYMMDD.
+		b, quote, ok := strings.Cut(pair, "/")
+		if !ok || !plainName(quote) || !plainName(settle) {
+			return s
+		}
+		base = b
+	} else {
+		for _, suf := range []string{"-SWAP", "-PERPETUAL", "-PERP", "_PERP", "/PERP"} {
+			if b, ok := strings.CutSuffix(base, suf); ok && b != "" {
+				base = b
+				break
+			}
+		}
+		for _, q := range []string{"USDTM", "USDCM", "USDM"} { // KuCoin
+			if strings.HasSuffix(base, q) && len(base) > len(q) {
+				base = strings.TrimSuffix(base, "M")
+				break
+			}
+		}
+		if suf, ok := quoteSuffix(base); ok {
+			base = strings.TrimSuffix(base, suf)
+		} else if b, ok := strings.CutSuffix(base, "USD"); ok && b != "" {
+			// A perpetual is quoted in something: XBTUSD, BTCUSD
+			// are bitcoin's inverse contracts.
+			base = b
+		}
+	}
+	if base == "XBT" {
+		base = "BTC"
+	}
+	if !plainName(base) {
+		return s
+	}
+	return base
+}
+
+// plainName reports whether s is a non-empty run of A-Z and 0-9.
+func plainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// parseMark parses a mark price, which the engine does not use: empty, 0
+// or NaN (exports write each for a mark they lack) is unknown, NaN; else
+// a positive finite number, not hexadecimal.
+func parseMark(s string) (float64, error) {
+	if s == "" || strings.EqualFold(s, "nan") {
+		return math.NaN(), nil
+	}
+	m, err := parseDecimal(s)
+	switch {
+	case err != nil || math.IsNaN(m) || math.IsInf(m, 0) || m < 0:
+		return 0, strconv.ErrSyntax
+	case m == 0:
+		return math.NaN(), nil
+	}
+	return m, nil
+}
+
+// parseDecimal is strconv.ParseFloat refusing hexadecimal floats and
+// digit separators ("0x1p-3", "1_000"), as the price reader does
+// (data/duckdb): no exchange or protocol writes them.
+func parseDecimal(s string) (float64, error) {
+	if strings.ContainsAny(s, "xX_") {
+		return 0, strconv.ErrSyntax
+	}
+	return strconv.ParseFloat(s, 64)
 }
 
 // nanosRange says which times Unix nanoseconds (int64) hold.
@@ -180,7 +270,7 @@ func unixNanos(t time.Time) (int64, bool) {
 func parseRate(s string) (float64, error) {
 	num, pct := strings.CutSuffix(s, "%")
 	if !pct {
-		return strconv.ParseFloat(s, 64)
+		return parseDecimal(s)
 	}
 	num = strings.TrimSpace(num)
 	if num == "" || strings.ContainsAny(num, "eEnNiIxXpP_") {
