@@ -146,6 +146,9 @@ type File struct {
 	// (costs.cash_rate_file, costs.symbols.SYM.borrow_rate_file), for the
 	// run's notes on them (rateFileNotes).
 	rateFiles map[string]*data.RateSeries
+	// instruments are the runs' instruments, sorted, for errors that
+	// name them (a funding file of another symbol); set by Run.
+	instruments []string
 }
 
 // OutputSpec chooses the optional files of the results folder.

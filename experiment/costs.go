@@ -48,6 +48,12 @@ type CostSpec struct {
 	FundingRate          *float64 `toml:"funding_rate"`           // per settlement (0.0001 = 0.01% per 8h); longs pay when > 0
 	FundingIntervalHours *float64 `toml:"funding_interval_hours"` // default 8 when a funding rate or file is set
 	FundingFile          *string  `toml:"funding_file"`           // funding_time_utc,symbol,funding_rate,mark_price
+	// FundingSymbol is the symbol the funding_file writes, as written
+	// (PF_XBTUSD), when it is this instrument's perpetual but its
+	// spelling does not say so (data.FundingSymbol reads BTCUSDT,
+	// BTC/USDT:USDT, BTC-USDT-SWAP, XBTUSD, XBTUSDTM, BTC-PERP as BTC
+	// without it). Beside funding_file only.
+	FundingSymbol *string `toml:"funding_symbol"`
 
 	InitialMargin     *float64 `toml:"initial_margin"`     // fraction of position value (0.5 Reg T; 0.2 = 5× max leverage)
 	MaintenanceMargin *float64 `toml:"maintenance_margin"` // liquidation below this
@@ -113,6 +119,37 @@ type SplitSpec struct {
 	Symbol string    `toml:"symbol"`
 	Date   data.When `toml:"date"`
 	Ratio  float64   `toml:"ratio"` // new shares per old: 4 = 4-for-1
+}
+
+// fundingFileSymbol checks that the funding file fs, under the table key
+// of the instrument sym, is sym's: its symbol read as sym
+// (data.FundingSymbol), or written as the table's funding_symbol (mapped,
+// when not nil). Else the error names the file, the line and the symbol
+// as written, the experiment's instruments, and how to map it.
+func (f *File) fundingFileSymbol(fs *data.FundingSeries, mapped *string, key, sym string) error {
+	if mapped != nil {
+		if !strings.EqualFold(strings.TrimSpace(*mapped), fs.Raw) {
+			return fmt.Errorf("%s.funding_symbol = %q: the file %s writes %q (line %d)", key, *mapped, fs.Source, fs.Raw, fs.Line)
+		}
+		return nil
+	}
+	if fs.Symbol == data.CanonicalSymbol(sym) {
+		return nil
+	}
+	have := ""
+	if len(f.instruments) > 0 {
+		have = fmt.Sprintf(" (the experiment's instruments: %s)", strings.Join(f.instruments, ", "))
+	}
+	if slices.Contains(f.instruments, fs.Symbol) {
+		return fmt.Errorf("%s.funding_file: %s:%d: symbol %q is %s's perpetual, not %s's%s: set the file under [costs.symbols.%s]",
+			key, fs.Source, fs.Line, fs.Raw, fs.Symbol, sym, have, fs.Symbol)
+	}
+	what := "names no instrument"
+	if fs.Symbol != strings.ToUpper(fs.Raw) {
+		what = "is read as " + fs.Symbol + ", not " + sym
+	}
+	return fmt.Errorf("%s.funding_file: %s:%d: symbol %q %s%s: if it is %s's perpetual, add funding_symbol = %q to [costs.symbols.%s]; if another instrument's, set the file under that one's [costs.symbols.SYM]",
+		key, fs.Source, fs.Line, fs.Raw, what, have, sym, fs.Raw, sym)
 }
 
 // apply sets the keys given in c on t, and the models it names from reg;
@@ -196,10 +233,12 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 		if err != nil {
 			return fmt.Errorf("%s.funding_file: %w%s", key, err, f.missingFile(*c.FundingFile, err))
 		}
-		if fs.Symbol != data.CanonicalSymbol(sym) {
-			return fmt.Errorf("%s.funding_file: the file's rates are for %s (%q), not %s", key, fs.Symbol, fs.Raw, sym)
+		if err := f.fundingFileSymbol(fs, c.FundingSymbol, key, sym); err != nil {
+			return err
 		}
 		t.Funding.Times, t.Funding.Rates = fs.Times, fs.Rates
+	} else if c.FundingSymbol != nil {
+		return fmt.Errorf("%s.funding_symbol: names the symbol a funding_file writes; set one beside it", key)
 	}
 	set(&t.Margin.Initial, c.InitialMargin)
 	set(&t.Margin.Maintenance, c.MaintenanceMargin)
@@ -382,7 +421,7 @@ func (c *CostSpec) applyModels(reg engine.Registry, t *engine.Terms, key string)
 		return e
 	})
 	set("funding", c.Funding, map[string]bool{"funding_rate": c.FundingRate != nil, "funding_interval_hours": c.FundingIntervalHours != nil,
-		"funding_file": c.FundingFile != nil}, func() (e error) {
+		"funding_file": c.FundingFile != nil, "funding_symbol": c.FundingSymbol != nil}, func() (e error) {
 		t.FundingModel, e = newModel(reg.Funding, "funding", c.Funding, key+".funding")
 		return e
 	})

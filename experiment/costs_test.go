@@ -270,7 +270,7 @@ func TestInputsThatWouldMislead(t *testing.T) {
 	os.WriteFile(eth, []byte("funding_time_utc,symbol,funding_rate,mark_price\n2019-03-01T00:00:00Z,ETHUSDT,0.0001,100\n2019-03-01T08:00:00Z,ETHUSDT,0.0001,100\n"), 0o644)
 	base := "name = \"x\"\nstart = \"2019-03-01\"\nend = \"2019-06-01\"\n%s\n[data]\nsynthetic = true\n%s\n[[strategy]]\nname = \"h\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BTC\", \"NVDA\"]\n%s"
 	for _, tc := range []struct{ top, data, tail, want string }{
-		{"", "", "[costs.symbols.BTC]\nfunding_file = \"" + eth + "\"\n", "the file's rates are for ETH"},
+		{"", "", "[costs.symbols.BTC]\nfunding_file = \"" + eth + "\"\n", `symbol "ETHUSDT" is read as ETH, not BTC (the experiment's instruments: BTC, NVDA)`},
 		{"", "", "[costs.crypto]\nfunding_file = \"" + eth + "\"\n", "a funding file belongs to one instrument"},
 		{"", "", "[costs.symbols.BTC]\nfunding_rate = 0.0001\nfunding_file = \"" + eth + "\"\n", "not both"},
 		// An interval beside a file was ignored without a word: the file

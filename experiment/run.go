@@ -653,6 +653,8 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			return nil, fmt.Errorf("costs.symbols.%s: no strategy of the experiment trades %s (the runs' instruments: %s): the table applies to none", sym, sym, strings.Join(have, ", "))
 		}
 	}
+	f.instruments = p.Symbols()
+	slices.Sort(f.instruments)
 	base, err := f.engineBase(opt.Models, func(sym string) (data.Class, bool) {
 		if i := p.Index(sym); i >= 0 {
 			return p.Series[i].Class, true
