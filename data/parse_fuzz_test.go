@@ -61,6 +61,9 @@ func FuzzParseFunding(f *testing.F) {
 	f.Add("symbol,funding_rate,mark_price,funding_time_utc\nBTC-USDT-SWAP,-0.0002,65000.5,2026-03-16T08:00:00Z\nBTC-USDT-SWAP,1e-4,,2026-03-16T16:00:00+02:00\n")
 	f.Add(h + "2019-09-10T08:00:00Z,BTCUSDT,NaN\n")
 	f.Add(h + "\"2019-09-10T08:00:00Z\",\"BTC\nUSDT\",0.0001\n")
+	// Other tools' spellings, an unknown mark of 0, a hex float.
+	f.Add("funding_time_utc,symbol,funding_rate,mark_price\n2024-01-01T00:00:00Z,BTC/USDT:USDT,0.0001,0\n2024-01-01T08:00:00Z,BTC/USDT:USDT,0x1p-14,NaN\n")
+	f.Add(h + "2024-01-01T00:00:00Z,XBTUSDTM,0.0001\n2024-01-01T08:00:00Z,XBTUSDTM,-0.0002\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		const name = "f.csv"
 		s, err := ParseFunding(strings.NewReader(text), name)
