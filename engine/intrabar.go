@@ -102,7 +102,7 @@ func (b *broker) reach(o *Order, buy bool, O, H, L, C float64) (hit, bool) {
 		if !ok {
 			return hit{}, false
 		}
-		o.triggered = true
+		o.triggered, o.trigAt = true, b.now
 		if (buy && px <= o.Price) || (!buy && px >= o.Price) {
 			return hit{pos: pos, ref: px, limit: o.Price}, true
 		}

@@ -150,6 +150,7 @@ type Order struct {
 	extreme   float64 // TrailingStop: best price seen since submission
 	done      bool    // filled, cancelled or expired: leaves the pending list
 	partly    bool    // some of it filled (Result.Pending)
+	trigAt    int64   // StopLimit: the time of the bar it triggered on, when triggered (Result.Pending's Reach)
 	held      bool    // the fill-volume cap held some of it back (Result.Pending)
 }
 

@@ -81,9 +81,11 @@ type PendingOrder struct {
 	// (and a trailing stop that never saw a price).
 	Level float64
 	// Reach is, for PendingNotReached, how far the instrument's bars went
-	// toward Level after the order's placement: the lowest low for a
-	// buy limit or a sell stop, the highest high for a sell limit or a
-	// buy stop; NaN otherwise.
+	// toward Level after the order's placement (a triggered stop-limit's:
+	// after the bar that triggered it, for its limit waited from then
+	// on): the lowest low for a buy limit or a sell stop, the highest
+	// high for a sell limit or a buy stop; NaN otherwise, or when no bar
+	// came after.
 	Reach float64
 	Tag   string
 	// Placed is the time of the step the order was submitted (or last
@@ -215,7 +217,10 @@ func level(o *Order, buy bool) float64 {
 // reachAfter is how far the bars of o's instrument after o's placement
 // went toward its level on side buy: the lowest low a buy limit (or a
 // sell stop) waits under, the highest high a sell limit (or a buy stop)
-// waits over; NaN for a trailing stop, whose level moves.
+// waits over; NaN for a trailing stop, whose level moves. A triggered
+// stop-limit's limit counts the bars after its trigger bar only: before,
+// it waited for its stop, and the bars under a buy's stop went under its
+// limit too (the trigger bar's path before the trigger may have).
 func (b *broker) reachAfter(o *Order, buy bool) float64 {
 	low := buy
 	switch {
@@ -226,6 +231,9 @@ func (b *broker) reachAfter(o *Order, buy bool) float64 {
 	}
 	s := &b.series[o.Instrument]
 	from := b.tl.Times[max(o.step, 0)]
+	if o.Kind == StopLimit && o.triggered {
+		from = max(from, o.trigAt)
+	}
 	r := math.NaN()
 	for k, t := range s.Time {
 		if t <= from || t < o.notBefore || k > b.cursor[o.Instrument] {

@@ -1,0 +1,34 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// A buy stop-limit (stop 110, limit 111) triggered at 01-03's open, 115,
+// above its limit: it rests as a limit buy at 111 that no bar after
+// reaches (01-03's path 115 → 114 → 118 → 116 stays above 111, 01-04's
+// low is 113). Its Reach is the lowest low after the trigger, 113, above
+// the level: the bars before it (01-02's low 99, under 110 while it was
+// a stop) are not the limit's, and counting them gave Reach 99, under
+// the limit a buy would have filled at, and a note that said "above the
+// highest high after it (99)".
+func TestPendingTriggeredStopLimitReach(t *testing.T) {
+	p := panel(series(t, "AAA", data.Equity, []row{
+		{"2024-01-01", 100, 102, 98, 101, 1e6},
+		{"2024-01-02", 103, 105, 99, 104, 1e6},
+		{"2024-01-03", 115, 118, 114, 116, 1e6},
+		{"2024-01-04", 117, 120, 113, 118, 1e6},
+	}))
+	res := one(t, p, Config{Cash: 1e5}, at(0, Order{Instrument: 0, Kind: StopLimit, Amount: 5, StopPrice: 110, Price: 111}))
+	if len(res.Fills) != 0 || len(res.Pending) != 1 {
+		t.Fatalf("fills %+v, pending %+v: want none and the stop-limit", res.Fills, res.Pending)
+	}
+	g := res.Pending[0]
+	// min(01-04's low 113) = 113; 01-03, the trigger bar, went under
+	// 115 to 114 only after the trigger, above 111 too.
+	if g.Why != PendingNotReached || g.Level != 111 || g.Reach != 113 || g.Side != 1 {
+		t.Errorf("pending %+v: want not reached, level 111, reach 113 (the lowest low after the trigger)", g)
+	}
+}
