@@ -165,6 +165,9 @@ func (b *broker) unfilled() []PendingOrder {
 		}
 		out = append(out, po)
 	}
+	if len(out) == 0 {
+		return nil // every order left is being cancelled
+	}
 	return out
 }
 

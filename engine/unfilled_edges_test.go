@@ -32,3 +32,37 @@ func TestPendingTriggeredStopLimitReach(t *testing.T) {
 		t.Errorf("pending %+v: want not reached, level 111, reach 113 (the lowest low after the trigger)", g)
 	}
 }
+
+// An order whose cancel is on its way at the run's end is not listed;
+// when it is the only order left, Result.Pending is nil, as documented
+// ("nil when none is"), not an empty list. EQ's hourly bar stamped 13:30
+// closes at 14:30; a cancel decided then waits for that close
+// (deferTo), after TT's 14:00 step, the run's last.
+func TestPendingOnlyCancellingIsNil(t *testing.T) {
+	eq := flatAt(t, "EQ", data.Equity, 100, hourly(utc(2025, 1, 10, 11, 30), 3)...) // 11:30, 12:30, 13:30
+	tt := flatAt(t, "TT", data.Crypto, 50, utc(2025, 1, 10, 13, 0), utc(2025, 1, 10, 14, 0))
+	var id OrderID
+	strat := script(func(ctx *Context, s *Slice) error {
+		switch s.Step {
+		case 0:
+			var err error
+			id, err = ctx.Submit(Order{Instrument: 1, Kind: Limit, Amount: 1, Price: 10})
+			return err
+		case 3: // 13:30: the next step, 14:00, comes before EQ's close at 14:30
+			if !ctx.Cancel(id) {
+				t.Error("cancel refused")
+			}
+		}
+		return nil
+	})
+	res, err := Run(panel(eq, tt), nil, strat, Config{Cash: 1e5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Curve.Time); n != 5 {
+		t.Fatalf("%d steps, want 5 (11:30, 12:30, 13:00, 13:30, 14:00)", n)
+	}
+	if res.Pending != nil {
+		t.Errorf("Pending = %#v, want nil: the one order left is being cancelled", res.Pending)
+	}
+}
