@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/divergence-research/divergence/data"
@@ -222,7 +223,8 @@ func notReachedText(p engine.PendingOrder) string {
 	if p.Side < 0 {
 		side = "sell"
 	}
-	s := fmt.Sprintf("1 %s %s on %s at %.6g", p.Kind, side, p.Symbol, p.Level)
+	level, reach := apart(p.Level, p.Reach)
+	s := fmt.Sprintf("1 %s %s on %s at %s", p.Kind, side, p.Symbol, level)
 	if p.Reach != p.Reach {
 		return s + ", never reached"
 	}
@@ -231,11 +233,23 @@ func notReachedText(p engine.PendingOrder) string {
 	// high); a limit's level may have been touched, not traded through.
 	switch {
 	case p.Reach > p.Level:
-		return s + fmt.Sprintf(", below the lowest low after it (%.6g)", p.Reach)
+		return s + ", below the lowest low after it (" + reach + ")"
 	case p.Reach < p.Level:
-		return s + fmt.Sprintf(", above the highest high after it (%.6g)", p.Reach)
+		return s + ", above the highest high after it (" + reach + ")"
 	}
 	return s + ", touched but never traded through"
+}
+
+// apart formats a level and its reach with the fewest significant
+// digits, 6 at least, that tell two different values apart (%.6g printed
+// a BTC limit at 65432.12 and a low of 65432.14 both as 65432.1).
+func apart(a, b float64) (string, string) {
+	for prec := 6; ; prec++ {
+		x, y := strconv.FormatFloat(a, 'g', prec, 64), strconv.FormatFloat(b, 'g', prec, 64)
+		if x != y || a == b || b != b || prec == 17 {
+			return x, y
+		}
+	}
 }
 
 // orders is "1 market order", "2 limit orders".
