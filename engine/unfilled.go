@@ -19,8 +19,9 @@ const (
 	// before the run's last step, with no bar after the order was
 	// placed: it never had a chance to fill. An equity whose market was
 	// closed from the day after its last bar to the run's end (a run
-	// going on over a weekend or an NYSE holiday beside tokens) is
-	// PendingNoBar: its market ended the run, not its data.
+	// going on over a weekend, or for a New York equity an NYSE holiday,
+	// beside tokens) is PendingNoBar: its market ended the run, not its
+	// data.
 	PendingDataEnded
 	// PendingNotReached: a resting order (limit, stop, stop-limit,
 	// trailing stop) that would open or add to a position, whose level
@@ -151,7 +152,7 @@ func (b *broker) unfilled() []PendingOrder {
 		switch {
 		case priced && po.Side == 0 && o.Sizing != Quantity:
 			po.Why = PendingResting
-		case !chance && po.DataEnd < runEnd && !closedUntil(s.Class, po.DataEnd, runEnd):
+		case !chance && po.DataEnd < runEnd && !closedUntil(s.Class, b.exch[i], po.DataEnd, runEnd):
 			po.Why = PendingDataEnded
 		case protective:
 			po.Why = PendingResting
@@ -171,18 +172,20 @@ func (b *broker) unfilled() []PendingOrder {
 	return out
 }
 
-// closedUntil reports whether an instrument of class c whose last bar is
-// at last had no session to trade in after last's day, up to end's day:
-// an equity whose data stops on a Friday, in a run going on to Sunday
-// beside tokens, ended with its market, not its data. Only the NYSE's
-// weekends and full-day holidays count; a crypto instrument trades every
-// day.
-func closedUntil(c data.Class, last, end int64) bool {
+// closedUntil reports whether an instrument of class c, traded on
+// exchange e, whose last bar is at last had no session to trade in after
+// last's day, up to end's day: an equity whose data stops on a Friday, in
+// a run going on to Sunday beside tokens, ended with its market, not its
+// data. A New York equity's closed days are the NYSE's weekends and
+// full-day holidays; another exchange's, whose holidays are not known,
+// its weekends only (a Tokyo equity on the NYSE's July 4 had a session).
+// A crypto instrument trades every day.
+func closedUntil(c data.Class, e data.Exchange, last, end int64) bool {
 	if c != data.Equity {
 		return false
 	}
 	for d := (data.DayNumber(last) + 1) * data.NanosPerDay; d <= end; d += data.NanosPerDay {
-		if data.NYSESession(d) {
+		if e == data.NewYork && data.NYSESession(d) || e != data.NewYork && data.Weekday(d) < 5 {
 			return false
 		}
 	}

@@ -66,3 +66,59 @@ func TestPendingOnlyCancellingIsNil(t *testing.T) {
 		t.Errorf("Pending = %#v, want nil: the one order left is being cancelled", res.Pending)
 	}
 }
+
+// closedUntil read every equity's market as the NYSE's: a Tokyo equity
+// (9984.T) whose data ends on Wednesday 2024-07-03, in a run going on
+// beside a token to Thursday 07-04, the NYSE's Independence Day but a
+// Tokyo session, was "no bar after its placement" (its market closed),
+// where its data had ended. The NYSE's holidays are New York's; of
+// another exchange only the weekends are known closed: the same equity
+// with data to Friday 07-05 in a run to Sunday 07-07 is PendingNoBar, as
+// a New York equity to its holiday is.
+func TestPendingClosedMarketIsTheEquitysOwn(t *testing.T) {
+	day := func(s string) int64 {
+		d, err := data.ParseDay(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	daily := func(sym string, class data.Class, last string) data.Series {
+		var rows []row
+		for d := day("2024-07-01"); d <= day(last); d += data.NanosPerDay {
+			if class == data.Equity && data.Weekday(d) >= 5 {
+				continue
+			}
+			rows = append(rows, row{data.FormatDay(d), 100, 102, 98, 101, 1e6})
+		}
+		return series(t, sym, class, rows)
+	}
+	// 2024-07-01 is a Monday; the order is decided on the equity's last
+	// bar, through.
+	for _, tc := range []struct {
+		name, sym, through, last string
+		want                     PendingWhy
+	}{
+		{"Tokyo, to the NYSE's holiday", "9984.T", "2024-07-03", "2024-07-04", PendingDataEnded},
+		{"Tokyo, to the Sunday after Thursday and Friday", "9984.T", "2024-07-03", "2024-07-07", PendingDataEnded},
+		{"Tokyo, Friday to Sunday", "9984.T", "2024-07-05", "2024-07-07", PendingNoBar},
+		{"New York, to its holiday", "AAA", "2024-07-03", "2024-07-04", PendingNoBar},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			strat := script(func(ctx *Context, s *Slice) error {
+				if ctx.Time() == day(tc.through) {
+					_, err := ctx.Buy(0, 1)
+					return err
+				}
+				return nil
+			})
+			res, err := Run(panel(daily(tc.sym, data.Equity, tc.through), daily("TTT", data.Crypto, tc.last)), nil, strat, Config{Cash: 1e5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Pending) != 1 || res.Pending[0].Why != tc.want {
+				t.Fatalf("pending = %+v, want the buy %v", res.Pending, tc.want)
+			}
+		})
+	}
+}
