@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // realPrices is the shared folder of real daily prices: $DIVERGENCE_DATA
@@ -171,5 +172,103 @@ func TestLibraryFiguresMatchRealData(t *testing.T) {
 				t.Errorf("%s after %q says %.4g%%; %s's closes give %.4g%% (%s %s..%s)", c.src, c.anchor, want*100, c.file, got*100, c.kind, c.from, c.to)
 			}
 		})
+	}
+}
+
+// altOHLC reads a file of the shared alt folder (beside the prices
+// folder; same layout): its dates, lows and closes. ok is false when the
+// file is not there.
+func altOHLC(t *testing.T, file string) (dates []string, lows, closes []float64, ok bool) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(filepath.Dir(realPrices()), "alt", file))
+	if err != nil {
+		return nil, nil, nil, false
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	for _, r := range rows[1:] { // date,open,high,low,close,adj_close,volume
+		l, err1 := strconv.ParseFloat(r[3], 64)
+		c, err2 := strconv.ParseFloat(r[4], 64)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: row %s: %v %v", file, r[0], err1, err2)
+		}
+		dates, lows, closes = append(dates, r[0]), append(lows, l), append(closes, c)
+	}
+	return dates, lows, closes, true
+}
+
+// TestOpenAIMissDatesMatchRealData places openai-miss's crypto moves
+// against the real data of 2026-04 (the alt folder: Binance BTCUSDT to
+// 2026-06, Yahoo's big tech to 2026-05). The article's US figures (AMD
+// −3.4%, NVDA −1.6%) identify the US session; its BTC low of $75,666,
+// "within 24 hours" of a slide it dates "April 29" (the day it wrote, in
+// UTC+8), identifies the UTC candle the slide is in. The scenario's
+// crypto shock lies as many days after its US shock as that candle after
+// that session: 0 (both 2026-04-28). It placed BTC a day later (day 1).
+func TestOpenAIMissDatesMatchRealData(t *testing.T) {
+	day := func(s string) int64 {
+		tm, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm.Unix() / 86400
+	}
+	// The US session: AMD's and NVDA's moves round to the article's.
+	var session string
+	amdD, _, amdC, ok1 := altOHLC(t, "alt_yfinance_kinryukii/AMD.csv")
+	nvD, _, nvC, ok2 := altOHLC(t, "alt_yfinance_kinryukii/NVDA.csv")
+	btcD, btcL, _, ok3 := altOHLC(t, "alt_binance_spot_8h_twitterbottech/BTC-USD.csv")
+	if !ok1 || !ok2 || !ok3 {
+		t.Skip("the alt data of 2026-04 are not beside the prices folder")
+	}
+	nvd := map[string]float64{}
+	for k := 1; k < len(nvD); k++ {
+		nvd[nvD[k]] = nvC[k]/nvC[k-1] - 1
+	}
+	for k := 1; k < len(amdD); k++ {
+		d := amdD[k]
+		if d < "2026-04-01" || d > "2026-05-15" {
+			continue
+		}
+		if math.Round((amdC[k]/amdC[k-1]-1)*1000) == -34 && math.Round(nvd[d]*1000) == -16 {
+			if session != "" {
+				t.Fatalf("two sessions match AMD -3.4%% and NVDA -1.6%%: %s and %s", session, d)
+			}
+			session = d
+		}
+	}
+	// BTC's candle: the UTC day whose low is the article's $75,666.
+	var candle string
+	for k, d := range btcD {
+		if d >= "2026-04-01" && d <= "2026-05-15" && math.Floor(btcL[k]) == 75666 {
+			candle = d
+		}
+	}
+	if session == "" || candle == "" {
+		t.Fatalf("not found: the US session %q, BTC's candle %q", session, candle)
+	}
+	s, err := Lookup("openai-miss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var us, crypto = -1, -1
+	for _, sh := range s.Shocks {
+		j, ok := sh.(*Jump)
+		if !ok {
+			continue
+		}
+		if _, ok := j.Overrides["ORCL"]; ok {
+			us = j.Day
+		}
+		if _, ok := j.Overrides["BTC"]; ok {
+			crypto = j.Day
+		}
+	}
+	if got, want := crypto-us, int(day(candle)-day(session)); got != want {
+		t.Errorf("openai-miss places BTC %d day(s) after the US session (day %d, day %d); the real data %d: the session %s, BTC's $75,666 low in the candle of %s",
+			got, us, crypto, want, session, candle)
 	}
 }
