@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -897,6 +898,13 @@ func (s *Transplant) apply(v *view, key string) error {
 	if err != nil {
 		return err
 	}
+	// uncovered lists the instruments whose source has no bars in the
+	// window; replayed counts those with bars there. None replayed and
+	// some uncovered is a source that does not cover the window (data
+	// that end before it, as the main price folder's crypto before a
+	// replay of 2026): an error, not a scenario that changes nothing.
+	var uncovered []string
+	replayed := 0
 	for _, i := range idx {
 		sym := v.out.Series[i].Symbol
 		ssym := sym
@@ -929,9 +937,11 @@ func (s *Transplant) apply(v *view, key string) error {
 			if explicit[sym] {
 				return fmt.Errorf("%s.symbols: %q has no bars in the source from %s to %s", key, ssym, data.FormatDay(s.From), data.FormatDay(s.To))
 			}
+			uncovered = append(uncovered, ssym)
 			v.note(i, fmt.Sprintf("%s is not replayed: its source has no bars from %s to %s", sym, data.FormatDay(s.From), data.FormatDay(s.To)))
 			continue
 		}
+		replayed++
 		n := hi - lo
 		r := make([]float64, n)
 		so, sh, sl := make([]float64, n), make([]float64, n), make([]float64, n)
@@ -981,7 +991,32 @@ func (s *Transplant) apply(v *view, key string) error {
 			return c * so[q], c * sh[q], c * sl[q]
 		})
 	}
+	if replayed == 0 && len(uncovered) > 0 {
+		return fmt.Errorf("%s (transplant %s to %s): the source has no bars in that window for any instrument it replays (%s): %s; a replay needs real prices covering the window",
+			key, data.FormatDay(s.From), data.FormatDay(s.To), strings.Join(uncovered, ", "), sourceSpan(src, uncovered))
+	}
 	return nil
+}
+
+// sourceSpan says where the source's bars of syms lie, from the earliest
+// first bar to the latest last: "its data run from 2017-08-17 to
+// 2026-01-01".
+func sourceSpan(src *data.Panel, syms []string) string {
+	var first, last int64
+	for _, sym := range syms {
+		ts := src.Series[src.Index(sym)].Time
+		if len(ts) == 0 {
+			continue
+		}
+		if first == 0 || ts[0] < first {
+			first = ts[0]
+		}
+		last = max(last, ts[len(ts)-1])
+	}
+	if last == 0 {
+		return "it has no bars of them"
+	}
+	return fmt.Sprintf("its data run from %s to %s", data.FormatDay(first), data.FormatDay(last))
 }
 
 // ---- propagate ----

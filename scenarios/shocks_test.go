@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -458,6 +459,45 @@ day = 2`)
 	near(t, "ETH untouched", out.Series[1].Close[3], 100, 0)
 }
 
+// A replay whose source has no bars in its window for any instrument it
+// replays (data that end before it: the main price folder's crypto,
+// which ends around 2026-01-01, under a replay of 2026-02) is an error
+// naming the window and where the source's data lie; it was a scenario
+// that changed nothing, each member noted. A source that covers the
+// window for one member replays it and notes the other, as before.
+func TestTransplantBeyondSource(t *testing.T) {
+	s := mustParse(t, `name = "late"
+[[shock]]
+type = "transplant"
+groups = ["majors"]
+from = 2025-01-20
+to = 2025-01-22
+day = 2`)
+	dst := panelOf(series("BTC", data.Crypto, seq(30), flat(30, 100)), series("ETH", data.Crypto, seq(30), flat(30, 100)))
+	// the source ends on day 2 (2025-01-08), before the window (days 14, 15)
+	src := panelOf(series("BTC", data.Crypto, seq(3), []float64{50, 40, 44}), series("ETH", data.Crypto, seq(3), []float64{5, 4, 4.4}))
+	_, _, err := s.Apply(dst, nil, ApplyOptions{Source: src})
+	wantErr(t, err, `scenario "late": shock[0] (transplant 2025-01-20 to 2025-01-22): the source has no bars in that window for any instrument it replays (BTC, ETH): its data run from 2025-01-06 to 2025-01-08; a replay needs real prices covering the window`)
+
+	// ETH's source covers the window (days 0..19): closes 10 then ×2 on
+	// day 14 (2025-01-20) and ×0.5 on day 15: ETH is replayed from day 2,
+	// 100 → 200 → 100; BTC is noted and left as it was.
+	eth := flat(20, 10)
+	eth[14] = 20
+	src2 := panelOf(src.Series[0], series("ETH", data.Crypto, seq(20), eth))
+	var notes []string
+	out, _, err := s.Apply(dst, nil, ApplyOptions{Source: src2, Note: func(_, n string) { notes = append(notes, n) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "ETH day 2", out.Series[1].Close[2], 200, 1e-12)
+	near(t, "ETH day 3", out.Series[1].Close[3], 100, 1e-12)
+	near(t, "BTC", out.Series[0].Close[2], 100, 0)
+	if len(notes) != 1 || !strings.Contains(notes[0], "BTC is not replayed: its source has no bars from 2025-01-20 to 2025-01-22") {
+		t.Errorf("notes %q", notes)
+	}
+}
+
 func TestTransplantSelf(t *testing.T) {
 	// self = true replays the panel's own history: closes 100, 50, 60, 60,
 	// 60; window [day 1, day 3) gives returns ×0.5, ×1.2, spliced at day 3:
@@ -559,7 +599,14 @@ func TestOriginalUntouched(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	syms := []string{"MSFT", "NVDA", "AMD", "TAO", "RENDER", "BTC", "ETH", "SOL", "MARA", "IREN", "CIFR", "QQQ", "SPY", "9984.T", "ORCL", "META", "NEAR", "ICP"}
 	p := randomPanel(r, syms, 200)
-	src := randomPanel(rand.New(rand.NewPCG(5, 6)), syms, 200)
+	// the source covers the replays' windows, 2020-03 to 2026-04: random
+	// walks from 2019-11-04 (d0 − 1890 days) over 2450 days, to 2026-05-26
+	src := randomPanel(rand.New(rand.NewPCG(5, 6)), syms, 2450)
+	for i := range src.Series {
+		for k := range src.Series[i].Time {
+			src.Series[i].Time[k] -= 1890 * data.NanosPerDay
+		}
+	}
 	before, srcBefore := deepCopy(p), deepCopy(src)
 	lib, err := Library()
 	if err != nil {
