@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -32,7 +33,8 @@ func TestLibrary(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"ai-bubble-burst", "ai-crypto-selloff", "ai-earnings-divergence", "miner-ai-pivot", "openai-miss",
-		"replay-covid-2020-03", "replay-deepseek-2025-01-27", "replay-ftx-2022-11", "replay-luna-2022-05", "replay-yen-carry-2024-08-05"}
+		"replay-ai-crypto-selloff-2026-02", "replay-covid-2020-03", "replay-deepseek-2025-01-27", "replay-ftx-2022-11",
+		"replay-luna-2022-05", "replay-openai-miss-2026-04-28", "replay-yen-carry-2024-08-05"}
 	if len(lib) != len(want) {
 		t.Fatalf("library has %d scenarios, want %d", len(lib), len(want))
 	}
@@ -193,11 +195,12 @@ func TestLibrarySeedMoves(t *testing.T) {
 }
 
 func TestLibraryReplays(t *testing.T) {
-	// A source panel of random walks from 2019-11-04 (a Monday) to 2025-04,
-	// with NVDA -17% on 2025-01-27 as in the real data.
+	// A source panel of random walks from 2019-11-04 (a Monday) to
+	// 2026-05-26 (2450 days), with NVDA -17% on 2025-01-27 as in the real
+	// data.
 	r := rand.New(rand.NewPCG(13, 14))
 	syms := append(universe(), "RNDR")
-	src := randomPanel(r, syms, 2000)
+	src := randomPanel(r, syms, 2450)
 	shift := -int64(1890) * data.NanosPerDay
 	for i := range src.Series {
 		for k := range src.Series[i].Time {
@@ -221,6 +224,22 @@ func TestLibraryReplays(t *testing.T) {
 		}
 		_, _, err := s.Apply(dst, nil, ApplyOptions{Start: start})
 		wantErr(t, err, `scenario "`+s.Name+`": shock[0] (transplant`)
+		// A source that ends before the window (the main price folder's
+		// crypto ends around 2026-01-01; here every instrument's data end
+		// on day 1999 from 2019-11-04, 2025-04-26) is an error naming the
+		// window and the data's span.
+		if tr := s.Shocks[0].(*Transplant); tr.From > data.Day(2025, 4, 26) {
+			short := deepCopy(src)
+			for i := range short.Series {
+				x := &short.Series[i]
+				n := sort.Search(len(x.Time), func(k int) bool { return x.Time[k] > data.Day(2025, 4, 26) })
+				x.Time, x.Open, x.High, x.Low, x.Close, x.AdjClose, x.Volume = x.Time[:n], x.Open[:n], x.High[:n], x.Low[:n], x.Close[:n], x.AdjClose[:n], x.Volume[:n]
+			}
+			_, _, err = s.Apply(dst, nil, ApplyOptions{Start: start, Source: short})
+			wantErr(t, err, fmt.Sprintf(`scenario "%s": shock[0] (transplant %s to %s): the source has no bars in that window for any instrument it replays (`,
+				s.Name, data.FormatDay(tr.From), data.FormatDay(tr.To)))
+			wantErr(t, err, "its data run from 2019-11-04 to 2025-04-26; a replay needs real prices covering the window")
+		}
 		out, _ := mustApply(t, s, dst, ApplyOptions{Start: start, Source: src})
 		tr := s.Shocks[0].(*Transplant)
 		// BTC's first transplanted return is the source's return on the
