@@ -129,8 +129,8 @@ func TestEstimateCountsTheRuns(t *testing.T) {
 	// Stress with no scenarios named runs every library scenario.
 	f.Scenarios = nil
 	e, err = f.Estimate(Options{Stress: true, Workers: 2})
-	if err != nil || e.Views != 11 {
-		t.Errorf("stress views %d (%v), want 1 + the 10 library scenarios", e.Views, err)
+	if err != nil || e.Views != 13 {
+		t.Errorf("stress views %d (%v), want 1 + the 12 library scenarios", e.Views, err)
 	}
 }
 
