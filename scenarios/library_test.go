@@ -317,3 +317,32 @@ overrides = { CRWW = -0.5 }`)
 	_, _, err = typo.Apply(p, groups, ApplyOptions{Start: start})
 	wantErr(t, err, "shock[0].overrides.CRWW: not in the panel and not a member of the shock's groups")
 }
+
+// ai-crypto-selloff's token figures are single-day moves ("an einem
+// einzigen Tag"), placed by day offsets: on hourly bars TAO's −23% lands
+// whole on day 4's 00:00Z bar (a gap at its open) and the day closes at
+// it: flat 100 → 77 from that bar to day 4's 23:00Z bar; day 3's bars
+// unmoved. As documented in the file and docs/scenarios.md.
+func TestAICryptoSelloffOnHourlyBars(t *testing.T) {
+	s := data.Series{Instrument: data.Instrument{Symbol: "TAO", Class: data.Crypto}}
+	for k := 0; k < 6*24; k++ {
+		s.Time = append(s.Time, d0+int64(k)*int64(data.Hour))
+		for _, c := range []*[]float64{&s.Open, &s.High, &s.Low, &s.Close, &s.AdjClose} {
+			*c = append(*c, 100)
+		}
+		s.Volume = append(s.Volume, 1)
+	}
+	s.SetInterval()
+	p := &data.Panel{Series: []data.Series{s}}
+	sc, err := Lookup("ai-crypto-selloff")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := mustApply(t, sc, p, ApplyOptions{Start: d0})
+	o := out.Series[0]
+	first := 4 * 24 // day 4, 00:00Z
+	near(t, "day 3's last close", o.Close[first-1], 100, 0)
+	near(t, "day 4's first open", o.Open[first], 77, 1e-12)
+	near(t, "day 4's first close", o.Close[first], 77, 1e-12)
+	near(t, "day 4's last close", o.Close[first+23], 77, 1e-12)
+}
