@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,10 +21,15 @@ import (
 // when complete (replaceDir moves an earlier <slug> aside to
 // <out>/.<slug>.old-XXXX first). While it does, it holds an exclusive
 // lock (flock) on <out>/.<slug>.lock, whose text names the holder (pid,
-// start time, command). So:
+// start time, command). Readers of the folder (report, db, compare:
+// [ReadLockDirUpTo]) hold the same lock shared, each adding its line to
+// the text and taking it out when it lets go. So:
 //
 //   - a second run into the same folder fails at once naming the holder
-//     ([LockedError]), or waits for it with Options.Wait;
+//     ([LockedError]), or waits for it with Options.Wait; so does a run
+//     into a folder being read, naming its readers, and a reader of a
+//     folder being written, naming the run; readers never wait for
+//     readers;
 //   - a .tmp- or .old- folder whose slug's lock nobody holds was left by
 //     a run that died (kill -9, power loss): the next run into <out>
 //     removes it (an .old- folder whose <slug> is missing is the previous
@@ -36,30 +43,41 @@ import (
 // LockedError is a results folder another run is writing.
 type LockedError struct {
 	Dir    string        // the results folder
-	Holder string        // the lock file's text: pid, start time, command ("" when not yet written)
+	Holder string        // the lock file's text: pid, start time, command ("" when not yet written); readers' joined by "; "
 	Waited time.Duration // how long the caller waited for it (0: not at all)
+	Read   bool          // the holders are readers (report, db, compare), not a run writing it
 }
 
 func (e *LockedError) Error() string { return e.Says(e.Dir) + " or choose another --out" }
 
 // Says is what a command says of the locked folder, written dir: who
-// writes it, and how long it was waited for ("dir is being written by
-// pid 12 …: wait for it (--wait)", "dir is still being written by pid
-// 12 … after a wait of 30s: wait longer (--wait)").
+// writes (or reads) it, and how long it was waited for ("dir is being
+// written by pid 12 …: wait for it (--wait)", "dir is still being read by
+// pid 12 … after a wait of 30s: wait longer (--wait)").
 func (e *LockedError) Says(dir string) string {
-	h := e.Holder
-	if h == "" {
+	h, verb := e.Holder, "written"
+	if e.Read {
+		verb = "read"
+	}
+	if h == "" && e.Read {
+		h = "another command (it has not yet written who it is)"
+	} else if h == "" {
 		h = "another run (it has not yet written who it is)"
 	}
 	if e.Waited > 0 {
-		return fmt.Sprintf("%s is still being written by %s after a wait of %v: wait longer (--wait)", dir, h, e.Waited)
+		return fmt.Sprintf("%s is still being %s by %s after a wait of %v: wait longer (--wait)", dir, verb, h, e.Waited)
 	}
-	return fmt.Sprintf("%s is being written by %s: wait for it (--wait)", dir, h)
+	return fmt.Sprintf("%s is being %s by %s: wait for it (--wait)", dir, verb, h)
 }
 
-// Lock is a held lock on a results folder.
+// Lock is a held lock on a results folder: a writer's (exclusive) or a
+// reader's (shared, line its line in the lock file's text, out the
+// folder the lock file is in).
 type Lock struct {
-	f *os.File
+	f      *os.File
+	shared bool
+	line   string
+	out    string
 }
 
 // lockName is the lock file of slug's folder.
@@ -84,6 +102,19 @@ func LockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 // LockDirUpTo is LockDir whose wait ends, when upTo > 0, after upTo: it
 // then returns a *LockedError that says how long it waited.
 func LockDirUpTo(ctx context.Context, out, slug, holder string, wait func(line string), upTo time.Duration) (*Lock, error) {
+	return lockDir(ctx, out, slug, holder, wait, upTo, false)
+}
+
+// ReadLockDirUpTo is LockDirUpTo for a reader of the folder (report, db,
+// compare): its lock is shared with other readers, so that only a writer
+// (a run, a merge) excludes it and is excluded by it. holder is added to
+// the lock file's text, one line a reader, and taken out by Release.
+func ReadLockDirUpTo(ctx context.Context, out, slug, holder string, wait func(line string), upTo time.Duration) (*Lock, error) {
+	return lockDir(ctx, out, slug, holder, wait, upTo, true)
+}
+
+// lockDir is LockDirUpTo, shared for a reader.
+func lockDir(ctx context.Context, out, slug, holder string, wait func(line string), upTo time.Duration, shared bool) (*Lock, error) {
 	if fi, err := os.Stat(out); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("output folder %s is a file, not a folder", out)
 	}
@@ -98,7 +129,7 @@ func LockDirUpTo(ctx context.Context, out, slug, holder string, wait func(line s
 	waiting := false
 	var waited time.Duration
 	for {
-		ok, err := tryLock(f)
+		ok, err := tryLock(f, shared)
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("experiment: lock %s: %w", path, err)
@@ -107,13 +138,21 @@ func LockDirUpTo(ctx context.Context, out, slug, holder string, wait func(line s
 			break
 		}
 		if wait == nil || upTo > 0 && waited >= upTo {
+			// Who holds it: a writer when a reader is refused; readers
+			// when a writer is and a reader would not be.
+			read := false
+			if !shared {
+				if read, _ = tryLock(f, true); read {
+					unlock(f)
+				}
+			}
 			b, _ := os.ReadFile(path)
 			f.Close()
-			return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: strings.TrimSpace(string(b)), Waited: waited}
+			return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: strings.Join(holderLines(string(b)), "; "), Waited: waited, Read: read}
 		}
 		if !waiting {
 			b, _ := os.ReadFile(path)
-			line := waitingLine(filepath.Join(out, slug), strings.TrimSpace(string(b)))
+			line := waitingLine(filepath.Join(out, slug), string(b))
 			if upTo > 0 {
 				line += fmt.Sprintf(" (up to %v)", upTo)
 			}
@@ -137,39 +176,77 @@ func LockDirUpTo(ctx context.Context, out, slug, holder string, wait func(line s
 	if holder == "" {
 		holder = fmt.Sprintf("pid %d", os.Getpid())
 	}
-	if err := f.Truncate(0); err == nil {
-		f.WriteAt([]byte(holder+"\n"), 0)
+	holder = strings.TrimSpace(strings.ReplaceAll(holder, "\n", " ")) // one line
+	if !shared {
+		if err := f.Truncate(0); err == nil {
+			f.WriteAt([]byte(holder+"\n"), 0)
+		}
+		return &Lock{f: f}, nil
 	}
-	return &Lock{f: f}, nil
+	l := &Lock{f: f, shared: true, line: holder, out: out}
+	done := textMutex(out)
+	defer done()
+	b, _ := io.ReadAll(io.NewSectionReader(f, 0, 1<<20))
+	writeHolders(f, append(holderLines(string(b)), holder))
+	return l, nil
 }
 
-// waitingLine says that a process waits for the holder of dir's lock,
-// whose lock file reads text ("pid 12, started 2025-06-01T10:00:00Z,
-// divergence db x", as cmd/divergence writes it): "dir is locked:
-// waiting for pid 12 (divergence db x) to finish".
+// holderLines are the lines of a lock file's text (text), one a holder:
+// a writer's, or each reader's.
+func holderLines(text string) []string {
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
+// writeHolders replaces the text of the lock file f by lines.
+func writeHolders(f *os.File, lines []string) {
+	text := ""
+	for _, l := range lines {
+		text += l + "\n"
+	}
+	if err := f.Truncate(0); err == nil && text != "" {
+		f.WriteAt([]byte(text), 0)
+	}
+}
+
+// waitingLine says that a process waits for the holders of dir's lock,
+// whose lock file reads text, a line a holder ("pid 12, started
+// 2025-06-01T10:00:00Z, divergence db x", as cmd/divergence writes it):
+// "dir is locked: waiting for pid 12 (divergence db x) to finish", and
+// "… for pid 12 (…) and pid 13 (…) to finish" for two readers.
 func waitingLine(dir, text string) string {
-	who := text
-	if pid, rest, ok := strings.Cut(text, ", "); ok && strings.HasPrefix(pid, "pid ") {
-		parts := strings.Split(rest, ", ")
-		if strings.HasPrefix(parts[0], "started ") {
-			parts = parts[1:]
+	var whos []string
+	for _, line := range holderLines(text) {
+		who := line
+		if pid, rest, ok := strings.Cut(line, ", "); ok && strings.HasPrefix(pid, "pid ") {
+			parts := strings.Split(rest, ", ")
+			if strings.HasPrefix(parts[0], "started ") {
+				parts = parts[1:]
+			}
+			who = pid
+			if len(parts) > 0 {
+				who += " (" + strings.Join(parts, ", ") + ")"
+			}
 		}
-		who = pid
-		if len(parts) > 0 {
-			who += " (" + strings.Join(parts, ", ") + ")"
-		}
+		whos = append(whos, who)
 	}
-	if who == "" {
-		who = "another process (it has not yet written who it is)"
+	if len(whos) == 0 {
+		whos = []string{"another process (it has not yet written who it is)"}
 	}
-	return fmt.Sprintf("%s is locked: waiting for %s to finish", dir, who)
+	return fmt.Sprintf("%s is locked: waiting for %s to finish", dir, strings.Join(whos, " and "))
 }
 
-// lockHolder reports whether another process holds the lock of the
-// results folder <out>/<slug>, and its holder's text (pid, start time,
-// command) when it does, without making the lock file: a folder without
-// one, or one that cannot be opened, is held by nobody. A lock found free
-// is released at once.
+// lockHolder reports whether another process writes the results folder
+// <out>/<slug> (holds its lock exclusively: readers, who share it, do
+// not count), and its holder's text (pid, start time, command) when one
+// does, without making the lock file: a folder without one, or one that
+// cannot be opened, is held by nobody. A lock found free is released at
+// once.
 func lockHolder(out, slug string) (string, bool) {
 	path := filepath.Join(out, lockName(slug))
 	f, err := os.Open(path)
@@ -177,25 +254,46 @@ func lockHolder(out, slug string) (string, bool) {
 		return "", false
 	}
 	defer f.Close() // releases the flock when taken
-	ok, err := tryLock(f)
+	ok, err := tryLock(f, true)
 	if err != nil || ok {
 		return "", false
 	}
 	b, _ := os.ReadFile(path)
-	h := strings.TrimSpace(string(b))
+	h := strings.Join(holderLines(string(b)), "; ")
 	if h == "" {
 		h = "another process (it has not yet written who it is)"
 	}
 	return h, true
 }
 
-// Release releases the lock (a nil or released Lock is a no-op).
+// Release releases the lock (a nil or released Lock is a no-op). A
+// writer clears the lock file's text; a reader takes its line out of it
+// (while still holding the lock, so no writer is writing the text), and
+// clears it all when it turns out to be the last reader (its lock
+// converts to an exclusive one): the lines of readers killed meanwhile
+// go then.
 func (l *Lock) Release() {
 	if l == nil || l.f == nil {
 		return
 	}
-	l.f.Truncate(0) // still held: nobody reads a stale holder
-	l.f.Close()     // closing releases the flock
+	if !l.shared {
+		l.f.Truncate(0) // still held: nobody reads a stale holder
+	} else {
+		done := textMutex(l.out)
+		b, _ := io.ReadAll(io.NewSectionReader(l.f, 0, 1<<20))
+		lines := holderLines(string(b))
+		if i := slices.Index(lines, l.line); i >= 0 {
+			lines = slices.Delete(lines, i, i+1)
+		}
+		writeHolders(l.f, lines)
+		// Converting may let go of the shared lock before it fails: the
+		// text is not touched after that.
+		if last, _ := tryLock(l.f, false); last {
+			l.f.Truncate(0)
+		}
+		done()
+	}
+	l.f.Close() // closing releases the flock
 	l.f = nil
 }
 

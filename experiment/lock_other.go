@@ -9,4 +9,10 @@ const locking = false
 
 // tryLock has no lock to take on this system: every caller gets it (see
 // lock.go).
-func tryLock(f *os.File) (bool, error) { return true, nil }
+func tryLock(f *os.File, shared bool) (bool, error) { return true, nil }
+
+// unlock has no lock to let go of.
+func unlock(f *os.File) {}
+
+// textMutex has nothing to serialize: no lock is ever held by others.
+func textMutex(out string) func() { return func() {} }

@@ -99,7 +99,7 @@ func WaitShardDirs(ctx context.Context, args []string, opt Options) ([]string, e
 			return dirs, err
 		}
 		for _, name := range busy.Shards {
-			lock, err := LockDirUpTo(ctx, busy.Dir, name, opt.Holder, opt.waiter(), opt.WaitUpTo)
+			lock, err := ReadLockDirUpTo(ctx, busy.Dir, name, opt.Holder, opt.waiter(), opt.WaitUpTo)
 			if err != nil {
 				return nil, fmt.Errorf("merge: shard %s: %w", filepath.Join(busy.Dir, name), err)
 			}

@@ -410,7 +410,7 @@ func waitForShards(ctx context.Context, f *File, dirs []string, opt Options) ([]
 			if _, held := lockHolder(parent, name); !held {
 				continue
 			}
-			lock, err := LockDirUpTo(ctx, parent, name, opt.Holder, opt.waiter(), opt.WaitUpTo)
+			lock, err := ReadLockDirUpTo(ctx, parent, name, opt.Holder, opt.waiter(), opt.WaitUpTo)
 			if err != nil {
 				return nil, fmt.Errorf("merge: shard %s: %w", filepath.Join(parent, name), err)
 			}

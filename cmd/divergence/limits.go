@@ -34,7 +34,7 @@ func addLimitFlags(fs *flag.FlagSet) *limitFlags {
 		maxMemory: fs.String("max-memory", "auto", "refuse an experiment estimated to need more memory: a size (8G, 512M) or 0 for no limit; auto = 75% of this machine's memory (/proc/meminfo)"),
 		maxDisk:   fs.String("max-disk", "auto", "refuse an experiment whose results are estimated larger: a size or 0 for no limit; auto = the free space under --out"),
 		force:     fs.Bool("force", false, "run whatever the estimate says"),
-		wait:      addWait(fs, waitFlag{}, "when another run is writing the same results folder (or an import the data.catalog), wait for it instead of failing: as long as it takes, or up to a duration (--wait=30s); without it, a catalog is waited for up to 10s; --wait=0, neither is"),
+		wait:      addWait(fs, waitFlag{}, "when another run is writing the same results folder, or a report, db or compare reading it (or an import the data.catalog), wait for them instead of failing: as long as it takes, or up to a duration (--wait=30s); without it, a catalog is waited for up to 10s; --wait=0, neither is"),
 	}
 }
 

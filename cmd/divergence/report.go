@@ -21,7 +21,7 @@ import (
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("report", "report RESULTS_DIR [--out FILE] [--wait [D]]", stderr)
 	out := fs.String("out", "", "write the report to `FILE` (default: RESULTS_DIR/report.html)")
-	wait := addWait(fs, waitFlag{}, "when a run is writing the results folder, wait for it instead of failing: as long as it takes, or up to a duration (--wait=30s)")
+	wait := addWait(fs, waitFlag{}, "when a run is writing the results folder, wait for it instead of failing: as long as it takes, or up to a duration (--wait=30s); other readers (report, db, compare) never make it wait")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -54,7 +54,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 func cmdDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("db", "db RESULTS_DIR [--wait [D]]", stderr)
-	wait := addWait(fs, waitFlag{}, "when a run is writing the results folder, wait for it instead of failing: as long as it takes, or up to a duration (--wait=30s)")
+	wait := addWait(fs, waitFlag{}, "when a run is writing the results folder, wait for it instead of failing: as long as it takes, or up to a duration (--wait=30s); other readers (report, db, compare) never make it wait")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -82,7 +82,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	by := fs.String("by", "sharpe", "the `METRIC` --top ranks by: total_return, cagr, annual_volatility (lowest first), sharpe, sortino, max_drawdown, calmar, final_equity")
 	align := fs.String("align", "common", "`common`: cut every run to the dates all of them span and rebase to 1 at the latest common start; none: each run over its own period")
 	out := fs.String("out", "", "the `FILES` to write, comma-separated: charts (.png, .svg) and the table of the runs drawn (.csv) (default: compare-A-vs-B.png, .svg and .csv, A and B the folders' names, beside the first folder, in its parent: a run replaces its results folder whole)")
-	wait := addWait(fs, waitFlag{}, "when a run is writing a results folder, wait for it instead of failing: as long as it takes, or up to a duration (--wait=30s); each folder is read under its lock, as a run replaces it under it")
+	wait := addWait(fs, waitFlag{}, "when a run is writing a results folder, wait for it instead of failing: as long as it takes, or up to a duration (--wait=30s); each folder is read under its lock, shared with other readers (report, db, compare), as a run replaces it under it")
 	dirs, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -133,8 +133,8 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			}
 		}
 	}
-	// Each folder is read under its lock, let go once read (one at a
-	// time: two compares of A B and B A never wait for each other). A run
+	// Each folder is read under its lock, shared with the other readers
+	// (report, db, other compares), let go once read. A run
 	// replaces its folder under the lock by two renames, the old one
 	// aside, the new one in: read then, it was missing, or read half old
 	// and half new.
@@ -255,13 +255,18 @@ func notOthersTable(path string) error {
 	return fmt.Errorf("compare: --out %s exists and is not a table compare wrote (its first line is %q): not replacing it; give a new path, or remove the file first", path, line)
 }
 
-// lockResults takes the lock a run holds while it writes the results
-// folder dir (experiment.LockDir, <out>/.<slug>.lock), so that report,
-// db and compare neither read a folder a run is replacing (they failed
+// lockResults takes, shared (experiment.ReadLockDirUpTo), the lock a run
+// holds while it writes the results folder dir (<out>/.<slug>.lock), so
+// that report, db and compare neither read a folder a run is replacing (they failed
 // with low-level messages: a file renamed away, a Parquet footer half
 // read, no such folder; compare could read the old manifest and the new
 // runs) nor have it replaced under them: a run writing it is named, or
-// waited for with --wait. A path that is not a folder is left to the
+// waited for with --wait. They share it with each other: each only reads
+// what a run wrote, and db and report replace one file of their own
+// (results.duckdb, report.html) by a rename from a temporary file, so
+// another reader sees it whole, old or new, and two of them at once
+// write the same file; a run into the folder waits for (or refuses
+// naming) every reader. A path that is not a folder is left to the
 // command's own checks, and so is a folder that is not a finished
 // experiment's (results.Finished: no manifest.json, a run's working
 // folder), which left a lock file beside it (.notres.lock) for an error,
@@ -286,7 +291,7 @@ func lockResults(ctx context.Context, cmd, dir string, args []string, wait *wait
 	if wait.on() {
 		waiting = func(line string) { fmt.Fprintln(stderr, "divergence:", line) }
 	}
-	l, err := experiment.LockDirUpTo(ctx, filepath.Dir(abs), filepath.Base(abs), holder(append([]string{cmd}, args...)), waiting, wait.upTo())
+	l, err := experiment.ReadLockDirUpTo(ctx, filepath.Dir(abs), filepath.Base(abs), holder(append([]string{cmd}, args...)), waiting, wait.upTo())
 	var locked *experiment.LockedError
 	if errors.As(err, &locked) {
 		return nil, fmt.Errorf("%s: %s", cmd, locked.Says(dir))
