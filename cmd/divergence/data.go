@@ -158,6 +158,8 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if req.End, err = parseInstant("--end", *end); err != nil {
 		return err
 	}
+	// A bound at 1970-01-01T00:00Z is 0: set, it is a bound, not none.
+	req.StartSet, req.EndSet = *start != "", *end != ""
 	if *start != "" && *end != "" && req.Start >= req.End {
 		return fmt.Errorf("data import: --start %s is not before --end %s: the window [start, end) holds no time", *start, *end)
 	}
@@ -200,7 +202,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// the write alone, and a file's error is said at once.
 	var prep *duckdb.PreparedImport
 	if !fromSource {
-		opt := duckdb.ImportOptions{Symbol: *symbol, Class: cls, Timezone: *tz, DateFormat: df, OnBadRow: badRow, Start: req.Start, End: req.End}
+		opt := duckdb.ImportOptions{Symbol: *symbol, Class: cls, Timezone: *tz, DateFormat: df, OnBadRow: badRow, Start: req.Start, End: req.End, StartSet: req.StartSet, EndSet: req.EndSet}
 		if prep, err = duckdb.PrepareImport(ctx, files, opt); err != nil {
 			return fmt.Errorf("data import: nothing imported: %w", err)
 		}

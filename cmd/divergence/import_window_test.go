@@ -205,3 +205,65 @@ func TestImportFileWindowBadRowOutside(t *testing.T) {
 		t.Errorf("repairs kept %v, want line 6's alone", reps)
 	}
 }
+
+// epochDays is a daily file of 1969-12-30 … 1970-01-03; bar k closes at
+// 100+k.
+func epochDays() string {
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,adj_close,volume\n")
+	for k, d := range []string{"1969-12-30", "1969-12-31", "1970-01-01", "1970-01-02", "1970-01-03"} {
+		c := 100 + k
+		fmt.Fprintf(&b, "%s,%d,%d,%d,%d,%d,1000\n", d, c, c+1, c-1, c, c)
+	}
+	return b.String()
+}
+
+// A bound at the epoch (1970-01-01, 0 ns) is a bound: it was taken for
+// no bound at all (0 meant "open"), and --start 1970-01-01 imported
+// 1969's rows, --end 1970-01-01 1970's, from a file and from a table.
+func TestImportWindowAtTheEpoch(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "ABC.csv")
+	if err := os.WriteFile(csv, []byte(epochDays()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The same bars as a table: a symbol column first.
+	table := filepath.Join(dir, "bars.csv")
+	text := strings.ReplaceAll(strings.TrimSuffix(epochDays(), "\n"), "\n", "\nABC,")
+	text = "symbol," + strings.TrimPrefix(text, "date,")
+	text = strings.Replace(text, "symbol,", "symbol,date,", 1) + "\n"
+	if err := os.WriteFile(table, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name        string
+		args        []string
+		first, last int64
+		rows        int
+	}{
+		// 1970-01-01, 01-02, 01-03.
+		{"start", []string{"--start", "1970-01-01"}, 0, 2 * data.NanosPerDay, 3},
+		{"start instant", []string{"--start", "1970-01-01T00:00:00Z"}, 0, 2 * data.NanosPerDay, 3},
+		// 1969-12-30, 12-31: the end is excluded.
+		{"end", []string{"--end", "1970-01-01"}, -2 * data.NanosPerDay, -data.NanosPerDay, 2},
+		// 12-31 alone.
+		{"start and end", []string{"--start", "1969-12-31", "--end", "1970-01-01"}, -data.NanosPerDay, -data.NanosPerDay, 1},
+		// 01-01 alone.
+		{"start at the epoch and end", []string{"--start", "1970-01-01", "--end", "1970-01-02"}, 0, 0, 1},
+	} {
+		for _, src := range [][]string{{csv}, {"--table", table}} {
+			t.Run(tc.name+"/"+filepath.Base(src[len(src)-1]), func(t *testing.T) {
+				cat := filepath.Join(t.TempDir(), "c.duckdb")
+				args := append(append([]string{"data", "import"}, src...), append(tc.args, "--catalog", cat)...)
+				if _, _, err := cli(t, args...); err != nil {
+					t.Fatal(err)
+				}
+				e := catalogEntry(t, cat)
+				if e.First != tc.first || e.Last != tc.last || e.Rows != tc.rows {
+					t.Errorf("first %s last %s rows %d, want %s, %s, %d", data.FormatStamp(e.First), data.FormatStamp(e.Last), e.Rows,
+						data.FormatStamp(tc.first), data.FormatStamp(tc.last), tc.rows)
+				}
+			})
+		}
+	}
+}

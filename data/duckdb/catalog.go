@@ -372,9 +372,11 @@ type ImportOptions struct {
 	// Imported.Repairs.
 	OnBadRow data.BadRowPolicy
 	// Start and End bound the bars imported from each file, as in
-	// ReadOptions (--start, --end): the entry's First, Last and Rows are
-	// the window's, its SHA256 still the whole file's.
-	Start, End int64
+	// ReadOptions (--start, --end), and so do StartSet and EndSet: the
+	// entry's First, Last and Rows are the window's, its SHA256 still the
+	// whole file's.
+	Start, End       int64
+	StartSet, EndSet bool
 }
 
 // Entry describes one instrument of the catalog.
@@ -463,7 +465,7 @@ func PrepareImport(ctx context.Context, paths []string, opt ImportOptions) (*Pre
 	from := map[string]string{}
 	for i, path := range paths {
 		s, err := r.read(ctx, path, ReadOptions{Symbol: opt.Symbol, Class: opt.Class, Timezone: opt.Timezone, DateFormat: opt.DateFormat, OnBadRow: opt.OnBadRow,
-			Start: opt.Start, End: opt.End})
+			Start: opt.Start, End: opt.End, StartSet: opt.StartSet, EndSet: opt.EndSet})
 		if err != nil {
 			return nil, err
 		}

@@ -57,14 +57,42 @@ type ReadOptions struct {
 	// Start and End bound the bars kept, as Request's do a table's:
 	// Start <= t < End on the bars' stamps (UTC Unix ns: a daily bar's
 	// 00:00 UTC of its date, an intraday bar's open instant); 0 leaves a
-	// side open. The whole file is still read and checked first (its
-	// format, date order and decimal mark are decided from every row,
-	// and a row the file cannot hold is refused wherever it is, outside
-	// the window too; OnBadRow skips or repairs it there as anywhere):
-	// only the bars then kept, and their repairs, are returned. A window
-	// that keeps no bar is an error naming the file and the bars it has.
-	Start, End int64
+	// side open, unless StartSet (EndSet) says it is a bound at
+	// 1970-01-01T00:00Z, given as such. The whole file is still read and
+	// checked first (its format, date order and decimal mark are decided
+	// from every row, and a row the file cannot hold is refused wherever
+	// it is, outside the window too; OnBadRow skips or repairs it there as
+	// anywhere): only the bars then kept, and their repairs, are
+	// returned. A window that keeps no bar is an error naming the file
+	// and the bars it has.
+	Start, End       int64
+	StartSet, EndSet bool
 }
+
+// span is a time window [start, end) on bars' stamps whose sides may be
+// open: hasStart (hasEnd) false. A bound at 0 (1970-01-01T00:00Z) is a
+// bound when its side says so.
+type span struct {
+	start, end       int64
+	hasStart, hasEnd bool
+}
+
+// span is the window of the options: a side is bounded when it is not 0
+// or is set.
+func (o ReadOptions) span() span {
+	return span{o.Start, o.End, o.Start != 0 || o.StartSet, o.End != 0 || o.EndSet}
+}
+
+// span is the window of the request, as ReadOptions.span.
+func (r Request) span() span {
+	return span{r.Start, r.End, r.Start != 0 || r.StartSet, r.End != 0 || r.EndSet}
+}
+
+// open reports whether neither side is bounded.
+func (w span) open() bool { return !w.hasStart && !w.hasEnd }
+
+// holds reports whether t is in the window.
+func (w span) holds(t int64) bool { return (!w.hasStart || t >= w.start) && (!w.hasEnd || t < w.end) }
 
 // format is a file's layout, chosen by its extension.
 type format int
@@ -323,7 +351,7 @@ func (r *fileReader) read(ctx context.Context, path string, opt ReadOptions) (s 
 		}
 		return data.Series{}, err
 	}
-	if s, err = window(path, s, opt.Start, opt.End); err != nil {
+	if s, err = window(path, s, opt.span()); err != nil {
 		return data.Series{}, err
 	}
 	if note := data.WeekendNote(&s); note != "" {
@@ -332,51 +360,50 @@ func (r *fileReader) read(ctx context.Context, path string, opt ReadOptions) (s 
 	return s, nil
 }
 
-// window cuts a validated series to its bars in [start, end) (0 leaves a
-// side open), with the repairs of those bars only; a window that keeps no
-// bar is an error naming the file, the window and the bars the file has.
-func window(path string, s data.Series, start, end int64) (data.Series, error) {
-	if start == 0 && end == 0 {
+// window cuts a validated series to its bars in the window w, with the
+// repairs of those bars only; a window that keeps no bar is an error
+// naming the file, the window and the bars the file has.
+func window(path string, s data.Series, w span) (data.Series, error) {
+	if w.open() {
 		return s, nil
 	}
 	lo, hi := 0, s.Len()
-	if start != 0 {
-		lo = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= start })
+	if w.hasStart {
+		lo = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= w.start })
 	}
-	if end != 0 {
-		hi = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= end })
+	if w.hasEnd {
+		hi = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= w.end })
 	}
 	if hi <= lo {
 		return data.Series{}, &data.RowError{File: path, Msg: fmt.Sprintf("no bars in %s: its bars run from %s to %s",
-			windowText(start, end), data.FormatStamp(s.Time[0]), data.FormatStamp(s.Time[s.Len()-1]))}
+			w.text(), data.FormatStamp(s.Time[0]), data.FormatStamp(s.Time[s.Len()-1]))}
 	}
 	if lo == 0 && hi == s.Len() {
 		return s, nil
 	}
-	w := s.Bars(lo, hi)
-	if w.Len() >= 2 {
-		w.SetInterval() // else the file's, which one bar cannot tell
+	cut := s.Bars(lo, hi)
+	if cut.Len() >= 2 {
+		cut.SetInterval() // else the file's, which one bar cannot tell
 	}
-	w.Repairs = nil
+	cut.Repairs = nil
 	for _, r := range s.Repairs {
-		if (start == 0 || r.Time >= start) && (end == 0 || r.Time < end) {
-			w.Repairs = append(w.Repairs, r)
+		if w.holds(r.Time) {
+			cut.Repairs = append(cut.Repairs, r)
 		}
 	}
-	return w, nil
+	return cut, nil
 }
 
-// windowText names a time window [start, end) (0: an open side) in
-// messages, as a table's read does.
-func windowText(start, end int64) string {
+// text names the window in messages, as a table's read does.
+func (w span) text() string {
 	f := data.FormatStamp
 	switch {
-	case start != 0 && end != 0:
-		return "[" + f(start) + ", " + f(end) + ")"
-	case start != 0:
-		return "the time from " + f(start)
-	case end != 0:
-		return "the time before " + f(end)
+	case w.hasStart && w.hasEnd:
+		return "[" + f(w.start) + ", " + f(w.end) + ")"
+	case w.hasStart:
+		return "the time from " + f(w.start)
+	case w.hasEnd:
+		return "the time before " + f(w.end)
 	}
 	return "the file"
 }

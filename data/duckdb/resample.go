@@ -133,7 +133,7 @@ func earlyCloses(t0, t1 int64) []string {
 // bucket's first bar, and a note saying what was done. The panel's other
 // fields are kept.
 func Resample(ctx context.Context, p *data.Panel, bar data.Interval) (*data.Panel, error) {
-	return resample(ctx, p, bar, 0, 0, false)
+	return resample(ctx, p, bar, span{}, false)
 }
 
 // ResampleUntil is Resample for bars that the runs read up to end (0:
@@ -142,14 +142,14 @@ func Resample(ctx context.Context, p *data.Panel, bar data.Interval) (*data.Pane
 // ends after it is left out, with a note, as a read cut at end leaves it
 // out. Its high, low, close and volume would include bars from end on.
 func ResampleUntil(ctx context.Context, p *data.Panel, bar data.Interval, end int64) (*data.Panel, error) {
-	return resample(ctx, p, bar, 0, end, false)
+	return resample(ctx, p, bar, span{end: end, hasEnd: end != 0}, false)
 }
 
 // resample is Resample, leaving out a first bucket that begins before
-// start (the bars' read began at start; 0: none did) and the bucket that
-// end cuts (0: none), the bars read up to end (readCut) or going on past
-// it (see dropEndCutBucket).
-func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end int64, readCut bool) (*data.Panel, error) {
+// the window w's start (the bars' read began there; an open start: none
+// did) and the bucket its end cuts (an open end: none), the bars read up
+// to the end (readCut) or going on past it (see dropEndCutBucket).
+func resample(ctx context.Context, p *data.Panel, bar data.Interval, w span, readCut bool) (*data.Panel, error) {
 	if !slices.Contains(data.BarIntervals[:], bar) {
 		return nil, fmt.Errorf("duckdb: resample: bar %s: want one of 1m, 5m, 15m, 1h, 4h, 1d", bar)
 	}
@@ -252,17 +252,17 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, start, end 
 			if err != nil {
 				return fmt.Errorf("duckdb: resample %s to %s: %w", s.Symbol, bar, err)
 			}
-			if start != 0 && res.Len() > 0 {
-				if res, err = dropCutBucket(res, bar, start); err != nil {
+			if w.hasStart && res.Len() > 0 {
+				if res, err = dropCutBucket(res, bar, w.start); err != nil {
 					return fmt.Errorf("duckdb: resample %s to %s: %w", s.Symbol, bar, err)
 				}
 			}
-			if end != 0 && res.Len() > 0 {
+			if w.hasEnd && res.Len() > 0 {
 				var src *data.Series
 				if !readCut {
 					src = s
 				}
-				if res, err = dropEndCutBucket(res, bar, end, src); err != nil {
+				if res, err = dropEndCutBucket(res, bar, w.end, src); err != nil {
 					return fmt.Errorf("duckdb: resample %s to %s: %w", s.Symbol, bar, err)
 				}
 			}

@@ -65,8 +65,10 @@ type Request struct {
 	// with data.GuessClass.
 	Classes []data.Class
 	// Start and End bound the bars read: Start <= t < End on the bars'
-	// stamps (UTC Unix ns); 0 leaves a side open.
-	Start, End int64
+	// stamps (UTC Unix ns); 0 leaves a side open, unless StartSet (EndSet)
+	// says it is a bound at 1970-01-01T00:00Z (--start 1970-01-01).
+	Start, End       int64
+	StartSet, EndSet bool
 	// Bar resamples the bars to this interval (one of data.BarIntervals);
 	// 0 keeps them as stored. See Resample; with Start, a first bucket
 	// that begins before Start (only part of it read) is left out; with
@@ -233,7 +235,7 @@ func readSource(ctx context.Context, src Source, req Request) (*data.Panel, erro
 	if req.Bar != 0 {
 		// A first bucket begun before Start, or a last one ending after
 		// End, holds part of its bars: left out.
-		return resample(ctx, p, req.Bar, req.Start, req.End, true)
+		return resample(ctx, p, req.Bar, req.span(), true)
 	}
 	return p, nil
 }

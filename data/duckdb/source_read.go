@@ -295,10 +295,10 @@ func (r *sourceReader) countNoSymbol() (int64, string, error) {
 
 // window describes the requested time range.
 func (r *sourceReader) window() string {
-	if r.req.Start == 0 && r.req.End == 0 {
+	if r.req.span().open() {
 		return "the source"
 	}
-	return windowText(r.req.Start, r.req.End)
+	return r.req.span().text()
 }
 
 // listSome lists up to 20 names and a count of the rest.
@@ -847,7 +847,8 @@ func hasKey(keys []string, names ...string) bool {
 // the request on each side (zones and date stamps move a bar by less), or
 // "" when the column is text or the request is open.
 func (r *sourceReader) timeFilter() (string, error) {
-	if r.req.Start == 0 && r.req.End == 0 {
+	w := r.req.span()
+	if w.open() {
 		return "", nil
 	}
 	col := sqlIdent(r.names[r.m[fDate]])
@@ -889,14 +890,14 @@ func (r *sourceReader) timeFilter() (string, error) {
 		mult, _ = epochUnit(v)
 	}
 	var conds []string
-	if r.req.Start != 0 {
+	if w.hasStart {
 		if mult > 0 {
 			conds = append(conds, fmt.Sprintf("%s >= %d", col, (r.req.Start-pad)/mult))
 		} else {
 			conds = append(conds, col+" >= "+lit(r.req.Start-pad))
 		}
 	}
-	if r.req.End != 0 {
+	if w.hasEnd {
 		if mult > 0 {
 			conds = append(conds, fmt.Sprintf("%s < %d", col, (r.req.End+pad)/mult))
 		} else {
@@ -1082,7 +1083,7 @@ func (r *sourceReader) checkSpellings(syms, spellings []string) error {
 	}
 	list := strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 	in := ""
-	if r.req.Start != 0 || r.req.End != 0 {
+	if !r.req.span().open() {
 		in = " in " + r.window()
 	}
 	return r.fail("symbols %s are the same instrument %s: the source writes it %d ways%s; write one spelling, or select it in a query",
@@ -1295,7 +1296,7 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 	}
 	// The requested window, exactly (SQL read a day more on each side).
 	lo, hi := 0, s.Len()
-	if r.req.Start != 0 {
+	if r.req.span().hasStart {
 		lo = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= r.req.Start })
 		// Resampling, a bar stamped before the start that ends after it
 		// is kept: an equity's regular-hours bar on the 00:00 UTC grid
@@ -1315,7 +1316,7 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 			}
 		}
 	}
-	if r.req.End != 0 {
+	if r.req.span().hasEnd {
 		hi = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= r.req.End })
 	}
 	hi = max(hi, lo)
