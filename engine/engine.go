@@ -78,8 +78,11 @@ type Config struct {
 	Seed uint64
 	// Start is the first step's time (UTC ns); bars before it are history
 	// the strategy can read (warm-up) but no order fills and nothing is
-	// recorded before it. 0 = from the first bar.
+	// recorded before it. 0 = from the first bar, unless StartSet.
 	Start int64
+	// StartSet makes Start a bound even at 0 (1970-01-01T00:00Z): bars
+	// before 1970 are then warm-up too.
+	StartSet bool
 
 	// Equity and Crypto are the trading terms (commission, slippage,
 	// borrow, funding, margin) of each asset class. The zero Terms cost
@@ -328,7 +331,7 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 		return nil, fmt.Errorf("engine: the panel's times go back: %s (times must increase, and stay before 2262, where int64 nanoseconds end)", tl.back)
 	}
 	first := 0
-	if cfg.Start != 0 {
+	if cfg.Start != 0 || cfg.StartSet {
 		first = tl.StepAt(cfg.Start)
 	}
 	if first >= tl.Len() {

@@ -532,7 +532,7 @@ func (f *File) Validate() error {
 	if err != nil {
 		return err
 	}
-	if start != 0 && end != 0 && end <= start {
+	if f.Start != "" && f.End != "" && end <= start {
 		return fmt.Errorf("end = %s is not after start = %s", f.End, f.Start)
 	}
 	if f.Prices != "adjusted" && f.Prices != "raw" {
@@ -635,6 +635,10 @@ func (f *File) Bounds() (start, end int64) {
 	end, _ = parseBound("end", f.End)
 	return start, end
 }
+
+// bounded reports whether start and end are given: a bound at
+// 1970-01-01T00:00Z is 0 (Bounds), as an unset one is.
+func (f *File) bounded() (start, end bool) { return f.Start != "", f.End != "" }
 
 // parseBound parses the time bound of key: a date YYYY-MM-DD (00:00 UTC)
 // or an RFC 3339 instant with Z or an offset (data.ParseInstant); "" is 0

@@ -432,7 +432,7 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 	// real-ai-hedge, were counted 2,601 steps on disk for their 354).
 	// Memory keeps the whole timeline's count, as measured.
 	written := steps
-	if m.Start != 0 && steps > 0 {
+	if (m.Start != 0 || m.StartSet) && steps > 0 {
 		written -= int64(m.Timeline.StepAt(m.Start))
 	}
 	e.RunSteps = written
@@ -440,8 +440,8 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 	held := e.Memory // Monte Carlo's, from the file
 	var wfDisk int64
 	if w := f.WalkForward; w != nil && m.Timeline.Len() > 0 {
-		first := m.Start
-		if first == 0 {
+		first := m.Start // as wfWindows
+		if m.Start == 0 && !m.StartSet {
 			first = m.Timeline.Times[0]
 		}
 		ws := w.Windows(first, m.Timeline.Times[m.Timeline.Len()-1]+data.NanosPerDay)

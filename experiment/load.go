@@ -62,7 +62,8 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, opt Options) (*d
 		// (read up to the end alone, a 4h bucket cut at 22:00 was kept
 		// holding two hours, where a folder of files left it out).
 		_, req.End = f.Bounds()
-		if f.Bar != 0 && req.End != 0 {
+		_, req.EndSet = f.bounded()
+		if f.Bar != 0 && req.EndSet {
 			b := int64(f.Bar)
 			if f.Bar >= data.Daily {
 				b = data.NanosPerDay
@@ -157,7 +158,7 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, opt Options) (*d
 	// before end alone, so that data past the end cannot change the runs
 	// (a file of hourly bars, then 5-minute ones after end, read as
 	// 5-minute bars throughout).
-	if _, end := f.Bounds(); end != 0 {
+	if _, end := f.Bounds(); f.End != "" {
 		for i := range p.Series {
 			s := &p.Series[i]
 			if k := sort.Search(s.Len(), func(j int) bool { return s.Time[j] >= end }); k >= 2 && k < s.Len() {
@@ -166,8 +167,13 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, opt Options) (*d
 		}
 	}
 	if f.Bar != 0 {
-		_, end := f.Bounds()
-		if p, err = duckdb.ResampleUntil(ctx, p, f.Bar, end); err != nil {
+		resample := duckdb.Resample
+		if _, end := f.Bounds(); f.End != "" {
+			resample = func(ctx context.Context, p *data.Panel, bar data.Interval) (*data.Panel, error) {
+				return duckdb.ResampleBefore(ctx, p, bar, end)
+			}
+		}
+		if p, err = resample(ctx, p, f.Bar); err != nil {
 			return nil, nil, fmt.Errorf("bar = %q: %w", f.Bar.String(), err)
 		}
 	} else if err := p.CheckIntervals(); err != nil {
@@ -311,7 +317,7 @@ func (f *File) synthetic() (*data.Panel, error) {
 	}
 	c := synth.DefaultIntradayConfig(f.Data.SyntheticSeed, f.Data.Interval, f.Data.days(), 0)
 	c.Assets = synth.DefaultAssets()
-	if start, _ := f.Bounds(); start != 0 {
+	if start, _ := f.Bounds(); f.Start != "" {
 		// The market begins at 00:00 UTC of start's day: a start at an
 		// instant (14:30Z) has that day's bars before it as warm-up.
 		c.Start = data.DayNumber(start) * data.NanosPerDay

@@ -142,8 +142,8 @@ func (r *MonteCarloResult) finish() {
 // worker), so the result does not depend on the worker count.
 func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt Options) ([]MonteCarloResult, error) {
 	spec := f.MonteCarlo
-	src, from := f.monteCarloHistory(m) // the bootstrap's source; its own warm-up is montecarlo's
-	if from != 0 {
+	src, from, set := f.monteCarloHistory(m) // the bootstrap's source; its own warm-up is montecarlo's
+	if set {
 		if n := twoDates(src); n < 2 {
 			what := "start = " + data.FormatStamp(from)
 			if spec.From != "" {
@@ -596,16 +596,18 @@ func twoDates(p *data.Panel) int {
 }
 
 // monteCarloHistory is the history the paths draw from: the market's
-// from montecarlo.from, else from start (from, 0 when neither is set).
-func (f *File) monteCarloHistory(m *Market) (src *data.Panel, from int64) {
-	src, from = m.history(), m.Start
+// from montecarlo.from, else from start (from; set false when neither is
+// given).
+func (f *File) monteCarloHistory(m *Market) (src *data.Panel, from int64, set bool) {
+	src, from, set = m.history(), m.Start, m.Start != 0 || m.StartSet
 	if f.MonteCarlo.From != "" {
 		from, _ = parseDay(string(f.MonteCarlo.From))
+		set = true
 	}
-	if from != 0 {
-		src = src.Window(from, 0)
+	if set {
+		src = panelFrom(src, from)
 	}
-	return src, from
+	return src, from, set
 }
 
 // monteCarloNotes are the notes on the history the paths draw from (the
@@ -621,7 +623,7 @@ func (f *File) monteCarloHistory(m *Market) (src *data.Panel, from int64) {
 // on 2023-12-29: a path date drawn from 2024 holds no AGIX bar).
 func (f *File) monteCarloNotes(m *Market) []string {
 	spec := f.MonteCarlo
-	src, _ := f.monteCarloHistory(m)
+	src, _, _ := f.monteCarloHistory(m)
 	dates := map[int64]bool{}
 	for i := range src.Series {
 		for _, t := range src.Series[i].Time {

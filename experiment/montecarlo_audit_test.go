@@ -494,7 +494,7 @@ warmup_days = 0
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, _ := f.monteCarloHistory(m)
+	src, _, _ := f.monteCarloHistory(m)
 	mc, err := scenarios.NewMonteCarlo(src, scenarios.MonteCarloConfig{Paths: 3000, Length: 1500, MeanBlock: 10, Seed: 1})
 	if err != nil {
 		t.Fatal(err)

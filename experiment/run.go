@@ -301,9 +301,13 @@ type Market struct {
 	Panel *data.Panel
 	// History is the panel before that cut (Panel itself with warm-up):
 	// the real returns scenarios transplant and Monte Carlo draws from.
-	History        *data.Panel
-	Timeline       *engine.Timeline
+	History  *data.Panel
+	Timeline *engine.Timeline
+	// Start is the experiment's start (UTC ns), a bound when StartSet
+	// (start given: 0 is 1970-01-01T00:00Z) or when not 0; else the runs
+	// go from the first bar (runsStart).
 	Start          int64
+	StartSet       bool
 	PeriodsPerYear float64
 	Calendar       string
 	// PeriodsBasis says how PeriodsPerYear was derived on intraday bars
@@ -490,6 +494,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		p.Series[i].LotSize = lot
 	}
 	start, end := f.Bounds()
+	hasStart, hasEnd := f.bounded()
 	var notes []string
 	if len(unadjusted) > 0 {
 		notes = append(notes, fmt.Sprintf("%s: no adj_close column, so prices = \"adjusted\" leaves the bars as they are: dividends are not in these equities' returns (give files with adj_close, or set prices = \"raw\" to say the prices are raw)",
@@ -512,16 +517,16 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	for i := range p.Series {
 		first, last = min(first, p.Series[i].Time[0]), max(last, p.Series[i].Time[p.Series[i].Len()-1])
 	}
-	if start != 0 && start < first {
+	if hasStart && start < first {
 		notes = append(notes, fmt.Sprintf("start = %s is before the data: the runs start with its first bar, on %s", f.Start, data.FormatStamp(first)))
 	}
-	if end != 0 && end > last+data.NanosPerDay {
+	if hasEnd && end > last+data.NanosPerDay {
 		notes = append(notes, fmt.Sprintf("end = %s is after the data: the runs end with its last bar, on %s", f.End, data.FormatStamp(last)))
 	}
 	// endWho is the instrument whose data end first, when no end is
 	// given and the runs end with it.
 	endWho := ""
-	if end == 0 {
+	if !hasEnd {
 		// No end given: stop on the last day every instrument trades, so
 		// that no run goes on with an instrument frozen at its last close.
 		// (last, every instrument's latest bar, is found above.)
@@ -535,11 +540,11 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		if iv := p.Series[p.Index(who)].Interval; common < last && iv.Intraday() {
 			// Intraday: right after the bar that ends first, not at the
 			// end of its day.
-			end = common + int64(iv)
+			end, hasEnd = common+int64(iv), true
 			notes = append(notes, fmt.Sprintf("no end given: the runs end at %s, the end of %s's last bar (other instruments go on to %s); set end to choose",
 				data.FormatTime(end), who, data.FormatTime(last)))
 		} else if common < last {
-			end = common + data.NanosPerDay
+			end, hasEnd = common+data.NanosPerDay, true
 			notes = append(notes, fmt.Sprintf("no end given: the runs end on %s, the last day of %s's data (other instruments go on to %s); set end to choose",
 				data.FormatDay(common), who, data.FormatDay(last)))
 		}
@@ -548,7 +553,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	// the scenarios' replays: a replay of an event after end (DeepSeek's
 	// 2025-01-27 on a 2024 book) takes its returns from there.
 	uncut := p
-	if end != 0 {
+	if hasEnd {
 		var daily, intraday []string
 		p, daily, intraday = cutAt(p, end)
 		// With no end given the runs' end is derived (above), and the
@@ -584,19 +589,19 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		return nil, err
 	}
 	tl := engine.NewTimeline(p)
-	if start != 0 && tl.StepAt(start) >= tl.Len() {
+	if hasStart && tl.StepAt(start) >= tl.Len() {
 		// The bars were cut at end: the data may go on past it, so the
 		// window, not the data, is what holds no bar.
-		if last := lastBar(uncut); end != 0 && last >= end {
+		if last := lastBar(uncut); hasEnd && last >= end {
 			return nil, fmt.Errorf("start = %s, end = %s: no bars between them (the last bar before end is on %s; the data go on to %s): widen the window", f.Start, f.End, data.FormatStamp(tl.Times[tl.Len()-1]), data.FormatStamp(last))
 		}
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatStamp(tl.Times[tl.Len()-1]))
 	}
-	notes = append(notes, coverageNotes(p, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
+	notes = append(notes, coverageNotes(p, runsFrom(start, hasStart, tl), tl.Times[tl.Len()-1])...)
 	history := p
-	if !f.warm() && start != 0 {
+	if !f.warm() && hasStart {
 		// A cold start: the runs see nothing before start.
-		p = p.Window(start, 0)
+		p = panelFrom(p, start)
 		for i := range p.Series {
 			if p.Series[i].Len() == 0 {
 				return nil, fmt.Errorf("warmup = false: %s has no bars on or after start = %s", p.Series[i].Symbol, f.Start)
@@ -609,7 +614,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			return nil, err
 		}
 	}
-	ppy, calendar, basis := periodsPerYear(runsPanel(p, runsFrom(start, tl)))
+	ppy, calendar, basis := periodsPerYear(runsPanel(p, runsFrom(start, hasStart, tl)))
 	notes = append(notes, calendarNotes(p)...)
 	// Benchmarks load apart: they must not change the runs' timeline or
 	// calendar.
@@ -636,7 +641,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 				return nil, fmt.Errorf("benchmarks: %w", err)
 			}
 		}
-		notes = append(notes, benchCoverage(bench, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
+		notes = append(notes, benchCoverage(bench, runsFrom(start, hasStart, tl), tl.Times[tl.Len()-1])...)
 		benchPPY = make(map[string]float64, len(bench.Series))
 		for i := range bench.Series {
 			benchPPY[bench.Series[i].Symbol], _, _ = periodsPerYear(&data.Panel{Series: bench.Series[i : i+1]})
@@ -669,10 +674,10 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if err := f.checkSplits(history, f.Splits); err != nil {
 		return nil, err
 	}
-	notes = append(notes, fundingCoverage(base, p, start)...)
-	notes = append(notes, f.rateFileNotes(base, p, runsFrom(start, tl), tl.Times[tl.Len()-1])...)
+	notes = append(notes, fundingCoverage(base, p, runsFrom(start, hasStart, tl))...)
+	notes = append(notes, f.rateFileNotes(base, p, runsFrom(start, hasStart, tl), tl.Times[tl.Len()-1])...)
 	notes = append(notes, f.Costs.rateNotes()...)
-	notes = append(notes, f.Costs.recallNotes(runsFrom(start, tl), tl.Times[tl.Len()-1])...)
+	notes = append(notes, f.Costs.recallNotes(runsFrom(start, hasStart, tl), tl.Times[tl.Len()-1])...)
 	notes = append(notes, f.feeNotes()...)
 	// The bars' source rows named the files' rows in the readers' and
 	// validation's messages, all made by now: nothing reads them after,
@@ -686,7 +691,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			q.Series[i].Rows = nil
 		}
 	}
-	return &Market{Panel: p, History: history, Uncut: uncut, Timeline: tl, Start: start, PeriodsPerYear: ppy, Calendar: calendar, PeriodsBasis: basis, Inputs: inputs, Base: base, Bench: bench, BenchPeriods: benchPPY, Notes: notes}, nil
+	return &Market{Panel: p, History: history, Uncut: uncut, Timeline: tl, Start: start, StartSet: hasStart, PeriodsPerYear: ppy, Calendar: calendar, PeriodsBasis: basis, Inputs: inputs, Base: base, Bench: bench, BenchPeriods: benchPPY, Notes: notes}, nil
 }
 
 // Run runs an experiment: it checks the file against opt.Strategies,
@@ -1008,7 +1013,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			// The closes the report's rolling beta is measured on.
 			tables = append(tables, func() error {
 				tl := m.Timeline
-				t := pricesTable(benchmarkLines(m.Bench, runsFrom(m.Start, tl), tl.Times[tl.Len()-1]))
+				t := pricesTable(benchmarkLines(m.Bench, runsFrom(m.Start, m.StartSet, tl), tl.Times[tl.Len()-1]))
 				return results.WriteOutputs(out.Dir, results.TableOutputs(BenchmarksFile, t, true)...)
 			})
 		}
@@ -1220,7 +1225,7 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 	}
 	v := &views[r.View]
 	cfg := withEnv(m.Base, v.Panel, v.Env)
-	cfg.Seed, cfg.Start = r.Seed, m.Start
+	cfg.Seed, cfg.Start, cfg.StartSet = r.Seed, m.Start, m.StartSet
 	cfg.Reuse = m.lend()
 	res, stats, err := runOne(opt.Strategies, cfg, v.Panel, v.Timeline, r.Type, r.Params)
 	if err != nil {
@@ -1407,13 +1412,29 @@ func firstFrom(s *data.Series, from int64) int64 {
 }
 
 // runsFrom is the runs' first time: start, or the timeline's first step
-// when start is unset (0; data before 1970 has negative times, which a
-// max with 0 would lose).
-func runsFrom(start int64, tl *engine.Timeline) int64 {
-	if start == 0 {
+// when start is unset (0 and not set; data before 1970 has negative
+// times, which a max with 0 would lose).
+func runsFrom(start int64, set bool, tl *engine.Timeline) int64 {
+	if start == 0 && !set {
 		return tl.Times[0]
 	}
 	return max(start, tl.Times[0])
+}
+
+// runsStart is the runs' first time (runsFrom).
+func (m *Market) runsStart() int64 { return runsFrom(m.Start, m.StartSet, m.Timeline) }
+
+// panelFrom is p's bars at or after t: p.Window(t, 0), for which t = 0
+// (1970-01-01T00:00Z) is no bound.
+func panelFrom(p *data.Panel, t int64) *data.Panel {
+	if t != 0 {
+		return p.Window(t, 0)
+	}
+	out := &data.Panel{Synthetic: p.Synthetic, Description: p.Description, Series: make([]data.Series, len(p.Series))}
+	for i, s := range p.Series {
+		out.Series[i] = s.Bars(sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= 0 }), s.Len())
+	}
+	return out
 }
 
 // benchCoverage notes the benchmarks whose bars do not span the runs

@@ -155,7 +155,7 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 	// when start is before the data (30 days after such a start could
 	// fall before every bar, and a shock there would move the whole
 	// history alike: no change to any run).
-	start := max(m.Start, m.Timeline.Times[0])
+	start := m.runsStart()
 	start += 30 * data.NanosPerDay
 	if f.ScenarioStart != "" {
 		start, _ = parseBound("scenario_start", f.ScenarioStart)
@@ -165,7 +165,7 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 		if last := m.Timeline.Times[m.Timeline.Len()-1]; start > last && len(list) > 0 {
 			return nil, nil, fmt.Errorf("scenario_start = %s is after the data (last bar %s)", f.ScenarioStart, data.FormatStamp(last))
 		}
-		if m.Start != 0 && start < m.Start && len(list) > 0 {
+		if (m.Start != 0 || m.StartSet) && start < m.Start && len(list) > 0 {
 			notes = append(notes, fmt.Sprintf("scenario_start = %s is before the runs start (%s): shocks before that change only the warm-up history the strategies read, not a trade",
 				f.ScenarioStart, data.FormatStamp(m.Start)))
 		}
@@ -211,7 +211,7 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 		// A shock dated before the runs start moves only the history the
 		// strategies warm up on, as an early scenario_start does.
 		for k, sh := range s.Shocks {
-			if w, ok := scenarios.Timing(sh); ok && w.Date != 0 && m.Start != 0 && w.Date < m.Start {
+			if w, ok := scenarios.Timing(sh); ok && w.Date != 0 && (m.Start != 0 || m.StartSet) && w.Date < m.Start {
 				notes = append(notes, fmt.Sprintf("scenario %s: shock[%d] (%s) is dated %s, before the runs start (%s): it moves the warm-up history the strategies read, and a regime through the start what follows, not the prices the runs trade at before it",
 					s.Name, k, sh.Kind(), data.FormatStamp(w.Date), data.FormatStamp(m.Start)))
 			}

@@ -182,11 +182,12 @@ func (f *File) monteCarloSetup(m *Market) *results.MonteCarloSetup {
 	if out.Seed == 0 {
 		out.Seed = f.Seed
 	}
-	from := m.Start
+	from, set := m.Start, m.Start != 0 || m.StartSet
 	if mc.From != "" {
 		from, _ = parseDay(string(mc.From))
+		set = true
 	}
-	if from != 0 {
+	if set {
 		out.From = data.FormatDay(from)
 	}
 	if mc.Shock != "" {

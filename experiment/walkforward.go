@@ -159,8 +159,8 @@ func (w *wfPlan) key(j wfJob) string { return wfKey(j.k, w.out[j.s].Candidates[j
 // market's timeline.
 func (f *File) wfWindows(m *Market) ([]Window, error) {
 	w := f.WalkForward
-	first := m.Start
-	if first == 0 {
+	first := m.Start // a start before the data too
+	if m.Start == 0 && !m.StartSet {
 		first = m.Timeline.Times[0]
 	}
 	// The end of the last bar: a day after the last step's on daily bars,
@@ -259,7 +259,7 @@ func (f *File) wfInSample(ctx context.Context, wf *wfPlan, m *Market, opt Option
 			return nil
 		}
 		cfg := m.Base
-		cfg.Seed, cfg.Start = engine.SeedFor(f.Seed, wf.key(j)), wf.wins[j.k].ISStart
+		cfg.Seed, cfg.Start, cfg.StartSet = engine.SeedFor(f.Seed, wf.key(j)), wf.wins[j.k].ISStart, true
 		cfg.Reuse = m.lend()
 		res, _, err := runOne(opt.Strategies, cfg, cu.p, cu.tl, cand.Type, cand.Params)
 		if err != nil {
@@ -310,7 +310,7 @@ func (f *File) wfFinish(ctx context.Context, wf *wfPlan, scores []float64, m *Ma
 		cand := &out[s].Candidates[out[s].Chosen[k]]
 		cu := cuts[2*k+1]
 		cfg := m.Base
-		cfg.Seed, cfg.Start = engine.SeedFor(f.Seed, fmt.Sprintf("wf-oos-%d-%s", k, cand.Key)), wins[k].OOSStart
+		cfg.Seed, cfg.Start, cfg.StartSet = engine.SeedFor(f.Seed, fmt.Sprintf("wf-oos-%d-%s", k, cand.Key)), wins[k].OOSStart, true
 		res, _, err := runOne(opt.Strategies, cfg, cu.p, cu.tl, cand.Type, cand.Params)
 		if err != nil {
 			return fmt.Errorf("walkforward window %d out of sample, %s: %w", k+1, cand.Key, err)

@@ -145,6 +145,12 @@ func ResampleUntil(ctx context.Context, p *data.Panel, bar data.Interval, end in
 	return resample(ctx, p, bar, span{end: end, hasEnd: end != 0}, false)
 }
 
+// ResampleBefore is ResampleUntil whose end is always a bound, 0 too
+// (1970-01-01T00:00Z, given as such).
+func ResampleBefore(ctx context.Context, p *data.Panel, bar data.Interval, end int64) (*data.Panel, error) {
+	return resample(ctx, p, bar, span{end: end, hasEnd: true}, false)
+}
+
 // resample is Resample, leaving out a first bucket that begins before
 // the window w's start (the bars' read began there; an open start: none
 // did) and the bucket its end cuts (an open end: none), the bars read up

@@ -1,0 +1,147 @@
+package experiment
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// A start or end at 1970-01-01 (0 ns) is a bound: it parsed to 0, which
+// the experiment took for "not given", and the runs went from the data's
+// first bar (1969) or to its last (1970). The file holds the weekdays
+// 1969-12-22 … 1970-01-09; 1970-01-01 is a Thursday.
+func TestStartEndAtTheEpoch(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	for d := time.Date(1969, 12, 22, 0, 0, 0, 0, time.UTC); d.Before(time.Date(1970, 1, 10, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			fmt.Fprintf(&b, "%s,100,100,100,100,1000\n", d.Format("2006-01-02"))
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "abc.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	day := func(y, m, d int) int64 { return data.Day(y, time.Month(m), d) }
+	for _, tc := range []struct {
+		name        string
+		bounds      string
+		first, last int64 // the runs' equity curve's first and last stamps
+	}{
+		// 1970-01-01 (stamp 0) … 1970-01-09.
+		{"start", `start = "1970-01-01"`, 0, day(1970, 1, 9)},
+		{"start instant", `start = "1970-01-01T00:00:00Z"`, 0, day(1970, 1, 9)},
+		// 1969-12-22 … 12-31: the end is excluded.
+		{"end", `end = "1970-01-01"`, day(1969, 12, 22), day(1969, 12, 31)},
+		// 1969-12-29 … 12-31.
+		{"start and end", "start = \"1969-12-29\"\nend = \"1970-01-01\"", day(1969, 12, 29), day(1969, 12, 31)},
+		// 1970-01-01 … 01-07, cold: no bar before start is seen.
+		{"start and end, no warm-up", "start = \"1970-01-01\"\nend = \"1970-01-08\"\nwarmup = false", 0, day(1970, 1, 7)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := fmt.Sprintf(`name = "x"
+cash = 10000.0
+%s
+[data]
+dir = %q
+files = { ABC = "abc.csv" }
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["ABC"]
+`, tc.bounds, dir)
+			f, err := Parse("x.toml", text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := o.Runs[0].Result.Curve
+			if first, last := c.Time[0], c.Time[c.Len()-1]; first != tc.first || last != tc.last {
+				t.Errorf("runs from %s to %s, want %s to %s", data.FormatStamp(first), data.FormatStamp(last), data.FormatStamp(tc.first), data.FormatStamp(tc.last))
+			}
+		})
+	}
+}
+
+// start = 1970-01-01 with end before it is refused, as any such pair:
+// 0 was taken for no start, and the pair passed.
+func TestEndBeforeAStartAtTheEpoch(t *testing.T) {
+	f, err := Parse("x.toml", `name = "x"
+start = "1970-01-01"
+end = "1969-12-01"
+[data]
+synthetic = true
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["NVDA"]
+`)
+	if err == nil {
+		err = f.Validate()
+	}
+	if err == nil || !strings.Contains(err.Error(), "end = 1969-12-01 is not after start = 1970-01-01") {
+		t.Errorf("got %v, want end refused", err)
+	}
+}
+
+// Walk-forward windows begin at the runs' start: start = 1970-01-01 laid
+// them from the data's first bar (1969-12-01) instead. Weekdays
+// 1969-12-01 … 1970-03-31; the first in-sample window starts at 0.
+func TestWalkForwardFromAStartAtTheEpoch(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	k := 0
+	for d := time.Date(1969, 12, 1, 0, 0, 0, 0, time.UTC); d.Before(time.Date(1970, 4, 1, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			p := 100 + float64(k%7)
+			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", d.Format("2006-01-02"), p, p, p, p)
+			k++
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "abc.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse("x.toml", fmt.Sprintf(`name = "x"
+cash = 10000.0
+start = "1970-01-01"
+[data]
+dir = %q
+files = { ABC = "abc.csv" }
+[[strategy]]
+name = "sma"
+type = "sma-cross"
+[strategy.params]
+symbol = "ABC"
+slow = 10
+[strategy.sweep]
+fast = [2, 3]
+[walkforward]
+in_sample_days = 30
+out_of_sample_days = 15
+`, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.WalkForward) == 0 || len(o.WalkForward[0].Windows) == 0 {
+		t.Fatal("no walk-forward windows")
+	}
+	if w := o.WalkForward[0].Windows[0]; w.ISStart != 0 {
+		t.Errorf("first in-sample window starts %s, want 1970-01-01", data.FormatStamp(w.ISStart))
+	}
+}
