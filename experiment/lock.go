@@ -130,6 +130,15 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 	var waited time.Duration
 	for {
 		ok, err := tryLock(f, shared)
+		// A holder writes its line as soon as it has the lock, and the
+		// last reader out holds it a moment with no line (Release, as it
+		// clears the text): while the text is empty, look again for a
+		// short while before saying who holds it (a reader refused
+		// beside readers only, "being written by another run").
+		for settle := 0; err == nil && !ok && settle < 50 && unnamed(path); settle++ {
+			time.Sleep(2 * time.Millisecond)
+			ok, err = tryLock(f, shared)
+		}
 		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("experiment: lock %s: %w", path, err)
@@ -189,6 +198,12 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 	b, _ := io.ReadAll(io.NewSectionReader(f, 0, 1<<20))
 	writeHolders(f, append(holderLines(string(b)), holder))
 	return l, nil
+}
+
+// unnamed reports whether the lock file at path names no holder.
+func unnamed(path string) bool {
+	b, err := os.ReadFile(path)
+	return err == nil && len(holderLines(string(b))) == 0
 }
 
 // holderLines are the lines of a lock file's text (text), one a holder:

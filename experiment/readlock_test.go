@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,5 +82,32 @@ func TestReadersShareWritersExclude(t *testing.T) {
 	wl.Release()
 	if got := text(); got != "" {
 		t.Errorf("after the writer let go: lock file %q", got)
+	}
+}
+
+// Readers taking and letting go of one folder's lock at once never refuse
+// each other: the last reader out holds the lock exclusively for a moment
+// (to clear the text), which a reader coming in must not take for a run.
+func TestReadersComingAndGoing(t *testing.T) {
+	out := t.TempDir()
+	const n, rounds = 4, 300
+	errs := make(chan error, n)
+	for g := range n {
+		go func() {
+			for k := range rounds {
+				l, err := ReadLockDirUpTo(context.Background(), out, "x", fmt.Sprintf("pid %d, reader %d", 100+g, k), nil, 0)
+				if err != nil {
+					errs <- err
+					return
+				}
+				l.Release()
+			}
+			errs <- nil
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("a reader was refused beside readers only: %v", err)
+		}
 	}
 }
