@@ -134,8 +134,11 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 		// last reader out holds it a moment with no line (Release, as it
 		// clears the text): while the text is empty, look again for a
 		// short while before saying who holds it (a reader refused
-		// beside readers only, "being written by another run").
-		for settle := 0; err == nil && !ok && settle < 50 && unnamed(path); settle++ {
+		// beside readers only, "being written by another run"). A reader
+		// looks again whatever the text says: by the time it reads it,
+		// the last reader it met may have gone and another come in,
+		// whose line is no writer's.
+		for settle := 0; err == nil && !ok && settle < 50 && (shared || unnamed(path)); settle++ {
 			time.Sleep(2 * time.Millisecond)
 			ok, err = tryLock(f, shared)
 		}
