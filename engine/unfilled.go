@@ -24,12 +24,13 @@ const (
 	// data.
 	PendingDataEnded
 	// PendingNotReached: a resting order (limit, stop, stop-limit,
-	// trailing stop) that would open or add to a position, whose level
+	// trailing stop) that would open, add to or turn a position, whose level
 	// the instrument's bars after its placement never reached
 	// (PendingOrder.Reach says how near they came).
 	PendingNotReached
 	// PendingResting: a resting order that would reduce or close the
-	// position held at the end (a protective stop, a take-profit), or a
+	// position held at the end, no more (a protective stop, a
+	// take-profit; one that would turn it is an entry), or a
 	// target order with nothing to do (a bracket leg on a flat
 	// position): resting at the end by design.
 	PendingResting
@@ -127,8 +128,9 @@ func (b *broker) unfilled() []PendingOrder {
 		}
 		p := b.price[i]
 		priced := p == p && p > 0
+		d := 0.0
 		if priced {
-			if d := b.orderDelta(o, p, o.Kind == Limit); d > 0 {
+			if d = b.orderDelta(o, p, o.Kind == Limit); d > 0 {
 				po.Side = 1
 			} else if d < 0 {
 				po.Side = -1
@@ -148,7 +150,12 @@ func (b *broker) unfilled() []PendingOrder {
 			}
 		}
 		pos := b.pf.Qty[i]
-		protective := o.Kind.resting() && pos != 0 && po.Side != 0 && (po.Side > 0) != (pos > 0)
+		// Protective: against the position, and at most closing it (a
+		// target order by its delta to its target at the last close); a
+		// sell stop of 20 under a long of 10 would turn it short, an
+		// entry on the other side.
+		protective := o.Kind.resting() && pos != 0 && po.Side != 0 && (po.Side > 0) != (pos > 0) &&
+			math.Abs(d) <= math.Abs(pos)*(1+1e-12)
 		switch {
 		case priced && po.Side == 0 && o.Sizing != Quantity:
 			po.Why = PendingResting

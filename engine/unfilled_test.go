@@ -190,3 +190,51 @@ func TestPendingOverAClosedMarket(t *testing.T) {
 		})
 	}
 }
+
+// A resting order against the position is protective (PendingResting)
+// only when it at most closes it; one that would turn the position is an
+// entry on the other side, told like one. AAA's 10 bought at 01-02's
+// open; the sell stops at 80, placed on 01-02, saw the lows of 01-03 to
+// 01-05, 100, 101, 102: the lowest, 100, stays above 80. The last close
+// is 106, so a target value of −1060 is −10 shares, a delta of −20.
+func TestPendingReversingIsNotProtective(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		sizing Sizing
+		amount float64
+		want   PendingWhy
+		reach  float64
+	}{
+		{"sells the 10 held", Quantity, -10, PendingResting, math.NaN()},
+		{"sells 5 of the 10", Quantity, -5, PendingResting, math.NaN()},
+		{"sells 20, short 10 after", Quantity, -20, PendingNotReached, 100},
+		{"target value 0 closes", TargetValue, 0, PendingResting, math.NaN()},
+		{"target value 530 is 5 shares, sells 5", TargetValue, 530, PendingResting, math.NaN()},
+		{"target value -1060 is short 10", TargetValue, -1060, PendingNotReached, 100},
+		{"target weight -0.5 is short", TargetWeight, -0.5, PendingNotReached, 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			strat := script(func(ctx *Context, s *Slice) error {
+				var err error
+				switch s.Step {
+				case 0:
+					_, err = ctx.Buy(0, 10)
+				case 1:
+					_, err = ctx.Submit(Order{Instrument: 0, Kind: Stop, Sizing: tc.sizing, Amount: tc.amount, StopPrice: 80})
+				}
+				return err
+			})
+			res, err := Run(pendingMarket(t), nil, strat, Config{Cash: 1e5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Pending) != 1 {
+				t.Fatalf("pending = %+v, want the stop only", res.Pending)
+			}
+			g := res.Pending[0]
+			if g.Why != tc.want || g.Side != -1 || !(g.Reach == tc.reach || g.Reach != g.Reach && tc.reach != tc.reach) {
+				t.Fatalf("pending = %+v, want a sell %v, reach %v", g, tc.want, tc.reach)
+			}
+		})
+	}
+}
