@@ -514,7 +514,9 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 	asked := qty
 	if !forced && b.vol[i] != nil {
 		qty, finished = b.capped(i, qty, ref)
-		o.held = o.held || !finished
+		if !finished {
+			o.held, o.heldAt = true, b.now
+		}
 		if qty == 0 {
 			return 0, false
 		}

@@ -152,6 +152,7 @@ type Order struct {
 	partly    bool    // some of it filled (Result.Pending)
 	trigAt    int64   // StopLimit: the time of the bar it triggered on, when triggered (Result.Pending's Reach)
 	held      bool    // the fill-volume cap held some of it back (Result.Pending)
+	heldAt    int64   // the time of the bar it last held some back on, when held
 }
 
 // cancelling reports whether o is being cancelled: a deferred cancel, not

@@ -333,7 +333,7 @@ func (b *broker) submit(o Order) (OrderID, error) {
 	b.nextID++
 	o.id = b.nextID
 	o.step, o.notBefore = b.step, b.known
-	o.done, o.triggered, o.oco, o.partly, o.held = false, false, 0, false, false
+	o.done, o.triggered, o.oco, o.partly, o.held, o.heldAt = false, false, 0, false, false, 0
 	if !validPrices(&o) {
 		b.reject(&o, o.Amount, ReasonInvalidPrice)
 		return o.id, nil

@@ -35,7 +35,10 @@ const (
 	// position): resting at the end by design.
 	PendingResting
 	// PendingHeldBack: the order had bars to fill on, but the fill-volume
-	// cap held it (or the rest of it) back.
+	// cap held it (or the rest of it) back: a market order, or a resting
+	// order held back on its instrument's last bar. A resting order held
+	// back before, whose level the bars after that never reached, is
+	// PendingNotReached (its Reach counts those bars).
 	PendingHeldBack
 )
 
@@ -85,7 +88,8 @@ type PendingOrder struct {
 	// Reach is, for PendingNotReached, how far the instrument's bars went
 	// toward Level after the order's placement (a triggered stop-limit's:
 	// after the bar that triggered it, for its limit waited from then
-	// on): the lowest low for a buy limit or a sell stop, the highest
+	// on; an order the fill-volume cap held back: after the last bar it
+	// did): the lowest low for a buy limit or a sell stop, the highest
 	// high for a sell limit or a buy stop; NaN otherwise, or when no bar
 	// came after.
 	Reach float64
@@ -165,7 +169,12 @@ func (b *broker) unfilled() []PendingOrder {
 			po.Why = PendingResting
 		case !chance:
 			po.Why = PendingNoBar
-		case o.held || !o.Kind.resting():
+		case !o.Kind.resting() || o.held && b.tl.Times[b.last[i]] <= o.heldAt:
+			// A market order with bars after it, or a resting order the
+			// cap held back on its instrument's last bar. A resting order
+			// held back before, with bars after that, was left by its
+			// level: it had filled, or been held back again, had the bars
+			// reached it (Reach counts the bars after the hold only).
 			po.Why = PendingHeldBack
 		default:
 			po.Why = PendingNotReached
@@ -246,6 +255,11 @@ func (b *broker) reachAfter(o *Order, buy bool) float64 {
 	from := b.tl.Times[max(o.step, 0)]
 	if o.Kind == StopLimit && o.triggered {
 		from = max(from, o.trigAt)
+	}
+	if o.held {
+		// Held back by the fill-volume cap on a bar that reached it:
+		// the bars after count.
+		from = max(from, o.heldAt)
 	}
 	r := math.NaN()
 	for k, t := range s.Time {

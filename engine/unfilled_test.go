@@ -238,3 +238,51 @@ func TestPendingReversingIsNotProtective(t *testing.T) {
 		})
 	}
 }
+
+// A resting order the fill-volume cap held back is left held back when
+// the cap was what stopped it on the last bar it could fill on; when the
+// bars after its last partial fill never reached its level again, it is
+// left because of its level, Reach counting those bars only. The cap is
+// 10% of a bar's 1e6 volume, 1e5 a bar; a buy limit of 1e6 placed on
+// 01-01 fills from 01-02 on.
+func TestPendingHeldThenNotReached(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		price float64
+		want  PendingWhy
+		left  float64
+		reach float64
+	}{
+		// The lows of 01-02 to 01-05, 99, 100, 101, 102, all at or under
+		// 103: 1e5 fills on each, 1e6 − 4e5 = 6e5 left, held back on
+		// the last bar.
+		{"reached to the end", 103, PendingHeldBack, 6e5, math.NaN()},
+		// Only 01-02's low, 99, is under 99.5: 1e5 fills there, 9e5 is
+		// left, and the lows after it, 100, 101, 102, stay above: the
+		// lowest is 100 (99, from the placement on, is 01-02's, before
+		// the fill).
+		{"not reached after its fill", 99.5, PendingNotReached, 9e5, 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			strat := script(func(ctx *Context, s *Slice) error {
+				if s.Step == 0 {
+					_, err := ctx.Submit(Order{Instrument: 0, Kind: Limit, Amount: 1e6, Price: tc.price})
+					return err
+				}
+				return nil
+			})
+			cfg := Config{Cash: 1e9, Equity: Terms{Slippage: Slippage{MaxParticipation: 0.1}}}
+			res, err := Run(pendingMarket(t), nil, strat, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Pending) != 1 {
+				t.Fatalf("pending = %+v, want the limit only", res.Pending)
+			}
+			g := res.Pending[0]
+			if g.Why != tc.want || !g.Partly || !near(g.Amount, tc.left, 1e-12) || !(g.Reach == tc.reach || g.Reach != g.Reach && tc.reach != tc.reach) {
+				t.Fatalf("pending = %+v, want %v, %v left, reach %v", g, tc.want, tc.left, tc.reach)
+			}
+		})
+	}
+}
