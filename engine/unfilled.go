@@ -59,10 +59,6 @@ func (w PendingWhy) String() string {
 	return "unknown"
 }
 
-// Chanceless reports whether the order never had a chance to fill: no bar
-// of its instrument came after its placement.
-func (w PendingWhy) Chanceless() bool { return w == PendingNoBar || w == PendingDataEnded }
-
 // PendingOrder is an order still pending when the run ended
 // (Result.Pending): it never filled, or (Partly) filled in part only.
 // Orders being cancelled (a cancel decided off the next step's grid) are
