@@ -14,22 +14,26 @@ import (
 // key and the range; the bound itself is taken.
 func TestBarParametersBounded(t *testing.T) {
 	reg := Builtins()
+	// pair-hedge's range is docs/strategies.md's: 1 to 100,000,000, or 0
+	// with a drift_band or rebalance_days (it needs some rebalance).
+	const pairRange = "want 1 to 100000000 bars (or 0 with a drift_band or rebalance_days)"
 	for _, c := range []struct {
 		typ, key string
 		params   Params
+		rng      string
 	}{
-		{"buy-and-hold", "rebalance_bars", Params{"symbols": []string{"BTC"}}},
-		{"weights", "rebalance_bars", Params{"weights": map[string]any{"BTC": 1.0}}},
-		{"pair-hedge", "rebalance_bars", Params{"long": []string{"BTC"}, "short": []string{"ETH"}}},
-		{"scaled-entry", "peak_lookback", Params{"symbols": []string{"BTC"}}},
+		{"buy-and-hold", "rebalance_bars", Params{"symbols": []string{"BTC"}}, "want 0 to 100000000"},
+		{"weights", "rebalance_bars", Params{"weights": map[string]any{"BTC": 1.0}}, "want 0 to 100000000"},
+		{"pair-hedge", "rebalance_bars", Params{"long": []string{"BTC"}, "short": []string{"ETH"}}, pairRange},
+		{"scaled-entry", "peak_lookback", Params{"symbols": []string{"BTC"}}, "want 0 to 100000000"},
 	} {
 		t.Run(c.typ+" "+c.key, func(t *testing.T) {
 			for _, v := range []int64{1e18, 100_000_001, -1} {
 				c.params[c.key] = v
 				_, err := reg.New(c.typ, c.params)
 				want := c.typ + ": " + c.key + " = "
-				if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "want 0 to 100000000") {
-					t.Errorf("%s = %d: %v, want a refusal with %q and the range 0 to 100000000", c.key, v, err, want)
+				if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), c.rng) {
+					t.Errorf("%s = %d: %v, want a refusal with %q and %q", c.key, v, err, want, c.rng)
 				}
 			}
 			for _, v := range []int64{1, 100_000_000} {
@@ -52,7 +56,11 @@ func TestPairHedgeZeroBarsNamesTheKeySet(t *testing.T) {
 		want   string
 	}{
 		{"bars alone", Params{"rebalance_bars": int64(0)}, "pair-hedge: rebalance_bars = 0: want 1 to 100000000 bars"},
-		{"days set to 0", Params{"rebalance_days": int64(0)}, "pair-hedge: rebalance_days = 0: want >= 1"},
+		{"days set to 0", Params{"rebalance_days": int64(0)}, "pair-hedge: rebalance_days = 0: want 1 to 36525 days (or 0 with a drift_band or rebalance_bars)"},
+		// Out of range: the same range as 0 alone, the docs' (1 to
+		// 36,525, or 0 with a drift_band or rebalance_bars).
+		{"days -1", Params{"rebalance_days": int64(-1)}, "pair-hedge: rebalance_days = -1: want 1 to 36525 days (or 0 with a drift_band or rebalance_bars)"},
+		{"days 36526", Params{"rebalance_days": int64(36526)}, "pair-hedge: rebalance_days = 36526: want 1 to 36525 days (or 0 with a drift_band or rebalance_bars)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.params["long"], tc.params["short"] = []string{"A"}, []string{"B"}

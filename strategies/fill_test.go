@@ -229,7 +229,7 @@ func TestRebalanceBarsAndDaysExclusive(t *testing.T) {
 		{"weights", Params{"weights": map[string]any{"X": 1.0}, "rebalance_days": 30, "rebalance_bars": 21}, "rebalance_days = 30 and rebalance_bars = 21: set one of the two"},
 		{"pair-hedge", Params{"long": []string{"X"}, "short": []string{"Y"}, "rebalance_days": 7, "rebalance_bars": 5}, "rebalance_days = 7 and rebalance_bars = 5: set one of the two"},
 		{"weights", Params{"weights": map[string]any{"X": 1.0}, "rebalance_bars": -1}, "rebalance_bars = -1: want 0 to 100000000 bars"},
-		{"pair-hedge", Params{"long": []string{"X"}, "short": []string{"Y"}, "rebalance_days": 0}, "rebalance_days = 0: want >= 1 (or 0 with a drift_band or rebalance_bars)"},
+		{"pair-hedge", Params{"long": []string{"X"}, "short": []string{"Y"}, "rebalance_days": 0}, "rebalance_days = 0: want 1 to 36525 days (or 0 with a drift_band or rebalance_bars)"},
 	} {
 		_, err := Builtins().New(tc.typ, tc.params)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -22,14 +22,14 @@ type PairHedgeParams struct {
 	// of equity long and 50% short. Default 1.0; (0, 10].
 	Gross float64 `toml:"gross"`
 	// RebalanceDays: the legs are brought back to their targets every so
-	// many calendar days. Default 7 (0 when rebalance_bars is given); >= 1,
-	// or 0 (no calendar) when drift_band or rebalance_bars is set.
+	// many calendar days. Default 7 (0 when rebalance_bars is given); 1 to
+	// 36,525, or 0 (no calendar) when drift_band or rebalance_bars is set.
 	RebalanceDays int `toml:"rebalance_days"`
 	// RebalanceBars, when > 0, brings the legs back to their targets every
 	// so many sync points (steps at which every instrument of both legs
 	// has a fresh bar: on an equity pair, trading sessions; 21 is a
-	// month). Not with an explicit rebalance_days. Default 0; 0 to
-	// 100,000,000.
+	// month). Not with an explicit rebalance_days. Default 0; 1 to
+	// 100,000,000, or 0 when drift_band or rebalance_days is set.
 	RebalanceBars int `toml:"rebalance_bars"`
 	// Hedge is how the legs are sized against each other: "dollar"
 	// (default: equal notional), "beta" (beta-neutral to the long leg),
@@ -126,11 +126,17 @@ func (p *PairHedgeParams) Validate() error {
 	if math.IsNaN(p.DriftBand) || p.DriftBand < 0 || p.DriftBand > 10 {
 		return fmt.Errorf("drift_band = %g: want a weight deviation in [0, 10] (0 = off)", p.DriftBand)
 	}
+	// Its own ranges (docs/strategies.md): a pair hedge needs some
+	// rebalance, so 0 is taken only with another (checkClock's "0 to"
+	// would say 0 is always fine).
+	if p.RebalanceDays < 0 || p.RebalanceDays > maxDays || p.RebalanceDays == 0 && p.RebalanceBars == 0 && p.DriftBand == 0 {
+		return fmt.Errorf("rebalance_days = %d: want 1 to %d days (or 0 with a drift_band or rebalance_bars)", p.RebalanceDays, maxDays)
+	}
+	if p.RebalanceBars < 0 || p.RebalanceBars > maxWindow {
+		return pairBarsRange(p.RebalanceBars)
+	}
 	if err := checkClock(p.RebalanceDays, p.RebalanceBars); err != nil {
 		return err
-	}
-	if p.RebalanceDays == 0 && p.RebalanceBars == 0 && p.DriftBand == 0 {
-		return fmt.Errorf("rebalance_days = 0: want >= 1 (or 0 with a drift_band or rebalance_bars)")
 	}
 	if !valid(p.Hedge) {
 		return fmt.Errorf("hedge = %v: want %s", p.Hedge, strict.OneOf(p.Hedge.spellings()))
@@ -232,6 +238,11 @@ type PairHedge struct {
 	head, nret int
 }
 
+// pairBarsRange refuses rebalance_bars = n with pair-hedge's range.
+func pairBarsRange(n int) error {
+	return fmt.Errorf("rebalance_bars = %d: want 1 to %d bars (or 0 with a drift_band or rebalance_days)", n, maxWindow)
+}
+
 // NewPairHedge builds pair-hedge from its parameters.
 func NewPairHedge(params Params) (engine.Strategy, error) {
 	p := defaultsPairHedge()
@@ -244,7 +255,7 @@ func NewPairHedge(params Params) (engine.Strategy, error) {
 		if p.RebalanceBars == 0 && p.DriftBand == 0 {
 			// No calendar at all: name the key the file set, not
 			// the rebalance_days = 0 it did not.
-			return nil, fmt.Errorf("rebalance_bars = 0: want 1 to %d bars (or 0 with a drift_band or rebalance_days)", maxWindow)
+			return nil, pairBarsRange(0)
 		}
 	}
 	_, fill := params["fill"]
