@@ -493,16 +493,26 @@ func (f *wickFile) shock(t Target, w When) Shock {
 
 type transplantFile struct {
 	shockKeys
-	From          data.Date         `toml:"from"`
-	To            data.Date         `toml:"to"`
+	From          *data.Date        `toml:"from"`
+	To            *data.Date        `toml:"to"`
 	Self          bool              `toml:"self"`
 	SourceSymbols map[string]string `toml:"source_symbols"`
 }
 
-func (f *transplantFile) check() error { return nil }
+// check requires from and to by their presence: 1970-01-01 is Unix time
+// 0, a date (TestTransplantFromTheEpoch).
+func (f *transplantFile) check() error {
+	if f.From == nil {
+		return &strict.KeyError{Path: "from", Msg: "required (the historical window's first date)"}
+	}
+	if f.To == nil {
+		return &strict.KeyError{Path: "to", Msg: "required (the historical window's end, exclusive)"}
+	}
+	return nil
+}
 
 func (f *transplantFile) shock(t Target, w When) Shock {
-	return &Transplant{Target: t, When: w, From: int64(f.From), To: int64(f.To), Self: f.Self, SourceSymbols: f.SourceSymbols}
+	return &Transplant{Target: t, When: w, From: int64(*f.From), To: int64(*f.To), Self: f.Self, SourceSymbols: f.SourceSymbols}
 }
 
 // propagateFile: defaults lookback_days = 365, min_obs = 30 (and the

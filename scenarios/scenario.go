@@ -201,7 +201,8 @@ type Wick struct {
 // Transplant splices the real returns of its targets over [From, To) of a
 // source panel (ApplyOptions.Source, or the panel itself when Self) into
 // the path at the date. SourceSymbols maps a target symbol to the source's
-// symbol when they differ (RENDER → RNDR).
+// symbol when they differ (RENDER → RNDR). From and To are UTC ns of
+// dates, 0 being 1970-01-01 (a date, not none: a file must give both).
 type Transplant struct {
 	Target
 	When

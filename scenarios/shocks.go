@@ -861,12 +861,6 @@ func (s *Transplant) validate() error {
 	if err := firstErr(s.Target.validate(), s.When.validate()); err != nil {
 		return err
 	}
-	if s.From == 0 {
-		return fmt.Errorf(".from: required (the historical window's first date)")
-	}
-	if s.To == 0 {
-		return fmt.Errorf(".to: required (the historical window's end, exclusive)")
-	}
 	if s.To <= s.From {
 		return fieldErr("to", data.FormatDay(s.To), "not after from = %s: a window that ends before it starts", data.FormatDay(s.From))
 	}
