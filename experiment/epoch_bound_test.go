@@ -145,3 +145,62 @@ out_of_sample_days = 15
 		t.Errorf("first in-sample window starts %s, want 1970-01-01", data.FormatStamp(w.ISStart))
 	}
 }
+
+// A scenario_start at 1970-01-01 (0 ns) is day 0 of the scenarios' day
+// offsets: the scenarios took a Start of 0 for "from the panel's first
+// bar", and a jump at day = 1 landed on 1969-12-23, a day after the
+// data's first bar (1969-12-22), not on 1970-01-02. The closes are 100;
+// the jump halves them from the bar it lands on.
+func TestScenarioStartAtTheEpoch(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	for d := time.Date(1969, 12, 22, 0, 0, 0, 0, time.UTC); d.Before(time.Date(1970, 1, 10, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			fmt.Fprintf(&b, "%s,100,100,100,100,1000\n", d.Format("2006-01-02"))
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "abc.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse("x.toml", fmt.Sprintf(`name = "x"
+cash = 10000.0
+scenario_start = "1970-01-01"
+[data]
+dir = %q
+files = { ABC = "abc.csv" }
+[[scenario]]
+name = "halved"
+[[scenario.shock]]
+type = "jump"
+symbols = ["ABC"]
+day = 1
+move = -0.5
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["ABC"]
+`, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Views) != 2 {
+		t.Fatalf("%d views, want the baseline and the scenario's", len(o.Views))
+	}
+	s := o.Views[1].Panel.Series[0]
+	at := -1
+	for k, c := range s.Close {
+		if c < 100 {
+			at = k
+			break
+		}
+	}
+	if want := data.Day(1970, 1, 2); at < 0 || s.Time[at] != want || s.Close[at] != 50 {
+		t.Fatalf("the jump lands at bar %d (%v), want a close of 50 on %s", at, s.Time, data.FormatStamp(want))
+	}
+}

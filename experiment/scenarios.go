@@ -188,7 +188,7 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 		}
 		var said []string
 		drawn := map[int]int64{}
-		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start, Note: note,
+		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start, StartSet: true, Note: note,
 			Said:  func(_, n string) { said = append(said, n) },
 			Drawn: func(k int, at int64) { drawn[k] = at }})
 		if err != nil && source == nil && replays(s) {

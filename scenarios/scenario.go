@@ -242,8 +242,11 @@ type ApplyOptions struct {
 	// Rand draws random dates; required only by shocks with Random.
 	Rand *rand.Rand
 	// Start is day 0 of Day offsets and the first candidate random date;
-	// 0 = the panel's first bar.
+	// 0 = the panel's first bar, unless StartSet.
 	Start int64
+	// StartSet makes Start a date even at 0 (1970-01-01): with a panel
+	// from before 1970, 0 would be its first bar.
+	StartSet bool
 	// End bounds random dates (a random window ends by End); 0 = the
 	// panel's last bar.
 	End int64

@@ -55,7 +55,7 @@ func newView(p *data.Panel, groups map[string][]string, opt ApplyOptions) *view 
 		last = max(last, t[len(t)-1])
 	}
 	v.start, v.end = opt.Start, opt.End
-	if v.start == 0 {
+	if v.start == 0 && !opt.StartSet {
 		v.start = first
 	}
 	if v.end == 0 {
