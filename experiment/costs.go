@@ -400,7 +400,7 @@ func (c *CostSpec) applyModels(reg engine.Registry, t *engine.Terms, key string)
 				return
 			}
 		}
-		err = plug()
+		err = termsKeyHint(plug(), key, kind, replaced)
 	}
 	set("fee", c.Fee, map[string]bool{"commission_bps": c.CommissionBps != nil, "per_share": c.PerShare != nil,
 		"min_commission": c.MinCommission != nil, "maker_bps": c.MakerBps != nil, "taker_bps": c.TakerBps != nil}, func() (e error) {
@@ -431,6 +431,49 @@ func (c *CostSpec) applyModels(reg engine.Registry, t *engine.Terms, key string)
 		return e
 	})
 	return err
+}
+
+// termsKeyHint adds to an unknown key of kind's model table under the
+// terms' table key (borrow_unavailable under [costs.crypto.borrow]) that
+// it is a key of the terms' table; not for a key the model replaces
+// (borrow_rate beside a borrow model: refused there, and the model's own
+// key, rate, is in the list). Other errors are returned as they are.
+func termsKeyHint(err error, key, kind string, replaced map[string]bool) error {
+	var ue *strict.UnknownKeysError
+	if !errors.As(err, &ue) {
+		return err
+	}
+	var moved []string
+	for _, k := range ue.Keys {
+		name, ok := strings.CutPrefix(k, key+"."+kind+".")
+		if !ok || strings.Contains(name, ".") {
+			continue // a key of a table inside the model's
+		}
+		if _, r := replaced[name]; !r && slices.Contains(termsKeys(), name) {
+			moved = append(moved, name)
+		}
+	}
+	switch len(moved) {
+	case 0:
+		return err
+	case 1:
+		return fmt.Errorf("%w; %s is a key of the terms' table %s, beside %s, not of the %s model's", err, moved[0], key, kind, kind)
+	}
+	return fmt.Errorf("%w; %s are keys of the terms' table %s, beside %s, not of the %s model's", err, strings.Join(moved, ", "), key, kind, kind)
+}
+
+// termsKeys are the keys of a terms' table (CostSpec) that take a value,
+// not a model's table.
+func termsKeys() []string {
+	rt := reflect.TypeFor[CostSpec]()
+	var keys []string
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		if tag := f.Tag.Get("toml"); tag != "" && f.Type != reflect.TypeFor[ModelSpec]() {
+			keys = append(keys, tag)
+		}
+	}
+	return keys
 }
 
 // newModel builds the model spec names from the constructors of its kind

@@ -100,3 +100,33 @@ func TestModelTableListsOnlyKeysItTakes(t *testing.T) {
 		})
 	}
 }
+
+// A key of the terms' table written in a model's table (borrow_unavailable
+// under [costs.crypto.borrow]) was "unknown key" with the model's keys and
+// no word of where it goes; the error now says it is a key of the terms'
+// table. A key the model replaces (borrow_rate beside a borrow model) gets
+// no such hint: in the terms' table it is refused beside the model, and
+// the model's own (rate) is in the list.
+func TestModelTableNamesTheTermsKey(t *testing.T) {
+	for _, tc := range []struct{ name, extra, want, not string }{
+		{"borrow_unavailable", "[costs.crypto.borrow]\nmodel = \"borrow\"\nrate = 0.1\nborrow_unavailable = true\n",
+			`unknown key costs.crypto.borrow.borrow_unavailable (known for borrow model "borrow": rate, rates, times, yeardays); borrow_unavailable is a key of the terms' table costs.crypto, beside borrow, not of the borrow model's`, ""},
+		{"borrow_recall", "[costs.symbols.NVDA.borrow]\nmodel = \"borrow\"\nborrow_recall = \"2019-06-03\"\n",
+			`borrow_recall is a key of the terms' table costs.symbols.NVDA, beside borrow, not of the borrow model's`, ""},
+		{"max_participation under slippage", "[costs.equity.slippage]\nmodel = \"slippage\"\nmax_participation = 0.1\n",
+			`max_participation is a key of the terms' table costs.equity, beside slippage, not of the slippage model's`, ""},
+		{"borrow_rate replaced", "[costs.crypto.borrow]\nmodel = \"borrow\"\nborrow_rate = 0.1\n",
+			`unknown key costs.crypto.borrow.borrow_rate (`, "terms' table"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse("m.toml", costsModelsBase+tc.extra)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.engineBase(engine.Registry{}, classesOf(map[string]data.Class{"NVDA": data.Equity}))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || tc.not != "" && strings.Contains(err.Error(), tc.not) {
+				t.Errorf("%v, want an error with %q (and not %q)", err, tc.want, tc.not)
+			}
+		})
+	}
+}
