@@ -89,6 +89,48 @@ func LockFile(dir string) string {
 	return filepath.Join(filepath.Dir(dir), lockName(filepath.Base(dir)))
 }
 
+// RealDir is the folder dir leads to, whose lock a run writing it holds:
+// its absolute path with every symlink resolved (filepath.EvalSymlinks).
+// A dir that does not exist (a first run's, or one a run is between its
+// two renames) is its parent's real path and its name, the name followed
+// when it is a link that leads nowhere now (ln -s out/sweep latest, the
+// run replacing out/sweep). A reader given a link to a results folder
+// takes the lock of the folder it leads to, beside that folder: beside
+// the link, it took a lock nobody else takes.
+func RealDir(dir string) (string, error) {
+	return realDir(dir, 0)
+}
+
+// realDir is RealDir after depth links followed.
+func realDir(dir string, depth int) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		return r, nil
+	}
+	if depth >= 255 {
+		return "", fmt.Errorf("%s: too many levels of symbolic links", dir)
+	}
+	parent := filepath.Dir(abs)
+	if parent == abs {
+		return abs, nil
+	}
+	rp, err := realDir(parent, depth+1)
+	if err != nil {
+		return "", err
+	}
+	p := filepath.Join(rp, filepath.Base(abs))
+	if to, err := os.Readlink(p); err == nil {
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(rp, to)
+		}
+		return realDir(to, depth+1)
+	}
+	return p, nil
+}
+
 // LockDir takes the lock of the results folder <out>/<slug> (creating
 // out and the lock file as needed), writing holder into the lock file.
 // When another process holds it, LockDir returns a *LockedError when wait

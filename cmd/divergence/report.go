@@ -272,11 +272,24 @@ func notOthersTable(path string) error {
 // folder), which left a lock file beside it (.notres.lock) for an error,
 // unless its lock file is there already (a run made it: the folder is
 // missing while the run is between its two renames); a folder whose
-// lock cannot be made (a read-only parent) is read without it.
+// lock cannot be made (a read-only parent) is read without it. A folder
+// given through a symlink is locked beside the folder it leads to
+// (experiment.RealDir), where the run writing it locks it.
 func lockResults(ctx context.Context, cmd, dir string, args []string, wait *waitFlag, stderr io.Writer) (*experiment.Lock, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, nil
+	}
+	// A folder given through a symlink (ln -s out/sweep latest) is locked
+	// where the run writing it locks it, beside the folder the link leads
+	// to (out/.sweep.lock), and named in messages as given, then as the
+	// folder it leads to.
+	name := dir
+	if real, err := experiment.RealDir(abs); err == nil {
+		if parent, err := experiment.RealDir(filepath.Dir(abs)); err == nil && filepath.Join(parent, filepath.Base(abs)) != real {
+			name = dir + " (" + real + ")"
+		}
+		abs = real
 	}
 	if results.Finished(dir) != nil {
 		// Not (now) a results folder: no lock is made for it, unless a
@@ -294,7 +307,7 @@ func lockResults(ctx context.Context, cmd, dir string, args []string, wait *wait
 	l, err := experiment.ReadLockDirUpTo(ctx, filepath.Dir(abs), filepath.Base(abs), holder(append([]string{cmd}, args...)), waiting, wait.upTo())
 	var locked *experiment.LockedError
 	if errors.As(err, &locked) {
-		return nil, fmt.Errorf("%s: %s", cmd, locked.Says(dir))
+		return nil, fmt.Errorf("%s: %s", cmd, locked.Says(name))
 	}
 	if err != nil && ctx.Err() == nil {
 		// A folder whose parent this user cannot write (a report of
