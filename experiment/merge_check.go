@@ -292,6 +292,11 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 		if p := filepath.Dir(d); !slices.Contains(parents, p) {
 			parents = append(parents, p)
 		}
+		// A shard given through a symlink: its siblings' locks are
+		// beside the folder it leads to.
+		if r, err := RealDir(d); err == nil && !slices.Contains(parents, filepath.Dir(r)) {
+			parents = append(parents, filepath.Dir(r))
+		}
 	}
 	writer := func(parent, name string) string {
 		if ref.writing == nil {
@@ -336,8 +341,13 @@ func checkShards(dirs []string, ms []*ShardManifest, ref shardRef) ([]int, []str
 		default:
 			// A shard run again while the merge reads its folder would
 			// replace it under the merge.
-			d := dirs[at[0]]
-			if h := writer(filepath.Dir(d), filepath.Base(d)); h != "" {
+			// Its lock is beside the folder, which a shard given through
+			// a symlink is not (RealDir).
+			d, lk := dirs[at[0]], dirs[at[0]]
+			if r, err := RealDir(d); err == nil {
+				lk = r
+			}
+			if h := writer(filepath.Dir(lk), filepath.Base(lk)); h != "" {
 				problems = append(problems, fmt.Sprintf("%s (shard %d of %d) is being written by %s, which replaces it whole; wait for it to finish and merge again", d, k, n, h))
 				continue
 			}

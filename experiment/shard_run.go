@@ -395,7 +395,15 @@ func mergedBands(states []*shardState, i int) (*metrics.Bands, []int64, error) {
 func waitForShards(ctx context.Context, f *File, dirs []string, opt Options) ([]string, error) {
 	prefix := "." + results.Slug(f.Name) + "-shard-"
 	seen := map[string]bool{}
-	for _, d := range dirs {
+	// The folders given, as they lead to (RealDir): a shard given through
+	// a symlink has its lock beside the folder it leads to, not the link.
+	given := make([]string, len(dirs))
+	for i, d := range dirs {
+		if given[i], _ = RealDir(d); given[i] == "" {
+			given[i] = d
+		}
+	}
+	for _, d := range given {
 		parent := filepath.Dir(d)
 		if seen[parent] {
 			continue
@@ -416,7 +424,7 @@ func waitForShards(ctx context.Context, f *File, dirs []string, opt Options) ([]
 			}
 			lock.Release()
 			d := filepath.Join(parent, name)
-			if _, err := os.Stat(filepath.Join(d, ShardFile)); err == nil && !slices.Contains(dirs, d) {
+			if _, err := os.Stat(filepath.Join(d, ShardFile)); err == nil && !slices.Contains(dirs, d) && !slices.Contains(given, d) {
 				dirs = append(dirs, d)
 			}
 		}
