@@ -80,3 +80,35 @@ func TestReadersThroughSymlinkWaitForTheRun(t *testing.T) {
 		t.Errorf("got %v\nwant it to say %q", err, want)
 	}
 }
+
+// An --out inside a results folder given through a symlink (or inside
+// it through a symlink) is refused as one inside the folder itself is:
+// the paths were compared as written, so report latest --out
+// out/small-synthetic/runs/page.html wrote into the run's folder.
+func TestOutInsideResultsThroughSymlink(t *testing.T) {
+	out := t.TempDir()
+	if _, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", out, "--no-report", "--no-db"); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(out, "small-synthetic")
+	link := filepath.Join(t.TempDir(), "latest")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"report", link, "--out", filepath.Join(dir, "runs", "page.html")},
+		{"report", dir, "--out", filepath.Join(link, "runs", "page.html")},
+		{"compare", link, "--out", filepath.Join(dir, "equity.png")},
+	} {
+		t.Run(strings.Join(args[:2], " ")+" --out "+filepath.Base(args[3]), func(t *testing.T) {
+			_, _, err := cli(t, args...)
+			if err == nil || !strings.Contains(err.Error(), "inside the results folder") {
+				t.Errorf("got %v, want --out refused as inside the results folder", err)
+			}
+		})
+	}
+	// The command's own file there is fine.
+	if _, _, err := cli(t, "report", link, "--out", filepath.Join(dir, "report.html")); err != nil {
+		t.Errorf("report through the link to its own file in the folder: %v", err)
+	}
+}

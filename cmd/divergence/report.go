@@ -199,6 +199,8 @@ func printComparison(w io.Writer, c *report.Comparison, by string) {
 // folders dirs, but for the names in mine (the command's own files
 // there): report --out DIR/manifest.json wrote the page over the
 // manifest, and the folder could no longer be read.
+// Paths are compared as written and as they lead to (experiment.RealDir):
+// a folder or an --out given through a symlink is the folder it leads to.
 func outsideResults(cmd, path string, dirs []string, mine ...string) error {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -209,15 +211,31 @@ func outsideResults(cmd, path string, dirs []string, mine ...string) error {
 		if err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(ad, abs)
-		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			continue
+		rel, inside := within(ad, abs)
+		if !inside {
+			rd, err1 := experiment.RealDir(ad)
+			ra, err2 := experiment.RealDir(abs)
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			if rel, inside = within(rd, ra); !inside {
+				continue
+			}
 		}
 		if !slices.Contains(mine, rel) {
 			return fmt.Errorf("%s: --out %s is inside the results folder %s: it would write over its files; give a path outside it (or leave --out out)", cmd, path, d)
 		}
 	}
 	return nil
+}
+
+// within is path relative to dir, and whether path is dir or under it.
+func within(dir, path string) (string, bool) {
+	rel, err := filepath.Rel(dir, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return rel, true
 }
 
 // compareHeader begins the first line of the table compare writes: its
