@@ -112,7 +112,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	query := fs.String("query", "", "DuckDB query returning the bars (time, symbol, open, high, low, close, volume)")
 	symbols := fs.String("symbols", "", "comma-separated symbols to import from a table or query (default: all)")
 	columns := fs.String("columns", "", "column renames, e.g. time=open_time,symbol=ticker,close=px_last")
-	start := fs.String("start", "", "first date (YYYY-MM-DD, 00:00 UTC) or instant (RFC 3339 with Z or an offset: 2025-01-02T14:30:00Z) to import, from files or a table or query; a file is still read and checked whole")
+	start := fs.String("start", "", "first date (YYYY-MM-DD, 00:00 UTC) or instant (RFC 3339 with Z or an offset: 2025-01-02T14:30:00Z) to import, from files or a table or query; a file is still read and checked whole, and its bars keep the whole file's interval")
 	end := fs.String("end", "", "date or instant before which to import (exclusive), from files or a table or query")
 	bar := fs.String("bar", "", "resample a table or query to 1m, 5m, 15m, 1h, 4h or 1d bars")
 	wait := addWait(fs, waitFlag{d: duckdb.DefaultCatalogWait}, "how long to wait for another process that holds the catalog: a duration, nothing (as long as it takes) or 0 (not at all)")

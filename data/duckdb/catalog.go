@@ -52,11 +52,13 @@ CREATE TABLE IF NOT EXISTS instruments (
 	n_rows   BIGINT NOT NULL,
 	synthetic BOOLEAN NOT NULL DEFAULT false, -- imported from a folder of generated prices
 	no_adj_close BOOLEAN NOT NULL DEFAULT false, -- the file had no adjusted close: adj_close holds the close
-	notes VARCHAR NOT NULL DEFAULT ''    -- what the reader noted of the file (newest first, …): a JSON array, '' for none
+	notes VARCHAR NOT NULL DEFAULT '',   -- what the reader noted of the file (newest first, …): a JSON array, '' for none
+	interval_ns BIGINT NOT NULL DEFAULT 0 -- the bars' interval, the whole file's (a window of it keeps it); 0: detected from the bars (an earlier import)
 );
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS synthetic BOOLEAN DEFAULT false;
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS no_adj_close BOOLEAN DEFAULT false;
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS notes VARCHAR DEFAULT '';
+ALTER TABLE instruments ADD COLUMN IF NOT EXISTS interval_ns BIGINT DEFAULT 0;
 CREATE TABLE IF NOT EXISTS bars (
 	symbol    VARCHAR NOT NULL,
 	ts        TIMESTAMP_NS NOT NULL, -- the bar's open (daily bars: 00:00 UTC of its date)
@@ -340,7 +342,7 @@ func readable(db *sql.DB) bool {
 		return false
 	}
 	var cols, keys int
-	if err := db.QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = 'instruments' AND column_name IN ('synthetic', 'no_adj_close', 'notes')`).Scan(&cols); err != nil || cols != 3 {
+	if err := db.QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = 'instruments' AND column_name IN ('synthetic', 'no_adj_close', 'notes', 'interval_ns')`).Scan(&cols); err != nil || cols != 4 {
 		return false
 	}
 	if err := db.QueryRow(`SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'instruments' AND constraint_type = 'PRIMARY KEY'`).Scan(&keys); err != nil || keys != 0 {
@@ -397,6 +399,11 @@ type Entry struct {
 	// imported by an earlier version has neither.
 	NoAdjClose bool
 	Notes      []string
+	// Interval is the bars' interval as read (data.Series.Interval): the
+	// whole file's for a window of it (ImportOptions.Start, End), which a
+	// few bars of it do not tell. 0: not recorded (an earlier import),
+	// detected from the bars when loaded.
+	Interval data.Interval
 }
 
 // Imported is what ImportReport did: the entries written, in the order of
@@ -479,7 +486,7 @@ func PrepareImport(ctx context.Context, paths []string, opt ImportOptions) (*Pre
 		}
 		series[i] = s
 		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1],
-			Rows: s.Len(), Source: s.Source, SHA256: sum, NoAdjClose: s.NoAdjClose, Notes: s.Notes}
+			Rows: s.Len(), Source: s.Source, SHA256: sum, NoAdjClose: s.NoAdjClose, Notes: s.Notes, Interval: s.Interval}
 		res.Intervals = append(res.Intervals, s.Interval)
 		for _, n := range s.Notes {
 			res.Notes = append(res.Notes, path+": "+n)
@@ -605,9 +612,9 @@ func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Serie
 	if err != nil {
 		return err
 	}
-	res, err := conn.ExecContext(ctx, `INSERT INTO instruments (symbol, class, source, sha256, first_ts, last_ts, n_rows, synthetic, no_adj_close, notes)
-		SELECT ?, ?, ?, ?, min(ts), max(ts), count(*), ?, ?, ? FROM bars WHERE symbol = ?`,
-		s.Symbol, s.Class.String(), e.Source, e.SHA256, data.IsSyntheticFile(e.Source), s.NoAdjClose, storedNotes(s.Notes), s.Symbol)
+	res, err := conn.ExecContext(ctx, `INSERT INTO instruments (symbol, class, source, sha256, first_ts, last_ts, n_rows, synthetic, no_adj_close, notes, interval_ns)
+		SELECT ?, ?, ?, ?, min(ts), max(ts), count(*), ?, ?, ?, ? FROM bars WHERE symbol = ?`,
+		s.Symbol, s.Class.String(), e.Source, e.SHA256, data.IsSyntheticFile(e.Source), s.NoAdjClose, storedNotes(s.Notes), int64(s.Interval), s.Symbol)
 	if err != nil {
 		return err
 	}
@@ -733,7 +740,7 @@ func (c *Catalog) list(ctx context.Context, q interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }) ([]Entry, error) {
 	rows, err := q.QueryContext(ctx, `SELECT symbol, class, source, sha256, epoch_ns(first_ts), epoch_ns(last_ts), n_rows, coalesce(synthetic, false),
-			coalesce(no_adj_close, false), coalesce(notes, '')
+			coalesce(no_adj_close, false), coalesce(notes, ''), coalesce(interval_ns, 0)
 		FROM instruments ORDER BY symbol`)
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
@@ -745,13 +752,14 @@ func (c *Catalog) list(ctx context.Context, q interface {
 		var class string
 		var n int64
 		var notes string
-		if err := rows.Scan(&e.Symbol, &class, &e.Source, &e.SHA256, &e.First, &e.Last, &n, &e.Synthetic, &e.NoAdjClose, &notes); err != nil {
+		var iv int64
+		if err := rows.Scan(&e.Symbol, &class, &e.Source, &e.SHA256, &e.First, &e.Last, &n, &e.Synthetic, &e.NoAdjClose, &notes, &iv); err != nil {
 			return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
 		}
 		if e.Class, err = data.ParseClass(class); err != nil {
 			return nil, fmt.Errorf("duckdb: catalog %s: instrument %s: %w", c.path, e.Symbol, err)
 		}
-		e.Rows = int(n)
+		e.Rows, e.Interval = int(n), data.Interval(iv)
 		if e.Notes, err = readNotes(notes); err != nil {
 			return nil, fmt.Errorf("duckdb: catalog %s: instrument %s: notes: %w", c.path, e.Symbol, err)
 		}
@@ -969,7 +977,10 @@ func loadSeries(ctx context.Context, ar *goduckdb.Arrow, e Entry) (data.Series, 
 	if s.Len() != e.Rows {
 		return s, fmt.Errorf("read %d bars, the instrument table says %d", s.Len(), e.Rows)
 	}
-	s.SetInterval()
+	s.Interval = e.Interval // as imported: a window's is the whole file's
+	if s.Interval <= 0 {
+		s.SetInterval()
+	}
 	return s, nil
 }
 
@@ -1011,7 +1022,7 @@ func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Im
 	for i := range p.Series {
 		s := &p.Series[i]
 		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1], Rows: s.Len(),
-			Source: src.String(), SHA256: sum, Synthetic: p.Synthetic, NoAdjClose: s.NoAdjClose, Notes: s.Notes}
+			Source: src.String(), SHA256: sum, Synthetic: p.Synthetic, NoAdjClose: s.NoAdjClose, Notes: s.Notes, Interval: s.Interval}
 		res.Intervals = append(res.Intervals, s.Interval)
 		res.Repairs = append(res.Repairs, s.Repairs...)
 	}

@@ -80,11 +80,12 @@ func TestCatalogImportListLoad(t *testing.T) {
 		t.Errorf("Arrow records handed to DuckDB: %d bytes not released", m)
 	}
 	first, last := data.Day(2024, 1, 2), data.Day(2024, 1, 5)
+	// Four bars a day apart, 01-02 … 01-05: interval 1d.
 	wantList := []Entry{
-		{Symbol: "NVDA", Class: data.Equity, First: first, Last: last, Rows: 4, Source: nvda, SHA256: sha(t, nvda)},
+		{Symbol: "NVDA", Class: data.Equity, First: first, Last: last, Rows: 4, Source: nvda, SHA256: sha(t, nvda), Interval: data.Daily},
 		// Yahoo's file without an adjusted close: the entry says so
 		// (TestCatalogKeepsWhatTheReaderSaid).
-		{Symbol: "TAO", Class: data.Crypto, First: first, Last: last, Rows: 4, Source: tao, SHA256: sha(t, tao), NoAdjClose: true},
+		{Symbol: "TAO", Class: data.Crypto, First: first, Last: last, Rows: 4, Source: tao, SHA256: sha(t, tao), NoAdjClose: true, Interval: data.Daily},
 	}
 	if !reflect.DeepEqual(entries, []Entry{wantList[1], wantList[0]}) {
 		t.Errorf("Import = %+v\nwant %+v", entries, wantList)
@@ -133,7 +134,7 @@ func TestCatalogImportListLoad(t *testing.T) {
 	}
 	list, _ = c.List(ctx)
 	wantList[0] = Entry{Symbol: "NVDA", Class: data.Equity, First: data.Day(2025, 3, 3), Last: data.Day(2025, 3, 3),
-		Rows: 1, Source: nvda2, SHA256: sha(t, nvda2), NoAdjClose: true}
+		Rows: 1, Source: nvda2, SHA256: sha(t, nvda2), NoAdjClose: true} // one bar: no interval
 	if !reflect.DeepEqual(list, wantList) {
 		t.Errorf("after re-import List = %+v\nwant %+v", list, wantList)
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 // TestHoldCatalogHelper is not a test: run by TestCatalogWaitsForHolder
@@ -201,23 +203,32 @@ func TestCatalogReadersShare(t *testing.T) {
 			t.Errorf("read-only: %v\nto write: %v\nwant the same", ro, rw)
 		}
 	})
-	t.Run("an older layout is brought up to date", func(t *testing.T) {
-		db, err := sql.Open("duckdb", path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = db.Exec("ALTER TABLE instruments DROP COLUMN notes")
-		db.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := OpenCatalogWith(ctx, path, CatalogOptions{ReadOnly: true, Wait: -1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer r.Close()
-		if es, err := r.List(ctx); err != nil || len(es) != 1 || es[0].Rows != 2 {
-			t.Fatalf("List = %+v, %v; want XYZ with 2 rows", es, err)
-		}
-	})
+	// A catalog of an earlier version, without a column added since: its
+	// instruments have no interval recorded, which Load detects from the
+	// bars (XYZ's two, a day apart: 1d).
+	for _, col := range []string{"notes", "interval_ns"} {
+		t.Run("an older layout is brought up to date: no "+col, func(t *testing.T) {
+			db, err := sql.Open("duckdb", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = db.Exec("ALTER TABLE instruments DROP COLUMN " + col)
+			db.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := OpenCatalogWith(ctx, path, CatalogOptions{ReadOnly: true, Wait: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if es, err := r.List(ctx); err != nil || len(es) != 1 || es[0].Rows != 2 {
+				t.Fatalf("List = %+v, %v; want XYZ with 2 rows", es, err)
+			}
+			p, err := r.Load(ctx, []string{"XYZ"})
+			if err != nil || p.Series[0].Interval != data.Daily {
+				t.Fatalf("Load: %v; want XYZ's interval 1d, detected", err)
+			}
+		})
+	}
 }

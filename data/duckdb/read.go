@@ -381,10 +381,11 @@ func window(path string, s data.Series, w span) (data.Series, error) {
 	if lo == 0 && hi == s.Len() {
 		return s, nil
 	}
+	// The window keeps the file's interval (Bars copies it): a few bars
+	// of it tell another (a Friday and a Monday are three days apart,
+	// two hourly bars across a gap five hours), which the import's
+	// "1h bars" line said and the catalog stored.
 	cut := s.Bars(lo, hi)
-	if cut.Len() >= 2 {
-		cut.SetInterval() // else the file's, which one bar cannot tell
-	}
 	cut.Repairs = nil
 	for _, r := range s.Repairs {
 		if w.holds(r.Time) {
