@@ -172,9 +172,18 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 	var waited time.Duration
 	for {
 		ok, err := tryLock(f, shared)
-		// A holder writes its line as soon as it has the lock, and the
-		// last reader out holds it a moment with no line (Release, as it
-		// clears the text): while the text is empty, look again for a
+		if err == nil && !ok {
+			// The last reader out holds the lock exclusively while it
+			// clears the text, under the text mutex (Release): once the
+			// mutex is had, it has gone, however long it took.
+			done := textMutex(out)
+			ok, err = tryLock(f, shared)
+			done()
+		}
+		// A holder writes its line as soon as it has the lock, and,
+		// where the folder cannot be locked for the text mutex (some
+		// network file systems), the last reader out holds it a moment
+		// with no line unseen: while the text is empty, look again for a
 		// short while before saying who holds it (a reader refused
 		// beside readers only, "being written by another run"). A reader
 		// looks again whatever the text says: by the time it reads it,
@@ -338,6 +347,7 @@ func (l *Lock) Release() {
 	}
 	if !l.shared {
 		l.f.Truncate(0) // still held: nobody reads a stale holder
+		l.f.Close()     // closing releases the flock
 	} else {
 		done := textMutex(l.out)
 		b, _ := io.ReadAll(io.NewSectionReader(l.f, 0, 1<<20))
@@ -351,9 +361,12 @@ func (l *Lock) Release() {
 		if last, _ := tryLock(l.f, false); last {
 			l.f.Truncate(0)
 		}
+		// The mutex is let go of after the lock (closing releases the
+		// flock): a reader or a run refused meanwhile, which then takes
+		// the mutex, finds the lock free (lockDir).
+		l.f.Close()
 		done()
 	}
-	l.f.Close() // closing releases the flock
 	l.f = nil
 }
 
