@@ -69,6 +69,13 @@ symbols = ["ABC"]
 			if first, last := c.Time[0], c.Time[c.Len()-1]; first != tc.first || last != tc.last {
 				t.Errorf("runs from %s to %s, want %s to %s", data.FormatStamp(first), data.FormatStamp(last), data.FormatStamp(tc.first), data.FormatStamp(tc.last))
 			}
+			// Daily bars stamped on or after an end given as a date are
+			// past it, not bars it falls inside (cutAt): no such note.
+			for _, n := range o.Notes {
+				if strings.Contains(n, "falls inside") {
+					t.Errorf("note %q: every bar here ends by the end or starts at or after it", n)
+				}
+			}
 		})
 	}
 }
@@ -202,5 +209,65 @@ symbols = ["ABC"]
 	}
 	if want := data.Day(1970, 1, 2); at < 0 || s.Time[at] != want || s.Close[at] != 50 {
 		t.Fatalf("the jump lands at bar %d (%v), want a close of 50 on %s", at, s.Time, data.FormatStamp(want))
+	}
+}
+
+// An out-of-sample window ending at 1970-01-01 (0 ns) ends there: its
+// panel was cut at 0 with data.Panel.Window, for which 0 is no bound, and
+// its run went on to the data's end. Weekdays 1969-11-03 … 1970-02-27;
+// start 1969-12-02, 15 in-sample days to 12-17, 15 out-of-sample days to
+// 1970-01-01: the first window's out-of-sample run ends on 1969-12-31,
+// its last weekday before the end, and the stitched curve goes forward.
+func TestWalkForwardWindowEndingAtTheEpoch(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	k := 0
+	for d := time.Date(1969, 11, 3, 0, 0, 0, 0, time.UTC); d.Before(time.Date(1970, 2, 28, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			p := 100 + float64(k%7)
+			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", d.Format("2006-01-02"), p, p, p, p)
+			k++
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "abc.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse("x.toml", fmt.Sprintf(`name = "x"
+cash = 10000.0
+start = "1969-12-02"
+[data]
+dir = %q
+files = { ABC = "abc.csv" }
+[[strategy]]
+name = "sma"
+type = "sma-cross"
+[strategy.params]
+symbol = "ABC"
+slow = 10
+[strategy.sweep]
+fast = [2, 3]
+[walkforward]
+in_sample_days = 15
+out_of_sample_days = 15
+`, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.WalkForward) == 0 || len(o.WalkForward[0].Windows) < 2 {
+		t.Fatal("want two walk-forward windows at least")
+	}
+	wf := o.WalkForward[0]
+	if w := wf.Windows[0]; w.OOSEnd != 0 {
+		t.Fatalf("first window's out of sample ends %s, want 1970-01-01", data.FormatStamp(w.OOSEnd))
+	}
+	for i := 1; i < wf.Curve.Len(); i++ {
+		if wf.Curve.Time[i] <= wf.Curve.Time[i-1] {
+			t.Fatalf("stitched curve goes back at point %d: %s after %s", i, data.FormatStamp(wf.Curve.Time[i]), data.FormatStamp(wf.Curve.Time[i-1]))
+		}
 	}
 }

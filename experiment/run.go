@@ -1437,6 +1437,19 @@ func panelFrom(p *data.Panel, t int64) *data.Panel {
 	return out
 }
 
+// panelBefore is p's bars before t: p.Window(0, t), for which t = 0
+// (1970-01-01T00:00Z) is no bound.
+func panelBefore(p *data.Panel, t int64) *data.Panel {
+	if t != 0 {
+		return p.Window(0, t)
+	}
+	out := &data.Panel{Synthetic: p.Synthetic, Description: p.Description, Series: make([]data.Series, len(p.Series))}
+	for i, s := range p.Series {
+		out.Series[i] = s.Bars(0, sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= 0 }))
+	}
+	return out
+}
+
 // benchCoverage notes the benchmarks whose bars do not span the runs
 // (from, to) within a week at either end: their beta, correlation and
 // capture are measured on the part they cover, with a meaning that part
@@ -2283,7 +2296,7 @@ func firstRuin(c *engine.Curve) int {
 	return slices.IndexFunc(c.Equity, func(e float64) bool { return e <= 0 })
 }
 
-// cutAt is p with the bars before end alone (data.Panel.Window), less a
+// cutAt is p with the bars before end alone (panelBefore), less a
 // bar stamped before end that closes after it (engine.BarEnd): a daily
 // bar stamped before an end given as an instant (an equity's session of
 // that day opening after a 12:00Z end), or an intraday bar that the end
@@ -2291,7 +2304,7 @@ func firstRuin(c *engine.Curve) int {
 // come after the end, and it is left out. daily and intraday name the
 // bars left out so, as "SYMBOL (day)" and "SYMBOL (instant)".
 func cutAt(p *data.Panel, end int64) (q *data.Panel, daily, intraday []string) {
-	q = p.Window(0, end)
+	q = panelBefore(p, end)
 	for i := range q.Series {
 		s := &q.Series[i]
 		n := s.Len()
