@@ -30,6 +30,11 @@ import (
 //     into a folder being read, naming its readers, and a reader of a
 //     folder being written, naming the run; readers never wait for
 //     readers;
+//   - a run waiting for readers (Options.Wait) holds <out>/.<slug>.lock-wait
+//     exclusively, naming itself in it, until it has the lock: readers
+//     coming in meanwhile are refused (or wait) as by a run writing the
+//     folder, so that readers taking turns cannot keep it waiting
+//     forever;
 //   - a .tmp- or .old- folder whose slug's lock nobody holds was left by
 //     a run that died (kill -9, power loss): the next run into <out>
 //     removes it (an .old- folder whose <slug> is missing is the previous
@@ -82,6 +87,58 @@ type Lock struct {
 
 // lockName is the lock file of slug's folder.
 func lockName(slug string) string { return "." + slug + ".lock" }
+
+// gateName is the file a run waiting for the readers of slug's folder
+// holds locked (lockDir), naming itself in it: readers coming in wait
+// behind it.
+func gateName(slug string) string { return lockName(slug) + "-wait" }
+
+// runWaiting reports the holder line of a run waiting for the readers of
+// <out>/<slug> (its gate held), "" when none waits. The gate file is not
+// made: a folder without one has no run waiting.
+func runWaiting(out, slug string) string {
+	path := filepath.Join(out, gateName(slug))
+	g, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer g.Close() // releases the flock when taken
+	if ok, err := tryLock(g, true); err != nil || ok {
+		return ""
+	}
+	b, _ := os.ReadFile(path)
+	h := strings.Join(holderLines(string(b)), "; ")
+	if h == "" {
+		h = "another run (it has not yet written who it is)"
+	}
+	return h
+}
+
+// takeGate takes, for a run about to wait for the folder's readers, the
+// gate of <out>/<slug> (gateName), writing holder in it; nil when another
+// run waiting holds it (or it cannot be made: the run waits without it).
+func takeGate(out, slug, holder string) *os.File {
+	g, err := os.OpenFile(filepath.Join(out, gateName(slug)), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil
+	}
+	if ok, err := tryLock(g, false); err != nil || !ok {
+		g.Close()
+		return nil
+	}
+	if err := g.Truncate(0); err == nil {
+		g.WriteAt([]byte(holderText(holder)+"\n"), 0)
+	}
+	return g
+}
+
+// holderText is holder as a lock file names it: one line, pid when "".
+func holderText(holder string) string {
+	if holder == "" {
+		holder = fmt.Sprintf("pid %d", os.Getpid())
+	}
+	return strings.TrimSpace(strings.ReplaceAll(holder, "\n", " "))
+}
 
 // LockFile is the lock file of the results folder dir (<out>/<slug>):
 // <out>/.<slug>.lock, made by the first run into it and left in place.
@@ -170,9 +227,24 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 	}
 	waiting := false
 	var waited time.Duration
+	// gate: held by this run while it waits for readers (takeGate);
+	// gated: the run waiting that keeps this reader out (runWaiting).
+	var gate *os.File
+	defer func() {
+		if gate != nil {
+			gate.Close() // had or given up: readers may come in again
+		}
+	}()
 	for {
-		ok, err := tryLock(f, shared)
-		if err == nil && !ok {
+		gated := ""
+		if shared {
+			gated = runWaiting(out, slug)
+		}
+		ok, err := false, error(nil)
+		if gated == "" {
+			ok, err = tryLock(f, shared)
+		}
+		if gated == "" && err == nil && !ok {
 			// The last reader out holds the lock exclusively while it
 			// clears the text, under the text mutex (Release): once the
 			// mutex is had, it has gone, however long it took.
@@ -189,7 +261,7 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 		// looks again whatever the text says: by the time it reads it,
 		// the last reader it met may have gone and another come in,
 		// whose line is no writer's.
-		for settle := 0; err == nil && !ok && settle < 50 && (shared || unnamed(path)); settle++ {
+		for settle := 0; gated == "" && err == nil && !ok && settle < 50 && (shared || unnamed(path)); settle++ {
 			time.Sleep(2 * time.Millisecond)
 			ok, err = tryLock(f, shared)
 		}
@@ -201,6 +273,10 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 			break
 		}
 		if wait == nil || upTo > 0 && waited >= upTo {
+			if gated != "" {
+				f.Close()
+				return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: gated + " (waiting for its readers to finish)", Waited: waited}
+			}
 			// Who holds it: a writer when a reader is refused; readers
 			// when a writer is and a reader would not be.
 			read := false
@@ -213,8 +289,14 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 			f.Close()
 			return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: strings.Join(holderLines(string(b)), "; "), Waited: waited, Read: read}
 		}
+		if !shared && gate == nil {
+			gate = takeGate(out, slug, holder)
+		}
 		if !waiting {
 			b, _ := os.ReadFile(path)
+			if gated != "" {
+				b = []byte(gated)
+			}
 			line := waitingLine(filepath.Join(out, slug), string(b))
 			if upTo > 0 {
 				line += fmt.Sprintf(" (up to %v)", upTo)
@@ -236,10 +318,7 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 		}
 		waited += d
 	}
-	if holder == "" {
-		holder = fmt.Sprintf("pid %d", os.Getpid())
-	}
-	holder = strings.TrimSpace(strings.ReplaceAll(holder, "\n", " ")) // one line
+	holder = holderText(holder)
 	if !shared {
 		if err := f.Truncate(0); err == nil {
 			f.WriteAt([]byte(holder+"\n"), 0)
