@@ -275,7 +275,7 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 		if wait == nil || upTo > 0 && waited >= upTo {
 			if gated != "" {
 				f.Close()
-				return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: gated + " (waiting for its readers to finish)", Waited: waited}
+				return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: gated + " (waiting to write it)", Waited: waited}
 			}
 			// Who holds it: a writer when a reader is refused; readers
 			// when a writer is and a reader would not be.

@@ -85,7 +85,7 @@ func TestRunWaitingKeepsNewReadersOut(t *testing.T) {
 			<-waiting
 			_, err = ReadLockDirUpTo(ctx, out, "x", "pid 12, reader b", nil, 0)
 			var le *LockedError
-			if !errors.As(err, &le) || le.Read || le.Holder != run+" (waiting for its readers to finish)" {
+			if !errors.As(err, &le) || le.Read || le.Holder != run+" (waiting to write it)" {
 				t.Fatalf("reader coming in while a run waits: %v, want refused naming the run", err)
 			}
 			if tc.upTo == 0 {
