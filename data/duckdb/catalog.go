@@ -102,6 +102,10 @@ type Catalog struct {
 	// mem allocates the Arrow records handed to DuckDB (C memory, since
 	// DuckDB keeps pointers to them while it scans).
 	mem memory.Allocator
+	// noInterval: opened read-only with the layout of a version before
+	// instruments.interval_ns (which only a write adds): every entry's
+	// Interval is 0, detected from the bars when loaded.
+	noInterval bool
 	// afterWrite, when set (by tests), runs inside the import transaction
 	// after the i-th series is written; an error aborts the import.
 	afterWrite func(i int) error
@@ -299,8 +303,8 @@ func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Cat
 	}
 	db := sql.OpenDB(c)
 	if opt.ReadOnly && path != "" {
-		if readable(db) {
-			return &Catalog{db: db, path: path, mem: mallocator.NewMallocator()}, nil
+		if ok, noInterval := readable(db); ok {
+			return &Catalog{db: db, path: path, mem: mallocator.NewMallocator(), noInterval: noInterval}, nil
 		}
 		// Not a catalog of this layout yet: open it to write, which
 		// creates or updates its tables (or says what is wrong).
@@ -335,24 +339,30 @@ func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Cat
 // readable reports whether db, a catalog opened read-only, has this
 // version's layout as it stands (schema, with the columns its ALTER TABLEs
 // add, and no primary key on instruments), so that nothing needs writing
-// before it is read.
-func readable(db *sql.DB) bool {
+// before it is read; noInterval when it lacks only interval_ns, read as
+// 0 (an earlier version's catalog: writing it first would need write
+// access to the file, which a shared catalog's readers may not have, and
+// would exclude other readers while it is read).
+func readable(db *sql.DB) (ok, noInterval bool) {
 	var v string
 	if err := db.QueryRow(`SELECT value FROM catalog_meta WHERE key = 'schema_version'`).Scan(&v); err != nil || v != schemaVersion {
-		return false
+		return false, false
 	}
-	var cols, keys int
-	if err := db.QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = 'instruments' AND column_name IN ('synthetic', 'no_adj_close', 'notes', 'interval_ns')`).Scan(&cols); err != nil || cols != 4 {
-		return false
+	var cols, keys, iv int
+	if err := db.QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = 'instruments' AND column_name IN ('synthetic', 'no_adj_close', 'notes')`).Scan(&cols); err != nil || cols != 3 {
+		return false, false
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM duckdb_columns() WHERE table_name = 'instruments' AND column_name = 'interval_ns'`).Scan(&iv); err != nil {
+		return false, false
 	}
 	if err := db.QueryRow(`SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'instruments' AND constraint_type = 'PRIMARY KEY'`).Scan(&keys); err != nil || keys != 0 {
-		return false
+		return false, false
 	}
 	var tables int
 	if err := db.QueryRow(`SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('bars', 'repairs')`).Scan(&tables); err != nil || tables != 2 {
-		return false
+		return false, false
 	}
-	return true
+	return true, iv == 0
 }
 
 // Close closes the database.
@@ -739,8 +749,12 @@ func (c *Catalog) List(ctx context.Context) ([]Entry, error) {
 func (c *Catalog) list(ctx context.Context, q interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }) ([]Entry, error) {
+	interval := "coalesce(interval_ns, 0)"
+	if c.noInterval {
+		interval = "0" // not recorded (readable)
+	}
 	rows, err := q.QueryContext(ctx, `SELECT symbol, class, source, sha256, epoch_ns(first_ts), epoch_ns(last_ts), n_rows, coalesce(synthetic, false),
-			coalesce(no_adj_close, false), coalesce(notes, ''), coalesce(interval_ns, 0)
+			coalesce(no_adj_close, false), coalesce(notes, ''), `+interval+`
 		FROM instruments ORDER BY symbol`)
 	if err != nil {
 		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)

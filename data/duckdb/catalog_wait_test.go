@@ -232,3 +232,52 @@ func TestCatalogReadersShare(t *testing.T) {
 		})
 	}
 }
+
+// A catalog of the version before instruments.interval_ns is read as it
+// stands, not first brought up to date by a write: a reader may not
+// write the file (a shared catalog), and another process reading it at
+// once (here a child holding it read-only) kept it from writing it:
+// ErrCatalogBusy. XYZ's two bars a day apart: 1d, detected.
+func TestCatalogBeforeIntervalsReadAsItStands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "XYZ.csv")
+	if err := os.WriteFile(csvPath, []byte("date,open,high,low,close\n2024-01-02,10,11,9,10.5\n2024-01-03,10.5,12,10,11\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "c.duckdb")
+	c, err := OpenCatalog(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Import(context.Background(), []string{csvPath}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec("ALTER TABLE instruments DROP COLUMN interval_ns")
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	holdCatalogAs(t, path, true)
+	r, err := OpenCatalogWith(ctx, path, CatalogOptions{ReadOnly: true, Wait: -1})
+	if err != nil {
+		t.Fatalf("a second reader of an earlier version's catalog: %v", err)
+	}
+	defer r.Close()
+	es, err := r.List(ctx)
+	if err != nil || len(es) != 1 || es[0].Rows != 2 || es[0].Interval != 0 {
+		t.Fatalf("List = %+v, %v; want XYZ with 2 rows, no interval recorded", es, err)
+	}
+	p, err := r.Load(ctx, []string{"XYZ"})
+	if err != nil || p.Series[0].Interval != data.Daily {
+		t.Fatalf("Load: %v; want XYZ's interval 1d, detected", err)
+	}
+}
