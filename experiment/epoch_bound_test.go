@@ -271,3 +271,52 @@ out_of_sample_days = 15
 		}
 	}
 }
+
+// A Monte Carlo path beginning on 1970-01-01 (0 ns: the day after data
+// ending 1969-12-31) starts its runs there, after its warm-up: the runs'
+// start was 0, taken for none, and they traded the warm-up bars (real
+// history from 1969) as part of the path. Weekdays 1969-11-03 … 12-31.
+func TestMonteCarloPathFromTheEpoch(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	k := 0
+	for d := time.Date(1969, 11, 3, 0, 0, 0, 0, time.UTC); d.Before(time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			p := 100 + float64(k%7)
+			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", d.Format("2006-01-02"), p, p, p, p)
+			k++
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "abc.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse("x.toml", fmt.Sprintf(`name = "x"
+cash = 10000.0
+[data]
+dir = %q
+files = { ABC = "abc.csv" }
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["ABC"]
+[montecarlo]
+paths = 4
+days = 10
+warmup_days = 10
+`, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.MonteCarlo) == 0 || len(o.MonteCarlo[0].Time) == 0 {
+		t.Fatal("no Monte Carlo result")
+	}
+	if first := o.MonteCarlo[0].Time[0]; first < 0 {
+		t.Errorf("the paths' runs begin %s, in their warm-up; want 1970-01-01 on", data.FormatStamp(first))
+	}
+}

@@ -242,7 +242,7 @@ func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, run
 		cfg := withEnv(m.Base, panel, p.Env)
 		cfg.Symbols = syms
 		cfg.Seed = engine.SeedFor(f.Seed, fmt.Sprintf("mc-%d-%s", p.Index, r.Key))
-		cfg.Start = start
+		cfg.Start, cfg.StartSet = start, warm != nil // after the warm-up, at 1970-01-01 too
 		cfg.Reuse = m.lend()
 		res, _, err := runOne(opt.Strategies, cfg, panel, tl, r.Type, r.Params)
 		if err != nil {
