@@ -205,7 +205,9 @@ func TestCatalogReadersShare(t *testing.T) {
 	})
 	// A catalog of an earlier version, without a column added since: its
 	// instruments have no interval recorded, which Load detects from the
-	// bars (XYZ's two, a day apart: 1d).
+	// bars (XYZ's two, a day apart: 1d). Without notes it is brought up
+	// to date (opened to write); without interval_ns only, read as it
+	// stands (TestCatalogBeforeIntervalsReadAsItStands).
 	for _, col := range []string{"notes", "interval_ns"} {
 		t.Run("an older layout is brought up to date: no "+col, func(t *testing.T) {
 			db, err := sql.Open("duckdb", path)
