@@ -104,6 +104,11 @@ func StressTable(o *Outcome) *Stress {
 	}
 	cash := o.Cash
 	st := &Stress{}
+	// The runs a scenario shocked none of the traded instruments of, by
+	// scenario in the order they come, and those instruments.
+	type unreachedRuns struct{ runs, syms []string }
+	unreached := map[string]unreachedRuns{}
+	var scenarioOrder []string
 	for i := range o.Runs {
 		r := &o.Runs[i]
 		if r.LongLegOf != "" {
@@ -118,6 +123,25 @@ func StressTable(o *Outcome) *Stress {
 			LongLegPnLVsBaseline: math.NaN(), LongLegChangeVsBaseline: math.NaN(), HedgeEffectiveness: math.NaN(), VarianceReduction: math.NaN()}
 		if s := o.Views[r.View].Scenario; s != nil && s.Probability > 0 {
 			row.Probability = s.Probability
+		}
+		// A scenario that shocked none of the instruments the run trades
+		// (a replay whose window the data do not cover for them) gives a
+		// row like the baseline's: say so, or it reads as a run the
+		// scenario could not hurt.
+		if un := o.Views[r.View].Unshocked; len(un) > 0 && len(r.traded) > 0 {
+			if miss := tradedAmong(r, un); len(miss) == len(r.traded) {
+				if _, ok := unreached[row.Scenario]; !ok {
+					scenarioOrder = append(scenarioOrder, row.Scenario)
+				}
+				u := unreached[row.Scenario]
+				u.runs = append(u.runs, r.Base)
+				for _, sym := range miss {
+					if !slices.Contains(u.syms, sym) {
+						u.syms = append(u.syms, sym)
+					}
+				}
+				unreached[row.Scenario] = u
+			}
 		}
 		legKey := r.Base + LongLegSuffix
 		if r.Scenario != "" {
@@ -139,6 +163,17 @@ func StressTable(o *Outcome) *Stress {
 			}
 		}
 		st.Rows = append(st.Rows, row)
+	}
+	for _, sc := range scenarioOrder {
+		u := unreached[sc]
+		slices.Sort(u.syms)
+		if len(u.runs) == 1 {
+			st.Notes = append(st.Notes, fmt.Sprintf("scenario %s shocked none of the instruments run %s trades (%s): its row is what the run does without it, not a measure of the scenario",
+				sc, u.runs[0], strings.Join(u.syms, ", ")))
+			continue
+		}
+		st.Notes = append(st.Notes, fmt.Sprintf("scenario %s shocked none of the instruments %d runs (%s) trade (%s): their rows are what the runs do without it, not a measure of the scenario",
+			sc, len(u.runs), firstThree(u.runs), strings.Join(u.syms, ", ")))
 	}
 	// Probability-weighted expected PnL per run.
 	idx := map[string]int{}

@@ -826,3 +826,58 @@ rebalance_days = 7
 	}
 	t.Fatal("no stress row for the scenario")
 }
+
+// A replay whose window the data cover for one instrument only shocks
+// that one: a run trading only the other gets a row that is its baseline
+// (PnL vs baseline 0), which a note says is not a measure of the
+// scenario, one note for the scenario whatever the number of such runs;
+// a run trading the replayed instrument gets none.
+func TestStressRowOfARunTheScenarioDidNotReach(t *testing.T) {
+	hold := func(name, sym string) string {
+		return "[[strategy]]\nname = \"" + name + "\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"" + sym + "\"]\n"
+	}
+	for _, tc := range []struct {
+		name, strategies, want string
+		bbbRuns                []string
+	}{
+		{"one run", hold("only-bbb", "BBB") + hold("only-aaa", "AAA"),
+			"scenario crash again shocked none of the instruments run only-bbb trades (BBB): its row is what the run does without it, not a measure of the scenario",
+			[]string{"only-bbb"}},
+		{"two runs", hold("only-bbb", "BBB") + hold("only-aaa", "AAA") + hold("bbb-again", "BBB"),
+			"scenario crash again shocked none of the instruments 2 runs (only-bbb, bbb-again) trade (BBB): their rows are what the runs do without it, not a measure of the scenario",
+			[]string{"only-bbb", "bbb-again"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			// AAA from 2022-10-01, through the window (2022-11-06 to
+			// 11-15); BBB only from 2022-12-01: its source has no bars
+			// in the window.
+			dailyCSV(t, dir, "AAA", "2022-10-01", 250, func(k int) float64 { return 100 + float64(k%7) })
+			dailyCSV(t, dir, "BBB", "2022-12-01", 190, func(k int) float64 { return 50 + float64(k%5) })
+			path := filepath.Join(dir, "x.toml")
+			if err := os.WriteFile(path, []byte(replayExperiment("crash again")+tc.strategies), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 2, Version: "test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, row := range o.Stress.Rows {
+				if slices.Contains(tc.bbbRuns, row.Run) && row.Scenario == "crash again" && row.PnLVsBaseline != 0 {
+					t.Errorf("%s under the replay: PnL vs baseline %g, want 0 (BBB is not replayed)", row.Run, row.PnLVsBaseline)
+				}
+			}
+			all := strings.Join(o.Notes, "\n")
+			if !strings.Contains(all, tc.want) {
+				t.Errorf("no note %q in:\n%s", tc.want, all)
+			}
+			if strings.Count(all, "shocked none of the instruments") != 1 || strings.Contains(all, "only-aaa") {
+				t.Errorf("want one such note, none naming only-aaa (AAA is replayed):\n%s", all)
+			}
+		})
+	}
+}
