@@ -137,14 +137,24 @@ func (e *UnknownSymbolError) Error() string {
 
 // Window returns the panel restricted to bars with from <= t < to (either
 // bound 0 means open). Columns are sub-slices of the original, not copies.
-func (p *Panel) Window(from, to int64) *Panel {
+func (p *Panel) Window(from, to int64) *Panel { return p.cut(from, to, from != 0, to != 0) }
+
+// Since is the panel's bars at or after t, t = 0 (1970-01-01T00:00Z)
+// a bound too, unlike Window's: bars before 1970 are left out.
+func (p *Panel) Since(t int64) *Panel { return p.cut(t, 0, true, false) }
+
+// Before is the panel's bars before t, t = 0 a bound too (Since).
+func (p *Panel) Before(t int64) *Panel { return p.cut(0, t, false, true) }
+
+// cut is Window with each bound applied when its has* says so.
+func (p *Panel) cut(from, to int64, hasFrom, hasTo bool) *Panel {
 	out := &Panel{Synthetic: p.Synthetic, Description: p.Description, Series: make([]Series, len(p.Series))}
 	for i, s := range p.Series {
 		lo, hi := 0, len(s.Time)
-		if from != 0 {
+		if hasFrom {
 			lo = sort.Search(len(s.Time), func(k int) bool { return s.Time[k] >= from })
 		}
-		if to != 0 {
+		if hasTo {
 			hi = sort.Search(len(s.Time), func(k int) bool { return s.Time[k] >= to })
 		}
 		if hi < lo {

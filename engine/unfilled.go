@@ -2,6 +2,7 @@ package engine
 
 import (
 	"math"
+	"sort"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -258,10 +259,10 @@ func (b *broker) reachAfter(o *Order, buy bool) float64 {
 		from = max(from, o.heldAt)
 	}
 	r := math.NaN()
-	for k, t := range s.Time {
-		if t <= from || t < o.notBefore || k > b.cursor[o.Instrument] {
-			continue
-		}
+	// The bars after from and at or after the close the strategy had
+	// seen, up to the last one the run reached.
+	first := sort.Search(len(s.Time), func(k int) bool { return s.Time[k] > from && s.Time[k] >= o.notBefore })
+	for k := first; k <= min(b.cursor[o.Instrument], len(s.Time)-1); k++ {
 		if low && !(s.Low[k] >= r) {
 			r = s.Low[k]
 		} else if !low && !(s.High[k] <= r) {

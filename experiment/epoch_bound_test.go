@@ -18,16 +18,7 @@ import (
 // 1969-12-22 … 1970-01-09; 1970-01-01 is a Thursday.
 func TestStartEndAtTheEpoch(t *testing.T) {
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("date,open,high,low,close,volume\n")
-	for d := time.Date(1969, 12, 22, 0, 0, 0, 0, time.UTC); d.Before(time.Date(1970, 1, 10, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
-		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
-			fmt.Fprintf(&b, "%s,100,100,100,100,1000\n", d.Format("2006-01-02"))
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "abc.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	weekdaysCSV(t, filepath.Join(dir, "abc.csv"), time.Date(1969, 12, 22, 0, 0, 0, 0, time.UTC), time.Date(1970, 1, 10, 0, 0, 0, 0, time.UTC), false)
 	day := func(y, m, d int) int64 { return data.Day(y, time.Month(m), d) }
 	for _, tc := range []struct {
 		name        string
@@ -107,19 +98,7 @@ symbols = ["NVDA"]
 // 1969-12-01 … 1970-03-31; the first in-sample window starts at 0.
 func TestWalkForwardFromAStartAtTheEpoch(t *testing.T) {
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("date,open,high,low,close,volume\n")
-	k := 0
-	for d := time.Date(1969, 12, 1, 0, 0, 0, 0, time.UTC); d.Before(time.Date(1970, 4, 1, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
-		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
-			p := 100 + float64(k%7)
-			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", d.Format("2006-01-02"), p, p, p, p)
-			k++
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "abc.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	weekdaysCSV(t, filepath.Join(dir, "abc.csv"), time.Date(1969, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(1970, 4, 1, 0, 0, 0, 0, time.UTC), true)
 	f, err := Parse("x.toml", fmt.Sprintf(`name = "x"
 cash = 10000.0
 start = "1970-01-01"
@@ -160,16 +139,7 @@ out_of_sample_days = 15
 // the jump halves them from the bar it lands on.
 func TestScenarioStartAtTheEpoch(t *testing.T) {
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("date,open,high,low,close,volume\n")
-	for d := time.Date(1969, 12, 22, 0, 0, 0, 0, time.UTC); d.Before(time.Date(1970, 1, 10, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
-		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
-			fmt.Fprintf(&b, "%s,100,100,100,100,1000\n", d.Format("2006-01-02"))
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "abc.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	weekdaysCSV(t, filepath.Join(dir, "abc.csv"), time.Date(1969, 12, 22, 0, 0, 0, 0, time.UTC), time.Date(1970, 1, 10, 0, 0, 0, 0, time.UTC), false)
 	f, err := Parse("x.toml", fmt.Sprintf(`name = "x"
 cash = 10000.0
 scenario_start = "1970-01-01"
@@ -220,19 +190,7 @@ symbols = ["ABC"]
 // its last weekday before the end, and the stitched curve goes forward.
 func TestWalkForwardWindowEndingAtTheEpoch(t *testing.T) {
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("date,open,high,low,close,volume\n")
-	k := 0
-	for d := time.Date(1969, 11, 3, 0, 0, 0, 0, time.UTC); d.Before(time.Date(1970, 2, 28, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
-		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
-			p := 100 + float64(k%7)
-			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", d.Format("2006-01-02"), p, p, p, p)
-			k++
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "abc.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	weekdaysCSV(t, filepath.Join(dir, "abc.csv"), time.Date(1969, 11, 3, 0, 0, 0, 0, time.UTC), time.Date(1970, 2, 28, 0, 0, 0, 0, time.UTC), true)
 	f, err := Parse("x.toml", fmt.Sprintf(`name = "x"
 cash = 10000.0
 start = "1969-12-02"
@@ -278,19 +236,7 @@ out_of_sample_days = 15
 // history from 1969) as part of the path. Weekdays 1969-11-03 … 12-31.
 func TestMonteCarloPathFromTheEpoch(t *testing.T) {
 	dir := t.TempDir()
-	var b strings.Builder
-	b.WriteString("date,open,high,low,close,volume\n")
-	k := 0
-	for d := time.Date(1969, 11, 3, 0, 0, 0, 0, time.UTC); d.Before(time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
-		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
-			p := 100 + float64(k%7)
-			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", d.Format("2006-01-02"), p, p, p, p)
-			k++
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "abc.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	weekdaysCSV(t, filepath.Join(dir, "abc.csv"), time.Date(1969, 11, 3, 0, 0, 0, 0, time.UTC), time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC), true)
 	f, err := Parse("x.toml", fmt.Sprintf(`name = "x"
 cash = 10000.0
 [data]
@@ -318,5 +264,28 @@ warmup_days = 10
 	}
 	if first := o.MonteCarlo[0].Time[0]; first < 0 {
 		t.Errorf("the paths' runs begin %s, in their warm-up; want 1970-01-01 on", data.FormatStamp(first))
+	}
+}
+
+// weekdaysCSV writes path: a daily bar on each weekday from from to
+// before to, volume 1000, open = high = low = close: 100 each day, or,
+// wobble, 100 + k mod 7 on the k-th weekday.
+func weekdaysCSV(t *testing.T, path string, from, to time.Time, wobble bool) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	k := 0
+	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			p := 100.0
+			if wobble {
+				p += float64(k % 7)
+			}
+			fmt.Fprintf(&b, "%s,%g,%g,%g,%g,1000\n", d.Format("2006-01-02"), p, p, p, p)
+			k++
+		}
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

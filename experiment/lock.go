@@ -97,21 +97,30 @@ func gateName(slug string) string { return lockName(slug) + "-wait" }
 // <out>/<slug> (its gate held), "" when none waits. The gate file is not
 // made: a folder without one has no run waiting.
 func runWaiting(out, slug string) string {
-	path := filepath.Join(out, gateName(slug))
-	g, err := os.Open(path)
+	h, _ := heldBy(filepath.Join(out, gateName(slug)), "another run (it has not yet written who it is)")
+	return h
+}
+
+// heldBy reports whether another process holds the lock file at path
+// exclusively (readers, who share it, do not count), and the holders its
+// text names (nobody when it names none), without making the file: one
+// that is missing or cannot be opened is held by nobody. A lock found
+// free is released at once.
+func heldBy(path, nobody string) (string, bool) {
+	f, err := os.Open(path)
 	if err != nil {
-		return ""
+		return "", false
 	}
-	defer g.Close() // releases the flock when taken
-	if ok, err := tryLock(g, true); err != nil || ok {
-		return ""
+	defer f.Close() // releases the flock when taken
+	if ok, err := tryLock(f, true); err != nil || ok {
+		return "", false
 	}
 	b, _ := os.ReadFile(path)
 	h := strings.Join(holderLines(string(b)), "; ")
 	if h == "" {
-		h = "another run (it has not yet written who it is)"
+		h = nobody
 	}
-	return h
+	return h, true
 }
 
 // takeGate takes, for a run about to wait for the folder's readers, the
@@ -392,26 +401,9 @@ func waitingLine(dir, text string) string {
 // lockHolder reports whether another process writes the results folder
 // <out>/<slug> (holds its lock exclusively: readers, who share it, do
 // not count), and its holder's text (pid, start time, command) when one
-// does, without making the lock file: a folder without one, or one that
-// cannot be opened, is held by nobody. A lock found free is released at
-// once.
+// does (heldBy).
 func lockHolder(out, slug string) (string, bool) {
-	path := filepath.Join(out, lockName(slug))
-	f, err := os.Open(path)
-	if err != nil {
-		return "", false
-	}
-	defer f.Close() // releases the flock when taken
-	ok, err := tryLock(f, true)
-	if err != nil || ok {
-		return "", false
-	}
-	b, _ := os.ReadFile(path)
-	h := strings.Join(holderLines(string(b)), "; ")
-	if h == "" {
-		h = "another process (it has not yet written who it is)"
-	}
-	return h, true
+	return heldBy(filepath.Join(out, lockName(slug)), "another process (it has not yet written who it is)")
 }
 
 // Release releases the lock (a nil or released Lock is a no-op). A

@@ -605,7 +605,7 @@ func (f *File) monteCarloHistory(m *Market) (src *data.Panel, from int64, set bo
 		set = true
 	}
 	if set {
-		src = panelFrom(src, from)
+		src = src.Since(from)
 	}
 	return src, from, set
 }

@@ -74,7 +74,7 @@ func pendingNotes(runs []RunResult) []string {
 			}
 			who := "run " + groups[g][0]
 			if len(groups[g]) > 1 {
-				who = "runs " + firstThree(groups[g])
+				who = "runs " + firstN(groups[g], 3)
 			}
 			shown = append(shown, who+": "+texts[g])
 		}
@@ -95,14 +95,6 @@ func countFrom(groups [][]string) int {
 		n += len(g)
 	}
 	return n
-}
-
-// firstThree lists a group's runs: the first three, and how many more.
-func firstThree(keys []string) string {
-	if len(keys) > 3 {
-		return fmt.Sprintf("%s and %d more", strings.Join(keys[:3], ", "), len(keys)-3)
-	}
-	return strings.Join(keys, ", ")
 }
 
 // pendingSummary says what a run's pending orders at its end were, or ""
@@ -182,12 +174,12 @@ func pendingSummary(ps []engine.PendingOrder) string {
 			if g.n == 1 {
 				parts = append(parts, fmt.Sprintf("%s with no bar after its placement, on %s (%s)", kind, data.FormatStamp(g.last), g.syms[0]))
 			} else {
-				parts = append(parts, fmt.Sprintf("%s with no bar after their placement, the last on %s (%s)", kind, data.FormatStamp(g.last), firstTen(g.syms)))
+				parts = append(parts, fmt.Sprintf("%s with no bar after their placement, the last on %s (%s)", kind, data.FormatStamp(g.last), firstN(g.syms, 10)))
 			}
 		case engine.PendingDataEnded:
 			parts = append(parts, fmt.Sprintf("%s on %s, whose data ends on %s, before the run's end", kind, g.symbol, data.FormatStamp(g.last)))
 		case engine.PendingHeldBack:
-			parts = append(parts, fmt.Sprintf("%s held back by the fill-volume cap (%s)", kind, firstTen(g.syms)))
+			parts = append(parts, fmt.Sprintf("%s held back by the fill-volume cap (%s)", kind, firstN(g.syms, 10)))
 		}
 	}
 	// The groups of no bar and data ended, then the levels, then held back.

@@ -601,7 +601,7 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	history := p
 	if !f.warm() && hasStart {
 		// A cold start: the runs see nothing before start.
-		p = panelFrom(p, start)
+		p = p.Since(start)
 		for i := range p.Series {
 			if p.Series[i].Len() == 0 {
 				return nil, fmt.Errorf("warmup = false: %s has no bars on or after start = %s", p.Series[i].Symbol, f.Start)
@@ -1198,7 +1198,7 @@ func dragged(runs []RunResult) string {
 	if len(keys) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d run(s) with a positive Sharpe ratio lost money: %s; their mean return a period is positive, but their volatility drags the compounded return below zero (about the mean less half the variance), so a ranking by Sharpe ratio puts these losses among the gains: sort by cagr or calmar (--sort) to rank by what was made", len(keys), firstTen(keys))
+	return fmt.Sprintf("%d run(s) with a positive Sharpe ratio lost money: %s; their mean return a period is positive, but their volatility drags the compounded return below zero (about the mean less half the variance), so a ranking by Sharpe ratio puts these losses among the gains: sort by cagr or calmar (--sort) to rank by what was made", len(keys), firstN(keys, 10))
 }
 
 // execute runs, measures and records run i of out (out.Runs[i]): on the
@@ -1297,13 +1297,14 @@ func noTrade(runs []RunResult, explained []string) string {
 	case len(keys) == 1:
 		return fmt.Sprintf("run %s made no trade: its metrics are those of cash held (check its parameters against the data: a lookback longer than the bars, a threshold never crossed)", keys[0])
 	}
-	return fmt.Sprintf("%d runs made no trade: %s; their metrics are those of cash held (check their parameters against the data: a lookback longer than the bars, a threshold never crossed)", len(keys), firstTen(keys))
+	return fmt.Sprintf("%d runs made no trade: %s; their metrics are those of cash held (check their parameters against the data: a lookback longer than the bars, a threshold never crossed)", len(keys), firstN(keys, 10))
 }
 
-// firstTen lists a note's runs: the first ten, and how many more.
-func firstTen(keys []string) string {
-	if len(keys) > 10 {
-		return fmt.Sprintf("%s and %d more", strings.Join(keys[:10], ", "), len(keys)-10)
+// firstN lists a note's runs (or symbols): the first n, and how many
+// more.
+func firstN(keys []string, n int) string {
+	if len(keys) > n {
+		return fmt.Sprintf("%s and %d more", strings.Join(keys[:n], ", "), len(keys)-n)
 	}
 	return strings.Join(keys, ", ")
 }
@@ -1328,7 +1329,7 @@ func rejected(runs []RunResult) string {
 	if len(keys) > 1 {
 		what = "runs had orders"
 	}
-	return fmt.Sprintf("%d %s rejected: %s; a rejected order is not retried, so the run holds less than its strategy asked for (a short without borrow, an order past buying power or margin, an invalid price), and a hedge may run one-legged: see the rejections column", len(keys), what, firstTen(keys))
+	return fmt.Sprintf("%d %s rejected: %s; a rejected order is not retried, so the run holds less than its strategy asked for (a short without borrow, an order past buying power or margin, an invalid price), and a hedge may run one-legged: see the rejections column", len(keys), what, firstN(keys, 10))
 }
 
 // offGrid returns two instruments of p with intraday bars of one interval
@@ -1423,32 +1424,6 @@ func runsFrom(start int64, set bool, tl *engine.Timeline) int64 {
 
 // runsStart is the runs' first time (runsFrom).
 func (m *Market) runsStart() int64 { return runsFrom(m.Start, m.StartSet, m.Timeline) }
-
-// panelFrom is p's bars at or after t: p.Window(t, 0), for which t = 0
-// (1970-01-01T00:00Z) is no bound.
-func panelFrom(p *data.Panel, t int64) *data.Panel {
-	if t != 0 {
-		return p.Window(t, 0)
-	}
-	out := &data.Panel{Synthetic: p.Synthetic, Description: p.Description, Series: make([]data.Series, len(p.Series))}
-	for i, s := range p.Series {
-		out.Series[i] = s.Bars(sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= 0 }), s.Len())
-	}
-	return out
-}
-
-// panelBefore is p's bars before t: p.Window(0, t), for which t = 0
-// (1970-01-01T00:00Z) is no bound.
-func panelBefore(p *data.Panel, t int64) *data.Panel {
-	if t != 0 {
-		return p.Window(0, t)
-	}
-	out := &data.Panel{Synthetic: p.Synthetic, Description: p.Description, Series: make([]data.Series, len(p.Series))}
-	for i, s := range p.Series {
-		out.Series[i] = s.Bars(0, sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= 0 }))
-	}
-	return out
-}
 
 // benchCoverage notes the benchmarks whose bars do not span the runs
 // (from, to) within a week at either end: their beta, correlation and
@@ -2287,7 +2262,7 @@ func ruinNotes(ruined []ruin) []string {
 		return notes
 	}
 	return []string{fmt.Sprintf("%d runs were ruined, their equity at or below 0 (the runs table's ruined column): %s; the returns after each ruin, and the metrics built on them (Sharpe, volatility, drawdown), mean nothing; they rank after every run that was not ruined",
-		len(short), firstTen(short))}
+		len(short), firstN(short, 10))}
 }
 
 // firstRuin is the index of a curve's first point at or below 0, -1 when
@@ -2296,7 +2271,7 @@ func firstRuin(c *engine.Curve) int {
 	return slices.IndexFunc(c.Equity, func(e float64) bool { return e <= 0 })
 }
 
-// cutAt is p with the bars before end alone (panelBefore), less a
+// cutAt is p with the bars before end alone (data.Panel.Before), less a
 // bar stamped before end that closes after it (engine.BarEnd): a daily
 // bar stamped before an end given as an instant (an equity's session of
 // that day opening after a 12:00Z end), or an intraday bar that the end
@@ -2304,7 +2279,7 @@ func firstRuin(c *engine.Curve) int {
 // come after the end, and it is left out. daily and intraday name the
 // bars left out so, as "SYMBOL (day)" and "SYMBOL (instant)".
 func cutAt(p *data.Panel, end int64) (q *data.Panel, daily, intraday []string) {
-	q = panelBefore(p, end)
+	q = p.Before(end)
 	for i := range q.Series {
 		s := &q.Series[i]
 		n := s.Len()

@@ -173,7 +173,7 @@ func StressTable(o *Outcome) *Stress {
 			continue
 		}
 		st.Notes = append(st.Notes, fmt.Sprintf("scenario %s shocked none of the instruments %d runs (%s) trade (%s): their rows are what the runs do without it, not a measure of the scenario",
-			sc, len(u.runs), firstThree(u.runs), strings.Join(u.syms, ", ")))
+			sc, len(u.runs), firstN(u.runs, 3), strings.Join(u.syms, ", ")))
 	}
 	// Probability-weighted expected PnL per run.
 	idx := map[string]int{}

@@ -205,7 +205,7 @@ func (f *File) wfSetup(specs []RunSpec, m *Market) (*wfPlan, error) {
 	cuts := make([]wfCut, 2*len(wins))
 	for k, win := range wins {
 		is, _, _ := cutAt(p, win.ISEnd)
-		oos := panelBefore(p, win.OOSEnd) // an end at 1970-01-01 too
+		oos := p.Before(win.OOSEnd) // an end at 1970-01-01 too
 		for j, c := range []*data.Panel{is, oos} {
 			cuts[2*k+j] = wfCut{p: c, tl: engine.NewTimeline(c)}
 		}
