@@ -359,14 +359,20 @@ func (b *broker) book(i int, k CostKind, amount float64) {
 }
 
 // commission is what a fill of qty at price pays: the instrument's
-// FeeModel, or Config.Commission bps of the notional.
-func (b *broker) commission(i int, qty, price float64, maker bool) float64 {
+// FeeModel, or Config.Commission bps of the notional. For the built-in
+// Commission it is the fill's part of order o's fee, after what o has
+// filled so far (Commission.part; nil: a fresh order).
+func (b *broker) commission(i int, qty, price float64, maker bool, o *Order) float64 {
 	m := b.fee[i]
 	if m == nil {
 		return math.Abs(qty*price) * b.flatFee
 	}
 	if c, ok := m.(*Commission); ok {
-		return c.fee(qty, price, maker) // the built-in, called directly
+		// The built-in, called directly.
+		if o == nil {
+			return c.part(qty, price, maker, 0, 0)
+		}
+		return c.part(qty, price, maker, o.units, o.notional)
 	}
 	return m.Fee(Trade{Instrument: i, Time: b.now, Qty: qty, Price: price, Maker: maker})
 }
@@ -528,7 +534,7 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 	}
 	com := 0.0
 	if kind != Liquidation {
-		com = b.commission(i, qty, price, maker)
+		com = b.commission(i, qty, price, maker, o)
 	}
 	// A fill that adds exposure — grows the position, or crosses through
 	// zero into the other side — needs equity and buying power; the part
@@ -556,11 +562,15 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 			if !maker && kind != Liquidation && b.anySlip {
 				price, fixed, spread, impact = b.slipAt(i, qty, ref, limit)
 			}
-			com = b.commission(i, qty, price, maker)
+			com = b.commission(i, qty, price, maker, o)
 		}
 	}
 	qty = b.pf.apply(i, qty, price, com)
-	o.partly = o.partly || qty != 0
+	if qty != 0 {
+		o.partly = true
+		o.units += math.Abs(qty)
+		o.notional += math.Abs(qty * price)
+	}
 	if b.vol[i] != nil {
 		b.volUsed[i] += math.Abs(qty)
 	}

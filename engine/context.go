@@ -385,7 +385,7 @@ func (c *Context) Cash() float64 { return c.pf.Cash }
 // instrument's fee model), for sizing an order so that it pays its own
 // costs. A scenario's fee shock, when the fill comes, is not in it.
 func (c *Context) Commission(i int, qty, price float64) float64 {
-	return c.commission(i, qty, price, false)
+	return c.commission(i, qty, price, false, nil)
 }
 
 // Equity is cash + Σ quantity × last price.

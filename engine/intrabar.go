@@ -191,7 +191,7 @@ func (b *broker) orderDelta(o *Order, ref float64, maker bool) float64 {
 		K := 0.0
 		for iter := 0; iter < 32; iter++ {
 			d = o.Amount*(E-K)/ref - b.pf.Qty[i]
-			next := b.commission(i, d, ref, maker)
+			next := b.commission(i, d, ref, maker, o)
 			if math.Abs(next-K) <= 1e-15*math.Abs(E) || !b.anyCom {
 				break
 			}

@@ -57,12 +57,18 @@ func (w marginVia) Margin(h Holding) Requirement              { return w.m.Margi
 
 // viaInterfaces moves every built-in model of t into the Terms' model
 // fields, behind wrappers, and clears the fields that configured them
-// (but borrow availability, which is not a model): the run must not
+// (but borrow availability, which is not a model, and a Commission with
+// a minimum or cap, per order for the built-in alone): the run must not
 // change by a bit.
 func viaInterfaces(t Terms) Terms {
 	u := Terms{Borrow: Borrow{Unavailable: t.Borrow.Unavailable, RecallAt: t.Borrow.RecallAt}}
-	if t.Commission.set() {
-		u.FeeModel = feeVia{t.Commission}
+	switch c := t.Commission; {
+	case c.Minimum > 0 || c.MaxBps > 0:
+		// The minimum and cap are an order's, paid across its parts by
+		// the engine for the built-in only: a FeeModel is asked per fill.
+		u.Commission = c
+	case c.set():
+		u.FeeModel = feeVia{c}
 	}
 	if t.Slippage.set() {
 		u.SlippageModel = slipVia{t.Slippage}

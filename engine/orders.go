@@ -241,7 +241,7 @@ func (b *broker) sizeTargets() {
 			// minimum is not reserved for it.
 			com := 0.0
 			if d != 0 {
-				com = b.commission(i, d, p, false)
+				com = b.commission(i, d, p, false, o)
 			}
 			comSum += com
 			next += com + math.Abs(d*(p-b.mark[i]))
@@ -278,10 +278,11 @@ func (b *broker) execPrice(i int) float64 {
 func (b *broker) fitBuys() {
 	cost := 0.0
 	for _, j := range b.batch {
-		i := b.pending[j].Instrument
+		o := &b.pending[j]
+		i := o.Instrument
 		if d := b.delta[i]; d > 0 && b.adding[i] {
 			p := b.execPrice(i)
-			cost += d*p + b.commission(i, d, p, false)
+			cost += d*p + b.commission(i, d, p, false, o)
 		}
 	}
 	if cost <= 0 {
@@ -334,6 +335,7 @@ func (b *broker) submit(o Order) (OrderID, error) {
 	o.id = b.nextID
 	o.step, o.notBefore = b.step, b.known
 	o.done, o.triggered, o.oco, o.partly, o.held, o.heldAt = false, false, 0, false, false, 0
+	o.units, o.notional = 0, 0
 	if !validPrices(&o) {
 		b.reject(&o, o.Amount, ReasonInvalidPrice)
 		return o.id, nil

@@ -481,6 +481,7 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 		t int64
 	}
 	used := map[barKey]float64{}
+	traded := map[OrderID][2]float64{} // an order's fills so far: Σ |qty|, Σ |qty × price|
 	var sumCom, sumFee, sumSlip float64
 	for k, f := range res.Fills {
 		if k > 0 && f.Time < res.Fills[k-1].Time {
@@ -590,7 +591,15 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 			want := 0.0
 			n := math.Abs(f.Qty * f.Price)
 			if c := terms(f.Instrument).Commission; c != (Commission{}) {
-				want = max(c.Minimum, c.PerShare*math.Abs(f.Qty)+float64(c.Bps)/1e4*n) + float64(c.Taker)/1e4*n
+				// The minimum is the order's: its parts pay together
+				// max(Minimum, base of all of them), each the growth of
+				// it (what the order had traded before in traded).
+				of := func(u, nn float64) float64 { return max(c.Minimum, c.PerShare*u+float64(c.Bps)/1e4*nn) }
+				tr := traded[f.Order]
+				want = of(tr[0]+math.Abs(f.Qty), tr[1]+n) + float64(c.Taker)/1e4*n
+				if tr[0] > 0 {
+					want -= of(tr[0], tr[1])
+				}
 				if f.Kind == Limit {
 					want += float64(c.Maker-c.Taker) / 1e4 * n
 				}
@@ -603,6 +612,10 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 			if math.Abs(f.Commission-want) > 1e-9*(want+1e-9) {
 				t.Fatalf("fill %+v: commission %.12g, want %.12g", f, f.Commission, want)
 			}
+		}
+		if f.Kind != Liquidation && f.Kind != Recall { // forced fills are orders of their own, of id 0
+			tr := traded[f.Order]
+			traded[f.Order] = [2]float64{tr[0] + math.Abs(f.Qty), tr[1] + math.Abs(f.Qty*f.Price)}
 		}
 		// The slippage of a fill at the open (market orders, recalls)
 		// or the close (market-on-close): fixed bps, half the spread,
