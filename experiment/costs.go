@@ -25,9 +25,15 @@ import (
 type CostSpec struct {
 	CommissionBps *float64 `toml:"commission_bps"` // of notional; default: the top-level commission_bps, unless the table sets another fee key (then 0: see feeNotes)
 	PerShare      *float64 `toml:"per_share"`      // money per unit of quantity
-	MinCommission *float64 `toml:"min_commission"` // floor per fill of per-share + bps
-	MakerBps      *float64 `toml:"maker_bps"`      // added on limit fills to this table's base fee (not the top-level rate)
-	TakerBps      *float64 `toml:"taker_bps"`      // added on all other fills, the same way
+	MinCommission *float64 `toml:"min_commission"` // floor per order of per-share + bps, paid once however many fills it takes
+	// MaxCommissionBps caps per-share + bps per order at these bps of the
+	// order's value, after the minimum (the cap wins: IBKR's fixed US
+	// pricing is per_share = 0.005, min_commission = 1,
+	// max_commission_bps = 100); maker_bps and taker_bps come on top. 0:
+	// no cap (a symbol's table lifting its class's).
+	MaxCommissionBps *float64 `toml:"max_commission_bps"`
+	MakerBps         *float64 `toml:"maker_bps"` // added on limit fills to this table's base fee (not the top-level rate)
+	TakerBps         *float64 `toml:"taker_bps"` // added on all other fills, the same way
 
 	SlippageBps      *float64 `toml:"slippage_bps"`      // fixed
 	SpreadBps        *float64 `toml:"spread_bps"`        // quoted spread; a taker pays half
@@ -68,7 +74,7 @@ type CostSpec struct {
 	// the built-in of its kind (engine.Terms' FeeModel, SlippageModel, …),
 	// so the keys above that set the built-in may not stand beside it in
 	// the same table (see ModelSpec).
-	Fee      ModelSpec `toml:"fee"`      // replaces commission_bps, per_share, min_commission, maker_bps, taker_bps
+	Fee      ModelSpec `toml:"fee"`      // replaces commission_bps, per_share, min_commission, max_commission_bps, maker_bps, taker_bps
 	Slippage ModelSpec `toml:"slippage"` // replaces slippage_bps, spread_bps, range_fraction, impact_k, impact_window
 	Volume   ModelSpec `toml:"volume"`   // replaces max_participation
 	Borrow   ModelSpec `toml:"borrow"`   // replaces borrow_rate (borrow_unavailable and borrow_recall still apply)
@@ -168,6 +174,7 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 	bps(&t.Commission.Bps, c.CommissionBps)
 	set(&t.Commission.PerShare, c.PerShare)
 	set(&t.Commission.Minimum, c.MinCommission)
+	bps(&t.Commission.MaxBps, c.MaxCommissionBps)
 	bps(&t.Commission.Maker, c.MakerBps)
 	bps(&t.Commission.Taker, c.TakerBps)
 	bps(&t.Slippage.Bps, c.SlippageBps)
@@ -252,8 +259,8 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 	for _, v := range []struct {
 		n string
 		p *float64
-	}{{"commission_bps", c.CommissionBps}, {"per_share", c.PerShare}, {"min_commission", c.MinCommission}, {"maker_bps", c.MakerBps},
-		{"taker_bps", c.TakerBps}, {"slippage_bps", c.SlippageBps}, {"spread_bps", c.SpreadBps}, {"range_fraction", c.RangeFraction},
+	}{{"commission_bps", c.CommissionBps}, {"per_share", c.PerShare}, {"min_commission", c.MinCommission}, {"max_commission_bps", c.MaxCommissionBps},
+		{"maker_bps", c.MakerBps}, {"taker_bps", c.TakerBps}, {"slippage_bps", c.SlippageBps}, {"spread_bps", c.SpreadBps}, {"range_fraction", c.RangeFraction},
 		{"impact_k", c.ImpactK}, {"max_participation", c.MaxParticipation}, {"borrow_rate", c.BorrowRate},
 		{"initial_margin", c.InitialMargin}, {"maintenance_margin", c.MaintenanceMargin}, {"liquidation_fee", c.LiquidationFee}} {
 		if v.p != nil && (!(*v.p >= 0) || math.IsInf(*v.p, 0)) {
@@ -324,7 +331,7 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 // engine.Commission means "not set" and fell back to the top-level
 // commission_bps, which the docs say a table's fee keys replace.
 func (c *CostSpec) inheritedModels(t *engine.Terms, key string) error {
-	if c.CommissionBps != nil || c.PerShare != nil || c.MinCommission != nil || c.MakerBps != nil || c.TakerBps != nil {
+	if c.CommissionBps != nil || c.PerShare != nil || c.MinCommission != nil || c.MaxCommissionBps != nil || c.MakerBps != nil || c.TakerBps != nil {
 		t.FeeModel = nil
 		if t.Commission == (engine.Commission{}) {
 			t.FeeModel = &engine.Commission{} // no fee, set
@@ -403,7 +410,8 @@ func (c *CostSpec) applyModels(reg engine.Registry, t *engine.Terms, key string)
 		err = termsKeyHint(plug(), key, kind, replaced)
 	}
 	set("fee", c.Fee, map[string]bool{"commission_bps": c.CommissionBps != nil, "per_share": c.PerShare != nil,
-		"min_commission": c.MinCommission != nil, "maker_bps": c.MakerBps != nil, "taker_bps": c.TakerBps != nil}, func() (e error) {
+		"min_commission": c.MinCommission != nil, "max_commission_bps": c.MaxCommissionBps != nil, "maker_bps": c.MakerBps != nil,
+		"taker_bps": c.TakerBps != nil}, func() (e error) {
 		t.FeeModel, e = newModel(reg.Fee, "fee", c.Fee, key+".fee")
 		return e
 	})
@@ -730,6 +738,9 @@ func (f *File) commissionText() string {
 		if c.MinCommission != nil {
 			ps = append(ps, fmt.Sprintf("at least %g", *c.MinCommission))
 		}
+		if c.MaxCommissionBps != nil {
+			ps = append(ps, fmt.Sprintf("at most %g bps", *c.MaxCommissionBps))
+		}
 		if c.MakerBps != nil {
 			ps = append(ps, fmt.Sprintf("maker %g bps", *c.MakerBps))
 		}
@@ -761,7 +772,7 @@ func (f *File) commissionText() string {
 
 // feeNotes notes each class table ([costs.equity], [costs.crypto]), and
 // each symbol table when neither class table sets a base fee, that sets
-// min_commission, maker_bps or taker_bps but no base fee (commission_bps,
+// min_commission, max_commission_bps, maker_bps or taker_bps but no base fee (commission_bps,
 // per_share, a fee model) under a top-level commission_bps that is
 // not zero. A
 // table that sets any fee of its own replaces the top-level rate for its
@@ -796,12 +807,15 @@ func (f *File) feeNotes() []string {
 	}
 	for _, t := range tables {
 		c := t.c
-		if (c.MinCommission == nil && c.MakerBps == nil && c.TakerBps == nil) || base(c) {
+		if (c.MinCommission == nil && c.MaxCommissionBps == nil && c.MakerBps == nil && c.TakerBps == nil) || base(c) {
 			continue
 		}
 		var set []string
 		if c.MinCommission != nil {
 			set = append(set, fmt.Sprintf("min_commission = %g", *c.MinCommission))
+		}
+		if c.MaxCommissionBps != nil {
+			set = append(set, fmt.Sprintf("max_commission_bps = %g", *c.MaxCommissionBps))
 		}
 		if c.MakerBps != nil {
 			set = append(set, fmt.Sprintf("maker_bps = %g", *c.MakerBps))
