@@ -174,9 +174,12 @@ func trail(o *Order, pts *[4]float64, buy bool) (hit, bool) {
 // orderDelta is the signed quantity order o wants at reference price ref
 // for instrument o.Instrument (others at b.mark): its amount, or the
 // distance from the position to the target. A weight target is a share
-// of equity net of the fill's own commission (as for market batches,
-// sizeTargets), found by fixed-point iteration.
-func (b *broker) orderDelta(o *Order, ref float64, maker bool) float64 {
+// of equity net of the fill's own costs K (as for market batches,
+// sizeTargets), found by fixed-point iteration: its commission and, for
+// a taker fill, the slippage between ref and the price it executes at
+// (limit: a triggered stop-limit's cap, NaN none), so that an all-in
+// target leaves cash at zero (TestRestingTargetReservesSlippage).
+func (b *broker) orderDelta(o *Order, ref float64, maker bool, limit float64) float64 {
 	if o.Sizing == Quantity {
 		return o.Amount
 	}
@@ -189,10 +192,20 @@ func (b *broker) orderDelta(o *Order, ref float64, maker bool) float64 {
 		E := b.pf.Equity(b.mark)
 		b.mark[i] = saved
 		K := 0.0
+		p := ref
 		for iter := 0; iter < 32; iter++ {
 			d = o.Amount*(E-K)/ref - b.pf.Qty[i]
-			next := b.commission(i, d, ref, maker, o)
-			if math.Abs(next-K) <= 1e-15*math.Abs(E) || !b.anyCom {
+			if iter == 0 && !maker && b.anySlip && b.slip[i] != nil {
+				// The price of what fills on this bar, found on the
+				// first pass and kept while K converges (sizeTargets).
+				now := d
+				if b.vol[i] != nil {
+					now, _ = b.capped(i, d, ref)
+				}
+				p = b.slipped(i, now, ref, limit)
+			}
+			next := b.commission(i, d, p, maker, o) + math.Abs(d*(p-ref))
+			if math.Abs(next-K) <= 1e-15*math.Abs(E) || (!b.anyCom && !b.anySlip) {
 				break
 			}
 			K = next
@@ -232,7 +245,7 @@ func (b *broker) fillResting(k int) {
 			marked = true
 		}
 		s, r := &b.series[i], b.cursor[i]
-		d := b.orderDelta(o, s.Open[r], false)
+		d := b.orderDelta(o, s.Open[r], false, math.NaN())
 		if d == 0 {
 			continue // a closing order with nothing to close: inert
 		}
@@ -271,7 +284,7 @@ func (b *broker) fillResting(k int) {
 			continue
 		}
 		b.liquidationFirst(o.Instrument, k, h.pos)
-		d := b.orderDelta(o, h.ref, h.maker)
+		d := b.orderDelta(o, h.ref, h.maker, h.limit)
 		if d == 0 || (d > 0) != h.buy {
 			// Reached, but an earlier fill on this bar left it nothing to do
 			// (a second closing stop after the first closed the position):

@@ -131,7 +131,7 @@ func (b *broker) unfilled() []PendingOrder {
 		priced := p == p && p > 0
 		d := 0.0
 		if priced {
-			if d = b.orderDelta(o, p, o.Kind == Limit); d > 0 {
+			if d = b.orderDelta(o, p, o.Kind == Limit, math.NaN()); d > 0 {
 				po.Side = 1
 			} else if d < 0 {
 				po.Side = -1
