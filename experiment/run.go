@@ -236,9 +236,10 @@ type RunResult struct {
 	// legs are the strategy's legs (strategies.Legged; nil when it
 	// declares none), found once as the run is executed.
 	legs map[string][]string
-	// traded are the symbols the run has fills in, sorted, when its view
-	// left an instrument unshocked (View.Unshocked): kept when its fills
-	// are recycled (without Options.Keep) for the stress table.
+	// traded are the symbols the run has fills in, sorted, when the
+	// experiment has scenarios: kept when its fills are recycled (without
+	// Options.Keep) for the stress table (instruments_traded,
+	// instruments_shocked and the notes on View.Unshocked).
 	traded []string
 }
 
@@ -1211,7 +1212,7 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 			return fmt.Errorf("merge: no shard holds run %s", r.Key)
 		}
 		r.Result = &engine.Result{Initial: f.Cash, Curve: sr.Curve, Fills: sr.Fills.fills(), Pending: sr.Pending}
-		if len(views[r.View].Unshocked) > 0 {
+		if len(views) > 1 {
 			r.traded = tradedSymbols(r.Result.Fills)
 		}
 		r.Stats, r.Attribution = sr.Stats.stats(), sr.Attribution.rows()
@@ -1232,7 +1233,7 @@ func (f *File) execute(opt Options, m *Market, views []View, out *Outcome, i int
 		return fmt.Errorf("run %s: %w", r.Key, err)
 	}
 	r.Result = res
-	if len(v.Unshocked) > 0 {
+	if len(views) > 1 {
 		r.traded = tradedSymbols(res.Fills)
 	}
 	r.Stats = stats

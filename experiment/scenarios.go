@@ -28,6 +28,11 @@ type View struct {
 	// source bars in its window): runs trading them see a partial
 	// scenario.
 	Unshocked []string
+	// Shocked lists, sorted, the instruments the scenario changed: their
+	// bars differ from the data as loaded, or its environment sets a
+	// liquidity, funding or borrow window or a recall on them (nil for
+	// the baseline).
+	Shocked []string
 	// Bench is the benchmarks as the view's runs are measured against
 	// them: a benchmark that is one of the view's instruments as the
 	// scenario shocked it, the others as loaded (nil without benchmarks).
@@ -232,7 +237,7 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 			}
 		}
 		slices.Sort(unshocked)
-		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked, Bench: shockedBench(m.Bench, p), Start: start, Drawn: drawn})
+		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked, Shocked: shockedSymbols(m.Panel, p, env), Bench: shockedBench(m.Bench, p), Start: start, Drawn: drawn})
 	}
 	notes = append(notes, f.groupNotes(m.Panel, list)...)
 	if n := benchScenarioNote(m.Bench, m.Panel, len(views) > 1); n != "" {
@@ -359,6 +364,44 @@ func touched(base, view *data.Panel) bool {
 		}
 	}
 	return false
+}
+
+// shockedSymbols lists, sorted, the instruments of base that view (a
+// scenario's shocked copy of it) changes: a series whose bars are not
+// base's (another length or another value in time, open, high, low,
+// close or volume), or one env sets a window or a recall on. A series
+// the scenario left alone shares base's arrays (touched); one copied
+// with the same values counts as unchanged.
+func shockedSymbols(base, view *data.Panel, env *scenarios.Env) []string {
+	var out []string
+	for i := range base.Series {
+		a, b := &base.Series[i], &view.Series[i]
+		if env.ShocksInstrument(i) || !sameBars(a, b) {
+			out = append(out, a.Symbol)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sameBars reports whether two series have the same bars (NaN equal to
+// NaN), at once when they share their arrays.
+func sameBars(a, b *data.Series) bool {
+	if a.Len() != b.Len() {
+		return false
+	}
+	if a.Len() == 0 {
+		return true
+	}
+	if &a.Close[0] == &b.Close[0] && &a.Open[0] == &b.Open[0] && &a.High[0] == &b.High[0] &&
+		&a.Low[0] == &b.Low[0] && &a.Volume[0] == &b.Volume[0] && &a.Time[0] == &b.Time[0] {
+		return true
+	}
+	same := func(x, y []float64) bool {
+		return slices.EqualFunc(x, y, func(u, v float64) bool { return u == v || (math.IsNaN(u) && math.IsNaN(v)) })
+	}
+	return slices.Equal(a.Time, b.Time) && same(a.Open, b.Open) && same(a.High, b.High) && same(a.Low, b.Low) &&
+		same(a.Close, b.Close) && same(a.Volume, b.Volume)
 }
 
 // loadReplaySources loads, beside the experiment's instruments, the

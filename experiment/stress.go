@@ -70,6 +70,14 @@ type StressRow struct {
 	// VarianceReduction is 1 − Var(hedged daily returns) / Var(long leg's)
 	// over the whole run (pair hedges only).
 	VarianceReduction float64
+	// InstrumentsTraded is the number of instruments the run has fills
+	// in, under the scenario or in its baseline, and InstrumentsShocked
+	// how many of them the scenario changed (View.Shocked; 0 on a
+	// baseline row). Under a scenario, 0 shocked of a positive number
+	// traded is a row that does not measure the scenario on what the run
+	// trades (a replay without source bars for them, a shock on other
+	// instruments); fewer shocked than traded, a partial measure.
+	InstrumentsTraded, InstrumentsShocked int
 }
 
 // Stress is the stress table and its probability-weighted summary.
@@ -124,6 +132,7 @@ func StressTable(o *Outcome) *Stress {
 		if s := o.Views[r.View].Scenario; s != nil && s.Probability > 0 {
 			row.Probability = s.Probability
 		}
+		row.InstrumentsTraded, row.InstrumentsShocked = instrumentCounts(r.traded, base.traded, o.Views[r.View].Shocked)
 		// A scenario that shocked none of the instruments the run trades
 		// (a replay whose window the data do not cover for them) gives a
 		// row like the baseline's: say so, or it reads as a run the
@@ -200,6 +209,26 @@ func StressTable(o *Outcome) *Stress {
 	return st
 }
 
+// instrumentCounts returns the number of distinct symbols of traded and
+// baseTraded (each sorted), and how many of them are in shocked (sorted).
+func instrumentCounts(traded, baseTraded, shocked []string) (n, hit int) {
+	count := func(sym string) {
+		n++
+		if _, ok := slices.BinarySearch(shocked, sym); ok {
+			hit++
+		}
+	}
+	for _, sym := range traded {
+		count(sym)
+	}
+	for _, sym := range baseTraded {
+		if _, ok := slices.BinarySearch(traded, sym); !ok {
+			count(sym)
+		}
+	}
+	return n, hit
+}
+
 // tradedAmong returns the symbols of syms (sorted) that the run traded
 // (RunResult.traded, kept when its fills are recycled).
 func tradedAmong(r *RunResult, syms []string) []string {
@@ -249,6 +278,7 @@ func writeStress(f *File, o *Outcome) error {
 	n := len(st.Rows)
 	run, strat, scen := make([]string, n), make([]string, n), make([]string, n)
 	fills, calls, liqs := make([]int64, n), make([]int64, n), make([]int64, n)
+	traded, shocked := make([]int64, n), make([]int64, n)
 	cols := make([][]float64, 12)
 	for j := range cols {
 		cols[j] = make([]float64, n)
@@ -256,6 +286,7 @@ func writeStress(f *File, o *Outcome) error {
 	for i, r := range st.Rows {
 		run[i], strat[i], scen[i], fills[i] = r.Run, r.Strategy, r.Scenario, int64(r.Fills)
 		calls[i], liqs[i] = int64(r.MarginCalls), int64(r.Liquidations)
+		traded[i], shocked[i] = int64(r.InstrumentsTraded), int64(r.InstrumentsShocked)
 		for j, v := range []float64{r.Probability, r.PnL, r.PnLVsBaseline, r.TotalReturn, r.MaxDrawdown, r.WorstDay, r.Costs,
 			r.LongLegPnLVsBaseline, r.LongLegChangeVsBaseline, r.HedgeEffectiveness, r.VarianceReduction, r.PnLVsBaseline / f.Cash} {
 			cols[j][i] = v
@@ -268,7 +299,8 @@ func writeStress(f *File, o *Outcome) error {
 		tab.Columns = append(tab.Columns, results.Column{Name: name, Floats: cols[j]})
 	}
 	tab.Columns = append(tab.Columns, results.Column{Name: "fills", Ints: fills}, results.Column{Name: "margin_calls", Ints: calls},
-		results.Column{Name: "liquidations", Ints: liqs})
+		results.Column{Name: "liquidations", Ints: liqs}, results.Column{Name: "instruments_traded", Ints: traded},
+		results.Column{Name: "instruments_shocked", Ints: shocked})
 	ne := len(st.Expected)
 	er, es, ws := make([]string, ne), make([]string, ne), make([]string, ne)
 	ep, pt, wp := make([]float64, ne), make([]float64, ne), make([]float64, ne)

@@ -129,6 +129,15 @@ func (e *Env) Shocked() bool {
 	return false
 }
 
+// ShocksInstrument reports whether the environment changes anything for
+// instrument i: a window or a recall on it.
+func (e *Env) ShocksInstrument(i int) bool {
+	if e == nil || i < 0 || i >= len(e.inst) {
+		return false
+	}
+	return len(e.inst[i].starts) > 0 || len(e.inst[i].recalls) > 0
+}
+
 // Recalls returns instrument i's recall times (bar times, ascending). The
 // slice aliases the Env: do not modify it.
 func (e *Env) Recalls(i int) []int64 {
