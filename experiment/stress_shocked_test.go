@@ -54,7 +54,7 @@ move = -0.5
 // baseline) and how many of them the scenario changed
 // (instruments_shocked), alike in stress.csv, stress.parquet and
 // results.duckdb's scenarios table, and the files are byte-identical on
-// 1 and 2 workers. By hand: hit-a changes AAA only, so
+// 1 and 2 workers and from two shards merged. By hand: hit-a changes AAA only, so
 //
 //	only-bbb: trades BBB        → 1 traded, 0 shocked (none)
 //	a-and-b:  trades AAA and BBB → 2 traded, 1 shocked (partly)
@@ -112,6 +112,38 @@ func TestStressInstrumentsShocked(t *testing.T) {
 			t.Errorf("%s: %d bytes on 1 worker, %d on 2, or they differ", name, len(a), len(b))
 		}
 	}
+	// Two shards merged: the merge measures the runs from the shards'
+	// fills, and writes the same counts, the same bytes.
+	t.Run("merged shards", func(t *testing.T) {
+		shards := filepath.Join(dir, "shards")
+		for i := range 2 {
+			if _, err := Run(ctx, f, Options{Out: shards, Workers: 1, Version: "test", Shard: &Shard{Index: i, Count: 2, Source: "test"}}); err != nil {
+				t.Fatalf("shard %d: %v", i, err)
+			}
+		}
+		dirs, err := ShardDirs([]string{shards})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := Merge(ctx, f, dirs, Options{Out: filepath.Join(dir, "merged"), Workers: 1, Version: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		merged := files(t, o.Dir)
+		got, err := shockedCSV(merged["stress.csv"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("merged: run scenario traded shocked:\n got %q\nwant %q", got, want)
+		}
+		for _, name := range []string{"stress.csv", "stress.parquet"} {
+			if !bytes.Equal(merged[name], out[1][name]) {
+				t.Errorf("%s differs between the merge and the whole run", name)
+			}
+		}
+	})
 }
 
 func shockedCSV(b []byte) ([]string, error) {
