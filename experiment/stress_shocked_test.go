@@ -205,3 +205,55 @@ func shockedDB(ctx context.Context, path string) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// A scenario that changes no price but an instrument's trading
+// environment (here a liquidity window on BBB) shocks that instrument,
+// and a historical replay shocks only the members its source has bars
+// for in its window. By hand, on AAA (bars from 2022-10-01, through the
+// replay's window 2022-11-06…15) and BBB (bars from 2022-12-01 only):
+//
+//	thin-b (liquidity on BBB): only-bbb 1 of 1, a-and-b 1 of 2, only-aaa 0 of 1
+//	crash again (replay of AAA and BBB): BBB is not replayed, so
+//	                           only-bbb 0 of 1, a-and-b 1 of 2, only-aaa 1 of 1
+func TestStressInstrumentsShockedByKind(t *testing.T) {
+	dir := t.TempDir()
+	dailyCSV(t, dir, "AAA", "2022-10-01", 250, func(k int) float64 { return 100 + float64(k%7) })
+	dailyCSV(t, dir, "BBB", "2022-12-01", 190, func(k int) float64 { return 50 + float64(k%5) })
+	hold := func(name string, syms ...string) string {
+		return "[[strategy]]\nname = \"" + name + "\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"" + strings.Join(syms, `", "`) + "\"]\n"
+	}
+	text := replayExperiment("crash again") + `[[scenario]]
+name = "thin-b"
+[[scenario.shock]]
+type = "liquidity"
+symbols = ["BBB"]
+day = 0
+days = 60
+spread_mult = 4.0
+` + hold("only-bbb", "BBB") + hold("a-and-b", "AAA", "BBB") + hold("only-aaa", "AAA")
+	o, err := runIn(t, dir, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]int{
+		"only-bbb thin-b": {1, 1}, "a-and-b thin-b": {2, 1}, "only-aaa thin-b": {1, 0},
+		"only-bbb crash again": {1, 0}, "a-and-b crash again": {2, 1}, "only-aaa crash again": {1, 1},
+		"only-bbb baseline": {1, 0}, "a-and-b baseline": {2, 0}, "only-aaa baseline": {1, 0},
+	}
+	seen := 0
+	for _, row := range o.Stress.Rows {
+		k := row.Run + " " + row.Scenario
+		w, ok := want[k]
+		if !ok {
+			t.Errorf("unexpected row %s", k)
+			continue
+		}
+		seen++
+		if got := [2]int{row.InstrumentsTraded, row.InstrumentsShocked}; got != w {
+			t.Errorf("%s: traded, shocked %v, want %v", k, got, w)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("%d rows checked, want %d", seen, len(want))
+	}
+}
