@@ -44,6 +44,69 @@ type Matrix struct {
 	// absolute value, which lets one outlier wash out every other cell;
 	// see [RobustLimit].
 	Limit float64
+	// Marks, when set (len(Rows) rows of len(Cols), or nil), flag cells
+	// whose value is not a full measure of what the chart compares: an
+	// Unmeasured cell is drawn pale with a dashed border instead of its
+	// colour, its value in grey; a Partial one keeps its colour and gets
+	// a dark corner. The legend beside the colour bar names each mark
+	// present, in MarkNames' words ([DefaultMarkNames] when empty).
+	Marks [][]Mark
+	// MarkNames are the legend's words for Unmeasured and Partial cells.
+	MarkNames [2]string
+}
+
+// Mark flags a heatmap cell (Matrix.Marks).
+type Mark uint8
+
+// The marks of a heatmap cell.
+const (
+	Measured   Mark = iota // drawn as its value says
+	Unmeasured             // not a measure: pale, dashed border, grey text
+	Partial                // a partial measure: a dark corner
+)
+
+// DefaultMarkNames are Matrix.MarkNames when it is empty.
+func DefaultMarkNames() [2]string { return [2]string{"not measured", "partly measured"} }
+
+// mark is cell (i, j)'s mark.
+func (m *Matrix) mark(i, j int) Mark {
+	if i < len(m.Marks) && j < len(m.Marks[i]) {
+		return m.Marks[i][j]
+	}
+	return Measured
+}
+
+// markNames are the legend's words for the marks.
+func (m *Matrix) markNames() [2]string {
+	if m.MarkNames == ([2]string{}) {
+		return DefaultMarkNames()
+	}
+	return m.MarkNames
+}
+
+// unmeasuredCell draws an Unmeasured cell, the rectangle pts (corners
+// from the bottom left, counter-clockwise): white, hatched in
+// missingGrey at 45°, with a dashed border, unlike any value's colour.
+func unmeasuredCell(c draw.Canvas, pts []vg.Point) {
+	c.FillPolygon(color.White, pts)
+	x0, y0 := pts[0].X, pts[0].Y
+	w, h := pts[2].X-x0, pts[2].Y-y0
+	hatch := draw.LineStyle{Color: missingGrey, Width: vg.Points(0.8)}
+	step := vg.Points(5)
+	// Lines v = u − d (u, v from the bottom left corner), d from −h to w.
+	for d := -h + step/2; d < w; d += step {
+		ua, ub := max(d, 0), min(d+h, w)
+		if ua < ub {
+			c.StrokeLine2(hatch, x0+ua, y0+ua-d, x0+ub, y0+ub-d)
+		}
+	}
+	c.StrokeLines(draw.LineStyle{Color: textGrey, Width: vg.Points(0.6), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}, append(pts, pts[0]))
+}
+
+// partialCorner draws a Partial cell's dark corner: a triangle at the top
+// right of the cell x0…x1 × y0…y1 (y1 the top), side k.
+func partialCorner(c draw.Canvas, x1, y1, k vg.Length) {
+	c.FillPolygon(textGrey, []vg.Point{{X: x1 - k, Y: y1}, {X: x1, Y: y1}, {X: x1, Y: y1 - k}})
 }
 
 // RobustLimit is a colour limit for a matrix that one outlier cannot
@@ -264,7 +327,34 @@ func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk
 		mx := x0 + barW + vg.Points(14)
 		dc.FillPolygon(missingGrey, []vg.Point{{X: mx, Y: y - barH}, {X: mx + sw, Y: y - barH}, {X: mx + sw, Y: y}, {X: mx, Y: y}})
 		dc.FillText(miss, vg.Point{X: mx + sw + vg.Points(4), Y: y - barH/2}, "n/a: no data")
-		area.Max.Y = y - barH - lab.FontExtents().Height - vg.Points(8)
+		// The marks present, after it.
+		var unmeasured, partial bool
+		for i := range m.Marks {
+			for j := range m.Marks[i] {
+				unmeasured = unmeasured || m.Marks[i][j] == Unmeasured
+				partial = partial || m.Marks[i][j] == Partial
+			}
+		}
+		// Each under the one before, beside the colour bar's labels.
+		names := m.markNames()
+		ly := y
+		bottom := y - barH - lab.FontExtents().Height - vg.Points(8)
+		for k, on := range []bool{unmeasured, partial} {
+			if !on {
+				continue
+			}
+			ly -= barH + vg.Points(4)
+			swatch := []vg.Point{{X: mx, Y: ly - barH}, {X: mx + sw, Y: ly - barH}, {X: mx + sw, Y: ly}, {X: mx, Y: ly}}
+			if k == 0 {
+				unmeasuredCell(dc, swatch)
+			} else {
+				dc.FillPolygon(missingGrey, swatch)
+				partialCorner(dc, mx+sw, ly, barH*0.6)
+			}
+			dc.FillText(miss, vg.Point{X: mx + sw + vg.Points(4), Y: ly - barH/2}, names[k])
+			bottom = min(bottom, ly-barH-vg.Points(8))
+		}
+		area.Max.Y = bottom
 	}
 
 	nr, nc := len(m.Rows), len(m.Cols)
@@ -409,11 +499,22 @@ func (g *cellGrid) Plot(c draw.Canvas, p *plot.Plot) {
 			if math.IsInf(v, 0) {
 				fill = divergingColor(math.Copysign(g.limit, v), g.limit)
 			}
-			c.FillPolygon(fill, []vg.Point{{X: x0 + gap, Y: y0 + gap}, {X: x1 - gap, Y: y0 + gap}, {X: x1 - gap, Y: y1 - gap}, {X: x0 + gap, Y: y1 - gap}})
+			pts := []vg.Point{{X: x0 + gap, Y: y0 + gap}, {X: x1 - gap, Y: y0 + gap}, {X: x1 - gap, Y: y1 - gap}, {X: x0 + gap, Y: y1 - gap}}
+			ink := inkOn(fill)
+			switch g.m.mark(i, j) {
+			case Unmeasured:
+				unmeasuredCell(c, pts)
+				ink = textGrey
+			case Partial:
+				c.FillPolygon(fill, pts)
+				partialCorner(c, x1-gap, y1-gap, min(cellW, cellH)*0.2)
+			default:
+				c.FillPolygon(fill, pts)
+			}
 			if !labels {
 				continue
 			}
-			sty := textStyle(sans, size, inkOn(fill))
+			sty := textStyle(sans, size, ink)
 			sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
 			c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: (y0 + y1) / 2}, g.format(v))
 		}

@@ -173,7 +173,14 @@
 // pnl_vs_baseline_pct_of_cash, total_return, max_drawdown, sharpe and
 // hedge_effectiveness that the table has, else the first eight. Rates
 // (returns, drawdowns, VaR, CVaR, hit rate, shares of cash) are decimals
-// (0.12 = 12 %) and shown as percentages. stress_summary.csv, when present,
+// (0.12 = 12 %) and shown as percentages. The columns (or metrics)
+// instruments_traded and instruments_shocked are not drawn: a cell whose
+// scenario shocked none of the instruments the run trades (0 shocked of
+// a positive number traded, a scenario other than baseline) is drawn
+// hatched with a dashed border, as no measure of the scenario, and one
+// it shocked in part gets a dark corner; the note under the heatmaps
+// names them, and each heatmap's text alternative says so of its cells.
+// stress_summary.csv, when present,
 // is shown as a table, and stress/<scenario>.svg charts as they are.
 //
 // montecarlo_bands.csv (or .parquet) holds each run's Monte Carlo bands,

@@ -45,11 +45,16 @@ type Folder struct {
 	Main []int
 	// Stress, Fans, Legs, Bands and WalkForwards come from the optional
 	// files; nil when absent.
-	Stress       []StressCell
-	Fans         []charts.Fan
-	Legs         []charts.Legs
-	Bands        []Band
-	WalkForwards []WalkForward
+	Stress []StressCell
+	// StressCoverage says, per row and scenario of stress.csv that has
+	// them, how many instruments the run trades and how many of them the
+	// scenario shocked (its instruments_traded and instruments_shocked
+	// columns, which are not in Stress).
+	StressCoverage []StressCoverage
+	Fans           []charts.Fan
+	Legs           []charts.Legs
+	Bands          []Band
+	WalkForwards   []WalkForward
 	// Prices are instruments' closes by symbol (Input.Prices), on which
 	// the report marks the runs' fills; nil when not given.
 	Prices map[string]charts.Series
@@ -97,6 +102,63 @@ type Run struct {
 type StressCell struct {
 	Strategy, Scenario, Metric string
 	Value                      float64
+}
+
+// StressCoverage is how much of what a run trades a scenario shocked:
+// stress.csv's instruments_traded and instruments_shocked of a row
+// (Strategy: the row's label, as in StressCell).
+type StressCoverage struct {
+	Strategy, Scenario string
+	Traded, Shocked    int
+}
+
+// Unmeasured reports whether the scenario shocked none of the
+// instruments the run trades: its row is the run without the scenario,
+// not a measure of it (never so for the baseline).
+func (c StressCoverage) Unmeasured() bool {
+	return c.Scenario != "baseline" && c.Traded > 0 && c.Shocked == 0
+}
+
+// Partial reports whether the scenario shocked some of the instruments
+// the run trades and not the others.
+func (c StressCoverage) Partial() bool { return c.Shocked > 0 && c.Shocked < c.Traded }
+
+// stressCoverage takes the instruments_traded and instruments_shocked
+// cells out of cells: the other cells, and the coverage of each row and
+// scenario that has both (in order of first appearance).
+func stressCoverage(cells []StressCell) ([]StressCell, []StressCoverage) {
+	type rc struct{ r, c string }
+	var out []StressCell
+	var cov []StressCoverage
+	idx := map[rc]int{}
+	have := map[rc][2]bool{}
+	for _, c := range cells {
+		if c.Metric != "instruments_traded" && c.Metric != "instruments_shocked" {
+			out = append(out, c)
+			continue
+		}
+		k := rc{c.Strategy, c.Scenario}
+		i, ok := idx[k]
+		if !ok {
+			i = len(cov)
+			idx[k] = i
+			cov = append(cov, StressCoverage{Strategy: c.Strategy, Scenario: c.Scenario})
+		}
+		h := have[k]
+		if c.Metric == "instruments_traded" {
+			cov[i].Traded, h[0] = int(c.Value), !math.IsNaN(c.Value)
+		} else {
+			cov[i].Shocked, h[1] = int(c.Value), !math.IsNaN(c.Value)
+		}
+		have[k] = h
+	}
+	kept := cov[:0]
+	for _, c := range cov {
+		if h := have[rc{c.Strategy, c.Scenario}]; h[0] && h[1] {
+			kept = append(kept, c)
+		}
+	}
+	return out, kept
 }
 
 // Input is what a report is made of, as a finished experiment holds it in
@@ -233,6 +295,7 @@ func New(in Input) (*Folder, error) {
 	if f.Stress, err = readStress(filepath.Join(dir, StressFile), f); err != nil {
 		return nil, err
 	}
+	f.Stress, f.StressCoverage = stressCoverage(f.Stress)
 	if f.Fans, err = readMonteCarlo(filepath.Join(dir, MonteCarloFile), f); err != nil {
 		return nil, err
 	}

@@ -387,7 +387,11 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 	if len(f.Stress) > 0 {
 		cells, note := hedgeThreshold(f.Stress, info.Cash)
 		p.StressNote = note
+		if n := coverageNote(f.StressCoverage); n != "" {
+			p.StressNote = strings.TrimSpace(p.StressNote + " " + n)
+		}
 		for _, m := range pickStress(stressMatrices(cells)) {
+			markCoverage(&m, f.StressCoverage)
 			o := opt
 			o.Title = "Stress test: " + m.Metric + " by run and scenario"
 			o.Caption = kind
@@ -1030,9 +1034,67 @@ func labelled(h template.HTML, label string) template.HTML {
 	return template.HTML(start + ` aria-label="` + template.HTMLEscapeString(label) + `"` + rest)
 }
 
+// markCoverage marks the cells of a stress matrix whose scenario shocked
+// none of the instruments the run trades (charts.Unmeasured) or only
+// some (charts.Partial), from stress.csv's instrument counts.
+func markCoverage(m *charts.Matrix, cov []StressCoverage) {
+	ri, ci := indexOf(m.Rows), indexOf(m.Cols)
+	for _, c := range cov {
+		i, okr := ri[c.Strategy]
+		j, okc := ci[c.Scenario]
+		if !okr || !okc || !(c.Unmeasured() || c.Partial()) {
+			continue
+		}
+		if m.Marks == nil {
+			m.Marks = make([][]charts.Mark, len(m.Rows))
+			for k := range m.Marks {
+				m.Marks[k] = make([]charts.Mark, len(m.Cols))
+			}
+		}
+		m.Marks[i][j] = charts.Partial
+		if c.Unmeasured() {
+			m.Marks[i][j] = charts.Unmeasured
+		}
+	}
+	m.MarkNames = [2]string{"nothing it trades shocked", "part of it shocked"}
+}
+
+// coverageNote says which stress cells are not a measure of their
+// scenario (it shocked none of the instruments the run trades) and which
+// a partial one, as the heatmaps mark them; "" when none is.
+func coverageNote(cov []StressCoverage) string {
+	var none, part []string
+	for _, c := range cov {
+		switch {
+		case c.Unmeasured():
+			none = append(none, c.Strategy+" under "+c.Scenario)
+		case c.Partial():
+			part = append(part, fmt.Sprintf("%s under %s (%d of %d)", c.Strategy, c.Scenario, c.Shocked, c.Traded))
+		}
+	}
+	list := func(xs []string) string {
+		if len(xs) > 10 {
+			return fmt.Sprintf("%s and %d more", strings.Join(xs[:10], ", "), len(xs)-10)
+		}
+		return strings.Join(xs, ", ")
+	}
+	var b strings.Builder
+	if len(none) > 0 {
+		fmt.Fprintf(&b, "Pale cells with a dashed border: the scenario shocked none of the instruments the run trades (instruments_shocked = 0 in stress.csv), so the cell is the run without the scenario, not a measure of it: %s.", list(none))
+	}
+	if len(part) > 0 {
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "Cells with a dark corner: it shocked only some of them (instruments shocked of traded): %s.", list(part))
+	}
+	return b.String()
+}
+
 // heatmapLabel is a stress heatmap's text alternative: its title, then
 // each row's cells as the chart writes them (n/a for none), so that a
-// screen reader reads every figure the colours show.
+// screen reader reads every figure the colours show, and what a marked
+// cell's mark says (charts.Matrix.Marks).
 func heatmapLabel(title string, m charts.Matrix) string {
 	var b strings.Builder
 	b.WriteString(title + ", " + m.Metric + ".")
@@ -1046,6 +1108,13 @@ func heatmapLabel(title string, m charts.Matrix) string {
 			s := m.CellText(v)
 			if m.Percent && !math.IsNaN(v) && !math.IsInf(v, 0) {
 				s += "%"
+			}
+			if i < len(m.Marks) && j < len(m.Marks[i]) && m.Marks[i][j] != charts.Measured {
+				names := m.MarkNames
+				if names == ([2]string{}) {
+					names = charts.DefaultMarkNames()
+				}
+				s += " (" + names[m.Marks[i][j]-1] + ")"
 			}
 			b.WriteString(" " + col + " " + s)
 		}
