@@ -339,16 +339,39 @@ func writeStress(f *File, o *Outcome) error {
 			vals[i][j] = math.NaN()
 		}
 	}
+	// Marks: a cell whose scenario shocked none of the instruments the
+	// run trades is no measure of it, one that shocked some a partial one.
+	var marks [][]charts.Mark
 	for _, r := range st.Rows {
-		if r.Scenario != "baseline" {
-			vals[rowIdx[r.Run]][colIdx[r.Scenario]] = r.PnLVsBaseline / f.Cash
+		if r.Scenario == "baseline" {
+			continue
 		}
+		i, j := rowIdx[r.Run], colIdx[r.Scenario]
+		vals[i][j] = r.PnLVsBaseline / f.Cash
+		mk := charts.Measured
+		switch {
+		case r.InstrumentsTraded > 0 && r.InstrumentsShocked == 0:
+			mk = charts.Unmeasured
+		case r.InstrumentsShocked > 0 && r.InstrumentsShocked < r.InstrumentsTraded:
+			mk = charts.Partial
+		}
+		if mk == charts.Measured {
+			continue
+		}
+		if marks == nil {
+			marks = make([][]charts.Mark, len(rows))
+			for k := range marks {
+				marks[k] = make([]charts.Mark, len(cols2))
+			}
+		}
+		marks[i][j] = mk
 	}
 	pal := runPalette(o)
 	kind := dataCaption(o.Panel)
 	opt := charts.Options{Title: f.Name + ": stress test", Synthetic: o.Panel.Synthetic, Palette: pal,
 		Caption: fmt.Sprintf("%s; PnL of each run under each scenario minus its unshocked PnL, %% of initial cash", kind)}
-	mat := charts.Matrix{Metric: "PnL vs baseline (% of initial cash)", Rows: rows, Cols: cols2, Values: vals, Percent: true, RowAxis: "run", ColAxis: "scenario"}
+	mat := charts.Matrix{Metric: "PnL vs baseline (% of initial cash)", Rows: rows, Cols: cols2, Values: vals, Percent: true, RowAxis: "run", ColAxis: "scenario",
+		Marks: marks, MarkNames: [2]string{"nothing it trades shocked", "part of it shocked"}}
 	if err := charts.WriteFiles(filepath.Join(o.Dir, "stress_heatmap"), func(w io.Writer, ft charts.Format) error { return charts.Heatmap(w, ft, opt, mat) }); err != nil {
 		return err
 	}

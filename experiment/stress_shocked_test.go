@@ -86,6 +86,13 @@ func TestStressInstrumentsShocked(t *testing.T) {
 				t.Fatal(err)
 			}
 			out[workers] = files(t, o.Dir)
+			// The heatmap marks only-bbb's cell and a-and-b's, and names
+			// both marks in its legend.
+			for _, s := range []string{"nothing it trades shocked", "part of it shocked"} {
+				if !bytes.Contains(out[workers]["stress_heatmap.svg"], []byte(s)) {
+					t.Errorf("stress_heatmap.svg lacks the legend %q", s)
+				}
+			}
 			for _, tc := range []struct {
 				name string
 				rows func() ([]string, error)
