@@ -458,7 +458,8 @@ func printStress(w io.Writer, st *experiment.Stress) {
 	fmt.Fprintln(w, "\nstress test: PnL vs the unshocked baseline")
 	fmt.Fprintf(w, "(hedge effectiveness, each run's loss relative to its own baseline, only where the long leg alone lost at least %g%% of its baseline, as in stress.csv and the report)\n", 100*results.HedgeThreshold)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "run\tscenario\tprobability\tPnL vs baseline\tmax DD\tworst day\thedge effectiveness\t")
+	fmt.Fprintln(w, "(shocked: how many of the instruments the run trades the scenario changed; a row it changed none of is the run without the scenario, not a measure of it)")
+	fmt.Fprintln(tw, "run\tscenario\tprobability\tPnL vs baseline\tmax DD\tworst day\thedge effectiveness\tshocked\t")
 	for _, r := range st.Rows {
 		if r.Scenario == "baseline" {
 			continue
@@ -470,7 +471,11 @@ func printStress(w io.Writer, st *experiment.Stress) {
 		if r.HedgeEffectiveness == r.HedgeEffectiveness {
 			he = fmt.Sprintf("%.0f%%", 100*r.HedgeEffectiveness)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.2f%%\t%.2f%%\t%s\t\n", r.Run, r.Scenario, p, whole(r.PnLVsBaseline), 100*r.MaxDrawdown, 100*r.WorstDay, he)
+		shocked := fmt.Sprintf("%d of %d", r.InstrumentsShocked, r.InstrumentsTraded)
+		if r.InstrumentsShocked == 0 && r.InstrumentsTraded > 0 {
+			shocked = fmt.Sprintf("none of %d (not a measure)", r.InstrumentsTraded)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.2f%%\t%.2f%%\t%s\t%s\t\n", r.Run, r.Scenario, p, whole(r.PnLVsBaseline), 100*r.MaxDrawdown, 100*r.WorstDay, he, shocked)
 	}
 	tw.Flush()
 	over := false

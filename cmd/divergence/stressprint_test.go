@@ -41,3 +41,35 @@ func TestPrintStress(t *testing.T) {
 		t.Errorf("noted a total of 0.24:\n%s", b.String())
 	}
 }
+
+// The command's stress table says, per row, how many of the instruments
+// the run trades the scenario shocked, and flags the rows it shocked
+// none of: those rows are not a measure of the scenario.
+func TestPrintStressShocked(t *testing.T) {
+	nan := math.NaN()
+	row := func(run string, traded, shocked int) experiment.StressRow {
+		return experiment.StressRow{Run: run, Scenario: "s", Probability: nan, HedgeEffectiveness: nan, InstrumentsTraded: traded, InstrumentsShocked: shocked}
+	}
+	st := &experiment.Stress{Rows: []experiment.StressRow{row("none", 1, 0), row("part", 2, 1), row("all", 1, 1), row("idle", 0, 0)}}
+	var b strings.Builder
+	printStress(&b, st)
+	lines := strings.Split(b.String(), "\n")
+	want := map[string]string{"none": "none of 1 (not a measure)", "part": "1 of 2", "all": "1 of 1", "idle": "0 of 0"}
+	for run, w := range want {
+		found := false
+		for _, l := range lines {
+			if f := strings.Fields(l); len(f) > 0 && f[0] == run {
+				found = true
+				if !strings.HasSuffix(strings.TrimSpace(l), w) {
+					t.Errorf("row %s: %q, want it to end in %q", run, l, w)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no row %s in:\n%s", run, b.String())
+		}
+	}
+	if !strings.Contains(b.String(), "shocked: how many of the instruments the run trades the scenario changed") {
+		t.Errorf("no line saying what shocked is:\n%s", b.String())
+	}
+}
