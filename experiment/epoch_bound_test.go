@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/scenarios"
 )
 
 // A start or end at 1970-01-01 (0 ns) is a bound: it parsed to 0, which
@@ -287,5 +288,84 @@ func weekdaysCSV(t *testing.T, path string, from, to time.Time, wobble bool) {
 	}
 	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// manifest.json's shock text says a date, an until or a drawn date at
+// 1970-01-01 (0 ns) as such: date = 1970-01-01 was taken for none and
+// written as day 0 after start (2024-01-01), until = 1970-01-01 as no
+// until (the window's end at its start), and a random shock that drew
+// 1970-01-01 as one whose draw is unknown.
+func TestShockTextAtTheEpoch(t *testing.T) {
+	start := data.Day(2024, time.January, 1)
+	for _, tc := range []struct {
+		name, shock string
+		drawn       int64
+		isDrawn     bool
+		want        string
+	}{
+		{"date", "type = \"jump\"\nsymbols = [\"X\"]\ndate = 1970-01-01\nmove = -0.1", 0, false, ": from 1970-01-01"},
+		{"until", "type = \"volatility\"\nsymbols = [\"X\"]\ndate = 1969-12-30\nuntil = 1970-01-01\nk = 2", 0, false, ": 1969-12-30 to 1970-01-01, the end excluded"},
+		// Drawn 1970-01-01, a one-day window: to 1970-01-02.
+		{"drawn", "type = \"volatility\"\nsymbols = [\"X\"]\nrandom = true\ndays = 1\nk = 2", 0, true, ": 1970-01-01 to 1970-01-02, the end excluded (drawn at random)"},
+		{"not drawn", "type = \"volatility\"\nsymbols = [\"X\"]\nrandom = true\ndays = 1\nk = 2", 0, false, ": on a date drawn at random"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := scenarios.Parse("s.toml", "name = \"s\"\n[[shock]]\n"+tc.shock)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := shockText(s.Shocks[0], start, tc.drawn, tc.isDrawn); !strings.HasSuffix(got, tc.want) {
+				t.Errorf("shockText = %q, want it to end %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// A shock dated 1970-01-01 (0 ns) before start = 1970-01-05 gets the note
+// that it moves only the warm-up history: the check took Date = 0 for a
+// shock without a date.
+func TestShockDatedAtTheEpochBeforeTheRunsStart(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,volume\n")
+	for d := -12; d < 20; d++ { // 1969-12-20 … 1970-01-19
+		fmt.Fprintf(&b, "%s,100,101,99,100,1000\n", data.FormatDay(int64(d)*data.NanosPerDay))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "AAA.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Parse("x.toml", fmt.Sprintf(`name = "x"
+cash = 100_000.0
+start = "1970-01-05"
+[data]
+dir = %q
+files = { AAA = "AAA.csv" }
+[data.classes]
+AAA = "crypto"
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["AAA"]
+[[scenario]]
+name = "crash"
+[[scenario.shock]]
+type = "jump"
+symbols = ["AAA"]
+date = 1970-01-01
+move = -0.3
+`, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(o.Release)
+	want := "scenario crash: shock[0] (jump) is dated 1970-01-01, before the runs start (1970-01-05)"
+	if !strings.Contains(strings.Join(o.Notes, "\n"), want) {
+		t.Errorf("notes:\n%s\nwant one containing %q", strings.Join(o.Notes, "\n"), want)
 	}
 }

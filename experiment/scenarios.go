@@ -216,7 +216,7 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 		// A shock dated before the runs start moves only the history the
 		// strategies warm up on, as an early scenario_start does.
 		for k, sh := range s.Shocks {
-			if w, ok := scenarios.Timing(sh); ok && w.Date != 0 && (m.Start != 0 || m.StartSet) && w.Date < m.Start {
+			if w, ok := scenarios.Timing(sh); ok && w.Dated() && (m.Start != 0 || m.StartSet) && w.Date < m.Start {
 				notes = append(notes, fmt.Sprintf("scenario %s: shock[%d] (%s) is dated %s, before the runs start (%s): it moves the warm-up history the strategies read, and a regime through the start what follows, not the prices the runs trade at before it",
 					s.Name, k, sh.Kind(), data.FormatStamp(w.Date), data.FormatStamp(m.Start)))
 			}

@@ -128,10 +128,7 @@ func scenarioSetups(views []View, origin map[*scenarios.Scenario]string) []resul
 			Probability: s.Probability, Start: data.FormatStamp(v.Start), Shocks: make([]string, len(s.Shocks))}
 		for k, sh := range s.Shocks {
 			at, drawn := v.Drawn[k]
-			if !drawn {
-				at = 0
-			}
-			st.Shocks[k] = shockText(sh, v.Start, at)
+			st.Shocks[k] = shockText(sh, v.Start, at, drawn)
 		}
 		out = append(out, st)
 	}
@@ -142,8 +139,8 @@ func scenarioSetups(views []View, origin map[*scenarios.Scenario]string) []resul
 // acts on with day 0 at start: "…: from 2024-03-01" (a jump's spread and
 // recovery run on over the bars its fields say), "…: 2024-03-01 to
 // 2024-05-31, the end excluded" for a regime; a random shock's date is
-// the one it drew (drawn, 0 when unknown), said so.
-func shockText(sh scenarios.Shock, start, drawn int64) string {
+// the one it drew (drawn, when isDrawn: 1970-01-01 is 0), said so.
+func shockText(sh scenarios.Shock, start, drawn int64, isDrawn bool) string {
 	text := scenarios.Describe(sh)
 	w, ok := scenarios.Timing(sh)
 	if !ok {
@@ -151,11 +148,11 @@ func shockText(sh scenarios.Shock, start, drawn int64) string {
 	}
 	at, how := w.Date, ""
 	switch {
-	case w.Random && drawn == 0:
+	case w.Random && !isDrawn:
 		return text + ": on a date drawn at random"
 	case w.Random:
 		at, how = drawn, " (drawn at random)"
-	case at == 0:
+	case !w.Dated():
 		at = start + int64(w.Day)*data.NanosPerDay
 	}
 	win, ok := scenarios.WindowOf(sh)
@@ -163,7 +160,7 @@ func shockText(sh scenarios.Shock, start, drawn int64) string {
 		return text + ": from " + data.FormatStamp(at) + how
 	}
 	end := win.Until
-	if end == 0 {
+	if !win.HasUntil() {
 		end = at + int64(win.Days)*data.NanosPerDay
 	}
 	return text + ": " + data.FormatStamp(at) + " to " + data.FormatStamp(end) + ", the end excluded" + how

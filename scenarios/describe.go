@@ -21,7 +21,7 @@ func Describe(sh Shock) string {
 		t := v.Type()
 		for i := 0; i < v.NumField(); i++ {
 			f, fv := t.Field(i), v.Field(i)
-			if !f.IsExported() || f.Name == "SetRate" { // set_rate is not a key: rate= or mult= says it
+			if !f.IsExported() || f.Name == "SetRate" || f.Name == "DateSet" || f.Name == "UntilSet" { // not keys: rate= or mult=, date= or until= says them
 				continue
 			}
 			if fv.Kind() == reflect.Struct {
@@ -69,7 +69,8 @@ func Describe(sh Shock) string {
 // shownAtZero reports whether field name of the shock part v is shown
 // even at its zero value, where 0 is what the file says, not a default:
 // a move, k or rho of 0, the day offset 0 (a shock on the start day, when
-// neither a date nor random places it), a rate set to 0, a volume_mult of
+// neither a date nor random places it), a date or until given as
+// 1970-01-01 (0 ns; When.DateSet, Window.UntilSet), a rate set to 0, a volume_mult of
 // 0 (volume gone; NaN, unchanged, is not shown) and gap = false (the move
 // during the bar, where true is the default).
 func shownAtZero(v reflect.Value, name string) bool {
@@ -78,7 +79,13 @@ func shownAtZero(v reflect.Value, name string) bool {
 		return true
 	case "Day":
 		w, ok := v.Interface().(When)
-		return ok && w.Date == 0 && !w.Random
+		return ok && !w.Dated() && !w.Random
+	case "Date":
+		w, ok := v.Interface().(When)
+		return ok && w.Dated()
+	case "Until":
+		w, ok := v.Interface().(Window)
+		return ok && w.HasUntil()
 	case "Rate":
 		set := v.FieldByName("SetRate")
 		return set.IsValid() && set.Bool()

@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -38,5 +40,97 @@ day = 2`)
 			_, err := Parse("test.toml", "name = \"epoch\"\n[[shock]]\ntype = \"transplant\"\nsymbols = [\"BTC\"]\nday = 2\n"+tc.keys)
 			wantErr(t, err, tc.want)
 		})
+	}
+}
+
+// aroundEpoch is a flat 100 with volume 1000 on 1969-12-30, 12-31,
+// 1970-01-01, 01-02, 01-03: Unix ns -2, -1, 0, 1, 2 days.
+func aroundEpoch() *data.Panel {
+	p := panelOf(series("BTC", data.Crypto, seq(5), flat(5, 100)))
+	for k := range p.Series[0].Time {
+		p.Series[0].Time[k] = int64(k-2) * data.NanosPerDay
+	}
+	return p
+}
+
+// A shock's date = 1970-01-01 is a date: it parsed to 0, taken for "no
+// date", and the jump fell on day 0, the panel's first bar (1969-12-30).
+// A move of -50 % as a gap on 1970-01-01: 100, 100, 50, 50, 50. Describe
+// says the date, not day=0.
+func TestShockDateAtTheEpoch(t *testing.T) {
+	s := mustParse(t, `name = "epoch"
+[[shock]]
+type = "jump"
+symbols = ["BTC"]
+date = 1970-01-01
+move = -0.5`)
+	out, _ := mustApply(t, s, aroundEpoch(), ApplyOptions{})
+	for k, w := range []float64{100, 100, 50, 50, 50} {
+		near(t, "close", out.Series[0].Close[k], w, 1e-12)
+	}
+	if got, want := Describe(s.Shocks[0]), "date=1970-01-01"; !strings.Contains(got, want) || strings.Contains(got, "day=") || strings.Contains(got, "date_set") {
+		t.Errorf("Describe = %q, want %q and no day= or date_set", got, want)
+	}
+	// With random = true it is both, refused as any date is.
+	_, err := Parse("test.toml", "name = \"epoch\"\n[[shock]]\ntype = \"jump\"\nsymbols = [\"BTC\"]\ndate = 1970-01-01\nrandom = true\nmove = -0.5")
+	if err == nil {
+		t.Error("date = 1970-01-01 with random = true: no error")
+	}
+}
+
+// A regime's until = 1970-01-01 is an end: it parsed to 0, and the file
+// was refused ("give days or until"). volume_mult = 0.5 from 1969-12-30
+// until 1970-01-01 (excluded) halves the first two bars' volume: 500,
+// 500, 1000, 1000, 1000. An until = 1970-01-01 not after the date is
+// refused as any such until is.
+func TestShockUntilAtTheEpoch(t *testing.T) {
+	s := mustParse(t, `name = "epoch"
+[[shock]]
+type = "liquidity"
+symbols = ["BTC"]
+date = 1969-12-30
+until = 1970-01-01
+volume_mult = 0.5`)
+	out, _ := mustApply(t, s, aroundEpoch(), ApplyOptions{})
+	for k, w := range []float64{500, 500, 1000, 1000, 1000} {
+		near(t, "volume", out.Series[0].Volume[k], w, 1e-12)
+	}
+	if got, want := Describe(s.Shocks[0]), "until=1970-01-01"; !strings.Contains(got, want) || strings.Contains(got, "until_set") {
+		t.Errorf("Describe = %q, want %q and no until_set", got, want)
+	}
+	for _, tc := range []struct{ name, keys, want string }{
+		{"until and days", "date = 1969-12-30\nuntil = 1970-01-01\ndays = 2", "give days or until, not both"},
+		{"until at the date", "date = 1970-01-01\nuntil = 1970-01-01", "until = 1970-01-01: not after date = 1970-01-01"},
+		{"until with random", "random = true\nuntil = 1970-01-01", "give days with random = true, not until"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("test.toml", "name = \"epoch\"\n[[shock]]\ntype = \"liquidity\"\nsymbols = [\"BTC\"]\nvolume_mult = 0.5\n"+tc.keys)
+			wantErr(t, err, tc.want)
+		})
+	}
+}
+
+// ApplyOptions.End at 1970-01-01 with EndSet bounds random dates there:
+// End = 0 was the panel's last bar (1970-01-03). A random one-day regime
+// on the panel 1969-12-30 … 1970-01-03 with Start 1969-12-30 and End
+// 1970-01-01 draws Start + k days, k in 0 … (End − 1 day − Start) / 1 day
+// = (0 − 1 + 2) = 1: 1969-12-30 or 12-31, never later. With End taken for
+// the last bar, k ran to (2 − 1 + 2) = 3 (up to 1970-01-02), and 20 seeds
+// all drawing k ≤ 1 of 4 has a chance of 2^-20.
+func TestApplyEndAtTheEpoch(t *testing.T) {
+	s := mustParse(t, `name = "epoch"
+[[shock]]
+type = "volatility"
+symbols = ["BTC"]
+random = true
+days = 1
+k = 2`)
+	for seed := uint64(0); seed < 20; seed++ {
+		var drawn int64
+		_, _ = mustApply(t, s, aroundEpoch(), ApplyOptions{Rand: rand.New(rand.NewPCG(seed, 1)), Start: -2 * data.NanosPerDay, StartSet: true, End: 0, EndSet: true,
+			Drawn: func(_ int, t int64) { drawn = t }})
+		if drawn > -data.NanosPerDay {
+			t.Fatalf("seed %d: drew %s, after the last date a one-day window ending by End = 1970-01-01 allows (1969-12-31)", seed, data.FormatDay(drawn))
+		}
 	}
 }

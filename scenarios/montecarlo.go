@@ -269,7 +269,7 @@ func (mc *MonteCarlo) shockStart(rng *rand.Rand) int64 {
 	last := 0
 	for _, sh := range mc.cfg.Shock.Shocks {
 		w, ok := Timing(sh)
-		if ok && (w.Random || w.Date != 0) {
+		if ok && (w.Random || w.Dated()) {
 			return mc.start
 		}
 		last = max(last, w.Day)

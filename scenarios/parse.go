@@ -313,10 +313,10 @@ func (k *shockKeys) target() Target { return Target{Groups: k.Groups, Symbols: k
 func (k *shockKeys) when() When {
 	var w When
 	if k.Date != nil {
-		w.Date = int64(*k.Date)
+		w.Date, w.DateSet = int64(*k.Date), true
 	}
 	if k.Time != nil {
-		w.Date, w.Time = int64(*k.Time), true
+		w.Date, w.Time, w.DateSet = int64(*k.Time), true, true
 	}
 	if k.Day != nil {
 		w.Day = *k.Day
@@ -329,11 +329,17 @@ func (k *shockKeys) when() When {
 
 // windowKeys are a regime's length (see Window).
 type windowKeys struct {
-	Days  int       `toml:"days"`
-	Until data.Date `toml:"until"`
+	Days  int        `toml:"days"`
+	Until *data.Date `toml:"until"` // a pointer: until = 1970-01-01 is 0
 }
 
-func (w windowKeys) window() Window { return Window{Days: w.Days, Until: int64(w.Until)} }
+func (w windowKeys) window() Window {
+	win := Window{Days: w.Days}
+	if w.Until != nil {
+		win.Until, win.UntilSet = int64(*w.Until), true
+	}
+	return win
+}
 
 // pathKeys shape a jump (see JumpPath). Defaults: gap = true,
 // spread_days = 1.

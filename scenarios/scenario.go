@@ -47,7 +47,8 @@ type Target struct {
 	Symbols []string
 }
 
-// When places a shock in time. Date wins when non-zero; otherwise Random
+// When places a shock in time. Date wins when set (Dated: non-zero, or
+// DateSet for 1970-01-01, Unix time 0); otherwise Random
 // draws a calendar day (ApplyOptions.Rand); otherwise Day is an offset in
 // calendar days from ApplyOptions.Start. A shock placed on a day hits
 // each instrument's first bar at or after 00:00 UTC of that day (on
@@ -65,7 +66,14 @@ type When struct {
 	// Time says Date came from the file's `time` key (an instant), not
 	// `date`: errors name the key given.
 	Time bool
+	// DateSet makes Date a date even at 0 (1970-01-01T00:00Z), which
+	// would otherwise read as no date. The parser sets it whenever the
+	// file gives date or time.
+	DateSet bool
 }
+
+// Dated reports whether Date places the shock: non-zero, or DateSet.
+func (w When) Dated() bool { return w.Date != 0 || w.DateSet }
 
 // timing is promoted to every shock type, which embeds When.
 func (w When) timing() When { return w }
@@ -91,12 +99,20 @@ func Timing(s Shock) (When, bool) {
 	return t.timing(), true
 }
 
-// Window is the length of a regime: Until (exclusive, UTC ns) when
-// non-zero, else Days calendar days from the shock's date.
+// Window is the length of a regime: Until (exclusive, UTC ns) when set
+// (HasUntil: non-zero, or UntilSet for 1970-01-01), else Days calendar
+// days from the shock's date.
 type Window struct {
 	Days  int
 	Until int64
+	// UntilSet makes Until an end even at 0 (1970-01-01), which would
+	// otherwise read as none. The parser sets it whenever the file gives
+	// until.
+	UntilSet bool
 }
+
+// HasUntil reports whether Until ends the window: non-zero, or UntilSet.
+func (w Window) HasUntil() bool { return w.Until != 0 || w.UntilSet }
 
 // window is promoted to every regime shock type, which embeds Window.
 func (w Window) window() Window { return w }
@@ -248,8 +264,11 @@ type ApplyOptions struct {
 	// from before 1970, 0 would be its first bar.
 	StartSet bool
 	// End bounds random dates (a random window ends by End); 0 = the
-	// panel's last bar.
+	// panel's last bar, unless EndSet.
 	End int64
+	// EndSet makes End a date even at 0 (1970-01-01), as StartSet does
+	// Start.
+	EndSet bool
 	// Note, when set, hears what a shock left undone that the caller
 	// should say: a group member a historical replay has no bars for
 	// (symbol, the instrument left unshocked, and text, why).

@@ -54,7 +54,7 @@ func (w When) validate() error {
 	if w.Day > maxDays {
 		return fieldErr("day", w.Day, "want at most %d (100 years)", maxDays)
 	}
-	if w.Date != 0 && w.Random {
+	if w.Dated() && w.Random {
 		return fmt.Errorf(": give date or random, not both")
 	}
 	return nil
@@ -67,18 +67,18 @@ func (win Window) validate(w When) error {
 	if win.Days > maxDays {
 		return fieldErr("days", win.Days, "want at most %d (100 years)", maxDays)
 	}
-	if win.Until == 0 && win.Days == 0 {
+	if !win.HasUntil() && win.Days == 0 {
 		return fmt.Errorf(": give days or until (the window's length)")
 	}
-	if win.Until != 0 && win.Days != 0 {
+	if win.HasUntil() && win.Days != 0 {
 		return fmt.Errorf(": give days or until, not both")
 	}
-	if win.Until != 0 && w.Random {
+	if win.HasUntil() && w.Random {
 		// The drawn start could fall after until: the window's length,
 		// or whether it has one, would depend on the seed.
 		return fmt.Errorf(": give days with random = true, not until (a drawn start and a fixed end make a window of any length, or none)")
 	}
-	if win.Until != 0 && w.Date != 0 && win.Until <= w.Date {
+	if win.HasUntil() && w.Dated() && win.Until <= w.Date {
 		if w.Time {
 			return fieldErr("until", data.FormatDay(win.Until), "not after time = %s: a window that ends before it starts", data.FormatTime(w.Date))
 		}

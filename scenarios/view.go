@@ -58,7 +58,7 @@ func newView(p *data.Panel, groups map[string][]string, opt ApplyOptions) *view 
 	if v.start == 0 && !opt.StartSet {
 		v.start = first
 	}
-	if v.end == 0 {
+	if v.end == 0 && !opt.EndSet {
 		v.end = last
 	}
 	return v
@@ -181,7 +181,7 @@ func (v *view) symbolIndex(sym, key string) (int, error) {
 // of length span (ns) ends by the view's end, or Day days after the start.
 func (v *view) when(w When, span int64, key string) (int64, error) {
 	switch {
-	case w.Date != 0:
+	case w.Dated():
 		if w.Date > v.end {
 			if w.Time {
 				return 0, fmt.Errorf("%s.time = %s: after the panel's last bar (%s)", key, data.FormatTime(w.Date), data.FormatStamp(v.end))
@@ -225,14 +225,14 @@ func (v *view) regime(t Target, w When, win Window, key string) (idx []int, from
 // window resolves a regime's [from, to).
 func (v *view) window(w When, win Window, key string) (from, to int64, err error) {
 	span := int64(win.Days) * data.NanosPerDay
-	if win.Until != 0 {
+	if win.HasUntil() {
 		span = 0
 	}
 	if from, err = v.when(w, span, key); err != nil {
 		return 0, 0, err
 	}
 	to = from + span
-	if win.Until != 0 {
+	if win.HasUntil() {
 		to = win.Until
 	}
 	if to <= from {
