@@ -369,3 +369,38 @@ move = -0.3
 		t.Errorf("notes:\n%s\nwant one containing %q", strings.Join(o.Notes, "\n"), want)
 	}
 }
+
+// The Monte Carlo warm-up is the source's last warmup_days calendar days,
+// whatever side of 1970-01-01 they fall on. Source: one bar a day
+// 1969-12-20 … (12 days before 1970-01-01) up to its last date.
+//   - last 1970-01-10, 10 days: from 1970-01-10 − 9 days = 1970-01-01,
+//     0 ns, which Window took for no bound: the whole source (22 bars),
+//     not 10.
+//   - last 1969-12-31, 5 days: the latest date was sought from 0 up, so
+//     it stayed 0 (1970-01-01): from 1969-12-28, 4 bars, not from
+//     1969-12-27, 5.
+func TestMonteCarloWarmupAtTheEpoch(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		last, days  int // last: days from 1970-01-01
+		first, bars int // first: days from 1970-01-01
+	}{
+		{"from 1970-01-01", 9, 10, 0, 10},
+		{"source ends 1969-12-31", -1, 5, -5, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := data.Series{Instrument: data.Instrument{Symbol: "ABC", Class: data.Crypto}}
+			for d := -12; d <= tc.last; d++ {
+				s.Time = append(s.Time, int64(d)*data.NanosPerDay)
+				for _, c := range []*[]float64{&s.Open, &s.High, &s.Low, &s.Close, &s.AdjClose, &s.Volume} {
+					*c = append(*c, 100)
+				}
+			}
+			w := monteCarloWarmup(&data.Panel{Series: []data.Series{s}}, tc.days)
+			got := w.Series[0]
+			if got.Len() != tc.bars || got.Time[0] != int64(tc.first)*data.NanosPerDay {
+				t.Errorf("warm-up of %d bars from %s, want %d from %s", got.Len(), data.FormatDay(got.Time[0]), tc.bars, data.FormatDay(int64(tc.first)*data.NanosPerDay))
+			}
+		})
+	}
+}

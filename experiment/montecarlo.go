@@ -180,16 +180,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	}
 	// The warm-up history: the last WarmupDays of the source, before the
 	// paths (which start the day after it).
-	var warm *data.Panel
-	if spec.warmup() > 0 {
-		last := int64(0)
-		for i := range src.Series {
-			if n := src.Series[i].Len(); n > 0 && src.Series[i].Time[n-1] > last {
-				last = src.Series[i].Time[n-1]
-			}
-		}
-		warm = src.Window(last-int64(spec.warmup()-1)*data.NanosPerDay, 0)
-	}
+	warm := monteCarloWarmup(src, spec.warmup())
 	runs := monteCarloRuns(specs)
 	out := make([]MonteCarloResult, len(runs))
 	for i, r := range runs {
@@ -223,6 +214,26 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		out[i].finish()
 	}
 	return out, nil
+}
+
+// monteCarloWarmup is the paths' warm-up: the last days calendar days of
+// the source, up to its last date; nil when days is 0. Its first date is
+// a bound at 1970-01-01 (0 ns) too, and a source ending before 1970 ends
+// where it ends (the latest date was sought from 0 up, which is later).
+func monteCarloWarmup(src *data.Panel, days int) *data.Panel {
+	if days <= 0 {
+		return nil
+	}
+	last := int64(math.MinInt64)
+	for i := range src.Series {
+		if n := src.Series[i].Len(); n > 0 {
+			last = max(last, src.Series[i].Time[n-1])
+		}
+	}
+	if last == math.MinInt64 {
+		return src
+	}
+	return src.Since(last - int64(days-1)*data.NanosPerDay)
 }
 
 // replayPath generates path k, replays every run over it and stores the
