@@ -84,3 +84,87 @@ func TestImportWindowKeepsTheFileInterval(t *testing.T) {
 		})
 	}
 }
+
+// A table or a query imported with --start/--end keeps the interval of
+// its whole symbol, as a file does (TestImportWindowKeepsTheFileInterval):
+// the window's rows measured their own. BTC has hourly bars 2024-01-01
+// 00:00 … 23:00 (24 bars, 23 steps of 1h), then 2024-01-05 00:00, 05:00,
+// 10:00 (3 days 1h, 5h, 5h): its 26 steps' median (DetectInterval's lower
+// middle, the 13th smallest) is 1h. The window [01-05 05:00, 11:00) holds
+// 05:00 and 10:00, 5h apart; a time column pushed into SQL is read a
+// couple of days wider (01-03 … 01-07: 00:00, 05:00, 10:00), 5h too;
+// [01-05 10:00, 11:00) holds one bar, which tells no interval at all.
+// The table's times are text (read whole, cut in Go); the queries' a
+// TIMESTAMP and epoch milliseconds (the window pushed into SQL).
+func TestImportWindowKeepsTheTableInterval(t *testing.T) {
+	var stamps []string
+	for h := 0; h < 24; h++ {
+		stamps = append(stamps, fmt.Sprintf("2024-01-01 %02d:00:00", h))
+	}
+	stamps = append(stamps, "2024-01-05 00:00:00", "2024-01-05 05:00:00", "2024-01-05 10:00:00")
+	dir := t.TempDir()
+	var csv strings.Builder
+	var stampRows, msRows []string
+	csv.WriteString("symbol,date,open,high,low,close,volume\n")
+	for _, s := range stamps {
+		fmt.Fprintf(&csv, "BTC,%s,100,101,99,100,1000\n", s)
+		stampRows = append(stampRows, fmt.Sprintf("('BTC', TIMESTAMP '%s', 100.0, 101.0, 99.0, 100.0, 1000.0)", s))
+		ms := mustInstant(t, strings.Replace(s, " ", "T", 1)+"Z") / 1e6
+		msRows = append(msRows, fmt.Sprintf("('BTC', %d::BIGINT, 100.0, 101.0, 99.0, 100.0, 1000.0)", ms))
+	}
+	table := filepath.Join(dir, "bars.csv")
+	if err := os.WriteFile(table, []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	query := func(rows []string) string {
+		return "SELECT * FROM (VALUES " + strings.Join(rows, ", ") + ") AS v(symbol, ts, open, high, low, close, volume)"
+	}
+	sources := map[string][]string{
+		"table of text times": {"--table", table},
+		"query of timestamps": {"--query", query(stampRows)},
+		"query of epoch ms":   {"--query", query(msRows)},
+	}
+	for _, w := range []struct {
+		name       string
+		start, end string
+		rows       int
+	}{
+		{"two bars 5h apart", "2024-01-05T05:00:00Z", "2024-01-05T11:00:00Z", 2},
+		{"one bar", "2024-01-05T10:00:00Z", "2024-01-05T11:00:00Z", 1},
+	} {
+		for name, src := range sources {
+			t.Run(w.name+"/"+name, func(t *testing.T) {
+				cat := filepath.Join(t.TempDir(), "c.duckdb")
+				args := append(append([]string{"data", "import"}, src...), "--start", w.start, "--end", w.end, "--catalog", cat)
+				stdout, _, err := cli(t, args...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(stdout, "  BTC: 1h bars\n") {
+					t.Errorf("stdout:\n%s\nwant the line %q", stdout, "  BTC: 1h bars")
+				}
+				c, err := duckdb.OpenCatalog(cat)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				p, err := c.Load(context.Background(), []string{"BTC"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s := p.Series[0]; s.Len() != w.rows || s.Interval != data.Hour {
+					t.Errorf("loaded %d bars of interval %v, want %d of 1h", s.Len(), s.Interval, w.rows)
+				}
+			})
+		}
+	}
+}
+
+func mustInstant(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := data.ParseInstant(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS instruments (
 	synthetic BOOLEAN NOT NULL DEFAULT false, -- imported from a folder of generated prices
 	no_adj_close BOOLEAN NOT NULL DEFAULT false, -- the file had no adjusted close: adj_close holds the close
 	notes VARCHAR NOT NULL DEFAULT '',   -- what the reader noted of the file (newest first, …): a JSON array, '' for none
-	interval_ns BIGINT NOT NULL DEFAULT 0 -- the bars' interval, the whole file's (a window of it keeps it); 0: detected from the bars (an earlier import)
+	interval_ns BIGINT NOT NULL DEFAULT 0 -- the bars' interval, the whole file's or table symbol's (a window of it keeps it); 0: detected from the bars (an earlier import)
 );
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS synthetic BOOLEAN DEFAULT false;
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS no_adj_close BOOLEAN DEFAULT false;

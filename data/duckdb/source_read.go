@@ -43,6 +43,9 @@ type sourceReader struct {
 	symVar  bool // the symbol column is VARCHAR (filters push down as they are)
 	release []func()
 	batch   int // about how many rows a query of readSymbols returns (0: BatchRows)
+	// pushed says the requested window went into SQL (timeFilter): the
+	// rows read are those near it, not the symbol's whole (wholeInterval).
+	pushed bool
 }
 
 // tsKind is the type of a table's time column.
@@ -867,27 +870,10 @@ func (r *sourceReader) timeFilter() (string, error) {
 	case tsText:
 		return "", nil
 	case tsInt:
-		// The unit of the first value (one unit per source; each series is
-		// checked again when it is read).
-		rdr, err := r.ar.QueryContext(r.ctx, "SELECT "+col+" FROM "+r.rel.from+" WHERE "+col+" IS NOT NULL LIMIT 1")
-		if err != nil {
-			return "", r.fail("%v", err)
+		var err error
+		if mult, err = r.intUnit(); err != nil || mult == 0 {
+			return "", err // YYYYMMDD: bounded in Go
 		}
-		defer rdr.Release()
-		if !rdr.Next() || rdr.RecordBatch().NumRows() == 0 {
-			return "", nil
-		}
-		var v int64
-		switch a := rdr.RecordBatch().Column(0).(type) {
-		case *array.Int64:
-			v = a.Value(0)
-		case *array.Int32:
-			v = int64(a.Value(0))
-		}
-		if v >= 10000101 && v <= 99991231 {
-			return "", nil // YYYYMMDD: bounded in Go
-		}
-		mult, _ = epochUnit(v)
 	}
 	var conds []string
 	if w.hasStart {
@@ -905,6 +891,97 @@ func (r *sourceReader) timeFilter() (string, error) {
 		}
 	}
 	return strings.Join(conds, " AND "), nil
+}
+
+// intUnit is the nanoseconds of one unit of an integer time column, from
+// its first value (one unit per source; each series is checked again when
+// it is read); 0 for YYYYMMDD dates or a column without a value.
+func (r *sourceReader) intUnit() (int64, error) {
+	col := sqlIdent(r.names[r.m[fDate]])
+	rdr, err := r.ar.QueryContext(r.ctx, "SELECT "+col+" FROM "+r.rel.from+" WHERE "+col+" IS NOT NULL LIMIT 1")
+	if err != nil {
+		return 0, r.fail("%v", err)
+	}
+	defer rdr.Release()
+	if !rdr.Next() || rdr.RecordBatch().NumRows() == 0 {
+		return 0, nil
+	}
+	var v int64
+	switch a := rdr.RecordBatch().Column(0).(type) {
+	case *array.Int64:
+		v = a.Value(0)
+	case *array.Int32:
+		v = int64(a.Value(0))
+	}
+	if v >= 10000101 && v <= 99991231 {
+		return 0, nil
+	}
+	mult, _ := epochUnit(v)
+	return mult, nil
+}
+
+// wholeInterval is the interval of all the source's rows of sym (as the
+// source writes it), as data.DetectInterval takes it: the lower median of
+// the steps between its times, counted in SQL. A window pushed into SQL
+// read only the rows near it, whose steps may be another (two hourly bars
+// across a gap) or none (one bar); a file's window keeps the whole file's
+// interval, and so does a table's. Steps are of the stored times: naive
+// timestamps in a zone with daylight saving are an hour off on two steps
+// a year, which moves no median of a real series.
+func (r *sourceReader) wholeInterval(sym string) (data.Interval, error) {
+	col := sqlIdent(r.names[r.m[fDate]])
+	ns := "epoch_ns(" + col + ")"
+	switch r.tsKind {
+	case tsDate:
+		ns = "epoch_ns(CAST(" + col + " AS TIMESTAMP))"
+	case tsInt:
+		mult, err := r.intUnit()
+		if err != nil || mult == 0 {
+			return 0, err
+		}
+		ns = fmt.Sprintf("CAST(%s AS BIGINT) * %d", col, mult)
+	case tsText:
+		return 0, r.fail("internal: wholeInterval of a text time column")
+	}
+	symCol := sqlIdent(r.names[r.sym])
+	if !r.symVar {
+		symCol = "CAST(" + symCol + " AS VARCHAR)"
+	}
+	q := "SELECT d, count(*) FROM (SELECT t - lag(t) OVER (ORDER BY t) AS d FROM (SELECT " + ns + " AS t FROM " + r.rel.from +
+		" WHERE " + symCol + " = " + sqlString(sym) + " AND " + col + " IS NOT NULL)) WHERE d IS NOT NULL GROUP BY d ORDER BY d"
+	rdr, err := r.ar.QueryContext(r.ctx, q)
+	if err != nil {
+		return 0, r.fail("%v", err)
+	}
+	defer rdr.Release()
+	var steps, counts []int64
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		da, ok1 := rec.Column(0).(*array.Int64)
+		na, ok2 := rec.Column(1).(*array.Int64)
+		if !ok1 || !ok2 {
+			return 0, r.fail("internal: step query gives %s, %s", rec.Column(0).DataType(), rec.Column(1).DataType())
+		}
+		for i := 0; i < da.Len(); i++ {
+			steps, counts = append(steps, da.Value(i)), append(counts, na.Value(i))
+		}
+	}
+	if err := rdr.Err(); err != nil {
+		return 0, r.fail("%v", err)
+	}
+	var m int64
+	for _, n := range counts {
+		m += n
+	}
+	// DetectInterval's middle step: of m steps (m+1 times), the one past
+	// the (m−1)/2 smallest.
+	want, seen := (m-1)/2, int64(0)
+	for i, d := range steps {
+		if seen += counts[i]; seen > want {
+			return data.Interval(d), nil
+		}
+	}
+	return 0, nil
 }
 
 // distinctSymbols lists the source's symbols, sorted.
@@ -972,6 +1049,7 @@ func (r *sourceReader) readSymbols(syms []string) (map[string]*tableDecoder, err
 	if tf != "" {
 		where = append(where, tf)
 	}
+	r.pushed = tf != ""
 	// Size each symbol's columns once: the count comes from the symbol
 	// column alone. Every spelling in the window is counted, not only the
 	// requested ones: a requested instrument the source also writes
@@ -1295,6 +1373,15 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 		return td.fileAt(0)
 	}
 	// The requested window, exactly (SQL read a day more on each side).
+	// Its bars keep the interval of the symbol's whole: that of the rows
+	// read, or, when the window went into SQL, of all the source's rows.
+	whole := s.Interval
+	if r.pushed && !r.req.span().open() {
+		if whole, err = r.wholeInterval(sym); err != nil {
+			return s, err
+		}
+		s.Interval = whole
+	}
 	lo, hi := 0, s.Len()
 	if r.req.span().hasStart {
 		lo = sort.Search(s.Len(), func(k int) bool { return s.Time[k] >= r.req.Start })
@@ -1327,7 +1414,7 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 		if files != nil {
 			files = files[lo:hi]
 		}
-		s.SetInterval()
+		s.Interval = whole
 	}
 	if s.Len() == 0 {
 		return s, nil
