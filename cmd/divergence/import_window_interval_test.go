@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/duckdb"
@@ -93,24 +94,34 @@ func TestImportWindowKeepsTheFileInterval(t *testing.T) {
 // middle, the 13th smallest) is 1h. The window [01-05 05:00, 11:00) holds
 // 05:00 and 10:00, 5h apart; a time column pushed into SQL is read a
 // couple of days wider (01-03 … 01-07: 00:00, 05:00, 10:00), 5h too;
-// [01-05 10:00, 11:00) holds one bar, which tells no interval at all.
-// The table's times are text (read whole, cut in Go); the queries' a
-// TIMESTAMP and epoch milliseconds (the window pushed into SQL).
+// [01-05 08:00, 11:00) holds one, 10:00, which tells no interval at all.
+// ETH beside it has 4h bars 2024-01-01 00:00 … 01-06 00:00 (31 bars),
+// one of them, 01-05 08:00, in either window: 4h, its own steps and not
+// BTC's. The table's times are text (read whole, cut in Go); the queries'
+// a TIMESTAMP and epoch milliseconds (the window pushed into SQL).
 func TestImportWindowKeepsTheTableInterval(t *testing.T) {
 	var stamps []string
 	for h := 0; h < 24; h++ {
 		stamps = append(stamps, fmt.Sprintf("2024-01-01 %02d:00:00", h))
 	}
 	stamps = append(stamps, "2024-01-05 00:00:00", "2024-01-05 05:00:00", "2024-01-05 10:00:00")
+	type bar struct{ sym, at string }
+	var bars []bar
+	for _, s := range stamps {
+		bars = append(bars, bar{"BTC", s})
+	}
+	for k := 0; k <= 30; k++ {
+		bars = append(bars, bar{"ETH", time.Date(2024, 1, 1, 4*k, 0, 0, 0, time.UTC).Format("2006-01-02 15:04:05")})
+	}
 	dir := t.TempDir()
 	var csv strings.Builder
 	var stampRows, msRows []string
 	csv.WriteString("symbol,date,open,high,low,close,volume\n")
-	for _, s := range stamps {
-		fmt.Fprintf(&csv, "BTC,%s,100,101,99,100,1000\n", s)
-		stampRows = append(stampRows, fmt.Sprintf("('BTC', TIMESTAMP '%s', 100.0, 101.0, 99.0, 100.0, 1000.0)", s))
-		ms := mustInstant(t, strings.Replace(s, " ", "T", 1)+"Z") / 1e6
-		msRows = append(msRows, fmt.Sprintf("('BTC', %d::BIGINT, 100.0, 101.0, 99.0, 100.0, 1000.0)", ms))
+	for _, b := range bars {
+		fmt.Fprintf(&csv, "%s,%s,100,101,99,100,1000\n", b.sym, b.at)
+		stampRows = append(stampRows, fmt.Sprintf("('%s', TIMESTAMP '%s', 100.0, 101.0, 99.0, 100.0, 1000.0)", b.sym, b.at))
+		ms := mustInstant(t, strings.Replace(b.at, " ", "T", 1)+"Z") / 1e6
+		msRows = append(msRows, fmt.Sprintf("('%s', %d::BIGINT, 100.0, 101.0, 99.0, 100.0, 1000.0)", b.sym, ms))
 	}
 	table := filepath.Join(dir, "bars.csv")
 	if err := os.WriteFile(table, []byte(csv.String()), 0o644); err != nil {
@@ -130,7 +141,7 @@ func TestImportWindowKeepsTheTableInterval(t *testing.T) {
 		rows       int
 	}{
 		{"two bars 5h apart", "2024-01-05T05:00:00Z", "2024-01-05T11:00:00Z", 2},
-		{"one bar", "2024-01-05T10:00:00Z", "2024-01-05T11:00:00Z", 1},
+		{"one bar", "2024-01-05T08:00:00Z", "2024-01-05T11:00:00Z", 1},
 	} {
 		for name, src := range sources {
 			t.Run(w.name+"/"+name, func(t *testing.T) {
@@ -140,20 +151,25 @@ func TestImportWindowKeepsTheTableInterval(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !strings.Contains(stdout, "  BTC: 1h bars\n") {
-					t.Errorf("stdout:\n%s\nwant the line %q", stdout, "  BTC: 1h bars")
+				for _, line := range []string{"  BTC: 1h bars\n", "  ETH: 4h bars\n"} {
+					if !strings.Contains(stdout, line) {
+						t.Errorf("stdout:\n%s\nwant the line %q", stdout, line)
+					}
 				}
 				c, err := duckdb.OpenCatalog(cat)
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer c.Close()
-				p, err := c.Load(context.Background(), []string{"BTC"})
+				p, err := c.Load(context.Background(), []string{"BTC", "ETH"})
 				if err != nil {
 					t.Fatal(err)
 				}
 				if s := p.Series[0]; s.Len() != w.rows || s.Interval != data.Hour {
-					t.Errorf("loaded %d bars of interval %v, want %d of 1h", s.Len(), s.Interval, w.rows)
+					t.Errorf("loaded %d BTC bars of interval %v, want %d of 1h", s.Len(), s.Interval, w.rows)
+				}
+				if s := p.Series[1]; s.Len() != 1 || s.Interval != 4*data.Hour {
+					t.Errorf("loaded %d ETH bars of interval %v, want 1 of 4h", s.Len(), s.Interval)
 				}
 			})
 		}

@@ -44,8 +44,10 @@ type sourceReader struct {
 	release []func()
 	batch   int // about how many rows a query of readSymbols returns (0: BatchRows)
 	// pushed says the requested window went into SQL (timeFilter): the
-	// rows read are those near it, not the symbol's whole (wholeInterval).
+	// rows read are those near it, not the symbol's whole; whole holds
+	// then each symbol's interval over all its rows (wholeIntervals).
 	pushed bool
+	whole  map[string]data.Interval
 }
 
 // tsKind is the type of a table's time column.
@@ -165,6 +167,11 @@ func (r *sourceReader) read() (*data.Panel, error) {
 			}
 			decs[name] = more[name]
 			want[i] = name
+		}
+	}
+	if r.pushed && !r.req.span().open() {
+		if r.whole, err = r.wholeIntervals(want); err != nil {
+			return nil, err
 		}
 	}
 	p := &data.Panel{Description: r.src.String(), Synthetic: r.rel.synthetic, Series: make([]data.Series, len(want))}
@@ -920,15 +927,16 @@ func (r *sourceReader) intUnit() (int64, error) {
 	return mult, nil
 }
 
-// wholeInterval is the interval of all the source's rows of sym (as the
-// source writes it), as data.DetectInterval takes it: the lower median of
-// the steps between its times, counted in SQL. A window pushed into SQL
+// wholeIntervals is the interval of all the source's rows of each of syms
+// (as the source writes them), as data.DetectInterval takes it: the lower
+// median of the steps between its times, counted in SQL in one statement
+// (a query runs again for each). A window pushed into SQL
 // read only the rows near it, whose steps may be another (two hourly bars
 // across a gap) or none (one bar); a file's window keeps the whole file's
 // interval, and so does a table's. Steps are of the stored times: naive
 // timestamps in a zone with daylight saving are an hour off on two steps
 // a year, which moves no median of a real series.
-func (r *sourceReader) wholeInterval(sym string) (data.Interval, error) {
+func (r *sourceReader) wholeIntervals(syms []string) (map[string]data.Interval, error) {
 	col := sqlIdent(r.names[r.m[fDate]])
 	ns := "epoch_ns(" + col + ")"
 	switch r.tsKind {
@@ -937,51 +945,62 @@ func (r *sourceReader) wholeInterval(sym string) (data.Interval, error) {
 	case tsInt:
 		mult, err := r.intUnit()
 		if err != nil || mult == 0 {
-			return 0, err
+			return nil, err
 		}
 		ns = fmt.Sprintf("CAST(%s AS BIGINT) * %d", col, mult)
 	case tsText:
-		return 0, r.fail("internal: wholeInterval of a text time column")
+		return nil, r.fail("internal: wholeIntervals of a text time column")
 	}
 	symCol := sqlIdent(r.names[r.sym])
 	if !r.symVar {
 		symCol = "CAST(" + symCol + " AS VARCHAR)"
 	}
-	q := "SELECT d, count(*) FROM (SELECT t - lag(t) OVER (ORDER BY t) AS d FROM (SELECT " + ns + " AS t FROM " + r.rel.from +
-		" WHERE " + symCol + " = " + sqlString(sym) + " AND " + col + " IS NOT NULL)) WHERE d IS NOT NULL GROUP BY d ORDER BY d"
+	lits := make([]string, len(syms))
+	for i, s := range syms {
+		lits[i] = sqlString(s)
+	}
+	q := "SELECT s, d, count(*) FROM (SELECT s, t - lag(t) OVER (PARTITION BY s ORDER BY t) AS d FROM (SELECT " + symCol + " AS s, " + ns + " AS t FROM " + r.rel.from +
+		" WHERE " + symCol + " IN (" + strings.Join(lits, ", ") + ") AND " + col + " IS NOT NULL)) WHERE d IS NOT NULL GROUP BY s, d ORDER BY s, d"
 	rdr, err := r.ar.QueryContext(r.ctx, q)
 	if err != nil {
-		return 0, r.fail("%v", err)
+		return nil, r.fail("%v", err)
 	}
 	defer rdr.Release()
-	var steps, counts []int64
+	type step struct{ d, n int64 }
+	steps := map[string][]step{}
 	for rdr.Next() {
 		rec := rdr.RecordBatch()
-		da, ok1 := rec.Column(0).(*array.Int64)
-		na, ok2 := rec.Column(1).(*array.Int64)
-		if !ok1 || !ok2 {
-			return 0, r.fail("internal: step query gives %s, %s", rec.Column(0).DataType(), rec.Column(1).DataType())
+		sa, ok0 := rec.Column(0).(stringArray)
+		da, ok1 := rec.Column(1).(*array.Int64)
+		na, ok2 := rec.Column(2).(*array.Int64)
+		if !ok0 || !ok1 || !ok2 {
+			return nil, r.fail("internal: step query gives %s, %s, %s", rec.Column(0).DataType(), rec.Column(1).DataType(), rec.Column(2).DataType())
 		}
 		for i := 0; i < da.Len(); i++ {
-			steps, counts = append(steps, da.Value(i)), append(counts, na.Value(i))
+			sym := strings.Clone(sa.Value(i))
+			steps[sym] = append(steps[sym], step{da.Value(i), na.Value(i)})
 		}
 	}
 	if err := rdr.Err(); err != nil {
-		return 0, r.fail("%v", err)
+		return nil, r.fail("%v", err)
 	}
-	var m int64
-	for _, n := range counts {
-		m += n
-	}
-	// DetectInterval's middle step: of m steps (m+1 times), the one past
-	// the (m−1)/2 smallest.
-	want, seen := (m-1)/2, int64(0)
-	for i, d := range steps {
-		if seen += counts[i]; seen > want {
-			return data.Interval(d), nil
+	out := map[string]data.Interval{}
+	for sym, st := range steps {
+		var m int64
+		for _, x := range st {
+			m += x.n
+		}
+		// DetectInterval's middle step: of m steps (m+1 times), the one
+		// past the (m−1)/2 smallest (st is in order of d).
+		want, seen := (m-1)/2, int64(0)
+		for _, x := range st {
+			if seen += x.n; seen > want {
+				out[sym] = data.Interval(x.d)
+				break
+			}
 		}
 	}
-	return 0, nil
+	return out, nil
 }
 
 // distinctSymbols lists the source's symbols, sorted.
@@ -1376,10 +1395,8 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 	// Its bars keep the interval of the symbol's whole: that of the rows
 	// read, or, when the window went into SQL, of all the source's rows.
 	whole := s.Interval
-	if r.pushed && !r.req.span().open() {
-		if whole, err = r.wholeInterval(sym); err != nil {
-			return s, err
-		}
+	if r.whole != nil {
+		whole = r.whole[sym]
 		s.Interval = whole
 	}
 	lo, hi := 0, s.Len()
