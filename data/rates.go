@@ -28,6 +28,7 @@ type RateSeries struct {
 	Borrow []float64
 	// Lines are the file's line of each row, for notes that name one.
 	Lines []int
+	Line  int // the file's line of the first row, where Raw is written
 }
 
 // Len is the number of rows.
@@ -144,7 +145,7 @@ func ParseRates(r io.Reader, name string) (*RateSeries, error) {
 			return nil, &RowError{File: name, Row: line, Msg: "asset is empty"}
 		}
 		if out.Raw == "" {
-			out.Raw = asset
+			out.Raw, out.Line = asset, line
 		} else if asset != out.Raw {
 			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("asset %q differs from %q above (one asset per file)", Clip(asset), out.Raw)}
 		}
@@ -185,17 +186,77 @@ func ParseRates(r io.Reader, name string) (*RateSeries, error) {
 }
 
 // RateAsset is the instrument a lending market's asset stands for: a
-// wrapped coin is the coin (wbtc → BTC, weth → ETH), any other the
-// canonical symbol of its name (link → LINK, usdc → USDC).
+// wrapped coin is the coin (wbtc → BTC, weth → ETH), any other its name
+// in capitals (link → LINK, usdc → USDC). Other tools' spellings of a
+// pool's asset are read as the asset whose pool it is:
+//
+//   - Aave's receipt tokens, a lower-case a, the market on v3 (Eth, Pol,
+//     Arb, EthLido: a capital and lower case), then the asset in capitals
+//     (aUSDC, aEthUSDC): they earn the asset's supply rate; its debt
+//     tokens, variableDebt or stableDebt in place of the a
+//     (variableDebtEthUSDC), pay its borrow rate;
+//   - Compound's cTokens, a lower-case c then the asset in capitals
+//     (cUSDC, cETH), cWBTC2 (its second WBTC market) and Compound III's
+//     v3 suffix (cUSDCv3);
+//   - a bridged token's .e or .E (USDC.e on Avalanche, Arbitrum and
+//     Polygon is USDC bridged from Ethereum).
+//
+// Nothing is guessed past these: a spelling that does not read as one
+// (AUSDC or ausdc, where the a cannot be told from the name; cbETH,
+// Coinbase's staked ETH, another asset; USDbC) is kept in capitals, and
+// no name is cut as a pair (aUSDC was read as the pair A/USDC). The
+// experiment's borrow_rate_asset and cash_rate_asset keys map one.
 func RateAsset(raw string) string {
-	switch s := strings.ToUpper(strings.TrimSpace(raw)); s {
+	s := strings.TrimSpace(raw)
+	if b, ok := strings.CutSuffix(s, ".e"); ok && plainName(strings.ToUpper(b)) {
+		s = b
+	} else if b, ok := strings.CutSuffix(s, ".E"); ok && plainName(strings.ToUpper(b)) {
+		s = b
+	}
+	if a, ok := tokenAsset(s); ok {
+		s = a
+	}
+	switch s = strings.ToUpper(s); s {
 	case "WBTC":
 		return "BTC"
 	case "WETH":
 		return "ETH"
-	default:
-		return CanonicalSymbol(s)
 	}
+	return s
+}
+
+// tokenAsset is the asset of an Aave or Compound token's symbol (see
+// RateAsset); false when s is not one.
+func tokenAsset(s string) (string, bool) {
+	if rest, ok := strings.CutPrefix(s, "c"); ok {
+		// Compound: cUSDC, cWBTC2, cUSDCv3.
+		rest = strings.TrimSuffix(rest, "v3")
+		if rest == "WBTC2" {
+			return "WBTC", true
+		}
+		return rest, plainName(rest)
+	}
+	var rest string
+	switch {
+	case strings.HasPrefix(s, "a"):
+		rest = s[1:]
+	case strings.HasPrefix(s, "variableDebt"):
+		rest = strings.TrimPrefix(s, "variableDebt")
+	case strings.HasPrefix(s, "stableDebt"):
+		rest = strings.TrimPrefix(s, "stableDebt")
+	default:
+		return "", false
+	}
+	// Aave v3's market: runs of a capital and lower case letters (Eth,
+	// EthLido), before the asset in capitals and digits.
+	for len(rest) > 1 && rest[0] >= 'A' && rest[0] <= 'Z' && rest[1] >= 'a' && rest[1] <= 'z' {
+		k := 1
+		for k < len(rest) && rest[k] >= 'a' && rest[k] <= 'z' {
+			k++
+		}
+		rest = rest[k:]
+	}
+	return rest, plainName(rest)
 }
 
 // Stablecoins lists the US-dollar stablecoins whose lending rates can

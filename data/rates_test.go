@@ -139,3 +139,57 @@ func TestReadSharedRateFiles(t *testing.T) {
 	}
 	t.Logf("%d rate files read", len(files))
 }
+
+// RateAsset reads other tools' spellings of a pool's asset: Aave's
+// receipt tokens (aUSDC, v3's aEthUSDC: a market, then the asset; their
+// rate is the asset's supply rate) and debt tokens, Compound's cTokens
+// (cUSDC, cWBTC2, Compound III's cUSDCv3) and bridged tokens (USDC.e). A
+// spelling it cannot tell is kept, upper case, never cut as a pair:
+// AUSDC, ausdc and cbETH (Coinbase's staked ETH, another asset) were read
+// as the pairs A/USDC, … or kept; aUSDC was A and cUSDC C.
+func TestRateAssetSpellings(t *testing.T) {
+	for _, tc := range []struct{ raw, want string }{
+		{"usdc", "USDC"},
+		{"weth", "ETH"},
+		{"wbtc", "BTC"},
+		{"aUSDC", "USDC"},                // Aave v1/v2 aToken
+		{"aWETH", "ETH"},                 // … of WETH
+		{"aEthUSDC", "USDC"},             // Aave v3, Ethereum market
+		{"aPolUSDT", "USDT"},             // Aave v3, Polygon market
+		{"aEthLidoWETH", "ETH"},          // Aave v3, Lido market
+		{"variableDebtUSDC", "USDC"},     // Aave v2 debt token
+		{"variableDebtEthUSDC", "USDC"},  // Aave v3 debt token
+		{"stableDebtDAI", "DAI"},         // Aave v2 stable-rate debt
+		{"cUSDC", "USDC"},                // Compound v2 cToken
+		{"cETH", "ETH"},                  // … of ether
+		{"cWBTC2", "BTC"},                // Compound's second WBTC market
+		{"cUSDCv3", "USDC"},              // Compound III
+		{"cWETHv3", "ETH"},               // Compound III, WETH base
+		{"USDC.e", "USDC"},               // bridged (Avalanche, Arbitrum, Polygon)
+		{"USDC.E", "USDC"},               // … in capitals
+		{"WETH.e", "ETH"},                // bridged WETH
+		{" aUSDC ", "USDC"},              // spaces
+		{"AUSDC", "AUSDC"},               // capitals: a ticker of its own, not cut
+		{"ausdc", "AUSDC"},               // lower case: cannot tell a from the name
+		{"cbETH", "CBETH"},               // Coinbase's staked ETH: another asset
+		{"stETH", "STETH"},               // Lido's staked ETH: another asset
+		{"aArbUSDCn", "AARBUSDCN"},       // not a plain asset after the market: kept
+		{"USDbC", "USDBC"},               // Base's bridged USDC, not spelt .e: kept
+		{"BTC-USD", "BTC-USD"},           // a pair is no pool's asset: kept
+		{"variableDebt", "VARIABLEDEBT"}, // no asset: kept
+	} {
+		t.Run(tc.raw, func(t *testing.T) {
+			if got := RateAsset(tc.raw); got != tc.want {
+				t.Errorf("RateAsset(%q) = %q, want %q", tc.raw, got, tc.want)
+			}
+		})
+	}
+	// The file keeps the asset as written and the line it is on.
+	r, err := ParseRates(strings.NewReader("date,asset,supply_rate,borrow_rate\n2024-01-03,aEthUSDC,0.05,0.06\n2024-01-02,aEthUSDC,0.04,0.05\n"), "f.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Asset != "USDC" || r.Raw != "aEthUSDC" || r.Line != 2 {
+		t.Errorf("ParseRates: asset %q raw %q line %d, want USDC aEthUSDC 2", r.Asset, r.Raw, r.Line)
+	}
+}
