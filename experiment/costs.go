@@ -50,6 +50,11 @@ type CostSpec struct {
 	// symbol's short pays, stepping at the file's times, ACT/365; before
 	// its first row, the class's borrow_rate. [costs.symbols.SYM] only.
 	BorrowRateFile *string `toml:"borrow_rate_file"`
+	// BorrowRateAsset is the asset the borrow_rate_file writes, as
+	// written (any case), when it is this instrument's pool but its
+	// spelling does not say so (data.RateAsset reads wbtc, aWBTC,
+	// aEthWBTC, cWBTC2 as BTC without it). Beside borrow_rate_file only.
+	BorrowRateAsset *string `toml:"borrow_rate_asset"`
 
 	FundingRate          *float64 `toml:"funding_rate"`           // per settlement (0.0001 = 0.01% per 8h); longs pay when > 0
 	FundingIntervalHours *float64 `toml:"funding_interval_hours"` // default 8 when a funding rate or file is set
@@ -118,6 +123,11 @@ type CostsSpec struct {
 	// ACT/365; nothing before its first row. It replaces cash_rate and
 	// borrow_cash_rate.
 	CashRateFile string `toml:"cash_rate_file"`
+	// CashRateAsset is the asset the cash_rate_file writes, as written
+	// (any case), when it is a dollar stablecoin's pool that
+	// data.RateAsset does not read as one of data.Stablecoins (USDbC).
+	// Beside cash_rate_file only.
+	CashRateAsset string `toml:"cash_rate_asset"`
 }
 
 // SplitSpec is one [[splits]] row, used with prices = "raw".
@@ -203,6 +213,8 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 		if err := c.borrowFile(f, t, key); err != nil {
 			return err
 		}
+	} else if c.BorrowRateAsset != nil {
+		return fmt.Errorf("%s.borrow_rate_asset: names the asset a borrow_rate_file writes; set one beside it", key)
 	}
 	set(&t.Funding.Rate, c.FundingRate)
 	if c.FundingRate != nil || c.FundingFile != nil || c.FundingIntervalHours != nil {
@@ -376,8 +388,14 @@ func (c *CostSpec) borrowFile(f *File, t *engine.Terms, key string) error {
 	if err != nil {
 		return fmt.Errorf("%s.borrow_rate_file: %w%s", key, err, f.missingFile(*c.BorrowRateFile, err))
 	}
-	if rs.Asset != data.CanonicalSymbol(sym) {
-		return fmt.Errorf("%s.borrow_rate_file: the file's rates are for %s (%q), not %s", key, rs.Asset, rs.Raw, sym)
+	switch {
+	case c.BorrowRateAsset != nil:
+		if !strings.EqualFold(strings.TrimSpace(*c.BorrowRateAsset), rs.Raw) {
+			return fmt.Errorf("%s.borrow_rate_asset = %q: the file %s writes %q (line %d)", key, *c.BorrowRateAsset, rs.Source, rs.Raw, rs.Line)
+		}
+	case rs.Asset != data.CanonicalSymbol(sym):
+		return fmt.Errorf("%s.borrow_rate_file: %s:%d: the file's rates are for %s (%q), not %s: if it is %s's pool, add borrow_rate_asset = %q to [costs.symbols.%s]; if another instrument's, set the file under that one's [costs.symbols.SYM]",
+			key, rs.Source, rs.Line, rs.Asset, rs.Raw, sym, sym, rs.Raw, sym)
 	}
 	t.Borrow.Times, t.Borrow.Rates, t.Borrow.YearDays = rs.Times, rs.Borrow, data.RateYearDays
 	t.BorrowModel = nil
@@ -424,7 +442,7 @@ func (c *CostSpec) applyModels(reg engine.Registry, t *engine.Terms, key string)
 		t.VolumeModel, e = newModel(reg.Volume, "volume", c.Volume, key+".volume")
 		return e
 	})
-	set("borrow", c.Borrow, map[string]bool{"borrow_rate": c.BorrowRate != nil, "borrow_rate_file": c.BorrowRateFile != nil}, func() (e error) {
+	set("borrow", c.Borrow, map[string]bool{"borrow_rate": c.BorrowRate != nil, "borrow_rate_file": c.BorrowRateFile != nil, "borrow_rate_asset": c.BorrowRateAsset != nil}, func() (e error) {
 		t.BorrowModel, e = newModel(reg.Borrow, "borrow", c.Borrow, key+".borrow")
 		return e
 	})
@@ -606,6 +624,9 @@ func (f *File) engineBase(reg engine.Registry, classOf func(string) (data.Class,
 		}
 		cfg.InterestModel = m
 	}
+	if c.CashRateAsset != "" && c.CashRateFile == "" {
+		return cfg, fmt.Errorf("costs.cash_rate_asset: names the asset a cash_rate_file writes; set one beside it")
+	}
 	if c.CashRateFile != "" {
 		switch {
 		case c.CashRate != 0 || c.BorrowCashRate != 0:
@@ -617,8 +638,14 @@ func (f *File) engineBase(reg engine.Registry, classOf func(string) (data.Class,
 		if err != nil {
 			return cfg, fmt.Errorf("costs.cash_rate_file: %w%s", err, f.missingFile(c.CashRateFile, err))
 		}
-		if !data.Stablecoin(rs.Asset) {
-			return cfg, fmt.Errorf("costs.cash_rate_file: the file's rates are for %s (%q), not a dollar stablecoin (%s): cash earns and pays a stablecoin pool's rates", rs.Asset, rs.Raw, strings.Join(data.Stablecoins(), ", "))
+		switch {
+		case c.CashRateAsset != "":
+			if !strings.EqualFold(strings.TrimSpace(c.CashRateAsset), rs.Raw) {
+				return cfg, fmt.Errorf("costs.cash_rate_asset = %q: the file %s writes %q (line %d)", c.CashRateAsset, rs.Source, rs.Raw, rs.Line)
+			}
+		case !data.Stablecoin(rs.Asset):
+			return cfg, fmt.Errorf("costs.cash_rate_file: %s:%d: the file's rates are for %s (%q), not a dollar stablecoin (%s): cash earns and pays a stablecoin pool's rates; if %q is a dollar stablecoin's pool, add cash_rate_asset = %q to [costs]",
+				rs.Source, rs.Line, rs.Asset, rs.Raw, strings.Join(data.Stablecoins(), ", "), rs.Raw, rs.Raw)
 		}
 		cfg.InterestModel = engine.CashInterest{Times: rs.Times, Rates: rs.Supply, BorrowRates: rs.Borrow, YearDays: data.RateYearDays}
 		f.keepRates("costs.cash_rate_file", rs)

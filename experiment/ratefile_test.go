@@ -187,7 +187,7 @@ func TestRateFilesRefused(t *testing.T) {
 		{"[costs.symbols.BTC]\nborrow_rate = 0.05\nborrow_rate_file = \"wbtc.csv\"", "costs.symbols.BTC: set borrow_rate or borrow_rate_file, not both"},
 		{"[costs.symbols.BTC]\nborrow_rate_file = \"wbtc.csv\"\n[costs.symbols.BTC.borrow]\nmodel = \"borrow\"\nrate = 0.05", "costs.symbols.BTC: set borrow_rate_file or borrow.model, not both"},
 		{"[costs.crypto]\nborrow_rate_file = \"wbtc.csv\"", "costs.crypto.borrow_rate_file: a borrow rate file belongs to one instrument"},
-		{"[costs.symbols.BTC]\nborrow_rate_file = \"usdc.csv\"", "costs.symbols.BTC.borrow_rate_file: the file's rates are for USDC (\"usdc\"), not BTC"},
+		{"[costs.symbols.BTC]\nborrow_rate_file = \"usdc.csv\"", "usdc.csv:2: the file's rates are for USDC (\"usdc\"), not BTC"},
 		{"[costs.symbols.BTC]\nborrow_rate_file = \"bad.csv\"", "bad.csv:3: borrow_rate \"NaN\" is not a finite number"},
 		{"[costs.symbols.BTC]\nborrow_rate_file = \"missing.csv\"", "costs.symbols.BTC.borrow_rate_file"},
 		// A perpetual pays funding, not borrow: the file would never be charged.
@@ -195,7 +195,7 @@ func TestRateFilesRefused(t *testing.T) {
 		{"[costs]\ncash_rate = 0.04\ncash_rate_file = \"usdc.csv\"", "costs: set cash_rate_file or cash_rate and borrow_cash_rate, not both"},
 		{"[costs]\nborrow_cash_rate = 0.07\ncash_rate_file = \"usdc.csv\"", "not both"},
 		{"[costs]\ncash_rate_file = \"usdc.csv\"\n[costs.interest]\nmodel = \"cash_interest\"\nrate = 0.01", "costs: set cash_rate_file or interest.model, not both"},
-		{"[costs]\ncash_rate_file = \"wbtc.csv\"", "costs.cash_rate_file: the file's rates are for BTC (\"wbtc\"), not a dollar stablecoin"},
+		{"[costs]\ncash_rate_file = \"wbtc.csv\"", "wbtc.csv:2: the file's rates are for BTC (\"wbtc\"), not a dollar stablecoin"},
 		{"[costs]\ncash_rate_file = \"bad.csv\"", "costs.cash_rate_file: " + bad + ":3: borrow_rate \"NaN\""},
 	} {
 		path := filepath.Join(dir, "x.toml")
@@ -445,5 +445,58 @@ func TestCostsForAnInstrumentNotTraded(t *testing.T) {
 	want := "costs.symbols.SOL: no strategy of the experiment trades SOL (the runs' instruments: BTC): the table applies to none"
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v, want %q", err, want)
+	}
+}
+
+// A lending rate file whose asset is not the table's instrument (or, for
+// cash, not a dollar stablecoin) is refused naming the key, the file and
+// line, and the mapping key: borrow_rate_asset beside borrow_rate_file,
+// cash_rate_asset beside cash_rate_file, the asset as written (any case),
+// as funding_symbol maps a funding file's symbol. Other tools' spellings
+// data.RateAsset reads (aEthWBTC, cUSDC) need no key. BTC is flat at 100
+// and shorted 0.5 × 20,000 = 100 BTC.
+func TestRateFileAssetMapping(t *testing.T) {
+	dir := t.TempDir()
+	rateFixture(t, dir)
+	for name, asset := range map[string]string{"aeth.csv": "aEthWBTC", "cusdc.csv": "cUSDC", "xbt.csv": "xbt", "usdbc.csv": "USDbC"} {
+		text := "time_utc,asset,supply_rate,borrow_rate\n2024-01-02T12:00:00Z," + asset + ",0.0365,0.073\n"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := "name = \"x\"\ncash = 20_000.0\n[data]\ndir = \"prices\"\n%s\n[[strategy]]\nname = \"s\"\ntype = \"weights\"\n[strategy.params]\nweights = { BTC = -0.5 }\n"
+	for _, tc := range []struct{ name, costs, want string }{
+		{"aave v3 token", "[costs.symbols.BTC]\nborrow_rate_file = \"aeth.csv\"", ""},
+		{"compound token, cash", "[costs]\ncash_rate_file = \"cusdc.csv\"", ""},
+		{"unknown asset", "[costs.symbols.BTC]\nborrow_rate_file = \"xbt.csv\"",
+			"costs.symbols.BTC.borrow_rate_file: " + filepath.Join(dir, "xbt.csv") + ":2: the file's rates are for XBT (\"xbt\"), not BTC: if it is BTC's pool, add borrow_rate_asset = \"xbt\" to [costs.symbols.BTC]"},
+		{"mapped", "[costs.symbols.BTC]\nborrow_rate_file = \"xbt.csv\"\nborrow_rate_asset = \"XBT\"", ""},
+		{"mapped to another", "[costs.symbols.BTC]\nborrow_rate_file = \"xbt.csv\"\nborrow_rate_asset = \"wbtc\"",
+			"costs.symbols.BTC.borrow_rate_asset = \"wbtc\": the file " + filepath.Join(dir, "xbt.csv") + " writes \"xbt\" (line 2)"},
+		{"asset without a file", "[costs.symbols.BTC]\nborrow_rate_asset = \"xbt\"", "costs.symbols.BTC.borrow_rate_asset: names the asset a borrow_rate_file writes; set one beside it"},
+		{"cash, unknown stablecoin", "[costs]\ncash_rate_file = \"usdbc.csv\"",
+			"costs.cash_rate_file: " + filepath.Join(dir, "usdbc.csv") + ":2: the file's rates are for USDBC (\"USDbC\"), not a dollar stablecoin"},
+		{"cash, unknown stablecoin, the key", "[costs]\ncash_rate_file = \"usdbc.csv\"", "if \"USDbC\" is a dollar stablecoin's pool, add cash_rate_asset = \"USDbC\" to [costs]"},
+		{"cash mapped", "[costs]\ncash_rate_file = \"usdbc.csv\"\ncash_rate_asset = \"usdbc\"", ""},
+		{"cash mapped to another", "[costs]\ncash_rate_file = \"usdbc.csv\"\ncash_rate_asset = \"USDC\"",
+			"costs.cash_rate_asset = \"USDC\": the file " + filepath.Join(dir, "usdbc.csv") + " writes \"USDbC\" (line 2)"},
+		{"cash asset without a file", "[costs]\ncash_rate_asset = \"USDbC\"", "costs.cash_rate_asset: names the asset a cash_rate_file writes; set one beside it"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, "x.toml")
+			if err := os.WriteFile(path, []byte(fmt.Sprintf(base, tc.costs)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := Load(path)
+			if err == nil {
+				_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, computeOnly: true})
+			}
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("error %v, want none", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
 	}
 }
