@@ -181,7 +181,7 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, w span, rea
 		segs := s.Segments()
 		for _, g := range segs {
 			if g.Interval > bar {
-				return nil, fmt.Errorf("duckdb: resample: %s has %s bars from %s (row %d), coarser than the %s bars asked for: resampling only aggregates bars into longer ones (resample it to %s or coarser, or cut that stretch out)",
+				return nil, fmt.Errorf("duckdb: resample: %s has %s bars from %s%s, coarser than the %s bars asked for: resampling only aggregates bars into longer ones (resample it to %s or coarser, or cut that stretch out)",
 					s.Symbol, g.Interval, data.FormatTime(s.Time[g.From]), rowOf(s, g.From), bar, g.Interval)
 			}
 		}
@@ -203,7 +203,7 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, w span, rea
 						fix = "leave it at"
 					}
 					return nil, fmt.Errorf("duckdb: resample: %s's %s bar at %s straddles two %s buckets (buckets start at 00:00 UTC); "+
-						"%s %s (row %d)", s.Symbol, biv, data.FormatTime(t), bar, fix, biv, rowOf(s, k))
+						"%s %s%s", s.Symbol, biv, data.FormatTime(t), bar, fix, biv, rowOf(s, k))
 				}
 			}
 		}
@@ -306,11 +306,18 @@ func resampleRecord(mem memory.Allocator, s *data.Series) arrow.RecordBatch {
 	return array.NewRecordBatch(resampleSchema, append(slices.Clone(rec.Columns()), span), rec.NumRows())
 }
 
-func rowOf(s *data.Series, k int) int {
+// rowOf is the source line or row of bar k, for an error message: " (row
+// N)", or "" when the source has none (a query's bars: their Rows are 0).
+// A series without Rows (built by hand) counts its bars from 1.
+func rowOf(s *data.Series, k int) string {
+	n := k + 1
 	if s.Rows != nil && k < len(s.Rows) {
-		return s.Rows[k]
+		n = s.Rows[k]
 	}
-	return k + 1
+	if n <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (row %d)", n)
 }
 
 // resampleQuery is the SQL that aggregates the registered series. For an
@@ -430,7 +437,7 @@ func sessionStraddle(s *data.Series) error {
 			continue
 		}
 		return fmt.Errorf("duckdb: resample: %s's %s bar at %s (%s–%s New York) %s; the series has pre- or post-market bars, so its 1d bars are its %s–%s sessions, and %s; "+
-			"leave it at %s, or give bars that begin at %s and end by %s New York; if it trades every day (a token), give --class crypto (in an experiment, [data] classes) (row %d)",
+			"leave it at %s, or give bars that begin at %s and end by %s New York; if it trades every day (a token), give --class crypto (in an experiment, [data] classes)%s",
 			s.Symbol, iv, data.FormatTime(t), w.Format("15:04"), time.Unix(0, e).In(loc).Format("15:04"), what, SessionOpen, SessionClose, why,
 			iv, SessionOpen, SessionClose, rowOf(s, k))
 	}
