@@ -762,6 +762,13 @@ func (d *decoder) stampTimes() {
 		}
 	}
 	if daily && !utcDays {
+		// One bar has no spacing to tell an intraday bar from a day: it
+		// is its date's daily bar, and a time of day written on it is
+		// said to be dropped, not dropped without a word.
+		if n == 1 && !tc.dateOnly && t[0]%dayNano != 0 {
+			d.s.Notes = append(d.s.Notes, fmt.Sprintf("one bar, at %s: read as the daily bar of %s (stamped 00:00 UTC), for one bar has no spacing to tell an intraday bar from a day; an intraday bar needs the bars around it in the file",
+				data.FormatTime(t[0]), data.FormatDay(tc.day(0)*dayNano)))
+		}
 		for k := range t {
 			t[k] = tc.day(k) * dayNano // reads row k before it is stamped
 		}
