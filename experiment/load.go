@@ -200,8 +200,14 @@ func (f *File) loadPanel(ctx context.Context, symbols []string, opt Options) (*d
 	shas := map[string]string{} // a table's file, fingerprinted once for all its instruments
 	for i := range p.Series {
 		s := &p.Series[i]
+		// An intraday series' first and last bars are instants, 00:00 UTC
+		// too: a date names a daily bar, which closes at 24:00.
+		stamp := results.FormatTime
+		if s.BarInterval().Intraday() {
+			stamp = data.FormatTime
+		}
 		in := results.Input{Symbol: s.Symbol, Source: s.Source, Rows: s.Len(),
-			First: results.FormatTime(s.Time[0]), Last: results.FormatTime(s.Time[s.Len()-1])}
+			First: stamp(s.Time[0]), Last: stamp(s.Time[s.Len()-1])}
 		switch {
 		case f.Data.Synthetic:
 			in.SHA256 = results.Synthetic
