@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,9 @@ import (
 //     coming in meanwhile are refused (or wait) as by a run writing the
 //     folder, so that readers taking turns cannot keep it waiting
 //     forever;
+//   - a reader killed (kill -9) cannot take its line out: a line whose
+//     process is gone (liveHolders) is dropped wherever readers are named
+//     or their text rewritten;
 //   - a .tmp- or .old- folder whose slug's lock nobody holds was left by
 //     a run that died (kill -9, power loss): the next run into <out>
 //     removes it (an .old- folder whose <slug> is missing is the previous
@@ -296,7 +300,11 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 			}
 			b, _ := os.ReadFile(path)
 			f.Close()
-			return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: strings.Join(holderLines(string(b)), "; "), Waited: waited, Read: read}
+			lines := holderLines(string(b))
+			if read {
+				lines = liveHolders(lines)
+			}
+			return nil, &LockedError{Dir: filepath.Join(out, slug), Holder: strings.Join(lines, "; "), Waited: waited, Read: read}
 		}
 		if !shared && gate == nil {
 			gate = takeGate(out, slug, holder)
@@ -305,6 +313,12 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 			b, _ := os.ReadFile(path)
 			if gated != "" {
 				b = []byte(gated)
+			} else if !shared {
+				// Readers, not a run, hold it: name the live ones.
+				if read, _ := tryLock(f, true); read {
+					unlock(f)
+					b = []byte(strings.Join(liveHolders(holderLines(string(b))), "\n"))
+				}
 			}
 			line := waitingLine(filepath.Join(out, slug), string(b))
 			if upTo > 0 {
@@ -338,7 +352,7 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 	done := textMutex(out)
 	defer done()
 	b, _ := io.ReadAll(io.NewSectionReader(f, 0, 1<<20))
-	writeHolders(f, append(holderLines(string(b)), holder))
+	writeHolders(f, append(liveHolders(holderLines(string(b))), holder))
 	return l, nil
 }
 
@@ -358,6 +372,39 @@ func holderLines(text string) []string {
 		}
 	}
 	return lines
+}
+
+// liveHolders is lines (holderLines) without those naming a process that
+// is gone ("pid 12, started 2025-06-01T10:00:00Z, …" whose pid 12 has
+// exited, or is now another process started after that time:
+// processGone): a reader killed with kill -9 cannot take its line out.
+// Lines naming no pid are kept.
+func liveHolders(lines []string) []string {
+	return slices.DeleteFunc(lines, func(l string) bool {
+		pid, started, ok := holderPID(l)
+		return ok && processGone(pid, started)
+	})
+}
+
+// holderPID parses a holder line "pid 12[, started <RFC 3339>][, …]": its
+// pid and start time (zero when it has none); false when it names no pid.
+func holderPID(line string) (int, time.Time, bool) {
+	parts := strings.Split(line, ", ")
+	n, ok := strings.CutPrefix(parts[0], "pid ")
+	if !ok {
+		return 0, time.Time{}, false
+	}
+	pid, err := strconv.Atoi(n)
+	if err != nil || pid <= 0 {
+		return 0, time.Time{}, false
+	}
+	var started time.Time
+	if len(parts) > 1 {
+		if s, ok := strings.CutPrefix(parts[1], "started "); ok {
+			started, _ = time.Parse(time.RFC3339, s)
+		}
+	}
+	return pid, started, true
 }
 
 // writeHolders replaces the text of the lock file f by lines.
@@ -410,8 +457,8 @@ func lockHolder(out, slug string) (string, bool) {
 // writer clears the lock file's text; a reader takes its line out of it
 // (while still holding the lock, so no writer is writing the text), and
 // clears it all when it turns out to be the last reader (its lock
-// converts to an exclusive one): the lines of readers killed meanwhile
-// go then.
+// converts to an exclusive one). The lines of readers killed meanwhile
+// go with either (liveHolders).
 func (l *Lock) Release() {
 	if l == nil || l.f == nil {
 		return
@@ -426,7 +473,7 @@ func (l *Lock) Release() {
 		if i := slices.Index(lines, l.line); i >= 0 {
 			lines = slices.Delete(lines, i, i+1)
 		}
-		writeHolders(l.f, lines)
+		writeHolders(l.f, liveHolders(lines))
 		// Converting may let go of the shared lock before it fails: the
 		// text is not touched after that.
 		if last, _ := tryLock(l.f, false); last {

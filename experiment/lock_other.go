@@ -2,7 +2,10 @@
 
 package experiment
 
-import "os"
+import (
+	"os"
+	"time"
+)
 
 // locking: no lock, so no cleaning of other runs' leftovers.
 const locking = false
@@ -16,3 +19,7 @@ func unlock(f *os.File) {}
 
 // textMutex has nothing to serialize: no lock is ever held by others.
 func textMutex(out string) func() { return func() {} }
+
+// processGone cannot tell on this system whether a holder line's process
+// is gone: none is (see lock_unix.go).
+func processGone(pid int, started time.Time) bool { return false }

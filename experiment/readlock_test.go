@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Readers share a folder's lock, each naming itself in the lock file; a
@@ -16,7 +17,13 @@ import (
 func TestReadersShareWritersExclude(t *testing.T) {
 	ctx := context.Background()
 	out := t.TempDir()
-	const a, b, w = "pid 11, started 2025-06-01T10:00:00Z, divergence compare x", "pid 12, started 2025-06-01T10:00:01Z, divergence report x", "pid 13, started 2025-06-01T10:00:02Z, divergence run e.toml"
+	// The readers name a live process (this one), started before their
+	// lines were written: a line naming a process gone is dropped
+	// (liveHolders).
+	started := time.Now().UTC().Format(time.RFC3339)
+	a := fmt.Sprintf("pid %d, started %s, divergence compare x", os.Getpid(), started)
+	b := fmt.Sprintf("pid %d, started %s, divergence report x", os.Getpid(), started)
+	const w = "pid 13, started 2025-06-01T10:00:02Z, divergence run e.toml"
 	text := func() string {
 		t.Helper()
 		got, err := os.ReadFile(filepath.Join(out, ".x.lock"))
@@ -47,7 +54,7 @@ func TestReadersShareWritersExclude(t *testing.T) {
 	if want := "d is being read by " + a + "; " + b + ": wait for it (--wait)"; le.Says("d") != want {
 		t.Errorf("says %q\nwant %q", le.Says("d"), want)
 	}
-	if want := "d is locked: waiting for pid 11 (divergence compare x) and pid 12 (divergence report x) to finish"; waitingLine("d", text()) != want {
+	if want := fmt.Sprintf("d is locked: waiting for pid %d (divergence compare x) and pid %d (divergence report x) to finish", os.Getpid(), os.Getpid()); waitingLine("d", text()) != want {
 		t.Errorf("waiting line %q\nwant %q", waitingLine("d", text()), want)
 	}
 	// The first reader lets go: the second alone is named.
