@@ -87,8 +87,11 @@ type PendingOrder struct {
 	// after the bar that triggered it, for its limit waited from then
 	// on; an order the fill-volume cap held back: after the last bar it
 	// did): the lowest low for a buy limit or a sell stop, the highest
-	// high for a sell limit or a buy stop; NaN otherwise, or when no bar
-	// came after.
+	// high for a sell limit or a buy stop; a trailing stop's, whose level
+	// moves with its extreme, counts the bars' path from the point where
+	// the extreme took its last value (the one Level is at) on: the
+	// lowest point of a sell's, the highest of a buy's. NaN otherwise, or
+	// when no bar came after.
 	Reach float64
 	Tag   string
 	// Placed is the time of the step the order was submitted (or last
@@ -236,16 +239,15 @@ func level(o *Order, buy bool) float64 {
 // reachAfter is how far the bars of o's instrument after o's placement
 // went toward its level on side buy: the lowest low a buy limit (or a
 // sell stop) waits under, the highest high a sell limit (or a buy stop)
-// waits over; NaN for a trailing stop, whose level moves. A triggered
-// stop-limit's limit counts the bars after its trigger bar only: before,
-// it waited for its stop, and the bars under a buy's stop went under its
-// limit too (the trigger bar's path before the trigger may have).
+// waits over. A triggered stop-limit's limit counts the bars after its
+// trigger bar only: before, it waited for its stop, and the bars under a
+// buy's stop went under its limit too (the trigger bar's path before the
+// trigger may have). A trailing stop's level moves with its extreme:
+// its reach counts the path from the point where the extreme took its
+// last value on (trailReach).
 func (b *broker) reachAfter(o *Order, buy bool) float64 {
 	low := buy
-	switch {
-	case o.Kind == TrailingStop:
-		return math.NaN()
-	case o.Kind == Stop || o.Kind == StopLimit && !o.triggered:
+	if o.Kind == Stop || o.Kind == TrailingStop || o.Kind == StopLimit && !o.triggered {
 		low = !buy
 	}
 	s := &b.series[o.Instrument]
@@ -262,11 +264,60 @@ func (b *broker) reachAfter(o *Order, buy bool) float64 {
 	// The bars after from and at or after the close the strategy had
 	// seen, up to the last one the run reached.
 	first := sort.Search(len(s.Time), func(k int) bool { return s.Time[k] > from && s.Time[k] >= o.notBefore })
-	for k := first; k <= min(b.cursor[o.Instrument], len(s.Time)-1); k++ {
+	end := min(b.cursor[o.Instrument], len(s.Time)-1)
+	if o.Kind == TrailingStop {
+		return trailReach(s, first, end, o.extreme, low)
+	}
+	for k := first; k <= end; k++ {
 		if low && !(s.Low[k] >= r) {
 			r = s.Low[k]
 		} else if !low && !(s.High[k] <= r) {
 			r = s.High[k]
+		}
+	}
+	return r
+}
+
+// trailReach is the reach of a trailing stop whose extreme ended at E
+// (a sell's peak when low, a buy's trough) over the bars first to end of
+// series s: the lowest point (low) or the highest of their paths after
+// the first point that reached E, where the extreme took the value that
+// sets its level at the end, PendingOrder.Level; the points before were
+// held to a level not yet there (a sell's lower). When no point reached
+// E, E was the extreme at its placement: every point counts (when one
+// only equals it, the count starts after that point: the points before,
+// held to the same level, are left out). NaN when E is (no price seen)
+// or no point follows.
+func trailReach(s *data.Series, first, end int, E float64, low bool) float64 {
+	if E != E {
+		return math.NaN()
+	}
+	// The extreme only moves further (a peak up): the first point at E or
+	// beyond it is where it took E.
+	at, ak := -1, 0
+	for k := first; k <= end && at < 0; k++ {
+		pts := path(s.Open[k], s.High[k], s.Low[k], s.Close[k])
+		for m, p := range pts {
+			if low && p >= E || !low && p <= E {
+				at, ak = m, k
+				break
+			}
+		}
+	}
+	if at < 0 {
+		at, ak = -1, first // never reached: from the placement on
+	}
+	r := math.NaN()
+	for k := ak; k <= end; k++ {
+		pts := path(s.Open[k], s.High[k], s.Low[k], s.Close[k])
+		m0 := 0
+		if k == ak {
+			m0 = at + 1
+		}
+		for _, p := range pts[m0:] {
+			if low && !(p >= r) || !low && !(p <= r) {
+				r = p
+			}
 		}
 	}
 	return r

@@ -286,3 +286,92 @@ func TestPendingHeldThenNotReached(t *testing.T) {
 		})
 	}
 }
+
+// A trailing stop's level moves with the price: its Reach is how far the
+// bars went toward the level it has at the end (Level) from the point on
+// its path where that level was set (its extreme last moved), or from its
+// placement when it never moved.
+func TestPendingTrailingStopReach(t *testing.T) {
+	p := panel(
+		// Paths: an up bar (close >= open) is O→L→H→C, a down bar O→H→L→C.
+		series(t, "AAA", data.Equity, []row{
+			{"2024-01-01", 100, 101, 99, 100, 1e6},    // 100 99 101 100
+			{"2024-01-02", 100, 110, 100, 108, 1e6},   // up:   100 100 110 108
+			{"2024-01-03", 107, 107.5, 103, 104, 1e6}, // down: 107 107.5 103 104
+			{"2024-01-04", 104, 107, 102, 106, 1e6},   // up:   104 102 107 106
+			{"2024-01-05", 106, 107.9, 104, 105, 1e6}, // down: 106 107.9 104 105
+		}),
+		series(t, "BBB", data.Equity, []row{
+			{"2024-01-01", 50, 51, 49, 50, 1e6},
+			{"2024-01-02", 50, 50.5, 46, 47, 1e6},     // down: 50 50.5 46 47
+			{"2024-01-03", 47, 48, 45, 47.5, 1e6},     // up:   47 45 48 47.5
+			{"2024-01-04", 47.5, 47.6, 46, 46.5, 1e6}, // down: 47.5 47.6 46 46.5
+			{"2024-01-05", 46.5, 47.8, 46.2, 47, 1e6}, // up:   46.5 46.2 47.8 47
+		}),
+	)
+	strat := script(func(ctx *Context, s *Slice) error {
+		var err error
+		switch s.Step {
+		case 0:
+			// 1: a short entry trailing 10 under the peak. Peak 100 (the
+			// close it is placed at), level 90; 01-02: 100, 100 (> 90),
+			// 110 raises the peak (level 100), 108 > 100; 01-03 on: the
+			// peak stays 110 (107.9 is the highest after), every point
+			// above 100: not reached, Level 100. From the 110 on: 108,
+			// then 107 107.5 103 104, 104 102 107 106, 106 107.9 104
+			// 105: the lowest is 102 (01-04's low). Counted from its
+			// placement it would be 100 (01-02's low), which came
+			// before the level rose to 100.
+			_, err = ctx.Submit(Order{Instrument: 0, Kind: TrailingStop, Amount: -1, Trail: 10})
+			if err == nil {
+				// 2: a long entry trailing 10% over the trough. Trough 50,
+				// level 55; 01-02: 50, 50.5 (< 55), 46 lowers the trough
+				// (level 50.6), 47 < 50.6; 01-03: 47, 45 lowers it to 45
+				// (level 49.5), then 48, 47.5 < 49.5; 01-04: 47.5 47.6 46
+				// 46.5; 01-05: 46.5 46.2 47.8 47, all < 49.5, none under
+				// 45: Level 45 × 1.1 = 49.5. From the 45 on, the highest
+				// is 48 (01-03's high).
+				_, err = ctx.Submit(Order{Instrument: 1, Kind: TrailingStop, Amount: 1, TrailPct: 0.1})
+			}
+		case 1:
+			// 3: a short entry trailing 10 under 108 (01-02's close),
+			// level 98. No point after it is above 108 (the highest is
+			// 107.9), so the level never moved: every bar after its
+			// placement counts, 01-03 to 01-05, lowest 102 (01-04's low),
+			// above 98.
+			_, err = ctx.Submit(Order{Instrument: 0, Kind: TrailingStop, Amount: -1, Trail: 10})
+		}
+		return err
+	})
+	res, err := Run(p, nil, strat, Config{Cash: 1e5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Fills) != 0 {
+		t.Fatalf("fills %+v, want none", res.Fills)
+	}
+	for _, w := range []struct {
+		name         string
+		order        OrderID
+		level, reach float64
+	}{
+		{"short entry, level moved", 1, 100, 102},
+		{"long entry by a fraction, level moved", 2, 49.5, 48},
+		{"short entry, level never moved", 3, 98, 102},
+	} {
+		t.Run(w.name, func(t *testing.T) {
+			var g *PendingOrder
+			for k := range res.Pending {
+				if res.Pending[k].Order == w.order {
+					g = &res.Pending[k]
+				}
+			}
+			if g == nil {
+				t.Fatalf("order %d not pending: %+v", w.order, res.Pending)
+			}
+			if g.Why != PendingNotReached || !near(g.Level, w.level, 1e-12) || g.Reach != w.reach {
+				t.Errorf("pending %+v, want not reached, level %v, reach %v", *g, w.level, w.reach)
+			}
+		})
+	}
+}

@@ -223,11 +223,17 @@ func notReachedText(p engine.PendingOrder) string {
 	// The level was not reached: the bars stayed on one side of it,
 	// above it (Reach is their lowest low) or below it (their highest
 	// high); a limit's level may have been touched, not traded through.
+	low, high := "the lowest low after it", "the highest high after it"
+	if p.Kind == engine.TrailingStop {
+		// Its reach counts from where its level last moved
+		// (engine.PendingOrder.Reach): a low, an open or a close.
+		low, high = "the lowest price since it last moved", "the highest price since it last moved"
+	}
 	switch {
 	case p.Reach > p.Level:
-		return s + ", below the lowest low after it (" + reach + ")"
+		return s + ", below " + low + " (" + reach + ")"
 	case p.Reach < p.Level:
-		return s + ", above the highest high after it (" + reach + ")"
+		return s + ", above " + high + " (" + reach + ")"
 	}
 	return s + ", touched but never traded through"
 }

@@ -215,6 +215,10 @@ func TestPendingSummary(t *testing.T) {
 		{"none", nil, ""},
 		{"buy stop under the high", []engine.PendingOrder{{Symbol: "A", Kind: engine.Stop, Side: 1, Level: 120, Reach: 110.5, Why: engine.PendingNotReached}},
 			"1 order still pending at the end (never filled): 1 stop buy on A at 120, above the highest high after it (110.5)"},
+		// Level 100 = a peak of 110 less a trail of 10; Reach 102, the
+		// lowest point after the peak (TestPendingTrailingStopReach).
+		{"trailing stop short entry", []engine.PendingOrder{{Symbol: "A", Kind: engine.TrailingStop, Side: -1, Level: 100, Reach: 102, Why: engine.PendingNotReached}},
+			"1 order still pending at the end (never filled): 1 trailing-stop sell on A at 100, below the lowest price since it last moved (102)"},
 		{"limit touched", []engine.PendingOrder{{Symbol: "A", Kind: engine.Limit, Side: -1, Level: 99, Reach: 99, Why: engine.PendingNotReached}},
 			"1 order still pending at the end (never filled): 1 limit sell on A at 99, touched but never traded through"},
 		{"held back, partly", []engine.PendingOrder{
