@@ -71,7 +71,9 @@ type broker struct {
 	qtyFund  []float64 // each fresh instrument's position after the open's fills: the one its bar's funding events are owed on
 	splits   [][]Split
 	splitAt  []int
-	hits     []hit // scratch: resting orders reached on the current bar
+	divs     [][]Dividend // Config.Dividends by instrument; nil when none
+	divAt    []int        // the next of divs[i] to pay
+	hits     []hit        // scratch: resting orders reached on the current bar
 	// entryStep[i] is the step on which a resting order last opened or
 	// turned instrument i's position, at entryPos[i] on that bar's path
 	// (see pathFrom); −1 none. Kept only with a maintenance check.
@@ -187,6 +189,13 @@ func (b *broker) setupModels() {
 		b.splitAt = make([]int, n)
 		for i := range b.series {
 			b.splits[i] = cfg.Splits[b.series[i].Symbol]
+		}
+	}
+	if len(cfg.Dividends) > 0 {
+		b.divs = make([][]Dividend, n)
+		b.divAt = make([]int, n)
+		for i := range b.series {
+			b.divs[i] = cfg.Dividends[b.series[i].Symbol]
 		}
 	}
 	b.hits = make([]hit, 0, 2*n+8)

@@ -9,6 +9,9 @@
 //     step are applied (raw prices only, Config.Splits);
 //  2. holding costs accrue for the calendar days since the previous step
 //     (short borrow, interest on cash and on borrowed cash, ACT/360);
+//     then the dividends with an ex-date since the previous step are paid
+//     on the positions held going in (Config.Dividends), after the
+//     interest, which the balance before them earned;
 //  3. shorts whose borrow was recalled are covered at the open; market
 //     orders submitted before t fill at the open of the instrument's bar
 //     at t; then resting orders (limit, stop, stop-limit, trailing stop)
@@ -106,6 +109,11 @@ type Config struct {
 	// Splits, by symbol and in date order, adjust positions when the
 	// panel holds raw (unadjusted) prices. Leave nil with adjusted prices.
 	Splits map[string][]Split
+	// Dividends, by symbol and in date order (ties allowed: a special
+	// dividend beside the regular one), pay cash to the positions held
+	// going into each ex-date (see Dividend) when the panel holds raw
+	// prices. Leave nil with adjusted prices.
+	Dividends map[string][]Dividend
 	// Env, when not nil, supplies per-instrument, per-time multipliers of
 	// slippage, spread, funding, borrow and volume (scenarios).
 	Env Env
@@ -193,6 +201,16 @@ func (c Config) Validate() error {
 			}
 		}
 	}
+	for _, sym := range sortedKeys(c.Dividends) {
+		for k, d := range c.Dividends[sym] {
+			if !(d.Amount > 0) || math.IsInf(d.Amount, 0) {
+				return fmt.Errorf("engine: Dividends[%s][%d]: amount %g: want a finite amount > 0 per share", sym, k, d.Amount)
+			}
+			if k > 0 && d.Time < c.Dividends[sym][k-1].Time {
+				return fmt.Errorf("engine: Dividends[%s][%d]: before the dividend before it (sort them by time)", sym, k)
+			}
+		}
+	}
 	return nil
 }
 
@@ -201,7 +219,7 @@ func (c Config) validateFor(p *data.Panel) error {
 	for _, m := range []struct {
 		key  string
 		syms []string
-	}{{"Symbols", sortedKeys(c.Symbols)}, {"Splits", sortedKeys(c.Splits)}, {"Universe", c.Universe}} {
+	}{{"Symbols", sortedKeys(c.Symbols)}, {"Splits", sortedKeys(c.Splits)}, {"Dividends", sortedKeys(c.Dividends)}, {"Universe", c.Universe}} {
 		for _, s := range m.syms {
 			if p.Index(s) < 0 {
 				return fmt.Errorf("engine: %s: unknown symbol %q (the panel has %v)", m.key, s, p.Symbols())
@@ -372,6 +390,7 @@ func Run(p *data.Panel, tl *Timeline, strat Strategy, cfg Config) (*Result, erro
 		if k > first {
 			b.accrue()
 		}
+		b.payDividends()
 		b.recall(k)
 		b.fillAtOpen(k)
 		b.noteOpenPositions(k)

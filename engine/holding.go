@@ -558,6 +558,29 @@ func (b *broker) recall(k int) {
 	}
 }
 
+// payDividends pays the dividends with an ex-date in (previous step, now]
+// on the positions held going into the step, before its fills: cash +=
+// qty × amount (a short pays), booked as CostDividend. Those dated at or
+// before the run's first step are already in its prices: none is paid.
+func (b *broker) payDividends() {
+	if b.divs == nil {
+		return
+	}
+	for i, ds := range b.divs {
+		for b.divAt[i] < len(ds) && ds[b.divAt[i]].Time <= b.now {
+			d := ds[b.divAt[i]]
+			b.divAt[i]++
+			q := b.pf.Qty[i]
+			if b.prev == 0 || d.Time <= b.prev || q == 0 {
+				continue
+			}
+			pay := -q * d.Amount
+			b.pf.charge(pay)
+			b.book(i, CostDividend, pay)
+		}
+	}
+}
+
 // applySplits applies the splits dated in (previous step, now]: positions
 // × ratio; average costs, the last mark and pending orders' prices ÷ ratio;
 // pending quantity orders × ratio.

@@ -23,6 +23,10 @@ const (
 	// account does not pay: booked negative (given back), on the
 	// liquidation's instrument.
 	CostShortfall
+	// CostDividend: a cash dividend on a position held into its ex-date
+	// (Config.Dividends, raw prices): negative when a long receives it,
+	// positive when a short pays it in lieu.
+	CostDividend
 )
 
 // String names the kind as written in ledgers.
@@ -46,13 +50,16 @@ func (k CostKind) String() string {
 		return "liquidation_fee"
 	case CostShortfall:
 		return "isolated_shortfall"
+	case CostDividend:
+		return "dividend"
 	}
 	return "unknown"
 }
 
 // Entry is one cost booked by the broker. Amount is what the account paid:
-// > 0 a cost, < 0 income (funding received, interest earned). Commission,
-// borrow, funding, interest and liquidation fees move cash; slippage,
+// > 0 a cost, < 0 income (funding received, interest earned, dividends
+// received). Commission, borrow, funding, interest, dividends and
+// liquidation fees move cash; slippage,
 // spread and impact are already in the fill price and are booked here as
 // the difference to the reference price (open, close, stop) they were
 // taken from, so that the entries of a run sum to the PnL it lost to costs.
@@ -70,11 +77,15 @@ type CostBreakdown struct {
 	// Shortfall is ≤ 0: isolated positions' losses beyond their margin,
 	// given back.
 	Shortfall float64
+	// Dividend is the cash dividends paid (> 0, shorts') less those
+	// received (longs'): negative for a run that held longs into
+	// ex-dates (Config.Dividends, raw prices).
+	Dividend float64
 }
 
 // Total is the sum of every kind: the PnL the costs took.
 func (c CostBreakdown) Total() float64 {
-	return c.Commission + c.Slippage + c.Spread + c.Impact + c.Borrow + c.Funding + c.Interest + c.LiquidationFee + c.Shortfall
+	return c.Commission + c.Slippage + c.Spread + c.Impact + c.Borrow + c.Funding + c.Interest + c.LiquidationFee + c.Shortfall + c.Dividend
 }
 
 func (c *CostBreakdown) add(k CostKind, v float64) {
@@ -97,5 +108,7 @@ func (c *CostBreakdown) add(k CostKind, v float64) {
 		c.LiquidationFee += v
 	case CostShortfall:
 		c.Shortfall += v
+	case CostDividend:
+		c.Dividend += v
 	}
 }

@@ -123,6 +123,7 @@ func TestRandomOrdersAllModels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	kinds := map[OrderKind]int{}
 	var liqs, rejects, shortfalls int
+	dividends := map[bool]int{} // dividend entries, paid (true) and received
 	for trial := 0; trial < 150; trial++ {
 		p := randomPanel(t, rng, 1+rng.IntN(5), 20+rng.IntN(60))
 		for i := range p.Series {
@@ -146,6 +147,16 @@ func TestRandomOrdersAllModels(t *testing.T) {
 		if trial%2 == 1 {
 			cfg.Crypto.MarginMode = Isolated // losses capped at the margin: the identities still hold
 		}
+		// Cash dividends every 7th bar, 1 % of the close before (drawn
+		// from no random number: the panels and orders stay the ones
+		// of the trials before dividends were paid).
+		cfg.Dividends = map[string][]Dividend{}
+		for i := range p.Series {
+			s := &p.Series[i]
+			for k := 7; k < len(s.Time); k += 7 {
+				cfg.Dividends[s.Symbol] = append(cfg.Dividends[s.Symbol], Dividend{Time: s.Time[k], Amount: 0.01 * s.Close[k-1]})
+			}
+		}
 		res, err := Run(p, nil, randomTrader(cash0), cfg)
 		if err != nil {
 			t.Fatal(err)
@@ -153,8 +164,11 @@ func TestRandomOrdersAllModels(t *testing.T) {
 		liqs += res.Liquidations
 		rejects += res.Rejections
 		for _, e := range res.Ledger {
-			if e.Kind == CostShortfall {
+			switch e.Kind {
+			case CostShortfall:
 				shortfalls++
+			case CostDividend:
+				dividends[e.Amount > 0]++
 			}
 		}
 		for _, f := range res.Fills {
@@ -208,7 +222,10 @@ func TestRandomOrdersAllModels(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("fills by kind %v; %d liquidations, %d rejections, %d isolated shortfalls", kinds, liqs, rejects, shortfalls)
+	t.Logf("fills by kind %v; %d liquidations, %d rejections, %d isolated shortfalls, %d dividends received, %d paid", kinds, liqs, rejects, shortfalls, dividends[false], dividends[true])
+	if dividends[false] == 0 || dividends[true] == 0 {
+		t.Errorf("dividends received %d, paid %d: the property covers neither side of one", dividends[false], dividends[true])
+	}
 	for k := Market; k <= Liquidation; k++ {
 		if kinds[k] == 0 {
 			t.Errorf("no %s fill in the random runs: the property does not cover it", k)

@@ -13,8 +13,8 @@ type Portfolio struct {
 	// Commission is the total commission paid.
 	Commission float64
 	// Charges is the total of the other costs taken from cash: borrow
-	// fees, funding, interest (income counts negative) and liquidation
-	// fees. Equity = initial cash + Σ realized + unrealized − Commission −
+	// fees, funding, interest and dividends (income counts negative) and
+	// liquidation fees. Equity = initial cash + Σ realized + unrealized − Commission −
 	// Charges (slippage is in the fill prices, hence in the PnL).
 	Charges float64
 	// CostBasis of the open positions is Σ Qty × AvgCost.

@@ -59,6 +59,21 @@ type Split struct {
 	Ratio float64
 }
 
+// Dividend is a cash dividend: Amount per share, in the instrument's
+// price unit, paid to the positions held going into its ex-date Time.
+// With raw prices the cash moves by qty × Amount at the first step at or
+// after Time, before that step's fills (a long receives it, a short pays
+// it, as a broker charges a short the dividend in lieu; a position opened
+// on the ex-date step itself, even at its open, gets nothing), booked as
+// a CostDividend entry (< 0 received, > 0 paid). A split on the same
+// step applies first: Amount is per share after it. Adjusted prices
+// already hold the dividends (the price falls by less): leave
+// Config.Dividends nil with them, or they count twice.
+type Dividend struct {
+	Time   int64
+	Amount float64
+}
+
 // EnvFactors are the market-environment multipliers at one instrument and
 // time, supplied by a scenario through Config.Env. Neutral() returns the
 // no-shock factors; multipliers are ≥ 0.

@@ -1,0 +1,164 @@
+package engine
+
+// Cash dividends with raw prices (Config.Dividends).
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// divMarket is five daily bars of A, raw prices, that go ex a 0.50
+// dividend on 2024-01-03 (step 2): the price falls by it, 100 → 99.5.
+func divMarket(t *testing.T) (*data.Panel, int64) {
+	a := series(t, "A", data.Equity, []row{
+		{"2024-01-01", 100, 100, 100, 100, 1e9},
+		{"2024-01-02", 100, 100, 100, 100, 1e9},
+		{"2024-01-03", 99.5, 99.5, 99.5, 99.5, 1e9},
+		{"2024-01-04", 99.5, 99.5, 99.5, 99.5, 1e9},
+		{"2024-01-05", 99.5, 99.5, 99.5, 99.5, 1e9},
+	})
+	ex, _ := data.ParseDay("2024-01-03")
+	return panel(a), ex
+}
+
+func TestDividendPaidOnThePositionHeldIntoTheExDate(t *testing.T) {
+	p, ex := divMarket(t)
+	cases := []struct {
+		name string
+		at   int       // the step whose OnBar submits the order
+		kind OrderKind // Market: fills at the next open; MarketOnClose: at this close
+		qty  float64   // > 0 buy, < 0 sell short
+		// By hand: 10,000 cash; every fill at 100 but the one at the
+		// ex-date's open (99.5); the dividend is 0.50 a share.
+		cash  float64 // the final cash
+		entry float64 // the ledger's dividend entry (0: none)
+	}{
+		// 100 bought at the 01-02 open (100): cash 10,000 − 10,000 = 0;
+		// held into 01-03: + 100 × 0.50 = 50 received (entry −50).
+		// Equity 50 + 100 × 99.5 = 10,000: the dividend makes up the
+		// fall of the price by it.
+		{"long", 0, Market, 100, 50, -50},
+		// 100 sold short at the 01-02 open: cash 20,000; the short pays
+		// 100 × 0.50 = 50 in lieu: 19,950 (entry +50). Equity 19,950 −
+		// 9,950 = 10,000.
+		{"short", 0, Market, -100, 19950, 50},
+		// Bought at the 01-02 close (100), the day before the ex-date:
+		// held into it, 50 received: cash 0 + 50.
+		{"long at the close before", 1, MarketOnClose, 100, 50, -50},
+		// Bought at the ex-date's own open (99.5, decided on 01-02's
+		// close): not held going into the ex-date, nothing paid: cash
+		// 10,000 − 9,950 = 50, and no entry.
+		{"long at the ex-date open", 1, Market, 100, 50, 0},
+		{"short at the ex-date open", 1, Market, -100, 19950, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := Config{Cash: 10000, Dividends: map[string][]Dividend{"A": {{Time: ex, Amount: 0.5}}}}
+			res := one(t, p, cfg, func(ctx *Context, s *Slice) error {
+				if s.Step == c.at {
+					_, err := ctx.Submit(Order{Instrument: 0, Kind: c.kind, Amount: c.qty})
+					return err
+				}
+				return nil
+			})
+			if len(res.Fills) != 1 {
+				t.Fatalf("%d fills, want 1", len(res.Fills))
+			}
+			if got := res.Portfolio.Cash; math.Abs(got-c.cash) > 1e-9 {
+				t.Errorf("cash %.9f, want %g", got, c.cash)
+			}
+			if got := res.Costs.Dividend; got != c.entry {
+				t.Errorf("Costs.Dividend = %g, want %g", got, c.entry)
+			}
+			var n int
+			for _, e := range res.Ledger {
+				if e.Kind != CostDividend {
+					continue
+				}
+				n++
+				if e.Amount != c.entry || e.Time != ex || e.Instrument != 0 || e.Kind.String() != "dividend" {
+					t.Errorf("entry %+v (%s), want %g on 2024-01-03 for instrument 0, kind dividend", e, e.Kind, c.entry)
+				}
+			}
+			if want := map[bool]int{true: 0, false: 1}[c.entry == 0]; n != want {
+				t.Errorf("%d dividend entries, want %d", n, want)
+			}
+			// The cash dividend is the fall of the price: every case
+			// ends where it began, 10,000.
+			if eq := res.Curve.Equity[len(res.Curve.Equity)-1]; math.Abs(eq-10000) > 1e-9 {
+				t.Errorf("final equity %.9f, want 10000", eq)
+			}
+			// Charges carry it, so that equity = initial + PnL −
+			// commission − charges still holds.
+			pf := res.Portfolio
+			pnl := pf.Realized[0] + pf.Unrealized(res.FinalPrice)
+			if eq := res.Curve.Equity[len(res.Curve.Equity)-1]; math.Abs(eq-(10000+pnl-pf.Commission-pf.Charges)) > 1e-9 {
+				t.Errorf("equity %.9f != initial + pnl %g − commission %g − charges %g", eq, pnl, pf.Commission, pf.Charges)
+			}
+		})
+	}
+}
+
+// A dividend dated at or before the run's first step is in its prices
+// already: nothing is paid, and one in a gap between two steps is paid at
+// the next step; two on one date are both paid.
+func TestDividendTiming(t *testing.T) {
+	p, _ := divMarket(t)
+	day := func(s string) int64 { ts, _ := data.ParseDay(s); return ts }
+	cfg := Config{Cash: 10000, Dividends: map[string][]Dividend{"A": {
+		{Time: day("2023-12-01"), Amount: 9}, // before the data: never paid
+		{Time: day("2024-01-01"), Amount: 7}, // the first step: in its prices
+		// Between the 01-03 and 01-04 bars (a date with no bar): paid at
+		// 01-04's step. Two on it, regular and special.
+		{Time: day("2024-01-03") + 6*3600e9, Amount: 0.25},
+		{Time: day("2024-01-03") + 6*3600e9, Amount: 0.5},
+	}}}
+	res := one(t, p, cfg, func(ctx *Context, s *Slice) error {
+		if s.Step == 0 {
+			_, err := ctx.Buy(0, 100)
+			return err
+		}
+		return nil
+	})
+	// 100 held from the 01-02 open; 100 × (0.25 + 0.5) = 75 received at
+	// the 01-04 step, as two entries.
+	var got []Entry
+	for _, e := range res.Ledger {
+		if e.Kind == CostDividend {
+			got = append(got, e)
+		}
+	}
+	if len(got) != 2 || got[0].Amount != -25 || got[1].Amount != -50 || got[0].Time != day("2024-01-04") || got[1].Time != day("2024-01-04") {
+		t.Errorf("dividend entries %+v, want −25 and −50 on 2024-01-04", got)
+	}
+	if c := res.Costs.Dividend; c != -75 {
+		t.Errorf("Costs.Dividend = %g, want -75", c)
+	}
+}
+
+func TestDividendsValidated(t *testing.T) {
+	p, ex := divMarket(t)
+	cases := []struct {
+		name string
+		divs map[string][]Dividend
+		want string
+	}{
+		{"zero", map[string][]Dividend{"A": {{ex, 0}}}, "Dividends[A][0]: amount 0"},
+		{"negative", map[string][]Dividend{"A": {{ex, -1}}}, "Dividends[A][0]: amount -1"},
+		{"NaN", map[string][]Dividend{"A": {{ex, math.NaN()}}}, "Dividends[A][0]: amount NaN"},
+		{"Inf", map[string][]Dividend{"A": {{ex, math.Inf(1)}}}, "Dividends[A][0]: amount +Inf"},
+		{"unsorted", map[string][]Dividend{"A": {{ex, 1}, {ex - 1, 1}}}, "Dividends[A][1]: before the dividend before it"},
+		{"unknown symbol", map[string][]Dividend{"B": {{ex, 1}}}, `Dividends: unknown symbol "B"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Run(p, nil, script(func(*Context, *Slice) error { return nil }), Config{Cash: 1, Dividends: c.divs})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want one saying %q", err, c.want)
+			}
+		})
+	}
+}
