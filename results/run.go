@@ -23,7 +23,8 @@ func Measure(res *engine.Result, ppy float64) RunMetrics {
 	c := res.Costs
 	m := RunMetrics{Summary: metrics.Summarize(rets, ppy, nil), Fills: len(res.Fills), Commission: res.Portfolio.Commission,
 		Costs: Costs{Commission: c.Commission, Slippage: c.Slippage, Spread: c.Spread, Impact: c.Impact, Borrow: c.Borrow,
-			Funding: c.Funding, Interest: c.Interest, LiquidationFee: c.LiquidationFee, Shortfall: c.Shortfall, Total: c.Total()},
+			Funding: c.Funding, Interest: c.Interest, LiquidationFee: c.LiquidationFee, Shortfall: c.Shortfall,
+			Dividend: c.Dividend, Total: c.Total()},
 		Rejections: res.Rejections, MarginCalls: res.MarginCalls, Liquidations: res.Liquidations}
 	if len(eq) > 0 {
 		m.FinalEquity = eq[len(eq)-1]

@@ -113,6 +113,7 @@ var runColumns = [...]RunColumn{
 	{Name: "costs_interest", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Interest }},
 	{Name: "costs_liquidation_fees", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.LiquidationFee }},
 	{Name: "costs_isolated_shortfall", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Shortfall }},
+	{Name: "costs_dividends", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Dividend }},
 	// beta_<symbol>, … go last.
 }
 

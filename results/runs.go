@@ -103,7 +103,11 @@ type Costs struct {
 	// Shortfall (≤ 0) is what isolated positions lost beyond their margin,
 	// given back; absent when none did.
 	Shortfall float64 `json:"isolated_shortfall,omitempty"`
-	Total     float64 `json:"total"`
+	// Dividend is the cash dividends shorts paid less those longs
+	// received (< 0 when received), with prices = "raw" and a dividends
+	// table or dividends_from; absent when none was paid.
+	Dividend float64 `json:"dividends,omitempty"`
+	Total    float64 `json:"total"`
 }
 
 // MarshalJSON writes the summary's metrics (NaN as null, ±Inf as
