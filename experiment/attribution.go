@@ -13,7 +13,8 @@ import (
 
 // InstrumentPnL is one instrument's share of a run's PnL, in money:
 // Realized + Unrealized (both from fill prices, so slippage, spread and
-// impact are inside them) − Commission − Carry (borrow and funding) −
+// impact are inside them) − Commission − Carry (borrow, funding and cash
+// dividends, those received negative) −
 // Fees (liquidation fees). Interest is account-level and has its own row
 // (Instrument "interest"). The rows of a run sum to its final equity minus
 // its initial cash.
@@ -43,7 +44,7 @@ func Attribution(r *RunResult, legs map[string][]string) []InstrumentPnL {
 		switch e.Kind {
 		case engine.CostCommission:
 			com[e.Instrument] += e.Amount
-		case engine.CostBorrow, engine.CostFunding:
+		case engine.CostBorrow, engine.CostFunding, engine.CostDividend:
 			carry[e.Instrument] += e.Amount
 		case engine.CostLiquidationFee, engine.CostShortfall:
 			fees[e.Instrument] += e.Amount // a shortfall is < 0: given back

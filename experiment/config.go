@@ -110,8 +110,17 @@ type File struct {
 	// cost is commission_bps.
 	Costs CostsSpec `toml:"costs"`
 	// Splits adjusts positions on split dates when prices = "raw".
-	Splits   []SplitSpec    `toml:"splits"`
-	Strategy []StrategySpec `toml:"strategy"`
+	Splits []SplitSpec `toml:"splits"`
+	// Dividends pays cash dividends on the positions held into their
+	// ex-dates when prices = "raw" (adjusted prices already hold them).
+	Dividends []DividendSpec `toml:"dividends"`
+	// DividendsFrom = "adj_close" reads every instrument's cash dividends
+	// from its file's adj_close/close factor (data.Series.InferDividends)
+	// when prices = "raw", but those of the instruments the dividends
+	// table names, which it gives. A key of its own: dividends is the
+	// table.
+	DividendsFrom string         `toml:"dividends_from"`
+	Strategy      []StrategySpec `toml:"strategy"`
 	// Scenarios names scenarios to replay every run under, beside the
 	// unshocked baseline: names from the built-in library
 	// (`divergence scenarios list`) or paths of scenario files.
@@ -537,6 +546,14 @@ func (f *File) Validate() error {
 	}
 	if f.Prices != "adjusted" && f.Prices != "raw" {
 		return fmt.Errorf("prices = %q: want \"adjusted\" or \"raw\"", f.Prices)
+	}
+	switch {
+	case f.DividendsFrom != "" && f.DividendsFrom != "adj_close":
+		return fmt.Errorf("dividends_from = %q: want \"adj_close\" (read each instrument's dividends from its adj_close/close), or leave it out", f.DividendsFrom)
+	case f.DividendsFrom != "" && f.Prices != "raw":
+		return fmt.Errorf("dividends_from = %q needs prices = \"raw\": adjusted prices already hold the dividends, which would count twice", f.DividendsFrom)
+	case len(f.Dividends) > 0 && f.Prices != "raw":
+		return fmt.Errorf("dividends: a dividends table needs prices = \"raw\": adjusted prices already hold the dividends, which would count twice")
 	}
 	if f.Bar != 0 {
 		if _, err := data.ParseBar(f.Bar.String()); err != nil {

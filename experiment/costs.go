@@ -137,6 +137,15 @@ type SplitSpec struct {
 	Ratio  float64   `toml:"ratio"` // new shares per old: 4 = 4-for-1
 }
 
+// DividendSpec is one [[dividends]] row, used with prices = "raw": a cash
+// dividend of amount per share (in the instrument's price unit) whose
+// ex-date is date.
+type DividendSpec struct {
+	Symbol string    `toml:"symbol"`
+	Date   data.When `toml:"date"`
+	Amount float64   `toml:"amount"`
+}
+
 // fundingFileSymbol checks that the funding file fs, under the table key
 // of the instrument sym, is sym's: its symbol read as sym
 // (data.FundingSymbol), or written as the table's funding_symbol (mapped,
@@ -569,7 +578,7 @@ func builtinsOr(reg engine.Registry) engine.Registry {
 
 // engineBase is the part of every run's engine configuration that the
 // experiment file sets: cash, commission, the cost and margin terms per
-// class and symbol, financing rates and splits. classOf gives a symbol's
+// class and symbol, financing rates, splits and the dividends table. classOf gives a symbol's
 // class for [costs.symbols] (which start from their class's terms); models
 // named in [costs] come from reg (its zero value: engine.Models()).
 func (f *File) engineBase(reg engine.Registry, classOf func(string) (data.Class, bool)) (engine.Config, error) {
@@ -677,6 +686,26 @@ func (f *File) engineBase(reg engine.Registry, classOf func(string) (data.Class,
 	for sym := range cfg.Splits {
 		sp := cfg.Splits[sym]
 		sort.Slice(sp, func(a, b int) bool { return sp[a].Time < sp[b].Time }) // a table in any order
+	}
+	for i, d := range f.Dividends {
+		ts, err := data.ParseDay(string(d.Date))
+		if err != nil {
+			return cfg, fmt.Errorf("dividends[%d].date: %w", i, err)
+		}
+		if !(d.Amount > 0) || math.IsInf(d.Amount, 0) {
+			return cfg, fmt.Errorf("dividends[%d].amount = %g: want a cash amount per share > 0", i, d.Amount)
+		}
+		if _, ok := classOf(d.Symbol); !ok {
+			return cfg, fmt.Errorf("dividends[%d].symbol: the experiment's data has no instrument %q", i, d.Symbol)
+		}
+		if cfg.Dividends == nil {
+			cfg.Dividends = map[string][]engine.Dividend{}
+		}
+		cfg.Dividends[d.Symbol] = append(cfg.Dividends[d.Symbol], engine.Dividend{Time: ts, Amount: d.Amount})
+	}
+	for sym := range cfg.Dividends {
+		ds := cfg.Dividends[sym]
+		sort.SliceStable(ds, func(a, b int) bool { return ds[a].Time < ds[b].Time }) // a table in any order
 	}
 	if len(f.Splits) > 0 && f.Prices != "raw" {
 		return cfg, fmt.Errorf("splits: a splits table needs prices = \"raw\" (adjusted prices already contain the splits)")

@@ -675,6 +675,11 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if err := f.checkSplits(history, f.Splits); err != nil {
 		return nil, err
 	}
+	divNotes, err := f.inferDividends(&base, history)
+	if err != nil {
+		return nil, err
+	}
+	notes = append(notes, divNotes...)
 	notes = append(notes, fundingCoverage(base, p, runsFrom(start, hasStart, tl))...)
 	notes = append(notes, f.rateFileNotes(base, p, runsFrom(start, hasStart, tl), tl.Times[tl.Len()-1])...)
 	notes = append(notes, f.Costs.rateNotes()...)
@@ -1992,6 +1997,61 @@ func (f *File) checkSplits(p *data.Panel, splits []SplitSpec) error {
 		}
 	}
 	return nil
+}
+
+// inferDividends adds to cfg.Dividends, with dividends_from = "adj_close",
+// the cash dividends read from each instrument's adj_close/close in p
+// (data.Series.InferDividends), but for the instruments the dividends
+// table names: the table gives theirs. A split of the splits table is
+// divided out of the factor at the first bar on or after its date. It
+// notes the equities of whose files no dividend can be read: without an
+// adj_close column, or with one equal to the close on every bar (no
+// dividend paid, or a close already adjusted for them, as yfinance's
+// auto-adjusted files are: their "raw" prices hold the dividends).
+func (f *File) inferDividends(cfg *engine.Config, p *data.Panel) ([]string, error) {
+	if f.DividendsFrom == "" {
+		return nil, nil
+	}
+	var silent []string
+	for i := range p.Series {
+		s := &p.Series[i]
+		if _, ok := cfg.Dividends[s.Symbol]; ok {
+			continue
+		}
+		var splits map[int64]float64
+		for _, sp := range cfg.Splits[s.Symbol] {
+			j := sort.Search(s.Len(), func(x int) bool { return s.Time[x] >= sp.Time })
+			if j > 0 && j < s.Len() {
+				if splits == nil {
+					splits = map[int64]float64{}
+				}
+				splits[s.Time[j]] = sp.Ratio
+			}
+		}
+		ds, err := s.InferDividends(splits)
+		if err != nil {
+			return nil, fmt.Errorf("dividends_from = %q: %w", f.DividendsFrom, err)
+		}
+		if len(ds) == 0 {
+			if s.Class == data.Equity && !p.Synthetic && (s.NoAdjClose || slices.Equal(s.AdjClose, s.Close)) {
+				silent = append(silent, s.Symbol)
+			}
+			continue
+		}
+		if cfg.Dividends == nil {
+			cfg.Dividends = map[string][]engine.Dividend{}
+		}
+		out := make([]engine.Dividend, len(ds))
+		for k, d := range ds {
+			out[k] = engine.Dividend{Time: d.Time, Amount: d.Amount}
+		}
+		cfg.Dividends[s.Symbol] = out
+	}
+	if len(silent) == 0 {
+		return nil, nil
+	}
+	return []string{fmt.Sprintf("dividends_from = %q: %s: the file's adj_close is its close on every bar, so no dividend is read: the instrument pays none, or its close is already adjusted for them (yfinance's auto-adjusted files, such as the shared MSFT.csv: their \"raw\" prices hold the dividends, which are not paid again)",
+		f.DividendsFrom, strings.Join(silent, ", "))}, nil
 }
 
 // fundingCoverage notes the instruments whose funding file does not cover

@@ -87,6 +87,12 @@ func (f *File) settings() []results.Setting {
 	for _, sp := range f.Splits {
 		add("splits."+sp.Symbol, fmt.Sprintf("%s ratio %g", sp.Date, sp.Ratio))
 	}
+	for _, d := range f.Dividends {
+		add("dividends."+d.Symbol, fmt.Sprintf("%s amount %g", d.Date, d.Amount))
+	}
+	if f.DividendsFrom != "" {
+		add("dividends_from", f.DividendsFrom)
+	}
 	if len(f.Scenarios) > 0 {
 		add("scenarios", strings.Join(f.Scenarios, ", "))
 	}
