@@ -48,11 +48,14 @@ type Matrix struct {
 	// whose value is not a full measure of what the chart compares: an
 	// Unmeasured cell is drawn pale with a dashed border instead of its
 	// colour, its value in grey; a Partial one keeps its colour and gets
-	// a dark corner. The legend beside the colour bar names each mark
-	// present, in MarkNames' words ([DefaultMarkNames] when empty).
+	// a dark corner; an Untouched one (a measure whose scenario aimed at
+	// nothing in it) keeps its colour inside a dotted border. The legend
+	// beside the colour bar names each mark present, in MarkNames' words
+	// ([DefaultMarkNames] when empty).
 	Marks [][]Mark
-	// MarkNames are the legend's words for Unmeasured and Partial cells.
-	MarkNames [2]string
+	// MarkNames are the legend's words for Unmeasured, Partial and
+	// Untouched cells.
+	MarkNames [3]string
 }
 
 // Mark flags a heatmap cell (Matrix.Marks).
@@ -63,10 +66,13 @@ const (
 	Measured   Mark = iota // drawn as its value says
 	Unmeasured             // not a measure: pale, dashed border, grey text
 	Partial                // a partial measure: a dark corner
+	Untouched              // a measure of nothing happening: its colour, a dotted border
 )
 
 // DefaultMarkNames are Matrix.MarkNames when it is empty.
-func DefaultMarkNames() [2]string { return [2]string{"not measured", "partly measured"} }
+func DefaultMarkNames() [3]string {
+	return [3]string{"not measured", "partly measured", "untouched"}
+}
 
 // mark is cell (i, j)'s mark.
 func (m *Matrix) mark(i, j int) Mark {
@@ -77,8 +83,8 @@ func (m *Matrix) mark(i, j int) Mark {
 }
 
 // markNames are the legend's words for the marks.
-func (m *Matrix) markNames() [2]string {
-	if m.MarkNames == ([2]string{}) {
+func (m *Matrix) markNames() [3]string {
+	if m.MarkNames == ([3]string{}) {
 		return DefaultMarkNames()
 	}
 	return m.MarkNames
@@ -101,6 +107,11 @@ func unmeasuredCell(c draw.Canvas, pts []vg.Point) {
 		}
 	}
 	c.StrokeLines(draw.LineStyle{Color: textGrey, Width: vg.Points(0.6), Dashes: []vg.Length{vg.Points(2), vg.Points(2)}}, append(pts, pts[0]))
+}
+
+// dottedBorder draws an Untouched cell's border around pts.
+func dottedBorder(c draw.Canvas, pts []vg.Point) {
+	c.StrokeLines(draw.LineStyle{Color: textGrey, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(0.8), vg.Points(1.6)}}, append(pts, pts[0]))
 }
 
 // partialCorner draws a Partial cell's dark corner: a triangle at the top
@@ -328,28 +339,33 @@ func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk
 		dc.FillPolygon(missingGrey, []vg.Point{{X: mx, Y: y - barH}, {X: mx + sw, Y: y - barH}, {X: mx + sw, Y: y}, {X: mx, Y: y}})
 		dc.FillText(miss, vg.Point{X: mx + sw + vg.Points(4), Y: y - barH/2}, "n/a: no data")
 		// The marks present, after it.
-		var unmeasured, partial bool
+		var unmeasured, partial, untouched bool
 		for i := range m.Marks {
 			for j := range m.Marks[i] {
 				unmeasured = unmeasured || m.Marks[i][j] == Unmeasured
 				partial = partial || m.Marks[i][j] == Partial
+				untouched = untouched || m.Marks[i][j] == Untouched
 			}
 		}
 		// Each under the one before, beside the colour bar's labels.
 		names := m.markNames()
 		ly := y
 		bottom := y - barH - lab.FontExtents().Height - vg.Points(8)
-		for k, on := range []bool{unmeasured, partial} {
+		for k, on := range []bool{unmeasured, partial, untouched} {
 			if !on {
 				continue
 			}
 			ly -= barH + vg.Points(4)
 			swatch := []vg.Point{{X: mx, Y: ly - barH}, {X: mx + sw, Y: ly - barH}, {X: mx + sw, Y: ly}, {X: mx, Y: ly}}
-			if k == 0 {
+			switch k {
+			case 0:
 				unmeasuredCell(dc, swatch)
-			} else {
+			case 1:
 				dc.FillPolygon(missingGrey, swatch)
 				partialCorner(dc, mx+sw, ly, barH*0.6)
+			default:
+				dc.FillPolygon(color.White, swatch)
+				dottedBorder(dc, swatch)
 			}
 			dc.FillText(miss, vg.Point{X: mx + sw + vg.Points(4), Y: ly - barH/2}, names[k])
 			bottom = min(bottom, ly-barH-vg.Points(8))
@@ -508,6 +524,9 @@ func (g *cellGrid) Plot(c draw.Canvas, p *plot.Plot) {
 			case Partial:
 				c.FillPolygon(fill, pts)
 				partialCorner(c, x1-gap, y1-gap, min(cellW, cellH)*0.2)
+			case Untouched:
+				c.FillPolygon(fill, pts)
+				dottedBorder(c, pts)
 			default:
 				c.FillPolygon(fill, pts)
 			}

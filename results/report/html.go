@@ -1056,7 +1056,7 @@ func markCoverage(m *charts.Matrix, cov []StressCoverage) {
 			m.Marks[i][j] = charts.Unmeasured
 		}
 	}
-	m.MarkNames = [2]string{"nothing it trades shocked", "part of it shocked"}
+	m.MarkNames = [3]string{"nothing it trades shocked", "part of it shocked"}
 }
 
 // coverageNote says which stress cells are not a measure of their
@@ -1111,7 +1111,7 @@ func heatmapLabel(title string, m charts.Matrix) string {
 			}
 			if i < len(m.Marks) && j < len(m.Marks[i]) && m.Marks[i][j] != charts.Measured {
 				names := m.MarkNames
-				if names == ([2]string{}) {
+				if names == ([3]string{}) {
 					names = charts.DefaultMarkNames()
 				}
 				s += " (" + names[m.Marks[i][j]-1] + ")"
