@@ -73,11 +73,26 @@ type StressRow struct {
 	// InstrumentsTraded is the number of instruments the run has fills
 	// in, under the scenario or in its baseline, and InstrumentsShocked
 	// how many of them the scenario changed (View.Shocked; 0 on a
-	// baseline row). Under a scenario, 0 shocked of a positive number
-	// traded is a row that does not measure the scenario on what the run
-	// trades (a replay without source bars for them, a shock on other
-	// instruments); fewer shocked than traded, a partial measure.
+	// baseline row); fewer shocked than traded is a partial measure.
 	InstrumentsTraded, InstrumentsShocked int
+	// InstrumentsUnreplayed is how many of the instruments the run trades
+	// the scenario meant to shock and left as they were (View.Unshocked
+	// and not View.Shocked: a replay's or transplant's member without
+	// source bars in its window, a series that ends before the shock or
+	// starts after it). Under a scenario, 0 shocked and some unreplayed
+	// is an unknown row (Unknown): the scenario did not happen to what
+	// the run trades, and its 0 is no measure; 0 shocked and none
+	// unreplayed is a true 0 (untouched): the scenario aims at other
+	// instruments, and the run is unaffected by it.
+	InstrumentsUnreplayed int
+}
+
+// Unknown reports whether the row's scenario was meant to shock
+// instruments the run trades and shocked none of them (a replay whose
+// source has no bars for them in its window): its PnL vs baseline is
+// not a measure of the scenario, and the summary leaves it out.
+func (r *StressRow) Unknown() bool {
+	return r.Scenario != "baseline" && r.InstrumentsShocked == 0 && r.InstrumentsUnreplayed > 0
 }
 
 // Stress is the stress table and its probability-weighted summary.
@@ -100,6 +115,9 @@ type ExpectedLoss struct {
 	Scenarios        int
 	WorstScenario    string
 	WorstPnL         float64
+	// LeftOut counts the run's scenarios whose row is unknown
+	// (StressRow.Unknown): they are in neither ExpectedPnL nor the worst.
+	LeftOut int
 }
 
 // StressTable builds the stress table of an executed experiment with
@@ -132,7 +150,8 @@ func StressTable(o *Outcome) *Stress {
 		if s := o.Views[r.View].Scenario; s != nil && s.Probability > 0 {
 			row.Probability = s.Probability
 		}
-		row.InstrumentsTraded, row.InstrumentsShocked = instrumentCounts(r.traded, base.traded, o.Views[r.View].Shocked)
+		v := &o.Views[r.View]
+		row.InstrumentsTraded, row.InstrumentsShocked, row.InstrumentsUnreplayed = instrumentCounts(r.traded, base.traded, v.Shocked, v.Unshocked)
 		// A scenario that shocked none of the instruments the run trades
 		// (a replay whose window the data do not cover for them) gives a
 		// row like the baseline's: say so, or it reads as a run the
@@ -197,6 +216,12 @@ func StressTable(o *Outcome) *Stress {
 		if row.Scenario == "baseline" {
 			continue
 		}
+		// An unknown row's 0 is not the scenario's cost: leave it out
+		// of both (a true 0, a scenario on other instruments, stays).
+		if row.Unknown() {
+			e.LeftOut++
+			continue
+		}
 		if row.PnLVsBaseline < e.WorstPnL {
 			e.WorstPnL, e.WorstScenario = row.PnLVsBaseline, row.Scenario
 		}
@@ -206,16 +231,32 @@ func StressTable(o *Outcome) *Stress {
 			e.Scenarios++
 		}
 	}
+	for _, e := range st.Expected {
+		if e.LeftOut == 0 {
+			continue
+		}
+		var names []string
+		for _, row := range st.Rows {
+			if row.Run == e.Run && row.Unknown() {
+				names = append(names, row.Scenario)
+			}
+		}
+		st.Notes = append(st.Notes, fmt.Sprintf("run %s: stress_summary.csv leaves out %s (%s): unknown, not replayed on any instrument the run trades, so not a 0 in expected_pnl_vs_baseline nor a worst_scenario",
+			e.Run, plural(e.LeftOut, "scenario"), firstN(names, 3)))
+	}
 	return st
 }
 
 // instrumentCounts returns the number of distinct symbols of traded and
-// baseTraded (each sorted), and how many of them are in shocked (sorted).
-func instrumentCounts(traded, baseTraded, shocked []string) (n, hit int) {
+// baseTraded (each sorted), how many of them are in shocked, and how
+// many of the others are in unshocked (both sorted).
+func instrumentCounts(traded, baseTraded, shocked, unshocked []string) (n, hit, missed int) {
 	count := func(sym string) {
 		n++
 		if _, ok := slices.BinarySearch(shocked, sym); ok {
 			hit++
+		} else if _, ok := slices.BinarySearch(unshocked, sym); ok {
+			missed++
 		}
 	}
 	for _, sym := range traded {
@@ -226,7 +267,7 @@ func instrumentCounts(traded, baseTraded, shocked []string) (n, hit int) {
 			count(sym)
 		}
 	}
-	return n, hit
+	return n, hit, missed
 }
 
 // tradedAmong returns the symbols of syms (sorted) that the run traded
@@ -278,7 +319,7 @@ func writeStress(f *File, o *Outcome) error {
 	n := len(st.Rows)
 	run, strat, scen := make([]string, n), make([]string, n), make([]string, n)
 	fills, calls, liqs := make([]int64, n), make([]int64, n), make([]int64, n)
-	traded, shocked := make([]int64, n), make([]int64, n)
+	traded, shocked, unreplayed := make([]int64, n), make([]int64, n), make([]int64, n)
 	cols := make([][]float64, 12)
 	for j := range cols {
 		cols[j] = make([]float64, n)
@@ -286,7 +327,7 @@ func writeStress(f *File, o *Outcome) error {
 	for i, r := range st.Rows {
 		run[i], strat[i], scen[i], fills[i] = r.Run, r.Strategy, r.Scenario, int64(r.Fills)
 		calls[i], liqs[i] = int64(r.MarginCalls), int64(r.Liquidations)
-		traded[i], shocked[i] = int64(r.InstrumentsTraded), int64(r.InstrumentsShocked)
+		traded[i], shocked[i], unreplayed[i] = int64(r.InstrumentsTraded), int64(r.InstrumentsShocked), int64(r.InstrumentsUnreplayed)
 		for j, v := range []float64{r.Probability, r.PnL, r.PnLVsBaseline, r.TotalReturn, r.MaxDrawdown, r.WorstDay, r.Costs,
 			r.LongLegPnLVsBaseline, r.LongLegChangeVsBaseline, r.HedgeEffectiveness, r.VarianceReduction, r.PnLVsBaseline / f.Cash} {
 			cols[j][i] = v
@@ -300,17 +341,20 @@ func writeStress(f *File, o *Outcome) error {
 	}
 	tab.Columns = append(tab.Columns, results.Column{Name: "fills", Ints: fills}, results.Column{Name: "margin_calls", Ints: calls},
 		results.Column{Name: "liquidations", Ints: liqs}, results.Column{Name: "instruments_traded", Ints: traded},
-		results.Column{Name: "instruments_shocked", Ints: shocked})
+		results.Column{Name: "instruments_shocked", Ints: shocked}, results.Column{Name: "instruments_unreplayed", Ints: unreplayed})
 	ne := len(st.Expected)
 	er, es, ws := make([]string, ne), make([]string, ne), make([]string, ne)
 	ep, pt, wp := make([]float64, ne), make([]float64, ne), make([]float64, ne)
-	nsc := make([]int64, ne)
+	nsc, left := make([]int64, ne), make([]int64, ne)
 	for i, e := range st.Expected {
-		er[i], es[i], ws[i], ep[i], pt[i], wp[i], nsc[i] = e.Run, e.Strategy, e.WorstScenario, e.ExpectedPnL, e.ProbabilityTotal, e.WorstPnL, int64(e.Scenarios)
+		er[i], es[i], ws[i], ep[i], pt[i], wp[i], nsc[i], left[i] = e.Run, e.Strategy, e.WorstScenario, e.ExpectedPnL, e.ProbabilityTotal, e.WorstPnL, int64(e.Scenarios), int64(e.LeftOut)
+		if e.WorstScenario == "" {
+			wp[i] = math.NaN() // every scenario left out: no worst
+		}
 	}
 	sum := &results.Table{Columns: []results.Column{{Name: "run", Strings: er}, {Name: "strategy", Strings: es},
 		{Name: "expected_pnl_vs_baseline", Floats: ep}, {Name: "probability_total", Floats: pt}, {Name: "scenarios_with_probability", Ints: nsc},
-		{Name: "worst_scenario", Strings: ws}, {Name: "worst_pnl_vs_baseline", Floats: wp}}}
+		{Name: "worst_scenario", Strings: ws}, {Name: "worst_pnl_vs_baseline", Floats: wp}, {Name: "scenarios_left_out", Ints: left}}}
 	if err := results.WriteOutputs(o.Dir, append(results.TableOutputs("stress", tab, true), results.TableOutputs("stress_summary", sum, false)...)...); err != nil {
 		return err
 	}
@@ -339,8 +383,10 @@ func writeStress(f *File, o *Outcome) error {
 			vals[i][j] = math.NaN()
 		}
 	}
-	// Marks: a cell whose scenario shocked none of the instruments the
-	// run trades is no measure of it, one that shocked some a partial one.
+	// Marks: a cell whose scenario was meant to shock what the run
+	// trades and shocked none of it (not replayed) is unknown, one that
+	// shocked some a partial measure, one that aimed at none of it a
+	// true 0 (untouched).
 	var marks [][]charts.Mark
 	for _, r := range st.Rows {
 		if r.Scenario == "baseline" {
@@ -350,8 +396,10 @@ func writeStress(f *File, o *Outcome) error {
 		vals[i][j] = r.PnLVsBaseline / f.Cash
 		mk := charts.Measured
 		switch {
-		case r.InstrumentsTraded > 0 && r.InstrumentsShocked == 0:
+		case r.Unknown():
 			mk = charts.Unmeasured
+		case r.InstrumentsTraded > 0 && r.InstrumentsShocked == 0:
+			mk = charts.Untouched
 		case r.InstrumentsShocked > 0 && r.InstrumentsShocked < r.InstrumentsTraded:
 			mk = charts.Partial
 		}
@@ -371,7 +419,7 @@ func writeStress(f *File, o *Outcome) error {
 	opt := charts.Options{Title: f.Name + ": stress test", Synthetic: o.Panel.Synthetic, Palette: pal,
 		Caption: fmt.Sprintf("%s; PnL of each run under each scenario minus its unshocked PnL, %% of initial cash", kind)}
 	mat := charts.Matrix{Metric: "PnL vs baseline (% of initial cash)", Rows: rows, Cols: cols2, Values: vals, Percent: true, RowAxis: "run", ColAxis: "scenario",
-		Marks: marks, MarkNames: [2]string{"nothing it trades shocked", "part of it shocked"}}
+		Marks: marks, MarkNames: results.StressMarkNames()}
 	if err := charts.WriteFiles(filepath.Join(o.Dir, "stress_heatmap"), func(w io.Writer, ft charts.Format) error { return charts.Heatmap(w, ft, opt, mat) }); err != nil {
 		return err
 	}

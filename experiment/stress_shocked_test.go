@@ -86,9 +86,10 @@ func TestStressInstrumentsShocked(t *testing.T) {
 				t.Fatal(err)
 			}
 			out[workers] = files(t, o.Dir)
-			// The heatmap marks only-bbb's cell and a-and-b's, and names
-			// both marks in its legend.
-			for _, s := range []string{"nothing it trades shocked", "part of it shocked"} {
+			// The heatmap marks only-bbb's cell (untouched: hit-a aims
+			// at AAA only) and a-and-b's (part), and names both marks
+			// in its legend.
+			for _, s := range []string{"untouched", "part of it shocked"} {
 				if !bytes.Contains(out[workers]["stress_heatmap.svg"], []byte(s)) {
 					t.Errorf("stress_heatmap.svg lacks the legend %q", s)
 				}

@@ -39,3 +39,13 @@ func ScenarioChange(final, baseline float64) float64 {
 	}
 	return final/baseline - 1
 }
+
+// StressMarkNames are the stress heatmaps' legend words for their marked
+// cells (charts.Matrix.MarkNames), alike in stress_heatmap and the
+// report: a row whose scenario was meant to shock what the run trades
+// and shocked none of it (instruments_shocked = 0 and
+// instruments_unreplayed > 0), one that shocked part of it, and one
+// whose scenario aims at none of it (a true 0).
+func StressMarkNames() [3]string {
+	return [3]string{"unknown (not replayed)", "part of it shocked", "untouched (it aims at nothing the run trades)"}
+}
