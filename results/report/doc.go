@@ -174,12 +174,16 @@
 // hedge_effectiveness that the table has, else the first eight. Rates
 // (returns, drawdowns, VaR, CVaR, hit rate, shares of cash) are decimals
 // (0.12 = 12 %) and shown as percentages. The columns (or metrics)
-// instruments_traded and instruments_shocked are not drawn: a cell whose
-// scenario shocked none of the instruments the run trades (0 shocked of
-// a positive number traded, a scenario other than baseline) is drawn
-// hatched with a dashed border, as no measure of the scenario, and one
-// it shocked in part gets a dark corner; the note under the heatmaps
-// names them, and each heatmap's text alternative says so of its cells.
+// instruments_traded, instruments_shocked and instruments_unreplayed
+// are not drawn: a cell whose scenario was meant to shock the
+// instruments the run trades and shocked none of them (0 shocked, some
+// unreplayed, or 0 shocked in a stress.csv without
+// instruments_unreplayed) is drawn hatched with a dashed border, unknown
+// (not replayed), no measure of the scenario; one it shocked in part
+// gets a dark corner; one whose scenario aims at none of them (0
+// shocked, 0 unreplayed: a true 0) keeps its colour inside a dotted
+// border; the note under the heatmaps names them, and each heatmap's
+// text alternative says so of its cells.
 // stress_summary.csv, when present,
 // is shown as a table, and stress/<scenario>.svg charts as they are.
 //

@@ -47,8 +47,9 @@ type Folder struct {
 	// files; nil when absent.
 	Stress []StressCell
 	// StressCoverage says, per row and scenario of stress.csv that has
-	// them, how many instruments the run trades and how many of them the
-	// scenario shocked (its instruments_traded and instruments_shocked
+	// them, how many instruments the run trades, how many of them the
+	// scenario shocked and how many it meant to and did not (its
+	// instruments_traded, instruments_shocked and instruments_unreplayed
 	// columns, which are not in Stress).
 	StressCoverage []StressCoverage
 	Fans           []charts.Fan
@@ -105,27 +106,39 @@ type StressCell struct {
 }
 
 // StressCoverage is how much of what a run trades a scenario shocked:
-// stress.csv's instruments_traded and instruments_shocked of a row
-// (Strategy: the row's label, as in StressCell).
+// stress.csv's instruments_traded, instruments_shocked and
+// instruments_unreplayed of a row (Strategy: the row's label, as in
+// StressCell). HasUnreplayed is false for a stress.csv written before
+// instruments_unreplayed.
 type StressCoverage struct {
-	Strategy, Scenario string
-	Traded, Shocked    int
+	Strategy, Scenario          string
+	Traded, Shocked, Unreplayed int
+	HasUnreplayed               bool
 }
 
 // Unmeasured reports whether the scenario shocked none of the
-// instruments the run trades: its row is the run without the scenario,
-// not a measure of it (never so for the baseline).
+// instruments the run trades and was meant to (some are unreplayed, or
+// the file does not say): its row is the run without the scenario, its
+// effect unknown (never so for the baseline).
 func (c StressCoverage) Unmeasured() bool {
-	return c.Scenario != "baseline" && c.Traded > 0 && c.Shocked == 0
+	return c.Scenario != "baseline" && c.Traded > 0 && c.Shocked == 0 && (c.Unreplayed > 0 || !c.HasUnreplayed)
+}
+
+// Untouched reports whether the scenario aimed at none of the
+// instruments the run trades (none shocked, none unreplayed): a true 0,
+// a measure.
+func (c StressCoverage) Untouched() bool {
+	return c.Scenario != "baseline" && c.Traded > 0 && c.Shocked == 0 && c.HasUnreplayed && c.Unreplayed == 0
 }
 
 // Partial reports whether the scenario shocked some of the instruments
 // the run trades and not the others.
 func (c StressCoverage) Partial() bool { return c.Shocked > 0 && c.Shocked < c.Traded }
 
-// stressCoverage takes the instruments_traded and instruments_shocked
-// cells out of cells: the other cells, and the coverage of each row and
-// scenario that has both (in order of first appearance).
+// stressCoverage takes the instruments_traded, instruments_shocked and
+// instruments_unreplayed cells out of cells: the other cells, and the
+// coverage of each row and scenario that has the first two (in order of
+// first appearance).
 func stressCoverage(cells []StressCell) ([]StressCell, []StressCoverage) {
 	type rc struct{ r, c string }
 	var out []StressCell
@@ -133,7 +146,7 @@ func stressCoverage(cells []StressCell) ([]StressCell, []StressCoverage) {
 	idx := map[rc]int{}
 	have := map[rc][2]bool{}
 	for _, c := range cells {
-		if c.Metric != "instruments_traded" && c.Metric != "instruments_shocked" {
+		if c.Metric != "instruments_traded" && c.Metric != "instruments_shocked" && c.Metric != "instruments_unreplayed" {
 			out = append(out, c)
 			continue
 		}
@@ -145,9 +158,12 @@ func stressCoverage(cells []StressCell) ([]StressCell, []StressCoverage) {
 			cov = append(cov, StressCoverage{Strategy: c.Strategy, Scenario: c.Scenario})
 		}
 		h := have[k]
-		if c.Metric == "instruments_traded" {
+		switch c.Metric {
+		case "instruments_unreplayed":
+			cov[i].Unreplayed, cov[i].HasUnreplayed = int(c.Value), !math.IsNaN(c.Value)
+		case "instruments_traded":
 			cov[i].Traded, h[0] = int(c.Value), !math.IsNaN(c.Value)
-		} else {
+		default:
 			cov[i].Shocked, h[1] = int(c.Value), !math.IsNaN(c.Value)
 		}
 		have[k] = h

@@ -1034,15 +1034,32 @@ func labelled(h template.HTML, label string) template.HTML {
 	return template.HTML(start + ` aria-label="` + template.HTMLEscapeString(label) + `"` + rest)
 }
 
-// markCoverage marks the cells of a stress matrix whose scenario shocked
-// none of the instruments the run trades (charts.Unmeasured) or only
-// some (charts.Partial), from stress.csv's instrument counts.
+// markCoverage marks the cells of a stress matrix whose scenario was
+// meant to shock the instruments the run trades and shocked none of them
+// (charts.Unmeasured: unknown), only some (charts.Partial), or aims at
+// none of them (charts.Untouched: a true 0), from stress.csv's
+// instrument counts.
 func markCoverage(m *charts.Matrix, cov []StressCoverage) {
 	ri, ci := indexOf(m.Rows), indexOf(m.Cols)
+	names := results.StressMarkNames()
 	for _, c := range cov {
 		i, okr := ri[c.Strategy]
 		j, okc := ci[c.Scenario]
-		if !okr || !okc || !(c.Unmeasured() || c.Partial()) {
+		mk := charts.Measured
+		switch {
+		case c.Unmeasured():
+			mk = charts.Unmeasured
+			if !c.HasUnreplayed {
+				// A stress.csv from before instruments_unreplayed
+				// does not say which kind of 0 it is.
+				names[0] = "nothing it trades shocked"
+			}
+		case c.Partial():
+			mk = charts.Partial
+		case c.Untouched():
+			mk = charts.Untouched
+		}
+		if !okr || !okc || mk == charts.Measured {
 			continue
 		}
 		if m.Marks == nil {
@@ -1051,25 +1068,31 @@ func markCoverage(m *charts.Matrix, cov []StressCoverage) {
 				m.Marks[k] = make([]charts.Mark, len(m.Cols))
 			}
 		}
-		m.Marks[i][j] = charts.Partial
-		if c.Unmeasured() {
-			m.Marks[i][j] = charts.Unmeasured
-		}
+		m.Marks[i][j] = mk
 	}
-	m.MarkNames = [3]string{"nothing it trades shocked", "part of it shocked"}
+	m.MarkNames = names
 }
 
-// coverageNote says which stress cells are not a measure of their
-// scenario (it shocked none of the instruments the run trades) and which
-// a partial one, as the heatmaps mark them; "" when none is.
+// coverageNote says which stress cells are unknown (the scenario was
+// meant to shock what the run trades and shocked none of it), which a
+// partial measure and which a true 0 (it aims at none of it), as the
+// heatmaps mark them; "" when none is.
 func coverageNote(cov []StressCoverage) string {
-	var none, part []string
+	var none, part, untouched []string
+	legacy := false
 	for _, c := range cov {
 		switch {
 		case c.Unmeasured():
 			none = append(none, c.Strategy+" under "+c.Scenario)
+			legacy = legacy || !c.HasUnreplayed
 		case c.Partial():
-			part = append(part, fmt.Sprintf("%s under %s (%d of %d)", c.Strategy, c.Scenario, c.Shocked, c.Traded))
+			p := fmt.Sprintf("%s under %s (%d of %d", c.Strategy, c.Scenario, c.Shocked, c.Traded)
+			if c.Unreplayed > 0 {
+				p += fmt.Sprintf(", %d not replayed", c.Unreplayed)
+			}
+			part = append(part, p+")")
+		case c.Untouched():
+			untouched = append(untouched, c.Strategy+" under "+c.Scenario)
 		}
 	}
 	list := func(xs []string) string {
@@ -1078,17 +1101,20 @@ func coverageNote(cov []StressCoverage) string {
 		}
 		return strings.Join(xs, ", ")
 	}
-	var b strings.Builder
-	if len(none) > 0 {
-		fmt.Fprintf(&b, "Pale cells with a dashed border: the scenario shocked none of the instruments the run trades (instruments_shocked = 0 in stress.csv), so the cell is the run without the scenario, not a measure of it: %s.", list(none))
+	var parts []string
+	switch {
+	case len(none) > 0 && legacy:
+		parts = append(parts, fmt.Sprintf("Pale cells with a dashed border: the scenario shocked none of the instruments the run trades (instruments_shocked = 0 in stress.csv), so the cell is the run without the scenario, not a measure of it: %s.", list(none)))
+	case len(none) > 0:
+		parts = append(parts, fmt.Sprintf("Pale cells with a dashed border, unknown (not replayed): the scenario was meant to shock instruments the run trades and shocked none of them (instruments_shocked = 0, instruments_unreplayed > 0 in stress.csv: a replay whose source has no bars for them in its window), so the cell is the run without the scenario, not a measure of it, and stress_summary.csv leaves it out: %s.", list(none)))
 	}
 	if len(part) > 0 {
-		if b.Len() > 0 {
-			b.WriteString(" ")
-		}
-		fmt.Fprintf(&b, "Cells with a dark corner: it shocked only some of them (instruments shocked of traded): %s.", list(part))
+		parts = append(parts, fmt.Sprintf("Cells with a dark corner: it shocked only some of them (instruments shocked of traded): %s.", list(part)))
 	}
-	return b.String()
+	if len(untouched) > 0 {
+		parts = append(parts, fmt.Sprintf("Cells with a dotted border, untouched: the scenario aims at none of the instruments the run trades (instruments_shocked = 0, instruments_unreplayed = 0), a true 0, a measure: %s.", list(untouched)))
+	}
+	return strings.Join(parts, " ")
 }
 
 // heatmapLabel is a stress heatmap's text alternative: its title, then

@@ -166,7 +166,7 @@ code { font-family: "Liberation Mono", Consolas, monospace; font-size: 13px; bac
 {{end}}{{if .Stress}}<p class="note">From stress.csv: one cell per run and scenario; red is below zero, blue above, grey no value. {{.StressNote}}</p>
 {{range .Stress}}{{.}}{{end}}{{end}}
 {{with .StressSummary}}<h3>Summary by run</h3>
-<p class="note">From stress_summary.csv. expected_pnl_vs_baseline is Σ p × pnl_vs_baseline over the scenarios that give a probability p (scenarios_with_probability of them, their p summing to probability_total), not divided by that sum: the scenarios are read as exclusive, the baseline taking the rest of the probability. worst_scenario and worst_pnl_vs_baseline are over every scenario, with or without a probability.</p>
+<p class="note">From stress_summary.csv. expected_pnl_vs_baseline is Σ p × pnl_vs_baseline over the scenarios that give a probability p (scenarios_with_probability of them, their p summing to probability_total), not divided by that sum: the scenarios are read as exclusive, the baseline taking the rest of the probability. worst_scenario and worst_pnl_vs_baseline are over every scenario, with or without a probability. Both leave out the scenarios_left_out: rows whose scenario was meant to shock what the run trades and shocked none of it (not replayed), whose 0 is unknown, not a measure; a scenario aimed at other instruments, a true 0, is counted.</p>
 {{template "table" .}}{{end}}
 {{if .Scenarios}}<h3>Equity under each scenario</h3>
 <p class="note">{{.ScenarioNote}}</p>
