@@ -458,7 +458,7 @@ func printStress(w io.Writer, st *experiment.Stress) {
 	fmt.Fprintln(w, "\nstress test: PnL vs the unshocked baseline")
 	fmt.Fprintf(w, "(hedge effectiveness, each run's loss relative to its own baseline, only where the long leg alone lost at least %g%% of its baseline, as in stress.csv and the report)\n", 100*results.HedgeThreshold)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "(shocked: how many of the instruments the run trades the scenario changed; a row it changed none of is the run without the scenario, not a measure of it)")
+	fmt.Fprintln(w, "(shocked: how many of the instruments the run trades the scenario changed; 'untouched': it aims at none of them, a true 0; 'unknown (not replayed)': it was meant to shock them and its source has no bars for them, the row is the run without the scenario, not a measure of it)")
 	fmt.Fprintln(tw, "run\tscenario\tprobability\tPnL vs baseline\tmax DD\tworst day\thedge effectiveness\tshocked\t")
 	for _, r := range st.Rows {
 		if r.Scenario == "baseline" {
@@ -472,14 +472,22 @@ func printStress(w io.Writer, st *experiment.Stress) {
 			he = fmt.Sprintf("%.0f%%", 100*r.HedgeEffectiveness)
 		}
 		shocked := fmt.Sprintf("%d of %d", r.InstrumentsShocked, r.InstrumentsTraded)
-		if r.InstrumentsShocked == 0 && r.InstrumentsTraded > 0 {
-			shocked = fmt.Sprintf("none of %d (not a measure)", r.InstrumentsTraded)
+		switch {
+		case r.Unknown():
+			shocked = "unknown (not replayed)"
+		case r.InstrumentsShocked == 0 && r.InstrumentsTraded > 0:
+			shocked = fmt.Sprintf("none of %d (untouched)", r.InstrumentsTraded)
+		case r.InstrumentsUnreplayed > 0:
+			shocked += fmt.Sprintf(" (%d not replayed)", r.InstrumentsUnreplayed)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f\t%.2f%%\t%.2f%%\t%s\t%s\t\n", r.Run, r.Scenario, p, whole(r.PnLVsBaseline), 100*r.MaxDrawdown, 100*r.WorstDay, he, shocked)
 	}
 	tw.Flush()
 	over := false
 	for _, e := range st.Expected {
+		if e.LeftOut > 0 {
+			fmt.Fprintf(w, "%s: %d scenario(s) left out of the probability-weighted PnL and the worst: unknown (not replayed)\n", e.Run, e.LeftOut)
+		}
 		if e.Scenarios > 0 {
 			// 0.7 + 0.6 is 1.2999999999999998 in binary: 12 digits say 1.3.
 			total := strconv.FormatFloat(e.ProbabilityTotal, 'g', 12, 64)

@@ -43,18 +43,27 @@ func TestPrintStress(t *testing.T) {
 }
 
 // The command's stress table says, per row, how many of the instruments
-// the run trades the scenario shocked, and flags the rows it shocked
-// none of: those rows are not a measure of the scenario.
+// the run trades the scenario shocked, and tells the two zeros apart: a
+// scenario aimed at other instruments leaves the run untouched (a true
+// 0), one meant to shock them that could not (a replay without source
+// bars) is unknown, not a measure; a partial row says how many it did
+// not replay. A run whose summary left scenarios out says how many.
 func TestPrintStressShocked(t *testing.T) {
 	nan := math.NaN()
-	row := func(run string, traded, shocked int) experiment.StressRow {
-		return experiment.StressRow{Run: run, Scenario: "s", Probability: nan, HedgeEffectiveness: nan, InstrumentsTraded: traded, InstrumentsShocked: shocked}
+	row := func(run string, traded, shocked, unreplayed int) experiment.StressRow {
+		return experiment.StressRow{Run: run, Scenario: "s", Probability: nan, HedgeEffectiveness: nan, InstrumentsTraded: traded, InstrumentsShocked: shocked, InstrumentsUnreplayed: unreplayed}
 	}
-	st := &experiment.Stress{Rows: []experiment.StressRow{row("none", 1, 0), row("part", 2, 1), row("all", 1, 1), row("idle", 0, 0)}}
+	st := &experiment.Stress{Rows: []experiment.StressRow{row("none", 1, 0, 0), row("unknown", 1, 0, 1), row("part", 2, 1, 0), row("partmiss", 2, 1, 1),
+		row("all", 1, 1, 0), row("idle", 0, 0, 0)},
+		Expected: []experiment.ExpectedLoss{{Run: "unknown", LeftOut: 1}}}
 	var b strings.Builder
 	printStress(&b, st)
 	lines := strings.Split(b.String(), "\n")
-	want := map[string]string{"none": "none of 1 (not a measure)", "part": "1 of 2", "all": "1 of 1", "idle": "0 of 0"}
+	if !strings.Contains(b.String(), "unknown: 1 scenario(s) left out of the probability-weighted PnL and the worst: unknown (not replayed)") {
+		t.Errorf("no line saying a scenario was left out:\n%s", b.String())
+	}
+	want := map[string]string{"none": "none of 1 (untouched)", "unknown": "unknown (not replayed)", "part": "1 of 2", "partmiss": "1 of 2 (1 not replayed)",
+		"all": "1 of 1", "idle": "0 of 0"}
 	for run, w := range want {
 		found := false
 		for _, l := range lines {
