@@ -61,8 +61,8 @@ move = -0.5
 //	only-aaa: trades AAA        → 1 traded, 1 shocked (all)
 //
 // and every baseline row has 0 shocked (no scenario) of what it trades.
-// Before the columns, a row of only-bbb under hit-a read as a run the
-// scenario could not hurt.
+// only-bbb under hit-a is a true 0 (hit-a aims at AAA only; its
+// instruments_unreplayed is 0: TestStressUnknownRowsLeftOutOfSummary).
 func TestStressInstrumentsShocked(t *testing.T) {
 	want := []string{
 		"a-and-b baseline 2 0", "a-and-b hit-a 2 1",
