@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -331,4 +332,36 @@ func unreplayedDB(ctx context.Context, path string) ([]string, error) {
 		out = append(out, fmt.Sprintf("%s %s %d %d %d", run, sc, tr, sh, un))
 	}
 	return out, rows.Err()
+}
+
+// A run whose every scenario is unknown has no worst scenario: the
+// summary's worst_scenario and worst_pnl_vs_baseline are empty (not the
+// +Inf the search starts from), its expected PnL 0 over 0 scenarios and
+// scenarios_left_out 1. By hand: only-bbb trades BBB, which crash again
+// cannot replay (no source bars from 2022-11-06 to 2022-11-15); only-aaa
+// is there for AAA to be traded.
+func TestStressSummaryEveryScenarioUnknown(t *testing.T) {
+	dir := t.TempDir()
+	dailyCSV(t, dir, "AAA", "2022-10-01", 250, func(k int) float64 { return 100 + float64(k%7) })
+	dailyCSV(t, dir, "BBB", "2022-12-01", 190, func(k int) float64 { return 50 + float64(k%5) })
+	text := replayExperiment("crash again") + "[[strategy]]\nname = \"only-bbb\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BBB\"]\n" +
+		"[[strategy]]\nname = \"only-aaa\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"AAA\"]\n"
+	o, err := runIn(t, dir, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(o.Dir, "stress_summary.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := csvMaps(t, b)
+	if len(sum) != 2 || sum[0]["run"] != "only-bbb" {
+		t.Fatalf("stress_summary.csv: %v, want only-bbb's row first of 2", sum)
+	}
+	s := sum[0]
+	for col, want := range map[string]string{"worst_scenario": "", "worst_pnl_vs_baseline": "", "scenarios_with_probability": "0", "scenarios_left_out": "1"} {
+		if s[col] != want {
+			t.Errorf("%s = %q, want %q", col, s[col], want)
+		}
+	}
 }
