@@ -769,3 +769,27 @@ func TestSellWithoutSlippageIsPositiveZero(t *testing.T) {
 		}
 	}
 }
+
+// A market order submitted on a bar before 1970 fills at the instrument's
+// next open: sold on 1969-12-30, it fills at 1969-12-31's open (101), as
+// the same bars in 2024 fill at 2024-01-03's. The latest close seen
+// started at 0, so closes before 1970 (negative times) never raised it and
+// the order waited for 1970-01-01's open (103).
+func TestMarketOrderBefore1970(t *testing.T) {
+	for _, days := range [][3]string{
+		{"1969-12-30", "1969-12-31", "1970-01-01"},
+		{"2024-01-02", "2024-01-03", "2024-01-04"},
+	} {
+		t.Run(days[0], func(t *testing.T) {
+			p := panel(series(t, "A", data.Equity, []row{
+				{days[0], 100, 100, 100, 100, 1e6},
+				{days[1], 101, 101, 101, 101, 1e6},
+				{days[2], 103, 103, 103, 103, 1e6},
+			}))
+			res := one(t, p, Config{}, at(0, Order{Instrument: 0, Kind: Market, Amount: -10}))
+			if len(res.Fills) != 1 || res.Fills[0].Price != 101 || res.Fills[0].Time != p.Series[0].Time[1] {
+				t.Fatalf("fills %+v, want one at %s's open, 101", res.Fills, days[1])
+			}
+		})
+	}
+}

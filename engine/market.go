@@ -27,7 +27,10 @@ type market struct {
 	// revealed at step t. On one grid (every bar at 00:00, or every
 	// hourly bar on the hour) it is the next step's time; on bars stamped
 	// off each other's grid (equities at :30, tokens at :00) it is half
-	// a bar past the next step, which an order must wait for.
+	// a bar past the next step, which an order must wait for. Before the
+	// first bar it is math.MinInt64: bars before 1970 (negative times)
+	// reveal their closes too (0 held every order on such bars until
+	// 1970-01-01, TestMarketOrderBefore1970).
 	known int64
 	span  []int64 // per instrument, how long its bars last (barSpan)
 	close []int64 // per instrument, when its bar at the cursor closes
@@ -85,6 +88,7 @@ func newMarket(p *data.Panel, tl *Timeline) market {
 		series: p.Series,
 		tl:     tl,
 		step:   -1,
+		known:  math.MinInt64,
 		cursor: make([]int, n),
 		last:   make([]int, n),
 		price:  make([]float64, n),
