@@ -182,7 +182,8 @@ func (b *broker) setupModels() {
 		b.maint = b.maint || b.maintM[i] != nil
 		b.finance = b.finance || ms.shorting.charges() || ms.customBorrow
 		b.funding = b.funding || b.fund[i] != nil
-		b.recalls = b.recalls || ms.shorting.RecallAt != 0
+		_, rec := ms.shorting.recall()
+		b.recalls = b.recalls || rec
 	}
 	if len(cfg.Splits) > 0 {
 		b.splits = make([][]Split, n)
@@ -451,7 +452,8 @@ func (b *broker) slipped(i int, qty, ref, limit float64) float64 {
 // noBorrow reports whether instrument i cannot be shorted now.
 func (b *broker) noBorrow(i int) bool {
 	s := &b.shorting[i]
-	return s.Unavailable || (s.RecallAt != 0 && b.now >= s.RecallAt)
+	at, rec := s.recall()
+	return s.Unavailable || (rec && b.now >= at)
 }
 
 // capped returns how much of qty the instrument's fill-volume model lets
@@ -512,7 +514,7 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 	sh := &b.shorting[i]
 	q0 := b.pf.Qty[i]
 	forced := kind == Liquidation || kind == Recall
-	if qty < 0 && !forced && (sh.Unavailable || sh.RecallAt != 0) && b.noBorrow(i) {
+	if qty < 0 && !forced && (sh.Unavailable || sh.RecallSet || sh.RecallAt != 0) && b.noBorrow(i) {
 		allowed := 0.0
 		if q0 > 0 {
 			allowed = -q0

@@ -164,6 +164,7 @@ func TestFinancingModelsValidate(t *testing.T) {
 		{"NaN borrow", Terms{BorrowModel: Borrow{Rate: math.NaN()}}, "Equity.BorrowModel: rate = NaN"},
 		{"unavailable on the model", Terms{BorrowModel: Borrow{Unavailable: true}}, "Equity.BorrowModel: unavailable = true"},
 		{"recall on the model", Terms{BorrowModel: Borrow{RecallAt: 5}}, "Equity.BorrowModel: recallat = 5"},
+		{"recall at 1970-01-01 on the model", Terms{BorrowModel: Borrow{RecallSet: true}}, "Equity.BorrowModel: recallat = 0"},
 		{"borrow steps unmatched", Terms{BorrowModel: Borrow{Times: []int64{1}}}, "Equity.BorrowModel: 1 times but 0 rates"},
 		{"borrow step above 10", Terms{BorrowModel: Borrow{Times: []int64{1}, Rates: []float64{11}}}, "Equity.BorrowModel: rates[0] = 11"},
 		{"funding", Terms{FundingModel: Funding{Rate: 0.0001, Interval: h8}}, ""},

@@ -19,10 +19,15 @@ type Borrow struct {
 	Rate float64 // annual fraction, e.g. 0.03 = 3%/yr
 	// Unavailable rejects every order that would open or extend a short.
 	Unavailable bool
-	// RecallAt (UTC ns, 0 = never): from this time the borrow is recalled:
-	// an open short is covered at the open of the instrument's first bar
-	// at or after it, and new shorts are rejected.
+	// RecallAt (UTC ns): from this time the borrow is recalled: an open
+	// short is covered at the open of the instrument's first bar at or
+	// after it, and new shorts are rejected. 0 is no recall unless
+	// RecallSet: the zero Borrow recalls nothing.
 	RecallAt int64
+	// RecallSet makes RecallAt a recall time whatever its value: 0 is
+	// then 1970-01-01 00:00 UTC, not none. (A RecallAt other than 0 is a
+	// recall without it.)
+	RecallSet bool
 	// Times and Rates (annual fractions), when Times is not empty, make
 	// the rate a step function (a rate file, data.ReadRates): Rates[k]
 	// holds from Times[k] (never before it) until Times[k+1], the last
@@ -34,6 +39,10 @@ type Borrow struct {
 	// Times[0], accrues ACT/360 whatever it is.
 	YearDays float64
 }
+
+// recall reports the terms' recall time, and whether there is one:
+// RecallAt when RecallSet or not 0.
+func (b *Borrow) recall() (int64, bool) { return b.RecallAt, b.RecallSet || b.RecallAt != 0 }
 
 // charges reports whether the terms charge a borrow fee of their own.
 func (b *Borrow) charges() bool { return b.Rate != 0 || len(b.Times) > 0 }
@@ -60,7 +69,7 @@ func (b Borrow) BorrowFee(h Holding, a Accrual, env EnvFactors) float64 {
 // BorrowModel (Unavailable, RecallAt: the Terms' own Borrow takes them),
 // so that a configuration decoder lists only the fields the model takes.
 // It is found by type assertion, as Validate is.
-func (Borrow) RefusedFields() []string { return []string{"Unavailable", "RecallAt"} }
+func (Borrow) RefusedFields() []string { return []string{"Unavailable", "RecallAt", "RecallSet"} }
 
 // Validate reports, by its key in an experiment file's borrow table, a
 // rate that is not finite and >= 0, the shorting terms set on the model
@@ -77,7 +86,7 @@ func (b Borrow) Validate() error {
 	if b.Unavailable {
 		return fmt.Errorf("unavailable = true: the borrow model charges the fee only; set borrow_unavailable = true in the terms' table (Terms.Borrow.Unavailable)")
 	}
-	if b.RecallAt != 0 {
+	if b.RecallAt != 0 || b.RecallSet {
 		return fmt.Errorf("recallat = %d: the borrow model charges the fee only; set borrow_recall in the terms' table (Terms.Borrow.RecallAt)", b.RecallAt)
 	}
 	if len(b.Times) != len(b.Rates) {

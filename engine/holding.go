@@ -543,9 +543,9 @@ func (b *broker) recall(k int) {
 	inst, row := b.tl.Active(k)
 	for j, i32 := range inst {
 		i := int(i32)
-		at := b.shorting[i].RecallAt
+		at, rec := b.shorting[i].recall()
 		q := b.pf.Qty[i]
-		if at == 0 || b.now < at || q >= 0 {
+		if !rec || b.now < at || q >= 0 {
 			continue
 		}
 		if !marked {

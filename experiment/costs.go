@@ -209,14 +209,15 @@ func (c *CostSpec) apply(f *File, reg engine.Registry, t *engine.Terms, key stri
 		t.Borrow.Unavailable = *c.BorrowUnavailable
 	}
 	if c.BorrowRecall != nil {
+		if *c.BorrowRecall == "" {
+			return fmt.Errorf("%s.borrow_recall = \"\": want a date or an instant (leave the key out for no recall)", key)
+		}
 		ts, err := parseBound(key+".borrow_recall", *c.BorrowRecall)
 		if err != nil {
 			return err
 		}
-		if ts == 0 {
-			return fmt.Errorf("%s.borrow_recall = \"\": want a date or an instant (leave the key out for no recall)", key)
-		}
-		t.Borrow.RecallAt = ts
+		// 1970-01-01 is 0 ns: RecallSet makes it a recall.
+		t.Borrow.RecallAt, t.Borrow.RecallSet = ts, true
 	}
 	if c.BorrowRateFile != nil {
 		if err := c.borrowFile(f, t, key); err != nil {
@@ -760,8 +761,8 @@ func withEnv(cfg engine.Config, p *data.Panel, env *scenarios.Env) engine.Config
 		}
 		sym := p.Series[i].Symbol
 		t := termsOf(cfg, &p.Series[i])
-		if t.Borrow.RecallAt == 0 || rec[0] < t.Borrow.RecallAt {
-			t.Borrow.RecallAt = rec[0]
+		if !(t.Borrow.RecallSet || t.Borrow.RecallAt != 0) || rec[0] < t.Borrow.RecallAt {
+			t.Borrow.RecallAt, t.Borrow.RecallSet = rec[0], true // a recall at 1970-01-01 is 0 ns
 		}
 		syms := make(map[string]engine.Terms, len(cfg.Symbols)+1)
 		for k, v := range cfg.Symbols {

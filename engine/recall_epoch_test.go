@@ -1,0 +1,47 @@
+package engine
+
+import (
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// A recall at 1970-01-01 (RecallAt 0 with RecallSet) is a recall: the
+// short of 10 sold at the open of 1969-12-31 (101) is covered at the open
+// of 1970-01-01 (103), and a short asked for on 1970-01-01 is refused. The
+// zero Borrow (RecallAt 0 without RecallSet) recalls nothing: the short
+// is held to the end.
+func TestRecallAtTheEpoch(t *testing.T) {
+	p := panel(series(t, "A", data.Equity, []row{
+		{"1969-12-30", 100, 100, 100, 100, 1e6},
+		{"1969-12-31", 101, 101, 101, 101, 1e6},
+		{"1970-01-01", 103, 103, 103, 103, 1e6},
+		{"1970-01-02", 104, 104, 104, 104, 1e6},
+	}))
+	if p.Series[0].Time[2] != 0 {
+		t.Fatalf("1970-01-01 is %d ns, want 0", p.Series[0].Time[2])
+	}
+	short := func(ctx *Context, s *Slice) error {
+		if s.Step == 0 || s.Step == 2 {
+			_, err := ctx.Submit(Order{Instrument: 0, Kind: Market, Amount: -10})
+			return err
+		}
+		return nil
+	}
+	cfg := Config{Equity: Terms{Borrow: Borrow{RecallSet: true}}}
+	res := one(t, p, cfg, short)
+	// Fills: sold 10 at 101 (step 1's open), recalled 10 at 103 (step 2's
+	// open); the short asked at step 2 (for step 3) refused whole.
+	if len(res.Fills) != 2 || res.Fills[0].Qty != -10 || res.Fills[0].Price != 101 ||
+		res.Fills[1].Kind != Recall || res.Fills[1].Qty != 10 || res.Fills[1].Price != 103 || res.Fills[1].Time != 0 {
+		t.Fatalf("with the recall at 1970-01-01: fills %+v", res.Fills)
+	}
+	if res.Rejections != 1 || res.Portfolio.Qty[0] != 0 {
+		t.Errorf("with the recall at 1970-01-01: %d rejections, position %g; want 1 and 0", res.Rejections, res.Portfolio.Qty[0])
+	}
+	res = one(t, p, Config{}, short)
+	// No recall: both shorts fill (101, then 104), -20 held.
+	if len(res.Fills) != 2 || res.Rejections != 0 || res.Portfolio.Qty[0] != -20 {
+		t.Errorf("without a recall: fills %+v, %d rejections, position %g; want two shorts, none, -20", res.Fills, res.Rejections, res.Portfolio.Qty[0])
+	}
+}
