@@ -348,7 +348,10 @@ func (b *broker) pathFrom(i, k int) (first, lo, hi, from float64) {
 // balance net of short-sale proceeds and of perpetuals' notional
 // (InterestModel).
 func (b *broker) accrue() {
-	if !b.finance || b.prev == 0 {
+	// Run calls it from the second step on: b.prev is the previous
+	// step's time, 0 too when that was 1970-01-01 (it was taken for
+	// none, and the day after it accrued nothing, TestStepAfterTheEpoch).
+	if !b.finance {
 		return
 	}
 	a := Accrual{From: b.prev, To: b.now, Days: float64(b.now-b.prev) / float64(data.NanosPerDay)}
@@ -592,7 +595,7 @@ func (b *broker) applySplits() {
 		for b.splitAt[i] < len(ss) && ss[b.splitAt[i]].Time <= b.now {
 			sp := ss[b.splitAt[i]]
 			b.splitAt[i]++
-			if b.prev == 0 || sp.Time <= b.prev {
+			if b.step == 0 || sp.Time <= b.prev { // step 0: no previous step (b.prev 0 is also 1970-01-01's)
 				continue // before the run: the prices already reflect it
 			}
 			r := sp.Ratio

@@ -45,3 +45,35 @@ func TestRecallAtTheEpoch(t *testing.T) {
 		t.Errorf("without a recall: fills %+v, %d rejections, position %g; want two shorts, none, -20", res.Fills, res.Rejections, res.Portfolio.Qty[0])
 	}
 }
+
+// The step after 1970-01-01 (the previous step at 0 ns) accrues its
+// borrow fee and applies its splits: 0 was taken for "no previous step".
+// A short of 10 sold at 1970-01-01's open (100), rate 3.6%: 10 × 100 ×
+// 0.036 / 360 = 0.10 a day, 1970-01-01 → 01-02 one day, 01-02 → 01-05
+// three: 0.40 in all (0.30 when the first day was skipped). A long of 10
+// bought at 1970-01-01's open, split 2-for-1 on 1970-01-02, is 20 (10
+// when the split was skipped).
+func TestStepAfterTheEpoch(t *testing.T) {
+	bars := []row{
+		{"1969-12-31", 100, 100, 100, 100, 1e6},
+		{"1970-01-01", 100, 100, 100, 100, 1e6},
+		{"1970-01-02", 100, 100, 100, 100, 1e6},
+		{"1970-01-05", 100, 100, 100, 100, 1e6},
+	}
+	t.Run("borrow", func(t *testing.T) {
+		p := panel(series(t, "A", data.Equity, bars))
+		cfg := Config{Equity: Terms{Borrow: Borrow{Rate: 0.036}}}
+		res := one(t, p, cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: -10}))
+		if got := ledgerSum(res, CostBorrow); !near(got, 0.40, 1e-9) {
+			t.Errorf("borrow booked %g, want 0.40", got)
+		}
+	})
+	t.Run("split", func(t *testing.T) {
+		p := panel(series(t, "A", data.Equity, bars))
+		cfg := Config{Splits: map[string][]Split{"A": {{Time: p.Series[0].Time[2], Ratio: 2}}}}
+		res := one(t, p, cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: 10}))
+		if q := res.Portfolio.Qty[0]; q != 20 {
+			t.Errorf("position %g, want 20", q)
+		}
+	})
+}
