@@ -106,7 +106,7 @@ func (s *BuyAndHold) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		return nil
 	}
 	s.clock.tick(ctx, s.idx)
-	if s.clock.last != 0 && !s.clock.due(ctx.Time()) {
+	if s.clock.begun && !s.clock.due(ctx.Time()) {
 		return nil // not due: no need to look for a sync point
 	}
 	kind := s.p.Fill.Kind()

@@ -254,9 +254,13 @@ type Filler interface {
 // it; at most one of the two is set (checkClock), neither = no calendar.
 type clock struct {
 	days, bars int
-	last       int64 // time of the last rebalance, 0 before the first
+	last       int64 // time of the last rebalance (begun: there was one)
 	count      int   // sync points since the last rebalance
-	counted    int64 // time of the last step counted on intraday bars
+	counted    int64 // time of the last step counted on intraday bars (when countedSet)
+	// begun and countedSet say that last and counted are times: 0 is
+	// 1970-01-01, which a rebalance or a count can fall on
+	// (TestRebalanceAtTheEpoch).
+	begun, countedSet bool
 }
 
 // tick counts the step when it is one of the strategy's own bars: on
@@ -278,9 +282,9 @@ func (c *clock) tick(ctx *engine.Context, idx []int) {
 		return
 	}
 	now := ctx.Time()
-	if span, ok := allCurrent(ctx, idx); ok && (c.counted == 0 || now-c.counted >= span) {
+	if span, ok := allCurrent(ctx, idx); ok && (!c.countedSet || now-c.counted >= span) {
 		c.count++
-		c.counted = now
+		c.counted, c.countedSet = now, true
 	}
 }
 
@@ -296,7 +300,7 @@ func (c *clock) due(now int64) bool {
 }
 
 // reset starts the calendar again from a rebalance at now.
-func (c *clock) reset(now int64) { c.last, c.count = now, 0 }
+func (c *clock) reset(now int64) { c.last, c.count, c.begun = now, 0, true }
 
 // maxDays bounds the parameters counted in calendar days (100 years):
 // past about 106,751 days, days × nanoseconds a day overflows int64 and

@@ -68,6 +68,10 @@ func (w *WeightSpec) UnmarshalTOML(v any) error {
 type ScheduleEntry struct {
 	Date    Date               `toml:"date"`
 	Weights map[string]float64 `toml:"weights"`
+	// DateSet makes a Date of 0 a date, 1970-01-01, not none (which
+	// Validate refuses): NewWeights sets it for an entry whose params give
+	// date; a Go caller building the entry at 0 sets it.
+	DateSet bool `toml:"-"`
 }
 
 // Date is a calendar date read from TOML (a "YYYY-MM-DD" string or a TOML
@@ -124,7 +128,7 @@ func (p *WeightsParams) Validate() error {
 		return fmt.Errorf("symbols: no symbol is named")
 	}
 	for k, e := range p.Schedule {
-		if e.Date == 0 {
+		if e.Date == 0 && !e.DateSet {
 			return fmt.Errorf("schedule[%d].date: required", k)
 		}
 		if k > 0 && e.Date <= p.Schedule[k-1].Date {
@@ -248,7 +252,7 @@ type Weights struct {
 	cur    []float64 // the targets now
 	next   int       // next schedule entry to reach
 	priced []bool
-	clock  clock // the calendar; its last is 0 before the first rebalance
+	clock  clock // the calendar; not begun before the first rebalance
 
 	fillSet bool // params set fill
 
@@ -260,6 +264,9 @@ func NewWeights(params Params) (engine.Strategy, error) {
 	p := WeightsParams{MaxGross: 1}
 	if err := Decode(params, &p); err != nil {
 		return nil, err
+	}
+	for k := range p.Schedule {
+		p.Schedule[k].DateSet = scheduleDated(params["schedule"], k)
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -274,6 +281,25 @@ func NewWeights(params Params) (engine.Strategy, error) {
 	}
 	_, s.fillSet = params["fill"]
 	return s, nil
+}
+
+// scheduleDated reports whether entry k of a schedule as written in
+// params (a list of tables: []any from a TOML file, []map[string]any from
+// Go) gives its date: 1970-01-01 decodes to 0, as a date left out does.
+func scheduleDated(v any, k int) bool {
+	var m map[string]any
+	switch l := v.(type) {
+	case []map[string]any:
+		if k < len(l) {
+			m = l[k]
+		}
+	case []any:
+		if k < len(l) {
+			m, _ = l[k].(map[string]any)
+		}
+	}
+	_, ok := m["date"]
+	return ok
 }
 
 // FillSet reports whether the params set fill (Filler).
@@ -326,7 +352,7 @@ func (s *Weights) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	}
 	switch {
 	case tag != "":
-	case s.clock.last == 0:
+	case !s.clock.begun:
 		tag = onSchedule.String()
 	case s.clock.due(now):
 		tag = onSchedule.String()

@@ -1,0 +1,79 @@
+package strategies
+
+import (
+	"testing"
+	"time"
+
+	"github.com/divergence-research/divergence/data"
+)
+
+// from re-dates s's daily bars to start at day (UTC ns), one a day.
+func from(s data.Series, day int64) data.Series {
+	s.Time = make([]int64, len(s.Open))
+	for k := range s.Time {
+		s.Time[k] = day + int64(k)*data.NanosPerDay
+	}
+	return s
+}
+
+// A schedule date of 1970-01-01 (0 ns) is a date: it was refused as
+// "schedule[0].date: required". Bars from 1969-12-30, flat at 100, cash
+// 1000: base {A = 0.5, B = 0.5} → 5 + 5 bought at 1969-12-31's open; from
+// 1970-01-01 (bar 2) {A = 1} → B −5, A +5 at 1970-01-02's open.
+func TestWeightsScheduleAtTheEpoch(t *testing.T) {
+	start := data.Day(1969, time.December, 30)
+	p := &data.Panel{Series: []data.Series{from(flat("A", 5, 100), start), from(flat("B", 5, 100), start)}}
+	for _, date := range []any{"1970-01-01", time.Unix(0, 0).UTC()} {
+		_, res := run(t, p, "weights", Params{
+			"weights":  map[string]any{"A": 0.5, "B": 0.5},
+			"schedule": []map[string]any{{"date": date, "weights": map[string]any{"A": 1.0}}},
+		}, 1000)
+		type fill struct {
+			day      int64
+			sym, tag string
+			qty      float64
+		}
+		want := []fill{
+			{start + data.NanosPerDay, "A", "rebalance", 5},
+			{start + data.NanosPerDay, "B", "rebalance", 5},
+			{data.NanosPerDay, "B", "schedule 1970-01-01", -5},
+			{data.NanosPerDay, "A", "schedule 1970-01-01", 5},
+		}
+		if len(res.Fills) != len(want) {
+			t.Fatalf("date %v: fills %+v, want %+v", date, res.Fills, want)
+		}
+		for j, w := range want {
+			f := res.Fills[j]
+			if f.Time != w.day || f.Symbol != w.sym || f.Tag != w.tag || !near(f.Qty, w.qty, 1e-12) || f.Price != 100 {
+				t.Errorf("date %v: fill %d %+v, want %+v at 100", date, j, f, w)
+			}
+		}
+	}
+	// Left out, it is still required.
+	if _, err := Builtins().New("weights", Params{"schedule": []map[string]any{{"weights": map[string]any{"A": 0.5}}}}); err == nil {
+		t.Error("a schedule entry without a date: no error")
+	}
+}
+
+// A rebalance at 1970-01-01 (0 ns) is a rebalance: the clock's last
+// rebalance at 0 was taken for none, and the next bar rebalanced again.
+// Bars from 1970-01-01, cash 1000, {A = 0.5, B = 0.5}: 5 + 5 bought at
+// 1970-01-02's open (100); A closes 120 that day (equity 5 × 120 + 500 =
+// 1100, A's weight 0.545): with no calendar or band, nothing more is
+// traded (the second rebalance sold 5 − 550/120 of A on 1970-01-03).
+func TestRebalanceAtTheEpoch(t *testing.T) {
+	for _, typ := range []string{"buy-and-hold", "weights"} {
+		t.Run(typ, func(t *testing.T) {
+			a := from(bars("A", []float64{100, 100, 120, 120}, []float64{100, 120, 120, 120}), 0)
+			b := from(flat("B", 4, 100), 0)
+			params := Params{"weights": map[string]any{"A": 0.5, "B": 0.5}}
+			if typ == "buy-and-hold" {
+				params = Params{"symbols": []string{"A", "B"}, "weights": []float64{0.5, 0.5}}
+			}
+			_, res := run(t, &data.Panel{Series: []data.Series{a, b}}, typ, params, 1000)
+			if len(res.Fills) != 2 || res.Fills[0].Time != data.NanosPerDay || res.Fills[1].Time != data.NanosPerDay {
+				t.Errorf("fills %+v: want the two buys on 1970-01-02 alone", res.Fills)
+			}
+		})
+	}
+}
