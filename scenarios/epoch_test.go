@@ -134,3 +134,41 @@ k = 2`)
 		}
 	}
 }
+
+// A replay whose source lies before 1970 (or starts at 1970-01-01) says
+// where its data lie: first == 0 and last == 0 were taken for "none yet",
+// so a source ending 1969-12-31 said "it has no bars of them", and a
+// first bar at 1970-01-01 gave way to a later member's first bar.
+func TestTransplantBeyondSourceAroundTheEpoch(t *testing.T) {
+	s := mustParse(t, `name = "late"
+[[shock]]
+type = "transplant"
+groups = ["majors"]
+from = 2025-01-20
+to = 2025-01-22
+day = 2`)
+	dst := panelOf(series("BTC", data.Crypto, seq(30), flat(30, 100)), series("ETH", data.Crypto, seq(30), flat(30, 100)))
+	for _, tc := range []struct {
+		name     string
+		btc, eth int64 // each source's first bar, in days from 1970-01-01
+		run      string
+	}{
+		// BTC -3..-1, ETH -2..0: 1969-12-29 to 1970-01-01.
+		{"before", -3, -2, "1969-12-29 to 1970-01-01"},
+		// all before 1970: BTC -5..-3, ETH -4..-2: to 1969-12-30.
+		{"all before", -5, -4, "1969-12-27 to 1969-12-30"},
+		// BTC 0..2, ETH 3..5: 1970-01-01 to 1970-01-06.
+		{"from the epoch", 0, 3, "1970-01-01 to 1970-01-06"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := panelOf(series("BTC", data.Crypto, seq(3), []float64{50, 40, 44}), series("ETH", data.Crypto, seq(3), []float64{5, 4, 4.4}))
+			for i, first := range []int64{tc.btc, tc.eth} {
+				for k := range src.Series[i].Time {
+					src.Series[i].Time[k] = (first + int64(k)) * data.NanosPerDay
+				}
+			}
+			_, _, err := s.Apply(dst, nil, ApplyOptions{Source: src})
+			wantErr(t, err, "(BTC, ETH): its data run from "+tc.run+"; a replay needs")
+		})
+	}
+}

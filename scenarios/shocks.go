@@ -996,18 +996,17 @@ func (s *Transplant) apply(v *view, key string) error {
 // first bar to the latest last: "its data run from 2017-08-17 to
 // 2026-01-01".
 func sourceSpan(src *data.Panel, syms []string) string {
-	var first, last int64
+	// math.MaxInt64 and math.MinInt64 until a bar is seen: 0 is
+	// 1970-01-01, a bar's time like any other.
+	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	for _, sym := range syms {
 		ts := src.Series[src.Index(sym)].Time
 		if len(ts) == 0 {
 			continue
 		}
-		if first == 0 || ts[0] < first {
-			first = ts[0]
-		}
-		last = max(last, ts[len(ts)-1])
+		first, last = min(first, ts[0]), max(last, ts[len(ts)-1])
 	}
-	if last == 0 {
+	if first == math.MaxInt64 {
 		return "it has no bars of them"
 	}
 	return fmt.Sprintf("its data run from %s to %s", data.FormatDay(first), data.FormatDay(last))
