@@ -404,3 +404,32 @@ func TestMonteCarloWarmupAtTheEpoch(t *testing.T) {
 		})
 	}
 }
+
+// Data that end before 1970 and a window after them: the error says the
+// start has no bars on or after it. The latest bar was sought from 0, so
+// data ending 1969-12-24 seemed to go on to 1970-01-01, past end =
+// 1969-12-31, and the error said the window between start and end was
+// empty while the data went on to 1970-01-01.
+func TestNoBarsAfterAStartWithDataBefore1970(t *testing.T) {
+	dir := t.TempDir()
+	weekdaysCSV(t, filepath.Join(dir, "abc.csv"), time.Date(1969, 12, 1, 0, 0, 0, 0, time.UTC), time.Date(1969, 12, 25, 0, 0, 0, 0, time.UTC), false)
+	f, err := Parse("x.toml", fmt.Sprintf(`name = "x"
+start = "1969-12-29"
+end = "1969-12-31"
+[data]
+dir = %q
+files = { ABC = "abc.csv" }
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["ABC"]
+`, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1})
+	if want := "start = 1969-12-29: no bars on or after it (data ends 1969-12-24)"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want %q", err, want)
+	}
+}

@@ -2357,9 +2357,11 @@ func cutAt(p *data.Panel, end int64) (q *data.Panel, daily, intraday []string) {
 	return q, daily, intraday
 }
 
-// lastBar is the time of the latest bar of any series of p (0 for none).
+// lastBar is the time of the latest bar of any series of p
+// (math.MinInt64 for none: 0 is 1970-01-01, after data that end before
+// it).
 func lastBar(p *data.Panel) int64 {
-	var t int64
+	t := int64(math.MinInt64)
 	for i := range p.Series {
 		if s := &p.Series[i]; s.Len() > 0 {
 			t = max(t, s.Time[s.Len()-1])
