@@ -62,7 +62,7 @@ func RoundTrips(fills []Fill) []RoundTrip {
 	open := map[string][]lot{}
 	var symbols []string
 	var out []RoundTrip
-	last := int64(0)
+	last := int64(math.MinInt64) // the last fill's time: 0 is 1970-01-01, after fills before it
 	for _, f := range fills {
 		last = max(last, f.Time)
 		if f.Qty == 0 {

@@ -103,3 +103,18 @@ func TestTradesMeanHoldingLong(t *testing.T) {
 		t.Errorf("summary %q, want mean holding time 200.0 d", summary)
 	}
 }
+
+// A lot still open after fills before 1970 ends at the last fill's time,
+// as documented: the latest fill was sought from 0, so the open lot of
+// fills on 1969-12-30 and 12-31 said it was held to 1970-01-01 (0).
+func TestRoundTripsOpenBefore1970(t *testing.T) {
+	const day = int64(86_400e9)
+	rts := RoundTrips([]Fill{
+		{Time: -2 * day, Symbol: "A", Qty: 10, Price: 100},
+		{Time: -day, Symbol: "A", Qty: -4, Price: 110},
+	})
+	// 4 of the 10 closed on 1969-12-31; 6 open since 1969-12-30.
+	if len(rts) != 2 || rts[1].Open != true || rts[1].Qty != 6 || rts[1].EntryTime != -2*day || rts[1].ExitTime != -day {
+		t.Errorf("round trips %+v: want the open lot of 6 from 1969-12-30, its ExitTime the last fill's, 1969-12-31", rts)
+	}
+}
