@@ -77,3 +77,49 @@ func TestRebalanceAtTheEpoch(t *testing.T) {
 		})
 	}
 }
+
+// scaled-entry's first tranche fill, and a sale's fill, at 1970-01-01
+// (0 ns) are times: 0 was taken for "not filled yet", so a cycle whose
+// first tranche filled then never armed its trailing stop, and the
+// cooldown after a sale filled then did not run. The bars of
+// TestScaledEntryExactStopAndStepReached, dated so that the fill in
+// question falls on 1970-01-01.
+func TestScaledEntryFillsAtTheEpoch(t *testing.T) {
+	opens := []float64{100, 100, 100, 100, 66, 66, 66, 66}
+	closes := []float64{100, 100, 100, 66, 66, 66, 66, 66}
+	day := func(k int) int64 { return int64(k) * data.NanosPerDay }
+	t.Run("first fill", func(t *testing.T) {
+		// Bar 1 is 1970-01-01: the tranche of the whole cash fills there
+		// at 100; bar 3 closes at 66 = 0.66 × the high, the stop; sold at
+		// bar 4's open (660), bought again at bar 5's (660 / 66 = 10).
+		x := from(bars("X", opens[:6], closes[:6]), day(-1))
+		_, res := run(t, &data.Panel{Series: []data.Series{x}}, "scaled-entry", Params{
+			"symbol": "X", "levels": []float64{0}, "take_profit": []float64{}, "trailing_stop": 0.34,
+		}, 1000)
+		want := []struct {
+			t       int64
+			qty, px float64
+			tag     string
+		}{{0, 10, 100, "tranche 1"}, {day(3), -10, 66, "trailing stop"}, {day(4), 10, 66, "tranche 1"}}
+		if len(res.Fills) != len(want) {
+			t.Fatalf("fills %+v, want %+v", res.Fills, want)
+		}
+		for j, w := range want {
+			if f := res.Fills[j]; f.Time != w.t || !near(f.Qty, w.qty, 1e-12) || f.Price != w.px || f.Tag != w.tag {
+				t.Errorf("fill %d %+v, want %+v", j, f, w)
+			}
+		}
+	})
+	t.Run("sale fill", func(t *testing.T) {
+		// Bar 4 is 1970-01-01: the stop's sale fills there; with
+		// cooldown_days = 2 the new cycle's tranche waits until bar 6
+		// (2 days after the sale), filled at bar 7's open: 660 / 66 = 10.
+		x := from(bars("X", opens, closes), day(-4))
+		_, res := run(t, &data.Panel{Series: []data.Series{x}}, "scaled-entry", Params{
+			"symbol": "X", "levels": []float64{0}, "take_profit": []float64{}, "trailing_stop": 0.34, "cooldown_days": 2,
+		}, 1000)
+		if n := len(res.Fills); n != 3 || res.Fills[1].Time != 0 || res.Fills[1].Tag != "trailing stop" || res.Fills[2].Time != day(3) || !near(res.Fills[2].Qty, 10, 1e-12) {
+			t.Errorf("fills %+v: want the stop's sale on 1970-01-01 and the next tranche on 1970-01-04", res.Fills)
+		}
+	})
+}

@@ -260,15 +260,18 @@ type scaledState struct {
 	exits     int     // exits decided this cycle
 	exitBase  float64 // position when exit 1 was decided
 	lastEntry int64   // time of the last tranche decision, or of the cycle start
+	entered   bool    // lastEntry is set (0 is 1970-01-01, a time like any other)
 	lastPrice float64 // fill price of the last tranche
 	capped    bool    // the last tranche was cut to the MaxPosition cap
-	first     int64   // time of the cycle's first tranche fill, 0 before
+	first     int64   // time of the cycle's first tranche fill (when bought)
+	bought    bool    // a tranche of the cycle filled
 	lastFill  int64   // time of the cycle's last tranche fill
 
 	pending  pendingKind // the order decided at the instrument's previous bar
 	order    engine.OrderID
 	live     bool    // the order is still filling: the participation cap held part of it back
-	filledAt int64   // when the order last filled (0: not yet)
+	filledAt int64   // when the order last filled (when filled)
+	filled   bool    // the order filled, some of it
 	levels   int     // how many tranches or exit levels it is for
 	decided  int64   // when it was decided (with fill = "close", when it filled)
 	closeAt  float64 // the close it was decided on: a new cycle's first peak
@@ -395,7 +398,7 @@ func (s *ScaledEntry) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 			}
 			switch ev.Kind {
 			case engine.EventFill:
-				st.live, st.filledAt = ev.Remaining != 0, ev.Time
+				st.live, st.filledAt, st.filled = ev.Remaining != 0, ev.Time, true
 			case engine.EventRejected, engine.EventExpired, engine.EventCancelled:
 				st.live = false
 			}
@@ -428,7 +431,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 		if c > st.peak {
 			st.peak = c
 		}
-		if st.first != 0 && c > st.high {
+		if st.bought && c > st.high {
 			st.high = c
 		}
 		return nil
@@ -458,8 +461,8 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 		st.tranches += st.levels
 		st.lastPrice = cost / dq
 		st.lastFill = filled
-		if st.first == 0 {
-			st.first = filled
+		if !st.bought {
+			st.first, st.bought = filled, true
 			st.high = st.lastPrice
 		}
 		if !st.full && (st.entries == s.n || st.capped) {
@@ -489,14 +492,14 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	if c > st.peak {
 		st.peak = c
 	}
-	if st.first != 0 && c > st.high {
+	if st.bought && c > st.high {
 		st.high = c
 	}
 
 	if pos > 0 {
 		// Trailing stop on the remainder.
 		armed := st.exits > 0 || len(s.p.TakeProfit) == 0
-		if s.p.TrailingStop > 0 && armed && st.first != 0 && fallen(c, st.high, s.p.TrailingStop) {
+		if s.p.TrailingStop > 0 && armed && st.bought && fallen(c, st.high, s.p.TrailingStop) {
 			return s.submit(ctx, st, pendStop, 0, -pos, "trailing stop")
 		}
 		// Scale out at every profit level the close has reached: one
@@ -531,7 +534,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	if st.exits > 0 || st.entries >= s.n {
 		return nil
 	}
-	if st.entries > 0 || st.lastEntry != 0 {
+	if st.entries > 0 || st.entered {
 		if now-st.lastEntry < int64(s.p.CooldownDays)*data.NanosPerDay {
 			return nil
 		}
@@ -577,7 +580,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	// cycle is at full size.
 	if money <= 1e-9*st.capital || qty <= 0 || (st.capped && money <= ctx.Commission(st.i, pos, c)) {
 		st.entries = s.n
-		if !st.full && st.first != 0 {
+		if !st.full && st.bought {
 			st.full = true
 			st.fullDays = float64(st.lastFill-st.first) / float64(data.NanosPerDay)
 		}
@@ -585,7 +588,7 @@ func (s *ScaledEntry) step(ctx *engine.Context, st *scaledState) error {
 	}
 	tag := rangeTag(s.tagEntry, "tranche", st.entries, k)
 	st.entries += k
-	st.lastEntry = now
+	st.lastEntry, st.entered = now, true
 	return s.submit(ctx, st, pendEntry, k, qty, tag)
 }
 
@@ -603,16 +606,16 @@ func (s *ScaledEntry) newCycle(ctx *engine.Context, st *scaledState, c float64) 
 	st.high = 0
 	st.entries, st.exits = 0, 0
 	st.exitBase = 0
-	st.first = 0
+	st.first, st.bought = 0, false
 	st.capped = false
-	st.lastEntry = 0
+	st.lastEntry, st.entered = 0, false
 	if restart {
 		// The cooldown runs from the end of the previous cycle: its sale's
 		// last fill, at this bar's open, or with fill = "close" at a
 		// close before this bar (counted from this bar, it lasted a bar
 		// longer).
-		st.lastEntry = ctx.Time()
-		if st.filledAt != 0 {
+		st.lastEntry, st.entered = ctx.Time(), true
+		if st.filled {
 			st.lastEntry = st.filledAt
 		}
 	}
@@ -627,7 +630,7 @@ func (s *ScaledEntry) submit(ctx *engine.Context, st *scaledState, kind pendingK
 	}
 	// id 0: the lot size rounded the order to nothing and none was sent;
 	// there is nothing to wait for (the next bar sees no change).
-	st.order, st.live, st.filledAt = id, id != 0, 0
+	st.order, st.live, st.filledAt, st.filled = id, id != 0, 0, false
 	st.pending = kind
 	st.levels = levels
 	st.decided = ctx.Time()
