@@ -123,3 +123,21 @@ func TestScaledEntryFillsAtTheEpoch(t *testing.T) {
 		}
 	})
 }
+
+// pair-hedge's stop-loss at 1970-01-01 (0 ns) starts its cooldown: 0 was
+// taken for "no stop yet", and the legs were entered again on the next
+// bar. The bars of TestPairHedgeStopLoss with bar 3 (the stop) on
+// 1970-01-01: closed at bar 4's open, cooldown 2 days, re-entered at bar
+// 6's open (S −4.5 at 100, L 5.625 at 80).
+func TestPairHedgeStopAtTheEpoch(t *testing.T) {
+	start := -3 * data.NanosPerDay
+	l := from(bars("L", []float64{100, 100, 95, 85, 80, 80, 80, 80}, []float64{100, 100, 90, 79, 80, 80, 80, 80}), start)
+	s := from(flat("S", 8, 100), start)
+	_, res := run(t, &data.Panel{Series: []data.Series{l, s}}, "pair-hedge", Params{
+		"long": []string{"L"}, "short": []string{"S"}, "rebalance_days": 30, "stop_loss": 0.1, "cooldown_days": 2}, 1000)
+	bar := func(k int64) int64 { return start + k*data.NanosPerDay }
+	if f := res.Fills; len(f) != 6 || f[2].Time != bar(4) || f[2].Tag != "stop loss" ||
+		f[4].Time != bar(6) || f[4].Symbol != "S" || !near(f[4].Qty, -4.5, 1e-12) || f[5].Time != bar(6) || !near(f[5].Qty, 5.625, 1e-12) {
+		t.Errorf("fills %+v: want the stop's at 1970-01-02 and the re-entry at 1970-01-04", f)
+	}
+}

@@ -221,7 +221,8 @@ type PairHedge struct {
 
 	invested bool
 	peak     float64 // equity peak since entry (stop-loss)
-	stopped  int64   // time of the last stop-loss, 0 if none
+	stopped  int64   // time of the last stop-loss (when hasStop)
+	hasStop  bool    // a stop-loss fired (stopped 0 is 1970-01-01)
 
 	// Counters for Report.
 	nReb, nDrift, nGross, nStop, nNoHedge int
@@ -296,7 +297,7 @@ func (s *PairHedge) Init(ctx *engine.Context) error {
 	s.target = make([]float64, len(s.idx))
 	s.prev = make([]float64, len(s.idx))
 	s.rl, s.rs = s.rl[:0], s.rs[:0] // grown by push up to Lookback
-	s.invested, s.peak, s.stopped, s.synced, s.head, s.nret = false, 0, 0, false, 0, 0
+	s.invested, s.peak, s.stopped, s.hasStop, s.synced, s.head, s.nret = false, 0, 0, false, false, 0, 0
 	s.seeded, s.recAt = false, 0
 	s.nReb, s.nDrift, s.nGross, s.nStop, s.nNoHedge, s.sumH, s.lastH = 0, 0, 0, 0, 0, 0, 0
 	return nil
@@ -325,12 +326,12 @@ func (s *PairHedge) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 		}
 		if fallen(eq, s.peak, s.p.StopLoss) {
 			s.invested = false
-			s.stopped = now
+			s.stopped, s.hasStop = now, true
 			s.nStop++
 			return s.flatten(ctx, "stop loss")
 		}
 	}
-	if !s.invested && s.stopped != 0 && now-s.stopped < int64(s.p.CooldownDays)*data.NanosPerDay {
+	if !s.invested && s.hasStop && now-s.stopped < int64(s.p.CooldownDays)*data.NanosPerDay {
 		return nil
 	}
 	// A leg whose every instrument's data ended cannot be hedged: hold,
