@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -132,7 +133,7 @@ func pendingSummary(ps []engine.PendingOrder) string {
 				return g
 			}
 		}
-		g := &group{why: why, kind: kind, symbol: sym}
+		g := &group{why: why, kind: kind, symbol: sym, last: math.MinInt64} // 0 is 1970-01-01, after placements before it
 		groups = append(groups, g)
 		return g
 	}

@@ -229,6 +229,12 @@ func TestPendingSummary(t *testing.T) {
 			"1 market order held back by the fill-volume cap (B)"},
 		{"one on the last bar", []engine.PendingOrder{{Symbol: "A", Kind: engine.MarketOnClose, Side: -1, Why: engine.PendingNoBar, Placed: day("2024-01-05")}},
 			"1 order still pending at the end (never filled): 1 market-on-close order with no bar after its placement, on 2024-01-05 (A)"},
+		// Placed before 1970: said on its day, not on 1970-01-01 (the
+		// latest placement was sought from 0).
+		{"placed before 1970", []engine.PendingOrder{
+			{Symbol: "A", Kind: engine.Market, Side: 1, Why: engine.PendingNoBar, Placed: day("1969-12-31")},
+			{Symbol: "C", Kind: engine.Market, Side: 1, Why: engine.PendingNoBar, Placed: day("1969-12-30")},
+		}, "2 orders still pending at the end (never filled): 2 market orders with no bar after their placement, the last on 1969-12-31 (A, C)"},
 		{"five levels", []engine.PendingOrder{limitBuy("A", 1), limitBuy("B", 2), limitBuy("C", 3), limitBuy("D", 4), limitBuy("E", 5)},
 			"5 orders still pending at the end (never filled): 1 limit buy on A at 1, below the lowest low after it (2); 1 limit buy on B at 2, below the lowest low after it (3); " +
 				"1 limit buy on C at 3, below the lowest low after it (4); and 2 more whose level was never reached"},
