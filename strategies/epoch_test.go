@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/divergence-research/divergence/data"
 )
 
@@ -139,5 +141,28 @@ func TestPairHedgeStopAtTheEpoch(t *testing.T) {
 	if f := res.Fills; len(f) != 6 || f[2].Time != bar(4) || f[2].Tag != "stop loss" ||
 		f[4].Time != bar(6) || f[4].Symbol != "S" || !near(f[4].Qty, -4.5, 1e-12) || f[5].Time != bar(6) || !near(f[5].Qty, 5.625, 1e-12) {
 		t.Errorf("fills %+v: want the stop's at 1970-01-02 and the re-entry at 1970-01-04", f)
+	}
+}
+
+// The params of a file: an inline array of tables reads as []any, an
+// array of tables as []map[string]any; date = 1970-01-01 in either is a
+// date (it was "schedule[0].date: required").
+func TestWeightsScheduleAtTheEpochFromTOML(t *testing.T) {
+	for _, doc := range []string{
+		"[params]\nschedule = [{ date = 1970-01-01, weights = { A = 0.5 } }]\n",
+		"[params]\n[[params.schedule]]\ndate = \"1970-01-01\"\nweights = { A = 0.5 }\n",
+	} {
+		var f struct{ Params Params }
+		if _, err := toml.Decode(doc, &f); err != nil {
+			t.Fatal(err)
+		}
+		s, err := NewWeights(f.Params)
+		if err != nil {
+			t.Errorf("%q: %v", doc, err)
+			continue
+		}
+		if e := s.(*Weights).p.Schedule[0]; e.Date != 0 || !e.DateSet {
+			t.Errorf("%q: entry %+v, want 1970-01-01 (0, DateSet)", doc, e)
+		}
 	}
 }
