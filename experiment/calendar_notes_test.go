@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/data/synth"
 )
 
 // An equity-classed series with weekend bars and a crypto-classed one
@@ -150,6 +152,55 @@ func TestCoverageNotes(t *testing.T) {
 		if !strings.HasPrefix(notes[i], w) {
 			t.Errorf("note %d:\n got %s\nwant %s…", i, notes[i], w)
 		}
+	}
+}
+
+// On intraday bars, data ending early is noted within a week of the
+// runs' end too: a 24/7 instrument lacking over 3 of its bars (an hour at
+// least), an equity when an NYSE session opened after its last bar's day.
+// The synthetic hourly market from 2025-01-01 (equities' bars stamped
+// 09:00 … 15:00 New York, 14:00Z … 20:00Z in January), the runs ending
+// Tuesday 2025-01-21 12:00Z, before that day's open (14:30Z), Monday
+// 2025-01-20 being Martin Luther King Day (by hand):
+//   - BTC ends 2025-01-20T12:00Z, 24 hours before: noted;
+//   - ETH ends 09:00Z, 3 hours (3 bars) before: not noted;
+//   - TAO ends 08:00Z, 4 hours (4 bars) before: noted;
+//   - MSFT ends Friday 2025-01-17 20:00Z (the last session before the
+//     runs end: Monday is a holiday, Tuesday's opens after 12:00Z): not
+//     noted, though it lacks 3 days and 16 hours;
+//   - NVDA ends Thursday 2025-01-16 20:00Z, missing Friday's session
+//     (opened 14:30Z): noted, 4 days and 16 hours = 112 hours before;
+//   - META spans the runs' start to end: not noted.
+func TestCoverageNotesIntraday(t *testing.T) {
+	p, err := synth.GenerateIntraday(synth.DefaultIntradayConfig(7, data.Hour, 30, 6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to := data.Day(2025, 1, 1), data.Day(2025, 1, 21)+12*int64(time.Hour)
+	p = p.Before(to + 1)
+	ends := map[string]int64{
+		"BTC":  to - 24*int64(time.Hour),
+		"ETH":  to - 3*int64(time.Hour),
+		"TAO":  to - 4*int64(time.Hour),
+		"NVDA": data.Day(2025, 1, 17),
+	}
+	for i := range p.Series {
+		s := &p.Series[i]
+		if e, ok := ends[s.Symbol]; ok {
+			k, _ := slices.BinarySearch(s.Time, e+1)
+			*s = s.Bars(0, k)
+		}
+	}
+	const tail = ": its last close is carried flat to the end (a position in it is valued at it, and no order to it fills), and a hedge with it as a leg does not rebalance then (sync points wait a week for its next bar)"
+	want := []string{
+		"BTC's data ends at 2025-01-20T12:00:00Z, 24 hours before the runs end (2025-01-21T12:00:00Z)" + tail,
+		"NVDA's data ends at 2025-01-16T20:00:00Z, 112 hours before the runs end (2025-01-21T12:00:00Z)" + tail,
+		"TAO's data ends at 2025-01-21T08:00:00Z, 4 hours before the runs end (2025-01-21T12:00:00Z)" + tail,
+	}
+	notes := coverageNotes(p, from, to)
+	slices.Sort(notes)
+	if !slices.Equal(notes, want) {
+		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(notes, "\n"), strings.Join(want, "\n"))
 	}
 }
 

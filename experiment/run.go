@@ -1398,7 +1398,10 @@ func coverageNotes(p *data.Panel, from, to int64) []string {
 				s.Symbol, data.FormatStamp(last), data.FormatStamp(from)))
 		case to-last > 7*data.NanosPerDay:
 			notes = append(notes, fmt.Sprintf("%s's data ends on %s, %s days before the runs end (%s): from a week after its last bar it is no longer traded, and a position in it stays at its last close",
-				s.Symbol, data.FormatStamp(last), strconv.FormatFloat(float64(to-last)/float64(data.NanosPerDay), 'f', 0, 64), data.FormatStamp(to)))
+				s.Symbol, stamp(s, last), strconv.FormatFloat(float64(to-last)/float64(data.NanosPerDay), 'f', 0, 64), stamp(s, to)))
+		case endsEarly(s, last, to):
+			notes = append(notes, fmt.Sprintf("%s's data ends at %s, %s hours before the runs end (%s): its last close is carried flat to the end (a position in it is valued at it, and no order to it fills), and a hedge with it as a leg does not rebalance then (sync points wait a week for its next bar)",
+				s.Symbol, data.FormatTime(last), strconv.FormatFloat(math.Round(100*float64(to-last)/float64(time.Hour))/100, 'f', -1, 64), data.FormatTime(to)))
 		}
 		if first := firstFrom(s, from); first-from > 7*data.NanosPerDay && last >= from {
 			notes = append(notes, fmt.Sprintf("%s's data starts on %s, %s days after the runs start (%s): no run trades it before, and the metrics span the whole period (a hedge with it as a leg is one-legged or flat until then; set start to its first bar to compare like with like)",
@@ -1406,6 +1409,47 @@ func coverageNotes(p *data.Panel, from, to int64) []string {
 		}
 	}
 	return notes
+}
+
+// endedEarlyBars is how many of its bars a 24/7 instrument on intraday
+// bars may lack at the runs' end before coverageNotes says its data end
+// early (an hour at least: an exchange's maintenance window).
+const endedEarlyBars = 3
+
+// endsEarly reports whether a series on intraday bars whose last bar is
+// at last, within a week of the runs' end to, ends early: a week is the
+// threshold for daily bars (an exchange's longest closures), hundreds of
+// hourly bars. A 24/7 instrument ends early when it lacks more than
+// endedEarlyBars of its bars (or an hour); one of exchange sessions when
+// an NYSE session (a weekday not a holiday: data.NYSESession) opened after
+// the UTC day of its last bar and by to (engine.SessionHours): its nights,
+// weekends and holidays hold no bar in any file, so the runs going on
+// through them beside 24/7 instruments is not data missing, a whole
+// session is (7 hourly bars, 78 of 5 minutes). A file that stops within
+// its last day's session is not noted. Daily bars: false (the week rule).
+func endsEarly(s *data.Series, last, to int64) bool {
+	if !s.Interval.Intraday() || to <= last {
+		return false
+	}
+	if s.Class.Calendar() == data.Continuous {
+		return to-last > max(endedEarlyBars*int64(s.Interval), int64(time.Hour))
+	}
+	for d := data.DayNumber(last) + 1; d <= data.DayNumber(to); d++ {
+		if day := d * data.NanosPerDay; data.NYSESession(day) {
+			open, _ := engine.SessionHours(day)
+			return open <= to
+		}
+	}
+	return false
+}
+
+// stamp is t as a date for a series of daily bars, an instant for one of
+// intraday bars (00:00 too, beside its other bars' instants).
+func stamp(s *data.Series, t int64) string {
+	if s.Interval.Intraday() {
+		return data.FormatTime(t)
+	}
+	return data.FormatStamp(t)
 }
 
 // firstFrom is the time of s's first bar at or after from (its last bar
