@@ -11,7 +11,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/experiment"
 	"github.com/divergence-research/divergence/results"
 	"github.com/divergence-research/divergence/results/report"
@@ -179,9 +178,10 @@ func printComparison(w io.Writer, c *report.Comparison, by string) {
 	fmt.Fprintf(w, "%s drawn, by %s, over %s:\n", plural(len(c.Rows), "run"), by, c.Over)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\tfrom\tto\ttotal return\tCAGR\tvol\tSharpe\tSortino\tmax DD\tCalmar\t")
+	stamp := report.CompareStamp(c.Rows)
 	for _, r := range c.Rows {
 		m := r.Metrics
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Name, data.FormatStamp(r.Start), data.FormatStamp(r.End),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Name, stamp(r.Start), stamp(r.End),
 			pct(m.TotalReturn), pct(m.CAGR), pct(m.AnnualVolatility), num(m.Sharpe), num(m.Sortino), pct(m.MaxDrawdown), num(m.Calmar))
 	}
 	tw.Flush()

@@ -96,6 +96,10 @@ type CompareRow struct {
 	// Start and End are the first and last points measured, as drawn
 	// (at the bars' ends when the runs' intervals differ).
 	Start, End int64
+	// Intraday says the run's points are finer than a day apart (its
+	// bars are), or not at 00:00 UTC: its Start and End are instants,
+	// 00:00 too (CompareStamp).
+	Intraday bool
 	// Metrics are measured over Start to End: the simple returns between
 	// the run's equity points from its value as of Start, annualised with
 	// the run's own periods per year (as results.Measure does over a whole
@@ -420,6 +424,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 	for i, c := range curves {
 		r := runOf[i]
 		rows[i] = CompareRow{Name: c.Name, Folder: dirs[of[i]], Key: r.Key, Start: c.Time[0], End: c.Time[len(c.Time)-1], Metrics: r.Record.Metrics}
+		rows[i].Intraday = data.DetectInterval(c.Time).Intraday() || rows[i].Start%data.NanosPerDay != 0 || rows[i].End%data.NanosPerDay != 0
 		if aligned {
 			rows[i].Metrics = *windowMetrics(c.Values, r.Record.PeriodsPerYear, startCash(r, firsts[i], from))
 		}
@@ -504,8 +509,8 @@ func rankLabelled(by string, ms []*results.RunMetrics, labels []string) []int {
 const tableCSV charts.Format = "csv"
 
 // CompareTable is the table of a comparison's rows, as its CSV holds it:
-// run (the chart's label), folder, key, start, end, periods,
-// periods_per_year, the headline metrics (total_return, cagr,
+// run (the chart's label), folder, key, start, end (CompareStamp),
+// periods, periods_per_year, the headline metrics (total_return, cagr,
 // annual_volatility, sharpe, sortino, max_drawdown, calmar, as decimals:
 // 0.12 = 12 %), final_equity and ruined (the equity fell to 0 or below
 // in the dates measured: its metrics mean nothing).
@@ -518,12 +523,9 @@ func CompareTable(rows []CompareRow) *results.Table {
 		}
 		return c
 	}
+	stamp := CompareStamp(rows)
 	times := func(name string, f func(r *CompareRow) int64) results.Column {
-		c := results.Column{Name: name, Times: make([]int64, n)}
-		for i := range rows {
-			c.Times[i] = f(&rows[i])
-		}
-		return c
+		return text(name, func(r *CompareRow) string { return stamp(f(r)) })
 	}
 	t := &results.Table{Columns: []results.Column{
 		text("run", func(r *CompareRow) string { return r.Name }),
@@ -551,6 +553,19 @@ func CompareTable(rows []CompareRow) *results.Table {
 	}
 	t.Columns = append(t.Columns, ruined)
 	return t
+}
+
+// CompareStamp is how a comparison's table writes its rows' Start and
+// End: instants (2025-01-01T00:00:00Z) when any row is intraday, so that
+// an intraday run's start at 00:00 UTC reads as its end does and a
+// column holds one format, else dates (2025-01-01).
+func CompareStamp(rows []CompareRow) func(int64) string {
+	for i := range rows {
+		if rows[i].Intraday {
+			return data.FormatTime
+		}
+	}
+	return data.FormatDay
 }
 
 // barEnds moves every curve's points to their bars' ends, its times plus

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/engine"
@@ -25,12 +26,18 @@ import (
 // read.
 func holdFolder(t *testing.T, name string, first int64, values []float64) string {
 	t.Helper()
+	return holdFolderEvery(t, name, first, data.NanosPerDay, values)
+}
+
+// holdFolderEvery is holdFolder with the values step apart.
+func holdFolderEvery(t *testing.T, name string, first, step int64, values []float64) string {
+	t.Helper()
 	text := "name = \"" + name + "\"\ncash = 100_000.0\nstart = \"2024-01-01\"\nend = \"2024-03-31\"\n[data]\nsynthetic = true\n" +
 		"[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BTC\"]\n"
 	o := runText(t, text, experiment.Options{Workers: 1, CSV: "never"})
 	c := &engine.Curve{}
 	for k, v := range values {
-		c.Time = append(c.Time, first+int64(k)*data.NanosPerDay)
+		c.Time = append(c.Time, first+int64(k)*step)
 		c.Equity, c.Cash, c.Gross, c.Net, c.Drawdown = append(c.Equity, v), append(c.Cash, v), append(c.Gross, 0), append(c.Net, 0), append(c.Drawdown, 0)
 	}
 	eq := filepath.Join(o.Dir, "runs", "hold", "equity.parquet")
@@ -188,6 +195,55 @@ func TestCompareTable(t *testing.T) {
 	}
 	if cmp.Over != "each run's own period (its metrics.json)" {
 		t.Errorf("over %q", cmp.Over)
+	}
+}
+
+// An intraday run's start and end are both instants in the comparison's
+// table, its start at 00:00 UTC too (it read 2024-01-01 beside an end of
+// 2024-01-01T05:00:00Z): hourly points from 2024-01-01T00:00Z, 6 of them,
+// the last at 05:00Z. A daily run's are dates (TestCompareTable); beside
+// an intraday one, instants, one format a column.
+func TestCompareTableIntraday(t *testing.T) {
+	d1, h := data.Day(2024, 1, 1), int64(time.Hour)
+	hourly := holdFolderEvery(t, "hourly", d1, h, []float64{100_000, 101_000, 99_000, 100_500, 102_000, 101_500})
+	daily := holdFolder(t, "daily", d1, []float64{100_000, 101_000, 99_000})
+	// Both, each over its own period (they share no dates), are drawn at
+	// their bars' ends (barEnds): the hourly points an hour later, 01:00Z
+	// to 06:00Z, the daily ones a day later, 2024-01-02 to 2024-01-04.
+	for _, c := range []struct {
+		name       string
+		dirs       []string
+		start, end map[string]string // by folder
+	}{
+		{"hourly", []string{hourly}, map[string]string{hourly: "2024-01-01T00:00:00Z"}, map[string]string{hourly: "2024-01-01T05:00:00Z"}},
+		{"daily", []string{daily}, map[string]string{daily: "2024-01-01"}, map[string]string{daily: "2024-01-03"}},
+		{"both", []string{hourly, daily},
+			map[string]string{hourly: "2024-01-01T01:00:00Z", daily: "2024-01-02T00:00:00Z"},
+			map[string]string{hourly: "2024-01-01T06:00:00Z", daily: "2024-01-04T00:00:00Z"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "c.csv")
+			if _, err := CompareWith(context.Background(), c.dirs, CompareOptions{Top: -1, Align: AlignNone, Outs: []string{out}}); err != nil {
+				t.Fatal(err)
+			}
+			fh, err := os.Open(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fh.Close()
+			recs, err := csv.NewReader(fh).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(recs) != len(c.start)+1 || recs[0][3] != "start" || recs[0][4] != "end" {
+				t.Fatalf("CSV %v", recs)
+			}
+			for _, r := range recs[1:] {
+				if dir := r[1]; r[3] != c.start[dir] || r[4] != c.end[dir] {
+					t.Errorf("%s: start, end %v, want %s, %s", dir, r[3:5], c.start[dir], c.end[dir])
+				}
+			}
+		})
 	}
 }
 
