@@ -169,9 +169,9 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, w span, rea
 		case iv == bar:
 			continue
 		case iv > bar:
-			return nil, fmt.Errorf("duckdb: resample: %s has %s bars, coarser than the %s bars asked for: resampling only aggregates bars into longer ones", s.Symbol, iv, bar)
+			return nil, fmt.Errorf("duckdb: resample: %s%s has %s bars, coarser than the %s bars asked for: resampling only aggregates bars into longer ones", s.Symbol, sourceOf(s), iv, bar)
 		case iv > 0 && bar%iv != 0:
-			return nil, fmt.Errorf("duckdb: resample: %s has %s bars, which do not divide into %s bars", s.Symbol, iv, bar)
+			return nil, fmt.Errorf("duckdb: resample: %s%s has %s bars, which do not divide into %s bars", s.Symbol, sourceOf(s), iv, bar)
 		}
 		// A stretch of the file at a coarser interval than bar (an hourly
 		// history before 5-minute bars, resampled to 15 minutes) would be
@@ -306,18 +306,34 @@ func resampleRecord(mem memory.Allocator, s *data.Series) arrow.RecordBatch {
 	return array.NewRecordBatch(resampleSchema, append(slices.Clone(rec.Columns()), span), rec.NumRows())
 }
 
-// rowOf is the source line or row of bar k, for an error message: " (row
-// N)", or "" when the source has none (a query's bars: their Rows are 0).
-// A series without Rows (built by hand) counts its bars from 1.
+// rowOf is the source and line or row of bar k, for an error message:
+// " (FILE, row N)", the series' Source as the manifest's inputs give it
+// (a file's path, "catalog:CATALOG:FILE" for a catalog's instrument, the
+// table or query it was read from), so that a refusal in a run over
+// several files names the file; " (SOURCE)" when the source has no rows
+// (a query's bars: their Rows are 0). A series without Rows (built by
+// hand) counts its bars from 1; one without a Source gives its row alone.
 func rowOf(s *data.Series, k int) string {
 	n := k + 1
 	if s.Rows != nil && k < len(s.Rows) {
 		n = s.Rows[k]
 	}
-	if n <= 0 {
+	switch {
+	case n <= 0:
+		return sourceOf(s)
+	case s.Source == "":
+		return fmt.Sprintf(" (row %d)", n)
+	}
+	return fmt.Sprintf(" (%s, row %d)", s.Source, n)
+}
+
+// sourceOf is " (SOURCE)", the series' Source for an error message
+// (rowOf), or "" when it has none.
+func sourceOf(s *data.Series) string {
+	if s.Source == "" {
 		return ""
 	}
-	return fmt.Sprintf(" (row %d)", n)
+	return " (" + s.Source + ")"
 }
 
 // resampleQuery is the SQL that aggregates the registered series. For an

@@ -150,17 +150,17 @@ func TestResampleRefusals(t *testing.T) {
 		bar  data.Interval
 		want string
 	}{
-		{daily, data.Hour, "SPY has 1d bars, coarser than the 1h bars asked for: resampling only aggregates"},
+		{daily, data.Hour, "SPY (SPY.csv) has 1d bars, coarser than the 1h bars asked for: resampling only aggregates"},
 		// Yahoo-style hourly bars at :30 straddle 4h buckets.
 		{series("NVDA", data.Equity, [][6]float64{{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}}, []int64{d + 14*h + h/2, d + 15*h + h/2}), data.Hours4,
 			"NVDA's 1h bar at 2024-01-02T15:30:00Z straddles two 4h buckets"},
 		{series("X", data.Crypto, [][6]float64{{1, 1, 1, 1, 1}, {1, 1, 1, 1, 1}}, []int64{d, d + 7*int64(data.Minute)}), data.Minutes15,
-			"X has 7m bars, which do not divide into 15m bars"},
+			"X (X.csv) has 7m bars, which do not divide into 15m bars"},
 		{daily, 2 * data.Hour, "bar 2h: want one of"},
 		// Hourly bars, then 5-minute ones (median 5m), to 15 minutes:
 		// each hour was relabelled a quarter whose close came 45 minutes
 		// later.
-		{hourlyThen5m(d), data.Minutes15, "BTC has 1h bars from 2024-01-02T00:00:00Z (row 2), coarser than the 15m bars asked for"},
+		{hourlyThen5m(d), data.Minutes15, "BTC has 1h bars from 2024-01-02T00:00:00Z (BTC.csv, row 2), coarser than the 15m bars asked for"},
 	} {
 		_, err := Resample(ctx, &data.Panel{Series: []data.Series{tc.s}}, tc.bar)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -205,7 +205,7 @@ func TestResampleDailyStraddle(t *testing.T) {
 		want string // "" for none
 	}{
 		{"hourly at :30", series("TAO", data.Crypto, flat(48), every(d+h/2, h, 48)),
-			"TAO's 1h bar at 2024-01-02T23:30:00Z straddles two 1d buckets (buckets start at 00:00 UTC); leave it at 1h (row 25)"},
+			"TAO's 1h bar at 2024-01-02T23:30:00Z straddles two 1d buckets (buckets start at 00:00 UTC); leave it at 1h (TAO.csv, row 25)"},
 		{"4-hourly from 02:00", series("FET", data.Crypto, flat(12), every(d+2*h, 4*h, 12)),
 			"FET's 4h bar at 2024-01-02T22:00:00Z straddles two 1d buckets"},
 		{"hourly on the hour", series("BTC", data.Crypto, flat(48), every(d, h, 48)), ""},

@@ -57,11 +57,11 @@ func TestResampleExtendedHoursSessionStraddle(t *testing.T) {
 		// Before the fix the day's close was that bar's, 17 (bar 7).
 		{"1h at :30 into post-market", build("AMD", hours(13.5, 23.5, 1)),
 			"AMD's 1h bar at 2024-01-02T20:30:00Z (15:30–16:30 New York) runs past the 16:00 America/New_York session close into post-market trading", 0, 0, 0},
-		{"1h at :30 into post-market: row", build("AMD", hours(13.5, 23.5, 1)), "(row 9)", 0, 0, 0},
+		{"1h at :30 into post-market: row", build("AMD", hours(13.5, 23.5, 1)), "(AMD.csv, row 9)", 0, 0, 0},
 		// Hourly bars on the hour all day: 09:00–10:00 New York (14:00Z)
 		// straddles the open (row 2 + 14 = 16).
 		{"1h around the clock", build("ZZZ", hours(0, 23, 1)),
-			"ZZZ's 1h bar at 2024-01-02T14:00:00Z (09:00–10:00 New York) opens before the 09:30 America/New_York session open and ends after it; the series has pre- or post-market bars, so its 1d bars are its 09:30–16:00 sessions, and its open, high and low would hold pre-market trading (left out, the day would open late); leave it at 1h, or give bars that begin at 09:30 and end by 16:00 New York; if it trades every day (a token), give --class crypto (in an experiment, [data] classes) (row 16)", 0, 0, 0},
+			"ZZZ's 1h bar at 2024-01-02T14:00:00Z (09:00–10:00 New York) opens before the 09:30 America/New_York session open and ends after it; the series has pre- or post-market bars, so its 1d bars are its 09:30–16:00 sessions, and its open, high and low would hold pre-market trading (left out, the day would open late); leave it at 1h, or give bars that begin at 09:30 and end by 16:00 New York; if it trades every day (a token), give --class crypto (in an experiment, [data] classes) (ZZZ.csv, row 16)", 0, 0, 0},
 		// Yahoo's extended hours: pre-market hourly 04:00 … 09:00 (the
 		// 09:00 bar ends at 09:30, where the next begins), the session
 		// 09:30 … 15:30 (the 15:30 bar ends at 16:00, where the next
