@@ -57,3 +57,40 @@ func TestManifestInputsIntradayInstants(t *testing.T) {
 		})
 	}
 }
+
+// An input's rows, first and last are the bars read, the file's whole
+// history, past end too (docs/results.md: scenario replays of an event
+// after end read them; the sha256 is the whole file's): 10 daily bars
+// from 2024-01-01 with end = "2024-01-05" record 10 rows to 2024-01-10,
+// while the runs end on 2024-01-04 (end is exclusive).
+func TestManifestInputsPastEnd(t *testing.T) {
+	dir := t.TempDir()
+	var d strings.Builder
+	d.WriteString("date,open,high,low,close,volume\n")
+	for k := range 10 {
+		fmt.Fprintf(&d, "2024-01-%02d,10,11,9,10,1\n", k+1)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "BTC-USD.csv"), []byte(d.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o, err := runIn(t, t.TempDir(), fmt.Sprintf("name = \"x\"\ncash = 10000.0\nend = \"2024-01-05\"\n[data]\ndir = %q\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"BTC\"]\n", dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(o.Dir, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Inputs []struct {
+			Rows        int
+			First, Last string
+		}
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Inputs) != 1 || m.Inputs[0].Rows != 10 || m.Inputs[0].First != "2024-01-01" || m.Inputs[0].Last != "2024-01-10" {
+		t.Errorf("inputs %+v, want 10 rows from 2024-01-01 to 2024-01-10", m.Inputs)
+	}
+}
