@@ -461,7 +461,7 @@ func TestReadSourceDailyCryptoPairWeekends(t *testing.T) {
 	// (09:00 EDT) is line 74 + 13 = 87.
 	if _, err := ReadSource(context.Background(), src, Request{Symbols: []string{"ZZZ"}, Bar: data.Daily}); err == nil ||
 		!strings.Contains(err.Error(), "ZZZ's 1h bar at 2025-10-03T13:00:00Z (09:00–10:00 New York) opens before the 09:30") ||
-		!strings.Contains(err.Error(), "give --class crypto") || !strings.Contains(err.Error(), "(row 87)") {
+		!strings.Contains(err.Error(), "give --class crypto") || !strings.Contains(err.Error(), "t.csv, row 87)") {
 		t.Errorf("ZZZ to 1d: err = %v, want its 09:00 bar refused, naming row 87 and --class crypto", err)
 	}
 	p, err = ReadSource(context.Background(), src, Request{Symbols: []string{"BTC-EUR", "ZZZ"}})
