@@ -464,6 +464,15 @@ func sessionStraddle(s *data.Series) error {
 func resampleOne(ctx context.Context, ar *goduckdb.Arrow, s *data.Series, bar data.Interval) (data.Series, error) {
 	out := data.Series{Instrument: s.Instrument, Interval: bar, NoAdjClose: s.NoAdjClose}
 	out.Notes = append(slices.Clip(s.Notes), resampleNote(s, bar))
+	if bar == data.Daily && s.Class == data.Equity {
+		short, err := shortSessions(s)
+		if err != nil {
+			return out, err
+		}
+		if short != "" {
+			out.Notes = append(out.Notes, short)
+		}
+	}
 	var extended bool
 	if bar == data.Daily && s.Class == data.Equity {
 		var err error
@@ -523,6 +532,86 @@ func resampleOne(ctx context.Context, ar *goduckdb.Arrow, s *data.Series, bar da
 		return out, err
 	}
 	return out, nil
+}
+
+// shortSessions notes, for an equity resampled to days, the dates whose
+// intraday bars end before the New York session's close (16:00, or 13:00
+// on an early close): the file lacks the session's last bars, and the
+// day's close is its last bar's, before the session's. Yahoo's hourly
+// files end their early closes with the 11:30 bar (to 12:30): the day
+// after Thanksgiving closed at 12:30's price, not 13:00's. A bar ends at
+// its stamp plus its interval, or at the next bar's stamp if that is
+// earlier (sessionStraddle). "" when every date's bars reach its close.
+func shortSessions(s *data.Series) (string, error) {
+	loc, err := data.LoadTimezone(SessionZone)
+	if err != nil {
+		return "", err
+	}
+	type day struct {
+		date    string
+		end, cl int64
+		closeAt string
+	}
+	var short []day
+	n := 0
+	segs, iv, g := s.Segments(), s.BarInterval(), 0
+	for k := 0; k < len(s.Time); {
+		// The bars of one New York date: k to j.
+		y, m, d := time.Unix(0, s.Time[k]).In(loc).Date()
+		end, daily := int64(math.MinInt64), false
+		j := k
+		for ; j < len(s.Time); j++ {
+			if y2, m2, d2 := time.Unix(0, s.Time[j]).In(loc).Date(); y2 != y || m2 != m || d2 != d {
+				break
+			}
+			for g < len(segs) && segs[g].From <= j {
+				iv = segs[g].Interval
+				g++
+			}
+			if iv >= data.Daily || iv <= 0 {
+				daily = true // a daily bar (or one of unknown span) is its session whole
+				continue
+			}
+			e := s.Time[j] + int64(iv)
+			if j+1 < len(s.Time) && s.Time[j+1] > s.Time[j] && s.Time[j+1] < e {
+				e = s.Time[j+1]
+			}
+			end = max(end, e)
+		}
+		k = j
+		if daily {
+			continue
+		}
+		_, cl, closeAt, err := sessionOn(y, m, d, loc)
+		if err != nil {
+			return "", err
+		}
+		if end < cl {
+			n++
+			if len(short) < 3 {
+				short = append(short, day{fmt.Sprintf("%04d-%02d-%02d", y, m, d), end, cl, closeAt})
+			}
+		}
+	}
+	if n == 0 {
+		return "", nil
+	}
+	var b strings.Builder
+	for i, d := range short {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s (to %s, the close %s)", d.date, time.Unix(0, d.end).In(loc).Format("15:04"), d.closeAt)
+	}
+	what := "1 date's bars end"
+	if n > 1 {
+		what = fmt.Sprintf("%d dates' bars end", n)
+	}
+	if n > len(short) {
+		b.WriteString(", …")
+	}
+	return fmt.Sprintf("%s before the New York session's close: %s; the file lacks the session's last bars, and such a date's 1d bar closes at its last bar's close, before the session's",
+		what, b.String()), nil
 }
 
 func resampleNote(s *data.Series, bar data.Interval) string {
