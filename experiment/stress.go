@@ -153,23 +153,22 @@ func StressTable(o *Outcome) *Stress {
 		v := &o.Views[r.View]
 		row.InstrumentsTraded, row.InstrumentsShocked, row.InstrumentsUnreplayed = instrumentCounts(r.traded, base.traded, v.Shocked, v.Unshocked)
 		// A scenario that shocked none of the instruments the run trades
-		// (a replay whose window the data do not cover for them) gives a
-		// row like the baseline's: say so, or it reads as a run the
-		// scenario could not hurt.
-		if un := o.Views[r.View].Unshocked; len(un) > 0 && len(r.traded) > 0 {
-			if miss := tradedAmong(r, un); len(miss) == len(r.traded) {
-				if _, ok := unreached[row.Scenario]; !ok {
-					scenarioOrder = append(scenarioOrder, row.Scenario)
-				}
-				u := unreached[row.Scenario]
-				u.runs = append(u.runs, r.Base)
-				for _, sym := range miss {
-					if !slices.Contains(u.syms, sym) {
-						u.syms = append(u.syms, sym)
-					}
-				}
-				unreached[row.Scenario] = u
+		// and left some it meant to shock as they were (a replay whose
+		// window the data do not cover for them) gives a row like the
+		// baseline's that is no measure of it (row.Unknown): say so, once
+		// per scenario, or it reads as a run the scenario could not hurt.
+		if row.Unknown() {
+			if _, ok := unreached[row.Scenario]; !ok {
+				scenarioOrder = append(scenarioOrder, row.Scenario)
 			}
+			u := unreached[row.Scenario]
+			u.runs = append(u.runs, r.Base)
+			for _, sym := range tradedAmong(r, v.Unshocked) {
+				if !slices.Contains(u.syms, sym) {
+					u.syms = append(u.syms, sym)
+				}
+			}
+			unreached[row.Scenario] = u
 		}
 		legKey := r.Base + LongLegSuffix
 		if r.Scenario != "" {
@@ -195,13 +194,14 @@ func StressTable(o *Outcome) *Stress {
 	for _, sc := range scenarioOrder {
 		u := unreached[sc]
 		slices.Sort(u.syms)
+		const left = "stress_summary.csv leaves it out of expected_pnl_vs_baseline and worst_scenario"
 		if len(u.runs) == 1 {
-			st.Notes = append(st.Notes, fmt.Sprintf("scenario %s shocked none of the instruments run %s trades (%s): its row is what the run does without it, not a measure of the scenario",
-				sc, u.runs[0], strings.Join(u.syms, ", ")))
+			st.Notes = append(st.Notes, fmt.Sprintf("scenario %s shocked none of the instruments run %s trades (%s not replayed): its row is what the run does without it, not a measure of the scenario; %s",
+				sc, u.runs[0], strings.Join(u.syms, ", "), left))
 			continue
 		}
-		st.Notes = append(st.Notes, fmt.Sprintf("scenario %s shocked none of the instruments %d runs (%s) trade (%s): their rows are what the runs do without it, not a measure of the scenario",
-			sc, len(u.runs), firstN(u.runs, 3), strings.Join(u.syms, ", ")))
+		st.Notes = append(st.Notes, fmt.Sprintf("scenario %s shocked none of the instruments %d runs (%s) trade (%s not replayed): their rows are what the runs do without it, not a measure of the scenario; %s",
+			sc, len(u.runs), firstN(u.runs, 3), strings.Join(u.syms, ", "), left))
 	}
 	// Probability-weighted expected PnL per run.
 	idx := map[string]int{}
@@ -230,19 +230,6 @@ func StressTable(o *Outcome) *Stress {
 			e.ProbabilityTotal += row.Probability
 			e.Scenarios++
 		}
-	}
-	for _, e := range st.Expected {
-		if e.LeftOut == 0 {
-			continue
-		}
-		var names []string
-		for _, row := range st.Rows {
-			if row.Run == e.Run && row.Unknown() {
-				names = append(names, row.Scenario)
-			}
-		}
-		st.Notes = append(st.Notes, fmt.Sprintf("run %s: stress_summary.csv leaves out %s (%s): unknown, not replayed on any instrument the run trades, so not a 0 in expected_pnl_vs_baseline nor a worst_scenario",
-			e.Run, plural(e.LeftOut, "scenario"), firstN(names, 3)))
 	}
 	return st
 }

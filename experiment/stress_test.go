@@ -841,10 +841,10 @@ func TestStressRowOfARunTheScenarioDidNotReach(t *testing.T) {
 		bbbRuns                []string
 	}{
 		{"one run", hold("only-bbb", "BBB") + hold("only-aaa", "AAA"),
-			"scenario crash again shocked none of the instruments run only-bbb trades (BBB): its row is what the run does without it, not a measure of the scenario",
+			"scenario crash again shocked none of the instruments run only-bbb trades (BBB not replayed): its row is what the run does without it, not a measure of the scenario; stress_summary.csv leaves it out of expected_pnl_vs_baseline and worst_scenario",
 			[]string{"only-bbb"}},
 		{"two runs", hold("only-bbb", "BBB") + hold("only-aaa", "AAA") + hold("bbb-again", "BBB"),
-			"scenario crash again shocked none of the instruments 2 runs (only-bbb, bbb-again) trade (BBB): their rows are what the runs do without it, not a measure of the scenario",
+			"scenario crash again shocked none of the instruments 2 runs (only-bbb, bbb-again) trade (BBB not replayed): their rows are what the runs do without it, not a measure of the scenario; stress_summary.csv leaves it out of expected_pnl_vs_baseline and worst_scenario",
 			[]string{"only-bbb", "bbb-again"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
