@@ -35,7 +35,8 @@ const (
 // has f[e−1]/f[e] = 1 − D/Close[e−1], so D = Close[e−1] × (1 −
 // f[e−1]/f[e]). A split given in splits (Time → ratio, new shares per
 // old; for a close that is not split-adjusted) steps the factor by its
-// ratio on its bar, which is divided out. Steps under DividendMinYield of
+// ratio on its bar, which is divided out, and a dividend on that bar is
+// per share after the split, as the engine pays it. Steps under DividendMinYield of
 // the close are dropped (rounding); a backward step beyond it, or one of
 // DividendMaxYield or more, is a *RowError naming the file, the row and
 // the factors. A series without adj_close (NoAdjClose), or whose adj_close is
@@ -53,7 +54,8 @@ func (s *Series) InferDividends(splits map[int64]float64) ([]CashDividend, error
 			continue
 		}
 		f0, f1 := s.AdjClose[k-1]/c0, s.AdjClose[k]/c1
-		if r, ok := splits[s.Time[k]]; ok {
+		r, split := splits[s.Time[k]]
+		if split {
 			f0 *= r
 		}
 		y := 1 - f0/f1
@@ -75,7 +77,13 @@ func (s *Series) InferDividends(splits map[int64]float64) ([]CashDividend, error
 			return nil, &RowError{File: s.Source, Row: row, Msg: fmt.Sprintf("%s adj_close/close goes from %.6g to %.6g, read as a dividend: %s",
 				FormatStamp(s.Time[k]), s.AdjClose[k-1]/c0, s.AdjClose[k]/c1, what)}
 		}
-		out = append(out, CashDividend{Time: s.Time[k], Amount: c0 * y})
+		// c0 × y is per share of c0, an old share on a split's bar: the
+		// engine pays per share after the split (engine.Dividend).
+		d := c0 * y
+		if split {
+			d /= r
+		}
+		out = append(out, CashDividend{Time: s.Time[k], Amount: d})
 	}
 	return out, nil
 }

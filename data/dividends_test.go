@@ -98,6 +98,27 @@ func TestInferDividends(t *testing.T) {
 			t.Errorf("error %v, want a RowError on x.csv row 6 naming [[splits]]", err)
 		}
 	})
+	t.Run("split on the ex-date", func(t *testing.T) {
+		// A 2-for-1 split and a dividend of 1.00 an old share on the same
+		// bar 5 (the closes before it doubled; backAdjusted scales by
+		// 1 − 1.00/close[4], close[4] the old 204.4). The engine pays a
+		// dividend on the position after the day's split (engine.Dividend:
+		// Amount is per share after it): 100 old shares are 200 new ones
+		// and receive 100 × 1.00 = 100, so the amount is 1.00 / 2 = 0.50
+		// a new share (it was read as 1.00, paying 200 × 1.00 = 200).
+		raw := append([]float64(nil), close...)
+		for k := 0; k < 5; k++ {
+			raw[k] *= 2
+		}
+		adj := backAdjusted(raw, map[int]float64{5: 1.0}, map[int]float64{5: 2})
+		got, err := divSeries(raw, adj).InferDividends(map[int64]float64{5 * NanosPerDay: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].Time != 5*NanosPerDay || math.Abs(got[0].Amount-0.5) > 1e-12 {
+			t.Errorf("got %+v, want one dividend of 0.50 a new share at bar 5", got)
+		}
+	})
 	t.Run("no adj_close", func(t *testing.T) {
 		for _, s := range []*Series{divSeries(close, close), {NoAdjClose: true, Close: close, AdjClose: close}} {
 			if got, err := s.InferDividends(nil); got != nil || err != nil {
