@@ -371,7 +371,9 @@ func (b *broker) book(i int, k CostKind, amount float64) {
 // commission is what a fill of qty at price pays: the instrument's
 // FeeModel, or Config.Commission bps of the notional. For the built-in
 // Commission it is the fill's part of order o's fee, after what o has
-// filled so far (Commission.part; nil: a fresh order).
+// filled so far on qty's side (Commission.part; nil: a fresh order; a
+// target re-sized or an order replaced into the other side is a new
+// order from its first part on that side).
 func (b *broker) commission(i int, qty, price float64, maker bool, o *Order) float64 {
 	m := b.fee[i]
 	if m == nil {
@@ -379,10 +381,10 @@ func (b *broker) commission(i int, qty, price float64, maker bool, o *Order) flo
 	}
 	if c, ok := m.(*Commission); ok {
 		// The built-in, called directly.
-		if o == nil {
-			return c.part(qty, price, maker, 0, 0)
+		if o == nil || o.units == 0 || (o.units > 0) != (qty > 0) {
+			return c.part(qty, price, maker, 0, 0) // a fresh order, or its side turned
 		}
-		return c.part(qty, price, maker, o.units, o.notional)
+		return c.part(qty, price, maker, math.Abs(o.units), o.notional)
 	}
 	return m.Fee(Trade{Instrument: i, Time: b.now, Qty: qty, Price: price, Maker: maker})
 }
@@ -579,7 +581,10 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 	qty = b.pf.apply(i, qty, price, com)
 	if qty != 0 {
 		o.partly = true
-		o.units += math.Abs(qty)
+		if (o.units > 0) != (qty > 0) {
+			o.units, o.notional = 0, 0 // its side turned: a new order for the commission
+		}
+		o.units += qty
 		o.notional += math.Abs(qty * price)
 	}
 	if b.vol[i] != nil {

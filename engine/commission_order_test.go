@@ -167,3 +167,54 @@ func TestCommissionMaximumValidated(t *testing.T) {
 		}
 	}
 }
+
+// An order whose side turns is a new order for the commission: a broker
+// cannot turn a buy into a sell, so its minimum is paid again by the
+// first part on the new side, and the cap is on the new side's value
+// alone. Per share 0.005, minimum 1; partsPanel's cap fills at most 100
+// a bar.
+func TestCommissionMinimumAgainWhenTheSideTurns(t *testing.T) {
+	fee := Commission{PerShare: 0.005, Minimum: 1}
+	var id OrderID
+	for _, tc := range []struct {
+		name  string
+		opens [3]float64
+		strat func(ctx *Context, s *Slice) error
+		qty   [2]float64 // each fill's quantity
+	}{
+		// A target of 3,000 re-sized each bar: 100 bought at 10 (the
+		// cap), then at 40 the target is 75 units: 25 sold. The buy pays
+		// max(1, 0.50) = 1, the sell max(1, 25 × 0.005 = 0.125) = 1 (it
+		// paid f(125 units) − f(100) = 1 − 1 = 0 as the buy's part).
+		{"target re-sized", [3]float64{10, 40, 40},
+			at(0, Order{Instrument: 0, Kind: Market, Sizing: TargetValue, Amount: 3000}), [2]float64{100, -25}},
+		// A buy of 300, 100 filled at 10, replaced by a sell of 50: the
+		// buy pays 1, the sell max(1, 0.25) = 1.
+		{"replaced by a sell", [3]float64{10, 10, 10}, func(ctx *Context, s *Slice) error {
+			switch s.Step {
+			case 0:
+				var err error
+				id, err = ctx.Submit(Order{Instrument: 0, Kind: Market, Amount: 300})
+				return err
+			case 1:
+				if !ctx.Replace(id, -50, 0, 0) {
+					t.Error("Replace refused")
+				}
+			}
+			return nil
+		}, [2]float64{100, -50}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Equity: Terms{Commission: fee, Slippage: Slippage{MaxParticipation: 0.5}}}
+			res := one(t, partsPanel(t, tc.opens), cfg, tc.strat)
+			if len(res.Fills) != 2 {
+				t.Fatalf("%d fills, want 2: %+v", len(res.Fills), res.Fills)
+			}
+			for k, f := range res.Fills {
+				if f.Qty != tc.qty[k] || math.Abs(f.Commission-1) > 1e-12 {
+					t.Errorf("fill %d: %g paying %.17g, want %g paying 1", k+1, f.Qty, f.Commission, tc.qty[k])
+				}
+			}
+		})
+	}
+}

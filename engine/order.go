@@ -153,9 +153,10 @@ type Order struct {
 	trigAt    int64   // StopLimit: the time of the bar it triggered on, when triggered (Result.Pending's Reach)
 	held      bool    // the fill-volume cap held some of it back (Result.Pending)
 	heldAt    int64   // the time of the bar it last held some back on, when held
-	// units and notional are what its fills have traded so far, Σ |qty|
-	// and Σ |qty × price|: the built-in Commission's minimum and cap are
-	// an order's, paid across its parts (Commission.part).
+	// units and notional are what its fills have traded so far on the
+	// side of the last, Σ qty (signed) and Σ |qty × price|: the built-in
+	// Commission's minimum and cap are an order's, paid across its parts
+	// (Commission.part); a fill on the other side starts them again.
 	units, notional float64
 }
 
