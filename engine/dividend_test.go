@@ -162,3 +162,27 @@ func TestDividendsValidated(t *testing.T) {
 		})
 	}
 }
+
+// A step at 1970-01-01 (Unix time 0) is a step like any other: a
+// position held from it into the next step's ex-date is paid. 100 bought
+// at the 1969-12-31 close (100), held through the 1970-01-01 step into
+// the 1970-01-02 ex-date of 0.50: 100 × 0.50 = 50 received (the previous
+// step's time, 0, was taken for "no previous step" and nothing paid).
+func TestDividendAfterAStepAtTheEpoch(t *testing.T) {
+	a := series(t, "A", data.Equity, []row{
+		{"1969-12-31", 100, 100, 100, 100, 1e9},
+		{"1970-01-01", 100, 100, 100, 100, 1e9},
+		{"1970-01-02", 99.5, 99.5, 99.5, 99.5, 1e9},
+		{"1970-01-03", 99.5, 99.5, 99.5, 99.5, 1e9},
+	})
+	ex, _ := data.ParseDay("1970-01-02")
+	cfg := Config{Cash: 10000, Dividends: map[string][]Dividend{"A": {{Time: ex, Amount: 0.5}}}}
+	res := one(t, panel(a), cfg, at(0, Order{Instrument: 0, Kind: MarketOnClose, Amount: 100}))
+	if got := res.Costs.Dividend; got != -50 {
+		t.Errorf("Costs.Dividend = %g, want -50", got)
+	}
+	// Cash 10,000 − 10,000 + 50.
+	if got := res.Portfolio.Cash; math.Abs(got-50) > 1e-9 {
+		t.Errorf("cash %.9f, want 50", got)
+	}
+}

@@ -564,7 +564,9 @@ func (b *broker) recall(k int) {
 // payDividends pays the dividends with an ex-date in (previous step, now]
 // on the positions held going into the step, before its fills: cash +=
 // qty × amount (a short pays), booked as CostDividend. Those dated at or
-// before the run's first step are already in its prices: none is paid.
+// before the run's first step are already in its prices: none is paid
+// (no position is held going into it; b.prev is no test of a first
+// step, as a step at 1970-01-01 has time 0).
 func (b *broker) payDividends() {
 	if b.divs == nil {
 		return
@@ -574,7 +576,7 @@ func (b *broker) payDividends() {
 			d := ds[b.divAt[i]]
 			b.divAt[i]++
 			q := b.pf.Qty[i]
-			if b.prev == 0 || d.Time <= b.prev || q == 0 {
+			if q == 0 {
 				continue
 			}
 			pay := -q * d.Amount
