@@ -1,11 +1,13 @@
 package experiment
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -202,5 +204,74 @@ symbols = ["MSFT"]
 	}
 	if got := notesWith(t, f, "MSFT"); len(got) != 1 || !strings.Contains(got[0], "auto-adjusted") {
 		t.Errorf("notes %q, want one on MSFT's adj_close being its close", got)
+	}
+}
+
+// Monte Carlo paths on raw prices pay the dividends of the source dates
+// they draw. A's raw close falls 1 % on every fifth date (an ex-date of
+// 1 % of the close before) and is flat otherwise, its adj_close flat: the
+// total return is 0 on every bar. A path carries the raw returns, so a
+// path drawing an ex-date falls by 1 %; held A is paid 1 % of the path's
+// close before, and every path ends where it began: 10,000 (no costs).
+// The dividends were paid on the history's dates alone, before every
+// path: a path that drew k ex-dates ended at 10,000 × 0.99^k.
+func TestMonteCarloPathsPayTheDrawnDividends(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,adj_close,volume\n")
+	c := 100.0
+	for k := range 80 {
+		if k > 0 && k%5 == 0 {
+			c *= 0.99
+		}
+		day := data.FormatDay(data.Day(2024, 1, 1) + int64(k)*data.NanosPerDay)
+		fmt.Fprintf(&b, "%s,%.10g,%.10g,%.10g,%.10g,50,1000000\n", day, c, c, c, c)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeText(t, filepath.Join(dir, "data", "A.csv"), b.String())
+	text := `name = "mc dividends"
+cash = 10000.0
+commission_bps = 0.0
+prices = "raw"
+dividends_from = "adj_close"
+[data]
+dir = "data"
+classes = { A = "equity" }
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["A"]
+[montecarlo]
+paths = 4
+days = 40
+mean_block = 5
+`
+	path := filepath.Join(dir, "x.toml")
+	writeText(t, path, text)
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	final := make([]float64, 4)
+	o, err := Run(context.Background(), f, Options{Out: t.TempDir(), Workers: 1, Keep: true, onPath: func(_, p int, eq []float64) {
+		mu.Lock()
+		defer mu.Unlock()
+		final[p] = eq[len(eq)-1]
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq := o.Runs[0].Result.Curve.Equity
+	if e := eq[len(eq)-1]; math.Abs(e-10000) > 1e-6 {
+		t.Fatalf("historical run ends at %.9f, want 10000", e)
+	}
+	for p, e := range final {
+		if math.Abs(e-10000) > 1e-6 {
+			t.Errorf("path %d ends at %.9f, want 10000", p, e)
+		}
 	}
 }

@@ -249,9 +249,10 @@ func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, run
 	curves := make([]*engine.Curve, len(runs))
 	// The path's funding events, the same for every run on it.
 	syms := pathFunding(withEnv(m.Base, panel, p.Env).Symbols, mc, p)
+	divs := pathDividends(m.Base.Dividends, mc, p)
 	for i, r := range runs {
 		cfg := withEnv(m.Base, panel, p.Env)
-		cfg.Symbols = syms
+		cfg.Symbols, cfg.Dividends = syms, divs
 		cfg.Seed = engine.SeedFor(f.Seed, fmt.Sprintf("mc-%d-%s", p.Index, r.Key))
 		cfg.Start, cfg.StartSet = start, warm != nil // after the warm-up, at 1970-01-01 too
 		cfg.Reuse = m.lend()
@@ -319,6 +320,54 @@ func pathFunding(syms map[string]engine.Terms, mc *scenarios.MonteCarlo, p *scen
 	}
 	if out == nil {
 		return syms
+	}
+	return out
+}
+
+// pathDividends gives the cash dividends (raw prices, Config.Dividends)
+// their events on path p, as the returns travel: path date j, whose bar
+// of an instrument carries the return of its bar on the source date it
+// draws (Draws[j]), pays the dividends of that source bar (dated after
+// the instrument's bar before it, up to it) at the same yield: amount /
+// the source's close before × the path's close before. The source's
+// dividends are on the history's dates, before every path: read at the
+// path's dates, no path paid any, while the bootstrap's raw returns carry
+// their ex-date falls. nil when divs is.
+func pathDividends(divs map[string][]engine.Dividend, mc *scenarios.MonteCarlo, p *scenarios.Path) map[string][]engine.Dividend {
+	if len(divs) == 0 {
+		return nil
+	}
+	src := mc.Source()
+	out := make(map[string][]engine.Dividend, len(divs))
+	for i := range p.Panel.Series {
+		ps := &p.Panel.Series[i]
+		ds := divs[ps.Symbol]
+		k0 := src.Index(ps.Symbol)
+		if len(ds) == 0 || k0 < 0 {
+			continue
+		}
+		ss := &src.Series[k0]
+		var got []engine.Dividend
+		for j, u := range p.Draws {
+			t := mc.SourceTime(u)
+			k, ok := slices.BinarySearch(ss.Time, t)
+			if !ok || k == 0 {
+				continue // no bar of the instrument on that date, or no return
+			}
+			b, ok := slices.BinarySearch(ps.Time, mc.PathTime(j))
+			if !ok || b == 0 {
+				continue // the path's first bar: nothing is held going into it
+			}
+			lo := sort.Search(len(ds), func(x int) bool { return ds[x].Time > ss.Time[k-1] })
+			for x := lo; x < len(ds) && ds[x].Time <= t; x++ {
+				if a := ds[x].Amount / ss.Close[k-1] * ps.Close[b-1]; a > 0 && !math.IsInf(a, 0) {
+					got = append(got, engine.Dividend{Time: ps.Time[b], Amount: a})
+				}
+			}
+		}
+		if got != nil {
+			out[ps.Symbol] = got
+		}
 	}
 	return out
 }
