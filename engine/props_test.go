@@ -481,7 +481,17 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 		t int64
 	}
 	used := map[barKey]float64{}
-	traded := map[OrderID][2]float64{} // an order's fills so far: Σ |qty|, Σ |qty × price|
+	// An order's fills so far on the side of its last: Σ qty (signed),
+	// Σ |qty × price|; a fill on the other side starts a new order for
+	// the commission (TestCommissionMinimumAgainWhenTheSideTurns).
+	traded := map[OrderID][2]float64{}
+	tradedSide := func(id OrderID, qty float64) [2]float64 {
+		tr := traded[id]
+		if tr[0] != 0 && (tr[0] > 0) != (qty > 0) {
+			return [2]float64{}
+		}
+		return tr
+	}
 	var sumCom, sumFee, sumSlip float64
 	for k, f := range res.Fills {
 		if k > 0 && f.Time < res.Fills[k-1].Time {
@@ -595,10 +605,11 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 				// max(Minimum, base of all of them), each the growth of
 				// it (what the order had traded before in traded).
 				of := func(u, nn float64) float64 { return max(c.Minimum, c.PerShare*u+float64(c.Bps)/1e4*nn) }
-				tr := traded[f.Order]
-				want = of(tr[0]+math.Abs(f.Qty), tr[1]+n) + float64(c.Taker)/1e4*n
-				if tr[0] > 0 {
-					want -= of(tr[0], tr[1])
+				tr := tradedSide(f.Order, f.Qty)
+				u := math.Abs(tr[0])
+				want = of(u+math.Abs(f.Qty), tr[1]+n) + float64(c.Taker)/1e4*n
+				if u > 0 {
+					want -= of(u, tr[1])
 				}
 				if f.Kind == Limit {
 					want += float64(c.Maker-c.Taker) / 1e4 * n
@@ -614,8 +625,8 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 			}
 		}
 		if f.Kind != Liquidation && f.Kind != Recall { // forced fills are orders of their own, of id 0
-			tr := traded[f.Order]
-			traded[f.Order] = [2]float64{tr[0] + math.Abs(f.Qty), tr[1] + math.Abs(f.Qty*f.Price)}
+			tr := tradedSide(f.Order, f.Qty)
+			traded[f.Order] = [2]float64{tr[0] + f.Qty, tr[1] + math.Abs(f.Qty*f.Price)}
 		}
 		// The slippage of a fill at the open (market orders, recalls)
 		// or the close (market-on-close): fixed bps, half the spread,
