@@ -117,7 +117,12 @@ func (b *broker) reach(o *Order, buy bool, O, H, L, C float64) (hit, bool) {
 		if o.triggered {
 			return hit{pos: 0, ref: O, limit: nan}, true
 		}
-		return trail(o, &pts, buy)
+		e0 := o.extreme
+		h, ok := trail(o, &pts, buy)
+		if o.extreme != e0 { // moved (or set, from NaN) on this bar's path
+			o.extRow = b.cursor[o.Instrument]
+		}
+		return h, ok
 	}
 	return hit{}, false
 }

@@ -148,6 +148,7 @@ type Order struct {
 	triggered bool    // a stop that has triggered (StopLimit: now a limit)
 	trigBuy   bool    // the side it triggered on (a target's side follows the position, which may turn)
 	extreme   float64 // TrailingStop: best price seen since submission
+	extRow    int     // TrailingStop: the row of its instrument's bar on whose path extreme last moved; −1 none (Result.Pending's Reach)
 	done      bool    // filled, cancelled or expired: leaves the pending list
 	partly    bool    // some of it filled (Result.Pending)
 	trigAt    int64   // StopLimit: the time of the bar it triggered on, when triggered (Result.Pending's Reach)

@@ -342,6 +342,7 @@ func (b *broker) submit(o Order) (OrderID, error) {
 	}
 	if o.Kind == TrailingStop {
 		o.extreme = b.price[o.Instrument] // NaN before the first bar: set at the next open
+		o.extRow = -1
 	}
 	if o.Sizing != Quantity && !o.Kind.resting() {
 		for j := range b.pending {

@@ -266,7 +266,7 @@ func (b *broker) reachAfter(o *Order, buy bool) float64 {
 	first := sort.Search(len(s.Time), func(k int) bool { return s.Time[k] > from && s.Time[k] >= o.notBefore })
 	end := min(b.cursor[o.Instrument], len(s.Time)-1)
 	if o.Kind == TrailingStop {
-		return trailReach(s, first, end, o.extreme, low)
+		return trailReach(s, first, end, o.extreme, o.extRow, low)
 	}
 	for k := first; k <= end; k++ {
 		if low && !(s.Low[k] >= r) {
@@ -279,33 +279,30 @@ func (b *broker) reachAfter(o *Order, buy bool) float64 {
 }
 
 // trailReach is the reach of a trailing stop whose extreme ended at E
-// (a sell's peak when low, a buy's trough) over the bars first to end of
+// (a sell's peak when low, a buy's trough), last moved on the path of
+// bar row (−1: never since its placement), over the bars first to end of
 // series s: the lowest point (low) or the highest of their paths after
-// the first point that reached E, where the extreme took the value that
-// sets its level at the end, PendingOrder.Level; the points before were
-// held to a level not yet there (a sell's lower). When no point reached
-// E, E was the extreme at its placement: every point counts (when one
-// only equals it, the count starts after that point: the points before,
-// held to the same level, are left out). NaN when E is (no price seen)
-// or no point follows.
-func trailReach(s *data.Series, first, end int, E float64, low bool) float64 {
+// the point of bar row that took E, which sets its level at the end,
+// PendingOrder.Level; the points before were held to a level not yet
+// there (a sell's lower). When the extreme never moved over those bars
+// (it is the one it was placed at, or it moved before them), every point
+// counts, one that only equals E too (it did not move it). NaN when E is
+// (no price seen) or no point follows.
+func trailReach(s *data.Series, first, end int, E float64, row int, low bool) float64 {
 	if E != E {
 		return math.NaN()
 	}
-	// The extreme only moves further (a peak up): the first point at E or
-	// beyond it is where it took E.
-	at, ak := -1, 0
-	for k := first; k <= end && at < 0; k++ {
-		pts := path(s.Open[k], s.High[k], s.Low[k], s.Close[k])
-		for m, p := range pts {
+	ak, at := first, -1 // count from point at + 1 of bar ak on
+	if row >= first && row <= end {
+		// The extreme only moves further (a peak up): the first point of
+		// the bar at E or beyond it is where it took E.
+		ak = row
+		for m, p := range path(s.Open[row], s.High[row], s.Low[row], s.Close[row]) {
 			if low && p >= E || !low && p <= E {
-				at, ak = m, k
+				at = m
 				break
 			}
 		}
-	}
-	if at < 0 {
-		at, ak = -1, first // never reached: from the placement on
 	}
 	r := math.NaN()
 	for k := ak; k <= end; k++ {

@@ -375,3 +375,34 @@ func TestPendingTrailingStopReach(t *testing.T) {
 		})
 	}
 }
+
+// A trailing stop whose extreme never moved counts every point after its
+// placement, a later point that only equals the extreme too: a sell
+// trailing 10 under 100 (the close it is placed at), level 90. 01-02 is a
+// down bar, 95 96 92 93; 01-03 an up bar, 93 93 100 99: its 100 equals
+// the peak, which stays 100 (only a higher point moves it). The level
+// stayed 90 from the placement on: Reach is the lowest point after it,
+// 92 (01-02's low). It was counted from after the 100, 99.
+func TestPendingTrailingStopReachExtremeOnlyEqualled(t *testing.T) {
+	p := panel(series(t, "AAA", data.Equity, []row{
+		{"2024-01-01", 100, 100, 100, 100, 1e6},
+		{"2024-01-02", 95, 96, 92, 93, 1e6},
+		{"2024-01-03", 93, 100, 93, 99, 1e6},
+	}))
+	res, err := Run(p, nil, script(func(ctx *Context, s *Slice) error {
+		if s.Step == 0 {
+			_, err := ctx.Submit(Order{Instrument: 0, Kind: TrailingStop, Amount: -1, Trail: 10})
+			return err
+		}
+		return nil
+	}), Config{Cash: 1e5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Fills) != 0 || len(res.Pending) != 1 {
+		t.Fatalf("fills %+v, pending %+v: want the stop pending", res.Fills, res.Pending)
+	}
+	if g := res.Pending[0]; g.Why != PendingNotReached || g.Level != 90 || g.Reach != 92 {
+		t.Errorf("pending %+v, want not reached, level 90, reach 92", g)
+	}
+}
