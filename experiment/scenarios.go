@@ -30,8 +30,8 @@ type View struct {
 	Unshocked []string
 	// Shocked lists, sorted, the instruments the scenario changed: their
 	// bars differ from the data as loaded, or its environment sets a
-	// liquidity, funding or borrow window or a recall on them (nil for
-	// the baseline).
+	// recall on them, or a liquidity, funding or borrow window that
+	// changes a cost they can pay (shockedSymbols; nil for the baseline).
 	Shocked []string
 	// Bench is the benchmarks as the view's runs are measured against
 	// them: a benchmark that is one of the view's instruments as the
@@ -237,13 +237,67 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 			}
 		}
 		slices.Sort(unshocked)
-		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked, Shocked: shockedSymbols(m.Panel, p, env), Bench: shockedBench(m.Bench, p), Start: start, Drawn: drawn})
+		views = append(views, View{Scenario: s, Panel: p, Timeline: engine.NewTimeline(p), Env: env, Unshocked: unshocked, Shocked: shockedSymbols(m.Panel, p, env, m.Base), Bench: shockedBench(m.Bench, p), Start: start, Drawn: drawn})
 	}
 	notes = append(notes, f.groupNotes(m.Panel, list)...)
 	if n := benchScenarioNote(m.Bench, m.Panel, len(views) > 1); n != "" {
 		notes = append(notes, n)
 	}
 	return views, notes, nil
+}
+
+// envEffect is what a scenario's environment sets on one instrument and
+// whether it acts under the experiment's terms (envEffectOn).
+type envEffect struct {
+	// fund, borrow and liq: a funding, borrow or liquidity (spread or
+	// slippage multiplier) window is set on it.
+	fund, borrow, liq bool
+	// perp: it pays funding (funding_rate, funding_interval_hours,
+	// funding_file or a funding model).
+	perp bool
+	// fundActs, borrowActs and liqActs: the window changes a cost it can
+	// pay: funding on a perpetual whose rates are not 0 or are set to
+	// another; borrow rates not 0 or set to another; a multiplier of a
+	// spread or slippage that is not 0.
+	fundActs, borrowActs, liqActs bool
+}
+
+// acts reports whether any of the windows changes a cost the instrument
+// can pay.
+func (e envEffect) acts() bool { return e.fundActs || e.borrowActs || e.liqActs }
+
+// envEffectOn is what env sets on instrument i of p (series s) and
+// whether it acts under the experiment's terms (base).
+func envEffectOn(env *scenarios.Env, i int, s *data.Series, base engine.Config) envEffect {
+	var e envEffect
+	var fundSet, borrowSet, slipMult, spreadMult bool
+	for t := int64(math.MinInt64); ; {
+		f, until := env.AtUntil(i, t)
+		slipMult = slipMult || f.SlippageMult != 1
+		spreadMult = spreadMult || f.SpreadMult != 1
+		e.fund = e.fund || f.FundingMult != 1 || !math.IsNaN(f.FundingSet)
+		// A rate set to 0 (or set, then multiplied by 0) leaves rates
+		// of 0 as they are.
+		fundSet = fundSet || !math.IsNaN(f.FundingSet) && f.FundingSet*f.FundingMult != 0
+		e.borrow = e.borrow || f.BorrowMult != 1 || !math.IsNaN(f.BorrowSet)
+		borrowSet = borrowSet || !math.IsNaN(f.BorrowSet) && f.BorrowSet*f.BorrowMult != 0
+		if until == math.MaxInt64 {
+			break
+		}
+		t = until
+	}
+	terms := termsOf(base, s)
+	fd := &terms.Funding
+	e.perp = terms.FundingModel != nil || fd.On()
+	fundRate := terms.FundingModel != nil || fd.Rate != 0 || slices.ContainsFunc(fd.Rates, func(r float64) bool { return r != 0 })
+	borrowRate := terms.BorrowModel != nil || terms.Borrow.Rate != 0
+	e.fundActs = e.fund && e.perp && (fundSet || fundRate)
+	e.borrowActs = e.borrow && (borrowSet || borrowRate)
+	e.liq = slipMult || spreadMult
+	sl := &terms.Slippage
+	e.liqActs = e.liq && (terms.SlippageModel != nil ||
+		slipMult && (sl.Bps != 0 || sl.RangeFrac != 0 || sl.ImpactK != 0) || spreadMult && sl.SpreadBps != 0)
+	return e
 }
 
 // idleCosts says which of a scenario's funding and borrow shocks change
@@ -257,43 +311,21 @@ func idleCosts(env *scenarios.Env, p *data.Panel, base engine.Config) []string {
 	var fundShocked, fundActs, borrowShocked, borrowActs, liqShocked, liqActs bool
 	var perps int
 	for i := range p.Series {
-		var fund, fundSet, borrow, borrowSet, slipMult, spreadMult bool
-		for t := int64(math.MinInt64); ; {
-			f, until := env.AtUntil(i, t)
-			slipMult = slipMult || f.SlippageMult != 1
-			spreadMult = spreadMult || f.SpreadMult != 1
-			fund = fund || f.FundingMult != 1 || !math.IsNaN(f.FundingSet)
-			// A rate set to 0 (or set, then multiplied by 0) leaves rates
-			// of 0 as they are.
-			fundSet = fundSet || !math.IsNaN(f.FundingSet) && f.FundingSet*f.FundingMult != 0
-			borrow = borrow || f.BorrowMult != 1 || !math.IsNaN(f.BorrowSet)
-			borrowSet = borrowSet || !math.IsNaN(f.BorrowSet) && f.BorrowSet*f.BorrowMult != 0
-			if until == math.MaxInt64 {
-				break
-			}
-			t = until
-		}
-		terms := termsOf(base, &p.Series[i])
-		fd := &terms.Funding
-		perp := terms.FundingModel != nil || fd.On()
-		fundRate := terms.FundingModel != nil || fd.Rate != 0 || slices.ContainsFunc(fd.Rates, func(r float64) bool { return r != 0 })
-		borrowRate := terms.BorrowModel != nil || terms.Borrow.Rate != 0
-		if fund {
+		e := envEffectOn(env, i, &p.Series[i], base)
+		if e.fund {
 			fundShocked = true
-			if perp {
+			if e.perp {
 				perps++
 			}
-			fundActs = fundActs || perp && (fundSet || fundRate)
+			fundActs = fundActs || e.fundActs
 		}
-		if borrow {
+		if e.borrow {
 			borrowShocked = true
-			borrowActs = borrowActs || borrowSet || borrowRate
+			borrowActs = borrowActs || e.borrowActs
 		}
-		if slipMult || spreadMult {
+		if e.liq {
 			liqShocked = true
-			sl := &terms.Slippage
-			liqActs = liqActs || terms.SlippageModel != nil ||
-				slipMult && (sl.Bps != 0 || sl.RangeFrac != 0 || sl.ImpactK != 0) || spreadMult && sl.SpreadBps != 0
+			liqActs = liqActs || e.liqActs
 		}
 	}
 	var notes []string
@@ -369,14 +401,18 @@ func touched(base, view *data.Panel) bool {
 // shockedSymbols lists, sorted, the instruments of base that view (a
 // scenario's shocked copy of it) changes: a series whose bars are not
 // base's (another length or another value in time, open, high, low,
-// close or volume), or one env sets a window or a recall on. A series
-// the scenario left alone shares base's arrays (touched); one copied
-// with the same values counts as unchanged.
-func shockedSymbols(base, view *data.Panel, env *scenarios.Env) []string {
+// close or volume), one env sets a recall on, or one env sets a window
+// on that changes a cost it can pay under the experiment's terms (cfg;
+// envEffectOn): a funding window on an instrument that pays no funding,
+// or a spread multiplier of a spread of 0, changes nothing, as the
+// run's notes say (idleCosts). A series the scenario left alone shares
+// base's arrays (touched); one copied with the same values counts as
+// unchanged.
+func shockedSymbols(base, view *data.Panel, env *scenarios.Env, cfg engine.Config) []string {
 	var out []string
 	for i := range base.Series {
 		a, b := &base.Series[i], &view.Series[i]
-		if env.ShocksInstrument(i) || !sameBars(a, b) {
+		if !sameBars(a, b) || len(env.Recalls(i)) > 0 || env.ShocksInstrument(i) && envEffectOn(env, i, a, cfg).acts() {
 			out = append(out, a.Symbol)
 		}
 	}

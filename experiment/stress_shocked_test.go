@@ -215,7 +215,8 @@ func shockedDB(ctx context.Context, path string) ([]string, error) {
 }
 
 // A scenario that changes no price but an instrument's trading
-// environment (here a liquidity window on BBB) shocks that instrument,
+// environment (here a liquidity window on BBB, on a spread of 10 bps)
+// shocks that instrument,
 // and a historical replay shocks only the members its source has bars
 // for in its window. By hand, on AAA (bars from 2022-10-01, through the
 // replay's window 2022-11-06…15) and BBB (bars from 2022-12-01 only):
@@ -230,7 +231,11 @@ func TestStressInstrumentsShockedByKind(t *testing.T) {
 	hold := func(name string, syms ...string) string {
 		return "[[strategy]]\nname = \"" + name + "\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"" + strings.Join(syms, `", "`) + "\"]\n"
 	}
-	text := replayExperiment("crash again") + `[[scenario]]
+	// A spread to multiply: without one, thin-b changes nothing
+	// (TestStressIdleEnvironmentShocksNotCounted).
+	text := replayExperiment("crash again") + `[costs.crypto]
+spread_bps = 10.0
+[[scenario]]
 name = "thin-b"
 [[scenario.shock]]
 type = "liquidity"
