@@ -70,7 +70,8 @@ func Describe(sh Shock) string {
 // even at its zero value, where 0 is what the file says, not a default:
 // a move, k or rho of 0, the day offset 0 (a shock on the start day, when
 // neither a date nor random places it), a date or until given as
-// 1970-01-01 (0 ns; When.DateSet, Window.UntilSet), a rate set to 0, a volume_mult of
+// 1970-01-01 (0 ns; When.DateSet, Window.UntilSet), a transplant's from
+// and to (always given; 0 is 1970-01-01), a rate set to 0, a volume_mult of
 // 0 (volume gone; NaN, unchanged, is not shown) and gap = false (the move
 // during the bar, where true is the default).
 func shownAtZero(v reflect.Value, name string) bool {
@@ -86,6 +87,10 @@ func shownAtZero(v reflect.Value, name string) bool {
 	case "Until":
 		w, ok := v.Interface().(Window)
 		return ok && w.HasUntil()
+	case "From", "To":
+		// A transplant's window: both required, 0 is 1970-01-01.
+		_, ok := v.Interface().(Transplant)
+		return ok
 	case "Rate":
 		set := v.FieldByName("SetRate")
 		return set.IsValid() && set.Bool()

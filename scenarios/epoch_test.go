@@ -31,6 +31,12 @@ day = 2`)
 	for k, w := range []float64{100, 100, 80, 88, 88, 88} {
 		near(t, "close", out.Series[0].Close[k], w, 1e-12)
 	}
+	// Describe (the manifest's and `scenarios show`'s text) says the
+	// window's first date: from = 1970-01-01 is 0 ns, and was left out
+	// as a zero field ("transplant symbols=[BTC] day=2 to=1970-01-03").
+	if got, want := Describe(s.Shocks[0]), "from=1970-01-01 to=1970-01-03"; !strings.Contains(got, want) {
+		t.Errorf("Describe = %q, want %q", got, want)
+	}
 	for _, tc := range []struct{ name, keys, want string }{
 		{"from left out", "to = 1970-01-03", "shock[0].from: required"},
 		{"to left out", "from = 1970-01-01", "shock[0].to: required"},
