@@ -191,6 +191,10 @@ type decoder struct {
 	// table: the rows come from a one-table source, already sorted in SQL
 	// (text times are sorted after parsing instead of being reversed).
 	table bool
+	// intraday: the symbol's whole rows are intraday bars, of which only
+	// those near a window were read (sourceReader.whole): a lone bar, or
+	// bars a day or more apart across gaps, are not daily for that.
+	intraday bool
 	// msgPrefix starts every error message ("symbol NVDA: ").
 	msgPrefix string
 	// fileAt, when set, names the file of a source row (multi-file tables).

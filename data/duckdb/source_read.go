@@ -1372,6 +1372,11 @@ func (r *sourceReader) newDecoder(sym string, col columnMap) *tableDecoder {
 
 // finish stamps, sorts, bounds and validates one symbol's bars.
 func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error) {
+	// The rows read near a window pushed into SQL are stamped as the
+	// symbol's whole are: intraday bars keep their instants, however few.
+	if iv := r.whole[sym]; iv > 0 && iv.Intraday() {
+		td.intraday = true
+	}
 	s, err := td.finish()
 	if err != nil {
 		return s, err

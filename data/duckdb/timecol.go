@@ -742,7 +742,7 @@ func (d *decoder) stampTimes() {
 		d.s.Time = make([]int64, n) // placeholder for permute
 		d.permute()
 	}
-	daily := tc.dateOnly || n < 2 || medianAbsStep(tc.inst) >= 23*int64(time.Hour) && !tc.intradayDay()
+	daily := tc.dateOnly || !d.intraday && (n < 2 || medianAbsStep(tc.inst) >= 23*int64(time.Hour) && !tc.intradayDay())
 	// The instants become the stamps in place: the column is not read
 	// again once stamped.
 	t := tc.inst[:n:n]
