@@ -234,7 +234,7 @@ func tokenAsset(s string) (string, bool) {
 		if rest == "WBTC2" {
 			return "WBTC", true
 		}
-		return rest, plainName(rest)
+		return rest, plainName(rest) && !fiatCode(rest)
 	}
 	var rest string
 	switch {
@@ -256,7 +256,19 @@ func tokenAsset(s string) (string, bool) {
 		}
 		rest = rest[k:]
 	}
-	return rest, plainName(rest)
+	return rest, plainName(rest) && !fiatCode(rest)
+}
+
+// fiatCode reports whether s names a national currency: no Aave or
+// Compound pool lends one, so a c or a before it is part of another
+// stablecoin's own name (Celo's cUSD, cEUR and cREAL, Acala's aUSD), not
+// a pool token's prefix.
+func fiatCode(s string) bool {
+	switch s {
+	case "USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "CNY", "BRL", "REAL", "KES", "COP", "GHS", "NGN", "XOF", "ZAR", "PHP":
+		return true
+	}
+	return false
 }
 
 // Stablecoins lists the US-dollar stablecoins whose lending rates can

@@ -177,6 +177,10 @@ func TestRateAssetSpellings(t *testing.T) {
 		{"USDbC", "USDBC"},               // Base's bridged USDC, not spelt .e: kept
 		{"BTC-USD", "BTC-USD"},           // a pair is no pool's asset: kept
 		{"variableDebt", "VARIABLEDEBT"}, // no asset: kept
+		{"cUSD", "CUSD"},                 // Celo Dollar, a stablecoin of its own: no pool lends USD
+		{"cEUR", "CEUR"},                 // Celo Euro
+		{"cREAL", "CREAL"},               // Celo Real
+		{"aUSD", "AUSD"},                 // Acala's stablecoin, not an Aave token of USD
 	} {
 		t.Run(tc.raw, func(t *testing.T) {
 			if got := RateAsset(tc.raw); got != tc.want {
