@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -184,5 +185,65 @@ func TestDividendAfterAStepAtTheEpoch(t *testing.T) {
 	// Cash 10,000 − 10,000 + 50.
 	if got := res.Portfolio.Cash; math.Abs(got-50) > 1e-9 {
 		t.Errorf("cash %.9f, want 50", got)
+	}
+}
+
+// On mixed calendars a dividend is paid at its instrument's own first bar
+// on or after the ex-date, where the price first falls by it, not at
+// another instrument's step before it. EQ hourly (raw, 100 on 10-08 and
+// 99 = 100 − 1.00 from its 10-09 13:30Z bar) beside CR hourly around the
+// clock; EQ goes ex a 1.00 dividend on 2025-10-09 (00:00Z). 100 EQ bought
+// at the 10-08 19:30Z open (100): cash 1,000,000 − 10,000 = 990,000.
+// From 10-09 00:00Z to 13:00Z (CR's steps) EQ is still marked at 100:
+// equity 990,000 + 100 × 100 = 1,000,000; paying the 100 there made it
+// 1,000,100 for those hours. At EQ's 13:30Z bar: cash 990,000 + 100 ×
+// 1.00 = 990,100, equity 990,100 + 100 × 99 = 1,000,000.
+func TestDividendAtItsInstrumentsOwnBar(t *testing.T) {
+	var eq data.Series
+	eq.Instrument = data.Instrument{Symbol: "EQ", Class: data.Equity, Source: "test"}
+	for _, b := range []struct {
+		at time.Time
+		px float64
+	}{
+		{utc(2025, 10, 8, 18, 30), 100}, {utc(2025, 10, 8, 19, 30), 100},
+		{utc(2025, 10, 9, 13, 30), 99}, {utc(2025, 10, 9, 14, 30), 99},
+	} {
+		eq.Time = append(eq.Time, b.at.UnixNano())
+		for _, c := range []*[]float64{&eq.Open, &eq.High, &eq.Low, &eq.Close, &eq.AdjClose} {
+			*c = append(*c, b.px)
+		}
+		eq.Volume = append(eq.Volume, 1e6)
+	}
+	if err := eq.Validate("EQ"); err != nil {
+		t.Fatal(err)
+	}
+	eq.SetInterval()
+	cr := flatAt(t, "CR", data.Crypto, 50, hourly(utc(2025, 10, 8, 18, 0), 22)...)
+	cfg := Config{Cash: 1e6, Dividends: map[string][]Dividend{"EQ": {{Time: utc(2025, 10, 9, 0, 0).UnixNano(), Amount: 1}}}}
+	res := one(t, panel(eq, cr), cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: 100}))
+	if len(res.Fills) != 1 || res.Fills[0].Time != utc(2025, 10, 8, 19, 30).UnixNano() || res.Fills[0].Price != 100 {
+		t.Fatalf("fills %+v, want 100 EQ at 100 at 10-08 19:30Z", res.Fills)
+	}
+	paid := utc(2025, 10, 9, 13, 30).UnixNano()
+	for k, tm := range res.Curve.Time {
+		wantCash := 990000.0
+		if tm >= paid {
+			wantCash = 990100
+		}
+		if tm >= res.Fills[0].Time && (math.Abs(res.Curve.Equity[k]-1e6) > 1e-6 || math.Abs(res.Curve.Cash[k]-wantCash) > 1e-6) {
+			t.Errorf("at %s: equity %.2f, cash %.2f; want 1,000,000.00 and %.2f", data.FormatTime(tm), res.Curve.Equity[k], res.Curve.Cash[k], wantCash)
+		}
+	}
+	var n int
+	for _, e := range res.Ledger {
+		if e.Kind == CostDividend {
+			n++
+			if e.Time != paid || e.Amount != -100 || e.Instrument != 0 {
+				t.Errorf("dividend entry %+v, want −100 for EQ at 10-09 13:30Z", e)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d dividend entries, want 1", n)
 	}
 }

@@ -9,9 +9,10 @@
 //     step are applied (raw prices only, Config.Splits);
 //  2. holding costs accrue for the calendar days since the previous step
 //     (short borrow, interest on cash and on borrowed cash, ACT/360);
-//     then the dividends with an ex-date since the previous step are paid
-//     on the positions held going in (Config.Dividends), after the
-//     interest, which the balance before them earned;
+//     then the instruments with a bar at t are paid the dividends with
+//     an ex-date since their previous bar on the positions held going in
+//     (Config.Dividends), after the interest, which the balance before
+//     them earned;
 //  3. shorts whose borrow was recalled are covered at the open; market
 //     orders submitted before t fill at the open of the instrument's bar
 //     at t; then resting orders (limit, stop, stop-limit, trailing stop)
@@ -112,7 +113,8 @@ type Config struct {
 	// Dividends, by symbol and in date order (ties allowed: a special
 	// dividend beside the regular one), pay cash to the positions held
 	// going into each ex-date (see Dividend) when the panel holds raw
-	// prices. Leave nil with adjusted prices.
+	// prices, at the instrument's own first bar on or after it. Leave nil
+	// with adjusted prices.
 	Dividends map[string][]Dividend
 	// Env, when not nil, supplies per-instrument, per-time multipliers of
 	// slippage, spread, funding, borrow and volume (scenarios).

@@ -561,17 +561,26 @@ func (b *broker) recall(k int) {
 	}
 }
 
-// payDividends pays the dividends with an ex-date in (previous step, now]
-// on the positions held going into the step, before its fills: cash +=
-// qty × amount (a short pays), booked as CostDividend. Those dated at or
-// before the run's first step are already in its prices: none is paid
-// (no position is held going into it; b.prev is no test of a first
-// step, as a step at 1970-01-01 has time 0).
+// payDividends pays, at each instrument's own bar, the dividends with an
+// ex-date since its previous bar (in (its previous bar, now]) on the
+// position held going into the bar, before its fills: cash += qty ×
+// amount (a short pays), booked as CostDividend. Its own bar is where
+// the raw price first falls by the dividend: paid at another
+// instrument's step before it (a token's 00:00Z step beside an equity
+// whose session opens at 13:30Z), the equity curve held the dividend
+// and the pre-ex-date mark together until the equity's bar
+// (TestDividendAtItsInstrumentsOwnBar). The position cannot change
+// between the two: the instrument fills only on its own bars. Those
+// dated at or before the instrument's first bar in the run are already
+// in its prices: none is paid (no position is held going into it; b.prev
+// is no test of a first step, as a step at 1970-01-01 has time 0).
 func (b *broker) payDividends() {
 	if b.divs == nil {
 		return
 	}
-	for i, ds := range b.divs {
+	inst, _ := b.tl.Active(b.step)
+	for _, i := range inst {
+		ds := b.divs[i]
 		for b.divAt[i] < len(ds) && ds[b.divAt[i]].Time <= b.now {
 			d := ds[b.divAt[i]]
 			b.divAt[i]++
@@ -581,7 +590,7 @@ func (b *broker) payDividends() {
 			}
 			pay := -q * d.Amount
 			b.pf.charge(pay)
-			b.book(i, CostDividend, pay)
+			b.book(int(i), CostDividend, pay)
 		}
 	}
 }

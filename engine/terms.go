@@ -61,12 +61,14 @@ type Split struct {
 
 // Dividend is a cash dividend: Amount per share, in the instrument's
 // price unit, paid to the positions held going into its ex-date Time.
-// With raw prices the cash moves by qty × Amount at the first step at or
-// after Time, before that step's fills (a long receives it, a short pays
-// it, as a broker charges a short the dividend in lieu; a position opened
-// on the ex-date step itself, even at its open, gets nothing), booked as
-// a CostDividend entry (< 0 received, > 0 paid). A split on the same
-// step applies first: Amount is per share after it. Adjusted prices
+// With raw prices the cash moves by qty × Amount at the instrument's own
+// first bar at or after Time, where its price falls by it, before that
+// bar's fills (a long receives it, a short pays it, as a broker charges a
+// short the dividend in lieu; a position opened on the ex-date bar
+// itself, even at its open, gets nothing), booked as a CostDividend
+// entry (< 0 received, > 0 paid). A split dated the same day applies
+// first (at the first step at or after its Time, which moves no value:
+// qty × mark is unchanged): Amount is per share after it. Adjusted prices
 // already hold the dividends (the price falls by less): leave
 // Config.Dividends nil with them, or they count twice.
 type Dividend struct {
