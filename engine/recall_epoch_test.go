@@ -68,6 +68,19 @@ func TestStepAfterTheEpoch(t *testing.T) {
 			t.Errorf("borrow booked %g, want 0.40", got)
 		}
 	})
+	t.Run("interest", func(t *testing.T) {
+		// No trade: 1,000,000 at 3.6% (0.01% a day, ACT/360), credited
+		// to the cash step by step: 12-31 → 01-01 one day, 100.00;
+		// 01-01 → 01-02 one day on 1,000,100, 100.01; 01-02 → 01-05
+		// three on 1,000,200.01, 300.060003: 500.070003 received
+		// (ledger −); 100 + 3 × 100.01 = 400.03 when the day after the
+		// epoch was skipped.
+		p := panel(series(t, "A", data.Equity, bars))
+		res := one(t, p, Config{CashRate: 0.036}, func(*Context, *Slice) error { return nil })
+		if got := ledgerSum(res, CostInterest); !near(got, -500.070003, 1e-12) {
+			t.Errorf("interest booked %.9f, want -500.070003", got)
+		}
+	})
 	t.Run("split", func(t *testing.T) {
 		p := panel(series(t, "A", data.Equity, bars))
 		cfg := Config{Splits: map[string][]Split{"A": {{Time: p.Series[0].Time[2], Ratio: 2}}}}
