@@ -148,6 +148,12 @@ func propCosts(rng *rand.Rand, cash float64, proportional bool) Config {
 		if !proportional && coin() {
 			eq.Commission.Minimum = 2 * rng.Float64()
 		}
+		if coin() {
+			// A cap of the order's notional, often under its base (up to
+			// 5 bps + 0.01 a share, 1 bp at 100) and under a minimum on
+			// small orders: the cap applies after the minimum.
+			eq.Commission.MaxBps = BasisPoints(0.5 + 5*rng.Float64())
+		}
 	}
 	if coin() {
 		eq.Slippage = Slippage{Bps: BasisPoints(5 * rng.Float64()), SpreadBps: BasisPoints(10 * rng.Float64()), RangeFrac: 0.1 * rng.Float64(), ImpactK: rng.Float64()}
@@ -601,10 +607,19 @@ func propCheck(t *testing.T, p *data.Panel, kinds []propKind, cfg Config, res *R
 			want := 0.0
 			n := math.Abs(f.Qty * f.Price)
 			if c := terms(f.Instrument).Commission; c != (Commission{}) {
-				// The minimum is the order's: its parts pay together
-				// max(Minimum, base of all of them), each the growth of
-				// it (what the order had traded before in traded).
-				of := func(u, nn float64) float64 { return max(c.Minimum, c.PerShare*u+float64(c.Bps)/1e4*nn) }
+				// The minimum and the cap are the order's: its parts pay
+				// together max(Minimum, base of all of them), then at
+				// most MaxBps of their notional (the cap after the
+				// minimum: a small order pays under its minimum), each
+				// the growth of it (what the order had traded before
+				// on this side in traded).
+				of := func(u, nn float64) float64 {
+					v := max(c.Minimum, c.PerShare*u+float64(c.Bps)/1e4*nn)
+					if c.MaxBps > 0 {
+						v = min(v, float64(c.MaxBps)/1e4*nn)
+					}
+					return v
+				}
 				tr := tradedSide(f.Order, f.Qty)
 				u := math.Abs(tr[0])
 				want = of(u+math.Abs(f.Qty), tr[1]+n) + float64(c.Taker)/1e4*n
