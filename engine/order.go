@@ -132,12 +132,16 @@ type Order struct {
 	// it submitted (market.known): the order fills only on a bar that
 	// opens at or after it (closes at or after it, market-on-close).
 	notBefore int64
-	// cancelAt, when set, is when a cancel (or a replace) decided off
+	// cancelAt, when cancelSet, is when a cancel (or a replace) decided off
 	// the next step's grid takes effect: the latest close the strategy
 	// had seen (market.known), later than the next step. Until then the
 	// order stays live as sent, on the bars that open before it: the
 	// decision could not reach the market sooner (broker.cancel).
 	cancelAt int64
+	// cancelSet says a deferred cancel or replace is on its way, in force
+	// from cancelAt (which may be 0, 1970-01-01 00:00, and was taken for
+	// none: TestCancelDeferredToTheEpoch).
+	cancelSet bool
 	// replacing says the deferred change is a Replace of repl (amount,
 	// price, stop), decided at step replStep, not a cancel.
 	replacing bool
@@ -163,7 +167,7 @@ type Order struct {
 
 // cancelling reports whether o is being cancelled: a deferred cancel, not
 // a replace, is on its way (cancelAt).
-func (o *Order) cancelling() bool { return o.cancelAt != 0 && !o.replacing }
+func (o *Order) cancelling() bool { return o.cancelSet && !o.replacing }
 
 // OrderID identifies a submitted order within a run.
 type OrderID int64

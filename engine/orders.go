@@ -179,7 +179,7 @@ func (b *broker) compact() {
 		if !b.pending[j].done {
 			b.pending[n] = b.pending[j]
 			n++
-		} else if b.pending[j].cancelAt != 0 {
+		} else if b.pending[j].cancelSet {
 			b.deferred-- // filled or expired before its cancel came
 		}
 	}
@@ -354,11 +354,11 @@ func (b *broker) submit(o Order) (OrderID, error) {
 			// step's grid the old one stays live until the close the
 			// decision saw, as a cancel's order does (cancel), and the
 			// new one waits for it (notBefore).
-			if at := b.deferTo(); at != 0 {
+			if at, later := b.deferTo(); later {
 				b.cancelAfter(p, at)
 				break
 			}
-			if p.cancelAt != 0 {
+			if p.cancelSet {
 				b.deferred--
 			}
 			b.pending[j] = o
@@ -402,10 +402,10 @@ func (b *broker) cancel(id OrderID) bool {
 			continue
 		}
 		oco := o.oco
-		if at := b.deferTo(); at != 0 {
+		if at, later := b.deferTo(); later {
 			b.cancelAfter(o, at)
 		} else {
-			if o.cancelAt != 0 {
+			if o.cancelSet {
 				b.deferred--
 			}
 			b.pending = append(b.pending[:j], b.pending[j+1:]...)
@@ -421,29 +421,30 @@ func (b *broker) cancel(id OrderID) bool {
 // cancelAfter makes o's cancel take effect at at (deferTo): it stays
 // live until then, a deferred change of the book (b.deferred).
 func (b *broker) cancelAfter(o *Order, at int64) {
-	if o.cancelAt == 0 {
+	if !o.cancelSet {
 		b.deferred++
 	}
-	o.cancelAt, o.replacing = at, false
+	o.cancelAt, o.cancelSet, o.replacing = at, true, false
 }
 
-// deferTo is when a cancel or replace decided now takes effect: 0 for at
-// once, when the next step comes at or after the latest close seen (or
-// there is none), else that close (market.known). The next step is the
+// deferTo is when a cancel or replace decided now takes effect: later
+// false for at once, when the next step comes at or after the latest
+// close seen (or there is none), else that close (market.known), which
+// may be 0 (1970-01-01 00:00). The next step is the
 // next with a bar of the strategy's own: a step of hidden instruments
 // alone (Config.Universe) fills none of its orders, and deferring to
 // the close past it sent a replacing target to the end of the book, where
 // the run without the hidden instrument kept its place
 // (TestHiddenStepsDeferNothing).
-func (b *broker) deferTo() int64 {
+func (b *broker) deferTo() (at int64, later bool) {
 	k := b.step + 1
 	for b.hidden != nil && k < len(b.tl.Times) && b.hiddenOnly(k) {
 		k++
 	}
 	if k >= len(b.tl.Times) || b.tl.Times[k] >= b.known {
-		return 0
+		return 0, false
 	}
-	return b.known
+	return b.known, true
 }
 
 // hiddenOnly reports whether every instrument with a bar at step k is
@@ -467,7 +468,7 @@ func (b *broker) settleCancels() {
 	any := false
 	for j := range b.pending {
 		o := &b.pending[j]
-		if o.cancelAt == 0 || o.cancelAt > b.now || o.done {
+		if !o.cancelSet || o.cancelAt > b.now || o.done {
 			continue
 		}
 		any = b.settle(o) || any
@@ -482,7 +483,7 @@ func (b *broker) settleCancels() {
 func (b *broker) settle(o *Order) bool {
 	b.deferred--
 	at := o.cancelAt
-	o.cancelAt = 0
+	o.cancelAt, o.cancelSet = 0, false
 	if !o.replacing {
 		o.done = true
 		return true
@@ -519,7 +520,7 @@ func (b *broker) settleCloses(k int, at int64) bool {
 	for j := range b.pending {
 		o := &b.pending[j]
 		i := o.Instrument
-		if o.Kind != MarketOnClose || o.cancelAt == 0 || o.cancelAt > at || o.done || b.last[i] != k || b.market.close[i] != at {
+		if o.Kind != MarketOnClose || !o.cancelSet || o.cancelAt > at || o.done || b.last[i] != k || b.market.close[i] != at {
 			continue
 		}
 		any = b.settle(o) || any
@@ -579,8 +580,8 @@ func (b *broker) replace(id OrderID, amount, price, stop float64) bool {
 		if !ok {
 			return false
 		}
-		if at := b.deferTo(); at != 0 {
-			o.cancelAt, o.replacing, o.repl, o.replStep, o.replFrom = at, true, [3]float64{amount, price, stop}, b.step, o.Amount
+		if at, later := b.deferTo(); later {
+			o.cancelAt, o.cancelSet, o.replacing, o.repl, o.replStep, o.replFrom = at, true, true, [3]float64{amount, price, stop}, b.step, o.Amount
 			b.deferred++
 			return true
 		}
@@ -630,7 +631,7 @@ func (b *broker) replaced(o *Order, amount, price, stop float64) (Order, bool) {
 	if n.Sizing == Quantity && n.Amount == 0 || math.IsNaN(n.Amount) || math.IsInf(n.Amount, 0) || !validPrices(&n) {
 		return Order{}, false
 	}
-	n.cancelAt, n.replacing, n.repl = 0, false, [3]float64{}
+	n.cancelAt, n.cancelSet, n.replacing, n.repl = 0, false, false, [3]float64{}
 	return n, true
 }
 
@@ -673,7 +674,7 @@ func (b *broker) expire(k int) {
 		if o.cancelling() {
 			// Being cancelled: it leaves the book without expiring.
 			b.deferred--
-			o.cancelAt, o.done, any = 0, true, true
+			o.cancelAt, o.cancelSet, o.done, any = 0, false, true, true
 			continue
 		}
 		o.done, any = true, true

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"testing"
+	"time"
 
 	"github.com/divergence-research/divergence/data"
 )
@@ -89,4 +90,52 @@ func TestStepAfterTheEpoch(t *testing.T) {
 			t.Errorf("position %g, want 20", q)
 		}
 	})
+}
+
+// A cancel deferred to a close at 1970-01-01 00:00 (0 ns) is deferred, as
+// at any other time: 0 was taken for "at once". A hourly at :00, B hourly
+// at :30, both 24/7. A buy limit of 10 B at 85 placed at 1969-12-31
+// 22:00Z; B's 23:30Z bar dips to 80. The cancel decided at A's 23:00Z
+// step, which shows A's close at 00:00Z (0), reaches the market then: B's
+// 23:30Z bar, opening before it, still fills the limit at 85 (as
+// TestCancelAfterTheCloseItSaw off the epoch; at once, no fill). A replace to 75 decided
+// there is in force from 0 too: the 23:30Z bar fills it at 85 as sent
+// (at once, the limit of 75 was not reached: no fill).
+func TestCancelDeferredToTheEpoch(t *testing.T) {
+	t0 := utc(1969, 12, 31, 21, 0)
+	a := flatAt(t, "A", data.Crypto, 100, hourly(t0, 5)...)
+	b := flatAt(t, "B", data.Crypto, 100, hourly(t0.Add(30*time.Minute), 5)...)
+	// B's bars: 21:30, 22:30, 23:30 (row 2), 00:30, 01:30.
+	b.Low[2] = 80
+	decide := utc(1969, 12, 31, 23, 0)
+	if a.Time[2] != decide.UnixNano() || a.Time[3] != 0 {
+		t.Fatalf("A's bars at %d, %d", a.Time[2], a.Time[3])
+	}
+	for _, replace := range []bool{false, true} {
+		var id OrderID
+		res := one(t, panel(a, b), Config{Cash: 1e6}, func(ctx *Context, s *Slice) error {
+			now := time.Unix(0, s.Time).UTC()
+			if now == utc(1969, 12, 31, 22, 0) {
+				var err error
+				id, err = ctx.Submit(Order{Instrument: 1, Kind: Limit, Amount: 10, Price: 85})
+				return err
+			}
+			if now == decide {
+				var ok bool
+				if replace {
+					ok = ctx.Replace(id, 0, 75, 0)
+				} else {
+					ok = ctx.Cancel(id)
+				}
+				if !ok {
+					t.Errorf("replace %v: the order was not pending", replace)
+				}
+			}
+			return nil
+		})
+		want := utc(1969, 12, 31, 23, 30).UnixNano()
+		if len(res.Fills) != 1 || res.Fills[0].Price != 85 || res.Fills[0].Qty != 10 || res.Fills[0].Time != want {
+			t.Errorf("replace %v: fills %+v, want 10 B at 85 at 1969-12-31T23:30Z", replace, res.Fills)
+		}
+	}
 }
