@@ -188,17 +188,10 @@ func TestDividendAfterAStepAtTheEpoch(t *testing.T) {
 	}
 }
 
-// On mixed calendars a dividend is paid at its instrument's own first bar
-// on or after the ex-date, where the price first falls by it, not at
-// another instrument's step before it. EQ hourly (raw, 100 on 10-08 and
-// 99 = 100 − 1.00 from its 10-09 13:30Z bar) beside CR hourly around the
-// clock; EQ goes ex a 1.00 dividend on 2025-10-09 (00:00Z). 100 EQ bought
-// at the 10-08 19:30Z open (100): cash 1,000,000 − 10,000 = 990,000.
-// From 10-09 00:00Z to 13:00Z (CR's steps) EQ is still marked at 100:
-// equity 990,000 + 100 × 100 = 1,000,000; paying the 100 there made it
-// 1,000,100 for those hours. At EQ's 13:30Z bar: cash 990,000 + 100 ×
-// 1.00 = 990,100, equity 990,100 + 100 × 99 = 1,000,000.
-func TestDividendAtItsInstrumentsOwnBar(t *testing.T) {
+// exMarket is EQ hourly, raw prices: 100 on 2025-10-08 (18:30Z, 19:30Z)
+// and after from 10-09 (13:30Z, 14:30Z), beside CR hourly around the
+// clock at 50 from 10-08 18:00Z to 10-09 15:00Z.
+func exMarket(t *testing.T, after float64) *data.Panel {
 	var eq data.Series
 	eq.Instrument = data.Instrument{Symbol: "EQ", Class: data.Equity, Source: "test"}
 	for _, b := range []struct {
@@ -206,7 +199,7 @@ func TestDividendAtItsInstrumentsOwnBar(t *testing.T) {
 		px float64
 	}{
 		{utc(2025, 10, 8, 18, 30), 100}, {utc(2025, 10, 8, 19, 30), 100},
-		{utc(2025, 10, 9, 13, 30), 99}, {utc(2025, 10, 9, 14, 30), 99},
+		{utc(2025, 10, 9, 13, 30), after}, {utc(2025, 10, 9, 14, 30), after},
 	} {
 		eq.Time = append(eq.Time, b.at.UnixNano())
 		for _, c := range []*[]float64{&eq.Open, &eq.High, &eq.Low, &eq.Close, &eq.AdjClose} {
@@ -218,9 +211,22 @@ func TestDividendAtItsInstrumentsOwnBar(t *testing.T) {
 		t.Fatal(err)
 	}
 	eq.SetInterval()
-	cr := flatAt(t, "CR", data.Crypto, 50, hourly(utc(2025, 10, 8, 18, 0), 22)...)
+	return panel(eq, flatAt(t, "CR", data.Crypto, 50, hourly(utc(2025, 10, 8, 18, 0), 22)...))
+}
+
+// On mixed calendars a dividend is paid at its instrument's own first bar
+// on or after the ex-date, where the price first falls by it, not at
+// another instrument's step before it. EQ hourly (raw, 100 on 10-08 and
+// 99 = 100 − 1.00 from its 10-09 13:30Z bar) beside CR hourly around the
+// clock; EQ goes ex a 1.00 dividend on 2025-10-09 (00:00Z). 100 EQ bought
+// at the 10-08 19:30Z open (100): cash 1,000,000 − 10,000 = 990,000.
+// From 10-09 00:00Z to 13:00Z (CR's steps) EQ is still marked at 100:
+// equity 990,000 + 100 × 100 = 1,000,000; paying the 100 there made it
+// 1,000,100 for those hours. At EQ's 13:30Z bar: cash 990,000 + 100 ×
+// 1.00 = 990,100, equity 990,100 + 100 × 99 = 1,000,000.
+func TestDividendAtItsInstrumentsOwnBar(t *testing.T) {
 	cfg := Config{Cash: 1e6, Dividends: map[string][]Dividend{"EQ": {{Time: utc(2025, 10, 9, 0, 0).UnixNano(), Amount: 1}}}}
-	res := one(t, panel(eq, cr), cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: 100}))
+	res := one(t, exMarket(t, 99), cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: 100}))
 	if len(res.Fills) != 1 || res.Fills[0].Time != utc(2025, 10, 8, 19, 30).UnixNano() || res.Fills[0].Price != 100 {
 		t.Fatalf("fills %+v, want 100 EQ at 100 at 10-08 19:30Z", res.Fills)
 	}
@@ -245,5 +251,36 @@ func TestDividendAtItsInstrumentsOwnBar(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d dividend entries, want 1", n)
+	}
+}
+
+// A split dated 2025-10-09 00:00Z applies at CR's 00:00Z step, before
+// EQ's first bar after it, and moves no value there: 100 EQ bought at
+// 100 (cash 990,000) become 200 marked at 100 / 2 = 50, equity 990,000
+// + 200 × 50 = 1,000,000 throughout, and at EQ's 10-09 bars (50, the
+// split price) too. A dividend waits for the bar; a split need not.
+func TestSplitBeforeItsInstrumentsOwnBar(t *testing.T) {
+	cfg := Config{Cash: 1e6, Splits: map[string][]Split{"EQ": {{Time: utc(2025, 10, 9, 0, 0).UnixNano(), Ratio: 2}}}}
+	var at0 []float64
+	res := one(t, exMarket(t, 50), cfg, func(ctx *Context, s *Slice) error {
+		if s.Step == 0 {
+			_, err := ctx.Submit(Order{Instrument: 0, Kind: Market, Amount: 100})
+			return err
+		}
+		if s.Time == utc(2025, 10, 9, 0, 0).UnixNano() {
+			at0 = []float64{ctx.Position(0), ctx.Price(0)}
+		}
+		return nil
+	})
+	if len(res.Fills) != 1 || res.Fills[0].Price != 100 {
+		t.Fatalf("fills %+v, want 100 EQ at 100", res.Fills)
+	}
+	if len(at0) != 2 || at0[0] != 200 || at0[1] != 50 {
+		t.Errorf("at 10-09 00:00Z: position and price %v, want 200 and 50", at0)
+	}
+	for k, tm := range res.Curve.Time {
+		if tm >= res.Fills[0].Time && math.Abs(res.Curve.Equity[k]-1e6) > 1e-6 {
+			t.Errorf("at %s: equity %.2f, want 1,000,000.00", data.FormatTime(tm), res.Curve.Equity[k])
+		}
 	}
 }
