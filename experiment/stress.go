@@ -194,14 +194,14 @@ func StressTable(o *Outcome) *Stress {
 	for _, sc := range scenarioOrder {
 		u := unreached[sc]
 		slices.Sort(u.syms)
-		const left = "stress_summary.csv leaves it out of expected_pnl_vs_baseline and worst_scenario"
+		const left = "stress_summary.csv leaves %s out of expected_pnl_vs_baseline and worst_scenario"
 		if len(u.runs) == 1 {
-			st.Notes = append(st.Notes, fmt.Sprintf("scenario %s shocked none of the instruments run %s trades (%s not replayed): its row is what the run does without it, not a measure of the scenario; %s",
-				sc, u.runs[0], strings.Join(u.syms, ", "), left))
+			st.Notes = append(st.Notes, fmt.Sprintf("scenario %s shocked none of the instruments run %s trades (%s not replayed): its row is what the run does without it, not a measure of the scenario; "+left,
+				sc, u.runs[0], strings.Join(u.syms, ", "), "it"))
 			continue
 		}
-		st.Notes = append(st.Notes, fmt.Sprintf("scenario %s shocked none of the instruments %d runs (%s) trade (%s not replayed): their rows are what the runs do without it, not a measure of the scenario; %s",
-			sc, len(u.runs), firstN(u.runs, 3), strings.Join(u.syms, ", "), left))
+		st.Notes = append(st.Notes, fmt.Sprintf("scenario %s shocked none of the instruments %d runs (%s) trade (%s not replayed): their rows are what the runs do without it, not a measure of the scenario; "+left,
+			sc, len(u.runs), firstN(u.runs, 3), strings.Join(u.syms, ", "), "them"))
 	}
 	// Probability-weighted expected PnL per run.
 	idx := map[string]int{}

@@ -844,7 +844,7 @@ func TestStressRowOfARunTheScenarioDidNotReach(t *testing.T) {
 			"scenario crash again shocked none of the instruments run only-bbb trades (BBB not replayed): its row is what the run does without it, not a measure of the scenario; stress_summary.csv leaves it out of expected_pnl_vs_baseline and worst_scenario",
 			[]string{"only-bbb"}},
 		{"two runs", hold("only-bbb", "BBB") + hold("only-aaa", "AAA") + hold("bbb-again", "BBB"),
-			"scenario crash again shocked none of the instruments 2 runs (only-bbb, bbb-again) trade (BBB not replayed): their rows are what the runs do without it, not a measure of the scenario; stress_summary.csv leaves it out of expected_pnl_vs_baseline and worst_scenario",
+			"scenario crash again shocked none of the instruments 2 runs (only-bbb, bbb-again) trade (BBB not replayed): their rows are what the runs do without it, not a measure of the scenario; stress_summary.csv leaves them out of expected_pnl_vs_baseline and worst_scenario",
 			[]string{"only-bbb", "bbb-again"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
