@@ -116,14 +116,12 @@ volume_mult = 0.5`)
 	}
 }
 
-// ApplyOptions.End at 1970-01-01 with EndSet bounds random dates there:
-// End = 0 was the panel's last bar (1970-01-03). A random one-day regime
-// on the panel 1969-12-30 … 1970-01-03 with Start 1969-12-30 and End
-// 1970-01-01 draws Start + k days, k in 0 … (End − 1 day − Start) / 1 day
-// = (0 − 1 + 2) = 1: 1969-12-30 or 12-31, never later. With End taken for
-// the last bar, k ran to (2 − 1 + 2) = 3 (up to 1970-01-02), and 20 seeds
-// all drawing k ≤ 1 of 4 has a chance of 2^-20.
-func TestApplyEndAtTheEpoch(t *testing.T) {
+// The panel's last bar bounds random dates, at 1970-01-01 (Unix 0) too
+// (ApplyOptions has no End: a caller cuts the panel, as an experiment's
+// end does). A random one-day regime on the panel 1969-12-30 … 1970-01-01
+// with Start 1969-12-30 draws Start + k days, k in 0 … (last − 1 day −
+// Start) / 1 day = (0 − 1 + 2) = 1: 1969-12-30 or 12-31, never later.
+func TestApplyRandomEndsByALastBarAtTheEpoch(t *testing.T) {
 	s := mustParse(t, `name = "epoch"
 [[shock]]
 type = "volatility"
@@ -131,12 +129,15 @@ symbols = ["BTC"]
 random = true
 days = 1
 k = 2`)
+	p := aroundEpoch()
+	b := &p.Series[0]
+	b.Time, b.Open, b.High, b.Low, b.Close, b.AdjClose, b.Volume = b.Time[:3], b.Open[:3], b.High[:3], b.Low[:3], b.Close[:3], b.AdjClose[:3], b.Volume[:3]
 	for seed := uint64(0); seed < 20; seed++ {
-		var drawn int64
-		_, _ = mustApply(t, s, aroundEpoch(), ApplyOptions{Rand: rand.New(rand.NewPCG(seed, 1)), Start: -2 * data.NanosPerDay, StartSet: true, End: 0, EndSet: true,
+		drawn := int64(1)
+		_, _ = mustApply(t, s, p, ApplyOptions{Rand: rand.New(rand.NewPCG(seed, 1)), Start: -2 * data.NanosPerDay, StartSet: true,
 			Drawn: func(_ int, t int64) { drawn = t }})
-		if drawn > -data.NanosPerDay {
-			t.Fatalf("seed %d: drew %s, after the last date a one-day window ending by End = 1970-01-01 allows (1969-12-31)", seed, data.FormatDay(drawn))
+		if drawn != -2*data.NanosPerDay && drawn != -data.NanosPerDay {
+			t.Fatalf("seed %d: drew %d ns, want 1969-12-30 or 12-31 (a one-day window ending by the last bar, 1970-01-01)", seed, drawn)
 		}
 	}
 }

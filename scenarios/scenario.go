@@ -263,12 +263,6 @@ type ApplyOptions struct {
 	// StartSet makes Start a date even at 0 (1970-01-01): with a panel
 	// from before 1970, 0 would be its first bar.
 	StartSet bool
-	// End bounds random dates (a random window ends by End); 0 = the
-	// panel's last bar, unless EndSet.
-	End int64
-	// EndSet makes End a date even at 0 (1970-01-01), as StartSet does
-	// Start.
-	EndSet bool
 	// Note, when set, hears what a shock left undone that the caller
 	// should say: a group member a historical replay has no bars for
 	// (symbol, the instrument left unshocked, and text, why).

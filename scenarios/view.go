@@ -54,12 +54,9 @@ func newView(p *data.Panel, groups map[string][]string, opt ApplyOptions) *view 
 		first = min(first, t[0])
 		last = max(last, t[len(t)-1])
 	}
-	v.start, v.end = opt.Start, opt.End
+	v.start, v.end = opt.Start, last
 	if v.start == 0 && !opt.StartSet {
 		v.start = first
-	}
-	if v.end == 0 && !opt.EndSet {
-		v.end = last
 	}
 	return v
 }
