@@ -341,7 +341,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 				for _, c := range cand {
 					to = max(to, c.Time[len(c.Time)-1])
 				}
-				over = fmt.Sprintf("over the dates all %d share (%s)", total, spanText(from, to))
+				over = fmt.Sprintf("over the dates all %d share (%s)", total, spanText(from, to, slices.ContainsFunc(cand, func(c charts.Series) bool { return intradayTimes(c.Time) })))
 				for i, c := range cand {
 					ruined := score[i].Ruined()
 					score[i] = windowMetrics(c.Values, ppys[i], startCash(runOf[i], firsts[i], from))
@@ -389,15 +389,19 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 	}
 	first, last := int64(math.MaxInt64), int64(math.MinInt64)
 	names := make([]string, len(curves))
+	intraday := make([]bool, len(curves)) // intradayTimes, by curve
+	anyIntraday := false
 	for i, c := range curves {
 		names[i] = c.Name
 		first, last = min(first, c.Time[0]), max(last, c.Time[len(c.Time)-1])
+		intraday[i] = intradayTimes(c.Time)
+		anyIntraday = anyIntraday || intraday[i]
 	}
 	kind := "real market data"
 	if syn {
 		kind = "includes SYNTHETIC data (seeded, not real prices)"
 	}
-	caption := spanText(first, last) + "; " + kind
+	caption := spanText(first, last, anyIntraday) + "; " + kind
 	if len(notes) > 0 {
 		caption += "; " + strings.Join(notes, "; ")
 	}
@@ -418,13 +422,13 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 	}
 	cmp := &Comparison{Outs: outs, Over: "each run's own period (its metrics.json)", Missing: missing}
 	if aligned {
-		cmp.Over = "the dates they all share (" + spanText(curves[0].Time[0], last) + ")"
+		cmp.Over = "the dates they all share (" + spanText(curves[0].Time[0], last, anyIntraday) + ")"
 	}
 	rows := make([]CompareRow, len(curves))
 	for i, c := range curves {
 		r := runOf[i]
 		rows[i] = CompareRow{Name: c.Name, Folder: dirs[of[i]], Key: r.Key, Start: c.Time[0], End: c.Time[len(c.Time)-1], Metrics: r.Record.Metrics}
-		rows[i].Intraday = data.DetectInterval(c.Time).Intraday() || rows[i].Start%data.NanosPerDay != 0 || rows[i].End%data.NanosPerDay != 0
+		rows[i].Intraday = intraday[i]
 		if aligned {
 			rows[i].Metrics = *windowMetrics(c.Values, r.Record.PeriodsPerYear, startCash(r, firsts[i], from))
 		}
@@ -602,12 +606,20 @@ func barEnds(curves []charts.Series) bool {
 	return true
 }
 
+// intradayTimes says a run's points are finer than a day apart (its bars
+// are) or not at 00:00 UTC: its times are written as instants, 00:00 too.
+func intradayTimes(t []int64) bool {
+	return data.DetectInterval(t).Intraday() || t[0]%data.NanosPerDay != 0 || t[len(t)-1]%data.NanosPerDay != 0
+}
+
 // spanText names the span from first to last in one format: two dates
-// when both are at 00:00 UTC, else two instants (a daily curve beside an
-// hourly one reads "2024-03-04T00:00:00Z to 2024-03-06T23:00:00Z", not
-// "2024-03-04 to 2024-03-06T23:00:00Z").
-func spanText(first, last int64) string {
-	if first%data.NanosPerDay == 0 && last%data.NanosPerDay == 0 {
+// when both are at 00:00 UTC and no run is intraday, else two instants (a
+// daily curve beside an hourly one reads "2024-03-04T00:00:00Z to
+// 2024-03-06T23:00:00Z", not "2024-03-04 to 2024-03-06T23:00:00Z"; hourly
+// runs sharing 00:00 to 00:00 read as instants, as the table's start and
+// end do, CompareStamp).
+func spanText(first, last int64, intraday bool) string {
+	if !intraday && first%data.NanosPerDay == 0 && last%data.NanosPerDay == 0 {
 		return data.FormatDay(first) + " to " + data.FormatDay(last)
 	}
 	return data.FormatTime(first) + " to " + data.FormatTime(last)

@@ -93,18 +93,20 @@ func TestCompareSkipsCompanionRuns(t *testing.T) {
 }
 
 // The caption's span is in one format: dates when both ends are at
-// 00:00 UTC, instants otherwise.
+// 00:00 UTC and no run is intraday, instants otherwise.
 func TestSpanText(t *testing.T) {
 	d := data.Day(2024, 3, 4)
 	for _, tc := range []struct {
 		first, last int64
+		intraday    bool
 		want        string
 	}{
-		{d, d + 2*data.NanosPerDay, "2024-03-04 to 2024-03-06"},
-		{d, d + 2*data.NanosPerDay + 23*int64(time.Hour), "2024-03-04T00:00:00Z to 2024-03-06T23:00:00Z"},
-		{d + int64(30*time.Minute), d + 2*data.NanosPerDay, "2024-03-04T00:30:00Z to 2024-03-06T00:00:00Z"},
+		{d, d + 2*data.NanosPerDay, false, "2024-03-04 to 2024-03-06"},
+		{d, d + 2*data.NanosPerDay, true, "2024-03-04T00:00:00Z to 2024-03-06T00:00:00Z"},
+		{d, d + 2*data.NanosPerDay + 23*int64(time.Hour), false, "2024-03-04T00:00:00Z to 2024-03-06T23:00:00Z"},
+		{d + int64(30*time.Minute), d + 2*data.NanosPerDay, false, "2024-03-04T00:30:00Z to 2024-03-06T00:00:00Z"},
 	} {
-		if got := spanText(tc.first, tc.last); got != tc.want {
+		if got := spanText(tc.first, tc.last, tc.intraday); got != tc.want {
 			t.Errorf("spanText = %q, want %q", got, tc.want)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -273,5 +274,45 @@ func TestCompareWindowFromInitialCash(t *testing.T) {
 		if math.Abs(r.Metrics.TotalReturn-w.total) > 1e-9 || r.Metrics.Periods != w.periods {
 			t.Errorf("%s: total %.10g over %d periods, want %.10g over %d", r.Folder, r.Metrics.TotalReturn, r.Metrics.Periods, w.total, w.periods)
 		}
+	}
+}
+
+// The "over the dates they all share" line writes instants when a run
+// is intraday, as the table's start and end do (CompareStamp), though the
+// common span lies at 00:00 UTC: hourly A from 2023-12-31T22:00Z (27
+// bars, the last 22:00 + 26 h = 2024-01-02T00:00Z) and hourly B from
+// 2024-01-01T00:00Z (30 bars, to 2024-01-02T05:00Z) share 2024-01-01T00:00Z
+// (B's first) to 2024-01-02T00:00Z (A's last). It read as two dates.
+func TestCompareOverIntraday(t *testing.T) {
+	h := int64(time.Hour)
+	d1 := data.Day(2024, 1, 1)
+	values := func(n int) []float64 {
+		v := make([]float64, n)
+		for k := range v {
+			v[k] = 100_000 + float64(k%3)*1_000
+		}
+		return v
+	}
+	a := holdFolderEvery(t, "a", d1-2*h, h, values(27))
+	b := holdFolderEvery(t, "b", d1, h, values(30))
+	cmp, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Top: -1, Outs: []string{filepath.Join(t.TempDir(), "c.csv")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "the dates they all share (2024-01-01T00:00:00Z to 2024-01-02T00:00:00Z)"; cmp.Over != want {
+		t.Errorf("over %q, want %q", cmp.Over, want)
+	}
+	// The best one of the two (--top 1) is chosen over the same span, and
+	// the chart's caption says so in the same instants.
+	svg := filepath.Join(t.TempDir(), "c.svg")
+	if _, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Top: 1, Outs: []string{svg}}); err != nil {
+		t.Fatal(err)
+	}
+	text, err := os.ReadFile(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "the dates all 2 share (2024-01-01T00:00:00Z to 2024-01-02T00:00:00Z)"; !strings.Contains(string(text), want) {
+		t.Errorf("the chart does not say %q:\n%s", want, text)
 	}
 }

@@ -239,7 +239,7 @@ func build(ctx context.Context, f *Folder) (*page, error) {
 		r := &f.Runs[i]
 		first, last = min(first, r.Equity.Time[0]), max(last, r.Equity.Time[len(r.Equity.Time)-1])
 	}
-	period := spanText(first, last) // one format for both ends
+	period := spanText(first, last, false) // one format for both ends
 	info := &f.Runs[f.Main[0]].Record
 	p := &page{Title: f.Title(), Synthetic: syn, Generated: f.Manifest.ProgramVersion, Inputs: f.Manifest.Inputs, Notes: f.Manifest.Notes,
 		Script: scripts(), Style: styles()}
