@@ -92,7 +92,11 @@ func earlyCloses(t0, t1 int64) []string {
 //     of intraday ones keeps its dates.
 //
 // Gaps stay gaps (an empty bucket makes no bar) and a last, partial bucket
-// (an in-progress candle, or a session cut short) is kept as it is. A
+// (an in-progress candle, or a session cut short) is kept as it is, with
+// a note: for a 24/7 instrument (any non-equity) a first or last bucket
+// its bars do not fill (hourly token bars ending 19:00–20:00 make a day
+// of 00:00–20:00), see unfilledEdges; for an equity's days, a session
+// whose bars end before its close (shortSessions). A
 // first bucket that a read's start cuts (ReadSource with Request.Start
 // and Bar, data import --start --bar: 4h buckets from 02:00 would start
 // with a 00:00 bucket holding only 02:00–04:00) is left out, with a note:
@@ -271,6 +275,9 @@ func resample(ctx context.Context, p *data.Panel, bar data.Interval, w span, rea
 				if res, err = dropEndCutBucket(res, bar, w.end, src); err != nil {
 					return fmt.Errorf("duckdb: resample %s to %s: %w", s.Symbol, bar, err)
 				}
+			}
+			if s.Class != data.Equity {
+				res.Notes = append(res.Notes, unfilledEdges(res, s, bar, w)...)
 			}
 			out.Series[i] = res
 		}
@@ -612,6 +619,67 @@ func shortSessions(s *data.Series) (string, error) {
 	}
 	return fmt.Sprintf("%s before the New York session's close: %s; the file lacks the session's last bars, and such a date's 1d bar closes at its last bar's close, before the session's",
 		what, b.String()), nil
+}
+
+// unfilledEdges notes, for a 24/7 instrument's resampled bars r (any
+// non-equity: its buckets are cut at 00:00 UTC, every hour of them
+// traded), a first or last bucket that the source bars s do not fill:
+// the bars begin after the first bucket's start, or end before the last
+// one's end (its bar's start plus its interval). A token's hourly file
+// that ends with the 19:00 bar makes a last day of 00:00–20:00, whose
+// high, low, close and volume are those of 20 hours: kept, as an
+// in-progress candle is, and said. A last bucket from w's end on is not
+// checked (the runs end before it: ResampleUntil), nor a first one when
+// a read's start cut it (dropCutBucket left it out). The note names the
+// bucket and the UTC hours its bars cover; the symbol is the series'
+// (data.Panel.Notes names it), so that tokens ending alike share one.
+func unfilledEdges(r data.Series, s *data.Series, bar data.Interval, w span) []string {
+	if r.Len() == 0 || s.Len() == 0 {
+		return nil
+	}
+	stamp := data.FormatTime
+	if bar == data.Daily {
+		stamp = data.FormatStamp
+	}
+	// clock is an instant's UTC time of day in the bucket starting at b:
+	// 24:00 for the bucket's end at the next midnight.
+	clock := func(t, b int64) string {
+		if t > b && t%data.NanosPerDay == 0 {
+			return "24:00"
+		}
+		return time.Unix(0, t).UTC().Format("15:04")
+	}
+	// end is source bar k's end: its stamp plus its stretch's interval.
+	segs := s.Segments()
+	end := func(k int) int64 {
+		iv := s.BarInterval()
+		for _, g := range segs {
+			if g.From <= k {
+				iv = g.Interval
+			}
+		}
+		return s.Time[k] + int64(max(iv, 1))
+	}
+	var notes []string
+	b0 := r.Time[0]
+	if first := s.Time[sort.Search(s.Len(), func(j int) bool { return s.Time[j] >= b0 })]; first > b0 {
+		e := b0 + int64(bar)
+		notes = append(notes, fmt.Sprintf("the first %s bar, %s, holds %s–%s UTC of its %s–%s: the bars begin after its start, so its open, high, low and volume are those of part of it",
+			bar, stamp(b0), clock(first, b0), clock(e, b0), clock(b0, b0), clock(e, b0)))
+	}
+	b := r.Time[r.Len()-1]
+	if w.hasEnd && b >= w.end {
+		return notes
+	}
+	e := b + int64(bar)
+	k := sort.Search(s.Len(), func(j int) bool { return s.Time[j] >= e }) - 1
+	if k >= 0 && s.Time[k] >= b {
+		if last := end(k); last < e {
+			notes = append(notes, fmt.Sprintf("the last %s bar, %s, holds %s–%s UTC of its %s–%s: the bars end before its end (an in-progress candle, or a file that stops there), so its high, low, close and volume are those of part of it",
+				bar, stamp(b), clock(s.Time[sort.Search(s.Len(), func(j int) bool { return s.Time[j] >= b })], b), clock(last, b), clock(b, b), clock(e, b)))
+		}
+	}
+	return notes
 }
 
 func resampleNote(s *data.Series, bar data.Interval) string {

@@ -71,7 +71,11 @@ func TestResampleMinutesToHours(t *testing.T) {
 		!slices.Equal(s.Close, want.c) || !slices.Equal(s.AdjClose, want.c) || !slices.Equal(s.Volume, want.v) || !slices.Equal(s.Rows, want.rows) {
 		t.Errorf("got t %v o %v h %v l %v c %v v %v rows %v", fmtTimes(s.Time), s.Open, s.High, s.Low, s.Close, s.Volume, s.Rows)
 	}
-	if s.Interval != data.Hour || len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "resampled from 1m to 1h") {
+	// The first hour's bars begin at 00:58, the last's end at 02:02 (the
+	// 02:01 minute bar's end): both noted (unfilledEdges).
+	if s.Interval != data.Hour || len(s.Notes) != 3 || !strings.Contains(s.Notes[0], "resampled from 1m to 1h") ||
+		!strings.HasPrefix(s.Notes[1], "the first 1h bar, 2024-01-02T00:00:00Z, holds 00:58–01:00 UTC of its 00:00–01:00") ||
+		!strings.HasPrefix(s.Notes[2], "the last 1h bar, 2024-01-02T02:00:00Z, holds 02:00–02:02 UTC of its 02:00–03:00") {
 		t.Errorf("interval %v notes %q", s.Interval, s.Notes)
 	}
 	// The input is untouched.
