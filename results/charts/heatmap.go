@@ -307,7 +307,31 @@ func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk
 	// Colour bar: a strip of the scale with its ends and centre labelled.
 	{
 		lab := textStyle(sans, tickSize, textGrey)
+		miss := textStyle(sans, tickSize, textGrey)
+		miss.YAlign = draw.YCenter
+		sw := vg.Points(12)
+		// The marks present, named in a legend beside the bar.
+		var unmeasured, partial, untouched bool
+		for i := range m.Marks {
+			for j := range m.Marks[i] {
+				unmeasured = unmeasured || m.Marks[i][j] == Unmeasured
+				partial = partial || m.Marks[i][j] == Partial
+				untouched = untouched || m.Marks[i][j] == Untouched
+			}
+		}
+		names := m.markNames()
+		legendW := miss.Width("n/a: no data")
+		for k, on := range []bool{unmeasured, partial, untouched} {
+			if on {
+				legendW = max(legendW, miss.Width(names[k]))
+			}
+		}
 		barW := min(vg.Points(300), (area.Max.X-area.Min.X)/2)
+		// The legend ends inside the chart: a long name narrows the bar,
+		// which is centred, so that its right end leaves the room.
+		if room := 2 * (area.Max.X - area.Center().X - vg.Points(14) - sw - vg.Points(4) - legendW*fontSlack); room < barW {
+			barW = max(room, vg.Points(100))
+		}
 		barH := vg.Points(9)
 		x0 := area.Center().X - barW/2
 		y := area.Max.Y - lab.FontExtents().Height
@@ -332,23 +356,11 @@ func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk
 			lab.XAlign = e.align
 			dc.FillText(lab, vg.Point{X: e.x, Y: y - barH - vg.Points(1)}, scale(e.v))
 		}
-		miss := textStyle(sans, tickSize, textGrey)
-		miss.YAlign = draw.YCenter
-		sw := vg.Points(12)
 		mx := x0 + barW + vg.Points(14)
 		dc.FillPolygon(missingGrey, []vg.Point{{X: mx, Y: y - barH}, {X: mx + sw, Y: y - barH}, {X: mx + sw, Y: y}, {X: mx, Y: y}})
 		dc.FillText(miss, vg.Point{X: mx + sw + vg.Points(4), Y: y - barH/2}, "n/a: no data")
-		// The marks present, after it.
-		var unmeasured, partial, untouched bool
-		for i := range m.Marks {
-			for j := range m.Marks[i] {
-				unmeasured = unmeasured || m.Marks[i][j] == Unmeasured
-				partial = partial || m.Marks[i][j] == Partial
-				untouched = untouched || m.Marks[i][j] == Untouched
-			}
-		}
-		// Each under the one before, beside the colour bar's labels.
-		names := m.markNames()
+		// The marks present, after it, each under the one before, beside
+		// the colour bar's labels.
 		ly := y
 		bottom := y - barH - lab.FontExtents().Height - vg.Points(8)
 		for k, on := range []bool{unmeasured, partial, untouched} {

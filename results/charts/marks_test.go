@@ -2,6 +2,9 @@ package charts
 
 import (
 	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -57,6 +60,50 @@ func TestHeatmapMarks(t *testing.T) {
 			}
 			if got := svg == plain; got != tc.equal {
 				t.Errorf("same bytes as without marks: %v, want %v", got, tc.equal)
+			}
+		})
+	}
+}
+
+// The marks' legend ends inside the chart: a long mark name (the stress
+// table's "untouched (it aims at nothing the run trades)", 45
+// characters) ran past the right edge of an 11-column heatmap and was
+// cut off. Each legend entry's text starts at its x in the SVG and is as
+// wide as the style's measure of it; its end must be inside the canvas
+// (720 pt for Options' default size) on narrow and wide matrices.
+func TestHeatmapLegendInsideTheChart(t *testing.T) {
+	names := [3]string{"unknown (not replayed)", "part of it shocked", "untouched (it aims at nothing the run trades)"}
+	sty := textStyle(sans, tickSize, textGrey)
+	for _, cols := range []int{2, 11} {
+		t.Run(fmt.Sprint(cols, " columns"), func(t *testing.T) {
+			m := Matrix{Metric: "PnL vs baseline (% of initial cash)", Rows: []string{"r1", "r2"}, Percent: true, MarkNames: names}
+			for j := range cols {
+				m.Cols = append(m.Cols, fmt.Sprint("scenario-", j))
+			}
+			m.Values = [][]float64{make([]float64, cols), make([]float64, cols)}
+			m.Marks = [][]Mark{make([]Mark, cols), make([]Mark, cols)}
+			m.Marks[0][1], m.Marks[1][0], m.Marks[1][1] = Untouched, Unmeasured, Partial
+			var b bytes.Buffer
+			if err := Heatmap(&b, SVG, Options{Title: "t"}, m); err != nil {
+				t.Fatal(err)
+			}
+			svg := b.String()
+			width, err := strconv.ParseFloat(regexp.MustCompile(`<svg width="([0-9.]+)pt"`).FindStringSubmatch(svg)[1], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range append(names[:], "n/a: no data") {
+				at := regexp.MustCompile(`<text x="([0-9.]+)"[^>]*\n?[^>]*>` + regexp.QuoteMeta(name) + `</text>`).FindStringSubmatch(svg)
+				if at == nil {
+					t.Fatalf("no legend text %q", name)
+				}
+				x, err := strconv.ParseFloat(at[1], 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if end := x + sty.Width(name).Points(); end > width {
+					t.Errorf("%q runs from %.1f to %.1f pt, past the chart's %.0f pt", name, x, end, width)
+				}
 			}
 		})
 	}
