@@ -20,6 +20,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 var (
@@ -427,5 +428,46 @@ func TestCaptionWraps(t *testing.T) {
 	}
 	if lines < 2 {
 		t.Errorf("the caption is %d line(s), want it wrapped", lines)
+	}
+}
+
+// TestPNGCanvasAsNewWith draws the fixture's chart on pngCanvas and on the
+// canvas vgimg.NewWith makes for the same size, DPI and white background
+// (what newCanvas used before), and wants the same PNG bytes and size:
+// for sizes whose pixels round exactly (pngCanvas's own image) and for
+// one that does not (10.004 in at 120 dpi is 1200.48 pixels: NewWith).
+func TestPNGCanvasAsNewWith(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		w, h vg.Length
+		dpi  int
+	}{
+		{"default 10x7in at 120dpi", defaultWidth, defaultHeight, defaultDPI},
+		{"6x4in at 96dpi", 6 * vg.Inch, 4 * vg.Inch, 96},
+		{"10.004x7in at 120dpi", 10.004 * vg.Inch, 7 * vg.Inch, 120},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opt := fixtureOptions
+			opt.Width, opt.Height, opt.DPI = tc.w, tc.h, tc.dpi
+			encode := func(c *vgimg.Canvas) ([]byte, vg.Length, vg.Length) {
+				if err := drawEquityDrawdown(draw.New(c), opt, fixture(), columns(PNG, opt)); err != nil {
+					t.Fatal(err)
+				}
+				var buf bytes.Buffer
+				if err := writeCanvas(&buf, PNG, c); err != nil {
+					t.Fatal(err)
+				}
+				w, h := c.Size()
+				return buf.Bytes(), w, h
+			}
+			got, gw, gh := encode(pngCanvas(tc.w, tc.h, tc.dpi))
+			want, ww, wh := encode(vgimg.NewWith(vgimg.UseWH(tc.w, tc.h), vgimg.UseDPI(tc.dpi), vgimg.UseBackgroundColor(color.White)))
+			if gw != ww || gh != wh {
+				t.Errorf("size %v × %v, want %v × %v", gw, gh, ww, wh)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("PNG differs from NewWith's canvas (%d bytes, want %d)", len(got), len(want))
+			}
+		})
 	}
 }

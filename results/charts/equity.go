@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image"
 	"image/color"
 	"image/png"
 	"io"
@@ -21,6 +22,7 @@ import (
 	"slices"
 	"strings"
 
+	"git.sr.ht/~sbinet/gg"
 	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -751,11 +753,31 @@ func newCanvas(f Format, opt Options) (vg.CanvasSizer, error) {
 		if dpi < 0 {
 			return nil, fmt.Errorf("charts: DPI %d is negative", dpi)
 		}
-		return vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White)), nil
+		return pngCanvas(w, h, dpi), nil
 	case SVG:
 		return vgsvg.New(w, h), nil
 	}
 	return nil, fmt.Errorf("charts: unknown format %q (want %q or %q)", f, PNG, SVG)
+}
+
+// pngCanvas returns a white w × h canvas at dpi, as vgimg.NewWith with
+// UseWH, UseDPI and a white background makes it, but drawing on the image
+// it allocates: NewWith gives gg an image to copy (gg.NewContextForImage),
+// a second 4 MB of a default chart allocated, faulted in and copied for
+// nothing. The size vgimg reads back from the image must be w × h exactly;
+// when rounding to whole pixels moves it, NewWith makes the canvas.
+func pngCanvas(w, h vg.Length, dpi int) *vgimg.Canvas {
+	px, py := int(w/vg.Inch*vg.Length(dpi)+0.5), int(h/vg.Inch*vg.Length(dpi)+0.5)
+	if vg.Length(float64(px)/float64(dpi))*vg.Inch != w || vg.Length(float64(py)/float64(dpi))*vg.Inch != h {
+		return vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))
+	}
+	img := image.NewRGBA(image.Rect(0, 0, px, py))
+	ctx := gg.NewContextForRGBA(img)
+	// What NewWith does to the context it makes; it fills the image
+	// with its default background, white.
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	return vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(dpi))
 }
 
 // svgFontFamily is how vgsvg names the font; svgFontFallback adds the
