@@ -146,7 +146,11 @@ func ParseRates(r io.Reader, name string) (*RateSeries, error) {
 		}
 		if out.Raw == "" {
 			out.Raw, out.Line = asset, line
-		} else if asset != out.Raw {
+		} else if !strings.EqualFold(asset, out.Raw) {
+			// Spellings that differ in case name one asset (usdc, USDC);
+			// any other difference is another pool, even of the same
+			// asset (USDC.e beside USDC: a bridged token's pool and the
+			// native one lend at their own rates), refused.
 			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("asset %q differs from %q above (one asset per file)", Clip(asset), out.Raw)}
 		}
 		var v [2]float64

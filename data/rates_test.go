@@ -66,6 +66,9 @@ func TestParseRatesErrorsNameFileAndLine(t *testing.T) {
 		// 25 for 25 %: a file in percent.
 		{h + ok + "2020-12-03T23:37:05Z,wbtc,2,25\n", "f.csv:3: borrow_rate 25 is beyond 10 (1000 % a year)"},
 		{h + ok + "2020-12-03T23:37:05Z,weth,0.002,0.0176\n", `f.csv:3: asset "weth" differs from "wbtc" above`},
+		// Another pool of the same asset: a bridged token's beside the
+		// native one's (they lend at their own rates).
+		{"date,asset,supply_rate,borrow_rate\n2020-11-10,USDC,0.05,0.09\n2020-11-11,USDC.e,0.04,0.07\n", `f.csv:3: asset "USDC.e" differs from "USDC" above`},
 		{h + ok + "2020-12-03T23:37:05Z,,0.002,0.0176\n", "f.csv:3: asset is empty"},
 		{h + "2020-12-03T23:37:05Z,wbtc,0.002,0.0176\n" + ok + "2020-12-03T23:37:05Z,wbtc,0.003,0.0177\n", "f.csv:4: duplicate time 2020-12-03T23:37:05Z (also at line 2)"},
 		{"date,asset,supply_rate,borrow_rate\n2020-11-10,usdc,0.05,0.09\n2020-11-10,usdc,0.05,0.08\n", "f.csv:3: duplicate date 2020-11-10 (also at line 2)"},
@@ -195,5 +198,18 @@ func TestRateAssetSpellings(t *testing.T) {
 	}
 	if r.Asset != "USDC" || r.Raw != "aEthUSDC" || r.Line != 2 {
 		t.Errorf("ParseRates: asset %q raw %q line %d, want USDC aEthUSDC 2", r.Asset, r.Raw, r.Line)
+	}
+}
+
+// One asset spelt in two cases (a file put together from two exports,
+// one writing usdc and the other USDC) is one asset: its rows read as
+// one series, kept as the first spelling.
+func TestParseRatesAssetCase(t *testing.T) {
+	r, err := ParseRates(strings.NewReader("date,asset,supply_rate,borrow_rate\n2020-11-10,usdc,0.05,0.09\n2020-11-11,USDC,0.04,0.07\n"), "f.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Asset != "USDC" || r.Raw != "usdc" || len(r.Times) != 2 {
+		t.Errorf("asset %q raw %q, %d rows: want USDC, usdc, 2", r.Asset, r.Raw, len(r.Times))
 	}
 }
