@@ -265,17 +265,40 @@ func (b *broker) reachAfter(o *Order, buy bool) float64 {
 	// seen, up to the last one the run reached.
 	first := sort.Search(len(s.Time), func(k int) bool { return s.Time[k] > from && s.Time[k] >= o.notBefore })
 	end := min(b.cursor[o.Instrument], len(s.Time)-1)
+	// The splits applied in the run (raw prices): they divided o's
+	// prices, so the bars before each count divided by its ratio.
+	var ss []Split
+	if b.splits != nil {
+		ss = b.splits[o.Instrument][:b.splitAt[o.Instrument]]
+	}
 	if o.Kind == TrailingStop {
-		return trailReach(s, first, end, o.extreme, o.extRow, low)
+		return trailReach(s, ss, first, end, o.extreme, o.extRow, low)
 	}
 	for k := first; k <= end; k++ {
-		if low && !(s.Low[k] >= r) {
-			r = s.Low[k]
-		} else if !low && !(s.High[k] <= r) {
-			r = s.High[k]
+		if lo := unsplit(ss, s.Time[k], s.Low[k]); low && !(lo >= r) {
+			r = lo
+		} else if hi := unsplit(ss, s.Time[k], s.High[k]); !low && !(hi <= r) {
+			r = hi
 		}
 	}
 	return r
+}
+
+// unsplit is price p of a bar at time t in the units of the run's end:
+// divided by the ratio of each split of ss (the ones applied in the run,
+// in date order) dated after t (a bar dated at a split is in its new
+// units), one after the other as applySplits divided the orders' prices
+// (p / 3 / 3 may differ from p / 9 by an ulp, and a trailing stop's
+// extreme is compared for equality); p when none is.
+func unsplit(ss []Split, t int64, p float64) float64 {
+	j := len(ss)
+	for j > 0 && ss[j-1].Time > t {
+		j--
+	}
+	for ; j < len(ss); j++ {
+		p /= ss[j].Ratio
+	}
+	return p
 }
 
 // trailReach is the reach of a trailing stop whose extreme ended at E
@@ -284,11 +307,13 @@ func (b *broker) reachAfter(o *Order, buy bool) float64 {
 // series s: the lowest point (low) or the highest of their paths after
 // the point of bar row that took E, which sets its level at the end,
 // PendingOrder.Level; the points before were held to a level not yet
-// there (a sell's lower). When the extreme never moved over those bars
+// there (a sell's lower). A bar before a split applied in the run (ss)
+// counts divided by the ratios of those after it (unsplit), in Level's
+// units. When the extreme never moved over those bars
 // (it is the one it was placed at, or it moved before them), every point
 // counts, one that only equals E too (it did not move it). NaN when E is
 // (no price seen) or no point follows.
-func trailReach(s *data.Series, first, end int, E float64, row int, low bool) float64 {
+func trailReach(s *data.Series, ss []Split, first, end int, E float64, row int, low bool) float64 {
 	if E != E {
 		return math.NaN()
 	}
@@ -298,7 +323,7 @@ func trailReach(s *data.Series, first, end int, E float64, row int, low bool) fl
 		// the bar at E or beyond it is where it took E.
 		ak = row
 		for m, p := range path(s.Open[row], s.High[row], s.Low[row], s.Close[row]) {
-			if low && p >= E || !low && p <= E {
+			if p = unsplit(ss, s.Time[row], p); low && p >= E || !low && p <= E {
 				at = m
 				break
 			}
@@ -312,7 +337,7 @@ func trailReach(s *data.Series, first, end int, E float64, row int, low bool) fl
 			m0 = at + 1
 		}
 		for _, p := range pts[m0:] {
-			if low && !(p >= r) || !low && !(p <= r) {
+			if p = unsplit(ss, s.Time[k], p); low && !(p >= r) || !low && !(p <= r) {
 				r = p
 			}
 		}

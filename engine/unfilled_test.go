@@ -406,3 +406,127 @@ func TestPendingTrailingStopReachExtremeOnlyEqualled(t *testing.T) {
 		t.Errorf("pending %+v, want not reached, level 90, reach 92", g)
 	}
 }
+
+// Reach is in the units of Level across splits (raw prices,
+// Config.Splits): a split divides a pending order's prices by its ratio,
+// so the bars before it count divided by the ratios of the splits after
+// them, up to the run's end; a bar dated at a split is already in its new
+// units.
+func TestPendingReachAcrossSplit(t *testing.T) {
+	day := func(s string) int64 {
+		d, err := data.ParseDay(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	p := panel(
+		// Paths: an up bar (close >= open) is O→L→H→C.
+		series(t, "AAA", data.Equity, []row{
+			{"2024-01-01", 100, 102, 98, 101, 1e6},
+			{"2024-01-02", 101, 112, 99, 106, 1e6},  // up: 101 99 112 106
+			{"2024-01-03", 54, 55, 53.5, 54.5, 1e6}, // 2-for-1 split: up: 54 53.5 55 54.5
+			{"2024-01-04", 54.5, 55.5, 54, 55, 1e6}, // up: 54.5 54 55.5 55
+		}),
+		series(t, "BBB", data.Equity, []row{
+			{"2024-01-01", 300, 302, 298, 301, 1e6},
+			{"2024-01-02", 301, 330, 299, 310, 1e6},
+			{"2024-01-03", 155, 160, 150, 155, 1e6}, // 2-for-1 split
+			{"2024-01-04", 52, 54, 51, 53, 1e6},     // 3-for-1 split
+		}),
+		series(t, "CCC", data.Equity, []row{
+			{"2024-01-01", 290, 292, 288, 291, 1e6},
+			{"2024-01-02", 291, 300.5, 289, 299, 1e6}, // up: 291 289 300.5 299
+			{"2024-01-03", 99, 99.5, 98, 99.2, 1e6},   // 3-for-1 split: up: 99 98 99.5 99.2
+			{"2024-01-04", 33, 33.2, 32.9, 33.1, 1e6}, // 3-for-1 split: up: 33 32.9 33.2 33.1
+		}),
+	)
+	cfg := Config{Cash: 1e5, Splits: map[string][]Split{
+		"AAA": {{Time: day("2024-01-03"), Ratio: 2}},
+		"BBB": {{Time: day("2024-01-03"), Ratio: 2}, {Time: day("2024-01-04"), Ratio: 3}},
+		"CCC": {{Time: day("2024-01-03"), Ratio: 3}, {Time: day("2024-01-04"), Ratio: 3}},
+	}}
+	strat := script(func(ctx *Context, s *Slice) error {
+		if s.Step != 0 {
+			return nil
+		}
+		for _, o := range []Order{
+			// 1: a short entry, sell limit at 130, 65 after the split.
+			// Highs after its placement in post-split units: 01-02
+			// 112 / 2 = 56, 01-03 55, 01-04 55.5: Reach 56 (not 112).
+			{Instrument: 0, Kind: Limit, Amount: -1, Price: 130},
+			// 2: a long entry, buy limit at 90, 45 after the split.
+			// Lows: 01-02 99 / 2 = 49.5, 01-03 53.5, 01-04 54: Reach
+			// 49.5 (not 53.5, the lowest raw low).
+			{Instrument: 0, Kind: Limit, Amount: 1, Price: 90},
+			// 3: a short entry trailing 10% under the peak, 101 (the
+			// close it is placed at), level 90.9. 01-02: 101, 99 (>
+			// 90.9), 112 raises the peak (level 100.8), 106 > 100.8.
+			// The split makes the peak 56, level 50.4; no later point
+			// is above 56 (the highest is 55.5) nor under 50.4. From
+			// the 112 on, in post-split units: 106 / 2 = 53, then 54
+			// 53.5 55 54.5, 54.5 54 55.5 55: Reach 53 (01-02's close).
+			// Its level is 56 × 0.9 = 50.4.
+			{Instrument: 0, Kind: TrailingStop, Amount: -1, TrailPct: 0.1},
+			// 4: a short entry, sell limit at 600: 300 after the first
+			// split, 100 after the second. Highs: 01-02 330 / (2 × 3) =
+			// 55, 01-03 160 / 3 = 53.33, 01-04 54: Reach 55.
+			{Instrument: 1, Kind: Limit, Amount: -1, Price: 600},
+			// 5: a long entry, buy limit at 240: 120, then 40. Lows:
+			// 01-02 299 / 6 = 49.833, 01-03 150 / 3 = 50 (dated at the
+			// first split: divided by the second's ratio only), 01-04
+			// 51: Reach 299 / 6.
+			{Instrument: 1, Kind: Limit, Amount: 1, Price: 240},
+			// 6: a short entry trailing 10% under the peak, 291, level
+			// 261.9. 01-02: 291, 289, 300.5 raises the peak (level
+			// 270.45), 299. The splits make it 300.5 / 3 / 3 = 33.389
+			// (level 30.05); no later point is above it nor under 30.05.
+			// From the 300.5 on: 299 / 9 = 33.222; 01-03's points / 3:
+			// 33, 32.667, 33.167, 33.067; 01-04's 33 32.9 33.2 33.1:
+			// Reach 98 / 3 (01-03's low). The 300.5 of 01-02 is found as
+			// the point that took the peak only when divided as the peak
+			// was, by 3 then 3: 300.5 / 9 is an ulp under 300.5 / 3 / 3,
+			// and missing it would count the whole bar, 289 / 9 = 32.11.
+			{Instrument: 2, Kind: TrailingStop, Amount: -1, TrailPct: 0.1},
+		} {
+			if _, err := ctx.Submit(o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	res, err := Run(p, nil, strat, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Fills) != 0 {
+		t.Fatalf("fills %+v, want none", res.Fills)
+	}
+	for _, w := range []struct {
+		name         string
+		order        OrderID
+		level, reach float64
+	}{
+		{"sell limit, one split", 1, 65, 56},
+		{"buy limit, one split", 2, 45, 49.5},
+		{"trailing sell, one split", 3, 50.4, 53},
+		{"sell limit, two splits", 4, 100, 55},
+		{"buy limit, two splits, a bar at a split", 5, 40, 299.0 / 6},
+		{"trailing sell, two splits", 6, 300.5 / 3 / 3 * 0.9, 98.0 / 3},
+	} {
+		t.Run(w.name, func(t *testing.T) {
+			var g *PendingOrder
+			for k := range res.Pending {
+				if res.Pending[k].Order == w.order {
+					g = &res.Pending[k]
+				}
+			}
+			if g == nil {
+				t.Fatalf("order %d not pending: %+v", w.order, res.Pending)
+			}
+			if g.Why != PendingNotReached || !near(g.Level, w.level, 1e-12) || !near(g.Reach, w.reach, 1e-12) {
+				t.Errorf("pending %+v, want not reached, level %v, reach %v", *g, w.level, w.reach)
+			}
+		})
+	}
+}
