@@ -516,7 +516,7 @@ func (b *broker) fillOrder(o *Order, kind OrderKind, qty, ref float64, maker boo
 	sh := &b.shorting[i]
 	q0 := b.pf.Qty[i]
 	forced := kind == Liquidation || kind == Recall
-	if qty < 0 && !forced && (sh.Unavailable || sh.RecallSet || sh.RecallAt != 0) && b.noBorrow(i) {
+	if _, rec := sh.recall(); qty < 0 && !forced && (sh.Unavailable || rec) && b.noBorrow(i) {
 		allowed := 0.0
 		if q0 > 0 {
 			allowed = -q0

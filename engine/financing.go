@@ -86,7 +86,7 @@ func (b Borrow) Validate() error {
 	if b.Unavailable {
 		return fmt.Errorf("unavailable = true: the borrow model charges the fee only; set borrow_unavailable = true in the terms' table (Terms.Borrow.Unavailable)")
 	}
-	if b.RecallAt != 0 || b.RecallSet {
+	if _, rec := b.recall(); rec {
 		return fmt.Errorf("recallat = %d: the borrow model charges the fee only; set borrow_recall in the terms' table (Terms.Borrow.RecallAt)", b.RecallAt)
 	}
 	if len(b.Times) != len(b.Rates) {
