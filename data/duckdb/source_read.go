@@ -1399,10 +1399,8 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 	// The requested window, exactly (SQL read a day more on each side).
 	// Its bars keep the interval of the symbol's whole: that of the rows
 	// read, or, when the window went into SQL, of all the source's rows.
-	whole := s.Interval
 	if r.whole != nil {
-		whole = r.whole[sym]
-		s.Interval = whole
+		s.Interval = r.whole[sym]
 	}
 	lo, hi := 0, s.Len()
 	if r.req.span().hasStart {
@@ -1436,7 +1434,6 @@ func (r *sourceReader) finish(td *tableDecoder, sym string) (data.Series, error)
 		if files != nil {
 			files = files[lo:hi]
 		}
-		s.Interval = whole
 	}
 	if s.Len() == 0 {
 		return s, nil
