@@ -74,16 +74,17 @@ func DefaultMarkNames() [3]string {
 	return [3]string{"not measured", "partly measured", "untouched"}
 }
 
-// mark is cell (i, j)'s mark.
-func (m *Matrix) mark(i, j int) Mark {
+// MarkAt is cell (i, j)'s mark (Measured when Marks has none for it).
+func (m *Matrix) MarkAt(i, j int) Mark {
 	if i < len(m.Marks) && j < len(m.Marks[i]) {
 		return m.Marks[i][j]
 	}
 	return Measured
 }
 
-// markNames are the legend's words for the marks.
-func (m *Matrix) markNames() [3]string {
+// MarkWords are the legend's words for the marks: MarkNames, or
+// DefaultMarkNames when it is empty.
+func (m *Matrix) MarkWords() [3]string {
 	if m.MarkNames == ([3]string{}) {
 		return DefaultMarkNames()
 	}
@@ -319,7 +320,7 @@ func drawMatrix(dc draw.Canvas, opt Options, m Matrix, xLabel, yLabel string, mk
 				untouched = untouched || m.Marks[i][j] == Untouched
 			}
 		}
-		names := m.markNames()
+		names := m.MarkWords()
 		legendW := miss.Width("n/a: no data")
 		for k, on := range []bool{unmeasured, partial, untouched} {
 			if on {
@@ -529,7 +530,7 @@ func (g *cellGrid) Plot(c draw.Canvas, p *plot.Plot) {
 			}
 			pts := []vg.Point{{X: x0 + gap, Y: y0 + gap}, {X: x1 - gap, Y: y0 + gap}, {X: x1 - gap, Y: y1 - gap}, {X: x0 + gap, Y: y1 - gap}}
 			ink := inkOn(fill)
-			switch g.m.mark(i, j) {
+			switch g.m.MarkAt(i, j) {
 			case Unmeasured:
 				unmeasuredCell(c, pts)
 				ink = textGrey

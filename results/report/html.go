@@ -1135,12 +1135,8 @@ func heatmapLabel(title string, m charts.Matrix) string {
 			if m.Percent && !math.IsNaN(v) && !math.IsInf(v, 0) {
 				s += "%"
 			}
-			if i < len(m.Marks) && j < len(m.Marks[i]) && m.Marks[i][j] != charts.Measured {
-				names := m.MarkNames
-				if names == ([3]string{}) {
-					names = charts.DefaultMarkNames()
-				}
-				s += " (" + names[m.Marks[i][j]-1] + ")"
+			if mk := m.MarkAt(i, j); mk != charts.Measured {
+				s += " (" + m.MarkWords()[mk-1] + ")"
 			}
 			b.WriteString(" " + col + " " + s)
 		}
