@@ -139,9 +139,7 @@ func takeGate(out, slug, holder string) *os.File {
 		g.Close()
 		return nil
 	}
-	if err := g.Truncate(0); err == nil {
-		g.WriteAt([]byte(holderText(holder)+"\n"), 0)
-	}
+	writeHolders(g, []string{holderText(holder)})
 	return g
 }
 
@@ -343,9 +341,7 @@ func lockDir(ctx context.Context, out, slug, holder string, wait func(line strin
 	}
 	holder = holderText(holder)
 	if !shared {
-		if err := f.Truncate(0); err == nil {
-			f.WriteAt([]byte(holder+"\n"), 0)
-		}
+		writeHolders(f, []string{holder})
 		return &Lock{f: f}, nil
 	}
 	l := &Lock{f: f, shared: true, line: holder, out: out}
