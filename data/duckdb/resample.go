@@ -438,10 +438,7 @@ func sessionStraddle(s *data.Series) error {
 		if iv >= data.Daily {
 			continue
 		}
-		e := t + int64(max(iv, 1))
-		if k+1 < len(s.Time) && s.Time[k+1] > t && s.Time[k+1] < e {
-			e = s.Time[k+1]
-		}
+		e := barEnd(s.Time, k, iv)
 		w := time.Unix(0, t).In(loc)
 		y, m, d := w.Date()
 		open, cl, closeAt, err := sessionOn(y, m, d, loc)
@@ -541,6 +538,17 @@ func resampleOne(ctx context.Context, ar *goduckdb.Arrow, s *data.Series, bar da
 	return out, nil
 }
 
+// barEnd is when intraday bar k of times t, of interval iv (its
+// stretch's), ends: at its stamp plus iv, or at the next bar's stamp if
+// that is earlier (sessionStraddle).
+func barEnd(t []int64, k int, iv data.Interval) int64 {
+	e := t[k] + int64(max(iv, 1))
+	if k+1 < len(t) && t[k+1] > t[k] && t[k+1] < e {
+		e = t[k+1]
+	}
+	return e
+}
+
 // shortSessions notes, for an equity resampled to days, the dates whose
 // intraday bars end before the New York session's close (16:00, or 13:00
 // on an early close): the file lacks the session's last bars, and the
@@ -579,11 +587,7 @@ func shortSessions(s *data.Series) (string, error) {
 				daily = true // a daily bar (or one of unknown span) is its session whole
 				continue
 			}
-			e := s.Time[j] + int64(iv)
-			if j+1 < len(s.Time) && s.Time[j+1] > s.Time[j] && s.Time[j+1] < e {
-				e = s.Time[j+1]
-			}
-			end = max(end, e)
+			end = max(end, barEnd(s.Time, j, iv))
 		}
 		k = j
 		if daily {
