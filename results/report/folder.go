@@ -144,7 +144,7 @@ func stressCoverage(cells []StressCell) ([]StressCell, []StressCoverage) {
 	var out []StressCell
 	var cov []StressCoverage
 	idx := map[rc]int{}
-	have := map[rc][2]bool{}
+	var have [][2]bool // by cov's index: traded and shocked read
 	for _, c := range cells {
 		if c.Metric != "instruments_traded" && c.Metric != "instruments_shocked" && c.Metric != "instruments_unreplayed" {
 			out = append(out, c)
@@ -156,21 +156,20 @@ func stressCoverage(cells []StressCell) ([]StressCell, []StressCoverage) {
 			i = len(cov)
 			idx[k] = i
 			cov = append(cov, StressCoverage{Strategy: c.Strategy, Scenario: c.Scenario})
+			have = append(have, [2]bool{})
 		}
-		h := have[k]
 		switch c.Metric {
 		case "instruments_unreplayed":
 			cov[i].Unreplayed, cov[i].HasUnreplayed = int(c.Value), !math.IsNaN(c.Value)
 		case "instruments_traded":
-			cov[i].Traded, h[0] = int(c.Value), !math.IsNaN(c.Value)
+			cov[i].Traded, have[i][0] = int(c.Value), !math.IsNaN(c.Value)
 		default:
-			cov[i].Shocked, h[1] = int(c.Value), !math.IsNaN(c.Value)
+			cov[i].Shocked, have[i][1] = int(c.Value), !math.IsNaN(c.Value)
 		}
-		have[k] = h
 	}
 	kept := cov[:0]
-	for _, c := range cov {
-		if h := have[rc{c.Strategy, c.Scenario}]; h[0] && h[1] {
+	for i, c := range cov {
+		if have[i][0] && have[i][1] {
 			kept = append(kept, c)
 		}
 	}
