@@ -21,7 +21,7 @@ OUT     ?= out
 # which replaces FUZZ_SHORT in `make test`. cmd/divergence's
 # TestMakefileFuzzesEveryTarget checks that every target is listed.
 FUZZ_TARGETS := ./experiment:FuzzParse ./experiment:FuzzRunChecks ./scenarios:FuzzParse ./scenarios:FuzzParseTwice \
-	./strategies:FuzzNew ./results:FuzzReadReturns ./results/metrics:FuzzMaxDrawdown \
+	./strategies:FuzzNew ./results:FuzzReadReturns ./results:FuzzAppendFloat ./results/metrics:FuzzMaxDrawdown \
 	./data:FuzzParseFunding ./data:FuzzParseRates ./cmd/divergence:FuzzFlags:250x \
 	./data/duckdb:FuzzReadCSV ./data/duckdb:FuzzReadCSVSemicolon ./data/duckdb:FuzzReadBinanceKlines \
 	./data/duckdb:FuzzReadYahooIntraday ./data/duckdb:FuzzReadParquet ./data/duckdb:FuzzReadIPC \

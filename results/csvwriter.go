@@ -13,7 +13,7 @@ import (
 )
 
 // csvWriter writes CSV rows into a byte buffer that it hands to w in
-// blocks of about 64 KiB: numbers are appended with strconv.AppendFloat
+// blocks of about 64 KiB: numbers are appended with appendFloat
 // and times with time.AppendFormat, so a row costs no allocation. Its
 // output is byte for byte that of encoding/csv.Writer with the default
 // settings (comma, "\n" line ends, RFC 4180 quoting), which the tests
@@ -103,7 +103,7 @@ func (c *csvWriter) Float(v float64) {
 		c.buf = append(c.buf, c.buf[c.prev.start:c.prev.end]...)
 		c.remember(col, bits, start)
 	default:
-		c.buf = strconv.AppendFloat(c.buf, v, 'g', -1, 64)
+		c.buf = appendFloat(c.buf, v)
 		c.remember(col, bits, start)
 	}
 	c.prev = prevFloat{col: col, bits: bits, start: start, end: len(c.buf)}
