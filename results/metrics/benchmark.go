@@ -228,9 +228,10 @@ func activeRatio(m moments, ppy float64) float64 {
 	return sharpeOf(m, ppy)
 }
 
-// noiseSD is the per-period standard deviation of active returns below
-// which they are rounding noise (returns of doubles near 1 carry about
-// 1e-16 of it), not a strategy's.
+// noiseSD is the per-period standard deviation of returns (or of active
+// returns) below which they are rounding noise (returns of doubles near
+// 1 carry about 1e-16 of it), not a strategy's: the Sharpe and
+// information ratios are NaN under it.
 const noiseSD = 1e-12
 
 // ActivePremium returns CAGR(r) − CAGR(b) over the rows where both are

@@ -60,7 +60,9 @@
 // deliberate exceptions: [Sharpe], [GeometricSharpe], [RollingSharpe] and
 // [InformationRatio] are NaN when the standard deviation is zero (a
 // constant series has no meaningful Sharpe ratio; empyrical would return
-// ±Inf), and regressions ([Beta], [Alpha], [Correlation]) are NaN when the
+// ±Inf) or under 1e-12 per period, rounding noise (the returns of a curve
+// in cash compounding at a fixed rate differ by ~1e-16 and gave a Sharpe
+// ratio of ~1e13), and regressions ([Beta], [Alpha], [Correlation]) are NaN when the
 // benchmark's population variance is below 1e-30 (empyrical's rule).
 // A series whose non-missing values are all identical has a standard
 // deviation of exactly 0 (it is detected, not left to rounding).

@@ -475,3 +475,44 @@ func TestInformationRatioNoise(t *testing.T) {
 		t.Errorf("IR %.9g, want %.9g", got, want)
 	}
 }
+
+// A run that sits in cash earning a fixed rate compounds by the same
+// factor every day; its returns, taken from the equity curve, are that
+// rate up to the rounding of e[i+1]/e[i] − 1 (~1e-16), so they are not
+// detected as constant, and mean/sd gave a Sharpe ratio of ~1.4e13. A
+// deviation under 1e-12 per period is rounding noise: the series has no
+// Sharpe ratio, as a constant one has none.
+func TestSharpeRoundingNoise(t *testing.T) {
+	eq := []float64{100000}
+	for range 365 {
+		c := eq[len(eq)-1]
+		eq = append(eq, c+c*0.03/360) // 3 % a year, ACT/360, each day
+	}
+	r := metrics.ReturnsFromEquity(nil, eq)
+	if sd := metrics.StdDev(r, 1); !(sd > 0 && sd < 1e-12) {
+		t.Fatalf("the case needs rounding noise: sd %g", sd)
+	}
+	check(t, "Sharpe", metrics.Sharpe(r, 0, 365), nan)
+	check(t, "GeometricSharpe", metrics.GeometricSharpe(r, 0, 365), nan)
+	check(t, "Summarize.Sharpe", metrics.Summarize(r, 365, nil).Sharpe, nan)
+	roll := metrics.RollingSharpe(nil, r, 30, 0, 365)
+	for i, v := range roll {
+		if !math.IsNaN(v) {
+			t.Fatalf("RollingSharpe row %d: %g, want NaN", i, v)
+		}
+	}
+	o := metrics.Options{PeriodsPerYear: 365}
+	for _, m := range o.Series(r) {
+		if (m.Name == "sharpe" || m.Name == "sharpe_geometric") && !math.IsNaN(m.Value) {
+			t.Errorf("Options %s: %g, want NaN", m.Name, m.Value)
+		}
+	}
+	// A small but real deviation keeps its ratio: 1e-4 ± 1e-9 on
+	// alternate days, mean 1e-4, sd = 1e-9·√(4/3) (ddof 1, 4 rows):
+	// 1e-4 / 1.1547e-9 · √365 = 1.6545e6.
+	small := []float64{1e-4 + 1e-9, 1e-4 - 1e-9, 1e-4 + 1e-9, 1e-4 - 1e-9}
+	want := 1e-4 / (1e-9 * math.Sqrt(4.0/3)) * math.Sqrt(365)
+	if got := metrics.Sharpe(small, 0, 365); math.Abs(got-want) > 1e-6*want {
+		t.Errorf("Sharpe of a small deviation: %g, want %g", got, want)
+	}
+}

@@ -23,7 +23,9 @@ func AnnualVolatility(r []float64, ppy float64) float64 {
 // with geometric=FALSE; its per-period SharpeRatio is ppy = 1). For a
 // time-varying rate pass Excess(nil, r, rfSeries) and rf = 0. NaN with
 // fewer than 2 observations and when sd(e) = 0 (a constant series; not
-// ±Inf).
+// ±Inf) or is under 1e-12 per period: rounding noise, as the returns of
+// a curve in cash compounding at a fixed rate carry (~1e-16), not a
+// strategy's.
 func Sharpe(r []float64, rf, ppy float64) float64 {
 	checkPPY(ppy)
 	return sharpeOf(momentsOf(r, rf), ppy)
@@ -34,7 +36,7 @@ func sharpeOf(m moments, ppy float64) float64 {
 		return nan()
 	}
 	sd := m.sd(1)
-	if sd == 0 {
+	if sd < noiseSD {
 		return nan()
 	}
 	return m.mean / sd * math.Sqrt(ppy)
@@ -46,7 +48,7 @@ func sharpeOf(m moments, ppy float64) float64 {
 //
 // (PerformanceAnalytics' SharpeRatio.annualized(geometric=TRUE), the row
 // of table.AnnualizedReturns). NaN with fewer than 2 observations or when
-// sd(e) = 0.
+// sd(e) is 0 or under 1e-12 per period (rounding noise, see Sharpe).
 func GeometricSharpe(r []float64, rf, ppy float64) float64 {
 	checkPPY(ppy)
 	m := momentsOf(r, rf)
@@ -54,7 +56,7 @@ func GeometricSharpe(r []float64, rf, ppy float64) float64 {
 		return nan()
 	}
 	sd := m.sd(1)
-	if sd == 0 {
+	if sd < noiseSD {
 		return nan()
 	}
 	prod := 1.0

@@ -143,16 +143,20 @@ func RollingVolatility(dst, r []float64, window int, ppy float64) []float64 {
 // mean(r − rf) / sd(r − rf) · √ppy (ddof = 1), into dst (len(r) values;
 // nil dst allocates; empyrical's
 // roll_sharpe_ratio, which returns only the complete windows:
-// dst[window−1:]). NaN with fewer than 2 observations or zero sd in the
-// window.
+// dst[window−1:]). NaN with fewer than 2 observations or an sd in the
+// window of 0 or under 1e-12 per period (rounding noise, see Sharpe).
 func RollingSharpe(dst, r []float64, window int, rf, ppy float64) []float64 {
 	checkPPY(ppy)
 	sq := math.Sqrt(ppy)
 	return rollingUni(dst, r, window, rf, func(s welford, constant bool) float64 {
-		if s.n < 2 || constant || s.m2 == 0 {
+		if s.n < 2 || constant {
 			return nan()
 		}
-		return s.mean / math.Sqrt(s.m2/float64(s.n-1)) * sq
+		sd := math.Sqrt(s.m2 / float64(s.n-1))
+		if sd < noiseSD {
+			return nan()
+		}
+		return s.mean / sd * sq
 	})
 }
 
