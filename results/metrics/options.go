@@ -146,7 +146,9 @@ type Tail struct {
 // Options are the parameters of the configurable report (Options.Series
 // and Options.Relative), the metrics of the `divergence metrics` command.
 // Rates are per period. The zero value is rf = mar = threshold = 0, no VaR
-// level, sample volatility, b < 0 as the down market.
+// level, b < 0 as the down market and DDoF 0, the population volatility:
+// set DDoF to 1 for the sample volatility of AnnualVolatility and Summary
+// (the command's --ddof default).
 type Options struct {
 	// PeriodsPerYear annualises; NaN (unknown) makes every annualised
 	// metric NaN instead of panicking.
@@ -170,7 +172,8 @@ type Options struct {
 	GaussianDDoF int
 	// ES is the historical expected-shortfall rule.
 	ES ESRule
-	// DDoF is the ddof of annual_volatility (1 = sample).
+	// DDoF is the ddof of annual_volatility (1 = sample, 0 = population,
+	// the zero value's).
 	DDoF int
 	// DownIncludesZero puts rows with b = 0 into the down market of the
 	// capture ratios (PerformanceAnalytics' UpDownRatios).

@@ -10,11 +10,14 @@ type Named struct {
 	Unit  string
 }
 
-// Report computes every metric of the package that takes a return series
-// (and, when benchmark is not nil, those against it), in a fixed order, for
-// the `divergence metrics` command and the HTML report. rf, mar and the
-// Omega threshold are 0. VaR and CVaR are returns (negative for a loss) at
-// the tail probabilities 5% and 1%.
+// Report computes a fixed set of the package's metrics of a return series
+// (and, when benchmark is not nil, some against it), in a fixed order.
+// rf, mar and the Omega threshold are 0. VaR and CVaR are returns
+// (negative for a loss) at the tail probabilities 5% and 1%; its Gaussian
+// VaR/ES use the sample sd (ddof 1) and its up/down captures are the
+// cumulative ones. The `divergence metrics` command computes its metrics
+// with [Options] instead (Gaussian ddof 0 by default, captures in three
+// forms), and a run's metrics.json is [Summarize]'s (annualised captures).
 func Report(r []float64, ppy float64, benchmark []float64) []Named {
 	checkPPY(ppy)
 	best, worst := math.Inf(-1), math.Inf(1)
