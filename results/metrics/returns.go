@@ -120,7 +120,9 @@ func Excess(dst, r, rf []float64) []float64 {
 // ReturnsFromEquity writes the simple returns of an equity (or price)
 // curve, dst[i] = equity[i+1]/equity[i] − 1, into dst: len(equity)−1
 // values (none for fewer than 2 points; nil dst allocates). A NaN point
-// gives NaN for the two returns that touch it.
+// gives NaN for the two returns that touch it. A point of 0 (a ruined
+// curve) gives −1, then NaN (0/0) while the curve stays at 0; returns
+// across or between negative points are ratios of debts, not returns.
 func ReturnsFromEquity(dst, equity []float64) []float64 {
 	n := len(equity) - 1
 	if n < 0 {
