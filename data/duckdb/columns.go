@@ -270,6 +270,9 @@ func (d *decoder) finish() (data.Series, error) {
 		return data.Series{}, err
 	}
 	d.stampTimes()
+	if err := d.newestFirstBreak(); err != nil {
+		return data.Series{}, err
+	}
 	// A close-only series (no open, high and low at all, or every one of
 	// them empty): each bar is its close, with no intraday range.
 	closeOnly := allNaN(d.s.Open) && allNaN(d.s.High) && allNaN(d.s.Low)
@@ -314,6 +317,44 @@ func (d *decoder) finish() (data.Series, error) {
 		d.s.Rows[k] = d.rowAt(d.index(k))
 	}
 	return d.s, nil
+}
+
+// newestFirstBreak names the row that breaks the order of a file
+// written newest first (most of its steps go back in time) that
+// stampTimes left as it is, for it is not strictly descending: a
+// repeated or swapped row deep in such a file. Validation, which wants
+// ascending rows, would blame the file's second bar, whatever row is
+// wrong. nil for any other file.
+func (d *decoder) newestFirstBreak() error {
+	t := d.s.Time
+	n := len(t)
+	if d.table || d.perm != nil || n < 3 {
+		return nil
+	}
+	back := 0
+	for k := 1; k < n; k++ {
+		if t[k] < t[k-1] {
+			back++
+		}
+	}
+	if 2*back <= n-1 {
+		return nil
+	}
+	// Named as Validate names them: by date when every bar is a day's.
+	stamp, unit := data.FormatTime, "timestamp"
+	if !slices.ContainsFunc(t, func(v int64) bool { return v%dayNano != 0 }) {
+		stamp, unit = data.FormatDay, "date"
+	}
+	for k := 1; k < n; k++ {
+		switch {
+		case t[k] == t[k-1]:
+			return d.errAt(k, "duplicate %s %s (also at row %d; the rows are newest first)", unit, stamp(t[k]), d.rowAt(k-1))
+		case t[k] > t[k-1]:
+			return d.errAt(k, "%s %s is after the previous row's %s (the rows are newest first: %d of their %d steps go back in time; they must all do)",
+				unit, stamp(t[k]), stamp(t[k-1]), back, n-1)
+		}
+	}
+	return nil
 }
 
 func allNaN(x []float64) bool {
