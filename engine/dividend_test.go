@@ -284,3 +284,48 @@ func TestSplitBeforeItsInstrumentsOwnBar(t *testing.T) {
 		}
 	}
 }
+
+// A dividend is per share on its own date: a split dated after it that
+// applies before it is paid (its ex-date had no bar of the instrument,
+// so it waits for the next one, the split's) leaves it per old share.
+// A bought 100 at the 01-02 open (100): cash 0. No bar on 01-03; A
+// opens 01-04 at 49.5 after a 2-for-1 split, ex a dividend of 1.00 per
+// old share (0.50 per new): 100 × 1.00 = 200 × 0.50 = 100 received,
+// cash 100, equity 100 + 200 × 49.5 = 10,000 (paid on the 200 shares
+// at 1.00, it was 200, and the equity 10,100). Each case dates the
+// split and the dividend, with the amount per share on the dividend's
+// date.
+func TestDividendBeforeASplitThatAppliesFirst(t *testing.T) {
+	a := series(t, "A", data.Equity, []row{
+		{"2024-01-01", 100, 100, 100, 100, 1e9},
+		{"2024-01-02", 100, 100, 100, 100, 1e9},
+		{"2024-01-04", 49.5, 49.5, 49.5, 49.5, 1e9},
+		{"2024-01-05", 49.5, 49.5, 49.5, 49.5, 1e9},
+	})
+	day := func(s string) int64 { ts, _ := data.ParseDay(s); return ts }
+	for _, tc := range []struct {
+		name       string
+		split, div string
+		amount     float64
+	}{
+		{"dividend on a day without a bar, split after it", "2024-01-04", "2024-01-03", 1},
+		{"both on the bar: per share after the split", "2024-01-04", "2024-01-04", 0.5},
+		{"split on a day without a bar, dividend after it", "2024-01-03", "2024-01-04", 0.5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Cash: 10000,
+				Splits:    map[string][]Split{"A": {{Time: day(tc.split), Ratio: 2}}},
+				Dividends: map[string][]Dividend{"A": {{Time: day(tc.div), Amount: tc.amount}}}}
+			res := one(t, panel(a), cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: 100}))
+			if got := res.Costs.Dividend; math.Abs(got+100) > 1e-9 {
+				t.Errorf("Costs.Dividend = %g, want -100", got)
+			}
+			if got := res.Portfolio.Cash; math.Abs(got-100) > 1e-9 {
+				t.Errorf("cash %.9f, want 100", got)
+			}
+			if eq := res.Curve.Equity[len(res.Curve.Equity)-1]; math.Abs(eq-10000) > 1e-9 {
+				t.Errorf("final equity %.9f, want 10000", eq)
+			}
+		})
+	}
+}

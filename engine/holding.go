@@ -564,7 +564,8 @@ func (b *broker) recall(k int) {
 // payDividends pays, at each instrument's own bar, the dividends with an
 // ex-date since its previous bar (in (its previous bar, now]) on the
 // position held going into the bar, before its fills: cash += qty ×
-// amount (a short pays), booked as CostDividend. Its own bar is where
+// amount (a short pays), booked as CostDividend; qty divided by the
+// splits applied since the ex-date, as the amount is per share on it. Its own bar is where
 // the raw price first falls by the dividend: paid at another
 // instrument's step before it (a token's 00:00Z step beside an equity
 // whose session opens at 13:30Z), the equity curve held the dividend
@@ -588,11 +589,29 @@ func (b *broker) payDividends() {
 			if q == 0 {
 				continue
 			}
-			pay := -q * d.Amount
+			// Per share on its date: a split dated after it that has
+			// applied by now (the ex-date had no bar of the instrument,
+			// the split's step came first) made each of those shares r.
+			pay := -q * d.Amount / b.splitSince(int(i), d.Time)
 			b.pf.charge(pay)
 			b.book(int(i), CostDividend, pay)
 		}
 	}
+}
+
+// splitSince is what one share of instrument i at time t has become by
+// now: the product of the ratios of its splits applied so far dated after
+// t (1: none).
+func (b *broker) splitSince(i int, t int64) float64 {
+	r := 1.0
+	if b.splits == nil {
+		return r
+	}
+	ss := b.splits[i][:b.splitAt[i]]
+	for j := len(ss) - 1; j >= 0 && ss[j].Time > t; j-- {
+		r *= ss[j].Ratio
+	}
+	return r
 }
 
 // applySplits applies the splits dated in (previous step, now]: positions

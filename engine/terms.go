@@ -68,7 +68,9 @@ type Split struct {
 // itself, even at its open, gets nothing), booked as a CostDividend
 // entry (< 0 received, > 0 paid). A split dated the same day applies
 // first (at the first step at or after its Time, which moves no value:
-// qty × mark is unchanged): Amount is per share after it. Adjusted prices
+// qty × mark is unchanged): Amount is per share after it; a split dated
+// after Time leaves Amount per share before it, even when it applies
+// before the payment (an ex-date without a bar). Adjusted prices
 // already hold the dividends (the price falls by less): leave
 // Config.Dividends nil with them, or they count twice.
 type Dividend struct {
