@@ -218,3 +218,29 @@ func TestCommissionMinimumAgainWhenTheSideTurns(t *testing.T) {
 		})
 	}
 }
+
+// The Terms' own Commission is checked as one given as a FeeModel
+// (TestCommissionMaximumValidated): MaxBps finite and >= 0, the rates
+// under the whole notional. A NaN or negative MaxBps was taken for no
+// cap, and a rate of 20,000 bps paid twice the notional.
+func TestTermsCommissionValidated(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    Commission
+		want string // "" = valid
+	}{
+		{"IBKR", Commission{PerShare: 0.005, Minimum: 1, MaxBps: 100}, ""},
+		{"NaN cap", Commission{PerShare: 0.005, MaxBps: BasisPoints(math.NaN())}, "Equity.Commission.MaxBps = NaN"},
+		{"negative cap", Commission{PerShare: 0.005, MaxBps: -1}, "Equity.Commission.MaxBps = -1"},
+		{"infinite cap", Commission{PerShare: 0.005, MaxBps: BasisPoints(math.Inf(1))}, "Equity.Commission.MaxBps = +Inf"},
+		{"bps of twice the notional", Commission{Bps: 2e4}, "Equity.Commission.Bps = 20000"},
+		{"taker of the whole notional", Commission{Taker: 1e4}, "Equity.Commission.Taker = 10000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := Config{Cash: 1, Equity: Terms{Commission: tc.c}}.Validate()
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Errorf("%v, want %q", err, tc.want)
+			}
+		})
+	}
+}

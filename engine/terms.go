@@ -143,13 +143,23 @@ func (t *Terms) validate(where string) error {
 		v float64
 	}{
 		{"Commission.Bps", float64(c.Bps)}, {"Commission.PerShare", c.PerShare}, {"Commission.Minimum", c.Minimum},
-		{"Commission.Maker", float64(c.Maker)}, {"Commission.Taker", float64(c.Taker)},
+		{"Commission.MaxBps", float64(c.MaxBps)}, {"Commission.Maker", float64(c.Maker)}, {"Commission.Taker", float64(c.Taker)},
 		{"Slippage.Bps", float64(s.Bps)}, {"Slippage.SpreadBps", float64(s.SpreadBps)}, {"Slippage.RangeFrac", s.RangeFrac},
 		{"Slippage.ImpactK", s.ImpactK}, {"Slippage.MaxParticipation", s.MaxParticipation},
 		{"Borrow.Rate", t.Borrow.Rate},
 	} {
 		if err := nonneg(f.n, f.v); err != nil {
 			return err
+		}
+	}
+	// As Commission.Validate and Config.Commission: a rate of 10,000 bps
+	// is the whole notional.
+	for _, f := range []struct {
+		n string
+		v BasisPoints
+	}{{"Bps", c.Bps}, {"Maker", c.Maker}, {"Taker", c.Taker}} {
+		if f.v >= 1e4 {
+			return fmt.Errorf("engine: %s.Commission.%s = %g: want a rate under 10000 bps (the whole notional)", where, f.n, float64(f.v))
 		}
 	}
 	if s.ImpactWindow < 0 || s.ImpactWindow == 1 {
