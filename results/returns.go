@@ -147,7 +147,7 @@ const summerOpen = 13*int64(time.Hour) + 30*int64(time.Minute)
 // ReadReturns reads a returns CSV: a header whose first column is the date
 // (YYYY-MM-DD) or the instant (RFC 3339, 2025-10-01T01:00:00Z, or
 // 2025-10-01 01:00:00 in UTC: an intraday run's equity.csv times), then
-// one numeric column per series; empty cells are
+// one numeric column per series, each named; empty cells are
 // missing values. Errors name the file, line and value. Dates must be
 // strictly increasing. A file with a header and no rows gives a table
 // with no rows (its metrics are undefined, not an error).
@@ -184,6 +184,9 @@ func ReadReturnsWith(path string, opt ReadOptions) (*Returns, error) {
 	}
 	seen := map[string]int{}
 	for j, name := range head {
+		if j > 0 && strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("%s:1: column %d has no name (a trailing comma?): name every series column, or remove it", path, j+1)
+		}
 		if k, ok := seen[name]; ok {
 			return nil, fmt.Errorf("%s:1: column %q appears twice (columns %d and %d)", path, name, k+1, j+1)
 		}

@@ -96,6 +96,20 @@ func TestMetricsErrors(t *testing.T) {
 	if _, _, err := cli(t, "metrics", dupcol); err == nil || !strings.Contains(err.Error(), `column "a" appears twice`) {
 		t.Errorf("duplicate column: %v", err)
 	}
+	// A nameless series column (a spreadsheet export's trailing comma)
+	// would be measured as a series called "" with no values.
+	for _, c := range []struct{ name, text, want string }{
+		{"trailing comma", "date,a,\n2024-01-01,0.1,\n2024-01-02,0.2,\n", "trail.csv:1: column 3 has no name"},
+		{"blank between", "date, ,b\n2024-01-01,0.1,0.2\n2024-01-02,0.2,0.1\n", "trail.csv:1: column 2 has no name"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(dir, "trail.csv")
+			os.WriteFile(p, []byte(c.text), 0o644)
+			if _, _, err := cli(t, "metrics", p); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("nameless column: %v, want %q", err, c.want)
+			}
+		})
+	}
 	levels := filepath.Join(dir, "levels.csv")
 	os.WriteFile(levels, []byte("date,equity\n2024-01-01,100000\n2024-01-02,100500\n"), 0o644)
 	if _, _, err := cli(t, "metrics", levels); err == nil || !strings.Contains(err.Error(), "levels.csv:2: equity = 100000 is a gain of over 1000%") {
