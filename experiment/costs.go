@@ -679,6 +679,11 @@ func (f *File) engineBase(reg engine.Registry, classOf func(string) (data.Class,
 		if _, ok := classOf(sp.Symbol); !ok {
 			return cfg, fmt.Errorf("splits[%d].symbol: the experiment's data has no instrument %q", i, sp.Symbol)
 		}
+		for k, o := range f.Splits[:i] { // parsed above already: a small table
+			if ot, _ := data.ParseDay(string(o.Date)); o.Symbol == sp.Symbol && ot == ts {
+				return cfg, fmt.Errorf("splits[%d]: %s splits on %s in splits[%d] already: give one split a day, its ratio the product", i, sp.Symbol, data.FormatDay(ts), k)
+			}
+		}
 		if cfg.Splits == nil {
 			cfg.Splits = map[string][]engine.Split{}
 		}

@@ -277,6 +277,9 @@ func TestInputsThatWouldMislead(t *testing.T) {
 		// settles at its own times.
 		{"", "", "[costs.symbols.BTC]\nfunding_interval_hours = 4.0\nfunding_file = \"" + eth + "\"\n", "costs.symbols.BTC: set funding_interval_hours or funding_file, not both"},
 		{"prices = \"raw\"", "", "[[splits]]\nsymbol = \"NVDA\"\ndate = \"2019-04-01\"\nratio = 4.0\n", "already split-adjusted"},
+		// Two splits of one instrument on one date: the engine's error
+		// named its own field (Splits[BTC][1]), not the file's key.
+		{"prices = \"raw\"", "", "[[splits]]\nsymbol = \"BTC\"\ndate = \"2010-01-04\"\nratio = 2.0\n[[splits]]\nsymbol = \"NVDA\"\ndate = \"2010-01-04\"\nratio = 2.0\n[[splits]]\nsymbol = \"BTC\"\ndate = \"2010-01-04\"\nratio = 3.0\n", "splits[2]: BTC splits on 2010-01-04 in splits[0] already"},
 		{"", "files = { NVDAX = \"x.csv\" }", "", "data.files"},
 		{"", "classes = { MSFT = \"crypto\" }", "", "data.classes.MSFT"},
 		{"scenarios = [\"ai-crypto-selloff\"]\nscenario_start = \"2010-01-01\"", "", "", "scenario_start = 2010-01-01 is before the data"},
