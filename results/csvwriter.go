@@ -33,6 +33,12 @@ type csvWriter struct {
 	// position beside its equity, the net exposure of a long-only book
 	// beside its gross) is copied too.
 	prev prevFloat
+	// date is the text of the last date written (dateLayout) and day
+	// its day number; dateN is 0 before the first. A later date of the
+	// same month up to its 28th is the text with its day moved on.
+	date  [10]byte
+	day   int64
+	dateN uint8
 }
 
 // prevFloat is the column, bits and text (buf[start:end]) of the last
@@ -155,10 +161,38 @@ func (c *csvWriter) Bool(v bool) {
 func (c *csvWriter) Time(t int64, layout string) {
 	c.sep()
 	if layout == dateLayout {
-		c.buf = appendDate(c.buf, t)
+		c.appendDate(t)
 		return
 	}
 	c.buf = time.Unix(0, t).UTC().AppendFormat(c.buf, layout)
+}
+
+// appendDate appends t's date as appendDate does, from the last date's
+// text when t's day is that day or a later one of its month up to the
+// 28th (every month has one): a daily curve's rows step one day at a
+// time.
+func (c *csvWriter) appendDate(t int64) {
+	days := t / data.NanosPerDay
+	if t%data.NanosPerDay < 0 {
+		days--
+	}
+	if c.dateN == 10 {
+		dd := int64(c.date[8]-'0')*10 + int64(c.date[9]-'0')
+		if step := days - c.day; step >= 0 && dd+step <= 28 {
+			dd += step
+			c.date[8], c.date[9] = byte('0'+dd/10), byte('0'+dd%10)
+			c.day = days
+			c.buf = append(c.buf, c.date[:]...)
+			return
+		}
+	}
+	start := len(c.buf)
+	c.buf = appendDate(c.buf, t)
+	c.day, c.dateN = days, 0
+	if n := len(c.buf) - start; n == len(c.date) {
+		copy(c.date[:], c.buf[start:])
+		c.dateN = uint8(n)
+	}
 }
 
 // EndRow ends the row, and writes the buffer out when a block is full.

@@ -233,3 +233,47 @@ func TestCSVWriterRepeatedFloats(t *testing.T) {
 		t.Fatal("repeated floats are not written as strconv formats them")
 	}
 }
+
+// TestCSVWriterDateSteps writes dates in the steps a curve takes (every
+// day of four centuries, then steps of 0 to 40 days forward and some
+// back) through one writer, whose memo of the last date must never show
+// through: each row is time.Format's date.
+func TestCSVWriterDateSteps(t *testing.T) {
+	var days []int64
+	for d := int64(-98_000); d < 48_000; d++ { // 1701-09 to 2101-06, every day
+		days = append(days, d)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	d := int64(-3)
+	for range 100_000 {
+		switch k := r.IntN(10); {
+		case k < 6:
+			d += int64(r.IntN(3)) // 0, 1 or 2 days
+		case k < 9:
+			d += int64(r.IntN(41))
+		default:
+			d -= int64(r.IntN(40))
+		}
+		days = append(days, d)
+	}
+	var got bytes.Buffer
+	c := newCSVWriter(&got)
+	var want []byte
+	for _, d := range days {
+		c.Time(d*data.NanosPerDay, dateLayout)
+		c.EndRow()
+		want = append(want, time.Unix(0, d*data.NanosPerDay).UTC().Format(dateLayout)...)
+		want = append(want, '\n')
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		g, w := strings.Split(got.String(), "\n"), strings.Split(string(want), "\n")
+		for i := range w {
+			if g[i] != w[i] {
+				t.Fatalf("row %d (day %d): %s, want %s", i, days[i], g[i], w[i])
+			}
+		}
+	}
+}
