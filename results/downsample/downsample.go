@@ -6,7 +6,9 @@
 // kept points covers exactly the same pixels in every column as one drawn
 // through all of them, so peaks, drawdown troughs and gaps stay where they
 // are, while a chart costs O(buckets) to draw whatever the number of
-// points.
+// points. A kept point level with the kept points on both sides of it is
+// dropped too: it lies on their horizontal segment, so a flat stretch
+// (cash held between trades) is its two ends, not two points a column.
 //
 // Conventions:
 //   - x is non-decreasing (times as float seconds, or indices). A point
@@ -120,6 +122,14 @@ func (r *Reducer) flush() {
 		}
 	}
 	for _, p := range pts {
+		// A point level with the two before it extends their
+		// horizontal segment: the middle one is dropped (a flat
+		// stretch, cash held for years, is two points, not four a
+		// column). NaN is level with nothing.
+		if n := len(r.y); n >= 2 && r.y[n-1] == p.y && r.y[n-2] == p.y {
+			r.x[n-1] = p.x
+			continue
+		}
 		r.x = append(r.x, p.x)
 		r.y = append(r.y, p.y)
 	}

@@ -229,3 +229,83 @@ func BenchmarkMinMax(b *testing.B) {
 		MinMax(x, y, 1200)
 	}
 }
+
+// TestMinMaxMergesLevelStretches: on series that hold their value for
+// stretches (cash between trades, a drawdown between peaks) the reducer
+// keeps each bucket's first, last, lowest and highest point and first
+// NaN, in index order, and then drops every kept point level with the
+// kept points on both sides of it: a horizontal run of kept points is
+// its two ends. Computed here directly on indices, point by point.
+func TestMinMaxMergesLevelStretches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for trial := range 300 {
+		n := 2 + rng.IntN(5000)
+		buckets := 1 + rng.IntN(300)
+		x, y := make([]float64, n), make([]float64, n)
+		xv, yv := 0.0, 1.0
+		for i := range n {
+			xv += 1 + float64(rng.IntN(3)) // strictly increasing
+			switch k := rng.IntN(100); {
+			case k < 3:
+				yv = float64(rng.IntN(4)) // a few levels, met again later
+			case k < 5:
+				yv = math.NaN()
+			case k < 8:
+				yv = rng.NormFloat64()
+			}
+			x[i], y[i] = xv, yv
+		}
+		xs, ys := MinMax(x, y, buckets)
+		if n <= buckets {
+			continue
+		}
+		bk := naiveBuckets(x, buckets)
+		var kept []int
+		for start := 0; start < n; {
+			end := start
+			for end < n && bk[end] == bk[start] {
+				end++
+			}
+			first, last, lo, hi, nan := -1, -1, -1, -1, -1
+			for i := start; i < end; i++ {
+				if math.IsNaN(y[i]) {
+					if nan < 0 {
+						nan = i
+					}
+					continue
+				}
+				if first < 0 {
+					first, lo, hi = i, i, i
+				}
+				last = i
+				if y[i] < y[lo] {
+					lo = i
+				}
+				if y[i] > y[hi] {
+					hi = i
+				}
+			}
+			for i := start; i < end; i++ {
+				if i == first || i == last || i == lo || i == hi || i == nan {
+					kept = append(kept, i)
+				}
+			}
+			start = end
+		}
+		var wx, wy []float64
+		for j, i := range kept {
+			level := j > 0 && j+1 < len(kept) && y[kept[j-1]] == y[i] && y[kept[j+1]] == y[i]
+			if !level {
+				wx, wy = append(wx, x[i]), append(wy, y[i])
+			}
+		}
+		if len(xs) != len(wx) {
+			t.Fatalf("trial %d (n %d, %d buckets): %d points, want %d", trial, n, buckets, len(xs), len(wx))
+		}
+		for j := range wx {
+			if xs[j] != wx[j] || !same(ys[j], wy[j]) {
+				t.Fatalf("trial %d: point %d is (%g, %g), want (%g, %g)", trial, j, xs[j], ys[j], wx[j], wy[j])
+			}
+		}
+	}
+}
