@@ -978,9 +978,25 @@ func (s *Transplant) apply(v *view, key string) error {
 			})
 			continue
 		}
-		k0 = max(k0, 1)
+		// The bar the replay hits is the instrument's first (it lists
+		// on the splice date, or the panel begins there): it has no
+		// close before it to take the replay's first return from, and
+		// stands where it traded, as a late listing's first bar does.
+		// Bar k takes return k − k0 from the next on, on the dates an
+		// instrument trading throughout takes it.
+		first := k0
+		if k0 == 0 {
+			when := fmt.Sprintf("%s first trades on %s, the first bar of the replay from %s", sym,
+				data.FormatStamp(v.out.Series[i].Time[0]), data.FormatStamp(t0))
+			if n == 1 {
+				v.note(i, when+": that bar has no close before it to take the replay's one return from: it is left as it was")
+				continue
+			}
+			v.say(i, when+": that bar has no close before it to take the replay's first return from; it replays the rest from its next bar")
+			first = 1
+		}
 		k1 := min(k0+n, len(v.out.Series[i].Time))
-		v.rebuild(i, k0, k1, r, func(k int, c float64) (float64, float64, float64) {
+		v.rebuild(i, first, k1, r[first-k0:], func(k int, c float64) (float64, float64, float64) {
 			q := k - k0
 			return c * so[q], c * sh[q], c * sl[q]
 		})
