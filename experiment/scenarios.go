@@ -193,9 +193,12 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 		}
 		var said []string
 		drawn := map[int]int64{}
+		// Splits: on raw prices a regime, a replay or a propagation reads
+		// the holder's return across a split, not its fall in the close.
 		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start, StartSet: true, Note: note,
-			Said:  func(_, n string) { said = append(said, n) },
-			Drawn: func(k int, at int64) { drawn[k] = at }})
+			Said:   func(_, n string) { said = append(said, n) },
+			Drawn:  func(k int, at int64) { drawn[k] = at },
+			Splits: m.Base.Splits})
 		if err != nil && source == nil && replays(s) {
 			// scenarios' own words name its Go API (ApplyOptions.Source).
 			err = fmt.Errorf("scenario %s replays real prices (a transplant), which the synthetic market has not: run it on real data (data.dir, a catalog, a table or a query)", s.Name)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
 )
 
 // Scenario is a named, ordered list of shocks with its provenance.
@@ -274,6 +275,15 @@ type ApplyOptions struct {
 	// Drawn, when set, hears each date a Random shock drew: the shock's
 	// index in the scenario and the date.
 	Drawn func(shock int, at int64)
+	// Splits, by symbol, are the stock splits of raw (unadjusted) prices
+	// (an experiment's [[splits]]): at an instrument's first bar at or
+	// after a split's Time its close falls by the ratio without a loss
+	// to the holder, whose shares the engine multiplies by it. A regime
+	// (volatility, correlation), a replay (its source and its target)
+	// and a propagation's betas read the holder's return across it, the
+	// close times the ratio, and rebuild raw closes that still fall by
+	// it there; a jump or a wick scales prices and needs none.
+	Splits map[string][]engine.Split
 }
 
 // Validate checks the scenario without a panel: names, ranges and dates.

@@ -939,9 +939,10 @@ func (s *Transplant) apply(v *view, key string) error {
 		n := hi - lo
 		r := make([]float64, n)
 		so, sh, sl := make([]float64, n), make([]float64, n), make([]float64, n)
+		held := splitFactors(ss, v.opt.Splits[ssym]) // the holder's returns across a split of the source
 		for q := lo; q < hi; q++ {
 			c := ss.Close[q]
-			r[q-lo] = math.Log(c / ss.Close[q-1])
+			r[q-lo] = math.Log(c * splitRatio(held, q) / ss.Close[q-1])
 			so[q-lo], sh[q-lo], sl[q-lo] = ss.Open[q]/c, ss.High[q]/c, ss.Low[q]/c
 		}
 		// An instrument that first trades after the replay began (pre
@@ -1169,6 +1170,9 @@ func (v *view) betas(i int, drv []int, from, to int64) ([]float64, int, error) {
 		row := make([]float64, len(all))
 		for a, ii := range all {
 			row[a] = v.out.Series[ii].Close[cur[a]]
+			if f := v.held[ii]; f != nil {
+				row[a] *= f[cur[a]] // the holder's price: a split is no return
+			}
 		}
 		rows = append(rows, row)
 	}

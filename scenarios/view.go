@@ -33,6 +33,10 @@ type view struct {
 	origCls  [][]float64
 
 	start, end int64 // day 0 and the last candidate date
+
+	// held[i] is instrument i's split factor per bar (splitFactors), nil
+	// without a split among its bars.
+	held [][]float64
 }
 
 func newView(p *data.Panel, groups map[string][]string, opt ApplyOptions) *view {
@@ -58,7 +62,46 @@ func newView(p *data.Panel, groups map[string][]string, opt ApplyOptions) *view 
 	if v.start == 0 && !opt.StartSet {
 		v.start = first
 	}
+	v.held = make([][]float64, n)
+	for i := range p.Series {
+		v.held[i] = splitFactors(&p.Series[i], opt.Splits[p.Series[i].Symbol])
+	}
 	return v
+}
+
+// splitFactors is the shares that one share held before s's first bar
+// has become at each bar through splits (ApplyOptions.Splits), each at
+// s's first bar at or after its time: close × factor is the holder's
+// price, whose log changes are the returns a split does not move. Nil
+// when no split falls after s's first bar (one at or before it is in all
+// of s's prices alike).
+func splitFactors(s *data.Series, splits []engine.Split) []float64 {
+	var f []float64
+	for _, sp := range splits {
+		k := sort.Search(len(s.Time), func(x int) bool { return s.Time[x] >= sp.Time })
+		if k == 0 || k >= len(s.Time) {
+			continue
+		}
+		if f == nil {
+			f = make([]float64, len(s.Time))
+			for j := range f {
+				f[j] = 1
+			}
+		}
+		for j := k; j < len(f); j++ {
+			f[j] *= sp.Ratio
+		}
+	}
+	return f
+}
+
+// splitRatio is the split of f (splitFactors) at bar k: the ratio the
+// close falls by there without a loss, 1 without one.
+func splitRatio(f []float64, k int) float64 {
+	if f == nil || k < 1 {
+		return 1
+	}
+	return f[k] / f[k-1]
 }
 
 // prices makes instrument i's price columns writable (copying them once)
@@ -290,7 +333,8 @@ func (v *view) barRange(i int, from, to int64) (lo, hi int) {
 
 // rebuild replaces the close-to-close log returns of instrument i's bars
 // [lo, hi) by r[k-lo] (bar 0 has no return and is skipped), rebuilding the
-// closes from the unchanged close before lo. shape, when not nil, sets a
+// closes from the unchanged close before lo (the holder's returns: a
+// split's raw fall is kept on its bar, ApplyOptions.Splits). shape, when not nil, sets a
 // rebuilt bar's open, high and low from its new close; otherwise the bar's
 // OHLC are scaled by newClose/oldClose (its intrabar shape is kept). After
 // hi the returns are unchanged and the level carries (every later bar is
@@ -306,7 +350,7 @@ func (v *view) rebuild(i, lo, hi int, r []float64, shape func(k int, c float64) 
 	prev := s.Close[lo-1]
 	m := 1.0
 	for k := lo; k < hi; k++ {
-		c := prev * math.Exp(r[k-lo])
+		c := prev * math.Exp(r[k-lo]) / splitRatio(v.held[i], k) // a split's fall is no return
 		m = c / s.Close[k]
 		if shape != nil {
 			s.Open[k], s.High[k], s.Low[k] = shape(k, c)
@@ -327,13 +371,13 @@ func (v *view) rebuild(i, lo, hi int, r []float64, shape func(k int, c float64) 
 }
 
 // logReturns returns instrument i's close-to-close log returns of bars
-// [lo, hi) (bar 0's return is 0).
+// [lo, hi) (bar 0's return is 0), the holder's across a split.
 func (v *view) logReturns(i, lo, hi int) []float64 {
 	c := v.out.Series[i].Close
 	r := make([]float64, max(hi-lo, 0))
 	for k := lo; k < hi; k++ {
 		if k > 0 {
-			r[k-lo] = math.Log(c[k] / c[k-1])
+			r[k-lo] = math.Log(c[k] * splitRatio(v.held[i], k) / c[k-1])
 		}
 	}
 	return r
