@@ -2,6 +2,7 @@ package strategies
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/divergence-research/divergence/data/strict"
 	"github.com/divergence-research/divergence/engine"
@@ -49,15 +50,44 @@ func (p *SMACrossParams) Validate() error {
 // computed on the close just seen and traded at the next open (or, with
 // fill = "close", at that close). The
 // averages are kept as running sums over the instrument's own bars (stale
-// slices are ignored), O(1) per bar.
+// slices are ignored), O(1) per bar and allocation-free.
+//
+// A tie is no cross: SMA(Fast) equal to SMA(Slow) is flat. Plain running
+// sums drift (each add and subtract rounds, and the rounding stays in the
+// sum after the bar has left the window), so that two equal closes with
+// fast 1 / slow 2 read as a cross up. The sums are compensated (see ksum:
+// their error stays within a few ulps of the window's sum, however long
+// the run), and the averages are compared up to levelTol of their size
+// (past): a difference that small is rounding, far below a price tick.
 type SMACross struct {
 	p          SMACrossParams
 	i          int
-	sumF, sumS float64
+	sumF, sumS ksum
 	seen       int // bars included in the sums
 	long       bool
 	fillSet    bool // params set fill
 }
+
+// ksum is a compensated running sum (Neumaier's variant of Kahan
+// summation): s holds the sum as rounded, c the rounding errors of the
+// additions so far, so that s + c is the exact sum of the terms up to a
+// few ulps, where a plain sum's error grows with every term it ever held.
+// O(1) per term, no allocation.
+type ksum struct{ s, c float64 }
+
+// add adds x, keeping its rounding error in c.
+func (k *ksum) add(x float64) {
+	t := k.s + x
+	if math.Abs(k.s) >= math.Abs(x) {
+		k.c += (k.s - t) + x
+	} else {
+		k.c += (x - t) + k.s
+	}
+	k.s = t
+}
+
+// value is the sum.
+func (k ksum) value() float64 { return k.s + k.c }
 
 // NewSMACross builds sma-cross from its parameters.
 func NewSMACross(params Params) (engine.Strategy, error) {
@@ -94,30 +124,31 @@ func (s *SMACross) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 	if n != s.seen+1 {
 		// First call, or bars went by unseen (warm-up before the start):
 		// rebuild the sums from the history window.
-		s.sumF, s.sumS = 0, 0
+		s.sumF, s.sumS = ksum{}, ksum{}
 		for k := 0; k < s.p.Slow && k < len(h); k++ {
 			v := h[len(h)-1-k]
-			s.sumS += v
+			s.sumS.add(v)
 			if k < s.p.Fast {
-				s.sumF += v
+				s.sumF.add(v)
 			}
 		}
 	} else {
 		c := h[len(h)-1]
-		s.sumF += c
-		s.sumS += c
+		s.sumF.add(c)
+		s.sumS.add(c)
 		if n > s.p.Fast {
-			s.sumF -= h[len(h)-1-s.p.Fast]
+			s.sumF.add(-h[len(h)-1-s.p.Fast])
 		}
 		if n > s.p.Slow {
-			s.sumS -= h[0]
+			s.sumS.add(-h[0])
 		}
 	}
 	s.seen = n
 	if n < s.p.Slow {
 		return nil
 	}
-	up := s.sumF/float64(s.p.Fast) > s.sumS/float64(s.p.Slow)
+	// Above past the rounding: a tie is flat (see SMACross).
+	up := past(s.sumF.value()/float64(s.p.Fast), s.sumS.value()/float64(s.p.Slow))
 	if up == s.long {
 		return nil
 	}
