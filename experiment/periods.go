@@ -22,12 +22,17 @@ import (
 const sessionMinutes = 390
 
 // periodsPerYear returns the curve's periods per year, the calendar they
-// come from and, on intraday bars, how they were derived (basis, written
-// to metrics.json as periods_per_year_basis; "" on daily bars, whose
-// metrics.json stays as it was).
+// come from and, on intraday bars and bars of a week or longer, how they
+// were derived (basis, written to metrics.json as periods_per_year_basis;
+// "" on daily bars, whose metrics.json stays as it was).
 //
-// Daily (and coarser) bars: 365 when any instrument trades every day (the
-// union calendar then has a step every calendar day), else 252.
+// Daily bars (and bars two to six days apart, daily bars with holes):
+// 365 when any instrument trades every day (the union calendar then has a
+// step every calendar day), else 252.
+//
+// Bars of a week or longer: the bars a 365-day year holds, whichever the
+// calendar (a weekly equity bar comes every week, holidays or not), see
+// longPeriods: 365/7 = 52.142857… for weekly bars, 12 for monthly ones.
 //
 // Intraday bars of interval iv: the curve has a point per step of the
 // merged timeline, so the periods are the steps a year holds:
@@ -58,6 +63,14 @@ func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
 			offGrid = true
 		}
 	}
+	if iv >= data.Weekly {
+		cal := iv.String() + " bars, exchange sessions"
+		if continuous {
+			cal = iv.String() + " bars, 24/7 (a 24/7 instrument is in the panel)"
+		}
+		ppy, basis := longPeriods(iv)
+		return ppy, cal, basis
+	}
 	if !iv.Intraday() {
 		if continuous {
 			return 365, "calendar days (a 24/7 instrument is in the panel)", ""
@@ -77,6 +90,26 @@ func periodsPerYear(p *data.Panel) (ppy float64, calendar, basis string) {
 	}
 	perYear, equity := sessionSteps(iv, equities, false)
 	return perYear, iv.String() + " bars, exchange sessions", equity
+}
+
+// longPeriods is the periods a year of bars of interval iv, a week or
+// longer, and the basis for metrics.json. Months first: a monthly file's
+// median step (its interval) is 30 or 31 days, a quarterly one's 90 to
+// 92 (91 is 13 weeks), so a step within 1.6 days of k months of a
+// 365-day year (k × 365/12 days) is k months apart, 12/k a year. Any
+// other step, weekly bars among them, gives 365 days over its length:
+// 365/7 = 52.142857… for weekly bars (not 52: a 365-day year, as daily
+// bars' 365, holds 52 weeks and a day), 365/28 for four-weekly ones.
+func longPeriods(iv data.Interval) (float64, string) {
+	days := float64(iv) / float64(data.NanosPerDay)
+	if k := math.Round(days * 12 / 365); k >= 1 && math.Abs(days-k*365/12) <= 1.6 {
+		basis := fmt.Sprintf("12 months (%s bars: a month apart)", iv)
+		if k > 1 {
+			basis = fmt.Sprintf("12 months / %g (%s bars: %g months apart)", k, iv, k)
+		}
+		return 12 / k, basis
+	}
+	return 365 / days, fmt.Sprintf("365 days / %s (%s bars)", strconv.FormatFloat(days, 'f', -1, 64), iv)
 }
 
 // runsPanel is p with only the series that have a bar at or after from,

@@ -255,7 +255,7 @@ type Outcome struct {
 	Runs           []RunResult
 	PeriodsPerYear float64
 	Calendar       string
-	PeriodsBasis   string        // how PeriodsPerYear was derived (intraday bars; see Market)
+	PeriodsBasis   string        // how PeriodsPerYear was derived (intraday and weekly or longer bars; see Market)
 	WalkForward    []WalkForward // when the experiment has [walkforward]
 	Cash           float64       // every run's initial cash
 	Views          []View        // the baseline, then one per scenario
@@ -312,7 +312,8 @@ type Market struct {
 	PeriodsPerYear float64
 	Calendar       string
 	// PeriodsBasis says how PeriodsPerYear was derived on intraday bars
-	// ("365 days × 24 bars (1h, 24/7)"); "" on daily bars.
+	// ("365 days × 24 bars (1h, 24/7)") and bars of a week or longer
+	// ("365 days / 7 (1w bars)"); "" on daily bars.
 	PeriodsBasis string
 	Inputs       []results.Input
 	// Base is the engine configuration every run starts from: cash,

@@ -59,7 +59,8 @@ type RunRecord struct {
 	StrategyStats map[string]float64 `json:"strategy_stats,omitempty"`
 
 	// PeriodsBasis says how PeriodsPerYear was derived on intraday bars
-	// ("365 days × 24 bars (1h, 24/7)"); absent on daily bars.
+	// ("365 days × 24 bars (1h, 24/7)") and bars of a week or longer
+	// ("365 days / 7 (1w bars)"); absent on daily bars.
 	PeriodsBasis string `json:"periods_per_year_basis,omitempty"`
 }
 
