@@ -364,8 +364,8 @@ func (p *Panel) CheckIntervals() error {
 // bar of series i stamped t lasts until its series' next stamp when that
 // comes within two intervals (a month of 31 days beside an interval of
 // 30); the last bar, and one before a hole (a week missing), for the
-// longest such step of its series; and no series may have a bar stamped
-// inside that span. A series spaced more than a day
+// longest such step of its series (Series.LongBars); and no series may
+// have a bar stamped inside that span. A series spaced more than a day
 // but less than a week apart (a daily file with holes) is taken for
 // daily bars, as the engine takes it. The error names both series and
 // both stamps:
@@ -401,33 +401,57 @@ func (p *Panel) CheckLongBars() error {
 	})
 	for i := range p.Series {
 		s := &p.Series[i]
-		iv := int64(s.BarInterval())
-		if iv < int64(Weekly) {
+		if s.BarInterval() < Weekly {
 			continue
 		}
-		// The longest step under two intervals: how long the series'
-		// last bar, and a bar before a hole, may last.
-		span := iv
-		for k := 1; k < len(s.Time); k++ {
-			if d := s.Time[k] - s.Time[k-1]; d < 2*iv {
-				span = max(span, d)
-			}
-		}
+		lb := s.LongBars()
 		for k, t := range s.Time {
-			until := t + span
-			if k+1 < len(s.Time) && s.Time[k+1]-t < 2*iv {
-				until = s.Time[k+1]
-			}
+			until := lb.End(k)
 			// The first stamp after t, of any series.
 			j, _ := slices.BinarySearchFunc(all, t+1, func(a stamp, t int64) int { return cmp.Compare(a.t, t) })
 			if j < len(all) && all[j].t < until {
 				o := &p.Series[all[j].i]
 				return fmt.Errorf("data: series %s's %s bar of %s lasts until %s, but %s has a bar stamped %s inside it: a bar is revealed whole at its stamp, so an order on %s decided on %s's close could fill before that close happened; give the series bars stamped at the same times (weekly bars on the same weekday)",
-					s.Symbol, Interval(iv), FormatStamp(t), FormatStamp(until), o.Symbol, FormatStamp(all[j].t), o.Symbol, s.Symbol)
+					s.Symbol, Interval(lb.iv), FormatStamp(t), FormatStamp(until), o.Symbol, FormatStamp(all[j].t), o.Symbol, s.Symbol)
 			}
 		}
 	}
 	return nil
+}
+
+// LongBars says when the bars of a series of bars a week or longer
+// (weekly or monthly files) end; see Series.LongBars.
+type LongBars struct {
+	time     []int64
+	iv, span int64
+}
+
+// LongBars is when the bars of s, bars of a week or longer, end. Such a
+// bar is revealed whole at its stamp, close included, so when it ends is
+// when that close happened: a bar lasts until its series' next stamp
+// when that comes within two intervals (a month of 31 days beside an
+// interval, the median step, of 30), and the last bar, or one before a
+// hole (a week missing), for the longest such step of its series. The
+// one rule for Panel.CheckLongBars and for cutting a run's bars at its
+// end.
+func (s *Series) LongBars() LongBars {
+	iv := int64(s.BarInterval())
+	span := iv
+	for k := 1; k < len(s.Time); k++ {
+		if d := s.Time[k] - s.Time[k-1]; d < 2*iv {
+			span = max(span, d)
+		}
+	}
+	return LongBars{time: s.Time, iv: iv, span: span}
+}
+
+// End is when bar k ends (UTC ns).
+func (l LongBars) End(k int) int64 {
+	t := l.time[k]
+	if k+1 < len(l.time) && l.time[k+1]-t < 2*l.iv {
+		return l.time[k+1]
+	}
+	return t + l.span
 }
 
 // Notes lists the series' notes (Series.Notes), each prefixed with its
