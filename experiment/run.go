@@ -516,13 +516,17 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		notes = append(notes, n)
 	}
 	first, last := int64(math.MaxInt64), int64(math.MinInt64)
+	// dataEnd is when the data's last bars end: a day after the last
+	// stamp, or a weekly bar's week after it (lastEnd).
+	dataEnd := int64(math.MinInt64)
 	for i := range p.Series {
 		first, last = min(first, p.Series[i].Time[0]), max(last, p.Series[i].Time[p.Series[i].Len()-1])
+		dataEnd = max(dataEnd, lastEnd(&p.Series[i]))
 	}
 	if hasStart && start < first {
 		notes = append(notes, fmt.Sprintf("start = %s is before the data: the runs start with its first bar, on %s", f.Start, data.FormatStamp(first)))
 	}
-	if hasEnd && end > last+data.NanosPerDay {
+	if hasEnd && end > dataEnd {
 		notes = append(notes, fmt.Sprintf("end = %s is after the data: the runs end with its last bar, on %s", f.End, data.FormatStamp(last)))
 	}
 	// endWho is the instrument whose data end first, when no end is
@@ -546,7 +550,9 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			notes = append(notes, fmt.Sprintf("no end given: the runs end at %s, the end of %s's last bar (other instruments go on to %s); set end to choose",
 				data.FormatTime(end), who, data.FormatTime(last)))
 		} else if common < last {
-			end, hasEnd = common+data.NanosPerDay, true
+			// A day after its last bar, or, a bar of a week or longer,
+			// when that bar ends (cutAt would leave it out otherwise).
+			end, hasEnd = lastEnd(&p.Series[p.Index(who)]), true
 			notes = append(notes, fmt.Sprintf("no end given: the runs end on %s, the last day of %s's data (other instruments go on to %s); set end to choose",
 				data.FormatDay(common), who, data.FormatDay(last)))
 		}
@@ -556,8 +562,8 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	// 2025-01-27 on a 2024 book) takes its returns from there.
 	uncut := p
 	if hasEnd {
-		var daily, intraday []string
-		p, daily, intraday = cutAt(p, end)
+		var daily, intraday, long []string
+		p, daily, intraday, long = cutAt(p, end)
 		// With no end given the runs' end is derived (above), and the
 		// notes name it, not the unset key ("end =  falls inside").
 		at := fmt.Sprintf("end = %s", f.End)
@@ -569,6 +575,9 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 		}
 		if len(intraday) > 0 {
 			notes = append(notes, fmt.Sprintf("%s falls inside the bars of %s, which close after it: left out", at, strings.Join(intraday, ", ")))
+		}
+		if len(long) > 0 {
+			notes = append(notes, fmt.Sprintf("%s falls inside the bars of %s, which close after it: left out (a bar of a week or longer is revealed whole at its stamp, its close that of its span's last day)", at, strings.Join(long, ", ")))
 		}
 		for i := range p.Series {
 			if p.Series[i].Len() > 0 {
@@ -2382,13 +2391,29 @@ func firstRuin(c *engine.Curve) int {
 // bar stamped before an end given as an instant (an equity's session of
 // that day opening after a 12:00Z end), or an intraday bar that the end
 // falls inside (an hourly bar of 14:00Z, an end at 14:30Z). Its prices
-// come after the end, and it is left out. daily and intraday name the
-// bars left out so, as "SYMBOL (day)" and "SYMBOL (instant)".
-func cutAt(p *data.Panel, end int64) (q *data.Panel, daily, intraday []string) {
+// come after the end, and it is left out. So is a bar of a week or
+// longer whose span runs past end (data.Series.LongBars): revealed whole
+// at its stamp (engine.BarEnd counts it as a day), the weekly bar stamped
+// on the Monday before an end on a Thursday shows the close of the Sunday
+// after it. A weekly equity bar whose session ended on the Friday before
+// a weekend end is left out too: its span is the week. daily, intraday
+// and long name the bars left out so, as "SYMBOL (day)", "SYMBOL
+// (instant)" and "SYMBOL (day to day)".
+func cutAt(p *data.Panel, end int64) (q *data.Panel, daily, intraday, long []string) {
 	q = p.Before(end)
 	for i := range q.Series {
 		s := &q.Series[i]
 		n := s.Len()
+		if p.Series[i].BarInterval() >= data.Weekly {
+			// Read on p's bars: the next one may lie past end.
+			lb := p.Series[i].LongBars()
+			for n > 0 && lb.End(n-1) > end {
+				n--
+				long = append(long, fmt.Sprintf("%s (%s to %s)", s.Symbol, data.FormatStamp(s.Time[n]), data.FormatStamp(lb.End(n))))
+			}
+			*s = s.Bars(0, n)
+			continue
+		}
 		for n > 0 && engine.BarEnd(s, n-1) > end {
 			if t := s.Time[n-1]; s.BarInterval().Intraday() {
 				intraday = append(intraday, s.Symbol+" ("+data.FormatTime(t)+")")
@@ -2399,7 +2424,18 @@ func cutAt(p *data.Panel, end int64) (q *data.Panel, daily, intraday []string) {
 			*s = s.Bars(0, n)
 		}
 	}
-	return q, daily, intraday
+	return q, daily, intraday, long
+}
+
+// lastEnd is when the last bar of s ends, as cutAt reads it: a day after
+// its stamp, or, on bars of a week or longer, at the end of its span
+// (data.Series.LongBars: a weekly bar's week).
+func lastEnd(s *data.Series) int64 {
+	n := s.Len()
+	if s.BarInterval() >= data.Weekly {
+		return s.LongBars().End(n - 1)
+	}
+	return s.Time[n-1] + data.NanosPerDay
 }
 
 // lastBar is the time of the latest bar of any series of p

@@ -200,13 +200,12 @@ func (f *File) wfSetup(specs []RunSpec, m *Market) (*wfPlan, error) {
 	// hourly bar), a daily equity's bar stamped 00:00 of the in-sample end
 	// closes at 21:00, in the out-of-sample window, and the choice of
 	// parameters would see its close. So is a weekly bar whose week runs
-	// past the end (wfCutLong). Out of sample it stays: the window's
+	// past the end (data.Series.LongBars). Out of sample it stays: the window's
 	// last point marks it, and the next window's first point (after
 	// which its returns count) marks it too, so its move counts once.
 	cuts := make([]wfCut, 2*len(wins))
 	for k, win := range wins {
-		is, _, _ := cutAt(p, win.ISEnd)
-		is = wfCutLong(is, p, win.ISEnd)
+		is, _, _, _ := cutAt(p, win.ISEnd)
 		oos := p.Before(win.OOSEnd) // an end at 1970-01-01 too
 		for j, c := range []*data.Panel{is, oos} {
 			cuts[2*k+j] = wfCut{p: c, tl: engine.NewTimeline(c)}
@@ -232,39 +231,6 @@ func (f *File) wfSetup(specs []RunSpec, m *Market) (*wfPlan, error) {
 		}
 	}
 	return &wfPlan{wins: wins, cuts: cuts, out: out, jobs: jobs}, nil
-}
-
-// wfCutLong is q, p cut at end (cutAt), less the last bars of a series
-// of bars a week or longer that run past end. Such a bar is revealed
-// whole at its stamp (engine.BarEnd counts it as a day), so the one
-// stamped on the Monday before an in-sample end on a Thursday shows the
-// close of the Sunday after it, in the out-of-sample window, and the
-// choice of parameters would see it. A bar runs to its stamp plus the
-// series' interval, or to the next bar's stamp when that comes first (a
-// monthly file's 30 or 31 days). A weekly equity bar whose session ended
-// on the Friday before a weekend end is left out too: the in-sample
-// window loses a week of evidence, and sees nothing after its end.
-func wfCutLong(q, p *data.Panel, end int64) *data.Panel {
-	for i := range q.Series {
-		iv := int64(p.Series[i].BarInterval())
-		if iv < int64(data.Weekly) {
-			continue
-		}
-		s, all := &q.Series[i], p.Series[i].Time
-		n := s.Len()
-		for n > 0 {
-			e := s.Time[n-1] + iv
-			if n < len(all) && all[n] < e {
-				e = all[n]
-			}
-			if e <= end {
-				break
-			}
-			n--
-		}
-		*s = s.Bars(0, n)
-	}
-	return q
 }
 
 // wfInSample runs the in-sample runs, in parallel, and returns their
