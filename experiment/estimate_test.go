@@ -278,15 +278,15 @@ fast = { from = 1, to = 60, step = 1 }
 		// Disk: 60 runs past CSVRunsMax, so Parquet only, 48 bytes a
 		// step, and 32 in results.duckdb: 60 × (2,192 × 80 + 16,384) =
 		// 11,504,640; no legs charts (an SMA cross has no legs); the
-		// equity chart's 10 lines (the shown), 10 × 2,192 × 32 =
-		// 701,440; the experiment's files, 262,144, and the report's and
+		// equity chart's 10 lines (the shown), 10 × 2,192 × 24 =
+		// 526,080; the experiment's files, 262,144, and the report's and
 		// database's, 2,097,152; prices.*, 2,192 closes of 40 bytes,
-		// 87,680: 14,653,056.
-		{"report and database", Options{Report: report, Database: database}, 178_531_648, 14_653_056},
+		// 87,680: 14,477,696.
+		{"report and database", Options{Report: report, Database: database}, 178_531_648, 14_477_696},
 		// No database: the runs alone, 118,992,640.
 		// CSV copies (always): 60 × (2,192 × (48 + 144) + 16,384) =
-		// 26,234,880, + 701,440 + 262,144 + 87,680 = 27,286,144.
-		{"no report, csv always", Options{CSV: "always"}, 118_992_640, 27_286_144},
+		// 26,234,880, + 526,080 + 262,144 + 87,680 = 27,110,784.
+		{"no report, csv always", Options{CSV: "always"}, 118_992_640, 27_110_784},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := tc.opt
