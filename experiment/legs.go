@@ -310,18 +310,36 @@ func writeLegsChart(o *Outcome, r *RunResult, legs map[string][]string, p *data.
 
 // drawLegs draws the legs chart as ft to w.
 func drawLegs(w io.Writer, o *Outcome, r *RunResult, ls *legSeries, p *data.Panel, ft charts.Format) error {
+	ppy := legPeriods(p, append(append([]int{}, ls.long...), ls.short...))
+	longS := charts.Series{Name: "long leg", Time: ls.times, Values: ls.li}
+	shortS := charts.Series{Name: "short leg", Time: ls.times, Values: ls.si}
+	kind := dataCaption(o.Panel)
+	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
+		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
+	return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
+}
+
+// legPeriods is the periods a year of the legs' sync points, the
+// instruments legs of p: as periodsPerYear counts them, the equity
+// sessions when a leg holds an equity (252 a year, or the session's bars
+// on intraday bars), calendar days (365, or a day's bars) otherwise, and
+// for bars of a week or longer the bars a year holds (longPeriods).
+func legPeriods(p *data.Panel, legs []int) float64 {
 	ppy := 365.0
 	iv := data.Interval(0)
-	for _, i := range append(append([]int{}, ls.long...), ls.short...) {
+	for _, i := range legs {
 		iv = max(iv, p.Series[i].Interval)
 		if p.Series[i].Class == data.Equity {
 			ppy = 252 // sync points are the equity sessions
 		}
 	}
-	if iv.Intraday() { // bars per day or per session (see periodsPerYear)
+	switch {
+	case iv >= data.Weekly:
+		ppy, _ = longPeriods(iv)
+	case iv.Intraday(): // bars per day or per session (see periodsPerYear)
 		if ppy == 252 {
 			var equities []*data.Series
-			for _, i := range append(append([]int{}, ls.long...), ls.short...) {
+			for _, i := range legs {
 				if s := &p.Series[i]; s.Class == data.Equity {
 					equities = append(equities, s)
 				}
@@ -331,10 +349,5 @@ func drawLegs(w io.Writer, o *Outcome, r *RunResult, ls *legSeries, p *data.Pane
 			ppy *= float64(barsPerDay(iv))
 		}
 	}
-	longS := charts.Series{Name: "long leg", Time: ls.times, Values: ls.li}
-	shortS := charts.Series{Name: "short leg", Time: ls.times, Values: ls.si}
-	kind := dataCaption(o.Panel)
-	opt := charts.Options{Title: r.Strategy + ": the legs", Synthetic: o.Panel.Synthetic, Palette: charts.NewPalette([]string{"long leg", "short leg"}),
-		Caption: fmt.Sprintf("%s; equal-weight legs at sync points; beta of each leg to the long leg over %d points", kind, legWindow)}
-	return charts.Rolling(w, ft, opt, []charts.Series{longS, shortS}, &longS, legWindow, ppy)
+	return ppy
 }
