@@ -62,7 +62,8 @@ type ScaledEntryParams struct {
 	// leaves the instrument flat); (0, 1]. Only with take_profit levels.
 	ExitFraction float64 `toml:"exit_fraction"`
 	// TrailingStop, when > 0, sells the remainder when the close falls this
-	// fraction below the highest close since the cycle's first entry. It
+	// fraction below the highest price since the cycle's first entry: the
+	// first tranche's fill price, then every close above it. It
 	// guards what the profit levels have not sold: it is armed after the
 	// first exit, or from the first entry when TakeProfit is empty.
 	// Default 0 (off); [0, 1).
@@ -227,8 +228,8 @@ func (p *ScaledEntryParams) Validate() error {
 //     sells all of them in one order. Once exit 1 is decided, the cycle buys no
 //     more.
 //   - Trailing stop: when armed (see TrailingStop), a close at or below
-//     (1 − TrailingStop) × the highest close since the cycle's first entry
-//     fill sells the whole remainder.
+//     (1 − TrailingStop) × the highest price since the cycle's first entry
+//     (its fill price, then every close above it) sells the whole remainder.
 //   - When the position is sold out, a new cycle starts at the next bar.
 //
 // Fills carry the tag "tranche k" ("tranches j-k" for several at once),
@@ -255,7 +256,7 @@ type scaledState struct {
 	// cycle
 	capital   float64 // money set aside for this instrument's cycle
 	peak      float64 // highest close of the cycle
-	high      float64 // highest close since the cycle's first entry fill
+	high      float64 // highest price since the cycle's first entry: its fill price, then the closes above it
 	entries   int     // tranches decided this cycle
 	exits     int     // exits decided this cycle
 	exitBase  float64 // position when exit 1 was decided
