@@ -60,5 +60,10 @@ func Lookup(name string) (*Scenario, error) {
 	if m := strict.Closest(name, names); m != "" {
 		meant = "did you mean " + m + "? "
 	}
+	if path.Ext(name) != "" || strings.ContainsAny(name, `/\`) {
+		// A path, not a name: a file is read as a scenario file only
+		// when its name ends in .toml.
+		meant = "a scenario file's name must end in .toml; " + meant
+	}
 	return nil, fmt.Errorf("scenarios: unknown scenario %q (%sbuilt in: %s)", name, meant, strings.Join(names, ", "))
 }

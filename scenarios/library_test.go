@@ -71,6 +71,12 @@ func TestLibrary(t *testing.T) {
 	// letter: one edit).
 	_, err = Lookup("ai-buble-burst")
 	wantErr(t, err, `unknown scenario "ai-buble-burst" (did you mean ai-bubble-burst? built in: ai-bubble-burst, `)
+	// A file not ending in .toml is taken for a name: say what a file
+	// must be called.
+	for _, name := range []string{"my-shocks.csv", "shocks/bubble", "shocks.TOML"} {
+		_, err = Lookup(name)
+		wantErr(t, err, `unknown scenario "`+name+`" (a scenario file's name must end in .toml; `)
+	}
 	b, _ := Lookup("ai-bubble-burst")
 	if b.Probability != 0.24 {
 		t.Errorf("ai-bubble-burst probability = %g, want 0.24 (seeds/002)", b.Probability)
