@@ -231,7 +231,13 @@ func TestReadIntradayErrors(t *testing.T) {
 		{"epoch units mixed", barsCSV(hdr, "1704153600000", "1704157200"), ReadOptions{},
 			`:3: timestamp 1704157200 is in seconds but row 2 (1704153600000) is in milliseconds: one unit per file`},
 		{"bad time", barsCSV(hdr, "2024-01-02 10:00", "2024-01-02 25:00"), ReadOptions{},
-			`:3: date "2024-01-02 25:00" is not a date (want YYYY-MM-DD)`},
+			`:3: date "2024-01-02 25:00" is not a date (want YYYY-MM-DD hh:mm, as row 2's "2024-01-02 10:00")`},
+		// A file of Unix times: the row is named against them, not
+		// against a plain date.
+		{"word among epoch milliseconds", barsCSV(hdr, "1704153600000", "soon"), ReadOptions{},
+			`:3: date "soon" is not a date (want a number (YYYYMMDD or Unix time), as row 2's "1704153600000")`},
+		{"offset timestamps, then a bad one", barsCSV(hdr, "2024-01-02T10:00:00+00:00", "2024-01-02T1x:00:00+00:00"), ReadOptions{},
+			`:3: date "2024-01-02T1x:00:00+00:00" is not a date (want YYYY-MM-DDThh:mm:ss±hh:mm, as row 2's "2024-01-02T10:00:00+00:00")`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -492,7 +492,7 @@ func TestReadFileErrorsParquetAndArrow(t *testing.T) {
 		path, want string
 	}{
 		{pq, pq + ":3: duplicate date 2024-01-03 (also at row 2)"},
-		{badDate, badDate + `:3: date "yesterday" is not a date (want YYYY-MM-DD)`},
+		{badDate, badDate + `:3: date "yesterday" is not a date (want YYYY-MM-DD, as row 1's "2024-01-02")`},
 		{noClose, noClose + `: missing column "close" (have date, open, high, low, last, adj_close, volume)`},
 		{notParquet, notParquet + ": the file is text, not Parquet: a CSV file is named .csv"},
 		{cut, cut + ": the file is not a whole Parquet file (it does not end with Parquet's footer): it was cut short or not written whole; write or copy it again"},

@@ -603,6 +603,12 @@ func (d *decoder) resolveText() error {
 		}
 		sh, _, _, _, _, ok := scan(s)
 		if !ok {
+			if k > 0 {
+				// The file's format is known by now: name it, not the
+				// plain date of a file that may hold Unix times.
+				return d.errAt(k, "date %q is not a date (want %s, as row %d's %q)",
+					clip(s), first.describe(), d.rowAt(0), clip(strings.TrimSpace(tc.str(0))))
+			}
 			return d.errAt(k, "date %q is not a date %s", clip(s), dateMsg)
 		}
 		if k == 0 {
@@ -630,7 +636,7 @@ func (d *decoder) resolveText() error {
 			whole, f, _ := strings.Cut(s, ".")
 			x, err := strconv.ParseInt(whole, 10, 64)
 			if err != nil {
-				return d.errAt(k, "date %q is not a date %s", clip(s), dateMsg)
+				return d.errAt(k, "date %q is not a date (want %s)", clip(s), first.describe())
 			}
 			v[k] = x
 			if f = strings.TrimRight(f, "0"); f != "" {
