@@ -44,6 +44,12 @@ symbols = ["TOK", "EQ"]
 	if !strings.Contains(notes, "end, 2024-01-08T19:00:00Z, falls inside") {
 		t.Errorf("the cut's note does not say the end the runs were given, 2024-01-08T19:00:00Z:\n%s", notes)
 	}
+	// EQ's last bar, 2024-01-09T20:30Z, is the session's last half hour:
+	// it ends at the close, 21:00Z, which is where EQ goes on to (not its
+	// stamp, 20:30Z).
+	if want := "(other instruments go on to 2024-01-09T21:00:00Z)"; !strings.Contains(notes, want) {
+		t.Errorf("notes lack %q:\n%s", want, notes)
+	}
 	if strings.Contains(notes, "end =  ") {
 		t.Errorf("a note quotes the unset end:\n%s", notes)
 	}

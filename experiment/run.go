@@ -547,8 +547,15 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 			// Intraday: right after the bar that ends first, not at the
 			// end of its day.
 			end, hasEnd = common+int64(iv), true
+			// The others go on to when their latest bar ends, not
+			// to its stamp (a 4h bar stamped at the end given here
+			// would read as ending there).
+			goesOn := last
+			for i := range p.Series {
+				goesOn = max(goesOn, engine.BarEnd(&p.Series[i], p.Series[i].Len()-1))
+			}
 			notes = append(notes, fmt.Sprintf("no end given: the runs end at %s, the end of %s's last bar (other instruments go on to %s); set end to choose",
-				data.FormatTime(end), who, data.FormatTime(last)))
+				data.FormatTime(end), who, data.FormatTime(goesOn)))
 		} else if common < last {
 			// A day after its last bar, or, a bar of a week or longer,
 			// when that bar ends (cutAt would leave it out otherwise).
