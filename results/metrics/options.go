@@ -228,6 +228,14 @@ func (o Options) belowMAR(r []float64) ([]float64, float64) {
 	return r, o.MAR
 }
 
+// Named is one metric of a metrics list: a snake_case name, its value
+// and its unit ("fraction", "ratio", "periods").
+type Named struct {
+	Name  string
+	Value float64
+	Unit  string
+}
+
 // Series computes the metrics of one return series in a fixed order
 // (names, units and formulas in docs/metrics.md). Series given in
 // Options (RiskFreeSeries, MARSeries) must have len(r) rows.
