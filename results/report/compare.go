@@ -341,7 +341,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 				for _, c := range cand {
 					to = max(to, c.Time[len(c.Time)-1])
 				}
-				over = fmt.Sprintf("over the dates all %d share (%s)", total, spanText(from, to, slices.ContainsFunc(cand, func(c charts.Series) bool { return intradayTimes(c.Time) })))
+				over = fmt.Sprintf("over the dates all %d share (%s)", total, spanText(from, to, anyIntradayTimes(cand)))
 				for i, c := range cand {
 					ruined := score[i].Ruined()
 					score[i] = windowMetrics(c.Values, ppys[i], startCash(runOf[i], firsts[i], from))
@@ -381,7 +381,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 			return nil, err
 		}
 		rebaseAligned(curves, runOf, firsts, from)
-		at := data.FormatStamp(from)
+		at := stampText(from, anyIntradayTimes(curves))
 		if ends {
 			at = "the bar ending " + at
 		}
@@ -625,6 +625,21 @@ func spanText(first, last int64, intraday bool) string {
 	return data.FormatTime(first) + " to " + data.FormatTime(last)
 }
 
+// stampText names one time as spanText does: a date when it is at 00:00
+// UTC and no run is intraday, else an instant (an hourly run's 00:00 bar
+// is 2025-09-15T00:00:00Z, not the day 2025-09-15).
+func stampText(t int64, intraday bool) string {
+	if !intraday && t%data.NanosPerDay == 0 {
+		return data.FormatDay(t)
+	}
+	return data.FormatTime(t)
+}
+
+// anyIntradayTimes says one of the curves is intraday (intradayTimes).
+func anyIntradayTimes(curves []charts.Series) bool {
+	return slices.ContainsFunc(curves, func(c charts.Series) bool { return intradayTimes(c.Time) })
+}
+
 // alignCommon cuts the curves, in place, to the dates all of them span:
 // from the latest first time to the earliest last time. It returns the
 // common start. Each curve starts from its value as of the common start:
@@ -640,7 +655,8 @@ func alignCommon(curves []charts.Series) (int64, error) {
 		from, to = max(from, c.Time[0]), min(to, c.Time[len(c.Time)-1])
 	}
 	if from > to {
-		return 0, fmt.Errorf("report: compare: the runs share no dates (the latest starts %s, the earliest ends %s); use --align none", data.FormatStamp(from), data.FormatStamp(to))
+		intraday := anyIntradayTimes(curves)
+		return 0, fmt.Errorf("report: compare: the runs share no dates (the latest starts %s, the earliest ends %s); use --align none", stampText(from, intraday), stampText(to, intraday))
 	}
 	for i, c := range curves {
 		a, ok := slices.BinarySearch(c.Time, from)
@@ -652,7 +668,8 @@ func alignCommon(curves []charts.Series) (int64, error) {
 			b++
 		}
 		if b-a < 1 {
-			return 0, fmt.Errorf("report: compare: %s has no point between %s and %s", c.Name, data.FormatStamp(from), data.FormatStamp(to))
+			intraday := anyIntradayTimes(curves)
+			return 0, fmt.Errorf("report: compare: %s has no point between %s and %s", c.Name, stampText(from, intraday), stampText(to, intraday))
 		}
 		t := c.Time[a:b]
 		if t[0] != from {

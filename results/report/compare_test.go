@@ -401,3 +401,42 @@ func TestAlignCommonAsOf(t *testing.T) {
 		t.Errorf("tok cut to days %v values %v; want every point", k.Time, k.Values)
 	}
 }
+
+// TestAlignCommonErrorInstants: hourly runs that share no dates are named
+// in the refusal by instants, both of them, as the table and the caption
+// give an intraday run's times: the later run starts at 00:00 UTC, which
+// read "2025-09-15" beside "2025-04-30T19:00:00Z", a day beside an hour.
+// Daily runs keep their dates.
+func TestAlignCommonErrorInstants(t *testing.T) {
+	bars := func(name, from string, step time.Duration, n int) charts.Series {
+		t0, err := time.Parse(time.RFC3339, from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := charts.Series{Name: name}
+		for i := range n {
+			s.Time = append(s.Time, t0.Add(time.Duration(i)*step).UnixNano())
+			s.Values = append(s.Values, 100)
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name   string
+		curves []charts.Series
+		want   string
+	}{
+		// a: 2025-04-30 15:00–19:00 (5 bars); b: 2025-09-15 00:00–03:00.
+		{"hourly", []charts.Series{bars("a", "2025-04-30T15:00:00Z", time.Hour, 5), bars("b", "2025-09-15T00:00:00Z", time.Hour, 4)},
+			"the latest starts 2025-09-15T00:00:00Z, the earliest ends 2025-04-30T19:00:00Z"},
+		// a: 2025-04-28–29; b: 2025-09-15–16.
+		{"daily", []charts.Series{bars("a", "2025-04-28T00:00:00Z", 24*time.Hour, 2), bars("b", "2025-09-15T00:00:00Z", 24*time.Hour, 2)},
+			"the latest starts 2025-09-15, the earliest ends 2025-04-29"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := alignCommon(tc.curves)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want it to say %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -295,12 +295,22 @@ func TestCompareOverIntraday(t *testing.T) {
 	}
 	a := holdFolderEvery(t, "a", d1-2*h, h, values(27))
 	b := holdFolderEvery(t, "b", d1, h, values(30))
-	cmp, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Top: -1, Outs: []string{filepath.Join(t.TempDir(), "c.csv")}})
+	both := filepath.Join(t.TempDir(), "both.svg")
+	cmp, err := CompareWith(context.Background(), []string{a, b}, CompareOptions{Top: -1, Outs: []string{filepath.Join(t.TempDir(), "c.csv"), both}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := "the dates they all share (2024-01-01T00:00:00Z to 2024-01-02T00:00:00Z)"; cmp.Over != want {
 		t.Errorf("over %q, want %q", cmp.Over, want)
+	}
+	// The caption's note of the rebasing names the common start the same
+	// way (it read "rebased to 1 at 2024-01-01", a day, for hourly runs).
+	drawn, err := os.ReadFile(both)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "rebased to 1 at 2024-01-01T00:00:00Z"; !strings.Contains(svgText(drawn), want) {
+		t.Errorf("the chart does not say %q:\n%s", want, svgText(drawn))
 	}
 	// The best one of the two (--top 1) is chosen over the same span, and
 	// the chart's caption says so in the same instants.
