@@ -265,10 +265,30 @@ func notText(head []byte) string {
 		return "the file is a zip archive, not CSV text: unzip it"
 	case bytes.HasPrefix(head, []byte{0xff, 0xfe}), bytes.HasPrefix(head, []byte{0xfe, 0xff}):
 		return "the file is UTF-16 text: save it as UTF-8"
+	case utf16NoBOM(head):
+		return "the file is UTF-16 text (without a byte order mark): save it as UTF-8"
 	case bytes.IndexByte(head, 0) >= 0:
 		return "the file holds NUL bytes: it is binary, not CSV text"
 	}
 	return ""
+}
+
+// utf16NoBOM reports whether head reads as ASCII text in UTF-16 without a
+// byte order mark (Python's encoding="utf-16-le" writes none): every
+// other byte NUL, the ones between them printable ASCII or white space,
+// over two characters at least.
+func utf16NoBOM(head []byte) bool {
+	n := len(head) &^ 1
+	if n < 4 {
+		return false
+	}
+	text := func(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c >= ' ' && c <= '~' }
+	le, be := true, true
+	for k := 0; k < n; k += 2 {
+		le = le && text(head[k]) && head[k+1] == 0
+		be = be && head[k] == 0 && text(head[k+1])
+	}
+	return le || be
 }
 
 // feed scans one chunk. After the first, the line numbers are sized for

@@ -27,8 +27,11 @@ func TestReadCSVNotText(t *testing.T) {
 	zw2.Close()
 	gz2 := twice.Bytes()
 	utf16 := []byte{0xff, 0xfe}
+	var utf16le, utf16be []byte // without a byte order mark (Python's encoding="utf-16-le")
 	for _, c := range text {
 		utf16 = append(utf16, byte(c), 0)
+		utf16le = append(utf16le, byte(c), 0)
+		utf16be = append(utf16be, 0, byte(c))
 	}
 	pq := filepath.Join(dir, "P.parquet")
 	db := memDB(t)
@@ -45,6 +48,8 @@ func TestReadCSVNotText(t *testing.T) {
 	}{
 		"GZ.csv":       {gz.Bytes(), "GZ.csv: the file is gzip-compressed, not CSV text: name it .csv.gz"},
 		"U16.csv":      {utf16, "U16.csv: the file is UTF-16 text: save it as UTF-8"},
+		"U16LE.csv":    {utf16le, "U16LE.csv: the file is UTF-16 text (without a byte order mark): save it as UTF-8"},
+		"U16BE.csv":    {utf16be, "U16BE.csv: the file is UTF-16 text (without a byte order mark): save it as UTF-8"},
 		"PQ.csv":       {pqBytes, "PQ.csv: the file is Parquet, not CSV text: name it .parquet"},
 		"BIN.csv":      {[]byte("da\x00te,close\n"), "BIN.csv: the file holds NUL bytes"},
 		"ODD.csv":      {[]byte("\x1b[31mday\xff,close\n2024-01-02,1\n"), `ODD.csv: missing column "date" (have \x1b[31mday\xff, close)`},
