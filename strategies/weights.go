@@ -147,12 +147,13 @@ func (p *WeightsParams) weightSets() (base []float64, sched [][]float64, err err
 	}
 	fromTable := func(key string, m map[string]float64) ([]float64, error) {
 		w := make([]float64, len(p.Symbols))
-		for s, v := range m {
+		// The first symbol not in symbols by name, the same on every run.
+		for _, s := range slices.Sorted(maps.Keys(m)) {
 			j, ok := pos[s]
 			if !ok {
 				return nil, fmt.Errorf("%s.%s: %q is not in symbols", key, s, s)
 			}
-			w[j] = v
+			w[j] = m[s]
 		}
 		return w, nil
 	}

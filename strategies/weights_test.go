@@ -191,3 +191,26 @@ schedule = [{ date = 2024-01-07, weights = { A = 0.5 } }, { date = 2024-02-07T00
 		t.Errorf("dates %s, %s", data.FormatDay(int64(got[0].Date)), data.FormatDay(int64(got[1].Date)))
 	}
 }
+
+// Of several weights naming a symbol not in symbols, the error names
+// the first by name, on every run (it was whichever the map gave first).
+func TestWeightsUnknownSymbolFirstByName(t *testing.T) {
+	bad := map[string]float64{"A": 0.1, "XA": 0.1, "XB": 0.1, "XC": 0.1, "XD": 0.1}
+	for _, tc := range []struct {
+		name   string
+		params Params
+		want   string
+	}{
+		{"weights", Params{"symbols": []string{"A"}, "weights": map[string]any{"A": 0.1, "XA": 0.1, "XB": 0.1, "XC": 0.1, "XD": 0.1}}, `weights.XA: "XA" is not in symbols`},
+		{"schedule", Params{"symbols": []string{"A"}, "schedule": []map[string]any{{"date": "2024-01-01", "weights": bad}}}, `schedule[0].weights.XA: "XA" is not in symbols`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for range 20 {
+				_, err := NewWeights(tc.params)
+				if err == nil || !strings.HasSuffix(err.Error(), tc.want) {
+					t.Fatalf("error %v, want it to end in %q", err, tc.want)
+				}
+			}
+		})
+	}
+}
