@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
 	"slices"
@@ -57,7 +58,8 @@ func sweepValues(key string, v any) ([]any, error) {
 		}
 		return x, nil
 	case map[string]any:
-		for k := range x {
+		// The first unknown key by name, the same on every run.
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			if k != "from" && k != "to" && k != "step" {
 				return nil, fmt.Errorf("%s.%s: unknown key (a range has from, to, step)", key, k)
 			}

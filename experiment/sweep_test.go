@@ -260,3 +260,15 @@ func TestSweepLeavesOutRefusedPoints(t *testing.T) {
 		t.Errorf("a text in a grid of numbers: %v", err)
 	}
 }
+
+// Of several unknown keys in a range, the error names the first by
+// name, on every run (it was whichever the map gave first).
+func TestSweepRangeUnknownKeyFirstByName(t *testing.T) {
+	r := map[string]any{"from": int64(5), "to": int64(10), "step": int64(5), "b": int64(1), "a": int64(1), "d": int64(1), "c": int64(1)}
+	for range 20 {
+		_, err := sweepValues("fast", r)
+		if err == nil || err.Error() != "fast.a: unknown key (a range has from, to, step)" {
+			t.Fatalf("error %v, want it to name fast.a", err)
+		}
+	}
+}
