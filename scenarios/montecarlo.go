@@ -3,8 +3,10 @@ package scenarios
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 
@@ -215,7 +217,8 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	if mc.dates == 0 {
 		return nil, errors.New("scenarios: montecarlo source panel has no date with a return (every instrument's bars are its first)")
 	}
-	for sym := range cfg.StartPrices {
+	// The first unknown instrument by name, the same on every run.
+	for _, sym := range slices.Sorted(maps.Keys(cfg.StartPrices)) {
 		if src.Index(sym) < 0 {
 			return nil, fmt.Errorf("scenarios: montecarlo start_prices.%s: not in the source panel (have %v)", sym, src.Symbols())
 		}

@@ -520,3 +520,15 @@ move = -0.5`)
 		t.Errorf("the shocks fell on %d distinct bars over %d paths, want them spread", len(days), cfg.Paths)
 	}
 }
+
+// Of several start prices of instruments not in the source, the error
+// names the first by name, on every run (it was whichever the map gave
+// first).
+func TestMonteCarloStartPricesUnknownFirstByName(t *testing.T) {
+	src := mixedSource(4, 30)
+	cfg := MonteCarloConfig{Paths: 1, Length: 5, MeanBlock: 2, StartPrices: map[string]float64{"XD": 1, "XB": 1, "XA": 1, "XC": 1}}
+	for range 20 {
+		_, err := NewMonteCarlo(src, cfg)
+		wantErr(t, err, "start_prices.XA: not in the source panel")
+	}
+}
