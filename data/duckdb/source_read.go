@@ -161,7 +161,10 @@ func (r *sourceReader) read() (*data.Panel, error) {
 		if err != nil {
 			return nil, err
 		}
-		for i, name := range again {
+		// In the order requested: the first without bars is named, the
+		// same on every read.
+		for _, i := range missing {
+			name := again[i]
 			if more[name] == nil {
 				return nil, r.fail("symbol %s has no bars in %s", name, r.window())
 			}

@@ -286,6 +286,15 @@ func TestReadSourceColumnsWindowAndSymbols(t *testing.T) {
 			t.Errorf("err = %v\nwant …%s", err, tc.want)
 		}
 	}
+	// Of two symbols found by their canonical form, neither with bars in
+	// the window, the first requested is named, on every read (it was
+	// whichever a map gave first).
+	for range 10 {
+		_, err := ReadSource(ctx, src, Request{Symbols: []string{"BTC", "SOL"}, Start: utc(2025, 1, 1, 0, 0)})
+		if err == nil || !strings.Contains(err.Error(), "symbol BTCUSDT has no bars in") {
+			t.Fatalf("err = %v, want it to name BTCUSDT", err)
+		}
+	}
 }
 
 // A requested instrument that the source writes in several ways is
