@@ -269,7 +269,9 @@ func (d *decoder) finish() (data.Series, error) {
 	if err := d.resolveTimes(); err != nil {
 		return data.Series{}, err
 	}
-	d.stampTimes()
+	if err := d.stampTimes(); err != nil {
+		return data.Series{}, err
+	}
 	if err := d.newestFirstBreak(); err != nil {
 		return data.Series{}, err
 	}

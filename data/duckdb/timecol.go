@@ -34,6 +34,9 @@ type timeCol struct {
 	// dateOnly: the column has no time of day (DATE, YYYY-MM-DD, slash
 	// dates, YYYYMMDD), so the file is daily whatever its spacing.
 	dateOnly bool
+	// epoch: the column is Unix time, instants with no date written
+	// beside them (see epochDays).
+	epoch bool
 	// Deferred columns: text (chars, ends) or integers, decided at the end.
 	text bool
 	// chars holds the rows' text end to end, ends[k] where row k ends: a
@@ -569,6 +572,7 @@ func (d *decoder) resolveInts(v, frac []int64, text func(k int) string) error {
 		}
 		return nil
 	}
+	tc.epoch = true
 	mult, unit := epochUnit(v[0])
 	for k, x := range v {
 		m, u := epochUnit(x)
@@ -720,8 +724,9 @@ func clip(s string) string {
 // it) is intraday too: stamped by their dates, its hourly bars fell on
 // one stamp, refused as a "duplicate date". A file
 // whose rows are strictly newest first throughout is reversed (with a
-// note); any other disorder is left for validation to report.
-func (d *decoder) stampTimes() {
+// note); any other disorder is left for validation to report. Daily bars
+// in Unix time are dated as epochDays says.
+func (d *decoder) stampTimes() error {
 	tc := &d.tc
 	n := len(tc.inst)
 	if d.table && !slices.IsSorted(tc.inst) {
@@ -749,6 +754,11 @@ func (d *decoder) stampTimes() {
 		d.permute()
 	}
 	daily := tc.dateOnly || !d.intraday && (n < 2 || medianAbsStep(tc.inst) >= 23*int64(time.Hour) && !tc.intradayDay())
+	if daily && tc.epoch && n > 0 {
+		if err := d.epochDays(); err != nil {
+			return err
+		}
+	}
 	// The instants become the stamps in place: the column is not read
 	// again once stamped.
 	t := tc.inst[:n:n]
@@ -795,6 +805,7 @@ func (d *decoder) stampTimes() {
 			data.FormatStamp(t[n-1]), data.FormatStamp(t[0])))
 	}
 	d.s.SetInterval()
+	return nil
 }
 
 // reverse reverses every column and the row map.
@@ -952,4 +963,108 @@ func (z *zoneResolver) offsets(ws int64) ([2]int64, int) {
 		out[0], out[1] = out[1], out[0]
 	}
 	return out, n
+}
+
+// dstRun is the fewest rows a run of daily stamps at a daylight-saving
+// time of day (an hour from the file's own) holds between two others: a
+// season of summer or winter time holds months of them, a stray row one.
+const dstRun = 10
+
+// epochDays dates daily bars stamped in Unix time, which write no date:
+// each is stamped at its day's open, a midnight. At 00:00 UTC that is its
+// UTC date. At another time of day h the stamps are local midnights of a
+// zone, an hour apart across its daylight-saving changes: past 12:00 UTC
+// (16:00: OKX "1D" and Binance timeZone=8 days, of UTC+8) a zone east of
+// UTC, whose bar opens the UTC day before its date and closes on it,
+// dated by that local date (the UTC day it closes in) with a note naming
+// the offsets read (readers name the file of a series' notes); up to 12:00 (05:00/04:00: yfinance's New
+// York midnights) a zone west of UTC, whose bar keeps the date of its
+// open. An equity's stamps past 12:00 that are its sessions' closes
+// (21:00 UTC in New York) keep their dates: read as midnights to the
+// east, bars of Friday would fall on Saturday. A row off the file's time
+// of day (the time most of its rows have) by more than an hour, or by one
+// hour for fewer than dstRun rows between rows at the file's time, has no
+// date that can be told: it is an error naming it.
+func (d *decoder) epochDays() error {
+	tc := &d.tc
+	n := len(tc.inst)
+	tod := func(k int) int64 { return tc.inst[k] - floorDiv(tc.inst[k], dayNano)*dayNano }
+	counts := map[int64]int{}
+	for k := range n {
+		counts[tod(k)]++
+	}
+	h, most := int64(0), 0
+	for v, c := range counts {
+		if c > most || c == most && v < h {
+			h, most = v, c
+		}
+	}
+	if len(counts) == 1 && h == 0 {
+		return nil
+	}
+	hhmm := func(v int64) string { return time.Unix(0, v).UTC().Format("15:04") }
+	apart := func(a, b int64) int64 { // on the clock's circle
+		x := a - b
+		if x < 0 {
+			x = -x
+		}
+		return min(x, dayNano-x)
+	}
+	for k := 0; k < n; {
+		j := k
+		for j < n && tod(j) == tod(k) {
+			j++
+		}
+		if v := tod(k); v != h && (apart(v, h) != int64(time.Hour) || len(counts) > 2 || k > 0 && j < n && j-k < dstRun) {
+			src := k
+			if d.perm != nil {
+				src = d.perm[k]
+			}
+			return d.errAt(src, "daily bar stamped %s (%s UTC) is off the file's time of day, %s UTC (%d of its %d rows): a daily bar is stamped at its day's open, and this one's day cannot be told; "+
+				"an hour off is taken for a daylight-saving change only in runs of %d rows or more",
+				data.FormatTime(tc.inst[k]), hhmm(v), hhmm(h), most, n, dstRun)
+		}
+		k = j
+	}
+	east := func(k int) bool { return tod(k) > 12*int64(time.Hour) }
+	first := -1 // the first row east of UTC
+	for k := 0; k < n && first < 0; k++ {
+		if east(k) {
+			first = k
+		}
+	}
+	if first < 0 {
+		return nil
+	}
+	lday := make([]int64, n)
+	weekend := func(day int64) bool { // 1970-01-01 was a Thursday
+		w := ((day+4)%7 + 7) % 7
+		return w == 6 || w == 0
+	}
+	utcWeekend, localWeekend := false, false
+	for k := range n {
+		lday[k] = floorDiv(tc.inst[k], dayNano)
+		utcWeekend = utcWeekend || weekend(lday[k])
+		if east(k) {
+			lday[k]++
+		}
+		localWeekend = localWeekend || weekend(lday[k])
+	}
+	if d.s.Class == data.Equity && localWeekend && !utcWeekend {
+		return nil
+	}
+	var offs []string
+	for k := range n {
+		if east(k) {
+			v := dayNano - tod(k)
+			o := fmt.Sprintf("+%02d:%02d", v/int64(time.Hour), v%int64(time.Hour)/int64(time.Minute))
+			if !slices.Contains(offs, o) {
+				offs = append(offs, o)
+			}
+		}
+	}
+	tc.lday = lday
+	d.s.Notes = append(d.s.Notes, fmt.Sprintf("daily bars in Unix time stamped at %s UTC, the midnight of a zone east of UTC (%s): each dated by its local date, the UTC day in which it closes (%s is the bar of %s), not the UTC date of its open",
+		hhmm(tod(first)), strings.Join(offs, ", "), data.FormatTime(tc.inst[first]), data.FormatDay(lday[first]*dayNano)))
+	return nil
 }
