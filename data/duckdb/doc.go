@@ -45,7 +45,8 @@
 // data.binance.vision, which have none (12 numbers on the first line,
 // the first a Unix time in ms or µs: the kline columns); a file whose
 // first line is a bar in any other layout is refused, saying to add a
-// header. A kline file's name, SYMBOL-1d-2024-01.csv, gives the symbol.
+// header. A kline file's name, SYMBOL-1d-2024-01.csv or SYMBOL-1d.csv, gives
+// the symbol.
 //
 // Times may be YYYY-MM-DD (the canonical daily form), an RFC 3339 or
 // "YYYY-MM-DD hh:mm[:ss[.f]]" timestamp with or without an offset (Z,

@@ -142,6 +142,14 @@ func TestPublicLayouts(t *testing.T) {
 			close: []float64{44179.55, 44946.91, 42845.23}, adj: []float64{44179.55, 44946.91, 42845.23},
 			vol:  []float64{27174.29903, 65146.40661, 81194.55173},
 			rows: []int{1, 2, 3}},
+		// Saved without the month (a CCXT or python-binance dump named
+		// after the pair and interval): BTCUSDT-1d → BTCUSDT → BTC too.
+		{name: "binance klines named without a date", file: "BTCUSDT-1d.csv", body: klineCSV, symbol: "BTC", class: data.Crypto,
+			time:  []int64{d(2024, 1, 1), d(2024, 1, 2), d(2024, 1, 3)},
+			open:  []float64{42283.58, 44179.55, 44946.91},
+			close: []float64{44179.55, 44946.91, 42845.23}, adj: []float64{44179.55, 44946.91, 42845.23},
+			vol:  []float64{27174.29903, 65146.40661, 81194.55173},
+			rows: []int{1, 2, 3}},
 		{name: "binance klines in microseconds", file: "BTCUSDT-1d-2025-01.csv", body: klineMicrosCSV, symbol: "BTC", class: data.Crypto,
 			time:  []int64{d(2025, 1, 1), d(2025, 1, 2)},
 			open:  []float64{93576, 94591.78},

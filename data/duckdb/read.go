@@ -125,9 +125,10 @@ func fileFormat(path string) (format, bool, error) {
 }
 
 // klineFileName matches the name of a Binance kline file as
-// data.binance.vision names them, SYMBOL-INTERVAL-YYYY-MM[-DD]: its symbol
-// is the pair.
-var klineFileName = regexp.MustCompile(`^([A-Za-z0-9]+)-(1s|1m|3m|5m|15m|30m|1h|2h|4h|6h|8h|12h|1d|3d|1w|1mo)-\d{4}-\d{2}(-\d{2})?$`)
+// data.binance.vision names them, SYMBOL-INTERVAL-YYYY-MM[-DD], or as
+// dumps of the whole history are saved, SYMBOL-INTERVAL (BTCUSDT-1d): its
+// symbol is the pair.
+var klineFileName = regexp.MustCompile(`^([A-Za-z0-9]+)-(1s|1m|3m|5m|15m|30m|1h|2h|4h|6h|8h|12h|1d|3d|1w|1mo)(-\d{4}-\d{2}(-\d{2})?)?$`)
 
 // instrument derives the symbol and class of the file at path.
 func instrument(path string, opt ReadOptions) (data.Instrument, error) {
