@@ -5,6 +5,7 @@ package duckdb
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -83,6 +84,108 @@ func TestEpochDailyStampsOffMidnight(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := writeFile(t, dir, c.file, c.body)
+			s, err := ReadFile(ctx, p, c.opt)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), "01:00") {
+					t.Fatalf("err = %v, want one naming %q and 01:00", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(s.Time, c.want) {
+				t.Errorf("times\n got %v\nwant %v", fmtTimes(s.Time), fmtTimes(c.want))
+			}
+			got := strings.Join(s.Notes, "\n")
+			switch {
+			case c.note == "" && strings.Contains(got, "local date"):
+				t.Errorf("notes %q, want none of local dates", s.Notes)
+			case c.note != "" && (!strings.Contains(got, c.note) || !strings.Contains(got, "local date")):
+				t.Errorf("notes %q, want one of local dates naming %s", s.Notes, c.note)
+			}
+		})
+	}
+}
+
+// The same instants written otherwise than in Unix time: text with a UTC
+// designator (Z, +00:00 as pandas writes a UTC column, " UTC") and
+// Parquet timestamps zoned UTC write no local date either, and are dated
+// as epochDays says. An offset written with the local time (+08:00) gives
+// the bar's date itself, and a time without an offset is a wall-clock
+// time: both keep their dates.
+func TestUTCDailyStampsOffMidnight(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := memDB(t)
+	// days writes each time with a suffix: "2024-01-01", "16:00:00", "Z" is
+	// 2024-01-01T16:00:00Z.
+	days := func(sep, clock, zone string, dates ...string) []string {
+		out := make([]string, len(dates))
+		for k, d := range dates {
+			out[k] = d + sep + clock + zone
+		}
+		return out
+	}
+	jan := []string{"2024-01-01", "2024-01-02", "2024-01-03"}
+	// 2024-01-01 16:00 UTC is 2024-01-02 00:00 at +08:00: the candle of
+	// 2024-01-02, closing at 2024-01-02 16:00 UTC.
+	janNext := []int64{data.Day(2024, 1, 2), data.Day(2024, 1, 3), data.Day(2024, 1, 4)}
+	janSame := []int64{data.Day(2024, 1, 1), data.Day(2024, 1, 2), data.Day(2024, 1, 3)}
+	parquet := func(name string, times ...string) string {
+		p := filepath.Join(dir, name)
+		var rows []string
+		for k, ts := range times {
+			rows = append(rows, fmt.Sprintf("(TIMESTAMPTZ '%s', %s)", ts, strings.ReplaceAll(ohlc4[k%len(ohlc4)], ",", ", ")))
+		}
+		q := fmt.Sprintf(`COPY (SELECT * FROM (VALUES %s) t(date, open, high, low, close, volume)) TO %s (FORMAT parquet)`,
+			strings.Join(rows, ", "), sqlString(p))
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, c := range []struct {
+		name, file string
+		body       string // CSV text, or "" for path
+		path       func() string
+		opt        ReadOptions
+		want       []int64
+		note       string // "" : no note of local dates
+		err        string // the file and line an error names; it names 01:00 too
+	}{
+		{name: "Z at 16:00", file: "BTCZ.csv", body: barsCSV(hdr, days("T", "16:00:00", "Z", jan...)...), want: janNext, note: "+08:00"},
+		{name: "pandas +00:00 at 16:00", file: "BTCP.csv", body: barsCSV(hdr, days(" ", "16:00:00", "+00:00", jan...)...), want: janNext, note: "+08:00"},
+		{name: "' UTC' at 16:00", file: "BTCU.csv", body: barsCSV(hdr, days(" ", "16:00:00", " UTC", jan...)...), want: janNext, note: "+08:00"},
+		// 22:00 UTC is the midnight of +02:00 (24 − 22 = 2 hours east).
+		{name: "Z at 22:00", file: "SOLZ.csv", body: barsCSV(hdr, days("T", "22:00:00", "Z", jan...)...), opt: ReadOptions{Class: data.Crypto},
+			want: janNext, note: "+02:00"},
+		{name: "Z at 05:00, New York midnights", file: "NVDAZ.csv", body: barsCSV(hdr, days("T", "05:00:00", "Z", jan...)...), want: janSame},
+		{name: "Z at 00:00", file: "ETHZ.csv", body: barsCSV(hdr, days("T", "00:00:00", "Z", jan...)...), want: janSame},
+		// 2024-01-05 is a Friday, 2024-01-08 a Monday.
+		{name: "an equity's session closes in Z", file: "AMDZ.csv",
+			body: barsCSV(hdr, days("T", "21:00:00", "Z", "2024-01-04", "2024-01-05", "2024-01-08")...), opt: ReadOptions{Class: data.Equity},
+			want: []int64{data.Day(2024, 1, 4), data.Day(2024, 1, 5), data.Day(2024, 1, 8)}},
+		{name: "a stray hour among Z midnights", file: "XRPZ.csv",
+			body: barsCSV(hdr, "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z", "2024-01-03T01:00:00Z", "2024-01-04T00:00:00Z", "2024-01-05T00:00:00Z"),
+			err:  "XRPZ.csv:4: "},
+		{name: "+08:00 written", file: "BTC8.csv", body: barsCSV(hdr, days("T", "00:00:00", "+08:00", "2024-01-02", "2024-01-03", "2024-01-04")...), want: janNext},
+		{name: "naive 16:00", file: "BTCN.csv", body: barsCSV(hdr, days(" ", "16:00:00", "", jan...)...), want: janSame},
+		{name: "Parquet zoned UTC at 16:00", path: func() string { return parquet("BTC.parquet", days(" ", "16:00:00", "+00", jan...)...) },
+			want: janNext, note: "+08:00"},
+		{name: "Parquet zoned UTC at 00:00", path: func() string { return parquet("ETH.parquet", days(" ", "00:00:00", "+00", jan...)...) },
+			want: janSame},
+		{name: "Parquet zoned, a stray hour", path: func() string {
+			return parquet("XRP.parquet", "2024-01-01 00:00:00+00", "2024-01-02 00:00:00+00", "2024-01-03 01:00:00+00", "2024-01-04 00:00:00+00", "2024-01-05 00:00:00+00")
+		}, err: "XRP.parquet"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var p string
+			if c.path != nil {
+				p = c.path()
+			} else {
+				p = writeFile(t, dir, c.file, c.body)
+			}
 			s, err := ReadFile(ctx, p, c.opt)
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), "01:00") {

@@ -34,9 +34,11 @@ type timeCol struct {
 	// dateOnly: the column has no time of day (DATE, YYYY-MM-DD, slash
 	// dates, YYYYMMDD), so the file is daily whatever its spacing.
 	dateOnly bool
-	// epoch: the column is Unix time, instants with no date written
-	// beside them (see epochDays).
-	epoch bool
+	// utc says how the column writes instants in UTC alone, with no
+	// local date beside them (see epochDays): "in Unix time", "written in
+	// UTC" (text with Z, +00:00 or " UTC" on every row, a Parquet or
+	// Arrow timestamp zoned UTC); "" otherwise.
+	utc string
 	// Deferred columns: text (chars, ends) or integers, decided at the end.
 	text bool
 	// chars holds the rows' text end to end, ends[k] where row k ends: a
@@ -119,6 +121,7 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 			switch {
 			case zoned && loc == time.UTC:
 				inst, lday = ns, floorDiv(ns, dayNano)
+				tc.utc = "written in UTC"
 			case zoned:
 				inst = ns
 				y, m, dd := time.Unix(0, ns).In(loc).Date()
@@ -572,7 +575,7 @@ func (d *decoder) resolveInts(v, frac []int64, text func(k int) string) error {
 		}
 		return nil
 	}
-	tc.epoch = true
+	tc.utc = "in Unix time"
 	mult, unit := epochUnit(v[0])
 	for k, x := range v {
 		m, u := epochUnit(x)
@@ -682,6 +685,7 @@ func (d *decoder) resolveText() error {
 		_, _, _, l1, err1 := row(n - 1)
 		z.desc = err0 == nil && err1 == nil && l1 < l0
 	}
+	utc := first.zone != zoneNone // every row written in UTC, so far
 	for k := 0; k < n; k++ {
 		s, w, day, local, err := row(k)
 		switch {
@@ -693,6 +697,7 @@ func (d *decoder) resolveText() error {
 			return d.errAt(k, "date %q is not a date %s", clip(s), dateMsg)
 		}
 		w.day = day
+		utc = utc && w.off == 0
 		var inst int64
 		if w.zoned {
 			inst = local - w.off*1e9
@@ -700,6 +705,9 @@ func (d *decoder) resolveText() error {
 			return d.errAt(k, "timestamp %q %v", clip(s), err)
 		}
 		tc.push(inst, day)
+	}
+	if utc {
+		tc.utc = "written in UTC"
 	}
 	return nil
 }
@@ -725,7 +733,7 @@ func clip(s string) string {
 // one stamp, refused as a "duplicate date". A file
 // whose rows are strictly newest first throughout is reversed (with a
 // note); any other disorder is left for validation to report. Daily bars
-// in Unix time are dated as epochDays says.
+// in Unix time or written in UTC are dated as epochDays says.
 func (d *decoder) stampTimes() error {
 	tc := &d.tc
 	n := len(tc.inst)
@@ -754,7 +762,7 @@ func (d *decoder) stampTimes() error {
 		d.permute()
 	}
 	daily := tc.dateOnly || !d.intraday && (n < 2 || medianAbsStep(tc.inst) >= 23*int64(time.Hour) && !tc.intradayDay())
-	if daily && tc.epoch && n > 0 {
+	if daily && tc.utc != "" && n > 0 {
 		if err := d.epochDays(); err != nil {
 			return err
 		}
@@ -970,8 +978,9 @@ func (z *zoneResolver) offsets(ws int64) ([2]int64, int) {
 // season of summer or winter time holds months of them, a stray row one.
 const dstRun = 10
 
-// epochDays dates daily bars stamped in Unix time, which write no date:
-// each is stamped at its day's open, a midnight. At 00:00 UTC that is its
+// epochDays dates daily bars stamped in Unix time or written in UTC
+// (2024-01-01T16:00:00Z, a Parquet timestamp zoned UTC), which write no
+// local date: each is stamped at its day's open, a midnight. At 00:00 UTC that is its
 // UTC date. At another time of day h the stamps are local midnights of a
 // zone, an hour apart across its daylight-saving changes: past 12:00 UTC
 // (16:00: OKX "1D" and Binance timeZone=8 days, of UTC+8) a zone east of
@@ -984,7 +993,9 @@ const dstRun = 10
 // east, bars of Friday would fall on Saturday. A row off the file's time
 // of day (the time most of its rows have) by more than an hour, or by one
 // hour for fewer than dstRun rows between rows at the file's time, has no
-// date that can be told: it is an error naming it.
+// date that can be told: it is an error naming it, unless it shares its
+// UTC date with a row beside it (then the file keeps its UTC dates, and
+// validation reports the duplicate date).
 func (d *decoder) epochDays() error {
 	tc := &d.tc
 	n := len(tc.inst)
@@ -1016,6 +1027,12 @@ func (d *decoder) epochDays() error {
 			j++
 		}
 		if v := tod(k); v != h && (apart(v, h) != int64(time.Hour) || len(counts) > 2 || k > 0 && j < n && j-k < dstRun) {
+			utcDay := func(i int) int64 { return floorDiv(tc.inst[i], dayNano) }
+			if k > 0 && utcDay(k-1) == utcDay(k) || k+1 < n && utcDay(k+1) == utcDay(k) {
+				// A second bar of a date: validation names the
+				// duplicate date, as in any daily file.
+				return nil
+			}
 			src := k
 			if d.perm != nil {
 				src = d.perm[k]
@@ -1064,7 +1081,7 @@ func (d *decoder) epochDays() error {
 		}
 	}
 	tc.lday = lday
-	d.s.Notes = append(d.s.Notes, fmt.Sprintf("daily bars in Unix time stamped at %s UTC, the midnight of a zone east of UTC (%s): each dated by its local date, the UTC day in which it closes (%s is the bar of %s), not the UTC date of its open",
-		hhmm(tod(first)), strings.Join(offs, ", "), data.FormatTime(tc.inst[first]), data.FormatDay(lday[first]*dayNano)))
+	d.s.Notes = append(d.s.Notes, fmt.Sprintf("daily bars %s stamped at %s UTC, the midnight of a zone east of UTC (%s): each dated by its local date, the UTC day in which it closes (%s is the bar of %s), not the UTC date of its open",
+		tc.utc, hhmm(tod(first)), strings.Join(offs, ", "), data.FormatTime(tc.inst[first]), data.FormatDay(lday[first]*dayNano)))
 	return nil
 }
