@@ -32,6 +32,46 @@ func walk(rng *rand.Rand, n int, gaps bool) (x, y []float64) {
 	return x, y
 }
 
+// naiveKept marks the points each bucket (bk, per point) keeps: its
+// first and last finite point, its lowest and highest (the first of
+// equals), and its first NaN.
+func naiveKept(y []float64, bk []int) []bool {
+	n := len(y)
+	want := make([]bool, n)
+	for start := 0; start < n; {
+		end := start
+		for end < n && bk[end] == bk[start] {
+			end++
+		}
+		first, last, lo, hi, nan := -1, -1, -1, -1, -1
+		for i := start; i < end; i++ {
+			if math.IsNaN(y[i]) {
+				if nan < 0 {
+					nan = i
+				}
+				continue
+			}
+			if first < 0 {
+				first = i
+			}
+			last = i
+			if lo < 0 || y[i] < y[lo] {
+				lo = i
+			}
+			if hi < 0 || y[i] > y[hi] {
+				hi = i
+			}
+		}
+		for _, i := range []int{first, last, lo, hi, nan} {
+			if i >= 0 {
+				want[i] = true
+			}
+		}
+		start = end
+	}
+	return want
+}
+
 func same(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
 
 // naiveBuckets assigns each point its bucket the obvious way.
@@ -79,38 +119,7 @@ func TestMinMaxAgainstNaive(t *testing.T) {
 		}
 		// The expected kept set, by bucket.
 		bk := naiveBuckets(x, buckets)
-		want := make([]bool, n)
-		for b, start := 0, 0; start < n; b++ {
-			end := start
-			for end < n && bk[end] == bk[start] {
-				end++
-			}
-			first, last, lo, hi, nan := -1, -1, -1, -1, -1
-			for i := start; i < end; i++ {
-				if math.IsNaN(y[i]) {
-					if nan < 0 {
-						nan = i
-					}
-					continue
-				}
-				if first < 0 {
-					first = i
-				}
-				last = i
-				if lo < 0 || y[i] < y[lo] {
-					lo = i
-				}
-				if hi < 0 || y[i] > y[hi] {
-					hi = i
-				}
-			}
-			for _, i := range []int{first, last, lo, hi, nan} {
-				if i >= 0 {
-					want[i] = true
-				}
-			}
-			start = end
-		}
+		want := naiveKept(y, bk)
 		// The subsequence match may pick an earlier equal point: compare
 		// the kept values per bucket instead of indices.
 		count := func(set []bool) map[[2]float64]int {
@@ -259,38 +268,11 @@ func TestMinMaxMergesLevelStretches(t *testing.T) {
 		if n <= buckets {
 			continue
 		}
-		bk := naiveBuckets(x, buckets)
 		var kept []int
-		for start := 0; start < n; {
-			end := start
-			for end < n && bk[end] == bk[start] {
-				end++
+		for i, k := range naiveKept(y, naiveBuckets(x, buckets)) {
+			if k {
+				kept = append(kept, i)
 			}
-			first, last, lo, hi, nan := -1, -1, -1, -1, -1
-			for i := start; i < end; i++ {
-				if math.IsNaN(y[i]) {
-					if nan < 0 {
-						nan = i
-					}
-					continue
-				}
-				if first < 0 {
-					first, lo, hi = i, i, i
-				}
-				last = i
-				if y[i] < y[lo] {
-					lo = i
-				}
-				if y[i] > y[hi] {
-					hi = i
-				}
-			}
-			for i := start; i < end; i++ {
-				if i == first || i == last || i == lo || i == hi || i == nan {
-					kept = append(kept, i)
-				}
-			}
-			start = end
 		}
 		var wx, wy []float64
 		for j, i := range kept {
