@@ -85,25 +85,7 @@ func TestEpochDailyStampsOffMidnight(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			p := writeFile(t, dir, c.file, c.body)
 			s, err := ReadFile(ctx, p, c.opt)
-			if c.err != "" {
-				if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), "01:00") {
-					t.Fatalf("err = %v, want one naming %q and 01:00", err, c.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(s.Time, c.want) {
-				t.Errorf("times\n got %v\nwant %v", fmtTimes(s.Time), fmtTimes(c.want))
-			}
-			got := strings.Join(s.Notes, "\n")
-			switch {
-			case c.note == "" && strings.Contains(got, "local date"):
-				t.Errorf("notes %q, want none of local dates", s.Notes)
-			case c.note != "" && (!strings.Contains(got, c.note) || !strings.Contains(got, "local date")):
-				t.Errorf("notes %q, want one of local dates naming %s", s.Notes, c.note)
-			}
+			checkDailyStamps(t, s, err, c.want, c.note, c.err)
 		})
 	}
 }
@@ -187,25 +169,33 @@ func TestUTCDailyStampsOffMidnight(t *testing.T) {
 				p = writeFile(t, dir, c.file, c.body)
 			}
 			s, err := ReadFile(ctx, p, c.opt)
-			if c.err != "" {
-				if err == nil || !strings.Contains(err.Error(), c.err) || !strings.Contains(err.Error(), "01:00") {
-					t.Fatalf("err = %v, want one naming %q and 01:00", err, c.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Equal(s.Time, c.want) {
-				t.Errorf("times\n got %v\nwant %v", fmtTimes(s.Time), fmtTimes(c.want))
-			}
-			got := strings.Join(s.Notes, "\n")
-			switch {
-			case c.note == "" && strings.Contains(got, "local date"):
-				t.Errorf("notes %q, want none of local dates", s.Notes)
-			case c.note != "" && (!strings.Contains(got, c.note) || !strings.Contains(got, "local date")):
-				t.Errorf("notes %q, want one of local dates naming %s", s.Notes, c.note)
-			}
+			checkDailyStamps(t, s, err, c.want, c.note, c.err)
 		})
+	}
+}
+
+// checkDailyStamps checks a read of daily stamps: an error naming wantErr
+// and 01:00 (the stray row) when wantErr is set, else the bars' times and
+// a note of local dates naming note, or none when note is empty.
+func checkDailyStamps(t *testing.T, s data.Series, err error, want []int64, note, wantErr string) {
+	t.Helper()
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) || !strings.Contains(err.Error(), "01:00") {
+			t.Fatalf("err = %v, want one naming %q and 01:00", err, wantErr)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(s.Time, want) {
+		t.Errorf("times\n got %v\nwant %v", fmtTimes(s.Time), fmtTimes(want))
+	}
+	got := strings.Join(s.Notes, "\n")
+	switch {
+	case note == "" && strings.Contains(got, "local date"):
+		t.Errorf("notes %q, want none of local dates", s.Notes)
+	case note != "" && (!strings.Contains(got, note) || !strings.Contains(got, "local date")):
+		t.Errorf("notes %q, want one of local dates naming %s", s.Notes, note)
 	}
 }
