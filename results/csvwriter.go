@@ -34,11 +34,11 @@ type csvWriter struct {
 	// beside its gross) is copied too.
 	prev prevFloat
 	// date is the text of the last date written (dateLayout) and day
-	// its day number; dateN is 0 before the first. A later date of the
+	// its day number; dated is false before the first. A later date of the
 	// same month up to its 28th is the text with its day moved on.
 	date  [10]byte
 	day   int64
-	dateN uint8
+	dated bool
 }
 
 // prevFloat is the column, bits and text (buf[start:end]) of the last
@@ -172,11 +172,8 @@ func (c *csvWriter) Time(t int64, layout string) {
 // 28th (every month has one): a daily curve's rows step one day at a
 // time.
 func (c *csvWriter) appendDate(t int64) {
-	days := t / data.NanosPerDay
-	if t%data.NanosPerDay < 0 {
-		days--
-	}
-	if c.dateN == 10 {
+	days := data.DayNumber(t)
+	if c.dated {
 		dd := int64(c.date[8]-'0')*10 + int64(c.date[9]-'0')
 		if step := days - c.day; step >= 0 && dd+step <= 28 {
 			dd += step
@@ -188,10 +185,11 @@ func (c *csvWriter) appendDate(t int64) {
 	}
 	start := len(c.buf)
 	c.buf = appendDate(c.buf, t)
-	c.day, c.dateN = days, 0
-	if n := len(c.buf) - start; n == len(c.date) {
+	c.day = days
+	// A year past 9999 or before 0 writes more than the memo holds.
+	c.dated = len(c.buf)-start == len(c.date)
+	if c.dated {
 		copy(c.date[:], c.buf[start:])
-		c.dateN = uint8(n)
 	}
 }
 

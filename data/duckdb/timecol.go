@@ -1054,10 +1054,7 @@ func (d *decoder) epochDays() error {
 		return nil
 	}
 	lday := make([]int64, n)
-	weekend := func(day int64) bool { // 1970-01-01 was a Thursday
-		w := ((day+4)%7 + 7) % 7
-		return w == 6 || w == 0
-	}
+	weekend := func(day int64) bool { return data.Weekday(day*dayNano) >= 5 }
 	utcWeekend, localWeekend := false, false
 	for k := range n {
 		lday[k] = floorDiv(tc.inst[k], dayNano)
