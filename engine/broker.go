@@ -370,7 +370,7 @@ func (b *broker) book(i int, k CostKind, amount float64) {
 
 // commission is what a fill of qty at price pays: the instrument's
 // FeeModel, or Config.Commission bps of the notional. For the built-in
-// Commission it is the fill's part of order o's fee, after what o has
+// Commission and Tiered it is the fill's part of order o's fee, after what o has
 // filled so far on qty's side (Commission.part; nil: a fresh order; a
 // target re-sized or an order replaced into the other side is a new
 // order from its first part on that side).
@@ -379,14 +379,29 @@ func (b *broker) commission(i int, qty, price float64, maker bool, o *Order) flo
 	if m == nil {
 		return math.Abs(qty*price) * b.flatFee
 	}
-	if c, ok := m.(*Commission); ok {
-		// The built-in, called directly.
-		if o == nil || o.units == 0 || (o.units > 0) != (qty > 0) {
-			return c.part(qty, price, maker, 0, 0) // a fresh order, or its side turned
+	fresh := o == nil || o.units == 0 || (o.units > 0) != (qty > 0) // a fresh order, or its side turned
+	switch c := m.(type) {
+	case *Commission:
+		// The built-ins, called directly.
+		if fresh {
+			return c.part(qty, price, maker, 0, 0)
 		}
 		return c.part(qty, price, maker, math.Abs(o.units), o.notional)
+	case *Tiered:
+		return c.part(qty, price, b.orderNotional(o, fresh))
+	case Tiered:
+		return c.part(qty, price, b.orderNotional(o, fresh))
 	}
 	return m.Fee(Trade{Instrument: i, Time: b.now, Qty: qty, Price: price, Maker: maker})
+}
+
+// orderNotional is what order o has traded so far on its side, Σ |qty ×
+// price| (0 when fresh: none, or its side turned).
+func (b *broker) orderNotional(o *Order, fresh bool) float64 {
+	if fresh {
+		return 0
+	}
+	return o.notional
 }
 
 // marketAt is what a slippage or volume model sees of instrument i's

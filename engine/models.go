@@ -89,8 +89,9 @@ type volMemo struct {
 // FeeModel is the commission of a fill. Built in: Commission (and, for
 // instruments whose Terms set no fee at all, Config.Commission bps of the
 // notional). A FeeModel is asked per fill: each part of an order split
-// across bars is a trade of its own. The built-in Commission alone has
-// its minimum and cap charged per order by the engine (Commission).
+// across bars is a trade of its own. The built-ins Commission and Tiered
+// alone are charged per order by the engine (their minimum and cap, their
+// fixed fee and bands: Commission, Tiered).
 type FeeModel interface {
 	// Fee returns the money trade t pays, ≥ 0. It is also asked while
 	// target orders are sized (before they fill), so it must depend on

@@ -9,13 +9,18 @@ import (
 // tiered schedules and income-tax brackets work: each tier's rate applies
 // to the part of the notional from its From up to the next tier's From
 // (the last tier's rate to all of the notional above it), plus Fixed per
-// fill:
+// order:
 //
-//	fee = Fixed + Σ_k Bps_k × (min(notional, From_{k+1}) − From_k)⁺
+//	f(notional) = Fixed + Σ_k Bps_k × (min(notional, From_{k+1}) − From_k)⁺
 //
-// Without tiers it is a fixed fee per fill (a flat ticket charge). A fill
-// of no quantity pays nothing. Tiered is a built-in FeeModel, registered
-// as "tiered" in Models; in an experiment file:
+// Without tiers it is a fixed fee per order (a flat ticket charge). An
+// order filled in parts (the participation cap splits it across bars)
+// pays together what it would whole, as Commission does: part k pays
+// f(N_k) − f(N_{k−1}), N_k the notional of its first k parts together,
+// so Fixed is paid once, by the first part, and the bands are those of
+// the order's notional. Fee, called alone, prices a fill as a whole
+// order. A fill of no quantity pays nothing. Tiered is a built-in
+// FeeModel, registered as "tiered" in Models; in an experiment file:
 //
 //	[costs.equity.fee]
 //	model = "tiered"
@@ -24,7 +29,7 @@ import (
 //
 // Its keys are its fields' names (fixed, tiers, from, bps).
 type Tiered struct {
-	Fixed float64 // money per fill
+	Fixed float64 // money per order
 	Tiers []Tier  // by From, ascending; the first starts at 0
 }
 
@@ -34,12 +39,24 @@ type Tier struct {
 	Bps  BasisPoints // on the notional within the band
 }
 
-// Fee implements FeeModel.
-func (m Tiered) Fee(t Trade) float64 {
-	n := math.Abs(t.Qty * t.Price)
+// Fee implements FeeModel: the fill as a whole order.
+func (m Tiered) Fee(t Trade) float64 { return m.part(t.Qty, t.Price, 0) }
+
+// part is what a part of qty at price pays of an order whose earlier
+// parts traded notional (Σ |qty × price|, 0: none).
+func (m *Tiered) part(qty, price, notional float64) float64 {
+	n := math.Abs(qty * price)
 	if n == 0 {
 		return 0
 	}
+	if notional == 0 {
+		return m.order(n)
+	}
+	return math.Max(0, m.order(notional+n)-m.order(notional))
+}
+
+// order is the fee of an order of notional n > 0.
+func (m *Tiered) order(n float64) float64 {
 	fee := m.Fixed
 	for k, tier := range m.Tiers {
 		if n <= tier.From {

@@ -94,3 +94,48 @@ func TestTieredInARun(t *testing.T) {
 		t.Errorf("cash %.6f, want 101,472.25", c)
 	}
 }
+
+// An order the participation cap splits across bars pays what it would
+// whole: Fixed once, and the bands on the order's notional, as
+// Commission charges its minimum and cap per order. 250 bought at 100
+// with a cap of 10 % of a volume of 1,000 fills 100, 100 and 50 on three
+// bars. By hand, f(N) = 1 + 10 bps of N up to 10,000 + 5 bps above:
+//
+//	part 1: f(10,000)                       = 1 + 10          = 11
+//	part 2: f(20,000) − f(10,000) = 16 − 11 = 10,000 × 0.0005 =  5
+//	part 3: f(25,000) − f(20,000) = 18.5 − 16 = 5,000 × 0.0005 = 2.5
+//
+// 18.50 in all, f(25,000), where each part priced as an order of its own
+// paid 11 + 11 + 6 = 28. The model is the registry's pointer and a
+// value alike.
+func TestTieredChargedPerOrderAcrossParts(t *testing.T) {
+	a := series(t, "A", data.Equity, []row{
+		{"2024-01-01", 100, 100, 100, 100, 1000},
+		{"2024-01-02", 100, 100, 100, 100, 1000},
+		{"2024-01-03", 100, 100, 100, 100, 1000},
+		{"2024-01-04", 100, 100, 100, 100, 1000},
+	})
+	sched := Tiered{Fixed: 1, Tiers: []Tier{{0, 10}, {10000, 5}}}
+	for _, c := range []struct {
+		name string
+		m    FeeModel
+	}{{"pointer", &sched}, {"value", sched}} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := Config{Cash: 1e6, Equity: Terms{FeeModel: c.m, Slippage: Slippage{MaxParticipation: 0.1}}}
+			res := one(t, panel(a), cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: 250}))
+			want := []struct{ qty, com float64 }{{100, 11}, {100, 5}, {50, 2.5}}
+			if len(res.Fills) != len(want) {
+				t.Fatalf("%d fills, want %d", len(res.Fills), len(want))
+			}
+			for k, w := range want {
+				if f := res.Fills[k]; f.Qty != w.qty || math.Abs(f.Commission-w.com) > 1e-9 {
+					t.Errorf("part %d: %g paying %g, want %g paying %g", k+1, f.Qty, f.Commission, w.qty, w.com)
+				}
+			}
+			// Cash: 1,000,000 − 25,000 − 18.5.
+			if got := res.Portfolio.Cash; math.Abs(got-974981.5) > 1e-6 {
+				t.Errorf("cash %.6f, want 974981.5", got)
+			}
+		})
+	}
+}
