@@ -692,6 +692,9 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if err := f.checkSplits(history, f.Splits); err != nil {
 		return nil, err
 	}
+	if err := f.checkDividends(history); err != nil {
+		return nil, err
+	}
 	divNotes, err := f.inferDividends(&base, history)
 	if err != nil {
 		return nil, err
@@ -2055,6 +2058,49 @@ func (f *File) checkSplits(p *data.Panel, splits []SplitSpec) error {
 		if want := 1 / sp.Ratio; move < want/2 || move > want*2 {
 			return fmt.Errorf("splits[%d]: %s's close goes from %g to %g on %s, not by about 1/%g: are these prices already split-adjusted?",
 				k, sp.Symbol, s.Close[j-1], s.Close[j], data.FormatDay(s.Time[j]), sp.Ratio)
+		}
+	}
+	return nil
+}
+
+// checkDividends refuses a row of the dividends table whose amount is
+// not below the instrument's close before its ex-date (the bar before
+// the first bar at or after its date): a dividend is paid out of the
+// price, and one of the whole close or more (an amount in cents, a row
+// under another symbol) would take the share below nothing. The amount
+// is per share after a split of the splits table dated after that bar
+// and up to the ex-date (engine.Dividend), so that close is divided by
+// their ratios. Rows dated at or before the first bar (already in the
+// prices, never paid) or after the last are not checked.
+func (f *File) checkDividends(p *data.Panel) error {
+	if f.Prices != "raw" {
+		return nil // engineBase refuses a dividends table on adjusted prices
+	}
+	for k, d := range f.Dividends {
+		i := p.Index(d.Symbol)
+		ts, err := data.ParseDay(string(d.Date))
+		if i < 0 || err != nil {
+			continue // engineBase names them
+		}
+		s := &p.Series[i]
+		j := sort.Search(s.Len(), func(x int) bool { return s.Time[x] >= ts })
+		if j == 0 || j >= s.Len() {
+			continue
+		}
+		before, ratio := s.Close[j-1], 1.0
+		for _, sp := range f.Splits {
+			st, err := data.ParseDay(string(sp.Date))
+			if err == nil && sp.Symbol == d.Symbol && st > s.Time[j-1] && st <= ts && sp.Ratio > 0 {
+				ratio *= sp.Ratio
+			}
+		}
+		if c := before / ratio; !(d.Amount < c) {
+			at := fmt.Sprintf("on %s", data.FormatDay(s.Time[j-1]))
+			if ratio != 1 {
+				at = fmt.Sprintf("(%g %s, split %g-for-1 since)", before, at, ratio)
+			}
+			return fmt.Errorf("dividends[%d].amount = %g: not below %s's close of %g %s, the bar before its ex-date %s: a dividend is paid out of the price (amount is per share, in the price's unit)",
+				k, d.Amount, d.Symbol, c, at, data.FormatDay(ts))
 		}
 	}
 	return nil
