@@ -383,16 +383,25 @@ func (b *broker) commission(i int, qty, price float64, maker bool, o *Order) flo
 	switch c := m.(type) {
 	case *Commission:
 		// The built-ins, called directly.
-		if fresh {
-			return c.part(qty, price, maker, 0, 0)
-		}
-		return c.part(qty, price, maker, math.Abs(o.units), o.notional)
+		return c.orderPart(qty, price, maker, o, fresh)
+	case Commission:
+		// Given as a FeeModel by value (a program's Terms): the same.
+		return c.orderPart(qty, price, maker, o, fresh)
 	case *Tiered:
 		return c.part(qty, price, b.orderNotional(o, fresh))
 	case Tiered:
 		return c.part(qty, price, b.orderNotional(o, fresh))
 	}
 	return m.Fee(Trade{Instrument: i, Time: b.now, Qty: qty, Price: price, Maker: maker})
+}
+
+// orderPart is Commission.part of a fill of qty at price of order o
+// (fresh: none, or its side turned).
+func (c *Commission) orderPart(qty, price float64, maker bool, o *Order, fresh bool) float64 {
+	if fresh {
+		return c.part(qty, price, maker, 0, 0)
+	}
+	return c.part(qty, price, maker, math.Abs(o.units), o.notional)
 }
 
 // orderNotional is what order o has traded so far on its side, Σ |qty ×

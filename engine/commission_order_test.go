@@ -244,3 +244,30 @@ func TestTermsCommissionValidated(t *testing.T) {
 		})
 	}
 }
+
+// The built-in Commission given as Terms.FeeModel, as a value or a
+// pointer (a program's Terms, the registry's model), is charged per order
+// as Terms.Commission is. 300 units at 10 in three parts of 100, per
+// share 0.005 (0.50 a part), minimum 1: f(0.5) = 1, f(1.0) − f(0.5) = 0,
+// f(1.5) − f(1.0) = 0.5; per fill it paid the minimum thrice, 3.00.
+func TestCommissionAsFeeModelPerOrder(t *testing.T) {
+	c := Commission{PerShare: 0.005, Minimum: 1}
+	for _, tc := range []struct {
+		name string
+		m    FeeModel
+	}{{"value", c}, {"pointer", &c}} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Equity: Terms{FeeModel: tc.m, Slippage: Slippage{MaxParticipation: 0.5}}}
+			res := one(t, partsPanel(t, [3]float64{10, 10, 10}), cfg, at(0, Order{Instrument: 0, Kind: Market, Amount: 300}))
+			want := [3]float64{1, 0, 0.5}
+			if len(res.Fills) != 3 {
+				t.Fatalf("%d fills, want 3 parts", len(res.Fills))
+			}
+			for k, f := range res.Fills {
+				if f.Qty != 100 || math.Abs(f.Commission-want[k]) > 1e-12 {
+					t.Errorf("part %d: %g units paying %g, want 100 paying %g", k+1, f.Qty, f.Commission, want[k])
+				}
+			}
+		})
+	}
+}
