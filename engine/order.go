@@ -160,8 +160,9 @@ type Order struct {
 	heldAt    int64   // the time of the bar it last held some back on, when held
 	// units and notional are what its fills have traded so far on the
 	// side of the last, Σ qty (signed) and Σ |qty × price|: the built-in
-	// Commission's minimum and cap are an order's, paid across its parts
-	// (Commission.part); a fill on the other side starts them again.
+	// Commission's minimum and cap, and Tiered's fixed fee and bands, are
+	// an order's, paid across its parts (Commission.part, Tiered.part); a
+	// fill on the other side starts them again.
 	units, notional float64
 }
 
