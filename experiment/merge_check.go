@@ -131,7 +131,7 @@ func ShardsExperiment(dirs []string) (string, error) {
 		if _, ok := folders[key]; !ok {
 			files, typed = append(files, key), append(typed, p)
 		}
-		folders[key] = append(folders[key], filepath.Base(d))
+		folders[key] = append(folders[key], d)
 	}
 	if len(files) == 1 {
 		return typed[0], nil

@@ -217,8 +217,47 @@ func TestShardsExperiment(t *testing.T) {
 	if err == nil {
 		t.Fatal("the shards of a.toml and b.toml: no error")
 	}
-	for _, w := range []string{"2 experiment files", "--experiment", filepath.Join(dir, "a.toml") + " (2 shard folder(s): [a-shard-0-of-1 a-shard-0-of-2])",
-		filepath.Join(dir, "b.toml") + " (1 shard folder(s): [b-shard-0-of-1])"} {
+	for _, w := range []string{"2 experiment files", "--experiment", filepath.Join(dir, "a.toml") + " (2 shard folder(s): [" + a1 + " " + a2 + "])",
+		filepath.Join(dir, "b.toml") + " (1 shard folder(s): [" + b1 + "])"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q lacks %q", err, w)
+		}
+	}
+}
+
+// TestShardsExperimentSameNames: two sets of shards of one name, run
+// into two folders from two experiment files of that name, are told
+// apart by their folders as given, not by the shard folders' names, which
+// are the same in both sets.
+func TestShardsExperimentSameNames(t *testing.T) {
+	dir := t.TempDir()
+	write := func(set, exp string) string {
+		t.Helper()
+		d := filepath.Join(dir, set, "x-shard-0-of-1")
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, exp)
+		if err := os.WriteFile(p, []byte("name = \"x\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m := &ShardManifest{Experiment: exp, ExperimentAbs: p, ExperimentSHA256: exp, ProgramVersion: "0.1.0", Shard: 0, Shards: 1}
+		var b bytes.Buffer
+		if err := WriteShardManifest(&b, m); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, ShardFile), b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	one, two := write("one", "x.toml"), write("two", "x2.toml")
+	_, err := ShardsExperiment([]string{one, two})
+	if err == nil {
+		t.Fatal("the shards of x.toml and x2.toml: no error")
+	}
+	for _, w := range []string{filepath.Join(dir, "x.toml") + " (1 shard folder(s): [" + one + "])",
+		filepath.Join(dir, "x2.toml") + " (1 shard folder(s): [" + two + "])"} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error %q lacks %q", err, w)
 		}
