@@ -248,13 +248,20 @@ func TestLibraryReplays(t *testing.T) {
 		}
 		out, _ := mustApply(t, s, dst, ApplyOptions{Start: start, Source: src})
 		tr := s.Shocks[0].(*Transplant)
-		// BTC's first transplanted return is the source's return on the
-		// window's first date.
+		// Each instrument's first transplanted return is the source's
+		// return on its first date in the window, laid on that date
+		// shifted by the splice date (start + 7 days) less the window's
+		// start: FTX's window opens on a Sunday, so the equities' Monday
+		// session lands on the day after the splice date, a Tuesday.
 		for _, sym := range []string{"BTC", "NVDA", "MSTR", "COIN"} {
 			ss := &src.Series[src.Index(sym)]
 			q := sort.Search(len(ss.Time), func(k int) bool { return ss.Time[k] >= tr.From })
 			i := dst.Index(sym)
-			k := sort.Search(len(dst.Series[i].Time), func(k int) bool { return dst.Series[i].Time[k] >= start+7*data.NanosPerDay })
+			at := ss.Time[q] + start + 7*data.NanosPerDay - tr.From
+			k := sort.Search(len(dst.Series[i].Time), func(k int) bool { return dst.Series[i].Time[k] >= at })
+			if dst.Series[i].Time[k] != at {
+				t.Fatalf("%s %s: no bar on %s", s.Name, sym, data.FormatDay(at))
+			}
 			got := out.Series[i].Close[k] / out.Series[i].Close[k-1]
 			near(t, s.Name+" "+sym, got, ss.Close[q]/ss.Close[q-1], 1e-12)
 			if s.Name == "replay-deepseek-2025-01-27" && sym == "NVDA" {

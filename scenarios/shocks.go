@@ -870,7 +870,8 @@ func (s *Transplant) validate() error {
 // apply: the source's bars q in [From, To) give r_q = ln(C_q / C_{q-1})
 // (a bar needs a predecessor) and the shape O_q/C_q, H_q/C_q, L_q/C_q; the
 // target's bars from the bar the date hits (view.hit) take these returns
-// and shapes in order (truncated at the end of the target's bars).
+// and shapes by calendar date on daily or longer bars (byDate), in order
+// on intraday bars (truncated at the end of the target's bars).
 func (s *Transplant) apply(v *view, key string) error {
 	src := v.opt.Source
 	if s.Self {
@@ -958,6 +959,48 @@ func (s *Transplant) apply(v *view, key string) error {
 			continue
 		}
 		k0, off := v.hit(i, t0, s.When, false), 0
+		if !ss.BarInterval().Intraday() && !v.out.Series[i].BarInterval().Intraday() {
+			// Daily or longer bars: laid by calendar date, so that an
+			// equity's session and a token's day of one source date
+			// land on one target date whatever weekdays the window
+			// and the splice date fall on.
+			r, so, sh, sl = byDate(ss.Time[lo:hi], v.out.Series[i].Time[k0:], data.DayNumber(t0)-data.DayNumber(s.From), r, so, sh, sl)
+			n = len(r)
+			if k0 > 0 {
+				v.rebuild(i, k0, k0+n, r, func(k int, c float64) (float64, float64, float64) {
+					return c * so[k-k0], c * sh[k-k0], c * sl[k-k0]
+				})
+				continue
+			}
+			// The bar the replay hits is the instrument's first (it
+			// lists on the splice date or after, or the panel begins
+			// there): it has no close before it and stands where it
+			// traded; the source dates that land on it are lost, the
+			// later ones land on the dates an instrument trading
+			// throughout takes them.
+			ts := v.out.Series[i].Time
+			if pre := v.missed(i, t0); pre > 0 || v.listedAfterInstant(i, t0, s.When) {
+				when := fmt.Sprintf("%s first trades on %s, %s after the replay from %s began",
+					sym, data.FormatDay(ts[0]), counted(pre, "trading day"), data.FormatDay(t0))
+				if n <= 1 {
+					v.note(i, fmt.Sprintf("%s: its %s had all been replayed", when, counted(hi-lo, "bar")))
+					continue
+				}
+				v.say(i, when+": it replays the rest from there")
+			} else {
+				when := fmt.Sprintf("%s first trades on %s, the first bar of the replay from %s", sym,
+					data.FormatStamp(ts[0]), data.FormatStamp(t0))
+				if n <= 1 {
+					v.note(i, when+": that bar has no close before it to take the replay's one return from: it is left as it was")
+					continue
+				}
+				v.say(i, when+": that bar has no close before it to take the replay's first return from; it replays the rest from its next bar")
+			}
+			v.rebuild(i, 1, n, r[1:], func(k int, c float64) (float64, float64, float64) {
+				return c * so[k], c * sh[k], c * sl[k]
+			})
+			continue
+		}
 		if pre := v.missed(i, t0); pre > 0 || v.listedAfterInstant(i, t0, s.When) {
 			ts := v.out.Series[i].Time
 			when := fmt.Sprintf("%s first trades on %s, %s after the replay from %s began",
@@ -1007,6 +1050,34 @@ func (s *Transplant) apply(v *view, key string) error {
 			key, data.FormatDay(s.From), data.FormatDay(s.To), strings.Join(uncovered, ", "), sourceSpan(src, uncovered))
 	}
 	return nil
+}
+
+// byDate lays source bars (stamps src, log returns r, shapes o, h, l
+// relative to their closes) on target bars (stamps tgt, from the bar the
+// replay hits) by calendar date: the source's date d lands on d + shift
+// days, and target bar j takes every source bar landing after bar j−1's
+// date up to its own (bar 0: every one up to its date), as one bar: the
+// returns summed, the first one's open, the highest high and the lowest
+// low, relative to the last close. A target bar no source bar lands on
+// is flat (no return, open = high = low = close). The result has one
+// entry per target bar up to the one the last source bar lands on.
+func byDate(src, tgt []int64, shift int64, r, o, h, l []float64) (rr, oo, hh, ll []float64) {
+	q := 0
+	for j := 0; j < len(tgt) && q < len(src); j++ {
+		last := data.DayNumber(tgt[j])
+		sum, bo, bh, bl := 0.0, 1.0, 1.0, 1.0
+		for first := true; q < len(src) && data.DayNumber(src[q])+shift <= last; q++ {
+			if first {
+				bo, bh, bl, first = o[q], h[q], l[q], false
+			} else {
+				f := math.Exp(-r[q]) // the bar so far, relative to the new close
+				bo, bh, bl = bo*f, max(bh*f, h[q]), min(bl*f, l[q])
+			}
+			sum += r[q]
+		}
+		rr, oo, hh, ll = append(rr, sum), append(oo, bo), append(hh, bh), append(ll, bl)
+	}
+	return rr, oo, hh, ll
 }
 
 // sourceSpan says where the source's bars of syms lie, from the earliest
