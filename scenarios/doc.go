@@ -12,7 +12,9 @@
 // Conventions:
 //   - Moves, rates and weights are fractions: -0.04 is -4%.
 //   - A shock "at a date" applies to each instrument's first bar on or
-//     after that date (equities trade on sessions, crypto every day).
+//     after that date (equities trade on sessions, crypto every day); on
+//     bars of a week or more, a move during the bar lands on the bar the
+//     date falls in, a gap on the next.
 //   - Spreads and recoveries of jumps count the instrument's own bars
 //     (its trading days); windows of regimes (volatility, correlation,
 //     liquidity, funding, borrow) are calendar time [from, to).

@@ -301,15 +301,23 @@ func (v *view) barAt(i int, t int64) int {
 // stamp, an equity's last bar of the session at the New York close
 // (Yahoo's 15:30 hourly bar at 16:00), so a move at 16:15 New York
 // lands on the next session's first bar, not on a bar already closed.
+//
+// A bar of a week or more (weekly, monthly) lasts until the next
+// (data.Series.LongBars): a date inside it is taken as its instant at
+// 00:00 UTC, so a move during the bar on a Wednesday lands on the week's
+// bar, stamped on the Monday before, and a gap on the next.
 func (v *view) hit(i int, t0 int64, w When, gap bool) int {
 	k := v.barAt(i, t0)
-	if !w.Time || k == 0 {
+	s := &v.out.Series[i]
+	long := s.BarInterval() >= 7*data.Daily
+	if !w.Time && !long || k == 0 {
 		return k
 	}
-	s := &v.out.Series[i]
 	prev := s.Time[k-1]
 	open, end := prev, prev+data.NanosPerDay
-	if iv := s.BarInterval(); iv.Intraday() {
+	if long {
+		end = s.LongBars().End(k - 1)
+	} else if iv := s.BarInterval(); iv.Intraday() {
 		end = engine.BarEnd(s, k-1)
 		if k < len(s.Time) {
 			end = min(end, s.Time[k])
