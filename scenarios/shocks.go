@@ -870,8 +870,8 @@ func (s *Transplant) validate() error {
 // apply: the source's bars q in [From, To) give r_q = ln(C_q / C_{q-1})
 // (a bar needs a predecessor) and the shape O_q/C_q, H_q/C_q, L_q/C_q; the
 // target's bars from the bar the date hits (view.hit) take these returns
-// and shapes by calendar date on daily or longer bars (byDate), in order
-// on intraday bars (truncated at the end of the target's bars).
+// and shapes by calendar date on daily bars (byDate), in order on
+// intraday and weekly bars (truncated at the end of the target's bars).
 func (s *Transplant) apply(v *view, key string) error {
 	src := v.opt.Source
 	if s.Self {
@@ -959,11 +959,14 @@ func (s *Transplant) apply(v *view, key string) error {
 			continue
 		}
 		k0, off := v.hit(i, t0, s.When, false), 0
-		if !ss.BarInterval().Intraday() && !v.out.Series[i].BarInterval().Intraday() {
-			// Daily or longer bars: laid by calendar date, so that an
-			// equity's session and a token's day of one source date
-			// land on one target date whatever weekdays the window
-			// and the splice date fall on.
+		if daily(ss.BarInterval()) && daily(v.out.Series[i].BarInterval()) {
+			// Daily bars: laid by calendar date, so that an equity's
+			// session and a token's day of one source date land on
+			// one target date whatever weekdays the window and the
+			// splice date fall on. (Bars of a week or more run on one
+			// grid, every series stamped on one weekday, and are laid
+			// one for one from the week the date falls in, as
+			// intraday bars are from the bar it hits.)
 			r, so, sh, sl = byDate(ss.Time[lo:hi], v.out.Series[i].Time[k0:], data.DayNumber(t0)-data.DayNumber(s.From), r, so, sh, sl)
 			n = len(r)
 			if k0 > 0 {
@@ -1051,6 +1054,10 @@ func (s *Transplant) apply(v *view, key string) error {
 	}
 	return nil
 }
+
+// daily reports whether bars of interval iv are daily bars (with holes:
+// an equity's sessions), not intraday and not a week or more apart.
+func daily(iv data.Interval) bool { return !iv.Intraday() && iv < 7*data.Daily }
 
 // byDate lays source bars (stamps src, log returns r, shapes o, h, l
 // relative to their closes) on target bars (stamps tgt, from the bar the

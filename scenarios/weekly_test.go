@@ -63,3 +63,26 @@ func TestShockInsideAWeeklyBar(t *testing.T) {
 		})
 	}
 }
+
+// A replay on weekly bars lays the source's weeks one for one from the
+// week its splice date falls in (weekly bars run on one grid, every
+// series stamped on one weekday, so the calendars cannot fall out of
+// step). Source weeks from 2024-12-30: ×0.8, ×1.25, ×0.5.
+func TestTransplantOnWeeklyBars(t *testing.T) {
+	src := panelOf(series("TAO", data.Crypto, []int{-14, -7, 0, 7}, []float64{100, 80, 100, 50}))
+	s := mustParse(t, `name = "replay"
+[[shock]]
+type = "transplant"
+symbols = ["TAO"]
+from = 2024-12-25
+to = 2025-01-14
+date = 2025-01-15`)
+	// Target weeks on days 0, 7, …, 35; the splice date, Wednesday day 9,
+	// is inside the week of day 7 (bar 1): bars 1, 2, 3 take ×0.8, ×1.25,
+	// ×0.5: 100, 80, 100, 50, then 50.
+	p := panelOf(series("TAO", data.Crypto, []int{0, 7, 14, 21, 28, 35}, flat(6, 100)))
+	out, _ := mustApply(t, s, p, ApplyOptions{Source: src})
+	for k, want := range []float64{100, 80, 100, 50, 50, 50} {
+		near(t, "close of bar "+data.FormatDay(out.Series[0].Time[k]), out.Series[0].Close[k], want, 1e-9)
+	}
+}
