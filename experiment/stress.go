@@ -231,6 +231,28 @@ func StressTable(o *Outcome) *Stress {
 			e.Scenarios++
 		}
 	}
+	// Probabilities above 1 in all are not exclusive outcomes: the sum
+	// adds their expected costs up as if each could happen. Say so, once
+	// per total, naming its runs.
+	var totals []string
+	over := map[string][]string{}
+	for _, e := range st.Expected {
+		if e.ProbabilityTotal > 1+1e-9 {
+			p := fmt.Sprintf("%.4g", e.ProbabilityTotal)
+			if _, ok := over[p]; !ok {
+				totals = append(totals, p)
+			}
+			over[p] = append(over[p], e.Run)
+		}
+	}
+	for _, p := range totals {
+		runs := "run"
+		if len(over[p]) > 1 {
+			runs = "runs"
+		}
+		st.Notes = append(st.Notes, fmt.Sprintf("the scenarios' probabilities sum to %s, more than 1, for %s %s: they are not exclusive outcomes, and expected_pnl_vs_baseline (Σ probability × pnl_vs_baseline) adds up their expected costs as if every one could happen, not one expected cost",
+			p, runs, firstN(over[p], 3)))
+	}
 	return st
 }
 
