@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
 )
 
 // MonteCarloConfig sets up a stationary block bootstrap (Politis and
@@ -45,6 +46,19 @@ type MonteCarloConfig struct {
 	ShockProb   float64
 	ShockSource *data.Panel
 	Groups      map[string][]string
+
+	// Splits, by symbol, are the stock splits of raw (unadjusted) source
+	// prices (as ApplyOptions.Splits): at an instrument's first bar at or
+	// after a split's Time its close falls by the ratio without a loss
+	// to the holder. The bootstrap draws the holder's return there (the
+	// close times the ratio over the close before), not the fall, and a
+	// path's prices continue from the last source close, on the shares
+	// of that date (after every split in the source): no split falls on
+	// a path, and a drawn bar's volume is counted in those shares (times
+	// the ratios of the splits after it). A shock on a path reads them
+	// (ApplyOptions.Splits) for the splits before the path's first date,
+	// those its source's returns cross.
+	Splits map[string][]engine.Split
 }
 
 // MonteCarlo draws paths from a source panel. It is read-only after
@@ -76,6 +90,9 @@ type MonteCarlo struct {
 	startPrice []float64
 	start      int64
 	pathTimes  []int64 // the path dates (see NewMonteCarlo)
+	// shockSplits are cfg.Splits before the path's first date: those a
+	// shock's source crosses (none falls on a path).
+	shockSplits map[string][]engine.Split
 }
 
 // srcBar is an instrument's bar at a source date, relative to its close:
@@ -169,14 +186,20 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 	for i := range src.Series {
 		s := &src.Series[i]
 		mc.bars[i] = make([]srcBar, U)
+		// held[k]/held[last]: the shares of the source's last date one
+		// share at bar k has become (1 without a split).
+		held := splitFactors(s, cfg.Splits[s.Symbol])
 		k := 0
 		for d := 1; d <= U; d++ {
 			for k < len(s.Time) && s.Time[k] < times[d] {
 				k++
 			}
 			if k < len(s.Time) && s.Time[k] == times[d] && k > 0 {
-				c := s.Close[k]
-				mc.bars[i][d-1] = srcBar{g: c / s.Close[k-1], o: s.Open[k] / c, h: s.High[k] / c, l: s.Low[k] / c, v: s.Volume[k]}
+				c, v := s.Close[k], s.Volume[k]
+				if held != nil {
+					v *= held[len(held)-1] / held[k]
+				}
+				mc.bars[i][d-1] = srcBar{g: c * splitRatio(held, k) / s.Close[k-1], o: s.Open[k] / c, h: s.High[k] / c, l: s.Low[k] / c, v: v}
 			}
 		}
 		p, ok := cfg.StartPrices[s.Symbol]
@@ -239,6 +262,15 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 		t := mc.start + int64(j)*data.NanosPerDay
 		if weekend || (holidays && data.NYSESession(t)) || (!holidays && data.Weekday(t) < 5) {
 			mc.pathTimes = append(mc.pathTimes, t)
+		}
+	}
+	for sym, sps := range cfg.Splits {
+		n := sort.Search(len(sps), func(k int) bool { return sps[k].Time >= mc.start })
+		if n > 0 {
+			if mc.shockSplits == nil {
+				mc.shockSplits = map[string][]engine.Split{}
+			}
+			mc.shockSplits[sym] = sps[:n:n]
 		}
 	}
 	if len(mc.pathTimes) == 0 {
@@ -414,7 +446,7 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 		draws[j] = mc.union[d] // report union-timeline indices (date 0 has no returns)
 	}
 	if mc.cfg.Shock != nil && mc.cfg.ShockProb > 0 && rng.Float64() < mc.cfg.ShockProb {
-		sp, env, err := mc.cfg.Shock.Apply(out, mc.cfg.Groups, ApplyOptions{Source: mc.cfg.ShockSource, Rand: rng, Start: mc.shockStart(rng)})
+		sp, env, err := mc.cfg.Shock.Apply(out, mc.cfg.Groups, ApplyOptions{Source: mc.cfg.ShockSource, Rand: rng, Start: mc.shockStart(rng), Splits: mc.shockSplits})
 		if err != nil {
 			return nil, fmt.Errorf("scenarios: path %d: %w", i, err)
 		}

@@ -1,0 +1,67 @@
+package scenarios
+
+import (
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+)
+
+// On raw prices with a split (MonteCarloConfig.Splits) the bootstrap
+// draws the holder's return across it, not the close's fall. Raw closes
+// 100, 110, 50, 55, 55, 60.5 with a 2-for-1 split on day 2 (weekdays):
+// the holder's prices are 100, 110, 100, 110, 110, 121, so the five
+// returns are ×1.1, ×100/110, ×1.1, ×1, ×1.1, and every path's close is
+// the last raw close 60.5 times a product of those: never below
+// 60.5 × (100/110)^L over L dates. The split was read as a return of
+// ×50/110, half the holder's, and a volume of 1,000 new shares a day stays 1,000
+// (the volume before the split, of old shares, is 2,000 of today's).
+func TestMonteCarloDrawsHoldersReturnAcrossSplit(t *testing.T) {
+	days := weekdays(6)
+	s := series("AA", data.Equity, days, []float64{100, 110, 50, 55, 55, 60.5})
+	for k := range s.Volume {
+		if k < 2 {
+			s.Volume[k] = 500 // old shares: 1,000 of the new ones
+		}
+	}
+	src := panelOf(s)
+	splits := map[string][]engine.Split{"AA": {{Time: day(days[2]), Ratio: 2}}}
+	for _, c := range []struct {
+		name   string
+		splits map[string][]engine.Split
+		split  bool // the split is read as a price move
+	}{{"without splits the fall is a move", nil, true}, {"with splits the holder's return", splits, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			mc, err := NewMonteCarlo(src, MonteCarloConfig{Paths: 64, Length: 10, MeanBlock: 2, Seed: 7, Splits: c.splits})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The holder's growth of each source date, by hand
+			// (date index 1..5 of the union timeline).
+			holder := map[int32]float64{1: 1.1, 2: 100.0 / 110, 3: 1.1, 4: 1, 5: 1.1}
+			drawnSplit := false
+			for i := range 64 {
+				p, err := mc.Path(i)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ps := &p.Panel.Series[0]
+				want := 60.5
+				for j, u := range p.Draws {
+					g := holder[u]
+					if c.split && u == 2 {
+						g, drawnSplit = 50.0/110, true // the raw fall
+					}
+					want *= g
+					near(t, "close", ps.Close[j], want, 1e-9*want)
+					if !c.split {
+						near(t, "volume", ps.Volume[j], 1000, 1e-9)
+					}
+				}
+			}
+			if c.split && !drawnSplit {
+				t.Fatal("no path drew the split date: the test shows nothing")
+			}
+		})
+	}
+}
