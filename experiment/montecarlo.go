@@ -253,7 +253,7 @@ func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, run
 	curves := make([]*engine.Curve, len(runs))
 	// The path's funding events, the same for every run on it.
 	syms := pathFunding(withEnv(m.Base, panel, p.Env).Symbols, mc, p)
-	divs := pathDividends(m.Base.Dividends, mc, p)
+	divs := pathDividends(m.Base.Dividends, m.Base.Splits, mc, p)
 	splits := pathSplits(m.Base.Splits, mc.PathTime(0))
 	for i, r := range runs {
 		cfg := withEnv(m.Base, panel, p.Env)
@@ -370,8 +370,12 @@ func pathSplits(splits map[string][]engine.Split, first int64) map[string][]engi
 // the source's close before × the path's close before. The source's
 // dividends are on the history's dates, before every path: read at the
 // path's dates, no path paid any, while the bootstrap's raw returns carry
-// their ex-date falls. nil when divs is.
-func pathDividends(divs map[string][]engine.Dividend, mc *scenarios.MonteCarlo, p *scenarios.Path) map[string][]engine.Dividend {
+// their ex-date falls. An amount per share after a split of raw prices
+// (one dated after the close before, up to the dividend's date, as
+// engine.Dividend reads it) is over that close divided by the split's
+// ratio: the yield of a 2-for-1's ex-date is 2 × amount / the close
+// before (the path carries the holder's return there). nil when divs is.
+func pathDividends(divs map[string][]engine.Dividend, splits map[string][]engine.Split, mc *scenarios.MonteCarlo, p *scenarios.Path) map[string][]engine.Dividend {
 	if len(divs) == 0 {
 		return nil
 	}
@@ -398,7 +402,13 @@ func pathDividends(divs map[string][]engine.Dividend, mc *scenarios.MonteCarlo, 
 			}
 			lo := sort.Search(len(ds), func(x int) bool { return ds[x].Time > ss.Time[k-1] })
 			for x := lo; x < len(ds) && ds[x].Time <= t; x++ {
-				if a := ds[x].Amount / ss.Close[k-1] * ps.Close[b-1]; a > 0 && !math.IsInf(a, 0) {
+				ratio := 1.0 // new shares per share held at the close before
+				for _, sp := range splits[ps.Symbol] {
+					if sp.Time > ss.Time[k-1] && sp.Time <= ds[x].Time {
+						ratio *= sp.Ratio
+					}
+				}
+				if a := ds[x].Amount * ratio / ss.Close[k-1] * ps.Close[b-1]; a > 0 && !math.IsInf(a, 0) {
 					got = append(got, engine.Dividend{Time: ps.Time[b], Amount: a})
 				}
 			}

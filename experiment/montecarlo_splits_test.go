@@ -1,11 +1,13 @@
 package experiment
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -91,4 +93,92 @@ warmup_days = 0
 			}
 		})
 	}
+}
+
+// A cash dividend on a split's ex-date, per share after the split (as
+// the engine pays it, engine.Dividend): raw closes 100 before a 2-for-1
+// split on 2024-02-01 and 49 from it, with a dividend of 1 that day. The
+// holder of one old share has 2 × 49 + 2 × 1 = 100: no gain, no loss,
+// and a buy-and-hold without costs ends the history at its cash. On a
+// path the bar drawn from the split's date carries the holder's return
+// 2 × 49 / 100 = 0.98 and must pay the yield 2 × 1 / 100 = 2 % of the
+// path's close before it, so every path ends at its cash too. The yield
+// was read as 1 / 100 (the amount per new share over an old share's
+// close): 1 % short each time a path drew the date.
+func TestMonteCarloDividendOnSplitDate(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,adj_close,volume\n")
+	for d := time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC); d.Before(time.Date(2024, 3, 30, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+			continue
+		}
+		c := 100.0
+		if !d.Before(time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)) {
+			c = 49
+		}
+		fmt.Fprintf(&b, "%s,%g,%g,%g,%g,%g,1000000\n", d.Format("2006-01-02"), c, c, c, c, c)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "AAA.csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	final := make([]float64, 30)
+	o, err := runInWith(t, dir, `name = "mcsplitdiv"
+cash = 10000.0
+commission_bps = 0.0
+prices = "raw"
+start = "2024-01-02"
+[data]
+dir = "."
+classes = { AAA = "equity" }
+[[splits]]
+symbol = "AAA"
+date = "2024-02-01"
+ratio = 2.0
+[[dividends]]
+symbol = "AAA"
+date = "2024-02-01"
+amount = 1.0
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["AAA"]
+[montecarlo]
+paths = 30
+days = 60
+mean_block = 3
+warmup_days = 0
+`, func(_, p int, eq []float64) {
+		mu.Lock()
+		defer mu.Unlock()
+		final[p] = eq[len(eq)-1]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq := o.Runs[0].Result.Curve.Equity
+	if e := eq[len(eq)-1]; math.Abs(e-10000) > 1e-6 {
+		t.Fatalf("historical run ends at %.9f, want 10000", e)
+	}
+	for p, e := range final {
+		if math.Abs(e-10000) > 1e-6 {
+			t.Errorf("path %d ends at %.9f, want 10000", p, e)
+		}
+	}
+}
+
+// runInWith is runIn with an onPath hook.
+func runInWith(t *testing.T, dir, text string, onPath func(run, path int, eq []float64)) (*Outcome, error) {
+	t.Helper()
+	path := filepath.Join(dir, "x.toml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 1, Keep: true, Version: "test", onPath: onPath})
 }
