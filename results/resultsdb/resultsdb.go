@@ -322,7 +322,12 @@ func hasAll(names []string, cols []results.RunColumn) bool {
 // columnComments are the comments (COMMENT ON COLUMN, read back from
 // duckdb_columns()) of the columns whose name alone would mislead: the
 // runs' VaR and CVaR are per-period returns, negative for a loss, and the
-// Monte Carlo summary's are losses of terminal return, positive.
+// Monte Carlo summary's are losses of terminal return, positive; the
+// summary's terminal percentiles are by nearest rank (a path's value,
+// the one var_95 negates) and the bands' by interpolation (a smooth fan,
+// and what the streamed sketch, metrics.Bands, approximates beyond
+// 1,000 paths), so terminal_median and the last date's p50 − 1 differ
+// by up to the spacing of two paths.
 var columnComments = map[string][][2]string{
 	"runs": {
 		{"var_95", "historical value at risk at 95% of the run's per-period returns: their 5th percentile (linear interpolation), a return, negative for a loss (montecarlo_summary.var_95 is a loss of terminal return, positive)"},
@@ -334,6 +339,18 @@ var columnComments = map[string][][2]string{
 		{"cvar_95", "expected shortfall at 95% of the paths' terminal returns, as a positive loss: minus the mean of the terminal returns at or below the 5th percentile (runs.cvar_95 is a per-period return, negative for a loss)"},
 		{"cvar_99", "expected shortfall at 99% of the paths' terminal returns, as a positive loss: minus the mean of the terminal returns at or below the 1st percentile"},
 		{"prob_ruin", "the share of paths whose equity fell to 0 or below at some date (their max_drawdown is -1 or less)"},
+		{"terminal_p05", "the 5th percentile of the paths' terminal returns by nearest rank: the ⌈p·n⌉-th smallest path's (R type 1, quantile_disc; var and cvar read the same path), not interpolated as montecarlo_bands' are"},
+		{"terminal_p25", "the 25th percentile of the paths' terminal returns by nearest rank: the ⌈p·n⌉-th smallest path's (R type 1, quantile_disc; var and cvar read the same path), not interpolated as montecarlo_bands' are"},
+		{"terminal_median", "the 50th percentile of the paths' terminal returns by nearest rank: the ⌈p·n⌉-th smallest path's (R type 1, quantile_disc; var and cvar read the same path), not interpolated as montecarlo_bands' are"},
+		{"terminal_p75", "the 75th percentile of the paths' terminal returns by nearest rank: the ⌈p·n⌉-th smallest path's (R type 1, quantile_disc; var and cvar read the same path), not interpolated as montecarlo_bands' are"},
+		{"terminal_p95", "the 95th percentile of the paths' terminal returns by nearest rank: the ⌈p·n⌉-th smallest path's (R type 1, quantile_disc; var and cvar read the same path), not interpolated as montecarlo_bands' are"},
+	},
+	"montecarlo_bands": {
+		{"p05", "the 5th percentile across the paths of their growth of 1 on this date by linear interpolation between paths (R type 7, quantile_cont): exact up to 1,000 paths, within 0.1% beyond; montecarlo_summary's terminal percentiles are by nearest rank"},
+		{"p25", "the 25th percentile across the paths of their growth of 1 on this date by linear interpolation between paths (R type 7, quantile_cont): exact up to 1,000 paths, within 0.1% beyond; montecarlo_summary's terminal percentiles are by nearest rank"},
+		{"p50", "the 50th percentile across the paths of their growth of 1 on this date by linear interpolation between paths (R type 7, quantile_cont): exact up to 1,000 paths, within 0.1% beyond; montecarlo_summary's terminal percentiles are by nearest rank"},
+		{"p75", "the 75th percentile across the paths of their growth of 1 on this date by linear interpolation between paths (R type 7, quantile_cont): exact up to 1,000 paths, within 0.1% beyond; montecarlo_summary's terminal percentiles are by nearest rank"},
+		{"p95", "the 95th percentile across the paths of their growth of 1 on this date by linear interpolation between paths (R type 7, quantile_cont): exact up to 1,000 paths, within 0.1% beyond; montecarlo_summary's terminal percentiles are by nearest rank"},
 	},
 }
 

@@ -654,3 +654,60 @@ func TestManifestNotes(t *testing.T) {
 		t.Errorf("manifest.notes: %d notes %q, %q; want %q", n, first, second, want)
 	}
 }
+
+// The Monte Carlo's two percentile rules, named in their columns'
+// comments and checked by DuckDB's own quantiles over the per-path
+// table: montecarlo_summary's terminal_p05 … terminal_p95 are nearest
+// rank (the ⌈p·n⌉-th smallest path, R type 1: quantile_disc), and
+// montecarlo_bands' p05 … p95 interpolate (R type 7: quantile_cont);
+// on the last path date a band is the growth of 1, so its p50 − 1 is
+// quantile_cont of the terminal returns (the stress experiment's paths
+// are under the 1,000 the bands keep exactly, and start at the cash).
+func TestMonteCarloPercentileRules(t *testing.T) {
+	dir := stressFolder(t)
+	if _, err := Build(context.Background(), dir, filepath.Join(dir, File)); err != nil {
+		t.Fatal(err)
+	}
+	db := open(t, filepath.Join(dir, File))
+	for _, c := range []struct{ table, column, says string }{
+		{"montecarlo_summary", "terminal_p05", "nearest rank"},
+		{"montecarlo_summary", "terminal_median", "nearest rank"},
+		{"montecarlo_bands", "p05", "linear interpolation"},
+		{"montecarlo_bands", "p50", "linear interpolation"},
+	} {
+		var text sql.NullString
+		if err := db.QueryRow("SELECT comment FROM duckdb_columns() WHERE table_name = ? AND column_name = ?", c.table, c.column).Scan(&text); err != nil {
+			t.Fatalf("%s.%s: %v", c.table, c.column, err)
+		}
+		if !strings.Contains(text.String, c.says) {
+			t.Errorf("%s.%s comment %q does not say %q", c.table, c.column, text.String, c.says)
+		}
+	}
+	if n := count(t, db, "SELECT count(*) FROM montecarlo_summary"); n == 0 {
+		t.Fatal("no Monte Carlo rows: the test's premise")
+	}
+	for _, p := range []struct {
+		col string
+		q   float64
+	}{{"terminal_p05", 0.05}, {"terminal_p25", 0.25}, {"terminal_median", 0.5}, {"terminal_p75", 0.75}, {"terminal_p95", 0.95}} {
+		q := fmt.Sprintf(`WITH d AS (SELECT run, quantile_disc(terminal_return, %g) AS v FROM montecarlo GROUP BY run)
+			SELECT count(*) FROM montecarlo_summary s JOIN d ON s.run = d.run WHERE abs(s.%s - d.v) > 1e-12`, p.q, p.col)
+		if n := count(t, db, q); n != 0 {
+			t.Errorf("%s: %d runs differ from quantile_disc", p.col, n)
+		}
+	}
+	for _, p := range []struct {
+		col string
+		q   float64
+	}{{"p05", 0.05}, {"p25", 0.25}, {"p50", 0.5}, {"p75", 0.75}, {"p95", 0.95}} {
+		q := fmt.Sprintf(`WITH c AS (SELECT run, quantile_cont(terminal_return, %g) AS v FROM montecarlo GROUP BY run),
+			b AS (SELECT run, arg_max(%s, time) AS v FROM montecarlo_bands GROUP BY run)
+			SELECT count(*) FROM b JOIN c ON b.run = c.run WHERE abs(b.v - 1 - c.v) > 1e-9`, p.q, p.col)
+		if n := count(t, db, q); n != 0 {
+			t.Errorf("bands %s on the last date: %d runs differ from quantile_cont of the terminal returns", p.col, n)
+		}
+	}
+	if n := count(t, db, "SELECT count(*) FROM montecarlo_bands"); n == 0 {
+		t.Fatal("no bands: the test's premise")
+	}
+}
