@@ -108,7 +108,11 @@ type Path struct {
 	Env   *Env // nil unless a shock was applied
 	// Draws[j] is the source date (index into the union timeline, from 1)
 	// whose returns path date j carries.
-	Draws   []int32
+	Draws []int32
+	// Shocked says a shock was applied and changed the path: a bar or
+	// the environment (a scenario aimed at instruments the path has not,
+	// or at none of their bars, changes nothing: its path is not
+	// shocked).
 	Shocked bool
 }
 
@@ -450,7 +454,22 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 		if err != nil {
 			return nil, fmt.Errorf("scenarios: path %d: %w", i, err)
 		}
-		path.Panel, path.Env, path.Shocked = sp, env, true
+		path.Panel, path.Env, path.Shocked = sp, env, env.Shocked() || changed(out, sp)
 	}
 	return path, nil
+}
+
+// changed reports whether a shock changed any bar of the path (b is a
+// after it): a scenario whose instruments are not on the path (a
+// group of tokens beside equities alone) changes none, and its path is
+// not shocked.
+func changed(a, b *data.Panel) bool {
+	for i := range a.Series {
+		x, y := &a.Series[i], &b.Series[i]
+		if !slices.Equal(x.Time, y.Time) || !slices.Equal(x.Open, y.Open) || !slices.Equal(x.High, y.High) ||
+			!slices.Equal(x.Low, y.Low) || !slices.Equal(x.Close, y.Close) || !slices.Equal(x.Volume, y.Volume) {
+			return true
+		}
+	}
+	return false
 }
