@@ -100,8 +100,8 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 		// time in opts.loc (UTC by default).
 		zoned := typ.TimeZone != ""
 		loc := time.UTC
-		if zoned && !strings.EqualFold(typ.TimeZone, "UTC") && typ.TimeZone != "+00:00" && typ.TimeZone != "Z" {
-			l, err := time.LoadLocation(typ.TimeZone)
+		if zoned {
+			l, err := arrowZone(typ.TimeZone)
 			if err != nil {
 				return &data.RowError{File: d.file, Msg: fmt.Sprintf("date column has time zone %q: %v", typ.TimeZone, err)}
 			}
@@ -162,6 +162,50 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 	}
 	tc.n += n
 	return nil
+}
+
+// arrowZone is the zone an Arrow timestamp type names: time.UTC for every
+// spelling of UTC writers use ("UTC", "Etc/UTC", "GMT", "Etc/GMT-0", "Z",
+// "UTC+0", "+00:00"; pyarrow keeps the zone its data had), a fixed zone
+// for an offset "±HH:MM" (the Arrow format's other form), else the IANA
+// zone of that name. A zone in UTC alone writes no local date (epochDays
+// dates its daily bars), whatever its spelling.
+func arrowZone(name string) (*time.Location, error) {
+	s := strings.ToUpper(strings.TrimSpace(name))
+	s = strings.TrimPrefix(s, "ETC/")
+	for _, p := range []string{"UTC", "UCT", "GMT", "UNIVERSAL", "ZULU", "GREENWICH", "Z"} {
+		if rest, ok := strings.CutPrefix(s, p); ok && (rest == "" || zeroOffset(rest)) {
+			return time.UTC, nil
+		}
+	}
+	if zeroOffset(s) {
+		return time.UTC, nil
+	}
+	if len(s) == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' {
+		h, errH := strconv.Atoi(s[1:3])
+		m, errM := strconv.Atoi(s[4:6])
+		if errH == nil && errM == nil && h <= 14 && m < 60 {
+			off := h*3600 + m*60
+			if s[0] == '-' {
+				off = -off
+			}
+			return time.FixedZone(s, off), nil
+		}
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("%w (want an IANA name such as \"Asia/Tokyo\", UTC or an offset such as \"+08:00\")", err)
+	}
+	return l, nil
+}
+
+// zeroOffset reports whether s is an offset of zero: "+0", "-00", "+00:00",
+// "0000".
+func zeroOffset(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	return s != "" && strings.Trim(s, "0:") == "" && strings.Contains(s, "0")
 }
 
 // resolveEarly resolves a text column as soon as all its rows are in and
