@@ -199,3 +199,83 @@ func checkDailyStamps(t *testing.T, s data.Series, err error, want []int64, note
 		t.Errorf("notes %q, want one of local dates naming %s", s.Notes, note)
 	}
 }
+
+// Midnights where the day line runs: a time of day from 10:00 to 12:00
+// UTC is the midnight of a zone west of UTC (−10:00 to −12:00) or of one
+// east of it (+14:00 to +12:00). Auckland's midnights are 11:00 UTC in
+// its summer (+13:00) and 12:00 in its winter (+12:00), each the day
+// before its local date: read as western ones, every bar was a day early,
+// its close seen 11 or 12 hours before it happened. A pair of times an
+// hour apart (daylight saving) tells the zone by its standard time, the
+// later one: Chatham's 10:15/11:15 (+13:45/+12:45) is east, the Aleutians'
+// 09:00/10:00 (−09:00/−10:00) west. One time alone at 12:00 (+12:00;
+// −12:00 is no one's) or 11:00 (+13:00, Tonga, Samoa and New Zealand's
+// summer; −11:00 only American Samoa and Niue) is east; at 10:00 it is
+// Hawaii's −10:00, and a note says that Kiribati's +14:00 would date each
+// bar a day later.
+func TestEpochDailyStampsFarPacific(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	// midnights is the Unix ms of local midnight in zone name of each day
+	// from 2024-03-25 to 2024-04-20 (New Zealand and Chatham leave summer
+	// time on 2024-04-07), with weekends when weekends is set, and those
+	// local dates at 00:00 UTC (the bar stamps wanted), by the time package;
+	// utcDates are the UTC dates of the same instants.
+	midnights := func(name string, weekends bool) (ms []string, days, utcDates []int64) {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Skipf("no time zone data: %v", err)
+		}
+		for d := 25; d <= 51; d++ {
+			m := time.Date(2024, 3, d, 0, 0, 0, 0, loc)
+			if wd := m.Weekday(); !weekends && (wd == time.Saturday || wd == time.Sunday) {
+				continue
+			}
+			ms = append(ms, fmt.Sprint(m.UnixMilli()))
+			y, mo, dd := m.Date()
+			days = append(days, time.Date(y, mo, dd, 0, 0, 0, 0, time.UTC).UnixNano())
+			u := m.UTC()
+			utcDates = append(utcDates, time.Date(u.Year(), u.Month(), u.Day(), 0, 0, 0, 0, time.UTC).UnixNano())
+		}
+		return ms, days, utcDates
+	}
+	auckland, aucklandDays, _ := midnights("Pacific/Auckland", true)
+	nzx, nzxDays, _ := midnights("Pacific/Auckland", false)
+	chatham, chathamDays, _ := midnights("Pacific/Chatham", true)
+	tonga, tongaDays, _ := midnights("Pacific/Tongatapu", true)
+	adak, adakDays, _ := midnights("America/Adak", true)
+	honolulu, honoluluDays, _ := midnights("Pacific/Honolulu", true)
+	kiritimati, _, kiritimatiUTC := midnights("Pacific/Kiritimati", true)
+	// Auckland's winter alone: the stamps from 2024-04-07 on, 12:00 UTC.
+	winter, winterDays := auckland[13:], aucklandDays[13:]
+	for _, c := range []struct {
+		name, file string
+		ms         []string
+		class      data.Class
+		want       []int64
+		note       string // "": no note of local dates
+		other      string // a note naming this, when set
+	}{
+		{name: "Auckland across summer time", file: "BTC.csv", ms: auckland, want: aucklandDays, note: "+13:00, +12:00"},
+		{name: "Auckland winter, 12:00 alone", file: "ETH.csv", ms: winter, want: winterDays, note: "+12:00"},
+		{name: "an NZX equity's Auckland midnights", file: "AIR.csv", ms: nzx, class: data.Equity, want: nzxDays, note: "+13:00, +12:00"},
+		{name: "Chatham across summer time", file: "SOL.csv", ms: chatham, want: chathamDays, note: "+13:45, +12:45"},
+		{name: "Tonga, 11:00 alone", file: "XRP.csv", ms: tonga, want: tongaDays, note: "+13:00", other: "-11:00"},
+		{name: "the Aleutians across summer time", file: "NEAR.csv", ms: adak, want: adakDays},
+		{name: "Hawaii, 10:00 alone", file: "TAO.csv", ms: honolulu, want: honoluluDays, other: "+14:00"},
+		{name: "Kiribati's +14:00 is read as Hawaii's -10:00", file: "FET.csv", ms: kiritimati, want: kiritimatiUTC, other: "+14:00"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := writeFile(t, dir, c.file, barsCSV(hdr, c.ms...))
+			class := c.class
+			if class == 0 {
+				class = data.Crypto
+			}
+			s, err := ReadFile(ctx, p, ReadOptions{Class: class})
+			checkDailyStamps(t, s, err, c.want, c.note, "")
+			if c.other != "" && !strings.Contains(strings.Join(s.Notes, "\n"), c.other) {
+				t.Errorf("notes %q, want one naming %s", s.Notes, c.other)
+			}
+		})
+	}
+}

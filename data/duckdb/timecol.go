@@ -1030,9 +1030,12 @@ const dstRun = 10
 // (16:00: OKX "1D" and Binance timeZone=8 days, of UTC+8) a zone east of
 // UTC, whose bar opens the UTC day before its date and closes on it,
 // dated by that local date (the UTC day it closes in) with a note naming
-// the offsets read (readers name the file of a series' notes); up to 12:00 (05:00/04:00: yfinance's New
-// York midnights) a zone west of UTC, whose bar keeps the date of its
-// open. An equity's stamps past 12:00 that are its sessions' closes
+// the offsets read (readers name the file of a series' notes); up to 10:00 (05:00/04:00: yfinance's New
+// York midnights; Hawaii's 10:00) a zone west of UTC, whose bar keeps the date of its
+// open. Between, where the day line runs, the zone's standard time of day
+// (of two an hour apart, the later) tells: past 10:00 east (Auckland's
+// 12:00 and 11:00 in summer, Chatham's 11:15 and 10:15, Tonga's 11:00),
+// with a note when one time alone might be a zone's to the west. An equity's stamps past 12:00 that are its sessions' closes
 // (21:00 UTC in New York) keep their dates: read as midnights to the
 // east, bars of Friday would fall on Saturday. A row off the file's time
 // of day (the time most of its rows have) by more than an hour, or by one
@@ -1087,7 +1090,35 @@ func (d *decoder) epochDays() error {
 		}
 		k = j
 	}
-	east := func(k int) bool { return tod(k) > 12*int64(time.Hour) }
+	// std is the zone's standard time of day: of two an hour apart (its
+	// daylight-saving change), the later, whose summer time is an hour
+	// before it. From 10:00 to 12:00 a midnight may be of either side of
+	// the day line (−10:00 to −12:00, +14:00 to +12:00): a standard time
+	// past 10:00 is east (Auckland's 12:00, 11:00 in its summer; Chatham's
+	// 11:15, 10:15 in its summer), 10:00 west (Hawaii's, and the
+	// Aleutians' with 09:00 in summer), each with its own time of day.
+	std := h
+	for v := range counts {
+		if v != h && (h+int64(time.Hour))%dayNano == v {
+			std = v
+		}
+	}
+	const ten = 10 * int64(time.Hour)
+	farEast := std > ten
+	east := func(k int) bool { return tod(k) > 12*int64(time.Hour) || farEast }
+	either := "" // a note of the reading taken, when the other side was possible
+	if len(counts) == 1 && h >= ten && h < 12*int64(time.Hour) {
+		// One time of day alone, where a midnight may be of either side.
+		e, w := "+"+offset(dayNano-h), "-"+offset(h)
+		msg := fmt.Sprintf("read as %s's (Hawaii), each bar dated by the UTC date of its open; at %s (Kiribati's Line Islands) each would be a day later", w, e)
+		if farEast {
+			msg = fmt.Sprintf("read as %s's, each bar dated by the UTC day in which it closes; at %s each would be a day earlier", e, w)
+			if h == 11*int64(time.Hour) {
+				msg = fmt.Sprintf("read as %s's (Tonga, Samoa, New Zealand in summer), each bar dated by the UTC day in which it closes; at %s (American Samoa, Niue) each would be a day earlier", e, w)
+			}
+		}
+		either = fmt.Sprintf("daily bars %s stamped at %s UTC, the midnight of %s or of %s: %s", tc.utc, hhmm(h), e, w, msg)
+	}
 	first := -1 // the first row east of UTC
 	for k := 0; k < n && first < 0; k++ {
 		if east(k) {
@@ -1095,6 +1126,9 @@ func (d *decoder) epochDays() error {
 		}
 	}
 	if first < 0 {
+		if either != "" {
+			d.s.Notes = append(d.s.Notes, either)
+		}
 		return nil
 	}
 	lday := make([]int64, n)
@@ -1114,15 +1148,22 @@ func (d *decoder) epochDays() error {
 	var offs []string
 	for k := range n {
 		if east(k) {
-			v := dayNano - tod(k)
-			o := fmt.Sprintf("+%02d:%02d", v/int64(time.Hour), v%int64(time.Hour)/int64(time.Minute))
+			o := "+" + offset(dayNano-tod(k))
 			if !slices.Contains(offs, o) {
 				offs = append(offs, o)
 			}
 		}
 	}
 	tc.lday = lday
+	if either != "" {
+		d.s.Notes = append(d.s.Notes, either)
+	}
 	d.s.Notes = append(d.s.Notes, fmt.Sprintf("daily bars %s stamped at %s UTC, the midnight of a zone east of UTC (%s): each dated by its local date, the UTC day in which it closes (%s is the bar of %s), not the UTC date of its open",
 		tc.utc, hhmm(tod(first)), strings.Join(offs, ", "), data.FormatTime(tc.inst[first]), data.FormatDay(lday[first]*dayNano)))
 	return nil
+}
+
+// offset writes a span of a day or less (ns) as hh:mm.
+func offset(v int64) string {
+	return fmt.Sprintf("%02d:%02d", v/int64(time.Hour), v%int64(time.Hour)/int64(time.Minute))
 }
