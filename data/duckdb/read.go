@@ -37,9 +37,10 @@ type ReadOptions struct {
 	Class data.Class
 	// Timezone is the IANA zone ("America/New_York") of timestamps written
 	// without an offset; "" is UTC. Timestamps with an offset, Unix times
-	// and zoned Parquet/Arrow timestamps state their instant and ignore it
-	// (daily bars in Unix time or written in UTC are dated by their time of
-	// day: epochDays).
+	// and zoned Parquet/Arrow timestamps state their instant and ignore it,
+	// with a note naming the zone when no stamp needed it (daily bars in
+	// Unix time or written in UTC are dated by their time of day:
+	// epochDays).
 	// Local times are converted DST-correctly: a time skipped when clocks
 	// go forward is an error naming the row; a time repeated when they go
 	// back is its first occurrence unless that would not follow the

@@ -39,6 +39,9 @@ type timeCol struct {
 	// UTC" (text with Z, +00:00 or " UTC" on every row, a Parquet or
 	// Arrow timestamp zoned UTC); "" otherwise.
 	utc string
+	// naive: some row is a wall-clock time without an offset, read in
+	// timeOpts.loc.
+	naive bool
 	// Deferred columns: text (chars, ends) or integers, decided at the end.
 	text bool
 	// chars holds the rows' text end to end, ends[k] where row k ends: a
@@ -127,6 +130,7 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 				y, m, dd := time.Unix(0, ns).In(loc).Date()
 				lday, _ = civilDay(y, int(m), dd)
 			default:
+				tc.naive = true
 				lday = floorDiv(ns, dayNano)
 				var err error
 				if inst, err = z.instant(ns, tc.prev()); err != nil {
@@ -745,8 +749,11 @@ func (d *decoder) resolveText() error {
 		var inst int64
 		if w.zoned {
 			inst = local - w.off*1e9
-		} else if inst, err = z.instant(local, tc.prev()); err != nil {
-			return d.errAt(k, "timestamp %q %v", clip(s), err)
+		} else {
+			tc.naive = true
+			if inst, err = z.instant(local, tc.prev()); err != nil {
+				return d.errAt(k, "timestamp %q %v", clip(s), err)
+			}
 		}
 		tc.push(inst, day)
 	}
@@ -804,6 +811,15 @@ func (d *decoder) stampTimes() error {
 		tc.inst = inst
 		d.s.Time = make([]int64, n) // placeholder for permute
 		d.permute()
+	}
+	if loc := d.topt.loc; loc != nil && loc != time.UTC && n > 0 && !tc.naive && !tc.dateOnly {
+		// The zone was given for another file (a folder's, a table's
+		// setting) or in the belief that it applies: say it does not.
+		how := "are Unix times"
+		if tc.utc != "in Unix time" {
+			how = "are written with their offset or zone"
+		}
+		d.s.Notes = append(d.s.Notes, fmt.Sprintf("timezone %s not applied: the stamps %s, instants that need no zone (it is the zone of stamps written without an offset)", loc, how))
 	}
 	daily := tc.dateOnly || !d.intraday && (n < 2 || medianAbsStep(tc.inst) >= 23*int64(time.Hour) && !tc.intradayDay())
 	if daily && tc.utc != "" && n > 0 {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,6 +68,48 @@ func TestArrowZoneNames(t *testing.T) {
 				return
 			}
 			checkDailyStamps(t, s, err, wantTime, c.note, "")
+		})
+	}
+}
+
+// timezone is the zone of stamps written without an offset: Unix times
+// and stamps with their offset are instants, which it leaves alone (a
+// folder set to New York does not date Binance's 00:00 UTC klines a day
+// early), and a note says so, naming the zone; stamps it applies to, and
+// dates, get no such note.
+func TestTimezoneNotAppliedNote(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	// 1704153600000 ms is 2024-01-02 00:00 UTC; a day is 86,400,000 ms.
+	jan := []int64{wantTime[0], wantTime[1], wantTime[2]}
+	for _, c := range []struct {
+		name, file, body string
+		want             []int64
+		note             string // "": no note of the zone
+	}{
+		{name: "Binance klines in ms", file: "BTCUSDT-1d.csv", body: barsCSV(hdr, "1704153600000", "1704240000000", "1704326400000"),
+			want: jan, note: "are Unix times"},
+		{name: "Z", file: "ETHZ.csv", body: barsCSV(hdr, "2024-01-02T00:00:00Z", "2024-01-03T00:00:00Z", "2024-01-04T00:00:00Z"),
+			want: jan, note: "with their offset"},
+		{name: "+01:00", file: "SOL1.csv", body: barsCSV(hdr, "2024-01-02 00:00:00+01:00", "2024-01-03 00:00:00+01:00", "2024-01-04 00:00:00+01:00"),
+			want: jan, note: "with their offset"},
+		// New York midnights written without an offset: the zone applies.
+		{name: "naive", file: "NVDA.csv", body: barsCSV(hdr, "2024-01-02 00:00:00", "2024-01-03 00:00:00", "2024-01-04 00:00:00"), want: jan},
+		{name: "dates", file: "AMD.csv", body: barsCSV(hdr, "2024-01-02", "2024-01-03", "2024-01-04"), want: jan},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := writeFile(t, dir, c.file, c.body)
+			s, err := ReadFile(ctx, p, ReadOptions{Timezone: "America/New_York"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(s.Time, c.want) {
+				t.Errorf("times %v, want %v", fmtTimes(s.Time), fmtTimes(c.want))
+			}
+			got := strings.Join(s.Notes, "\n")
+			if has := strings.Contains(got, "timezone America/New_York not applied"); has != (c.note != "") || !strings.Contains(got, c.note) {
+				t.Errorf("notes %q, want one of the zone not applied: %v (naming %q)", s.Notes, c.note != "", c.note)
+			}
 		})
 	}
 }
