@@ -1210,9 +1210,13 @@ func (r *sourceReader) readBatch(where []string, counts map[string]int, intern m
 	}
 	fileAt, rowAt := -1, -1
 	// By symbol and time, then (for equal times) by file and row; text
-	// times are sorted once parsed.
+	// times are sorted once parsed, and so are naive timestamps in a zone
+	// with daylight saving: the hour repeated when clocks go back is told
+	// apart by the order the rows were written in (its 01:00–01:55 once in
+	// summer time, then again), which a sort by wall-clock time would
+	// interleave (01:00, 01:00, 01:05, 01:05: the second 01:05 a duplicate).
 	order := []string{"1"}
-	if r.tsKind != tsText {
+	if r.tsKind != tsText && !(r.tsKind == tsNaive && r.loc != nil && r.loc != time.UTC) {
 		order = append(order, "2")
 	}
 	if r.rel.fileExpr != "" {
