@@ -21,7 +21,7 @@ import (
 // interleaved the two hours (01:00, 01:00, 01:05, 01:05, …): the second
 // 01:05 came out at 06:05Z twice, refused as a duplicate, where the same
 // rows as CSV text read. Every source now reads the 29 bars 04:50Z to
-// 07:10Z in order.
+// 07:10Z in order, and so does a Parquet file written newest first.
 func TestNaiveRepeatedHourInATable(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -72,6 +72,23 @@ func TestNaiveRepeatedHourInATable(t *testing.T) {
 	}
 	t.Run("file", func(t *testing.T) {
 		s, err := ReadFile(ctx, pq, ReadOptions{Symbol: "BTC", Timezone: "America/New_York"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check(t, s)
+	})
+	// The same rows newest first: 02:10 EST … 01:00 EST, then 01:55 EDT
+	// … 00:50. Placed as they came, in ascending order, the summer 01:55
+	// after the winter 01:00 (06:00Z) was taken for 06:55Z, after it:
+	// refused as out of order. Like text, the file's first and last rows
+	// now say it is newest first.
+	t.Run("file newest first", func(t *testing.T) {
+		desc := filepath.Join(dir, "BTC-desc.parquet")
+		if _, err := db.Exec(fmt.Sprintf("COPY (SELECT time, open, high, low, close, volume FROM (VALUES %s) t(symbol, time, open, high, low, close, volume) ORDER BY close DESC) TO %s (FORMAT parquet)",
+			strings.Join(values, ", "), sqlString(desc))); err != nil {
+			t.Fatal(err)
+		}
+		s, err := ReadFile(ctx, desc, ReadOptions{Symbol: "BTC", Timezone: "America/New_York"})
 		if err != nil {
 			t.Fatal(err)
 		}

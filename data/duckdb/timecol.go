@@ -42,6 +42,11 @@ type timeCol struct {
 	// naive: some row is a wall-clock time without an offset, read in
 	// timeOpts.loc.
 	naive bool
+	// walls holds naive timestamps in a zone (Unix ns of the wall-clock
+	// time read as if UTC) until every row is in: a file newest first
+	// crosses a repeated hour in reverse, which its first and last rows
+	// tell (see zoneResolver.instant).
+	walls []int64
 	// Deferred columns: text (chars, ends) or integers, decided at the end.
 	text bool
 	// chars holds the rows' text end to end, ends[k] where row k ends: a
@@ -112,7 +117,6 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 		}
 		mult := int64(typ.Unit.Multiplier())
 		perDay := dayNano / mult
-		z := newZoneResolver(d.topt.loc)
 		for i := 0; i < n; i++ {
 			v := int64(a.Value(i))
 			day := floorDiv(v, perDay)
@@ -131,10 +135,11 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 				lday, _ = civilDay(y, int(m), dd)
 			default:
 				tc.naive = true
-				lday = floorDiv(ns, dayNano)
-				var err error
-				if inst, err = z.instant(ns, tc.prev()); err != nil {
-					return d.errAt(off+i, "timestamp %s %v", time.Unix(0, ns).UTC().Format("2006-01-02 15:04:05"), err)
+				inst, lday = ns, floorDiv(ns, dayNano)
+				if l := d.topt.loc; l != nil && l != time.UTC && lday >= minDay && lday <= maxDay {
+					// Placed once every row is in (resolveWalls).
+					tc.walls = append(tc.walls, ns)
+					continue
 				}
 			}
 			if lday < minDay || lday > maxDay {
@@ -590,9 +595,31 @@ func (d *decoder) resolveTimes() error {
 	if tc.text {
 		return d.resolveText()
 	}
+	if tc.walls != nil {
+		return d.resolveWalls()
+	}
 	if tc.ints != nil {
 		return d.resolveInts(tc.ints, nil, func(k int) string { return strconv.FormatInt(tc.ints[k], 10) })
 	}
+	return nil
+}
+
+// resolveWalls places naive timestamps in the zone of timeOpts.loc (see
+// walls).
+func (d *decoder) resolveWalls() error {
+	tc := &d.tc
+	n := len(tc.walls)
+	z := newZoneResolver(d.topt.loc)
+	z.desc = n >= 2 && tc.walls[n-1] < tc.walls[0]
+	tc.inst, tc.lday = slices.Grow(tc.inst[:0], n), nil
+	for k, w := range tc.walls {
+		inst, err := z.instant(w, tc.prev())
+		if err != nil {
+			return d.errAt(k, "timestamp %s %v", time.Unix(0, w).UTC().Format("2006-01-02 15:04:05"), err)
+		}
+		tc.push(inst, floorDiv(w, dayNano))
+	}
+	tc.walls = nil
 	return nil
 }
 
