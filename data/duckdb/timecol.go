@@ -854,6 +854,22 @@ func (d *decoder) stampTimes() error {
 			return err
 		}
 	}
+	if daily && n >= 2 && !tc.dateOnly && tc.naive && (d.topt.loc == nil || d.topt.loc == time.UTC) && d.s.Class != data.Equity {
+		// A token's daily bars written without a zone keep their written
+		// dates (a naive 16:00 may be a local close), but a token has no
+		// close: at one time past 12:00 they are likely UTC times of an
+		// eastern zone's midnights, which epochDays would date a day later.
+		tod := tc.inst[0] - floorDiv(tc.inst[0], dayNano)*dayNano
+		one := tod > 12*int64(time.Hour)
+		for k := 1; k < n && one; k++ {
+			one = tc.inst[k]-floorDiv(tc.inst[k], dayNano)*dayNano == tod
+		}
+		if one {
+			hm := offset(tod)
+			d.s.Notes = append(d.s.Notes, fmt.Sprintf("daily bars written at %s without a zone: each dated as written (%s is the bar of %s); if they are UTC times of the midnights of +%s (Binance timeZone=8 or OKX 1D open times read by pandas without utc=True), each is the bar of the next day, which closes at %s UTC on it: write them with their zone (Z, pandas utc=True, a Parquet timestamp zoned UTC) or in Unix time",
+				hm, data.FormatTime(tc.inst[0]), data.FormatDay(tc.day(0)*dayNano), offset(dayNano-tod), hm))
+		}
+	}
 	// The instants become the stamps in place: the column is not read
 	// again once stamped.
 	t := tc.inst[:n:n]

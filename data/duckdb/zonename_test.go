@@ -12,6 +12,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/divergence-research/divergence/data"
 )
 
 // An Arrow column's time zone may spell UTC in any of the ways writers use
@@ -109,6 +111,63 @@ func TestTimezoneNotAppliedNote(t *testing.T) {
 			got := strings.Join(s.Notes, "\n")
 			if has := strings.Contains(got, "timezone America/New_York not applied"); has != (c.note != "") || !strings.Contains(got, c.note) {
 				t.Errorf("notes %q, want one of the zone not applied: %v (naming %q)", s.Notes, c.note != "", c.note)
+			}
+		})
+	}
+}
+
+// Daily bars written without a zone keep the date written, at any time
+// of day: a naive 16:00 may be a local close. A token's have no close,
+// and at one time past 12:00 they are most likely UTC times of the
+// midnights of a zone east of UTC (Binance timeZone=8 or OKX 1D open
+// times read by pandas without utc=True: 16:00 is +08:00's 00:00), each
+// the bar of the next day: a note says so, with what to write instead. An
+// equity's, a zone given, or midnights get none.
+func TestNaiveDailyPastNoonNote(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := memDB(t)
+	// 2024-01-01 to 2024-01-03 as written, at 00:00 UTC.
+	jan := []int64{wantTime[0] - 24*3600e9, wantTime[0], wantTime[1]}
+	at := func(clock string) []string {
+		return []string{"2024-01-01 " + clock, "2024-01-02 " + clock, "2024-01-03 " + clock}
+	}
+	naiveParquet := func() string {
+		p := filepath.Join(dir, "SOL.parquet")
+		var rows []string
+		for k, ts := range at("16:00:00") {
+			rows = append(rows, fmt.Sprintf("(TIMESTAMP '%s', %s)", ts, ohlc4[k]))
+		}
+		if _, err := db.Exec(fmt.Sprintf("COPY (SELECT * FROM (VALUES %s) t(date, open, high, low, close, volume)) TO %s (FORMAT parquet)",
+			strings.Join(rows, ", "), sqlString(p))); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, c := range []struct {
+		name string
+		path func() string
+		opt  ReadOptions
+		note bool
+	}{
+		{name: "a token's at 16:00", path: func() string { return writeFile(t, dir, "BTC.csv", barsCSV(hdr, at("16:00:00")...)) }, note: true},
+		{name: "a token's naive Parquet at 16:00", path: naiveParquet, note: true},
+		{name: "an equity's at 16:00", path: func() string { return writeFile(t, dir, "NVDA.csv", barsCSV(hdr, at("16:00:00")...)) }, opt: ReadOptions{Class: data.Equity}},
+		{name: "a token's at 00:00", path: func() string { return writeFile(t, dir, "ETH.csv", barsCSV(hdr, at("00:00:00")...)) }},
+		{name: "a token's at 16:00 in a zone given", path: func() string { return writeFile(t, dir, "XRP.csv", barsCSV(hdr, at("16:00:00")...)) },
+			opt: ReadOptions{Timezone: "Asia/Shanghai"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := ReadFile(ctx, c.path(), c.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(s.Time, jan) {
+				t.Errorf("times %v, want %v", fmtTimes(s.Time), fmtTimes(jan))
+			}
+			got := strings.Join(s.Notes, "\n")
+			if has := strings.Contains(got, "without a zone") && strings.Contains(got, "+08:00") && strings.Contains(got, "utc=True"); has != c.note {
+				t.Errorf("notes %q, want a note of the zone not written: %v", s.Notes, c.note)
 			}
 		})
 	}
