@@ -533,11 +533,36 @@ func (o *DateFormat) UnmarshalText(b []byte) error {
 // MarshalText writes the text form.
 func (o DateFormat) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
 
-// LoadTimezone loads an IANA time zone ("America/New_York"); "" and "UTC"
-// give time.UTC. An unknown zone is an error naming it.
+// UTCName reports whether name spells UTC: "UTC", "Etc/UTC", "GMT",
+// "Etc/GMT-0", "Universal", "Zulu", "Z" (in any case), alone or followed
+// by an offset of zero ("UTC+0", "GMT+00:00"), or that offset alone
+// ("+00:00", "-00:00": the Arrow format's spelling).
+func UTCName(name string) bool {
+	s := strings.ToUpper(strings.TrimSpace(name))
+	s = strings.TrimPrefix(s, "ETC/")
+	for _, p := range []string{"UTC", "UCT", "GMT", "UNIVERSAL", "ZULU", "GREENWICH", "Z"} {
+		if rest, ok := strings.CutPrefix(s, p); ok && (rest == "" || zeroOffset(rest)) {
+			return true
+		}
+	}
+	return zeroOffset(s)
+}
+
+// zeroOffset reports whether s is an offset of zero: "+0", "-00",
+// "+00:00", "0000".
+func zeroOffset(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	return s != "" && strings.Trim(s, "0:") == "" && strings.Contains(s, "0")
+}
+
+// LoadTimezone loads an IANA time zone ("America/New_York"); "" and every
+// spelling of UTC (UTCName) give time.UTC. An unknown zone is an error
+// naming it.
 func LoadTimezone(name string) (*time.Location, error) {
 	n := strings.TrimSpace(name)
-	if n == "" || strings.EqualFold(n, "UTC") || n == "Z" || n == "Etc/UTC" {
+	if n == "" || UTCName(n) {
 		return time.UTC, nil
 	}
 	if strings.EqualFold(n, "local") {

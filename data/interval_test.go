@@ -141,6 +141,20 @@ func TestLoadTimezone(t *testing.T) {
 	if _, err := LoadTimezone("Local"); err == nil {
 		t.Error("Local accepted")
 	}
+	// Every spelling of UTC is UTC itself: a file's stamps written
+	// without an offset are then read as UTC times, as with no zone.
+	for _, n := range []string{"UTC", "utc", "Z", "Etc/UTC", "GMT", "Etc/GMT", "Etc/GMT-0", "GMT0", "Etc/Universal", "Zulu", "UTC+0", "UTC+00:00", "+00:00", "-00:00"} {
+		t.Run(n, func(t *testing.T) {
+			if loc, err := LoadTimezone(n); err != nil || loc != time.UTC {
+				t.Errorf("LoadTimezone(%q) = %v, %v; want UTC", n, loc, err)
+			}
+		})
+	}
+	for _, n := range []string{"UTC+8", "UTCX", "GMT+1:00", "+08:00x"} {
+		if loc, err := LoadTimezone(n); err == nil && loc == time.UTC {
+			t.Errorf("LoadTimezone(%q) = UTC", n)
+		}
+	}
 }
 
 func TestValidateNamesIntradayInstants(t *testing.T) {

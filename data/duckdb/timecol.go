@@ -180,16 +180,10 @@ func (d *decoder) addTimes(a arrow.Array, off int) error {
 // zone of that name. A zone in UTC alone writes no local date (epochDays
 // dates its daily bars), whatever its spelling.
 func arrowZone(name string) (*time.Location, error) {
-	s := strings.ToUpper(strings.TrimSpace(name))
-	s = strings.TrimPrefix(s, "ETC/")
-	for _, p := range []string{"UTC", "UCT", "GMT", "UNIVERSAL", "ZULU", "GREENWICH", "Z"} {
-		if rest, ok := strings.CutPrefix(s, p); ok && (rest == "" || zeroOffset(rest)) {
-			return time.UTC, nil
-		}
-	}
-	if zeroOffset(s) {
+	if data.UTCName(name) {
 		return time.UTC, nil
 	}
+	s := strings.TrimSpace(name)
 	if len(s) == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' {
 		h, errH := strconv.Atoi(s[1:3])
 		m, errM := strconv.Atoi(s[4:6])
@@ -206,15 +200,6 @@ func arrowZone(name string) (*time.Location, error) {
 		return nil, fmt.Errorf("%w (want an IANA name such as \"Asia/Tokyo\", UTC or an offset such as \"+08:00\")", err)
 	}
 	return l, nil
-}
-
-// zeroOffset reports whether s is an offset of zero: "+0", "-00", "+00:00",
-// "0000".
-func zeroOffset(s string) bool {
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		s = s[1:]
-	}
-	return s != "" && strings.Trim(s, "0:") == "" && strings.Contains(s, "0")
 }
 
 // resolveEarly resolves a text column as soon as all its rows are in and
