@@ -125,7 +125,9 @@ const maxTrades = 100
 
 // tradesTable is a run's round-trip table: every round trip when there
 // are at most maxTrades, else the maxTrades with the largest |PnL| (open
-// lots after them), in entry order; and a line that sums them all up.
+// lots after them: the closed ones, then open lots up to maxTrades), in
+// entry order; and a line that sums them all up and says which the table
+// holds.
 // end is the run's last time: an open lot has been held until then (0
 // when unknown: its holding is then not given).
 func tradesTable(rts []RoundTrip, end int64) (*htmlTable, string) {
@@ -163,7 +165,17 @@ func tradesTable(rts []RoundTrip, end int64) (*htmlTable, string) {
 			return math.Abs(nanTo0(shown[a].PnL)) > math.Abs(nanTo0(shown[b].PnL))
 		})
 		shown = shown[:maxTrades]
-		summary += "; the table shows the " + strconv.Itoa(maxTrades) + " with the largest PnL either way (every fill is in fills.parquet)"
+		// Open lots have no PnL: they sort after every closed round
+		// trip, and fill the table only when fewer than maxTrades closed.
+		switch open := len(rts) - closed; {
+		case closed >= maxTrades:
+			summary += "; the table shows the " + strconv.Itoa(maxTrades) + " closed round trips with the largest PnL either way"
+		case closed == 0:
+			summary += "; the table shows " + strconv.Itoa(maxTrades) + " of the " + strconv.Itoa(open) + " lots still open"
+		default:
+			summary += "; the table shows every closed round trip and " + strconv.Itoa(maxTrades-closed) + " of the " + strconv.Itoa(open) + " lots still open"
+		}
+		summary += " (every fill is in fills.parquet)"
 	}
 	sort.SliceStable(shown, func(a, b int) bool {
 		if shown[a].EntryTime != shown[b].EntryTime {

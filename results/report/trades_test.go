@@ -118,3 +118,51 @@ func TestRoundTripsOpenBefore1970(t *testing.T) {
 		t.Errorf("round trips %+v: want the open lot of 6 from 1969-12-30, its ExitTime the last fill's, 1969-12-31", rts)
 	}
 }
+
+// TestTradesCaptionSaysWhatTheTableHolds: past maxTrades (100) round
+// trips, the note says which the table shows. 3 closed round trips (PnL
+// 1, 2, 3) and 150 open lots: the table holds the 3 closed and the first
+// 97 open lots (100 − 3), not "the 100 with the largest PnL" (an open
+// lot has none). 120 closed and 10 open: the 100 closed with the largest
+// |PnL|, no open lot.
+func TestTradesCaptionSaysWhatTheTableHolds(t *testing.T) {
+	const day = int64(86_400e9)
+	build := func(closed, open int) []RoundTrip {
+		var rts []RoundTrip
+		for i := range closed {
+			rts = append(rts, RoundTrip{Symbol: "A", EntryTime: int64(i) * day, ExitTime: int64(i+1) * day, EntryPrice: 1, ExitPrice: 2, Qty: 1, PnL: float64(i + 1), Return: 1})
+		}
+		for i := range open {
+			rts = append(rts, RoundTrip{Symbol: "B", EntryTime: int64(i) * day, ExitTime: int64(open) * day, Open: true, EntryPrice: 1, ExitPrice: math.NaN(), Qty: 1, PnL: math.NaN(), Return: math.NaN()})
+		}
+		return rts
+	}
+	for _, c := range []struct {
+		name               string
+		closed, open       int
+		wantNote           string
+		wantClosed, wantOp int
+	}{
+		{"open lots fill it", 3, 150, "the table shows every closed round trip and 97 of the 150 lots still open", 3, 97},
+		{"only open lots", 0, 150, "the table shows 100 of the 150 lots still open", 0, 100},
+		{"closed ones fill it", 120, 10, "the table shows the 100 closed round trips with the largest PnL either way", 100, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tab, note := tradesTable(build(c.closed, c.open), 0)
+			if !strings.Contains(note, c.wantNote) {
+				t.Errorf("note %q, want it to say %q", note, c.wantNote)
+			}
+			closed, open := 0, 0
+			for _, r := range tab.Rows {
+				if r[3].Text == "open" {
+					open++
+				} else {
+					closed++
+				}
+			}
+			if closed != c.wantClosed || open != c.wantOp {
+				t.Errorf("table of %d closed and %d open, want %d and %d", closed, open, c.wantClosed, c.wantOp)
+			}
+		})
+	}
+}
