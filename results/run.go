@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/divergence-research/divergence/data"
@@ -83,7 +84,8 @@ func RunReturns(initial float64, equity []float64) (rets []float64, off int) {
 // (dailySamples), annualised with the benchmark's calendar's days, or the
 // run's (curveDaysPerYear) when bars were skipped.
 // Beta, alpha, correlation, tracking error, information ratio and capture
-// (metrics.Summarize), keyed by symbol; nil without benchmarks.
+// (metrics.Summarize), and the periods per year they are annualised with
+// (periods_per_year), keyed by symbol; nil without benchmarks.
 func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64, benchPPY map[string]float64) map[string]json.RawMessage {
 	if bench == nil {
 		return nil
@@ -126,8 +128,11 @@ func MeasureBenchmarks(res *engine.Result, bench *data.Panel, ppy float64, bench
 		var whole struct {
 			Benchmark json.RawMessage `json:"benchmark"`
 		}
-		if json.Unmarshal(b, &whole) == nil {
-			out[s.Symbol] = whole.Benchmark
+		if json.Unmarshal(b, &whole) == nil && len(whole.Benchmark) > 1 {
+			// The periods a year its annualised figures use, after them
+			// (the run's own are its summary's periods_per_year).
+			p, _ := json.Marshal(metrics.JSONFloat(per))
+			out[s.Symbol] = slices.Concat(whole.Benchmark[:len(whole.Benchmark)-1], []byte(`,"periods_per_year":`), p, []byte("}"))
 		}
 	}
 	return out

@@ -383,3 +383,104 @@ func TestSampleOnBenchmarkPairsBarEnds(t *testing.T) {
 		t.Errorf("daily: at %v, run %v, bench %v", daily.At, daily.Run, daily.Bench)
 	}
 }
+
+// Each benchmark's metrics in metrics.json say the periods a year they
+// are annualised with (periods_per_year), as the run's summary does, and
+// the runs table has them as periods_per_year_<symbol>. By hand:
+//   - a 24/7 run (ppy 365) against an equity benchmark with bars on
+//     weekdays only, every one after a new point of the run: the
+//     benchmark's sessions, 252;
+//   - a 24/7 run with a one-day hole against a 24/7 benchmark: a bar is
+//     skipped, the samples are the run's steps, the run's 365;
+//   - hourly bars with benchPPY 8,760: 8,760.
+//
+// The tracking error is checked against it a second way: sd(r − b) ×
+// √periods_per_year, the samples' active returns written out.
+func TestMeasureBenchmarksPeriodsPerYear(t *testing.T) {
+	start := data.Day(2024, 1, 1) // a Monday
+	type sample struct{ run, bench []float64 }
+	for _, c := range []struct {
+		name     string
+		class    data.Class
+		step     int64 // ns between points
+		n        int
+		weekdays bool // the benchmark has no weekend bars
+		hole     int  // a point the run lacks (−1: none)
+		ppy      float64
+		benchPPY map[string]float64
+		want     float64
+	}{
+		{"equity sessions beside a 24/7 run", data.Equity, data.NanosPerDay, 42, true, -1, 365, nil, 252},
+		{"bars skipped: the run's steps", data.Crypto, data.NanosPerDay, 60, false, 20, 365, nil, 365},
+		{"hourly 24/7 bars", data.Crypto, 3600e9, 72, false, -1, 8760, map[string]float64{"B": 8760}, 8760},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var ct []int64
+			var eq []float64
+			bench := data.Series{Instrument: data.Instrument{Symbol: "B", Class: c.class}}
+			e, b := 100.0, 50.0
+			for k := 0; k < c.n; k++ {
+				tm := start + int64(k)*c.step
+				e *= 1 + 0.01*math.Sin(float64(k))
+				b *= 1 + 0.02*math.Cos(float64(k)*1.3)
+				if k != c.hole {
+					ct, eq = append(ct, tm), append(eq, e)
+				}
+				if wd := k % 7; !c.weekdays || wd < 5 {
+					bench.Time, bench.Close = append(bench.Time, tm), append(bench.Close, b)
+				}
+			}
+			res := &engine.Result{Curve: engine.Curve{Time: ct, Equity: eq}}
+			got := MeasureBenchmarks(res, &data.Panel{Series: []data.Series{bench}}, c.ppy, c.benchPPY)
+			var m struct {
+				PPY           *float64 `json:"periods_per_year"`
+				TrackingError float64  `json:"tracking_error"`
+			}
+			if err := json.Unmarshal(got["B"], &m); err != nil {
+				t.Fatal(err)
+			}
+			if m.PPY == nil || *m.PPY != c.want {
+				t.Fatalf("metrics.json's benchmark periods_per_year %v, want %g: %s", m.PPY, c.want, got["B"])
+			}
+			// The samples: the run's equity at each of the benchmark's
+			// times where it has a point (the others skipped), returns
+			// between consecutive ones.
+			eqAt := map[int64]float64{}
+			for k, tm := range ct {
+				eqAt[tm] = eq[k]
+			}
+			var s sample
+			var pe, pb float64
+			first := true
+			for k, tm := range bench.Time {
+				v, ok := eqAt[tm]
+				if !ok {
+					continue
+				}
+				if !first {
+					s.run, s.bench = append(s.run, v/pe-1), append(s.bench, bench.Close[k]/pb-1)
+				}
+				pe, pb, first = v, bench.Close[k], false
+			}
+			a := make([]float64, len(s.run))
+			mean := 0.0
+			for k := range a {
+				a[k] = s.run[k] - s.bench[k]
+				mean += a[k] / float64(len(a))
+			}
+			ss := 0.0
+			for _, v := range a {
+				ss += (v - mean) * (v - mean)
+			}
+			if want := math.Sqrt(ss/float64(len(a)-1)) * math.Sqrt(c.want); math.Abs(m.TrackingError-want) > 1e-12*want {
+				t.Errorf("tracking error %.15g, want %.15g (sd × √%g)", m.TrackingError, want, c.want)
+			}
+			rec := RunRecord{Run: "r", Metrics: RunMetrics{Benchmarks: got}}
+			tab := RunsTable([]RunRecord{rec}, All)
+			j := slices.IndexFunc(tab.Columns, func(col Column) bool { return col.Name == "periods_per_year_b" })
+			if j < 0 || tab.Columns[j].Floats[0] != c.want {
+				t.Errorf("runs table's periods_per_year_b (column %d): want %g", j, c.want)
+			}
+		})
+	}
+}

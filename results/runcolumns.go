@@ -36,8 +36,10 @@ const (
 	Headline ColumnSet = iota
 	// All is every column: the headline ones, then the run's setup, every
 	// metric of metrics.json, the costs by kind (costs_<kind>) and, per
-	// benchmark symbol, <metric>_<symbol> (beta_qqq, alpha_qqq, …; the
-	// symbol lower-cased, other characters than letters and digits as _).
+	// benchmark symbol, <metric>_<symbol> (beta_qqq, alpha_qqq, …,
+	// periods_per_year_qqq: the periods a year those metrics are
+	// annualised with; the symbol lower-cased, other characters than
+	// letters and digits as _).
 	All
 )
 
@@ -231,6 +233,9 @@ func RunColumns(recs []RunRecord, set ColumnSet) []RunColumn {
 					return bc.get(&b)
 				}})
 			}
+			out = append(out, RunColumn{Name: "periods_per_year_" + ColumnSymbol(s), Kind: Float, float: func(r *RunRecord) float64 {
+				return r.Metrics.BenchmarkPeriods(s)
+			}})
 		}
 	}
 	return out

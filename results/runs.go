@@ -214,6 +214,19 @@ func (m *RunMetrics) Benchmark(symbol string) (metrics.BenchmarkSummary, bool) {
 		InformationRatio: v("information_ratio"), UpCapture: v("up_capture"), DownCapture: v("down_capture")}, true
 }
 
+// BenchmarkPeriods returns the periods per year the run's metrics against
+// the benchmark symbol are annualised with (its alpha, tracking error and
+// information ratio; [MeasureBenchmarks]), NaN when unknown.
+func (m *RunMetrics) BenchmarkPeriods(symbol string) float64 {
+	var f struct {
+		PPY *metrics.JSONFloat `json:"periods_per_year"`
+	}
+	if raw, ok := m.Benchmarks[symbol]; !ok || json.Unmarshal(raw, &f) != nil || f.PPY == nil {
+		return math.NaN()
+	}
+	return float64(*f.PPY)
+}
+
 // ScenarioName is the run's scenario: Scenario, or "baseline".
 func (r *RunRecord) ScenarioName() string {
 	if r.Scenario == "" {

@@ -31,7 +31,8 @@
 //     (results.RunsTable with results.All, the columns of runs.parquet and
 //     results.duckdb): headline metrics, VaR and CVaR, per benchmark
 //     beta_<symbol>, alpha_<symbol>, correlation, tracking error,
-//     information ratio and captures, costs by kind, counts; setup columns
+//     information ratio, captures and the periods a year they are
+//     annualised with (periods_per_year_<symbol>), costs by kind, counts; setup columns
 //     equal in every row are left out and the parameters' JSON is last.
 //     A click on a column's name sorts by it (runs without a value last),
 //     and the box above filters by text or by conditions such as

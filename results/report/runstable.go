@@ -93,7 +93,7 @@ var setupColumns = map[string]bool{
 }
 
 func isBenchmarkColumn(name string) bool {
-	for _, p := range []string{"beta_", "alpha_", "correlation_", "tracking_error_", "information_ratio_", "up_capture_", "down_capture_"} {
+	for _, p := range []string{"beta_", "alpha_", "correlation_", "tracking_error_", "information_ratio_", "up_capture_", "down_capture_", "periods_per_year_"} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
