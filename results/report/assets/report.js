@@ -488,18 +488,21 @@
     });
     var box = document.querySelector('input[data-filter="' + tbl.id + '"]');
     if (!box) return;
-    var heads = Array.prototype.map.call(tbl.querySelectorAll("thead th"), function (h) { return h.getAttribute("data-col"); });
+    // Column names compared in lower case: a swept parameter keeps its
+    // name's case and any character a TOML key may hold (param_z-Entry).
+    var heads = Array.prototype.map.call(tbl.querySelectorAll("thead th"), function (h) { return (h.getAttribute("data-col") || "").toLowerCase(); });
     var pcts = Array.prototype.map.call(tbl.querySelectorAll("thead th"), function (h) { return h.hasAttribute("data-pct"); });
     box.addEventListener("input", function () {
       // Terms: column>value, column<value, column=value (numbers), or
-      // text found anywhere in the row; all must hold.
+      // text found anywhere in the row; all must hold. A term whose left
+      // side is no column (a run's key, hedge--gross=0.2) is text.
       // The minus sign the table prints (U+2212) reads as "-", a column's
       // name in any case, spaces around the operator allowed. A column
       // shown in percent takes its bound in percent, with or without the
       // sign (max_drawdown>-30 is -30 %, as the table shows it).
       var q = box.value.replace(/\u2212/g, "-").replace(/\s*(>=|<=|>|<|=)\s*/g, "$1");
       var terms = q.trim().split(/\s+/).filter(Boolean).map(function (s) {
-        var m = /^([A-Za-z0-9_]+)(>=|<=|>|<|=)(-?[0-9.eE+-]+)(%?)$/.exec(s);
+        var m = /^([^<>=]+?)(>=|<=|>|<|=)(-?[0-9.eE+-]+)(%?)$/.exec(s);
         var col = m ? heads.indexOf(m[1].toLowerCase()) : -1;
         if (col >= 0) return { col: col, op: m[2], v: parseFloat(m[3]) / (m[4] || pcts[col] ? 100 : 1) };
         return { text: s.toLowerCase() };
