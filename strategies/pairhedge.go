@@ -65,9 +65,10 @@ type PairHedgeParams struct {
 	// daily calendars the equities' at their next close, as their close
 	// comes before the tokens' the decision saw). Decisions are made at
 	// sync points only. With legs on different calendars, a decision due
-	// at a sync point before a weekend (a Friday) waits for the next sync
-	// point, so that one leg does not fill on Friday or Saturday while the
-	// equity leg waits for Monday.
+	// at a sync point before a weekend (a Friday) or an exchange holiday
+	// waits for the next sync point, so that one leg does not fill on
+	// Friday or Saturday (or on the holiday) while the equity leg waits
+	// for the next session.
 	Fill Fill `toml:"fill"`
 	// Execution is the older name of Fill: "open" is fill = "next-open",
 	// "close" is fill = "close". Give one of the two keys.

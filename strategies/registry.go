@@ -25,7 +25,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/strict"
@@ -206,15 +205,18 @@ type Legged interface {
 //
 // Daily bars: every instrument of idx that has had a bar (and whose data
 // has not ended) has a fresh one now, and, when they trade on different
-// calendars (mixed: equities on sessions, tokens every day), tomorrow is
-// not a weekend day. Otherwise a decision on Friday would fill the tokens
+// calendars (mixed: equities on sessions, tokens every day), the bars
+// the legs' orders fill on (ctx.FillTime) open within a day of each
+// other (fillTogether): not on a Friday, nor on the session before an
+// exchange holiday. Otherwise a decision on Friday would fill the tokens
 // on Saturday and the equities on Monday, sized against different
-// equity, and leave the book half-built over the weekend. Market-on-close
-// orders too: the tokens fill at the sync point's close, and the
-// equities at their next session's close, as their close of the day came
-// before the tokens' the decision saw (the engine's equity close). Exchange
-// holidays are not known here and can still split a rebalance across the
-// holiday.
+// equity, and leave the book half-built over the weekend (over a
+// holiday, the tokens on the holiday and the equities a session later).
+// Market-on-close orders too: the tokens fill at the sync point's close,
+// and the equities at their next session's close, as their close of the
+// day came before the tokens' the decision saw (the engine's equity
+// close). The fill bars' times come from the legs' calendars, never
+// their prices.
 //
 // Intraday bars (any leg's interval under a day): see intradaySync.
 func syncPoint(ctx *engine.Context, idx []int, mixed, nextOpen bool) bool {
@@ -224,7 +226,14 @@ func syncPoint(ctx *engine.Context, idx []int, mixed, nextOpen bool) bool {
 	if !allFresh(ctx, idx) {
 		return false
 	}
-	return !mixed || time.Unix(0, ctx.Time()).UTC().Weekday() != time.Friday
+	if !mixed {
+		return true
+	}
+	// With close fills the tokens fill at this close even when no bar
+	// follows, the equities at their next one: at the last bar of a leg's
+	// data, the tokens would fill alone.
+	together, ended := fillTogether(ctx, idx, data.NanosPerDay)
+	return together && (nextOpen || !ended)
 }
 
 // allFresh reports whether every instrument of idx that has had a bar
@@ -415,8 +424,17 @@ func intradaySync(ctx *engine.Context, idx []int, nextOpen bool) bool {
 	if !ok {
 		return false
 	}
+	together, _ := fillTogether(ctx, idx, span)
+	return together
+}
+
+// fillTogether reports whether the bars the live legs' orders would fill
+// on (ctx.FillTime) all open less than span apart, and none lacks one
+// while others have one (the run's last session: the tokens would fill
+// alone); true when no leg has a bar left (no market order fills: nothing
+// is split). ended reports whether some live leg has no bar left.
+func fillTogether(ctx *engine.Context, idx []int, span int64) (together, ended bool) {
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
-	ended := false
 	for _, i := range idx {
 		if ctx.Bars(i) == 0 || gone(ctx, i) {
 			continue
@@ -429,12 +447,12 @@ func intradaySync(ctx *engine.Context, idx []int, nextOpen bool) bool {
 		lo, hi = min(lo, t), max(hi, t)
 	}
 	if lo > hi {
-		return true // no leg can fill: nothing is split
+		return true, ended // no leg can fill: nothing is split
 	}
 	// A leg that cannot fill while others can would leave the book
 	// one-legged: at the run's last session, the tokens filling after the
 	// equities' last bar.
-	return !ended && hi-lo < span
+	return !ended && hi-lo < span, ended
 }
 
 // allCurrent reports whether every live leg of idx (one that has had a
