@@ -13,8 +13,10 @@ import (
 // (Interactive Brokers' fixed US pricing: PerShare 0.005, Minimum 1,
 // MaxBps 100, 1 % of the trade value). The cap comes after the minimum: an
 // order whose cap is under the minimum pays the cap. MaxBps 0 is no cap.
-// Maker applies to Limit fills, Taker to every other fill, outside the
-// minimum and the cap (exchange fees on top of the broker's).
+// Maker applies to the fills of limits resting in the book (a Limit, or a
+// triggered StopLimit resting as one), Taker to every other fill (a limit
+// the open already passes when it reaches the market included), outside
+// the minimum and the cap (exchange fees on top of the broker's).
 //
 // An order filled in parts (the participation cap splits it across
 // bars) pays together what it would whole: part k pays f_k − f_{k−1},

@@ -36,17 +36,7 @@ func path(o, h, l, cl float64) [4]float64 {
 // position (segment index + fraction) and the price: p0 itself when it
 // already satisfies (a gap at the open), else x.
 func cross(pts *[4]float64, s0 int, pos0, p0, x float64, dir int, strict bool) (pos, px float64, ok bool) {
-	sat := func(p float64) bool {
-		switch {
-		case dir > 0 && strict:
-			return p > x
-		case dir > 0:
-			return p >= x
-		case strict:
-			return p < x
-		}
-		return p <= x
-	}
+	sat := func(p float64) bool { return passes(p, x, dir, strict) }
 	if sat(p0) {
 		return pos0, p0, true
 	}
@@ -67,9 +57,29 @@ func cross(pts *[4]float64, s0 int, pos0, p0, x float64, dir int, strict bool) (
 	return 0, 0, false
 }
 
+// passes reports whether price p has reached x: up (dir > 0: p >= x, or
+// p > x when strict) or down (p <= x, or p < x).
+func passes(p, x float64, dir int, strict bool) bool {
+	switch {
+	case dir > 0 && strict:
+		return p > x
+	case dir > 0:
+		return p >= x
+	case strict:
+		return p < x
+	}
+	return p <= x
+}
+
 // reach decides whether resting order o (a buy when buy) is reached on the
 // bar (O, H, L, C) and where; it updates the order's trigger and trailing
-// state as the path passes.
+// state as the path passes. A limit (or a triggered stop-limit's limit)
+// that the open already passes when the order reaches the market (its
+// first bar in the book: !o.booked) is marketable: it takes liquidity at
+// the open, as a market order capped at its limit (taker fee, slippage);
+// one that rested in the book before the bar is a maker fill, at the open
+// when the bar gaps through it, else at its limit (docs/execution.md,
+// "Maker or taker").
 func (b *broker) reach(o *Order, buy bool, O, H, L, C float64) (hit, bool) {
 	pts := path(O, H, L, C)
 	strict := b.cfg.LimitFill == Through
@@ -81,7 +91,7 @@ func (b *broker) reach(o *Order, buy bool, O, H, L, C float64) (hit, bool) {
 	switch o.Kind {
 	case Limit:
 		if pos, px, ok := cross(&pts, 0, 0, O, o.Price, limDir, strict); ok {
-			return hit{pos: pos, ref: px, limit: nan, maker: true}, true
+			return limitHit(o, pos, px, passes(O, o.Price, limDir, strict)), true
 		}
 	case Stop:
 		if o.triggered {
@@ -94,7 +104,7 @@ func (b *broker) reach(o *Order, buy bool, O, H, L, C float64) (hit, bool) {
 	case StopLimit:
 		if o.triggered {
 			if pos, px, ok := cross(&pts, 0, 0, O, o.Price, limDir, strict); ok {
-				return hit{pos: pos, ref: px, limit: nan, maker: true}, true
+				return limitHit(o, pos, px, passes(O, o.Price, limDir, strict)), true
 			}
 			return hit{}, false
 		}
@@ -125,6 +135,18 @@ func (b *broker) reach(o *Order, buy bool, O, H, L, C float64) (hit, bool) {
 		return h, ok
 	}
 	return hit{}, false
+}
+
+// limitHit is the fill of limit order o (or a triggered stop-limit resting
+// as a limit) reached at pos on the path, at price px (the open when
+// atOpen: the open passes the limit): a maker fill at px, but for an
+// order that the open passes on its first bar in the book, which takes
+// liquidity (a taker fill at the open, its slippage capped at the limit).
+func limitHit(o *Order, pos, px float64, atOpen bool) hit {
+	if atOpen && !o.booked {
+		return hit{pos: 0, ref: px, limit: o.Price}
+	}
+	return hit{pos: pos, ref: px, limit: math.NaN(), maker: true}
 }
 
 // trail walks a trailing stop along the path: the extreme follows the
@@ -266,6 +288,7 @@ func (b *broker) fillResting(k int) {
 			h.j, h.id, h.buy, h.wasTriggered = j, o.id, d > 0, wasTriggered
 			b.hits = append(b.hits, h)
 		}
+		o.booked = true // from the next bar on, it rests in the book
 		if o.triggered {
 			o.trigBuy = d > 0
 		}

@@ -21,8 +21,11 @@ const (
 	// Limit rests at Order.Price and fills on a bar after the one it was
 	// submitted on, at the open when the open is already better than the
 	// limit (a gap), else at the limit price when the bar's path trades
-	// through it (or touches it, with Config.LimitTouch). A limit fill is a
-	// maker fill: no slippage, maker commission.
+	// through it (or touches it, with Config.LimitFill = Touch). A limit
+	// the open already passes on the first bar it is in the book (new or
+	// replaced) takes liquidity: it fills at the open as a market order
+	// does, with its slippage capped at the limit, and pays the taker fee.
+	// Every other limit fill is a maker fill: no slippage, maker fee.
 	Limit
 	// Stop is a stop-market order: it triggers when the bar's path reaches
 	// Order.StopPrice (a buy stop at or above it, a sell stop at or below)
@@ -150,14 +153,19 @@ type Order struct {
 	replFrom  float64 // Amount when the replace was decided
 	oco       OrderID // the other leg of a one-cancels-other pair, 0 none
 	triggered bool    // a stop that has triggered (StopLimit: now a limit)
-	trigBuy   bool    // the side it triggered on (a target's side follows the position, which may turn)
-	extreme   float64 // TrailingStop: best price seen since submission
-	extRow    int     // TrailingStop: the row of its instrument's bar on whose path extreme last moved; −1 none (Result.Pending's Reach)
-	done      bool    // filled, cancelled or expired: leaves the pending list
-	partly    bool    // some of it filled (Result.Pending)
-	trigAt    int64   // StopLimit: the time of the bar it triggered on, when triggered (Result.Pending's Reach)
-	held      bool    // the fill-volume cap held some of it back (Result.Pending)
-	heldAt    int64   // the time of the bar it last held some back on, when held
+	// booked says the order has been checked against a bar of its
+	// instrument while it had something to do: it rests in the book, and a
+	// limit the open passes is a maker fill (broker.limitHit). A new or
+	// replaced order has not.
+	booked  bool
+	trigBuy bool    // the side it triggered on (a target's side follows the position, which may turn)
+	extreme float64 // TrailingStop: best price seen since submission
+	extRow  int     // TrailingStop: the row of its instrument's bar on whose path extreme last moved; −1 none (Result.Pending's Reach)
+	done    bool    // filled, cancelled or expired: leaves the pending list
+	partly  bool    // some of it filled (Result.Pending)
+	trigAt  int64   // StopLimit: the time of the bar it triggered on, when triggered (Result.Pending's Reach)
+	held    bool    // the fill-volume cap held some of it back (Result.Pending)
+	heldAt  int64   // the time of the bar it last held some back on, when held
 	// units and notional are what its fills have traded so far on the
 	// side of the last, Σ qty (signed) and Σ |qty × price|: the built-in
 	// Commission's minimum and cap, and Tiered's fixed fee and bands, are

@@ -334,7 +334,7 @@ func (b *broker) submit(o Order) (OrderID, error) {
 	b.nextID++
 	o.id = b.nextID
 	o.step, o.notBefore = b.step, b.known
-	o.done, o.triggered, o.oco, o.partly, o.held, o.heldAt = false, false, 0, false, false, 0
+	o.done, o.triggered, o.oco, o.partly, o.held, o.heldAt, o.booked = false, false, 0, false, false, 0, false
 	o.units, o.notional = 0, 0
 	if !validPrices(&o) {
 		b.reject(&o, o.Amount, ReasonInvalidPrice)
@@ -632,6 +632,7 @@ func (b *broker) replaced(o *Order, amount, price, stop float64) (Order, bool) {
 		return Order{}, false
 	}
 	n.cancelAt, n.cancelSet, n.replacing, n.repl = 0, false, false, [3]float64{}
+	n.booked = false // a replaced order reaches the market anew
 	return n, true
 }
 

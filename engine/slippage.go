@@ -17,9 +17,10 @@ import (
 // closes; no look-ahead) and
 // volume is the fill bar's volume. The executed price is clamped to the
 // fill bar's [low, high]: slippage never produces a price the bar did not
-// trade. Limit fills (maker) and liquidations have no slippage. The range,
-// the volume and the clamp are the whole bar's, for a fill at its open
-// too: a stated assumption of bar-level execution (docs/execution.md,
+// trade. Maker fills (a limit resting in the book) and liquidations have
+// no slippage; a limit marketable on arrival pays it, up to its limit.
+// The range, the volume and the clamp are the whole bar's, for a fill at
+// its open too: a stated assumption of bar-level execution (docs/execution.md,
 // "What a fill knows of its own bar").
 //
 // MaxParticipation, when > 0, caps what fills on one bar at that fraction
