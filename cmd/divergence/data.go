@@ -241,8 +241,14 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		n += "s"
 	}
 	fmt.Fprintf(stdout, "imported %d %s into %s\n", len(res.Entries), n, *catalog)
+	same := map[string]bool{}
+	for _, sym := range res.Unchanged {
+		same[sym] = true
+	}
 	for _, e := range res.Entries {
-		if old, ok := had[e.Symbol]; ok {
+		if old, ok := had[e.Symbol]; ok && same[e.Symbol] {
+			fmt.Fprintf(stdout, "  unchanged %s: the catalog holds these %d bars already, not written again\n", e.Symbol, old.Rows)
+		} else if ok {
 			fmt.Fprintf(stdout, "  replaced %s: it came from %s (%d bars, sha256 %.12s…)\n", e.Symbol, old.Source, old.Rows, old.SHA256)
 		}
 	}

@@ -429,7 +429,7 @@ func TestProgressBar(t *testing.T) {
 
 // Catalog mistakes: listing a catalog that does not exist, giving a price
 // file as the catalog, a failed first import (it leaves no catalog), and a
-// reimport (it says what it replaced).
+// reimport (it says what it replaced, or that the file is unchanged).
 func TestCatalogMistakes(t *testing.T) {
 	dir := t.TempDir()
 	if _, _, err := cli(t, "data", "list", "--catalog", filepath.Join(dir, "none.duckdb")); err == nil {
@@ -456,8 +456,13 @@ func TestCatalogMistakes(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, err := cli(t, "data", "import", good, "--catalog", cat)
+	if err != nil || !strings.Contains(out, "unchanged GOOD: the catalog holds these 2 bars already") {
+		t.Errorf("reimport of the same file: %v\n%s", err, out)
+	}
+	os.WriteFile(good, []byte("date,open,high,low,close,adj_close,volume\n2024-01-02,1,2,0.5,1.5,1.5,10\n2024-01-03,1,2,0.5,1.6,1.6,10\n"), 0o644)
+	out, _, err = cli(t, "data", "import", good, "--catalog", cat)
 	if err != nil || !strings.Contains(out, "replaced GOOD") {
-		t.Errorf("reimport: %v\n%s", err, out)
+		t.Errorf("reimport of a corrected file: %v\n%s", err, out)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -53,12 +54,14 @@ CREATE TABLE IF NOT EXISTS instruments (
 	synthetic BOOLEAN NOT NULL DEFAULT false, -- imported from a folder of generated prices
 	no_adj_close BOOLEAN NOT NULL DEFAULT false, -- the file had no adjusted close: adj_close holds the close
 	notes VARCHAR NOT NULL DEFAULT '',   -- what the reader noted of the file (newest first, …): a JSON array, '' for none
-	interval_ns BIGINT NOT NULL DEFAULT 0 -- the bars' interval, the whole file's or table symbol's (a window of it keeps it); 0: detected from the bars (an earlier import)
+	interval_ns BIGINT NOT NULL DEFAULT 0, -- the bars' interval, the whole file's or table symbol's (a window of it keeps it); 0: detected from the bars (an earlier import)
+	content_sha256 VARCHAR NOT NULL DEFAULT '' -- contentSHA256 of this row, its bars and repairs: an import that would write the same leaves them; '': an earlier import
 );
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS synthetic BOOLEAN DEFAULT false;
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS no_adj_close BOOLEAN DEFAULT false;
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS notes VARCHAR DEFAULT '';
 ALTER TABLE instruments ADD COLUMN IF NOT EXISTS interval_ns BIGINT DEFAULT 0;
+ALTER TABLE instruments ADD COLUMN IF NOT EXISTS content_sha256 VARCHAR DEFAULT '';
 CREATE TABLE IF NOT EXISTS bars (
 	symbol    VARCHAR NOT NULL,
 	ts        TIMESTAMP_NS NOT NULL, -- the bar's open (daily bars: 00:00 UTC of its date)
@@ -106,6 +109,10 @@ type Catalog struct {
 	// instruments.interval_ns (which only a write adds): every entry's
 	// Interval is 0, detected from the bars when loaded.
 	noInterval bool
+	// readOnly: opened with CatalogOptions.ReadOnly; write refuses (an
+	// import that finds nothing changed would otherwise not reach DuckDB's
+	// own refusal).
+	readOnly bool
 	// afterWrite, when set (by tests), runs inside the import transaction
 	// after the i-th series is written; an error aborts the import.
 	afterWrite func(i int) error
@@ -304,7 +311,7 @@ func OpenCatalogWith(ctx context.Context, path string, opt CatalogOptions) (*Cat
 	db := sql.OpenDB(c)
 	if opt.ReadOnly && path != "" {
 		if ok, noInterval := readable(db); ok {
-			return &Catalog{db: db, path: path, mem: mallocator.NewMallocator(), noInterval: noInterval}, nil
+			return &Catalog{db: db, path: path, mem: mallocator.NewMallocator(), noInterval: noInterval, readOnly: true}, nil
 		}
 		// Not a catalog of this layout yet: open it to write, which
 		// creates or updates its tables (or says what is wrong).
@@ -425,6 +432,10 @@ type Imported struct {
 	// Repairs are the rows skipped or repaired by ImportOptions.OnBadRow
 	// (Source.OnBadRow), in the order of the entries.
 	Repairs []data.Repair
+	// Unchanged are the symbols, in the order of the entries, that the
+	// catalog already held exactly as the import would write them (the
+	// same file, read the same way): left as they were, not written again.
+	Unchanged []string
 }
 
 // Import reads and validates every file first (as ReadFile does), then
@@ -519,22 +530,29 @@ func PrepareImport(ctx context.Context, paths []string, opt ImportOptions) (*Pre
 func (c *Catalog) WriteImport(ctx context.Context, p *PreparedImport) (Imported, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if err := c.write(ctx, p.series, p.res.Entries); err != nil {
+	unchanged, err := c.write(ctx, p.series, p.res.Entries)
+	if err != nil {
 		return Imported{}, err
 	}
-	return p.res, nil
+	res := p.res
+	res.Unchanged = unchanged
+	return res, nil
 }
 
 // write replaces the instruments of entries and their bars in one
-// transaction.
-func (c *Catalog) write(ctx context.Context, series []data.Series, entries []Entry) (err error) {
+// transaction. unchanged lists the symbols the catalog held as they would
+// be written, left as they were (see writeSeries).
+func (c *Catalog) write(ctx context.Context, series []data.Series, entries []Entry) (unchanged []string, err error) {
+	if c.readOnly {
+		return nil, fmt.Errorf("duckdb: catalog %s is opened read-only: it cannot be written", c.path)
+	}
 	conn, err := c.db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
+		return nil, fmt.Errorf("duckdb: catalog %s: %w", c.path, err)
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
-		return fmt.Errorf("duckdb: catalog %s: begin: %w", c.path, err)
+		return nil, fmt.Errorf("duckdb: catalog %s: begin: %w", c.path, err)
 	}
 	defer func() {
 		if err == nil {
@@ -548,12 +566,16 @@ func (c *Catalog) write(ctx context.Context, series []data.Series, entries []Ent
 		}
 	}()
 	for i := range series {
-		if err := c.writeSeries(ctx, conn, &series[i], entries[i]); err != nil {
-			return fmt.Errorf("duckdb: catalog %s: write %s from %s: %w", c.path, entries[i].Symbol, entries[i].Source, err)
+		same, err := c.writeSeries(ctx, conn, &series[i], entries[i])
+		if err != nil {
+			return nil, fmt.Errorf("duckdb: catalog %s: write %s from %s: %w", c.path, entries[i].Symbol, entries[i].Source, err)
+		}
+		if same {
+			unchanged = append(unchanged, entries[i].Symbol)
 		}
 		if c.afterWrite != nil {
 			if err := c.afterWrite(i); err != nil {
-				return err
+				return nil, err
 			}
 		}
 	}
@@ -563,12 +585,12 @@ func (c *Catalog) write(ctx context.Context, series []data.Series, entries []Ent
 	// transaction that was on disk, and the command said "nothing
 	// imported" of a catalog that now held every instrument.
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	if _, err := conn.ExecContext(context.WithoutCancel(ctx), "COMMIT"); err != nil {
-		return fmt.Errorf("duckdb: catalog %s: commit: %w", c.path, err)
+		return nil, fmt.Errorf("duckdb: catalog %s: commit: %w", c.path, err)
 	}
-	return nil
+	return unchanged, nil
 }
 
 // barSchema is the Arrow layout of the bars handed to DuckDB on import.
@@ -584,8 +606,28 @@ var barSchema = arrow.NewSchema([]arrow.Field{
 }, nil)
 
 // writeSeries replaces one instrument: its bars go to DuckDB as an Arrow
-// record registered as a view, then INSERT ... SELECT.
-func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Series, e Entry) error {
+// record registered as a view, then INSERT ... SELECT. An instrument the
+// catalog holds as it would be written (the same contentSHA256) is left
+// as it is, and unchanged says so: writing the same bars again gave the
+// file their size again, a DuckDB file keeping the old blocks until its
+// checkpoint, so that re-importing unchanged files made it twice as
+// large every other time.
+func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Series, e Entry) (unchanged bool, err error) {
+	sum := contentSHA256(s, e)
+	var n int
+	var have string
+	if err := conn.QueryRowContext(ctx, `SELECT count(*), coalesce(min(content_sha256), '') FROM instruments WHERE symbol = ?`, s.Symbol).Scan(&n, &have); err != nil {
+		return false, err
+	}
+	if n == 1 && have == sum {
+		return true, nil
+	}
+	return false, c.replaceSeries(ctx, conn, s, e, sum)
+}
+
+// replaceSeries deletes an instrument's rows and writes s, e and its
+// content digest sum in their place.
+func (c *Catalog) replaceSeries(ctx context.Context, conn *sql.Conn, s *data.Series, e Entry, sum string) error {
 	for _, q := range []string{"DELETE FROM bars WHERE symbol = ?", "DELETE FROM instruments WHERE symbol = ?", "DELETE FROM repairs WHERE symbol = ?"} {
 		if _, err := conn.ExecContext(ctx, q, s.Symbol); err != nil {
 			return err
@@ -622,9 +664,9 @@ func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Serie
 	if err != nil {
 		return err
 	}
-	res, err := conn.ExecContext(ctx, `INSERT INTO instruments (symbol, class, source, sha256, first_ts, last_ts, n_rows, synthetic, no_adj_close, notes, interval_ns)
-		SELECT ?, ?, ?, ?, min(ts), max(ts), count(*), ?, ?, ?, ? FROM bars WHERE symbol = ?`,
-		s.Symbol, s.Class.String(), e.Source, e.SHA256, data.IsSyntheticFile(e.Source), s.NoAdjClose, storedNotes(s.Notes), int64(s.Interval), s.Symbol)
+	res, err := conn.ExecContext(ctx, `INSERT INTO instruments (symbol, class, source, sha256, first_ts, last_ts, n_rows, synthetic, no_adj_close, notes, interval_ns, content_sha256)
+		SELECT ?, ?, ?, ?, min(ts), max(ts), count(*), ?, ?, ?, ?, ? FROM bars WHERE symbol = ?`,
+		s.Symbol, s.Class.String(), e.Source, e.SHA256, data.IsSyntheticFile(e.Source), s.NoAdjClose, storedNotes(s.Notes), int64(s.Interval), sum, s.Symbol)
 	if err != nil {
 		return err
 	}
@@ -632,6 +674,72 @@ func (c *Catalog) writeSeries(ctx context.Context, conn *sql.Conn, s *data.Serie
 		return fmt.Errorf("inserted %d instrument rows, want 1", n)
 	}
 	return nil
+}
+
+// contentSHA256 is the hex SHA-256 of everything writeSeries writes for
+// an instrument: its instruments row (first_ts, last_ts and n_rows follow
+// from the bars), its bars as stored (a NaN volume is NULL, whatever its
+// bits) and its repairs.
+func contentSHA256(s *data.Series, e Entry) string {
+	h := sha256.New()
+	var buf []byte
+	str := func(v string) {
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(len(v)))
+		buf = append(buf, v...)
+	}
+	u64 := func(v uint64) { buf = binary.LittleEndian.AppendUint64(buf, v) }
+	f64 := func(v float64) { u64(math.Float64bits(v)) }
+	flag := func(v bool) {
+		if v {
+			buf = append(buf, 1)
+		} else {
+			buf = append(buf, 0)
+		}
+	}
+	str("divergence catalog instrument 1")
+	str(s.Symbol)
+	str(s.Class.String())
+	str(e.Source)
+	str(e.SHA256)
+	flag(data.IsSyntheticFile(e.Source))
+	flag(s.NoAdjClose)
+	str(storedNotes(s.Notes))
+	u64(uint64(s.Interval))
+	u64(uint64(s.Len()))
+	cols := [][]float64{s.Open, s.High, s.Low, s.Close, s.AdjClose}
+	for k := range s.Len() {
+		u64(uint64(s.Time[k]))
+		for _, col := range cols {
+			f64(col[k])
+		}
+		v := s.Volume[k]
+		flag(math.IsNaN(v))
+		if !math.IsNaN(v) {
+			f64(v)
+		}
+		row := k + 1
+		if s.Rows != nil {
+			row = s.Rows[k]
+		}
+		u64(uint64(row))
+		if len(buf) >= 64<<10 {
+			h.Write(buf)
+			buf = buf[:0]
+		}
+	}
+	u64(uint64(len(s.Repairs)))
+	for _, r := range s.Repairs {
+		str(r.File)
+		u64(uint64(r.Row))
+		u64(uint64(r.Time))
+		for _, v := range []float64{r.Open, r.High, r.Low, r.Close} {
+			f64(v)
+		}
+		str(r.Problem)
+		str(r.Action)
+	}
+	h.Write(buf)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // barRecord copies a series into an Arrow record allocated by mem; a NaN
@@ -1041,7 +1149,7 @@ func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Im
 		res.Repairs = append(res.Repairs, s.Repairs...)
 	}
 	res.Notes = p.Notes()
-	if err := c.write(ctx, p.Series, entries); err != nil {
+	if res.Unchanged, err = c.write(ctx, p.Series, entries); err != nil {
 		return Imported{}, err
 	}
 	res.Entries = entries

@@ -113,7 +113,7 @@ func TestImportInBatches(t *testing.T) {
 	}
 	defer cat.Close()
 	ctx := context.Background()
-	if err := cat.write(ctx, []data.Series{s}, []Entry{{Symbol: "BIG", Source: "big.csv", SHA256: "x"}}); err != nil {
+	if _, err := cat.write(ctx, []data.Series{s}, []Entry{{Symbol: "BIG", Source: "big.csv", SHA256: "x"}}); err != nil {
 		t.Fatal(err)
 	}
 	p, err := cat.Load(ctx, []string{"BIG"})
