@@ -13,6 +13,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -46,7 +47,7 @@ CREATE TABLE IF NOT EXISTS instruments (
 	-- inserted again while a reader still sees the old row.
 	symbol   VARCHAR NOT NULL,
 	class    VARCHAR NOT NULL,    -- equity or crypto
-	source   VARCHAR NOT NULL,    -- the path the bars were imported from
+	source   VARCHAR NOT NULL,    -- the file the bars were imported from: an absolute path (Entry.Source)
 	sha256   VARCHAR NOT NULL,    -- hex SHA-256 of that file's bytes
 	first_ts TIMESTAMP_NS NOT NULL,
 	last_ts  TIMESTAMP_NS NOT NULL,
@@ -77,7 +78,7 @@ CREATE TABLE IF NOT EXISTS repairs (
 	-- rows of an imported file skipped or repaired by --on-bad-row (see
 	-- data.BadRowPolicy); replaced with the instrument's bars
 	symbol  VARCHAR NOT NULL,
-	source  VARCHAR NOT NULL,      -- the file
+	source  VARCHAR NOT NULL,      -- the file (absolute, as instruments.source)
 	line    BIGINT NOT NULL,       -- its line (CSV) or row (Parquet, Arrow)
 	ts      TIMESTAMP_NS NOT NULL, -- the bar's time
 	open    DOUBLE NOT NULL,       -- the values as read
@@ -404,9 +405,15 @@ type Entry struct {
 	Class  data.Class
 	// First and Last are the times of the first and last bars (UTC Unix ns).
 	First, Last int64
-	Rows        int    // number of bars
-	Source      string // the path the bars were imported from, as given to Import
-	SHA256      string // hex SHA-256 of the imported file's bytes
+	Rows        int // number of bars
+	// Source is the file the bars were imported from, as an absolute,
+	// cleaned path (symbolic links kept as named): the same file from any
+	// working folder. A table's is its file, glob or folder, absolute too
+	// ("DB table T" for a table of a DuckDB database DB, "query" or
+	// "query on DB" for a query). A catalog written by an earlier version
+	// holds the path as it was typed, relative to the folder it was typed in.
+	Source string
+	SHA256 string // hex SHA-256 of the imported file's bytes
 	// Synthetic is true when the file came from a folder of generated
 	// prices (data.SyntheticMarker); a panel loaded with it is synthetic.
 	Synthetic bool
@@ -505,9 +512,10 @@ func PrepareImport(ctx context.Context, paths []string, opt ImportOptions) (*Pre
 		if err != nil {
 			return nil, err
 		}
+		storeRepairPaths(s.Repairs)
 		series[i] = s
 		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1],
-			Rows: s.Len(), Source: s.Source, SHA256: sum, NoAdjClose: s.NoAdjClose, Notes: s.Notes, Interval: s.Interval}
+			Rows: s.Len(), Source: storedPath(s.Source), SHA256: sum, NoAdjClose: s.NoAdjClose, Notes: s.Notes, Interval: s.Interval}
 		res.Intervals = append(res.Intervals, s.Interval)
 		for _, n := range s.Notes {
 			res.Notes = append(res.Notes, path+": "+n)
@@ -1137,14 +1145,24 @@ func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Im
 		h := sha256.Sum256([]byte(src.String() + "\n" + src.Table + "\n" + src.Query))
 		sum = hex.EncodeToString(h[:])
 	}
+	// The source as stored: its file, glob, folder or database absolute
+	// (see Entry.Source); a query's text is not stored.
+	stored := src
+	switch {
+	case src.DuckDB != "":
+		stored.DuckDB = storedPath(src.DuckDB)
+	case src.Query == "":
+		stored.Table = storedPath(src.Table)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var res Imported
 	entries := make([]Entry, len(p.Series))
 	for i := range p.Series {
 		s := &p.Series[i]
+		storeRepairPaths(s.Repairs)
 		entries[i] = Entry{Symbol: s.Symbol, Class: s.Class, First: s.Time[0], Last: s.Time[s.Len()-1], Rows: s.Len(),
-			Source: src.String(), SHA256: sum, Synthetic: p.Synthetic, NoAdjClose: s.NoAdjClose, Notes: s.Notes, Interval: s.Interval}
+			Source: stored.String(), SHA256: sum, Synthetic: p.Synthetic, NoAdjClose: s.NoAdjClose, Notes: s.Notes, Interval: s.Interval}
 		res.Intervals = append(res.Intervals, s.Interval)
 		res.Repairs = append(res.Repairs, s.Repairs...)
 	}
@@ -1154,6 +1172,34 @@ func (c *Catalog) ImportSource(ctx context.Context, src Source, req Request) (Im
 	}
 	res.Entries = entries
 	return res, nil
+}
+
+// storedPath is path as the catalog stores it: absolute and cleaned
+// (symbolic links kept as named), so that the catalog names the same file
+// from any working folder. A path that cannot be made absolute, or a URL,
+// is kept as it is.
+func storedPath(path string) string {
+	if path == "" || filepath.IsAbs(path) || strings.Contains(path, "://") {
+		return path
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	return abs
+}
+
+// storeRepairPaths makes the file of each repair, when it is a relative
+// path of a file, absolute (storedPath).
+func storeRepairPaths(reps []data.Repair) {
+	for i, r := range reps {
+		if filepath.IsAbs(r.File) {
+			continue
+		}
+		if _, err := os.Lstat(r.File); err == nil {
+			reps[i].File = storedPath(r.File)
+		}
+	}
 }
 
 // storedNotes is the instruments table's notes of a series: its reader's
