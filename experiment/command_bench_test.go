@@ -56,8 +56,8 @@ const childCompute = "DIVERGENCE_BENCH_COMPUTE"
 
 func TestMain(m *testing.M) {
 	if path := os.Getenv(childCompute); path != "" {
-		if os.Getenv("DIVERGENCE_HUGEPAGES") == "" {
-			HugePages(os.Getenv("GODEBUG")) // as the program does first (cmd/divergence's main)
+		if os.Getenv("DIVERGENCE_HUGEPAGES") == "on" {
+			HugePages(os.Getenv("GODEBUG")) // as the program does first then (cmd/divergence's main)
 		}
 		f, err := Load(path)
 		if err == nil {
@@ -242,8 +242,8 @@ func BenchmarkCommandSweep(b *testing.B) {
 	b.ReportMetric(secs[3]/secs[2], "speedup-compute")
 }
 
-// BenchmarkCommandHugePages: the program with HugePages (its default)
-// and with DIVERGENCE_HUGEPAGES=off, fresh processes interleaved each
+// BenchmarkCommandHugePages: the program with HugePages
+// (DIVERGENCE_HUGEPAGES=on) and without (its default), fresh processes interleaved each
 // iteration, on BenchmarkCommandWhole's experiment (8 × 125,000 daily
 // bars from CSV, every output) and on BenchmarkIntradayEndToEnd's (20
 // instruments × a year of one-minute bars, 6.23M, from one Parquet
@@ -277,7 +277,7 @@ func BenchmarkCommandHugePages(b *testing.B) {
 	}
 	w, _ := commandProcesses(b, whole, filepath.Join(dir, "out-whole"), 0)
 	i, _ := commandProcesses(b, intraday, filepath.Join(dir, "out-intraday"), 0)
-	secs := runProcesses(b, []process{{"whole-huge", with(w, "")}, {"whole-4k", with(w, "off")}, {"intraday-huge", with(i, "")}, {"intraday-4k", with(i, "off")}})
+	secs := runProcesses(b, []process{{"whole-huge", with(w, "on")}, {"whole-4k", with(w, "")}, {"intraday-huge", with(i, "on")}, {"intraday-4k", with(i, "")}})
 	b.ReportMetric(secs[1]/secs[0], "x-whole")
 	b.ReportMetric(secs[3]/secs[2], "x-intraday")
 }

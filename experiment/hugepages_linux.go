@@ -43,14 +43,16 @@ import (
 // or RLIMIT_DATA: the heap keeps what it reserved). It reports whether
 // it asked and why (or why not).
 //
-// Call it first thing in the process (the program does, unless
-// DIVERGENCE_HUGEPAGES=off), where the heap is small: each call
+// Call it first thing in the process (the program does with
+// DIVERGENCE_HUGEPAGES=on), where the heap is small: each call
 // collects it. Advised memory is THP's as the kernel runs it: a fault
 // may compact memory to find a huge page (defrag "madvise"), and
 // khugepaged may gather pages the Go scavenger returned back into a
 // huge page (max_ptes_none), so the resident set can exceed what the
-// runtime counts; the Go runtime asks for none for those reasons, and
-// DIVERGENCE_HUGEPAGES=off is the way back.
+// runtime counts (the Go runtime asks for none for those reasons); and
+// on a VM whose freed memory goes back to its host a huge page's first
+// touch can cost more than its 512 small pages: the program asks only
+// when told to.
 func HugePages(godebug string) (bool, string, error) {
 	if sanitized {
 		// A race build's allocation and free of 4 GiB: 2.1 GB resident, 6.4 s.

@@ -19,7 +19,7 @@ func TestHugePagesGODEBUG(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := exec.Command(bin, "db", filepath.Join(t.TempDir(), "missing"))
-	c.Env = append(os.Environ(), "GODEBUG=clobberfree=1", hugePagesEnv+"=")
+	c.Env = append(os.Environ(), "GODEBUG=clobberfree=1", hugePagesEnv+"=on")
 	out, _ := c.CombinedOutput()
 	ru, ok := c.ProcessState.SysUsage().(*syscall.Rusage)
 	if !ok {

@@ -8,22 +8,23 @@ import (
 )
 
 // TestHugePagesFor: huge pages are asked for the commands that read or
-// write a run's data, unless DIVERGENCE_HUGEPAGES is off; any other
-// value is refused, naming the variable and its one value, whatever the
-// command.
+// write a run's data when DIVERGENCE_HUGEPAGES is on, never when it is
+// unset or off; any other value is refused, naming the variable and the
+// values it takes, whatever the command.
 func TestHugePagesFor(t *testing.T) {
 	for _, tc := range []struct {
 		name, env string
 		args      []string
 		want      bool
 	}{
-		{"run", "", []string{"run", "x.toml"}, true},
-		{"stress", "", []string{"stress", "x.toml"}, true},
-		{"data import", "", []string{"data", "import", "x.csv"}, true},
-		{"db", "", []string{"db", "out"}, true},
-		{"version", "", []string{"version"}, false},
-		{"metrics", "", []string{"metrics", "r.csv"}, false},
-		{"no command", "", nil, false},
+		{"run", "on", []string{"run", "x.toml"}, true},
+		{"stress", "on", []string{"stress", "x.toml"}, true},
+		{"data import", "on", []string{"data", "import", "x.csv"}, true},
+		{"db", "on", []string{"db", "out"}, true},
+		{"version", "on", []string{"version"}, false},
+		{"metrics", "on", []string{"metrics", "r.csv"}, false},
+		{"no command", "on", nil, false},
+		{"unset", "", []string{"run", "x.toml"}, false},
 		{"off", "off", []string{"run", "x.toml"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -33,10 +34,10 @@ func TestHugePagesFor(t *testing.T) {
 			}
 		})
 	}
-	for _, env := range []string{"on", "0", "OFF", "false"} {
+	for _, env := range []string{"1", "0", "OFF", "ON", "true", "false"} {
 		got, err := hugePagesFor(env, []string{"version"})
-		if got || err == nil || !strings.Contains(err.Error(), "DIVERGENCE_HUGEPAGES=\""+env+"\"") || !strings.Contains(err.Error(), "the one value it takes is off") {
-			t.Errorf("hugePagesFor(%q) = %v, %v; want an error naming the variable, its value and its one value", env, got, err)
+		if got || err == nil || !strings.Contains(err.Error(), "DIVERGENCE_HUGEPAGES=\""+env+"\"") || !strings.Contains(err.Error(), "it takes on or off") {
+			t.Errorf("hugePagesFor(%q) = %v, %v; want an error naming the variable, its value and the values it takes", env, got, err)
 		}
 	}
 	bin, err := shardBinary()
@@ -46,7 +47,7 @@ func TestHugePagesFor(t *testing.T) {
 	c := exec.Command(bin, "version")
 	c.Env = append(os.Environ(), "DIVERGENCE_HUGEPAGES=yes")
 	out, err := c.CombinedOutput()
-	if code := c.ProcessState.ExitCode(); err == nil || code != 1 || !strings.Contains(string(out), `divergence: DIVERGENCE_HUGEPAGES="yes": the one value it takes is off`) {
+	if code := c.ProcessState.ExitCode(); err == nil || code != 1 || !strings.Contains(string(out), `divergence: DIVERGENCE_HUGEPAGES="yes": it takes on or off`) {
 		t.Errorf("DIVERGENCE_HUGEPAGES=yes divergence version: exit %d, %q; want exit 1 naming the variable", code, out)
 	}
 }

@@ -102,19 +102,21 @@ Run 'divergence COMMAND --help' for a command's flags.
 // budget. `divergence db` and `report` keep the default: they hold no
 // runs' results in memory.
 func main() {
-	// Huge pages for the heap where Linux gives them on request: a fresh
-	// process's first touch of each 4 KiB page is a page fault, and a
-	// run's columns are hundreds of MB touched once (experiment.HugePages
-	// has the figures). Not for the commands that touch little (version,
-	// metrics, strategies…): the reservation costs about 25 ms (ten runs
-	// of `divergence db` on a missing folder took 0.57–0.58 s with it,
-	// 0.31–0.33 s without).
+	// Huge pages for the heap, on request (DIVERGENCE_HUGEPAGES=on): a
+	// fresh process's first touch of each 4 KiB page is a page fault, and
+	// a run's columns are hundreds of MB touched once (experiment.HugePages
+	// has the figures). Not by default: on a VM whose free memory goes
+	// back to its host, a huge page's first touch can cost more than the
+	// 512 small pages it replaces (hugePagesFor). Not for the commands
+	// that touch little (version, metrics, strategies…): the reservation
+	// costs about 25 ms (ten runs of `divergence db` on a missing folder
+	// took 0.57–0.58 s with it, 0.31–0.33 s without).
 	if ask, err := hugePagesFor(os.Getenv(hugePagesEnv), os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "divergence:", err)
 		os.Exit(1)
 	} else if ask {
 		if _, _, err := experiment.HugePages(os.Getenv("GODEBUG")); err != nil {
-			fmt.Fprintf(os.Stderr, "divergence: note: no huge pages for this run (%s=off stops asking): %v\n", hugePagesEnv, err)
+			fmt.Fprintf(os.Stderr, "divergence: note: no huge pages for this run (unset %s to stop asking): %v\n", hugePagesEnv, err)
 		}
 	}
 	// An interrupt, and the TERM that Kubernetes, Slurm's scancel and
@@ -204,22 +206,39 @@ func signalNumber(s os.Signal) int {
 	return 1
 }
 
-// hugePagesEnv, set to "off", keeps the heap in 4 KiB pages.
+// hugePagesEnv, set to "on", asks for huge pages for the heap; unset or
+// "off", the heap keeps 4 KiB pages.
 const hugePagesEnv = "DIVERGENCE_HUGEPAGES"
 
 // hugePagesFor decides whether main asks for huge pages
 // (experiment.HugePages, which declines under some GODEBUG settings),
 // from hugePagesEnv's value env and the command line: for the commands
 // that read or write a run's data (run, stress, merge, report, db,
-// compare, data), unless env is "off". Any other value of env but "" is
-// an error, whatever the command.
+// compare, data) when env is "on"; never when it is "" or "off". Any
+// other value is an error, whatever the command.
+//
+// Off by default, by measurement on the benchmark machine (a 2-core VM
+// whose freed memory goes back to its host: a page's first touch is a
+// fault on the host too). BenchmarkCommandHugePages, fresh processes
+// interleaved, over three days: huge pages made the year of one-minute
+// bars (6.23M) 1.37× faster on 2026-12-06 (5.34 → 3.75 s), 1.04× on
+// 2026-12-07 at 13:50, and 2.1× and 2.4× slower at 16:30 the same day
+// (3.09 → 6.46 s, 3.24 → 7.73 s; system time 1.0 → 4.3 and 5.6 s), the
+// daily 1M-bar run 1.10×, 1.04×, then 0.97× and 0.99×. Run by hand at
+// 16:40 (three pairs): 8.09 and 4.89 s against 2.98 and 3.03 s, 319
+// huge pages faulted in, each about 10–18 ms of system time, with no
+// compaction stall (/proc/vmstat): 2 MiB blocks the guest had given back
+// to its host, each touched whole at its first fault, where the small
+// pages came from memory the host still backed. What huge pages save
+// depends on the host's state, what they can cost is a run 2.4× as long:
+// a user asks for them where they are measured to help.
 func hugePagesFor(env string, args []string) (bool, error) {
 	switch env {
-	case "":
-	case "off":
+	case "on":
+	case "", "off":
 		return false, nil
 	default:
-		return false, fmt.Errorf("%s=%q: the one value it takes is off (huge pages are asked for by default)", hugePagesEnv, env)
+		return false, fmt.Errorf("%s=%q: it takes on or off (off, the default, keeps the heap in 4 KiB pages)", hugePagesEnv, env)
 	}
 	return len(args) > 0 && slices.Contains([]string{"run", "stress", "merge", "report", "db", "compare", "data"}, args[0]), nil
 }
