@@ -54,11 +54,11 @@ func ReadFunding(path string) (*FundingSeries, error) {
 // a decimal fraction, or a percent with its sign (0.0100% = 0.0001, as
 // exchanges' pages show it); an empty mark price is NaN. Rows are returned sorted
 // by time. Errors name the file and line: a missing column, an unparsable
-// time or rate, a time past 2262-04-11 or before 1677-09-21 (outside
+// time or rate, a column it reads named twice in the header, a time past 2262-04-11 or before 1677-09-21 (outside
 // Unix nanoseconds), a NaN or infinite rate, a second symbol in one file, a
 // duplicated time or two under a minute apart, no rows.
 func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
-	kc, err := newKeyedCSV(r, name, "funding_time_utc,symbol,funding_rate")
+	kc, err := newKeyedCSV(r, name, "funding_time_utc,symbol,funding_rate", "funding_time_utc", "symbol", "funding_rate", "mark_price")
 	if err != nil {
 		return nil, err
 	}

@@ -62,6 +62,11 @@ func TestParseFundingErrorsNameFileAndLine(t *testing.T) {
 		// A rate in percent, or a bad row: 5 a settlement ruined the run.
 		{h + "2019-09-10T08:00:00Z,BTCUSDT,0.0001\n2019-09-10T16:00:00Z,BTCUSDT,-50\n", "f.csv:3: funding_rate -50 is beyond ±0.1 per settlement"},
 		{h, "f.csv: no funding rows"},
+		// A column the reader uses, named twice: the last one was read
+		// without a word (0.5 here, refused only by the bound; 0.0002
+		// would have been charged in place of 0.0001).
+		{"funding_time_utc,symbol,funding_rate,funding_rate\n2019-09-10T08:00:00Z,BTCUSDT,0.0001,0.0002\n", `f.csv:1: column "funding_rate" is named twice in the header (columns 3 and 4)`},
+		{"funding_time_utc,symbol,Symbol,funding_rate\n2019-09-10T08:00:00Z,BTCUSDT,ETHUSDT,0.0001\n", `f.csv:1: column "symbol" is named twice in the header (columns 2 and 3)`},
 	} {
 		_, err := ParseFunding(strings.NewReader(tc.in), "f.csv")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -152,5 +157,26 @@ func TestParseFundingPercentSign(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v, want %q", tc.rate, err, tc.want)
 		}
+	}
+}
+
+// A column the readers do not use may repeat (an export's two note
+// columns): only a column they read is refused when named twice.
+func TestKeyedCSVIgnoredColumnTwice(t *testing.T) {
+	for _, tc := range []struct{ name, in string }{
+		{"funding", "note,funding_time_utc,symbol,funding_rate,note\nx,2019-09-10T08:00:00Z,BTCUSDT,0.0001,y\n"},
+		{"rates", "note,date,asset,supply_rate,borrow_rate,note\nx,2020-11-10,usdc,0.05,0.09,y\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			if tc.name == "funding" {
+				_, err = ParseFunding(strings.NewReader(tc.in), "f.csv")
+			} else {
+				_, err = ParseRates(strings.NewReader(tc.in), "f.csv")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

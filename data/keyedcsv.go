@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -23,8 +24,11 @@ type keyedCSV struct {
 }
 
 // newKeyedCSV reads the header of r (the file name); layout is the
-// header the error of an empty file asks for.
-func newKeyedCSV(r io.Reader, name, layout string) (*keyedCSV, error) {
+// header the error of an empty file asks for. A column of used (the
+// names the caller reads) named twice is refused: which one holds the
+// values cannot be told, and the last was read without a word; other
+// columns may repeat.
+func newKeyedCSV(r io.Reader, name, layout string, used ...string) (*keyedCSV, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -38,7 +42,11 @@ func newKeyedCSV(r io.Reader, name, layout string) (*keyedCSV, error) {
 	head = append([]string(nil), head...) // the reader reuses its record
 	col := map[string]int{}
 	for k, h := range head {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = k
+		n := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		if first, ok := col[n]; ok && slices.Contains(used, n) {
+			return nil, &RowError{File: name, Row: 1, Msg: fmt.Sprintf("column %q is named twice in the header (columns %d and %d): which one holds the values?", n, first+1, k+1)}
+		}
+		col[n] = k
 	}
 	return &keyedCSV{cr: cr, name: name, head: head, col: col}, nil
 }

@@ -74,13 +74,13 @@ func ReadRates(path string) (*RateSeries, error) {
 // day's start would charge it before it was seen. Rates are annual
 // fractions (or percents with their sign, 5% = 0.05), within
 // [0, MaxLendingRate]. One asset per file. Rows are returned sorted by
-// time. Errors name the file and line: a missing column, both or neither
+// time. Errors name the file and line: a missing column, a column it reads named twice, both or neither
 // time column, an unparsable time or rate, a time outside Unix
 // nanoseconds (past 2262-04-11, before 1677-09-21), a NaN, negative or too large
 // rate, a second asset, a duplicated time, no rows.
 func ParseRates(r io.Reader, name string) (*RateSeries, error) {
 	const layout = "time_utc (or date),asset,supply_rate,borrow_rate"
-	kc, err := newKeyedCSV(r, name, layout)
+	kc, err := newKeyedCSV(r, name, layout, "time_utc", "date", "asset", "supply_rate", "borrow_rate")
 	if err != nil {
 		return nil, err
 	}

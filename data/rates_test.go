@@ -76,6 +76,11 @@ func TestParseRatesErrorsNameFileAndLine(t *testing.T) {
 		// and 05 as the next column's rate).
 		{h + "2020-12-03T23:37:05Z,wbtc,0,05,0.01\n", "f.csv:2: 5 fields, the header 4"},
 		{h, "f.csv: no rate rows"},
+		// A column the reader uses, named twice (a variable and a
+		// stable borrow rate both called borrow_rate): the last one was
+		// read without a word.
+		{"time_utc,asset,supply_rate,borrow_rate,borrow_rate\n" + "2020-12-02T18:00:45Z,wbtc,0.0001,0.0042,0.09\n", `f.csv:1: column "borrow_rate" is named twice in the header (columns 4 and 5)`},
+		{"date,asset,supply_rate,borrow_rate, DATE\n2020-11-10,usdc,0.05,0.09,2020-11-11\n", `f.csv:1: column "date" is named twice in the header (columns 1 and 5)`},
 	} {
 		_, err := ParseRates(strings.NewReader(tc.in), "f.csv")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
