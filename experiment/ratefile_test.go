@@ -500,3 +500,53 @@ func TestRateFileAssetMapping(t *testing.T) {
 		})
 	}
 }
+
+// A rate file whose rates in force within the run are all 0 charges
+// nothing, as one wholly after the run does, and says so: a pool that
+// did not lend the asset writes 0s (the shared aave_v1_uni.csv is 0 on
+// every row), and a short on it was free without a word. The rows in
+// force from the first step (2024-01-01) to the last (2024-01-06) are
+// those of 2023-12-31T23:00 (at the first step) and after: zero.csv's
+// three are 0 (the 0.09 of 2023-12-30 is replaced before the run
+// starts); usdc0.csv's supply and borrow are 0 on both rows. A file with
+// one rate above 0 in force (wbtc.csv, borrow 0.073 and 0.146) has no
+// such note, nor a borrow file whose supply_rate alone is 0 (only its
+// borrow_rate is charged).
+func TestRateFileZeroRatesNoted(t *testing.T) {
+	dir := t.TempDir()
+	rateFixture(t, dir)
+	for name, text := range map[string]string{
+		"zero.csv":       "time_utc,asset,supply_rate,borrow_rate\n2023-12-30T23:00:00Z,wbtc,0.01,0.09\n2023-12-31T23:00:00Z,wbtc,0,0\n2024-01-02T23:00:00Z,wbtc,0,0.0\n2024-01-04T23:00:00Z,wbtc,0.0,0\n",
+		"usdc0.csv":      "date,asset,supply_rate,borrow_rate\n2023-12-30,usdc,0,0\n2024-01-02,usdc,0.0,0.0\n",
+		"supply0.csv":    "time_utc,asset,supply_rate,borrow_rate\n2023-12-31T23:00:00Z,wbtc,0,0.05\n",
+		"prices/ETH.csv": "date,open,high,low,close,adj_close,volume\n2024-01-01,10,10,10,10,10,1\n2024-01-02,10,10,10,10,10,1\n2024-01-03,10,10,10,10,10,1\n2024-01-04,10,10,10,10,10,1\n2024-01-05,10,10,10,10,10,1\n2024-01-06,10,10,10,10,10,1\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name, costs string
+		want        []string
+	}{
+		{"borrow and cash all zero", "[costs]\ncash_rate_file = \"usdc0.csv\"\n[costs.symbols.BTC]\nborrow_rate_file = \"zero.csv\"\n", []string{
+			"costs.cash_rate_file: every supply_rate and borrow_rate in force within the run is 0 (2 row(s)): cash earns and pays nothing at the file's rates; a pool that did not lend the asset writes 0s",
+			"costs.symbols.BTC.borrow_rate_file: every borrow_rate in force within the run is 0 (3 row(s)): a short of BTC pays no borrow fee at the file's rates; a pool that did not lend the asset writes 0s",
+		}},
+		{"rates above zero", "[costs]\ncash_rate_file = \"usdc.csv\"\n[costs.symbols.BTC]\nborrow_rate_file = \"wbtc.csv\"\n", nil},
+		{"supply zero alone", "[costs.symbols.BTC]\nborrow_rate_file = \"supply0.csv\"\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, "x.toml")
+			os.WriteFile(path, []byte("name = \"x\"\n[data]\ndir = \"prices\"\n"+tc.costs+"[[strategy]]\nname = \"s\"\ntype = \"weights\"\n[strategy.params]\nweights = { BTC = -0.5, ETH = 0.5 }\n"), 0o644)
+			f, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := notesWith(t, f, "in force within the run is 0")
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("notes:\n%q\nwant\n%q", got, tc.want)
+			}
+		})
+	}
+}

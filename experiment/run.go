@@ -2354,8 +2354,9 @@ func (f *File) rateFileNotes(cfg engine.Config, p *data.Panel, first, last int64
 		}
 		// The largest rate in force within the run: rows from the one
 		// standing at from to the last before last.
-		big, at := 0.0, -1
+		big, at, inForce := 0.0, -1, 0
 		for k := max(rs.At(from), 0); k < n && rs.Times[k] < last; k++ {
+			inForce++
 			for c, col := range rates {
 				if col[k] > big {
 					big, at = col[k], k*2+c
@@ -2366,6 +2367,17 @@ func (f *File) rateFileNotes(cfg engine.Config, p *data.Panel, first, last int64
 			k := at / 2
 			out = append(out, fmt.Sprintf("%s has a %s of %.6g a year (line %d, %s), %.4g %%: real pools reach this past their utilisation kink, but check the file is not written in percent",
 				key, names[at%2], big, rs.Lines[k], data.FormatTime(rs.Times[k]), 100*big))
+		}
+		// Rates all 0 within the run charge nothing, as a file wholly
+		// after it: a pool that did not lend the asset writes 0s (the
+		// shared aave_v1_uni.csv on every row).
+		if inForce > 0 && big == 0 {
+			nothing := "cash earns and pays nothing"
+			if borrow {
+				nothing = what + " pays no borrow fee"
+			}
+			out = append(out, fmt.Sprintf("%s: every %s in force within the run is 0 (%d row(s)): %s at the file's rates; a pool that did not lend the asset writes 0s",
+				key, strings.Join(names, " and "), inForce, nothing))
 		}
 	}
 	return out
