@@ -115,11 +115,42 @@ func holder(args []string) string {
 	return fmt.Sprintf("pid %d, started %s, %s", os.Getpid(), time.Now().UTC().Format(time.RFC3339), cmd)
 }
 
-// wayOut says how to get past an estimate the experiment was refused for.
+// wayOut says how to get past an estimate the experiment was refused for:
+// what lowers each figure that passed its limit, then the limit and
+// --force. A disk limit that is the free space is not raised: past it,
+// --force fails at a full disk.
 func wayOut(err error) error {
 	var ee *experiment.EstimateError
 	if !errors.As(err, &ee) {
 		return err
 	}
-	return fmt.Errorf("%w\nto run it: make the grid smaller (fewer sweep values, scenarios or Monte Carlo paths), raise --max-runs / --max-memory / --max-disk, or pass --force", err)
+	var ways, flags []string
+	free := false
+	for _, o := range ee.Over {
+		switch o {
+		case "runs":
+			ways = append(ways, "fewer runs (fewer sweep values, scenarios or Monte Carlo paths)")
+			flags = append(flags, "--max-runs")
+		case "memory":
+			ways = append(ways, "less memory (fewer instruments or a shorter span of bars, fewer runs, fewer of them at once with --workers 1, no report and database with --no-report)")
+			flags = append(flags, "--max-memory")
+		case "disk":
+			ways = append(ways, "less on disk (no CSV copies with --csv never, no database with --no-db or report with --no-report, fewer runs or steps), or elsewhere (--out DIR)")
+			if ee.Limits.DiskFree {
+				free = true
+			} else {
+				flags = append(flags, "--max-disk")
+			}
+		}
+	}
+	msg := "to run it: " + strings.Join(ways, "; ")
+	switch {
+	case len(flags) > 0 && free:
+		msg += "; or free space, raise " + strings.Join(flags, " / ") + " and pass --force (past the free space it fails at a write, keeping nothing)"
+	case free:
+		msg += "; or free space (--force runs it anyway: past the free space it fails at a write, keeping nothing)"
+	default:
+		msg += "; or raise " + strings.Join(flags, " / ") + ", or pass --force"
+	}
+	return fmt.Errorf("%w\n%s", err, msg)
 }

@@ -387,3 +387,36 @@ func TestReportRemovesKilledReportsLeftovers(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The way out of a refusal is the one for what passed its limit: a run
+// refused for its memory or disk was told to make its grid smaller
+// (sweep values, scenarios, Monte Carlo paths), no way out for one
+// intraday run of many instruments, and to pass --force when the disk
+// limit was the free space, which then fails at a full disk.
+func TestWayOutSaysWhatLowersIt(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		over      []string
+		free      bool
+		want, not []string
+	}{
+		{"runs", []string{"runs"}, false, []string{"fewer sweep values, scenarios or Monte Carlo paths", "--max-runs", "--force"}, []string{"--csv never", "--workers 1"}},
+		{"memory", []string{"memory"}, false, []string{"fewer instruments or a shorter span", "--workers 1", "--no-report", "--max-memory", "--force"}, []string{"--csv never"}},
+		{"disk limit", []string{"disk"}, false, []string{"--csv never", "--no-db", "--out", "raise --max-disk", "--force"}, []string{"--workers 1"}},
+		{"free space", []string{"disk"}, true, []string{"--csv never", "--no-db", "--out", "free space", "fails at a write"}, []string{"raise --max-disk", "or pass --force"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := wayOut(&experiment.EstimateError{Name: "x", Over: tc.over, Limits: experiment.Limits{MaxDisk: 1 << 20, MaxMemory: 1 << 20, DiskFree: tc.free}})
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%q lacks %q", err, w)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(err.Error(), w) {
+					t.Errorf("%q says %q", err, w)
+				}
+			}
+		})
+	}
+}
