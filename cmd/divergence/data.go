@@ -207,30 +207,15 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("data import: nothing imported: %w", err)
 		}
 	}
-	_, statErr := os.Stat(*catalog)
-	created := os.IsNotExist(statErr)
-	cat, err := duckdb.OpenCatalogWith(ctx, *catalog, catalogWait(wait, stderr))
-	if err != nil {
-		return err
-	}
-	before, err := cat.List(ctx)
-	if err != nil {
-		cat.Close()
-		return err
-	}
-	var res duckdb.Imported
-	if fromSource {
-		res, err = cat.ImportSource(ctx, src, req)
-	} else {
-		res, err = cat.WriteImport(ctx, prep)
-	}
-	cat.Close()
-	if err != nil {
-		if created {
-			os.Remove(*catalog) // the catalog this command would have created
-			os.Remove(*catalog + ".wal")
+	absent := catalogAbsent(*catalog)
+	before, res, err := importInto(ctx, *catalog, absent, catalogWait(wait, stderr), func(cat *duckdb.Catalog) (duckdb.Imported, error) {
+		if fromSource {
+			return cat.ImportSource(ctx, src, req)
 		}
-		return fmt.Errorf("data import: nothing imported: %w", err)
+		return cat.WriteImport(ctx, prep)
+	})
+	if err != nil {
+		return err
 	}
 	had := map[string]duckdb.Entry{}
 	for _, e := range before {
@@ -274,6 +259,42 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	return printEntries(stdout, res.Entries)
+}
+
+// catalogAbsent reports whether no file is at path: checked before the
+// catalog is opened, it is what lets importInto remove a catalog that
+// the import created and failed to fill.
+func catalogAbsent(path string) bool {
+	_, err := os.Stat(path)
+	return os.IsNotExist(err)
+}
+
+// importInto opens the catalog at path, lists what it holds (before),
+// runs write on it and closes it. If write fails, the catalog is removed
+// when it is the one this import created: absent (catalogAbsent, checked
+// before) and holding no instrument when opened. Another process may
+// create and fill the catalog between that check and the open (the open
+// waits for it): the instruments it holds then are not this import's to
+// remove.
+func importInto(ctx context.Context, path string, absent bool, opt duckdb.CatalogOptions, write func(*duckdb.Catalog) (duckdb.Imported, error)) (before []duckdb.Entry, res duckdb.Imported, err error) {
+	cat, err := duckdb.OpenCatalogWith(ctx, path, opt)
+	if err != nil {
+		return nil, res, err
+	}
+	if before, err = cat.List(ctx); err != nil {
+		cat.Close()
+		return nil, res, err
+	}
+	res, err = write(cat)
+	cat.Close()
+	if err != nil {
+		if absent && len(before) == 0 {
+			os.Remove(path) // the catalog this command would have created
+			os.Remove(path + ".wal")
+		}
+		return nil, res, fmt.Errorf("data import: nothing imported: %w", err)
+	}
+	return before, res, nil
 }
 
 // parseInstant parses YYYY-MM-DD (00:00 UTC) or an RFC 3339 instant with
