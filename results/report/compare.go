@@ -195,7 +195,13 @@ func ParseAlign(s string) (Align, error) {
 // aligned on their common dates unless opt.Align is AlignNone, and at
 // most opt.Top are drawn (see [CompareOptions]); each drawn run has its
 // own colour and keeps it whatever else is drawn (the palette is of the
-// labels).
+// labels). The chart does not depend on the order of dirs: the folders'
+// runs are drawn folder by folder, the folders in the order of their
+// labels (the experiment's name, or the end of its path; two folders of
+// one label by absolute path), each folder's runs in its own order (its
+// manifest's), the last drawn on top. The table's rows are ranked
+// ([Comparison]); only the default file name (CompareName) and the
+// errors follow the order given.
 func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Comparison, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("report: compare: no folders")
@@ -275,11 +281,15 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 	paths := distinctPaths(dirs)
 	var of []int     // the folder of each curve
 	var runOf []*Run // the run of each curve
+	prefixes := make([]string, len(folders))
 	for fi, f := range folders {
-		prefix := f.Title()
-		if titles[prefix] > 1 {
-			prefix = paths[fi]
+		prefixes[fi] = f.Title()
+		if titles[prefixes[fi]] > 1 {
+			prefixes[fi] = paths[fi]
 		}
+	}
+	for _, fi := range drawOrder(dirs, prefixes) {
+		f, prefix := folders[fi], prefixes[fi]
 		for _, k := range runs {
 			if !slices.ContainsFunc(f.Runs, func(r Run) bool { return r.Key == k }) {
 				lacking[k] = append(lacking[k], dirs[fi])
@@ -473,6 +483,30 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 		}
 	}
 	return cmp, nil
+}
+
+// drawOrder is the order in which CompareWith draws the folders dirs,
+// labelled prefixes: by label, then (two folders of one label) by
+// absolute path, so that the chart does not depend on the order of the
+// folders on the command line ("compare A B" and "compare B A" draw the
+// same lines in the same order, the last drawn on top).
+func drawOrder(dirs, prefixes []string) []int {
+	abs := make([]string, len(dirs))
+	order := make([]int, len(dirs))
+	for i, d := range dirs {
+		a, err := filepath.Abs(d)
+		if err != nil {
+			a = filepath.Clean(d)
+		}
+		abs[i], order[i] = a, i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if c := strings.Compare(prefixes[a], prefixes[b]); c != 0 {
+			return c
+		}
+		return strings.Compare(abs[a], abs[b])
+	})
+	return order
 }
 
 // canWrite reports why path cannot be written by results.WriteFileAtomic
