@@ -599,8 +599,14 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		length += fmt.Sprintf(" (%d sessions)", len(mcs[0].Time))
 	}
 	caption := fmt.Sprintf("%d paths of %s, %s, stationary block bootstrap (mean block %g)", spec.Paths, length, kind, spec.MeanBlock)
-	if spec.Shock != "" {
-		caption += fmt.Sprintf("; shock %s injected", spec.Shock)
+	if spec.Shock != "" && len(mcs) > 0 {
+		// What the shock did, over every path (a shard's caption is
+		// not drawn: its merge draws the whole).
+		if n := shockedPaths(mcs[0].Shocked); n == 0 {
+			caption += fmt.Sprintf("; shock %s changed none of the %d paths", spec.Shock, spec.Paths)
+		} else {
+			caption += fmt.Sprintf("; shock %s changed %d of %d paths", spec.Shock, n, spec.Paths)
+		}
 	}
 	opt := charts.Options{Title: f.Name + ": Monte Carlo", Caption: caption, Synthetic: true, Palette: charts.NewPalette(names)}
 	return charts.WriteFiles(filepath.Join(dir, "montecarlo"), func(w io.Writer, ft charts.Format) error { return charts.MonteCarloSummaries(w, ft, opt, fans) })
@@ -670,6 +676,38 @@ func ruinedPaths(drawdowns []float64) int {
 		}
 	}
 	return n
+}
+
+// shockedPaths counts the paths a shock changed (MonteCarloResult.Shocked:
+// the same paths for every run, which all replay the same paths).
+func shockedPaths(shocked []bool) int {
+	n := 0
+	for _, s := range shocked {
+		if s {
+			n++
+		}
+	}
+	return n
+}
+
+// monteCarloShockNotes say when montecarlo.shock changed none of the
+// paths: montecarlo_summary's shocked_paths is then 0 for every run, and
+// every path's figures are unshocked. It is decided over all the paths
+// (a run's, or a merge's of its shards): a shard's range of paths may
+// hold none shocked by chance. prob is the chance a path draws the shock
+// (monteCarloShock), 0 when unknown: the chance that none of the paths
+// drew it tells chance from a shock drawn and changing nothing.
+func monteCarloShockNotes(spec *MonteCarloSpec, mcs []MonteCarloResult, prob float64) []string {
+	if spec.Shock == "" || len(mcs) == 0 || shockedPaths(mcs[0].Shocked) > 0 {
+		return nil
+	}
+	n := len(mcs[0].Shocked)
+	drawn := ""
+	if prob > 0 {
+		drawn = fmt.Sprintf(" Each path draws it with probability %g: none of %d with chance %.3g.", prob, n, math.Pow(1-prob, float64(n)))
+	}
+	return []string{fmt.Sprintf("montecarlo.shock = %q changed none of the %d paths: shocked_paths is 0 and every path's figures are unshocked.%s A drawn shock changes nothing when its groups hold none of the paths' instruments, or its dates none of their bars",
+		spec.Shock, n, drawn)}
 }
 
 // monteCarloRuinNotes name the runs whose equity fell to 0 or below on

@@ -1112,6 +1112,11 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		out.Notes = append(out.Notes, f.monteCarloNotes(m)...)
 		out.Notes = append(out.Notes, monteCarloRuinNotes(mc)...)
+		var prob float64 // the chance a path draws the shock, checked before the runs
+		if f.MonteCarlo.Shock != "" {
+			_, prob, _ = f.monteCarloShock()
+		}
+		out.Notes = append(out.Notes, monteCarloShockNotes(f.MonteCarlo, mc, prob)...)
 	}
 	if f.WalkForward != nil {
 		opt.phase("walkforward")
