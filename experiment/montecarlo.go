@@ -32,8 +32,10 @@ type MonteCarloSpec struct {
 	// MeanBlock is the stationary bootstrap's mean block length in dates.
 	// Default 10.
 	MeanBlock float64 `toml:"mean_block"`
-	// Seed is the bootstrap's root seed. Default: the experiment's seed.
-	Seed uint64 `toml:"seed"`
+	// Seed is the bootstrap's root seed. Default (nil): the experiment's
+	// seed. 0 is a seed like any other: read as "not set", it took the
+	// experiment's seed.
+	Seed *uint64 `toml:"seed"`
 	// Shock names a scenario (library name or file) injected into a path
 	// with probability ShockProbability: a scenario of day offsets (every
 	// library scenario) from a date drawn uniformly among the path's
@@ -53,6 +55,14 @@ type MonteCarloSpec struct {
 	// strategies read them (moving averages, hedge windows) but trade only
 	// on the path. Default 365; 0 = none.
 	WarmupDays *int `toml:"warmup_days"`
+}
+
+// seed is the bootstrap's root seed: Seed, else the experiment's root.
+func (m *MonteCarloSpec) seed(root uint64) uint64 {
+	if m.Seed == nil {
+		return root
+	}
+	return *m.Seed
 }
 
 // warmup is WarmupDays with its default.
@@ -162,10 +172,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	// across a split, not its fall in the close (as a regime or a replay
 	// reads it), and a path's prices are on the shares of the history's
 	// last date: no split falls on a path (pathSplits).
-	cfg := scenarios.MonteCarloConfig{Paths: spec.Paths, Length: spec.Days, MeanBlock: spec.MeanBlock, Seed: spec.Seed, Groups: f.Groups, Splits: m.Base.Splits}
-	if cfg.Seed == 0 {
-		cfg.Seed = f.Seed
-	}
+	cfg := scenarios.MonteCarloConfig{Paths: spec.Paths, Length: spec.Days, MeanBlock: spec.MeanBlock, Seed: spec.seed(f.Seed), Groups: f.Groups, Splits: m.Base.Splits}
 	if spec.Shock != "" {
 		var err error
 		if cfg.Shock, cfg.ShockProb, err = f.monteCarloShock(); err != nil {

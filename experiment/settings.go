@@ -181,10 +181,7 @@ func (f *File) monteCarloSetup(m *Market) *results.MonteCarloSetup {
 	if mc == nil {
 		return nil
 	}
-	out := &results.MonteCarloSetup{Paths: mc.Paths, Days: mc.Days, MeanBlock: mc.MeanBlock, WarmupDays: mc.warmup(), Seed: mc.Seed}
-	if out.Seed == 0 {
-		out.Seed = f.Seed
-	}
+	out := &results.MonteCarloSetup{Paths: mc.Paths, Days: mc.Days, MeanBlock: mc.MeanBlock, WarmupDays: mc.warmup(), Seed: mc.seed(f.Seed)}
 	from, set := m.Start, m.Start != 0 || m.StartSet
 	if mc.From != "" {
 		from, _ = parseDay(string(mc.From))
