@@ -369,48 +369,32 @@ func (b *broker) book(i int, k CostKind, amount float64) {
 }
 
 // commission is what a fill of qty at price pays: the instrument's
-// FeeModel, or Config.Commission bps of the notional. For the built-in
-// Commission and Tiered it is the fill's part of order o's fee, after what o has
-// filled so far on qty's side (Commission.part; nil: a fresh order; a
-// target re-sized or an order replaced into the other side is a new
-// order from its first part on that side).
+// FeeModel, or Config.Commission bps of the notional. For the built-ins
+// Commission and Tiered it is the fill's part of order o's fee, after
+// what o has filled so far on qty's side (Commission.part, Tiered.part;
+// nil: a fresh order; a target re-sized or an order replaced into the
+// other side is a new order from its first part on that side), whether
+// given by pointer or by value (a program's Terms).
 func (b *broker) commission(i int, qty, price float64, maker bool, o *Order) float64 {
 	m := b.fee[i]
 	if m == nil {
 		return math.Abs(qty*price) * b.flatFee
 	}
-	fresh := o == nil || o.units == 0 || (o.units > 0) != (qty > 0) // a fresh order, or its side turned
+	var units, notional float64 // what o has traded on qty's side: 0 for a fresh order, or one whose side turned
+	if o != nil && o.units != 0 && (o.units > 0) == (qty > 0) {
+		units, notional = math.Abs(o.units), o.notional
+	}
 	switch c := m.(type) {
 	case *Commission:
-		// The built-ins, called directly.
-		return c.orderPart(qty, price, maker, o, fresh)
+		return c.part(qty, price, maker, units, notional)
 	case Commission:
-		// Given as a FeeModel by value (a program's Terms): the same.
-		return c.orderPart(qty, price, maker, o, fresh)
+		return c.part(qty, price, maker, units, notional)
 	case *Tiered:
-		return c.part(qty, price, b.orderNotional(o, fresh))
+		return c.part(qty, price, notional)
 	case Tiered:
-		return c.part(qty, price, b.orderNotional(o, fresh))
+		return c.part(qty, price, notional)
 	}
 	return m.Fee(Trade{Instrument: i, Time: b.now, Qty: qty, Price: price, Maker: maker})
-}
-
-// orderPart is Commission.part of a fill of qty at price of order o
-// (fresh: none, or its side turned).
-func (c *Commission) orderPart(qty, price float64, maker bool, o *Order, fresh bool) float64 {
-	if fresh {
-		return c.part(qty, price, maker, 0, 0)
-	}
-	return c.part(qty, price, maker, math.Abs(o.units), o.notional)
-}
-
-// orderNotional is what order o has traded so far on its side, Σ |qty ×
-// price| (0 when fresh: none, or its side turned).
-func (b *broker) orderNotional(o *Order, fresh bool) float64 {
-	if fresh {
-		return 0
-	}
-	return o.notional
 }
 
 // marketAt is what a slippage or volume model sees of instrument i's

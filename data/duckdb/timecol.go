@@ -850,9 +850,9 @@ func (d *decoder) stampTimes() error {
 			one = tc.inst[k]-floorDiv(tc.inst[k], dayNano)*dayNano == tod
 		}
 		if one {
-			hm := offset(tod)
+			hm := hhmm(tod)
 			d.s.Notes = append(d.s.Notes, fmt.Sprintf("daily bars written at %s without a zone: each dated as written (%s is the bar of %s); if they are UTC times of the midnights of +%s (Binance timeZone=8 or OKX 1D open times read by pandas without utc=True), each is the bar of the next day, which closes at %s UTC on it: write them with their zone (Z, pandas utc=True, a Parquet timestamp zoned UTC) or in Unix time",
-				hm, data.FormatTime(tc.inst[0]), data.FormatDay(tc.day(0)*dayNano), offset(dayNano-tod), hm))
+				hm, data.FormatTime(tc.inst[0]), data.FormatDay(tc.day(0)*dayNano), hhmm(dayNano-tod), hm))
 		}
 	}
 	// The instants become the stamps in place: the column is not read
@@ -1104,7 +1104,6 @@ func (d *decoder) epochDays() error {
 	if len(counts) == 1 && h == 0 {
 		return nil
 	}
-	hhmm := func(v int64) string { return time.Unix(0, v).UTC().Format("15:04") }
 	apart := func(a, b int64) int64 { // on the clock's circle
 		x := a - b
 		if x < 0 {
@@ -1153,7 +1152,7 @@ func (d *decoder) epochDays() error {
 	either := "" // a note of the reading taken, when the other side was possible
 	if len(counts) == 1 && h >= ten && h < 12*int64(time.Hour) {
 		// One time of day alone, where a midnight may be of either side.
-		e, w := "+"+offset(dayNano-h), "-"+offset(h)
+		e, w := "+"+hhmm(dayNano-h), "-"+hhmm(h)
 		msg := fmt.Sprintf("read as %s's (Hawaii), each bar dated by the UTC date of its open; at %s (Kiribati's Line Islands) each would be a day later", w, e)
 		if farEast {
 			msg = fmt.Sprintf("read as %s's, each bar dated by the UTC day in which it closes; at %s each would be a day earlier", e, w)
@@ -1192,7 +1191,7 @@ func (d *decoder) epochDays() error {
 	var offs []string
 	for k := range n {
 		if east(k) {
-			o := "+" + offset(dayNano-tod(k))
+			o := "+" + hhmm(dayNano-tod(k))
 			if !slices.Contains(offs, o) {
 				offs = append(offs, o)
 			}
@@ -1207,7 +1206,7 @@ func (d *decoder) epochDays() error {
 	return nil
 }
 
-// offset writes a span of a day or less (ns) as hh:mm.
-func offset(v int64) string {
+// hhmm writes a time of day or a span of less than a day (ns) as hh:mm.
+func hhmm(v int64) string {
 	return fmt.Sprintf("%02d:%02d", v/int64(time.Hour), v%int64(time.Hour)/int64(time.Minute))
 }
