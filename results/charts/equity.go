@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/png"
 	"io"
 	"math"
 	"slices"
@@ -791,10 +790,7 @@ var (
 func writeCanvas(w io.Writer, f Format, c vg.CanvasSizer) error {
 	switch c := c.(type) {
 	case *vgimg.Canvas:
-		// Flate at its fastest level: a chart's flat colours compress
-		// almost as well, at a fraction of the encoder's time.
-		enc := png.Encoder{CompressionLevel: png.BestSpeed}
-		if err := enc.Encode(w, c.Image()); err != nil {
+		if err := encodePNG(w, c.Image()); err != nil {
 			return fmt.Errorf("charts: writing png: %w", err)
 		}
 	case *vgsvg.Canvas:
