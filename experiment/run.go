@@ -1871,7 +1871,7 @@ func replaceDir(src, dst string, note func(string)) error {
 	if !keepUsers(old, dst, note) {
 		return nil
 	}
-	return os.RemoveAll(old)
+	return removeTree(old)
 }
 
 // keepUsers moves the entries of old, a replaced results folder, that
