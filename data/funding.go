@@ -55,7 +55,8 @@ func ReadFunding(path string) (*FundingSeries, error) {
 // exchanges' pages show it); an empty mark price is NaN. Rows are returned sorted
 // by time. Errors name the file and line: a missing column, an unparsable
 // time or rate, a column it reads named twice in the header, a time past 2262-04-11 or before 1677-09-21 (outside
-// Unix nanoseconds), a NaN or infinite rate, a second symbol in one file, a
+// Unix nanoseconds), a NaN or infinite rate, a second symbol in one file
+// (spellings that differ only in case, btcusdt and BTCUSDT, are one), a
 // duplicated time or two under a minute apart, no rows.
 func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 	kc, err := newKeyedCSV(r, name, "funding_time_utc,symbol,funding_rate", "funding_time_utc", "symbol", "funding_rate", "mark_price")
@@ -102,7 +103,10 @@ func ParseFunding(r io.Reader, name string) (*FundingSeries, error) {
 		}
 		if out.Raw == "" {
 			out.Raw, out.Line = sym, line
-		} else if sym != out.Raw {
+		} else if !strings.EqualFold(sym, out.Raw) {
+			// Spellings that differ in case name one perpetual
+			// (btcusdt, BTCUSDT), as in a lending rate file, as
+			// FundingSymbol reads them and funding_symbol maps them.
 			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("symbol %q differs from %q above (one symbol per file)", sym, out.Raw)}
 		}
 		txt := field(idx[2])

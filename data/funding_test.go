@@ -180,3 +180,39 @@ func TestKeyedCSVIgnoredColumnTwice(t *testing.T) {
 		})
 	}
 }
+
+// A funding file's symbol spelt in two cases (BTCUSDT, btcusdt: two
+// exports of one history joined) is one perpetual, as a lending rate
+// file's asset is (usdc beside USDC): the case of a symbol says nothing
+// (FundingSymbol reads both as BTC, funding_symbol maps either), so the
+// rows were refused as a second symbol for no reason. Raw keeps the first
+// row's spelling, for messages. Another symbol is still refused.
+func TestParseFundingSymbolCase(t *testing.T) {
+	for _, tc := range []struct{ name, syms, want string }{
+		{"upper then lower", "BTCUSDT,btcusdt,BtcUsdt", ""},
+		{"lower then upper", "btcusdt,BTCUSDT,BTCUSDT", ""},
+		{"ccxt in two cases", "BTC/USDT:USDT,btc/usdt:usdt,BTC/USDT:USDT", ""},
+		{"another symbol", "BTCUSDT,btcusdt,ethusdt", `f.csv:4: symbol "ethusdt" differs from "BTCUSDT" above (one symbol per file)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := strings.Split(tc.syms, ",")
+			in := "funding_time_utc,symbol,funding_rate\n" +
+				"2021-01-02T00:00:00Z," + s[0] + ",0.0001\n" +
+				"2021-01-02T08:00:00Z," + s[1] + ",0.0002\n" +
+				"2021-01-02T16:00:00Z," + s[2] + ",-0.0001\n"
+			f, err := ParseFunding(strings.NewReader(in), "f.csv")
+			if tc.want != "" {
+				if err == nil || err.Error() != tc.want {
+					t.Fatalf("error %v, want %q", err, tc.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Symbol != "BTC" || f.Raw != s[0] || f.Len() != 3 || f.Rates[0] != 0.0001 || f.Rates[1] != 0.0002 || f.Rates[2] != -0.0001 {
+				t.Errorf("symbol %s raw %q, %d events, rates %v; want BTC, %q, 3, [0.0001 0.0002 -0.0001]", f.Symbol, f.Raw, f.Len(), f.Rates, s[0])
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package experiment
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,5 +96,66 @@ func TestFundingFileSymbolMismatchSaysHowToMap(t *testing.T) {
 				t.Errorf("error %v\nwant %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// A funding file whose rows spell the symbol in two cases (BTCUSDT,
+// btcusdt, BtcUsdt: two exports joined) finances BTC, by hand. BTC is
+// flat at 100 from 2024-01-01 to 01-06; "long" (weights BTC = 0.5 of
+// 20,000, no commission) buys 100 at the 01-02 open: 10,000 of notional.
+// The file's three events, 2024-01-03 at 00:00 (+0.0001), 08:00
+// (+0.0002) and 16:00 (−0.0001), settle together at 01-03's step on the
+// close of 100:
+//
+//	100 × 100 × (0.0001 + 0.0002 − 0.0001) = 10,000 × 0.0002 = 2.00 paid
+//
+// and nothing on any other day (no event outside 01-03). The file was
+// refused at its line 3 as a second symbol.
+func TestFundingFileSymbolInTwoCasesByHand(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,adj_close,volume\n")
+	for k := range 6 {
+		fmt.Fprintf(&b, "%s,100,100,100,100,100,1000000\n", data.FormatDay(data.Day(2024, 1, 1)+int64(k)*data.NanosPerDay))
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "prices"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{
+		"prices/BTC.csv": b.String(),
+		"funding.csv": "funding_time_utc,symbol,funding_rate\n" +
+			"2024-01-03T00:00:00Z,BTCUSDT,0.0001\n" +
+			"2024-01-03T08:00:00Z,btcusdt,0.0002\n" +
+			"2024-01-03T16:00:00Z,BtcUsdt,-0.0001\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := runIn(t, dir, `
+name = "funding case"
+seed = 1
+cash = 20_000.0
+commission_bps = 0.0
+[data]
+dir = "prices"
+[costs.symbols.BTC]
+funding_file = "funding.csv"
+[[strategy]]
+name = "long"
+type = "weights"
+[strategy.params]
+weights = { BTC = 0.5 }
+`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Runs) != 1 {
+		t.Fatalf("%d runs", len(out.Runs))
+	}
+	r := out.Runs[0].Result
+	got := byDay(r, engine.CostFunding)
+	if len(got) != 1 || math.Abs(got["2024-01-03"]-2) > 1e-9 || math.Abs(r.Costs.Funding-2) > 1e-9 {
+		t.Errorf("funding %v (total %.12f), want 2.00 on 2024-01-03 only", got, r.Costs.Funding)
 	}
 }
