@@ -77,7 +77,9 @@ func ReadRates(path string) (*RateSeries, error) {
 // time. Errors name the file and line: a missing column, a column it reads named twice, both or neither
 // time column, an unparsable time or rate, a time outside Unix
 // nanoseconds (past 2262-04-11, before 1677-09-21), a NaN, negative or too large
-// rate, a second asset, a duplicated time, no rows.
+// rate, a second asset (spellings that differ only in case, usdc and
+// USDC, are one, unless RateAsset reads them as two: aUSDC and AUSDC), a
+// duplicated time, no rows.
 func ParseRates(r io.Reader, name string) (*RateSeries, error) {
 	const layout = "time_utc (or date),asset,supply_rate,borrow_rate"
 	kc, err := newKeyedCSV(r, name, layout, "time_utc", "date", "asset", "supply_rate", "borrow_rate")
@@ -152,6 +154,13 @@ func ParseRates(r io.Reader, name string) (*RateSeries, error) {
 			// asset (USDC.e beside USDC: a bridged token's pool and the
 			// native one lend at their own rates), refused.
 			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("asset %q differs from %q above (one asset per file)", Clip(asset), out.Raw)}
+		} else if asset != out.Raw && RateAsset(asset) != RateAsset(out.Raw) {
+			// Two cases that RateAsset reads as two assets (aUSDC is
+			// USDC's receipt token, AUSDC a name kept as written): the
+			// file's asset was the first row's, so the file's order
+			// decided which pool it was.
+			return nil, &RowError{File: name, Row: line, Msg: fmt.Sprintf("asset %q and %q (line %d) differ only in case but read as two assets, %s and %s: which pool is the file's? Write one spelling",
+				Clip(asset), out.Raw, out.Line, RateAsset(asset), RateAsset(out.Raw))}
 		}
 		var v [2]float64
 		for k, n := range []string{"supply_rate", "borrow_rate"} {

@@ -69,6 +69,13 @@ func TestParseRatesErrorsNameFileAndLine(t *testing.T) {
 		// Another pool of the same asset: a bridged token's beside the
 		// native one's (they lend at their own rates).
 		{"date,asset,supply_rate,borrow_rate\n2020-11-10,USDC,0.05,0.09\n2020-11-11,USDC.e,0.04,0.07\n", `f.csv:3: asset "USDC.e" differs from "USDC" above`},
+		// Two cases that RateAsset reads as two assets: Aave's aUSDC
+		// (USDC's pool) and AUSDC (kept as written). The first row's
+		// spelling was the file's asset, so the order of the rows
+		// decided which pool the file was: USDC, or AUSDC.
+		{"date,asset,supply_rate,borrow_rate\n2020-11-10,aUSDC,0.05,0.09\n2020-11-11,AUSDC,0.04,0.07\n", `f.csv:3: asset "AUSDC" and "aUSDC" (line 2) differ only in case but read as two assets, AUSDC and USDC`},
+		{"date,asset,supply_rate,borrow_rate\n2020-11-10,AUSDC,0.05,0.09\n2020-11-11,aUSDC,0.04,0.07\n", `f.csv:3: asset "aUSDC" and "AUSDC" (line 2) differ only in case but read as two assets, USDC and AUSDC`},
+		{"date,asset,supply_rate,borrow_rate\n2020-11-10,cETH,0.05,0.09\n2020-11-11,CETH,0.04,0.07\n", `f.csv:3: asset "CETH" and "cETH" (line 2) differ only in case but read as two assets, CETH and ETH`},
 		{h + ok + "2020-12-03T23:37:05Z,,0.002,0.0176\n", "f.csv:3: asset is empty"},
 		{h + "2020-12-03T23:37:05Z,wbtc,0.002,0.0176\n" + ok + "2020-12-03T23:37:05Z,wbtc,0.003,0.0177\n", "f.csv:4: duplicate time 2020-12-03T23:37:05Z (also at line 2)"},
 		{"date,asset,supply_rate,borrow_rate\n2020-11-10,usdc,0.05,0.09\n2020-11-10,usdc,0.05,0.08\n", "f.csv:3: duplicate date 2020-11-10 (also at line 2)"},
