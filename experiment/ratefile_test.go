@@ -550,3 +550,72 @@ func TestRateFileZeroRatesNoted(t *testing.T) {
 		})
 	}
 }
+
+// A rate file whose supply_rate is above its borrow_rate on most of its
+// rows is noted when it is in force within the run: the columns may be
+// swapped, and a short would pay the supply rate. Real Aave v2
+// stablecoin pools have it on some days, in runs of days, so it is
+// judged over the file, not the run's window (a two-day run of the shared
+// aave_v2_usdc.csv from 2021-01-01 has it on 3 of the 4 rows in force,
+// the file on 50 of 709), and the file is never refused. The run's steps
+// are 2024-01-01 to 01-06 (rateFixture):
+//
+//	swapped.csv   rows 01-02 12:00 (0.073 > 0.001), 01-04 (0.146 > 0.002):
+//	              2 of 2 → noted, the first at line 2
+//	some.csv      rows 01-02 (0.05 > 0.04), 01-03 and 01-04 (0.01 < 0.05):
+//	              1 of 3 → not noted
+//	usdcswap.csv  dates 2023-12-30 (0.01 < 0.02), 2024-01-01 (0.08 >
+//	              0.03) and 01-03 (0.09 > 0.04): 2 of 3 → noted, the
+//	              first at line 3, the date 2024-01-01
+//	old.csv       the same as swapped.csv in 2023, all before the run
+//	              (its last row held on, in force) → noted
+//	late.csv      swapped rows from 2024-02-01, none in force within the
+//	              run → not noted (the file is said to start after it)
+//	wbtc.csv, usdc.csv (supply below borrow throughout) → not noted
+func TestRateFileSupplyAboveBorrowNoted(t *testing.T) {
+	dir := t.TempDir()
+	rateFixture(t, dir)
+	for name, text := range map[string]string{
+		"swapped.csv":  "time_utc,asset,supply_rate,borrow_rate\n2024-01-02T12:00:00Z,wbtc,0.073,0.001\n2024-01-04T00:00:00Z,wbtc,0.146,0.002\n",
+		"some.csv":     "time_utc,asset,supply_rate,borrow_rate\n2024-01-02T00:00:00Z,wbtc,0.05,0.04\n2024-01-03T00:00:00Z,wbtc,0.01,0.05\n2024-01-04T00:00:00Z,wbtc,0.01,0.05\n",
+		"usdcswap.csv": "date,asset,supply_rate,borrow_rate\n2023-12-30,usdc,0.01,0.02\n2024-01-01,usdc,0.08,0.03\n2024-01-03,usdc,0.09,0.04\n",
+		"old.csv":      "time_utc,asset,supply_rate,borrow_rate\n2023-01-02T12:00:00Z,wbtc,0.073,0.001\n2023-01-04T00:00:00Z,wbtc,0.146,0.002\n",
+		"late.csv":     "time_utc,asset,supply_rate,borrow_rate\n2024-02-01T00:00:00Z,wbtc,0.073,0.001\n2024-02-02T00:00:00Z,wbtc,0.146,0.002\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name, costs string
+		want        []string
+	}{
+		{"borrow file swapped", "[costs.symbols.BTC]\nborrow_rate_file = \"swapped.csv\"\n", []string{
+			"costs.symbols.BTC.borrow_rate_file has a supply_rate above its borrow_rate on 2 of its 2 row(s) (the first at line 2, 2024-01-02T12:00:00Z: 0.073 > 0.001): check that the columns are not swapped (a short of BTC pays the borrow_rate); a pool pays suppliers less than borrowers pay, save days of an Aave v2 pool whose stable-rate borrows pay more",
+		}},
+		{"cash file mostly above", "[costs]\ncash_rate_file = \"usdcswap.csv\"\n", []string{
+			"costs.cash_rate_file has a supply_rate above its borrow_rate on 2 of its 3 row(s) (the first at line 3, 2024-01-01: 0.08 > 0.03): check that the columns are not swapped (a negative cash balance pays the borrow_rate); a pool pays suppliers less than borrowers pay, save days of an Aave v2 pool whose stable-rate borrows pay more",
+		}},
+		{"a minority of rows", "[costs.symbols.BTC]\nborrow_rate_file = \"some.csv\"\n", nil},
+		{"before the run, held on", "[costs.symbols.BTC]\nborrow_rate_file = \"old.csv\"\n", []string{
+			"costs.symbols.BTC.borrow_rate_file has a supply_rate above its borrow_rate on 2 of its 2 row(s) (the first at line 2, 2023-01-02T12:00:00Z: 0.073 > 0.001): check that the columns are not swapped (a short of BTC pays the borrow_rate); a pool pays suppliers less than borrowers pay, save days of an Aave v2 pool whose stable-rate borrows pay more",
+		}},
+		{"after the run", "[costs.symbols.BTC]\nborrow_rate_file = \"late.csv\"\n", nil},
+		{"supply below borrow", "[costs]\ncash_rate_file = \"usdc.csv\"\n[costs.symbols.BTC]\nborrow_rate_file = \"wbtc.csv\"\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, "x.toml")
+			if err := os.WriteFile(path, []byte("name = \"x\"\n[data]\ndir = \"prices\"\n"+tc.costs+"[[strategy]]\nname = \"s\"\ntype = \"weights\"\n[strategy.params]\nweights = { BTC = -0.5 }\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			f, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := notesWith(t, f, "supply_rate above its borrow_rate")
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("notes:\n%q\nwant\n%q", got, tc.want)
+			}
+		})
+	}
+}
