@@ -55,9 +55,9 @@ type MonteCarloConfig struct {
 	// path's prices continue from the last source close, on the shares
 	// of that date (after every split in the source): no split falls on
 	// a path, and a drawn bar's volume is counted in those shares (times
-	// the ratios of the splits after it). A shock on a path reads them
-	// (ApplyOptions.Splits) for the splits before the path's first date,
-	// those its source's returns cross.
+	// the ratios of the splits after it). A path's splits are the
+	// history's alone (HistorySplits); a shock's source reads them all
+	// (ApplyOptions.SourceSplits), past the history's end too.
 	Splits map[string][]engine.Split
 }
 
@@ -90,9 +90,9 @@ type MonteCarlo struct {
 	startPrice []float64
 	start      int64
 	pathTimes  []int64 // the path dates (see NewMonteCarlo)
-	// shockSplits are cfg.Splits before the path's first date: those a
-	// shock's source crosses (none falls on a path).
-	shockSplits map[string][]engine.Split
+	// historySplits are cfg.Splits in the source's prices
+	// (HistorySplits).
+	historySplits map[string][]engine.Split
 }
 
 // srcBar is an instrument's bar at a source date, relative to its close:
@@ -268,13 +268,14 @@ func NewMonteCarlo(src *data.Panel, cfg MonteCarloConfig) (*MonteCarlo, error) {
 			mc.pathTimes = append(mc.pathTimes, t)
 		}
 	}
+	last := times[len(times)-1]
 	for sym, sps := range cfg.Splits {
-		n := sort.Search(len(sps), func(k int) bool { return sps[k].Time >= mc.start })
+		n := sort.Search(len(sps), func(k int) bool { return sps[k].Time > last })
 		if n > 0 {
-			if mc.shockSplits == nil {
-				mc.shockSplits = map[string][]engine.Split{}
+			if mc.historySplits == nil {
+				mc.historySplits = map[string][]engine.Split{}
 			}
-			mc.shockSplits[sym] = sps[:n:n]
+			mc.historySplits[sym] = sps[:n:n]
 		}
 	}
 	if len(mc.pathTimes) == 0 {
@@ -370,6 +371,21 @@ func (mc *MonteCarlo) Source() *data.Panel { return mc.src }
 // from there.
 func (mc *MonteCarlo) SourceTime(u int32) int64 { return mc.times[u] }
 
+// HistorySplits are the splits of MonteCarloConfig.Splits that are in
+// the source's prices, by symbol: those dated on or before its last
+// date (nil when none is). The engine on a path applies these alone (in
+// the warm-up's bars, where nothing is held yet), and a shock reads them
+// on the path (ApplyOptions.Splits). A split dated after the last date
+// is in no bar of the source and on no path, whose prices continue from
+// the last close on that date's shares: the engine takes a split at the
+// first step on or after its date, so one dated on the weekend or the
+// holiday between the source's last session and a path's first (which
+// skips days the source never trades) would apply on the path's first
+// date, dividing the last mark of an instrument without a bar there by
+// its ratio while the path's next bar did not fall; one dated later
+// would multiply a position with no fall in the path's price.
+func (mc *MonteCarlo) HistorySplits() map[string][]engine.Split { return mc.historySplits }
+
 // PathTime is the time of path date j (0 <= j < PathDates), the date
 // that carries the source date Path.Draws[j].
 func (mc *MonteCarlo) PathTime(j int) int64 { return mc.pathTimes[j] }
@@ -450,7 +466,7 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 		draws[j] = mc.union[d] // report union-timeline indices (date 0 has no returns)
 	}
 	if mc.cfg.Shock != nil && mc.cfg.ShockProb > 0 && rng.Float64() < mc.cfg.ShockProb {
-		sp, env, err := mc.cfg.Shock.Apply(out, mc.cfg.Groups, ApplyOptions{Source: mc.cfg.ShockSource, Rand: rng, Start: mc.shockStart(rng), Splits: mc.shockSplits})
+		sp, env, err := mc.cfg.Shock.Apply(out, mc.cfg.Groups, ApplyOptions{Source: mc.cfg.ShockSource, Rand: rng, Start: mc.shockStart(rng), Splits: mc.historySplits, SourceSplits: mc.cfg.Splits})
 		if err != nil {
 			return nil, fmt.Errorf("scenarios: path %d: %w", i, err)
 		}

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/divergence-research/divergence/data"
@@ -63,5 +64,51 @@ func TestMonteCarloDrawsHoldersReturnAcrossSplit(t *testing.T) {
 				t.Fatal("no path drew the split date: the test shows nothing")
 			}
 		})
+	}
+}
+
+// A split dated after the source's last date is in none of its bars and
+// on no path: the paths' splits are the history's (HistorySplits), while
+// a shock's source, which may run past the history (an experiment's data
+// read before its end), reads every split across its bars. AA's history
+// is two weeks of weekdays, Monday 2025-01-06 (day 0) to Friday
+// 2025-01-17 (day 11), raw closes 100; a 2-for-1 split is dated Saturday
+// 2025-01-18 (day 12); the paths begin on Monday day 14. The shock
+// replays a source of three weeks, whose raw close is 100 to day 11 and
+// 50 from day 14 (the split's first bar): the holder's price is flat,
+// so every path's close is 100 (the history's returns are 0, and so
+// are the replay's, the fall at day 14 being the split's). The shock
+// read the splits before the day after the history (day 12): the
+// Saturday's was not among them, and the replay took the fall as a
+// move of −50 %, while the engine, given the splits before the paths'
+// first date (day 14), took the split as the path's.
+func TestMonteCarloSplitAfterHistoryIsTheSources(t *testing.T) {
+	hist := []int{0, 1, 2, 3, 4, 7, 8, 9, 10, 11}
+	src := panelOf(series("AA", data.Equity, hist, flat(len(hist), 100)))
+	long := append(append([]int{}, hist...), 14, 15, 16, 17, 18)
+	closes := append(flat(len(hist), 100), flat(5, 50)...)
+	shockSrc := panelOf(series("AA", data.Equity, long, closes))
+	splits := map[string][]engine.Split{"AA": {{Time: day(12), Ratio: 2}}}
+	shock := &Scenario{Name: "replay", Shocks: []Shock{&Transplant{Target: Target{Symbols: []string{"AA"}}, From: day(7), To: day(19)}}}
+	mc, err := NewMonteCarlo(src, MonteCarloConfig{Paths: 16, Length: 14, MeanBlock: 2, Seed: 3, Splits: splits,
+		Shock: shock, ShockProb: 1, ShockSource: shockSrc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := mc.HistorySplits(); got != nil {
+		t.Errorf("HistorySplits = %v, want none: the split is dated after the history's last date", got)
+	}
+	if got := data.FormatDay(mc.PathTime(0)); got != "2025-01-20" {
+		t.Fatalf("first path date %s, want Monday 2025-01-20 (the test's premise)", got)
+	}
+	for i := range 16 {
+		p, err := mc.Path(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps := &p.Panel.Series[0]
+		for j, c := range ps.Close {
+			near(t, fmt.Sprintf("path %d close %d", i, j), c, 100, 1e-12)
+		}
 	}
 }

@@ -284,6 +284,12 @@ type ApplyOptions struct {
 	// close times the ratio, and rebuild raw closes that still fall by
 	// it there; a jump or a wick scales prices and needs none.
 	Splits map[string][]engine.Split
+	// SourceSplits, when not nil, are the splits of Source's prices in
+	// place of Splits (a replay from the panel itself, self = true, reads
+	// Splits): a Monte Carlo path carries no split of its own while the
+	// source it replays holds every one, past the history's end too
+	// (MonteCarlo.HistorySplits).
+	SourceSplits map[string][]engine.Split
 }
 
 // Validate checks the scenario without a panel: names, ranges and dates.

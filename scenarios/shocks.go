@@ -940,7 +940,11 @@ func (s *Transplant) apply(v *view, key string) error {
 		n := hi - lo
 		r := make([]float64, n)
 		so, sh, sl := make([]float64, n), make([]float64, n), make([]float64, n)
-		held := splitFactors(ss, v.opt.Splits[ssym]) // the holder's returns across a split of the source
+		splits := v.opt.Splits
+		if !s.Self && v.opt.SourceSplits != nil {
+			splits = v.opt.SourceSplits
+		}
+		held := splitFactors(ss, splits[ssym]) // the holder's returns across a split of the source
 		for q := lo; q < hi; q++ {
 			c := ss.Close[q]
 			r[q-lo] = math.Log(c * splitRatio(held, q) / ss.Close[q-1])
