@@ -171,7 +171,7 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	// Splits: on raw prices the bootstrap draws the holder's return
 	// across a split, not its fall in the close (as a regime or a replay
 	// reads it), and a path's prices are on the shares of the history's
-	// last date: no split falls on a path (pathSplits).
+	// last date: no split falls on a path (MonteCarlo.HistorySplits).
 	cfg := scenarios.MonteCarloConfig{Paths: spec.Paths, Length: spec.Days, MeanBlock: spec.MeanBlock, Seed: spec.seed(f.Seed), Groups: f.Groups, Splits: m.Base.Splits}
 	if spec.Shock != "" {
 		var err error
@@ -261,7 +261,7 @@ func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, run
 	// The path's funding events, the same for every run on it.
 	syms := pathFunding(withEnv(m.Base, panel, p.Env).Symbols, mc, p)
 	divs := pathDividends(m.Base.Dividends, m.Base.Splits, mc, p)
-	splits := pathSplits(m.Base.Splits, mc.PathTime(0))
+	splits := mc.HistorySplits() // none falls on a path
 	for i, r := range runs {
 		cfg := withEnv(m.Base, panel, p.Env)
 		cfg.Symbols, cfg.Dividends, cfg.Splits = syms, divs, splits
@@ -332,39 +332,6 @@ func pathFunding(syms map[string]engine.Terms, mc *scenarios.MonteCarlo, p *scen
 	}
 	if out == nil {
 		return syms
-	}
-	return out
-}
-
-// pathSplits are the splits of raw prices (Config.Splits) the engine
-// applies on a Monte Carlo path: those before its first date (first),
-// in the warm-up's history, where nothing is held yet. A path's prices
-// carry the holder's returns on the shares of the history's last date
-// (scenarios.MonteCarloConfig.Splits): a split dated on the path's
-// dates (after the history, cut at end) multiplied the position while
-// the path's price did not fall, doubling a path's value on a 2-for-1.
-// nil when none is left; splits itself when none is cut.
-func pathSplits(splits map[string][]engine.Split, first int64) map[string][]engine.Split {
-	var out map[string][]engine.Split
-	for sym, sps := range splits {
-		n := sort.Search(len(sps), func(k int) bool { return sps[k].Time >= first })
-		if n == len(sps) {
-			continue
-		}
-		if out == nil {
-			out = make(map[string][]engine.Split, len(splits))
-			for k, v := range splits {
-				out[k] = v
-			}
-		}
-		if n == 0 {
-			delete(out, sym)
-		} else {
-			out[sym] = sps[:n:n]
-		}
-	}
-	if out == nil {
-		return splits
 	}
 	return out
 }

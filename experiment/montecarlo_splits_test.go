@@ -10,6 +10,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/strategies"
 )
 
 // writeSplitFile writes AAA.csv into dir: weekdays from 2024-01-02 to
@@ -182,3 +185,190 @@ func runInWith(t *testing.T, dir, text string, onPath func(run, path int, eq []f
 	}
 	return Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 1, Keep: true, Version: "test", onPath: onPath})
 }
+
+// writeSplitAt writes sym.csv into dir: the weekdays from 2024-01-02 to
+// 2024-03-29 on which keep is true (every weekday when keep is nil), raw
+// closes (open, high and low alike) of 100 before a 2-for-1 split dated
+// split and 50 from it: the holder's price is flat at 100.
+func writeSplitAt(t *testing.T, dir, sym string, split time.Time, keep func(time.Time) bool) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("date,open,high,low,close,adj_close,volume\n")
+	for d := time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC); d.Before(time.Date(2024, 3, 30, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
+		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday || keep != nil && !keep(d) {
+			continue
+		}
+		c := 100.0
+		if !d.Before(split) {
+			c = 50
+		}
+		fmt.Fprintf(&b, "%s,%g,%g,%g,%g,%g,1000000\n", d.Format("2006-01-02"), c, c, c, c, c)
+	}
+	if err := os.WriteFile(filepath.Join(dir, sym+".csv"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A [montecarlo] shock that replays the data past end (the scenario's
+// source, read before the cut at end) across a split dated after the
+// history: AAA's raw close is 100 to the history's last date, Friday
+// 2024-01-19, and 50 from the split's first bar, so the holder's price
+// is flat at 100 throughout, in the source as on every path (each path
+// continues from the last close, 100, on the history's shares, and the
+// history's returns are all 0). A buy-and-hold of AAA ends every path
+// at its cash less the costs of its one buy, the replay or not: a
+// terminal return in (−1 %, 0] (and the replay, of a flat holder's
+// price, changes no path: none is counted shocked). The replay read the source's fall at
+// the split as a move of −50 %: the shock read the splits before the
+// day after the history (cut at Saturday 2024-01-20), the engine those
+// before the paths' first date (Monday 2024-01-22), and the source's
+// splits after the history, which its bars cross, were cut from both.
+//
+// "the Saturday after the history": the split is dated on the weekend
+// between the history's last Friday and the paths' first Monday (the
+// engine's cut kept it, the shock's did not); "a weekday of the paths":
+// Wednesday 2024-01-24, after both cuts.
+func TestMonteCarloShockReplaysAcrossSplitAfterHistory(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		split time.Time
+	}{
+		{"the Saturday after the history", time.Date(2024, 1, 20, 0, 0, 0, 0, time.UTC)},
+		{"a weekday of the paths", time.Date(2024, 1, 24, 0, 0, 0, 0, time.UTC)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeSplitAt(t, dir, "AAA", c.split, nil)
+			scen := "name = \"replay\"\n[groups]\ng = [\"AAA\"]\n[[shock]]\ntype = \"transplant\"\ngroups = [\"g\"]\nfrom = 2024-01-15\nto = 2024-02-03\nday = 0\n"
+			if err := os.WriteFile(filepath.Join(dir, "replay.toml"), []byte(scen), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			o, err := runIn(t, dir, `name = "mcsplitshock"
+cash = 1_000_000.0
+prices = "raw"
+start = "2024-01-02"
+end = "2024-01-20" # exclusive: the history ends on Friday 2024-01-19
+[data]
+dir = "."
+classes = { AAA = "equity" }
+[[splits]]
+symbol = "AAA"
+date = "`+c.split.Format("2006-01-02")+`"
+ratio = 2.0
+[[strategy]]
+name = "hold"
+type = "buy-and-hold"
+[strategy.params]
+symbols = ["AAA"]
+[montecarlo]
+paths = 20
+days = 30
+mean_block = 2
+warmup_days = 0
+shock = "replay.toml"
+shock_probability = 1.0
+`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mc := o.MonteCarlo[0]
+			for k, r := range mc.Dist.TerminalReturns {
+				if !(r > -0.01 && r <= 0) {
+					t.Errorf("path %d: terminal return %g, want the costs alone, in (−1 %%, 0]", k, r)
+				}
+			}
+		})
+	}
+}
+
+// The engine on a path applies the splits in the history's prices
+// alone, those the shock reads on the path too: a split dated after the
+// history's last date is on no path's prices (each continues from the
+// last close on the history's shares). AAA trades on every
+// weekday but Tuesdays (BBB on every weekday), raw closes 100 to
+// Friday 2024-01-19, the history's last date, and 50 from a 2-for-1
+// split dated Saturday 2024-01-20: its holder's price and every path's
+// AAA close are 100. The paths begin on Monday 2024-01-22 after ten days
+// of warm-up; on a path whose first date has no AAA bar (it draws a
+// Tuesday) the strategy's first look at AAA is its last
+// warm-up close, 100. The engine was given the splits before the
+// paths' first date, the Saturday's among them: it applied it there and
+// halved that mark to 50, while AAA's next bar on the path traded near
+// 100 (a target sized on it bought twice the shares).
+func TestMonteCarloPathHasNoSplitAfterHistory(t *testing.T) {
+	dir := t.TempDir()
+	split := time.Date(2024, 1, 20, 0, 0, 0, 0, time.UTC)
+	writeSplitAt(t, dir, "AAA", split, func(d time.Time) bool {
+		return d.Weekday() != time.Tuesday
+	})
+	writeSplitAt(t, dir, "BBB", time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC), nil) // no split: 100 throughout
+	var mu sync.Mutex
+	type look struct {
+		price float64
+		stale bool
+	}
+	var seen []look
+	reg := strategies.Builtins()
+	reg["probe"] = strategies.Factory{Name: "probe", New: func(strategies.Params) (engine.Strategy, error) {
+		done := false
+		return strategyFunc(func(ctx *engine.Context, s *engine.Slice) error {
+			if done || s.Time < split.UnixNano() {
+				return nil // the historical run's bars: not a path's
+			}
+			done = true
+			i := ctx.Lookup("AAA")
+			mu.Lock()
+			defer mu.Unlock()
+			seen = append(seen, look{ctx.Price(i), ctx.Stale(i)})
+			return nil
+		}), nil
+	}}
+	path := filepath.Join(dir, "x.toml")
+	if err := os.WriteFile(path, []byte(`name = "mcsplitpath"
+prices = "raw"
+start = "2024-01-02"
+end = "2024-01-20" # exclusive: the history ends on Friday 2024-01-19
+[data]
+dir = "."
+symbols = ["AAA", "BBB"]
+classes = { AAA = "equity", BBB = "equity" }
+[[splits]]
+symbol = "AAA"
+date = "2024-01-20"
+ratio = 2.0
+[[strategy]]
+name = "probe"
+type = "probe"
+[montecarlo]
+paths = 20
+days = 10
+mean_block = 2
+warmup_days = 10
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), f, Options{Strategies: reg, Out: filepath.Join(dir, "out"), Workers: 1}); err != nil {
+		t.Fatal(err)
+	}
+	stale := 0
+	for _, l := range seen {
+		if l.stale {
+			stale++
+		}
+		if l.price != 100 {
+			t.Errorf("first look at AAA (stale %v): price %g, want 100 (the last close, on the history's shares)", l.stale, l.price)
+		}
+	}
+	if stale == 0 {
+		t.Fatal("no path began without an AAA bar: the test shows nothing")
+	}
+}
+
+// strategyFunc adapts a function to engine.Strategy.
+type strategyFunc func(ctx *engine.Context, s *engine.Slice) error
+
+func (f strategyFunc) OnBar(ctx *engine.Context, s *engine.Slice) error { return f(ctx, s) }
