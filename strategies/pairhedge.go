@@ -277,6 +277,27 @@ func NewPairHedge(params Params) (engine.Strategy, error) {
 // FillSet reports whether the params set fill or execution (Filler).
 func (s *PairHedge) FillSet() bool { return s.fillSet }
 
+// FillRate bounds the run's fills (FillBounder): an order per instrument
+// of the legs traded at each decision; with a drift band, a gross cap or
+// a stop-loss a decision may come at any step, else at most one a
+// rebalancing period, or two in the estimated hedge modes (an exit when
+// the hedge ratio cannot be estimated, and the entry at the next step,
+// which starts the next period).
+func (s *PairHedge) FillRate() FillRate {
+	r := FillRate{Orders: len(s.p.Long) + len(s.p.Short)}
+	if s.p.Legs == LongLegOnly {
+		r.Orders = len(s.p.Long)
+	}
+	if s.p.DriftBand > 0 || s.p.MaxGross > 0 || s.p.StopLoss > 0 {
+		return r
+	}
+	r.Days, r.Bars, r.Decisions = s.p.RebalanceDays, s.p.RebalanceBars, 1
+	if s.p.Hedge != HedgeDollar {
+		r.Decisions = 2
+	}
+	return r
+}
+
 // Init resolves both legs and sizes the buffers.
 func (s *PairHedge) Init(ctx *engine.Context) error {
 	var err error

@@ -257,6 +257,42 @@ type Filler interface {
 	FillSet() bool
 }
 
+// FillBounder is a strategy that bounds, from its parameters, the fills
+// its runs can make: the memory an experiment needs grows with them (a
+// run's fills while it runs, every run's while results.duckdb is built),
+// and the experiment's estimate counts them before any run. A strategy
+// without it is counted as one that trades now and then.
+type FillBounder interface {
+	FillRate() FillRate
+}
+
+// FillRate bounds the fills of a run: at most Orders fills at a decision
+// (one per order: an order that a participation cap splits over bars
+// fills in parts, past the bound, and forced fills, liquidations and
+// recalls, come on top), at most one decision a step, and, when Days or
+// Bars is set, at most Decisions decisions in every Days calendar days
+// or every Bars steps, counted from the first.
+type FillRate struct {
+	Orders    int
+	Decisions int // per period of Days or Bars (when either is set)
+	Days      int // calendar days of a period; 0: none
+	Bars      int // steps of a period; 0: none (Days wins when both are set)
+}
+
+// Fills is the bound over a run of steps steps spanning days calendar
+// days (the first bar's day to the last's, both counted). The zero
+// FillRate gives 0 (no bound known).
+func (r FillRate) Fills(steps, days int64) int64 {
+	decisions := steps
+	switch {
+	case r.Days > 0:
+		decisions = min(steps, int64(r.Decisions)*(days/int64(r.Days)+1))
+	case r.Bars > 0:
+		decisions = min(steps, int64(r.Decisions)*(steps/int64(r.Bars)+1))
+	}
+	return decisions * int64(r.Orders)
+}
+
 // clock is a rebalancing calendar: a rebalance is due every days
 // calendar days (rebalance_days) or every bars of the strategy's own sync
 // points (rebalance_bars) since the last rebalance, whatever triggered
