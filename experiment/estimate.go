@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"runtime"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/divergence-research/divergence/data"
 	"github.com/divergence-research/divergence/data/duckdb"
+	"github.com/divergence-research/divergence/engine"
 	"github.com/divergence-research/divergence/results/metrics"
 	"github.com/divergence-research/divergence/scenarios"
 )
@@ -58,6 +60,28 @@ const (
 	// worker: a second worker on a one-minute SMA sweep (525,600 steps)
 	// added 23–35 MiB to the peak, 46–67 bytes a step.
 	workingStepBytes = 64
+	// workingFillBytes, reportFillBytes and databaseFillBytes are what a
+	// fill costs, for the strategies that bound their fills
+	// (strategies.FillBounder: a pair hedge trades every instrument of
+	// its legs at each rebalance): a worker holds its run's fills, their
+	// events and ledger entries and writes them to fills.parquet; the
+	// report reads the fills of the runs it draws (their round trips),
+	// and results.duckdb takes every run's. The bound is counted, not the
+	// fills made: the largest run's a worker, the largest maxLines runs'
+	// in the report, every run's in the database. Measured on the 200-run
+	// sweep of BenchmarkSweepCommand (20 instruments, 3,651 steps) with
+	// every run rebalanced each day (39,360 fills a run) against every 20
+	// days (3,480): without the report and the database, 198–202 MiB
+	// against 187–188 on one worker, 11–15 MiB for 35,880 fills more,
+	// 300–450 bytes a fill (300–480 a worker on two); with the report
+	// alone, on one worker, 218–227 MiB against 180, 123–136 bytes a
+	// fill of the 10 runs drawn; with both, 587–591 MiB against 238–239,
+	// 51–52 bytes a fill of the 200 runs (on two workers, the report
+	// beside it, 37–42). Counted at those fills, the sweep's estimate was
+	// 0.71–0.78 of its peak (its fills were counted in no term).
+	workingFillBytes  = 512
+	reportFillBytes   = 144
+	databaseFillBytes = 56
 	// processBytes is the process before any experiment: the Go runtime,
 	// the program's pages and DuckDB's library, and the experiment's
 	// tables and charts (peak RSS of a one-run, 2,737-step daily
@@ -438,8 +462,9 @@ func (e Estimate) withViews(n int) Estimate {
 // withData completes an estimate once the data is loaded: bars and steps
 // of the panel, and from them the memory and disk of the runs, as opt
 // will write them (its workers, CSV copies, charts, report and
-// database).
-func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
+// database). specs are the file's runs (File.Runs), whose strategies may
+// bound their fills (nil: none counted).
+func (f *File) withData(e Estimate, m *Market, opt Options, specs []RunSpec) Estimate {
 	pts, _ := f.points() // checked by Estimate
 	bars := panelBars(m.Panel)
 	steps := int64(m.Timeline.Len())
@@ -489,12 +514,15 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 		wfDisk = int64(len(f.Strategy))*(oos*perStep+wins*wfDiskWindowBytes) + wfChartBytes
 	}
 	main := int64(e.Points+e.Companions) * int64(e.Views)
+	lines := min(int64(e.Points), maxLines)
+	most, shownFills, allFills := runFills(specs, m.Timeline, lines, e.Companions > 0, opt)
+	allFills *= int64(e.Views)
 	// The pool runs no more workers than there are runs: --workers
 	// 100000 on 2 runs held 2, and was refused for 69.7 GB.
 	e.Workers = max(1, min(opt.Workers, e.Runs))
 	// The workers' share is an upper bound already (a one-minute sweep
 	// on 2 workers peaked where the same on 1 did): no headroom on it.
-	e.Working = int64(e.Workers) * steps * workingStepBytes
+	e.Working = int64(e.Workers) * (steps*workingStepBytes + most*workingFillBytes)
 	curves := main * (steps*stepBytes + runBytes)
 	panels := int64(e.Views) * bars * barBytes
 	// The series the replays take returns from under another symbol
@@ -524,7 +552,6 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 			legged += int64(n)
 		}
 	}
-	lines := min(int64(e.Points), maxLines)
 	if outputs {
 		// report.html and results.duckdb are made once every run is
 		// done: the workers' buffers are gone and, with FreeBars, the
@@ -537,11 +564,12 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 		}
 		var database, report int64
 		if opt.Database != nil {
-			database = databaseBytes + main*(steps*databaseStepBytes+int64(duckdbThreads(opt.Workers))*databaseRunBytes)
+			database = databaseBytes + main*(steps*databaseStepBytes+int64(duckdbThreads(opt.Workers))*databaseRunBytes) +
+				allFills*databaseFillBytes
 		}
 		if opt.Report != nil {
 			report = min(reportBytes+lines*steps*reportStepBytes, reportMaxBytes) +
-				min(legged, maxLines)*bars*reportLegBarBytes
+				min(legged, maxLines)*bars*reportLegBarBytes + shownFills*reportFillBytes
 		}
 		// On two workers or more the report and the database are made
 		// at the same time, and their memory adds: the 5-minute pair
@@ -591,6 +619,42 @@ func (f *File) withData(e Estimate, m *Market, opt Options) Estimate {
 		e.Disk += diskOutputBytes
 	}
 	return e
+}
+
+// runFills bounds the fills of the runs of specs over the timeline tl
+// (strategies.FillRate; 0 for a strategy that does not bound them): of
+// the largest run, of the shown largest runs together (the report draws
+// at most that many), and of every run of one view, long-leg companions
+// (counted as their hedges) included when companions.
+func runFills(specs []RunSpec, tl *engine.Timeline, shown int64, companions bool, opt Options) (most, top, all int64) {
+	if len(specs) == 0 || tl.Len() == 0 {
+		return 0, 0, 0
+	}
+	steps := int64(tl.Len())
+	days := (tl.Times[tl.Len()-1]-tl.Times[0])/data.NanosPerDay + 1
+	var each []int64
+	for i := range specs {
+		n := specs[i].fills.Fills(steps, days)
+		if n == 0 {
+			continue
+		}
+		all += n
+		if companions && opt.Strategies[specs[i].Type].LongLeg != nil {
+			all += n
+		}
+		each = append(each, n)
+	}
+	slices.SortFunc(each, func(a, b int64) int { return cmp.Compare(b, a) })
+	for i, n := range each {
+		if int64(i) == shown {
+			break
+		}
+		top += n
+	}
+	if len(each) > 0 {
+		most = each[0]
+	}
+	return most, top, all
 }
 
 // duckdbThreads is the threads DuckDB builds results.duckdb on for

@@ -452,7 +452,7 @@ func TestEstimateLoadPhase(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			e = f.withData(e, &Market{Panel: panel, Timeline: tl}, opt)
+			e = f.withData(e, &Market{Panel: panel, Timeline: tl}, opt, nil)
 			if e.Memory != tc.memory {
 				t.Errorf("memory %d, want %d", e.Memory, tc.memory)
 			}
@@ -474,7 +474,7 @@ func TestEstimateLoadPhase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e = f.withData(e, &Market{Panel: p, ReplaySource: src, Timeline: &engine.Timeline{Times: make([]int64, 2_000)}}, opt)
+		e = f.withData(e, &Market{Panel: p, ReplaySource: src, Timeline: &engine.Timeline{Times: make([]int64, 2_000)}}, opt, nil)
 		if e.Memory != 105_753_984 {
 			t.Errorf("memory %d, want 105,753,984", e.Memory)
 		}
@@ -505,7 +505,7 @@ func TestEstimateReportPhase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return f.withData(e, &Market{Panel: panel, Timeline: &engine.Timeline{Times: make([]int64, steps)}}, opt).Memory
+		return f.withData(e, &Market{Panel: panel, Timeline: &engine.Timeline{Times: make([]int64, steps)}}, opt, nil).Memory
 	}
 	// Three pair hedges (all shown) on 2 instruments of 100,000 bars
 	// (200,000 bars, 100,000 steps). The curves: 3 × (100,000 × 48 +
@@ -608,7 +608,7 @@ func TestEstimateDatabaseThreads(t *testing.T) {
 			if e.Points != 1000 {
 				t.Fatalf("%d points, want 1,000", e.Points)
 			}
-			got := f.withData(e, &Market{Panel: one, Timeline: &engine.Timeline{Times: make([]int64, 1_000)}}, opt).Memory
+			got := f.withData(e, &Market{Panel: one, Timeline: &engine.Timeline{Times: make([]int64, 1_000)}}, opt, nil).Memory
 			if got != tc.memory {
 				t.Errorf("memory %d, want %d", got, tc.memory)
 			}
@@ -705,7 +705,7 @@ func TestEstimateWalkForwardCutsShareTheBars(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e = f.withData(e, &Market{Panel: panel, Timeline: tl}, opt)
+	e = f.withData(e, &Market{Panel: panel, Timeline: tl}, opt, nil)
 	if e.WalkForward != 14 { // 7 windows × (1 candidate + its strategy's out-of-sample run)
 		t.Errorf("%d walk-forward runs, want 14", e.WalkForward)
 	}

@@ -809,7 +809,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 	if !explicit {
 		est = fileEst.withViews(1)
 	}
-	est = f.withData(est, m, opt)
+	est = f.withData(est, m, opt, specs)
 	if err := opt.Limits.check(f.Name, est.share(opt.Shard)); err != nil {
 		return nil, err
 	}
@@ -833,7 +833,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	admit := func(n int) error {
-		return opt.Limits.check(f.Name, f.withData(fileEst.withViews(n), m, opt).share(opt.Shard))
+		return opt.Limits.check(f.Name, f.withData(fileEst.withViews(n), m, opt, specs).share(opt.Shard))
 	}
 	if explicit {
 		admit = nil // counted above
@@ -843,7 +843,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		return nil, err
 	}
 	if !explicit {
-		est = f.withData(fileEst.withViews(len(views)), m, opt)
+		est = f.withData(fileEst.withViews(len(views)), m, opt, specs)
 	}
 	notes := append(append([]string(nil), m.Notes...), vnotes...)
 	stress := len(views) > 1

@@ -32,6 +32,9 @@ type RunSpec struct {
 	// LongLegOf, on a stress test's companion run, is the key of the pair
 	// hedge whose long leg it holds alone.
 	LongLegOf string
+	// fills bounds the run's fills, when its strategy says
+	// (strategies.FillBounder), for the estimate.
+	fills strategies.FillRate
 }
 
 // Value is one swept parameter's value in one run.
@@ -273,6 +276,7 @@ func (f *File) expandNoted(reg strategies.Registry) ([]RunSpec, []string, error)
 				key = fmt.Sprintf("%s-%d", base, i)
 			}
 			keys[key] = true
+			var rate strategies.FillRate
 			if reg != nil {
 				s, err := reg.New(spec.Type, params)
 				if err != nil {
@@ -298,8 +302,11 @@ func (f *File) expandNoted(reg strategies.Registry) ([]RunSpec, []string, error)
 				if fl, ok := s.(strategies.Filler); ok && f.Fill != nil && !fl.FillSet() {
 					params["fill"] = f.Fill.String()
 				}
+				if b, ok := s.(strategies.FillBounder); ok {
+					rate = b.FillRate()
+				}
 			}
-			out = append(out, RunSpec{Key: key, Strategy: spec.Name, Type: spec.Type, Params: params, Swept: swept, Index: si})
+			out = append(out, RunSpec{Key: key, Strategy: spec.Name, Type: spec.Type, Params: params, Swept: swept, Index: si, fills: rate})
 			advance(idx, values)
 		}
 		if len(refused) == total {

@@ -1,0 +1,69 @@
+package experiment
+
+import (
+	"context"
+	"testing"
+
+	"github.com/divergence-research/divergence/data"
+	"github.com/divergence-research/divergence/engine"
+	"github.com/divergence-research/divergence/results"
+)
+
+// A pair hedge trades every instrument of its legs at each rebalance: its
+// fills, which the estimate counted in no term, are held by the worker
+// that runs it, read back by the report for the runs it draws and taken
+// by results.duckdb for every run. The 200-run sweep of
+// BenchmarkSweepCommand (1,866,800 fills) peaked at 371–405 MiB on two
+// workers, estimated at 290.5 MB (0.72–0.78). The estimate now counts
+// the fills the strategy bounds (strategies.FillRate).
+//
+// Here two pair hedges on A and B, 100 daily bars each (200 bars, 100
+// steps over 100 days), rebalanced every day and every 10 days, on two
+// workers with the report and the database, the bars dropped before them.
+// The fills' bounds: every day, min(100 steps, 100 / 1 + 1) × 2 = 200;
+// every 10 days, min(100, 100 / 10 + 1 = 11) × 2 = 22; 222 in all.
+//
+// The runs: the panel, 200 × 56 = 11,200, and 2 runs of 100 × 48 + 8,192
+// = 12,992, 25,984: 37,184, twice, 74,368; each of the 2 workers, 100 ×
+// 64 = 6,400 and the largest run's 200 fills × 512 = 102,400: 217,600;
+// the process, 104,857,600: 105,149,568.
+// The outputs: 1.5 × 25,984 = 38,976; the database, 24 MiB = 25,165,824
+// + 2 × (100 × 32 + 2 threads × 131,072) = 530,688 + 222 fills × 56 =
+// 12,432: 25,708,944; the report, 6 MiB = 6,291,456 + 2 runs × 100 × 64
+// = 12,800 + their legs, 2 × 200 × 40 = 16,000 + their fills, 222 × 144
+// = 31,968: 6,352,224; both at once, + 10 MiB = 10,485,760: 42,546,928;
+// the process: 147,443,504, the larger.
+func TestEstimateCountsHedgeFills(t *testing.T) {
+	twoCores(t) // DuckDB's threads (duckdbThreads)
+	const n = 100
+	a, b := series("A", n), series("B", n)
+	for i := range a.Time {
+		a.Time[i] = int64(19723+i) * data.NanosPerDay // from 2024-01-01
+	}
+	copy(b.Time, a.Time)
+	panel := &data.Panel{Series: []data.Series{a, b}}
+	f, err := Parse("h.toml", "name = \"h\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"h\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"A\"]\nshort = [\"B\"]\n[strategy.sweep]\nrebalance_days = [1, 10]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	report := func(context.Context, ReportInput) error { return nil }
+	database := func(context.Context, string, []results.RunRecord, []*engine.Curve, map[string][]string) error {
+		return nil
+	}
+	opt := Options{Workers: 2, Report: report, Database: database, FreeBars: true}.withDefaults()
+	specs, err := f.Runs(opt.Strategies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := f.Estimate(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e = f.withData(e, &Market{Panel: panel, Timeline: &engine.Timeline{Times: a.Time}}, opt, specs)
+	if e.Working != 217_600 {
+		t.Errorf("the workers' share %d, want 217,600", e.Working)
+	}
+	if e.Memory != 147_443_504 {
+		t.Errorf("memory %d, want 147,443,504", e.Memory)
+	}
+}
