@@ -67,7 +67,7 @@ const (
 	// events and ledger entries and writes them to fills.parquet; the
 	// report reads the fills of the runs it draws (their round trips),
 	// and results.duckdb takes every run's. The bound is counted, not the
-	// fills made: the largest run's a worker, the largest maxLines runs'
+	// fills made, when it has a period (runFills): the largest run's a worker, the largest maxLines runs'
 	// in the report, every run's in the database. Measured on the 200-run
 	// sweep of BenchmarkSweepCommand (20 instruments, 3,651 steps) with
 	// every run rebalanced each day (39,360 fills a run) against every 20
@@ -625,7 +625,12 @@ func (f *File) withData(e Estimate, m *Market, opt Options, specs []RunSpec) Est
 // (strategies.FillRate; 0 for a strategy that does not bound them): of
 // the largest run, of the shown largest runs together (the report draws
 // at most that many), and of every run of one view, long-leg companions
-// (counted as their hedges) included when companions.
+// (counted as their hedges) included when companions. A bound without a
+// period (Days and Bars 0: a decision at any step, a pair hedge's drift
+// band, gross cap or stop-loss) is not counted, as a strategy without
+// one: a decision every step is thousands of times the fills such a run
+// makes (the intraday-hedge example on a year of one-minute bars: 822
+// fills, bound at 3,152,520, estimated at 3.5 GB for a peak of 405 MB).
 func runFills(specs []RunSpec, tl *engine.Timeline, shown int64, companions bool, opt Options) (most, top, all int64) {
 	if len(specs) == 0 || tl.Len() == 0 {
 		return 0, 0, 0
@@ -634,7 +639,11 @@ func runFills(specs []RunSpec, tl *engine.Timeline, shown int64, companions bool
 	days := (tl.Times[tl.Len()-1]-tl.Times[0])/data.NanosPerDay + 1
 	var each []int64
 	for i := range specs {
-		n := specs[i].fills.Fills(steps, days)
+		r := specs[i].fills
+		if r.Days == 0 && r.Bars == 0 {
+			continue
+		}
+		n := r.Fills(steps, days)
 		if n == 0 {
 			continue
 		}

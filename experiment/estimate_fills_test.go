@@ -67,3 +67,43 @@ func TestEstimateCountsHedgeFills(t *testing.T) {
 		t.Errorf("memory %d, want 147,443,504", e.Memory)
 	}
 }
+
+// A bound without a rebalancing period (a pair hedge with a drift band,
+// a gross cap or a stop-loss may decide at any step) is not counted:
+// a decision every step is thousands of times what such a hedge makes
+// (the synthetic intraday-hedge example on one-minute bars over a year,
+// drift_band = 0.02: 822 fills against a bound of 525,420 steps × 6 =
+// 3,152,520, estimated at 3.5 GB for a peak of 405 MB), and a strategy
+// without a bound is counted as one that trades now and then.
+//
+// Two pair hedges on A and B (drift_band 0.02 and 0.05, no calendar),
+// 100 daily steps, on two workers: each worker's share is 100 × 64 B =
+// 6,400, 12,800 for both, with no fill term (counted, the bound was
+// 100 steps × 2 orders = 200 fills × 512 B = 102,400 more a worker).
+func TestEstimateLeavesOutAnyStepFills(t *testing.T) {
+	twoCores(t)
+	const n = 100
+	a, b := series("A", n), series("B", n)
+	for i := range a.Time {
+		a.Time[i] = int64(19723+i) * data.NanosPerDay // from 2024-01-01
+	}
+	copy(b.Time, a.Time)
+	panel := &data.Panel{Series: []data.Series{a, b}}
+	f, err := Parse("h.toml", "name = \"h\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"h\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"A\"]\nshort = [\"B\"]\nrebalance_days = 0\n[strategy.sweep]\ndrift_band = [0.02, 0.05]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{Workers: 2}.withDefaults()
+	specs, err := f.Runs(opt.Strategies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := f.Estimate(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e = f.withData(e, &Market{Panel: panel, Timeline: &engine.Timeline{Times: a.Time}}, opt, specs)
+	if e.Working != 12_800 {
+		t.Errorf("the workers' share %d, want 12,800", e.Working)
+	}
+}
