@@ -373,9 +373,10 @@ func (mc *MonteCarlo) SourceTime(u int32) int64 { return mc.times[u] }
 
 // HistorySplits are the splits of MonteCarloConfig.Splits that are in
 // the source's prices, by symbol: those dated on or before its last
-// date (nil when none is). The engine on a path applies these alone (in
-// the warm-up's bars, where nothing is held yet), and a shock reads them
-// on the path (ApplyOptions.Splits). A split dated after the last date
+// date (nil when none is). The engine on a path is given these alone
+// (all dated before the path's first step, so none of them changes a
+// position or a mark there), and a shock reads them on the path
+// (ApplyOptions.Splits). A split dated after the last date
 // is in no bar of the source and on no path, whose prices continue from
 // the last close on that date's shares: the engine takes a split at the
 // first step on or after its date, so one dated on the weekend or the
