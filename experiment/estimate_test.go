@@ -265,16 +265,17 @@ fast = { from = 1, to = 60, step = 1 }
 		memory, disk int64
 	}{
 		// The runs: held, the panel, 2,192 × 56 = 122,752, and 60 runs
-		// of 2,192 × 48 + 8,192 = 113,408 each, 6,804,480: 6,927,232,
-		// twice for the heap's headroom, 13,854,464; the workers, 2 ×
-		// 2,192 × 64 = 280,576; the process, 100 MiB = 104,857,600:
-		// 118,992,640.
+		// of 6 curve columns of 2,192 × 8 = 17,536 bytes, an eighth more
+		// for the allocator's size class, 19,728, + 8,192 = 126,560
+		// each, 7,593,600: 7,716,352, twice for the heap's headroom,
+		// 15,432,704; the workers, 2 × 2,192 × 64 = 280,576; the
+		// process, 100 MiB = 104,857,600: 120,570,880.
 		// The outputs, after the runs (the bars kept: no FreeBars): 1.5 ×
-		// 6,927,232 = 10,390,848; the database, 24 MiB = 25,165,824 and
+		// 7,716,352 = 11,574,528; the database, 24 MiB = 25,165,824 and
 		// 60 × (2,192 × 32 + 2 threads × 131,072) = 19,937,280; beside it
 		// on the 2 workers the report, 6 MiB = 6,291,456 and its 10 runs
 		// shown, 10 × 2,192 × 64 = 1,402,880, and 10 MiB = 10,485,760 for
-		// the two at once; the process: 178,531,648, the larger.
+		// the two at once; the process: 179,715,328, the larger.
 		// Disk: 60 runs past CSVRunsMax, so Parquet only, 48 bytes a
 		// step, and 32 in results.duckdb: 60 × (2,192 × 80 + 16,384) =
 		// 11,504,640; no legs charts (an SMA cross has no legs); the
@@ -282,11 +283,11 @@ fast = { from = 1, to = 60, step = 1 }
 		// 526,080; the experiment's files, 262,144, and the report's and
 		// database's, 2,097,152; prices.*, 2,192 closes of 40 bytes,
 		// 87,680: 14,477,696.
-		{"report and database", Options{Report: report, Database: database}, 178_531_648, 14_477_696},
-		// No database: the runs alone, 118,992,640.
+		{"report and database", Options{Report: report, Database: database}, 179_715_328, 14_477_696},
+		// No database: the runs alone, 120,570,880.
 		// CSV copies (always): 60 × (2,192 × (48 + 144) + 16,384) =
 		// 26,234,880, + 526,080 + 262,144 + 87,680 = 27,110,784.
-		{"no report, csv always", Options{CSV: "always"}, 118_992_640, 27_110_784},
+		{"no report, csv always", Options{CSV: "always"}, 120_570_880, 27_110_784},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := tc.opt
@@ -422,8 +423,9 @@ func series(sym string, n int) data.Series {
 // Two instruments of 600,000 bars on one 600,000-step timeline, one
 // buy-and-hold run, one worker, no outputs. The runs' phase: the process,
 // 100 MiB = 104,857,600; twice the bars, 1,200,000 × 56 = 67,200,000,
-// and the curve, 600,000 × 48 + 8,192 = 28,808,192: 192,016,384; the
-// worker, 600,000 × 64 = 38,400,000: 335,273,984.
+// and the curve, 6 columns of 600,000 × 8 = 4,800,000 bytes, in
+// whole 8 KiB pages 586 × 8,192 = 4,800,512, + 8,192 = 28,811,264:
+// 192,022,528; the worker, 600,000 × 64 = 38,400,000: 335,280,128.
 func TestEstimateLoadPhase(t *testing.T) {
 	const steps = 600_000
 	panel := &data.Panel{Series: []data.Series{series("A", steps), series("B", steps)}}
@@ -439,8 +441,8 @@ func TestEstimateLoadPhase(t *testing.T) {
 		// 192 = 230,400,000, + 67,200,000 + 104,857,600 = 402,457,600.
 		{"arrow table", "table = \"bars.arrow\"", 402_457_600},
 		{"query", "query = \"SELECT * FROM 'bars.parquet'\"", 402_457_600},
-		// A folder of files: the runs' phase, 335,273,984.
-		{"files", "dir = \"prices\"", 335_273_984},
+		// A folder of files: the runs' phase, 335,280,128.
+		{"files", "dir = \"prices\"", 335_280_128},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := Parse("l.toml", "name = \"l\"\n[data]\n"+tc.data+"\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"A\"]\n")
@@ -461,8 +463,9 @@ func TestEstimateLoadPhase(t *testing.T) {
 	t.Run("replay source", func(t *testing.T) {
 		// A 2,000-bar panel and a replay source of 3,000 more bars: the
 		// process, 104,857,600; twice (2,000 + 3,000) × 56 = 280,000
-		// and the curve, 2,000 × 48 + 8,192 = 104,192: 768,384; the
-		// worker, 2,000 × 64 = 128,000: 105,753,984.
+		// and the curve, 6 columns of 2,000 × 8 = 16,000 bytes and an
+		// eighth, 18,000, + 8,192 = 116,192: 792,384; the worker, 2,000
+		// × 64 = 128,000: 105,777,984.
 		f, err := Parse("r.toml", "name = \"r\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"hold\"\ntype = \"buy-and-hold\"\n[strategy.params]\nsymbols = [\"A\"]\n")
 		if err != nil {
 			t.Fatal(err)
@@ -475,8 +478,8 @@ func TestEstimateLoadPhase(t *testing.T) {
 			t.Fatal(err)
 		}
 		e = f.withData(e, &Market{Panel: p, ReplaySource: src, Timeline: &engine.Timeline{Times: make([]int64, 2_000)}}, opt, nil)
-		if e.Memory != 105_753_984 {
-			t.Errorf("memory %d, want 105,753,984", e.Memory)
+		if e.Memory != 105_777_984 {
+			t.Errorf("memory %d, want 105,777,984", e.Memory)
 		}
 	})
 }
@@ -508,16 +511,18 @@ func TestEstimateReportPhase(t *testing.T) {
 		return f.withData(e, &Market{Panel: panel, Timeline: &engine.Timeline{Times: make([]int64, steps)}}, opt, nil).Memory
 	}
 	// Three pair hedges (all shown) on 2 instruments of 100,000 bars
-	// (200,000 bars, 100,000 steps). The curves: 3 × (100,000 × 48 +
-	// 8,192) = 14,424,576, 1.5 × = 21,636,864 once the bars are dropped,
-	// with the process's 104,857,600: 126,494,464. The database: 24 MiB
+	// (200,000 bars, 100,000 steps). The curves: 3 × (6 columns of
+	// 100,000 × 8 = 800,000 bytes, in whole 8 KiB pages 98 × 8,192 =
+	// 802,816, + 8,192) = 14,475,264, 1.5 × = 21,712,896 once the bars
+	// are dropped, with the process's 104,857,600: 126,570,496. The
+	// database: 24 MiB
 	// = 25,165,824 + 3 × (100,000 × 32 + 131,072 a thread): 35,159,040
 	// on one thread, 35,552,256 on two. The
 	// report: 6 MiB = 6,291,456 + 3 × 100,000 × 64 = 19,200,000 for the
 	// runs shown, and their legs, 3 × 200,000 × 40 = 24,000,000:
 	// 49,491,456. (The runs' phase: 104,857,600 + 2 × (200,000 × 56 +
-	// 14,424,576) = 51,249,152 + 100,000 × 64 a worker: 162,506,752 on
-	// one, 168,906,752 on two.)
+	// 14,475,264) = 51,350,528 + 100,000 × 64 a worker: 162,608,128 on
+	// one, 169,008,128 on two.)
 	hedges := "name = \"o\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"h\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"A\"]\nshort = [\"B\"]\n[strategy.sweep]\ngross = [0.5, 1.0, 1.5]\n"
 	pair := &data.Panel{Series: []data.Series{series("A", 100_000), series("B", 100_000)}}
 	for _, tc := range []struct {
@@ -525,15 +530,15 @@ func TestEstimateReportPhase(t *testing.T) {
 		opt    Options
 		memory int64
 	}{
-		// Both at once: 126,494,464 + 35,552,256 + 49,491,456 + 10 MiB
-		// = 10,485,760 for the two together: 222,023,936.
-		{"two workers", Options{Workers: 2, Report: report, Database: database}, 222_023_936},
-		// One after the other: the report, the larger: 175,985,920.
-		{"one worker", Options{Workers: 1, Report: report, Database: database}, 175_985_920},
-		// The report alone: 175,985,920.
-		{"no database", Options{Workers: 2, Report: report}, 175_985_920},
-		// The database alone: 162,046,720, below the runs' 168,906,752.
-		{"no report", Options{Workers: 2, Database: database}, 168_906_752},
+		// Both at once: 126,570,496 + 35,552,256 + 49,491,456 + 10 MiB
+		// = 10,485,760 for the two together: 222,099,968.
+		{"two workers", Options{Workers: 2, Report: report, Database: database}, 222_099_968},
+		// One after the other: the report, the larger: 176,061,952.
+		{"one worker", Options{Workers: 1, Report: report, Database: database}, 176_061_952},
+		// The report alone: 176,061,952.
+		{"no database", Options{Workers: 2, Report: report}, 176_061_952},
+		// The database alone: 162,122,752, below the runs' 169,008,128.
+		{"no report", Options{Workers: 2, Database: database}, 169_008_128},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := est(t, hedges, pair, 100_000, tc.opt); got != tc.memory {
@@ -544,15 +549,16 @@ func TestEstimateReportPhase(t *testing.T) {
 	t.Run("capped", func(t *testing.T) {
 		// Ten SMA crosses of 200,000 steps, --no-db, two workers: the
 		// report's runs shown would be 10 × 200,000 × 64 = 128,000,000 +
-		// 6 MiB, capped at 100 MiB = 104,857,600. The curves: 10 ×
-		// (200,000 × 48 + 8,192) = 96,081,920, 1.5 × = 144,122,880, and
-		// the process: 353,838,080, above the runs' phase, 104,857,600 +
-		// 2 × (200,000 × 56 + 96,081,920) + 2 × 200,000 × 64 =
-		// 345,021,440.
+		// 6 MiB, capped at 100 MiB = 104,857,600. The curves: 10 × (6
+		// columns of 200,000 × 8 = 1,600,000 bytes, in whole 8 KiB pages
+		// 196 × 8,192 = 1,605,632, + 8,192) = 96,419,840, 1.5 × =
+		// 144,629,760, and the process: 354,344,960, above the runs'
+		// phase, 104,857,600 + 2 × (200,000 × 56 + 96,419,840) + 2 ×
+		// 200,000 × 64 = 345,697,280.
 		sma := "name = \"o\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"s\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"A\"\nslow = 100\n[strategy.sweep]\nfast = { from = 1, to = 10, step = 1 }\n"
 		one := &data.Panel{Series: []data.Series{series("A", 200_000)}}
-		if got := est(t, sma, one, 200_000, Options{Workers: 2, Report: report}); got != 353_838_080 {
-			t.Errorf("memory %d, want 353,838,080", got)
+		if got := est(t, sma, one, 200_000, Options{Workers: 2, Report: report}); got != 354_344_960 {
+			t.Errorf("memory %d, want 354,344,960", got)
 		}
 	})
 }
@@ -573,12 +579,13 @@ func TestEstimateDatabaseThreads(t *testing.T) {
 	}
 	// 1,000 SMA crosses on one instrument of 1,000 bars (1,000 steps),
 	// the bars dropped before the outputs, results.duckdb alone (no
-	// report: Options.Report nil). The curves: 1,000 × (1,000 × 48 +
-	// 8,192) = 56,192,000; 1.5 × = 84,288,000, with the process's
-	// 104,857,600: 189,145,600. The database: 24 MiB = 25,165,824 +
+	// report: Options.Report nil). The curves: 1,000 × (6 columns of
+	// 1,000 × 8 = 8,000 bytes and an eighth, 9,000, to 16 bytes 9,008,
+	// + 8,192) = 62,240,000; 1.5 × = 93,360,000, with the process's
+	// 104,857,600: 198,217,600. The database: 24 MiB = 25,165,824 +
 	// 1,000 × 1,000 × 32 = 32,000,000 + its threads × 1,000 × 131,072.
-	// (The runs' phase, 104,857,600 + 2 × (1,000 × 56 + 56,192,000) +
-	// workers × 1,000 × 64, is below: 217,481,600 on two, 217,865,600 on
+	// (The runs' phase, 104,857,600 + 2 × (1,000 × 56 + 62,240,000) +
+	// workers × 1,000 × 64, is below: 229,577,600 on two, 229,961,600 on
 	// eight.)
 	sma := "name = \"o\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"s\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"A\"\n[strategy.sweep]\nfast = { from = 1, to = 50, step = 1 }\nslow = { from = 100, to = 119, step = 1 }\n"
 	one := &data.Panel{Series: []data.Series{series("A", 1_000)}}
@@ -591,13 +598,13 @@ func TestEstimateDatabaseThreads(t *testing.T) {
 		workers int
 		memory  int64
 	}{
-		// One thread: 189,145,600 + 25,165,824 + 32,000,000 +
-		// 131,072,000 = 377,383,424.
-		{"one worker", 1, 377_383_424},
-		// Two threads: 131,072,000 more, 508,455,424.
-		{"two workers", 2, 508_455_424},
+		// One thread: 198,217,600 + 25,165,824 + 32,000,000 +
+		// 131,072,000 = 386,455,424.
+		{"one worker", 1, 386_455_424},
+		// Two threads: 131,072,000 more, 517,527,424.
+		{"two workers", 2, 517_527_424},
 		// Eight workers on two cores: DuckDB still has two threads.
-		{"more workers than cores", 8, 508_455_424},
+		{"more workers than cores", 8, 517_527_424},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			opt := Options{Workers: tc.workers, Database: database, FreeBars: true}.withDefaults()
@@ -684,8 +691,9 @@ func TestEstimateMonteCarloBandsExactPhase(t *testing.T) {
 // 100): 7 × 30 + 10 × 21 = 420 and 7 × 40 + 210 = 490, 910 bars and as
 // many steps, 910 × (8 + 12) = 18,200 bytes. One buy-and-hold run on one
 // worker, no outputs: the process, 104,857,600; twice (the cuts, 18,200;
-// the panel, 100 × 56 = 5,600; the curve, 100 × 48 + 8,192 = 12,992) =
-// 73,584; the worker, 100 × 64 = 6,400: 104,937,584.
+// the panel, 100 × 56 = 5,600; the curve, 6 columns of 100 × 8 = 800
+// bytes and an eighth, 900, to 16 bytes 912, + 8,192 = 13,664) =
+// 74,928; the worker, 100 × 64 = 6,400: 104,938,928.
 func TestEstimateWalkForwardCutsShareTheBars(t *testing.T) {
 	const n = 100
 	s := series("A", n)
@@ -709,7 +717,7 @@ func TestEstimateWalkForwardCutsShareTheBars(t *testing.T) {
 	if e.WalkForward != 14 { // 7 windows × (1 candidate + its strategy's out-of-sample run)
 		t.Errorf("%d walk-forward runs, want 14", e.WalkForward)
 	}
-	if e.Memory != 104_937_584 {
-		t.Errorf("memory %d, want 104,937,584", e.Memory)
+	if e.Memory != 104_938_928 {
+		t.Errorf("memory %d, want 104,938,928", e.Memory)
 	}
 }
