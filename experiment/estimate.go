@@ -630,9 +630,10 @@ func (f *File) withData(e Estimate, m *Market, opt Options, specs []RunSpec) Est
 // (strategies.FillRate; 0 for a strategy that does not bound them): of
 // the largest run, of the shown largest runs together (the report draws
 // at most that many), and of every run of one view, long-leg companions
-// (counted as their hedges) included when companions. A bound without a
-// period (Days and Bars 0: a decision at any step, a pair hedge's drift
-// band, gross cap or stop-loss) is not counted, as a strategy without
+// (counted as their hedges) included when companions. A bound of a
+// decision at any step (FillRate.AnyStep: a pair hedge's or a weights
+// basket's drift band, a pair hedge's gross cap or stop-loss) is not
+// counted, as a strategy without
 // one: a decision every step is thousands of times the fills such a run
 // makes (the intraday-hedge example on a year of one-minute bars: 822
 // fills, bound at 3,152,520, estimated at 3.5 GB for a peak of 405 MB).
@@ -645,7 +646,7 @@ func runFills(specs []RunSpec, tl *engine.Timeline, shown int64, companions bool
 	var each []int64
 	for i := range specs {
 		r := specs[i].fills
-		if r.Days == 0 && r.Bars == 0 {
+		if r.AnyStep() {
 			continue
 		}
 		n := r.Fills(steps, days)

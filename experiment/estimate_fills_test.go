@@ -108,3 +108,38 @@ func TestEstimateLeavesOutAnyStepFills(t *testing.T) {
 		t.Errorf("the workers' share %d, want 12,800", e.Working)
 	}
 }
+
+// A weights basket bounds its fills too (strategies.FillRate): two
+// baskets of A and B rebalanced every day and every 10 days, 100 daily
+// steps over 100 days, on two workers. The daily one's bound: min(100
+// steps, 100 / 1 + 1 = 101 periods + 2 first prices) = 100 decisions × 2
+// orders = 200 fills, the largest; each worker holds 100 × 64 = 6,400
+// and 200 × 512 = 102,400: 108,800, 217,600 for both (without the
+// bound, 12,800).
+func TestEstimateCountsBasketFills(t *testing.T) {
+	twoCores(t)
+	const n = 100
+	a, b := series("A", n), series("B", n)
+	for i := range a.Time {
+		a.Time[i] = int64(19723+i) * data.NanosPerDay // from 2024-01-01
+	}
+	copy(b.Time, a.Time)
+	panel := &data.Panel{Series: []data.Series{a, b}}
+	f, err := Parse("w.toml", "name = \"w\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"w\"\ntype = \"weights\"\n[strategy.params]\nsymbols = [\"A\", \"B\"]\nweights = [0.5, 0.5]\n[strategy.sweep]\nrebalance_days = [1, 10]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{Workers: 2}.withDefaults()
+	specs, err := f.Runs(opt.Strategies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := f.Estimate(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e = f.withData(e, &Market{Panel: panel, Timeline: &engine.Timeline{Times: a.Time}}, opt, specs)
+	if e.Working != 217_600 {
+		t.Errorf("the workers' share %d, want 217,600", e.Working)
+	}
+}

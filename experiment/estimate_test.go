@@ -215,15 +215,18 @@ symbols = ["BTC"]
 	if many.Memory != two.Memory || many.Workers != 2 {
 		t.Errorf("--workers 100000: %d bytes with %d workers, want --workers 2's %d bytes with 2", many.Memory, many.Workers, two.Memory)
 	}
-	if two.Steps != 2192 || two.Working != 2*2192*64 {
-		t.Errorf("%d steps, the workers' runs %d bytes; want 2,192 steps and 2 × 2,192 × 64 = %d", two.Steps, two.Working, 2*2192*64)
+	// A worker holds a run's 2,192 steps × 64 B = 140,288 and its fills,
+	// the basket bought once: one order, 512 B (strategies.FillRate).
+	const run = 2192*64 + 512
+	if two.Steps != 2192 || two.Working != 2*run {
+		t.Errorf("%d steps, the workers' runs %d bytes; want 2,192 steps and 2 × (2,192 × 64 + 512) = %d", two.Steps, two.Working, 2*run)
 	}
 	one, err := est(1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if one.Memory != two.Memory-2192*64 {
-		t.Errorf("1 worker: %d bytes, want 2 workers' less one run's 140,288: %d", one.Memory, two.Memory-2192*64)
+	if one.Memory != two.Memory-run {
+		t.Errorf("1 worker: %d bytes, want 2 workers' less one run's 140,800: %d", one.Memory, two.Memory-run)
 	}
 }
 

@@ -124,3 +124,15 @@ func (s *BuyAndHold) OnBar(ctx *engine.Context, _ *engine.Slice) error {
 
 // Symbols is the basket.
 func (s *BuyAndHold) Symbols() []string { return s.p.Symbols }
+
+// FillRate bounds the run's fills (FillBounder): an order per symbol at
+// each decision, and one decision a rebalancing period (the purchase
+// starts the first). Without rebalance_days or rebalance_bars the basket
+// is bought once: an order per symbol.
+func (s *BuyAndHold) FillRate() FillRate {
+	r := FillRate{Orders: len(s.p.Symbols), Decisions: 1, Days: s.p.RebalanceDays, Bars: s.p.RebalanceBars}
+	if r.Days == 0 && r.Bars == 0 {
+		r.Decisions, r.Extra = 0, 1
+	}
+	return r
+}

@@ -271,12 +271,16 @@ type FillBounder interface {
 // fills in parts, past the bound, and forced fills, liquidations and
 // recalls, come on top), at most one decision a step, and, when Days or
 // Bars is set, at most Decisions decisions in every Days calendar days
-// or every Bars steps, counted from the first.
+// or every Bars steps, counted from the first, and Extra more (a
+// schedule's dates, a symbol's first price). With neither Days nor Bars,
+// Extra > 0 is every decision the run can take; Extra = 0 is a decision
+// at any step.
 type FillRate struct {
 	Orders    int
 	Decisions int // per period of Days or Bars (when either is set)
 	Days      int // calendar days of a period; 0: none
 	Bars      int // steps of a period; 0: none (Days wins when both are set)
+	Extra     int // decisions besides the periods'
 }
 
 // Fills is the bound over a run of steps steps spanning days calendar
@@ -286,12 +290,18 @@ func (r FillRate) Fills(steps, days int64) int64 {
 	decisions := steps
 	switch {
 	case r.Days > 0:
-		decisions = min(steps, int64(r.Decisions)*(days/int64(r.Days)+1))
+		decisions = min(steps, int64(r.Decisions)*(days/int64(r.Days)+1)+int64(r.Extra))
 	case r.Bars > 0:
-		decisions = min(steps, int64(r.Decisions)*(steps/int64(r.Bars)+1))
+		decisions = min(steps, int64(r.Decisions)*(steps/int64(r.Bars)+1)+int64(r.Extra))
+	case r.Extra > 0:
+		decisions = min(steps, int64(r.Extra))
 	}
 	return decisions * int64(r.Orders)
 }
+
+// AnyStep reports whether the bound is a decision at any step: neither a
+// period nor a count of decisions.
+func (r FillRate) AnyStep() bool { return r.Days == 0 && r.Bars == 0 && r.Extra == 0 }
 
 // clock is a rebalancing calendar: a rebalance is due every days
 // calendar days (rebalance_days) or every bars of the strategy's own sync

@@ -407,3 +407,23 @@ func (s *Weights) Report() map[string]float64 {
 
 // Symbols is the basket.
 func (s *Weights) Symbols() []string { return s.p.Symbols }
+
+// FillRate bounds the run's fills (FillBounder): an order per symbol at
+// each decision; a decision at the first step, at a step that reaches
+// schedule dates, at a symbol's first price and, with rebalance_days or
+// rebalance_bars, once a period (a decision of any kind starts the next
+// period); with a drift band, at any step.
+func (s *Weights) FillRate() FillRate {
+	r := FillRate{Orders: len(s.p.Symbols)}
+	if s.p.DriftBand > 0 {
+		return r
+	}
+	r.Extra = len(s.p.Schedule) + len(s.p.Symbols)
+	if s.p.RebalanceDays > 0 || s.p.RebalanceBars > 0 {
+		// The first decision is the first period's.
+		r.Decisions, r.Days, r.Bars = 1, s.p.RebalanceDays, s.p.RebalanceBars
+		return r
+	}
+	r.Extra++ // the first step's
+	return r
+}
