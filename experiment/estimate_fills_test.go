@@ -36,31 +36,12 @@ import (
 // the process: 147,445,520, the larger.
 func TestEstimateCountsHedgeFills(t *testing.T) {
 	twoCores(t) // DuckDB's threads (duckdbThreads)
-	const n = 100
-	a, b := series("A", n), series("B", n)
-	for i := range a.Time {
-		a.Time[i] = int64(19723+i) * data.NanosPerDay // from 2024-01-01
-	}
-	copy(b.Time, a.Time)
-	panel := &data.Panel{Series: []data.Series{a, b}}
-	f, err := Parse("h.toml", "name = \"h\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"h\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"A\"]\nshort = [\"B\"]\n[strategy.sweep]\nrebalance_days = [1, 10]\n")
-	if err != nil {
-		t.Fatal(err)
-	}
 	report := func(context.Context, ReportInput) error { return nil }
 	database := func(context.Context, string, []results.RunRecord, []*engine.Curve, map[string][]string) error {
 		return nil
 	}
 	opt := Options{Workers: 2, Report: report, Database: database, FreeBars: true}.withDefaults()
-	specs, err := f.Runs(opt.Strategies)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := f.Estimate(opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e = f.withData(e, &Market{Panel: panel, Timeline: &engine.Timeline{Times: a.Time}}, opt, specs)
+	e := estimateAB(t, "h.toml", "name = \"h\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"h\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"A\"]\nshort = [\"B\"]\n[strategy.sweep]\nrebalance_days = [1, 10]\n", opt)
 	if e.Working != 217_600 {
 		t.Errorf("the workers' share %d, want 217,600", e.Working)
 	}
@@ -82,28 +63,9 @@ func TestEstimateCountsHedgeFills(t *testing.T) {
 // 6,400, 12,800 for both, with no fill term (counted, the bound was
 // 100 steps × 2 orders = 200 fills × 512 B = 102,400 more a worker).
 func TestEstimateLeavesOutAnyStepFills(t *testing.T) {
-	twoCores(t)
-	const n = 100
-	a, b := series("A", n), series("B", n)
-	for i := range a.Time {
-		a.Time[i] = int64(19723+i) * data.NanosPerDay // from 2024-01-01
-	}
-	copy(b.Time, a.Time)
-	panel := &data.Panel{Series: []data.Series{a, b}}
-	f, err := Parse("h.toml", "name = \"h\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"h\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"A\"]\nshort = [\"B\"]\nrebalance_days = 0\n[strategy.sweep]\ndrift_band = [0.02, 0.05]\n")
-	if err != nil {
-		t.Fatal(err)
-	}
+	twoCores(t) // DuckDB's threads (duckdbThreads)
 	opt := Options{Workers: 2}.withDefaults()
-	specs, err := f.Runs(opt.Strategies)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := f.Estimate(opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e = f.withData(e, &Market{Panel: panel, Timeline: &engine.Timeline{Times: a.Time}}, opt, specs)
+	e := estimateAB(t, "h.toml", "name = \"h\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"h\"\ntype = \"pair-hedge\"\n[strategy.params]\nlong = [\"A\"]\nshort = [\"B\"]\nrebalance_days = 0\n[strategy.sweep]\ndrift_band = [0.02, 0.05]\n", opt)
 	if e.Working != 12_800 {
 		t.Errorf("the workers' share %d, want 12,800", e.Working)
 	}
@@ -117,7 +79,19 @@ func TestEstimateLeavesOutAnyStepFills(t *testing.T) {
 // and 200 × 512 = 102,400: 108,800, 217,600 for both (without the
 // bound, 12,800).
 func TestEstimateCountsBasketFills(t *testing.T) {
-	twoCores(t)
+	twoCores(t) // DuckDB's threads (duckdbThreads)
+	opt := Options{Workers: 2}.withDefaults()
+	e := estimateAB(t, "w.toml", "name = \"w\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"w\"\ntype = \"weights\"\n[strategy.params]\nsymbols = [\"A\", \"B\"]\nweights = [0.5, 0.5]\n[strategy.sweep]\nrebalance_days = [1, 10]\n", opt)
+	if e.Working != 217_600 {
+		t.Errorf("the workers' share %d, want 217,600", e.Working)
+	}
+}
+
+// estimateAB is the estimate of the experiment file text (named name)
+// with opt over two series A and B of 100 daily bars from 2024-01-01
+// (100 steps over 100 days), as Run makes it once the data are read.
+func estimateAB(t *testing.T, name, text string, opt Options) Estimate {
+	t.Helper()
 	const n = 100
 	a, b := series("A", n), series("B", n)
 	for i := range a.Time {
@@ -125,11 +99,10 @@ func TestEstimateCountsBasketFills(t *testing.T) {
 	}
 	copy(b.Time, a.Time)
 	panel := &data.Panel{Series: []data.Series{a, b}}
-	f, err := Parse("w.toml", "name = \"w\"\n[data]\ndir = \"prices\"\n[[strategy]]\nname = \"w\"\ntype = \"weights\"\n[strategy.params]\nsymbols = [\"A\", \"B\"]\nweights = [0.5, 0.5]\n[strategy.sweep]\nrebalance_days = [1, 10]\n")
+	f, err := Parse(name, text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := Options{Workers: 2}.withDefaults()
 	specs, err := f.Runs(opt.Strategies)
 	if err != nil {
 		t.Fatal(err)
@@ -138,8 +111,5 @@ func TestEstimateCountsBasketFills(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e = f.withData(e, &Market{Panel: panel, Timeline: &engine.Timeline{Times: a.Time}}, opt, specs)
-	if e.Working != 217_600 {
-		t.Errorf("the workers' share %d, want 217,600", e.Working)
-	}
+	return f.withData(e, &Market{Panel: panel, Timeline: &engine.Timeline{Times: a.Time}}, opt, specs)
 }
