@@ -72,8 +72,9 @@ const (
 	// events and ledger entries and writes them to fills.parquet; the
 	// report reads the fills of the runs it draws (their round trips),
 	// and results.duckdb takes every run's. The bound is counted, not the
-	// fills made, when it has a period (runFills): the largest run's a worker, the largest maxLines runs'
-	// in the report, every run's in the database. Measured on the 200-run
+	// fills made, unless it is a decision at any step (runFills): the
+	// largest run's in a worker, the largest maxLines runs' in the
+	// report, every run's in the database. Measured on the 200-run
 	// sweep of BenchmarkSweepCommand (20 instruments, 3,651 steps) with
 	// every run rebalanced each day (39,360 fills a run) against every 20
 	// days (3,480): without the report and the database, 198–202 MiB
@@ -633,10 +634,10 @@ func (f *File) withData(e Estimate, m *Market, opt Options, specs []RunSpec) Est
 // (counted as their hedges) included when companions. A bound of a
 // decision at any step (FillRate.AnyStep: a pair hedge's or a weights
 // basket's drift band, a pair hedge's gross cap or stop-loss) is not
-// counted, as a strategy without
-// one: a decision every step is thousands of times the fills such a run
-// makes (the intraday-hedge example on a year of one-minute bars: 822
-// fills, bound at 3,152,520, estimated at 3.5 GB for a peak of 405 MB).
+// counted, as for a strategy without a bound: a decision every step is
+// thousands of times the fills such a run makes (the intraday-hedge
+// example on a year of one-minute bars: 822 fills, bound at 3,152,520,
+// estimated at 3.5 GB for a peak of 405 MB).
 func runFills(specs []RunSpec, tl *engine.Timeline, shown int64, companions bool, opt Options) (most, top, all int64) {
 	if len(specs) == 0 || tl.Len() == 0 {
 		return 0, 0, 0
