@@ -366,7 +366,8 @@ func helpAsked(args []string) bool {
 // main printed again). A flag given twice with two values is refused:
 // every flag holds one value (lists are comma-separated), and the first
 // was silently dropped (--benchmark SPY --benchmark QQQ measured QQQ
-// alone).
+// alone). An empty argument, or an empty value of one of pathFlags, is
+// refused too.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	written := args // as given, for missingValue's messages
 	args = joinOptional(fs, args)
@@ -417,12 +418,30 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		if v := given[n]; slices.ContainsFunc(v, func(s string) bool { return s != v[0] }) {
+		v := given[n]
+		if slices.ContainsFunc(v, func(s string) bool { return s != v[0] }) {
 			return nil, clipWords(fmt.Errorf("%s: --%s given %d times (%s): give it once", fs.Name(), n, len(v), strings.Join(v, ", ")))
+		}
+		if v[0] == "" && slices.Contains(pathFlags, n) {
+			return nil, fmt.Errorf("%s: --%s is empty: give it a value, or leave it out for its default", fs.Name(), n)
+		}
+	}
+	for k, p := range pos {
+		if p == "" {
+			return nil, fmt.Errorf("%s: argument %d is empty", fs.Name(), k+1)
 		}
 	}
 	return pos, nil
 }
+
+// pathFlags are the flags naming a file, a folder or a query, which parse
+// refuses empty, as it refuses an empty argument: "" is what a shell
+// variable left unset gives (--out "$DIR", merge "$OUT" shards), and it
+// was taken for the default (run and merge wrote into ./out, replacing
+// the results there), for no source (data import --duckdb "" --table T
+// read T as a file), or failed naming nothing ("mkdir : no such file or
+// directory").
+var pathFlags = []string{"catalog", "duckdb", "experiment", "out", "query", "table"}
 
 // missingValue refuses a flag of fs given no value in args: the word
 // after it is a flag (run x.toml --out --quiet, --workers --out), or a
