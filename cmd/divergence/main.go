@@ -583,7 +583,46 @@ func flagError(fs *flag.FlagSet, err error) error {
 	if strings.HasPrefix(msg, "invalid boolean value ") && strings.Contains(msg, " for --wait: ") {
 		msg = "invalid value " + strings.TrimPrefix(msg, "invalid boolean value ") // it takes a duration too
 	}
-	return fmt.Errorf("%s: %s", fs.Name(), msg)
+	return fmt.Errorf("%s: %s", fs.Name(), wantedValue(fs, msg))
+}
+
+// wantedValue replaces the flag package's "parse error" and "value out of
+// range" at the end of msg, its error for a value of --name, with what
+// the flag's type takes ("want a whole number").
+func wantedValue(fs *flag.FlagSet, msg string) string {
+	head, why, ok := strings.Cut(msg, " for --")
+	if !ok {
+		return msg
+	}
+	name, why, ok := strings.Cut(why, ": ")
+	if !ok || (why != "parse error" && why != "value out of range") {
+		return msg
+	}
+	f := fs.Lookup(name)
+	if f == nil {
+		return msg
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return msg
+	}
+	var want string
+	switch g.Get().(type) {
+	case int, int64:
+		want = "want a whole number"
+	case uint, uint64:
+		want = "want a whole number, 0 or more"
+	case float64:
+		want = "want a number"
+	case bool:
+		want = "want true or false (or the flag alone)"
+	default:
+		return msg
+	}
+	if why == "value out of range" {
+		want = "out of range (" + want + ")"
+	}
+	return head + " for --" + name + ": " + want
 }
 
 // closest returns the word of words (flags written --name, or commands)
