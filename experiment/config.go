@@ -607,7 +607,11 @@ func (f *File) Validate() error {
 			return fmt.Errorf("%s.sweep.%s: %s is also set in %s.params; set it in one of the two", key, both[0], both[0], key)
 		}
 	}
-	seenBench := map[string]int{}
+	// A benchmark's metrics are the runs table's columns
+	// <metric>_<symbol> (results.BenchmarkColumnNames), the symbol lower
+	// case with any other character than a letter or digit as _: "AB.C"
+	// and "AB_C" would write the same columns twice.
+	seenBench, seenColumns := map[string]int{}, map[string]int{}
 	for i, b := range f.Benchmarks {
 		if err := checkSymbol(b); err != nil {
 			return fmt.Errorf("benchmarks[%d] = %q: %w", i, b, err)
@@ -616,6 +620,12 @@ func (f *File) Validate() error {
 			return fmt.Errorf("benchmarks[%d] = %q: benchmarks[%d] is %q already", i, b, j, f.Benchmarks[j])
 		}
 		seenBench[data.CanonicalSymbol(b)] = i
+		cols := results.BenchmarkColumnNames(data.CanonicalSymbol(b))
+		if j, ok := seenColumns[cols[0]]; ok {
+			return fmt.Errorf("benchmarks[%d] = %q: its runs-table columns (%s, %s, …) are those of benchmarks[%d] = %q: name one otherwise (see [data.files])",
+				i, b, cols[0], cols[1], j, f.Benchmarks[j])
+		}
+		seenColumns[cols[0]] = i
 	}
 	for _, g := range slices.Sorted(maps.Keys(f.Groups)) {
 		if err := scenarios.CheckGroup(g, f.Groups[g]); err != nil {

@@ -181,6 +181,26 @@ func TestDuplicateBenchmark(t *testing.T) {
 	}
 }
 
+// Two benchmarks whose symbols differ only in what a column name cannot
+// hold ("AB.C" and "AB_C": both ab_c) wrote beta_ab_c, alpha_ab_c, … twice
+// in runs.parquet; results.duckdb renamed the second beta_ab_c_1 and a
+// reader by name saw the first only. The file is refused, naming the key.
+func TestBenchmarkColumnsCollide(t *testing.T) {
+	for _, tc := range []struct {
+		name, benchmarks, want string
+	}{
+		{"dot and underscore", `["AB.C", "AB_C"]`, `benchmarks[1] = "AB_C": its runs-table columns (beta_ab_c, alpha_ab_c, …) are those of benchmarks[0] = "AB.C"`},
+		{"caret and underscore, third", `["QQQ", "^NDX", "_NDX"]`, `benchmarks[2] = "_NDX": its runs-table columns (beta__ndx, alpha__ndx, …) are those of benchmarks[1] = "^NDX"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("x.toml", "name = \"x\"\nbenchmarks = "+tc.benchmarks+"\n[data]\nsynthetic = true\n[[strategy]]\nname = \"h\"\ntype = \"sma-cross\"\n[strategy.params]\nsymbol = \"BTC\"\n")
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
 // The attribution rows of a run (instruments and interest) sum to its
 // final equity minus its initial cash, with every cost model on: the
 // per-instrument split loses nothing and counts nothing twice.

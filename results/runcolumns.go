@@ -168,6 +168,19 @@ func ColumnSymbol(symbol string) string {
 	}, symbol)
 }
 
+// BenchmarkColumnNames returns the names of the runs-table columns of a
+// benchmark symbol, in order: <metric>_<ColumnSymbol(symbol)> (beta_qqq,
+// alpha_qqq, …, periods_per_year_qqq). Two benchmarks of one experiment
+// must not share them.
+func BenchmarkColumnNames(symbol string) []string {
+	cs := ColumnSymbol(symbol)
+	out := make([]string, 0, len(benchmarkColumns)+1)
+	for _, bc := range benchmarkColumns {
+		out = append(out, bc.name+"_"+cs)
+	}
+	return append(out, "periods_per_year_"+cs)
+}
+
 // RunColumns returns the columns of the runs table of recs, in order,
 // with their kinds (the dynamic ones included).
 func RunColumns(recs []RunRecord, set ColumnSet) []RunColumn {
