@@ -92,8 +92,11 @@ var setupColumns = map[string]bool{
 	"scenario": true, "long_leg_of": true,
 }
 
+// isBenchmarkColumn reports whether name is a benchmark's column
+// (beta_qqq, …): it begins with a name of results.BenchmarkColumnNames
+// of the empty symbol (beta_, …, periods_per_year_).
 func isBenchmarkColumn(name string) bool {
-	for _, p := range []string{"beta_", "alpha_", "correlation_", "tracking_error_", "information_ratio_", "up_capture_", "down_capture_", "periods_per_year_"} {
+	for _, p := range results.BenchmarkColumnNames("") {
 		if strings.HasPrefix(name, p) {
 			return true
 		}

@@ -213,3 +213,25 @@ func TestRunsTablePrintedColumns(t *testing.T) {
 		})
 	}
 }
+
+// The runs table groups a benchmark's columns by the names results gives
+// them: every column RunColumns makes for a benchmark (BTC-USD: beta_btc_usd,
+// …, periods_per_year_btc_usd) is one, and no other column is.
+func TestBenchmarkColumnsAreResults(t *testing.T) {
+	rec := results.RunRecord{Run: "a", Metrics: results.RunMetrics{
+		Benchmarks: map[string]json.RawMessage{"BTC-USD": json.RawMessage(`{"beta":1}`)}}}
+	bench := map[string]bool{}
+	for _, n := range results.BenchmarkColumnNames("BTC-USD") {
+		bench[n] = true
+	}
+	if len(bench) != 8 || !bench["beta_btc_usd"] || !bench["periods_per_year_btc_usd"] {
+		t.Fatalf("BenchmarkColumnNames(BTC-USD) = %v", results.BenchmarkColumnNames("BTC-USD"))
+	}
+	for _, c := range results.RunColumns([]results.RunRecord{rec}, results.All) {
+		t.Run(c.Name, func(t *testing.T) {
+			if got := isBenchmarkColumn(c.Name); got != bench[c.Name] {
+				t.Errorf("isBenchmarkColumn(%s) = %v, want %v", c.Name, got, bench[c.Name])
+			}
+		})
+	}
+}
