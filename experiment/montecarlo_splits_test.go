@@ -20,21 +20,7 @@ import (
 // 2-for-1 split on 2024-02-01 and 50 from it: the holder's price is flat.
 func writeSplitFile(t *testing.T, dir string) {
 	t.Helper()
-	var b strings.Builder
-	b.WriteString("date,open,high,low,close,adj_close,volume\n")
-	for d := time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC); d.Before(time.Date(2024, 3, 30, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 1) {
-		if d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
-			continue
-		}
-		c := 100.0
-		if !d.Before(time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC)) {
-			c = 50
-		}
-		fmt.Fprintf(&b, "%s,%g,%g,%g,%g,%g,1000000\n", d.Format("2006-01-02"), c, c, c, c, c)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "AAA.csv"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeSplitAt(t, dir, "AAA", time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), nil)
 }
 
 // The Monte Carlo on raw prices with a [[splits]] split: a buy-and-hold
