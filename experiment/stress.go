@@ -124,9 +124,22 @@ type ExpectedLoss struct {
 // scenarios. Long-leg companion runs feed the hedge columns and get no
 // rows of their own.
 func StressTable(o *Outcome) *Stress {
+	// The runs by their fields, not by their keys' spelling: a run's
+	// baseline is the run of key r.Base in the first view, a hedge's
+	// long-leg companion the run whose LongLegOf is the hedge's key, in
+	// the same view.
 	byKey := map[string]*RunResult{}
+	type legOf struct {
+		hedge string
+		view  int
+	}
+	legs := map[legOf]*RunResult{}
 	for i := range o.Runs {
-		byKey[o.Runs[i].Key] = &o.Runs[i]
+		r := &o.Runs[i]
+		byKey[r.Key] = r
+		if r.LongLegOf != "" {
+			legs[legOf{r.LongLegOf, r.View}] = r
+		}
 	}
 	cash := o.Cash
 	st := &Stress{}
@@ -170,12 +183,8 @@ func StressTable(o *Outcome) *Stress {
 			}
 			unreached[row.Scenario] = u
 		}
-		legKey := r.Base + LongLegSuffix
-		if r.Scenario != "" {
-			legKey += "@" + results.Slug(r.Scenario)
-		}
-		if leg, ok := byKey[legKey]; ok {
-			legBase := byKey[r.Base+LongLegSuffix]
+		leg, legBase := legs[legOf{r.Base, r.View}], legs[legOf{r.Base, 0}]
+		if leg != nil && legBase != nil {
 			row.LongLegPnLVsBaseline = leg.Metrics.FinalEquity - legBase.Metrics.FinalEquity
 			row.LongLegChangeVsBaseline = results.ScenarioChange(leg.Metrics.FinalEquity, legBase.Metrics.FinalEquity)
 			row.HedgeEffectiveness = results.ScenarioHedgeEffectiveness(results.ScenarioChange(r.Metrics.FinalEquity, base.Metrics.FinalEquity), row.LongLegChangeVsBaseline)
