@@ -1822,7 +1822,7 @@ func parallel(ctx context.Context, n, workers int, progress func(done, total int
 }
 
 // Ranked returns the runs' indices ordered by a headline metric
-// (results.MetricNames), best first (highest, except annual_volatility:
+// (results.MetricNames()), best first (highest, except annual_volatility:
 // lowest), NaN last, ties by index, ruined runs after the others
 // (results.Rank).
 func Ranked(runs []RunResult, metric string) []int {

@@ -231,10 +231,6 @@ func SampleOnBenchmark(t []int64, eq []float64, bt []int64, bc []float64) Benchm
 	return out
 }
 
-// MetricNames lists the headline metrics runs can be ranked by
-// ([RunMetrics.Metric], `--sort`, a walk-forward's choice).
-var MetricNames = []string{"total_return", "cagr", "annual_volatility", "sharpe", "sortino", "max_drawdown", "calmar", "final_equity"}
-
 // Ruined reports whether the run's equity fell to zero or below (its
 // maximum drawdown is −100% or worse): the returns after that, and the
 // metrics built on them, mean nothing.
@@ -265,35 +261,12 @@ func Rank(metric string, runs []*RunMetrics) []int {
 	return out
 }
 
-// Metric returns the named headline metric of a run (NaN if unknown).
-func (m *RunMetrics) Metric(name string) float64 {
-	switch name {
-	case "total_return":
-		return m.TotalReturn
-	case "cagr":
-		return m.CAGR
-	case "annual_volatility":
-		return m.AnnualVolatility
-	case "sharpe":
-		return m.Sharpe
-	case "sortino":
-		return m.Sortino
-	case "max_drawdown":
-		return m.MaxDrawdown
-	case "calmar":
-		return m.Calmar
-	case "final_equity":
-		return m.FinalEquity
-	}
-	return math.NaN()
-}
-
 // ValidMetric reports whether name is a metric runs can be ranked by.
 func ValidMetric(name string) error {
-	for _, m := range MetricNames {
+	for _, m := range MetricNames() {
 		if m == name {
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown metric %q (known: %s)", name, strings.Join(MetricNames, ", "))
+	return fmt.Errorf("unknown metric %q (known: %s)", name, strings.Join(MetricNames(), ", "))
 }

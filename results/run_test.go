@@ -82,7 +82,7 @@ func TestMeasureCountsAndCosts(t *testing.T) {
 }
 
 func TestValidMetric(t *testing.T) {
-	for _, name := range MetricNames {
+	for _, name := range MetricNames() {
 		if err := ValidMetric(name); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}

@@ -52,6 +52,41 @@ type RunColumn struct {
 	text     func(*RunRecord) string
 	float    func(*RunRecord) float64
 	integer  func(*RunRecord) int64
+	// metric, in place of float, gives a headline metric runs can be
+	// ranked by ([MetricNames], [RunMetrics.Metric]).
+	metric func(*RunMetrics) float64
+}
+
+// value is a Float column's value for r.
+func (c *RunColumn) value(r *RunRecord) float64 {
+	if c.metric != nil {
+		return c.metric(&r.Metrics)
+	}
+	return c.float(r)
+}
+
+// MetricNames lists the headline metrics runs can be ranked by
+// ([RunMetrics.Metric], `--sort`, a walk-forward's choice), in the runs
+// table's order: the columns that have their getter on [RunMetrics].
+func MetricNames() []string {
+	var out []string
+	for i := range runColumns {
+		if runColumns[i].metric != nil {
+			out = append(out, runColumns[i].Name)
+		}
+	}
+	return out
+}
+
+// Metric returns the named headline metric of a run ([MetricNames]; NaN
+// if unknown), read by the runs table's own getter.
+func (m *RunMetrics) Metric(name string) float64 {
+	for i := range runColumns {
+		if c := &runColumns[i]; c.Name == name && c.metric != nil {
+			return c.metric(m)
+		}
+	}
+	return math.NaN()
 }
 
 // The columns of the runs table, in order, written once: [RunsTable]
@@ -66,14 +101,14 @@ var runColumns = [...]RunColumn{
 	{Name: "data", Kind: Text, Headline: true, text: dataLabel},
 	{Name: "params", Kind: Text, Headline: true, text: paramsJSON},
 	// scenario, base, long_leg_of, param_* go here.
-	{Name: "total_return", Kind: Float, Headline: true, float: func(r *RunRecord) float64 { return r.Metrics.TotalReturn }},
-	{Name: "cagr", Kind: Float, Headline: true, float: func(r *RunRecord) float64 { return r.Metrics.CAGR }},
-	{Name: "annual_volatility", Kind: Float, Headline: true, float: func(r *RunRecord) float64 { return r.Metrics.AnnualVolatility }},
-	{Name: "sharpe", Kind: Float, Headline: true, float: func(r *RunRecord) float64 { return r.Metrics.Sharpe }},
-	{Name: "sortino", Kind: Float, Headline: true, float: func(r *RunRecord) float64 { return r.Metrics.Sortino }},
-	{Name: "max_drawdown", Kind: Float, Headline: true, float: func(r *RunRecord) float64 { return r.Metrics.MaxDrawdown }},
-	{Name: "calmar", Kind: Float, Headline: true, float: func(r *RunRecord) float64 { return r.Metrics.Calmar }},
-	{Name: "final_equity", Kind: Float, Headline: true, float: func(r *RunRecord) float64 { return r.Metrics.FinalEquity }},
+	{Name: "total_return", Kind: Float, Headline: true, metric: func(m *RunMetrics) float64 { return m.TotalReturn }},
+	{Name: "cagr", Kind: Float, Headline: true, metric: func(m *RunMetrics) float64 { return m.CAGR }},
+	{Name: "annual_volatility", Kind: Float, Headline: true, metric: func(m *RunMetrics) float64 { return m.AnnualVolatility }},
+	{Name: "sharpe", Kind: Float, Headline: true, metric: func(m *RunMetrics) float64 { return m.Sharpe }},
+	{Name: "sortino", Kind: Float, Headline: true, metric: func(m *RunMetrics) float64 { return m.Sortino }},
+	{Name: "max_drawdown", Kind: Float, Headline: true, metric: func(m *RunMetrics) float64 { return m.MaxDrawdown }},
+	{Name: "calmar", Kind: Float, Headline: true, metric: func(m *RunMetrics) float64 { return m.Calmar }},
+	{Name: "final_equity", Kind: Float, Headline: true, metric: func(m *RunMetrics) float64 { return m.FinalEquity }},
 	{Name: "commission_paid", Kind: Float, Headline: true, float: func(r *RunRecord) float64 { return r.Metrics.Commission }},
 	{Name: "fills", Kind: Int, Headline: true, integer: func(r *RunRecord) int64 { return int64(r.Metrics.Fills) }},
 	{Name: "total_costs", Kind: Float, Headline: true, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Total }},
@@ -271,7 +306,7 @@ func RunsTable(recs []RunRecord, set ColumnSet) *Table {
 		case Float:
 			col.Floats = make([]float64, n)
 			for i := range recs {
-				col.Floats[i] = c.float(&recs[i])
+				col.Floats[i] = c.value(&recs[i])
 			}
 		case Int:
 			col.Ints = make([]int64, n)

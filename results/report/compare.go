@@ -35,7 +35,7 @@ type CompareOptions struct {
 	// with AlignNone, over each run's own period (its metrics.json).
 	// DefaultCompareTop when 0; < 0 draws every run.
 	Top int
-	// By is the metric of Top (results.MetricNames); "sharpe" when empty.
+	// By is the metric of Top (results.MetricNames()); "sharpe" when empty.
 	By string
 	// Align is how runs of different periods are put on one chart.
 	Align Align
@@ -578,7 +578,7 @@ func CompareTable(rows []CompareRow) *results.Table {
 		t.Columns[5].Ints[i] = int64(rows[i].Metrics.Periods)
 		t.Columns[6].Floats[i] = rows[i].Metrics.PeriodsPerYear
 	}
-	for _, name := range results.MetricNames {
+	for _, name := range results.MetricNames() {
 		c := results.Column{Name: name, Floats: make([]float64, n)}
 		for i := range rows {
 			c.Floats[i] = rows[i].Metrics.Metric(name)
