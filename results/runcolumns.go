@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -35,9 +36,10 @@ const (
 	// the headline metrics and the counts and costs.
 	Headline ColumnSet = iota
 	// All is every column: the headline ones, then the run's setup, every
-	// metric of metrics.json, the costs by kind (costs_<kind>) and, per
-	// benchmark symbol, <metric>_<symbol> (beta_qqq, alpha_qqq, …,
-	// periods_per_year_qqq: the periods a year those metrics are
+	// metric of metrics.json, the costs by kind (costs_<kind>), the
+	// strategy's own statistics (stat_<key>: stat_hedge_ratio_mean, …)
+	// and, per benchmark symbol, <metric>_<symbol> (beta_qqq, alpha_qqq,
+	// …, periods_per_year_qqq: the periods a year those metrics are
 	// annualised with; the symbol lower-cased, other characters than
 	// letters and digits as _).
 	All
@@ -151,7 +153,8 @@ var runColumns = [...]RunColumn{
 	{Name: "costs_liquidation_fees", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.LiquidationFee }},
 	{Name: "costs_isolated_shortfall", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Shortfall }},
 	{Name: "costs_dividends", Kind: Float, float: func(r *RunRecord) float64 { return r.Metrics.Costs.Dividend }},
-	// beta_<symbol>, … go last.
+	// stat_<key> (the strategy's own statistics), then beta_<symbol>, …
+	// go last.
 }
 
 // benchmarkColumns are the per-benchmark metrics, as <name>_<symbol>.
@@ -219,8 +222,8 @@ func BenchmarkColumnNames(symbol string) []string {
 // RunColumns returns the columns of the runs table of recs, in order,
 // with their kinds (the dynamic ones included).
 func RunColumns(recs []RunRecord, set ColumnSet) []RunColumn {
-	var swept, bench []string
-	seenS, seenB := map[string]bool{}, map[string]bool{}
+	var swept, bench, stats []string
+	seenS, seenB, seenT := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	scen := false
 	for i := range recs {
 		r := &recs[i]
@@ -228,6 +231,12 @@ func RunColumns(recs []RunRecord, set ColumnSet) []RunColumn {
 			if !seenS[k] {
 				seenS[k] = true
 				swept = append(swept, k)
+			}
+		}
+		for k := range r.StrategyStats {
+			if !seenT[k] {
+				seenT[k] = true
+				stats = append(stats, k)
 			}
 		}
 		for s := range r.Metrics.Benchmarks {
@@ -240,6 +249,7 @@ func RunColumns(recs []RunRecord, set ColumnSet) []RunColumn {
 	}
 	sort.Strings(swept)
 	sort.Strings(bench)
+	sort.Strings(stats)
 	var out []RunColumn
 	for _, c := range runColumns {
 		if set == Headline && !c.Headline {
@@ -271,6 +281,7 @@ func RunColumns(recs []RunRecord, set ColumnSet) []RunColumn {
 		}
 	}
 	if set == All {
+		out = append(out, statColumns(stats)...)
 		for _, s := range bench {
 			for _, bc := range benchmarkColumns {
 				out = append(out, RunColumn{Name: bc.name + "_" + ColumnSymbol(s), Kind: Float, float: func(r *RunRecord) float64 {
@@ -285,6 +296,31 @@ func RunColumns(recs []RunRecord, set ColumnSet) []RunColumn {
 				return r.Metrics.BenchmarkPeriods(s)
 			}})
 		}
+	}
+	return out
+}
+
+// statColumns are the columns of the strategies' own statistics
+// (RunRecord.StrategyStats), one per key any run reports, in the keys'
+// order: stat_<key> with the key as [ColumnSymbol] writes a symbol
+// (NVDA.tranches_filled gives stat_nvda_tranches_filled); NaN where a run
+// does not report it. Two keys that would give one name (NVDA.x and
+// nvda.x) keep both, the later as stat_<key>_2 (then _3, …).
+func statColumns(keys []string) []RunColumn {
+	out := make([]RunColumn, 0, len(keys))
+	taken := map[string]bool{}
+	for _, k := range keys {
+		name := "stat_" + ColumnSymbol(k)
+		for n := 2; taken[name]; n++ {
+			name = "stat_" + ColumnSymbol(k) + "_" + strconv.Itoa(n)
+		}
+		taken[name] = true
+		out = append(out, RunColumn{Name: name, Kind: Float, float: func(r *RunRecord) float64 {
+			if v, ok := r.StrategyStats[k]; ok {
+				return v
+			}
+			return math.NaN()
+		}})
 	}
 	return out
 }
