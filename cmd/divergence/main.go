@@ -288,6 +288,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// divergence help run: run's help (help data import: import's).
 		return run(ctx, append(slices.Clone(args[1:]), "--help"), stdout, stderr)
 	}
+	errOut := stderr // an unknown command's usage: an error's, whatever was asked
 	if helpAsked(args[1:]) {
 		// A help asked for is the output, not an error: it goes to
 		// stdout (divergence run --help | less), as the top level's does.
@@ -329,7 +330,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
+	fmt.Fprint(errOut, usage)
 	if m := closest(args[0], commands); m != "" {
 		return fmt.Errorf("unknown command %q: did you mean %s?", args[0], m)
 	}
@@ -666,9 +667,26 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 			return
 		}
 		fmt.Fprintln(stderr, "Flags:")
-		fs.PrintDefaults()
+		printFlags(fs)
 	}
 	return fs
+}
+
+// printFlags writes fs's flags as the flag package's PrintDefaults does,
+// each named the way README and the usage line write it (--workers): the
+// flag package writes one dash (-workers). Both are accepted.
+func printFlags(fs *flag.FlagSet) {
+	out := fs.Output()
+	var b strings.Builder
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(out)
+	for _, line := range strings.SplitAfter(b.String(), "\n") {
+		if strings.HasPrefix(line, "  -") {
+			line = "  --" + line[len("  -"):]
+		}
+		io.WriteString(out, line)
+	}
 }
 
 // commandHelp says what each command does, for its --help.

@@ -349,7 +349,7 @@ func cmdMetrics(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: divergence %s\n\n%s\nFlags:\n", metricsSynopsis, metricsHelp)
-		fs.PrintDefaults()
+		printFlags(fs)
 	}
 	var f metricsFlags
 	f.methods = methodList{metrics.Historical, metrics.Gaussian, metrics.CornishFisher}

@@ -454,8 +454,8 @@ func TestMetricsHelp(t *testing.T) {
 	for _, f := range []string{"any-value", "benchmark", "column", "confidence", "ddof", "down-market", "es-rule", "format",
 		"from", "gaussian-ddof", "mar", "missing", "out", "periods-per-year", "rate-convention", "risk-free", "rolling",
 		"series", "starting-value", "sterling-excess", "tail", "threshold", "to", "var-method", "weights", "zero-risk"} {
-		if !strings.Contains(help, "\n  -"+f+" ") && !strings.Contains(help, "\n  -"+f+"\n") {
-			t.Errorf("--help lacks -%s", f)
+		if !strings.Contains(help, "\n  --"+f+" ") && !strings.Contains(help, "\n  --"+f+"\n") {
+			t.Errorf("--help lacks --%s", f)
 		}
 	}
 	if !strings.Contains(help, `"Infinity"`) || !strings.Contains(help, "docs/metrics.md") {

@@ -134,7 +134,7 @@ func TestSynopsesListEveryFlag(t *testing.T) {
 	block = block[strings.Index(block, "## Commands"):]
 	block = block[strings.Index(block, "```\n")+4:]
 	block = block[:strings.Index(block, "\n```\n")]
-	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)
+	flagLine := regexp.MustCompile(`(?m)^  --([a-z][a-z-]*)`)
 	for _, cmd := range [][]string{{"run"}, {"stress"}, {"merge"}, {"report"}, {"db"}, {"compare"}, {"data", "list"}, {"data", "synth"}} {
 		help, _, _ := cli(t, append(cmd, "--help")...)
 		synopsis, _, _ := strings.Cut(help, "\n")
@@ -280,7 +280,7 @@ func TestFlagAsValue(t *testing.T) {
 // knownFlags holds every flag of every command, as their help lists
 // them, and no other (scenarios' subcommands take none).
 func TestKnownFlags(t *testing.T) {
-	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)
+	flagLine := regexp.MustCompile(`(?m)^  --([a-z][a-z-]*)`)
 	seen := map[string]bool{}
 	for _, cmd := range [][]string{{"run"}, {"stress"}, {"merge"}, {"report"}, {"db"}, {"compare"}, {"metrics"},
 		{"data", "import"}, {"data", "list"}, {"data", "synth"}, {"strategies"}, {"version"}} {
