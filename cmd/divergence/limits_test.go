@@ -78,7 +78,7 @@ func TestRunFlagErrors(t *testing.T) {
 	// An --out that is a file, and a results folder that is a file, are
 	// said to be files.
 	file := writeFile(t, t.TempDir(), "outfile", "x")
-	if _, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", file); err == nil || err.Error() != "output folder "+file+" is a file, not a folder" {
+	if _, _, err := cli(t, "run", "../../experiment/testdata/small.toml", "--out", file); err == nil || err.Error() != "run: output folder "+file+" is a file, not a folder" {
 		t.Errorf("--out a file: got %v", err)
 	}
 	if _, _, err := cli(t, "db", file); err == nil || !strings.Contains(err.Error(), file+" is not a folder but a file") {
@@ -168,9 +168,9 @@ func TestWaitUpTo(t *testing.T) {
 		want string
 	}{
 		{"run --wait=300ms", []string{"run", "../../experiment/testdata/small.toml", "--out", out, "--no-report", "--wait=300ms"},
-			dir + " is still being written by " + holder + " after a wait of 300ms: wait longer (--wait) or choose another --out"},
+			"run: " + dir + " is still being written by " + holder + " after a wait of 300ms: wait longer (--wait) or choose another --out"},
 		{"run --wait 300ms", []string{"run", "../../experiment/testdata/small.toml", "--wait", "300ms", "--out", out, "--no-report"},
-			dir + " is still being written by " + holder + " after a wait of 300ms: wait longer (--wait) or choose another --out"},
+			"run: " + dir + " is still being written by " + holder + " after a wait of 300ms: wait longer (--wait) or choose another --out"},
 		{"report --wait 300ms", []string{"report", dir, "--wait", "300ms"}, "report: " + dir + " is still being written by " + holder + " after a wait of 300ms: wait longer (--wait)"},
 		{"db --wait=300ms", []string{"db", "--wait=300ms", dir}, "db: " + dir + " is still being written by " + holder + " after a wait of 300ms: wait longer (--wait)"},
 		{"db --wait=0", []string{"db", "--wait=0", dir}, "db: " + dir + " is being written by " + holder + ": wait for it (--wait)"},

@@ -289,6 +289,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return run(ctx, append(slices.Clone(args[1:]), "--help"), stdout, stderr)
 	}
 	errOut := stderr // an unknown command's usage: an error's, whatever was asked
+	if slices.Contains(commands, args[0]) && !isHelp(args[0]) {
+		return named(args, command(ctx, args, stdout, stderr, errOut))
+	}
+	return command(ctx, args, stdout, stderr, errOut)
+}
+
+// named returns the error of the command args[0] (with its subcommand:
+// data synth, scenarios show) as naming it first ("run: --workers = -3:
+// …"), as the flag package's errors of it do, unless it names the
+// command already (run: …, data import: …, data: unknown …).
+func named(args []string, err error) error {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	if s := err.Error(); strings.HasPrefix(s, args[0]+":") || strings.HasPrefix(s, args[0]+" ") {
+		return err
+	}
+	cmd := args[0]
+	if (cmd == "data" || cmd == "scenarios") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		cmd += " " + args[1]
+	}
+	return fmt.Errorf("%s: %w", cmd, err)
+}
+
+// command runs the command args[0] (see run); errOut is where an unknown
+// command's usage goes.
+func command(ctx context.Context, args []string, stdout, stderr, errOut io.Writer) error {
 	if helpAsked(args[1:]) {
 		// A help asked for is the output, not an error: it goes to
 		// stdout (divergence run --help | less), as the top level's does.

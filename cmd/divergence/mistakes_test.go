@@ -51,8 +51,13 @@ func TestFlagMistakes(t *testing.T) {
 		{[]string{"run", "x.toml", "--out", "a", "--out", "b", "--out", "a"}, "run: --out given 3 times (a, b, a): give it once"},
 		// The metrics a run ranks by, listed as a sentence lists them
 		// (they were Go's print of a slice: "(known: [total_return cagr …])").
-		{[]string{"run", "x.toml", "--sort", "alpha"}, `--sort: unknown metric "alpha" (known: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity)`},
+		{[]string{"run", "x.toml", "--sort", "alpha"}, `run: --sort: unknown metric "alpha" (known: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity)`},
 		{[]string{"compare", "a", "--by", "alpha"}, `compare: --by: unknown metric "alpha" (known: total_return, cagr, annual_volatility, sharpe, sortino, max_drawdown, calmar, final_equity)`},
+		// Every error of a command names it first, as the flag
+		// package's errors of it do (these had no prefix).
+		{[]string{"run", "x.toml", "--workers", "-3"}, "run: --workers = -3: want 0 (all cores) or more"},
+		{[]string{"stress", "x.toml", "--max-memory", "lots"}, `stress: --max-memory: "lots": want a size`},
+		{[]string{"data", "synth", "--interval", "1h", "--days", "0"}, "data synth: --days = 0: want 1 to "},
 	} {
 		stdout, stderr, err := cli(t, tc.args...)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
