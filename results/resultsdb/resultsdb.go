@@ -28,7 +28,8 @@
 //	             costs (total_return … liquidations), experiment, synthetic, seed,
 //	             start, end, initial_cash, commission_bps, periods_per_year,
 //	             calendar, the other metrics of metrics.json (var_95, …, turnover,
-//	             max_drawdown_peak/trough/recovery), costs_<kind>, and per benchmark
+//	             max_drawdown_peak/trough/recovery), costs_<kind>, stat_<name> per
+//	             statistic of the strategy's own (strategy_stats), and per benchmark
 //	             symbol <metric>_<symbol> (beta_qqq, alpha_qqq, correlation_qqq,
 //	             tracking_error_qqq, information_ratio_qqq, up_capture_qqq,
 //	             down_capture_qqq)
@@ -38,7 +39,8 @@
 //	                                                              slippage and fee NULL from files without them)
 //
 // The runs come from runs.parquet when it holds every column of the
-// record (results.All); otherwise from the runs' metrics.json files
+// records (results.RunColumns(records, results.All), read from their
+// metrics.json); otherwise from the runs' metrics.json files
 // (results.ReadRuns), written to a temporary Parquet file that DuckDB
 // reads the same way, or from the records a caller passes ([BuildRuns]).
 //
@@ -270,16 +272,19 @@ func removeLeftovers(path string) {
 // runsParquet returns a Parquet file with every column of the runs'
 // records: runs.parquet when it has them all, else a temporary file
 // (beside tmp, removed by cleanup) of the given records, or of those read
-// from the folder.
+// from the folder. The records are read to know their columns: the
+// dynamic ones (stat_<name> of a strategy's own statistics) depend on
+// them, and a runs.parquet written before such a column existed has
+// every fixed column and lacks it.
 func runsParquet(dir, tmp string, keys []string, recs []results.RunRecord) (file string, cleanup func(), err error) {
 	cleanup = func() {}
 	if recs == nil {
-		pq := filepath.Join(dir, results.RunsParquet)
-		if names, err := parquetColumns(pq); err == nil && hasAll(names, results.RunColumns(nil, results.All)) {
-			return pq, cleanup, nil
-		}
 		if recs, err = results.ReadRuns(dir, keys); err != nil {
 			return "", cleanup, fmt.Errorf("resultsdb: %w", err)
+		}
+		pq := filepath.Join(dir, results.RunsParquet)
+		if names, err := parquetColumns(pq); err == nil && hasAll(names, results.RunColumns(recs, results.All)) {
+			return pq, cleanup, nil
 		}
 	}
 	file = tmp + ".runs.parquet"
