@@ -605,9 +605,12 @@ func lowerIsBetter(col string) bool {
 
 // noBetter reports whether the runs-table column has no better direction
 // in itself: a hedge seeks a low beta or correlation, a leveraged bet a
-// high one; skewness and kurtosis describe the returns' shape.
+// high one; skewness and kurtosis describe the returns' shape; a
+// strategy's own statistics (stat_<name>: rebalances, the mean hedge
+// ratio, an average entry price) describe what it did.
 func noBetter(col string) bool {
-	return col == "skewness" || col == "kurtosis" || strings.HasPrefix(col, "beta_") || strings.HasPrefix(col, "correlation_")
+	return col == "skewness" || col == "kurtosis" || strings.HasPrefix(col, "beta_") || strings.HasPrefix(col, "correlation_") ||
+		strings.HasPrefix(col, "stat_")
 }
 
 // setupColumn are the runs-table columns that describe the experiment's
