@@ -24,7 +24,10 @@ const dataUsage = `Usage:
   divergence data synth --interval 1m|5m|15m|1h|4h --days N --instruments K [--seed N] [--out DIR] [--layout table|files] [--force]
 `
 
-func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// cmdData runs a data subcommand. errOut takes the usage of an unknown
+// subcommand: stderr, even when a help was asked (help data nosuch) and
+// stderr is stdout.
+func cmdData(ctx context.Context, args []string, stdout, stderr, errOut io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, dataUsage)
 		return fmt.Errorf("data: want import, list or synth")
@@ -64,7 +67,7 @@ func cmdData(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	case "synth":
 		return cmdSynth(ctx, args[1:], stdout, stderr)
 	}
-	fmt.Fprint(stderr, dataUsage)
+	fmt.Fprint(errOut, dataUsage)
 	if m := closest(args[0], []string{"import", "list", "synth"}); m != "" {
 		return fmt.Errorf("data: unknown subcommand %q: did you mean data %s?", args[0], m)
 	}

@@ -32,17 +32,29 @@ func TestHelpFlagsTwoDashes(t *testing.T) {
 	}
 }
 
-// help on an unknown command is an error: the usage goes with it to
-// stderr, not to stdout as a help asked for does.
+// help on an unknown command (or data subcommand) is an error: the
+// usage goes with it to stderr, not to stdout as a help asked for does.
 func TestHelpUnknownCommandOnStderr(t *testing.T) {
-	out, errOut, err := cli(t, "help", "nosuch")
-	if err == nil || !strings.Contains(err.Error(), `unknown command "nosuch"`) {
-		t.Fatalf("err %v", err)
-	}
-	if out != "" {
-		t.Errorf("stdout %q, want nothing", out)
-	}
-	if !strings.Contains(errOut, "Usage:") {
-		t.Errorf("stderr %q, want the usage", errOut)
+	for _, tc := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"help", "nosuch"}, `unknown command "nosuch"`},
+		{[]string{"nosuch", "--help"}, `unknown command "nosuch"`},
+		{[]string{"help", "data", "nosuch"}, `data: unknown subcommand "nosuch"`},
+		{[]string{"data", "nosuch", "--help"}, `data: unknown subcommand "nosuch"`},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			out, errOut, err := cli(t, tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Fatalf("err %v, want %s", err, tc.err)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+			if !strings.Contains(errOut, "Usage:") {
+				t.Errorf("stderr %q, want the usage", errOut)
+			}
+		})
 	}
 }

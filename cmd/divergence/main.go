@@ -288,7 +288,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// divergence help run: run's help (help data import: import's).
 		return run(ctx, append(slices.Clone(args[1:]), "--help"), stdout, stderr)
 	}
-	errOut := stderr // an unknown command's usage: an error's, whatever was asked
+	errOut := stderr // an unknown command's (or data subcommand's) usage: an error's, whatever was asked
 	if slices.Contains(commands, args[0]) && !isHelp(args[0]) {
 		return named(args, command(ctx, args, stdout, stderr, errOut))
 	}
@@ -325,7 +325,7 @@ func command(ctx context.Context, args []string, stdout, stderr, errOut io.Write
 	case "run":
 		return cmdRun(ctx, args[1:], stdout, stderr)
 	case "data":
-		return cmdData(ctx, args[1:], stdout, stderr)
+		return cmdData(ctx, args[1:], stdout, stderr, errOut)
 	case "strategies":
 		return cmdStrategies(args[1:], stdout, stderr)
 	case "stress":
