@@ -31,8 +31,10 @@ type CompareOptions struct {
 	// Top, when > 0 and more runs are chosen, draws only the Top runs
 	// with the highest By (lowest for annual_volatility); the caption
 	// says so. Aligned (AlignCommon), By is measured over the dates every
-	// chosen run shares (each run's own period when they share none);
-	// with AlignNone, over each run's own period (its metrics.json).
+	// chosen run shares (each run's own period when they share none),
+	// a run ruined by the end of those dates last, one ruined only after
+	// them by its returns in them; with AlignNone, over each run's own
+	// period (its metrics.json).
 	// DefaultCompareTop when 0; < 0 draws every run.
 	Top int
 	// By is the metric of Top (results.MetricNames()); "sharpe" when empty.
@@ -346,6 +348,7 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 			cand := slices.Clone(curves)
 			barEnds(cand)
 			firsts := firstTimes(cand)
+			whole := slices.Clone(cand) // the curves before the cut
 			if from, err := alignCommon(cand); err == nil {
 				to := from
 				for _, c := range cand {
@@ -353,11 +356,13 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 				}
 				over = fmt.Sprintf("over the dates all %d share (%s)", total, spanText(from, to, anyIntradayTimes(cand)))
 				for i, c := range cand {
-					ruined := score[i].Ruined()
 					score[i] = windowMetrics(c.Values, ppys[i], startCash(runOf[i], firsts[i], from))
-					if ruined {
+					if ruinedBy(whole[i], c.Time[len(c.Time)-1]) {
 						// Ruined before the window, or in it: its
-						// returns mean nothing, it ranks last.
+						// returns mean nothing, it ranks last. A run
+						// ruined after it (its metrics.json says ruined
+						// too) ranks by its returns in it: what came
+						// after is not in the dates compared.
 						score[i].MaxDrawdown = math.Min(score[i].MaxDrawdown, -1)
 					}
 				}
@@ -735,6 +740,21 @@ func windowMetrics(equity []float64, ppy, initial float64) *results.RunMetrics {
 		m.MaxDrawdown = math.Min(m.MaxDrawdown, -1)
 	}
 	return m
+}
+
+// ruinedBy says the equity of s fell to 0 or below at a point at or
+// before end: the run was ruined by then (results.RunMetrics.Ruined,
+// whose drawdown of −100 % or worse only such a point gives).
+func ruinedBy(s charts.Series, end int64) bool {
+	for k, t := range s.Time {
+		if t > end {
+			break
+		}
+		if s.Values[k] <= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // firstTimes are the curves' first times.

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -436,6 +438,86 @@ func TestAlignCommonErrorInstants(t *testing.T) {
 			_, err := alignCommon(tc.curves)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %v, want it to say %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestCompareTopRuined: aligned, --top ranks the runs over the dates they
+// all share; a run ruined before those dates or in them ranks last (its
+// returns there mean nothing), a run ruined only after them by its
+// returns in them (what came after is not in the dates compared). Every
+// run is measured from its cash of 100,000 or its value at the window's
+// start, ppy 365 (BTC's); a's curve is the shortest and sets the window.
+//
+//	after: a, b, c from 2024-01-01; a ends 01-06, the window 01-01 to 01-06
+//	  a: 100,000 99,000 98,000 99,000 97,000 96,000: mean return −0.00808 < 0, Sharpe < 0
+//	  b: ×1.02 ×1.02 ×1.03 ×1.02 ×1.03 (to 112,583.55672): mean 0.024, sample sd
+//	     √((3·0.004² + 2·0.006²)/4) = √0.00003 = 0.0054772, Sharpe 4.38178·√365 = 83.71;
+//	     then 50,000, 10,000, 0, 0 on 01-07..10 (ruined after the window)
+//	  c: 100,000 101,000 100,000 102,000 101,000 103,000: returns 0.01, −0.0099010,
+//	     0.02, −0.0098039, 0.0198020, mean 0.0060194, sd 0.0150424, Sharpe 7.65
+//	  top 2 by Sharpe: b and c (b's later ruin dropped it for a)
+//	before: a from 01-03 to 01-08 (the window), b and c from 01-01
+//	  b: −5,000 on 01-02, then from 100,000 on 01-03 the returns of b above (Sharpe
+//	     83.71 in the window, ruined before it); c: 102,000 101,000 103,000 104,000
+//	     105,000 from 01-04, returns all but one > 0, Sharpe > 0 > a's: a and c
+func TestCompareTopRuined(t *testing.T) {
+	d1 := data.Day(2024, 1, 1)
+	up := []float64{100_000, 102_000, 104_040, 107_161.2, 109_304.424, 112_583.55672}
+	down := []float64{100_000, 99_000, 98_000, 99_000, 97_000, 96_000}
+	for _, tc := range []struct {
+		name    string
+		aFirst  int64
+		b, c    []float64
+		keepsAC bool // else b and c
+	}{
+		{"after the window", d1, append(slices.Clone(up), 50_000, 10_000, 0, 0),
+			[]float64{100_000, 101_000, 100_000, 102_000, 101_000, 103_000, 104_000, 105_000, 106_000, 107_000}, false},
+		{"before the window", d1 + 2*data.NanosPerDay, append([]float64{100_000, -5_000}, append(slices.Clone(up), 113_000, 114_000)...),
+			[]float64{100_000, 101_000, 100_000, 102_000, 101_000, 103_000, 104_000, 105_000, 106_000, 107_000}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := holdFolder(t, "a", tc.aFirst, down)
+			b := holdFolder(t, "b", d1, tc.b)
+			c := holdFolder(t, "c", d1, tc.c)
+			// b's metrics.json says what a run whose equity fell to 0 or
+			// below says: a drawdown of −100 % or worse.
+			mj := filepath.Join(b, "runs", "hold", "metrics.json")
+			raw, err := os.ReadFile(mj)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rec map[string]any
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.UseNumber() // the seed, a uint64, kept whole
+			if err := dec.Decode(&rec); err != nil {
+				t.Fatal(err)
+			}
+			rec["metrics"].(map[string]any)["max_drawdown"] = -1
+			if raw, err = json.Marshal(rec); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(mj, raw, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "c.csv")
+			got, err := CompareWith(context.Background(), []string{a, b, c}, CompareOptions{Top: 2, Outs: []string{out}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept []string
+			for _, r := range got.Rows {
+				kept = append(kept, r.Folder)
+			}
+			want := []string{b, c}
+			if tc.keepsAC {
+				want = []string{a, c}
+			}
+			slices.Sort(kept)
+			slices.Sort(want)
+			if !slices.Equal(kept, want) {
+				t.Errorf("kept %v, want %v", kept, want)
 			}
 		})
 	}
