@@ -660,7 +660,13 @@ func csvError(path string, lay *csvLayout, err error) error {
 	switch {
 	case csvErrCols.MatchString(msg):
 		c := csvErrCols.FindStringSubmatch(msg)
-		what = fmt.Sprintf("has %s fields, want %s (as many as the header)", c[2], c[1])
+		// A kline file of data.binance.vision has no header: its width
+		// is its first line's.
+		width := "as many as the header"
+		if lay.noHeader {
+			width = "as many as line 1: a Binance kline file has no header"
+		}
+		what = fmt.Sprintf("has %s fields, want %s (%s)", c[2], c[1], width)
 		found, _ := strconv.Atoi(c[2])
 		want, _ := strconv.Atoi(c[1])
 		if found > want && lay.delim == ',' && csvGrouped.MatchString(csvQuoted.ReplaceAllString(originalLine(msg), `""`)) {
