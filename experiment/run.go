@@ -1134,7 +1134,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 		}
 		out.WalkForward = wfs
 		for i := range wfs {
-			for _, n := range []string{wfNoScoreNote(&wfs[i], f.WalkForward.Metric), wfInfNote(&wfs[i], f.WalkForward.Metric), wfRuinNote(&wfs[i])} {
+			for _, n := range []string{wfNoScoreNote(&wfs[i], f.WalkForward.Metric), wfInfNote(&wfs[i], f.WalkForward.Metric), wfTieNote(&wfs[i], f.WalkForward.Metric), wfRuinNote(&wfs[i])} {
 				if n != "" {
 					out.Notes = append(out.Notes, n)
 				}

@@ -507,6 +507,31 @@ func wfInfNote(wf *WalkForward, metric string) string {
 		wf.Strategy, windowList(inf), metric, ties, metric)
 }
 
+// wfTieNote names the windows of a walk-forward whose chosen candidate's
+// finite in-sample score other candidates equalled exactly, "" when
+// none did (a tie at +Inf is wfInfNote's). Equal scores are most often
+// the same trades (a parameter that changed nothing in sample): the
+// first in sweep order is chosen, and the window's choice says nothing
+// of the parameters that tied.
+func wfTieNote(wf *WalkForward, metric string) string {
+	tied := map[int][]string{} // candidates tied → windows
+	for k, s := range wf.ISScore {
+		if math.IsNaN(s) || math.IsInf(s, 0) || k >= len(wf.ISTied) || wf.ISTied[k] < 2 {
+			continue
+		}
+		tied[wf.ISTied[k]] = append(tied[wf.ISTied[k]], strconv.Itoa(k+1))
+	}
+	if len(tied) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, n := range slices.Sorted(maps.Keys(tied)) {
+		parts = append(parts, fmt.Sprintf("%d candidates in %s", n, windowList(tied[n])))
+	}
+	return fmt.Sprintf("walk-forward %s: %s scored exactly the chosen candidate's in-sample %s (most often the same trades: the parameters that differ changed nothing in sample), and the first in sweep order was chosen: there, the choice says nothing of those parameters",
+		wf.Strategy, strings.Join(parts, "; "), metric)
+}
+
 // windowList is "window 3" or "windows 1, 2, 4" of the window numbers ks.
 func windowList(ks []string) string {
 	if len(ks) == 1 {
