@@ -123,6 +123,8 @@ func TestGapNotes(t *testing.T) {
 // Instruments whose data does not span the runs are noted. Runs from
 // 2024-03-01 to 2024-06-30 (by hand):
 //   - GONE ends 2024-02-10, before they start;
+//   - LAST ends 2024-02-27, before they start but within a week of it:
+//     strategies wait for it until 2024-03-05 (02-27 + 7 days);
 //   - SHORT ends 2024-06-20, 10 days before they end (over a week);
 //   - NEAR ends 2024-06-25, 5 days before (within a week: not noted);
 //   - LATE starts 2024-04-01, 31 days after they start (over a week);
@@ -133,6 +135,7 @@ func TestCoverageNotes(t *testing.T) {
 	from, to := data.Day(2024, 3, 1), data.Day(2024, 6, 30)
 	p := &data.Panel{Series: []data.Series{
 		days("GONE", data.Day(2024, 1, 1), data.Day(2024, 2, 10)),
+		days("LAST", data.Day(2024, 1, 1), data.Day(2024, 2, 27)),
 		days("SHORT", data.Day(2024, 1, 1), data.Day(2024, 6, 20)),
 		days("NEAR", data.Day(2024, 1, 1), data.Day(2024, 6, 25)),
 		days("LATE", data.Day(2024, 4, 1), to),
@@ -140,7 +143,8 @@ func TestCoverageNotes(t *testing.T) {
 		days("FULL", data.Day(2024, 1, 1), to),
 	}}
 	want := []string{
-		"GONE's data ends on 2024-02-10, before the runs start (2024-03-01): no run trades it",
+		"GONE's data ends on 2024-02-10, before the runs start (2024-03-01): no run trades it, and a strategy that names it runs without it (",
+		"LAST's data ends on 2024-02-27, before the runs start (2024-03-01): no run trades it, and a strategy that names it runs without it once a week has passed since its last bar (after 2024-03-05); until then one that trades its instruments together (a hedge's legs, a basket) waits for it and trades none",
 		"SHORT's data ends on 2024-06-20, 10 days before the runs end (2024-06-30): from a week after its last bar it is no longer traded",
 		"LATE's data starts on 2024-04-01, 31 days after the runs start (2024-03-01): no run trades it before",
 	}
