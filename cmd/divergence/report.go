@@ -189,8 +189,11 @@ func printComparison(w io.Writer, c *report.Comparison, by string) {
 		fmt.Fprintf(w, "note: %s\n", m)
 	}
 	for _, r := range c.Rows {
-		if r.Metrics.Ruined() {
+		switch {
+		case r.Metrics.Ruined():
 			fmt.Fprintf(w, "note: %s: equity fell to 0 or below in these dates (ruin): its metrics mean nothing; it ranks last\n", r.Name)
+		case r.Ruined():
+			fmt.Fprintf(w, "note: %s: equity fell to 0 or below before these dates (ruin): its metrics here mean nothing; it ranks last\n", r.Name)
 		}
 	}
 }

@@ -108,7 +108,16 @@ type CompareRow struct {
 	// run); the run's own metrics.json when it is drawn over its own
 	// period. FinalEquity is the run's equity at End, in its currency.
 	Metrics results.RunMetrics
+	// RuinedBefore says the run's equity fell to 0 or below before Start
+	// (aligned on dates after its own start): it was ruined then, and
+	// what it did from Start means nothing either, whatever Metrics say.
+	RuinedBefore bool
 }
+
+// Ruined reports whether the run was ruined by End: its equity fell to
+// 0 or below in the dates measured (Metrics) or before them
+// (RuinedBefore). Such a row's metrics mean nothing; it ranks last.
+func (r *CompareRow) Ruined() bool { return r.RuinedBefore || r.Metrics.Ruined() }
 
 // CompareName is the default name, without extension, of the chart
 // comparing the folders dirs: "compare-" and their names joined by "-vs-"
@@ -389,11 +398,17 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 	}
 	aligned := opt.Align == AlignCommon && len(curves) > 1
 	firsts := firstTimes(curves)
-	var from int64 // the common start, aligned
+	var from int64    // the common start, aligned
+	var before []bool // aligned, by curve: ruined before the common start
 	if aligned {
+		whole := slices.Clone(curves) // the curves before the cut
 		var err error
 		if from, err = alignCommon(curves); err != nil {
 			return nil, err
+		}
+		before = make([]bool, len(curves))
+		for i := range curves {
+			before[i] = ruinedBy(whole[i], from-1)
 		}
 		rebaseAligned(curves, runOf, firsts, from)
 		at := stampText(from, anyIntradayTimes(curves))
@@ -446,11 +461,18 @@ func CompareWith(ctx context.Context, dirs []string, opt CompareOptions) (*Compa
 		rows[i].Intraday = intraday[i]
 		if aligned {
 			rows[i].Metrics = *windowMetrics(c.Values, r.Record.PeriodsPerYear, startCash(r, firsts[i], from))
+			rows[i].RuinedBefore = before[i]
 		}
 	}
 	ms := make([]*results.RunMetrics, len(rows))
 	for i := range rows {
 		ms[i] = &rows[i].Metrics
+		if rows[i].RuinedBefore {
+			// Ranked as ruined (last), shown with its own drawdown.
+			m := rows[i].Metrics
+			m.MaxDrawdown = math.Min(m.MaxDrawdown, -1)
+			ms[i] = &m
+		}
 	}
 	for _, i := range rankLabelled(by, ms, names) {
 		cmp.Rows = append(cmp.Rows, rows[i])
@@ -556,7 +578,8 @@ const tableCSV charts.Format = "csv"
 // periods, periods_per_year, the headline metrics (total_return, cagr,
 // annual_volatility, sharpe, sortino, max_drawdown, calmar, as decimals:
 // 0.12 = 12 %), final_equity and ruined (the equity fell to 0 or below
-// in the dates measured: its metrics mean nothing).
+// by the end of the dates measured, in them or before them:
+// CompareRow.Ruined; its metrics mean nothing).
 func CompareTable(rows []CompareRow) *results.Table {
 	n := len(rows)
 	text := func(name string, f func(r *CompareRow) string) results.Column {
@@ -592,7 +615,7 @@ func CompareTable(rows []CompareRow) *results.Table {
 	}
 	ruined := results.Column{Name: "ruined", Bools: make([]bool, n)}
 	for i := range rows {
-		ruined.Bools[i] = rows[i].Metrics.Ruined()
+		ruined.Bools[i] = rows[i].Ruined()
 	}
 	t.Columns = append(t.Columns, ruined)
 	return t

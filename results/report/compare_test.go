@@ -522,3 +522,41 @@ func TestCompareTopRuined(t *testing.T) {
 		})
 	}
 }
+
+// A run whose equity fell below 0 before the dates the runs share, and
+// came back, was ruined then: the table says so and ranks it last, as
+// --top does (it showed ruined false and ranked it by its returns in the
+// window, first here). Runs over 2024-01-03..01-08 (a starts 01-03):
+// a falls 100,000 → 96,000 (total −4 %), c rises 2,000 net, and b —
+// −5,000 on 01-02 — rises 100,000 → 112,583.56 over the window (total
+// +12.58 %, the best of the three), ruined before it.
+func TestCompareTableRuinedBeforeWindow(t *testing.T) {
+	d1 := data.Day(2024, 1, 1)
+	a := holdFolder(t, "a", d1+2*data.NanosPerDay, []float64{100_000, 99_000, 98_000, 99_000, 97_000, 96_000})
+	b := holdFolder(t, "b", d1, []float64{100_000, -5_000, 100_000, 102_000, 104_040, 107_161.2, 109_304.424, 112_583.55672})
+	c := holdFolder(t, "c", d1, []float64{100_000, 101_000, 100_000, 102_000, 101_000, 103_000, 104_000, 102_000})
+	got, err := CompareWith(context.Background(), []string{a, b, c}, CompareOptions{Top: -1, Outs: []string{filepath.Join(t.TempDir(), "c.csv")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, r := range got.Rows {
+		order = append(order, filepath.Base(r.Folder))
+		if want := filepath.Base(r.Folder) == "b"; r.Ruined() != want || r.RuinedBefore != want {
+			t.Errorf("%s: ruined %v (before %v), want %v", r.Folder, r.Ruined(), r.RuinedBefore, want)
+		}
+	}
+	if want := []string{"c", "a", "b"}; !slices.Equal(order, want) {
+		t.Errorf("rows %v, want %v (by Sharpe, b ruined last)", order, want)
+	}
+	for _, r := range got.Rows {
+		if filepath.Base(r.Folder) == "b" && math.Abs(r.Metrics.TotalReturn-0.1258355672) > 1e-9 {
+			t.Errorf("b's total return over the window %g, want 0.1258355672 (its own, shown though it ranks last)", r.Metrics.TotalReturn)
+		}
+	}
+	tab := CompareTable(got.Rows)
+	col := tab.Columns[len(tab.Columns)-1]
+	if col.Name != "ruined" || !slices.Equal(col.Bools, []bool{false, false, true}) {
+		t.Errorf("table column %s = %v, want ruined = [false false true]", col.Name, col.Bools)
+	}
+}
