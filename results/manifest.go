@@ -122,10 +122,11 @@ type Input struct {
 	// data; for a query of files, which has no file of its own, the
 	// SHA-256 of the bars it returned for the instrument.
 	SHA256 string `json:"sha256"`
-	// Rows is the number of bars used.
+	// Rows is the number of bars used: with [data] bar, the bars made
+	// from the file's (188 daily bars of 4,499 hourly rows), not its rows.
 	Rows int `json:"rows"`
 	// First and Last are the times of the first and last bars, formatted by
-	// [FormatTime] (a date for daily bars).
+	// [FormatTime] (a date for daily bars), the bars made with [data] bar.
 	First string `json:"first"`
 	Last  string `json:"last"`
 	// Repairs lists the rows of the file skipped or repaired by the
