@@ -178,6 +178,15 @@ func TestReadNewestFirst(t *testing.T) {
 	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "newest first") || !strings.Contains(s.Notes[0], "2025-06-02T20:00:00Z") {
 		t.Errorf("notes %q", s.Notes)
 	}
+	// An hourly file whose oldest bar is at 00:00 UTC names both ends
+	// as instants (the oldest was written as a date, 2025-06-02).
+	p = writeFile(t, dir, "ETH.csv", barsCSV(hdr, "2025-06-02T02:00:00Z", "2025-06-02T01:00:00Z", "2025-06-02T00:00:00Z"))
+	if s, err = ReadFile(ctx, p, ReadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "rows are newest first (strictly descending from 2025-06-02T02:00:00Z to 2025-06-02T00:00:00Z)"; len(s.Notes) != 1 || !strings.HasPrefix(s.Notes[0], want) {
+		t.Errorf("notes %q, want %q…", s.Notes, want)
+	}
 	// A daily newest-first file (Nasdaq.com writes them) too.
 	p = writeFile(t, dir, "NQ.csv", strings.Join(strings.Split(nasdaqCSV, "\n")[:1], "")+"\n"+
 		"01/05/2024,$10.25,N/A,$10,$10.5,$9.75\n01/04/2024,$10,0,$11.5,$11.75,$9.5\n01/03/2024,$11.5,1300,$11,$12,$10.5\n")

@@ -897,8 +897,13 @@ func (d *decoder) stampTimes() error {
 	}
 	if desc {
 		d.reverse()
-		d.s.Notes = append(d.s.Notes, fmt.Sprintf("rows are newest first (strictly descending from %s to %s); read in reverse order",
-			data.FormatStamp(t[n-1]), data.FormatStamp(t[0])))
+		// Both ends in one format: instants unless both are at 00:00
+		// UTC (an hourly file's oldest bar at 00:00 read as a date).
+		newest, oldest := data.FormatStamp(t[n-1]), data.FormatStamp(t[0])
+		if t[0]%data.NanosPerDay != 0 || t[n-1]%data.NanosPerDay != 0 {
+			newest, oldest = data.FormatTime(t[n-1]), data.FormatTime(t[0])
+		}
+		d.s.Notes = append(d.s.Notes, fmt.Sprintf("rows are newest first (strictly descending from %s to %s); read in reverse order", newest, oldest))
 	}
 	d.s.SetInterval()
 	return nil
