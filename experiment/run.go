@@ -610,13 +610,14 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	if hasStart && tl.StepAt(start) >= tl.Len() {
 		// The bars were cut at end: the data may go on past it, so the
 		// window, not the data, is what holds no bar.
-		if last := lastBar(uncut); hasEnd && last >= end && endWho != "" {
-			// No end given: the runs' end is the first instrument's
-			// last bar (above), not a key to widen.
-			u := &uncut.Series[uncut.Index(endWho)]
-			return nil, fmt.Errorf("start = %s: no end given, so the runs end with the data that end first, %s's on %s, before start (the other data go on to %s): set end, or leave %s out",
-				f.Start, endWho, data.FormatStamp(u.Time[u.Len()-1]), data.FormatStamp(last), endWho)
-		} else if hasEnd && last >= end {
+		if last := lastBar(uncut); hasEnd && last >= end {
+			if endWho != "" {
+				// No end given: the runs' end is the first instrument's
+				// last bar (above), not a key to widen.
+				u := &uncut.Series[uncut.Index(endWho)]
+				return nil, fmt.Errorf("start = %s: no end given, so the runs end with the data that end first, %s's on %s, before start (the other data go on to %s): set end, or leave %s out",
+					f.Start, endWho, data.FormatStamp(u.Time[u.Len()-1]), data.FormatStamp(last), endWho)
+			}
 			return nil, fmt.Errorf("start = %s, end = %s: no bars between them (the last bar before end is on %s; the data go on to %s): widen the window", f.Start, f.End, data.FormatStamp(tl.Times[tl.Len()-1]), data.FormatStamp(last))
 		}
 		return nil, fmt.Errorf("start = %s: no bars on or after it (data ends %s)", f.Start, data.FormatStamp(tl.Times[tl.Len()-1]))
@@ -1424,15 +1425,18 @@ func coverageNotes(p *data.Panel, from, to int64) []string {
 		s := &p.Series[i]
 		last := s.Time[s.Len()-1]
 		switch {
-		case last < from && from-last <= 7*data.NanosPerDay:
-			// Within a week of the start, the instrument has not ended
-			// yet (strategies.md: no bar for over a week): a strategy
-			// that waits for every instrument it names waits for it.
-			notes = append(notes, fmt.Sprintf("%s's data ends on %s, before the runs start (%s): no run trades it, and a strategy that names it runs without it once a week has passed since its last bar (after %s); until then one that trades its instruments together (a hedge's legs, a basket) waits for it and trades none (a hedge leg without it is that much smaller)",
-				s.Symbol, data.FormatStamp(last), data.FormatStamp(from), data.FormatStamp(last+7*data.NanosPerDay)))
 		case last < from:
-			notes = append(notes, fmt.Sprintf("%s's data ends on %s, before the runs start (%s): no run trades it, and a strategy that names it runs without it (a hedge leg without it is that much smaller)",
-				s.Symbol, data.FormatStamp(last), data.FormatStamp(from)))
+			without := "runs without it"
+			if from-last <= 7*data.NanosPerDay {
+				// Within a week of the start, the instrument has not
+				// ended yet (strategies.md: no bar for over a week): a
+				// strategy that waits for every instrument it names
+				// waits for it.
+				without = fmt.Sprintf("runs without it once a week has passed since its last bar (after %s); until then one that trades its instruments together (a hedge's legs, a basket) waits for it and trades none",
+					data.FormatStamp(last+7*data.NanosPerDay))
+			}
+			notes = append(notes, fmt.Sprintf("%s's data ends on %s, before the runs start (%s): no run trades it, and a strategy that names it %s (a hedge leg without it is that much smaller)",
+				s.Symbol, data.FormatStamp(last), data.FormatStamp(from), without))
 		case to-last > 7*data.NanosPerDay:
 			notes = append(notes, fmt.Sprintf("%s's data ends on %s, %s days before the runs end (%s): from a week after its last bar it is no longer traded, and a position in it stays at its last close",
 				s.Symbol, stamp(s, last), strconv.FormatFloat(float64(to-last)/float64(data.NanosPerDay), 'f', 0, 64), stamp(s, to)))

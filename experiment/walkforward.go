@@ -497,11 +497,7 @@ func wfInfNote(wf *WalkForward, metric string) string {
 	}
 	ties := "no other candidate reached it"
 	if len(tied) > 0 {
-		var parts []string
-		for _, n := range slices.Sorted(maps.Keys(tied)) {
-			parts = append(parts, fmt.Sprintf("%d candidates in %s", n, windowList(tied[n])))
-		}
-		ties = strings.Join(parts, "; ") + " tied at it, and the first in sweep order was chosen, not the one that made the most"
+		ties = tiedText(tied) + " tied at it, and the first in sweep order was chosen, not the one that made the most"
 	}
 	return fmt.Sprintf("walk-forward %s: in %s the chosen candidate's in-sample %s is +Inf (no losing period in sample: a ratio over no downside or no drawdown), which ranks above every finite score but cannot rank the candidates that reach it: %s (windows.csv: is_%s = +Inf)",
 		wf.Strategy, windowList(inf), metric, ties, metric)
@@ -524,12 +520,19 @@ func wfTieNote(wf *WalkForward, metric string) string {
 	if len(tied) == 0 {
 		return ""
 	}
+	return fmt.Sprintf("walk-forward %s: %s scored exactly the chosen candidate's in-sample %s (most often the same trades: the parameters that differ changed nothing in sample), and the first in sweep order was chosen: there, the choice says nothing of those parameters",
+		wf.Strategy, tiedText(tied), metric)
+}
+
+// tiedText says how many candidates tied in which windows, from the
+// windows (numbers as text) by count of candidates tied: "2 candidates in
+// windows 1, 3; 4 candidates in window 2".
+func tiedText(tied map[int][]string) string {
 	var parts []string
 	for _, n := range slices.Sorted(maps.Keys(tied)) {
 		parts = append(parts, fmt.Sprintf("%d candidates in %s", n, windowList(tied[n])))
 	}
-	return fmt.Sprintf("walk-forward %s: %s scored exactly the chosen candidate's in-sample %s (most often the same trades: the parameters that differ changed nothing in sample), and the first in sweep order was chosen: there, the choice says nothing of those parameters",
-		wf.Strategy, strings.Join(parts, "; "), metric)
+	return strings.Join(parts, "; ")
 }
 
 // windowList is "window 3" or "windows 1, 2, 4" of the window numbers ks.

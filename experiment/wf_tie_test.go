@@ -1,7 +1,6 @@
 package experiment
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"os"
@@ -36,8 +35,7 @@ func TestWalkForwardFiniteTieNote(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "UP.csv"), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "x.toml")
-	if err := os.WriteFile(path, []byte(`name = "wf tie"
+	o, err := runIn(t, dir, `name = "wf tie"
 cash = 100000.0
 start = "2024-02-01"
 [data]
@@ -56,14 +54,7 @@ slow = [10, 12]
 in_sample_days = 20
 out_of_sample_days = 20
 metric = "sharpe"
-`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	f, err := Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := Run(context.Background(), f, Options{Out: filepath.Join(dir, "out"), Workers: 2})
+`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -300,6 +300,10 @@ func RunColumns(recs []RunRecord, set ColumnSet) []RunColumn {
 	return out
 }
 
+// StatColumnPrefix begins the name of a runs-table column of a
+// strategy's own statistic (statColumns: stat_hedge_ratio_mean).
+const StatColumnPrefix = "stat_"
+
 // statColumns are the columns of the strategies' own statistics
 // (RunRecord.StrategyStats), one per key any run reports, in the keys'
 // order: stat_<key> with the key as [ColumnSymbol] writes a symbol
@@ -310,9 +314,10 @@ func statColumns(keys []string) []RunColumn {
 	out := make([]RunColumn, 0, len(keys))
 	taken := map[string]bool{}
 	for _, k := range keys {
-		name := "stat_" + ColumnSymbol(k)
+		base := StatColumnPrefix + ColumnSymbol(k)
+		name := base
 		for n := 2; taken[name]; n++ {
-			name = "stat_" + ColumnSymbol(k) + "_" + strconv.Itoa(n)
+			name = base + "_" + strconv.Itoa(n)
 		}
 		taken[name] = true
 		out = append(out, RunColumn{Name: name, Kind: Float, float: func(r *RunRecord) float64 {

@@ -610,7 +610,7 @@ func lowerIsBetter(col string) bool {
 // ratio, an average entry price) describe what it did.
 func noBetter(col string) bool {
 	return col == "skewness" || col == "kurtosis" || strings.HasPrefix(col, "beta_") || strings.HasPrefix(col, "correlation_") ||
-		strings.HasPrefix(col, "stat_")
+		strings.HasPrefix(col, results.StatColumnPrefix)
 }
 
 // setupColumn are the runs-table columns that describe the experiment's

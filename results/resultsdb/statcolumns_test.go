@@ -2,9 +2,7 @@ package resultsdb
 
 import (
 	"context"
-	"encoding/json"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,18 +16,7 @@ import (
 // every fixed column, and was taken as it was, without them.
 func TestBuildOlderRunsParquetGetsStatColumns(t *testing.T) {
 	dir := stressFolder(t)
-	var m results.Manifest
-	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
-	recs, err := results.ReadRuns(dir, m.Runs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := records(t, dir)
 	// runs.parquet as a program without the stat_ columns wrote it.
 	full := results.RunsTable(recs, results.All)
 	old := &results.Table{}
