@@ -285,3 +285,56 @@ func TestOpenAIMissDatesMatchRealData(t *testing.T) {
 			got, us, crypto, want, session, candle)
 	}
 }
+
+// openai-miss's fear_greed (26, the article's "dropped to 26, entering
+// the deeper fear range") is the Crypto Fear & Greed index of the day
+// the article was written: April 29 in its UTC+8 (the UTC day after
+// BTC's candle of April 28, TestOpenAIMissDatesMatchRealData), down from
+// the day before, and in the index's "Fear" band (26–46 in the file;
+// at most 25 is "Extreme Fear").
+func TestOpenAIMissFearGreedMatchesIndex(t *testing.T) {
+	path := filepath.Join(filepath.Dir(realPrices()), "other", "fear_greed", "crypto_fear_greed_index.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("the Fear & Greed index is not beside the prices folder: %v", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if len(rows) == 0 || strings.Join(rows[0], ",") != "date,value,classification" {
+		t.Fatalf("%s: header %v, want date,value,classification", path, rows[:min(1, len(rows))])
+	}
+	index := map[string]int64{}
+	class := map[string]string{}
+	for k, r := range rows[1:] {
+		v, err := strconv.ParseInt(r[1], 10, 64)
+		if err != nil {
+			t.Fatalf("%s row %d: %v", path, k+2, err)
+		}
+		index[r[0]], class[r[0]] = v, r[2]
+	}
+	s, err := Lookup("openai-miss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, ok := s.Metadata["fear_greed"].(int64)
+	if !ok {
+		t.Fatalf("openai-miss has no integer fear_greed: %v", s.Metadata["fear_greed"])
+	}
+	const written, before = "2026-04-29", "2026-04-28"
+	got, ok := index[written]
+	if !ok {
+		t.Fatalf("%s has no value on %s", path, written)
+	}
+	if got != want {
+		t.Errorf("openai-miss's fear_greed is %d; the index on %s is %d", want, written, got)
+	}
+	if prev := index[before]; prev <= got {
+		t.Errorf("the index did not drop to %d on %s: %d the day before", got, written, prev)
+	}
+	if c := class[written]; c != "Fear" || got < 26 || got > 46 {
+		t.Errorf("the index on %s is %d (%s), not in the fear band", written, got, c)
+	}
+}
