@@ -290,6 +290,26 @@ type ApplyOptions struct {
 	// source it replays holds every one, past the history's end too
 	// (MonteCarlo.HistorySplits).
 	SourceSplits map[string][]engine.Split
+	// Dividends, by symbol, are the cash dividends of raw prices (an
+	// experiment's [[dividends]] or dividends_from), as the engine pays
+	// them (engine.Dividend): at an instrument's first bar at or after a
+	// dividend's Time its close falls by the amount, which the engine
+	// pays the holder in cash. As for a split, a regime, a replay (its
+	// source and its target) and a propagation's betas read the holder's
+	// return across it, the close plus the dividend over the close
+	// before (times a split's ratio there; the amount is per share after
+	// a split of its date), and rebuild raw closes that still fall by the
+	// amount there: the close before times the holder's return, less the
+	// dividend. Without them a replay laid the source's ex-date fall as
+	// a loss nothing paid, and a bar it rebuilt on the run's own ex-date
+	// had no fall while the engine paid the dividend.
+	Dividends map[string][]engine.Dividend
+	// SourceDividends, when not nil, are the cash dividends of Source's
+	// prices in place of Dividends (a replay from the panel itself, self
+	// = true, reads Dividends): the replay's source runs past the
+	// history whose dividends the run is paid, and a Monte Carlo path's
+	// dividends are those of the dates it draws.
+	SourceDividends map[string][]engine.Dividend
 }
 
 // Validate checks the scenario without a panel: names, ranges and dates.

@@ -944,10 +944,15 @@ func (s *Transplant) apply(v *view, key string) error {
 		if !s.Self && v.opt.SourceSplits != nil {
 			splits = v.opt.SourceSplits
 		}
-		held := splitFactors(ss, splits[ssym]) // the holder's returns across a split of the source
+		divs := v.opt.Dividends
+		if !s.Self && v.opt.SourceDividends != nil {
+			divs = v.opt.SourceDividends
+		}
+		// the holder's returns across a split or a cash dividend of the source
+		held, paid := splitFactors(ss, splits[ssym]), dividendCash(ss, divs[ssym], splits[ssym])
 		for q := lo; q < hi; q++ {
 			c := ss.Close[q]
-			r[q-lo] = math.Log(c * splitRatio(held, q) / ss.Close[q-1])
+			r[q-lo] = math.Log(holderGross(ss.Close, held, paid, q))
 			so[q-lo], sh[q-lo], sl[q-lo] = ss.Open[q]/c, ss.High[q]/c, ss.Low[q]/c
 		}
 		// An instrument that first trades after the replay began (pre
@@ -1233,6 +1238,21 @@ func (v *view) betas(i int, drv []int, from, to int64) ([]float64, int, error) {
 	si := &v.out.Series[i]
 	lo, hi := v.barRange(i, from, to)
 	cur := make([]int, len(all))
+	// held[a]: the holder's price of an instrument paid cash dividends,
+	// its close with each dividend reinvested (the product of
+	// holderGross from its first close); nil without one.
+	held := make([][]float64, len(all))
+	for a, ii := range all {
+		if d := v.paid[ii]; d != nil {
+			c := v.out.Series[ii].Close
+			h := make([]float64, len(c))
+			h[0] = c[0]
+			for k := 1; k < len(c); k++ {
+				h[k] = h[k-1] * holderGross(c, v.held[ii], d, k)
+			}
+			held[a] = h
+		}
+	}
 	var rows [][]float64 // closes at common dates, one row per date
 	for k := lo; k < hi; k++ {
 		t := si.Time[k]
@@ -1252,7 +1272,9 @@ func (v *view) betas(i int, drv []int, from, to int64) ([]float64, int, error) {
 		row := make([]float64, len(all))
 		for a, ii := range all {
 			row[a] = v.out.Series[ii].Close[cur[a]]
-			if f := v.held[ii]; f != nil {
+			if h := held[a]; h != nil {
+				row[a] = h[cur[a]] // the holder's price: a split or a dividend is no return
+			} else if f := v.held[ii]; f != nil {
 				row[a] *= f[cur[a]] // the holder's price: a split is no return
 			}
 		}

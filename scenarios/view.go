@@ -37,6 +37,9 @@ type view struct {
 	// held[i] is instrument i's split factor per bar (splitFactors), nil
 	// without a split among its bars.
 	held [][]float64
+	// paid[i] is instrument i's cash dividend per share at each bar
+	// (dividendCash), nil without a dividend among its bars.
+	paid [][]float64
 }
 
 func newView(p *data.Panel, groups map[string][]string, opt ApplyOptions) *view {
@@ -63,8 +66,11 @@ func newView(p *data.Panel, groups map[string][]string, opt ApplyOptions) *view 
 		v.start = first
 	}
 	v.held = make([][]float64, n)
+	v.paid = make([][]float64, n)
 	for i := range p.Series {
-		v.held[i] = splitFactors(&p.Series[i], opt.Splits[p.Series[i].Symbol])
+		sym := p.Series[i].Symbol
+		v.held[i] = splitFactors(&p.Series[i], opt.Splits[sym])
+		v.paid[i] = dividendCash(&p.Series[i], opt.Dividends[sym], opt.Splits[sym])
 	}
 	return v
 }
@@ -102,6 +108,58 @@ func splitRatio(f []float64, k int) float64 {
 		return 1
 	}
 	return f[k] / f[k-1]
+}
+
+// dividendCash is the cash dividend (ApplyOptions.Dividends) one share
+// held into each bar of s is paid there, per share after that bar's
+// split, as the engine pays it: each dividend at s's first bar at or
+// after its time, its amount per share on its date, so divided by the
+// ratio of a split dated after it that applies by that bar (one dated on
+// the ex-date or before it has applied: the amount is per share after
+// it, engine.Dividend). Nil when no dividend falls after s's first bar
+// (one at or before it is in all of s's prices alike and is not paid).
+func dividendCash(s *data.Series, divs []engine.Dividend, splits []engine.Split) []float64 {
+	var d []float64
+	for _, dv := range divs {
+		k := sort.Search(len(s.Time), func(x int) bool { return s.Time[x] >= dv.Time })
+		if k == 0 || k >= len(s.Time) {
+			continue
+		}
+		if d == nil {
+			d = make([]float64, len(s.Time))
+		}
+		a := dv.Amount
+		for _, sp := range splits {
+			if sp.Time > dv.Time && sp.Time <= s.Time[k] {
+				a /= sp.Ratio
+			}
+		}
+		d[k] += a
+	}
+	return d
+}
+
+// holderGross is the holder's gross return across bar k >= 1 of closes c
+// with split factors f (splitFactors) and dividends d (dividendCash): one
+// share held at the close before becomes ratio shares at bar k, each
+// worth its close and paid its dividend, ratio × (c[k] + d[k]) / c[k-1].
+// A split's fall and a dividend's fall are no return.
+func holderGross(c, f, d []float64, k int) float64 {
+	if d == nil {
+		return c[k] * splitRatio(f, k) / c[k-1]
+	}
+	return splitRatio(f, k) * (c[k] + d[k]) / c[k-1]
+}
+
+// holderClose is the close at bar k that gives the holder the gross
+// return g from the close before, prev (holderGross solved for c[k]):
+// prev × g / ratio − d[k], a raw close that still falls by the split
+// and by the dividend the engine pays there.
+func holderClose(prev, g float64, f, d []float64, k int) float64 {
+	if d == nil {
+		return prev * g / splitRatio(f, k)
+	}
+	return prev*g/splitRatio(f, k) - d[k]
 }
 
 // prices makes instrument i's price columns writable (copying them once)
@@ -342,11 +400,15 @@ func (v *view) barRange(i int, from, to int64) (lo, hi int) {
 // rebuild replaces the close-to-close log returns of instrument i's bars
 // [lo, hi) by r[k-lo] (bar 0 has no return and is skipped), rebuilding the
 // closes from the unchanged close before lo (the holder's returns: a
-// split's raw fall is kept on its bar, ApplyOptions.Splits). shape, when not nil, sets a
+// split's raw fall is kept on its bar, ApplyOptions.Splits, and so is a
+// cash dividend's, ApplyOptions.Dividends, which the engine pays there).
+// shape, when not nil, sets a
 // rebuilt bar's open, high and low from its new close; otherwise the bar's
 // OHLC are scaled by newClose/oldClose (its intrabar shape is kept). After
 // hi the returns are unchanged and the level carries (every later bar is
-// scaled by the last ratio).
+// scaled by the last ratio); with a dividend after hi the holder's
+// returns are unchanged, the close falling by the dividend itself at a
+// new level, not by it scaled (each bar scaled by its own ratio).
 func (v *view) rebuild(i, lo, hi int, r []float64, shape func(k int, c float64) (o, h, l float64)) {
 	if lo < 1 {
 		lo = 1
@@ -356,9 +418,10 @@ func (v *view) rebuild(i, lo, hi int, r []float64, shape func(k int, c float64) 
 	}
 	s := v.prices(i)
 	prev := s.Close[lo-1]
-	m := 1.0
+	m, was := 1.0, 0.0 // was: the close before the rebuild at the last bar rebuilt
 	for k := lo; k < hi; k++ {
-		c := prev * math.Exp(r[k-lo]) / splitRatio(v.held[i], k) // a split's fall is no return
+		c := holderClose(prev, math.Exp(r[k-lo]), v.held[i], v.paid[i], k) // a split's or a dividend's fall is no return
+		was = s.Close[k]
 		m = c / s.Close[k]
 		if shape != nil {
 			s.Open[k], s.High[k], s.Low[k] = shape(k, c)
@@ -370,6 +433,20 @@ func (v *view) rebuild(i, lo, hi int, r []float64, shape func(k int, c float64) 
 		s.Close[k] = c
 		prev = c
 	}
+	if d := v.paid[i]; d != nil && slices.ContainsFunc(d[hi:], func(x float64) bool { return x != 0 }) {
+		for k := hi; k < len(s.Close); k++ {
+			g := splitRatio(v.held[i], k) * (s.Close[k] + d[k]) / was // the holder's return before the rebuild
+			c := holderClose(prev, g, v.held[i], d, k)
+			was = s.Close[k]
+			m = c / s.Close[k]
+			s.Open[k] *= m
+			s.High[k] *= m
+			s.Low[k] *= m
+			s.Close[k] = c
+			prev = c
+		}
+		return
+	}
 	for k := hi; k < len(s.Close); k++ {
 		s.Open[k] *= m
 		s.High[k] *= m
@@ -379,13 +456,14 @@ func (v *view) rebuild(i, lo, hi int, r []float64, shape func(k int, c float64) 
 }
 
 // logReturns returns instrument i's close-to-close log returns of bars
-// [lo, hi) (bar 0's return is 0), the holder's across a split.
+// [lo, hi) (bar 0's return is 0), the holder's across a split and a
+// cash dividend.
 func (v *view) logReturns(i, lo, hi int) []float64 {
 	c := v.out.Series[i].Close
 	r := make([]float64, max(hi-lo, 0))
 	for k := lo; k < hi; k++ {
 		if k > 0 {
-			r[k-lo] = math.Log(c[k] * splitRatio(v.held[i], k) / c[k-1])
+			r[k-lo] = math.Log(holderGross(c, v.held[i], v.paid[i], k))
 		}
 	}
 	return r
