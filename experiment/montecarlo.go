@@ -180,6 +180,11 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		}
 		if !m.Panel.Synthetic {
 			cfg.ShockSource = m.replaySource()
+			// A replay on a path reads the holder's return across its
+			// source's dividends, as in a scenario's view.
+			if cfg.ShockSourceDividends, err = f.replayDividends(m, cfg.ShockSource); err != nil {
+				return nil, fmt.Errorf("montecarlo: %w", err)
+			}
 		}
 	}
 	mc, err := scenarios.NewMonteCarlo(src, cfg)

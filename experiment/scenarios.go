@@ -179,8 +179,13 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 		}
 	}
 	var source *data.Panel
+	var sourceDivs map[string][]engine.Dividend
 	if !m.Panel.Synthetic {
 		source = m.replaySource() // transplants read real returns from before start and after end too
+		var err error
+		if sourceDivs, err = f.replayDividends(m, source); err != nil {
+			return nil, nil, err
+		}
 	}
 	for _, s := range list {
 		rng := rand.New(rand.NewPCG(engine.SeedFor(f.Seed, "scenario:"+s.Name), 1))
@@ -193,12 +198,13 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 		}
 		var said []string
 		drawn := map[int]int64{}
-		// Splits: on raw prices a regime, a replay or a propagation reads
-		// the holder's return across a split, not its fall in the close.
+		// Splits and cash dividends: on raw prices a regime, a replay or
+		// a propagation reads the holder's return across them, not their
+		// fall in the close; a replay's source reads its own dividends.
 		p, env, err := s.Apply(m.Panel, f.Groups, scenarios.ApplyOptions{Source: source, Rand: rng, Start: start, StartSet: true, Note: note,
 			Said:   func(_, n string) { said = append(said, n) },
 			Drawn:  func(k int, at int64) { drawn[k] = at },
-			Splits: m.Base.Splits})
+			Splits: m.Base.Splits, Dividends: m.Base.Dividends, SourceDividends: sourceDivs})
 		if err != nil && source == nil && replays(s) {
 			// scenarios' own words name its Go API (ApplyOptions.Source).
 			err = fmt.Errorf("scenario %s replays real prices (a transplant), which the synthetic market has not: run it on real data (data.dir, a catalog, a table or a query)", s.Name)
@@ -494,6 +500,30 @@ func (f *File) loadReplaySources(ctx context.Context, m *Market, list []*scenari
 		m.ReplaySource = &src
 	}
 	return nil
+}
+
+// replayDividends are the cash dividends of the replays' source panel
+// (scenarios.ApplyOptions.SourceDividends) with dividends_from =
+// "adj_close": read from its adj_close/close as the run's are from the
+// history's (inferDividends), as the source runs past the history (to
+// the file's ends, and a source symbol's file of its own), and the
+// dividends table's for the instruments it names. Without
+// dividends_from, the table's rows, of any date, are the source's too.
+func (f *File) replayDividends(m *Market, source *data.Panel) (map[string][]engine.Dividend, error) {
+	if source == nil {
+		return nil, nil
+	}
+	if f.DividendsFrom == "" {
+		return m.Base.Dividends, nil
+	}
+	cfg := engine.Config{Splits: m.Base.Splits, Dividends: map[string][]engine.Dividend{}}
+	for _, d := range f.Dividends {
+		cfg.Dividends[d.Symbol] = m.Base.Dividends[d.Symbol]
+	}
+	if _, err := f.inferDividends(&cfg, source); err != nil {
+		return nil, fmt.Errorf("the replays' source: %w", err)
+	}
+	return cfg.Dividends, nil // not nil: none read is none paid, not the run's
 }
 
 // replays reports whether a scenario has a transplant of real prices

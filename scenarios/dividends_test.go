@@ -183,3 +183,33 @@ min_obs = 20`)
 	k := 59 // 2025-03-06 is day 59
 	near(t, "FOL close on the shock's day", out.Series[1].Close[k], 0.8*f[k], 1e-9)
 }
+
+// A shock on a Monte Carlo path reads the holder's return across its
+// source's dividends (MonteCarloConfig.ShockSourceDividends), which may
+// run past the history the paths draw from. AA's history is flat at 100
+// (weekdays of days 0–11); the shock's source runs on to day 18 with a
+// dividend of 2 on day 14: its raw close 98 from there, the holder's
+// price flat. The replay of days 7–18 leaves every path's close at 100;
+// read as a move, the dividend's fall took every replayed path to 98.
+func TestMonteCarloShockReadsSourceDividends(t *testing.T) {
+	hist := []int{0, 1, 2, 3, 4, 7, 8, 9, 10, 11}
+	src := panelOf(series("AA", data.Equity, hist, flat(len(hist), 100)))
+	long := append(append([]int{}, hist...), 14, 15, 16, 17, 18)
+	shockSrc := panelOf(series("AA", data.Equity, long, append(flat(len(hist), 100), flat(5, 98)...)))
+	shock := &Scenario{Name: "replay", Shocks: []Shock{&Transplant{Target: Target{Symbols: []string{"AA"}}, From: day(7), To: day(19)}}}
+	mc, err := NewMonteCarlo(src, MonteCarloConfig{Paths: 8, Length: 14, MeanBlock: 2, Seed: 3,
+		Shock: shock, ShockProb: 1, ShockSource: shockSrc,
+		ShockSourceDividends: map[string][]engine.Dividend{"AA": {{Time: day(14), Amount: 2}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 8 {
+		p, err := mc.Path(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, c := range p.Panel.Series[0].Close {
+			near(t, "path close "+data.FormatDay(p.Panel.Series[0].Time[j]), c, 100, 1e-12)
+		}
+	}
+}

@@ -46,6 +46,10 @@ type MonteCarloConfig struct {
 	ShockProb   float64
 	ShockSource *data.Panel
 	Groups      map[string][]string
+	// ShockSourceDividends are the cash dividends of ShockSource's raw
+	// prices (ApplyOptions.SourceDividends): a shock's replay reads the
+	// holder's return across them (nil: none).
+	ShockSourceDividends map[string][]engine.Dividend
 
 	// Splits, by symbol, are the stock splits of raw (unadjusted) source
 	// prices (as ApplyOptions.Splits): at an instrument's first bar at or
@@ -467,7 +471,8 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 		draws[j] = mc.union[d] // report union-timeline indices (date 0 has no returns)
 	}
 	if mc.cfg.Shock != nil && mc.cfg.ShockProb > 0 && rng.Float64() < mc.cfg.ShockProb {
-		sp, env, err := mc.cfg.Shock.Apply(out, mc.cfg.Groups, ApplyOptions{Source: mc.cfg.ShockSource, Rand: rng, Start: mc.shockStart(rng), Splits: mc.historySplits, SourceSplits: mc.cfg.Splits})
+		sp, env, err := mc.cfg.Shock.Apply(out, mc.cfg.Groups, ApplyOptions{Source: mc.cfg.ShockSource, Rand: rng, Start: mc.shockStart(rng), Splits: mc.historySplits, SourceSplits: mc.cfg.Splits,
+			SourceDividends: mc.cfg.ShockSourceDividends})
 		if err != nil {
 			return nil, fmt.Errorf("scenarios: path %d: %w", i, err)
 		}
