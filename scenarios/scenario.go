@@ -300,7 +300,9 @@ type ApplyOptions struct {
 	// before (times a split's ratio there; the amount is per share after
 	// a split of its date), and rebuild raw closes that still fall by the
 	// amount there: the close before times the holder's return, less the
-	// dividend. Without them a replay laid the source's ex-date fall as
+	// dividend; a jump (and a wick's close move) multiplies the holder's
+	// return by its step, so a later ex-date's close still falls by the
+	// amount, not by the amount scaled with the prices. Without them a replay laid the source's ex-date fall as
 	// a loss nothing paid, and a bar it rebuilt on the run's own ex-date
 	// had no fall while the engine paid the dividend.
 	Dividends map[string][]engine.Dividend

@@ -328,6 +328,15 @@ func (v *view) say(i int, text string) {
 // instrument's first (a late listing): bar k then takes g(k + off),
 // divided by g(off − 1), the level the path had reached before it, so
 // that its first open stands where it traded.
+//
+// On raw prices with a cash dividend from k0 on (ApplyOptions.Dividends)
+// a bar is not scaled: the holder's return across it, the close plus
+// its dividend over the close before (holderGross), is multiplied by
+// the path's step g(j)/g(j-1), and the close rebuilt from it still
+// falls by the dividend itself (holderClose), which the engine pays: a
+// dividend's fall scaled with the prices left the holder a gain of
+// D·(1-g) a share, or a loss, that nothing paid. Without a dividend
+// this is the scaling above.
 func (v *view) jump(i, k0, off, N, M int, x float64, p JumpPath) {
 	if k0 >= len(v.out.Series[i].Time) || x == 0 {
 		return
@@ -355,6 +364,9 @@ func (v *view) jump(i, k0, off, N, M int, x float64, p JumpPath) {
 	}
 	last := N + M // from here on the factor is constant
 	base := g(off - 1)
+	d := v.paid[i]
+	holder := d != nil && slices.ContainsFunc(d[k0:], func(x float64) bool { return x != 0 })
+	prevG, prev, was := 1.0, 0.0, 0.0 // bar k-1's factor, its new close and its close before
 	for k := k0; k < n; k++ {
 		j := k - k0 + off
 		var gc, gopen float64
@@ -373,10 +385,32 @@ func (v *view) jump(i, k0, off, N, M int, x float64, p JumpPath) {
 				gopen = 1 // a late listing's first bar opens where it traded, gap or not
 			}
 		}
+		if holder && k > 0 {
+			// The holder's return before the jump times the path's step,
+			// gc over the bar before's factor; the open at the step gopen
+			// reaches (the level before the bar's step for a move during
+			// it, the close's for a gap).
+			if k == k0 {
+				prev, was = s.Close[k-1], s.Close[k-1]
+			}
+			h := splitRatio(v.held[i], k) * (s.Close[k] + d[k]) / was
+			c := holderClose(prev, h*gc/prevG, v.held[i], d, k)
+			o := holderClose(prev, h*gopen/prevG, v.held[i], d, k)
+			m := c / s.Close[k]
+			was = s.Close[k]
+			s.Open[k] *= o / was
+			s.High[k] *= m
+			s.Low[k] *= m
+			s.Close[k] = c
+			prevG, prev = gc, c
+			continue
+		}
+		was = s.Close[k]
 		s.Open[k] *= gopen
 		s.High[k] *= gc
 		s.Low[k] *= gc
 		s.Close[k] *= gc
+		prevG, prev = gc, s.Close[k]
 	}
 }
 
