@@ -172,7 +172,10 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 	// across a split, not its fall in the close (as a regime or a replay
 	// reads it), and a path's prices are on the shares of the history's
 	// last date: no split falls on a path (MonteCarlo.HistorySplits).
-	cfg := scenarios.MonteCarloConfig{Paths: spec.Paths, Length: spec.Days, MeanBlock: spec.MeanBlock, Seed: spec.seed(f.Seed), Groups: f.Groups, Splits: m.Base.Splits}
+	// Dividends: a path pays those of the source dates it draws, on its
+	// own dates, and its shock reads them there (Path.Dividends).
+	cfg := scenarios.MonteCarloConfig{Paths: spec.Paths, Length: spec.Days, MeanBlock: spec.MeanBlock, Seed: spec.seed(f.Seed), Groups: f.Groups,
+		Splits: m.Base.Splits, Dividends: m.Base.Dividends}
 	if spec.Shock != "" {
 		var err error
 		if cfg.Shock, cfg.ShockProb, err = f.monteCarloShock(); err != nil {
@@ -265,7 +268,7 @@ func (f *File) replayPath(mc *scenarios.MonteCarlo, k int, warm *data.Panel, run
 	curves := make([]*engine.Curve, len(runs))
 	// The path's funding events, the same for every run on it.
 	syms := pathFunding(withEnv(m.Base, panel, p.Env).Symbols, mc, p)
-	divs := pathDividends(m.Base.Dividends, m.Base.Splits, mc, p)
+	divs := p.Dividends          // those of the source dates it draws
 	splits := mc.HistorySplits() // none falls on a path
 	for i, r := range runs {
 		cfg := withEnv(m.Base, panel, p.Env)
@@ -337,64 +340,6 @@ func pathFunding(syms map[string]engine.Terms, mc *scenarios.MonteCarlo, p *scen
 	}
 	if out == nil {
 		return syms
-	}
-	return out
-}
-
-// pathDividends gives the cash dividends (raw prices, Config.Dividends)
-// their events on path p, as the returns travel: path date j, whose bar
-// of an instrument carries the return of its bar on the source date it
-// draws (Draws[j]), pays the dividends of that source bar (dated after
-// the instrument's bar before it, up to it) at the same yield: amount /
-// the source's close before × the path's close before. The source's
-// dividends are on the history's dates, before every path: read at the
-// path's dates, no path paid any, while the bootstrap's raw returns carry
-// their ex-date falls. An amount per share after a split of raw prices
-// (one dated after the close before, up to the dividend's date, as
-// engine.Dividend reads it) is over that close divided by the split's
-// ratio: the yield of a 2-for-1's ex-date is 2 × amount / the close
-// before (the path carries the holder's return there). nil when divs is.
-func pathDividends(divs map[string][]engine.Dividend, splits map[string][]engine.Split, mc *scenarios.MonteCarlo, p *scenarios.Path) map[string][]engine.Dividend {
-	if len(divs) == 0 {
-		return nil
-	}
-	src := mc.Source()
-	out := make(map[string][]engine.Dividend, len(divs))
-	for i := range p.Panel.Series {
-		ps := &p.Panel.Series[i]
-		ds := divs[ps.Symbol]
-		k0 := src.Index(ps.Symbol)
-		if len(ds) == 0 || k0 < 0 {
-			continue
-		}
-		ss := &src.Series[k0]
-		var got []engine.Dividend
-		for j, u := range p.Draws {
-			t := mc.SourceTime(u)
-			k, ok := slices.BinarySearch(ss.Time, t)
-			if !ok || k == 0 {
-				continue // no bar of the instrument on that date, or no return
-			}
-			b, ok := slices.BinarySearch(ps.Time, mc.PathTime(j))
-			if !ok || b == 0 {
-				continue // the path's first bar: nothing is held going into it
-			}
-			lo := sort.Search(len(ds), func(x int) bool { return ds[x].Time > ss.Time[k-1] })
-			for x := lo; x < len(ds) && ds[x].Time <= t; x++ {
-				ratio := 1.0 // new shares per share held at the close before
-				for _, sp := range splits[ps.Symbol] {
-					if sp.Time > ss.Time[k-1] && sp.Time <= ds[x].Time {
-						ratio *= sp.Ratio
-					}
-				}
-				if a := ds[x].Amount * ratio / ss.Close[k-1] * ps.Close[b-1]; a > 0 && !math.IsInf(a, 0) {
-					got = append(got, engine.Dividend{Time: ps.Time[b], Amount: a})
-				}
-			}
-		}
-		if got != nil {
-			out[ps.Symbol] = got
-		}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -211,5 +212,46 @@ func TestMonteCarloShockReadsSourceDividends(t *testing.T) {
 		for j, c := range p.Panel.Series[0].Close {
 			near(t, "path close "+data.FormatDay(p.Panel.Series[0].Time[j]), c, 100, 1e-12)
 		}
+	}
+}
+
+// A shock on a Monte Carlo path reads the path's own dividends
+// (Path.Dividends, those of the source dates it draws): AA's history is
+// 100 on days 0–4 and 98 from day 7, a dividend of 2 (its holder's
+// price flat), and a replay of that history (the holder's returns, all
+// 1) over each path from its shock's date leaves the holder's price
+// flat: every bar's close plus the dividend the path pays there is the
+// close before (98 + 2 = 100 on a bar that draws day 7, then 100 × 0.98
+// × …). The replay laid a return of 1 on a drawn ex-date with no fall
+// while the path paid the dividend.
+func TestMonteCarloShockReadsPathDividends(t *testing.T) {
+	hist := []int{0, 1, 2, 3, 4, 7, 8, 9, 10, 11}
+	src := panelOf(series("AA", data.Equity, hist, append(flat(5, 100), flat(5, 98)...)))
+	divs := map[string][]engine.Dividend{"AA": {{Time: day(7), Amount: 2}}}
+	shock := &Scenario{Name: "replay", Shocks: []Shock{&Transplant{Target: Target{Symbols: []string{"AA"}}, From: day(1), To: day(12)}}}
+	mc, err := NewMonteCarlo(src, MonteCarloConfig{Paths: 8, Length: 14, MeanBlock: 2, Seed: 3,
+		Shock: shock, ShockProb: 1, ShockSource: src, ShockSourceDividends: divs, Dividends: divs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paid := 0
+	for i := range 8 {
+		p, err := mc.Path(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &p.Panel.Series[0]
+		d := dividendCash(s, p.Dividends["AA"], nil)
+		for k := 1; k < s.Len(); k++ {
+			got := s.Close[k]
+			if d != nil && d[k] > 0 {
+				got += d[k]
+				paid++
+			}
+			near(t, fmt.Sprintf("path %d: close + dividend on %s", i, data.FormatDay(s.Time[k])), got, s.Close[k-1], 1e-12)
+		}
+	}
+	if paid == 0 {
+		t.Fatal("no path paid a dividend: the test draws no ex-date")
 	}
 }

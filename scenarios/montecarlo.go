@@ -63,6 +63,11 @@ type MonteCarloConfig struct {
 	// history's alone (HistorySplits); a shock's source reads them all
 	// (ApplyOptions.SourceSplits), past the history's end too.
 	Splits map[string][]engine.Split
+	// Dividends, by symbol, are the cash dividends of raw source prices
+	// (as ApplyOptions.Dividends), on the source's dates. A path pays
+	// those of the source dates it draws, on its own dates
+	// (Path.Dividends), and its shock reads them there.
+	Dividends map[string][]engine.Dividend
 }
 
 // MonteCarlo draws paths from a source panel. It is read-only after
@@ -118,6 +123,12 @@ type Path struct {
 	// or at none of their bars, changes nothing: its path is not
 	// shocked).
 	Shocked bool
+	// Dividends are the cash dividends the path pays, on its dates, by
+	// symbol (MonteCarloConfig.Dividends; nil without them): path date j
+	// pays those of the source bar it draws at the same yield, reckoned
+	// on the path before its shock, which reads them
+	// (ApplyOptions.Dividends) and keeps their fall.
+	Dividends map[string][]engine.Dividend
 }
 
 // DailyOnly refuses a panel with intraday bars for the bootstrap, naming
@@ -470,15 +481,83 @@ func (mc *MonteCarlo) Path(i int) (*Path, error) {
 	for j, d := range draws {
 		draws[j] = mc.union[d] // report union-timeline indices (date 0 has no returns)
 	}
+	path.Dividends = mc.pathDividends(out, draws)
 	if mc.cfg.Shock != nil && mc.cfg.ShockProb > 0 && rng.Float64() < mc.cfg.ShockProb {
+		// The shock reads the path's own dividends, on its dates; its
+		// source (another window, never the path) its own, none when
+		// not given (the path's would be read at the source's dates).
+		srcDivs := mc.cfg.ShockSourceDividends
+		if srcDivs == nil && path.Dividends != nil {
+			srcDivs = map[string][]engine.Dividend{}
+		}
 		sp, env, err := mc.cfg.Shock.Apply(out, mc.cfg.Groups, ApplyOptions{Source: mc.cfg.ShockSource, Rand: rng, Start: mc.shockStart(rng), Splits: mc.historySplits, SourceSplits: mc.cfg.Splits,
-			SourceDividends: mc.cfg.ShockSourceDividends})
+			Dividends: path.Dividends, SourceDividends: srcDivs})
 		if err != nil {
 			return nil, fmt.Errorf("scenarios: path %d: %w", i, err)
 		}
 		path.Panel, path.Env, path.Shocked = sp, env, env.Shocked() || changed(out, sp)
 	}
 	return path, nil
+}
+
+// pathDividends gives the cash dividends (MonteCarloConfig.Dividends)
+// their events on path panel p before its shock, as the returns travel:
+// path date j, whose bar of an instrument carries the return of its bar
+// on the source date it draws (draws[j], a union-timeline index), pays
+// the dividends of that source bar (dated after the instrument's bar
+// before it, up to it) at the same yield: amount / the source's close
+// before × the path's close before, the fall the path's bar carries. The
+// source's dividends are on the history's dates, before every path: read
+// at the path's dates, no path paid any, while the bootstrap's raw
+// returns carry their ex-date falls. An amount per share after a split
+// of raw prices (one dated after the close before, up to the dividend's
+// date, as engine.Dividend reads it) is over that close divided by the
+// split's ratio: the yield of a 2-for-1's ex-date is 2 × amount / the
+// close before (the path carries the holder's return there). Nil
+// without dividends.
+func (mc *MonteCarlo) pathDividends(p *data.Panel, draws []int32) map[string][]engine.Dividend {
+	divs, splits := mc.cfg.Dividends, mc.cfg.Splits
+	if len(divs) == 0 {
+		return nil
+	}
+	out := make(map[string][]engine.Dividend, len(divs))
+	for i := range p.Series {
+		ps := &p.Series[i]
+		ds := divs[ps.Symbol]
+		k0 := mc.src.Index(ps.Symbol)
+		if len(ds) == 0 || k0 < 0 {
+			continue
+		}
+		ss := &mc.src.Series[k0]
+		var got []engine.Dividend
+		for j, u := range draws {
+			t := mc.times[u]
+			k, ok := slices.BinarySearch(ss.Time, t)
+			if !ok || k == 0 {
+				continue // no bar of the instrument on that date, or no return
+			}
+			b, ok := slices.BinarySearch(ps.Time, mc.pathTimes[j])
+			if !ok || b == 0 {
+				continue // the path's first bar: nothing is held going into it
+			}
+			lo := sort.Search(len(ds), func(x int) bool { return ds[x].Time > ss.Time[k-1] })
+			for x := lo; x < len(ds) && ds[x].Time <= t; x++ {
+				ratio := 1.0 // new shares per share held at the close before
+				for _, sp := range splits[ps.Symbol] {
+					if sp.Time > ss.Time[k-1] && sp.Time <= ds[x].Time {
+						ratio *= sp.Ratio
+					}
+				}
+				if a := ds[x].Amount * ratio / ss.Close[k-1] * ps.Close[b-1]; a > 0 && !math.IsInf(a, 0) {
+					got = append(got, engine.Dividend{Time: ps.Time[b], Amount: a})
+				}
+			}
+		}
+		if got != nil {
+			out[ps.Symbol] = got
+		}
+	}
+	return out
 }
 
 // changed reports whether a shock changed any bar of the path (b is a
