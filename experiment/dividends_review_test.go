@@ -82,7 +82,6 @@ symbols = ["A"]
 // window with an error naming the file and the line of the bar whose
 // factor moved, as the run's own inference names it in the history.
 func TestReviewReplaySourceBadFactorNamesFileAndLine(t *testing.T) {
-	t.Skip("bug: the replays' source's dividends_from error names line k+1 (the bar before the bad one): Market's Rows are cleared before views() infers them")
 	dir := t.TempDir()
 	line := writeBadFactorPastEnd(t, dir)
 	_, err := runIn(t, dir, replayReviewToml(dir, `type = "transplant"
@@ -125,7 +124,6 @@ date = 2024-01-09`))
 // shock reads, is not its concern, as it was not before the replays'
 // source read its own dividends. Its view ends at 100 × (1 − 0.1) = 90.
 func TestReviewJumpDoesNotReadReplaySource(t *testing.T) {
-	t.Skip("bug: views() infers the replays' source's dividends for every scenario on real data, so a bad adj_close past the end fails a jump that replays nothing")
 	dir := t.TempDir()
 	writeBadFactorPastEnd(t, dir)
 	o, err := runIn(t, dir, replayReviewToml(dir, `type = "jump"
@@ -138,5 +136,29 @@ move = -0.1`))
 	c := o.Views[1].Panel.Series[0].Close
 	if got := c[len(c)-1]; math.Abs(got-90) > 1e-9 {
 		t.Errorf("the jump's last close = %v, want 90", got)
+	}
+}
+
+// A Monte Carlo whose shock replays nothing (ai-bubble-burst: jumps and
+// regimes) reads no replays' source either: the paths run (five of 20
+// days).
+func TestReviewMonteCarloJumpDoesNotReadReplaySource(t *testing.T) {
+	dir := t.TempDir()
+	writeBadFactorPastEnd(t, dir)
+	text := replayReviewToml(dir, `type = "jump"
+symbols = ["A"]
+date = 2024-01-15
+move = -0.1`) + `[montecarlo]
+paths = 5
+days = 20
+mean_block = 5
+shock = "ai-bubble-burst"
+`
+	o, err := runIn(t, dir, text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(o.MonteCarlo) == 0 {
+		t.Fatal("no Monte Carlo result")
 	}
 }

@@ -184,9 +184,12 @@ func (f *File) monteCarlo(ctx context.Context, specs []RunSpec, m *Market, opt O
 		if !m.Panel.Synthetic {
 			cfg.ShockSource = m.replaySource()
 			// A replay on a path reads the holder's return across its
-			// source's dividends, as in a scenario's view.
-			if cfg.ShockSourceDividends, err = f.replayDividends(m, cfg.ShockSource); err != nil {
-				return nil, fmt.Errorf("montecarlo: %w", err)
+			// source's dividends, as in a scenario's view (read only for
+			// a shock that replays it).
+			if replays(cfg.Shock) {
+				if cfg.ShockSourceDividends, err = f.replayDividends(m, cfg.ShockSource); err != nil {
+					return nil, fmt.Errorf("montecarlo: %w", err)
+				}
 			}
 		}
 	}

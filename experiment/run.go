@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -716,8 +717,15 @@ func (f *File) prepare(ctx context.Context, specs []RunSpec, opt Options) (*Mark
 	// validation's messages, all made by now: nothing reads them after,
 	// and they cost 8 bytes a bar (50 MB for a year of 20 instruments'
 	// one-minute bars, held to the end of the run).
+	// With dividends_from the replays' source (Market.replayBase) keeps
+	// them: its dividends are read when a scenario replays it
+	// (replayDividends), and an error there names the file's row.
+	var source *data.Panel
+	if f.DividendsFrom != "" {
+		source = cmp.Or(uncut, history, p)
+	}
 	for _, q := range []*data.Panel{p, history, uncut, bench} {
-		if q == nil {
+		if q == nil || q == source {
 			continue
 		}
 		for i := range q.Series {

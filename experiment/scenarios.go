@@ -182,9 +182,14 @@ func (f *File) views(m *Market, list []*scenarios.Scenario, optional bool, admit
 	var sourceDivs map[string][]engine.Dividend
 	if !m.Panel.Synthetic {
 		source = m.replaySource() // transplants read real returns from before start and after end too
-		var err error
-		if sourceDivs, err = f.replayDividends(m, source); err != nil {
-			return nil, nil, err
+		// The source's own dividends, read only for a scenario that
+		// replays it: its data past the runs' end (an adj_close no
+		// dividend explains) stop no other.
+		if slices.ContainsFunc(list, replays) {
+			var err error
+			if sourceDivs, err = f.replayDividends(m, source); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	for _, s := range list {
