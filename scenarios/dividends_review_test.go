@@ -278,7 +278,6 @@ func TestReviewCrashBelowDividendIsAnError(t *testing.T) {
 // The same error says why: the run's dividend, which the engine pays,
 // is more than the replayed price it falls from.
 func TestReviewCrashBelowDividendErrorNamesTheDividend(t *testing.T) {
-	t.Skip("bug: a rebuilt close at or below 0 by a run's cash dividend fails with \"price not positive\" and no word of the dividend that took it there")
 	src := panelOf(series("AA", data.Equity, weekdays(4), []float64{100, 10, 10, 10}))
 	p := panelOf(series("AA", data.Equity, weekdays(15)[7:], []float64{10, 10, 8.5, 8.5, 8.5, 8.5, 8.5, 8.5}))
 	_, _, err := mustParse(t, reviewReplay).Apply(p, nil, ApplyOptions{Source: src,

@@ -212,8 +212,14 @@ func (v *view) enforceOHLC(key string) error {
 			h = max(h, o, c)
 			l = min(l, o, c)
 			if !(l > 0) || math.IsInf(h, 0) || math.IsNaN(h) {
-				return fmt.Errorf("%s: %s on %s: price not positive and finite after the shock (o=%g h=%g l=%g c=%g)",
-					key, s.Symbol, data.FormatDay(s.Time[k]), o, h, l, c)
+				why := ""
+				if d := v.paid[i]; d != nil && d[k] > 0 && !(c > 0) {
+					// rebuild and jump take the run's dividend off the
+					// shocked close, where the engine pays it.
+					why = fmt.Sprintf(": the cash dividend of %g paid there is more than the shocked price it falls from (%g)", d[k], c+d[k])
+				}
+				return fmt.Errorf("%s: %s on %s: price not positive and finite after the shock (o=%g h=%g l=%g c=%g)%s",
+					key, s.Symbol, data.FormatDay(s.Time[k]), o, h, l, c, why)
 			}
 			// A shocked price is held to the range of a loaded one: a
 			// volatility shock of k = 1000 took a price to 1e-40, its
