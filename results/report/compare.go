@@ -56,11 +56,13 @@ type CompareOptions struct {
 	Hold func(dir string) (release func(), err error)
 }
 
-// loadHeld loads the folder dir (Load) between hold's call and its
-// release (CompareOptions.Hold); without hold, Load alone.
+// loadHeld loads the folder's runs (LoadRuns: a comparison draws its
+// runs alone, and an optional file it does not read, damaged, does not
+// stop it) between hold's call and its release (CompareOptions.Hold);
+// without hold, LoadRuns alone.
 func loadHeld(dir string, hold func(string) (func(), error)) (*Folder, error) {
 	if hold == nil {
-		return Load(dir)
+		return LoadRuns(dir)
 	}
 	release, err := hold(dir)
 	if err != nil {
@@ -69,7 +71,7 @@ func loadHeld(dir string, hold func(string) (func(), error)) (*Folder, error) {
 	if release != nil {
 		defer release()
 	}
-	return Load(dir)
+	return LoadRuns(dir)
 }
 
 // Comparison is what [CompareWith] made: the files it wrote and the table

@@ -207,7 +207,16 @@ type Input struct {
 // equity columns of runs/<key>/equity.parquet; equity.csv only for a run
 // without one), and the optional files. Errors name the file and, for
 // CSV, the line.
-func Load(dir string) (*Folder, error) {
+func Load(dir string) (*Folder, error) { return load(dir, true) }
+
+// LoadRuns is [Load] without the optional files (prices, benchmarks,
+// stress, Monte Carlo, attribution, walk-forward, legs, charts): the
+// manifest and every run's record and equity, all that a comparison
+// draws (compare). A damaged optional file, which Load refuses, is
+// not read.
+func LoadRuns(dir string) (*Folder, error) { return load(dir, false) }
+
+func load(dir string, optional bool) (*Folder, error) {
 	if err := results.Finished(dir); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
@@ -235,6 +244,9 @@ func Load(dir string) (*Folder, error) {
 			return nil, err
 		}
 	}
+	if !optional {
+		return newRuns(in)
+	}
 	if in.Prices, err = readCloses(filepath.Join(dir, PricesFile)); err != nil {
 		return nil, err
 	}
@@ -245,6 +257,19 @@ func Load(dir string) (*Folder, error) {
 // optional files of in.Dir (stress, Monte Carlo, attribution tables and
 // the charts the experiment drew).
 func New(in Input) (*Folder, error) {
+	f, err := newRuns(in)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.readOptional(in); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// newRuns makes a Folder of in's runs alone: the records, curves and
+// names, none of the optional files.
+func newRuns(in Input) (*Folder, error) {
 	if len(in.Runs) == 0 {
 		return nil, fmt.Errorf("report: %s: no runs", in.Dir)
 	}
@@ -294,6 +319,12 @@ func New(in Input) (*Folder, error) {
 		}
 		r.Equity.Name = r.Name
 	}
+	return f, nil
+}
+
+// readOptional reads, into f, the optional files of in.Dir and the
+// series in gives (prices, legs).
+func (f *Folder) readOptional(in Input) error {
 	dir := in.Dir
 	if len(in.Prices) > 0 {
 		f.Prices = map[string]charts.Series{}
@@ -305,26 +336,26 @@ func New(in Input) (*Folder, error) {
 	f.SVG = map[string][]byte{}
 	var err error
 	if f.Benchmarks, err = readCloses(filepath.Join(dir, BenchmarksFile)); err != nil {
-		return nil, err
+		return err
 	}
 	if f.Stress, err = readStress(filepath.Join(dir, StressFile), f); err != nil {
-		return nil, err
+		return err
 	}
 	f.Stress, f.StressCoverage = stressCoverage(f.Stress)
 	if f.Fans, err = readMonteCarlo(filepath.Join(dir, MonteCarloFile), f); err != nil {
-		return nil, err
+		return err
 	}
 	if f.Legs, err = readAttribution(filepath.Join(dir, AttributionFile)); err != nil {
-		return nil, err
+		return err
 	}
 	if f.Bands, err = readBands(dir); err != nil {
-		return nil, err
+		return err
 	}
 	if f.WalkForwards, err = readWalkForwards(dir); err != nil {
-		return nil, err
+		return err
 	}
 	if in.Legs != nil && len(in.Legs) != len(in.Runs) {
-		return nil, fmt.Errorf("report: %d leg series for %d runs", len(in.Legs), len(in.Runs))
+		return fmt.Errorf("report: %d leg series for %d runs", len(in.Legs), len(in.Runs))
 	}
 	for _, i := range f.Main {
 		r := &f.Runs[i]
@@ -333,13 +364,13 @@ func New(in Input) (*Folder, error) {
 			continue
 		}
 		if r.Legs, err = readLegs(filepath.Join(dir, "runs", r.Key)); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, name := range []string{"stress_summary.csv", "montecarlo_summary.csv"} {
 		header, rows, ok, err := openOptional(filepath.Join(dir, name))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if ok {
 			f.Tables[name] = &Table{header, rows}
@@ -360,11 +391,11 @@ func New(in Input) (*Folder, error) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("report: %w", err)
+			return fmt.Errorf("report: %w", err)
 		}
 		f.SVG[rel] = b
 	}
-	return f, nil
+	return nil
 }
 
 // Companion reports whether a run key names a run under a stress scenario
