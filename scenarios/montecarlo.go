@@ -377,9 +377,6 @@ func closesOnNYSEHolidays(times []int64) bool {
 	return seen
 }
 
-// Source is the panel the paths draw their returns from.
-func (mc *MonteCarlo) Source() *data.Panel { return mc.src }
-
 // SourceTime is the time of source date u as Path.Draws gives it (an
 // index into the source's union timeline): what a path date carries
 // besides the bars, a perpetual's funding events of that day, is read

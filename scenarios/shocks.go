@@ -365,7 +365,7 @@ func (v *view) jump(i, k0, off, N, M int, x float64, p JumpPath) {
 	last := N + M // from here on the factor is constant
 	base := g(off - 1)
 	d := v.paid[i]
-	holder := d != nil && slices.ContainsFunc(d[k0:], func(x float64) bool { return x != 0 })
+	holder := paidFrom(d, k0)
 	prevG, prev, was := 1.0, 0.0, 0.0 // bar k-1's factor, its new close and its close before
 	for k := k0; k < n; k++ {
 		j := k - k0 + off

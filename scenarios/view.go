@@ -151,6 +151,12 @@ func holderGross(c, f, d []float64, k int) float64 {
 	return splitRatio(f, k) * (c[k] + d[k]) / c[k-1]
 }
 
+// paidFrom reports whether dividends d (dividendCash) pay anything at
+// bar k or after it.
+func paidFrom(d []float64, k int) bool {
+	return d != nil && slices.ContainsFunc(d[k:], func(x float64) bool { return x != 0 })
+}
+
 // holderClose is the close at bar k that gives the holder the gross
 // return g from the close before, prev (holderGross solved for c[k]):
 // prev × g / ratio − d[k], a raw close that still falls by the split
@@ -439,7 +445,7 @@ func (v *view) rebuild(i, lo, hi int, r []float64, shape func(k int, c float64) 
 		s.Close[k] = c
 		prev = c
 	}
-	if d := v.paid[i]; d != nil && slices.ContainsFunc(d[hi:], func(x float64) bool { return x != 0 }) {
+	if d := v.paid[i]; paidFrom(d, hi) {
 		for k := hi; k < len(s.Close); k++ {
 			g := splitRatio(v.held[i], k) * (s.Close[k] + d[k]) / was // the holder's return before the rebuild
 			c := holderClose(prev, g, v.held[i], d, k)
