@@ -94,7 +94,7 @@ func Attribution(r *RunResult, legs map[string][]string) []InstrumentPnL {
 	return out
 }
 
-// writeAttribution writes, for the baseline runs, attribution.csv (run,
+// writeAttribution writes, for the baseline runs, attribution.csv/.parquet (run,
 // instrument, leg, pnl — the report reads it),
 // attribution_detail.csv/.parquet (every column of InstrumentPnL) and
 // attribution.png/.svg (PnL by leg: long leg, short leg, interest, of
@@ -124,7 +124,7 @@ func writeAttribution(f *File, o *Outcome, sortBy string) error {
 	for j, name := range []string{"realized", "unrealized", "commission", "carry", "fees", "pnl"} {
 		detail.Columns = append(detail.Columns, results.Column{Name: name, Floats: cols[j]})
 	}
-	if err := results.WriteOutputs(o.Dir, append(results.TableOutputs("attribution", simple, false), results.TableOutputs("attribution_detail", detail, true)...)...); err != nil {
+	if err := results.WriteOutputs(o.Dir, append(results.TableOutputs("attribution", simple), results.TableOutputs("attribution_detail", detail)...)...); err != nil {
 		return err
 	}
 	// The chart: PnL by leg of the runs equity.png shows (o.Shown), in

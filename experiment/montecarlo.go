@@ -435,7 +435,7 @@ func (c *fanCollector) add(k int, curves []*engine.Curve) error {
 }
 
 // writeMonteCarlo writes montecarlo.csv/.parquet (run, path, shocked,
-// terminal return, max drawdown), montecarlo_summary.csv (per run:
+// terminal return, max drawdown), montecarlo_summary.csv/.parquet (per run:
 // percentiles of the terminal return, VaR and CVaR at 95% and 99% as
 // losses (positive for a loss), mean and worst max drawdown, the share of
 // paths ending in a loss, the share ruined, the shocked paths) and montecarlo.png/.svg
@@ -501,8 +501,8 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 	}
 	sum.Columns = append(sum.Columns, results.Column{Name: "prob_loss", Floats: loss}, results.Column{Name: "prob_ruin", Floats: ruin},
 		results.Column{Name: "shocked_paths", Ints: nshock})
-	if err := results.WriteOutputs(dir, append(append(results.TableOutputs("montecarlo", tab, true), results.TableOutputs("montecarlo_summary", sum, false)...),
-		results.TableOutputs("montecarlo_bands", bandsTable(mcs), true)...)...); err != nil {
+	if err := results.WriteOutputs(dir, append(append(results.TableOutputs("montecarlo", tab), results.TableOutputs("montecarlo_summary", sum)...),
+		results.TableOutputs("montecarlo_bands", bandsTable(mcs))...)...); err != nil {
 		return err
 	}
 	var fans []charts.FanSummary

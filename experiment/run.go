@@ -1044,7 +1044,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			// in the folder so that a report made again from it (after
 			// --no-report too) is the same.
 			func() error {
-				return results.WriteOutputs(out.Dir, results.TableOutputs(PricesFile, pricesTable(out.closes()), true)...)
+				return results.WriteOutputs(out.Dir, results.TableOutputs(PricesFile, pricesTable(out.closes()))...)
 			},
 		}
 		if stress {
@@ -1055,7 +1055,7 @@ func Run(ctx context.Context, f *File, opt Options) (*Outcome, error) {
 			tables = append(tables, func() error {
 				tl := m.Timeline
 				t := pricesTable(benchmarkLines(m.Bench, runsFrom(m.Start, m.StartSet, tl), tl.Times[tl.Len()-1]))
-				return results.WriteOutputs(out.Dir, results.TableOutputs(BenchmarksFile, t, true)...)
+				return results.WriteOutputs(out.Dir, results.TableOutputs(BenchmarksFile, t)...)
 			})
 		}
 		written := make(chan struct{})

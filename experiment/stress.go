@@ -328,7 +328,7 @@ func retVar(eq []float64) float64 {
 	return m2 / float64(n-1)
 }
 
-// writeStress writes stress.csv/.parquet (the table), stress_summary.csv
+// writeStress writes stress.csv/.parquet (the table), stress_summary.csv/.parquet
 // (probability-weighted expected PnL), stress_heatmap.png/.svg (run ×
 // scenario PnL vs baseline, % of initial cash) and
 // stress/<scenario>.png/.svg (the runs' equity under each scenario).
@@ -373,7 +373,7 @@ func writeStress(f *File, o *Outcome) error {
 	sum := &results.Table{Columns: []results.Column{{Name: "run", Strings: er}, {Name: "strategy", Strings: es},
 		{Name: "expected_pnl_vs_baseline", Floats: ep}, {Name: "probability_total", Floats: pt}, {Name: "scenarios_with_probability", Ints: nsc},
 		{Name: "worst_scenario", Strings: ws}, {Name: "worst_pnl_vs_baseline", Floats: wp}, {Name: "scenarios_left_out", Ints: left}}}
-	if err := results.WriteOutputs(o.Dir, append(results.TableOutputs("stress", tab, true), results.TableOutputs("stress_summary", sum, false)...)...); err != nil {
+	if err := results.WriteOutputs(o.Dir, append(results.TableOutputs("stress", tab), results.TableOutputs("stress_summary", sum)...)...); err != nil {
 		return err
 	}
 	// The heatmap: rows are runs (not long legs), columns the scenarios.

@@ -393,7 +393,7 @@ func writeWalkForward(f *File, dir string, wfs []WalkForward, p *data.Panel) err
 			// ratio, on returns past the ruin, means nothing.
 			{Name: "oos_ruined", Bools: ruined},
 		}
-		if err := results.WriteOutputs(d, append(results.TableOutputs("windows", t, true),
+		if err := results.WriteOutputs(d, append(results.TableOutputs("windows", t),
 			results.Output{Name: "equity.csv", Write: func(w io.Writer) error { return results.WriteCurveCSV(w, &wf.Curve) }},
 			results.Output{Name: "equity.parquet", Write: func(w io.Writer) error { return results.WriteCurveParquet(w, &wf.Curve) }})...); err != nil {
 			return err

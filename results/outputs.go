@@ -13,13 +13,14 @@ type Output struct {
 }
 
 // TableOutputs are the files of a table under name (without extension):
-// name.csv, and name.parquet too when parquet is set.
-func TableOutputs(name string, t *Table, parquet bool) []Output {
-	out := []Output{{name + ".csv", func(w io.Writer) error { return WriteTableCSV(w, t) }}}
-	if parquet {
-		out = append(out, Output{name + ".parquet", func(w io.Writer) error { return WriteTableParquet(w, t) }})
+// name.csv and name.parquet. The Parquet file keeps each column's type
+// (a share of 0 on every row is still a DOUBLE): results.duckdb reads
+// it rather than guess the types from the CSV file's values.
+func TableOutputs(name string, t *Table) []Output {
+	return []Output{
+		{name + ".csv", func(w io.Writer) error { return WriteTableCSV(w, t) }},
+		{name + ".parquet", func(w io.Writer) error { return WriteTableParquet(w, t) }},
 	}
-	return out
 }
 
 // WriteOutputs writes every output into dir, each atomically

@@ -12,8 +12,9 @@ import (
 )
 
 // A comparison reads each folder's runs alone (LoadRuns): an optional
-// file it does not draw, damaged (stress.csv, prices.csv and
-// attribution.csv written over with text that is no table of theirs),
+// file it does not draw, damaged (stress.csv, prices.parquet and
+// attribution.parquet, the copy read before attribution.csv, written over
+// with text that is no table of theirs),
 // stops the report, which reads it (Load names the file), but not the
 // comparison, whose table is the same bytes as before the damage.
 func TestCompareReadsNoOptionalFile(t *testing.T) {
@@ -44,7 +45,7 @@ symbols = ["BTC"]
 		return b
 	}
 	before := table("before")
-	for _, name := range []string{StressFile, PricesFile, AttributionFile} {
+	for _, name := range []string{StressFile, PricesFile, strings.TrimSuffix(AttributionFile, ".csv") + ".parquet"} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(dir, name)
 			old, err := os.ReadFile(path)

@@ -593,9 +593,10 @@ func buildTx(ctx context.Context, db *sql.DB, dir, runsFile string, oneLayout bo
 }
 
 // columns returns a select list of src's columns that turns NaN into NULL
-// in floating-point columns and casts the dates columns (text,
-// 2006-01-02, "" for none) to DATE; skip names columns left out.
-func columns(ctx context.Context, tx *sql.Tx, src string, dates map[string]bool, skip ...string) (string, error) {
+// in floating-point columns (and, with emptyNull, an empty text into
+// NULL in text columns) and casts the dates columns (text, 2006-01-02, ""
+// for none) to DATE; skip names columns left out.
+func columns(ctx context.Context, tx *sql.Tx, src string, dates map[string]bool, emptyNull bool, skip ...string) (string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM `+src+`)`)
 	if err != nil {
 		return "", err
@@ -616,6 +617,8 @@ func columns(ctx context.Context, tx *sql.Tx, src string, dates map[string]bool,
 			out = append(out, "TRY_CAST(nullif("+id+", '') AS DATE) AS "+id)
 		case typ == "DOUBLE" || typ == "FLOAT":
 			out = append(out, "CASE WHEN isnan("+id+") THEN NULL ELSE "+id+" END AS "+id)
+		case emptyNull && typ == "VARCHAR":
+			out = append(out, "nullif("+id+", '') AS "+id)
 		default:
 			out = append(out, id)
 		}
@@ -639,9 +642,10 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 		tables = append(tables, table)
 		return nil
 	}
-	// create makes table from src, NaN as NULL, then extra clauses.
-	create := func(table, src, prefix, tail string, dates map[string]bool, skip ...string) error {
-		cols, err := columns(ctx, tx, src, dates, skip...)
+	// create makes table from src, NaN as NULL (and an empty text with
+	// emptyNull), then extra clauses.
+	create := func(table, src, prefix, tail string, dates map[string]bool, emptyNull bool, skip ...string) error {
+		cols, err := columns(ctx, tx, src, dates, emptyNull, skip...)
 		if err != nil {
 			return fmt.Errorf("resultsdb: table %s: %w", table, err)
 		}
@@ -672,7 +676,7 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			dates[c.Name] = true
 		}
 	}
-	if err := create("runs", "read_parquet("+sqlString(runsFile)+")", "", "ORDER BY key", dates); err != nil {
+	if err := create("runs", "read_parquet("+sqlString(runsFile)+")", "", "ORDER BY key", dates, false); err != nil {
 		return nil, err
 	}
 	if err := comment(ctx, tx, "runs"); err != nil {
@@ -838,7 +842,7 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 		default:
 			continue
 		}
-		if err := create(t.table, src, "", tail, nil); err != nil {
+		if err := create(t.table, src, "", tail, nil, false); err != nil {
 			return nil, err
 		}
 	}
@@ -860,7 +864,10 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 		} else {
 			continue
 		}
-		if err := create(t.table, src, "", "", nil); err != nil {
+		// An empty text is NULL, as DuckDB reads an empty field of a CSV
+		// file (stress_summary's worst_scenario when every scenario is
+		// left out), whichever of the two files the table comes from.
+		if err := create(t.table, src, "", "", nil, true); err != nil {
 			return nil, err
 		}
 		if err := comment(ctx, tx, t.table); err != nil {
@@ -875,7 +882,7 @@ func build(ctx context.Context, tx *sql.Tx, dir, runsFile string, oneLayout bool
 			continue
 		}
 		src := "read_parquet(" + glob("walkforward", "*", t.file+".parquet") + ", filename = true)"
-		if err := create(t.table, src, keyOf+" AS strategy, ", "ORDER BY ALL", nil, "filename"); err != nil {
+		if err := create(t.table, src, keyOf+" AS strategy, ", "ORDER BY ALL", nil, false, "filename"); err != nil {
 			return nil, err
 		}
 	}

@@ -62,6 +62,10 @@ func smallFolder(t testing.TB) string {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// The run's own Parquet copy would be read first.
+		if err := os.Remove(filepath.Join(dir, strings.TrimSuffix(name, ".csv")+".parquet")); err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
 	}
 	return dir
 }
