@@ -15,6 +15,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
+
+	"github.com/divergence-research/divergence/engine"
 )
 
 // commandBinary builds the program (cmd/divergence) once for the
@@ -173,8 +176,8 @@ func commandProcesses(b *testing.B, path, out string, workers int, extra ...stri
 // reports for each its fastest iteration: ms/<name>, and from the same
 // iteration its peak resident set (MB-rss-<name>), minor page faults
 // (faults/<name>) and system time (ms-sys/<name>), from the child's
-// resource usage. It returns the fastest seconds of each.
-func runProcesses(b *testing.B, ps []process) []float64 {
+// resource usage. It returns the fastest iteration of each.
+func runProcesses(b *testing.B, ps []process) []processRun {
 	best := make([]processRun, len(ps))
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
@@ -188,15 +191,13 @@ func runProcesses(b *testing.B, ps []process) []float64 {
 			}
 		}
 	}
-	secs := make([]float64, len(ps))
 	for i, p := range ps {
-		secs[i] = best[i].secs
 		b.ReportMetric(1000*best[i].secs, "ms/"+p.name)
 		b.ReportMetric(best[i].peakRSS/1e6, "MB-rss-"+p.name)
 		b.ReportMetric(float64(best[i].faults), "faults/"+p.name)
 		b.ReportMetric(1000*best[i].sysSecs, "ms-sys/"+p.name)
 	}
-	return secs
+	return best
 }
 
 // BenchmarkCommandWhole: BenchmarkRunWhole's experiment (SMA 20/50 on 8
@@ -209,17 +210,55 @@ func runProcesses(b *testing.B, ps []process) []float64 {
 // first touch costs a page fault, about 10 µs a page on the benchmark
 // machine (a VM): runs in one warm process (BenchmarkRunWhole's) reuse
 // their pages and do not pay it. Reported (runProcesses): each
-// variant's figures, and the ratios x-cmd-whole and x-cmd-no-report
-// (over compute).
+// variant's figures, the ratios x-cmd-whole and x-cmd-no-report (over
+// compute), and x-rss-whole and x-rss-no-report: the program's peak
+// resident set over the columnar market data and the results it keeps
+// (dataBytes; goal ≤ 3), with MB-data, that sum.
 func BenchmarkCommandWhole(b *testing.B) {
 	dir := b.TempDir()
 	path := wholeExperiment(b, dir, 125_000)
 	out := filepath.Join(dir, "out")
 	whole, compute := commandProcesses(b, path, out, 0)
 	noReport, _ := commandProcesses(b, path, out, 0, "--no-report")
-	secs := runProcesses(b, []process{{"cmd-whole", whole}, {"cmd-no-report", noReport}, {"compute", compute}})
-	b.ReportMetric(secs[0]/secs[2], "x-cmd-whole")
-	b.ReportMetric(secs[1]/secs[2], "x-cmd-no-report")
+	best := runProcesses(b, []process{{"cmd-whole", whole}, {"cmd-no-report", noReport}, {"compute", compute}})
+	b.ReportMetric(best[0].secs/best[2].secs, "x-cmd-whole")
+	b.ReportMetric(best[1].secs/best[2].secs, "x-cmd-no-report")
+	b.StopTimer()
+	f, err := Load(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	o, err := Run(context.Background(), f, Options{Out: out, computeOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := dataBytes(o)
+	b.ReportMetric(data/1e6, "MB-data")
+	b.ReportMetric(best[0].peakRSS/data, "x-rss-whole")
+	b.ReportMetric(best[1].peakRSS/data, "x-rss-no-report")
+}
+
+// dataBytes is the size of an experiment's columnar market data (each
+// series' columns: times, open, high, low, close, volume, adjusted
+// close, source rows) and of the results its runs keep (each curve's
+// six columns, and the fills still held: none unless Options.Keep, a
+// run's being dropped once written), counted from the lengths of the
+// slices that hold them: the memory the run cannot do without. For
+// BenchmarkCommandWhole's 8 × 125,000 bars: 1M bars × 7 columns × 8 B
+// = 56 MB (no source rows kept) and 1M curve points × 6 × 8 B = 48 MB.
+func dataBytes(o *Outcome) float64 {
+	var n int
+	for i := range o.Panel.Series {
+		s := &o.Panel.Series[i]
+		n += 8 * (len(s.Time) + len(s.Open) + len(s.High) + len(s.Low) + len(s.Close) + len(s.Volume) + len(s.AdjClose) + len(s.Rows))
+	}
+	for i := range o.Runs {
+		r := o.Runs[i].Result
+		c := &r.Curve
+		n += 8 * (len(c.Time) + len(c.Equity) + len(c.Cash) + len(c.Gross) + len(c.Net) + len(c.Drawdown))
+		n += len(r.Fills) * int(unsafe.Sizeof(engine.Fill{}))
+	}
+	return float64(n)
 }
 
 // BenchmarkCommandSweep: BenchmarkSweepCommand's 200-run sweep (pair
@@ -236,10 +275,10 @@ func BenchmarkCommandSweep(b *testing.B) {
 	out := filepath.Join(dir, "out")
 	cmd2, compute2 := commandProcesses(b, path, out, 2)
 	cmd1, compute1 := commandProcesses(b, path, out, 1)
-	secs := runProcesses(b, []process{{"cmd-w2", cmd2}, {"cmd-w1", cmd1}, {"compute-w2", compute2}, {"compute-w1", compute1}})
-	b.ReportMetric(secs[0]/secs[2], "x-cmd-w2")
-	b.ReportMetric(secs[1]/secs[0], "speedup-cmd")
-	b.ReportMetric(secs[3]/secs[2], "speedup-compute")
+	best := runProcesses(b, []process{{"cmd-w2", cmd2}, {"cmd-w1", cmd1}, {"compute-w2", compute2}, {"compute-w1", compute1}})
+	b.ReportMetric(best[0].secs/best[2].secs, "x-cmd-w2")
+	b.ReportMetric(best[1].secs/best[0].secs, "speedup-cmd")
+	b.ReportMetric(best[3].secs/best[2].secs, "speedup-compute")
 }
 
 // BenchmarkCommandHugePages: the program with HugePages
@@ -277,7 +316,7 @@ func BenchmarkCommandHugePages(b *testing.B) {
 	}
 	w, _ := commandProcesses(b, whole, filepath.Join(dir, "out-whole"), 0)
 	i, _ := commandProcesses(b, intraday, filepath.Join(dir, "out-intraday"), 0)
-	secs := runProcesses(b, []process{{"whole-huge", with(w, "on")}, {"whole-4k", with(w, "")}, {"intraday-huge", with(i, "on")}, {"intraday-4k", with(i, "")}})
-	b.ReportMetric(secs[1]/secs[0], "x-whole")
-	b.ReportMetric(secs[3]/secs[2], "x-intraday")
+	best := runProcesses(b, []process{{"whole-huge", with(w, "on")}, {"whole-4k", with(w, "")}, {"intraday-huge", with(i, "on")}, {"intraday-4k", with(i, "")}})
+	b.ReportMetric(best[1].secs/best[0].secs, "x-whole")
+	b.ReportMetric(best[3].secs/best[2].secs, "x-intraday")
 }
