@@ -60,8 +60,11 @@
 //
 // Undefined values are NULL, never NaN: a NaN in a DOUBLE column of any
 // file (too few observations, a zero denominator) becomes NULL, and so
-// does an empty date. Counts are BIGINT (seed UBIGINT), dates (start,
-// end, max_drawdown_peak, …) DATE, synthetic BOOLEAN. Rates are decimals
+// does an empty date, and an empty text in the tables above from
+// scenarios to benchmarks (stress_summary's worst_scenario when every
+// scenario is left out), from either file. Counts are BIGINT (seed
+// UBIGINT), dates (start, end, max_drawdown_peak, …) DATE, synthetic
+// BOOLEAN. Rates are decimals
 // (0.12 = 12 %), as in metrics.json. Times are TIMESTAMP WITH TIME ZONE
 // (UTC) in equity and fills, as in the Parquet files.
 //
