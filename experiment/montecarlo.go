@@ -443,7 +443,7 @@ func (c *fanCollector) add(k int, curves []*engine.Curve) error {
 func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool) error {
 	var run []string
 	var path []int64
-	var shocked []string
+	var shocked []bool
 	var term, mdd []float64
 	srun := make([]string, len(mcs))
 	cols := make([][]float64, 11)
@@ -456,7 +456,7 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 		for p := range r.Shocked {
 			run = append(run, r.Run)
 			path = append(path, int64(p))
-			shocked = append(shocked, fmt.Sprint(r.Shocked[p]))
+			shocked = append(shocked, r.Shocked[p])
 			term = append(term, d.TerminalReturns[p])
 			mdd = append(mdd, d.MaxDrawdowns[p])
 			if r.Shocked[p] {
@@ -476,7 +476,7 @@ func writeMonteCarlo(f *File, dir string, mcs []MonteCarloResult, synthetic bool
 			cols[j][i] = v
 		}
 	}
-	tab := &results.Table{Columns: []results.Column{{Name: "run", Strings: run}, {Name: "path", Ints: path}, {Name: "shocked", Strings: shocked},
+	tab := &results.Table{Columns: []results.Column{{Name: "run", Strings: run}, {Name: "path", Ints: path}, {Name: "shocked", Bools: shocked},
 		{Name: "terminal_return", Floats: term}, {Name: "max_drawdown", Floats: mdd}}}
 	sum := &results.Table{Columns: []results.Column{{Name: "run", Strings: srun}}}
 	for j, name := range []string{"terminal_p05", "terminal_p25", "terminal_median", "terminal_p75", "terminal_p95",

@@ -328,19 +328,19 @@ func stateKeys(dir string, st *shardState, keys []string) error {
 // Carlo run.
 func mcPathsTable(mcs []MonteCarloResult, from, to int) *results.Table {
 	var run, path []int64
-	var shocked []string
+	var shocked []bool
 	var term, mdd, fan []float64
 	for i := range mcs {
 		r := &mcs[i]
 		for p := from; p < to; p++ {
 			run, path = append(run, int64(i)), append(path, int64(p))
-			shocked = append(shocked, fmt.Sprint(r.Shocked[p]))
+			shocked = append(shocked, r.Shocked[p])
 			term = append(term, r.Dist.TerminalReturns[p])
 			mdd = append(mdd, r.Dist.MaxDrawdowns[p])
 			fan = append(fan, r.Terminal[p])
 		}
 	}
-	return &results.Table{Columns: []results.Column{{Name: "run", Ints: run}, {Name: "path", Ints: path}, {Name: "shocked", Strings: shocked},
+	return &results.Table{Columns: []results.Column{{Name: "run", Ints: run}, {Name: "path", Ints: path}, {Name: "shocked", Bools: shocked},
 		{Name: "terminal_return", Floats: term}, {Name: "max_drawdown", Floats: mdd}, {Name: "fan_terminal", Floats: fan}}}
 }
 
@@ -699,7 +699,7 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 			rows := 0
 			err := duckdb.Concat(ctx, []string{file}, "run, path, shocked, terminal_return, max_drawdown, fan_terminal", "run, path", func(scan func(...any) error) error {
 				var run, path int64
-				var shocked string
+				var shocked bool // a BOOLEAN column (text true or false in older files: read the same)
 				var term, mdd, fan float64
 				if err := scan(&run, &path, &shocked, &term, &mdd, &fan); err != nil {
 					return err
@@ -715,7 +715,7 @@ func (s *mergeSource) load(ctx context.Context, f *File, m *Market, plans []Shar
 				}
 				seen[run][path] = true
 				r := &s.mc[run]
-				r.Shocked[path], r.Terminal[path] = shocked == "true", fan
+				r.Shocked[path], r.Terminal[path] = shocked, fan
 				r.Dist.TerminalReturns[path], r.Dist.MaxDrawdowns[path] = term, mdd
 				rows++
 				return nil
